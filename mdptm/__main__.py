@@ -1,0 +1,3 @@
+from mdptm.cli import main
+
+main()

@@ -1,0 +1,268 @@
+"""The ``mdptm`` command line: a thin layer over the library (SPEC §12 exit codes).
+
+Every command turns library exceptions into one line on stderr and an exit code:
+0 success, 1 finished with blocking findings, 2 bad input or usage. ``--debug`` shows tracebacks.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from mdptm import __version__
+from mdptm.errors import MdptmError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class State:
+    debug = False
+    verbosity = 1  # 0 quiet, 1 normal, 2 verbose
+
+
+STATE = State()
+
+
+def say(msg: str = "", *, level: int = 1, err: bool = False) -> None:
+    if STATE.verbosity >= level:
+        click.echo(msg, err=err)
+
+
+def warn(msg: str) -> None:
+    if STATE.verbosity >= 1:
+        click.echo(f"warning: {msg}", err=True)
+
+
+class Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)  # in the order of the pipeline, not alphabetical
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="mdptm")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", is_flag=True, help="Print more detail.")
+def cli(debug: bool, quiet: bool, verbose: bool) -> None:
+    """Turn medical-device threat models into Public Threat Models (PTMs).
+
+    \b
+    Pipeline: import -> validate -> map -> review -> redact -> publish
+    Example:  mdptm build samples/infusion-pump
+    """
+    STATE.debug = STATE.debug or debug
+    STATE.verbosity = 0 if quiet else (2 if verbose else STATE.verbosity)
+
+
+def _plugin_warnings() -> None:
+    from mdptm.plugins import registry
+
+    for w in registry().warnings:
+        warn(w)
+
+
+# ---------------------------------------------------------------------------------------- import
+
+
+@cli.command("import")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="Model file to write (.json or .yaml).")
+@click.option("--format", "fmt", help="Force the input format (docx, xlsx, tm7, threatdragon, otm, mdptm).")
+@click.option("--profile", type=click.Path(path_type=Path), help="YAML profile mapping sheets/columns to fields.")
+@click.option("--report", type=click.Path(path_type=Path), help="Write the import report as JSON.")
+def import_cmd(sources: tuple[Path, ...], output: Path, fmt: str | None, profile: Path | None, report: Path | None) -> None:
+    """Import threat models into one mdptm/1 model.
+
+    \b
+    Example:  mdptm import threat-model.docx register.xlsx -o model.json --report report.json
+    """
+    from mdptm.importing import import_sources
+    from mdptm.modelio import dumps, fmt_for, read_structured
+    from mdptm.output import staged_file
+
+    _plugin_warnings()
+    prof = None
+    if profile is not None:
+        prof = read_structured(profile)
+        if not isinstance(prof, dict):
+            raise MdptmError(f"{profile}: a profile must be a mapping")
+    model, rep = import_sources([(p, fmt, prof) for p in sources])
+    with staged_file(output) as tmp:
+        tmp.write_text(dumps(model, fmt_for(output)), encoding="utf-8", newline="\n")
+    if report is not None:
+        with staged_file(report) as tmp:
+            tmp.write_text(json.dumps(rep.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    _print_report_summary(rep)
+    say(f"wrote {output}")
+
+
+def _print_report_summary(rep: Any) -> None:
+    c = rep.counts
+    say(f"records: {c.seen} seen, {c.imported} imported, {c.merged} merged, {c.skipped} skipped; {len(rep.warnings)} warnings")
+    limit = None if STATE.verbosity >= 2 else 10
+    for w in rep.warnings[:limit]:
+        where = f"{w.file}" + (f" ({w.locator})" if w.locator else "")
+        warn(f"{where}: {w.message}")
+    if limit is not None and len(rep.warnings) > limit:
+        say(f"... {len(rep.warnings) - limit} more warnings (-v shows all, --report writes them)", err=True)
+
+
+# -------------------------------------------------------------------------------------- validate
+
+
+@cli.command()
+@click.argument("model", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(model: Path, fmt: str) -> None:
+    """Check a model: dangling references, duplicate ids, enum violations, missing fields.
+
+    Every problem is reported with its JSON pointer; exit 2 if there is any.
+
+    \b
+    Example:  mdptm validate model.json
+    """
+    from mdptm.modelio import read_structured
+    from mdptm.validate import validate_data
+
+    _, problems = validate_data(read_structured(model))
+    if fmt == "json":
+        click.echo(json.dumps({"file": str(model), "problems": [p.__dict__ for p in problems]}, indent=2))
+    else:
+        for p in problems:
+            click.echo(f"{model}: {p.pointer or '/'}: {p.message}", err=True)
+        if not problems:
+            say(f"{model}: valid mdptm/1 model")
+    if problems:
+        sys.exit(2)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the mdptm/1 model.
+
+    \b
+    Example:  mdptm schema > mdptm-1.schema.json
+    """
+    from mdptm.schema import model_schema
+
+    click.echo(json.dumps(model_schema(), indent=2))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def plugins(fmt: str) -> None:
+    """List installed importers, exporters, frameworks and checks.
+
+    \b
+    Example:  mdptm plugins
+    """
+    from mdptm.plugins import registry
+
+    reg = registry()
+    rows = [(i.kind, i.name, i.distribution, i.version, i.error or "") for i in reg.info]
+    if fmt == "json":
+        click.echo(json.dumps([dict(zip(("kind", "name", "distribution", "version", "error"), r, strict=True)) for r in rows], indent=2))
+        return
+    widths = [max(len(r[i]) for r in [("kind", "name", "distribution", "version", "")] + rows) for i in range(4)]
+    head = ("kind", "name", "distribution", "version")
+    click.echo("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
+    for r in rows:
+        line = "  ".join(v.ljust(w) for v, w in zip(r[:4], widths, strict=True))
+        click.echo(line + (f"  BROKEN: {r[4]}" if r[4] else ""))
+
+
+# ----------------------------------------------------------------------------------------- build
+
+
+@cli.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), help="Package folder (default: the project's 'output', else DIR/out).")
+@click.option("--draft", is_flag=True, help="Publish despite blockers and placeholders; every page is stamped DRAFT.")
+def build(project: Path, out: Path | None, draft: bool) -> None:
+    """Run the whole pipeline on a project folder holding mdptm.yaml.
+
+    Writes the PTM package to OUT/ and the internal reports to OUT.internal/.
+
+    \b
+    Example:  mdptm build samples/infusion-pump -o /tmp/ptm
+    """
+    from mdptm.build import build as run_build
+
+    _plugin_warnings()
+    result = run_build(project, out, draft=draft)
+    _print_report_summary(result.report)
+    for w in result.warnings:
+        warn(w)
+    say(f"wrote {result.out}/ and {result.internal}/")
+    if result.exit_code:
+        sys.exit(result.exit_code)
+
+
+# ---------------------------------------------------------------------------------------- export
+
+
+@cli.command()
+@click.argument("model", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", required=True, help="json, yaml, otm, docx, xlsx or html (see 'mdptm plugins').")
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path))
+def export(model: Path, fmt: str, output: Path) -> None:
+    """Write one artefact of the package from a model.
+
+    \b
+    Example:  mdptm export model.json --format otm -o model.otm.json
+    """
+    from mdptm.exporting import export_one
+    from mdptm.modelio import load
+
+    export_one(load(model), fmt, output)
+    say(f"wrote {output}")
+
+
+# ------------------------------------------------------------------------------------ entry point
+
+
+def _pre_scan(argv: list[str]) -> list[str]:
+    """Accept --debug/-q/-v anywhere on the line, not only before the command."""
+    rest = []
+    for a in argv:
+        if a == "--debug":
+            STATE.debug = True
+        elif a in ("-q", "--quiet"):
+            STATE.verbosity = 0
+        elif a in ("-v", "--verbose"):
+            STATE.verbosity = 2
+        else:
+            rest.append(a)
+    return rest
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _pre_scan(list(sys.argv[1:] if argv is None else argv))
+    try:
+        rc = cli.main(args=args, prog_name="mdptm", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("mdptm: aborted", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except MdptmError as exc:
+        if STATE.debug:
+            traceback.print_exc()
+        click.echo(f"mdptm: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("mdptm: interrupted", err=True)
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - never a raw traceback for a user
+        if STATE.debug:
+            traceback.print_exc()
+        click.echo(f"mdptm: error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        sys.exit(2)
+    sys.exit(rc if isinstance(rc, int) else 0)

@@ -1,0 +1,1 @@
+"""Built-in exporters; each registers through the ``mdptm.exporters`` entry-point group."""

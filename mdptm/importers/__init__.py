@@ -1,0 +1,1 @@
+"""Built-in importers; each registers through the ``mdptm.importers`` entry-point group."""

@@ -1,0 +1,57 @@
+"""The native format: an ``mdptm/1`` model as JSON or YAML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mdptm.errors import InputError
+from mdptm.model import COLLECTIONS, PLACEHOLDER, Model, Source, provenance, set_provenance
+from mdptm.modelio import read_structured
+from mdptm.plugins import ImportContext, Importer
+from mdptm.validate import pointer, validate_data
+
+
+class NativeImporter(Importer):
+    name = "mdptm"
+    extensions = (".json", ".yaml", ".yml")
+
+    def sniff(self, path: Path, head: bytes) -> int:
+        if path.suffix.lower() not in self.extensions:
+            return 0
+        text = head.decode("utf-8", "replace")
+        if "mdptm/1" in text:
+            return 90
+        return 20
+
+    def load(self, path: Path, ctx: ImportContext) -> Model:
+        data = read_structured(path)
+        if not isinstance(data, dict) or data.get("schema") not in ("mdptm/1", None):
+            raise InputError("not an mdptm/1 model (no 'schema: mdptm/1' key)", file=str(path))
+        data.setdefault("schema", "mdptm/1")
+        # A hand-written model may leave product/document facts for mdptm.yaml to fill.
+        data.setdefault("product", {})
+        model, problems = validate_data(_with_placeholders(data))
+        if model is None:
+            first = problems[0]
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise InputError(first.message + more, file=str(path), locator=first.pointer or "/")
+        name = path.name
+        for coll, _kind in COLLECTIONS:
+            for idx, item in enumerate(getattr(model, coll)):
+                loc = pointer(coll, idx)
+                if provenance(item) is None:
+                    set_provenance(item, Source(file=name, locator=loc, importer=self.name))
+                ctx.report.imported(name, loc, item.id)
+        return model
+
+
+def _with_placeholders(data: dict[str, object]) -> dict[str, object]:
+    product = data.get("product")
+    if isinstance(product, dict):
+        for key in ("name", "manufacturer"):
+            if product.get(key) in (None, ""):
+                product[key] = PLACEHOLDER
+    document = data.setdefault("document", {})
+    if isinstance(document, dict) and document.get("version") in (None, ""):
+        document["version"] = PLACEHOLDER
+    return data

@@ -1,0 +1,57 @@
+"""Import one or more sources into one model, with the report that accounts for every record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mdptm.errors import InputError, UsageError
+from mdptm.merge import merge_models
+from mdptm.model import Model
+from mdptm.plugins import ImportContext, Importer, importers
+from mdptm.report import ImportReport
+
+
+def detect(path: Path, available: dict[str, Importer]) -> Importer:
+    """Pick the importer most sure it reads *path*, by extension and first bytes."""
+    if path.is_dir():
+        raise InputError("is a folder, not a file", file=str(path))
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8192)
+    except FileNotFoundError:
+        raise InputError("no such file", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    scored = sorted(((imp.sniff(path, head), name) for name, imp in available.items()), reverse=True)
+    if not scored or scored[0][0] <= 0:
+        known = ", ".join(sorted(available))
+        raise InputError(f"no importer recognises this file (formats: {known}; use --format)", file=str(path))
+    return available[scored[0][1]]
+
+
+def import_one(path: Path, fmt: str | None = None, profile: dict[str, Any] | None = None) -> tuple[Model, ImportReport]:
+    available = importers()
+    if fmt:
+        if fmt not in available:
+            raise UsageError(f"unknown format {fmt!r} (installed: {', '.join(sorted(available))})")
+        imp = available[fmt]
+    else:
+        imp = detect(path, available)
+    report = ImportReport()
+    if path.is_dir():
+        raise InputError("is a folder, not a file", file=str(path))
+    if not path.exists():
+        raise InputError("no such file", file=str(path))
+    model = imp.load(path, ImportContext(report=report, profile=profile))
+    return model, report
+
+
+def import_sources(sources: list[tuple[Path, str | None, dict[str, Any] | None]]) -> tuple[Model, ImportReport]:
+    """Import each (path, format, profile) and merge them in order."""
+    parts = []
+    for path, fmt, profile in sources:
+        model, report = import_one(path, fmt, profile)
+        parts.append((path.name, model, report))
+    model, report = merge_models(parts)
+    return model, report.finish()

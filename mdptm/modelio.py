@@ -1,0 +1,82 @@
+"""Reading and writing models as JSON or YAML with one stable byte form."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mdptm.errors import InputError
+from mdptm.model import Model
+
+
+def read_structured(path: Path, *, max_bytes: int = 512 * 1024 * 1024) -> Any:
+    """Parse a JSON or YAML file, naming the line and column of a syntax error."""
+    if path.is_dir():
+        raise InputError("is a folder, not a file", file=str(path))
+    try:
+        if path.stat().st_size > max_bytes:
+            raise InputError(f"larger than {max_bytes} bytes", file=str(path))
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
+    return parse_text(text, path)
+
+
+def parse_text(text: str, path: Path) -> Any:
+    is_json = path.suffix.lower() == ".json" or text.lstrip().startswith(("{", "["))
+    if is_json:
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"JSON syntax error: {exc.msg}", file=str(path), locator=f"line {exc.lineno}, column {exc.colno}"
+            ) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(f"YAML syntax error: {problem}", file=str(path), locator=where) from None
+
+
+def model_to_data(model: Model) -> dict[str, Any]:
+    return model.model_dump(mode="json", by_alias=True)
+
+
+def dumps(model: Model, fmt: str = "json") -> str:
+    """The one canonical text form: same model, same bytes."""
+    data = model_to_data(model)
+    if fmt == "yaml":
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def fmt_for(path: Path) -> str:
+    return "yaml" if path.suffix.lower() in (".yaml", ".yml") else "json"
+
+
+def save(model: Model, path: Path) -> None:
+    path.write_text(dumps(model, fmt_for(path)), encoding="utf-8", newline="\n")
+
+
+def load(path: Path) -> Model:
+    """Load and validate a native model; every problem is reported at once."""
+    from mdptm.validate import validate_data
+
+    data = read_structured(path)
+    model, problems = validate_data(data)
+    if problems or model is None:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more; run 'mdptm validate')" if len(problems) > 1 else ""
+        raise InputError(first.message + more, file=str(path), locator=first.pointer or "/")
+    return model

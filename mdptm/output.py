@@ -1,0 +1,136 @@
+"""Writing outputs safely and reproducibly.
+
+Outputs are staged in a temporary sibling folder and moved into place only when complete, so a
+failure leaves nothing half-written and an existing output untouched. Zip containers written by
+python-docx/openpyxl are rewritten with fixed timestamps so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from mdptm.errors import InputError
+
+DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
+
+
+def source_date_epoch(document_date: str | None = None) -> int:
+    """SOURCE_DATE_EPOCH if set, else the document date, else 1980-01-01: never 'now'."""
+    env = os.environ.get("SOURCE_DATE_EPOCH")
+    if env and env.strip().isdigit():
+        return max(int(env.strip()), DEFAULT_EPOCH)
+    if document_date:
+        try:
+            d = date.fromisoformat(document_date[:10])
+            return max(int(time.mktime(d.timetuple())) - time.timezone, DEFAULT_EPOCH)
+        except ValueError:
+            pass
+    return DEFAULT_EPOCH
+
+
+def normalize_zip(path: Path, epoch: int = DEFAULT_EPOCH) -> None:
+    """Rewrite a zip with fixed timestamps and permissions, members in their original order."""
+    stamp = time.gmtime(max(epoch, DEFAULT_EPOCH))[:6]
+    with zipfile.ZipFile(path) as zin:
+        members = [(info.filename, zin.read(info)) for info in zin.infolist()]
+    tmp = path.with_name(path.name + ".norm")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            zout.writestr(info, data, compresslevel=6)
+    tmp.replace(path)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_manifest(folder: Path, extra: dict[str, object] | None = None) -> Path:
+    """MANIFEST.json: sha256 and size of every file under *folder*, sorted by path."""
+    from mdptm import __version__
+
+    files = []
+    for p in sorted(folder.rglob("*"), key=lambda q: q.relative_to(folder).as_posix()):
+        if p.is_file() and p.name != "MANIFEST.json":
+            files.append({"path": p.relative_to(folder).as_posix(), "sha256": sha256_file(p), "size": p.stat().st_size})
+    data: dict[str, object] = {"tool": "mdptm", "tool_version": __version__}
+    data.update(extra or {})
+    data["files"] = files
+    out = folder / "MANIFEST.json"
+    out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
+    return out
+
+
+def write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
+
+
+@contextmanager
+def staged_dir(final: Path) -> Iterator[Path]:
+    """Yield an empty temporary folder beside *final*; on success it replaces *final*."""
+    parent = final.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create output folder: {exc.strerror}", file=str(parent)) from None
+    if final.exists() and not final.is_dir():
+        raise InputError("output path exists and is not a folder", file=str(final))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise InputError(f"output folder is not writable: {exc.strerror}", file=str(parent)) from None
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    tmp.chmod(0o755)
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        if old.exists():
+            shutil.rmtree(old)
+        final.rename(old)
+    tmp.rename(final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def staged_file(final: Path) -> Iterator[Path]:
+    """Yield a temporary path beside *final*; on success it replaces *final* atomically."""
+    parent = final.parent
+    if final.is_dir():
+        raise InputError("output path is a folder", file=str(final))
+    if not parent.exists():
+        raise InputError("output folder does not exist", file=str(parent))
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise InputError(f"output folder is not writable: {exc.strerror}", file=str(parent)) from None
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.chmod(tmp, 0o644)
+    tmp.replace(final)

@@ -1,0 +1,82 @@
+"""The project file ``mdptm.yaml`` (SPEC §10)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from mdptm.errors import InputError
+from mdptm.model import Signoff
+from mdptm.modelio import read_structured
+from mdptm.validate import pointer
+
+PROJECT_FILE = "mdptm.yaml"
+
+
+class SourceSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    path: str
+    format: str | None = None
+    profile: str | None = None
+
+
+class Override(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    framework: str
+    clause: str
+    status: Literal["covered", "partial", "gap", "not_applicable"]
+    justification: str
+
+    @field_validator("justification")
+    @classmethod
+    def _needs_text(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("an override needs a justification")
+        return v
+
+
+class Project(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    product: dict[str, Any] = Field(default_factory=dict)
+    document: dict[str, Any] = Field(default_factory=dict)
+    support: dict[str, Any] = Field(default_factory=dict)
+    sources: list[SourceSpec] = Field(default_factory=list)
+    frameworks: list[str] | None = None
+    redaction: str | None = None
+    signoffs_required: list[str] = Field(default_factory=list)
+    signoffs: list[Signoff] = Field(default_factory=list)
+    overrides: list[Override] = Field(default_factory=list)
+    output: str | None = None
+    previous: str | None = None
+    template: str | None = None
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _plain_paths(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            return [{"path": s} if isinstance(s, str) else s for s in v]
+        return v
+
+
+def load_project(folder: Path) -> tuple[Project, Path]:
+    """Read ``DIR/mdptm.yaml`` (or a path to the file itself)."""
+    path = folder / PROJECT_FILE if folder.is_dir() else folder
+    if not path.exists():
+        if not folder.exists():
+            raise InputError("no such project folder", file=str(folder))
+        raise InputError(f"no {PROJECT_FILE} in the project folder", file=str(folder))
+    data = read_structured(path)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError("the project file must be a mapping", file=str(path))
+    try:
+        project = Project.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        raise InputError(err["msg"], file=str(path), locator=pointer(*err["loc"])) from None
+    if not project.sources:
+        raise InputError("'sources' lists no threat model to import", file=str(path))
+    return project, path.parent
