@@ -53,7 +53,7 @@ from mdptm.modelio import dumps, read_structured
 from mdptm.output import normalize_zip, staged_dir, write_manifest
 from mdptm.plugins import ExportContext
 from mdptm.resources import mappings_dir
-from mdptm.results import ClauseResult, FrameworkResult
+from mdptm.results import ClauseResult, Coverage, FrameworkResult
 from mdptm.validate import pointer
 
 SUBMISSION_DIR = "submission"
@@ -1275,7 +1275,7 @@ def publish_submission(model: Model | Path, out: Path, ctx: ExportContext | None
     return target
 
 
-def _run_mapping(model: Model) -> Any:
+def _run_mapping(model: Model) -> Coverage:
     from mdptm.mapping import map_model
 
-    return map_model(model, [CRA_FRAMEWORK, FDA_FRAMEWORK], [])
+    return map_model(model, [CRA_FRAMEWORK, FDA_FRAMEWORK])
