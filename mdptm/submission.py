@@ -31,7 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from mdptm.docir import Doc
+from mdptm.docir import Doc, Image
 from mdptm.errors import InputError
 from mdptm.labeling import LABEL_STATUSES, LabelingAnswer, answer_labeling
 from mdptm.model import (
@@ -80,6 +80,7 @@ LABEL_FILLS = {"answered": OK_FILL, "partial": WARN_FILL, "missing": GAP_FILL}
 CLAUSE_FILLS = {"covered": OK_FILL, "partial": WARN_FILL, "gap": GAP_FILL, "not_applicable": "EEEEEE"}
 
 XLSX_CELL_LIMIT = 32767
+MAX_IMAGE_CM = 16.0
 
 
 # ------------------------------------------------------------------------------------ vocabulary
@@ -334,7 +335,7 @@ def _elements_table(doc: Doc, ix: Index, elements: Sequence[Element], caption: s
         doc.p("No elements are listed for this view.", style="note")
         return
     rows = [[e.id, e.name, _words(e.kind), ix.name(e.trust_zone) if e.trust_zone else "—", _short(e.description)] for e in elements]
-    doc.table(["ID", "Element", "Kind", "Trust zone", "Description"], rows, caption=caption, widths=[1.2, 2.4, 1.4, 1.8, 4.0])
+    doc.table(["ID", "Element", "Kind", "Trust zone", "Description"], rows, caption=caption, widths=[1.3, 2.3, 1.5, 1.8, 3.9])
 
 
 def _flows_table(doc: Doc, ix: Index, flows: Sequence[Flow], caption: str) -> None:
@@ -352,7 +353,7 @@ def _flows_table(doc: Doc, ix: Index, flows: Sequence[Flow], caption: str) -> No
             if value is None or value.strip().lower() in ("none", "no", ""):
                 fills[(r, c)] = GAP_FILL if value is not None else WARN_FILL
     doc.table(["ID", "Flow", "From → to", "Protocol / port", "Data", "Authentication", "Encryption"], rows, caption=caption,
-              widths=[1.0, 1.8, 2.6, 1.6, 2.2, 1.6, 1.6], fills=fills)
+              widths=[1.2, 1.7, 2.5, 1.6, 2.1, 1.8, 1.6], fills=fills)
 
 
 def _assets_table(doc: Doc, ix: Index, assets: Sequence[Asset], caption: str) -> None:
@@ -363,7 +364,7 @@ def _assets_table(doc: Doc, ix: Index, assets: Sequence[Asset], caption: str) ->
     for a in assets:
         cia = "/".join(x[0].upper() if x else "–" for x in (a.confidentiality, a.integrity, a.availability))
         rows.append([a.id, a.name, _words(a.kind), cia, ", ".join(ix.name(s) for s in a.stored_in) or "—", a.disposal or "—"])
-    doc.table(["ID", "Asset", "Kind", "C/I/A", "Stored in", "Disposal"], rows, caption=caption, widths=[1.0, 2.4, 1.6, 1.0, 2.4, 2.6])
+    doc.table(["ID", "Asset", "Kind", "C/I/A", "Stored in", "Disposal"], rows, caption=caption, widths=[1.2, 2.3, 1.6, 1.0, 2.3, 2.6])
 
 
 def _threats_table(doc: Doc, threats: Sequence[Threat], caption: str) -> None:
@@ -380,7 +381,7 @@ def _threats_table(doc: Doc, threats: Sequence[Threat], caption: str) -> None:
         if t.status in OPEN_STATUSES:
             fills[(r, 5)] = GAP_FILL
     doc.table(["ID", "Threat", "STRIDE", "Risk before controls", "Residual risk", "Status"], rows, caption=caption,
-              widths=[1.0, 3.4, 1.8, 2.0, 2.0, 1.4], fills=fills)
+              widths=[1.2, 3.2, 1.8, 2.0, 2.0, 1.5], fills=fills)
 
 
 def _controls_table(doc: Doc, controls: Sequence[Control], caption: str) -> None:
@@ -396,7 +397,7 @@ def _controls_table(doc: Doc, controls: Sequence[Control], caption: str) -> None
         elif c.status != "implemented":
             fills[(r, 4)] = WARN_FILL
     doc.table(["ID", "Control", "FDA category", "Responsibility", "Status", "Verification"], rows, caption=caption,
-              widths=[1.0, 3.0, 2.2, 1.4, 1.4, 2.6], fills=fills)
+              widths=[1.3, 2.8, 2.1, 1.7, 1.6, 2.2], fills=fills)
 
 
 def _short(text: str | None, limit: int = 240) -> str:
@@ -444,22 +445,38 @@ def _multi_patient_rows(ix: Index, scopes: Sequence[ViewScope]) -> tuple[list[li
     return rows, fills
 
 
-def _view_chapter_body(doc: Doc, ix: Index, scope: ViewScope, diagrams: dict[str, Path], level: int) -> None:
+def _multi_patient_section(doc: Doc, ix: Index, scopes: Sequence[ViewScope]) -> None:
+    rows, fills = _multi_patient_rows(ix, scopes)
+    doc.h("Elements and flows that could affect many patients at once", 2)
+    if rows:
+        doc.table(["ID", "Name", "Kind", "Why", "Multi-patient threats", "Worst patient harm", "Controls"], rows,
+                  caption="Elements and flows with multi-patient reach", widths=[1.2, 2.0, 1.0, 2.4, 1.6, 1.4, 1.8], fills=fills)
+    else:
+        doc.p("The model flags no threat as able to harm many patients at once and has no multi-patient harm "
+              "view listing elements or flows. State which elements could affect many patients, or why none can.",
+              style="note")
+
+
+def _view_chapter_body(doc: Doc, ix: Index, scope: ViewScope, diagrams: dict[str, Image], level: int,
+                       after_intro: Callable[[], None] | None = None) -> None:
+    """A view's text, steps, diagram and tables; *after_intro* adds what the view kind needs up front."""
     v = scope.view
     if scope.derived:
         doc.p(f"The model has no view of this kind. The tables below are derived from {scope.derived}. "
               "An FDA submission should include this view or justify its omission.", style="note")
     _paragraphs(doc, v.description)
+    if v.steps:
+        doc.h("Steps", level + 1)
+        doc.bullets(list(v.steps), numbered=True)
+    if after_intro is not None:
+        after_intro()
     img = diagrams.get(v.id)
     if img is not None:
-        doc.image(img, caption=f"{v.name} — diagram rendered from the threat model")
+        doc.image(img.path, caption=f"{v.name} — diagram rendered from the threat model", width_cm=img.width_cm)
     elif not scope.elements:
         doc.p("No diagram: the view names no element to draw.", style="note")
     if v.diagram is not None:
         doc.p(f"Source diagram: {v.diagram.path}" + (f" — {v.diagram.caption}" if v.diagram.caption else ""), style="note")
-    if v.steps:
-        doc.h("Steps", level + 1)
-        doc.bullets(list(v.steps), numbered=True)
     doc.h("Elements", level + 1)
     _elements_table(doc, ix, scope.elements, f"Elements — {v.name}")
     doc.h("Data flows and interfaces", level + 1)
@@ -472,7 +489,7 @@ def _view_chapter_body(doc: Doc, ix: Index, scope: ViewScope, diagrams: dict[str
     _controls_table(doc, scope.controls, f"Controls — {v.name}")
 
 
-def architecture_doc(model: Model, ctx: ExportContext, diagrams: dict[str, Path] | None = None,
+def architecture_doc(model: Model, ctx: ExportContext, diagrams: dict[str, Image] | None = None,
                      scopes: dict[str, list[ViewScope]] | None = None) -> Doc:
     """``architecture-views.docx``: one chapter per FDA view kind and one per security use case."""
     ix = Index(model)
@@ -500,16 +517,10 @@ def architecture_doc(model: Model, ctx: ExportContext, diagrams: dict[str, Path]
         doc.h(text.title, 1)
         doc.p(f"{text.citation}: {text.purpose}", style="note")
         found = scopes.get(kind, [])
-        if kind == "multi_patient_harm":
-            rows, mp_fills = _multi_patient_rows(ix, found)
-            doc.h("Elements and flows that could affect many patients at once", 2)
-            if rows:
-                doc.table(["ID", "Name", "Kind", "Why", "Multi-patient threats", "Worst patient harm", "Controls"], rows,
-                          caption="Elements and flows with multi-patient reach", widths=[1.0, 2.2, 1.0, 2.4, 1.6, 1.4, 1.6], fills=mp_fills)
-            else:
-                doc.p("The model flags no threat as able to harm many patients at once and has no multi-patient harm "
-                      "view listing elements or flows. State which elements could affect many patients, or why none can.",
-                      style="note")
+        reach = (lambda f=found: _multi_patient_section(doc, ix, f)) if kind == "multi_patient_harm" else None
+        if reach is not None and len(found) != 1:
+            reach()  # several views or none: the reach table opens the chapter
+            reach = None
         if not found:
             doc.p(f"The model has no {text.title}, and none can be derived from it. An FDA submission should include "
                   "this view or justify its omission.", style="note")
@@ -517,7 +528,7 @@ def architecture_doc(model: Model, ctx: ExportContext, diagrams: dict[str, Path]
         for s in found:
             if len(found) > 1:
                 doc.h(s.view.name, 2)
-            _view_chapter_body(doc, ix, s, diagrams, 2 if len(found) > 1 else 1)
+            _view_chapter_body(doc, ix, s, diagrams, 2 if len(found) > 1 else 1, reach)
 
     use_cases = scopes.get("security_use_case", [])
     text = voc.view_kinds["security_use_case"]
@@ -593,7 +604,7 @@ def _facts_table(doc: Doc, model: Model) -> None:
         ["Threat model", f"{d.title or 'Threat model'}, version {d.version}" + (f", {d.date}" if d.date else "")
          + f" ({_words(d.status).lower()})"],
     ]
-    doc.table(["", ""], rows, caption="Product and threat model", widths=[2.2, 7.8])
+    doc.table([], rows, caption="Product and threat model", widths=[2.2, 7.8])
 
 
 def _risk_with_scale(risk: Risk | None) -> str:
@@ -630,11 +641,11 @@ def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
         fills[(8, 1)] = GAP_FILL
     if not t.rationale and t.status in ("accepted", "transferred", "not_applicable"):
         fills[(9, 1)] = GAP_FILL
-    doc.table(["", ""], rows, widths=[2.4, 7.6], fills=fills)
     _paragraphs(doc, t.description)
+    doc.table([], rows, widths=[2.4, 7.6], fills=fills)
 
 
-def risk_doc(model: Model, ctx: ExportContext, heat_map: Path | None = None) -> Doc:
+def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) -> Doc:
     """``risk-assessment.docx``: the threat model and cybersecurity risk assessment."""
     ix = Index(model)
     voc = vocabulary()
@@ -681,7 +692,8 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Path | None = None) -> 
     doc.table(header, matrix, caption="Risk before controls against residual risk (number of threats)",
               widths=[2.2, 1.3, 1.3, 1.3, 1.3, 1.3])
     if heat_map is not None:
-        doc.image(heat_map, caption="Likelihood and severity of the threats, before controls and residual")
+        doc.image(heat_map.path, caption="Likelihood and severity of the threats, before controls and residual",
+                  width_cm=heat_map.width_cm)
     harm = Counter(t.patient_harm for t in threats)
     harm_rows = [[_words(h) or "Not assessed", str(harm[h])] for h in
                  ("catastrophic", "critical", "serious", "minor", "negligible", "none", None) if harm[h]]
@@ -706,7 +718,7 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Path | None = None) -> 
             reg_fills[(r, 7)] = GAP_FILL
     if reg_rows:
         doc.table(["ID", "Threat", "STRIDE", "Targets", "Before", "Controls", "Residual", "Status"], reg_rows,
-                  caption="Threat register", widths=[0.9, 2.8, 1.4, 1.8, 0.9, 1.3, 0.9, 1.2], fills=reg_fills)
+                  caption="Threat register", widths=[1.1, 2.6, 1.4, 1.7, 1.1, 1.5, 1.1, 1.4], fills=reg_fills)
     else:
         doc.p("The model records no threat.", style="note")
 
@@ -763,7 +775,7 @@ def _callout_table(doc: Doc, ix: Index, threats: Sequence[Threat], label: str, s
              t.rationale or "none recorded"] for t in threats]
     fills = {(r, 6): GAP_FILL for r, t in enumerate(threats) if not t.rationale}
     doc.table(["ID", "Threat", "Before", "Controls", "Residual", "Status", "Rationale"], rows, caption=f"{label} threats",
-              widths=[0.9, 2.4, 1.5, 1.1, 1.5, 1.1, 2.5], fills=fills)
+              widths=[1.1, 2.3, 1.5, 1.2, 1.5, 1.3, 2.3], fills=fills)
 
 
 # ------------------------------------------------------------ cra-technical-documentation.docx
@@ -771,12 +783,20 @@ def _callout_table(doc: Doc, ix: Index, threats: Sequence[Threat], label: str, s
 CRA_FRAMEWORK = "cra-annex-i"
 
 
+_EVIDENCE_NAMED = 6  # above this many items of one kind, evidence lists their ids only
+
+
 def _evidence_text(ix: Index, ids: Sequence[str]) -> str:
-    out = []
-    for i in ids:
-        kind = ix.kind.get(i)
-        out.append(f"{_words(kind)} {ix.label(i)}" if kind else i)
-    return "; ".join(out)
+    """Evidence grouped by kind: ``Controls (2): C-1 Title; C-2 Title. Fields: support.sbom.``"""
+    groups: dict[str, list[str]] = {}
+    for i in dict.fromkeys(ids):
+        groups.setdefault(ix.kind.get(i, "field"), []).append(i)
+    parts = []
+    for kind, members in groups.items():
+        shown = "; ".join(members) if len(members) > _EVIDENCE_NAMED or kind == "field" else "; ".join(ix.label(i) for i in members)
+        noun = "Model fields" if kind == "field" else _words(kind) + ("s" if len(members) != 1 and kind != "out_of_scope" else "")
+        parts.append(f"{noun} ({len(members)}): {shown}.")
+    return " ".join(parts)
 
 
 def _clause_part(clause: ClauseResult) -> str:
@@ -825,7 +845,7 @@ def cra_doc(model: Model, ctx: ExportContext) -> Doc:
             ["CRA category", voc.cra_category.get(reg.cra_category, "—") if reg.cra_category else "not stated"],
             ["Threat model", f"version {model.document.version}" + (f", {model.document.date}" if model.document.date else "")]]
     fills = {(r, 1): GAP_FILL for r, row in enumerate(rows) if row[1] in ("—", "not stated") and r in (4, 5)}
-    doc.table(["", ""], rows, caption="General description (Annex VII item 1)", widths=[2.4, 7.6], fills=fills)
+    doc.table([], rows, caption="General description (Annex VII item 1)", widths=[2.4, 7.6], fills=fills)
     if p.description:
         _paragraphs(doc, p.description)
 
@@ -878,7 +898,7 @@ def cra_doc(model: Model, ctx: ExportContext) -> Doc:
 def _support_table(doc: Doc, facts: Sequence[tuple[str, str | None]], caption: str) -> None:
     rows = [[k, v.strip() if v and v.strip() else "missing"] for k, v in facts]
     fills = {(r, 1): GAP_FILL for r, row in enumerate(rows) if row[1] == "missing"}
-    doc.table(["", ""], rows, caption=caption, widths=[3.0, 7.0], fills=fills)
+    doc.table([], rows, caption=caption, widths=[3.0, 7.0], fills=fills)
 
 
 # ---------------------------------------------------------------------------------- workbooks
@@ -1195,11 +1215,11 @@ def _model_sha(model: Model) -> str:
     return hashlib.sha256(dumps(model, "json").encode("utf-8")).hexdigest()
 
 
-def _draw_diagrams(model: Model, scopes: dict[str, list[ViewScope]], folder: Path) -> dict[str, Path]:
-    """PNG diagrams of every view, drawn from the model as for the public PTM."""
-    from mdptm.diagrams import view_diagram
+def _draw_diagrams(model: Model, scopes: dict[str, list[ViewScope]], folder: Path) -> dict[str, Image]:
+    """PNG diagrams of every view, drawn from the model as for the public PTM, at their natural size."""
+    from mdptm.diagrams import png_size_cm, view_diagram
 
-    out: dict[str, Path] = {}
+    out: dict[str, Image] = {}
     for n, scope in enumerate(s for kind in VIEW_KINDS for s in scopes.get(kind, [])):
         view = scope.view
         if scope.derived:  # draw exactly what the derived tables list
@@ -1207,7 +1227,7 @@ def _draw_diagrams(model: Model, scopes: dict[str, list[ViewScope]], folder: Pat
                                            "threats": []})
         drawn = view_diagram(model, folder / f"view-{n:03d}.png", view)
         if drawn is not None:
-            out[scope.view.id] = drawn
+            out[scope.view.id] = Image(drawn, width_cm=min(MAX_IMAGE_CM, png_size_cm(drawn)[0]))
     return out
 
 
@@ -1226,14 +1246,15 @@ def write_submission(model: Model, folder: Path, ctx: ExportContext) -> list[Pat
     """
     import tempfile
 
-    from mdptm.diagrams import risk_heat_map
+    from mdptm.diagrams import png_size_cm, risk_heat_map
 
     ctx.audience = "submission"
     scopes = architecture_scopes(model)
     with tempfile.TemporaryDirectory(prefix="mdptm-submission-") as tmp:
         work = Path(tmp)
         diagrams = _draw_diagrams(model, scopes, work)
-        heat = risk_heat_map(model.threats, work / "risk-heat-map.png")
+        heat_png = risk_heat_map(model.threats, work / "risk-heat-map.png")
+        heat = Image(heat_png, width_cm=min(MAX_IMAGE_CM, png_size_cm(heat_png)[0])) if heat_png is not None else None
         _render(architecture_doc(model, ctx, diagrams, scopes), folder / ARCHITECTURE, ctx)
         _render(risk_doc(model, ctx, heat), folder / RISK, ctx)
         _render(cra_doc(model, ctx), folder / CRA, ctx)
