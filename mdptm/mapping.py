@@ -30,8 +30,8 @@ __all__ = [
     "BUILTIN_FRAMEWORKS",
     "MAX_NAMED",
     "FrameworkRef",
-    "apply_overrides",
     "available_frameworks",
+    "check_overrides",
     "evaluate_framework",
     "load_framework",
     "load_framework_file",
@@ -335,9 +335,10 @@ class Evaluator:
     """Evaluates one framework's rules over one model; clause verdicts are memoised because
     ``clauses`` rules refer to other clauses (cycles are refused when the file is loaded)."""
 
-    def __init__(self, model: Model, framework: Framework):
+    def __init__(self, model: Model, framework: Framework, overrides: Sequence[Override] = ()):
         self.model = model
         self.framework = framework
+        self.overrides = {o.clause: o for o in overrides if o.framework == framework.id}
         self._results: dict[str, ClauseResult] = {}
         self._prefix = ""
 
@@ -395,6 +396,9 @@ class Evaluator:
             confidence=clause.confidence,
             group=clause.group or "",
         )
+        override = self.overrides.get(clause.id)
+        if override is not None:
+            result = _overridden(result, override)
         self._results[clause.id] = result
         return result
 
@@ -440,10 +444,11 @@ class Evaluator:
         cond = _conditions(sel.every)
         if not matched:
             return Outcome("unmet", [], f"no {what(0)}")
+        population = f"{len(matched)} {what(len(matched))}"
         if not good:
-            return Outcome("unmet", [], f"none of {len(matched)} {what(len(matched))} {cond}: {_ids(bad)}")
+            return Outcome("unmet", [], f"none of {population} {cond}: {_ids(bad)}")
         if bad:
-            return Outcome("partial", good, f"{len(good)} of {len(matched)} {what(len(matched))} {cond}; not: {_ids(bad)}")
+            return Outcome("partial", good, f"{len(good)} of {population} {cond}; not: {_ids(bad)}")
         level = "met" if len(good) >= sel.min else "partial"
         need = f" (at least {sel.min} needed)" if level == "partial" else ""
         every = "all" if len(good) > 1 else "the"
@@ -554,40 +559,37 @@ def summarise(clauses: Sequence[ClauseResult]) -> dict[str, int]:
     return counts
 
 
-def evaluate_framework(model: Model, framework: Framework) -> FrameworkResult:
-    """Every clause of *framework* evaluated over *model*, before overrides."""
-    return Evaluator(model, framework).run()
+def evaluate_framework(model: Model, framework: Framework, overrides: Sequence[Override] = ()) -> FrameworkResult:
+    """Every clause of *framework* evaluated over *model*, with the overrides that name it."""
+    return Evaluator(model, framework, overrides).run()
 
 
-# ============================================================================ overrides
+# ============================================================================ overrides and entry
 
 
-def apply_overrides(coverage: Coverage, overrides: Sequence[Override], *, file: str | None = None) -> Coverage:
-    """Replace verdicts by the project's overrides, keeping the computed verdict in the rationale.
+def _overridden(result: ClauseResult, ov: Override) -> ClauseResult:
+    """The override's verdict, keeping the computed one and its rationale for the reviewer."""
+    rationale = (
+        f"Set to {ov.status} by override (computed: {result.status}): {_sentence(ov.justification)}"
+        f" Computed rationale: {result.rationale}"
+    )
+    return result.model_copy(update={"status": ov.status, "overridden": True, "rationale": rationale})
 
-    An override for a framework that was not mapped is ignored (the user chose a subset); one that
-    names a clause the framework does not have is an error, as it is most likely a typo.
+
+def check_overrides(frameworks: Sequence[Framework], overrides: Sequence[Override], file: str | None = None) -> None:
+    """Refuse an override naming a clause its framework does not have (most likely a typo).
+
+    An override for a framework that is not being mapped is ignored: the user chose a subset.
     """
+    by_id = {fw.id: fw for fw in frameworks}
     for n, ov in enumerate(overrides):
-        fw = coverage.framework(ov.framework)
-        if fw is None:
-            continue
-        clause = next((c for c in fw.clauses if c.id == ov.clause), None)
-        if clause is None:
+        fw = by_id.get(ov.framework)
+        if fw is not None and fw.clause(ov.clause) is None:
             raise InputError(
                 f"override names clause {ov.clause!r}, which framework {ov.framework!r} does not have",
                 file=file,
                 locator=pointer("overrides", n, "clause"),
             )
-        computed = clause.status
-        clause.rationale = (
-            f"Set to {ov.status} by override (computed: {computed}): {ov.justification.strip()}"
-            f" Computed rationale: {clause.rationale}"
-        )
-        clause.status = ov.status
-        clause.overridden = True
-        fw.summary = summarise(fw.clauses)
-    return coverage
 
 
 def map_model(
@@ -600,8 +602,10 @@ def map_model(
 ) -> Coverage:
     """Map *model* onto the named frameworks (ids or file paths; None = every available one).
 
-    Relative framework paths are resolved against *base_dir* (the project folder in ``build``).
+    Overrides replace verdicts before clauses that aggregate other clauses are decided, so an
+    override of Annex II 8(e) counts towards Annex II 8. Relative framework paths are resolved
+    against *base_dir* (the project folder in ``build``).
     """
     fws = resolve_frameworks(frameworks, base_dir)
-    coverage = Coverage(frameworks=[evaluate_framework(model, fw) for fw in fws])
-    return apply_overrides(coverage, overrides, file=overrides_file)
+    check_overrides(fws, overrides, overrides_file)
+    return Coverage(frameworks=[Evaluator(model, fw, overrides).run() for fw in fws])
