@@ -33,6 +33,7 @@ __all__ = [
     "available_frameworks",
     "check_overrides",
     "evaluate_framework",
+    "framework_conflicts",
     "load_framework",
     "load_framework_file",
     "map_model",
@@ -138,8 +139,9 @@ def _plugin_framework(name: str, target: Any) -> Framework:
 def available_frameworks() -> dict[str, FrameworkRef]:
     """Every framework that can be named by id: shipped files, then plug-ins (entry points).
 
-    A plug-in that resolves to a shipped file is the same framework; another plug-in with a
-    shipped framework's id is refused rather than silently replacing regulatory content.
+    The built-ins register through entry points too and resolve to the shipped files; another
+    plug-in with a shipped framework's id is left out (see :func:`framework_conflicts`) rather than
+    silently replacing regulatory content.
     """
     from mdptm.plugins import registry
 
@@ -148,10 +150,22 @@ def available_frameworks() -> dict[str, FrameworkRef]:
     for path in sorted(shipped.glob("*.yaml")):  # top level only: sub-folders hold other data
         refs[path.stem] = FrameworkRef(path.stem, "shipped", path)
     for name, target in sorted(registry().frameworks.items()):
-        if name in refs:
-            continue  # the built-ins register through entry points too; the shipped file is the same
-        refs[name] = FrameworkRef(name, "plugin", target)
+        if name not in refs:
+            refs[name] = FrameworkRef(name, "plugin", target)
     return refs
+
+
+def framework_conflicts() -> list[str]:
+    """Warnings for plug-ins that claim the id of a shipped framework and are therefore ignored."""
+    from mdptm.plugins import registry
+
+    builtin = {cra_annex_i, cra_annex_ii, mc2, fda_premarket}
+    shipped = {p.stem for p in mappings_dir().glob("*.yaml")}
+    return [
+        f"framework plug-in {name!r} is ignored: a shipped framework has that id"
+        for name, target in sorted(registry().frameworks.items())
+        if name in shipped and target not in builtin
+    ]
 
 
 def _order(ids: Iterable[str]) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from mdptm.errors import InputError
-from mdptm.mapping import load_framework, load_framework_file, map_model
+from mdptm.mapping import framework_conflicts, load_framework, load_framework_file, map_model
 from mdptm.model import Control, Element, Model, Threat
 from mdptm.plugins import registry
 from mdptm.results import Coverage
@@ -145,6 +145,25 @@ def test_plugin_framework(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shape
     assert load_framework("hospital-checklist").title == CUSTOM["title"]
     every = map_model(model())  # no selection: built-ins first, then plug-ins
     assert [f.id for f in every.frameworks][-1] == "hospital-checklist"
+
+
+def test_plugin_cannot_replace_a_shipped_framework(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert framework_conflicts() == []
+    monkeypatch.setitem(registry().frameworks, "mc2", lambda: {**CUSTOM, "id": "mc2"})
+    assert load_framework("mc2").title.startswith("HSCC")
+    assert framework_conflicts() == ["framework plug-in 'mc2' is ignored: a shipped framework has that id"]
+
+
+def test_the_example_in_the_documentation_loads(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "mapping.md").read_text(encoding="utf-8")
+    example = next(b for b in doc.split("```yaml\n")[1:] if b.startswith("schema_version: 1"))
+    path = tmp_path / "example.yaml"
+    path.write_text(example.split("```")[0], encoding="utf-8")
+    assert load_framework_file(path).id == "hospital-checklist"
+    m = model()
+    assert verdicts(map_model(m, [path])) == {"HC-1": "not_applicable"}  # no device element
+    m.elements.append(Element(id="E-D", name="Pump", kind="device"))
+    assert verdicts(map_model(m, [path])) == {"HC-1": "partial"}  # logging, but no log asset
 
 
 def test_plugin_whose_file_declares_another_id_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
