@@ -230,8 +230,8 @@ def _present(value: Any) -> bool:
         return bool(value.strip()) and value.strip() != PLACEHOLDER
     if isinstance(value, (list, dict, tuple)):
         return bool(value)
-    if isinstance(value, BaseModel):
-        return True
+    if isinstance(value, BaseModel):  # e.g. a risk rating: stated when any part of it is
+        return any(_present(v) for _, v in value)
     return bool(value) if isinstance(value, bool) else True
 
 
@@ -490,7 +490,8 @@ class Evaluator:
         return value
 
     def _clauses(self, ids: list[str]) -> Outcome:
-        results = [self.clause(c) for c in self.framework.clauses if c.id in set(ids)]
+        wanted = set(ids)
+        results = [self.clause(c) for c in self.framework.clauses if c.id in wanted]
         done = [r for r in results if r.status in ("covered", "not_applicable")]
         some = [r for r in results if r.status == "partial"]
         evidence = _merge(r.evidence for r in results)

@@ -13,7 +13,7 @@ import pytest
 
 from mdptm.errors import InputError
 from mdptm.mapping import BUILTIN_FRAMEWORKS, load_framework, map_model
-from mdptm.model import COLLECTIONS, Control, Element, Model, View
+from mdptm.model import COLLECTIONS, Control, Element, Model, Risk, View
 from mdptm.modelio import load
 from mdptm.project import Override
 from mdptm.results import ClauseResult, Coverage
@@ -244,6 +244,13 @@ def test_open_threat_makes_risk_clauses_partial() -> None:
     assert clause(cov, "cra-annex-i", "I.1").status == "partial"
     assert "not: T-1" in clause(cov, "cra-annex-i", "I.1").rationale
     assert clause(cov, "cra-annex-i", "I.2.a").status == "partial"
+
+
+def test_an_empty_risk_rating_is_not_a_rating() -> None:
+    model = rich()
+    model.threats[2].risk = Risk()
+    c = clause(map_model(model, ["cra-annex-i"]), "cra-annex-i", "I.1")
+    assert c.status == "partial" and "5 of 6 threats state risk" in c.rationale and "not: T-3" in c.rationale
 
 
 def test_keyword_rules_read_control_titles() -> None:
