@@ -160,6 +160,11 @@ def _build_filters() -> tuple[dict[str, type[BaseModel]], dict[str, type[BaseMod
 
 
 FILTERS, SELECTORS = _build_filters()
+# Names pydantic puts into error locations for the branches of a union (not keys of the file).
+UNION_LABELS = frozenset(
+    {"bool", "str", "int", "FieldCheck"}
+    | {f"{_title(c)}{kind}" for c in COLLECTION_ITEMS for kind in ("Selector", "Filter", "Exclude")}
+)
 
 # The selector classes are generated, so type checkers see them as plain models.
 if TYPE_CHECKING:

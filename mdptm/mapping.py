@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from mdptm.errors import InputError
-from mdptm.framework import COLLECTION_ITEMS, TEXT_FIELDS, Clause, FieldCheck, Framework, Rule
+from mdptm.framework import COLLECTION_ITEMS, TEXT_FIELDS, UNION_LABELS, Clause, FieldCheck, Framework, Rule
 from mdptm.model import PLACEHOLDER, Item, Model
 from mdptm.modelio import read_structured
 from mdptm.project import Override
@@ -90,7 +90,7 @@ def _clean_loc(loc: Iterable[int | str]) -> list[int | str]:
     """Drop pydantic's union-branch labels (``bool``, ``list[...]``, ``FieldCheck``) from a location."""
     out: list[int | str] = []
     for part in loc:
-        if isinstance(part, str) and ("[" in part or part in ("bool", "str", "int") or part[:1].isupper()):
+        if isinstance(part, str) and ("[" in part or part in UNION_LABELS):
             continue
         out.append(part)
     return out
@@ -99,7 +99,7 @@ def _clean_loc(loc: Iterable[int | str]) -> list[int | str]:
 def _validation_error(exc: ValidationError, file: str) -> InputError:
     errors = exc.errors(include_url=False)
     # a union reports one error per alternative: the deepest is the one the author meant
-    err = max(errors, key=lambda e: len(_clean_loc(e["loc"])) + (0 if e["type"] == "bool_type" else 0.5))
+    err = max(errors, key=lambda e: (len(_clean_loc(e["loc"])), e["type"] != "bool_type"))
     loc = _clean_loc(err["loc"])
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden" and loc:
@@ -383,9 +383,10 @@ class Evaluator:
             return done
         status: ClauseStatus
         evidence: list[str] = []
-        if clause.not_applicable_when is not None and self.rule(clause.not_applicable_when).level == "met":
+        not_applicable = self.rule(clause.not_applicable_when) if clause.not_applicable_when else None
+        if not_applicable is not None and not_applicable.level == "met":
             status = "not_applicable"
-            text = "Not applicable: " + self.rule(clause.not_applicable_when).text + "."
+            text = "Not applicable: " + not_applicable.text + "."
         elif clause.evidence is None:
             status = "gap"
             text = "The threat model holds no information for this clause."

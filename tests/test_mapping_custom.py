@@ -183,6 +183,10 @@ def _with_clause(**changes: Any) -> dict[str, Any]:
     [
         (_with_clause(evidence={"controls": {"colour": ["red"]}}), "unknown key 'colour'",
          "/clauses/0/evidence/controls/colour"),
+        (_with_clause(evidence={"controls": {"Category": ["event_logging"]}}), "unknown key 'Category'",
+         "/clauses/0/evidence/controls/Category"),
+        (_with_clause(evidence={"fields": [{"path": "support.sbom", "Keywords": ["x"]}]}), "unknown key 'Keywords'",
+         "/clauses/0/evidence/fields/0/Keywords"),
         (_with_clause(evidence={"controls": {"category": ["event_loging"]}}), "event_logging",
          "/clauses/0/evidence/controls/category/0"),
         (_with_clause(evidence={"controls": {}, "threats": {}}), "exactly one of", "/clauses/0/evidence"),
