@@ -182,7 +182,7 @@ def plugins(fmt: str) -> None:
 
 @cli.command()
 @click.argument("project", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), help="Package folder (default: the project's 'output', else DIR/out).")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), help="Package folder (default: project 'output' or DIR/out).")
 @click.option("--draft", is_flag=True, help="Publish despite blockers and placeholders; every page is stamped DRAFT.")
 def build(project: Path, out: Path | None, draft: bool) -> None:
     """Run the whole pipeline on a project folder holding mdptm.yaml.

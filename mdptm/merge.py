@@ -11,10 +11,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from mdptm.model import COLLECTIONS, PLACEHOLDER, Asset, Element, Flow, Item, Model, Threat, View, provenance
+from mdptm.model import COLLECTIONS, PLACEHOLDER, Element, Flow, Item, Model, provenance
 from mdptm.report import ImportReport
 
 _SKIP_FIELDS = {"id", "source", "provenance"}
+# list fields that hold ids of other items (flows.data, assets.stored_in, views.*, threats.*)
+_LIST_REFS = ("data", "stored_in", "elements", "flows", "threats", "controls", "targets", "assets")
 
 
 def norm_name(name: str) -> str:
@@ -69,17 +71,10 @@ def _rewrite_refs(item: Item, renames: dict[str, str]) -> None:
     if isinstance(item, Flow):
         item.source = renames.get(item.source, item.source)
         item.target = renames.get(item.target, item.target)
-    list_fields = {
-        Flow: ("data",),
-        Asset: ("stored_in",),
-        View: ("elements", "flows", "threats", "controls"),
-        Threat: ("targets", "assets", "controls"),
-    }
-    for cls, fields in list_fields.items():
-        if isinstance(item, cls):
-            for fname in fields:
-                values = getattr(item, fname)
-                setattr(item, fname, list(dict.fromkeys(renames.get(v, v) for v in values)))
+    for fname in _LIST_REFS:
+        values = getattr(item, fname, None)
+        if isinstance(values, list):
+            setattr(item, fname, list(dict.fromkeys(renames.get(v, v) for v in values)))
 
 
 def merge_models(parts: list[tuple[str, Model, ImportReport]]) -> tuple[Model, ImportReport]:
