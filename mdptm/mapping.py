@@ -288,7 +288,7 @@ def _terms(keywords: Sequence[str]) -> str:
     """Quoted keywords, the first few only: the rule file has the full list."""
     shown = [f'"{k}"' for k in keywords[:MAX_TERMS]]
     more = len(keywords) - MAX_TERMS
-    return _join(shown) if more <= 0 else ", ".join(shown) + f" or {more} more terms"
+    return _join(shown) if more <= 0 else ", ".join(shown) + f" or {more} more term{'s' if more > 1 else ''}"
 
 
 _SINGULAR = {"out_of_scope": "out-of-scope entry", "trust_zones": "trust zone"}

@@ -392,3 +392,26 @@ def test_mapping_does_not_change_the_model() -> None:
     snapshot = model.model_dump()
     map_model(model)
     assert model.model_dump() == snapshot != before
+
+
+# ----------------------------------------------------------------------------- the shipped sample
+
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "infusion-pump" / "model.yaml"
+
+
+def test_sample_model_maps_onto_all_four_frameworks() -> None:
+    if not SAMPLE.is_file():
+        pytest.skip("samples/infusion-pump is not in this checkout")
+    model = load(SAMPLE)
+    cov = map_model(model)
+    assert [f.id for f in cov.frameworks] == list(BUILTIN_FRAMEWORKS)
+    for fw in cov.frameworks:
+        for c in fw.clauses:
+            assert c.title and c.rationale and c.status in ("covered", "partial", "gap", "not_applicable")
+    for kind in {v.kind for v in model.views}:
+        assert clause(cov, "fda-premarket", f"view.{kind}").status == "covered"
+    assert clause(cov, "cra-annex-ii", "2").status == "covered"
+    model.support.vulnerability_disclosure = None
+    assert status(model, "cra-annex-ii", "2") == "gap"
+    model.support.vulnerability_disclosure = "psirt@example.com"
+    assert status(model, "cra-annex-ii", "2") == "covered"
