@@ -80,7 +80,6 @@ def to_otm(model: Model) -> dict[str, Any]:
     _put(project, "attributes", {k: v for k, v in attrs.items() if v and v != PLACEHOLDER})
 
     instances: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    zone_targets: dict[str, list[str]] = defaultdict(list)
     for t in model.threats:
         inst = {"threat": t.id, "state": states.get(t.status, t.status)}
         mits = [{"mitigation": c, "state": mstates.get(control_status[c], control_status[c])} for c in t.controls if c in control_status]
@@ -89,8 +88,6 @@ def to_otm(model: Model) -> dict[str, Any]:
         for target in t.targets:
             if target in element_ids or target in flow_ids:
                 instances[target].append(dict(inst))
-            elif target in zone_ids:
-                zone_targets[t.id].append(target)
 
     zones: list[dict[str, Any]] = []
     for z in model.trust_zones:
@@ -158,7 +155,8 @@ def to_otm(model: Model) -> dict[str, Any]:
         asset["attributes"] = _ours(kind=a.kind, unrated=", ".join(k for k, v in ratings.items() if v is None))
         assets.append(asset)
 
-    threats = [_threat(t, categories, zone_targets.get(t.id, [])) for t in model.threats]
+    known = zone_ids | element_ids | flow_ids
+    threats = [_threat(t, categories, [x for x in t.targets if x in known], zone_ids) for t in model.threats]
     mitigations = []
     for c in model.controls:
         mit: dict[str, Any] = {"id": c.id, "name": c.title}
@@ -177,7 +175,8 @@ def to_otm(model: Model) -> dict[str, Any]:
     return doc
 
 
-def _threat(t: Threat, categories: dict[str, str], zones: list[str]) -> dict[str, Any]:
+def _threat(t: Threat, categories: dict[str, str], targets: list[str], zones: set[str]) -> dict[str, Any]:
+    """A threat definition; ``mdptm.targets`` keeps the order of its targets and any trust zone among them."""
     out: dict[str, Any] = {"id": t.id, "name": t.title}
     _put(out, "description", t.description)
     _put(out, "categories", [categories.get(s, s) for s in t.stride])
@@ -190,6 +189,6 @@ def _threat(t: Threat, categories: dict[str, str], zones: list[str]) -> dict[str
         residual_level=t.residual_risk.level if t.residual_risk else None,
         patient_harm=t.patient_harm,
         multi_patient=t.multi_patient,
-        zone_targets=", ".join(zones),
+        targets=", ".join(targets) if len(targets) > 1 or set(targets) & zones else None,
     )
     return out

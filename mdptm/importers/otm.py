@@ -4,7 +4,7 @@ OTM defines threats and mitigations once at top level and *instantiates* them on
 data flows, each instance with its own state. mdptm makes one threat per OTM threat whose targets
 are every component and flow holding an instance; the instance states combine into its status and
 are kept per target in ``extra``. OTM ids are kept where they are unique in the file; where a threat
-and a mitigation (or any two items) share an id, each gets a kind prefix (``T-55``, ``M-55``) and
+and a mitigation (or any two items) share an id, each gets a kind prefix (``OTM-T-55``, ``OTM-M-55``) and
 the original id stays in ``source``.
 """
 
@@ -66,7 +66,7 @@ STATUS_ORDER: tuple[str, ...] = ("open", "partially_mitigated", "accepted", "tra
 CONTROL_ORDER: tuple[str, ...] = ("not_implemented", "planned", "implemented")
 RISK_SCALE = "OTM likelihood x impact / 100 (0-100)"
 FLOW_ATTRIBUTES = ("protocol", "port", "authentication", "encryption")
-PREFIX = {"trustZones": "tz-", "components": "c-", "dataflows": "df-", "assets": "asset-", "threats": "T-", "mitigations": "M-"}
+PREFIX = {"trustZones": "tz-", "components": "c-", "dataflows": "df-", "assets": "asset-", "threats": "OTM-T-", "mitigations": "OTM-M-"}
 NAME_PREFIX = {"trustZones": "tz-", "components": "", "dataflows": "df-", "assets": "asset-"}
 _READABLE = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]{0,63}$")
 _UUIDISH = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-|^[0-9a-fA-F]{16,}$")
@@ -164,6 +164,11 @@ class _OtmReader:
         self.kept: set[str] = set()
         self.ids = IdMinter(self.keep)
 
+    @staticmethod
+    def where(loc: str, otm_id: str | None, model_id: str) -> str:
+        """The JSON pointer of an item, with its OTM id where the model id differs (so the original is kept)."""
+        return loc if otm_id is None or otm_id == model_id else f"{loc} (OTM id {otm_id!r})"
+
     def src(self, locator: str) -> Source:
         return Source(file=self.file, locator=locator, importer="otm")
 
@@ -183,8 +188,8 @@ class _OtmReader:
         """(model id, OTM id) for every object of a collection.
 
         A readable OTM id that is unique in the file is kept, so a model exported to OTM comes back
-        with its own ids. Others are minted: a threat or mitigation id gets a kind prefix (``T-55``,
-        ``M-55``: OTM lets those collide), anything else becomes the slug of its name.
+        with its own ids. Others are minted: a threat or mitigation id gets a kind prefix (``OTM-T-55``,
+        ``OTM-M-55``: OTM lets those collide), anything else becomes the slug of its name.
         """
         out: list[tuple[str, str | None] | None] = []
         wanted: list[tuple[str, str]] = []
@@ -298,12 +303,12 @@ class _OtmReader:
                 trust_level=level,
                 description=plain(z.get("description")),
                 tags=[str(t) for t in z.get("tags") or [] if t not in (None, "")],
-                source=self.src(loc),
+                source=self.src(self.where(loc, otm_id, zid)),
                 extra=extra,
             )
             model.trust_zones.append(zone)
             parents.append((zone, _ref(z.get("parent"), "trustZone"), loc))
-            self.report.imported(self.file, loc, zid)
+            self.report.imported(self.file, self.where(loc, otm_id, zid), zid)
         for zone, parent, loc in parents:
             if parent is None:
                 continue
@@ -342,12 +347,12 @@ class _OtmReader:
                     name=name,
                     kind=kind or "other",
                     description=plain(a.get("description")),
-                    source=self.src(loc),
+                    source=self.src(self.where(loc, otm_id, aid)),
                     extra=extra,
                     **ratings,
                 )
             )
-            self.report.imported(self.file, loc, aid)
+            self.report.imported(self.file, self.where(loc, otm_id, aid), aid)
 
     def _components(self, model: Model) -> None:
         comps: list[tuple[Element, dict[str, Any], str]] = []
@@ -377,12 +382,12 @@ class _OtmReader:
                 kind=kind,
                 description=plain(c.get("description")),
                 tags=[str(t) for t in c.get("tags") or [] if t not in (None, "")],
-                source=self.src(loc),
+                source=self.src(self.where(loc, otm_id, eid)),
                 extra=extra,
             )
             model.elements.append(element)
             comps.append((element, c, loc))
-            self.report.imported(self.file, loc, eid)
+            self.report.imported(self.file, self.where(loc, otm_id, eid), eid)
         by_id = {e.id: e for e in model.elements}
         parent_comp: dict[str, str] = {}
         for element, c, loc in comps:
@@ -476,12 +481,12 @@ class _OtmReader:
                     bidirectional=f.get("bidirectional") is True,
                     data=data_ids,
                     tags=[str(t) for t in f.get("tags") or [] if t not in (None, "")],
-                    provenance=self.src(loc),
+                    provenance=self.src(self.where(loc, otm_id, fid)),
                     extra=extra,
                     **fields,
                 )
             )
-            self.report.imported(self.file, loc, fid)
+            self.report.imported(self.file, self.where(loc, otm_id, fid), fid)
             self._collect(f, fid, loc)
         zone_of = {e.id: e.trust_zone for e in model.elements}
         for flow in model.flows:
@@ -523,8 +528,9 @@ class _OtmReader:
                 fields["category"] = ours["category"]
             if ours.get("responsibility") in get_args(Responsibility):
                 fields["responsibility"] = ours["responsibility"]
-            model.controls.append(Control(id=cid, title=title, description=description, source=self.src(loc), extra=extra, **fields))
-            self.report.imported(self.file, loc, cid)
+            src = self.src(self.where(loc, otm_id, cid))
+            model.controls.append(Control(id=cid, title=title, description=description, source=src, extra=extra, **fields))
+            self.report.imported(self.file, self.where(loc, otm_id, cid), cid)
             if ours.get("status") in CONTROL_ORDER:
                 self.control_status[cid] = str(ours["status"])
 
@@ -547,8 +553,8 @@ class _OtmReader:
                     insts = self.instances.get(otm_id, [])
             else:
                 insts = []
-            model.threats.append(self._threat(t, tid, loc, insts))
-            self.report.imported(self.file, loc, tid)
+            model.threats.append(self._threat(t, tid, self.where(loc, otm_id, tid), insts))
+            self.report.imported(self.file, self.where(loc, otm_id, tid), tid)
         for ref, insts in self.instances.items():
             if ref not in defined:
                 for _t, _s, _m, iloc in insts:
@@ -610,9 +616,11 @@ class _OtmReader:
         else:
             status = "open"
             self.warn(loc, f"threat {tid} is defined but not instantiated on any component or data flow")
-        for zone in str(ours.get("zone_targets") or "").split(","):
-            if zone.strip() in self.zone_of.values() and zone.strip() not in targets:
-                targets.append(zone.strip())
+        if ours.get("targets"):  # written by mdptm: the model's own order, trust zones included
+            listed = [x.strip() for x in str(ours["targets"]).split(",")]
+            zones = set(self.zone_of.values())
+            ordered = [x for x in listed if x in targets or (x in zones and x not in targets)]
+            targets = list(dict.fromkeys(ordered + targets))
         fields: dict[str, Any] = {}
         if ours.get("rationale"):
             fields["rationale"] = str(ours["rationale"])
