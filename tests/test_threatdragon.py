@@ -348,3 +348,27 @@ def test_corpus_junk_severity_and_cia_types(corpus: Path) -> None:
     (threat,) = wallet.threats
     assert threat.stride == ["tampering"] and threat.extra["category"] == "Integrity" and threat.risk and threat.risk.level == "critical"
     assert threat.controls == []  # "None as yet :)" is no mitigation
+
+
+def test_a_thing_drawn_on_two_diagrams_is_one_item(tmp_path: Path) -> None:
+    data = v2_model()
+    first = data["detail"]["diagrams"][0]["cells"]
+    again = [json.loads(json.dumps(c)) for c in first if c["id"] in ("n-patient", "n-app", "f-enter")]
+    for c in again:
+        c["id"] += "-2"
+        c["data"]["threats"] = []
+    again[-1]["source"], again[-1]["target"] = {"cell": "n-patient-2"}, {"cell": "n-app-2"}
+    again[-1]["data"]["threats"] = [{"title": "Replayed dose", "type": "Tampering", "status": "Open", "severity": "High", "number": 99}]
+    data["detail"]["diagrams"].append({"id": 1, "title": "Dosing use case", "cells": again})
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    model, report = load(path)
+    assert sorted(e.name for e in model.elements) == ["Cloud service", "Dose log", "Mobile app", "Patient"]
+    app = next(e for e in model.elements if e.name == "Mobile app")
+    assert app.extra["diagrams"] == ["Main", "Dosing use case"]
+    enter = [f for f in model.flows if f.name == "Enter dose"]
+    assert len(enter) == 1 and enter[0].extra["diagrams"] == ["Main", "Dosing use case"]
+    replayed = next(t for t in model.threats if t.title == "Replayed dose")
+    assert replayed.targets == [enter[0].id]
+    assert sum(r.disposition == "merged" for r in report.records) == 3
+    assert validate_model(model) == []

@@ -11,12 +11,12 @@ import html
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -261,7 +261,44 @@ class IdMinter:
         return out
 
 
+def repeats(keys: Sequence[tuple[tuple[str, ...], int]]) -> list[int]:
+    """For each (key, diagram), the index of the earlier entry it repeats on another diagram, else its own.
+
+    Used for flows: the same ends and name drawn on two diagrams are one flow.
+    """
+    first: dict[tuple[str, ...], int] = {}
+    out = []
+    for i, (key, diagram) in enumerate(keys):
+        j = first.setdefault(key, i)
+        out.append(j if j != i and keys[j][1] != diagram else i)
+    return out
+
+
 # -------------------------------------------------------------------------------------- geometry
+
+_T = TypeVar("_T")
+
+
+def across_diagrams(items: Sequence[_T], name: Callable[[_T], str], diagram: Callable[[_T], int]) -> list[list[_T]]:
+    """Group the drawings of one thing on several diagrams: the same name, unique on each diagram it is on.
+
+    A name drawn twice on one diagram names two things, so those drawings stay apart.
+    """
+    per_diagram: Counter[tuple[str, int]] = Counter((compact(name(i)), diagram(i)) for i in items if compact(name(i)))
+    groups: dict[str, list[_T]] = {}
+    out: list[list[_T]] = []
+    for item in items:
+        key = compact(name(item))
+        if key and per_diagram[(key, diagram(item))] == 1:
+            if key in groups:
+                groups[key].append(item)
+                continue
+            groups[key] = [item]
+            out.append(groups[key])
+        else:
+            out.append([item])
+    return out
+
 
 Point = tuple[float, float]
 LOOSE_END_MARGIN = 15.0  # how far (drawing units) a loose flow end may sit from the shape it was drawn to

@@ -21,6 +21,7 @@ from mdptm.importers._interchange import (
     Box,
     IdMinter,
     Point,
+    across_diagrams,
     as_dict,
     compact,
     innermost,
@@ -34,6 +35,7 @@ from mdptm.importers._interchange import (
     one_line,
     plain,
     polylines_cross,
+    repeats,
     section,
     shell,
     slugify,
@@ -230,25 +232,36 @@ class _TdReader:
 
     # ---------------------------------------------------------------------------- structure
 
+    @staticmethod
+    def _groups(cells: list[_Cell]) -> list[list[_Cell]]:
+        """Cells that draw the same thing on several diagrams, grouped (the first one leads)."""
+        return across_diagrams(cells, lambda c: f"{c.type} {c.name}" if c.name else "", lambda c: c.diagram)
+
+    def _record(self, group: list[_Cell], item_id: str) -> None:
+        for i, c in enumerate(group):
+            c.item_id = item_id
+            (self.report.imported if i == 0 else self.report.merged)(self.file, c.pointer, item_id)
+
     def _zones(self, model: Model, cells: list[_Cell]) -> None:
         boxes = [c for c in cells if c.type == "tm.BoundaryBox"]
-        names = [self._display_name(c, "trust boundary") for c in boxes]
-        ids = self.ids.mint(
-            [("tz-" + (slugify(n) or "zone"), str(c.raw.get("id", i))) for i, (c, n) in enumerate(zip(boxes, names, strict=True))]
-        )
-        for c, name, zid in zip(boxes, names, ids, strict=True):
+        groups = self._groups(boxes)
+        names = [self._display_name(g[0], "trust boundary") for g in groups]
+        ids = self.ids.mint([("tz-" + (slugify(n) or "zone"), str(g[0].raw.get("id", ""))) for g, n in zip(groups, names, strict=True)])
+        for group, name, zid in zip(groups, names, ids, strict=True):
+            c = group[0]
             tags, extra = self._extra(c)
-            c.item_id = zid
-            model.trust_zones.append(
-                TrustZone(
-                    id=zid, name=name, description=plain(c.data.get("description")), tags=tags, source=self.src(c.pointer), extra=extra
-                )
+            if len(group) > 1:
+                extra["diagrams"] = [x.diagram_name for x in group]
+            zone = TrustZone(
+                id=zid, name=name, description=plain(c.data.get("description")), tags=tags, source=self.src(c.pointer), extra=extra
             )
-            self.report.imported(self.file, c.pointer, zid)
+            model.trust_zones.append(zone)
+            self._record(group, zid)
         by_id = {z.id: z for z in model.trust_zones}
         for d in {c.diagram for c in boxes}:
             for child, parent in nesting([(c.item_id or "", c.box) for c in boxes if c.diagram == d and c.box]).items():
-                by_id[child].extra.setdefault("parent_zone", parent)
+                if child != parent:
+                    by_id[child].extra.setdefault("parent_zone", parent)
 
     def _elements(self, model: Model, cells: list[_Cell]) -> None:
         kinds = section("threatdragon", "element_kinds") or {}
@@ -257,11 +270,14 @@ class _TdReader:
         for c in cells:
             if c.type == "tm.BoundaryBox" and c.box and c.item_id:
                 zone_boxes[c.diagram].append((c.item_id, c.box))
-        names = [self._display_name(c, "element") for c in nodes]
-        ids = self.ids.mint([(slugify(n) or "element", str(c.raw.get("id", i))) for i, (c, n) in enumerate(zip(nodes, names, strict=True))])
-        for c, name, eid in zip(nodes, names, ids, strict=True):
+        groups = self._groups(nodes)
+        names = [self._display_name(g[0], "element") for g in groups]
+        ids = self.ids.mint([(slugify(n) or "element", str(g[0].raw.get("id", ""))) for g, n in zip(groups, names, strict=True)])
+        for group, name, eid in zip(groups, names, ids, strict=True):
+            c = group[0]
             tags, extra = self._extra(c)
-            c.item_id = eid
+            if len(group) > 1:
+                extra["diagrams"] = [x.diagram_name for x in group]
             zone = innermost(zone_boxes[c.diagram], c.box.centre) if c.box else None
             model.elements.append(
                 Element(
@@ -275,7 +291,7 @@ class _TdReader:
                     extra=extra,
                 )
             )
-            self.report.imported(self.file, c.pointer, eid)
+            self._record(group, eid)
 
     @staticmethod
     def _end_ref(end: Any) -> str | None:
@@ -309,8 +325,21 @@ class _TdReader:
             if not c.name:
                 self.warn(c.pointer, f"data flow has no name; called it {name!r}")
             kept.append((c, src, tgt, name))
-        ids = self.ids.mint([("df-" + (slugify(n) or "flow"), str(c.raw.get("id", ""))) for c, _s, _t, n in kept])
-        for (c, src, tgt, name), fid in zip(kept, ids, strict=True):
+        # the same flow drawn on several diagrams (same ends, same name) is one flow
+        owner = repeats([((src, tgt, compact(name)), c.diagram) for c, src, tgt, name in kept])
+        fresh = [i for i, o in enumerate(owner) if o == i]
+        minted = self.ids.mint([("df-" + (slugify(kept[i][3]) or "flow"), str(kept[i][0].raw.get("id", ""))) for i in fresh])
+        flow_at = dict(zip(fresh, minted, strict=True))
+        made: dict[str, Flow] = {}
+        for i, (c, src, tgt, name) in enumerate(kept):
+            fid = flow_at[owner[i]]
+            c.item_id = fid
+            c.line = self._path(c, by_cell)
+            targets[str(c.raw.get("id"))] = [fid]
+            if owner[i] != i:
+                made[fid].extra.setdefault("diagrams", [kept[owner[i]][0].diagram_name]).append(c.diagram_name)
+                self.report.merged(self.file, c.pointer, fid)
+                continue
             tags, extra = self._extra(c)
             if c.attached:
                 extra["ends_attached_by_position"] = list(c.attached)
@@ -334,10 +363,8 @@ class _TdReader:
             )
             if not props:
                 extra.pop("properties", None)
-            c.item_id = fid
-            c.line = self._path(c, by_cell)
+            made[fid] = flow
             model.flows.append(flow)
-            targets[str(c.raw.get("id"))] = [fid]
             self.report.imported(self.file, c.pointer, fid)
         zone_of = {e.id: e.trust_zone for e in model.elements}
         for f in model.flows:

@@ -27,6 +27,7 @@ from mdptm.importers._interchange import (
     Box,
     IdMinter,
     Point,
+    across_diagrams,
     compact,
     innermost,
     is_no_mitigation,
@@ -39,6 +40,7 @@ from mdptm.importers._interchange import (
     one_line,
     plain,
     polylines_cross,
+    repeats,
     section,
     shell,
     slugify,
@@ -429,25 +431,10 @@ class _Tm7Reader:
             if reason:
                 extra["out_of_scope_reason"] = plain(reason)
 
-    def _merge_groups(self, shapes: list[_Shape]) -> list[list[_Shape]]:
-        """Group shapes that are the same thing drawn on several diagrams (same name, unique on each diagram)."""
-        per_diagram: dict[tuple[str, int], int] = defaultdict(int)
-        for s in shapes:
-            if s.name:
-                per_diagram[(compact(s.name), s.diagram)] += 1
-        groups: dict[str, list[_Shape]] = {}
-        out: list[list[_Shape]] = []
-        for s in shapes:
-            key = compact(s.name)
-            if s.name and key and per_diagram[(key, s.diagram)] == 1:
-                if key in groups:
-                    groups[key].append(s)
-                    continue
-                groups[key] = [s]
-                out.append(groups[key])
-            else:
-                out.append([s])
-        return out
+    @staticmethod
+    def _merge_groups(shapes: list[_Shape]) -> list[list[_Shape]]:
+        """Shapes that are the same thing drawn on several diagrams, grouped (the first one leads)."""
+        return across_diagrams(shapes, lambda s: f"{s.role} {s.name}" if s.name else "", lambda s: s.diagram)
 
     # --------------------------------------------------------------------------------- zones
 
@@ -556,11 +543,7 @@ class _Tm7Reader:
                 continue
             kept.append((s, src, tgt, s.name or f"{src} to {tgt}"))
         # the same flow drawn on several diagrams (same ends, same name) is one flow
-        first: dict[tuple[str, str, str], int] = {}
-        owner: list[int] = []
-        for i, (s, src, tgt, name) in enumerate(kept):
-            j = first.setdefault((src, tgt, compact(name)), i)
-            owner.append(j if j != i and kept[j][0].diagram != s.diagram else i)
+        owner = repeats([((src, tgt, compact(name)), s.diagram) for s, src, tgt, name in kept])
         fresh = [i for i, o in enumerate(owner) if o == i]
         ids = self.ids.mint([("df-" + (slugify(kept[i][3]) or "flow"), kept[i][0].guid) for i in fresh])
         flow_at = dict(zip(fresh, ids, strict=True))
