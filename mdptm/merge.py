@@ -162,14 +162,17 @@ class _Merger:
                 merged.add(item.id)
             elif hit is not None:
                 new_id = _free_id(item.id, self.ids, model)
-                report.warn(file, _where(item), f"id {item.id!r} is already a {hit[0]}; this {kind} renamed {new_id!r}")
+                src = provenance(item)
+                report.warn(file, src.locator if src else None, f"id {item.id!r} is already a {hit[0]}; this {kind} renamed {new_id!r}")
                 renames[item.id] = new_id
         for coll, kind in COLLECTIONS:
             for item in getattr(model, coll):
                 _rewrite_refs(item, renames)
                 target_id = renames.get(item.id, item.id)
                 if item.id in merged:
-                    self.fields(self.ids[target_id][1], item, f"{kind} {target_id}", _where(item), priority, file, _where(item))
+                    src = provenance(item)
+                    loc = src.locator if src is not None else None
+                    self.fields(self.ids[target_id][1], item, f"{kind} {target_id}", _where(item), priority, file, loc)
                     report.retarget(item.id, target_id, as_merged=True)
                     continue
                 if item.id in renames:

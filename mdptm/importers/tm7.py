@@ -647,7 +647,7 @@ class _Tm7Reader:
         known = set().union(*keys.values()) if keys else set()
 
         raw_id = (_text(value, "Id") or "").strip()
-        tid = self.ids.claim(f"TM7-{raw_id}" if raw_id else f"TM7-K{idx}")
+        tid = self.ids.claim(f"TM7-{slugify(raw_id, 24) or raw_id}" if raw_id else f"TM7-K{idx}")
         extra: dict[str, Any] = {}
         tags: list[str] = []
         type_id = (_text(value, "TypeId") or "").strip()
