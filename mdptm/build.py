@@ -71,7 +71,7 @@ def load_project_model(folder: Path) -> tuple[Model, ImportReport, Project, Path
                 raise InputError("a profile must be a mapping", file=str(root / spec.profile))
             profile = data
         sources.append((root / spec.path, spec.format, profile))
-    model, report = import_sources(sources)
+    model, report = import_sources(sources, [spec.priority for spec in project.sources])
     apply_project(model, project, str(root / "mdptm.yaml"))
     check_references(model)
     return model, report, project, root

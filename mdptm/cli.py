@@ -253,12 +253,14 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, proje
     Example:  mdptm map model.json --framework cra-annex-ii -o coverage.xlsx
     """
     from mdptm.coverage_report import render_table, write_coverage
-    from mdptm.mapping import map_model
+    from mdptm.mapping import framework_conflicts, map_model
     from mdptm.modelio import load
     from mdptm.output import source_date_epoch
     from mdptm.project import PROJECT_FILE, load_project
 
     _plugin_warnings()
+    for w in framework_conflicts():
+        warn(w)
     m = load(model)
     overrides: list[Any] = []
     refs: list[str] = list(frameworks)

@@ -19,6 +19,7 @@ from mdptm.results import CLAUSE_STATUSES, Coverage, FrameworkResult
 
 __all__ = ["coverage_data", "render_table", "write_coverage", "write_coverage_json", "write_coverage_xlsx"]
 
+TITLE_WIDTH = 48  # terminal table: clause titles are clipped to this many characters
 STATUS_LABEL = {"covered": "covered", "partial": "partial", "gap": "gap", "not_applicable": "n/a"}
 STATUS_FILL = {"covered": "C6EFCE", "partial": "FFEB9C", "gap": "FFC7CE", "not_applicable": "EDEDED"}
 CLAUSE_COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -144,11 +145,13 @@ def _framework_lines(fw: FrameworkResult, verbose: bool, style: Callable[[str, s
     if fw.note:
         lines.append(f"  note: {fw.note}")
     id_w = max([len(c.id) for c in fw.clauses] + [6])
+    title_w = min(max([len(c.title) for c in fw.clauses] + [5]), TITLE_WIDTH)
     for c in fw.clauses:
         label = STATUS_LABEL[c.status] + ("*" if c.overridden else "")
         status = style(c.status, label.ljust(8))
-        evidence = f"  [{_clip(', '.join(c.evidence), 40)}]" if c.evidence else ""
-        lines.append(f"  {c.id.ljust(id_w)}  {status}  {_clip(c.title, 60)}{evidence}")
+        title = _clip(c.title, title_w).ljust(title_w) if c.evidence else _clip(c.title, title_w)
+        evidence = f"  {_clip(', '.join(c.evidence), 40)}" if c.evidence else ""
+        lines.append(f"  {c.id.ljust(id_w)}  {status}  {title}{evidence}")
         if verbose:
             lines.append(f"  {' ' * id_w}            {c.rationale}")
     counts = ", ".join(f"{fw.summary.get(s, 0)} {STATUS_LABEL[s]}" for s in CLAUSE_STATUSES)

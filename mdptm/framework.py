@@ -91,20 +91,12 @@ def _condition_type(ann: Any) -> Any:
     return list[inner] | bool | None  # type: ignore[valid-type]
 
 
-def _field_doc(name: str, ann: Any) -> str:
-    inner = _value_type(ann)
-    if inner is None:
-        return f"true: '{name}' is stated; false: it is not"
-    return f"a list: '{name}' is one of these (for a list field: shares one); true/false: is stated or not"
-
-
 def _filter_fields(item_cls: type[m.Item]) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for name, info in item_cls.model_fields.items():
         if name in _internal(item_cls):
             continue
-        doc = _field_doc(name, info.annotation)
-        fields[name] = (_condition_type(info.annotation), Field(default=None, description=doc))
+        fields[name] = (_condition_type(info.annotation), None)
     return fields
 
 
@@ -144,12 +136,17 @@ def _build_filters() -> tuple[dict[str, type[BaseModel]], dict[str, type[BaseMod
             "exclude": (exclude | None, Field(default=None)),
         }
         flt = create_model(
-            f"{name}Filter", __base__=Strict, __doc__=f"Conditions on {coll}; all must hold", **common
+            f"{name}Filter",
+            __base__=Strict,
+            __doc__=f"Conditions on {coll}, all of which must hold. For a field, a list means the value is one of "
+            "these (a list field shares one of them); true or false means the field is stated or not.",
+            **common,
         )
         sel = create_model(
             f"{name}Selector",
             __base__=Strict,
-            __doc__=f"Items of {coll} that match; met when at least 'min' match (and all pass 'every')",
+            __doc__=f"Items of {coll} that pass the conditions (as in {name}Filter): met when at least 'min' "
+            "do and, if 'every' is given, all of them pass it too.",
             **common,
             min=(int, Field(default=1, ge=1, description="how many matching items are needed")),
             every=(
@@ -163,6 +160,11 @@ def _build_filters() -> tuple[dict[str, type[BaseModel]], dict[str, type[BaseMod
 
 
 FILTERS, SELECTORS = _build_filters()
+# Names pydantic puts into error locations for the branches of a union (not keys of the file).
+UNION_LABELS = frozenset(
+    {"bool", "str", "int", "FieldCheck"}
+    | {f"{_title(c)}{kind}" for c in COLLECTION_ITEMS for kind in ("Selector", "Filter", "Exclude")}
+)
 
 # The selector classes are generated, so type checkers see them as plain models.
 if TYPE_CHECKING:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,11 +48,16 @@ def import_one(path: Path, fmt: str | None = None, profile: dict[str, Any] | Non
     return model, report
 
 
-def import_sources(sources: list[tuple[Path, str | None, dict[str, Any] | None]]) -> tuple[Model, ImportReport]:
-    """Import each (path, format, profile) and merge them in order."""
+def import_sources(
+    sources: list[tuple[Path, str | None, dict[str, Any] | None]], priorities: Sequence[int] | None = None
+) -> tuple[Model, ImportReport]:
+    """Import each (path, format, profile) and merge them in order.
+
+    On a conflict the first source wins, unless a later one has a higher priority (one per source).
+    """
     parts = []
     for path, fmt, profile in sources:
         model, report = import_one(path, fmt, profile)
         parts.append((path.name, model, report))
-    model, report = merge_models(parts)
+    model, report = merge_models(parts, priorities)
     return model, report.finish()

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from mdptm.errors import InputError
-from mdptm.framework import COLLECTION_ITEMS, TEXT_FIELDS, Clause, FieldCheck, Framework, Rule
+from mdptm.framework import COLLECTION_ITEMS, TEXT_FIELDS, UNION_LABELS, Clause, FieldCheck, Framework, Rule
 from mdptm.model import PLACEHOLDER, Item, Model
 from mdptm.modelio import read_structured
 from mdptm.project import Override
@@ -30,9 +30,10 @@ __all__ = [
     "BUILTIN_FRAMEWORKS",
     "MAX_NAMED",
     "FrameworkRef",
-    "apply_overrides",
     "available_frameworks",
+    "check_overrides",
     "evaluate_framework",
+    "framework_conflicts",
     "load_framework",
     "load_framework_file",
     "map_model",
@@ -89,7 +90,7 @@ def _clean_loc(loc: Iterable[int | str]) -> list[int | str]:
     """Drop pydantic's union-branch labels (``bool``, ``list[...]``, ``FieldCheck``) from a location."""
     out: list[int | str] = []
     for part in loc:
-        if isinstance(part, str) and ("[" in part or part in ("bool", "str", "int") or part[:1].isupper()):
+        if isinstance(part, str) and ("[" in part or part in UNION_LABELS):
             continue
         out.append(part)
     return out
@@ -98,7 +99,7 @@ def _clean_loc(loc: Iterable[int | str]) -> list[int | str]:
 def _validation_error(exc: ValidationError, file: str) -> InputError:
     errors = exc.errors(include_url=False)
     # a union reports one error per alternative: the deepest is the one the author meant
-    err = max(errors, key=lambda e: len(_clean_loc(e["loc"])) + (0 if e["type"] == "bool_type" else 0.5))
+    err = max(errors, key=lambda e: (len(_clean_loc(e["loc"])), e["type"] != "bool_type"))
     loc = _clean_loc(err["loc"])
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden" and loc:
@@ -138,8 +139,9 @@ def _plugin_framework(name: str, target: Any) -> Framework:
 def available_frameworks() -> dict[str, FrameworkRef]:
     """Every framework that can be named by id: shipped files, then plug-ins (entry points).
 
-    A plug-in that resolves to a shipped file is the same framework; another plug-in with a
-    shipped framework's id is refused rather than silently replacing regulatory content.
+    The built-ins register through entry points too and resolve to the shipped files; another
+    plug-in with a shipped framework's id is left out (see :func:`framework_conflicts`) rather than
+    silently replacing regulatory content.
     """
     from mdptm.plugins import registry
 
@@ -148,10 +150,22 @@ def available_frameworks() -> dict[str, FrameworkRef]:
     for path in sorted(shipped.glob("*.yaml")):  # top level only: sub-folders hold other data
         refs[path.stem] = FrameworkRef(path.stem, "shipped", path)
     for name, target in sorted(registry().frameworks.items()):
-        if name in refs:
-            continue  # the built-ins register through entry points too; the shipped file is the same
-        refs[name] = FrameworkRef(name, "plugin", target)
+        if name not in refs:
+            refs[name] = FrameworkRef(name, "plugin", target)
     return refs
+
+
+def framework_conflicts() -> list[str]:
+    """Warnings for plug-ins that claim the id of a shipped framework and are therefore ignored."""
+    from mdptm.plugins import registry
+
+    builtin = {cra_annex_i, cra_annex_ii, mc2, fda_premarket}
+    shipped = {p.stem for p in mappings_dir().glob("*.yaml")}
+    return [
+        f"framework plug-in {name!r} is ignored: a shipped framework has that id"
+        for name, target in sorted(registry().frameworks.items())
+        if name in shipped and target not in builtin
+    ]
 
 
 def _order(ids: Iterable[str]) -> list[str]:
@@ -216,8 +230,8 @@ def _present(value: Any) -> bool:
         return bool(value.strip()) and value.strip() != PLACEHOLDER
     if isinstance(value, (list, dict, tuple)):
         return bool(value)
-    if isinstance(value, BaseModel):
-        return True
+    if isinstance(value, BaseModel):  # e.g. a risk rating: stated when any part of it is
+        return any(_present(v) for _, v in value)
     return bool(value) if isinstance(value, bool) else True
 
 
@@ -274,7 +288,7 @@ def _terms(keywords: Sequence[str]) -> str:
     """Quoted keywords, the first few only: the rule file has the full list."""
     shown = [f'"{k}"' for k in keywords[:MAX_TERMS]]
     more = len(keywords) - MAX_TERMS
-    return _join(shown) if more <= 0 else ", ".join(shown) + f" or {more} more terms"
+    return _join(shown) if more <= 0 else ", ".join(shown) + f" or {more} more term{'s' if more > 1 else ''}"
 
 
 _SINGULAR = {"out_of_scope": "out-of-scope entry", "trust_zones": "trust zone"}
@@ -335,9 +349,10 @@ class Evaluator:
     """Evaluates one framework's rules over one model; clause verdicts are memoised because
     ``clauses`` rules refer to other clauses (cycles are refused when the file is loaded)."""
 
-    def __init__(self, model: Model, framework: Framework):
+    def __init__(self, model: Model, framework: Framework, overrides: Sequence[Override] = ()):
         self.model = model
         self.framework = framework
+        self.overrides = {o.clause: o for o in overrides if o.framework == framework.id}
         self._results: dict[str, ClauseResult] = {}
         self._prefix = ""
 
@@ -368,9 +383,10 @@ class Evaluator:
             return done
         status: ClauseStatus
         evidence: list[str] = []
-        if clause.not_applicable_when is not None and self.rule(clause.not_applicable_when).level == "met":
+        not_applicable = self.rule(clause.not_applicable_when) if clause.not_applicable_when else None
+        if not_applicable is not None and not_applicable.level == "met":
             status = "not_applicable"
-            text = "Not applicable: " + self.rule(clause.not_applicable_when).text + "."
+            text = "Not applicable: " + not_applicable.text + "."
         elif clause.evidence is None:
             status = "gap"
             text = "The threat model holds no information for this clause."
@@ -395,6 +411,9 @@ class Evaluator:
             confidence=clause.confidence,
             group=clause.group or "",
         )
+        override = self.overrides.get(clause.id)
+        if override is not None:
+            result = _overridden(result, override)
         self._results[clause.id] = result
         return result
 
@@ -440,10 +459,11 @@ class Evaluator:
         cond = _conditions(sel.every)
         if not matched:
             return Outcome("unmet", [], f"no {what(0)}")
+        population = f"{len(matched)} {what(len(matched))}"
         if not good:
-            return Outcome("unmet", [], f"none of {len(matched)} {what(len(matched))} {cond}: {_ids(bad)}")
+            return Outcome("unmet", [], f"none of {population} {cond}: {_ids(bad)}")
         if bad:
-            return Outcome("partial", good, f"{len(good)} of {len(matched)} {what(len(matched))} {cond}; not: {_ids(bad)}")
+            return Outcome("partial", good, f"{len(good)} of {population} {cond}; not: {_ids(bad)}")
         level = "met" if len(good) >= sel.min else "partial"
         need = f" (at least {sel.min} needed)" if level == "partial" else ""
         every = "all" if len(good) > 1 else "the"
@@ -471,7 +491,8 @@ class Evaluator:
         return value
 
     def _clauses(self, ids: list[str]) -> Outcome:
-        results = [self.clause(c) for c in self.framework.clauses if c.id in set(ids)]
+        wanted = set(ids)
+        results = [self.clause(c) for c in self.framework.clauses if c.id in wanted]
         done = [r for r in results if r.status in ("covered", "not_applicable")]
         some = [r for r in results if r.status == "partial"]
         evidence = _merge(r.evidence for r in results)
@@ -554,40 +575,37 @@ def summarise(clauses: Sequence[ClauseResult]) -> dict[str, int]:
     return counts
 
 
-def evaluate_framework(model: Model, framework: Framework) -> FrameworkResult:
-    """Every clause of *framework* evaluated over *model*, before overrides."""
-    return Evaluator(model, framework).run()
+def evaluate_framework(model: Model, framework: Framework, overrides: Sequence[Override] = ()) -> FrameworkResult:
+    """Every clause of *framework* evaluated over *model*, with the overrides that name it."""
+    return Evaluator(model, framework, overrides).run()
 
 
-# ============================================================================ overrides
+# ============================================================================ overrides and entry
 
 
-def apply_overrides(coverage: Coverage, overrides: Sequence[Override], *, file: str | None = None) -> Coverage:
-    """Replace verdicts by the project's overrides, keeping the computed verdict in the rationale.
+def _overridden(result: ClauseResult, ov: Override) -> ClauseResult:
+    """The override's verdict, keeping the computed one and its rationale for the reviewer."""
+    rationale = (
+        f"Set to {ov.status} by override (computed: {result.status}): {_sentence(ov.justification)}"
+        f" Computed rationale: {result.rationale}"
+    )
+    return result.model_copy(update={"status": ov.status, "overridden": True, "rationale": rationale})
 
-    An override for a framework that was not mapped is ignored (the user chose a subset); one that
-    names a clause the framework does not have is an error, as it is most likely a typo.
+
+def check_overrides(frameworks: Sequence[Framework], overrides: Sequence[Override], file: str | None = None) -> None:
+    """Refuse an override naming a clause its framework does not have (most likely a typo).
+
+    An override for a framework that is not being mapped is ignored: the user chose a subset.
     """
+    by_id = {fw.id: fw for fw in frameworks}
     for n, ov in enumerate(overrides):
-        fw = coverage.framework(ov.framework)
-        if fw is None:
-            continue
-        clause = next((c for c in fw.clauses if c.id == ov.clause), None)
-        if clause is None:
+        fw = by_id.get(ov.framework)
+        if fw is not None and fw.clause(ov.clause) is None:
             raise InputError(
                 f"override names clause {ov.clause!r}, which framework {ov.framework!r} does not have",
                 file=file,
                 locator=pointer("overrides", n, "clause"),
             )
-        computed = clause.status
-        clause.rationale = (
-            f"Set to {ov.status} by override (computed: {computed}): {ov.justification.strip()}"
-            f" Computed rationale: {clause.rationale}"
-        )
-        clause.status = ov.status
-        clause.overridden = True
-        fw.summary = summarise(fw.clauses)
-    return coverage
 
 
 def map_model(
@@ -600,8 +618,10 @@ def map_model(
 ) -> Coverage:
     """Map *model* onto the named frameworks (ids or file paths; None = every available one).
 
-    Relative framework paths are resolved against *base_dir* (the project folder in ``build``).
+    Overrides replace verdicts before clauses that aggregate other clauses are decided, so an
+    override of Annex II 8(e) counts towards Annex II 8. Relative framework paths are resolved
+    against *base_dir* (the project folder in ``build``).
     """
     fws = resolve_frameworks(frameworks, base_dir)
-    coverage = Coverage(frameworks=[evaluate_framework(model, fw) for fw in fws])
-    return apply_overrides(coverage, overrides, file=overrides_file)
+    check_overrides(fws, overrides, overrides_file)
+    return Coverage(frameworks=[Evaluator(model, fw, overrides).run() for fw in fws])

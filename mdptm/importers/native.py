@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from mdptm.errors import InputError
@@ -9,6 +10,8 @@ from mdptm.model import COLLECTIONS, PLACEHOLDER, Model, Source, provenance, set
 from mdptm.modelio import read_structured
 from mdptm.plugins import ImportContext, Importer
 from mdptm.validate import pointer, validate_data
+
+_SCHEMA_KEY = re.compile(r"""(?m)(?:"schema"\s*:\s*"mdptm/1"|^schema\s*:\s*['"]?mdptm/1)""")
 
 
 class NativeImporter(Importer):
@@ -18,8 +21,8 @@ class NativeImporter(Importer):
     def sniff(self, path: Path, head: bytes) -> int:
         if path.suffix.lower() not in self.extensions:
             return 0
-        text = head.decode("utf-8", "replace")
-        if "mdptm/1" in text:
+        # the schema key itself, so an OTM or Threat Dragon file that mentions mdptm/1 in a text is not taken
+        if _SCHEMA_KEY.search(head.decode("utf-8", "replace")):
             return 90
         return 20
 
