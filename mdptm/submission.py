@@ -31,7 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from mdptm.docir import Doc, Image
+from mdptm.docir import Doc, Image, Table
 from mdptm.errors import InputError
 from mdptm.labeling import LABEL_STATUSES, LabelingAnswer, answer_labeling
 from mdptm.model import (
@@ -400,6 +400,15 @@ def _controls_table(doc: Doc, controls: Sequence[Control], caption: str) -> None
               widths=[1.3, 2.8, 2.1, 1.7, 1.6, 2.2], fills=fills)
 
 
+def _fit_id_columns(doc: Doc) -> Doc:
+    """Widen a table's id column to its longest id, so ``E-SAFETY`` is not broken across lines."""
+    for block in doc.blocks:
+        if isinstance(block, Table) and block.widths and block.header and block.header[0] in ("ID", "Clause"):
+            longest = max((len(r[0]) for r in block.rows if r), default=0)
+            block.widths[0] = max(block.widths[0], 0.16 * longest + 0.2)
+    return doc
+
+
 def _short(text: str | None, limit: int = 240) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -547,7 +556,7 @@ def architecture_doc(model: Model, ctx: ExportContext, diagrams: dict[str, Image
     for s in use_cases:
         doc.h(f"Security Use Case View: {s.view.name}", 1)
         _view_chapter_body(doc, ix, s, diagrams, 1)
-    return doc
+    return _fit_id_columns(doc)
 
 
 def architecture_scopes(model: Model) -> dict[str, list[ViewScope]]:
@@ -742,6 +751,21 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     if res[None]:
         parts.append(f"{res[None]} not rated")
     doc.p(f"Residual risk after controls: {', '.join(parts) or 'no threat recorded'}.")
+    level_rows: list[list[str]] = []
+    level_fills: dict[tuple[int, int], str] = {}
+    for lvl in (*reversed(RISK_LEVELS), None):
+        ids = [t.id for t in threats if _level(t.residual_risk) == lvl]
+        if ids:
+            if lvl:
+                level_fills[(len(level_rows), 0)] = LEVEL_FILLS[lvl]
+            level_rows.append([lvl.capitalize() if lvl else "Not rated", str(len(ids)), ", ".join(ids)])
+    if level_rows:
+        doc.table(["Residual risk", "Threats", "Which"], level_rows, caption="Residual risk by level", widths=[1.8, 1.0, 7.2],
+                  fills=level_fills)
+    accepted = sum(1 for t in threats if t.status == "accepted")
+    if accepted:
+        doc.p(f"{accepted} threats are accepted with their residual risk; their rationales are listed under "
+              "'Open and accepted threats'.")
     high = [t for t in threats if _level(t.residual_risk) in ("high", "critical")]
     _callout_table(doc, ix, high, "High residual risk", "threats keep a high or critical residual risk; each needs a "
                    "benefit-risk justification.", "No threat keeps a high or critical residual risk.")
@@ -762,7 +786,7 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     doc.p(f"{len(model.controls)} controls. Traceability from each threat to its controls and their verification evidence "
           f"is in {TRACEABILITY}.")
     _controls_table(doc, model.controls, "Security controls")
-    return doc
+    return _fit_id_columns(doc)
 
 
 def _callout_table(doc: Doc, ix: Index, threats: Sequence[Threat], label: str, some: str, none: str | None) -> None:
@@ -892,7 +916,7 @@ def cra_doc(model: Model, ctx: ExportContext) -> Doc:
             if fw.note:
                 doc.p(fw.note, style="note")
         _cra_clauses(doc, ix, fw, part)
-    return doc
+    return _fit_id_columns(doc)
 
 
 def _support_table(doc: Doc, facts: Sequence[tuple[str, str | None]], caption: str) -> None:
