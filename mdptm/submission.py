@@ -859,7 +859,7 @@ def cra_doc(model: Model, ctx: ExportContext) -> Doc:
     ix = Index(model)
     voc = vocabulary()
     p, reg, sup = model.product, model.product.regulatory, model.support
-    doc = _new_doc("CRA technical documentation: cybersecurity requirements", model, ctx, "CRA technical documentation")
+    doc = _new_doc("CRA technical documentation", model, ctx, "CRA technical documentation")
     doc.p(f"This document follows {voc.citations['cra']}")
 
     doc.h("Product and scope", 1)
