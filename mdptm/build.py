@@ -9,13 +9,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from mdptm.errors import InputError
-from mdptm.importing import import_sources
+from mdptm.importing import check_references, import_sources
 from mdptm.model import Model
 from mdptm.modelio import dumps, read_structured
 from mdptm.output import staged_dir, write_json, write_manifest
 from mdptm.project import Project, load_project
 from mdptm.report import ImportReport
-from mdptm.validate import pointer, validate_model
+from mdptm.validate import pointer
 
 
 @dataclass
@@ -71,12 +71,9 @@ def load_project_model(folder: Path) -> tuple[Model, ImportReport, Project, Path
                 raise InputError("a profile must be a mapping", file=str(root / spec.profile))
             profile = data
         sources.append((root / spec.path, spec.format, profile))
-    model, report = import_sources(sources)
+    model, report = import_sources(sources, [spec.priority for spec in project.sources])
     apply_project(model, project, str(root / "mdptm.yaml"))
-    problems = validate_model(model)
-    if problems:
-        p = problems[0]
-        raise InputError(p.message, file="merged model", locator=p.pointer)
+    check_references(model)  # again: the project file may have changed references (signoffs, overrides)
     return model, report, project, root
 
 

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_ID = "mdptm/1"
+SCHEMA_ID: Literal["mdptm/1"] = "mdptm/1"
 PLACEHOLDER = "UNKNOWN: set it in mdptm.yaml"
 
 Sensitivity = Literal["public", "internal", "confidential", "trade_secret"]
@@ -317,7 +317,7 @@ class Model(Strict):
     def index(self) -> dict[str, Item]:
         """Id → item (the first of duplicates wins; validation reports the rest)."""
         out: dict[str, Item] = {}
-        for _, item in self.items():
+        for _, item in self.items():  # noqa: PERF102
             out.setdefault(item.id, item)
         return out
 

@@ -46,7 +46,7 @@ def normalize_zip(path: Path, epoch: int = DEFAULT_EPOCH) -> None:
     tmp = path.with_name(path.name + ".norm")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
         for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
+            info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
@@ -66,10 +66,9 @@ def write_manifest(folder: Path, extra: dict[str, object] | None = None) -> Path
     """MANIFEST.json: sha256 and size of every file under *folder*, sorted by path."""
     from mdptm import __version__
 
-    files = []
-    for p in sorted(folder.rglob("*"), key=lambda q: q.relative_to(folder).as_posix()):
-        if p.is_file() and p.name != "MANIFEST.json":
-            files.append({"path": p.relative_to(folder).as_posix(), "sha256": sha256_file(p), "size": p.stat().st_size})
+    paths = sorted((p for p in folder.rglob("*") if p.is_file() and p.name != "MANIFEST.json"),
+                   key=lambda q: q.relative_to(folder).as_posix())
+    files = [{"path": p.relative_to(folder).as_posix(), "sha256": sha256_file(p), "size": p.stat().st_size} for p in paths]
     data: dict[str, object] = {"tool": "mdptm", "tool_version": __version__}
     data.update(extra or {})
     data["files"] = files

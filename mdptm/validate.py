@@ -51,7 +51,7 @@ def pointer(*parts: object) -> str:
 def _schema_problems(exc: ValidationError) -> list[Problem]:
     out = []
     for err in exc.errors(include_url=False):
-        loc = [p for p in err["loc"]]
+        loc = list(err["loc"])
         msg = err["msg"]
         if err["type"] == "literal_error":
             msg = f"{msg} (got {err.get('input')!r})"
