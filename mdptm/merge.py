@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from mdptm.model import COLLECTIONS, PLACEHOLDER, Asset, Element, Flow, Item, Model, TrustZone, provenance
+from mdptm.model import COLLECTIONS, PLACEHOLDER, Asset, Control, Element, Flow, Item, Model, Threat, TrustZone, provenance
 from mdptm.report import ImportReport
 
 _SKIP_FIELDS = {"id", "source", "provenance"}
@@ -155,7 +155,7 @@ class _Merger:
         for kind, item in model.items():  # collection order: zones and elements are settled before flows
             hit = self.ids.get(item.id)
             key = _name_key(kind, item, renames)
-            if hit is not None and hit[0] == kind:
+            if hit is not None and hit[0] == kind and not _generated_twin(hit[1], item):
                 merged.add(item.id)
             elif key is not None and key in self.keys:
                 renames[item.id] = self.keys[key].id
@@ -181,6 +181,21 @@ class _Merger:
                 getattr(self.base, coll).append(item)
                 self._index(kind, item, {}, priority)
         self.report.extend(report)
+
+
+# Importers whose threat/control ids are generated from per-file numbers (TMT's instance Id, Threat
+# Dragon's cell order): the same id in two such files is a coincidence, not the same threat.
+_GENERATED_ID_IMPORTERS = frozenset({"tm7", "threatdragon", "otm"})
+
+
+def _generated_twin(old: Item, new: Item) -> bool:
+    """True when two threats/controls share an id only because two drawing-tool files numbered alike."""
+    if not isinstance(old, (Threat, Control)):
+        return False
+    a, b = provenance(old), provenance(new)
+    if a is None or b is None or a.file == b.file:
+        return False
+    return a.importer == b.importer and a.importer in _GENERATED_ID_IMPORTERS
 
 
 def _rewrite_refs(item: Item, renames: dict[str, str]) -> None:

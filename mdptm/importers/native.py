@@ -34,10 +34,15 @@ class NativeImporter(Importer):
         # A hand-written model may leave product/document facts for mdptm.yaml to fill.
         data.setdefault("product", {})
         model, problems = validate_data(_with_placeholders(data))
-        if model is None:
-            first = problems[0]
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        # A reference may point into another source (a register leaning on a diagram's elements):
+        # dangling references are checked once all sources are merged.
+        fatal = [p for p in problems if p.kind != "dangling"]
+        if fatal:
+            first = fatal[0]
+            more = f" (and {len(fatal) - 1} more)" if len(fatal) > 1 else ""
             raise InputError(first.message + more, file=str(path), locator=first.pointer or "/")
+        if model is None:
+            model = Model.model_validate(data)
         name = path.name
         for coll, _kind in COLLECTIONS:
             for idx, item in enumerate(getattr(model, coll)):
