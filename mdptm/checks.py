@@ -135,8 +135,8 @@ class StrideGap(Check):
             dfd, kind, expected = table.for_element(el.kind)
             missing = [s for s in STRIDE_ORDER if s in expected and s not in covered(el.id)]
             if missing:
-                as_kind = kind if dfd == kind else f"{kind}, treated as a {dfd.replace('_', ' ')}"
-                yield _finding(self, f"element {_label(el)} ({as_kind}): no threat considers {_words(missing)}", [el.id])
+                as_kind = kind.replace("_", " ") + ("" if dfd == kind else f" (treated as a {dfd.replace('_', ' ')})")
+                yield _finding(self, f"element {_label(el)}, a {as_kind}: no threat considers {_words(missing)}", [el.id])
         expected_flow = table.for_flow()
         for flow in ctx.model.flows:
             if flow.id not in targeted:
@@ -203,6 +203,14 @@ class ControlUnreferenced(Check):
                 yield _finding(self, f"control {_label(c)} is referenced by no threat or view", [c.id])
 
 
+_VIEW_NAMES = {
+    "global_system": "Global System View",
+    "multi_patient_harm": "Multi-Patient Harm View",
+    "updatability_patchability": "Updatability/Patchability View",
+    "security_use_case": "Security Use Case View",
+}
+
+
 class ViewMissing(Check):
     id = "view-missing"
     severity = "warning"
@@ -212,7 +220,7 @@ class ViewMissing(Check):
         present = {v.kind for v in ctx.model.views}
         for kind in VIEW_KINDS:
             if kind not in present:
-                yield _finding(self, f"no {kind.replace('_', ' ')} view (FDA premarket security architecture views)")
+                yield _finding(self, f"no {_VIEW_NAMES[kind]} (kind {kind}), one of FDA's security architecture views")
 
 
 class MitigationWithoutDetail(Check):

@@ -29,6 +29,11 @@ from typing import Any
 from urllib.parse import unquote
 
 from mdptm.errors import BlockingError, InputError
+
+try:  # a C Aho-Corasick automaton: one pass over a file whatever the needle count
+    import ahocorasick
+except ImportError:  # pragma: no cover - the regex trie below does the same, slower
+    ahocorasick = None
 from mdptm.safety import DEFAULT_LIMITS, Limits, check_zip, parse_xml, read_zip_member
 
 _WS = re.compile(r"\s+")
@@ -40,10 +45,14 @@ _MAX_DEPTH = 4  # zips inside zips inside data URIs ...
 # ------------------------------------------------------------------------------ literal matching
 
 
+def fold(text: str) -> str:
+    """Lower case that keeps the length of every character (U+0130 is the only one that grows)."""
+    return text.replace("\u0130", "i").lower()
+
+
 def needle_key(text: str) -> str:
-    """The form two needles are equal in: whitespace runs collapsed, case folded char by char."""
-    collapsed = _WS.sub(" ", text.strip())
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in collapsed)
+    """The form two needles are equal in: whitespace runs collapsed, case folded."""
+    return fold(_WS.sub(" ", text.strip()))
 
 
 def _trie_pattern(keys: Iterable[str]) -> str:
@@ -80,7 +89,11 @@ def _trie_pattern(keys: Iterable[str]) -> str:
 
 
 class LiteralMatcher:
-    """Finds any of many literal strings, case-insensitively, in one pass."""
+    """Finds any of many literal strings, case-insensitively and across whitespace runs.
+
+    ``found`` runs an Aho-Corasick automaton (pyahocorasick) over the folded text when it is
+    installed, else the trie regex; ``spans`` (positions, for replacing) always uses the regex.
+    """
 
     def __init__(self, needles: Iterable[str]) -> None:
         self.by_key: dict[str, str] = {}
@@ -88,20 +101,39 @@ class LiteralMatcher:
             key = needle_key(needle)
             if key:
                 self.by_key.setdefault(key, needle)
-        self.pattern = re.compile(_trie_pattern(self.by_key), re.IGNORECASE) if self.by_key else None
+        self._pattern: re.Pattern[str] | None = None
+        self._automaton: Any = None
+        if self.by_key and ahocorasick is not None:
+            automaton = ahocorasick.Automaton()
+            for key, needle in self.by_key.items():
+                automaton.add_word(key, needle)
+            automaton.make_automaton()
+            self._automaton = automaton
 
     def __bool__(self) -> bool:
-        return self.pattern is not None
+        return bool(self.by_key)
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        if self._pattern is None and self.by_key:
+            self._pattern = re.compile(_trie_pattern(self.by_key), re.IGNORECASE)
+        return self._pattern
 
     def spans(self, text: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, needle) of each non-overlapping match, longest first at a position."""
-        if self.pattern is None:
+        pattern = self.pattern
+        if pattern is None:
             return
-        for m in self.pattern.finditer(text):
+        for m in pattern.finditer(text):
             if m.end() > m.start():
                 yield m.start(), m.end(), self.by_key.get(needle_key(m.group()), m.group())
 
     def found(self, text: str) -> set[str]:
+        """Every needle that occurs in *text* (overlapping ones included, with the automaton)."""
+        if not self.by_key:
+            return set()
+        if self._automaton is not None:
+            return {needle for _end, needle in self._automaton.iter(fold(_WS.sub(" ", text)))}
         return {needle for _, _, needle in self.spans(text)}
 
 
@@ -213,14 +245,23 @@ class _Scanner:
     def file(self, path: Path, label: str) -> None:
         self.search(label.encode("utf-8"), label, "(file name)", "", _MAX_DEPTH)
         data = path.read_bytes()
-        if data[:4] == b"PK\x03\x04":
-            try:
-                check_zip(path, self.limits)
-                with zipfile.ZipFile(path) as zf:
-                    self._zip_members(zf, label, None, 1)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, InputError) as exc:
-                self.hits.add(Hit(label, None, "", problem=f"cannot open the zip container to scan it: {exc}"))
-        self.search(data, label, None, path.name, 1)
+        if data[:4] != b"PK\x03\x04":
+            self.search(data, label, None, path.name, 1)
+            return
+        try:
+            check_zip(path, self.limits)
+            with zipfile.ZipFile(path) as zf:
+                self.search(zf.comment, label, "(zip comment)", "", _MAX_DEPTH)
+                self._zip_members(zf, label, None, 1)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, InputError) as exc:
+            self.hits.add(Hit(label, None, "", problem=f"cannot open the zip container to scan it: {exc}"))
+        # the container's own bytes too (stored members, junk between them); a needle already
+        # found in a named member is not reported again without its part
+        in_members = {h.needle for h in self.hits if h.file == label}
+        raw = _Scanner([], self.limits)
+        raw.matcher = self.matcher
+        raw.search(data, label, None, path.name, _MAX_DEPTH)
+        self.hits.update(h for h in raw.hits if h.needle not in in_members)
 
 
 def _files(target: Path | Iterable[Path]) -> list[tuple[Path, str]]:

@@ -72,6 +72,7 @@ class Policy(BaseModel):
     detectors: Detectors = Field(default_factory=Detectors)
     internal_domains: list[str] = Field(default_factory=list)
     allow: list[str] = Field(default_factory=list)
+    ticket_allowed_prefixes: list[str] = Field(default_factory=list)
     rewrite: dict[str, dict[str, str | list[str]]] = Field(default_factory=dict)
     publish_signoff_names: bool = False
     publish_signoff_comments: bool = False
@@ -158,7 +159,7 @@ class DetectorData:
     internal_host_labels: frozenset[str]
     public_mailboxes: frozenset[str]
     ticket_allowed_prefixes: frozenset[str]
-    generic_authors: frozenset[str]
+    generic_property_values: frozenset[str]
 
 
 @cache
@@ -175,7 +176,7 @@ def detector_data() -> DetectorData:
         internal_host_labels=frozenset(v.lower() for v in strs("internal_host_labels")),
         public_mailboxes=frozenset(v.lower() for v in strs("public_mailboxes")),
         ticket_allowed_prefixes=frozenset(strs("ticket_allowed_prefixes")),
-        generic_authors=frozenset(needle_key(v) for v in strs("generic_authors")),
+        generic_property_values=frozenset(needle_key(v) for v in strs("generic_property_values")),
     )
 
 
@@ -212,6 +213,7 @@ class Scrubber:
             dict.fromkeys([*data.internal_domains, *(d.lower().strip().lstrip(".") for d in policy.internal_domains)])
         )
         self.data = data
+        self.ticket_prefixes = data.ticket_allowed_prefixes | set(policy.ticket_allowed_prefixes)
         alternation = "|".join(re.escape(d) for d in sorted(self.internal_domains, key=len, reverse=True))
         self.host_rx = re.compile(
             r"(?<![\w.@-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:" + alternation + r")(?![\w-])(?!\.[A-Za-z0-9])",
@@ -314,7 +316,7 @@ class Scrubber:
         for m in _TICKET.finditer(text):
             token = m.group()
             prefix = token.split("-", 1)[0]
-            if prefix in self.data.ticket_allowed_prefixes or self._allowed(token):
+            if prefix in self.ticket_prefixes or self._allowed(token):
                 continue
             # a model id followed by a sub-number ("T-001.2") or the id itself stays
             if self._allowed(token.split(".", 1)[0]):
@@ -544,9 +546,9 @@ def public_view(model: Model, *, signoff_names: bool = False, signoff_comments: 
 
 # ------------------------------------------------------------------------------------ redaction
 
-_NOUNS = {
-    "element": ("component", "components"),
+_NOUNS = {  # in the order a reader meets them
     "trust_zone": ("trust zone", "trust zones"),
+    "element": ("component", "components"),
     "flow": ("data flow", "data flows"),
     "asset": ("asset", "assets"),
     "threat": ("threat", "threats"),
@@ -556,7 +558,7 @@ _NOUNS = {
 
 
 def _what(kinds: Counter[str]) -> str:
-    parts = [f"{n} {_NOUNS[k][0] if n == 1 else _NOUNS[k][1]}" for k, n in sorted(kinds.items())]
+    parts = [f"{kinds[k]} {one if kinds[k] == 1 else many}" for k, (one, many) in _NOUNS.items() if kinds[k]]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -797,7 +799,7 @@ def property_terms(paths: Iterable[Path], *, keep: Iterable[str] = ()) -> list[s
     terms also scrubs them from the model's text and makes the leak scan look for them. Values that
     name a tool or default account, and the values in *keep* (the manufacturer), are left out.
     """
-    generic = detector_data().generic_authors
+    generic = detector_data().generic_property_values
     keep_keys = [needle_key(k) for k in keep if k]
     out: dict[str, None] = {}
     for path in paths:
