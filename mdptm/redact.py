@@ -208,7 +208,8 @@ class Scrubber:
         self.replacement = policy.replacement
         self.terms = LiteralMatcher(policy.terms)
         self.patterns = [(f"pattern:{p}", re.compile(p)) for p in policy.patterns]
-        self.exempt = {needle_key(x) for x in [*exempt, *policy.allow]}
+        self.allow = {needle_key(x) for x in policy.allow}
+        self.exempt = self.allow | {needle_key(x) for x in exempt}  # ids and product numbers, for tickets
         self.internal_domains = tuple(
             dict.fromkeys([*data.internal_domains, *(d.lower().strip().lstrip(".") for d in policy.internal_domains)])
         )
@@ -238,7 +239,7 @@ class Scrubber:
     # --- detectors ---------------------------------------------------------------------------
 
     def _allowed(self, text: str) -> bool:
-        return needle_key(text) in self.exempt
+        return needle_key(text) in self.allow
 
     def _internal_domain(self, host: str) -> bool:
         host = host.lower().rstrip(".")
@@ -316,10 +317,8 @@ class Scrubber:
         for m in _TICKET.finditer(text):
             token = m.group()
             prefix = token.split("-", 1)[0]
-            if prefix in self.ticket_prefixes or self._allowed(token):
-                continue
-            # a model id followed by a sub-number ("T-001.2") or the id itself stays
-            if self._allowed(token.split(".", 1)[0]):
+            # a model id, the product's own number, or an id with a sub-number ("TM-12.3") stays
+            if prefix in self.ticket_prefixes or {needle_key(token), needle_key(token.split(".", 1)[0])} & self.exempt:
                 continue
             yield m.start(), m.end(), "ticket"
 
@@ -773,7 +772,7 @@ def _flat(value: Any) -> str | None:
 
 
 def _exempt(model: Model) -> set[str]:
-    """Strings the detectors leave alone: item ids and the product's own names and numbers."""
+    """Ticket look-alikes the ticket detector leaves alone: item ids and the product's own numbers."""
     out = {item.id for _, item in model.items()}
     p = model.product
     for value in (p.name, p.model, p.version, p.device_type, p.regulatory.fda_product_code,
