@@ -71,6 +71,11 @@ def _targets(model: Model) -> dict[str, list[Threat]]:
     return out
 
 
+def _article(dfd_kind: str) -> str:
+    words = dfd_kind.replace("_", " ")
+    return ("an " if words[0] in "aeiou" else "a ") + words
+
+
 def _words(categories: Iterable[str]) -> str:
     return ", ".join(c.replace("_", " ") for c in categories)
 
@@ -135,8 +140,12 @@ class StrideGap(Check):
             dfd, kind, expected = table.for_element(el.kind)
             missing = [s for s in STRIDE_ORDER if s in expected and s not in covered(el.id)]
             if missing:
-                as_kind = kind.replace("_", " ") + ("" if dfd == kind else f" (treated as a {dfd.replace('_', ' ')})")
-                yield _finding(self, f"element {_label(el)}, a {as_kind}: no threat considers {_words(missing)}", [el.id])
+                yield _finding(
+                    self,
+                    f"element {_label(el)}: no threat considers {_words(missing)} "
+                    f"(STRIDE-per-element, kind {kind} read as {_article(dfd)})",
+                    [el.id],
+                )
         expected_flow = table.for_flow()
         for flow in ctx.model.flows:
             if flow.id not in targeted:

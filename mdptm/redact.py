@@ -37,6 +37,9 @@ from mdptm.validate import REFERENCES, pointer, validate_model
 
 DETECTORS = ("email", "ip", "hostname", "url", "ticket")
 NEVER_PUBLISHED = ("source", "provenance", "notes", "extra")
+# Fields that hold identifiers by design (evidence references, weakness and attack-pattern ids): the
+# ticket detector leaves them alone; terms, patterns and the other detectors still apply.
+IDENTIFIER_FIELDS = frozenset({"verification", "cwe", "capec", "cvss"})
 DEFAULT_DROP: tuple[Sensitivity, ...] = ("internal", "confidential", "trade_secret")
 
 
@@ -324,7 +327,7 @@ class Scrubber:
 
     # --- matching ----------------------------------------------------------------------------
 
-    def spans(self, text: str, *, for_id: bool = False) -> list[Span]:
+    def spans(self, text: str, *, ids_expected: bool = False) -> list[Span]:
         """Merged, sorted spans to remove; overlapping hits become one span naming every rule."""
         if not text:
             return []
@@ -332,8 +335,8 @@ class Scrubber:
         for rule, rx in self.patterns:
             raw.extend((m.start(), m.end(), rule) for m in rx.finditer(text) if m.end() > m.start())
         for name, fn in self.detectors:
-            if for_id and name == "ticket":
-                continue  # ids look like tickets by design
+            if ids_expected and name == "ticket":
+                continue  # ids and evidence references look like tickets by design
             raw.extend(fn(text))
         if not raw:
             return []
@@ -348,11 +351,11 @@ class Scrubber:
                 merged.append((start, end, rule))
         return merged
 
-    def scrub(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+    def scrub(self, text: str, *, ids_expected: bool = False) -> tuple[str, list[tuple[str, str]]]:
         """*text* with every span replaced, and the (rule, removed text) pairs."""
         removed: list[tuple[str, str]] = []
         for _ in range(5):  # a removal can join neighbours into a new match; repeat until stable
-            spans = self.spans(text)
+            spans = self.spans(text, ids_expected=ids_expected)
             if not spans:
                 break
             out, pos = [], 0
@@ -704,7 +707,7 @@ class _Redactor:
         renames: dict[str, str] = {}
         counters: Counter[str] = Counter()
         for kind, item in model.items():
-            spans = scrubber.spans(item.id, for_id=True)
+            spans = scrubber.spans(item.id, ids_expected=True)
             if not spans:
                 continue
             new = ""
@@ -729,7 +732,8 @@ class _Redactor:
 
     def scrub_text(self, model: Model, scrubber: Scrubber) -> None:
         def fn(text: str, item: str, path: str) -> str:
-            new, removed = scrubber.scrub(text)
+            field = path.rsplit(".", 1)[-1].split("[", 1)[0]
+            new, removed = scrubber.scrub(text, ids_expected=field in IDENTIFIER_FIELDS)
             for rule, gone in removed:
                 self.log.add(item, path, "replaced", rule, gone, scrubber.replacement, secret=True)
             return new
@@ -772,8 +776,15 @@ def _flat(value: Any) -> str | None:
 
 
 def _exempt(model: Model) -> set[str]:
-    """Ticket look-alikes the ticket detector leaves alone: item ids and the product's own numbers."""
+    """Ticket look-alikes the ticket detector leaves alone: item ids, the product's own numbers, and
+    the identifiers cited in evidence fields (so "VT-112" reads the same in a rationale as in the
+    verification list it comes from)."""
     out = {item.id for _, item in model.items()}
+    for item in all_items(model):
+        for name in IDENTIFIER_FIELDS:
+            value = getattr(item, name, None)
+            for entry in [value] if isinstance(value, str) else (value or []):
+                out.update(m.group() for m in _TICKET.finditer(entry))
     p = model.product
     for value in (p.name, p.model, p.version, p.device_type, p.regulatory.fda_product_code,
                   p.regulatory.submission_number, model.document.version):
@@ -787,8 +798,13 @@ def signoff_terms(model: Model, policy: Policy) -> list[str]:
     """People named in sign-offs, when the policy does not publish them: redacted everywhere."""
     if policy.publish_signoff_names:
         return []
-    return [s.name for s in model.document.signoffs
-            if len(s.name.strip()) >= 3 and needle_key(s.name) != needle_key(s.role)]
+    out: dict[str, None] = {}
+    for s in model.document.signoffs:
+        # "Priya Raman, Director of Product Security": the person alone is a term too
+        for name in (s.name, s.name.split(",", 1)[0]):
+            if len(name.strip()) >= 3 and needle_key(name) != needle_key(s.role):
+                out.setdefault(name.strip())
+    return list(out)
 
 
 def property_terms(paths: Iterable[Path], *, keep: Iterable[str] = ()) -> list[str]:

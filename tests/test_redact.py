@@ -381,3 +381,23 @@ def test_property_terms_take_people_not_tools_nor_the_manufacturer(tmp_path: Pat
     terms = property_terms([tmp_path / "a.docx", tmp_path / "b.docx", tmp_path / "c.json"],
                            keep=["Meridian Infusion Systems"])
     assert terms == ["Jane Roe", "J. Roe", "for Project Kestrel"]
+
+
+def test_evidence_references_are_identifiers_everywhere(model: Model) -> None:
+    m = model.model_copy(deep=True)
+    m.controls[0].verification = ["VT-112 penetration test"]
+    m.threats[0].rationale = "Verified in VT-112; see PUMPSEC-9 and IHE PCD-01."
+    m.threats[0].cwe = ["CWE-295"]
+    public, log = redact(m, Policy())
+    assert public.controls[0].verification == ["VT-112 penetration test"]
+    assert public.threats[0].rationale == "Verified in VT-112; see [redacted] and IHE PCD-01."
+    assert "VT-112" not in log.needles()
+
+
+def test_a_signoff_name_with_a_title_makes_the_person_a_term() -> None:
+    m = Model.model_validate(yaml.safe_load(MODEL))
+    m.document.signoffs[0].name = "Priya Raman, Director of Product Security"
+    m.elements[0].description = "Approved by Priya Raman."
+    public, log = redact(m, Policy())
+    assert public.elements[0].description == "Approved by [redacted]."
+    assert {"Priya Raman", "Priya Raman, Director of Product Security"} <= set(log.terms)
