@@ -251,16 +251,18 @@ def review_cmd(model: Path, public_path: Path | None, fmt: str, policy: Path | N
     """
     from mdptm.leakscan import scan
     from mdptm.modelio import load
-    from mdptm.redact import RedactionLog, load_policy, redact
+    from mdptm.redact import RedactionLog, load_policy, property_terms, redact
     from mdptm.review import ReviewContext, format_text, review
 
     _plugin_warnings()
     roles = list(required)
+    documents: list[Path] = []
     if _is_project(model):
         from mdptm.build import load_project_model
 
         internal, _, project, root = load_project_model(model)
         roles += project.signoffs_required
+        documents = [root / s.path for s in project.sources]
         if policy is None and project.redaction:
             policy = root / project.redaction
         with_policy = True
@@ -272,7 +274,8 @@ def review_cmd(model: Path, public_path: Path | None, fmt: str, policy: Path | N
     if public_path is not None:
         public = load(public_path)
     elif with_policy:
-        public, log = redact(internal, load_policy(policy))
+        terms = property_terms(documents, keep=[internal.product.manufacturer])
+        public, log = redact(internal, load_policy(policy), extra_terms=terms)
     if log_path is not None:
         from mdptm.modelio import read_structured
 

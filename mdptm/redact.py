@@ -249,6 +249,8 @@ class Scrubber:
         return any(host == d or host.endswith("." + d) for d in self.internal_domains)
 
     def _emails(self, text: str) -> Iterator[Span]:
+        if "@" not in text:
+            return
         for m in _EMAIL.finditer(text):
             local = m.group().split("@", 1)[0].lower()
             public = local in self.data.public_mailboxes and not self._internal_domain(m.group(1))
@@ -256,12 +258,14 @@ class Scrubber:
                 yield m.start(), m.end(), "email"
 
     def _hosts(self, text: str) -> Iterator[Span]:
+        if "." not in text:
+            return
         for m in self.host_rx.finditer(text):
             if not self._allowed(m.group()):
                 yield m.start(), m.end(), "hostname"
 
     def _ips(self, text: str) -> Iterator[Span]:
-        for m in _IPV4.finditer(text):
+        for m in _IPV4.finditer(text) if "." in text else ():
             addr = m.group().split("/", 1)[0]
             try:
                 ip4 = ipaddress.IPv4Address(addr)
@@ -272,7 +276,7 @@ class Scrubber:
             if _VERSION_BEFORE.search(text, max(0, m.start() - 12), m.start()) or self._allowed(m.group()):
                 continue
             yield m.start(), m.end(), "ip"
-        for m in _IPV6.finditer(text):
+        for m in _IPV6.finditer(text) if text.count(":") >= 2 else ():
             addr = m.group().split("/", 1)[0].split("%", 1)[0]
             try:
                 ip6 = ipaddress.IPv6Address(addr)
@@ -308,6 +312,8 @@ class Scrubber:
         return len(labels) >= 3 and labels[0] in self.data.internal_host_labels
 
     def _urls(self, text: str) -> Iterator[Span]:
+        if "://" not in text and "\\\\" not in text:
+            return
         for m in _URL.finditer(text):
             url = m.group().rstrip(".,;:!?")
             if self._internal_url(url) and not self._allowed(url):
@@ -317,6 +323,8 @@ class Scrubber:
                 yield m.start(), m.end(), "url"
 
     def _tickets(self, text: str) -> Iterator[Span]:
+        if "-" not in text:
+            return
         for m in _TICKET.finditer(text):
             token = m.group()
             prefix = token.split("-", 1)[0]
@@ -530,7 +538,10 @@ def public_view(model: Model, *, signoff_names: bool = False, signoff_comments: 
 
     Every published model passes through here, redacted or not.
     """
-    out = model.model_copy(deep=True)
+    return _strip(model.model_copy(deep=True), signoff_names=signoff_names, signoff_comments=signoff_comments)
+
+
+def _strip(out: Model, *, signoff_names: bool, signoff_comments: bool) -> Model:
     for item in all_items(out):
         item.notes = None
         item.extra = {}
@@ -845,8 +856,7 @@ def redact(model: Model, policy: Policy, *, extra_terms: Iterable[str] = ()) -> 
             red.summarise(item, f"sensitivity:{item.sensitivity}")
     red.drop(work)
     before = [(s.name, s.comment) for s in work.document.signoffs]
-    public = public_view(work, signoff_names=policy.publish_signoff_names,
-                         signoff_comments=policy.publish_signoff_comments)
+    public = _strip(work, signoff_names=policy.publish_signoff_names, signoff_comments=policy.publish_signoff_comments)
     for i, (s, (name, comment)) in enumerate(zip(public.document.signoffs, before, strict=True)):
         if s.name != name:
             log.add("document", f"signoffs[{i}].name", "replaced", "signoff-name", name, s.name, secret=True)
