@@ -9,7 +9,8 @@ Each file is read once and searched in one regex pass over all needles per view 
 are compiled into a single trie-shaped alternation, so the cost does not grow with a rescan per needle.
 A needle may hide behind an encoding, so each file is searched in several views: the raw text, with
 XML/HTML entities decoded, with markup removed (Word splits text across runs: ``<w:t>Project </w:t>
-...<w:t>Kestrel</w:t>``), as decoded JSON strings, URL-decoded, and base64 ``data:`` URIs decoded.
+...<w:t>Kestrel</w:t>``), as decoded JSON/YAML strings (escapes and folded lines undone), URL-decoded,
+and base64 ``data:`` URIs decoded.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
+
+import yaml
 
 from mdptm.errors import BlockingError, InputError
 
@@ -161,10 +164,11 @@ class Hit:
         return f"{self.needle!r} found in {self.where()}"
 
 
-def _json_strings(text: str) -> str:
+def _decoded_strings(text: str, *, yaml_too: bool = False) -> str:
+    """Every string of a JSON (or YAML) document, escapes and line folding undone."""
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = yaml.safe_load(text) if yaml_too else json.loads(text)
+    except (ValueError, yaml.YAMLError):
         return ""
     out: list[str] = []
     stack: list[Any] = [data]
@@ -194,7 +198,9 @@ def _views(data: bytes, name: str) -> Iterator[str]:
         yield unquote(text)
     lower = name.lower()
     if lower.endswith(".json") or (text.lstrip()[:1] in ("{", "[") and lower.endswith((".otm", ".js"))):
-        yield _json_strings(text)
+        yield _decoded_strings(text)
+    elif lower.endswith((".yaml", ".yml")):
+        yield _decoded_strings(text, yaml_too=True)
 
 
 class _Scanner:

@@ -257,3 +257,13 @@ def test_many_needles_scan_in_one_pass(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - started
     assert [h.needle for h in hits] == [needles[7777]]
     assert elapsed < 20, f"scan of {len(text)} bytes with 10k needles took {elapsed:.1f}s"
+
+
+def test_yaml_folded_and_escaped_strings_are_decoded(tmp_path: Path) -> None:
+    import yaml
+
+    value = "ab " * 11 + "Jane Roe \x07 end"
+    text = yaml.safe_dump({"d": value}, width=40, default_style='"')
+    assert "Jane Roe" not in text  # folded with an escaped line break
+    (tmp_path / "ptm.yaml").write_text(text)
+    assert needles_found(scan(tmp_path, [NAME])) == {NAME}
