@@ -271,6 +271,8 @@ class _Scanner:
 
 
 def _files(target: Path | Iterable[Path]) -> list[tuple[Path, str]]:
+    if isinstance(target, Path) and not target.exists():
+        raise InputError("nothing to scan: no such file or folder", file=str(target))
     if isinstance(target, Path):
         if target.is_dir():
             files = sorted((p for p in target.rglob("*") if p.is_file()), key=lambda p: p.relative_to(target).as_posix())

@@ -585,7 +585,6 @@ def _label(item: Item) -> str:
 
 class _Redactor:
     def __init__(self, model: Model, policy: Policy, log: RedactionLog) -> None:
-        self.src = model
         self.policy = policy
         self.log = log
         self.kind_of = {item.id: kind for kind, item in model.items()}

@@ -267,3 +267,10 @@ def test_yaml_folded_and_escaped_strings_are_decoded(tmp_path: Path) -> None:
     assert "Jane Roe" not in text  # folded with an escaped line break
     (tmp_path / "ptm.yaml").write_text(text)
     assert needles_found(scan(tmp_path, [NAME])) == {NAME}
+
+
+def test_a_missing_package_is_an_input_error(tmp_path: Path) -> None:
+    from mdptm.errors import InputError
+
+    with pytest.raises(InputError, match="no such file or folder"):
+        scan(tmp_path / "out", [NAME])
