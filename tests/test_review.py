@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from mdptm.checks import stride_table
-from mdptm.cli import main
+from mdptm.cli import STATE, main
 from mdptm.leakscan import Hit
 from mdptm.model import PLACEHOLDER, Model, Signoff
 from mdptm.modelio import dumps
@@ -252,6 +252,7 @@ def test_findings_are_sorted_by_severity_then_check_then_items() -> None:
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    STATE.verbosity, STATE.debug = 1, False  # another test may have left -q or --debug set
     with pytest.raises(SystemExit) as exc:
         main(args)
     out, err = capsys.readouterr()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mdptm.cli import main
+from mdptm.cli import STATE, main
 from mdptm.errors import InputError
 from mdptm.model import Model, Signoff
 from mdptm.modelio import dumps, load
@@ -123,6 +123,7 @@ def test_missing_targets(tmp_path: Path) -> None:
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    STATE.verbosity, STATE.debug = 1, False  # another test may have left -q or --debug set
     with pytest.raises(SystemExit) as exc:
         main(args)
     out, err = capsys.readouterr()
