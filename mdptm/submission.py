@@ -17,7 +17,7 @@ import math
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -32,7 +32,7 @@ from openpyxl.writer.excel import ExcelWriter
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mdptm.docir import Doc, Image, Table
-from mdptm.errors import InputError
+from mdptm.errors import BlockingError, InputError
 from mdptm.labeling import LABEL_STATUSES, LabelingAnswer, answer_labeling
 from mdptm.model import (
     CONTROL_CATEGORIES,
@@ -1256,10 +1256,10 @@ def _draw_diagrams(model: Model, scopes: dict[str, list[ViewScope]], folder: Pat
 
 
 def _render(doc: Doc, path: Path, ctx: ExportContext) -> None:
-    from mdptm.render_docx import render
+    """Word output on the user's branding template, with pinned properties and zip timestamps."""
+    from mdptm.render_docx import render_docx
 
-    render(doc, path, ctx)
-    normalize_zip(path, ctx.epoch)
+    render_docx(doc, path, template=ctx.template, epoch=ctx.epoch)
 
 
 def write_submission(model: Model, folder: Path, ctx: ExportContext) -> list[Path]:
@@ -1272,7 +1272,7 @@ def write_submission(model: Model, folder: Path, ctx: ExportContext) -> list[Pat
 
     from mdptm.diagrams import png_size_cm, risk_heat_map
 
-    ctx.audience = "submission"
+    ctx = replace(ctx, audience="submission")
     scopes = architecture_scopes(model)
     with tempfile.TemporaryDirectory(prefix="mdptm-submission-") as tmp:
         work = Path(tmp)
@@ -1301,18 +1301,22 @@ def _refuse_public_package(out: Path) -> None:
 def publish_submission(model: Model | Path, out: Path, ctx: ExportContext | None = None) -> Path:
     """Write ``OUT/submission/`` from the unredacted *model* (a model or a model file); returns that folder.
 
-    The folder is staged and moved into place only when complete. When *ctx* carries no coverage,
-    the CRA Annex I and FDA premarket mappings are run so the CRA document and the labelling
-    checklist can show their verdicts.
+    The folder is staged and moved into place only when complete. When *ctx* lacks the CRA Annex I
+    or FDA premarket coverage (a project may list other frameworks), those mappings are run so the
+    CRA document and the labelling checklist can show their verdicts. Placeholders left by import block it unless ``ctx.draft``;
+    review findings do not: the open threats and gaps are what this set shows the regulatory team.
     """
     from mdptm.modelio import load
     from mdptm.output import source_date_epoch
+    from mdptm.publish import publish_blockers
 
     if isinstance(model, Path):
         model = load(model)
     ctx = ctx or ExportContext(epoch=source_date_epoch(model.document.date))
-    if ctx.coverage is None:
-        ctx.coverage = _run_mapping(model)
+    placeholders = publish_blockers(model, ExportContext())  # review findings do not hold back the regulatory set
+    if placeholders and not ctx.draft:
+        raise BlockingError("submission set not written: " + "; ".join(placeholders) + " (use --draft for a review copy)")
+    ctx = replace(ctx, coverage=_with_frameworks(model, ctx.coverage))
     _refuse_public_package(out)
     target = out / SUBMISSION_DIR
     with staged_dir(target) as tmp:
@@ -1320,7 +1324,12 @@ def publish_submission(model: Model | Path, out: Path, ctx: ExportContext | None
     return target
 
 
-def _run_mapping(model: Model) -> Coverage:
+def _with_frameworks(model: Model, coverage: Coverage | None) -> Coverage:
+    """*coverage* plus the CRA Annex I and FDA premarket mappings the set needs, run if missing."""
     from mdptm.mapping import map_model
 
-    return map_model(model, [CRA_FRAMEWORK, FDA_FRAMEWORK])
+    have = coverage.frameworks if coverage is not None else []
+    missing = [fid for fid in (CRA_FRAMEWORK, FDA_FRAMEWORK) if not any(f.id == fid for f in have)]
+    if not missing:
+        return coverage or Coverage()
+    return Coverage(frameworks=[*have, *map_model(model, missing).frameworks])

@@ -11,7 +11,7 @@ import pytest
 from conftest import SAMPLES
 from openpyxl import load_workbook
 
-from mdptm.docir import Bullets, Doc, Heading, Image, Paragraph, Table
+from mdptm.docir import Bullets, Doc, Heading, Paragraph, Table
 from mdptm.errors import InputError
 from mdptm.labeling import answer_labeling, load_catalogue
 from mdptm.mapping import load_framework, map_model
@@ -391,4 +391,48 @@ def test_sample_project_builds_its_submission_set(tmp_path: Path) -> None:
     for v in model.views:
         if v.kind == "security_use_case":
             assert f"Security Use Case View: {v.name}" in headings(doc, 1)
-    assert any(isinstance(b, Image) for b in doc.blocks) or not model.views
+    with zipfile.ZipFile(out / ARCHITECTURE) as z:
+        assert len([n for n in z.namelist() if n.startswith("word/media/")]) >= len(model.views)
+
+
+def test_publish_submission_keeps_given_coverage_and_adds_what_is_missing(model: Model, tmp_path: Path) -> None:
+    mc2 = map_model(model, ["mc2"])
+    ctx = ExportContext(epoch=EPOCH, coverage=mc2)
+    out = publish_submission(model, tmp_path, ctx)
+    assert ctx.coverage is mc2 and len(mc2.frameworks) == 1  # the caller's context is left alone
+    rows = sheet_rows(out / LABELING, "Labeling checklist")
+    assert all(r["Mapping verdict (fda-premarket)"] != "mapping not run" for r in rows)
+
+
+def test_publish_submission_refuses_placeholders_unless_draft(model: Model, tmp_path: Path) -> None:
+    from mdptm.errors import BlockingError
+    from mdptm.model import PLACEHOLDER
+
+    model.product.manufacturer = PLACEHOLDER
+    with pytest.raises(BlockingError, match="placeholder"):
+        publish_submission(model, tmp_path / "a", ExportContext(epoch=EPOCH))
+    assert not (tmp_path / "a").exists()
+    out = publish_submission(model, tmp_path / "b", ExportContext(epoch=EPOCH, draft=True))
+    assert "DRAFT" in _docx_text(out / RISK)
+    assert "DRAFT" in str(load_workbook(out / TRACEABILITY)["Traceability"]["A1"].value)
+
+
+def test_cli_publish_with_submission_audience(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mdptm.cli import STATE, main
+
+    STATE.verbosity = 1
+    src = tmp_path / "model.yaml"
+    src.write_text((DATA / "monitor.yaml").read_text())
+    with pytest.raises(SystemExit) as exc:
+        main(["publish", str(src), "-o", str(tmp_path / "out"), "--audience", "submission"])
+    assert exc.value.code in (0, None)
+    assert "confidential submission set" in capsys.readouterr().out
+    assert sorted(p.name for p in (tmp_path / "out" / "submission").iterdir()) == sorted([*FILES, "MANIFEST.json"])
+    assert not (tmp_path / "out" / "ptm.docx").exists()  # never mixed with a public package
+    # a public package in the same folder would swallow it: refused, exit 2
+    with pytest.raises(SystemExit) as exc:
+        main(["publish", str(src), "-o", str(tmp_path / "pub"), "--draft"])
+    with pytest.raises(SystemExit) as exc:
+        main(["publish", str(src), "-o", str(tmp_path / "pub"), "--audience", "submission"])
+    assert exc.value.code == 2
+    assert "public PTM package" in capsys.readouterr().err
