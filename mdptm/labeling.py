@@ -28,6 +28,7 @@ Section = Literal["support", "product", "document"]
 
 _TEXT_FIELDS = ("id", "title", "name", "text", "description", "rationale")
 _LIST_PREVIEW = 8
+_ANSWER_NAMED = 10  # items named in an answer; 'Where in the model' lists every id
 
 
 class Selector(BaseModel):
@@ -207,7 +208,11 @@ def _place(model: Model, sel: Selector, names: dict[str, str]) -> PlaceAnswer:
         found.append(item)
     incomplete = [i.id for i in found if sel.complete and not all(_filled(getattr(i, f, None)) for f in sel.complete)]
     shown = [_describe(sel.from_, i, names) for i in found]
-    return PlaceAnswer(sel, [i.id for i in found], "; ".join(shown), incomplete)
+    if sel.from_ == "flows":  # the list of ports and interfaces is itself the answer: all of it, one a line
+        text = "\n" + "\n".join(shown) if shown else ""
+    else:
+        text = "; ".join(shown[:_ANSWER_NAMED]) + (f"; and {len(shown) - _ANSWER_NAMED} more" if len(shown) > _ANSWER_NAMED else "")
+    return PlaceAnswer(sel, [i.id for i in found], text, incomplete)
 
 
 def _status(places: list[PlaceAnswer]) -> LabelStatus:
