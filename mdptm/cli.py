@@ -184,7 +184,14 @@ def plugins(fmt: str) -> None:
 @click.argument("project", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), help="Package folder (default: project 'output' or DIR/out).")
 @click.option("--draft", is_flag=True, help="Publish despite blockers and placeholders; every page is stamped DRAFT.")
-def build(project: Path, out: Path | None, draft: bool) -> None:
+@click.option(
+    "--audience",
+    type=click.Choice(["public", "submission"]),
+    default="public",
+    show_default=True,
+    help="public: the redacted PTM package; submission: the confidential regulatory set in OUT/submission/.",
+)
+def build(project: Path, out: Path | None, draft: bool, audience: str) -> None:
     """Run the whole pipeline on a project folder holding mdptm.yaml.
 
     Writes the PTM package to OUT/ and the internal reports to OUT.internal/.
@@ -195,11 +202,22 @@ def build(project: Path, out: Path | None, draft: bool) -> None:
     from mdptm.build import build as run_build
 
     _plugin_warnings()
-    result = run_build(project, out, draft=draft)
+    result = run_build(project, out, draft=draft, audience=audience)
     _print_report_summary(result.report)
+    if result.review is not None:
+        counts = {s: sum(1 for f in result.review.findings if f.severity == s) for s in ("blocker", "warning", "info")}
+        say(f"review: {counts['blocker']} blockers, {counts['warning']} warnings, {counts['info']} info")
+        for f in result.review.blockers:
+            say(f"  blocker [{f.check}] {f.message}", err=True)
     for w in result.warnings:
         warn(w)
-    say(f"wrote {result.out}/ and {result.internal}/")
+    for stage, secs in result.timings.items():
+        say(f"  {stage:<12} {secs:7.2f} s", level=2)
+    written = result.out / "submission" if audience == "submission" else result.out
+    if result.exit_code == 0:
+        say(f"wrote {written}/ and {result.internal}/")
+    else:
+        say(f"wrote {result.internal}/ only", err=True)
     if result.exit_code:
         sys.exit(result.exit_code)
 

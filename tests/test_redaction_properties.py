@@ -136,9 +136,9 @@ def texts_of(folder: Path) -> Iterator[tuple[str, str]]:
                 for n in zf.namelist():
                     yield path.name, zf.read(n).decode("utf-8", "replace")
         elif path.suffix == ".json":
-            yield path.name, "\n".join(strings_of(json.loads(data)))
+            yield path.name, "\x00".join(strings_of(json.loads(data)))  # no match may bridge two strings
         elif path.suffix == ".yaml":
-            yield path.name, "\n".join(strings_of(yaml.safe_load(data)))
+            yield path.name, "\x00".join(strings_of(yaml.safe_load(data)))
 
 
 def assert_absent(term: str, folder: Path) -> None:
