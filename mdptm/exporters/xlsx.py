@@ -117,10 +117,7 @@ class SheetWriter:
             elif isinstance(value, int | float):
                 cells.append(f'<c r="{ref}" s="{style}" t="n"><v>{value}</v></c>')
             else:  # always an inline string: text never becomes a formula
-                cells.append(
-                    f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
-                    f"{escape(str(value))}</t></is></c>"
-                )
+                cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>')
         self.rows.append(f'<row r="{r}">{"".join(cells)}</row>')
 
     def xml_rows(self) -> bytes:
@@ -253,9 +250,7 @@ class WorkbookBuilder:
         ]
         w = self.sheet("Threats", cols, len(m.threats))
         for t in m.threats:
-            controls = "\n".join(
-                f"{c} {self.controls[c].title}" if c in self.controls else c for c in dict.fromkeys(t.controls)
-            )
+            controls = "\n".join(f"{c} {self.controls[c].title}" if c in self.controls else c for c in dict.fromkeys(t.controls))
             row = [
                 t.id,
                 t.title,
@@ -520,9 +515,7 @@ def write_xlsx(model: Model, path: Path, ctx: ExportContext) -> None:
             raise RuntimeError(f"no sheetData in {name}")
         return head + rows[name] + sep + tail
 
-    scrub_office_file(
-        path, title=model.document.title or f"{model.product.name} Public Threat Model", epoch=ctx.epoch, edit=splice
-    )
+    scrub_office_file(path, title=model.document.title or f"{model.product.name} Public Threat Model", epoch=ctx.epoch, edit=splice)
 
 
 class XlsxExporter(Exporter):
