@@ -448,7 +448,7 @@ class PtmBuilder:
                 w, _ = diagrams.png_size_cm(pic)
                 d.image(pic, f"{v.name or VIEW_TITLES[v.kind]}", width_cm=min(16.0, w))
         if v.steps:
-            d.p("Steps:", bold_prefix=None)
+            d.p("Steps:")
             d.bullets(list(v.steps), numbered=True)
         if v.elements:
             d.p(", ".join(ix.elements[e].name if e in ix.elements else e for e in v.elements), bold_prefix="Elements:")
@@ -727,6 +727,8 @@ class PtmBuilder:
                 "Risk heat map: number of threats per likelihood and severity, before and after controls",
                 width_cm=min(16.0, w),
             )
+        elif m.threats:
+            d.p("The model does not rate threats by likelihood and severity, so no risk heat map can be drawn.", style="note")
         levels = Counter((t.residual_risk.level if t.residual_risk else None) for t in m.threats)
         rated = {k: v for k, v in levels.items() if k}
         if rated:

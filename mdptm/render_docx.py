@@ -242,6 +242,7 @@ class _Counters:
     figure: int = 0
     bookmark: int = 0
     numbering: int = 0
+    drawing: int = 0
     bookmarks: dict[int, str] = field(default_factory=dict)  # heading block index -> bookmark name
 
 
@@ -419,7 +420,9 @@ class DocxRenderer:
             existing_abstract[-1].addnext(abstract)
         else:
             numbering.insert(0, abstract)
-        numbering.append(etree.fromstring(f'<w:num {_XMLNS} w:numId="{nid}"><w:abstractNumId w:val="{aid}"/></w:num>'))
+        num = etree.fromstring(f'<w:num {_XMLNS} w:numId="{nid}"><w:abstractNumId w:val="{aid}"/></w:num>')
+        nums = numbering.findall(f"{_W}num")
+        (nums[-1] if nums else abstract).addnext(num)  # schema order: abstractNum*, num*, then the rest
         return nid
 
     def _caption(self, kind: str, number: int, text: str, keep_next: bool) -> str:
@@ -517,7 +520,10 @@ class DocxRenderer:
             width, height = int(width * limit / height), limit
         inline = self.document.part.new_pic_inline(str(path), Emu(width), Emu(height))
         doc_pr = inline.find("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")
+        self.count.drawing += 1
         if doc_pr is not None:
+            # the body is kept as text, so python-docx cannot see earlier drawings: number them here
+            doc_pr.set("id", str(self.count.drawing + 1000))
             doc_pr.set("name", f"Figure {self.count.figure + 1}")
             doc_pr.set("descr", _ILLEGAL_XML.sub("", block.caption or ""))
         drawing = etree.tostring(inline, encoding="unicode")
@@ -644,7 +650,7 @@ class DocxRenderer:
         if has_page and not self.doc.footer:
             return
         right = self.text_width // 635
-        grey = '<w:rPr><w:sz w:val="16"/><w:color w:val="595959"/></w:rPr>'
+        grey = '<w:rPr><w:color w:val="595959"/><w:sz w:val="16"/></w:rPr>'
 
         def run(text: str) -> str:
             return f'<w:r>{grey}<w:t xml:space="preserve">{xml_text(text)}</w:t></w:r>'

@@ -124,6 +124,8 @@ def test_word_uses_real_word_features(package: Path) -> None:
     assert "<w:tblHeader/>" in body
     assert "PAGE" in footers and "NUMPAGES" in footers
     assert re.search(r"<w:drawing>", body)
+    drawing_ids = re.findall(r'<wp:docPr id="(\d+)"', body)
+    assert len(drawing_ids) >= 5 and len(set(drawing_ids)) == len(drawing_ids)
     # neutral, fixed document properties and zip entries
     assert "creator" not in core and "lastModifiedBy" not in core
     assert "2025-03-01T00:00:00Z" in core
