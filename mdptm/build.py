@@ -19,8 +19,9 @@ from mdptm.mapping import map_model
 from mdptm.model import Model
 from mdptm.modelio import load, read_structured
 from mdptm.output import sha256_file, source_date_epoch, staged_dir, write_json, write_manifest
-from mdptm.plugins import ExportContext, exporters
-from mdptm.project import PROJECT_FILE, Project, load_project
+from mdptm.plugins import ExportContext
+from mdptm.project import PROJECT_FILE, Override, Project, load_project
+from mdptm.publish import publish_blockers, write_package
 from mdptm.redact import load_policy, property_terms, redact
 from mdptm.report import ImportReport
 from mdptm.results import Coverage, Review
@@ -104,51 +105,91 @@ class Timer:
             self.stages[stage] = self.stages.get(stage, 0.0) + time.perf_counter() - t0
 
 
+@dataclass
+class Settings:
+    """What the stages after import need, from the project file or the command line."""
+
+    base_dir: Path
+    frameworks: list[str] | None = None
+    overrides: list[Override] = field(default_factory=list)
+    overrides_file: str | None = None
+    policy: Path | None = None
+    signoffs_required: list[str] = field(default_factory=list)
+    template: Path | None = None
+    previous: Path | None = None
+    documents: list[Path] = field(default_factory=list)  # input files whose properties must not leak
+    draft: bool = False
+    audience: str = "public"
+
+    @classmethod
+    def from_project(cls, project: Project, root: Path, *, draft: bool = False, audience: str = "public") -> Settings:
+        return cls(
+            base_dir=root,
+            frameworks=project.frameworks,
+            overrides=list(project.overrides),
+            overrides_file=str(root / PROJECT_FILE),
+            policy=root / project.redaction if project.redaction else None,
+            signoffs_required=list(project.signoffs_required),
+            template=root / project.template if project.template else None,
+            previous=root / project.previous if project.previous else None,
+            documents=[root / s.path for s in project.sources],
+            draft=draft,
+            audience=audience,
+        )
+
+
 def build(folder: Path, out: Path | None = None, *, draft: bool = False, audience: str = "public") -> BuildResult:
-    """Import, validate, map, redact, review, publish and leak-scan one project.
+    """Import a project's sources, then run every later stage (:func:`run_pipeline`)."""
+    timer = Timer()
+    with timer("import"):
+        model, report, project, root = load_project_model(folder)
+    out = out or (root / (project.output or "out"))
+    settings = Settings.from_project(project, root, draft=draft, audience=audience)
+    return run_pipeline(model, report, out, settings, timer)
+
+
+def run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer | None = None) -> BuildResult:
+    """Map, redact, review, publish and leak-scan one model.
 
     Internal reports always land in ``OUT.internal/`` so a refused build can be understood; the
     package itself is written only when review has no blocker (or ``draft``) and the leak scan of
     every written byte is clean. Either way nothing half-written is left behind.
     """
-    timer = Timer()
-    with timer("import"):
-        model, report, project, root = load_project_model(folder)
-    out = out or (root / (project.output or "out"))
+    timer = timer or Timer()
     internal = out.with_name(out.name + ".internal")
     epoch = source_date_epoch(model.document.date)
-    overrides_file = str(root / PROJECT_FILE)
-    with timer("map"):
-        coverage = map_model(model, project.frameworks, project.overrides, base_dir=root, overrides_file=overrides_file)
     result = BuildResult(out=out, internal=internal, model=model, report=report, timings=timer.stages)
-    if audience == "submission":
-        return _build_submission(result, project, root, coverage, epoch, timer)
+
+    def mapped(m: Model) -> Coverage:
+        with timer("map"):
+            return map_model(m, settings.frameworks, settings.overrides, base_dir=settings.base_dir,
+                             overrides_file=settings.overrides_file)
+
+    coverage = mapped(model)
+    if settings.audience == "submission":
+        return _build_submission(result, coverage, settings, epoch, timer)
     with timer("redact"):
-        policy = load_policy(root / project.redaction if project.redaction else None)
-        documents = [root / s.path for s in project.sources]
-        terms = property_terms(documents, keep=[model.product.manufacturer])
+        policy = load_policy(settings.policy)
+        terms = property_terms(settings.documents, keep=[model.product.manufacturer])
         public, log = redact(model, policy, extra_terms=terms)
-    with timer("map"):
-        public_coverage = map_model(public, project.frameworks, project.overrides, base_dir=root, overrides_file=overrides_file)
+    public_coverage = mapped(public)  # the package shows the evidence it publishes
     with timer("review"):
-        ctx_review = ReviewContext(model, public, list(project.signoffs_required), renames=log.renamed)
+        ctx_review = ReviewContext(model, public, settings.signoffs_required, renames=log.renamed)
         findings = review(ctx_review)
-    template = root / project.template if project.template else None
-    previous = load(root / project.previous) if project.previous else None
-    ctx = ExportContext(
-        coverage=public_coverage, review=findings, draft=draft, template=template, epoch=epoch, previous=previous
-    )
+    previous = load(settings.previous) if settings.previous else None
+    ctx = ExportContext(coverage=public_coverage, review=findings, draft=settings.draft, template=settings.template,
+                        epoch=epoch, previous=previous)
     with staged_dir(internal) as tmp_internal:
         write_json(tmp_internal / "import-report.json", report.model_dump(mode="json"))
         write_json(tmp_internal / "coverage.json", coverage_data(coverage))
         write_json(tmp_internal / "redaction-log.json", log.model_dump(mode="json"))
-        if findings.blockers and not draft:
+        reasons = publish_blockers(public, ctx)
+        if reasons and not settings.draft:
             result.exit_code = 1
             result.review = findings
             write_json(tmp_internal / "review.json", findings.model_dump(mode="json"))
             result.warnings.append(
-                f"review has {len(findings.blockers)} blocker(s); the package was not written (see {internal}/review.json, "
-                "or publish with --draft)"
+                f"the package was not written: {'; '.join(reasons)} (see {internal}/review.json, or build with --draft)"
             )
             return result
         try:
@@ -166,23 +207,21 @@ def build(folder: Path, out: Path | None = None, *, draft: bool = False, audienc
     return result
 
 
-def _build_submission(
-    result: BuildResult, project: Project, root: Path, coverage: Coverage, epoch: int, timer: Timer
-) -> BuildResult:
+def _build_submission(result: BuildResult, coverage: Coverage, settings: Settings, epoch: int, timer: Timer) -> BuildResult:
     """The confidential regulatory set, unredacted, in ``OUT/submission/`` (never in a public package)."""
-    from mdptm.submission import write_submission
+    from mdptm.submission import publish_submission
 
-    ctx = ExportContext(coverage=coverage, epoch=epoch, audience="submission", internal_model=result.model)
+    ctx = ExportContext(coverage=coverage, epoch=epoch, audience="submission", draft=settings.draft,
+                        template=settings.template, internal_model=result.model)
     with staged_dir(result.internal) as tmp_internal:
         write_json(tmp_internal / "import-report.json", result.report.model_dump(mode="json"))
         write_json(tmp_internal / "coverage.json", coverage_data(coverage))
-        with staged_dir(result.out / "submission") as tmp, timer("submission"):
-            write_submission(result.model, tmp, ctx)
+        with timer("submission"):
+            publish_submission(result.model, result.out, ctx)
     return result
 
 
 def publish_package(public: Model, folder: Path, ctx: ExportContext) -> None:
-    """Every file of the public package, then its manifest."""
-    for name, fmt in (("ptm.json", "json"), ("ptm.otm.json", "otm")):
-        exporters()[fmt].write(public, folder / name, ctx)
+    """Every file of the public package, then its manifest (hashes of what is really there)."""
+    write_package(public, folder, ctx)
     write_manifest(folder, {"model_sha256": sha256_file(folder / "ptm.json")})

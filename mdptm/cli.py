@@ -202,7 +202,10 @@ def build(project: Path, out: Path | None, draft: bool, audience: str) -> None:
     from mdptm.build import build as run_build
 
     _plugin_warnings()
-    result = run_build(project, out, draft=draft, audience=audience)
+    _report_build(run_build(project, out, draft=draft, audience=audience), audience)
+
+
+def _report_build(result: Any, audience: str) -> None:
     _print_report_summary(result.report)
     if result.review is not None:
         counts = {s: sum(1 for f in result.review.findings if f.severity == s) for s in ("blocker", "warning", "info")}
@@ -213,9 +216,10 @@ def build(project: Path, out: Path | None, draft: bool, audience: str) -> None:
         warn(w)
     for stage, secs in result.timings.items():
         say(f"  {stage:<12} {secs:7.2f} s", level=2)
-    written = result.out / "submission" if audience == "submission" else result.out
-    if result.exit_code == 0:
-        say(f"wrote {written}/ and {result.internal}/")
+    if result.exit_code == 0 and audience == "submission":
+        say(f"wrote {result.out / 'submission'}/ (confidential submission set) and {result.internal}/")
+    elif result.exit_code == 0:
+        say(f"wrote {result.out}/ and {result.internal}/")
     else:
         say(f"wrote {result.internal}/ only", err=True)
     if result.exit_code:
@@ -449,38 +453,41 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, proje
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path), help="Package folder to write.")
 @click.option("--draft", is_flag=True, help="Publish despite blockers and placeholders; every page is stamped DRAFT.")
 @click.option("--template", type=click.Path(path_type=Path), help="Word branding template (.docx) for ptm.docx.")
+@click.option("--policy", type=click.Path(path_type=Path), help="Redaction policy (YAML); default: the built-in policy.")
+@click.option("--framework", "frameworks", multiple=True, help="Framework id or file to map onto (repeatable; default: all).")
+@click.option("--require-signoff", "roles", multiple=True, help="Role whose approval publishing needs (repeatable).")
+@click.option("--previous", type=click.Path(path_type=Path), help="The last published ptm.json, for the change log.")
 @click.option("--audience", type=click.Choice(["public", "submission"]), default="public", show_default=True,
               help="'submission' writes the confidential regulatory set to OUT/submission/ from the unredacted model.")
-def publish(model: Path, out: Path, draft: bool, template: Path | None, audience: str) -> None:
-    """Write the PTM package of a (public) model: ptm.docx, ptm.xlsx, ptm.json,
-    ptm.otm.json, index.html and MANIFEST.json.
+def publish(
+    model: Path, out: Path, draft: bool, template: Path | None, policy: Path | None, frameworks: tuple[str, ...],
+    roles: tuple[str, ...], previous: Path | None, audience: str,
+) -> None:
+    """Publish a model: map, redact, review, write the PTM package, leak-scan it.
 
-    With --audience submission, write the confidential FDA/CRA documentation set of the
-    unredacted model instead: OUT/submission/ with the architecture views, risk assessment,
-    traceability, labeling checklist and CRA technical documentation.
+    The package (ptm.docx, ptm.xlsx, ptm.json, ptm.otm.json, index.html, guides/, MANIFEST.json) goes to
+    OUT/; the import report, review findings, redaction log and coverage detail to OUT.internal/.
+    With --audience submission, write the confidential FDA/CRA documentation set of the unredacted
+    model instead, to OUT/submission/.
 
     \b
-    Example:  mdptm publish public-model.json -o out/ptm --draft
+    Example:  mdptm publish model.json -o out/ptm --policy redaction.yaml --draft
               mdptm publish model.json -o out/filing --audience submission
     """
+    from mdptm.build import Settings, Timer, run_pipeline
+    from mdptm.importing import import_sources
     from mdptm.modelio import load
-    from mdptm.output import source_date_epoch
-    from mdptm.plugins import ExportContext
-    from mdptm.publish import publish as run_publish
 
     _plugin_warnings()
-    loaded = load(model)
-    ctx = ExportContext(draft=draft, template=template, epoch=source_date_epoch(loaded.document.date), audience=audience)
-    if audience == "submission":
-        from mdptm.submission import publish_submission
-
-        folder = publish_submission(loaded, out, ctx)
-        say(f"wrote {folder}/ (confidential submission set)")
-        return
-    result = run_publish(loaded, out, ctx)
-    for w in result.warnings:
-        warn(w)
-    say(f"wrote {out}/ ({', '.join(result.files)})")
+    timer = Timer()
+    with timer("import"):
+        load(model)  # a model to publish must be complete: no placeholders filled in for it
+        loaded, report = import_sources([(model, "mdptm", None)])
+    settings = Settings(
+        base_dir=model.parent, frameworks=list(frameworks) or None, policy=policy, signoffs_required=list(roles),
+        template=template, previous=previous, documents=[], draft=draft, audience=audience,
+    )
+    _report_build(run_pipeline(loaded, report, out, settings, timer), audience)
 
 
 # ------------------------------------------------------------------------------------ entry point
@@ -502,6 +509,7 @@ def _pre_scan(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    STATE.debug, STATE.verbosity = False, 1  # each call starts afresh (tests call main repeatedly)
     args = _pre_scan(list(sys.argv[1:] if argv is None else argv))
     try:
         rc = cli.main(args=args, prog_name="mdptm", standalone_mode=False)
