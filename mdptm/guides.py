@@ -218,14 +218,14 @@ def _locate(
     """Where an element sits: its zone's name first, then its kind, then its own name."""
     if zone is not None:
         for loc, hit in match.items():
-            if hit(zone.name) or hit(zone.id):
+            if hit(zone.name) or any(hit(t) for t in zone.tags):
                 return loc
     order: tuple[Location, ...] = ("outside", "hospital", "device")
     for loc in order:
         if e.kind in kinds.get(loc, []):
             return loc
     for loc, hit in match.items():
-        if hit(e.name):
+        if hit(e.name) or any(hit(t) for t in e.tags):
             return loc
     return "unknown"
 
@@ -235,6 +235,13 @@ def _locate(
 
 def _value(v: str | None) -> str:
     return v.strip() if v and v.strip() else NOT_STATED
+
+
+def _port(f: Flow) -> str:
+    """The port, or the protocol where no port is stated (a serial link, Bluetooth)."""
+    if f.port and f.port.strip():
+        return f.port.strip()
+    return f"{f.protocol}, port not stated" if f.protocol else "port not stated"
 
 
 def _direction(f: Flow) -> str:
@@ -409,7 +416,8 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
         rows.append(["Threats by STRIDE", _count_phrase(stride) or NOT_STATED])
     multi = [t.id for t in m.threats if t.multi_patient]
     if multi:
-        rows.append(["Threats that could harm several patients", ", ".join(multi)])
+        shown = ", ".join(multi[:10]) + (f" and {len(multi) - 10} more" if len(multi) > 10 else "")
+        rows.append(["Threats that could harm several patients", f"{len(multi)}: {shown}"])
     c_status = _counts((c.status for c in m.controls), ("implemented", "planned", "not_implemented"))
     customer = len(_customer_controls(f))
     rows.append(["Controls", f"{len(m.controls)} ({_count_phrase(c_status)}); {customer} the hospital owns "
@@ -617,7 +625,7 @@ def deployment(f: Facts) -> Doc:
     boundaries = _boundaries(f)
     if boundaries:
         doc.p("Each zone is a separate network segment; only these flows need to pass between segments:")
-        doc.table(["Zone", "Direction", "Zone", "Flows", "Protocols and ports"], boundaries)
+        doc.table(["Zone", "Direction", "Zone", "Flows", "Ports"], boundaries)
 
     doc.h("Controls the hospital owns")
     cc = _customer_controls(f)
@@ -694,7 +702,7 @@ def _boundaries(f: Facts) -> list[list[str]]:
         pairs.setdefault((a, b, fl.bidirectional), []).append(fl)
     rows = []
     for (a, b, both), flows in pairs.items():
-        ports = list(dict.fromkeys("/".join(x for x in (fl.protocol, fl.port) if x) or NOT_STATED for fl in flows))
+        ports = list(dict.fromkeys(_port(fl) for fl in flows))
         rows.append([a, "↔" if both else "→", b, ", ".join(fl.id for fl in flows), ", ".join(ports)])
     return rows
 
@@ -792,10 +800,14 @@ def _monitoring(doc: Doc, f: Facts) -> None:
               + ", ".join(f.endpoint(e) for e in critical) + ".")
         said = True
     multi = [t for t in m.threats if t.multi_patient]
+    unresolved = [t for t in multi if t.status not in ("mitigated", "not_applicable")]
     if multi:
-        doc.table(["Threat", "Title", "Patient harm", "Status"],
-                  [[t.id, t.title, t.patient_harm or NOT_STATED, _words(t.status)] for t in multi])
+        doc.p(f"{len(multi)} threats could harm several patients; "
+              + (f"{len(unresolved)} of them are not fully mitigated:" if unresolved else "all are mitigated."))
         said = True
+    if unresolved:
+        doc.table(["Threat", "Title", "Patient harm", "Status"],
+                  [[t.id, t.title, t.patient_harm or NOT_STATED, _words(t.status)] for t in unresolved])
     resilience = [c for c in m.controls if c.category == "resiliency_recovery"]
     if resilience:
         doc.table(["Id", "Resilience and recovery control", "Responsibility", "Status"],
@@ -804,8 +816,8 @@ def _monitoring(doc: Doc, f: Facts) -> None:
     leaving = [fl for fl in m.flows if f.leaves_hospital(fl)]
     if leaving:
         doc.p("Connections leaving the hospital, to watch at the perimeter: "
-              + "; ".join(f"{fl.id} to {f.endpoint(fl.target) if f.where(fl.target) == 'outside' else f.endpoint(fl.source)}"
-                          + (f" ({'/'.join(x for x in (fl.protocol, fl.port) if x)})" if fl.protocol or fl.port else "")
+              + "; ".join(f"{fl.id} {'to' if f.where(fl.target) == 'outside' else 'from'} "
+                          f"{f.name(fl.target) if f.where(fl.target) == 'outside' else f.name(fl.source)} ({_port(fl)})"
                           for fl in leaving) + ".")
         said = True
     if not said:
@@ -877,8 +889,8 @@ def decommissioning(f: Facts) -> Doc:
     doc.h("Network access to remove")
     crossing = [fl for fl in m.flows if f.crosses_zones(fl) or f.leaves_hospital(fl)]
     if crossing:
-        doc.bullets([f"{fl.id} {fl.name}: {'/'.join(x for x in (fl.protocol, fl.port) if x) or 'port not stated'} "
-                     f"from {f.endpoint(fl.source)} to {f.endpoint(fl.target)}".replace("  ", " ") for fl in crossing])
+        doc.bullets([f"{fl.id} {fl.name}: {_port(fl)}, {f.name(fl.source)} {'↔' if fl.bidirectional else '→'} "
+                     f"{f.name(fl.target)}".replace("  ", " ") for fl in crossing])
     else:
         doc.p("No flow in the model crosses a trust zone.")
     for v in _use_case_views(f, "decommissioning"):
@@ -913,10 +925,11 @@ def _revocations(f: Facts) -> list[str]:
     out = [f"{a.name} ({_words(a.kind)}), held in {f.names(a.stored_in)}" for a in m.assets
            if a.kind in f.terms.secret_assets]
     cred = _matcher(f.terms.credential_terms)
-    out += [f"{fl.id} {fl.name}: {fl.authentication} between {f.endpoint(fl.source)} and {f.endpoint(fl.target)}"
-            .replace("  ", " ") for fl in m.flows if fl.authentication and cred(fl.authentication)]
-    holders = {e for a in m.assets for e in a.stored_in}
-    holders |= {fl.target for fl in m.flows if fl.data and f.where(fl.source) != "outside"}
+    out += [f"{fl.id} {fl.name}: {fl.authentication}".replace("  ", " ") for fl in m.flows
+            if fl.authentication and cred(fl.authentication)]
+    hospital_data = {a.id for a in m.assets if a.kind in f.terms.retrieve_assets}
+    holders = {e for a in m.assets if a.id in hospital_data for e in a.stored_in}
+    holders |= {fl.target for fl in m.flows if hospital_data.intersection(fl.data) and f.where(fl.source) != "outside"}
     out += [f"The hospital's account and data at {f.endpoint(e.id)}: ask the manufacturer to close the account "
             "and confirm deletion" for e in m.elements if e.id in holders and f.where(e.id) == "outside"]
     return out
