@@ -55,7 +55,7 @@ MC2_FILE = "mc2.yaml"
 SUMMARY_FRAMEWORKS = ("cra-annex-i", "cra-annex-ii", "fda-premarket")
 NOT_STATED = "not stated"
 ASK = "Not stated in the threat model: ask the manufacturer."
-EVIDENCE_ROWS = 12  # evidence listed per MC2 principle before "and N more"
+EVIDENCE_ROWS = 5  # evidence items named per MC2 principle before "and N more"
 
 Location = Literal["outside", "hospital", "device", "unknown"]
 LOCATION_WORDS: dict[Location, str] = {
@@ -511,11 +511,12 @@ def procurement(f: Facts, coverage: Coverage | None) -> Doc:
     ])
 
     doc.h("CRA and FDA coverage")
-    if m.product.regulatory.cra_scope == "excluded_mdr_ivdr":
-        doc.p("The device falls under the EU MDR/IVDR and outside the Cyber Resilience Act; the CRA rows "
-              "are a benchmark, not a legal obligation.", style="note")
     frameworks = [fw for fw in (coverage.frameworks if coverage is not None else []) if fw.id != "mc2"]
     frameworks.sort(key=lambda fw: (SUMMARY_FRAMEWORKS.index(fw.id) if fw.id in SUMMARY_FRAMEWORKS else 99, fw.id))
+    cra_noted = any(fw.note for fw in frameworks if fw.id.startswith("cra"))
+    if m.product.regulatory.cra_scope == "excluded_mdr_ivdr" and not cra_noted:
+        doc.p("The device falls under the EU MDR/IVDR and outside the Cyber Resilience Act; the CRA rows "
+              "are a benchmark, not a legal obligation.", style="note")
     if not frameworks:
         doc.p("CRA and FDA coverage was not assessed for this publication.")
         return doc
@@ -529,7 +530,7 @@ def procurement(f: Facts, coverage: Coverage | None) -> Doc:
             doc.p(fw.note, style="note", bold_prefix=f"{fw.title or fw.id}:")
         gaps = [c for c in fw.clauses if c.status in ("gap", "partial")]
         if gaps:
-            doc.p(f"{fw.title or fw.id}: clauses not fully covered", bold_prefix="")
+            doc.p(f"Not fully covered in {fw.title or fw.id}:")
             doc.bullets([f"{c.id} {c.title} ({c.status})" for c in gaps])
     return doc
 
@@ -538,50 +539,84 @@ def _summary(fw: FrameworkResult) -> dict[str, int]:
     return fw.summary or _counts(c.status for c in fw.clauses)
 
 
+@dataclass(frozen=True)
+class Principle:
+    """One clause of the MC2 catalogue, as the procurement guide needs it."""
+
+    id: str
+    title: str
+    summary: str = ""
+    group: str = ""
+
+
+def _group_titles(path: Path | None = None) -> dict[str, str]:
+    data = _catalogue(path)
+    groups = data.get("groups") if isinstance(data, dict) else None
+    if not isinstance(groups, list):
+        return {}
+    return {str(g["id"]): str(g.get("title") or g["id"]) for g in groups if isinstance(g, dict) and "id" in g}
+
+
+def _catalogue(path: Path | None) -> Any:
+    path = path or mappings_dir() / MC2_FILE
+    return read_structured(path) if path.is_file() else None
+
+
+def _grouped(items: list[Any], titles: dict[str, str]) -> list[tuple[str, list[Any]]]:
+    """Clauses in catalogue order, gathered under their group (pillar, principle set, clause list)."""
+    out: dict[str, list[Any]] = {}
+    for item in items:
+        out.setdefault(str(getattr(item, "group", "") or ""), []).append(item)
+    return [(titles.get(g) or (_words(g).capitalize() if g else "MC2 principles"), members)
+            for g, members in out.items()]
+
+
+def _evidence_cell(f: Facts, ids: list[str]) -> str:
+    if not ids:
+        return "none in the threat model"
+    shown = "; ".join(f"{i} {f.name(i)}" if f.name(i) != i else i for i in ids[:EVIDENCE_ROWS])
+    return shown + (f"; and {len(ids) - EVIDENCE_ROWS} more" if len(ids) > EVIDENCE_ROWS else "")
+
+
 def _mc2_assessed(doc: Doc, f: Facts, mc2: FrameworkResult) -> None:
-    doc.h("MC2 principles at a glance")
-    doc.table(["Principle", "Status", "Evidence items"],
-              [[c.title or c.id, _words(c.status), str(len(c.evidence))] for c in mc2.clauses])
     if mc2.note:
         doc.p(mc2.note, style="note")
-    for c in mc2.clauses:
-        doc.h(c.title or c.id, 2)
-        if c.summary:
-            doc.p(c.summary, style="note")
-        label = "Gap:" if c.status == "gap" else ("Partly covered:" if c.status == "partial" else f"{_words(c.status).capitalize()}:")
-        doc.p(c.rationale or "No rationale recorded.", bold_prefix=label)
-        if c.evidence:
-            rows = [[i, _words(f.index[i][0]) if i in f.index else "", f.name(i)] for i in c.evidence[:EVIDENCE_ROWS]]
-            doc.table(["Evidence", "Kind", "Item"], rows)
-            if len(c.evidence) > EVIDENCE_ROWS:
-                doc.p(f"… and {len(c.evidence) - EVIDENCE_ROWS} more evidence items (see the coverage sheet of ptm.xlsx).")
-        else:
-            doc.p("The threat model offers no evidence for this principle.")
+    for title, clauses in _grouped(list(mc2.clauses), _group_titles()):
+        doc.h(title)
+        doc.table(["Principle", "Status", "Evidence in the threat model", "Assessment"],
+                  [[c.title or c.id, _words(c.status), _evidence_cell(f, c.evidence), c.rationale or NOT_STATED]
+                   for c in clauses], widths=[2, 1, 3, 3])
+    gaps = [c for c in mc2.clauses if c.status in ("gap", "partial")]
+    doc.h("MC2 gaps to settle in the contract")
+    if gaps:
+        doc.bullets([f"{c.title or c.id} ({_words(c.status)})" for c in gaps])
+    else:
+        doc.p("The threat model gives evidence for every MC2 principle.")
 
 
 def _mc2_unassessed(doc: Doc) -> None:
-    doc.h("MC2 principles")
     principles = mc2_principles()
     if not principles:
+        doc.h("MC2 principles")
         doc.p("MC2 coverage was not assessed for this publication, and no MC2 catalogue is installed.")
         return
     doc.p("MC2 coverage was not assessed for this publication: the principles are listed so that the "
-          "contract annex can be completed with the manufacturer.")
-    doc.table(["Principle", "What it asks", "Evidence"],
-              [[title, summary, "not assessed"] for _pid, title, summary in principles])
+          "contract annex can be completed with the manufacturer.", style="note")
+    for title, members in _grouped(principles, _group_titles()):
+        doc.h(title)
+        doc.table(["Principle", "What it asks", "Evidence in the threat model"],
+                  [[p.title, p.summary or NOT_STATED, "not assessed"] for p in members])
 
 
-def mc2_principles(path: Path | None = None) -> list[tuple[str, str, str]]:
-    """(id, title, summary) of each MC2 principle in the shipped catalogue; empty when absent."""
-    path = path or mappings_dir() / MC2_FILE
-    if not path.is_file():
-        return []
-    data = read_structured(path)
-    clauses = data.get("clauses") or data.get("principles") if isinstance(data, dict) else None
+def mc2_principles(path: Path | None = None) -> list[Principle]:
+    """Each clause of the MC2 catalogue (``mappings/mc2.yaml`` unless *path*), in order; empty when absent."""
+    data = _catalogue(path)
+    clauses = (data.get("clauses") or data.get("principles")) if isinstance(data, dict) else None
     if not isinstance(clauses, list):
         return []
     return [
-        (str(c.get("id", "")), str(c.get("title") or c.get("id", "")), str(c.get("summary") or ""))
+        Principle(id=str(c.get("id", "")), title=str(c.get("title") or c.get("id", "")),
+                  summary=" ".join(str(c.get("summary") or "").split()), group=str(c.get("group") or ""))
         for c in clauses
         if isinstance(c, dict)
     ]

@@ -173,35 +173,49 @@ def test_operations_logs_monitoring_patching_residual_risk() -> None:
 
 def test_procurement_is_organised_by_mc2_principles() -> None:
     doc = build_guides(pump(), coverage())["procurement"]
-    assert headings(doc, 2) == ["Security Development Lifecycle", "Supplier Transparency", "Secure by Default"]
-    glance = tables(doc)[0]
-    assert [r[:2] for r in glance.rows] == [["Security Development Lifecycle", "covered"],
-                                            ["Supplier Transparency", "partial"], ["Secure by Default", "gap"]]
-    evidence = tables(doc)[1]
-    assert evidence.rows == [["T-1", "threat", "Spoofed infusion order"],
-                             ["C-MTLS", "control", "Mutual TLS between gateway and pump"]]
-    gap = [b for b in doc.blocks if isinstance(b, Paragraph) and b.bold_prefix == "Gap:"]
-    assert gap and "Default biomed PIN" in gap[0].text
+    assert headings(doc, 1)[:2] == ["MC2 principles", "MC2 gaps to settle in the contract"]
+    annex = tables(doc)[0]
+    assert annex.header == ["Principle", "Status", "Evidence in the threat model", "Assessment"]
+    assert [r[:2] for r in annex.rows] == [["Security Development Lifecycle", "covered"],
+                                           ["Supplier Transparency", "partial"], ["Secure by Default", "gap"]]
+    assert annex.rows[0][2] == "T-1 Spoofed infusion order; C-MTLS Mutual TLS between gateway and pump"
+    assert annex.rows[2][2] == "none in the threat model"
+    assert "Default biomed PIN" in annex.rows[2][3]
+    gaps = next(b for b in doc.blocks if isinstance(b, Bullets))
+    assert gaps.items == ["Supplier Transparency (partial)", "Secure by Default (gap)"]
     summary = next(t for t in tables(doc) if t.header[0] == "Framework")
     assert summary.rows == [["CRA Annex I", "1", "0", "1", "0"], ["FDA premarket cybersecurity", "1", "0", "0", "0"]]
     text = text_of(doc)
     assert "I.2.a No known exploitable vulnerabilities (gap)" in text
     assert "outside the Cyber Resilience Act" in text  # cra_scope: excluded_mdr_ivdr
+    assert "2032-12-31" in text  # support terms for the contract
+
+
+def test_many_evidence_items_are_cut_short() -> None:
+    cov = coverage()
+    mc2 = cov.framework("mc2")
+    assert mc2 is not None
+    mc2.clauses[0].evidence = [t.id for t in pump().threats] + ["C-LOG", "C-SEG"]
+    doc = build_guides(pump(), cov)["procurement"]
+    assert tables(doc)[0].rows[0][2].endswith("; and 2 more")
 
 
 def test_procurement_without_coverage_lists_the_catalogues_principles(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     cat = tmp_path / "mc2.yaml"
-    cat.write_text(yaml.safe_dump({"id": "mc2", "clauses": [
-        {"id": "security_development_lifecycle", "title": "Security Development Lifecycle", "summary": "SDL."},
-        {"id": "security_patching", "title": "Security Patching", "summary": "Patches in time."}]}), encoding="utf-8")
-    assert [p[0] for p in mc2_principles(cat)] == ["security_development_lifecycle", "security_patching"]
-    real = guides.mc2_principles
-    monkeypatch.setattr(guides, "mc2_principles", lambda path=None: real(cat))
+    cat.write_text(yaml.safe_dump({"id": "mc2", "groups": [{"id": "maturity", "title": "Maturity pillar"}],
+                                   "clauses": [
+        {"id": "security_development_lifecycle", "title": "Security Development Lifecycle", "summary": "SDL.",
+         "group": "maturity"},
+        {"id": "security_patching", "title": "Security Patching", "summary": "Patches in time.",
+         "group": "performance"}]}), encoding="utf-8")
+    assert [p.id for p in mc2_principles(cat)] == ["security_development_lifecycle", "security_patching"]
+    monkeypatch.setattr(guides, "MC2_FILE", str(cat))  # an absolute path wins over the mappings folder
     doc = build_guides(pump(), None)["procurement"]
-    principles = tables(doc)[0]
-    assert [r[0] for r in principles.rows] == ["Security Development Lifecycle", "Security Patching"]
-    assert all(r[2] == "not assessed" for r in principles.rows)
+    assert headings(doc, 1)[:2] == ["Maturity pillar", "Performance"]
+    assert [r[0] for r in tables(doc)[0].rows] == ["Security Development Lifecycle"]
+    assert [r[0] for r in tables(doc)[1].rows] == ["Security Patching"]
+    assert all(r[2] == "not assessed" for t in tables(doc)[:2] for r in t.rows)
     assert "MC2 coverage was not assessed" in text_of(doc)
     assert "CRA and FDA coverage was not assessed" in text_of(doc)
 
