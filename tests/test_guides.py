@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from mdptm import guides, render_md
-from mdptm.docir import Bullets, Doc, Heading, Paragraph, Table
+from mdptm.docir import Bullets, Doc, Heading, Table
 from mdptm.guides import PHASES, Facts, build_guides, holding_assets, mc2_principles, write_guides
 from mdptm.model import Asset, Document, Element, Flow, Model, Product, Threat, TrustZone
 from mdptm.modelio import load
