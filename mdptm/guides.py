@@ -356,11 +356,11 @@ def pre_procurement(f: Facts, review: Review | None = None) -> Doc:
             style="note",
         )
     outside_stores = [
-        (a, [e for e in a.stored_in if f.where(e) == "outside"]) for a in m.assets
+        (a, [e for e in a.stored_in if f.where(e) == "outside"]) for a in m.assets if a.kind in f.terms.retrieve_assets
     ]
     rows = [[a.name, _words(a.kind), f.names(where)] for a, where in outside_stores if where]
     if rows:
-        doc.p("Data kept outside the hospital:")
+        doc.p("Patient, therapy, log and configuration data kept outside the hospital:")
         doc.table(["Asset", "Kind", "Stored in"], rows)
 
     doc.h("Support and vulnerability disclosure")
@@ -772,9 +772,9 @@ def operations(f: Facts) -> Doc:
     logging_ids = {c.id for c in logging}
     watch = [t for t in m.threats if "repudiation" in t.stride or logging_ids.intersection(t.controls)]
     if watch:
-        doc.table(["Threat", "Title", "Against", "Status", "Logged or answered by"],
-                  [[t.id, t.title, f.names(t.targets), _words(t.status), f.names(t.controls) if t.controls else "none"]
-                   for t in watch])
+        doc.table(["Threat", "Signs of", "Against", "Status", "Logging controls"],
+                  [[t.id, t.title, f.names(t.targets), _words(t.status),
+                    ", ".join(c for c in t.controls if c in logging_ids) or "none"] for t in watch])
     else:
         doc.p("The threat model has no repudiation threat and no threat answered by logging.")
 
@@ -797,8 +797,6 @@ def operations(f: Facts) -> Doc:
         doc.h("Operating procedures from the security use cases")
         for v in procedures:
             doc.h(v.name, 2)
-            if v.description:
-                doc.p(v.description)
             doc.bullets(v.steps, numbered=True)
 
     doc.h("Residual risks the hospital accepts")

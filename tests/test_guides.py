@@ -158,8 +158,8 @@ def test_operations_logs_monitoring_patching_residual_risk() -> None:
     logs = next(t for t in tables(doc) if t.header[0] == "Log")
     assert logs.rows[0][0] == "Pump audit log"
     assert "Fleet analytics service (Manufacturer cloud) via F-3 (leaves the hospital)" in logs.rows[0][2]
-    look = next(t for t in tables(doc) if "Logged or answered by" in t.header)
-    assert [r[0] for r in look.rows] == ["T-2"]
+    look = next(t for t in tables(doc) if "Logging controls" in t.header)
+    assert look.rows == [["T-2", "Clinician denies changing a dose", "Pump controller", "mitigated", "C-LOG"]]
     assert "The gateway downloads the package and verifies its signature." in text
     assert "Critical fixes within 30 days of validation." in text
     residual = next(t for t in tables(doc) if "Residual risk" in t.header)
