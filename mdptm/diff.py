@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from mdptm.docir import Doc
 from mdptm.errors import InputError
-from mdptm.model import COLLECTIONS, Assumption, HistoryEntry, Item, Model, OutOfScope
+from mdptm.model import COLLECTIONS, Assumption, Flow, HistoryEntry, Item, Model, OutOfScope
 from mdptm.modelio import read_structured
 from mdptm.resources import mappings_dir
 from mdptm.validate import REFERENCES, pointer
@@ -163,8 +163,10 @@ def item_label(item: Item) -> str:
 
 
 def _published(obj: BaseModel) -> dict[str, Any]:
+    """The fields a reader of the PTM sees. On a flow, ``source`` is its source element, not provenance."""
     data = obj.model_dump(mode="json", by_alias=True)
-    return {k: v for k, v in data.items() if k not in IGNORED_FIELDS}
+    ignored = IGNORED_FIELDS - {"source"} if isinstance(obj, Flow) else IGNORED_FIELDS
+    return {k: v for k, v in data.items() if k not in ignored}
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:

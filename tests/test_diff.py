@@ -145,6 +145,7 @@ def test_reference_lists_emptied_by_a_removal_are_not_repeated() -> None:
 def test_every_kind_and_sections() -> None:
     old, new = pump(), pump()
     new.flows[0].port = "9443"
+    new.flows[1].source = "E-UI"  # a flow's source is its source element, not provenance
     new.elements[0].trust_zone = "TZ-HOSP"
     new.assets[0].stored_in.append("E-UPD")
     new.assumptions = [a for a in new.assumptions if a.id != "AS-2"]
@@ -152,7 +153,9 @@ def test_every_kind_and_sections() -> None:
     new.product.regulatory.cra_category = "default"
     new.support.patch_policy = "Fixes within 14 days."
     d = diff_models(old, new)
-    assert {(c.kind, c.id) for c in d.changed} == {("flow", "F-1"), ("element", "E-PUMP"), ("asset", "A-PHI")}
+    assert {(c.kind, c.id) for c in d.changed} == {("flow", "F-1"), ("flow", "F-2"), ("element", "E-PUMP"),
+                                                   ("asset", "A-PHI")}
+    assert next(c for c in d.changed if c.id == "F-2").fields == {"source": ["E-PUMP", "E-UI"]}
     assert d.removed[0].model_dump() == {"id": "AS-2", "kind": "assumption"}
     assert d.product == {"version": ["4.2", "4.3"], "regulatory.cra_category": [None, "default"]}
     assert list(d.support) == ["patch_policy"]
