@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -562,11 +562,19 @@ def _catalogue(path: Path | None) -> Any:
     return read_structured(path) if path.is_file() else None
 
 
-def _grouped(items: list[Any], titles: dict[str, str]) -> list[tuple[str, list[Any]]]:
+class _HasGroup(Protocol):
+    @property
+    def group(self) -> str: ...
+
+
+G = TypeVar("G", bound=_HasGroup)
+
+
+def _grouped(items: Iterable[G], titles: dict[str, str]) -> list[tuple[str, list[G]]]:
     """Clauses in catalogue order, gathered under their group (pillar, principle set, clause list)."""
-    out: dict[str, list[Any]] = {}
+    out: dict[str, list[G]] = {}
     for item in items:
-        out.setdefault(str(getattr(item, "group", "") or ""), []).append(item)
+        out.setdefault(item.group, []).append(item)
     return [(titles.get(g) or (_words(g).capitalize() if g else "MC2 principles"), members)
             for g, members in out.items()]
 
@@ -581,7 +589,7 @@ def _evidence_cell(f: Facts, ids: list[str]) -> str:
 def _mc2_assessed(doc: Doc, f: Facts, mc2: FrameworkResult) -> None:
     if mc2.note:
         doc.p(mc2.note, style="note")
-    for title, clauses in _grouped(list(mc2.clauses), _group_titles()):
+    for title, clauses in _grouped(mc2.clauses, _group_titles()):
         doc.h(title)
         doc.table(["Principle", "Status", "Evidence in the threat model", "Assessment"],
                   [[c.title or c.id, _words(c.status), _evidence_cell(f, c.evidence), c.rationale or NOT_STATED]

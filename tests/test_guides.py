@@ -191,6 +191,25 @@ def test_procurement_is_organised_by_mc2_principles() -> None:
     assert "2032-12-31" in text  # support terms for the contract
 
 
+def test_procurement_from_the_shipped_mc2_catalogue_and_mapping() -> None:
+    from mdptm.mapping import map_model
+
+    m = pump()
+    cov = map_model(m)
+    mc2 = cov.framework("mc2")
+    assert mc2 is not None
+    doc = build_guides(m, cov)["procurement"]
+    groups = list(dict.fromkeys(c.group for c in mc2.clauses))
+    titles = guides._group_titles()
+    assert headings(doc, 1)[:len(groups)] == [titles.get(g, g) for g in groups]
+    annex_rows = [r[0] for t in tables(doc)[:len(groups)] for r in t.rows]
+    assert annex_rows == [c.title for c in mc2.clauses]  # every MC2 clause, in catalogue order
+    text = text_of(doc)
+    for fw in ("cra-annex-i", "cra-annex-ii", "fda-premarket"):
+        f = cov.framework(fw)
+        assert f is not None and f.title in text
+
+
 def test_many_evidence_items_are_cut_short() -> None:
     cov = coverage()
     mc2 = cov.framework("mc2")
