@@ -284,6 +284,35 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, proje
         say(f"wrote {output}")
 
 
+# --------------------------------------------------------------------------------------- publish
+
+
+@cli.command()
+@click.argument("model", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path), help="Package folder to write.")
+@click.option("--draft", is_flag=True, help="Publish despite blockers and placeholders; every page is stamped DRAFT.")
+@click.option("--template", type=click.Path(path_type=Path), help="Word branding template (.docx) for ptm.docx.")
+def publish(model: Path, out: Path, draft: bool, template: Path | None) -> None:
+    """Write the PTM package of a (public) model: ptm.docx, ptm.xlsx, ptm.json,
+    ptm.otm.json, index.html and MANIFEST.json.
+
+    \b
+    Example:  mdptm publish public-model.json -o out/ptm --draft
+    """
+    from mdptm.modelio import load
+    from mdptm.output import source_date_epoch
+    from mdptm.plugins import ExportContext
+    from mdptm.publish import publish as run_publish
+
+    _plugin_warnings()
+    loaded = load(model)
+    ctx = ExportContext(draft=draft, template=template, epoch=source_date_epoch(loaded.document.date))
+    result = run_publish(loaded, out, ctx)
+    for w in result.warnings:
+        warn(w)
+    say(f"wrote {out}/ ({', '.join(result.files)})")
+
+
 # ------------------------------------------------------------------------------------------ diff
 
 

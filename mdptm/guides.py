@@ -993,10 +993,13 @@ def build_guides(model: Model, coverage: Coverage | None = None, review: Review 
 
 
 def write_guides(folder: Path, docs: dict[str, Doc], ctx: ExportContext) -> list[Path]:
-    """Write ``folder/guides/<phase>.md`` and ``.docx`` for each guide; returns the files written."""
+    """Write ``folder/guides/<phase>.md`` and ``.docx`` for each guide; returns the files written.
+
+    The Word form uses the package's branding template (``ctx.template``) and fixed timestamps
+    (``ctx.epoch``); ``ctx.draft`` marks both forms DRAFT.
+    """
     from mdptm import render_md
-    from mdptm.output import normalize_zip
-    from mdptm.render_docx import render as render_docx
+    from mdptm.render_docx import render_docx
 
     out_dir = folder / "guides"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -1006,7 +1009,6 @@ def write_guides(folder: Path, docs: dict[str, Doc], ctx: ExportContext) -> list
         md = out_dir / f"{phase}.md"
         render_md.write(doc, md)
         docx = out_dir / f"{phase}.docx"
-        render_docx(doc, docx, ctx)
-        normalize_zip(docx, ctx.epoch)
+        render_docx(doc, docx, template=ctx.template, epoch=ctx.epoch)
         written += [md, docx]
     return written
