@@ -8,11 +8,15 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from mdptm.diff import read_model, record_history
 from mdptm.errors import InputError
+from mdptm.guides import build_guides, write_guides
 from mdptm.importing import check_references, import_sources
+from mdptm.mapping import map_model
 from mdptm.model import Model
 from mdptm.modelio import dumps, read_structured
-from mdptm.output import staged_dir, write_json, write_manifest
+from mdptm.output import source_date_epoch, staged_dir, write_json, write_manifest
+from mdptm.plugins import ExportContext
 from mdptm.project import Project, load_project
 from mdptm.report import ImportReport
 from mdptm.validate import pointer
@@ -81,9 +85,21 @@ def build(folder: Path, out: Path | None = None, *, draft: bool = False) -> Buil
     model, report, project, root = load_project_model(folder)
     out = out or (root / (project.output or "out"))
     internal = out.with_name(out.name + ".internal")
+    previous = read_model(root / project.previous) if project.previous else None
+    if previous is not None:  # compare the published forms: run after redaction once the pipeline has it
+        record_history(model, previous)
+    ctx = ExportContext(
+        epoch=source_date_epoch(model.document.date),
+        draft=draft,
+        previous=previous,
+        template=root / project.template if project.template else None,
+        coverage=map_model(model, project.frameworks, project.overrides, base_dir=root,
+                           overrides_file=str(root / "mdptm.yaml")),
+    )
     with staged_dir(internal) as tmp_internal, staged_dir(out) as tmp_out:
         write_json(tmp_internal / "import-report.json", report.model_dump(mode="json"))
         (tmp_out / "ptm.json").write_text(dumps(model, "json"), encoding="utf-8", newline="\n")
+        write_guides(tmp_out, build_guides(model, ctx.coverage, ctx.review), ctx)
         write_manifest(tmp_out, {"model_sha256": _sha(dumps(model, "json"))})
     return BuildResult(out=out, internal=internal, model=model, report=report)
 

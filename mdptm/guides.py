@@ -838,7 +838,7 @@ def _monitoring(doc: Doc, f: Facts) -> None:
     said = False
     if critical:
         doc.p("Elements whose compromise could harm several patients at once: "
-              + ", ".join(f.endpoint(e) for e in critical) + ".")
+              + ", ".join(f.name(e) for e in critical) + ".")
         said = True
     multi = [t for t in m.threats if t.multi_patient]
     unresolved = [t for t in multi if t.status not in ("mitigated", "not_applicable")]

@@ -318,3 +318,51 @@ def test_write_guides_writes_markdown_and_word(tmp_path: Path) -> None:
         body = z.read("word/document.xml").decode("utf-8")
     for port in ("8443", "6514", "443, 8080", "2575"):
         assert port in body
+
+
+# ------------------------------------------------------------------------------------------ build
+
+
+def _project(tmp_path: Path, model: Model, **extra: object) -> Path:
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    (proj / "model.json").write_text(model.model_dump_json(by_alias=True), encoding="utf-8")
+    (proj / "mdptm.yaml").write_text(yaml.safe_dump({"sources": ["model.json"], **extra}), encoding="utf-8")
+    return proj
+
+
+def test_build_writes_ten_guide_files(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from mdptm.cli import cli
+
+    proj = _project(tmp_path, pump())
+    res = CliRunner().invoke(cli, ["build", str(proj), "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    names = sorted(p.name for p in (tmp_path / "out" / "guides").iterdir())
+    assert names == sorted(f"{p}.{ext}" for p in PHASES for ext in ("docx", "md"))
+    manifest = (tmp_path / "out" / "MANIFEST.json").read_text(encoding="utf-8")
+    assert "guides/deployment.docx" in manifest
+    procurement = (tmp_path / "out" / "guides" / "procurement.md").read_text(encoding="utf-8")
+    assert "Security Development Lifecycle" in procurement and "not assessed" not in procurement
+    first = {p.name: p.read_bytes() for p in (tmp_path / "out" / "guides").iterdir()}
+    res = CliRunner().invoke(cli, ["build", str(proj), "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert first == {p.name: p.read_bytes() for p in (tmp_path / "out" / "guides").iterdir()}
+
+
+def test_build_with_a_previous_version_records_the_history(tmp_path: Path) -> None:
+    from mdptm.build import build
+
+    old, new = pump(), pump()
+    new.document.version = "1.1"
+    new.threats = [t for t in new.threats if t.id != "T-4"]
+    proj = _project(tmp_path, new, previous="previous/ptm.json")
+    (proj / "previous").mkdir()
+    (proj / "previous" / "ptm.json").write_text(old.model_dump_json(by_alias=True), encoding="utf-8")
+    result = build(proj, tmp_path / "out")
+    history = result.model.document.history
+    assert [h.version for h in history] == ["1.0", "1.1"]
+    assert history[-1].summary == "Removed threat T-4."
+    published = yaml.safe_load((tmp_path / "out" / "ptm.json").read_text(encoding="utf-8"))
+    assert published["document"]["history"][-1]["summary"] == "Removed threat T-4."
