@@ -244,10 +244,6 @@ def _port(f: Flow) -> str:
     return f"{f.protocol}, port not stated" if f.protocol else "port not stated"
 
 
-def _direction(f: Flow) -> str:
-    return "both ways" if f.bidirectional else "one way"
-
-
 def _encryption(f: Flow) -> str:
     if f.encryption is None:
         return NOT_STATED
@@ -294,13 +290,17 @@ def _customer_assumptions(f: Facts) -> list[Assumption]:
     return [a for a in f.model.assumptions if a.responsibility in ("customer", "shared", None)]
 
 
+FLOW_HEADER = ["Id", "Flow", "From", "Dir", "To", "Protocol", "Port", "Authentication", "Encryption"]
+
+
 def _flow_row(f: Facts, fl: Flow) -> list[str]:
+    """One flow as a firewall-rule starting point; zones are in the zone table, so ends are names."""
     return [
         fl.id,
         fl.name or NOT_STATED,
-        f.endpoint(fl.source),
-        f.endpoint(fl.target),
-        _direction(fl),
+        f.name(fl.source),
+        "↔" if fl.bidirectional else "→",
+        f.name(fl.target),
         _value(fl.protocol),
         _value(fl.port),
         _value(fl.authentication),
@@ -645,8 +645,9 @@ def deployment(f: Facts) -> Doc:
     )
     doc.h("Data flows and ports")
     if m.flows:
-        doc.table(["Id", "Flow", "From", "To", "Direction", "Protocol", "Port", "Authentication", "Encryption"],
-                  [_flow_row(f, fl) for fl in m.flows], widths=[1, 2, 2, 2, 1, 1, 1, 2, 2])
+        doc.table(FLOW_HEADER, [_flow_row(f, fl) for fl in m.flows],
+                  caption="Dir: → one way, from the first element to the second; ↔ both ways.",
+                  widths=[0.8, 1.6, 1.5, 0.6, 1.5, 1.7, 1.0, 2.2, 1.4])
         notes = _flow_notes(f)
         if notes:
             doc.bullets(notes)

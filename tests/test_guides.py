@@ -82,7 +82,8 @@ def test_deployment_lists_every_port_of_every_flow() -> None:
     assert rows["F-4"][col] == "443, 8080"
     assert rows["F-5"][flow_table.header.index("Encryption")] == "none"
     assert rows["F-6"][flow_table.header.index("Encryption")] == "not stated"
-    assert rows["F-1"][flow_table.header.index("Direction")] == "both ways"
+    assert rows["F-1"][flow_table.header.index("Dir")] == "↔"
+    assert rows["F-2"][2:5] == ["Pump controller", "→", "Pump gateway server"]
     text = text_of(doc)
     assert "Port not stated for F-6" in text and "Unencrypted: F-5" in text
 
