@@ -259,8 +259,12 @@ def _risk_level(t: Threat) -> str:
     return prefix + label if label else NOT_STATED
 
 
+_ACRONYMS = {"phi": "PHI", "pii": "PII"}
+
+
 def _words(value: str) -> str:
-    return value.replace("_", " ")
+    """An enum value as words: ``partially_mitigated`` → ``partially mitigated``, ``phi`` → ``PHI``."""
+    return _ACRONYMS.get(value, value.replace("_", " "))
 
 
 def _count_phrase(counts: dict[str, int]) -> str:
