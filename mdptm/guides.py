@@ -56,6 +56,9 @@ SUMMARY_FRAMEWORKS = ("cra-annex-i", "cra-annex-ii", "fda-premarket")
 NOT_STATED = "not stated"
 ASK = "Not stated in the threat model: ask the manufacturer."
 EVIDENCE_ROWS = 5  # evidence items named per MC2 principle before "and N more"
+THREAT_ROWS = 40  # threats listed in one guide table before the rest is left to the PTM register
+_LEVEL_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}
+_HARM_RANK = {"catastrophic": 5, "critical": 4, "serious": 3, "minor": 2, "negligible": 1, "none": 0}
 
 Location = Literal["outside", "hospital", "device", "unknown"]
 LOCATION_WORDS: dict[Location, str] = {
@@ -143,6 +146,7 @@ class Facts:
     controls: dict[str, Control] = field(default_factory=dict)
     index: dict[str, tuple[str, Item]] = field(default_factory=dict)
     _where: dict[str, Location] = field(default_factory=dict)
+    _mitigates: dict[str, list[str]] = field(default_factory=dict)  # control id -> threat ids
 
     @classmethod
     def of(cls, model: Model, terms: GuideTerms | None = None) -> Facts:
@@ -157,6 +161,9 @@ class Facts:
         kinds = dict(f.terms.element_kinds)
         for e in model.elements:
             f._where.setdefault(e.id, _locate(e, f.zones.get(e.trust_zone or ""), loc, kinds))
+        for t in model.threats:
+            for c in dict.fromkeys(t.controls):
+                f._mitigates.setdefault(c, []).append(t.id)
         return f
 
     def name(self, iid: str) -> str:
@@ -201,7 +208,7 @@ class Facts:
         return None if "unknown" in ends and self.crosses_zones(f) else False
 
     def threats_using(self, control_id: str) -> list[str]:
-        return [t.id for t in self.model.threats if control_id in t.controls]
+        return self._mitigates.get(control_id, [])
 
 
 def terms_locations(terms: GuideTerms) -> dict[Location, Callable[[str], bool]]:
@@ -260,6 +267,29 @@ def _risk_level(t: Threat) -> str:
 
 
 _ACRONYMS = {"phi": "PHI", "pii": "PII"}
+
+
+def _most_severe(threats: list[Threat], limit: int = THREAT_ROWS) -> tuple[list[Threat], int]:
+    """At most *limit* threats, the most severe first (residual risk, then patient harm), else in model
+    order; and how many were left out. A guide is read, not searched: the full list is in ptm.xlsx."""
+    if len(threats) <= limit:
+        return threats, 0
+
+    def rank(t: Threat) -> tuple[int, int]:
+        r = t.residual_risk or t.risk
+        return (-_LEVEL_RANK.get(r.level or "", 0) if r else 0, -_HARM_RANK.get(t.patient_harm or "", -1))
+
+    keep = {id(t) for t in sorted(threats, key=rank)[:limit]}
+    return [t for t in threats if id(t) in keep], len(threats) - limit
+
+
+def _id_list(ids: list[str], limit: int = 30) -> str:
+    return ", ".join(ids[:limit]) + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _more(doc: Doc, left_out: int, what: str) -> None:
+    if left_out:
+        doc.p(f"… and {left_out} more {what}, listed in the threat register of the PTM (ptm.xlsx).", style="note")
 
 
 def _words(value: str) -> str:
@@ -460,9 +490,13 @@ def _support_rows(f: Facts) -> list[list[str]]:
 
 
 def _responsibilities(doc: Doc, f: Facts) -> None:
+    """Who provides what, in brief: the deployment guide lists it all."""
     rows = [[c.id, c.title, _words(c.responsibility), _words(c.category), _words(c.status)] for c in _customer_controls(f)]
     if rows:
-        doc.table(["Control", "What", "Responsibility", "Category", "Status"], rows)
+        doc.table(["Control", "What", "Responsibility", "Category", "Status"], rows[:THREAT_ROWS])
+        if len(rows) > THREAT_ROWS:
+            doc.p(f"… and {len(rows) - THREAT_ROWS} more controls the hospital owns or shares (see the deployment "
+                  "guide).", style="note")
     arows = [[a.id, a.text, _words(a.responsibility) if a.responsibility else NOT_STATED]
              for a in _customer_assumptions(f)]
     if arows:
@@ -474,10 +508,19 @@ def _responsibilities(doc: Doc, f: Facts) -> None:
 
 def _open_points(f: Facts) -> list[str]:
     m = f.model
-    out = [f"Threat {t.id} ({t.title}) is {_words(t.status)}." for t in m.threats if t.status in ("open",)]
-    out += [f"Threat {t.id} ({t.title}) has no control." for t in m.threats
+    opened, left_out = _most_severe([t for t in m.threats if t.status == "open"])
+    out = [f"Threat {t.id} ({t.title}) is open." for t in opened]
+    if left_out:
+        out.append(f"… and {left_out} more open threats (see the threat register, ptm.xlsx).")
+    bare = [t.id for t in m.threats
             if not t.controls and t.status not in ("not_applicable", "accepted", "transferred", "open")]
-    out += [f"Control {c.id} ({c.title}) is {_words(c.status)}." for c in m.controls if c.status != "implemented"]
+    if bare:
+        out.append("No control is named for threats " + _id_list(bare) + ".")
+    pending = [c for c in m.controls if c.status != "implemented"]
+    if len(pending) <= THREAT_ROWS:
+        out += [f"Control {c.id} ({c.title}) is {_words(c.status)}." for c in pending]
+    else:
+        out.append(f"{len(pending)} controls are planned or not implemented: " + _id_list([c.id for c in pending]) + ".")
     s = m.support
     missing = [name for name, v in (("end of support", s.end_of_support), ("patch policy", s.patch_policy),
                                     ("vulnerability disclosure", s.vulnerability_disclosure),
@@ -486,7 +529,7 @@ def _open_points(f: Facts) -> list[str]:
         out.append("Not stated: " + ", ".join(missing) + ".")
     unknown = [fl.id for fl in m.flows if fl.encryption is None]
     if unknown:
-        out.append("Encryption not stated for flows " + ", ".join(unknown) + ".")
+        out.append("Encryption not stated for flows " + _id_list(unknown) + ".")
     return out
 
 
@@ -660,14 +703,15 @@ def deployment(f: Facts) -> Doc:
 
     doc.h("Trust zones and segmentation")
     if m.trust_zones:
-        members: dict[str, list[str]] = {}
+        members: dict[str, list[Element]] = {}
         for e in m.elements:
-            members.setdefault(e.trust_zone or "", []).append(e.name)
+            members.setdefault(e.trust_zone or "", []).append(e)
         doc.table(["Zone", "Trust level", "Where", "Elements"],
                   [[z.name, str(z.trust_level) if z.trust_level is not None else NOT_STATED,
-                    _zone_where(f, z), ", ".join(members.get(z.id, [])) or "none"] for z in m.trust_zones])
+                    _zone_where(f, members.get(z.id, [])), ", ".join(e.name for e in members.get(z.id, [])) or "none"]
+                   for z in m.trust_zones])
         if members.get(""):
-            doc.p("Elements with no trust zone: " + ", ".join(members[""]) + ".")
+            doc.p("Elements with no trust zone: " + ", ".join(e.name for e in members[""]) + ".")
     else:
         doc.p("The threat model defines no trust zones.")
     boundaries = _boundaries(f)
@@ -730,8 +774,8 @@ def _flow_notes(f: Facts) -> list[str]:
     return out
 
 
-def _zone_where(f: Facts, z: TrustZone) -> str:
-    places = {f.where(e.id) for e in f.model.elements if e.trust_zone == z.id}
+def _zone_where(f: Facts, members: list[Element]) -> str:
+    places = {f.where(e.id) for e in members}
     places.discard("unknown")
     if len(places) == 1:
         return LOCATION_WORDS[places.pop()]
@@ -783,11 +827,13 @@ def operations(f: Facts) -> Doc:
 
     doc.h("What to look for")
     logging_ids = {c.id for c in logging}
-    watch = [t for t in m.threats if "repudiation" in t.stride or logging_ids.intersection(t.controls)]
+    watch, left_out = _most_severe([t for t in m.threats
+                                    if "repudiation" in t.stride or logging_ids.intersection(t.controls)])
     if watch:
         doc.table(["Threat", "Signs of", "Against", "Status", "Logging controls"],
                   [[t.id, t.title, f.names(t.targets), _words(t.status),
                     ", ".join(c for c in t.controls if c in logging_ids) or "none"] for t in watch])
+        _more(doc, left_out, "threats to watch for")
     else:
         doc.p("The threat model has no repudiation threat and no threat answered by logging.")
 
@@ -813,11 +859,13 @@ def operations(f: Facts) -> Doc:
             doc.bullets(v.steps, numbered=True)
 
     doc.h("Residual risks the hospital accepts")
-    residual = [t for t in m.threats if t.status in ("accepted", "open", "partially_mitigated", "transferred")]
+    residual, left_out = _most_severe(
+        [t for t in m.threats if t.status in ("accepted", "open", "partially_mitigated", "transferred")])
     if residual:
         doc.table(["Threat", "Title", "Status", "Residual risk", "Patient harm", "Rationale"],
                   [[t.id, t.title, _words(t.status), _risk_level(t), t.patient_harm or NOT_STATED,
                     t.rationale or NOT_STATED] for t in residual])
+        _more(doc, left_out, "threats with residual risk")
     else:
         doc.p("Every threat in the model is mitigated or not applicable; no residual risk is handed to the hospital.")
     return doc
@@ -852,8 +900,10 @@ def _monitoring(doc: Doc, f: Facts) -> None:
               + (f"{len(unresolved)} of them are not fully mitigated:" if unresolved else "all are mitigated."))
         said = True
     if unresolved:
+        shown, left_out = _most_severe(unresolved)
         doc.table(["Threat", "Title", "Patient harm", "Status"],
-                  [[t.id, t.title, t.patient_harm or NOT_STATED, _words(t.status)] for t in unresolved])
+                  [[t.id, t.title, t.patient_harm or NOT_STATED, _words(t.status)] for t in shown])
+        _more(doc, left_out, "multi-patient threats")
     resilience = [c for c in m.controls if c.category == "resiliency_recovery"]
     if resilience:
         doc.table(["Id", "Resilience and recovery control", "Responsibility", "Status"],

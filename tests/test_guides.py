@@ -282,6 +282,23 @@ def test_markdown_escapes_model_text() -> None:
     assert "\\# not a heading" in row
 
 
+def test_long_threat_lists_keep_the_most_severe_and_say_how_many_more() -> None:
+    from mdptm.model import Risk
+
+    m = pump()
+    m.threats += [Threat(id=f"T-A{i}", title=f"Accepted {i}", status="accepted",
+                         residual_risk=Risk(level="critical" if i == 77 else "low")) for i in range(100)]
+    doc = build_guides(m)["operations"]
+    residual = next(t for t in tables(doc) if "Residual risk" in t.header)
+    ids = [r[0] for r in residual.rows]
+    assert len(ids) == guides.THREAT_ROWS
+    assert "T-A77" in ids and "T-3" in ids  # the critical one and the medium ones are kept
+    assert ids.index("T-3") < ids.index("T-A77")  # model order is kept among those shown
+    assert "… and 63 more threats with residual risk" in text_of(doc)
+    deploy = text_of(build_guides(m)["deployment"])
+    assert all(f.id in deploy for f in m.flows)  # flows are never cut
+
+
 def test_guides_are_deterministic() -> None:
     a = {k: text_of(d) for k, d in build_guides(pump(), coverage()).items()}
     b = {k: text_of(d) for k, d in build_guides(pump(), coverage()).items()}
