@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from mdptm.diff import read_model, record_history
+from mdptm.coverage_report import coverage_data
+from mdptm.diff import record_history
 from mdptm.errors import InputError
 from mdptm.guides import build_guides, write_guides
 from mdptm.importing import check_references, import_sources
+from mdptm.leakscan import LeakError, assert_no_leaks
 from mdptm.mapping import map_model
 from mdptm.model import Model
-from mdptm.modelio import dumps, read_structured
-from mdptm.output import source_date_epoch, staged_dir, write_json, write_manifest
-from mdptm.plugins import ExportContext
-from mdptm.project import Project, load_project
+from mdptm.modelio import load, read_structured
+from mdptm.output import sha256_file, source_date_epoch, staged_dir, write_json, write_manifest
+from mdptm.plugins import ExportContext, exporters
+from mdptm.project import PROJECT_FILE, Project, load_project
+from mdptm.redact import load_policy, property_terms, redact
 from mdptm.report import ImportReport
+from mdptm.results import Coverage, Review
+from mdptm.review import ReviewContext, review
 from mdptm.validate import pointer
 
 
@@ -30,6 +38,8 @@ class BuildResult:
     report: ImportReport
     warnings: list[str] = field(default_factory=list)
     exit_code: int = 0
+    review: Review | None = None
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def _deep_merge(base: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
@@ -81,30 +91,103 @@ def load_project_model(folder: Path) -> tuple[Model, ImportReport, Project, Path
     return model, report, project, root
 
 
-def build(folder: Path, out: Path | None = None, *, draft: bool = False) -> BuildResult:
-    model, report, project, root = load_project_model(folder)
+class Timer:
+    """Seconds per pipeline stage, for ``-v`` and the benchmark; never written to a file."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[stage] = self.stages.get(stage, 0.0) + time.perf_counter() - t0
+
+
+def build(folder: Path, out: Path | None = None, *, draft: bool = False, audience: str = "public") -> BuildResult:
+    """Import, validate, map, redact, review, publish and leak-scan one project.
+
+    Internal reports always land in ``OUT.internal/`` so a refused build can be understood; the
+    package itself is written only when review has no blocker (or ``draft``) and the leak scan of
+    every written byte is clean. Either way nothing half-written is left behind.
+    """
+    timer = Timer()
+    with timer("import"):
+        model, report, project, root = load_project_model(folder)
     out = out or (root / (project.output or "out"))
     internal = out.with_name(out.name + ".internal")
-    previous = read_model(root / project.previous) if project.previous else None
-    if previous is not None:  # compare the published forms: run after redaction once the pipeline has it
-        record_history(model, previous)
+    epoch = source_date_epoch(model.document.date)
+    overrides_file = str(root / PROJECT_FILE)
+    with timer("map"):
+        coverage = map_model(model, project.frameworks, project.overrides, base_dir=root, overrides_file=overrides_file)
+    result = BuildResult(out=out, internal=internal, model=model, report=report, timings=timer.stages)
+    if audience == "submission":
+        return _build_submission(result, project, root, coverage, epoch, timer)
+    with timer("redact"):
+        policy = load_policy(root / project.redaction if project.redaction else None)
+        documents = [root / s.path for s in project.sources]
+        terms = property_terms(documents, keep=[model.product.manufacturer])
+        public, log = redact(model, policy, extra_terms=terms)
+    with timer("map"):
+        public_coverage = map_model(public, project.frameworks, project.overrides, base_dir=root, overrides_file=overrides_file)
+    with timer("review"):
+        ctx_review = ReviewContext(model, public, list(project.signoffs_required), renames=log.renamed)
+        findings = review(ctx_review)
+    template = root / project.template if project.template else None
+    previous = load(root / project.previous) if project.previous else None
+    if previous is not None:  # document.history gains this version, summarised from the published diff
+        record_history(public, previous)
     ctx = ExportContext(
-        epoch=source_date_epoch(model.document.date),
-        draft=draft,
-        previous=previous,
-        template=root / project.template if project.template else None,
-        coverage=map_model(model, project.frameworks, project.overrides, base_dir=root,
-                           overrides_file=str(root / "mdptm.yaml")),
+        coverage=public_coverage, review=findings, draft=draft, template=template, epoch=epoch, previous=previous
     )
-    with staged_dir(internal) as tmp_internal, staged_dir(out) as tmp_out:
+    with staged_dir(internal) as tmp_internal:
         write_json(tmp_internal / "import-report.json", report.model_dump(mode="json"))
-        (tmp_out / "ptm.json").write_text(dumps(model, "json"), encoding="utf-8", newline="\n")
-        write_guides(tmp_out, build_guides(model, ctx.coverage, ctx.review), ctx)
-        write_manifest(tmp_out, {"model_sha256": _sha(dumps(model, "json"))})
-    return BuildResult(out=out, internal=internal, model=model, report=report)
+        write_json(tmp_internal / "coverage.json", coverage_data(coverage))
+        write_json(tmp_internal / "redaction-log.json", log.model_dump(mode="json"))
+        if findings.blockers and not draft:
+            result.exit_code = 1
+            result.review = findings
+            write_json(tmp_internal / "review.json", findings.model_dump(mode="json"))
+            result.warnings.append(
+                f"review has {len(findings.blockers)} blocker(s); the package was not written (see {internal}/review.json, "
+                "or publish with --draft)"
+            )
+            return result
+        try:
+            with staged_dir(out) as tmp_out:
+                with timer("publish"):
+                    publish_package(public, tmp_out, ctx)
+                with timer("leak scan"):
+                    assert_no_leaks(tmp_out, log.needles(), remove=False)
+        except LeakError as exc:
+            findings = review(replace(ctx_review, leaks=exc.hits))
+            result.exit_code = 1
+            result.warnings.append(f"{exc}; the package was not written")
+        result.review = findings
+        write_json(tmp_internal / "review.json", findings.model_dump(mode="json"))
+    return result
 
 
-def _sha(text: str) -> str:
-    import hashlib
+def _build_submission(
+    result: BuildResult, project: Project, root: Path, coverage: Coverage, epoch: int, timer: Timer
+) -> BuildResult:
+    """The confidential regulatory set, unredacted, in ``OUT/submission/`` (never in a public package)."""
+    from mdptm.submission import write_submission
 
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    ctx = ExportContext(coverage=coverage, epoch=epoch, audience="submission", internal_model=result.model)
+    with staged_dir(result.internal) as tmp_internal:
+        write_json(tmp_internal / "import-report.json", result.report.model_dump(mode="json"))
+        write_json(tmp_internal / "coverage.json", coverage_data(coverage))
+        with staged_dir(result.out / "submission") as tmp, timer("submission"):
+            write_submission(result.model, tmp, ctx)
+    return result
+
+
+def publish_package(public: Model, folder: Path, ctx: ExportContext) -> None:
+    """Every file of the public package, then its manifest."""
+    for name, fmt in (("ptm.json", "json"), ("ptm.otm.json", "otm")):
+        exporters()[fmt].write(public, folder / name, ctx)
+    write_guides(folder, build_guides(public, ctx.coverage, ctx.review), ctx)
+    write_manifest(folder, {"model_sha256": sha256_file(folder / "ptm.json")})

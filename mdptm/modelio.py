@@ -41,12 +41,15 @@ def parse_text(text: str, path: Path) -> Any:
                 f"JSON syntax error: {exc.msg}", file=str(path), locator=f"line {exc.lineno}, column {exc.colno}"
             ) from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader (libyaml's when present)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(f"YAML syntax error: {problem}", file=str(path), locator=where) from None
+
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Dumper(yaml.SafeDumper):

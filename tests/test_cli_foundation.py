@@ -22,7 +22,7 @@ elements:
 flows: [{id: F1, name: sync, source: E1, target: E2, protocol: HTTPS, port: "443", encryption: TLS 1.2}]
 threats:
   - {id: T1, title: Spoofed server, stride: [spoofing], targets: [F1], controls: [C1], status: mitigated}
-controls: [{id: C1, title: Mutual TLS, category: authentication, verification: [PT-1]}]
+controls: [{id: C1, title: Mutual TLS, category: authentication, verification: [PT-1], description: Per-device certificates.}]
 """
 
 
@@ -149,3 +149,15 @@ def test_two_drawing_tool_files_numbering_alike_lose_no_threat(corpus: Path, tmp
     assert len(both.elements) == len(alone.elements)  # the same drawn elements match by name
     c = report.counts
     assert c.seen == c.imported + c.merged + c.skipped
+
+
+def test_review_blockers_stop_the_package_but_not_the_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "model.yaml").write_text(MODEL)
+    (tmp_path / "mdptm.yaml").write_text("sources: [model.yaml]\nsignoffs_required: [legal]\n")
+    code, _, err = run(["build", str(tmp_path), "-o", str(tmp_path / "pkg")], capsys)
+    assert code == 1 and "legal" in err
+    assert not (tmp_path / "pkg").exists()
+    findings = json.loads((tmp_path / "pkg.internal" / "review.json").read_text())["findings"]
+    assert any(f["severity"] == "blocker" for f in findings)
+    code, _, _ = run(["build", str(tmp_path), "-o", str(tmp_path / "pkg"), "--draft"], capsys)
+    assert code == 0 and (tmp_path / "pkg" / "ptm.json").exists()
