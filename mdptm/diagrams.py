@@ -199,9 +199,7 @@ def _flow_label(flow: Flow, detailed: bool) -> str:
     return name
 
 
-def view_diagram(
-    model: Model, path: Path, view: View | None = None, *, max_elements: int = MAX_ELEMENTS
-) -> Path | None:
+def view_diagram(model: Model, path: Path, view: View | None = None, *, max_elements: int = MAX_ELEMENTS) -> Path | None:
     """Draw a view (the whole system when *view* is None): trust zones as boxes, elements inside
     them, flows as labelled arrows. Large views are drawn zone by zone with counted flows.
     Returns None when the view names nothing that can be drawn."""
@@ -260,15 +258,11 @@ def _merge_edges(flows: Iterable[Flow], detailed: bool) -> list[_Edge]:
             label = f"{len(group)} flows" if detailed else f"{group[0].id} … ({len(group)})"
             edges.append(_Edge(first.source, first.target, label, both, len(group), short=f"×{len(group)}"))
         else:
-            edges.extend(
-                _Edge(f.source, f.target, _flow_label(f, detailed), f.bidirectional, short=f.id) for f in group
-            )
+            edges.extend(_Edge(f.source, f.target, _flow_label(f, detailed), f.bidirectional, short=f.id) for f in group)
     return edges[:MAX_EDGES]
 
 
-def _aggregate(
-    elements: Sequence[Element], flows: Sequence[Flow], zones: dict[str, Any]
-) -> tuple[list[_Group], list[_Edge]]:
+def _aggregate(elements: Sequence[Element], flows: Sequence[Flow], zones: dict[str, Any]) -> tuple[list[_Group], list[_Edge]]:
     """Zone-level picture for views too large to draw element by element: one box per trust zone
     (the largest MAX_ZONE_NODES; the rest as one "other zones" box) and one counted arrow per pair."""
     order = {zid: i for i, zid in enumerate(zones)}
@@ -298,9 +292,7 @@ def _aggregate(
         kinds: dict[str, int] = defaultdict(int)
         for e in items:
             kinds[e.kind] += 1
-        detail = ", ".join(
-            f"{n} {k.replace('_', ' ')}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))[:2]
-        )
+        detail = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))[:2])
         label = f"{_wrap(titles[key], 22, 2)}\n{len(items)} elements\n{_wrap(detail, 26, 1)}"
         group.nodes.append(_Node(key, label, "network", ""))
     counts: dict[tuple[str, str], int] = defaultdict(int)
@@ -347,9 +339,7 @@ class _Placer:
         self.groups = groups
         self.columns = columns
         self.nodes = {n.id: n for g in groups for n in g.nodes}
-        pairs = {
-            tuple(sorted((e.source, e.target))) for e in edges if e.source in self.nodes and e.target in self.nodes
-        }
+        pairs = {tuple(sorted((e.source, e.target))) for e in edges if e.source in self.nodes and e.target in self.nodes}
         self.edges = sorted((a, b) for a, b in pairs if a != b)
         self.incident: dict[str, list[int]] = defaultdict(list)
         for i, (a, b) in enumerate(self.edges):
@@ -359,7 +349,8 @@ class _Placer:
         self.occupant: list[list[str | None]] = []
 
     def build_slots(self) -> tuple[float, float]:
-        width = self.columns * _PX
+        # wide enough for the longest zone title (7.5 pt bold is about 0.16 layout units a character)
+        width = max(self.columns * _PX, max((len(g.title) * 0.16 + 0.5 for g in self.groups), default=0.0))
         y = -_MARGIN
         for g in self.groups:
             g.top = y
@@ -367,11 +358,7 @@ class _Placer:
             rows = max(1, math.ceil(len(g.nodes) / self.columns))
             cols = self.columns if rows > 1 or len(self.groups) > 1 else max(len(g.nodes), 1)
             offset = (width - cols * _PX) / 2
-            slots = [
-                (_MARGIN + offset + (c + 0.5) * _PX, y - r * _PY - _BH / 2 - 0.1)
-                for r in range(rows)
-                for c in range(cols)
-            ]
+            slots = [(_MARGIN + offset + (c + 0.5) * _PX, y - r * _PY - _BH / 2 - 0.1) for r in range(rows) for c in range(cols)]
             y -= (rows - 1) * _PY + _BH + 0.2 + _BAND_BOTTOM
             g.bottom = y
             y -= _BAND_GAP
@@ -541,9 +528,7 @@ def _draw(groups: list[_Group], edges: list[_Edge], path: Path, *, zone_boxes: b
 def _draw_node(ax: Any, n: _Node) -> FancyBboxPatch:
     face, shape = _KIND_STYLE.get(n.kind, ("#ECEFF1", "round"))
     x0, y0 = n.x - _BW / 2, n.y - _BH / 2
-    style = {"round": "round,pad=0,rounding_size=0.18", "device": "round,pad=0,rounding_size=0.06"}.get(
-        shape, "square,pad=0"
-    )
+    style = {"round": "round,pad=0,rounding_size=0.18", "device": "round,pad=0,rounding_size=0.06"}.get(shape, "square,pad=0")
     box = FancyBboxPatch(
         (x0, y0),
         _BW,
@@ -572,14 +557,17 @@ def _draw_node(ax: Any, n: _Node) -> FancyBboxPatch:
             linespacing=1.15,
         )
         return box
+    name, size = _wrap(n.label, 16, 2), 7.0
+    if name.endswith("…"):  # a long name gets a third line in a smaller size before it is cut
+        name, size = _wrap(n.label, 19, 3), 6.0
     ax.text(
         n.x,
         n.y + 0.14,
-        _wrap(n.label, 16, 2),
+        name,
         ha="center",
         va="center",
         color=_INK,
-        fontproperties=_fp(7, bold=True),
+        fontproperties=_fp(size, bold=True),
         parse_math=False,
         zorder=5,
         linespacing=1.05,
@@ -763,10 +751,11 @@ def risk_heat_map(threats: Sequence[Threat], path: Path) -> Path | None:
     ph = max(len(lik) * cell, 1.6)
     label_w = min(max(len(s) for s in lik) * 0.065 + 0.5, 1.6)
     gap = 0.45
-    fig = _new_figure(label_w + len(panels) * pw + (len(panels) - 1) * gap + 0.3, ph + 1.5)
+    bottom, top = 0.72, 0.38  # inches: tick labels and axis title below, panel title above
+    fig = _new_figure(label_w + len(panels) * pw + (len(panels) - 1) * gap + 0.45, ph + bottom + top)
     for k, (title, pairs) in enumerate(panels):
         left = (0.1 + label_w + k * (pw + gap)) / fig.get_figwidth()
-        ax = fig.add_axes((left, 1.0 / fig.get_figheight(), pw / fig.get_figwidth(), ph / fig.get_figheight()))
+        ax = fig.add_axes((left, bottom / fig.get_figheight(), pw / fig.get_figwidth(), ph / fig.get_figheight()))
         counts: dict[tuple[str, str], int] = defaultdict(int)
         for p in pairs:
             counts[p] += 1
@@ -791,9 +780,7 @@ def risk_heat_map(threats: Sequence[Threat], path: Path) -> Path | None:
         ax.set_xticks([j + 0.5 for j in range(len(sev))])
         ax.set_yticks([i + 0.5 for i in range(len(lik))])
         ax.set_xticklabels([_wrap(s, 13, 2) for s in sev], fontproperties=_fp(6), parse_math=False)
-        ax.set_yticklabels(
-            [_wrap(s, 14, 1) for s in lik] if k == 0 else [""] * len(lik), fontproperties=_fp(6.5), parse_math=False
-        )
+        ax.set_yticklabels([_wrap(s, 14, 1) for s in lik] if k == 0 else [""] * len(lik), fontproperties=_fp(6.5), parse_math=False)
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
@@ -815,9 +802,10 @@ def coverage_chart(coverage: Coverage, path: Path) -> Path | None:
     if not frameworks:
         return None
     colours = risk_scale().get("status_colours", {})
-    height = 0.42 * len(frameworks) + 1.1
+    pitch, bottom, top = 0.62, 0.72, 0.12  # inches: per framework, axis and legend, air above
+    height = pitch * len(frameworks) + bottom + top
     fig = _new_figure(6.6, height)
-    ax = fig.add_axes((0.30, 0.75 / height, 0.66, (height - 1.05) / height))
+    ax = fig.add_axes((0.36, bottom / height, 0.60, (height - bottom - top) / height))
     labels = []
     for row, fw in enumerate(reversed(frameworks)):
         counts = dict.fromkeys(CLAUSE_STATUSES, 0)
@@ -833,9 +821,7 @@ def coverage_chart(coverage: Coverage, path: Path) -> Path | None:
             if not n:
                 continue
             share = n / total * 100
-            ax.barh(
-                row, share, left=left, height=0.62, color="#" + str(colours.get(status, "9E9E9E")), edgecolor="white"
-            )
+            ax.barh(row, share, left=left, height=0.62, color="#" + str(colours.get(status, "9E9E9E")), edgecolor="white")
             if share >= 6:
                 ax.text(
                     left + share / 2,
@@ -848,9 +834,10 @@ def coverage_chart(coverage: Coverage, path: Path) -> Path | None:
                     parse_math=False,
                 )
             left += share
-        labels.append(_wrap(f"{fw.title or fw.id} ({total})", 34, 2))
+        labels.append(_wrap(fw.title or fw.id, 34, 2) + f"\n{total} clauses")
     ax.set_yticks(range(len(labels)))
-    ax.set_yticklabels(labels, fontproperties=_fp(7), parse_math=False)
+    ax.set_yticklabels(labels, fontproperties=_fp(6.5), parse_math=False, linespacing=1.1)
+    ax.set_ylim(-0.5, len(labels) - 0.5)
     ax.set_xlim(0, 100)
     ax.set_xticks([0, 25, 50, 75, 100])
     ax.set_xticklabels(["0%", "25%", "50%", "75%", "100%"], fontproperties=_fp(6.5))

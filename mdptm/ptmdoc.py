@@ -302,8 +302,7 @@ class PtmBuilder:
             d.p(gsv.description)
         if gsv is None:
             d.p(
-                "The model has no view marked as the Global System View; the picture below shows every element "
-                "and flow.",
+                "The model has no view marked as the Global System View; the picture below shows every element and flow.",
                 style="note",
             )
         pic = self._figure("view-global", lambda path: diagrams.view_diagram(m, path, gsv))
@@ -311,8 +310,7 @@ class PtmBuilder:
             w, _ = diagrams.png_size_cm(pic)
             d.image(
                 pic,
-                f"{gsv.name if gsv else 'Global System View'}: trust zones (dashed boxes), elements and "
-                "data flows (arrows)",
+                f"{gsv.name if gsv else 'Global System View'}: trust zones (dashed boxes), elements and data flows (arrows)",
                 width_cm=min(16.0, w),
             )
         self._zone_table()
@@ -335,10 +333,7 @@ class PtmBuilder:
         if m.assumptions:
             d.table(
                 ["ID", "Assumption", "Who must ensure it"],
-                [
-                    [a.id, a.text, RESPONSIBILITY_TITLES.get(a.responsibility or "", "Not stated")]
-                    for a in m.assumptions
-                ],
+                [[a.id, a.text, RESPONSIBILITY_TITLES.get(a.responsibility or "", "Not stated")] for a in m.assumptions],
                 caption="Assumptions the analysis relies on",
                 widths=[0.8, 4, 1.4],
             )
@@ -443,12 +438,8 @@ class PtmBuilder:
 
     def _view_section(self, v: View, n: int, draw: bool) -> None:
         d, ix = self.doc, self.ix
-        d.h(
-            f"{v.name} ({VIEW_TITLES[v.kind]})"
-            if v.name and VIEW_TITLES[v.kind].lower() not in v.name.lower()
-            else (v.name or VIEW_TITLES[v.kind]),
-            3,
-        )
+        named = v.name and ("view" in v.name.lower() or "use case" in v.name.lower())
+        d.h(v.name if named else f"{v.name} ({VIEW_TITLES[v.kind]})" if v.name else VIEW_TITLES[v.kind], 3)
         if v.description:
             d.p(v.description)
         if draw:
@@ -563,9 +554,7 @@ class PtmBuilder:
             cached = self.row_cache[t.id] = (row, diagrams.level_colour(residual))
         return cached
 
-    def _threat_rows(
-        self, threats: Sequence[Threat], where: str | None = None
-    ) -> tuple[list[list[str]], dict[tuple[int, int], str]]:
+    def _threat_rows(self, threats: Sequence[Threat], where: str | None = None) -> tuple[list[list[str]], dict[tuple[int, int], str]]:
         rows: list[list[str]] = []
         fills: dict[tuple[int, int], str] = {}
         for t in threats:
@@ -921,7 +910,7 @@ class PtmBuilder:
                         c.id,
                         c.title,
                         CLAUSE_TITLES.get(c.status, c.status) + (" (override)" if c.overridden else ""),
-                        ", ".join(c.evidence) or "—",
+                        _id_list(c.evidence),
                         c.rationale,
                     ]
                 )
@@ -969,10 +958,7 @@ class PtmBuilder:
         s = m.support
         d.h("4.5 How to report a vulnerability", 2)
         if s.vulnerability_disclosure or s.contact:
-            d.p(
-                f"If you find a vulnerability in {m.product.name} or suspect a security incident, report it to "
-                f"{m.product.manufacturer}:"
-            )
+            d.p(f"If you find a vulnerability in {m.product.name} or suspect a security incident, report it to {m.product.manufacturer}:")
         else:
             d.p(
                 f"This version does not name a vulnerability reporting channel; contact {m.product.manufacturer} "
@@ -1033,20 +1019,27 @@ def changes_since(previous: Model, model: Model) -> list[list[str]] | None:
     rows: list[list[str]] = []
     for change, ix in (("Added", new_ix), ("Removed", old_ix)):
         rows += [
-            [change, label(str(entry.get("kind", ""))), ix.name(str(entry.get("id", ""))), ""]
-            for entry in data.get(change.lower()) or []
+            [change, label(str(entry.get("kind", ""))), ix.name(str(entry.get("id", ""))), ""] for entry in data.get(change.lower()) or []
         ]
     for entry in data.get("changed") or []:
         fields = entry.get("fields") or {}
         detail = "; ".join(
-            f"{k}: {_short(v[0])} → {_short(v[1])}" if isinstance(v, list | tuple) and len(v) == 2 else str(k)
-            for k, v in fields.items()
+            f"{k}: {_short(v[0])} → {_short(v[1])}" if isinstance(v, list | tuple) and len(v) == 2 else str(k) for k, v in fields.items()
         )
         rows.append(["Changed", label(str(entry.get("kind", ""))), new_ix.name(str(entry.get("id", ""))), detail])
     return rows
 
 
 # ---------------------------------------------------------------------------------- small helpers
+
+
+def _id_list(ids: Sequence[str], limit: int = 12) -> str:
+    """A readable list of evidence ids; long ones are cut (the workbook has them all)."""
+    if not ids:
+        return "—"
+    if len(ids) <= limit:
+        return ", ".join(ids)
+    return ", ".join(ids[:limit]) + f" and {len(ids) - limit} more (all in ptm.xlsx)"
 
 
 def _titled(title: str, description: str | None) -> str:

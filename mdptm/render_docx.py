@@ -88,9 +88,7 @@ REQUIRED_STYLES: tuple[_StyleSpec, ...] = (
     _StyleSpec("Title", "Normal", size=26, bold=True, space_after=6),
     _StyleSpec("Subtitle", "Normal", size=14, colour="595959", space_after=18),
     *(
-        _StyleSpec(
-            f"Heading {n}", "Normal", size=s, bold=True, space_before=b, space_after=4, keep_next=True, outline=n - 1
-        )
+        _StyleSpec(f"Heading {n}", "Normal", size=s, bold=True, space_before=b, space_after=4, keep_next=True, outline=n - 1)
         for n, s, b in ((1, 16, 18), (2, 13, 14), (3, 11.5, 10), (4, 10.5, 8))
     ),
     _StyleSpec("Caption", "Normal", size=8.5, bold=True, space_before=4, space_after=4),
@@ -167,14 +165,25 @@ _SAMPLE = 300  # rows looked at to size columns: enough to judge, cheap for a 10
 
 
 def _longest_word(text: str) -> int:
-    return max((len(w) for w in text.split()), default=0)
+    """Length of the longest unbreakable run; lines may break after a slash."""
+    return max((len(w) for w in text.replace("/", "/ ").split()), default=0)
 
 
 def bold_columns(block: Table) -> tuple[int, ...]:
-    """Columns whose first line is a title, rendered bold. A plain :class:`Table` has none; a
-    subclass may set ``bold_first_line`` (see :class:`mdptm.ptmdoc.TitledTable`)."""
+    """Columns whose first line is a title, rendered bold, and whose later lines may open with a
+    label (``Affects:``) set in bold too. A plain :class:`Table` has none; a subclass may set
+    ``bold_first_line`` (see :class:`mdptm.ptmdoc.TitledTable`)."""
     cols = getattr(block, "bold_first_line", ())
     return tuple(int(c) for c in cols)
+
+
+_LABEL = re.compile(r"([A-Z][A-Za-z][A-Za-z /()-]{0,22}:)(\s.*)", re.S)
+
+
+def split_label(line: str) -> tuple[str, str]:
+    """``"Affects: the pump"`` → ``("Affects:", " the pump")``; ``("", line)`` without a label."""
+    m = _LABEL.fullmatch(line)
+    return (m.group(1), m.group(2)) if m else ("", line)
 
 
 def column_widths(block: Table, total: int) -> list[int]:
@@ -199,8 +208,7 @@ def column_widths(block: Table, total: int) -> list[int]:
         weights = [max(float(w), 0.01) for w in block.widths]
     else:
         weights = [
-            max(math.sqrt(max(t, len(block.header[c]) * 0.8 if c < len(block.header) else 3, 3)), 2.2)
-            for c, t in enumerate(typical)
+            max(math.sqrt(max(t, len(block.header[c]) * 0.8 if c < len(block.header) else 3, 3)), 2.2) for c, t in enumerate(typical)
         ]
     natural = sum(min(x, 60) * _CHAR_TWIPS + _CELL_PAD for x in longest)
     if natural < 0.6 * total:  # short values: a compact table reads better than a stretched one
@@ -210,8 +218,9 @@ def column_widths(block: Table, total: int) -> list[int]:
     widths = [w * scale for w in weights]
     floor = [min(wd * _CHAR_TWIPS + _CELL_PAD, total / 4) for wd in words]
     need = {i: floor[i] - widths[i] for i in range(n) if widths[i] < floor[i]}
-    # donors give at most a quarter of their width, so the main text column stays the widest
-    spare = {i: min(widths[i] - floor[i], widths[i] / 4) for i in range(n) if i not in need and widths[i] > floor[i]}
+    # donors give at most a quarter of their width, the main text column only a tenth
+    main = max(range(n), key=lambda i: widths[i])
+    spare = {i: min(widths[i] - floor[i], widths[i] / (10 if i == main else 4)) for i in range(n) if i not in need and widths[i] > floor[i]}
     take = min(sum(need.values()), sum(spare.values()))
     if take > 0:
         total_need, total_spare = sum(need.values()), sum(spare.values())
@@ -265,9 +274,7 @@ class DocxRenderer:
             return int(value) if value is not None else int(default * 360000)
 
         self.text_width = emu(section.page_width, 21.0) - emu(section.left_margin, 2.5) - emu(section.right_margin, 2.5)
-        self.text_height = (
-            emu(section.page_height, 29.7) - emu(section.top_margin, 2.5) - emu(section.bottom_margin, 2.5)
-        )
+        self.text_height = emu(section.page_height, 29.7) - emu(section.top_margin, 2.5) - emu(section.bottom_margin, 2.5)
 
     # ---- structure
 
@@ -295,9 +302,7 @@ class DocxRenderer:
             return ""
         return f'<w:pStyle w:val="{self.sid[name]}"/>'
 
-    def _para(
-        self, text: str, style: str | None = None, *, ppr_extra: str = "", rpr: str = "", bold_prefix: str | None = None
-    ) -> str:
+    def _para(self, text: str, style: str | None = None, *, ppr_extra: str = "", rpr: str = "", bold_prefix: str | None = None) -> str:
         runs = ""
         if bold_prefix:
             runs += f'<w:r><w:rPr><w:b/>{rpr}</w:rPr><w:t xml:space="preserve">{xml_text(bold_prefix)} </w:t></w:r>'
@@ -407,8 +412,7 @@ class DocxRenderer:
                 '<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="720" w:hanging="360"/></w:pPr></w:lvl>'
             )
         abstract = etree.fromstring(
-            f'<w:abstractNum {_XMLNS} w:abstractNumId="{aid}">'
-            f'<w:multiLevelType w:val="singleLevel"/>{lvl}</w:abstractNum>'
+            f'<w:abstractNum {_XMLNS} w:abstractNumId="{aid}"><w:multiLevelType w:val="singleLevel"/>{lvl}</w:abstractNum>'
         )
         existing_abstract = numbering.findall(f"{_W}abstractNum")
         if existing_abstract:
@@ -477,15 +481,27 @@ class DocxRenderer:
                 fill = fills.get((r, c)) if fills else None
                 shd = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
                 lines = text.split("\n") if text else [""]
-                paras = "".join(
-                    f"<w:p><w:pPr>{body_style}</w:pPr><w:r>{'<w:rPr><w:b/></w:rPr>' if k == 0 and c in bold else ''}"
-                    f'<w:t xml:space="preserve">{xml_text(line)}</w:t></w:r></w:p>'
-                    for k, line in enumerate(lines)
-                )
+                if c in bold:
+                    paras = "".join(self._titled_line(k, line, body_style) for k, line in enumerate(lines))
+                else:
+                    paras = "".join(
+                        f'<w:p><w:pPr>{body_style}</w:pPr><w:r><w:t xml:space="preserve">{xml_text(line)}</w:t></w:r></w:p>'
+                        for line in lines
+                    )
                 parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/>{shd}</w:tcPr>{paras}</w:tc>')
             parts.append("</w:tr>")
         parts.append("</w:tbl>")
         return "".join(parts)
+
+    @staticmethod
+    def _titled_line(k: int, line: str, style: str) -> str:
+        """A line of a titled cell: the first in bold, later ones with their label in bold."""
+        bold = "<w:rPr><w:b/></w:rPr>"
+        if k == 0:
+            return f'<w:p><w:pPr>{style}</w:pPr><w:r>{bold}<w:t xml:space="preserve">{xml_text(line)}</w:t></w:r></w:p>'
+        label, rest = split_label(line)
+        head = f'<w:r>{bold}<w:t xml:space="preserve">{xml_text(label)}</w:t></w:r>' if label else ""
+        return f'<w:p><w:pPr>{style}</w:pPr>{head}<w:r><w:t xml:space="preserve">{xml_text(rest)}</w:t></w:r></w:p>'
 
     def _image(self, block: Image) -> None:
         from docx.image.image import Image as DocxImage
@@ -506,10 +522,7 @@ class DocxRenderer:
             doc_pr.set("descr", _ILLEGAL_XML.sub("", block.caption or ""))
         drawing = etree.tostring(inline, encoding="unicode")
         keep = "<w:keepNext/>" if block.caption else ""
-        self._append_xml(
-            f'<w:p{self.ns}><w:pPr>{keep}<w:jc w:val="center"/></w:pPr>'
-            f"<w:r><w:drawing>{drawing}</w:drawing></w:r></w:p>"
-        )
+        self._append_xml(f'<w:p{self.ns}><w:pPr>{keep}<w:jc w:val="center"/></w:pPr><w:r><w:drawing>{drawing}</w:drawing></w:r></w:p>')
         if block.caption:
             self.count.figure += 1
             self._append_xml(self._caption("Figure", self.count.figure, block.caption, keep_next=False))
@@ -527,10 +540,7 @@ class DocxRenderer:
         if not entries:
             self._append_xml(f"<w:p{self.ns}>{begin}{end}</w:p>")
         for k, (level, text, mark) in enumerate(entries):
-            link = (
-                f'<w:hyperlink w:anchor="{mark}" w:history="1">'
-                f'<w:r><w:t xml:space="preserve">{xml_text(text)}</w:t></w:r></w:hyperlink>'
-            )
+            link = f'<w:hyperlink w:anchor="{mark}" w:history="1"><w:r><w:t xml:space="preserve">{xml_text(text)}</w:t></w:r></w:hyperlink>'
             self._append_xml(
                 f"<w:p{self.ns}><w:pPr>{self._pstyle(f'TOC {min(level, 3)}')}</w:pPr>"
                 f"{begin if k == 0 else ''}{link}{end if k == len(entries) - 1 else ''}</w:p>"
@@ -589,11 +599,23 @@ class DocxRenderer:
         for footer in footers:
             self._decorate_footer(footer)
 
+    def _right_tab(self, style: str, pos: int) -> str:
+        """One right-aligned tab stop at the margin, clearing the style's own stops (Word's Header
+        style sets a centre stop that would otherwise catch the tab)."""
+        stops = []
+        if style in self.sid:
+            for tab in self.document.styles[style].element.iter(f"{_W}tab"):
+                at = tab.get(f"{_W}pos")
+                if at is not None and at != str(pos):
+                    stops.append(f'<w:tab w:val="clear" w:pos="{at}"/>')
+        stops.append(f'<w:tab w:val="right" w:pos="{pos}"/>')
+        return f"<w:tabs>{''.join(stops)}</w:tabs>"
+
     def _decorate_header(self, header: Any) -> None:
         el = header._element
         has_text = any((t.text or "").strip() for t in el.iter(f"{_W}t"))
         right = self.text_width // 635
-        tabs = f'<w:tabs><w:tab w:val="right" w:pos="{right}"/></w:tabs>'
+        tabs = self._right_tab("Header", right)
         marking = " · ".join(self._markings())
         title = "" if has_text else (self.doc.title or "")
         if not title and not marking:
@@ -601,8 +623,7 @@ class DocxRenderer:
         runs = ""
         if title:
             runs += (
-                '<w:r><w:rPr><w:color w:val="7F7F7F"/><w:sz w:val="16"/></w:rPr>'
-                f'<w:t xml:space="preserve">{xml_text(title)}</w:t></w:r>'
+                f'<w:r><w:rPr><w:color w:val="7F7F7F"/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">{xml_text(title)}</w:t></w:r>'
             )
         if marking:
             runs += (
@@ -612,10 +633,7 @@ class DocxRenderer:
         if self.doc.draft:
             runs += _WATERMARK
         el.append(
-            etree.fromstring(
-                f'<w:p {_XMLNS} xmlns:v="{V_NS}" xmlns:o="{O_NS}">'
-                f"<w:pPr>{self._pstyle('Header')}{tabs}</w:pPr>{runs}</w:p>"
-            )
+            etree.fromstring(f'<w:p {_XMLNS} xmlns:v="{V_NS}" xmlns:o="{O_NS}"><w:pPr>{self._pstyle("Header")}{tabs}</w:pPr>{runs}</w:p>')
         )
 
     def _decorate_footer(self, footer: Any) -> None:
@@ -637,13 +655,8 @@ class DocxRenderer:
         runs = run(self.doc.footer) if self.doc.footer else ""
         if not has_page:
             runs += f"<w:r>{grey}<w:tab/></w:r>" + run("Page ") + field("PAGE") + run(" of ") + field("NUMPAGES")
-        el.append(
-            etree.fromstring(
-                f"<w:p {_XMLNS}><w:pPr>{self._pstyle('Footer')}"
-                f'<w:tabs><w:tab w:val="right" w:pos="{right}"/></w:tabs></w:pPr>'
-                f"{runs}</w:p>"
-            )
-        )
+        ppr = f"<w:pPr>{self._pstyle('Footer')}{self._right_tab('Footer', right)}</w:pPr>"
+        el.append(etree.fromstring(f"<w:p {_XMLNS}>{ppr}{runs}</w:p>"))
 
 
 # A Word-style diagonal watermark (VML text path in the header, as Word itself writes it).
@@ -687,9 +700,7 @@ _DROP = re.compile(
 )
 _RSID_ATTR = re.compile(rb'\s(?:w:rsid\w*|w14:paraId|w14:textId)="[^"]*"')
 _RSIDS_EL = re.compile(rb"<w:rsids>.*?</w:rsids>|<w:rsids/>", re.S)
-_SETTINGS_DROP = re.compile(
-    rb"<w:attachedTemplate [^>]*/>|<w:trackRevisions(?: [^>]*)?/>|<w:docVars>.*?</w:docVars>", re.S
-)
+_SETTINGS_DROP = re.compile(rb"<w:attachedTemplate [^>]*/>|<w:trackRevisions(?: [^>]*)?/>|<w:docVars>.*?</w:docVars>", re.S)
 
 
 def _stamp(epoch: int) -> str:
@@ -732,9 +743,7 @@ def _drop_content_types(data: bytes, dropped: set[str]) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
-def scrub_office_file(
-    path: Path, *, title: str | None, epoch: int, edit: Callable[[str, bytes], bytes] | None = None
-) -> None:
+def scrub_office_file(path: Path, *, title: str | None, epoch: int, edit: Callable[[str, bytes], bytes] | None = None) -> None:
     """Rewrite an Office file for publication: neutral document properties (no author, company,
     template or editing history; created = modified = *epoch*), no thumbnails, custom properties,
     comments or revision ids, and every zip entry stamped with the same fixed time. *edit* may

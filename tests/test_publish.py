@@ -51,7 +51,9 @@ def docx_text(path: Path) -> str:
 
 def test_package_has_every_file_and_true_hashes(package: Path) -> None:
     names = sorted(p.name for p in package.iterdir())
-    assert names == ["MANIFEST.json", "index.html", "ptm.docx", "ptm.json", "ptm.xlsx"]
+    assert names == ["MANIFEST.json", "index.html", "ptm.docx", "ptm.json", "ptm.otm.json", "ptm.xlsx"]
+    otm = json.loads((package / "ptm.otm.json").read_text())
+    assert otm["otmVersion"] and len(otm["threats"]) == len(model().threats)
     manifest = json.loads((package / "MANIFEST.json").read_text())
     assert manifest["tool"] == "mdptm"
     listed = {f["path"]: f for f in manifest["files"]}

@@ -32,9 +32,7 @@ def model_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_publish_command_writes_the_package_twice_the_same(
-    model_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_publish_command_writes_the_package_twice_the_same(model_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert run("publish", str(model_file), "-o", str(tmp_path / "a")) == 0
     assert run("publish", str(model_file), "-o", str(tmp_path / "b"), "-q") == 0

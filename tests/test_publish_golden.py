@@ -93,9 +93,7 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_structure_matches_golden(package: Path) -> None:
-    lines = (
-        docx_outline(package / "ptm.docx") + xlsx_outline(package / "ptm.xlsx") + html_outline(package / "index.html")
-    )
+    lines = docx_outline(package / "ptm.docx") + xlsx_outline(package / "ptm.xlsx") + html_outline(package / "index.html")
     text = "\n".join(lines) + "\n"
     if os.environ.get("MDPTM_UPDATE_GOLDEN") or not GOLDEN.exists():
         GOLDEN.parent.mkdir(parents=True, exist_ok=True)

@@ -52,9 +52,7 @@ def test_word_document_renders_in_libreoffice(package: Path, tmp_path: Path) -> 
     )
     pdf = tmp_path / "ptm.pdf"
     assert pdf.exists()
-    text = subprocess.run(
-        [PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True, timeout=60
-    ).stdout.decode()
+    text = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True, timeout=60).stdout.decode()
     for heading in (
         "What are we working on?",
         "What can go wrong?",

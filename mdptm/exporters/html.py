@@ -19,7 +19,7 @@ from pathlib import Path
 from mdptm.docir import Bullets, Doc, Heading, Image, PageBreak, Paragraph, Table, Toc
 from mdptm.model import Model
 from mdptm.plugins import ExportContext, Exporter
-from mdptm.render_docx import bold_columns, column_widths
+from mdptm.render_docx import bold_columns, column_widths, split_label
 
 FILTER_MIN_ROWS = 10  # tables this long get a filter bar
 SELECT_MAX_VALUES = 12  # columns with at most this many distinct values get a drop-down filter
@@ -59,7 +59,7 @@ table.compact{width:auto;min-width:40%}
 th{background:var(--brand);color:#fff;text-align:left;padding:5px 7px;vertical-align:bottom;position:sticky;top:0}
 td{border:1px solid var(--rule);padding:4px 7px;vertical-align:top;overflow-wrap:anywhere}
 tbody tr:nth-child(even) td{background-color:#fafbfc}
-td .t{font-weight:700}
+td .t,td .l{font-weight:700}
 .filterbar{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:6px 0;font-size:13px}
 .filterbar input{flex:1 1 240px;padding:5px 8px;border:1px solid var(--rule);border-radius:3px;font:inherit}
 .filterbar select{padding:4px;border:1px solid var(--rule);border-radius:3px;font:inherit;max-width:220px}
@@ -115,11 +115,15 @@ def _t(text: str | None) -> str:
     return escape(_CONTROL_CHARS.sub("", text or ""), quote=True)
 
 
-def _cell(text: str, bold_first: bool) -> str:
+def _cell(text: str, titled: bool) -> str:
+    """Cell text with line breaks; a titled cell has its first line and its line labels in bold."""
     lines = text.split("\n") if text else [""]
-    parts = [_t(x) for x in lines]
-    if bold_first and parts[0]:
-        parts[0] = f'<span class="t">{parts[0]}</span>'
+    if not titled:
+        return "<br>".join(_t(x) for x in lines)
+    parts = [f'<span class="t">{_t(lines[0])}</span>' if lines[0] else ""]
+    for line in lines[1:]:
+        label, rest = split_label(line)
+        parts.append(f'<span class="l">{_t(label)}</span>{_t(rest)}' if label else _t(line))
     return "<br>".join(parts)
 
 
@@ -223,9 +227,7 @@ class HtmlRenderer:
         out.append(f'<div class="tablewrap"><table id="{tid}"{cls}>')
         if block.caption:
             out.append(f"<caption>Table {self.tables}: {_t(block.caption)}</caption>")
-        out.append(
-            "<colgroup>" + "".join(f'<col style="width:{w * 100 / total:.1f}%">' for w in widths) + "</colgroup>"
-        )
+        out.append("<colgroup>" + "".join(f'<col style="width:{w * 100 / total:.1f}%">' for w in widths) + "</colgroup>")
         if block.header:
             out.append("<thead><tr>" + "".join(f"<th>{_t(h)}</th>" for h in block.header) + "</tr></thead>")
         out.append("<tbody>")
@@ -261,10 +263,7 @@ class HtmlRenderer:
         for c, values in self._selectable(block, ncol).items():
             name = block.header[c] if c < len(block.header) else f"Column {c + 1}"
             options = "".join(f'<option value="{_t(v)}">{_t(v) or "(empty)"}</option>' for v in values)
-            parts.append(
-                f'<select data-col="{c}" aria-label="{_t(name)}"><option value="">{_t(name)}: all</option>'
-                f"{options}</select>"
-            )
+            parts.append(f'<select data-col="{c}" aria-label="{_t(name)}"><option value="">{_t(name)}: all</option>{options}</select>')
         parts.append('<span class="count"></span></div>')
         return "".join(parts)
 

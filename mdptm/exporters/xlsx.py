@@ -105,10 +105,13 @@ class SheetWriter:
     def append(self, values: Sequence[Any], fills: dict[int, str | None] | None = None) -> None:
         r = len(self.rows) + 2
         cells = []
+        lines = 1
         for c, col in enumerate(self.columns):
             value = _clean(values[c]) if c < len(values) else None
             if value is None or value == "":
                 continue
+            if col.wrap and isinstance(value, str):
+                lines = max(lines, _line_count(value, col.width))
             fill = fills.get(c) if fills else None
             style = self.style_id(col.wrap, fill)
             ref = f"{self.letters[c]}{r}"
@@ -117,14 +120,19 @@ class SheetWriter:
             elif isinstance(value, int | float):
                 cells.append(f'<c r="{ref}" s="{style}" t="n"><v>{value}</v></c>')
             else:  # always an inline string: text never becomes a formula
-                cells.append(
-                    f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
-                    f"{escape(str(value))}</t></is></c>"
-                )
-        self.rows.append(f'<row r="{r}">{"".join(cells)}</row>')
+                cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>')
+        # an explicit height: not every spreadsheet program fits rows of wrapped text on opening
+        height = f' ht="{min(409, 15 * lines + 2)}" customHeight="1"' if lines > 1 else ""
+        self.rows.append(f'<row r="{r}"{height}>{"".join(cells)}</row>')
 
     def xml_rows(self) -> bytes:
         return "".join(self.rows).encode("utf-8")
+
+
+def _line_count(text: str, width: float) -> int:
+    """Lines a wrapped cell needs: a column width unit holds about 1.15 characters of body text."""
+    per_line = max(int(width * 1.15), 1)
+    return sum(max(1, -(-len(segment) // per_line)) for segment in text.split("\n"))
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
@@ -253,9 +261,7 @@ class WorkbookBuilder:
         ]
         w = self.sheet("Threats", cols, len(m.threats))
         for t in m.threats:
-            controls = "\n".join(
-                f"{c} {self.controls[c].title}" if c in self.controls else c for c in dict.fromkeys(t.controls)
-            )
+            controls = "\n".join(f"{c} {self.controls[c].title}" if c in self.controls else c for c in dict.fromkeys(t.controls))
             row = [
                 t.id,
                 t.title,
@@ -520,9 +526,7 @@ def write_xlsx(model: Model, path: Path, ctx: ExportContext) -> None:
             raise RuntimeError(f"no sheetData in {name}")
         return head + rows[name] + sep + tail
 
-    scrub_office_file(
-        path, title=model.document.title or f"{model.product.name} Public Threat Model", epoch=ctx.epoch, edit=splice
-    )
+    scrub_office_file(path, title=model.document.title or f"{model.product.name} Public Threat Model", epoch=ctx.epoch, edit=splice)
 
 
 class XlsxExporter(Exporter):
