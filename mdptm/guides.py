@@ -467,7 +467,8 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
 
 
 def _review_line(m: Model, review: Review | None) -> str:
-    approved = [f"{s.role} ({s.date})" if s.date else s.role for s in m.document.signoffs if s.decision == "approved"]
+    approved = [f"{_words(s.role)} ({s.date})" if s.date else _words(s.role)
+                for s in m.document.signoffs if s.decision == "approved"]
     parts = [f"document status: {_words(m.document.status)}"]
     if approved:
         parts.append("approved by " + ", ".join(approved))
