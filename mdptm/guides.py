@@ -161,10 +161,23 @@ class Facts:
         kinds = dict(f.terms.element_kinds)
         for e in model.elements:
             f._where.setdefault(e.id, _locate(e, f.zones.get(e.trust_zone or ""), loc, kinds))
+        f._share_zone_locations()
         for t in model.threats:
             for c in dict.fromkeys(t.controls):
                 f._mitigates.setdefault(c, []).append(t.id)
         return f
+
+    def _share_zone_locations(self) -> None:
+        """An element the words cannot place sits where the other elements of its trust zone sit,
+        when those agree (a database in the zone of two cloud services is in the cloud too)."""
+        by_zone: dict[str, set[Location]] = {}
+        for e in self.model.elements:
+            if e.trust_zone and self._where[e.id] != "unknown":
+                by_zone.setdefault(e.trust_zone, set()).add(self._where[e.id])
+        for e in self.model.elements:
+            places = by_zone.get(e.trust_zone or "", set())
+            if self._where[e.id] == "unknown" and len(places) == 1:
+                self._where[e.id] = next(iter(places))
 
     def name(self, iid: str) -> str:
         entry = self.index.get(iid)
@@ -201,11 +214,12 @@ class Facts:
         return a is not None and b is not None and (a.trust_zone or None) != (b.trust_zone or None)
 
     def leaves_hospital(self, f: Flow) -> bool | None:
-        """True when one end is outside the hospital; None when the model does not say where the ends are."""
+        """True when one end is outside the hospital and the other inside; None when the model does not
+        say enough to tell (an end that cannot be placed, on the far side of a trust boundary)."""
         ends = {self.where(f.source), self.where(f.target)}
-        if "outside" in ends:
-            return ends != {"outside"}
-        return None if "unknown" in ends and self.crosses_zones(f) else False
+        if "unknown" not in ends:
+            return "outside" in ends and len(ends) > 1
+        return None if self.crosses_zones(f) or "outside" in ends else False
 
     def threats_using(self, control_id: str) -> list[str]:
         return self._mitigates.get(control_id, [])
@@ -384,8 +398,8 @@ def pre_procurement(f: Facts, review: Review | None = None) -> Doc:
         doc.p(f"None of the {len(m.flows)} data flows in the threat model leaves the hospital.")
     if unclear:
         doc.p(
-            "These flows cross trust zones, but the model does not say whether their ends are inside the "
-            "hospital: " + "; ".join(f"{fl.id} ({f.endpoint(fl.source)} → {f.endpoint(fl.target)})" for fl in unclear)
+            "The model does not say where one end of these flows sits, so whether they leave the hospital is "
+            "not clear: " + "; ".join(f"{fl.id} ({f.endpoint(fl.source)} → {f.endpoint(fl.target)})" for fl in unclear)
             + ".",
             style="note",
         )
@@ -966,6 +980,12 @@ def decommissioning(f: Facts) -> Doc:
                   [[a.name, _words(a.kind), f.names(a.stored_in), _asset_where(f, a), _disposal(f, a)] for a in held])
     else:
         doc.p("The threat model names no asset that holds data or secrets.")
+    stored = {e for a in m.assets for e in a.stored_in}
+    stores = [e for e in m.elements if e.kind == "data_store" and e.id not in stored]
+    if stores:
+        doc.p("Data stores for which the model records no asset; they may still hold data to sanitise:")
+        doc.table(["Data store", "Zone", "Where"],
+                  [[e.name, f.zone_name(e.id), LOCATION_WORDS[f.where(e.id)]] for e in stores])
     if m.support.data_disposal:
         doc.p(m.support.data_disposal, bold_prefix="Manufacturer's disposal statement:")
 

@@ -265,10 +265,20 @@ def test_locations_from_zone_names_kinds_and_element_names() -> None:
                         Element(id="c", name="Svc", trust_zone="Z3"), Element(id="d", name="X", kind="cloud_service"),
                         Element(id="e", name="Bedside pump", kind="process"), Element(id="f", name="Planner")],
               flows=[Flow(id="F1", source="b", target="a", port="443"), Flow(id="F2", source="b", target="f")])
+    m.trust_zones.append(TrustZone(id="Z4", name="Solution boundary"))
+    m.elements += [Element(id="g", name="Functions", kind="cloud_service", trust_zone="Z4"),
+                   Element(id="h", name="Store", kind="data_store", trust_zone="Z4"),
+                   Element(id="i", name="Thing", kind="process")]
+    m.flows += [Flow(id="F3", source="g", target="h"), Flow(id="F4", source="g", target="i"),
+                Flow(id="F5", source="e", target="b")]
     f = Facts.of(m)
-    assert [f.where(x) for x in "abcdef"] == ["outside", "hospital", "outside", "outside", "hospital", "unknown"]
+    assert [f.where(x) for x in "abcdefghi"] == ["outside", "hospital", "outside", "outside", "hospital", "unknown",
+                                                 "outside", "outside", "unknown"]  # h sits with g in Z4
     assert f.leaves_hospital(m.flows[0]) is True
     assert f.leaves_hospital(m.flows[1]) is None  # crosses zones, but "Planner" says nothing ("lan" ≠ "plan")
+    assert f.leaves_hospital(m.flows[2]) is False  # both ends in the cloud
+    assert f.leaves_hospital(m.flows[3]) is None  # from the cloud to somewhere the model does not say
+    assert f.leaves_hospital(m.flows[4]) is False  # bedside pump to the ward LAN
 
 
 def test_markdown_escapes_model_text() -> None:
