@@ -449,12 +449,19 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, proje
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path), help="Package folder to write.")
 @click.option("--draft", is_flag=True, help="Publish despite blockers and placeholders; every page is stamped DRAFT.")
 @click.option("--template", type=click.Path(path_type=Path), help="Word branding template (.docx) for ptm.docx.")
-def publish(model: Path, out: Path, draft: bool, template: Path | None) -> None:
+@click.option("--audience", type=click.Choice(["public", "submission"]), default="public", show_default=True,
+              help="'submission' writes the confidential regulatory set to OUT/submission/ from the unredacted model.")
+def publish(model: Path, out: Path, draft: bool, template: Path | None, audience: str) -> None:
     """Write the PTM package of a (public) model: ptm.docx, ptm.xlsx, ptm.json,
     ptm.otm.json, index.html and MANIFEST.json.
 
+    With --audience submission, write the confidential FDA/CRA documentation set of the
+    unredacted model instead: OUT/submission/ with the architecture views, risk assessment,
+    traceability, labeling checklist and CRA technical documentation.
+
     \b
     Example:  mdptm publish public-model.json -o out/ptm --draft
+              mdptm publish model.json -o out/filing --audience submission
     """
     from mdptm.modelio import load
     from mdptm.output import source_date_epoch
@@ -463,7 +470,13 @@ def publish(model: Path, out: Path, draft: bool, template: Path | None) -> None:
 
     _plugin_warnings()
     loaded = load(model)
-    ctx = ExportContext(draft=draft, template=template, epoch=source_date_epoch(loaded.document.date))
+    ctx = ExportContext(draft=draft, template=template, epoch=source_date_epoch(loaded.document.date), audience=audience)
+    if audience == "submission":
+        from mdptm.submission import publish_submission
+
+        folder = publish_submission(loaded, out, ctx)
+        say(f"wrote {folder}/ (confidential submission set)")
+        return
     result = run_publish(loaded, out, ctx)
     for w in result.warnings:
         warn(w)
