@@ -12,7 +12,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from mdptm.coverage_report import coverage_data
+from mdptm.diff import record_history
 from mdptm.errors import InputError
+from mdptm.guides import build_guides, write_guides
 from mdptm.importing import check_references, import_sources
 from mdptm.leakscan import LeakError, assert_no_leaks
 from mdptm.mapping import map_model
@@ -177,6 +179,8 @@ def run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settin
         ctx_review = ReviewContext(model, public, settings.signoffs_required, renames=log.renamed)
         findings = review(ctx_review)
     previous = load(settings.previous) if settings.previous else None
+    if previous is not None:  # document.history gains this version, summarised from the published diff
+        record_history(public, previous)
     ctx = ExportContext(coverage=public_coverage, review=findings, draft=settings.draft, template=settings.template,
                         epoch=epoch, previous=previous)
     with staged_dir(internal) as tmp_internal:
@@ -222,6 +226,7 @@ def _build_submission(result: BuildResult, coverage: Coverage, settings: Setting
 
 
 def publish_package(public: Model, folder: Path, ctx: ExportContext) -> None:
-    """Every file of the public package, then its manifest (hashes of what is really there)."""
+    """Every file of the public package and the hospital guides, then the manifest."""
     write_package(public, folder, ctx)
+    write_guides(folder, build_guides(public, ctx.coverage, ctx.review), ctx)
     write_manifest(folder, {"model_sha256": sha256_file(folder / "ptm.json")})

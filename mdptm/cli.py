@@ -490,6 +490,27 @@ def publish(
     _report_build(run_pipeline(loaded, report, out, settings, timer), audience)
 
 
+# ------------------------------------------------------------------------------------------ diff
+
+
+@cli.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
+def diff(old: Path, new: Path, fmt: str) -> None:
+    """Compare two versions of a model: added, removed and changed items, field by field.
+
+    Also suggests which update triggers the changes point to (new interface, new threat, control
+    removed, support period changed, ...). Exit 0 whether or not anything changed.
+
+    \b
+    Example:  mdptm diff ptm-1.0.json ptm-1.1.json --format md > CHANGES.md
+    """
+    from mdptm.diff import diff_models, read_model, render
+
+    click.echo(render(diff_models(read_model(old), read_model(new)), fmt), nl=False)
+
+
 # ------------------------------------------------------------------------------------ entry point
 
 
