@@ -14,7 +14,6 @@ from pydantic import BaseModel, ValidationError
 from mdptm.coverage_report import coverage_data
 from mdptm.diff import record_history
 from mdptm.errors import InputError
-from mdptm.guides import build_guides, write_guides
 from mdptm.importing import check_references, import_sources
 from mdptm.leakscan import LeakError, assert_no_leaks
 from mdptm.mapping import map_model
@@ -228,5 +227,4 @@ def _build_submission(result: BuildResult, coverage: Coverage, settings: Setting
 def publish_package(public: Model, folder: Path, ctx: ExportContext) -> None:
     """Every file of the public package and the hospital guides, then the manifest."""
     write_package(public, folder, ctx)
-    write_guides(folder, build_guides(public, ctx.coverage, ctx.review), ctx)
     write_manifest(folder, {"model_sha256": sha256_file(folder / "ptm.json")})

@@ -75,9 +75,11 @@ def write_package(model: Model, folder: Path, ctx: ExportContext) -> list[str]:
     The documents are rendered from *model* as given (renderers read only published fields);
     ``ptm.json`` and ``ptm.otm.json`` come from :func:`public_data`.
 
-    ``ptm.otm.json`` is written when an ``otm`` exporter is installed. Callers that add files of
-    their own (guides) write them next, then call :func:`mdptm.output.write_manifest`.
+    ``ptm.otm.json`` is written when an ``otm`` exporter is installed. The hospital lifecycle
+    guides go to ``guides/``. Callers then call :func:`mdptm.output.write_manifest`.
     """
+    from mdptm.guides import build_guides, write_guides
+
     data = public_data(model)
     written = []
     with tempfile.TemporaryDirectory(prefix="mdptm-pictures-") as work:
@@ -98,6 +100,8 @@ def write_package(model: Model, folder: Path, ctx: ExportContext) -> list[str]:
     if otm is not None:
         otm.write(Model.model_validate(data), folder / "ptm.otm.json", ctx)
         written.append("ptm.otm.json")
+    guides = write_guides(folder, build_guides(model, ctx.coverage, ctx.review), ctx)
+    written.extend(p.relative_to(folder).as_posix() for p in guides)
     return written
 
 

@@ -50,8 +50,10 @@ def docx_text(path: Path) -> str:
 
 
 def test_package_has_every_file_and_true_hashes(package: Path) -> None:
-    names = sorted(p.name for p in package.iterdir())
-    assert names == ["MANIFEST.json", "index.html", "ptm.docx", "ptm.json", "ptm.otm.json", "ptm.xlsx"]
+    names = sorted(p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file())
+    phases = ["decommissioning", "deployment", "operations", "pre-procurement", "procurement"]
+    guides = sorted(f"guides/{phase}.{ext}" for phase in phases for ext in ("docx", "md"))
+    assert names == sorted(["MANIFEST.json", "index.html", "ptm.docx", "ptm.json", "ptm.otm.json", "ptm.xlsx", *guides])
     otm = json.loads((package / "ptm.otm.json").read_text())
     assert otm["otmVersion"] and len(otm["threats"]) == len(model().threats)
     manifest = json.loads((package / "MANIFEST.json").read_text())
@@ -69,8 +71,10 @@ def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     publish(model(), a, _ctx(draft=True))
     publish(model(), b, _ctx(draft=True))
-    for f in sorted(a.iterdir()):
-        assert f.read_bytes() == (b / f.name).read_bytes(), f.name
+    files = sorted(f.relative_to(a) for f in a.rglob("*") if f.is_file())
+    assert files == sorted(f.relative_to(b) for f in b.rglob("*") if f.is_file())
+    for f in files:
+        assert (a / f).read_bytes() == (b / f).read_bytes(), f
 
 
 def test_ptm_json_is_the_public_model_and_validates(package: Path) -> None:
@@ -90,7 +94,9 @@ def test_internal_fields_never_reach_the_package(tmp_path: Path) -> None:
     data["flows"][0]["provenance"] = {"file": "SECRET-PROVENANCE.tm7"}
     publish(Model.model_validate(data), tmp_path / "p", _ctx())
     blobs = []
-    for f in (tmp_path / "p").iterdir():
+    for f in (tmp_path / "p").rglob("*"):
+        if f.is_dir():
+            continue
         raw = f.read_bytes()
         blobs.append(raw)
         if raw[:2] == b"PK":

@@ -91,7 +91,8 @@ def text_slots(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 
 SLOTS = text_slots(BASE)
-SKELETON = needle_key(dumps(redact(Model.model_validate(BASE), Policy())[0]) + json.dumps(BASE))
+_PLAIN = redact(Model.model_validate(BASE), Policy())[0]
+SKELETON = needle_key(dumps(_PLAIN) + dumps(_PLAIN, "yaml") + json.dumps(BASE))  # structure, not planted text
 
 
 def plant(path: tuple[Any, ...], value: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
