@@ -54,4 +54,8 @@ def import_sources(sources: list[tuple[Path, str | None, dict[str, Any] | None]]
         model, report = import_one(path, fmt, profile)
         parts.append((path.name, model, report))
     model, report = merge_models(parts)
+    # Names and ids written in one source may point into another: resolve them on the merged model.
+    from mdptm.resolve import resolve_references
+
+    resolve_references(model, report, final=True)
     return model, report.finish()

@@ -9,7 +9,7 @@ False when the cell could not be understood, so the caller keeps the raw text in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -163,10 +163,13 @@ def _kind_spec(name: str, data: dict[str, Any]) -> KindSpec:
     for fname, fdata in data["fields"].items():
         syns = tuple(str(s) for s in fdata.get("synonyms", []))
         fields[fname] = FieldSpec(name, fname, float(fdata.get("weight", 1)), bool(fdata.get("key", False)), syns)
-    spec = KindSpec(name, str(data.get("label", name)), tuple(str(c) for c in data.get("context", [])), fields)
-    for fspec in fields.values():
+    return _index_kind(KindSpec(name, str(data.get("label", name)), tuple(str(c) for c in data.get("context", [])), fields))
+
+
+def _index_kind(spec: KindSpec) -> KindSpec:
+    for fspec in spec.fields.values():
         for syn in fspec.synonyms:
-            key = norm_text(syn) if syn != "#" else "#"
+            key = norm_text(syn)
             if not key:
                 continue
             spec.exact.setdefault(key, fspec.name)
@@ -176,6 +179,23 @@ def _kind_spec(name: str, data: dict[str, Any]) -> KindSpec:
                     spec.by_token.setdefault(tok, []).append(len(spec.phrases))
                 spec.phrases.append((frozenset(toks), fspec.name, len(toks)))
     return spec
+
+
+def with_synonyms(vocab: Vocabulary, additions: dict[tuple[str, str], list[str]]) -> Vocabulary:
+    """A copy of *vocab* where the given (kind, field) pairs also answer to more header texts.
+
+    Added synonyms come first, so a profile's words win over the shipped ones.
+    """
+    if not additions:
+        return vocab
+    kinds: dict[str, KindSpec] = {}
+    for name, spec in vocab.kinds.items():
+        fields = {}
+        for fname, fs in spec.fields.items():
+            more = tuple(additions.get((name, fname), ()))
+            fields[fname] = FieldSpec(fs.kind, fs.name, fs.weight, fs.key, more + fs.synonyms)
+        kinds[name] = _index_kind(KindSpec(name, spec.label, spec.context, fields))
+    return replace(vocab, kinds=kinds, header_cache={})
 
 
 def load_vocabulary(folder: Path | None = None) -> Vocabulary:
@@ -207,6 +227,8 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
             "rating",
             "control_category",
             "responsibility",
+            "document_status",
+            "sensitivity",
         )
     }
     return Vocabulary(
@@ -485,7 +507,8 @@ def parse_risk(vocab: Vocabulary, text: str | None, scale: int | None = None) ->
             lvl = parse_level(vocab, m.group(lab_i)).value
             if lvl is not None:
                 score = _num(m.group(num_i))
-                return Parsed(Risk(score=score, level=lvl, scale=f"1-{scale}" if scale else None))
+                shown = f"1-{scale}" if scale and score <= scale else None
+                return Parsed(Risk(score=score, level=lvl, scale=shown))
     lvl = parse_level(vocab, t).value
     if lvl is not None:
         return Parsed(Risk(level=lvl))
