@@ -210,8 +210,6 @@ class SourceBuilder:
             for grp in (g for g in groups if g.kind == kind):
                 item_id, alias = self._assign_id(grp, used_ids, owners, counters)
                 item = self._make(grp, item_id, alias)
-                if item is None:
-                    continue
                 getattr(model, COLLECTION[kind]).append(item)
                 for rec in grp.records:
                     if rec.view and kind in VIEW_LISTS:
@@ -328,7 +326,7 @@ class SourceBuilder:
 
     # -- items
 
-    def _make(self, grp: _Group, item_id: str, alias: str | None) -> Item | None:
+    def _make(self, grp: _Group, item_id: str, alias: str | None) -> Item:
         maker = getattr(self, f"_make_{grp.kind}")
         item: Item | None = None
         pending: list[dict[str, str]] = []
@@ -345,8 +343,6 @@ class SourceBuilder:
                 fields["notes"] = f"{fields['notes']}\n{note}" if fields.get("notes") else note
             if item is None:
                 item = self._new_item(grp.kind, item_id, fields, extra, rec)
-                if item is None:
-                    return None
                 self.report.imported(rec.file, rec.locator, item_id)
             else:
                 self._merge_into(item, fields, extra, rec)
@@ -357,8 +353,8 @@ class SourceBuilder:
             item.extra[PENDING + self.file] = {"refs": pending, "alias": alias}
         return item
 
-    def _new_item(self, kind: str, item_id: str, fields: dict[str, Any], extra: dict[str, Any], rec: RowRecord) -> Item | None:
-        cls = {
+    def _new_item(self, kind: str, item_id: str, fields: dict[str, Any], extra: dict[str, Any], rec: RowRecord) -> Item:
+        cls: type[Item] = {  # type: ignore[assignment]
             "threat": Threat,
             "control": Control,
             "element": Element,

@@ -113,6 +113,11 @@ def _where(item: Item) -> str | None:
     return src.locator if src else None
 
 
+def _importer(item: Item) -> str | None:
+    src = provenance(item)
+    return src.importer if src else None
+
+
 def _file(item: Item, default: str) -> str:
     src = provenance(item)
     return src.file if src and src.file else default
@@ -134,8 +139,7 @@ class Resolver:
             for item in getattr(model, coll):
                 self.index.add(coll, item.id, _names(item), self._aliases(item))
                 self.by_id.setdefault((coll, item.id), item)
-        for _k, item in model.items():
-            self.index.all_ids.add(item.id)
+        self.index.all_ids.update(item.id for _k, item in model.items())
 
     def _aliases(self, item: Item) -> list[str]:
         out = []
@@ -163,10 +167,7 @@ class Resolver:
             entry = item.extra[key]
             file = key[len(PENDING) :]
             refs = entry.get("refs", []) if isinstance(entry, dict) else []
-            left: list[dict[str, str]] = []
-            for ref in refs:
-                if not self._ref(kind, item, ref, file):
-                    left.append(ref)
+            left = [ref for ref in refs if not self._ref(kind, item, ref, file)]
             if left and not self.final:
                 entry["refs"] = left
             elif self.final or not entry.get("alias"):
@@ -273,11 +274,10 @@ class Resolver:
         what = {"targets": "component", "assets": "asset", "controls": "control", "views": "view", "threats": "threat",
                 "trust_zone": "trust zone", "source": "element", "target": "element", "peer": "element",
                 "data": "asset", "stored_in": "element"}[fname]
-        if kind == "threat" and fname == "controls" and not self.had["controls"]:
-            if any(not ID_LIKE.match(t) for t in missing):
-                iid = self._create_control(raw, item, file, loc)
-                _add(item.controls, iid)  # type: ignore[attr-defined]
-                return
+        free_text = any(not ID_LIKE.match(t) for t in missing)
+        if isinstance(item, Threat) and fname == "controls" and not self.had["controls"] and free_text:
+            _add(item.controls, self._create_control(raw, item, file, loc))
+            return
         create = (
             (kind == "element" and fname == "trust_zone")
             or (kind == "flow" and fname in ("source", "target", "peer"))
@@ -307,7 +307,7 @@ class Resolver:
         self.report.warn(file, loc, f"{item.id}: {what} {names} (column {header!r}) matches no {what} by id or name; kept in extra")
 
     def _create(self, fname: str, name: str, owner: Item, file: str, loc: str | None) -> tuple[str, str]:
-        src = Source(file=file, locator=loc, importer=provenance(owner).importer if provenance(owner) else None)
+        src = Source(file=file, locator=loc, importer=_importer(owner))
         clean = " ".join(name.split())
         iid = self._free_id(slug(clean))
         if fname == "trust_zone":
@@ -317,12 +317,12 @@ class Resolver:
             return "trust_zones", iid
         if fname in ("assets", "data"):
             kind = parse_choice(self.vocab, "asset_kind", clean).value or "other"
-            asset = Asset(id=iid, name=clean, kind=kind, source=src)  # type: ignore[arg-type]
+            asset = Asset.model_validate({"id": iid, "name": clean, "kind": kind, "source": src})
             self.model.assets.append(asset)
             self.index.add("assets", iid, [clean])
             return "assets", iid
         ekind = parse_choice(self.vocab, "element_kind", clean).value or "process"
-        el = Element(id=iid, name=clean, kind=ekind, source=src)  # type: ignore[arg-type]
+        el = Element.model_validate({"id": iid, "name": clean, "kind": ekind, "source": src})
         self.model.elements.append(el)
         self.index.add("elements", iid, [clean])
         return "elements", iid
@@ -336,7 +336,7 @@ class Resolver:
         while iid in self.index.all_ids:
             n += 1
             iid = f"C-{n}"
-        src = Source(file=file, locator=loc, importer=provenance(owner).importer if provenance(owner) else None)
+        src = Source(file=file, locator=loc, importer=_importer(owner))
         ctl = Control(id=iid, title=first_sentence(text), description=text, source=src)
         self.model.controls.append(ctl)
         self.index.add("controls", iid, [ctl.title, text])
@@ -369,10 +369,9 @@ class Resolver:
                 )
                 keep.append(flow)
                 continue
-            if self.final and not flow.source and not flow.target and flow.name:
-                if self._ends_from_name(flow):
-                    keep.append(flow)
-                    continue
+            if self.final and not flow.source and not flow.target and flow.name and self._ends_from_name(flow):
+                keep.append(flow)
+                continue
             if not self.final:
                 keep.append(flow)
                 continue

@@ -517,7 +517,7 @@ class TableFinder:
                     break
             c1 = self._extend_right(cand, nxt, cands)
             last = cand.header_rows[-1]
-            rows = [r for r in range(last + 1, nxt)]
+            rows = list(range(last + 1, nxt))
             # Caption rows just above the next table belong to it, not to this one.
             rows = self._trim_captions(rows, cand.c0, c1, nxt < len(g.cells))
             while rows and g.row_blank(rows[-1], cand.c0, c1):

@@ -399,9 +399,9 @@ def _stride_token(vocab: Vocabulary, token: str) -> list[str] | None:
     if hit is not None:
         return [hit]
     letters = re.sub(r"[^A-Za-z]", "", token)
-    if letters and len(letters) <= 6 and (letters.isupper() or len(letters) == 1) and " " not in token.strip():
-        if all(ch.lower() in vocab.stride_letters for ch in letters):
-            return [vocab.stride_letters[ch.lower()] for ch in letters]
+    short = letters and len(letters) <= 6 and (letters.isupper() or len(letters) == 1) and " " not in token.strip()
+    if short and all(ch.lower() in vocab.stride_letters for ch in letters):
+        return [vocab.stride_letters[ch.lower()] for ch in letters]
     parts = token.split()
     if len(parts) > 1 and all(len(p) == 1 and p.lower() in vocab.stride_letters for p in parts):
         return [vocab.stride_letters[p.lower()] for p in parts]

@@ -510,9 +510,7 @@ class _Walker:
             return None
         rest, depth = self.strip_number(t)
         runs = [r for r in p.iter(_w("r")) if (r.findtext(_w("t")) or "").strip()]
-        bold = bool(runs) and all(
-            (r.find(_w("rPr")) is not None and r.find(_w("rPr")).find(_w("b")) is not None) for r in runs  # type: ignore[union-attr]
-        )
+        bold = bool(runs) and all(r.find(f"{_w('rPr')}/{_w('b')}") is not None for r in runs)
         if depth is not None and bold and rest:
             return depth
         if len(rest.split()) <= 8 and self.view_kind(rest) and (bold or depth is not None):
@@ -537,13 +535,13 @@ class _Walker:
             self._image(rid, alt, loc)
         if not text:
             return
-        if info.caption or _CAPTION.match(text):
-            if self.pending_diagram is not None and self.pending_diagram.diagram is not None:
-                if not self.pending_diagram.diagram.caption or info.caption:
-                    self.pending_diagram.diagram.caption = one_line(text)
-                self.pending_diagram = None
-                self.last_text = text
-                return
+        pending = self.pending_diagram
+        if (info.caption or _CAPTION.match(text)) and pending is not None and pending.diagram is not None:
+            if not pending.diagram.caption or info.caption:
+                pending.diagram.caption = one_line(text)
+            self.pending_diagram = None
+            self.last_text = text
+            return
         self.pending_diagram = None if not info.stats.images else self.pending_diagram
         self.last_text = text
         if self._kv_paragraph(text, loc):
@@ -679,7 +677,7 @@ class _Walker:
             iid = f"{base}-{n}"
             n += 1
         self.view_ids.add(iid)
-        view = View(id=iid, kind=kind, name=name)  # type: ignore[arg-type]
+        view = View.model_validate({"id": iid, "kind": kind, "name": name})
         self.b.add_item("view", view, loc)
         self.b.views.append(view)
         self.b.report.imported(self.b.file, loc, iid)

@@ -130,11 +130,7 @@ class _Workbook:
         part = rels.get("type:sharedStrings") or "xl/sharedStrings.xml"
         if part not in self.names:
             return []
-        out = []
-        for si in self._xml(part):
-            if _local(si.tag) == "si":
-                out.append(_rich_text(si))
-        return out
+        return [_rich_text(si) for si in self._xml(part) if _local(si.tag) == "si"]
 
     def _date_styles(self, rels: dict[str, str]) -> set[int]:
         part = rels.get("type:styles") or "xl/styles.xml"
