@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from mdptm.errors import InputError
 from mdptm.importing import import_sources
-from mdptm.model import Model
+from mdptm.model import Model, provenance
 from mdptm.modelio import dumps, read_structured
 from mdptm.output import staged_dir, write_json, write_manifest
 from mdptm.project import Project, load_project
@@ -73,11 +73,25 @@ def load_project_model(folder: Path) -> tuple[Model, ImportReport, Project, Path
         sources.append((root / spec.path, spec.format, profile))
     model, report = import_sources(sources)
     apply_project(model, project, str(root / "mdptm.yaml"))
-    problems = validate_model(model)
-    if problems:
-        p = problems[0]
-        raise InputError(p.message, file="merged model", locator=p.pointer)
+    check_references(model)
     return model, report, project, root
+
+
+def check_references(model: Model) -> None:
+    """Refuse a merged model with a dangling reference, naming the source that made it."""
+    problems = validate_model(model)
+    if not problems:
+        return
+    p = problems[0]
+    parts = p.pointer.strip("/").split("/")
+    file, locator = "merged model", p.pointer
+    if len(parts) >= 2 and parts[1].isdigit() and hasattr(model, parts[0]):
+        item = getattr(model, parts[0])[int(parts[1])]
+        src = provenance(item)
+        if src is not None and src.file:
+            file, locator = src.file, src.locator or p.pointer
+    more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+    raise InputError(p.message + more, file=file, locator=locator)
 
 
 def build(folder: Path, out: Path | None = None, *, draft: bool = False) -> BuildResult:

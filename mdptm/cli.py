@@ -224,6 +224,66 @@ def export(model: Path, fmt: str, output: Path) -> None:
     say(f"wrote {output}")
 
 
+# ------------------------------------------------------------------------------------------- map
+
+_STATUS_COLOURS = {"covered": "green", "partial": "yellow", "gap": "red", "not_applicable": "bright_black"}
+
+
+@cli.command("map")
+@click.argument("model", type=click.Path(path_type=Path))
+@click.option(
+    "--framework",
+    "frameworks",
+    multiple=True,
+    help="Framework id (cra-annex-i, cra-annex-ii, mc2, fda-premarket, a plug-in's) or path to a framework "
+    "YAML file; repeatable. Default: the project's 'frameworks', else every installed one.",
+)
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), help="Write coverage as .json or .xlsx.")
+@click.option(
+    "--project",
+    type=click.Path(path_type=Path),
+    help="Project folder or mdptm.yaml whose 'overrides' (and 'frameworks') apply.",
+)
+def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, project: Path | None) -> None:
+    """Map a model onto CRA Annex I/II, MC2 and FDA premarket clauses: covered, partial, gap, n/a.
+
+    Prints a table per framework with a summary; * marks a verdict set by override, -v adds rationales.
+
+    \b
+    Example:  mdptm map model.json --framework cra-annex-ii -o coverage.xlsx
+    """
+    from mdptm.coverage_report import render_table, write_coverage
+    from mdptm.mapping import framework_conflicts, map_model
+    from mdptm.modelio import load
+    from mdptm.output import source_date_epoch
+    from mdptm.project import PROJECT_FILE, load_project
+
+    _plugin_warnings()
+    for w in framework_conflicts():
+        warn(w)
+    m = load(model)
+    overrides: list[Any] = []
+    refs: list[str] = list(frameworks)
+    base_dir = None
+    project_file = None
+    if project is not None:
+        proj, base_dir = load_project(project)
+        project_file = str(base_dir / PROJECT_FILE)
+        overrides = list(proj.overrides)
+        if not refs and proj.frameworks:
+            refs = list(proj.frameworks)
+    coverage = map_model(m, refs or None, overrides, base_dir=base_dir, overrides_file=project_file)
+
+    def style(status: str, text: str) -> str:
+        return click.style(text, fg=_STATUS_COLOURS.get(status))
+
+    if STATE.verbosity >= 1:
+        click.echo(render_table(coverage, verbose=STATE.verbosity >= 2, style=style), nl=False)
+    if output is not None:
+        write_coverage(coverage, output, source_date_epoch(m.document.date))
+        say(f"wrote {output}")
+
+
 # ------------------------------------------------------------------------------------ entry point
 
 

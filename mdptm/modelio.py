@@ -49,6 +49,22 @@ def parse_text(text: str, path: Path) -> Any:
         raise InputError(f"YAML syntax error: {problem}", file=str(path), locator=where) from None
 
 
+class _Dumper(yaml.SafeDumper):
+    """Double-quotes strings YAML would otherwise fold or mangle (NEL, LS/PS, control chars)."""
+
+
+_AWKWARD = {"\x85", "\u2028", "\u2029", "\ufeff"}
+
+
+def _str_repr(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if any(c in _AWKWARD or (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0 for c in value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
+_Dumper.add_representer(str, _str_repr)
+
+
 def model_to_data(model: Model) -> dict[str, Any]:
     return model.model_dump(mode="json", by_alias=True)
 
@@ -57,7 +73,7 @@ def dumps(model: Model, fmt: str = "json") -> str:
     """The one canonical text form: same model, same bytes."""
     data = model_to_data(model)
     if fmt == "yaml":
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -21,6 +21,7 @@ class ClauseResult(BaseModel):
     source: str = ""
     confidence: str | None = None
     overridden: bool = False
+    group: str = ""
 
 
 class FrameworkResult(BaseModel):

@@ -1,0 +1,627 @@
+"""Map a threat model onto regulatory frameworks (SPEC §4).
+
+Frameworks are data (:mod:`mdptm.framework`): the shipped catalogues in ``mappings/*.yaml``, plug-ins
+registered under the ``mdptm.frameworks`` entry-point group, and user files given by path. Each
+clause's rules are evaluated over the model to a verdict — ``covered``, ``partial``, ``gap`` or
+``not_applicable`` — with the evidence ids and a rationale that names them, so a reviewer can check
+every verdict against the model. Overrides from the project file then replace verdicts, keeping the
+computed one and the justification in the rationale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from mdptm.errors import InputError
+from mdptm.framework import COLLECTION_ITEMS, TEXT_FIELDS, UNION_LABELS, Clause, FieldCheck, Framework, Rule
+from mdptm.model import PLACEHOLDER, Item, Model
+from mdptm.modelio import read_structured
+from mdptm.project import Override
+from mdptm.resources import mappings_dir
+from mdptm.results import CLAUSE_STATUSES, ClauseResult, ClauseStatus, Coverage, FrameworkResult
+from mdptm.validate import pointer
+
+__all__ = [
+    "BUILTIN_FRAMEWORKS",
+    "MAX_NAMED",
+    "FrameworkRef",
+    "available_frameworks",
+    "check_overrides",
+    "evaluate_framework",
+    "framework_conflicts",
+    "load_framework",
+    "load_framework_file",
+    "map_model",
+    "resolve_frameworks",
+]
+
+BUILTIN_FRAMEWORKS: tuple[str, ...] = ("cra-annex-i", "cra-annex-ii", "mc2", "fda-premarket")
+MAX_NAMED = 8  # ids named in one rationale sentence; the evidence list always has them all
+MAX_TERMS = 4  # keywords quoted in one rationale sentence
+FRAMEWORK_SUFFIXES = (".yaml", ".yml", ".json")
+
+Level = Literal["met", "partial", "unmet"]
+_RANK: dict[Level, int] = {"unmet": 0, "partial": 1, "met": 2}
+_STATUS: dict[Level, ClauseStatus] = {"met": "covered", "partial": "partial", "unmet": "gap"}
+
+
+# ============================================================================ loading
+
+
+def _shipped(name: str) -> Path:
+    return mappings_dir() / f"{name}.yaml"
+
+
+def cra_annex_i() -> Path:
+    """Entry point ``mdptm.frameworks: cra-annex-i``."""
+    return _shipped("cra-annex-i")
+
+
+def cra_annex_ii() -> Path:
+    """Entry point ``mdptm.frameworks: cra-annex-ii``."""
+    return _shipped("cra-annex-ii")
+
+
+def mc2() -> Path:
+    """Entry point ``mdptm.frameworks: mc2``."""
+    return _shipped("mc2")
+
+
+def fda_premarket() -> Path:
+    """Entry point ``mdptm.frameworks: fda-premarket``."""
+    return _shipped("fda-premarket")
+
+
+@dataclass(frozen=True)
+class FrameworkRef:
+    """Where a framework comes from: a file, or a plug-in object (callable, path, dict, Framework)."""
+
+    id: str
+    origin: str  # "shipped", "plugin" or "file"
+    target: Any
+
+
+def _clean_loc(loc: Iterable[int | str]) -> list[int | str]:
+    """Drop pydantic's union-branch labels (``bool``, ``list[...]``, ``FieldCheck``) from a location."""
+    out: list[int | str] = []
+    for part in loc:
+        if isinstance(part, str) and ("[" in part or part in UNION_LABELS):
+            continue
+        out.append(part)
+    return out
+
+
+def _validation_error(exc: ValidationError, file: str) -> InputError:
+    errors = exc.errors(include_url=False)
+    # a union reports one error per alternative: the deepest is the one the author meant
+    err = max(errors, key=lambda e: (len(_clean_loc(e["loc"])), e["type"] != "bool_type"))
+    loc = _clean_loc(err["loc"])
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden" and loc:
+        msg = f"unknown key {loc[-1]!r}"
+    elif err["type"] == "missing" and loc:
+        msg = f"required key {loc[-1]!r} is missing"
+    more = len({tuple(_clean_loc(e["loc"])) for e in errors}) - 1
+    if more > 0:
+        msg += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return InputError(msg, file=file, locator=pointer(*loc) or "/")
+
+
+def framework_from_data(data: Any, file: str) -> Framework:
+    """Validate parsed framework data; the error names the file and a JSON pointer."""
+    if isinstance(data, Framework):
+        return data
+    if not isinstance(data, dict):
+        raise InputError("a framework file must be a mapping", file=file)
+    try:
+        return Framework.model_validate(data)
+    except ValidationError as exc:
+        raise _validation_error(exc, file) from None
+
+
+def load_framework_file(path: Path) -> Framework:
+    """Read and check one framework file (YAML or JSON)."""
+    return framework_from_data(read_structured(path), str(path))
+
+
+def _plugin_framework(name: str, target: Any) -> Framework:
+    obj = target() if callable(target) and not isinstance(target, type) else target
+    if isinstance(obj, (str, Path)):
+        return load_framework_file(Path(obj))
+    return framework_from_data(obj, f"plug-in {name!r}")
+
+
+def available_frameworks() -> dict[str, FrameworkRef]:
+    """Every framework that can be named by id: shipped files, then plug-ins (entry points).
+
+    The built-ins register through entry points too and resolve to the shipped files; another
+    plug-in with a shipped framework's id is left out (see :func:`framework_conflicts`) rather than
+    silently replacing regulatory content.
+    """
+    from mdptm.plugins import registry
+
+    refs: dict[str, FrameworkRef] = {}
+    shipped = mappings_dir()
+    for path in sorted(shipped.glob("*.yaml")):  # top level only: sub-folders hold other data
+        refs[path.stem] = FrameworkRef(path.stem, "shipped", path)
+    for name, target in sorted(registry().frameworks.items()):
+        if name not in refs:
+            refs[name] = FrameworkRef(name, "plugin", target)
+    return refs
+
+
+def framework_conflicts() -> list[str]:
+    """Warnings for plug-ins that claim the id of a shipped framework and are therefore ignored."""
+    from mdptm.plugins import registry
+
+    builtin = {cra_annex_i, cra_annex_ii, mc2, fda_premarket}
+    shipped = {p.stem for p in mappings_dir().glob("*.yaml")}
+    return [
+        f"framework plug-in {name!r} is ignored: a shipped framework has that id"
+        for name, target in sorted(registry().frameworks.items())
+        if name in shipped and target not in builtin
+    ]
+
+
+def _order(ids: Iterable[str]) -> list[str]:
+    builtin = [i for i in BUILTIN_FRAMEWORKS if i in ids]
+    return builtin + sorted(i for i in ids if i not in BUILTIN_FRAMEWORKS)
+
+
+def _is_path(ref: str) -> bool:
+    return ref.lower().endswith(FRAMEWORK_SUFFIXES) or "/" in ref or "\\" in ref
+
+
+def load_framework(ref: str | Path, base_dir: Path | None = None) -> Framework:
+    """A framework by id (shipped or plug-in) or by path to a user's file."""
+    if isinstance(ref, Path) or _is_path(ref):
+        path = Path(ref)
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        return load_framework_file(path)
+    refs = available_frameworks()
+    found = refs.get(ref)
+    if found is None:
+        known = ", ".join(_order(refs)) or "none"
+        raise InputError(f"unknown framework {ref!r} (known: {known}; or give the path of a framework file)")
+    shipped = found.origin == "shipped"
+    fw = load_framework_file(found.target) if shipped else _plugin_framework(ref, found.target)
+    if fw.id != ref:
+        raise InputError(f"framework {ref!r} declares the id {fw.id!r}; they must agree", file=str(found.target))
+    return fw
+
+
+def resolve_frameworks(refs: Sequence[str | Path] | None, base_dir: Path | None = None) -> list[Framework]:
+    """The frameworks to map onto: those named (ids or paths), or every available one."""
+    if not refs:
+        refs = _order(available_frameworks())
+    out: list[Framework] = []
+    seen: dict[str, str] = {}
+    for ref in refs:
+        fw = load_framework(ref, base_dir)
+        if fw.id in seen:
+            if seen[fw.id] == str(ref):
+                continue
+            raise InputError(f"two frameworks share the id {fw.id!r}: {seen[fw.id]} and {ref}")
+        seen[fw.id] = str(ref)
+        out.append(fw)
+    return out
+
+
+# ============================================================================ evaluation
+
+
+@dataclass
+class Outcome:
+    level: Level
+    evidence: list[str] = field(default_factory=list)
+    text: str = ""
+
+
+def _present(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip()) and value.strip() != PLACEHOLDER
+    if isinstance(value, (list, dict, tuple)):
+        return bool(value)
+    if isinstance(value, BaseModel):  # e.g. a risk rating: stated when any part of it is
+        return any(_present(v) for _, v in value)
+    return bool(value) if isinstance(value, bool) else True
+
+
+def _norm(value: Any) -> Any:
+    return value.strip().casefold() if isinstance(value, str) else value
+
+
+def _matches(value: Any, cond: Any) -> bool:
+    if isinstance(cond, bool):
+        return _present(value) == cond
+    wanted = {_norm(v) for v in cond}
+    values = value if isinstance(value, list) else [value]
+    return any(_norm(v) in wanted for v in values if v is not None)
+
+
+def _text(item: Item, collection: str) -> str:
+    parts: list[str] = []
+    for name in TEXT_FIELDS[collection]:
+        value = getattr(item, name, None)
+        if isinstance(value, list):
+            parts.extend(str(v) for v in value)
+        elif value:
+            parts.append(str(value))
+    parts.extend(item.tags)
+    return "\n".join(parts).casefold()
+
+
+def _passes(item: Item, collection: str, flt: BaseModel) -> bool:
+    """Whether *item* passes every condition of a filter or selector."""
+    for name, cond in flt:
+        if cond is None or name in ("min", "every"):
+            continue
+        if name == "keywords":
+            text = _text(item, collection)
+            if not any(k.casefold() in text for k in cond):
+                return False
+        elif name == "exclude":
+            for fname, values in cond:
+                if values is not None and _matches(getattr(item, fname), values):
+                    return False
+        elif not _matches(getattr(item, name), cond):
+            return False
+    return True
+
+
+def _join(values: Sequence[str], word: str = "or") -> str:
+    vals = [str(v) for v in values]
+    if len(vals) <= 1:
+        return "".join(vals)
+    return ", ".join(vals[:-1]) + f" {word} " + vals[-1]
+
+
+def _terms(keywords: Sequence[str]) -> str:
+    """Quoted keywords, the first few only: the rule file has the full list."""
+    shown = [f'"{k}"' for k in keywords[:MAX_TERMS]]
+    more = len(keywords) - MAX_TERMS
+    return _join(shown) if more <= 0 else ", ".join(shown) + f" or {more} more term{'s' if more > 1 else ''}"
+
+
+_SINGULAR = {"out_of_scope": "out-of-scope entry", "trust_zones": "trust zone"}
+_PLURAL = {"out_of_scope": "out-of-scope entries", "trust_zones": "trust zones"}
+
+
+def _noun(collection: str, count: int) -> str:
+    if count == 1:
+        return _SINGULAR.get(collection, collection.removesuffix("s"))
+    return _PLURAL.get(collection, collection)
+
+
+def _describe(collection: str, flt: BaseModel, count: int = 0) -> str:
+    """Plain words for a filter: 'implemented event_logging controls mentioning "backup"'."""
+    noun = _noun(collection, count)
+    front: dict[str, str] = {}
+    tail: list[str] = []
+    for name, cond in flt:
+        if cond is None or name in ("min", "every"):
+            continue
+        if name == "keywords":
+            tail.append("mentioning " + _terms(cond))
+        elif name == "exclude":
+            tail.extend(f"{f} not {_join(v)}" for f, v in cond if v is not None)
+        elif name in ("status", "category", "kind") and isinstance(cond, list):
+            front[name] = _join(cond)
+        elif isinstance(cond, bool):
+            tail.append(f"{'with' if cond else 'without'} {name.replace('_', ' ')}")
+        else:
+            tail.append(f"with {name.replace('_', ' ')} {_join([str(c) for c in cond])}")
+    words = " ".join([*(front[k] for k in ("status", "category", "kind") if k in front), noun])
+    return words + (" " + ", ".join(tail) if tail else "")
+
+
+def _ids(ids: Sequence[str]) -> str:
+    shown = ", ".join(ids[:MAX_NAMED])
+    return shown + (f" and {len(ids) - MAX_NAMED} more" if len(ids) > MAX_NAMED else "")
+
+
+def _conditions(flt: BaseModel) -> str:
+    """Plain words for an 'every' filter: 'state encryption, encryption not none'."""
+    parts = []
+    for name, cond in flt:
+        if cond is None:
+            continue
+        if name == "keywords":
+            parts.append("mention " + _terms(cond))
+        elif name == "exclude":
+            parts.extend(f"{f} not {_join(v)}" for f, v in cond if v is not None)
+        elif isinstance(cond, bool):
+            parts.append(f"{'state' if cond else 'leave out'} {name.replace('_', ' ')}")
+        else:
+            parts.append(f"{name.replace('_', ' ')} {_join([str(c) for c in cond])}")
+    return ", ".join(parts)
+
+
+class Evaluator:
+    """Evaluates one framework's rules over one model; clause verdicts are memoised because
+    ``clauses`` rules refer to other clauses (cycles are refused when the file is loaded)."""
+
+    def __init__(self, model: Model, framework: Framework, overrides: Sequence[Override] = ()):
+        self.model = model
+        self.framework = framework
+        self.overrides = {o.clause: o for o in overrides if o.framework == framework.id}
+        self._results: dict[str, ClauseResult] = {}
+        self._prefix = ""
+
+    # -- clause level
+
+    def run(self) -> FrameworkResult:
+        notes = [self.framework.note] if self.framework.note else []
+        prefixes = []
+        for scope in self.framework.scope_notes:
+            if self.rule(scope.when).level == "met":
+                notes.append(scope.note)
+                if scope.rationale:
+                    prefixes.append(scope.rationale)
+        self._prefix = " ".join(prefixes)
+        clauses = [self.clause(c) for c in self.framework.clauses]
+        return FrameworkResult(
+            id=self.framework.id,
+            title=self.framework.title,
+            version=self.framework.version,
+            note=" ".join(notes),
+            clauses=clauses,
+            summary=summarise(clauses),
+        )
+
+    def clause(self, clause: Clause) -> ClauseResult:
+        done = self._results.get(clause.id)
+        if done is not None:
+            return done
+        status: ClauseStatus
+        evidence: list[str] = []
+        not_applicable = self.rule(clause.not_applicable_when) if clause.not_applicable_when else None
+        if not_applicable is not None and not_applicable.level == "met":
+            status = "not_applicable"
+            text = "Not applicable: " + not_applicable.text + "."
+        elif clause.evidence is None:
+            status = "gap"
+            text = "The threat model holds no information for this clause."
+            if not clause.hint:
+                text += " Record the answer as an override in the project file."
+        else:
+            out = self.rule(clause.evidence)
+            status, evidence = _STATUS[out.level], out.evidence
+            text = _sentence(out.text)
+        if status in ("gap", "partial") and clause.hint:
+            text += " " + clause.hint.strip()
+        if self._prefix:
+            text = self._prefix.strip() + " " + text
+        result = ClauseResult(
+            id=clause.id,
+            title=clause.title,
+            status=status,
+            evidence=evidence,
+            rationale=text,
+            summary=clause.summary.strip(),
+            source=_citation(clause),
+            confidence=clause.confidence,
+            group=clause.group or "",
+        )
+        override = self.overrides.get(clause.id)
+        if override is not None:
+            result = _overridden(result, override)
+        self._results[clause.id] = result
+        return result
+
+    # -- rule level
+
+    def rule(self, rule: Rule) -> Outcome:
+        kind, value = rule.kind, rule.value
+        if kind in COLLECTION_ITEMS:
+            out = self._items(kind, value)
+        elif kind == "fields":
+            out = self._fields(value)
+        elif kind == "clauses":
+            out = self._clauses(value)
+        elif kind == "all":
+            out = self._all(value)
+        elif kind == "any":
+            out = self._any(value)
+        else:
+            out = self._none(value)
+        if rule.counts_as == "partial" and out.level == "met":
+            out = Outcome("partial", out.evidence, out.text + " (counts as partial)")
+        if rule.label:
+            out = Outcome(out.level, out.evidence, f"{rule.label}: {out.text}")
+        return out
+
+    def _items(self, collection: str, sel: Any) -> Outcome:
+        items: list[Item] = getattr(self.model, collection)
+        matched = [it for it in items if _passes(it, collection, sel)]
+
+        def what(n: int) -> str:
+            return _describe(collection, sel, n)
+
+        if sel.every is None:
+            ids = [it.id for it in matched]
+            if not ids:
+                return Outcome("unmet", [], f"no {what(0)}")
+            level: Level = "met" if len(ids) >= sel.min else "partial"
+            need = f" (at least {sel.min} needed)" if level == "partial" else ""
+            return Outcome(level, ids, f"{len(ids)} {what(len(ids))}{need}: {_ids(ids)}")
+        good = [it.id for it in matched if _passes(it, collection, sel.every)]
+        good_set = set(good)
+        bad = [it.id for it in matched if it.id not in good_set]
+        cond = _conditions(sel.every)
+        if not matched:
+            return Outcome("unmet", [], f"no {what(0)}")
+        population = f"{len(matched)} {what(len(matched))}"
+        if not good:
+            return Outcome("unmet", [], f"none of {population} {cond}: {_ids(bad)}")
+        if bad:
+            return Outcome("partial", good, f"{len(good)} of {population} {cond}; not: {_ids(bad)}")
+        level = "met" if len(good) >= sel.min else "partial"
+        need = f" (at least {sel.min} needed)" if level == "partial" else ""
+        every = "all" if len(good) > 1 else "the"
+        return Outcome(level, good, f"{every} {len(good)} {what(len(good))} {cond}{need}: {_ids(good)}")
+
+    def _fields(self, checks: list[FieldCheck | str]) -> Outcome:
+        stated: list[str] = []
+        phrases: list[str] = []
+        for entry in checks:
+            check = FieldCheck(path=entry) if isinstance(entry, str) else entry
+            value = self._field_value(check.path)
+            ok, phrase = _field_check(check, value)
+            phrases.append(phrase)
+            if ok:
+                stated.append(check.path)
+        level: Level = "met" if len(stated) == len(checks) else ("partial" if stated else "unmet")
+        return Outcome(level, stated, "; ".join(phrases))
+
+    def _field_value(self, path: str) -> Any:
+        value: Any = self.model
+        for part in path.split("."):
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        return value
+
+    def _clauses(self, ids: list[str]) -> Outcome:
+        wanted = set(ids)
+        results = [self.clause(c) for c in self.framework.clauses if c.id in wanted]
+        done = [r for r in results if r.status in ("covered", "not_applicable")]
+        some = [r for r in results if r.status == "partial"]
+        evidence = _merge(r.evidence for r in results)
+        parts = [f"{r.id} {r.status.replace('_', ' ')}" for r in results]
+        level: Level = "met" if len(done) == len(results) else ("partial" if done or some else "unmet")
+        return Outcome(level, evidence, "clauses " + ", ".join(parts))
+
+    def _all(self, rules: list[Rule]) -> Outcome:
+        outs = [self.rule(r) for r in rules]
+        levels = {o.level for o in outs}
+        level: Level = "met" if levels == {"met"} else ("unmet" if levels == {"unmet"} else "partial")
+        return Outcome(level, _merge(o.evidence for o in outs), _texts(outs))
+
+    def _any(self, rules: list[Rule]) -> Outcome:
+        outs = [self.rule(r) for r in rules]
+        best = max(outs, key=lambda o: _RANK[o.level])
+        if best.level == "unmet":
+            return Outcome("unmet", [], _texts(outs))
+        shown = [o for o in outs if o.level == best.level]
+        return Outcome(best.level, _merge(o.evidence for o in shown), _texts(shown))
+
+    def _none(self, rules: list[Rule]) -> Outcome:
+        outs = [self.rule(r) for r in rules]
+        if all(o.level == "unmet" for o in outs):
+            return Outcome("met", [], _texts(outs))
+        return Outcome("unmet", [], _texts(o for o in outs if o.level != "unmet"))
+
+
+def _field_check(check: FieldCheck, value: Any) -> tuple[bool, str]:
+    if not _present(value):
+        return False, f"{check.path} is not stated"
+    shown = str(value)
+    if check.in_ is not None:
+        if _norm(shown) not in {_norm(v) for v in check.in_}:
+            return False, f"{check.path} is {shown!r}, not {_join(check.in_)}"
+        return True, f"{check.path} is {shown!r}"
+    if check.keywords:
+        text = shown.casefold()
+        if not any(k.casefold() in text for k in check.keywords):
+            return False, f"{check.path} is stated but does not mention {_join([repr(k) for k in check.keywords])}"
+        return True, f"{check.path} mentions {_join([repr(k) for k in check.keywords if k.casefold() in text], 'and')}"
+    return True, f"{check.path} is stated"
+
+
+def _texts(outs: Iterable[Outcome]) -> str:
+    """Sub-rule texts joined, each said once."""
+    return "; ".join(dict.fromkeys(o.text for o in outs if o.text))
+
+
+def _merge(groups: Iterable[list[str]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for group in groups:
+        for i in group:
+            seen.setdefault(i, None)
+    return list(seen)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    first = text.split(" ", 1)[0]
+    if "." not in first and "_" not in first:  # never capitalise a field path or an enum value
+        text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _citation(clause: Clause) -> str:
+    src = clause.source
+    parts = [src.document]
+    parts += [p for p in (src.section, f"p. {src.page}" if src.page else None, src.url) if p]
+    return ", ".join(parts)
+
+
+def summarise(clauses: Sequence[ClauseResult]) -> dict[str, int]:
+    """Count of clauses per status, every status present (zero included), in a fixed order."""
+    counts: dict[str, int] = dict.fromkeys(CLAUSE_STATUSES, 0)
+    for c in clauses:
+        counts[c.status] += 1
+    return counts
+
+
+def evaluate_framework(model: Model, framework: Framework, overrides: Sequence[Override] = ()) -> FrameworkResult:
+    """Every clause of *framework* evaluated over *model*, with the overrides that name it."""
+    return Evaluator(model, framework, overrides).run()
+
+
+# ============================================================================ overrides and entry
+
+
+def _overridden(result: ClauseResult, ov: Override) -> ClauseResult:
+    """The override's verdict, keeping the computed one and its rationale for the reviewer."""
+    rationale = (
+        f"Set to {ov.status} by override (computed: {result.status}): {_sentence(ov.justification)}"
+        f" Computed rationale: {result.rationale}"
+    )
+    return result.model_copy(update={"status": ov.status, "overridden": True, "rationale": rationale})
+
+
+def check_overrides(frameworks: Sequence[Framework], overrides: Sequence[Override], file: str | None = None) -> None:
+    """Refuse an override naming a clause its framework does not have (most likely a typo).
+
+    An override for a framework that is not being mapped is ignored: the user chose a subset.
+    """
+    by_id = {fw.id: fw for fw in frameworks}
+    for n, ov in enumerate(overrides):
+        fw = by_id.get(ov.framework)
+        if fw is not None and fw.clause(ov.clause) is None:
+            raise InputError(
+                f"override names clause {ov.clause!r}, which framework {ov.framework!r} does not have",
+                file=file,
+                locator=pointer("overrides", n, "clause"),
+            )
+
+
+def map_model(
+    model: Model,
+    frameworks: Sequence[str | Path] | None = None,
+    overrides: Sequence[Override] = (),
+    *,
+    base_dir: Path | None = None,
+    overrides_file: str | None = None,
+) -> Coverage:
+    """Map *model* onto the named frameworks (ids or file paths; None = every available one).
+
+    Overrides replace verdicts before clauses that aggregate other clauses are decided, so an
+    override of Annex II 8(e) counts towards Annex II 8. Relative framework paths are resolved
+    against *base_dir* (the project folder in ``build``).
+    """
+    fws = resolve_frameworks(frameworks, base_dir)
+    check_overrides(fws, overrides, overrides_file)
+    return Coverage(frameworks=[Evaluator(model, fw, overrides).run() for fw in fws])

@@ -1,0 +1,119 @@
+"""End to end through the CLI: import, validate, schema, build; exit codes and clean errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mdptm.cli import main
+
+MODEL = """\
+schema: mdptm/1
+product: {name: Demo Pump, manufacturer: Demo Medical}
+document: {version: "1.0", date: "2026-01-15"}
+trust_zones: [{id: TZ1, name: Clinical network, trust_level: 2}]
+elements:
+  - {id: E1, name: Pump, kind: device, trust_zone: TZ1}
+  - {id: E2, name: Server, kind: software, trust_zone: TZ1}
+flows: [{id: F1, name: sync, source: E1, target: E2, protocol: HTTPS, port: "443", encryption: TLS 1.2}]
+threats:
+  - {id: T1, title: Spoofed server, stride: [spoofing], targets: [F1], controls: [C1], status: mitigated}
+controls: [{id: C1, title: Mutual TLS, category: authentication, verification: [PT-1]}]
+"""
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    out, err = capsys.readouterr()
+    code = exc.value.code
+    return (code if isinstance(code, int) else 0), out, err
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "model.yaml").write_text(MODEL)
+    (tmp_path / "mdptm.yaml").write_text("sources: [model.yaml]\nproduct: {model: X-1}\ndocument: {status: in_review}\n")
+    return tmp_path
+
+
+def test_build_writes_model_manifest_and_internal_report(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["build", str(project), "-o", str(project / "pkg")], capsys)
+    assert code == 0, out
+    ptm = json.loads((project / "pkg" / "ptm.json").read_text())
+    assert ptm["product"]["model"] == "X-1"  # project overrides win
+    assert ptm["document"]["status"] == "in_review"
+    manifest = json.loads((project / "pkg" / "MANIFEST.json").read_text())
+    assert {f["path"] for f in manifest["files"]} >= {"ptm.json"}
+    report = json.loads((project / "pkg.internal" / "import-report.json").read_text())
+    c = report["counts"]
+    assert c["seen"] == c["imported"] + c["merged"] + c["skipped"] == 6
+    assert not (project / "pkg" / "import-report.json").exists()
+
+
+def test_two_builds_are_byte_identical(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(["build", str(project), "-o", str(project / "a")], capsys)
+    run(["build", str(project), "-o", str(project / "b")], capsys)
+    for name in ("ptm.json", "MANIFEST.json"):
+        assert (project / "a" / name).read_bytes() == (project / "b" / name).read_bytes()
+
+
+def test_validate_names_the_missing_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MODEL.replace("targets: [F1]", "targets: [F-GONE]"))
+    code, _, err = run(["validate", str(bad)], capsys)
+    assert code == 2
+    assert "F-GONE" in err and "/threats/0/targets/0" in err
+    assert "Traceback" not in err
+
+
+def test_syntax_error_names_line_and_leaves_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"schema": "mdptm/1",\n "product": {')
+    code, _, err = run(["import", str(bad), "-o", str(tmp_path / "out.json")], capsys)
+    assert code == 2
+    assert "broken.json" in err and "line 2" in err
+    assert not (tmp_path / "out.json").exists()
+    assert list(tmp_path.iterdir()) == [bad]
+
+
+def test_failed_build_leaves_existing_output_untouched(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(["build", str(project), "-o", str(project / "pkg")], capsys)
+    before = (project / "pkg" / "ptm.json").read_bytes()
+    (project / "model.yaml").write_text(MODEL.replace("controls: [C1]", "controls: [C-NOPE]"))
+    code, _, err = run(["build", str(project), "-o", str(project / "pkg")], capsys)
+    assert code == 2 and "C-NOPE" in err
+    assert (project / "pkg" / "ptm.json").read_bytes() == before
+    assert sorted(p.name for p in project.iterdir()) == ["mdptm.yaml", "model.yaml", "pkg", "pkg.internal"]
+
+
+def test_folder_named_like_a_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "model.json").mkdir()
+    code, _, err = run(["import", str(tmp_path / "model.json"), "-o", str(tmp_path / "o.json")], capsys)
+    assert code == 2 and "folder" in err and "model.json" in err
+
+
+def test_schema_command_prints_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["schema"], capsys)
+    assert code == 0 and json.loads(out)["title"] == "mdptm/1 threat model"
+
+
+def test_debug_shows_traceback_only_when_asked(tmp_path: Path) -> None:
+    (tmp_path / "d.json").mkdir()
+    cmd = [sys.executable, "-m", "mdptm", "validate", str(tmp_path / "d.json")]
+    plain = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    debug = subprocess.run([*cmd, "--debug"], capture_output=True, text=True, check=False)
+    assert plain.returncode == debug.returncode == 2
+    assert "Traceback" not in plain.stderr
+    assert "Traceback" in debug.stderr
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    from mdptm.cli import cli
+
+    for name, cmd in cli.commands.items():
+        assert cmd.help and "Example" in cmd.help, name

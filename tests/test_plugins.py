@@ -1,0 +1,62 @@
+"""Plug-in doors: built-ins come through entry points; a broken plug-in is a warning."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mdptm import plugins
+from mdptm.cli import cli
+
+
+@pytest.fixture
+def fresh_registry() -> Iterator[None]:
+    plugins.registry.cache_clear()
+    yield
+    plugins.registry.cache_clear()
+
+
+def _fake_dist(root: Path, name: str, entry_points: str, module: str | None = None) -> None:
+    info = root / f"{name}-1.2.3.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.2.3\n")
+    (info / "entry_points.txt").write_text(entry_points)
+    if module:
+        (root / f"{name.replace('-', '_')}.py").write_text(module)
+
+
+def test_builtins_register_through_entry_points(fresh_registry: None) -> None:
+    reg = plugins.registry()
+    assert "mdptm" in reg.importers
+    assert {"json", "yaml"} <= set(reg.exporters)
+    native = next(i for i in reg.info if i.name == "mdptm" and i.kind == "importer")
+    assert native.distribution == "mdptm"
+
+
+def test_third_party_plugin_is_found_and_broken_one_is_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_registry: None
+) -> None:
+    _fake_dist(
+        tmp_path,
+        "mdptm-extra",
+        "[mdptm.exporters]\nshout = mdptm_extra:Shout\n[mdptm.importers]\nbroken = mdptm_missing_module:Nope\n",
+        module=(
+            "from mdptm.plugins import Exporter\n"
+            "class Shout(Exporter):\n"
+            "    name = 'shout'\n    suffix = '.txt'\n"
+            "    def write(self, model, path, ctx):\n        path.write_text(model.product.name.upper())\n"
+        ),
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    reg = plugins.registry()
+    assert "shout" in reg.exporters
+    assert "broken" not in reg.importers
+    assert any("broken" in w and "failed to load" in w for w in reg.warnings)
+    result = CliRunner().invoke(cli, ["plugins"])
+    assert result.exit_code == 0
+    assert "shout" in result.output and "mdptm-extra" in result.output and "BROKEN" in result.output
+    sys.modules.pop("mdptm_extra", None)
