@@ -40,6 +40,7 @@ from mdptm.vocab import (
     is_empty,
     normalise_cwe,
     one_line,
+    ordinal,
     parse_bool,
     parse_choice,
     parse_harm,
@@ -47,6 +48,7 @@ from mdptm.vocab import (
     parse_status,
     parse_stride,
     scale_for,
+    split_evidence,
     split_list,
 )
 
@@ -330,7 +332,10 @@ class SourceBuilder:
         maker = getattr(self, f"_make_{grp.kind}")
         item: Item | None = None
         pending: list[dict[str, str]] = []
-        for rec in grp.records:
+        # The row that says most about the item comes first: it creates the item and gives its provenance.
+        primary = max(range(len(grp.records)), key=lambda i: (len(grp.records[i].values), -i))
+        ordered = [grp.records[primary], *grp.records[:primary], *grp.records[primary + 1 :]]
+        for rec in ordered:
             fields, extra, refs = maker(rec)
             for fname, raw in refs:
                 pending.append({"field": fname, "raw": raw, "header": rec.headers.get(fname, fname), "locator": rec.locator})
@@ -553,6 +558,8 @@ class SourceBuilder:
                         risk.level = combined.level
                     if risk.score is None:
                         risk.score = combined.score
+                    if risk.scale is None or risk.scale.startswith("1-"):
+                        risk.scale = combined.scale or risk.scale
         return risk
 
     def _make_control(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
@@ -572,7 +579,7 @@ class SourceBuilder:
         if st:
             fields["status"] = st
         if "verification" in v:
-            fields["verification"] = [one_line(x) for x in split_list(self.vocab, v["verification"])]
+            fields["verification"] = [one_line(x) for x in split_evidence(self.vocab, v["verification"])]
         return fields, extra, self._refs(rec, ("threats",))
 
     def _make_element(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
@@ -696,10 +703,13 @@ def _infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
             continue
         top = 0.0
         factor = 0.0
+        table = "likelihood" if fname.endswith("likelihood") else "severity"
         for rec in records:
             raw = rec.values.get(fname, "")
             m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*(?:[x×*]\s*(\d+(?:\.\d+)?))?", raw)
             if not m:
+                if "." in fname:
+                    top = max(top, ordinal(vocab, table, raw) or 0)
                 continue
             if m.group(2):
                 factor = max(factor, float(m.group(1)), float(m.group(2)))

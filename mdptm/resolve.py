@@ -32,10 +32,12 @@ from mdptm.model import (
 )
 from mdptm.records import PENDING, first_sentence, slug
 from mdptm.report import ImportReport
-from mdptm.vocab import Vocabulary, is_empty, parse_choice, split_list, vocabulary
+from mdptm.vocab import Vocabulary, is_empty, parse_choice, vocabulary
 
 ID_LIKE = re.compile(r"^[A-Za-z]{1,10}[-_ .]?\d+(?:[.\-]\d+)*[A-Za-z]?$|^\d+(?:\.\d+)*$")
 ARROW = re.compile(r"\s*(?:<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←|\bto\b|\s-\s|\s–\s)\s*", re.I)
+_SPLIT = re.compile(r"(\s*[,;\n|/]\s*)")
+_BULLETS = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d+[.)])\s+")
 ALL_WORDS = {"all", "all components", "all elements", "entire system", "whole system", "system wide", "system-wide", "any"}
 
 # (kind, field) -> collections a value may name, in the order they are tried.
@@ -203,24 +205,55 @@ class Resolver:
                 return [hit], []
         hits: list[tuple[str, str]] = []
         missing: list[str] = []
-        for token in split_list(self.vocab, raw):
-            got = self.index.find(colls, token)
-            if got is None and kind == "threat" and fname == "targets":
-                got = self.index.find(("assets",), token) or self._flow_by_ends(token)
-            if got is None and " and " in token:
+        for token in self._segments(colls, raw, kind == "threat" and fname == "targets"):
+            if isinstance(token, tuple):
+                hits.append(token)
+                continue
+            got = None
+            if " and " in token:
                 parts = [self.index.find(colls, p) for p in token.split(" and ")]
                 if all(parts):
                     hits.extend(p for p in parts if p)
                     continue
-            if got is None:
-                missing.append(token)
-            else:
-                hits.append(got)
+            if got is None and token.strip() and not is_empty(self.vocab, token):
+                missing.append(token.strip())
         if missing and not hits and kind == "threat" and fname == "targets":
             flow = self._flow_by_ends(raw)
             if flow is not None:
                 return [flow], []
         return hits, missing
+
+    def _segments(self, colls: tuple[str, ...], raw: str, targets: bool) -> list[str | tuple[str, str]]:
+        """Split a list cell where the pieces name something: "Gateway (HL7 v2 / FHIR), Pump" is two
+        names although "/" also separates lists. Longest matching run of pieces first."""
+        pieces = _SPLIT.split(raw.strip())
+        atoms = pieces[0::2]
+        seps = pieces[1::2]
+        out: list[str | tuple[str, str]] = []
+        i = 0
+        n = len(atoms)
+        while i < n:
+            found: tuple[tuple[str, str] | None, int] | None = None
+            for j in range(n - 1, i - 1, -1):
+                text = "".join(a + (seps[k] if k < j else "") for k, a in enumerate(atoms[i : j + 1], start=i))
+                text = _BULLETS.sub("", text).strip().rstrip(".")
+                if not text:
+                    found = (None, j)
+                    break
+                got = self.index.find(colls, text)
+                if got is None and targets:
+                    got = self.index.find(("assets",), text) or self._flow_by_ends(text)
+                if got is not None:
+                    found = (got, j)
+                    break
+            if found is None:
+                out.append(_BULLETS.sub("", atoms[i]).strip().rstrip("."))
+                i += 1
+            else:
+                if found[0] is not None:
+                    out.append(found[0])
+                i = found[1] + 1
+        return out
 
     def _flow_by_ends(self, text: str) -> tuple[str, str] | None:
         parts = [p for p in ARROW.split(text) if p.strip()]

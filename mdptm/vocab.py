@@ -366,6 +366,17 @@ def split_list(vocab: Vocabulary, text: str | None) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def split_evidence(vocab: Vocabulary, text: str | None) -> list[str]:
+    """Evidence references: one per line or per ";" — or per "," when the cell has neither."""
+    if is_empty(vocab, text):
+        return []
+    assert text is not None
+    if "\n" in text.strip() or ";" in text:
+        return split_lines(vocab, text)
+    parts = [_BULLET.sub("", p).strip() for p in text.split(",")]
+    return [p for p in dict.fromkeys(parts) if p and not is_empty(vocab, p)]
+
+
 def split_lines(vocab: Vocabulary, text: str | None) -> list[str]:
     """Split on new lines and semicolons only, for lists of phrases that may hold commas."""
     if is_empty(vocab, text):
@@ -529,7 +540,7 @@ def ordinal(vocab: Vocabulary, table: str, text: str | None) -> float | None:
         return None
     assert text is not None
     t = one_line(text)
-    m = re.match(rf"^\s*{_NUMBER}", t)
+    m = re.match(rf"^\s*{_NUMBER}", t) or re.search(rf"\(\s*{_NUMBER}\s*\)", t)
     if m:
         return _num(m.group(1))
     words = vocab.likelihood_words if table == "likelihood" else vocab.severity_words
