@@ -38,6 +38,7 @@ from mdptm.vocab import (
     clean_text,
     combine_risk,
     is_empty,
+    norm_text,
     normalise_cwe,
     one_line,
     ordinal,
@@ -206,8 +207,10 @@ class SourceBuilder:
             owners.setdefault(item.id, _k)
         for v in self.views:
             owners.setdefault(v.id, "view")
+        position = {id(rec): n for n, rec in enumerate(self.records)}
+        groups.sort(key=lambda g: min(position[id(r)] for r in g.records if len(r.values) == _most(g)))
         counters: dict[str, int] = {}
-        by_view: dict[str, list[tuple[str, str]]] = {}
+        by_view: dict[str, list[tuple[int, str, str]]] = {}
         for kind in BUILD_ORDER:
             for grp in (g for g in groups if g.kind == kind):
                 item_id, alias = self._assign_id(grp, used_ids, owners, counters)
@@ -215,13 +218,13 @@ class SourceBuilder:
                 getattr(model, COLLECTION[kind]).append(item)
                 for rec in grp.records:
                     if rec.view and kind in VIEW_LISTS:
-                        by_view.setdefault(rec.view, []).append((VIEW_LISTS[kind], item_id))
+                        by_view.setdefault(rec.view, []).append((position[id(rec)], VIEW_LISTS[kind], item_id))
         for kind, item, _loc in self.items:
             if kind == "view":
                 continue
             getattr(model, COLLECTION[kind]).append(item)
         for view in self.views:
-            for list_name, iid in by_view.get(view.id, []):
+            for _pos, list_name, iid in sorted(by_view.get(view.id, [])):
                 values = getattr(view, list_name)
                 if iid not in values:
                     values.append(iid)
@@ -353,6 +356,12 @@ class SourceBuilder:
                 self._merge_into(item, fields, extra, rec)
                 self.report.merged(rec.file, rec.locator, item_id)
         assert item is not None
+        if grp.kind in ("element", "asset") and not any("kind" in r.values for r in grp.records):
+            # No row gives a type: the name often does ("Cloud update service", "Drug library").
+            table = "element_kind" if grp.kind == "element" else "asset_kind"
+            guess = parse_choice(self.vocab, table, getattr(item, "name", "") or "").value
+            if guess:
+                item.kind = guess  # type: ignore[attr-defined]
         self._finish(grp.kind, item)
         if pending or alias:
             item.extra[PENDING + self.file] = {"refs": pending, "alias": alias}
@@ -505,7 +514,9 @@ class SourceBuilder:
             risk = self._risk(rec, base, extra)
             if risk is not None:
                 fields[base] = risk
-        if "patient_harm" in v:
+        if "patient_harm" in v and norm_text(v["patient_harm"]) in ("none", "no harm", "no patient harm"):
+            fields["patient_harm"] = "none"
+        elif "patient_harm" in v:
             got_h = parse_harm(self.vocab, v["patient_harm"])
             if got_h.value:
                 fields["patient_harm"] = got_h.value
@@ -592,10 +603,6 @@ class SourceBuilder:
         kind = self._choice(rec, "kind", "element_kind", extra, "element type")
         if kind:
             fields["kind"] = kind
-        elif "kind" not in v and fields.get("name"):
-            guess = parse_choice(self.vocab, "element_kind", fields["name"]).value
-            if guess:
-                fields["kind"] = guess
         return fields, extra, self._refs(rec, ("trust_zone",))
 
     def _make_flow(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
@@ -634,10 +641,6 @@ class SourceBuilder:
         kind = self._choice(rec, "kind", "asset_kind", extra, "asset type")
         if kind:
             fields["kind"] = kind
-        elif "kind" not in v and fields.get("name"):
-            guess = parse_choice(self.vocab, "asset_kind", fields["name"]).value
-            if guess:
-                fields["kind"] = guess
         for fname in ("confidentiality", "integrity", "availability"):
             got = self._choice(rec, fname, "rating", extra, fname)
             if got:
@@ -683,6 +686,10 @@ class SourceBuilder:
         if "rationale" in v:
             fields["rationale"] = clean_text(v["rationale"])
         return fields, extra, []
+
+
+def _most(grp: _Group) -> int:
+    return max(len(r.values) for r in grp.records)
 
 
 def _loc(item: Item) -> str | None:

@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 import yaml
 
-from mdptm.model import STRIDE_ORDER, Risk
+from mdptm.model import Risk
 from mdptm.resources import mappings_dir
 
 T = TypeVar("T")
@@ -391,7 +391,7 @@ def parse_stride(vocab: Vocabulary, text: str | None) -> Parsed[list[str]]:
     if is_empty(vocab, text):
         return Parsed([])
     assert text is not None
-    found: set[str] = set()
+    found: dict[str, None] = {}  # in the order written, without repeats
     ok = True
     for token in _SEPARATORS.split(text.strip()):
         token = token.strip().strip("()[]-–.:").strip()
@@ -401,8 +401,8 @@ def parse_stride(vocab: Vocabulary, text: str | None) -> Parsed[list[str]]:
         if got is None:
             ok = False
         else:
-            found.update(got)
-    return Parsed([s for s in STRIDE_ORDER if s in found], ok and bool(found))
+            found.update(dict.fromkeys(got))
+    return Parsed(list(found), ok and bool(found))
 
 
 def _stride_token(vocab: Vocabulary, token: str) -> list[str] | None:
