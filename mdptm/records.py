@@ -208,7 +208,8 @@ class SourceBuilder:
         for v in self.views:
             owners.setdefault(v.id, "view")
         position = {id(rec): n for n, rec in enumerate(self.records)}
-        groups.sort(key=lambda g: min(position[id(r)] for r in g.records if len(r.values) == _most(g)))
+        # Items keep the order of the first row that describes them (a bare "ID | Name" listing does not count).
+        groups.sort(key=lambda g: min(position[id(r)] for r in g.records if len(r.values) >= min(3, _most(g))))
         counters: dict[str, int] = {}
         by_view: dict[str, list[tuple[int, str, str]]] = {}
         for kind in BUILD_ORDER:
