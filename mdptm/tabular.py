@@ -293,8 +293,9 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
             score += 2.5
         results.append(Classified(kind, score, fields, len(fields)))
     if only is None:
-        for name in vocab.skipped:
-            hits = sum(skipped_hits(vocab, h).get(name, 0) for _i, h in nonempty)
+        per_header = [skipped_hits(vocab, h) for _i, h in nonempty]
+        for name in {n for hit in per_header for n in hit}:
+            hits = sum(hit.get(name, 0) for hit in per_header)
             if hits >= 2 and hits * 2 >= len(nonempty):
                 results.append(Classified(name, hits * 1.5, {}, hits, skipped=True))
     if not results:
@@ -440,11 +441,15 @@ class TableFinder:
             if not any(v.strip() for v in row):
                 prev_blank = True
                 continue
-            short = [v for v in row if v.strip()]
-            if sum(1 for v in short if len(v) <= 60) * 2 < len(short):
+            filled = [v for v in row if v.strip()]
+            hits = sum(1 for v in filled if self._is_exact(v))
+            inside = bool(active_until)
+            # A header row is mostly header words; inside a table only a clear one (after a gap) starts another.
+            if hits == 0 or hits * 10 < len(filled) * 3 or (
+                inside and not prev_blank and (hits < 2 or hits * 10 < len(filled) * 6)
+            ):
                 prev_blank = False
                 continue
-            inside = any(active_until.get(c, -1) >= 0 for c in range(g.width))
             segs = self._merge_segments(r, self._segments(r), only)
             for c0, c1, cand in segs:
                 if cand is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -125,6 +125,12 @@ class Vocabulary:
     severity_words: PhraseTable
     sections: dict[str, Any]
     header_cache: dict[tuple[str, str], HeaderMatch | None] = field(default_factory=dict)
+    skipped_index: dict[str, list[str]] = field(default_factory=dict)  # normalised word -> skipped kinds
+
+    def __post_init__(self) -> None:
+        for name, (_label, syns) in self.skipped.items():
+            for syn in syns:
+                self.skipped_index.setdefault(syn, []).append(name)
 
 
 def norm_text(text: str) -> str:
@@ -132,6 +138,7 @@ def norm_text(text: str) -> str:
     return " ".join(_WORD.findall(text.lower().replace("&", " and ")))
 
 
+@lru_cache(maxsize=131072)
 def header_forms(text: str) -> tuple[str, ...]:
     """Normalised forms of a column header: with parenthesised text as words, and without it."""
     t = re.sub(r"\((e?s)\)", r"\1", text.lower().replace("&", " and "))
@@ -305,9 +312,8 @@ def _contiguous(toks: list[str], syn: frozenset[str], n: int) -> bool:
 def skipped_hits(vocab: Vocabulary, header: str) -> dict[str, int]:
     """For each non-threat-model table kind, whether *header* is one of its words."""
     out: dict[str, int] = {}
-    forms = header_forms(header)
-    for name, (_label, syns) in vocab.skipped.items():
-        if any(f in syns for f in forms):
+    for form in header_forms(header):
+        for name in vocab.skipped_index.get(form, ()):
             out[name] = 1
     return out
 

@@ -188,16 +188,19 @@ class _Workbook:
         return _make_grid(self.file, name, state, cells, hidden_rows, hidden_cols, merges, comments)
 
     def _rows(self, sheet_data: etree._Element, cells: dict[tuple[int, int], str], hidden_rows: set[int]) -> None:
+        tag = sheet_data.tag
+        ns = tag[: tag.index("}") + 1] if isinstance(tag, str) and tag.startswith("{") else ""
+        row_tag, c_tag = ns + "row", ns + "c"
         row_no = 0
         for row in sheet_data:
-            if _local(row.tag) != "row":
+            if row.tag != row_tag:
                 continue
             row_no = int(row.get("r") or row_no + 1)
             if row.get("hidden") in ("1", "true"):
                 hidden_rows.add(row_no)
             col_no = 0
             for c in row:
-                if _local(c.tag) != "c":
+                if c.tag != c_tag:
                     continue
                 ref = c.get("r")
                 if ref:
@@ -207,19 +210,18 @@ class _Workbook:
                         col_no += 1
                 else:
                     col_no += 1
-                text = self._value(c)
+                text = self._value(c, ns)
                 if text:
                     cells[(row_no, col_no)] = text
 
-    def _value(self, c: etree._Element) -> str:
+    def _value(self, c: etree._Element, ns: str) -> str:
         kind = c.get("t") or "n"
         v = None
         inline = None
         for child in c:
-            name = _local(child.tag)
-            if name == "v":
+            if child.tag == ns + "v":
                 v = child.text or ""
-            elif name == "is":
+            elif child.tag == ns + "is":
                 inline = _rich_text(child)
         if kind == "inlineStr":
             return inline or ""
@@ -264,6 +266,9 @@ class _Workbook:
 
 def _rich_text(el: etree._Element) -> str:
     """The text of a shared or inline string: all runs, without phonetic guides."""
+    if len(el) == 1 and _local(el[0].tag) == "t":
+        text = el[0].text or ""
+        return _unescape(text) if "_x" in text else text
     parts: list[str] = []
     for node in el.iter():
         name = _local(node.tag)
@@ -271,7 +276,12 @@ def _rich_text(el: etree._Element) -> str:
             continue
         if name == "t" and _local(node.getparent().tag) != "rPh":
             parts.append(node.text or "")
-    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), "".join(parts))
+    return _unescape("".join(parts))
+
+
+def _unescape(text: str) -> str:
+    """Excel writes control characters as ``_x000D_``."""
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), text)
 
 
 def _is_date_format(code: str) -> bool:
