@@ -337,7 +337,11 @@ class SourceBuilder:
         item: Item | None = None
         pending: list[dict[str, str]] = []
         # The row that says most about the item comes first: it creates the item and gives its provenance.
-        primary = max(range(len(grp.records)), key=lambda i: (len(grp.records[i].values), -i))
+        named = ("title", "name", "text")
+        primary = max(
+            range(len(grp.records)),
+            key=lambda i: (any(grp.records[i].values.get(f) for f in named), len(grp.records[i].values), -i),
+        )
         ordered = [grp.records[primary], *grp.records[:primary], *grp.records[primary + 1 :]]
         for rec in ordered:
             fields, extra, refs = maker(rec)
@@ -700,24 +704,47 @@ def _loc(item: Item) -> str | None:
 def _infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
     """The scale of each risk column, from its header ("(1-5)") or else from the values it holds.
 
-    A column holding products ("4 x 5 = 20") is on the square of its factors' scale (25), so that a
-    bare score beside them is read on the same scale.
+    Likelihood and severity columns before and after controls share a scale; a label from the word
+    tables ("Likely", "Rare (1)") puts it on their 5-point scale. A score beside separate likelihood and
+    severity columns is on their product's scale, and a column of products ("4 x 5 = 20") on the
+    square of its factors' scale, so that a bare score is read on the same scale.
     """
     if not records:
         return
-    fields = [f for f in records[0].scales if f.split(".")[0] in RISK_FIELDS]
-    for fname in fields:
-        if records[0].scales.get(fname):
+    present = [f for f in records[0].scales if f.split(".")[0] in RISK_FIELDS]
+    found: dict[str, int] = {}
+    for part in ("likelihood", "severity"):
+        cols = [f for f in present if f.endswith("." + part)]
+        hinted = [records[0].scales[f] for f in cols if records[0].scales.get(f)]
+        top = 0.0
+        for f in cols:
+            for rec in records:
+                raw = rec.values.get(f, "")
+                if not raw.strip():
+                    continue
+                value = ordinal(vocab, part, raw)
+                words = vocab.likelihood_words if part == "likelihood" else vocab.severity_words
+                if words.find(re.sub(r"\(.*?\)|\d", " ", raw)) is not None:
+                    top = max(top, 5.0)
+                if value is not None:
+                    top = max(top, value)
+        scale = max(hinted) if hinted else (scale_for(vocab, top) if top else None)
+        for f in cols:
+            if scale and not records[0].scales.get(f):
+                found[f] = scale
+    for base in RISK_FIELDS:
+        if base not in present or records[0].scales.get(base):
+            continue
+        lik = found.get(f"{base}.likelihood") or records[0].scales.get(f"{base}.likelihood")
+        sev = found.get(f"{base}.severity") or records[0].scales.get(f"{base}.severity")
+        if lik and sev:
+            found[base] = lik * sev
             continue
         top = 0.0
         factor = 0.0
-        table = "likelihood" if fname.endswith("likelihood") else "severity"
         for rec in records:
-            raw = rec.values.get(fname, "")
-            m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*(?:[x×*]\s*(\d+(?:\.\d+)?))?", raw)
+            m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*(?:[x×*]\s*(\d+(?:\.\d+)?))?", rec.values.get(base, ""))
             if not m:
-                if "." in fname:
-                    top = max(top, ordinal(vocab, table, raw) or 0)
                 continue
             if m.group(2):
                 factor = max(factor, float(m.group(1)), float(m.group(2)))
@@ -725,10 +752,8 @@ def _infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
                 top = max(top, float(m.group(1)))
         if factor:
             f = scale_for(vocab, factor)
-            scale = f * f
+            found[base] = f * f
         elif top > 0:
-            scale = scale_for(vocab, top)
-        else:
-            continue
-        for rec in records:
-            rec.scales[fname] = scale
+            found[base] = scale_for(vocab, top)
+    for rec in records:
+        rec.scales.update(found)
