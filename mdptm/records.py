@@ -145,6 +145,7 @@ class SourceBuilder:
         self.items: list[tuple[str, Item, str]] = []  # items made directly by an importer (kind, item, locator)
         self.blocks: list[Block] = []
         self._given: dict[int, set[str]] = {}  # fields each item got from a row, by id(item)
+        self.inferred_categories: list[str] = []
 
     # -- input
 
@@ -230,6 +231,10 @@ class SourceBuilder:
                 if iid not in values:
                     values.append(iid)
             model.views.append(view)
+        if self.inferred_categories:
+            ids = ", ".join(self.inferred_categories[:10]) + (" ..." if len(self.inferred_categories) > 10 else "")
+            self.warn(None, f"no control category column: {len(self.inferred_categories)} categories taken from "
+                            f"control titles ({ids}); check them")
         return model
 
     # -- facts
@@ -368,6 +373,12 @@ class SourceBuilder:
             if guess:
                 item.kind = guess  # type: ignore[attr-defined]
         self._finish(grp.kind, item)
+        if isinstance(item, Control) and not any("category" in r.values for r in grp.records):
+            # No category column: the FDA category is often plain in the title ("Code signing", "Audit log").
+            guess = parse_choice(self.vocab, "control_category", item.title).value
+            if guess and guess != "other":
+                item.category = guess  # type: ignore[assignment]
+                self.inferred_categories.append(item.id)
         if pending or alias:
             item.extra[PENDING + self.file] = {"refs": pending, "alias": alias}
         return item

@@ -663,6 +663,7 @@ class _Walker:
 
     def _new_view(self, kind: str, heading: str, loc: str) -> View:
         name = heading
+        own = re.match(r"^([A-Z]{1,6}[-_]?\d+[a-z]?)\s*[:.\-–—]\s+(\S.*)$", heading)
         if kind == "security_use_case":
             stripped = heading
             for rx in self._patterns("noise", self.sections_cfg["view_name_noise"]):
@@ -672,6 +673,8 @@ class _Walker:
             base = "view-uc-" + slug(name)
         else:
             base = VIEW_IDS[kind]
+        if own and own.group(1) not in self.view_ids:
+            base, name = own.group(1), one_line(own.group(2))
         iid, n = base, 2
         while iid in self.view_ids:
             iid = f"{base}-{n}"
