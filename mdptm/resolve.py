@@ -36,6 +36,7 @@ from mdptm.vocab import Vocabulary, is_empty, parse_choice, vocabulary
 
 ID_LIKE = re.compile(r"^[A-Za-z]{1,10}[-_ .]?\d+(?:[.\-]\d+)*[A-Za-z]?$|^\d+(?:\.\d+)*$")
 ARROW = re.compile(r"\s*(?:<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←|\bto\b|\s-\s|\s–\s)\s*", re.I)
+_ABBREV = re.compile(r"^(.+?)\s*\(([A-Za-z][A-Za-z0-9&/+-]{1,11})\)\s*$")
 _SPLIT = re.compile(r"(\s*[,;\n|/]\s*)")
 _BULLETS = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d+[.)])\s+")
 ALL_WORDS = {"all", "all components", "all elements", "entire system", "whole system", "system wide", "system-wide", "any"}
@@ -84,6 +85,11 @@ class _Index:
         for n in names:
             if n:
                 self.names.setdefault(coll, {}).setdefault(norm_name(n), item_id)
+                # "Implantable Pulse Generator (IPG)" also answers to "IPG" and to its name without the abbreviation.
+                m = _ABBREV.match(n)
+                if m:
+                    self.names[coll].setdefault(norm_name(m.group(1)), item_id)
+                    self.names[coll].setdefault(norm_name(m.group(2)), item_id)
         self.all_ids.add(item_id)
 
     def find(self, colls: tuple[str, ...], token: str) -> tuple[str, str] | None:

@@ -310,6 +310,10 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
     return best
 
 
+def inside_any(active: dict[int, int]) -> bool:
+    return bool(active)
+
+
 def _is_kv_header(headers: list[str]) -> bool:
     vals = [norm_text(h) for h in headers if h.strip()]
     return len(vals) == 2 and vals[0] in KV_HEADERS_LEFT and vals[1] in KV_HEADERS_RIGHT
@@ -409,10 +413,10 @@ class TableFinder:
                 cls2 = classify(self.vocab, combined, self._context(), only)
                 if cls2 is not None and not cls2.skipped:
                     return _Candidate(r, c0, c1, cls2, [r, r + 1], combined)
-        if sum(1 for h in headers if h and self._is_exact(h)) < 1:
-            return None
         if _is_kv_header(headers):
             return _Candidate(r, c0, c1, Classified("facts", 10, {}, 2), header_rows, headers)
+        if sum(1 for h in headers if h and self._is_exact(h)) < 1:
+            return None
         cls = classify(self.vocab, headers, self._context(), only)
         if cls is None:
             return None
@@ -442,6 +446,15 @@ class TableFinder:
                 prev_blank = True
                 continue
             filled = [v for v in row if v.strip()]
+            if len(filled) == 2 and _is_kv_header(filled) and not inside_any(active_until):
+                segs0 = self._segments(r)
+                cand = self._classify_span(r, segs0[0][0], segs0[-1][1], only) if segs0 else None
+                if cand is not None:
+                    found.append(cand)
+                    for c in range(cand.c0, cand.c1 + 1):
+                        active_until[c] = r
+                    prev_blank = False
+                    continue
             hits = sum(1 for v in filled if self._is_exact(v))
             inside = bool(active_until)
             # A header row is mostly header words; inside a table only a clear one (after a gap) starts another.
@@ -636,7 +649,10 @@ class TableFinder:
             self.notes.append(RowNote(g.file, loc, reason))
 
     def _row_facts(self, values: list[str]) -> list[tuple[str, str]]:
+        """ "Manufacturer | Acme" or "Manufacturer: Acme" on a row of its own (at most two pairs)."""
         out: list[tuple[str, str]] = []
+        if len(values) > 4:
+            return out
         i = 0
         while i < len(values):
             v = values[i]
