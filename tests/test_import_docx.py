@@ -269,3 +269,15 @@ def test_not_a_word_document(tmp_path: Path) -> None:
         run_import(bad)
     with pytest.raises(InputError, match="not a zip"):
         run_import(bad, fmt="docx")
+
+
+def test_use_case_numbering_and_own_ids(tmp_path: Path) -> None:
+    d = Doc().heading("4 Security Use Case Views", 1)
+    d.heading("Use Case 1: Pairing a new sensor", 2).para("Pairing.")
+    d.heading("UC-7: Service mode", 2).para("Service.")
+    d.heading("Overview", 3).para("More about service.")
+    model, _ = run_import(d.save(tmp_path / "uc.docx"))
+    assert [(v.id, v.name) for v in model.views] == [
+        ("view-uc-pairing-a-new-sensor", "Pairing a new sensor"), ("UC-7", "Service mode")
+    ]
+    assert model.views[1].description == "Service.\n\nMore about service."

@@ -356,3 +356,14 @@ def test_not_a_workbook_is_an_input_error(tmp_path: Path) -> None:
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(InputError):
         run_import(bad)
+
+
+def test_cell_comments_become_internal_notes(tmp_path: Path) -> None:
+    from openpyxl.comments import Comment
+
+    def note(wb: openpyxl.Workbook) -> None:
+        wb["Threats"]["B2"].comment = Comment("Rating disputed by the safety team", "QA")
+
+    model, _ = run_import(workbook(tmp_path / "r.xlsx", {"Threats": [["ID", "Threat", "STRIDE"], ["T-1", "Spoof", "S"]]},
+                                   note))
+    assert model.threats[0].notes == "Comment: Rating disputed by the safety team"
