@@ -726,7 +726,7 @@ def _infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
     found: dict[str, int] = {}
     for part in ("likelihood", "severity"):
         cols = [f for f in present if f.endswith("." + part)]
-        hinted = [records[0].scales[f] for f in cols if records[0].scales.get(f)]
+        hinted = [h for h in (records[0].scales.get(f) for f in cols) if h]
         top = 0.0
         for f in cols:
             for rec in records:
@@ -762,8 +762,8 @@ def _infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
             else:
                 top = max(top, float(m.group(1)))
         if factor:
-            f = scale_for(vocab, factor)
-            found[base] = f * f
+            side = scale_for(vocab, factor)
+            found[base] = side * side
         elif top > 0:
             found[base] = scale_for(vocab, top)
     for rec in records:
