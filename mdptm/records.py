@@ -221,10 +221,19 @@ class SourceBuilder:
                 for rec in grp.records:
                     if rec.view and kind in VIEW_LISTS:
                         by_view.setdefault(rec.view, []).append((position[id(rec)], VIEW_LISTS[kind], item_id))
+        named = {(c, norm_name(i.name)): i for c in ("elements", "assets") for i in getattr(model, c)}
         for kind, item, _loc in self.items:
             if kind == "view":
                 continue
-            getattr(model, COLLECTION[kind]).append(item)
+            coll = COLLECTION[kind]
+            same = named.get((coll, norm_name(getattr(item, "name", "")))) if kind in ("element", "asset") else None
+            if same is not None:
+                # A component listed in prose and in a table is one component.
+                self.report.retarget(item.id, same.id, as_merged=True)
+                if not same.description:
+                    same.description = item.description
+                continue
+            getattr(model, coll).append(item)
         for view in self.views:
             for _pos, list_name, iid in sorted(by_view.get(view.id, [])):
                 values = getattr(view, list_name)

@@ -64,6 +64,7 @@ class Grid:
     view: str | None = None  # the view a Word table sits under
     hidden: bool = False  # a hidden sheet
     unit: Literal["row", "column"] = "row"  # what one record is, for Word locators
+    defaults: dict[str, str] = field(default_factory=dict)  # field -> value for rows with no such column
 
     def __post_init__(self) -> None:
         width = max((len(r) for r in self.cells), default=0)
@@ -619,6 +620,7 @@ class TableFinder:
             if fname is not None:
                 seen_fields.add(fname)
             columns.append(Column(c, header, fname, c in g.hidden_cols, scale_hint(header) if header else None))
+        _id_column(g, cls.kind, columns, rows, self.vocab)
         label = self.vocab.kinds[cls.kind].label
         return Block(g, cls.kind, label, cand.header_rows, columns, rows, cand.c0, c1)
 
@@ -735,6 +737,34 @@ class TableFinder:
         return True
 
 
+_ID_VALUE = re.compile(r"^[A-Za-z]{1,10}[-_ .]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
+
+
+def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab: Vocabulary) -> None:
+    """A table with no id column whose "Threat" (or first unnamed) column holds T-01, T-02...: those are ids."""
+    if "id" not in vocab.kinds[kind].fields or any(c.field == "id" for c in columns):
+        return
+    for col in columns:
+        if col.field not in (None, "title", "name", "text"):
+            continue
+        values = [g.data_text(r, col.index).strip() for r in rows]
+        values = [v for v in values if v]
+        if len(values) >= 1 and len(set(values)) == len(values) and all(_ID_VALUE.match(v) for v in values):
+            col.field = "id"
+            return
+
+
+def stride_default(vocab: Vocabulary, text: str) -> str | None:
+    """The STRIDE category a heading or sheet name gives its threat table ("4.2 Tampering Threats")."""
+    noise = set(vocab.sections.get("stride_heading_noise", [])) - {"of"}
+    cleaned = re.sub(r"\(\s*[A-Za-z]\s*\)", " ", re.sub(r"^[\d.\s]+", "", text))
+    words = [w for w in norm_text(cleaned).split() if w not in noise]
+    if not words or len(words) > 4:
+        return None
+    phrase = " ".join(words)
+    return phrase if len(phrase) >= 3 and vocab.stride_words.exact(phrase) is not None else None
+
+
 # ------------------------------------------------------------------------------------- records
 
 
@@ -789,6 +819,10 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
                 headers[col.field] = col.header or col.field
             else:
                 extra[extra_names[col.index]] = text
+        for fname, value in g.defaults.items():
+            if fname not in by_field and fname in vocab.kinds[block.kind].fields and values:
+                values[fname] = value
+                headers[fname] = f"({g.context.strip() or 'heading'})"
         if key_fields and not any(values.get(f, "").strip() for f in key_fields):
             nonempty = [t for t in texts if t.strip()]
             if len(nonempty) == 1 and not values:

@@ -32,6 +32,7 @@ _PRODUCT = re.compile(
 _NUM_LABEL = re.compile(rf"^\s*{_NUMBER}\s*(?:[-–:(/]\s*)?([A-Za-z][A-Za-z ]*?)\s*\)?\s*$")
 _LABEL_NUM = re.compile(rf"^\s*([A-Za-z][A-Za-z ]*?)\s*(?:[-–:(/]\s*)?{_NUMBER}\s*\)?\s*$")
 _PLAIN_NUM = re.compile(rf"^\s*{_NUMBER}\s*$")
+_HEAD = re.compile(r"\s*(?:[(\[:;,–—\n]|\s-\s)")
 _SCALE_HINT = re.compile(r"(\d+)\s*(?:-|–|—|to|\.\.)\s*(\d+)|(?:/|out of|of)\s*(\d+)\s*\)?\s*$", re.I)
 
 
@@ -96,6 +97,12 @@ class PhraseTable:
         hit = self.exact(text)
         if hit is not None:
             return hit
+        # People write the value first and explain after: "Mitigated (residual risk acceptable)".
+        head = _HEAD.split(text, maxsplit=1)[0]
+        if head.strip() and head != text:
+            hit = self.find(head, max_words=max_words)
+            if hit is not None:
+                return hit
         words = norm_text(text).split()
         if not words or len(words) > max_words:
             return None

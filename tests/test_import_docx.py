@@ -281,3 +281,27 @@ def test_use_case_numbering_and_own_ids(tmp_path: Path) -> None:
         ("view-uc-pairing-a-new-sensor", "Pairing a new sensor"), ("UC-7", "Service mode")
     ]
     assert model.views[1].description == "Service.\n\nMore about service."
+
+
+def test_lists_of_components_and_assets_and_stride_from_headings(tmp_path: Path) -> None:
+    d = Doc()
+    d.heading("2 System Components", 1)
+    d.bullets("Infusion pump – the bedside device", "Gateway: bridges Wi-Fi",
+              "The pump talks to the gateway over Wi-Fi and the gateway relays everything onwards to the server.")
+    d.heading("3 Assets", 1)
+    d.bullets("A-1: Patient data – PHI held on the pump", "Drug library")
+    d.heading("4.1 Spoofing Threats", 2)
+    d.table([["ID", "Threat", "Component"], ["T-1", "Fake gateway", "Gateway"]])
+    d.heading("4.2 Tampering", 2)
+    d.table([["Threat", "Description", "Component"], ["T-2", "Library altered on the pump", "Infusion pump"]])
+    model, report = run_import(d.save(tmp_path / "l.docx"))
+    assert [(e.id, e.name, e.description) for e in model.elements] == [
+        ("infusion-pump", "Infusion pump", "the bedside device"), ("gateway", "Gateway", "bridges Wi-Fi")
+    ]
+    assert [(a.id, a.name, a.kind) for a in model.assets] == [("A-1", "Patient data", "phi"),
+                                                              ("drug-library", "Drug library", "therapy_data")]
+    assert [(t.id, t.title, t.stride, t.targets) for t in model.threats] == [
+        ("T-1", "Fake gateway", ["spoofing"], ["gateway"]),
+        ("T-2", "Library altered on the pump", ["tampering"], ["infusion-pump"]),
+    ]
+    assert reconciles(report)

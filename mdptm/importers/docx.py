@@ -22,13 +22,13 @@ from lxml import etree
 
 from mdptm.errors import InputError
 from mdptm.merge import norm_name
-from mdptm.model import Assumption, Diagram, Model, OutOfScope, View
+from mdptm.model import Asset, Assumption, Diagram, Element, Model, OutOfScope, View
 from mdptm.plugins import ImportContext, Importer
 from mdptm.records import SourceBuilder, slug
 from mdptm.resolve import resolve_references
 from mdptm.safety import check_zip, parse_xml, read_zip_member
-from mdptm.tabular import Grid, load_profile, profile_vocabulary
-from mdptm.vocab import Vocabulary, clean_text, fact_key, norm_text, one_line, vocabulary
+from mdptm.tabular import Grid, load_profile, profile_vocabulary, stride_default
+from mdptm.vocab import Vocabulary, clean_text, fact_key, norm_text, one_line, parse_choice, vocabulary
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -399,6 +399,7 @@ class _Walker:
         self.assumption_n = 0
         self.oos_n = 0
         self.facts_from_sections: dict[str, list[str]] = {}
+        self.named_n: dict[str, int] = {}
         self.view_paras: dict[str, list[str]] = {}
         self._rx: dict[str, list[re.Pattern[str]]] = {}
         self._numbering = re.compile(self.sections_cfg["numbering"], re.I)
@@ -552,6 +553,8 @@ class _Walker:
         if sec.kind in ("assumptions", "out_of_scope") and (info.is_list or self._id_line(text)):
             self._list_item(sec.kind, text, loc)
             return
+        if sec.kind in ("assets", "elements") and info.is_list and self._named_item(sec.kind, text, loc):
+            return
         view = self._current_view()
         if view is not None:
             if info.is_list:
@@ -607,6 +610,29 @@ class _Walker:
             o = OutOfScope(id=iid, text=text_part.strip() or body, rationale=why.strip() or None)
             self.b.add_item("out_of_scope", o, loc)
         self.b.report.imported(self.b.file, loc, iid)
+
+    def _named_item(self, kind: str, text: str, loc: str) -> bool:
+        """A bulleted "Name – description" under an Assets or Components heading is one item."""
+        m = _ID_PREFIX.match(text)
+        item_id, body = (m.group(1), m.group(2)) if m else (None, text)
+        body = clean_text(_LIST_PREFIX.sub("", body))
+        parts = re.split(r"\s+[–—-]\s+|:\s+", body, maxsplit=1)
+        name = one_line(parts[0]).rstrip(".")
+        if not name or len(name.split()) > 8:
+            return False
+        description = clean_text(parts[1]) if len(parts) > 1 else ""
+        table = "asset_kind" if kind == "assets" else "element_kind"
+        guess = parse_choice(self.vocab, table, name).value
+        key = "asset" if kind == "assets" else "element"
+        self.named_n[key] = self.named_n.get(key, 0) + 1
+        iid = item_id or slug(name)
+        data: dict[str, object] = {"id": iid, "name": name, "description": description}
+        if guess:
+            data["kind"] = guess
+        item = (Asset if kind == "assets" else Element).model_validate(data)
+        self.b.add_item(key, item, loc)
+        self.b.report.imported(self.b.file, loc, iid)
+        return True
 
     def _image(self, rid: str, alt: str, loc: str) -> None:
         view = self._current_view()
@@ -697,6 +723,9 @@ class _Walker:
         grid.context = " ".join(x for x in (heading, caption, sec_words) if x)
         view = self._current_view()
         grid.view = view.id if view else None
+        stride = stride_default(self.vocab, heading) if heading else None
+        if stride:
+            grid.defaults["stride"] = stride
         for r, (ins, dels) in changed.items():
             what = []
             if ins:

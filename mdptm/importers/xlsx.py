@@ -24,7 +24,7 @@ from mdptm.plugins import ImportContext, Importer
 from mdptm.records import SourceBuilder
 from mdptm.resolve import resolve_references
 from mdptm.safety import check_zip, parse_xml, read_zip_member
-from mdptm.tabular import Grid, load_profile, profile_vocabulary
+from mdptm.tabular import Grid, load_profile, profile_vocabulary, stride_default
 from mdptm.vocab import vocabulary
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -362,6 +362,9 @@ def import_grids(path: Path, grids: list[Grid], ctx: ImportContext, importer: st
     for grid in grids:
         if grid.hidden:
             ctx.report.warn(file, grid.name, f"sheet {grid.name!r} is hidden; read like the others")
+        stride = stride_default(vocab, grid.name) if grid.name else None
+        if stride:
+            grid.defaults["stride"] = stride
         builder.add_grid(grid)
     model = builder.build()
     return resolve_references(model, ctx.report, final=False)
