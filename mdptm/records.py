@@ -529,6 +529,15 @@ class SourceBuilder:
                 fields["stride"] = got.value
             if not got.ok and not is_empty(self.vocab, v["stride"]):
                 self._fail(rec, "stride", v["stride"], extra, "STRIDE value")
+        for key, mark in v.items():
+            if key.startswith("stride:"):
+                flag = parse_bool(self.vocab, mark)
+                if flag.value:
+                    fields.setdefault("stride", [])
+                    if key[7:] not in fields["stride"]:
+                        fields["stride"].append(key[7:])
+                elif not flag.ok:
+                    self._fail(rec, key, mark, extra, "STRIDE mark")
         if "status" in v:
             st = parse_status(self.vocab, v["status"])
             if st.value:

@@ -288,11 +288,17 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
             used.add(m.field)
             fields[i] = m
             score += spec.fields[m.field].weight * (1.0 if m.exact else 0.7)
+        matched = len(fields)
+        if kind == "threat" and "stride" not in used:
+            matrix = [i for i, h in nonempty if i not in fields and _stride_header(vocab, h)]
+            if len(matrix) >= 3:  # one column per STRIDE category
+                score += spec.fields["stride"].weight
+                matched += len(matrix)
         if not any(spec.fields[m.field].key for m in fields.values()):
             continue
         if any(w.startswith(c) for c in spec.context for w in ctx_words):
             score += 2.5
-        results.append(Classified(kind, score, fields, len(fields)))
+        results.append(Classified(kind, score, fields, matched))
     if only is None:
         per_header = [skipped_hits(vocab, h) for _i, h in nonempty]
         for name in {n for hit in per_header for n in hit}:
@@ -447,6 +453,7 @@ class TableFinder:
                 prev_blank = True
                 continue
             filled = [v for v in row if v.strip()]
+            stride_cols = sum(1 for v in filled if len(v.strip()) == 1 and v.strip().lower() in self.vocab.stride_letters)
             if len(filled) == 2 and _is_kv_header(filled) and not inside_any(active_until):
                 segs0 = self._segments(r)
                 cand = self._classify_span(r, segs0[0][0], segs0[-1][1], only) if segs0 else None
@@ -456,7 +463,7 @@ class TableFinder:
                         active_until[c] = r
                     prev_blank = False
                     continue
-            hits = sum(1 for v in filled if self._is_exact(v))
+            hits = sum(1 for v in filled if self._is_exact(v)) + (stride_cols if stride_cols >= 3 else 0)
             inside = bool(active_until)
             # A header row is mostly header words; inside a table only a clear one (after a gap) starts another.
             if hits == 0 or hits * 10 < len(filled) * 3 or (
@@ -621,6 +628,8 @@ class TableFinder:
                 seen_fields.add(fname)
             columns.append(Column(c, header, fname, c in g.hidden_cols, scale_hint(header) if header else None))
         _id_column(g, cls.kind, columns, rows, self.vocab)
+        if cls.kind == "threat":
+            _stride_matrix(columns, self.vocab)
         label = self.vocab.kinds[cls.kind].label
         return Block(g, cls.kind, label, cand.header_rows, columns, rows, cand.c0, c1)
 
@@ -752,6 +761,22 @@ def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab
         if len(values) >= 1 and len(set(values)) == len(values) and all(_ID_VALUE.match(v) for v in values):
             col.field = "id"
             return
+
+
+def _stride_header(vocab: Vocabulary, header: str) -> str | None:
+    head = header.strip()
+    if len(head) == 1:
+        return vocab.stride_letters.get(head.lower())
+    return vocab.stride_words.exact(head) if len(head) > 3 else None
+
+
+def _stride_matrix(columns: list[Column], vocab: Vocabulary) -> None:
+    """STRIDE as a matrix: one column per category ("S | T | R | I | D | E") marked with X or Yes."""
+    marks = [c for c in columns if c.field is None and c.header and _stride_header(vocab, c.header)]
+    if len(marks) < 3:
+        return
+    for col in marks:
+        col.field = f"stride:{_stride_header(vocab, col.header)}"
 
 
 def stride_default(vocab: Vocabulary, text: str) -> str | None:

@@ -344,7 +344,10 @@ def is_empty(vocab: Vocabulary, text: str | None) -> bool:
     t = text.strip()
     if not t:
         return True
-    return t.lower() in vocab.empty or norm_text(t) in vocab.empty
+    if t.lower() in vocab.empty:
+        return True
+    n = norm_text(t)
+    return bool(n) and n in vocab.empty
 
 
 def clean_text(text: str) -> str:

@@ -367,3 +367,12 @@ def test_cell_comments_become_internal_notes(tmp_path: Path) -> None:
     model, _ = run_import(workbook(tmp_path / "r.xlsx", {"Threats": [["ID", "Threat", "STRIDE"], ["T-1", "Spoof", "S"]]},
                                    note))
     assert model.threats[0].notes == "Comment: Rating disputed by the safety team"
+
+
+def test_stride_as_a_matrix_of_marks(tmp_path: Path) -> None:
+    rows = [["Threat ID", "Threat", "S", "T", "R", "I", "D", "E"],
+            ["T-1", "Forged command", "X", "x", "", "", "", ""],
+            ["T-2", "Log wipe", "", "", "Yes", "", "", "✓"]]
+    model, _ = run_import(workbook(tmp_path / "m.xlsx", {"STRIDE per element": rows}))
+    assert [t.stride for t in model.threats] == [["spoofing", "tampering"], ["repudiation", "elevation_of_privilege"]]
+    assert model.threats[0].extra == {}
