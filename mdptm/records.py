@@ -222,17 +222,28 @@ class SourceBuilder:
                     if rec.view and kind in VIEW_LISTS:
                         by_view.setdefault(rec.view, []).append((position[id(rec)], VIEW_LISTS[kind], item_id))
         named = {(c, norm_name(i.name)): i for c in ("elements", "assets") for i in getattr(model, c)}
-        for kind, item, _loc in self.items:
+        taken = {i.id for _k, i in model.items()} | {v.id for v in self.views}
+        for kind, item, loc in self.items:
             if kind == "view":
                 continue
             coll = COLLECTION[kind]
             same = named.get((coll, norm_name(getattr(item, "name", "")))) if kind in ("element", "asset") else None
             if same is not None:
-                # A component listed in prose and in a table is one component.
-                self.report.retarget(item.id, same.id, as_merged=True)
+                # A component listed in prose and in a table (or twice) is one component.
+                self._redirect(item.id, loc, same.id, merged=True)
                 if not same.description:
                     same.description = item.description
                 continue
+            if item.id in taken:
+                new, n = f"{item.id}-2", 3
+                while new in taken:
+                    new, n = f"{item.id}-{n}", n + 1
+                self.warn(loc, f"id {item.id!r} is already used; this {kind.replace('_', ' ')} is {new!r}")
+                self._redirect(item.id, loc, new, merged=False)
+                item.id = new
+            taken.add(item.id)
+            if kind in ("element", "asset"):
+                named[(coll, norm_name(getattr(item, "name", "")))] = item
             getattr(model, coll).append(item)
         for view in self.views:
             for _pos, list_name, iid in sorted(by_view.get(view.id, [])):
@@ -245,6 +256,15 @@ class SourceBuilder:
             self.warn(None, f"no control category column: {len(self.inferred_categories)} categories taken from "
                             f"control titles ({ids}); check them")
         return model
+
+    def _redirect(self, old: str, locator: str, new: str, *, merged: bool) -> None:
+        """Point the report record of one directly made item at another id."""
+        for rec in reversed(self.report.records):
+            if rec.item == old and rec.locator == locator and rec.file == self.file:
+                rec.item = new
+                if merged:
+                    rec.disposition = "merged"
+                return
 
     # -- facts
 
