@@ -9,13 +9,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from mdptm.errors import InputError
-from mdptm.importing import import_sources
-from mdptm.model import Model, provenance
+from mdptm.importing import check_references, import_sources
+from mdptm.model import Model
 from mdptm.modelio import dumps, read_structured
 from mdptm.output import staged_dir, write_json, write_manifest
 from mdptm.project import Project, load_project
 from mdptm.report import ImportReport
-from mdptm.validate import pointer, validate_model
+from mdptm.validate import pointer
 
 
 @dataclass
@@ -71,27 +71,10 @@ def load_project_model(folder: Path) -> tuple[Model, ImportReport, Project, Path
                 raise InputError("a profile must be a mapping", file=str(root / spec.profile))
             profile = data
         sources.append((root / spec.path, spec.format, profile))
-    model, report = import_sources(sources)
+    model, report = import_sources(sources, [spec.priority for spec in project.sources])
     apply_project(model, project, str(root / "mdptm.yaml"))
-    check_references(model)
+    check_references(model)  # again: the project file may have changed references (signoffs, overrides)
     return model, report, project, root
-
-
-def check_references(model: Model) -> None:
-    """Refuse a merged model with a dangling reference, naming the source that made it."""
-    problems = validate_model(model)
-    if not problems:
-        return
-    p = problems[0]
-    parts = p.pointer.strip("/").split("/")
-    file, locator = "merged model", p.pointer
-    if len(parts) >= 2 and parts[1].isdigit() and hasattr(model, parts[0]):
-        item = getattr(model, parts[0])[int(parts[1])]
-        src = provenance(item)
-        if src is not None and src.file:
-            file, locator = src.file, src.locator or p.pointer
-    more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-    raise InputError(p.message + more, file=file, locator=locator)
 
 
 def build(folder: Path, out: Path | None = None, *, draft: bool = False) -> BuildResult:

@@ -224,6 +224,145 @@ def export(model: Path, fmt: str, output: Path) -> None:
     say(f"wrote {output}")
 
 
+# ---------------------------------------------------------------------- review, redact, signoff
+
+
+def _is_project(path: Path) -> bool:
+    return path.is_dir() or path.name == "mdptm.yaml"
+
+
+@cli.command("review")
+@click.argument("model", type=click.Path(path_type=Path))
+@click.option("--public", "public_path", type=click.Path(path_type=Path), help="The redacted model, to check what it dropped or withheld.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--policy", type=click.Path(path_type=Path), help="Redaction policy: also review the public model it produces.")
+@click.option("--require-signoff", "required", multiple=True, help="A role whose sign-off publishing needs (repeatable).")
+@click.option("--package", type=click.Path(path_type=Path), help="A written package (folder or file) to leak-scan.")
+@click.option("--log", "log_path", type=click.Path(path_type=Path), help="Redaction log: leak-scan needles and id renames.")
+def review_cmd(model: Path, public_path: Path | None, fmt: str, policy: Path | None, required: tuple[str, ...],
+               package: Path | None, log_path: Path | None) -> None:
+    """Pre-publication checks (paper IX-C, FDA completeness); exit 1 if any blocker.
+
+    MODEL is a model file or a project folder (its mdptm.yaml gives the required sign-offs and the
+    redaction policy).
+
+    \b
+    Example:  mdptm review model.json --public public.json --format json
+    """
+    from mdptm.leakscan import scan
+    from mdptm.modelio import load
+    from mdptm.redact import RedactionLog, load_policy, property_terms, redact
+    from mdptm.review import ReviewContext, format_text, review
+
+    _plugin_warnings()
+    roles = list(required)
+    documents: list[Path] = []
+    if _is_project(model):
+        from mdptm.build import load_project_model
+
+        internal, _, project, root = load_project_model(model)
+        roles += project.signoffs_required
+        documents = [root / s.path for s in project.sources]
+        if policy is None and project.redaction:
+            policy = root / project.redaction
+        with_policy = True
+    else:
+        internal = load(model)
+        with_policy = policy is not None
+    log = RedactionLog()
+    public = None
+    if public_path is not None:
+        public = load(public_path)
+    elif with_policy:
+        terms = property_terms(documents, keep=[internal.product.manufacturer])
+        public, log = redact(internal, load_policy(policy), extra_terms=terms)
+    if log_path is not None:
+        from mdptm.modelio import read_structured
+
+        log = RedactionLog.model_validate(read_structured(log_path))
+    leaks = []
+    if package is not None:
+        needles = log.needles() or (load_policy(policy).terms if policy is not None else [])
+        if not needles:
+            warn("--package: nothing to look for; pass --log (the redaction log) or --policy")
+        leaks = scan(package, needles)
+    ctx = ReviewContext(model=internal, public=public, signoffs_required=roles, leaks=leaks, renames=log.renamed)
+    result = review(ctx)
+    if fmt == "json":
+        click.echo(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_text(result))
+    if result.blockers:
+        sys.exit(1)
+
+
+@cli.command("redact")
+@click.argument("model", type=click.Path(path_type=Path))
+@click.option("--policy", type=click.Path(path_type=Path), help="Redaction policy (YAML); default: detectors on, internal+ dropped.")
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="Public model to write (.json or .yaml).")
+@click.option("--log", "log_path", type=click.Path(path_type=Path), help="Write the redaction log (internal!) as JSON.")
+@click.option("--document", "documents", multiple=True, type=click.Path(path_type=Path),
+              help="An input .docx/.xlsx whose author, company and comments properties become terms (repeatable).")
+def redact_cmd(model: Path, policy: Path | None, output: Path, log_path: Path | None, documents: tuple[Path, ...]) -> None:
+    """Write the public model: drop, scrub and withhold by policy, then leak-scan the result.
+
+    \b
+    Example:  mdptm redact model.json --policy redaction.yaml -o public.json --log redaction-log.json
+    """
+    from dataclasses import replace
+
+    from mdptm.leakscan import LeakError, scan
+    from mdptm.modelio import dumps, fmt_for, load
+    from mdptm.output import staged_file, write_json
+    from mdptm.redact import load_policy, property_terms, redact
+
+    internal = load(model)
+    terms = property_terms(documents, keep=[internal.product.manufacturer])
+    public, log = redact(internal, load_policy(policy), extra_terms=terms)
+    with staged_file(output) as tmp:
+        tmp.write_text(dumps(public, fmt_for(output)), encoding="utf-8", newline="\n")
+        hits = [replace(h, file=output.name) for h in scan(tmp, log.needles())]
+        if hits:
+            raise LeakError(hits)
+    if log_path is not None:
+        with staged_file(log_path) as tmp:
+            write_json(tmp, log.model_dump(mode="json"))
+    counts = ", ".join(f"{n} {action}" for action, n in log.counts.items()) or "nothing to change"
+    say(f"redaction: {counts}")
+    say(f"wrote {output}" + (f" and {log_path} (internal)" if log_path else ""))
+
+
+@cli.command("signoff")
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option("--role", required=True, help="The role signing off (product_security, regulatory, legal, ...).")
+@click.option("--name", required=True, help="Who signs (published only if the policy says so).")
+@click.option("--decision", required=True, type=click.Choice(["approved", "rejected"]))
+@click.option("--comment", help="Why, or under which condition.")
+@click.option("--date", "when", help="ISO date of the decision (default: today).")
+def signoff_cmd(target: Path, role: str, name: str, decision: str, comment: str | None, when: str | None) -> None:
+    """Record a sign-off in a model file or in a project's mdptm.yaml.
+
+    \b
+    Example:  mdptm signoff samples/infusion-pump --role legal --name "A. Person" --decision approved
+    """
+    import datetime
+
+    from mdptm.errors import UsageError
+    from mdptm.model import Signoff
+    from mdptm.signoff import record_signoff
+
+    try:
+        day = datetime.date.fromisoformat(when) if when else datetime.date.today()
+    except ValueError:
+        raise UsageError(f"--date {when!r} is not an ISO date (YYYY-MM-DD)") from None
+    if not role.strip() or not name.strip():
+        raise UsageError("--role and --name must not be empty")
+    entry = Signoff(role=role.strip(), name=name.strip(), date=day.isoformat(), decision=decision,
+                    comment=comment)
+    written = record_signoff(target, entry)
+    say(f"recorded {decision} by {role} in {written}")
+
+
 # ------------------------------------------------------------------------------------------- map
 
 _STATUS_COLOURS = {"covered": "green", "partial": "yellow", "gap": "red", "not_applicable": "bright_black"}

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from mdptm.errors import InputError, UsageError
 from mdptm.merge import merge_models
-from mdptm.model import Model
+from mdptm.model import Model, provenance
 from mdptm.plugins import ImportContext, Importer, importers
 from mdptm.report import ImportReport
+from mdptm.validate import validate_model
 
 
 def detect(path: Path, available: dict[str, Importer]) -> Importer:
@@ -47,15 +49,38 @@ def import_one(path: Path, fmt: str | None = None, profile: dict[str, Any] | Non
     return model, report
 
 
-def import_sources(sources: list[tuple[Path, str | None, dict[str, Any] | None]]) -> tuple[Model, ImportReport]:
-    """Import each (path, format, profile) and merge them in order."""
+def import_sources(
+    sources: list[tuple[Path, str | None, dict[str, Any] | None]], priorities: Sequence[int] | None = None
+) -> tuple[Model, ImportReport]:
+    """Import each (path, format, profile) and merge them in order.
+
+    On a conflict the first source wins, unless a later one has a higher priority (one per source).
+    """
     parts = []
     for path, fmt, profile in sources:
         model, report = import_one(path, fmt, profile)
         parts.append((path.name, model, report))
-    model, report = merge_models(parts)
+    model, report = merge_models(parts, priorities)
     # Names and ids written in one source may point into another: resolve them on the merged model.
     from mdptm.resolve import resolve_references
 
     resolve_references(model, report, final=True)
+    check_references(model)
     return model, report.finish()
+
+
+def check_references(model: Model) -> None:
+    """Refuse a merged model with a dangling reference, naming the source and place that made it."""
+    problems = validate_model(model)
+    if not problems:
+        return
+    p = problems[0]
+    parts = p.pointer.strip("/").split("/")
+    file, locator = "merged model", p.pointer
+    if len(parts) >= 2 and parts[1].isdigit() and hasattr(model, parts[0]):
+        item = getattr(model, parts[0])[int(parts[1])]
+        src = provenance(item)
+        if src is not None and src.file:
+            file, locator = src.file, src.locator or p.pointer
+    more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+    raise InputError(p.message + more, file=file, locator=locator)

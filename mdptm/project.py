@@ -20,6 +20,8 @@ class SourceSpec(BaseModel):
     path: str
     format: str | None = None
     profile: str | None = None
+    # On a conflict between sources the first wins, unless a later source has a higher priority.
+    priority: int = 0
 
 
 class Override(BaseModel):

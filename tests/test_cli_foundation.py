@@ -117,3 +117,35 @@ def test_every_command_has_help_with_an_example() -> None:
 
     for name, cmd in cli.commands.items():
         assert cmd.help and "Example" in cmd.help, name
+
+
+def test_a_register_may_lean_on_another_source_for_its_elements(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "diagram.yaml").write_text(
+        "schema: mdptm/1\nelements: [{id: E1, name: Pump}, {id: E2, name: Server}]\n"
+        "flows: [{id: F1, source: E1, target: E2}]\n"
+    )
+    (tmp_path / "register.yaml").write_text(
+        "schema: mdptm/1\nthreats: [{id: T1, title: Spoofed server, targets: [F1]}]\n"
+    )
+    code, _, err = run(["import", str(tmp_path / "diagram.yaml"), str(tmp_path / "register.yaml"), "-o", str(tmp_path / "m.json")], capsys)
+    assert code == 0, err
+    model = json.loads((tmp_path / "m.json").read_text())
+    assert model["threats"][0]["targets"] == ["F1"]
+    # alone, the register's reference dangles: exit 2 naming the id and the file that made it
+    code, _, err = run(["import", str(tmp_path / "register.yaml"), "-o", str(tmp_path / "r.json")], capsys)
+    assert code == 2 and "'F1'" in err and "register.yaml" in err
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_two_drawing_tool_files_numbering_alike_lose_no_threat(corpus: Path, tmp_path: Path) -> None:
+    from mdptm.importing import import_sources
+
+    one = corpus / "tm7" / "ecobee-monitor-iot.tm7"
+    copy = tmp_path / "ecobee-copy.tm7"
+    copy.write_bytes(one.read_bytes())
+    alone, _ = import_sources([(one, None, None)])
+    both, report = import_sources([(one, None, None), (copy, None, None)])
+    assert len(both.threats) == 2 * len(alone.threats)  # same TMT instance ids, still two threats each
+    assert len(both.elements) == len(alone.elements)  # the same drawn elements match by name
+    c = report.counts
+    assert c.seen == c.imported + c.merged + c.skipped

@@ -213,5 +213,5 @@ def test_value_tables(table: str, text: str, expected: str) -> None:
 
 def test_vocabulary_folder_is_shipped_data() -> None:
     folder = mappings_dir() / "vocabulary"
-    assert sorted(p.name for p in folder.glob("*.yaml")) == ["headers.yaml", "sections.yaml", "values.yaml"]
+    assert {"headers.yaml", "sections.yaml", "values.yaml"} <= {p.name for p in folder.glob("*.yaml")}
     assert isinstance(Path(folder), Path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from mdptm.errors import InputError
@@ -9,6 +10,8 @@ from mdptm.model import COLLECTIONS, PLACEHOLDER, Model, Source, provenance, set
 from mdptm.modelio import read_structured
 from mdptm.plugins import ImportContext, Importer
 from mdptm.validate import pointer, validate_data
+
+_SCHEMA_KEY = re.compile(r"""(?m)(?:"schema"\s*:\s*"mdptm/1"|^schema\s*:\s*['"]?mdptm/1)""")
 
 
 class NativeImporter(Importer):
@@ -18,8 +21,8 @@ class NativeImporter(Importer):
     def sniff(self, path: Path, head: bytes) -> int:
         if path.suffix.lower() not in self.extensions:
             return 0
-        text = head.decode("utf-8", "replace")
-        if "mdptm/1" in text:
+        # the schema key itself, so an OTM or Threat Dragon file that mentions mdptm/1 in a text is not taken
+        if _SCHEMA_KEY.search(head.decode("utf-8", "replace")):
             return 90
         return 20
 
@@ -31,10 +34,15 @@ class NativeImporter(Importer):
         # A hand-written model may leave product/document facts for mdptm.yaml to fill.
         data.setdefault("product", {})
         model, problems = validate_data(_with_placeholders(data))
-        if model is None:
-            first = problems[0]
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        # A reference may point into another source (a register leaning on a diagram's elements):
+        # dangling references are checked once all sources are merged.
+        fatal = [p for p in problems if p.kind != "dangling"]
+        if fatal:
+            first = fatal[0]
+            more = f" (and {len(fatal) - 1} more)" if len(fatal) > 1 else ""
             raise InputError(first.message + more, file=str(path), locator=first.pointer or "/")
+        if model is None:
+            model = Model.model_validate(data)
         name = path.name
         for coll, _kind in COLLECTIONS:
             for idx, item in enumerate(getattr(model, coll)):

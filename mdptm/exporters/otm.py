@@ -1,0 +1,194 @@
+"""The model as an Open Threat Model (OTM 0.2.0) JSON file (``ptm.otm.json``, ``mdptm export --format otm``).
+
+Threats and mitigations are defined once and instantiated on every component and data flow they
+target, each instance carrying the threat's status and its controls' status as OTM states. What OTM
+has no field for (a threat's status when it targets nothing, rationale, residual risk, a control's
+category, flow protocol and port, ...) goes to ``attributes``, prefixed ``mdptm.`` where it is ours
+alone, so that the OTM importer reads the same model back. ``source``, ``notes`` and ``extra`` are
+never written: this file may be published. The one structural fact taken from ``extra`` is a trust
+zone's parent zone (``extra.parent_zone``), which has no field of its own in the model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from mdptm.importers._interchange import section, slugify
+from mdptm.importers.otm import MDPTM_ATTR, RISK_SCALE, UNASSIGNED_ZONE
+from mdptm.model import PLACEHOLDER, Model, Risk, Threat
+from mdptm.plugins import ExportContext, Exporter
+
+OTM_VERSION = "0.2.0"
+
+
+class OtmExporter(Exporter):
+    """Writes the model as OTM JSON, valid against the OTM 0.2.0 schema."""
+
+    name = "otm"
+    suffix = ".otm.json"
+
+    def write(self, model: Model, path: Path, ctx: ExportContext) -> None:
+        path.write_text(json.dumps(to_otm(model), indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
+
+
+def _put(obj: dict[str, Any], key: str, value: Any) -> None:
+    """Set only what has content, so the file stays free of empty noise."""
+    if value not in (None, "", [], {}):
+        obj[key] = value
+
+
+def _ours(**values: Any) -> dict[str, Any]:
+    return {MDPTM_ATTR + k: v for k, v in values.items() if v not in (None, "", [])}
+
+
+def _risk(risk: Risk | None) -> dict[str, Any]:
+    """OTM likelihood/impact: the numbers an OTM import gave, else a level's representative values."""
+    if risk is not None and risk.scale == RISK_SCALE:
+        try:
+            return {"likelihood": float(risk.likelihood or ""), "impact": float(risk.severity or "")}
+        except ValueError:
+            pass
+    if risk is not None and risk.level:
+        value = float(section("otm", "export_risk")[risk.level])
+        return {"likelihood": value, "impact": value}
+    return {"likelihood": None, "impact": 0}
+
+
+def to_otm(model: Model) -> dict[str, Any]:
+    """The OTM document for *model* (a plain dict, in the model's own order)."""
+    states = section("otm", "export_threat_states") or {}
+    mstates = section("otm", "export_mitigation_states") or {}
+    categories = section("otm", "export_categories") or {}
+    zone_ids = {z.id for z in model.trust_zones}
+    element_ids = {e.id for e in model.elements}
+    flow_ids = {f.id for f in model.flows}
+    control_status = {c.id: c.status for c in model.controls}
+
+    p = model.product
+    project: dict[str, Any] = {"name": p.name, "id": slugify(p.name) or "mdptm-model"}
+    _put(project, "description", p.description)
+    attrs = {
+        "manufacturer": p.manufacturer,
+        "model": p.model,
+        "version": p.version,
+        "document version": model.document.version,
+        "intended use": p.intended_use,
+    }
+    _put(project, "attributes", {k: v for k, v in attrs.items() if v and v != PLACEHOLDER})
+
+    instances: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for t in model.threats:
+        inst = {"threat": t.id, "state": states.get(t.status, t.status)}
+        mits = [{"mitigation": c, "state": mstates.get(control_status[c], control_status[c])} for c in t.controls if c in control_status]
+        if mits:
+            inst["mitigations"] = mits
+        for target in t.targets:
+            if target in element_ids or target in flow_ids:
+                instances[target].append(dict(inst))
+
+    zones: list[dict[str, Any]] = []
+    for z in model.trust_zones:
+        zone: dict[str, Any] = {"id": z.id, "name": z.name}
+        _put(zone, "description", z.description)
+        unknown = z.trust_level is None
+        zone["risk"] = {"trustRating": section("otm", "unknown_trust_rating") if unknown else z.trust_level}
+        parent = z.extra.get("parent_zone")
+        if isinstance(parent, str) and parent in zone_ids and parent != z.id:
+            zone["parent"] = {"trustZone": parent}
+        _put(zone, "tags", list(z.tags))
+        if unknown:
+            zone["attributes"] = {MDPTM_ATTR + "trust_level": None}
+        zones.append(zone)
+    unassigned = None
+    if any(e.trust_zone not in zone_ids for e in model.elements):
+        taken = zone_ids | element_ids | flow_ids | {t.id for t in model.threats} | set(control_status)
+        unassigned, n = "mdptm-no-trust-zone", 2
+        while unassigned in taken:
+            unassigned, n = f"mdptm-no-trust-zone-{n}", n + 1
+        zones.append(
+            {
+                "id": unassigned,
+                "name": "No trust zone",
+                "description": "Components the threat model places in no trust zone.",
+                "risk": {"trustRating": section("otm", "unknown_trust_rating")},
+                "attributes": {UNASSIGNED_ZONE: True},
+            }
+        )
+
+    stored: dict[str, list[str]] = defaultdict(list)
+    for a in model.assets:
+        for eid in a.stored_in:
+            stored[eid].append(a.id)
+    components: list[dict[str, Any]] = []
+    for e in model.elements:
+        comp: dict[str, Any] = {"id": e.id, "name": e.name, "type": e.kind.replace("_", "-")}
+        _put(comp, "description", e.description)
+        comp["parent"] = {"trustZone": e.trust_zone if e.trust_zone in zone_ids else unassigned}
+        _put(comp, "tags", list(e.tags))
+        if stored.get(e.id):
+            comp["assets"] = {"processed": [], "stored": stored[e.id]}
+        _put(comp, "threats", instances.get(e.id))
+        components.append(comp)
+
+    dataflows: list[dict[str, Any]] = []
+    for f in model.flows:
+        flow: dict[str, Any] = {"id": f.id, "name": f.name, "source": f.source, "destination": f.target}
+        _put(flow, "description", f.description)
+        flow["bidirectional"] = f.bidirectional
+        _put(flow, "assets", list(f.data))
+        _put(flow, "tags", list(f.tags))
+        _put(flow, "threats", instances.get(f.id))
+        fattrs = {"protocol": f.protocol, "port": f.port, "authentication": f.authentication, "encryption": f.encryption}
+        _put(flow, "attributes", {k: v for k, v in fattrs.items() if v is not None})
+        dataflows.append(flow)
+
+    assets: list[dict[str, Any]] = []
+    cia = section("otm", "export_cia") or {}
+    for a in model.assets:
+        ratings = {"confidentiality": a.confidentiality, "integrity": a.integrity, "availability": a.availability}
+        asset: dict[str, Any] = {"id": a.id, "name": a.name}
+        _put(asset, "description", a.description)
+        asset["risk"] = {k: (cia[v] if v else 0) for k, v in ratings.items()}
+        asset["attributes"] = _ours(kind=a.kind, unrated=", ".join(k for k, v in ratings.items() if v is None))
+        assets.append(asset)
+
+    known = zone_ids | element_ids | flow_ids
+    threats = [_threat(t, categories, [x for x in t.targets if x in known], zone_ids) for t in model.threats]
+    mitigations = []
+    for c in model.controls:
+        mit: dict[str, Any] = {"id": c.id, "name": c.title}
+        _put(mit, "description", c.description)
+        mit["riskReduction"] = section("otm", "default_risk_reduction")
+        mit["attributes"] = _ours(category=c.category, responsibility=c.responsibility, status=c.status)
+        mitigations.append(mit)
+
+    doc: dict[str, Any] = {"otmVersion": OTM_VERSION, "project": project}
+    _put(doc, "assets", assets)
+    doc["trustZones"] = zones
+    doc["components"] = components
+    doc["dataflows"] = dataflows
+    doc["threats"] = threats
+    doc["mitigations"] = mitigations
+    return doc
+
+
+def _threat(t: Threat, categories: dict[str, str], targets: list[str], zones: set[str]) -> dict[str, Any]:
+    """A threat definition; ``mdptm.targets`` keeps the order of its targets and any trust zone among them."""
+    out: dict[str, Any] = {"id": t.id, "name": t.title}
+    _put(out, "description", t.description)
+    _put(out, "categories", [categories.get(s, s) for s in t.stride])
+    _put(out, "cwes", list(t.cwe))
+    out["risk"] = _risk(t.risk)
+    _put(out, "tags", list(t.tags))
+    out["attributes"] = _ours(
+        status=t.status,
+        rationale=t.rationale,
+        residual_level=t.residual_risk.level if t.residual_risk else None,
+        patient_harm=t.patient_harm,
+        multi_patient=t.multi_patient,
+        targets=", ".join(targets) if len(targets) > 1 or set(targets) & zones else None,
+    )
+    return out

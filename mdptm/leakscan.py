@@ -1,0 +1,354 @@
+"""The leak scan: after a package is written, read every byte of every file for every redacted string.
+
+Redaction works on the model; exporters, templates and document properties could still carry a secret
+into the package. So the finished files themselves are searched -- inside .docx/.xlsx zips (document
+properties, comments, custom XML and embedded parts included) -- for every string redaction removed and
+every policy term. One hit is a blocker.
+
+Each file is read once and searched in one regex pass over all needles per view of it: the needles
+are compiled into a single trie-shaped alternation, so the cost does not grow with a rescan per needle.
+A needle may hide behind an encoding, so each file is searched in several views: the raw text, with
+XML/HTML entities decoded, with markup removed (Word splits text across runs: ``<w:t>Project </w:t>
+...<w:t>Kestrel</w:t>``), as decoded JSON/YAML strings (escapes and folded lines undone), URL-decoded,
+and base64 ``data:`` URIs decoded.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import io
+import json
+import re
+import shutil
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
+
+from mdptm.errors import BlockingError, InputError
+
+try:  # a C Aho-Corasick automaton: one pass over a file whatever the needle count
+    import ahocorasick
+except ImportError:  # pragma: no cover - the regex trie below does the same, slower
+    ahocorasick = None
+from mdptm.safety import DEFAULT_LIMITS, Limits, check_zip, parse_xml, read_zip_member
+
+_WS = re.compile(r"\s+")
+_TAG = re.compile(r"<[^<>]*>")
+_DATA_URI = re.compile(rb"data:[\w.+/-]*(?:;[\w=.-]+)*;base64,([A-Za-z0-9+/=\s]{8,})")
+_MAX_DEPTH = 4  # zips inside zips inside data URIs ...
+
+
+# ------------------------------------------------------------------------------ literal matching
+
+
+def fold(text: str) -> str:
+    """Lower case that keeps the length of every character (U+0130 is the only one that grows)."""
+    return text.replace("\u0130", "i").lower()
+
+
+def needle_key(text: str) -> str:
+    """The form two needles are equal in: whitespace runs collapsed, case folded."""
+    return fold(_WS.sub(" ", text.strip()))
+
+
+def _trie_pattern(keys: Iterable[str]) -> str:
+    """One regex alternation shaped as a trie, so a search costs one pass whatever the needle count.
+
+    A space in a key matches any whitespace run, so a term broken over a line still matches.
+    """
+    root: dict[str, Any] = {}
+    for key in keys:
+        node = root
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def atom(ch: str) -> str:
+        return r"\s+" if ch == " " else re.escape(ch)
+
+    def build(node: dict[str, Any]) -> str:
+        # follow single-child chains without recursing, so long needles stay shallow
+        prefix = []
+        while len(node) == 1 and "" not in node:
+            ((ch, node),) = node.items()
+            prefix.append(atom(ch))
+        ends = "" in node
+        branches = [atom(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return "".join(prefix)
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            body = "(?:" + body + ")?"
+        return "".join(prefix) + body
+
+    return build(root)
+
+
+class LiteralMatcher:
+    """Finds any of many literal strings, case-insensitively and across whitespace runs.
+
+    ``found`` runs an Aho-Corasick automaton (pyahocorasick) over the folded text when it is
+    installed, else the trie regex; ``spans`` (positions, for replacing) always uses the regex.
+    """
+
+    def __init__(self, needles: Iterable[str]) -> None:
+        self.by_key: dict[str, str] = {}
+        for needle in needles:
+            key = needle_key(needle)
+            if key:
+                self.by_key.setdefault(key, needle)
+        self._pattern: re.Pattern[str] | None = None
+        self._automaton: Any = None
+        if self.by_key and ahocorasick is not None:
+            automaton = ahocorasick.Automaton()
+            for key, needle in self.by_key.items():
+                automaton.add_word(key, needle)
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    def __bool__(self) -> bool:
+        return bool(self.by_key)
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        if self._pattern is None and self.by_key:
+            self._pattern = re.compile(_trie_pattern(self.by_key), re.IGNORECASE)
+        return self._pattern
+
+    def spans(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """(start, end, needle) of each non-overlapping match, longest first at a position."""
+        pattern = self.pattern
+        if pattern is None:
+            return
+        for m in pattern.finditer(text):
+            if m.end() > m.start():
+                yield m.start(), m.end(), self.by_key.get(needle_key(m.group()), m.group())
+
+    def found(self, text: str) -> set[str]:
+        """Every needle that occurs in *text* (overlapping ones included, with the automaton)."""
+        if not self.by_key:
+            return set()
+        if self._automaton is not None:
+            return {needle for _end, needle in self._automaton.iter(fold(_WS.sub(" ", text)))}
+        return {needle for _, _, needle in self.spans(text)}
+
+
+# ------------------------------------------------------------------------------------------ scan
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A needle found in a written file; *part* is the zip member (``word/document.xml``) or None."""
+
+    file: str
+    part: str | None
+    needle: str
+    problem: str | None = None  # set when a part could not be read, which blocks just the same
+
+    def sort_key(self) -> tuple[str, str, str, str]:
+        return (self.file, self.part or "", self.needle, self.problem or "")
+
+    def where(self) -> str:
+        return self.file + (f" ({self.part})" if self.part else "")
+
+    def describe(self) -> str:
+        if self.problem:
+            return f"{self.where()}: {self.problem}"
+        return f"{self.needle!r} found in {self.where()}"
+
+
+def _decoded_strings(text: str, *, yaml_too: bool = False) -> str:
+    """Every string of a JSON (or YAML) document, escapes and line folding undone."""
+    try:
+        data = yaml.safe_load(text) if yaml_too else json.loads(text)
+    except (ValueError, yaml.YAMLError):
+        return ""
+    out: list[str] = []
+    stack: list[Any] = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, dict):
+            out.extend(str(k) for k in value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return "\n".join(out)
+
+
+def _views(data: bytes, name: str) -> Iterator[str]:
+    """The texts a needle could hide in: raw, entity-decoded, markup removed, JSON- and URL-decoded."""
+    text = data.decode("utf-8", errors="replace")
+    yield text
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data.count(b"\x00") > len(data) // 4:
+        yield data.decode("utf-16", errors="replace")
+    if "&" in text:
+        yield html.unescape(text)
+    if "<" in text:
+        yield html.unescape(_TAG.sub("", text))
+    if "%" in text:
+        yield unquote(text)
+    lower = name.lower()
+    if lower.endswith(".json") or (text.lstrip()[:1] in ("{", "[") and lower.endswith((".otm", ".js"))):
+        yield _decoded_strings(text)
+    elif lower.endswith((".yaml", ".yml")):
+        yield _decoded_strings(text, yaml_too=True)
+
+
+class _Scanner:
+    def __init__(self, needles: Iterable[str], limits: Limits) -> None:
+        self.matcher = LiteralMatcher(needles)
+        self.limits = limits
+        self.hits: set[Hit] = set()
+
+    def search(self, data: bytes, file: str, part: str | None, name: str, depth: int) -> None:
+        found: set[str] = set()
+        for view in _views(data, name):
+            found |= self.matcher.found(view)
+        self.hits.update(Hit(file, part, needle) for needle in found)
+        if depth >= _MAX_DEPTH:
+            return
+        for i, m in enumerate(_DATA_URI.finditer(data), start=1):
+            try:
+                inner = base64.b64decode(re.sub(rb"\s+", b"", m.group(1)), validate=False)
+            except (binascii.Error, ValueError):
+                continue
+            label = f"{part + ' ' if part else ''}data URI #{i}"
+            self.member(inner, file, label, name, depth + 1)
+
+    def member(self, data: bytes, file: str, part: str | None, name: str, depth: int) -> None:
+        if data[:4] == b"PK\x03\x04" and depth < _MAX_DEPTH:
+            self.zip_bytes(data, file, part, depth + 1)
+        self.search(data, file, part, name, depth)
+
+    def zip_bytes(self, data: bytes, file: str, prefix: str | None, depth: int) -> None:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                self._zip_members(zf, file, prefix, depth)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, InputError) as exc:
+            self.hits.add(Hit(file, prefix, "", problem=f"cannot open the zip container to scan it: {exc}"))
+
+    def _zip_members(self, zf: zipfile.ZipFile, file: str, prefix: str | None, depth: int) -> None:
+        infos = zf.infolist()
+        if len(infos) > self.limits.max_members or sum(i.file_size for i in infos) > self.limits.max_total_uncompressed:
+            raise InputError("zip too large to scan", file=file, locator=prefix)
+        for info in infos:
+            if info.is_dir():
+                continue
+            part = f"{prefix}/{info.filename}" if prefix else info.filename
+            self.search(info.filename.encode("utf-8"), file, part, "", _MAX_DEPTH)  # member names too
+            data = read_zip_member(zf, info.filename, file=file, limits=self.limits)
+            self.member(data, file, part, info.filename, depth)
+
+    def file(self, path: Path, label: str) -> None:
+        self.search(label.encode("utf-8"), label, "(file name)", "", _MAX_DEPTH)
+        data = path.read_bytes()
+        if data[:4] != b"PK\x03\x04":
+            self.search(data, label, None, path.name, 1)
+            return
+        try:
+            check_zip(path, self.limits)
+            with zipfile.ZipFile(path) as zf:
+                self.search(zf.comment, label, "(zip comment)", "", _MAX_DEPTH)
+                self._zip_members(zf, label, None, 1)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, InputError) as exc:
+            self.hits.add(Hit(label, None, "", problem=f"cannot open the zip container to scan it: {exc}"))
+        # the container's own bytes too (stored members, junk between them); a needle already
+        # found in a named member is not reported again without its part
+        in_members = {h.needle for h in self.hits if h.file == label}
+        raw = _Scanner([], self.limits)
+        raw.matcher = self.matcher
+        raw.search(data, label, None, path.name, _MAX_DEPTH)
+        self.hits.update(h for h in raw.hits if h.needle not in in_members)
+
+
+def _files(target: Path | Iterable[Path]) -> list[tuple[Path, str]]:
+    if isinstance(target, Path) and not target.exists():
+        raise InputError("nothing to scan: no such file or folder", file=str(target))
+    if isinstance(target, Path):
+        if target.is_dir():
+            files = sorted((p for p in target.rglob("*") if p.is_file()), key=lambda p: p.relative_to(target).as_posix())
+            return [(p, p.relative_to(target).as_posix()) for p in files]
+        return [(target, target.name)]
+    return [(p, str(p)) for p in target]
+
+
+def scan(target: Path | Iterable[Path], needles: Iterable[str], *, limits: Limits = DEFAULT_LIMITS) -> list[Hit]:
+    """Every needle found in the files of *target* (a folder, one file, or a list of files).
+
+    Matching is case-insensitive and whitespace-tolerant; hits come back sorted.
+    """
+    scanner = _Scanner(needles, limits)
+    if not scanner.matcher:
+        return []
+    for path, label in _files(target):
+        scanner.file(path, label)
+    return sorted(scanner.hits, key=Hit.sort_key)
+
+
+class LeakError(BlockingError):
+    """A redacted string reached the package: it was not written (exit 1)."""
+
+    def __init__(self, hits: list[Hit], removed: Path | None = None) -> None:
+        self.hits = hits
+        first = hits[0].describe()
+        more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
+        gone = f"; {removed} was removed" if removed is not None else ""
+        super().__init__(f"redaction leak: {first}{more}{gone}")
+
+
+def assert_no_leaks(folder: Path, needles: Iterable[str], *, remove: bool = True) -> list[Hit]:
+    """Scan a written package; on any hit remove it (by default) and raise :class:`LeakError`."""
+    hits = scan(folder, needles)
+    if hits:
+        if remove:
+            shutil.rmtree(folder, ignore_errors=True) if folder.is_dir() else folder.unlink(missing_ok=True)
+        raise LeakError(hits, folder if remove else None)
+    return hits
+
+
+# ------------------------------------------------------------------------ input document properties
+
+_CORE = "docProps/core.xml"
+_APP = "docProps/app.xml"
+_CUSTOM = "docProps/custom.xml"
+
+
+def property_values(path: Path) -> dict[str, str]:
+    """The document properties of an Office file (author, last modified by, company, ...).
+
+    Keys are ``core:<name>``, ``app:<name>`` and ``custom:<name>``. Files that are not Office zips
+    give an empty dict.
+    """
+    try:
+        with path.open("rb") as fh:
+            if fh.read(4) != b"PK\x03\x04":
+                return {}
+    except OSError:
+        return {}
+    check_zip(path)
+    out: dict[str, str] = {}
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        for member, prefix in ((_CORE, "core"), (_APP, "app"), (_CUSTOM, "custom")):
+            if member not in names:
+                continue
+            root = parse_xml(read_zip_member(zf, member, file=str(path)), file=str(path), part=member)
+            for el in root:
+                if not isinstance(el.tag, str):
+                    continue
+                local = el.tag.rsplit("}", 1)[-1]
+                if prefix == "custom":
+                    local = str(el.get("name") or local)
+                text = " ".join(t.strip() for t in el.itertext() if t.strip())
+                if text:
+                    out[f"{prefix}:{local}"] = text
+    return out
