@@ -202,6 +202,18 @@ class Resolver:
         return True
 
     def _resolve_text(self, colls: tuple[str, ...], raw: str, kind: str, fname: str) -> tuple[list[tuple[str, str]], list[str]]:
+        hits, missing = self._resolve_once(colls, raw, kind, fname)
+        if missing and "(" in raw:
+            # "C-01 (Mutual TLS), C-02 (signed images)": the words in brackets only explain the reference.
+            bare = re.sub(r"\s*\([^()]*\)", "", raw)
+            hits2, missing2 = self._resolve_once(colls, bare, kind, fname)
+            if len(missing2) < len(missing):
+                return hits2, missing2
+        return hits, missing
+
+    def _resolve_once(
+        self, colls: tuple[str, ...], raw: str, kind: str, fname: str
+    ) -> tuple[list[tuple[str, str]], list[str]]:
         whole = self.index.find(colls, raw)
         if whole is not None:
             return [whole], []
@@ -215,13 +227,12 @@ class Resolver:
             if isinstance(token, tuple):
                 hits.append(token)
                 continue
-            got = None
             if " and " in token:
                 parts = [self.index.find(colls, p) for p in token.split(" and ")]
                 if all(parts):
                     hits.extend(p for p in parts if p)
                     continue
-            if got is None and token.strip() and not is_empty(self.vocab, token):
+            if token.strip() and not is_empty(self.vocab, token):
                 missing.append(token.strip())
         if missing and not hits and kind == "threat" and fname == "targets":
             flow = self._flow_by_ends(raw)

@@ -158,3 +158,15 @@ def test_build_on_the_sample_reads_the_word_and_excel_sources(tmp_path: Path, na
     assert files == {"threat-model.docx", "register.xlsx"}
     published = json.loads((out / "ptm.json").read_text(encoding="utf-8"))
     assert {t["id"] for t in published["threats"]} <= {t.id for t in native.threats}
+
+
+def test_references_with_explanations_in_brackets(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "r.xlsx", {
+        "Threats": [["ID", "Threat", "Controls", "Component"],
+                    ["T-1", "Forged image", "C-01 (signed images / secure boot), C-02 (anti-rollback)", "Pump (firmware)"]],
+        "Controls": [["Control ID", "Control"], ["C-01", "Code signing"], ["C-02", "Version counter"]],
+        "Components": [["Component"], ["Pump"]],
+    })
+    model, report = run_import(path)
+    assert model.threats[0].controls == ["C-01", "C-02"] and model.threats[0].targets == ["pump"]
+    assert not warnings_with(report, "matches no")

@@ -110,6 +110,12 @@ class _Docx:
     def _body(self) -> etree._Element:
         root = self.xml(self.main)
         body = root.find(_w("body"))
+        if body is None and "purl.oclc.org" in str(root.tag):
+            raise InputError(
+                "Strict Open XML documents are not read; save it as a Word Document (.docx)",
+                file=self.file,
+                locator=self.main,
+            )
         if body is None:
             raise InputError("Word document has no body", file=self.file, locator=self.main)
         return body
