@@ -642,6 +642,8 @@ class TableFinder:
             cells = [(c, g.cells[r][c]) for c in range(g.width) if g.cells[r][c].strip()]
             cells = [(c, v) for c, v in cells if not any(a <= c <= b for a, b in spans)]
             if not cells:
+                if not spans and g.row_blank(r):
+                    self.notes.append(RowNote(g.file, g.locator(r, 0), "blank row"))
                 continue
             facts = self._row_facts([v for _c, v in cells])
             loc = g.locator(r, cells[0][0])
@@ -699,7 +701,7 @@ class TableFinder:
             return False
         if hits * 2 < len(rows):
             return False
-        block = Block(g, "facts", "key/value", [], [], rows, 0, g.width - 1)
+        block = Block(g, "facts", "key/value", [], [], list(range(len(g.cells))), 0, g.width - 1)
         self.blocks.append(block)
         return True
 
@@ -910,9 +912,10 @@ def _fact_rows(block: Block, vocab: Vocabulary) -> Iterator[RowNote]:
             v = g.header_text(r, c).strip()
             if v:
                 cells.append(v)
-        if not cells:
-            continue
         loc = g.locator(r, block.c0)
+        if not cells:
+            yield RowNote(g.file, loc, "blank row")
+            continue
         pairs: list[tuple[str, str]] = []
         i = 0
         while i + 1 < len(cells):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import pytest
 from import_helpers import Doc, reconciles, records_at, run_import, warnings_with
 
@@ -161,11 +162,21 @@ def test_assumptions_and_out_of_scope(fda: tuple[Model, ImportReport, Path]) -> 
 
 
 def test_every_table_row_is_accounted_for(fda: tuple[Model, ImportReport, Path]) -> None:
-    _, report, _ = fda
+    _, report, path = fda
     assert reconciles(report)
-    table_rows = {r.locator for r in report.records if r.locator.startswith("table ")}
-    # 6 + 3 + 4 + 2 + 2 + 5 + 3 + 2 table rows in the document
-    assert len(table_rows) == 27
+    expected = {f"table {n} row {r}" for n, t in enumerate(docx.Document(str(path)).tables, start=1)
+                for r in range(1, len(t.rows) + 1)}
+    assert len(expected) == 27
+    assert {r.locator for r in report.records if r.locator.startswith("table ")} == expected
+
+
+def test_blank_rows_of_a_word_table_are_reported(tmp_path: Path) -> None:
+    d = Doc()
+    d.table([["ID", "Threat", "STRIDE"], ["T-1", "Spoof", "S"], ["", "", ""], ["T-2", "Tamper", "T"], ["", "", ""]])
+    _, report = run_import(d.save(tmp_path / "b.docx"))
+    reasons = {r.locator: r.reason for r in report.records if r.disposition == "skipped"}
+    assert reasons == {"table 1 row 1": "header row of a threat table", "table 1 row 3": "blank spacer row",
+                       "table 1 row 5": "blank row"}
 
 
 @pytest.mark.parametrize(
