@@ -505,4 +505,4 @@ def pending_of(item: Item) -> list[dict[str, Any]]:
     return out
 
 
-__all__ = ["resolve_references", "has_pending", "pending_of", "is_empty"]
+__all__ = ["resolve_references", "has_pending", "pending_of"]

@@ -317,10 +317,6 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
     return best
 
 
-def inside_any(active: dict[int, int]) -> bool:
-    return bool(active)
-
-
 def _is_kv_header(headers: list[str]) -> bool:
     vals = [norm_text(h) for h in headers if h.strip()]
     return len(vals) == 2 and vals[0] in KV_HEADERS_LEFT and vals[1] in KV_HEADERS_RIGHT
@@ -454,7 +450,7 @@ class TableFinder:
                 continue
             filled = [v for v in row if v.strip()]
             stride_cols = sum(1 for v in filled if len(v.strip()) == 1 and v.strip().lower() in self.vocab.stride_letters)
-            if len(filled) == 2 and _is_kv_header(filled) and not inside_any(active_until):
+            if len(filled) == 2 and _is_kv_header(filled) and not active_until:
                 segs0 = self._segments(r)
                 cand = self._classify_span(r, segs0[0][0], segs0[-1][1], only) if segs0 else None
                 if cand is not None:
@@ -533,12 +529,11 @@ class TableFinder:
     def _assemble(self, cands: list[_Candidate]) -> None:
         g = self.grid
         cands.sort(key=lambda c: (c.row, c.c0))
-        claimed: set[tuple[int, int]] = set()  # (row, block number) pairs used
         covered_rows: dict[int, list[tuple[int, int]]] = {}  # row -> spans covered by some block
         for idx, cand in enumerate(cands):
             nxt = len(g.cells)
             for other in cands[idx + 1 :]:
-                if other.row > cand.row and other.c0 <= self._extent(cand) and other.c1 >= cand.c0:
+                if other.row > cand.row and other.c0 <= cand.c1 and other.c1 >= cand.c0:
                     nxt = other.row
                     break
             c1 = self._extend_right(cand, nxt, cands)
@@ -552,11 +547,7 @@ class TableFinder:
             self.blocks.append(block)
             for r in [*cand.header_rows, *rows]:
                 covered_rows.setdefault(r, []).append((cand.c0, c1))
-            claimed.add((cand.row, idx))
         self._note_uncovered(covered_rows)
-
-    def _extent(self, cand: _Candidate) -> int:
-        return cand.c1
 
     def _extend_right(self, cand: _Candidate, nxt: int, cands: list[_Candidate]) -> int:
         """Columns right of the header that hold data (an unnamed column) belong to the table."""

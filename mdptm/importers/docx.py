@@ -21,7 +21,6 @@ from pathlib import Path
 from lxml import etree
 
 from mdptm.errors import InputError
-from mdptm.merge import norm_name
 from mdptm.model import Asset, Assumption, Diagram, Element, Model, OutOfScope, View
 from mdptm.plugins import ImportContext, Importer
 from mdptm.records import SourceBuilder, slug
@@ -680,7 +679,7 @@ class _Walker:
         if self.is_container(name) and not re.search(r"[:–—]\s*\S", name):
             self.stack.append(_Section(level, name, "container"))
             return
-        if vkind is not None and not (in_view and vkind == "security_use_case" and self._looks_sub(name)):
+        if vkind is not None and not (in_view and vkind == "security_use_case" and self.is_subsection(name)):
             view = self._new_view(vkind, name, loc)
             self.stack.append(_Section(level, name, "view", view))
             return
@@ -689,9 +688,6 @@ class _Walker:
             self.stack.append(_Section(level, name, "view", view))
             return
         self.stack.append(_Section(level, name, self.section_kind(name)))
-
-    def _looks_sub(self, name: str) -> bool:
-        return self.is_subsection(name)
 
     def _new_view(self, kind: str, heading: str, loc: str) -> View:
         name = heading
@@ -821,4 +817,4 @@ def read_embedded(spec: str, base: Path) -> bytes:
         return read_zip_member(zf, member, file=str(src))
 
 
-__all__ = ["DocxImporter", "read_embedded", "paragraph_text", "table_grid", "norm_name"]
+__all__ = ["DocxImporter", "read_embedded", "paragraph_text", "table_grid"]
