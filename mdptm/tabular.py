@@ -536,6 +536,7 @@ class TableFinder:
                 if other.row > cand.row and other.c0 <= cand.c1 and other.c1 >= cand.c0:
                     nxt = other.row
                     break
+            cand = self._extend_left(cand, nxt, cands)
             c1 = self._extend_right(cand, nxt, cands)
             last = cand.header_rows[-1]
             rows = list(range(last + 1, nxt))
@@ -548,6 +549,29 @@ class TableFinder:
             for r in [*cand.header_rows, *rows]:
                 covered_rows.setdefault(r, []).append((cand.c0, c1))
         self._note_uncovered(covered_rows)
+
+    def _extend_left(self, cand: _Candidate, nxt: int, cands: list[_Candidate]) -> _Candidate:
+        """A column left of the header with no header text but data (row numbers, say) belongs to the table."""
+        g = self.grid
+        limit = 0
+        for other in cands:
+            if other is not cand and other.c1 < cand.c0 and other.row < nxt and other.row >= cand.row - 50:
+                limit = max(limit, other.c1 + 2)
+        c0 = cand.c0
+        last = cand.header_rows[-1]
+        while c0 - 1 >= limit:
+            c = c0 - 1
+            if any(g.header_text(r, c).strip() for r in cand.header_rows):
+                break
+            if not any(g.cells[r][c].strip() for r in range(last + 1, nxt)):
+                break
+            c0 = c
+        if c0 == cand.c0:
+            return cand
+        shift = cand.c0 - c0
+        cls = Classified(cand.cls.kind, cand.cls.score, {k + shift: m for k, m in cand.cls.fields.items()},
+                         cand.cls.matched, cand.cls.skipped)
+        return _Candidate(cand.row, c0, cand.c1, cls, cand.header_rows, [""] * shift + cand.headers)
 
     def _extend_right(self, cand: _Candidate, nxt: int, cands: list[_Candidate]) -> int:
         """Columns right of the header that hold data (an unnamed column) belong to the table."""

@@ -376,3 +376,11 @@ def test_stride_as_a_matrix_of_marks(tmp_path: Path) -> None:
     model, _ = run_import(workbook(tmp_path / "m.xlsx", {"STRIDE per element": rows}))
     assert [t.stride for t in model.threats] == [["spoofing", "tampering"], ["repudiation", "elevation_of_privilege"]]
     assert model.threats[0].extra == {}
+
+
+def test_unnamed_row_number_column_left_of_the_header(tmp_path: Path) -> None:
+    rows = [[None, "Threat ID", "Threat", "STRIDE"], [1, "T-1", "Spoof", "S"], [2, "T-2", "Tamper", "T"]]
+    model, report = run_import(workbook(tmp_path / "r.xlsx", {"Threats": rows}))
+    assert [t.id for t in model.threats] == ["T-1", "T-2"]
+    assert model.threats[0].extra == {"column A": "1"}
+    assert [r.disposition for r in report.records] == ["skipped", "imported", "imported"]
