@@ -763,15 +763,16 @@ class TableFinder:
         return True
 
 
-_ID_VALUE = re.compile(r"^[A-Za-z]{1,10}[-_ .]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
+_ID_VALUE = re.compile(r"^[A-Za-z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
 
 
 def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab: Vocabulary) -> None:
     """A table with no id column whose "Threat" (or first unnamed) column holds T-01, T-02...: those are ids."""
     if "id" not in vocab.kinds[kind].fields or any(c.field == "id" for c in columns):
         return
+    described = any(c.field == "description" for c in columns)
     for col in columns:
-        if col.field not in (None, "title", "name", "text"):
+        if col.field not in (None, "title", "name", "text") or (col.field is not None and not described):
             continue
         values = [g.data_text(r, col.index).strip() for r in rows]
         values = [v for v in values if v]

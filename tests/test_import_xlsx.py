@@ -384,3 +384,32 @@ def test_unnamed_row_number_column_left_of_the_header(tmp_path: Path) -> None:
     assert [t.id for t in model.threats] == ["T-1", "T-2"]
     assert model.threats[0].extra == {"column A": "1"}
     assert [r.disposition for r in report.records] == ["skipped", "imported", "imported"]
+
+
+@pytest.mark.slow
+def test_ten_thousand_threats_import_quickly(tmp_path: Path) -> None:
+    import time
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Threats")
+    ws.append(["Threat register"])
+    ws.append(["Threat ID", "Threat", "STRIDE", "Component", "Risk", "Controls", "Status"])
+    for i in range(1, 10_001):
+        ws.append([f"T-{i:05d}", f"Threat number {i}", "STRIDE"[i % 6], f"Component {i % 50}", f"{i % 5 + 1} x 4",
+                   f"C-{i % 30}; C-{(i + 7) % 30}", ["Mitigated", "Open", "Risk accepted"][i % 3]])
+    ctl = wb.create_sheet("Controls")
+    ctl.append(["Control ID", "Control"])
+    for i in range(30):
+        ctl.append([f"C-{i}", f"Control {i}"])
+    comp = wb.create_sheet("Components")
+    comp.append(["Component"])
+    for i in range(50):
+        comp.append([f"Component {i}"])
+    path = tmp_path / "big.xlsx"
+    wb.save(str(path))
+    start = time.perf_counter()
+    model, report = run_import(path)
+    elapsed = time.perf_counter() - start
+    assert len(model.threats) == 10_000 and reconciles(report)
+    assert model.threats[-1].controls == ["C-10", "C-17"] and model.threats[-1].targets == ["component-0"]
+    assert elapsed < 60, f"10,000 threats took {elapsed:.1f} s"
