@@ -316,3 +316,14 @@ def test_lists_of_components_and_assets_and_stride_from_headings(tmp_path: Path)
         ("T-2", "Library altered on the pump", ["tampering"], ["infusion-pump"]),
     ]
     assert reconciles(report)
+
+
+def test_table_of_contents_does_not_double_the_views(tmp_path: Path) -> None:
+    d = Doc()
+    d.para("Contents", bold=True)
+    d.para("2.1 Global System View\t4")
+    d.para("2.2 Multi-Patient Harm View\t5", style=None)
+    d.doc.paragraphs[-1].style = d.doc.styles.add_style("TOC 2", 1)
+    d.heading("2.1 Global System View", 2).para("Real content.")
+    model, _ = run_import(d.save(tmp_path / "toc.docx"))
+    assert [(v.kind, v.description) for v in model.views] == [("global_system", "Real content.")]

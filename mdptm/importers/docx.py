@@ -42,6 +42,7 @@ VIEW_IDS = {
 _LIST_PREFIX = re.compile(r"^\s*(?:[-*•·▪◦‣]|\(?\d+[.)]|[a-z][.)])\s+")
 _ID_PREFIX = re.compile(r"^\s*([A-Z]{1,6}[-_]?\d+[a-z]?)\s*[:.\-–—)]\s+(.+)$", re.S)
 _CAPTION = re.compile(r"^\s*(figure|fig\.|diagram|image)\s*\d*[.:\s-]", re.I)
+_TOC_LINE = re.compile(r"\t\s*\d+\s*$")
 _TABLE_CAPTION = re.compile(r"^\s*table\s*\d*[.:\s-]", re.I)
 
 
@@ -365,6 +366,13 @@ def _collect(el: etree._Element, tag: str, out: list[etree._Element], stop: str)
             _collect(child, tag, out, stop)
 
 
+def _is_toc(sdt: etree._Element) -> bool:
+    for gallery in sdt.iter(_w("docPartGallery")):
+        if "contents" in (gallery.get(_w("val")) or "").lower():
+            return True
+    return False
+
+
 # ------------------------------------------------------------------------------------ walking
 
 
@@ -462,6 +470,8 @@ class _Walker:
             name = _local(child)
             if name in ("p", "tbl"):
                 out.append(child)
+            elif name == "sdt" and _is_toc(child):
+                continue  # a table of contents repeats the headings; reading it would double every view
             elif name in ("sdt", "sdtContent", "customXml"):
                 out.extend(self._blocks(child))
         return out
@@ -500,6 +510,8 @@ class _Walker:
             if outline is not None and outline < 9:
                 heading = outline + 1
         style_name = names[0] if names else ""
+        if style_name.startswith(("toc", "table of figures")) or _TOC_LINE.search(text):
+            return _Para(self.paras, text, style_name, None, False, False, stats)
         is_list = heading is None and (
             numbered or any(s.numbered for s in chain) or any(n.startswith("list") for n in names)
         )
