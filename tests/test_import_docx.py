@@ -327,3 +327,16 @@ def test_table_of_contents_does_not_double_the_views(tmp_path: Path) -> None:
     d.heading("2.1 Global System View", 2).para("Real content.")
     model, _ = run_import(d.save(tmp_path / "toc.docx"))
     assert [(v.kind, v.description) for v in model.views] == [("global_system", "Real content.")]
+
+
+def test_a_use_case_container_without_nested_headings_is_one_use_case(tmp_path: Path) -> None:
+    d = Doc().heading("5 Security Use Case View", 1).para("The clinician programs a bolus.")
+    d.bullets("Select bolus", "Confirm", numbered=True)
+    d.heading("6 Security Use Case Views", 1).para("The use cases follow.")
+    d.heading("6.1 Remote monitoring", 2).para("Readings go to the cloud.")
+    model, report = run_import(d.save(tmp_path / "c.docx"))
+    assert [(v.name, v.description, v.steps) for v in model.views] == [
+        ("Security Use Case View", "The clinician programs a bolus.", ["Select bolus", "Confirm"]),
+        ("Remote monitoring", "Readings go to the cloud.", []),
+    ]
+    assert reconciles(report) and len([r for r in report.records if r.item and r.item.startswith("view")]) == 2

@@ -673,9 +673,10 @@ class _Walker:
     def _current(self) -> _Section | None:
         return self.stack[-1] if self.stack else None
 
-    def _current_view(self) -> View | None:
+    def _current_view(self, *, own_only: bool = False) -> View | None:
+        """The view the text belongs to; ``own_only`` ignores a use-case container's stand-in view."""
         for sec in reversed(self.stack):
-            if sec.view is not None:
+            if sec.view is not None and not (own_only and sec.kind == "container"):
                 return sec.view
         return None
 
@@ -686,20 +687,38 @@ class _Walker:
         name, _depth = self.strip_number(text)
         parent = self._current()
         in_container = any(s.kind == "container" for s in self.stack)
-        in_view = self._current_view() is not None
+        in_view = self._current_view(own_only=True) is not None
         vkind = self.view_kind(name)
         if self.is_container(name) and not re.search(r"[:–—]\s*\S", name):
-            self.stack.append(_Section(level, name, "container"))
+            # "Security Use Case Views": the headings below are the use cases. Until one comes, the
+            # container stands for a single use case, so that text written straight under it is kept.
+            stand_in = self._new_view("security_use_case", name, loc)
+            self.stack.append(_Section(level, name, "container", stand_in))
             return
         if vkind is not None and not (in_view and vkind == "security_use_case" and self.is_subsection(name)):
+            self._drop_stand_in()
             view = self._new_view(vkind, name, loc)
             self.stack.append(_Section(level, name, "view", view))
             return
         if in_container and not in_view and parent is not None and not self.is_subsection(name):
+            self._drop_stand_in()
             view = self._new_view("security_use_case", name, loc)
             self.stack.append(_Section(level, name, "view", view))
             return
         self.stack.append(_Section(level, name, self.section_kind(name)))
+
+    def _drop_stand_in(self) -> None:
+        """A use case heading arrived under a container: the container was no use case itself."""
+        for sec in self.stack:
+            if sec.kind != "container" or sec.view is None:
+                continue
+            view = sec.view
+            sec.view = None
+            self.b.views.remove(view)
+            self.b.items = [entry for entry in self.b.items if entry[1] is not view]
+            self.b.report.records = [r for r in self.b.report.records if r.item != view.id or r.file != self.b.file]
+            self.view_ids.discard(view.id)
+            self.view_paras.pop(view.id, None)
 
     def _new_view(self, kind: str, heading: str, loc: str) -> View:
         name = heading
