@@ -367,10 +367,8 @@ def _collect(el: etree._Element, tag: str, out: list[etree._Element], stop: str)
 
 
 def _is_toc(sdt: etree._Element) -> bool:
-    for gallery in sdt.iter(_w("docPartGallery")):
-        if "contents" in (gallery.get(_w("val")) or "").lower():
-            return True
-    return False
+    galleries = (g.get(_w("val")) or "" for g in sdt.iter(_w("docPartGallery")))
+    return any("contents" in value.lower() for value in galleries)
 
 
 # ------------------------------------------------------------------------------------ walking
