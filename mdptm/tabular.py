@@ -205,8 +205,10 @@ class Profile(BaseModel):
                     return self.tables[key]
             return None
         for key, prof in self.sheets.items():
-            if key == grid.name or key.casefold() == grid.name.casefold() or (not grid.name and key == "*"):
+            if key == grid.name or key.casefold() == grid.name.casefold():
                 return prof
+            if not grid.name and key.casefold() == grid.context.casefold():
+                return prof  # a CSV file, named by its file name without extension
         return self.sheets.get("*")
 
 
