@@ -61,6 +61,10 @@ def import_sources(
         model, report = import_one(path, fmt, profile)
         parts.append((path.name, model, report))
     model, report = merge_models(parts, priorities)
+    # Names and ids written in one source may point into another: resolve them on the merged model.
+    from mdptm.resolve import resolve_references
+
+    resolve_references(model, report, final=True)
     check_references(model)
     return model, report.finish()
 

@@ -100,7 +100,7 @@ def test_sample_exercises_redaction(model: Model) -> None:
 def test_project_file_matches_the_schema() -> None:
     project, root = load_project(SAMPLE)
     assert root == SAMPLE
-    assert [s.path for s in project.sources] == ["model.yaml"]
+    assert [s.path for s in project.sources] == ["threat-model.docx", "register.xlsx"]
     assert project.frameworks == ["cra-annex-i", "cra-annex-ii", "mc2", "fda-premarket"]
     assert {s.role for s in project.signoffs if s.decision == "approved"} >= set(project.signoffs_required)
     assert project.redaction and (root / project.redaction).is_file()

@@ -1,0 +1,849 @@
+"""Word (``.docx``) threat models as device makers write them for an FDA submission (SPEC §3).
+
+The document is read from its XML parts with the hardened parser, in body order. Headings name the
+FDA security architecture views whatever their numbering, case and spelling; paragraphs under a view
+become its description, lists its steps, the first image its diagram. Tables go through the same
+header scoring as spreadsheets (:mod:`mdptm.tabular`); key/value tables and "Key: value" lines give
+product and document facts; document-control and revision-history tables are reported as skipped.
+Tracked changes are applied as if accepted (insertions kept, deletions dropped) and both counted in
+the report; hidden text is left out; comments go to the internal ``notes`` of the item they sit on.
+Document properties (``docProps/core.xml``: author, company...) are never read.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from mdptm.errors import InputError
+from mdptm.model import Asset, Assumption, Diagram, Element, Model, OutOfScope, View
+from mdptm.plugins import ImportContext, Importer
+from mdptm.records import SourceBuilder, slug
+from mdptm.resolve import resolve_references
+from mdptm.safety import check_zip, parse_xml, read_zip_member
+from mdptm.tabular import Grid, load_profile, profile_vocabulary, stride_default
+from mdptm.vocab import Vocabulary, clean_text, fact_key, norm_text, one_line, parse_choice, vocabulary
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+V = "urn:schemas-microsoft-com:vml"
+VIEW_IDS = {
+    "global_system": "view-global-system",
+    "multi_patient_harm": "view-multi-patient-harm",
+    "updatability_patchability": "view-updatability-patchability",
+}
+_LIST_PREFIX = re.compile(r"^\s*(?:[-*•·▪◦‣]|\(?\d+[.)]|[a-z][.)])\s+")
+_ID_PREFIX = re.compile(r"^\s*([A-Z]{1,6}[-_]?\d+[a-z]?)\s*[:.\-–—)]\s+(.+)$", re.S)
+_CAPTION = re.compile(r"^\s*(figure|fig\.|diagram|image)\s*\d*[.:\s-]", re.I)
+_TOC_LINE = re.compile(r"\t\s*\d+\s*$")
+_TABLE_CAPTION = re.compile(r"^\s*table\s*\d*[.:\s-]", re.I)
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _local(el: etree._Element) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+@dataclass
+class Stats:
+    """What the text extraction of one paragraph or cell met on its way."""
+
+    inserted: int = 0
+    deleted: int = 0
+    hidden: int = 0
+    comments: list[str] = field(default_factory=list)
+    images: list[tuple[str, str]] = field(default_factory=list)  # (relationship id, alt text)
+
+    def add(self, other: Stats) -> None:
+        self.inserted += other.inserted
+        self.deleted += other.deleted
+        self.hidden += other.hidden
+        self.comments.extend(other.comments)
+        self.images.extend(other.images)
+
+
+@dataclass
+class StyleInfo:
+    name: str
+    based_on: str | None
+    outline: int | None
+    numbered: bool
+
+
+class _Docx:
+    """The parts of a .docx this importer reads: body, styles, comments and relationships."""
+
+    def __init__(self, zf: zipfile.ZipFile, file: str):
+        self.zf = zf
+        self.file = file
+        self.names = set(zf.namelist())
+        self.main = self._main_part()
+        self.body = self._body()
+        self.rels = self._rels(self.main)
+        self.styles = self._styles()
+        self.comments = self._comments()
+
+    def xml(self, part: str) -> etree._Element:
+        return parse_xml(read_zip_member(self.zf, part, file=self.file), file=self.file, part=part)
+
+    def _main_part(self) -> str:
+        if "_rels/.rels" in self.names:
+            for rel in self.xml("_rels/.rels"):
+                if (rel.get("Type") or "").endswith("/officeDocument"):
+                    target = (rel.get("Target") or "").lstrip("/")
+                    if target in self.names:
+                        return target
+        if "word/document.xml" in self.names:
+            return "word/document.xml"
+        raise InputError("not a Word document (no word/document.xml)", file=self.file)
+
+    def _body(self) -> etree._Element:
+        root = self.xml(self.main)
+        body = root.find(_w("body"))
+        if body is None and "purl.oclc.org" in str(root.tag):
+            raise InputError(
+                "Strict Open XML documents are not read; save it as a Word Document (.docx)",
+                file=self.file,
+                locator=self.main,
+            )
+        if body is None:
+            raise InputError("Word document has no body", file=self.file, locator=self.main)
+        return body
+
+    def _rels(self, part: str) -> dict[str, tuple[str, str]]:
+        folder, name = posixpath.split(part)
+        path = posixpath.join(folder, "_rels", name + ".rels")
+        if path not in self.names:
+            return {}
+        out: dict[str, tuple[str, str]] = {}
+        for rel in self.xml(path):
+            target = rel.get("Target") or ""
+            if rel.get("TargetMode") != "External":
+                target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            out[rel.get("Id") or ""] = ((rel.get("Type") or "").rsplit("/", 1)[-1], target)
+        return out
+
+    def _part_of(self, kind: str) -> str | None:
+        for rtype, target in self.rels.values():
+            if rtype == kind and target in self.names:
+                return target
+        return None
+
+    def _styles(self) -> dict[str, StyleInfo]:
+        part = self._part_of("styles") or ("word/styles.xml" if "word/styles.xml" in self.names else None)
+        if part is None:
+            return {}
+        out: dict[str, StyleInfo] = {}
+        for st in self.xml(part).iter(_w("style")):
+            sid = st.get(_w("styleId")) or ""
+            name_el = st.find(_w("name"))
+            based = st.find(_w("basedOn"))
+            ppr = st.find(_w("pPr"))
+            outline = None
+            numbered = False
+            if ppr is not None:
+                ol = ppr.find(_w("outlineLvl"))
+                if ol is not None and (ol.get(_w("val")) or "").isdigit():
+                    outline = int(ol.get(_w("val")) or "9")
+                numbered = ppr.find(_w("numPr")) is not None
+            out[sid] = StyleInfo(
+                name=(name_el.get(_w("val")) if name_el is not None else sid) or sid,
+                based_on=based.get(_w("val")) if based is not None else None,
+                outline=outline,
+                numbered=numbered,
+            )
+        return out
+
+    def _comments(self) -> dict[str, str]:
+        part = self._part_of("comments")
+        if part is None:
+            return {}
+        out: dict[str, str] = {}
+        for c in self.xml(part).iter(_w("comment")):
+            texts = []
+            for p in c.iter(_w("p")):
+                t, _s = paragraph_text(p)
+                if t.strip():
+                    texts.append(t.strip())
+            out[c.get(_w("id")) or ""] = "\n".join(texts)
+        return out
+
+    def style_chain(self, sid: str | None) -> list[StyleInfo]:
+        out: list[StyleInfo] = []
+        seen: set[str] = set()
+        while sid and sid not in seen and sid in self.styles:
+            seen.add(sid)
+            out.append(self.styles[sid])
+            sid = self.styles[sid].based_on
+        return out
+
+
+# ------------------------------------------------------------------------------------ text
+
+
+_SKIP = {"del", "moveFrom", "delText", "instrText", "pPr", "rPr", "tblPr", "sectPr", "txbxContent", "fldData"}
+_RECURSE = {"hyperlink", "smartTag", "customXml", "fldSimple", "sdt", "sdtContent", "dir", "bdo", "ins", "moveTo",
+            "oMath", "oMathPara", "r"}
+
+
+def paragraph_text(p: etree._Element) -> tuple[str, Stats]:
+    """The text a reader sees with every tracked change accepted; hidden runs left out."""
+    stats = Stats()
+    parts: list[str] = []
+    _walk(p, parts, stats)
+    return "".join(parts), stats
+
+
+def _walk(el: etree._Element, parts: list[str], stats: Stats) -> None:
+    for child in el:
+        tag = _local(child)
+        if tag in ("del", "moveFrom"):
+            stats.deleted += 1
+            continue
+        if tag in _SKIP:
+            continue
+        if tag in ("ins", "moveTo"):
+            stats.inserted += 1
+            _walk(child, parts, stats)
+            continue
+        if tag == "r":
+            rpr = child.find(_w("rPr"))
+            if rpr is not None:
+                vanish = rpr.find(_w("vanish"))
+                if vanish is not None and vanish.get(_w("val")) not in ("0", "false"):
+                    stats.hidden += 1
+                    continue
+            _run(child, parts, stats)
+            continue
+        if tag in ("commentRangeStart", "commentReference"):
+            cid = child.get(_w("id"))
+            if cid is not None and cid not in stats.comments:
+                stats.comments.append(cid)
+            continue
+        if tag in ("drawing", "pict", "AlternateContent", "object"):
+            _images(child, stats)
+            continue
+        if tag in _RECURSE or tag == "p":
+            _walk(child, parts, stats)
+
+
+def _run(r: etree._Element, parts: list[str], stats: Stats) -> None:
+    for rc in r:
+        tag = _local(rc)
+        if tag == "t":
+            parts.append(rc.text or "")
+        elif tag == "tab":
+            parts.append("\t")
+        elif tag in ("br", "cr"):
+            parts.append("\n")
+        elif tag == "noBreakHyphen":
+            parts.append("-")
+        elif tag == "sym":
+            parts.append(" ")
+        elif tag in ("drawing", "pict", "AlternateContent", "object"):
+            _images(rc, stats)
+        elif tag == "commentReference":
+            cid = rc.get(_w("id"))
+            if cid is not None and cid not in stats.comments:
+                stats.comments.append(cid)
+
+
+def _images(el: etree._Element, stats: Stats) -> None:
+    alt = ""
+    for dp in el.iter(f"{{{WP}}}docPr"):
+        alt = dp.get("descr") or dp.get("title") or ""
+        break
+    seen = {rid for rid, _a in stats.images}
+    for blip in el.iter(f"{{{A}}}blip"):
+        rid = blip.get(f"{{{R}}}embed") or blip.get(f"{{{R}}}link")
+        if rid and rid not in seen:
+            stats.images.append((rid, alt))
+            seen.add(rid)
+    for img in el.iter(f"{{{V}}}imagedata"):
+        rid = img.get(f"{{{R}}}id")
+        if rid and rid not in seen:
+            stats.images.append((rid, img.get(f"{{{V}}}title") or alt))
+            seen.add(rid)
+
+
+# ------------------------------------------------------------------------------------ tables
+
+
+def table_grid(
+    tbl: etree._Element, number: int, file: str, comments: dict[str, str]
+) -> tuple[Grid, Stats, dict[int, tuple[int, int]]]:
+    """A Word table as a grid: spans and vertical merges recorded, deleted rows marked, cell text joined by line.
+
+    Also returns what the extraction met and, per row, its tracked (insertions, deletions).
+    """
+    rows: list[etree._Element] = []
+    _collect(tbl, "tr", rows, stop="tbl")
+    cells: list[list[str]] = []
+    merged: dict[tuple[int, int], tuple[int, int]] = {}
+    cell_comments: dict[tuple[int, int], list[str]] = {}
+    deleted: set[int] = set()
+    changed: dict[int, tuple[int, int]] = {}
+    total = Stats()
+    for r, tr in enumerate(rows):
+        trpr = tr.find(_w("trPr"))
+        row: list[str] = []
+        col = 0
+        if trpr is not None:
+            if trpr.find(_w("del")) is not None:
+                deleted.add(r)
+            gb = trpr.find(_w("gridBefore"))
+            if gb is not None and (gb.get(_w("val")) or "").isdigit():
+                for _ in range(int(gb.get(_w("val")) or 0)):
+                    row.append("")
+                    col += 1
+        tcs: list[etree._Element] = []
+        _collect(tr, "tc", tcs, stop="tc")
+        row_stats = Stats()
+        for tc in tcs:
+            tcpr = tc.find(_w("tcPr"))
+            span = 1
+            vmerge = None
+            if tcpr is not None:
+                gs = tcpr.find(_w("gridSpan"))
+                if gs is not None and (gs.get(_w("val")) or "").isdigit():
+                    span = max(1, int(gs.get(_w("val")) or 1))
+                vm = tcpr.find(_w("vMerge"))
+                if vm is not None:
+                    vmerge = vm.get(_w("val")) or "continue"
+            texts: list[str] = []
+            st = Stats()
+            for p in tc.iter(_w("p")):
+                t, ps = paragraph_text(p)
+                st.add(ps)
+                texts.append(t)
+            text = clean_text("\n".join(texts))
+            row_stats.add(st)
+            if vmerge == "continue" and r > 0 and col < len(cells[r - 1]):
+                above = merged.get((r - 1, col), (r - 1, col))
+                merged[(r, col)] = above
+                text = ""
+            row.append(text)
+            anchor = merged.get((r, col), (r, col))
+            for k in range(1, span):
+                row.append("")
+                merged[(r, col + k)] = anchor
+            if st.comments:
+                cell_comments[(r, col)] = [comments[c] for c in st.comments if comments.get(c)]
+            col += span
+        if row_stats.inserted or row_stats.deleted:
+            changed[r] = (row_stats.inserted, row_stats.deleted)
+        total.add(row_stats)
+        cells.append(row)
+    grid = Grid(
+        file=file,
+        name=f"table {number}",
+        style="table",
+        cells=cells,
+        merged=merged,
+        comments=cell_comments,
+        deleted_rows=deleted,
+    )
+    return grid, total, changed
+
+
+def _collect(el: etree._Element, tag: str, out: list[etree._Element], stop: str) -> None:
+    """Direct ``tag`` children, looking through content-control and custom-XML wrappers."""
+    for child in el:
+        name = _local(child)
+        if name == tag:
+            out.append(child)
+        elif name in ("sdt", "sdtContent", "customXml") and name != stop:
+            _collect(child, tag, out, stop)
+
+
+def _is_toc(sdt: etree._Element) -> bool:
+    galleries = (g.get(_w("val")) or "" for g in sdt.iter(_w("docPartGallery")))
+    return any("contents" in value.lower() for value in galleries)
+
+
+# ------------------------------------------------------------------------------------ walking
+
+
+@dataclass
+class _Section:
+    level: int
+    text: str
+    kind: str  # view | container | assumptions | out_of_scope | intended_use | product_description | other
+    view: View | None = None
+
+
+@dataclass
+class _Para:
+    index: int
+    text: str
+    style: str
+    heading: int | None  # level, 0 for Title
+    is_list: bool
+    caption: bool
+    stats: Stats
+
+
+class _Walker:
+    def __init__(self, doc: _Docx, builder: SourceBuilder, vocab: Vocabulary):
+        self.doc = doc
+        self.b = builder
+        self.vocab = vocab
+        self.sections_cfg = vocab.sections
+        self.stack: list[_Section] = []
+        self.view_ids: set[str] = set()
+        self.tables = 0
+        self.paras = 0
+        self.totals = Stats()
+        self.last_text = ""
+        self.pending_diagram: View | None = None
+        self.title: str | None = None
+        self.assumption_n = 0
+        self.oos_n = 0
+        self.facts_from_sections: dict[str, list[str]] = {}
+        self.named_n: dict[str, int] = {}
+        self.view_paras: dict[str, list[str]] = {}
+        self._rx: dict[str, list[re.Pattern[str]]] = {}
+        self._numbering = re.compile(self.sections_cfg["numbering"], re.I)
+
+    # -- patterns
+
+    def _patterns(self, key: str, items: list[str]) -> list[re.Pattern[str]]:
+        if key not in self._rx:
+            self._rx[key] = [re.compile(p, re.I) for p in items]
+        return self._rx[key]
+
+    def strip_number(self, text: str) -> tuple[str, int | None]:
+        m = self._numbering.match(text)
+        if not m:
+            return text.strip(), None
+        number = m.group(0).strip().rstrip(".):-–—").strip()
+        number = re.sub(r"^(section|chapter|appendix|annex)\s+", "", number, flags=re.I)
+        depth = len([p for p in re.split(r"[.\-]", number) if p])
+        return text[m.end() :].strip(), depth
+
+    def view_kind(self, text: str) -> str | None:
+        for kind, cfg in self.sections_cfg["views"].items():
+            if any(rx.search(text) for rx in self._patterns("view:" + kind, cfg["patterns"])):
+                return str(kind)
+        return None
+
+    def is_container(self, text: str) -> bool:
+        return any(rx.search(text) for rx in self._patterns("container", self.sections_cfg["use_case_container"]))
+
+    def is_subsection(self, text: str) -> bool:
+        return norm_text(text) in {norm_text(s) for s in self.sections_cfg["subsections"]}
+
+    def section_kind(self, text: str) -> str:
+        for kind, pats in self.sections_cfg["sections"].items():
+            if any(rx.search(text) for rx in self._patterns("sec:" + kind, pats)):
+                return str(kind)
+        return "other"
+
+    # -- the walk
+
+    def run(self) -> None:
+        for el in self._blocks(self.doc.body):
+            tag = _local(el)
+            if tag == "p":
+                self.paras += 1
+                self._paragraph(el)
+            elif tag == "tbl":
+                self.tables += 1
+                self._table(el)
+        self._finish()
+
+    def _blocks(self, el: etree._Element) -> list[etree._Element]:
+        out: list[etree._Element] = []
+        for child in el:
+            name = _local(child)
+            if name in ("p", "tbl"):
+                out.append(child)
+            elif name == "sdt" and _is_toc(child):
+                continue  # a table of contents repeats the headings; reading it would double every view
+            elif name in ("sdt", "sdtContent", "customXml"):
+                out.extend(self._blocks(child))
+        return out
+
+    def _para_info(self, p: etree._Element) -> _Para:
+        text, stats = paragraph_text(p)
+        self.totals.add(stats)
+        ppr = p.find(_w("pPr"))
+        sid = None
+        outline = None
+        numbered = False
+        if ppr is not None:
+            ps = ppr.find(_w("pStyle"))
+            sid = ps.get(_w("val")) if ps is not None else None
+            ol = ppr.find(_w("outlineLvl"))
+            if ol is not None and (ol.get(_w("val")) or "").isdigit():
+                outline = int(ol.get(_w("val")) or "9")
+            num = ppr.find(_w("numPr"))
+            if num is not None:
+                nid = num.find(_w("numId"))
+                numbered = nid is None or nid.get(_w("val")) != "0"
+        chain = self.doc.style_chain(sid)
+        names = [s.name.lower() for s in chain] or [(sid or "").lower()]
+        heading: int | None = None
+        for n in names:
+            m = re.match(r"^heading\s*(\d)", n)
+            if m:
+                heading = int(m.group(1))
+                break
+            if n in ("title",):
+                heading = 0
+                break
+        if heading is None:
+            if outline is None:
+                outline = next((s.outline for s in chain if s.outline is not None), None)
+            if outline is not None and outline < 9:
+                heading = outline + 1
+        style_name = names[0] if names else ""
+        if style_name.startswith(("toc", "table of figures")) or _TOC_LINE.search(text):
+            return _Para(self.paras, text, style_name, None, False, False, stats)
+        is_list = heading is None and (
+            numbered or any(s.numbered for s in chain) or any(n.startswith("list") for n in names)
+        )
+        caption = "caption" in style_name
+        text = text.replace("\t", " ")
+        if heading is None and not is_list and not caption:
+            heading = self._pseudo_heading(p, text)
+        return _Para(self.paras, text, style_name, heading, is_list, caption, stats)
+
+    def _pseudo_heading(self, p: etree._Element, text: str) -> int | None:
+        """A short numbered bold line ("3.1 Global System View") written without a heading style."""
+        t = one_line(text)
+        if not t or len(t) > 90 or t.endswith((".", ":", ";", ",")):
+            return None
+        rest, depth = self.strip_number(t)
+        runs = [r for r in p.iter(_w("r")) if (r.findtext(_w("t")) or "").strip()]
+        bold = bool(runs) and all(r.find(f"{_w('rPr')}/{_w('b')}") is not None for r in runs)
+        if depth is not None and bold and rest:
+            return depth
+        if len(rest.split()) <= 8 and self.view_kind(rest) and (bold or depth is not None):
+            return depth or (self.stack[-1].level + 1 if self.stack else 2)
+        return None
+
+    def _paragraph(self, p: etree._Element) -> None:
+        info = self._para_info(p)
+        text = clean_text(info.text)
+        loc = f"paragraph {info.index}"
+        if info.heading is not None:
+            if info.heading == 0:
+                if text and self.title is None:
+                    self.title = one_line(text)
+                    self.b.add_fact("document.title", self.title, loc)
+                return
+            if text:
+                self._heading(info.heading, one_line(text), loc)
+            return
+        self._comments(info, loc)
+        for rid, alt in info.stats.images:
+            self._image(rid, alt, loc)
+        if not text:
+            return
+        pending = self.pending_diagram
+        if (info.caption or _CAPTION.match(text)) and pending is not None and pending.diagram is not None:
+            if not pending.diagram.caption or info.caption:
+                pending.diagram.caption = one_line(text)
+            self.pending_diagram = None
+            self.last_text = text
+            return
+        self.pending_diagram = None if not info.stats.images else self.pending_diagram
+        self.last_text = text
+        if self._kv_paragraph(text, loc):
+            return
+        sec = self._current()
+        if sec is None:
+            return
+        if sec.kind in ("assumptions", "out_of_scope") and (info.is_list or self._id_line(text)):
+            self._list_item(sec.kind, text, loc)
+            return
+        if sec.kind in ("assets", "elements") and info.is_list and self._named_item(sec.kind, text, loc):
+            return
+        view = self._current_view()
+        if view is not None:
+            if info.is_list:
+                view.steps.append(_LIST_PREFIX.sub("", one_line(text)))
+            else:
+                self.view_paras.setdefault(view.id, []).append(text)
+            return
+        if sec.kind in ("intended_use", "product_description"):
+            self.facts_from_sections.setdefault(sec.kind, []).append(text)
+
+    def _comments(self, info: _Para, loc: str) -> None:
+        texts = [self.doc.comments.get(c, "") for c in info.stats.comments]
+        texts = [t for t in texts if t]
+        if not texts:
+            return
+        view = self._current_view()
+        if view is not None:
+            note = "\n".join(f"Comment: {t}" for t in texts)
+            view.notes = f"{view.notes}\n{note}" if view.notes else note
+        else:
+            for t in texts:
+                self.b.warn(loc, f"comment kept in this report only (not in the model): {one_line(t)[:120]!r}")
+
+    def _id_line(self, text: str) -> bool:
+        return bool(_ID_PREFIX.match(text))
+
+    def _kv_paragraph(self, text: str, loc: str) -> bool:
+        if "\n" in text or len(text) > 300 or ":" not in text:
+            return False
+        key, _, value = text.partition(":")
+        if len(key) > 40 or not value.strip():
+            return False
+        path = fact_key(self.vocab, key)
+        if path is None or path == "ignore":
+            return False
+        self.b.add_fact(path, value.strip(), loc)
+        self.b.report.imported(self.b.file, loc, path.split(".")[0])
+        return True
+
+    def _list_item(self, kind: str, text: str, loc: str) -> None:
+        m = _ID_PREFIX.match(text)
+        item_id, body = (m.group(1), m.group(2)) if m else (None, text)
+        body = clean_text(_LIST_PREFIX.sub("", body))
+        if kind == "assumptions":
+            self.assumption_n += 1
+            iid = item_id or f"AS-{self.assumption_n}"
+            a = Assumption(id=iid, text=body)
+            self.b.add_item("assumption", a, loc)
+        else:
+            self.oos_n += 1
+            iid = item_id or f"OOS-{self.oos_n}"
+            text_part, _, why = body.partition(" – ")
+            o = OutOfScope(id=iid, text=text_part.strip() or body, rationale=why.strip() or None)
+            self.b.add_item("out_of_scope", o, loc)
+        self.b.report.imported(self.b.file, loc, iid)
+
+    def _named_item(self, kind: str, text: str, loc: str) -> bool:
+        """A bulleted "Name – description" under an Assets or Components heading is one item."""
+        m = _ID_PREFIX.match(text)
+        item_id, body = (m.group(1), m.group(2)) if m else (None, text)
+        body = clean_text(_LIST_PREFIX.sub("", body))
+        parts = re.split(r"\s+[–—-]\s+|:\s+", body, maxsplit=1)
+        name = one_line(parts[0]).rstrip(".")
+        if not name or len(name.split()) > 8:
+            return False
+        description = clean_text(parts[1]) if len(parts) > 1 else ""
+        table = "asset_kind" if kind == "assets" else "element_kind"
+        guess = parse_choice(self.vocab, table, name).value
+        key = "asset" if kind == "assets" else "element"
+        self.named_n[key] = self.named_n.get(key, 0) + 1
+        iid = item_id or slug(name)
+        data: dict[str, object] = {"id": iid, "name": name, "description": description}
+        if guess:
+            data["kind"] = guess
+        item = (Asset if kind == "assets" else Element).model_validate(data)
+        self.b.add_item(key, item, loc)
+        self.b.report.imported(self.b.file, loc, iid)
+        return True
+
+    def _image(self, rid: str, alt: str, loc: str) -> None:
+        view = self._current_view()
+        rel = self.doc.rels.get(rid)
+        if rel is None:
+            return
+        target = rel[1]
+        path = f"{self.b.file}#{target}"
+        if view is None:
+            return
+        if view.diagram is None:
+            view.diagram = Diagram(path=path, caption=one_line(alt) or None)
+            self.pending_diagram = view
+        else:
+            more = view.extra.setdefault("more diagrams", [])
+            if isinstance(more, list) and path not in more:
+                more.append(path)
+
+    # -- sections
+
+    def _current(self) -> _Section | None:
+        return self.stack[-1] if self.stack else None
+
+    def _current_view(self, *, own_only: bool = False) -> View | None:
+        """The view the text belongs to; ``own_only`` ignores a use-case container's stand-in view."""
+        for sec in reversed(self.stack):
+            if sec.view is not None and not (own_only and sec.kind == "container"):
+                return sec.view
+        return None
+
+    def _heading(self, level: int, text: str, loc: str) -> None:
+        while self.stack and self.stack[-1].level >= level:
+            self.stack.pop()
+        self.pending_diagram = None
+        name, _depth = self.strip_number(text)
+        parent = self._current()
+        in_container = any(s.kind == "container" for s in self.stack)
+        in_view = self._current_view(own_only=True) is not None
+        vkind = self.view_kind(name)
+        if self.is_container(name) and not re.search(r"[:–—]\s*\S", name):
+            # "Security Use Case Views": the headings below are the use cases. Until one comes, the
+            # container stands for a single use case, so that text written straight under it is kept.
+            stand_in = self._new_view("security_use_case", name, loc)
+            self.stack.append(_Section(level, name, "container", stand_in))
+            return
+        if vkind is not None and not (in_view and vkind == "security_use_case" and self.is_subsection(name)):
+            self._drop_stand_in()
+            view = self._new_view(vkind, name, loc)
+            self.stack.append(_Section(level, name, "view", view))
+            return
+        if in_container and not in_view and parent is not None and not self.is_subsection(name):
+            self._drop_stand_in()
+            view = self._new_view("security_use_case", name, loc)
+            self.stack.append(_Section(level, name, "view", view))
+            return
+        self.stack.append(_Section(level, name, self.section_kind(name)))
+
+    def _drop_stand_in(self) -> None:
+        """A use case heading arrived under a container: the container was no use case itself."""
+        for sec in self.stack:
+            if sec.kind != "container" or sec.view is None:
+                continue
+            view = sec.view
+            sec.view = None
+            self.b.views.remove(view)
+            self.b.items = [entry for entry in self.b.items if entry[1] is not view]
+            self.b.report.records = [r for r in self.b.report.records if r.item != view.id or r.file != self.b.file]
+            self.view_ids.discard(view.id)
+            self.view_paras.pop(view.id, None)
+
+    def _new_view(self, kind: str, heading: str, loc: str) -> View:
+        name = heading
+        own = re.match(r"^([A-Z]{1,6}[-_]?\d+[a-z]?)\s*[:.\-–—]\s+(\S.*)$", heading)
+        if kind == "security_use_case":
+            stripped = heading
+            for rx in self._patterns("noise", self.sections_cfg["view_name_noise"]):
+                stripped = rx.sub(" ", stripped)
+            stripped = one_line(stripped.strip(" :–—-"))
+            name = stripped or heading
+            base = "view-uc-" + slug(name)
+        else:
+            base = VIEW_IDS[kind]
+        if own and own.group(1) not in self.view_ids:
+            base, name = own.group(1), one_line(own.group(2))
+        iid, n = base, 2
+        while iid in self.view_ids:
+            iid = f"{base}-{n}"
+            n += 1
+        self.view_ids.add(iid)
+        view = View.model_validate({"id": iid, "kind": kind, "name": name})
+        self.b.add_item("view", view, loc)
+        self.b.views.append(view)
+        self.b.report.imported(self.b.file, loc, iid)
+        return view
+
+    # -- tables
+
+    def _table(self, tbl: etree._Element) -> None:
+        grid, stats, changed = table_grid(tbl, self.tables, self.b.file, self.doc.comments)
+        self.totals.add(stats)
+        heading = self.stack[-1].text if self.stack else ""
+        caption = self.last_text if _TABLE_CAPTION.match(self.last_text or "") else ""
+        sec_words = " ".join(s.text for s in self.stack[-2:])
+        grid.context = " ".join(x for x in (heading, caption, sec_words) if x)
+        view = self._current_view()
+        grid.view = view.id if view else None
+        stride = stride_default(self.vocab, heading) if heading else None
+        if stride:
+            grid.defaults["stride"] = stride
+        for r, (ins, dels) in changed.items():
+            what = []
+            if ins:
+                what.append(f"{ins} insertion(s) accepted")
+            if dels:
+                what.append(f"{dels} deletion(s) dropped")
+            self.b.warn(grid.locator(r), "tracked changes: " + ", ".join(what))
+        for r in sorted(grid.deleted_rows):
+            self.b.warn(grid.locator(r), "row deleted in tracked changes: not imported")
+        for (r, _c), texts in grid.comments.items():
+            for t in texts:
+                self.b.warn(grid.locator(r), f"comment kept in the item's internal notes: {one_line(t)[:120]!r}")
+        sec = self._current()
+        if sec is not None and sec.kind in ("assumptions", "out_of_scope") and "assumption" not in grid.context.lower():
+            grid.context += " assumptions" if sec.kind == "assumptions" else " out of scope"
+        self.b.add_grid(grid)
+        self.last_text = ""
+
+    # -- end
+
+    def _finish(self) -> None:
+        for view in self.b.views:
+            paras = self.view_paras.get(view.id, [])
+            if paras:
+                view.description = "\n\n".join(paras)
+        for kind, paras in self.facts_from_sections.items():
+            path = "product.intended_use" if kind == "intended_use" else "product.description"
+            self.b.add_fact(path, "\n\n".join(paras), f"section {kind.replace('_', ' ')}")
+        t = self.totals
+        if t.inserted or t.deleted:
+            self.b.warn(None, f"tracked changes: {t.inserted} insertion(s) accepted, {t.deleted} deletion(s) dropped")
+        if t.hidden:
+            self.b.warn(None, f"{t.hidden} run(s) of hidden text left out")
+        names = {f.path for f in self.b.facts}
+        if "product.name" not in names and self.title:
+            guess = self.title
+            for rx in self._patterns("title_noise", self.sections_cfg["title_noise"]):
+                guess = rx.sub(" ", guess)
+            guess = one_line(re.sub(r"^[\s\-–—:|,]+|[\s\-–—:|,]+$", "", guess))
+            if len(guess) >= 2:
+                self.b.add_fact("product.name", guess, "document title")
+                self.b.warn("document title", f"product name {guess!r} taken from the document title")
+
+
+class DocxImporter(Importer):
+    """Word threat models: FDA views from headings, items from tables, facts from cover tables."""
+
+    name = "docx"
+    extensions = (".docx", ".docm")
+
+    def sniff(self, path: Path, head: bytes) -> int:
+        if not head.startswith(b"PK"):
+            return 0
+        if path.suffix.lower() in self.extensions:
+            return 80
+        return 30 if b"word/" in head else 0
+
+    def load(self, path: Path, ctx: ImportContext) -> Model:
+        check_zip(path)
+        file = path.name
+        vocab = vocabulary()
+        profile = load_profile(ctx.profile, vocab, file="profile")
+        if profile is not None:
+            vocab = profile_vocabulary(vocab, profile)
+        builder = SourceBuilder(file, self.name, vocab, ctx.report, profile)
+        try:
+            with zipfile.ZipFile(path) as zf:
+                doc = _Docx(zf, file)
+                _Walker(doc, builder, vocab).run()
+        except (zipfile.BadZipFile, KeyError) as exc:
+            raise InputError(f"corrupt Word document: {exc}", file=file) from None
+        model = builder.build()
+        return resolve_references(model, ctx.report, final=False)
+
+
+def read_embedded(spec: str, base: Path) -> bytes:
+    """The bytes of a diagram the Word importer recorded as ``FILE.docx#word/media/image1.png``.
+
+    *base* is the folder holding the source document. Raises :class:`InputError` if it is gone.
+    """
+    file, _, member = spec.partition("#")
+    src = base / file
+    check_zip(src)
+    with zipfile.ZipFile(src) as zf:
+        if member not in zf.namelist():
+            raise InputError(f"no {member} inside", file=str(src))
+        return read_zip_member(zf, member, file=str(src))
+
+
+__all__ = ["DocxImporter", "read_embedded", "paragraph_text", "table_grid"]
