@@ -17,7 +17,7 @@ from mdptm.errors import InputError
 from mdptm.importing import check_references, import_sources
 from mdptm.leakscan import LeakError, assert_no_leaks
 from mdptm.mapping import map_model
-from mdptm.model import Model
+from mdptm.model import PLACEHOLDER, Model
 from mdptm.modelio import load, read_structured
 from mdptm.output import sha256_file, source_date_epoch, staged_dir, write_json, write_manifest
 from mdptm.plugins import ExportContext
@@ -87,8 +87,22 @@ def load_project_model(folder: Path) -> tuple[Model, ImportReport, Project, Path
         sources.append((root / spec.path, spec.format, profile))
     model, report = import_sources(sources, [spec.priority for spec in project.sources])
     apply_project(model, project, str(root / "mdptm.yaml"))
+    restate_placeholders(model, report, str(root / PROJECT_FILE))
     check_references(model)  # again: the project file may have changed references (signoffs, overrides)
     return model, report, project, root
+
+
+def restate_placeholders(model: Model, report: ImportReport, project_file: str) -> None:
+    """Importers warn of facts their source lacks; once the project file had its say, only the
+    facts still missing deserve a warning (one each, naming where to set them)."""
+    report.warnings = [w for w in report.warnings if PLACEHOLDER not in w.message and "placeholder" not in w.message]
+    for where, value in (
+        ("product.name", model.product.name),
+        ("product.manufacturer", model.product.manufacturer),
+        ("document.version", model.document.version),
+    ):
+        if value == PLACEHOLDER:
+            report.warn(project_file, where, f"no source states {where}: set it in mdptm.yaml (publishing needs it)")
 
 
 class Timer:

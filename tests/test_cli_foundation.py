@@ -161,3 +161,13 @@ def test_review_blockers_stop_the_package_but_not_the_reports(tmp_path: Path, ca
     assert any(f["severity"] == "blocker" for f in findings)
     code, _, _ = run(["build", str(tmp_path), "-o", str(tmp_path / "pkg"), "--draft"], capsys)
     assert code == 0 and (tmp_path / "pkg" / "ptm.json").exists()
+
+
+def test_placeholder_warnings_only_for_facts_still_missing(tmp_path: Path) -> None:
+    from mdptm.build import load_project_model
+
+    (tmp_path / "model.yaml").write_text("schema: mdptm/1\nelements: [{id: E1, name: Pump}]\n")
+    (tmp_path / "mdptm.yaml").write_text("sources: [model.yaml]\nproduct: {name: P, manufacturer: M}\n")
+    _, report, _, _ = load_project_model(tmp_path)
+    messages = [w.message for w in report.warnings]
+    assert len(messages) == 1 and "document.version" in messages[0]
