@@ -69,6 +69,17 @@ def public_data(model: Model) -> dict[str, Any]:
     return data
 
 
+def _stripped(model: Model) -> bool:
+    """Whether *model* already holds nothing :func:`public_data` removes (the pipeline's public model
+    does), so exporters can read it as is rather than a re-validated copy of its data."""
+    for attr, _ in COLLECTIONS:
+        for item in getattr(model, attr):
+            src = item.provenance if attr == "flows" else item.source
+            if src is not None or item.notes is not None or item.extra:
+                return False
+    return True
+
+
 def write_package(model: Model, folder: Path, ctx: ExportContext) -> list[str]:
     """Write every package file except the manifest into *folder*; returns their names.
 
@@ -98,7 +109,7 @@ def write_package(model: Model, folder: Path, ctx: ExportContext) -> list[str]:
     written.append("ptm.json")
     otm = exporters().get("otm")
     if otm is not None:
-        otm.write(Model.model_validate(data), folder / "ptm.otm.json", ctx)
+        otm.write(model if _stripped(model) else Model.model_validate(data), folder / "ptm.otm.json", ctx)
         written.append("ptm.otm.json")
     guides = write_guides(folder, build_guides(model, ctx.coverage, ctx.review), ctx)
     written.extend(p.relative_to(folder).as_posix() for p in guides)
