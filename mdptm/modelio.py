@@ -10,6 +10,7 @@ import yaml
 
 from mdptm.errors import InputError
 from mdptm.model import Model
+from mdptm.output import json_text
 
 
 def read_structured(path: Path, *, max_bytes: int = 512 * 1024 * 1024) -> Any:
@@ -77,7 +78,7 @@ def dumps(model: Model, fmt: str = "json") -> str:
     data = model_to_data(model)
     if fmt == "yaml":
         return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)
 
 
 def fmt_for(path: Path) -> str:

@@ -8,7 +8,6 @@ by the Word and HTML forms.
 from __future__ import annotations
 
 import hashlib
-import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ from mdptm.exporters.html import write_html
 from mdptm.exporters.xlsx import write_xlsx
 from mdptm.model import COLLECTIONS, PLACEHOLDER, Model
 from mdptm.modelio import model_to_data
-from mdptm.output import staged_dir, write_manifest
+from mdptm.output import json_text, staged_dir, write_manifest
 from mdptm.plugins import ExportContext, exporters
 from mdptm.ptmdoc import build_ptm_docs
 from mdptm.render_docx import render_docx
@@ -103,9 +102,7 @@ def write_package(model: Model, folder: Path, ctx: ExportContext) -> list[str]:
         write_html(web, folder / "index.html")
         written.append("index.html")
     # the same bytes as mdptm.modelio.dumps of the stripped model
-    (folder / "ptm.json").write_text(
-        json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n"
-    )
+    (folder / "ptm.json").write_text(json_text(data), encoding="utf-8", newline="\n")
     written.append("ptm.json")
     otm = exporters().get("otm")
     if otm is not None:

@@ -20,7 +20,7 @@ import posixpath
 import re
 import time
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -291,6 +291,11 @@ class DocxRenderer:
 
     def body_xml(self) -> str:
         return "".join(self.parts)
+
+    def body_pieces(self) -> Iterator[bytes]:
+        """The body as UTF-8 pieces, handed over once (see :func:`utf8_pieces`)."""
+        parts, self.parts = self.parts, []
+        return utf8_pieces(parts)
 
     def _placeholder(self) -> None:
         p = etree.SubElement(self.body, f"{_W}p")
@@ -749,11 +754,15 @@ def _drop_content_types(data: bytes, dropped: set[str]) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
-def scrub_office_file(path: Path, *, title: str | None, epoch: int, edit: Callable[[str, bytes], bytes] | None = None) -> None:
+Edit = Callable[[str, bytes], bytes | Iterable[bytes]]
+
+
+def scrub_office_file(path: Path, *, title: str | None, epoch: int, edit: Edit | None = None) -> None:
     """Rewrite an Office file for publication: neutral document properties (no author, company,
     template or editing history; created = modified = *epoch*), no thumbnails, custom properties,
     comments or revision ids, and every zip entry stamped with the same fixed time. *edit* may
-    rewrite any member on the way (used to splice in content written as text)."""
+    rewrite any member on the way (used to splice in content written as text); it may return the
+    new member in pieces, which are compressed as they come rather than joined first."""
     with zipfile.ZipFile(path) as zin:
         members = list(_members(zin))
     names = {n for n, _ in members}
@@ -777,17 +786,44 @@ def scrub_office_file(path: Path, *, title: str | None, epoch: int, edit: Callab
                 data = _RSID_ATTR.sub(b"", data)
                 if name == "word/settings.xml":
                     data = _SETTINGS_DROP.sub(b"", _RSIDS_EL.sub(b"", data))
-            if edit is not None:  # after the clean-up, which must never touch spliced-in model text
-                data = edit(name, data)
+            new = data if edit is None else edit(name, data)  # after the clean-up, which must never touch spliced-in model text
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
-            zout.writestr(info, data, compresslevel=6)
+            if isinstance(new, bytes):
+                zout.writestr(info, new, compresslevel=6)
+            else:  # zlib's default level is 6: the same bytes as writestr of the joined pieces
+                with zout.open(info, "w") as dest:
+                    for piece in new:
+                        dest.write(piece)
     tmp.replace(path)
 
 
 # ---------------------------------------------------------------------------------- entry point
+
+
+def utf8_pieces(parts: list[str], batch: int = 1 << 20) -> Iterator[bytes]:
+    """*parts* as UTF-8 in pieces of about *batch* characters, emptying the list as it goes: a
+    10 000-threat document is never held whole as text and as bytes at once."""
+    parts.reverse()
+    pending: list[str] = []
+    size = 0
+    while parts:
+        piece = parts.pop()
+        pending.append(piece)
+        size += len(piece)
+        if size >= batch:
+            yield "".join(pending).encode("utf-8")
+            pending, size = [], 0
+    if pending:
+        yield "".join(pending).encode("utf-8")
+
+
+def chain_pieces(head: bytes, middle: Iterable[bytes], tail: bytes) -> Iterator[bytes]:
+    yield head
+    yield from middle
+    yield tail
 
 
 def render_docx(doc: Doc, path: Path, *, template: Path | None = None, epoch: int = DEFAULT_EPOCH) -> None:
@@ -795,14 +831,13 @@ def render_docx(doc: Doc, path: Path, *, template: Path | None = None, epoch: in
     renderer = DocxRenderer(doc, template)
     document = renderer.render()
     document.save(str(path))
-    body = renderer.body_xml().encode("utf-8")
 
-    def splice(name: str, data: bytes) -> bytes:
+    def splice(name: str, data: bytes) -> bytes | Iterator[bytes]:
         if name != "word/document.xml":
             return data
-        spliced, n = _BODY_P.subn(lambda _m: body, data, count=1)
-        if n != 1:
+        found = _BODY_P.search(data)
+        if found is None:
             raise RuntimeError("rendered body could not be placed in word/document.xml")
-        return spliced
+        return chain_pieces(data[: found.start()], renderer.body_pieces(), data[found.end() :])
 
     scrub_office_file(path, title=doc.title, epoch=epoch, edit=splice)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 from mdptm.diagrams import level_colour, risk_scale
 from mdptm.model import Model, Risk
 from mdptm.plugins import ExportContext, Exporter
-from mdptm.render_docx import scrub_office_file
+from mdptm.render_docx import chain_pieces, scrub_office_file, utf8_pieces
 from mdptm.results import Coverage
 
 MAX_CELL = 32767  # Excel's limit for one cell
@@ -125,8 +125,10 @@ class SheetWriter:
         height = f' ht="{min(409, 15 * lines + 2)}" customHeight="1"' if lines > 1 else ""
         self.rows.append(f'<row r="{r}"{height}>{"".join(cells)}</row>')
 
-    def xml_rows(self) -> bytes:
-        return "".join(self.rows).encode("utf-8")
+    def xml_rows(self) -> Iterator[bytes]:
+        """The data rows as UTF-8 pieces, handed over once."""
+        rows, self.rows = self.rows, []
+        return utf8_pieces(rows)
 
 
 def _line_count(text: str, width: float) -> int:
@@ -518,13 +520,13 @@ def write_xlsx(model: Model, path: Path, ctx: ExportContext) -> None:
     if len(rows) != len(builder.sheets):
         raise RuntimeError("sheet part names are not unique")
 
-    def splice(name: str, data: bytes) -> bytes:
+    def splice(name: str, data: bytes) -> bytes | Iterator[bytes]:
         if name not in rows:
             return data
         head, sep, tail = data.rpartition(b"</sheetData>")
         if not sep:
             raise RuntimeError(f"no sheetData in {name}")
-        return head + rows[name] + sep + tail
+        return chain_pieces(head, rows.pop(name), sep + tail)
 
     scrub_office_file(path, title=model.document.title or f"{model.product.name} Public Threat Model", epoch=ctx.epoch, edit=splice)
 
