@@ -261,7 +261,7 @@ class DocxRenderer:
             raise InputError(f"not a usable Word template: {exc}", file=str(tpl)) from None
         self.body = self.document.element.body
         self.sect_pr = self.body.find(f"{_W}sectPr")
-        self.parts: list[str] = []
+        self.parts: list[bytes] = []  # body XML, UTF-8, a paragraph or table row each
         # body XML is spliced in as text: declare w: on each element unless the root already binds it
         self.ns = "" if self.document.element.nsmap.get("w") == W_NS else f" {_XMLNS}"
         self.count = _Counters()
@@ -287,15 +287,15 @@ class DocxRenderer:
     def _append_xml(self, xml: str) -> None:
         """Body content is kept as XML text and spliced into ``word/document.xml`` after saving:
         no parsing and no tree surgery, which is what keeps a 10 000-row table fast."""
-        self.parts.append(xml)
+        self.parts.append(xml.encode("utf-8"))
 
     def body_xml(self) -> str:
-        return "".join(self.parts)
+        return b"".join(self.parts).decode("utf-8")
 
     def body_pieces(self) -> Iterator[bytes]:
-        """The body as UTF-8 pieces, handed over once (see :func:`utf8_pieces`)."""
+        """The body in pieces, handed over once (see :func:`batched_pieces`)."""
         parts, self.parts = self.parts, []
-        return utf8_pieces(parts)
+        return batched_pieces(parts)
 
     def _placeholder(self) -> None:
         p = etree.SubElement(self.body, f"{_W}p")
@@ -443,7 +443,7 @@ class DocxRenderer:
         if block.caption:
             self.count.table += 1
             self._append_xml(self._caption("Table", self.count.table, block.caption, keep_next=True))
-        self._append_xml(self.table_xml(block))
+        self.parts.extend(s.encode("utf-8") for s in self.table_rows(block))
         # a little air after each table, and a paragraph between two adjacent tables
         self._append_xml(f'<w:p{self.ns}><w:pPr><w:spacing w:before="0" w:after="60"/></w:pPr></w:p>')
 
@@ -451,25 +451,30 @@ class DocxRenderer:
         return column_widths(block, self.text_width // 635)
 
     def table_xml(self, block: Table) -> str:
-        """The whole ``w:tbl`` as one string: one lxml parse instead of thousands of cell calls."""
+        """The whole ``w:tbl`` as one string."""
+        return "".join(self.table_rows(block))
+
+    def table_rows(self, block: Table) -> Iterator[str]:
+        """The ``w:tbl`` XML as text, a row at a time: no cell objects, and a 10 000-row table is
+        never one string."""
         widths = self.column_widths(block)
         ncol = len(widths)
         body_style = self._pstyle("Table Text")
         head_style = self._pstyle("Table Heading")
         border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="A6A6A6"/>'
         borders = "".join(border.format(s) for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
-        parts = [
+        yield (
             f'<w:tbl{self.ns}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblBorders>{borders}</w:tblBorders>'
             '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="30" w:type="dxa"/><w:left w:w="80" w:type="dxa"/>'
             '<w:bottom w:w="30" w:type="dxa"/><w:right w:w="80" w:type="dxa"/></w:tblCellMar>'
             '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
             'w:noHBand="1" w:noVBand="1"/>'
-            "</w:tblPr><w:tblGrid>",
-            "".join(f'<w:gridCol w:w="{w}"/>' for w in widths),
-            "</w:tblGrid>",
-        ]
+            "</w:tblPr><w:tblGrid>"
+            + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+            + "</w:tblGrid>"
+        )
         if block.header:
-            parts.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
+            parts = ["<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"]
             head_rpr = '<w:rPr><w:b/><w:color w:val="FFFFFF"/></w:rPr>'
             for c in range(ncol):
                 text = block.header[c] if c < len(block.header) else ""
@@ -480,10 +485,11 @@ class DocxRenderer:
                     f'<w:t xml:space="preserve">{xml_text(text)}</w:t></w:r></w:p></w:tc>'
                 )
             parts.append("</w:tr>")
+            yield "".join(parts)
         fills = block.fills
         bold = set(bold_columns(block))
         for r, row in enumerate(block.rows):
-            parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            parts = ["<w:tr><w:trPr><w:cantSplit/></w:trPr>"]
             for c in range(ncol):
                 text = row[c] if c < len(row) else ""
                 fill = fills.get((r, c)) if fills else None
@@ -498,8 +504,8 @@ class DocxRenderer:
                     )
                 parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/>{shd}</w:tcPr>{paras}</w:tc>')
             parts.append("</w:tr>")
-        parts.append("</w:tbl>")
-        return "".join(parts)
+            yield "".join(parts)
+        yield "</w:tbl>"
 
     @staticmethod
     def _titled_line(k: int, line: str, style: str) -> str:
@@ -803,21 +809,21 @@ def scrub_office_file(path: Path, *, title: str | None, epoch: int, edit: Edit |
 # ---------------------------------------------------------------------------------- entry point
 
 
-def utf8_pieces(parts: list[str], batch: int = 1 << 20) -> Iterator[bytes]:
-    """*parts* as UTF-8 in pieces of about *batch* characters, emptying the list as it goes: a
-    10 000-threat document is never held whole as text and as bytes at once."""
+def batched_pieces(parts: list[bytes], batch: int = 1 << 20) -> Iterator[bytes]:
+    """*parts* joined into pieces of about *batch* bytes, emptying the list as it goes: a
+    10 000-threat document is never held whole twice."""
     parts.reverse()
-    pending: list[str] = []
+    pending: list[bytes] = []
     size = 0
     while parts:
         piece = parts.pop()
         pending.append(piece)
         size += len(piece)
         if size >= batch:
-            yield "".join(pending).encode("utf-8")
+            yield b"".join(pending)
             pending, size = [], 0
     if pending:
-        yield "".join(pending).encode("utf-8")
+        yield b"".join(pending)
 
 
 def chain_pieces(head: bytes, middle: Iterable[bytes], tail: bytes) -> Iterator[bytes]:

@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 from mdptm.diagrams import level_colour, risk_scale
 from mdptm.model import Model, Risk
 from mdptm.plugins import ExportContext, Exporter
-from mdptm.render_docx import chain_pieces, scrub_office_file, utf8_pieces
+from mdptm.render_docx import batched_pieces, chain_pieces, scrub_office_file
 from mdptm.results import Coverage
 
 MAX_CELL = 32767  # Excel's limit for one cell
@@ -63,7 +63,7 @@ class SheetWriter:
     def __init__(self, wb: Workbook, title: str, columns: Sequence[Column], used: set[str]):
         self.ws = wb.create_sheet(_sheet_name(title, used))
         self.columns = columns
-        self.rows: list[str] = []
+        self.rows: list[bytes] = []  # <row> XML, UTF-8
         self.letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
         for letter, col in zip(self.letters, columns, strict=True):
             self.ws.column_dimensions[letter].width = col.width
@@ -123,12 +123,12 @@ class SheetWriter:
                 cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>')
         # an explicit height: not every spreadsheet program fits rows of wrapped text on opening
         height = f' ht="{min(409, 15 * lines + 2)}" customHeight="1"' if lines > 1 else ""
-        self.rows.append(f'<row r="{r}"{height}>{"".join(cells)}</row>')
+        self.rows.append(f'<row r="{r}"{height}>{"".join(cells)}</row>'.encode())
 
     def xml_rows(self) -> Iterator[bytes]:
-        """The data rows as UTF-8 pieces, handed over once."""
+        """The data rows in pieces, handed over once."""
         rows, self.rows = self.rows, []
-        return utf8_pieces(rows)
+        return batched_pieces(rows)
 
 
 def _line_count(text: str, width: float) -> int:
