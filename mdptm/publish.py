@@ -90,17 +90,20 @@ def write_package(model: Model, folder: Path, ctx: ExportContext) -> list[str]:
     """
     from mdptm.guides import build_guides, write_guides
 
-    data = public_data(model)
     written = []
+    # each document is dropped as soon as it is written: a large model's forms never pile up
     with tempfile.TemporaryDirectory(prefix="mdptm-pictures-") as work:
         pictures = Path(work)
         word, web = build_ptm_docs(model, ctx, pictures)
         render_docx(word, folder / "ptm.docx", template=ctx.template, epoch=ctx.epoch)
         written.append("ptm.docx")
+        del word
         write_xlsx(model, folder / "ptm.xlsx", ctx)
         written.append("ptm.xlsx")
         write_html(web, folder / "index.html")
         written.append("index.html")
+        del web
+    data = public_data(model)
     # the same bytes as mdptm.modelio.dumps of the stripped model
     (folder / "ptm.json").write_text(json_text(data), encoding="utf-8", newline="\n")
     written.append("ptm.json")
@@ -108,6 +111,7 @@ def write_package(model: Model, folder: Path, ctx: ExportContext) -> list[str]:
     if otm is not None:
         otm.write(model if _stripped(model) else Model.model_validate(data), folder / "ptm.otm.json", ctx)
         written.append("ptm.otm.json")
+    del data
     guides = write_guides(folder, build_guides(model, ctx.coverage, ctx.review), ctx)
     written.extend(p.relative_to(folder).as_posix() for p in guides)
     return written
