@@ -114,6 +114,35 @@ def write_json(path: Path, data: object) -> None:
     path.write_text(json_text(data), encoding="utf-8", newline="\n")
 
 
+class Spool:
+    """Text written as it is produced and read back once, as UTF-8 pieces: kept in memory while
+    small, on disk beyond *limit* bytes. The body of a 10 000-threat document is tens of megabytes
+    that need not stay in memory while the rest of the package is assembled."""
+
+    def __init__(self, limit: int = 4 << 20) -> None:
+        self._file = tempfile.SpooledTemporaryFile(max_size=limit)  # noqa: SIM115 - closed by pieces()
+        self.count = 0  # pieces written
+
+    def write(self, text: str) -> None:
+        self._file.write(text.encode("utf-8"))
+        self.count += 1
+
+    def pieces(self, size: int = 1 << 20) -> Iterator[bytes]:
+        """Everything written, in pieces of *size* bytes; the spool is closed afterwards."""
+        with self._file as fh:
+            fh.seek(0)
+            while data := fh.read(size):
+                yield data
+
+    def text(self) -> str:
+        """Everything written so far (for inspection; a large spool is better read by :meth:`pieces`)."""
+        pos = self._file.tell()
+        self._file.seek(0)
+        data = self._file.read()
+        self._file.seek(pos)
+        return bytes(data).decode("utf-8")
+
+
 @contextmanager
 def staged_dir(final: Path) -> Iterator[Path]:
     """Yield an empty temporary folder beside *final*; on success it replaces *final*."""

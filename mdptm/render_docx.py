@@ -35,7 +35,7 @@ from lxml import etree
 
 from mdptm.docir import Bullets, Doc, Heading, Image, PageBreak, Paragraph, Table, Toc
 from mdptm.errors import InputError
-from mdptm.output import DEFAULT_EPOCH
+from mdptm.output import DEFAULT_EPOCH, Spool
 from mdptm.resources import templates_dir
 from mdptm.safety import check_zip, parse_xml
 
@@ -261,7 +261,7 @@ class DocxRenderer:
             raise InputError(f"not a usable Word template: {exc}", file=str(tpl)) from None
         self.body = self.document.element.body
         self.sect_pr = self.body.find(f"{_W}sectPr")
-        self.parts: list[bytes] = []  # body XML, UTF-8, a paragraph or table row each
+        self.body_spool = Spool()  # the body XML, written as rendered
         # body XML is spliced in as text: declare w: on each element unless the root already binds it
         self.ns = "" if self.document.element.nsmap.get("w") == W_NS else f" {_XMLNS}"
         self.count = _Counters()
@@ -287,15 +287,10 @@ class DocxRenderer:
     def _append_xml(self, xml: str) -> None:
         """Body content is kept as XML text and spliced into ``word/document.xml`` after saving:
         no parsing and no tree surgery, which is what keeps a 10 000-row table fast."""
-        self.parts.append(xml.encode("utf-8"))
+        self.body_spool.write(xml)
 
     def body_xml(self) -> str:
-        return b"".join(self.parts).decode("utf-8")
-
-    def body_pieces(self) -> Iterator[bytes]:
-        """The body in pieces, handed over once (see :func:`batched_pieces`)."""
-        parts, self.parts = self.parts, []
-        return batched_pieces(parts)
+        return self.body_spool.text()
 
     def _placeholder(self) -> None:
         p = etree.SubElement(self.body, f"{_W}p")
@@ -443,7 +438,8 @@ class DocxRenderer:
         if block.caption:
             self.count.table += 1
             self._append_xml(self._caption("Table", self.count.table, block.caption, keep_next=True))
-        self.parts.extend(s.encode("utf-8") for s in self.table_rows(block))
+        for row in self.table_rows(block):
+            self.body_spool.write(row)
         # a little air after each table, and a paragraph between two adjacent tables
         self._append_xml(f'<w:p{self.ns}><w:pPr><w:spacing w:before="0" w:after="60"/></w:pPr></w:p>')
 
@@ -809,23 +805,6 @@ def scrub_office_file(path: Path, *, title: str | None, epoch: int, edit: Edit |
 # ---------------------------------------------------------------------------------- entry point
 
 
-def batched_pieces(parts: list[bytes], batch: int = 1 << 20) -> Iterator[bytes]:
-    """*parts* joined into pieces of about *batch* bytes, emptying the list as it goes: a
-    10 000-threat document is never held whole twice."""
-    parts.reverse()
-    pending: list[bytes] = []
-    size = 0
-    while parts:
-        piece = parts.pop()
-        pending.append(piece)
-        size += len(piece)
-        if size >= batch:
-            yield b"".join(pending)
-            pending, size = [], 0
-    if pending:
-        yield b"".join(pending)
-
-
 def chain_pieces(head: bytes, middle: Iterable[bytes], tail: bytes) -> Iterator[bytes]:
     yield head
     yield from middle
@@ -844,6 +823,6 @@ def render_docx(doc: Doc, path: Path, *, template: Path | None = None, epoch: in
         found = _BODY_P.search(data)
         if found is None:
             raise RuntimeError("rendered body could not be placed in word/document.xml")
-        return chain_pieces(data[: found.start()], renderer.body_pieces(), data[found.end() :])
+        return chain_pieces(data[: found.start()], renderer.body_spool.pieces(), data[found.end() :])
 
     scrub_office_file(path, title=doc.title, epoch=epoch, edit=splice)

@@ -27,8 +27,9 @@ from openpyxl.utils import get_column_letter
 
 from mdptm.diagrams import level_colour, risk_scale
 from mdptm.model import Model, Risk
+from mdptm.output import Spool
 from mdptm.plugins import ExportContext, Exporter
-from mdptm.render_docx import batched_pieces, chain_pieces, scrub_office_file
+from mdptm.render_docx import chain_pieces, scrub_office_file
 from mdptm.results import Coverage
 
 MAX_CELL = 32767  # Excel's limit for one cell
@@ -63,7 +64,7 @@ class SheetWriter:
     def __init__(self, wb: Workbook, title: str, columns: Sequence[Column], used: set[str]):
         self.ws = wb.create_sheet(_sheet_name(title, used))
         self.columns = columns
-        self.rows: list[bytes] = []  # <row> XML, UTF-8
+        self.rows = Spool()  # the data rows' XML, written as added
         self.letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
         for letter, col in zip(self.letters, columns, strict=True):
             self.ws.column_dimensions[letter].width = col.width
@@ -103,7 +104,7 @@ class SheetWriter:
         return self._styles[key]
 
     def append(self, values: Sequence[Any], fills: dict[int, str | None] | None = None) -> None:
-        r = len(self.rows) + 2
+        r = self.rows.count + 2
         cells = []
         lines = 1
         for c, col in enumerate(self.columns):
@@ -123,12 +124,11 @@ class SheetWriter:
                 cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>')
         # an explicit height: not every spreadsheet program fits rows of wrapped text on opening
         height = f' ht="{min(409, 15 * lines + 2)}" customHeight="1"' if lines > 1 else ""
-        self.rows.append(f'<row r="{r}"{height}>{"".join(cells)}</row>'.encode())
+        self.rows.write(f'<row r="{r}"{height}>{"".join(cells)}</row>')
 
     def xml_rows(self) -> Iterator[bytes]:
-        """The data rows in pieces, handed over once."""
-        rows, self.rows = self.rows, []
-        return batched_pieces(rows)
+        """The data rows in pieces, read once."""
+        return self.rows.pieces()
 
 
 def _line_count(text: str, width: float) -> int:
