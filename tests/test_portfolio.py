@@ -6,11 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLES
 
 from mdptm.cli import main
 from mdptm.portfolio import build_many, output_folders
-
-from conftest import SAMPLES
 
 
 def _copy_sample(dest: Path) -> Path:
