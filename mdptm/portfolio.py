@@ -66,11 +66,13 @@ def output_folders(projects: Sequence[Path], out_root: Path | None) -> list[Path
 def build_one(project: Path, out: Path | None, draft: bool, audience: str) -> ProjectResult:
     """Build one project, turning every failure into a result: a worker never raises."""
     from mdptm.build import build
+    from mdptm.parallel import sequential
 
     t0 = time.perf_counter()
     result = ProjectResult(project=project)
     try:
-        built = build(project, out, draft=draft, audience=audience)
+        with sequential():  # the portfolio already keeps every core busy
+            built = build(project, out, draft=draft, audience=audience)
     except MdptmError as exc:
         result.exit_code, result.message = exc.exit_code, str(exc)
     except Exception as exc:  # noqa: BLE001 - one broken project must not stop a portfolio
