@@ -13,7 +13,6 @@ term, pattern or internal address is renamed everywhere, consistently, and the r
 
 from __future__ import annotations
 
-import copy
 import ipaddress
 import re
 import types
@@ -23,12 +22,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args, get_origin
+from typing import Any, Literal, get_args, get_origin
 from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from mdptm.copies import deep_copy
 from mdptm.errors import InputError
 from mdptm.leakscan import LiteralMatcher, needle_key, property_values
 from mdptm.model import COLLECTIONS, Control, Flow, Item, Model, Sensitivity
@@ -545,38 +545,6 @@ class RedactionLog(BaseModel):
 
 # -------------------------------------------------------------------------------- public view
 
-_ATOMS = (str, int, float, bool, type(None))
-M = TypeVar("M", bound=BaseModel)
-
-
-def deep_copy(model: M) -> M:
-    """A deep copy of a model, three times faster than ``model_copy(deep=True)`` on a large one.
-
-    Models, lists and dicts are copied; strings, numbers and other immutable values are shared
-    (``copy.deepcopy`` does the same). Anything else goes through ``copy.deepcopy``.
-    """
-    return _copy_value(model)  # type: ignore[no-any-return]
-
-
-def _copy_value(value: Any) -> Any:
-    kind = type(value)
-    if kind in _ATOMS:
-        return value
-    if kind is list:
-        return [v if type(v) in _ATOMS else _copy_value(v) for v in value]
-    if kind is dict:
-        return {k: v if type(v) in _ATOMS else _copy_value(v) for k, v in value.items()}
-    if isinstance(value, BaseModel):
-        new = object.__new__(kind)
-        state = {k: v if type(v) in _ATOMS else _copy_value(v) for k, v in value.__dict__.items()}
-        object.__setattr__(new, "__dict__", state)
-        object.__setattr__(new, "__pydantic_fields_set__", set(value.__pydantic_fields_set__))
-        object.__setattr__(new, "__pydantic_extra__", _copy_value(value.__pydantic_extra__))
-        object.__setattr__(new, "__pydantic_private__", _copy_value(getattr(value, "__pydantic_private__", None)))
-        return new
-    if kind is tuple:
-        return tuple(_copy_value(v) for v in value)
-    return copy.deepcopy(value)
 
 
 def public_view(model: Model, *, signoff_names: bool = False, signoff_comments: bool = False) -> Model:
