@@ -123,7 +123,7 @@ class Timer:
             self.stages[stage] = self.stages.get(stage, 0.0) + time.perf_counter() - t0
 
 
-_LEAN_GC = {"depth": 0}
+_LEAN_GC = {"depth": 0, "runs": 0}
 
 
 @contextmanager
@@ -133,13 +133,17 @@ def lean_gc() -> Iterator[None]:
     A large build creates millions of objects that live until it ends; with Python's default
     thresholds the collector rescans them again and again (a sixth of a 10 000-threat build). The
     objects that exist beforehand (imported modules) are left out of the scans altogether. The
-    previous settings come back afterwards; nested use keeps the outermost.
+    previous settings come back afterwards; nested use keeps the outermost. A process that builds
+    again (a portfolio worker) first collects what the last build left: frozen, it would never go.
     """
     if _LEAN_GC["depth"]:
         yield
         return
     old = gc.get_threshold()
     _LEAN_GC["depth"] += 1
+    if _LEAN_GC["runs"]:
+        gc.collect()
+    _LEAN_GC["runs"] += 1
     gc.freeze()
     gc.set_threshold(50_000, 20, 50)
     try:

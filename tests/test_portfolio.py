@@ -82,3 +82,17 @@ def test_output_folders_are_named_after_projects_and_never_collide(tmp_path: Pat
     outs = output_folders(projects, tmp_path / "out")
     assert outs == [tmp_path / "out" / "pump", tmp_path / "out" / "pump-2", tmp_path / "out" / "monitor"]
     assert output_folders(projects, None) == [None, None, None]
+
+
+def test_building_again_in_one_process_does_not_keep_the_last_build(tmp_path: Path) -> None:
+    """A portfolio worker builds project after project: what one build leaves must not pile up."""
+    import gc
+
+    from mdptm.portfolio import build_one
+
+    project = _copy_sample(tmp_path / "pump")
+    counts = []
+    for _ in range(4):  # no collection in between, as in a worker
+        assert build_one(project, tmp_path / "out", False, "public").exit_code == 0
+        counts.append(len(gc.get_objects()))
+    assert counts[3] <= counts[1] * 1.01, counts
