@@ -466,9 +466,12 @@ def _walk(obj: BaseModel, item: str, prefix: str, fn: TextFn) -> None:
         if value is None:
             continue
         if shape == "str":
-            setattr(obj, name, fn(value, item, path))
+            new = fn(value, item, path)
+            if new is not value:  # most text is left as it was: no assignment needed
+                setattr(obj, name, new)
         elif shape == "strs":
-            setattr(obj, name, [fn(v, item, f"{path}[{i}]") for i, v in enumerate(value)])
+            if value:
+                setattr(obj, name, [fn(v, item, f"{path}[{i}]") for i, v in enumerate(value)])
         elif shape == "model":
             _walk(value, item, path + ".", fn)
         else:
