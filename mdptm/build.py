@@ -26,7 +26,7 @@ from mdptm.output import sha256_file, source_date_epoch, staged_dir, write_json,
 from mdptm.plugins import ExportContext
 from mdptm.project import PROJECT_FILE, Override, Project, load_project
 from mdptm.publish import publish_blockers, write_package
-from mdptm.redact import load_policy, property_terms, redact
+from mdptm.redact import load_policy, property_terms, public_review, redact
 from mdptm.report import ImportReport
 from mdptm.results import Coverage, Review
 from mdptm.review import ReviewContext, review
@@ -245,8 +245,8 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
     previous = load(settings.previous) if settings.previous else None
     if previous is not None:  # document.history gains this version, summarised from the published diff
         record_history(public, previous)
-    ctx = ExportContext(coverage=public_coverage, review=findings, draft=settings.draft, template=settings.template,
-                        epoch=epoch, previous=previous)
+    ctx = ExportContext(coverage=public_coverage, review=public_review(findings, log, policy.replacement),
+                        draft=settings.draft, template=settings.template, epoch=epoch, previous=previous)
     with staged_dir(internal) as tmp_internal:
         write_json(tmp_internal / "import-report.json", report.model_dump(mode="json"))
         write_json(tmp_internal / "coverage.json", coverage_data(coverage))

@@ -34,6 +34,7 @@ from mdptm.leakscan import LiteralMatcher, needle_key, property_values
 from mdptm.model import COLLECTIONS, Control, Flow, Item, Model, Sensitivity
 from mdptm.modelio import read_structured
 from mdptm.resources import mappings_dir
+from mdptm.results import Review
 from mdptm.validate import REFERENCES, pointer, validate_model
 
 DETECTORS = ("email", "ip", "hostname", "url", "ticket")
@@ -819,6 +820,32 @@ def _exempt(model: Model) -> set[str]:
             out.add(value)
             out.update(value.split())
     return out
+
+
+def public_review(review: Review, log: RedactionLog, replacement: str) -> Review:
+    """Review findings as a published document may show them.
+
+    Checks describe the internal model, so a finding can quote a title or an id that redaction
+    removed ("threat T-9 (Replay on pump.hospital.local) is open"). Every string the leak scan
+    looks for is replaced here, and renamed ids take their public names.
+    """
+    matcher = LiteralMatcher(log.needles())
+    if not matcher and not log.renamed:
+        return review
+
+    def clean(text: str) -> str:
+        out, pos = [], 0
+        for start, end, _needle in matcher.spans(text):
+            out.append(text[pos:start])
+            out.append(replacement)
+            pos = end
+        return "".join(out) + text[pos:] if out else text
+
+    findings = [
+        f.model_copy(update={"message": clean(f.message), "items": [clean(log.renamed.get(i, i)) for i in f.items]})
+        for f in review.findings
+    ]
+    return Review(findings=findings)
 
 
 def signoff_terms(model: Model, policy: Policy) -> list[str]:
