@@ -212,7 +212,6 @@ class _Workbook:
         comments = self._comments(part)
         return _make_grid(self.file, name, state, cells, hidden_rows, hidden_cols, merges, comments)
 
-
     def _value(self, c: etree._Element, ns: str, v_tag: str | None = None, is_tag: str | None = None) -> str:
         kind = c.get("t") or "n"
         v = None
