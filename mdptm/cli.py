@@ -39,9 +39,14 @@ def warn(msg: str) -> None:
         click.echo(f"warning: {msg}", err=True)
 
 
+ORDER = ("build", "import", "validate", "map", "review", "redact", "signoff", "publish", "export", "diff", "schema", "plugins")
+
+
 class Group(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)  # in the order of the pipeline, not alphabetical
+        """Commands in the order of the pipeline, not alphabetical; plug-in commands last."""
+        known = [c for c in ORDER if c in self.commands]
+        return known + sorted(c for c in self.commands if c not in ORDER)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
