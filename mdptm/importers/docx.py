@@ -825,7 +825,9 @@ class DocxImporter(Importer):
         try:
             with zipfile.ZipFile(path) as zf:
                 doc = _Docx(zf, file)
-                _Walker(doc, builder, vocab).run()
+                walker = _Walker(doc, builder, vocab)
+                walker.run()
+                ctx.options["looked_at"] = f"{walker.paras} paragraphs and {walker.tables} tables"
         except (zipfile.BadZipFile, KeyError) as exc:
             raise InputError(f"corrupt Word document: {exc}", file=file) from None
         model = builder.build()

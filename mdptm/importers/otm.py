@@ -17,8 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast, get_args
 
-import yaml
-
 from mdptm.errors import InputError
 from mdptm.importers._interchange import (
     IdMinter,
@@ -55,6 +53,7 @@ from mdptm.model import (
 )
 from mdptm.plugins import ImportContext, Importer
 from mdptm.report import ImportReport
+from mdptm.safety import parse_json, parse_yaml, read_input
 from mdptm.validate import pointer
 
 _OTM_JSON = re.compile(rb'(?<!\\)"otmVersion"\s*:')
@@ -91,22 +90,12 @@ def combine_status(statuses: list[str]) -> str:
 def read_otm(path: Path) -> Any:
     """Parse OTM JSON or YAML (YAML 1.2 booleans, so a ``y:`` key stays a key)."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+        text = read_input(path).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
     if text.lstrip().startswith(("{", "[")):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"JSON syntax error: {exc.msg}", file=str(path), locator=f"line {exc.lineno}, column {exc.colno}") from None
-    try:
-        return yaml.load(text, Loader=Yaml12Loader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else None
-        raise InputError(f"YAML syntax error: {getattr(exc, 'problem', None) or exc}", file=str(path), locator=where) from None
+        return parse_json(text, file=str(path))
+    return parse_yaml(text, file=str(path), loader=Yaml12Loader)
 
 
 class OtmImporter(Importer):

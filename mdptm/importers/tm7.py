@@ -49,7 +49,7 @@ from mdptm.importers._interchange import (
 from mdptm.model import Assumption, Element, Flow, Model, Risk, Source, Threat, TrustZone
 from mdptm.plugins import ImportContext, Importer
 from mdptm.report import ImportReport
-from mdptm.safety import parse_xml
+from mdptm.safety import current_limits, parse_xml, read_input
 
 NS_MODEL = "http://schemas.datacontract.org/2004/07/ThreatModeling.Model"
 NS_ABS = "http://schemas.datacontract.org/2004/07/ThreatModeling.Model.Abstracts"
@@ -293,11 +293,7 @@ class Tm7Importer(Importer):
         return 60 if path.suffix.lower() in self.extensions else 0
 
     def load(self, path: Path, ctx: ImportContext) -> Model:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
-        root = parse_xml(data, file=str(path))
+        root = parse_xml(read_input(path, limit=current_limits().max_xml_bytes), file=str(path))
         q = etree.QName(root)
         if q.localname != "ThreatModel" or q.namespace != NS_MODEL:
             raise InputError(f"not a Microsoft Threat Modeling Tool model (root element is {q.localname!r})", file=str(path), locator="/")

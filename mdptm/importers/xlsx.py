@@ -359,6 +359,8 @@ def import_grids(path: Path, grids: list[Grid], ctx: ImportContext, importer: st
     if profile is not None:
         vocab = profile_vocabulary(vocab, profile)
     builder = SourceBuilder(file, importer, vocab, ctx.report, profile)
+    names = [repr(g.name) for g in grids if g.name]
+    ctx.options["looked_at"] = f"sheets {', '.join(names)}" if names else f"{sum(len(g.cells) for g in grids)} rows"
     for grid in grids:
         if grid.hidden:
             ctx.report.warn(file, grid.name, f"sheet {grid.name!r} is hidden; read like the others")
