@@ -139,6 +139,24 @@ def parse_xml(data: bytes, *, file: str, part: str | None = None, huge: bool = T
     return root
 
 
+def split_tag(tag: object) -> tuple[str | None, str]:
+    """(namespace, local name) of an lxml tag; comments and PIs give (None, "").
+
+    String slicing, not ``etree.QName``: that refuses namespace URIs a hostile file may declare
+    (one holding a ``}``).
+    """
+    if not isinstance(tag, str):
+        return None, ""
+    if tag.startswith("{"):
+        end = tag.rfind("}")
+        return tag[1:end], tag[end + 1 :]
+    return None, tag
+
+
+def local_name(tag: object) -> str:
+    return split_tag(tag)[1]
+
+
 def _declares_dtd(head: bytes) -> bool | None:
     """Whether an XML prolog holds ``<!DOCTYPE``/``<!ENTITY``; None if the root is not within *head*."""
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[:2] in (b"<\x00", b"\x00<"):
