@@ -33,7 +33,8 @@ from mdptm.validate import validate_model
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "infusion-pump"
 # MDPTM_FUZZ_EXAMPLES=2000 for a longer hunt than the suite affords.
-FUZZ = settings(max_examples=int(os.environ.get("MDPTM_FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(max_examples=int(os.environ.get("MDPTM_FUZZ_EXAMPLES", "60")), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 def outcome(path: Path, fmt: str | None = None) -> str:
