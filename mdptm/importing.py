@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mdptm.errors import InputError, UsageError
+from mdptm.errors import InputError, MdptmError, UsageError
 from mdptm.merge import merge_models
 from mdptm.model import COLLECTIONS, PLACEHOLDER, Model, provenance
 from mdptm.plugins import ImportContext, Importer, importers
@@ -57,7 +57,7 @@ def import_one(path: Path, fmt: str | None = None, profile: dict[str, Any] | Non
     ctx = ImportContext(report=report, profile=profile)
     try:
         model = imp.load(path, ctx)
-    except InputError:
+    except MdptmError:
         raise
     except RecursionError:
         raise InputError("nested too deeply to read", file=str(path)) from None

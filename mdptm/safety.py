@@ -128,7 +128,10 @@ def parse_xml(data: bytes, *, file: str, part: str | None = None, huge: bool = T
     except etree.XMLSyntaxError as exc:
         line = getattr(exc, "lineno", None)
         loc = f"{part + ', ' if part else ''}line {line}" if line else part
-        raise InputError(f"XML syntax error: {exc.msg}", file=file, locator=loc) from None
+        msg = str(exc.msg or exc)
+        if "Excessive depth" in msg:
+            msg = "elements nested too deeply (libxml2 allows 2048 levels)"
+        raise InputError(f"XML syntax error: {msg}", file=file, locator=loc) from None
     except (ValueError, MemoryError) as exc:  # lxml: unsupported encoding declarations, exhausted memory
         raise InputError(f"XML cannot be read: {exc or type(exc).__name__}", file=file, locator=part) from None
     if root is None:
@@ -251,8 +254,11 @@ def _check_xml_heads(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: st
         lower = info.filename.lower()
         if info.is_dir() or not lower.endswith((".xml", ".rels", ".vml")):
             continue
-        with zf.open(info) as fh:
-            head = fh.read(lim.xml_prolog_bytes)
+        try:
+            with zf.open(info) as fh:
+                head = fh.read(lim.xml_prolog_bytes)
+        except _ZIP_ERRORS as exc:
+            raise InputError(f"corrupt zip member: {exc}", file=name, locator=info.filename) from None
         verdict = _declares_dtd(head)
         if verdict is None and len(head) >= lim.xml_prolog_bytes:
             raise InputError(f"XML part has no root element in its first {lim.xml_prolog_bytes} bytes", file=name,

@@ -88,6 +88,9 @@ class _Workbook:
         self.names = set(zf.namelist())
         self.wb_path = self._office_document()
         wb = self._xml(self.wb_path)
+        if local_name(wb.tag) != "workbook":
+            raise InputError(f"not an Excel workbook: its main part is {self.wb_path} (a {local_name(wb.tag)!r})",
+                             file=file, locator=self.wb_path)
         self.date1904 = any(
             el.get("date1904") in ("1", "true") for el in wb.iter() if _local(el.tag) == "workbookPr"
         )
