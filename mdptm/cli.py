@@ -127,9 +127,12 @@ def validate(model: Path, fmt: str) -> None:
     \b
     Example:  mdptm validate model.json
     """
+    from mdptm.errors import InputError
     from mdptm.modelio import read_structured
     from mdptm.validate import validate_data
 
+    if model.suffix.lower() in (".docx", ".docm", ".xlsx", ".xlsm", ".csv", ".tsv", ".tm7", ".otm"):
+        raise InputError("not an mdptm/1 model (JSON or YAML); import it first: mdptm import FILE -o model.json", file=str(model))
     _, problems = validate_data(read_structured(model))
     if fmt == "json":
         click.echo(json.dumps({"file": str(model), "problems": [p.__dict__ for p in problems]}, indent=2))

@@ -239,6 +239,11 @@ def test_dangling_reference_to_validate(tmp_path: Path, capsys: pytest.CaptureFi
     import_refused(src, tmp_path, capsys, "E-MISSING")
 
 
+def test_validate_points_other_formats_to_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = workbook(tmp_path / "register.xlsx", REGISTER)
+    refused(["validate", str(src)], capsys, "register.xlsx", "mdptm import")
+
+
 def test_workbook_with_a_30000_character_cell_imports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     long_text = ("The attacker replays a captured dose command. " * 700)[:30_000]
     src = workbook(tmp_path / "long.xlsx", [REGISTER[0], ["T-1", long_text, "T", "Pump", "Signed commands"],
@@ -362,7 +367,7 @@ def test_tm7_entity_variants_are_never_expanded(tmp_path: Path, capsys: pytest.C
     for name, data in variants.items():
         src = tmp_path / name
         src.write_bytes(data)
-        assert SECRET not in import_refused(src, tmp_path, capsys)
+        assert SECRET not in import_refused(src, tmp_path, capsys, "entities")
     # An external DTD with no entity declared in the file: it is never loaded, so '&word;' stays unexpanded.
     ext = tmp_path / "external.tm7"
     ext.write_bytes(tm7_with_dtd("", "&word;", doctype=f'<!DOCTYPE ThreatModel SYSTEM "file://{evil_dtd}">'))
