@@ -41,6 +41,7 @@ class Limits:
     max_xml_bytes: int = 256 * MiB  # one XML document (a .tm7, a sheet, word/document.xml)
     max_input_bytes: int = 512 * MiB  # one JSON, YAML, CSV or XML file on disk
     max_yaml_expansion: int = 1_000_000  # nodes YAML aliases may add beyond what the text spells out
+    max_nesting: int = 100  # levels of JSON/YAML arrays and objects (threat models use about ten)
     xml_prolog_bytes: int = 64 * 1024  # how far into a zip's XML member a DOCTYPE is looked for
 
 
@@ -289,13 +290,15 @@ def read_zip_member(zf: zipfile.ZipFile, member: str, *, file: str, limits: Limi
 def parse_json(text: str, *, file: str) -> Any:
     """JSON, with the line and column of a syntax error; absurd nesting or numbers are refused."""
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"JSON syntax error: {exc.msg}", file=file, locator=f"line {exc.lineno}, column {exc.colno}") from None
     except RecursionError:
         raise InputError("JSON nested too deeply to read", file=file) from None
     except ValueError as exc:  # e.g. an integer of more than 4300 digits
         raise InputError(f"JSON value cannot be read: {exc}", file=file) from None
+    check_nesting(data, file=file, limit=current_limits().max_nesting)
+    return data
 
 
 _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -315,9 +318,27 @@ def parse_yaml(text: str, *, file: str, loader: type | None = None) -> Any:
         raise InputError("YAML nested too deeply to read", file=file) from None
     except (ValueError, TypeError, OverflowError) as exc:  # an over-long integer, an unhashable key
         raise InputError(f"YAML value cannot be read: {exc}", file=file) from None
+    lim = current_limits()
     if "*" in text:
-        check_expansion(data, file=file, budget=len(text) + current_limits().max_yaml_expansion)
+        check_expansion(data, file=file, budget=len(text) + lim.max_yaml_expansion)
+    check_nesting(data, file=file, limit=lim.max_nesting)
     return data
+
+
+def check_nesting(data: Any, *, file: str, limit: int) -> None:
+    """Refuse arrays and objects nested deeper than *limit*: nothing downstream (validation,
+    serialisation, the writers) has to cope with them. Level by level, so no recursion."""
+    level = [data] if isinstance(data, (dict, list)) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            raise InputError(f"arrays and objects nested deeper than {limit} levels; refused (MDPTM_LIMIT_MAX_NESTING)",
+                             file=file)
+        below: list[Any] = []
+        for node in level:
+            below.extend(v for v in (node.values() if isinstance(node, dict) else node) if isinstance(v, (dict, list)))
+        level = below
 
 
 def check_expansion(data: Any, *, file: str, budget: int) -> None:

@@ -415,6 +415,8 @@ YAML_LAUGHS = "a: &a [" + ",".join(["lol"] * 10) + "]\n" + "".join(
         ("laughs.yaml", "schema: mdptm/1\n" + YAML_LAUGHS, "aliases expand"),
         ("loop.yaml", "schema: mdptm/1\nproduct: &p {name: X, manufacturer: Y, extra: *p}\n", "recursive"),
         ("deep.json", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("deep-extra.json", '{"schema": "mdptm/1", "product": {"name": "P", "manufacturer": "M"}, "document": {"version": "1"}, '
+         '"elements": [{"id": "E1", "name": "Pump", "extra": {"x": ' + "[" * 400 + "]" * 400 + "}}]}", "deeper than 100"),
         ("deep.yaml", "schema: mdptm/1\nx: " + "[" * 5000 + "]" * 5000, "YAML"),
         ("number.json", '{"schema": "mdptm/1", "n": ' + "9" * 5000 + "}", "cannot be read"),
         ("syntax.yaml", "schema: mdptm/1\nproduct:\n  name: [unclosed\n", "line "),
@@ -546,3 +548,17 @@ def test_deep_heading_nesting_imports(tmp_path: Path) -> None:
 
     model, _ = import_sources([(src, None, None)])
     assert [t.id for t in model.threats] == ["T-9"]
+
+
+def test_leak_scan_of_a_hostile_package(tmp_path: Path) -> None:
+    """'review --package' reads a folder it did not write: alias bombs and deep JSON are skipped, not expanded."""
+    from mdptm.leakscan import scan
+
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "laughs.yaml").write_text(YAML_LAUGHS + "note: Project Kestrel\n", encoding="utf-8")
+    (pkg / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    t0 = time.perf_counter()
+    hits = scan(pkg, ["Project Kestrel"])
+    assert time.perf_counter() - t0 < 10
+    assert [(h.file, h.needle) for h in hits] == [("laughs.yaml", "Project Kestrel")]
