@@ -562,3 +562,41 @@ def test_leak_scan_of_a_hostile_package(tmp_path: Path) -> None:
     hits = scan(pkg, ["Project Kestrel"])
     assert time.perf_counter() - t0 < 10
     assert [(h.file, h.needle) for h in hits] == [("laughs.yaml", "Project Kestrel")]
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_written_workbooks(tmp_path: Path) -> None:
+    """An id or justification written by someone else ('=HYPERLINK(...)') must not run in the reader's Excel."""
+    from mdptm.coverage_report import write_coverage
+    from mdptm.results import ClauseResult, Coverage, FrameworkResult
+
+    evil = '=HYPERLINK("http://127.0.0.1/x","click")'
+    clause = ClauseResult(id="1.1", title="Secure by default", status="covered", evidence=[evil], rationale=evil)
+    out = tmp_path / "coverage.xlsx"
+    write_coverage(Coverage(frameworks=[FrameworkResult(id="fw", title=evil, clauses=[clause])]), out)
+    with zipfile.ZipFile(out) as zf:
+        sheets = [zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets and not any(b"<f>" in s or b"<f " in s for s in sheets)
+
+
+@pytest.mark.parametrize("audience", ["public", "submission"])
+def test_no_written_workbook_carries_a_formula(tmp_path: Path, capsys: pytest.CaptureFixture[str], audience: str) -> None:
+    """Threat, control and assumption texts starting with = + @ stay text in every workbook written."""
+    import yaml
+
+    evil = "=cmd|' /C calc'!A0"
+    data = yaml.safe_load((SAMPLE / "model.yaml").read_text(encoding="utf-8"))
+    data["threats"][0]["title"] = evil
+    data["controls"][0]["title"] = "+" + evil
+    data["assumptions"][0]["description"] = "@SUM(1+1)*cmd|' /C calc'!A0"
+    (tmp_path / "model.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "mdptm.yaml").write_text("sources: [model.yaml]\n", encoding="utf-8")
+    code, text, _ = run(["build", str(tmp_path), "-o", str(tmp_path / "pkg"), "--draft", "--audience", audience], capsys)
+    assert code == 0, text
+    books = list(tmp_path.rglob("*.xlsx"))
+    assert books
+    for book in books:
+        with zipfile.ZipFile(book) as zf:
+            for name in zf.namelist():
+                if name.startswith("xl/worksheets/"):
+                    xml = zf.read(name)
+                    assert b"<f>" not in xml and b"<f " not in xml, f"{book.name}:{name}"
