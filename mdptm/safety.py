@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import zipfile
 import zlib
 from dataclasses import dataclass, fields, replace
@@ -77,7 +78,10 @@ def read_input(path: Path, *, limit: int | None = None) -> bytes:
     if path.is_dir():
         raise InputError("is a folder, not a file", file=name)
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+            raise InputError("is a device, not a file", file=name)
+        size = st.st_size
         if size > cap:
             raise InputError(f"file is {size} bytes, larger than the limit of {cap} (MDPTM_LIMIT_MAX_INPUT_BYTES)", file=name)
         with path.open("rb") as fh:
@@ -385,7 +389,7 @@ def describe_bytes(head: bytes) -> str:
     if head.startswith(b"PK"):
         return "a zip container"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "a legacy binary Office file (.doc/.xls): save it as .docx/.xlsx"
+        return "a legacy binary Office file (.doc/.xls) or a password-protected one: save it unprotected as .docx/.xlsx"
     if head.startswith(b"%PDF"):
         return "a PDF document"
     if stripped.startswith((b"{", b"[")):

@@ -23,7 +23,7 @@ from mdptm.model import Model
 from mdptm.plugins import ImportContext, Importer
 from mdptm.records import SourceBuilder
 from mdptm.resolve import resolve_references
-from mdptm.safety import check_zip, local_name, parse_xml, read_zip_member
+from mdptm.safety import check_zip, current_limits, local_name, parse_xml, read_input, read_zip_member
 from mdptm.tabular import Grid, load_profile, profile_vocabulary, stride_default
 from mdptm.vocab import vocabulary
 
@@ -445,13 +445,7 @@ def sniff_delimiter(text: str) -> str:
 
 def read_csv(path: Path) -> tuple[Grid, str, str]:
     """A CSV file as one grid, with the encoding and delimiter found."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise InputError(f"larger than {MAX_CSV_BYTES} bytes", file=path.name)
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=path.name) from None
+    data = read_input(path, limit=min(MAX_CSV_BYTES, current_limits().max_input_bytes))
     text, encoding = decode_text(data)
     delim = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text)
     try:
