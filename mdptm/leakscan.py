@@ -29,15 +29,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-import yaml
-
 from mdptm.errors import BlockingError, InputError
 
 try:  # a C Aho-Corasick automaton: one pass over a file whatever the needle count
     import ahocorasick
 except ImportError:  # pragma: no cover - the regex trie below does the same, slower
     ahocorasick = None
-from mdptm.safety import DEFAULT_LIMITS, Limits, check_zip, parse_xml, read_zip_member
+from mdptm.safety import DEFAULT_LIMITS, Limits, check_zip, parse_xml, parse_yaml, read_zip_member
 
 _WS = re.compile(r"\s+")
 _TAG = re.compile(r"<[^<>]*>")
@@ -166,9 +164,9 @@ class Hit:
 
 def _decoded_strings(text: str, *, yaml_too: bool = False) -> str:
     """Every string of a JSON (or YAML) document, escapes and line folding undone."""
-    try:
-        data = yaml.safe_load(text) if yaml_too else json.loads(text)
-    except (ValueError, yaml.YAMLError):
+    try:  # a package handed to 'review --package' may be hostile: YAML aliases bounded, deep JSON refused
+        data = parse_yaml(text, file="") if yaml_too else json.loads(text)
+    except (ValueError, RecursionError, InputError):
         return ""
     out: list[str] = []
     stack: list[Any] = [data]
