@@ -558,12 +558,16 @@ class SourceBuilder:
                         fields["stride"].append(key[7:])
                 elif not flag.ok:
                     self._fail(rec, key, mark, extra, "STRIDE mark")
-        if "status" in v:
-            st = parse_status(self.vocab, v["status"])
+        # "Risk acceptability" gives the status only when no status column does; beside one it is kept as written.
+        status_field = "status" if "status" in v else "acceptability" if "acceptability" in v else None
+        if "status" in v and "acceptability" in v:
+            extra[rec.headers.get("acceptability", "acceptability")] = one_line(v["acceptability"])
+        if status_field is not None:
+            st = parse_status(self.vocab, v[status_field])
             if st.value:
                 fields["status"] = st.value
             elif not st.ok:
-                self._fail(rec, "status", v["status"], extra, "status")
+                self._fail(rec, status_field, v[status_field], extra, "status")
         for base in RISK_FIELDS:
             risk = self._risk(rec, base, extra)
             if risk is not None:

@@ -272,13 +272,15 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
         return None
     ctx_words = norm_text(context).split()
     results: list[Classified] = []
+    # "Document Title" is a references-table word: it is no partial hit for a threat's "title".
+    non_content = {i for i, h in nonempty if skipped_hits(vocab, h)}
     for kind, spec in vocab.kinds.items():
         if only is not None and kind != only:
             continue
         cands = []
         for i, h in nonempty:
             m = match_header(vocab, kind, h)
-            if m is not None:
+            if m is not None and (m.exact or i not in non_content):
                 cands.append((m.exact, m.score, -i, i, m))
         cands.sort(reverse=True)
         used: set[str] = set()
@@ -681,8 +683,9 @@ class TableFinder:
     def _row_facts(self, values: list[str]) -> list[tuple[str, str]]:
         """ "Manufacturer | Acme" or "Manufacturer: Acme" on a row of its own (at most two pairs)."""
         out: list[tuple[str, str]] = []
-        if len(values) > 4:
-            return out
+        colon = any(":" in v for v in values)
+        if len(values) > 4 or (not colon and len(values) % 2):
+            return out  # "STRIDE | Status | Likelihood" is a row of words, not "Key | value" pairs
         i = 0
         while i < len(values):
             v = values[i]
@@ -694,7 +697,8 @@ class TableFinder:
                 i += 1
                 continue
             path = fact_key(self.vocab, v)
-            if path and i + 1 < len(values) and fact_key(self.vocab, values[i + 1]) is None:
+            nxt = values[i + 1] if i + 1 < len(values) else ""
+            if path and nxt and fact_key(self.vocab, nxt) is None and not self._is_exact(nxt):
                 out.append((path, values[i + 1].strip()))
                 i += 2
                 continue
@@ -773,6 +777,8 @@ def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab
     if "id" not in vocab.kinds[kind].fields or any(c.field == "id" for c in columns):
         return
     described = any(c.field == "description" for c in columns)
+    c0, c1 = columns[0].index, columns[-1].index
+    rows = [r for r in rows if not _group_row(g, r, c0, c1) and not other_row(g, r, c0, c1, None, vocab)]
     for col in columns:
         if col.field not in (None, "title", "name", "text") or (col.field is not None and not described):
             continue
@@ -830,6 +836,7 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
     extra_names = _extra_names(block)
     by_field = {c.field: c for c in block.columns if c.field}
     key_fields = [f for f, s in vocab.kinds[block.kind].fields.items() if s.key and f in by_field]
+    id_col = by_field["id"].index if "id" in by_field else None
     group: str | None = None
     pending_blank: list[int] = []
     for r in block.rows:
@@ -847,9 +854,13 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
         if [norm_text(t) for t in texts] == header_key:
             yield RowNote(g.file, loc, "repeated header row")
             continue
-        if _group_row(g, r, block):
+        if _group_row(g, r, block.c0, block.c1):
             group = one_line(g.raw(r, block.c0))
             yield RowNote(g.file, loc, f"group heading row ({group!r}) applied to the rows below")
+            continue
+        other = other_row(g, r, block.c0, block.c1, id_col, vocab)
+        if other is not None:
+            yield RowNote(g.file, loc, other)
             continue
         values: dict[str, str] = {}
         headers: dict[str, str] = {}
@@ -905,14 +916,47 @@ def _extra_names(block: Block) -> dict[int, str]:
     return out
 
 
-def _group_row(g: Grid, r: int, block: Block) -> bool:
+def _group_row(g: Grid, r: int, c0: int, c1: int) -> bool:
     """A full-width merged row inside a table ("Spoofing threats") is a group heading, not a record."""
-    if block.c1 <= block.c0:
+    if c1 <= c0:
         return False
-    anchor = (r, block.c0)
-    if not g.raw(r, block.c0).strip():
+    anchor = (r, c0)
+    if not g.raw(r, c0).strip():
         return False
-    return all(g.merged.get((r, c)) == anchor for c in range(block.c0 + 1, block.c1 + 1))
+    return all(g.merged.get((r, c)) == anchor for c in range(c0 + 1, c1 + 1))
+
+
+_ID_LIKE_CELL = re.compile(r"^[A-Za-z]{0,10}[-_ .]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
+_FOOTNOTE = re.compile(r"^\s*[*†‡§¹²³]")
+
+
+def other_row(g: Grid, r: int, c0: int, c1: int, id_col: int | None, vocab: Vocabulary) -> str | None:
+    """Why a row inside a table is no item: a totals row ("Total | 7 | 3"), a legend or note written below
+    the table ("Legend: X = applies"), or a sentence alone in the id column. None for an ordinary row."""
+    filled = [(c, g.data_text(r, c).strip()) for c in range(c0, c1 + 1) if g.data_text(r, c).strip()]
+    if not filled:
+        return None
+    first = filled[0][1]
+    words = norm_text(first).split()
+    for n in range(min(3, len(words)), 0, -1):
+        if " ".join(words[:n]) not in vocab.summary_rows:
+            continue
+        rest = first.split(None, n)[n] if len(first.split()) > n else ""
+        # "Total", "Totals:", "Total: 7 threats" — not "Total loss of ventilation".
+        if not rest.strip(" :=-–") or re.match(r"^[\s:=\-–]*\d", rest):
+            return f"totals row ({one_line(first)[:60]!r})"
+    if len(filled) != 1:
+        return None
+    text = one_line(first)
+    short = text[:60] + ("..." if len(text) > 60 else "")
+    if _FOOTNOTE.match(text):
+        return f"note row below the table ({short!r})"
+    head = re.match(r"^\s*([A-Za-z][A-Za-z. ]{0,20}?)\s*[:=–—-]\s*\S", text)
+    if head and norm_text(head.group(1)) in vocab.note_rows:
+        return f"legend or note row ({short!r})"
+    if filled[0][0] == id_col and len(text.split()) >= 4 and not _ID_LIKE_CELL.match(text):
+        return f"note row: a sentence alone in the id column ({short!r})"
+    return None
 
 
 def _fact_rows(block: Block, vocab: Vocabulary) -> Iterator[RowNote]:
