@@ -766,6 +766,7 @@ def _infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
         return
     present = [f for f in records[0].scales if f.split(".")[0] in RISK_FIELDS]
     found: dict[str, int] = {}
+    tops: dict[str, int] = {}
     for part in ("likelihood", "severity"):
         cols = [f for f in present if f.endswith("." + part)]
         hinted = [h for h in (records[0].scales.get(f) for f in cols) if h]
@@ -782,9 +783,17 @@ def _infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
                 if value is not None:
                     top = max(top, value)
         scale = max(hinted) if hinted else (scale_for(vocab, top) if top else None)
+        if scale and not hinted:
+            tops[part] = scale
         for f in cols:
             if scale and not records[0].scales.get(f):
                 found[f] = scale
+    if len(tops) == 2 and tops["likelihood"] != tops["severity"]:
+        # Likelihood values that stop at 4 beside severities up to 5 are on the same 5-point matrix.
+        side = max(tops.values())
+        for f in found:
+            found[f] = side
+    guessed: list[str] = []
     for base in RISK_FIELDS:
         if base not in present or records[0].scales.get(base):
             continue
@@ -808,5 +817,12 @@ def _infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
             found[base] = side * side
         elif top > 0:
             found[base] = scale_for(vocab, top)
+            guessed.append(base)
+    # A bare residual score ("4") beside pre-mitigation scores up to 16 is on their scale, not on 1-4.
+    shared = [found.get(b) or records[0].scales.get(b) for b in RISK_FIELDS if b in present]
+    widest = max((x for x in shared if x), default=None)
+    for base in guessed:
+        if widest:
+            found[base] = widest
     for rec in records:
         rec.scales.update(found)

@@ -302,7 +302,8 @@ def _compute_header(spec: KindSpec, header: str) -> HeaderMatch | None:
     if not header or len(header) > 80:
         return None
     forms = header_forms(header)
-    for form in forms:
+    # The form with the words in brackets first: "Risk score (post)" is the residual risk, not the risk.
+    for form in sorted(forms, key=lambda f: -len(f)):
         hit = spec.exact.get(form)
         if hit is not None:
             return HeaderMatch(hit, 100.0 + len(form.split()), True)

@@ -38,15 +38,17 @@ class Thr:
 
     stride: str
     status: str
-    controls: str = ""  # control ids separated by spaces
+    controls: str | tuple[str, ...] = ""  # control ids separated by spaces, or control titles
     targets: tuple[str, ...] = ()  # element names, "A -> B" for a flow, zone names
     assets: tuple[str, ...] | None = None  # asset names (None: not checked)
+    risk: str | None = None  # pre-mitigation risk level (None: not checked)
+    residual: str | None = None  # residual risk level (None: not checked)
 
     def stride_set(self) -> set[str]:
         return {STRIDE[ch] for ch in self.stride}
 
     def control_set(self) -> set[str]:
-        return set(self.controls.split())
+        return set(self.controls) if isinstance(self.controls, tuple) else set(self.controls.split())
 
 
 @dataclass
@@ -62,6 +64,7 @@ class Expected:
     threats: dict[str, Thr]
     trust_zones: set[str] | None = None  # default: the zones the components name
     control_titles: dict[str, str] = field(default_factory=dict)  # a few control titles worth checking
+    controls_by_title: bool = False  # the source gives controls no ids: expected controls are titles
 
     def zones(self) -> set[str]:
         if self.trust_zones is not None:
@@ -124,13 +127,13 @@ INSULIN_THREATS = [
      "SC-07", "1x2=2", "Open"),
 ]
 INSULIN_EXPECTED_THREATS = {
-    "TH-01": Thr("ST", "mitigated", _ids("SC-01", "SC-02"), ("Patch Pump",)),
+    "TH-01": Thr("ST", "mitigated", _ids("SC-01", "SC-02"), ("Patch Pump",), risk="critical", residual="low"),
     "TH-02": Thr("TR", "mitigated", _ids("SC-01", "SC-03"), ("Patch Pump", "InsuLink Mobile App")),
     "TH-03": Thr("I", "mitigated", "SC-03", ("CGM Sensor",)),
     "TH-04": Thr("SE", "partially_mitigated", _ids("SC-04", "SC-05"), ("InsuLink Cloud",)),
     "TH-05": Thr("D", "accepted", "SC-06", ("Patch Pump",)),
     "TH-06": Thr("TE", "mitigated", "SC-02", ("Patch Pump",)),
-    "TH-07": Thr("R", "open", "SC-07", ("Clinic Portal",)),
+    "TH-07": Thr("R", "open", "SC-07", ("Clinic Portal",), risk="low", residual="low"),
 }
 INSULIN_ELEMENTS: dict[str, str | None] = {
     "Patch Pump": "Body-worn",
@@ -535,9 +538,10 @@ def ct_scanner_docx(folder: Path) -> Heldout:
         controls={f"RC-0{n}" for n in range(1, 8)},
         threats={
             "S-01": Thr("S", "mitigated", _ids("RC-01", "RC-02"), ("Radiology Information System",),
-                        ("Patient demographics",)),
+                        ("Patient demographics",), risk="high", residual="low"),
             "S-02": Thr("S", "mitigated", "RC-03", ("Remote Service Gateway",), ("Service credentials",)),
-            "T-01": Thr("T", "mitigated", _ids("RC-04", "RC-05"), ("Operator Console",), ("Scan protocols",)),
+            "T-01": Thr("T", "mitigated", _ids("RC-04", "RC-05"), ("Operator Console",), ("Scan protocols",),
+                        risk="medium", residual="low"),
             "T-02": Thr("T", "open", "RC-01", ("Operator Console -> Hospital PACS",), ("CT images",)),
             "R-01": Thr("R", "mitigated", "RC-06", ("Remote Service Gateway",), ("Scan protocols",)),
             "I-01": Thr("I", "accepted", "RC-01", ("Hospital PACS",), ("CT images", "Patient demographics")),
@@ -811,11 +815,13 @@ def glucose_meter_xlsx(folder: Path) -> Heldout:
         views=[],
         controls={f"CTL-{n}" for n in range(1, 7)},
         threats={
-            "G-01": Thr("ST", "mitigated", "CTL-1", ("GlucoSync App",), ("Blood glucose results",)),
-            "G-02": Thr("I", "mitigated", "CTL-2", ("GlucoSync Cloud API",), ("Blood glucose results",)),
+            "G-01": Thr("ST", "mitigated", "CTL-1", ("GlucoSync App",), ("Blood glucose results",), risk="high",
+                        residual="low"),
+            "G-02": Thr("I", "mitigated", "CTL-2", ("GlucoSync Cloud API",), ("Blood glucose results",), risk="high",
+                        residual="low"),
             "G-03": Thr("SE", "partially_mitigated", _ids("CTL-2", "CTL-3"), ("GlucoSync App", "GlucoSync Cloud API"),
                         ("User account credentials",)),
-            "G-04": Thr("T", "mitigated", "CTL-4", ("BG-3 Meter",), ("Meter firmware",)),
+            "G-04": Thr("T", "mitigated", "CTL-4", ("BG-3 Meter",), ("Meter firmware",), residual="low"),
             "G-05": Thr("D", "accepted", "CTL-5", ("Care Team Dashboard",), ()),
             "G-06": Thr("R", "open", "CTL-6", ("Care Team Dashboard",), ()),
         },
@@ -902,6 +908,193 @@ def dialysis_docx(folder: Path) -> Heldout:
     ))
 
 
+# ================================== 8. anaesthesia workstation (Excel, two-level header, refs by id and title)
+
+
+def anaesthesia_xlsx(folder: Path) -> Heldout:
+    """Facts written "Key: value" in single cells, components and flows stacked on one sheet with flow ends
+    given as component ids, a two-level merged header ("Initial Risk" over Likelihood / Severity / Score),
+    threats that target components and flows by id and name controls by title, a risk-acceptance table
+    stacked below the threats and joined by Threat ID, header cells with line breaks, a control list
+    without ids."""
+    wb = openpyxl.Workbook()
+    ov = wb.active
+    assert ov is not None
+    ov.title = "Overview"
+    _put(ov, 1, ["Device Name: AnaSys 9 Anesthesia Workstation"])
+    _put(ov, 2, ["Manufacturer: Kestrel Medical Systems"])
+    _put(ov, 3, ["Software Version: 4.2.0"])
+
+    cf = wb.create_sheet("Components & Flows")
+    _put(cf, 1, ["System components"])
+    _put(cf, 2, ["Component ID", "Name", "Type", "Zone"])
+    comps = [["AW-1", "Ventilator Control Unit", "Embedded controller", "Device core"],
+             ["AW-2", "Anesthesia Display", "Display", "Device core"],
+             ["AW-3", "Gas Mixer", "Actuator", "Device core"],
+             ["AW-4", "Network Bridge", "Gateway", "Device edge"],
+             ["AW-5", "Anesthesia Information System", "External system", "Hospital network"]]
+    for n, row in enumerate(comps):
+        _put(cf, 3 + n, row)
+    _put(cf, 10, ["Data flows"])
+    _put(cf, 11, ["Flow ID", "From (ID)", "To (ID)", "Protocol", "Data"])
+    flows = [["DF-1", "AW-2", "AW-1", "Internal CAN", "Operator settings"],
+             ["DF-2", "AW-1", "AW-3", "Internal CAN", "Gas mix commands"],
+             ["DF-3", "AW-1", "AW-4", "Serial", "Case data"],
+             ["DF-4", "AW-4", "AW-5", "HL7 over TCP", "Case data"]]
+    for n, row in enumerate(flows):
+        _put(cf, 12 + n, row)
+
+    ta = wb.create_sheet("Threat Analysis")
+    _put(ta, 1, ["AnaSys 9 – Threat analysis (STRIDE)"])
+    _put(ta, 3, ["Threat", "", "", "Target", "Initial Risk", "", "", "Mitigations", "Residual Risk", "", "",
+                 "Status"])
+    for rng in ("A3:C3", "E3:G3", "I3:K3", "D3:D4", "H3:H4", "L3:L4"):
+        ta.merge_cells(rng)
+    _put(ta, 4, ["ID", "Description", "STRIDE\n(category)", "", "Likelihood", "Severity", "Score", "",
+                 "Likelihood", "Severity", "Score", ""])
+    threats = [
+        ["AT-01", "Settings on the display altered before they reach the ventilator", "Tampering", "DF-1",
+         4, 5, 20, "Message integrity counters", 1, 5, 5, "Closed – verified"],
+        ["AT-02", "Case data read from the serial link", "Information Disclosure / Tampering", "DF-3",
+         3, 3, 9, "Encrypted serial protocol", 1, 3, 3, "Open (planned for v4.3)"],
+        ["AT-03", "Forged HL7 messages change the case record", "Spoofing", "AW-5",
+         3, 2, 6, "HL7 message authentication\nNetwork Bridge allow list", 2, 2, 4,
+         "Accepted per benefit-risk analysis"],
+        ["AT-04", "Gas mixer commands flooded to stop delivery", "Denial of service", "AW-3",
+         2, 5, 10, "Message integrity counters", 1, 5, 5, "Not applicable"],
+        ["AT-05", "Bridge firmware replaced to reach the ventilator", "Elevation of privilege", "AW-4",
+         2, 4, 8, "Signed firmware", 1, 4, 4, "Transferred (labeling)"],
+    ]
+    for n, row in enumerate(threats):
+        _put(ta, 5 + n, row)
+    _put(ta, 12, ["Risk acceptance"])
+    _put(ta, 13, ["Threat ID", "Residual Risk Rationale", "Reviewer"])
+    _put(ta, 14, ["AT-03", "Messages only change documentation, not therapy", "Safety board"])
+    _put(ta, 15, ["AT-05", "Installation is restricted to authorised service (IFU 7.3)", "Safety board"])
+
+    ctl = wb.create_sheet("Controls")
+    _put(ctl, 1, ["Control", "Description", "FDA Category", "Owner"])
+    ctls = [["Message integrity counters", "Rolling counters and CRC-32 on CAN frames", "Integrity", "Manufacturer"],
+            ["Encrypted serial protocol", "AES-GCM on the serial case-data link", "Cryptography", "Manufacturer"],
+            ["HL7 message authentication", "HMAC on HL7 messages with a per-site key", "Authentication",
+             "Shared"],
+            ["Network Bridge allow list", "Only the configured AIS address may connect", "Access control",
+             "Customer"],
+            ["Signed firmware", "Bridge firmware signed and verified at boot", "Code integrity", "Manufacturer"]]
+    for n, row in enumerate(ctls):
+        _put(ctl, 2 + n, row)
+    path = folder / "AnaSys9_Threat_Analysis.xlsx"
+    wb.save(str(path))
+    vcu, disp, mixer, bridge, ais = ("Ventilator Control Unit", "Anesthesia Display", "Gas Mixer", "Network Bridge",
+                                     "Anesthesia Information System")
+    return Heldout("anaesthesia-xlsx", [path], Expected(
+        product="AnaSys 9 Anesthesia Workstation",
+        elements={vcu: "Device core", disp: "Device core", mixer: "Device core", bridge: "Device edge",
+                  ais: "Hospital network"},
+        flows={(disp, vcu), (vcu, mixer), (vcu, bridge), (bridge, ais)},
+        # No asset table anywhere: the data the flows carry are the data assets (docs/import.md).
+        assets={"Operator settings", "Gas mix commands", "Case data"},
+        views=[],
+        controls={"Message integrity counters", "Encrypted serial protocol", "HL7 message authentication",
+                  "Network Bridge allow list", "Signed firmware"},
+        controls_by_title=True,
+        threats={
+            "AT-01": Thr("T", "mitigated", ("Message integrity counters",), (f"{disp} -> {vcu}",), risk="critical",
+                         residual="low"),
+            "AT-02": Thr("IT", "open", ("Encrypted serial protocol",), (f"{vcu} -> {bridge}",), risk="medium",
+                         residual="low"),
+            "AT-03": Thr("S", "accepted", ("HL7 message authentication", "Network Bridge allow list"), (ais,),
+                         risk="medium", residual="low"),
+            "AT-04": Thr("D", "not_applicable", ("Message integrity counters",), (mixer,)),
+            "AT-05": Thr("E", "transferred", ("Signed firmware",), (bridge,)),
+        },
+    ))
+
+
+# ================================= 9. wearable ECG patch (Word, interfaces by far end, title row in a table)
+
+
+def ecg_patch_docx(folder: Path) -> Heldout:
+    """A cover table under a merged "DOCUMENT INFORMATION" row, an interfaces table that names only the far
+    end ("Connected to"), "Use Case 1 – ..." headings, a threat table with its title in a merged first row and
+    its header repeated after a page break, "Threat Type" written "Information Disclosure / Tampering",
+    threats that target an interface by its name, pre- and post-mitigation scores."""
+    d = Doc()
+    d.title("CardioTrace ECG Patch System: Security Risk Management Report")
+    t = d.table([["DOCUMENT INFORMATION", ""], ["Device", "CardioTrace Wearable ECG Patch"],
+                 ["Manufacturer", "Pulsewave Diagnostics Inc."], ["Doc. No.", "PW-SRM-0007"], ["Revision", "B"]])
+    t.cell(0, 0).merge(t.cell(0, 1))
+    d.heading("1 Scope", 1)
+    d.para("This report covers the patch, its companion app, the charging cradle and the cardiac cloud.")
+    d.heading("2 Architecture", 1)
+    d.heading("2.1 Components", 2)
+    d.table([["Component", "Type"], ["ECG Patch", "Wearable device"], ["Companion App", "Mobile app"],
+             ["Charging Cradle", "Hardware"], ["Cardiac Cloud", "Cloud service"], ["Physician Portal", "Web application"]])
+    d.heading("2.2 External Interfaces of the Patch", 2)
+    d.table([["Interface", "Connected to", "Protocol", "Authentication"],
+             ["BLE link", "Companion App", "BLE 5.0", "LE Secure Connections passkey"],
+             ["USB cradle port", "Charging Cradle", "USB 2.0", "None"]])
+    d.heading("2.3 Data Flows", 2)
+    d.table([["Source", "Destination", "Protocol", "Data"],
+             ["Companion App", "Cardiac Cloud", "HTTPS", "ECG recordings"],
+             ["Physician Portal", "Cardiac Cloud", "HTTPS", "Reports"]])
+    d.heading("3 Security Architecture", 1)
+    d.heading("3.1 Global System View", 2)
+    d.para("The patch records ECG and sends it to the app, which uploads it to the cardiac cloud.")
+    d.heading("3.2 Multi-Patient Harm View", 2)
+    d.para("The cardiac cloud holds the recordings of all patients.")
+    d.heading("3.3 Updatability and Patchability View", 2)
+    d.para("Patch firmware is updated over BLE from the app; cloud services are patched monthly.")
+    d.heading("3.4 Use Case 1 – Continuous Recording", 2)
+    d.bullets("The patch records ECG.", "The app uploads the recording every hour.", numbered=True)
+    d.heading("3.5 Use Case 2 – Firmware Update over BLE", 2)
+    d.bullets("The app downloads the signed image.", "The patch verifies and installs it.", numbered=True)
+    d.heading("4 Threat Register", 1)
+    header = ["Threat Ref.", "Threat Type", "Threat Scenario", "Interface / Component", "Risk Score (pre)",
+              "Risk Score (post)", "Mitigation", "Status"]
+    rows = [["Table 4 – Threat register", "", "", "", "", "", "", ""], header,
+            ["ECG-T1", "Information Disclosure / Tampering", "ECG data intercepted or altered on the BLE link",
+             "BLE link", "16", "4", "MT-1", "Mitigated"],
+            ["ECG-T2", "Spoofing", "A rogue app pairs with the patch", "ecg patch", "12", "3", "MT-1, MT-2",
+             "Mitigated"],
+            ["ECG-T3", "Tampering", "Malicious firmware pushed over BLE", "ECG Patch", "20", "5", "MT-3",
+             "Mitigated"],
+            header,
+            ["ECG-T4", "Information Disclosure", "Bulk download of recordings from the cloud", "Cardiac Cloud",
+             "15", "6", "MT-4; MT-5", "Partially Mitigated"],
+            ["ECG-T5", "Denial of Service", "Patch battery drained through the USB cradle port", "USB cradle port",
+             "6", "6", "", "Accepted"]]
+    table = d.table(rows)
+    table.cell(0, 0).merge(table.cell(0, 7))
+    d.heading("5 Mitigations", 1)
+    d.table([["Mitigation Ref.", "Mitigation Description", "FDA Category"],
+             ["MT-1", "LE Secure Connections with passkey entry", "Authentication"],
+             ["MT-2", "App attestation before pairing", "Authentication"],
+             ["MT-3", "Signed firmware verified by the patch bootloader", "Code, Data, and Execution Integrity"],
+             ["MT-4", "Per-clinic authorisation on every download", "Authorization"],
+             ["MT-5", "Download rate limits and anomaly alerts", "Event Detection and Logging"]])
+    path = d.save(folder / "CardioTrace_SRM_Report.docx")
+    return Heldout("ecg-patch-docx", [path], Expected(
+        product="CardioTrace Wearable ECG Patch",
+        elements={"ECG Patch": None, "Companion App": None, "Charging Cradle": None, "Cardiac Cloud": None,
+                  "Physician Portal": None},
+        flows={("ECG Patch", "Companion App"), ("ECG Patch", "Charging Cradle"), ("Companion App", "Cardiac Cloud"),
+               ("Physician Portal", "Cardiac Cloud")},
+        assets={"ECG recordings", "Reports"},  # named only in the flow table's Data column
+        views=[("global_system", None), ("multi_patient_harm", None), ("updatability_patchability", None),
+               ("security_use_case", "Continuous Recording"), ("security_use_case", "Firmware Update over BLE")],
+        controls={f"MT-{n}" for n in range(1, 6)},
+        threats={
+            "ECG-T1": Thr("IT", "mitigated", "MT-1", ("ECG Patch -> Companion App",), risk="high", residual="low"),
+            "ECG-T2": Thr("S", "mitigated", _ids("MT-1", "MT-2"), ("ECG Patch",), risk="high", residual="low"),
+            "ECG-T3": Thr("T", "mitigated", "MT-3", ("ECG Patch",), risk="critical", residual="low"),
+            "ECG-T4": Thr("I", "partially_mitigated", _ids("MT-4", "MT-5"), ("Cardiac Cloud",), risk="high",
+                          residual="medium"),
+            "ECG-T5": Thr("D", "accepted", "", ("ECG Patch -> Charging Cradle",), risk="medium", residual="medium"),
+        },
+    ))
+
+
 BUILDERS: dict[str, Callable[[Path], Heldout]] = {
     "insulin-pump-docx": insulin_pump_docx,
     "insulin-pump-word-and-excel": insulin_pump_both,
@@ -911,4 +1104,6 @@ BUILDERS: dict[str, Callable[[Path], Heldout]] = {
     "ventilator-csv": ventilator_csv,
     "glucose-meter-xlsx": glucose_meter_xlsx,
     "dialysis-docx": dialysis_docx,
+    "anaesthesia-xlsx": anaesthesia_xlsx,
+    "ecg-patch-docx": ecg_patch_docx,
 }

@@ -72,9 +72,14 @@ def test_views(imported: tuple[Heldout, Model, ImportReport]) -> None:
     assert got == sorted(held.expected.views, key=lambda kv: (kv[0], kv[1] or ""))
 
 
+def _control_key(held: Heldout, model: Model) -> dict[str, str]:
+    """Control id → how the expectation names it (its id, or its title when the source gives no ids)."""
+    return {c.id: (c.title if held.expected.controls_by_title else c.id) for c in model.controls}
+
+
 def test_controls(imported: tuple[Heldout, Model, ImportReport]) -> None:
     held, model, _ = imported
-    assert sorted(c.id for c in model.controls) == sorted(held.expected.controls)
+    assert sorted(_control_key(held, model).values()) == sorted(held.expected.controls)
     titles = {c.id: c.title for c in model.controls}
     for cid, title in held.expected.control_titles.items():
         assert titles[cid] == title
@@ -84,6 +89,7 @@ def test_every_threat(imported: tuple[Heldout, Model, ImportReport]) -> None:
     held, model, _ = imported
     names = _names(model)
     assets = {a.id: _one(a.name) for a in model.assets}
+    ctl = _control_key(held, model)
     got = {t.id: t for t in model.threats}
     assert sorted(got) == sorted(held.expected.threats)
     problems = []
@@ -92,7 +98,7 @@ def test_every_threat(imported: tuple[Heldout, Model, ImportReport]) -> None:
         seen = {
             "stride": set(t.stride),
             "status": t.status,
-            "controls": set(t.controls),
+            "controls": {ctl.get(c, f"?{c}") for c in t.controls},
             "targets": sorted(names.get(x, f"?{x}") for x in t.targets),
         }
         want = {"stride": exp.stride_set(), "status": exp.status, "controls": exp.control_set(),
@@ -100,6 +106,12 @@ def test_every_threat(imported: tuple[Heldout, Model, ImportReport]) -> None:
         if exp.assets is not None:
             seen["assets"] = sorted(assets.get(a, f"?{a}") for a in t.assets)
             want["assets"] = sorted(exp.assets)
+        if exp.risk is not None:
+            seen["risk"] = t.risk.level if t.risk else None
+            want["risk"] = exp.risk
+        if exp.residual is not None:
+            seen["residual"] = t.residual_risk.level if t.residual_risk else None
+            want["residual"] = exp.residual
         for key, value in want.items():
             if seen[key] != value:
                 problems.append(f"{tid} {key}: got {seen[key]!r}, want {value!r}")
