@@ -303,6 +303,8 @@ class SourceBuilder:
             rid = one_line(rec.values.get("id", ""))
             if rid and is_empty(self.vocab, rid):
                 rid = ""
+            if not rid:
+                rid = _id_from_title(rec)
             key: tuple[str, str] | None = None
             if rid:
                 key = (rec.kind, "id:" + rid)
@@ -744,6 +746,22 @@ class SourceBuilder:
         if "rationale" in v:
             fields["rationale"] = clean_text(v["rationale"])
         return fields, extra, []
+
+
+_ID_TITLE = re.compile(r"^\s*([A-Z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[:.\-–—)]\s+(\S.*)$", re.S)
+_TITLED = {"threat": "title", "control": "title", "assumption": "text", "out_of_scope": "text"}
+
+
+def _id_from_title(rec: RowRecord) -> str:
+    """ "SP-01: Fake cloud server" in a threat's title cell, with no id column: the id and the title."""
+    fname = _TITLED.get(rec.kind)
+    m = _ID_TITLE.match(rec.values.get(fname, "")) if fname else None
+    if m is None or fname is None:
+        return ""
+    rec.values["id"] = m.group(1)
+    rec.values[fname] = m.group(2)
+    rec.headers.setdefault("id", rec.headers.get(fname, fname))
+    return m.group(1)
 
 
 def _most(grp: _Group) -> int:

@@ -497,7 +497,7 @@ class TableFinder:
         out: list[tuple[int, int, _Candidate | None]] = []
         for c0, c1 in segs:
             cand = self._classify_span(r, c0, c1, only)
-            if cand is None and out and out[-1][2] is not None:
+            if cand is None and out and out[-1][2] is not None and self._belongs_left(r, out[-1], c0, c1):
                 p0, _p1, _prev = out[-1]
                 joined = self._classify_span(r, p0, c1, only)
                 if joined is not None:
@@ -505,6 +505,20 @@ class TableFinder:
                     continue
             out.append((c0, c1, cand))
         return out
+
+    def _belongs_left(self, r: int, left: tuple[int, int, _Candidate | None], c0: int, c1: int) -> bool:
+        """A run of header cells right of a table is more of it when the columns between hold data or its
+        headers are that table's words ("Notes"); after empty columns, "Status legend" is a block of its own."""
+        g = self.grid
+        _p0, p1, prev = left
+        below = range(r + 1, min(len(g.cells), r + 51))
+        if any(g.cells[rr][c].strip() for c in range(p1 + 1, c0) for rr in below):
+            return True
+        kind = prev.cls.kind if prev is not None else None
+        if kind not in self.vocab.kinds:
+            return False
+        heads = [one_line(g.header_text(r, c)) for c in range(c0, c1 + 1) if g.header_text(r, c).strip()]
+        return bool(heads) and all((m := match_header(self.vocab, kind, h)) is not None and m.exact for h in heads)
 
     def _forced_candidate(self) -> list[_Candidate]:
         assert self.profile is not None and self.profile.header_row is not None
@@ -672,7 +686,10 @@ class TableFinder:
                 continue
             text = one_line(" ".join(v for _c, v in cells))
             short = text if len(text) <= 60 else text[:57] + "..."
-            if r < first_header:
+            if not self.blocks:
+                where = "table" if g.style == "table" else "sheet"
+                reason = f"no threat-model table recognised in this {where} ({short!r}); a profile can name its columns"
+            elif r < first_header:
                 reason = f"title row above the table header ({short!r})"
             elif any(b.header_rows[0] > r for b in self.blocks):
                 reason = f"caption or text between tables ({short!r})"
@@ -831,7 +848,8 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
         yield from _fact_rows(block, vocab)
         return
     for r in block.header_rows:
-        yield RowNote(g.file, g.locator(r, block.c0), f"header row of a {block.label} table")
+        article = "an" if block.label[:1] in "aeiou" else "a"
+        yield RowNote(g.file, g.locator(r, block.c0), f"header row of {article} {block.label} table")
     header_key = [norm_text(c.header) for c in block.columns]
     extra_names = _extra_names(block)
     by_field = {c.field: c for c in block.columns if c.field}

@@ -1095,6 +1095,79 @@ def ecg_patch_docx(folder: Path) -> Heldout:
     ))
 
 
+# =========================== 10. CPAP device with cloud (Excel, one sheet per STRIDE category, "ID: title" cells)
+
+
+def cpap_xlsx(folder: Path) -> Heldout:
+    """One threat sheet per STRIDE category and no STRIDE column, the threat id written in the same cell as its
+    title ("SP-01: ..."), a threat merged down over two rows (two components, a countermeasure each), a legend
+    block to the right of the table, countermeasures that name the threats they counter."""
+    wb = openpyxl.Workbook()
+    comp = wb.active
+    assert comp is not None
+    comp.title = "Components"
+    _put(comp, 1, ["Component", "Description", "Trust Zone"])
+    for n, row in enumerate([["CPAP Unit", "Bedside therapy device", "Patient bedroom"],
+                             ["SD Card", "Removable therapy log card", "Patient bedroom"],
+                             ["Modem Module", "Cellular modem inside the unit", "Patient bedroom"],
+                             ["SleepCloud", "Therapy data and settings service", "Vendor cloud"],
+                             ["Provider Portal", "Web portal for sleep clinics", "Vendor cloud"]]):
+        _put(comp, 2 + n, row)
+
+    sp = wb.create_sheet("Spoofing")
+    _put(sp, 1, ["Threat", "Component", "Countermeasures", "Status"])
+    _put(sp, 2, ["SP-01: Fake cloud server pushes therapy settings", "Modem Module", "CM-1", "Mitigated"])
+    _put(sp, 3, ["SP-02: Clinic account taken over on the provider portal", "Provider Portal", "CM-2", "Open"])
+    _put(sp, 1, ["Status legend"], col=7)
+    _put(sp, 2, ["Open = no control verified yet"], col=7)
+    _put(sp, 3, ["Mitigated = control verified by test"], col=7)
+
+    ta = wb.create_sheet("Tampering")
+    _put(ta, 1, ["Threat", "Component", "Countermeasures", "Status"])
+    _put(ta, 2, ["TA-01: Therapy pressure changed through a crafted settings file", "sd card", "CM-3", "Mitigated"])
+    _put(ta, 3, ["TA-02: Firmware replaced during service", "CPAP Unit", "CM-3", "Mitigated"])
+    _put(ta, 4, ["", "Modem Module", "CM-4", ""])
+    ta.merge_cells("A3:A4")
+    ta.merge_cells("D3:D4")
+
+    info = wb.create_sheet("Info Disclosure")
+    _put(info, 1, ["Threat", "Component", "Countermeasures", "Status"])
+    _put(info, 2, ["ID-01: Therapy data read from a lost SD card", "SD Card", "CM-5", "Risk accepted"])
+    _put(info, 3, ["ID-02: Patient records exposed by the portal API", "SleepCloud; Provider Portal", "CM-2, CM-6",
+                   "Partially mitigated"])
+
+    cm = wb.create_sheet("Countermeasures")
+    _put(cm, 1, ["Countermeasure ID", "Countermeasure", "Threats", "Category"])
+    for n, row in enumerate([["CM-1", "Server certificate pinning in the modem", "SP-01", "Authentication"],
+                             ["CM-2", "MFA and per-clinic authorisation on the portal", "SP-02, ID-02",
+                              "Authentication"],
+                             ["CM-3", "Signed settings files and firmware", "TA-01; TA-02", "Integrity"],
+                             ["CM-4", "Modem firmware signed by the module vendor", "TA-02", "Integrity"],
+                             ["CM-5", "Therapy logs on the card hold no patient identity", "ID-01",
+                              "Confidentiality"],
+                             ["CM-6", "Encryption at rest and API rate limits", "ID-02", "Cryptography"]]):
+        _put(cm, 2 + n, row)
+    path = folder / "SomnaAir_CPAP_Threats.xlsx"
+    wb.save(str(path))
+    return Heldout("cpap-xlsx", [path], Expected(
+        product="",
+        elements={"CPAP Unit": "Patient bedroom", "SD Card": "Patient bedroom", "Modem Module": "Patient bedroom",
+                  "SleepCloud": "Vendor cloud", "Provider Portal": "Vendor cloud"},
+        flows=set(),
+        assets=set(),
+        views=[],
+        controls={f"CM-{n}" for n in range(1, 7)},
+        threats={
+            "SP-01": Thr("S", "mitigated", "CM-1", ("Modem Module",)),
+            "SP-02": Thr("S", "open", "CM-2", ("Provider Portal",)),
+            "TA-01": Thr("T", "mitigated", "CM-3", ("SD Card",)),
+            "TA-02": Thr("T", "mitigated", _ids("CM-3", "CM-4"), ("CPAP Unit", "Modem Module")),
+            "ID-01": Thr("I", "accepted", "CM-5", ("SD Card",)),
+            "ID-02": Thr("I", "partially_mitigated", _ids("CM-2", "CM-6"), ("SleepCloud", "Provider Portal")),
+        },
+    ))
+
+
 BUILDERS: dict[str, Callable[[Path], Heldout]] = {
     "insulin-pump-docx": insulin_pump_docx,
     "insulin-pump-word-and-excel": insulin_pump_both,
@@ -1106,4 +1179,5 @@ BUILDERS: dict[str, Callable[[Path], Heldout]] = {
     "dialysis-docx": dialysis_docx,
     "anaesthesia-xlsx": anaesthesia_xlsx,
     "ecg-patch-docx": ecg_patch_docx,
+    "cpap-xlsx": cpap_xlsx,
 }

@@ -132,6 +132,14 @@ def test_no_reference_left_unresolved(imported: tuple[Heldout, Model, ImportRepo
     assert not bad, "\n".join(bad)
 
 
+def test_no_legend_or_totals_inside_items(imported: tuple[Heldout, Model, ImportReport]) -> None:
+    """Legends, totals and notes around a table are reported as skipped, never glued onto an item."""
+    _, model, _ = imported
+    glued = [(item.id, k) for _kind, item in model.items() for k, v in item.extra.items()
+             if re.search(r"legend|total", f"{k} {v}", re.I)]
+    assert not glued
+
+
 def test_report_reconciles_and_points_at_items(imported: tuple[Heldout, Model, ImportReport]) -> None:
     _, model, report = imported
     assert reconciles(report)
