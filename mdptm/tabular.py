@@ -660,6 +660,7 @@ class TableFinder:
             if fname is not None:
                 seen_fields.add(fname)
             columns.append(Column(c, header, fname, c in g.hidden_cols, scale_hint(header) if header else None))
+        _second_title(g, cls.kind, columns, rows, self.vocab)
         _id_column(g, cls.kind, columns, rows, self.vocab)
         if cls.kind == "threat":
             _stride_matrix(columns, self.vocab)
@@ -804,6 +805,28 @@ def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab
         if len(values) >= 1 and len(set(values)) == len(values) and all(_ID_VALUE.match(v) for v in values):
             col.field = "id"
             return
+
+
+def _second_title(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab: Vocabulary) -> None:
+    """ "Threat | Threat Scenario": two columns both name the title and none the description. The one with
+    the shorter texts is the title, the other the description."""
+    fields = vocab.kinds[kind].fields
+    if "title" not in fields or "description" not in fields or any(c.field == "description" for c in columns):
+        return
+    title = next((c for c in columns if c.field == "title"), None)
+    if title is None:
+        return
+    for col in columns:
+        m = match_header(vocab, kind, col.header) if col.field is None and col.header else None
+        if m is None or not m.exact or m.field != "title":
+            continue
+        def mean(c: Column) -> float:
+            texts = [g.data_text(r, c.index).strip() for r in rows]
+            texts = [t for t in texts if t]
+            return sum(len(t) for t in texts) / len(texts) if texts else 0.0
+        short, long_ = (title, col) if mean(title) <= mean(col) else (col, title)
+        short.field, long_.field = "title", "description"
+        return
 
 
 def _stride_header(vocab: Vocabulary, header: str) -> str | None:

@@ -43,6 +43,7 @@ class Thr:
     assets: tuple[str, ...] | None = None  # asset names (None: not checked)
     risk: str | None = None  # pre-mitigation risk level (None: not checked)
     residual: str | None = None  # residual risk level (None: not checked)
+    title: str | None = None  # the threat's title (None: not checked)
 
     def stride_set(self) -> set[str]:
         return {STRIDE[ch] for ch in self.stride}
@@ -65,6 +66,7 @@ class Expected:
     trust_zones: set[str] | None = None  # default: the zones the components name
     control_titles: dict[str, str] = field(default_factory=dict)  # a few control titles worth checking
     controls_by_title: bool = False  # the source gives controls no ids: expected controls are titles
+    diagram_captions: dict[str, str] = field(default_factory=dict)  # view kind -> caption of its diagram
 
     def zones(self) -> set[str]:
         if self.trust_zones is not None:
@@ -257,6 +259,7 @@ def insulin_pump_docx(folder: Path) -> Heldout:
         controls=set(INSULIN_CONTROLS),
         threats=dict(INSULIN_EXPECTED_THREATS),
         control_titles={"SC-03": "AES-CCM link encryption with per-session keys"},
+        diagram_captions={"global_system": "Figure 2 – Global System View"},
     ))
 
 
@@ -278,7 +281,7 @@ def insulin_pump_register(folder: Path) -> Path:
     cvss = ["8.3", "7.1", "5.3", "8.1", "6.5", "7.6", "3.1"]
     harm = ["Critical", "Critical", "None", "Minor", "Serious", "Critical", "Minor"]
     for n, row in enumerate(INSULIN_THREATS):
-        tid, title, status = row[0], row[1], row[7]
+        tid, title, status = row[0], row[1], "Verified" if row[7] == "Mitigated" else row[7]
         _put(ws, 4 + n, [tid, title, letters[tid], targets[tid], cvss[n], harm[n], controls[tid], status])
     ws2 = wb.create_sheet("Controls")
     _put(ws2, 1, ["ID", "Security Control", "Status"])
@@ -467,6 +470,8 @@ def ct_scanner_docx(folder: Path) -> Heldout:
     d.heading("SECTION 3 – SECURITY ARCHITECTURE VIEWS", 1)
     d.heading("3.1 GLOBAL SYSTEM VIEW", 2)
     d.para("THE SCANNER SITS ON THE IMAGING VLAN AND EXPORTS TO PACS.")
+    d.image()
+    d.para("Figure 1: Global System View", bold=True)
     d.heading("3.2 MULTI-PATIENT HARM VIEW", 2)
     d.para("A WRONG SCAN PROTOCOL AFFECTS EVERY PATIENT SCANNED WITH IT.")
     d.heading("3.3 UPDATABILITY / PATCHABILITY VIEW", 2)
@@ -548,6 +553,7 @@ def ct_scanner_docx(folder: Path) -> Heldout:
             "D-01": Thr("D", "mitigated", _ids("RC-04", "RC-07"), ("Operator Console",), ("CT images",)),
             "E-01": Thr("E", "mitigated", "RC-04", ("Operator Console",), ("Scan protocols",)),
         },
+        diagram_captions={"global_system": "Figure 1: Global System View"},
     ))
 
 
@@ -668,26 +674,27 @@ def ventilator_csv(folder: Path) -> Heldout:
     """A register exported as cp1252 with ';', title lines, numbers as ids, products with '×', a totals
     line, components named with case and spacing variants and no component list; mitigations in a second CSV."""
     rows = [
-        ["AeroVent ICU-9 Ventilator – Threat Register", "", "", "", "", "", ""],
-        ["Exported 12.03.2024 from the risk tool; scores L × S on 1–5 scales", "", "", "", "", "", ""],
-        ["", "", "", "", "", "", ""],
-        ["No.", "Threat", "Category (STRIDE)", "Component", "Risk (L×S)", "Mitigation ref.", "Status"],
-        ["1", "Spoofed alarm acknowledgement from the nurse call system", "S", "Nurse Call Interface", "3×4=12",
-         "MIT-01", "Mitigated"],
-        ["2", "Ventilation parameters altered through the service port", "T", "Service Port", "2×5=10",
-         "MIT-02, MIT-03", "Mitigated"],
-        ["3", "Patient data disclosed from exported trend logs", "I", "Log Export (USB)", "3×3=9", "MIT-04",
-         "Partially mitigated"],
-        ["4", "Service technician denies a calibration change", "R", "service port", "2×2=4", "MIT-05",
-         "Risk accepted"],
-        ["5", "Ventilation stopped by flooding the hospital network interface", "D", "Network  Interface", "3×5=15",
-         "MIT-06 / MIT-07", "Open"],
-        ["6", "Malicious software update gives root access", "T, E", "Software Update Package", "2×5=10",
-         "MIT-03\nMIT-08", "Mitigated"],
-        ["7", "Oxygen blender firmware modified – ±5 % FiO2 error", "Tampering", "O2 Blender Module", "2×5=10",
-         "see MIT-03", "Mitigated"],
-        ["", "", "", "", "", "", ""],
-        ["Total: 7 threats", "", "", "", "", "", ""],
+        ["AeroVent ICU-9 Ventilator – Threat Register", "", "", "", "", "", "", ""],
+        ["Exported 12.03.2024 from the risk tool; scores L × S on 1–5 scales", "", "", "", "", "", "", ""],
+        ["", "", "", "", "", "", "", ""],
+        ["No.", "Threat", "Threat Scenario", "Category (STRIDE)", "Component", "Risk (L×S)", "Mitigation ref.",
+         "Status"],
+        ["1", "Alarm acknowledgement spoofed", "A device on the hospital network imitates the nurse call system and "
+         "acknowledges alarms", "S", "Nurse Call Interface", "3×4=12", "MIT-01", "Mitigated"],
+        ["2", "Parameters altered via service port", "Ventilation parameters are altered through the service port "
+         "without authorisation", "T", "Service Port", "2×5=10", "MIT-02, MIT-03", "Verified"],
+        ["3", "Trend log disclosure", "Patient data is disclosed from exported trend logs on a lost USB stick", "I",
+         "Log Export (USB)", "3×3=9", "MIT-04", "Partially mitigated"],
+        ["4", "Calibration repudiated", "A service technician denies having made a calibration change", "R",
+         "service port", "2×2=4", "MIT-05", "Risk accepted"],
+        ["5", "Network flood", "Ventilation control stalls when the hospital network interface is flooded", "D",
+         "Network  Interface", "3×5=15", "MIT-06 / MIT-07", "Open"],
+        ["6", "Malicious update", "A malicious software update package gives an attacker root access", "T, E",
+         "Software Update Package", "2×5=10", "MIT-03\nMIT-08", "Mitigated"],
+        ["7", "Blender firmware modified", "Oxygen blender firmware is modified – ±5 % FiO2 error", "Tampering",
+         "O2 Blender Module", "2×5=10", "see MIT-03", "Mitigated"],
+        ["", "", "", "", "", "", "", ""],
+        ["Total: 7 threats", "", "", "", "", "", "", ""],
     ]
     threats_csv = _csv(folder / "AeroVent_Threats.csv", rows, ";", "cp1252")
     mitigations = [
@@ -711,13 +718,14 @@ def ventilator_csv(folder: Path) -> Heldout:
         views=[],
         controls={f"MIT-0{n}" for n in range(1, 9)},
         threats={
-            "1": Thr("S", "mitigated", "MIT-01", ("Nurse Call Interface",)),
-            "2": Thr("T", "mitigated", _ids("MIT-02", "MIT-03"), ("Service Port",)),
+            "1": Thr("S", "mitigated", "MIT-01", ("Nurse Call Interface",), title="Alarm acknowledgement spoofed"),
+            "2": Thr("T", "mitigated", _ids("MIT-02", "MIT-03"), ("Service Port",),
+                     title="Parameters altered via service port"),
             "3": Thr("I", "partially_mitigated", "MIT-04", ("Log Export (USB)",)),
             "4": Thr("R", "accepted", "MIT-05", ("Service Port",)),
             "5": Thr("D", "open", _ids("MIT-06", "MIT-07"), ("Network Interface",)),
             "6": Thr("TE", "mitigated", _ids("MIT-03", "MIT-08"), ("Software Update Package",)),
-            "7": Thr("T", "mitigated", "MIT-03", ("O2 Blender Module",)),
+            "7": Thr("T", "mitigated", "MIT-03", ("O2 Blender Module",), title="Blender firmware modified"),
         },
     ))
 
@@ -857,7 +865,7 @@ def dialysis_docx(folder: Path) -> Heldout:
     d.para("The machine has one external network interface, the connectivity module.")
     d.heading("Multi Patient Harm Views", 2)
     d.para("A compromised EMR could send wrong prescriptions to every machine in the unit.")
-    d.heading("Update and Patch View", 2)
+    d.heading("Software Update View", 2)
     d.para("Software is updated by service technicians with signed packages.")
     d.heading("Security Use Case Views", 2)
     d.heading("Prescription Download", 3)

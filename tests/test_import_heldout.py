@@ -77,6 +77,12 @@ def _control_key(held: Heldout, model: Model) -> dict[str, str]:
     return {c.id: (c.title if held.expected.controls_by_title else c.id) for c in model.controls}
 
 
+def test_diagrams(imported: tuple[Heldout, Model, ImportReport]) -> None:
+    held, model, _ = imported
+    got = {v.kind: v.diagram.caption for v in model.views if v.diagram is not None}
+    assert got == held.expected.diagram_captions
+
+
 def test_controls(imported: tuple[Heldout, Model, ImportReport]) -> None:
     held, model, _ = imported
     assert sorted(_control_key(held, model).values()) == sorted(held.expected.controls)
@@ -109,6 +115,9 @@ def test_every_threat(imported: tuple[Heldout, Model, ImportReport]) -> None:
         if exp.risk is not None:
             seen["risk"] = t.risk.level if t.risk else None
             want["risk"] = exp.risk
+        if exp.title is not None:
+            seen["title"] = t.title
+            want["title"] = exp.title
         if exp.residual is not None:
             seen["residual"] = t.residual_risk.level if t.residual_risk else None
             want["residual"] = exp.residual

@@ -524,6 +524,8 @@ class _Walker:
         t = one_line(text)
         if not t or len(t) > 90 or t.endswith((".", ":", ";", ",")):
             return None
+        if _CAPTION.match(t) or _TABLE_CAPTION.match(t):
+            return None  # "Figure 1: Global System View" in bold captions a diagram; it opens no view
         rest, depth = self.strip_number(t)
         runs = [r for r in p.iter(_w("r")) if (r.findtext(_w("t")) or "").strip()]
         bold = bool(runs) and all(r.find(f"{_w('rPr')}/{_w('b')}") is not None for r in runs)
