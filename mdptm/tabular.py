@@ -369,6 +369,8 @@ class TableFinder:
             return [], self.notes
         cands = self._forced_candidate() if self.profile and self.profile.header_row else self._find_candidates()
         if not cands and g.style == "table":
+            if self._form_first() and self._transposed():
+                return self.blocks, self.notes
             if self._kv_table():
                 return self.blocks, self.notes
             if self._transposed():
@@ -743,6 +745,26 @@ class TableFinder:
         block = Block(g, "facts", "key/value", [], [], list(range(len(g.cells))), 0, g.width - 1)
         self.blocks.append(block)
         return True
+
+    def _form_first(self) -> bool:
+        """A small form per threat ("Threat ID | T-01", "Title | ...", "Status | Open") is an item, not document
+        facts: more of its field names belong to an item kind alone than to the document facts alone."""
+        g = self.grid
+        if g.width < 2:
+            return False
+        keys = [one_line(g.header_text(r, 0)) for r in range(len(g.cells))]
+        cls = classify(self.vocab, keys, g.context)
+        if cls is None or cls.skipped or cls.matched < 3:
+            return False
+        item_only = fact_only = 0
+        for i, key in enumerate(keys):
+            if not key:
+                continue
+            is_fact = fact_key(self.vocab, key) is not None
+            is_item = i in cls.fields
+            item_only += is_item and not is_fact
+            fact_only += is_fact and not is_item
+        return item_only > fact_only
 
     def _distinct_cells(self, r: int) -> list[str]:
         g = self.grid

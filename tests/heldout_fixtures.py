@@ -67,6 +67,7 @@ class Expected:
     control_titles: dict[str, str] = field(default_factory=dict)  # a few control titles worth checking
     controls_by_title: bool = False  # the source gives controls no ids: expected controls are titles
     diagram_captions: dict[str, str] = field(default_factory=dict)  # view kind -> caption of its diagram
+    view_threats: dict[str, set[str]] = field(default_factory=dict)  # view name -> ids of the threats under it
 
     def zones(self) -> set[str]:
         if self.trust_zones is not None:
@@ -1176,6 +1177,85 @@ def cpap_xlsx(folder: Path) -> Heldout:
     ))
 
 
+# ============================ 11. radiotherapy planning software, SaMD (Word, one form table per threat)
+
+
+def rt_planning_docx(folder: Path) -> Heldout:
+    """A four-column cover table, one small "field | value" form per threat (four to seven rows) under the
+    use-case view it belongs to, a flow targeted by its name, security controls as a bulleted "SC-1: ..." list."""
+    d = Doc()
+    d.title("OncoPlan RT Treatment Planning Software – Cybersecurity Risk Assessment")
+    d.table([["Document No.", "ONC-SEC-003", "Revision", "B"],
+             ["Product", "OncoPlan RT 7", "Manufacturer", "Helix Oncology Software Ltd"]])
+    d.heading("1 Introduction", 1)
+    d.para("OncoPlan RT is software as a medical device used to plan radiotherapy treatments.")
+    d.heading("2 System Overview", 1)
+    d.heading("2.1 Software Items", 2)
+    d.table([["Item", "Type", "Zone"],
+             ["Planning Client", "Desktop application", "Clinic workstation"],
+             ["Dose Engine", "Service", "Clinic server"],
+             ["Plan Database", "Database", "Clinic server"],
+             ["Licensing Service", "Cloud service", "Vendor cloud"],
+             ["Treatment Delivery System", "External system", "Treatment room"]])
+    d.heading("2.2 Data Flows", 2)
+    d.table([["Flow", "From", "To", "Protocol"],
+             ["Plan export", "Planning Client", "Treatment Delivery System", "DICOM RT"],
+             ["Dose calculation", "Planning Client", "Dose Engine", "gRPC over TLS"],
+             ["Plan storage", "Dose Engine", "Plan Database", "SQL over TLS"],
+             ["Licence check", "Planning Client", "Licensing Service", "HTTPS"]])
+    d.heading("3 Security Architecture Views", 1)
+    d.heading("3.1 Global System View", 2)
+    d.para("All items except the licensing service run in the clinic.")
+    d.heading("3.2 Multi-Patient Harm View", 2)
+    d.para("A manipulated dose engine affects every plan calculated with it.")
+    d.heading("3.3 Updatability/Patchability View", 2)
+    d.para("Releases are signed installers deployed by the clinic's IT department.")
+    d.heading("3.4 Security Use Case View: Plan Export to the Linac", 2)
+    d.para("The planner approves the plan and exports it to the treatment delivery system.")
+    d.table([["Threat ID", "TP-01"], ["Threat", "Exported RT plan altered before delivery"], ["STRIDE", "T"],
+             ["Affected item", "Plan export"], ["Controls", "SC-1, SC-2"], ["Status", "Mitigated"]])
+    d.table([["ID", "TP-02"], ["Title", "Rogue delivery system receives plans"],
+             ["Category", "Spoofing / Information disclosure"], ["Component", "Treatment Delivery System"],
+             ["Mitigation", "SC-3"], ["Residual risk", "Low"], ["Status", "Accepted"]])
+    d.heading("3.5 Security Use Case View: Dose Calculation", 2)
+    d.table([["Threat ID", "TP-03"], ["Title", "Dose engine returns manipulated results"], ["Status", "Open"],
+             ["Mitigation", "SC-4"]])
+    d.heading("4 Other Threats", 1)
+    d.table([["Threat ID", "TP-04"], ["Description", "Licence server outage blocks planning"], ["STRIDE", "D"],
+             ["Component", "Licensing Service"], ["Controls", "SC-5"], ["Status", "Risk accepted"]])
+    d.table([["Threat ID", "TP-05"], ["Threat", "SQL injection in plan database queries"], ["STRIDE", "T, I, E"],
+             ["Component", "plan database"], ["Controls", "SC-6"], ["Status", "Mitigated"]])
+    d.heading("5 Security Controls", 1)
+    d.bullets("SC-1: Plans are signed by the planning client and verified by the delivery system",
+              "SC-2 – Checksums on DICOM RT objects",
+              "SC-3: Mutual TLS with the delivery system",
+              "SC-4: Independent dose verification before approval",
+              "SC-5: Offline licence grace period of 30 days",
+              "SC-6: Parameterised queries and a least-privilege database account")
+    path = d.save(folder / "OncoPlan_RT_Cybersecurity_Risk_Assessment.docx")
+    client, engine, db, lic, tds = ("Planning Client", "Dose Engine", "Plan Database", "Licensing Service",
+                                    "Treatment Delivery System")
+    return Heldout("rt-planning-docx", [path], Expected(
+        product="OncoPlan RT 7",
+        elements={client: "Clinic workstation", engine: "Clinic server", db: "Clinic server", lic: "Vendor cloud",
+                  tds: "Treatment room"},
+        flows={(client, tds), (client, engine), (engine, db), (client, lic)},
+        assets=set(),
+        views=[("global_system", None), ("multi_patient_harm", None), ("updatability_patchability", None),
+               ("security_use_case", "Plan Export to the Linac"), ("security_use_case", "Dose Calculation")],
+        controls={f"SC-{n}" for n in range(1, 7)},
+        control_titles={"SC-2": "Checksums on DICOM RT objects"},
+        threats={
+            "TP-01": Thr("T", "mitigated", _ids("SC-1", "SC-2"), (f"{client} -> {tds}",)),
+            "TP-02": Thr("SI", "accepted", "SC-3", (tds,), residual="low"),
+            "TP-03": Thr("", "open", "SC-4", (), title="Dose engine returns manipulated results"),
+            "TP-04": Thr("D", "accepted", "SC-5", (lic,), title="Licence server outage blocks planning"),
+            "TP-05": Thr("TIE", "mitigated", "SC-6", (db,)),
+        },
+        view_threats={"Plan Export to the Linac": {"TP-01", "TP-02"}, "Dose Calculation": {"TP-03"}},
+    ))
+
+
 BUILDERS: dict[str, Callable[[Path], Heldout]] = {
     "insulin-pump-docx": insulin_pump_docx,
     "insulin-pump-word-and-excel": insulin_pump_both,
@@ -1188,4 +1268,5 @@ BUILDERS: dict[str, Callable[[Path], Heldout]] = {
     "anaesthesia-xlsx": anaesthesia_xlsx,
     "ecg-patch-docx": ecg_patch_docx,
     "cpap-xlsx": cpap_xlsx,
+    "rt-planning-docx": rt_planning_docx,
 }
