@@ -32,7 +32,7 @@ from mdptm.model import (
 )
 from mdptm.records import PENDING, first_sentence, slug
 from mdptm.report import ImportReport
-from mdptm.vocab import Vocabulary, is_empty, parse_choice, vocabulary
+from mdptm.vocab import Vocabulary, is_empty, norm_text, parse_choice, vocabulary
 
 ID_LIKE = re.compile(r"^[A-Za-z]{1,10}[-_ .]?\d+(?:[.\-]\d+)*[A-Za-z]?$|^\d+(?:\.\d+)*$")
 ARROW = re.compile(r"\s*(?:<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←|\bto\b|\s-\s|\s–\s)\s*", re.I)
@@ -232,6 +232,13 @@ class Resolver:
                 if all(parts):
                     hits.extend(p for p in parts if p)
                     continue
+            bare = self._without_noise(token)
+            if bare != token.strip():
+                # "see M-04", "refer to C-2": the words before the reference only point at it.
+                again = self.index.find(colls, bare)
+                if again is not None:
+                    hits.append(again)
+                    continue
             if token.strip() and not is_empty(self.vocab, token):
                 missing.append(token.strip())
         if missing and not hits and kind == "threat" and fname == "targets":
@@ -271,6 +278,18 @@ class Resolver:
                     out.append(found[0])
                 i = found[1] + 1
         return out
+
+    def _without_noise(self, token: str) -> str:
+        """A reference without the pointing words written before it ("see", "refer to", "cf.")."""
+        text = token.strip()
+        while True:
+            words = text.split(None, 3)
+            for n in range(min(3, len(words) - 1), 0, -1):
+                if norm_text(" ".join(words[:n])) in self.vocab.reference_noise:
+                    text = text.split(None, n)[n].lstrip(":- ").strip()
+                    break
+            else:
+                return text
 
     def _flow_by_ends(self, text: str) -> tuple[str, str] | None:
         parts = [p for p in ARROW.split(text) if p.strip()]
@@ -328,6 +347,8 @@ class Resolver:
         if isinstance(item, Threat) and fname == "controls" and not self.had["controls"] and free_text:
             _add(item.controls, self._create_control(raw, item, file, loc))
             return
+        # Zones named only in a component column ("Zone 2", "DMZ") are the zones: created, whatever their form.
+        zone_list = kind == "element" and fname == "trust_zone" and not self.had["trust_zones"]
         create = (
             (kind == "element" and fname == "trust_zone")
             or (kind == "flow" and fname in ("source", "target", "peer"))
@@ -339,7 +360,7 @@ class Resolver:
             if token.strip().casefold() in ALL_WORDS:
                 kept.append(token)
                 continue
-            if create and not ID_LIKE.match(token):
+            if create and (zone_list or not ID_LIKE.match(token)):
                 coll, iid = self._create(fname, token, item, file, loc)
                 self._attach(item, kind, fname, coll, iid)
                 if not (kind == "element" and fname == "trust_zone"):

@@ -272,13 +272,15 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
         return None
     ctx_words = norm_text(context).split()
     results: list[Classified] = []
+    # "Document Title" is a references-table word: it is no partial hit for a threat's "title".
+    non_content = {i for i, h in nonempty if skipped_hits(vocab, h)}
     for kind, spec in vocab.kinds.items():
         if only is not None and kind != only:
             continue
         cands = []
         for i, h in nonempty:
             m = match_header(vocab, kind, h)
-            if m is not None:
+            if m is not None and (m.exact or i not in non_content):
                 cands.append((m.exact, m.score, -i, i, m))
         cands.sort(reverse=True)
         used: set[str] = set()
@@ -367,6 +369,8 @@ class TableFinder:
             return [], self.notes
         cands = self._forced_candidate() if self.profile and self.profile.header_row else self._find_candidates()
         if not cands and g.style == "table":
+            if self._form_first() and self._transposed():
+                return self.blocks, self.notes
             if self._kv_table():
                 return self.blocks, self.notes
             if self._transposed():
@@ -495,7 +499,7 @@ class TableFinder:
         out: list[tuple[int, int, _Candidate | None]] = []
         for c0, c1 in segs:
             cand = self._classify_span(r, c0, c1, only)
-            if cand is None and out and out[-1][2] is not None:
+            if cand is None and out and out[-1][2] is not None and self._belongs_left(r, out[-1], c0, c1):
                 p0, _p1, _prev = out[-1]
                 joined = self._classify_span(r, p0, c1, only)
                 if joined is not None:
@@ -503,6 +507,20 @@ class TableFinder:
                     continue
             out.append((c0, c1, cand))
         return out
+
+    def _belongs_left(self, r: int, left: tuple[int, int, _Candidate | None], c0: int, c1: int) -> bool:
+        """A run of header cells right of a table is more of it when the columns between hold data or its
+        headers are that table's words ("Notes"); after empty columns, "Status legend" is a block of its own."""
+        g = self.grid
+        _p0, p1, prev = left
+        below = range(r + 1, min(len(g.cells), r + 51))
+        if any(g.cells[rr][c].strip() for c in range(p1 + 1, c0) for rr in below):
+            return True
+        kind = prev.cls.kind if prev is not None else None
+        if kind not in self.vocab.kinds:
+            return False
+        heads = [one_line(g.header_text(r, c)) for c in range(c0, c1 + 1) if g.header_text(r, c).strip()]
+        return bool(heads) and all((m := match_header(self.vocab, kind, h)) is not None and m.exact for h in heads)
 
     def _forced_candidate(self) -> list[_Candidate]:
         assert self.profile is not None and self.profile.header_row is not None
@@ -644,6 +662,7 @@ class TableFinder:
             if fname is not None:
                 seen_fields.add(fname)
             columns.append(Column(c, header, fname, c in g.hidden_cols, scale_hint(header) if header else None))
+        _second_title(g, cls.kind, columns, rows, self.vocab)
         _id_column(g, cls.kind, columns, rows, self.vocab)
         if cls.kind == "threat":
             _stride_matrix(columns, self.vocab)
@@ -670,7 +689,10 @@ class TableFinder:
                 continue
             text = one_line(" ".join(v for _c, v in cells))
             short = text if len(text) <= 60 else text[:57] + "..."
-            if r < first_header:
+            if not self.blocks:
+                where = "table" if g.style == "table" else "sheet"
+                reason = f"no threat-model table recognised in this {where} ({short!r}); a profile can name its columns"
+            elif r < first_header:
                 reason = f"title row above the table header ({short!r})"
             elif any(b.header_rows[0] > r for b in self.blocks):
                 reason = f"caption or text between tables ({short!r})"
@@ -681,8 +703,9 @@ class TableFinder:
     def _row_facts(self, values: list[str]) -> list[tuple[str, str]]:
         """ "Manufacturer | Acme" or "Manufacturer: Acme" on a row of its own (at most two pairs)."""
         out: list[tuple[str, str]] = []
-        if len(values) > 4:
-            return out
+        colon = any(":" in v for v in values)
+        if len(values) > 4 or (not colon and len(values) % 2):
+            return out  # "STRIDE | Status | Likelihood" is a row of words, not "Key | value" pairs
         i = 0
         while i < len(values):
             v = values[i]
@@ -694,7 +717,8 @@ class TableFinder:
                 i += 1
                 continue
             path = fact_key(self.vocab, v)
-            if path and i + 1 < len(values) and fact_key(self.vocab, values[i + 1]) is None:
+            nxt = values[i + 1] if i + 1 < len(values) else ""
+            if path and nxt and fact_key(self.vocab, nxt) is None and not self._is_exact(nxt):
                 out.append((path, values[i + 1].strip()))
                 i += 2
                 continue
@@ -721,6 +745,26 @@ class TableFinder:
         block = Block(g, "facts", "key/value", [], [], list(range(len(g.cells))), 0, g.width - 1)
         self.blocks.append(block)
         return True
+
+    def _form_first(self) -> bool:
+        """A small form per threat ("Threat ID | T-01", "Title | ...", "Status | Open") is an item, not document
+        facts: more of its field names belong to an item kind alone than to the document facts alone."""
+        g = self.grid
+        if g.width < 2:
+            return False
+        keys = [one_line(g.header_text(r, 0)) for r in range(len(g.cells))]
+        cls = classify(self.vocab, keys, g.context)
+        if cls is None or cls.skipped or cls.matched < 3:
+            return False
+        item_only = fact_only = 0
+        for i, key in enumerate(keys):
+            if not key:
+                continue
+            is_fact = fact_key(self.vocab, key) is not None
+            is_item = i in cls.fields
+            item_only += is_item and not is_fact
+            fact_only += is_fact and not is_item
+        return item_only > fact_only
 
     def _distinct_cells(self, r: int) -> list[str]:
         g = self.grid
@@ -773,6 +817,8 @@ def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab
     if "id" not in vocab.kinds[kind].fields or any(c.field == "id" for c in columns):
         return
     described = any(c.field == "description" for c in columns)
+    c0, c1 = columns[0].index, columns[-1].index
+    rows = [r for r in rows if not _group_row(g, r, c0, c1) and not other_row(g, r, c0, c1, None, vocab)]
     for col in columns:
         if col.field not in (None, "title", "name", "text") or (col.field is not None and not described):
             continue
@@ -781,6 +827,28 @@ def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab
         if len(values) >= 1 and len(set(values)) == len(values) and all(_ID_VALUE.match(v) for v in values):
             col.field = "id"
             return
+
+
+def _second_title(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab: Vocabulary) -> None:
+    """ "Threat | Threat Scenario": two columns both name the title and none the description. The one with
+    the shorter texts is the title, the other the description."""
+    fields = vocab.kinds[kind].fields
+    if "title" not in fields or "description" not in fields or any(c.field == "description" for c in columns):
+        return
+    title = next((c for c in columns if c.field == "title"), None)
+    if title is None:
+        return
+    for col in columns:
+        m = match_header(vocab, kind, col.header) if col.field is None and col.header else None
+        if m is None or not m.exact or m.field != "title":
+            continue
+        def mean(c: Column) -> float:
+            texts = [g.data_text(r, c.index).strip() for r in rows]
+            texts = [t for t in texts if t]
+            return sum(len(t) for t in texts) / len(texts) if texts else 0.0
+        short, long_ = (title, col) if mean(title) <= mean(col) else (col, title)
+        short.field, long_.field = "title", "description"
+        return
 
 
 def _stride_header(vocab: Vocabulary, header: str) -> str | None:
@@ -825,11 +893,13 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
         yield from _fact_rows(block, vocab)
         return
     for r in block.header_rows:
-        yield RowNote(g.file, g.locator(r, block.c0), f"header row of a {block.label} table")
+        article = "an" if block.label[:1] in "aeiou" else "a"
+        yield RowNote(g.file, g.locator(r, block.c0), f"header row of {article} {block.label} table")
     header_key = [norm_text(c.header) for c in block.columns]
     extra_names = _extra_names(block)
     by_field = {c.field: c for c in block.columns if c.field}
     key_fields = [f for f, s in vocab.kinds[block.kind].fields.items() if s.key and f in by_field]
+    id_col = by_field["id"].index if "id" in by_field else None
     group: str | None = None
     pending_blank: list[int] = []
     for r in block.rows:
@@ -847,9 +917,13 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
         if [norm_text(t) for t in texts] == header_key:
             yield RowNote(g.file, loc, "repeated header row")
             continue
-        if _group_row(g, r, block):
+        if _group_row(g, r, block.c0, block.c1):
             group = one_line(g.raw(r, block.c0))
             yield RowNote(g.file, loc, f"group heading row ({group!r}) applied to the rows below")
+            continue
+        other = other_row(g, r, block.c0, block.c1, id_col, vocab)
+        if other is not None:
+            yield RowNote(g.file, loc, other)
             continue
         values: dict[str, str] = {}
         headers: dict[str, str] = {}
@@ -905,14 +979,47 @@ def _extra_names(block: Block) -> dict[int, str]:
     return out
 
 
-def _group_row(g: Grid, r: int, block: Block) -> bool:
+def _group_row(g: Grid, r: int, c0: int, c1: int) -> bool:
     """A full-width merged row inside a table ("Spoofing threats") is a group heading, not a record."""
-    if block.c1 <= block.c0:
+    if c1 <= c0:
         return False
-    anchor = (r, block.c0)
-    if not g.raw(r, block.c0).strip():
+    anchor = (r, c0)
+    if not g.raw(r, c0).strip():
         return False
-    return all(g.merged.get((r, c)) == anchor for c in range(block.c0 + 1, block.c1 + 1))
+    return all(g.merged.get((r, c)) == anchor for c in range(c0 + 1, c1 + 1))
+
+
+_ID_LIKE_CELL = re.compile(r"^[A-Za-z]{0,10}[-_ .]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
+_FOOTNOTE = re.compile(r"^\s*[*†‡§¹²³]")
+
+
+def other_row(g: Grid, r: int, c0: int, c1: int, id_col: int | None, vocab: Vocabulary) -> str | None:
+    """Why a row inside a table is no item: a totals row ("Total | 7 | 3"), a legend or note written below
+    the table ("Legend: X = applies"), or a sentence alone in the id column. None for an ordinary row."""
+    filled = [(c, g.data_text(r, c).strip()) for c in range(c0, c1 + 1) if g.data_text(r, c).strip()]
+    if not filled:
+        return None
+    first = filled[0][1]
+    words = norm_text(first).split()
+    for n in range(min(3, len(words)), 0, -1):
+        if " ".join(words[:n]) not in vocab.summary_rows:
+            continue
+        rest = first.split(None, n)[n] if len(first.split()) > n else ""
+        # "Total", "Totals:", "Total: 7 threats" — not "Total loss of ventilation".
+        if not rest.strip(" :=-–") or re.match(r"^[\s:=\-–]*\d", rest):
+            return f"totals row ({one_line(first)[:60]!r})"
+    if len(filled) != 1:
+        return None
+    text = one_line(first)
+    short = text[:60] + ("..." if len(text) > 60 else "")
+    if _FOOTNOTE.match(text):
+        return f"note row below the table ({short!r})"
+    head = re.match(r"^\s*([A-Za-z][A-Za-z. ]{0,20}?)\s*[:=–—-]\s*\S", text)
+    if head and norm_text(head.group(1)) in vocab.note_rows:
+        return f"legend or note row ({short!r})"
+    if filled[0][0] == id_col and len(text.split()) >= 4 and not _ID_LIKE_CELL.match(text):
+        return f"note row: a sentence alone in the id column ({short!r})"
+    return None
 
 
 def _fact_rows(block: Block, vocab: Vocabulary) -> Iterator[RowNote]:

@@ -21,9 +21,9 @@ from pathlib import Path
 from lxml import etree
 
 from mdptm.errors import InputError
-from mdptm.model import Asset, Assumption, Diagram, Element, Model, OutOfScope, View
+from mdptm.model import Asset, Assumption, Control, Diagram, Element, Model, OutOfScope, View
 from mdptm.plugins import ImportContext, Importer
-from mdptm.records import SourceBuilder, slug
+from mdptm.records import SourceBuilder, first_sentence, slug
 from mdptm.resolve import resolve_references
 from mdptm.safety import check_zip, local_name, parse_xml, read_zip_member
 from mdptm.tabular import Grid, load_profile, profile_vocabulary, stride_default
@@ -419,6 +419,7 @@ class _Walker:
         self.title: str | None = None
         self.assumption_n = 0
         self.oos_n = 0
+        self.control_n = 0
         self.facts_from_sections: dict[str, list[str]] = {}
         self.named_n: dict[str, int] = {}
         self.view_paras: dict[str, list[str]] = {}
@@ -534,6 +535,8 @@ class _Walker:
         t = one_line(text)
         if not t or len(t) > 90 or t.endswith((".", ":", ";", ",")):
             return None
+        if _CAPTION.match(t) or _TABLE_CAPTION.match(t):
+            return None  # "Figure 1: Global System View" in bold captions a diagram; it opens no view
         rest, depth = self.strip_number(t)
         runs = [r for r in p.iter(_w("r")) if (r.findtext(_w("t")) or "").strip()]
         bold = bool(runs) and all(r.find(f"{_w('rPr')}/{_w('b')}") is not None for r in runs)
@@ -575,7 +578,7 @@ class _Walker:
         sec = self._current()
         if sec is None:
             return
-        if sec.kind in ("assumptions", "out_of_scope") and (info.is_list or self._id_line(text)):
+        if sec.kind in ("assumptions", "out_of_scope", "controls") and (info.is_list or self._id_line(text)):
             self._list_item(sec.kind, text, loc)
             return
         if sec.kind in ("assets", "elements") and info.is_list and self._named_item(sec.kind, text, loc):
@@ -628,6 +631,16 @@ class _Walker:
             iid = item_id or f"AS-{self.assumption_n}"
             a = Assumption(id=iid, text=body)
             self.b.add_item("assumption", a, loc)
+        elif kind == "controls":
+            # "SC-1: Plans are signed ..." under a Security Controls heading: one control per list item.
+            self.control_n += 1
+            iid = item_id or f"C-{self.control_n}"
+            title = one_line(body) if len(one_line(body)) <= 100 else first_sentence(body)
+            c = Control(id=iid, title=title, description=body if title != one_line(body) else "")
+            guess = parse_choice(self.vocab, "control_category", title).value
+            if guess and guess != "other":
+                c.category = guess  # type: ignore[assignment]
+            self.b.add_item("control", c, loc)
         else:
             self.oos_n += 1
             iid = item_id or f"OOS-{self.oos_n}"
