@@ -5,7 +5,6 @@ Both files are deterministic: the same coverage gives the same bytes (no timesta
 
 from __future__ import annotations
 
-import json
 import re
 import zipfile
 from collections.abc import Callable
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mdptm.errors import InputError
-from mdptm.output import DEFAULT_EPOCH, normalize_zip, staged_file
+from mdptm.output import DEFAULT_EPOCH, json_text, normalize_zip, staged_file
 from mdptm.results import CLAUSE_STATUSES, Coverage, FrameworkResult
 
 __all__ = ["coverage_data", "render_table", "write_coverage", "write_coverage_json", "write_coverage_xlsx"]
@@ -43,7 +42,7 @@ def coverage_data(coverage: Coverage) -> dict[str, Any]:
 
 
 def write_coverage_json(coverage: Coverage, path: Path) -> None:
-    text = json.dumps(coverage_data(coverage), indent=2, ensure_ascii=False) + "\n"
+    text = json_text(coverage_data(coverage))
     path.write_text(text, encoding="utf-8", newline="\n")
 
 

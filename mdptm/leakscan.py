@@ -39,6 +39,7 @@ from mdptm.safety import DEFAULT_LIMITS, Limits, check_zip, parse_xml, parse_yam
 
 _WS = re.compile(r"\s+")
 _TAG = re.compile(r"<[^<>]*>")
+_PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _DATA_URI = re.compile(rb"data:[\w.+/-]*(?:;[\w=.-]+)*;base64,([A-Za-z0-9+/=\s]{8,})")
 _MAX_DEPTH = 4  # zips inside zips inside data URIs ...
 
@@ -94,6 +95,9 @@ class LiteralMatcher:
 
     ``found`` runs an Aho-Corasick automaton (pyahocorasick) over the folded text when it is
     installed, else the trie regex; ``spans`` (positions, for replacing) always uses the regex.
+    The automaton looks for one word of each needle (its longest), so the text is only folded,
+    never rewritten to collapse its whitespace; the rare occurrences of such a word are then
+    checked for the needle's other words, across any whitespace.
     """
 
     def __init__(self, needles: Iterable[str]) -> None:
@@ -105,9 +109,14 @@ class LiteralMatcher:
         self._pattern: re.Pattern[str] | None = None
         self._automaton: Any = None
         if self.by_key and ahocorasick is not None:
+            anchors: dict[str, list[tuple[str, tuple[str, ...], int]]] = {}
+            for key in self.by_key:
+                words = tuple(key.split(" "))
+                at = max(range(len(words)), key=lambda i: len(words[i]))
+                anchors.setdefault(words[at], []).append((key, words, at))
             automaton = ahocorasick.Automaton()
-            for key, needle in self.by_key.items():
-                automaton.add_word(key, needle)
+            for word, keys in anchors.items():
+                automaton.add_word(word, (word, keys))
             automaton.make_automaton()
             self._automaton = automaton
 
@@ -133,9 +142,39 @@ class LiteralMatcher:
         """Every needle that occurs in *text* (overlapping ones included, with the automaton)."""
         if not self.by_key:
             return set()
-        if self._automaton is not None:
-            return {needle for _end, needle in self._automaton.iter(fold(_WS.sub(" ", text)))}
-        return {needle for _, _, needle in self.spans(text)}
+        if self._automaton is None:
+            return {needle for _, _, needle in self.spans(text)}
+        low = fold(text)
+        found: set[str] = set()
+        for end, (word, keys) in self._automaton.iter(low):
+            for key, words, at in keys:
+                needle = self.by_key[key]
+                if needle not in found and (len(words) == 1 or _around(low, end + 1 - len(word), end + 1, words, at)):
+                    found.add(needle)
+        return found
+
+
+def _around(text: str, start: int, end: int, words: tuple[str, ...], at: int) -> bool:
+    """Whether ``words[at]``, found at ``text[start:end]``, has the other words of its needle on
+    either side, each separated by a run of whitespace (the first and last may be part of a longer
+    word, as in any substring match)."""
+    pos = start
+    for word in reversed(words[:at]):
+        j = pos
+        while j > 0 and text[j - 1].isspace():
+            j -= 1
+        if j == pos or j < len(word) or text[j - len(word) : j] != word:
+            return False
+        pos = j - len(word)
+    pos = end
+    for word in words[at + 1 :]:
+        j = pos
+        while j < len(text) and text[j].isspace():
+            j += 1
+        if j == pos or not text.startswith(word, j):
+            return False
+        pos = j + len(word)
+    return True
 
 
 # ------------------------------------------------------------------------------------------ scan
@@ -164,11 +203,30 @@ class Hit:
 
 def _decoded_strings(text: str, *, yaml_too: bool = False) -> str:
     """Every string of a JSON (or YAML) document, escapes and line folding undone."""
-    try:  # a package handed to 'review --package' may be hostile: YAML aliases bounded, deep JSON refused
-        data = parse_yaml(text, file="") if yaml_too else json.loads(text)
+    out: list[str] = []
+    if not yaml_too:  # strings are collected as each object is parsed: no document is built
+
+        def pairs(items: list[tuple[str, Any]]) -> None:
+            for key, value in items:
+                out.append(key)
+                if isinstance(value, str):
+                    out.append(value)
+                elif isinstance(value, list):
+                    _list_strings(value, out)
+
+        try:  # a package handed to 'review --package' may be hostile: deep JSON is refused
+            data = json.loads(text, object_pairs_hook=pairs)
+        except (ValueError, RecursionError):
+            return ""
+        if isinstance(data, str):
+            out.append(data)
+        elif isinstance(data, list):
+            _list_strings(data, out)
+        return "\n".join(out)
+    try:  # YAML aliases bounded
+        data = parse_yaml(text, file="")
     except (ValueError, RecursionError, InputError):
         return ""
-    out: list[str] = []
     stack: list[Any] = [data]
     while stack:
         value = stack.pop()
@@ -182,18 +240,32 @@ def _decoded_strings(text: str, *, yaml_too: bool = False) -> str:
     return "\n".join(out)
 
 
+def _list_strings(values: list[Any], out: list[str]) -> None:
+    """The strings of a parsed JSON array (objects inside it were collected as they were parsed)."""
+    for value in values:
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, list):
+            _list_strings(value, out)
+
+
 def _views(data: bytes, name: str) -> Iterator[str]:
     """The texts a needle could hide in: raw, entity-decoded, markup removed, JSON- and URL-decoded."""
     text = data.decode("utf-8", errors="replace")
     yield text
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data.count(b"\x00") > len(data) // 4:
         yield data.decode("utf-16", errors="replace")
-    if "&" in text:
-        yield html.unescape(text)
+    unescaped = html.unescape(text)  # the same object when there is no '&'
+    if unescaped is not text and unescaped != text:
+        yield unescaped
+    del unescaped
     if "<" in text:
-        yield html.unescape(_TAG.sub("", text))
-    if "%" in text:
-        yield unquote(text)
+        stripped = html.unescape(_TAG.sub("", text))
+        if stripped != text:
+            yield stripped
+        del stripped
+    if "%" in text and _PERCENT.search(text):  # only the escapes are decoded: the rest is as it was
+        yield _PERCENT.sub(lambda m: unquote(m.group()), text)
     lower = name.lower()
     if lower.endswith(".json") or (text.lstrip()[:1] in ("{", "[") and lower.endswith((".otm", ".js"))):
         yield _decoded_strings(text)

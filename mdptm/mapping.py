@@ -239,14 +239,6 @@ def _norm(value: Any) -> Any:
     return value.strip().casefold() if isinstance(value, str) else value
 
 
-def _matches(value: Any, cond: Any) -> bool:
-    if isinstance(cond, bool):
-        return _present(value) == cond
-    wanted = {_norm(v) for v in cond}
-    values = value if isinstance(value, list) else [value]
-    return any(_norm(v) in wanted for v in values if v is not None)
-
-
 def _text(item: Item, collection: str) -> str:
     parts: list[str] = []
     for name in TEXT_FIELDS[collection]:
@@ -259,22 +251,72 @@ def _text(item: Item, collection: str) -> str:
     return "\n".join(parts).casefold()
 
 
-def _passes(item: Item, collection: str, flt: BaseModel) -> bool:
-    """Whether *item* passes every condition of a filter or selector."""
+# One test of a compiled filter: ("keywords", "", casefolded words), ("exclude", field, values),
+# ("present", field, bool) or ("in", field, values). A compiled filter is hashable, so the items it
+# selects are computed once per model however many clauses and frameworks use the same filter.
+Check = tuple[str, str, Any]
+
+
+def compile_filter(flt: BaseModel | None) -> tuple[Check, ...]:
+    """The conditions of a filter or selector, normalised once rather than once per item."""
+    if flt is None:
+        return ()
+    out: list[Check] = []
     for name, cond in flt:
         if cond is None or name in ("min", "every"):
             continue
         if name == "keywords":
-            text = _text(item, collection)
-            if not any(k.casefold() in text for k in cond):
-                return False
+            out.append(("keywords", "", tuple(k.casefold() for k in cond)))
         elif name == "exclude":
-            for fname, values in cond:
-                if values is not None and _matches(getattr(item, fname), values):
-                    return False
-        elif not _matches(getattr(item, name), cond):
-            return False
-    return True
+            out.extend(("exclude", fname, frozenset(_norm(v) for v in values)) for fname, values in cond if values is not None)
+        elif isinstance(cond, bool):
+            out.append(("present", name, cond))
+        else:
+            out.append(("in", name, frozenset(_norm(v) for v in cond)))
+    return tuple(out)
+
+
+def _has(value: Any, wanted: frozenset[Any]) -> bool:
+    if isinstance(value, list):
+        return any(_norm(v) in wanted for v in value if v is not None)
+    return value is not None and _norm(value) in wanted
+
+
+class ModelIndex:
+    """What rule evaluation reads from one model, computed once: item texts for keyword filters
+    and the items each distinct filter selects. Lookups never rescan a collection."""
+
+    def __init__(self, model: Model):
+        self.model = model
+        self._texts: dict[str, list[str]] = {}
+        self._selected: dict[tuple[str, tuple[Check, ...]], list[Item]] = {}
+
+    def texts(self, collection: str) -> list[str]:
+        found = self._texts.get(collection)
+        if found is None:
+            found = self._texts[collection] = [_text(it, collection) for it in getattr(self.model, collection)]
+        return found
+
+    def select(self, collection: str, checks: tuple[Check, ...]) -> list[Item]:
+        """Items of *collection* passing every check, in model order."""
+        key = (collection, checks)
+        found = self._selected.get(key)
+        if found is not None:
+            return found
+        items: list[Item] = getattr(self.model, collection)
+        keep = list(range(len(items)))
+        for kind, name, arg in checks:  # narrow the candidates check by check
+            if kind == "keywords":
+                texts = self.texts(collection)
+                keep = [i for i in keep if any(k in texts[i] for k in arg)]
+            elif kind == "present":
+                keep = [i for i in keep if _present(getattr(items[i], name)) == arg]
+            elif kind == "in":
+                keep = [i for i in keep if _has(getattr(items[i], name), arg)]
+            else:  # exclude
+                keep = [i for i in keep if not _has(getattr(items[i], name), arg)]
+        found = self._selected[key] = [items[i] for i in keep]
+        return found
 
 
 def _join(values: Sequence[str], word: str = "or") -> str:
@@ -349,8 +391,9 @@ class Evaluator:
     """Evaluates one framework's rules over one model; clause verdicts are memoised because
     ``clauses`` rules refer to other clauses (cycles are refused when the file is loaded)."""
 
-    def __init__(self, model: Model, framework: Framework, overrides: Sequence[Override] = ()):
+    def __init__(self, model: Model, framework: Framework, overrides: Sequence[Override] = (), index: ModelIndex | None = None):
         self.model = model
+        self.index = index or ModelIndex(model)
         self.framework = framework
         self.overrides = {o.clause: o for o in overrides if o.framework == framework.id}
         self._results: dict[str, ClauseResult] = {}
@@ -440,8 +483,8 @@ class Evaluator:
         return out
 
     def _items(self, collection: str, sel: Any) -> Outcome:
-        items: list[Item] = getattr(self.model, collection)
-        matched = [it for it in items if _passes(it, collection, sel)]
+        checks = compile_filter(sel)
+        matched = self.index.select(collection, checks)
 
         def what(n: int) -> str:
             return _describe(collection, sel, n)
@@ -453,7 +496,7 @@ class Evaluator:
             level: Level = "met" if len(ids) >= sel.min else "partial"
             need = f" (at least {sel.min} needed)" if level == "partial" else ""
             return Outcome(level, ids, f"{len(ids)} {what(len(ids))}{need}: {_ids(ids)}")
-        good = [it.id for it in matched if _passes(it, collection, sel.every)]
+        good = [it.id for it in self.index.select(collection, checks + compile_filter(sel.every))]
         good_set = set(good)
         bad = [it.id for it in matched if it.id not in good_set]
         cond = _conditions(sel.every)
@@ -624,4 +667,5 @@ def map_model(
     """
     fws = resolve_frameworks(frameworks, base_dir)
     check_overrides(fws, overrides, overrides_file)
-    return Coverage(frameworks=[Evaluator(model, fw, overrides).run() for fw in fws])
+    index = ModelIndex(model)
+    return Coverage(frameworks=[Evaluator(model, fw, overrides, index).run() for fw in fws])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ import yaml
 
 from mdptm.errors import InputError
 from mdptm.model import Model
+from mdptm.output import json_text
 from mdptm.safety import parse_json, parse_yaml, read_input
 
 
@@ -55,7 +55,7 @@ def dumps(model: Model, fmt: str = "json") -> str:
     data = model_to_data(model)
     if fmt == "yaml":
         return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)
 
 
 def fmt_for(path: Path) -> str:

@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+import pydantic_core
+
 from mdptm.errors import InputError
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
@@ -77,8 +79,68 @@ def write_manifest(folder: Path, extra: dict[str, object] | None = None) -> Path
     return out
 
 
+def json_text(data: object) -> str:
+    """``json.dumps(data, indent=2, ensure_ascii=False) + "\\n"``, the same characters, written by
+    pydantic-core: ten times faster on a large model, and without the millions of small strings
+    the pure-Python indenting encoder builds before joining them.
+
+    Mapping keys must be strings (as in any ``model_dump(mode="json")``). The two writers differ
+    only in how they spell floats below 1e-4 (``1e-05`` against ``0.00001``); where the text may
+    hold one, and for what pydantic-core cannot encode, the standard library writes it.
+    """
+    try:
+        text = pydantic_core.to_json(data, indent=2).decode("utf-8")
+    except (ValueError, TypeError, pydantic_core.PydanticSerializationError):
+        text = ""
+    if not text or _tiny_float(text):
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return text + "\n"
+
+
+def _tiny_float(text: str) -> bool:
+    """Whether *text* may hold a number written with a negative exponent or as ``0.0000...``."""
+    for marker in ("e-", "0.0000"):
+        i = text.find(marker)
+        while i >= 0:
+            before = text[i - 1] if i else ""
+            after = text[i + len(marker)] if i + len(marker) < len(text) else ""
+            if (before.isdigit() or marker != "e-") and after.isdigit():
+                return True
+            i = text.find(marker, i + 1)
+    return False
+
+
 def write_json(path: Path, data: object) -> None:
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
+    path.write_text(json_text(data), encoding="utf-8", newline="\n")
+
+
+class Spool:
+    """Text written as it is produced and read back once, as UTF-8 pieces: kept in memory while
+    small, on disk beyond *limit* bytes. The body of a 10 000-threat document is tens of megabytes
+    that need not stay in memory while the rest of the package is assembled."""
+
+    def __init__(self, limit: int = 4 << 20) -> None:
+        self._file = tempfile.SpooledTemporaryFile(max_size=limit)  # noqa: SIM115 - closed by pieces()
+        self.count = 0  # pieces written
+
+    def write(self, text: str) -> None:
+        self._file.write(text.encode("utf-8"))
+        self.count += 1
+
+    def pieces(self, size: int = 1 << 20) -> Iterator[bytes]:
+        """Everything written, in pieces of *size* bytes; the spool is closed afterwards."""
+        with self._file as fh:
+            fh.seek(0)
+            while data := fh.read(size):
+                yield data
+
+    def text(self) -> str:
+        """Everything written so far (for inspection; a large spool is better read by :meth:`pieces`)."""
+        pos = self._file.tell()
+        self._file.seek(0)
+        data = self._file.read()
+        self._file.seek(pos)
+        return bytes(data).decode("utf-8")
 
 
 @contextmanager

@@ -8,7 +8,6 @@ by the Word and HTML forms.
 from __future__ import annotations
 
 import hashlib
-import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ from mdptm.exporters.html import write_html
 from mdptm.exporters.xlsx import write_xlsx
 from mdptm.model import COLLECTIONS, PLACEHOLDER, Model
 from mdptm.modelio import model_to_data
-from mdptm.output import staged_dir, write_manifest
+from mdptm.output import json_text, staged_dir, write_manifest
 from mdptm.plugins import ExportContext, exporters
 from mdptm.ptmdoc import build_ptm_docs
 from mdptm.render_docx import render_docx
@@ -69,6 +68,17 @@ def public_data(model: Model) -> dict[str, Any]:
     return data
 
 
+def _stripped(model: Model) -> bool:
+    """Whether *model* already holds nothing :func:`public_data` removes (the pipeline's public model
+    does), so exporters can read it as is rather than a re-validated copy of its data."""
+    for attr, _ in COLLECTIONS:
+        for item in getattr(model, attr):
+            src = item.provenance if attr == "flows" else item.source
+            if src is not None or item.notes is not None or item.extra:
+                return False
+    return True
+
+
 def write_package(model: Model, folder: Path, ctx: ExportContext) -> list[str]:
     """Write every package file except the manifest into *folder*; returns their names.
 
@@ -80,26 +90,28 @@ def write_package(model: Model, folder: Path, ctx: ExportContext) -> list[str]:
     """
     from mdptm.guides import build_guides, write_guides
 
-    data = public_data(model)
     written = []
+    # each document is dropped as soon as it is written: a large model's forms never pile up
     with tempfile.TemporaryDirectory(prefix="mdptm-pictures-") as work:
         pictures = Path(work)
         word, web = build_ptm_docs(model, ctx, pictures)
         render_docx(word, folder / "ptm.docx", template=ctx.template, epoch=ctx.epoch)
         written.append("ptm.docx")
+        del word
         write_xlsx(model, folder / "ptm.xlsx", ctx)
         written.append("ptm.xlsx")
         write_html(web, folder / "index.html")
         written.append("index.html")
+        del web
+    data = public_data(model)
     # the same bytes as mdptm.modelio.dumps of the stripped model
-    (folder / "ptm.json").write_text(
-        json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n"
-    )
+    (folder / "ptm.json").write_text(json_text(data), encoding="utf-8", newline="\n")
     written.append("ptm.json")
     otm = exporters().get("otm")
     if otm is not None:
-        otm.write(Model.model_validate(data), folder / "ptm.otm.json", ctx)
+        otm.write(model if _stripped(model) else Model.model_validate(data), folder / "ptm.otm.json", ctx)
         written.append("ptm.otm.json")
+    del data
     guides = write_guides(folder, build_guides(model, ctx.coverage, ctx.review), ctx)
     written.extend(p.relative_to(folder).as_posix() for p in guides)
     return written

@@ -20,7 +20,7 @@ import posixpath
 import re
 import time
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from lxml import etree
 
 from mdptm.docir import Bullets, Doc, Heading, Image, PageBreak, Paragraph, Table, Toc
 from mdptm.errors import InputError
-from mdptm.output import DEFAULT_EPOCH
+from mdptm.output import DEFAULT_EPOCH, Spool
 from mdptm.resources import templates_dir
 from mdptm.safety import check_zip, parse_xml
 
@@ -261,7 +261,7 @@ class DocxRenderer:
             raise InputError(f"not a usable Word template: {exc}", file=str(tpl)) from None
         self.body = self.document.element.body
         self.sect_pr = self.body.find(f"{_W}sectPr")
-        self.parts: list[str] = []
+        self.body_spool = Spool()  # the body XML, written as rendered
         # body XML is spliced in as text: declare w: on each element unless the root already binds it
         self.ns = "" if self.document.element.nsmap.get("w") == W_NS else f" {_XMLNS}"
         self.count = _Counters()
@@ -287,10 +287,10 @@ class DocxRenderer:
     def _append_xml(self, xml: str) -> None:
         """Body content is kept as XML text and spliced into ``word/document.xml`` after saving:
         no parsing and no tree surgery, which is what keeps a 10 000-row table fast."""
-        self.parts.append(xml)
+        self.body_spool.write(xml)
 
     def body_xml(self) -> str:
-        return "".join(self.parts)
+        return self.body_spool.text()
 
     def _placeholder(self) -> None:
         p = etree.SubElement(self.body, f"{_W}p")
@@ -438,7 +438,8 @@ class DocxRenderer:
         if block.caption:
             self.count.table += 1
             self._append_xml(self._caption("Table", self.count.table, block.caption, keep_next=True))
-        self._append_xml(self.table_xml(block))
+        for row in self.table_rows(block):
+            self.body_spool.write(row)
         # a little air after each table, and a paragraph between two adjacent tables
         self._append_xml(f'<w:p{self.ns}><w:pPr><w:spacing w:before="0" w:after="60"/></w:pPr></w:p>')
 
@@ -446,25 +447,30 @@ class DocxRenderer:
         return column_widths(block, self.text_width // 635)
 
     def table_xml(self, block: Table) -> str:
-        """The whole ``w:tbl`` as one string: one lxml parse instead of thousands of cell calls."""
+        """The whole ``w:tbl`` as one string."""
+        return "".join(self.table_rows(block))
+
+    def table_rows(self, block: Table) -> Iterator[str]:
+        """The ``w:tbl`` XML as text, a row at a time: no cell objects, and a 10 000-row table is
+        never one string."""
         widths = self.column_widths(block)
         ncol = len(widths)
         body_style = self._pstyle("Table Text")
         head_style = self._pstyle("Table Heading")
         border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="A6A6A6"/>'
         borders = "".join(border.format(s) for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
-        parts = [
+        yield (
             f'<w:tbl{self.ns}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblBorders>{borders}</w:tblBorders>'
             '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="30" w:type="dxa"/><w:left w:w="80" w:type="dxa"/>'
             '<w:bottom w:w="30" w:type="dxa"/><w:right w:w="80" w:type="dxa"/></w:tblCellMar>'
             '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
             'w:noHBand="1" w:noVBand="1"/>'
-            "</w:tblPr><w:tblGrid>",
-            "".join(f'<w:gridCol w:w="{w}"/>' for w in widths),
-            "</w:tblGrid>",
-        ]
+            "</w:tblPr><w:tblGrid>"
+            + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+            + "</w:tblGrid>"
+        )
         if block.header:
-            parts.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
+            parts = ["<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"]
             head_rpr = '<w:rPr><w:b/><w:color w:val="FFFFFF"/></w:rPr>'
             for c in range(ncol):
                 text = block.header[c] if c < len(block.header) else ""
@@ -475,10 +481,11 @@ class DocxRenderer:
                     f'<w:t xml:space="preserve">{xml_text(text)}</w:t></w:r></w:p></w:tc>'
                 )
             parts.append("</w:tr>")
+            yield "".join(parts)
         fills = block.fills
         bold = set(bold_columns(block))
         for r, row in enumerate(block.rows):
-            parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            parts = ["<w:tr><w:trPr><w:cantSplit/></w:trPr>"]
             for c in range(ncol):
                 text = row[c] if c < len(row) else ""
                 fill = fills.get((r, c)) if fills else None
@@ -493,8 +500,8 @@ class DocxRenderer:
                     )
                 parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/>{shd}</w:tcPr>{paras}</w:tc>')
             parts.append("</w:tr>")
-        parts.append("</w:tbl>")
-        return "".join(parts)
+            yield "".join(parts)
+        yield "</w:tbl>"
 
     @staticmethod
     def _titled_line(k: int, line: str, style: str) -> str:
@@ -749,11 +756,15 @@ def _drop_content_types(data: bytes, dropped: set[str]) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
-def scrub_office_file(path: Path, *, title: str | None, epoch: int, edit: Callable[[str, bytes], bytes] | None = None) -> None:
+Edit = Callable[[str, bytes], bytes | Iterable[bytes]]
+
+
+def scrub_office_file(path: Path, *, title: str | None, epoch: int, edit: Edit | None = None) -> None:
     """Rewrite an Office file for publication: neutral document properties (no author, company,
     template or editing history; created = modified = *epoch*), no thumbnails, custom properties,
     comments or revision ids, and every zip entry stamped with the same fixed time. *edit* may
-    rewrite any member on the way (used to splice in content written as text)."""
+    rewrite any member on the way (used to splice in content written as text); it may return the
+    new member in pieces, which are compressed as they come rather than joined first."""
     with zipfile.ZipFile(path) as zin:
         members = list(_members(zin))
     names = {n for n, _ in members}
@@ -777,17 +788,27 @@ def scrub_office_file(path: Path, *, title: str | None, epoch: int, edit: Callab
                 data = _RSID_ATTR.sub(b"", data)
                 if name == "word/settings.xml":
                     data = _SETTINGS_DROP.sub(b"", _RSIDS_EL.sub(b"", data))
-            if edit is not None:  # after the clean-up, which must never touch spliced-in model text
-                data = edit(name, data)
+            new = data if edit is None else edit(name, data)  # after the clean-up, which must never touch spliced-in model text
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
-            zout.writestr(info, data, compresslevel=6)
+            if isinstance(new, bytes):
+                zout.writestr(info, new, compresslevel=6)
+            else:  # zlib's default level is 6: the same bytes as writestr of the joined pieces
+                with zout.open(info, "w") as dest:
+                    for piece in new:
+                        dest.write(piece)
     tmp.replace(path)
 
 
 # ---------------------------------------------------------------------------------- entry point
+
+
+def chain_pieces(head: bytes, middle: Iterable[bytes], tail: bytes) -> Iterator[bytes]:
+    yield head
+    yield from middle
+    yield tail
 
 
 def render_docx(doc: Doc, path: Path, *, template: Path | None = None, epoch: int = DEFAULT_EPOCH) -> None:
@@ -795,14 +816,13 @@ def render_docx(doc: Doc, path: Path, *, template: Path | None = None, epoch: in
     renderer = DocxRenderer(doc, template)
     document = renderer.render()
     document.save(str(path))
-    body = renderer.body_xml().encode("utf-8")
 
-    def splice(name: str, data: bytes) -> bytes:
+    def splice(name: str, data: bytes) -> bytes | Iterator[bytes]:
         if name != "word/document.xml":
             return data
-        spliced, n = _BODY_P.subn(lambda _m: body, data, count=1)
-        if n != 1:
+        found = _BODY_P.search(data)
+        if found is None:
             raise RuntimeError("rendered body could not be placed in word/document.xml")
-        return spliced
+        return chain_pieces(data[: found.start()], renderer.body_spool.pieces(), data[found.end() :])
 
     scrub_office_file(path, title=doc.title, epoch=epoch, edit=splice)

@@ -13,11 +13,13 @@ environment variables ``MDPTM_LIMIT_<FIELD>`` (for example ``MDPTM_LIMIT_MAX_RAT
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -399,3 +401,42 @@ def describe_bytes(head: bytes) -> str:
     if b"\x00" in head[:512]:
         return "binary data"
     return "plain text"
+def iter_xml(data: bytes, tags: tuple[str, ...], *, file: str, part: str | None = None) -> Iterator[etree._Element]:
+    """The elements named *tags* (``{*}row`` style), each as it ends, under :func:`parse_xml`'s rules.
+
+    For parts too large to hold as a tree (a 10 000-row sheet takes about ten times its size as
+    one): the caller reads each element and clears it, so memory stays near the size of the bytes.
+    """
+    cap = current_limits().max_xml_bytes
+    if len(data) > cap:
+        raise InputError(f"XML document is {len(data)} bytes, larger than the limit of {cap} (MDPTM_LIMIT_MAX_XML_BYTES)",
+                         file=file, locator=part)
+    if b"<!ENTITY" in data:  # as in parse_xml: a document declaring entities is refused outright
+        raise InputError(_ENTITY_REFUSED, file=file, locator=part)
+    if not data.strip():
+        raise InputError("empty XML document", file=file, locator=part)
+    events = etree.iterparse(
+        io.BytesIO(data), events=("end",), tag=tags, resolve_entities=False, load_dtd=False, dtd_validation=False,
+        no_network=True, huge_tree=True, remove_comments=False,
+    )
+    try:
+        for _event, el in events:
+            yield el
+    except etree.XMLSyntaxError as exc:
+        line = getattr(exc, "lineno", None)
+        loc = f"{part + ', ' if part else ''}line {line}" if line else part
+        msg = str(exc.msg or exc)
+        if "Excessive depth" in msg:
+            msg = "elements nested too deeply (libxml2 allows 2048 levels)"
+        raise InputError(f"XML syntax error: {msg}", file=file, locator=loc) from None
+    except (ValueError, MemoryError) as exc:  # lxml: unsupported encoding declarations, exhausted memory
+        raise InputError(f"XML cannot be read: {exc or type(exc).__name__}", file=file, locator=part) from None
+
+
+def release(el: etree._Element) -> None:
+    """Free an element read through :func:`iter_xml` and the siblings before it."""
+    el.clear(keep_tail=True)
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]

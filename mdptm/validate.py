@@ -117,8 +117,19 @@ def validate_data(data: Any) -> tuple[Model | None, list[Problem]]:
     return (model if not problems else None), problems
 
 
-def validate_model(model: Model) -> list[Problem]:
-    """Problems of an already-built model (references and duplicates only)."""
-    from mdptm.modelio import model_to_data
+_REF_FIELDS: dict[str, tuple[str, ...]] = {}
+for _coll, _fld in REFERENCES:
+    _REF_FIELDS[_coll] = (*_REF_FIELDS.get(_coll, ()), _fld)
 
-    return _refs(model_to_data(model))
+
+def validate_model(model: Model) -> list[Problem]:
+    """Problems of an already-built model (references and duplicates only).
+
+    Reads ids and reference fields straight from the items: dumping a large model to data only to
+    look at its references would cost more than the check itself.
+    """
+    data: dict[str, Any] = {}
+    for coll, _kind in COLLECTIONS:
+        fields = _REF_FIELDS.get(coll, ())
+        data[coll] = [{"id": it.id, **{f: getattr(it, f) for f in fields}} for it in getattr(model, coll)]
+    return _refs(data)

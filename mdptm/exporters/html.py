@@ -12,11 +12,11 @@ import base64
 import hashlib
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from html import escape
 from pathlib import Path
 
-from mdptm.docir import Bullets, Doc, Heading, Image, PageBreak, Paragraph, Table, Toc
+from mdptm.docir import Bullets, Doc, Heading, Image, Paragraph, Table, Toc
 from mdptm.model import Model
 from mdptm.plugins import ExportContext, Exporter
 from mdptm.render_docx import bold_columns, column_widths, split_label
@@ -144,39 +144,23 @@ class HtmlRenderer:
                     self.toc.append((block.level, block.text, anchor))
 
     def render(self) -> str:
+        return "".join(self.pieces())
+
+    def pieces(self) -> Iterator[str]:
+        """The page in order, a block (a table row for tables) at a time, so a 10 000-row page can
+        be written without ever being one string."""
+        yield self._head()
+        for n, piece in enumerate(self._body()):
+            if n:
+                yield "\n"
+            if isinstance(piece, str):
+                yield piece
+            else:
+                yield from piece
+        yield f"\n</main>\n<script>{_JS}</script>\n</body>\n</html>\n"
+
+    def _head(self) -> str:
         d = self.doc
-        body: list[str] = []
-        if d.draft:
-            body.append('<div class="draft-mark" aria-hidden="true">DRAFT</div>')
-        body.append('<header class="doc">')
-        body.append(f"<h1>{_t(d.title)}</h1>")
-        if d.subtitle:
-            body.append(f'<p class="subtitle">{_t(d.subtitle)}</p>')
-        if d.draft:
-            body.append('<span class="marking">DRAFT — not approved for release</span>')
-        if d.confidential:
-            body.append('<span class="marking">CONFIDENTIAL</span>')
-        body.append("</header>")
-        for index, block in enumerate(d.blocks):
-            if isinstance(block, Heading):
-                level = min(max(block.level, 1), 4) + 1
-                body.append(f'<h{level} id="{self.anchor[index]}">{_t(block.text)}</h{level}>')
-            elif isinstance(block, Paragraph):
-                body.append(self._paragraph(block))
-            elif isinstance(block, Bullets):
-                tag = "ol" if block.numbered else "ul"
-                items = "".join(f"<li>{_cell(i, False)}</li>" for i in block.items)
-                body.append(f"<{tag}>{items}</{tag}>")
-            elif isinstance(block, Table):
-                body.append(self._table(block))
-            elif isinstance(block, Image):
-                body.append(self._image(block))
-            elif isinstance(block, Toc):
-                body.append(self._nav())
-            elif isinstance(block, PageBreak):
-                continue
-        if d.footer:
-            body.append(f'<footer class="doc">{_t(d.footer)}</footer>')
         script_hash = base64.b64encode(hashlib.sha256(_JS.encode("utf-8")).digest()).decode("ascii")
         csp = (
             f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-{script_hash}'; "
@@ -189,9 +173,40 @@ class HtmlRenderer:
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             '<meta name="generator" content="mdptm">\n'
             f"<title>{_t(d.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
-            + "\n".join(body)
-            + f"\n</main>\n<script>{_JS}</script>\n</body>\n</html>\n"
         )
+
+    def _body(self) -> Iterator[str | Iterator[str]]:
+        """Body elements, to be separated by line breaks; a table comes as its parts, in order."""
+        d = self.doc
+        if d.draft:
+            yield '<div class="draft-mark" aria-hidden="true">DRAFT</div>'
+        yield '<header class="doc">'
+        yield f"<h1>{_t(d.title)}</h1>"
+        if d.subtitle:
+            yield f'<p class="subtitle">{_t(d.subtitle)}</p>'
+        if d.draft:
+            yield '<span class="marking">DRAFT — not approved for release</span>'
+        if d.confidential:
+            yield '<span class="marking">CONFIDENTIAL</span>'
+        yield "</header>"
+        for index, block in enumerate(d.blocks):
+            if isinstance(block, Heading):
+                level = min(max(block.level, 1), 4) + 1
+                yield f'<h{level} id="{self.anchor[index]}">{_t(block.text)}</h{level}>'
+            elif isinstance(block, Paragraph):
+                yield self._paragraph(block)
+            elif isinstance(block, Bullets):
+                tag = "ol" if block.numbered else "ul"
+                items = "".join(f"<li>{_cell(i, False)}</li>" for i in block.items)
+                yield f"<{tag}>{items}</{tag}>"
+            elif isinstance(block, Table):
+                yield self._table(block)
+            elif isinstance(block, Image):
+                yield self._image(block)
+            elif isinstance(block, Toc):
+                yield self._nav()
+        if d.footer:
+            yield f'<footer class="doc">{_t(d.footer)}</footer>'
 
     def _paragraph(self, block: Paragraph) -> str:
         cls = f' class="{_t(block.style)}"' if block.style else ""
@@ -212,7 +227,7 @@ class HtmlRenderer:
         width = f' style="width:{min(block.width_cm / 16.0 * 100, 100):.0f}%"'
         return f'<figure><img src="data:{mime};base64,{data}" alt="{_t(block.caption)}"{width}>{caption}</figure>'
 
-    def _table(self, block: Table) -> str:
+    def _table(self, block: Table) -> Iterator[str]:
         self.tables += 1
         tid = f"t{self.tables}"
         widths = column_widths(block, 10000)
@@ -220,19 +235,18 @@ class HtmlRenderer:
         compact = total < 9990
         ncol = len(widths)
         bold = set(bold_columns(block))
-        out = []
-        if len(block.rows) >= FILTER_MIN_ROWS:
-            out.append(self._filter_bar(tid, block, ncol))
-        cls = ' class="compact"' if compact else ""
-        out.append(f'<div class="tablewrap"><table id="{tid}"{cls}>')
-        if block.caption:
-            out.append(f"<caption>Table {self.tables}: {_t(block.caption)}</caption>")
-        out.append("<colgroup>" + "".join(f'<col style="width:{w * 100 / total:.1f}%">' for w in widths) + "</colgroup>")
-        if block.header:
-            out.append("<thead><tr>" + "".join(f"<th>{_t(h)}</th>" for h in block.header) + "</tr></thead>")
-        out.append("<tbody>")
-        fills = block.fills
         selectable = self._selectable(block, ncol) if len(block.rows) >= FILTER_MIN_ROWS else {}
+        if len(block.rows) >= FILTER_MIN_ROWS:
+            yield self._filter_bar(tid, block, selectable)
+        cls = ' class="compact"' if compact else ""
+        yield f'<div class="tablewrap"><table id="{tid}"{cls}>'
+        if block.caption:
+            yield f"<caption>Table {self.tables}: {_t(block.caption)}</caption>"
+        yield "<colgroup>" + "".join(f'<col style="width:{w * 100 / total:.1f}%">' for w in widths) + "</colgroup>"
+        if block.header:
+            yield "<thead><tr>" + "".join(f"<th>{_t(h)}</th>" for h in block.header) + "</tr></thead>"
+        yield "<tbody>"
+        fills = block.fills
         for r, row in enumerate(block.rows):
             cells = []
             for c in range(ncol):
@@ -241,9 +255,8 @@ class HtmlRenderer:
                 style = f' style="background:#{_t(fill)}"' if fill else ""
                 value = f' data-v="{_t(text)}"' if c in selectable else ""
                 cells.append(f"<td{style}{value}>{_cell(text, c in bold)}</td>")
-            out.append("<tr>" + "".join(cells) + "</tr>")
-        out.append("</tbody></table></div>")
-        return "".join(out)
+            yield "<tr>" + "".join(cells) + "</tr>"
+        yield "</tbody></table></div>"
 
     @staticmethod
     def _selectable(block: Table, ncol: int) -> dict[int, list[str]]:
@@ -255,12 +268,12 @@ class HtmlRenderer:
                 out[c] = sorted(values)
         return out
 
-    def _filter_bar(self, tid: str, block: Table, ncol: int) -> str:
+    def _filter_bar(self, tid: str, block: Table, selectable: dict[int, list[str]]) -> str:
         parts = [
             f'<div class="filterbar" data-table="{tid}">',
             '<input type="search" placeholder="Filter rows…" aria-label="Filter rows">',
         ]
-        for c, values in self._selectable(block, ncol).items():
+        for c, values in selectable.items():
             name = block.header[c] if c < len(block.header) else f"Column {c + 1}"
             options = "".join(f'<option value="{_t(v)}">{_t(v) or "(empty)"}</option>' for v in values)
             parts.append(f'<select data-col="{c}" aria-label="{_t(name)}"><option value="">{_t(name)}: all</option>{options}</select>')
@@ -274,7 +287,8 @@ def render_html(doc: Doc) -> str:
 
 
 def write_html(doc: Doc, path: Path) -> None:
-    path.write_text(render_html(doc), encoding="utf-8", newline="\n")
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        fh.writelines(HtmlRenderer(doc).pieces())
 
 
 class HtmlExporter(Exporter):

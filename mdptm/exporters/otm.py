@@ -11,7 +11,6 @@ zone's parent zone (``extra.parent_zone``), which has no field of its own in the
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from mdptm.importers._interchange import section, slugify
 from mdptm.importers.otm import MDPTM_ATTR, RISK_SCALE, UNASSIGNED_ZONE
 from mdptm.model import PLACEHOLDER, Model, Risk, Threat
+from mdptm.output import json_text
 from mdptm.plugins import ExportContext, Exporter
 
 OTM_VERSION = "0.2.0"
@@ -31,7 +31,7 @@ class OtmExporter(Exporter):
     suffix = ".otm.json"
 
     def write(self, model: Model, path: Path, ctx: ExportContext) -> None:
-        path.write_text(json.dumps(to_otm(model), indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
+        path.write_text(json_text(to_otm(model)), encoding="utf-8", newline="\n")
 
 
 def _put(obj: dict[str, Any], key: str, value: Any) -> None:

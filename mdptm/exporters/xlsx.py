@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,8 +27,9 @@ from openpyxl.utils import get_column_letter
 
 from mdptm.diagrams import level_colour, risk_scale
 from mdptm.model import Model, Risk
+from mdptm.output import Spool
 from mdptm.plugins import ExportContext, Exporter
-from mdptm.render_docx import scrub_office_file
+from mdptm.render_docx import chain_pieces, scrub_office_file
 from mdptm.results import Coverage
 
 MAX_CELL = 32767  # Excel's limit for one cell
@@ -63,7 +64,7 @@ class SheetWriter:
     def __init__(self, wb: Workbook, title: str, columns: Sequence[Column], used: set[str]):
         self.ws = wb.create_sheet(_sheet_name(title, used))
         self.columns = columns
-        self.rows: list[str] = []
+        self.rows = Spool()  # the data rows' XML, written as added
         self.letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
         for letter, col in zip(self.letters, columns, strict=True):
             self.ws.column_dimensions[letter].width = col.width
@@ -103,7 +104,7 @@ class SheetWriter:
         return self._styles[key]
 
     def append(self, values: Sequence[Any], fills: dict[int, str | None] | None = None) -> None:
-        r = len(self.rows) + 2
+        r = self.rows.count + 2
         cells = []
         lines = 1
         for c, col in enumerate(self.columns):
@@ -123,10 +124,11 @@ class SheetWriter:
                 cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>')
         # an explicit height: not every spreadsheet program fits rows of wrapped text on opening
         height = f' ht="{min(409, 15 * lines + 2)}" customHeight="1"' if lines > 1 else ""
-        self.rows.append(f'<row r="{r}"{height}>{"".join(cells)}</row>')
+        self.rows.write(f'<row r="{r}"{height}>{"".join(cells)}</row>')
 
-    def xml_rows(self) -> bytes:
-        return "".join(self.rows).encode("utf-8")
+    def xml_rows(self) -> Iterator[bytes]:
+        """The data rows in pieces, read once."""
+        return self.rows.pieces()
 
 
 def _line_count(text: str, width: float) -> int:
@@ -518,13 +520,13 @@ def write_xlsx(model: Model, path: Path, ctx: ExportContext) -> None:
     if len(rows) != len(builder.sheets):
         raise RuntimeError("sheet part names are not unique")
 
-    def splice(name: str, data: bytes) -> bytes:
+    def splice(name: str, data: bytes) -> bytes | Iterator[bytes]:
         if name not in rows:
             return data
         head, sep, tail = data.rpartition(b"</sheetData>")
         if not sep:
             raise RuntimeError(f"no sheetData in {name}")
-        return head + rows[name] + sep + tail
+        return chain_pieces(head, rows.pop(name), sep + tail)
 
     scrub_office_file(path, title=model.document.title or f"{model.product.name} Public Threat Model", epoch=ctx.epoch, edit=splice)
 

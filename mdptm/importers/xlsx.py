@@ -13,6 +13,7 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from mdptm.model import Model
 from mdptm.plugins import ImportContext, Importer
 from mdptm.records import SourceBuilder
 from mdptm.resolve import resolve_references
-from mdptm.safety import check_zip, current_limits, local_name, parse_xml, read_input, read_zip_member
+from mdptm.safety import check_zip, current_limits, iter_xml, local_name, parse_xml, read_input, read_zip_member, release
 from mdptm.tabular import Grid, load_profile, profile_vocabulary, stride_default
 from mdptm.vocab import vocabulary
 
@@ -108,6 +109,12 @@ class _Workbook:
     def _xml(self, part: str) -> etree._Element:
         return parse_xml(read_zip_member(self.zf, part, file=self.file), file=self.file, part=part)
 
+    def _stream(self, part: str, *tags: str) -> Iterator[etree._Element]:
+        """Elements of a large part as they end; each is freed once the caller moves on."""
+        for el in iter_xml(read_zip_member(self.zf, part, file=self.file), tags, file=self.file, part=part):
+            yield el
+            release(el)
+
     def _office_document(self) -> str:
         if "_rels/.rels" in self.names:
             root = self._xml("_rels/.rels")
@@ -139,7 +146,7 @@ class _Workbook:
         part = rels.get("type:sharedStrings") or "xl/sharedStrings.xml"
         if part not in self.names:
             return []
-        return [_rich_text(si) for si in self._xml(part) if _local(si.tag) == "si"]
+        return [_rich_text(si) for si in self._stream(part, "{*}si") if _top(si)]
 
     def _date_styles(self, rels: dict[str, str]) -> set[int]:
         part = rels.get("type:styles") or "xl/styles.xml"
@@ -169,20 +176,23 @@ class _Workbook:
         return out
 
     def grid(self, name: str, state: str, part: str) -> Grid:
-        root = self._xml(part)
+        """One sheet, read as a stream of rows: a large sheet is never a whole tree in memory."""
         hidden_cols: set[int] = set()
         cells: dict[tuple[int, int], str] = {}
         hidden_rows: set[int] = set()
         merges: list[tuple[int, int, int, int]] = []
-        for el in root:
+        rows = _RowReader(self, cells, hidden_rows)
+        for el in self._stream(part, "{*}row", "{*}cols", "{*}mergeCells"):
             tag = _local(el.tag)
-            if tag == "cols":
+            if tag == "row":
+                rows.read(el)
+            elif not _top(el):
+                continue
+            elif tag == "cols":
                 for col in el:
                     if col.get("hidden") in ("1", "true"):
                         lo, hi = _int(col.get("min"), 0), _int(col.get("max"), 0)
                         hidden_cols.update(range(lo, min(hi, lo + 16384) + 1))
-            elif tag == "sheetData":
-                self._rows(el, cells, hidden_rows)
             elif tag == "mergeCells":
                 for mc in el:
                     ref = mc.get("ref") or ""
@@ -196,32 +206,6 @@ class _Workbook:
         comments = self._comments(part)
         return _make_grid(self.file, name, state, cells, hidden_rows, hidden_cols, merges, comments)
 
-    def _rows(self, sheet_data: etree._Element, cells: dict[tuple[int, int], str], hidden_rows: set[int]) -> None:
-        tag = sheet_data.tag
-        ns = tag[: tag.index("}") + 1] if isinstance(tag, str) and tag.startswith("{") else ""
-        row_tag, c_tag = ns + "row", ns + "c"
-        row_no = 0
-        for row in sheet_data:
-            if row.tag != row_tag:
-                continue
-            row_no = _int(row.get("r"), row_no + 1)
-            if row.get("hidden") in ("1", "true"):
-                hidden_rows.add(row_no)
-            col_no = 0
-            for c in row:
-                if c.tag != c_tag:
-                    continue
-                ref = c.get("r")
-                if ref:
-                    try:
-                        _r, col_no = parse_ref(ref)
-                    except ValueError:
-                        col_no += 1
-                else:
-                    col_no += 1
-                text = self._value(c, ns)
-                if text:
-                    cells[(row_no, col_no)] = text
 
     def _value(self, c: etree._Element, ns: str) -> str:
         kind = c.get("t") or "n"
@@ -271,6 +255,55 @@ class _Workbook:
                 if text:
                     out.setdefault(pos, []).append(text)
         return out
+
+
+class _RowReader:
+    """Rows of one sheet's ``sheetData``, read one at a time as the sheet streams by."""
+
+    def __init__(self, wb: _Workbook, cells: dict[tuple[int, int], str], hidden_rows: set[int]):
+        self.wb = wb
+        self.cells = cells
+        self.hidden_rows = hidden_rows
+        self.parent: etree._Element | None = None
+        self.row_no = 0
+        self.ns = ""
+
+    def read(self, row: etree._Element) -> None:
+        sheet_data = row.getparent()
+        if sheet_data is None or _local(sheet_data.tag) != "sheetData" or not _top(sheet_data):
+            return
+        if sheet_data is not self.parent:  # a new sheetData: numbering starts again
+            self.parent, self.row_no = sheet_data, 0
+            tag = sheet_data.tag
+            self.ns = tag[: tag.index("}") + 1] if isinstance(tag, str) and tag.startswith("{") else ""
+        ns = self.ns
+        if row.tag != ns + "row":
+            return
+        c_tag = ns + "c"
+        row_no = self.row_no = _int(row.get("r"), self.row_no + 1)
+        if row.get("hidden") in ("1", "true"):
+            self.hidden_rows.add(row_no)
+        col_no = 0
+        for c in row:
+            if c.tag != c_tag:
+                continue
+            ref = c.get("r")
+            if ref:
+                try:
+                    _r, col_no = parse_ref(ref)
+                except ValueError:
+                    col_no += 1
+            else:
+                col_no += 1
+            text = self.wb._value(c, ns)
+            if text:
+                self.cells[(row_no, col_no)] = text
+
+
+def _top(el: etree._Element) -> bool:
+    """Whether *el* is a child of its document's root element."""
+    parent = el.getparent()
+    return parent is not None and parent.getparent() is None
 
 
 def _rich_text(el: etree._Element) -> str:
