@@ -731,11 +731,10 @@ class TableFinder:
         i = 0
         while i < len(values):
             v = values[i]
-            if ":" in v and i == len(values) - 1 or (":" in v and len(values) == 1):
-                key, _, val = v.partition(":")
-                path = fact_key(self.vocab, key)
-                if path and val.strip():
-                    out.append((path, val.strip()))
+            key, colon, val = v.partition(":")
+            if colon and val.strip() and fact_key(self.vocab, key) is not None:
+                # "Product: VitalView | Doc No: RR-1 | Rev: 2" on one title row
+                out.append((fact_key(self.vocab, key) or "", val.strip()))
                 i += 1
                 continue
             path = fact_key(self.vocab, v)
@@ -776,7 +775,7 @@ class TableFinder:
             return False
         keys = [one_line(g.header_text(r, 0)) for r in range(len(g.cells))]
         cls = classify(self.vocab, keys, g.context)
-        if cls is None or cls.skipped or cls.matched < 3:
+        if cls is None or cls.skipped or cls.matched < 3 or not any(m.field == "id" for m in cls.fields.values()):
             return False
         item_only = fact_only = 0
         for i, key in enumerate(keys):
