@@ -725,16 +725,15 @@ class TableFinder:
     def _row_facts(self, values: list[str]) -> list[tuple[str, str]]:
         """ "Manufacturer | Acme" or "Manufacturer: Acme" on a row of its own (at most two pairs)."""
         out: list[tuple[str, str]] = []
-        colon = any(":" in v for v in values)
-        if len(values) > 4 or (not colon and len(values) % 2):
+        if len(values) > 4 or (not any(":" in v for v in values) and len(values) % 2):
             return out  # "STRIDE | Status | Likelihood" is a row of words, not "Key | value" pairs
         i = 0
         while i < len(values):
             v = values[i]
-            key, colon, val = v.partition(":")
-            if colon and val.strip() and fact_key(self.vocab, key) is not None:
-                # "Product: VitalView | Doc No: RR-1 | Rev: 2" on one title row
-                out.append((fact_key(self.vocab, key) or "", val.strip()))
+            key, sep, val = v.partition(":")
+            keyed = fact_key(self.vocab, key) if sep and val.strip() else None
+            if keyed is not None:
+                out.append((keyed, val.strip()))  # "Product: VitalView | Doc No: RR-1 | Rev: 2" on one title row
                 i += 1
                 continue
             path = fact_key(self.vocab, v)
