@@ -277,7 +277,7 @@ def insulin_pump_register(folder: Path) -> Path:
     letters = {"TH-01": "ST", "TH-02": "TR", "TH-03": "I", "TH-04": "SE", "TH-05": "D", "TH-06": "TE", "TH-07": "R"}
     targets = {"TH-01": "Patch pump", "TH-02": "patch pump; insulink mobile app", "TH-03": "CGM Sensor",
                "TH-04": "InsuLink Cloud", "TH-05": "Patch Pump", "TH-06": "Patch Pump", "TH-07": "clinic portal"}
-    controls = {"TH-01": "SC-01, SC-02", "TH-02": "SC-01, SC-03", "TH-03": "SC-03", "TH-04": "SC-04, SC-05",
+    controls = {"TH-01": "SC-01, SC-02", "TH-02": "SC-01, SC-03", "TH-03": "SC-03", "TH-04": "SC-04 – SC-05",
                 "TH-05": "SC-06", "TH-06": "SC-02", "TH-07": "SC-07"}
     cvss = ["8.3", "7.1", "5.3", "8.1", "6.5", "7.6", "3.1"]
     harm = ["Critical", "Critical", "None", "Minor", "Serious", "Critical", "Minor"]
@@ -371,7 +371,7 @@ def patient_monitor_xlsx(folder: Path) -> Heldout:
         ["TR-06", "Clinician denies silencing an alarm", "Central Station CS-7",
          "", "", "X", "", "", "", 2, 3, 6, "M-07", "A. Roe", "Mitigated", ""],
         ["TR-07", "Malware on the central station sends false alarms to all monitors", "CENTRAL STATION CS-7",
-         "X", "X", "", "", "X", "", 2, 5, 10, "M-02; M-08", "J. Doe", "Transferred to HDO", ""],
+         "X", "X", "", "", "X", "", 2, 5, 10, "M-02 & M-08", "J. Doe", "Transferred to HDO", ""],
     ]
     r = 5
     for row in threats:
@@ -805,7 +805,7 @@ def glucose_meter_xlsx(folder: Path) -> Heldout:
     mits = [["CTL-1", "LE Secure Connections pairing with numeric comparison", "Authentication", "Manufacturer",
              "G-01", "TC-11"],
             ["CTL-2", "Object-level authorisation checks on every API call", "Authorization", "Manufacturer",
-             "G-02; G-03", "TC-12, PT-2024-02"],
+             "G-02 to G-03", "TC-12, PT-2024-02"],
             ["CTL-3", "Rate limiting and breached-password screening", "Authentication", "Manufacturer", "G-03",
              "TC-13"],
             ["CTL-4", "Debug port fused at production; signed firmware", "Code, Data, and Execution Integrity",
@@ -1173,7 +1173,7 @@ def cpap_xlsx(folder: Path) -> Heldout:
     for n, row in enumerate([["CM-1", "Server certificate pinning in the modem", "SP-01", "Authentication"],
                              ["CM-2", "MFA and per-clinic authorisation on the portal", "SP-02, ID-02",
                               "Authentication"],
-                             ["CM-3", "Signed settings files and firmware", "TA-01; TA-02", "Integrity"],
+                             ["CM-3", "Signed settings files and firmware", "TA-01–TA-02", "Integrity"],
                              ["CM-4", "Modem firmware signed by the module vendor", "TA-02", "Integrity"],
                              ["CM-5", "Therapy logs on the card hold no patient identity", "ID-01",
                               "Confidentiality"],
@@ -1296,3 +1296,64 @@ BUILDERS: dict[str, Callable[[Path], Heldout]] = {
     "cpap-xlsx": cpap_xlsx,
     "rt-planning-docx": rt_planning_docx,
 }
+
+
+# ============================================== the same register with shuffled columns and other headers
+
+HEADER_POOLS: dict[str, list[str]] = {
+    "id": ["Threat Ref", "ID", "Threat ID", "Ref.", "#", "Threat No."],
+    "title": ["Threat Scenario", "Threat", "Threat Title", "Vulnerability", "Attack Scenario"],
+    "stride": ["STRIDE Category", "STRIDE", "Threat Type", "Category", "STRIDE Classification"],
+    "targets": ["Affected Component(s)", "Component", "Asset/Component", "Entry Point", "Affected Element",
+                "Target"],
+    "risk": ["Pre-Mitigation Risk", "Initial Risk", "Inherent Risk", "Risk (pre)", "Risk Before Controls"],
+    "controls": ["Mitigation/Control ID", "Mitigation(s)", "Controls", "Control ID(s)", "Countermeasures",
+                 "Security Controls"],
+    "residual": ["Residual Risk", "Risk (post)", "Post-Mitigation Risk", "Residual", "Risk After Controls"],
+    "status": ["Status/Disposition", "Status", "Disposition", "Threat Status", "Mitigation Status"],
+}
+_FIELDS = ["id", "title", "stride", "targets", "risk", "controls", "residual", "status"]
+
+
+def shuffled_register(folder: Path, seed: int, fmt: str) -> Heldout:
+    """The insulin pump's threat register with its columns in a random order under random synonyms,
+    beside its component and control tables, as Word or Excel."""
+    import random
+
+    rnd = random.Random(seed)
+    order = _FIELDS[:]
+    rnd.shuffle(order)
+    header = [rnd.choice(HEADER_POOLS[f]) for f in order]
+    rows = [[dict(zip(_FIELDS, r, strict=True))[f] for f in order] for r in INSULIN_THREATS]
+    components = [["Component", "Trust Zone"], *[[n, z or ""] for n, z in INSULIN_ELEMENTS.items()]]
+    controls = [["Control ID", "Control"], *[[c, f"Control {c}"] for c in sorted(INSULIN_CONTROLS)]]
+    if fmt == "docx":
+        d = Doc()
+        d.heading("System Components", 1)
+        d.table(components)
+        d.heading("Threat Register", 1)
+        d.table([header, *rows])
+        d.heading("Security Controls", 1)
+        d.table(controls)
+        path = d.save(folder / f"register-{seed}.docx")
+    else:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.title = "Components"
+        for n, row in enumerate(components, start=1):
+            _put(ws, n, row)
+        ws2 = wb.create_sheet("Threat Register")
+        _put(ws2, 1, [f"Threat register (layout {seed})"])
+        _put(ws2, 3, header)
+        for n, row in enumerate(rows, start=4):
+            _put(ws2, n, row)
+        ws3 = wb.create_sheet("Controls")
+        for n, row in enumerate(controls, start=1):
+            _put(ws3, n, row)
+        path = folder / f"register-{seed}.xlsx"
+        wb.save(str(path))
+    threats = {tid: Thr(t.stride, t.status, t.controls, t.targets) for tid, t in INSULIN_EXPECTED_THREATS.items()}
+    return Heldout(f"shuffled-{fmt}-{seed}", [path], Expected(
+        product="", elements=dict(INSULIN_ELEMENTS), flows=set(), assets=set(), views=[],
+        controls=set(INSULIN_CONTROLS), threats=threats))
