@@ -365,7 +365,7 @@ def patient_monitor_xlsx(folder: Path) -> Heldout:
          "", "", "", "X", "", "", 4, 3, 12, "M-03\nM-04", "A. Roe", "Risk Accepted", ""],
         None,  # a blank spacer row inside the table
         ["TR-04", "Flooding of the HL7 gateway stops results reaching the EMR", "hl7 gateway",
-         "", "", "", "", "X", "", 3, 3, 9, "see M-05", "A. Roe", "Open", "Retest in v2.2"],
+         "", "", "", "", "X", "", 3, 3, 9, "see M-05", "A. Roe", "Deferred to v2.2", "Retest in v2.2"],
         ["TR-05", "Service laptop used to gain a root shell on the monitor", "Service Laptop, Bedside Monitor PM-700",
          "", "x", "", "", "", "X", 2, 5, 10, "M-06, M-02", "J. Doe", "Partially mitigated", ""],
         ["TR-06", "Clinician denies silencing an alarm", "Central Station CS-7",
@@ -598,7 +598,7 @@ def cardiac_programmer_docx(folder: Path) -> Heldout:
               "Bedside Transmitter", "Serious injury", "7.6", "M-04"],
              ["THR-005", "Clinician portal session hijacking", "Spoofing", "Clinician web portal", "Minor", "6.1",
               "M-05; see M-06"],
-             ["THR-006", "Remote monitoring server data breach", "I", "Remote Monitoring Server", "None", "7.5",
+             ["THR-006", "Remote monitoring server data breach", "I (Privacy)", "Remote Monitoring Server", "None", "7.5",
               "M-06"]])
     d.heading("3.2 Risk Evaluation", 2)
     d.table([["Threat ID", "Exploitability", "Severity", "Pre-mitigation Risk", "Residual Risk", "Status"],
@@ -980,7 +980,7 @@ def anaesthesia_xlsx(folder: Path) -> Heldout:
          "Accepted per benefit-risk analysis"],
         ["AT-04", "Gas mixer commands flooded to stop delivery", "Denial of service", "AW-3",
          2, 5, 10, "Message integrity counters", 1, 5, 5, "Not applicable"],
-        ["AT-05", "Bridge firmware replaced to reach the ventilator", "Elevation of privilege", "AW-4",
+        ["AT-05", "Bridge firmware replaced to reach the ventilator", "Elev. of Privilege", "AW-4",
          2, 4, 8, "Signed firmware", 1, 4, 4, "Transferred (labeling)"],
     ]
     for n, row in enumerate(threats):
