@@ -39,6 +39,10 @@ ARROW = re.compile(r"\s*(?:<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←|\bto\b|
 _ABBREV = re.compile(r"^(.+?)\s*\(([A-Za-z][A-Za-z0-9&/+-]{1,11})\)\s*$")
 _SPLIT = re.compile(r"(\s*[,;\n|/]\s*)")
 _BULLETS = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d+[.)])\s+")
+_CONJUNCTION = re.compile(r"\s+(?:and|&|\+|und|et|y)\s+|\s*[&+]\s*", re.I)
+# "T-01 to T-05", "M-01–M-03", "SC-1 through SC-4": one prefix, ascending numbers.
+_RANGE = re.compile(r"^([A-Za-z]{1,10}[-_.]?)(\d+)\s*(?:to|through|thru|bis|–|—|-|\.\.)\s*([A-Za-z]{1,10}[-_.]?)?(\d+)$",
+                    re.I)
 ALL_WORDS = {"all", "all components", "all elements", "entire system", "whole system", "system wide", "system-wide", "any"}
 
 # (kind, field) -> collections a value may name, in the order they are tried.
@@ -227,18 +231,10 @@ class Resolver:
             if isinstance(token, tuple):
                 hits.append(token)
                 continue
-            if " and " in token:
-                parts = [self.index.find(colls, p) for p in token.split(" and ")]
-                if all(parts):
-                    hits.extend(p for p in parts if p)
-                    continue
-            bare = self._without_noise(token)
-            if bare != token.strip():
-                # "see M-04", "refer to C-2": the words before the reference only point at it.
-                again = self.index.find(colls, bare)
-                if again is not None:
-                    hits.append(again)
-                    continue
+            expanded = self._expand(colls, token)
+            if expanded:
+                hits.extend(expanded)
+                continue
             if token.strip() and not is_empty(self.vocab, token):
                 missing.append(token.strip())
         if missing and not hits and kind == "threat" and fname == "targets":
@@ -278,6 +274,30 @@ class Resolver:
                     out.append(found[0])
                 i = found[1] + 1
         return out
+
+    def _expand(self, colls: tuple[str, ...], token: str) -> list[tuple[str, str]]:
+        """A piece that names several items or names one with extra words: "see M-04", "M-01 & M-02",
+        "T-01 to T-03", "M-01–M-03". Every part must name something, else nothing is taken."""
+        bare = self._without_noise(token)
+        if bare != token.strip():
+            again = self.index.find(colls, bare)
+            if again is not None:
+                return [again]
+        parts = [p for p in _CONJUNCTION.split(bare) if p.strip()]
+        if len(parts) > 1:
+            found = [self.index.find(colls, p) for p in parts]
+            if all(found):
+                return [f for f in found if f]
+        m = _RANGE.match(bare)
+        if m and (not m.group(3) or m.group(3).casefold() == m.group(1).casefold()):
+            lo, hi = int(m.group(2)), int(m.group(4))
+            width = len(m.group(2)) if m.group(2).startswith("0") else 0
+            if lo < hi <= lo + 100:
+                names = [f"{m.group(1)}{str(n).zfill(width)}" for n in range(lo, hi + 1)]
+                found = [self.index.find(colls, n) for n in names]
+                if all(found):
+                    return [f for f in found if f]
+        return []
 
     def _without_noise(self, token: str) -> str:
         """A reference without the pointing words written before it ("see", "refer to", "cf.")."""

@@ -132,6 +132,8 @@ class Block:
     c0: int = 0
     c1: int = 0
     reason: str | None = None  # for skipped tables
+    defaults: dict[str, str] = field(default_factory=dict)  # from a caption row above it ("Spoofing threats")
+    caption: str = ""
 
 
 @dataclass
@@ -565,10 +567,30 @@ class TableFinder:
             while rows and g.row_blank(rows[-1], cand.c0, c1):
                 rows.pop()
             block = self._make_block(cand, c1, rows)
+            self._caption_defaults(block)
             self.blocks.append(block)
             for r in [*cand.header_rows, *rows]:
                 covered_rows.setdefault(r, []).append((cand.c0, c1))
         self._note_uncovered(covered_rows)
+
+    def _caption_defaults(self, block: Block) -> None:
+        """A caption row just above a threat table that names a STRIDE category ("Spoofing threats") is the
+        category of its rows, as a heading is in a Word document."""
+        if block.kind != "threat" or not block.header_rows:
+            return
+        g = self.grid
+        r = block.header_rows[0] - 1
+        while r >= 0 and g.row_blank(r, block.c0, block.c1) and block.header_rows[0] - r <= 2:
+            r -= 1
+        if r < 0:
+            return
+        cells = [g.cells[r][c].strip() for c in range(block.c0, block.c1 + 1) if g.cells[r][c].strip()]
+        if len(cells) != 1:
+            return
+        stride = stride_default(self.vocab, cells[0])
+        if stride:
+            block.defaults["stride"] = stride
+            block.caption = one_line(cells[0])
 
     def _extend_left(self, cand: _Candidate, nxt: int, cands: list[_Candidate]) -> _Candidate:
         """A column left of the header with no header text but data (row numbers, say) belongs to the table."""
@@ -703,17 +725,15 @@ class TableFinder:
     def _row_facts(self, values: list[str]) -> list[tuple[str, str]]:
         """ "Manufacturer | Acme" or "Manufacturer: Acme" on a row of its own (at most two pairs)."""
         out: list[tuple[str, str]] = []
-        colon = any(":" in v for v in values)
-        if len(values) > 4 or (not colon and len(values) % 2):
+        if len(values) > 4 or (not any(":" in v for v in values) and len(values) % 2):
             return out  # "STRIDE | Status | Likelihood" is a row of words, not "Key | value" pairs
         i = 0
         while i < len(values):
             v = values[i]
-            if ":" in v and i == len(values) - 1 or (":" in v and len(values) == 1):
-                key, _, val = v.partition(":")
-                path = fact_key(self.vocab, key)
-                if path and val.strip():
-                    out.append((path, val.strip()))
+            key, sep, val = v.partition(":")
+            keyed = fact_key(self.vocab, key) if sep and val.strip() else None
+            if keyed is not None:
+                out.append((keyed, val.strip()))  # "Product: VitalView | Doc No: RR-1 | Rev: 2" on one title row
                 i += 1
                 continue
             path = fact_key(self.vocab, v)
@@ -754,7 +774,7 @@ class TableFinder:
             return False
         keys = [one_line(g.header_text(r, 0)) for r in range(len(g.cells))]
         cls = classify(self.vocab, keys, g.context)
-        if cls is None or cls.skipped or cls.matched < 3:
+        if cls is None or cls.skipped or cls.matched < 3 or not any(m.field == "id" for m in cls.fields.values()):
             return False
         item_only = fact_only = 0
         for i, key in enumerate(keys):
@@ -818,7 +838,8 @@ def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab
         return
     described = any(c.field == "description" for c in columns)
     c0, c1 = columns[0].index, columns[-1].index
-    rows = [r for r in rows if not _group_row(g, r, c0, c1) and not other_row(g, r, c0, c1, None, vocab)]
+    rows = [r for r in rows if not _group_row(g, r, c0, c1) and not other_row(g, r, c0, c1, None, vocab)
+            and not _lone_group_cell(g, r, c0, c1, None, vocab)]
     for col in columns:
         if col.field not in (None, "title", "name", "text") or (col.field is not None and not described):
             continue
@@ -871,7 +892,7 @@ def stride_default(vocab: Vocabulary, text: str) -> str | None:
     """The STRIDE category a heading or sheet name gives its threat table ("4.2 Tampering Threats")."""
     noise = set(vocab.sections.get("stride_heading_noise", [])) - {"of"}
     cleaned = re.sub(r"\(\s*[A-Za-z]\s*\)", " ", re.sub(r"^[\d.\s]+", "", text))
-    words = [w for w in norm_text(cleaned).split() if w not in noise]
+    words = [w for w in norm_text(cleaned).split() if w not in noise and not w.isdigit()]
     if not words or len(words) > 4:
         return None
     phrase = " ".join(words)
@@ -902,6 +923,7 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
     id_col = by_field["id"].index if "id" in by_field else None
     group: str | None = None
     pending_blank: list[int] = []
+    guidance = _guidance_row(g, block, id_col, vocab)
     for r in block.rows:
         loc = g.locator(r, block.c0)
         if g.row_blank(r, block.c0, block.c1):
@@ -913,17 +935,21 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
         if r in g.deleted_rows:
             yield RowNote(g.file, loc, "row deleted in tracked changes (deletion accepted)")
             continue
+        if r == guidance:
+            text = one_line(g.data_text(r, id_col if id_col is not None else block.c0))[:60]
+            yield RowNote(g.file, loc, f"guidance row under the header ({text!r}), not an item")
+            continue
         texts = [g.data_text(r, c.index) for c in block.columns]
         if [norm_text(t) for t in texts] == header_key:
             yield RowNote(g.file, loc, "repeated header row")
             continue
-        if _group_row(g, r, block.c0, block.c1):
-            group = one_line(g.raw(r, block.c0))
-            yield RowNote(g.file, loc, f"group heading row ({group!r}) applied to the rows below")
-            continue
         other = other_row(g, r, block.c0, block.c1, id_col, vocab)
         if other is not None:
             yield RowNote(g.file, loc, other)
+            continue
+        if _group_row(g, r, block.c0, block.c1) or _lone_group_cell(g, r, block.c0, block.c1, id_col, vocab):
+            group = one_line(g.raw(r, block.c0))
+            yield RowNote(g.file, loc, f"group heading row ({group!r}) applied to the rows below")
             continue
         values: dict[str, str] = {}
         headers: dict[str, str] = {}
@@ -938,10 +964,11 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
                 headers[col.field] = col.header or col.field
             else:
                 extra[extra_names[col.index]] = text
-        for fname, value in g.defaults.items():
+        for fname, value in {**g.defaults, **block.defaults}.items():
             if fname not in by_field and fname in vocab.kinds[block.kind].fields and values:
                 values[fname] = value
-                headers[fname] = f"({g.context.strip() or 'heading'})"
+                where = block.caption if fname in block.defaults else g.context
+                headers[fname] = f"({where.strip() or 'heading'})"
         if key_fields and not any(values.get(f, "").strip() for f in key_fields):
             nonempty = [t for t in texts if t.strip()]
             if len(nonempty) == 1 and not values:
@@ -960,6 +987,26 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
             view=g.view,
             scales={c.field: c.scale for c in block.columns if c.field},
         )
+
+
+def _guidance_row(g: Grid, block: Block, id_col: int | None, vocab: Vocabulary) -> int | None:
+    """A template's guidance row under the header ("Unique identifier (T-nnn) | Short description | S/T/R/I/D/E"):
+    the first row's id cell is prose while every later id looks like an id."""
+    if id_col is None:
+        return None
+    rows = [r for r in block.rows if not g.row_blank(r, block.c0, block.c1)]
+    if len(rows) < 3 or _group_row(g, rows[0], block.c0, block.c1):
+        return None
+    if _lone_group_cell(g, rows[0], block.c0, block.c1, id_col, vocab):
+        return None
+    first = one_line(g.data_text(rows[0], id_col))
+    if not first or _ID_LIKE_CELL.match(first) or len(first.split()) < 2:
+        return None
+    later = [one_line(g.data_text(r, id_col)) for r in rows[1:]]
+    later = [v for v in later if v]
+    if len(later) >= 2 and all(_ID_LIKE_CELL.match(v) for v in later):
+        return rows[0]
+    return None
 
 
 def _extra_names(block: Block) -> dict[int, str]:
@@ -987,6 +1034,17 @@ def _group_row(g: Grid, r: int, c0: int, c1: int) -> bool:
     if not g.raw(r, c0).strip():
         return False
     return all(g.merged.get((r, c)) == anchor for c in range(c0 + 1, c1 + 1))
+
+
+def _lone_group_cell(g: Grid, r: int, c0: int, c1: int, id_col: int | None, vocab: Vocabulary) -> bool:
+    """A group heading written in the first cell only, without merging ("Spoofing threats", "Cloud back end"):
+    short text that is no id, naming a STRIDE category or standing in the id column."""
+    text = one_line(g.data_text(r, c0))
+    if not text or len(text.split()) > 6 or _ID_LIKE_CELL.match(text):
+        return False
+    if any(g.data_text(r, c).strip() for c in range(c0 + 1, c1 + 1)):
+        return False
+    return id_col == c0 or stride_default(vocab, text) is not None
 
 
 _ID_LIKE_CELL = re.compile(r"^[A-Za-z]{0,10}[-_ .]?\d+(?:[.\-]\d+)*[A-Za-z]?$")

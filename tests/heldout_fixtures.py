@@ -277,7 +277,7 @@ def insulin_pump_register(folder: Path) -> Path:
     letters = {"TH-01": "ST", "TH-02": "TR", "TH-03": "I", "TH-04": "SE", "TH-05": "D", "TH-06": "TE", "TH-07": "R"}
     targets = {"TH-01": "Patch pump", "TH-02": "patch pump; insulink mobile app", "TH-03": "CGM Sensor",
                "TH-04": "InsuLink Cloud", "TH-05": "Patch Pump", "TH-06": "Patch Pump", "TH-07": "clinic portal"}
-    controls = {"TH-01": "SC-01, SC-02", "TH-02": "SC-01, SC-03", "TH-03": "SC-03", "TH-04": "SC-04, SC-05",
+    controls = {"TH-01": "SC-01, SC-02", "TH-02": "SC-01, SC-03", "TH-03": "SC-03", "TH-04": "SC-04 – SC-05",
                 "TH-05": "SC-06", "TH-06": "SC-02", "TH-07": "SC-07"}
     cvss = ["8.3", "7.1", "5.3", "8.1", "6.5", "7.6", "3.1"]
     harm = ["Critical", "Critical", "None", "Minor", "Serious", "Critical", "Minor"]
@@ -365,13 +365,13 @@ def patient_monitor_xlsx(folder: Path) -> Heldout:
          "", "", "", "X", "", "", 4, 3, 12, "M-03\nM-04", "A. Roe", "Risk Accepted", ""],
         None,  # a blank spacer row inside the table
         ["TR-04", "Flooding of the HL7 gateway stops results reaching the EMR", "hl7 gateway",
-         "", "", "", "", "X", "", 3, 3, 9, "see M-05", "A. Roe", "Open", "Retest in v2.2"],
+         "", "", "", "", "X", "", 3, 3, 9, "see M-05", "A. Roe", "Deferred to v2.2", "Retest in v2.2"],
         ["TR-05", "Service laptop used to gain a root shell on the monitor", "Service Laptop, Bedside Monitor PM-700",
          "", "x", "", "", "", "X", 2, 5, 10, "M-06, M-02", "J. Doe", "Partially mitigated", ""],
         ["TR-06", "Clinician denies silencing an alarm", "Central Station CS-7",
          "", "", "X", "", "", "", 2, 3, 6, "M-07", "A. Roe", "Mitigated", ""],
         ["TR-07", "Malware on the central station sends false alarms to all monitors", "CENTRAL STATION CS-7",
-         "X", "X", "", "", "X", "", 2, 5, 10, "M-02; M-08", "J. Doe", "Transferred to HDO", ""],
+         "X", "X", "", "", "X", "", 2, 5, 10, "M-02 & M-08", "J. Doe", "Transferred to HDO", ""],
     ]
     r = 5
     for row in threats:
@@ -598,7 +598,7 @@ def cardiac_programmer_docx(folder: Path) -> Heldout:
               "Bedside Transmitter", "Serious injury", "7.6", "M-04"],
              ["THR-005", "Clinician portal session hijacking", "Spoofing", "Clinician web portal", "Minor", "6.1",
               "M-05; see M-06"],
-             ["THR-006", "Remote monitoring server data breach", "I", "Remote Monitoring Server", "None", "7.5",
+             ["THR-006", "Remote monitoring server data breach", "I (Privacy)", "Remote Monitoring Server", "None", "7.5",
               "M-06"]])
     d.heading("3.2 Risk Evaluation", 2)
     d.table([["Threat ID", "Exploitability", "Severity", "Pre-mitigation Risk", "Residual Risk", "Status"],
@@ -672,14 +672,16 @@ def _csv(path: Path, rows: Sequence[Sequence[str]], delim: str, encoding: str) -
 
 
 def ventilator_csv(folder: Path) -> Heldout:
-    """A register exported as cp1252 with ';', title lines, numbers as ids, products with '×', a totals
-    line, components named with case and spacing variants and no component list; mitigations in a second CSV."""
+    """A register exported as cp1252 with ';', title lines, numbers as ids, group lines, "Threat" beside
+    "Threat Scenario", products with '×', a totals line, components named with case and spacing variants and
+    no component list; mitigations in a second CSV."""
     rows = [
         ["AeroVent ICU-9 Ventilator – Threat Register", "", "", "", "", "", "", ""],
         ["Exported 12.03.2024 from the risk tool; scores L × S on 1–5 scales", "", "", "", "", "", "", ""],
         ["", "", "", "", "", "", "", ""],
         ["No.", "Threat", "Threat Scenario", "Category (STRIDE)", "Component", "Risk (L×S)", "Mitigation ref.",
          "Status"],
+        ["Clinical interfaces", "", "", "", "", "", "", ""],
         ["1", "Alarm acknowledgement spoofed", "A device on the hospital network imitates the nurse call system and "
          "acknowledges alarms", "S", "Nurse Call Interface", "3×4=12", "MIT-01", "Mitigated"],
         ["2", "Parameters altered via service port", "Ventilation parameters are altered through the service port "
@@ -688,6 +690,7 @@ def ventilator_csv(folder: Path) -> Heldout:
          "Log Export (USB)", "3×3=9", "MIT-04", "Partially mitigated"],
         ["4", "Calibration repudiated", "A service technician denies having made a calibration change", "R",
          "service port", "2×2=4", "MIT-05", "Risk accepted"],
+        ["Network and software", "", "", "", "", "", "", ""],
         ["5", "Network flood", "Ventilation control stalls when the hospital network interface is flooded", "D",
          "Network  Interface", "3×5=15", "MIT-06 / MIT-07", "Open"],
         ["6", "Malicious update", "A malicious software update package gives an attacker root access", "T, E",
@@ -736,7 +739,8 @@ def ventilator_csv(folder: Path) -> Heldout:
 
 def glucose_meter_xlsx(folder: Path) -> Heldout:
     """Side-by-side component and asset tables with captions, a stacked flow table below, risk as words and
-    numbers, multi-line cells, a mitigations sheet that names the threats it mitigates, a hidden list sheet."""
+    numbers, multi-line cells, a mitigations sheet that names the threats it mitigates, a hidden list sheet, a template's guidance row
+    under the threat header."""
     wb = openpyxl.Workbook()
     arch = wb.active
     assert arch is not None
@@ -770,6 +774,11 @@ def glucose_meter_xlsx(folder: Path) -> Heldout:
     _put(thr, 2, ["Product: GlucoSync BG-3 Blood Glucose System"])
     _put(thr, 4, ["Threat ID", "Title", "Description", "STRIDE", "Affected Element", "Affected Asset",
                   "Inherent Risk", "Residual", "Status", "Comments"])
+    _put(thr, 5, ["Unique ID (G-nn)", "Short name", "What could happen and how", "S/T/R/I/D/E",
+                  "From the architecture sheet", "From the asset list", "H/M/L or 1-25", "H/M/L or 1-25",
+                  "Open / Mitigated / Accepted", "Free text"])
+    for c in range(1, 11):
+        thr.cell(row=5, column=c).font = Font(italic=True)
     rows = [
         ["G-01", "Fake meter pairs with the app", "An attacker's BLE device poses as a meter\nand injects readings.",
          "Spoofing; Tampering", "GlucoSync App", "Blood glucose results", "H", "Low", "Mitigated", ""],
@@ -787,16 +796,16 @@ def glucose_meter_xlsx(folder: Path) -> Heldout:
          "Care Team Dashboard", "", "Medium", "Low", "Open", ""],
     ]
     for n, row in enumerate(rows):
-        _put(thr, 5 + n, row)
+        _put(thr, 6 + n, row)
     for n in range(len(rows)):
-        thr.cell(row=5 + n, column=3).alignment = openpyxl.styles.Alignment(wrap_text=True)
+        thr.cell(row=6 + n, column=3).alignment = openpyxl.styles.Alignment(wrap_text=True)
 
     mit = wb.create_sheet("Mitigations")
     _put(mit, 1, ["ID", "Control", "FDA Category", "Responsible", "Threats Mitigated", "Verification"])
     mits = [["CTL-1", "LE Secure Connections pairing with numeric comparison", "Authentication", "Manufacturer",
              "G-01", "TC-11"],
             ["CTL-2", "Object-level authorisation checks on every API call", "Authorization", "Manufacturer",
-             "G-02; G-03", "TC-12, PT-2024-02"],
+             "G-02 to G-03", "TC-12, PT-2024-02"],
             ["CTL-3", "Rate limiting and breached-password screening", "Authentication", "Manufacturer", "G-03",
              "TC-13"],
             ["CTL-4", "Debug port fused at production; signed firmware", "Code, Data, and Execution Integrity",
@@ -971,7 +980,7 @@ def anaesthesia_xlsx(folder: Path) -> Heldout:
          "Accepted per benefit-risk analysis"],
         ["AT-04", "Gas mixer commands flooded to stop delivery", "Denial of service", "AW-3",
          2, 5, 10, "Message integrity counters", 1, 5, 5, "Not applicable"],
-        ["AT-05", "Bridge firmware replaced to reach the ventilator", "Elevation of privilege", "AW-4",
+        ["AT-05", "Bridge firmware replaced to reach the ventilator", "Elev. of Privilege", "AW-4",
          2, 4, 8, "Signed firmware", 1, 4, 4, "Transferred (labeling)"],
     ]
     for n, row in enumerate(threats):
@@ -1075,13 +1084,17 @@ def ecg_patch_docx(folder: Path) -> Heldout:
              "6", "6", "", "Accepted"]]
     table = d.table(rows)
     table.cell(0, 0).merge(table.cell(0, 7))
+    d.para("Table 5: Repudiation threats", style="Caption")
+    d.table([["Threat Ref.", "Threat Scenario", "Interface / Component", "Mitigation", "Status"],
+             ["ECG-T6", "Physician denies signing off a report", "Physician Portal", "MT-6", "Open"]])
     d.heading("5 Mitigations", 1)
     d.table([["Mitigation Ref.", "Mitigation Description", "FDA Category"],
              ["MT-1", "LE Secure Connections with passkey entry", "Authentication"],
              ["MT-2", "App attestation before pairing", "Authentication"],
              ["MT-3", "Signed firmware verified by the patch bootloader", "Code, Data, and Execution Integrity"],
              ["MT-4", "Per-clinic authorisation on every download", "Authorization"],
-             ["MT-5", "Download rate limits and anomaly alerts", "Event Detection and Logging"]])
+             ["MT-5", "Download rate limits and anomaly alerts", "Event Detection and Logging"],
+             ["MT-6", "Signed audit trail of report sign-off", "Event Detection and Logging"]])
     path = d.save(folder / "CardioTrace_SRM_Report.docx")
     return Heldout("ecg-patch-docx", [path], Expected(
         product="CardioTrace Wearable ECG Patch",
@@ -1092,7 +1105,7 @@ def ecg_patch_docx(folder: Path) -> Heldout:
         assets={"ECG recordings", "Reports"},  # named only in the flow table's Data column
         views=[("global_system", None), ("multi_patient_harm", None), ("updatability_patchability", None),
                ("security_use_case", "Continuous Recording"), ("security_use_case", "Firmware Update over BLE")],
-        controls={f"MT-{n}" for n in range(1, 6)},
+        controls={f"MT-{n}" for n in range(1, 7)},
         threats={
             "ECG-T1": Thr("IT", "mitigated", "MT-1", ("ECG Patch -> Companion App",), risk="high", residual="low"),
             "ECG-T2": Thr("S", "mitigated", _ids("MT-1", "MT-2"), ("ECG Patch",), risk="high", residual="low"),
@@ -1100,6 +1113,7 @@ def ecg_patch_docx(folder: Path) -> Heldout:
             "ECG-T4": Thr("I", "partially_mitigated", _ids("MT-4", "MT-5"), ("Cardiac Cloud",), risk="high",
                           residual="medium"),
             "ECG-T5": Thr("D", "accepted", "", ("ECG Patch -> Charging Cradle",), risk="medium", residual="medium"),
+            "ECG-T6": Thr("R", "open", "MT-6", ("Physician Portal",)),
         },
     ))
 
@@ -1110,7 +1124,8 @@ def ecg_patch_docx(folder: Path) -> Heldout:
 def cpap_xlsx(folder: Path) -> Heldout:
     """One threat sheet per STRIDE category and no STRIDE column, the threat id written in the same cell as its
     title ("SP-01: ..."), a threat merged down over two rows (two components, a countermeasure each), a legend
-    block to the right of the table, countermeasures that name the threats they counter."""
+    block to the right of the table, countermeasures that name the threats they counter, threat tables stacked
+    on one sheet under caption rows naming their STRIDE category."""
     wb = openpyxl.Workbook()
     comp = wb.active
     assert comp is not None
@@ -1145,16 +1160,25 @@ def cpap_xlsx(folder: Path) -> Heldout:
     _put(info, 3, ["ID-02: Patient records exposed by the portal API", "SleepCloud; Provider Portal", "CM-2, CM-6",
                    "Partially mitigated"])
 
+    more = wb.create_sheet("More threats")
+    _put(more, 1, ["Repudiation threats"])
+    _put(more, 2, ["Threat", "Component", "Countermeasures", "Status"])
+    _put(more, 3, ["RE-01: Clinic denies changing a patient's pressure settings", "Provider Portal", "CM-7", "Open"])
+    _put(more, 6, ["Elevation of Privilege threats"])
+    _put(more, 7, ["Threat", "Component", "Countermeasures", "Status"])
+    _put(more, 8, ["EP-01: Service menu unlocked with a default PIN", "CPAP Unit", "CM-3", "Mitigated"])
+
     cm = wb.create_sheet("Countermeasures")
     _put(cm, 1, ["Countermeasure ID", "Countermeasure", "Threats", "Category"])
     for n, row in enumerate([["CM-1", "Server certificate pinning in the modem", "SP-01", "Authentication"],
                              ["CM-2", "MFA and per-clinic authorisation on the portal", "SP-02, ID-02",
                               "Authentication"],
-                             ["CM-3", "Signed settings files and firmware", "TA-01; TA-02", "Integrity"],
+                             ["CM-3", "Signed settings files and firmware", "TA-01–TA-02", "Integrity"],
                              ["CM-4", "Modem firmware signed by the module vendor", "TA-02", "Integrity"],
                              ["CM-5", "Therapy logs on the card hold no patient identity", "ID-01",
                               "Confidentiality"],
-                             ["CM-6", "Encryption at rest and API rate limits", "ID-02", "Cryptography"]]):
+                             ["CM-6", "Encryption at rest and API rate limits", "ID-02", "Cryptography"],
+                             ["CM-7", "Audit trail of settings changes", "RE-01", "Logging"]]):
         _put(cm, 2 + n, row)
     path = folder / "SomnaAir_CPAP_Threats.xlsx"
     wb.save(str(path))
@@ -1165,7 +1189,7 @@ def cpap_xlsx(folder: Path) -> Heldout:
         flows=set(),
         assets=set(),
         views=[],
-        controls={f"CM-{n}" for n in range(1, 7)},
+        controls={f"CM-{n}" for n in range(1, 8)},
         threats={
             "SP-01": Thr("S", "mitigated", "CM-1", ("Modem Module",)),
             "SP-02": Thr("S", "open", "CM-2", ("Provider Portal",)),
@@ -1173,6 +1197,8 @@ def cpap_xlsx(folder: Path) -> Heldout:
             "TA-02": Thr("T", "mitigated", _ids("CM-3", "CM-4"), ("CPAP Unit", "Modem Module")),
             "ID-01": Thr("I", "accepted", "CM-5", ("SD Card",)),
             "ID-02": Thr("I", "partially_mitigated", _ids("CM-2", "CM-6"), ("SleepCloud", "Provider Portal")),
+            "RE-01": Thr("R", "open", "CM-7", ("Provider Portal",)),
+            "EP-01": Thr("E", "mitigated", "CM-3", ("CPAP Unit",)),
         },
     ))
 
@@ -1270,3 +1296,64 @@ BUILDERS: dict[str, Callable[[Path], Heldout]] = {
     "cpap-xlsx": cpap_xlsx,
     "rt-planning-docx": rt_planning_docx,
 }
+
+
+# ============================================== the same register with shuffled columns and other headers
+
+HEADER_POOLS: dict[str, list[str]] = {
+    "id": ["Threat Ref", "ID", "Threat ID", "Ref.", "#", "Threat No."],
+    "title": ["Threat Scenario", "Threat", "Threat Title", "Vulnerability", "Attack Scenario"],
+    "stride": ["STRIDE Category", "STRIDE", "Threat Type", "Category", "STRIDE Classification"],
+    "targets": ["Affected Component(s)", "Component", "Asset/Component", "Entry Point", "Affected Element",
+                "Target"],
+    "risk": ["Pre-Mitigation Risk", "Initial Risk", "Inherent Risk", "Risk (pre)", "Risk Before Controls"],
+    "controls": ["Mitigation/Control ID", "Mitigation(s)", "Controls", "Control ID(s)", "Countermeasures",
+                 "Security Controls"],
+    "residual": ["Residual Risk", "Risk (post)", "Post-Mitigation Risk", "Residual", "Risk After Controls"],
+    "status": ["Status/Disposition", "Status", "Disposition", "Threat Status", "Mitigation Status"],
+}
+_FIELDS = ["id", "title", "stride", "targets", "risk", "controls", "residual", "status"]
+
+
+def shuffled_register(folder: Path, seed: int, fmt: str) -> Heldout:
+    """The insulin pump's threat register with its columns in a random order under random synonyms,
+    beside its component and control tables, as Word or Excel."""
+    import random
+
+    rnd = random.Random(seed)
+    order = _FIELDS[:]
+    rnd.shuffle(order)
+    header = [rnd.choice(HEADER_POOLS[f]) for f in order]
+    rows = [[dict(zip(_FIELDS, r, strict=True))[f] for f in order] for r in INSULIN_THREATS]
+    components = [["Component", "Trust Zone"], *[[n, z or ""] for n, z in INSULIN_ELEMENTS.items()]]
+    controls = [["Control ID", "Control"], *[[c, f"Control {c}"] for c in sorted(INSULIN_CONTROLS)]]
+    if fmt == "docx":
+        d = Doc()
+        d.heading("System Components", 1)
+        d.table(components)
+        d.heading("Threat Register", 1)
+        d.table([header, *rows])
+        d.heading("Security Controls", 1)
+        d.table(controls)
+        path = d.save(folder / f"register-{seed}.docx")
+    else:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.title = "Components"
+        for n, row in enumerate(components, start=1):
+            _put(ws, n, row)
+        ws2 = wb.create_sheet("Threat Register")
+        _put(ws2, 1, [f"Threat register (layout {seed})"])
+        _put(ws2, 3, header)
+        for n, row in enumerate(rows, start=4):
+            _put(ws2, n, row)
+        ws3 = wb.create_sheet("Controls")
+        for n, row in enumerate(controls, start=1):
+            _put(ws3, n, row)
+        path = folder / f"register-{seed}.xlsx"
+        wb.save(str(path))
+    threats = {tid: Thr(t.stride, t.status, t.controls, t.targets) for tid, t in INSULIN_EXPECTED_THREATS.items()}
+    return Heldout(f"shuffled-{fmt}-{seed}", [path], Expected(
+        product="", elements=dict(INSULIN_ELEMENTS), flows=set(), assets=set(), views=[],
+        controls=set(INSULIN_CONTROLS), threats=threats))

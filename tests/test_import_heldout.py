@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from heldout_fixtures import BUILDERS, Expected, Heldout
+from heldout_fixtures import BUILDERS, Expected, Heldout, shuffled_register
 from import_helpers import reconciles, run_import
 
 from mdptm.importers.xlsx import read_csv
@@ -211,3 +211,18 @@ def test_sources_merged_without_duplicates(tmp_path: Path) -> None:
         assert len(getattr(model, coll)) == len(getattr(word_only, coll)), coll
     merged = [r for r in report.records if r.file == held.files[1].name and r.disposition == "merged"]
     assert {r.item for r in merged} >= set(held.expected.threats) | set(held.expected.controls)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+@pytest.mark.parametrize("seed", range(12))
+def test_column_order_and_header_words_do_not_matter(tmp_path: Path, seed: int, fmt: str) -> None:
+    held = shuffled_register(tmp_path, seed, fmt)
+    model, report = run_import(*held.files)
+    names = _names(model)
+    got = {t.id: (set(t.stride), t.status, set(t.controls), sorted(names.get(x, x) for x in t.targets))
+           for t in model.threats}
+    want = {tid: (e.stride_set(), e.status, e.control_set(), sorted(e.targets)) for tid, e in held.expected.threats.items()}
+    assert got == want, held.name
+    assert sorted(c.id for c in model.controls) == sorted(held.expected.controls)
+    assert sorted(_one(e.name) for e in model.elements) == sorted(held.expected.elements)
+    assert reconciles(report)

@@ -778,6 +778,8 @@ class _Walker:
         view = self._current_view()
         grid.view = view.id if view else None
         stride = stride_default(self.vocab, heading) if heading else None
+        if caption and not stride:
+            stride = stride_default(self.vocab, caption)  # "Table 4: Spoofing threats"
         if stride:
             grid.defaults["stride"] = stride
         for r, (ins, dels) in changed.items():
