@@ -4,7 +4,7 @@ Every XML document mdptm parses itself goes through :func:`parse_xml`; every zip
 (.docx, .xlsx) passes :func:`check_zip` before anything opens it, and its members are read with
 :func:`read_zip_member`; JSON and YAML go through :func:`parse_json` and :func:`parse_yaml`;
 whole files through :func:`read_input`. Each raises :class:`~mdptm.errors.InputError` naming the
-file and the place, never anything else.
+file and the place, never anything else (only a malformed ``MDPTM_LIMIT_*`` variable is a usage error).
 
 The limits are generous for real threat models and can be raised (or lowered) per run with
 environment variables ``MDPTM_LIMIT_<FIELD>`` (for example ``MDPTM_LIMIT_MAX_RATIO=500``);
@@ -64,7 +64,7 @@ def current_limits() -> Limits:
             value: float = float(raw) if f.type == "float" else int(raw.strip().replace("_", ""))
         except ValueError:
             raise UsageError(f"{var}={raw!r} is not a number") from None
-        if value <= 0:
+        if not value > 0:  # NaN too
             raise UsageError(f"{var}={raw!r} must be positive")
         changes[f.name] = value
     return replace(DEFAULT_LIMITS, **changes) if changes else DEFAULT_LIMITS
@@ -325,7 +325,7 @@ def parse_yaml(text: str, *, file: str, loader: type | None = None) -> Any:
     except (ValueError, TypeError, OverflowError) as exc:  # an over-long integer, an unhashable key
         raise InputError(f"YAML value cannot be read: {exc}", file=file) from None
     lim = current_limits()
-    if "*" in text:
+    if "*" in text and "&" in text:  # an alias needs an anchor: without both, nothing is shared
         check_expansion(data, file=file, budget=len(text) + lim.max_yaml_expansion)
     check_nesting(data, file=file, limit=lim.max_nesting)
     return data
