@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
+import gc
+import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -120,6 +123,44 @@ class Timer:
             self.stages[stage] = self.stages.get(stage, 0.0) + time.perf_counter() - t0
 
 
+_LEAN_GC = {"depth": 0}
+
+
+@contextmanager
+def lean_gc() -> Iterator[None]:
+    """Collect garbage rarely while a build runs.
+
+    A large build creates millions of objects that live until it ends; with Python's default
+    thresholds the collector rescans them again and again (a sixth of a 10 000-threat build). The
+    objects that exist beforehand (imported modules) are left out of the scans altogether. The
+    previous settings come back afterwards; nested use keeps the outermost.
+    """
+    if _LEAN_GC["depth"]:
+        yield
+        return
+    old = gc.get_threshold()
+    _LEAN_GC["depth"] += 1
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 50)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.unfreeze()
+        _LEAN_GC["depth"] -= 1
+
+
+def give_back_memory() -> None:
+    """Return freed heap pages to the system (glibc's ``malloc_trim``; elsewhere nothing).
+
+    A stage that builds and drops large documents leaves the C heap full of free pages the
+    allocator keeps for later; without this the next stage's peak sits on top of them.
+    """
+    if sys.platform.startswith("linux"):
+        with suppress(OSError, AttributeError):  # not glibc
+            ctypes.CDLL(None).malloc_trim(0)
+
+
 @dataclass
 class Settings:
     """What the stages after import need, from the project file or the command line."""
@@ -156,11 +197,13 @@ class Settings:
 def build(folder: Path, out: Path | None = None, *, draft: bool = False, audience: str = "public") -> BuildResult:
     """Import a project's sources, then run every later stage (:func:`run_pipeline`)."""
     timer = Timer()
-    with timer("import"):
-        model, report, project, root = load_project_model(folder)
-    out = out or (root / (project.output or "out"))
-    settings = Settings.from_project(project, root, draft=draft, audience=audience)
-    return run_pipeline(model, report, out, settings, timer)
+    with lean_gc():
+        with timer("import"):
+            model, report, project, root = load_project_model(folder)
+        give_back_memory()
+        out = out or (root / (project.output or "out"))
+        settings = Settings.from_project(project, root, draft=draft, audience=audience)
+        return run_pipeline(model, report, out, settings, timer)
 
 
 def run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer | None = None) -> BuildResult:
@@ -170,7 +213,11 @@ def run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settin
     package itself is written only when review has no blocker (or ``draft``) and the leak scan of
     every written byte is clean. Either way nothing half-written is left behind.
     """
-    timer = timer or Timer()
+    with lean_gc():
+        return _run_pipeline(model, report, out, settings, timer or Timer())
+
+
+def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer) -> BuildResult:
     internal = out.with_name(out.name + ".internal")
     epoch = source_date_epoch(model.document.date)
     result = BuildResult(out=out, internal=internal, model=model, report=report, timings=timer.stages)
@@ -213,6 +260,7 @@ def run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settin
             with staged_dir(out) as tmp_out:
                 with timer("publish"):
                     publish_package(public, tmp_out, ctx)
+                give_back_memory()
                 with timer("leak scan"):
                     assert_no_leaks(tmp_out, log.needles(), remove=False)
         except LeakError as exc:

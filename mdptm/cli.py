@@ -189,8 +189,10 @@ def plugins(fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("project", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), help="Package folder (default: project 'output' or DIR/out).")
+@click.argument("projects", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path),
+              help="Package folder (default: project 'output' or DIR/out); with several projects, the folder holding one per project.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Projects built at once, each in its own process (default: one per CPU).")
 @click.option("--draft", is_flag=True, help="Publish despite blockers and placeholders; every page is stamped DRAFT.")
 @click.option(
     "--audience",
@@ -199,18 +201,24 @@ def plugins(fmt: str) -> None:
     show_default=True,
     help="public: the redacted PTM package; submission: the confidential regulatory set in OUT/submission/.",
 )
-def build(project: Path, out: Path | None, draft: bool, audience: str) -> None:
+def build(projects: tuple[Path, ...], out: Path | None, jobs: int | None, draft: bool, audience: str) -> None:
     """Run the whole pipeline on a project folder holding mdptm.yaml.
 
-    Writes the PTM package to OUT/ and the internal reports to OUT.internal/.
+    Writes the PTM package to OUT/ and the internal reports to OUT.internal/. Given several project
+    folders, builds them in parallel, prints a summary table and exits with the worst exit code; a
+    project that fails does not stop the others.
 
     \b
     Example:  mdptm build samples/infusion-pump -o /tmp/ptm
+              mdptm build products/* --jobs 4
     """
+    _plugin_warnings()
+    if len(projects) > 1:
+        _build_portfolio(projects, out, jobs, draft, audience)
+        return
     from mdptm.build import build as run_build
 
-    _plugin_warnings()
-    _report_build(run_build(project, out, draft=draft, audience=audience), audience)
+    _report_build(run_build(projects[0], out, draft=draft, audience=audience), audience)
 
 
 def _report_build(result: Any, audience: str) -> None:
@@ -517,6 +525,54 @@ def diff(old: Path, new: Path, fmt: str) -> None:
     from mdptm.diff import diff_models, read_model, render
 
     click.echo(render(diff_models(read_model(old), read_model(new)), fmt), nl=False)
+
+
+# ------------------------------------------------------------------------------- portfolio builds
+
+
+def _build_portfolio(projects: tuple[Path, ...], out: Path | None, jobs: int | None, draft: bool, audience: str) -> None:
+    """``mdptm build DIR [DIR ...]``: a progress bar on a terminal, then one line per project."""
+    import time
+
+    from mdptm.portfolio import ProjectResult, build_many, default_jobs
+
+    workers = min(jobs or default_jobs(), len(projects))
+    say(f"building {len(projects)} projects, {workers} at a time", err=True)
+    t0 = time.perf_counter()
+    show_bar = STATE.verbosity >= 1 and sys.stderr.isatty()
+    with click.progressbar(length=len(projects), label="building", file=sys.stderr, show_pos=True) if show_bar else _NoBar() as bar:
+
+        def done(res: ProjectResult) -> None:
+            bar.update(1)
+
+        results = build_many(projects, jobs=workers, out_root=out, draft=draft, audience=audience, on_done=done)
+    elapsed = time.perf_counter() - t0
+    rows = [("project", "result", "exit", "time", "threats", "package, or why not")]
+    for r in results:
+        detail = str(r.out) if r.exit_code == 0 else (r.message or str(r.out))
+        threats = str(r.threats) if r.exit_code != 2 else "-"
+        rows.append((str(r.project), r.status, str(r.exit_code), f"{r.seconds:.1f} s", threats, detail))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    for row in rows:  # the last column is not padded: it may be long
+        say("  ".join(v.ljust(w) for v, w in zip(row[:5], widths, strict=True)) + "  " + row[5])
+    counts = {s: sum(1 for r in results if r.status == s) for s in ("built", "blocked", "failed")}
+    say(f"{counts['built']} built, {counts['blocked']} blocked, {counts['failed']} failed in {elapsed:.1f} s ({workers} processes)")
+    worst = max((r.exit_code for r in results), default=0)
+    if worst:
+        sys.exit(worst)
+
+
+class _NoBar:
+    """Stands in for the progress bar when stderr is not a terminal: nothing is drawn."""
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        return None
 
 
 # ------------------------------------------------------------------------------------ entry point

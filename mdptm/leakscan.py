@@ -35,6 +35,7 @@ try:  # a C Aho-Corasick automaton: one pass over a file whatever the needle cou
     import ahocorasick
 except ImportError:  # pragma: no cover - the regex trie below does the same, slower
     ahocorasick = None
+from mdptm.parallel import both
 from mdptm.safety import DEFAULT_LIMITS, Limits, check_zip, parse_xml, parse_yaml, read_zip_member
 
 _WS = re.compile(r"\s+")
@@ -201,7 +202,7 @@ class Hit:
         return f"{self.needle!r} found in {self.where()}"
 
 
-def _decoded_strings(text: str, *, yaml_too: bool = False) -> str:
+def _strings_of(text: str, *, yaml_too: bool = False) -> list[str]:
     """Every string of a JSON (or YAML) document, escapes and line folding undone."""
     out: list[str] = []
     if not yaml_too:  # strings are collected as each object is parsed: no document is built
@@ -217,16 +218,16 @@ def _decoded_strings(text: str, *, yaml_too: bool = False) -> str:
         try:  # a package handed to 'review --package' may be hostile: deep JSON is refused
             data = json.loads(text, object_pairs_hook=pairs)
         except (ValueError, RecursionError):
-            return ""
+            return []
         if isinstance(data, str):
             out.append(data)
         elif isinstance(data, list):
             _list_strings(data, out)
-        return "\n".join(out)
+        return out
     try:  # YAML aliases bounded
         data = parse_yaml(text, file="")
     except (ValueError, RecursionError, InputError):
-        return ""
+        return []
     stack: list[Any] = [data]
     while stack:
         value = stack.pop()
@@ -237,7 +238,7 @@ def _decoded_strings(text: str, *, yaml_too: bool = False) -> str:
             stack.extend(value.values())
         elif isinstance(value, list):
             stack.extend(value)
-    return "\n".join(out)
+    return out
 
 
 def _list_strings(values: list[Any], out: list[str]) -> None:
@@ -249,12 +250,64 @@ def _list_strings(values: list[Any], out: list[str]) -> None:
             _list_strings(value, out)
 
 
+PIECE = 1 << 20  # bytes of a large file searched at a time
+OVERLAP = 64 << 10  # bytes a piece repeats from the one before
+
+
+def _pieces(data: bytes) -> Iterator[bytes]:
+    """*data* in pieces of about :data:`PIECE` bytes, each starting :data:`OVERLAP` bytes before the
+    previous one ended: an occurrence shorter than the overlap (markup and whitespace included) lies
+    whole in some piece, and a 40 MB document part is never searched as one 80 MB string and its
+    copies. Pieces are cut before a ``<`` where there is one nearby, never inside a UTF-8 character."""
+    if len(data) <= PIECE + OVERLAP:
+        yield data
+        return
+    start = 0
+    while start < len(data):
+        end = len(data) if len(data) - start <= PIECE + OVERLAP else _cut(data, start + PIECE)
+        yield data[_cut(data, start - OVERLAP) if start else 0 : end]
+        start = end
+
+
+def _cut(data: bytes, pos: int) -> int:
+    """A place at or just before *pos* to cut: before a ``<``, else before any byte that starts a character."""
+    lt = data.rfind(b"<", max(pos - 4096, 0), pos + 1)
+    if lt > 0:
+        return lt
+    while pos > 0 and data[pos] & 0xC0 == 0x80:  # a UTF-8 continuation byte
+        pos -= 1
+    return pos
+
+
 def _views(data: bytes, name: str) -> Iterator[str]:
-    """The texts a needle could hide in: raw, entity-decoded, markup removed, JSON- and URL-decoded."""
-    text = data.decode("utf-8", errors="replace")
-    yield text
+    """The texts a needle could hide in: raw, entity-decoded, markup removed, JSON- and URL-decoded.
+
+    A large file's text views come piece by piece (see :func:`_pieces`); its JSON or YAML strings
+    come in batches of about a piece each, a batch repeating the last string of the one before.
+    """
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data.count(b"\x00") > len(data) // 4:
         yield data.decode("utf-16", errors="replace")
+    for piece in _pieces(data):
+        yield from _text_views(piece.decode("utf-8", errors="replace"))
+    lower = name.lower()
+    structured = lower.endswith(".json") or (data.lstrip()[:1] in (b"{", b"[") and lower.endswith((".otm", ".js")))
+    if structured or lower.endswith((".yaml", ".yml")):
+        strings = _strings_of(data.decode("utf-8", errors="replace"), yaml_too=not structured)
+        batch: list[str] = []
+        size = 0
+        for s in strings:
+            batch.append(s)
+            size += len(s)
+            if size >= PIECE:
+                yield "\n".join(batch)
+                batch, size = [s], len(s)
+        if len(batch) > 1 or (batch and len(strings) == 1):
+            yield "\n".join(batch)
+
+
+def _text_views(text: str) -> Iterator[str]:
+    """One text as it is, entities decoded, markup removed and URL escapes decoded."""
+    yield text
     unescaped = html.unescape(text)  # the same object when there is no '&'
     if unescaped is not text and unescaped != text:
         yield unescaped
@@ -266,11 +319,6 @@ def _views(data: bytes, name: str) -> Iterator[str]:
         del stripped
     if "%" in text and _PERCENT.search(text):  # only the escapes are decoded: the rest is as it was
         yield _PERCENT.sub(lambda m: unquote(m.group()), text)
-    lower = name.lower()
-    if lower.endswith(".json") or (text.lstrip()[:1] in ("{", "[") and lower.endswith((".otm", ".js"))):
-        yield _decoded_strings(text)
-    elif lower.endswith((".yaml", ".yml")):
-        yield _decoded_strings(text, yaml_too=True)
 
 
 class _Scanner:
@@ -359,9 +407,50 @@ def scan(target: Path | Iterable[Path], needles: Iterable[str], *, limits: Limit
     scanner = _Scanner(needles, limits)
     if not scanner.matcher:
         return []
-    for path, label in _files(target):
-        scanner.file(path, label)
-    return sorted(scanner.hits, key=Hit.sort_key)
+    files = _files(target)
+
+    def run(part: list[tuple[Path, str]]) -> set[Hit]:
+        for path, label in part:
+            scanner.file(path, label)
+        return scanner.hits
+
+    # a large package is scanned by two processes at once, each taking about half of the bytes
+    weights = {path: _weight(path) for path, _ in files}
+    mine, theirs = _halves(files, weights)
+    large = bool(theirs) and sum(weights.values()) >= PARALLEL_BYTES
+    here, there = both(lambda: run(mine), lambda: run(theirs), parallel=large)
+    return sorted(here | there, key=Hit.sort_key)
+
+
+PARALLEL_BYTES = 32 << 20  # bytes to scan from which two processes pay off
+
+
+def _weight(path: Path) -> int:
+    """Bytes a scan reads: a zip's members count at their inflated size."""
+    try:
+        with path.open("rb") as fh:
+            zipped = fh.read(4) == b"PK\x03\x04"
+        size = path.stat().st_size
+        if zipped:
+            with zipfile.ZipFile(path) as zf:
+                return size + sum(i.file_size for i in zf.infolist())
+        return size
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return 0
+
+
+Files = list[tuple[Path, str]]
+
+
+def _halves(files: Files, weights: dict[Path, int]) -> tuple[Files, Files]:
+    """Two groups of about equal weight, heaviest files placed first; a lone group when not split."""
+    groups: tuple[Files, Files] = ([], [])
+    load = [0, 0]
+    for entry in sorted(files, key=lambda f: -weights[f[0]]):
+        i = 0 if load[0] <= load[1] else 1
+        groups[i].append(entry)
+        load[i] += weights[entry[0]]
+    return groups
 
 
 class LeakError(BlockingError):

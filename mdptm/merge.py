@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from mdptm.copies import deep_copy
 from mdptm.model import COLLECTIONS, PLACEHOLDER, Asset, Control, Element, Flow, Item, Model, Threat, TrustZone, provenance
 from mdptm.report import ImportReport
 
@@ -227,7 +228,7 @@ def merge_models(parts: Sequence[tuple[str, Model, ImportReport]], priorities: S
     if len(prio) != len(parts):
         raise ValueError("one priority per source")
     first_file, base, first_report = parts[0]
-    merger = _Merger(base, first_report.model_copy(deep=True), first_file, prio[0])
+    merger = _Merger(base, deep_copy(first_report), first_file, prio[0])
     for (file, model, report), priority in zip(parts[1:], prio[1:], strict=True):
         merger.part(file, model, report, priority)
     return base, merger.report

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import IO
 
 import pydantic_core
 
@@ -120,27 +121,49 @@ class Spool:
     that need not stay in memory while the rest of the package is assembled."""
 
     def __init__(self, limit: int = 4 << 20) -> None:
-        self._file = tempfile.SpooledTemporaryFile(max_size=limit)  # noqa: SIM115 - closed by pieces()
+        self.limit = limit
         self.count = 0  # pieces written
+        self._pending: list[bytes] = []
+        self._size = 0
+        self._file: IO[bytes] | None = None
 
     def write(self, text: str) -> None:
-        self._file.write(text.encode("utf-8"))
+        data = text.encode("utf-8")
+        self._pending.append(data)
+        self._size += len(data)
         self.count += 1
+        if self._size >= self.limit:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by pieces()
+        self._file.write(b"".join(self._pending))
+        self._pending, self._size = [], 0
 
     def pieces(self, size: int = 1 << 20) -> Iterator[bytes]:
-        """Everything written, in pieces of *size* bytes; the spool is closed afterwards."""
-        with self._file as fh:
-            fh.seek(0)
-            while data := fh.read(size):
-                yield data
+        """Everything written, in pieces of about *size* bytes; the spool is emptied as it goes."""
+        if self._file is not None:
+            self._flush()
+            with self._file as fh:
+                fh.seek(0)
+                while data := fh.read(size):
+                    yield data
+            self._file = None
+        else:
+            pending, self._pending, self._size = self._pending, [], 0
+            if pending:
+                yield b"".join(pending)
 
     def text(self) -> str:
         """Everything written so far (for inspection; a large spool is better read by :meth:`pieces`)."""
-        pos = self._file.tell()
-        self._file.seek(0)
-        data = self._file.read()
-        self._file.seek(pos)
-        return bytes(data).decode("utf-8")
+        head = b""
+        if self._file is not None:
+            pos = self._file.tell()
+            self._file.seek(0)
+            head = self._file.read()
+            self._file.seek(pos)
+        return (head + b"".join(self._pending)).decode("utf-8")
 
 
 @contextmanager

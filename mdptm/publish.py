@@ -19,10 +19,12 @@ from mdptm.exporters.xlsx import write_xlsx
 from mdptm.model import COLLECTIONS, PLACEHOLDER, Model
 from mdptm.modelio import model_to_data
 from mdptm.output import json_text, staged_dir, write_manifest
+from mdptm.parallel import both
 from mdptm.plugins import ExportContext, exporters
 from mdptm.ptmdoc import build_ptm_docs
 from mdptm.render_docx import render_docx
 
+PARALLEL_ITEMS = 2000  # model items from which writing the package in two processes pays off
 PACKAGE_FILES = ("ptm.docx", "ptm.xlsx", "ptm.json", "ptm.otm.json", "index.html", "MANIFEST.json")
 
 
@@ -90,31 +92,35 @@ def write_package(model: Model, folder: Path, ctx: ExportContext) -> list[str]:
     """
     from mdptm.guides import build_guides, write_guides
 
-    written = []
-    # each document is dropped as soon as it is written: a large model's forms never pile up
-    with tempfile.TemporaryDirectory(prefix="mdptm-pictures-") as work:
-        pictures = Path(work)
-        word, web = build_ptm_docs(model, ctx, pictures)
-        render_docx(word, folder / "ptm.docx", template=ctx.template, epoch=ctx.epoch)
-        written.append("ptm.docx")
-        del word
+    def documents() -> list[str]:
+        """The customer document and the web page, which share their pictures."""
+        with tempfile.TemporaryDirectory(prefix="mdptm-pictures-") as work:
+            word, web = build_ptm_docs(model, ctx, Path(work))
+            render_docx(word, folder / "ptm.docx", template=ctx.template, epoch=ctx.epoch)
+            del word  # each document is dropped as soon as it is written: they never pile up
+            write_html(web, folder / "index.html")
+        return ["ptm.docx", "index.html"]
+
+    def data_files() -> list[str]:
+        """The register workbook, the model as JSON and OTM, and the hospital guides."""
+        out = ["ptm.xlsx"]
         write_xlsx(model, folder / "ptm.xlsx", ctx)
-        written.append("ptm.xlsx")
-        write_html(web, folder / "index.html")
-        written.append("index.html")
-        del web
-    data = public_data(model)
-    # the same bytes as mdptm.modelio.dumps of the stripped model
-    (folder / "ptm.json").write_text(json_text(data), encoding="utf-8", newline="\n")
-    written.append("ptm.json")
-    otm = exporters().get("otm")
-    if otm is not None:
-        otm.write(model if _stripped(model) else Model.model_validate(data), folder / "ptm.otm.json", ctx)
-        written.append("ptm.otm.json")
-    del data
-    guides = write_guides(folder, build_guides(model, ctx.coverage, ctx.review), ctx)
-    written.extend(p.relative_to(folder).as_posix() for p in guides)
-    return written
+        data = public_data(model)
+        # the same bytes as mdptm.modelio.dumps of the stripped model
+        (folder / "ptm.json").write_text(json_text(data), encoding="utf-8", newline="\n")
+        out.append("ptm.json")
+        otm = exporters().get("otm")
+        if otm is not None:
+            otm.write(model if _stripped(model) else Model.model_validate(data), folder / "ptm.otm.json", ctx)
+            out.append("ptm.otm.json")
+        del data
+        guides = write_guides(folder, build_guides(model, ctx.coverage, ctx.review), ctx)
+        return out + [p.relative_to(folder).as_posix() for p in guides]
+
+    # a large package is written by two processes at once (see mdptm.parallel); the files are the same
+    large = sum(len(getattr(model, attr)) for attr, _ in COLLECTIONS) >= PARALLEL_ITEMS
+    docs, data_names = both(documents, data_files, parallel=large)
+    return [docs[0], data_names[0], docs[1], *data_names[1:]]
 
 
 def publish(model: Model, out: Path, ctx: ExportContext) -> PublishResult:

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from mdptm.copies import deep_copy
 from mdptm.errors import InputError
 from mdptm.leakscan import LiteralMatcher, needle_key, property_values
 from mdptm.model import COLLECTIONS, Control, Flow, Item, Model, Sensitivity
@@ -224,6 +225,7 @@ class Scrubber:
             re.IGNORECASE,
         )
         sw = policy.detectors
+        self._seen: dict[tuple[str, bool], tuple[Span, ...]] = {}
         self.detectors: list[tuple[str, Callable[[str], Iterator[Span]]]] = [
             (name, fn)
             for name, fn, on in (
@@ -336,9 +338,20 @@ class Scrubber:
     # --- matching ----------------------------------------------------------------------------
 
     def spans(self, text: str, *, ids_expected: bool = False) -> list[Span]:
-        """Merged, sorted spans to remove; overlapping hits become one span naming every rule."""
+        """Merged, sorted spans to remove; overlapping hits become one span naming every rule.
+
+        Answers are remembered per text: a register repeats the same values (a rationale, a status,
+        a column of extra data) thousands of times, and the detectors are regular expressions.
+        """
         if not text:
             return []
+        key = (text, ids_expected)
+        found = self._seen.get(key)
+        if found is None:
+            found = self._seen[key] = tuple(self._spans(text, ids_expected))
+        return list(found)
+
+    def _spans(self, text: str, ids_expected: bool) -> list[Span]:
         raw: list[Span] = [(s, e, "term") for s, e, _ in self.terms.spans(text)]
         for rule, rx in self.patterns:
             raw.extend((m.start(), m.end(), rule) for m in rx.finditer(text) if m.end() > m.start())
@@ -533,12 +546,13 @@ class RedactionLog(BaseModel):
 # -------------------------------------------------------------------------------- public view
 
 
+
 def public_view(model: Model, *, signoff_names: bool = False, signoff_comments: bool = False) -> Model:
     """A copy with nothing that is never published: provenance, notes, extra; sign-off people by role.
 
     Every published model passes through here, redacted or not.
     """
-    return _strip(model.model_copy(deep=True), signoff_names=signoff_names, signoff_comments=signoff_comments)
+    return _strip(deep_copy(model), signoff_names=signoff_names, signoff_comments=signoff_comments)
 
 
 def _strip(out: Model, *, signoff_names: bool, signoff_comments: bool) -> Model:
@@ -845,7 +859,7 @@ def redact(model: Model, policy: Policy, *, extra_terms: Iterable[str] = ()) -> 
     """
     policy = policy.with_terms([*signoff_terms(model, policy), *extra_terms])
     log = RedactionLog(terms=list(policy.terms))
-    work = model.model_copy(deep=True)
+    work = deep_copy(model)
     red = _Redactor(work, policy, log)
     scrubber = Scrubber(policy, _exempt(model))
     red.rewrite(work)

@@ -143,6 +143,22 @@ def _style_id(document: Any, name: str) -> str:
     return str(document.styles[name].style_id)
 
 
+def style_ids(document: Any) -> dict[str, str]:
+    """Style id by UI name for every style, as ``document.styles[name]`` finds it, in one pass over
+    the styles (each lookup by name is a search of them all)."""
+    from docx.styles import BabelFish
+
+    first: dict[str, str] = {}  # w:name value -> id of the first style with it
+    for el in document.styles.element.style_lst:
+        if el.name_val is not None and el.styleId is not None:
+            first.setdefault(el.name_val, el.styleId)
+    out: dict[str, str] = {}
+    for name in _style_names(document):
+        found = first.get(BabelFish.ui2internal(name)) if isinstance(name, str) else None
+        out[name] = found if found is not None else _style_id(document, name)
+    return out
+
+
 def theme_accent(document: Any) -> str:
     """The template's first accent colour (its brand colour), for table header rows."""
     try:
@@ -267,7 +283,7 @@ class DocxRenderer:
         self.count = _Counters()
         self._clear_body()
         ensure_styles(self.document)
-        self.sid = {name: _style_id(self.document, name) for name in _style_names(self.document)}
+        self.sid = style_ids(self.document)
         self.header_fill = theme_accent(self.document)
         section = self.document.sections[-1]
 

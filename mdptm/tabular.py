@@ -940,7 +940,7 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
             yield RowNote(g.file, loc, f"guidance row under the header ({text!r}), not an item")
             continue
         texts = [g.data_text(r, c.index) for c in block.columns]
-        if [norm_text(t) for t in texts] == header_key:
+        if all(norm_text(t) == k for t, k in zip(texts, header_key, strict=True)):  # stops at the first cell that differs
             yield RowNote(g.file, loc, "repeated header row")
             continue
         other = other_row(g, r, block.c0, block.c1, id_col, vocab)

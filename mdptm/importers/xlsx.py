@@ -61,6 +61,21 @@ def parse_ref(ref: str) -> tuple[int, int]:
     return int(m.group(2)), col_number(m.group(1))
 
 
+_COLUMNS: dict[str, int] = {}  # column letters of a cell reference -> column number
+
+
+def ref_column(ref: str) -> int:
+    """The column of a cell reference (``B12`` → 2), as :func:`parse_ref` gives it; one dict
+    lookup for the letters already seen, since a sheet has many rows but few columns."""
+    letters = ref.rstrip("0123456789")
+    col = _COLUMNS.get(letters)
+    if col is None or len(letters) == len(ref):
+        col = parse_ref(ref)[1]
+        if letters.isascii() and letters.isalpha() and letters.isupper() and len(letters) < len(ref):
+            _COLUMNS[letters] = col
+    return col
+
+
 def format_number(text: str) -> str:
     """Excel stores 4 as "4" or "4.0" and 0.3 as "0.29999999999999999": show them as people typed them."""
     try:
@@ -207,14 +222,16 @@ class _Workbook:
         return _make_grid(self.file, name, state, cells, hidden_rows, hidden_cols, merges, comments)
 
 
-    def _value(self, c: etree._Element, ns: str) -> str:
+    def _value(self, c: etree._Element, ns: str, v_tag: str | None = None, is_tag: str | None = None) -> str:
         kind = c.get("t") or "n"
         v = None
         inline = None
+        v_tag = v_tag or ns + "v"
+        is_tag = is_tag or ns + "is"
         for child in c:
-            if child.tag == ns + "v":
+            if child.tag == v_tag:
                 v = child.text or ""
-            elif child.tag == ns + "is":
+            elif child.tag == is_tag:
                 inline = _rich_text(child)
         if kind == "inlineStr":
             return inline or ""
@@ -264,38 +281,40 @@ class _RowReader:
         self.wb = wb
         self.cells = cells
         self.hidden_rows = hidden_rows
-        self.parent: etree._Element | None = None
+        self.parent: etree._Element | None = None  # the sheetData being read
         self.row_no = 0
         self.ns = ""
+        self.tags = ("row", "c", "v", "is")
 
     def read(self, row: etree._Element) -> None:
         sheet_data = row.getparent()
-        if sheet_data is None or _local(sheet_data.tag) != "sheetData" or not _top(sheet_data):
-            return
-        if sheet_data is not self.parent:  # a new sheetData: numbering starts again
-            self.parent, self.row_no = sheet_data, 0
+        if sheet_data is not self.parent:
+            if sheet_data is None or _local(sheet_data.tag) != "sheetData" or not _top(sheet_data):
+                return
+            self.parent, self.row_no = sheet_data, 0  # a new sheetData: numbering starts again
             tag = sheet_data.tag
-            self.ns = tag[: tag.index("}") + 1] if isinstance(tag, str) and tag.startswith("{") else ""
-        ns = self.ns
-        if row.tag != ns + "row":
+            self.ns = ns = tag[: tag.index("}") + 1] if isinstance(tag, str) and tag.startswith("{") else ""
+            self.tags = (ns + "row", ns + "c", ns + "v", ns + "is")
+        row_tag, c_tag, v_tag, is_tag = self.tags
+        if row.tag != row_tag:
             return
-        c_tag = ns + "c"
         row_no = self.row_no = _int(row.get("r"), self.row_no + 1)
         if row.get("hidden") in ("1", "true"):
             self.hidden_rows.add(row_no)
         col_no = 0
+        value = self.wb._value
         for c in row:
             if c.tag != c_tag:
                 continue
             ref = c.get("r")
             if ref:
                 try:
-                    _r, col_no = parse_ref(ref)
+                    col_no = ref_column(ref)
                 except ValueError:
                     col_no += 1
             else:
                 col_no += 1
-            text = self.wb._value(c, ns)
+            text = value(c, self.ns, v_tag, is_tag)
             if text:
                 self.cells[(row_no, col_no)] = text
 

@@ -1,0 +1,115 @@
+"""Two independent halves of a job at once: the second in a forked copy of this process.
+
+Publishing a large package writes several files that depend only on the model: on a machine with
+two cores, half of them can be written by a forked child while this process writes the rest. The
+child shares the parent's memory (copy-on-write), so nothing is pickled on the way there; only its
+small result, or its exception, comes back. Without ``os.fork`` (Windows), on one CPU, or inside
+:func:`sequential` (a portfolio build already uses every core), the halves simply run in turn.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+__all__ = ["both", "sequential"]
+
+A = TypeVar("A")
+B = TypeVar("B")
+
+_STATE = {"enabled": True}
+
+
+@contextmanager
+def sequential() -> Iterator[None]:
+    """Within this block, :func:`both` never forks."""
+    before = _STATE["enabled"]
+    _STATE["enabled"] = False
+    try:
+        yield
+    finally:
+        _STATE["enabled"] = before
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return _STATE["enabled"] and hasattr(os, "fork") and _cpus() > 1
+
+
+def both(first: Callable[[], A], second: Callable[[], B], *, parallel: bool = True) -> tuple[A, B]:
+    """``(first(), second())``, the two computed at once when *parallel* and possible.
+
+    *second* runs in a child process: it must work by side effects on files (its changes to this
+    process's objects are not seen here) and return something picklable. An exception in either
+    half is raised here, after both have finished, so neither outlives the call.
+    """
+    if not (parallel and can_fork()):
+        return first(), second()
+    read_end, write_end = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: run the second half, report, and leave without cleaning up the parent's state
+        os.close(read_end)
+        code = 0
+        try:
+            payload = pickle.dumps(("ok", second()))
+        except BaseException as exc:  # noqa: BLE001 - every failure is reported to the parent
+            code = 1
+            payload = _pickled_error(exc)
+        try:
+            with os.fdopen(write_end, "wb") as fh:
+                fh.write(payload)
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    try:
+        a = first()
+    except BaseException:
+        _collect(pid, read_end)  # the child finishes before the caller cleans up after the error
+        raise
+    return a, _result(*_collect(pid, read_end))
+
+
+def _pickled_error(exc: BaseException) -> bytes:
+    """The exception's class, arguments and attributes (custom constructors need not round-trip)."""
+    try:
+        return pickle.dumps(("error", (type(exc), exc.args, dict(vars(exc)))))
+    except Exception:  # noqa: BLE001 - an unpicklable detail: keep the message
+        return pickle.dumps(("error", (RuntimeError, (f"{type(exc).__name__}: {exc}",), {})))
+
+
+def _collect(pid: int, read_end: int) -> tuple[int, bytes]:
+    with os.fdopen(read_end, "rb") as fh:
+        payload = fh.read()
+    _pid, status = os.waitpid(pid, 0)
+    return status, payload
+
+
+def _result(status: int, payload: bytes) -> Any:
+    if not payload:
+        raise RuntimeError(f"the process writing part of the output ended without a result ({_describe(status)})")
+    kind, value = pickle.loads(payload)  # noqa: S301 - our own child's bytes
+    if kind == "ok":
+        return value
+    cls, args, attrs = value
+    exc = cls.__new__(cls)
+    exc.args = args
+    vars(exc).update(attrs)
+    raise exc
+
+
+def _describe(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit status {os.WEXITSTATUS(status)}"
