@@ -39,9 +39,14 @@ def warn(msg: str) -> None:
         click.echo(f"warning: {msg}", err=True)
 
 
+ORDER = ("build", "import", "validate", "map", "review", "redact", "signoff", "publish", "export", "diff", "schema", "plugins")
+
+
 class Group(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)  # in the order of the pipeline, not alphabetical
+        """Commands in the order of the pipeline, not alphabetical; plug-in commands last."""
+        known = [c for c in ORDER if c in self.commands]
+        return known + sorted(c for c in self.commands if c not in ORDER)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -93,11 +98,11 @@ def import_cmd(sources: tuple[Path, ...], output: Path, fmt: str | None, profile
         if not isinstance(prof, dict):
             raise MdptmError(f"{profile}: a profile must be a mapping")
     model, rep = import_sources([(p, fmt, prof) for p in sources])
-    with staged_file(output) as tmp:
+    with staged_file(output) as tmp:  # the report is staged inside: if either cannot be written, neither is
         tmp.write_text(dumps(model, fmt_for(output)), encoding="utf-8", newline="\n")
-    if report is not None:
-        with staged_file(report) as tmp:
-            tmp.write_text(json.dumps(rep.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        if report is not None:
+            with staged_file(report) as rtmp:
+                rtmp.write_text(json.dumps(rep.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     _print_report_summary(rep)
     say(f"wrote {output}")
 
@@ -127,9 +132,12 @@ def validate(model: Path, fmt: str) -> None:
     \b
     Example:  mdptm validate model.json
     """
+    from mdptm.errors import InputError
     from mdptm.modelio import read_structured
     from mdptm.validate import validate_data
 
+    if model.suffix.lower() in (".docx", ".docm", ".xlsx", ".xlsm", ".csv", ".tsv", ".tm7", ".otm"):
+        raise InputError("not an mdptm/1 model (JSON or YAML); import it first: mdptm import FILE -o model.json", file=str(model))
     _, problems = validate_data(read_structured(model))
     if fmt == "json":
         click.echo(json.dumps({"file": str(model), "problems": [p.__dict__ for p in problems]}, indent=2))

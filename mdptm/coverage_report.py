@@ -111,6 +111,8 @@ def write_coverage_xlsx(coverage: Coverage, path: Path, epoch: int = DEFAULT_EPO
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = wrap
+                if cell.data_type == "f":  # an id or justification starting with '=' is text, never a formula
+                    cell.data_type = "s"
 
     stamp = datetime.fromtimestamp(max(epoch, DEFAULT_EPOCH), UTC).replace(tzinfo=None)
     wb.properties.creator = "mdptm"

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mdptm.errors import InputError, UsageError
+from mdptm.errors import InputError, MdptmError, UsageError
 from mdptm.merge import merge_models
-from mdptm.model import Model, provenance
+from mdptm.model import COLLECTIONS, PLACEHOLDER, Model, provenance
 from mdptm.plugins import ImportContext, Importer, importers
 from mdptm.report import ImportReport
+from mdptm.safety import describe_bytes
 from mdptm.validate import validate_model
 
 
@@ -27,12 +28,20 @@ def detect(path: Path, available: dict[str, Importer]) -> Importer:
         raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
     scored = sorted(((imp.sniff(path, head), name) for name, imp in available.items()), reverse=True)
     if not scored or scored[0][0] <= 0:
+        suffix = path.suffix.lower()
+        meant = sorted(name for name, imp in available.items() if suffix and suffix in imp.extensions)
+        if meant:
+            raise InputError(
+                f"not a valid {suffix} file ({' or '.join(meant)}): it looks like {describe_bytes(head)}",
+                file=str(path),
+            )
         known = ", ".join(sorted(available))
         raise InputError(f"no importer recognises this file (formats: {known}; use --format)", file=str(path))
     return available[scored[0][1]]
 
 
 def import_one(path: Path, fmt: str | None = None, profile: dict[str, Any] | None = None) -> tuple[Model, ImportReport]:
+    """Import one file; anything wrong with it is an :class:`InputError` naming it."""
     available = importers()
     if fmt:
         if fmt not in available:
@@ -45,8 +54,46 @@ def import_one(path: Path, fmt: str | None = None, profile: dict[str, Any] | Non
         raise InputError("is a folder, not a file", file=str(path))
     if not path.exists():
         raise InputError("no such file", file=str(path))
-    model = imp.load(path, ImportContext(report=report, profile=profile))
+    ctx = ImportContext(report=report, profile=profile)
+    try:
+        model = imp.load(path, ctx)
+    except MdptmError:
+        raise
+    except RecursionError:
+        raise InputError("nested too deeply to read", file=str(path)) from None
+    except MemoryError:
+        raise InputError("too large to read in the memory available", file=str(path)) from None
+    except Exception as exc:  # noqa: BLE001 - an importer bug must still name the file it failed on
+        raise ImporterFailure(imp.name, exc, file=str(path)) from exc
+    if not imp.may_be_empty and not has_content(model):
+        looked = ctx.options.get("looked_at")
+        raise InputError(
+            "no threat-model content found" + (f" (looked at {looked})" if looked else "")
+            + ": nothing names threats, components, flows, assets or controls",
+            file=str(path),
+        )
     return model, report
+
+
+def has_content(model: Model) -> bool:
+    """Any item, or a fact naming the device (a cover sheet). A title, a date or a version alone is
+    not enough: any document of prose has those."""
+    if any(getattr(model, coll) for coll, _kind in COLLECTIONS):
+        return True
+    p = model.product
+    return p.manufacturer != PLACEHOLDER or any([p.model, p.intended_use, p.device_type])
+
+
+class ImporterFailure(InputError):
+    """An importer raised something other than :class:`InputError`: a bug, reported with the file."""
+
+    def __init__(self, importer: str, exc: Exception, *, file: str) -> None:
+        super().__init__(
+            f"the {importer} importer failed on this file ({type(exc).__name__}: {exc}); please report it "
+            "(--debug shows the traceback)",
+            file=file,
+        )
+        self.cause = exc
 
 
 def import_sources(

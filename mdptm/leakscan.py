@@ -29,8 +29,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-import yaml
-
 from mdptm.errors import BlockingError, InputError
 
 try:  # a C Aho-Corasick automaton: one pass over a file whatever the needle count
@@ -38,7 +36,7 @@ try:  # a C Aho-Corasick automaton: one pass over a file whatever the needle cou
 except ImportError:  # pragma: no cover - the regex trie below does the same, slower
     ahocorasick = None
 from mdptm.parallel import both
-from mdptm.safety import DEFAULT_LIMITS, Limits, check_zip, parse_xml, read_zip_member
+from mdptm.safety import DEFAULT_LIMITS, Limits, check_zip, parse_xml, parse_yaml, read_zip_member
 
 _WS = re.compile(r"\s+")
 _TAG = re.compile(r"<[^<>]*>")
@@ -217,18 +215,18 @@ def _strings_of(text: str, *, yaml_too: bool = False) -> list[str]:
                 elif isinstance(value, list):
                     _list_strings(value, out)
 
-        try:
+        try:  # a package handed to 'review --package' may be hostile: deep JSON is refused
             data = json.loads(text, object_pairs_hook=pairs)
-        except ValueError:
+        except (ValueError, RecursionError):
             return []
         if isinstance(data, str):
             out.append(data)
         elif isinstance(data, list):
             _list_strings(data, out)
         return out
-    try:
-        data = yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError):
+    try:  # YAML aliases bounded
+        data = parse_yaml(text, file="")
+    except (ValueError, RecursionError, InputError):
         return []
     stack: list[Any] = [data]
     while stack:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,20 +10,12 @@ import yaml
 from mdptm.errors import InputError
 from mdptm.model import Model
 from mdptm.output import json_text
+from mdptm.safety import parse_json, parse_yaml, read_input
 
 
-def read_structured(path: Path, *, max_bytes: int = 512 * 1024 * 1024) -> Any:
+def read_structured(path: Path, *, max_bytes: int | None = None) -> Any:
     """Parse a JSON or YAML file, naming the line and column of a syntax error."""
-    if path.is_dir():
-        raise InputError("is a folder, not a file", file=str(path))
-    try:
-        if path.stat().st_size > max_bytes:
-            raise InputError(f"larger than {max_bytes} bytes", file=str(path))
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    raw = read_input(path, limit=max_bytes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -33,24 +24,10 @@ def read_structured(path: Path, *, max_bytes: int = 512 * 1024 * 1024) -> Any:
 
 
 def parse_text(text: str, path: Path) -> Any:
-    is_json = path.suffix.lower() == ".json" or text.lstrip().startswith(("{", "["))
-    if is_json:
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"JSON syntax error: {exc.msg}", file=str(path), locator=f"line {exc.lineno}, column {exc.colno}"
-            ) from None
-    try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader (libyaml's when present)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"YAML syntax error: {problem}", file=str(path), locator=where) from None
-
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    """JSON if the name or the first character says so, else YAML; both through :mod:`mdptm.safety`."""
+    if path.suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
+        return parse_json(text, file=str(path))
+    return parse_yaml(text, file=str(path))
 
 
 class _Dumper(yaml.SafeDumper):

@@ -41,6 +41,8 @@ class Importer(abc.ABC):
 
     name: ClassVar[str]
     extensions: ClassVar[tuple[str, ...]] = ()
+    # A source with nothing in it is refused ("no threat-model content found"); a native model may be a skeleton.
+    may_be_empty: ClassVar[bool] = False
 
     def sniff(self, path: Path, head: bytes) -> int:
         """How sure (0–100) this importer is that it reads *path*; *head* is its first bytes."""

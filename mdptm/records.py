@@ -303,6 +303,8 @@ class SourceBuilder:
             rid = one_line(rec.values.get("id", ""))
             if rid and is_empty(self.vocab, rid):
                 rid = ""
+            if not rid:
+                rid = _id_from_title(rec)
             key: tuple[str, str] | None = None
             if rid:
                 key = (rec.kind, "id:" + rid)
@@ -558,12 +560,16 @@ class SourceBuilder:
                         fields["stride"].append(key[7:])
                 elif not flag.ok:
                     self._fail(rec, key, mark, extra, "STRIDE mark")
-        if "status" in v:
-            st = parse_status(self.vocab, v["status"])
+        # "Risk acceptability" gives the status only when no status column does; beside one it is kept as written.
+        status_field = "status" if "status" in v else "acceptability" if "acceptability" in v else None
+        if "status" in v and "acceptability" in v:
+            extra[rec.headers.get("acceptability", "acceptability")] = one_line(v["acceptability"])
+        if status_field is not None:
+            st = parse_status(self.vocab, v[status_field])
             if st.value:
                 fields["status"] = st.value
             elif not st.ok:
-                self._fail(rec, "status", v["status"], extra, "status")
+                self._fail(rec, status_field, v[status_field], extra, "status")
         for base in RISK_FIELDS:
             risk = self._risk(rec, base, extra)
             if risk is not None:
@@ -742,6 +748,22 @@ class SourceBuilder:
         return fields, extra, []
 
 
+_ID_TITLE = re.compile(r"^\s*([A-Z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[:.\-–—)]\s+(\S.*)$", re.S)
+_TITLED = {"threat": "title", "control": "title", "assumption": "text", "out_of_scope": "text"}
+
+
+def _id_from_title(rec: RowRecord) -> str:
+    """ "SP-01: Fake cloud server" in a threat's title cell, with no id column: the id and the title."""
+    fname = _TITLED.get(rec.kind)
+    m = _ID_TITLE.match(rec.values.get(fname, "")) if fname else None
+    if m is None or fname is None:
+        return ""
+    rec.values["id"] = m.group(1)
+    rec.values[fname] = m.group(2)
+    rec.headers.setdefault("id", rec.headers.get(fname, fname))
+    return m.group(1)
+
+
 def _most(grp: _Group) -> int:
     return max(len(r.values) for r in grp.records)
 
@@ -762,6 +784,7 @@ def _infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
         return
     present = [f for f in records[0].scales if f.split(".")[0] in RISK_FIELDS]
     found: dict[str, int] = {}
+    tops: dict[str, int] = {}
     for part in ("likelihood", "severity"):
         cols = [f for f in present if f.endswith("." + part)]
         hinted = [h for h in (records[0].scales.get(f) for f in cols) if h]
@@ -778,9 +801,17 @@ def _infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
                 if value is not None:
                     top = max(top, value)
         scale = max(hinted) if hinted else (scale_for(vocab, top) if top else None)
+        if scale and not hinted:
+            tops[part] = scale
         for f in cols:
             if scale and not records[0].scales.get(f):
                 found[f] = scale
+    if len(tops) == 2 and tops["likelihood"] != tops["severity"]:
+        # Likelihood values that stop at 4 beside severities up to 5 are on the same 5-point matrix.
+        side = max(tops.values())
+        for f in found:
+            found[f] = side
+    guessed: list[str] = []
     for base in RISK_FIELDS:
         if base not in present or records[0].scales.get(base):
             continue
@@ -804,5 +835,12 @@ def _infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
             found[base] = side * side
         elif top > 0:
             found[base] = scale_for(vocab, top)
+            guessed.append(base)
+    # A bare residual score ("4") beside pre-mitigation scores up to 16 is on their scale, not on 1-4.
+    shared = [found.get(b) or records[0].scales.get(b) for b in RISK_FIELDS if b in present]
+    widest = max((x for x in shared if x), default=None)
+    for base in guessed:
+        if widest:
+            found[base] = widest
     for rec in records:
         rec.scales.update(found)

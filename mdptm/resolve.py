@@ -32,13 +32,17 @@ from mdptm.model import (
 )
 from mdptm.records import PENDING, first_sentence, slug
 from mdptm.report import ImportReport
-from mdptm.vocab import Vocabulary, is_empty, parse_choice, vocabulary
+from mdptm.vocab import Vocabulary, is_empty, norm_text, parse_choice, vocabulary
 
 ID_LIKE = re.compile(r"^[A-Za-z]{1,10}[-_ .]?\d+(?:[.\-]\d+)*[A-Za-z]?$|^\d+(?:\.\d+)*$")
 ARROW = re.compile(r"\s*(?:<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←|\bto\b|\s-\s|\s–\s)\s*", re.I)
 _ABBREV = re.compile(r"^(.+?)\s*\(([A-Za-z][A-Za-z0-9&/+-]{1,11})\)\s*$")
 _SPLIT = re.compile(r"(\s*[,;\n|/]\s*)")
 _BULLETS = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d+[.)])\s+")
+_CONJUNCTION = re.compile(r"\s+(?:and|&|\+|und|et|y)\s+|\s*[&+]\s*", re.I)
+# "T-01 to T-05", "M-01–M-03", "SC-1 through SC-4": one prefix, ascending numbers.
+_RANGE = re.compile(r"^([A-Za-z]{1,10}[-_.]?)(\d+)\s*(?:to|through|thru|bis|–|—|-|\.\.)\s*([A-Za-z]{1,10}[-_.]?)?(\d+)$",
+                    re.I)
 ALL_WORDS = {"all", "all components", "all elements", "entire system", "whole system", "system wide", "system-wide", "any"}
 
 # (kind, field) -> collections a value may name, in the order they are tried.
@@ -227,11 +231,10 @@ class Resolver:
             if isinstance(token, tuple):
                 hits.append(token)
                 continue
-            if " and " in token:
-                parts = [self.index.find(colls, p) for p in token.split(" and ")]
-                if all(parts):
-                    hits.extend(p for p in parts if p)
-                    continue
+            expanded = self._expand(colls, token)
+            if expanded:
+                hits.extend(expanded)
+                continue
             if token.strip() and not is_empty(self.vocab, token):
                 missing.append(token.strip())
         if missing and not hits and kind == "threat" and fname == "targets":
@@ -271,6 +274,42 @@ class Resolver:
                     out.append(found[0])
                 i = found[1] + 1
         return out
+
+    def _expand(self, colls: tuple[str, ...], token: str) -> list[tuple[str, str]]:
+        """A piece that names several items or names one with extra words: "see M-04", "M-01 & M-02",
+        "T-01 to T-03", "M-01–M-03". Every part must name something, else nothing is taken."""
+        bare = self._without_noise(token)
+        if bare != token.strip():
+            again = self.index.find(colls, bare)
+            if again is not None:
+                return [again]
+        parts = [p for p in _CONJUNCTION.split(bare) if p.strip()]
+        if len(parts) > 1:
+            found = [self.index.find(colls, p) for p in parts]
+            if all(found):
+                return [f for f in found if f]
+        m = _RANGE.match(bare)
+        if m and (not m.group(3) or m.group(3).casefold() == m.group(1).casefold()):
+            lo, hi = int(m.group(2)), int(m.group(4))
+            width = len(m.group(2)) if m.group(2).startswith("0") else 0
+            if lo < hi <= lo + 100:
+                names = [f"{m.group(1)}{str(n).zfill(width)}" for n in range(lo, hi + 1)]
+                found = [self.index.find(colls, n) for n in names]
+                if all(found):
+                    return [f for f in found if f]
+        return []
+
+    def _without_noise(self, token: str) -> str:
+        """A reference without the pointing words written before it ("see", "refer to", "cf.")."""
+        text = token.strip()
+        while True:
+            words = text.split(None, 3)
+            for n in range(min(3, len(words) - 1), 0, -1):
+                if norm_text(" ".join(words[:n])) in self.vocab.reference_noise:
+                    text = text.split(None, n)[n].lstrip(":- ").strip()
+                    break
+            else:
+                return text
 
     def _flow_by_ends(self, text: str) -> tuple[str, str] | None:
         parts = [p for p in ARROW.split(text) if p.strip()]
@@ -328,6 +367,8 @@ class Resolver:
         if isinstance(item, Threat) and fname == "controls" and not self.had["controls"] and free_text:
             _add(item.controls, self._create_control(raw, item, file, loc))
             return
+        # Zones named only in a component column ("Zone 2", "DMZ") are the zones: created, whatever their form.
+        zone_list = kind == "element" and fname == "trust_zone" and not self.had["trust_zones"]
         create = (
             (kind == "element" and fname == "trust_zone")
             or (kind == "flow" and fname in ("source", "target", "peer"))
@@ -339,7 +380,7 @@ class Resolver:
             if token.strip().casefold() in ALL_WORDS:
                 kept.append(token)
                 continue
-            if create and not ID_LIKE.match(token):
+            if create and (zone_list or not ID_LIKE.match(token)):
                 coll, iid = self._create(fname, token, item, file, loc)
                 self._attach(item, kind, fname, coll, iid)
                 if not (kind == "element" and fname == "trust_zone"):

@@ -18,6 +18,7 @@ from mdptm.model import Signoff
 from mdptm.modelio import dumps, fmt_for, load, read_structured
 from mdptm.output import staged_file
 from mdptm.project import PROJECT_FILE
+from mdptm.safety import parse_yaml, read_input
 
 
 def signoff_target(path: Path) -> tuple[Path, bool]:
@@ -36,13 +37,13 @@ def record_signoff(path: Path, signoff: Signoff) -> Path:
     """Append *signoff* to the model or project file at *path*; returns the file written."""
     target, is_project = signoff_target(path)
     if is_project:
-        text = target.read_text(encoding="utf-8")
+        text = _read_text(target)
         new_text = add_to_yaml_list(text, ["signoffs"], _entry(signoff), file=str(target))
     else:
         model = load(target)
         model.document.signoffs.append(signoff)
         if fmt_for(target) == "yaml":
-            text = target.read_text(encoding="utf-8")
+            text = _read_text(target)
             try:
                 new_text = add_to_yaml_list(text, ["document", "signoffs"], _entry(signoff), file=str(target))
             except InputError:
@@ -52,6 +53,13 @@ def record_signoff(path: Path, signoff: Signoff) -> Path:
     with staged_file(target) as tmp:
         tmp.write_text(new_text, encoding="utf-8", newline="\n")
     return target
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return read_input(path).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
 
 
 def _entry(signoff: Signoff) -> dict[str, Any]:
@@ -86,8 +94,8 @@ def add_to_yaml_list(text: str, path: list[str], entry: dict[str, Any], *, file:
     The result is re-parsed and compared with the original data plus the entry; anything else is
     refused rather than written.
     """
+    before = parse_yaml(text, file=file) if text.strip() else {}  # aliases bounded, errors located
     try:
-        before = yaml.safe_load(text) if text.strip() else {}
         root = yaml.compose(text) if text.strip() else None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML syntax error: {exc}", file=file) from None
@@ -100,8 +108,8 @@ def add_to_yaml_list(text: str, path: list[str], entry: dict[str, Any], *, file:
     new_text = "\n".join(new_lines) + "\n"
     expected = _expected(before, path, entry)
     try:
-        after = yaml.safe_load(new_text)
-    except yaml.YAMLError:
+        after = parse_yaml(new_text, file=file)
+    except InputError:
         after = None
     if after != expected:
         raise InputError("cannot add the entry without changing other content; add it by hand", file=file,

@@ -132,6 +132,8 @@ class Block:
     c0: int = 0
     c1: int = 0
     reason: str | None = None  # for skipped tables
+    defaults: dict[str, str] = field(default_factory=dict)  # from a caption row above it ("Spoofing threats")
+    caption: str = ""
 
 
 @dataclass
@@ -272,13 +274,15 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
         return None
     ctx_words = norm_text(context).split()
     results: list[Classified] = []
+    # "Document Title" is a references-table word: it is no partial hit for a threat's "title".
+    non_content = {i for i, h in nonempty if skipped_hits(vocab, h)}
     for kind, spec in vocab.kinds.items():
         if only is not None and kind != only:
             continue
         cands = []
         for i, h in nonempty:
             m = match_header(vocab, kind, h)
-            if m is not None:
+            if m is not None and (m.exact or i not in non_content):
                 cands.append((m.exact, m.score, -i, i, m))
         cands.sort(reverse=True)
         used: set[str] = set()
@@ -367,6 +371,8 @@ class TableFinder:
             return [], self.notes
         cands = self._forced_candidate() if self.profile and self.profile.header_row else self._find_candidates()
         if not cands and g.style == "table":
+            if self._form_first() and self._transposed():
+                return self.blocks, self.notes
             if self._kv_table():
                 return self.blocks, self.notes
             if self._transposed():
@@ -495,7 +501,7 @@ class TableFinder:
         out: list[tuple[int, int, _Candidate | None]] = []
         for c0, c1 in segs:
             cand = self._classify_span(r, c0, c1, only)
-            if cand is None and out and out[-1][2] is not None:
+            if cand is None and out and out[-1][2] is not None and self._belongs_left(r, out[-1], c0, c1):
                 p0, _p1, _prev = out[-1]
                 joined = self._classify_span(r, p0, c1, only)
                 if joined is not None:
@@ -503,6 +509,20 @@ class TableFinder:
                     continue
             out.append((c0, c1, cand))
         return out
+
+    def _belongs_left(self, r: int, left: tuple[int, int, _Candidate | None], c0: int, c1: int) -> bool:
+        """A run of header cells right of a table is more of it when the columns between hold data or its
+        headers are that table's words ("Notes"); after empty columns, "Status legend" is a block of its own."""
+        g = self.grid
+        _p0, p1, prev = left
+        below = range(r + 1, min(len(g.cells), r + 51))
+        if any(g.cells[rr][c].strip() for c in range(p1 + 1, c0) for rr in below):
+            return True
+        kind = prev.cls.kind if prev is not None else None
+        if kind not in self.vocab.kinds:
+            return False
+        heads = [one_line(g.header_text(r, c)) for c in range(c0, c1 + 1) if g.header_text(r, c).strip()]
+        return bool(heads) and all((m := match_header(self.vocab, kind, h)) is not None and m.exact for h in heads)
 
     def _forced_candidate(self) -> list[_Candidate]:
         assert self.profile is not None and self.profile.header_row is not None
@@ -547,10 +567,30 @@ class TableFinder:
             while rows and g.row_blank(rows[-1], cand.c0, c1):
                 rows.pop()
             block = self._make_block(cand, c1, rows)
+            self._caption_defaults(block)
             self.blocks.append(block)
             for r in [*cand.header_rows, *rows]:
                 covered_rows.setdefault(r, []).append((cand.c0, c1))
         self._note_uncovered(covered_rows)
+
+    def _caption_defaults(self, block: Block) -> None:
+        """A caption row just above a threat table that names a STRIDE category ("Spoofing threats") is the
+        category of its rows, as a heading is in a Word document."""
+        if block.kind != "threat" or not block.header_rows:
+            return
+        g = self.grid
+        r = block.header_rows[0] - 1
+        while r >= 0 and g.row_blank(r, block.c0, block.c1) and block.header_rows[0] - r <= 2:
+            r -= 1
+        if r < 0:
+            return
+        cells = [g.cells[r][c].strip() for c in range(block.c0, block.c1 + 1) if g.cells[r][c].strip()]
+        if len(cells) != 1:
+            return
+        stride = stride_default(self.vocab, cells[0])
+        if stride:
+            block.defaults["stride"] = stride
+            block.caption = one_line(cells[0])
 
     def _extend_left(self, cand: _Candidate, nxt: int, cands: list[_Candidate]) -> _Candidate:
         """A column left of the header with no header text but data (row numbers, say) belongs to the table."""
@@ -644,6 +684,7 @@ class TableFinder:
             if fname is not None:
                 seen_fields.add(fname)
             columns.append(Column(c, header, fname, c in g.hidden_cols, scale_hint(header) if header else None))
+        _second_title(g, cls.kind, columns, rows, self.vocab)
         _id_column(g, cls.kind, columns, rows, self.vocab)
         if cls.kind == "threat":
             _stride_matrix(columns, self.vocab)
@@ -670,7 +711,10 @@ class TableFinder:
                 continue
             text = one_line(" ".join(v for _c, v in cells))
             short = text if len(text) <= 60 else text[:57] + "..."
-            if r < first_header:
+            if not self.blocks:
+                where = "table" if g.style == "table" else "sheet"
+                reason = f"no threat-model table recognised in this {where} ({short!r}); a profile can name its columns"
+            elif r < first_header:
                 reason = f"title row above the table header ({short!r})"
             elif any(b.header_rows[0] > r for b in self.blocks):
                 reason = f"caption or text between tables ({short!r})"
@@ -681,20 +725,20 @@ class TableFinder:
     def _row_facts(self, values: list[str]) -> list[tuple[str, str]]:
         """ "Manufacturer | Acme" or "Manufacturer: Acme" on a row of its own (at most two pairs)."""
         out: list[tuple[str, str]] = []
-        if len(values) > 4:
-            return out
+        if len(values) > 4 or (not any(":" in v for v in values) and len(values) % 2):
+            return out  # "STRIDE | Status | Likelihood" is a row of words, not "Key | value" pairs
         i = 0
         while i < len(values):
             v = values[i]
-            if ":" in v and i == len(values) - 1 or (":" in v and len(values) == 1):
-                key, _, val = v.partition(":")
-                path = fact_key(self.vocab, key)
-                if path and val.strip():
-                    out.append((path, val.strip()))
+            key, sep, val = v.partition(":")
+            keyed = fact_key(self.vocab, key) if sep and val.strip() else None
+            if keyed is not None:
+                out.append((keyed, val.strip()))  # "Product: VitalView | Doc No: RR-1 | Rev: 2" on one title row
                 i += 1
                 continue
             path = fact_key(self.vocab, v)
-            if path and i + 1 < len(values) and fact_key(self.vocab, values[i + 1]) is None:
+            nxt = values[i + 1] if i + 1 < len(values) else ""
+            if path and nxt and fact_key(self.vocab, nxt) is None and not self._is_exact(nxt):
                 out.append((path, values[i + 1].strip()))
                 i += 2
                 continue
@@ -721,6 +765,26 @@ class TableFinder:
         block = Block(g, "facts", "key/value", [], [], list(range(len(g.cells))), 0, g.width - 1)
         self.blocks.append(block)
         return True
+
+    def _form_first(self) -> bool:
+        """A small form per threat ("Threat ID | T-01", "Title | ...", "Status | Open") is an item, not document
+        facts: more of its field names belong to an item kind alone than to the document facts alone."""
+        g = self.grid
+        if g.width < 2:
+            return False
+        keys = [one_line(g.header_text(r, 0)) for r in range(len(g.cells))]
+        cls = classify(self.vocab, keys, g.context)
+        if cls is None or cls.skipped or cls.matched < 3 or not any(m.field == "id" for m in cls.fields.values()):
+            return False
+        item_only = fact_only = 0
+        for i, key in enumerate(keys):
+            if not key:
+                continue
+            is_fact = fact_key(self.vocab, key) is not None
+            is_item = i in cls.fields
+            item_only += is_item and not is_fact
+            fact_only += is_fact and not is_item
+        return item_only > fact_only
 
     def _distinct_cells(self, r: int) -> list[str]:
         g = self.grid
@@ -773,6 +837,9 @@ def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab
     if "id" not in vocab.kinds[kind].fields or any(c.field == "id" for c in columns):
         return
     described = any(c.field == "description" for c in columns)
+    c0, c1 = columns[0].index, columns[-1].index
+    rows = [r for r in rows if not _group_row(g, r, c0, c1) and not other_row(g, r, c0, c1, None, vocab)
+            and not _lone_group_cell(g, r, c0, c1, None, vocab)]
     for col in columns:
         if col.field not in (None, "title", "name", "text") or (col.field is not None and not described):
             continue
@@ -781,6 +848,28 @@ def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab
         if len(values) >= 1 and len(set(values)) == len(values) and all(_ID_VALUE.match(v) for v in values):
             col.field = "id"
             return
+
+
+def _second_title(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab: Vocabulary) -> None:
+    """ "Threat | Threat Scenario": two columns both name the title and none the description. The one with
+    the shorter texts is the title, the other the description."""
+    fields = vocab.kinds[kind].fields
+    if "title" not in fields or "description" not in fields or any(c.field == "description" for c in columns):
+        return
+    title = next((c for c in columns if c.field == "title"), None)
+    if title is None:
+        return
+    for col in columns:
+        m = match_header(vocab, kind, col.header) if col.field is None and col.header else None
+        if m is None or not m.exact or m.field != "title":
+            continue
+        def mean(c: Column) -> float:
+            texts = [g.data_text(r, c.index).strip() for r in rows]
+            texts = [t for t in texts if t]
+            return sum(len(t) for t in texts) / len(texts) if texts else 0.0
+        short, long_ = (title, col) if mean(title) <= mean(col) else (col, title)
+        short.field, long_.field = "title", "description"
+        return
 
 
 def _stride_header(vocab: Vocabulary, header: str) -> str | None:
@@ -803,7 +892,7 @@ def stride_default(vocab: Vocabulary, text: str) -> str | None:
     """The STRIDE category a heading or sheet name gives its threat table ("4.2 Tampering Threats")."""
     noise = set(vocab.sections.get("stride_heading_noise", [])) - {"of"}
     cleaned = re.sub(r"\(\s*[A-Za-z]\s*\)", " ", re.sub(r"^[\d.\s]+", "", text))
-    words = [w for w in norm_text(cleaned).split() if w not in noise]
+    words = [w for w in norm_text(cleaned).split() if w not in noise and not w.isdigit()]
     if not words or len(words) > 4:
         return None
     phrase = " ".join(words)
@@ -825,13 +914,16 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
         yield from _fact_rows(block, vocab)
         return
     for r in block.header_rows:
-        yield RowNote(g.file, g.locator(r, block.c0), f"header row of a {block.label} table")
+        article = "an" if block.label[:1] in "aeiou" else "a"
+        yield RowNote(g.file, g.locator(r, block.c0), f"header row of {article} {block.label} table")
     header_key = [norm_text(c.header) for c in block.columns]
     extra_names = _extra_names(block)
     by_field = {c.field: c for c in block.columns if c.field}
     key_fields = [f for f, s in vocab.kinds[block.kind].fields.items() if s.key and f in by_field]
+    id_col = by_field["id"].index if "id" in by_field else None
     group: str | None = None
     pending_blank: list[int] = []
+    guidance = _guidance_row(g, block, id_col, vocab)
     for r in block.rows:
         loc = g.locator(r, block.c0)
         if g.row_blank(r, block.c0, block.c1):
@@ -843,11 +935,19 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
         if r in g.deleted_rows:
             yield RowNote(g.file, loc, "row deleted in tracked changes (deletion accepted)")
             continue
+        if r == guidance:
+            text = one_line(g.data_text(r, id_col if id_col is not None else block.c0))[:60]
+            yield RowNote(g.file, loc, f"guidance row under the header ({text!r}), not an item")
+            continue
         texts = [g.data_text(r, c.index) for c in block.columns]
         if all(norm_text(t) == k for t, k in zip(texts, header_key, strict=True)):  # stops at the first cell that differs
             yield RowNote(g.file, loc, "repeated header row")
             continue
-        if _group_row(g, r, block):
+        other = other_row(g, r, block.c0, block.c1, id_col, vocab)
+        if other is not None:
+            yield RowNote(g.file, loc, other)
+            continue
+        if _group_row(g, r, block.c0, block.c1) or _lone_group_cell(g, r, block.c0, block.c1, id_col, vocab):
             group = one_line(g.raw(r, block.c0))
             yield RowNote(g.file, loc, f"group heading row ({group!r}) applied to the rows below")
             continue
@@ -864,10 +964,11 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
                 headers[col.field] = col.header or col.field
             else:
                 extra[extra_names[col.index]] = text
-        for fname, value in g.defaults.items():
+        for fname, value in {**g.defaults, **block.defaults}.items():
             if fname not in by_field and fname in vocab.kinds[block.kind].fields and values:
                 values[fname] = value
-                headers[fname] = f"({g.context.strip() or 'heading'})"
+                where = block.caption if fname in block.defaults else g.context
+                headers[fname] = f"({where.strip() or 'heading'})"
         if key_fields and not any(values.get(f, "").strip() for f in key_fields):
             nonempty = [t for t in texts if t.strip()]
             if len(nonempty) == 1 and not values:
@@ -888,6 +989,26 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
         )
 
 
+def _guidance_row(g: Grid, block: Block, id_col: int | None, vocab: Vocabulary) -> int | None:
+    """A template's guidance row under the header ("Unique identifier (T-nnn) | Short description | S/T/R/I/D/E"):
+    the first row's id cell is prose while every later id looks like an id."""
+    if id_col is None:
+        return None
+    rows = [r for r in block.rows if not g.row_blank(r, block.c0, block.c1)]
+    if len(rows) < 3 or _group_row(g, rows[0], block.c0, block.c1):
+        return None
+    if _lone_group_cell(g, rows[0], block.c0, block.c1, id_col, vocab):
+        return None
+    first = one_line(g.data_text(rows[0], id_col))
+    if not first or _ID_LIKE_CELL.match(first) or len(first.split()) < 2:
+        return None
+    later = [one_line(g.data_text(r, id_col)) for r in rows[1:]]
+    later = [v for v in later if v]
+    if len(later) >= 2 and all(_ID_LIKE_CELL.match(v) for v in later):
+        return rows[0]
+    return None
+
+
 def _extra_names(block: Block) -> dict[int, str]:
     """The key each unmapped column gets in ``extra``: its header text, made unique."""
     out: dict[int, str] = {}
@@ -905,14 +1026,58 @@ def _extra_names(block: Block) -> dict[int, str]:
     return out
 
 
-def _group_row(g: Grid, r: int, block: Block) -> bool:
+def _group_row(g: Grid, r: int, c0: int, c1: int) -> bool:
     """A full-width merged row inside a table ("Spoofing threats") is a group heading, not a record."""
-    if block.c1 <= block.c0:
+    if c1 <= c0:
         return False
-    anchor = (r, block.c0)
-    if not g.raw(r, block.c0).strip():
+    anchor = (r, c0)
+    if not g.raw(r, c0).strip():
         return False
-    return all(g.merged.get((r, c)) == anchor for c in range(block.c0 + 1, block.c1 + 1))
+    return all(g.merged.get((r, c)) == anchor for c in range(c0 + 1, c1 + 1))
+
+
+def _lone_group_cell(g: Grid, r: int, c0: int, c1: int, id_col: int | None, vocab: Vocabulary) -> bool:
+    """A group heading written in the first cell only, without merging ("Spoofing threats", "Cloud back end"):
+    short text that is no id, naming a STRIDE category or standing in the id column."""
+    text = one_line(g.data_text(r, c0))
+    if not text or len(text.split()) > 6 or _ID_LIKE_CELL.match(text):
+        return False
+    if any(g.data_text(r, c).strip() for c in range(c0 + 1, c1 + 1)):
+        return False
+    return id_col == c0 or stride_default(vocab, text) is not None
+
+
+_ID_LIKE_CELL = re.compile(r"^[A-Za-z]{0,10}[-_ .]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
+_FOOTNOTE = re.compile(r"^\s*[*†‡§¹²³]")
+
+
+def other_row(g: Grid, r: int, c0: int, c1: int, id_col: int | None, vocab: Vocabulary) -> str | None:
+    """Why a row inside a table is no item: a totals row ("Total | 7 | 3"), a legend or note written below
+    the table ("Legend: X = applies"), or a sentence alone in the id column. None for an ordinary row."""
+    filled = [(c, g.data_text(r, c).strip()) for c in range(c0, c1 + 1) if g.data_text(r, c).strip()]
+    if not filled:
+        return None
+    first = filled[0][1]
+    words = norm_text(first).split()
+    for n in range(min(3, len(words)), 0, -1):
+        if " ".join(words[:n]) not in vocab.summary_rows:
+            continue
+        rest = first.split(None, n)[n] if len(first.split()) > n else ""
+        # "Total", "Totals:", "Total: 7 threats" — not "Total loss of ventilation".
+        if not rest.strip(" :=-–") or re.match(r"^[\s:=\-–]*\d", rest):
+            return f"totals row ({one_line(first)[:60]!r})"
+    if len(filled) != 1:
+        return None
+    text = one_line(first)
+    short = text[:60] + ("..." if len(text) > 60 else "")
+    if _FOOTNOTE.match(text):
+        return f"note row below the table ({short!r})"
+    head = re.match(r"^\s*([A-Za-z][A-Za-z. ]{0,20}?)\s*[:=–—-]\s*\S", text)
+    if head and norm_text(head.group(1)) in vocab.note_rows:
+        return f"legend or note row ({short!r})"
+    if filled[0][0] == id_col and len(text.split()) >= 4 and not _ID_LIKE_CELL.match(text):
+        return f"note row: a sentence alone in the id column ({short!r})"
+    return None
 
 
 def _fact_rows(block: Block, vocab: Vocabulary) -> Iterator[RowNote]:

@@ -32,6 +32,7 @@ _PRODUCT = re.compile(
 _NUM_LABEL = re.compile(rf"^\s*{_NUMBER}\s*(?:[-–:(/]\s*)?([A-Za-z][A-Za-z ]*?)\s*\)?\s*$")
 _LABEL_NUM = re.compile(rf"^\s*([A-Za-z][A-Za-z ]*?)\s*(?:[-–:(/]\s*)?{_NUMBER}\s*\)?\s*$")
 _PLAIN_NUM = re.compile(rf"^\s*{_NUMBER}\s*$")
+_LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,30}?)(?:\s*[:=]|\s+[-–—])\s*")
 _HEAD = re.compile(r"\s*(?:[(\[:;,–—\n]|\s-\s)")
 _SCALE_HINT = re.compile(r"(\d+)\s*(?:-|–|—|to|\.\.)\s*(\d+)|(?:/|out of|of)\s*(\d+)\s*\)?\s*$", re.I)
 
@@ -131,6 +132,10 @@ class Vocabulary:
     likelihood_words: PhraseTable
     severity_words: PhraseTable
     sections: dict[str, Any]
+    stride_all: frozenset[str] = frozenset()  # cells meaning all six STRIDE categories ("All")
+    reference_noise: frozenset[str] = frozenset()  # words written before a reference ("see M-04")
+    summary_rows: frozenset[str] = frozenset()  # first words of a totals row below a table
+    note_rows: frozenset[str] = frozenset()  # first words of a legend or note row below a table
     header_cache: dict[tuple[str, str], HeaderMatch | None] = field(default_factory=dict)
     skipped_index: dict[str, list[str]] = field(default_factory=dict)  # normalised word -> skipped kinds
 
@@ -262,7 +267,15 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
         likelihood_words=PhraseTable({str(k): v for k, v in values["likelihood_words"].items()}),
         severity_words=PhraseTable({str(k): v for k, v in values["severity_words"].items()}),
         sections=sections,
+        stride_all=_words(stride.get("all", [])),
+        reference_noise=_words(values.get("reference_noise", [])),
+        summary_rows=_words(values.get("summary_rows", [])),
+        note_rows=_words(values.get("note_rows", [])),
     )
+
+
+def _words(items: list[Any]) -> frozenset[str]:
+    return frozenset(w for w in (norm_text(str(x)) for x in items) if w)
 
 
 @cache
@@ -291,7 +304,8 @@ def _compute_header(spec: KindSpec, header: str) -> HeaderMatch | None:
     if not header or len(header) > 80:
         return None
     forms = header_forms(header)
-    for form in forms:
+    # The form with the words in brackets first: "Risk score (post)" is the residual risk, not the risk.
+    for form in sorted(forms, key=lambda f: -len(f)):
         hit = spec.exact.get(form)
         if hit is not None:
             return HeaderMatch(hit, 100.0 + len(form.split()), True)
@@ -409,6 +423,11 @@ def parse_stride(vocab: Vocabulary, text: str | None) -> Parsed[list[str]]:
     assert text is not None
     found: dict[str, None] = {}  # in the order written, without repeats
     ok = True
+    label = _LABEL.match(text)
+    if label and _is_stride_label(vocab, label.group(1)):
+        text = text[label.end() :]  # "STRIDE: S, E", "Category - I"
+    if norm_text(text) in vocab.stride_all:
+        return Parsed(list(vocab.stride_letters.values()))
     for token in _SEPARATORS.split(text.strip()):
         token = token.strip().strip("()[]-–.:").strip()
         if not token or is_empty(vocab, token):
@@ -418,7 +437,20 @@ def parse_stride(vocab: Vocabulary, text: str | None) -> Parsed[list[str]]:
             ok = False
         else:
             found.update(dict.fromkeys(got))
+    if not ok and re.search(r"\(.*?\)", text):
+        # "I (Privacy)": the words in brackets only explain the category.
+        again = parse_stride(vocab, re.sub(r"\s*\([^()]*\)", " ", text))
+        if again.ok:
+            return again
     return Parsed(list(found), ok and bool(found))
+
+
+def _is_stride_label(vocab: Vocabulary, text: str) -> bool:
+    """True when *text* is a header word for the STRIDE column ("STRIDE", "Threat category")."""
+    if "threat" not in vocab.kinds:
+        return False
+    m = match_header(vocab, "threat", text.strip())
+    return m is not None and m.exact and m.field == "stride"
 
 
 def _stride_token(vocab: Vocabulary, token: str) -> list[str] | None:

@@ -171,3 +171,11 @@ def test_placeholder_warnings_only_for_facts_still_missing(tmp_path: Path) -> No
     _, report, _, _ = load_project_model(tmp_path)
     messages = [w.message for w in report.warnings]
     assert len(messages) == 1 and "document.version" in messages[0]
+
+
+def test_cli_reference_documents_every_command() -> None:
+    from mdptm.cli import cli
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text()
+    for name in cli.commands:
+        assert f"## `mdptm {name}`" in text, name

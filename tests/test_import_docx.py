@@ -276,7 +276,7 @@ def test_key_value_lines_and_title_as_product_name(tmp_path: Path) -> None:
 def test_not_a_word_document(tmp_path: Path) -> None:
     bad = tmp_path / "x.docx"
     bad.write_text("plain text", encoding="utf-8")
-    with pytest.raises(InputError, match="no importer recognises"):
+    with pytest.raises(InputError, match=r"not a valid \.docx file .*plain text"):
         run_import(bad)
     with pytest.raises(InputError, match="not a zip"):
         run_import(bad, fmt="docx")

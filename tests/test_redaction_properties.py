@@ -92,7 +92,8 @@ def text_slots(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 SLOTS = text_slots(BASE)
 _PLAIN = redact(Model.model_validate(BASE), Policy())[0]
-SKELETON = needle_key(dumps(_PLAIN) + dumps(_PLAIN, "yaml") + json.dumps(BASE))  # structure, not planted text
+# structure, not planted text: keys, fixed values and the output files' own names (a term "PTM.D" is in "ptm.docx")
+SKELETON = needle_key(dumps(_PLAIN) + dumps(_PLAIN, "yaml") + json.dumps(BASE) + " ptm.docx ptm.xlsx ptm.json ptm.yaml")
 
 
 def plant(path: tuple[Any, ...], value: str, data: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -214,6 +214,13 @@ def as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def as_list(value: Any) -> list[Any]:
+    """*value* if it is a JSON array, nothing for null, else the one value (a malformed file keeps its data)."""
+    if isinstance(value, list):
+        return value
+    return [] if value is None else [value]
+
+
 def json_safe(value: Any) -> Any:
     """A value fit for ``extra``: string keys, lists for tuples, no empty ``{}`` placeholders lost."""
     if isinstance(value, dict):

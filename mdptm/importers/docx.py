@@ -21,11 +21,11 @@ from pathlib import Path
 from lxml import etree
 
 from mdptm.errors import InputError
-from mdptm.model import Asset, Assumption, Diagram, Element, Model, OutOfScope, View
+from mdptm.model import Asset, Assumption, Control, Diagram, Element, Model, OutOfScope, View
 from mdptm.plugins import ImportContext, Importer
-from mdptm.records import SourceBuilder, slug
+from mdptm.records import SourceBuilder, first_sentence, slug
 from mdptm.resolve import resolve_references
-from mdptm.safety import check_zip, parse_xml, read_zip_member
+from mdptm.safety import check_zip, local_name, parse_xml, read_zip_member
 from mdptm.tabular import Grid, load_profile, profile_vocabulary, stride_default
 from mdptm.vocab import Vocabulary, clean_text, fact_key, norm_text, one_line, parse_choice, vocabulary
 
@@ -50,8 +50,18 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
+MAX_GRID = 64  # Word tables have at most 63 columns: a larger span or offset is a broken or hostile file
+_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
+def _int_attr(el: etree._Element, *, cap: int) -> int | None:
+    """A ``w:val`` integer, bounded; None for a value Word would not write."""
+    text = el.get(_w("val")) or ""
+    return min(int(text), cap) if _DIGITS.fullmatch(text) else None
+
+
 def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    return local_name(el.tag)
 
 
 @dataclass
@@ -153,8 +163,8 @@ class _Docx:
             numbered = False
             if ppr is not None:
                 ol = ppr.find(_w("outlineLvl"))
-                if ol is not None and (ol.get(_w("val")) or "").isdigit():
-                    outline = int(ol.get(_w("val")) or "9")
+                if ol is not None:
+                    outline = _int_attr(ol, cap=9)
                 numbered = ppr.find(_w("numPr")) is not None
             out[sid] = StyleInfo(
                 name=(name_el.get(_w("val")) if name_el is not None else sid) or sid,
@@ -302,8 +312,8 @@ def table_grid(
             if trpr.find(_w("del")) is not None:
                 deleted.add(r)
             gb = trpr.find(_w("gridBefore"))
-            if gb is not None and (gb.get(_w("val")) or "").isdigit():
-                for _ in range(int(gb.get(_w("val")) or 0)):
+            if gb is not None:
+                for _ in range(_int_attr(gb, cap=MAX_GRID) or 0):
                     row.append("")
                     col += 1
         tcs: list[etree._Element] = []
@@ -315,8 +325,8 @@ def table_grid(
             vmerge = None
             if tcpr is not None:
                 gs = tcpr.find(_w("gridSpan"))
-                if gs is not None and (gs.get(_w("val")) or "").isdigit():
-                    span = max(1, int(gs.get(_w("val")) or 1))
+                if gs is not None:
+                    span = max(1, _int_attr(gs, cap=MAX_GRID) or 1)
                 vm = tcpr.find(_w("vMerge"))
                 if vm is not None:
                     vmerge = vm.get(_w("val")) or "continue"
@@ -409,6 +419,7 @@ class _Walker:
         self.title: str | None = None
         self.assumption_n = 0
         self.oos_n = 0
+        self.control_n = 0
         self.facts_from_sections: dict[str, list[str]] = {}
         self.named_n: dict[str, int] = {}
         self.view_paras: dict[str, list[str]] = {}
@@ -485,8 +496,8 @@ class _Walker:
             ps = ppr.find(_w("pStyle"))
             sid = ps.get(_w("val")) if ps is not None else None
             ol = ppr.find(_w("outlineLvl"))
-            if ol is not None and (ol.get(_w("val")) or "").isdigit():
-                outline = int(ol.get(_w("val")) or "9")
+            if ol is not None:
+                outline = _int_attr(ol, cap=9)
             num = ppr.find(_w("numPr"))
             if num is not None:
                 nid = num.find(_w("numId"))
@@ -524,6 +535,8 @@ class _Walker:
         t = one_line(text)
         if not t or len(t) > 90 or t.endswith((".", ":", ";", ",")):
             return None
+        if _CAPTION.match(t) or _TABLE_CAPTION.match(t):
+            return None  # "Figure 1: Global System View" in bold captions a diagram; it opens no view
         rest, depth = self.strip_number(t)
         runs = [r for r in p.iter(_w("r")) if (r.findtext(_w("t")) or "").strip()]
         bold = bool(runs) and all(r.find(f"{_w('rPr')}/{_w('b')}") is not None for r in runs)
@@ -565,7 +578,7 @@ class _Walker:
         sec = self._current()
         if sec is None:
             return
-        if sec.kind in ("assumptions", "out_of_scope") and (info.is_list or self._id_line(text)):
+        if sec.kind in ("assumptions", "out_of_scope", "controls") and (info.is_list or self._id_line(text)):
             self._list_item(sec.kind, text, loc)
             return
         if sec.kind in ("assets", "elements") and info.is_list and self._named_item(sec.kind, text, loc):
@@ -618,6 +631,16 @@ class _Walker:
             iid = item_id or f"AS-{self.assumption_n}"
             a = Assumption(id=iid, text=body)
             self.b.add_item("assumption", a, loc)
+        elif kind == "controls":
+            # "SC-1: Plans are signed ..." under a Security Controls heading: one control per list item.
+            self.control_n += 1
+            iid = item_id or f"C-{self.control_n}"
+            title = one_line(body) if len(one_line(body)) <= 100 else first_sentence(body)
+            c = Control(id=iid, title=title, description=body if title != one_line(body) else "")
+            guess = parse_choice(self.vocab, "control_category", title).value
+            if guess and guess != "other":
+                c.category = guess  # type: ignore[assignment]
+            self.b.add_item("control", c, loc)
         else:
             self.oos_n += 1
             iid = item_id or f"OOS-{self.oos_n}"
@@ -755,6 +778,8 @@ class _Walker:
         view = self._current_view()
         grid.view = view.id if view else None
         stride = stride_default(self.vocab, heading) if heading else None
+        if caption and not stride:
+            stride = stride_default(self.vocab, caption)  # "Table 4: Spoofing threats"
         if stride:
             grid.defaults["stride"] = stride
         for r, (ins, dels) in changed.items():
@@ -825,7 +850,9 @@ class DocxImporter(Importer):
         try:
             with zipfile.ZipFile(path) as zf:
                 doc = _Docx(zf, file)
-                _Walker(doc, builder, vocab).run()
+                walker = _Walker(doc, builder, vocab)
+                walker.run()
+                ctx.options["looked_at"] = f"{walker.paras} paragraphs and {walker.tables} tables"
         except (zipfile.BadZipFile, KeyError) as exc:
             raise InputError(f"corrupt Word document: {exc}", file=file) from None
         model = builder.build()

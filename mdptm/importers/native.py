@@ -17,6 +17,7 @@ _SCHEMA_KEY = re.compile(r"""(?m)(?:"schema"\s*:\s*"mdptm/1"|^schema\s*:\s*['"]?
 class NativeImporter(Importer):
     name = "mdptm"
     extensions = (".json", ".yaml", ".yml")
+    may_be_empty = True
 
     def sniff(self, path: Path, head: bytes) -> int:
         if path.suffix.lower() not in self.extensions:
@@ -30,6 +31,9 @@ class NativeImporter(Importer):
         data = read_structured(path)
         if not isinstance(data, dict) or data.get("schema") not in ("mdptm/1", None):
             raise InputError("not an mdptm/1 model (no 'schema: mdptm/1' key)", file=str(path))
+        if "schema" not in data and not any(data.get(coll) for coll, _kind in COLLECTIONS):
+            raise InputError("no threat-model content found: not an mdptm/1 model (no 'schema: mdptm/1' key) "
+                             "and no items", file=str(path))
         data.setdefault("schema", "mdptm/1")
         # A hand-written model may leave product/document facts for mdptm.yaml to fill.
         data.setdefault("product", {})

@@ -17,13 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast, get_args
 
-import yaml
-
 from mdptm.errors import InputError
 from mdptm.importers._interchange import (
     IdMinter,
     Yaml12Loader,
     as_dict,
+    as_list,
     compact,
     json_safe,
     kind_by_rules,
@@ -55,6 +54,7 @@ from mdptm.model import (
 )
 from mdptm.plugins import ImportContext, Importer
 from mdptm.report import ImportReport
+from mdptm.safety import parse_json, parse_yaml, read_input
 from mdptm.validate import pointer
 
 _OTM_JSON = re.compile(rb'(?<!\\)"otmVersion"\s*:')
@@ -91,22 +91,12 @@ def combine_status(statuses: list[str]) -> str:
 def read_otm(path: Path) -> Any:
     """Parse OTM JSON or YAML (YAML 1.2 booleans, so a ``y:`` key stays a key)."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+        text = read_input(path).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
     if text.lstrip().startswith(("{", "[")):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"JSON syntax error: {exc.msg}", file=str(path), locator=f"line {exc.lineno}, column {exc.colno}") from None
-    try:
-        return yaml.load(text, Loader=Yaml12Loader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else None
-        raise InputError(f"YAML syntax error: {getattr(exc, 'problem', None) or exc}", file=str(path), locator=where) from None
+        return parse_json(text, file=str(path))
+    return parse_yaml(text, file=str(path), loader=Yaml12Loader)
 
 
 class OtmImporter(Importer):
@@ -302,7 +292,7 @@ class _OtmReader:
                 name=name,
                 trust_level=level,
                 description=plain(z.get("description")),
-                tags=[str(t) for t in z.get("tags") or [] if t not in (None, "")],
+                tags=[str(t) for t in as_list(z.get("tags")) if t not in (None, "")],
                 source=self.src(self.where(loc, otm_id, zid)),
                 extra=extra,
             )
@@ -381,7 +371,7 @@ class _OtmReader:
                 name=name,
                 kind=kind,
                 description=plain(c.get("description")),
-                tags=[str(t) for t in c.get("tags") or [] if t not in (None, "")],
+                tags=[str(t) for t in as_list(c.get("tags")) if t not in (None, "")],
                 source=self.src(self.where(loc, otm_id, eid)),
                 extra=extra,
             )
@@ -417,7 +407,7 @@ class _OtmReader:
         refs = as_dict(c.get("assets"))
         assets = {a.id: a for a in model.assets}
         for how in ("processed", "stored"):
-            for ref in refs.get(how) or []:
+            for ref in as_list(refs.get(how)):
                 aid = self.asset_of.get(str(ref))
                 if aid is None:
                     element.extra.setdefault(f"unknown_assets_{how}", []).append(json_safe(ref))
@@ -465,7 +455,7 @@ class _OtmReader:
             extra = self.leftovers(
                 f, {"id", "name", "description", "source", "destination", "bidirectional", "assets", "tags", "threats"}, attrs
             )
-            for ref in f.get("assets") or []:
+            for ref in as_list(f.get("assets")):
                 if str(ref) in self.asset_of:
                     data_ids.append(self.asset_of[str(ref)])
                 elif ref not in (None, ""):
@@ -480,7 +470,7 @@ class _OtmReader:
                     description=plain(f.get("description")),
                     bidirectional=f.get("bidirectional") is True,
                     data=data_ids,
-                    tags=[str(t) for t in f.get("tags") or [] if t not in (None, "")],
+                    tags=[str(t) for t in as_list(f.get("tags")) if t not in (None, "")],
                     provenance=self.src(self.where(loc, otm_id, fid)),
                     extra=extra,
                     **fields,
@@ -495,14 +485,14 @@ class _OtmReader:
 
     def _collect(self, holder: dict[str, Any], target: str | None, loc: str, fallback: list[str] | None = None) -> None:
         """Remember the threat instances on a component or flow until the threats themselves are read."""
-        for j, inst in enumerate(holder.get("threats") or []):
+        for j, inst in enumerate(as_list(holder.get("threats"))):
             iloc = f"{loc}/threats/{j}"
             ref = _ref(inst, "threat")
             if ref is None:
                 self.report.skipped(self.file, iloc, "threat instance without a 'threat' id")
                 self.warn(iloc, "threat instance without a 'threat' id")
                 continue
-            mitigations = [m for m in inst.get("mitigations") or [] if isinstance(m, dict)]
+            mitigations = [m for m in as_list(inst.get("mitigations")) if isinstance(m, dict)]
             targets = [target] if target else list(fallback or [])
             for t in targets or [""]:
                 self.instances.setdefault(ref, []).append((t, str(inst.get("state") or ""), mitigations, iloc))
@@ -571,7 +561,7 @@ class _OtmReader:
             self.warn(loc, f"threat {tid} has no name; called it {title!r}")
         stride: list[str] = []
         unmapped = []
-        for cat in t.get("categories") or []:
+        for cat in as_list(t.get("categories")):
             mapped = stride_of(cat) if cat not in (None, "") else None
             if mapped and mapped not in stride:
                 stride.append(mapped)
@@ -581,7 +571,7 @@ class _OtmReader:
             extra["categories"] = json_safe(t["categories"])
         if unmapped:
             self.warn(loc, f"threat categories {', '.join(map(repr, unmapped))} are not STRIDE categories; kept in extra")
-        cwe = [f"CWE-{c}" if isinstance(c, int) or str(c).isdigit() else str(c) for c in t.get("cwes") or [] if c not in (None, "")]
+        cwe = [f"CWE-{c}" if isinstance(c, int) or str(c).isdigit() else str(c) for c in as_list(t.get("cwes")) if c not in (None, "")]
         risk = self._risk(t.get("risk"), loc, extra)
         targets: list[str] = []
         statuses: list[str] = []
@@ -640,7 +630,7 @@ class _OtmReader:
             status=status,
             cwe=cwe,
             controls=controls,
-            tags=[str(x) for x in t.get("tags") or [] if x not in (None, "")],
+            tags=[str(x) for x in as_list(t.get("tags")) if x not in (None, "")],
             source=self.src(loc),
             extra=extra,
             **fields,

@@ -8,7 +8,6 @@ trust zones (membership by geometry), boundary curves are recorded on the flows 
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from mdptm.importers._interchange import (
 from mdptm.model import Element, Flow, Model, Risk, Source, Threat, TrustZone
 from mdptm.plugins import ImportContext, Importer
 from mdptm.report import ImportReport
+from mdptm.safety import parse_json, read_input
 from mdptm.validate import pointer
 
 _CELL_TYPES = re.compile(rb'"tm\.(Actor|Process|Store|Flow|Boundary|BoundaryBox)"')
@@ -84,15 +84,10 @@ class ThreatDragonImporter(Importer):
 
     def load(self, path: Path, ctx: ImportContext) -> Model:
         try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+            text = read_input(path).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"JSON syntax error: {exc.msg}", file=str(path), locator=f"line {exc.lineno}, column {exc.colno}") from None
+        data = parse_json(text, file=str(path))
         if not isinstance(data, dict) or not isinstance(data.get("detail"), dict):
             raise InputError("not a Threat Dragon model (no 'detail' object)", file=str(path), locator="/")
         diagrams = data["detail"].get("diagrams")

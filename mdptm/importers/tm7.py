@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
 from mdptm.errors import InputError
 from mdptm.importers._interchange import (
     LOOSE_END_MARGIN,
@@ -49,7 +47,7 @@ from mdptm.importers._interchange import (
 from mdptm.model import Assumption, Element, Flow, Model, Risk, Source, Threat, TrustZone
 from mdptm.plugins import ImportContext, Importer
 from mdptm.report import ImportReport
-from mdptm.safety import parse_xml
+from mdptm.safety import current_limits, local_name, parse_xml, read_input, split_tag
 
 NS_MODEL = "http://schemas.datacontract.org/2004/07/ThreatModeling.Model"
 NS_ABS = "http://schemas.datacontract.org/2004/07/ThreatModeling.Model.Abstracts"
@@ -76,7 +74,7 @@ THREAT_FIELDS = {
 
 
 def _local(el: Any) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    return local_name(el.tag)
 
 
 def _kids(el: Any, name: str | None = None) -> list[Any]:
@@ -87,8 +85,8 @@ def _kids(el: Any, name: str | None = None) -> list[Any]:
     for child in el:
         if not isinstance(child.tag, str):
             continue
-        q = etree.QName(child)
-        if q.namespace in TMT_NAMESPACES and (name is None or q.localname == name):
+        ns, local = split_tag(child.tag)
+        if ns in TMT_NAMESPACES and (name is None or local == name):
             out.append(child)
     return out
 
@@ -293,14 +291,10 @@ class Tm7Importer(Importer):
         return 60 if path.suffix.lower() in self.extensions else 0
 
     def load(self, path: Path, ctx: ImportContext) -> Model:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
-        root = parse_xml(data, file=str(path))
-        q = etree.QName(root)
-        if q.localname != "ThreatModel" or q.namespace != NS_MODEL:
-            raise InputError(f"not a Microsoft Threat Modeling Tool model (root element is {q.localname!r})", file=str(path), locator="/")
+        root = parse_xml(read_input(path, limit=current_limits().max_xml_bytes), file=str(path))
+        ns, local = split_tag(root.tag)
+        if local != "ThreatModel" or ns != NS_MODEL:
+            raise InputError(f"not a Microsoft Threat Modeling Tool model (root element is {local!r})", file=str(path), locator="/")
         return _Tm7Reader(path.name, root, ctx.report).read()
 
 

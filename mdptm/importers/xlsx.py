@@ -24,7 +24,7 @@ from mdptm.model import Model
 from mdptm.plugins import ImportContext, Importer
 from mdptm.records import SourceBuilder
 from mdptm.resolve import resolve_references
-from mdptm.safety import check_zip, iter_xml, parse_xml, read_zip_member, release
+from mdptm.safety import check_zip, current_limits, iter_xml, local_name, parse_xml, read_input, read_zip_member, release
 from mdptm.tabular import Grid, load_profile, profile_vocabulary, stride_default
 from mdptm.vocab import vocabulary
 
@@ -34,10 +34,16 @@ BUILTIN_DATE_FORMATS = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 4
 MAX_CELLS = 20_000_000
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
 _DATE_TOKENS = re.compile(r"[dmyhs]", re.I)
+_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 def _local(tag: object) -> str:
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+    return local_name(tag)
+
+
+def _int(text: str | None, default: int) -> int:
+    """An integer attribute as Excel writes it; anything else (a hostile or broken file) is *default*."""
+    return int(text) if text and _DIGITS.fullmatch(text) else default
 
 
 def col_number(letters: str) -> int:
@@ -98,6 +104,9 @@ class _Workbook:
         self.names = set(zf.namelist())
         self.wb_path = self._office_document()
         wb = self._xml(self.wb_path)
+        if local_name(wb.tag) != "workbook":
+            raise InputError(f"not an Excel workbook: its main part is {self.wb_path} (a {local_name(wb.tag)!r})",
+                             file=file, locator=self.wb_path)
         self.date1904 = any(
             el.get("date1904") in ("1", "true") for el in wb.iter() if _local(el.tag) == "workbookPr"
         )
@@ -166,13 +175,13 @@ class _Workbook:
             if name == "numFmts":
                 for fmt in el:
                     try:
-                        custom[int(fmt.get("numFmtId") or -1)] = fmt.get("formatCode") or ""
+                        custom[_int(fmt.get("numFmtId"), -1)] = fmt.get("formatCode") or ""
                     except ValueError:
                         continue
             elif name == "cellXfs":
                 for xf in el:
                     try:
-                        xfs.append(int(xf.get("numFmtId") or 0))
+                        xfs.append(_int(xf.get("numFmtId"), 0))
                     except ValueError:
                         xfs.append(0)
         out = set()
@@ -197,7 +206,7 @@ class _Workbook:
             elif tag == "cols":
                 for col in el:
                     if col.get("hidden") in ("1", "true"):
-                        lo, hi = int(col.get("min") or 0), int(col.get("max") or 0)
+                        lo, hi = _int(col.get("min"), 0), _int(col.get("max"), 0)
                         hidden_cols.update(range(lo, min(hi, lo + 16384) + 1))
             elif tag == "mergeCells":
                 for mc in el:
@@ -288,7 +297,7 @@ class _RowReader:
         row_tag, c_tag, v_tag, is_tag = self.tags
         if row.tag != row_tag:
             return
-        row_no = self.row_no = int(row.get("r") or self.row_no + 1)
+        row_no = self.row_no = _int(row.get("r"), self.row_no + 1)
         if row.get("hidden") in ("1", "true"):
             self.hidden_rows.add(row_no)
         col_no = 0
@@ -410,6 +419,8 @@ def import_grids(path: Path, grids: list[Grid], ctx: ImportContext, importer: st
     if profile is not None:
         vocab = profile_vocabulary(vocab, profile)
     builder = SourceBuilder(file, importer, vocab, ctx.report, profile)
+    names = [repr(g.name) for g in grids if g.name]
+    ctx.options["looked_at"] = f"sheets {', '.join(names)}" if names else f"{sum(len(g.cells) for g in grids)} rows"
     for grid in grids:
         if grid.hidden:
             ctx.report.warn(file, grid.name, f"sheet {grid.name!r} is hidden; read like the others")
@@ -485,13 +496,7 @@ def sniff_delimiter(text: str) -> str:
 
 def read_csv(path: Path) -> tuple[Grid, str, str]:
     """A CSV file as one grid, with the encoding and delimiter found."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise InputError(f"larger than {MAX_CSV_BYTES} bytes", file=path.name)
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=path.name) from None
+    data = read_input(path, limit=min(MAX_CSV_BYTES, current_limits().max_input_bytes))
     text, encoding = decode_text(data)
     delim = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text)
     try:
