@@ -7,6 +7,7 @@ An :class:`ImporterFailure` (an importer raising anything but InputError) fails 
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import os
@@ -191,7 +192,7 @@ def replace_at(data: Any, path: tuple[Any, ...], value: Any) -> Any:
 
 
 def mutated(base: Callable[[], Any], changes: list[tuple[int, Any]]) -> Any:
-    data = base()
+    data = copy.deepcopy(base())  # the base may share parts with other tests' data: never edit those
     for index, value in changes:
         paths = json_paths(data)
         data = replace_at(data, paths[index % len(paths)], value)
