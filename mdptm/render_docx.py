@@ -22,6 +22,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -59,6 +60,7 @@ def default_template() -> Path:
     return templates_dir() / TEMPLATE_NAME
 
 
+@lru_cache(maxsize=1 << 15)  # a register repeats its cell lines ("Affects: Pump", "Before: High"): escape each once
 def xml_text(text: str) -> str:
     """Text made safe for a ``w:t`` element."""
     return escape(_ILLEGAL_XML.sub("", text))

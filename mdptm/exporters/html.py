@@ -13,6 +13,7 @@ import hashlib
 import re
 import tempfile
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
@@ -110,6 +111,7 @@ document.querySelectorAll('.filterbar').forEach(function(bar){
 """.strip()
 
 
+@lru_cache(maxsize=1 << 15)  # a register repeats its cell lines: escape each once
 def _t(text: str | None) -> str:
     """Model text as HTML text: escaped, control characters dropped."""
     return escape(_CONTROL_CHARS.sub("", text or ""), quote=True)
