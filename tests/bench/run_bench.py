@@ -2,8 +2,8 @@
 
 Usage (from the repository root):
 
-    python tests/bench/run_bench.py                         # 1k and 10k threats, each built twice
-    python tests/bench/run_bench.py --sizes 1000 10000 100000 --repeat 2
+    python tests/bench/run_bench.py                         # 1k, 10k and 100k threats, each built twice
+    python tests/bench/run_bench.py --sizes 1000 10000      # the quick check (about half a minute)
     python tests/bench/run_bench.py --sizes --portfolio 200 --jobs 2
 
 For each size the script generates a workbook (make_workbook.py: N threats, N/20 components, N/30
@@ -105,7 +105,7 @@ def portfolio(copies: int, jobs: int, work: Path) -> tuple[float, float, int]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000], help="threat counts (default: 1000 10000)")
+    ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000], help="threat counts (default: 1000 10000 100000)")
     ap.add_argument("--repeat", type=int, default=2, help="builds per size; the best counts (default 2)")
     ap.add_argument("--portfolio", type=int, default=0, metavar="N", help="also build N copies of the sample project")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes for the portfolio build (default 2)")
