@@ -166,6 +166,7 @@ class _Merger:
                 src = provenance(item)
                 report.warn(file, src.locator if src else None, f"id {item.id!r} is already a {hit[0]}; this {kind} renamed {new_id!r}")
                 renames[item.id] = new_id
+        moves: dict[str, tuple[str, bool]] = {}  # the records' items are moved in one pass at the end
         for coll, kind in COLLECTIONS:
             for item in getattr(model, coll):
                 _rewrite_refs(item, renames)
@@ -174,13 +175,14 @@ class _Merger:
                     src = provenance(item)
                     loc = src.locator if src is not None else None
                     self.fields(self.ids[target_id][1], item, f"{kind} {target_id}", _where(item), priority, file, loc)
-                    report.retarget(item.id, target_id, as_merged=True)
+                    moves.setdefault(item.id, (target_id, True))
                     continue
                 if item.id in renames:
-                    report.retarget(item.id, target_id, as_merged=False)
+                    moves.setdefault(item.id, (target_id, False))
                     item.id = target_id
                 getattr(self.base, coll).append(item)
                 self._index(kind, item, {}, priority)
+        report.retarget_all(moves)
         self.report.extend(report)
 
 

@@ -59,6 +59,18 @@ class ImportReport(BaseModel):
                 if as_merged and rec.disposition == "imported":
                     rec.disposition = "merged"
 
+    def retarget_all(self, moves: dict[str, tuple[str, bool]]) -> None:
+        """:meth:`retarget` for many ids at once (old id -> (new id, as_merged)), in one pass over
+        the records: merging two large sources moves thousands of ids."""
+        if not moves:
+            return
+        for rec in self.records:
+            move = moves.get(rec.item) if rec.item is not None else None
+            if move is not None:
+                rec.item = move[0]
+                if move[1] and rec.disposition == "imported":
+                    rec.disposition = "merged"
+
     def finish(self) -> ImportReport:
         """Recount from the records so that seen == imported + merged + skipped always holds."""
         c = Counts()

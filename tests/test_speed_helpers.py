@@ -114,3 +114,33 @@ def test_a_large_file_is_searched_in_pieces_without_missing_a_needle(tmp_path: P
     assert {h.needle for h in hits} == {"Jane Roe", "PN-123456", "a&b corp", "Zoë Müller"}
     pieces = list(leakscan._pieces(body.encode("utf-8")))
     assert len(pieces) > 5 and all(p.decode("utf-8") for p in pieces)  # cut between characters, never inside one
+
+
+# ------------------------------------------------------------------------------ import report
+
+
+def test_retarget_all_moves_records_in_one_pass() -> None:
+    from mdptm.report import ImportReport
+
+    rep = ImportReport()
+    rep.imported("b.xlsx", "Threats!A2", "T-1")
+    rep.imported("b.xlsx", "Threats!A3", "E-9")
+    rep.merged("b.xlsx", "Threats!A4", "E-9")
+    rep.imported("b.xlsx", "Threats!A5", "T-2")
+    rep.skipped("b.xlsx", "Threats!A6", "blank spacer row")
+    # E-9 merges into E-1; the threat T-1 collides with an id of another kind and becomes T-1-2
+    rep.retarget_all({"E-9": ("E-1", True), "T-1": ("T-1-2", False)})
+    assert [(r.item, r.disposition) for r in rep.records] == [
+        ("T-1-2", "imported"), ("E-1", "merged"), ("E-1", "merged"), ("T-2", "imported"), (None, "skipped"),
+    ]
+
+
+def test_retarget_all_does_not_chain_moves() -> None:
+    """An element merged into base id B keeps B even when this source's own B (a threat) is renamed."""
+    from mdptm.report import ImportReport
+
+    rep = ImportReport()
+    rep.imported("b.xlsx", "Components!A2", "E-PUMP")
+    rep.imported("b.xlsx", "Threats!A2", "B")
+    rep.retarget_all({"E-PUMP": ("B", True), "B": ("B-2", False)})
+    assert [(r.item, r.disposition) for r in rep.records] == [("B", "merged"), ("B-2", "imported")]
