@@ -10,7 +10,6 @@ or an unset default never counts as a value.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,7 +30,7 @@ _ORDERED = ("steps",)
 
 def norm_name(name: str) -> str:
     """Case- and whitespace-insensitive key for matching names."""
-    return re.sub(r"\s+", " ", name).strip().casefold()
+    return " ".join(name.split()).casefold()  # str.split splits on what \s matches: a regular expression is slower
 
 
 def _where(item: Item) -> str:

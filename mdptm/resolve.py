@@ -38,6 +38,7 @@ ID_LIKE = re.compile(r"^[A-Za-z]{1,10}[-_ .]?\d+(?:[.\-]\d+)*[A-Za-z]?$|^\d+(?:\
 ARROW = re.compile(r"\s*(?:<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←|\bto\b|\s-\s|\s–\s)\s*", re.I)
 _ABBREV = re.compile(r"^(.+?)\s*\(([A-Za-z][A-Za-z0-9&/+-]{1,11})\)\s*$")
 _SPLIT = re.compile(r"(\s*[,;\n|/]\s*)")
+_SEPARATOR_CHARS = (",", ";", "\n", "|", "/", " ")  # each _SPLIT separator leaves one of these in a key (a newline as a space)
 _BULLETS = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d+[.)])\s+")
 _CONJUNCTION = re.compile(r"\s+(?:and|&|\+|und|et|y)\s+|\s*[&+]\s*", re.I)
 # "T-01 to T-05", "M-01–M-03", "SC-1 through SC-4": one prefix, ascending numbers.
@@ -78,8 +79,12 @@ class _Index:
     lower: dict[str, dict[str, str]] = field(default_factory=dict)  # collection -> lower id -> id
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # collection -> norm name -> id
     all_ids: set[str] = field(default_factory=set)
+    # The most list separators or spaces any key holds: a run of list pieces joined by more
+    # separators than this cannot be a key, so a long list cell is never tried as one name.
+    span: int = 0
 
     def add(self, coll: str, item_id: str, names: list[str], aliases: list[str] | None = None) -> None:
+        keys = [item_id, *(aliases or ())]
         self.ids.setdefault(coll, {}).setdefault(item_id, item_id)
         for a in aliases or ():
             self.ids[coll].setdefault(a, item_id)
@@ -88,21 +93,22 @@ class _Index:
             self.lower[coll].setdefault(a.casefold(), item_id)
         for n in names:
             if n:
-                self.names.setdefault(coll, {}).setdefault(norm_name(n), item_id)
+                keys.append(norm_name(n))
+                self.names.setdefault(coll, {}).setdefault(keys[-1], item_id)
                 # "Implantable Pulse Generator (IPG)" also answers to "IPG" and to its name without the abbreviation.
                 m = _ABBREV.match(n)
                 if m:
                     self.names[coll].setdefault(norm_name(m.group(1)), item_id)
                     self.names[coll].setdefault(norm_name(m.group(2)), item_id)
+        self.span = max(self.span, *(sum(map(k.count, _SEPARATOR_CHARS)) for k in keys))
         self.all_ids.add(item_id)
 
     def find(self, colls: tuple[str, ...], token: str) -> tuple[str, str] | None:
         t = token.strip()
         if not t:
             return None
-        for table in (self.ids, self.lower, self.names):
+        for table, key in ((self.ids, t), (self.lower, t.casefold()), (self.names, norm_name(t))):
             for coll in colls:
-                key = t if table is self.ids else (t.casefold() if table is self.lower else norm_name(t))
                 hit = table.get(coll, {}).get(key)
                 if hit is not None:
                     return coll, hit
@@ -252,11 +258,17 @@ class Resolver:
         out: list[str | tuple[str, str]] = []
         i = 0
         n = len(atoms)
+        # a run of pieces can name something only if some key has as many separators; a flow named
+        # by its ends ("Pump -> Gateway (HL7, FHIR)") has no such bound
+        longest = n if targets and ARROW.search(raw) else self.index.span + 1
         while i < n:
             found: tuple[tuple[str, str] | None, int] | None = None
-            for j in range(n - 1, i - 1, -1):
-                text = "".join(a + (seps[k] if k < j else "") for k, a in enumerate(atoms[i : j + 1], start=i))
-                text = _BULLETS.sub("", text).strip().rstrip(".")
+            last = min(n - 1, i + longest - 1)
+            runs = [atoms[i]]  # runs[j - i]: atoms i..j joined by their separators, built once
+            for k in range(i + 1, last + 1):
+                runs.append(runs[-1] + seps[k - 1] + atoms[k])
+            for j in range(last, i - 1, -1):
+                text = _BULLETS.sub("", runs[j - i]).strip().rstrip(".")
                 if not text:
                     found = (None, j)
                     break
