@@ -1054,7 +1054,7 @@ _FOOTNOTE = re.compile(r"^\s*[*†‡§¹²³]")
 def other_row(g: Grid, r: int, c0: int, c1: int, id_col: int | None, vocab: Vocabulary) -> str | None:
     """Why a row inside a table is no item: a totals row ("Total | 7 | 3"), a legend or note written below
     the table ("Legend: X = applies"), or a sentence alone in the id column. None for an ordinary row."""
-    filled = [(c, g.data_text(r, c).strip()) for c in range(c0, c1 + 1) if g.data_text(r, c).strip()]
+    filled = [(c, text) for c in range(c0, c1 + 1) if (text := g.data_text(r, c).strip())]
     if not filled:
         return None
     first = filled[0][1]
