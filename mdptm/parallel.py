@@ -3,7 +3,7 @@
 Publishing a large package writes several files that depend only on the model: on a machine with
 two cores, half of them can be written by a forked child while this process writes the rest. The
 child shares the parent's memory (copy-on-write), so nothing is pickled on the way there; only its
-small result, or its exception, comes back. Without ``os.fork`` (Windows), on one CPU, or inside
+small result, or its exception, comes back. Other than on Linux, on one CPU, or inside
 :func:`sequential` (a portfolio build already uses every core), the halves simply run in turn.
 """
 
@@ -43,7 +43,8 @@ def _cpus() -> int:
 
 
 def can_fork() -> bool:
-    return _STATE["enabled"] and hasattr(os, "fork") and _cpus() > 1
+    """Fork only on Linux: macOS system libraries are not safe to use in a forked child."""
+    return _STATE["enabled"] and sys.platform.startswith("linux") and hasattr(os, "fork") and _cpus() > 1
 
 
 def both(first: Callable[[], A], second: Callable[[], B], *, parallel: bool = True) -> tuple[A, B]:
@@ -61,6 +62,7 @@ def both(first: Callable[[], A], second: Callable[[], B], *, parallel: bool = Tr
     pid = os.fork()
     if pid == 0:  # the child: run the second half, report, and leave without cleaning up the parent's state
         os.close(read_end)
+        _STATE["enabled"] = False  # both cores are busy: the child never forks again
         code = 0
         try:
             payload = pickle.dumps(("ok", second()))
