@@ -372,3 +372,14 @@ def test_a_thing_drawn_on_two_diagrams_is_one_item(tmp_path: Path) -> None:
     assert replayed.targets == [enter[0].id]
     assert sum(r.disposition == "merged" for r in report.records) == 3
     assert validate_model(model) == []
+
+
+def test_labels_that_are_not_a_list_are_tolerated(tmp_path: Path) -> None:
+    data = v2_model()
+    for diagram in data["detail"]["diagrams"]:
+        for cell in diagram["cells"]:
+            cell["labels"] = True  # a hostile or broken file: the only outcome is a model or an InputError
+    path = tmp_path / "labels.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    model, report = load(path)
+    assert model.threats and report.counts.seen == report.counts.imported + report.counts.merged + report.counts.skipped

@@ -22,6 +22,7 @@ from mdptm.importers._interchange import (
     Point,
     across_diagrams,
     as_dict,
+    as_list,
     compact,
     innermost,
     is_no_mitigation,
@@ -189,7 +190,7 @@ class _TdReader:
             node = attrs.get(key)
             if isinstance(node, dict) and one_line(node.get("text")):
                 return one_line(node.get("text"))
-        for label in raw.get("labels") or []:
+        for label in as_list(raw.get("labels")):
             if isinstance(label, dict):
                 la = as_dict(label.get("attrs"))
                 for key in ("labelText", "text"):
