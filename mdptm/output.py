@@ -41,19 +41,24 @@ def source_date_epoch(document_date: str | None = None) -> int:
     return DEFAULT_EPOCH
 
 
+def fixed_entry(name: str, epoch: int = DEFAULT_EPOCH) -> zipfile.ZipInfo:
+    """A zip entry that carries nothing of the machine or the moment: fixed time, mode and system."""
+    g = time.gmtime(max(epoch, DEFAULT_EPOCH))
+    info = zipfile.ZipInfo(name, date_time=(g.tm_year, g.tm_mon, g.tm_mday, g.tm_hour, g.tm_min, g.tm_sec))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    info.create_system = 0
+    return info
+
+
 def normalize_zip(path: Path, epoch: int = DEFAULT_EPOCH) -> None:
     """Rewrite a zip with fixed timestamps and permissions, members in their original order."""
-    stamp = time.gmtime(max(epoch, DEFAULT_EPOCH))[:6]
     with zipfile.ZipFile(path) as zin:
         members = [(info.filename, zin.read(info)) for info in zin.infolist()]
     tmp = path.with_name(path.name + ".norm")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
         for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 0
-            zout.writestr(info, data, compresslevel=6)
+            zout.writestr(fixed_entry(name, epoch), data, compresslevel=6)
     tmp.replace(path)
 
 

@@ -36,7 +36,7 @@ from lxml import etree
 
 from mdptm.docir import Bullets, Doc, Heading, Image, PageBreak, Paragraph, Table, Toc
 from mdptm.errors import InputError
-from mdptm.output import DEFAULT_EPOCH, Spool
+from mdptm.output import DEFAULT_EPOCH, Spool, fixed_entry
 from mdptm.resources import templates_dir
 from mdptm.safety import check_zip, parse_xml
 
@@ -787,8 +787,6 @@ def scrub_office_file(path: Path, *, title: str | None, epoch: int, edit: Edit |
         members = list(_members(zin))
     names = {n for n, _ in members}
     dropped = {n for n in names if _DROP.match(n)}
-    g = time.gmtime(max(epoch, DEFAULT_EPOCH))
-    stamp = (g.tm_year, g.tm_mon, g.tm_mday, g.tm_hour, g.tm_min, g.tm_sec)
     tmp = path.with_name(path.name + ".scrub")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
         for name, data in members:
@@ -807,10 +805,7 @@ def scrub_office_file(path: Path, *, title: str | None, epoch: int, edit: Edit |
                 if name == "word/settings.xml":
                     data = _SETTINGS_DROP.sub(b"", _RSIDS_EL.sub(b"", data))
             new = data if edit is None else edit(name, data)  # after the clean-up, which must never touch spliced-in model text
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 0
+            info = fixed_entry(name, epoch)
             if isinstance(new, bytes):
                 zout.writestr(info, new, compresslevel=6)
             else:  # zlib's default level is 6: the same bytes as writestr of the joined pieces
