@@ -55,14 +55,15 @@ def _deep_merge(base: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _overlay(target: BaseModel, values: dict[str, Any], where: str, file: str) -> None:
+def _overlay(target: BaseModel, values: dict[str, Any], where: str | tuple[str, ...], file: str) -> None:
     if not values:
         return
     try:
         new = type(target).model_validate(_deep_merge(target.model_dump(), values))
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
-        raise InputError(err["msg"], file=file, locator=pointer(where, *err["loc"])) from None
+        parts = (where,) if isinstance(where, str) else where
+        raise InputError(err["msg"], file=file, locator=pointer(*parts, *err["loc"])) from None
     for key in values:
         setattr(target, key, getattr(new, key))
 
@@ -72,6 +73,14 @@ def apply_project(model: Model, project: Project, project_file: str) -> None:
     _overlay(model.product, project.product, "product", project_file)
     _overlay(model.document, project.document, "document", project_file)
     _overlay(model.support, project.support, "support", project_file)
+    _overlay(model.risk_management, project.risk_management, "risk_management", project_file)
+    if project.items:
+        index = model.index()
+        for item_id, values in project.items.items():
+            item = index.get(item_id)
+            if item is None:
+                raise InputError(f"no item of the model has the id {item_id!r}", file=project_file, locator=pointer("items", item_id))
+            _overlay(item, values, ("items", item_id), project_file)
     for s in project.signoffs:
         if s not in model.document.signoffs:
             model.document.signoffs.append(s)

@@ -74,6 +74,8 @@ DocStatus = Literal["draft", "in_review", "approved", "published"]
 Decision = Literal["approved", "rejected"]
 CraCategory = Literal["default", "important_class_i", "important_class_ii", "critical"]
 CraScope = Literal["in_scope", "excluded_mdr_ivdr", "unknown"]
+LikelihoodBasis = Literal["exploitability", "probability"]
+StateKind = Literal["operational", "clinical"]
 
 STRIDE_ORDER: tuple[Stride, ...] = (
     "spoofing",
@@ -174,6 +176,11 @@ class Element(Item):
     name: str
     kind: ElementKind = "process"
     trust_zone: str | None = None
+    # FDA Appendix 2 detail for the architecture views.
+    dormant_interfaces: list[str] = Field(default_factory=list)  # dormant, debug or unused interfaces, how each is closed
+    key_lifecycle: str | None = None  # how keys and credentials are provisioned, stored, rotated and revoked
+    sessions: str | None = None  # identity and session management: establishment, timeout, termination
+    default_settings: str | None = None  # security settings as shipped
 
 
 class TrustZone(Item):
@@ -221,6 +228,10 @@ class View(Item):
     controls: list[str] = Field(default_factory=list)
     steps: list[str] = Field(default_factory=list)
     diagram: Diagram | None = None
+    # How the system detects, responds to and recovers from an attack (FDA V.B.2(b): Multi-Patient Harm View).
+    detect: str | None = None
+    respond: str | None = None
+    recover: str | None = None
 
 
 class Risk(Strict):
@@ -229,6 +240,8 @@ class Risk(Strict):
     score: float | None = None
     level: RiskLevel | None = None
     scale: str | None = None
+    # What the likelihood axis rates: FDA V.A.2 asks for exploitability rather than probability.
+    likelihood_basis: LikelihoodBasis | None = None
 
 
 class Threat(Item):
@@ -246,6 +259,10 @@ class Threat(Item):
     cvss: str | None = None
     cwe: list[str] = Field(default_factory=list)
     capec: list[str] = Field(default_factory=list)
+    cvss_score: float | None = None
+    hazards: list[str] = Field(default_factory=list)  # ids in the maker's ISO 14971 hazard analysis
+    cve: list[str] = Field(default_factory=list)  # known vulnerabilities the threat rests on
+    kev: bool | None = None  # one of them is in CISA's Known Exploited Vulnerabilities catalog
 
 
 class Control(Item):
@@ -273,6 +290,68 @@ class Support(Strict):
     sbom: str | None = None
     contact: str | None = None
     data_disposal: str | None = None
+
+
+class ScalePoint(Strict):
+    """One level of a rating scale with what it means."""
+
+    value: str
+    meaning: str = ""
+
+
+class State(Strict):
+    """An operational or clinical state of the device (FDA V.B.2(d)) and the views that cover it."""
+
+    id: str
+    name: str
+    kind: StateKind
+    description: str = ""
+    views: list[str] = Field(default_factory=list)  # security use case views covering the state
+    justification: str | None = None  # why no security use case view is needed
+
+
+class Anomaly(Strict):
+    """A known unresolved anomaly (software defect) shipped with the device (FDA V.A.5)."""
+
+    id: str
+    title: str
+    description: str = ""
+    cwe: list[str] = Field(default_factory=list)
+    cvss: str | None = None
+    affects: list[str] = Field(default_factory=list)  # element or flow ids
+    threats: list[str] = Field(default_factory=list)  # threat ids it bears on
+    impact: str | None = None  # the security impact assessment
+    rationale: str | None = None  # why it may ship unresolved (the criteria it meets)
+    fix: str | None = None  # planned resolution
+
+
+class Metrics(Strict):
+    """TPLC security metrics (FDA V.A.6) over a stated period."""
+
+    period: str | None = None
+    vulnerabilities_identified: int | None = None
+    vulnerabilities_patched: int | None = None
+    days_to_patch: float | None = None  # mean days from identification to an available patch
+    days_to_deploy: float | None = None  # mean days from patch availability to deployment in the field
+    note: str | None = None
+
+
+class RiskManagement(Strict):
+    """The maker's security risk management facts that only the regulatory submission carries."""
+
+    method: str | None = None  # the scoring method
+    exploitability_scale: list[ScalePoint] = Field(default_factory=list)
+    severity_scale: list[ScalePoint] = Field(default_factory=list)
+    acceptance: str | None = None  # the acceptance criteria in words
+    acceptable_levels: list[RiskLevel] = Field(default_factory=list)  # residual levels acceptable as they are
+    justify_levels: list[RiskLevel] = Field(default_factory=list)  # acceptable only with a benefit-risk rationale
+    safety_transfer: str | None = None  # how security risks enter the ISO 14971 safety risk assessment
+    hazard_file: str | None = None  # the maker's ISO 14971 risk management file
+    known_vulnerabilities: str | None = None  # the known-vulnerability (CISA KEV) statement
+    states: list[State] = Field(default_factory=list)
+    anomalies: list[Anomaly] = Field(default_factory=list)
+    metrics: Metrics | None = None
+    documents: dict[str, str] = Field(default_factory=dict)  # FDA Appendix 4 row -> the maker's own document
 
 
 # Collections in their fixed order, with the singular kind used in reports and diffs.
@@ -305,6 +384,7 @@ class Model(Strict):
     assumptions: list[Assumption] = Field(default_factory=list)
     out_of_scope: list[OutOfScope] = Field(default_factory=list)
     support: Support = Field(default_factory=Support)
+    risk_management: RiskManagement = Field(default_factory=RiskManagement)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -53,6 +53,9 @@ class Project(BaseModel):
     output: str | None = None
     previous: str | None = None
     template: str | None = None
+    # Security risk management facts for the submission (model.risk_management) and per-item facts by id.
+    risk_management: dict[str, Any] = Field(default_factory=dict)
+    items: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     @field_validator("sources", mode="before")
     @classmethod

@@ -31,6 +31,8 @@ from mdptm.model import (
     View,
     set_provenance,
 )
+from mdptm.cvss import read as read_cvss
+from mdptm.premarket import likelihood_basis
 from mdptm.report import ImportReport
 from mdptm.tabular import Block, Grid, Profile, RowNote, RowRecord, TableFinder, block_records
 from mdptm.vocab import (
@@ -592,6 +594,18 @@ class SourceBuilder:
             fields["rationale"] = clean_text(v["rationale"])
         if "cvss" in v and not is_empty(self.vocab, v["cvss"]):
             fields["cvss"] = one_line(v["cvss"])
+        self._cvss(rec, fields, extra)
+        for fname, prefix in (("hazards", None), ("cve", "CVE")):
+            if fname in v:
+                found = split_list(self.vocab, v[fname])
+                if found:
+                    fields[fname] = [x.upper() if prefix else x for x in found]
+        if "kev" in v:
+            got_k = parse_bool(self.vocab, v["kev"])
+            if got_k.value is not None:
+                fields["kev"] = got_k.value
+            elif not got_k.ok:
+                self._fail(rec, "kev", v["kev"], extra, "CISA KEV value")
         for fname, prefix in (("cwe", "CWE"), ("capec", "CAPEC")):
             if fname in v:
                 got_l = normalise_cwe(self.vocab, v[fname], prefix)
@@ -600,6 +614,20 @@ class SourceBuilder:
                 if not got_l.ok:
                     self._fail(rec, fname, v[fname], extra, f"{prefix} id")
         return fields, extra, self._refs(rec, ("targets", "assets", "controls", "views"))
+
+    def _cvss(self, rec: RowRecord, fields: dict[str, Any], extra: dict[str, Any]) -> None:
+        """A CVSS score column, and a warning naming the row when the vector or score does not hold."""
+        raw = rec.values.get("cvss_score")
+        if raw is not None and not is_empty(self.vocab, raw):
+            try:
+                fields["cvss_score"] = float(one_line(raw).replace(",", "."))
+            except ValueError:
+                self._fail(rec, "cvss_score", raw, extra, "CVSS score")
+        if "cvss" in fields or "cvss_score" in fields:
+            reading = read_cvss(fields.get("cvss"), fields.get("cvss_score"))
+            if reading.problem:
+                header = rec.headers.get("cvss", rec.headers.get("cvss_score", "cvss"))
+                self.warn(rec.locator, f"CVSS (column {header!r}): {reading.problem}; kept as written")
 
     def _risk(self, rec: RowRecord, base: str, extra: dict[str, Any]) -> Risk | None:
         v = rec.values
@@ -619,6 +647,8 @@ class SourceBuilder:
             combined = combine_risk(
                 self.vocab, lik, sev, rec.scales.get(f"{base}.likelihood"), rec.scales.get(f"{base}.severity")
             )
+            if combined is not None and lik is not None:
+                combined.likelihood_basis = likelihood_basis(rec.headers.get(f"{base}.likelihood"))
             if combined is not None:
                 if risk is None:
                     risk = combined
@@ -629,6 +659,7 @@ class SourceBuilder:
                         risk.level = combined.level
                     if risk.score is None:
                         risk.score = combined.score
+                    risk.likelihood_basis = combined.likelihood_basis or risk.likelihood_basis
                     if risk.scale is None or risk.scale.startswith("1-"):
                         risk.scale = combined.scale or risk.scale
         return risk
@@ -663,6 +694,12 @@ class SourceBuilder:
         kind = self._choice(rec, "kind", "element_kind", extra, "element type")
         if kind:
             fields["kind"] = kind
+        if "dormant_interfaces" in v:
+            lines = [one_line(x) for x in v["dormant_interfaces"].splitlines()]  # one per line; ";" stays inside one
+            fields["dormant_interfaces"] = [x for x in lines if x and not is_empty(self.vocab, x)]
+        for fname in ("key_lifecycle", "sessions", "default_settings"):
+            if fname in v and not is_empty(self.vocab, v[fname]):
+                fields[fname] = clean_text(v[fname])
         return fields, extra, self._refs(rec, ("trust_zone",))
 
     def _make_flow(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from mdptm.copies import deep_copy
 from mdptm.errors import InputError
 from mdptm.leakscan import LiteralMatcher, needle_key, property_values
-from mdptm.model import COLLECTIONS, Control, Flow, Item, Model, Sensitivity
+from mdptm.model import COLLECTIONS, Control, Flow, Item, Model, RiskManagement, Sensitivity
 from mdptm.modelio import read_structured
 from mdptm.resources import mappings_dir
 from mdptm.results import Review
@@ -560,6 +560,9 @@ def public_view(model: Model, *, signoff_names: bool = False, signoff_comments: 
 
 
 def _strip(out: Model, *, signoff_names: bool, signoff_comments: bool) -> Model:
+    out.risk_management = RiskManagement()  # the submission's own facts (anomalies, metrics) are never published
+    for el in out.elements:  # FDA Appendix 2 design detail (debug interfaces, keys) goes to the regulator only
+        el.dormant_interfaces, el.key_lifecycle, el.sessions, el.default_settings = [], None, None, None
     for item in all_items(out):
         item.notes = None
         item.extra = {}

@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from mdptm.model import Model, Risk  # noqa: E402
+from mdptm.model import Element, Model, Risk  # noqa: E402
 from mdptm.modelio import load  # noqa: E402
 from mdptm.output import normalize_zip  # noqa: E402
 
@@ -135,6 +135,15 @@ def risk_label(risk: Risk | None) -> tuple[str, str, str]:
     return risk.likelihood or "", risk.severity or "", f"{level} ({score})" if score else level
 
 
+def score_text(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def appendix2(e: Element) -> list[str]:
+    """FDA Appendix 2 detail of a component, as the component tables carry it."""
+    return ["\n".join(e.dormant_interfaces), e.key_lifecycle or "", e.sessions or "", e.default_settings or ""]
+
+
 def yes_no(value: bool | None) -> str:
     return "" if value is None else ("Yes" if value else "No")
 
@@ -228,9 +237,10 @@ def write_docx(model: Model, dest: Path) -> None:
     doc.add_heading("2.2 System Components", 2)
     word_table(
         doc,
-        ["ID", "Component", "Type", "Trust Zone", "Description", "Tags"],
+        ["ID", "Component", "Type", "Trust Zone", "Description", "Tags", "Debug / Dormant Interfaces", "Key Life Cycle",
+         "Session Management", "Default Security Settings"],
         [[e.id, e.name, ELEMENT_KIND[e.kind], names([e.trust_zone] if e.trust_zone else []), e.description,
-          ", ".join(e.tags)] for e in model.elements],
+          ", ".join(e.tags), *appendix2(e)] for e in model.elements],
     )
     doc.add_heading("2.3 Interfaces and Data Flows", 2)
     word_table(
@@ -286,12 +296,13 @@ def write_docx(model: Model, dest: Path) -> None:
     for t in model.threats:
         pre = risk_label(t.risk)
         post = risk_label(t.residual_risk)
-        rows.append([t.id, pre[0], pre[1], pre[2], (t.patient_harm or "").capitalize(), yes_no(t.multi_patient),
-                     ", ".join(t.controls), post[0], post[1], post[2], STATUS[t.status], t.rationale or ""])
+        rows.append([t.id, pre[0], pre[1], pre[2], (t.patient_harm or "").capitalize(), ", ".join(t.hazards),
+                     yes_no(t.multi_patient), ", ".join(t.controls), post[0], post[1], post[2], STATUS[t.status],
+                     t.rationale or ""])
     word_table(
         doc,
         ["Threat ID", "Exploitability (1–5)", "Severity (1–5)", "Pre-mitigation Risk", "Patient Harm",
-         "Multi-patient Harm", "Risk Control Measures", "Residual Exploitability (1–5)", "Residual Severity (1–5)",
+         "Related Hazards (ISO 14971)", "Multi-patient Harm", "Risk Control Measures", "Residual Exploitability (1–5)", "Residual Severity (1–5)",
          "Residual Risk", "Status", "Rationale"],
         rows,
         caption="Table 4-2: Cybersecurity risk before and after risk control measures (5 x 5 scale)",
@@ -299,9 +310,9 @@ def write_docx(model: Model, dest: Path) -> None:
     doc.add_heading("4.3 Weakness References and Publication", 2)
     word_table(
         doc,
-        ["Threat ID", "CWE", "CAPEC", "Tags", "Publication", "Internal Notes"],
-        [[t.id, ", ".join(t.cwe), ", ".join(t.capec), ", ".join(t.tags), SENSITIVITY[t.sensitivity], t.notes or ""]
-         for t in model.threats],
+        ["Threat ID", "CWE", "CAPEC", "CVSS Vector", "CVSS Score", "CISA KEV", "Tags", "Publication", "Internal Notes"],
+        [[t.id, ", ".join(t.cwe), ", ".join(t.capec), t.cvss or "", score_text(t.cvss_score), yes_no(t.kev),
+          ", ".join(t.tags), SENSITIVITY[t.sensitivity], t.notes or ""] for t in model.threats],
     )
 
     doc.add_heading("5 Security Controls", 1)
@@ -404,12 +415,12 @@ def write_xlsx(model: Model, dest: Path) -> None:
     ws = wb.create_sheet("Threat Register")
     ws["A1"] = f"{p.name} — Threat Register (rev {model.document.version})"
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = "Risk = likelihood x severity on a 5 x 5 scale; components are named as in the architecture document."
+    ws["A2"] = "Risk = exploitability x severity on a 5 x 5 scale; components are named as in the architecture document."
     top = [("Threat ID", 1), ("Threat", 1), ("Description", 1), ("STRIDE", 1), ("Affected component(s)", 1),
            ("Asset(s)", 1), ("Pre-mitigation risk", 3), ("Patient harm", 1), ("Multi-patient", 1),
            ("Control ID(s)", 1), ("Residual risk", 3), ("Status", 1), ("Rationale", 1), ("CWE", 1), ("CAPEC", 1),
-           ("Tags", 1), ("Publication", 1), ("Internal notes", 1)]
-    sub = ["Likelihood (1-5)", "Severity (1-5)", "Score"]
+           ("CVSS vector", 1), ("CVSS score", 1), ("Related hazards", 1), ("CISA KEV", 1), ("Tags", 1), ("Publication", 1), ("Internal notes", 1)]
+    sub = ["Exploitability (1-5)", "Severity (1-5)", "Score"]
     col = 1
     for head, span in top:
         ws.cell(row=4, column=col, value=head).font = BOLD
@@ -440,7 +451,7 @@ def write_xlsx(model: Model, dest: Path) -> None:
                   "\n".join(STRIDE_WORDS[s] for s in t.stride), targets, names(t.assets), pre[0], pre[1], score_pre,
                   (t.patient_harm or "").capitalize(), yes_no(t.multi_patient), seps[n % 4].join(t.controls), post[0],
                   post[1], score_post, STATUS[t.status], t.rationale or "", ", ".join(t.cwe), ", ".join(t.capec),
-                  ", ".join(t.tags), SENSITIVITY[t.sensitivity], t.notes or ""]
+                  t.cvss or "", score_text(t.cvss_score), ", ".join(t.hazards), yes_no(t.kev), ", ".join(t.tags), SENSITIVITY[t.sensitivity], t.notes or ""]
         for c, value in enumerate(values, start=1):
             ws.cell(row=row, column=c, value=value or None).alignment = WRAP
         row += 1
@@ -461,9 +472,10 @@ def write_xlsx(model: Model, dest: Path) -> None:
     comp["A1"] = "System components"
     comp["A1"].font = Font(bold=True, size=12)
     sheet_rows(
-        comp, 3, 1, ["Component ID", "Component", "Type", "Trust zone", "Description", "Tags"],
+        comp, 3, 1, ["Component ID", "Component", "Type", "Trust zone", "Description", "Tags", "Dormant / debug interfaces",
+                     "Key life cycle", "Session management", "Default security settings"],
         [[e.id, e.name, ELEMENT_KIND[e.kind], names([e.trust_zone] if e.trust_zone else []), e.description,
-          ", ".join(e.tags)] for e in model.elements],
+          ", ".join(e.tags), *appendix2(e)] for e in model.elements],
     )
 
     flows = wb.create_sheet("Data Flows")
