@@ -76,10 +76,17 @@ def apply_project(model: Model, project: Project, project_file: str) -> None:
     _overlay(model.risk_management, project.risk_management, "risk_management", project_file)
     if project.items:
         index = model.index()
+        by_name: dict[str, list[Any]] = {}
+        for _kind, it in model.items():
+            label = getattr(it, "name", None) or getattr(it, "title", None)
+            if isinstance(label, str):
+                by_name.setdefault(" ".join(label.lower().split()), []).append(it)
         for item_id, values in project.items.items():
-            item = index.get(item_id)
+            named = by_name.get(" ".join(item_id.lower().split()), [])
+            item = index.get(item_id) or (named[0] if len(named) == 1 else None)
             if item is None:
-                raise InputError(f"no item of the model has the id {item_id!r}", file=project_file, locator=pointer("items", item_id))
+                why = "several items have this name" if named else "no item of the model has this id or name"
+                raise InputError(f"{why}: {item_id!r}", file=project_file, locator=pointer("items", item_id))
             _overlay(item, values, ("items", item_id), project_file)
     for s in project.signoffs:
         if s not in model.document.signoffs:

@@ -136,18 +136,28 @@ class StateCoverage:
 
 def state_coverage(model: Model) -> list[StateCoverage]:
     """Each operational and clinical state with its security use case views, or its justification."""
-    use_cases = {v.id: v for v in model.views if v.kind == "security_use_case"}
     out = []
     for s in model.risk_management.states:
-        views = [use_cases[v] for v in dict.fromkeys(s.views) if v in use_cases]
-        unknown = [v for v in dict.fromkeys(s.views) if v not in use_cases]
+        found = {ref: _use_case(model, ref) for ref in dict.fromkeys(s.views)}
+        views = list({v.id: v for v in found.values() if v is not None}.values())
+        unknown = [ref for ref, v in found.items() if v is None]
         status = "view" if views else "justified" if (s.justification or "").strip() else "gap"
         out.append(StateCoverage(s, views, unknown, status))
     return out
 
 
-def states_of_view(model: Model, view_id: str) -> list[State]:
-    return [s for s in model.risk_management.states if view_id in s.views]
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _use_case(model: Model, ref: str) -> View | None:
+    """A security use case view by id, or by name (views imported from documents get generated ids)."""
+    cases = [v for v in model.views if v.kind == "security_use_case"]
+    return next((v for v in cases if v.id == ref), None) or next((v for v in cases if _norm(v.name) == _norm(ref)), None)
+
+
+def states_of_view(model: Model, view: View) -> list[State]:
+    return [s for s in model.risk_management.states if any(_use_case(model, r) is view for r in s.views)]
 
 
 # ------------------------------------------------------------------------------ Appendix 2 detail
