@@ -62,7 +62,9 @@ RISK = "risk-assessment.docx"
 TRACEABILITY = "traceability.xlsx"
 LABELING = "labeling-checklist.xlsx"
 CRA = "cra-technical-documentation.docx"
-FILES = (ARCHITECTURE, RISK, TRACEABILITY, LABELING, CRA)
+LIFECYCLE = "lifecycle-assessment.docx"
+INDEX = "submission-index.docx"
+FILES = (INDEX, ARCHITECTURE, RISK, LIFECYCLE, TRACEABILITY, LABELING, CRA)
 # Files whose presence marks a folder as a public PTM package (SPEC §7).
 PUBLIC_PACKAGE_FILES = ("ptm.docx", "ptm.xlsx", "ptm.json", "ptm.otm.json", "index.html")
 
@@ -143,7 +145,8 @@ def risk_text(risk: Risk | None) -> str:
         return "not rated"
     detail = []
     if risk.likelihood:
-        detail.append(f"likelihood {risk.likelihood}")
+        axis = "exploitability" if risk.likelihood_basis == "exploitability" else "likelihood"
+        detail.append(f"{axis} {risk.likelihood}")
     if risk.severity:
         detail.append(f"severity {risk.severity}")
     if risk.score is not None:
@@ -334,7 +337,8 @@ def _elements_table(doc: Doc, ix: Index, elements: Sequence[Element], caption: s
     if not elements:
         doc.p("No elements are listed for this view.", style="note")
         return
-    rows = [[e.id, e.name, _words(e.kind), ix.name(e.trust_zone) if e.trust_zone else "—", _short(e.description)] for e in elements]
+    rows = [[e.id, e.name, _words(e.kind), ix.name(e.trust_zone) if e.trust_zone else "—", " ".join(e.description.split())]
+            for e in elements]
     doc.table(["ID", "Element", "Kind", "Trust zone", "Description"], rows, caption=caption, widths=[1.3, 2.3, 1.5, 1.8, 3.9])
 
 
@@ -466,14 +470,26 @@ def _multi_patient_section(doc: Doc, ix: Index, scopes: Sequence[ViewScope]) -> 
               style="note")
 
 
+def _mph_sections(doc: Doc, ix: Index, scopes: Sequence[ViewScope]) -> None:
+    """The Multi-Patient Harm chapter's opening: its reach, then how an attack is detected, answered and recovered from."""
+    from mdptm.premarket_docs import response_section
+
+    _multi_patient_section(doc, ix, scopes)
+    response_section(doc, [s.view for s in scopes if not s.derived])
+
+
 def _view_chapter_body(doc: Doc, ix: Index, scope: ViewScope, diagrams: dict[str, Image], level: int,
                        after_intro: Callable[[], None] | None = None) -> None:
     """A view's text, steps, diagram and tables; *after_intro* adds what the view kind needs up front."""
+    from mdptm.premarket_docs import appendix2_section, view_states_line
+
     v = scope.view
     if scope.derived:
         doc.p(f"The model has no view of this kind. The tables below are derived from {scope.derived}. "
               "An FDA submission should include this view or justify its omission.", style="note")
     _paragraphs(doc, v.description)
+    if v.kind == "security_use_case":
+        view_states_line(doc, ix.model, v)
     if v.steps:
         doc.h("Steps", level + 1)
         doc.bullets(list(v.steps), numbered=True)
@@ -488,6 +504,7 @@ def _view_chapter_body(doc: Doc, ix: Index, scope: ViewScope, diagrams: dict[str
         doc.p(f"Source diagram: {v.diagram.path}" + (f" — {v.diagram.caption}" if v.diagram.caption else ""), style="note")
     doc.h("Elements", level + 1)
     _elements_table(doc, ix, scope.elements, f"Elements — {v.name}")
+    appendix2_section(doc, scope.elements, level + 1, f"Appendix 2 detail — {v.name}")
     doc.h("Data flows and interfaces", level + 1)
     _flows_table(doc, ix, scope.flows, f"Data flows — {v.name}")
     doc.h("Assets", level + 1)
@@ -526,7 +543,7 @@ def architecture_doc(model: Model, ctx: ExportContext, diagrams: dict[str, Image
         doc.h(text.title, 1)
         doc.p(f"{text.citation}: {text.purpose}", style="note")
         found = scopes.get(kind, [])
-        reach = (lambda f=found: _multi_patient_section(doc, ix, f)) if kind == "multi_patient_harm" else None
+        reach = (lambda f=found: _mph_sections(doc, ix, f)) if kind == "multi_patient_harm" else None
         if reach is not None and len(found) != 1:
             reach()  # several views or none: the reach table opens the chapter
             reach = None
@@ -539,10 +556,13 @@ def architecture_doc(model: Model, ctx: ExportContext, diagrams: dict[str, Image
                 doc.h(s.view.name, 2)
             _view_chapter_body(doc, ix, s, diagrams, 2 if len(found) > 1 else 1, reach)
 
+    from mdptm.premarket_docs import states_section
+
     use_cases = scopes.get("security_use_case", [])
     text = voc.view_kinds["security_use_case"]
     doc.h(text.title, 1)
     doc.p(f"{text.citation}: {text.purpose}", style="note")
+    states_section(doc, model)
     if use_cases:
         doc.p(f"The model defines {len(use_cases)} security use case view{'s' if len(use_cases) != 1 else ''}; "
               "each has its own chapter below.")
@@ -650,6 +670,9 @@ def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
         fills[(8, 1)] = GAP_FILL
     if not t.rationale and t.status in ("accepted", "transferred", "not_applicable"):
         fills[(9, 1)] = GAP_FILL
+    from mdptm.premarket_docs import threat_rows
+
+    rows += threat_rows(ix.model, t)  # appended: the fills above keep their row numbers
     _paragraphs(doc, t.description)
     doc.table([], rows, widths=[2.4, 7.6], fills=fills)
 
@@ -676,6 +699,16 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         doc.h("Out of scope", 2)
         doc.table(["ID", "Out of scope", "Rationale"],
                   [[o.id, o.text, o.rationale or "none recorded"] for o in model.out_of_scope], widths=[1.0, 4.6, 4.4])
+
+    from mdptm.premarket_docs import (
+        acceptability_section,
+        exploitability_chapter,
+        known_vulnerabilities_chapter,
+        method_chapter,
+        safety_chapter,
+    )
+
+    method_chapter(doc, model)
 
     doc.h("Risk scales", 1)
     scales = _scales(model)
@@ -731,6 +764,10 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     else:
         doc.p("The model records no threat.", style="note")
 
+    exploitability_chapter(doc, model, ix)
+    safety_chapter(doc, model, ix)
+    known_vulnerabilities_chapter(doc, model, ix)
+
     doc.h("Threats in detail", 1)
     for t in threats:
         _threat_detail(doc, ix, t)
@@ -751,6 +788,7 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     if res[None]:
         parts.append(f"{res[None]} not rated")
     doc.p(f"Residual risk after controls: {', '.join(parts) or 'no threat recorded'}.")
+    acceptability_section(doc, model)
     level_rows: list[list[str]] = []
     level_fills: dict[tuple[int, int], str] = {}
     for lvl in (*reversed(RISK_LEVELS), None):
@@ -1263,7 +1301,7 @@ def _render(doc: Doc, path: Path, ctx: ExportContext) -> None:
 
 
 def write_submission(model: Model, folder: Path, ctx: ExportContext) -> list[Path]:
-    """Write the five submission documents and MANIFEST.json into *folder* (which must exist).
+    """Write the submission documents (FILES) and MANIFEST.json into *folder* (which must exist).
 
     *model* is the unredacted model: nothing is dropped or scrubbed, every page is marked
     confidential. Returns the files written, manifest last.
@@ -1271,6 +1309,7 @@ def write_submission(model: Model, folder: Path, ctx: ExportContext) -> list[Pat
     import tempfile
 
     from mdptm.diagrams import png_size_cm, risk_heat_map
+    from mdptm.premarket_docs import index_doc, lifecycle_doc
 
     ctx = replace(ctx, audience="submission")
     scopes = architecture_scopes(model)
@@ -1282,6 +1321,8 @@ def write_submission(model: Model, folder: Path, ctx: ExportContext) -> list[Pat
         _render(architecture_doc(model, ctx, diagrams, scopes), folder / ARCHITECTURE, ctx)
         _render(risk_doc(model, ctx, heat), folder / RISK, ctx)
         _render(cra_doc(model, ctx), folder / CRA, ctx)
+        _render(lifecycle_doc(model, ctx), folder / LIFECYCLE, ctx)
+        _render(index_doc(model, ctx, set(FILES)), folder / INDEX, ctx)
     write_traceability(model, folder / TRACEABILITY, ctx)
     write_labeling(model, folder / LABELING, ctx)
     manifest = write_manifest(folder, {"audience": "submission", "confidential": True, "model_sha256": _model_sha(model)})
