@@ -111,9 +111,9 @@ def describe(reading: CvssReading) -> str:
     if reading.vector:
         parts.append(reading.vector)
     if reading.computed is not None:
-        parts.append(f"base score {reading.computed:g} ({severity(reading.computed)}), computed from the vector")
+        parts.append(f"base score {reading.computed:.1f} ({severity(reading.computed)}), computed from the vector")
     elif reading.stated is not None:
-        parts.append(f"stated score {reading.stated:g} ({severity(reading.stated)})")
+        parts.append(f"stated score {reading.stated:.1f} ({severity(reading.stated)})")
     text = " — ".join(parts)
     if reading.problem:
         text += f" — check: {reading.problem}"

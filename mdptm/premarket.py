@@ -178,7 +178,7 @@ def element_detail(e: Element) -> dict[str, str]:
     for name, _label in APPENDIX2_FIELDS:
         value: Any = getattr(e, name)
         if isinstance(value, list):
-            value = "\n".join(v for v in value if v.strip())
+            value = "\n".join(f"• {v.strip()}" for v in value if v.strip())
         if value and str(value).strip():
             out[name] = str(value).strip()
     return out

@@ -121,7 +121,7 @@ def exploitability_chapter(doc: Doc, model: Model, ix: Index) -> None:
         cvss = ""
         if reading.vector or reading.stated is not None:
             score = reading.score
-            cvss = f"{score:g} ({reading.severity})" if score is not None else "invalid"
+            cvss = f"{score:.1f} ({reading.severity})" if score is not None else "invalid"
         rows.append([t.id, t.title, pre[0], pre[1], pre[2], post[0], post[1], post[2], cvss or "—"])
         for c, r_ in ((4, t.risk), (7, t.residual_risk)):
             if r_ is not None and r_.level:
@@ -133,7 +133,7 @@ def exploitability_chapter(doc: Doc, model: Model, ix: Index) -> None:
     if rows:
         doc.table(["ID", "Threat", "Exploitability before", "Severity before", "Risk before", "Exploitability after",
                    "Severity after", "Residual risk", "CVSS"], rows, caption="Exploitability and severity, before and after controls",
-                  widths=[1.0, 2.6, 1.3, 1.3, 1.1, 1.3, 1.3, 1.1, 1.0], fills=fills)
+                  widths=[0.9, 2.1, 1.3, 1.6, 1.2, 1.3, 1.6, 1.2, 0.9], fills=fills)
     problems = [(t, cvss_of(t)) for t in model.threats if cvss_of(t).problem]
     for t, reading in problems:
         doc.p(f"{t.id}: {reading.problem}.", bold_prefix="CVSS to check:")
