@@ -281,8 +281,10 @@ def test_missing_view_kinds_are_derived_or_called_out(model: Model, ctx: ExportC
 def test_risk_assessment_covers_every_threat_unredacted(model: Model, ctx: ExportContext) -> None:
     doc = risk_doc(model, ctx)
     chapters = headings(doc, 1)
-    assert chapters == ["Scope and method", "Risk scales", "Threat register", "Threats in detail", "Open and accepted threats",
-                        "Residual risk acceptance", "Security controls"]
+    assert chapters == ["Scope and method", "Scoring method and acceptance criteria", "Risk scales", "Threat register",
+                        "Exploitability and severity per threat", "Security risks carried into the safety risk assessment",
+                        "Known vulnerabilities", "Threats in detail", "Open and accepted threats", "Residual risk acceptance",
+                        "Security controls"]
     details = headings(doc, 2)
     for t in model.threats:
         assert f"{t.id} {t.title}" in details
