@@ -77,7 +77,7 @@ def apply_project(model: Model, project: Project, project_file: str) -> None:
     if project.items:
         index = model.index()
         by_name: dict[str, list[Any]] = {}
-        for _kind, it in model.items():
+        for _kind, it in model.items():  # noqa: PERF102 - Model.items() yields (kind, item)
             label = getattr(it, "name", None) or getattr(it, "title", None)
             if isinstance(label, str):
                 by_name.setdefault(" ".join(label.lower().split()), []).append(it)
@@ -294,10 +294,16 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
 
 def _build_submission(result: BuildResult, coverage: Coverage, settings: Settings, epoch: int, timer: Timer) -> BuildResult:
     """The confidential regulatory set, unredacted, in ``OUT/submission/`` (never in a public package)."""
+    from mdptm.premarket_checks import PREMARKET_CHECKS
     from mdptm.submission import publish_submission
 
+    with timer("review"):  # what an FDA reviewer would still ask for shows before the set is sent
+        result.review = review(ReviewContext(result.model, None, settings.signoffs_required, audience="submission"))
+    ids = {c.id for c in PREMARKET_CHECKS}
+    result.warnings += [f"submission gap [{f.check}]: {f.message}" for f in result.review.findings
+                        if f.check in ids and f.severity == "warning"]
     ctx = ExportContext(coverage=coverage, epoch=epoch, audience="submission", draft=settings.draft,
-                        template=settings.template, internal_model=result.model)
+                        template=settings.template, internal_model=result.model, review=result.review)
     with staged_dir(result.internal) as tmp_internal:
         write_json(tmp_internal / "import-report.json", result.report.model_dump(mode="json"))
         write_json(tmp_internal / "coverage.json", coverage_data(coverage))

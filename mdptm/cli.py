@@ -277,8 +277,10 @@ def _is_project(path: Path) -> bool:
 @click.option("--require-signoff", "required", multiple=True, help="A role whose sign-off publishing needs (repeatable).")
 @click.option("--package", type=click.Path(path_type=Path), help="A written package (folder or file) to leak-scan.")
 @click.option("--log", "log_path", type=click.Path(path_type=Path), help="Redaction log: leak-scan needles and id renames.")
+@click.option("--audience", type=click.Choice(["public", "submission"]), default="public", show_default=True,
+              help="submission: also run the FDA premarket checks when the model states none of their facts.")
 def review_cmd(model: Path, public_path: Path | None, fmt: str, policy: Path | None, required: tuple[str, ...],
-               package: Path | None, log_path: Path | None) -> None:
+               package: Path | None, log_path: Path | None, audience: str) -> None:
     """Pre-publication checks (paper IX-C, FDA completeness); exit 1 if any blocker.
 
     MODEL is a model file or a project folder (its mdptm.yaml gives the required sign-offs and the
@@ -324,7 +326,8 @@ def review_cmd(model: Path, public_path: Path | None, fmt: str, policy: Path | N
         if not needles:
             warn("--package: nothing to look for; pass --log (the redaction log) or --policy")
         leaks = scan(package, needles)
-    ctx = ReviewContext(model=internal, public=public, signoffs_required=roles, leaks=leaks, renames=log.renamed)
+    ctx = ReviewContext(model=internal, public=public, signoffs_required=roles, leaks=leaks, renames=log.renamed,
+                        audience=audience)
     result = review(ctx)
     if fmt == "json":
         click.echo(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))

@@ -74,10 +74,13 @@ def method_chapter(doc: Doc, model: Model) -> None:
     bases = Counter(basis_of(t) for t in model.threats if t.risk is not None or t.residual_risk is not None)
     rated = sum(bases.values())
     if rated:
-        doc.p(f"{bases['exploitability']} of {rated} rated threats rate exploitability on the likelihood axis"
-              + (f"; {bases['probability']} rate probability" if bases["probability"] else "")
-              + (f"; {bases[None]} do not say what the axis rates" if bases[None] else "") + ".",
-              bold_prefix="Exploitability rather than probability:")
+        doc.p(
+            f"{bases['exploitability']} of {rated} rated threats rate exploitability on the likelihood axis"
+            + (f"; {bases['probability']} rate probability" if bases["probability"] else "")
+            + (f"; {bases[None]} do not say what the axis rates" if bases[None] else "")
+            + ".",
+            bold_prefix="Exploitability rather than probability:",
+        )
     for label, scale in (("Exploitability scale", rm.exploitability_scale), ("Severity scale", rm.severity_scale)):
         doc.h(label, 2)
         if scale:
@@ -90,21 +93,27 @@ def method_chapter(doc: Doc, model: Model) -> None:
     if has_criteria(model):
         rows, fills = [], {}
         for r, lvl in enumerate(RISK_LEVELS):
-            verdict = ("acceptable" if lvl in rm.acceptable_levels else
-                       "acceptable only with a benefit-risk rationale" if lvl in rm.justify_levels else "not acceptable")
+            verdict = (
+                "acceptable"
+                if lvl in rm.acceptable_levels
+                else "acceptable only with a benefit-risk rationale"
+                if lvl in rm.justify_levels
+                else "not acceptable"
+            )
             rows.append([lvl.capitalize(), verdict])
             fills[(r, 0)] = LEVEL_FILLS[lvl]
             fills[(r, 1)] = GAP_FILL if verdict == "not acceptable" else OK_FILL if verdict == "acceptable" else WARN_FILL
         doc.table(["Residual risk", "Acceptability"], rows, caption="Residual-risk acceptance criteria", widths=[2.4, 7.6], fills=fills)
     elif not rm.acceptance:
-        doc.p("No acceptance criteria are stated (risk_management.acceptance and acceptable_levels). FDA asks for them.",
-              style="note")
+        doc.p("No acceptance criteria are stated (risk_management.acceptance and acceptable_levels). FDA asks for them.", style="note")
     doc.h("Transfer to the safety risk assessment", 2)
     if rm.safety_transfer:
         _paragraphs(doc, rm.safety_transfer)
     else:
-        doc.p("The method that carries security risks into the safety risk assessment is not stated "
-              "(risk_management.safety_transfer).", style="note")
+        doc.p(
+            "The method that carries security risks into the safety risk assessment is not stated (risk_management.safety_transfer).",
+            style="note",
+        )
     if rm.hazard_file:
         doc.p(rm.hazard_file, bold_prefix="Safety risk management file:")
 
@@ -112,8 +121,10 @@ def method_chapter(doc: Doc, model: Model) -> None:
 def exploitability_chapter(doc: Doc, model: Model, ix: Index) -> None:
     """Pre- and post-control exploitability and severity of every threat, with its CVSS reading."""
     doc.h("Exploitability and severity per threat", 1)
-    doc.p("Each threat's exploitability and severity before its controls and after them (residual), as the threat model "
-          "rates them, with the CVSS base score where one is given (computed from the vector).")
+    doc.p(
+        "Each threat's exploitability and severity before its controls and after them (residual), as the threat model "
+        "rates them, with the CVSS base score where one is given (computed from the vector)."
+    )
     rows, fills = [], {}
     for r, t in enumerate(model.threats):
         pre, post = _axis(t.risk), _axis(t.residual_risk)
@@ -131,9 +142,23 @@ def exploitability_chapter(doc: Doc, model: Model, ix: Index) -> None:
         if reading.problem:
             fills[(r, 8)] = GAP_FILL
     if rows:
-        doc.table(["ID", "Threat", "Exploitability before", "Severity before", "Risk before", "Exploitability after",
-                   "Severity after", "Residual risk", "CVSS"], rows, caption="Exploitability and severity, before and after controls",
-                  widths=[0.9, 2.1, 1.3, 1.6, 1.2, 1.3, 1.6, 1.2, 0.9], fills=fills)
+        doc.table(
+            [
+                "ID",
+                "Threat",
+                "Exploitability before",
+                "Severity before",
+                "Risk before",
+                "Exploitability after",
+                "Severity after",
+                "Residual risk",
+                "CVSS",
+            ],
+            rows,
+            caption="Exploitability and severity, before and after controls",
+            widths=[0.9, 2.1, 1.3, 1.6, 1.2, 1.3, 1.6, 1.2, 0.9],
+            fills=fills,
+        )
     problems = [(t, cvss_of(t)) for t in model.threats if cvss_of(t).problem]
     for t, reading in problems:
         doc.p(f"{t.id}: {reading.problem}.", bold_prefix="CVSS to check:")
@@ -144,27 +169,44 @@ def safety_chapter(doc: Doc, model: Model, ix: Index) -> None:
     doc.h("Security risks carried into the safety risk assessment", 1)
     harmful = [t for t in model.threats if t.patient_harm in HARM_ORDER]
     linked = [t for t in harmful if t.hazards]
-    doc.p(f"{len(harmful)} threats could harm a patient; {len(linked)} of them are linked to hazards of the safety risk "
-          f"management file{' (' + model.risk_management.hazard_file.split(',')[0] + ')' if model.risk_management.hazard_file else ''}.")
+    doc.p(
+        f"{len(harmful)} threats could harm a patient; {len(linked)} of them are linked to hazards of the safety risk "
+        f"management file{' (' + model.risk_management.hazard_file.split(',')[0] + ')' if model.risk_management.hazard_file else ''}."
+    )
     if not harmful:
         return
     rows, fills = [], {}
     order = {h: n for n, h in enumerate(HARM_ORDER)}
     for r, t in enumerate(sorted(harmful, key=lambda x: order[x.patient_harm or "negligible"])):
-        rows.append([t.id, t.title, _words(t.patient_harm), "yes" if t.multi_patient else "no", ", ".join(t.hazards) or "none linked",
-                     (t.residual_risk.level or "—").capitalize() if t.residual_risk else "not rated"])
+        rows.append(
+            [
+                t.id,
+                t.title,
+                _words(t.patient_harm),
+                "yes" if t.multi_patient else "no",
+                ", ".join(t.hazards) or "none linked",
+                (t.residual_risk.level or "—").capitalize() if t.residual_risk else "not rated",
+            ]
+        )
         if not t.hazards:
             fills[(r, 4)] = GAP_FILL
-    doc.table(["ID", "Threat", "Patient harm", "Many patients", "Hazards (ISO 14971)", "Residual risk"], rows,
-              caption="Threats with patient harm and their hazards", widths=[1.0, 3.6, 1.3, 1.1, 1.8, 1.2], fills=fills)
+    doc.table(
+        ["ID", "Threat", "Patient harm", "Many patients", "Hazards (ISO 14971)", "Residual risk"],
+        rows,
+        caption="Threats with patient harm and their hazards",
+        widths=[1.0, 3.6, 1.3, 1.1, 1.8, 1.2],
+        fills=fills,
+    )
 
 
 def acceptability_section(doc: Doc, model: Model) -> None:
     """Each threat's residual-risk verdict against the acceptance criteria, with its rationale."""
     verdicts = [(t, acceptability(model, t)) for t in model.threats]
     counts = Counter(v.verdict for _, v in verdicts)
-    doc.p(", ".join(f"{counts[v]} {v}" for v in (ACCEPTABLE, WITH_RATIONALE, NOT_ACCEPTABLE, NOT_EVALUATED) if counts[v]) + ".",
-          bold_prefix="Residual-risk acceptability:")
+    doc.p(
+        ", ".join(f"{counts[v]} {v}" for v in (ACCEPTABLE, WITH_RATIONALE, NOT_ACCEPTABLE, NOT_EVALUATED) if counts[v]) + ".",
+        bold_prefix="Residual-risk acceptability:",
+    )
     rows, fills = [], {}
     for r, (t, v) in enumerate(verdicts):
         lvl = t.residual_risk.level if t.residual_risk is not None else None
@@ -173,8 +215,13 @@ def acceptability_section(doc: Doc, model: Model) -> None:
             fills[(r, 2)] = LEVEL_FILLS[lvl]
         fills[(r, 4)] = VERDICT_FILLS[v.verdict]
     if rows:
-        doc.table(["ID", "Threat", "Residual risk", "Status", "Acceptability", "Rationale"], rows,
-                  caption="Residual-risk acceptability per threat", widths=[1.0, 2.6, 1.1, 1.3, 1.4, 3.6], fills=fills)
+        doc.table(
+            ["ID", "Threat", "Residual risk", "Status", "Acceptability", "Rationale"],
+            rows,
+            caption="Residual-risk acceptability per threat",
+            widths=[1.0, 2.6, 1.1, 1.3, 1.4, 3.6],
+            fills=fills,
+        )
 
 
 def known_vulnerabilities_chapter(doc: Doc, model: Model, ix: Index) -> None:
@@ -184,8 +231,11 @@ def known_vulnerabilities_chapter(doc: Doc, model: Model, ix: Index) -> None:
     if statement:
         _paragraphs(doc, statement)
     else:
-        doc.p("The model has no statement on known vulnerabilities of the device's software components (CISA KEV); "
-              "FDA asks that KEV-listed vulnerabilities be designed out (risk_management.known_vulnerabilities).", style="note")
+        doc.p(
+            "The model has no statement on known vulnerabilities of the device's software components (CISA KEV); "
+            "FDA asks that KEV-listed vulnerabilities be designed out (risk_management.known_vulnerabilities).",
+            style="note",
+        )
     known = [t for t in model.threats if t.cve or t.kev is not None or t.cvss or t.cvss_score is not None]
     if known:
         rows, fills = [], {}
@@ -194,22 +244,35 @@ def known_vulnerabilities_chapter(doc: Doc, model: Model, ix: Index) -> None:
             rows.append([t.id, t.title, ", ".join(t.cve) or "—", describe_cvss(cvss_of(t)) or "—", kev, _words(t.status)])
             if t.kev:
                 fills[(r, 4)] = GAP_FILL
-        doc.table(["ID", "Threat", "CVE", "CVSS", "In CISA KEV", "Status"], rows, caption="Threats resting on known vulnerabilities",
-                  widths=[1.0, 2.8, 1.2, 3.4, 0.9, 1.1], fills=fills)
+        doc.table(
+            ["ID", "Threat", "CVE", "CVSS", "In CISA KEV", "Status"],
+            rows,
+            caption="Threats resting on known vulnerabilities",
+            widths=[1.0, 2.8, 1.2, 3.4, 0.9, 1.1],
+            fills=fills,
+        )
 
 
 def threat_rows(model: Model, t: Threat) -> list[list[str]]:
     """Extra rows of a threat's detail table: exploitability basis, CVSS, hazards, acceptability."""
     rows = []
     basis = basis_of(t)
-    rows.append(["Likelihood axis", {"exploitability": "exploitability", "probability": "probability (FDA asks for exploitability)"}.get(
-        basis or "", "not stated")])
+    rows.append(
+        [
+            "Likelihood axis",
+            {"exploitability": "exploitability", "probability": "probability (FDA asks for exploitability)"}.get(basis or "", "not stated"),
+        ]
+    )
     reading = cvss_of(t)
     if reading.vector or reading.stated is not None or reading.problem:
         rows.append(["CVSS", describe_cvss(reading) or f"check: {reading.problem}"])
     if t.cve or t.kev is not None:
-        rows.append(["Known vulnerabilities", (", ".join(t.cve) or "no CVE id") + "; in CISA KEV: "
-                     + ("unknown" if t.kev is None else "yes" if t.kev else "no")])
+        rows.append(
+            [
+                "Known vulnerabilities",
+                (", ".join(t.cve) or "no CVE id") + "; in CISA KEV: " + ("unknown" if t.kev is None else "yes" if t.kev else "no"),
+            ]
+        )
     rows.append(["Safety hazards", ", ".join(t.hazards) or ("none linked" if t.patient_harm in HARM_ORDER else "none (no patient harm)")])
     v = acceptability(model, t)
     rows.append(["Residual-risk acceptability", f"{v.verdict}: {v.why}"])
@@ -225,8 +288,11 @@ def states_section(doc: Doc, model: Model) -> None:
     doc.p(_cite("states") + ".", style="note")
     coverage = state_coverage(model)
     if not coverage:
-        doc.p("The model names no operational or clinical state (risk_management.states), so it cannot show that every "
-              "state has a security use case view or a justification.", style="note")
+        doc.p(
+            "The model names no operational or clinical state (risk_management.states), so it cannot show that every "
+            "state has a security use case view or a justification.",
+            style="note",
+        )
         return
     rows, fills = [], {}
     for r, c in enumerate(coverage):
@@ -239,10 +305,18 @@ def states_section(doc: Doc, model: Model) -> None:
         if c.unknown:
             fills[(r, 2)] = GAP_FILL
     counts = Counter(c.status for c in coverage)
-    doc.p(f"{len(coverage)} states: {counts['view']} with a security use case view, {counts['justified']} justified without one"
-          + (f", {counts['gap']} with neither" if counts["gap"] else "") + ".")
-    doc.table(["State", "Kind", "Security use case views", "Justification", "Covered by"], rows,
-              caption="Operational and clinical states", widths=[2.2, 1.1, 2.6, 2.8, 1.5], fills=fills)
+    doc.p(
+        f"{len(coverage)} states: {counts['view']} with a security use case view, {counts['justified']} justified without one"
+        + (f", {counts['gap']} with neither" if counts["gap"] else "")
+        + "."
+    )
+    doc.table(
+        ["State", "Kind", "Security use case views", "Justification", "Covered by"],
+        rows,
+        caption="Operational and clinical states",
+        widths=[2.2, 1.1, 2.6, 2.8, 1.5],
+        fills=fills,
+    )
 
 
 def view_states_line(doc: Doc, model: Model, view: View) -> None:
@@ -254,7 +328,8 @@ def view_states_line(doc: Doc, model: Model, view: View) -> None:
 def appendix2_section(doc: Doc, elements: Sequence[Element], level: int, caption: str) -> None:
     """Per element: dormant and debug interfaces, key life cycle, sessions, default settings."""
     doc.h("Interfaces, keys, sessions and defaults (Appendix 2)", level)
-    rows, fills = [], {}
+    rows: list[list[str]] = []
+    fills: dict[tuple[int, int], str] = {}
     for e in elements:
         have = element_detail(e)
         missing = missing_detail(e)
@@ -268,8 +343,9 @@ def appendix2_section(doc: Doc, elements: Sequence[Element], level: int, caption
                 fills[(r, c)] = GAP_FILL
         rows.append(row)
     if rows:
-        doc.table(["Element", *(label for _n, label in APPENDIX2_FIELDS)], rows, caption=caption,
-                  widths=[1.8, 2.2, 2.2, 2.0, 2.0], fills=fills)
+        doc.table(
+            ["Element", *(label for _n, label in APPENDIX2_FIELDS)], rows, caption=caption, widths=[1.8, 2.2, 2.2, 2.0, 2.0], fills=fills
+        )
     else:
         doc.p("No element of this view carries interfaces, keys or sessions of its own.", style="note")
 
@@ -279,15 +355,16 @@ def response_section(doc: Doc, views: Sequence[View]) -> None:
     voc = premarket_vocabulary().multi_patient_parts
     doc.h("Detect, respond, recover", 2)
     if not views:
-        doc.p("The model has no Multi-Patient Harm View to say how an attack on many patients is detected, answered "
-              "and recovered from.", style="note")
+        doc.p(
+            "The model has no Multi-Patient Harm View to say how an attack on many patients is detected, answered and recovered from.",
+            style="note",
+        )
         return
     for v in views:
         parts = multi_patient_parts(v)
         rows = [[voc[p], text or NOT_STATED] for p, text in parts.items()]
         fills = {(r, 1): GAP_FILL for r, (_p, text) in enumerate(parts.items()) if not text}
-        doc.table(["Part", "How the system does it"], rows, caption=f"Detect, respond, recover — {v.name}", widths=[3.2, 6.8],
-                  fills=fills)
+        doc.table(["Part", "How the system does it"], rows, caption=f"Detect, respond, recover — {v.name}", widths=[3.2, 6.8], fills=fills)
 
 
 # ------------------------------------------------------------------------ lifecycle-assessment.docx
@@ -302,30 +379,52 @@ def lifecycle_doc(model: Model, ctx: ExportContext) -> Doc:
     doc.h("Security assessment of unresolved anomalies", 1)
     doc.p(_cite("anomalies") + ".", style="note")
     if not rm.anomalies:
-        doc.p("The model records no unresolved anomaly (risk_management.anomalies). List each known defect the release "
-              "ships with and its security impact, or state that there is none.", style="note")
+        doc.p(
+            "The model records no unresolved anomaly (risk_management.anomalies). List each known defect the release "
+            "ships with and its security impact, or state that there is none.",
+            style="note",
+        )
     else:
-        doc.p(f"{len(rm.anomalies)} unresolved anomalies ship with this release. For each: its weakness (CWE), the "
-              "elements it affects, its security impact, why it may ship unresolved, and the planned fix.")
+        doc.p(
+            f"{len(rm.anomalies)} unresolved anomalies ship with this release. For each: its weakness (CWE), the "
+            "elements it affects, its security impact, why it may ship unresolved, and the planned fix."
+        )
         rows, fills = [], {}
         for r, a in enumerate(rm.anomalies):
-            rows.append([a.id, a.title, ", ".join(a.cwe) or "missing", ix.labels(a.affects) or "—", ", ".join(a.threats) or "—",
-                         a.fix or NOT_STATED])
+            rows.append(
+                [
+                    a.id,
+                    a.title,
+                    ", ".join(a.cwe) or "missing",
+                    ix.labels(a.affects) or "—",
+                    ", ".join(a.threats) or "—",
+                    a.fix or NOT_STATED,
+                ]
+            )
             if not a.cwe:
                 fills[(r, 2)] = GAP_FILL
             if not a.fix:
                 fills[(r, 5)] = WARN_FILL
-        doc.table(["ID", "Anomaly", "CWE", "Affects", "Threats", "Planned fix"], rows, caption="Unresolved anomalies",
-                  widths=[0.9, 3.2, 1.1, 2.2, 0.9, 1.9], fills=fills)
+        doc.table(
+            ["ID", "Anomaly", "CWE", "Affects", "Threats", "Planned fix"],
+            rows,
+            caption="Unresolved anomalies",
+            widths=[0.9, 3.2, 1.1, 2.2, 0.9, 1.9],
+            fills=fills,
+        )
         for a in rm.anomalies:
             doc.h(f"{a.id} {a.title}", 2)
             _paragraphs(doc, a.description)
             detail = [["CWE", ", ".join(a.cwe) or "missing"]]
             if a.cvss:
                 detail.append(["CVSS", describe_cvss(read_cvss(a.cvss)) or a.cvss])
-            detail += [["Affects", ix.labels(a.affects) or "—"], ["Threats", ix.labels(a.threats) or "—"],
-                       ["Security impact", a.impact or "missing"], ["Why it may ship unresolved", a.rationale or "missing"],
-                       ["Planned fix", a.fix or NOT_STATED]]
+            detail += [
+                ["Affects", ix.labels(a.affects) or "—"],
+                ["Threats", ix.labels(a.threats) or "—"],
+                ["Security impact", a.impact or "missing"],
+                ["Why it may ship unresolved", a.rationale or "missing"],
+                ["Planned fix", a.fix or NOT_STATED],
+            ]
             fills = {(r, 1): GAP_FILL for r, row in enumerate(detail) if row[1] == "missing"}
             doc.table([], detail, widths=[2.6, 7.4], fills=fills)
 
@@ -333,8 +432,11 @@ def lifecycle_doc(model: Model, ctx: ExportContext) -> Doc:
     doc.p(_cite("metrics") + ".", style="note")
     m = rm.metrics
     if m is None:
-        doc.p("The model has no TPLC security metrics (risk_management.metrics): the share of vulnerabilities patched, the "
-              "time from identification to patch and the time from patch to deployment in the field.", style="note")
+        doc.p(
+            "The model has no TPLC security metrics (risk_management.metrics): the share of vulnerabilities patched, the "
+            "time from identification to patch and the time from patch to deployment in the field.",
+            style="note",
+        )
     else:
         share = None
         if m.vulnerabilities_identified:
@@ -345,8 +447,10 @@ def lifecycle_doc(model: Model, ctx: ExportContext) -> Doc:
             ["Vulnerabilities updated or patched", NOT_STATED if m.vulnerabilities_patched is None else str(m.vulnerabilities_patched)],
             ["Share of vulnerabilities patched", NOT_STATED if share is None or m.vulnerabilities_patched is None else f"{share:.0f} %"],
             ["Mean time from identification to patch", NOT_STATED if m.days_to_patch is None else f"{m.days_to_patch:g} days"],
-            ["Mean time from patch availability to field deployment",
-             NOT_STATED if m.days_to_deploy is None else f"{m.days_to_deploy:g} days"],
+            [
+                "Mean time from patch availability to field deployment",
+                NOT_STATED if m.days_to_deploy is None else f"{m.days_to_deploy:g} days",
+            ],
         ]
         fills = {(r, 1): GAP_FILL for r, row in enumerate(rows) if row[1] == NOT_STATED}
         doc.table(["Measure", "Value"], rows, caption="TPLC security metrics", widths=[4.6, 5.4], fills=fills)
@@ -364,12 +468,16 @@ def lifecycle_doc(model: Model, ctx: ExportContext) -> Doc:
 def index_doc(model: Model, ctx: ExportContext, written: set[str]) -> Doc:
     """``submission-index.docx``: FDA Appendix 4 Table 1 row by row, answered here or left to the maker."""
     doc = _new_doc("Premarket cybersecurity documentation index", model, ctx, "Documentation index")
-    doc.p(_cite("index") + ". Each recommended document is answered by files of this set, by the device maker's own "
-          "document the project file names, or marked for the maker to add.")
+    doc.p(
+        _cite("index") + ". Each recommended document is answered by files of this set, by the device maker's own "
+        "document the project file names, or marked for the maker to add."
+    )
     rows_ = appendix4_index(model, written)
     counts = Counter(r.status for r in rows_)
-    doc.p(", ".join(f"{counts[s]} {s}" for s in (IN_SET, MAKER_DOC, PARTLY, MAKER_ADDS) if counts[s]) + ".",
-          bold_prefix=f"{len(rows_)} documents:")
+    doc.p(
+        ", ".join(f"{counts[s]} {s}" for s in (IN_SET, MAKER_DOC, PARTLY, MAKER_ADDS) if counts[s]) + ".",
+        bold_prefix=f"{len(rows_)} documents:",
+    )
     rows, fills = [], {}
     for r, row in enumerate(rows_):
         where = "; ".join(row.files)
@@ -384,9 +492,13 @@ def index_doc(model: Model, ctx: ExportContext, written: set[str]) -> Doc:
         fills[(r, 2)] = INDEX_FILLS[row.status]
         if todo:
             fills[(r, 4)] = GAP_FILL if row.status == MAKER_ADDS else WARN_FILL
-    doc.table(["Recommended documentation", "Guidance", "Status", "Where", "To add"], rows,
-              caption="FDA Appendix 4 Table 1: recommended premarket submission documentation", widths=[2.4, 0.9, 1.3, 3.4, 2.6],
-              fills=fills)
+    doc.table(
+        ["Recommended documentation", "Guidance", "Status", "Where", "To add"],
+        rows,
+        caption="FDA Appendix 4 Table 1: recommended premarket submission documentation",
+        widths=[2.4, 0.9, 1.3, 3.4, 2.6],
+        fills=fills,
+    )
     doc.h("What each row asks for", 1)
     for row in rows_:
         doc.p(row.row.asks, bold_prefix=f"{row.row.title} ({row.row.section}):")

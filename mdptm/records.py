@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mdptm.cvss import read as read_cvss
 from mdptm.merge import norm_name
 from mdptm.model import (
     Asset,
@@ -31,7 +32,6 @@ from mdptm.model import (
     View,
     set_provenance,
 )
-from mdptm.cvss import read as read_cvss
 from mdptm.premarket import likelihood_basis
 from mdptm.report import ImportReport
 from mdptm.tabular import Block, Grid, Profile, RowNote, RowRecord, TableFinder, block_records

@@ -33,6 +33,7 @@ class ReviewContext:
     signoffs_required: list[str] = field(default_factory=list)
     leaks: list[Hit] = field(default_factory=list)
     renames: dict[str, str] = field(default_factory=dict)
+    audience: str = "public"  # "submission": the FDA premarket checks run even when the model states none of their facts
 
     @property
     def published(self) -> Model:

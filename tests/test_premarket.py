@@ -28,8 +28,15 @@ from mdptm.submission import ARCHITECTURE, FILES, INDEX, LIFECYCLE, RISK, write_
 DATA = Path(__file__).parent / "data" / "submission"
 PROJECT = SAMPLES / "infusion-pump"
 PREMARKET_CHECKS = {
-    "risk-method-missing", "exploitability-missing", "cvss-invalid", "hazard-link-missing", "residual-risk-unacceptable",
-    "state-without-view", "multi-patient-response-missing", "anomaly-unassessed", "tplc-metrics-missing",
+    "risk-method-missing",
+    "exploitability-missing",
+    "cvss-invalid",
+    "hazard-link-missing",
+    "residual-risk-unacceptable",
+    "state-without-view",
+    "multi-patient-response-missing",
+    "anomaly-unassessed",
+    "tplc-metrics-missing",
 }
 
 
@@ -90,14 +97,39 @@ def test_likelihood_basis_comes_from_the_column_header() -> None:
 
 
 def test_register_columns_fill_exploitability_cvss_hazards_and_kev(tmp_path: Path) -> None:
-    reg = workbook(tmp_path / "reg.xlsx", {"Threats": [
-        ["Threat ID", "Threat", "STRIDE", "Exploitability", "Severity", "CVSS vector", "CVSS score", "Related hazards",
-         "CISA KEV", "CVE"],
-        ["T-1", "Forged order", "S", "3", "5", "CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "8.8", "HAZ-01; HAZ-03", "No",
-         "cve-2024-0001"],
-        ["T-2", "Bad vector", "T", "2", "4", "CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "", "", "", ""],
-        ["T-3", "Wrong score", "T", "2", "4", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "5.0", "", "", ""],
-    ]})
+    reg = workbook(
+        tmp_path / "reg.xlsx",
+        {
+            "Threats": [
+                [
+                    "Threat ID",
+                    "Threat",
+                    "STRIDE",
+                    "Exploitability",
+                    "Severity",
+                    "CVSS vector",
+                    "CVSS score",
+                    "Related hazards",
+                    "CISA KEV",
+                    "CVE",
+                ],
+                [
+                    "T-1",
+                    "Forged order",
+                    "S",
+                    "3",
+                    "5",
+                    "CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+                    "8.8",
+                    "HAZ-01; HAZ-03",
+                    "No",
+                    "cve-2024-0001",
+                ],
+                ["T-2", "Bad vector", "T", "2", "4", "CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "", "", "", ""],
+                ["T-3", "Wrong score", "T", "2", "4", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "5.0", "", "", ""],
+            ]
+        },
+    )
     model, report = run_import(reg)
     t = {x.id: x for x in model.threats}
     assert t["T-1"].risk is not None and t["T-1"].risk.likelihood_basis == "exploitability"
@@ -111,10 +143,15 @@ def test_register_columns_fill_exploitability_cvss_hazards_and_kev(tmp_path: Pat
 
 
 def test_component_columns_fill_appendix2_detail(tmp_path: Path) -> None:
-    reg = workbook(tmp_path / "arch.xlsx", {"Components": [
-        ["Component ID", "Component", "Type", "Debug interfaces", "Key management", "Session management", "Default settings"],
-        ["E-1", "Pump", "Device", "JTAG: fused; test mode\nUART: removed", "Keys in secure element", "No login", "Wi-Fi off"],
-    ]})
+    reg = workbook(
+        tmp_path / "arch.xlsx",
+        {
+            "Components": [
+                ["Component ID", "Component", "Type", "Debug interfaces", "Key management", "Session management", "Default settings"],
+                ["E-1", "Pump", "Device", "JTAG: fused; test mode\nUART: removed", "Keys in secure element", "No login", "Wi-Fi off"],
+            ]
+        },
+    )
     model, _ = run_import(reg)
     e = model.elements[0]
     assert e.dormant_interfaces == ["JTAG: fused; test mode", "UART: removed"]
@@ -201,8 +238,13 @@ def test_sample_architecture_covers_every_state_and_says_how_it_responds(sample_
     text = docx_text(sample_set / ARCHITECTURE)
     assert "…" not in text  # nothing cut short
     states = {r[0]: r for r in table_rows(sample_set / ARCHITECTURE, "State", "Kind")}
-    for name in ("Power-on and boot", "Alarming", "Manual programming at the keypad",
-                 "Degraded mode (network or server unavailable)", "Therapy delivery (infusing)"):
+    for name in (
+        "Power-on and boot",
+        "Alarming",
+        "Manual programming at the keypad",
+        "Degraded mode (network or server unavailable)",
+        "Therapy delivery (infusing)",
+    ):
         assert states[name][4] == "security use case view", name
     assert states["Power-off and battery operation"][4] == "justified without a view"
     assert not [r for r in states.values() if r[4].startswith("GAP")]
@@ -229,7 +271,7 @@ def test_sample_lifecycle_assessment_lists_anomalies_and_metrics(sample_set: Pat
     anomalies = {r[0]: r for r in table_rows(sample_set / LIFECYCLE, "ID", "Anomaly")}
     assert set(anomalies) == {"AN-01", "AN-02", "AN-03"} and anomalies["AN-01"][2] == "CWE-295"
     assert "Security impact | Weakens the pumps' mutual TLS" in text
-    metrics = dict((r[0], r[1]) for r in table_rows(sample_set / LIFECYCLE, "Measure", "Value"))
+    metrics = {r[0]: r[1] for r in table_rows(sample_set / LIFECYCLE, "Measure", "Value")}
     assert metrics["Share of vulnerabilities patched"] == "86 %"
     assert metrics["Mean time from identification to patch"] == "41 days"
     assert metrics["Mean time from patch availability to field deployment"] == "24 days"
@@ -249,8 +291,9 @@ def test_sample_project_review_has_no_premarket_gap() -> None:
     from mdptm.build import load_project_model
 
     model, _report, project, _root = load_project_model(PROJECT)
-    found = [f for f in review(ReviewContext(model=model, signoffs_required=project.signoffs_required)).findings
-             if f.check in PREMARKET_CHECKS]
+    found = [
+        f for f in review(ReviewContext(model=model, signoffs_required=project.signoffs_required)).findings if f.check in PREMARKET_CHECKS
+    ]
     assert found == []
 
 
@@ -284,15 +327,28 @@ def test_a_model_stating_nothing_shows_every_gap(bare: Model, tmp_path: Path) ->
     rows = {r[0]: r[2] for r in table_rows(tmp_path / INDEX, "Recommended documentation", "Guidance")}
     assert rows["Unresolved Anomalies Assessment"] == "partly in this set"
     assert rows["Cybersecurity Management Plans"] in ("maker to add", "partly in this set")
-    checks = {f.check for f in review(ReviewContext(model=bare)).findings}
+    checks = {f.check for f in review(ReviewContext(model=bare, audience="submission")).findings}
     assert {"risk-method-missing", "state-without-view", "anomaly-unassessed", "tplc-metrics-missing"} <= checks
+
+
+def test_a_hospital_review_of_a_model_without_premarket_facts_is_not_flooded(bare: Model) -> None:
+    assert not [f for f in review(ReviewContext(model=bare)).findings if f.check in PREMARKET_CHECKS]
+
+
+def test_the_submission_build_reports_its_gaps(tmp_path: Path) -> None:
+    folder = _project(tmp_path, "")
+    result = build(folder, tmp_path / "out", audience="submission", draft=True)
+    gaps = [w for w in result.warnings if w.startswith("submission gap")]
+    assert any("[risk-method-missing]" in w for w in gaps) and any("[tplc-metrics-missing]" in w for w in gaps)
 
 
 def test_a_state_without_view_or_justification_is_a_finding_and_red(bare: Model, tmp_path: Path) -> None:
     rm = bare.risk_management
-    rm.states = [State(id="ST-1", name="Alarming", kind="clinical"), State(id="ST-2", name="Standby", kind="operational",
-                                                                            justification="Nothing runs.")]
-    findings = [f for f in review(ReviewContext(model=bare)).findings if f.check == "state-without-view"]
+    rm.states = [
+        State(id="ST-1", name="Alarming", kind="clinical"),
+        State(id="ST-2", name="Standby", kind="operational", justification="Nothing runs."),
+    ]
+    findings = [f for f in review(ReviewContext(model=bare, audience="submission")).findings if f.check == "state-without-view"]
     assert len(findings) == 1 and "ST-1" in findings[0].message
     write_submission(bare, tmp_path, ExportContext(epoch=1770681600))
     states = {r[0]: r[4] for r in table_rows(tmp_path / ARCHITECTURE, "State", "Kind")}
@@ -302,7 +358,7 @@ def test_a_state_without_view_or_justification_is_a_finding_and_red(bare: Model,
 def test_an_anomaly_without_cwe_and_incomplete_metrics_are_findings(bare: Model) -> None:
     bare.risk_management.anomalies = [Anomaly(id="AN-1", title="Crash on long HL7 field", impact="DoS of the gateway")]
     bare.risk_management.metrics = Metrics(vulnerabilities_identified=3)
-    msgs = [f.message for f in review(ReviewContext(model=bare)).findings]
+    msgs = [f.message for f in review(ReviewContext(model=bare, audience="submission")).findings]
     assert any("AN-1" in m and "CWE" in m and "rationale" in m for m in msgs)
     assert any("do not state: vulnerabilities patched, days to patch, days to deploy" in m for m in msgs)
 
@@ -312,7 +368,7 @@ def test_residual_risk_outside_the_criteria_and_invalid_cvss_are_findings(bare: 
     t = next(t for t in bare.threats if t.residual_risk is not None and t.residual_risk.level in ("medium", "high"))
     t.rationale = None
     t.cvss = "CVSS:3.1/AV:X/AC:L"
-    findings = review(ReviewContext(model=bare)).findings
+    findings = review(ReviewContext(model=bare, audience="submission")).findings
     assert any(f.check == "residual-risk-unacceptable" and t.id in f.items for f in findings)
     cvss = [f for f in findings if f.check == "cvss-invalid"]
     assert cvss and f"/threats/{bare.threats.index(t)}/cvss" in cvss[0].message
@@ -323,5 +379,5 @@ def test_multi_patient_view_without_respond_is_a_finding(bare: Model) -> None:
     if not mph:
         pytest.skip("fixture has no multi-patient harm view")
     mph[0].detect = "SIEM alerts"
-    found = [f for f in review(ReviewContext(model=bare)).findings if f.check == "multi-patient-response-missing"]
+    found = [f for f in review(ReviewContext(model=bare, audience="submission")).findings if f.check == "multi-patient-response-missing"]
     assert found and "respond, recover" in found[0].message
