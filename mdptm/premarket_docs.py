@@ -257,12 +257,9 @@ def threat_rows(model: Model, t: Threat) -> list[list[str]]:
     """Extra rows of a threat's detail table: exploitability basis, CVSS, hazards, acceptability."""
     rows = []
     basis = basis_of(t)
-    rows.append(
-        [
-            "Likelihood axis",
-            {"exploitability": "exploitability", "probability": "probability (FDA asks for exploitability)"}.get(basis or "", "not stated"),
-        ]
-    )
+    axis = {"exploitability": "exploitability", "probability": "probability (FDA asks for exploitability)"}
+    if t.risk is not None or t.residual_risk is not None:
+        rows.append(["Likelihood axis", axis.get(basis or "", "not stated")])
     reading = cvss_of(t)
     if reading.vector or reading.stated is not None or reading.problem:
         rows.append(["CVSS", describe_cvss(reading) or f"check: {reading.problem}"])

@@ -655,7 +655,7 @@ def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
         ["Status", _words(t.status)],
         ["Rationale", t.rationale or "none recorded"],
     ]
-    refs = [x for x in (f"CVSS {t.cvss}" if t.cvss else "", ", ".join(t.cwe), ", ".join(t.capec)) if x]
+    refs = [x for x in (", ".join(t.cwe), ", ".join(t.capec)) if x]  # CVSS has a row of its own, read and scored
     if refs:
         rows.append(["References", "; ".join(refs)])
     if t.sensitivity != "public":
