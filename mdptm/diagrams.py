@@ -729,6 +729,8 @@ def risk_heat_map(threats: Sequence[Threat], path: Path) -> Path | None:
     before, after = _risk_pairs(threats, False), _risk_pairs(threats, True)
     if not before and not after:
         return None
+    bases = {r.likelihood_basis for t in threats for r in (t.risk, t.residual_risk) if r is not None and r.likelihood}
+    axis = "Exploitability" if bases == {"exploitability"} else "Likelihood"  # the axis says what the model rates
     lik_scores: dict[str, list[float]] = defaultdict(list)
     sev_scores: dict[str, list[float]] = defaultdict(list)
     level_rank = {"low": 1.0, "medium": 2.0, "high": 3.0, "critical": 4.0}
@@ -786,7 +788,7 @@ def risk_heat_map(threats: Sequence[Threat], path: Path) -> Path | None:
             spine.set_visible(False)
         ax.set_xlabel("Severity", fontproperties=_fp(7.5, bold=True), color=_INK)
         if k == 0:
-            ax.set_ylabel("Likelihood", fontproperties=_fp(7.5, bold=True), color=_INK)
+            ax.set_ylabel(axis, fontproperties=_fp(7.5, bold=True), color=_INK)
         ax.set_title(f"{title}  ({len(pairs)} threats)", fontproperties=_fp(8, bold=True), color=_INK, pad=6)
     return _save(fig, path)
 

@@ -212,7 +212,8 @@ class PtmBuilder:
         harm = self._harm_text(t)
         if harm:
             lines.append(harm[:1].upper() + harm[1:] + ".")
-        refs = ", ".join([*t.cwe, *t.capec] + ([f"CVSS {t.cvss}"] if t.cvss else []))
+        cvss = f"CVSS {t.cvss}" if t.cvss else f"CVSS {t.cvss_score:g}" if t.cvss_score is not None else ""
+        refs = ", ".join([*t.cwe, *t.capec] + ([cvss] if cvss else []))
         if refs:
             lines.append("References: " + refs)
         if t.rationale:
