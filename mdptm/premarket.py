@@ -253,6 +253,8 @@ def appendix4_index(model: Model, written: set[str]) -> list[IndexRow]:
             status = MAKER_DOC
         elif needed and have == needed and not row.maker_adds:
             status = IN_SET
+        elif row.answered_by.model and len(facts_missing) == len(row.answered_by.model):
+            status = MAKER_ADDS  # the files alone are empty shells without the facts they present
         elif have:
             status = PARTLY
         else:

@@ -462,6 +462,15 @@ def lifecycle_doc(model: Model, ctx: ExportContext) -> Doc:
 # --------------------------------------------------------------------------- submission-index.docx
 
 
+def _fields_text(paths: Sequence[str]) -> str:
+    """``risk_management.method``, ``risk_management.acceptance`` → ``risk_management: method, acceptance``."""
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        head, _, tail = path.removeprefix("any:").rpartition(".")
+        groups.setdefault(head, []).append(tail)
+    return "; ".join(f"{head}: {', '.join(tails)}" if head else ", ".join(tails) for head, tails in groups.items())
+
+
 def index_doc(model: Model, ctx: ExportContext, written: set[str]) -> Doc:
     """``submission-index.docx``: FDA Appendix 4 Table 1 row by row, answered here or left to the maker."""
     doc = _new_doc("Premarket cybersecurity documentation index", model, ctx, "Documentation index")
@@ -482,7 +491,7 @@ def index_doc(model: Model, ctx: ExportContext, written: set[str]) -> Doc:
             where = (where + "; " if where else "") + f"maker's document: {row.maker_document}"
         todo = []
         if row.facts_missing:
-            todo.append("state in the model: " + ", ".join(f.removeprefix("any:") for f in row.facts_missing))
+            todo.append("state in the model: " + _fields_text(row.facts_missing))
         if row.row.maker_adds and not row.maker_document:
             todo.append(row.row.maker_adds)
         rows.append([row.row.title, row.row.section, row.status, where or "—", "; ".join(todo) or "—"])

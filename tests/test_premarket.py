@@ -325,7 +325,8 @@ def test_a_model_stating_nothing_shows_every_gap(bare: Model, tmp_path: Path) ->
     life = docx_text(tmp_path / LIFECYCLE)
     assert "records no unresolved anomaly" in life and "has no TPLC security metrics" in life
     rows = {r[0]: r[2] for r in table_rows(tmp_path / INDEX, "Recommended documentation", "Guidance")}
-    assert rows["Unresolved Anomalies Assessment"] == "partly in this set"
+    assert rows["Unresolved Anomalies Assessment"] == "maker to add"  # the document alone says only that none is recorded
+    assert rows["Measures and Metrics"] == "maker to add" and rows["Traceability"] == "in this set"
     assert rows["Cybersecurity Management Plans"] in ("maker to add", "partly in this set")
     checks = {f.check for f in review(ReviewContext(model=bare, audience="submission")).findings}
     assert {"risk-method-missing", "state-without-view", "anomaly-unassessed", "tplc-metrics-missing"} <= checks
