@@ -65,7 +65,7 @@ class _Merger:
         self.ids: dict[str, tuple[str, Item]] = {}
         self.keys: dict[tuple[str, ...], Item] = {}
         self._keep: list[object] = []  # objects whose id() is a key above stay alive, so no id is reused
-        for obj in (base.product, base.document, base.support):
+        for obj in (base.product, base.document, base.support, base.risk_management):
             self.origin[id(obj)] = (first_file, first_priority)
         for kind, item in base.items():
             self._index(kind, item, {}, first_priority)
@@ -148,7 +148,7 @@ class _Merger:
 
     def part(self, file: str, model: Model, report: ImportReport, priority: int) -> None:
         """Fold one more source into the base."""
-        for attr in ("product", "document", "support"):
+        for attr in ("product", "document", "support", "risk_management"):
             self.fields(getattr(self.base, attr), getattr(model, attr), attr, file, priority, file, None)
         renames: dict[str, str] = {}
         merged: set[str] = set()

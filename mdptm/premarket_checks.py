@@ -90,11 +90,16 @@ class ExploitabilityMissing(Check):
         other = [t for t in rated if basis_of(t) != "exploitability"]
         if other:
             prob = sum(1 for t in other if basis_of(t) == "probability")
+            level_only = sum(1 for t in other if not any(r is not None and r.likelihood for r in (t.risk, t.residual_risk)))
+            why = [f"{prob} rate probability"] if prob else []
+            if level_only:
+                why.append(f"{level_only} have a risk level but no exploitability rating")
+            if len(other) - prob - level_only:
+                why.append(f"{len(other) - prob - level_only} have a likelihood column that does not say what it rates")
             yield _finding(
                 self,
-                f"{len(other)} of {len(rated)} rated threats do not rate exploitability"
-                + (f" ({prob} rate probability)" if prob else " (the likelihood column does not say what it rates)")
-                + ": FDA asks for exploitability rather than probability; name the column 'Exploitability' or re-rate",
+                f"{len(other)} of {len(rated)} rated threats do not rate exploitability ({'; '.join(why)}): FDA asks for "
+                "exploitability rather than probability; name the column 'Exploitability' or re-rate",
                 [t.id for t in other],
             )
 

@@ -382,3 +382,17 @@ def test_multi_patient_view_without_respond_is_a_finding(bare: Model) -> None:
     mph[0].detect = "SIEM alerts"
     found = [f for f in review(ReviewContext(model=bare, audience="submission")).findings if f.check == "multi-patient-response-missing"]
     assert found and "respond, recover" in found[0].message
+
+
+def test_risk_management_of_a_later_source_is_merged(tmp_path: Path) -> None:
+    first = tmp_path / "a.yaml"
+    first.write_text((DATA / "monitor.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    second = tmp_path / "b.yaml"
+    second.write_text(
+        "schema: mdptm/1\nproduct: {name: X, manufacturer: Y}\ndocument: {version: '1'}\n"
+        "risk_management:\n  acceptable_levels: [low]\n  anomalies: [{id: AN-9, title: Crash, cwe: [CWE-20]}]\n",
+        encoding="utf-8",
+    )
+    model, _ = run_import(first, second)
+    assert model.risk_management.acceptable_levels == ["low"]
+    assert [a.id for a in model.risk_management.anomalies] == ["AN-9"]
