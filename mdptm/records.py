@@ -595,11 +595,18 @@ class SourceBuilder:
         if "cvss" in v and not is_empty(self.vocab, v["cvss"]):
             fields["cvss"] = one_line(v["cvss"])
         self._cvss(rec, fields, extra)
-        for fname, prefix in (("hazards", None), ("cve", "CVE")):
-            if fname in v:
-                found = split_list(self.vocab, v[fname])
-                if found:
-                    fields[fname] = [x.upper() if prefix else x for x in found]
+        if "hazards" in v:
+            parts = split_list(self.vocab, v["hazards"])
+            if any(" " in p or len(p) > 24 for p in parts):  # hazard names rather than ids: keep each phrase whole
+                parts = [one_line(p) for p in re.split(r"\s*[\n;]\s*", v["hazards"]) if p.strip() and not is_empty(self.vocab, p)]
+            if parts:
+                fields["hazards"] = parts
+        if "cve" in v and not is_empty(self.vocab, v["cve"]):
+            cves = list(dict.fromkeys(m.upper() for m in re.findall(r"\bCVE-\d{4}-\d{4,}\b", v["cve"], re.I)))
+            if cves:
+                fields["cve"] = cves
+            else:
+                self._fail(rec, "cve", v["cve"], extra, "CVE id")
         if "kev" in v:
             got_k = parse_bool(self.vocab, v["kev"])
             if got_k.value is not None:

@@ -396,3 +396,20 @@ def test_risk_management_of_a_later_source_is_merged(tmp_path: Path) -> None:
     model, _ = run_import(first, second)
     assert model.risk_management.acceptable_levels == ["low"]
     assert [a.id for a in model.risk_management.anomalies] == ["AN-9"]
+
+
+def test_hazard_names_stay_whole_and_prose_is_not_a_cve(tmp_path: Path) -> None:
+    reg = workbook(
+        tmp_path / "reg.xlsx",
+        {
+            "Threats": [
+                ["Threat ID", "Threat", "STRIDE", "Related hazards", "CVE"],
+                ["T-1", "Forged order", "S", "Overdose, wrong rate; Delayed therapy", "see the SBOM review"],
+            ]
+        },
+    )
+    model, report = run_import(reg)
+    t = model.threats[0]
+    assert t.hazards == ["Overdose, wrong rate", "Delayed therapy"]
+    assert t.cve == [] and t.extra["CVE"] == "see the SBOM review"
+    assert warnings_with(report, "CVE id")
