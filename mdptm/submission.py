@@ -1089,7 +1089,7 @@ def _save_workbook(wb: Workbook, sheets: Sequence[Sheet], model: Model, path: Pa
 # ---------------------------------------------------------------------------- traceability.xlsx
 
 TRACE_HEADER = ["Threat ID", "Threat", "STRIDE", "Threat status", "Risk before controls", "Residual risk", "Control ID",
-                "Control", "FDA category", "Responsibility", "Control status", "Verification evidence", "Gap"]
+                "Control", "FDA category", "Responsibility", "Control status", "Verification evidence", "Gap", "Safety hazards"]
 _T_STATUS, _T_RISK, _T_RES, _C_ID, _C_STATUS, _C_VERIF, _GAP = 3, 4, 5, 6, 10, 11, 12
 
 
@@ -1132,7 +1132,7 @@ def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
             t.id, t.title, ", ".join(_words(s) for s in t.stride), _words(t.status), risk_text(t.risk), risk_text(t.residual_risk),
             row.control_id or "", c.title if c else ("" if row.control_id is None else "(not in the model)"),
             category_label(c.category) if c else "", _words(c.responsibility) if c else "", _words(c.status) if c else "",
-            "\n".join(c.verification) if c else "", "; ".join(row.gaps),
+            "\n".join(c.verification) if c else "", "; ".join(row.gaps), ", ".join(t.hazards),  # hazards: FDA V.A traceability to safety
         ])
         for col, lvl in ((_T_RISK, _level(t.risk)), (_T_RES, _level(t.residual_risk))):
             if lvl:
@@ -1153,7 +1153,7 @@ def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
             "implemented control with no verification evidence. Amber: a planned or unimplemented control, an open threat. "
             + vocabulary().citations["traceability"])
     return Sheet("Traceability", "Threat → control → verification traceability", note, TRACE_HEADER, data,
-                 [11, 38, 20, 14, 22, 22, 11, 36, 26, 14, 14, 36, 30], fills)
+                 [11, 38, 20, 14, 22, 22, 11, 36, 26, 14, 14, 36, 30, 16], fills)
 
 
 def _controls_sheet(model: Model) -> Sheet:

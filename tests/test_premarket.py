@@ -413,3 +413,13 @@ def test_hazard_names_stay_whole_and_prose_is_not_a_cve(tmp_path: Path) -> None:
     assert t.hazards == ["Overdose, wrong rate", "Delayed therapy"]
     assert t.cve == [] and t.extra["CVE"] == "see the SBOM review"
     assert warnings_with(report, "CVE id")
+
+
+def test_sample_traceability_carries_the_safety_hazards(sample_set: Path) -> None:
+    from openpyxl import load_workbook
+
+    ws = load_workbook(sample_set / "traceability.xlsx")["Traceability"]
+    header = [c.value for c in ws[4]]
+    col = header.index("Safety hazards")
+    hazards = {row[0].value: row[col].value for row in ws.iter_rows(min_row=5)}
+    assert hazards["T-001"] == "HAZ-01" and hazards["T-051"] == "HAZ-03, HAZ-05"

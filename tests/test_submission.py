@@ -157,7 +157,7 @@ def test_traceability_workbook(model: Model, ctx: ExportContext, tmp_path: Path)
     ws = wb["Traceability"]
     assert str(ws["A1"].value).startswith("CONFIDENTIAL")
     assert ws.freeze_panes == "B5"
-    assert ws.auto_filter.ref == f"A4:M{4 + len(rows)}"
+    assert ws.auto_filter.ref == f"A4:N{4 + len(rows)}"
     assert "CONFIDENTIAL" in ws.oddHeader.center.text
     assert ws["B4"].alignment.wrap_text or ws["B5"].alignment.wrap_text
     assert ws.column_dimensions["B"].width > 20
