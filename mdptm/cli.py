@@ -323,8 +323,8 @@ def review_cmd(model: Path, public_path: Path | None, fmt: str, output: Path | N
     """
     from mdptm.leakscan import scan
     from mdptm.modelio import load
-    from mdptm.redact import RedactionLog, load_policy, property_terms, redact
     from mdptm.plugins import registry
+    from mdptm.redact import RedactionLog, load_policy, property_terms, redact
     from mdptm.review import ReviewContext, format_text, review
     from mdptm.review_formats import junit_text, sarif_text
 
@@ -476,10 +476,9 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, fmt: 
               mdptm map model.json --format json > coverage.json
     """
     from mdptm.coverage_report import coverage_data, render_table, write_coverage
-    from mdptm.output import json_text
     from mdptm.mapping import framework_conflicts, map_model
     from mdptm.modelio import load
-    from mdptm.output import source_date_epoch
+    from mdptm.output import json_text, source_date_epoch
     from mdptm.project import PROJECT_FILE, load_project
 
     _plugin_warnings()

@@ -118,7 +118,9 @@ def test_review_sarif_points_at_the_source_cell(model_file: Path, capsysbinary: 
         assert rule_ids[r["ruleIndex"]] == r["ruleId"]
 
 
-def test_review_junit_one_case_per_check_blockers_fail(model_file: Path, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+def test_review_junit_one_case_per_check_blockers_fail(
+    model_file: Path, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
     target = tmp_path / "review.xml"
     code, _, _ = run(["review", str(model_file), "--format", "junit", "-o", str(target), "--require-signoff", "legal"], capsysbinary)
     assert code == 1  # the missing sign-off is a blocker
@@ -144,10 +146,31 @@ def test_import_format_is_case_insensitive(model_file: Path, tmp_path: Path, cap
     assert code == 0, err
 
 
-def test_build_defaults_to_the_current_folder(model_file: Path, monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+def test_build_defaults_to_the_current_folder(
+    model_file: Path, monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
     folder = model_file.parent
     (folder / "mdptm.yaml").write_text("sources: [model.yaml]\n", encoding="utf-8")
     monkeypatch.chdir(folder)
     code, _, err = run(["build", "--draft"], capsysbinary)
     assert code == 0, err
     assert (folder / "out" / "ptm.json").is_file()
+
+
+def test_cli_reference_is_generated_from_the_help() -> None:
+    from mdptm.cli_doc import render
+
+    root = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
+    page = (root / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert page == render(), "docs/cli.md is stale: run `python -m mdptm.cli_doc > docs/cli.md`"
+    assert "## `mdptm export`" in page and "Shell completion" in page
+
+
+def test_shell_completion_names_commands() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COMP_WORDS": "mdptm exp", "COMP_CWORD": "1", "_MDPTM_COMPLETE": "bash_complete"}
+    proc = subprocess.run([sys.executable, "-m", "mdptm"], env=env, capture_output=True, text=True, check=False)
+    assert "plain,export" in proc.stdout.splitlines()
