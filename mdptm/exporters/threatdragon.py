@@ -11,12 +11,12 @@ transferred, partially mitigated) are written as ``Open`` with mdptm's own under
 
 from __future__ import annotations
 
-import math
 import uuid
 from pathlib import Path
 from typing import Any
 
-from mdptm.model import Element, Model, Threat
+from mdptm.exporters._layout import GAP, NODE_H, NODE_W, Layout
+from mdptm.model import Model, Threat
 from mdptm.output import json_text
 from mdptm.plugins import ExportContext, Exporter
 
@@ -35,8 +35,6 @@ STRIDE_TYPE = {
     "denial_of_service": "Denial of service",
     "elevation_of_privilege": "Elevation of privilege",
 }
-
-NODE_W, NODE_H, GAP, PAD, TITLE = 160, 80, 60, 40, 30
 
 
 def _uid(kind: str, item_id: str) -> str:
@@ -68,34 +66,6 @@ def _threat(t: Threat, number: int, mitigation: str) -> dict[str, Any]:
     return out
 
 
-class _Layout:
-    """Trust zones left to right, each a grid of its elements; loose elements in a last column."""
-
-    def __init__(self, model: Model) -> None:
-        zone_ids = [z.id for z in model.trust_zones]
-        members: dict[str | None, list[Element]] = {zid: [] for zid in zone_ids}
-        members[None] = []
-        for e in model.elements:
-            members[e.trust_zone if e.trust_zone in members else None].append(e)
-        self.boxes: dict[str, tuple[float, float, float, float]] = {}
-        self.nodes: dict[str, tuple[float, float]] = {}
-        x = 20.0
-        for key in [*zone_ids, None]:
-            elems = members[key]
-            if key is None and not elems:
-                continue
-            cols = max(1, math.ceil(math.sqrt(len(elems)))) if elems else 1
-            rows = max(1, math.ceil(len(elems) / cols))
-            width = PAD * 2 + cols * NODE_W + (cols - 1) * GAP
-            height = TITLE + PAD * 2 + rows * NODE_H + (rows - 1) * GAP
-            for i, e in enumerate(elems):
-                r, c = divmod(i, cols)
-                self.nodes[e.id] = (x + PAD + c * (NODE_W + GAP), 20 + TITLE + PAD + r * (NODE_H + GAP))
-            if key is not None:
-                self.boxes[key] = (x, 20.0, width, height)
-            x += width + GAP
-
-
 def to_threatdragon(model: Model) -> dict[str, Any]:
     """The Threat Dragon v2 document: one STRIDE diagram holding the whole model."""
     controls = {c.id: c for c in model.controls}
@@ -109,7 +79,7 @@ def to_threatdragon(model: Model) -> dict[str, Any]:
             loose.append(t)
         for target in dict.fromkeys(targets):
             on.setdefault(target, []).append(_threat(t, number, mitigation))
-    layout = _Layout(model)
+    layout = Layout(model)
     cells: list[dict[str, Any]] = []
     z = 1
     for zone in model.trust_zones:
