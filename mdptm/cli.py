@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from mdptm import __version__
-from mdptm.errors import MdptmError
+from mdptm.errors import MdptmError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -189,7 +189,7 @@ def plugins(fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("projects", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("projects", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path),
               help="Package folder (default: project 'output' or DIR/out); with several projects, the folder holding one per project.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Projects built at once, each in its own process (default: one per CPU).")
@@ -202,7 +202,7 @@ def plugins(fmt: str) -> None:
     help="public: the redacted PTM package; submission: the confidential regulatory set in OUT/submission/.",
 )
 def build(projects: tuple[Path, ...], out: Path | None, jobs: int | None, draft: bool, audience: str) -> None:
-    """Run the whole pipeline on a project folder holding mdptm.yaml.
+    """Run the whole pipeline on a project folder holding mdptm.yaml (default: the current folder).
 
     Writes the PTM package to OUT/ and the internal reports to OUT.internal/. Given several project
     folders, builds them in parallel, prints a summary table and exits with the worst exit code; a
@@ -213,6 +213,7 @@ def build(projects: tuple[Path, ...], out: Path | None, jobs: int | None, draft:
               mdptm build products/* --jobs 4
     """
     _plugin_warnings()
+    projects = projects or (Path("."),)
     if len(projects) > 1:
         _build_portfolio(projects, out, jobs, draft, audience)
         return
@@ -247,19 +248,48 @@ def _report_build(result: Any, audience: str) -> None:
 
 @cli.command()
 @click.argument("model", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", required=True, help="json, yaml, otm, docx, xlsx or html (see 'mdptm plugins').")
-@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path))
-def export(model: Path, fmt: str, output: Path) -> None:
+@click.option("--format", "fmt", help="json, yaml, otm, threatdragon, csv, docx, xlsx or html, any case (see 'mdptm plugins'); "
+              "default: from the output file's name (model.otm.json, threats.csv, ...).")
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path, allow_dash=True),
+              help="File to write; '-' writes to standard output.")
+def export(model: Path, fmt: str | None, output: Path) -> None:
     """Write one artefact of the package from a model.
 
     \b
-    Example:  mdptm export model.json --format otm -o model.otm.json
+    Example:  mdptm export model.json -o model.otm.json
+              mdptm export model.json --format csv -o - > threats.csv
     """
-    from mdptm.exporting import export_one
+    from mdptm.exporting import STDOUT, export_bytes, export_one, is_binary, resolve_format
     from mdptm.modelio import load
 
-    export_one(load(model), fmt, output)
+    m = load(model)
+    if output == STDOUT:
+        name = resolve_format(fmt, output)
+        if is_binary(name) and sys.stdout.isatty():
+            raise UsageError(f"{name} is a binary format: redirect standard output to a file, or pass -o FILE")
+        _write_stdout(export_bytes(m, name))
+        return
+    export_one(m, fmt, output)
     say(f"wrote {output}")
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """A single-file result: to standard output (no path, or '-') or to a file, staged."""
+    if output is None or output == Path("-"):
+        _write_stdout(text.encode("utf-8"))
+        return
+    from mdptm.output import staged_file
+
+    with staged_file(output) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+    say(f"wrote {output}", err=True)
+
+
+def _write_stdout(data: bytes) -> None:
+    """Bytes as they are, so a redirected file equals what ``-o FILE`` writes."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 # ---------------------------------------------------------------------- review, redact, signoff
@@ -272,15 +302,18 @@ def _is_project(path: Path) -> bool:
 @cli.command("review")
 @click.argument("model", type=click.Path(path_type=Path))
 @click.option("--public", "public_path", type=click.Path(path_type=Path), help="The redacted model, to check what it dropped or withheld.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit"], case_sensitive=False), default="text",
+              show_default=True, help="sarif (SARIF 2.1.0) and junit (JUnit XML) are for CI dashboards.")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path, allow_dash=True),
+              help="Write the findings to a file instead of standard output.")
 @click.option("--policy", type=click.Path(path_type=Path), help="Redaction policy: also review the public model it produces.")
 @click.option("--require-signoff", "required", multiple=True, help="A role whose sign-off publishing needs (repeatable).")
 @click.option("--package", type=click.Path(path_type=Path), help="A written package (folder or file) to leak-scan.")
 @click.option("--log", "log_path", type=click.Path(path_type=Path), help="Redaction log: leak-scan needles and id renames.")
 @click.option("--audience", type=click.Choice(["public", "submission"]), default="public", show_default=True,
               help="submission: also run the FDA premarket checks when the model states none of their facts.")
-def review_cmd(model: Path, public_path: Path | None, fmt: str, policy: Path | None, required: tuple[str, ...],
-               package: Path | None, log_path: Path | None, audience: str) -> None:
+def review_cmd(model: Path, public_path: Path | None, fmt: str, output: Path | None, policy: Path | None,
+               required: tuple[str, ...], package: Path | None, log_path: Path | None, audience: str) -> None:
     """Pre-publication checks (paper IX-C, FDA completeness); exit 1 if any blocker.
 
     MODEL is a model file or a project folder (its mdptm.yaml gives the required sign-offs and the
@@ -288,11 +321,14 @@ def review_cmd(model: Path, public_path: Path | None, fmt: str, policy: Path | N
 
     \b
     Example:  mdptm review model.json --public public.json --format json
+              mdptm review samples/infusion-pump --format sarif -o review.sarif
     """
     from mdptm.leakscan import scan
     from mdptm.modelio import load
+    from mdptm.plugins import registry
     from mdptm.redact import RedactionLog, load_policy, property_terms, redact
     from mdptm.review import ReviewContext, format_text, review
+    from mdptm.review_formats import junit_text, sarif_text
 
     _plugin_warnings()
     roles = list(required)
@@ -329,10 +365,17 @@ def review_cmd(model: Path, public_path: Path | None, fmt: str, policy: Path | N
     ctx = ReviewContext(model=internal, public=public, signoffs_required=roles, leaks=leaks, renames=log.renamed,
                         audience=audience)
     result = review(ctx)
+    fmt = fmt.lower()
+    checks = {name: str(getattr(cls, "description", "")) for name, cls in registry().checks.items()}
     if fmt == "json":
-        click.echo(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        text = json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "sarif":
+        text = sarif_text(result, internal, checks, model_uri=None if _is_project(model) else str(model))
+    elif fmt == "junit":
+        text = junit_text(result, checks)
     else:
-        click.echo(format_text(result))
+        text = format_text(result) + "\n"
+    _emit(text, output)
     if result.blockers:
         sys.exit(1)
 
@@ -388,7 +431,6 @@ def signoff_cmd(target: Path, role: str, name: str, decision: str, comment: str 
     """
     import datetime
 
-    from mdptm.errors import UsageError
     from mdptm.model import Signoff
     from mdptm.signoff import record_signoff
 
@@ -418,24 +460,28 @@ _STATUS_COLOURS = {"covered": "green", "partial": "yellow", "gap": "red", "not_a
     help="Framework id (cra-annex-i, cra-annex-ii, mc2, fda-premarket, a plug-in's) or path to a framework "
     "YAML file; repeatable. Default: the project's 'frameworks', else every installed one.",
 )
-@click.option("-o", "--output", "output", type=click.Path(path_type=Path), help="Write coverage as .json or .xlsx.")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path, allow_dash=True),
+              help="Write coverage as .json or .xlsx; '-' writes JSON to standard output.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"], case_sensitive=False), default="table", show_default=True,
+              help="What to print: the table, or the coverage as JSON.")
 @click.option(
     "--project",
     type=click.Path(path_type=Path),
     help="Project folder or mdptm.yaml whose 'overrides' (and 'frameworks') apply.",
 )
-def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, project: Path | None) -> None:
+def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, fmt: str, project: Path | None) -> None:
     """Map a model onto CRA Annex I/II, MC2 and FDA premarket clauses: covered, partial, gap, n/a.
 
     Prints a table per framework with a summary; * marks a verdict set by override, -v adds rationales.
 
     \b
     Example:  mdptm map model.json --framework cra-annex-ii -o coverage.xlsx
+              mdptm map model.json --format json > coverage.json
     """
-    from mdptm.coverage_report import render_table, write_coverage
+    from mdptm.coverage_report import coverage_data, render_table, write_coverage
     from mdptm.mapping import framework_conflicts, map_model
     from mdptm.modelio import load
-    from mdptm.output import source_date_epoch
+    from mdptm.output import json_text, source_date_epoch
     from mdptm.project import PROJECT_FILE, load_project
 
     _plugin_warnings()
@@ -457,9 +503,13 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, proje
     def style(status: str, text: str) -> str:
         return click.style(text, fg=_STATUS_COLOURS.get(status))
 
-    if STATE.verbosity >= 1:
+    to_stdout = output == Path("-")
+    if fmt.lower() == "json" or to_stdout:
+        if to_stdout or output is None:
+            _write_stdout(json_text(coverage_data(coverage)).encode("utf-8"))
+    elif STATE.verbosity >= 1:
         click.echo(render_table(coverage, verbose=STATE.verbosity >= 2, style=style), nl=False)
-    if output is not None:
+    if output is not None and not to_stdout:
         write_coverage(coverage, output, source_date_epoch(m.document.date))
         say(f"wrote {output}")
 

@@ -2,24 +2,71 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from mdptm.errors import UsageError
 from mdptm.model import Model
 from mdptm.output import normalize_zip, source_date_epoch, staged_file
-from mdptm.plugins import ExportContext, exporters
+from mdptm.plugins import ExportContext, Exporter, exporters
+
+STDOUT = Path("-")
 
 
-def export_one(model: Model, fmt: str, output: Path, ctx: ExportContext | None = None) -> None:
+def resolve_format(fmt: str | None, output: Path, available: dict[str, Exporter] | None = None) -> str:
+    """The exporter for *fmt* (any case), or the one whose suffix *output* ends with when that is unambiguous.
+
+    Users type ``--format OTM`` or only ``-o model.otm.json``; both should work, and a name that fits
+    several exporters (``.json``: the model or Threat Dragon?) is refused with the candidates named.
+    """
+    available = exporters() if available is None else available
+    names = sorted(available)
+    if fmt is not None:
+        wanted = fmt.strip().casefold()
+        for name in names:
+            if name.casefold() == wanted:
+                return name
+        raise UsageError(f"unknown export format {fmt!r} (installed: {', '.join(names)})")
+    if output == STDOUT:
+        raise UsageError(f"--format is needed when writing to standard output (installed: {', '.join(names)})")
+    lower = output.name.casefold()
+    if lower.endswith(".yml") and "yaml" in available:
+        return "yaml"
+    fits = [n for n in names if available[n].suffix and lower.endswith(available[n].suffix.casefold())]
+    if not fits:
+        raise UsageError(f"cannot tell the format from {output.name!r}; pass --format (installed: {', '.join(names)})")
+    longest = max(len(available[n].suffix) for n in fits)
+    best = [n for n in fits if len(available[n].suffix) == longest]
+    if len(best) > 1:
+        raise UsageError(f"{output.name!r} fits several formats ({', '.join(best)}); pass --format")
+    return best[0]
+
+
+def export_one(model: Model, fmt: str | None, output: Path, ctx: ExportContext | None = None) -> None:
+    """Write *model* as *fmt* to *output*, staged so a failure leaves nothing half-written."""
     available = exporters()
-    if fmt not in available:
-        raise UsageError(f"unknown export format {fmt!r} (installed: {', '.join(sorted(available))})")
+    name = resolve_format(fmt, output, available)
     ctx = ctx or ExportContext(epoch=source_date_epoch(model.document.date))
-    exp = available[fmt]
+    exp = available[name]
     with staged_file(output) as tmp:
         exp.write(model, tmp, ctx)
         if _is_zip(tmp):
             normalize_zip(tmp, ctx.epoch)
+
+
+def export_bytes(model: Model, fmt: str | None, ctx: ExportContext | None = None) -> bytes:
+    """The artefact's bytes, for ``-o -``: written to a scratch folder first, exactly as to a file."""
+    available = exporters()
+    name = resolve_format(fmt, STDOUT, available)
+    with tempfile.TemporaryDirectory(prefix="mdptm-export-") as tmpdir:
+        target = Path(tmpdir) / ("artefact" + available[name].suffix)
+        export_one(model, name, target, ctx)
+        return target.read_bytes()
+
+
+def is_binary(fmt: str) -> bool:
+    """Whether the format's bytes are not text (a zip), so they are never sent to a terminal."""
+    return exporters()[fmt].suffix.casefold() in (".docx", ".xlsx")
 
 
 def _is_zip(path: Path) -> bool:

@@ -44,6 +44,7 @@ def import_one(path: Path, fmt: str | None = None, profile: dict[str, Any] | Non
     """Import one file; anything wrong with it is an :class:`InputError` naming it."""
     available = importers()
     if fmt:
+        fmt = next((name for name in available if name.casefold() == fmt.strip().casefold()), fmt)
         if fmt not in available:
             raise UsageError(f"unknown format {fmt!r} (installed: {', '.join(sorted(available))})")
         imp = available[fmt]

@@ -371,7 +371,13 @@ def test_export_round_trip_keeps_the_model(tmp_path: Path) -> None:
     assert validate_model(original) == []
     out = tmp_path / "ptm.otm.json"
     export_one(original, "otm", out)
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    for key in ("mdptm.model", "mdptm.digest"):  # read as any other tool's OTM: the extension does not help
+        del doc["project"]["attributes"][key]
+    out.write_text(json.dumps(doc), encoding="utf-8")
     back, report = import_one(out)
+    for z in back.trust_zones:  # OTM's trust rating is 0-100; the model's levels here are on 0-100 too
+        assert z.trust_level is None or 0 <= z.trust_level <= 100
     assert [(z.id, z.name, z.trust_level, z.tags, z.extra.get("parent_zone")) for z in back.trust_zones] == [
         (z.id, z.name, z.trust_level, z.tags, z.extra.get("parent_zone")) for z in original.trust_zones
     ]
@@ -393,7 +399,8 @@ def test_export_round_trip_keeps_the_model(tmp_path: Path) -> None:
         assert (a.residual_risk.level if a.residual_risk else None) == (b.residual_risk.level if b.residual_risk else None)
     assert back.product.manufacturer == "Acme Medical" and back.document.version == "1.0"
     skipped = [r for r in report.records if r.disposition == "skipped"]
-    assert [r.locator for r in skipped] == ["/project", "/trustZones/2"]  # the project id, the no-zone placeholder
+    # the project id, the diagram, the no-zone placeholder
+    assert [r.locator for r in skipped] == ["/project", "/representations/0", "/trustZones/2"]
     assert validate_model(back) == []
 
 

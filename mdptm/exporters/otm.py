@@ -15,6 +15,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from mdptm.exporters._layout import NODE_H, NODE_W, Layout
+from mdptm.formats.otm_extension import embed
 from mdptm.importers._interchange import section, slugify
 from mdptm.importers.otm import MDPTM_ATTR, RISK_SCALE, UNASSIGNED_ZONE
 from mdptm.model import PLACEHOLDER, Model, Risk, Threat
@@ -22,6 +24,7 @@ from mdptm.output import json_text
 from mdptm.plugins import ExportContext, Exporter
 
 OTM_VERSION = "0.2.0"
+DIAGRAM = "mdptm-diagram"
 
 
 class OtmExporter(Exporter):
@@ -32,6 +35,18 @@ class OtmExporter(Exporter):
 
     def write(self, model: Model, path: Path, ctx: ExportContext) -> None:
         path.write_text(json_text(to_otm(model)), encoding="utf-8", newline="\n")
+
+
+def _trust_scale(model: Model) -> int:
+    """The top of the model's trust scale: 5 when every level is 0–5 (the sample's scale), else 100 (OTM's)."""
+    levels = [z.trust_level for z in model.trust_zones if z.trust_level is not None]
+    return 5 if levels and all(0 <= v <= 5 for v in levels) else 100
+
+
+def _rating(level: int | None, scale: int) -> int:
+    """A trust level as OTM's trustRating (0–100)."""
+    value = int(level or 0) * (100 // scale)
+    return max(0, min(100, value))
 
 
 def _put(obj: dict[str, Any], key: str, value: Any) -> None:
@@ -66,6 +81,8 @@ def to_otm(model: Model) -> dict[str, Any]:
     element_ids = {e.id for e in model.elements}
     flow_ids = {f.id for f in model.flows}
     control_status = {c.id: c.status for c in model.controls}
+    layout = Layout(model)
+    scale = _trust_scale(model)
 
     p = model.product
     project: dict[str, Any] = {"name": p.name, "id": slugify(p.name) or "mdptm-model"}
@@ -94,11 +111,13 @@ def to_otm(model: Model) -> dict[str, Any]:
         zone: dict[str, Any] = {"id": z.id, "name": z.name}
         _put(zone, "description", z.description)
         unknown = z.trust_level is None
-        zone["risk"] = {"trustRating": section("otm", "unknown_trust_rating") if unknown else z.trust_level}
+        zone["risk"] = {"trustRating": section("otm", "unknown_trust_rating") if unknown else _rating(z.trust_level, scale)}
         parent = z.extra.get("parent_zone")
         if isinstance(parent, str) and parent in zone_ids and parent != z.id:
             zone["parent"] = {"trustZone": parent}
         _put(zone, "tags", list(z.tags))
+        if z.id in layout.boxes:
+            zone["representations"] = _drawn(z.id, layout.boxes[z.id])
         if unknown:
             zone["attributes"] = {MDPTM_ATTR + "trust_level": None}
         zones.append(zone)
@@ -128,6 +147,7 @@ def to_otm(model: Model) -> dict[str, Any]:
         _put(comp, "description", e.description)
         comp["parent"] = {"trustZone": e.trust_zone if e.trust_zone in zone_ids else unassigned}
         _put(comp, "tags", list(e.tags))
+        comp["representations"] = _drawn(e.id, (*layout.nodes[e.id], NODE_W, NODE_H))
         if stored.get(e.id):
             comp["assets"] = {"processed": [], "stored": stored[e.id]}
         _put(comp, "threats", instances.get(e.id))
@@ -166,13 +186,25 @@ def to_otm(model: Model) -> dict[str, Any]:
         mitigations.append(mit)
 
     doc: dict[str, Any] = {"otmVersion": OTM_VERSION, "project": project}
+    doc["representations"] = [{"name": "Data flow diagram", "id": DIAGRAM, "type": "diagram", "size": _size(*layout.size())}]
     _put(doc, "assets", assets)
     doc["trustZones"] = zones
     doc["components"] = components
     doc["dataflows"] = dataflows
     doc["threats"] = threats
     doc["mitigations"] = mitigations
+    embed(doc, model)
     return doc
+
+
+def _size(width: float, height: float) -> dict[str, float]:
+    return {"width": float(width), "height": float(height)}
+
+
+def _drawn(item_id: str, box: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+    """Where Threat Dragon and other OTM readers draw the item: its box on the one diagram."""
+    x, y, w, h = box
+    return [{"representation": DIAGRAM, "id": f"{item_id}-diagram", "position": {"x": float(x), "y": float(y)}, "size": _size(w, h)}]
 
 
 def _threat(t: Threat, categories: dict[str, str], targets: list[str], zones: set[str]) -> dict[str, Any]:

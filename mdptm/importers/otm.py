@@ -17,7 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast, get_args
 
+from pydantic import ValidationError
+
 from mdptm.errors import InputError
+from mdptm.formats.otm_extension import MODEL_KEY, embedded
 from mdptm.importers._interchange import (
     IdMinter,
     Yaml12Loader,
@@ -35,6 +38,7 @@ from mdptm.importers._interchange import (
     threshold,
 )
 from mdptm.model import (
+    COLLECTIONS,
     Asset,
     AssetKind,
     Control,
@@ -114,7 +118,49 @@ class OtmImporter(Importer):
         data = read_otm(path)
         if not isinstance(data, dict) or "otmVersion" not in data:
             raise InputError("not an Open Threat Model file (no 'otmVersion')", file=str(path), locator="/")
+        content, why = embedded(data)
+        if content is not None:
+            model = _embedded_model(path.name, content, ctx.report)
+            if model is not None:
+                _account_for_otm(path.name, data, model, ctx.report)
+                return model
+        elif why:
+            ctx.report.warn(path.name, "/project/attributes", f"mdptm extension set aside: {why}; the OTM content is read instead")
         return _OtmReader(path.name, data, ctx.report).read()
+
+
+def _account_for_otm(file: str, data: dict[str, Any], model: Model, report: ImportReport) -> None:
+    """Each OTM object of a file read through the extension is the OTM view of an embedded item: merged into it."""
+    ids = {item.id for _kind, item in model.items()}
+    for key in ("trustZones", "components", "dataflows", "assets", "threats", "mitigations", "representations"):
+        for i, obj in enumerate(_list(data, key)):
+            loc = pointer(key, i)
+            oid = str(obj.get("id")) if isinstance(obj, dict) and obj.get("id") is not None else ""
+            if key != "representations" and oid in ids:
+                report.merged(file, loc, oid)
+            else:
+                what = "a diagram or code reference, layout only" if key == "representations" else "no item of the embedded model"
+                report.skipped(file, loc, f"OTM {key[:-1]} {oid!r}: {what}")
+
+
+def _embedded_model(file: str, content: dict[str, Any], report: ImportReport) -> Model | None:
+    """The model mdptm embedded when it wrote this file, each item accounted for; None if it is not valid."""
+    try:
+        model = Model.model_validate(content)
+    except ValidationError as exc:
+        report.warn(file, "/project/attributes/" + MODEL_KEY, f"mdptm extension set aside: not a valid model ({exc.error_count()} errors)")
+        return None
+    base = "/project/attributes/" + MODEL_KEY
+    for attr, _kind in COLLECTIONS:
+        for i, item in enumerate(getattr(model, attr)):
+            loc = f"{base}/{attr}/{i}"
+            origin = Source(file=file, locator=loc, importer="otm")
+            if isinstance(item, Flow):
+                item.provenance = origin
+            else:
+                item.source = origin
+            report.imported(file, loc, item.id)
+    return model
 
 
 def _list(data: dict[str, Any], key: str) -> list[Any]:

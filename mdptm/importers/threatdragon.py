@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from mdptm.errors import InputError
 from mdptm.importers._interchange import (
@@ -41,12 +41,13 @@ from mdptm.importers._interchange import (
     slugify,
     stride_of,
 )
-from mdptm.model import Element, Flow, Model, Risk, Source, Threat, TrustZone
+from mdptm.model import Element, Flow, Model, Risk, Source, Threat, ThreatStatus, TrustZone
 from mdptm.plugins import ImportContext, Importer
 from mdptm.report import ImportReport
 from mdptm.safety import parse_json, read_input
 from mdptm.validate import pointer
 
+_THREAT_STATUSES = frozenset(get_args(ThreatStatus))
 _CELL_TYPES = re.compile(rb'"tm\.(Actor|Process|Store|Flow|Boundary|BoundaryBox)"')
 _OTM = re.compile(rb'(?<!\\)"otmVersion"\s*:')
 
@@ -443,13 +444,27 @@ class _TdReader:
                     self.report.skipped(self.file, loc, "not a threat object")
                     continue
                 found.append((c, t_idx, t, loc))
-        numbers = [t.get("number") for _c, _i, t, _l in found]
+        # One threat drawn on several cells (the same id and title on each, as mdptm's own export writes
+        # a threat with several targets) is one threat with several targets.
+        groups: dict[tuple[str, str] | int, list[tuple[_Cell, int, dict[str, Any], str]]] = {}
+        for n, entry in enumerate(found):
+            t = entry[2]
+            tdid = str(t.get("id") or "")
+            groups.setdefault((tdid, one_line(t.get("title"))) if tdid else n, []).append(entry)
+        leaders = [g[0] for g in groups.values()]
+        numbers = [t.get("number") for _c, _i, t, _l in leaders]
         by_number = all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in numbers) and len(set(numbers)) == len(numbers)
-        for seq, (c, _t_idx, t, loc) in enumerate(found, 1):
+        for seq, group in enumerate(groups.values(), 1):
+            c, _t_idx, t, loc = group[0]
             tid = self.ids.claim(f"TD-{t['number'] if by_number else seq}")
-            self._threat(model, c, t, loc, tid, targets.get(str(c.raw.get("id")), []))
+            threat = self._threat(model, c, t, loc, tid, targets.get(str(c.raw.get("id")), []))
+            for other, _i, _t, other_loc in group[1:]:
+                for target in targets.get(str(other.raw.get("id")), []):
+                    if target not in threat.targets:
+                        threat.targets.append(target)
+                self.report.merged(self.file, other_loc, threat.id)
 
-    def _threat(self, model: Model, c: _Cell, t: dict[str, Any], loc: str, tid: str, targets: list[str]) -> None:
+    def _threat(self, model: Model, c: _Cell, t: dict[str, Any], loc: str, tid: str, targets: list[str]) -> Threat:
         extra: dict[str, Any] = {}
         for key in ("id", "number", "modelType", "score", "new"):
             if t.get(key) not in (None, ""):
@@ -491,7 +506,13 @@ class _TdReader:
         control_status = {"mitigated": "implemented", "open": "planned"}.get(status)
         if status == "not_applicable" and mitigation:
             rationale, mitigation = mitigation, ""
-        known = {"id", "number", "modelType", "score", "new", "title", "type", "status", "severity", "mitigation", "description"}
+        ours = one_line(t.get("mdptmStatus"))
+        if ours in _THREAT_STATUSES:
+            status = ours  # a status Threat Dragon has no word for, kept by mdptm's export
+        known = {"id", "number", "modelType", "score", "new", "title", "type", "status", "severity", "mitigation", "description",
+                 "mdptmStatus", "mdptmStride"}
+        if isinstance(t.get("mdptmStride"), list) and not t["mdptmStride"]:
+            stride = []  # the export had to name a type; the model gave none
         rest = {k: v for k, v in t.items() if k not in known}
         if rest:
             extra["properties"] = json_safe(rest)
@@ -518,3 +539,4 @@ class _TdReader:
             model.controls.append(mitigation_control(cid, mitigation, control_status or "planned", self.src(loc + "/mitigation")))  # type: ignore[arg-type]
             threat.controls.append(cid)
             self.report.imported(self.file, loc + "/mitigation", cid)
+        return threat

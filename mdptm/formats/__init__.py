@@ -1,0 +1,1 @@
+"""What importers and exporters of one interchange format share, so neither imports the other."""

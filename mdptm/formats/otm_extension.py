@@ -1,0 +1,87 @@
+"""The ``mdptm`` extension of OTM: the whole model inside ``project.attributes``, for a lossless round trip.
+
+OTM has no place for views, assumptions, support facts, sign-offs, CRA scope, control verification
+and much else, and its risk and trust scales are not the model's. So the OTM exporter writes the OTM
+a reader of any tool understands and, beside it, the model itself (``mdptm.model``) with a digest of
+the OTM content (``mdptm.digest``). The importer takes the embedded model only while the digest still
+matches: once another tool has edited the file, its OTM content is what counts, and the extension is
+set aside with a warning. What is never published is never embedded: ``source``, ``notes``, ``extra``
+(a zone's parent zone excepted, which the OTM holds too) and a flow's ``provenance``.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from typing import Any
+
+from mdptm.model import Model
+
+MODEL_KEY = "mdptm.model"
+DIGEST_KEY = "mdptm.digest"
+_PRIVATE = ("source", "notes", "extra", "provenance")  # on items; a flow's ``source`` is its end, kept
+
+
+def public_content(model: Model) -> dict[str, Any]:
+    """The model as JSON data, without the fields that are never written to an interchange file."""
+    data: dict[str, Any] = model.model_dump(mode="json", by_alias=True)
+    for key, value in data.items():
+        if not isinstance(value, list):
+            continue
+        for item in value:
+            if not isinstance(item, dict):
+                continue
+            parent = item.get("extra", {}).get("parent_zone") if key == "trust_zones" else None
+            for private in _PRIVATE:
+                if not (key == "flows" and private == "source"):  # a flow's source is its first end
+                    item.pop(private, None)
+            if isinstance(parent, str):
+                item["extra"] = {"parent_zone": parent}
+    return data
+
+
+def digest(doc: dict[str, Any]) -> str:
+    """SHA-256 of the OTM content with the extension itself left out, in a canonical JSON form."""
+    bare = copy.deepcopy(doc)
+    attrs = bare.get("project", {}).get("attributes")
+    if isinstance(attrs, dict):
+        attrs.pop(MODEL_KEY, None)
+        attrs.pop(DIGEST_KEY, None)
+        if not attrs:
+            bare["project"].pop("attributes")
+    text = json.dumps(_plain_numbers(bare), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _plain_numbers(value: Any) -> Any:
+    """70.0 and 70 are one number: JSON writers differ in which they print."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _plain_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_numbers(v) for v in value]
+    return value
+
+
+def embed(doc: dict[str, Any], model: Model) -> None:
+    """Add the extension to an OTM document the exporter has finished."""
+    stamp = digest(doc)
+    attrs = doc["project"].setdefault("attributes", {})
+    attrs[MODEL_KEY] = public_content(model)
+    attrs[DIGEST_KEY] = stamp
+
+
+def embedded(doc: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+    """The embedded model data if the OTM content is as mdptm wrote it, else ``None`` and why not."""
+    project = doc.get("project")
+    attrs = project.get("attributes") if isinstance(project, dict) else None
+    if not isinstance(attrs, dict) or MODEL_KEY not in attrs:
+        return None, None
+    data, stamp = attrs.get(MODEL_KEY), attrs.get(DIGEST_KEY)
+    if not isinstance(data, dict):
+        return None, f"'{MODEL_KEY}' is not an object"
+    if stamp != digest(doc):
+        return None, "the OTM content was changed after mdptm wrote it"
+    return data, None
