@@ -324,7 +324,15 @@ def review_cmd(model: Path, public_path: Path | None, fmt: str, policy: Path | N
         if not needles:
             warn("--package: nothing to look for; pass --log (the redaction log) or --policy")
         leaks = scan(package, needles)
-    ctx = ReviewContext(model=internal, public=public, signoffs_required=roles, leaks=leaks, renames=log.renamed)
+    from mdptm.mapping import map_model
+
+    if _is_project(model):
+        coverage = map_model(internal, project.frameworks, project.overrides, base_dir=root,
+                             overrides_file=str(root / "mdptm.yaml"), assertions=project.assertions)
+    else:
+        coverage = map_model(internal)
+    ctx = ReviewContext(model=internal, public=public, signoffs_required=roles, leaks=leaks, renames=log.renamed,
+                        coverage=coverage)
     result = review(ctx)
     if fmt == "json":
         click.echo(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
@@ -440,6 +448,7 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, proje
         warn(w)
     m = load(model)
     overrides: list[Any] = []
+    assertions: list[Any] = []
     refs: list[str] = list(frameworks)
     base_dir = None
     project_file = None
@@ -447,9 +456,11 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, proje
         proj, base_dir = load_project(project)
         project_file = str(base_dir / PROJECT_FILE)
         overrides = list(proj.overrides)
+        assertions = list(proj.assertions)
         if not refs and proj.frameworks:
             refs = list(proj.frameworks)
-    coverage = map_model(m, refs or None, overrides, base_dir=base_dir, overrides_file=project_file)
+    coverage = map_model(m, refs or None, overrides, base_dir=base_dir, overrides_file=project_file,
+                         assertions=assertions)
 
     def style(status: str, text: str) -> str:
         return click.style(text, fg=_STATUS_COLOURS.get(status))
