@@ -662,8 +662,8 @@ class Evaluator:
         best = max(outs, key=lambda o: _RANK[o.level])
         if best.level == "unmet":
             return Outcome("unmet", [], _texts(outs[:1]) if len(outs) > 1 else _texts(outs), _merge(o.hospital for o in outs))
-        shown = [o for o in outs if o.level == best.level][:1]
-        return Outcome(best.level, _merge(o.evidence for o in shown), _texts(shown), _merge(o.hospital for o in shown))
+        tied = [o for o in outs if o.level == best.level]  # every alternative at the best level is evidence
+        return Outcome(best.level, _merge(o.evidence for o in tied), _texts(tied), _merge(o.hospital for o in tied))
 
     def _none(self, rules: list[Rule]) -> Outcome:
         outs = [self.rule(r) for r in rules]
@@ -685,6 +685,8 @@ def _field_check(check: FieldCheck, value: Any, model: Model) -> tuple[Level, st
     path = check.path
     if value is None or (isinstance(value, str) and not value.strip()):
         return "unmet", f"{path} is not stated"
+    if check.in_ is not None and _norm(str(value)) in {_norm(v) for v in check.in_}:
+        return "met", f"{path} is {str(value)!r}"  # an enumerated value ("unknown") is itself the answer
     if not _present(value):
         shown = value if isinstance(value, str) else ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
         return "unmet", f"{path} reads {_quote(str(shown))}, which states nothing"
