@@ -23,6 +23,7 @@ from mdptm.resources import mappings_dir
 __all__ = [
     "EvidenceWords",
     "affirmed",
+    "denied",
     "durations",
     "evidence_words",
     "first_date",
@@ -43,6 +44,7 @@ _MONTHS = {m: i for i, m in enumerate(
 _MONTH_DATE = re.compile(r"\b(?:(\d{1,2})\s+)?(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.I)
 _DMY = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
 _YEAR = re.compile(r"\b(20\d{2}|19\d{2})\b")
+DENIAL_WORDS = 6  # a denying first clause is short: "Not implemented in this release"
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class EvidenceWords:
     duration: re.Pattern[str]
     units: dict[str, int]
     numbers: dict[str, int]
+    control_denials: tuple[str, ...] = ()
 
 
 def _phrases(words: list[str]) -> str:
@@ -78,7 +81,8 @@ def evidence_words() -> EvidenceWords:
     num = r"\d+(?:[.,]\d+)?|" + "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True))
     unit = "|".join(re.escape(u).replace(r"\ ", r"[\s-]+") for u in sorted(units, key=len, reverse=True))
     duration = re.compile(rf"(?<![\w.])({num})(?:[\s-]+|-?)({unit})(?![\w])", re.I)
-    return EvidenceWords(placeholders, negation, not_negation, clause_break, duration, units, numbers)
+    denials = tuple(_canon(str(d)) for d in raw.get("control_denials", []))
+    return EvidenceWords(placeholders, negation, not_negation, clause_break, duration, units, numbers, denials)
 
 
 def _canon(text: str) -> str:
@@ -220,7 +224,18 @@ def first_date(text: str) -> date | None:
     return min(found)[1] if found else None
 
 
+def denied(text: str) -> bool:
+    """A description that opens by denying the control it belongs to ("Not implemented in this release",
+    "Known gap", "Missing"): its first clause is short and starts with one of the vocabulary's
+    ``control_denials``. A bare placeholder ("TBD") says nothing and denies nothing."""
+    first = _canon(_clauses(text)[0][1]) if text.strip() else ""
+    if not first or len(first.split()) > DENIAL_WORDS:
+        return False
+    return any(first == d or first.startswith(d + " ") for d in evidence_words().control_denials)
+
+
 def void_control(title: str, description: str) -> bool:
-    """A control that describes no safeguard: everything its title and description say is denied or a
-    placeholder ("Known gap: there is no factory reset; no secure boot"). It is not evidence of anything."""
-    return not stated(title) and not stated(description)
+    """A control that describes no safeguard: all its title and description say is denied or a placeholder
+    ("Known gap: there is no factory reset; no secure boot"), or its description denies its title ("Secure
+    boot" / "Not implemented in this release"). It is not evidence of anything."""
+    return (not stated(title) and not stated(description)) or denied(description)
