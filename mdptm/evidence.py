@@ -59,6 +59,7 @@ class EvidenceWords:
     units: dict[str, int]
     numbers: dict[str, int]
     control_denials: tuple[str, ...] = ()
+    strong: re.Pattern[str] | None = None
 
 
 def _phrases(words: list[str]) -> str:
@@ -82,7 +83,9 @@ def evidence_words() -> EvidenceWords:
     unit = "|".join(re.escape(u).replace(r"\ ", r"[\s-]+") for u in sorted(units, key=len, reverse=True))
     duration = re.compile(rf"(?<![\w.])({num})(?:[\s-]+|-?)({unit})(?![\w])", re.I)
     denials = tuple(_canon(str(d)) for d in raw.get("control_denials", []))
-    return EvidenceWords(placeholders, negation, not_negation, clause_break, duration, units, numbers, denials)
+    strong_words = raw.get("strong_negations") or []
+    strong = re.compile(rf"(?<![\w'])(?:{_phrases(strong_words)})(?![\w'])", re.I) if strong_words else None
+    return EvidenceWords(placeholders, negation, not_negation, clause_break, duration, units, numbers, denials, strong)
 
 
 def _canon(text: str) -> str:
@@ -238,4 +241,12 @@ def void_control(title: str, description: str) -> bool:
     """A control that describes no safeguard: all its title and description say is denied or a placeholder
     ("Known gap: there is no factory reset; no secure boot"), or its description denies its title ("Secure
     boot" / "Not implemented in this release"). It is not evidence of anything."""
-    return (not stated(title) and not stated(description)) or denied(description)
+    if (not stated(title) and not stated(description)) or denied(description):
+        return True
+    # a description of several statements that all deny ("Factory reset: not supported. Secure boot: TBD.")
+    # with at least one word that only ever denies ("cannot", "not supported", "missing", "TBD"): a plain
+    # "no" or "without" also writes safeguards ("No remote access. No USB.")
+    said = [c for _, c in _clauses(description) if _canon(c)]
+    strong = evidence_words().strong
+    return (len(said) >= 2 and not is_placeholder(description) and not stated(description)
+            and strong is not None and any(strong.search(c) for c in said))
