@@ -566,6 +566,7 @@ class Evaluator:
                 if sel.every is None:  # a population rule ("every control verified") just leaves them out
                     hospital = owned
         textual = _uses_keywords(sel)
+        claims = self._claimed_treated(collection, sel)
 
         def what(n: int) -> str:
             return _describe(collection, sel, n)
@@ -573,6 +574,8 @@ class Evaluator:
         def capped(level: Level, ids: list[str], text: str) -> Outcome:
             if textual and level == "met":
                 return Outcome("partial", ids, f"{text} ({TEXT_MATCH})", hospital)
+            if claims and level == "met":  # the threats called treated without a control are part of the answer
+                return Outcome("partial", ids, f"{text}; but {_ids(claims)} called mitigated name no control", hospital)
             return Outcome(level, ids, text, hospital)
 
         if sel.every is None:
@@ -601,6 +604,13 @@ class Evaluator:
         need = f", {sel.min} needed" if level == "partial" else ""
         every = "all" if len(good) > 1 else "the"
         return capped(level, good, f"{every} {len(good)} {what(len(good))} {cond} ({_ids(good)}{need})")
+
+    def _claimed_treated(self, collection: str, sel: Any) -> list[str]:
+        """Threats a rule on treated threats would have counted, had they named a control."""
+        wanted = getattr(sel, "status", None) if collection == "threats" else None
+        if not wanted or not self.index.untreated or not TREATED & set(wanted):
+            return []
+        return list(self.index.untreated)
 
     def _untreated_note(self, collection: str, bad: list[str]) -> str:
         if collection != "threats" or not self.index.untreated:
