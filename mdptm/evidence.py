@@ -38,9 +38,12 @@ _SPACES = re.compile(r"\s+")
 # A colon does not end a clause: "Factory reset: not supported" denies the factory reset.
 _HARD_BREAK = re.compile(r"(?:\.(?!\d)|[;!?()\[\]\n\r•])+|\s[-–—]\s")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_MONTHS = {m: i for i, m in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-     "december"), start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"), start=1
+    )
+}
 _MONTH_DATE = re.compile(r"\b(?:(\d{1,2})\s+)?(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.I)
 _DMY = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
 _YEAR = re.compile(r"\b(20\d{2}|19\d{2})\b")
@@ -222,8 +225,7 @@ def first_date(text: str) -> date | None:
         except ValueError:
             continue
     if not found:
-        for m in _YEAR.finditer(low):
-            found.append((m.start(), date(int(m.group(1)), 12, 31)))
+        found.extend((m.start(), date(int(m.group(1)), 12, 31)) for m in _YEAR.finditer(low))
     return min(found)[1] if found else None
 
 
@@ -248,5 +250,10 @@ def void_control(title: str, description: str) -> bool:
     # "no" or "without" also writes safeguards ("No remote access. No USB.")
     said = [c for _, c in _clauses(description) if _canon(c)]
     strong = evidence_words().strong
-    return (len(said) >= 2 and not is_placeholder(description) and not stated(description)
-            and strong is not None and any(strong.search(c) for c in said))
+    return (
+        len(said) >= 2
+        and not is_placeholder(description)
+        and not stated(description)
+        and strong is not None
+        and any(strong.search(c) for c in said)
+    )

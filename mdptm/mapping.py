@@ -409,7 +409,7 @@ def _ids(ids: Sequence[str]) -> str:
 
 def _conditions(flt: BaseModel) -> str:
     """Plain words for an 'every' filter: 'state encryption', 'not open'."""
-    parts = []
+    parts: list[str] = []
     stated_fields = {name for name, cond in flt if isinstance(cond, bool)}
     for name, cond in flt:
         if cond is None or name == "keywords":
@@ -627,13 +627,14 @@ class Evaluator:
         for entry in checks:
             check = FieldCheck(path=entry) if isinstance(entry, str) else entry
             value = self._field_value(check.path)
-            level, phrase = _field_check(check, value, self.model)
+            one, phrase = _field_check(check, value, self.model)
             phrases.append(phrase)
-            levels.append(level)
-            if level != "unmet":
+            levels.append(one)
+            if one != "unmet":
                 stated_paths.append(check.path)
+        level: Level
         if all(lv == "met" for lv in levels):
-            level: Level = "met"
+            level = "met"
         elif all(lv == "unmet" for lv in levels):
             level = "unmet"
         else:
@@ -837,7 +838,8 @@ def check_overrides(
     One for a framework that is not being mapped is ignored: the user chose a subset.
     """
     by_id = {fw.id: fw for fw in frameworks}
-    for key, entries in (("overrides", overrides), ("assertions", assertions)):
+    named: list[tuple[str, Sequence[Override | Assertion]]] = [("overrides", overrides), ("assertions", assertions)]
+    for key, entries in named:
         for n, ov in enumerate(entries):
             fw = by_id.get(ov.framework)
             if fw is not None and fw.clause(ov.clause) is None:

@@ -46,9 +46,27 @@ def clause(cov: Coverage, fid: str, cid: str) -> ClauseResult:
 # ------------------------------------------------------------------------------- the vocabulary
 
 
-@pytest.mark.parametrize("value", ["TBD", "tbc", "N/A", "n.a.", "none", "None.", "unknown", "-", "—", "not supported",
-                                   "pending", "to be determined", "later", "TBD - depends on the supplier", "  ",
-                                   "UNKNOWN: set it in mdptm.yaml"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "TBD",
+        "tbc",
+        "N/A",
+        "n.a.",
+        "none",
+        "None.",
+        "unknown",
+        "-",
+        "—",
+        "not supported",
+        "pending",
+        "to be determined",
+        "later",
+        "TBD - depends on the supplier",
+        "  ",
+        "UNKNOWN: set it in mdptm.yaml",
+    ],
+)
 def test_placeholders_state_nothing(value: str) -> None:
     assert is_placeholder(value) and not stated(value)
 
@@ -58,14 +76,17 @@ def test_real_values_are_stated(value: str) -> None:
     assert not is_placeholder(value) and stated(value)
 
 
-@pytest.mark.parametrize("text", [
-    "Known gap: the default password is admin and cannot be changed; there is no factory reset; no secure boot",
-    "Factory reset: not supported. Secure boot: TBD.",
-    "The device lacks secure boot and a factory reset is not yet available.",
-    "Secure boot is disabled, factory reset missing.",
-    "Without secure boot; factory reset absent.",
-    "There is no secure boot. A factory reset can't be done.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Known gap: the default password is admin and cannot be changed; there is no factory reset; no secure boot",
+        "Factory reset: not supported. Secure boot: TBD.",
+        "The device lacks secure boot and a factory reset is not yet available.",
+        "Secure boot is disabled, factory reset missing.",
+        "Without secure boot; factory reset absent.",
+        "There is no secure boot. A factory reset can't be done.",
+    ],
+)
 def test_a_denied_keyword_is_no_evidence(text: str) -> None:
     assert affirmed(text, ["secure boot", "factory reset"]) == []
 
@@ -121,8 +142,11 @@ def test_adversarial_models_get_the_verdicts_their_evidence_allows(name: str) ->
 
 def test_the_first_model_of_the_issue_covers_nothing_its_text_denies() -> None:
     """Every clause the issue names for this model, in every wording of it: never covered."""
-    named = {"cra-annex-i": ["I.1", "I.2.a", "I.2.b", "I.2.g", "I.2.k", "I.2.m", "II.1", "II.5", "II.8"],
-             "cra-annex-ii": ["1", "2", "7"], "mc2": ["secure_by_default"]}
+    named = {
+        "cra-annex-i": ["I.1", "I.2.a", "I.2.b", "I.2.g", "I.2.k", "I.2.m", "II.1", "II.5", "II.8"],
+        "cra-annex-ii": ["1", "2", "7"],
+        "mc2": ["secure_by_default"],
+    }
     for name in ("known-gap.yaml", "known-gap-colons.yaml", "known-gap-prose.yaml"):
         cov = map_model(adversarial(name))
         covered = [f"{fid} {cid}" for fid, ids in named.items() for cid in ids if clause(cov, fid, cid).status == "covered"]
@@ -143,9 +167,14 @@ def test_mitigated_without_control_is_a_warning_and_not_treated() -> None:
 
 def test_a_maker_assertion_confirms_a_clause_and_every_report_says_so() -> None:
     model = adversarial("right-numbers.yaml")
-    a = Assertion(framework="cra-annex-i", clause="I.2.a", evidence=["VA-2026-04", "PEN-TEST-7"],
-                  rationale="The vulnerability assessment of release 3.0 found no known exploitable vulnerability.",
-                  by="P. Raman, Director of Product Security", date="2026-05-30")
+    a = Assertion(
+        framework="cra-annex-i",
+        clause="I.2.a",
+        evidence=["VA-2026-04", "PEN-TEST-7"],
+        rationale="The vulnerability assessment of release 3.0 found no known exploitable vulnerability.",
+        by="P. Raman, Director of Product Security",
+        date="2026-05-30",
+    )
     cov = map_model(model, ["cra-annex-i"], assertions=[a])
     c = clause(cov, "cra-annex-i", "I.2.a")
     assert c.status == "covered" and c.confirmed is not None and c.confirmed.computed == "partial"
@@ -157,25 +186,32 @@ def test_a_maker_assertion_confirms_a_clause_and_every_report_says_so() -> None:
     assert "covered+" in render_table(cov)
 
 
-@pytest.mark.parametrize(("entry", "where"), [
-    ({"evidence": ["TBD"]}, "/assertions/0/evidence"),
-    ({"date": "last week"}, "/assertions/0/date"),
-    ({"by": "N/A"}, "/assertions/0/by"),
-    ({"rationale": "tbd"}, "/assertions/0/rationale"),
-])
+@pytest.mark.parametrize(
+    ("entry", "where"),
+    [
+        ({"evidence": ["TBD"]}, "/assertions/0/evidence"),
+        ({"date": "last week"}, "/assertions/0/date"),
+        ({"by": "N/A"}, "/assertions/0/by"),
+        ({"rationale": "tbd"}, "/assertions/0/rationale"),
+    ],
+)
 def test_assertions_are_validated_with_their_place(tmp_path: Path, entry: dict[str, Any], where: str) -> None:
-    good = {"framework": "mc2", "clause": "v2.46", "evidence": ["SDL-01"], "rationale": "We follow IEC 81001-5-1.",
-            "by": "A. Person, quality", "date": "2026-05-30"}
-    (tmp_path / "mdptm.yaml").write_text(yaml.safe_dump({"sources": ["a.docx"], "assertions": [{**good, **entry}]}),
-                                         encoding="utf-8")
+    good = {
+        "framework": "mc2",
+        "clause": "v2.46",
+        "evidence": ["SDL-01"],
+        "rationale": "We follow IEC 81001-5-1.",
+        "by": "A. Person, quality",
+        "date": "2026-05-30",
+    }
+    (tmp_path / "mdptm.yaml").write_text(yaml.safe_dump({"sources": ["a.docx"], "assertions": [{**good, **entry}]}), encoding="utf-8")
     with pytest.raises(InputError) as exc:
         load_project(tmp_path)
     assert exc.value.locator == where
 
 
 def test_an_assertion_naming_an_unknown_clause_is_refused() -> None:
-    a = Assertion(framework="mc2", clause="v2.99", evidence=["X-1"], rationale="Because.", by="A. Person",
-                  date="2026-05-30")
+    a = Assertion(framework="mc2", clause="v2.99", evidence=["X-1"], rationale="Because.", by="A. Person", date="2026-05-30")
     with pytest.raises(InputError) as exc:
         map_model(adversarial("right-numbers.yaml"), ["mc2"], assertions=[a], overrides_file="mdptm.yaml")
     assert exc.value.locator == "/assertions/0/clause"
@@ -259,9 +295,7 @@ def _texts(blocks: list[Any]) -> str:
     return "\n".join(out)
 
 
-def test_the_same_rationale_in_coverage_json_the_ptm_and_the_submission_set(
-    sample: tuple[Model, Coverage], tmp_path: Path
-) -> None:
+def test_the_same_rationale_in_coverage_json_the_ptm_and_the_submission_set(sample: tuple[Model, Coverage], tmp_path: Path) -> None:
     from mdptm.plugins import ExportContext
     from mdptm.ptmdoc import build_ptm_doc
     from mdptm.submission import cra_doc
