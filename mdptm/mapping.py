@@ -694,7 +694,7 @@ def _quote(value: str, width: int = 40) -> str:
 def _field_check(check: FieldCheck, value: Any, model: Model) -> tuple[Level, str]:
     """Whether one product/support/document field answers, and a phrase saying why (with the numbers)."""
     path = check.path
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, dict)) and not value):
         return "unmet", f"{path} is not stated"
     if check.in_ is not None and _norm(str(value)) in {_norm(v) for v in check.in_}:
         return "met", f"{path} is {str(value)!r}"  # an enumerated value ("unknown") is itself the answer
