@@ -580,9 +580,8 @@ class Evaluator:
 
         if sel.every is None:
             ids = [it.id for it in matched]
-            if not ids:
-                only = f" (only the hospital's own: {_ids(hospital)})" if hospital else ""
-                return Outcome("unmet", [], f"no {what(0)}{only}", hospital)
+            if not ids:  # the hospital's own controls, if any, are named once for the clause
+                return Outcome("unmet", [], f"no {what(0)}", hospital)
             level: Level = "met" if len(ids) >= sel.min else "partial"
             need = f", {sel.min} needed" if level == "partial" else ""
             return capped(level, ids, f"{len(ids)} {what(len(ids))} ({_ids(ids)}{need})")
@@ -674,7 +673,10 @@ class Evaluator:
         if best.level == "unmet":
             return Outcome("unmet", [], _texts(outs[:1]) if len(outs) > 1 else _texts(outs), _merge(o.hospital for o in outs))
         tied = [o for o in outs if o.level == best.level]  # every alternative at the best level is evidence
-        return Outcome(best.level, _merge(o.evidence for o in tied), _texts(tied), _merge(o.hospital for o in tied))
+        evidence = _merge(o.evidence for o in tied)
+        extra = [e for e in evidence if e not in set(tied[0].evidence)]
+        text = tied[0].text + (f"; also {_ids(extra)}" if extra else "")
+        return Outcome(best.level, evidence, text, _merge(o.hospital for o in tied))
 
     def _none(self, rules: list[Rule]) -> Outcome:
         outs = [self.rule(r) for r in rules]
