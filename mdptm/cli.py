@@ -427,12 +427,13 @@ _STATUS_COLOURS = {"covered": "green", "partial": "yellow", "gap": "red", "not_a
 @click.option(
     "--project",
     type=click.Path(path_type=Path),
-    help="Project folder or mdptm.yaml whose 'overrides' (and 'frameworks') apply.",
+    help="Project folder or mdptm.yaml whose 'overrides', 'assertions' (and 'frameworks') apply.",
 )
 def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, project: Path | None) -> None:
     """Map a model onto CRA Annex I/II, MC2 and FDA premarket clauses: covered, partial, gap, n/a.
 
-    Prints a table per framework with a summary; * marks a verdict set by override, -v adds rationales.
+    Prints a table per framework with a summary; * marks a verdict set by override, + one confirmed by the
+    maker (an assertion in mdptm.yaml), -v adds rationales. Linked clauses that disagree are listed last.
 
     \b
     Example:  mdptm map model.json --framework cra-annex-ii -o coverage.xlsx
