@@ -63,6 +63,7 @@ class EvidenceWords:
     numbers: dict[str, int]
     control_denials: tuple[str, ...] = ()
     strong: re.Pattern[str] | None = None
+    deadline: re.Pattern[str] | None = None
 
 
 def _phrases(words: list[str]) -> str:
@@ -88,7 +89,9 @@ def evidence_words() -> EvidenceWords:
     denials = tuple(_canon(str(d)) for d in raw.get("control_denials", []))
     strong_words = raw.get("strong_negations") or []
     strong = re.compile(rf"(?<![\w'])(?:{_phrases(strong_words)})(?![\w'])", re.I) if strong_words else None
-    return EvidenceWords(placeholders, negation, not_negation, clause_break, duration, units, numbers, denials, strong)
+    lead_words = dur.get("deadline_words") or []
+    deadline = re.compile(rf"(?<![\w'])(?:{_phrases(lead_words)})\s*$", re.I) if lead_words else None
+    return EvidenceWords(placeholders, negation, not_negation, clause_break, duration, units, numbers, denials, strong, deadline)
 
 
 def _canon(text: str) -> str:
@@ -181,10 +184,21 @@ def stated(value: Any) -> bool:
     return False
 
 
-def durations(text: str) -> list[tuple[int, str]]:
-    """Time spans stated in *text* and not denied, as (days, the words as written): "within 30 days" → (30, "30 days")."""
+def durations(text: str, *, deadlines: bool = False) -> list[tuple[int, str]]:
+    """Time spans stated in *text* and not denied, as (days, the words as written): "within 30 days" → (30, "30 days").
+
+    With *deadlines*, only spans a deadline word introduces ("within", "no later than", vocabulary
+    ``deadline_words``) when the text has any: "patches within 30 days for 10 years" commits to 30 days.
+    """
+    if deadlines:
+        found = [(d, w) for d, w, lead in _spans(text) if lead]
+        return found or durations(text)
+    return [(d, w) for d, w, _ in _spans(text)]
+
+
+def _spans(text: str) -> list[tuple[int, str, bool]]:
     words = evidence_words()
-    out: list[tuple[int, str]] = []
+    out: list[tuple[int, str, bool]] = []
     for _, clause in _clauses(text):
         for m in words.duration.finditer(clause):
             if _negated(clause, m.start(), m.end()):
@@ -198,7 +212,9 @@ def durations(text: str) -> list[tuple[int, str]]:
             days = words.units.get(unit)
             if days is None:
                 continue
-            out.append((round(number * days), _SPACES.sub(" ", m.group(0).strip())))
+            before = clause[max(0, m.start() - 24) : m.start()]
+            lead = words.deadline is not None and words.deadline.search(before) is not None
+            out.append((round(number * days), _SPACES.sub(" ", m.group(0).strip()), lead))
     return out
 
 

@@ -730,7 +730,7 @@ def _days(n: int) -> str:
 
 def _commitment(check: FieldCheck, text: str) -> tuple[Level, str]:
     """Compare the time spans a field commits to with what the clause asks."""
-    spans = durations(text)
+    spans = durations(text, deadlines=check.within_days is not None)
     path = check.path
     if not spans:
         asked = f"at most {_days(check.within_days)}" if check.within_days is not None else f"at least {_days(check.at_least_days or 0)}"

@@ -99,6 +99,9 @@ def test_a_keyword_outside_the_denied_clause_still_counts() -> None:
 def test_time_spans_and_dates_are_read_with_their_units() -> None:
     assert [d for d, _ in durations("within 60 days (30 days for critical ones), or two weeks")] == [60, 30, 14]
     assert [d for d, _ in durations("patches within 3 months; not within 90 days")] == [90]
+    # a deadline is what "within" introduces, not how long the commitment lasts
+    assert [d for d, _ in durations("patches within 30 days for 10 years", deadlines=True)] == [30]
+    assert [d for d, _ in durations("30 days", deadlines=True)] == [30]
     assert str(first_date("until 31 December 2035")) == "2035-12-31"
     assert first_date("until further notice") is None
 
