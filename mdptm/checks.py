@@ -17,7 +17,7 @@ from functools import cache
 
 import yaml
 
-from mdptm.evidence import is_placeholder, real_values
+from mdptm.evidence import is_placeholder, real_values, void_control
 from mdptm.model import PLACEHOLDER, STRIDE_ORDER, VIEW_KINDS, Item, Model, Signoff, Threat
 from mdptm.plugins import Check
 from mdptm.redact import iter_text
@@ -271,6 +271,9 @@ class PlaceholderValue(Check):
                     yield _finding(self, f"{section}.{name} reads {value.strip()!r}: the mapping treats it as not stated; "
                                    "give the real value or leave it empty")
         for c in m.controls:
+            if c.status != "not_implemented" and void_control(c.title, c.description):
+                yield _finding(self, f"control {_label(c)} describes no safeguard (all it says is denied or a placeholder): "
+                               "the mapping does not count it, nor the threats that rely on it alone", [c.id])
             empty = [v for v in c.verification if v.strip() and is_placeholder(v)]
             if empty:
                 yield _finding(self, f"control {_label(c)} cites {', '.join(repr(v) for v in empty)} as verification: "

@@ -143,6 +143,12 @@ def test_adversarial_models_get_the_verdicts_their_evidence_allows(name: str) ->
     assert set(want.get("review") or []) <= found
 
 
+def test_review_names_a_control_that_describes_no_safeguard() -> None:
+    model = adversarial("known-gap.yaml")
+    found = [f for f in review(ReviewContext(model)).findings if f.check == "placeholder-value" and f.items == ["C-1"]]
+    assert any("describes no safeguard" in f.message for f in found)
+
+
 def test_the_first_model_of_the_issue_covers_nothing_its_text_denies() -> None:
     """Every clause the issue names for this model, in every wording of it: never covered."""
     named = {
