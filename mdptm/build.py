@@ -24,7 +24,7 @@ from mdptm.model import PLACEHOLDER, Model
 from mdptm.modelio import load, read_structured
 from mdptm.output import sha256_file, source_date_epoch, staged_dir, write_json, write_manifest
 from mdptm.plugins import ExportContext
-from mdptm.project import PROJECT_FILE, Override, Project, load_project
+from mdptm.project import PROJECT_FILE, Assertion, Override, Project, load_project
 from mdptm.publish import publish_blockers, write_package
 from mdptm.redact import load_policy, property_terms, public_review, redact
 from mdptm.report import ImportReport
@@ -189,6 +189,7 @@ class Settings:
     frameworks: list[str] | None = None
     overrides: list[Override] = field(default_factory=list)
     overrides_file: str | None = None
+    assertions: list[Assertion] = field(default_factory=list)
     policy: Path | None = None
     signoffs_required: list[str] = field(default_factory=list)
     template: Path | None = None
@@ -204,6 +205,7 @@ class Settings:
             frameworks=project.frameworks,
             overrides=list(project.overrides),
             overrides_file=str(root / PROJECT_FILE),
+            assertions=list(project.assertions),
             policy=root / project.redaction if project.redaction else None,
             signoffs_required=list(project.signoffs_required),
             template=root / project.template if project.template else None,
@@ -245,7 +247,7 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
     def mapped(m: Model) -> Coverage:
         with timer("map"):
             return map_model(m, settings.frameworks, settings.overrides, base_dir=settings.base_dir,
-                             overrides_file=settings.overrides_file)
+                             overrides_file=settings.overrides_file, assertions=settings.assertions)
 
     coverage = mapped(model)
     if settings.audience == "submission":
@@ -256,7 +258,7 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
         public, log = redact(model, policy, extra_terms=terms)
     public_coverage = mapped(public)  # the package shows the evidence it publishes
     with timer("review"):
-        ctx_review = ReviewContext(model, public, settings.signoffs_required, renames=log.renamed)
+        ctx_review = ReviewContext(model, public, settings.signoffs_required, renames=log.renamed, coverage=coverage)
         findings = review(ctx_review)
     previous = load(settings.previous) if settings.previous else None
     if previous is not None:  # document.history gains this version, summarised from the published diff

@@ -17,6 +17,7 @@ from functools import cache
 
 import yaml
 
+from mdptm.evidence import is_placeholder, real_values, void_control
 from mdptm.model import PLACEHOLDER, STRIDE_ORDER, VIEW_KINDS, Item, Model, Signoff, Threat
 from mdptm.plugins import Check
 from mdptm.redact import iter_text
@@ -176,12 +177,14 @@ class ThreatWithoutControl(Check):
     description = "A threat called mitigated, accepted or transferred that names no control ('trust us')."
 
     def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        known = {c.id for c in ctx.model.controls}
         for t in ctx.model.threats:
-            if t.controls or t.status in ("open", "not_applicable"):
-                continue
+            if [c for c in t.controls if c in known] or t.status in ("open", "not_applicable"):
+                continue  # a control id the model does not hold is no control
             why = {
-                "mitigated": "is called mitigated but names no control",
-                "partially_mitigated": "is called partially mitigated but names no control",
+                "mitigated": "is called mitigated but names no control of the model: the mapping counts it as not treated",
+                "partially_mitigated": "is called partially mitigated but names no control of the model: the mapping "
+                "counts it as not treated",
                 "accepted": "is accepted with no control named; state the residual risk and the rationale",
                 "transferred": "is transferred with no control named; say who must do what",
             }[t.status]
@@ -195,7 +198,7 @@ class ControlUnverified(Check):
 
     def run(self, ctx: ReviewContext) -> Iterator[Finding]:
         for c in ctx.model.controls:
-            if c.status == "implemented" and not [v for v in c.verification if v.strip()]:
+            if c.status == "implemented" and not real_values(c.verification):
                 yield _finding(self, f"control {_label(c)} is implemented but cites no verification evidence", [c.id])
 
 
@@ -253,6 +256,43 @@ class MitigationWithoutDetail(Check):
                 "describe at least the mitigations that can be disclosed",
                 [t.id for t in model.threats],
             )
+
+
+class PlaceholderValue(Check):
+    id = "placeholder-value"
+    severity = "warning"
+    description = "A fact that reads as a placeholder (TBD, N/A, none, not supported): it is no evidence."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        m = ctx.model
+        for section in ("product", "support"):
+            for name, value in getattr(m, section):
+                if isinstance(value, str) and value.strip() and PLACEHOLDER not in value and is_placeholder(value):
+                    yield _finding(self, f"{section}.{name} reads {value.strip()!r}: the mapping treats it as not stated; "
+                                   "give the real value or leave it empty")
+        for c in m.controls:
+            if c.status != "not_implemented" and void_control(c.title, c.description):
+                yield _finding(self, f"control {_label(c)} describes no safeguard (all it says is denied or a placeholder): "
+                               "the mapping does not count it, nor the threats that rely on it alone", [c.id])
+            empty = [v for v in c.verification if v.strip() and is_placeholder(v)]
+            if empty:
+                yield _finding(self, f"control {_label(c)} cites {', '.join(repr(v) for v in empty)} as verification: "
+                               "a placeholder is no evidence", [c.id])
+
+
+class CoverageDisagreement(Check):
+    id = "coverage-disagreement"
+    severity = "warning"
+    description = "Clauses of different frameworks that ask the same thing got different verdicts."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        if ctx.coverage is None:
+            return
+        from mdptm.coherence import disagreements
+
+        for d in disagreements(ctx.coverage):
+            yield _finding(self, "linked clauses disagree: " + d.describe() + "; one meaning needs one verdict (check the "
+                           "overrides and assertions, or the evidence)")
 
 
 # --------------------------------------------------------------------- internal vs public model

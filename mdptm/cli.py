@@ -362,8 +362,15 @@ def review_cmd(model: Path, public_path: Path | None, fmt: str, output: Path | N
         if not needles:
             warn("--package: nothing to look for; pass --log (the redaction log) or --policy")
         leaks = scan(package, needles)
+    from mdptm.mapping import map_model
+
+    if _is_project(model):
+        coverage = map_model(internal, project.frameworks, project.overrides, base_dir=root,
+                             overrides_file=str(root / "mdptm.yaml"), assertions=project.assertions)
+    else:
+        coverage = map_model(internal)
     ctx = ReviewContext(model=internal, public=public, signoffs_required=roles, leaks=leaks, renames=log.renamed,
-                        audience=audience)
+                        audience=audience, coverage=coverage)
     result = review(ctx)
     fmt = fmt.lower()
     checks = {name: str(getattr(cls, "description", "")) for name, cls in registry().checks.items()}
@@ -467,12 +474,13 @@ _STATUS_COLOURS = {"covered": "green", "partial": "yellow", "gap": "red", "not_a
 @click.option(
     "--project",
     type=click.Path(path_type=Path),
-    help="Project folder or mdptm.yaml whose 'overrides' (and 'frameworks') apply.",
+    help="Project folder or mdptm.yaml whose 'overrides', 'assertions' (and 'frameworks') apply.",
 )
 def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, fmt: str, project: Path | None) -> None:
     """Map a model onto CRA Annex I/II, MC2 and FDA premarket clauses: covered, partial, gap, n/a.
 
-    Prints a table per framework with a summary; * marks a verdict set by override, -v adds rationales.
+    Prints a table per framework with a summary; * marks a verdict set by override, + one confirmed by the
+    maker (an assertion in mdptm.yaml), -v adds rationales. Linked clauses that disagree are listed last.
 
     \b
     Example:  mdptm map model.json --framework cra-annex-ii -o coverage.xlsx
@@ -489,6 +497,7 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, fmt: 
         warn(w)
     m = load(model)
     overrides: list[Any] = []
+    assertions: list[Any] = []
     refs: list[str] = list(frameworks)
     base_dir = None
     project_file = None
@@ -496,9 +505,11 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, fmt: 
         proj, base_dir = load_project(project)
         project_file = str(base_dir / PROJECT_FILE)
         overrides = list(proj.overrides)
+        assertions = list(proj.assertions)
         if not refs and proj.frameworks:
             refs = list(proj.frameworks)
-    coverage = map_model(m, refs or None, overrides, base_dir=base_dir, overrides_file=project_file)
+    coverage = map_model(m, refs or None, overrides, base_dir=base_dir, overrides_file=project_file,
+                         assertions=assertions)
 
     def style(status: str, text: str) -> str:
         return click.style(text, fg=_STATUS_COLOURS.get(status))

@@ -14,7 +14,7 @@ from typing import Any
 
 from mdptm.errors import InputError
 from mdptm.output import DEFAULT_EPOCH, json_text, normalize_zip, staged_file
-from mdptm.results import CLAUSE_STATUSES, Coverage, FrameworkResult
+from mdptm.results import CLAUSE_STATUSES, Confirmation, Coverage, FrameworkResult
 
 __all__ = ["coverage_data", "render_table", "write_coverage", "write_coverage_json", "write_coverage_xlsx"]
 
@@ -30,6 +30,8 @@ CLAUSE_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("Evidence", "evidence", 28),
     ("Rationale", "rationale", 70),
     ("Overridden", "overridden", 11),
+    ("Confirmed by maker", "confirmed", 30),
+    ("Relies on the hospital", "relies_on_hospital", 20),
     ("Summary", "summary", 60),
     ("Source", "source", 50),
     ("Confidence", "confidence", 12),
@@ -58,6 +60,8 @@ def _sheet_title(fid: str, used: set[str]) -> str:
 
 
 def _cell_value(value: Any) -> Any:
+    if isinstance(value, Confirmation):
+        return f"{value.by}, {value.date}"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, bool):
@@ -148,7 +152,7 @@ def _framework_lines(fw: FrameworkResult, verbose: bool, style: Callable[[str, s
     id_w = max([len(c.id) for c in fw.clauses] + [6])
     title_w = min(max([len(c.title) for c in fw.clauses] + [5]), TITLE_WIDTH)
     for c in fw.clauses:
-        label = STATUS_LABEL[c.status] + ("*" if c.overridden else "")
+        label = STATUS_LABEL[c.status] + ("*" if c.overridden else "") + ("+" if c.confirmed else "")
         status = style(c.status, label.ljust(8))
         title = _clip(c.title, title_w).ljust(title_w) if c.evidence else _clip(c.title, title_w)
         evidence = f"  {_clip(', '.join(c.evidence), 40)}" if c.evidence else ""
@@ -165,8 +169,14 @@ def render_table(
 ) -> str:
     """A readable table per framework with a summary line; *style(status, text)* may colour the status.
 
-    ``*`` marks a verdict set by override; *verbose* adds each clause's rationale.
+    ``*`` marks a verdict set by override, ``+`` one confirmed by the maker; *verbose* adds each clause's rationale.
     """
+    from mdptm.coherence import disagreements
+
     styler = style or (lambda _status, text: text)
     blocks = ["\n".join(_framework_lines(fw, verbose, styler)) for fw in coverage.frameworks]
+    split = disagreements(coverage)
+    if split:
+        blocks.append("\n".join(["linked clauses that disagree (one meaning, one verdict):",
+                                  *(f"  {d.describe()}" for d in split)]))
     return "\n\n".join(blocks) + "\n"

@@ -198,6 +198,15 @@ class FieldCheck(Strict):
     path: str = Field(description="dotted path, e.g. support.vulnerability_disclosure or product.regulatory.cra_scope")
     keywords: list[str] | None = Field(default=None, description="the value contains one of these")
     in_: list[str] | None = Field(default=None, alias="in", description="the value is one of these")
+    within_days: int | None = Field(
+        default=None, ge=0, description="every time span the value commits to is at most this many days (30 days, 2 weeks)"
+    )
+    at_least_days: int | None = Field(
+        default=None, ge=0, description="the value commits to a time span of at least this many days (24 months of notice)"
+    )
+    date: bool | None = Field(
+        default=None, description="true: the value holds a calendar date, not earlier than document.date"
+    )
 
 
 SELECTOR_KEYS: tuple[str, ...] = (*COLLECTION_ITEMS, "fields", "clauses", "all", "any", "none")
@@ -307,6 +316,16 @@ class ScopeNote(Strict):
     rationale: str | None = Field(default=None, description="prefixed to every clause's rationale")
 
 
+class ExternalEvidence(Strict):
+    """Evidence a threat model cannot hold itself (a vulnerability scan, a test report): the clause stays
+    ``partial`` until a control's verification or a support field refers to it."""
+
+    what: str = Field(description="the evidence, in plain words, e.g. 'a vulnerability assessment of the SBOM components'")
+    references: list[str] = Field(
+        min_length=1, description="words that identify a reference to it (case-insensitive, in verification entries and support fields)"
+    )
+
+
 class Clause(Strict):
     id: str = Field(description="the source's own numbering, e.g. I.2.a, 8.b, control.event_logging")
     title: str
@@ -319,6 +338,9 @@ class Clause(Strict):
     )
     not_applicable_when: Rule | None = None
     hint: str | None = Field(default=None, description="how to close a gap; added to the rationale when not covered")
+    external_evidence: ExternalEvidence | None = Field(
+        default=None, description="what the model must refer to before the clause can be covered"
+    )
 
 
 class Framework(Strict):

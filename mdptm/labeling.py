@@ -8,7 +8,7 @@ selectors, so a regulatory team can adjust the checklist without touching code.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +19,7 @@ from mdptm.errors import InputError
 from mdptm.model import Model
 from mdptm.modelio import read_structured
 from mdptm.resources import mappings_dir
+from mdptm.results import FrameworkResult
 from mdptm.validate import pointer
 
 LabelStatus = Literal["answered", "partial", "missing"]
@@ -232,4 +233,22 @@ def answer_labeling(model: Model, catalogue: LabelingCatalogue | None = None) ->
     for item in sorted(cat.items, key=lambda i: i.number):
         places = [_place(model, sel, names) for sel in item.answers]
         out.append(LabelingAnswer(item, _status(places), places))
+    return out
+
+
+# The mapping verdict of a labelling clause, in the checklist's words.
+VERDICT_STATUS: dict[str, LabelStatus] = {"covered": "answered", "partial": "partial", "gap": "missing"}
+
+
+def agree_with_mapping(answers: list[LabelingAnswer], fw: FrameworkResult | None) -> list[LabelingAnswer]:
+    """The checklist's status set by the fda-premarket mapping verdict of the same item, so the checklist,
+    the coverage and the PTM state one verdict on the same facts (placeholders, denials and text-only
+    matches included). Items the mapping lacks, or sets not applicable, keep their own status."""
+    if fw is None:
+        return answers
+    verdicts = {c.id: c.status for c in fw.clauses}
+    out = []
+    for a in answers:
+        status = VERDICT_STATUS.get(verdicts.get(a.item.id, ""))
+        out.append(replace(a, status=status) if status is not None else a)
     return out

@@ -18,12 +18,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from mdptm.errors import InputError
+from mdptm.evidence import affirmed, durations, first_date, real_values, stated, void_control
 from mdptm.framework import COLLECTION_ITEMS, TEXT_FIELDS, UNION_LABELS, Clause, FieldCheck, Framework, Rule
-from mdptm.model import PLACEHOLDER, Item, Model
+from mdptm.model import Item, Model
 from mdptm.modelio import read_structured
-from mdptm.project import Override
+from mdptm.project import Assertion, Override
 from mdptm.resources import mappings_dir
-from mdptm.results import CLAUSE_STATUSES, ClauseResult, ClauseStatus, Coverage, FrameworkResult
+from mdptm.results import CLAUSE_STATUSES, ClauseResult, ClauseStatus, Confirmation, Coverage, FrameworkResult
 from mdptm.validate import pointer
 
 __all__ = [
@@ -41,8 +42,7 @@ __all__ = [
 ]
 
 BUILTIN_FRAMEWORKS: tuple[str, ...] = ("cra-annex-i", "cra-annex-ii", "mc2", "fda-premarket")
-MAX_NAMED = 8  # ids named in one rationale sentence; the evidence list always has them all
-MAX_TERMS = 4  # keywords quoted in one rationale sentence
+MAX_NAMED = 3  # ids named in one part of a rationale, then the count of the rest; the evidence list has them all
 FRAMEWORK_SUFFIXES = (".yaml", ".yml", ".json")
 
 Level = Literal["met", "partial", "unmet"]
@@ -214,6 +214,13 @@ def resolve_frameworks(refs: Sequence[str | Path] | None, base_dir: Path | None 
 
 
 # ============================================================================ evaluation
+#
+# Evidence rules (docs/mapping.md, "What counts as evidence"): placeholders and denied text never count;
+# a keyword match alone gives at most "partial" (text match: confirm); controls the hospital owns never
+# meet a device maker's duty; a threat called mitigated with no control is not treated.
+
+TREATED = frozenset({"mitigated", "partially_mitigated"})
+TEXT_MATCH = "text match: confirm"
 
 
 @dataclass
@@ -221,14 +228,17 @@ class Outcome:
     level: Level
     evidence: list[str] = field(default_factory=list)
     text: str = ""
+    hospital: list[str] = field(default_factory=list)  # the hospital's own controls left out
 
 
 def _present(value: Any) -> bool:
     if value is None:
         return False
     if isinstance(value, str):
-        return bool(value.strip()) and value.strip() != PLACEHOLDER
-    if isinstance(value, (list, dict, tuple)):
+        return stated(value)
+    if isinstance(value, (list, tuple)):
+        return bool(real_values(value)) if all(isinstance(v, str) for v in value) else bool(value)
+    if isinstance(value, dict):
         return bool(value)
     if isinstance(value, BaseModel):  # e.g. a risk rating: stated when any part of it is
         return any(_present(v) for _, v in value)
@@ -248,7 +258,7 @@ def _text(item: Item, collection: str) -> str:
         elif value:
             parts.append(str(value))
     parts.extend(item.tags)
-    return "\n".join(parts).casefold()
+    return "\n".join(parts)
 
 
 # One test of a compiled filter: ("keywords", "", casefolded words), ("exclude", field, values),
@@ -282,14 +292,30 @@ def _has(value: Any, wanted: frozenset[Any]) -> bool:
     return value is not None and _norm(value) in wanted
 
 
+def effective_model(model: Model) -> tuple[Model, list[str]]:
+    """*model* as the mapping reads it. A control that describes no safeguard (all it says is denied or a
+    placeholder) is not implemented; a threat called (partially) mitigated that names no other control of
+    the model is open. Returns the model (a copy only when something changed) and the ids of those threats."""
+    void = {c.id for c in model.controls if c.status != "not_implemented" and void_control(c.title, c.description)}
+    controls = {c.id for c in model.controls if c.id not in void}
+    untreated = [t.id for t in model.threats if t.status in TREATED and not [c for c in t.controls if c in controls]]
+    if not untreated and not void:
+        return model, []
+    ids = set(untreated)
+    threats = [t.model_copy(update={"status": "open"}) if t.id in ids else t for t in model.threats]
+    kept = [c.model_copy(update={"status": "not_implemented"}) if c.id in void else c for c in model.controls]
+    return model.model_copy(update={"threats": threats, "controls": kept}), untreated
+
+
 class ModelIndex:
     """What rule evaluation reads from one model, computed once: item texts for keyword filters
     and the items each distinct filter selects. Lookups never rescan a collection."""
 
     def __init__(self, model: Model):
-        self.model = model
+        self.model, self.untreated = effective_model(model)
         self._texts: dict[str, list[str]] = {}
         self._selected: dict[tuple[str, tuple[Check, ...]], list[Item]] = {}
+        self._references: list[tuple[str, str]] | None = None
 
     def texts(self, collection: str) -> list[str]:
         found = self._texts.get(collection)
@@ -308,7 +334,7 @@ class ModelIndex:
         for kind, name, arg in checks:  # narrow the candidates check by check
             if kind == "keywords":
                 texts = self.texts(collection)
-                keep = [i for i in keep if any(k in texts[i] for k in arg)]
+                keep = [i for i in keep if any(k in texts[i].casefold() for k in arg) and affirmed(texts[i], arg)]
             elif kind == "present":
                 keep = [i for i in keep if _present(getattr(items[i], name)) == arg]
             elif kind == "in":
@@ -318,19 +344,25 @@ class ModelIndex:
         found = self._selected[key] = [items[i] for i in keep]
         return found
 
+    def references(self) -> list[tuple[str, str]]:
+        """(where, text) of every reference to evidence outside the model: controls' verification entries
+        and the support fields, placeholders left out."""
+        if self._references is None:
+            refs: list[tuple[str, str]] = []
+            for c in self.model.controls:
+                refs.extend((c.id, v) for v in real_values(c.verification))
+            for name, value in self.model.support:
+                if isinstance(value, str) and stated(value):
+                    refs.append((f"support.{name}", value))
+            self._references = refs
+        return self._references
+
 
 def _join(values: Sequence[str], word: str = "or") -> str:
     vals = [str(v) for v in values]
     if len(vals) <= 1:
         return "".join(vals)
     return ", ".join(vals[:-1]) + f" {word} " + vals[-1]
-
-
-def _terms(keywords: Sequence[str]) -> str:
-    """Quoted keywords, the first few only: the rule file has the full list."""
-    shown = [f'"{k}"' for k in keywords[:MAX_TERMS]]
-    more = len(keywords) - MAX_TERMS
-    return _join(shown) if more <= 0 else ", ".join(shown) + f" or {more} more term{'s' if more > 1 else ''}"
 
 
 _SINGULAR = {"out_of_scope": "out-of-scope entry", "trust_zones": "trust zone"}
@@ -343,59 +375,77 @@ def _noun(collection: str, count: int) -> str:
     return _PLURAL.get(collection, collection)
 
 
+def _human(value: Any) -> str:
+    return str(value).replace("_", " ")
+
+
 def _describe(collection: str, flt: BaseModel, count: int = 0) -> str:
-    """Plain words for a filter: 'implemented event_logging controls mentioning "backup"'."""
+    """Plain words for a filter: 'implemented event logging controls'. Keywords are not listed: the rule
+    file has them, and the rationale names the items that matched."""
     noun = _noun(collection, count)
     front: dict[str, str] = {}
     tail: list[str] = []
     for name, cond in flt:
-        if cond is None or name in ("min", "every"):
+        if cond is None or name in ("min", "every", "keywords", "exclude"):
             continue
-        if name == "keywords":
-            tail.append("mentioning " + _terms(cond))
-        elif name == "exclude":
-            tail.extend(f"{f} not {_join(v)}" for f, v in cond if v is not None)
-        elif name in ("status", "category", "kind") and isinstance(cond, list):
-            front[name] = _join(cond)
+        if name in ("status", "category", "kind") and isinstance(cond, list):
+            front[name] = _join([_human(c) for c in cond])
+        elif name == "responsibility" and isinstance(cond, list):
+            tail.append("owned by " + _join([{"customer": "the hospital", "manufacturer": "the maker"}.get(c, _human(c))
+                                             for c in cond]))
         elif isinstance(cond, bool):
-            tail.append(f"{'with' if cond else 'without'} {name.replace('_', ' ')}")
+            tail.append(f"{'with' if cond else 'without'} {_human(name)}")
         else:
-            tail.append(f"with {name.replace('_', ' ')} {_join([str(c) for c in cond])}")
+            tail.append(f"with {_human(name)} {_join([_human(c) for c in cond])}")
     words = " ".join([*(front[k] for k in ("status", "category", "kind") if k in front), noun])
     return words + (" " + ", ".join(tail) if tail else "")
 
 
 def _ids(ids: Sequence[str]) -> str:
+    """A few ids and the count of the rest: 'C-01, C-02, C-03 and 4 more'."""
     shown = ", ".join(ids[:MAX_NAMED])
     return shown + (f" and {len(ids) - MAX_NAMED} more" if len(ids) > MAX_NAMED else "")
 
 
 def _conditions(flt: BaseModel) -> str:
-    """Plain words for an 'every' filter: 'state encryption, encryption not none'."""
-    parts = []
+    """Plain words for an 'every' filter: 'state encryption', 'not open'."""
+    parts: list[str] = []
+    stated_fields = {name for name, cond in flt if isinstance(cond, bool)}
     for name, cond in flt:
-        if cond is None:
+        if cond is None or name == "keywords":
             continue
-        if name == "keywords":
-            parts.append("mention " + _terms(cond))
-        elif name == "exclude":
-            parts.extend(f"{f} not {_join(v)}" for f, v in cond if v is not None)
-        elif isinstance(cond, bool):
-            parts.append(f"{'state' if cond else 'leave out'} {name.replace('_', ' ')}")
+        if name == "exclude":
+            # values excluded from a field that must be stated ("none", "plaintext") are detail of the rule file
+            parts.extend(f"not {_join([_human(v) for v in vals])}" for f, vals in cond if vals and f not in stated_fields)
+            continue
+        if isinstance(cond, bool):
+            parts.append(f"{'state' if cond else 'leave out'} {_human(name)}")
         else:
-            parts.append(f"{name.replace('_', ' ')} {_join([str(c) for c in cond])}")
-    return ", ".join(parts)
+            parts.append(f"{_human(name)} {_join([_human(c) for c in cond])}")
+    return ", ".join(parts) or "meet the rule"
+
+
+def _uses_keywords(sel: Any) -> bool:
+    return bool(getattr(sel, "keywords", None)) or bool(sel.every is not None and getattr(sel.every, "keywords", None))
 
 
 class Evaluator:
     """Evaluates one framework's rules over one model; clause verdicts are memoised because
     ``clauses`` rules refer to other clauses (cycles are refused when the file is loaded)."""
 
-    def __init__(self, model: Model, framework: Framework, overrides: Sequence[Override] = (), index: ModelIndex | None = None):
-        self.model = model
+    def __init__(
+        self,
+        model: Model,
+        framework: Framework,
+        overrides: Sequence[Override] = (),
+        index: ModelIndex | None = None,
+        assertions: Sequence[Assertion] = (),
+    ):
         self.index = index or ModelIndex(model)
+        self.model = self.index.model
         self.framework = framework
         self.overrides = {o.clause: o for o in overrides if o.framework == framework.id}
+        self.assertions = {a.clause: a for a in assertions if a.framework == framework.id}
         self._results: dict[str, ClauseResult] = {}
         self._prefix = ""
 
@@ -426,6 +476,7 @@ class Evaluator:
             return done
         status: ClauseStatus
         evidence: list[str] = []
+        hospital: list[str] = []
         not_applicable = self.rule(clause.not_applicable_when) if clause.not_applicable_when else None
         if not_applicable is not None and not_applicable.level == "met":
             status = "not_applicable"
@@ -437,8 +488,12 @@ class Evaluator:
                 text += " Record the answer as an override in the project file."
         else:
             out = self.rule(clause.evidence)
-            status, evidence = _STATUS[out.level], out.evidence
+            if clause.external_evidence is not None and out.level == "met":
+                out = self._external(clause, out)
+            status, evidence, hospital = _STATUS[out.level], out.evidence, out.hospital
             text = _sentence(out.text)
+        if hospital:
+            text += f" Relies on the hospital for {_ids(hospital)}: the hospital's own controls do not count for the maker."
         if status in ("gap", "partial") and clause.hint:
             text += " " + clause.hint.strip()
         if self._prefix:
@@ -453,12 +508,28 @@ class Evaluator:
             source=_citation(clause),
             confidence=clause.confidence,
             group=clause.group or "",
+            relies_on_hospital=hospital,
         )
+        assertion = self.assertions.get(clause.id)
+        if assertion is not None:
+            result = _confirmed(result, assertion)
         override = self.overrides.get(clause.id)
         if override is not None:
             result = _overridden(result, override)
         self._results[clause.id] = result
         return result
+
+    def _external(self, clause: Clause, out: Outcome) -> Outcome:
+        """A clause the model cannot prove alone is met only when the model refers to the outside evidence."""
+        ext = clause.external_evidence
+        assert ext is not None
+        found = [where for where, text in self.index.references() if affirmed(text, ext.references)]
+        if found:
+            where = list(dict.fromkeys(found))
+            return Outcome("met", _merge([out.evidence, where]), f"{out.text}; {ext.what}: referenced by {_ids(where)}",
+                           out.hospital)
+        return Outcome("partial", out.evidence, f"{out.text}; but a threat model alone cannot show this, and it refers "
+                       f"to no {ext.what}", out.hospital)
 
     # -- rule level
 
@@ -477,53 +548,97 @@ class Evaluator:
         else:
             out = self._none(value)
         if rule.counts_as == "partial" and out.level == "met":
-            out = Outcome("partial", out.evidence, out.text + " (counts as partial)")
+            out = Outcome("partial", out.evidence, out.text + " (which only partly answers the clause)", out.hospital)
         if rule.label:
-            out = Outcome(out.level, out.evidence, f"{rule.label}: {out.text}")
+            label = rule.label[0].lower() + rule.label[1:] if rule.label[1:2].islower() else rule.label
+            out = Outcome(out.level, out.evidence, f"{label}: {out.text}", out.hospital)
         return out
 
     def _items(self, collection: str, sel: Any) -> Outcome:
         checks = compile_filter(sel)
         matched = self.index.select(collection, checks)
+        hospital: list[str] = []
+        if collection == "controls" and getattr(sel, "responsibility", None) is None:
+            # a duty of the device maker: the hospital's own controls never meet it
+            owned = [it.id for it in matched if getattr(it, "responsibility", None) == "customer"]
+            if owned:
+                matched = [it for it in matched if it.id not in set(owned)]
+                if sel.every is None:  # a population rule ("every control verified") just leaves them out
+                    hospital = owned
+        textual = _uses_keywords(sel)
+        claims = self._claimed_treated(collection, sel)
 
         def what(n: int) -> str:
             return _describe(collection, sel, n)
 
+        def capped(level: Level, ids: list[str], text: str) -> Outcome:
+            if textual and level == "met":
+                return Outcome("partial", ids, f"{text} ({TEXT_MATCH})", hospital)
+            if claims and level == "met":  # the threats called treated without a control are part of the answer
+                return Outcome("partial", ids, f"{text}; but {_ids(claims)} called mitigated name no control", hospital)
+            return Outcome(level, ids, text, hospital)
+
         if sel.every is None:
             ids = [it.id for it in matched]
-            if not ids:
-                return Outcome("unmet", [], f"no {what(0)}")
+            if not ids:  # the hospital's own controls, if any, are named once for the clause
+                return Outcome("unmet", [], f"no {what(0)}", hospital)
             level: Level = "met" if len(ids) >= sel.min else "partial"
-            need = f" (at least {sel.min} needed)" if level == "partial" else ""
-            return Outcome(level, ids, f"{len(ids)} {what(len(ids))}{need}: {_ids(ids)}")
-        good = [it.id for it in self.index.select(collection, checks + compile_filter(sel.every))]
+            need = f", {sel.min} needed" if level == "partial" else ""
+            return capped(level, ids, f"{len(ids)} {what(len(ids))} ({_ids(ids)}{need})")
+        good_all = self.index.select(collection, checks + compile_filter(sel.every))
+        matched_ids = {it.id for it in matched}
+        good = [it.id for it in good_all if it.id in matched_ids]
         good_set = set(good)
         bad = [it.id for it in matched if it.id not in good_set]
         cond = _conditions(sel.every)
         if not matched:
-            return Outcome("unmet", [], f"no {what(0)}")
-        population = f"{len(matched)} {what(len(matched))}"
+            return Outcome("unmet", [], f"no {what(0)}", hospital)
+        total = len(matched)
+        note = self._untreated_note(collection, bad)
         if not good:
-            return Outcome("unmet", [], f"none of {population} {cond}: {_ids(bad)}")
+            return Outcome("unmet", [], f"none of the {total} {what(total)} {cond} ({_ids(bad)}){note}", hospital)
         if bad:
-            return Outcome("partial", good, f"{len(good)} of {population} {cond}; not: {_ids(bad)}")
+            return capped("partial", good, f"{len(good)} of {total} {what(total)} {cond}; not {_ids(bad)}{note}")
         level = "met" if len(good) >= sel.min else "partial"
-        need = f" (at least {sel.min} needed)" if level == "partial" else ""
+        need = f", {sel.min} needed" if level == "partial" else ""
         every = "all" if len(good) > 1 else "the"
-        return Outcome(level, good, f"{every} {len(good)} {what(len(good))} {cond}{need}: {_ids(good)}")
+        return capped(level, good, f"{every} {len(good)} {what(len(good))} {cond} ({_ids(good)}{need})")
+
+    def _claimed_treated(self, collection: str, sel: Any) -> list[str]:
+        """Threats a rule on treated threats would have counted, had they named a control."""
+        wanted = getattr(sel, "status", None) if collection == "threats" else None
+        if not wanted or not self.index.untreated or not TREATED & set(wanted):
+            return []
+        return list(self.index.untreated)
+
+    def _untreated_note(self, collection: str, bad: list[str]) -> str:
+        if collection != "threats" or not self.index.untreated:
+            return ""
+        claimed = [t for t in bad if t in set(self.index.untreated)]
+        if not claimed:
+            return ""
+        return f" ({_ids(claimed)} called mitigated but naming no control)"
 
     def _fields(self, checks: list[FieldCheck | str]) -> Outcome:
-        stated: list[str] = []
+        stated_paths: list[str] = []
         phrases: list[str] = []
+        levels: list[Level] = []
         for entry in checks:
             check = FieldCheck(path=entry) if isinstance(entry, str) else entry
             value = self._field_value(check.path)
-            ok, phrase = _field_check(check, value)
+            one, phrase = _field_check(check, value, self.model)
             phrases.append(phrase)
-            if ok:
-                stated.append(check.path)
-        level: Level = "met" if len(stated) == len(checks) else ("partial" if stated else "unmet")
-        return Outcome(level, stated, "; ".join(phrases))
+            levels.append(one)
+            if one != "unmet":
+                stated_paths.append(check.path)
+        level: Level
+        if all(lv == "met" for lv in levels):
+            level = "met"
+        elif all(lv == "unmet" for lv in levels):
+            level = "unmet"
+        else:
+            level = "partial"
+        return Outcome(level, stated_paths, _join(phrases, "and") if len(phrases) < 3 else "; ".join(phrases))
 
     def _field_value(self, path: str) -> Any:
         value: Any = self.model
@@ -539,23 +654,29 @@ class Evaluator:
         done = [r for r in results if r.status in ("covered", "not_applicable")]
         some = [r for r in results if r.status == "partial"]
         evidence = _merge(r.evidence for r in results)
-        parts = [f"{r.id} {r.status.replace('_', ' ')}" for r in results]
         level: Level = "met" if len(done) == len(results) else ("partial" if done or some else "unmet")
-        return Outcome(level, evidence, "clauses " + ", ".join(parts))
+        groups: dict[str, list[str]] = {}
+        for r in results:
+            groups.setdefault(_STATUS_WORDS[r.status], []).append(r.id)
+        parts = [f"{_join(members, 'and')} {word}" for word, members in groups.items()]
+        return Outcome(level, evidence, "clause" + ("s " if len(results) > 1 else " ") + "; ".join(parts))
 
     def _all(self, rules: list[Rule]) -> Outcome:
         outs = [self.rule(r) for r in rules]
         levels = {o.level for o in outs}
         level: Level = "met" if levels == {"met"} else ("unmet" if levels == {"unmet"} else "partial")
-        return Outcome(level, _merge(o.evidence for o in outs), _texts(outs))
+        return Outcome(level, _merge(o.evidence for o in outs), _texts(outs), _merge(o.hospital for o in outs))
 
     def _any(self, rules: list[Rule]) -> Outcome:
         outs = [self.rule(r) for r in rules]
         best = max(outs, key=lambda o: _RANK[o.level])
         if best.level == "unmet":
-            return Outcome("unmet", [], _texts(outs))
-        shown = [o for o in outs if o.level == best.level]
-        return Outcome(best.level, _merge(o.evidence for o in shown), _texts(shown))
+            return Outcome("unmet", [], _texts(outs[:1]) if len(outs) > 1 else _texts(outs), _merge(o.hospital for o in outs))
+        tied = [o for o in outs if o.level == best.level]  # every alternative at the best level is evidence
+        evidence = _merge(o.evidence for o in tied)
+        extra = [e for e in evidence if e not in set(tied[0].evidence)]
+        text = tied[0].text + (f"; also {_ids(extra)}" if extra else "")
+        return Outcome(best.level, evidence, text, _merge(o.hospital for o in tied))
 
     def _none(self, rules: list[Rule]) -> Outcome:
         outs = [self.rule(r) for r in rules]
@@ -564,20 +685,80 @@ class Evaluator:
         return Outcome("unmet", [], _texts(o for o in outs if o.level != "unmet"))
 
 
-def _field_check(check: FieldCheck, value: Any) -> tuple[bool, str]:
+_STATUS_WORDS: dict[str, str] = {"covered": "covered", "partial": "partly covered", "gap": "a gap", "not_applicable": "not applicable"}
+
+
+def _quote(value: str, width: int = 40) -> str:
+    one = " ".join(value.split())
+    return repr(one if len(one) <= width else one[: width - 1] + "…")
+
+
+def _field_check(check: FieldCheck, value: Any, model: Model) -> tuple[Level, str]:
+    """Whether one product/support/document field answers, and a phrase saying why (with the numbers)."""
+    path = check.path
+    if value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, dict)) and not value):
+        return "unmet", f"{path} is not stated"
+    if check.in_ is not None and _norm(str(value)) in {_norm(v) for v in check.in_}:
+        return "met", f"{path} is {str(value)!r}"  # an enumerated value ("unknown") is itself the answer
     if not _present(value):
-        return False, f"{check.path} is not stated"
+        shown = value if isinstance(value, str) else ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        return "unmet", f"{path} reads {_quote(str(shown))}, which states nothing"
     shown = str(value)
     if check.in_ is not None:
         if _norm(shown) not in {_norm(v) for v in check.in_}:
-            return False, f"{check.path} is {shown!r}, not {_join(check.in_)}"
-        return True, f"{check.path} is {shown!r}"
+            return "unmet", f"{path} is {shown!r}, not {_join(check.in_)}"
+        return "met", f"{path} is {shown!r}"
+    if check.within_days is not None or check.at_least_days is not None:
+        return _commitment(check, shown)
+    if check.date:
+        return _dated(check, shown, model)
     if check.keywords:
-        text = shown.casefold()
-        if not any(k.casefold() in text for k in check.keywords):
-            return False, f"{check.path} is stated but does not mention {_join([repr(k) for k in check.keywords])}"
-        return True, f"{check.path} mentions {_join([repr(k) for k in check.keywords if k.casefold() in text], 'and')}"
-    return True, f"{check.path} is stated"
+        found = affirmed(shown, check.keywords)
+        if not found:
+            return "unmet", f"{path} is stated but does not mention {check.keywords[0]!r}"
+        return "partial", f"{path} mentions {_join([repr(k) for k in found[:2]], 'and')} ({TEXT_MATCH})"
+    return "met", f"{path} is stated"
+
+
+def _days(n: int) -> str:
+    if n >= 60 and n % 365 == 0:
+        return f"{n // 365} years"
+    if n >= 60 and n % 30 == 0:
+        return f"{n // 30} months"
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def _commitment(check: FieldCheck, text: str) -> tuple[Level, str]:
+    """Compare the time spans a field commits to with what the clause asks."""
+    spans = durations(text, deadlines=check.within_days is not None)
+    path = check.path
+    if not spans:
+        asked = f"at most {_days(check.within_days)}" if check.within_days is not None else f"at least {_days(check.at_least_days or 0)}"
+        return "partial", f"{path} is stated but commits to no time span (the clause asks for {asked})"
+    said = _join(list(dict.fromkeys(w for _, w in spans)), "and")
+    if check.within_days is not None and check.at_least_days is not None and max(d for d, _ in spans) < check.at_least_days:
+        return "unmet", f"{path} commits to {said}, shorter than the {_days(check.at_least_days)} the clause asks"
+    if check.within_days is not None:
+        longest = max(d for d, _ in spans)
+        if longest > check.within_days:
+            return "unmet", f"{path} commits to {said}, longer than the {_days(check.within_days)} the clause asks"
+        return "met", f"{path} commits to {said}, within the {_days(check.within_days)} the clause asks"
+    floor = check.at_least_days or 0
+    longest = max(d for d, _ in spans)
+    if longest < floor:
+        return "unmet", f"{path} commits to {said}, shorter than the {_days(floor)} the clause asks"
+    return "met", f"{path} commits to {said}, at least the {_days(floor)} the clause asks"
+
+
+def _dated(check: FieldCheck, text: str, model: Model) -> tuple[Level, str]:
+    when = first_date(text)
+    path = check.path
+    if when is None:
+        return "partial", f"{path} is stated but gives no date ({_quote(text)})"
+    ref = first_date(model.document.date or "") if model.document.date else None
+    if ref is not None and when < ref:
+        return "unmet", f"{path} ended on {when.isoformat()}, before this version of the threat model ({ref.isoformat()})"
+    return "met", f"{path} gives the date {when.isoformat()}"
 
 
 def _texts(outs: Iterable[Outcome]) -> str:
@@ -618,9 +799,22 @@ def summarise(clauses: Sequence[ClauseResult]) -> dict[str, int]:
     return counts
 
 
-def evaluate_framework(model: Model, framework: Framework, overrides: Sequence[Override] = ()) -> FrameworkResult:
-    """Every clause of *framework* evaluated over *model*, with the overrides that name it."""
-    return Evaluator(model, framework, overrides).run()
+def evaluate_framework(
+    model: Model, framework: Framework, overrides: Sequence[Override] = (), assertions: Sequence[Assertion] = ()
+) -> FrameworkResult:
+    """Every clause of *framework* evaluated over *model*, with the overrides and assertions that name it."""
+    return Evaluator(model, framework, overrides, assertions=assertions).run()
+
+
+def _confirmed(result: ClauseResult, a: Assertion) -> ClauseResult:
+    """The maker's recorded confirmation: covered, with who, when and why, and what the model alone gave."""
+    rationale = (
+        f"Confirmed by the maker ({a.by}, {a.date}): {_sentence(a.rationale)} Evidence: {_ids(a.evidence)}."
+        f" From the threat model alone: {_STATUS_WORDS[result.status]}. {result.rationale}"
+    )
+    confirmation = Confirmation(by=a.by, date=a.date, rationale=a.rationale, evidence=list(a.evidence), computed=result.status)
+    return result.model_copy(update={"status": "covered", "rationale": rationale, "confirmed": confirmation,
+                                     "evidence": _merge([result.evidence, list(a.evidence)])})
 
 
 # ============================================================================ overrides and entry
@@ -635,20 +829,28 @@ def _overridden(result: ClauseResult, ov: Override) -> ClauseResult:
     return result.model_copy(update={"status": ov.status, "overridden": True, "rationale": rationale})
 
 
-def check_overrides(frameworks: Sequence[Framework], overrides: Sequence[Override], file: str | None = None) -> None:
-    """Refuse an override naming a clause its framework does not have (most likely a typo).
+def check_overrides(
+    frameworks: Sequence[Framework],
+    overrides: Sequence[Override],
+    file: str | None = None,
+    assertions: Sequence[Assertion] = (),
+) -> None:
+    """Refuse an override or assertion naming a clause its framework does not have (most likely a typo).
 
-    An override for a framework that is not being mapped is ignored: the user chose a subset.
+    One for a framework that is not being mapped is ignored: the user chose a subset.
     """
     by_id = {fw.id: fw for fw in frameworks}
-    for n, ov in enumerate(overrides):
-        fw = by_id.get(ov.framework)
-        if fw is not None and fw.clause(ov.clause) is None:
-            raise InputError(
-                f"override names clause {ov.clause!r}, which framework {ov.framework!r} does not have",
-                file=file,
-                locator=pointer("overrides", n, "clause"),
-            )
+    named: list[tuple[str, Sequence[Override | Assertion]]] = [("overrides", overrides), ("assertions", assertions)]
+    for key, entries in named:
+        for n, ov in enumerate(entries):
+            fw = by_id.get(ov.framework)
+            if fw is not None and fw.clause(ov.clause) is None:
+                what = "override" if key == "overrides" else "assertion"
+                raise InputError(
+                    f"{what} names clause {ov.clause!r}, which framework {ov.framework!r} does not have",
+                    file=file,
+                    locator=pointer(key, n, "clause"),
+                )
 
 
 def map_model(
@@ -658,14 +860,16 @@ def map_model(
     *,
     base_dir: Path | None = None,
     overrides_file: str | None = None,
+    assertions: Sequence[Assertion] = (),
 ) -> Coverage:
     """Map *model* onto the named frameworks (ids or file paths; None = every available one).
 
     Overrides replace verdicts before clauses that aggregate other clauses are decided, so an
     override of Annex II 8(e) counts towards Annex II 8. Relative framework paths are resolved
-    against *base_dir* (the project folder in ``build``).
+    against *base_dir* (the project folder in ``build``). *assertions* are the maker's recorded
+    confirmations (project file ``assertions``): each sets its clause to covered, shown as confirmed.
     """
     fws = resolve_frameworks(frameworks, base_dir)
-    check_overrides(fws, overrides, overrides_file)
+    check_overrides(fws, overrides, overrides_file, assertions)
     index = ModelIndex(model)
-    return Coverage(frameworks=[Evaluator(model, fw, overrides, index).run() for fw in fws])
+    return Coverage(frameworks=[Evaluator(model, fw, overrides, index, assertions).run() for fw in fws])

@@ -912,7 +912,8 @@ class PtmBuilder:
                     [
                         c.id,
                         c.title,
-                        CLAUSE_TITLES.get(c.status, c.status) + (" (override)" if c.overridden else ""),
+                        CLAUSE_TITLES.get(c.status, c.status) + (" (override)" if c.overridden else "")
+                        + (" (confirmed by maker)" if c.confirmed else ""),
                         _id_list(c.evidence),
                         c.rationale,
                     ]

@@ -11,6 +11,16 @@ Severity = Literal["blocker", "warning", "info"]
 CLAUSE_STATUSES: tuple[ClauseStatus, ...] = ("covered", "partial", "gap", "not_applicable")
 
 
+class Confirmation(BaseModel):
+    """A maker's assertion that set a clause to covered (project file ``assertions``)."""
+
+    by: str
+    date: str
+    rationale: str
+    evidence: list[str] = Field(default_factory=list)
+    computed: str = ""  # the verdict the model alone gave
+
+
 class ClauseResult(BaseModel):
     id: str
     title: str
@@ -22,6 +32,8 @@ class ClauseResult(BaseModel):
     confidence: str | None = None
     overridden: bool = False
     group: str = ""
+    confirmed: Confirmation | None = None
+    relies_on_hospital: list[str] = Field(default_factory=list)
 
 
 class FrameworkResult(BaseModel):

@@ -15,6 +15,7 @@ from mdptm.results import Finding, Review, Severity
 if TYPE_CHECKING:
     from mdptm.leakscan import Hit
     from mdptm.model import Model
+    from mdptm.results import Coverage
 
 SEVERITY_RANK: dict[Severity, int] = {"blocker": 0, "warning": 1, "info": 2}
 
@@ -25,7 +26,8 @@ class ReviewContext:
 
     *model* is the internal threat model; *public* the redacted one when there is one (checks that
     compare the two are silent without it); *renames* maps internal ids to the public ids redaction
-    gave them; *leaks* are the leak-scan hits of a written package.
+    gave them; *leaks* are the leak-scan hits of a written package; *coverage* is the mapping of
+    *model* (checks of the verdicts are silent without it).
     """
 
     model: Model
@@ -34,6 +36,7 @@ class ReviewContext:
     leaks: list[Hit] = field(default_factory=list)
     renames: dict[str, str] = field(default_factory=dict)
     audience: str = "public"  # "submission": the FDA premarket checks run even when the model states none of their facts
+    coverage: Coverage | None = None
 
     @property
     def published(self) -> Model:

@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mdptm.docir import Doc, Image, Table
 from mdptm.errors import BlockingError, InputError
-from mdptm.labeling import LABEL_STATUSES, LabelingAnswer, answer_labeling
+from mdptm.labeling import LABEL_STATUSES, LabelingAnswer, agree_with_mapping, answer_labeling
 from mdptm.model import (
     CONTROL_CATEGORIES,
     STRIDE_ORDER,
@@ -885,7 +885,9 @@ def _cra_clauses(doc: Doc, ix: Index, fw: FrameworkResult, part: str) -> None:
         if c.summary:
             doc.p(c.summary, bold_prefix="Requirement:")
         doc.p(f"{text.applies if text else c.status}; {(text.verdict if text else c.status).lower()}."
-              + (" The verdict was set by an override in the project file." if c.overridden else ""), bold_prefix="Applicability:")
+              + (" The verdict was set by an override in the project file." if c.overridden else "")
+              + (f" Confirmed by the maker ({c.confirmed.by}, {c.confirmed.date})." if c.confirmed else ""),
+              bold_prefix="Applicability:")
         doc.p(c.rationale or "The mapping gave no rationale.", bold_prefix="How it applies:")
         doc.p(_evidence_text(ix, c.evidence) or "No model item is cited as evidence.", bold_prefix="Evidence:")
         if c.source:
@@ -1243,8 +1245,8 @@ def _mapping_verdict(answer: LabelingAnswer, fw: FrameworkResult | None) -> str:
 
 
 def write_labeling(model: Model, path: Path, ctx: ExportContext) -> list[LabelingAnswer]:
-    answers = answer_labeling(model)
     fw = ctx.coverage.framework(FDA_FRAMEWORK) if ctx.coverage is not None else None
+    answers = agree_with_mapping(answer_labeling(model), fw)
     data: list[list[Any]] = []
     fills: dict[tuple[int, int], str] = {}
     for r, a in enumerate(answers):

@@ -86,7 +86,7 @@ def test_render_table_lists_every_clause_with_a_summary() -> None:
     assert lines[0].startswith("cra-annex-ii: EU Cyber Resilience Act, Annex II")
     assert any(line.split()[:2] == ["2", "covered"] for line in lines)
     assert any(line.split()[:2] == ["6", "gap"] for line in lines)
-    assert lines[-1] == "  summary: 14 covered, 0 partial, 1 gap, 0 n/a (15 clauses)"
+    assert lines[-1] == "  summary: 11 covered, 3 partial, 1 gap, 0 n/a (15 clauses)"  # 8, 8.b, 8.e: text matches
     verbose = render_table(map_model(load(RICH), ["cra-annex-ii"]), verbose=True)
     assert "support.vulnerability_disclosure is stated" in verbose
 

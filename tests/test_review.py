@@ -105,7 +105,10 @@ def test_open_threat_and_threat_without_control() -> None:
         ("threat-without-control", ["T3"]),
     ]
     message = next(f.message for f in got if f.check == "threat-without-control")
-    assert message == "threat T3 (Claimed) is called mitigated but names no control"
+    assert message == ("threat T3 (Claimed) is called mitigated but names no control of the model: the mapping counts "
+                       "it as not treated")
+    m.threats[-2].controls = ["C-GONE"]  # a control id the model does not hold is no control either
+    assert [f.items for f in findings(ReviewContext(model=m)) if f.check == "threat-without-control"] == [["T3"]]
 
 
 def test_unverified_and_unreferenced_controls() -> None:

@@ -479,6 +479,7 @@ class WorkbookBuilder:
                 Column("Summary", 50, wrap=True),
                 Column("Source", 30, wrap=True),
                 Column("Override", 10),
+                Column("Confirmed by maker", 30, wrap=True),
             ]
             w = self.sheet(f"Coverage {fw.id}", cols, len(fw.clauses))
             for c in fw.clauses:
@@ -492,6 +493,7 @@ class WorkbookBuilder:
                         c.summary,
                         c.source,
                         "yes" if c.overridden else "",
+                        f"{c.confirmed.by}, {c.confirmed.date}" if c.confirmed else "",
                     ],
                     {2: light.get(c.status) or str(colours.get(c.status, ""))},
                 )

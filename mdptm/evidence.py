@@ -1,0 +1,275 @@
+"""What counts as evidence in a model's text: placeholders, negations and stated commitments.
+
+Threat models are written by people under deadline: "TBD", "N/A", "not supported" fill required
+cells, and a control may describe the absence of a safeguard ("there is no factory reset"). The
+matcher must never read either as evidence. The words are data (``mappings/vocabulary/evidence.yaml``);
+this module applies them: :func:`is_placeholder` for values, :func:`affirmed` for keywords in text
+(a keyword counts only in a clause no negation governs), :func:`durations` for time commitments.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+import yaml
+
+from mdptm.model import PLACEHOLDER
+from mdptm.resources import mappings_dir
+
+__all__ = [
+    "EvidenceWords",
+    "affirmed",
+    "denied",
+    "durations",
+    "evidence_words",
+    "first_date",
+    "is_placeholder",
+    "real_values",
+    "stated",
+    "void_control",
+]
+
+_EDGE = re.compile(r"^[\s\"'`*_.,;:!?()\[\]{}<>]+|[\s\"'`*_,;:!?()\[\]{}<>]+$")
+_SPACES = re.compile(r"\s+")
+# A colon does not end a clause: "Factory reset: not supported" denies the factory reset.
+_HARD_BREAK = re.compile(r"(?:\.(?!\d)|[;!?()\[\]\n\r•])+|\s[-–—]\s")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"), start=1
+    )
+}
+_MONTH_DATE = re.compile(r"\b(?:(\d{1,2})\s+)?(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.I)
+_DMY = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
+_YEAR = re.compile(r"\b(20\d{2}|19\d{2})\b")
+DENIAL_WORDS = 6  # a denying first clause is short: "Not implemented in this release"
+
+
+@dataclass(frozen=True)
+class EvidenceWords:
+    """The vocabulary, compiled once."""
+
+    placeholders: frozenset[str]
+    negation: re.Pattern[str]
+    not_negation: re.Pattern[str] | None
+    clause_break: re.Pattern[str]
+    duration: re.Pattern[str]
+    units: dict[str, int]
+    numbers: dict[str, int]
+    control_denials: tuple[str, ...] = ()
+    strong: re.Pattern[str] | None = None
+    deadline: re.Pattern[str] | None = None
+
+
+def _phrases(words: list[str]) -> str:
+    alts = sorted({str(w).casefold().strip() for w in words if str(w).strip()}, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in alts)
+
+
+@cache
+def evidence_words() -> EvidenceWords:
+    raw: dict[str, Any] = yaml.safe_load((mappings_dir() / "vocabulary" / "evidence.yaml").read_text(encoding="utf-8"))
+    placeholders = frozenset(_canon(str(p)) for p in raw.get("placeholders", []))
+    negation = re.compile(rf"(?<![\w'])(?:{_phrases(raw['negations'])})(?![\w'])", re.I)
+    keep = raw.get("not_negations") or []
+    not_negation = re.compile(rf"(?<![\w'])(?:{_phrases(keep)})(?![\w'])", re.I) if keep else None
+    breaks = "|".join(re.escape(b.casefold()) for b in raw.get("clause_breaks", []))
+    clause_break = re.compile(rf"{_HARD_BREAK.pattern}|{breaks}" if breaks else _HARD_BREAK.pattern, re.I)
+    dur = raw.get("durations", {})
+    units = {str(k).casefold(): int(v) for k, v in dur.get("units", {}).items()}
+    numbers = {str(k).casefold(): int(v) for k, v in dur.get("numbers", {}).items()}
+    num = r"\d+(?:[.,]\d+)?|" + "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True))
+    unit = "|".join(re.escape(u).replace(r"\ ", r"[\s-]+") for u in sorted(units, key=len, reverse=True))
+    duration = re.compile(rf"(?<![\w.])({num})(?:[\s-]+|-?)({unit})(?![\w])", re.I)
+    denials = tuple(_canon(str(d)) for d in raw.get("control_denials", []))
+    strong_words = raw.get("strong_negations") or []
+    strong = re.compile(rf"(?<![\w'])(?:{_phrases(strong_words)})(?![\w'])", re.I) if strong_words else None
+    lead_words = dur.get("deadline_words") or []
+    deadline = re.compile(rf"(?<![\w'])(?:{_phrases(lead_words)})\s*$", re.I) if lead_words else None
+    return EvidenceWords(placeholders, negation, not_negation, clause_break, duration, units, numbers, denials, strong, deadline)
+
+
+def _canon(text: str) -> str:
+    return _SPACES.sub(" ", _EDGE.sub("", text.strip().casefold()))
+
+
+def is_placeholder(value: Any) -> bool:
+    """True when *value* says nothing: empty, or a placeholder such as TBD, N/A, none, "not supported".
+
+    A text whose first clause is a placeholder ("TBD - depends on the supplier") says nothing either.
+    """
+    if value is None:
+        return True
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (list, tuple, set)):
+        return not real_values(value)
+    if not isinstance(value, str):
+        return False
+    if PLACEHOLDER in value:
+        return True
+    words = evidence_words()
+    text = _canon(value)
+    if text in words.placeholders:
+        return True
+    first = _canon(words.clause_break.split(value.casefold(), maxsplit=1)[0])
+    return first in words.placeholders
+
+
+def real_values(values: Any) -> list[str]:
+    """The entries of a list field that are not placeholders."""
+    return [str(v) for v in values if v is not None and not is_placeholder(str(v))]
+
+
+def _clauses(text: str) -> list[tuple[int, str]]:
+    """(offset, text) of each clause of *text*, casefolded, split at the clause breaks."""
+    words = evidence_words()
+    low = text.casefold()
+    out: list[tuple[int, str]] = []
+    start = 0
+    for m in words.clause_break.finditer(low):
+        out.append((start, low[start : m.start()]))
+        start = m.end()
+    out.append((start, low[start:]))
+    return out
+
+
+def _negated(clause: str, start: int, end: int) -> bool:
+    """Does a negation govern the keyword at clause[start:end]? A negation word inside the keyword
+    itself, or inside a phrase that only sounds negative ("no later than"), does not count."""
+    words = evidence_words()
+    masked = clause
+    if words.not_negation is not None:
+        masked = words.not_negation.sub(lambda m: " " * len(m.group(0)), masked)
+    for m in words.negation.finditer(masked):
+        if m.start() < end and m.end() > start:
+            continue  # the negation word is part of the keyword ("disabled by default", "no-touch")
+        return True
+    return False
+
+
+def affirmed(text: str, keywords: tuple[str, ...] | list[str]) -> list[str]:
+    """The keywords (casefolded substrings) that occur in *text* in a clause no negation governs."""
+    found: list[str] = []
+    wanted = [k.casefold() for k in keywords if k]
+    if not wanted:
+        return found
+    for _, clause in _clauses(text):
+        for kw in wanted:
+            if kw in found:
+                continue
+            pos = clause.find(kw)
+            while pos >= 0:
+                if not _negated(clause, pos, pos + len(kw)):
+                    found.append(kw)
+                    break
+                pos = clause.find(kw, pos + 1)
+    return found
+
+
+def stated(value: Any) -> bool:
+    """A field value that states something: not a placeholder, and not only denials ("there is no SBOM")."""
+    if is_placeholder(value):
+        return False
+    if not isinstance(value, str):
+        return True
+    for _, clause in _clauses(value):
+        if _canon(clause) and not is_placeholder(clause) and not _negated(clause, len(clause), len(clause)):
+            return True
+    return False
+
+
+def durations(text: str, *, deadlines: bool = False) -> list[tuple[int, str]]:
+    """Time spans stated in *text* and not denied, as (days, the words as written): "within 30 days" → (30, "30 days").
+
+    With *deadlines*, only spans a deadline word introduces ("within", "no later than", vocabulary
+    ``deadline_words``) when the text has any: "patches within 30 days for 10 years" commits to 30 days.
+    """
+    if deadlines:
+        found = [(d, w) for d, w, lead in _spans(text) if lead]
+        return found or durations(text)
+    return [(d, w) for d, w, _ in _spans(text)]
+
+
+def _spans(text: str) -> list[tuple[int, str, bool]]:
+    words = evidence_words()
+    out: list[tuple[int, str, bool]] = []
+    for _, clause in _clauses(text):
+        for m in words.duration.finditer(clause):
+            if _negated(clause, m.start(), m.end()):
+                continue
+            raw_num = m.group(1).casefold()
+            try:
+                number = float(raw_num.replace(",", ".")) if raw_num[0].isdigit() else float(words.numbers[raw_num])
+            except (KeyError, ValueError):
+                continue
+            unit = _SPACES.sub(" ", m.group(2).casefold().replace("-", " "))
+            days = words.units.get(unit)
+            if days is None:
+                continue
+            before = clause[max(0, m.start() - 24) : m.start()]
+            lead = words.deadline is not None and words.deadline.search(before) is not None
+            out.append((round(number * days), _SPACES.sub(" ", m.group(0).strip()), lead))
+    return out
+
+
+def first_date(text: str) -> date | None:
+    """The first calendar date stated in *text* (ISO, "31 December 2034", "December 2034", "31.12.2034" or a
+    bare year, read as its last day), or None."""
+    low = text.casefold()
+    found: list[tuple[int, date]] = []
+    for m in _ISO_DATE.finditer(low):
+        try:
+            found.append((m.start(), date(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
+        except ValueError:
+            continue
+    for m in _MONTH_DATE.finditer(low):
+        month = _MONTHS[m.group(2)]
+        day = int(m.group(1)) if m.group(1) else 28
+        try:
+            found.append((m.start(), date(int(m.group(3)), month, day)))
+        except ValueError:
+            continue
+    for m in _DMY.finditer(low):
+        try:
+            found.append((m.start(), date(int(m.group(3)), int(m.group(2)), int(m.group(1)))))
+        except ValueError:
+            continue
+    if not found:
+        found.extend((m.start(), date(int(m.group(1)), 12, 31)) for m in _YEAR.finditer(low))
+    return min(found)[1] if found else None
+
+
+def denied(text: str) -> bool:
+    """A description that opens by denying the control it belongs to ("Not implemented in this release",
+    "Known gap", "Missing"): its first clause is short and starts with one of the vocabulary's
+    ``control_denials``. A bare placeholder ("TBD") says nothing and denies nothing."""
+    first = _canon(_clauses(text)[0][1]) if text.strip() else ""
+    if not first or len(first.split()) > DENIAL_WORDS:
+        return False
+    return any(first == d or first.startswith(d + " ") for d in evidence_words().control_denials)
+
+
+def void_control(title: str, description: str) -> bool:
+    """A control that describes no safeguard: all its title and description say is denied or a placeholder
+    ("Known gap: there is no factory reset; no secure boot"), or its description denies its title ("Secure
+    boot" / "Not implemented in this release"). It is not evidence of anything."""
+    if (not stated(title) and not stated(description)) or denied(description):
+        return True
+    # a description of several statements that all deny ("Factory reset: not supported. Secure boot: TBD.")
+    # with at least one word that only ever denies ("cannot", "not supported", "missing", "TBD"): a plain
+    # "no" or "without" also writes safeguards ("No remote access. No USB.")
+    said = [c for _, c in _clauses(description) if _canon(c)]
+    strong = evidence_words().strong
+    return (
+        len(said) >= 2
+        and not is_placeholder(description)
+        and not stated(description)
+        and strong is not None
+        and any(strong.search(c) for c in said)
+    )
