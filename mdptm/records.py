@@ -146,6 +146,7 @@ class SourceBuilder:
         self.blocks: list[Block] = []
         self._given: dict[int, set[str]] = {}  # fields each item got from a row, by id(item)
         self.inferred_categories: list[str] = []
+        self.item_of: dict[int, str] = {}  # id(record) -> the id of the item it became, for links made after the build
 
     # -- input
 
@@ -380,6 +381,7 @@ class SourceBuilder:
         )
         ordered = [grp.records[primary], *grp.records[:primary], *grp.records[primary + 1 :]]
         for rec in ordered:
+            self.item_of[id(rec)] = item_id
             fields, extra, refs = maker(rec)
             for fname, raw in refs:
                 pending.append({"field": fname, "raw": raw, "header": rec.headers.get(fname, fname), "locator": rec.locator})

@@ -32,10 +32,12 @@ from mdptm.model import (
 )
 from mdptm.records import PENDING, first_sentence, slug
 from mdptm.report import ImportReport
+from mdptm.validate import REFERENCES
 from mdptm.vocab import Vocabulary, is_empty, norm_text, parse_choice, vocabulary
 
 ID_LIKE = re.compile(r"^[A-Za-z]{1,10}[-_ .]?\d+(?:[.\-]\d+)*[A-Za-z]?$|^\d+(?:\.\d+)*$")
 ARROW = re.compile(r"\s*(?:<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←|\bto\b|\s-\s|\s–\s)\s*", re.I)
+_ARROW_SIGN = re.compile(r"<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←")
 _ABBREV = re.compile(r"^(.+?)\s*\(([A-Za-z][A-Za-z0-9&/+-]{1,11})\)\s*$")
 _SPLIT = re.compile(r"(\s*[,;\n|/]\s*)")
 _SEPARATOR_CHARS = (",", ";", "\n", "|", "/", " ")  # each _SPLIT separator leaves one of these in a key (a newline as a space)
@@ -170,6 +172,8 @@ class Resolver:
         for coll in ("trust_zones", "elements", "flows", "assets", "views", "threats", "controls"):
             for item in list(getattr(self.model, coll)):
                 self._item(item)
+        if self.final:
+            self._drop_dangling()
         self._flow_ends()
         if self.final:
             self._placeholders()
@@ -478,13 +482,7 @@ class Resolver:
             if not self.final:
                 keep.append(flow)
                 continue
-            reason = "flow with no source or destination (name the ends in 'Source'/'Destination' columns)"
-            for rec in self.report.records:
-                if rec.item == flow.id and rec.disposition != "skipped":
-                    rec.disposition = "skipped"
-                    rec.reason = reason
-                    rec.item = None
-            self.report.warn(_file(flow, "?"), _where(flow), f"flow {flow.id} ({flow.name!r}) dropped: {reason}")
+            self._interface(flow)
         self.model.flows = keep
         if self.final:
             names = {e.id: e.name for e in self.model.elements}
@@ -505,9 +503,67 @@ class Resolver:
             return False
         return True
 
+    def _interface(self, flow: Flow) -> None:
+        """A row of an entry-point table names one interface ("Local admin console (:8443)"), not a link
+        between two elements: it becomes an element under the same id, so that whatever names it (a
+        threat's target, a view) still resolves."""
+        end = flow.source or flow.target
+        extra = dict(flow.extra)
+        if end:
+            extra.setdefault("Connected to", end)
+        for key in ("protocol", "port", "authentication", "encryption"):
+            value = getattr(flow, key)
+            if value:
+                extra.setdefault(key.capitalize(), value)
+        name = flow.name or flow.id
+        kind = parse_choice(self.vocab, "element_kind", name).value or "process"
+        el = Element.model_validate({
+            "id": flow.id, "name": name, "kind": kind, "description": flow.description, "tags": [*flow.tags, "interface"],
+            "sensitivity": flow.sensitivity, "notes": flow.notes, "extra": extra, "source": flow.provenance,
+        })
+        self.model.elements.append(el)
+        self.index.add("elements", el.id, [name])
+        for view in self.model.views:
+            if flow.id in view.flows:
+                view.flows.remove(flow.id)
+                _add(view.elements, el.id)
+        self.report.warn(
+            _file(flow, "?"), _where(flow),
+            f"{flow.id} ({name!r}) has no two ends (no source and destination): read as an interface element, not a flow",
+        )
+
+    def _drop_dangling(self) -> None:
+        """A reference an importer made that names nothing in the merged model is dropped with a warning.
+
+        Only hand-written references (a native model) are the user's to fix: ``validate`` refuses those.
+        """
+        present = {coll: {i.id for i in getattr(self.model, coll)} for coll in
+                   ("elements", "flows", "assets", "trust_zones", "controls", "threats", "views")}
+        for (coll, fld), allowed in REFERENCES.items():
+            for item in getattr(self.model, coll):
+                if _importer(item) in (None, "mdptm"):
+                    continue
+                value = getattr(item, fld)
+                refs = value if isinstance(value, list) else [value]
+                bad = [r for r in refs if isinstance(r, str) and r and not any(r in present[a] for a in allowed)]
+                if not bad:
+                    continue
+                if isinstance(value, list):
+                    setattr(item, fld, [r for r in value if r not in bad])
+                elif coll == "flows":
+                    setattr(item, fld, "")  # a flow left with fewer than two ends becomes an interface
+                else:
+                    setattr(item, fld, None)
+                names = ", ".join(repr(b) for b in bad)
+                self.report.warn(_file(item, "?"), _where(item),
+                                 f"{item.id}: {fld.replace('_', ' ')} {names} names nothing in the model; dropped")
+
     def _ends_from_name(self, flow: Flow) -> bool:
         parts = [p for p in ARROW.split(re.sub(r"\s*\(.*\)\s*$", "", flow.name)) if p.strip()]
         if len(parts) != 2:
+            return False
+        if not _ARROW_SIGN.search(flow.name) and not all(self.index.find(("elements",), p) for p in parts):
+            # "Add Item to Order Modal" is a name, not two ends: words split a name only where both ends exist.
             return False
         ends = []
         for p in parts:

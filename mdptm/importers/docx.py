@@ -21,6 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from mdptm.errors import InputError
+from mdptm.listthreats import ListThreats
 from mdptm.model import Asset, Assumption, Control, Diagram, Element, Model, OutOfScope, View
 from mdptm.plugins import ImportContext, Importer
 from mdptm.records import SourceBuilder, first_sentence, slug
@@ -401,6 +402,7 @@ class _Para:
     is_list: bool
     caption: bool
     stats: Stats
+    level: int = 0  # list nesting level (w:ilvl)
 
 
 class _Walker:
@@ -425,6 +427,7 @@ class _Walker:
         self.view_paras: dict[str, list[str]] = {}
         self._rx: dict[str, list[re.Pattern[str]]] = {}
         self._numbering = re.compile(self.sections_cfg["numbering"], re.I)
+        self.lists = ListThreats(builder, vocab)
 
     # -- patterns
 
@@ -492,6 +495,7 @@ class _Walker:
         sid = None
         outline = None
         numbered = False
+        level = 0
         if ppr is not None:
             ps = ppr.find(_w("pStyle"))
             sid = ps.get(_w("val")) if ps is not None else None
@@ -502,6 +506,8 @@ class _Walker:
             if num is not None:
                 nid = num.find(_w("numId"))
                 numbered = nid is None or nid.get(_w("val")) != "0"
+                lvl = num.find(_w("ilvl"))
+                level = (_int_attr(lvl, cap=9) or 0) if lvl is not None else 0
         chain = self.doc.style_chain(sid)
         names = [s.name.lower() for s in chain] or [(sid or "").lower()]
         heading: int | None = None
@@ -528,7 +534,10 @@ class _Walker:
         text = text.replace("\t", " ")
         if heading is None and not is_list and not caption:
             heading = self._pseudo_heading(p, text)
-        return _Para(self.paras, text, style_name, heading, is_list, caption, stats)
+        if is_list and not level:
+            m = re.search(r"\s(\d)$", style_name)  # "List Bullet 2"
+            level = int(m.group(1)) - 1 if m and style_name.startswith("list") else 0
+        return _Para(self.paras, text, style_name, heading, is_list, caption, stats, level)
 
     def _pseudo_heading(self, p: etree._Element, text: str) -> int | None:
         """A short numbered bold line ("3.1 Global System View") written without a heading style."""
@@ -558,6 +567,7 @@ class _Walker:
                 return
             if text:
                 self._heading(info.heading, one_line(text), loc)
+                self.lists.heading(info.heading, self.strip_number(one_line(text))[0])
             return
         self._comments(info, loc)
         for rid, alt in info.stats.images:
@@ -573,6 +583,12 @@ class _Walker:
             return
         self.pending_diagram = None if not info.stats.images else self.pending_diagram
         self.last_text = text
+        view_now = self._current_view()
+        if info.is_list:
+            if self.lists.item(text, info.level, loc, view_now.id if view_now else None):
+                return
+        elif self.lists.paragraph(text):
+            return
         if self._kv_paragraph(text, loc):
             return
         sec = self._current()
@@ -721,7 +737,8 @@ class _Walker:
             view = self._new_view(vkind, name, loc)
             self.stack.append(_Section(level, name, "view", view))
             return
-        if in_container and not in_view and parent is not None and not self.is_subsection(name):
+        if in_container and not in_view and parent is not None and not self.is_subsection(name) \
+                and not self.lists.is_category(name):
             self._drop_stand_in()
             view = self._new_view("security_use_case", name, loc)
             self.stack.append(_Section(level, name, "view", view))
@@ -769,6 +786,7 @@ class _Walker:
     # -- tables
 
     def _table(self, tbl: etree._Element) -> None:
+        self.lists.boundary()
         grid, stats, changed = table_grid(tbl, self.tables, self.b.file, self.doc.comments)
         self.totals.add(stats)
         heading = self.stack[-1].text if self.stack else ""
@@ -803,6 +821,7 @@ class _Walker:
     # -- end
 
     def _finish(self) -> None:
+        self.lists.finish()
         for view in self.b.views:
             paras = self.view_paras.get(view.id, [])
             if paras:
@@ -856,6 +875,7 @@ class DocxImporter(Importer):
         except (zipfile.BadZipFile, KeyError) as exc:
             raise InputError(f"corrupt Word document: {exc}", file=file) from None
         model = builder.build()
+        walker.lists.link(model, builder.item_of)
         return resolve_references(model, ctx.report, final=False)
 
 
