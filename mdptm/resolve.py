@@ -396,6 +396,13 @@ class Resolver:
             if token.strip().casefold() in ALL_WORDS:
                 kept.append(token)
                 continue
+            partial = self._partial(fname, token)
+            if partial is not None:
+                coll, iid = partial
+                self._attach(item, kind, fname, coll, iid)
+                self.report.warn(file, loc, f"{item.id}: {what} {token!r} (column {header!r}) is taken as {iid!r}, "
+                                            "the one whose name it begins with")
+                continue
             if create and (zone_list or not ID_LIKE.match(token)):
                 coll, iid = self._create(fname, token, item, file, loc)
                 self._attach(item, kind, fname, coll, iid)
@@ -412,6 +419,28 @@ class Resolver:
         item.extra[header] = text if old in (None, "") else f"{old}\n{text}"
         names = ", ".join(repr(t) for t in kept)
         self.report.warn(file, loc, f"{item.id}: {what} {names} (column {header!r}) matches no {what} by id or name; kept in extra")
+
+    def _partial(self, fname: str, token: str) -> tuple[str, str] | None:
+        """A name that begins with exactly one known name and says more ("Telemetry Hub secure element"
+        for "Telemetry Hub"): the longest known name it begins with, if that one is unique."""
+        colls = {"targets": ("elements", "assets"), "source": ("elements",), "target": ("elements",),
+                 "peer": ("elements",), "stored_in": ("elements",), "assets": ("assets",), "data": ("assets",)}.get(fname)
+        if not colls:
+            return None
+        key = norm_name(token)
+        best: tuple[int, str, str] | None = None
+        clash = False
+        for coll in colls:
+            for name, iid in self.index.names.get(coll, {}).items():
+                if len(name) < 3 or not key.startswith(name + " "):
+                    continue
+                if best is None or len(name) > best[0]:
+                    best, clash = (len(name), coll, iid), False
+                elif len(name) == best[0] and iid != best[2]:
+                    clash = True
+        if best is None or clash:
+            return None
+        return best[1], best[2]
 
     def _create(self, fname: str, name: str, owner: Item, file: str, loc: str | None) -> tuple[str, str]:
         src = Source(file=file, locator=loc, importer=_importer(owner))
