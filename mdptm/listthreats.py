@@ -219,13 +219,17 @@ class ListThreats:
                 stride = cat  # "Spoofing" as an item heads the items below it
                 continue
             kind, text = inline if inline else (e.mode, e.text)
+            own_stride = None
+            lead = _LEAD.match(text) if kind == "threat" else None
+            if lead is not None and self.stride_of(lead.group(1)) is not None:
+                own_stride, text = self.stride_of(lead.group(1)), lead.group(2)  # "Spoofing: a rogue tablet ..."
             if e.level > base and last is not None and inline is None:
                 # A line under a threat says more about it.
                 last.values["description"] = "\n".join(
                     x for x in (last.values.get("description") or last.values["title"], one_line(text)) if x
                 )
                 continue
-            rec = self._record(kind, text, e, stride or e.stride)
+            rec = self._record(kind, text, e, own_stride or stride or e.stride)
             group = self.groups[e.key]
             if kind == "threat":
                 last = rec
