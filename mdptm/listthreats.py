@@ -265,8 +265,7 @@ class ListThreats:
         if kind == "threat" and stride:
             values["stride"] = stride.replace("_", " ")
             headers["stride"] = "heading"
-        rec = RowRecord(kind=kind, file=self.b.file, locator=e.locator, values=values, headers=headers, extra={},
-                        view=e.view)
+        rec = RowRecord(kind=kind, file=self.b.file, locator=e.locator, values=values, headers=headers, extra={}, view=e.view)
         self.b.records.append(rec)
         if kind == "threat":
             self.threats += 1

@@ -6,15 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
+from conftest import SHARED
 from import_helpers import Doc, reconciles, records_at, run_import, warnings_with
+
 from mdptm.validate import validate_model
 
-from conftest import SHARED
-
 ECOMMERCE = SHARED / "corpus" / "office-real" / "ecommerce-threat-modeling.docx"
-STRIDE = ["Spoofing", "Tampering", "Repudiation", "Information Disclosure", "Denial of Service (DoS)",
-          "Elevation of Privilege"]
+STRIDE = ["Spoofing", "Tampering", "Repudiation", "Information Disclosure", "Denial of Service (DoS)", "Elevation of Privilege"]
 
 
 def _para_items(model_items: list, prefix: str = "paragraph") -> list:
@@ -30,8 +28,7 @@ def test_bullets_under_stride_headings_are_threats_and_countermeasures(tmp_path:
     d.para("Threats:")
     d.bullets("Rogue pump connects to the gateway.", "Replayed clinician login token.")
     d.para("Countermeasures:")
-    d.bullets("Mutual TLS with device certificates.", "Short-lived tokens bound to the session.",
-              "Pairing confirmed on the pump screen.")
+    d.bullets("Mutual TLS with device certificates.", "Short-lived tokens bound to the session.", "Pairing confirmed on the pump screen.")
     d.heading("Denial of Service (DoS)", 2)
     d.para("Threats:")
     d.bullets("Flooding the gateway's HL7 listener.")
@@ -40,11 +37,17 @@ def test_bullets_under_stride_headings_are_threats_and_countermeasures(tmp_path:
     p = d.save(tmp_path / "stride-bullets.docx")
     model, report = run_import(p)
     assert [t.title for t in model.threats] == [
-        "Rogue pump connects to the gateway", "Replayed clinician login token", "Flooding the gateway's HL7 listener"]
+        "Rogue pump connects to the gateway",
+        "Replayed clinician login token",
+        "Flooding the gateway's HL7 listener",
+    ]
     assert [t.stride for t in model.threats] == [["spoofing"], ["spoofing"], ["denial_of_service"]]
     assert [c.title for c in model.controls] == [
-        "Mutual TLS with device certificates", "Short-lived tokens bound to the session",
-        "Pairing confirmed on the pump screen", "Rate limiting per connection"]
+        "Mutual TLS with device certificates",
+        "Short-lived tokens bound to the session",
+        "Pairing confirmed on the pump screen",
+        "Rate limiting per connection",
+    ]
     by_title = {c.title: c.id for c in model.controls}
     # The countermeasures of a section go to the threats of the same section, and only those.
     assert model.threats[0].controls == [by_title[t] for t in list(by_title)[:3]]
@@ -72,7 +75,9 @@ def test_threats_heading_bullets_and_inline_labels(tmp_path: Path) -> None:
 
     model, report = run_import(p)
     assert [(t.id, t.title) for t in model.threats] == [
-        ("T-07", "Firmware image replaced over the service port"), ("T-1", "Telemetry read on the hospital network")]
+        ("T-07", "Firmware image replaced over the service port"),
+        ("T-1", "Telemetry read on the hospital network"),
+    ]
     assert model.threats[1].stride == []
     assert reconciles(report)
 
@@ -121,14 +126,22 @@ def test_a_bullet_list_elsewhere_stays_a_list(tmp_path: Path) -> None:
 def test_entry_points_without_two_ends_are_interfaces_a_threat_can_name(tmp_path: Path) -> None:
     d = Doc().title("Imaging Workstation Threat Model")
     d.heading("Entry Points", 1)
-    d.table([["Entry Point", "Description"],
-             ["Local admin console (:8443)", "Web console for the site administrator"],
-             ["USB service port", "Used by field service"],
-             ["Add Item to Order Modal", "A dialog: its name is no pair of ends"]])
+    d.table(
+        [
+            ["Entry Point", "Description"],
+            ["Local admin console (:8443)", "Web console for the site administrator"],
+            ["USB service port", "Used by field service"],
+            ["Add Item to Order Modal", "A dialog: its name is no pair of ends"],
+        ]
+    )
     d.heading("Threats", 1)
-    d.table([["ID", "Threat", "Entry Point", "STRIDE"],
-             ["S-04", "Default credentials on the admin console", "Local admin console (:8443)", "S"],
-             ["T-02", "Malware copied from a USB stick", "USB service port", "T"]])
+    d.table(
+        [
+            ["ID", "Threat", "Entry Point", "STRIDE"],
+            ["S-04", "Default credentials on the admin console", "Local admin console (:8443)", "S"],
+            ["T-02", "Malware copied from a USB stick", "USB service port", "T"],
+        ]
+    )
     p = d.save(tmp_path / "entry-points.docx")
     model, report = run_import(p)  # used to stop with "dangling reference 'F-1' in 'S-04'"
     assert not validate_model(model)
@@ -149,9 +162,13 @@ def test_protocol_port_column_and_partial_names(tmp_path: Path) -> None:
     d.heading("Components", 1)
     d.table([["ID", "Component", "Type"], ["E-1", "Telemetry Hub", "Device"], ["E-2", "Cloud Portal", "Cloud service"]])
     d.heading("Data Flows", 1)
-    d.table([["Flow ID", "Source", "Destination", "Protocol / Port"],
-             ["F-1", "Telemetry Hub secure element", "Cloud Portal", "HTTPS / TCP 443"],
-             ["F-2", "Cloud Portal", "Telemetry Hub", "HTTP/1.1"]])
+    d.table(
+        [
+            ["Flow ID", "Source", "Destination", "Protocol / Port"],
+            ["F-1", "Telemetry Hub secure element", "Cloud Portal", "HTTPS / TCP 443"],
+            ["F-2", "Cloud Portal", "Telemetry Hub", "HTTP/1.1"],
+        ]
+    )
     d.heading("Threats", 1)
     d.table([["ID", "Threat", "Component", "STRIDE"], ["T-1", "Spoofed portal", "Telemetry Hub secure element", "S"]])
     p = d.save(tmp_path / "ports.docx")
@@ -175,8 +192,14 @@ def test_ecommerce_threats_written_as_bullets() -> None:
     for t in listed:
         assert len(t.stride) == 1
         counts[t.stride[0]] = counts.get(t.stride[0], 0) + 1
-    assert counts == {"spoofing": 6, "tampering": 3, "repudiation": 2, "information_disclosure": 4,
-                      "denial_of_service": 2, "elevation_of_privilege": 2}
+    assert counts == {
+        "spoofing": 6,
+        "tampering": 3,
+        "repudiation": 2,
+        "information_disclosure": 4,
+        "denial_of_service": 2,
+        "elevation_of_privilege": 2,
+    }
     assert len(_para_items(model.controls)) == 25
     assert all(t.controls for t in listed)
     assert len(model.assets) == 11
@@ -188,8 +211,11 @@ def test_ecommerce_threats_written_as_bullets() -> None:
 
 
 @pytest.mark.skipif(not ECOMMERCE.exists(), reason="shared corpus not present")
-@pytest.mark.xfail(reason="needs the table classification of issue 15: the user-role (trust level) and STRIDE "
-                          "definition tables are still read as threats, the exit-point table as controls", strict=False)
+@pytest.mark.xfail(
+    reason="needs the table classification of issue 15: the user-role (trust level) and STRIDE "
+    "definition tables are still read as threats, the exit-point table as controls",
+    strict=False,
+)
 def test_ecommerce_exact_truth() -> None:
     model, _ = run_import(ECOMMERCE)
     assert len(model.threats) == 19
