@@ -36,6 +36,7 @@ class _Context:
     mode: str | None  # "threat" | "control" | None
     stride: str | None
     key: int  # link group
+    category: str | None = None  # a heading that sorts threats by another scheme ("Patient Safety")
 
 
 @dataclass
@@ -48,6 +49,7 @@ class _Entry:
     view: str | None
     key: int
     section: str
+    category: str | None = None
 
 
 @dataclass
@@ -69,8 +71,11 @@ class ListThreats:
         self.controls = [re.compile(p, re.I) for p in vocab.sections.get("sections", {}).get("controls", [])]
         self.threat_labels = {norm_text(str(w)) for w in cfg.get("threat_labels", [])}
         self.control_labels = {norm_text(str(w)) for w in cfg.get("control_labels", [])}
+        self.other_labels = {norm_text(str(w)) for w in cfg.get("other_labels", [])}
+        self.other_words = {norm_text(str(w)) for w in cfg.get("other_words", [])}
         self.definition_run = int(cfg.get("definition_run", 5))
         self.stack: list[_Context] = []
+        self.last_sibling: tuple[int, int] | None = None  # (level, depth) of the last category heading
         self.label: tuple[str | None, int] | None = None  # (mode or None for "not a list of items", key)
         self.item_stride: tuple[str, int] | None = None  # a list item "Spoofing" heads the deeper items
         self.run: list[_Entry] = []
@@ -96,16 +101,29 @@ class ListThreats:
         return self.stride_of(text) is not None or any(rx.search(text) for rx in self.headings)
 
     def _label(self, text: str) -> str | None | bool:
-        """ "threat" / "control" for a label line, None for another label ("Notes:"), False for prose."""
+        """What a line before a list says the list is: "threat" / "control", None for something else
+        ("Notes:", "The following threat sources were considered:"), False for prose that says nothing."""
         t = one_line(text)
-        if not t or len(t) > 60 or len(t.split()) > 6:
+        if not t or len(t) > 200:
             return False
         words = norm_text(t)
-        if words in self.threat_labels:
+        short = len(t) <= 60 and len(t.split()) <= 6
+        if short and words in self.threat_labels:
             return "threat"
-        if words in self.control_labels:
+        if short and words in self.control_labels:
             return "control"
-        return None if t.endswith(":") else False
+        if short and words in self.other_labels:
+            return None
+        if not t.endswith(":"):
+            return False
+        tokens = set(words.split())
+        if tokens & self.other_words:
+            return None
+        if tokens & {w for w in self.threat_labels if " " not in w}:
+            return "threat"
+        if tokens & {w for w in self.control_labels if " " not in w}:
+            return "control"
+        return False  # "An attacker could:" under "Spoofing" leaves the list what the heading says
 
     def _inline(self, text: str) -> tuple[str, str] | None:
         """ "Threat: ..." or "Mitigation: ..." as a list item: its kind and its text."""
@@ -143,8 +161,15 @@ class ListThreats:
             ctx = _Context(level, name, "threat", outer_stride, key)
         elif outer is not None and any(rx.search(name) for rx in self.controls):
             ctx = _Context(level, name, "control", None, outer.key)
+        elif self.last_sibling is not None and self.last_sibling == (level, len(self.stack)):
+            # "Patient Safety" after "Elevation of Privilege" at the same level: another category of threats.
+            ctx = _Context(level, name, "threat", None, self._new_key(name), category=name)
         else:
             ctx = _Context(level, name, None, outer_stride, self._new_key(name))
+        if ctx.mode == "threat" and (stride or ctx.category):
+            self.last_sibling = (level, len(self.stack))
+        elif self.last_sibling is None or level <= self.last_sibling[0]:
+            self.last_sibling = None  # a deeper heading inside a category leaves the next sibling a category
         self.stack.append(ctx)
 
     def paragraph(self, text: str) -> bool:
@@ -160,7 +185,7 @@ class ListThreats:
                 self.label = (None, key)  # "Notes:" ends a list of threats
             return False
         self.label = (str(got), key)
-        return True
+        return len(one_line(text).split()) <= 6  # a label line alone is nothing else; a lead-in stays prose
 
     def boundary(self) -> None:
         """A table or anything else that ends a list."""
@@ -181,6 +206,9 @@ class ListThreats:
         ctx = self.stack[-1] if self.stack else None
         stride = ctx.stride if ctx else None
         key = self.label[1] if self.label is not None else (ctx.key if ctx else 0)
+        lead = _LEAD.match(body)
+        if lead is not None and norm_text(lead.group(1)) in self.other_labels:
+            return False  # "Note: scores use the 5 x 5 matrix"
         if mode is None:
             cat = self.stride_of(body)
             if cat is not None and len(body) <= 60:
@@ -193,7 +221,8 @@ class ListThreats:
         if key not in self.groups:
             key = self._new_key(ctx.name if ctx else "")
         section = ctx.name if ctx else ""
-        self.run.append(_Entry(body, level, locator, mode, stride, view, key, section))
+        category = ctx.category if ctx else None
+        self.run.append(_Entry(body, level, locator, mode, stride, view, key, section, category))
         return True
 
     def finish(self) -> None:
@@ -209,7 +238,8 @@ class ListThreats:
             for e in run:
                 self.b.report.skipped(self.b.file, e.locator, "a definition of a STRIDE category, not a threat")
             return
-        base = min(e.level for e in run)
+        heads = {id(e) for e in run if self._inline(e.text) is None and len(e.text) <= 60 and self.stride_of(e.text)}
+        base = min((e.level for e in run if id(e) not in heads), default=0)
         last: RowRecord | None = None
         stride: str | None = None
         for e in run:
@@ -265,7 +295,8 @@ class ListThreats:
         if kind == "threat" and stride:
             values["stride"] = stride.replace("_", " ")
             headers["stride"] = "heading"
-        rec = RowRecord(kind=kind, file=self.b.file, locator=e.locator, values=values, headers=headers, extra={}, view=e.view)
+        extra = {"Category": e.category} if kind == "threat" and e.category else {}
+        rec = RowRecord(kind=kind, file=self.b.file, locator=e.locator, values=values, headers=headers, extra=extra, view=e.view)
         self.b.records.append(rec)
         if kind == "threat":
             self.threats += 1

@@ -221,3 +221,38 @@ def test_ecommerce_exact_truth() -> None:
     assert len(model.threats) == 19
     assert len(model.controls) == 25
     assert not [t for t in model.threats if (t.source.locator if t.source else "").startswith("table")]
+
+
+def test_categories_beside_stride_lead_ins_and_nested_lists(tmp_path: Path) -> None:
+    d = Doc().title("Imaging Workstation Threat Model")
+    d.heading("Threat Analysis", 1)
+    d.heading("Tampering", 2)
+    d.heading("Threats", 3)
+    d.bullets("Scan data altered on the acquisition disk")
+    d.heading("Patient Safety", 2)  # a category of the template beside the STRIDE ones
+    d.para("Threats:")
+    d.bullets("Wrong patient's images shown at the console")
+    d.bullets("Note: safety threats are also in the hazard analysis")  # a note, not a threat
+    d.heading("Identified Threats", 1)
+    d.para("The following threat sources were considered:")
+    d.bullets("Remote attackers on the hospital network", "Malicious insiders")
+    d.para("The following threats were identified:")
+    d.bullets("Spoofing")
+    d.doc.add_paragraph("DICOM node impersonated by a rogue modality", style="List Bullet 2")
+    d.doc.add_paragraph("Worklist entries forged over HL7", style="List Bullet 2")
+    d.doc.add_paragraph("Seen in the 2024 penetration test", style="List Bullet 3")
+    p = d.save(tmp_path / "categories.docx")
+    model, report = run_import(p)
+    got = {t.title: t for t in model.threats}
+    assert list(got) == [
+        "Scan data altered on the acquisition disk",
+        "Wrong patient's images shown at the console",
+        "DICOM node impersonated by a rogue modality",
+        "Worklist entries forged over HL7",
+    ]
+    assert got["Scan data altered on the acquisition disk"].stride == ["tampering"]
+    assert got["Wrong patient's images shown at the console"].stride == []
+    assert got["Wrong patient's images shown at the console"].extra.get("Category") == "Patient Safety"
+    assert got["DICOM node impersonated by a rogue modality"].stride == ["spoofing"]
+    assert got["Worklist entries forged over HL7"].description.endswith("Seen in the 2024 penetration test")
+    assert reconciles(report)
