@@ -256,3 +256,27 @@ def test_categories_beside_stride_lead_ins_and_nested_lists(tmp_path: Path) -> N
     assert got["DICOM node impersonated by a rogue modality"].stride == ["spoofing"]
     assert got["Worklist entries forged over HL7"].description.endswith("Seen in the 2024 penetration test")
     assert reconciles(report)
+
+
+def test_a_reference_an_importer_made_that_names_nothing_is_dropped_not_fatal() -> None:
+    from mdptm.model import Model, Source, Threat, View, set_provenance
+    from mdptm.report import ImportReport
+    from mdptm.resolve import resolve_references
+
+    model = Model.empty()
+    made = Threat(id="S-04", title="Admin console brute-forced", targets=["F-5"], controls=["C-9"])
+    set_provenance(made, Source(file="workshop.docx", locator="table 6 row 5", importer="docx"))
+    written = Threat(id="T-1", title="Hand-written", targets=["E-404"])
+    set_provenance(written, Source(file="model.yaml", locator="/threats/0", importer="mdptm"))
+    view = View(id="V-1", kind="global_system", name="Global", threats=["S-04", "T-404"])
+    set_provenance(view, Source(file="workshop.docx", locator="paragraph 3", importer="docx"))
+    model.threats += [made, written]
+    model.views.append(view)
+    report = ImportReport()
+    resolve_references(model, report, final=True)
+    assert made.targets == [] and made.controls == [] and view.threats == ["S-04"]
+    assert written.targets == ["E-404"]  # the user's own reference: validate refuses it, naming it
+    dropped = warnings_with(report, "names nothing in the model; dropped")
+    assert {(w.file, w.locator) for w in dropped} == {("workshop.docx", "table 6 row 5"), ("workshop.docx", "paragraph 3")}
+    assert [p.message for p in validate_model(model)] == [
+        "dangling reference 'E-404' in 'T-1': no element or flow or trust zone has this id"]
