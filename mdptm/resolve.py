@@ -492,6 +492,7 @@ class Resolver:
 
     def _flow_ends(self) -> None:
         keep: list[Flow] = []
+        converted: list[Element] = []
         primary = next((e.id for e in self.model.elements if e.kind == "device"), None)
         for flow in self.model.flows:
             peer = flow.extra.pop("_mdptm_peer", None) if self.final else flow.extra.get("_mdptm_peer")
@@ -511,7 +512,8 @@ class Resolver:
             if not self.final:
                 keep.append(flow)
                 continue
-            self._interface(flow)
+            converted.append(self._interface(flow))
+        self._report_interfaces(converted)
         self.model.flows = keep
         if self.final:
             names = {e.id: e.name for e in self.model.elements}
@@ -532,7 +534,7 @@ class Resolver:
             return False
         return True
 
-    def _interface(self, flow: Flow) -> None:
+    def _interface(self, flow: Flow) -> Element:
         """A row of an entry-point table names one interface ("Local admin console (:8443)"), not a link
         between two elements: it becomes an element under the same id, so that whatever names it (a
         threat's target, a view) still resolves."""
@@ -556,10 +558,23 @@ class Resolver:
             if flow.id in view.flows:
                 view.flows.remove(flow.id)
                 _add(view.elements, el.id)
-        self.report.warn(
-            _file(flow, "?"), _where(flow),
-            f"{flow.id} ({name!r}) has no two ends (no source and destination): read as an interface element, not a flow",
-        )
+        return el
+
+    def _report_interfaces(self, converted: list[Element]) -> None:
+        """One warning per table (not per row) for the rows read as interfaces."""
+        tables: dict[tuple[str, str], list[Element]] = {}
+        for el in converted:
+            where = _where(el) or ""
+            table = re.sub(r"\s+row\s+\d+$", "", where) if " row " in where else where.split("!", 1)[0]
+            tables.setdefault((_file(el, "?"), table), []).append(el)
+        for (file, _table), els in tables.items():
+            names = ", ".join(f"{e.id} ({e.name!r})" if e.name != e.id else e.id for e in els[:6])
+            more = f" and {len(els) - 6} more" if len(els) > 6 else ""
+            self.report.warn(
+                file, _where(els[0]),
+                f"{len(els)} row(s) name one interface each, not two ends (no source and destination): read as "
+                f"interface elements, not flows: {names}{more}",
+            )
 
     def _drop_dangling(self) -> None:
         """A reference an importer made that names nothing in the merged model is dropped with a warning.

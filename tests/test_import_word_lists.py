@@ -152,7 +152,7 @@ def test_entry_points_without_two_ends_are_interfaces_a_threat_can_name(tmp_path
     threats = {t.id: t for t in model.threats}
     assert threats["S-04"].targets == [names["Local admin console (:8443)"].id]
     assert threats["T-02"].targets == [names["USB service port"].id]
-    assert len(warnings_with(report, "read as an interface element")) == 3
+    assert len(warnings_with(report, "3 row(s) name one interface each")) == 1
     assert all(r.disposition == "imported" for r in records_at(report, "table 1 row 2"))
     assert reconciles(report)
 
