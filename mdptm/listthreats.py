@@ -37,6 +37,7 @@ class _Context:
     stride: str | None
     key: int  # link group
     category: str | None = None  # a heading that sorts threats by another scheme ("Patient Safety")
+    tabled: bool = False  # the section holds a table of threats: its loose bullets are notes, not threats
 
 
 @dataclass
@@ -187,15 +188,19 @@ class ListThreats:
         self.label = (str(got), key)
         return len(one_line(text).split()) <= 6  # a label line alone is nothing else; a lead-in stays prose
 
-    def boundary(self) -> None:
-        """A table or anything else that ends a list."""
+    def boundary(self, threat_table: bool = False) -> None:
+        """A table or anything else that ends a list; *threat_table* when it was read as threats."""
         self.flush()
         self.item_stride = None
+        if threat_table and self.stack:
+            self.stack[-1].tabled = True
 
     def _mode(self) -> str | None:
         if self.label is not None:
             return self.label[0]
-        return self.stack[-1].mode if self.stack else None
+        if not self.stack or self.stack[-1].tabled:
+            return None  # "Threats" with a threat table: a list after it says something about the table
+        return self.stack[-1].mode
 
     def item(self, text: str, level: int, locator: str, view: str | None) -> bool:
         """A list item; True when it is read here (as a threat, a control or a category)."""

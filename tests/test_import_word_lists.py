@@ -280,3 +280,16 @@ def test_a_reference_an_importer_made_that_names_nothing_is_dropped_not_fatal() 
     assert {(w.file, w.locator) for w in dropped} == {("workshop.docx", "table 6 row 5"), ("workshop.docx", "paragraph 3")}
     assert [p.message for p in validate_model(model)] == [
         "dangling reference 'E-404' in 'T-1': no element or flow or trust zone has this id"]
+
+
+def test_bullets_after_a_threat_table_are_notes_unless_labelled(tmp_path: Path) -> None:
+    d = Doc().title("Pump Threat Model")
+    d.heading("Threats", 1)
+    d.table([["ID", "Threat", "STRIDE"], ["T-01", "Spoofed drug library server", "S"]])
+    d.bullets("Scores use CVSS 3.1", "Residual risk was reviewed by the safety board")
+    d.para("Threats:")
+    d.bullets("Pump firmware downgraded over USB")
+    p = d.save(tmp_path / "table-then-bullets.docx")
+    model, report = run_import(p)
+    assert [t.title for t in model.threats] == ["Spoofed drug library server", "Pump firmware downgraded over USB"]
+    assert reconciles(report)

@@ -786,7 +786,7 @@ class _Walker:
     # -- tables
 
     def _table(self, tbl: etree._Element) -> None:
-        self.lists.boundary()
+        self.lists.flush()
         grid, stats, changed = table_grid(tbl, self.tables, self.b.file, self.doc.comments)
         self.totals.add(stats)
         heading = self.stack[-1].text if self.stack else ""
@@ -815,7 +815,8 @@ class _Walker:
         sec = self._current()
         if sec is not None and sec.kind in ("assumptions", "out_of_scope") and "assumption" not in grid.context.lower():
             grid.context += " assumptions" if sec.kind == "assumptions" else " out of scope"
-        self.b.add_grid(grid)
+        blocks = self.b.add_grid(grid)
+        self.lists.boundary(threat_table=any(block.kind == "threat" for block in blocks))
         self.last_text = ""
 
     # -- end
