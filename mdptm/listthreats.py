@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from mdptm.model import Model
 from mdptm.records import SourceBuilder, first_sentence
 from mdptm.tabular import RowRecord
-from mdptm.vocab import PhraseTable, Vocabulary, norm_text, one_line
+from mdptm.vocab import PhraseTable, Vocabulary, match_header, norm_text, one_line, parse_stride
 
 _PREFIX = re.compile(r"^\s*(?:[-*•·▪◦‣]|\(?\d+[.)]|[a-z][.)])\s+")
 _ID = re.compile(r"^\s*([A-Z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[:.\-–—)]\s+(\S.*)$", re.S)
@@ -339,4 +339,127 @@ class ListThreats:
             )
 
 
-__all__ = ["ListThreats"]
+_FIELD = re.compile(r"^\s*\[?\s*([A-Za-z][A-Za-z0-9 /()&.-]{0,40}?)\s*:\s*(.*?)\s*\]?\s*$", re.S)
+_BRACKET_FIELD = re.compile(r"\[\s*([A-Za-z][A-Za-z0-9 /&.-]{0,40}?)\s*:\s*([^\]]*)\]")
+_NUMBERED = re.compile(r"^\s*(?:\d+[.)]|[-*•·▪◦‣])\s+")
+_PLACEHOLDER = re.compile(r"^\s*<[^<>]*>\s*$")  # "<no mitigation provided>"
+
+
+@dataclass
+class _Block:
+    title: str
+    locator: str
+    view: str | None
+    values: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    lines: list[tuple[str, str]] = field(default_factory=list)  # (text, locator) taken in, to give back if no threat
+
+
+class FieldBlocks:
+    """Threats written as a title line followed by "Key: value" lines, as the Threat Modeling Tool's report
+    prints them ("1. Elevation Using Impersonation", "[State: Not Started]", "Category: Tampering",
+    "Description: ...", "Justification: ...") and as forms in Word documents do.
+
+    A block opens only on a category or status line right after a short title line, and is a threat
+    only when it names a category (STRIDE or another, "Patient Safety") and says one thing more; lines
+    of a block that is no threat are given back (``replay``) to be read as they would have been.
+    """
+
+    START = ("stride", "status", "id")
+
+    def __init__(self, builder: SourceBuilder, vocab: Vocabulary):
+        self.b = builder
+        self.vocab = vocab
+        self.candidate: tuple[str, str, dict[str, tuple[str, str]]] | None = None  # title, locator, inline fields
+        self.block: _Block | None = None
+        self.replay: list[tuple[str, str]] = []
+        self.made = 0
+
+    def _field(self, key: str) -> str | None:
+        if len(key) > 40 or not key.strip():
+            return None
+        hit = match_header(self.vocab, "threat", key)
+        return hit.field if hit is not None and hit.exact else None
+
+    def line(self, text: str, locator: str, view: str | None) -> bool:
+        """A paragraph or list item; True when it belongs to a block of threat fields."""
+        t = _NUMBERED.sub("", one_line(text)) if "\n" not in text.strip() else text.strip()
+        m = _FIELD.match(t) if len(t) <= 4000 else None
+        fname = self._field(m.group(1)) if m else None
+        if m is not None and fname is not None:
+            value = m.group(2).strip()
+            if self.block is not None and fname not in self.block.values:
+                self._add(self.block, fname, m.group(1), value)
+                self.block.lines.append((text, locator))
+                return True
+            if self.block is not None:
+                self.close()
+            if fname in self.START and self.candidate is not None:
+                title, loc, inline = self.candidate
+                self.block = _Block(title, loc, view)
+                for f, (header, v) in inline.items():
+                    self._add(self.block, f, header, v)
+                if fname not in self.block.values:
+                    self._add(self.block, fname, m.group(1), value)
+                self.block.lines.append((text, locator))
+                self.candidate = None
+                return True
+            self.candidate = None
+            return False
+        self.close()
+        self._candidate(text, locator)
+        return False
+
+    def _candidate(self, text: str, locator: str) -> None:
+        t = one_line(text)
+        inline: dict[str, tuple[str, str]] = {}
+        for m in _BRACKET_FIELD.finditer(t):
+            f = self._field(m.group(1))
+            if f is not None:
+                inline[f] = (m.group(1), m.group(2).strip())
+        title = _NUMBERED.sub("", _BRACKET_FIELD.sub(" ", t)).strip()
+        if not title or len(title) > 150 or title.endswith((":", ".")) and len(title.split()) > 12:
+            self.candidate = None
+            return
+        self.candidate = (title, locator, inline)
+
+    def _add(self, block: _Block, fname: str, header: str, value: str) -> None:
+        if not value or _PLACEHOLDER.match(value):
+            return
+        block.values[fname] = value
+        block.headers[fname] = header
+
+    def heading(self, text: str, locator: str) -> None:
+        """A heading ends a block and may title the next ("T-01 Spoofed cloud server")."""
+        self.close()
+        self._candidate(text, locator)
+
+    def boundary(self) -> None:
+        self.close()
+        self.candidate = None
+
+    def close(self) -> None:
+        block, self.block = self.block, None
+        if block is None:
+            return
+        v = block.values
+        # A category that is no STRIDE one ("Patient Safety") counts beside a field only threats have, so that a
+        # control written as a form ("Category: Authentication", "Description: ...") is never taken for a threat.
+        stride_ok = "stride" in v and bool(parse_stride(self.vocab, v["stride"]).value)
+        threat_only = any(
+            f in v
+            for f in ("risk", "risk.likelihood", "risk.severity", "rationale", "controls", "targets", "patient_harm", "residual_risk")
+        )
+        if "stride" in v and len(v) >= 2 and (stride_ok or threat_only):
+            values = dict(v)
+            values.setdefault("title", block.title)
+            headers = {"title": "title line", **block.headers}
+            self.b.records.append(
+                RowRecord(kind="threat", file=self.b.file, locator=block.locator, values=values, headers=headers, extra={}, view=block.view)
+            )
+            self.made += 1
+            return
+        self.replay.extend(block.lines)
+
+
+__all__ = ["FieldBlocks", "ListThreats"]

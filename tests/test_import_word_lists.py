@@ -279,7 +279,8 @@ def test_a_reference_an_importer_made_that_names_nothing_is_dropped_not_fatal() 
     dropped = warnings_with(report, "names nothing in the model; dropped")
     assert {(w.file, w.locator) for w in dropped} == {("workshop.docx", "table 6 row 5"), ("workshop.docx", "paragraph 3")}
     assert [p.message for p in validate_model(model)] == [
-        "dangling reference 'E-404' in 'T-1': no element or flow or trust zone has this id"]
+        "dangling reference 'E-404' in 'T-1': no element or flow or trust zone has this id"
+    ]
 
 
 def test_bullets_after_a_threat_table_are_notes_unless_labelled(tmp_path: Path) -> None:
@@ -292,4 +293,36 @@ def test_bullets_after_a_threat_table_are_notes_unless_labelled(tmp_path: Path) 
     p = d.save(tmp_path / "table-then-bullets.docx")
     model, report = run_import(p)
     assert [t.title for t in model.threats] == ["Spoofed drug library server", "Pump firmware downgraded over USB"]
+    assert reconciles(report)
+
+
+def test_threat_modeling_tool_report_pasted_into_word(tmp_path: Path) -> None:
+    d = Doc().title("Infusion Pump Threat Modeling Report")
+    d.para("Acme Pump")
+    d.para("Status: In review")  # a cover line under a short line: no threat, still the document's status
+    d.para("Description: Networked infusion pump and its drug library server.")
+    d.heading("Interaction: HL7 order", 2)
+    d.para("1. Spoofing of the Drug Library Server", bold=True)
+    d.para("[State: Not Started]")
+    d.para("[Priority: High]")
+    d.para("Category: Spoofing")
+    d.para("Description: The library server may be spoofed by an attacker.")
+    d.para("Justification: <no mitigation provided>")
+    d.para("2. Wrong Dose Delivered After Order Tampering [State: Mitigation Implemented] [Priority: Medium]")
+    d.para("Category: Patient Safety")
+    d.para("Description: A modified order changes the programmed rate.")
+    d.para("Justification: Orders are signed and checked against the drug library.")
+    d.heading("Security controls", 1)
+    d.para("SC-3 Code signing")
+    d.para("Category: Integrity")  # a control written as a form: no threat
+    d.para("Status: Implemented")
+    p = d.save(tmp_path / "tmt-report.docx")
+    model, report = run_import(p)
+    assert [t.title for t in model.threats] == ["Spoofing of the Drug Library Server", "Wrong Dose Delivered After Order Tampering"]
+    first, second = model.threats
+    assert first.stride == ["spoofing"] and first.status == "open" and first.risk and first.risk.level == "high"
+    assert first.description == "The library server may be spoofed by an attacker." and not first.rationale
+    assert second.stride == [] and second.extra.get("Category") == "Patient Safety"
+    assert second.status == "mitigated" and second.rationale.startswith("Orders are signed")
+    assert model.document.status == "in_review"
     assert reconciles(report)

@@ -21,7 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from mdptm.errors import InputError
-from mdptm.listthreats import ListThreats
+from mdptm.listthreats import FieldBlocks, ListThreats
 from mdptm.model import Asset, Assumption, Control, Diagram, Element, Model, OutOfScope, View
 from mdptm.plugins import ImportContext, Importer
 from mdptm.records import SourceBuilder, first_sentence, slug
@@ -428,6 +428,7 @@ class _Walker:
         self._rx: dict[str, list[re.Pattern[str]]] = {}
         self._numbering = re.compile(self.sections_cfg["numbering"], re.I)
         self.lists = ListThreats(builder, vocab)
+        self.forms = FieldBlocks(builder, vocab)
 
     # -- patterns
 
@@ -568,6 +569,8 @@ class _Walker:
             if text:
                 self._heading(info.heading, one_line(text), loc)
                 self.lists.heading(info.heading, self.strip_number(one_line(text))[0])
+                self.forms.heading(self.strip_number(one_line(text))[0], loc)
+                self._replay()
             return
         self._comments(info, loc)
         for rid, alt in info.stats.images:
@@ -584,6 +587,10 @@ class _Walker:
         self.pending_diagram = None if not info.stats.images else self.pending_diagram
         self.last_text = text
         view_now = self._current_view()
+        taken = self.forms.line(text, loc, view_now.id if view_now else None)
+        self._replay()
+        if taken:
+            return
         if info.is_list:
             if self.lists.item(text, info.level, loc, view_now.id if view_now else None):
                 return
@@ -787,6 +794,8 @@ class _Walker:
 
     def _table(self, tbl: etree._Element) -> None:
         self.lists.flush()
+        self.forms.boundary()
+        self._replay()
         grid, stats, changed = table_grid(tbl, self.tables, self.b.file, self.doc.comments)
         self.totals.add(stats)
         heading = self.stack[-1].text if self.stack else ""
@@ -821,8 +830,16 @@ class _Walker:
 
     # -- end
 
+    def _replay(self) -> None:
+        """Lines a block of threat fields took in but that made no threat: read as they would have been."""
+        lines, self.forms.replay = self.forms.replay, []
+        for text, loc in lines:
+            self._kv_paragraph(text, loc)
+
     def _finish(self) -> None:
         self.lists.finish()
+        self.forms.boundary()
+        self._replay()
         for view in self.b.views:
             paras = self.view_paras.get(view.id, [])
             if paras:
