@@ -83,3 +83,9 @@ def test_build_given_a_document_says_to_init(folder: Path, capsys: pytest.Captur
     run(["init", str(folder)], capsys)
     code, _out, err = run(["build", str(folder / "threat-model.docx")], capsys)
     assert code == 2 and f"mdptm build {folder}" in err
+
+
+def test_build_with_no_folder_builds_this_one(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = run(["build"], capsys)
+    assert code == 2 and "no mdptm.yaml in the project folder" in err
