@@ -154,6 +154,7 @@ class Resolver:
         self.index = _Index()
         self.had = {coll: bool(getattr(model, coll)) for coll in ("elements", "assets", "controls", "trust_zones")}
         self.created_controls: dict[str, str] = {}
+        self._link_tables: set[tuple[str, str]] = set()
         self.by_id: dict[tuple[str, str], Item] = {}
         for coll in ("elements", "flows", "assets", "trust_zones", "controls", "threats", "views"):
             for item in getattr(model, coll):
@@ -494,6 +495,7 @@ class Resolver:
         keep: list[Flow] = []
         converted: list[Element] = []
         primary = next((e.id for e in self.model.elements if e.kind == "device"), None)
+        self._link_tables = self._tables_of_links() if self.final else set()
         for flow in self.model.flows:
             peer = flow.extra.pop("_mdptm_peer", None) if self.final else flow.extra.get("_mdptm_peer")
             if flow.source and flow.target:
@@ -534,6 +536,18 @@ class Resolver:
             return False
         return True
 
+    def _tables_of_links(self) -> set[tuple[str, str]]:
+        """Tables whose flows without ends are mostly named "A to B": there the words name two ends."""
+        counts: dict[tuple[str, str], list[int]] = {}
+        for flow in self.model.flows:
+            if flow.source or flow.target or not flow.name:
+                continue
+            two = len([p for p in ARROW.split(re.sub(r"\s*\(.*\)\s*$", "", flow.name)) if p.strip()]) == 2
+            c = counts.setdefault(_table_of(flow), [0, 0])
+            c[0] += two
+            c[1] += 1
+        return {t for t, (two, n) in counts.items() if two * 2 > n}
+
     def _interface(self, flow: Flow) -> Element:
         """A row of an entry-point table names one interface ("Local admin console (:8443)"), not a link
         between two elements: it becomes an element under the same id, so that whatever names it (a
@@ -564,9 +578,7 @@ class Resolver:
         """One warning per table (not per row) for the rows read as interfaces."""
         tables: dict[tuple[str, str], list[Element]] = {}
         for el in converted:
-            where = _where(el) or ""
-            table = re.sub(r"\s+row\s+\d+$", "", where) if " row " in where else where.split("!", 1)[0]
-            tables.setdefault((_file(el, "?"), table), []).append(el)
+            tables.setdefault(_table_of(el), []).append(el)
         for (file, _table), els in tables.items():
             names = ", ".join(f"{e.id} ({e.name!r})" if e.name != e.id else e.id for e in els[:6])
             more = f" and {len(els) - 6} more" if len(els) > 6 else ""
@@ -606,8 +618,10 @@ class Resolver:
         parts = [p for p in ARROW.split(re.sub(r"\s*\(.*\)\s*$", "", flow.name)) if p.strip()]
         if len(parts) != 2:
             return False
-        if not _ARROW_SIGN.search(flow.name) and not all(self.index.find(("elements",), p) for p in parts):
-            # "Add Item to Order Modal" is a name, not two ends: words split a name only where both ends exist.
+        if (not _ARROW_SIGN.search(flow.name) and _table_of(flow) not in self._link_tables
+                and not all(self.index.find(("elements",), p) for p in parts)):
+            # "Add Item to Order Modal" is a name, not two ends: words split a name only where both ends exist,
+            # or in a table whose names are mostly written that way ("Pump to Gateway", "Gateway - Cloud").
             return False
         ends = []
         for p in parts:
@@ -632,6 +646,13 @@ class Resolver:
         ):
             if value == PLACEHOLDER:
                 self.report.warn("model", None, f"{label} is stated in no source; placeholder written (set it in mdptm.yaml)")
+
+
+def _table_of(item: Item) -> tuple[str, str]:
+    """(file, table) an item's row belongs to: "table 3" of "table 3 row 7", the sheet of "Flows!B4"."""
+    where = _where(item) or ""
+    table = re.sub(r"\s+row\s+\d+$", "", where) if " row " in where else where.split("!", 1)[0]
+    return _file(item, "?"), table
 
 
 def _add(values: list[str], iid: str) -> None:

@@ -326,3 +326,15 @@ def test_threat_modeling_tool_report_pasted_into_word(tmp_path: Path) -> None:
     assert second.status == "mitigated" and second.rationale.startswith("Orders are signed")
     assert model.document.status == "in_review"
     assert reconciles(report)
+
+
+def test_a_table_of_links_named_a_to_b_still_gives_flows(tmp_path: Path) -> None:
+    d = Doc().title("Pump Threat Model")
+    d.heading("Interfaces", 1)
+    d.table([["Interface", "Protocol"], ["Pump to Gateway", "Wi-Fi"], ["Gateway to EMR", "HL7 / TCP 2575"], ["Service laptop", "USB"]])
+    p = d.save(tmp_path / "links.docx")
+    model, _ = run_import(p)
+    names = {e.id: e.name for e in model.elements}
+    assert sorted((names[f.source], names[f.target]) for f in model.flows) == [("Gateway", "EMR"), ("Pump", "Gateway")]
+    assert [f.port for f in model.flows if f.protocol == "HL7"] == ["TCP 2575"]
+    assert [e.name for e in model.elements if "interface" in e.tags] == ["Service laptop"]
