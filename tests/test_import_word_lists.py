@@ -338,3 +338,19 @@ def test_a_table_of_links_named_a_to_b_still_gives_flows(tmp_path: Path) -> None
     assert sorted((names[f.source], names[f.target]) for f in model.flows) == [("Gateway", "EMR"), ("Pump", "Gateway")]
     assert [f.port for f in model.flows if f.protocol == "HL7"] == ["TCP 2575"]
     assert [e.name for e in model.elements if "interface" in e.tags] == ["Service laptop"]
+
+
+def test_entry_points_written_as_bullets(tmp_path: Path) -> None:
+    d = Doc().title("Imaging Workstation Threat Model")
+    d.heading("Entry Points", 1)
+    d.bullets("Local admin console (:8443) – web console for the site administrator", "DICOM listener: port 104")
+    d.heading("Threats", 1)
+    d.table([["ID", "Threat", "Entry Point"], ["S-04", "Default credentials on the console", "Local admin console (:8443)"]])
+    p = d.save(tmp_path / "entry-bullets.docx")
+    model, report = run_import(p)
+    by_name = {e.name: e for e in model.elements}
+    assert set(by_name) == {"Local admin console (:8443)", "DICOM listener"}
+    assert all(e.tags == ["interface"] for e in by_name.values())
+    assert by_name["DICOM listener"].description == "port 104"
+    assert model.threats[0].targets == [by_name["Local admin console (:8443)"].id]
+    assert reconciles(report)

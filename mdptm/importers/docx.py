@@ -604,7 +604,7 @@ class _Walker:
         if sec.kind in ("assumptions", "out_of_scope", "controls") and (info.is_list or self._id_line(text)):
             self._list_item(sec.kind, text, loc)
             return
-        if sec.kind in ("assets", "elements") and info.is_list and self._named_item(sec.kind, text, loc):
+        if sec.kind in ("assets", "elements", "interfaces") and info.is_list and self._named_item(sec.kind, text, loc):
             return
         view = self._current_view()
         if view is not None:
@@ -673,7 +673,7 @@ class _Walker:
         self.b.report.imported(self.b.file, loc, iid)
 
     def _named_item(self, kind: str, text: str, loc: str) -> bool:
-        """A bulleted "Name – description" under an Assets or Components heading is one item."""
+        """A bulleted "Name – description" under an Assets, Components or Entry Points heading is one item."""
         m = _ID_PREFIX.match(text)
         item_id, body = (m.group(1), m.group(2)) if m else (None, text)
         body = clean_text(_LIST_PREFIX.sub("", body))
@@ -690,6 +690,8 @@ class _Walker:
         data: dict[str, object] = {"id": iid, "name": name, "description": description}
         if guess:
             data["kind"] = guess
+        if kind == "interfaces":
+            data["tags"] = ["interface"]  # an entry point: one interface, not a flow with two ends
         item = (Asset if kind == "assets" else Element).model_validate(data)
         self.b.add_item(key, item, loc)
         self.b.report.imported(self.b.file, loc, iid)
