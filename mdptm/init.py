@@ -87,7 +87,9 @@ def _candidates(folder: Path) -> list[tuple[Path, str]]:
 
 
 def _ignored(p: Path) -> bool:
-    """Hidden files, Office lock files ("~$model.docx") and what mdptm writes (out/, *.internal/)."""
+    """Hidden files, Office lock files ("~$model.docx") and what mdptm writes (out/, *.internal/, a package)."""
+    if p.is_dir() and (p / "MANIFEST.json").exists():
+        return True  # a PTM package written earlier: its ptm.json is an output, not a source
     return p.name.startswith((".", "~$")) or p.name in ("out", "__pycache__") or p.name.endswith(".internal")
 
 
