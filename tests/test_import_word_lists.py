@@ -354,3 +354,25 @@ def test_entry_points_written_as_bullets(tmp_path: Path) -> None:
     assert by_name["DICOM listener"].description == "port 104"
     assert model.threats[0].targets == [by_name["Local admin console (:8443)"].id]
     assert reconciles(report)
+
+
+def test_threat_heading_blocks_with_bullet_fields(tmp_path: Path) -> None:
+    d = Doc().title("Monitor Threat Model")
+    d.heading("Threats", 1)
+    d.heading("T-01: Spoofed central station", 2)
+    d.bullets("STRIDE: Spoofing", "Component: Central station link", "Risk: High", "Mitigation: Mutual TLS")
+    d.heading("T-02: Alarm suppressed by a flood of messages", 2)
+    d.para("Category: Denial of Service")
+    d.para("Description: A flood of HL7 messages delays alarms.")
+    p = d.save(tmp_path / "blocks.docx")
+    model, report = run_import(p)
+    assert [(t.id, t.title, t.stride) for t in model.threats] == [
+        ("T-01", "Spoofed central station", ["spoofing"]),
+        ("T-02", "Alarm suppressed by a flood of messages", ["denial_of_service"]),
+    ]
+    first = model.threats[0]
+    assert first.risk and first.risk.level == "high"
+    assert [c.title for c in model.controls] == ["Mutual TLS"] and first.controls == [model.controls[0].id]
+    assert [e.name for e in model.elements] == ["Central station link"] and first.targets == [model.elements[0].id]
+    assert model.threats[1].description == "A flood of HL7 messages delays alarms."
+    assert reconciles(report)

@@ -569,7 +569,8 @@ class _Walker:
             if text:
                 self._heading(info.heading, one_line(text), loc)
                 self.lists.heading(info.heading, self.strip_number(one_line(text))[0])
-                self.forms.heading(self.strip_number(one_line(text))[0], loc)
+                raw = one_line(text)  # "T-01: Spoofed server" keeps its id; "3.2.1 Spoofed server" loses its number
+                self.forms.heading(raw if re.match(r"^\s*[A-Za-z]", raw) else self.strip_number(raw)[0], loc)
                 self._replay()
             return
         self._comments(info, loc)
