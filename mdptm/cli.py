@@ -39,7 +39,7 @@ def warn(msg: str) -> None:
         click.echo(f"warning: {msg}", err=True)
 
 
-ORDER = ("build", "import", "validate", "map", "review", "redact", "signoff", "publish", "export", "diff", "schema", "plugins")
+ORDER = ("init", "build", "import", "validate", "map", "review", "redact", "signoff", "publish", "export", "diff", "schema", "plugins")
 
 
 class Group(click.Group):
@@ -189,7 +189,33 @@ def plugins(fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("projects", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("folder", required=False, default=".", type=click.Path(path_type=Path))
+def init(folder: Path) -> None:
+    """Write FOLDER/mdptm.yaml from the threat models found there (default: this folder).
+
+    Lists the documents it could import as sources, the product facts they state, the CRA scope to
+    set, the sign-offs publishing needs and a redaction policy to review. Never overwrites a project file.
+
+    \b
+    Example:  mdptm init products/pump
+    """
+    from mdptm.init import REDACTION_FILE, init_project
+
+    result = init_project(folder)
+    say(f"wrote {result.project_file}")
+    for f in result.sources:
+        say(f"  source {f.path} ({f.importer}, {f.threats} threat(s))")
+    for f in result.rejected:
+        warn(f"{folder / f.path}: not listed as a source: {f.problem}")
+    if result.redaction_written:
+        say(f"wrote {folder / REDACTION_FILE} (a redaction policy to review)")
+    missing = [k for k in ("product.name", "product.manufacturer", "document.version") if k not in result.facts]
+    say("set in mdptm.yaml: product.regulatory.cra_scope" + "".join(f", {k}" for k in missing))
+    say(f"next: mdptm build {folder} --draft   (then read the import report in the .internal folder it names)")
+
+
+@cli.command()
+@click.argument("projects", nargs=-1, required=False, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path),
               help="Package folder (default: project 'output' or DIR/out); with several projects, the folder holding one per project.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Projects built at once, each in its own process (default: one per CPU).")

@@ -115,6 +115,16 @@ class Project(BaseModel):
 def load_project(folder: Path) -> tuple[Project, Path]:
     """Read ``DIR/mdptm.yaml`` (or a path to the file itself)."""
     path = folder / PROJECT_FILE if folder.is_dir() else folder
+    if path.is_file() and path.suffix.lower() not in (".yaml", ".yml", ".json"):
+        parent = str(folder.parent) if str(folder.parent) not in ("", ".") else "."
+        if (folder.parent / PROJECT_FILE).exists():
+            raise InputError(f"is a document, not a project folder: its folder has a {PROJECT_FILE}, so run "
+                             f"'mdptm build {parent}'", file=str(folder))
+        raise InputError(
+            f"is a document, not a project folder: run 'mdptm init {parent}' to write a project file listing it, "
+            f"then 'mdptm build {parent}' (or 'mdptm import {folder} -o model.yaml' to import it alone)",
+            file=str(folder),
+        )
     if not path.exists():
         if not folder.exists():
             raise InputError("no such project folder", file=str(folder))

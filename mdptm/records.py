@@ -99,6 +99,27 @@ NONE_WORDS = {"none", "no", "not encrypted", "unencrypted", "plaintext", "plain 
 UNKNOWN_WORDS = {"", "-", "n/a", "na", "unknown", "tbd", "?", "--", "—"}
 
 
+_PORT = re.compile(
+    r"^(?P<proto>\S.*?)\s*(?:[/,;:(]|\s-\s|\s–\s|\bon\b)\s*(?P<port>(?:(?:tcp|udp)\s*/?\s*)?(?:ports?\s*)?"
+    r"\d{2,5}(?:\s*[-–,/]\s*\d{2,5})*(?:\s*/?\s*(?:tcp|udp))?)\s*\)?\s*$",
+    re.I,
+)
+
+
+def split_protocol_port(text: str) -> tuple[str, str] | None:
+    """A cell of a combined "Protocol / Port" column: "HTTPS / TCP 443" → ("HTTPS", "TCP 443").
+
+    Only a trailing port number after a separator counts, so "HTTP/1.1" or "TLS 1.2" stay whole.
+    """
+    m = _PORT.match(text)
+    if m is None:
+        return None
+    port = re.sub(r"\bports?\s*", "", m.group("port"), flags=re.I).strip()
+    if not all(0 < int(n) < 65536 for n in re.findall(r"\d+", port)):
+        return None
+    return m.group("proto").strip(), port
+
+
 def slug(text: str) -> str:
     """A readable id from a name: "Infusion Pump (PCU)" → "infusion-pump-pcu"."""
     s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -148,6 +169,7 @@ class SourceBuilder:
         self.blocks: list[Block] = []
         self._given: dict[int, set[str]] = {}  # fields each item got from a row, by id(item)
         self.inferred_categories: list[str] = []
+        self.item_of: dict[int, str] = {}  # id(record) -> the id of the item it became, for links made after the build
 
     # -- input
 
@@ -382,6 +404,7 @@ class SourceBuilder:
         )
         ordered = [grp.records[primary], *grp.records[:primary], *grp.records[primary + 1 :]]
         for rec in ordered:
+            self.item_of[id(rec)] = item_id
             fields, extra, refs = maker(rec)
             for fname, raw in refs:
                 pending.append({"field": fname, "raw": raw, "header": rec.headers.get(fname, fname), "locator": rec.locator})
@@ -719,6 +742,10 @@ class SourceBuilder:
         for fname in ("protocol", "port"):
             if fname in v and not is_empty(self.vocab, v[fname]):
                 fields[fname] = one_line(v[fname])
+        if "protocol" in fields and "port" not in fields:
+            both = split_protocol_port(fields["protocol"])  # a "Protocol / Port" column: "HTTPS / TCP 443"
+            if both is not None:
+                fields["protocol"], fields["port"] = both
         for fname in ("authentication", "encryption"):
             if fname in v:
                 text = one_line(v[fname])

@@ -32,10 +32,12 @@ from mdptm.model import (
 )
 from mdptm.records import PENDING, first_sentence, slug
 from mdptm.report import ImportReport
+from mdptm.validate import REFERENCES
 from mdptm.vocab import Vocabulary, is_empty, norm_text, parse_choice, vocabulary
 
 ID_LIKE = re.compile(r"^[A-Za-z]{1,10}[-_ .]?\d+(?:[.\-]\d+)*[A-Za-z]?$|^\d+(?:\.\d+)*$")
 ARROW = re.compile(r"\s*(?:<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←|\bto\b|\s-\s|\s–\s)\s*", re.I)
+_ARROW_SIGN = re.compile(r"<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←")
 _ABBREV = re.compile(r"^(.+?)\s*\(([A-Za-z][A-Za-z0-9&/+-]{1,11})\)\s*$")
 _SPLIT = re.compile(r"(\s*[,;\n|/]\s*)")
 _SEPARATOR_CHARS = (",", ";", "\n", "|", "/", " ")  # each _SPLIT separator leaves one of these in a key (a newline as a space)
@@ -152,6 +154,7 @@ class Resolver:
         self.index = _Index()
         self.had = {coll: bool(getattr(model, coll)) for coll in ("elements", "assets", "controls", "trust_zones")}
         self.created_controls: dict[str, str] = {}
+        self._link_tables: set[tuple[str, str]] = set()
         self.by_id: dict[tuple[str, str], Item] = {}
         for coll in ("elements", "flows", "assets", "trust_zones", "controls", "threats", "views"):
             for item in getattr(model, coll):
@@ -170,6 +173,8 @@ class Resolver:
         for coll in ("trust_zones", "elements", "flows", "assets", "views", "threats", "controls"):
             for item in list(getattr(self.model, coll)):
                 self._item(item)
+        if self.final:
+            self._drop_dangling()
         self._flow_ends()
         if self.final:
             self._placeholders()
@@ -392,6 +397,13 @@ class Resolver:
             if token.strip().casefold() in ALL_WORDS:
                 kept.append(token)
                 continue
+            partial = self._partial(fname, token)
+            if partial is not None:
+                coll, iid = partial
+                self._attach(item, kind, fname, coll, iid)
+                self.report.warn(file, loc, f"{item.id}: {what} {token!r} (column {header!r}) is taken as {iid!r}, "
+                                            "the one whose name it begins with")
+                continue
             if create and (zone_list or not ID_LIKE.match(token)):
                 coll, iid = self._create(fname, token, item, file, loc)
                 self._attach(item, kind, fname, coll, iid)
@@ -408,6 +420,28 @@ class Resolver:
         item.extra[header] = text if old in (None, "") else f"{old}\n{text}"
         names = ", ".join(repr(t) for t in kept)
         self.report.warn(file, loc, f"{item.id}: {what} {names} (column {header!r}) matches no {what} by id or name; kept in extra")
+
+    def _partial(self, fname: str, token: str) -> tuple[str, str] | None:
+        """A name that begins with exactly one known name and says more ("Telemetry Hub secure element"
+        for "Telemetry Hub"): the longest known name it begins with, if that one is unique."""
+        colls = {"targets": ("elements", "assets"), "source": ("elements",), "target": ("elements",),
+                 "peer": ("elements",), "stored_in": ("elements",), "assets": ("assets",), "data": ("assets",)}.get(fname)
+        if not colls:
+            return None
+        key = norm_name(token)
+        best: tuple[int, str, str] | None = None
+        clash = False
+        for coll in colls:
+            for name, iid in self.index.names.get(coll, {}).items():
+                if len(name) < 3 or not key.startswith(name + " "):
+                    continue
+                if best is None or len(name) > best[0]:
+                    best, clash = (len(name), coll, iid), False
+                elif len(name) == best[0] and iid != best[2]:
+                    clash = True
+        if best is None or clash:
+            return None
+        return best[1], best[2]
 
     def _create(self, fname: str, name: str, owner: Item, file: str, loc: str | None) -> tuple[str, str]:
         src = Source(file=file, locator=loc, importer=_importer(owner))
@@ -459,7 +493,9 @@ class Resolver:
 
     def _flow_ends(self) -> None:
         keep: list[Flow] = []
+        converted: list[Element] = []
         primary = next((e.id for e in self.model.elements if e.kind == "device"), None)
+        self._link_tables = self._tables_of_links() if self.final else set()
         for flow in self.model.flows:
             peer = flow.extra.pop("_mdptm_peer", None) if self.final else flow.extra.get("_mdptm_peer")
             if flow.source and flow.target:
@@ -478,13 +514,8 @@ class Resolver:
             if not self.final:
                 keep.append(flow)
                 continue
-            reason = "flow with no source or destination (name the ends in 'Source'/'Destination' columns)"
-            for rec in self.report.records:
-                if rec.item == flow.id and rec.disposition != "skipped":
-                    rec.disposition = "skipped"
-                    rec.reason = reason
-                    rec.item = None
-            self.report.warn(_file(flow, "?"), _where(flow), f"flow {flow.id} ({flow.name!r}) dropped: {reason}")
+            converted.append(self._interface(flow))
+        self._report_interfaces(converted)
         self.model.flows = keep
         if self.final:
             names = {e.id: e.name for e in self.model.elements}
@@ -505,9 +536,92 @@ class Resolver:
             return False
         return True
 
+    def _tables_of_links(self) -> set[tuple[str, str]]:
+        """Tables whose flows without ends are mostly named "A to B": there the words name two ends."""
+        counts: dict[tuple[str, str], list[int]] = {}
+        for flow in self.model.flows:
+            if flow.source or flow.target or not flow.name:
+                continue
+            two = len([p for p in ARROW.split(re.sub(r"\s*\(.*\)\s*$", "", flow.name)) if p.strip()]) == 2
+            c = counts.setdefault(_table_of(flow), [0, 0])
+            c[0] += two
+            c[1] += 1
+        return {t for t, (two, n) in counts.items() if two * 2 > n}
+
+    def _interface(self, flow: Flow) -> Element:
+        """A row of an entry-point table names one interface ("Local admin console (:8443)"), not a link
+        between two elements: it becomes an element under the same id, so that whatever names it (a
+        threat's target, a view) still resolves."""
+        end = flow.source or flow.target
+        extra = dict(flow.extra)
+        if end:
+            extra.setdefault("Connected to", end)
+        for key in ("protocol", "port", "authentication", "encryption"):
+            value = getattr(flow, key)
+            if value:
+                extra.setdefault(key.capitalize(), value)
+        name = flow.name or flow.id
+        kind = parse_choice(self.vocab, "element_kind", name).value or "process"
+        el = Element.model_validate({
+            "id": flow.id, "name": name, "kind": kind, "description": flow.description, "tags": [*flow.tags, "interface"],
+            "sensitivity": flow.sensitivity, "notes": flow.notes, "extra": extra, "source": flow.provenance,
+        })
+        self.model.elements.append(el)
+        self.index.add("elements", el.id, [name])
+        for view in self.model.views:
+            if flow.id in view.flows:
+                view.flows.remove(flow.id)
+                _add(view.elements, el.id)
+        return el
+
+    def _report_interfaces(self, converted: list[Element]) -> None:
+        """One warning per table (not per row) for the rows read as interfaces."""
+        tables: dict[tuple[str, str], list[Element]] = {}
+        for el in converted:
+            tables.setdefault(_table_of(el), []).append(el)
+        for (file, _table), els in tables.items():
+            names = ", ".join(f"{e.id} ({e.name!r})" if e.name != e.id else e.id for e in els[:6])
+            more = f" and {len(els) - 6} more" if len(els) > 6 else ""
+            self.report.warn(
+                file, _where(els[0]),
+                f"{len(els)} row(s) name one interface each, not two ends (no source and destination): read as "
+                f"interface elements, not flows: {names}{more}",
+            )
+
+    def _drop_dangling(self) -> None:
+        """A reference an importer made that names nothing in the merged model is dropped with a warning.
+
+        Only hand-written references (a native model) are the user's to fix: ``validate`` refuses those.
+        """
+        present = {coll: {i.id for i in getattr(self.model, coll)} for coll in
+                   ("elements", "flows", "assets", "trust_zones", "controls", "threats", "views")}
+        for (coll, fld), allowed in REFERENCES.items():
+            for item in getattr(self.model, coll):
+                if _importer(item) in (None, "mdptm"):
+                    continue
+                value = getattr(item, fld)
+                refs = value if isinstance(value, list) else [value]
+                bad = [r for r in refs if isinstance(r, str) and r and not any(r in present[a] for a in allowed)]
+                if not bad:
+                    continue
+                if isinstance(value, list):
+                    setattr(item, fld, [r for r in value if r not in bad])
+                elif coll == "flows":
+                    setattr(item, fld, "")  # a flow left with fewer than two ends becomes an interface
+                else:
+                    setattr(item, fld, None)
+                names = ", ".join(repr(b) for b in bad)
+                self.report.warn(_file(item, "?"), _where(item),
+                                 f"{item.id}: {fld.replace('_', ' ')} {names} names nothing in the model; dropped")
+
     def _ends_from_name(self, flow: Flow) -> bool:
         parts = [p for p in ARROW.split(re.sub(r"\s*\(.*\)\s*$", "", flow.name)) if p.strip()]
         if len(parts) != 2:
+            return False
+        if (not _ARROW_SIGN.search(flow.name) and _table_of(flow) not in self._link_tables
+                and not all(self.index.find(("elements",), p) for p in parts)):
+            # "Add Item to Order Modal" is a name, not two ends: words split a name only where both ends exist,
+            # or in a table whose names are mostly written that way ("Pump to Gateway", "Gateway - Cloud").
             return False
         ends = []
         for p in parts:
@@ -532,6 +646,13 @@ class Resolver:
         ):
             if value == PLACEHOLDER:
                 self.report.warn("model", None, f"{label} is stated in no source; placeholder written (set it in mdptm.yaml)")
+
+
+def _table_of(item: Item) -> tuple[str, str]:
+    """(file, table) an item's row belongs to: "table 3" of "table 3 row 7", the sheet of "Flows!B4"."""
+    where = _where(item) or ""
+    table = re.sub(r"\s+row\s+\d+$", "", where) if " row " in where else where.split("!", 1)[0]
+    return _file(item, "?"), table
 
 
 def _add(values: list[str], iid: str) -> None:

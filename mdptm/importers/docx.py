@@ -21,6 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from mdptm.errors import InputError
+from mdptm.listthreats import FieldBlocks, ListThreats
 from mdptm.model import Asset, Assumption, Control, Diagram, Element, Model, OutOfScope, View
 from mdptm.plugins import ImportContext, Importer
 from mdptm.records import SourceBuilder, first_sentence, slug
@@ -401,6 +402,7 @@ class _Para:
     is_list: bool
     caption: bool
     stats: Stats
+    level: int = 0  # list nesting level (w:ilvl)
 
 
 class _Walker:
@@ -425,6 +427,8 @@ class _Walker:
         self.view_paras: dict[str, list[str]] = {}
         self._rx: dict[str, list[re.Pattern[str]]] = {}
         self._numbering = re.compile(self.sections_cfg["numbering"], re.I)
+        self.lists = ListThreats(builder, vocab)
+        self.forms = FieldBlocks(builder, vocab)
 
     # -- patterns
 
@@ -492,6 +496,7 @@ class _Walker:
         sid = None
         outline = None
         numbered = False
+        level = 0
         if ppr is not None:
             ps = ppr.find(_w("pStyle"))
             sid = ps.get(_w("val")) if ps is not None else None
@@ -502,6 +507,8 @@ class _Walker:
             if num is not None:
                 nid = num.find(_w("numId"))
                 numbered = nid is None or nid.get(_w("val")) != "0"
+                lvl = num.find(_w("ilvl"))
+                level = (_int_attr(lvl, cap=9) or 0) if lvl is not None else 0
         chain = self.doc.style_chain(sid)
         names = [s.name.lower() for s in chain] or [(sid or "").lower()]
         heading: int | None = None
@@ -528,7 +535,10 @@ class _Walker:
         text = text.replace("\t", " ")
         if heading is None and not is_list and not caption:
             heading = self._pseudo_heading(p, text)
-        return _Para(self.paras, text, style_name, heading, is_list, caption, stats)
+        if is_list and not level:
+            m = re.search(r"\s(\d)$", style_name)  # "List Bullet 2"
+            level = int(m.group(1)) - 1 if m and style_name.startswith("list") else 0
+        return _Para(self.paras, text, style_name, heading, is_list, caption, stats, level)
 
     def _pseudo_heading(self, p: etree._Element, text: str) -> int | None:
         """A short numbered bold line ("3.1 Global System View") written without a heading style."""
@@ -558,6 +568,10 @@ class _Walker:
                 return
             if text:
                 self._heading(info.heading, one_line(text), loc)
+                self.lists.heading(info.heading, self.strip_number(one_line(text))[0])
+                raw = one_line(text)  # "T-01: Spoofed server" keeps its id; "3.2.1 Spoofed server" loses its number
+                self.forms.heading(raw if re.match(r"^\s*[A-Za-z]", raw) else self.strip_number(raw)[0], loc)
+                self._replay()
             return
         self._comments(info, loc)
         for rid, alt in info.stats.images:
@@ -573,6 +587,16 @@ class _Walker:
             return
         self.pending_diagram = None if not info.stats.images else self.pending_diagram
         self.last_text = text
+        view_now = self._current_view()
+        taken = self.forms.line(text, loc, view_now.id if view_now else None)
+        self._replay()
+        if taken:
+            return
+        if info.is_list:
+            if self.lists.item(text, info.level, loc, view_now.id if view_now else None):
+                return
+        elif self.lists.paragraph(text):
+            return
         if self._kv_paragraph(text, loc):
             return
         sec = self._current()
@@ -581,7 +605,7 @@ class _Walker:
         if sec.kind in ("assumptions", "out_of_scope", "controls") and (info.is_list or self._id_line(text)):
             self._list_item(sec.kind, text, loc)
             return
-        if sec.kind in ("assets", "elements") and info.is_list and self._named_item(sec.kind, text, loc):
+        if sec.kind in ("assets", "elements", "interfaces") and info.is_list and self._named_item(sec.kind, text, loc):
             return
         view = self._current_view()
         if view is not None:
@@ -650,7 +674,7 @@ class _Walker:
         self.b.report.imported(self.b.file, loc, iid)
 
     def _named_item(self, kind: str, text: str, loc: str) -> bool:
-        """A bulleted "Name – description" under an Assets or Components heading is one item."""
+        """A bulleted "Name – description" under an Assets, Components or Entry Points heading is one item."""
         m = _ID_PREFIX.match(text)
         item_id, body = (m.group(1), m.group(2)) if m else (None, text)
         body = clean_text(_LIST_PREFIX.sub("", body))
@@ -667,6 +691,8 @@ class _Walker:
         data: dict[str, object] = {"id": iid, "name": name, "description": description}
         if guess:
             data["kind"] = guess
+        if kind == "interfaces":
+            data["tags"] = ["interface"]  # an entry point: one interface, not a flow with two ends
         item = (Asset if kind == "assets" else Element).model_validate(data)
         self.b.add_item(key, item, loc)
         self.b.report.imported(self.b.file, loc, iid)
@@ -721,7 +747,8 @@ class _Walker:
             view = self._new_view(vkind, name, loc)
             self.stack.append(_Section(level, name, "view", view))
             return
-        if in_container and not in_view and parent is not None and not self.is_subsection(name):
+        if in_container and not in_view and parent is not None and not self.is_subsection(name) \
+                and not self.lists.is_category(name):
             self._drop_stand_in()
             view = self._new_view("security_use_case", name, loc)
             self.stack.append(_Section(level, name, "view", view))
@@ -769,6 +796,9 @@ class _Walker:
     # -- tables
 
     def _table(self, tbl: etree._Element) -> None:
+        self.lists.flush()
+        self.forms.boundary()
+        self._replay()
         grid, stats, changed = table_grid(tbl, self.tables, self.b.file, self.doc.comments)
         self.totals.add(stats)
         heading = self.stack[-1].text if self.stack else ""
@@ -797,12 +827,22 @@ class _Walker:
         sec = self._current()
         if sec is not None and sec.kind in ("assumptions", "out_of_scope") and "assumption" not in grid.context.lower():
             grid.context += " assumptions" if sec.kind == "assumptions" else " out of scope"
-        self.b.add_grid(grid)
+        blocks = self.b.add_grid(grid)
+        self.lists.boundary(threat_table=any(block.kind == "threat" for block in blocks))
         self.last_text = ""
 
     # -- end
 
+    def _replay(self) -> None:
+        """Lines a block of threat fields took in but that made no threat: read as they would have been."""
+        lines, self.forms.replay = self.forms.replay, []
+        for text, loc in lines:
+            self._kv_paragraph(text, loc)
+
     def _finish(self) -> None:
+        self.lists.finish()
+        self.forms.boundary()
+        self._replay()
         for view in self.b.views:
             paras = self.view_paras.get(view.id, [])
             if paras:
@@ -856,6 +896,7 @@ class DocxImporter(Importer):
         except (zipfile.BadZipFile, KeyError) as exc:
             raise InputError(f"corrupt Word document: {exc}", file=file) from None
         model = builder.build()
+        walker.lists.link(model, builder.item_of)
         return resolve_references(model, ctx.report, final=False)
 
 
