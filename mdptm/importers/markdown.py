@@ -438,14 +438,22 @@ class _Reader:
                 here.skip = f"under the heading {title!r} ({kind}): not threat-model records"
                 self.b.report.skipped(self.file, where, f"section {title!r}: {kind}, not threat-model records")
         if here.skip is not None:
+            fields = self.fields(sec.blocks)
+            if self.is_threat_block(fields):
+                label = fields.labels.get("description", "concern")
+                self.b.report.skipped(self.file, self.loc(sec.line, f"{label!r} under {title[:60]!r}"),
+                                      f"{label!r} {here.skip}; not a threat")
             for blk in sec.blocks:
                 self.block(blk, here, owner=None)
             for child in sec.children:
                 self.section(child, here)
             return
-        threat = self.heading_id(title, "threat")
-        control = self.heading_id(title, "control")
-        asset = self.heading_id(title, "asset")
+        # "T-01 title" looks like heading numbering ("A-1 Scope"): ids are read before numbering is removed.
+        raw = one_line(sec.title)
+        threat = self.heading_id(raw, "threat") or self.heading_id(title, "threat")
+        control = self.heading_id(raw, "control") or self.heading_id(title, "control")
+        asset = self.heading_id(raw, "asset") or self.heading_id(title, "asset")
+        where = self.loc(sec.line, f"heading {raw[:60]!r}")
         if threat is not None:
             self.threat_block(sec, here, threat[0], threat[1], where)
         elif control is not None:
@@ -486,7 +494,7 @@ class _Reader:
             title = self.strip_number(child.title)
             if self.skip_kind(title):
                 continue
-            if self.heading_id(title, "threat") or self.is_threat_block(self.fields(child.blocks)):
+            if self.heading_id(one_line(child.title), "threat") or self.heading_id(title, "threat") or self.is_threat_block(self.fields(child.blocks)):
                 return True
             if self.has_threat_children(child):
                 return True
@@ -589,8 +597,6 @@ class _Reader:
             self.block(tbl, ctx, owner=title)
         for blk in fields.others:
             self.block(blk, ctx, owner=title)
-        for child in sec.children:
-            self.section(child, ctx)
 
     def mitigation(self, pend: _Pending, fields: _Fields) -> None:
         text = fields.text("mitigation")
@@ -633,8 +639,6 @@ class _Reader:
             rec.extra[written] = ", ".join(dict.fromkeys(back)) or one_line(fields.text("threats"))
         for blk in fields.tables + fields.others:
             self.block(blk, ctx, owner=title)
-        for child in sec.children:
-            self.section(child, ctx)
 
     def asset(self, number: str, name: str, where: str) -> str:
         """An "Asset N: name" heading; the same name again is the same asset, whatever its number."""
@@ -846,7 +850,7 @@ class _Reader:
                 used.add(cid)
                 text = pend.mitigation
                 ctl = RowRecord(kind="control", file=self.file, locator=pend.rec.locator,
-                                values={"id": cid, "title": first_sentence(text), "description": text},
+                                values={"id": cid, "title": first_sentence(text.lstrip("-* ")), "description": text},
                                 headers={"id": "id", "title": "mitigation", "description": "mitigation"},
                                 extra={}, view=pend.rec.view)
                 self.b.records.append(ctl)
@@ -908,6 +912,7 @@ class _Reader:
         if width and cells:
             self.letters_column(grid)
             self.prose_risk_column(grid)
+            self.title_from_stride(grid)
         return grid
 
     def letters_column(self, grid: Grid) -> None:
@@ -934,6 +939,34 @@ class _Reader:
                 self.b.warn(grid.locator(0, c), f"column {grid.cells[0][c]!r} holds sentences, no risk levels; "
                                                  "read as the threat's description")
                 grid.cells[0][c] = "Description"
+
+    def title_from_stride(self, grid: Grid) -> None:
+        """A row with only a STRIDE letter and a component ("| | E | Access control ... | | |") still says
+        what it is about: it is titled "Elevation of privilege of Field Gateway", never "Threat T-6"."""
+        fields = {}
+        for c, h in enumerate(grid.cells[0]):
+            m = match_header(self.vocab, "threat", h)
+            if m is not None:
+                fields.setdefault(m.field, c)
+        if "title" in fields or "stride" not in fields or "targets" not in fields:
+            return
+        desc = fields.get("description")
+        made = []
+        for r in range(1, len(grid.cells)):
+            if desc is not None and grid.cells[r][desc].strip():
+                made.append("")
+                continue
+            stride = parse_stride(self.vocab, grid.cells[r][fields["stride"]])
+            target = one_line(grid.data_text(r, fields["targets"]))
+            if stride.ok and stride.value and target:
+                made.append(f"{stride.value[0].replace('_', ' ').capitalize()} of {target}")
+                self.b.warn(grid.locator(r), f"row has no threat text; titled {made[-1]!r} from its STRIDE and component")
+            else:
+                made.append("")
+        if any(made):
+            grid.cells[0].append("Title")
+            for r, title in enumerate(made, start=1):
+                grid.cells[r].append(title)
 
     def target_column(self, grid: Grid) -> int | None:
         if not grid.cells:
@@ -1007,19 +1040,6 @@ class _Reader:
             self.b.report.skipped(self.file, where, reason)
 
 
-def _title_from_stride(model: Model, ctx: ImportContext) -> None:
-    """A table row with only a STRIDE letter and a component ("| | E | Access control ... | | |") still says
-    what it is about: "Elevation of privilege of Field Gateway", never "Threat T-6"."""
-    names = {i.id: getattr(i, "name", i.id) for _c, i in model.items()}
-    for t in model.threats:
-        if t.title != f"Threat {t.id}" or t.description or not t.stride or not t.targets:
-            continue
-        t.title = f"{t.stride[0].replace('_', ' ').capitalize()} of {', '.join(names.get(x, x) for x in t.targets)}"
-        for w in ctx.report.warnings:
-            if w.message == f"threat {t.id} has no title or description":
-                w.message = f"threat {t.id} has no title or description; titled {t.title!r} from its STRIDE and component"
-
-
 def iter_sections(sec: Section) -> Iterator[Section]:
     yield sec
     for child in sec.children:
@@ -1061,9 +1081,7 @@ class MarkdownImporter(Importer):
         reader.run(root)
         ctx.options["looked_at"] = f"{reader.n_sections} sections and {reader.n_tables} tables"
         model = builder.build()
-        model = resolve_references(model, ctx.report, final=False)
-        _title_from_stride(model, ctx)
-        return model
+        return resolve_references(model, ctx.report, final=False)
 
 
 __all__ = ["MarkdownImporter", "parse_markdown"]

@@ -1,0 +1,460 @@
+"""Markdown threat models: the layouts people write, real documents with hand-counted truth, and fuzzing.
+
+Real files come from ../shared/corpus/markdown-real (skipped where absent) and tests/data/markdown-real
+(licensed copies, see its SOURCES.md). Every count below was counted by hand in the document.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from import_helpers import reconciles
+
+from mdptm.errors import InputError
+from mdptm.importers.markdown import MarkdownImporter
+from mdptm.importers.mermaid import parse_flowchart
+from mdptm.importing import ImporterFailure, import_sources
+from mdptm.model import Model
+from mdptm.plugins import importers
+from mdptm.report import ImportReport
+from mdptm.validate import validate_model
+
+DATA = Path(__file__).resolve().parent / "data" / "markdown-real"
+SHARED_MD = CORPUS / "markdown-real"
+
+
+def load(path: Path) -> tuple[Model, ImportReport]:
+    model, report = import_sources([(path, None, None)])
+    assert validate_model(model) == []
+    assert reconciles(report)
+    return model, report
+
+
+def load_text(tmp_path: Path, text: str, name: str = "tm.md") -> tuple[Model, ImportReport]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return load(path)
+
+
+def skipped(report: ImportReport) -> list[str]:
+    return [f"{r.locator}: {r.reason}" for r in report.records if r.disposition == "skipped"]
+
+
+def warnings(report: ImportReport) -> list[str]:
+    return [f"{w.locator}: {w.message}" for w in report.warnings]
+
+
+def shared(name: str) -> Path:
+    path = SHARED_MD / name
+    if not path.is_file():
+        pytest.skip("../shared/corpus/markdown-real is not beside this checkout")
+    return path
+
+
+# ----------------------------------------------------------------------------- registration
+
+
+def test_registered_through_the_entry_point_door() -> None:
+    imp = importers()["markdown"]
+    assert isinstance(imp, MarkdownImporter)
+    assert imp.sniff(Path("x.md"), b"# T") > 0 and imp.sniff(Path("x.markdown"), b"") > 0
+    assert imp.sniff(Path("x.txt"), b"# T") == 0
+
+
+# ----------------------------------------------------------------------------- real documents (shared corpus)
+
+
+def test_exposure_notifications(corpus: Path) -> None:
+    model, report = load(shared("exposure-notifications-risks-and-mitigations.md"))
+    # 12 threats: the category-level concern of "Disruption" (whose threats follow as sub-headings) and the
+    # concern under "Additional considerations" of "Relaying RPIs" are reported, not counted.
+    assert len(model.threats) == 12
+    titles = [t.title for t in model.threats]
+    assert titles[0] == "RPI Spoofing using reported diagnosis keys"
+    assert "Learning social interactions" in titles  # a "##" category holding its own Concern/Mitigations
+    assert titles[-1] == "Linking diagnosis keys through export file analysis"
+    assert "Disruption" not in titles and "Feedback" not in titles
+    assert not any("Cuckoo" in t or "Split key" in t or "Decentralized" in t for t in titles)
+    # One control per mitigation block, each linked to its threat.
+    assert len(model.controls) == 12
+    assert all(len(t.controls) == 1 for t in model.threats)
+    notes = skipped(report)
+    assert any("Disruption" in s and "introduces the threats" in s for s in notes)
+    assert any("'Concern' under 'Additional considerations'" in s for s in notes)
+    assert any("Feedback" in s for s in notes) and any("design decisions" in s for s in notes)
+    assert not model.elements and not model.flows and not model.assets
+
+
+def test_kubernetes_admission_control(corpus: Path) -> None:
+    model, report = load(shared("kubernetes-admission-control-threat-model.md"))
+    assert len(model.threats) == 18  # Threat 18 is a "###" heading among "####" ones
+    assert len(model.controls) == 10  # the YAML appendix repeats them: it is reported, not read
+    by_id = {t.id: t for t in model.threats}
+    assert by_id["T-1"].title == "Attacker floods webhook with traffic preventing its operations"
+    assert by_id["T-18"].title.startswith("Attacker uses policies to send confidential data")
+    assert by_id["T-2"].controls == ["M-2", "M-3"]
+    assert by_id["T-6"].controls == [] and by_id["T-17"].controls == []  # "**N/A**" is no control
+    assert {c.id for c in model.controls} == {f"M-{n}" for n in range(1, 11)}
+    assert next(c for c in model.controls if c.id == "M-2").title == "Webhook fails closed"
+    assert "Impact:" in by_id["T-1"].description
+    w = warnings(report)
+    assert any("M-6 lists T-9" in m for m in w)  # the back link the threat does not confirm
+    assert any("T-10 names M-6" in m for m in w)
+    assert "M-6" not in by_id["T-9"].controls  # reported, not guessed
+    assert any("code block" in s and "repeats" in s for s in skipped(report))
+
+
+def test_uptane_stride(corpus: Path) -> None:
+    model, report = load(shared("uptane-stride.md"))
+    assert len(model.threats) == 198
+    assert len(model.controls) == 198
+    assert len(model.assets) == 31
+    first = model.threats[0]
+    assert first.stride == ["spoofing"] and first.assets == ["A-1"]
+    assert first.description.startswith("An attacker might attempt to spoof the identity")
+    assert all(len(t.stride) == 1 and len(t.controls) == 1 and len(t.assets) == 1 for t in model.threats)
+    names = {a.name for a in model.assets}
+    assert {"Firmware and Software Images", "Time Servers", "Targets Metadata"} <= names
+    # "Asset 23: Time Servers" analyses Asset 28 again: its six threats join that asset.
+    time_servers = next(a.id for a in model.assets if a.name == "Time Servers")
+    assert sum(1 for t in model.threats if t.assets == [time_servers]) == 12
+    assert any("asset number 23 already names another asset" in m for m in warnings(report))
+    assert any("line 4" in s and "bold terms" in s for s in skipped(report))  # the STRIDE definition list
+
+
+def test_azure_iot_security_architecture(corpus: Path) -> None:
+    model, report = load(shared("azure-iot-security-architecture.md"))
+    assert len(model.threats) == 15
+    assert len(model.elements) == 9
+    assert len(model.trust_zones) == 4
+    assert len(model.flows) == 5
+    flows = {t.id for t in model.flows}
+    on_flows = [t for t in model.threats if set(t.targets) & flows]
+    assert len(on_flows) == 5
+    names = {e.id: e.name for e in model.elements}
+    on_stores = [t for t in model.threats if any(names.get(x, "").endswith(("storage", "OS image", "(queuing the data)"))
+                                                 for x in t.targets)]
+    assert len(on_stores) == 4
+    assert {"Device", "Field Gateway", "IoT Hub", "External Entity", "Cloud Gateway"} <= set(names.values())
+    ends = {(names[f.source], names[f.target]) for f in model.flows}
+    assert ("Device", "IoT Hub") in ends and ("Field Gateway", "Cloud Gateway") in ends
+    stride = [t.stride for t in model.threats[:3]]
+    assert stride == [["spoofing"], ["tampering", "repudiation", "information_disclosure", "denial_of_service"],
+                      ["elevation_of_privilege"]]
+    assert not any(t.title.startswith("Threat T-") for t in model.threats)
+    assert any("front matter" in m for m in warnings(report))
+
+
+# ----------------------------------------------------------------------------- real documents kept in tests/data
+
+REAL = [
+    # (file, threats, controls, assets, elements, flows, trust zones) — counted by hand, see SOURCES.md
+]
+
+
+@pytest.mark.parametrize(("name", "threats", "controls", "assets", "elements", "flows", "zones"), REAL)
+def test_real_markdown_in_tests_data(
+    name: str, threats: int, controls: int, assets: int, elements: int, flows: int, zones: int
+) -> None:
+    model, _report = load(DATA / name)
+    got = (len(model.threats), len(model.controls), len(model.assets), len(model.elements), len(model.flows),
+           len(model.trust_zones))
+    assert got == (threats, controls, assets, elements, flows, zones)
+
+
+# ----------------------------------------------------------------------------- synthetic layouts
+
+HEADING_BLOCKS = """\
+# Pump threat model
+
+## Threats
+
+### T-01 Spoofed pump server
+
+**Concern**: An attacker impersonates the pump server.
+
+**Impact**: Wrong drug library.
+
+**Mitigation**: Mutual TLS with pinned certificates.
+
+### T-02: Tampered firmware
+
+- **STRIDE:** Tampering
+- **Scenario:** Firmware is modified in transit.
+- **Mitigation:** N/A
+
+#### Threat ID 3 - Log deletion
+
+**Scenario**
+
+Logs are deleted by a local user.
+
+**Mitigation**
+
+- [Mitigation ID 1 - Append-only logs](#mitigation-id-1)
+
+### Mitigations
+
+#### Mitigation ID 1 - Append-only logs
+
+**Description**
+
+Logs are written append-only.
+
+**Mitigated Threats**
+
+- [Threat ID 3 - Log deletion](#threat-id-3)
+"""
+
+
+def test_heading_blocks_with_bold_label_and_bullet_fields(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, HEADING_BLOCKS)
+    by_id = {t.id: t for t in model.threats}
+    assert set(by_id) == {"T-01", "T-02", "T-3"}
+    assert by_id["T-01"].title == "Spoofed pump server"
+    assert by_id["T-01"].description.startswith("An attacker impersonates")
+    assert "Impact: Wrong drug library." in by_id["T-01"].description
+    assert by_id["T-02"].stride == ["tampering"]
+    assert by_id["T-02"].controls == []  # "N/A" is not a control
+    assert by_id["T-3"].controls == ["M-1"]
+    controls = {c.id: c for c in model.controls}
+    assert controls["M-1"].title == "Append-only logs"
+    made = [c for c in model.controls if c.id != "M-1"]
+    assert len(made) == 1 and made[0].description == "Mutual TLS with pinned certificates."
+    assert by_id["T-01"].controls == [made[0].id]
+
+
+STRIDE_BULLETS = """\
+# E-commerce threat model
+
+## Spoofing
+
+- Attacker reuses a stolen session cookie.
+  - **Mitigation:** Rotate session ids on login.
+- Credential stuffing against the login form.
+
+## Tampering threats
+
+- Price parameter changed in the checkout request.
+
+## What is STRIDE
+
+- **Spoofing**: pretending to be someone else
+- **Tampering**: changing data
+"""
+
+
+def test_bullets_under_stride_headings(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, STRIDE_BULLETS)
+    assert [t.title for t in model.threats] == [
+        "Attacker reuses a stolen session cookie",
+        "Credential stuffing against the login form",
+        "Price parameter changed in the checkout request",
+    ]
+    assert [t.stride for t in model.threats] == [["spoofing"], ["spoofing"], ["tampering"]]
+    assert len(model.controls) == 1 and model.threats[0].controls == [model.controls[0].id]
+    assert any("What is STRIDE" in s for s in skipped(report))
+
+
+ASSET_STRIDE = """\
+# STRIDE analysis
+
+STRIDE stands for:
+- **S**poofing
+- **T**ampering
+
+### Asset 1: Update server
+
+1. **Spoofing Identity**
+   - **Threat:** A fake update server.
+   - **Mitigation:** TLS with pinned keys.
+2. **Denial of Service**
+   - **Threat:** Flooding the server.
+   - **Mitigation:** Rate limiting.
+
+### Asset 2: Logs
+
+1. **Repudiation**
+   - **Threat:** Logs are denied.
+   - **Mitigation:** Signed logs.
+
+### Asset 7: Update server
+
+1. **Tampering**
+   - **Threat:** Images altered on the server.
+   - **Mitigation:** Signed images.
+"""
+
+
+def test_numbered_stride_lists_with_nested_threat_bullets_under_assets(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, ASSET_STRIDE)
+    assert len(model.threats) == 4 and len(model.controls) == 4
+    assert [a.name for a in model.assets] == ["Update server", "Logs"]
+    assert [t.stride for t in model.threats] == [["spoofing"], ["denial_of_service"], ["repudiation"], ["tampering"]]
+    server = model.assets[0].id
+    assert [t.assets for t in model.threats] == [[server], [server], [model.assets[1].id], [server]]
+    assert any("analysed again" in m for m in warnings(report))
+
+
+PIPE_TABLES = """\
+---
+title: include file
+---
+
+# Gateway
+
+## Processes
+
+| Component | Threat | Mitigation | Risk | Implementation |
+| --- | --- | --- | --- | --- |
+| Pump | S | Device certificates | An attacker replaces the pump with another device. | X.509 |
+|| T | Signed firmware | Firmware is replaced by an attacker on the pump. | Secure boot |
+| Gateway | E | Least privilege | | |
+
+## Communication
+
+| Component | Threat | Mitigation | Risk | Implementation |
+| --- | --- | --- | --- | --- |
+| Pump Gateway | TID | TLS | Traffic between pump and gateway is read or changed. | TLS 1.2 |
+
+## Threat register
+
+| ID | Threat | STRIDE | Affected component | Mitigation |
+|----|--------|--------|--------------------|------------|
+| TR-1 | Replay of infusion commands | Tampering | Gateway | Nonces |
+|    |        |        |                    |            |
+"""
+
+
+def test_pipe_tables_read_like_word_tables(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, PIPE_TABLES)
+    titles = [t.title for t in model.threats]
+    assert len(model.threats) == 5
+    assert "Elevation of privilege of Gateway" in titles  # a row with a letter and a component only
+    assert "Replay of infusion commands" in titles
+    names = {e.id: e.name for e in model.elements}
+    assert sorted(names.values()) == ["Gateway", "Pump"]
+    assert len(model.flows) == 1
+    flow = model.flows[0]
+    assert (names[flow.source], names[flow.target]) == ("Pump", "Gateway")
+    second = model.threats[1]  # the continuation row (empty first cell) is about the pump
+    assert second.targets == [k for k, v in names.items() if v == "Pump"] and second.stride == ["tampering"]
+    assert any("front matter" in m for m in warnings(report))
+
+
+MERMAID = """\
+# Data flows
+
+```mermaid
+flowchart LR
+  subgraph hospital [Hospital network]
+    pump[Infusion pump] -->|HL7| gw[(Gateway DB)]
+  end
+  subgraph cloud [Vendor cloud]
+    svc(Update service)
+  end
+  svc -- firmware --> pump
+  gw <--> svc
+  classDef red fill:#f00
+  this is not mermaid
+```
+
+```mermaid
+sequenceDiagram
+  A->>B: hi
+```
+"""
+
+
+def test_mermaid_flowchart_gives_elements_flows_and_zones(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, MERMAID)
+    assert sorted(z.name for z in model.trust_zones) == ["Hospital network", "Vendor cloud"]
+    elements = {e.name: e for e in model.elements}
+    assert set(elements) == {"Infusion pump", "Gateway DB", "Update service"}
+    assert elements["Gateway DB"].kind == "data_store"
+    zones = {z.id: z.name for z in model.trust_zones}
+    assert zones[elements["Infusion pump"].trust_zone or ""] == "Hospital network"
+    assert len(model.flows) == 3
+    assert sum(f.bidirectional for f in model.flows) == 1
+    assert any("not understood" in s for s in skipped(report))
+    assert any("sequenceDiagram" not in s and "mermaid" in s and "code block" in s for s in skipped(report))
+
+
+def test_mermaid_parser_edges() -> None:
+    d = parse_flowchart("graph TD\nA & B --> C\nC -.-> D[Done]\nD == yes ==> E", 0)
+    assert [(a, b) for a, b, *_ in d.edges] == [("A", "C"), ("B", "C"), ("C", "D"), ("D", "E")]
+    assert d.edges[-1][2] == "yes" and d.nodes["D"].label == "Done" and not d.unread
+
+
+PROSE_ONLY = """\
+# Design notes
+
+We considered threats such as spoofing and tampering.
+
+**Concern**: this document is long.
+
+## Key design decisions
+
+1. **Decentralised**: no server holds contacts.
+
+Term
+: A definition list entry.
+"""
+
+
+def test_prose_definitions_and_design_decisions_are_not_records(tmp_path: Path) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text(PROSE_ONLY.replace("**Concern**: this document is long.\n", ""), encoding="utf-8")
+    with pytest.raises(InputError, match="no threat-model content"):
+        import_sources([(path, None, None)])
+
+
+def test_views_from_headings(tmp_path: Path) -> None:
+    text = "# TM\n\n## Global System View\n\nThe pump talks to the gateway.\n\n- Pump boots\n\n### T-1 Fake gateway\n\n**Threat**: spoofed gateway.\n"
+    model, _report = load_text(tmp_path, text)
+    views = {v.kind: v for v in model.views}
+    assert "global_system" in views
+    assert views["global_system"].description == "The pump talks to the gateway."
+    assert views["global_system"].steps == ["Pump boots"]
+    assert model.threats[0].id == "T-1"
+
+
+def test_bad_bytes_are_a_clean_input_error(tmp_path: Path) -> None:
+    for name, data in (("bin.md", b"# a\x00b"), ("latin.md", "# Menace é".encode("latin-1"))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(InputError) as exc:
+            import_sources([(path, None, None)])
+        assert not isinstance(exc.value, ImporterFailure) and exc.value.file
+
+
+FUZZ = settings(max_examples=int(os.environ.get("MDPTM_FUZZ_EXAMPLES", "60")), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PIECES = st.sampled_from([
+    "# ", "## ", "### T-01 ", "#### Threat ID 2 - ", "**Concern**", "**Threat:** ", "**Mitigation:** ", "- ", "1. ",
+    "   - ", "| a | b |\n|---|---|\n", "|| x |", "```mermaid\nflowchart LR\n", "subgraph z\n", "A --> B\n", "end\n",
+    "```\n", "---\n", "Spoofing", "Tampering", "N/A", "\n", "\n\n", ": ", "Asset 1: ", "[x](#y)", "> ",
+])
+
+
+@FUZZ
+@given(st.lists(st.one_of(PIECES, st.text(max_size=20)), max_size=40))
+def test_never_raises_but_input_error(parts: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "fuzz.md"
+        path.write_text("".join(parts), encoding="utf-8", errors="surrogatepass")
+        try:
+            model, report = import_sources([(path, None, None)])
+        except ImporterFailure as exc:
+            raise AssertionError(f"importer crashed: {exc}") from exc.cause
+        except InputError as exc:
+            assert exc.file
+            return
+        assert validate_model(model) == []
+        assert reconciles(report)
