@@ -138,15 +138,15 @@ def test_azure_iot_security_architecture(corpus: Path) -> None:
     on_flows = [t for t in model.threats if set(t.targets) & flows]
     assert len(on_flows) == 5
     names = {e.id: e.name for e in model.elements}
-    on_stores = [t for t in model.threats if any(names.get(x, "").endswith(("storage", "OS image", "(queuing the data)"))
-                                                 for x in t.targets)]
+    on_stores = [
+        t for t in model.threats if any(names.get(x, "").endswith(("storage", "OS image", "(queuing the data)")) for x in t.targets)
+    ]
     assert len(on_stores) == 4
     assert {"Device", "Field Gateway", "IoT Hub", "External Entity", "Cloud Gateway"} <= set(names.values())
     ends = {(names[f.source], names[f.target]) for f in model.flows}
     assert ("Device", "IoT Hub") in ends and ("Field Gateway", "Cloud Gateway") in ends
     stride = [t.stride for t in model.threats[:3]]
-    assert stride == [["spoofing"], ["tampering", "repudiation", "information_disclosure", "denial_of_service"],
-                      ["elevation_of_privilege"]]
+    assert stride == [["spoofing"], ["tampering", "repudiation", "information_disclosure", "denial_of_service"], ["elevation_of_privilege"]]
     assert not any(t.title.startswith("Threat T-") for t in model.threats)
     assert any("front matter" in m for m in warnings(report))
 
@@ -159,12 +159,9 @@ REAL = [
 
 
 @pytest.mark.parametrize(("name", "threats", "controls", "assets", "elements", "flows", "zones"), REAL)
-def test_real_markdown_in_tests_data(
-    name: str, threats: int, controls: int, assets: int, elements: int, flows: int, zones: int
-) -> None:
+def test_real_markdown_in_tests_data(name: str, threats: int, controls: int, assets: int, elements: int, flows: int, zones: int) -> None:
     model, _report = load(DATA / name)
-    got = (len(model.threats), len(model.controls), len(model.assets), len(model.elements), len(model.flows),
-           len(model.trust_zones))
+    got = (len(model.threats), len(model.controls), len(model.assets), len(model.elements), len(model.flows), len(model.trust_zones))
     assert got == (threats, controls, assets, elements, flows, zones)
 
 
@@ -416,7 +413,10 @@ def test_prose_definitions_and_design_decisions_are_not_records(tmp_path: Path) 
 
 
 def test_views_from_headings(tmp_path: Path) -> None:
-    text = "# TM\n\n## Global System View\n\nThe pump talks to the gateway.\n\n- Pump boots\n\n### T-1 Fake gateway\n\n**Threat**: spoofed gateway.\n"
+    text = (
+        "# TM\n\n## Global System View\n\nThe pump talks to the gateway.\n\n- Pump boots\n\n"
+        "### T-1 Fake gateway\n\n**Threat**: spoofed gateway.\n"
+    )
     model, _report = load_text(tmp_path, text)
     views = {v.kind: v for v in model.views}
     assert "global_system" in views
@@ -434,13 +434,42 @@ def test_bad_bytes_are_a_clean_input_error(tmp_path: Path) -> None:
         assert not isinstance(exc.value, ImporterFailure) and exc.value.file
 
 
-FUZZ = settings(max_examples=int(os.environ.get("MDPTM_FUZZ_EXAMPLES", "60")), deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-PIECES = st.sampled_from([
-    "# ", "## ", "### T-01 ", "#### Threat ID 2 - ", "**Concern**", "**Threat:** ", "**Mitigation:** ", "- ", "1. ",
-    "   - ", "| a | b |\n|---|---|\n", "|| x |", "```mermaid\nflowchart LR\n", "subgraph z\n", "A --> B\n", "end\n",
-    "```\n", "---\n", "Spoofing", "Tampering", "N/A", "\n", "\n\n", ": ", "Asset 1: ", "[x](#y)", "> ",
-])
+FUZZ = settings(
+    max_examples=int(os.environ.get("MDPTM_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+PIECES = st.sampled_from(
+    [
+        "# ",
+        "## ",
+        "### T-01 ",
+        "#### Threat ID 2 - ",
+        "**Concern**",
+        "**Threat:** ",
+        "**Mitigation:** ",
+        "- ",
+        "1. ",
+        "   - ",
+        "| a | b |\n|---|---|\n",
+        "|| x |",
+        "```mermaid\nflowchart LR\n",
+        "subgraph z\n",
+        "A --> B\n",
+        "end\n",
+        "```\n",
+        "---\n",
+        "Spoofing",
+        "Tampering",
+        "N/A",
+        "\n",
+        "\n\n",
+        ": ",
+        "Asset 1: ",
+        "[x](#y)",
+        "> ",
+    ]
+)
 
 
 @FUZZ

@@ -31,7 +31,7 @@ from mdptm.records import SourceBuilder, first_sentence, slug
 from mdptm.resolve import resolve_references
 from mdptm.resources import mappings_dir
 from mdptm.tabular import Grid, RowRecord, load_profile, profile_vocabulary, stride_default
-from mdptm.vocab import Vocabulary, clean_text, is_empty, match_header, norm_text, one_line, parse_risk, parse_stride, vocabulary
+from mdptm.vocab import Vocabulary, is_empty, match_header, norm_text, one_line, parse_risk, parse_stride, vocabulary
 
 MAX_BYTES = 20_000_000
 VIEW_IDS = {
@@ -90,9 +90,7 @@ class ListItem:
     def all_text(self, depth: int = 0) -> str:
         """The item with its nested items, as indented lines."""
         lines = [("  " * depth) + p.text for p in self.parts if p.text]
-        for child in self.children:
-            for it in child.items:
-                lines.append(it.all_text(depth + 1))
+        lines.extend(it.all_text(depth + 1) for child in self.children for it in child.items)
         return "\n".join(lines)
 
     def all_links(self) -> list[tuple[str, str]]:
@@ -258,7 +256,8 @@ def _parse_table(tokens: list[Token], i: int) -> tuple[MdTable, int]:
             row = None
         elif t.type == "inline" and row is not None:
             row.append(_inline(t).text)
-    last = tokens[i].map[1] if tokens[i].map else _line(tokens[i])
+    span = tokens[i].map
+    last = span[1] if span else _line(tokens[i])
     return MdTable(rows=rows, line=_line(tokens[i]), end=last), end + 1
 
 
@@ -299,7 +298,8 @@ def parse_markdown(text: str) -> Section:
         elif t.type == "dl_open":
             j = _close(tokens, i)
             words = [_inline(x).text for x in tokens[i:j] if x.type == "inline"]
-            end = tokens[i].map[1] if tokens[i].map else _line(t)
+            span = tokens[i].map
+            end = span[1] if span else _line(t)
             stack[-1].blocks.append(Other("definition list", _line(t), end, "\n".join(words)))
             i = j + 1
         else:
@@ -441,8 +441,9 @@ class _Reader:
             fields = self.fields(sec.blocks)
             if self.is_threat_block(fields):
                 label = fields.labels.get("description", "concern")
-                self.b.report.skipped(self.file, self.loc(sec.line, f"{label!r} under {title[:60]!r}"),
-                                      f"{label!r} {here.skip}; not a threat")
+                self.b.report.skipped(
+                    self.file, self.loc(sec.line, f"{label!r} under {title[:60]!r}"), f"{label!r} {here.skip}; not a threat"
+                )
             for blk in sec.blocks:
                 self.block(blk, here, owner=None)
             for child in sec.children:
@@ -473,7 +474,8 @@ class _Reader:
             if self.is_threat_block(fields) and asset is None:
                 if self.has_threat_children(sec) and "mitigation" not in fields.values:
                     self.b.report.skipped(
-                        self.file, where,
+                        self.file,
+                        where,
                         f"{fields.labels.get('description', 'concern')!r} of the section {title!r} introduces the "
                         "threats under it; not a threat itself",
                     )
@@ -494,7 +496,9 @@ class _Reader:
             title = self.strip_number(child.title)
             if self.skip_kind(title):
                 continue
-            if self.heading_id(one_line(child.title), "threat") or self.heading_id(title, "threat") or self.is_threat_block(self.fields(child.blocks)):
+            if self.heading_id(one_line(child.title), "threat") or self.heading_id(title, "threat"):
+                return True
+            if self.is_threat_block(self.fields(child.blocks)):
                 return True
             if self.has_threat_children(child):
                 return True
@@ -562,9 +566,7 @@ class _Reader:
 
     # -- items
 
-    def threat_block(
-        self, sec: Section, ctx: _Ctx, tid: str | None, title: str, where: str, fields: _Fields | None = None
-    ) -> None:
+    def threat_block(self, sec: Section, ctx: _Ctx, tid: str | None, title: str, where: str, fields: _Fields | None = None) -> None:
         fields = fields or self.fields(sec.blocks)
         if tid:
             self.explicit_ids.add(tid)
@@ -702,8 +704,7 @@ class _Reader:
         return iid
 
     def record(self, kind: str, values: dict[str, str], where: str, ctx: _Ctx) -> RowRecord:
-        rec = RowRecord(kind=kind, file=self.file, locator=where, values=values,
-                        headers={k: k for k in values}, extra={}, view=ctx.view)
+        rec = RowRecord(kind=kind, file=self.file, locator=where, values=values, headers={k: k for k in values}, extra={}, view=ctx.view)
         self.b.records.append(rec)
         return rec
 
@@ -765,8 +766,9 @@ class _Reader:
             return
         for it in lst.items:
             stride = parse_stride(self.vocab, it.lead.bold_lead or it.lead.text)
-            here = _Ctx(ctx.skip, ctx.asset, ",".join(stride.value) if stride.ok and stride.value else ctx.stride,
-                        ctx.view, ctx.zone, ctx.headings)
+            here = _Ctx(
+                ctx.skip, ctx.asset, ",".join(stride.value) if stride.ok and stride.value else ctx.stride, ctx.view, ctx.zone, ctx.headings
+            )
             found = False
             for child in it.children:
                 if self.labelled_threats(child):
@@ -849,10 +851,15 @@ class _Reader:
                         break
                 used.add(cid)
                 text = pend.mitigation
-                ctl = RowRecord(kind="control", file=self.file, locator=pend.rec.locator,
-                                values={"id": cid, "title": first_sentence(text.lstrip("-* ")), "description": text},
-                                headers={"id": "id", "title": "mitigation", "description": "mitigation"},
-                                extra={}, view=pend.rec.view)
+                ctl = RowRecord(
+                    kind="control",
+                    file=self.file,
+                    locator=pend.rec.locator,
+                    values={"id": cid, "title": first_sentence(text.lstrip("-* ")), "description": text},
+                    headers={"id": "id", "title": "mitigation", "description": "mitigation"},
+                    extra={},
+                    view=pend.rec.view,
+                )
                 self.b.records.append(ctl)
                 pend.rec.values["controls"] = cid
                 pend.rec.headers["controls"] = "mitigation"
@@ -871,11 +878,15 @@ class _Reader:
         where = {p.threat_id: p.rec.locator for p in self.threats}
         for t, c in sorted(forward - back):
             if c in self.control_backlinks:
-                self.b.warn(where.get(t), f"{t} names {c} as its mitigation, but {c} does not list {t} among the "
-                                          "threats it mitigates; kept as the threat says")
+                self.b.warn(
+                    where.get(t),
+                    f"{t} names {c} as its mitigation, but {c} does not list {t} among the threats it mitigates; kept as the threat says",
+                )
         for t, c in sorted(back - forward):
-            self.b.warn(self.control_backlinks[c][1], f"{c} lists {t} among the threats it mitigates, but {t} does "
-                                                      f"not name {c}; not linked (kept in the control's extra)")
+            self.b.warn(
+                self.control_backlinks[c][1],
+                f"{c} lists {t} among the threats it mitigates, but {t} does not name {c}; not linked (kept in the control's extra)",
+            )
 
     # -- tables
 
@@ -936,14 +947,15 @@ class _Reader:
                 continue
             vals = [grid.cells[r][c] for r in range(1, len(grid.cells)) if grid.cells[r][c].strip()]
             if vals and all(len(v.split()) >= 5 and not parse_risk(self.vocab, v).ok for v in vals):
-                self.b.warn(grid.locator(0, c), f"column {grid.cells[0][c]!r} holds sentences, no risk levels; "
-                                                 "read as the threat's description")
+                self.b.warn(
+                    grid.locator(0, c), f"column {grid.cells[0][c]!r} holds sentences, no risk levels; read as the threat's description"
+                )
                 grid.cells[0][c] = "Description"
 
     def title_from_stride(self, grid: Grid) -> None:
         """A row with only a STRIDE letter and a component ("| | E | Access control ... | | |") still says
         what it is about: it is titled "Elevation of privilege of Field Gateway", never "Threat T-6"."""
-        fields = {}
+        fields: dict[str, int] = {}
         for c, h in enumerate(grid.cells[0]):
             m = match_header(self.vocab, "threat", h)
             if m is not None:
@@ -990,15 +1002,21 @@ class _Reader:
                 continue
             ends = self.split_pair(cell, known)
             if ends is None:
-                self.b.warn(grid.locator(r, col), f"{cell!r} under a communication heading names no two known "
-                                                  "components; read as a component")
+                self.b.warn(
+                    grid.locator(r, col), f"{cell!r} under a communication heading names no two known components; read as a component"
+                )
                 continue
             seen.add(norm_name(cell))
             self.b.warn(grid.locator(r, col), f"{cell!r} read as the data flow {ends[0]!r} -> {ends[1]!r}")
-            rec = RowRecord(kind="flow", file=self.file, locator=grid.locator(r, col),
-                            values={"name": cell, "source": ends[0], "target": ends[1]},
-                            headers={"name": grid.cells[0][col], "source": grid.cells[0][col], "target": grid.cells[0][col]},
-                            extra={}, view=grid.view)
+            rec = RowRecord(
+                kind="flow",
+                file=self.file,
+                locator=grid.locator(r, col),
+                values={"name": cell, "source": ends[0], "target": ends[1]},
+                headers={"name": grid.cells[0][col], "source": grid.cells[0][col], "target": grid.cells[0][col]},
+                extra={},
+                view=grid.view,
+            )
             self.b.records.append(rec)
 
     def split_pair(self, cell: str, known: set[str]) -> tuple[str, str] | None:
@@ -1010,8 +1028,7 @@ class _Reader:
         for _i, a, b in both:
             if norm_name(a) in known and norm_name(b) in known:
                 return a, b
-        one = [(len(a) if norm_name(a) in known else len(b), a, b) for _i, a, b in both
-               if norm_name(a) in known or norm_name(b) in known]
+        one = [(len(a) if norm_name(a) in known else len(b), a, b) for _i, a, b in both if norm_name(a) in known or norm_name(b) in known]
         if one:
             _n, a, b = max(one)
             return a, b

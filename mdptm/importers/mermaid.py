@@ -16,8 +16,20 @@ from mdptm.tabular import RowRecord
 from mdptm.vocab import one_line
 
 _SHAPES = (
-    ("(((", ")))"), ("([", "])"), ("[[", "]]"), ("[(", ")]"), ("((", "))"), ("{{", "}}"),
-    ("[/", "/]"), ("[\\", "\\]"), ("[/", "\\]"), ("[\\", "/]"), (">", "]"), ("[", "]"), ("(", ")"), ("{", "}"),
+    ("(((", ")))"),
+    ("([", "])"),
+    ("[[", "]]"),
+    ("[(", ")]"),
+    ("((", "))"),
+    ("{{", "}}"),
+    ("[/", "/]"),
+    ("[\\", "\\]"),
+    ("[/", "\\]"),
+    ("[\\", "/]"),
+    (">", "]"),
+    ("[", "]"),
+    ("(", ")"),
+    ("{", "}"),
 )
 _NODE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-.]*")
 _EDGE_TEXT = re.compile(r"\s*(<)?(--|==|-\.)\s*([^|>\-=.][^>]*?)\s*(-{2,}>|={2,}>|\.+-+>|-{3,}|={3,}|\.+-)\s*")
@@ -176,8 +188,16 @@ def read_flowchart(source: str, first_line: int, builder: SourceBuilder, view: s
     file = builder.file
     zone_ids = {zid for zid, _t, _l in d.zones}
     for _zid, title, line in d.zones:
-        builder.records.append(RowRecord(kind="trust_zone", file=file, locator=f"line {line} (mermaid subgraph)",
-                                         values={"name": title}, headers={"name": "subgraph"}, extra={}))
+        builder.records.append(
+            RowRecord(
+                kind="trust_zone",
+                file=file,
+                locator=f"line {line} (mermaid subgraph)",
+                values={"name": title},
+                headers={"name": "subgraph"},
+                extra={},
+            )
+        )
     names: dict[str, str] = {}
     for nid, node in d.nodes.items():
         if nid in zone_ids:
@@ -189,8 +209,17 @@ def read_flowchart(source: str, first_line: int, builder: SourceBuilder, view: s
             values["kind"] = "data store"
         if node.zone:
             values["trust_zone"] = node.zone
-        builder.records.append(RowRecord(kind="element", file=file, locator=f"line {node.line} (mermaid node {nid})",
-                                         values=values, headers={k: "mermaid" for k in values}, extra={}, view=view))
+        builder.records.append(
+            RowRecord(
+                kind="element",
+                file=file,
+                locator=f"line {node.line} (mermaid node {nid})",
+                values=values,
+                headers=dict.fromkeys(values, "mermaid"),
+                extra={},
+                view=view,
+            )
+        )
     labels = [label for _a, _b, label, _both, _l in d.edges if label]
     seen: set[tuple[str, str, str]] = set()
     for a, b, label, both, line in d.edges:
@@ -207,7 +236,8 @@ def read_flowchart(source: str, first_line: int, builder: SourceBuilder, view: s
         values = {"name": name, "source": names[a], "target": names[b]}
         if both:
             values["bidirectional"] = "yes"
-        builder.records.append(RowRecord(kind="flow", file=file, locator=where, values=values,
-                                         headers={k: "mermaid" for k in values}, extra={}, view=view))
+        builder.records.append(
+            RowRecord(kind="flow", file=file, locator=where, values=values, headers=dict.fromkeys(values, "mermaid"), extra={}, view=view)
+        )
     for line, text in d.unread:
         builder.report.skipped(file, f"line {line} (mermaid)", f"flowchart statement not understood: {text[:80]!r}")
