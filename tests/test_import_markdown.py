@@ -155,6 +155,8 @@ def test_azure_iot_security_architecture(corpus: Path) -> None:
 
 REAL = [
     # (file, threats, controls, assets, elements, flows, trust zones) — counted by hand, see SOURCES.md
+    ("dragonfly-threat-model.md", 7, 7, 0, 0, 0, 0),
+    ("notary-threatmodel.md", 0, 0, 0, 0, 0, 0),
 ]
 
 
@@ -163,6 +165,27 @@ def test_real_markdown_in_tests_data(name: str, threats: int, controls: int, ass
     model, _report = load(DATA / name)
     got = (len(model.threats), len(model.controls), len(model.assets), len(model.elements), len(model.flows), len(model.trust_zones))
     assert got == (threats, controls, assets, elements, flows, zones)
+
+
+def test_dragonfly_plain_labels_and_a_reused_threat_id() -> None:
+    model, report = load(DATA / "dragonfly-threat-model.md")
+    by_id = {t.id: t for t in model.threats}
+    # "Threat ID 4" is written twice, for two different threats: both kept, the second renamed and reported.
+    assert by_id["T-4"].title == "Attacker uploads malicious files to the origin"
+    assert by_id["T-4-2"].title == "Attacker hijacks communication between the manager and the scheduler"
+    assert any("T-4 is used again" in m for m in warnings(report))
+    # "Scenario", "Impact", "Mitigation", "Recommendations" alone on their lines are labels.
+    assert by_id["T-1"].description.startswith("An attacker gets access to valid credentials")
+    assert "Impact:" in by_id["T-1"].description
+    control = next(c for c in model.controls if c.id == by_id["T-1"].controls[0])
+    assert "Personal access tokens" in control.description and "Issue personal access tokens" in control.description
+
+
+def test_notary_attacker_capabilities_are_not_threats() -> None:
+    model, report = load(DATA / "notary-threatmodel.md")
+    assert model.threats == [] and model.controls == []
+    assert len(model.out_of_scope) == 2 and model.out_of_scope[0].text.startswith("Denial of Service (DoS) attacks")
+    assert sum("not read as threats" in m for m in warnings(report)) == 2  # the two unlabelled lists, named
 
 
 # ----------------------------------------------------------------------------- synthetic layouts

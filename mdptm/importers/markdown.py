@@ -31,7 +31,7 @@ from mdptm.records import SourceBuilder, first_sentence, slug
 from mdptm.resolve import resolve_references
 from mdptm.resources import mappings_dir
 from mdptm.tabular import Grid, RowRecord, load_profile, profile_vocabulary, stride_default
-from mdptm.vocab import Vocabulary, is_empty, match_header, norm_text, one_line, parse_risk, parse_stride, vocabulary
+from mdptm.vocab import Vocabulary, clean_text, is_empty, match_header, norm_text, one_line, parse_risk, parse_stride, vocabulary
 
 MAX_BYTES = 20_000_000
 VIEW_IDS = {
@@ -40,9 +40,9 @@ VIEW_IDS = {
     "updatability_patchability": "view-updatability-patchability",
 }
 _HEADING_ID = re.compile(
-    r"^\s*(?P<word>[A-Za-z][A-Za-z ]{0,24}?)\s*(?:#\s*)?(?P<num>\d+(?:\.\d+)*[a-z]?)\s*(?:[:.\-–—)]\s*|\s+)(?P<rest>.*)$"
+    r"^\s*(?P<word>[A-Za-z][A-Za-z ]{0,24}?)\s*(?:#\s*)?(?P<num>\d+(?:\.\d+)*[a-z]?)\s*(?:[:：.\-–—)]\s*|\s+)(?P<rest>.*)$"
 )
-_PREFIX_ID = re.compile(r"^\s*(?P<pre>[A-Za-z]{1,6})[-_.]?(?P<num>\d+(?:\.\d+)*[a-z]?)\s*(?:[:.\-–—)]\s*|\s+|$)(?P<rest>.*)$")
+_PREFIX_ID = re.compile(r"^\s*(?P<pre>[A-Za-z]{1,6})[-_.]?(?P<num>\d+(?:\.\d+)*[a-z]?)\s*(?:[:：.\-–—)]\s*|\s+|$)(?P<rest>.*)$")
 _LABEL_END = re.compile(r"^\s*[:：\-–—]\s*")
 
 
@@ -318,6 +318,7 @@ class _Ctx:
     view: str | None = None
     zone: str | None = None
     headings: tuple[str, ...] = ()
+    list_kind: str | None = None  # "assumption" or "out_of_scope" under such a heading
 
 
 @dataclass
@@ -363,6 +364,8 @@ class _Reader:
         secs = vocab.sections
         self.view_rx = {k: [re.compile(p, re.I) for p in cfg["patterns"]] for k, cfg in secs["views"].items()}
         self.numbering = re.compile(secs["numbering"], re.I)
+        self.section_rx = {k: [re.compile(p, re.I) for p in v] for k, v in secs["sections"].items()}
+        self.threat_ids: dict[str, str] = {}  # heading id -> its threat's title, to tell a reused id
         self.threats: list[_Pending] = []
         self.controls: list[RowRecord] = []
         self.control_backlinks: dict[str, tuple[list[str], str]] = {}  # control id -> (threat ids, locator)
@@ -430,7 +433,10 @@ class _Reader:
     def section(self, sec: Section, ctx: _Ctx) -> None:
         self.n_sections += 1
         title = self.strip_number(sec.title)
-        here = _Ctx(ctx.skip, ctx.asset, ctx.stride, ctx.view, ctx.zone, (*ctx.headings, title))
+        here = _Ctx(ctx.skip, ctx.asset, ctx.stride, ctx.view, ctx.zone, (*ctx.headings, title), ctx.list_kind)
+        kind_here = self.section_kind(title)
+        if kind_here is not None:
+            here.list_kind = kind_here
         where = self.loc(sec.line, f"heading {title[:60]!r}")
         if ctx.skip is None:
             kind = self.skip_kind(title)
@@ -491,6 +497,13 @@ class _Reader:
         for child in sec.children:
             self.section(child, here)
 
+    def section_kind(self, title: str) -> str | None:
+        """Assumptions and out-of-scope sections, named as the Word importer names them."""
+        for kind in ("assumptions", "out_of_scope"):
+            if any(rx.search(title) for rx in self.section_rx.get(kind, [])):
+                return "assumption" if kind == "assumptions" else "out_of_scope"
+        return None
+
     def has_threat_children(self, sec: Section) -> bool:
         for child in sec.children:
             title = self.strip_number(child.title)
@@ -522,6 +535,8 @@ class _Reader:
                     head, sep, tail = inl.text.partition(":")
                     if sep and len(head.split()) <= 4 and self.label_of(head):
                         label, rest = self.label_of(head), tail.strip()
+                    elif len(inl.text.split()) <= 4 and self.label_of(inl.text):
+                        label, rest = self.label_of(inl.text), ""  # "Scenario" alone on its line
                 if label is not None:
                     current = label
                     out.labels.setdefault(label, one_line(inl.bold_lead or inl.text.partition(":")[0]))
@@ -568,8 +583,15 @@ class _Reader:
 
     def threat_block(self, sec: Section, ctx: _Ctx, tid: str | None, title: str, where: str, fields: _Fields | None = None) -> None:
         fields = fields or self.fields(sec.blocks)
+        if tid and tid in self.threat_ids and norm_text(self.threat_ids[tid]) != norm_text(title):
+            n = 2
+            while f"{tid}-{n}" in self.threat_ids:
+                n += 1
+            self.b.warn(where, f"threat id {tid} is used again for another threat ({title!r}); this one is {tid}-{n}")
+            tid = f"{tid}-{n}"
         if tid:
             self.explicit_ids.add(tid)
+            self.threat_ids[tid] = title
         values: dict[str, str] = {}
         if tid:
             values["id"] = tid
@@ -740,12 +762,29 @@ class _Reader:
         if ctx.stride and not ctx.view:
             self.stride_list(lst, ctx)
             return
+        if ctx.list_kind:
+            field_name = "text"
+            for it in lst.items:
+                text = clean_text(it.all_text())
+                if text:
+                    self.record(ctx.list_kind, {field_name: text}, self.loc(it.line, "list item"), ctx)
+            return
         if ctx.view:
             view = self.views[ctx.view]
             view.steps.extend(one_line(it.lead.text) for it in lst.items if it.lead.text)
             return
         if any(self.label_of(it.lead.bold_lead) or it.lead.bold_lead for it in lst.items):
             self.b.report.skipped(self.file, where, "list of bold terms (definitions or emphasis): not threat-model records")
+            return
+        heading = ctx.headings[-1] if ctx.headings else ""
+        threatish = re.search(r"(?i)\b(threats?|attacks?|attackers?|risks?|stride)\b", " ".join(ctx.headings))
+        if threatish:
+            self.b.warn(
+                where,
+                f"list of {len(lst.items)} item(s) under {heading!r} not read as threats: its items carry "
+                "no threat label (**Threat:**, a STRIDE heading or a threat heading)",
+            )
+        self.b.report.skipped(self.file, where, f"list under {heading!r} without threat labels: not read as records")
 
     def labelled_threats(self, lst: MdList) -> bool:
         """A list whose items, or their nested items, carry a threat label ("**Threat:** ...")."""
