@@ -322,6 +322,65 @@ def test_numbered_stride_lists_with_nested_threat_bullets_under_assets(tmp_path:
     assert any("analysed again" in m for m in warnings(report))
 
 
+STRIDE_SECTIONS = """\
+# App threat model
+
+## STRIDE
+
+### Spoofing
+- Can tokens be forged?
+- Is authentication strong enough?
+
+### Information Disclosure
+- cross-tenant evidence leakage
+- internal metadata leakage to public verify
+
+**Mitigations**
+- payload minimization
+- tenant scoping
+
+### Repudiation
+- [ ] **Threat**: User denies login action
+  - **Mitigation**: Log all authentication events with timestamp
+  - **Priority**: Medium
+
+### Elevation of Privilege
+
+#### E-1: Custom email permission bypasses normal invoice authorization
+
+**Scenario:** `email_invoice` is mistakenly treated as authority to email any invoice.
+
+**Controls:**
+
+- `email_invoice`, `view_invoice`, and customer access are all required.
+
+**Evidence:**
+
+- permission-isolation integration tests.
+"""
+
+
+def test_stride_sections_questions_shared_mitigations_task_boxes_and_written_ids(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, STRIDE_SECTIONS)
+    titles = [t.title for t in model.threats]
+    assert titles == [
+        "cross-tenant evidence leakage",
+        "internal metadata leakage to public verify",
+        "User denies login action",
+        "Custom email permission bypasses normal invoice authorization",
+    ]
+    assert not any("?" in t for t in titles)  # checklist questions are not threats
+    assert sum("a question" in s for s in skipped(report)) == 2
+    t1, t2, t3, e1 = model.threats
+    assert t1.controls == t2.controls and len(t1.controls) == 1  # one mitigation list for the section
+    assert "tenant scoping" in next(c for c in model.controls if c.id == t1.controls[0]).description
+    assert t3.stride == ["repudiation"] and t3.risk is not None and t3.risk.level == "medium"
+    assert len(t3.controls) == 1
+    assert e1.id == "E-1" and e1.stride == ["elevation_of_privilege"]
+    assert "permission-isolation" in e1.extra["Evidence"]  # an unknown label is kept, not merged into controls
+    assert len(model.controls) == 3
+
+
 PIPE_TABLES = """\
 ---
 title: include file

@@ -144,6 +144,11 @@ class Section:
     children: list[Section] = field(default_factory=list)
 
 
+def _blank(parts: list[str]) -> bool:
+    """Nothing but white space or a task-list box ("- [ ] **Threat:** ...") before a bold label."""
+    return "".join(parts).strip() in ("", "[ ]", "[x]", "[X]")
+
+
 def _inline(tok: Token) -> Inline:
     parts: list[str] = []
     links: list[tuple[str, str]] = []
@@ -158,12 +163,12 @@ def _inline(tok: Token) -> Inline:
         t = ch.type
         if t == "strong_open":
             in_strong += 1
-            if lead_open and bold_lead is None and not "".join(parts).strip():
+            if lead_open and bold_lead is None and _blank(parts):
                 strong_buf = []
             continue
         if t == "strong_close":
             in_strong -= 1
-            if lead_open and bold_lead is None and in_strong == 0 and not "".join(parts).strip():
+            if lead_open and bold_lead is None and in_strong == 0 and _blank(parts):
                 bold_lead = "".join(strong_buf)
                 lead_open = False
                 parts.append(bold_lead)
@@ -189,7 +194,7 @@ def _inline(tok: Token) -> Inline:
             continue
         if link_href is not None:
             link_buf.append(text)
-        if in_strong and lead_open and bold_lead is None and not "".join(parts).strip():
+        if in_strong and lead_open and bold_lead is None and _blank(parts):
             strong_buf.append(text)
             continue
         if text.strip():
@@ -348,6 +353,8 @@ class _Pending:
     mitigation: str = ""
     mitigation_refs: list[str] = field(default_factory=list)
     threat_id: str = ""
+    shared_with: _Pending | None = None  # takes the control made for another threat's mitigation
+    control: str = ""
 
 
 class _Reader:
@@ -477,6 +484,14 @@ class _Reader:
             if stride:
                 here.stride = stride
             fields = self.fields(sec.blocks)
+            stride_only = bool(here.stride) and stride_default(self.vocab, title) is not None
+            if stride_only and any(isinstance(b, MdList) and self.labelled_threats(b) for b in sec.blocks):
+                fields = _Fields()  # "### Repudiation" over "- **Threat:** ..." bullets: each bullet is a threat
+            elif stride_only and self.is_threat_block(fields):
+                self.threat_block(sec, here, None, "", where, fields=fields)  # titled by its text, not "Repudiation"
+                for child in sec.children:
+                    self.section(child, here)
+                return
             if self.is_threat_block(fields) and asset is None:
                 if self.has_threat_children(sec) and "mitigation" not in fields.values:
                     self.b.report.skipped(
@@ -488,14 +503,57 @@ class _Reader:
                     for blk in fields.tables + fields.others:
                         self.block(blk, here, owner=None)
                 else:
-                    self.threat_block(sec, here, None, title, where, fields=fields)
+                    written = _PREFIX_ID.match(raw)
+                    if written is not None and written.group("rest"):
+                        tid = raw[written.start("pre") : written.end("num")].strip()
+                        self.threat_block(sec, here, tid, one_line(written.group("rest")), where, fields=fields)
+                    else:
+                        self.threat_block(sec, here, None, title, where, fields=fields)
                 for child in sec.children:
                     self.section(child, here)
                 return
-            for blk in sec.blocks:
-                self.block(blk, here, owner=title)
+            if here.stride and not here.view and not self.is_threat_block(fields):
+                self.stride_section(sec.blocks, here, where)
+            else:
+                for blk in sec.blocks:
+                    self.block(blk, here, owner=title)
         for child in sec.children:
             self.section(child, here)
+
+    def stride_section(self, blocks: list[MdBlock], ctx: _Ctx, where: str) -> None:
+        """Under a STRIDE heading: bullets are threats until a label ("**Mitigations**") opens another field;
+        a mitigation list then belongs to every threat of the section (one control)."""
+        label: str | None = None
+        made: list[_Pending] = []
+        mitigation: list[str] = []
+        for blk in blocks:
+            if isinstance(blk, Para):
+                got = self.para_label(blk.inline)
+                if got is not None:
+                    label = got[0]
+                    if got[1]:
+                        (mitigation if label == "mitigation" else []).append(got[1])
+                elif label == "mitigation":
+                    mitigation.append(blk.inline.text)
+                continue
+            if isinstance(blk, MdList) and label == "mitigation":
+                mitigation.extend("- " + it.all_text() for it in blk.items)
+                continue
+            if isinstance(blk, MdList) and label is not None and label != "description":
+                self.b.report.skipped(self.file, self.loc(blk.line, "list"), f"list under the label {label!r} of a STRIDE section")
+                continue
+            before = len(self.threats)
+            self.block(blk, ctx, owner=None)
+            made.extend(self.threats[before:])
+        text = "\n".join(m for m in mitigation if m.strip())
+        if text and made:
+            if len(made) > 1:
+                self.b.warn(where, f"one mitigation list for the {len(made)} threats of this STRIDE section: linked to each")
+            made[0].mitigation = text
+            for other in made[1:]:
+                other.shared_with = made[0]
+        elif text:
+            self.b.report.skipped(self.file, where, "mitigations under a STRIDE heading with no threat bullets")
 
     def section_kind(self, title: str) -> str | None:
         """Assumptions and out-of-scope sections, named as the Word importer names them."""
@@ -529,14 +587,8 @@ class _Reader:
         for blk in blocks:
             if isinstance(blk, Para):
                 inl = blk.inline
-                label = self.label_of(inl.bold_lead)
-                rest = _LABEL_END.sub("", inl.after_bold) if label else ""
-                if label is None:
-                    head, sep, tail = inl.text.partition(":")
-                    if sep and len(head.split()) <= 4 and self.label_of(head):
-                        label, rest = self.label_of(head), tail.strip()
-                    elif len(inl.text.split()) <= 4 and self.label_of(inl.text):
-                        label, rest = self.label_of(inl.text), ""  # "Scenario" alone on its line
+                got = self.para_label(inl)
+                label, rest = got if got is not None else (None, "")
                 if label is not None:
                     current = label
                     out.labels.setdefault(label, one_line(inl.bold_lead or inl.text.partition(":")[0]))
@@ -566,6 +618,22 @@ class _Reader:
             else:
                 out.others.append(blk)
         return out
+
+    def para_label(self, inl: Inline) -> tuple[str, str] | None:
+        """(field, rest) for a paragraph that opens a field: "**Concern**", "**Threat:** text", "Impact: ...",
+        "Scenario" alone; ("extra:Label", rest) for another short bold label ending in a colon."""
+        label = self.label_of(inl.bold_lead)
+        if label is not None:
+            return label, _LABEL_END.sub("", inl.after_bold).strip()
+        head, sep, tail = inl.text.partition(":")
+        if sep and len(head.split()) <= 4 and self.label_of(head):
+            return str(self.label_of(head)), tail.strip()
+        if len(inl.text.split()) <= 4 and self.label_of(inl.text):
+            return str(self.label_of(inl.text)), ""
+        lead = inl.bold_lead or ""
+        if lead and len(lead.split()) <= 4 and (lead.endswith(":") or inl.after_bold.lstrip().startswith(":")):
+            return "extra:" + lead.rstrip(": "), _LABEL_END.sub("", inl.after_bold).strip()
+        return None
 
     def item_label(self, item: ListItem) -> tuple[str | None, str]:
         lead = item.lead
@@ -614,6 +682,9 @@ class _Reader:
         if "assets" not in values and ctx.asset:
             values["assets"] = ctx.asset
         rec = self.record("threat", values, where, ctx)
+        for key in fields.values:
+            if key.startswith("extra:"):
+                rec.extra[key[6:]] = fields.text(key)
         pend = _Pending(rec, threat_id=tid or "")
         self.mitigation(pend, fields)
         self.threats.append(pend)
@@ -827,13 +898,21 @@ class _Reader:
             if current is None:
                 self.b.report.skipped(self.file, self.loc(it.line, "list item"), "list item before any threat label")
                 continue
-            nested = "\n".join(c.all_text() for child in it.children for c in child.items)
+            subs = [c for child in it.children for c in child.items]
+            own = [c for c in subs if self.item_label(c)[0] not in (None, "description")]
+            nested = "\n".join(c.all_text() for c in subs if c not in own)
             body = "\n".join(x for x in (rest, nested) if x)
             if lab is None:
                 current[0].add("description", it.all_text(), it.all_links())
             else:
                 current[0].labels.setdefault(lab, it.lead.bold_lead or lab)
-                current[0].add(lab, body, it.all_links())
+                current[0].add(lab, body, it.lead.links)
+            for sub in own:  # "- **Threat:** ..." with nested "  - **Mitigation:** ..." bullets
+                sub_label, sub_rest = self.item_label(sub)
+                assert sub_label is not None
+                current[0].labels.setdefault(sub_label, sub.lead.bold_lead or sub_label)
+                sub_nested = "\n".join(c.all_text() for ch in sub.children for c in ch.items)
+                current[0].add(sub_label, "\n".join(x for x in (sub_rest, sub_nested) if x), sub.all_links())
         if current is not None:
             self.emit_item(current[0], current[1], ctx, stride)
 
@@ -859,6 +938,9 @@ class _Reader:
         for it in lst.items:
             text = one_line(it.lead.text)
             if not text:
+                continue
+            if text.endswith("?"):
+                self.b.report.skipped(self.file, self.loc(it.line, "list item"), "a question (a checklist), not a threat")
                 continue
             fields = _Fields()
             fields.add("description", it.lead.text, it.lead.links)
@@ -900,7 +982,12 @@ class _Reader:
                     view=pend.rec.view,
                 )
                 self.b.records.append(ctl)
+                pend.control = cid
                 pend.rec.values["controls"] = cid
+                pend.rec.headers["controls"] = "mitigation"
+        for pend in self.threats:
+            if pend.shared_with is not None and pend.shared_with.control:
+                pend.rec.values["controls"] = pend.shared_with.control
                 pend.rec.headers["controls"] = "mitigation"
         self.links()
         self.read_tables()
