@@ -381,6 +381,43 @@ def test_stride_sections_questions_shared_mitigations_task_boxes_and_written_ids
     assert len(model.controls) == 3
 
 
+NAMED_BLOCKS = """\
+# TM
+
+## Assets
+
+### Asset: Drug library
+
+#### Threat: Library replaced by an attacker
+
+**Description:** A rogue library is pushed to the pump.
+
+**Mitigation:** Signed libraries.
+
+### Mitigation: Signed libraries
+
+Libraries are signed by the vendor.
+
+## Threats
+
+- **Threat Scenario:** Replay of commands.
+  **Mitigation:** Nonces.
+"""
+
+
+def test_headings_without_ids_labels_on_one_line_and_mitigations_naming_a_control(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, NAMED_BLOCKS)
+    assert [t.title for t in model.threats] == ["Library replaced by an attacker", "Replay of commands"]
+    assert "Threats" not in [t.title for t in model.threats]  # a generic heading is never a threat's title
+    library, replay = model.threats
+    assert library.assets == [model.assets[0].id] and model.assets[0].name == "Drug library"
+    signed = next(c for c in model.controls if c.title == "Signed libraries")
+    assert library.controls == [signed.id]  # the mitigation names the control under its own heading
+    assert len(model.controls) == 2
+    assert replay.description == "Replay of commands." and "Nonces" not in replay.description
+    assert next(c for c in model.controls if c.id == replay.controls[0]).title == "Nonces"
+
+
 PIPE_TABLES = """\
 ---
 title: include file

@@ -43,6 +43,11 @@ _HEADING_ID = re.compile(
     r"^\s*(?P<word>[A-Za-z][A-Za-z ]{0,24}?)\s*(?:#\s*)?(?P<num>\d+(?:\.\d+)*[a-z]?)\s*(?:[:：.\-–—)]\s*|\s+)(?P<rest>.*)$"
 )
 _PREFIX_ID = re.compile(r"^\s*(?P<pre>[A-Za-z]{1,6})[-_.]?(?P<num>\d+(?:\.\d+)*[a-z]?)\s*(?:[:：.\-–—)]\s*|\s+|$)(?P<rest>.*)$")
+# A heading made only of these words names a list of threats, never one threat ("## Identified threats").
+_GENERIC_HEADING = frozenset(
+    "threat threats identified list of the risks risk register analysis model and mitigations stride security "
+    "potential key main top known summary overview".split()
+)
 _LABEL_END = re.compile(r"^\s*[:：\-–—]\s*")
 
 
@@ -159,7 +164,8 @@ def _inline(tok: Token) -> Inline:
     link_href: str | None = None
     link_buf: list[str] = []
     after_lead_at = -1
-    for ch in tok.children or []:
+    children = tok.children or []
+    for k, ch in enumerate(children):
         t = ch.type
         if t == "strong_open":
             in_strong += 1
@@ -176,8 +182,10 @@ def _inline(tok: Token) -> Inline:
             continue
         if t in ("text", "code_inline", "html_inline"):
             text = ch.content if t != "html_inline" else ""
-        elif t in ("softbreak",):
-            text = " "
+        elif t == "softbreak":
+            # A line break before a bold run may start another label ("**Mitigation:** ..."): kept as a line.
+            nxt = next((c.type for c in children[k + 1 :] if c.type != "text" or c.content), "")
+            text = "\n" if nxt == "strong_open" else " "
         elif t == "hardbreak":
             text = "\n"
         elif t == "link_open":
@@ -423,6 +431,9 @@ class _Reader:
         if p and p.group("pre") in prefixes:
             written = title[p.start("pre") : p.end("num")].strip()
             return written, one_line(p.group("rest"))
+        w = re.match(r"^\s*(?P<word>[A-Za-z ]{2,24}?)\s*[:：\-–—]\s+(?P<rest>\S.*)$", title)
+        if w and norm_text(w.group("word")) in words:
+            return "", one_line(w.group("rest"))  # "Threat: Spoofed update server" has no id
         return None
 
     def loc(self, line: int, what: str = "") -> str:
@@ -469,7 +480,7 @@ class _Reader:
         asset = self.heading_id(raw, "asset") or self.heading_id(title, "asset")
         where = self.loc(sec.line, f"heading {raw[:60]!r}")
         if threat is not None:
-            self.threat_block(sec, here, threat[0], threat[1], where)
+            self.threat_block(sec, here, threat[0] or None, threat[1], where)
         elif control is not None:
             self.control_block(sec, here, control[0], control[1], where)
         else:
@@ -485,8 +496,10 @@ class _Reader:
                 here.stride = stride
             fields = self.fields(sec.blocks)
             stride_only = bool(here.stride) and stride_default(self.vocab, title) is not None
-            if stride_only and any(isinstance(b, MdList) and self.labelled_threats(b) for b in sec.blocks):
-                fields = _Fields()  # "### Repudiation" over "- **Threat:** ..." bullets: each bullet is a threat
+            lists = [b for b in sec.blocks if isinstance(b, MdList) and self.labelled_threats(b)]
+            generic = set(norm_text(title).split()) <= _GENERIC_HEADING
+            if lists and (stride_only or generic or sum(self.threat_items(b) for b in lists) != 1):
+                fields = _Fields()  # "- **Threat:** ..." bullets, several or nested: each one is a threat
             elif stride_only and self.is_threat_block(fields):
                 self.threat_block(sec, here, None, "", where, fields=fields)  # titled by its text, not "Repudiation"
                 for child in sec.children:
@@ -590,9 +603,10 @@ class _Reader:
                 got = self.para_label(inl)
                 label, rest = got if got is not None else (None, "")
                 if label is not None:
-                    current = label
                     out.labels.setdefault(label, one_line(inl.bold_lead or inl.text.partition(":")[0]))
-                    out.add(label, rest, inl.links)
+                    for part_label, part in self.split_labels(label, rest):
+                        current = part_label
+                        out.add(part_label, part, inl.links if part_label == label else None)
                 elif current is not None:
                     out.add(current, inl.text, inl.links)
                 else:
@@ -602,10 +616,11 @@ class _Reader:
                 if any(lab is not None for lab, _r in labelled):
                     for it, (lab, rest) in zip(blk.items, labelled, strict=True):
                         if lab is not None:
-                            current = lab
                             out.labels.setdefault(lab, lab)
                             nested = "\n".join(sub.all_text() for ch in it.children for sub in ch.items)
-                            out.add(lab, "\n".join(x for x in (rest, nested) if x), it.all_links())
+                            for part_label, part in self.split_labels(lab, "\n".join(x for x in (rest, nested) if x)):
+                                current = part_label
+                                out.add(part_label, part, it.all_links() if part_label == lab else None)
                         elif current is not None:
                             out.add(current, "- " + it.all_text(), it.all_links())
                 elif current is not None:
@@ -634,6 +649,19 @@ class _Reader:
         if lead and len(lead.split()) <= 4 and (lead.endswith(":") or inl.after_bold.lstrip().startswith(":")):
             return "extra:" + lead.rstrip(": "), _LABEL_END.sub("", inl.after_bold).strip()
         return None
+
+    def split_labels(self, label: str, text: str) -> list[tuple[str, str]]:
+        """A field's text with further "Label: ..." lines ("**Threat:** x" then "**Mitigation:** y" in one
+        paragraph) split into their own fields."""
+        out = [(label, [])]  # type: list[tuple[str, list[str]]]
+        for line in text.split("\n"):
+            head, sep, tail = line.partition(":")
+            other = self.label_of(head.strip("* ")) if sep and len(head.split()) <= 4 else None
+            if other is not None:
+                out.append((other, [tail.strip("* ").strip()]))
+            else:
+                out[-1][1].append(line)
+        return [(lab, "\n".join(lines).strip()) for lab, lines in out]
 
     def item_label(self, item: ListItem) -> tuple[str | None, str]:
         lead = item.lead
@@ -748,7 +776,12 @@ class _Reader:
             self.b.report.merged(self.file, where, aid)
             return name
         self.asset_numbers.setdefault(written, key)
-        aid = number if number not in self.explicit_ids else f"{number}-{len(self.assets) + 1}"
+        aid = number
+        if not aid or aid in self.explicit_ids:
+            n = len(self.assets) + 1
+            while f"A-{n}" in self.explicit_ids:
+                n += 1
+            aid = f"A-{n}"
         self.explicit_ids.add(aid)
         self.assets[key] = aid
         self.record("asset", {"id": aid, "name": name}, where, _Ctx())
@@ -857,11 +890,16 @@ class _Reader:
             )
         self.b.report.skipped(self.file, where, f"list under {heading!r} without threat labels: not read as records")
 
+    def threat_items(self, lst: MdList) -> int:
+        """Top-level items of *lst* that open a threat ("- **Threat:** ...")."""
+        return sum(1 for it in lst.items if self.item_label(it)[0] == "description")
+
     def labelled_threats(self, lst: MdList) -> bool:
         """A list whose items, or their nested items, carry a threat label ("**Threat:** ...")."""
         for it in lst.items:
             lab, _rest = self.item_label(it)
-            if lab == "description" and norm_text(it.lead.bold_lead or it.lead.text.partition(":")[0]) == "threat":
+            written = norm_text(it.lead.bold_lead or it.lead.text.partition(":")[0])
+            if lab == "description" and any(w in written.split() for w in ("threat", "scenario", "attack", "concern")):
                 return True
             for child in it.children:
                 if self.labelled_threats(child):
@@ -906,7 +944,8 @@ class _Reader:
                 current[0].add("description", it.all_text(), it.all_links())
             else:
                 current[0].labels.setdefault(lab, it.lead.bold_lead or lab)
-                current[0].add(lab, body, it.lead.links)
+                for part_label, part in self.split_labels(lab, body):
+                    current[0].add(part_label, part, it.lead.links if part_label == lab else None)
             for sub in own:  # "- **Threat:** ..." with nested "  - **Mitigation:** ..." bullets
                 sub_label, sub_rest = self.item_label(sub)
                 assert sub_label is not None
@@ -960,7 +999,13 @@ class _Reader:
     def finish(self) -> None:
         used = set(self.explicit_ids)
         n = 0
+        by_title = {norm_name(c.values.get("title", "")): c for c in self.controls if c.values.get("title")}
         for pend in self.threats:
+            named = by_title.get(norm_name(one_line(pend.mitigation).strip(" .-*"))) if pend.mitigation else None
+            if named is not None:
+                # The mitigation names a control written under its own heading: a reference, not a new control.
+                pend.mitigation_refs = [named.values.get("id") or named.values["title"]]
+                pend.mitigation = ""
             if pend.mitigation_refs:
                 pend.rec.values["controls"] = ", ".join(pend.mitigation_refs)
                 pend.rec.headers["controls"] = "mitigation"
@@ -976,7 +1021,7 @@ class _Reader:
                     kind="control",
                     file=self.file,
                     locator=pend.rec.locator,
-                    values={"id": cid, "title": first_sentence(text.lstrip("-* ")), "description": text},
+                    values={"id": cid, "title": first_sentence(text.lstrip("-* ")).rstrip("."), "description": text},
                     headers={"id": "id", "title": "mitigation", "description": "mitigation"},
                     extra={},
                     view=pend.rec.view,
