@@ -43,11 +43,6 @@ _HEADING_ID = re.compile(
     r"^\s*(?P<word>[A-Za-z][A-Za-z ]{0,24}?)\s*(?:#\s*)?(?P<num>\d+(?:\.\d+)*[a-z]?)\s*(?:[:：.\-–—)]\s*|\s+)(?P<rest>.*)$"
 )
 _PREFIX_ID = re.compile(r"^\s*(?P<pre>[A-Za-z]{1,6})[-_.]?(?P<num>\d+(?:\.\d+)*[a-z]?)\s*(?:[:：.\-–—)]\s*|\s+|$)(?P<rest>.*)$")
-# A heading made only of these words names a list of threats, never one threat ("## Identified threats").
-_GENERIC_HEADING = frozenset(
-    "threat threats identified list of the risks risk register analysis model and mitigations stride security "
-    "potential key main top known summary overview".split()
-)
 _LABEL_END = re.compile(r"^\s*[:：\-–—]\s*")
 
 
@@ -380,6 +375,7 @@ class _Reader:
         self.view_rx = {k: [re.compile(p, re.I) for p in cfg["patterns"]] for k, cfg in secs["views"].items()}
         self.numbering = re.compile(secs["numbering"], re.I)
         self.section_rx = {k: [re.compile(p, re.I) for p in v] for k, v in secs["sections"].items()}
+        self.generic_words = frozenset(norm_text(str(w)) for w in self.words["generic_headings"])
         self.threat_ids: dict[str, str] = {}  # heading id -> its threat's title, to tell a reused id
         self.threats: list[_Pending] = []
         self.controls: list[RowRecord] = []
@@ -497,7 +493,7 @@ class _Reader:
             fields = self.fields(sec.blocks)
             stride_only = bool(here.stride) and stride_default(self.vocab, title) is not None
             lists = [b for b in sec.blocks if isinstance(b, MdList) and self.labelled_threats(b)]
-            generic = set(norm_text(title).split()) <= _GENERIC_HEADING
+            generic = set(norm_text(title).split()) <= self.generic_words
             if lists and (stride_only or generic or sum(self.threat_items(b) for b in lists) != 1):
                 fields = _Fields()  # "- **Threat:** ..." bullets, several or nested: each one is a threat
             elif stride_only and self.is_threat_block(fields):
