@@ -445,6 +445,21 @@ class _Reader:
         self.finish()
 
     def section(self, sec: Section, ctx: _Ctx) -> None:
+        before = len(self.threats) + len(self.b.records)
+        self.section_body(sec, ctx)
+        parent = ctx.headings[-1] if ctx.headings else ""
+        if (
+            ctx.skip is None
+            and len(self.threats) + len(self.b.records) == before
+            and re.search(r"(?i)\bthreats?\b", parent)
+            and any(isinstance(b, Para) for b in sec.blocks)
+        ):
+            self.b.warn(
+                self.loc(sec.line, f"heading {sec.title[:60]!r}"),
+                f"section under {parent!r} not read as a threat: no id in its heading and no labelled fields",
+            )
+
+    def section_body(self, sec: Section, ctx: _Ctx) -> None:
         self.n_sections += 1
         title = self.strip_number(sec.title)
         here = _Ctx(ctx.skip, ctx.asset, ctx.stride, ctx.view, ctx.zone, (*ctx.headings, title), ctx.list_kind)
@@ -535,6 +550,7 @@ class _Reader:
         label: str | None = None
         made: list[_Pending] = []
         mitigation: list[str] = []
+        prose = 0
         for blk in blocks:
             if isinstance(blk, Para):
                 got = self.para_label(blk.inline)
@@ -544,6 +560,8 @@ class _Reader:
                         (mitigation if label == "mitigation" else []).append(got[1])
                 elif label == "mitigation":
                     mitigation.append(blk.inline.text)
+                else:
+                    prose += 1
                 continue
             if isinstance(blk, MdList) and label == "mitigation":
                 mitigation.extend("- " + it.all_text() for it in blk.items)
@@ -554,6 +572,8 @@ class _Reader:
             before = len(self.threats)
             self.block(blk, ctx, owner=None)
             made.extend(self.threats[before:])
+        if prose and not made:
+            self.b.warn(where, f"{prose} paragraph(s) under this STRIDE heading not read as threats (prose, no bullet or label)")
         text = "\n".join(m for m in mitigation if m.strip())
         if text and made:
             if len(made) > 1:
@@ -1263,7 +1283,15 @@ class MarkdownImporter(Importer):
         root = parse_markdown(text)
         reader = _Reader(builder, vocab)
         reader.run(root)
-        ctx.options["looked_at"] = f"{reader.n_sections} sections and {reader.n_tables} tables"
+        looked = f"{reader.n_sections} sections and {reader.n_tables} tables"
+        unread = [
+            w
+            for w in ctx.report.warnings
+            if w.file == file and "not read as threats" in w.message or w.file == file and "not read as a threat" in w.message
+        ]
+        if unread:
+            looked += f"; {len(unread)} block(s) that may be threats were not recognised, the first at {unread[0].locator}"
+        ctx.options["looked_at"] = looked
         model = builder.build()
         return resolve_references(model, ctx.report, final=False)
 
