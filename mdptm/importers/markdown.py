@@ -451,7 +451,7 @@ class _Reader:
         if (
             ctx.skip is None
             and len(self.threats) + len(self.b.records) == before
-            and re.search(r"(?i)\bthreats?\b", parent)
+            and self.names_threats(parent)
             and any(isinstance(b, Para) for b in sec.blocks)
         ):
             self.b.warn(
@@ -583,6 +583,11 @@ class _Reader:
                 other.shared_with = made[0]
         elif text:
             self.b.report.skipped(self.file, where, "mitigations under a STRIDE heading with no threat bullets")
+
+    def names_threats(self, heading: str) -> bool:
+        """A heading that announces a list of threats ("Threats", "Identified threats", "Threat model" excepted)."""
+        words = set(norm_text(self.strip_number(heading)).split())
+        return bool(words & {"threat", "threats", "attacks", "risks"}) and words <= self.generic_words - {"model"}
 
     def section_kind(self, title: str) -> str | None:
         """Assumptions and out-of-scope sections, named as the Word importer names them."""
@@ -897,8 +902,7 @@ class _Reader:
             self.b.report.skipped(self.file, where, "list of bold terms (definitions or emphasis): not threat-model records")
             return
         heading = ctx.headings[-1] if ctx.headings else ""
-        threatish = re.search(r"(?i)\b(threats?|attacks?|attackers?|risks?|stride)\b", " ".join(ctx.headings))
-        if threatish:
+        if self.names_threats(heading) or norm_text(self.strip_number(heading)) in ("threat model", "threat models"):
             self.b.warn(
                 where,
                 f"list of {len(lst.items)} item(s) under {heading!r} not read as threats: its items carry "
