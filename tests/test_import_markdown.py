@@ -606,3 +606,14 @@ def test_never_raises_but_input_error(parts: list[str]) -> None:
             return
         assert validate_model(model) == []
         assert reconciles(report)
+
+
+def test_prose_threats_are_named_in_the_refusal_not_invented(tmp_path: Path) -> None:
+    path = tmp_path / "prose.md"
+    path.write_text(
+        "# TM\n## Threats\n### Spoofed login\nAn attacker logs in with stolen credentials.\n"
+        "## Tampering\nAn attacker changes the firmware.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"2 block\(s\) that may be threats were not recognised, the first at line 3"):
+        import_sources([(path, None, None)])
