@@ -157,6 +157,7 @@ REAL = [
     # (file, threats, controls, assets, elements, flows, trust zones) — counted by hand, see SOURCES.md
     ("dragonfly-threat-model.md", 7, 7, 0, 0, 0, 0),
     ("notary-threatmodel.md", 0, 0, 0, 0, 0, 0),
+    ("karmada-threatmodeling.md", 9, 9, 0, 0, 0, 0),
 ]
 
 
@@ -179,6 +180,17 @@ def test_dragonfly_plain_labels_and_a_reused_threat_id() -> None:
     assert "Impact:" in by_id["T-1"].description
     control = next(c for c in model.controls if c.id == by_id["T-1"].controls[0])
     assert "Personal access tokens" in control.description and "Issue personal access tokens" in control.description
+
+
+def test_karmada_threat_headings_with_sibling_mitigation_headings() -> None:
+    model, _report = load(DATA / "karmada-threatmodeling.md")
+    by_id = {t.id: t for t in model.threats}
+    assert list(by_id) == ["T-01-S", "T-02-S", "T-03-T", "T-04-T", "T-05-R", "T-06-I", "T-07-D", "T-08-E", "T-09-E"]
+    assert by_id["T-01-S"].title == "Spoofing of Karmada Admin" and by_id["T-01-S"].stride == ["spoofing"]
+    assert by_id["T-09-E"].stride == ["elevation_of_privilege"]
+    assert not any("Recommended" in t.title for t in model.threats)  # mitigation headings are no threats
+    control = next(c for c in model.controls if c.id == by_id["T-09-E"].controls[0])
+    assert "Limit who can create pods" in control.description  # a "#####" heading under the threat
 
 
 def test_notary_attacker_capabilities_are_not_threats() -> None:

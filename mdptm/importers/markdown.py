@@ -40,7 +40,8 @@ VIEW_IDS = {
     "updatability_patchability": "view-updatability-patchability",
 }
 _HEADING_ID = re.compile(
-    r"^\s*(?P<word>[A-Za-z][A-Za-z ]{0,24}?)\s*(?:#\s*)?(?P<num>\d+(?:\.\d+)*[a-z]?)\s*(?:[:：.\-–—)]\s*|\s+)(?P<rest>.*)$"
+    r"^\s*(?P<word>[A-Za-z][A-Za-z ]{0,24}?)\s*(?:#\s*|[-_]\s*)?(?P<num>\d+(?:\.\d+)*[a-z]?)(?P<suffix>-[A-Z]{1,3}\b)?"
+    r"\s*(?:[:：.\-–—)]\s*|\s+|$)(?P<rest>.*)$"
 )
 _PREFIX_ID = re.compile(r"^\s*(?P<pre>[A-Za-z]{1,6})[-_.]?(?P<num>\d+(?:\.\d+)*[a-z]?)\s*(?:[:：.\-–—)]\s*|\s+|$)(?P<rest>.*)$")
 _LABEL_END = re.compile(r"^\s*[:：\-–—]\s*")
@@ -421,7 +422,7 @@ class _Reader:
         m = _HEADING_ID.match(title)
         if m and norm_text(m.group("word")) in words:
             prefix = {"threat": "T", "control": "M", "asset": "A"}[kind]
-            return f"{prefix}-{m.group('num')}", one_line(m.group("rest"))
+            return f"{prefix}-{m.group('num')}{m.group('suffix') or ''}", one_line(m.group("rest"))
         prefixes = set(self.words.get(f"{kind}_prefixes", []))
         p = _PREFIX_ID.match(title)
         if p and p.group("pre") in prefixes:
@@ -490,7 +491,9 @@ class _Reader:
         control = self.heading_id(raw, "control") or self.heading_id(title, "control")
         asset = self.heading_id(raw, "asset") or self.heading_id(title, "asset")
         where = self.loc(sec.line, f"heading {raw[:60]!r}")
-        if threat is not None:
+        if threat is not None and threat[0] and self.label_of(threat[1]) == "mitigation":
+            self.threat_mitigation(sec, here, threat[0], where)  # "### Threat-01-S Recommended mitigations"
+        elif threat is not None:
             self.threat_block(sec, here, threat[0] or None, threat[1], where)
         elif control is not None:
             self.control_block(sec, here, control[0], control[1], where)
@@ -741,6 +744,24 @@ class _Reader:
             self.block(tbl, ctx, owner=title)
         for blk in fields.others:
             self.block(blk, ctx, owner=title)
+
+    def threat_mitigation(self, sec: Section, ctx: _Ctx, tid: str, where: str) -> None:
+        """A heading naming a threat's mitigations: its text is that threat's mitigation field."""
+        pend = next((p for p in reversed(self.threats) if p.threat_id == tid), None)
+        fields = self.fields(sec.blocks)
+        if pend is None:
+            self.b.report.skipped(self.file, where, f"mitigations of {tid}, which no heading above describes")
+            self.b.warn(where, f"mitigations for {tid} but no threat {tid} above them; not imported")
+            return
+        joined = fields.text("mitigation") or "\n\n".join(fields.lead)
+        merged = _Fields(values={"mitigation": [joined]} if joined else {}, links=fields.links)
+        merged.labels["mitigation"] = "mitigation"
+        if pend.mitigation or pend.mitigation_refs:
+            self.b.warn(where, f"{tid} has mitigations in two places; the text under this heading is added")
+            pend.mitigation = "\n\n".join(x for x in (pend.mitigation, joined) if x)
+            return
+        self.mitigation(pend, merged)
+        self.b.report.merged(self.file, where, tid)
 
     def mitigation(self, pend: _Pending, fields: _Fields) -> None:
         text = fields.text("mitigation")
