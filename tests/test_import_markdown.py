@@ -158,6 +158,7 @@ REAL = [
     ("dragonfly-threat-model.md", 7, 7, 0, 0, 0, 0),
     ("notary-threatmodel.md", 0, 0, 0, 0, 0, 0),
     ("karmada-threatmodeling.md", 9, 9, 0, 0, 0, 0),
+    ("tikv-threat-model.md", 59, 0, 0, 11, 0, 0),
 ]
 
 
@@ -191,6 +192,37 @@ def test_karmada_threat_headings_with_sibling_mitigation_headings() -> None:
     assert not any("Recommended" in t.title for t in model.threats)  # mitigation headings are no threats
     control = next(c for c in model.controls if c.id == by_id["T-09-E"].controls[0])
     assert "Limit who can create pods" in control.description  # a "#####" heading under the threat
+
+
+def test_tikv_stride_by_component_matrix() -> None:
+    model, report = load(DATA / "tikv-threat-model.md")
+    names = {e.id: e.name for e in model.elements}
+    first = model.threats[0]
+    assert first.stride == ["spoofing"] and [names[x] for x in first.targets] == ["Access Controls"]
+    assert first.description.startswith("Attackers could impersonate authorized users")
+    per_stride = {
+        s: sum(1 for t in model.threats if t.stride == [s])
+        for s in ("spoofing", "tampering", "repudiation", "information_disclosure", "denial_of_service", "elevation_of_privilege")
+    }
+    assert per_stride == {
+        "spoofing": 9,
+        "tampering": 11,
+        "repudiation": 11,
+        "information_disclosure": 9,
+        "denial_of_service": 9,
+        "elevation_of_privilege": 10,
+    }
+    assert sum("empty cell" in s for s in skipped(report)) == 7
+
+
+def test_a_register_whose_rows_start_with_a_category_is_no_matrix(tmp_path: Path) -> None:
+    rows = "".join(
+        f"| {c} | Threat {n} on the pump | Fix {n} |\n"
+        for n, c in enumerate(["Spoofing", "Tampering", "Repudiation", "Information disclosure"], start=1)
+    )
+    model, _report = load_text(tmp_path, "# TM\n\n| STRIDE | Threat | Mitigation |\n|---|---|---|\n" + rows)
+    assert [t.title for t in model.threats] == [f"Threat {n} on the pump" for n in range(1, 5)]
+    assert not model.elements
 
 
 def test_notary_attacker_capabilities_are_not_threats() -> None:

@@ -1108,6 +1108,8 @@ class _Reader:
         for tbl, ctx in self.tables:
             self.n_tables += 1
             grid = self.grid(tbl, ctx, self.n_tables)
+            if self.stride_matrix(grid):
+                continue
             target_col = self.target_column(grid)
             flowish = target_col is not None and self.flow_context(ctx)
             if target_col is not None and not flowish:
@@ -1117,6 +1119,51 @@ class _Reader:
             if flowish and target_col is not None:
                 self.flow_rows(grid, target_col, known)
             self.b.add_grid(grid)
+
+    def stride_matrix(self, grid: Grid) -> bool:
+        """A STRIDE x component matrix (STRIDE categories down the first column, components across the
+        header, or the transpose): every filled cell is one threat on that component in that category."""
+        cells = grid.cells
+        if len(cells) < 3 or grid.width < 2:
+            return False
+
+        def category(text: str) -> str | None:
+            got = parse_stride(self.vocab, text)
+            return got.value[0] if got.ok and got.value and len(got.value) == 1 and len(text.split()) <= 4 else None
+
+        for h in cells[0][1:]:
+            m = match_header(self.vocab, "threat", h)
+            if m is not None and getattr(m, "exact", False):
+                return False  # "| STRIDE | Threat | Mitigation |": a register whose rows start with a category
+        down = [category(cells[r][0]) for r in range(1, len(cells))]
+        across = [category(cells[0][c]) for c in range(1, grid.width)]
+        if sum(x is not None for x in down) >= 4 and all(x is not None for x in down):
+            pairs = [(r, c, str(down[r - 1]), cells[0][c]) for r in range(1, len(cells)) for c in range(1, grid.width)]
+        elif sum(x is not None for x in across) >= 4 and all(x is not None for x in across):
+            pairs = [(r, c, str(across[c - 1]), cells[r][0]) for r in range(1, len(cells)) for c in range(1, grid.width)]
+        else:
+            return False
+        if any(not one_line(name) for _r, _c, _s, name in pairs):
+            return False  # a component without a name: not a matrix this reader understands
+        self.b.report.skipped(self.file, grid.locator(0), "header row of a STRIDE x component matrix")
+        self.b.warn(grid.locator(0), "STRIDE x component matrix: each filled cell read as one threat on its component")
+        for r, c, stride, name in pairs:
+            text = clean_text(cells[r][c])
+            where = f"{grid.locator(r)} column {c + 1}"
+            if not text or is_empty(self.vocab, text):
+                self.b.report.skipped(self.file, where, "empty cell of a STRIDE x component matrix")
+                continue
+            rec = RowRecord(
+                kind="threat",
+                file=self.file,
+                locator=where,
+                values={"title": first_sentence(text), "description": text, "stride": stride, "targets": one_line(name)},
+                headers={"title": "cell", "description": "cell", "stride": "row", "targets": "column"},
+                extra={},
+                view=grid.view,
+            )
+            self.b.records.append(rec)
+        return True
 
     def grid(self, tbl: MdTable, ctx: _Ctx, n: int) -> Grid:
         cells = [list(r) for r in tbl.rows]
