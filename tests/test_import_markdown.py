@@ -159,6 +159,7 @@ REAL = [
     ("notary-threatmodel.md", 0, 0, 0, 0, 0, 0),
     ("karmada-threatmodeling.md", 9, 9, 0, 0, 0, 0),
     ("tikv-threat-model.md", 59, 0, 0, 11, 0, 0),
+    ("nats-threat-modeling.md", 6, 6, 0, 0, 0, 0),
 ]
 
 
@@ -223,6 +224,23 @@ def test_a_register_whose_rows_start_with_a_category_is_no_matrix(tmp_path: Path
     model, _report = load_text(tmp_path, "# TM\n\n| STRIDE | Threat | Mitigation |\n|---|---|---|\n" + rows)
     assert [t.title for t in model.threats] == [f"Threat {n} on the pump" for n in range(1, 5)]
     assert not model.elements
+
+
+def test_nats_numbered_stride_headings_with_labelled_bullets() -> None:
+    model, report = load(DATA / "nats-threat-modeling.md")
+    assert [t.stride for t in model.threats] == [
+        ["spoofing"],
+        ["tampering"],
+        ["repudiation"],
+        ["information_disclosure"],
+        ["denial_of_service"],
+        ["elevation_of_privilege"],
+    ]  # "5. Denial of Service (DoS)" too
+    assert model.threats[0].title == "Unauthorized entities impersonating legitimate users or services"
+    assert "GHSA-6h3m-36w8-hv68" in model.threats[1].extra["Case 1"]  # "**Case 1:**" kept aside, not in the text
+    assert "Case" not in model.threats[1].description
+    assert not any("Damage" in t.title or "Assessment" in t.description for t in model.threats)  # DREAD is no threat
+    assert any("Additional Concerns" in s for s in skipped(report))
 
 
 def test_notary_attacker_capabilities_are_not_threats() -> None:

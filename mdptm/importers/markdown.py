@@ -505,11 +505,11 @@ class _Reader:
             vkind = self.view_kind(title)
             if vkind is not None:
                 here.view = self.view(vkind, title, where)
-            stride = stride_default(self.vocab, title)
+            stride = self.heading_stride(title)
             if stride:
                 here.stride = stride
             fields = self.fields(sec.blocks)
-            stride_only = bool(here.stride) and stride_default(self.vocab, title) is not None
+            stride_only = bool(here.stride) and self.heading_stride(title) is not None
             lists = [b for b in sec.blocks if isinstance(b, MdList) and self.labelled_threats(b)]
             generic = set(norm_text(title).split()) <= self.generic_words
             if lists and (stride_only or generic or sum(self.threat_items(b) for b in lists) != 1):
@@ -697,7 +697,14 @@ class _Reader:
             label = self.label_of(head)
             if label is not None:
                 return label, tail.strip()
+        bold = lead.bold_lead or ""
+        if bold and len(bold.split()) <= 4 and (bold.endswith(":") or lead.after_bold.lstrip().startswith(":")):
+            return "extra:" + bold.rstrip(": "), _LABEL_END.sub("", lead.after_bold).strip()  # "**Case 1:** ..."
         return None, ""
+
+    def heading_stride(self, title: str) -> str | None:
+        """The STRIDE category a heading names, with an abbreviation in brackets ("Denial of Service (DoS)")."""
+        return stride_default(self.vocab, title) or stride_default(self.vocab, re.sub(r"\s*\([^)]*\)", " ", title))
 
     # -- items
 
@@ -1009,7 +1016,11 @@ class _Reader:
             values["stride"] = stride
         if "assets" not in values and ctx.asset:
             values["assets"] = ctx.asset
-        pend = _Pending(self.record("threat", values, self.loc(line, "list item"), ctx))
+        rec = self.record("threat", values, self.loc(line, "list item"), ctx)
+        for key in fields.values:
+            if key.startswith("extra:"):
+                rec.extra[key[6:]] = fields.text(key)
+        pend = _Pending(rec)
         self.mitigation(pend, fields)
         self.threats.append(pend)
 
