@@ -160,6 +160,7 @@ REAL = [
     ("karmada-threatmodeling.md", 9, 9, 0, 0, 0, 0),
     ("tikv-threat-model.md", 59, 0, 0, 11, 0, 0),
     ("nats-threat-modeling.md", 6, 6, 0, 0, 0, 0),
+    ("guardon-threat-model.md", 16, 6, 7, 0, 0, 0),
 ]
 
 
@@ -241,6 +242,21 @@ def test_nats_numbered_stride_headings_with_labelled_bullets() -> None:
     assert "Case" not in model.threats[1].description
     assert not any("Damage" in t.title or "Assessment" in t.description for t in model.threats)  # DREAD is no threat
     assert any("Additional Concerns" in s for s in skipped(report))
+
+
+def test_guardon_risks_and_mitigations_labels_under_stride_headings() -> None:
+    model, report = load(DATA / "guardon-threat-model.md")
+    per_stride = [t.stride[0] for t in model.threats]
+    assert per_stride.count("spoofing") == 3 and per_stride.count("elevation_of_privilege") == 2
+    assert model.threats[0].title == "Impersonation of rule sources"
+    spoofing_control = next(c for c in model.controls if c.id == model.threats[0].controls[0])
+    assert "Signed releases" in spoofing_control.description
+    assert {t.controls[0] for t in model.threats[:3]} == {spoofing_control.id}  # one list, shared and warned
+    assert any("one mitigation list for the 3 threats" in m for m in warnings(report))
+    assert model.assets[0].name == "Kubernetes YAML documents"
+    assert len(model.out_of_scope) == 6 and model.out_of_scope[0].text == "Kubernetes runtime attacks"
+    assert model.document.version == "v1.0" and model.document.title == "Guardon — Threat Model (STRIDE-Based)"
+    assert not any(t.title == "Malicious developer" for t in model.threats)  # the adversaries list is no threat
 
 
 def test_notary_attacker_capabilities_are_not_threats() -> None:

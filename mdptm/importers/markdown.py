@@ -31,7 +31,7 @@ from mdptm.records import SourceBuilder, first_sentence, slug
 from mdptm.resolve import resolve_references
 from mdptm.resources import mappings_dir
 from mdptm.tabular import Grid, RowRecord, load_profile, profile_vocabulary, stride_default
-from mdptm.vocab import Vocabulary, clean_text, is_empty, match_header, norm_text, one_line, parse_risk, parse_stride, vocabulary
+from mdptm.vocab import Vocabulary, clean_text, fact_key, is_empty, match_header, norm_text, one_line, parse_risk, parse_stride, vocabulary
 
 MAX_BYTES = 20_000_000
 VIEW_IDS = {
@@ -376,6 +376,7 @@ class _Reader:
         self.view_rx = {k: [re.compile(p, re.I) for p in cfg["patterns"]] for k, cfg in secs["views"].items()}
         self.numbering = re.compile(secs["numbering"], re.I)
         self.section_rx = {k: [re.compile(p, re.I) for p in v] for k, v in secs["sections"].items()}
+        self.threat_list_labels = frozenset(norm_text(str(w)) for w in self.words["threat_list_labels"])
         self.generic_words = frozenset(norm_text(str(w)) for w in self.words["generic_headings"])
         self.threat_ids: dict[str, str] = {}  # heading id -> its threat's title, to tell a reused id
         self.threats: list[_Pending] = []
@@ -439,6 +440,9 @@ class _Reader:
     # -- the walk
 
     def run(self, root: Section) -> None:
+        first = next((sec for sec in root.children if sec.level == 1 and sec.title), None)
+        if first is not None:
+            self.b.add_fact("document.title", first.title, self.loc(first.line, "title"))
         for blk in root.blocks:
             self.block(blk, _Ctx(), owner=None)
         for sec in root.children:
@@ -569,6 +573,9 @@ class _Reader:
             if isinstance(blk, MdList) and label == "mitigation":
                 mitigation.extend("- " + it.all_text() for it in blk.items)
                 continue
+            listed = isinstance(blk, MdList) and label is not None and label.startswith("extra:")
+            if listed and label is not None and norm_text(label[6:]) in self.threat_list_labels:
+                label = "description"  # "**Risks:**" over a list of bullets: each bullet is a threat
             if isinstance(blk, MdList) and label is not None and label != "description":
                 self.b.report.skipped(self.file, self.loc(blk.line, "list"), f"list under the label {label!r} of a STRIDE section")
                 continue
@@ -594,9 +601,10 @@ class _Reader:
 
     def section_kind(self, title: str) -> str | None:
         """Assumptions and out-of-scope sections, named as the Word importer names them."""
-        for kind in ("assumptions", "out_of_scope"):
+        names = {"assumptions": "assumption", "out_of_scope": "out_of_scope", "assets": "asset", "elements": "element"}
+        for kind, item_kind in names.items():
             if any(rx.search(title) for rx in self.section_rx.get(kind, [])):
-                return "assumption" if kind == "assumptions" else "out_of_scope"
+                return item_kind
         return None
 
     def has_threat_children(self, sec: Section) -> bool:
@@ -704,7 +712,8 @@ class _Reader:
 
     def heading_stride(self, title: str) -> str | None:
         """The STRIDE category a heading names, with an abbreviation in brackets ("Denial of Service (DoS)")."""
-        return stride_default(self.vocab, title) or stride_default(self.vocab, re.sub(r"\s*\([^)]*\)", " ", title))
+        plain = re.sub(r"\s*\([^)]*\)", " ", re.sub(r"^\s*[STRIDE]\s*[—–:.-]\s*", "", title))  # "S — Spoofing"
+        return stride_default(self.vocab, title) or stride_default(self.vocab, plain)
 
     # -- items
 
@@ -900,8 +909,34 @@ class _Reader:
             self.b.report.skipped(self.file, self.loc(blk.line, blk.what), f"{blk.what}: not threat-model records")
         elif isinstance(blk, MdList):
             self.list_block(blk, ctx, owner)
-        elif isinstance(blk, Para) and ctx.view and not ctx.skip:
-            self.view_text.setdefault(ctx.view, []).append(blk.inline.text)
+        elif isinstance(blk, Para) and not ctx.skip:
+            if self.fact_lines(blk):
+                return
+            if ctx.view:
+                self.view_text.setdefault(ctx.view, []).append(blk.inline.text)
+
+    def fact_lines(self, para: Para) -> bool:
+        """``**Version:** v1.0`` / ``Manufacturer: Acme`` lines give document and product facts, as in Word."""
+        lines = [ln.strip() for ln in para.inline.text.split("\n") if ln.strip()]
+        found = []
+        for ln in lines:
+            key, sep, value = ln.partition(":")
+            if not sep or len(key) > 40 or not value.strip():
+                return False
+            path = fact_key(self.vocab, key.strip("* "))
+            if path is None:
+                continue
+            found.append((path, value.strip("* ").strip()))
+        if not found:
+            return False
+        where = self.loc(para.line, "facts")
+        for path, value in found:
+            if path == "ignore":
+                self.b.report.skipped(self.file, where, "document-control field deliberately not copied")
+                continue
+            self.b.add_fact(path, value, where)
+            self.b.report.imported(self.file, where, path.split(".")[0])
+        return True
 
     def list_block(self, lst: MdList, ctx: _Ctx, owner: str | None) -> None:
         where = self.loc(lst.line, "list")
@@ -915,12 +950,24 @@ class _Reader:
         if ctx.stride and not ctx.view:
             self.stride_list(lst, ctx)
             return
+        if ctx.list_kind in ("asset", "element"):
+            # "- Kubernetes YAML documents" under "Assets": one item per short bullet, "Name – description" split.
+            for it in lst.items:
+                parts = re.split(r"\s+[–—-]\s+|:\s+", one_line(it.lead.text), maxsplit=1)
+                name = parts[0].strip(" .*")
+                if not name or len(name.split()) > 8:
+                    self.b.report.skipped(self.file, self.loc(it.line, "list item"), f"not a short {ctx.list_kind} name")
+                    continue
+                values = {"name": name}
+                if len(parts) > 1:
+                    values["description"] = parts[1]
+                self.record(ctx.list_kind, values, self.loc(it.line, "list item"), ctx)
+            return
         if ctx.list_kind:
-            field_name = "text"
             for it in lst.items:
                 text = clean_text(it.all_text())
                 if text:
-                    self.record(ctx.list_kind, {field_name: text}, self.loc(it.line, "list item"), ctx)
+                    self.record(ctx.list_kind, {"text": text}, self.loc(it.line, "list item"), ctx)
             return
         if ctx.view:
             view = self.views[ctx.view]
