@@ -695,3 +695,40 @@ def test_prose_threats_are_named_in_the_refusal_not_invented(tmp_path: Path) -> 
     )
     with pytest.raises(InputError, match=r"2 block\(s\) that may be threats were not recognised, the first at line 3"):
         import_sources([(path, None, None)])
+
+
+TITLED_AND_TEMPLATE = """\
+# TM
+
+## Identified threats
+
+1. **Spoofed login** – an attacker logs in with stolen credentials.
+2. **Firmware tampering**: the image is changed in transit.
+   - **Mitigation:** signed images
+
+## Threats
+
+- **Spoofing**: pretending to be someone else
+- **Tampering**: changing data
+
+### Elevation of Privilege
+
+| Threat | Risk | Mitigation | Status |
+|--------|------|-----------|--------|
+| [Role escalation] | [High/Med/Low] | [Mitigation approach] | [Mitigated/Open] |
+| Admin API reachable from the ward network | High | Network segmentation | Open |
+"""
+
+
+def test_bold_titled_threat_lists_template_rows_and_table_mitigations(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, TITLED_AND_TEMPLATE)
+    assert [t.title for t in model.threats] == ["Spoofed login", "Firmware tampering", "Admin API reachable from the ward network"]
+    assert model.threats[0].description == "an attacker logs in with stolen credentials."
+    assert "Spoofing" not in [t.title for t in model.threats]  # a STRIDE definition list is no threat list
+    assert any("template row" in s for s in skipped(report))
+    assert not any("Role escalation" in t.title for t in model.threats)
+    titles = {c.id: c.title for c in model.controls}
+    assert titles[model.threats[1].controls[0]] == "signed images"
+    assert titles[model.threats[2].controls[0]] == "Network segmentation"  # table text beside prose controls
+    assert model.threats[2].stride == ["elevation_of_privilege"]
+    assert any("read as threats: one per bold title" in m for m in warnings(report))

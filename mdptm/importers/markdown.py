@@ -44,6 +44,7 @@ _HEADING_ID = re.compile(
     r"\s*(?:[:：.\-–—)]\s*|\s+|$)(?P<rest>.*)$"
 )
 _PREFIX_ID = re.compile(r"^\s*(?P<pre>[A-Za-z]{1,6})[-_.]?(?P<num>\d+(?:\.\d+)*[a-z]?)\s*(?:[:：.\-–—)]\s*|\s+|$)(?P<rest>.*)$")
+_PLACEHOLDER = re.compile(r"\[[^\]]*\]|<[^>]*>|\.\.\.|…|TBD|TODO|x+|-+", re.I)
 _LABEL_END = re.compile(r"^\s*[:：\-–—]\s*")
 
 
@@ -391,6 +392,7 @@ class _Reader:
         self.views: dict[str, View] = {}
         self.view_text: dict[str, list[str]] = {}
         self.explicit_ids: set[str] = set()
+        self.control_n = 0
         self.n_tables = 0
         self.n_sections = 0
 
@@ -973,10 +975,23 @@ class _Reader:
             view = self.views[ctx.view]
             view.steps.extend(one_line(it.lead.text) for it in lst.items if it.lead.text)
             return
+        heading = ctx.headings[-1] if ctx.headings else ""
+        if self.names_threats(heading) and self.titled_items(lst):
+            self.b.warn(where, f"list under {heading!r} read as threats: one per bold title")
+            for it in lst.items:
+                fields = _Fields()
+                title = one_line(it.lead.bold_lead or "").strip(" :.-–—")
+                body = _LABEL_END.sub("", it.lead.after_bold).strip()
+                fields.add("description", body or title, it.lead.links)
+                for child in it.children:
+                    for sub in child.items:
+                        lab, rest = self.item_label(sub)
+                        fields.add(lab if lab and lab != "description" else "description", rest or sub.all_text())
+                self.emit_item(fields, it.line, ctx, ctx.stride, title=title)
+            return
         if any(self.label_of(it.lead.bold_lead) or it.lead.bold_lead for it in lst.items):
             self.b.report.skipped(self.file, where, "list of bold terms (definitions or emphasis): not threat-model records")
             return
-        heading = ctx.headings[-1] if ctx.headings else ""
         if self.names_threats(heading) or norm_text(self.strip_number(heading)) in ("threat model", "threat models"):
             self.b.warn(
                 where,
@@ -988,6 +1003,17 @@ class _Reader:
     def threat_items(self, lst: MdList) -> int:
         """Top-level items of *lst* that open a threat ("- **Threat:** ...")."""
         return sum(1 for it in lst.items if self.item_label(it)[0] == "description")
+
+    def titled_items(self, lst: MdList) -> bool:
+        """Every item starts with a bold title that is neither a field label nor a STRIDE category (a list of
+        definitions), and says something after it: "1. **Spoofed login** – an attacker ..."."""
+        for it in lst.items:
+            bold = one_line(it.lead.bold_lead or "").strip(" :.-–—")
+            if not bold or self.label_of(bold) or self.heading_stride(bold) or len(bold.split()) > 14:
+                return False
+            if not _LABEL_END.sub("", it.lead.after_bold).strip() and not it.children:
+                return False
+        return bool(lst.items)
 
     def labelled_threats(self, lst: MdList) -> bool:
         """A list whose items, or their nested items, carry a threat label ("**Threat:** ...")."""
@@ -1050,9 +1076,9 @@ class _Reader:
         if current is not None:
             self.emit_item(current[0], current[1], ctx, stride)
 
-    def emit_item(self, fields: _Fields, line: int, ctx: _Ctx, stride: str | None) -> None:
+    def emit_item(self, fields: _Fields, line: int, ctx: _Ctx, stride: str | None, title: str = "") -> None:
         description = fields.text("description")
-        values: dict[str, str] = {"title": first_sentence(description), "description": description}
+        values: dict[str, str] = {"title": title or first_sentence(description), "description": description}
         impact = fields.text("impact")
         if impact:
             values["description"] += f"\n\nImpact: {impact}"
@@ -1095,9 +1121,15 @@ class _Reader:
 
     # -- after the walk
 
+    def new_control_id(self) -> str:
+        while True:
+            self.control_n += 1
+            cid = f"M-{self.control_n}"
+            if cid not in self.explicit_ids:
+                self.explicit_ids.add(cid)
+                return cid
+
     def finish(self) -> None:
-        used = set(self.explicit_ids)
-        n = 0
         by_title = {norm_name(c.values.get("title", "")): c for c in self.controls if c.values.get("title")}
         for pend in self.threats:
             named = by_title.get(norm_name(one_line(pend.mitigation).strip(" .-*"))) if pend.mitigation else None
@@ -1109,12 +1141,7 @@ class _Reader:
                 pend.rec.values["controls"] = ", ".join(pend.mitigation_refs)
                 pend.rec.headers["controls"] = "mitigation"
             elif pend.mitigation:
-                while True:
-                    n += 1
-                    cid = f"M-{n}"
-                    if cid not in used:
-                        break
-                used.add(cid)
+                cid = self.new_control_id()
                 text = pend.mitigation
                 ctl = RowRecord(
                     kind="control",
@@ -1173,10 +1200,48 @@ class _Reader:
             if target_col is not None and not flowish:
                 known.update(norm_name(grid.cells[r][target_col]) for r in range(1, len(grid.cells)) if grid.cells[r][target_col])
             plans.append((grid, target_col, flowish))
+        prose_controls = bool(self.controls) or any(p.control for p in self.threats)
+        made: dict[str, str] = {}
         for grid, target_col, flowish in plans:
             if flowish and target_col is not None:
                 self.flow_rows(grid, target_col, known)
+            before = len(self.b.records)
             self.b.add_grid(grid)
+            if prose_controls:
+                self.table_controls(self.b.records[before:], made)
+
+    def table_controls(self, records: list[RowRecord], made: dict[str, str]) -> None:
+        """Mitigation text in a threat table of a document whose other mitigations became controls: one
+        control per distinct text, as the resolver does for documents with no controls at all."""
+        known = {norm_name(c.values.get("title", "")) for c in self.controls}
+        known |= {c.values.get("id", "") for c in self.controls}
+        for rec in records:
+            text = rec.values.get("controls", "")
+            if rec.kind != "threat" or not text.strip() or is_empty(self.vocab, text):
+                continue
+            tokens = [t for t in re.split(r"[\s,;]+", text) if t]
+            if all(_PREFIX_ID.fullmatch(t) for t in tokens) or norm_name(text) in known or text in known:
+                continue  # ids or a control's title: the resolver links them
+            key = norm_name(text)
+            if key not in made:
+                made[key] = self.new_control_id()
+                title = first_sentence(text.lstrip("-* ")).rstrip(".")
+                self.b.records.append(
+                    RowRecord(
+                        kind="control",
+                        file=self.file,
+                        locator=rec.locator,
+                        values={"id": made[key], "title": title, "description": clean_text(text)},
+                        headers={
+                            "id": "id",
+                            "title": rec.headers.get("controls", "mitigation"),
+                            "description": rec.headers.get("controls", "mitigation"),
+                        },
+                        extra={},
+                        view=rec.view,
+                    )
+                )
+            rec.values["controls"] = made[key]
 
     def stride_matrix(self, grid: Grid) -> bool:
         """A STRIDE x component matrix (STRIDE categories down the first column, components across the
@@ -1224,8 +1289,18 @@ class _Reader:
         return True
 
     def grid(self, tbl: MdTable, ctx: _Ctx, n: int) -> Grid:
-        cells = [list(r) for r in tbl.rows]
-        grid = Grid(file=self.file, name=f"table {n} at line {tbl.line}", style="table", cells=cells)
+        name = f"table {n} at line {tbl.line}"
+        cells: list[list[str]] = []
+        numbers: list[int] = []
+        for r, row in enumerate(tbl.rows):
+            filled = [c.strip() for c in row if c.strip()]
+            if r and filled and all(_PLACEHOLDER.fullmatch(c) for c in filled):
+                # "| [Threat] | [High/Med/Low] | [Mitigation] |": a template's example row, not a record
+                self.b.report.skipped(self.file, f"{name} row {r + 1}", "template row: placeholders in brackets only")
+                continue
+            cells.append(list(row))
+            numbers.append(r + 1)
+        grid = Grid(file=self.file, name=name, style="table", cells=cells, row_numbers=numbers)
         grid.context = " ".join(ctx.headings[-2:])
         grid.view = ctx.view
         if ctx.stride:
