@@ -732,3 +732,31 @@ def test_bold_titled_threat_lists_template_rows_and_table_mitigations(tmp_path: 
     assert titles[model.threats[2].controls[0]] == "Network segmentation"  # table text beside prose controls
     assert model.threats[2].stride == ["elevation_of_privilege"]
     assert any("read as threats: one per bold title" in m for m in warnings(report))
+
+
+FORMS = """\
+# TM
+
+## Threats
+
+### T-1 Spoofed login
+
+| Field | Value |
+|---|---|
+| STRIDE | Spoofing |
+| Description | An attacker logs in with stolen credentials. |
+| Mitigation | MFA |
+| Risk | High |
+| Owner | Platform team |
+"""
+
+
+def test_a_two_column_form_under_a_threat_heading_gives_its_fields(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, FORMS)
+    (threat,) = model.threats
+    assert threat.id == "T-1" and threat.stride == ["spoofing"]
+    assert threat.description == "An attacker logs in with stolen credentials."
+    assert threat.risk is not None and threat.risk.level == "high"
+    assert [c.title for c in model.controls] == ["MFA"] and threat.controls == [model.controls[0].id]
+    assert threat.extra["Owner"] == "Platform team"  # an unknown field is kept aside
+    assert sum(r.disposition == "merged" for r in report.records) == 5  # every form row accounted for

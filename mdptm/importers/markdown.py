@@ -730,6 +730,13 @@ class _Reader:
         if tid:
             self.explicit_ids.add(tid)
             self.threat_ids[tid] = title
+        form_rows: list[str] = []
+        for tbl in list(fields.tables):
+            used = self.form_table(tbl, fields)
+            if used:
+                fields.tables.remove(tbl)
+                first = len(tbl.rows) - used + 1
+                form_rows.extend(f"line {tbl.line} (table row {n})" for n in range(first, len(tbl.rows) + 1))
         values: dict[str, str] = {}
         if tid:
             values["id"] = tid
@@ -758,6 +765,8 @@ class _Reader:
         pend = _Pending(rec, threat_id=tid or "")
         self.mitigation(pend, fields)
         self.threats.append(pend)
+        for loc in form_rows:
+            self.b.report.merged(self.file, loc, tid or title)
         for tbl in fields.tables:
             self.block(tbl, ctx, owner=title)
         for blk in fields.others:
@@ -780,6 +789,22 @@ class _Reader:
             return
         self.mitigation(pend, merged)
         self.b.report.merged(self.file, where, tid)
+
+    def form_table(self, tbl: MdTable, fields: _Fields) -> int:
+        """A two-column table under a threat heading whose first column names fields (``| STRIDE | Spoofing |``,
+        ``| Mitigation | MFA |``) is that threat's form: its rows are the threat's fields. Returns the rows read."""
+        rows = [r for r in tbl.rows if len(r) >= 2]
+        if not rows or any(len(r) != 2 for r in tbl.rows):
+            return 0
+        body = rows[1:] if not self.label_of(rows[0][0]) else rows
+        labelled = [(self.label_of(k), v) for k, v in body if k.strip()]
+        if not labelled or sum(lab is not None for lab, _v in labelled) * 2 < len(labelled):
+            return 0
+        for (key, value), (lab, _v) in zip([(k, v) for k, v in body if k.strip()], labelled, strict=True):
+            name = lab if lab is not None else "extra:" + one_line(key)
+            fields.labels.setdefault(name, one_line(key))
+            fields.add(name, value)
+        return len(body)
 
     def mitigation(self, pend: _Pending, fields: _Fields) -> None:
         text = fields.text("mitigation")
