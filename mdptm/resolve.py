@@ -397,7 +397,10 @@ class Resolver:
             if token.strip().casefold() in ALL_WORDS:
                 kept.append(token)
                 continue
-            partial = self._partial(fname, token)
+            # A longer name is a reference to a defined item only where the items were defined by a table of
+            # their own; where threat rows are the only place components are named ("Device storage" beside
+            # "Device"), each name is a component of its own.
+            partial = self._partial(fname, token) if not create or self._defined(fname) else None
             if partial is not None:
                 coll, iid = partial
                 self._attach(item, kind, fname, coll, iid)
@@ -420,6 +423,10 @@ class Resolver:
         item.extra[header] = text if old in (None, "") else f"{old}\n{text}"
         names = ", ".join(repr(t) for t in kept)
         self.report.warn(file, loc, f"{item.id}: {what} {names} (column {header!r}) matches no {what} by id or name; kept in extra")
+
+    def _defined(self, fname: str) -> bool:
+        """Whether the items a field names came from their own table (elements for ends, assets for data)."""
+        return bool(self.had["assets"] if fname in ("assets", "data") else self.had["elements"])
 
     def _partial(self, fname: str, token: str) -> tuple[str, str] | None:
         """A name that begins with exactly one known name and says more ("Telemetry Hub secure element"
