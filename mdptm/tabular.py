@@ -24,6 +24,8 @@ from mdptm.vocab import (
     Vocabulary,
     fact_key,
     header_forms,
+    is_empty,
+    ordinal,
     match_header,
     norm_text,
     one_line,
@@ -65,6 +67,7 @@ class Grid:
     hidden: bool = False  # a hidden sheet
     unit: Literal["row", "column"] = "row"  # what one record is, for Word locators
     defaults: dict[str, str] = field(default_factory=dict)  # field -> value for rows with no such column
+    heading: str = ""  # the nearest heading and caption of a Word table (the context without outer sections)
 
     def __post_init__(self) -> None:
         width = max((len(r) for r in self.cells), default=0)
@@ -134,6 +137,10 @@ class Block:
     reason: str | None = None  # for skipped tables
     defaults: dict[str, str] = field(default_factory=dict)  # from a caption row above it ("Spoofing threats")
     caption: str = ""
+    title: str = ""  # a one-cell row just above the header ("Auth Service"), whatever it says
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (locator, message) for the import report
+    confidence: str = "high"  # high, medium or low: how sure the reading is (``mdptm inspect``)
+    score: float = 0.0
 
 
 @dataclass
@@ -151,6 +158,7 @@ class RowRecord:
     group: str | None = None
     view: str | None = None
     scales: dict[str, int | None] = field(default_factory=dict)
+    joined: list[str] = field(default_factory=list)  # locators of rows under merged cells that joined this one
 
 
 @dataclass
@@ -318,7 +326,8 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
     if best.skipped:
         return best
     need = min(2, len(nonempty))
-    if best.matched < need or best.score < (2 if only else 3) or best.matched * 3 < len(nonempty):
+    wide = best.matched >= 5 and best.score >= 10  # a 34-column register: unknown columns go to extra
+    if best.matched < need or best.score < (2 if only else 3) or (best.matched * 3 < len(nonempty) and not wide):
         return None
     return best
 
@@ -431,7 +440,38 @@ class TableFinder:
         cls = classify(self.vocab, headers, self._context(), only)
         if cls is None:
             return None
+        grouped = self._group_row_above(r, c0, c1, headers, cls, only)
+        if grouped is not None:
+            return grouped
         return _Candidate(r, c0, c1, cls, header_rows, headers)
+
+    def _group_row_above(
+        self, r: int, c0: int, c1: int, headers: list[str], cls: Classified, only: str | None
+    ) -> _Candidate | None:
+        """Group cells written once above their sub-headers without merging ("Before mitigation" over
+        "Likelihood | Impact"): the header is both rows when that names more fields."""
+        g = self.grid
+        if r == 0 or cls.skipped:
+            return None
+        above = [one_line(g.header_text(r - 1, c)) for c in range(c0, c1 + 1)]
+        filled = [k for k, v in enumerate(above) if v]
+        if len(filled) < 2 or len(filled) * 2 > len(above) or any(not headers[k] for k in filled):
+            return None
+        combined: list[str] = []
+        group = ""
+        for k, sub in enumerate(headers):
+            if above[k]:
+                group = above[k]
+            elif k and not headers[k - 1]:
+                group = ""
+            if k < filled[0]:
+                group = ""
+            both = f"{group} {sub}".strip() if group and sub else sub
+            combined.append(both if match_header(self.vocab, cls.kind, both) is not None else sub)
+        cls2 = classify(self.vocab, combined, self._context(), only)
+        if cls2 is None or cls2.skipped or cls2.kind != cls.kind or len(cls2.fields) <= len(cls.fields):
+            return None
+        return _Candidate(r - 1, c0, c1, cls2, [r - 1, r], combined)
 
     def _has_group_cells(self, r: int, c0: int, c1: int) -> bool:
         g = self.grid
@@ -470,7 +510,7 @@ class TableFinder:
             hits = sum(1 for v in filled if self._is_exact(v)) + (stride_cols if stride_cols >= 3 else 0)
             inside = bool(active_until)
             # A header row is mostly header words; inside a table only a clear one (after a gap) starts another.
-            if hits == 0 or hits * 10 < len(filled) * 3 or (
+            if hits == 0 or (hits * 10 < len(filled) * 3 and hits < 5) or (
                 inside and not prev_blank and (hits < 2 or hits * 10 < len(filled) * 6)
             ):
                 prev_blank = False
@@ -576,7 +616,7 @@ class TableFinder:
     def _caption_defaults(self, block: Block) -> None:
         """A caption row just above a threat table that names a STRIDE category ("Spoofing threats") is the
         category of its rows, as a heading is in a Word document."""
-        if block.kind != "threat" or not block.header_rows:
+        if block.kind not in self.vocab.kinds or not block.header_rows:
             return
         g = self.grid
         r = block.header_rows[0] - 1
@@ -586,6 +626,9 @@ class TableFinder:
             return
         cells = [g.cells[r][c].strip() for c in range(block.c0, block.c1 + 1) if g.cells[r][c].strip()]
         if len(cells) != 1:
+            return
+        block.title = one_line(cells[0])
+        if block.kind != "threat":
             return
         stride = stride_default(self.vocab, cells[0])
         if stride:
@@ -685,11 +728,86 @@ class TableFinder:
                 seen_fields.add(fname)
             columns.append(Column(c, header, fname, c in g.hidden_cols, scale_hint(header) if header else None))
         _second_title(g, cls.kind, columns, rows, self.vocab)
+        warnings: list[tuple[str, str]] = []
+        loc = g.locator(cand.header_rows[0], cand.c0)
+        link = _link_id_column(g, columns, rows)
+        if link is not None:
+            warnings.append((loc, f"column {link!r} holds links, not ids: kept in extra; ids are given in row order"))
         _id_column(g, cls.kind, columns, rows, self.vocab)
+        _stated_levels(columns)
         if cls.kind == "threat":
             _stride_matrix(columns, self.vocab)
         label = self.vocab.kinds[cls.kind].label
-        return Block(g, cls.kind, label, cand.header_rows, columns, rows, cand.c0, c1)
+        block = Block(g, cls.kind, label, cand.header_rows, columns, rows, cand.c0, c1, warnings=warnings,
+                      score=cls.score)
+        if not forced:
+            self._judge(block, cand)
+        return block
+
+    def _judge(self, block: Block, cand: _Candidate) -> None:
+        """Precision before recall: a table is read as items only when its header and its contents say so.
+        Tables of threat agents, attack paths, roles, scales, legends and STRIDE definitions are skipped; a
+        table whose header is generic ("ID | Name | Description") and whose heading names no kind is skipped
+        with a warning naming it."""
+        g = self.grid
+        if self.profile is not None and self.profile.kind in self.vocab.kinds:
+            return
+        heads = [c.header for c in block.columns if c.header]
+        shown = " | ".join(one_line(h) for h in heads[:8]) + (" | ..." if len(heads) > 8 else "")
+        where = f"{g.name or g.context} ({shown})"
+        first = norm_text(heads[0]) if heads else ""
+        entity = self.vocab.first_column_not_items.get(first)
+        by_field = {c.field: c for c in block.columns if c.field}
+        spec = self.vocab.kinds[block.kind]
+        strong = any(
+            c.field in ("id", "title", "name", "text") and (m := match_header(self.vocab, block.kind, c.header)) is not None
+            and m.exact and any(w.startswith(cw) for cw in spec.context for w in norm_text(c.header).split())
+            for c in block.columns
+        )
+        reason: str | None = None
+        named_by_id = bool(re.search(r"\b(id|no|nr|number|ref|#)$", first)) or heads[0].strip().endswith("#")
+        if entity is not None and (named_by_id or not strong):
+            reason = f"{entity} table (its first column is {one_line(heads[0])!r}), not {block.label}s"
+        ctx = f" {norm_text(g.heading or g.context)} "
+        hit = next((w for w in sorted(self.vocab.context_not_items, key=len, reverse=True) if f" {w} " in ctx), None)
+        if reason is None and hit is not None and not strong:
+            reason = f"{hit} table (named so by {g.context.strip()[:60]!r}), not {block.label}s"
+        if reason is None and block.kind == "threat" and _stride_definitions(g, block, self.vocab):
+            reason = "STRIDE definitions table (its rows are the six categories), not threats"
+        if reason is None and not self._evidence(block):
+            reason = (f"nothing in its header or heading says its rows are {block.label}s "
+                      f"(generic columns); not imported, a profile can name its kind")
+            block.warnings.append((g.locator(block.header_rows[0], block.c0),
+                                   f"unsure of {where}: {reason}"))
+        if reason is not None:
+            if "generic" not in reason:
+                block.warnings.append((g.locator(block.header_rows[0], block.c0),
+                                       f"{where} not read as {block.label}s: {reason}; a profile can force its kind"))
+            block.kind, block.reason, block.confidence = "skip", reason, "low" if "generic" in reason else "high"
+            return
+        exact = sum(1 for c in block.columns if c.field and (m := match_header(self.vocab, spec.name, c.header)) and m.exact)
+        mapped = sum(1 for c in block.columns if c.field)
+        if exact >= 3 or (exact >= 2 and strong):
+            block.confidence = "high"
+        elif exact >= 2 or mapped >= 3:
+            block.confidence = "medium"
+        else:
+            block.confidence = "low"
+            fields = ", ".join(f"{one_line(c.header)!r} → {c.field}" for c in block.columns if c.field)
+            block.warnings.append((g.locator(block.header_rows[0], block.c0),
+                                   f"unsure of {where}: read as a {block.label} table ({fields}); "
+                                   "a profile can correct it (mdptm inspect --write-profile)"))
+
+    def _evidence(self, block: Block) -> bool:
+        """Whether the header or the heading names the kind, or a column is one only that kind has."""
+        spec = self.vocab.kinds[block.kind]
+        words = norm_text(" ".join(c.header for c in block.columns) + " " + self.grid.context).split()
+        if any(w.startswith(cw) for cw in spec.context for w in words):
+            return True
+        for c in block.columns:
+            if c.field and c.field not in _GENERIC_FIELDS and norm_text(c.header) not in _GENERIC_HEADERS:
+                return True
+        return False
 
     def _note_uncovered(self, covered: dict[int, list[tuple[int, int]]]) -> None:
         """Rows outside every table: facts ("Manufacturer | Acme"), titles, captions, stray text."""
@@ -829,6 +947,43 @@ class TableFinder:
         return True
 
 
+_GENERIC_FIELDS = {"id", "title", "name", "text", "description", "notes", "tags", "sensitivity", "status"}
+_GENERIC_HEADERS = {"type", "category", "priority", "owner", "state", "comments", "comment", "remarks", "level"}
+_URL = re.compile(r"^\s*(?:https?://|www\.|ftp://|file:|mailto:)\S*", re.I)
+
+
+def _link_id_column(g: Grid, columns: list[Column], rows: list[int]) -> str | None:
+    """A "Reference" column of URLs is never the id: it would merge unrelated rows that cite one page."""
+    col = next((c for c in columns if c.field == "id"), None)
+    if col is None:
+        return None
+    values = [one_line(g.data_text(r, col.index)) for r in rows]
+    values = [v for v in values if v]
+    if values and sum(1 for v in values if _URL.match(v) or " " in v.strip() and len(v.split()) > 6) * 2 > len(values):
+        col.field = None
+        return col.header or g.col_name(col.index)
+    return None
+
+
+def _stated_levels(columns: list[Column]) -> None:
+    """A risk level column with no score beside it is the risk itself (read as before); beside a score it
+    is the stated level, kept as written."""
+    fields = {c.field for c in columns}
+    for c in columns:
+        if c.field in ("risk.level", "residual_risk.level") and c.field.split(".")[0] not in fields:
+            c.field = c.field.split(".")[0]
+
+
+def _stride_definitions(g: Grid, block: Block, vocab: Vocabulary) -> bool:
+    """The title (or first) column holds nothing but STRIDE category names: a definitions table."""
+    col = next((c for c in block.columns if c.field == "title"), block.columns[0] if block.columns else None)
+    if col is None:
+        return False
+    values = [one_line(g.data_text(r, col.index)) for r in block.rows]
+    values = [v for v in values if v]
+    return len(values) >= 3 and all(_stride_header(vocab, v) for v in values)
+
+
 _ID_VALUE = re.compile(r"^[A-Za-z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
 
 
@@ -904,6 +1059,69 @@ def stride_default(vocab: Vocabulary, text: str) -> str | None:
 
 def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNote]:
     """Each data row of a table as a record, each other row as a note saying why it was skipped."""
+    out = list(_block_records(block, vocab))
+    _scope_restarting_ids(block, [r for r in out if isinstance(r, RowRecord)])
+    yield from out
+
+
+def _scope_restarting_ids(block: Block, records: list[RowRecord]) -> None:
+    """Ids that start again at 1 in each group of a table ("Auth Service" 1, 2; "Billing" 1, 2) are
+    scoped by their group: "Auth Service/1"."""
+    groups: dict[str, set[str]] = {}
+    for rec in records:
+        rid = one_line(rec.values.get("id", ""))
+        if rid and rec.group:
+            groups.setdefault(rec.group, set()).add(rid)
+    seen: set[str] = set()
+    clash = False
+    for ids in groups.values():
+        clash = clash or bool(ids & seen)
+        seen |= ids
+    if not clash or any(rec.values.get("id") and not rec.group for rec in records):
+        return
+    for rec in records:
+        if rec.values.get("id") and rec.group:
+            rec.values["id"] = f"{rec.group}/{one_line(rec.values['id'])}"
+    first = next(r for r in records if r.group)
+    block.warnings.append((first.locator, f"ids restart in each group of this table: scoped by the group "
+                                          f"({first.values['id']!r})"))
+
+
+def _continues(g: Grid, r: int, c: int, start: int) -> bool:
+    """The cell is covered by a vertical merge that began on the row *start*."""
+    anchor = g.merged.get((r, c))
+    return anchor is not None and anchor == (start, c) and r > start
+
+
+def _join(prev: RowRecord, g: Grid, r: int, block: Block, texts: list[str], vocab: Vocabulary) -> None:
+    """A row under cells merged over it adds to the record above: lines are joined, and for a risk
+    factor the highest value is kept ("Medium", "-", "High", "-" → "High")."""
+    names = _extra_names(block)
+    for col, text in zip(block.columns, texts, strict=True):
+        text = text.strip()
+        anchor = g.merged.get((r, col.index))
+        if not text or (anchor is not None and anchor[0] < r):
+            continue
+        if col.field:
+            old = prev.values.get(col.field, "")
+            if col.field.split(".")[0] in ("risk", "residual_risk"):
+                part = "likelihood" if col.field.endswith("likelihood") else "severity"
+                new_v, old_v = ordinal(vocab, part, text), ordinal(vocab, part, old)
+                if not old.strip() or is_empty(vocab, old) or (new_v is not None and (old_v is None or new_v > old_v)):
+                    prev.values[col.field] = text
+                    prev.headers.setdefault(col.field, col.header or col.field)
+                continue
+            if text not in old.split("\n"):
+                prev.values[col.field] = f"{old}\n{text}" if old else text
+                prev.headers.setdefault(col.field, col.header or col.field)
+        else:
+            key = names[col.index]
+            old = prev.extra.get(key, "")
+            if text not in old.split("\n"):
+                prev.extra[key] = f"{old}\n{text}" if old else text
+
+
+def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNote]:
     g = block.grid
     if block.kind == "skip":
         for r in [*block.header_rows, *block.rows]:
@@ -924,6 +1142,8 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
     group: str | None = None
     pending_blank: list[int] = []
     guidance = _guidance_row(g, block, id_col, vocab)
+    key_col = next((by_field[f].index for f in ("id", "title", "name", "text") if f in by_field), None)
+    prev: tuple[RowRecord, int] | None = None
     for r in block.rows:
         loc = g.locator(r, block.c0)
         if g.row_blank(r, block.c0, block.c1):
@@ -949,7 +1169,12 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
             continue
         if _group_row(g, r, block.c0, block.c1) or _lone_group_cell(g, r, block.c0, block.c1, id_col, vocab):
             group = one_line(g.raw(r, block.c0))
+            prev = None
             yield RowNote(g.file, loc, f"group heading row ({group!r}) applied to the rows below")
+            continue
+        if prev is not None and key_col is not None and _continues(g, r, key_col, prev[1]):
+            _join(prev[0], g, r, block, texts, vocab)  # reported as merged into the item of the row above
+            prev[0].joined.append(loc)
             continue
         values: dict[str, str] = {}
         headers: dict[str, str] = {}
@@ -974,7 +1199,7 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
             if len(nonempty) == 1 and not values:
                 yield RowNote(g.file, loc, f"note row with no {block.label} ({one_line(nonempty[0])[:60]!r})")
                 continue
-        yield RowRecord(
+        rec = RowRecord(
             kind=block.kind,
             file=g.file,
             locator=loc,
@@ -987,6 +1212,8 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
             view=g.view,
             scales={c.field: c.scale for c in block.columns if c.field},
         )
+        prev = (rec, r)
+        yield rec
 
 
 def _guidance_row(g: Grid, block: Block, id_col: int | None, vocab: Vocabulary) -> int | None:

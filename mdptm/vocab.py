@@ -138,6 +138,8 @@ class Vocabulary:
     note_rows: frozenset[str] = frozenset()  # first words of a legend or note row below a table
     header_cache: dict[tuple[str, str], HeaderMatch | None] = field(default_factory=dict)
     skipped_index: dict[str, list[str]] = field(default_factory=dict)  # normalised word -> skipped kinds
+    first_column_not_items: dict[str, str] = field(default_factory=dict)  # normalised first header -> label
+    context_not_items: frozenset[str] = frozenset()  # sheet/heading words of scales, legends, matrices ...
 
     def __post_init__(self) -> None:
         for name, (_label, syns) in self.skipped.items():
@@ -250,7 +252,15 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
             "sensitivity",
         )
     }
+    not_items = headers.get("not_items", {}) or {}
+    first_col = {
+        norm_text(str(word)): str(label)
+        for label, words in (not_items.get("first_column", {}) or {}).items()
+        for word in words
+    }
     return Vocabulary(
+        first_column_not_items=first_col,
+        context_not_items=frozenset(norm_text(str(w)) for w in not_items.get("context", []) or []),
         kinds=kinds,
         skipped=skipped,
         facts=facts,
