@@ -290,8 +290,9 @@ class SourceBuilder:
                 said = set(rec.values) - defaults - {"id"}
                 if rid and not (said - {"status"}) and not rec.extra:
                     reason = f"empty template row (only its id {rid!r}), not a {label}"
-                elif rid and not said:
-                    reason = f"row {rid!r} gives no {label} text (title or description), only other notes; not a {label}"
+                elif rid:
+                    reason = (f"row {rid!r} gives no {label} text (no title or description column recognised); "
+                              f"not a {label}")
                 else:
                     names = [one_line(rec.values[f]) for f in ("targets", "assets") if rec.values.get(f, "").strip()]
                     shown = f" (names {', '.join(repr(n) for n in names)})" if names else ""

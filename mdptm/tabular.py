@@ -312,6 +312,8 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
             continue
         if any(w.startswith(c) for c in spec.context for w in ctx_words):
             score += 2.5
+        if _names_other_kind(vocab, kind, [headers[i] for i, m in fields.items() if spec.fields[m.field].key]):
+            score -= 3  # "Asset Name" is the name of an asset, not of a component
         results.append(Classified(kind, score, fields, matched))
     if only is None:
         per_header = [skipped_hits(vocab, h) for _i, h in nonempty]
@@ -330,6 +332,19 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
     if best.matched < need or best.score < (2 if only else 3) or (best.matched * 3 < len(nonempty) and not wide):
         return None
     return best
+
+
+def _names_other_kind(vocab: Vocabulary, kind: str, headers: list[str]) -> bool:
+    """A key column whose header names another kind ("Asset Name", "Threat ID") and not this one."""
+    own = vocab.kinds[kind].context
+    for h in headers:
+        words = norm_text(h).split()
+        if any(w.startswith(c) for c in own for w in words):
+            continue
+        for other, spec in vocab.kinds.items():
+            if other != kind and any(w == c or w == c + "s" for c in spec.context if len(c) > 3 for w in words):
+                return True
+    return False
 
 
 def _is_kv_header(headers: list[str]) -> bool:
@@ -805,7 +820,8 @@ class TableFinder:
         if any(w.startswith(cw) for cw in spec.context for w in words):
             return True
         for c in block.columns:
-            if c.field and c.field not in _GENERIC_FIELDS and norm_text(c.header) not in _GENERIC_HEADERS:
+            if (c.field and c.field not in _GENERIC_FIELDS and norm_text(c.header) not in _GENERIC_HEADERS
+                    and (block.kind, c.field) not in _BORROWED):
                 return True
         return False
 
@@ -947,6 +963,7 @@ class TableFinder:
         return True
 
 
+_BORROWED = {("control", "threats")}  # a column naming another kind's items says nothing of this kind
 _GENERIC_FIELDS = {"id", "title", "name", "text", "description", "notes", "tags", "sensitivity", "status"}
 _GENERIC_HEADERS = {"type", "category", "priority", "owner", "state", "comments", "comment", "remarks", "level"}
 _URL = re.compile(r"^\s*(?:https?://|www\.|ftp://|file:|mailto:)\S*", re.I)
