@@ -157,6 +157,7 @@ class SourceBuilder:
         """Find the tables of a grid and collect their records; skipped rows go to the report now."""
         finder = TableFinder(grid, self.vocab, self.profile)
         blocks, notes = finder.run()
+        self.report.tables_read.append((grid, blocks))
         self._notes(notes)
         outs: list[list[RowRecord | RowNote]] = []
         for block in blocks:

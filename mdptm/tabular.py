@@ -25,10 +25,10 @@ from mdptm.vocab import (
     fact_key,
     header_forms,
     is_empty,
-    ordinal,
     match_header,
     norm_text,
     one_line,
+    ordinal,
     scale_hint,
     skipped_hits,
     with_synonyms,
@@ -141,6 +141,7 @@ class Block:
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (locator, message) for the import report
     confidence: str = "high"  # high, medium or low: how sure the reading is (``mdptm inspect``)
     score: float = 0.0
+    origin: int = -1  # the grid row a profile's header_row names to read this table again (-1: its first)
 
 
 @dataclass
@@ -363,6 +364,7 @@ class _Candidate:
     cls: Classified
     header_rows: list[int]
     headers: list[str]  # per column c0..c1
+    origin: int = -1  # the row the header was found from, when its group row lies above
 
 
 class TableFinder:
@@ -486,7 +488,7 @@ class TableFinder:
         cls2 = classify(self.vocab, combined, self._context(), only)
         if cls2 is None or cls2.skipped or cls2.kind != cls.kind or len(cls2.fields) <= len(cls.fields):
             return None
-        return _Candidate(r - 1, c0, c1, cls2, [r - 1, r], combined)
+        return _Candidate(r - 1, c0, c1, cls2, [r - 1, r], combined, origin=r)
 
     def _has_group_cells(self, r: int, c0: int, c1: int) -> bool:
         g = self.grid
@@ -591,6 +593,9 @@ class TableFinder:
             raise InputError(f"profile header_row {wanted} is blank", file=g.file, locator=g.locator(r))
         c0, c1 = segs[0][0], segs[-1][1]
         only = self.profile.kind if self.profile.kind in self.vocab.kinds else None
+        found = self._classify_span(r, c0, c1, only)
+        if found is not None and not found.cls.skipped and found.cls.kind != "facts":
+            return [found]  # a two-level header is read as the heuristics read it
         headers = [one_line(g.header_text(r, c)) for c in range(c0, c1 + 1)]
         cls = classify(self.vocab, headers, self._context(), only)
         if cls is None and only:
@@ -719,7 +724,8 @@ class TableFinder:
         if cls.skipped:
             label = self.vocab.skipped[cls.kind][0]
             return Block(
-                g, "skip", label, cand.header_rows, [], rows, cand.c0, c1, reason=f"{label} table (not threat-model content)"
+                g, "skip", label, cand.header_rows, [], rows, cand.c0, c1, reason=f"{label} table (not threat-model content)",
+                origin=cand.origin,
             )
         forced = self.profile.columns if self.profile else {}
         columns: list[Column] = []
@@ -754,7 +760,7 @@ class TableFinder:
             _stride_matrix(columns, self.vocab)
         label = self.vocab.kinds[cls.kind].label
         block = Block(g, cls.kind, label, cand.header_rows, columns, rows, cand.c0, c1, warnings=warnings,
-                      score=cls.score)
+                      score=cls.score, origin=cand.origin)
         if not forced:
             self._judge(block, cand)
         return block
@@ -772,7 +778,6 @@ class TableFinder:
         where = f"{g.name or g.context} ({shown})"
         first = norm_text(heads[0]) if heads else ""
         entity = self.vocab.first_column_not_items.get(first)
-        by_field = {c.field: c for c in block.columns if c.field}
         spec = self.vocab.kinds[block.kind]
         strong = any(
             c.field in ("id", "title", "name", "text") and (m := match_header(self.vocab, block.kind, c.header)) is not None

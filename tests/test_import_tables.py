@@ -62,13 +62,19 @@ def test_threat_merged_over_impact_rows_is_one_threat(tmp_path: Path) -> None:
 
 
 def test_empty_template_rows_are_not_threats(tmp_path: Path) -> None:
-    rows = [["Threat ID", "Threat", "STRIDE", "Mitigations", "Status"],
-            ["T-001", "Tampering with API calls in transit", "Tampering", "M-001", "Mitigated"],
-            ["T-002", "Caller impersonation", "Spoofing", "M-002", "Open"],
-            *[[f"T-{n:03d}", None, None, None, None] for n in range(3, 12)],
-            ["T-012", None, None, None, "Open"]]
-    controls = [["Mitigation ID", "Mitigation", "Threats mitigated"], ["M-001", "TLS 1.2 everywhere", "T-001"],
-                ["M-002", "SigV4 authentication", "T-002"], *[[f"M-{n:03d}", None, None] for n in range(3, 9)]]
+    rows = [
+        ["Threat ID", "Threat", "STRIDE", "Mitigations", "Status"],
+        ["T-001", "Tampering with API calls in transit", "Tampering", "M-001", "Mitigated"],
+        ["T-002", "Caller impersonation", "Spoofing", "M-002", "Open"],
+        *[[f"T-{n:03d}", None, None, None, None] for n in range(3, 12)],
+        ["T-012", None, None, None, "Open"],
+    ]
+    controls = [
+        ["Mitigation ID", "Mitigation", "Threats mitigated"],
+        ["M-001", "TLS 1.2 everywhere", "T-001"],
+        ["M-002", "SigV4 authentication", "T-002"],
+        *[[f"M-{n:03d}", None, None] for n in range(3, 9)],
+    ]
     model, report = run_import(workbook(tmp_path / "t.xlsx", {"Threats": rows, "Mitigations": controls}))
     assert [t.id for t in model.threats] == ["T-001", "T-002"]
     assert [c.id for c in model.controls] == ["M-001", "M-002"]
@@ -78,9 +84,11 @@ def test_empty_template_rows_are_not_threats(tmp_path: Path) -> None:
 
 
 def test_stated_risk_level_is_kept(tmp_path: Path) -> None:
-    rows = [["Risk ID", "Risk Name", "Asset", "Likelihood", "Impact", "Risk Score", "Risk Level", "Status"],
-            ["R-001", "Phishing", "Microsoft 365", 5, 5, 25, "High", "Open"],
-            ["R-002", "Backup failure", "Backup Server", 2, 4, 8, "Medium", "Open"]]
+    rows = [
+        ["Risk ID", "Risk Name", "Asset", "Likelihood", "Impact", "Risk Score", "Risk Level", "Status"],
+        ["R-001", "Phishing", "Microsoft 365", 5, 5, 25, "High", "Open"],
+        ["R-002", "Backup failure", "Backup Server", 2, 4, 8, "Medium", "Open"],
+    ]
     model, _report = run_import(workbook(tmp_path / "r.xlsx", {"Register": rows}))
     levels = {t.id: t.risk.level for t in model.threats if t.risk}
     assert levels == {"R-001": "high", "R-002": "medium"}  # as stated, not 25 → critical
@@ -92,10 +100,12 @@ def test_stated_risk_level_is_kept(tmp_path: Path) -> None:
 
 
 def test_two_row_header_with_group_cells(tmp_path: Path) -> None:
-    rows = [["ID", "Threat", "Component", "Inherent risk", None, "Residual risk", None, "Status"],
-            [None, None, None, "Likelihood", "Severity", "Likelihood", "Severity", None],
-            ["T-1", "Spoofed pump command", "Pump", 4, 5, 2, 5, "Mitigated"],
-            ["T-2", "Library tampering", "Server", 3, 4, 1, 4, "Open"]]
+    rows = [
+        ["ID", "Threat", "Component", "Inherent risk", None, "Residual risk", None, "Status"],
+        [None, None, None, "Likelihood", "Severity", "Likelihood", "Severity", None],
+        ["T-1", "Spoofed pump command", "Pump", 4, 5, 2, 5, "Mitigated"],
+        ["T-2", "Library tampering", "Server", 3, 4, 1, 4, "Open"],
+    ]
     tweak = _merge("Register", "D1:E1", "F1:G1", "A1:A2", "B1:B2", "C1:C2", "H1:H2")
     model, report = run_import(workbook(tmp_path / "r.xlsx", {"Register": rows}, tweak))
     t1 = model.threats[0]
@@ -106,9 +116,11 @@ def test_two_row_header_with_group_cells(tmp_path: Path) -> None:
 
 
 def test_two_row_header_group_cell_not_merged(tmp_path: Path) -> None:
-    rows = [[None, None, None, "Before mitigation", None, "After mitigation", None],
-            ["Threat ID", "Threat", "STRIDE", "Likelihood", "Impact", "Likelihood", "Impact"],
-            ["T-1", "Spoofed pump command", "S", 4, 5, 2, 5]]
+    rows = [
+        [None, None, None, "Before mitigation", None, "After mitigation", None],
+        ["Threat ID", "Threat", "STRIDE", "Likelihood", "Impact", "Likelihood", "Impact"],
+        ["T-1", "Spoofed pump command", "S", 4, 5, 2, 5],
+    ]
     model, _report = run_import(workbook(tmp_path / "r.xlsx", {"Register": rows}))
     t1 = model.threats[0]
     assert t1.risk is not None and t1.risk.likelihood == "4"
@@ -116,29 +128,128 @@ def test_two_row_header_group_cell_not_merged(tmp_path: Path) -> None:
 
 
 def test_merged_title_row_above_the_header(tmp_path: Path) -> None:
-    rows = [["Threat register — Infusion system v2"], [],
-            ["Threat ID", "Threat", "STRIDE", "Affected component"],
-            ["T-1", "Spoofed pump command", "S", "Pump"], ["T-2", "Library tampering", "T", "Server"]]
+    rows = [
+        ["Threat register — Infusion system v2"],
+        [],
+        ["Threat ID", "Threat", "STRIDE", "Affected component"],
+        ["T-1", "Spoofed pump command", "S", "Pump"],
+        ["T-2", "Library tampering", "T", "Server"],
+    ]
     model, report = run_import(workbook(tmp_path / "r.xlsx", {"Register": rows}, _merge("Register", "A1:D1")))
     assert [t.id for t in model.threats] == ["T-1", "T-2"]
     assert _skipped(report, "title row above the table header")
 
 
 def test_wide_cvss_register_is_read_unknown_columns_to_extra(tmp_path: Path) -> None:
-    head = ["Threat ID", "Threat", "Description", "STRIDE", "Affected component", "Attack vector (AV)",
-            "Attack complexity (AC)", "Privileges required (PR)", "User interaction (UI)", "Scope (S)",
-            "Confidentiality (C)", "Integrity (I)", "Availability (A)", "CVSS vector", "CVSS base score",
-            "Exploit code maturity", "Remediation level", "Report confidence", "Temporal score", "CR", "IR", "AR",
-            "Modified AV", "Modified AC", "Environmental score", "Owner", "Ticket", "Sprint", "Reviewer", "Date found",
-            "Date closed", "Mitigation", "Status", "Comments"]
+    head = [
+        "Threat ID",
+        "Threat",
+        "Description",
+        "STRIDE",
+        "Affected component",
+        "Attack vector (AV)",
+        "Attack complexity (AC)",
+        "Privileges required (PR)",
+        "User interaction (UI)",
+        "Scope (S)",
+        "Confidentiality (C)",
+        "Integrity (I)",
+        "Availability (A)",
+        "CVSS vector",
+        "CVSS base score",
+        "Exploit code maturity",
+        "Remediation level",
+        "Report confidence",
+        "Temporal score",
+        "CR",
+        "IR",
+        "AR",
+        "Modified AV",
+        "Modified AC",
+        "Environmental score",
+        "Owner",
+        "Ticket",
+        "Sprint",
+        "Reviewer",
+        "Date found",
+        "Date closed",
+        "Mitigation",
+        "Status",
+        "Comments",
+    ]
     assert len(head) == 34
-    row1 = ["TH-01", "BLE pairing downgrade", "An attacker downgrades pairing", "S", "Pump", "A", "L", "N", "N", "U",
-            "H", "H", "N", "CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N", "8.1", "U", "O", "C", "7.1", "H", "H", "M",
-            "A", "L", "7.5", "Team A", "JIRA-1", "12", "R. Roe", "2024-01-02", "", "Secure pairing", "Open", "-"]
-    row2 = ["TH-02", "Firmware rollback", "Old signed firmware installed", "T", "Pump", "L", "H", "H", "N", "U", "N",
-            "H", "H", "CVSS:3.1/AV:L/AC:H/PR:H/UI:N/S:U/C:N/I:H/A:H", "6.0", "U", "O", "C", "5.2", "M", "H", "H",
-            "L", "H", "5.5", "Team B", "JIRA-2", "13", "R. Roe", "2024-01-03", "2024-02-01", "Anti-rollback counter",
-            "Mitigated", ""]
+    row1 = [
+        "TH-01",
+        "BLE pairing downgrade",
+        "An attacker downgrades pairing",
+        "S",
+        "Pump",
+        "A",
+        "L",
+        "N",
+        "N",
+        "U",
+        "H",
+        "H",
+        "N",
+        "CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N",
+        "8.1",
+        "U",
+        "O",
+        "C",
+        "7.1",
+        "H",
+        "H",
+        "M",
+        "A",
+        "L",
+        "7.5",
+        "Team A",
+        "JIRA-1",
+        "12",
+        "R. Roe",
+        "2024-01-02",
+        "",
+        "Secure pairing",
+        "Open",
+        "-",
+    ]
+    row2 = [
+        "TH-02",
+        "Firmware rollback",
+        "Old signed firmware installed",
+        "T",
+        "Pump",
+        "L",
+        "H",
+        "H",
+        "N",
+        "U",
+        "N",
+        "H",
+        "H",
+        "CVSS:3.1/AV:L/AC:H/PR:H/UI:N/S:U/C:N/I:H/A:H",
+        "6.0",
+        "U",
+        "O",
+        "C",
+        "5.2",
+        "M",
+        "H",
+        "H",
+        "L",
+        "H",
+        "5.5",
+        "Team B",
+        "JIRA-2",
+        "13",
+        "R. Roe",
+        "2024-01-03",
+        "2024-02-01",
+        "Anti-rollback counter",
+        "Mitigated",
+        "",
+    ]
     model, report = run_import(workbook(tmp_path / "w.xlsx", {"Vulnerabilities": [head, row1, row2]}))
     assert [t.id for t in model.threats] == ["TH-01", "TH-02"]
     t1 = model.threats[0]
@@ -152,11 +263,15 @@ def test_wide_cvss_register_is_read_unknown_columns_to_extra(tmp_path: Path) -> 
 
 
 def test_ids_restarting_per_block_are_scoped_by_the_block(tmp_path: Path) -> None:
-    rows = [["#", "Threat", "STRIDE", "Mitigation"],
-            ["Auth Service"],
-            [1, "Credential stuffing", "S", "Rate limiting"], [2, "Token replay", "S", "Nonce"],
-            ["Billing Service"],
-            [1, "Invoice tampering", "T", "Signed invoices"], [2, "Card data leak", "I", "Tokenisation"]]
+    rows = [
+        ["#", "Threat", "STRIDE", "Mitigation"],
+        ["Auth Service"],
+        [1, "Credential stuffing", "S", "Rate limiting"],
+        [2, "Token replay", "S", "Nonce"],
+        ["Billing Service"],
+        [1, "Invoice tampering", "T", "Signed invoices"],
+        [2, "Card data leak", "I", "Tokenisation"],
+    ]
     model, report = run_import(workbook(tmp_path / "r.xlsx", {"Threats": rows}))
     assert [t.id for t in model.threats] == ["Auth Service/1", "Auth Service/2", "Billing Service/1", "Billing Service/2"]
     assert [t.title for t in model.threats][2] == "Invoice tampering"
@@ -164,18 +279,28 @@ def test_ids_restarting_per_block_are_scoped_by_the_block(tmp_path: Path) -> Non
 
 
 def test_ids_restarting_in_stacked_tables_with_captions(tmp_path: Path) -> None:
-    rows = [["Auth Service"], ["ID", "Threat", "STRIDE"], [1, "Credential stuffing", "S"], [2, "Token replay", "S"], [],
-            ["Billing Service"], ["ID", "Threat", "STRIDE"], [1, "Invoice tampering", "T"], [2, "Card data leak", "I"]]
+    rows = [
+        ["Auth Service"],
+        ["ID", "Threat", "STRIDE"],
+        [1, "Credential stuffing", "S"],
+        [2, "Token replay", "S"],
+        [],
+        ["Billing Service"],
+        ["ID", "Threat", "STRIDE"],
+        [1, "Invoice tampering", "T"],
+        [2, "Card data leak", "I"],
+    ]
     model, _report = run_import(workbook(tmp_path / "r.xlsx", {"Threats": rows}))
-    assert sorted(t.id for t in model.threats) == ["Auth Service/1", "Auth Service/2", "Billing Service/1",
-                                                   "Billing Service/2"]
+    assert sorted(t.id for t in model.threats) == ["Auth Service/1", "Auth Service/2", "Billing Service/1", "Billing Service/2"]
 
 
 def test_reference_column_of_urls_is_never_the_id(tmp_path: Path) -> None:
-    rows = [["Reference", "Threat", "Description", "Category"],
-            ["https://attack.mitre.org/techniques/T1557/", "Man in the middle", "Traffic intercepted", "Spoofing"],
-            ["https://attack.mitre.org/techniques/T1557/", "ARP poisoning", "LAN redirect", "Spoofing"],
-            ["https://cwe.mitre.org/data/definitions/319.html", "Cleartext transmission", "No TLS", "Information disclosure"]]
+    rows = [
+        ["Reference", "Threat", "Description", "Category"],
+        ["https://attack.mitre.org/techniques/T1557/", "Man in the middle", "Traffic intercepted", "Spoofing"],
+        ["https://attack.mitre.org/techniques/T1557/", "ARP poisoning", "LAN redirect", "Spoofing"],
+        ["https://cwe.mitre.org/data/definitions/319.html", "Cleartext transmission", "No TLS", "Information disclosure"],
+    ]
     model, report = run_import(workbook(tmp_path / "r.xlsx", {"Threats": rows}))
     assert [t.title for t in model.threats] == ["Man in the middle", "ARP poisoning", "Cleartext transmission"]
     assert not any(t.id.startswith("http") for t in model.threats)
@@ -184,9 +309,10 @@ def test_reference_column_of_urls_is_never_the_id(tmp_path: Path) -> None:
 
 
 def test_same_threat_in_two_tables_merges_and_is_reported(tmp_path: Path) -> None:
-    sheets = {"Threats": [["Threat ID", "Threat", "STRIDE"], ["T-1", "Spoofed command", "S"], ["T-2", "Tampering", "T"]],
-              "Risk assessment": [["Threat ID", "Likelihood", "Severity", "Residual risk"], ["T-1", 4, 5, "Low"],
-                                  ["T-2", 2, 3, "Low"]]}
+    sheets = {
+        "Threats": [["Threat ID", "Threat", "STRIDE"], ["T-1", "Spoofed command", "S"], ["T-2", "Tampering", "T"]],
+        "Risk assessment": [["Threat ID", "Likelihood", "Severity", "Residual risk"], ["T-1", 4, 5, "Low"], ["T-2", 2, 3, "Low"]],
+    }
     model, report = run_import(workbook(tmp_path / "r.xlsx", sheets))
     assert [t.id for t in model.threats] == ["T-1", "T-2"]
     assert model.threats[0].risk is not None and model.threats[0].risk.likelihood == "4"
@@ -198,20 +324,33 @@ def test_same_threat_in_two_tables_merges_and_is_reported(tmp_path: Path) -> Non
 
 def test_legend_matrix_and_other_sheets_beside_the_register(tmp_path: Path) -> None:
     sheets: dict[str, list[list[Any]]] = {
-        "Register": [["Threat ID", "Threat", "STRIDE", "Likelihood", "Impact", "Risk"],
-                     ["T-1", "Spoofed command", "S", 4, 5, 20], ["T-2", "Library tampering", "T", 3, 4, 12],
-                     ["T-3", "Flooding", "D", 2, 2, 4], ["Total", 3, None, None, None, None]],
-        "Risk matrix": [["Likelihood \\ Impact", "1", "2", "3", "4", "5"], ["5", "", "", "", "", ""],
-                        ["4", "", "", "", "", "T-1"], ["3", "", "", "", "T-2", ""], ["2", "", "T-3", "", "", ""]],
+        "Register": [
+            ["Threat ID", "Threat", "STRIDE", "Likelihood", "Impact", "Risk"],
+            ["T-1", "Spoofed command", "S", 4, 5, 20],
+            ["T-2", "Library tampering", "T", 3, 4, 12],
+            ["T-3", "Flooding", "D", 2, 2, 4],
+            ["Total", 3, None, None, None, None],
+        ],
+        "Risk matrix": [
+            ["Likelihood \\ Impact", "1", "2", "3", "4", "5"],
+            ["5", "", "", "", "", ""],
+            ["4", "", "", "", "", "T-1"],
+            ["3", "", "", "", "T-2", ""],
+            ["2", "", "T-3", "", "", ""],
+        ],
         "Legend": [["Value", "Meaning"], ["1", "Rare"], ["5", "Almost certain"]],
-        "Likelihood scale": [["Score", "Likelihood", "Description"], [1, "Rare", "Once in 10 years"],
-                             [5, "Almost certain", "Every week"]],
+        "Likelihood scale": [["Score", "Likelihood", "Description"], [1, "Rare", "Once in 10 years"], [5, "Almost certain", "Every week"]],
         "Dashboard": [["Metric", "Value"], ["Total risks", 3], ["High risks", 1]],
-        "Threat agents": [["Threat Agent", "Motivation", "Capability", "Description"],
-                          ["Hacktivist", "Publicity", "Medium", "Defaces things"],
-                          ["Insider", "Money", "High", "Sells data"]],
-        "Attack paths": [["Attack Path ID", "Attack path", "Threat", "Steps"],
-                         ["AP-1", "Via BLE", "T-1", "Pair; send"], ["AP-2", "Via Wi-Fi", "T-2", "Join; push"]],
+        "Threat agents": [
+            ["Threat Agent", "Motivation", "Capability", "Description"],
+            ["Hacktivist", "Publicity", "Medium", "Defaces things"],
+            ["Insider", "Money", "High", "Sells data"],
+        ],
+        "Attack paths": [
+            ["Attack Path ID", "Attack path", "Threat", "Steps"],
+            ["AP-1", "Via BLE", "T-1", "Pair; send"],
+            ["AP-2", "Via Wi-Fi", "T-2", "Join; push"],
+        ],
     }
     model, report = run_import(workbook(tmp_path / "r.xlsx", sheets))
     assert [t.id for t in model.threats] == ["T-1", "T-2", "T-3"]
@@ -224,13 +363,26 @@ def test_legend_matrix_and_other_sheets_beside_the_register(tmp_path: Path) -> N
 
 def test_word_roles_and_stride_definition_tables_are_not_threats(tmp_path: Path) -> None:
     doc = Doc().heading("Trust Levels")
-    doc.table([["ID", "Name", "Description"], ["1", "Website Administrator", "Can access all pages"],
-               ["2", "Anonymous Web User", "Not logged in"], ["3", "Order Manager", "Manages orders"]])
+    doc.table(
+        [
+            ["ID", "Name", "Description"],
+            ["1", "Website Administrator", "Can access all pages"],
+            ["2", "Anonymous Web User", "Not logged in"],
+            ["3", "Order Manager", "Manages orders"],
+        ]
+    )
     doc.heading("STRIDE")
-    doc.table([["Threat", "Description", "Security Control"], ["Spoofing", "Pretending", "Authentication"],
-               ["Tampering", "Changing", "Integrity"], ["Repudiation", "Denying", "Non-repudiation"],
-               ["Information disclosure", "Reading", "Confidentiality"], ["Denial of service", "Stopping", "Availability"],
-               ["Elevation of privilege", "Rising", "Authorization"]])
+    doc.table(
+        [
+            ["Threat", "Description", "Security Control"],
+            ["Spoofing", "Pretending", "Authentication"],
+            ["Tampering", "Changing", "Integrity"],
+            ["Repudiation", "Denying", "Non-repudiation"],
+            ["Information disclosure", "Reading", "Confidentiality"],
+            ["Denial of service", "Stopping", "Availability"],
+            ["Elevation of privilege", "Rising", "Authorization"],
+        ]
+    )
     doc.heading("Threats")
     doc.table([["Threat ID", "Threat", "STRIDE"], ["T-1", "Session hijack", "S"]])
     path = doc.save(tmp_path / "m.docx")
