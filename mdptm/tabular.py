@@ -807,7 +807,8 @@ class TableFinder:
             return
         exact = sum(1 for c in block.columns if c.field and (m := match_header(self.vocab, spec.name, c.header)) and m.exact)
         mapped = sum(1 for c in block.columns if c.field)
-        if exact >= 3 or (exact >= 2 and strong):
+        named = sum(1 for c in block.columns if c.header)
+        if exact >= 3 or (exact >= 2 and strong) or (exact and exact == named):
             block.confidence = "high"
         elif exact >= 2 or mapped >= 3:
             block.confidence = "medium"
@@ -815,7 +816,7 @@ class TableFinder:
             block.confidence = "low"
             fields = ", ".join(f"{one_line(c.header)!r} → {c.field}" for c in block.columns if c.field)
             block.warnings.append((g.locator(block.header_rows[0], block.c0),
-                                   f"unsure of {where}: read as a {block.label} table ({fields}); "
+                                   f"unsure of {where}: read as {'an' if block.label[:1] in 'aeiou' else 'a'} {block.label} table ({fields}); "
                                    "a profile can correct it (mdptm inspect --write-profile)"))
 
     def _evidence(self, block: Block) -> bool:
