@@ -164,8 +164,8 @@ def _grid_read(grid: Grid, blocks: list[Block], by_loc: dict[str, list[Any]]) ->
 
 def profile_for(insp: Inspection) -> dict[str, Any]:
     """Every guess of an inspection as a profile: kind, header row and every column of each sheet or
-    table with one table; ``skip`` for those with none. Sheets holding several tables are left to the
-    heuristics (a profile reads one table per sheet) and listed in :func:`profile_yaml`'s comments."""
+    table; ``skip`` for those with none; a sheet of stacked tables as its ``tables``, one entry each.
+    Tables side by side on one header row are left to the heuristics."""
     sheets: dict[str, Any] = {}
     tables: dict[str, Any] = {}
     for gr in insp.grids:
@@ -174,24 +174,28 @@ def profile_for(insp: Inspection) -> dict[str, Any]:
         if not gr.tables:
             target[gr.key] = "skip"
             continue
-        if len(gr.tables) != 1 or not items:
-            continue
-        t = items[0]
-        if t.kind == "skip":
+        if len(gr.tables) == 1 and items and items[0].kind == "skip":
             target[gr.key] = "skip"
-            continue
-        columns: dict[str, str] = {}
-        headers = [c.header for c in t.columns]
-        for col in t.columns:
-            name = col.header if col.header and headers.count(col.header) == 1 and col.header != col.letter else col.letter
-            columns[name] = col.field or "extra"
-        target[gr.key] = {"kind": t.kind, "header_row": t.pin_row, "columns": columns}
+        elif len(gr.tables) == 1 and items:
+            target[gr.key] = _pinned(items[0])
+        elif len(items) == len(gr.tables) and len({t.pin_row for t in items}) == len(items):
+            # Several tables stacked in one sheet: each pinned by its own header row.
+            target[gr.key] = {"tables": [{"kind": "skip", "header_row": t.pin_row} if t.kind == "skip" else _pinned(t) for t in items]}
     out: dict[str, Any] = {}
     if sheets:
         out["sheets"] = sheets
     if tables:
         out["tables"] = tables
     return out
+
+
+def _pinned(t: TableRead) -> dict[str, Any]:
+    columns: dict[str, str] = {}
+    headers = [c.header for c in t.columns]
+    for col in t.columns:
+        name = col.header if col.header and headers.count(col.header) == 1 and col.header != col.letter else col.letter
+        columns[name] = col.field or "extra"
+    return {"kind": t.kind, "header_row": t.pin_row, "columns": columns}
 
 
 def profile_yaml(insp: Inspection) -> str:
@@ -206,9 +210,8 @@ def profile_yaml(insp: Inspection) -> str:
         for t in gr.tables:
             if t.kind in ("skip", "facts"):
                 continue
-            if t.confidence != "high" or len(gr.tables) > 1:
-                more = " (one of several tables in it: left to the heuristics)" if len(gr.tables) > 1 else ""
-                lines.append(f"# {gr.where} {t.locator}: {t.label} table, confidence {t.confidence}{more}")
+            if t.confidence != "high":
+                lines.append(f"# {gr.where} {t.locator}: {t.label} table, confidence {t.confidence}: check it")
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120) if data else "{}\n"
     return "\n".join(lines) + "\n" + body
 

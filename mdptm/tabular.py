@@ -191,6 +191,8 @@ class TableProfile(BaseModel):
     kind: str | None = None  # threat, control, element, flow, asset, trust_zone, assumption, out_of_scope, skip
     header_row: int | None = Field(default=None, ge=1)
     columns: dict[str, str] = Field(default_factory=dict)  # header text or column letter -> field, or "extra"
+    # Several tables stacked in one sheet, each pinned by its own kind, header_row and columns.
+    tables: list[TableProfile] = Field(default_factory=list)
 
 
 class Profile(BaseModel):
@@ -234,7 +236,9 @@ def load_profile(data: dict[str, Any] | None, vocab: Vocabulary, file: str = "pr
         loc = "/".join(str(p) for p in err["loc"])
         raise InputError(f"profile: {err['msg']}", file=file, locator=loc) from None
     for where, tables in (("sheets", profile.sheets), ("tables", profile.tables)):
-        for name, tp in tables.items():
+        flat = [(name, tp) for name, tp in tables.items()]
+        flat += [(f"{name}/tables/{n}", sub) for name, tp in tables.items() for n, sub in enumerate(tp.tables)]
+        for name, tp in flat:
             if tp.kind is not None and tp.kind != "skip" and tp.kind not in vocab.kinds:
                 known = ", ".join([*vocab.kinds, "skip"])
                 raise InputError(f"profile: unknown kind {tp.kind!r} (known: {known})", file=file, locator=f"{where}/{name}")
@@ -262,7 +266,8 @@ def profile_vocabulary(vocab: Vocabulary, profile: Profile) -> Vocabulary:
     for path, words in profile.synonyms.items():
         kind, _, fname = path.partition(".")
         additions.setdefault((kind, fname), []).extend(words)
-    for tp in [*profile.sheets.values(), *profile.tables.values()]:
+    every = [*profile.sheets.values(), *profile.tables.values()]
+    for tp in [*every, *(sub for top in every for sub in top.tables)]:
         kinds = [tp.kind] if tp.kind in vocab.kinds else list(vocab.kinds)
         for header, fname in tp.columns.items():
             if fname == "extra" or re.fullmatch(r"[A-Z]{1,3}", header):
@@ -365,6 +370,7 @@ class _Candidate:
     header_rows: list[int]
     headers: list[str]  # per column c0..c1
     origin: int = -1  # the row the header was found from, when its group row lies above
+    forced: dict[str, str] | None = None  # the columns a profile pins for this table
 
 
 class TableFinder:
@@ -395,7 +401,12 @@ class TableFinder:
                 if not g.row_blank(r):
                     self.notes.append(RowNote(g.file, g.locator(r), "skipped by the profile"))
             return [], self.notes
-        cands = self._forced_candidate() if self.profile and self.profile.header_row else self._find_candidates()
+        if self.profile and self.profile.tables:
+            cands = [c for sub in self.profile.tables for c in self._forced_candidate(sub)]
+        elif self.profile and self.profile.header_row:
+            cands = self._forced_candidate(self.profile)
+        else:
+            cands = self._find_candidates()
         if not cands and g.style == "table":
             if self._form_first() and self._transposed():
                 return self.blocks, self.notes
@@ -581,10 +592,12 @@ class TableFinder:
         heads = [one_line(g.header_text(r, c)) for c in range(c0, c1 + 1) if g.header_text(r, c).strip()]
         return bool(heads) and all((m := match_header(self.vocab, kind, h)) is not None and m.exact for h in heads)
 
-    def _forced_candidate(self) -> list[_Candidate]:
-        assert self.profile is not None and self.profile.header_row is not None
+    def _forced_candidate(self, prof: TableProfile) -> list[_Candidate]:
         g = self.grid
-        wanted = self.profile.header_row
+        if prof.header_row is None:
+            raise InputError("profile: a table of a sheet's 'tables' needs its header_row", file=g.file,
+                             locator=g.name or None)
+        wanted = prof.header_row
         if wanted not in g.row_numbers:
             raise InputError(f"profile header_row {wanted} is outside the table", file=g.file, locator=g.name or None)
         r = g.row_numbers.index(wanted)
@@ -592,9 +605,13 @@ class TableFinder:
         if not segs:
             raise InputError(f"profile header_row {wanted} is blank", file=g.file, locator=g.locator(r))
         c0, c1 = segs[0][0], segs[-1][1]
-        only = self.profile.kind if self.profile.kind in self.vocab.kinds else None
+        if prof.kind == "skip":  # a table of a sheet's "tables" the user does not want read
+            headers = [one_line(g.header_text(r, c)) for c in range(c0, c1 + 1)]
+            return [_Candidate(r, c0, c1, Classified("skip", 0, {}, 0, skipped=True), [r], headers)]
+        only = prof.kind if prof.kind in self.vocab.kinds else None
         found = self._classify_span(r, c0, c1, only)
         if found is not None and not found.cls.skipped and found.cls.kind != "facts":
+            found.forced = prof.columns
             return [found]  # a two-level header is read as the heuristics read it
         headers = [one_line(g.header_text(r, c)) for c in range(c0, c1 + 1)]
         cls = classify(self.vocab, headers, self._context(), only)
@@ -604,7 +621,7 @@ class TableFinder:
             raise InputError(
                 "profile header_row names no table kind; set 'kind' in the profile", file=g.file, locator=g.locator(r)
             )
-        return [_Candidate(r, c0, c1, cls, [r], headers)]
+        return [_Candidate(r, c0, c1, cls, [r], headers, forced=prof.columns)]
 
     # -- assembling blocks
 
@@ -722,12 +739,10 @@ class TableFinder:
         if cls.kind == "facts":
             return Block(g, "facts", "key/value", cand.header_rows, [], rows, cand.c0, c1)
         if cls.skipped:
-            label = self.vocab.skipped[cls.kind][0]
-            return Block(
-                g, "skip", label, cand.header_rows, [], rows, cand.c0, c1, reason=f"{label} table (not threat-model content)",
-                origin=cand.origin,
-            )
-        forced = self.profile.columns if self.profile else {}
+            label = self.vocab.skipped[cls.kind][0] if cls.kind in self.vocab.skipped else "skipped"
+            reason = f"{label} table (not threat-model content)" if cls.kind in self.vocab.skipped else "skipped by the profile"
+            return Block(g, "skip", label, cand.header_rows, [], rows, cand.c0, c1, reason=reason, origin=cand.origin)
+        forced = cand.forced if cand.forced is not None else (self.profile.columns if self.profile else {})
         columns: list[Column] = []
         seen_fields: set[str] = set()
         for c in range(cand.c0, c1 + 1):
@@ -771,7 +786,7 @@ class TableFinder:
         table whose header is generic ("ID | Name | Description") and whose heading names no kind is skipped
         with a warning naming it."""
         g = self.grid
-        if self.profile is not None and self.profile.kind in self.vocab.kinds:
+        if self.profile is not None and (self.profile.kind in self.vocab.kinds or self.profile.tables):
             return
         heads = [c.header for c in block.columns if c.header]
         shown = " | ".join(one_line(h) for h in heads[:8]) + (" | ..." if len(heads) > 8 else "")
@@ -815,8 +830,9 @@ class TableFinder:
         else:
             block.confidence = "low"
             fields = ", ".join(f"{one_line(c.header)!r} → {c.field}" for c in block.columns if c.field)
+            article = "an" if block.label[:1] in "aeiou" else "a"
             block.warnings.append((g.locator(block.header_rows[0], block.c0),
-                                   f"unsure of {where}: read as {'an' if block.label[:1] in 'aeiou' else 'a'} {block.label} table ({fields}); "
+                                   f"unsure of {where}: read as {article} {block.label} table ({fields}); "
                                    "a profile can correct it (mdptm inspect --write-profile)"))
 
     def _evidence(self, block: Block) -> bool:

@@ -114,3 +114,32 @@ def test_cli_inspect_bad_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixt
     code, _out, err = _run(["inspect", str(bad)], capsys)
     assert code == 2
     assert "x.xlsx" in err and "Traceback" not in err
+
+
+def test_profile_pins_stacked_tables_of_one_sheet(tmp_path: Path) -> None:
+    rows = [
+        ["Threat ID", "Threat", "STRIDE", "Control"],
+        ["T-1", "Spoofed pump command", "S", "C-1"],
+        ["T-2", "Library tampering", "T", "C-2"],
+        [],
+        ["Control ID", "Security control", "Category"],
+        ["C-1", "Mutual TLS", "Authentication"],
+        ["C-2", "Signed libraries", "Integrity"],
+        [],
+        ["Term", "Definition"],
+        ["PCU", "Point of care unit"],
+        ["DL", "Drug library"],
+    ]
+    path = workbook(tmp_path / "stack.xlsx", {"Register": rows})
+    data = profile_for(inspect_file(path))
+    tables = data["sheets"]["Register"]["tables"]
+    assert [(t["kind"], t["header_row"]) for t in tables] == [("threat", 1), ("control", 5), ("skip", 9)]
+    plain, _ = run_import(path)
+    pinned, report = run_import(path, profile=data)
+    assert [t.id for t in pinned.threats] == [t.id for t in plain.threats] == ["T-1", "T-2"]
+    assert [c.id for c in pinned.controls] == ["C-1", "C-2"]
+    assert any("skipped by the profile" in (r.reason or "") for r in report.records)
+    # One edited line: the control table's "Category" column is not read.
+    edited = yaml.safe_load(profile_yaml(inspect_file(path)).replace("Category: category", "Category: extra"))
+    model, _ = run_import(path, profile=edited)
+    assert model.controls[0].extra["Category"] == "Authentication"
