@@ -770,6 +770,10 @@ class TableFinder:
         if link is not None:
             warnings.append((loc, f"column {link!r} holds links, not ids: kept in extra; ids are given in row order"))
         _id_column(g, cls.kind, columns, rows, self.vocab)
+        text_col = _text_column(g, cls.kind, columns, rows) if not forced else None
+        if text_col is not None:
+            warnings.append((loc, f"no title or description column recognised: column {text_col!r} (the longest texts) "
+                                  "read as the description; a profile can name the right one"))
         _stated_levels(columns)
         if cls.kind == "threat":
             _stride_matrix(columns, self.vocab)
@@ -1002,6 +1006,31 @@ def _link_id_column(g: Grid, columns: list[Column], rows: list[int]) -> str | No
         col.field = None
         return col.header or g.col_name(col.index)
     return None
+
+
+def _text_column(g: Grid, kind: str, columns: list[Column], rows: list[int]) -> str | None:
+    """A threat or control table with an id but no title or description column the vocabulary knows
+    ("Menace", "What could happen"): the unmapped column of longest texts is its description, rather
+    than rows with no words at all."""
+    if kind not in ("threat", "control") or any(c.field in ("title", "description") for c in columns):
+        return None
+    if not any(c.field == "id" for c in columns):
+        return None
+    best: tuple[float, Column] | None = None
+    for col in columns:
+        if col.field is not None:
+            continue
+        texts = [one_line(g.data_text(r, col.index)) for r in rows]
+        texts = [t for t in texts if t]
+        if len(texts) * 2 < len([r for r in rows if not g.row_blank(r)]) or not texts:
+            continue
+        words = sum(len(t.split()) for t in texts) / len(texts)
+        if words >= 3 and len(set(texts)) * 4 >= len(texts) * 3 and (best is None or words > best[0]):
+            best = (words, col)
+    if best is None:
+        return None
+    best[1].field = "description"
+    return best[1].header or g.col_name(best[1].index)
 
 
 def _stated_levels(columns: list[Column]) -> None:
