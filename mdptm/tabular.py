@@ -1146,12 +1146,41 @@ def _scope_restarting_ids(block: Block, records: list[RowRecord]) -> None:
         clash = clash or bool(ids & seen)
         seen |= ids
     if not clash or any(rec.values.get("id") and not rec.group for rec in records):
+        _scope_by_component(block, records)
         return
     for rec in records:
         if rec.values.get("id") and rec.group:
             rec.values["id"] = f"{rec.group}/{one_line(rec.values['id'])}"
     first = next(r for r in records if r.group)
     block.warnings.append((first.locator, f"ids restart in each group of this table: scoped by the group "
+                                          f"({first.values['id']!r})"))
+
+
+def _scope_by_component(block: Block, records: list[RowRecord]) -> None:
+    """Ids that start again for each component of one table (the component merged down its rows, ids
+    1, 2 under "Auth Service", 1, 2 under "Billing"): the same id with another title and another
+    component is another threat, scoped by its component ("Billing/1"), never merged into the first."""
+    by_id: dict[str, list[RowRecord]] = {}
+    for rec in records:
+        rid = one_line(rec.values.get("id", ""))
+        if rid:
+            by_id.setdefault(rid, []).append(rec)
+
+    def title(rec: RowRecord) -> str:
+        return norm_text(rec.values.get("title") or rec.values.get("name") or rec.values.get("description") or "")
+
+    clashes = [recs for recs in by_id.values() if len({title(r) for r in recs}) > 1]
+    if not clashes:
+        return
+    scopes = {one_line(r.values.get("targets", "")) for recs in clashes for r in recs}
+    if "" in scopes or not all(len({one_line(r.values.get("targets", "")) for r in recs}) == len(recs) for recs in clashes):
+        return
+    for rec in records:
+        rid, scope = one_line(rec.values.get("id", "")), one_line(rec.values.get("targets", ""))
+        if rid and scope:
+            rec.values["id"] = f"{scope}/{rid}"
+    first = next(r for r in records if r.values.get("id"))
+    block.warnings.append((first.locator, f"ids restart for each component of this table: scoped by the component "
                                           f"({first.values['id']!r})"))
 
 

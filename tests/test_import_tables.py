@@ -294,6 +294,24 @@ def test_ids_restarting_in_stacked_tables_with_captions(tmp_path: Path) -> None:
     assert sorted(t.id for t in model.threats) == ["Auth Service/1", "Auth Service/2", "Billing Service/1", "Billing Service/2"]
 
 
+def test_ids_restarting_per_component_merged_down_are_scoped(tmp_path: Path) -> None:
+    rows = [
+        ["Component", "ID", "Threat", "STRIDE"],
+        ["Auth Service", 1, "Credential stuffing", "S"],
+        [None, 2, "Token replay", "S"],
+        ["Billing Service", 1, "Invoice tampering", "T"],
+        [None, 2, "Card data leak", "I"],
+    ]
+    model, report = run_import(workbook(tmp_path / "r.xlsx", {"Threats": rows}, _merge("Threats", "A2:A3", "A4:A5")))
+    assert [t.id for t in model.threats] == [
+        "Auth Service/1",
+        "Auth Service/2",
+        "Billing Service/1",
+        "Billing Service/2",
+    ]
+    assert warnings_with(report, "ids restart for each component")
+
+
 def test_reference_column_of_urls_is_never_the_id(tmp_path: Path) -> None:
     rows = [
         ["Reference", "Threat", "Description", "Category"],
