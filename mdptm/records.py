@@ -377,6 +377,7 @@ class SourceBuilder:
     def _group(self) -> list[_Group]:
         groups: list[_Group] = []
         index: dict[tuple[str, str], _Group] = {}
+        titled: dict[str, list[tuple[_Group, Block | None]]] = {}  # threat title -> groups with an id
         for rec in self.records:
             rid = one_line(rec.values.get("id", ""))
             if rid and is_empty(self.vocab, rid):
@@ -391,13 +392,28 @@ class SourceBuilder:
             elif rec.kind == "control" and rec.values.get("title"):
                 key = (rec.kind, "name:" + norm_name(rec.values["title"]))
             grp = index.get(key) if key else None
+            if grp is None and not rid and rec.kind == "threat":
+                grp = self._same_titled(rec, titled)
+                if grp is not None:
+                    self.warn(rec.locator, f"no id: joined threat {grp.explicit_id!r} of the same title in another table")
             if grp is None:
                 grp = _Group(rec.kind, key[1] if key else None, rid or None)
                 groups.append(grp)
                 if key:
                     index[key] = grp
             grp.records.append(rec)
+            if rid and rec.kind == "threat" and rec.values.get("title", "").strip():
+                titled.setdefault(norm_name(rec.values["title"]), []).append((grp, self.record_blocks.get(id(rec))))
         return groups
+
+    def _same_titled(self, rec: RowRecord, titled: dict[str, list[tuple[_Group, Block | None]]]) -> _Group | None:
+        """A threat row with no id in a later table (a residual-risk table keyed by the threat's title) is
+        the threat of that title that has an id in another table — when exactly one has it."""
+        title = rec.values.get("title", "").strip()
+        hits = titled.get(norm_name(title), []) if title else []
+        block = self.record_blocks.get(id(rec))
+        groups = {id(g): g for g, b in hits if b is not block}
+        return next(iter(groups.values())) if len(groups) == 1 and len(hits) == 1 else None
 
     def _assign_id(
         self, grp: _Group, used: set[str], owners: dict[str, str], counters: dict[str, int]

@@ -337,6 +337,21 @@ def test_same_threat_in_two_tables_merges_and_is_reported(tmp_path: Path) -> Non
     assert [r.item for r in report.records if r.disposition == "merged"] == ["T-1", "T-2"]
 
 
+def test_residual_risk_table_keyed_by_title_joins_the_threat(tmp_path: Path) -> None:
+    sheets = {
+        "Threats": [["Threat ID", "Threat", "STRIDE"], ["T-1", "Spoofed command", "S"], ["T-2", "Tampering", "T"]],
+        "Residual risk": [
+            ["Threat", "Residual risk", "Rationale"],
+            ["Spoofed command", "Low", "Mutual TLS"],
+            ["Tampering", "Medium", "Signed files"],
+        ],
+    }
+    model, report = run_import(workbook(tmp_path / "r.xlsx", sheets))
+    assert [t.id for t in model.threats] == ["T-1", "T-2"]
+    assert model.threats[0].residual_risk is not None and model.threats[0].residual_risk.level == "low"
+    assert [r.item for r in report.records if r.disposition == "merged"] == ["T-1", "T-2"]
+
+
 # ------------------------------------------------------------------------ tables that are not threats
 
 
