@@ -1184,6 +1184,15 @@ def _scope_by_component(block: Block, records: list[RowRecord]) -> None:
                                           f"({first.values['id']!r})"))
 
 
+def _continuation_row(g: Grid, r: int, block: Block, key_cols: list[int]) -> bool:
+    """A row that only adds to the row above: its id, title and description cells are empty and all its
+    cells lie right of them (a second mitigation on a line of its own in a CSV register)."""
+    if not key_cols or block.kind not in ("threat", "control"):
+        return False
+    filled = [c for c in range(block.c0, block.c1 + 1) if g.data_text(r, c).strip()]
+    return bool(filled) and len(filled) <= 3 and min(filled) > max(key_cols)
+
+
 def _continues(g: Grid, r: int, c: int, start: int) -> bool:
     """The cell is covered by a vertical merge that began on the row *start*."""
     anchor = g.merged.get((r, c))
@@ -1240,6 +1249,7 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
     pending_blank: list[int] = []
     guidance = _guidance_row(g, block, id_col, vocab)
     key_col = next((by_field[f].index for f in ("id", "title", "name", "text") if f in by_field), None)
+    key_cols = [by_field[f].index for f in ("id", "title", "name", "text", "description") if f in by_field]
     prev: tuple[RowRecord, int] | None = None
     for r in block.rows:
         loc = g.locator(r, block.c0)
@@ -1269,7 +1279,9 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             prev = None
             yield RowNote(g.file, loc, f"group heading row ({group!r}) applied to the rows below")
             continue
-        if prev is not None and key_col is not None and _continues(g, r, key_col, prev[1]):
+        if prev is not None and key_col is not None and (
+            _continues(g, r, key_col, prev[1]) or _continuation_row(g, r, block, key_cols)
+        ):
             _join(prev[0], g, r, block, texts, vocab)  # reported as merged into the item of the row above
             prev[0].joined.append(loc)
             continue

@@ -58,6 +58,23 @@ def test_threat_merged_over_impact_rows_is_one_threat(tmp_path: Path) -> None:
     assert reconciles(report)
 
 
+def test_csv_continuation_rows_join_the_threat_above(tmp_path: Path) -> None:
+    path = tmp_path / "threats.csv"
+    path.write_text(
+        "ID,Threat,Component,Mitigation\n"
+        "T-1,Spoofed pump command,Pump,Mutual TLS\n"
+        ",,,Command nonces\n"
+        "T-2,Library tampering,Server,Signed libraries\n",
+        encoding="utf-8",
+    )
+    model, report = run_import(path)
+    assert [t.id for t in model.threats] == ["T-1", "T-2"]
+    control = next(c for c in model.controls if c.id in model.threats[0].controls)
+    assert "Command nonces" in control.description and "Mutual TLS" in control.description  # both lines kept
+    assert [r.locator for r in report.records if r.disposition == "merged"] == ["A3"]
+    assert reconciles(report)
+
+
 # ------------------------------------------------------------------------------- template rows, titles
 
 
