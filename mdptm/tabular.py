@@ -827,7 +827,11 @@ class TableFinder:
         exact = sum(1 for c in block.columns if c.field and (m := match_header(self.vocab, spec.name, c.header)) and m.exact)
         mapped = sum(1 for c in block.columns if c.field)
         named = sum(1 for c in block.columns if c.header)
-        if exact >= 3 or (exact >= 2 and strong) or (exact and exact == named):
+        specific = sum(
+            1 for c in block.columns
+            if c.field and c.field not in _GENERIC_FIELDS and (m := match_header(self.vocab, spec.name, c.header)) and m.exact
+        )
+        if strong or specific >= 2 or (exact >= 3 and specific) or (exact and exact == named and specific):
             block.confidence = "high"
         elif exact >= 2 or mapped >= 3:
             block.confidence = "medium"
