@@ -29,6 +29,7 @@ from mdptm.vocab import (
     norm_text,
     one_line,
     ordinal,
+    parse_risk,
     scale_hint,
     skipped_hits,
     with_synonyms,
@@ -770,6 +771,8 @@ class TableFinder:
         if link is not None:
             warnings.append((loc, f"column {link!r} holds links, not ids: kept in extra; ids are given in row order"))
         _id_column(g, cls.kind, columns, rows, self.vocab)
+        if not forced:
+            warnings.extend((loc, message) for message in _correct_by_values(g, cls.kind, columns, rows, self.vocab))
         text_col = _text_column(g, cls.kind, columns, rows) if not forced else None
         if text_col is not None:
             warnings.append((loc, f"no title or description column recognised: column {text_col!r} (the longest texts) "
@@ -1035,6 +1038,47 @@ def _text_column(g: Grid, kind: str, columns: list[Column], rows: list[int]) -> 
         return None
     best[1].field = "description"
     return best[1].header or g.col_name(best[1].index)
+
+
+def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab: Vocabulary) -> list[str]:
+    """Where a column's cells contradict its header: a "Threat" column of STRIDE letters ("S", "TRID") is the
+    STRIDE column; a "Risk" column of sentences is the description, not a rating."""
+    if kind != "threat":
+        return []
+    out: list[str] = []
+    fields = {c.field for c in columns}
+
+    def cells(col: Column) -> list[str]:
+        return [t for t in (one_line(g.data_text(r, col.index)) for r in rows) if t]
+
+    title = next((c for c in columns if c.field == "title"), None)
+    if title is not None and "stride" not in fields:
+        values = cells(title)
+        if len(values) >= 2 and all(_stride_cell(vocab, v) for v in values):
+            title.field = "stride"
+            fields.add("stride")
+            out.append(f"column {title.header!r} holds STRIDE categories, not threat titles: read as the STRIDE column")
+    for col in columns:
+        if col.field not in ("risk", "residual_risk"):
+            continue
+        values = cells(col)
+        prose = [v for v in values if len(v.split()) >= 5 and not parse_risk(vocab, v, None).ok]
+        if values and len(prose) * 2 >= len(values):
+            new = "description" if "description" not in fields else None
+            out.append(f"column {col.header!r} holds sentences, not risk ratings: read as "
+                       f"{'the description' if new else 'extra'}")
+            col.field = new
+            fields.add("description")
+    return out
+
+
+def _stride_cell(vocab: Vocabulary, text: str) -> bool:
+    """A cell that is nothing but STRIDE categories: letters ("S", "TRID", "T, I") or category names."""
+    compact = re.sub(r"[\s,/;&+|]", "", text)
+    if 0 < len(compact) <= 6 and compact.isupper() and all(ch.lower() in vocab.stride_letters for ch in compact):
+        return True
+    parts = [p.strip() for p in re.split(r"[,/;&+\n]", text) if p.strip()]
+    return bool(parts) and all(_stride_header(vocab, p) for p in parts)
 
 
 def _stated_levels(columns: list[Column]) -> None:

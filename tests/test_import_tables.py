@@ -329,6 +329,20 @@ def test_ids_restarting_per_component_merged_down_are_scoped(tmp_path: Path) -> 
     assert warnings_with(report, "ids restart for each component")
 
 
+def test_threat_column_of_stride_letters_and_risk_column_of_sentences(tmp_path: Path) -> None:
+    rows = [
+        ["Component", "Threat", "Mitigation", "Risk"],
+        ["Device storage", "TRID", "Storage encryption", "Reading data from the storage and tampering with telemetry"],
+        ["Device OS image", "TRID", "Signed OS image", "Tampering with the OS or replacing its components"],
+        ["Field gateway", "S", "Certificates", "Someone spoofs the field gateway and presents itself as any device"],
+    ]
+    model, report = run_import(workbook(tmp_path / "r.xlsx", {"Threats": rows}))
+    assert len(model.threats) == 3
+    t = model.threats[2]
+    assert t.stride == ["spoofing"] and t.title.startswith("Someone spoofs the field gateway")
+    assert warnings_with(report, "holds STRIDE categories") and warnings_with(report, "holds sentences")
+
+
 def test_reference_column_of_urls_is_never_the_id(tmp_path: Path) -> None:
     rows = [
         ["Reference", "Threat", "Description", "Category"],
