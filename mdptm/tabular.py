@@ -461,7 +461,19 @@ class TableFinder:
                     combined.append(f"{top} {sub[k]}".strip() if spans and sub[k] else (sub[k] or top))
                 cls2 = classify(self.vocab, combined, self._context(), only)
                 if cls2 is not None and not cls2.skipped:
+                    # A group cell that is a title ("Threat register" over "Threat | STRIDE"): where the two
+                    # words together name no field, the sub-header alone does.
+                    plain = [sub[k] or headers[k] for k in range(len(sub))]
+                    mixed = [h if match_header(self.vocab, cls2.kind, h) is not None else p
+                             for h, p in zip(combined, plain, strict=True)]
+                    cls3 = classify(self.vocab, mixed, self._context(), cls2.kind)
+                    if cls3 is not None and len(cls3.fields) > len(cls2.fields):
+                        return _Candidate(r, c0, c1, cls3, [r, r + 1], mixed)
                     return _Candidate(r, c0, c1, cls2, [r, r + 1], combined)
+                plain = [sub[k] or headers[k] for k in range(len(sub))]
+                cls4 = classify(self.vocab, plain, self._context(), only) if cls2 is None else None
+                if cls4 is not None and not cls4.skipped:
+                    return _Candidate(r, c0, c1, cls4, [r, r + 1], plain)
         if _is_kv_header(headers):
             return _Candidate(r, c0, c1, Classified("facts", 10, {}, 2), header_rows, headers)
         if sum(1 for h in headers if h and self._is_exact(h)) < 1:

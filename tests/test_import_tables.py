@@ -157,6 +157,20 @@ def test_merged_title_row_above_the_header(tmp_path: Path) -> None:
     assert _skipped(report, "title row above the table header")
 
 
+def test_title_cell_merged_over_the_header(tmp_path: Path) -> None:
+    rows = [
+        ["Threat ID", "Threat register — Pump v2", None, None],
+        [None, "Threat", "STRIDE", "Component"],
+        ["T-1", "Spoofed pump command", "S", "Pump"],
+        ["T-2", "Library tampering", "T", "Server"],
+    ]
+    model, _report = run_import(workbook(tmp_path / "r.xlsx", {"Register": rows}, _merge("Register", "A1:A2", "B1:D1")))
+    assert [(t.id, t.title, t.stride) for t in model.threats] == [
+        ("T-1", "Spoofed pump command", ["spoofing"]),
+        ("T-2", "Library tampering", ["tampering"]),
+    ]
+
+
 def test_wide_cvss_register_is_read_unknown_columns_to_extra(tmp_path: Path) -> None:
     head = [
         "Threat ID",
