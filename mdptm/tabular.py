@@ -812,6 +812,12 @@ class TableFinder:
         where = f"{g.name or g.context} ({shown})"
         first = norm_text(heads[0]) if heads else ""
         entity = self.vocab.first_column_not_items.get(first)
+        said = one_line(heads[0]) if heads else ""
+        if entity is None:  # "ID | Threat Agent | Motivation": the title column says what a row is
+            named = next((c for c in block.columns if c.field in ("title", "name")), None)
+            if named is not None and self.vocab.first_column_not_items.get(norm_text(named.header)):
+                first, said = norm_text(named.header), one_line(named.header)
+                entity = self.vocab.first_column_not_items[first]
         spec = self.vocab.kinds[block.kind]
         strong = any(
             c.field in ("id", "title", "name", "text") and (m := match_header(self.vocab, block.kind, c.header)) is not None
@@ -821,7 +827,7 @@ class TableFinder:
         reason: str | None = None
         named_by_id = bool(re.search(r"\b(id|no|nr|number|ref|#)$", first)) or heads[0].strip().endswith("#")
         if entity is not None and (named_by_id or not strong):
-            reason = f"{entity} table (its first column is {one_line(heads[0])!r}), not {block.label}s"
+            reason = f"{entity} table (its rows are named by {said!r}), not {block.label}s"
         ctx = f" {norm_text(g.heading or g.context)} "
         hit = next((w for w in sorted(self.vocab.context_not_items, key=len, reverse=True) if f" {w} " in ctx), None)
         if reason is None and hit is not None and not strong:

@@ -424,6 +424,7 @@ def test_legend_matrix_and_other_sheets_beside_the_register(tmp_path: Path) -> N
             ["Hacktivist", "Publicity", "Medium", "Defaces things"],
             ["Insider", "Money", "High", "Sells data"],
         ],
+        "Actors": [["ID", "Threat Actor", "Motivation"], ["TA-1", "Organised crime", "Money"], ["TA-2", "Insider", "Revenge"]],
         "Attack paths": [
             ["Attack Path ID", "Attack path", "Threat", "Steps"],
             ["AP-1", "Via BLE", "T-1", "Pair; send"],
