@@ -814,9 +814,9 @@ class TableFinder:
         entity = self.vocab.first_column_not_items.get(first)
         said = one_line(heads[0]) if heads else ""
         if entity is None:  # "ID | Threat Agent | Motivation": the title column says what a row is
-            named = next((c for c in block.columns if c.field in ("title", "name")), None)
-            if named is not None and self.vocab.first_column_not_items.get(norm_text(named.header)):
-                first, said = norm_text(named.header), one_line(named.header)
+            title_col = next((c for c in block.columns if c.field in ("title", "name")), None)
+            if title_col is not None and self.vocab.first_column_not_items.get(norm_text(title_col.header)):
+                first, said = norm_text(title_col.header), one_line(title_col.header)
                 entity = self.vocab.first_column_not_items[first]
         spec = self.vocab.kinds[block.kind]
         strong = any(
