@@ -136,8 +136,6 @@ def inspect(source: Path, fmt: str | None, profile: Path | None, write_profile: 
     Example:  mdptm inspect register.xlsx --write-profile register.profile.yaml
               mdptm import register.xlsx -o model.yaml --profile register.profile.yaml
     """
-    import dataclasses
-
     from mdptm.inspection import inspect_file, profile_yaml, render
     from mdptm.modelio import read_structured
     from mdptm.output import staged_file
@@ -150,7 +148,7 @@ def inspect(source: Path, fmt: str | None, profile: Path | None, write_profile: 
             raise MdptmError(f"{profile}: a profile must be a mapping")
     insp = inspect_file(source, fmt, prof)
     if as_json:
-        click.echo(json.dumps(dataclasses.asdict(insp), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(insp.to_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(render(insp), nl=False)
     if write_profile is not None:

@@ -65,6 +65,39 @@ class Inspection:
     warnings: list[str]
     counts: dict[str, int]
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for ``--json`` (counters as mappings)."""
+        return {
+            "file": self.file,
+            "importer": self.importer,
+            "grids": [
+                {
+                    "where": g.where,
+                    "key": g.key,
+                    "style": g.style,
+                    "tables": [
+                        {
+                            "where": t.where,
+                            "locator": t.locator,
+                            "kind": t.kind,
+                            "label": t.label,
+                            "header_rows": t.header_rows,
+                            "columns": [{"letter": c.letter, "header": c.header, "field": c.field} for c in t.columns],
+                            "confidence": t.confidence,
+                            "reason": t.reason,
+                            "rows": dict(t.rows),
+                            "skipped": dict(t.skipped),
+                        }
+                        for t in g.tables
+                    ],
+                    "other": dict(g.other),
+                }
+                for g in self.grids
+            ],
+            "warnings": self.warnings,
+            "counts": self.counts,
+        }
+
 
 def _reason_key(reason: str) -> str:
     """Row reasons grouped for a summary: "empty template row (only its id 'T-3')" → "empty template row"."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,15 @@ def test_cli_inspect_writes_the_profile(tmp_path: Path, capsys: pytest.CaptureFi
     assert yaml.safe_load(out.read_text(encoding="utf-8"))["sheets"]["Register"]["kind"] == "threat"
     code, _text, err = _run(["import", str(path), "-o", str(tmp_path / "m.yaml"), "--profile", str(out)], capsys)
     assert code == 0, err
+
+
+def test_cli_inspect_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, text, err = _run(["inspect", str(_book(tmp_path)), "--json"], capsys)
+    assert code == 0, err
+    data = json.loads(text)
+    table = data["grids"][0]["tables"][0]
+    assert table["kind"] == "threat" and table["rows"]["imported"] == 2
+    assert table["skipped"] == {"empty template row": 1}
 
 
 def test_cli_inspect_bad_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
