@@ -322,13 +322,14 @@ def _compute_header(spec: KindSpec, header: str) -> HeaderMatch | None:
     best: HeaderMatch | None = None
     for form in forms:
         toks = form.split()
+        dated = "date" in toks or "deadline" in toks  # "Target Date" names no target
         if len(toks) > 8:
             continue
         tokset = set(toks)
         candidates = sorted({i for t in tokset for i in spec.by_token.get(t, ())})
         for i in candidates:
             syn_toks, fname, n = spec.phrases[i]
-            if n * 2 < len(toks) or not syn_toks <= tokset:
+            if n * 2 < len(toks) or not syn_toks <= tokset or (dated and not syn_toks & {"date", "deadline"}):
                 continue
             score = float(n) + (0.25 if _contiguous(toks, syn_toks, n) else 0.0)
             if best is None or score > best.score:

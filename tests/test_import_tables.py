@@ -113,6 +113,25 @@ def test_stated_risk_level_is_kept(tmp_path: Path) -> None:
     assert sorted(a.name for a in model.assets) == ["Backup Server", "Microsoft 365"]
 
 
+def test_grc_register_ratings_treatment_and_dates(tmp_path: Path) -> None:
+    """Inherent and residual ratings stated beside scores; a treatment beside a status; a target date."""
+    path = tmp_path / "risk_register.csv"
+    path.write_text(
+        "Risk ID,Risk Title,Likelihood (1-5),Impact (1-5),Inherent Score,Inherent Rating,Treatment,Target Date,"
+        "Residual Score,Residual Rating,Status\n"
+        "R01,Ransomware via vendor remote access,5,5,25,High,Mitigate,May 2027,10,Low,In Progress\n"
+        "R02,Lost laptop exposes PHI,3,3,9,Medium,Accept,Nov 2026,9,Medium,Accepted\n",
+        encoding="utf-8",
+    )
+    model, _report = run_import(path)
+    r01, r02 = model.threats
+    assert r01.risk is not None and (r01.risk.level, r01.risk.score) == ("high", 25)
+    assert r01.residual_risk is not None and r01.residual_risk.level == "low"
+    assert r01.status == "partially_mitigated" and r01.extra["Treatment"] == "Mitigate"  # the Status column wins
+    assert r02.status == "accepted"
+    assert r01.targets == [] and r01.extra["Target Date"] == "May 2027"  # a date names no component
+
+
 # ------------------------------------------------------------------------------------------ headers
 
 
