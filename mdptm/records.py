@@ -211,6 +211,7 @@ class SourceBuilder:
     def build(self) -> Model:
         model = Model.empty()
         self._apply_facts(model)
+        self._scope_numbers_per_table()
         groups = self._without_content(self._group())
         used_ids: set[str] = {g.explicit_id for g in groups if g.explicit_id}
         used_ids.update(item.id for _k, item, _l in self.items)
@@ -269,6 +270,39 @@ class SourceBuilder:
             self.warn(None, f"no control category column: {len(self.inferred_categories)} categories taken from "
                             f"control titles ({ids}); check them")
         return model
+
+    def _scope_numbers_per_table(self) -> None:
+        """Numbered rows (1, 2, 3) that start again in each sheet or Word table ("Auth Service" sheet 1, 2;
+        "Billing" sheet 1, 2) are different items when the same number has different titles: each table's
+        numbers are scoped by the sheet name or the table's heading ("Billing/1"). Ids such as T-01 repeated
+        with another title stay one item (a later table joins it; the difference is reported)."""
+        by_key: dict[tuple[str, str], dict[int, str]] = {}  # (kind, id) -> block -> title
+        blocks: dict[int, Block] = {}
+        for rec in self.records:
+            rid = one_line(rec.values.get("id", ""))
+            text = one_line(rec.values.get("title") or rec.values.get("name") or rec.values.get("text") or "")
+            block = self.record_blocks.get(id(rec))
+            if not rid or not text or block is None or not re.fullmatch(r"\d+(?:\.\d+)*", rid):
+                continue
+            blocks[id(block)] = block
+            by_key.setdefault((rec.kind, rid), {}).setdefault(id(block), norm_name(text))
+        clashing: dict[str, set[int]] = {}
+        for (kind, _rid), titles in by_key.items():
+            if len(titles) > 1 and len(set(titles.values())) > 1:
+                clashing.setdefault(kind, set()).update(titles)
+        for kind, ids in clashing.items():
+            names = {b: _table_name(blocks[b]) for b in ids}
+            if len(set(names.values())) < len(names):
+                continue  # no name tells the tables apart
+            first: dict[int, RowRecord] = {}
+            for rec in self.records:
+                block = self.record_blocks.get(id(rec))
+                rid = one_line(rec.values.get("id", ""))
+                if rec.kind == kind and block is not None and id(block) in ids and rid:
+                    rec.values["id"] = f"{names[id(block)]}/{rid}"
+                    first.setdefault(id(block), rec)
+            for rec in first.values():
+                self.warn(rec.locator, f"numbers restart in each table: scoped by the table ({rec.values['id']!r})")
 
     def _without_content(self, groups: list[_Group]) -> list[_Group]:
         """A threat or control needs words: rows that give it none (a template's numbered empty rows, the
@@ -988,3 +1022,9 @@ def _scope_stacked_ids(blocks: list[Block], outs: list[list[RowRecord | RowNote]
             if first is not None:
                 blocks[n].warnings.append((first.locator, f"ids restart in each table of this sheet: scoped by the "
                                                           f"table's caption ({first.values['id']!r})"))
+
+
+def _table_name(block: Block) -> str:
+    """What tells a table apart from the others of its source: its caption, heading or sheet name."""
+    g = block.grid
+    return one_line(block.title or g.heading or (g.name if g.style == "sheet" else "") or g.name)

@@ -344,6 +344,17 @@ def test_ids_restarting_in_stacked_tables_with_captions(tmp_path: Path) -> None:
     assert sorted(t.id for t in model.threats) == ["Auth Service/1", "Auth Service/2", "Billing Service/1", "Billing Service/2"]
 
 
+def test_numbers_restarting_in_each_sheet_are_scoped_by_the_sheet(tmp_path: Path) -> None:
+    head = ["#", "Threat", "STRIDE"]
+    sheets = {
+        "Auth Service": [head, [1, "Credential stuffing", "S"], [2, "Token replay", "S"]],
+        "Billing": [head, [1, "Invoice tampering", "T"], [2, "Card data leak", "I"]],
+    }
+    model, report = run_import(workbook(tmp_path / "r.xlsx", sheets))
+    assert [t.id for t in model.threats] == ["Auth Service/1", "Auth Service/2", "Billing/1", "Billing/2"]
+    assert warnings_with(report, "numbers restart in each table")
+
+
 def test_ids_restarting_per_component_merged_down_are_scoped(tmp_path: Path) -> None:
     rows = [
         ["Component", "ID", "Threat", "STRIDE"],
