@@ -1076,6 +1076,10 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             title.field = "stride"
             fields.add("stride")
             out.append(f"column {title.header!r} holds STRIDE categories, not threat titles: read as the STRIDE column")
+    cvss = next((c for c in columns if c.field == "cvss"), None)
+    vector = next((c for c in columns if c.field is None and {"cvss", "vector"} <= set(norm_text(c.header).split())), None)
+    if cvss is not None and vector is not None and any(v.upper().startswith(("CVSS:", "AV:")) for v in cells(vector)):
+        cvss.field, vector.field = None, "cvss"  # the vector says more than the score it gives
     for col in columns:
         if col.field not in ("risk", "residual_risk"):
             continue
