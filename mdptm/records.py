@@ -150,6 +150,7 @@ class SourceBuilder:
         self.inferred_categories: list[str] = []
         self.record_blocks: dict[int, Block] = {}  # the table each record came from, by id(record)
         self.named_only: list[tuple[str, str, str]] = []  # (kind, name, locator) named in rows that are no item
+        self.deferred: list[Block] = []  # summary tables: read only when no other table of their kind is
 
     # -- input
 
@@ -173,6 +174,9 @@ class SourceBuilder:
             outs.append(out)
         _scope_stacked_ids(blocks, outs)
         for block, out in zip(blocks, outs, strict=True):
+            if block.fallback:
+                self.deferred.append(block)  # decided when the whole source is read
+                continue
             for loc, message in block.warnings:
                 self.warn(loc, message)
             for rec in out:
@@ -211,6 +215,7 @@ class SourceBuilder:
     def build(self) -> Model:
         model = Model.empty()
         self._apply_facts(model)
+        self._read_deferred()
         self._scope_numbers_per_table()
         groups = self._without_content(self._group())
         used_ids: set[str] = {g.explicit_id for g in groups if g.explicit_id}
@@ -270,6 +275,34 @@ class SourceBuilder:
             self.warn(None, f"no control category column: {len(self.inferred_categories)} categories taken from "
                             f"control titles ({ids}); check them")
         return model
+
+    def _read_deferred(self) -> None:
+        """A table under a "Summary" heading repeats the register, unless it is the only register: then it
+        is read after all, with a warning."""
+        for block in self.deferred:
+            kinds = {rec.kind for rec in self.records}
+            if block.fallback in kinds:
+                for loc, message in block.warnings:
+                    self.warn(loc, message)
+                self._notes([n for n in block_records(block, self.vocab) if isinstance(n, RowNote)])
+                continue
+            reason = block.reason
+            block.kind, block.reason, block.warnings = block.fallback, None, []
+            block.label = self.vocab.kinds[block.kind].label
+            out = list(block_records(block, self.vocab))
+            _infer_scales([r for r in out if isinstance(r, RowRecord)], self.vocab)
+            g = block.grid
+            self.warn(g.locator(block.header_rows[0], block.c0) if block.header_rows else g.name,
+                      f"read as {block.label}s although it looks like a {(reason or '').split(' (')[0]}: no other "
+                      f"{block.label} table in {self.file}")
+            for loc, message in block.warnings:
+                self.warn(loc, message)
+            for rec in out:
+                if isinstance(rec, RowRecord):
+                    self.records.append(rec)
+                    self.record_blocks[id(rec)] = block
+                else:
+                    self._notes([rec])
 
     def _scope_numbers_per_table(self) -> None:
         """Numbered rows (1, 2, 3) that start again in each sheet or Word table ("Auth Service" sheet 1, 2;

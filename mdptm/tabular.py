@@ -143,6 +143,7 @@ class Block:
     confidence: str = "high"  # high, medium or low: how sure the reading is (``mdptm inspect``)
     score: float = 0.0
     origin: int = -1  # the grid row a profile's header_row names to read this table again (-1: its first)
+    fallback: str = ""  # a skipped summary table: the kind it is read as when its source has no other one
 
 
 @dataclass
@@ -829,9 +830,12 @@ class TableFinder:
         if entity is not None and (named_by_id or not strong):
             reason = f"{entity} table (its rows are named by {said!r}), not {block.label}s"
         ctx = f" {norm_text(g.heading or g.context)} "
-        hit = next((w for w in sorted(self.vocab.context_not_items, key=len, reverse=True) if f" {w} " in ctx), None)
+        words = self.vocab.context_not_items | self.vocab.context_soft_not_items
+        hit = next((w for w in sorted(words, key=len, reverse=True) if f" {w} " in ctx), None)
         if reason is None and hit is not None and not strong:
             reason = f"{hit} table (named so by {g.context.strip()[:60]!r}), not {block.label}s"
+            if hit in self.vocab.context_soft_not_items:
+                block.fallback = block.kind
         if reason is None and block.kind == "threat" and _stride_definitions(g, block, self.vocab):
             reason = "STRIDE definitions table (its rows are the six categories), not threats"
         if reason is None and not self._evidence(block):

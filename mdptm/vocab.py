@@ -140,6 +140,7 @@ class Vocabulary:
     skipped_index: dict[str, list[str]] = field(default_factory=dict)  # normalised word -> skipped kinds
     first_column_not_items: dict[str, str] = field(default_factory=dict)  # normalised first header -> label
     context_not_items: frozenset[str] = frozenset()  # sheet/heading words of scales, legends, matrices ...
+    context_soft_not_items: frozenset[str] = frozenset()  # summaries: skipped unless the only such table
 
     def __post_init__(self) -> None:
         for name, (_label, syns) in self.skipped.items():
@@ -261,6 +262,7 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
     return Vocabulary(
         first_column_not_items=first_col,
         context_not_items=frozenset(norm_text(str(w)) for w in not_items.get("context", []) or []),
+        context_soft_not_items=frozenset(norm_text(str(w)) for w in not_items.get("context_soft", []) or []),
         kinds=kinds,
         skipped=skipped,
         facts=facts,

@@ -500,3 +500,26 @@ def test_word_roles_and_stride_definition_tables_are_not_threats(tmp_path: Path)
     assert _skipped(report, "STRIDE definitions")
     assert warnings_with(report, "table 1")  # the unsure table is named
     assert reconciles(report)
+
+
+def test_a_summary_table_is_read_only_when_it_is_the_only_register(tmp_path: Path) -> None:
+    summary = [
+        ["ID", "Description", "Risk", "Status"],
+        ["1", "Pump accepts spoofed commands", "High", "Open"],
+        ["2", "Drug library can be altered", "Medium", "Mitigated"],
+    ]
+    only = Doc()
+    only.heading("Summary")
+    only.table(summary)
+    model, report = run_import(only.save(tmp_path / "only.docx"))
+    assert [t.title for t in model.threats] == ["Pump accepts spoofed commands", "Drug library can be altered"]
+    assert warnings_with(report, "no other threat table")
+    both = Doc()
+    both.heading("Threat register")
+    both.table([["Threat ID", "Threat", "Risk"], ["T-1", "Spoofed pump command", "High"], ["T-2", "Library tampering", "Medium"]])
+    both.heading("Summary")
+    both.table(summary)
+    model, report = run_import(both.save(tmp_path / "both.docx"))
+    assert [t.id for t in model.threats] == ["T-1", "T-2"]
+    assert _skipped(report, "summary table")
+    assert reconciles(report)
