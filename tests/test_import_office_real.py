@@ -75,3 +75,18 @@ def test_ecommerce_tables_are_no_threats() -> None:
     reasons = {r.locator.split(" row")[0]: r.reason for r in report.records if r.disposition == "skipped"}
     assert "STRIDE definitions" in (reasons.get("table 8") or "")
     assert reconciles(report)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["uptane-threat-analysis.xlsx", "acme-health-risk-register.xlsx", "aws-timeshift-threat-model.docx", "ecommerce-threat-modeling.docx"],
+)
+def test_pinned_profile_reads_each_file_the_same(name: str) -> None:
+    """`mdptm inspect --write-profile` pins every guess: read with it, each real file gives the same items."""
+    from mdptm.inspection import inspect_file, profile_for
+
+    path = _file(name)
+    plain, _ = run_import(path)
+    pinned, _ = run_import(path, profile=profile_for(inspect_file(path)))
+    for coll in ("threats", "controls", "assets", "elements"):
+        assert [i.id for i in getattr(pinned, coll)] == [i.id for i in getattr(plain, coll)], coll
