@@ -42,6 +42,9 @@ class TableRead:
     confidence: str
     reason: str | None = None
     pin_row: int = 0  # the header_row a profile names to read this table again
+    first: str = ""  # its first and last column letters
+    last: str = ""
+    partial: bool = False  # other cells of its header row lie outside it (a legend beside the table)
     rows: Counter[str] = field(default_factory=Counter)  # imported / merged / skipped
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> rows
 
@@ -153,6 +156,14 @@ def _grid_key(grid: Grid) -> str:
     return grid.name or grid.context
 
 
+def _partial(grid: Grid, block: Block) -> bool:
+    if not block.header_rows:
+        return False
+    r = block.header_rows[-1]
+    filled = [c for c in range(grid.width) if grid.header_text(r, c).strip()]
+    return bool(filled) and (min(filled) < block.c0 or max(filled) > block.c1)
+
+
 def _grid_read(grid: Grid, blocks: list[Block], by_loc: dict[str, list[Any]]) -> GridRead:
     where = grid.name or f"{grid.context} (CSV)"
     claimed: set[str] = set()
@@ -171,6 +182,9 @@ def _grid_read(grid: Grid, blocks: list[Block], by_loc: dict[str, list[Any]]) ->
             confidence=block.confidence,
             reason=block.reason,
             pin_row=grid.row_numbers[block.origin if block.origin >= 0 else block.header_rows[0]] if block.header_rows else 0,
+            first=grid.col_name(block.c0),
+            last=grid.col_name(block.c1),
+            partial=_partial(grid, block),
         )
         for loc in sorted(locs):
             for rec in by_loc.get(loc, []):
@@ -198,7 +212,7 @@ def _grid_read(grid: Grid, blocks: list[Block], by_loc: dict[str, list[Any]]) ->
 def profile_for(insp: Inspection) -> dict[str, Any]:
     """Every guess of an inspection as a profile: kind, header row and every column of each sheet or
     table; ``skip`` for those with none; a sheet of stacked tables as its ``tables``, one entry each.
-    Tables side by side on one header row are left to the heuristics."""
+    Tables side by side on one header row are pinned with their first and last column."""
     sheets: dict[str, Any] = {}
     tables: dict[str, Any] = {}
     for gr in insp.grids:
@@ -211,9 +225,18 @@ def profile_for(insp: Inspection) -> dict[str, Any]:
             target[gr.key] = "skip"
         elif len(gr.tables) == 1 and items:
             target[gr.key] = _pinned(items[0])
-        elif len(items) == len(gr.tables) and len({t.pin_row for t in items}) == len(items):
-            # Several tables stacked in one sheet: each pinned by its own header row.
-            target[gr.key] = {"tables": [{"kind": "skip", "header_row": t.pin_row} if t.kind == "skip" else _pinned(t) for t in items]}
+            if items[0].partial:  # pin its columns: the header row holds more than this table
+                target[gr.key]["first_column"], target[gr.key]["last_column"] = items[0].first, items[0].last
+        elif len(items) == len(gr.tables):
+            # Several tables in one sheet: each pinned by its header row (and its columns when side by side).
+            side = len({t.pin_row for t in items}) < len(items)
+            entries = []
+            for t in items:
+                entry = {"kind": "skip", "header_row": t.pin_row} if t.kind == "skip" else _pinned(t)
+                if side or t.partial:
+                    entry["first_column"], entry["last_column"] = t.first, t.last
+                entries.append(entry)
+            target[gr.key] = {"tables": entries}
     out: dict[str, Any] = {}
     if sheets:
         out["sheets"] = sheets

@@ -195,6 +195,9 @@ class TableProfile(BaseModel):
     columns: dict[str, str] = Field(default_factory=dict)  # header text or column letter -> field, or "extra"
     # Several tables stacked in one sheet, each pinned by its own kind, header_row and columns.
     tables: list[TableProfile] = Field(default_factory=list)
+    # The column span of one of several tables side by side on one header row ("A", "F").
+    first_column: str | None = Field(default=None, pattern=r"^[A-Z]{1,3}$")
+    last_column: str | None = Field(default=None, pattern=r"^[A-Z]{1,3}$")
 
 
 class Profile(BaseModel):
@@ -619,6 +622,12 @@ class TableFinder:
         if not segs:
             raise InputError(f"profile header_row {wanted} is blank", file=g.file, locator=g.locator(r))
         c0, c1 = segs[0][0], segs[-1][1]
+        if prof.first_column or prof.last_column:  # one of several tables side by side
+            c0 = _letters_to_index(prof.first_column, g) if prof.first_column else c0
+            c1 = _letters_to_index(prof.last_column, g) if prof.last_column else c1
+            if not 0 <= c0 <= c1 < g.width:
+                raise InputError(f"profile columns {prof.first_column}..{prof.last_column} are outside the table",
+                                 file=g.file, locator=g.locator(r))
         if prof.kind == "skip":  # a table of a sheet's "tables" the user does not want read
             headers = [one_line(g.header_text(r, c)) for c in range(c0, c1 + 1)]
             return [_Candidate(r, c0, c1, Classified("skip", 0, {}, 0, skipped=True), [r], headers)]
@@ -1035,6 +1044,14 @@ def _link_id_column(g: Grid, columns: list[Column], rows: list[int]) -> str | No
         col.field = None
         return col.header or g.col_name(col.index)
     return None
+
+
+def _letters_to_index(letters: str, g: Grid) -> int:
+    """Column letters of the sheet ("C") → the grid's column index."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - g.first_col
 
 
 def _text_column(g: Grid, kind: str, columns: list[Column], rows: list[int]) -> str | None:

@@ -153,3 +153,36 @@ def test_profile_pins_stacked_tables_of_one_sheet(tmp_path: Path) -> None:
     edited = yaml.safe_load(profile_yaml(inspect_file(path)).replace("Category: category", "Category: extra"))
     model, _ = run_import(path, profile=edited)
     assert model.controls[0].extra["Category"] == "Authentication"
+
+
+def test_profile_pins_the_columns_of_a_table_beside_a_legend(tmp_path: Path) -> None:
+    rows = [
+        ["Threat ID", "Threat", "STRIDE", None, "Status", "Meaning"],
+        ["T-1", "Spoofed pump command", "S", None, "Open", "Not yet mitigated"],
+        ["T-2", "Library tampering", "T", None, "Mitigated", "Controls verified"],
+    ]
+    path = workbook(tmp_path / "side.xlsx", {"Register": rows})
+    data = profile_for(inspect_file(path))
+    pinned_sheet = data["sheets"]["Register"]
+    assert (pinned_sheet["kind"], pinned_sheet["first_column"], pinned_sheet["last_column"]) == ("threat", "A", "C")
+    plain, _ = run_import(path)
+    pinned, _ = run_import(path, profile=data)
+    assert [(t.id, t.status) for t in pinned.threats] == [(t.id, t.status) for t in plain.threats]
+    assert [t.id for t in pinned.threats] == ["T-1", "T-2"]
+
+
+def test_profile_pins_two_tables_side_by_side(tmp_path: Path) -> None:
+    rows = [
+        ["Threat ID", "Threat", "STRIDE", None, "Control ID", "Security control", "Category"],
+        ["T-1", "Spoofed pump command", "S", None, "C-1", "Mutual TLS", "Authentication"],
+        ["T-2", "Library tampering", "T", None, "C-2", "Signed libraries", "Integrity"],
+    ]
+    path = workbook(tmp_path / "side.xlsx", {"Register": rows})
+    data = profile_for(inspect_file(path))
+    tables = data["sheets"]["Register"]["tables"]
+    assert [(t["kind"], t["first_column"], t["last_column"]) for t in tables] == [
+        ("threat", "A", "C"),
+        ("control", "E", "G"),
+    ]
+    pinned, _ = run_import(path, profile=data)
+    assert [t.id for t in pinned.threats] == ["T-1", "T-2"] and [c.id for c in pinned.controls] == ["C-1", "C-2"]
