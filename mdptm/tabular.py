@@ -835,7 +835,7 @@ class TableFinder:
             for c in block.columns
         )
         reason: str | None = None
-        named_by_id = bool(re.search(r"\b(id|no|nr|number|ref|#)$", first)) or heads[0].strip().endswith("#")
+        named_by_id = bool(re.search(r"\b(id|no|nr|number|ref|#)$", first)) or (bool(heads) and heads[0].strip().endswith("#"))
         if entity is not None and (named_by_id or not strong):
             reason = f"{entity} table (its rows are named by {said!r}), not {block.label}s"
         ctx = f" {norm_text(g.heading or g.context)} "
