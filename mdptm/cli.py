@@ -39,7 +39,8 @@ def warn(msg: str) -> None:
         click.echo(f"warning: {msg}", err=True)
 
 
-ORDER = ("init", "build", "import", "validate", "map", "review", "redact", "signoff", "publish", "export", "diff", "schema", "plugins")
+ORDER = ("init", "build", "import", "inspect", "validate", "map", "review", "redact", "signoff", "publish", "export", "diff", "compare",
+         "schema", "plugins")
 
 
 class Group(click.Group):
@@ -116,6 +117,45 @@ def _print_report_summary(rep: Any) -> None:
         warn(f"{where}: {w.message}")
     if limit is not None and len(rep.warnings) > limit:
         say(f"... {len(rep.warnings) - limit} more warnings (-v shows all, --report writes them)", err=True)
+
+
+# --------------------------------------------------------------------------------------- inspect
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", help="Force the input format (docx, xlsx, csv, ...).")
+@click.option("--profile", type=click.Path(path_type=Path), help="Read the file with this profile.")
+@click.option("--write-profile", "write_profile", type=click.Path(path_type=Path),
+              help="Write a profile pinning every guess, to edit where a table was misread.")
+@click.option("--json", "as_json", is_flag=True, help="Print the reading as JSON.")
+def inspect(source: Path, fmt: str | None, profile: Path | None, write_profile: Path | None, as_json: bool) -> None:
+    """Show how each sheet or table of a document is read: kind, header row, column -> field,
+    confidence, rows imported and skipped (and why).
+
+    \b
+    Example:  mdptm inspect register.xlsx --write-profile register.profile.yaml
+              mdptm import register.xlsx -o model.yaml --profile register.profile.yaml
+    """
+    from mdptm.inspection import inspect_file, profile_yaml, render
+    from mdptm.modelio import read_structured
+    from mdptm.output import staged_file
+
+    _plugin_warnings()
+    prof = None
+    if profile is not None:
+        prof = read_structured(profile)
+        if not isinstance(prof, dict):
+            raise MdptmError(f"{profile}: a profile must be a mapping")
+    insp = inspect_file(source, fmt, prof)
+    if as_json:
+        click.echo(json.dumps(insp.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render(insp), nl=False)
+    if write_profile is not None:
+        with staged_file(write_profile) as tmp:
+            tmp.write_text(profile_yaml(insp), encoding="utf-8", newline="\n")
+        say(f"wrote {write_profile}", err=as_json)
 
 
 # -------------------------------------------------------------------------------------- validate

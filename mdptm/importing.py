@@ -68,9 +68,13 @@ def import_one(path: Path, fmt: str | None = None, profile: dict[str, Any] | Non
         raise ImporterFailure(imp.name, exc, file=str(path)) from exc
     if not imp.may_be_empty and not has_content(model):
         looked = ctx.options.get("looked_at")
+        why = next((r for r in report.records if r.disposition == "skipped" and r.reason
+                    and not r.reason.startswith(("header row", "blank"))), None)
+        hint = (f"; e.g. {why.locator}: {why.reason} (`mdptm inspect {path.name}` shows how each table was read)"
+                if why is not None else "")
         raise InputError(
             "no threat-model content found" + (f" (looked at {looked})" if looked else "")
-            + ": nothing names threats, components, flows, assets or controls",
+            + ": nothing names threats, components, flows, assets or controls" + hint,
             file=str(path),
         )
     return model, report

@@ -94,6 +94,8 @@ REF_FIELDS = {
     ("asset", "stored_in"),
 }
 RISK_FIELDS = ("risk", "residual_risk")
+# The fields that make a row an item of its kind: without any of them a row is no threat (control ...).
+CONTENT_FIELDS = {"threat": ("title", "description"), "control": ("title", "description")}
 NONE_WORDS = {"none", "no", "not encrypted", "unencrypted", "plaintext", "plain text", "cleartext", "clear text",
               "not authenticated", "unauthenticated", "no encryption", "no authentication", "n", "false", "0"}
 UNKNOWN_WORDS = {"", "-", "n/a", "na", "unknown", "tbd", "?", "--", "—"}
@@ -170,6 +172,9 @@ class SourceBuilder:
         self._given: dict[int, set[str]] = {}  # fields each item got from a row, by id(item)
         self.inferred_categories: list[str] = []
         self.item_of: dict[int, str] = {}  # id(record) -> the id of the item it became, for links made after the build
+        self.record_blocks: dict[int, Block] = {}  # the table each record came from, by id(record)
+        self.named_only: list[tuple[str, str, str]] = []  # (kind, name, locator) named in rows that are no item
+        self.deferred: list[Block] = []  # summary tables: read only when no other table of their kind is
 
     # -- input
 
@@ -177,7 +182,9 @@ class SourceBuilder:
         """Find the tables of a grid and collect their records; skipped rows go to the report now."""
         finder = TableFinder(grid, self.vocab, self.profile)
         blocks, notes = finder.run()
+        self.report.tables_read.append((grid, blocks))
         self._notes(notes)
+        outs: list[list[RowRecord | RowNote]] = []
         for block in blocks:
             self.blocks.append(block)
             if block.grid.hidden_cols and block.columns:
@@ -188,9 +195,18 @@ class SourceBuilder:
                               f"hidden column(s) {names} read like the others")
             out = list(block_records(block, self.vocab))
             _infer_scales([r for r in out if isinstance(r, RowRecord)], self.vocab)
+            outs.append(out)
+        _scope_stacked_ids(blocks, outs)
+        for block, out in zip(blocks, outs, strict=True):
+            if block.fallback:
+                self.deferred.append(block)  # decided when the whole source is read
+                continue
+            for loc, message in block.warnings:
+                self.warn(loc, message)
             for rec in out:
                 if isinstance(rec, RowRecord):
                     self.records.append(rec)
+                    self.record_blocks[id(rec)] = block
                 else:
                     self._notes([rec])
         return blocks
@@ -223,7 +239,9 @@ class SourceBuilder:
     def build(self) -> Model:
         model = Model.empty()
         self._apply_facts(model)
-        groups = self._group()
+        self._read_deferred()
+        self._scope_numbers_per_table()
+        groups = self._without_content(self._group())
         used_ids: set[str] = {g.explicit_id for g in groups if g.explicit_id}
         used_ids.update(item.id for _k, item, _l in self.items)
         used_ids.update(v.id for v in self.views)
@@ -275,11 +293,138 @@ class SourceBuilder:
                 if iid not in values:
                     values.append(iid)
             model.views.append(view)
+        self._add_named_only(model)
         if self.inferred_categories:
             ids = ", ".join(self.inferred_categories[:10]) + (" ..." if len(self.inferred_categories) > 10 else "")
             self.warn(None, f"no control category column: {len(self.inferred_categories)} categories taken from "
                             f"control titles ({ids}); check them")
         return model
+
+    def _read_deferred(self) -> None:
+        """A table under a "Summary" heading repeats the register, unless it is the only register: then it
+        is read after all, with a warning."""
+        for block in self.deferred:
+            kinds = {rec.kind for rec in self.records}
+            if block.fallback in kinds:
+                for loc, message in block.warnings:
+                    self.warn(loc, message)
+                self._notes([n for n in block_records(block, self.vocab) if isinstance(n, RowNote)])
+                continue
+            reason = block.reason
+            block.kind, block.reason, block.warnings = block.fallback, None, []
+            block.label = self.vocab.kinds[block.kind].label
+            out = list(block_records(block, self.vocab))
+            _infer_scales([r for r in out if isinstance(r, RowRecord)], self.vocab)
+            g = block.grid
+            self.warn(g.locator(block.header_rows[0], block.c0) if block.header_rows else g.name,
+                      f"read as {block.label}s although it looks like a {(reason or '').split(' (')[0]}: no other "
+                      f"{block.label} table in {self.file}")
+            for loc, message in block.warnings:
+                self.warn(loc, message)
+            for rec in out:
+                if isinstance(rec, RowRecord):
+                    self.records.append(rec)
+                    self.record_blocks[id(rec)] = block
+                else:
+                    self._notes([rec])
+
+    def _scope_numbers_per_table(self) -> None:
+        """Numbered rows (1, 2, 3) that start again in each sheet or Word table ("Auth Service" sheet 1, 2;
+        "Billing" sheet 1, 2) are different items when the same number has different titles: each table's
+        numbers are scoped by the sheet name or the table's heading ("Billing/1"). Ids such as T-01 repeated
+        with another title stay one item (a later table joins it; the difference is reported)."""
+        by_key: dict[tuple[str, str], dict[int, str]] = {}  # (kind, id) -> block -> title
+        blocks: dict[int, Block] = {}
+        for rec in self.records:
+            rid = one_line(rec.values.get("id", ""))
+            text = one_line(rec.values.get("title") or rec.values.get("name") or rec.values.get("text") or "")
+            block = self.record_blocks.get(id(rec))
+            if not rid or not text or block is None or not re.fullmatch(r"\d+(?:\.\d+)*", rid):
+                continue
+            blocks[id(block)] = block
+            by_key.setdefault((rec.kind, rid), {}).setdefault(id(block), norm_name(text))
+        clashing: dict[str, set[int]] = {}
+        for (kind, _rid), titles in by_key.items():
+            if len(titles) > 1 and len(set(titles.values())) > 1:
+                clashing.setdefault(kind, set()).update(titles)
+        for kind, ids in clashing.items():
+            names = {b: _table_name(blocks[b]) for b in ids}
+            if len(set(names.values())) < len(names):
+                continue  # no name tells the tables apart
+            first: dict[int, RowRecord] = {}
+            for rec in self.records:
+                block = self.record_blocks.get(id(rec))
+                rid = one_line(rec.values.get("id", ""))
+                if rec.kind == kind and block is not None and id(block) in ids and rid:
+                    rec.values["id"] = f"{names[id(block)]}/{rid}"
+                    first.setdefault(id(block), rec)
+            for rec in first.values():
+                self.warn(rec.locator, f"numbers restart in each table: scoped by the table ({rec.values['id']!r})")
+
+    def _without_content(self, groups: list[_Group]) -> list[_Group]:
+        """A threat or control needs words: rows that give it none (a template's numbered empty rows, the
+        impact rows of a component with no threat) are skipped with their reason, never titled "Threat T-3".
+        Components and assets such a row names are still recorded."""
+        direct = {item.id for _k, item, _l in self.items}
+        kept: list[_Group] = []
+        for grp in groups:
+            fields = CONTENT_FIELDS.get(grp.kind)
+            if not fields or any(
+                rec.values.get(f, "").strip() and not is_empty(self.vocab, rec.values[f]) for rec in grp.records for f in fields
+            ) or (grp.explicit_id and grp.explicit_id in direct):
+                kept.append(grp)
+                continue
+            label = grp.kind.replace("_", " ")
+            for rec in grp.records:
+                block = self.record_blocks.get(id(rec))
+                defaults = set(block.defaults) | set(block.grid.defaults) if block else set()
+                rid = one_line(rec.values.get("id", ""))
+                said = set(rec.values) - defaults - {"id"}
+                if rid and not (said - {"status"}) and not rec.extra:
+                    reason = f"empty template row (only its id {rid!r}), not a {label}"
+                elif rid:
+                    reason = (f"row {rid!r} gives no {label} text (no title or description column recognised); "
+                              f"not a {label}")
+                else:
+                    names = [one_line(rec.values[f]) for f in ("targets", "assets") if rec.values.get(f, "").strip()]
+                    shown = f" (names {', '.join(repr(n) for n in names)})" if names else ""
+                    reason = f"no {label} in this row: no title or description{shown}"
+                self.report.skipped(rec.file, rec.locator, reason)
+                for loc in rec.joined:
+                    self.report.skipped(rec.file, loc, f"continues {rec.locator}: {reason}")
+                if grp.kind == "threat":
+                    for fname, kind in (("targets", "element"), ("assets", "asset")):
+                        raw = rec.values.get(fname, "")
+                        if raw.strip() and not is_empty(self.vocab, raw):
+                            self.named_only.append((kind, clean_text(raw), rec.locator))
+        return kept
+
+    def _add_named_only(self, model: Model) -> None:
+        """Components and assets named only in rows that are no threat: recorded by name (once), marked so
+        that a name a threat writes elsewhere is still created rather than refused."""
+        named = {(c, norm_name(i.name)) for c in ("elements", "assets") for i in getattr(model, c)}
+        taken = {i.id for _k, i in model.items()}
+        for kind, name, loc in self.named_only:
+            coll = COLLECTION[kind]
+            key = (coll, norm_name(name))
+            if key in named or not name:
+                continue
+            named.add(key)
+            base = slug(name)
+            iid, n = base, 2
+            while iid in taken:
+                iid, n = f"{base}-{n}", n + 1
+            taken.add(iid)
+            table = "element_kind" if kind == "element" else "asset_kind"
+            guess = parse_choice(self.vocab, table, name).value
+            data: dict[str, Any] = {"id": iid, "name": one_line(name)}
+            if guess:
+                data["kind"] = guess
+            item: Item = (Element if kind == "element" else Asset).model_validate(data)
+            item.extra[PENDING + self.file] = {"refs": [], "alias": None, "named_only": True}
+            set_provenance(item, Source(file=self.file, locator=loc, importer=self.importer))
+            getattr(model, coll).append(item)
+            self.warn(loc, f"{kind.replace('_', ' ')} {name!r} is named only in rows with no threat; recorded as {iid!r}")
 
     def _redirect(self, old: str, locator: str, new: str, *, merged: bool) -> None:
         """Point the report record of one directly made item at another id."""
@@ -323,6 +468,7 @@ class SourceBuilder:
     def _group(self) -> list[_Group]:
         groups: list[_Group] = []
         index: dict[tuple[str, str], _Group] = {}
+        titled: dict[str, list[tuple[_Group, Block | None]]] = {}  # threat title -> groups with an id
         for rec in self.records:
             rid = one_line(rec.values.get("id", ""))
             if rid and is_empty(self.vocab, rid):
@@ -337,13 +483,28 @@ class SourceBuilder:
             elif rec.kind == "control" and rec.values.get("title"):
                 key = (rec.kind, "name:" + norm_name(rec.values["title"]))
             grp = index.get(key) if key else None
+            if grp is None and not rid and rec.kind == "threat":
+                grp = self._same_titled(rec, titled)
+                if grp is not None:
+                    self.warn(rec.locator, f"no id: joined threat {grp.explicit_id!r} of the same title in another table")
             if grp is None:
                 grp = _Group(rec.kind, key[1] if key else None, rid or None)
                 groups.append(grp)
                 if key:
                     index[key] = grp
             grp.records.append(rec)
+            if rid and rec.kind == "threat" and rec.values.get("title", "").strip():
+                titled.setdefault(norm_name(rec.values["title"]), []).append((grp, self.record_blocks.get(id(rec))))
         return groups
+
+    def _same_titled(self, rec: RowRecord, titled: dict[str, list[tuple[_Group, Block | None]]]) -> _Group | None:
+        """A threat row with no id in a later table (a residual-risk table keyed by the threat's title) is
+        the threat of that title that has an id in another table — when exactly one has it."""
+        title = rec.values.get("title", "").strip()
+        hits = titled.get(norm_name(title), []) if title else []
+        block = self.record_blocks.get(id(rec))
+        groups = {id(g): g for g, b in hits if b is not block}
+        return next(iter(groups.values())) if len(groups) == 1 and len(hits) == 1 else None
 
     def _assign_id(
         self, grp: _Group, used: set[str], owners: dict[str, str], counters: dict[str, int]
@@ -421,6 +582,8 @@ class SourceBuilder:
             else:
                 self._merge_into(item, fields, extra, rec)
                 self.report.merged(rec.file, rec.locator, item_id)
+            for loc in rec.joined:  # rows under cells merged over them: one record with the row above
+                self.report.merged(rec.file, loc, item_id)
         assert item is not None
         if grp.kind in ("element", "asset") and not any("kind" in r.values for r in grp.records):
             # No row gives a type: the name often does ("Cloud update service", "Drug library").
@@ -673,6 +836,7 @@ class SourceBuilder:
                     extra[header] = one_line(overall)
             else:
                 self._fail(rec, base, overall, extra, "risk")
+        stated = v.get(f"{base}.level")
         if lik is not None or sev is not None:
             combined = combine_risk(
                 self.vocab, lik, sev, rec.scales.get(f"{base}.likelihood"), rec.scales.get(f"{base}.severity")
@@ -692,6 +856,16 @@ class SourceBuilder:
                     risk.likelihood_basis = combined.likelihood_basis or risk.likelihood_basis
                     if risk.scale is None or risk.scale.startswith("1-"):
                         risk.scale = combined.scale or risk.scale
+        if stated is not None and not is_empty(self.vocab, stated):
+            got_l = parse_risk(self.vocab, stated, None)
+            header = rec.headers.get(f"{base}.level", f"{base}.level")
+            if got_l.ok and got_l.value is not None and got_l.value.level:
+                # The level the author stated is kept as stated, never recomputed from the score.
+                risk = risk or Risk()
+                risk.level = got_l.value.level
+                extra[header] = one_line(stated)
+            else:
+                self._fail(rec, f"{base}.level", stated, extra, "risk level")
         return risk
 
     def _make_control(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
@@ -915,3 +1089,46 @@ def _infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
             found[base] = widest
     for rec in records:
         rec.scales.update(found)
+
+
+def _scope_stacked_ids(blocks: list[Block], outs: list[list[RowRecord | RowNote]]) -> None:
+    """Tables stacked in one sheet, each under its own caption ("Auth Service"), whose ids start again
+    at 1: the same id with a different title in two of them is two items, scoped by the caption."""
+    by_kind: dict[str, list[int]] = {}
+    for n, block in enumerate(blocks):
+        if block.kind in PREFIX:
+            by_kind.setdefault(block.kind, []).append(n)
+    for indexes in by_kind.values():
+        if len(indexes) < 2 or any(not blocks[n].title for n in indexes):
+            continue
+        titles: dict[str, tuple[int, str]] = {}
+        clash = False
+        for n in indexes:
+            for rec in outs[n]:
+                if not isinstance(rec, RowRecord):
+                    continue
+                rid = one_line(rec.values.get("id", ""))
+                text = one_line(rec.values.get("title") or rec.values.get("name") or rec.values.get("text") or "")
+                if not rid or not text:
+                    continue
+                other = titles.get(rid)
+                if other is not None and other[0] != n and norm_name(other[1]) != norm_name(text):
+                    clash = True
+                titles.setdefault(rid, (n, text))
+        if not clash:
+            continue
+        for n in indexes:
+            first = None
+            for rec in outs[n]:
+                if isinstance(rec, RowRecord) and rec.values.get("id", "").strip():
+                    rec.values["id"] = f"{blocks[n].title}/{one_line(rec.values['id'])}"
+                    first = first or rec
+            if first is not None:
+                blocks[n].warnings.append((first.locator, f"ids restart in each table of this sheet: scoped by the "
+                                                          f"table's caption ({first.values['id']!r})"))
+
+
+def _table_name(block: Block) -> str:
+    """What tells a table apart from the others of its source: its caption, heading or sheet name."""
+    g = block.grid
+    return one_line(block.title or g.heading or (g.name if g.style == "sheet" else "") or g.name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -34,6 +34,8 @@ class ImportReport(BaseModel):
     counts: Counts = Field(default_factory=Counts)
     records: list[Record] = Field(default_factory=list)
     warnings: list[ReportWarning] = Field(default_factory=list)
+    # (grid, tables found in it) for each sheet or table read, for ``mdptm inspect``; never written out.
+    tables_read: list[Any] = Field(default_factory=list, exclude=True, repr=False)
 
     def imported(self, file: str, locator: str, item: str) -> None:
         self.records.append(Record(file=file, locator=locator, disposition="imported", item=item))

@@ -35,7 +35,9 @@ from mdptm.report import ImportReport
 from mdptm.validate import REFERENCES
 from mdptm.vocab import Vocabulary, is_empty, norm_text, parse_choice, vocabulary
 
-ID_LIKE = re.compile(r"^[A-Za-z]{1,10}[-_ .]?\d+(?:[.\-]\d+)*[A-Za-z]?$|^\d+(?:\.\d+)*$")
+# "T-01", "SC1", "Zone 2" — but not a product name with a number ("Microsoft 365"): a word and a number
+# separated by a space is an id only when the word is short.
+ID_LIKE = re.compile(r"^[A-Za-z]{1,10}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?$|^[A-Za-z]{1,6} \d+(?:[.\-]\d+)*[A-Za-z]?$|^\d+(?:\.\d+)*$")
 ARROW = re.compile(r"\s*(?:<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←|\bto\b|\s-\s|\s–\s)\s*", re.I)
 _ARROW_SIGN = re.compile(r"<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←")
 _ABBREV = re.compile(r"^(.+?)\s*\(([A-Za-z][A-Za-z0-9&/+-]{1,11})\)\s*$")
@@ -117,6 +119,12 @@ class _Index:
         return None
 
 
+def _named_only(item: Item) -> bool:
+    return any(
+        k.startswith(PENDING) and isinstance(v, dict) and v.get("named_only") for k, v in item.extra.items()
+    )
+
+
 def _names(item: Item) -> list[str]:
     out = []
     for attr in ("name", "title"):
@@ -152,7 +160,11 @@ class Resolver:
         self.final = final
         self.vocab = vocab or vocabulary()
         self.index = _Index()
-        self.had = {coll: bool(getattr(model, coll)) for coll in ("elements", "assets", "controls", "trust_zones")}
+        # Items recorded only because a row that is no threat named them do not make a component table.
+        self.had = {
+            coll: any(not _named_only(i) for i in getattr(model, coll))
+            for coll in ("elements", "assets", "controls", "trust_zones")
+        }
         self.created_controls: dict[str, str] = {}
         self._link_tables: set[tuple[str, str]] = set()
         self.by_id: dict[tuple[str, str], Item] = {}
@@ -193,7 +205,7 @@ class Resolver:
             left = [ref for ref in refs if not self._ref(kind, item, ref, file)]
             if left and not self.final:
                 entry["refs"] = left
-            elif self.final or not entry.get("alias"):
+            elif self.final or not (entry.get("alias") or entry.get("named_only")):
                 del item.extra[key]
             else:
                 entry["refs"] = []

@@ -24,9 +24,12 @@ from mdptm.vocab import (
     Vocabulary,
     fact_key,
     header_forms,
+    is_empty,
     match_header,
     norm_text,
     one_line,
+    ordinal,
+    parse_risk,
     scale_hint,
     skipped_hits,
     with_synonyms,
@@ -65,6 +68,7 @@ class Grid:
     hidden: bool = False  # a hidden sheet
     unit: Literal["row", "column"] = "row"  # what one record is, for Word locators
     defaults: dict[str, str] = field(default_factory=dict)  # field -> value for rows with no such column
+    heading: str = ""  # the nearest heading and caption of a Word table (the context without outer sections)
 
     def __post_init__(self) -> None:
         width = max((len(r) for r in self.cells), default=0)
@@ -134,6 +138,12 @@ class Block:
     reason: str | None = None  # for skipped tables
     defaults: dict[str, str] = field(default_factory=dict)  # from a caption row above it ("Spoofing threats")
     caption: str = ""
+    title: str = ""  # a one-cell row just above the header ("Auth Service"), whatever it says
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (locator, message) for the import report
+    confidence: str = "high"  # high, medium or low: how sure the reading is (``mdptm inspect``)
+    score: float = 0.0
+    origin: int = -1  # the grid row a profile's header_row names to read this table again (-1: its first)
+    fallback: str = ""  # a skipped summary table: the kind it is read as when its source has no other one
 
 
 @dataclass
@@ -151,6 +161,7 @@ class RowRecord:
     group: str | None = None
     view: str | None = None
     scales: dict[str, int | None] = field(default_factory=dict)
+    joined: list[str] = field(default_factory=list)  # locators of rows under merged cells that joined this one
 
 
 @dataclass
@@ -182,6 +193,11 @@ class TableProfile(BaseModel):
     kind: str | None = None  # threat, control, element, flow, asset, trust_zone, assumption, out_of_scope, skip
     header_row: int | None = Field(default=None, ge=1)
     columns: dict[str, str] = Field(default_factory=dict)  # header text or column letter -> field, or "extra"
+    # Several tables stacked in one sheet, each pinned by its own kind, header_row and columns.
+    tables: list[TableProfile] = Field(default_factory=list)
+    # The column span of one of several tables side by side on one header row ("A", "F").
+    first_column: str | None = Field(default=None, pattern=r"^[A-Z]{1,3}$")
+    last_column: str | None = Field(default=None, pattern=r"^[A-Z]{1,3}$")
 
 
 class Profile(BaseModel):
@@ -225,7 +241,9 @@ def load_profile(data: dict[str, Any] | None, vocab: Vocabulary, file: str = "pr
         loc = "/".join(str(p) for p in err["loc"])
         raise InputError(f"profile: {err['msg']}", file=file, locator=loc) from None
     for where, tables in (("sheets", profile.sheets), ("tables", profile.tables)):
-        for name, tp in tables.items():
+        flat = [(name, tp) for name, tp in tables.items()]
+        flat += [(f"{name}/tables/{n}", sub) for name, tp in tables.items() for n, sub in enumerate(tp.tables)]
+        for name, tp in flat:
             if tp.kind is not None and tp.kind != "skip" and tp.kind not in vocab.kinds:
                 known = ", ".join([*vocab.kinds, "skip"])
                 raise InputError(f"profile: unknown kind {tp.kind!r} (known: {known})", file=file, locator=f"{where}/{name}")
@@ -253,7 +271,8 @@ def profile_vocabulary(vocab: Vocabulary, profile: Profile) -> Vocabulary:
     for path, words in profile.synonyms.items():
         kind, _, fname = path.partition(".")
         additions.setdefault((kind, fname), []).extend(words)
-    for tp in [*profile.sheets.values(), *profile.tables.values()]:
+    every = [*profile.sheets.values(), *profile.tables.values()]
+    for tp in [*every, *(sub for top in every for sub in top.tables)]:
         kinds = [tp.kind] if tp.kind in vocab.kinds else list(vocab.kinds)
         for header, fname in tp.columns.items():
             if fname == "extra" or re.fullmatch(r"[A-Z]{1,3}", header):
@@ -304,6 +323,8 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
             continue
         if any(w.startswith(c) for c in spec.context for w in ctx_words):
             score += 2.5
+        if _names_other_kind(vocab, kind, [headers[i] for i, m in fields.items() if spec.fields[m.field].key]):
+            score -= 3  # "Asset Name" is the name of an asset, not of a component
         results.append(Classified(kind, score, fields, matched))
     if only is None:
         per_header = [skipped_hits(vocab, h) for _i, h in nonempty]
@@ -318,9 +339,23 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
     if best.skipped:
         return best
     need = min(2, len(nonempty))
-    if best.matched < need or best.score < (2 if only else 3) or best.matched * 3 < len(nonempty):
+    wide = best.matched >= 5 and best.score >= 10  # a 34-column register: unknown columns go to extra
+    if best.matched < need or best.score < (2 if only else 3) or (best.matched * 3 < len(nonempty) and not wide):
         return None
     return best
+
+
+def _names_other_kind(vocab: Vocabulary, kind: str, headers: list[str]) -> bool:
+    """A key column whose header names another kind ("Asset Name", "Threat ID") and not this one."""
+    own = vocab.kinds[kind].context
+    for h in headers:
+        words = norm_text(h).split()
+        if any(w.startswith(c) for c in own for w in words):
+            continue
+        for other, spec in vocab.kinds.items():
+            if other != kind and any(w == c or w == c + "s" for c in spec.context if len(c) > 3 for w in words):
+                return True
+    return False
 
 
 def _is_kv_header(headers: list[str]) -> bool:
@@ -339,6 +374,8 @@ class _Candidate:
     cls: Classified
     header_rows: list[int]
     headers: list[str]  # per column c0..c1
+    origin: int = -1  # the row the header was found from, when its group row lies above
+    forced: dict[str, str] | None = None  # the columns a profile pins for this table
 
 
 class TableFinder:
@@ -369,7 +406,12 @@ class TableFinder:
                 if not g.row_blank(r):
                     self.notes.append(RowNote(g.file, g.locator(r), "skipped by the profile"))
             return [], self.notes
-        cands = self._forced_candidate() if self.profile and self.profile.header_row else self._find_candidates()
+        if self.profile and self.profile.tables:
+            cands = [c for sub in self.profile.tables for c in self._forced_candidate(sub)]
+        elif self.profile and self.profile.header_row:
+            cands = self._forced_candidate(self.profile)
+        else:
+            cands = self._find_candidates()
         if not cands and g.style == "table":
             if self._form_first() and self._transposed():
                 return self.blocks, self.notes
@@ -423,7 +465,19 @@ class TableFinder:
                     combined.append(f"{top} {sub[k]}".strip() if spans and sub[k] else (sub[k] or top))
                 cls2 = classify(self.vocab, combined, self._context(), only)
                 if cls2 is not None and not cls2.skipped:
+                    # A group cell that is a title ("Threat register" over "Threat | STRIDE"): where the two
+                    # words together name no field, the sub-header alone does.
+                    plain = [sub[k] or headers[k] for k in range(len(sub))]
+                    mixed = [h if match_header(self.vocab, cls2.kind, h) is not None else p
+                             for h, p in zip(combined, plain, strict=True)]
+                    cls3 = classify(self.vocab, mixed, self._context(), cls2.kind)
+                    if cls3 is not None and len(cls3.fields) > len(cls2.fields):
+                        return _Candidate(r, c0, c1, cls3, [r, r + 1], mixed)
                     return _Candidate(r, c0, c1, cls2, [r, r + 1], combined)
+                plain = [sub[k] or headers[k] for k in range(len(sub))]
+                cls4 = classify(self.vocab, plain, self._context(), only) if cls2 is None else None
+                if cls4 is not None and not cls4.skipped:
+                    return _Candidate(r, c0, c1, cls4, [r, r + 1], plain)
         if _is_kv_header(headers):
             return _Candidate(r, c0, c1, Classified("facts", 10, {}, 2), header_rows, headers)
         if sum(1 for h in headers if h and self._is_exact(h)) < 1:
@@ -431,7 +485,38 @@ class TableFinder:
         cls = classify(self.vocab, headers, self._context(), only)
         if cls is None:
             return None
+        grouped = self._group_row_above(r, c0, c1, headers, cls, only)
+        if grouped is not None:
+            return grouped
         return _Candidate(r, c0, c1, cls, header_rows, headers)
+
+    def _group_row_above(
+        self, r: int, c0: int, c1: int, headers: list[str], cls: Classified, only: str | None
+    ) -> _Candidate | None:
+        """Group cells written once above their sub-headers without merging ("Before mitigation" over
+        "Likelihood | Impact"): the header is both rows when that names more fields."""
+        g = self.grid
+        if r == 0 or cls.skipped:
+            return None
+        above = [one_line(g.header_text(r - 1, c)) for c in range(c0, c1 + 1)]
+        filled = [k for k, v in enumerate(above) if v]
+        if len(filled) < 2 or len(filled) * 2 > len(above) or any(not headers[k] for k in filled):
+            return None
+        combined: list[str] = []
+        group = ""
+        for k, sub in enumerate(headers):
+            if above[k]:
+                group = above[k]
+            elif k and not headers[k - 1]:
+                group = ""
+            if k < filled[0]:
+                group = ""
+            both = f"{group} {sub}".strip() if group and sub else sub
+            combined.append(both if match_header(self.vocab, cls.kind, both) is not None else sub)
+        cls2 = classify(self.vocab, combined, self._context(), only)
+        if cls2 is None or cls2.skipped or cls2.kind != cls.kind or len(cls2.fields) <= len(cls.fields):
+            return None
+        return _Candidate(r - 1, c0, c1, cls2, [r - 1, r], combined, origin=r)
 
     def _has_group_cells(self, r: int, c0: int, c1: int) -> bool:
         g = self.grid
@@ -470,7 +555,7 @@ class TableFinder:
             hits = sum(1 for v in filled if self._is_exact(v)) + (stride_cols if stride_cols >= 3 else 0)
             inside = bool(active_until)
             # A header row is mostly header words; inside a table only a clear one (after a gap) starts another.
-            if hits == 0 or hits * 10 < len(filled) * 3 or (
+            if hits == 0 or (hits * 10 < len(filled) * 3 and hits < 5) or (
                 inside and not prev_blank and (hits < 2 or hits * 10 < len(filled) * 6)
             ):
                 prev_blank = False
@@ -524,10 +609,12 @@ class TableFinder:
         heads = [one_line(g.header_text(r, c)) for c in range(c0, c1 + 1) if g.header_text(r, c).strip()]
         return bool(heads) and all((m := match_header(self.vocab, kind, h)) is not None and m.exact for h in heads)
 
-    def _forced_candidate(self) -> list[_Candidate]:
-        assert self.profile is not None and self.profile.header_row is not None
+    def _forced_candidate(self, prof: TableProfile) -> list[_Candidate]:
         g = self.grid
-        wanted = self.profile.header_row
+        if prof.header_row is None:
+            raise InputError("profile: a table of a sheet's 'tables' needs its header_row", file=g.file,
+                             locator=g.name or None)
+        wanted = prof.header_row
         if wanted not in g.row_numbers:
             raise InputError(f"profile header_row {wanted} is outside the table", file=g.file, locator=g.name or None)
         r = g.row_numbers.index(wanted)
@@ -535,7 +622,20 @@ class TableFinder:
         if not segs:
             raise InputError(f"profile header_row {wanted} is blank", file=g.file, locator=g.locator(r))
         c0, c1 = segs[0][0], segs[-1][1]
-        only = self.profile.kind if self.profile.kind in self.vocab.kinds else None
+        if prof.first_column or prof.last_column:  # one of several tables side by side
+            c0 = _letters_to_index(prof.first_column, g) if prof.first_column else c0
+            c1 = _letters_to_index(prof.last_column, g) if prof.last_column else c1
+            if not 0 <= c0 <= c1 < g.width:
+                raise InputError(f"profile columns {prof.first_column}..{prof.last_column} are outside the table",
+                                 file=g.file, locator=g.locator(r))
+        if prof.kind == "skip":  # a table of a sheet's "tables" the user does not want read
+            headers = [one_line(g.header_text(r, c)) for c in range(c0, c1 + 1)]
+            return [_Candidate(r, c0, c1, Classified("skip", 0, {}, 0, skipped=True), [r], headers)]
+        only = prof.kind if prof.kind in self.vocab.kinds else None
+        found = self._classify_span(r, c0, c1, only)
+        if found is not None and not found.cls.skipped and found.cls.kind != "facts":
+            found.forced = prof.columns
+            return [found]  # a two-level header is read as the heuristics read it
         headers = [one_line(g.header_text(r, c)) for c in range(c0, c1 + 1)]
         cls = classify(self.vocab, headers, self._context(), only)
         if cls is None and only:
@@ -544,7 +644,7 @@ class TableFinder:
             raise InputError(
                 "profile header_row names no table kind; set 'kind' in the profile", file=g.file, locator=g.locator(r)
             )
-        return [_Candidate(r, c0, c1, cls, [r], headers)]
+        return [_Candidate(r, c0, c1, cls, [r], headers, forced=prof.columns)]
 
     # -- assembling blocks
 
@@ -576,7 +676,7 @@ class TableFinder:
     def _caption_defaults(self, block: Block) -> None:
         """A caption row just above a threat table that names a STRIDE category ("Spoofing threats") is the
         category of its rows, as a heading is in a Word document."""
-        if block.kind != "threat" or not block.header_rows:
+        if block.kind not in self.vocab.kinds or not block.header_rows:
             return
         g = self.grid
         r = block.header_rows[0] - 1
@@ -586,6 +686,9 @@ class TableFinder:
             return
         cells = [g.cells[r][c].strip() for c in range(block.c0, block.c1 + 1) if g.cells[r][c].strip()]
         if len(cells) != 1:
+            return
+        block.title = one_line(cells[0])
+        if block.kind != "threat":
             return
         stride = stride_default(self.vocab, cells[0])
         if stride:
@@ -659,11 +762,10 @@ class TableFinder:
         if cls.kind == "facts":
             return Block(g, "facts", "key/value", cand.header_rows, [], rows, cand.c0, c1)
         if cls.skipped:
-            label = self.vocab.skipped[cls.kind][0]
-            return Block(
-                g, "skip", label, cand.header_rows, [], rows, cand.c0, c1, reason=f"{label} table (not threat-model content)"
-            )
-        forced = self.profile.columns if self.profile else {}
+            label = self.vocab.skipped[cls.kind][0] if cls.kind in self.vocab.skipped else "skipped"
+            reason = f"{label} table (not threat-model content)" if cls.kind in self.vocab.skipped else "skipped by the profile"
+            return Block(g, "skip", label, cand.header_rows, [], rows, cand.c0, c1, reason=reason, origin=cand.origin)
+        forced = cand.forced if cand.forced is not None else (self.profile.columns if self.profile else {})
         columns: list[Column] = []
         seen_fields: set[str] = set()
         for c in range(cand.c0, c1 + 1):
@@ -685,11 +787,107 @@ class TableFinder:
                 seen_fields.add(fname)
             columns.append(Column(c, header, fname, c in g.hidden_cols, scale_hint(header) if header else None))
         _second_title(g, cls.kind, columns, rows, self.vocab)
+        warnings: list[tuple[str, str]] = []
+        loc = g.locator(cand.header_rows[0], cand.c0)
+        link = _link_id_column(g, columns, rows)
+        if link is not None:
+            warnings.append((loc, f"column {link!r} holds links, not ids: kept in extra; ids are given in row order"))
         _id_column(g, cls.kind, columns, rows, self.vocab)
+        if not forced:
+            warnings.extend((loc, message) for message in _correct_by_values(g, cls.kind, columns, rows, self.vocab))
+        text_col = _text_column(g, cls.kind, columns, rows) if not forced else None
+        if text_col is not None:
+            warnings.append((loc, f"no title or description column recognised: column {text_col!r} (the longest texts) "
+                                  "read as the description; a profile can name the right one"))
+        _stated_levels(columns)
         if cls.kind == "threat":
             _stride_matrix(columns, self.vocab)
         label = self.vocab.kinds[cls.kind].label
-        return Block(g, cls.kind, label, cand.header_rows, columns, rows, cand.c0, c1)
+        block = Block(g, cls.kind, label, cand.header_rows, columns, rows, cand.c0, c1, warnings=warnings,
+                      score=cls.score, origin=cand.origin)
+        if not forced:
+            self._judge(block, cand)
+        return block
+
+    def _judge(self, block: Block, cand: _Candidate) -> None:
+        """Precision before recall: a table is read as items only when its header and its contents say so.
+        Tables of threat agents, attack paths, roles, scales, legends and STRIDE definitions are skipped; a
+        table whose header is generic ("ID | Name | Description") and whose heading names no kind is skipped
+        with a warning naming it."""
+        g = self.grid
+        if self.profile is not None and (self.profile.kind in self.vocab.kinds or self.profile.tables):
+            return
+        heads = [c.header for c in block.columns if c.header]
+        shown = " | ".join(one_line(h) for h in heads[:8]) + (" | ..." if len(heads) > 8 else "")
+        where = f"{g.name or g.context} ({shown})"
+        first = norm_text(heads[0]) if heads else ""
+        entity = self.vocab.first_column_not_items.get(first)
+        said = one_line(heads[0]) if heads else ""
+        if entity is None:  # "ID | Threat Agent | Motivation": the title column says what a row is
+            title_col = next((c for c in block.columns if c.field in ("title", "name")), None)
+            if title_col is not None and self.vocab.first_column_not_items.get(norm_text(title_col.header)):
+                first, said = norm_text(title_col.header), one_line(title_col.header)
+                entity = self.vocab.first_column_not_items[first]
+        spec = self.vocab.kinds[block.kind]
+        strong = any(
+            c.field in ("id", "title", "name", "text") and (m := match_header(self.vocab, block.kind, c.header)) is not None
+            and m.exact and any(w.startswith(cw) for cw in spec.context for w in norm_text(c.header).split())
+            for c in block.columns
+        )
+        reason: str | None = None
+        named_by_id = bool(re.search(r"\b(id|no|nr|number|ref|#)$", first)) or (bool(heads) and heads[0].strip().endswith("#"))
+        if entity is not None and (named_by_id or not strong):
+            reason = f"{entity} table (its rows are named by {said!r}), not {block.label}s"
+        ctx = f" {norm_text(g.heading or g.context)} "
+        words = self.vocab.context_not_items | self.vocab.context_soft_not_items
+        hit = next((w for w in sorted(words, key=len, reverse=True) if f" {w} " in ctx), None)
+        if reason is None and hit is not None and not strong:
+            reason = f"{hit} table (named so by {g.context.strip()[:60]!r}), not {block.label}s"
+            if hit in self.vocab.context_soft_not_items:
+                block.fallback = block.kind
+        if reason is None and block.kind == "threat" and _stride_definitions(g, block, self.vocab):
+            reason = "STRIDE definitions table (its rows are the six categories), not threats"
+        if reason is None and not self._evidence(block):
+            reason = (f"nothing in its header or heading says its rows are {block.label}s "
+                      f"(generic columns); not imported, a profile can name its kind")
+            block.warnings.append((g.locator(block.header_rows[0], block.c0),
+                                   f"unsure of {where}: {reason}"))
+        if reason is not None:
+            if "generic" not in reason:
+                block.warnings.append((g.locator(block.header_rows[0], block.c0),
+                                       f"{where} not read as {block.label}s: {reason}; a profile can force its kind"))
+            block.kind, block.reason, block.confidence = "skip", reason, "low" if "generic" in reason else "high"
+            return
+        exact = sum(1 for c in block.columns if c.field and (m := match_header(self.vocab, spec.name, c.header)) and m.exact)
+        mapped = sum(1 for c in block.columns if c.field)
+        named = sum(1 for c in block.columns if c.header)
+        specific = sum(
+            1 for c in block.columns
+            if c.field and c.field not in _GENERIC_FIELDS and (m := match_header(self.vocab, spec.name, c.header)) and m.exact
+        )
+        if strong or specific >= 2 or (exact >= 3 and specific) or (exact and exact == named and specific):
+            block.confidence = "high"
+        elif exact >= 2 or mapped >= 3:
+            block.confidence = "medium"
+        else:
+            block.confidence = "low"
+            fields = ", ".join(f"{one_line(c.header)!r} → {c.field}" for c in block.columns if c.field)
+            article = "an" if block.label[:1] in "aeiou" else "a"
+            block.warnings.append((g.locator(block.header_rows[0], block.c0),
+                                   f"unsure of {where}: read as {article} {block.label} table ({fields}); "
+                                   "a profile can correct it (mdptm inspect --write-profile)"))
+
+    def _evidence(self, block: Block) -> bool:
+        """Whether the header or the heading names the kind, or a column is one only that kind has."""
+        spec = self.vocab.kinds[block.kind]
+        words = norm_text(" ".join(c.header for c in block.columns) + " " + self.grid.context).split()
+        if any(w.startswith(cw) for cw in spec.context for w in words):
+            return True
+        for c in block.columns:
+            if (c.field and c.field not in _GENERIC_FIELDS and norm_text(c.header) not in _GENERIC_HEADERS
+                    and (block.kind, c.field) not in _BORROWED):
+                return True
+        return False
 
     def _note_uncovered(self, covered: dict[int, list[tuple[int, int]]]) -> None:
         """Rows outside every table: facts ("Manufacturer | Acme"), titles, captions, stray text."""
@@ -829,6 +1027,122 @@ class TableFinder:
         return True
 
 
+_BORROWED = {("control", "threats")}  # a column naming another kind's items says nothing of this kind
+_GENERIC_FIELDS = {"id", "title", "name", "text", "description", "notes", "tags", "sensitivity", "status"}
+_GENERIC_HEADERS = {"type", "category", "priority", "owner", "state", "comments", "comment", "remarks", "level"}
+_URL = re.compile(r"^\s*(?:https?://|www\.|ftp://|file:|mailto:)\S*", re.I)
+
+
+def _link_id_column(g: Grid, columns: list[Column], rows: list[int]) -> str | None:
+    """A "Reference" column of URLs is never the id: it would merge unrelated rows that cite one page."""
+    col = next((c for c in columns if c.field == "id"), None)
+    if col is None:
+        return None
+    values = [one_line(g.data_text(r, col.index)) for r in rows]
+    values = [v for v in values if v]
+    if values and sum(1 for v in values if _URL.match(v) or " " in v.strip() and len(v.split()) > 6) * 2 > len(values):
+        col.field = None
+        return col.header or g.col_name(col.index)
+    return None
+
+
+def _letters_to_index(letters: str, g: Grid) -> int:
+    """Column letters of the sheet ("C") → the grid's column index."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - g.first_col
+
+
+def _text_column(g: Grid, kind: str, columns: list[Column], rows: list[int]) -> str | None:
+    """A threat or control table with an id but no title or description column the vocabulary knows
+    ("Menace", "What could happen"): the unmapped column of longest texts is its description, rather
+    than rows with no words at all."""
+    if kind not in ("threat", "control") or any(c.field in ("title", "description") for c in columns):
+        return None
+    if not any(c.field == "id" for c in columns):
+        return None
+    best: tuple[float, Column] | None = None
+    for col in columns:
+        if col.field is not None:
+            continue
+        texts = [one_line(g.data_text(r, col.index)) for r in rows]
+        texts = [t for t in texts if t]
+        if len(texts) * 2 < len([r for r in rows if not g.row_blank(r)]) or not texts:
+            continue
+        words = sum(len(t.split()) for t in texts) / len(texts)
+        if words >= 3 and len(set(texts)) * 4 >= len(texts) * 3 and (best is None or words > best[0]):
+            best = (words, col)
+    if best is None:
+        return None
+    best[1].field = "description"
+    return best[1].header or g.col_name(best[1].index)
+
+
+def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab: Vocabulary) -> list[str]:
+    """Where a column's cells contradict its header: a "Threat" column of STRIDE letters ("S", "TRID") is the
+    STRIDE column; a "Risk" column of sentences is the description, not a rating."""
+    if kind != "threat":
+        return []
+    out: list[str] = []
+    fields = {c.field for c in columns}
+
+    def cells(col: Column) -> list[str]:
+        return [t for t in (one_line(g.data_text(r, col.index)) for r in rows) if t]
+
+    title = next((c for c in columns if c.field == "title"), None)
+    if title is not None and "stride" not in fields:
+        values = cells(title)
+        if len(values) >= 2 and all(_stride_cell(vocab, v) for v in values):
+            title.field = "stride"
+            fields.add("stride")
+            out.append(f"column {title.header!r} holds STRIDE categories, not threat titles: read as the STRIDE column")
+    cvss = next((c for c in columns if c.field == "cvss"), None)
+    vector = next((c for c in columns if c.field is None and {"cvss", "vector"} <= set(norm_text(c.header).split())), None)
+    if cvss is not None and vector is not None and any(v.upper().startswith(("CVSS:", "AV:")) for v in cells(vector)):
+        cvss.field, vector.field = None, "cvss"  # the vector says more than the score it gives
+    for col in columns:
+        if col.field not in ("risk", "residual_risk"):
+            continue
+        values = cells(col)
+        prose = [v for v in values if len(v.split()) >= 5 and not parse_risk(vocab, v, None).ok]
+        if values and len(prose) * 2 >= len(values):
+            new = "description" if "description" not in fields else None
+            out.append(f"column {col.header!r} holds sentences, not risk ratings: read as "
+                       f"{'the description' if new else 'extra'}")
+            col.field = new
+            fields.add("description")
+    return out
+
+
+def _stride_cell(vocab: Vocabulary, text: str) -> bool:
+    """A cell that is nothing but STRIDE categories: letters ("S", "TRID", "T, I") or category names."""
+    compact = re.sub(r"[\s,/;&+|]", "", text)
+    if 0 < len(compact) <= 6 and compact.isupper() and all(ch.lower() in vocab.stride_letters for ch in compact):
+        return True
+    parts = [p.strip() for p in re.split(r"[,/;&+\n]", text) if p.strip()]
+    return bool(parts) and all(_stride_header(vocab, p) for p in parts)
+
+
+def _stated_levels(columns: list[Column]) -> None:
+    """A risk level column with no score beside it is the risk itself (read as before); beside a score it
+    is the stated level, kept as written."""
+    fields = {c.field for c in columns}
+    for c in columns:
+        if c.field in ("risk.level", "residual_risk.level") and c.field.split(".")[0] not in fields:
+            c.field = c.field.split(".")[0]
+
+
+def _stride_definitions(g: Grid, block: Block, vocab: Vocabulary) -> bool:
+    """The title (or first) column holds nothing but STRIDE category names: a definitions table."""
+    col = next((c for c in block.columns if c.field == "title"), block.columns[0] if block.columns else None)
+    if col is None:
+        return False
+    values = [one_line(g.data_text(r, col.index)) for r in block.rows]
+    values = [v for v in values if v]
+    return len(values) >= 3 and all(_stride_header(vocab, v) for v in values)
+
+
 _ID_VALUE = re.compile(r"^[A-Za-z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
 
 
@@ -904,6 +1218,107 @@ def stride_default(vocab: Vocabulary, text: str) -> str | None:
 
 def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNote]:
     """Each data row of a table as a record, each other row as a note saying why it was skipped."""
+    out = list(_block_records(block, vocab))
+    _scope_restarting_ids(block, [r for r in out if isinstance(r, RowRecord)])
+    yield from out
+
+
+def _scope_restarting_ids(block: Block, records: list[RowRecord]) -> None:
+    """Ids that start again at 1 in each group of a table ("Auth Service" 1, 2; "Billing" 1, 2) are
+    scoped by their group: "Auth Service/1"."""
+    groups: dict[str, set[str]] = {}
+    for rec in records:
+        rid = one_line(rec.values.get("id", ""))
+        if rid and rec.group:
+            groups.setdefault(rec.group, set()).add(rid)
+    seen: set[str] = set()
+    clash = False
+    for ids in groups.values():
+        clash = clash or bool(ids & seen)
+        seen |= ids
+    if not clash or any(rec.values.get("id") and not rec.group for rec in records):
+        _scope_by_component(block, records)
+        return
+    for rec in records:
+        if rec.values.get("id") and rec.group:
+            rec.values["id"] = f"{rec.group}/{one_line(rec.values['id'])}"
+    first = next(r for r in records if r.group)
+    block.warnings.append((first.locator, f"ids restart in each group of this table: scoped by the group "
+                                          f"({first.values['id']!r})"))
+
+
+def _scope_by_component(block: Block, records: list[RowRecord]) -> None:
+    """Ids that start again for each component of one table (the component merged down its rows, ids
+    1, 2 under "Auth Service", 1, 2 under "Billing"): the same id with another title and another
+    component is another threat, scoped by its component ("Billing/1"), never merged into the first."""
+    by_id: dict[str, list[RowRecord]] = {}
+    for rec in records:
+        rid = one_line(rec.values.get("id", ""))
+        if rid:
+            by_id.setdefault(rid, []).append(rec)
+
+    def title(rec: RowRecord) -> str:
+        return norm_text(rec.values.get("title") or rec.values.get("name") or rec.values.get("description") or "")
+
+    clashes = [recs for recs in by_id.values() if len({title(r) for r in recs}) > 1]
+    if not clashes:
+        return
+    scopes = {one_line(r.values.get("targets", "")) for recs in clashes for r in recs}
+    if "" in scopes or not all(len({one_line(r.values.get("targets", "")) for r in recs}) == len(recs) for recs in clashes):
+        return
+    for rec in records:
+        rid, scope = one_line(rec.values.get("id", "")), one_line(rec.values.get("targets", ""))
+        if rid and scope:
+            rec.values["id"] = f"{scope}/{rid}"
+    first = next(r for r in records if r.values.get("id"))
+    block.warnings.append((first.locator, f"ids restart for each component of this table: scoped by the component "
+                                          f"({first.values['id']!r})"))
+
+
+def _continuation_row(g: Grid, r: int, block: Block, key_cols: list[int]) -> bool:
+    """A row that only adds to the row above: its id, title and description cells are empty and all its
+    cells lie right of them (a second mitigation on a line of its own in a CSV register)."""
+    if not key_cols or block.kind not in ("threat", "control"):
+        return False
+    filled = [c for c in range(block.c0, block.c1 + 1) if g.data_text(r, c).strip()]
+    return bool(filled) and len(filled) <= 3 and min(filled) > max(key_cols)
+
+
+def _continues(g: Grid, r: int, c: int, start: int) -> bool:
+    """The cell is covered by a vertical merge that began on the row *start*."""
+    anchor = g.merged.get((r, c))
+    return anchor is not None and anchor == (start, c) and r > start
+
+
+def _join(prev: RowRecord, g: Grid, r: int, block: Block, texts: list[str], vocab: Vocabulary) -> None:
+    """A row under cells merged over it adds to the record above: lines are joined, and for a risk
+    factor the highest value is kept ("Medium", "-", "High", "-" → "High")."""
+    names = _extra_names(block)
+    for col, text in zip(block.columns, texts, strict=True):
+        text = text.strip()
+        anchor = g.merged.get((r, col.index))
+        if not text or (anchor is not None and anchor[0] < r):
+            continue
+        if col.field:
+            old = prev.values.get(col.field, "")
+            if col.field.split(".")[0] in ("risk", "residual_risk"):
+                part = "likelihood" if col.field.endswith("likelihood") else "severity"
+                new_v, old_v = ordinal(vocab, part, text), ordinal(vocab, part, old)
+                if not old.strip() or is_empty(vocab, old) or (new_v is not None and (old_v is None or new_v > old_v)):
+                    prev.values[col.field] = text
+                    prev.headers.setdefault(col.field, col.header or col.field)
+                continue
+            if text not in old.split("\n"):
+                prev.values[col.field] = f"{old}\n{text}" if old else text
+                prev.headers.setdefault(col.field, col.header or col.field)
+        else:
+            key = names[col.index]
+            old = prev.extra.get(key, "")
+            if text not in old.split("\n"):
+                prev.extra[key] = f"{old}\n{text}" if old else text
+
+
+def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNote]:
     g = block.grid
     if block.kind == "skip":
         for r in [*block.header_rows, *block.rows]:
@@ -924,6 +1339,9 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
     group: str | None = None
     pending_blank: list[int] = []
     guidance = _guidance_row(g, block, id_col, vocab)
+    key_col = next((by_field[f].index for f in ("id", "title", "name", "text") if f in by_field), None)
+    key_cols = [by_field[f].index for f in ("id", "title", "name", "text", "description") if f in by_field]
+    prev: tuple[RowRecord, int] | None = None
     for r in block.rows:
         loc = g.locator(r, block.c0)
         if g.row_blank(r, block.c0, block.c1):
@@ -949,7 +1367,14 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
             continue
         if _group_row(g, r, block.c0, block.c1) or _lone_group_cell(g, r, block.c0, block.c1, id_col, vocab):
             group = one_line(g.raw(r, block.c0))
+            prev = None
             yield RowNote(g.file, loc, f"group heading row ({group!r}) applied to the rows below")
+            continue
+        if prev is not None and key_col is not None and (
+            _continues(g, r, key_col, prev[1]) or _continuation_row(g, r, block, key_cols)
+        ):
+            _join(prev[0], g, r, block, texts, vocab)  # reported as merged into the item of the row above
+            prev[0].joined.append(loc)
             continue
         values: dict[str, str] = {}
         headers: dict[str, str] = {}
@@ -974,7 +1399,7 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
             if len(nonempty) == 1 and not values:
                 yield RowNote(g.file, loc, f"note row with no {block.label} ({one_line(nonempty[0])[:60]!r})")
                 continue
-        yield RowRecord(
+        rec = RowRecord(
             kind=block.kind,
             file=g.file,
             locator=loc,
@@ -987,6 +1412,8 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
             view=g.view,
             scales={c.field: c.scale for c in block.columns if c.field},
         )
+        prev = (rec, r)
+        yield rec
 
 
 def _guidance_row(g: Grid, block: Block, id_col: int | None, vocab: Vocabulary) -> int | None:

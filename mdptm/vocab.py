@@ -138,6 +138,9 @@ class Vocabulary:
     note_rows: frozenset[str] = frozenset()  # first words of a legend or note row below a table
     header_cache: dict[tuple[str, str], HeaderMatch | None] = field(default_factory=dict)
     skipped_index: dict[str, list[str]] = field(default_factory=dict)  # normalised word -> skipped kinds
+    first_column_not_items: dict[str, str] = field(default_factory=dict)  # normalised first header -> label
+    context_not_items: frozenset[str] = frozenset()  # sheet/heading words of scales, legends, matrices ...
+    context_soft_not_items: frozenset[str] = frozenset()  # summaries: skipped unless the only such table
 
     def __post_init__(self) -> None:
         for name, (_label, syns) in self.skipped.items():
@@ -250,7 +253,16 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
             "sensitivity",
         )
     }
+    not_items = headers.get("not_items", {}) or {}
+    first_col = {
+        norm_text(str(word)): str(label)
+        for label, words in (not_items.get("first_column", {}) or {}).items()
+        for word in words
+    }
     return Vocabulary(
+        first_column_not_items=first_col,
+        context_not_items=frozenset(norm_text(str(w)) for w in not_items.get("context", []) or []),
+        context_soft_not_items=frozenset(norm_text(str(w)) for w in not_items.get("context_soft", []) or []),
         kinds=kinds,
         skipped=skipped,
         facts=facts,
@@ -312,13 +324,14 @@ def _compute_header(spec: KindSpec, header: str) -> HeaderMatch | None:
     best: HeaderMatch | None = None
     for form in forms:
         toks = form.split()
+        dated = "date" in toks or "deadline" in toks  # "Target Date" names no target
         if len(toks) > 8:
             continue
         tokset = set(toks)
         candidates = sorted({i for t in tokset for i in spec.by_token.get(t, ())})
         for i in candidates:
             syn_toks, fname, n = spec.phrases[i]
-            if n * 2 < len(toks) or not syn_toks <= tokset:
+            if n * 2 < len(toks) or not syn_toks <= tokset or (dated and not syn_toks & {"date", "deadline"}):
                 continue
             score = float(n) + (0.25 if _contiguous(toks, syn_toks, n) else 0.0)
             if best is None or score > best.score:

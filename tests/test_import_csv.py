@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from import_helpers import reconciles, records_at, run_import, warnings_with
 
+from mdptm.errors import InputError
 from mdptm.importers.xlsx import decode_text, sniff_delimiter
 
 CSV_ROWS = [
@@ -76,9 +77,14 @@ def test_sniffers() -> None:
 
 def test_french_headers_need_a_profile(tmp_path: Path) -> None:
     path = _write(tmp_path / "fr.csv", CSV_ROWS, ",", "utf-8")
+    # No title column the vocabulary knows: the column of longest texts is read as the description
+    # (never "Threat T-01"), with a warning naming it.
     plain, report = run_import(path)
-    assert plain.threats[0].title == "Threat T-01" and plain.threats[0].extra["Menace"].startswith("Usurpation")
-    assert warnings_with(report, "has no title")
+    assert plain.threats[0].title == "Usurpation de la pompe – accès réseau"
+    assert warnings_with(report, "column 'Menace' (the longest texts) read as the description")
+    short = _write(tmp_path / "short.csv", [["ID", "Menace", "STRIDE"], ["T-01", "X", "S"], ["T-02", "Y", "T"]], ",", "utf-8")
+    with pytest.raises(InputError, match="gives no threat text"):  # one-word cells are no threat text
+        run_import(short)
     profile = {"synonyms": {"threat.title": ["Menace"], "threat.targets": ["Composant"], "threat.status": ["Statut"]}}
     model, _ = run_import(path, profile=profile)
     assert [t.title for t in model.threats] == ["Usurpation de la pompe – accès réseau", "Altération de la bibliothèque"]

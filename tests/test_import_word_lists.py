@@ -211,11 +211,6 @@ def test_ecommerce_threats_written_as_bullets() -> None:
 
 
 @pytest.mark.skipif(not ECOMMERCE.exists(), reason="shared corpus not present")
-@pytest.mark.xfail(
-    reason="needs the table classification of issue 15: the user-role (trust level) and STRIDE "
-    "definition tables are still read as threats, the exit-point table as controls",
-    strict=False,
-)
 def test_ecommerce_exact_truth() -> None:
     model, _ = run_import(ECOMMERCE)
     assert len(model.threats) == 19

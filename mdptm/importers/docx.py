@@ -805,6 +805,7 @@ class _Walker:
         caption = self.last_text if _TABLE_CAPTION.match(self.last_text or "") else ""
         sec_words = " ".join(s.text for s in self.stack[-2:])
         grid.context = " ".join(x for x in (heading, caption, sec_words) if x)
+        grid.heading = " ".join(x for x in (heading, caption) if x)
         view = self._current_view()
         grid.view = view.id if view else None
         stride = stride_default(self.vocab, heading) if heading else None
