@@ -74,6 +74,22 @@ DocStatus = Literal["draft", "in_review", "approved", "published"]
 Decision = Literal["approved", "rejected"]
 CraCategory = Literal["default", "important_class_i", "important_class_ii", "critical"]
 CraScope = Literal["in_scope", "excluded_mdr_ivdr", "unknown"]
+ZoneKind = Literal["network", "physical", "on_body", "cloud", "vendor", "internet"]
+DependencyService = Literal[
+    "dns",
+    "ntp",
+    "dhcp",
+    "directory",
+    "identity_provider",
+    "certificate_revocation",
+    "pki",
+    "network_access_control",
+    "os_updates",
+    "antivirus_updates",
+    "syslog",
+    "service_tool_internet",
+    "other",
+]
 
 STRIDE_ORDER: tuple[Stride, ...] = (
     "spoofing",
@@ -179,6 +195,7 @@ class Element(Item):
 class TrustZone(Item):
     name: str
     trust_level: int | None = None
+    kind: ZoneKind | None = None  # None: not stated (the guides infer it from the name, and say so)
 
 
 class Flow(Item):
@@ -195,6 +212,7 @@ class Flow(Item):
     authentication: str | None = None
     encryption: str | None = None
     bidirectional: bool = False
+    initiator: str | None = None  # element id of the end that opens the connection; None: not stated
 
 
 class Asset(Item):
@@ -275,6 +293,17 @@ class Support(Strict):
     data_disposal: str | None = None
 
 
+class Dependency(Item):
+    """Infrastructure the device needs from its surroundings (DNS, NTP, a directory, syslog...)."""
+
+    name: str
+    service: DependencyService = "other"
+    elements: list[str] = Field(default_factory=list)  # the elements that need it
+    protocol: str | None = None
+    port: str | None = None
+    provided_by: Responsibility | None = None
+
+
 # Collections in their fixed order, with the singular kind used in reports and diffs.
 COLLECTIONS: tuple[tuple[str, str], ...] = (
     ("trust_zones", "trust_zone"),
@@ -286,6 +315,7 @@ COLLECTIONS: tuple[tuple[str, str], ...] = (
     ("controls", "control"),
     ("assumptions", "assumption"),
     ("out_of_scope", "out_of_scope"),
+    ("dependencies", "dependency"),
 )
 
 
@@ -305,6 +335,7 @@ class Model(Strict):
     assumptions: list[Assumption] = Field(default_factory=list)
     out_of_scope: list[OutOfScope] = Field(default_factory=list)
     support: Support = Field(default_factory=Support)
+    dependencies: list[Dependency] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -27,6 +27,8 @@ REFERENCES: dict[tuple[str, str], tuple[str, ...]] = {
     ("threats", "targets"): ("elements", "flows", "trust_zones"),
     ("threats", "assets"): ("assets",),
     ("threats", "controls"): ("controls",),
+    ("flows", "initiator"): ("elements",),
+    ("dependencies", "elements"): ("elements",),
 }
 
 
