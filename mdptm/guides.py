@@ -21,7 +21,8 @@ from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from mdptm.docir import Doc
+from mdptm import netplan, topology
+from mdptm.docir import Doc, Image
 from mdptm.errors import InputError
 from mdptm.model import (
     STRIDE_ORDER,
@@ -54,7 +55,7 @@ TERMS_FILE = ("vocabulary", "guide-terms.yaml")
 MC2_FILE = "mc2.yaml"
 SUMMARY_FRAMEWORKS = ("cra-annex-i", "cra-annex-ii", "fda-premarket")
 NOT_STATED = "not stated"
-ASK = "Not stated in the threat model: ask the manufacturer."
+ASK = "Not stated in the threat model: ask the device maker."
 EVIDENCE_ROWS = 5  # evidence items named per MC2 principle before "and N more"
 THREAT_ROWS = 40  # threats listed in one guide table before the rest is left to the PTM register
 _LEVEL_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}
@@ -338,6 +339,27 @@ def _customer_assumptions(f: Facts) -> list[Assumption]:
     return [a for a in f.model.assumptions if a.responsibility in ("customer", "shared", None)]
 
 
+# Who a control is expected of. A hospital's control is never "implemented" in a guide: the maker cannot
+# have verified what the hospital has yet to do.
+_EXPECTED_OF = {"customer": "the hospital", "shared": "the hospital and the device maker",
+                "manufacturer": "the device maker", "third_party": "a third party"}
+
+
+def _first_sentence(text: str | None) -> str:
+    text = " ".join((text or "").split())
+    if not text:
+        return ""
+    m = re.match(r"(.+?[.!?])(?:\s|$)", text)
+    return m.group(1) if m else text
+
+
+@dataclass
+class Drawn(Image):
+    """A picture drawn when the guide is written (into ``guides/``), not when it is built."""
+
+    draw: Callable[[Path], Path | None] | None = None
+
+
 FLOW_HEADER = ["Id", "Flow", "From", "Dir", "To", "Protocol", "Port", "Authentication", "Encryption"]
 
 
@@ -551,27 +573,112 @@ def _open_points(f: Facts) -> list[str]:
 # ---------------------------------------------------------------------------------- procurement
 
 
+CONTRACT_FILE = "contract-language.yaml"
+_STATUS_WORDS = {"covered": "the threat model supports it", "partial": "the threat model supports it in part",
+                 "gap": "the threat model gives no evidence for it", "not_applicable": "does not apply to this device"}
+
+
 def procurement(f: Facts, coverage: Coverage | None) -> Doc:
     m = f.model
     doc = _new_doc(
         f,
         "procurement",
-        f"For the purchase contract of {m.product.name}: each principle of the HSCC Model Contract-language "
-        "for Medtech Cybersecurity (MC2) with the evidence the public threat model offers and the gaps it "
-        "leaves, ready to attach as a security annex; then the CRA and FDA coverage in brief.",
+        f"Security terms for the purchase contract of {m.product.name}, one per principle of the HSCC Model "
+        "Contract-language for Medtech Cybersecurity (MC2), worded here in our own terms with this device's "
+        "commitments filled in; then what the device maker has not yet stated, and the CRA and FDA coverage.",
     )
     mc2 = coverage.framework("mc2") if coverage is not None else None
-    if mc2 is not None:
-        _mc2_assessed(doc, f, mc2)
+    if mc2 is not None and mc2.note:
+        doc.p(mc2.note, style="note")
+    principles = [p for p in mc2_principles() if p.group != "pillars"] or [
+        Principle(id=c.id, title=c.title or c.id, group=c.group) for c in (mc2.clauses if mc2 else [])]
+    status = {c.id: c.status for c in (mc2.clauses if mc2 else [])}
+    if mc2 is None:
+        doc.p("MC2 coverage was not assessed for this publication: the terms are given without the threat "
+              "model's evidence for each.", style="note")
+    contract = contract_language()
+    missing: dict[str, None] = {}
+    fold = {cid: c.get("same_as") for cid, c in contract.clauses.items() if c.get("same_as")}
+    for title, members in _grouped(principles, _group_titles()):
+        written = [p for p in members if p.id not in fold]
+        if not written:
+            continue
+        doc.h(title)
+        for p in written:
+            text, gaps = _clause_text(f, contract, p)
+            also = [q.title for q in principles if fold.get(q.id) == p.id]
+            label = p.title + (f" (with {', '.join(also)})" if also else "") + "."
+            st = status.get(p.id)
+            doc.p(text or (p.summary or ""), bold_prefix=label)
+            notes = []
+            if st:
+                notes.append("This device: " + _STATUS_WORDS.get(st, _words(st)) + ".")
+            if gaps:
+                notes.append("Missing: " + "; ".join(gaps) + ".")
+                missing.update(dict.fromkeys(gaps))
+            if notes:
+                doc.p(" ".join(notes), style="note")
+
+    doc.h("What the device maker has not stated")
+    open_terms = list(missing) + [
+        f"{p.title}: the threat model gives no evidence for it" for p in principles
+        if status.get(p.id) == "gap" and p.id not in fold]
+    if open_terms:
+        doc.bullets(open_terms)
     else:
-        _mc2_unassessed(doc)
+        doc.p("Every commitment the terms above need is stated in the threat model.")
+    cc, ca = len(_customer_controls(f)), len(_customer_assumptions(f))
+    if cc or ca:
+        doc.p(f"The contract should also name the {cc} controls and {ca} conditions the threat model expects of "
+              "the hospital (see the deployment guide), so that both sides agree who does what.")
 
-    doc.h("Terms to write into the contract")
-    doc.table(["Topic", "Manufacturer's statement"], _support_rows(f)[:5] + [
-        ["Hospital responsibilities", f"{len(_customer_controls(f))} controls and "
-         f"{len(_customer_assumptions(f))} assumptions (see the deployment guide)"],
-    ])
+    _framework_summary(doc, m, coverage)
+    return doc
 
+
+@dataclass(frozen=True)
+class ContractLanguage:
+    facts: dict[str, dict[str, str]]
+    clauses: dict[str, dict[str, Any]]
+
+
+@cache
+def contract_language(path: Path | None = None) -> ContractLanguage:
+    """The contract wording of ``templates/contract-language.yaml``."""
+    from mdptm.resources import templates_dir
+
+    p = path or templates_dir() / CONTRACT_FILE
+    data = read_structured(p) if p.is_file() else {}
+    if not isinstance(data, dict):
+        raise InputError("expected a mapping with 'facts' and 'clauses'", file=str(p))
+    facts, clauses = data.get("facts") or {}, data.get("clauses") or {}
+    if not isinstance(facts, dict) or not isinstance(clauses, dict):
+        raise InputError("'facts' and 'clauses' must be mappings", file=str(p))
+    return ContractLanguage({str(k): dict(v) for k, v in facts.items()}, {str(k): dict(v) for k, v in clauses.items()})
+
+
+def _clause_text(f: Facts, contract: ContractLanguage, p: Principle) -> tuple[str, list[str]]:
+    """The clause with this device's commitments filled in, and the commitments it lacks (in words)."""
+    c = contract.clauses.get(p.id)
+    if not c or not c.get("text"):
+        return "", []
+    m = f.model
+    s = m.support
+    values: dict[str, str] = {"product": m.product.name, "maker": m.product.manufacturer}
+    gaps: list[str] = []
+    for name, fact in contract.facts.items():
+        value = getattr(s, name, None)
+        values[name] = " ".join(value.split()).rstrip(".") if value else fact.get("missing", f"[{name}: not stated]")
+        if not value and name in (c.get("facts") or []):
+            gaps.append(fact.get("words", name.replace("_", " ")))
+    cc = _customer_controls(f)
+    values["hospital_tasks"] = ("; ".join(x.title.lower() for x in cc[:4]) + (" and others" if len(cc) > 4 else "")
+                                if cc else "none are listed")
+    text = " ".join(str(c["text"]).split())
+    return re.sub(r"\{(\w+)\}", lambda mm: values.get(mm.group(1), mm.group(0)), text), gaps
+
+
+def _framework_summary(doc: Doc, m: Model, coverage: Coverage | None) -> None:
     doc.h("CRA and FDA coverage")
     frameworks = [fw for fw in (coverage.frameworks if coverage is not None else []) if fw.id != "mc2"]
     frameworks.sort(key=lambda fw: (SUMMARY_FRAMEWORKS.index(fw.id) if fw.id in SUMMARY_FRAMEWORKS else 99, fw.id))
@@ -581,7 +688,7 @@ def procurement(f: Facts, coverage: Coverage | None) -> Doc:
               "are a benchmark, not a legal obligation.", style="note")
     if not frameworks:
         doc.p("CRA and FDA coverage was not assessed for this publication.")
-        return doc
+        return
     doc.table(
         ["Framework", "Covered", "Partial", "Gap", "Not applicable"],
         [[fw.title or fw.id, *(str(_summary(fw).get(s, 0)) for s in ("covered", "partial", "gap", "not_applicable"))]
@@ -592,9 +699,8 @@ def procurement(f: Facts, coverage: Coverage | None) -> Doc:
             doc.p(fw.note, style="note", bold_prefix=f"{fw.title or fw.id}:")
         gaps = [c for c in fw.clauses if c.status in ("gap", "partial")]
         if gaps:
-            doc.p(f"Not fully covered in {fw.title or fw.id}:")
-            doc.bullets([f"{c.id} {c.title} ({c.status})" for c in gaps])
-    return doc
+            doc.p(f"Not fully covered in {fw.title or fw.id}: "
+                  + "; ".join(f"{c.id} {c.title} ({c.status})" for c in gaps) + ".")
 
 
 def _summary(fw: FrameworkResult) -> dict[str, int]:
@@ -641,43 +747,6 @@ def _grouped(items: Iterable[G], titles: dict[str, str]) -> list[tuple[str, list
             for g, members in out.items()]
 
 
-def _evidence_cell(f: Facts, ids: list[str]) -> str:
-    if not ids:
-        return "none in the threat model"
-    shown = "; ".join(f"{i} {f.name(i)}" if f.name(i) != i else i for i in ids[:EVIDENCE_ROWS])
-    return shown + (f"; and {len(ids) - EVIDENCE_ROWS} more" if len(ids) > EVIDENCE_ROWS else "")
-
-
-def _mc2_assessed(doc: Doc, f: Facts, mc2: FrameworkResult) -> None:
-    if mc2.note:
-        doc.p(mc2.note, style="note")
-    for title, clauses in _grouped(mc2.clauses, _group_titles()):
-        doc.h(title)
-        doc.table(["Principle", "Status", "Evidence in the threat model", "Assessment"],
-                  [[c.title or c.id, _words(c.status), _evidence_cell(f, c.evidence), c.rationale or NOT_STATED]
-                   for c in clauses], widths=[2, 1, 3, 3])
-    gaps = [c for c in mc2.clauses if c.status in ("gap", "partial")]
-    doc.h("MC2 gaps to settle in the contract")
-    if gaps:
-        doc.bullets([f"{c.title or c.id} ({_words(c.status)})" for c in gaps])
-    else:
-        doc.p("The threat model gives evidence for every MC2 principle.")
-
-
-def _mc2_unassessed(doc: Doc) -> None:
-    principles = mc2_principles()
-    if not principles:
-        doc.h("MC2 principles")
-        doc.p("MC2 coverage was not assessed for this publication, and no MC2 catalogue is installed.")
-        return
-    doc.p("MC2 coverage was not assessed for this publication: the principles are listed so that the "
-          "contract annex can be completed with the manufacturer.", style="note")
-    for title, members in _grouped(principles, _group_titles()):
-        doc.h(title)
-        doc.table(["Principle", "What it asks", "Evidence in the threat model"],
-                  [[p.title, p.summary or NOT_STATED, "not assessed"] for p in members])
-
-
 def mc2_principles(path: Path | None = None) -> list[Principle]:
     """Each clause of the MC2 catalogue (``mappings/mc2.yaml`` unless *path*), in order; empty when absent."""
     data = _catalogue(path)
@@ -695,271 +764,420 @@ def mc2_principles(path: Path | None = None) -> list[Principle]:
 # ----------------------------------------------------------------------------------- deployment
 
 
+_DIRECTION = {"outbound": "out", "inbound": "in"}
+_BASIS_MARK = {"stated": "", "text": "", "design": "", "assumed": " *"}
+
+
 def deployment(f: Facts) -> Doc:
     m = f.model
+    plan = netplan.build(f)
     doc = _new_doc(
         f,
         "deployment",
-        f"How to place {m.product.name} in the hospital network as its threat model expects: every data "
-        f"flow with its port and protection ({len(m.flows)} flows, a starting point for firewall rules), the "
-        f"trust zones and the segmentation they imply, the controls the hospital owns, and the hardening "
-        "steps the model gives.",
+        f"How to connect {m.product.name} as its threat model expects: the firewall rules per network segment, "
+        "the infrastructure the device needs from the hospital, the controls the hospital is expected to "
+        "provide, and the questions to settle with the device maker before go-live.",
     )
-    doc.h("Data flows and ports")
-    if m.flows:
-        doc.table(FLOW_HEADER, [_flow_row(f, fl) for fl in m.flows],
-                  caption="Dir: → one way, from the first element to the second; ↔ both ways.",
-                  widths=[0.8, 1.6, 1.5, 0.6, 1.5, 1.7, 1.0, 2.2, 1.4])
-        notes = _flow_notes(f)
-        if notes:
-            doc.bullets(notes)
-    else:
-        doc.p("The threat model describes no data flows.")
+    picture = netplan.diagram_model(f, plan)
+    if picture is not None:
+        doc.blocks.append(Drawn(Path("deployment-network.png"), "Network segments and connections; each arrow "
+                                "starts at the end that opens the connection.", 16.0, _network_picture(picture)))
 
-    doc.h("Trust zones and segmentation")
-    if m.trust_zones:
-        members: dict[str, list[Element]] = {}
-        for e in m.elements:
-            members.setdefault(e.trust_zone or "", []).append(e)
-        doc.table(["Zone", "Trust level", "Where", "Elements"],
-                  [[z.name, str(z.trust_level) if z.trust_level is not None else NOT_STATED,
-                    _zone_where(f, members.get(z.id, [])), ", ".join(e.name for e in members.get(z.id, [])) or "none"]
-                   for z in m.trust_zones])
-        if members.get(""):
-            doc.p("Elements with no trust zone: " + ", ".join(e.name for e in members[""]) + ".")
+    doc.h("Firewall rules")
+    if plan.rules:
+        doc.p("One row per rule on each hospital segment: out = the device side opens the connection, in = it "
+              "accepts it. Stateful return traffic is not listed." + (
+                  f" Connections to the maker's systems are opened from the hospital only ({plan.outbound_only})."
+                  if plan.outbound_only else ""))
+        doc.table(["Segment", "In/out", "This end", "Other end", "Protocol", "Port", "Flow"],
+                  [[r.segment, _DIRECTION[r.direction], r.local, r.peer, r.protocol, r.ports,
+                    r.flow.id + _BASIS_MARK[r.opener.basis]] for r in plan.rules],
+                  widths=[2.2, 0.8, 2.4, 3.0, 2.0, 1.3, 0.9])
+        if any(r.opener.basis == "assumed" for r in plan.rules):
+            doc.p("* The model does not say which end opens this connection; the rule assumes the end it names "
+                  "first. Confirm it (see the questions below).", style="note")
+    elif plan.network:
+        doc.p("Every network connection stays within one segment; no rule between segments is needed.")
     else:
-        doc.p("The threat model defines no trust zones.")
-    boundaries = _boundaries(f)
-    if boundaries:
-        doc.p("Each zone is a separate network segment; only these flows need to pass between segments:")
-        doc.table(["Zone", "Direction", "Zone", "Flows", "Ports"], boundaries)
+        doc.p("The threat model describes no network connection.")
+    if plan.same_segment:
+        doc.p("Within one segment (no rule between segments): " + "; ".join(
+            f"{fl.id} {f.name(plan.opener[fl.id].element)} → "
+            f"{f.name(fl.target if plan.opener[fl.id].element == fl.source else fl.source)} "
+            f"({netplan.ports_text(fl) or 'port not stated'})" for fl in plan.same_segment) + ".")
+    if plan.local:
+        doc.p("Not network traffic (local links, no firewall rule): " + "; ".join(
+            f"{fl.id} {fl.name or netplan.short_protocol(fl.protocol)} ({netplan.short_protocol(fl.protocol)})"
+            for fl in plan.local) + ".")
 
-    doc.h("Controls the hospital owns")
-    cc = _customer_controls(f)
-    if cc:
-        doc.table(["Id", "Control", "Category", "Responsibility", "Status", "Threats addressed"],
-                  [[c.id, c.title, _words(c.category), _words(c.responsibility), _words(c.status),
-                    ", ".join(f.threats_using(c.id)) or "none"] for c in cc])
+    doc.h("Trust zones and segments")
+    _zone_table(doc, f, plan)
+
+    doc.h("Infrastructure the device needs")
+    stated = [n for n in plan.needs if n.stated_in]
+    if stated:
+        doc.table(["Service", "What the model says", "Stated in"],
+                  [[n.title, "; ".join(n.details) or "named, without protocol or port", ", ".join(n.stated_in[:6])]
+                   for n in stated], widths=[2.6, 7.5, 2.5])
     else:
-        doc.p("The threat model assigns no control to the hospital.")
-    ca = _customer_assumptions(f)
-    if ca:
-        doc.p("The threat analysis holds only if these assumptions are true in the hospital:")
-        doc.table(["Id", "Assumption", "Responsibility"],
-                  [[a.id, a.text, _words(a.responsibility) if a.responsibility else NOT_STATED] for a in ca])
+        doc.p("The threat model names no infrastructure service (directory, time, name resolution, logging).")
 
-    doc.h("Hardening and configuration")
-    steps_given = False
-    for v in _use_case_views(f, "deployment"):
-        doc.h(v.name, 2)
-        if v.description:
-            doc.p(v.description)
-        doc.bullets(v.steps, numbered=True)
-        steps_given = True
+    doc.h("Controls expected of the hospital")
+    _hospital_controls(doc, f)
+
+    steps = _use_case_views(f, "deployment")
     configs = [a for a in m.assets if a.kind == "configuration"]
-    if configs:
-        doc.p("Configuration the device relies on (protect it from change and keep a copy):")
-        doc.table(["Configuration", "Stored in", "Integrity"],
-                  [[a.name, f.names(a.stored_in), a.integrity or NOT_STATED] for a in configs])
-        steps_given = True
-    pending = [c for c in cc if c.status != "implemented"]
-    if pending:
-        doc.p("Hospital controls the model marks as not yet in place: "
-              + "; ".join(f"{c.id} {c.title} ({_words(c.status)})" for c in pending) + ".")
-        steps_given = True
-    if not steps_given:
-        doc.p("The threat model gives no hardening or configuration steps beyond the controls above.")
+    if steps or configs:
+        doc.h("Installation and hardening steps")
+        for v in steps:
+            doc.p(v.name, bold_prefix="Use case:")
+            doc.bullets(v.steps, numbered=True)
+        if configs:
+            doc.p("Configuration to protect from change and keep a copy of: " + "; ".join(
+                f"{a.name} (in {f.names(a.stored_in)})" for a in configs) + ".")
+
+    doc.h("Questions for the device maker before go-live")
+    if plan.questions:
+        doc.bullets(plan.questions, numbered=True)
+    else:
+        doc.p("None: the model states every port, who opens each connection, and the infrastructure it needs.")
     return doc
 
 
-def _flow_notes(f: Facts) -> list[str]:
+def _network_picture(picture: Model) -> Callable[[Path], Path | None]:
+    def draw(path: Path) -> Path | None:
+        from mdptm.diagrams import view_diagram
+
+        return view_diagram(picture, path)
+
+    return draw
+
+
+def _zone_table(doc: Doc, f: Facts, plan: netplan.Plan) -> None:
     m = f.model
-    out = []
-    no_port = [fl.id for fl in m.flows if not (fl.port or "").strip()]
-    if no_port:
-        out.append("Port not stated for " + ", ".join(no_port) + ": ask the manufacturer before writing rules.")
-    plain = [fl for fl in m.flows if _encryption(fl) == "none"]
-    if plain:
-        out.append("Unencrypted: " + "; ".join(f"{fl.id} ({f.name(fl.source)} → {f.name(fl.target)})" for fl in plain)
-                   + ". Keep these inside their segment.")
-    no_auth = [fl for fl in m.flows if (fl.authentication or "").strip().lower() in ("none", "no")]
-    if no_auth:
-        out.append("Unauthenticated: " + "; ".join(f"{fl.id} ({f.name(fl.source)} → {f.name(fl.target)})"
-                                                   for fl in no_auth) + ".")
-    return out
-
-
-def _zone_where(f: Facts, members: list[Element]) -> str:
-    places = {f.where(e.id) for e in members}
-    places.discard("unknown")
-    if len(places) == 1:
-        return LOCATION_WORDS[places.pop()]
-    return "mixed" if places else NOT_STATED
-
-
-def _boundaries(f: Facts) -> list[list[str]]:
-    """Zone pairs that flows cross, with the flows and ports each pair needs."""
-    pairs: dict[tuple[str, str, bool], list[Flow]] = {}
-    for fl in f.model.flows:
-        if not f.crosses_zones(fl):
-            continue
-        a, b = f.zone_name(fl.source), f.zone_name(fl.target)
-        if fl.bidirectional and b < a:
-            a, b = b, a
-        pairs.setdefault((a, b, fl.bidirectional), []).append(fl)
+    if not m.trust_zones:
+        doc.p("The threat model defines no trust zones; segments are read from the elements' places.")
+        return
+    members: dict[str, list[Element]] = {}
+    for e in m.elements:
+        members.setdefault(e.trust_zone or "", []).append(e)
     rows = []
-    for (a, b, both), flows in pairs.items():
-        ports = list(dict.fromkeys(_port(fl) for fl in flows))
-        rows.append([a, "↔" if both else "→", b, ", ".join(fl.id for fl in flows), ", ".join(ports)])
-    return rows
+    for z in m.trust_zones:
+        info = topology.zone_kind(z)
+        kind = topology.ZONE_KIND_WORDS.get(info.kind or "", NOT_STATED)
+        if info.kind is not None and not info.stated:
+            kind += " (inferred from its name)"
+        note = ""
+        if info.kind not in topology.NETWORK_KINDS and info.kind not in topology.OUTSIDE_KINDS:
+            joined = {plan.segment[e.id].note.split(" (")[0] + " → " + plan.segment[e.id].name
+                      for e in members.get(z.id, []) if plan.segment[e.id].note}
+            note = "; ".join(sorted(joined))
+        rows.append([z.name, kind, ", ".join(e.name for e in members.get(z.id, [])) or "none",
+                     note or ("a segment" if info.kind in topology.NETWORK_KINDS else
+                              "outside the hospital" if info.kind in topology.OUTSIDE_KINDS else "not a segment")])
+    doc.table(["Zone", "Kind", "Elements", "In the rules"], rows, widths=[3, 2.6, 4.6, 3])
+
+
+def _hospital_controls(doc: Doc, f: Facts) -> None:
+    cc = _customer_controls(f)
+    if cc:
+        doc.table(["Control", "Expected of", "What it is for"],
+                  [[f"{c.id} {c.title}", _EXPECTED_OF[c.responsibility], _first_sentence(c.description) or
+                    _words(c.category)] for c in cc], widths=[5, 2.2, 6])
+    else:
+        doc.p("The threat model expects no control of the hospital.")
+    ca = _customer_assumptions(f)
+    if ca:
+        doc.p("The threat analysis holds only if these are true in the hospital:")
+        doc.bullets([f"{a.id}: {a.text}" + ("" if a.responsibility else " (who ensures it is not stated)") for a in ca])
 
 
 # ----------------------------------------------------------------------------------- operations
 
 
+RISK_ROWS = 12  # accepted risks shown in the operations guide, the most severe first
+
+
 def operations(f: Facts) -> Doc:
     m = f.model
+    nt = topology.network_terms()
     doc = _new_doc(
         f,
         "operations",
-        f"Running {m.product.name} day to day: which logs to collect and what to look for in them, what to "
-        "monitor, how the device is patched, whom to call, and the residual risks the hospital accepts by "
-        "operating it.",
+        f"Running {m.product.name} day to day: the security events it records and where they go, what to "
+        "monitor, how it is patched, how its certificates and credentials are renewed and revoked, whom to call "
+        "in an incident and what to do first, and the risks the device maker accepted.",
     )
-    doc.h("Logs to collect")
-    logging = [c for c in m.controls if c.category == "event_logging"]
-    logs = [a for a in m.assets if a.kind == "log"]
-    if logging:
-        doc.table(["Id", "Logging control", "Responsibility", "Status", "Threats addressed"],
-                  [[c.id, c.title, _words(c.responsibility), _words(c.status), ", ".join(f.threats_using(c.id)) or "none"]
-                   for c in logging])
-    if logs:
-        doc.table(["Log", "Kept in", "Sent to"],
-                  [[a.name, f.names(a.stored_in), _sent_to(f, a)] for a in logs])
-    if not logging and not logs:
-        doc.p("The threat model names no logging control and no log data; ask the manufacturer what the "
-              "device records and how the hospital can collect it.")
+    doc.h("Security events and where they go")
+    _log_events(doc, f, nt)
 
-    doc.h("What to look for")
-    logging_ids = {c.id for c in logging}
-    watch, left_out = _most_severe([t for t in m.threats
-                                    if "repudiation" in t.stride or logging_ids.intersection(t.controls)])
-    if watch:
-        doc.table(["Threat", "Signs of", "Against", "Status", "Logging controls"],
-                  [[t.id, t.title, f.names(t.targets), _words(t.status),
-                    ", ".join(c for c in t.controls if c in logging_ids) or "none"] for t in watch])
-        _more(doc, left_out, "threats to watch for")
-    else:
-        doc.p("The threat model has no repudiation threat and no threat answered by logging.")
+    doc.h("What to monitor")
+    _monitoring(doc, f, nt)
 
-    doc.h("Monitoring")
-    _monitoring(doc, f)
-
-    doc.h("Patching and updates")
+    doc.h("Patching and support")
     _patching(doc, f)
 
-    doc.h("Incident contacts")
-    s = m.support
-    doc.table(["Topic", "Manufacturer's statement"], [
-        ["Security contact", s.contact or ASK],
-        ["Vulnerability disclosure", s.vulnerability_disclosure or ASK],
-        ["Manufacturer", m.product.manufacturer],
-    ])
+    doc.h("Certificates and credentials")
+    _credentials(doc, f, nt)
 
-    procedures = _use_case_views(f, "operations")
-    if procedures:
-        doc.h("Operating procedures from the security use cases")
-        for v in procedures:
-            doc.h(v.name, 2)
-            doc.bullets(v.steps, numbered=True)
+    doc.h("Incidents: contacts and first steps")
+    _incidents(doc, f, nt)
 
-    doc.h("Residual risks the hospital accepts")
-    residual, left_out = _most_severe(
-        [t for t in m.threats if t.status in ("accepted", "open", "partially_mitigated", "transferred")])
-    if residual:
-        doc.table(["Threat", "Title", "Status", "Residual risk", "Patient harm", "Rationale"],
-                  [[t.id, t.title, _words(t.status), _risk_level(t), t.patient_harm or NOT_STATED,
-                    t.rationale or NOT_STATED] for t in residual])
-        _more(doc, left_out, "threats with residual risk")
-    else:
-        doc.p("Every threat in the model is mitigated or not applicable; no residual risk is handed to the hospital.")
+    scans = _scan_statements(f, nt)
+    if scans:
+        doc.h("Network vulnerability scans")
+        doc.bullets(scans)
+
+    doc.h("Risks the device maker accepted")
+    _accepted_risks(doc, f)
     return doc
 
 
-def _sent_to(f: Facts, a: Asset) -> str:
-    flows = [fl for fl in f.model.flows if a.id in fl.data]
+def _text_of(item: Item) -> str:
+    return " ".join(str(getattr(item, a, "") or "") for a in ("name", "title", "text", "description", "rationale"))
+
+
+def _sentences(f: Facts, hit: Callable[[str], bool], items: Iterable[Item]) -> list[tuple[str, str]]:
+    """(item id, sentence) for each item whose text has a sentence *hit* accepts."""
+    out = []
+    for it in items:
+        s = topology.first_sentence_with(_text_of(it), hit)
+        if s:
+            out.append((it.id, s))
+    return out
+
+
+def _log_events(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
+    m = f.model
+    logging = [c for c in m.controls if c.category == "event_logging"]
+    logs = [a for a in m.assets if a.kind == "log"]
+    retention = re.compile("|".join(nt.retention_patterns), re.IGNORECASE) if nt.retention_patterns else None
+    keeps = _sentences(f, lambda s: bool(retention and retention.search(s)), [*logs, *logging, *m.elements])
+    if logs or logging:
+        rows = []
+        for a in logs:
+            rows.append([a.name, _first_sentence(a.description) or "not described", f.names(a.stored_in),
+                         _log_destinations(f, a)])
+        for c in logging:
+            rows.append([f"{c.id} {c.title}", _first_sentence(c.description) or _words(c.category),
+                         "", _EXPECTED_OF.get(c.responsibility, "the device maker") + " runs it"])
+        doc.table(["Log or logging control", "What it records", "Kept in", "Sent to"], rows, widths=[3.5, 5, 2.5, 4])
+    else:
+        doc.p("The threat model names no log and no logging control.")
+    if keeps:
+        doc.p("Retention: " + " ".join(f"{s} ({i})" for i, s in keeps[:3]))
+    elif logs or logging:
+        doc.p("How long logs are kept, and in which format they are sent, is not stated: ask the device maker.",
+              style="note")
+
+
+def _log_destinations(f: Facts, a: Asset) -> str:
+    flows = [fl for fl in f.model.flows if a.id in fl.data and fl.target not in a.stored_in[:1]]
     if not flows:
         return "no flow in the model carries it"
-    return "; ".join(f"{f.endpoint(fl.target)} via {fl.id}" + (" (leaves the hospital)" if f.leaves_hospital(fl) else "")
-                     for fl in flows)
+    return "; ".join(f"{f.endpoint(fl.target)} by {netplan.short_protocol(fl.protocol)}"
+                     + (f", {netplan.ports_text(fl)}" if netplan.ports_text(fl) else "")
+                     + (" (leaves the hospital)" if f.leaves_hospital(fl) else "") for fl in flows)
 
 
-def _monitoring(doc: Doc, f: Facts) -> None:
+def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
     m = f.model
-    critical: list[str] = []
-    for v in m.views:
-        if v.kind == "multi_patient_harm":
-            critical.extend(e for e in v.elements if e not in critical)
-    for t in m.threats:
-        if t.multi_patient:
-            critical.extend(x for x in t.targets if x in f.elements and x not in critical)
-    said = False
-    if critical:
-        doc.p("Elements whose compromise could harm several patients at once: "
-              + ", ".join(f.name(e) for e in critical) + ".")
-        said = True
-    multi = [t for t in m.threats if t.multi_patient]
-    unresolved = [t for t in multi if t.status not in ("mitigated", "not_applicable")]
-    if multi:
-        doc.p(f"{len(multi)} threats could harm several patients; "
-              + (f"{len(unresolved)} of them are not fully mitigated:" if unresolved else "all are mitigated."))
-        said = True
-    if unresolved:
-        shown, left_out = _most_severe(unresolved)
-        doc.table(["Threat", "Title", "Patient harm", "Status"],
-                  [[t.id, t.title, t.patient_harm or NOT_STATED, _words(t.status)] for t in shown])
-        _more(doc, left_out, "multi-patient threats")
-    resilience = [c for c in m.controls if c.category == "resiliency_recovery"]
-    if resilience:
-        doc.table(["Id", "Resilience and recovery control", "Responsibility", "Status"],
-                  [[c.id, c.title, _words(c.responsibility), _words(c.status)] for c in resilience])
-        said = True
+    hit = topology.matcher(nt.detective_terms)
+    detective = [c for c in m.controls if c.category == "event_logging" or hit(c.title)]
+    if detective:
+        rows = []
+        for c in detective:
+            threats = [f.name(t) for t in f.threats_using(c.id)]
+            watch = "; ".join(threats[:2]) + (f" (and {len(threats) - 2} other threats)" if len(threats) > 2 else "")
+            rows.append([f"{c.id} {c.title}", _EXPECTED_OF.get(c.responsibility, "the device maker"),
+                         watch or "no threat in the model names it"])
+        doc.table(["Detective control", "Run by", "Signs of"], rows, widths=[5, 2.4, 6.6])
+    else:
+        doc.p("The threat model names no detective control (logging, alarms, integrity checks); ask the device "
+              "maker what the hospital can monitor.")
     leaving = [fl for fl in m.flows if f.leaves_hospital(fl)]
     if leaving:
-        doc.p("Connections leaving the hospital, to watch at the perimeter: "
-              + "; ".join(f"{fl.id} {'to' if f.where(fl.target) == 'outside' else 'from'} "
-                          f"{f.name(fl.target) if f.where(fl.target) == 'outside' else f.name(fl.source)} ({_port(fl)})"
-                          for fl in leaving) + ".")
-        said = True
-    if not said:
-        doc.p("The threat model names no multi-patient harm, resilience control or external connection to monitor.")
+        doc.p("Connections leaving the hospital, to watch at the perimeter: " + "; ".join(
+            f"{fl.id} to {f.name(fl.target) if f.where(fl.target) == 'outside' else f.name(fl.source)} "
+            f"({netplan.ports_text(fl) or _port(fl)})" for fl in leaving) + ".")
+    multi = [t for t in m.threats if t.multi_patient and t.status not in ("mitigated", "not_applicable")]
+    if multi:
+        shown, _ = _most_severe(multi, 5)
+        doc.p(f"{len(multi)} threats that could harm several patients at once are not fully mitigated, among "
+              "them: " + "; ".join(t.title for t in shown) + ".")
 
 
 def _patching(doc: Doc, f: Facts) -> None:
     m = f.model
     s = m.support
-    doc.table(["Topic", "Manufacturer's statement"], [
-        ["Patch policy", s.patch_policy or ASK],
-        ["End of support", s.end_of_support or ASK],
-        ["SBOM", s.sbom or ASK],
-    ])
-    views = [v for v in m.views if v.kind == "updatability_patchability"]
-    for v in views:
-        doc.h(v.name, 2)
-        if v.description:
-            doc.p(v.description)
+    rows = [["Patch cadence", s.patch_policy or ASK], ["Security support ends", s.end_of_support or ASK],
+            ["Software bill of materials", s.sbom or ASK]]
+    upd = [c for c in m.controls if c.category == "updatability_patchability" and c.responsibility in ("customer",
+                                                                                                        "shared")]
+    rows += [[f"{c.id} {c.title}", "expected of " + _EXPECTED_OF[c.responsibility]] for c in upd]
+    doc.table(["Topic", "From the threat model"], rows, widths=[4, 10])
+    for v in (v for v in m.views if v.kind == "updatability_patchability" and v.steps):
+        doc.p(v.name, bold_prefix="How an update reaches the device:")
         doc.bullets(v.steps, numbered=True)
-        flows = [fl for fl in m.flows if fl.id in set(v.flows)]
-        if flows:
-            doc.table(["Id", "Update path", "From", "To", "Protocol", "Port", "Encryption"],
-                      [[fl.id, fl.name or NOT_STATED, f.endpoint(fl.source), f.endpoint(fl.target),
-                        _value(fl.protocol), _value(fl.port), _encryption(fl)] for fl in flows])
-    if not views:
-        doc.p("The threat model has no updatability/patchability view.")
-    upd = [c for c in m.controls if c.category == "updatability_patchability"]
-    if upd:
-        doc.table(["Id", "Update control", "Responsibility", "Status"],
-                  [[c.id, c.title, _words(c.responsibility), _words(c.status)] for c in upd])
+
+
+def _credentials(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
+    rows = [[c.what, c.used_for, c.issuer, c.lifetime, c.revoke] for c in credentials(f, nt)]
+    if rows:
+        doc.table(["Credential", "Used for", "Issued by", "Lifetime or renewal", "Revocation"], rows,
+                  widths=[3.2, 3, 2.2, 2.8, 3.2])
+    else:
+        doc.p("The threat model names no certificate, key, account or token.")
+
+
+@dataclass
+class Credential:
+    what: str
+    used_for: str
+    issuer: str
+    lifetime: str
+    revoke: str
+    short_lived: bool
+    maker_held: bool
+    hospital_side: bool
+
+
+_CRED_FIELDS = ("authentication",)
+
+
+def credentials(f: Facts, nt: topology.NetworkTerms | None = None) -> list[Credential]:
+    """The certificates, keys, accounts and tokens the model names, with who issues them, how long they live
+    and how they are revoked (where the model says). Flows sharing one authentication are one credential."""
+    nt = nt or topology.network_terms()
+    m = f.model
+    short = re.compile("|".join(nt.short_lived), re.IGNORECASE) if nt.short_lived else None
+    maker = topology.matcher(nt.maker_held)
+    by_hospital, by_maker = topology.matcher(nt.hospital_issued), topology.matcher(nt.maker_issued)
+    revoke_hit = topology.matcher(["revoc*", "revoke*", "crl", "ocsp", "disable*", "deactivat*", "clear*"])
+    renew_hit = topology.matcher(["renew*", "rotat*", "expir*", "valid for", "lifetime", "re-enrol*", "reissu*"])
+    cred = _matcher(f.terms.credential_terms)
+    out: list[Credential] = []
+
+    def issuer(text: str) -> str:
+        return "the hospital" if by_hospital(text) else "the device maker" if by_maker(text) or _maker_named(f, text) \
+            else NOT_STATED
+
+    def lifetime(text: str) -> str:
+        s = topology.first_sentence_with(text, renew_hit)
+        mm = short.search(text) if short else None
+        return s or (mm.group(0) if mm else "not stated")
+
+    for a in m.assets:
+        if a.kind not in f.terms.secret_assets:
+            continue
+        text = f"{a.name} {a.description} {a.disposal or ''}"
+        users = [fl for fl in m.flows if a.id in fl.data]
+        out.append(Credential(
+            what=a.name, used_for=", ".join(f"{fl.id} {fl.name}" for fl in users[:2]) or f"held in {f.names(a.stored_in)}",
+            issuer=issuer(text), lifetime=lifetime(text),
+            revoke=topology.first_sentence_with(text, revoke_hit) or "not stated: ask the device maker",
+            short_lived=bool(short and short.search(text)), maker_held=bool(maker(text)),
+            hospital_side=any(f.where(e) != "outside" for e in a.stored_in)))
+    seen: dict[str, Credential] = {}
+    for fl in m.flows:
+        auth = (fl.authentication or "").strip()
+        if not auth or not cred(auth):
+            continue
+        if auth in seen:
+            seen[auth].used_for += f", {fl.id}"
+            continue
+        text = f"{auth} {fl.description}"
+        c = Credential(what=auth, used_for=f"{fl.id} {fl.name}".strip(), issuer=issuer(text), lifetime=lifetime(text),
+                       revoke=topology.first_sentence_with(fl.description, revoke_hit) or "not stated",
+                       short_lived=bool(short and short.search(text)), maker_held=bool(maker(text)),
+                       hospital_side=True)
+        seen[auth] = c
+        out.append(c)
+    return out
+
+
+def _maker_named(f: Facts, text: str) -> bool:
+    name = f.model.product.manufacturer.split()[0] if f.model.product.manufacturer else ""
+    return len(name) > 2 and bool(re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE))
+
+
+def _incidents(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
+    m = f.model
+    s = m.support
+    doc.table(["Topic", "From the threat model"], [
+        ["Security contact", s.contact or ASK],
+        ["Vulnerability disclosure", s.vulnerability_disclosure or ASK],
+    ], widths=[4, 10])
+    hit = topology.matcher(nt.incident_terms)
+    views = [v for v in m.views if v.kind == "security_use_case" and v.steps and (hit(v.name) or any(hit(t) for t in v.tags))]
+    if views:
+        for v in views:
+            doc.p(v.name, bold_prefix="First steps:")
+            doc.bullets(v.steps, numbered=True)
+        return
+    steps = []
+    segmentation = [c for c in _customer_controls(f) if "segment" in c.title.lower() or "isolat" in c.title.lower()]
+    if segmentation:
+        steps.append(f"Contain: the model relies on {segmentation[0].title.lower()} ({segmentation[0].id}); "
+                     "keep the affected devices on their segment and block what is not in the firewall rules.")
+    resilience = [c for c in m.controls if c.category == "resiliency_recovery" and _first_sentence(c.description)]
+    if resilience:
+        steps.append("What keeps working: " + "; ".join(f"{c.title} ({c.id})" for c in resilience[:3]) + ".")
+    logs = [c for c in m.controls if c.category == "event_logging"]
+    if logs:
+        steps.append("Preserve evidence: " + "; ".join(f"{c.title} ({c.id})" for c in logs[:3]) + ".")
+    if s.contact:
+        steps.append(f"Report to the device maker: {s.contact}.")
+    if steps:
+        doc.p("The model gives no incident procedure; these steps follow from its controls:")
+        doc.bullets(steps, numbered=True)
+    doc.p("Ask the device maker for its incident response steps for this device: how to isolate it safely "
+          "during therapy, and what it needs from the hospital (logs, device state).", style="note")
+
+
+def _scan_statements(f: Facts, nt: topology.NetworkTerms) -> list[str]:
+    """What the model says about network scans; when it assumes a safe scan profile it does not give, a
+    question."""
+    m = f.model
+    hit = topology.matcher(nt.scan_terms)
+    profile = topology.matcher(nt.scan_profile_terms)
+    found = _sentences(f, hit, [*m.assumptions, *m.controls, *m.threats])
+    if not found:
+        return []
+    out = [f"{s} ({i})" for i, s in found[:3]]
+    if not any(profile(s) for _, s in found):
+        out.append("The scan profile itself is not given: ask the device maker for it (scan rate, ports and checks "
+                   "to exclude, whether devices must be idle, and how to tell a scan-induced fault).")
+    return out
+
+
+def _accepted_risks(doc: Doc, f: Facts) -> None:
+    m = f.model
+    residual = [t for t in m.threats if t.status in ("accepted", "open", "partially_mitigated", "transferred")]
+    if not residual:
+        doc.p("Every threat in the model is mitigated or not applicable.")
+        return
+    doc.p("These are the device maker's decisions, not the hospital's; the last column is what the hospital can do "
+          "about each, from the controls the model expects of it.")
+    shown, left_out = _most_severe(residual, RISK_ROWS)
+    doc.table(["Threat", "Decision", "Residual risk", "What the hospital can do"],
+              [[f"{t.id} {t.title}", _DECISION.get(t.status, _words(t.status)), _risk_level(t), _hospital_can(f, t)]
+               for t in shown], widths=[5.5, 2.2, 2, 5])
+    if left_out:
+        doc.p(f"{left_out} more threats with residual risk, less severe, are in the threat register (ptm.xlsx).",
+              style="note")
+
+
+_DECISION = {"accepted": "accepted by the maker", "open": "open (no decision yet)",
+             "partially_mitigated": "partly mitigated", "transferred": "transferred"}
+
+
+def _hospital_can(f: Facts, t: Threat) -> str:
+    own = [f.controls[c] for c in t.controls if c in f.controls and f.controls[c].responsibility in ("customer",
+                                                                                                     "shared")]
+    if own:
+        return "; ".join(f"{c.title} ({c.id})" for c in own[:3])
+    return "nothing named in the model: ask the device maker"
 
 
 # ------------------------------------------------------------------------------ decommissioning
@@ -967,51 +1185,57 @@ def _patching(doc: Doc, f: Facts) -> None:
 
 def decommissioning(f: Facts) -> Doc:
     m = f.model
+    nt = topology.network_terms()
     doc = _new_doc(
         f,
         "decommissioning",
-        f"Retiring {m.product.name}: where each piece of patient data, configuration and secret lives and how "
-        "to sanitise it, the data to retrieve first, and the credentials and network access to revoke.",
+        f"Retiring {m.product.name}, or sending a unit away for service: where data lives on every element "
+        "(servers and backups included), what to retrieve first, the credentials to revoke, and the network "
+        "access to remove.",
     )
-    doc.h("Data and secrets to sanitise")
-    held = holding_assets(f)
-    if held:
-        doc.table(["Asset", "Kind", "Stored in", "Where", "How to sanitise"],
-                  [[a.name, _words(a.kind), f.names(a.stored_in), _asset_where(f, a), _disposal(f, a)] for a in held])
+    doc.h("Data on every element")
+    rows = _data_rows(f, nt)
+    if rows:
+        doc.table(["Element", "Where", "Data held", "How to erase it"], rows, widths=[3.4, 2.2, 4.4, 4.4])
     else:
         doc.p("The threat model names no asset that holds data or secrets.")
-    stored = {e for a in m.assets for e in a.stored_in}
-    stores = [e for e in m.elements if e.kind == "data_store" and e.id not in stored]
-    if stores:
-        doc.p("Data stores for which the model records no asset; they may still hold data to sanitise:")
-        doc.table(["Data store", "Zone", "Where"],
-                  [[e.name, f.zone_name(e.id), LOCATION_WORDS[f.where(e.id)]] for e in stores])
     if m.support.data_disposal:
-        doc.p(m.support.data_disposal, bold_prefix="Manufacturer's disposal statement:")
+        doc.p(m.support.data_disposal, bold_prefix="Device maker's erasure procedure:")
+
+    doc.h("Devices returned for service or repair")
+    back = _sentences(f, topology.matcher(nt.service_return_terms), [*m.assumptions, *m.controls, *m.views,
+                                                                       *m.assets])
+    if back:
+        doc.bullets([f"{s} ({i})" for i, s in back[:4]])
+    else:
+        doc.p("The threat model does not say what happens to data on a unit sent for repair or exchange: ask the "
+              "device maker whether it must be erased first and who erases it.")
 
     doc.h("Data to retrieve first")
-    retrieve = [a for a in held if a.kind in f.terms.retrieve_assets]
+    retrieve = [a for a in holding_assets(f) if a.kind in f.terms.retrieve_assets]
     if retrieve:
         doc.bullets([f"{a.name} ({_words(a.kind)}) from {f.names(a.stored_in)}" for a in retrieve])
     else:
-        doc.p("The threat model names no patient data, logs or configuration to export before wiping.")
+        doc.p("The threat model names no patient data, logs or configuration to export before erasing.")
 
-    doc.h("Credentials and certificates to revoke")
-    revoke = _revocations(f)
+    doc.h("Credentials to revoke")
+    revoke = _revocations(f, nt)
     if revoke:
         doc.bullets(revoke)
     else:
-        doc.p("The threat model names no credential, key or certificate.")
+        doc.p("The threat model names no credential the hospital holds or issues.")
 
     doc.h("Network access to remove")
-    crossing = [fl for fl in m.flows if f.crosses_zones(fl) or f.leaves_hospital(fl)]
-    if crossing:
-        doc.bullets([f"{fl.id} {fl.name}: {_port(fl)}, {f.name(fl.source)} {'↔' if fl.bidirectional else '→'} "
-                     f"{f.name(fl.target)}".replace("  ", " ") for fl in crossing])
+    plan = netplan.build(f)
+    if plan.rules:
+        ruled = {r.flow.id for r in plan.rules}
+        doc.p("Remove the firewall rules of the deployment guide for: " + "; ".join(
+            f"{fl.id} {fl.name} ({netplan.ports_text(fl) or 'port not stated'})"
+            for fl in m.flows if fl.id in ruled) + ".")
     else:
-        doc.p("No flow in the model crosses a trust zone.")
+        doc.p("No connection in the model crosses a network segment.")
     for v in _use_case_views(f, "decommissioning"):
-        doc.h(v.name, 2)
+        doc.p(v.name, bold_prefix="Use case:")
         doc.bullets(v.steps, numbered=True)
     return doc
 
@@ -1023,10 +1247,31 @@ def holding_assets(f: Facts) -> list[Asset]:
             if a.kind in kinds or a.confidentiality in ("medium", "high") or a.disposal]
 
 
-def _asset_where(f: Facts, a: Asset) -> str:
-    places = [LOCATION_WORDS[f.where(e)] for e in a.stored_in]
-    unique = list(dict.fromkeys(p for p in places if p != NOT_STATED))
-    return ", ".join(unique) or NOT_STATED
+def _data_rows(f: Facts, nt: topology.NetworkTerms) -> list[list[str]]:
+    """One row per element that holds data: its assets and how to erase them; every data store even where the
+    model names no asset; backups where the model mentions them."""
+    m = f.model
+    held = holding_assets(f)
+    rows: list[list[str]] = []
+    by_element: dict[str, list[Asset]] = {}
+    for a in held:
+        for e in a.stored_in:
+            by_element.setdefault(e, []).append(a)
+    for e in m.elements:
+        assets = by_element.get(e.id, [])
+        if not assets and e.kind != "data_store":
+            continue
+        how = list(dict.fromkeys(_disposal(f, a) for a in assets)) or [
+            "the model names no asset here, yet it stores data: " + ASK[0].lower() + ASK[1:]]
+        rows.append([e.name, LOCATION_WORDS[f.where(e.id)],
+                     ", ".join(a.name for a in assets) or "not stated", " ".join(how)])
+    backups = _sentences(f, topology.matcher(nt.backup_terms), [*m.controls, *m.assumptions, *m.elements])
+    if backups:
+        ids = ", ".join(i for i, _ in backups[:3])
+        rows.append([f"Backups and copies ({ids})", "where the hospital keeps them",
+                     "the same data as the systems they copy",
+                     "Destroy or erase every backup and offline copy as well; the model does not say how."])
+    return rows
 
 
 def _disposal(f: Facts, a: Asset) -> str:
@@ -1037,18 +1282,21 @@ def _disposal(f: Facts, a: Asset) -> str:
     return ASK
 
 
-def _revocations(f: Facts) -> list[str]:
+def _revocations(f: Facts, nt: topology.NetworkTerms) -> list[str]:
+    """Credentials that matter to the hospital: those it issues or holds, and its accounts at outside
+    services. Tokens that expire within hours and keys only the device maker holds are left out."""
     m = f.model
-    out = [f"{a.name} ({_words(a.kind)}), held in {f.names(a.stored_in)}" for a in m.assets
-           if a.kind in f.terms.secret_assets]
-    cred = _matcher(f.terms.credential_terms)
-    out += [f"{fl.id} {fl.name}: {fl.authentication}".replace("  ", " ") for fl in m.flows
-            if fl.authentication and cred(fl.authentication)]
+    out = []
+    for c in credentials(f, nt):
+        if c.short_lived or c.maker_held or not c.hospital_side:
+            continue
+        who = f" (issued by {c.issuer})" if c.issuer != NOT_STATED else ""
+        out.append(f"{c.what}{who}: used for {c.used_for}.")
     hospital_data = {a.id for a in m.assets if a.kind in f.terms.retrieve_assets}
     holders = {e for a in m.assets if a.id in hospital_data for e in a.stored_in}
     holders |= {fl.target for fl in m.flows if hospital_data.intersection(fl.data) and f.where(fl.source) != "outside"}
-    out += [f"The hospital's account and data at {f.endpoint(e.id)}: ask the manufacturer to close the account "
-            "and confirm deletion" for e in m.elements if e.id in holders and f.where(e.id) == "outside"]
+    out += [f"The hospital's account and data at {f.endpoint(e.id)}: ask the device maker to close the account "
+            "and confirm deletion." for e in m.elements if e.id in holders and f.where(e.id) == "outside"]
     return out
 
 
@@ -1082,9 +1330,24 @@ def write_guides(folder: Path, docs: dict[str, Doc], ctx: ExportContext) -> list
     written: list[Path] = []
     for phase, doc in docs.items():
         doc.draft = doc.draft or ctx.draft
+        pictures: list[Path] = []
+        for block in list(doc.blocks):
+            if isinstance(block, Drawn) and block.draw is not None:
+                png = block.draw(out_dir / block.path.name)
+                if png is None:
+                    doc.blocks.remove(block)
+                else:
+                    pictures.append(png)
         md = out_dir / f"{phase}.md"
-        render_md.write(doc, md)
+        render_md.write(doc, md)  # pictures linked by name, beside the guide
         docx = out_dir / f"{phase}.docx"
-        render_docx(doc, docx, template=ctx.template, epoch=ctx.epoch)
-        written += [md, docx]
+        render_docx(_absolute_pictures(doc, out_dir), docx, template=ctx.template, epoch=ctx.epoch)
+        written += [*pictures, md, docx]
     return written
+
+
+def _absolute_pictures(doc: Doc, folder: Path) -> Doc:
+    from dataclasses import replace
+
+    blocks = [Image(folder / b.path.name, b.caption, b.width_cm) if isinstance(b, Image) else b for b in doc.blocks]
+    return replace(doc, blocks=blocks)
