@@ -781,21 +781,24 @@ def deployment(f: Facts) -> Doc:
     picture = netplan.diagram_model(f, plan)
     if picture is not None:
         doc.blocks.append(Drawn(Path("deployment-network.png"), "Network segments and connections; each arrow "
-                                "starts at the end that opens the connection.", 16.0, _network_picture(picture)))
+                                "starts at the end that opens the connection.", 12.5, _network_picture(picture)))
 
     doc.h("Firewall rules")
     if plan.rules:
-        doc.p("One row per rule on each hospital segment: out = the device side opens the connection, in = it "
-              "accepts it. Stateful return traffic is not listed." + (
-                  f" Connections to the maker's systems are opened from the hospital only ({plan.outbound_only})."
+        doc.p("Per network segment: out = a system on this segment opens the connection, in = it accepts it; "
+              "return traffic is not listed." + (
+                  f" Connections to the device maker's systems are opened from the hospital only ({plan.outbound_only})."
                   if plan.outbound_only else ""))
-        doc.table(["Segment", "In/out", "This end", "Other end", "Protocol", "Port", "Flow"],
-                  [[r.segment, _DIRECTION[r.direction], r.local, r.peer, r.protocol, r.ports,
-                    r.flow.id + _BASIS_MARK[r.opener.basis]] for r in plan.rules],
-                  widths=[2.2, 0.8, 2.4, 3.0, 2.0, 1.3, 0.9])
+        for seg in plan.segments_in_order():
+            rules = [r for r in plan.rules if r.segment == seg]
+            doc.h(seg, 2)
+            doc.table(["In/out", "This end", "Other end", "Protocol", "Port", "Flow"],
+                      [[_DIRECTION[r.direction], r.local, r.peer, r.protocol, r.ports,
+                        r.flow.id + _BASIS_MARK[r.opener.basis]] for r in rules],
+                      widths=[0.9, 3.0, 4.2, 2.6, 1.6, 1.0])
         if any(r.opener.basis == "assumed" for r in plan.rules):
-            doc.p("* The model does not say which end opens this connection; the rule assumes the end it names "
-                  "first. Confirm it (see the questions below).", style="note")
+            doc.p("* The model does not say which end opens this connection; the rule assumes the end the model "
+                  "names first. Confirm it (see the questions at the end).", style="note")
     elif plan.network:
         doc.p("Every network connection stays within one segment; no rule between segments is needed.")
     else:
@@ -817,7 +820,7 @@ def deployment(f: Facts) -> Doc:
     stated = [n for n in plan.needs if n.stated_in]
     if stated:
         doc.table(["Service", "What the model says", "Stated in"],
-                  [[n.title, "; ".join(n.details) or "named, without protocol or port", ", ".join(n.stated_in[:6])]
+                  [[n.title, "; ".join(n.details[:2]) or "named, without protocol or port", ", ".join(n.stated_in[:5])]
                    for n in stated], widths=[2.6, 7.5, 2.5])
     else:
         doc.p("The threat model names no infrastructure service (directory, time, name resolution, logging).")
@@ -854,36 +857,49 @@ def _network_picture(picture: Model) -> Callable[[Path], Path | None]:
 
 
 def _zone_table(doc: Doc, f: Facts, plan: netplan.Plan) -> None:
+    """The trust zones sorted into segments, places that are not segments, and outside; one line each."""
     m = f.model
     if not m.trust_zones:
         doc.p("The threat model defines no trust zones; segments are read from the elements' places.")
         return
-    members: dict[str, list[Element]] = {}
-    for e in m.elements:
-        members.setdefault(e.trust_zone or "", []).append(e)
-    rows = []
+    groups: dict[str, list[str]] = {"Segments": [], "Not segments": [], "Outside the hospital": [],
+                                    "Kind not stated": []}
     for z in m.trust_zones:
         info = topology.zone_kind(z)
         kind = topology.ZONE_KIND_WORDS.get(info.kind or "", NOT_STATED)
-        if info.kind is not None and not info.stated:
-            kind += " (inferred from its name)"
-        note = ""
-        if info.kind not in topology.NETWORK_KINDS and info.kind not in topology.OUTSIDE_KINDS:
-            joined = {plan.segment[e.id].note.split(" (")[0] + " → " + plan.segment[e.id].name
-                      for e in members.get(z.id, []) if plan.segment[e.id].note}
-            note = "; ".join(sorted(joined))
-        rows.append([z.name, kind, ", ".join(e.name for e in members.get(z.id, [])) or "none",
-                     note or ("a segment" if info.kind in topology.NETWORK_KINDS else
-                              "outside the hospital" if info.kind in topology.OUTSIDE_KINDS else "not a segment")])
-    doc.table(["Zone", "Kind", "Elements", "In the rules"], rows, widths=[3, 2.6, 4.6, 3])
+        how = "stated" if info.stated else "inferred from its name"
+        joined = [f"{e.name} {plan.segment[e.id].note.rsplit(' (', 1)[0]} and so sits on {plan.segment[e.id].name}"
+                  for e in m.elements if e.trust_zone == z.id and plan.segment[e.id].note]
+        text = f"{z.name} ({kind}, {how}" + ("; " + "; ".join(joined) if joined else "") + ")"
+        if info.kind is None:
+            groups["Kind not stated"].append(f"{z.name}: treated as a segment where its elements are in the hospital")
+        elif info.kind in topology.NETWORK_KINDS:
+            groups["Segments"].append(text)
+        elif info.kind in topology.OUTSIDE_KINDS:
+            groups["Outside the hospital"].append(text)
+        else:
+            groups["Not segments"].append(text)
+    for label, items in groups.items():
+        if items:
+            doc.p("; ".join(items) + ".", bold_prefix=f"{label}:")
+
+
+def _hospital_part(text: str) -> str:
+    """The clauses of a shared control's description that name the hospital ("the hospital operates the
+    RADIUS server"): what the hospital has to do, without the maker's part."""
+    hit = topology.matcher(topology.network_terms().hospital_words)
+    parts = [p.strip() for p in re.split(r"(?<=[.;])\s+", " ".join((text or "").split())) if p.strip()]
+    mine = [p for p in parts if hit(p)]
+    out = " ".join(mine[:1])
+    return out[0].upper() + out[1:] if out else ""
 
 
 def _hospital_controls(doc: Doc, f: Facts) -> None:
     cc = _customer_controls(f)
     if cc:
-        doc.table(["Control", "Expected of", "What it is for"],
-                  [[f"{c.id} {c.title}", _EXPECTED_OF[c.responsibility], _first_sentence(c.description) or
-                    _words(c.category)] for c in cc], widths=[5, 2.2, 6])
+        doc.table(["Control", "Expected of", "The hospital's part"],
+                  [[f"{c.id} {c.title}", _EXPECTED_OF[c.responsibility], _hospital_part(c.description) or
+                    _first_sentence(c.description) or _words(c.category)] for c in cc], widths=[5, 2.2, 6])
     else:
         doc.p("The threat model expects no control of the hospital.")
     ca = _customer_assumptions(f)
@@ -938,12 +954,15 @@ def _text_of(item: Item) -> str:
 
 
 def _sentences(f: Facts, hit: Callable[[str], bool], items: Iterable[Item]) -> list[tuple[str, str]]:
-    """(item id, sentence) for each item whose text has a sentence *hit* accepts."""
+    """(item id, sentence) for each item with a sentence *hit* accepts, read from its own words (a title,
+    then its text or description, each on its own)."""
     out = []
     for it in items:
-        s = topology.first_sentence_with(_text_of(it), hit)
-        if s:
-            out.append((it.id, s))
+        for attr in ("text", "description", "rationale", "disposal", "title"):
+            s = topology.first_sentence_with(str(getattr(it, attr, "") or ""), hit)
+            if s:
+                out.append((it.id, s))
+                break
     return out
 
 
@@ -953,31 +972,34 @@ def _log_events(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
     logs = [a for a in m.assets if a.kind == "log"]
     retention = re.compile("|".join(nt.retention_patterns), re.IGNORECASE) if nt.retention_patterns else None
     keeps = _sentences(f, lambda s: bool(retention and retention.search(s)), [*logs, *logging, *m.elements])
-    if logs or logging:
-        rows = []
-        for a in logs:
-            rows.append([a.name, _first_sentence(a.description) or "not described", f.names(a.stored_in),
-                         _log_destinations(f, a)])
-        for c in logging:
-            rows.append([f"{c.id} {c.title}", _first_sentence(c.description) or _words(c.category),
-                         "", _EXPECTED_OF.get(c.responsibility, "the device maker") + " runs it"])
-        doc.table(["Log or logging control", "What it records", "Kept in", "Sent to"], rows, widths=[3.5, 5, 2.5, 4])
-    else:
-        doc.p("The threat model names no log and no logging control.")
+    if logging:
+        doc.table(["What is recorded", "Details", "Run by"],
+                  [[f"{c.id} {c.title}", _first_sentence(c.description) or NOT_STATED,
+                    _EXPECTED_OF.get(c.responsibility, "the device maker")] for c in logging], widths=[4.5, 7, 2.5])
+    if logs:
+        doc.table(["Log", "Kept in", "Sent to (protocol, port)"],
+                  [[a.name, f.names(a.stored_in), _log_destinations(f, a)] for a in logs], widths=[3.5, 4.5, 6])
+    if not logs and not logging:
+        doc.p("The threat model names no log and no logging control: ask the device maker what the device records "
+              "and how the hospital can collect it.")
+        return
+    fmt = topology.matcher(nt.format_terms)
+    formats = _sentences(f, fmt, [*logging, *logs])
     if keeps:
-        doc.p("Retention: " + " ".join(f"{s} ({i})" for i, s in keeps[:3]))
-    elif logs or logging:
-        doc.p("How long logs are kept, and in which format they are sent, is not stated: ask the device maker.",
-              style="note")
+        doc.p("; ".join(f"{s.rstrip('.')} ({i})" for i, s in keeps[:3]) + ".", bold_prefix="Retention:")
+    else:
+        doc.p("How long logs are kept is not stated: ask the device maker.", bold_prefix="Retention:")
+    if not formats and not any(fmt(fl.protocol or "") for fl in m.flows if set(fl.data) & {a.id for a in logs}):
+        doc.p("The format in which events are sent is not stated: ask the device maker.", bold_prefix="Format:")
 
 
 def _log_destinations(f: Facts, a: Asset) -> str:
-    flows = [fl for fl in f.model.flows if a.id in fl.data and fl.target not in a.stored_in[:1]]
+    flows = [fl for fl in f.model.flows if a.id in fl.data]
     if not flows:
         return "no flow in the model carries it"
-    return "; ".join(f"{f.endpoint(fl.target)} by {netplan.short_protocol(fl.protocol)}"
-                     + (f", {netplan.ports_text(fl)}" if netplan.ports_text(fl) else "")
-                     + (" (leaves the hospital)" if f.leaves_hospital(fl) else "") for fl in flows)
+    return "; ".join(f"{f.name(fl.target)} ({netplan.short_protocol(fl.protocol)}"
+                     + (f", {netplan.ports_text(fl)}" if netplan.ports_text(fl) else "") + ")"
+                     + (", leaves the hospital" if f.leaves_hospital(fl) else "") for fl in flows)
 
 
 def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
@@ -1022,9 +1044,10 @@ def _patching(doc: Doc, f: Facts) -> None:
 
 
 def _credentials(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
-    rows = [[c.what, c.used_for, c.issuer, c.lifetime, c.revoke] for c in credentials(f, nt)]
-    if rows:
-        doc.table(["Credential", "Used for", "Issued by", "Lifetime or renewal", "Revocation"], rows,
+    creds = credentials(f, nt)
+    if creds:
+        doc.table(["Credential", "Used for", "Issued by", "Lifetime or renewal", "Revocation"],
+                  [[c.what, c.used_for, c.issuer, c.lifetime, c.revoke] for c in creds],
                   widths=[3.2, 3, 2.2, 2.8, 3.2])
     else:
         doc.p("The threat model names no certificate, key, account or token.")
@@ -1042,58 +1065,78 @@ class Credential:
     hospital_side: bool
 
 
-_CRED_FIELDS = ("authentication",)
-
-
 def credentials(f: Facts, nt: topology.NetworkTerms | None = None) -> list[Credential]:
-    """The certificates, keys, accounts and tokens the model names, with who issues them, how long they live
-    and how they are revoked (where the model says). Flows sharing one authentication are one credential."""
+    """The certificates, keys, accounts and tokens the model names: its credential and key assets, then the
+    flows' authentication grouped by kind (every mutual-TLS certificate in one row), with who issues them, how
+    long they live and how they are revoked where the model says."""
     nt = nt or topology.network_terms()
     m = f.model
     short = re.compile("|".join(nt.short_lived), re.IGNORECASE) if nt.short_lived else None
     maker = topology.matcher(nt.maker_held)
     by_hospital, by_maker = topology.matcher(nt.hospital_issued), topology.matcher(nt.maker_issued)
-    revoke_hit = topology.matcher(["revoc*", "revoke*", "crl", "ocsp", "disable*", "deactivat*", "clear*"])
+    revoke_hit = topology.matcher(["revoc*", "revoke*", "crl", "ocsp", "disable*", "deactivat*"])
     renew_hit = topology.matcher(["renew*", "rotat*", "expir*", "valid for", "lifetime", "re-enrol*", "reissu*"])
     cred = _matcher(f.terms.credential_terms)
+
+    def issuer(texts: list[str]) -> str:
+        who = ["the hospital" for t in texts if by_hospital(t)][:1]
+        who += ["the device maker" for t in texts if by_maker(t) or _maker_named(f, t)][:1]
+        return " and ".join(who) or NOT_STATED
+
+    def lifetime(texts: list[str]) -> str:
+        for t in texts:
+            mm = short.search(t) if short else None
+            if mm and any(ch.isdigit() for ch in mm.group(0)):
+                return "expires after " + mm.group(0).replace("lifetime", "").strip()
+        for t in texts:
+            sentence = topology.first_sentence_with(t, renew_hit)
+            if sentence:
+                return sentence
+        return NOT_STATED
+
+    def revocation(texts: list[str], by: str) -> str:
+        for t in texts:
+            sentence = topology.first_sentence_with(t, revoke_hit)
+            if sentence:
+                return sentence[0].upper() + sentence[1:]
+        if by == "the hospital":
+            return "By the hospital, as its issuer; the model does not say how"
+        return "Not stated: ask the device maker"
+
     out: list[Credential] = []
-
-    def issuer(text: str) -> str:
-        return "the hospital" if by_hospital(text) else "the device maker" if by_maker(text) or _maker_named(f, text) \
-            else NOT_STATED
-
-    def lifetime(text: str) -> str:
-        s = topology.first_sentence_with(text, renew_hit)
-        mm = short.search(text) if short else None
-        return s or (mm.group(0) if mm else "not stated")
-
+    secret = {a.id for a in m.assets if a.kind in f.terms.secret_assets}
     for a in m.assets:
-        if a.kind not in f.terms.secret_assets:
+        if a.id not in secret:
             continue
-        text = f"{a.name} {a.description} {a.disposal or ''}"
+        texts = [a.description, a.disposal or ""]
         users = [fl for fl in m.flows if a.id in fl.data]
         out.append(Credential(
-            what=a.name, used_for=", ".join(f"{fl.id} {fl.name}" for fl in users[:2]) or f"held in {f.names(a.stored_in)}",
-            issuer=issuer(text), lifetime=lifetime(text),
-            revoke=topology.first_sentence_with(text, revoke_hit) or "not stated: ask the device maker",
-            short_lived=bool(short and short.search(text)), maker_held=bool(maker(text)),
+            what=a.name, used_for=_flow_ids(users) or f"held in {f.names(a.stored_in)}",
+            issuer=issuer(texts), lifetime=lifetime(texts), revoke=revocation(texts, issuer(texts)),
+            short_lived=bool(short and any(short.search(t) for t in texts)),
+            maker_held=any(maker(t) for t in (a.name, *texts)),
             hospital_side=any(f.where(e) != "outside" for e in a.stored_in)))
-    seen: dict[str, Credential] = {}
+    groups: dict[str, list[Flow]] = {}
     for fl in m.flows:
         auth = (fl.authentication or "").strip()
-        if not auth or not cred(auth):
+        if not auth or not cred(auth) or secret.intersection(fl.data):
             continue
-        if auth in seen:
-            seen[auth].used_for += f", {fl.id}"
-            continue
-        text = f"{auth} {fl.description}"
-        c = Credential(what=auth, used_for=f"{fl.id} {fl.name}".strip(), issuer=issuer(text), lifetime=lifetime(text),
-                       revoke=topology.first_sentence_with(fl.description, revoke_hit) or "not stated",
-                       short_lived=bool(short and short.search(text)), maker_held=bool(maker(text)),
-                       hospital_side=True)
-        seen[auth] = c
-        out.append(c)
+        label = next((k.label for k in nt.credential_kinds if topology.matcher(k.terms)(auth)), auth)
+        groups.setdefault(label, []).append(fl)
+    for label, flows in groups.items():
+        texts = [x for fl in flows for x in (fl.authentication or "", fl.description)]
+        out.append(Credential(
+            what=label, used_for=_flow_ids(flows), issuer=issuer(texts), lifetime=lifetime(texts),
+            revoke=revocation([fl.description for fl in flows], issuer(texts)),
+            short_lived=bool(short) and all(short.search(fl.authentication or "") for fl in flows),
+            maker_held=all(maker(fl.authentication or "") for fl in flows), hospital_side=True))
     return out
+
+
+def _flow_ids(flows: list[Flow]) -> str:
+    if len(flows) == 1:
+        return f"{flows[0].id} {flows[0].name}".strip()
+    return ", ".join(fl.id for fl in flows)
 
 
 def _maker_named(f: Facts, text: str) -> bool:
@@ -1261,7 +1304,7 @@ def _data_rows(f: Facts, nt: topology.NetworkTerms) -> list[list[str]]:
         assets = by_element.get(e.id, [])
         if not assets and e.kind != "data_store":
             continue
-        how = list(dict.fromkeys(_disposal(f, a) for a in assets)) or [
+        how = list(dict.fromkeys(_disposal_on(f, a, e) for a in assets)) or [
             "the model names no asset here, yet it stores data: " + ASK[0].lower() + ASK[1:]]
         rows.append([e.name, LOCATION_WORDS[f.where(e.id)],
                      ", ".join(a.name for a in assets) or "not stated", " ".join(how)])
@@ -1272,6 +1315,26 @@ def _data_rows(f: Facts, nt: topology.NetworkTerms) -> list[list[str]]:
                      "the same data as the systems they copy",
                      "Destroy or erase every backup and offline copy as well; the model does not say how."])
     return rows
+
+
+_STOP = frozenset({"the", "and", "for", "with", "from", "data", "hospital", "service", "system", "device", "server",
+                   "app", "tool"})
+
+
+def _disposal_on(f: Facts, a: Asset, e: Element) -> str:
+    """The part of an asset's disposal rule about this element ("Pump: ... Server: ..." → the pump's part),
+    found by the words of the element's name that the product name does not share; else the whole rule."""
+    text = _disposal(f, a)
+    own = {w for w in re.findall(r"[a-z][a-z0-9-]{2,}", e.name.lower())} - _STOP - set(
+        re.findall(r"[a-z][a-z0-9-]{2,}", f.model.product.name.lower()))
+    if kind_word := {"data_store": "database", "software": "server", "mobile_app": "tablet"}.get(e.kind):
+        own.add(kind_word)
+    parts = [p.strip() for p in re.split(r"(?<=[.;])\s+", text) if p.strip()]
+    if len(parts) < 2 or not own:
+        return text
+    rx = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(own)) + r")s?\b", re.IGNORECASE)
+    mine = [p for p in parts if rx.search(p)]
+    return " ".join(mine) if mine else text
 
 
 def _disposal(f: Facts, a: Asset) -> str:
@@ -1291,7 +1354,8 @@ def _revocations(f: Facts, nt: topology.NetworkTerms) -> list[str]:
         if c.short_lived or c.maker_held or not c.hospital_side:
             continue
         who = f" (issued by {c.issuer})" if c.issuer != NOT_STATED else ""
-        out.append(f"{c.what}{who}: used for {c.used_for}.")
+        ask = " Ask the device maker to revoke it." if c.issuer == "the device maker" else ""
+        out.append(f"{c.what}{who}: used for {c.used_for}.{ask}")
     hospital_data = {a.id for a in m.assets if a.kind in f.terms.retrieve_assets}
     holders = {e for a in m.assets if a.id in hospital_data for e in a.stored_in}
     holders |= {fl.target for fl in m.flows if hospital_data.intersection(fl.data) and f.where(fl.source) != "outside"}

@@ -222,10 +222,17 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
     m.trust_zones = [TrustZone(id=zone_id[n], name=titles[n]) for n in names]
     m.elements = [Element(id=e, name=f.name(e), kind=f.elements[e].kind, trust_zone=zone_id[plan.segment[e].name])
                   for e in used if e in f.elements]
+    drawn: dict[tuple[frozenset[str], str], Flow] = {}
     for fl in plan.network:
         a = plan.opener[fl.id].element
         b = fl.target if a == fl.source else fl.source
-        m.flows.append(Flow(id=fl.id, name=ports_text(fl) or "port not stated", source=a, target=b))
+        label = ports_text(fl) or "port not stated"
+        same = drawn.get((frozenset((a, b)), label))
+        if same is None:  # one arrow per pair and port; both heads where each end opens one
+            drawn[(frozenset((a, b)), label)] = Flow(id=fl.id, name=label, source=a, target=b)
+        elif same.source != a:
+            same.bidirectional = True
+    m.flows = list(drawn.values())
     return m
 
 

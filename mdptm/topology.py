@@ -49,6 +49,12 @@ class _Service(BaseModel):
     question: str | None = None
 
 
+class _CredentialKind(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    label: str
+    terms: list[str]
+
+
 class NetworkTerms(BaseModel):
     """The vocabulary file, validated."""
 
@@ -60,6 +66,8 @@ class NetworkTerms(BaseModel):
     tcp_protocols: list[str]
     udp_protocols: list[str]
     initiator_patterns: list[str]
+    push_terms: list[str]
+    pull_terms: list[str]
     outbound_terms: list[str]
     outbound_only_terms: list[str]
     services: dict[DependencyService, _Service]
@@ -75,6 +83,8 @@ class NetworkTerms(BaseModel):
     incident_terms: list[str]
     service_return_terms: list[str]
     backup_terms: list[str]
+    credential_kinds: list[_CredentialKind]
+    hospital_words: list[str]
 
 
 @cache
@@ -228,7 +238,8 @@ def initiator(
 ) -> Initiator:
     """Who opens the connection: the model's ``initiator``; else the flow's own words ("pump-initiated
     polling", "outbound from the hospital"); else the model's outbound-only design for flows that leave
-    the hospital; else the source end, marked assumed."""
+    the hospital; else a name that says sending ("event forwarding": the source) or fetching ("firmware
+    download": the target); else the source end, marked assumed."""
     terms = terms or network_terms()
     if f.initiator in (f.source, f.target):
         return Initiator(f.initiator, "stated")
@@ -256,6 +267,11 @@ def initiator(
         return Initiator(inside[0], "text", sentence)
     if leaves and outbound_only:
         return Initiator(inside[0], "design", outbound_only)
+    name = f.name or ""
+    if matcher(terms.push_terms)(name) and not matcher(terms.pull_terms)(name):
+        return Initiator(f.source, "text", f"the flow's name: {name}")
+    if matcher(terms.pull_terms)(name) and not matcher(terms.push_terms)(name):
+        return Initiator(f.target, "text", f"the flow's name: {name}")
     return Initiator(f.source, "assumed")
 
 
@@ -299,7 +315,7 @@ def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | Non
     out: dict[str, Need] = {}
 
     def need(service: DependencyService) -> Need:
-        s = terms.services[service] if service in terms.services else None
+        s = terms.services.get(service)
         return out.setdefault(service, Need(service, s.title if s else service.replace("_", " ")))
 
     for d in model.dependencies:
