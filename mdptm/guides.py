@@ -899,7 +899,7 @@ def _hospital_controls(doc: Doc, f: Facts) -> None:
     if cc:
         doc.table(["Control", "Expected of", "The hospital's part"],
                   [[f"{c.id} {c.title}", _EXPECTED_OF[c.responsibility], _hospital_part(c.description) or
-                    _first_sentence(c.description) or _words(c.category)] for c in cc], widths=[5, 2.2, 6])
+                    _first_sentence(c.description) or "not described in the model"] for c in cc], widths=[5, 2.2, 6])
     else:
         doc.p("The threat model expects no control of the hospital.")
     ca = _customer_assumptions(f)
@@ -1304,10 +1304,13 @@ def _data_rows(f: Facts, nt: topology.NetworkTerms) -> list[list[str]]:
         assets = by_element.get(e.id, [])
         if not assets and e.kind != "data_store":
             continue
-        how = list(dict.fromkeys(_disposal_on(f, a, e) for a in assets)) or [
-            "the model names no asset here, yet it stores data: " + ASK[0].lower() + ASK[1:]]
-        rows.append([e.name, LOCATION_WORDS[f.where(e.id)],
-                     ", ".join(a.name for a in assets) or "not stated", " ".join(how)])
+        hows = {a.name: _disposal_on(f, a, e) for a in assets}
+        if len(set(hows.values())) == 1:
+            how = next(iter(hows.values()))
+        else:
+            how = " ".join(f"{n}: {h.rstrip('.')}." for n, h in hows.items())
+        rows.append([e.name, LOCATION_WORDS[f.where(e.id)], ", ".join(a.name for a in assets) or "not stated",
+                     how or "A data store for which the model names no data: ask the device maker what it holds."])
     backups = _sentences(f, topology.matcher(nt.backup_terms), [*m.controls, *m.assumptions, *m.elements])
     if backups:
         ids = ", ".join(i for i, _ in backups[:3])
@@ -1341,8 +1344,8 @@ def _disposal(f: Facts, a: Asset) -> str:
     if a.disposal:
         return a.disposal
     if a.kind in f.terms.secret_assets:
-        return "Revoke it (see below), then erase it; how to erase is not stated in the threat model."
-    return ASK
+        return "revoke it (see below), then erase it; how to erase is not stated"
+    return "not stated: ask the device maker"
 
 
 def _revocations(f: Facts, nt: topology.NetworkTerms) -> list[str]:
@@ -1355,7 +1358,8 @@ def _revocations(f: Facts, nt: topology.NetworkTerms) -> list[str]:
             continue
         who = f" (issued by {c.issuer})" if c.issuer != NOT_STATED else ""
         ask = " Ask the device maker to revoke it." if c.issuer == "the device maker" else ""
-        out.append(f"{c.what}{who}: used for {c.used_for}.{ask}")
+        use = c.used_for if c.used_for.startswith("held in") else f"used for {c.used_for}"
+        out.append(f"{c.what}{who}: {use}.{ask}")
     hospital_data = {a.id for a in m.assets if a.kind in f.terms.retrieve_assets}
     holders = {e for a in m.assets if a.id in hospital_data for e in a.stored_in}
     holders |= {fl.target for fl in m.flows if hospital_data.intersection(fl.data) and f.where(fl.source) != "outside"}
