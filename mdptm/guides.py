@@ -56,7 +56,6 @@ MC2_FILE = "mc2.yaml"
 SUMMARY_FRAMEWORKS = ("cra-annex-i", "cra-annex-ii", "fda-premarket")
 NOT_STATED = "not stated"
 ASK = "Not stated in the threat model: ask the device maker."
-EVIDENCE_ROWS = 5  # evidence items named per MC2 principle before "and N more"
 THREAT_ROWS = 40  # threats listed in one guide table before the rest is left to the PTM register
 _LEVEL_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}
 _HARM_RANK = {"catastrophic": 5, "critical": 4, "serious": 3, "minor": 2, "negligible": 1, "none": 0}
@@ -162,11 +161,24 @@ class Facts:
         kinds = dict(f.terms.element_kinds)
         for e in model.elements:
             f._where.setdefault(e.id, _locate(e, f.zones.get(e.trust_zone or ""), loc, kinds))
+        f._zone_kind_locations()
         f._share_zone_locations()
         for t in model.threats:
             for c in dict.fromkeys(t.controls):
                 f._mitigates.setdefault(c, []).append(t.id)
         return f
+
+    def _zone_kind_locations(self) -> None:
+        """An element the words cannot place sits where its zone's kind says: a network zone is the
+        hospital's, a cloud, vendor or internet zone is outside, an on-body zone is with the device."""
+        place: dict[str, Location] = {"network": "hospital", "cloud": "outside", "vendor": "outside",
+                                      "internet": "outside", "on_body": "device"}
+        for e in self.model.elements:
+            z = self.zones.get(e.trust_zone or "")
+            if self._where[e.id] == "unknown" and z is not None:
+                kind = topology.zone_kind(z).kind
+                if kind in place:
+                    self._where[e.id] = place[kind]
 
     def _share_zone_locations(self) -> None:
         """An element the words cannot place sits where the other elements of its trust zone sit,
@@ -298,8 +310,11 @@ def _most_severe(threats: list[Threat], limit: int = THREAT_ROWS) -> tuple[list[
     return [t for t in threats if id(t) in keep], len(threats) - limit
 
 
-def _id_list(ids: list[str], limit: int = 30) -> str:
-    return ", ".join(ids[:limit]) + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+def _id_list(ids: list[str], limit: int = 12) -> str:
+    """A few ids inline; a longer list is counted, not dumped (the register has them all)."""
+    if len(ids) <= limit:
+        return ", ".join(ids)
+    return f"{len(ids)} items (listed in the threat register, ptm.xlsx)"
 
 
 def _more(doc: Doc, left_out: int, what: str) -> None:
@@ -439,7 +454,7 @@ def pre_procurement(f: Facts, review: Review | None = None) -> Doc:
     doc.h("What the hospital must provide")
     _responsibilities(doc, f)
 
-    doc.h("Open points to raise with the manufacturer")
+    doc.h("Open points to raise with the device maker")
     points = _open_points(f)
     if points:
         doc.bullets(points)
@@ -486,12 +501,13 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
         rows.append(["Threats by STRIDE", _count_phrase(stride) or NOT_STATED])
     multi = [t.id for t in m.threats if t.multi_patient]
     if multi:
-        shown = ", ".join(multi[:10]) + (f" and {len(multi) - 10} more" if len(multi) > 10 else "")
-        rows.append(["Threats that could harm several patients", f"{len(multi)}: {shown}"])
-    c_status = _counts((c.status for c in m.controls), ("implemented", "planned", "not_implemented"))
+        rows.append(["Threats that could harm several patients", f"{len(multi)}" + (
+            f": {', '.join(multi)}" if len(multi) <= 12 else ", listed in the threat register (ptm.xlsx)")])
+    maker = [c for c in m.controls if c.responsibility not in ("customer", "shared")]
+    c_status = _counts((c.status for c in maker), ("implemented", "planned", "not_implemented"))
     customer = len(_customer_controls(f))
-    rows.append(["Controls", f"{len(m.controls)} ({_count_phrase(c_status)}); {customer} the hospital owns "
-                 "or shares" if m.controls else "none"])
+    rows.append(["Controls", f"{len(maker)} by the device maker ({_count_phrase(c_status)}); {customer} expected "
+                 "of the hospital, alone or with the maker" if m.controls else "none"])
     present = _counts(v.kind for v in m.views)
     missing = [k for k in ("global_system", "multi_patient_harm", "updatability_patchability", "security_use_case")
                if k not in present]
@@ -528,9 +544,9 @@ def _support_rows(f: Facts) -> list[list[str]]:
 
 def _responsibilities(doc: Doc, f: Facts) -> None:
     """Who provides what, in brief: the deployment guide lists it all."""
-    rows = [[c.id, c.title, _words(c.responsibility), _words(c.category), _words(c.status)] for c in _customer_controls(f)]
+    rows = [[c.id, c.title, _EXPECTED_OF[c.responsibility], _words(c.category)] for c in _customer_controls(f)]
     if rows:
-        doc.table(["Control", "What", "Responsibility", "Category", "Status"], rows[:THREAT_ROWS])
+        doc.table(["Control", "What", "Expected of", "Category"], rows[:THREAT_ROWS])
         if len(rows) > THREAT_ROWS:
             doc.p(f"… and {len(rows) - THREAT_ROWS} more controls the hospital owns or shares (see the deployment "
                   "guide).", style="note")
@@ -553,7 +569,7 @@ def _open_points(f: Facts) -> list[str]:
             if not t.controls and t.status not in ("not_applicable", "accepted", "transferred", "open")]
     if bare:
         out.append("No control is named for threats " + _id_list(bare) + ".")
-    pending = [c for c in m.controls if c.status != "implemented"]
+    pending = [c for c in m.controls if c.status != "implemented" and c.responsibility not in ("customer", "shared")]
     if len(pending) <= THREAT_ROWS:
         out += [f"Control {c.id} ({c.title}) is {_words(c.status)}." for c in pending]
     else:
@@ -1085,9 +1101,9 @@ def credentials(f: Facts, nt: topology.NetworkTerms | None = None) -> list[Crede
 
     def lifetime(texts: list[str]) -> str:
         for t in texts:
-            mm = short.search(t) if short else None
-            if mm and any(ch.isdigit() for ch in mm.group(0)):
-                return "expires after " + mm.group(0).replace("lifetime", "").strip()
+            for mm in short.finditer(t) if short else ():
+                if any(ch.isdigit() for ch in mm.group(0)):
+                    return "expires after " + mm.group(0).replace("lifetime", "").strip()
         for t in texts:
             sentence = topology.first_sentence_with(t, renew_hit)
             if sentence:
@@ -1128,7 +1144,7 @@ def credentials(f: Facts, nt: topology.NetworkTerms | None = None) -> list[Crede
         out.append(Credential(
             what=label, used_for=_flow_ids(flows), issuer=issuer(texts), lifetime=lifetime(texts),
             revoke=revocation([fl.description for fl in flows], issuer(texts)),
-            short_lived=bool(short) and all(short.search(fl.authentication or "") for fl in flows),
+            short_lived=short is not None and all(short.search(fl.authentication or "") for fl in flows),
             maker_held=all(maker(fl.authentication or "") for fl in flows), hospital_side=True))
     return out
 
@@ -1298,17 +1314,15 @@ def _data_rows(f: Facts, nt: topology.NetworkTerms) -> list[list[str]]:
     rows: list[list[str]] = []
     by_element: dict[str, list[Asset]] = {}
     for a in held:
-        for e in a.stored_in:
-            by_element.setdefault(e, []).append(a)
+        for eid in a.stored_in:
+            by_element.setdefault(eid, []).append(a)
     for e in m.elements:
         assets = by_element.get(e.id, [])
         if not assets and e.kind != "data_store":
             continue
         hows = {a.name: _disposal_on(f, a, e) for a in assets}
-        if len(set(hows.values())) == 1:
-            how = next(iter(hows.values()))
-        else:
-            how = " ".join(f"{n}: {h.rstrip('.')}." for n, h in hows.items())
+        how = (next(iter(hows.values())) if len(set(hows.values())) == 1
+               else " ".join(f"{n}: {h.rstrip('.')}." for n, h in hows.items()))
         rows.append([e.name, LOCATION_WORDS[f.where(e.id)], ", ".join(a.name for a in assets) or "not stated",
                      how or "A data store for which the model names no data: ask the device maker what it holds."])
     backups = _sentences(f, topology.matcher(nt.backup_terms), [*m.controls, *m.assumptions, *m.elements])
@@ -1328,7 +1342,7 @@ def _disposal_on(f: Facts, a: Asset, e: Element) -> str:
     """The part of an asset's disposal rule about this element ("Pump: ... Server: ..." → the pump's part),
     found by the words of the element's name that the product name does not share; else the whole rule."""
     text = _disposal(f, a)
-    own = {w for w in re.findall(r"[a-z][a-z0-9-]{2,}", e.name.lower())} - _STOP - set(
+    own = set(re.findall(r"[a-z][a-z0-9-]{2,}", e.name.lower())) - _STOP - set(
         re.findall(r"[a-z][a-z0-9-]{2,}", f.model.product.name.lower()))
     if kind_word := {"data_store": "database", "software": "server", "mobile_app": "tablet"}.get(e.kind):
         own.add(kind_word)

@@ -165,9 +165,9 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                        "transport (TCP or UDP) does it use?".replace("  ", " "))
         elif any(p.transport is None for p in topology.parse_ports(fl.port, fl.protocol)):
             out.append(f"{fl.id} {fl.name or ''}: is port {fl.port} TCP or UDP?".replace("  ", " "))
-    for fl in plan.unclear:
-        out.append(f"{fl.id} {fl.name or ''} (between {f.name(fl.source)} and {f.name(fl.target)}): is it network "
-                   "traffic (which protocol and port) or a local link such as USB or Bluetooth?".replace("  ", " "))
+    out.extend(f"{fl.id} {fl.name or ''} (between {f.name(fl.source)} and {f.name(fl.target)}): is it network "
+               "traffic (which protocol and port) or a local link such as USB or Bluetooth?".replace("  ", " ")
+               for fl in plan.unclear)
     crossing = {r.flow.id: r for r in plan.rules}
     for fid, r in crossing.items():
         if r.opener.basis == "assumed":
@@ -182,16 +182,12 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                 z = f.zone_of(e)
                 where = f" (the model places it in {z.name}, which is not a network)" if z is not None else ""
                 out.append(f"Which hospital network does {f.name(e)} use for {fl.id} {fl.name}{where}?")
-    for r in plan.rules:
-        if r.direction == "inbound" and plan.segment[r.opener.element].place == "outside":
-            out.append(f"{r.flow.id} {r.flow.name} is opened from outside the hospital ({f.name(r.opener.element)}), "
-                       "which needs an inbound rule from the internet: is there a way to run it outbound only?")
-    for fl in plan.network:
-        if fl.encryption is None and fl.id in crossing:
-            out.append(f"{fl.id} {fl.name}: is the traffic encrypted, and with what? The model does not say.")
-    for n in plan.needs:
-        if n.question:
-            out.append(n.question)
+    out.extend(f"{r.flow.id} {r.flow.name} is opened from outside the hospital ({f.name(r.opener.element)}), which "
+               "needs an inbound rule from the internet: is there a way to run it outbound only?"
+               for r in plan.rules if r.direction == "inbound" and plan.segment[r.opener.element].place == "outside")
+    out.extend(f"{fl.id} {fl.name}: is the traffic encrypted, and with what? The model does not say."
+               for fl in plan.network if fl.encryption is None and fl.id in crossing)
+    out.extend(n.question for n in plan.needs if n.question)
     return out
 
 

@@ -164,7 +164,7 @@ class Port:
 
 
 _PORT_RX = re.compile(
-    r"(?:(?P<pre>tcp|udp)\s*[/: ]?\s*)?(?<![\w.])(?P<num>\d{1,5}(?:\s*[-–]\s*\d{1,5})?)(?![\w.])"
+    r"(?:(?P<pre>tcp|udp)\s*[/: ]?\s*)?(?<![\w.-])(?P<num>\d{1,5}(?:\s*[-–]\s*\d{1,5})?)(?![\w.])"
     r"(?:\s*/\s*(?P<post>tcp|udp)\b)?",
     re.IGNORECASE,
 )
@@ -350,7 +350,8 @@ def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | Non
                 n = need(service)
                 n.stated_in.append(f.id)
                 ports = ", ".join(str(p) for p in parse_ports(f.port, f.protocol, terms=terms))
-                n.details.append(f"{f.id}: {f.protocol or f.name}" + (f", {ports}" if ports else ""))
+                said = f.protocol or f.name
+                n.details.append(f"{f.id}: {said}" + (f", {ports}" if ports and ports not in said else ""))
         for c in model.controls:
             if hit(c.title):
                 need(service).stated_in.append(c.id)
