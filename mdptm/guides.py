@@ -711,8 +711,6 @@ def _framework_summary(doc: Doc, m: Model, coverage: Coverage | None) -> None:
          for fw in frameworks],
     )
     for fw in frameworks:
-        if fw.note:
-            doc.p(fw.note, style="note", bold_prefix=f"{fw.title or fw.id}:")
         gaps = [c for c in fw.clauses if c.status in ("gap", "partial")]
         if gaps:
             doc.p(f"Not fully covered in {fw.title or fw.id}: "
