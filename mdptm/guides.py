@@ -779,7 +779,7 @@ def mc2_principles(path: Path | None = None) -> list[Principle]:
 
 
 _DIRECTION = {"outbound": "out", "inbound": "in"}
-_BASIS_MARK = {"stated": "", "text": "", "design": "", "assumed": " *"}
+_BASIS_MARK = {"stated": "", "text": "", "design": "", "name": "", "assumed": " *"}
 
 
 def deployment(f: Facts) -> Doc:

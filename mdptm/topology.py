@@ -36,7 +36,7 @@ ZONE_KIND_WORDS: dict[str, str] = {
     "vendor": "device maker's site",
     "internet": "internet",
 }
-Basis = Literal["stated", "text", "design", "assumed"]
+Basis = Literal["stated", "text", "design", "name", "assumed"]
 Transport = Literal["network", "local", "unknown"]
 Place = Literal["outside", "hospital", "device", "unknown"]
 
@@ -269,9 +269,9 @@ def initiator(
         return Initiator(inside[0], "design", outbound_only)
     name = f.name or ""
     if matcher(terms.push_terms)(name) and not matcher(terms.pull_terms)(name):
-        return Initiator(f.source, "text", f"the flow's name: {name}")
+        return Initiator(f.source, "name", f"the flow's name: {name}")
     if matcher(terms.pull_terms)(name) and not matcher(terms.push_terms)(name):
-        return Initiator(f.target, "text", f"the flow's name: {name}")
+        return Initiator(f.target, "name", f"the flow's name: {name}")
     return Initiator(f.source, "assumed")
 
 
@@ -376,3 +376,19 @@ def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | Non
 def _dependency_responsibility(d: Dependency) -> str | None:
     return {"customer": "the hospital", "manufacturer": "the device maker", "shared": "the hospital and the maker",
             "third_party": "a third party"}.get(d.provided_by or "")
+
+
+def fill_initiators(model: Model, where: Callable[[str], Place]) -> list[str]:
+    """Set ``initiator`` on each flow whose own words say who opens it ("pump-initiated polling",
+    "outbound from the hospital"); returns the flows set. Guesses (a flow's name, the source end) are
+    left to the guides, which mark them."""
+    elements = {e.id: e for e in model.elements}
+    zones = {z.id: z for z in model.trust_zones}
+    done = []
+    for f in model.flows:
+        if f.initiator is None:
+            found = initiator(f, elements, zones, where, None)
+            if found.basis == "text":
+                f.initiator = found.element
+                done.append(f.id)
+    return done

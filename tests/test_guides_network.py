@@ -85,7 +85,7 @@ def test_who_opens_a_connection() -> None:
     assert topology.initiator(fl, f.elements, f.zones, f.where, None).element == "E-CS"
     fl = Flow(id="X", name="Firmware download", source="E-RS", target="E-CS", protocol="HTTPS")
     assert topology.initiator(fl, f.elements, f.zones, f.where, None) == topology.Initiator(
-        "E-CS", "text", "the flow's name: Firmware download")
+        "E-CS", "name", "the flow's name: Firmware download")
 
 
 # ---------------------------------------------------------------------------------- deployment
