@@ -261,3 +261,15 @@ def test_every_guide_is_short(which: str) -> None:
     m = monitor() if which == "monitor" else sample()
     for phase, doc in build_guides(m, map_model(m)).items():
         assert len(text_of(doc).split()) <= WORD_LIMIT, phase
+
+
+def test_validation_checks_initiators_and_dependencies() -> None:
+    from mdptm.validate import validate_data
+
+    data = yaml.safe_load((DATA / "monitor.yaml").read_text(encoding="utf-8"))
+    assert validate_data(data)[1] == []
+    data["flows"][2]["initiator"] = "E-LDAP"
+    data["dependencies"][0]["elements"] = ["E-NOPE"]
+    problems = [str(p) for p in validate_data(data)[1]]
+    assert "/flows/2/initiator: initiator 'E-LDAP' of 'F-03' is neither its source nor its target" in problems
+    assert any(p.startswith("/dependencies/0/elements/0: dangling reference 'E-NOPE'") for p in problems)
