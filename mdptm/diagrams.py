@@ -192,7 +192,7 @@ def _view_scope(model: Model, view: View | None) -> tuple[list[Element], list[Fl
 def _flow_label(flow: Flow, detailed: bool) -> str:
     if not detailed:
         return flow.id
-    name = _wrap(flow.name or flow.id, 20, 2)
+    name = _wrap(flow.name or flow.id, 22, 3)  # whole where it can be; the placer falls back to the id
     proto = " / ".join(p for p in (flow.protocol, flow.port) if p)
     if proto and proto.lower() not in (flow.name or "").lower():
         return name + "\n" + _wrap(proto, 22, 1)
@@ -491,7 +491,7 @@ def _draw(groups: list[_Group], edges: list[_Edge], path: Path, *, zone_boxes: b
     boxes: dict[str, FancyBboxPatch] = {}
     occupied: list[tuple[float, float, float, float]] = []
     if zone_boxes:  # keep flow labels off the zone titles
-        occupied.extend((0.2, g.top - 0.6, 0.3 + 0.14 * len(g.title), g.top) for g in groups)
+        occupied.extend((0.2, g.top - 0.6, 0.3 + 0.16 * len(g.title), g.top) for g in groups)
     for g in groups:
         for n in g.nodes:
             boxes[n.id] = _draw_node(ax, n)
@@ -564,6 +564,8 @@ def _draw_node(ax: Any, n: _Node) -> FancyBboxPatch:
     name, size = _wrap(n.label, 16, 2), 7.0
     if name.endswith("…"):  # a long name gets a third line in a smaller size before it is cut
         name, size = _wrap(n.label, 19, 3), 6.0
+    if name.endswith("…"):  # and a fourth, smaller still: a name is cut only when nothing else fits
+        name, size = _wrap(n.label, 24, 4), 5.0
     ax.text(
         n.x,
         n.y + 0.14,

@@ -809,7 +809,7 @@ def deployment(f: Facts) -> Doc:
             doc.table(["In/out", "This end", "Other end", "Protocol", "Port", "Flow"],
                       [[_DIRECTION[r.direction], r.local, r.peer, r.protocol, r.ports,
                         r.flow.id + _BASIS_MARK[r.opener.basis]] for r in rules],
-                      widths=[0.9, 3.0, 4.2, 2.6, 1.6, 1.0])
+                      widths=[0.8, 2.6, 4.9, 2.5, 1.5, 0.9])
         if any(r.opener.basis == "assumed" for r in plan.rules):
             doc.p("* The model does not say which end opens this connection; the rule assumes the end the model "
                   "names first. Confirm it (see the questions at the end).", style="note")
@@ -834,7 +834,8 @@ def deployment(f: Facts) -> Doc:
     stated = [n for n in plan.needs if n.stated_in]
     if stated:
         doc.table(["Service", "What the model says", "Stated in"],
-                  [[n.title, "; ".join(n.details[:2]) or "named, without protocol or port", ", ".join(n.stated_in[:5])]
+                  [[n.title, "; ".join(_short_details(n.details)) or "mentioned; no port given",
+                    ", ".join(n.stated_in[:5])]
                    for n in stated], widths=[2.6, 7.5, 2.5])
     else:
         doc.p("The threat model names no infrastructure service (directory, time, name resolution, logging).")
@@ -859,6 +860,13 @@ def deployment(f: Facts) -> Doc:
     else:
         doc.p("None: the model states every port, who opens each connection, and the infrastructure it needs.")
     return doc
+
+
+def _short_details(details: list[str]) -> list[str]:
+    """At most three details, "used to authenticate" ones merged: "used to authenticate F-02, F-04"."""
+    auth = [d.removeprefix("used to authenticate ") for d in details if d.startswith("used to authenticate ")]
+    rest = [d for d in details if not d.startswith("used to authenticate ")][:2]
+    return rest + ([f"used to authenticate {', '.join(auth[:4])}"] if auth else [])
 
 
 def _network_picture(picture: Model) -> Callable[[Path], Path | None]:

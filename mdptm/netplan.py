@@ -172,8 +172,8 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
     for fid, r in crossing.items():
         if r.opener.basis == "assumed":
             other = r.flow.target if r.opener.element == r.flow.source else r.flow.source
-            out.append(f"{fid} {r.flow.name}: does {f.name(r.opener.element)} open the connection to "
-                       f"{f.name(other)}, as the rules assume, or the other way round?")
+            out.append(f"{fid} {r.flow.name}: which end opens the connection? The rules assume "
+                       f"{f.name(r.opener.element)}, not {f.name(other)}.")
     asked: set[str] = set()
     for fl in plan.network:
         for e in (fl.source, fl.target):

@@ -339,19 +339,24 @@ def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | Non
                     n.stated_in.append(f.id)
                     n.needed_by.append(ends[0][0])
                     ports = ", ".join(str(p) for p in parse_ports(f.port, f.protocol, terms=terms))
-                    n.details.append(f"{f.id}: {names.get(ends[0][1], ends[0][1])}" + (f", {ports}" if ports else ""))
+                    n.details.append(f"to {names.get(ends[0][1], ends[0][1])}" + (f", {ports}" if ports else "")
+                                     + f" ({f.id})")
             continue
         for e in model.elements:
             if hit(e.name):
                 need(service).stated_in.append(e.id)
         for f in model.flows:
-            text = " ".join(x for x in (f.name, f.protocol, f.authentication) if x)
-            if hit(text):
+            if hit(" ".join(x for x in (f.name, f.protocol) if x)):  # the flow is the service itself
                 n = need(service)
                 n.stated_in.append(f.id)
                 ports = ", ".join(str(p) for p in parse_ports(f.port, f.protocol, terms=terms))
-                said = f.protocol or f.name
-                n.details.append(f"{f.id}: {said}" + (f", {ports}" if ports and ports not in said else ""))
+                kind = transport(f, terms)
+                n.details.append(f"{ports} ({f.id})" if ports else f"{'local link' if kind == 'local' else 'port not stated'} "
+                                 f"({f.id})")
+            elif hit(f.authentication or ""):  # the flow signs in or checks certificates with it
+                n = need(service)
+                n.stated_in.append(f.id)
+                n.details.append(f"used to authenticate {f.id}")
         for c in model.controls:
             if hit(c.title):
                 need(service).stated_in.append(c.id)

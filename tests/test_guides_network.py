@@ -134,7 +134,8 @@ def test_monitor_deployment_rules_and_questions() -> None:
     assert infra.rows[0][1] == "Hospital DNS, DNS, UDP 53" and infra.rows[0][2] == "D-1"
     questions = bullets_after(doc, "Questions for the device maker before go-live")
     assert any(q.startswith("F-07 Alarm escalation") for q in questions)  # no port, no known transport
-    assert any(q.startswith("F-04 Results to the EMR: does Central station open the connection") for q in questions)
+    assert "F-04 Results to the EMR: which end opens the connection? The rules assume Central station, not " \
+           "Electronic medical record." in questions
     assert not any("F-05" in q for q in questions)  # stated: nothing to ask
     assert not any("DNS" in q for q in questions)  # the dependency is stated
     assert not any(q.startswith("F-03") for q in questions)
