@@ -799,17 +799,17 @@ def deployment(f: Facts) -> Doc:
 
     doc.h("Firewall rules")
     if plan.rules:
-        doc.p("Per network segment: out = a system on this segment opens the connection, in = it accepts it; "
-              "return traffic is not listed." + (
+        doc.p("Per network segment. Dir: out = a system on this segment opens the connection, in = it accepts "
+              "it; return traffic is not listed." + (
                   f" Connections to the device maker's systems are opened from the hospital only ({plan.outbound_only})."
                   if plan.outbound_only else ""))
         for seg in plan.segments_in_order():
             rules = [r for r in plan.rules if r.segment == seg]
             doc.h(seg, 2)
-            doc.table(["In/out", "This end", "Other end", "Protocol", "Port", "Flow"],
+            doc.table(["Dir", "This end", "Other end", "Protocol", "Port", "Flow"],
                       [[_DIRECTION[r.direction], r.local, r.peer, r.protocol, r.ports,
                         r.flow.id + _BASIS_MARK[r.opener.basis]] for r in rules],
-                      widths=[0.8, 2.6, 4.9, 2.5, 1.5, 0.9])
+                      widths=[0.6, 3.3, 4.7, 2.3, 1.4, 0.9])
         if any(r.opener.basis == "assumed" for r in plan.rules):
             doc.p("* The model does not say which end opens this connection; the rule assumes the end the model "
                   "names first. Confirm it (see the questions at the end).", style="note")
@@ -818,14 +818,16 @@ def deployment(f: Facts) -> Doc:
     else:
         doc.p("The threat model describes no network connection.")
     if plan.same_segment:
-        doc.p("Within one segment (no rule between segments): " + "; ".join(
-            f"{fl.id} {f.name(plan.opener[fl.id].element)} → "
-            f"{f.name(fl.target if plan.opener[fl.id].element == fl.source else fl.source)} "
-            f"({netplan.ports_text(fl) or 'port not stated'})" for fl in plan.same_segment) + ".")
+        same: dict[str, list[str]] = {}
+        for fl in plan.same_segment:
+            a = plan.opener[fl.id].element
+            b = fl.target if a == fl.source else fl.source
+            same.setdefault(f"{f.name(a)} → {f.name(b)} ({netplan.ports_text(fl) or 'port not stated'})", []).append(fl.id)
+        doc.p("Within one segment (no rule between segments): "
+              + "; ".join(f"{', '.join(ids)} {what}" for what, ids in same.items()) + ".")
     if plan.local:
         doc.p("Not network traffic (local links, no firewall rule): " + "; ".join(
-            f"{fl.id} {fl.name or netplan.short_protocol(fl.protocol)} ({netplan.short_protocol(fl.protocol)})"
-            for fl in plan.local) + ".")
+            f"{fl.id} {fl.name or netplan.short_protocol(fl.protocol)}" for fl in plan.local) + ".")
 
     doc.h("Trust zones and segments")
     _zone_table(doc, f, plan)
@@ -836,7 +838,7 @@ def deployment(f: Facts) -> Doc:
         doc.table(["Service", "What the model says", "Stated in"],
                   [[n.title, "; ".join(_short_details(n.details)) or "mentioned; no port given",
                     ", ".join(n.stated_in[:5])]
-                   for n in stated], widths=[2.6, 7.5, 2.5])
+                   for n in stated], widths=[3.6, 6.4, 3.4])
     else:
         doc.p("The threat model names no infrastructure service (directory, time, name resolution, logging).")
 
@@ -845,14 +847,14 @@ def deployment(f: Facts) -> Doc:
 
     steps = _use_case_views(f, "deployment")
     configs = [a for a in m.assets if a.kind == "configuration"]
-    if steps or configs:
+    if steps:
         doc.h("Installation and hardening steps")
         for v in steps:
             doc.p(v.name, bold_prefix="Use case:")
             doc.bullets(v.steps, numbered=True)
-        if configs:
-            doc.p("Configuration to protect from change and keep a copy of: " + "; ".join(
-                f"{a.name} (in {f.names(a.stored_in)})" for a in configs) + ".")
+    if configs:
+        doc.p("Configuration to protect from change and keep a copy of: " + "; ".join(
+            f"{a.name} (in {f.names(a.stored_in)})" for a in configs) + ".")
 
     doc.h("Questions for the device maker before go-live")
     if plan.questions:

@@ -133,8 +133,11 @@ def _segment_of(f: Facts, element_id: str, plan: Plan) -> Segment:
 
 def _peer(f: Facts, plan: Plan, element_id: str) -> str:
     seg = plan.segment[element_id]
-    where = {"hospital": seg.name, "outside": f"{seg.name}, {INTERNET.lower()}" if seg.name != INTERNET
-             else INTERNET.lower(), "unknown": "segment not stated"}[seg.place]
+    where = {
+        "hospital": seg.name,
+        "outside": f"{seg.name}, {INTERNET.lower()}" if seg.name != INTERNET else INTERNET.lower(),
+        "unknown": "segment not stated",
+    }[seg.place]
     return f"{f.name(element_id)} ({where})"
 
 
@@ -161,19 +164,24 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
     for fl in plan.network:
         ends = f"{f.name(fl.source)} and {f.name(fl.target)}"
         if not topology.parse_ports(fl.port, fl.protocol):
-            out.append(f"{fl.id} {fl.name or ''} ({short_protocol(fl.protocol)}, between {ends}): which port and "
-                       "transport (TCP or UDP) does it use?".replace("  ", " "))
+            out.append(
+                f"{fl.id} {fl.name or ''} ({short_protocol(fl.protocol)}, between {ends}): which port and "
+                "transport (TCP or UDP) does it use?".replace("  ", " ")
+            )
         elif any(p.transport is None for p in topology.parse_ports(fl.port, fl.protocol)):
             out.append(f"{fl.id} {fl.name or ''}: is port {fl.port} TCP or UDP?".replace("  ", " "))
-    out.extend(f"{fl.id} {fl.name or ''} (between {f.name(fl.source)} and {f.name(fl.target)}): is it network "
-               "traffic (which protocol and port) or a local link such as USB or Bluetooth?".replace("  ", " ")
-               for fl in plan.unclear)
+    out.extend(
+        f"{fl.id} {fl.name or ''} (between {f.name(fl.source)} and {f.name(fl.target)}): is it network "
+        "traffic (which protocol and port) or a local link such as USB or Bluetooth?".replace("  ", " ")
+        for fl in plan.unclear
+    )
     crossing = {r.flow.id: r for r in plan.rules}
     for fid, r in crossing.items():
         if r.opener.basis == "assumed":
             other = r.flow.target if r.opener.element == r.flow.source else r.flow.source
-            out.append(f"{fid} {r.flow.name}: which end opens the connection? The rules assume "
-                       f"{f.name(r.opener.element)}, not {f.name(other)}.")
+            out.append(
+                f"{fid} {r.flow.name}: which end opens the connection? The rules assume {f.name(r.opener.element)}, not {f.name(other)}."
+            )
     asked: set[str] = set()
     for fl in plan.network:
         for e in (fl.source, fl.target):
@@ -182,11 +190,17 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                 z = f.zone_of(e)
                 where = f" (the model places it in {z.name}, which is not a network)" if z is not None else ""
                 out.append(f"Which hospital network does {f.name(e)} use for {fl.id} {fl.name}{where}?")
-    out.extend(f"{r.flow.id} {r.flow.name} is opened from outside the hospital ({f.name(r.opener.element)}), which "
-               "needs an inbound rule from the internet: is there a way to run it outbound only?"
-               for r in plan.rules if r.direction == "inbound" and plan.segment[r.opener.element].place == "outside")
-    out.extend(f"{fl.id} {fl.name}: is the traffic encrypted, and with what? The model does not say."
-               for fl in plan.network if fl.encryption is None and fl.id in crossing)
+    out.extend(
+        f"{r.flow.id} {r.flow.name} is opened from outside the hospital ({f.name(r.opener.element)}), which "
+        "needs an inbound rule from the internet: is there a way to run it outbound only?"
+        for r in plan.rules
+        if r.direction == "inbound" and plan.segment[r.opener.element].place == "outside"
+    )
+    out.extend(
+        f"{fl.id} {fl.name}: is the traffic encrypted, and with what? The model does not say."
+        for fl in plan.network
+        if fl.encryption is None and fl.id in crossing
+    )
     out.extend(n.question for n in plan.needs if n.question)
     return out
 
@@ -210,14 +224,16 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
     segs = sorted({plan.segment[e] for e in used}, key=lambda s: (rank(s), _zone_index(f, s)))
     names = list(dict.fromkeys(s.name for s in segs))
     zone_id = {n: f"S{i + 1}" for i, n in enumerate(names)}
-    titles = {s.name: s.name + (" (internet)" if s.place == "outside" and s.name != INTERNET else "")
-              for s in segs}
+    titles = {s.name: s.name + (" (internet)" if s.place == "outside" and s.name != INTERNET else "") for s in segs}
     titles.update({s.name: "Network segment not stated" for s in segs if s.place == "unknown"})
-    m = Model(product=Product(name=f.model.product.name, manufacturer=f.model.product.manufacturer),
-              document=Document(version=f.model.document.version))
+    m = Model(
+        product=Product(name=f.model.product.name, manufacturer=f.model.product.manufacturer),
+        document=Document(version=f.model.document.version),
+    )
     m.trust_zones = [TrustZone(id=zone_id[n], name=titles[n]) for n in names]
-    m.elements = [Element(id=e, name=f.name(e), kind=f.elements[e].kind, trust_zone=zone_id[plan.segment[e].name])
-                  for e in used if e in f.elements]
+    m.elements = [
+        Element(id=e, name=f.name(e), kind=f.elements[e].kind, trust_zone=zone_id[plan.segment[e].name]) for e in used if e in f.elements
+    ]
     drawn: dict[tuple[frozenset[str], str], Flow] = {}
     for fl in plan.network:
         a = plan.opener[fl.id].element

@@ -115,9 +115,7 @@ def matcher(terms: Iterable[str]) -> Callable[[str], bool]:
 @cache
 def _rx(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     parts = [
-        r"(?<!\w)" + re.escape(t[:-1]) + r"\w*" if t.endswith("*") else r"(?<!\w)" + re.escape(t) + r"(?!\w)"
-        for t in terms
-        if t.strip("*")
+        r"(?<!\w)" + re.escape(t[:-1]) + r"\w*" if t.endswith("*") else r"(?<!\w)" + re.escape(t) + r"(?!\w)" for t in terms if t.strip("*")
     ]
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
@@ -332,15 +330,17 @@ def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | Non
         hit = matcher(s.terms)
         if service == "service_tool_internet":  # a service tool that reaches outside the hospital
             for f in model.flows:
-                ends = [(a, b) for a, b in ((f.source, f.target), (f.target, f.source))
-                        if hit(names.get(a, "")) and where(b) == "outside" and where(a) != "outside"]
+                ends = [
+                    (a, b)
+                    for a, b in ((f.source, f.target), (f.target, f.source))
+                    if hit(names.get(a, "")) and where(b) == "outside" and where(a) != "outside"
+                ]
                 if ends:
                     n = need(service)
                     n.stated_in.append(f.id)
                     n.needed_by.append(ends[0][0])
                     ports = ", ".join(str(p) for p in parse_ports(f.port, f.protocol, terms=terms))
-                    n.details.append(f"to {names.get(ends[0][1], ends[0][1])}" + (f", {ports}" if ports else "")
-                                     + f" ({f.id})")
+                    n.details.append(f"to {names.get(ends[0][1], ends[0][1])}" + (f", {ports}" if ports else "") + f" ({f.id})")
             continue
         for e in model.elements:
             if hit(e.name):
@@ -351,8 +351,7 @@ def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | Non
                 n.stated_in.append(f.id)
                 ports = ", ".join(str(p) for p in parse_ports(f.port, f.protocol, terms=terms))
                 kind = transport(f, terms)
-                n.details.append(f"{ports} ({f.id})" if ports else f"{'local link' if kind == 'local' else 'port not stated'} "
-                                 f"({f.id})")
+                n.details.append(f"{ports} ({f.id})" if ports else f"{'local link' if kind == 'local' else 'port not stated'} ({f.id})")
             elif hit(f.authentication or ""):  # the flow signs in or checks certificates with it
                 n = need(service)
                 n.stated_in.append(f.id)
@@ -363,8 +362,7 @@ def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | Non
         for a in model.assumptions:
             if hit(a.text):
                 need(service).stated_in.append(a.id)
-    flow_text = " ".join(" ".join(x for x in (f.name, f.protocol, f.authentication, f.encryption) if x)
-                         for f in model.flows)
+    flow_text = " ".join(" ".join(x for x in (f.name, f.protocol, f.authentication, f.encryption) if x) for f in model.flows)
     for service, s in terms.services.items():
         if service in out or not s.question or not s.ask_when:
             continue
@@ -374,13 +372,16 @@ def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | Non
     for n in out.values():
         n.stated_in = list(dict.fromkeys(n.stated_in))
         n.details = list(dict.fromkeys(n.details))
-    return sorted(out.values(), key=lambda n: (n.question is not None,
-                                               order.index(n.service) if n.service in order else 99))
+    return sorted(out.values(), key=lambda n: (n.question is not None, order.index(n.service) if n.service in order else 99))
 
 
 def _dependency_responsibility(d: Dependency) -> str | None:
-    return {"customer": "the hospital", "manufacturer": "the device maker", "shared": "the hospital and the maker",
-            "third_party": "a third party"}.get(d.provided_by or "")
+    return {
+        "customer": "the hospital",
+        "manufacturer": "the device maker",
+        "shared": "the hospital and the maker",
+        "third_party": "a third party",
+    }.get(d.provided_by or "")
 
 
 def fill_initiators(model: Model, where: Callable[[str], Place]) -> list[str]:

@@ -74,15 +74,15 @@ def test_deployment_firewall_rules_follow_who_opens_each_connection() -> None:
     m = pump()
     doc = build_guides(m)["deployment"]
     assert headings(doc, 2)[:2] == ["Hospital clinical network", "Not stated (see the questions)"]
-    clinical = next(t for t in tables(doc) if t.header[0] == "In/out")
+    clinical = next(t for t in tables(doc) if t.header[0] == "Dir")
     rows = {(r[0], r[-1].rstrip(" *")): r for r in clinical.rows}
     assert rows[("out", "F-1")][1:5] == ["Pump gateway server", "Pump controller (segment not stated)", "HTTPS", "TCP 8443"]
     assert rows[("in", "F-2")][4] == "6514"  # transport not stated: a question asks, nothing is invented
     assert rows[("in", "F-4")][4] == "TCP 443, TCP 8080"
     text = text_of(doc)
     assert "F-5 Electronic health record → Pump gateway server (TCP 2575)" in text  # same segment: no rule
-    assert "F-6 Screen to controller (SPI)" in text  # an internal bus is not network traffic
-    assert "not stated" not in " ".join(r[4] for t in tables(doc) if t.header[0] == "In/out" for r in t.rows)
+    assert "local links, no firewall rule): F-6 Screen to controller." in text  # an internal bus is not network traffic
+    assert "not stated" not in " ".join(r[4] for t in tables(doc) if t.header[0] == "Dir" for r in t.rows)
     assert "F-2 Pump events to gateway: is port 6514 TCP or UDP?" in text
     # F-4 is drawn from the update server: with no statement, the rule is assumed and flagged, and asked about
     assert "F-4 Software updates is opened from outside the hospital (Update server)" in text

@@ -43,7 +43,7 @@ def rule_rows(doc: Doc) -> dict[str, list[list[str]]]:
     for b in doc.blocks:
         if isinstance(b, Heading) and b.level == 2:
             current = b.text
-        elif isinstance(b, Table) and b.header[0] == "In/out":
+        elif isinstance(b, Table) and b.header[0] == "Dir":
             out[current] = b.rows
     return out
 
@@ -85,7 +85,8 @@ def test_who_opens_a_connection() -> None:
     assert topology.initiator(fl, f.elements, f.zones, f.where, None).element == "E-CS"
     fl = Flow(id="X", name="Firmware download", source="E-RS", target="E-CS", protocol="HTTPS")
     assert topology.initiator(fl, f.elements, f.zones, f.where, None) == topology.Initiator(
-        "E-CS", "name", "the flow's name: Firmware download")
+        "E-CS", "name", "the flow's name: Firmware download"
+    )
 
 
 # ---------------------------------------------------------------------------------- deployment
@@ -119,23 +120,31 @@ def test_monitor_deployment_rules_and_questions() -> None:
     rules = rule_rows(doc)
     assert list(rules) == ["Monitoring VLAN", "Hospital core services"]
     vlan = {r[-1]: r for r in rules["Monitoring VLAN"]}
-    assert vlan["F-05"][:5] == ["out", "Central station", "Lumen remote support gateway (Lumen support centre, internet)",
-                                "HTTPS / TCP 443", "TCP 443"]
+    assert vlan["F-05"][:5] == [
+        "out",
+        "Central station",
+        "Lumen remote support gateway (Lumen support centre, internet)",
+        "HTTPS / TCP 443",
+        "TCP 443",
+    ]
     assert vlan["F-04 *"][4] == "TCP 6661"  # the port written into the protocol column
     assert not any(r[0] == "in" and "internet" in r[2] for rows in rules.values() for r in rows)
     text = text_of(doc)
     assert "F-03 Bedside monitor → Central station (UDP 7000-7010)" in text  # same segment, no rule
-    assert "F-01 Vital signs from the patch (Bluetooth Low Energy)" in text  # a radio link, not a rule
-    assert "**Not segments:** Patient (on the patient's body, stated); Patient room (physical area, inferred from " \
-           "its name; Bedside monitor joins Monitoring access switch and so sits on Monitoring VLAN)." in text
+    assert "local links, no firewall rule): F-01 Vital signs from the patch" in text  # a radio link, not a rule
+    assert (
+        "**Not segments:** Patient (on the patient's body, stated); Patient room (physical area, inferred from "
+        "its name; Bedside monitor joins Monitoring access switch and so sits on Monitoring VLAN)." in text
+    )
     infra = next(t for t in doc.blocks if isinstance(t, Table) and t.header[0] == "Service")
-    assert [r[0] for r in infra.rows][:3] == ["Name resolution (DNS)", "Addresses (DHCP or static)",
-                                              "Directory (LDAP / Active Directory)"]
+    assert [r[0] for r in infra.rows][:3] == ["Name resolution (DNS)", "Addresses (DHCP or static)", "Directory (LDAP / Active Directory)"]
     assert infra.rows[0][1] == "Hospital DNS, DNS, UDP 53" and infra.rows[0][2] == "D-1"
     questions = bullets_after(doc, "Questions for the device maker before go-live")
     assert any(q.startswith("F-07 Alarm escalation") for q in questions)  # no port, no known transport
-    assert "F-04 Results to the EMR: which end opens the connection? The rules assume Central station, not " \
-           "Electronic medical record." in questions
+    assert (
+        "F-04 Results to the EMR: which end opens the connection? The rules assume Central station, not "
+        "Electronic medical record." in questions
+    )
     assert not any("F-05" in q for q in questions)  # stated: nothing to ask
     assert not any("DNS" in q for q in questions)  # the dependency is stated
     assert not any(q.startswith("F-03") for q in questions)
@@ -153,8 +162,12 @@ def test_sample_deployment_follows_the_outbound_only_design() -> None:
     assert not re.search(r"TCP 443 \| port not stated", text_of(doc))
     text = text_of(doc)
     assert "Connections to the device maker's systems are opened from the hospital only (C-34)." in text
-    for service in ("Log collection (syslog / SIEM)", "Directory (LDAP / Active Directory)",
-                    "Network admission (802.1X / RADIUS)", "Service tool internet access"):
+    for service in (
+        "Log collection (syslog / SIEM)",
+        "Directory (LDAP / Active Directory)",
+        "Network admission (802.1X / RADIUS)",
+        "Service tool internet access",
+    ):
         assert service in text
     assert "Which hospital network does Biomed service tool use for F-18" in text
 
