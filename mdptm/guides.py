@@ -1330,7 +1330,7 @@ def _data_rows(f: Facts, nt: topology.NetworkTerms) -> list[list[str]]:
             continue
         hows = {a.name: _disposal_on(f, a, e) for a in assets}
         how = (next(iter(hows.values())) if len(set(hows.values())) == 1
-               else " ".join(f"{n}: {h.rstrip('.')}." for n, h in hows.items()))
+               else " ".join(f"{n}: {h.rstrip('.;')}." for n, h in hows.items()))
         rows.append([e.name, LOCATION_WORDS[f.where(e.id)], ", ".join(a.name for a in assets) or "not stated",
                      how or "A data store for which the model names no data: ask the device maker what it holds."])
     backups = _sentences(f, topology.matcher(nt.backup_terms), [*m.controls, *m.assumptions, *m.elements])
@@ -1343,7 +1343,7 @@ def _data_rows(f: Facts, nt: topology.NetworkTerms) -> list[list[str]]:
 
 
 _STOP = frozenset({"the", "and", "for", "with", "from", "data", "hospital", "service", "system", "device", "server",
-                   "app", "tool"})
+                   "app", "tool", "module", "unit"})
 
 
 def _disposal_on(f: Facts, a: Asset, e: Element) -> str:
