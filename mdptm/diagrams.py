@@ -192,7 +192,7 @@ def _view_scope(model: Model, view: View | None) -> tuple[list[Element], list[Fl
 def _flow_label(flow: Flow, detailed: bool) -> str:
     if not detailed:
         return flow.id
-    name = _wrap(flow.name or flow.id, 20, 2)
+    name = _wrap(flow.name or flow.id, 22, 3)  # whole where it can be; the placer falls back to the id
     proto = " / ".join(p for p in (flow.protocol, flow.port) if p)
     if proto and proto.lower() not in (flow.name or "").lower():
         return name + "\n" + _wrap(proto, 22, 1)
@@ -219,17 +219,21 @@ def view_diagram(model: Model, path: Path, view: View | None = None, *, max_elem
 
 
 def _zone_groups(elements: Sequence[Element], zones: dict[str, Any], zone_order: list[str]) -> list[_Group]:
-    """One group per trust zone in use, ordered by trust level (then model order); unzoned last."""
+    """One group per trust zone in use, laid out by topology: the device and the patient first, then the
+    hospital's networks, then the outside (cloud, maker, internet), so that no flow between the device and
+    the hospital appears to cross the cloud; model order within each; unzoned last."""
+    from mdptm.topology import zone_kind
+
     rank = {zid: i for i, zid in enumerate(zone_order)}
+    place = {"on_body": 0, "physical": 1, "network": 2, None: 2, "vendor": 3, "cloud": 3, "internet": 3}
     by_zone: dict[str | None, list[Element]] = defaultdict(list)
     for e in elements:
         by_zone[e.trust_zone if e.trust_zone in zones else None].append(e)
 
-    def key(zid: str | None) -> tuple[int, float, int]:
+    def key(zid: str | None) -> tuple[int, int]:
         if zid is None:
-            return (2, 0.0, 0)
-        level = zones[zid].trust_level
-        return (0 if level is not None else 1, float(level or 0), rank[zid])
+            return (9, 0)
+        return (place.get(zone_kind(zones[zid]).kind, 2), rank[zid])
 
     groups = []
     for zid in sorted(by_zone, key=key):
@@ -487,7 +491,7 @@ def _draw(groups: list[_Group], edges: list[_Edge], path: Path, *, zone_boxes: b
     boxes: dict[str, FancyBboxPatch] = {}
     occupied: list[tuple[float, float, float, float]] = []
     if zone_boxes:  # keep flow labels off the zone titles
-        occupied.extend((0.2, g.top - 0.6, 0.3 + 0.14 * len(g.title), g.top) for g in groups)
+        occupied.extend((0.2, g.top - 0.6, 0.3 + 0.16 * len(g.title), g.top) for g in groups)
     for g in groups:
         for n in g.nodes:
             boxes[n.id] = _draw_node(ax, n)
@@ -560,6 +564,8 @@ def _draw_node(ax: Any, n: _Node) -> FancyBboxPatch:
     name, size = _wrap(n.label, 16, 2), 7.0
     if name.endswith("…"):  # a long name gets a third line in a smaller size before it is cut
         name, size = _wrap(n.label, 19, 3), 6.0
+    if name.endswith("…"):  # and a fourth, smaller still: a name is cut only when nothing else fits
+        name, size = _wrap(n.label, 24, 4), 5.0
     ax.text(
         n.x,
         n.y + 0.14,
@@ -625,6 +631,13 @@ def _bezier(p1: tuple[float, float], p2: tuple[float, float], rad: float, t: flo
     return u * u * x1 + 2 * u * t * cx + t * t * x2, u * u * y1 + 2 * u * t * cy + t * t * y2
 
 
+def _offset(p1: tuple[float, float], p2: tuple[float, float], x: float, y: float, d: float) -> tuple[float, float]:
+    """(x, y) moved by *d* across the line p1→p2: a label beside its arrow rather than on it."""
+    dx, dy = p2[0] - p1[0], p2[1] - p1[1]
+    n = math.hypot(dx, dy) or 1.0
+    return x - dy / n * d, y + dx / n * d
+
+
 def _place_label(
     ax: Any,
     text: str,
@@ -638,12 +651,14 @@ def _place_label(
     """Put a flow's label on its arrow where it covers no box and no other label; where the full
     label fits nowhere, its short form (the flow id) is tried before accepting an overlap."""
     best: tuple[int, float, float, tuple[float, float, float, float], str] | None = None
+    positions = [(t, d) for d in (0.0, 0.32, -0.32) for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85)]
     for candidate in dict.fromkeys(c for c in (text, short) if c):
         lines = candidate.split("\n")
         w = max(len(s) for s in lines) * 0.115 + 0.2
         h = len(lines) * 0.25 + 0.12
-        for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78):
+        for t, d in positions:
             x, y = _bezier(p1, p2, rad, t)
+            x, y = _offset(p1, p2, x, y, d)
             rect = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
             hits = sum(1 for o in occupied if rect[0] < o[2] and o[0] < rect[2] and rect[1] < o[3] and o[1] < rect[3])
             hits += 0 if bounds[0] <= rect[0] and rect[2] <= bounds[1] else 5

@@ -35,7 +35,7 @@ ORDERED_LISTS = frozenset({"steps"})  # lists whose order is meaningful; every o
 _KIND_OF = dict(COLLECTIONS)
 # (item kind, field) pairs that hold lists of ids of other items
 _REFERENCE_LISTS = frozenset(
-    (_KIND_OF[coll], fld) for (coll, fld) in REFERENCES if fld not in ("trust_zone", "source", "target")
+    (_KIND_OF[coll], fld) for (coll, fld) in REFERENCES if fld not in ("trust_zone", "source", "target", "initiator")
 )
 TRIGGERS_FILE = ("vocabulary", "update-triggers.yaml")
 _LONG = 60  # text values longer than this are summarised as "revised" in human-readable output

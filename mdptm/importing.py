@@ -118,7 +118,16 @@ def import_sources(
 
     resolve_references(model, report, final=True)
     check_references(model)
+    _initiators(model)
     return model, report.finish()
+
+
+def _initiators(model: Model) -> None:
+    """Who opens each connection (``Flow.initiator``), where a flow's own text says so."""
+    from mdptm.guides import Facts
+    from mdptm.topology import fill_initiators
+
+    fill_initiators(model, Facts.of(model).where)
 
 
 def check_references(model: Model) -> None:

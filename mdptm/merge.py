@@ -208,6 +208,8 @@ def _rewrite_refs(item: Item, renames: dict[str, str]) -> None:
     if isinstance(item, Flow):
         item.source = renames.get(item.source, item.source)
         item.target = renames.get(item.target, item.target)
+        if item.initiator is not None:
+            item.initiator = renames.get(item.initiator, item.initiator)
     for fname in _LIST_REFS:
         values = getattr(item, fname, None)
         if isinstance(values, list):

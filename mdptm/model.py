@@ -76,6 +76,22 @@ CraCategory = Literal["default", "important_class_i", "important_class_ii", "cri
 CraScope = Literal["in_scope", "excluded_mdr_ivdr", "unknown"]
 LikelihoodBasis = Literal["exploitability", "probability"]
 StateKind = Literal["operational", "clinical"]
+ZoneKind = Literal["network", "physical", "on_body", "cloud", "vendor", "internet"]
+DependencyService = Literal[
+    "dns",
+    "ntp",
+    "dhcp",
+    "directory",
+    "identity_provider",
+    "certificate_revocation",
+    "pki",
+    "network_access_control",
+    "os_updates",
+    "antivirus_updates",
+    "syslog",
+    "service_tool_internet",
+    "other",
+]
 
 STRIDE_ORDER: tuple[Stride, ...] = (
     "spoofing",
@@ -186,6 +202,7 @@ class Element(Item):
 class TrustZone(Item):
     name: str
     trust_level: int | None = None
+    kind: ZoneKind | None = None  # None: not stated (the guides infer it from the name, and say so)
 
 
 class Flow(Item):
@@ -202,6 +219,7 @@ class Flow(Item):
     authentication: str | None = None
     encryption: str | None = None
     bidirectional: bool = False
+    initiator: str | None = None  # element id of the end that opens the connection; None: not stated
 
 
 class Asset(Item):
@@ -354,6 +372,17 @@ class RiskManagement(Strict):
     documents: dict[str, str] = Field(default_factory=dict)  # FDA Appendix 4 row -> the maker's own document
 
 
+class Dependency(Item):
+    """Infrastructure the device needs from its surroundings (DNS, NTP, a directory, syslog...)."""
+
+    name: str
+    service: DependencyService = "other"
+    elements: list[str] = Field(default_factory=list)  # the elements that need it
+    protocol: str | None = None
+    port: str | None = None
+    provided_by: Responsibility | None = None
+
+
 # Collections in their fixed order, with the singular kind used in reports and diffs.
 COLLECTIONS: tuple[tuple[str, str], ...] = (
     ("trust_zones", "trust_zone"),
@@ -365,6 +394,7 @@ COLLECTIONS: tuple[tuple[str, str], ...] = (
     ("controls", "control"),
     ("assumptions", "assumption"),
     ("out_of_scope", "out_of_scope"),
+    ("dependencies", "dependency"),
 )
 
 
@@ -385,6 +415,7 @@ class Model(Strict):
     out_of_scope: list[OutOfScope] = Field(default_factory=list)
     support: Support = Field(default_factory=Support)
     risk_management: RiskManagement = Field(default_factory=RiskManagement)
+    dependencies: list[Dependency] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -711,6 +711,12 @@ class _Redactor:
             threat.assets, lost_assets = keep(threat.assets)
             threat.controls, _ = keep(threat.controls)  # withheld controls stay, as placeholders
             self.note(threat, lost + lost_assets)
+        for dep in model.dependencies:
+            dep.elements, lost = keep(dep.elements)
+            self.note(dep, lost)
+        for flow in model.flows:
+            if flow.initiator in gone:
+                flow.initiator = None
 
     def _stub(self, control: Control, rule: str) -> Control:
         self.log.add(control.id, "*", "withheld", rule, control.title, self.policy.withheld_title)

@@ -27,6 +27,8 @@ REFERENCES: dict[tuple[str, str], tuple[str, ...]] = {
     ("threats", "targets"): ("elements", "flows", "trust_zones"),
     ("threats", "assets"): ("assets",),
     ("threats", "controls"): ("controls",),
+    ("flows", "initiator"): ("elements",),
+    ("dependencies", "elements"): ("elements",),
 }
 
 
@@ -101,6 +103,10 @@ def _refs(data: dict[str, Any]) -> list[Problem]:
                 problems.append(
                     Problem(where, f"dangling reference {ref!r} in {owner!r}: no {what} has this id", "dangling")
                 )
+    for i, item in enumerate(data.get("flows") or []):
+        if isinstance(item, dict) and item.get("initiator") not in (None, item.get("source"), item.get("target")):
+            problems.append(Problem(pointer("flows", i, "initiator"), f"initiator {item['initiator']!r} of "
+                                    f"{item.get('id', '?')!r} is neither its source nor its target", "dangling"))
     return problems
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
 
-from mdptm import guides, render_md
+from mdptm import guides, render_md, topology
 from mdptm.docir import Bullets, Doc, Heading, Table
 from mdptm.guides import PHASES, Facts, build_guides, holding_assets, mc2_principles, write_guides
 from mdptm.model import Asset, Document, Element, Flow, Model, Product, Threat, TrustZone
@@ -69,61 +70,67 @@ def test_five_guides_in_order_each_specific_to_the_device() -> None:
         assert tables(doc), phase
 
 
-def test_deployment_lists_every_port_of_every_flow() -> None:
+def test_deployment_firewall_rules_follow_who_opens_each_connection() -> None:
     m = pump()
     doc = build_guides(m)["deployment"]
-    flow_table = next(t for t in tables(doc) if "Port" in t.header)
-    col = flow_table.header.index("Port")
-    rows = {r[0]: r for r in flow_table.rows}
-    assert set(rows) == {f.id for f in m.flows}
-    for f in m.flows:
-        assert rows[f.id][col] == (f.port or "not stated")
-        assert rows[f.id][flow_table.header.index("Protocol")] == f.protocol
-    assert rows["F-4"][col] == "443, 8080"
-    assert rows["F-5"][flow_table.header.index("Encryption")] == "none"
-    assert rows["F-6"][flow_table.header.index("Encryption")] == "not stated"
-    assert rows["F-1"][flow_table.header.index("Dir")] == "↔"
-    assert rows["F-2"][2:5] == ["Pump controller", "→", "Pump gateway server"]
+    assert headings(doc, 2)[:2] == ["Hospital clinical network", "Not stated (see the questions)"]
+    clinical = next(t for t in tables(doc) if t.header[0] == "Dir")
+    rows = {(r[0], r[-1].rstrip(" *")): r for r in clinical.rows}
+    assert rows[("out", "F-1")][1:5] == ["Pump gateway server", "Pump controller (segment not stated)", "HTTPS", "TCP 8443"]
+    assert rows[("in", "F-2")][4] == "6514"  # transport not stated: a question asks, nothing is invented
+    assert rows[("in", "F-4")][4] == "TCP 443, TCP 8080"
     text = text_of(doc)
-    assert "Port not stated for F-6" in text and "Unencrypted: F-5" in text
+    assert "F-5 Electronic health record → Pump gateway server (TCP 2575)" in text  # same segment: no rule
+    assert "local links, no firewall rule): F-6 Screen to controller." in text  # an internal bus is not network traffic
+    assert "not stated" not in " ".join(r[4] for t in tables(doc) if t.header[0] == "Dir" for r in t.rows)
+    assert "F-2 Pump events to gateway: is port 6514 TCP or UDP?" in text
+    # F-4 is drawn from the update server: with no statement, the rule is assumed and flagged, and asked about
+    assert "F-4 Software updates is opened from outside the hospital (Update server)" in text
+    assert "Which hospital network does Pump controller use for F-1 Infusion orders" in text
 
 
-def test_deployment_segmentation_customer_controls_and_hardening() -> None:
+def test_deployment_zones_hospital_controls_and_hardening() -> None:
     doc = build_guides(pump())["deployment"]
-    seg = next(t for t in tables(doc) if t.header[:3] == ["Zone", "Direction", "Zone"])
-    assert ["Hospital clinical network", "→", "Manufacturer cloud", "F-3", "443"] in seg.rows
-    assert ["Hospital clinical network", "↔", "Pump device", "F-1", "8443"] in seg.rows
-    zones = next(t for t in tables(doc) if t.header[:2] == ["Zone", "Trust level"])
-    assert [r[2] for r in zones.rows] == ["on the device", "hospital network", "outside the hospital"]
-    owned = next(t for t in tables(doc) if "Threats addressed" in t.header)
-    assert [r[0] for r in owned.rows] == ["C-LOG", "C-SEG", "C-BACKUP"]
     text = text_of(doc)
+    assert "**Segments:** Hospital clinical network (network segment, inferred from its name)." in text
+    assert "**Not segments:** Pump device (physical area, inferred from its name)." in text
+    assert "**Outside the hospital:** Manufacturer cloud (device maker's site, inferred from its name)." in text
+    owned = next(t for t in tables(doc) if t.header[:2] == ["Control", "Expected of"])
+    assert [r[0].split()[0] for r in owned.rows] == ["C-LOG", "C-SEG", "C-BACKUP"]
+    assert [r[1] for r in owned.rows] == ["the hospital and the device maker", "the hospital", "the hospital"]
+    assert "implemented" not in text.lower()  # the hospital's controls are expected, never "implemented"
     assert "AS-1" in text and "AS-2" in text and "AS-3" not in text  # the maker's own assumption is not the hospital's
-    assert "Installation and network configuration" in headings(doc, 2)
     assert "Change the default biomed PIN." in text
     assert "Decommissioning a pump" not in text
+    infra = next(t for t in tables(doc) if t.header[0] == "Service")
+    assert [r[0] for r in infra.rows] == ["Identity provider (SSO, OAuth, SAML)", "Log collection (syslog / SIEM)"]
+    assert "Does the device resolve names through the hospital's DNS" in text
 
 
 def test_decommissioning_names_every_asset_that_holds_data_or_secrets() -> None:
     m = pump()
     doc = build_guides(m)["decommissioning"]
     table = tables(doc)[0]
-    names = [r[0] for r in table.rows]
-    expected = [a.name for a in m.assets if a.kind in {"phi", "pii", "therapy_data", "credential",
-                                                       "cryptographic_key", "configuration", "log"}]
-    assert names == expected
-    assert "Pump firmware" not in names and "Dose delivery" not in names
-    phi = table.rows[0]
-    assert phi[2] == "Pump controller, Pump gateway server, Fleet analytics service"
-    assert phi[3] == "on the device, hospital network, outside the hospital"
-    assert phi[4].startswith("Factory reset")
+    held = [a for a in m.assets if a.kind in {"phi", "pii", "therapy_data", "credential", "cryptographic_key",
+                                              "configuration", "log"}]
+    data = " ".join(r[2] for r in table.rows)
+    assert all(a.name in data for a in held)
+    assert "Pump firmware" not in data and "Dose delivery" not in data
+    rows = {r[0]: r for r in table.rows}
+    assert list(rows)[:3] == ["Pump controller", "Pump gateway server", "Fleet analytics service"]
+    assert rows["Pump controller"][1] == "on the device" and rows["Fleet analytics service"][1] == "outside the hospital"
+    assert "Factory reset from the service menu" in rows["Pump controller"][3]
+    assert "delete gateway database records" in rows["Pump gateway server"][3]
+    assert "Backups and copies (C-BACKUP)" in rows  # the model mentions backups: they hold the data too
     text = text_of(doc)
-    revoke = next(b for b in doc.blocks[doc.blocks.index(Heading("Credentials and certificates to revoke")):]
+    revoke = next(b for b in doc.blocks[doc.blocks.index(Heading("Credentials to revoke")):]
                   if isinstance(b, Bullets))
     joined = "\n".join(revoke.items)
     assert "Device TLS private key" in joined and "Gateway service account" in joined
-    assert "F-1 Infusion orders: mutual TLS certificates" in joined and "F-4" not in joined  # signed packages
+    assert "Device certificates (mutual TLS, EAP-TLS): used for F-1, F-2." in joined
+    assert "F-4" not in joined  # signed packages are not a credential
     assert "Fleet analytics service" in joined and "Update server" not in joined
+    assert "ask the device maker whether it must be erased first" in text  # return for service: not stated
     assert "Export the audit log." in text  # the decommissioning use case
 
 
@@ -153,43 +160,66 @@ def test_pre_procurement_profile_data_leaving_and_support() -> None:
     assert "Control C-PSEUDO (Pseudonymise telemetry) is planned." in text
 
 
-def test_operations_logs_monitoring_patching_residual_risk() -> None:
+def test_operations_logs_monitoring_patching_credentials_and_accepted_risks() -> None:
     doc = build_guides(pump())["operations"]
     text = text_of(doc)
     logs = next(t for t in tables(doc) if t.header[0] == "Log")
     assert logs.rows[0][0] == "Pump audit log"
-    assert "Fleet analytics service (Manufacturer cloud) via F-3 (leaves the hospital)" in logs.rows[0][2]
-    look = next(t for t in tables(doc) if "Logging controls" in t.header)
-    assert look.rows == [["T-2", "Clinician denies changing a dose", "Pump controller", "mitigated", "C-LOG"]]
+    assert "Pump gateway server (Syslog, 6514)" in logs.rows[0][2]
+    assert "Fleet analytics service (HTTPS, TCP 443), leaves the hospital" in logs.rows[0][2]
+    assert "**Retention:** How long logs are kept is not stated: ask the device maker." in text
+    watch = next(t for t in tables(doc) if t.header[0] == "Detective control")
+    assert watch.rows == [["C-LOG Signed audit log of every dose change", "the hospital and the device maker",
+                           "Clinician denies changing a dose"]]
     assert "The gateway downloads the package and verifies its signature." in text
     assert "Critical fixes within 30 days of validation." in text
-    residual = next(t for t in tables(doc) if "Residual risk" in t.header)
-    assert [(r[0], r[3]) for r in residual.rows] == [("T-3", "medium"), ("T-4", "medium"), ("T-5", "not stated")]
-    assert "T-3" in text and "catastrophic" in text  # multi-patient harm
-    assert "F-3 to Fleet analytics service (443)" in text
+    creds = next(t for t in tables(doc) if t.header[0] == "Credential")
+    assert [r[0] for r in creds.rows] == ["Device TLS private key", "Gateway service account",
+                                          "Device certificates (mutual TLS, EAP-TLS)", "User sign-in tokens"]
+    assert "psirt@example.com" in text
+    risks = next(t for t in tables(doc) if t.header[0] == "Threat")
+    assert [(r[0].split()[0], r[1]) for r in risks.rows] == [
+        ("T-3", "partly mitigated"), ("T-4", "accepted by the maker"), ("T-5", "open (no decision yet)")]
+    assert risks.rows[0][3] == "Gateway on an isolated VLAN (C-SEG)"  # what the hospital can do about it
+    assert "the device maker's decisions, not the hospital's" in text
+    assert "hospital accepts" not in text
+    assert "F-3 to Fleet analytics service (TCP 443)" in text
 
 
 # ---------------------------------------------------------------------------------- procurement
 
 
-def test_procurement_is_organised_by_mc2_principles() -> None:
+def test_procurement_is_contract_wording_per_mc2_principle() -> None:
     doc = build_guides(pump(), coverage())["procurement"]
-    assert headings(doc, 1)[:2] == ["MC2 principles", "MC2 gaps to settle in the contract"]
-    annex = tables(doc)[0]
-    assert annex.header == ["Principle", "Status", "Evidence in the threat model", "Assessment"]
-    assert [r[:2] for r in annex.rows] == [["Security Development Lifecycle", "covered"],
-                                           ["Supplier Transparency", "partial"], ["Secure by Default", "gap"]]
-    assert annex.rows[0][2] == "T-1 Spoofed infusion order; C-MTLS Mutual TLS between gateway and pump"
-    assert annex.rows[2][2] == "none in the threat model"
-    assert "Default biomed PIN" in annex.rows[2][3]
-    gaps = next(b for b in doc.blocks if isinstance(b, Bullets))
-    assert gaps.items == ["Supplier Transparency (partial)", "Secure by Default (gap)"]
+    titles = guides._group_titles()
+    assert headings(doc, 1)[:2] == [titles["maturity"], titles["product_design_maturity"]]
+    assert "What the device maker has not stated" in headings(doc, 1)
+    text = text_of(doc)
+    # the device's own commitments are written into the clauses
+    assert "Critical fixes within 30 days of validation" in text and "2032-12-31" in text
+    assert "(Available on request in CycloneDX)" in text and "https://example.com/security/cvd" in text
+    assert "the threat model supports it in part" in text and "gives no evidence for it" in text
+    for tool_words in ("support.patch", "support.sbom", "override", "patch_policy", "end_of_support"):
+        assert tool_words not in text, tool_words
+    assert not re.search(r"and \d+ more", text)
     summary = next(t for t in tables(doc) if t.header[0] == "Framework")
     assert summary.rows == [["CRA Annex I", "1", "0", "1", "0"], ["FDA premarket cybersecurity", "1", "0", "0", "0"]]
-    text = text_of(doc)
     assert "I.2.a No known exploitable vulnerabilities (gap)" in text
     assert "outside the Cyber Resilience Act" in text  # cra_scope: excluded_mdr_ivdr
-    assert "2032-12-31" in text  # support terms for the contract
+
+
+def test_procurement_names_what_the_maker_has_not_stated() -> None:
+    m = pump()
+    m.support.end_of_support = None
+    m.support.sbom = None
+    doc = build_guides(m, coverage())["procurement"]
+    text = text_of(doc)
+    assert "[support end date: not stated by the device maker]" in text
+    missing = next(b for b in doc.blocks[doc.blocks.index(Heading("What the device maker has not stated")):]
+                   if isinstance(b, Bullets))
+    assert "the date security support ends" in missing.items
+    assert "how the software bill of materials (SBOM) is provided" in missing.items
+    assert "Secure by Default: the threat model gives no evidence for it" in missing.items
 
 
 def test_procurement_from_the_shipped_mc2_catalogue_and_mapping() -> None:
@@ -200,24 +230,14 @@ def test_procurement_from_the_shipped_mc2_catalogue_and_mapping() -> None:
     mc2 = cov.framework("mc2")
     assert mc2 is not None
     doc = build_guides(m, cov)["procurement"]
-    groups = list(dict.fromkeys(c.group for c in mc2.clauses))
-    titles = guides._group_titles()
-    assert headings(doc, 1)[:len(groups)] == [titles.get(g, g) for g in groups]
-    annex_rows = [r[0] for t in tables(doc)[:len(groups)] for r in t.rows]
-    assert annex_rows == [c.title for c in mc2.clauses]  # every MC2 clause, in catalogue order
     text = text_of(doc)
+    folded = {cid for cid, c in guides.contract_language().clauses.items() if c.get("same_as")}
+    for c in mc2.clauses:
+        if c.group != "pillars" and c.id not in folded:
+            assert f"**{c.title}" in text, c.id  # every MC2 principle, each with its clause
     for fw in ("cra-annex-i", "cra-annex-ii", "fda-premarket"):
         f = cov.framework(fw)
         assert f is not None and f.title in text
-
-
-def test_many_evidence_items_are_cut_short() -> None:
-    cov = coverage()
-    mc2 = cov.framework("mc2")
-    assert mc2 is not None
-    mc2.clauses[0].evidence = [t.id for t in pump().threats] + ["C-LOG", "C-SEG"]
-    doc = build_guides(pump(), cov)["procurement"]
-    assert tables(doc)[0].rows[0][2].endswith("; and 2 more")
 
 
 def test_procurement_without_coverage_lists_the_catalogues_principles(tmp_path: Path,
@@ -233,9 +253,9 @@ def test_procurement_without_coverage_lists_the_catalogues_principles(tmp_path: 
     monkeypatch.setattr(guides, "MC2_FILE", str(cat))  # an absolute path wins over the mappings folder
     doc = build_guides(pump(), None)["procurement"]
     assert headings(doc, 1)[:2] == ["Maturity pillar", "Performance"]
-    assert [r[0] for r in tables(doc)[0].rows] == ["Security Development Lifecycle"]
-    assert [r[0] for r in tables(doc)[1].rows] == ["Security Patching"]
-    assert all(r[2] == "not assessed" for t in tables(doc)[:2] for r in t.rows)
+    text = text_of(doc)
+    assert "**Security Development Lifecycle.** Example Medical Devices Ltd develops and maintains" in text
+    assert "**Security Patching.**" in text and "Critical fixes within 30 days of validation" in text
     assert "MC2 coverage was not assessed" in text_of(doc)
     assert "CRA and FDA coverage was not assessed" in text_of(doc)
 
@@ -251,8 +271,8 @@ def test_sparse_model_says_what_is_missing() -> None:
     m = Model(product=Product(name="Bare", manufacturer="Maker"), document=Document(version="0.1"))
     docs = build_guides(m)
     text = "\n".join(text_of(d) for d in docs.values())
-    assert "ask the manufacturer" in text
-    assert "The threat model describes no data flows." in text
+    assert "ask the device maker" in text
+    assert "The threat model describes no network connection." in text
     assert "The threat model names no asset that holds data or secrets." in text
     assert "MC2" in text_of(docs["procurement"])
 
@@ -283,13 +303,14 @@ def test_locations_from_zone_names_kinds_and_element_names() -> None:
 
 def test_markdown_escapes_model_text() -> None:
     m = pump()
-    m.threats.append(Threat(id="T-X", title="Pipe | in <script>alert(1)</script> title", status="accepted",
-                            rationale="# not a heading"))
+    m.threats.append(Threat(id="T-X", title="Pipe | in <script>alert(1)</script> title", status="accepted"))
+    m.assumptions[0].text = "# not a heading"
     md = text_of(build_guides(m)["operations"])
     row = next(line for line in md.splitlines() if line.startswith("| T-X"))
     assert "Pipe \\| in &lt;script>alert(1)&lt;/script> title" in row
-    assert row.count(" | ") == 5  # six cells, the pipe in the title did not add one
-    assert "\\# not a heading" in row
+    assert row.count(" | ") == 3  # four cells, the pipe in the title did not add one
+    deploy = text_of(build_guides(m)["deployment"]).splitlines()
+    assert "- AS-1: # not a heading" in deploy and "# not a heading" not in deploy  # never a heading
 
 
 def test_long_threat_lists_keep_the_most_severe_and_say_how_many_more() -> None:
@@ -300,11 +321,11 @@ def test_long_threat_lists_keep_the_most_severe_and_say_how_many_more() -> None:
                          residual_risk=Risk(level="critical" if i == 77 else "low")) for i in range(100)]
     doc = build_guides(m)["operations"]
     residual = next(t for t in tables(doc) if "Residual risk" in t.header)
-    ids = [r[0] for r in residual.rows]
-    assert len(ids) == guides.THREAT_ROWS
+    ids = [r[0].split()[0] for r in residual.rows]
+    assert len(ids) == guides.RISK_ROWS
     assert "T-A77" in ids and "T-3" in ids  # the critical one and the medium ones are kept
     assert ids.index("T-3") < ids.index("T-A77")  # model order is kept among those shown
-    assert "… and 63 more threats with residual risk" in text_of(doc)
+    assert "91 more threats with residual risk, less severe, are in the threat register" in text_of(doc)
     deploy = text_of(build_guides(m)["deployment"])
     assert all(f.id in deploy for f in m.flows)  # flows are never cut
 
@@ -322,7 +343,9 @@ def test_sample_project_guides() -> None:
     docs = build_guides(m)
     deploy = text_of(docs["deployment"])
     for f in m.flows:
-        assert f.id in deploy and (f.port or "not stated") in deploy
+        assert f.id in deploy
+        for port in topology.parse_ports(f.port, f.protocol):
+            assert str(port) in deploy
     decom = text_of(docs["decommissioning"])
     for a in m.assets:
         if a.kind in {"phi", "pii", "therapy_data", "credential", "cryptographic_key", "configuration", "log"}:
@@ -335,7 +358,8 @@ def test_write_guides_writes_markdown_and_word(tmp_path: Path) -> None:
     pytest.importorskip("mdptm.render_docx", reason="the Word renderer is not in this checkout yet")
     docs = build_guides(pump(), coverage())
     written = write_guides(tmp_path, docs, ExportContext(draft=True))
-    assert sorted(p.name for p in written) == sorted(f"{p}.{ext}" for p in PHASES for ext in ("md", "docx"))
+    assert sorted(p.name for p in written) == sorted(
+        [f"{p}.{ext}" for p in PHASES for ext in ("md", "docx")] + ["deployment-network.png"])
     for phase in PHASES:
         md = (tmp_path / "guides" / f"{phase}.md").read_text(encoding="utf-8")
         assert md.startswith("**DRAFT**")
@@ -344,8 +368,9 @@ def test_write_guides_writes_markdown_and_word(tmp_path: Path) -> None:
         assert "Aquila Infusion System" in body
     with zipfile.ZipFile(tmp_path / "guides" / "deployment.docx") as z:
         body = z.read("word/document.xml").decode("utf-8")
-    for port in ("8443", "6514", "443, 8080", "2575"):
+    for port in ("TCP 8443", "6514", "TCP 443, TCP 8080", "TCP 2575"):
         assert port in body
+    assert "word/media/" in " ".join(zipfile.ZipFile(tmp_path / "guides" / "deployment.docx").namelist())
 
 
 # ------------------------------------------------------------------------------------------ build
@@ -368,7 +393,7 @@ def test_build_writes_ten_guide_files(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["build", str(proj), "-o", str(tmp_path / "out"), "--draft"])
     assert res.exit_code == 0, res.output
     names = sorted(p.name for p in (tmp_path / "out" / "guides").iterdir())
-    assert names == sorted(f"{p}.{ext}" for p in PHASES for ext in ("docx", "md"))
+    assert names == sorted([f"{p}.{ext}" for p in PHASES for ext in ("docx", "md")] + ["deployment-network.png"])
     manifest = (tmp_path / "out" / "MANIFEST.json").read_text(encoding="utf-8")
     assert "guides/deployment.docx" in manifest
     procurement = (tmp_path / "out" / "guides" / "procurement.md").read_text(encoding="utf-8")

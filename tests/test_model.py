@@ -66,7 +66,7 @@ def test_save_load_keeps_key_order_and_provenance(tmp_path: Path) -> None:
         assert provenance(loaded.flows[0]) == Source(file="x.docx")
     keys = list(json.loads((tmp_path / "m.json").read_text()).keys())
     assert keys[:3] == ["schema", "product", "document"]
-    assert keys[-2:] == ["support", "risk_management"]
+    assert keys[-3:] == ["support", "risk_management", "dependencies"]
 
 
 def test_schema_lists_every_top_level_key() -> None:

@@ -52,7 +52,8 @@ def docx_text(path: Path) -> str:
 def test_package_has_every_file_and_true_hashes(package: Path) -> None:
     names = sorted(p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file())
     phases = ["decommissioning", "deployment", "operations", "pre-procurement", "procurement"]
-    guides = sorted(f"guides/{phase}.{ext}" for phase in phases for ext in ("docx", "md"))
+    guides = sorted([f"guides/{phase}.{ext}" for phase in phases for ext in ("docx", "md")]
+                    + ["guides/deployment-network.png"])
     assert names == sorted(["MANIFEST.json", "index.html", "ptm.docx", "ptm.json", "ptm.otm.json", "ptm.xlsx", *guides])
     otm = json.loads((package / "ptm.otm.json").read_text())
     assert otm["otmVersion"] and len(otm["threats"]) == len(model().threats)
