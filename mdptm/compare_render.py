@@ -85,10 +85,11 @@ _CSS = (
     """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color:#1d1d1f;max-width:1400px}
 h1{font-size:1.6rem}h2{font-size:1.15rem;margin-top:2rem}
-table{border-collapse:collapse;width:100%;font-size:.9rem}
+table{border-collapse:collapse;width:100%;font-size:.9rem;table-layout:fixed}
+col.fact{width:18rem}
 th,td{border:1px solid #ccc;padding:.4rem .5rem;vertical-align:top;text-align:left}
 th{background:#f2f2f2}td.best{background:#BEST}td.worst{background:#WORST}td.silent{background:#SILENT}
-td small{display:block;color:#666;margin-top:.25rem}
+td small,th small{display:block;color:#666;margin-top:.25rem;font-weight:normal}
 .legend span{padding:.1rem .4rem;margin-right:.5rem}
 """.replace("BEST", BEST)
     .replace("WORST", WORST)
