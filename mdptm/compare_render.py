@@ -148,7 +148,8 @@ def _html(c: Comparison) -> str:
         f"<h2>Open threats by residual risk level</h2>{_svg_chart(c)}"
         f'<p class="legend"><span style="background:#{BEST}">best of the row</span>'
         f'<span style="background:#{WORST}">worst of the row</span><span style="background:#{SILENT}">{NOT_STATED}: never a pass</span></p>'
-        f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></body></html>\n"
+        f'<table><colgroup><col class="fact">{"<col>" * len(c.devices)}</colgroup>'
+        f'<thead><tr><th></th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></body></html>\n'
     )
 
 
