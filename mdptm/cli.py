@@ -657,6 +657,31 @@ def diff(old: Path, new: Path, fmt: str) -> None:
     click.echo(render(diff_models(read_model(old), read_model(new)), fmt), nl=False)
 
 
+# --------------------------------------------------------------------------------------- compare
+
+
+@cli.command()
+@click.argument("ptms", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="Comparison to write: .xlsx, .html or .md.")
+def compare(ptms: tuple[Path, ...], output: Path) -> None:
+    """Compare the public threat models of several devices side by side, for a hospital.
+
+    Each PTM is a package folder, a ptm.json or an OTM file from any tool. One column per device;
+    the best and worst of each row are marked, and a fact a PTM does not state is shown as such.
+
+    \b
+    Example:  mdptm compare vendor-a/ptm vendor-b/ptm.otm.json -o comparison.xlsx
+    """
+    from mdptm.compare import compare as run_compare
+    from mdptm.compare_render import write_comparison
+
+    result = run_compare(list(ptms))
+    write_comparison(result, output)
+    for line in result.highlights:
+        say(f"  {line}")
+    say(f"wrote {output}")
+
+
 # ------------------------------------------------------------------------------- portfolio builds
 
 
