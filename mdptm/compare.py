@@ -17,17 +17,16 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from mdptm import netplan
 from mdptm.errors import InputError
 from mdptm.evidence import durations, first_date, stated
-from mdptm.model import Element, Flow, Model, TrustZone
+from mdptm.guides import Facts
+from mdptm.model import Model
 
 NOT_STATED = "not stated"
 Better = Literal["higher", "lower"]
 
-# Element kinds that are the device itself (its listening ports need inbound rules at the device).
-DEVICE_KINDS = ("device", "hardware", "software", "mobile_app", "process", "data_store")
 PATIENT_DATA = ("phi", "pii", "therapy_data")
-_OUTSIDE = re.compile(r"\b(cloud|internet|vendor|manufacturer|maker|remote|public|saas|external)\b", re.IGNORECASE)
 _CLEAR = re.compile(r"\b(none|no encryption|unencrypted|not encrypted|plain ?text|clear ?text|cleartext|http(?!s))\b", re.IGNORECASE)
 LEVELS = ("critical", "high", "medium", "low")
 SERIOUS_HARM = ("serious", "critical", "catastrophic")
@@ -47,6 +46,7 @@ class Device:
     path: Path
     origin: str  # "mdptm package", "mdptm model", "OTM"
     model: Model
+    plan: tuple[Facts, netplan.Plan] | None = None
 
 
 @dataclass
@@ -160,69 +160,38 @@ def _yes(d: Device, value: str | None, where: str) -> Cell:
     return cell
 
 
-def _zones(model: Model) -> dict[str, TrustZone]:
-    return {z.id: z for z in model.trust_zones}
-
-
-def _outside(e: Element, zones: dict[str, TrustZone]) -> bool:
-    """An element beyond the hospital's network: a cloud service, or in a zone that is the maker's or the internet."""
-    if e.kind == "cloud_service":
-        return True
-    zone = zones.get(e.trust_zone or "")
-    if zone is None:
-        return False
-    kind = str(getattr(zone, "kind", "") or "")
-    if kind in ("cloud", "internet", "vendor"):
-        return True
-    return bool(_OUTSIDE.search(zone.name))
-
-
-def _opener(f: Flow) -> tuple[str, str]:
-    """(who opens the connection, who listens): the flow's initiator where the model states one, else its source."""
-    initiator = getattr(f, "initiator", None)
-    if isinstance(initiator, str) and initiator == f.target:
-        return f.target, f.source
-    return f.source, f.target
-
-
-def _port(f: Flow) -> str:
-    return " ".join(x for x in (f.protocol, f.port) if x and stated(x)) or NOT_STATED
+def _plan(d: Device) -> tuple[Facts, netplan.Plan]:
+    """The network as the deployment guide reads it: who opens each connection, and the firewall rules that follow."""
+    if d.plan is None:
+        facts = Facts.of(d.model)
+        d.plan = (facts, netplan.build(facts))
+    return d.plan
 
 
 def _inbound_from_outside(d: Device) -> Cell:
-    m = d.model
-    elems = {e.id: e for e in m.elements}
-    zones = _zones(m)
-    holes = []
-    for f in m.flows:
-        opener, listener = _opener(f)
-        a, b = elems.get(opener), elems.get(listener)
-        if a is None or b is None:
-            continue
-        if _outside(a, zones) and not _outside(b, zones):
-            holes.append(f"{a.name} → {b.name} ({_port(f)})")
-    src = _src(d, "flows (who opens each connection)")
-    if not m.flows:
+    facts, plan = _plan(d)
+    holes = [r for r in plan.rules if r.direction == "inbound" and facts.where(r.opener.element) == "outside"]
+    src = _src(d, "flows: initiator (or who the text says opens them), trust zones")
+    if not d.model.flows:
         return Cell(NOT_STATED, stated=False, source=src)
-    text = f"{len(holes)}" + (": " + "; ".join(holes) if holes else " (outbound only)")
+    listed = [f"{r.peer} → {r.local} ({r.protocol} {r.ports})" + ("" if r.opener.basis != "assumed" else ", opener assumed") for r in holes]
+    text = f"{len(holes)}" + (": " + "; ".join(listed) if holes else " (outbound only)")
     short = f"{len(holes)} inbound" if holes else "none: outbound only"
     return Cell(text, score=float(len(holes)), source=src, short=short)
 
 
 def _listening(d: Device) -> Cell:
-    m = d.model
-    elems = {e.id: e for e in m.elements}
-    zones = _zones(m)
-    ports: dict[str, list[str]] = {}
-    for f in m.flows:
-        _, listener = _opener(f)
-        e = elems.get(listener)
-        if e is None or _outside(e, zones) or e.kind not in DEVICE_KINDS or not re.search(r"\d", f.port or ""):
-            continue  # a network port: a USB cable or a touchscreen needs no firewall rule
-        ports.setdefault(_port(f), []).append(e.name)
-    src = _src(d, "flows: protocol, port, target")
-    if not m.flows:
+    facts, plan = _plan(d)
+    src = _src(d, "flows: protocol, port, initiator")
+    if not d.model.flows:
         return Cell(NOT_STATED, stated=False, source=src)
+    ports: dict[str, list[str]] = {}
+    for r in plan.rules:
+        listener = r.flow.target if r.opener.element == r.flow.source else r.flow.source
+        # the maker's system only: the hospital's EMR or RADIUS server listens whatever device it buys
+        kind = facts.elements[listener].kind if listener in facts.elements else "external_entity"
+        if r.direction == "inbound" and kind != "external_entity" and re.search(r"\d", r.ports):
+            ports.setdefault(f"{r.protocol} {r.ports}".strip(), []).append(r.local)
     listed = "; ".join(f"{p} on {', '.join(dict.fromkeys(names))}" for p, names in sorted(ports.items()))
     return Cell(f"{len(ports)}" + (f": {listed}" if listed else ""), score=float(len(ports)), source=src, short=f"{len(ports)} ports")
 
@@ -251,8 +220,8 @@ def _encryption_unknown(d: Device) -> Cell:
 
 
 def _cloud(d: Device) -> Cell:
-    zones = _zones(d.model)
-    names = [e.name for e in d.model.elements if _outside(e, zones) and e.kind != "external_entity"]
+    facts, _ = _plan(d)
+    names = [e.name for e in d.model.elements if facts.where(e.id) == "outside" and e.kind != "external_entity"]
     src = _src(d, "elements: kind cloud_service or in a cloud / maker zone")
     if not d.model.elements:
         return Cell(NOT_STATED, stated=False, source=src)
@@ -262,14 +231,14 @@ def _cloud(d: Device) -> Cell:
 def _patient_data(d: Device, *, cloud_only: bool) -> Cell:
     m = d.model
     elems = {e.id: e for e in m.elements}
-    zones = _zones(m)
+    facts, _ = _plan(d)
     rows = []
     for a in m.assets:
         if a.kind not in PATIENT_DATA:
             continue
         places = [elems[i] for i in a.stored_in if i in elems]
         if cloud_only:
-            places = [e for e in places if _outside(e, zones)]
+            places = [e for e in places if facts.where(e.id) == "outside"]
             if not places:
                 continue
         where = ", ".join(e.name for e in places) or "storage not stated"

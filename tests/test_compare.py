@@ -116,7 +116,7 @@ def test_planted_differences_are_highlighted(pair: list[Path]) -> None:
         row = _row(result, label)
         assert row.best == [0] and row.worst == [1], label
     inbound = _row(result, "Connections opened from outside the hospital (inbound firewall rules)")
-    assert "Update service → Server (RDP 3389)" in inbound.cells[1].text
+    assert "Update service (Maker cloud, internet) → Server (RDP TCP 3389), opener assumed" in inbound.cells[1].text
     sbom = _row(result, "SBOM")
     assert sbom.cells[1].text == NOT_STATED and not sbom.cells[1].stated and 1 not in sbom.best
     assert any(h.startswith("End of support: best Pump A 1 (2034-12-31); worst Monitor B 2 (2028-06-30)") for h in result.highlights)
@@ -139,10 +139,6 @@ def test_initiator_decides_the_firewall_direction(tmp_path: Path) -> None:
     flows = data["flows"]
     assert isinstance(flows, list)
     flows[2]["initiator"] = "E-SRV"
-    try:
-        Model.model_validate(data)
-    except Exception:  # noqa: BLE001 - a model without the initiator field cannot state it
-        pytest.skip("the model has no flow initiator field")
     result = compare([_write(tmp_path, "a", BASE), _write(tmp_path, "b", data)])
     assert _row(result, "Connections opened from outside the hospital (inbound firewall rules)").cells[1].text.startswith("0")
 
