@@ -26,10 +26,10 @@ from mdptm.output import sha256_file, source_date_epoch, staged_dir, write_json,
 from mdptm.plugins import ExportContext
 from mdptm.project import PROJECT_FILE, Override, Project, load_project
 from mdptm.publish import publish_blockers, write_package
-from mdptm.redact import load_policy, property_terms, public_review, redact
+from mdptm.redact import load_policy, property_terms, redact
 from mdptm.report import ImportReport
 from mdptm.results import Coverage, Review
-from mdptm.review import ReviewContext, review
+from mdptm.review import ReviewContext, package_review, review
 from mdptm.validate import pointer
 
 
@@ -245,13 +245,13 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
     previous = load(settings.previous) if settings.previous else None
     if previous is not None:  # document.history gains this version, summarised from the published diff
         record_history(public, previous)
-    ctx = ExportContext(coverage=public_coverage, review=public_review(findings, log, policy.replacement),
+    ctx = ExportContext(coverage=public_coverage, review=package_review(findings),
                         draft=settings.draft, template=settings.template, epoch=epoch, previous=previous)
     with staged_dir(internal) as tmp_internal:
         write_json(tmp_internal / "import-report.json", report.model_dump(mode="json"))
         write_json(tmp_internal / "coverage.json", coverage_data(coverage))
         write_json(tmp_internal / "redaction-log.json", log.model_dump(mode="json"))
-        reasons = publish_blockers(public, ctx)
+        reasons = publish_blockers(public, replace(ctx, review=findings))
         if reasons and not settings.draft:
             result.exit_code = 1
             result.review = findings
