@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from mdptm.leakscan import LeakError, assert_no_leaks
 from mdptm.mapping import map_model
 from mdptm.model import PLACEHOLDER, Model
 from mdptm.modelio import load, read_structured
-from mdptm.output import sha256_file, source_date_epoch, staged_dir, write_json, write_manifest
+from mdptm.output import check_not_inside, check_replaceable, sha256_file, source_date_epoch, staged_dir, write_json, write_manifest
 from mdptm.plugins import ExportContext
 from mdptm.project import PROJECT_FILE, Override, Project, load_project
 from mdptm.publish import publish_blockers, write_package
@@ -205,9 +206,24 @@ def build(folder: Path, out: Path | None = None, *, draft: bool = False, audienc
         with timer("import"):
             model, report, project, root = load_project_model(folder)
         give_back_memory()
-        out = out or (root / (project.output or "out"))
+        out = out or project_output(root, project.output)
         settings = Settings.from_project(project, root, draft=draft, audience=audience)
         return run_pipeline(model, report, out, settings, timer)
+
+
+def project_output(root: Path, output: str | None) -> Path:
+    """Where ``output:`` in mdptm.yaml puts the package: a folder inside the project, nowhere else.
+
+    A project file may come from someone else; ``output: /home/me`` must not make a plain build
+    replace that folder. ``-o`` on the command line may point anywhere.
+    """
+    out = root / (output or "out")
+    inside = Path(os.path.abspath(out)).resolve()
+    base = root.resolve()
+    if inside == base or base not in inside.parents:
+        raise InputError(f"output {output!r} is outside the project folder; give -o OUT on the command line to "
+                         "write elsewhere", file=str(root / PROJECT_FILE), locator="/output")
+    return out
 
 
 def run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer | None = None) -> BuildResult:
@@ -223,6 +239,11 @@ def run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settin
 
 def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer) -> BuildResult:
     internal = out.with_name(out.name + ".internal")
+    protected = [settings.base_dir, *settings.documents]
+    replaced = out / "submission" if settings.audience == "submission" else out
+    for folder in (replaced, internal):  # the output replaces a folder: never one holding the inputs
+        check_not_inside(folder, protected)
+        check_replaceable(folder)
     epoch = source_date_epoch(model.document.date)
     result = BuildResult(out=out, internal=internal, model=model, report=report, timings=timer.stages)
 

@@ -7,7 +7,9 @@ Every command turns library exceptions into one line on stderr and an exit code:
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -596,8 +598,12 @@ def _pre_scan(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     STATE.debug, STATE.verbosity = False, 1  # each call starts afresh (tests call main repeatedly)
     args = _pre_scan(list(sys.argv[1:] if argv is None else argv))
+    previous = _on_sigterm()
     try:
         rc = cli.main(args=args, prog_name="mdptm", standalone_mode=False)
+    except Terminated:
+        click.echo("mdptm: terminated; nothing was written", err=True)
+        sys.exit(143)
     except click.exceptions.Abort:
         click.echo("mdptm: aborted", err=True)
         sys.exit(2)
@@ -617,4 +623,22 @@ def main(argv: list[str] | None = None) -> None:
             traceback.print_exc()
         click.echo(f"mdptm: error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
         sys.exit(2)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     sys.exit(rc if isinstance(rc, int) else 0)
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinding removes staging folders and half-written files on the way out."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _on_sigterm() -> signal.Handlers | Callable[..., object] | int | None:
+    """Turn SIGTERM into an exception so every ``staged_dir``/``staged_file`` cleans up (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _terminate)
