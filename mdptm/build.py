@@ -27,7 +27,7 @@ from mdptm.output import check_not_inside, check_replaceable, sha256_file, sourc
 from mdptm.plugins import ExportContext
 from mdptm.project import PROJECT_FILE, Override, Project, load_project
 from mdptm.publish import publish_blockers, write_package
-from mdptm.redact import load_policy, property_terms, redact
+from mdptm.redact import load_policy, output_detector, property_terms, redact
 from mdptm.report import ImportReport
 from mdptm.results import Coverage, Review
 from mdptm.review import ReviewContext, package_review, review
@@ -287,7 +287,7 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
                     publish_package(public, tmp_out, ctx)
                 give_back_memory()
                 with timer("leak scan"):
-                    assert_no_leaks(tmp_out, log.needles(), remove=False)
+                    assert_no_leaks(tmp_out, log.needles(), remove=False, detect=output_detector(policy, model, public))
         except LeakError as exc:
             findings = review(replace(ctx_review, leaks=exc.hits))
             result.exit_code = 1
