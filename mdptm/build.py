@@ -27,7 +27,7 @@ from mdptm.output import check_not_inside, check_replaceable, sha256_file, sourc
 from mdptm.plugins import ExportContext
 from mdptm.project import PROJECT_FILE, Override, Project, load_project
 from mdptm.publish import publish_blockers, write_package
-from mdptm.redact import load_policy, output_detector, property_terms, redact
+from mdptm.redact import load_policy, output_detector, property_terms, redact, redact_overrides
 from mdptm.report import ImportReport
 from mdptm.results import Coverage, Review
 from mdptm.review import ReviewContext, package_review, review
@@ -259,7 +259,12 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
         policy = load_policy(settings.policy)
         terms = property_terms(settings.documents, keep=[model.product.manufacturer])
         public, log = redact(model, policy, extra_terms=terms)
-    public_coverage = mapped(public)  # the package shows the evidence it publishes
+    # the package shows the evidence it publishes, and override justifications redacted like model text
+    public_settings = replace(settings, overrides=redact_overrides(settings.overrides, model, policy, log,
+                                                                   settings.overrides_file or "overrides"))
+    with timer("map"):
+        public_coverage = map_model(public, public_settings.frameworks, public_settings.overrides,
+                                    base_dir=settings.base_dir, overrides_file=settings.overrides_file)
     with timer("review"):
         ctx_review = ReviewContext(model, public, settings.signoffs_required, renames=log.renamed)
         findings = review(ctx_review)

@@ -18,7 +18,7 @@ import re
 import types
 import typing
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,6 +34,7 @@ from mdptm.errors import InputError
 from mdptm.leakscan import LiteralMatcher, needle_key, property_values
 from mdptm.model import COLLECTIONS, Control, Flow, Item, Model, Sensitivity
 from mdptm.modelio import read_structured
+from mdptm.project import Override
 from mdptm.resources import mappings_dir
 from mdptm.results import Review
 from mdptm.validate import REFERENCES, pointer, validate_model
@@ -867,6 +868,24 @@ def _exempt_published(log: RedactionLog, public: Model, policy: Policy) -> None:
             k = needle_key(entry.removed)
             if len(k) < MIN_ITEM_NEEDLE or k in corpus:
                 entry.secret = False
+
+
+def redact_overrides(overrides: Sequence[Override], model: Model, policy: Policy, log: RedactionLog,
+                     where: str = "mdptm.yaml") -> list[Override]:
+    """Mapping overrides as the package may show them: their justifications are model text like any
+    other (a ticket id, a wiki URL, an internal address in one must not reach the coverage tables).
+
+    Uses the terms redaction used (``log.terms``: policy, sign-off and document-property terms);
+    what is removed is logged and becomes a needle."""
+    scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), _exempt(model))
+    out: list[Override] = []
+    for i, ov in enumerate(overrides):
+        new, removed = scrubber.scrub(ov.justification)
+        for rule, gone in removed:
+            log.add(where, f"overrides[{i}].justification", "replaced", rule, gone, scrubber.replacement, secret=True)
+        out.append(ov.model_copy(update={"justification": new}) if removed else ov)
+    log.finish()
+    return out
 
 
 def output_detector(policy: Policy, model: Model, public: Model) -> Callable[[str], list[str]]:

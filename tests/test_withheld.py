@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,28 @@ def test_no_withheld_title_or_description_in_any_byte(sample_build: Path) -> Non
             if isinstance(value, str):
                 for chunk in (value[:30], value[-30:]):
                     assert not holds(text, chunk), (item["id"], field, chunk)
+
+
+def _copy_sample(tmp_path: Path) -> Path:
+    project = tmp_path / "pump"
+    shutil.copytree(PUMP, project, ignore=shutil.ignore_patterns("out", "out.internal", "*.py", "README.md"))
+    return project
+
+
+def test_override_justifications_are_redacted(tmp_path: Path) -> None:
+    project = _copy_sample(tmp_path)
+    secrets = ["PUMPSEC-999", "https://wiki.meridian.corp/display/SEC/Decl", "10.9.8.7", "dana.w@meridian.corp"]
+    with (project / "mdptm.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(
+            "overrides:\n  - {framework: cra-annex-ii, clause: '6', status: covered,\n"
+            f"     justification: 'Signed off in {secrets[0]}, see {secrets[1]} (host {secrets[2]}, "
+            f"ask {secrets[3]})'}}\n"
+        )
+    result = build(project, tmp_path / "out")
+    assert result.exit_code == 0, result.warnings
+    text = package_text(tmp_path / "out")
+    assert holds(text, "Signed off in")  # the justification is published ...
+    for secret in secrets:  # ... without what the policy removes
+        assert not holds(text, secret), secret
+    log = (tmp_path / "out.internal" / "redaction-log.json").read_text(encoding="utf-8")
+    assert "overrides[0].justification" in log
