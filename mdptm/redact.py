@@ -44,6 +44,9 @@ NEVER_PUBLISHED = ("source", "provenance", "notes", "extra")
 # Fields that hold identifiers by design (evidence references, weakness and attack-pattern ids): the
 # ticket detector leaves them alone; terms, patterns and the other detectors still apply.
 IDENTIFIER_FIELDS = frozenset({"verification", "cwe", "capec", "cvss"})
+# An item's own name is where makers put interface and requirement ids ("IF-01 Pump to gateway"): the
+# ticket detector leaves names alone (terms, patterns and the other detectors still apply).
+NAME_FIELDS = frozenset({"name"})
 DEFAULT_DROP: tuple[Sensitivity, ...] = ("internal", "confidential", "trade_secret")
 
 
@@ -779,7 +782,7 @@ class _Redactor:
     def scrub_text(self, model: Model, scrubber: Scrubber) -> None:
         def fn(text: str, item: str, path: str) -> str:
             field = path.rsplit(".", 1)[-1].split("[", 1)[0]
-            new, removed = scrubber.scrub(text, ids_expected=field in IDENTIFIER_FIELDS)
+            new, removed = scrubber.scrub(text, ids_expected=field in IDENTIFIER_FIELDS or path in NAME_FIELDS)
             for rule, gone in removed:
                 self.log.add(item, path, "replaced", rule, gone, scrubber.replacement, secret=True)
             return new

@@ -120,3 +120,14 @@ def test_scan_runs_the_policys_patterns_and_detectors(tmp_path: Path) -> None:
     )
     hits = {h.needle for h in scan(tmp_path, log.needles(), detect=output_detector(policy, model, public))}
     assert hits == {"10.1.2.3", "jira.meridian.corp", "PN 840-0217"}
+
+
+def test_id_shaped_names_are_not_taken_for_tickets() -> None:
+    data = yaml.safe_load(MODEL)
+    data["flows"][0]["name"] = "IF-01 pump to server"
+    data["elements"][0]["name"] = "SRS-12 infusion pump"
+    data["elements"][0]["description"] = "Tracked in PUMPSEC-214."
+    public, _ = redact(Model.model_validate(data), Policy())
+    assert public.flows[0].name == "IF-01 pump to server"
+    assert public.elements[0].name == "SRS-12 infusion pump"
+    assert public.elements[0].description == "Tracked in [redacted]."  # a ticket in text still goes
