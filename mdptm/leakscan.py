@@ -46,6 +46,7 @@ _DATA_URI = re.compile(rb"data:[\w.+/-]*(?:;[\w=.-]+)*;base64,([A-Za-z0-9+/=\s]{
 _DATA_URI_TEXT = re.compile(r"data:[\w.+/-]*(?:;[\w=.-]+)*;base64,[A-Za-z0-9+/=\s]*")
 _READABLE = re.compile(rb"[\t\n\r\x20-\x7e]{4,}")
 _READABLE_16 = re.compile(r"[\t\n\r\x20-\x7e\u00c0-\u024f]{4,}")
+_BACKSLASHED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _MAX_DEPTH = 4  # zips inside zips inside data URIs ...
 
 
@@ -339,6 +340,8 @@ def _text_views(text: str) -> Iterator[str]:
         del stripped
     if "%" in text and _PERCENT.search(text):  # only the escapes are decoded: the rest is as it was
         yield _PERCENT.sub(lambda m: unquote(m.group()), text)
+    if "\\" in text and _BACKSLASHED.search(text):  # Markdown escapes (https:\/\/, a\@b, \[ ... \])
+        yield _BACKSLASHED.sub(r"\1", text)
 
 
 Detect = Callable[[str], Iterable[str]]  # the policy's patterns and detectors: what they find in a text
@@ -381,6 +384,8 @@ class _Scanner:
         found: set[str] = set()
         text = _DATA_URI_TEXT.sub(" ", text)
         views = [html.unescape(_TAG.sub(" ", text))] if "<" in text else [text]
+        if "\\" in views[0]:
+            views[0] = _BACKSLASHED.sub(r"\1", views[0])
         if "%" in text and _PERCENT.search(text):
             views.append(_PERCENT.sub(lambda m: unquote(m.group()), views[0]))
         for view in views:
