@@ -32,6 +32,7 @@ from mdptm.report import ImportReport
 from mdptm.results import Coverage, Review
 from mdptm.review import ReviewContext, package_review, review
 from mdptm.validate import pointer
+from mdptm.xmlchars import describe, strip_forbidden
 
 
 @dataclass
@@ -239,13 +240,17 @@ def run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settin
 
 def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer) -> BuildResult:
     internal = out.with_name(out.name + ".internal")
+    xml_removed = describe(strip_forbidden(model))  # before anything writes XML (docx, xlsx, html)
+    for line in xml_removed:
+        report.warn(settings.overrides_file or "model", None, line)
     protected = [settings.base_dir, *settings.documents]
     replaced = out / "submission" if settings.audience == "submission" else out
     for folder in (replaced, internal):  # the output replaces a folder: never one holding the inputs
         check_not_inside(folder, protected)
         check_replaceable(folder)
     epoch = source_date_epoch(model.document.date)
-    result = BuildResult(out=out, internal=internal, model=model, report=report, timings=timer.stages)
+    result = BuildResult(out=out, internal=internal, model=model, report=report, timings=timer.stages,
+                         warnings=xml_removed)
 
     def mapped(m: Model) -> Coverage:
         with timer("map"):

@@ -251,17 +251,37 @@ def _report_build(result: Any, audience: str) -> None:
 @click.argument("model", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", required=True, help="json, yaml, otm, docx, xlsx or html (see 'mdptm plugins').")
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path))
-def export(model: Path, fmt: str, output: Path) -> None:
-    """Write one artefact of the package from a model.
+@click.option("--public", "audience", flag_value="public", help="The model is public: refuse it if it is not.")
+@click.option("--internal", "audience", flag_value="internal",
+              help="The model is internal: documents are marked CONFIDENTIAL.")
+def export(model: Path, fmt: str, output: Path, audience: str | None) -> None:
+    """Write one artefact of the package from a model, as it is (export does not redact).
+
+    A model that is not public (an item marked internal, confidential or trade secret, or
+    internal notes) is exported as internal: documents are marked CONFIDENTIAL. --public
+    refuses such a model (publish it with 'mdptm publish', which redacts); --internal marks
+    any model confidential.
 
     \b
     Example:  mdptm export model.json --format otm -o model.otm.json
     """
-    from mdptm.exporting import export_one
+    from mdptm.errors import UsageError
+    from mdptm.exporting import export_one, not_public
     from mdptm.modelio import load
+    from mdptm.output import source_date_epoch
+    from mdptm.plugins import ExportContext
 
-    export_one(load(model), fmt, output)
-    say(f"wrote {output}")
+    loaded = load(model)
+    reasons = not_public(loaded)
+    if audience == "public" and reasons:
+        raise UsageError(f"{model} is not a public model ({reasons[0]}); publish it with 'mdptm publish' "
+                         "(which redacts), or export it with --internal")
+    audience = audience or ("internal" if reasons else "public")
+    ctx = ExportContext(epoch=source_date_epoch(loaded.document.date), audience=audience)
+    for line in export_one(loaded, fmt, output, ctx):
+        warn(line)
+    marked = f" (internal, marked CONFIDENTIAL{': ' + reasons[0] if reasons else ''})" if audience == "internal" else ""
+    say(f"wrote {output}{marked}")
 
 
 # ---------------------------------------------------------------------- review, redact, signoff

@@ -166,7 +166,7 @@ class PtmBuilder:
             title=title,
             subtitle=f"{ident} · {p.manufacturer}",
             draft=ctx.draft,
-            confidential=False,
+            confidential=ctx.audience == "internal",  # an unredacted model exported as is
             footer=f"{p.manufacturer} · {title} · version {model.document.version}",
         )
         self.figure_cache: dict[str, Path | None] = {}
