@@ -6,6 +6,7 @@ import ctypes
 import gc
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -27,10 +28,11 @@ from mdptm.output import check_not_inside, check_replaceable, sha256_file, sourc
 from mdptm.plugins import ExportContext
 from mdptm.project import PROJECT_FILE, Override, Project, load_project
 from mdptm.publish import publish_blockers, write_package
-from mdptm.redact import load_policy, output_detector, property_terms, redact, redact_overrides
+from mdptm.redact import load_policy, output_detector, property_terms, redact, redact_overrides, text_scrubber
 from mdptm.report import ImportReport
 from mdptm.results import Coverage, Review
 from mdptm.review import ReviewContext, package_review, review
+from mdptm.template_scrub import scrub_template
 from mdptm.validate import pointer
 from mdptm.xmlchars import describe, strip_forbidden
 
@@ -234,11 +236,12 @@ def run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settin
     package itself is written only when review has no blocker (or ``draft``) and the leak scan of
     every written byte is clean. Either way nothing half-written is left behind.
     """
-    with lean_gc():
-        return _run_pipeline(model, report, out, settings, timer or Timer())
+    with lean_gc(), tempfile.TemporaryDirectory(prefix="mdptm-work-") as work:
+        return _run_pipeline(model, report, out, settings, timer or Timer(), Path(work))
 
 
-def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer) -> BuildResult:
+def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer,
+                  work: Path) -> BuildResult:
     internal = out.with_name(out.name + ".internal")
     xml_removed = describe(strip_forbidden(model))  # before anything writes XML (docx, xlsx, html)
     for line in xml_removed:
@@ -276,8 +279,12 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
     previous = load(settings.previous) if settings.previous else None
     if previous is not None:  # document.history gains this version, summarised from the published diff
         record_history(public, previous)
+    template = settings.template
+    if template is not None:  # its header and footer are published too: scrubbed like model text
+        template = scrub_template(template, text_scrubber(model, policy, log, str(template)), work / "template.docx")
+    log.finish()
     ctx = ExportContext(coverage=public_coverage, review=package_review(findings),
-                        draft=settings.draft, template=settings.template, epoch=epoch, previous=previous)
+                        draft=settings.draft, template=template, epoch=epoch, previous=previous)
     with staged_dir(internal) as tmp_internal:
         write_json(tmp_internal / "import-report.json", report.model_dump(mode="json"))
         write_json(tmp_internal / "coverage.json", coverage_data(coverage))

@@ -891,6 +891,20 @@ def redact_overrides(overrides: Sequence[Override], model: Model, policy: Policy
     return out
 
 
+def text_scrubber(model: Model, policy: Policy, log: RedactionLog, where: str) -> Callable[[str, str], str]:
+    """``scrub(text, place)`` for published text that is not in the model (a template's header): the
+    build's terms, patterns and detectors; removals are logged as needles."""
+    scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), _exempt(model))
+
+    def scrub(text: str, place: str) -> str:
+        new, removed = scrubber.scrub(text)
+        for rule, gone in removed:
+            log.add(where, place, "replaced", rule, gone, scrubber.replacement, secret=True)
+        return new
+
+    return scrub
+
+
 def output_detector(policy: Policy, model: Model, public: Model) -> Callable[[str], list[str]]:
     """What the leak scan runs besides its needles: the policy's patterns and the detectors, over every
     output. A hit that the public model itself holds (an id, a public host, a cited evidence id) or that
