@@ -858,14 +858,52 @@ def _exempt(model: Model) -> set[str]:
 MIN_ITEM_NEEDLE = 6  # characters: shorter field values of left-out items ("BLE", "USB") are everywhere
 
 
+@cache
+def _vocabulary() -> tuple[str, ...]:
+    """Every enumerated value of the model (asset kinds, STRIDE categories, statuses): documents print
+    them as labels ("Therapy data"), so a left-out item named like one discloses nothing."""
+    out: list[str] = []
+    stack: list[Any] = [Model.model_json_schema()]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("enum"), list):
+                out.extend(str(v) for v in node["enum"])
+            if isinstance(node.get("const"), str):
+                out.append(node["const"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return tuple(dict.fromkeys(out))
+
+
+def public_corpus(public: Model, policy: Policy) -> str:
+    """What the package may legitimately hold, normalised: every string of the public model (text,
+    ids, enumerated values), the model's vocabulary and the policy's own published texts."""
+    texts = [text for _, _, text in iter_text(public)] + [item.id for _, item in public.items()]
+    texts += list(_strings_all(public.model_dump(mode="json")))
+    texts += list(_vocabulary())
+    texts += [str(getattr(policy, name)) for name in ("replacement", "withheld_mitigation", "withheld_title", "summary",
+                                                      "context_note")]
+    return "\n".join(needle_key(t) for t in texts)
+
+
+def _strings_all(value: Any) -> Iterator[str]:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            yield v
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+
+
 def _exempt_published(log: RedactionLog, public: Model, policy: Policy) -> None:
     """Text of a left-out item that the public model itself holds is no secret (a kept threat may share
     a dropped one's mitigation text); nor is a value too short to be told apart from ordinary words."""
-    texts = [text for _, _, text in iter_text(public)]
-    texts += [item.id for _, item in public.items()]
-    texts += [str(getattr(policy, name)) for name in ("replacement", "withheld_mitigation", "withheld_title", "summary",
-                                                      "context_note")]
-    corpus = "\n".join(needle_key(t) for t in texts)
+    corpus = public_corpus(public, policy)
     for entry in log.entries:
         if entry.secret and entry.removed and entry.action in ("dropped", "withheld", "rewritten", "summarised"):
             k = needle_key(entry.removed)
@@ -910,10 +948,7 @@ def output_detector(policy: Policy, model: Model, public: Model) -> Callable[[st
     output. A hit that the public model itself holds (an id, a public host, a cited evidence id) or that
     the policy publishes is no leak."""
     scrubber = Scrubber(policy, _exempt(model))
-    texts = [text for _, _, text in iter_text(public)] + [item.id for _, item in public.items()]
-    texts += [str(getattr(policy, name)) for name in ("replacement", "withheld_mitigation", "withheld_title", "summary",
-                                                      "context_note")]
-    corpus = "\n".join(needle_key(t) for t in texts)
+    corpus = public_corpus(public, policy)
     leaks: dict[str, bool] = {}
 
     def detect(text: str) -> list[str]:
