@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import os
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -22,15 +24,17 @@ from mdptm.leakscan import LeakError, assert_no_leaks
 from mdptm.mapping import map_model
 from mdptm.model import PLACEHOLDER, Model
 from mdptm.modelio import load, read_structured
-from mdptm.output import sha256_file, source_date_epoch, staged_dir, write_json, write_manifest
+from mdptm.output import check_not_inside, check_replaceable, sha256_file, source_date_epoch, staged_dir, write_json, write_manifest
 from mdptm.plugins import ExportContext
 from mdptm.project import PROJECT_FILE, Assertion, Override, Project, load_project
 from mdptm.publish import publish_blockers, write_package
-from mdptm.redact import load_policy, property_terms, public_review, redact
+from mdptm.redact import load_policy, output_detector, property_terms, redact, redact_overrides, text_scrubber
 from mdptm.report import ImportReport
 from mdptm.results import Coverage, Review
-from mdptm.review import ReviewContext, review
+from mdptm.review import ReviewContext, package_review, review
+from mdptm.template_scrub import scrub_template
 from mdptm.validate import pointer
+from mdptm.xmlchars import describe, strip_forbidden
 
 
 @dataclass
@@ -223,9 +227,24 @@ def build(folder: Path, out: Path | None = None, *, draft: bool = False, audienc
         with timer("import"):
             model, report, project, root = load_project_model(folder)
         give_back_memory()
-        out = out or (root / (project.output or "out"))
+        out = out or project_output(root, project.output)
         settings = Settings.from_project(project, root, draft=draft, audience=audience)
         return run_pipeline(model, report, out, settings, timer)
+
+
+def project_output(root: Path, output: str | None) -> Path:
+    """Where ``output:`` in mdptm.yaml puts the package: a folder inside the project, nowhere else.
+
+    A project file may come from someone else; ``output: /home/me`` must not make a plain build
+    replace that folder. ``-o`` on the command line may point anywhere.
+    """
+    out = root / (output or "out")
+    inside = Path(os.path.abspath(out)).resolve()
+    base = root.resolve()
+    if inside == base or base not in inside.parents:
+        raise InputError(f"output {output!r} is outside the project folder; give -o OUT on the command line to "
+                         "write elsewhere", file=str(root / PROJECT_FILE), locator="/output")
+    return out
 
 
 def run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer | None = None) -> BuildResult:
@@ -235,14 +254,24 @@ def run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settin
     package itself is written only when review has no blocker (or ``draft``) and the leak scan of
     every written byte is clean. Either way nothing half-written is left behind.
     """
-    with lean_gc():
-        return _run_pipeline(model, report, out, settings, timer or Timer())
+    with lean_gc(), tempfile.TemporaryDirectory(prefix="mdptm-work-") as work:
+        return _run_pipeline(model, report, out, settings, timer or Timer(), Path(work))
 
 
-def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer) -> BuildResult:
+def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer,
+                  work: Path) -> BuildResult:
     internal = out.with_name(out.name + ".internal")
+    xml_removed = describe(strip_forbidden(model))  # before anything writes XML (docx, xlsx, html)
+    for line in xml_removed:
+        report.warn(settings.overrides_file or "model", None, line)
+    protected = [settings.base_dir, *settings.documents]
+    replaced = out / "submission" if settings.audience == "submission" else out
+    for folder in (replaced, internal):  # the output replaces a folder: never one holding the inputs
+        check_not_inside(folder, protected)
+        check_replaceable(folder)
     epoch = source_date_epoch(model.document.date)
-    result = BuildResult(out=out, internal=internal, model=model, report=report, timings=timer.stages)
+    result = BuildResult(out=out, internal=internal, model=model, report=report, timings=timer.stages,
+                         warnings=xml_removed)
 
     def mapped(m: Model) -> Coverage:
         with timer("map"):
@@ -256,20 +285,29 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
         policy = load_policy(settings.policy)
         terms = property_terms(settings.documents, keep=[model.product.manufacturer])
         public, log = redact(model, policy, extra_terms=terms)
-    public_coverage = mapped(public)  # the package shows the evidence it publishes
+    # the package shows the evidence it publishes, and override justifications redacted like model text
+    public_settings = replace(settings, overrides=redact_overrides(settings.overrides, model, policy, log,
+                                                                   settings.overrides_file or "overrides"))
+    with timer("map"):
+        public_coverage = map_model(public, public_settings.frameworks, public_settings.overrides,
+                                    base_dir=settings.base_dir, overrides_file=settings.overrides_file)
     with timer("review"):
         ctx_review = ReviewContext(model, public, settings.signoffs_required, renames=log.renamed, coverage=coverage)
         findings = review(ctx_review)
     previous = load(settings.previous) if settings.previous else None
     if previous is not None:  # document.history gains this version, summarised from the published diff
         record_history(public, previous)
-    ctx = ExportContext(coverage=public_coverage, review=public_review(findings, log, policy.replacement),
-                        draft=settings.draft, template=settings.template, epoch=epoch, previous=previous)
+    template = settings.template
+    if template is not None:  # its header and footer are published too: scrubbed like model text
+        template = scrub_template(template, text_scrubber(model, policy, log, str(template)), work / "template.docx")
+    log.finish()
+    ctx = ExportContext(coverage=public_coverage, review=package_review(findings),
+                        draft=settings.draft, template=template, epoch=epoch, previous=previous)
     with staged_dir(internal) as tmp_internal:
         write_json(tmp_internal / "import-report.json", report.model_dump(mode="json"))
         write_json(tmp_internal / "coverage.json", coverage_data(coverage))
         write_json(tmp_internal / "redaction-log.json", log.model_dump(mode="json"))
-        reasons = publish_blockers(public, ctx)
+        reasons = publish_blockers(public, replace(ctx, review=findings))
         if reasons and not settings.draft:
             result.exit_code = 1
             result.review = findings
@@ -284,7 +322,7 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
                     publish_package(public, tmp_out, ctx)
                 give_back_memory()
                 with timer("leak scan"):
-                    assert_no_leaks(tmp_out, log.needles(), remove=False)
+                    assert_no_leaks(tmp_out, log.needles(), remove=False, detect=output_detector(policy, model, public))
         except LeakError as exc:
             findings = review(replace(ctx_review, leaks=exc.hits))
             result.exit_code = 1

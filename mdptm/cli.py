@@ -7,7 +7,9 @@ Every command turns library exceptions into one line on stderr and an exit code:
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -318,25 +320,45 @@ def _report_build(result: Any, audience: str) -> None:
               "default: from the output file's name (model.otm.json, threats.csv, ...).")
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path, allow_dash=True),
               help="File to write; '-' writes to standard output.")
-def export(model: Path, fmt: str | None, output: Path) -> None:
-    """Write one artefact of the package from a model.
+@click.option("--public", "audience", flag_value="public", help="The model is public: refuse it if it is not.")
+@click.option("--internal", "audience", flag_value="internal",
+              help="The model is internal: documents are marked CONFIDENTIAL.")
+def export(model: Path, fmt: str | None, output: Path, audience: str | None) -> None:
+    """Write one artefact of the package from a model, as it is (export does not redact).
+
+    A model that is not public (an item marked internal, confidential or trade secret, or
+    internal notes) is exported as internal: documents are marked CONFIDENTIAL. --public
+    refuses such a model (publish it with 'mdptm publish', which redacts); --internal marks
+    any model confidential.
 
     \b
     Example:  mdptm export model.json -o model.otm.json
               mdptm export model.json --format csv -o - > threats.csv
     """
-    from mdptm.exporting import STDOUT, export_bytes, export_one, is_binary, resolve_format
+    from mdptm.exporting import STDOUT, export_bytes, export_one, is_binary, not_public, resolve_format
     from mdptm.modelio import load
+    from mdptm.output import source_date_epoch
+    from mdptm.plugins import ExportContext
 
-    m = load(model)
+    loaded = load(model)
+    reasons = not_public(loaded)
+    if audience == "public" and reasons:
+        raise UsageError(f"{model} is not a public model ({reasons[0]}); publish it with 'mdptm publish' "
+                         "(which redacts), or export it with --internal")
+    audience = audience or ("internal" if reasons else "public")
+    ctx = ExportContext(epoch=source_date_epoch(loaded.document.date), audience=audience)
+    marked = f" (internal, marked CONFIDENTIAL{': ' + reasons[0] if reasons else ''})" if audience == "internal" else ""
     if output == STDOUT:
         name = resolve_format(fmt, output)
         if is_binary(name) and sys.stdout.isatty():
             raise UsageError(f"{name} is a binary format: redirect standard output to a file, or pass -o FILE")
-        _write_stdout(export_bytes(m, name))
+        _write_stdout(export_bytes(loaded, name, ctx))
+        if marked:
+            warn(f"wrote standard output{marked}")
         return
-    export_one(m, fmt, output)
-    say(f"wrote {output}")
+    for line in export_one(loaded, fmt, output, ctx):
+        warn(line)
+    say(f"wrote {output}{marked}")
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -751,8 +773,12 @@ def _pre_scan(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     STATE.debug, STATE.verbosity = False, 1  # each call starts afresh (tests call main repeatedly)
     args = _pre_scan(list(sys.argv[1:] if argv is None else argv))
+    previous = _on_sigterm()
     try:
         rc = cli.main(args=args, prog_name="mdptm", standalone_mode=False)
+    except Terminated:
+        click.echo("mdptm: terminated; nothing was written", err=True)
+        sys.exit(143)
     except click.exceptions.Abort:
         click.echo("mdptm: aborted", err=True)
         sys.exit(2)
@@ -772,4 +798,22 @@ def main(argv: list[str] | None = None) -> None:
             traceback.print_exc()
         click.echo(f"mdptm: error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
         sys.exit(2)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     sys.exit(rc if isinstance(rc, int) else 0)
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinding removes staging folders and half-written files on the way out."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _on_sigterm() -> signal.Handlers | Callable[..., object] | int | None:
+    """Turn SIGTERM into an exception so every ``staged_dir``/``staged_file`` cleans up (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _terminate)

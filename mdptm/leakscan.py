@@ -23,12 +23,13 @@ import json
 import re
 import shutil
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from mdptm import textnorm
 from mdptm.errors import BlockingError, InputError
 
 try:  # a C Aho-Corasick automaton: one pass over a file whatever the needle count
@@ -42,20 +43,23 @@ _WS = re.compile(r"\s+")
 _TAG = re.compile(r"<[^<>]*>")
 _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _DATA_URI = re.compile(rb"data:[\w.+/-]*(?:;[\w=.-]+)*;base64,([A-Za-z0-9+/=\s]{8,})")
+_DATA_URI_TEXT = re.compile(r"data:[\w.+/-]*(?:;[\w=.-]+)*;base64,[A-Za-z0-9+/=\s]*")
+_READABLE = re.compile(rb"[\t\n\r\x20-\x7e]{4,}")
+_READABLE_16 = re.compile(r"[\t\n\r\x20-\x7e\u00c0-\u024f]{4,}")
+_BACKSLASHED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _MAX_DEPTH = 4  # zips inside zips inside data URIs ...
 
 
 # ------------------------------------------------------------------------------ literal matching
 
 
-def fold(text: str) -> str:
-    """Lower case that keeps the length of every character (U+0130 is the only one that grows)."""
-    return text.replace("\u0130", "i").lower()
-
-
 def needle_key(text: str) -> str:
-    """The form two needles are equal in: whitespace runs collapsed, case folded."""
-    return fold(_WS.sub(" ", text.strip()))
+    """The form two needles are equal in (:func:`mdptm.textnorm.key`): invisible characters removed,
+    NFKC, case folded, dashes and whitespace runs one space."""
+    return textnorm.key(text)
+
+
+_ASCII_SEP = str.maketrans("-_", "  ")
 
 
 def _trie_pattern(keys: Iterable[str]) -> str:
@@ -131,13 +135,24 @@ class LiteralMatcher:
         return self._pattern
 
     def spans(self, text: str) -> Iterator[tuple[int, int, str]]:
-        """(start, end, needle) of each non-overlapping match, longest first at a position."""
+        """(start, end, needle) of each non-overlapping match in *text*, longest first at a position.
+
+        The match is made on the normalised text (:mod:`mdptm.textnorm`), so a term disguised by an
+        invisible character, a compatibility form or a hyphen is found, and the span covers it whole.
+        """
         pattern = self.pattern
         if pattern is None:
             return
-        for m in pattern.finditer(text):
+        if textnorm.simple(text):  # lower case and hyphens as spaces keep every position
+            for m in pattern.finditer(text.lower().translate(_ASCII_SEP)):
+                if m.end() > m.start():
+                    yield m.start(), m.end(), self.by_key.get(needle_key(m.group()), m.group())
+            return
+        normal, starts, ends = textnorm.key_map(text)
+        for m in pattern.finditer(normal):
             if m.end() > m.start():
-                yield m.start(), m.end(), self.by_key.get(needle_key(m.group()), m.group())
+                start, end = textnorm.span_back(starts, ends, m.start(), m.end(), text)
+                yield start, end, self.by_key.get(needle_key(m.group()), m.group())
 
     def found(self, text: str) -> set[str]:
         """Every needle that occurs in *text* (overlapping ones included, with the automaton)."""
@@ -145,7 +160,7 @@ class LiteralMatcher:
             return set()
         if self._automaton is None:
             return {needle for _, _, needle in self.spans(text)}
-        low = fold(text)
+        low = needle_key(text)
         found: set[str] = set()
         for end, (word, keys) in self._automaton.iter(low):
             for key, words, at in keys:
@@ -285,10 +300,16 @@ def _views(data: bytes, name: str) -> Iterator[str]:
     A large file's text views come piece by piece (see :func:`_pieces`); its JSON or YAML strings
     come in batches of about a piece each, a batch repeating the last string of the one before.
     """
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data.count(b"\x00") > len(data) // 4:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         yield data.decode("utf-16", errors="replace")
+    elif data.count(b"\x00") > len(data) // 4:  # UTF-16 without a mark, or a picture: its readable runs
+        yield "\n".join(_READABLE_16.findall(data.decode("utf-16", errors="replace")))
     for piece in _pieces(data):
-        yield from _text_views(piece.decode("utf-8", errors="replace"))
+        if b"\x00" in piece:  # binary (a picture, a container): its runs of readable characters
+            text = b"\n".join(_READABLE.findall(piece)).decode("utf-8", errors="replace")
+        else:
+            text = piece.decode("utf-8", errors="replace")
+        yield from _text_views(text)
     lower = name.lower()
     structured = lower.endswith(".json") or (data.lstrip()[:1] in (b"{", b"[") and lower.endswith((".otm", ".js")))
     if structured or lower.endswith((".yaml", ".yml")):
@@ -319,18 +340,26 @@ def _text_views(text: str) -> Iterator[str]:
         del stripped
     if "%" in text and _PERCENT.search(text):  # only the escapes are decoded: the rest is as it was
         yield _PERCENT.sub(lambda m: unquote(m.group()), text)
+    if "\\" in text and _BACKSLASHED.search(text):  # Markdown escapes (https:\/\/, a\@b, \[ ... \])
+        yield _BACKSLASHED.sub(r"\1", text)
+
+
+Detect = Callable[[str], Iterable[str]]  # the policy's patterns and detectors: what they find in a text
 
 
 class _Scanner:
-    def __init__(self, needles: Iterable[str], limits: Limits) -> None:
+    def __init__(self, needles: Iterable[str], limits: Limits, detect: Detect | None = None) -> None:
         self.matcher = LiteralMatcher(needles)
         self.limits = limits
+        self.detect = detect
         self.hits: set[Hit] = set()
 
     def search(self, data: bytes, file: str, part: str | None, name: str, depth: int) -> None:
         found: set[str] = set()
         for view in _views(data, name):
             found |= self.matcher.found(view)
+        if self.detect is not None:
+            found.update(self._detected(data))
         self.hits.update(Hit(file, part, needle) for needle in found)
         if depth >= _MAX_DEPTH:
             return
@@ -341,6 +370,27 @@ class _Scanner:
                 continue
             label = f"{part + ' ' if part else ''}data URI #{i}"
             self.member(inner, file, label, name, depth + 1)
+
+    def _detected(self, data: bytes) -> set[str]:
+        """What the policy's patterns and detectors find in a text file's visible text (markup and
+        embedded pictures apart: a tag boundary separates words, base64 is not text)."""
+        assert self.detect is not None
+        if b"\x00" in data[:65536]:
+            return set()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return set()
+        found: set[str] = set()
+        text = _DATA_URI_TEXT.sub(" ", text)
+        views = [html.unescape(_TAG.sub(" ", text))] if "<" in text else [text]
+        if "\\" in views[0]:
+            views[0] = _BACKSLASHED.sub(r"\1", views[0])
+        if "%" in text and _PERCENT.search(text):
+            views.append(_PERCENT.sub(lambda m: unquote(m.group()), views[0]))
+        for view in views:
+            found.update(self.detect(view))
+        return found
 
     def member(self, data: bytes, file: str, part: str | None, name: str, depth: int) -> None:
         if data[:4] == b"PK\x03\x04" and depth < _MAX_DEPTH:
@@ -382,7 +432,7 @@ class _Scanner:
         # the container's own bytes too (stored members, junk between them); a needle already
         # found in a named member is not reported again without its part
         in_members = {h.needle for h in self.hits if h.file == label}
-        raw = _Scanner([], self.limits)
+        raw = _Scanner([], self.limits, self.detect)
         raw.matcher = self.matcher
         raw.search(data, label, None, path.name, _MAX_DEPTH)
         self.hits.update(h for h in raw.hits if h.needle not in in_members)
@@ -399,13 +449,15 @@ def _files(target: Path | Iterable[Path]) -> list[tuple[Path, str]]:
     return [(p, str(p)) for p in target]
 
 
-def scan(target: Path | Iterable[Path], needles: Iterable[str], *, limits: Limits = DEFAULT_LIMITS) -> list[Hit]:
-    """Every needle found in the files of *target* (a folder, one file, or a list of files).
+def scan(target: Path | Iterable[Path], needles: Iterable[str], *, limits: Limits = DEFAULT_LIMITS,
+         detect: Detect | None = None) -> list[Hit]:
+    """Every needle found in the files of *target* (a folder, one file, or a list of files), and with
+    *detect* (the policy's patterns and detectors) every string it finds there.
 
-    Matching is case-insensitive and whitespace-tolerant; hits come back sorted.
+    Both sides are compared after :func:`mdptm.textnorm.key`; hits come back sorted.
     """
-    scanner = _Scanner(needles, limits)
-    if not scanner.matcher:
+    scanner = _Scanner(needles, limits, detect)
+    if not scanner.matcher and detect is None:
         return []
     files = _files(target)
 
@@ -464,9 +516,9 @@ class LeakError(BlockingError):
         super().__init__(f"redaction leak: {first}{more}{gone}")
 
 
-def assert_no_leaks(folder: Path, needles: Iterable[str], *, remove: bool = True) -> list[Hit]:
+def assert_no_leaks(folder: Path, needles: Iterable[str], *, remove: bool = True, detect: Detect | None = None) -> list[Hit]:
     """Scan a written package; on any hit remove it (by default) and raise :class:`LeakError`."""
-    hits = scan(folder, needles)
+    hits = scan(folder, needles, detect=detect)
     if hits:
         if remove:
             shutil.rmtree(folder, ignore_errors=True) if folder.is_dir() else folder.unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -74,7 +75,7 @@ def write_manifest(folder: Path, extra: dict[str, object] | None = None) -> Path
     """MANIFEST.json: sha256 and size of every file under *folder*, sorted by path."""
     from mdptm import __version__
 
-    paths = sorted((p for p in folder.rglob("*") if p.is_file() and p.name != "MANIFEST.json"),
+    paths = sorted((p for p in folder.rglob("*") if p.is_file() and p.name not in ("MANIFEST.json", MARKER)),
                    key=lambda q: q.relative_to(folder).as_posix())
     files = [{"path": p.relative_to(folder).as_posix(), "sha256": sha256_file(p), "size": p.stat().st_size} for p in paths]
     data: dict[str, object] = {"tool": "mdptm", "tool_version": __version__}
@@ -171,35 +172,122 @@ class Spool:
         return (head + b"".join(self._pending)).decode("utf-8")
 
 
+MARKER = ".mdptm-output"  # in every folder mdptm writes: only such a folder is ever replaced
+MARKER_TEXT = "This folder was written by mdptm; the next build into it replaces it whole.\n"
+
+
+def is_ours(folder: Path) -> bool:
+    """Whether *folder* is one mdptm wrote (it holds the marker file)."""
+    return (folder / MARKER).is_file()
+
+
+def check_replaceable(final: Path) -> None:
+    """Refuse to replace a folder mdptm did not write: a user's folder must never be deleted.
+
+    An empty folder may be used (it holds nothing to lose)."""
+    if final.is_symlink():
+        raise InputError("output path is a symbolic link; mdptm writes only a folder it owns", file=str(final))
+    if final.exists() and not final.is_dir():
+        raise InputError("output path exists and is not a folder", file=str(final))
+    if final.is_dir() and not is_ours(final) and any(final.iterdir()):
+        raise InputError(
+            f"output folder exists and was not written by mdptm (no {MARKER} file); it is left untouched: "
+            "choose a new or empty folder, or remove it yourself",
+            file=str(final),
+        )
+
+
+def check_not_inside(out: Path, protected: list[Path]) -> None:
+    """Refuse an output that equals or contains a source or the project folder (it would be replaced)."""
+    target = Path(os.path.abspath(out))
+    real = target.resolve()
+    for path in protected:
+        for p in {Path(os.path.abspath(path)), path.resolve()}:
+            for t in (target, real):
+                if t == p or t in p.parents:
+                    raise InputError(
+                        f"output folder is or contains the input {path}; writing there would replace it — "
+                        "choose a folder beside or below the project",
+                        file=str(out),
+                    )
+
+
+def _lock_path(final: Path) -> Path:
+    """A lock file for *final*, kept in the temporary folder so nothing is left beside the output."""
+    key = hashlib.sha256(str(Path(os.path.abspath(final))).encode("utf-8")).hexdigest()[:32]
+    folder = Path(tempfile.gettempdir()) / "mdptm-locks"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder / f"{key}.lock"
+
+
+@contextmanager
+def output_lock(final: Path) -> Iterator[None]:
+    """Serialise writers of one output folder: a second build into it waits for the first."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no lock, staging still keeps each output whole
+        yield
+        return
+    try:
+        fh = _lock_path(final).open("a+b")
+    except OSError:  # pragma: no cover - an unwritable temp folder: go on unlocked
+        yield
+        return
+    with fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def clean_stale(final: Path) -> None:
+    """Remove staging folders an interrupted run left beside *final* (only ones mdptm marked)."""
+    parent = final.parent
+    if not parent.is_dir():
+        return
+    own = re.compile(re.escape(f".{final.name}.") + r"(?:[a-z0-9_]{8}\.tmp|old-\d+)")
+    for p in parent.iterdir():
+        if own.fullmatch(p.name) and p.is_dir() and not p.is_symlink() and is_ours(p):
+            shutil.rmtree(p, ignore_errors=True)
+
+
 @contextmanager
 def staged_dir(final: Path) -> Iterator[Path]:
-    """Yield an empty temporary folder beside *final*; on success it replaces *final*."""
+    """Yield an empty temporary folder beside *final*; on success it replaces *final*.
+
+    *final* is replaced only when mdptm wrote it (:func:`check_replaceable`); writers of one folder
+    take turns, and staging folders a killed run left behind are removed first.
+    """
     parent = final.parent
+    check_replaceable(final)
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create output folder: {exc.strerror}", file=str(parent)) from None
-    if final.exists() and not final.is_dir():
-        raise InputError("output path exists and is not a folder", file=str(final))
-    try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=parent))
-    except OSError as exc:
-        raise InputError(f"output folder is not writable: {exc.strerror}", file=str(parent)) from None
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    tmp.chmod(0o755)
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
-        if old.exists():
-            shutil.rmtree(old)
-        final.rename(old)
-    tmp.rename(final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    with output_lock(final):
+        check_replaceable(final)  # again: another writer may have finished meanwhile
+        clean_stale(final)
+        try:
+            tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=parent))
+        except OSError as exc:
+            raise InputError(f"output folder is not writable: {exc.strerror}", file=str(parent)) from None
+        try:
+            (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            yield tmp
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        tmp.chmod(0o755)
+        old = None
+        if final.exists():
+            old = final.with_name(f".{final.name}.old-{os.getpid()}")
+            if old.exists() and is_ours(old):
+                shutil.rmtree(old)
+            final.rename(old)
+        tmp.rename(final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 @contextmanager

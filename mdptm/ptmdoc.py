@@ -166,7 +166,7 @@ class PtmBuilder:
             title=title,
             subtitle=f"{ident} · {p.manufacturer}",
             draft=ctx.draft,
-            confidential=False,
+            confidential=ctx.audience == "internal",  # an unredacted model exported as is
             footer=f"{p.manufacturer} · {title} · version {model.document.version}",
         )
         self.figure_cache: dict[str, Path | None] = {}
@@ -837,21 +837,19 @@ class PtmBuilder:
         if review is None:
             d.p("The automated pre-publication review was not run for this version.", style="note")
         else:
-            sev = Counter(f.severity for f in review.findings)
+            # The findings describe the internal model (withheld threats, confidential components): they stay
+            # in OUT.internal/review.json. The package states only that the review ran and whether it passed.
+            verdict = ("found no blocking issue" if not review.blockers
+                       else "found blocking issues that are not resolved in this draft")
             d.p(
-                "The pre-publication review checks completeness (every element and flow has threats, every threat "
-                "a control, controls have evidence, the FDA views are present) and that redaction left no gaps. "
-                f"It reported {plural(sev.get('blocker', 0), 'blocker')}, {plural(sev.get('warning', 0), 'warning')} "
-                f"and {plural(sev.get('info', 0), 'note')}."
+                "The device maker's pre-publication review checks completeness (every element and flow has threats, "
+                "every threat a control, controls have evidence, the FDA views are present) and that redaction left "
+                f"no gaps. For this version it {verdict}."
             )
-            shown = [f for f in review.findings if f.severity != "info"]
-            if shown:
-                d.table(
-                    ["Severity", "Finding", "Items"],
-                    [[label(f.severity), f.message, ", ".join(f.items)] for f in shown],
-                    caption="Open review findings",
-                    widths=[0.9, 4.5, 1.6],
-                )
+            approved = [f"{s.role} ({s.date})" if s.date else s.role
+                        for s in m.document.signoffs if s.decision == "approved"]
+            if approved:
+                d.p("Reviewed and approved for publication by: " + ", ".join(approved) + ".")
         if m.document.signoffs:
             d.table(
                 ["Role", "Name", "Date", "Decision", "Comment"],

@@ -18,7 +18,7 @@ import re
 import types
 import typing
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,11 +28,13 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from mdptm import textnorm
 from mdptm.copies import deep_copy
 from mdptm.errors import InputError
 from mdptm.leakscan import LiteralMatcher, needle_key, property_values
 from mdptm.model import COLLECTIONS, Control, Flow, Item, Model, RiskManagement, Sensitivity
 from mdptm.modelio import read_structured
+from mdptm.project import Override
 from mdptm.resources import mappings_dir
 from mdptm.results import Review
 from mdptm.validate import REFERENCES, pointer, validate_model
@@ -42,6 +44,9 @@ NEVER_PUBLISHED = ("source", "provenance", "notes", "extra")
 # Fields that hold identifiers by design (evidence references, weakness and attack-pattern ids): the
 # ticket detector leaves them alone; terms, patterns and the other detectors still apply.
 IDENTIFIER_FIELDS = frozenset({"verification", "cwe", "capec", "cvss"})
+# An item's own name is where makers put interface and requirement ids ("IF-01 Pump to gateway"): the
+# ticket detector leaves names alone (terms, patterns and the other detectors still apply).
+NAME_FIELDS = frozenset({"name"})
 DEFAULT_DROP: tuple[Sensitivity, ...] = ("internal", "confidential", "trade_secret")
 
 
@@ -354,12 +359,12 @@ class Scrubber:
 
     def _spans(self, text: str, ids_expected: bool) -> list[Span]:
         raw: list[Span] = [(s, e, "term") for s, e, _ in self.terms.spans(text)]
-        for rule, rx in self.patterns:
-            raw.extend((m.start(), m.end(), rule) for m in rx.finditer(text) if m.end() > m.start())
-        for name, fn in self.detectors:
-            if ids_expected and name == "ticket":
-                continue  # ids and evidence references look like tickets by design
-            raw.extend(fn(text))
+        raw.extend(self._rule_spans(text, ids_expected))
+        if not textnorm.simple(text):  # a disguised address or ticket: matched on the cleaned text
+            cleaned, starts, ends = textnorm.key_map(text, fold=False)
+            if cleaned != text:
+                for s, e, rule in self._rule_spans(cleaned, ids_expected):
+                    raw.append((*textnorm.span_back(starts, ends, s, e, text), rule))
         if not raw:
             return []
         raw.sort(key=lambda s: (s[0], -s[1]))
@@ -372,6 +377,14 @@ class Scrubber:
             else:
                 merged.append((start, end, rule))
         return merged
+
+    def _rule_spans(self, text: str, ids_expected: bool) -> Iterator[Span]:
+        for rule, rx in self.patterns:
+            yield from ((m.start(), m.end(), rule) for m in rx.finditer(text) if m.end() > m.start())
+        for name, fn in self.detectors:
+            if ids_expected and name == "ticket":
+                continue  # ids and evidence references look like tickets by design
+            yield from fn(text)
 
     def scrub(self, text: str, *, ids_expected: bool = False) -> tuple[str, list[tuple[str, str]]]:
         """*text* with every span replaced, and the (rule, removed text) pairs."""
@@ -628,18 +641,18 @@ class _Redactor:
                     value if isinstance(value, str) else "\n".join(value))
                 old = getattr(item, name)
                 setattr(item, name, new)
-                self.log.add(iid, name, "rewritten", "rewrite", _flat(old), _flat(new))
+                self.log.add(iid, name, "rewritten", "rewrite", _flat(old), _flat(new), secret=True)
 
     def summarise(self, item: Item, rule: str) -> None:
         cleared: dict[str, Any] = {"rationale": None, "steps": [], "verification": [], "disposal": None,
                                    "diagram": None}
         if item.description:
-            self.log.add(item.id, "description", "summarised", rule, item.description, self.policy.summary)
+            self.log.add(item.id, "description", "summarised", rule, item.description, self.policy.summary, secret=True)
         item.description = self.policy.summary
         for name, empty in cleared.items():
             old = getattr(item, name, None)
             if old:
-                self.log.add(item.id, name, "summarised", rule, _flat(old))
+                self.log.add(item.id, name, "summarised", rule, _flat(old), secret=True)
                 setattr(item, name, empty)
 
     # --- dropping ----------------------------------------------------------------------------
@@ -670,7 +683,8 @@ class _Redactor:
         stubs = {cid: self._stub(controls[cid], drop[cid]) for cid in sorted(needed)}
         for item in all_items(model):
             if item.id in drop and item.id not in stubs:
-                self.log.add(item.id, "*", "dropped", drop[item.id], _label(item) or None)
+                self.log.add(item.id, "*", "dropped", drop[item.id], _label(item) or None, secret=True)
+                self.withheld_text(item, "dropped", drop[item.id])
         self.log.dropped = sorted(set(drop) - set(stubs))
         self.log.withheld = sorted(stubs)
         gone = set(drop) - set(stubs)
@@ -718,8 +732,15 @@ class _Redactor:
             if flow.initiator in gone:
                 flow.initiator = None
 
+    def withheld_text(self, item: Item, action: Action, rule: str) -> None:
+        """Every text field of an item the public model leaves out becomes a leak-scan needle."""
+        for _, path, text in _item_text(item):
+            if path not in ("title", "name"):
+                self.log.add(item.id, path, action, rule, text, secret=True)
+
     def _stub(self, control: Control, rule: str) -> Control:
-        self.log.add(control.id, "*", "withheld", rule, control.title, self.policy.withheld_title)
+        self.log.add(control.id, "*", "withheld", rule, control.title, self.policy.withheld_title, secret=True)
+        self.withheld_text(control, "withheld", rule)
         return Control(
             id=control.id,
             title=self.policy.withheld_title,
@@ -770,7 +791,7 @@ class _Redactor:
     def scrub_text(self, model: Model, scrubber: Scrubber) -> None:
         def fn(text: str, item: str, path: str) -> str:
             field = path.rsplit(".", 1)[-1].split("[", 1)[0]
-            new, removed = scrubber.scrub(text, ids_expected=field in IDENTIFIER_FIELDS)
+            new, removed = scrubber.scrub(text, ids_expected=field in IDENTIFIER_FIELDS or path in NAME_FIELDS)
             for rule, gone in removed:
                 self.log.add(item, path, "replaced", rule, gone, scrubber.replacement, secret=True)
             return new
@@ -788,6 +809,18 @@ class _Redactor:
                 for path, text in _strings(value, field):
                     for _s, _e, rule in scrubber.spans(text):
                         self.log.add(item.id, path, "stripped", rule, text[_s:_e], secret=True)
+
+
+def _item_text(item: Item) -> list[tuple[str, str, str]]:
+    """(item id, field path, text) of the published text fields of one item."""
+    found: list[tuple[str, str, str]] = []
+
+    def collect(text: str, iid: str, path: str) -> str:
+        found.append((iid, path, text))
+        return text
+
+    _walk(item, item.id, "", collect)
+    return found
 
 
 def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
@@ -831,6 +864,117 @@ def _exempt(model: Model) -> set[str]:
     return out
 
 
+MIN_ITEM_NEEDLE = 6  # characters: shorter field values of left-out items ("BLE", "USB") are everywhere
+
+
+@cache
+def _vocabulary() -> tuple[str, ...]:
+    """Every enumerated value of the model (asset kinds, STRIDE categories, statuses): documents print
+    them as labels ("Therapy data"), so a left-out item named like one discloses nothing."""
+    out: list[str] = []
+    stack: list[Any] = [Model.model_json_schema()]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("enum"), list):
+                out.extend(str(v) for v in node["enum"])
+            if isinstance(node.get("const"), str):
+                out.append(node["const"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return tuple(dict.fromkeys(out))
+
+
+def public_corpus(public: Model, policy: Policy) -> str:
+    """What the package may legitimately hold, normalised: every string of the public model (text,
+    ids, enumerated values), the model's vocabulary and the policy's own published texts."""
+    texts = [text for _, _, text in iter_text(public)] + [item.id for _, item in public.items()]
+    texts += list(_strings_all(public.model_dump(mode="json")))
+    texts += list(_vocabulary())
+    texts += [str(getattr(policy, name)) for name in ("replacement", "withheld_mitigation", "withheld_title", "summary",
+                                                      "context_note")]
+    return "\n".join(needle_key(t) for t in texts)
+
+
+def _strings_all(value: Any) -> Iterator[str]:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            yield v
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+
+
+def _exempt_published(log: RedactionLog, public: Model, policy: Policy) -> None:
+    """Text of a left-out item that the public model itself holds is no secret (a kept threat may share
+    a dropped one's mitigation text); nor is a value too short to be told apart from ordinary words."""
+    corpus = public_corpus(public, policy)
+    for entry in log.entries:
+        if entry.secret and entry.removed and entry.action in ("dropped", "withheld", "rewritten", "summarised"):
+            k = needle_key(entry.removed)
+            if len(k) < MIN_ITEM_NEEDLE or k in corpus:
+                entry.secret = False
+
+
+def redact_overrides(overrides: Sequence[Override], model: Model, policy: Policy, log: RedactionLog,
+                     where: str = "mdptm.yaml") -> list[Override]:
+    """Mapping overrides as the package may show them: their justifications are model text like any
+    other (a ticket id, a wiki URL, an internal address in one must not reach the coverage tables).
+
+    Uses the terms redaction used (``log.terms``: policy, sign-off and document-property terms);
+    what is removed is logged and becomes a needle."""
+    scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), _exempt(model))
+    out: list[Override] = []
+    for i, ov in enumerate(overrides):
+        new, removed = scrubber.scrub(ov.justification)
+        for rule, gone in removed:
+            log.add(where, f"overrides[{i}].justification", "replaced", rule, gone, scrubber.replacement, secret=True)
+        out.append(ov.model_copy(update={"justification": new}) if removed else ov)
+    log.finish()
+    return out
+
+
+def text_scrubber(model: Model, policy: Policy, log: RedactionLog, where: str) -> Callable[[str, str], str]:
+    """``scrub(text, place)`` for published text that is not in the model (a template's header): the
+    build's terms, patterns and detectors; removals are logged as needles."""
+    scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), _exempt(model))
+
+    def scrub(text: str, place: str) -> str:
+        new, removed = scrubber.scrub(text)
+        for rule, gone in removed:
+            log.add(where, place, "replaced", rule, gone, scrubber.replacement, secret=True)
+        return new
+
+    return scrub
+
+
+def output_detector(policy: Policy, model: Model, public: Model) -> Callable[[str], list[str]]:
+    """What the leak scan runs besides its needles: the policy's patterns and the detectors, over every
+    output. A hit that the public model itself holds (an id, a public host, a cited evidence id) or that
+    the policy publishes is no leak."""
+    scrubber = Scrubber(policy, _exempt(model))
+    corpus = public_corpus(public, policy)
+    leaks: dict[str, bool] = {}
+
+    def detect(text: str) -> list[str]:
+        out = []
+        cleaned = textnorm.clean(text)
+        for start, end, _rule in scrubber._rule_spans(cleaned, False):
+            hit = cleaned[start:end]
+            k = needle_key(hit)
+            if k not in leaks:
+                leaks[k] = bool(k) and k not in corpus
+            if leaks[k]:
+                out.append(hit)
+        return out
+
+    return detect
+
+
 def public_review(review: Review, log: RedactionLog, replacement: str) -> Review:
     """Review findings as a published document may show them.
 
@@ -863,11 +1007,28 @@ def signoff_terms(model: Model, policy: Policy) -> list[str]:
         return []
     out: dict[str, None] = {}
     for s in model.document.signoffs:
-        # "Priya Raman, Director of Product Security": the person alone is a term too
-        for name in (s.name, s.name.split(",", 1)[0]):
+        for name in (s.name, *bare_names(s.name)):
             if len(name.strip()) >= 3 and needle_key(name) != needle_key(s.role):
                 out.setdefault(name.strip())
     return list(out)
+
+
+_HONORIFIC = re.compile(r"^(?:(?:dr|prof|mr|mrs|ms|mx|sir|dame|ing|dipl|mag|med|rer|nat|phil|habil)\.?\s+)+", re.I)
+_SUFFIX = re.compile(r"\s*(?:\([^)]*\)|\[[^\]]*\]|,.*|\s[-\u2013\u2014|/]\s.*|\s+(?:jr|sr|phd|md|msc|mba|ii|iii)\.?)$", re.I)
+
+
+def bare_names(name: str) -> list[str]:
+    """The person alone in a sign-off name: "Dr. Jane Roe", "Max Mustermann (Head of Ops)" and
+    "Priya Raman, Director" name "Jane Roe", "Max Mustermann" and "Priya Raman"."""
+    out: list[str] = []
+    current = name.strip()
+    for _ in range(4):
+        shorter = _HONORIFIC.sub("", _SUFFIX.sub("", current)).strip()
+        if shorter == current or len(shorter) < 3:
+            break
+        out.append(shorter)
+        current = shorter
+    return out
 
 
 def property_terms(paths: Iterable[Path], *, keep: Iterable[str] = ()) -> list[str]:
@@ -916,6 +1077,7 @@ def redact(model: Model, policy: Policy, *, extra_terms: Iterable[str] = ()) -> 
             log.add("document", f"signoffs[{i}].comment", "dropped", "signoff-comment", comment)
     red.rename_ids(public, scrubber)
     red.scrub_text(public, scrubber)
+    _exempt_published(log, public, policy)
     problems = validate_model(public)
     if problems:  # redaction must never publish a broken model
         raise InputError(f"redaction produced an inconsistent model: {problems[0]}")

@@ -753,7 +753,9 @@ def _drop_relationships(rels_name: str, data: bytes, dropped: set[str]) -> bytes
     base = _rels_source_dir(rels_name)
     changed = False
     for rel in list(root):
-        if rel.get("TargetMode") == "External":
+        if rel.get("TargetMode") == "External":  # a template's file:///C:/Users/<name>/..., a tracking link
+            root.remove(rel)
+            changed = True
             continue
         target = rel.get("Target") or ""
         resolved = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(base, target))
@@ -796,7 +798,7 @@ def scrub_office_file(path: Path, *, title: str | None, epoch: int, edit: Edit |
                 data = _CORE.format(title=xml_text(title or ""), stamp=_stamp(epoch)).encode("utf-8")
             elif name == "docProps/app.xml":
                 data = _APP.encode("utf-8")
-            elif name.endswith(".rels") and dropped:
+            elif name.endswith(".rels"):
                 data = _drop_relationships(name, data, dropped)
             elif name == "[Content_Types].xml" and dropped:
                 data = _drop_content_types(data, dropped)

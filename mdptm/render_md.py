@@ -15,12 +15,29 @@ _TAG = re.compile(r"<(?=[A-Za-z/!?])")
 _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])(?=\s|$)")
 
 
-def escape(text: str) -> str:
-    """Neutralise what could change a document's structure: raw HTML, table pipes, block markers.
+_LINKISH = re.compile(r"[\[\]@]|://|(?i:\bwww)\.")
 
-    Emphasis characters are left alone, so names and ids read exactly as in the model.
+
+def _unlink(m: re.Match[str]) -> str:
+    found = m.group()
+    if found == "://":
+        return ":\\/\\/"
+    if found.endswith("."):  # www.
+        return found[:-1] + "\\."
+    return "\\" + found
+
+
+def escape(text: str) -> str:
+    """Neutralise what could change a document's structure or reach out of it: raw HTML, links and
+    images (``[..](..)``, ``![..](..)``, reference definitions), autolinks (``<https://..>``, bare URLs,
+    ``www.`` names, e-mail addresses), table pipes, block markers.
+
+    Model text comes from other people's documents; in a guide a link would be live and an image a
+    tracking pixel. Escaped characters read the same once rendered. Emphasis characters are left
+    alone, so names and ids read exactly as in the model.
     """
     text = _TAG.sub("&lt;", text).replace("|", "\\|")
+    text = _LINKISH.sub(_unlink, text)
     return "\n".join(_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line) for line in text.split("\n"))
 
 

@@ -73,3 +73,12 @@ def format_text(result: Review) -> str:
     counts = {s: sum(1 for f in result.findings if f.severity == s) for s in SEVERITY_RANK}
     lines.append(f"{counts['blocker']} blockers, {counts['warning']} warnings, {counts['info']} infos")
     return "\n".join(lines)
+
+
+def package_review(result: Review) -> Review:
+    """The review as a public package may carry it: which checks fired and how severe, nothing else.
+
+    Findings quote the internal model (withheld threats, confidential components, a title before a
+    rewrite), so their messages and item ids stay in ``OUT.internal/review.json``.
+    """
+    return Review(findings=[Finding(check=f.check, severity=f.severity, message="", items=[]) for f in result.findings])

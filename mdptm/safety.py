@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import stat
 import zipfile
 import zlib
@@ -304,7 +305,33 @@ def parse_json(text: str, *, file: str) -> Any:
     except ValueError as exc:  # e.g. an integer of more than 4300 digits
         raise InputError(f"JSON value cannot be read: {exc}", file=file) from None
     check_nesting(data, file=file, limit=current_limits().max_nesting)
+    if _SURROGATE_ESCAPE.search(text):
+        check_surrogates(data, file=file)
     return data
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u[dD][89a-fA-F][0-9a-fA-F]{2}|U0000[dD][89a-fA-F][0-9a-fA-F]{2})")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_surrogates(data: Any, *, file: str) -> None:
+    """Refuse a string holding a lone surrogate (``"\\ud800"`` in JSON or YAML): no output can encode it,
+    so it is bad input, named by its JSON pointer, rather than an encoding error at the end of a build."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                raise InputError("text holds a lone surrogate (an invalid \\ud800-\\udfff escape)", file=file,
+                                 locator=where or "/")
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                here = f"{where}/{str(k).replace('~', '~0').replace('/', '~1')}"
+                if isinstance(k, str) and _SURROGATE.search(k):
+                    raise InputError("a key holds a lone surrogate", file=file, locator=here)
+                stack.append((v, here))
+        elif isinstance(value, list):
+            stack.extend((v, f"{where}/{i}") for i, v in enumerate(value))
 
 
 _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -328,6 +355,8 @@ def parse_yaml(text: str, *, file: str, loader: type | None = None) -> Any:
     if "*" in text and "&" in text:  # an alias needs an anchor: without both, nothing is shared
         check_expansion(data, file=file, budget=len(text) + lim.max_yaml_expansion)
     check_nesting(data, file=file, limit=lim.max_nesting)
+    if _SURROGATE_ESCAPE.search(text):
+        check_surrogates(data, file=file)
     return data
 
 

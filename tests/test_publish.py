@@ -18,6 +18,7 @@ from ptm_fixture import coverage, model, model_data, review
 from mdptm.errors import BlockingError
 from mdptm.model import PLACEHOLDER, Model
 from mdptm.modelio import dumps
+from mdptm.output import MARKER
 from mdptm.plugins import ExportContext
 from mdptm.ptmdoc import QUESTIONS
 from mdptm.publish import public_data, publish
@@ -54,13 +55,14 @@ def test_package_has_every_file_and_true_hashes(package: Path) -> None:
     phases = ["decommissioning", "deployment", "operations", "pre-procurement", "procurement"]
     guides = sorted([f"guides/{phase}.{ext}" for phase in phases for ext in ("docx", "md")]
                     + ["guides/deployment-network.png"])
-    assert names == sorted(["MANIFEST.json", "index.html", "ptm.docx", "ptm.json", "ptm.otm.json", "ptm.xlsx", *guides])
+    files = ["MANIFEST.json", "index.html", "ptm.docx", "ptm.json", "ptm.otm.json", "ptm.xlsx", *guides]
+    assert names == sorted([*files, MARKER])  # the marker says the folder is mdptm's to replace
     otm = json.loads((package / "ptm.otm.json").read_text())
     assert otm["otmVersion"] and len(otm["threats"]) == len(model().threats)
     manifest = json.loads((package / "MANIFEST.json").read_text())
     assert manifest["tool"] == "mdptm"
     listed = {f["path"]: f for f in manifest["files"]}
-    assert set(listed) == set(names) - {"MANIFEST.json"}
+    assert set(listed) == set(names) - {"MANIFEST.json", MARKER}
     for name, entry in listed.items():
         data = (package / name).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()

@@ -17,6 +17,7 @@ from mdptm.labeling import answer_labeling, load_catalogue
 from mdptm.mapping import load_framework, map_model
 from mdptm.model import Model
 from mdptm.modelio import load
+from mdptm.output import MARKER
 from mdptm.plugins import ExportContext
 from mdptm.submission import (
     ARCHITECTURE,
@@ -382,7 +383,7 @@ def test_sample_project_builds_its_submission_set(tmp_path: Path) -> None:
         pytest.skip("sample project not present")
     model = load(sample)
     out = publish_submission(model, tmp_path)
-    assert sorted(p.name for p in out.iterdir()) == sorted([*FILES, "MANIFEST.json"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([*FILES, "MANIFEST.json", MARKER])
     rows = sheet_rows(out / TRACEABILITY, "Traceability")
     assert {r["Threat ID"] for r in rows} == {t.id for t in model.threats}
     pairs = {(r["Threat ID"], r["Control ID"]) for r in rows}
@@ -429,7 +430,7 @@ def test_cli_publish_with_submission_audience(tmp_path: Path, capsys: pytest.Cap
         main(["publish", str(src), "-o", str(tmp_path / "out"), "--audience", "submission"])
     assert exc.value.code in (0, None)
     assert "confidential submission set" in capsys.readouterr().out
-    assert sorted(p.name for p in (tmp_path / "out" / "submission").iterdir()) == sorted([*FILES, "MANIFEST.json"])
+    assert sorted(p.name for p in (tmp_path / "out" / "submission").iterdir()) == sorted([*FILES, "MANIFEST.json", MARKER])
     assert not (tmp_path / "out" / "ptm.docx").exists()  # never mixed with a public package
     # a public package in the same folder would swallow it: refused, exit 2
     with pytest.raises(SystemExit) as exc:

@@ -1,0 +1,175 @@
+"""One text normalisation for redaction and the leak scan, so a term cannot hide from either.
+
+A policy term can be disguised without changing how it reads: a soft hyphen, a zero-width space or
+joiner, a word joiner, a byte-order mark or U+034F inside it; decomposed accents (NFD); fullwidth
+letters; an ``ﬂ`` ligature; ``STRAUSS`` for ``Strauß``; a right-to-left override that shows reversed
+text the right way round; ``Dana-Whitlock`` for ``Dana Whitlock``. Both sides -- the needle and the
+text searched -- go through the same steps:
+
+1. invisible, format and bidirectional control characters are removed (Unicode category ``Cf``,
+   U+034F, variation selectors); text under a right-to-left override (U+202E) is reversed;
+2. NFKC (compatibility forms: fullwidth, ligatures, composed accents);
+3. case folding (``ß`` → ``ss``);
+4. dashes and hyphens of every kind, and whitespace of every kind, become one space.
+
+:func:`key` is the fast form (whole strings, C speed) for the scan; :func:`key_map` also returns where
+each character of the key came from, so redaction can replace the original text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from functools import cache
+
+RLO = "\u202e"
+_BIDI_END = "\u202c\u2069\n\r"
+_EXTRA_INVISIBLE = {0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, *range(0xFE00, 0xFE10)}
+_DASHES = {0x2212, 0x2043, 0xFE63, 0xFF0D}
+
+
+@cache
+def _tables() -> tuple[dict[int, None], dict[int, str]]:
+    remove: dict[int, None] = {}
+    sep: dict[int, str] = {}
+    # the format characters outside the BMP, listed: a scan of all 1.1 million code points costs a second
+    outside = [
+        0x110BD,
+        0x110CD,
+        *range(0x13430, 0x13440),
+        *range(0x1BCA0, 0x1BCA4),
+        *range(0x1D173, 0x1D17B),
+        *range(0xE0000, 0xE1000),
+        *range(0xFF00, 0xFF10),
+    ]
+    for cp in [*range(0xD800), *range(0xE000, 0x10000), *outside]:
+        cat = unicodedata.category(chr(cp))
+        if (cat == "Cf" and cp != 0x202E) or cp in _EXTRA_INVISIBLE:
+            remove[cp] = None
+        elif cat in ("Pd", "Zs", "Zl", "Zp") or cp in _DASHES or chr(cp).isspace() or cp == ord("_"):
+            sep[cp] = " "
+    return remove, sep
+
+
+_SPACES = re.compile(r" {2,}")
+_SEP_CHARS = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f-_"
+_ASCII_SEP = str.maketrans(dict.fromkeys(_SEP_CHARS, " "))
+_BYTES_SEP = bytes.maketrans(_SEP_CHARS.encode("ascii"), b" " * len(_SEP_CHARS))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _runs(text: str, fn: Callable[[str], str]) -> str:
+    """*text* with each run of non-ASCII characters, and the character before it (a combining mark
+    may belong to it), replaced by ``fn(run)``; the ASCII rest is copied as is, at C speed."""
+    out: list[str] = []
+    pos = 0
+    for m in _NON_ASCII.finditer(text):
+        start = m.start() - 1 if m.start() > pos else m.start()
+        out.append(text[pos:start])
+        out.append(fn(text[start : m.end()]))
+        pos = m.end()
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_RLO_RUN = re.compile("\u202e([^\u202c\u2069\\n\\r]*)[\u202c\u2069]?")
+
+
+def _unreverse(text: str) -> str:
+    return _RLO_RUN.sub(lambda m: m.group(1)[::-1], text) if RLO in text else text
+
+
+def clean(text: str) -> str:
+    """Invisible characters removed, right-to-left overrides undone, NFKC: case and punctuation kept
+    (what the policy's patterns and the detectors read)."""
+    if text.isascii():
+        return text
+    remove, _ = _tables()
+    # only the runs of non-ASCII characters (with the character before, which a mark may combine with)
+    # need work: a large document is mostly ASCII, and this keeps its normalisation at C speed
+    return _runs(_unreverse(text), lambda run: unicodedata.normalize("NFKC", run.translate(remove)))
+
+
+def key(text: str) -> str:
+    """The form in which a needle and a text are compared (steps 1-4), spaces collapsed, stripped."""
+    if text.isascii():  # the common case: nothing to remove, compose or reverse
+        flat = text.lower().encode("ascii").translate(_BYTES_SEP).decode("ascii")  # bytes.translate: C speed
+        return _SPACES.sub(" ", flat).strip()
+    _, sep = _tables()
+    folded = clean(text).replace("\u0130", "i").casefold()
+    folded = _runs(folded, lambda run: run.translate(sep)).translate(_ASCII_SEP)
+    return _SPACES.sub(" ", folded).strip()
+
+
+def simple(text: str) -> bool:
+    """Whether :func:`key` of *text* only lowers letters and turns hyphens and whitespace to spaces
+    (plain ASCII): then positions need no map."""
+    return text.isascii() and RLO not in text
+
+
+def key_map(text: str, *, fold: bool = True) -> tuple[str, list[int], list[int]]:
+    """:func:`key` of *text* (not stripped) with, for each of its characters, the start and end of the
+    original characters it came from. A span ``[a, b)`` of the key covers ``[min(starts[a:b]),
+    max(ends[a:b]))`` of *text*. With *fold* false, the text is only cleaned (:func:`clean`)."""
+    remove, sep = _tables()
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+
+    def emit(chars: str, s: int, e: int) -> None:
+        normal = unicodedata.normalize("NFKC", chars)
+        for ch in normal.replace("\u0130", "i").casefold() if fold else normal:
+            if fold:
+                ch = sep.get(ord(ch), ch)
+            if fold and ch == " " and out and out[-1] == " ":
+                ends[-1] = max(ends[-1], e)
+                continue
+            out.append(ch)
+            starts.append(s)
+            ends.append(e)
+
+    def run(i: int, stop: int) -> None:
+        while i < stop:
+            ch = text[i]
+            if ch == RLO:
+                j = i + 1
+                while j < stop and text[j] not in _BIDI_END:
+                    j += 1
+                mark = len(out)
+                run(i + 1, j)
+                seg = list(zip(out[mark:], starts[mark:], ends[mark:], strict=True))[::-1]
+                del out[mark:], starts[mark:], ends[mark:]
+                for c, s, e in seg:
+                    out.append(c)
+                    starts.append(s)
+                    ends.append(e)
+                i = j + 1 if j < stop and text[j] in "\u202c\u2069" else j
+                continue
+            if ord(ch) in remove:
+                i += 1
+                continue
+            j = i + 1  # a character and the combining marks after it compose as one
+            while j < stop and (unicodedata.combining(text[j]) or ord(text[j]) in remove) and text[j] != RLO:
+                j += 1
+            emit("".join(c for c in text[i:j] if ord(c) not in remove), i, j)
+            i = j
+
+    run(0, len(text))
+    return "".join(out), starts, ends
+
+
+def span_back(starts: list[int], ends: list[int], a: int, b: int, text: str = "") -> tuple[int, int]:
+    """The span of the original *text* that characters ``[a, b)`` of a mapped text came from, widened
+    over the invisible and bidirectional characters around it (a replacement must not be left inside
+    a right-to-left override, nor a zero-width character dangling beside it)."""
+    start, end = min(starts[a:b]), max(ends[a:b])
+    if text:
+        remove, _ = _tables()
+        while start > 0 and (ord(text[start - 1]) in remove or text[start - 1] == RLO):
+            start -= 1
+        while end < len(text) and (ord(text[end]) in remove or text[end] == RLO):
+            end += 1
+    return start, end
