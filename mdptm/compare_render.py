@@ -13,6 +13,7 @@ from pathlib import Path
 from mdptm.compare import LEVELS, NOT_STATED, Comparison, Row
 from mdptm.errors import InputError
 from mdptm.output import DEFAULT_EPOCH, normalize_zip, staged_file
+from mdptm.render_md import escape
 
 BEST, WORST, SILENT = "C6EFCE", "FFC7CE", "FFEB9C"
 LEVEL_COLOURS = {"critical": "8B0000", "high": "D9534F", "medium": "F0AD4E", "low": "5CB85C"}
@@ -46,11 +47,8 @@ def write_comparison(comparison: Comparison, path: Path, epoch: int = DEFAULT_EP
 
 
 def _md_text(text: str) -> str:
-    """Model text inside a table cell: pipes, link and HTML syntax neutralised, one line."""
-    out = " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
-    for ch in "[]<>`*_":
-        out = out.replace(ch, "\\" + ch)
-    return out
+    """Model text inside a table cell, on one line, escaped by the one Markdown escaping function."""
+    return escape(" ".join(text.split()))
 
 
 def _md(c: Comparison) -> str:
