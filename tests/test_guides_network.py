@@ -33,7 +33,8 @@ def sample() -> Model:
 
 
 def text_of(doc: Doc) -> str:
-    return render_md.render(doc)
+    """The Markdown as a reader sees it: the renderer's backslash escapes taken away."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", render_md.render(doc))
 
 
 def rule_rows(doc: Doc) -> dict[str, list[list[str]]]:

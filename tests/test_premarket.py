@@ -197,7 +197,7 @@ def sample_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_sample_set_holds_the_index_and_lifecycle_documents(sample_set: Path) -> None:
-    assert sorted(p.name for p in sample_set.iterdir()) == sorted([*FILES, "MANIFEST.json"])
+    assert sorted(p.name for p in sample_set.iterdir()) == sorted([*FILES, "MANIFEST.json", ".mdptm-output"])  # the marker: mdptm wrote it
     assert INDEX in FILES and LIFECYCLE in FILES
 
 
