@@ -41,8 +41,23 @@ def warn(msg: str) -> None:
         click.echo(f"warning: {msg}", err=True)
 
 
-ORDER = ("init", "build", "import", "inspect", "validate", "map", "review", "redact", "signoff", "publish", "export", "diff", "compare",
-         "schema", "plugins")
+ORDER = (
+    "init",
+    "build",
+    "import",
+    "inspect",
+    "validate",
+    "map",
+    "review",
+    "redact",
+    "signoff",
+    "publish",
+    "export",
+    "diff",
+    "compare",
+    "schema",
+    "plugins",
+)
 
 
 class Group(click.Group):
@@ -90,9 +105,9 @@ def import_cmd(sources: tuple[Path, ...], output: Path, fmt: str | None, profile
     \b
     Example:  mdptm import threat-model.docx register.xlsx -o model.json --report report.json
     """
-    from mdptm.importing import import_sources
-    from mdptm.modelio import dumps, fmt_for, read_structured
-    from mdptm.output import staged_file
+    from mdptm.base.output import staged_file
+    from mdptm.model.io import dumps, fmt_for, read_structured
+    from mdptm.pipeline.importing import import_sources
 
     _plugin_warnings()
     prof = None
@@ -128,8 +143,12 @@ def _print_report_summary(rep: Any) -> None:
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", help="Force the input format (docx, xlsx, csv, ...).")
 @click.option("--profile", type=click.Path(path_type=Path), help="Read the file with this profile.")
-@click.option("--write-profile", "write_profile", type=click.Path(path_type=Path),
-              help="Write a profile pinning every guess, to edit where a table was misread.")
+@click.option(
+    "--write-profile",
+    "write_profile",
+    type=click.Path(path_type=Path),
+    help="Write a profile pinning every guess, to edit where a table was misread.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the reading as JSON.")
 def inspect(source: Path, fmt: str | None, profile: Path | None, write_profile: Path | None, as_json: bool) -> None:
     """Show how each sheet or table of a document is read: kind, header row, column -> field,
@@ -139,9 +158,9 @@ def inspect(source: Path, fmt: str | None, profile: Path | None, write_profile: 
     Example:  mdptm inspect register.xlsx --write-profile register.profile.yaml
               mdptm import register.xlsx -o model.yaml --profile register.profile.yaml
     """
-    from mdptm.inspection import inspect_file, profile_yaml, render
-    from mdptm.modelio import read_structured
-    from mdptm.output import staged_file
+    from mdptm.base.output import staged_file
+    from mdptm.model.io import read_structured
+    from mdptm.pipeline.inspection import inspect_file, profile_yaml, render
 
     _plugin_warnings()
     prof = None
@@ -175,8 +194,8 @@ def validate(model: Path, fmt: str) -> None:
     Example:  mdptm validate model.json
     """
     from mdptm.errors import InputError
-    from mdptm.modelio import read_structured
-    from mdptm.validate import validate_data
+    from mdptm.model.io import read_structured
+    from mdptm.model.validate import validate_data
 
     if model.suffix.lower() in (".docx", ".docm", ".xlsx", ".xlsm", ".csv", ".tsv", ".tm7", ".otm"):
         raise InputError("not an mdptm/1 model (JSON or YAML); import it first: mdptm import FILE -o model.json", file=str(model))
@@ -199,7 +218,7 @@ def schema() -> None:
     \b
     Example:  mdptm schema > mdptm-1.schema.json
     """
-    from mdptm.schema import model_schema
+    from mdptm.model.schema import model_schema
 
     click.echo(json.dumps(model_schema(), indent=2))
 
@@ -241,7 +260,7 @@ def init(folder: Path) -> None:
     \b
     Example:  mdptm init products/pump
     """
-    from mdptm.init import REDACTION_FILE, init_project
+    from mdptm.pipeline.init import REDACTION_FILE, init_project
 
     result = init_project(folder)
     say(f"wrote {result.project_file}")
@@ -258,8 +277,13 @@ def init(folder: Path) -> None:
 
 @cli.command()
 @click.argument("projects", nargs=-1, required=False, type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path),
-              help="Package folder (default: project 'output' or DIR/out); with several projects, the folder holding one per project.")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(path_type=Path),
+    help="Package folder (default: project 'output' or DIR/out); with several projects, the folder holding one per project.",
+)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Projects built at once, each in its own process (default: one per CPU).")
 @click.option("--draft", is_flag=True, help="Publish despite blockers and placeholders; every page is stamped DRAFT.")
 @click.option(
@@ -285,7 +309,7 @@ def build(projects: tuple[Path, ...], out: Path | None, jobs: int | None, draft:
     if len(projects) > 1:
         _build_portfolio(projects, out, jobs, draft, audience)
         return
-    from mdptm.build import build as run_build
+    from mdptm.pipeline.build import build as run_build
 
     _report_build(run_build(projects[0], out, draft=draft, audience=audience), audience)
 
@@ -316,13 +340,22 @@ def _report_build(result: Any, audience: str) -> None:
 
 @cli.command()
 @click.argument("model", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", help="json, yaml, otm, threatdragon, csv, docx, xlsx or html, any case (see 'mdptm plugins'); "
-              "default: from the output file's name (model.otm.json, threats.csv, ...).")
-@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path, allow_dash=True),
-              help="File to write; '-' writes to standard output.")
+@click.option(
+    "--format",
+    "fmt",
+    help="json, yaml, otm, threatdragon, csv, docx, xlsx or html, any case (see 'mdptm plugins'); "
+    "default: from the output file's name (model.otm.json, threats.csv, ...).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(path_type=Path, allow_dash=True),
+    help="File to write; '-' writes to standard output.",
+)
 @click.option("--public", "audience", flag_value="public", help="The model is public: refuse it if it is not.")
-@click.option("--internal", "audience", flag_value="internal",
-              help="The model is internal: documents are marked CONFIDENTIAL.")
+@click.option("--internal", "audience", flag_value="internal", help="The model is internal: documents are marked CONFIDENTIAL.")
 def export(model: Path, fmt: str | None, output: Path, audience: str | None) -> None:
     """Write one artefact of the package from a model, as it is (export does not redact).
 
@@ -335,16 +368,17 @@ def export(model: Path, fmt: str | None, output: Path, audience: str | None) -> 
     Example:  mdptm export model.json -o model.otm.json
               mdptm export model.json --format csv -o - > threats.csv
     """
-    from mdptm.exporting import STDOUT, export_bytes, export_one, is_binary, not_public, resolve_format
-    from mdptm.modelio import load
-    from mdptm.output import source_date_epoch
+    from mdptm.base.output import source_date_epoch
+    from mdptm.model.io import load
+    from mdptm.pipeline.exporting import STDOUT, export_bytes, export_one, is_binary, not_public, resolve_format
     from mdptm.plugins import ExportContext
 
     loaded = load(model)
     reasons = not_public(loaded)
     if audience == "public" and reasons:
-        raise UsageError(f"{model} is not a public model ({reasons[0]}); publish it with 'mdptm publish' "
-                         "(which redacts), or export it with --internal")
+        raise UsageError(
+            f"{model} is not a public model ({reasons[0]}); publish it with 'mdptm publish' (which redacts), or export it with --internal"
+        )
     audience = audience or ("internal" if reasons else "public")
     ctx = ExportContext(epoch=source_date_epoch(loaded.document.date), audience=audience)
     marked = f" (internal, marked CONFIDENTIAL{': ' + reasons[0] if reasons else ''})" if audience == "internal" else ""
@@ -366,7 +400,7 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None or output == Path("-"):
         _write_stdout(text.encode("utf-8"))
         return
-    from mdptm.output import staged_file
+    from mdptm.base.output import staged_file
 
     with staged_file(output) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="\n")
@@ -390,18 +424,43 @@ def _is_project(path: Path) -> bool:
 @cli.command("review")
 @click.argument("model", type=click.Path(path_type=Path))
 @click.option("--public", "public_path", type=click.Path(path_type=Path), help="The redacted model, to check what it dropped or withheld.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit"], case_sensitive=False), default="text",
-              show_default=True, help="sarif (SARIF 2.1.0) and junit (JUnit XML) are for CI dashboards.")
-@click.option("-o", "--output", "output", type=click.Path(path_type=Path, allow_dash=True),
-              help="Write the findings to a file instead of standard output.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "junit"], case_sensitive=False),
+    default="text",
+    show_default=True,
+    help="sarif (SARIF 2.1.0) and junit (JUnit XML) are for CI dashboards.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path, allow_dash=True),
+    help="Write the findings to a file instead of standard output.",
+)
 @click.option("--policy", type=click.Path(path_type=Path), help="Redaction policy: also review the public model it produces.")
 @click.option("--require-signoff", "required", multiple=True, help="A role whose sign-off publishing needs (repeatable).")
 @click.option("--package", type=click.Path(path_type=Path), help="A written package (folder or file) to leak-scan.")
 @click.option("--log", "log_path", type=click.Path(path_type=Path), help="Redaction log: leak-scan needles and id renames.")
-@click.option("--audience", type=click.Choice(["public", "submission"]), default="public", show_default=True,
-              help="submission: also run the FDA premarket checks when the model states none of their facts.")
-def review_cmd(model: Path, public_path: Path | None, fmt: str, output: Path | None, policy: Path | None,
-               required: tuple[str, ...], package: Path | None, log_path: Path | None, audience: str) -> None:
+@click.option(
+    "--audience",
+    type=click.Choice(["public", "submission"]),
+    default="public",
+    show_default=True,
+    help="submission: also run the FDA premarket checks when the model states none of their facts.",
+)
+def review_cmd(
+    model: Path,
+    public_path: Path | None,
+    fmt: str,
+    output: Path | None,
+    policy: Path | None,
+    required: tuple[str, ...],
+    package: Path | None,
+    log_path: Path | None,
+    audience: str,
+) -> None:
     """Pre-publication checks (paper IX-C, FDA completeness); exit 1 if any blocker.
 
     MODEL is a model file or a project folder (its mdptm.yaml gives the required sign-offs and the
@@ -411,18 +470,18 @@ def review_cmd(model: Path, public_path: Path | None, fmt: str, output: Path | N
     Example:  mdptm review model.json --public public.json --format json
               mdptm review samples/infusion-pump --format sarif -o review.sarif
     """
-    from mdptm.leakscan import scan
-    from mdptm.modelio import load
+    from mdptm.model.io import load
     from mdptm.plugins import registry
-    from mdptm.redact import RedactionLog, load_policy, property_terms, redact
-    from mdptm.review import ReviewContext, format_text, review
-    from mdptm.review_formats import junit_text, sarif_text
+    from mdptm.redaction.leakscan import scan
+    from mdptm.redaction.redact import RedactionLog, load_policy, property_terms, redact
+    from mdptm.review.engine import ReviewContext, format_text, review
+    from mdptm.review.formats import junit_text, sarif_text
 
     _plugin_warnings()
     roles = list(required)
     documents: list[Path] = []
     if _is_project(model):
-        from mdptm.build import load_project_model
+        from mdptm.pipeline.build import load_project_model
 
         internal, _, project, root = load_project_model(model)
         roles += project.signoffs_required
@@ -441,7 +500,7 @@ def review_cmd(model: Path, public_path: Path | None, fmt: str, output: Path | N
         terms = property_terms(documents, keep=[internal.product.manufacturer])
         public, log = redact(internal, load_policy(policy), extra_terms=terms)
     if log_path is not None:
-        from mdptm.modelio import read_structured
+        from mdptm.model.io import read_structured
 
         log = RedactionLog.model_validate(read_structured(log_path))
     leaks = []
@@ -450,15 +509,22 @@ def review_cmd(model: Path, public_path: Path | None, fmt: str, output: Path | N
         if not needles:
             warn("--package: nothing to look for; pass --log (the redaction log) or --policy")
         leaks = scan(package, needles)
-    from mdptm.mapping import map_model
+    from mdptm.mapping.engine import map_model
 
     if _is_project(model):
-        coverage = map_model(internal, project.frameworks, project.overrides, base_dir=root,
-                             overrides_file=str(root / "mdptm.yaml"), assertions=project.assertions)
+        coverage = map_model(
+            internal,
+            project.frameworks,
+            project.overrides,
+            base_dir=root,
+            overrides_file=str(root / "mdptm.yaml"),
+            assertions=project.assertions,
+        )
     else:
         coverage = map_model(internal)
-    ctx = ReviewContext(model=internal, public=public, signoffs_required=roles, leaks=leaks, renames=log.renamed,
-                        audience=audience, coverage=coverage)
+    ctx = ReviewContext(
+        model=internal, public=public, signoffs_required=roles, leaks=leaks, renames=log.renamed, audience=audience, coverage=coverage
+    )
     result = review(ctx)
     fmt = fmt.lower()
     checks = {name: str(getattr(cls, "description", "")) for name, cls in registry().checks.items()}
@@ -480,8 +546,13 @@ def review_cmd(model: Path, public_path: Path | None, fmt: str, output: Path | N
 @click.option("--policy", type=click.Path(path_type=Path), help="Redaction policy (YAML); default: detectors on, internal+ dropped.")
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="Public model to write (.json or .yaml).")
 @click.option("--log", "log_path", type=click.Path(path_type=Path), help="Write the redaction log (internal!) as JSON.")
-@click.option("--document", "documents", multiple=True, type=click.Path(path_type=Path),
-              help="An input .docx/.xlsx whose author, company and comments properties become terms (repeatable).")
+@click.option(
+    "--document",
+    "documents",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="An input .docx/.xlsx whose author, company and comments properties become terms (repeatable).",
+)
 def redact_cmd(model: Path, policy: Path | None, output: Path, log_path: Path | None, documents: tuple[Path, ...]) -> None:
     """Write the public model: drop, scrub and withhold by policy, then leak-scan the result.
 
@@ -490,10 +561,10 @@ def redact_cmd(model: Path, policy: Path | None, output: Path, log_path: Path | 
     """
     from dataclasses import replace
 
-    from mdptm.leakscan import LeakError, scan
-    from mdptm.modelio import dumps, fmt_for, load
-    from mdptm.output import staged_file, write_json
-    from mdptm.redact import load_policy, property_terms, redact
+    from mdptm.base.output import staged_file, write_json
+    from mdptm.model.io import dumps, fmt_for, load
+    from mdptm.redaction.leakscan import LeakError, scan
+    from mdptm.redaction.redact import load_policy, property_terms, redact
 
     internal = load(model)
     terms = property_terms(documents, keep=[internal.product.manufacturer])
@@ -527,7 +598,7 @@ def signoff_cmd(target: Path, role: str, name: str, decision: str, comment: str 
     import datetime
 
     from mdptm.model import Signoff
-    from mdptm.signoff import record_signoff
+    from mdptm.pipeline.signoff import record_signoff
 
     try:
         day = datetime.date.fromisoformat(when) if when else datetime.date.today()
@@ -535,8 +606,7 @@ def signoff_cmd(target: Path, role: str, name: str, decision: str, comment: str 
         raise UsageError(f"--date {when!r} is not an ISO date (YYYY-MM-DD)") from None
     if not role.strip() or not name.strip():
         raise UsageError("--role and --name must not be empty")
-    entry = Signoff(role=role.strip(), name=name.strip(), date=day.isoformat(), decision=decision,
-                    comment=comment)
+    entry = Signoff(role=role.strip(), name=name.strip(), date=day.isoformat(), decision=decision, comment=comment)
     written = record_signoff(target, entry)
     say(f"recorded {decision} by {role} in {written}")
 
@@ -555,10 +625,21 @@ _STATUS_COLOURS = {"covered": "green", "partial": "yellow", "gap": "red", "not_a
     help="Framework id (cra-annex-i, cra-annex-ii, mc2, fda-premarket, a plug-in's) or path to a framework "
     "YAML file; repeatable. Default: the project's 'frameworks', else every installed one.",
 )
-@click.option("-o", "--output", "output", type=click.Path(path_type=Path, allow_dash=True),
-              help="Write coverage as .json or .xlsx; '-' writes JSON to standard output.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"], case_sensitive=False), default="table", show_default=True,
-              help="What to print: the table, or the coverage as JSON.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path, allow_dash=True),
+    help="Write coverage as .json or .xlsx; '-' writes JSON to standard output.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"], case_sensitive=False),
+    default="table",
+    show_default=True,
+    help="What to print: the table, or the coverage as JSON.",
+)
 @click.option(
     "--project",
     type=click.Path(path_type=Path),
@@ -574,11 +655,11 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, fmt: 
     Example:  mdptm map model.json --framework cra-annex-ii -o coverage.xlsx
               mdptm map model.json --format json > coverage.json
     """
-    from mdptm.coverage_report import coverage_data, render_table, write_coverage
-    from mdptm.mapping import framework_conflicts, map_model
-    from mdptm.modelio import load
-    from mdptm.output import json_text, source_date_epoch
-    from mdptm.project import PROJECT_FILE, load_project
+    from mdptm.base.output import json_text, source_date_epoch
+    from mdptm.documents.coverage import coverage_data, render_table, write_coverage
+    from mdptm.mapping.engine import framework_conflicts, map_model
+    from mdptm.model.io import load
+    from mdptm.pipeline.project import PROJECT_FILE, load_project
 
     _plugin_warnings()
     for w in framework_conflicts():
@@ -596,8 +677,7 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, fmt: 
         assertions = list(proj.assertions)
         if not refs and proj.frameworks:
             refs = list(proj.frameworks)
-    coverage = map_model(m, refs or None, overrides, base_dir=base_dir, overrides_file=project_file,
-                         assertions=assertions)
+    coverage = map_model(m, refs or None, overrides, base_dir=base_dir, overrides_file=project_file, assertions=assertions)
 
     def style(status: str, text: str) -> str:
         return click.style(text, fg=_STATUS_COLOURS.get(status))
@@ -625,11 +705,23 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, fmt: 
 @click.option("--framework", "frameworks", multiple=True, help="Framework id or file to map onto (repeatable; default: all).")
 @click.option("--require-signoff", "roles", multiple=True, help="Role whose approval publishing needs (repeatable).")
 @click.option("--previous", type=click.Path(path_type=Path), help="The last published ptm.json, for the change log.")
-@click.option("--audience", type=click.Choice(["public", "submission"]), default="public", show_default=True,
-              help="'submission' writes the confidential regulatory set to OUT/submission/ from the unredacted model.")
+@click.option(
+    "--audience",
+    type=click.Choice(["public", "submission"]),
+    default="public",
+    show_default=True,
+    help="'submission' writes the confidential regulatory set to OUT/submission/ from the unredacted model.",
+)
 def publish(
-    model: Path, out: Path, draft: bool, template: Path | None, policy: Path | None, frameworks: tuple[str, ...],
-    roles: tuple[str, ...], previous: Path | None, audience: str,
+    model: Path,
+    out: Path,
+    draft: bool,
+    template: Path | None,
+    policy: Path | None,
+    frameworks: tuple[str, ...],
+    roles: tuple[str, ...],
+    previous: Path | None,
+    audience: str,
 ) -> None:
     """Publish a model: map, redact, review, write the PTM package, leak-scan it.
 
@@ -642,9 +734,9 @@ def publish(
     Example:  mdptm publish model.json -o out/ptm --policy redaction.yaml --draft
               mdptm publish model.json -o out/filing --audience submission
     """
-    from mdptm.build import Settings, Timer, run_pipeline
-    from mdptm.importing import import_sources
-    from mdptm.modelio import load
+    from mdptm.model.io import load
+    from mdptm.pipeline.build import Settings, Timer, run_pipeline
+    from mdptm.pipeline.importing import import_sources
 
     _plugin_warnings()
     timer = Timer()
@@ -652,8 +744,15 @@ def publish(
         load(model)  # a model to publish must be complete: no placeholders filled in for it
         loaded, report = import_sources([(model, "mdptm", None)])
     settings = Settings(
-        base_dir=model.parent, frameworks=list(frameworks) or None, policy=policy, signoffs_required=list(roles),
-        template=template, previous=previous, documents=[], draft=draft, audience=audience,
+        base_dir=model.parent,
+        frameworks=list(frameworks) or None,
+        policy=policy,
+        signoffs_required=list(roles),
+        template=template,
+        previous=previous,
+        documents=[],
+        draft=draft,
+        audience=audience,
     )
     _report_build(run_pipeline(loaded, report, out, settings, timer), audience)
 
@@ -674,7 +773,7 @@ def diff(old: Path, new: Path, fmt: str) -> None:
     \b
     Example:  mdptm diff ptm-1.0.json ptm-1.1.json --format md > CHANGES.md
     """
-    from mdptm.diff import diff_models, read_model, render
+    from mdptm.documents.changes import diff_models, read_model, render
 
     click.echo(render(diff_models(read_model(old), read_model(new)), fmt), nl=False)
 
@@ -694,8 +793,8 @@ def compare(ptms: tuple[Path, ...], output: Path) -> None:
     \b
     Example:  mdptm compare vendor-a/ptm vendor-b/ptm.otm.json -o comparison.xlsx
     """
-    from mdptm.compare import compare as run_compare
-    from mdptm.compare_render import write_comparison
+    from mdptm.pipeline.compare import compare as run_compare
+    from mdptm.pipeline.compare_render import write_comparison
 
     result = run_compare(list(ptms))
     write_comparison(result, output)
@@ -711,7 +810,7 @@ def _build_portfolio(projects: tuple[Path, ...], out: Path | None, jobs: int | N
     """``mdptm build DIR [DIR ...]``: a progress bar on a terminal, then one line per project."""
     import time
 
-    from mdptm.portfolio import ProjectResult, build_many, default_jobs
+    from mdptm.pipeline.portfolio import ProjectResult, build_many, default_jobs
 
     workers = min(jobs or default_jobs(), len(projects))
     say(f"building {len(projects)} projects, {workers} at a time", err=True)

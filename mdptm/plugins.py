@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from mdptm.model import Model
-    from mdptm.report import ImportReport
-    from mdptm.results import Coverage, Finding, Review
+    from mdptm.model.report import ImportReport
+    from mdptm.model.results import Coverage, Finding, Review
 
 GROUPS = {
     "importer": "mdptm.importers",
@@ -88,7 +88,7 @@ class Check(abc.ABC):
 
     @abc.abstractmethod
     def run(self, ctx: Any) -> Iterable[Finding]:
-        """Yield findings for the model in *ctx* (a :class:`mdptm.review.ReviewContext`)."""
+        """Yield findings for the model in *ctx* (a :class:`mdptm.review.engine.ReviewContext`)."""
 
 
 @dataclass

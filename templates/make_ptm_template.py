@@ -19,7 +19,7 @@ from docx.shared import Cm, Pt, RGBColor
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mdptm.render_docx import W_NS, ensure_styles, scrub_office_file  # noqa: E402
+from mdptm.render.docx import W_NS, ensure_styles, scrub_office_file  # noqa: E402
 
 BRAND = "1F4E79"  # navy: headings, table header rows, rules
 ACCENT = "2E75B6"

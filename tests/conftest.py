@@ -23,4 +23,5 @@ def corpus() -> Path:
 def _fixed_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
+
 collect_ignore = ["bench"]  # benchmarks run by hand: python tests/bench/run_bench.py

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from mdptm.model import Model
-from mdptm.results import ClauseResult, Coverage, Finding, FrameworkResult, Review
+from mdptm.model.results import ClauseResult, Coverage, Finding, FrameworkResult, Review
 
 ZONES = [
     ("TZ-INT", "Internet", 0),
@@ -804,9 +804,7 @@ def model_data() -> dict[str, Any]:
                 "multi_patient": multi,
                 "controls": controls,
                 "status": status,
-                "rationale": "Residual risk accepted by the risk review board."
-                if status in ("accepted", "transferred")
-                else None,
+                "rationale": "Residual risk accepted by the risk review board." if status in ("accepted", "transferred") else None,
                 "cwe": ["CWE-287"] if 0 in stride else [],
                 "source": {"file": "register.xlsx", "locator": f"Threats!B{len(threats) + 2}", "importer": "xlsx"},
                 "notes": "internal note: never publish",
@@ -846,10 +844,7 @@ def model_data() -> dict[str, Any]:
             ],
         },
         "trust_zones": [{"id": i, "name": n, "trust_level": lv, "description": f"{n} zone."} for i, n, lv in ZONES],
-        "elements": [
-            {"id": i, "name": n, "kind": k, "trust_zone": z, "description": f"The {n.lower()}."}
-            for i, n, k, z in ELEMENTS
-        ],
+        "elements": [{"id": i, "name": n, "kind": k, "trust_zone": z, "description": f"The {n.lower()}."} for i, n, k, z in ELEMENTS],
         "flows": flows,
         "assets": [
             {

@@ -13,8 +13,8 @@ import pytest
 from mdptm.cli import main
 from mdptm.errors import UsageError
 from mdptm.exporters.csvfile import to_csv
-from mdptm.exporting import resolve_format
-from mdptm.modelio import load
+from mdptm.model.io import load
+from mdptm.pipeline.exporting import resolve_format
 
 MODEL = """\
 schema: mdptm/1

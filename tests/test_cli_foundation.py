@@ -121,12 +121,9 @@ def test_every_command_has_help_with_an_example() -> None:
 
 def test_a_register_may_lean_on_another_source_for_its_elements(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "diagram.yaml").write_text(
-        "schema: mdptm/1\nelements: [{id: E1, name: Pump}, {id: E2, name: Server}]\n"
-        "flows: [{id: F1, source: E1, target: E2}]\n"
+        "schema: mdptm/1\nelements: [{id: E1, name: Pump}, {id: E2, name: Server}]\nflows: [{id: F1, source: E1, target: E2}]\n"
     )
-    (tmp_path / "register.yaml").write_text(
-        "schema: mdptm/1\nthreats: [{id: T1, title: Spoofed server, targets: [F1]}]\n"
-    )
+    (tmp_path / "register.yaml").write_text("schema: mdptm/1\nthreats: [{id: T1, title: Spoofed server, targets: [F1]}]\n")
     code, _, err = run(["import", str(tmp_path / "diagram.yaml"), str(tmp_path / "register.yaml"), "-o", str(tmp_path / "m.json")], capsys)
     assert code == 0, err
     model = json.loads((tmp_path / "m.json").read_text())
@@ -138,7 +135,7 @@ def test_a_register_may_lean_on_another_source_for_its_elements(tmp_path: Path, 
 
 
 def test_two_drawing_tool_files_numbering_alike_lose_no_threat(corpus: Path, tmp_path: Path) -> None:
-    from mdptm.importing import import_sources
+    from mdptm.pipeline.importing import import_sources
 
     one = corpus / "tm7" / "ecobee-monitor-iot.tm7"
     copy = tmp_path / "ecobee-copy.tm7"
@@ -164,7 +161,7 @@ def test_review_blockers_stop_the_package_but_not_the_reports(tmp_path: Path, ca
 
 
 def test_placeholder_warnings_only_for_facts_still_missing(tmp_path: Path) -> None:
-    from mdptm.build import load_project_model
+    from mdptm.pipeline.build import load_project_model
 
     (tmp_path / "model.yaml").write_text("schema: mdptm/1\nelements: [{id: E1, name: Pump}]\n")
     (tmp_path / "mdptm.yaml").write_text("sources: [model.yaml]\nproduct: {name: P, manufacturer: M}\n")

@@ -19,12 +19,12 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from test_threatdragon import v2_model
-from test_tm7 import synthetic_tm7
 
+from mdptm.base.safety import check_zip, parse_xml, parse_yaml, read_zip_member
 from mdptm.cli import main
 from mdptm.errors import InputError
-from mdptm.safety import check_zip, parse_xml, parse_yaml, read_zip_member
+from tests.importers.test_threatdragon import v2_model
+from tests.importers.test_tm7 import synthetic_tm7
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "infusion-pump"
@@ -185,8 +185,13 @@ def test_zip_bomb_costs_little_memory(bomb: Path, tmp_path: Path) -> None:
         "hwm = [l.split()[1] for l in Path('/proc/self/status').read_text().splitlines() if l.startswith('VmHWM:')]\n"
         "print('RESULT', code, hwm[0])\n"
     )
-    done = subprocess.run([sys.executable, "-c", script, "import", str(bomb), "-o", str(tmp_path / "m.json")],
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script, "import", str(bomb), "-o", str(tmp_path / "m.json")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     code, peak_kib = done.stdout.split("RESULT")[1].split()
     assert code == "2" and "Traceback" not in done.stderr, done.stderr
     assert int(peak_kib) < 400 * 1024, f"peak {int(peak_kib) // 1024} MiB"
@@ -221,8 +226,12 @@ def test_workbook_of_prose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     ws = wb.active
     assert ws is not None
     ws.title = "Introduction"
-    for text in ("Security risk management report", "Version 2.1 of this report was approved on 2024-01-03.",
-                 "Author: J. Doe", "The pump talks to a gateway over Wi-Fi; risks were considered during design."):
+    for text in (
+        "Security risk management report",
+        "Version 2.1 of this report was approved on 2024-01-03.",
+        "Author: J. Doe",
+        "The pump talks to a gateway over Wi-Fi; risks were considered during design.",
+    ):
         ws.append([text])
     wb.create_sheet("Scope").append(["This assessment covers the firmware and the app. Date: 2024-01-03"])
     src = tmp_path / "report.xlsx"
@@ -233,7 +242,9 @@ def test_workbook_of_prose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 
 def test_dangling_reference_to_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     model = {
-        "schema": "mdptm/1", "product": {"name": "P", "manufacturer": "M"}, "document": {"version": "1"},
+        "schema": "mdptm/1",
+        "product": {"name": "P", "manufacturer": "M"},
+        "document": {"version": "1"},
         "elements": [{"id": "E1", "name": "Pump", "kind": "device"}],
         "flows": [{"id": "F1", "name": "sync", "source": "E1", "target": "E-MISSING"}],
     }
@@ -252,8 +263,10 @@ def test_validate_points_other_formats_to_import(tmp_path: Path, capsys: pytest.
 
 def test_workbook_with_a_30000_character_cell_imports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     long_text = ("The attacker replays a captured dose command. " * 700)[:30_000]
-    src = workbook(tmp_path / "long.xlsx", [REGISTER[0], ["T-1", long_text, "T", "Pump", "Signed commands"],
-                                             ["T-2", "Spoofed gateway", "S", "Pump", "Mutual TLS"]])
+    src = workbook(
+        tmp_path / "long.xlsx",
+        [REGISTER[0], ["T-1", long_text, "T", "Pump", "Signed commands"], ["T-2", "Spoofed gateway", "S", "Pump", "Mutual TLS"]],
+    )
     out = tmp_path / "model.json"
     code, text, secs = run(["import", str(src), "-o", str(out)], capsys)
     assert code == 0 and secs < 60, text
@@ -286,16 +299,19 @@ def test_zip_whose_directory_understates_a_member_is_read_bounded(tmp_path: Path
     check_zip(blob)  # the directory looks harmless ...
     with zipfile.ZipFile(blob) as zf, pytest.raises(InputError, match="corrupt zip member"):
         read_zip_member(zf, "blob.bin", file=blob.name)  # ... and the reader believes no more than it says
-    doc = (b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-           b"<w:body>" + b" " * (64 << 20) + b"</w:body></w:document>")
+    doc = (
+        b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b"<w:body>" + b" " * (64 << 20) + b"</w:body></w:document>"
+    )
     data = with_part(SAMPLE / "threat-model.docx", "word/document.xml", lambda _old: doc)
     src = tmp_path / "liar.docx"
     src.write_bytes(patch_sizes(data, "word/document.xml", size=2000))
     import_refused(src, tmp_path, capsys, "word/document.xml", "corrupt")
 
 
-def test_zip_member_limits_come_from_the_environment(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_zip_member_limits_come_from_the_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     src = tmp_path / "small-bomb.docx"
     zip_bomb(src, size=32 << 20)
     import_refused(src, tmp_path, capsys, "MDPTM_LIMIT_MAX_RATIO")
@@ -331,13 +347,24 @@ def test_office_part_with_a_dtd_is_refused_before_anything_parses_it(
 def test_dtd_hidden_behind_a_long_prolog_or_utf16(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pad = b"<!--" + b"x" * 100_000 + b"-->"
     src = tmp_path / "padded.docx"
-    src.write_bytes(with_part(SAMPLE / "threat-model.docx", "word/document.xml",
-                              lambda xml: b'<?xml version="1.0"?>' + pad + b'<!DOCTYPE d [<!ENTITY e "E">]>' + xml.split(b"?>", 1)[1]))
+    src.write_bytes(
+        with_part(
+            SAMPLE / "threat-model.docx",
+            "word/document.xml",
+            lambda xml: b'<?xml version="1.0"?>' + pad + b'<!DOCTYPE d [<!ENTITY e "E">]>' + xml.split(b"?>", 1)[1],
+        )
+    )
     import_refused(src, tmp_path, capsys, "word/document.xml")
     utf16 = tmp_path / "wide.docx"
-    utf16.write_bytes(with_part(SAMPLE / "threat-model.docx", "word/document.xml",
-                                lambda xml: ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY e "E">]>'
-                                             + xml.split(b"?>", 1)[1].decode()).encode("utf-16")))
+    utf16.write_bytes(
+        with_part(
+            SAMPLE / "threat-model.docx",
+            "word/document.xml",
+            lambda xml: ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY e "E">]>' + xml.split(b"?>", 1)[1].decode()).encode(
+                "utf-16"
+            ),
+        )
+    )
     import_refused(utf16, tmp_path, capsys, "word/document.xml", "DTD")
 
 
@@ -370,8 +397,10 @@ def test_tm7_entity_variants_are_never_expanded(tmp_path: Path, capsys: pytest.C
     evil_dtd.write_text(f'<!ENTITY leak SYSTEM "file://{secret}"><!ENTITY word "{SECRET}">', encoding="utf-8")
     variants = {
         "param.tm7": tm7_with_dtd(f'<!ENTITY % p SYSTEM "file://{evil_dtd}"> %p;', "&leak;"),
-        "utf16.tm7": tm7_with_dtd(f'<!ENTITY xxe SYSTEM "file://{secret}">', "&xxe;").decode().replace(
-            'encoding="utf-8"', 'encoding="UTF-16"').encode("utf-16"),
+        "utf16.tm7": tm7_with_dtd(f'<!ENTITY xxe SYSTEM "file://{secret}">', "&xxe;")
+        .decode()
+        .replace('encoding="utf-8"', 'encoding="UTF-16"')
+        .encode("utf-16"),
     }
     for name, data in variants.items():
         src = tmp_path / name
@@ -398,6 +427,7 @@ def test_parse_xml_bounds_depth_and_size(monkeypatch: pytest.MonkeyPatch) -> Non
 @pytest.mark.parametrize("depth", [450, 1500])
 def test_deeply_nested_word_document(tmp_path: Path, capsys: pytest.CaptureFixture[str], depth: int) -> None:
     """Content controls nested past Python's recursion limit, or past the parser's: refused cleanly."""
+
     def nest(xml: bytes) -> bytes:
         head, _, rest = xml.partition(b"<w:body>")
         return head + b"<w:body>" + b"<w:sdt><w:sdtContent>" * depth + b"<w:p/>" + b"</w:sdtContent></w:sdt>" * depth + rest
@@ -413,8 +443,11 @@ def test_deeply_nested_word_document(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 # ------------------------------------------------------------------------------ JSON, YAML
 
-YAML_LAUGHS = "a: &a [" + ",".join(["lol"] * 10) + "]\n" + "".join(
-    f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 10) + "]\n" for i in range(9)
+YAML_LAUGHS = (
+    "a: &a ["
+    + ",".join(["lol"] * 10)
+    + "]\n"
+    + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 10) + "]\n" for i in range(9))
 )
 
 
@@ -424,8 +457,12 @@ YAML_LAUGHS = "a: &a [" + ",".join(["lol"] * 10) + "]\n" + "".join(
         ("laughs.yaml", "schema: mdptm/1\n" + YAML_LAUGHS, "aliases expand"),
         ("loop.yaml", "schema: mdptm/1\nproduct: &p {name: X, manufacturer: Y, extra: *p}\n", "recursive"),
         ("deep.json", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
-        ("deep-extra.json", '{"schema": "mdptm/1", "product": {"name": "P", "manufacturer": "M"}, "document": {"version": "1"}, '
-         '"elements": [{"id": "E1", "name": "Pump", "extra": {"x": ' + "[" * 400 + "]" * 400 + "}}]}", "deeper than 100"),
+        (
+            "deep-extra.json",
+            '{"schema": "mdptm/1", "product": {"name": "P", "manufacturer": "M"}, "document": {"version": "1"}, '
+            '"elements": [{"id": "E1", "name": "Pump", "extra": {"x": ' + "[" * 400 + "]" * 400 + "}}]}",
+            "deeper than 100",
+        ),
         ("deep.yaml", "schema: mdptm/1\nx: " + "[" * 5000 + "]" * 5000, "YAML"),
         ("number.json", '{"schema": "mdptm/1", "n": ' + "9" * 5000 + "}", "cannot be read"),
         ("syntax.yaml", "schema: mdptm/1\nproduct:\n  name: [unclosed\n", "line "),
@@ -433,8 +470,7 @@ YAML_LAUGHS = "a: &a [" + ",".join(["lol"] * 10) + "]\n" + "".join(
         ("binary.yaml", "schema: mdptm/1\n", "UTF-8"),
     ],
 )
-def test_structured_text_bombs_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str,
-                                          words: str) -> None:
+def test_structured_text_bombs_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str, words: str) -> None:
     src = tmp_path / name
     src.write_bytes(text.encode() if name != "binary.yaml" else b"schema: \xff\xfe\x00 mdptm/1\n")
     import_refused(src, tmp_path, capsys, words)
@@ -443,7 +479,8 @@ def test_structured_text_bombs_and_errors(tmp_path: Path, capsys: pytest.Capture
 
 def test_yaml_alias_budget_allows_ordinary_anchors() -> None:
     text = "defaults: &d {kind: device, sensitivity: public}\nelements:\n" + "".join(
-        f"  - {{<<: *d, id: E{i}, name: Element {i}}}\n" for i in range(200))
+        f"  - {{<<: *d, id: E{i}, name: Element {i}}}\n" for i in range(200)
+    )
     data = parse_yaml(text, file="anchors.yaml")
     assert len(data["elements"]) == 200 and data["elements"][7]["kind"] == "device"
     with pytest.raises(InputError, match="aliases expand"):
@@ -452,8 +489,7 @@ def test_yaml_alias_budget_allows_ordinary_anchors() -> None:
 
 def test_yaml_bomb_in_the_project_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "model.yaml").write_text((SAMPLE / "model.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "mdptm.yaml").write_text("sources: [model.yaml]\n" + YAML_LAUGHS,
-                                         encoding="utf-8")
+    (tmp_path / "mdptm.yaml").write_text("sources: [model.yaml]\n" + YAML_LAUGHS, encoding="utf-8")
     refused(["build", str(tmp_path), "-o", str(tmp_path / "pkg")], capsys, "mdptm.yaml", "aliases expand")
     assert not (tmp_path / "pkg").exists() and not (tmp_path / "pkg.internal").exists()
     refused(["signoff", str(tmp_path), "--role", "legal", "--name", "A", "--decision", "approved"], capsys, "mdptm.yaml")
@@ -494,8 +530,7 @@ def project(tmp_path: Path) -> Iterator[Path]:
     for name in ("model.yaml", "redaction.yaml"):
         (tmp_path / name).write_bytes((SAMPLE / name).read_bytes())
     workbook(tmp_path / "register.xlsx", REGISTER)
-    (tmp_path / "mdptm.yaml").write_text(
-        "sources: [model.yaml, register.xlsx]\nredaction: redaction.yaml\n", encoding="utf-8")
+    (tmp_path / "mdptm.yaml").write_text("sources: [model.yaml, register.xlsx]\nredaction: redaction.yaml\n", encoding="utf-8")
     yield tmp_path
 
 
@@ -533,7 +568,7 @@ def test_a_sheet_of_100000_rows_imports(tmp_path: Path) -> None:
         ws.append([f"T-{i}", f"Attacker tampers with command {i}", "Pump"])
     src = tmp_path / "big.xlsx"
     wb.save(str(src))
-    from mdptm.importing import import_sources
+    from mdptm.pipeline.importing import import_sources
 
     model, report = import_sources([(src, None, None)])
     assert len(model.threats) == 100_000
@@ -553,7 +588,7 @@ def test_deep_heading_nesting_imports(tmp_path: Path) -> None:
         table.cell(1, c).text = text
     src = tmp_path / "deep.docx"
     d.save(str(src))
-    from mdptm.importing import import_sources
+    from mdptm.pipeline.importing import import_sources
 
     model, _ = import_sources([(src, None, None)])
     assert [t.id for t in model.threats] == ["T-9"]
@@ -561,7 +596,7 @@ def test_deep_heading_nesting_imports(tmp_path: Path) -> None:
 
 def test_leak_scan_of_a_hostile_package(tmp_path: Path) -> None:
     """'review --package' reads a folder it did not write: alias bombs and deep JSON are skipped, not expanded."""
-    from mdptm.leakscan import scan
+    from mdptm.redaction.leakscan import scan
 
     pkg = tmp_path / "pkg"
     pkg.mkdir()
@@ -575,8 +610,8 @@ def test_leak_scan_of_a_hostile_package(tmp_path: Path) -> None:
 
 def test_text_that_looks_like_a_formula_stays_text_in_written_workbooks(tmp_path: Path) -> None:
     """An id or justification written by someone else ('=HYPERLINK(...)') must not run in the reader's Excel."""
-    from mdptm.coverage_report import write_coverage
-    from mdptm.results import ClauseResult, Coverage, FrameworkResult
+    from mdptm.documents.coverage import write_coverage
+    from mdptm.model.results import ClauseResult, Coverage, FrameworkResult
 
     evil = '=HYPERLINK("http://127.0.0.1/x","click")'
     clause = ClauseResult(id="1.1", title="Secure by default", status="covered", evidence=[evil], rationale=evil)

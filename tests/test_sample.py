@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from mdptm.cli import cli
 from mdptm.model import CONTROL_CATEGORIES, STRIDE_ORDER, VIEW_KINDS, Model
-from mdptm.modelio import load, read_structured
-from mdptm.project import load_project
-from mdptm.validate import validate_data
+from mdptm.model.io import load, read_structured
+from mdptm.model.validate import validate_data
+from mdptm.pipeline.project import load_project
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "infusion-pump"
 

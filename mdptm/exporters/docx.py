@@ -11,8 +11,8 @@ from mdptm.plugins import ExportContext, Exporter
 
 def write_docx(model: Model, path: Path, ctx: ExportContext) -> None:
     """Build the PTM content and render it on ``ctx.template`` (the shipped template by default)."""
-    from mdptm.ptmdoc import build_ptm_doc
-    from mdptm.render_docx import render_docx
+    from mdptm.documents.ptm import build_ptm_doc
+    from mdptm.render.docx import render_docx
 
     with tempfile.TemporaryDirectory(prefix="mdptm-docx-") as work:
         doc = build_ptm_doc(model, ctx, Path(work), layout="grouped")

@@ -1,6 +1,6 @@
 """``index.html``: the PTM as one self-contained page, readable offline and printable.
 
-Rendered from the same :class:`mdptm.docir.Doc` as the Word document, so both say the same thing.
+Rendered from the same :class:`mdptm.render.docir.Doc` as the Word document, so both say the same thing.
 Nothing is fetched: styles are inline, pictures are data URIs, and the one small script (table
 filters) is allowed by hash in a Content-Security-Policy that forbids everything else. Every string
 from the model is escaped; the policy is the second line of defence should one ever slip through.
@@ -17,10 +17,10 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 
-from mdptm.docir import Bullets, Doc, Heading, Image, Paragraph, Table, Toc
 from mdptm.model import Model
 from mdptm.plugins import ExportContext, Exporter
-from mdptm.render_docx import bold_columns, column_widths, split_label
+from mdptm.render.docir import Bullets, Doc, Heading, Image, Paragraph, Table, Toc
+from mdptm.render.docx import bold_columns, column_widths, split_label
 
 FILTER_MIN_ROWS = 10  # tables this long get a filter bar
 SELECT_MAX_VALUES = 12  # columns with at most this many distinct values get a drop-down filter
@@ -298,7 +298,7 @@ class HtmlExporter(Exporter):
     suffix = ".html"
 
     def write(self, model: Model, path: Path, ctx: ExportContext) -> None:
-        from mdptm.ptmdoc import build_ptm_doc
+        from mdptm.documents.ptm import build_ptm_doc
 
         with tempfile.TemporaryDirectory(prefix="mdptm-html-") as work:
             write_html(build_ptm_doc(model, ctx, Path(work), layout="register"), path)

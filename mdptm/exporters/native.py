@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mdptm.model import Model
-from mdptm.modelio import dumps
+from mdptm.model.io import dumps
 from mdptm.plugins import ExportContext, Exporter
 
 

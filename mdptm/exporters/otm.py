@@ -15,13 +15,13 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from mdptm.exporters._layout import NODE_H, NODE_W, Layout
+from mdptm.base.output import json_text
+from mdptm.formats.interchange import section, slugify
 from mdptm.formats.otm_extension import embed
-from mdptm.importers._interchange import section, slugify
 from mdptm.importers.otm import MDPTM_ATTR, RISK_SCALE, UNASSIGNED_ZONE
 from mdptm.model import PLACEHOLDER, Model, Risk, Threat
-from mdptm.output import json_text
 from mdptm.plugins import ExportContext, Exporter
+from mdptm.render.layout import NODE_H, NODE_W, Layout
 
 OTM_VERSION = "0.2.0"
 DIAGRAM = "mdptm-diagram"

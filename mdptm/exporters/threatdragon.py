@@ -15,10 +15,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from mdptm.exporters._layout import GAP, NODE_H, NODE_W, Layout
+from mdptm.base.output import json_text
 from mdptm.model import Model, Threat
-from mdptm.output import json_text
 from mdptm.plugins import ExportContext, Exporter
+from mdptm.render.layout import GAP, NODE_H, NODE_W, Layout
 
 TD_VERSION = "2.3.0"
 _NS = uuid.UUID("6f1c7a52-8d0e-4d8e-9a59-3c4d1f0b2e71")  # ids derived from mdptm ids: same model, same file

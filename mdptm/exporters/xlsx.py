@@ -25,12 +25,12 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from mdptm.diagrams import level_colour, risk_scale
+from mdptm.base.output import Spool
 from mdptm.model import Model, Risk
-from mdptm.output import Spool
+from mdptm.model.results import Coverage
 from mdptm.plugins import ExportContext, Exporter
-from mdptm.render_docx import chain_pieces, scrub_office_file
-from mdptm.results import Coverage
+from mdptm.render.diagrams import level_colour, risk_scale
+from mdptm.render.docx import chain_pieces, scrub_office_file
 
 MAX_CELL = 32767  # Excel's limit for one cell
 HEADER_FILL = "1F4E79"

@@ -3,7 +3,7 @@
 The document is read from its XML parts with the hardened parser, in body order. Headings name the
 FDA security architecture views whatever their numbering, case and spelling; paragraphs under a view
 become its description, lists its steps, the first image its diagram. Tables go through the same
-header scoring as spreadsheets (:mod:`mdptm.tabular`); key/value tables and "Key: value" lines give
+header scoring as spreadsheets (:mod:`mdptm.importers.tabular.tables`); key/value tables and "Key: value" lines give
 product and document facts; document-control and revision-history tables are reported as skipped.
 Tracked changes are applied as if accepted (insertions kept, deletions dropped) and both counted in
 the report; hidden text is left out; comments go to the internal ``notes`` of the item they sit on.
@@ -20,15 +20,15 @@ from pathlib import Path
 
 from lxml import etree
 
+from mdptm.base.safety import check_zip, local_name, parse_xml, read_zip_member
 from mdptm.errors import InputError
-from mdptm.listthreats import FieldBlocks, ListThreats
+from mdptm.importers.tabular.lists import FieldBlocks, ListThreats
+from mdptm.importers.tabular.records import SourceBuilder, first_sentence, slug
+from mdptm.importers.tabular.resolve import resolve_references
+from mdptm.importers.tabular.tables import Grid, load_profile, profile_vocabulary, stride_default
+from mdptm.importers.tabular.vocab import Vocabulary, clean_text, fact_key, norm_text, one_line, parse_choice, vocabulary
 from mdptm.model import Asset, Assumption, Control, Diagram, Element, Model, OutOfScope, View
 from mdptm.plugins import ImportContext, Importer
-from mdptm.records import SourceBuilder, first_sentence, slug
-from mdptm.resolve import resolve_references
-from mdptm.safety import check_zip, local_name, parse_xml, read_zip_member
-from mdptm.tabular import Grid, load_profile, profile_vocabulary, stride_default
-from mdptm.vocab import Vocabulary, clean_text, fact_key, norm_text, one_line, parse_choice, vocabulary
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -203,8 +203,21 @@ class _Docx:
 
 
 _SKIP = {"del", "moveFrom", "delText", "instrText", "pPr", "rPr", "tblPr", "sectPr", "txbxContent", "fldData"}
-_RECURSE = {"hyperlink", "smartTag", "customXml", "fldSimple", "sdt", "sdtContent", "dir", "bdo", "ins", "moveTo",
-            "oMath", "oMathPara", "r"}
+_RECURSE = {
+    "hyperlink",
+    "smartTag",
+    "customXml",
+    "fldSimple",
+    "sdt",
+    "sdtContent",
+    "dir",
+    "bdo",
+    "ins",
+    "moveTo",
+    "oMath",
+    "oMathPara",
+    "r",
+}
 
 
 def paragraph_text(p: etree._Element) -> tuple[str, Stats]:
@@ -290,9 +303,7 @@ def _images(el: etree._Element, stats: Stats) -> None:
 # ------------------------------------------------------------------------------------ tables
 
 
-def table_grid(
-    tbl: etree._Element, number: int, file: str, comments: dict[str, str]
-) -> tuple[Grid, Stats, dict[int, tuple[int, int]]]:
+def table_grid(tbl: etree._Element, number: int, file: str, comments: dict[str, str]) -> tuple[Grid, Stats, dict[int, tuple[int, int]]]:
     """A Word table as a grid: spans and vertical merges recorded, deleted rows marked, cell text joined by line.
 
     Also returns what the extraction met and, per row, its tracked (insertions, deletions).
@@ -528,9 +539,7 @@ class _Walker:
         style_name = names[0] if names else ""
         if style_name.startswith(("toc", "table of figures")) or _TOC_LINE.search(text):
             return _Para(self.paras, text, style_name, None, False, False, stats)
-        is_list = heading is None and (
-            numbered or any(s.numbered for s in chain) or any(n.startswith("list") for n in names)
-        )
+        is_list = heading is None and (numbered or any(s.numbered for s in chain) or any(n.startswith("list") for n in names))
         caption = "caption" in style_name
         text = text.replace("\t", " ")
         if heading is None and not is_list and not caption:
@@ -747,8 +756,7 @@ class _Walker:
             view = self._new_view(vkind, name, loc)
             self.stack.append(_Section(level, name, "view", view))
             return
-        if in_container and not in_view and parent is not None and not self.is_subsection(name) \
-                and not self.lists.is_category(name):
+        if in_container and not in_view and parent is not None and not self.is_subsection(name) and not self.lists.is_category(name):
             self._drop_stand_in()
             view = self._new_view("security_use_case", name, loc)
             self.stack.append(_Section(level, name, "view", view))

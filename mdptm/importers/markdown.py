@@ -2,7 +2,7 @@
 
 The text is parsed by markdown-it-py (CommonMark with pipe tables, front matter and definition lists);
 this module only reads its token stream. Headings are sections and FDA views as in Word; pipe tables
-are Word tables (:mod:`mdptm.tabular`); threats are heading blocks with bold-label or bullet fields,
+are Word tables (:mod:`mdptm.importers.tabular.tables`); threats are heading blocks with bold-label or bullet fields,
 labelled bullets (``**Threat:**`` / ``**Mitigation:**``) or bullets under a STRIDE heading; mermaid
 flowcharts give elements, flows and trust zones. A block that is not read is reported as skipped with
 its reason; nothing is made from prose that merely talks about threats.
@@ -24,14 +24,25 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from mdptm.errors import InputError
-from mdptm.merge import norm_name
+from mdptm.importers.merge import norm_name
+from mdptm.importers.tabular.records import SourceBuilder, first_sentence, slug
+from mdptm.importers.tabular.resolve import resolve_references
+from mdptm.importers.tabular.tables import Grid, RowRecord, load_profile, profile_vocabulary, stride_default
+from mdptm.importers.tabular.vocab import (
+    Vocabulary,
+    clean_text,
+    fact_key,
+    is_empty,
+    match_header,
+    norm_text,
+    one_line,
+    parse_risk,
+    parse_stride,
+    vocabulary,
+)
 from mdptm.model import Model, View
 from mdptm.plugins import ImportContext, Importer
-from mdptm.records import SourceBuilder, first_sentence, slug
-from mdptm.resolve import resolve_references
 from mdptm.resources import mappings_dir
-from mdptm.tabular import Grid, RowRecord, load_profile, profile_vocabulary, stride_default
-from mdptm.vocab import Vocabulary, clean_text, fact_key, is_empty, match_header, norm_text, one_line, parse_risk, parse_stride, vocabulary
 
 MAX_BYTES = 20_000_000
 VIEW_IDS = {

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from mdptm.records import SourceBuilder
-from mdptm.tabular import RowRecord
-from mdptm.vocab import one_line
+from mdptm.importers.tabular.records import SourceBuilder
+from mdptm.importers.tabular.tables import RowRecord
+from mdptm.importers.tabular.vocab import one_line
 
 _SHAPES = (
     ("(((", ")))"),

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from mdptm.errors import InputError
 from mdptm.model import COLLECTIONS, PLACEHOLDER, Model, Source, provenance, set_provenance
-from mdptm.modelio import read_structured
+from mdptm.model.io import read_structured
+from mdptm.model.validate import pointer, validate_data
 from mdptm.plugins import ImportContext, Importer
-from mdptm.validate import pointer, validate_data
 
 _SCHEMA_KEY = re.compile(r"""(?m)(?:"schema"\s*:\s*"mdptm/1"|^schema\s*:\s*['"]?mdptm/1)""")
 
@@ -32,8 +32,7 @@ class NativeImporter(Importer):
         if not isinstance(data, dict) or data.get("schema") not in ("mdptm/1", None):
             raise InputError("not an mdptm/1 model (no 'schema: mdptm/1' key)", file=str(path))
         if "schema" not in data and not any(data.get(coll) for coll, _kind in COLLECTIONS):
-            raise InputError("no threat-model content found: not an mdptm/1 model (no 'schema: mdptm/1' key) "
-                             "and no items", file=str(path))
+            raise InputError("no threat-model content found: not an mdptm/1 model (no 'schema: mdptm/1' key) and no items", file=str(path))
         data.setdefault("schema", "mdptm/1")
         # A hand-written model may leave product/document facts for mdptm.yaml to fill.
         data.setdefault("product", {})

@@ -19,9 +19,9 @@ from typing import Any, cast, get_args
 
 from pydantic import ValidationError
 
+from mdptm.base.safety import parse_json, parse_yaml, read_input
 from mdptm.errors import InputError
-from mdptm.formats.otm_extension import MODEL_KEY, embedded
-from mdptm.importers._interchange import (
+from mdptm.formats.interchange import (
     IdMinter,
     Yaml12Loader,
     as_dict,
@@ -37,6 +37,7 @@ from mdptm.importers._interchange import (
     stride_of,
     threshold,
 )
+from mdptm.formats.otm_extension import MODEL_KEY, embedded
 from mdptm.model import (
     COLLECTIONS,
     Asset,
@@ -56,10 +57,9 @@ from mdptm.model import (
     ThreatStatus,
     TrustZone,
 )
+from mdptm.model.report import ImportReport
+from mdptm.model.validate import pointer
 from mdptm.plugins import ImportContext, Importer
-from mdptm.report import ImportReport
-from mdptm.safety import parse_json, parse_yaml, read_input
-from mdptm.validate import pointer
 
 _OTM_JSON = re.compile(rb'(?<!\\)"otmVersion"\s*:')
 _OTM_YAML = re.compile(rb"(?m)^['\"]?otmVersion['\"]?\s*:")

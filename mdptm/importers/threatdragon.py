@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
+from mdptm.base.safety import parse_json, read_input
 from mdptm.errors import InputError
-from mdptm.importers._interchange import (
+from mdptm.formats.interchange import (
     LOOSE_END_MARGIN,
     Box,
     IdMinter,
@@ -42,10 +43,9 @@ from mdptm.importers._interchange import (
     stride_of,
 )
 from mdptm.model import Element, Flow, Model, Risk, Source, Threat, ThreatStatus, TrustZone
+from mdptm.model.report import ImportReport
+from mdptm.model.validate import pointer
 from mdptm.plugins import ImportContext, Importer
-from mdptm.report import ImportReport
-from mdptm.safety import parse_json, read_input
-from mdptm.validate import pointer
 
 _THREAT_STATUSES = frozenset(get_args(ThreatStatus))
 _CELL_TYPES = re.compile(rb'"tm\.(Actor|Process|Store|Flow|Boundary|BoundaryBox)"')
@@ -509,8 +509,21 @@ class _TdReader:
         ours = one_line(t.get("mdptmStatus"))
         if ours in _THREAT_STATUSES:
             status = ours  # a status Threat Dragon has no word for, kept by mdptm's export
-        known = {"id", "number", "modelType", "score", "new", "title", "type", "status", "severity", "mitigation", "description",
-                 "mdptmStatus", "mdptmStride"}
+        known = {
+            "id",
+            "number",
+            "modelType",
+            "score",
+            "new",
+            "title",
+            "type",
+            "status",
+            "severity",
+            "mitigation",
+            "description",
+            "mdptmStatus",
+            "mdptmStride",
+        }
         if isinstance(t.get("mdptmStride"), list) and not t["mdptmStride"]:
             stride = []  # the export had to name a type; the model gave none
         rest = {k: v for k, v in t.items() if k not in known}

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mdptm.base.safety import current_limits, local_name, parse_xml, read_input, split_tag
 from mdptm.errors import InputError
-from mdptm.importers._interchange import (
+from mdptm.formats.interchange import (
     LOOSE_END_MARGIN,
     Box,
     IdMinter,
@@ -45,9 +46,8 @@ from mdptm.importers._interchange import (
     stride_of,
 )
 from mdptm.model import Assumption, Element, Flow, Model, Risk, Source, Threat, TrustZone
+from mdptm.model.report import ImportReport
 from mdptm.plugins import ImportContext, Importer
-from mdptm.report import ImportReport
-from mdptm.safety import current_limits, local_name, parse_xml, read_input, split_tag
 
 NS_MODEL = "http://schemas.datacontract.org/2004/07/ThreatModeling.Model"
 NS_ABS = "http://schemas.datacontract.org/2004/07/ThreatModeling.Model.Abstracts"

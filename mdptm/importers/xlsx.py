@@ -3,7 +3,7 @@
 The workbook is read straight from its XML parts with the hardened parser: one pass per sheet gives
 values, hidden rows and columns, merged ranges and cell comments, which openpyxl's fast read-only mode
 does not expose and its full mode reads slowly. Every sheet — hidden ones too — becomes a
-:class:`~mdptm.tabular.Grid`; finding the tables and turning rows into items is format-independent.
+:class:`~mdptm.importers.tabular.tables.Grid`; finding the tables and turning rows into items is format-independent.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from pathlib import Path
 
 from lxml import etree
 
+from mdptm.base.safety import check_zip, current_limits, iter_xml, local_name, parse_xml, read_input, read_zip_member, release
 from mdptm.errors import InputError
+from mdptm.importers.tabular.records import SourceBuilder
+from mdptm.importers.tabular.resolve import resolve_references
+from mdptm.importers.tabular.tables import Grid, load_profile, profile_vocabulary, stride_default
+from mdptm.importers.tabular.vocab import vocabulary
 from mdptm.model import Model
 from mdptm.plugins import ImportContext, Importer
-from mdptm.records import SourceBuilder
-from mdptm.resolve import resolve_references
-from mdptm.safety import check_zip, current_limits, iter_xml, local_name, parse_xml, read_input, read_zip_member, release
-from mdptm.tabular import Grid, load_profile, profile_vocabulary, stride_default
-from mdptm.vocab import vocabulary
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -38,7 +38,7 @@ _DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 def _local(tag: object) -> str:
-    """:func:`~mdptm.safety.local_name`, inlined: it runs for every cell of a large sheet."""
+    """:func:`~mdptm.base.safety.local_name`, inlined: it runs for every cell of a large sheet."""
     return tag[tag.rfind("}") + 1 :] if isinstance(tag, str) else ""
 
 
@@ -106,11 +106,10 @@ class _Workbook:
         self.wb_path = self._office_document()
         wb = self._xml(self.wb_path)
         if local_name(wb.tag) != "workbook":
-            raise InputError(f"not an Excel workbook: its main part is {self.wb_path} (a {local_name(wb.tag)!r})",
-                             file=file, locator=self.wb_path)
-        self.date1904 = any(
-            el.get("date1904") in ("1", "true") for el in wb.iter() if _local(el.tag) == "workbookPr"
-        )
+            raise InputError(
+                f"not an Excel workbook: its main part is {self.wb_path} (a {local_name(wb.tag)!r})", file=file, locator=self.wb_path
+            )
+        self.date1904 = any(el.get("date1904") in ("1", "true") for el in wb.iter() if _local(el.tag) == "workbookPr")
         rels = self._rels(self.wb_path)
         self.sheets: list[tuple[str, str, str]] = []  # (name, state, part path)
         for el in wb.iter():
@@ -367,9 +366,7 @@ def _make_grid(
     cols = [c for _r, c in cells]
     r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
     if (r1 - r0 + 1) * (c1 - c0 + 1) > MAX_CELLS:
-        raise InputError(
-            f"sheet spans {r1 - r0 + 1} rows × {c1 - c0 + 1} columns; too large to read", file=file, locator=name
-        )
+        raise InputError(f"sheet spans {r1 - r0 + 1} rows × {c1 - c0 + 1} columns; too large to read", file=file, locator=name)
     dense = [[""] * (c1 - c0 + 1) for _ in range(r1 - r0 + 1)]
     for (r, c), text in cells.items():
         dense[r - r0][c - c0] = text

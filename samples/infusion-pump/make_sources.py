@@ -30,8 +30,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from mdptm.model import Element, Model, Risk  # noqa: E402
-from mdptm.modelio import load  # noqa: E402
-from mdptm.output import normalize_zip  # noqa: E402
+from mdptm.model.io import load  # noqa: E402
+from mdptm.base.output import normalize_zip  # noqa: E402
 
 STRIDE_WORDS = {
     "spoofing": "Spoofing",

@@ -14,8 +14,14 @@ from openpyxl import Workbook
 STRIDE = ["S", "T", "R", "I", "D", "E"]
 KINDS = ["Process", "Data Store", "External Entity", "Device", "Cloud Service", "Mobile App"]
 CATEGORIES = [
-    "Authentication", "Authorization", "Cryptography", "Code, Data and Execution Integrity",
-    "Confidentiality", "Event Detection and Logging", "Resiliency and Recovery", "Updatability and Patchability",
+    "Authentication",
+    "Authorization",
+    "Cryptography",
+    "Code, Data and Execution Integrity",
+    "Confidentiality",
+    "Event Detection and Logging",
+    "Resiliency and Recovery",
+    "Updatability and Patchability",
 ]
 STATUS = ["Mitigated", "Partially mitigated", "Accepted", "Open", "Transferred"]
 LEVELS = ["Low", "Medium", "High", "Critical"]
@@ -34,31 +40,67 @@ def generate(n: int, out: Path, seed: int = 7) -> Path:
     for i in range(1, n_comp + 1):
         name = f"Component {i:05d}"
         names.append(name)
-        comps.append([f"CMP-{i:05d}", name, rnd.choice(KINDS), f"Zone {i % 5 + 1}",
-                      f"{name} handles {rnd.choice(OBJECTS)} for the clinical workflow."])
+        comps.append(
+            [
+                f"CMP-{i:05d}",
+                name,
+                rnd.choice(KINDS),
+                f"Zone {i % 5 + 1}",
+                f"{name} handles {rnd.choice(OBJECTS)} for the clinical workflow.",
+            ]
+        )
     ctrls = wb.create_sheet("Controls")
     ctrls.append(["Control ID", "Control", "Category", "Responsibility", "Status", "Verification"])
     for i in range(1, n_ctrl + 1):
-        ctrls.append([f"CTL-{i:05d}", f"Control {i}: {rnd.choice(VERBS)} prevention", rnd.choice(CATEGORIES),
-                      rnd.choice(["Manufacturer", "Customer", "Shared"]), "Implemented", f"VT-{i:05d}"])
+        ctrls.append(
+            [
+                f"CTL-{i:05d}",
+                f"Control {i}: {rnd.choice(VERBS)} prevention",
+                rnd.choice(CATEGORIES),
+                rnd.choice(["Manufacturer", "Customer", "Shared"]),
+                "Implemented",
+                f"VT-{i:05d}",
+            ]
+        )
     threats = wb.create_sheet("Threats")
-    threats.append(["Threat ID", "Title", "Description", "STRIDE", "Affected Component", "Likelihood", "Severity",
-                    "Risk", "Mitigations", "Status", "Residual Risk", "Rationale"])
+    threats.append(
+        [
+            "Threat ID",
+            "Title",
+            "Description",
+            "STRIDE",
+            "Affected Component",
+            "Likelihood",
+            "Severity",
+            "Risk",
+            "Mitigations",
+            "Status",
+            "Residual Risk",
+            "Rationale",
+        ]
+    )
     for i in range(1, n + 1):
         comp = rnd.randrange(n_comp)
         k = rnd.randint(1, 3)
         mitig = ", ".join(f"CTL-{rnd.randint(1, n_ctrl):05d}" for _ in range(k))
         lik, sev = rnd.randint(1, 5), rnd.randint(1, 5)
-        threats.append([
-            f"THR-{i:06d}",
-            f"Attacker {rnd.choice(VERBS)} {rnd.choice(OBJECTS)}",
-            f"An attacker on the hospital network {rnd.choice(VERBS)} the {rnd.choice(OBJECTS)} of "
-            f"{names[comp]} to affect therapy delivery. " * 2,
-            "/".join(rnd.sample(STRIDE, rnd.randint(1, 2))),
-            names[comp] if i % 2 else f"CMP-{comp + 1:05d}",
-            lik, sev, f"{lik} x {sev} = {lik * sev}", mitig, rnd.choice(STATUS), rnd.choice(LEVELS),
-            "Residual risk acceptable per risk management plan.",
-        ])
+        threats.append(
+            [
+                f"THR-{i:06d}",
+                f"Attacker {rnd.choice(VERBS)} {rnd.choice(OBJECTS)}",
+                f"An attacker on the hospital network {rnd.choice(VERBS)} the {rnd.choice(OBJECTS)} of "
+                f"{names[comp]} to affect therapy delivery. " * 2,
+                "/".join(rnd.sample(STRIDE, rnd.randint(1, 2))),
+                names[comp] if i % 2 else f"CMP-{comp + 1:05d}",
+                lik,
+                sev,
+                f"{lik} x {sev} = {lik * sev}",
+                mitig,
+                rnd.choice(STATUS),
+                rnd.choice(LEVELS),
+                "Residual risk acceptable per risk management plan.",
+            ]
+        )
     out.mkdir(parents=True, exist_ok=True)
     path = out / "register.xlsx"
     wb.save(path)

@@ -121,8 +121,10 @@ def main() -> None:
             report(results)
         if args.portfolio:
             wall, rss, code = portfolio(args.portfolio, args.jobs, work)
-            print(f"\nportfolio: {args.portfolio} copies of samples/infusion-pump, --jobs {args.jobs}: "
-                  f"{wall:.1f} s ({wall / args.portfolio:.2f} s per project), exit {code}, parent peak {rss:.0f} MB")
+            print(
+                f"\nportfolio: {args.portfolio} copies of samples/infusion-pump, --jobs {args.jobs}: "
+                f"{wall:.1f} s ({wall / args.portfolio:.2f} s per project), exit {code}, parent peak {rss:.0f} MB"
+            )
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -136,15 +138,25 @@ def report(results: dict[int, tuple[list[Run], dict[str, float]]]) -> None:
     for n, (runs, floor) in results.items():
         run = min(runs, key=lambda r: r.wall)
         best[n] = run.wall
-        rows.append([f"{n}", *(f"{run.stages.get(s, 0):.2f}" for s in stages), f"{run.wall:.2f}", f"{floor['total']:.2f}",
-                     f"{run.wall / floor['total']:.2f}", f"{max(r.rss_mb for r in runs):.0f}"])
+        rows.append(
+            [
+                f"{n}",
+                *(f"{run.stages.get(s, 0):.2f}" for s in stages),
+                f"{run.wall:.2f}",
+                f"{floor['total']:.2f}",
+                f"{run.wall / floor['total']:.2f}",
+                f"{max(r.rss_mb for r in runs):.0f}",
+            ]
+        )
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
     print()
     print("  ".join(h.rjust(w) for h, w in zip(head, widths, strict=True)))
     for r in rows:
         print("  ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)))
-    print("\nstages and total in seconds (total: wall time of the whole command, process start included); "
-          "floor: floor.py; ratio: total / floor; best of the builds, peak RSS the highest")
+    print(
+        "\nstages and total in seconds (total: wall time of the whole command, process start included); "
+        "floor: floor.py; ratio: total / floor; best of the builds, peak RSS the highest"
+    )
     if 1000 in best and 10000 in best:
         exponent = math.log(best[10000] / best[1000]) / math.log(10)
         print(f"growth exponent 1k -> 10k: {exponent:.2f}")

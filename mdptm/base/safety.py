@@ -1,0 +1,480 @@
+"""Guards for hostile input (SPEC §12): one hardened parser per syntax and a zip-bomb check.
+
+Every XML document mdptm parses itself goes through :func:`parse_xml`; every zip container
+(.docx, .xlsx) passes :func:`check_zip` before anything opens it, and its members are read with
+:func:`read_zip_member`; JSON and YAML go through :func:`parse_json` and :func:`parse_yaml`;
+whole files through :func:`read_input`. Each raises :class:`~mdptm.errors.InputError` naming the
+file and the place, never anything else (only a malformed ``MDPTM_LIMIT_*`` variable is a usage error).
+
+The limits are generous for real threat models and can be raised (or lowered) per run with
+environment variables ``MDPTM_LIMIT_<FIELD>`` (for example ``MDPTM_LIMIT_MAX_RATIO=500``);
+``docs/security.md`` lists them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import stat
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+from lxml import etree
+
+from mdptm.errors import InputError, UsageError
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one input may cost; every field has an ``MDPTM_LIMIT_<FIELD>`` variable."""
+
+    max_members: int = 10_000  # members of one zip container
+    max_total_uncompressed: int = 1024 * MiB  # all members of one zip, inflated
+    max_member_uncompressed: int = 512 * MiB  # one member, inflated
+    max_ratio: float = 200.0  # compression ratio past which a large member is a bomb
+    ratio_floor: int = 10 * MiB  # members smaller than this may compress as they like
+    max_xml_bytes: int = 256 * MiB  # one XML document (a .tm7, a sheet, word/document.xml)
+    max_input_bytes: int = 512 * MiB  # one JSON, YAML, CSV or XML file on disk
+    max_yaml_expansion: int = 1_000_000  # nodes YAML aliases may add beyond what the text spells out
+    max_nesting: int = 100  # levels of JSON/YAML arrays and objects (threat models use about ten)
+    xml_prolog_bytes: int = 64 * 1024  # how far into a zip's XML member a DOCTYPE is looked for
+
+
+DEFAULT_LIMITS = Limits()
+ENV_PREFIX = "MDPTM_LIMIT_"
+
+
+def current_limits() -> Limits:
+    """The limits of this run: the defaults, with any ``MDPTM_LIMIT_<FIELD>`` variable applied."""
+    changes: dict[str, Any] = {}
+    for f in fields(Limits):
+        var = ENV_PREFIX + f.name.upper()
+        raw = os.environ.get(var)
+        if raw is None or not raw.strip():
+            continue
+        try:
+            value: float = float(raw) if f.type == "float" else int(raw.strip().replace("_", ""))
+        except ValueError:
+            raise UsageError(f"{var}={raw!r} is not a number") from None
+        if not value > 0:  # NaN too
+            raise UsageError(f"{var}={raw!r} must be positive")
+        changes[f.name] = value
+    return replace(DEFAULT_LIMITS, **changes) if changes else DEFAULT_LIMITS
+
+
+# ------------------------------------------------------------------------------------ files
+
+
+def read_input(path: Path, *, limit: int | None = None) -> bytes:
+    """The bytes of an input file, refused clearly when it is missing, a folder or too large."""
+    name = str(path)
+    cap = limit if limit is not None else current_limits().max_input_bytes
+    if path.is_dir():
+        raise InputError("is a folder, not a file", file=name)
+    try:
+        st = path.stat()
+        if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+            raise InputError("is a device, not a file", file=name)
+        size = st.st_size
+        if size > cap:
+            raise InputError(f"file is {size} bytes, larger than the limit of {cap} (MDPTM_LIMIT_MAX_INPUT_BYTES)", file=name)
+        with path.open("rb") as fh:
+            data = fh.read(cap + 1)
+    except FileNotFoundError:
+        raise InputError("no such file", file=name) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=name) from None
+    if len(data) > cap:  # a file that grew, or a device that reports no size
+        raise InputError(f"file is larger than the limit of {cap} bytes (MDPTM_LIMIT_MAX_INPUT_BYTES)", file=name)
+    return data
+
+
+# -------------------------------------------------------------------------------------- XML
+
+
+def xml_parser(*, huge: bool = False) -> etree.XMLParser:
+    """No entities, no DTD, no network: an XXE or billion-laughs entity is never expanded.
+
+    libxml2 bounds the nesting depth (256 levels, 2048 with *huge*, which also lifts its 10 MB
+    limit on one text node).
+    """
+    return etree.XMLParser(
+        resolve_entities=False,
+        load_dtd=False,
+        dtd_validation=False,
+        no_network=True,
+        huge_tree=huge,
+        remove_comments=False,
+        collect_ids=False,
+    )
+
+
+_ENTITY_REFUSED = "XML declares entities (a DTD with <!ENTITY>); refused as potentially hostile"
+
+
+def parse_xml(data: bytes, *, file: str, part: str | None = None, huge: bool = True) -> etree._Element:
+    """Parse bytes with the hardened parser; a document declaring entities is refused."""
+    cap = current_limits().max_xml_bytes
+    if len(data) > cap:
+        raise InputError(
+            f"XML document is {len(data)} bytes, larger than the limit of {cap} (MDPTM_LIMIT_MAX_XML_BYTES)", file=file, locator=part
+        )
+    if b"<!ENTITY" in data:  # a literal '<!' can only stand in a DTD, a comment or CDATA
+        raise InputError(_ENTITY_REFUSED, file=file, locator=part)
+    if not data.strip():
+        raise InputError("empty XML document", file=file, locator=part)
+    try:
+        root = etree.fromstring(data, xml_parser(huge=huge))
+    except etree.XMLSyntaxError as exc:
+        line = getattr(exc, "lineno", None)
+        loc = f"{part + ', ' if part else ''}line {line}" if line else part
+        msg = str(exc.msg or exc)
+        if "Excessive depth" in msg:
+            msg = "elements nested too deeply (libxml2 allows 2048 levels)"
+        raise InputError(f"XML syntax error: {msg}", file=file, locator=loc) from None
+    except (ValueError, MemoryError) as exc:  # lxml: unsupported encoding declarations, exhausted memory
+        raise InputError(f"XML cannot be read: {exc or type(exc).__name__}", file=file, locator=part) from None
+    if root is None:
+        raise InputError("empty XML document", file=file, locator=part)
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):  # declared in UTF-16, which the byte scan misses
+        raise InputError(_ENTITY_REFUSED, file=file, locator=part)
+    return root
+
+
+def split_tag(tag: object) -> tuple[str | None, str]:
+    """(namespace, local name) of an lxml tag; comments and PIs give (None, "").
+
+    String slicing, not ``etree.QName``: that refuses namespace URIs a hostile file may declare
+    (one holding a ``}``).
+    """
+    if not isinstance(tag, str):
+        return None, ""
+    if tag.startswith("{"):
+        end = tag.rfind("}")
+        return tag[1:end], tag[end + 1 :]
+    return None, tag
+
+
+def local_name(tag: object) -> str:
+    return split_tag(tag)[1]
+
+
+def _declares_dtd(head: bytes) -> bool | None:
+    """Whether an XML prolog holds ``<!DOCTYPE``/``<!ENTITY``; None if the root is not within *head*."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[:2] in (b"<\x00", b"\x00<"):
+        enc = "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-16-le" if head[0:1] == b"<" else "utf-16-be")
+        text = head[: len(head) // 2 * 2].decode(enc, errors="replace")
+    else:
+        text = head.decode("latin-1")
+    pos = 0
+    while True:
+        lt = text.find("<", pos)
+        if lt < 0 or lt + 1 >= len(text):
+            return None
+        nxt = text[lt + 1]
+        if nxt == "?":  # declaration or processing instruction
+            end = text.find("?>", lt)
+        elif text.startswith("<!--", lt):
+            end = text.find("-->", lt)
+        else:  # <!DOCTYPE, <!ENTITY or anything else DTD-like before the root; or the root itself
+            return nxt == "!"
+        if end < 0:
+            return None
+        pos = end + 2
+
+
+# -------------------------------------------------------------------------------------- zip
+
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError, NotImplementedError, RuntimeError)
+
+
+def check_zip(path: Path, lim: Limits | None = None, *, scan_xml: bool = True) -> None:
+    """Refuse a file that is not a sound zip, whose declared sizes make it a bomb, or whose XML
+    parts carry a DTD (python-docx, openpyxl and our own readers then never see one).
+
+    Reads the central directory and the first bytes of each XML member only, so a 1 GiB bomb is
+    refused in milliseconds.
+    """
+    limits_ = lim or current_limits()
+    name = str(path)
+    if path.is_dir():
+        raise InputError("is a folder, not a file", file=name)
+    try:
+        with path.open("rb") as fh:
+            magic = fh.read(4)
+    except FileNotFoundError:
+        raise InputError("no such file", file=name) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=name) from None
+    if magic[:2] != b"PK":
+        raise InputError(f"not a zip container (an Office Open XML file is a zip); it looks like {describe_bytes(magic)}", file=name)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            _check_sizes(infos, name, limits_)
+            if scan_xml:
+                _check_xml_heads(zf, infos, name, limits_)
+    except InputError:
+        raise
+    except _ZIP_ERRORS as exc:
+        raise InputError(f"corrupt or truncated zip: {exc}", file=name) from None
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo], name: str, lim: Limits) -> None:
+    if len(infos) > lim.max_members:
+        raise InputError(f"zip has {len(infos)} members (limit {lim.max_members}, MDPTM_LIMIT_MAX_MEMBERS)", file=name)
+    total = 0
+    for info in infos:
+        size = info.file_size
+        total += size
+        if size > lim.max_member_uncompressed:
+            raise InputError(
+                f"member inflates to {size} bytes (limit {lim.max_member_uncompressed}, MDPTM_LIMIT_MAX_MEMBER_UNCOMPRESSED)",
+                file=name,
+                locator=info.filename,
+            )
+        if size > lim.ratio_floor and size > lim.max_ratio * max(info.compress_size, 1):
+            raise InputError(
+                f"member compression ratio {size // max(info.compress_size, 1)}:1 looks like a zip bomb "
+                f"(limit {lim.max_ratio:g}:1, MDPTM_LIMIT_MAX_RATIO)",
+                file=name,
+                locator=info.filename,
+            )
+    if total > lim.max_total_uncompressed:
+        raise InputError(
+            f"zip inflates to {total} bytes (limit {lim.max_total_uncompressed}, MDPTM_LIMIT_MAX_TOTAL_UNCOMPRESSED)",
+            file=name,
+        )
+
+
+def _check_xml_heads(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str, lim: Limits) -> None:
+    for info in infos:
+        lower = info.filename.lower()
+        if info.is_dir() or not lower.endswith((".xml", ".rels", ".vml")):
+            continue
+        try:
+            with zf.open(info) as fh:
+                head = fh.read(lim.xml_prolog_bytes)
+        except _ZIP_ERRORS as exc:
+            raise InputError(f"corrupt zip member: {exc}", file=name, locator=info.filename) from None
+        verdict = _declares_dtd(head)
+        if verdict is None and len(head) >= lim.xml_prolog_bytes:
+            raise InputError(f"XML part has no root element in its first {lim.xml_prolog_bytes} bytes", file=name, locator=info.filename)
+        if verdict:
+            raise InputError(
+                "XML part declares a DTD (<!DOCTYPE or <!ENTITY>); Office never writes one, refused as potentially hostile",
+                file=name,
+                locator=info.filename,
+            )
+
+
+def read_zip_member(zf: zipfile.ZipFile, member: str, *, file: str, limits: Limits | None = None) -> bytes:
+    """Read one member, stopping at the limit even if the directory lied about its size."""
+    cap = (limits or current_limits()).max_member_uncompressed
+    try:
+        with zf.open(member) as fh:
+            data = fh.read(cap + 1)
+    except KeyError:
+        raise InputError("part is missing from the zip", file=file, locator=member) from None
+    except _ZIP_ERRORS as exc:
+        raise InputError(f"corrupt zip member: {exc}", file=file, locator=member) from None
+    if len(data) > cap:
+        raise InputError("member larger than its declared size allows", file=file, locator=member)
+    return data
+
+
+# ------------------------------------------------------------------------------- JSON, YAML
+
+
+def parse_json(text: str, *, file: str) -> Any:
+    """JSON, with the line and column of a syntax error; absurd nesting or numbers are refused."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"JSON syntax error: {exc.msg}", file=file, locator=f"line {exc.lineno}, column {exc.colno}") from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply to read", file=file) from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise InputError(f"JSON value cannot be read: {exc}", file=file) from None
+    check_nesting(data, file=file, limit=current_limits().max_nesting)
+    if _SURROGATE_ESCAPE.search(text):
+        check_surrogates(data, file=file)
+    return data
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u[dD][89a-fA-F][0-9a-fA-F]{2}|U0000[dD][89a-fA-F][0-9a-fA-F]{2})")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_surrogates(data: Any, *, file: str) -> None:
+    """Refuse a string holding a lone surrogate (``"\\ud800"`` in JSON or YAML): no output can encode it,
+    so it is bad input, named by its JSON pointer, rather than an encoding error at the end of a build."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                raise InputError("text holds a lone surrogate (an invalid \\ud800-\\udfff escape)", file=file, locator=where or "/")
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                here = f"{where}/{str(k).replace('~', '~0').replace('/', '~1')}"
+                if isinstance(k, str) and _SURROGATE.search(k):
+                    raise InputError("a key holds a lone surrogate", file=file, locator=here)
+                stack.append((v, here))
+        elif isinstance(value, list):
+            stack.extend((v, f"{where}/{i}") for i, v in enumerate(value))
+
+
+_SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse_yaml(text: str, *, file: str, loader: type | None = None) -> Any:
+    """YAML with a safe loader; aliases that would expand past the limit (a "billion laughs")
+    or refer to themselves are refused before anything walks the result."""
+    try:
+        data = yaml.load(text, Loader=loader or _SafeLoader)  # noqa: S506 - safe loaders only
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(f"YAML syntax error: {problem}", file=file, locator=where) from None
+    except RecursionError:
+        raise InputError("YAML nested too deeply to read", file=file) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # an over-long integer, an unhashable key
+        raise InputError(f"YAML value cannot be read: {exc}", file=file) from None
+    lim = current_limits()
+    if "*" in text and "&" in text:  # an alias needs an anchor: without both, nothing is shared
+        check_expansion(data, file=file, budget=len(text) + lim.max_yaml_expansion)
+    check_nesting(data, file=file, limit=lim.max_nesting)
+    if _SURROGATE_ESCAPE.search(text):
+        check_surrogates(data, file=file)
+    return data
+
+
+def check_nesting(data: Any, *, file: str, limit: int) -> None:
+    """Refuse arrays and objects nested deeper than *limit*: nothing downstream (validation,
+    serialisation, the writers) has to cope with them. Level by level, so no recursion."""
+    level = [data] if isinstance(data, (dict, list)) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            raise InputError(f"arrays and objects nested deeper than {limit} levels; refused (MDPTM_LIMIT_MAX_NESTING)", file=file)
+        below: list[Any] = []
+        for node in level:
+            below.extend(v for v in (node.values() if isinstance(node, dict) else node) if isinstance(v, (dict, list)))
+        level = below
+
+
+def check_expansion(data: Any, *, file: str, budget: int) -> None:
+    """Refuse data whose tree, with shared (aliased) nodes counted at every use, exceeds *budget*
+    nodes or contains a cycle. Iterative and memoised: linear in the distinct nodes."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        kids = list(node.values()) if isinstance(node, dict) else node
+        if done:
+            total = 1 + sum(sizes[id(k)] if isinstance(k, (dict, list)) else 1 for k in kids)
+            if isinstance(node, dict):
+                total += len(node)
+            if total > budget:
+                raise InputError(
+                    f"YAML aliases expand to more than {budget} nodes (a 'billion laughs'?); refused (MDPTM_LIMIT_MAX_YAML_EXPANSION)",
+                    file=file,
+                )
+            sizes[key] = total
+            on_path.discard(key)
+            continue
+        if key in sizes:
+            continue
+        on_path.add(key)
+        stack.append((node, True))
+        for k in kids:
+            if isinstance(k, (dict, list)):
+                if id(k) in on_path:
+                    raise InputError("YAML alias refers to a node that contains it (a recursive structure)", file=file)
+                if id(k) not in sizes:
+                    stack.append((k, False))
+    return None
+
+
+def describe_bytes(head: bytes) -> str:
+    """What the first bytes of a file look like, for 'wrong format' messages."""
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head:
+        return "an empty file"
+    if head.startswith(b"PK"):
+        return "a zip container"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "a legacy binary Office file (.doc/.xls) or a password-protected one: save it unprotected as .docx/.xlsx"
+    if head.startswith(b"%PDF"):
+        return "a PDF document"
+    if stripped.startswith((b"{", b"[")):
+        return "JSON text"
+    if stripped.startswith(b"<"):
+        return "XML or HTML text"
+    if b"\x00" in head[:512]:
+        return "binary data"
+    return "plain text"
+
+
+def iter_xml(data: bytes, tags: tuple[str, ...], *, file: str, part: str | None = None) -> Iterator[etree._Element]:
+    """The elements named *tags* (``{*}row`` style), each as it ends, under :func:`parse_xml`'s rules.
+
+    For parts too large to hold as a tree (a 10 000-row sheet takes about ten times its size as
+    one): the caller reads each element and clears it, so memory stays near the size of the bytes.
+    """
+    cap = current_limits().max_xml_bytes
+    if len(data) > cap:
+        raise InputError(
+            f"XML document is {len(data)} bytes, larger than the limit of {cap} (MDPTM_LIMIT_MAX_XML_BYTES)", file=file, locator=part
+        )
+    if b"<!ENTITY" in data:  # as in parse_xml: a document declaring entities is refused outright
+        raise InputError(_ENTITY_REFUSED, file=file, locator=part)
+    if not data.strip():
+        raise InputError("empty XML document", file=file, locator=part)
+    events = etree.iterparse(
+        io.BytesIO(data),
+        events=("end",),
+        tag=tags,
+        resolve_entities=False,
+        load_dtd=False,
+        dtd_validation=False,
+        no_network=True,
+        huge_tree=True,
+        remove_comments=False,
+    )
+    try:
+        for _event, el in events:
+            yield el
+    except etree.XMLSyntaxError as exc:
+        line = getattr(exc, "lineno", None)
+        loc = f"{part + ', ' if part else ''}line {line}" if line else part
+        msg = str(exc.msg or exc)
+        if "Excessive depth" in msg:
+            msg = "elements nested too deeply (libxml2 allows 2048 levels)"
+        raise InputError(f"XML syntax error: {msg}", file=file, locator=loc) from None
+    except (ValueError, MemoryError) as exc:  # lxml: unsupported encoding declarations, exhausted memory
+        raise InputError(f"XML cannot be read: {exc or type(exc).__name__}", file=file, locator=part) from None
+
+
+def release(el: etree._Element) -> None:
+    """Free an element read through :func:`iter_xml` and the siblings before it."""
+    el.clear(keep_tail=True)
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]

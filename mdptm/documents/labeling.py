@@ -1,0 +1,254 @@
+"""Answer the FDA labelling recommendations from a model (SPEC §7, labeling-checklist.xlsx).
+
+The recommendations and where the model answers each are data
+(``mappings/vocabulary/fda-labeling.yaml``); this module only interprets its small, fixed set of
+selectors, so a regulatory team can adjust the checklist without touching code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from mdptm.errors import InputError
+from mdptm.model import Model
+from mdptm.model.io import read_structured
+from mdptm.model.results import FrameworkResult
+from mdptm.model.validate import pointer
+from mdptm.resources import mappings_dir
+
+LabelStatus = Literal["answered", "partial", "missing"]
+LABEL_STATUSES: tuple[LabelStatus, ...] = ("answered", "partial", "missing")
+Collection = Literal["controls", "assumptions", "flows", "views", "assets", "elements", "threats"]
+Section = Literal["support", "product", "document"]
+
+_TEXT_FIELDS = ("id", "title", "name", "text", "description", "rationale")
+_LIST_PREVIEW = 8
+_ANSWER_NAMED = 10  # items named in an answer; 'Where in the model' lists every id
+
+
+class Selector(BaseModel):
+    """One place in the model that answers a recommendation."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    what: str
+    from_: Collection | Section = Field(alias="from")
+    field: str | None = None
+    where: dict[str, list[str | bool | int]] = Field(default_factory=dict)
+    has: list[str] = Field(default_factory=list)
+    has_any: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    keywords_all: list[list[str]] = Field(default_factory=list)
+    complete: list[str] = Field(default_factory=list)
+    optional: bool = False
+
+
+class LabelingItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    number: int
+    title: str
+    asks: str
+    citation: str
+    answers: list[Selector]
+
+
+class LabelingCatalogue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int
+    framework: str
+    source: str
+    items: list[LabelingItem]
+
+
+@dataclass
+class PlaceAnswer:
+    """What one selector found."""
+
+    selector: Selector
+    found: list[str]  # item ids, or the dotted field path for support/product/document
+    text: str  # a readable answer
+    incomplete: list[str] = field(default_factory=list)  # ids of matches lacking a `complete` field
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.found)
+
+
+@dataclass
+class LabelingAnswer:
+    item: LabelingItem
+    status: LabelStatus
+    places: list[PlaceAnswer]
+
+    @property
+    def answer(self) -> str:
+        return "\n".join(f"{p.selector.what}: {p.text}" for p in self.places if p.answered)
+
+    @property
+    def where(self) -> list[str]:
+        out: list[str] = []
+        for p in self.places:
+            if not p.answered:
+                continue
+            if p.selector.from_ in ("support", "product", "document"):
+                out.extend(p.found)
+            else:
+                out.append(f"{p.selector.from_}: {', '.join(p.found)}")
+        return out
+
+    @property
+    def missing(self) -> list[str]:
+        """What the model lacks: required places that found nothing, and matches lacking a field."""
+        out = [p.selector.what for p in self.places if not p.answered and not p.selector.optional]
+        for p in self.places:
+            if p.incomplete:
+                fields = " or ".join(p.selector.complete)
+                shown = ", ".join(p.incomplete[:_LIST_PREVIEW]) + (" ..." if len(p.incomplete) > _LIST_PREVIEW else "")
+                out.append(f"{p.selector.what}: {len(p.incomplete)} lack {fields} ({shown})")
+        return out
+
+
+def catalogue_path() -> Path:
+    return mappings_dir() / "vocabulary" / "fda-labeling.yaml"
+
+
+@cache
+def _load_cached(path: str) -> LabelingCatalogue:
+    data = read_structured(Path(path))
+    try:
+        return LabelingCatalogue.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        raise InputError(err["msg"], file=path, locator=pointer(*err["loc"])) from None
+
+
+def load_catalogue(path: Path | None = None) -> LabelingCatalogue:
+    """The labelling recommendations (the shipped file unless *path* is given)."""
+    return _load_cached(str(path or catalogue_path()))
+
+
+def _filled(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list | dict | tuple):
+        return bool(value)
+    return True
+
+
+def _word_pattern(words: list[str]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(w.lower()) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z0-9])(?:{alts})(?![a-z0-9])")
+
+
+def _item_text(item: Any) -> str:
+    parts = [str(getattr(item, f, "") or "") for f in _TEXT_FIELDS]
+    parts.extend(getattr(item, "tags", []) or [])
+    return " ".join(parts).lower()
+
+
+def _matches_where(item: Any, where: dict[str, list[str | bool | int]]) -> bool:
+    for key, allowed in where.items():
+        value = getattr(item, key, None)
+        values = value if isinstance(value, list) else [value]
+        if not any(v in allowed for v in values):
+            return False
+    return True
+
+
+def _describe(kind: str, item: Any, names: dict[str, str]) -> str:
+    if kind == "flows":
+        ends = f"{names.get(item.source, item.source)} → {names.get(item.target, item.target)}"
+        if item.bidirectional:
+            ends = ends.replace("→", "↔")
+        proto = "/".join(x for x in (item.protocol, item.port) if x) or "protocol and port not stated"
+        label = f" ({item.name})" if item.name else ""
+        return f"{item.id}{label}: {ends}, {proto}"
+    if kind == "assumptions":
+        return f"{item.id}: {item.text}"
+    if kind == "assets" and item.disposal:
+        return f"{item.id} {item.name} (disposal: {item.disposal})"
+    label = getattr(item, "title", None) or getattr(item, "name", None) or ""
+    return f"{item.id} {label}".strip()
+
+
+def _place(model: Model, sel: Selector, names: dict[str, str]) -> PlaceAnswer:
+    if sel.from_ in ("support", "product", "document"):
+        section = getattr(model, sel.from_)
+        value = getattr(section, sel.field or "", None)
+        if _filled(value):
+            return PlaceAnswer(sel, [f"{sel.from_}.{sel.field}"], str(value).strip())
+        return PlaceAnswer(sel, [], "")
+    items = getattr(model, sel.from_)
+    any_kw = _word_pattern(sel.keywords) if sel.keywords else None
+    all_kw = [_word_pattern(group) for group in sel.keywords_all if group]
+    found: list[Any] = []
+    for item in items:
+        if not _matches_where(item, sel.where):
+            continue
+        if sel.has and not all(_filled(getattr(item, f, None)) for f in sel.has):
+            continue
+        if sel.has_any and not any(_filled(getattr(item, f, None)) for f in sel.has_any):
+            continue
+        if any_kw or all_kw:
+            text = _item_text(item)
+            if any_kw and not any_kw.search(text):
+                continue
+            if not all(p.search(text) for p in all_kw):
+                continue
+        found.append(item)
+    incomplete = [i.id for i in found if sel.complete and not all(_filled(getattr(i, f, None)) for f in sel.complete)]
+    shown = [_describe(sel.from_, i, names) for i in found]
+    if sel.from_ == "flows":  # the list of ports and interfaces is itself the answer: all of it, one a line
+        text = "\n" + "\n".join(shown) if shown else ""
+    else:
+        text = "; ".join(shown[:_ANSWER_NAMED]) + (f"; and {len(shown) - _ANSWER_NAMED} more" if len(shown) > _ANSWER_NAMED else "")
+    return PlaceAnswer(sel, [i.id for i in found], text, incomplete)
+
+
+def _status(places: list[PlaceAnswer]) -> LabelStatus:
+    required = [p for p in places if not p.selector.optional]
+    if not any(p.answered for p in places):
+        return "missing"
+    if required and all(p.answered and not p.incomplete for p in required):
+        return "answered"
+    return "partial"
+
+
+def answer_labeling(model: Model, catalogue: LabelingCatalogue | None = None) -> list[LabelingAnswer]:
+    """Each labelling recommendation with its status and the model's answer, in catalogue order."""
+    cat = catalogue or load_catalogue()
+    names = {e.id: e.name for e in model.elements}
+    out = []
+    for item in sorted(cat.items, key=lambda i: i.number):
+        places = [_place(model, sel, names) for sel in item.answers]
+        out.append(LabelingAnswer(item, _status(places), places))
+    return out
+
+
+# The mapping verdict of a labelling clause, in the checklist's words.
+VERDICT_STATUS: dict[str, LabelStatus] = {"covered": "answered", "partial": "partial", "gap": "missing"}
+
+
+def agree_with_mapping(answers: list[LabelingAnswer], fw: FrameworkResult | None) -> list[LabelingAnswer]:
+    """The checklist's status set by the fda-premarket mapping verdict of the same item, so the checklist,
+    the coverage and the PTM state one verdict on the same facts (placeholders, denials and text-only
+    matches included). Items the mapping lacks, or sets not applicable, keep their own status."""
+    if fw is None:
+        return answers
+    verdicts = {c.id: c.status for c in fw.clauses}
+    out = []
+    for a in answers:
+        status = VERDICT_STATUS.get(verdicts.get(a.item.id, ""))
+        out.append(replace(a, status=status) if status is not None else a)
+    return out

@@ -1,0 +1,254 @@
+"""The firewall plan a hospital derives from a threat model: segments, rules, and what to ask the maker.
+
+Only network zones are segments: a pump enclosure, a bedside or a patient's body is where someone can touch
+the device, not a place a firewall sits. An element in such a zone sits on the segment of the network it
+joins (the Wi-Fi it associates with); where the model does not say, the plan asks. Rules follow who opens
+each connection (:func:`mdptm.model.topology.initiator`), so an outbound-only design never yields an inbound rule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from mdptm.model import Flow, Model, topology
+from mdptm.model.topology import NETWORK_KINDS, OUTSIDE_KINDS, Initiator, Need, Place
+
+if TYPE_CHECKING:
+    from mdptm.documents.guides import Facts
+
+SegmentPlace = Literal["hospital", "outside", "unknown"]
+INTERNET = "Internet"
+NOT_PLACED = "Not stated (see the questions)"
+
+
+@dataclass(frozen=True)
+class Segment:
+    name: str
+    place: SegmentPlace
+    zone: str | None = None
+    note: str = ""  # how the element was placed there, when not by its own zone
+
+
+@dataclass(frozen=True)
+class Rule:
+    segment: str
+    direction: Literal["outbound", "inbound"]
+    local: str  # the element on this segment
+    peer: str  # the other end, with its segment
+    protocol: str
+    ports: str
+    flow: Flow
+    opener: Initiator
+
+
+@dataclass
+class Plan:
+    """Everything the deployment guide needs about the network."""
+
+    segment: dict[str, Segment] = field(default_factory=dict)  # element id -> segment
+    opener: dict[str, Initiator] = field(default_factory=dict)  # flow id -> who opens it
+    rules: list[Rule] = field(default_factory=list)
+    same_segment: list[Flow] = field(default_factory=list)
+    local: list[Flow] = field(default_factory=list)
+    unclear: list[Flow] = field(default_factory=list)
+    network: list[Flow] = field(default_factory=list)
+    needs: list[Need] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    outbound_only: str | None = None
+
+    def segments_in_order(self) -> list[str]:
+        """Hospital segments in rule order; the unplaced ones last."""
+        segs = list(dict.fromkeys(r.segment for r in self.rules))
+        return [s for s in segs if s != NOT_PLACED] + [s for s in segs if s == NOT_PLACED]
+
+
+def short_protocol(text: str | None) -> str:
+    """A protocol without its parenthesised remarks: "HTTPS over 802.11 (polling every 5 min)" → "HTTPS over 802.11"."""
+    if not text:
+        return "not stated"
+    out = re.sub(r"\s*\([^)]*\)", "", text).strip(" ,;")
+    return out or text.strip()
+
+
+def ports_text(f: Flow) -> str:
+    ports = topology.parse_ports(f.port, f.protocol)
+    return ", ".join(str(p) for p in ports)
+
+
+def build(f: Facts) -> Plan:
+    m = f.model
+    plan = Plan(outbound_only=topology.outbound_only_design(m))
+    for fl in m.flows:
+        plan.opener[fl.id] = topology.initiator(fl, f.elements, f.zones, f.where, plan.outbound_only)
+        kind = topology.transport(fl)
+        (plan.network if kind == "network" else plan.local if kind == "local" else plan.unclear).append(fl)
+    for e in m.elements:
+        plan.segment[e.id] = _segment_of(f, e.id, plan)
+    for fl in plan.network:
+        _rules(f, plan, fl)
+    plan.needs = topology.needs(m, f.where)
+    plan.questions = _questions(f, plan)
+    return plan
+
+
+def _zone_segment(f: Facts, element_id: str) -> Segment | None:
+    z = f.zone_of(element_id)
+    place: Place = f.where(element_id)
+    if z is None:
+        if place == "outside":
+            return Segment(INTERNET, "outside")
+        return None
+    kind = topology.zone_kind(z).kind
+    if kind in OUTSIDE_KINDS or place == "outside":
+        return Segment(z.name, "outside", z.id)
+    if kind in NETWORK_KINDS or (kind is None and place == "hospital"):
+        return Segment(z.name, "hospital", z.id)
+    return None
+
+
+def _segment_of(f: Facts, element_id: str, plan: Plan) -> Segment:
+    """The element's own zone when that is a network (or outside); else the network it joins, when one of
+    its flows reaches a network element (a Wi-Fi access point, a switch) in a network zone."""
+    own = _zone_segment(f, element_id)
+    if own is not None:
+        return own
+    joined: list[tuple[Segment, str]] = []
+    for fl in f.model.flows:
+        if element_id not in (fl.source, fl.target):
+            continue
+        other = fl.target if fl.source == element_id else fl.source
+        el = f.elements.get(other)
+        seg = _zone_segment(f, other)
+        if el is not None and el.kind == "network" and seg is not None and seg.place == "hospital":
+            joined.append((seg, f"joins {el.name} ({fl.id})"))
+    names = list(dict.fromkeys(s.name for s, _ in joined))
+    if len(names) == 1:
+        seg, how = joined[0]
+        return Segment(seg.name, "hospital", seg.zone, how)
+    return Segment("segment not stated", "unknown")
+
+
+def _peer(f: Facts, plan: Plan, element_id: str) -> str:
+    seg = plan.segment[element_id]
+    where = {
+        "hospital": seg.name,
+        "outside": f"{seg.name}, {INTERNET.lower()}" if seg.name != INTERNET else INTERNET.lower(),
+        "unknown": "segment not stated",
+    }[seg.place]
+    return f"{f.name(element_id)} ({where})"
+
+
+def _rules(f: Facts, plan: Plan, fl: Flow) -> None:
+    opener = plan.opener[fl.id]
+    a = opener.element
+    b = fl.target if a == fl.source else fl.source
+    sa, sb = plan.segment[a], plan.segment[b]
+    if sa.place == "hospital" and sa == sb or (sa.place == sb.place == "hospital" and sa.name == sb.name):
+        plan.same_segment.append(fl)
+        return
+    proto, ports = short_protocol(fl.protocol), ports_text(fl) or "not stated"
+    if sa.place != "outside":
+        seg = sa.name if sa.place == "hospital" else NOT_PLACED
+        plan.rules.append(Rule(seg, "outbound", f.name(a), _peer(f, plan, b), proto, ports, fl, opener))
+    if sb.place != "outside":
+        seg = sb.name if sb.place == "hospital" else NOT_PLACED
+        plan.rules.append(Rule(seg, "inbound", f.name(b), _peer(f, plan, a), proto, ports, fl, opener))
+
+
+def _questions(f: Facts, plan: Plan) -> list[str]:
+    """Precise questions for the maker: one per fact a firewall rule or a go-live check is missing."""
+    out: list[str] = []
+    for fl in plan.network:
+        ends = f"{f.name(fl.source)} and {f.name(fl.target)}"
+        if not topology.parse_ports(fl.port, fl.protocol):
+            out.append(
+                f"{fl.id} {fl.name or ''} ({short_protocol(fl.protocol)}, between {ends}): which port and "
+                "transport (TCP or UDP) does it use?".replace("  ", " ")
+            )
+        elif any(p.transport is None for p in topology.parse_ports(fl.port, fl.protocol)):
+            out.append(f"{fl.id} {fl.name or ''}: is port {fl.port} TCP or UDP?".replace("  ", " "))
+    out.extend(
+        f"{fl.id} {fl.name or ''} (between {f.name(fl.source)} and {f.name(fl.target)}): is it network "
+        "traffic (which protocol and port) or a local link such as USB or Bluetooth?".replace("  ", " ")
+        for fl in plan.unclear
+    )
+    crossing = {r.flow.id: r for r in plan.rules}
+    for fid, r in crossing.items():
+        if r.opener.basis == "assumed":
+            other = r.flow.target if r.opener.element == r.flow.source else r.flow.source
+            out.append(
+                f"{fid} {r.flow.name}: which end opens the connection? The rules assume {f.name(r.opener.element)}, not {f.name(other)}."
+            )
+    asked: set[str] = set()
+    for fl in plan.network:
+        for e in (fl.source, fl.target):
+            if plan.segment[e].place == "unknown" and e not in asked:
+                asked.add(e)
+                z = f.zone_of(e)
+                where = f" (the model places it in {z.name}, which is not a network)" if z is not None else ""
+                out.append(f"Which hospital network does {f.name(e)} use for {fl.id} {fl.name}{where}?")
+    out.extend(
+        f"{r.flow.id} {r.flow.name} is opened from outside the hospital ({f.name(r.opener.element)}), which "
+        "needs an inbound rule from the internet: is there a way to run it outbound only?"
+        for r in plan.rules
+        if r.direction == "inbound" and plan.segment[r.opener.element].place == "outside"
+    )
+    out.extend(
+        f"{fl.id} {fl.name}: is the traffic encrypted, and with what? The model does not say."
+        for fl in plan.network
+        if fl.encryption is None and fl.id in crossing
+    )
+    out.extend(n.question for n in plan.needs if n.question)
+    return out
+
+
+def diagram_model(f: Facts, plan: Plan) -> Model | None:
+    """The deployment picture as a model: one zone per segment in topology order (the device's own
+    segments, the other hospital segments, unplaced elements, outside), the elements that use the network,
+    and each network flow drawn from the end that opens it, labelled with its ports."""
+    from mdptm.model import Document, Element, Product, TrustZone
+
+    used = list(dict.fromkeys(e for fl in plan.network for e in (fl.source, fl.target)))
+    if not used:
+        return None
+    device_side = {plan.segment[e].name for e in used if f.where(e) == "device"}
+
+    def rank(seg: Segment) -> int:
+        if seg.place == "hospital":
+            return 0 if seg.name in device_side else 1
+        return 2 if seg.place == "unknown" else 3
+
+    segs = sorted({plan.segment[e] for e in used}, key=lambda s: (rank(s), _zone_index(f, s)))
+    names = list(dict.fromkeys(s.name for s in segs))
+    zone_id = {n: f"S{i + 1}" for i, n in enumerate(names)}
+    titles = {s.name: s.name + (" (internet)" if s.place == "outside" and s.name != INTERNET else "") for s in segs}
+    titles.update({s.name: "Network segment not stated" for s in segs if s.place == "unknown"})
+    m = Model(
+        product=Product(name=f.model.product.name, manufacturer=f.model.product.manufacturer),
+        document=Document(version=f.model.document.version),
+    )
+    m.trust_zones = [TrustZone(id=zone_id[n], name=titles[n]) for n in names]
+    m.elements = [
+        Element(id=e, name=f.name(e), kind=f.elements[e].kind, trust_zone=zone_id[plan.segment[e].name]) for e in used if e in f.elements
+    ]
+    drawn: dict[tuple[frozenset[str], str], Flow] = {}
+    for fl in plan.network:
+        a = plan.opener[fl.id].element
+        b = fl.target if a == fl.source else fl.source
+        label = ports_text(fl) or "port not stated"
+        same = drawn.get((frozenset((a, b)), label))
+        if same is None:  # one arrow per pair and port; both heads where each end opens one
+            drawn[(frozenset((a, b)), label)] = Flow(id=fl.id, name=label, source=a, target=b)
+        elif same.source != a:
+            same.bidirectional = True
+    m.flows = list(drawn.values())
+    return m
+
+
+def _zone_index(f: Facts, seg: Segment) -> int:
+    for i, z in enumerate(f.model.trust_zones):
+        if z.id == seg.zone:
+            return i
+    return len(f.model.trust_zones)

@@ -1,0 +1,465 @@
+"""Threats and countermeasures written as lists under STRIDE or "Threats" headings.
+
+Many threat models are not tables: under a heading per STRIDE category ("Spoofing", "Denial of
+Service (DoS)") the author writes a bulleted list of threats, often after a label line "Threats:", and
+a second list after "Countermeasures:". This module reads such a document as a stream of headings,
+paragraphs and list items (whatever the source format) and turns the list items into the same row
+records tables give, so ids, merging, the report and references work as for any table. Prose
+paragraphs are never items; a list that defines the STRIDE categories ("Spoofing: pretending to be
+...", one item per category) is reported as skipped. The words are data (``sections.yaml``:
+``threat_lists``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from mdptm.importers.tabular.records import SourceBuilder, first_sentence
+from mdptm.importers.tabular.tables import RowRecord
+from mdptm.importers.tabular.vocab import PhraseTable, Vocabulary, match_header, norm_text, one_line, parse_stride
+from mdptm.model import Model
+
+_PREFIX = re.compile(r"^\s*(?:[-*•·▪◦‣]|\(?\d+[.)]|[a-z][.)])\s+")
+_ID = re.compile(r"^\s*([A-Z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[:.\-–—)]\s+(\S.*)$", re.S)
+_LEAD = re.compile(r"^\s*([^:–—]{2,60}?)\s*(?::|\s[-–—]\s)\s*(\S.*)$", re.S)
+_LETTER = re.compile(r"^\s*[STRIDE]\s*[-–—:.)]\s+")
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+@dataclass
+class _Context:
+    """One heading's section: what its list items are, and the group its threats and controls link in."""
+
+    level: int
+    name: str
+    mode: str | None  # "threat" | "control" | None
+    stride: str | None
+    key: int  # link group
+    category: str | None = None  # a heading that sorts threats by another scheme ("Patient Safety")
+    tabled: bool = False  # the section holds a table of threats: its loose bullets are notes, not threats
+
+
+@dataclass
+class _Entry:
+    text: str
+    level: int
+    locator: str
+    mode: str
+    stride: str | None
+    view: str | None
+    key: int
+    section: str
+    category: str | None = None
+
+
+@dataclass
+class _Group:
+    section: str
+    threats: list[RowRecord] = field(default_factory=list)
+    controls: list[RowRecord] = field(default_factory=list)
+
+
+class ListThreats:
+    """Reads list items as threats or controls where the headings and labels around them say so."""
+
+    def __init__(self, builder: SourceBuilder, vocab: Vocabulary):
+        self.b = builder
+        cfg = vocab.sections.get("threat_lists", {})
+        self.noise = set(vocab.sections.get("stride_heading_noise", [])) - {"of"}
+        self.stride = PhraseTable(cfg.get("stride", {}))
+        self.headings = [re.compile(p, re.I) for p in cfg.get("headings", [])]
+        self.controls = [re.compile(p, re.I) for p in vocab.sections.get("sections", {}).get("controls", [])]
+        self.threat_labels = {norm_text(str(w)) for w in cfg.get("threat_labels", [])}
+        self.control_labels = {norm_text(str(w)) for w in cfg.get("control_labels", [])}
+        self.other_labels = {norm_text(str(w)) for w in cfg.get("other_labels", [])}
+        self.other_words = {norm_text(str(w)) for w in cfg.get("other_words", [])}
+        self.definition_run = int(cfg.get("definition_run", 5))
+        self.stack: list[_Context] = []
+        self.last_sibling: tuple[int, int] | None = None  # (level, depth) of the last category heading
+        self.label: tuple[str | None, int] | None = None  # (mode or None for "not a list of items", key)
+        self.item_stride: tuple[str, int] | None = None  # a list item "Spoofing" heads the deeper items
+        self.run: list[_Entry] = []
+        self.groups: dict[int, _Group] = {}
+        self.own: list[tuple[RowRecord, RowRecord]] = []  # (threat, control) paired in the document
+        self._keys = 0
+        self.threats = 0
+        self.controls_made = 0
+
+    # -- vocabulary
+
+    def stride_of(self, text: str) -> str | None:
+        """The STRIDE category a heading or a list item names, and nothing else ("4.2 Tampering Threats")."""
+        t = _LETTER.sub("", _BRACKETS.sub(" ", text))
+        t = re.sub(r"^[\d.\s]+", "", t)
+        words = [w for w in norm_text(t).split() if w not in self.noise and not w.isdigit()]
+        if not words or len(words) > 5:
+            return None
+        return self.stride.exact(" ".join(words))
+
+    def is_category(self, text: str) -> bool:
+        """A heading that sorts threats (never a use case of its own)."""
+        return self.stride_of(text) is not None or any(rx.search(text) for rx in self.headings)
+
+    def _label(self, text: str) -> str | None | bool:
+        """What a line before a list says the list is: "threat" / "control", None for something else
+        ("Notes:", "The following threat sources were considered:"), False for prose that says nothing."""
+        t = one_line(text)
+        if not t or len(t) > 200:
+            return False
+        words = norm_text(t)
+        short = len(t) <= 60 and len(t.split()) <= 6
+        if short and words in self.threat_labels:
+            return "threat"
+        if short and words in self.control_labels:
+            return "control"
+        if short and words in self.other_labels:
+            return None
+        if not t.endswith(":"):
+            return False
+        tokens = set(words.split())
+        if tokens & self.other_words:
+            return None
+        if tokens & {w for w in self.threat_labels if " " not in w}:
+            return "threat"
+        if tokens & {w for w in self.control_labels if " " not in w}:
+            return "control"
+        return False  # "An attacker could:" under "Spoofing" leaves the list what the heading says
+
+    def _inline(self, text: str) -> tuple[str, str] | None:
+        """ "Threat: ..." or "Mitigation: ..." as a list item: its kind and its text."""
+        m = re.match(r"^\s*([A-Za-z][A-Za-z ]{1,40}?)\s*:\s*(\S.*)$", text, re.S)
+        if not m:
+            return None
+        words = norm_text(m.group(1))
+        if words in self.threat_labels:
+            return "threat", m.group(2)
+        if words in self.control_labels:
+            return "control", m.group(2)
+        return None
+
+    # -- the stream
+
+    def _new_key(self, section: str) -> int:
+        self._keys += 1
+        self.groups[self._keys] = _Group(section)
+        return self._keys
+
+    def heading(self, level: int, name: str) -> None:
+        """A heading (its numbering already removed) opens a section."""
+        self.flush()
+        self.label = None
+        while self.stack and self.stack[-1].level >= level:
+            self.stack.pop()
+        stride = self.stride_of(name)
+        outer = next((c for c in reversed(self.stack) if c.mode == "threat"), None)
+        outer_stride = next((c.stride for c in reversed(self.stack) if c.stride), None)
+        if stride is not None:
+            ctx = _Context(level, name, "threat", stride, self._new_key(name))
+        elif any(rx.search(name) for rx in self.headings):
+            # "Threats" under "Spoofing": its threats link with the countermeasures of "Spoofing".
+            key = outer.key if outer is not None and outer.stride else self._new_key(name)
+            ctx = _Context(level, name, "threat", outer_stride, key)
+        elif outer is not None and any(rx.search(name) for rx in self.controls):
+            ctx = _Context(level, name, "control", None, outer.key)
+        elif self.last_sibling is not None and self.last_sibling == (level, len(self.stack)):
+            # "Patient Safety" after "Elevation of Privilege" at the same level: another category of threats.
+            ctx = _Context(level, name, "threat", None, self._new_key(name), category=name)
+        else:
+            ctx = _Context(level, name, None, outer_stride, self._new_key(name))
+        if ctx.mode == "threat" and (stride or ctx.category):
+            self.last_sibling = (level, len(self.stack))
+        elif self.last_sibling is None or level <= self.last_sibling[0]:
+            self.last_sibling = None  # a deeper heading inside a category leaves the next sibling a category
+        self.stack.append(ctx)
+
+    def paragraph(self, text: str) -> bool:
+        """A paragraph that is not a list item; True when it was a label line (and is nothing else)."""
+        self.flush()
+        self.item_stride = None
+        got = self._label(text)
+        if got is False:
+            return False
+        key = self.stack[-1].key if self.stack else self._new_key("")
+        if got is None:
+            if self._mode() is not None:
+                self.label = (None, key)  # "Notes:" ends a list of threats
+            return False
+        self.label = (str(got), key)
+        return len(one_line(text).split()) <= 6  # a label line alone is nothing else; a lead-in stays prose
+
+    def boundary(self, threat_table: bool = False) -> None:
+        """A table or anything else that ends a list; *threat_table* when it was read as threats."""
+        self.flush()
+        self.item_stride = None
+        if threat_table and self.stack:
+            self.stack[-1].tabled = True
+
+    def _mode(self) -> str | None:
+        if self.label is not None:
+            return self.label[0]
+        if not self.stack or self.stack[-1].tabled:
+            return None  # "Threats" with a threat table: a list after it says something about the table
+        return self.stack[-1].mode
+
+    def item(self, text: str, level: int, locator: str, view: str | None) -> bool:
+        """A list item; True when it is read here (as a threat, a control or a category)."""
+        body = _PREFIX.sub("", text).strip()
+        if not body:
+            return False
+        mode = self._mode()
+        ctx = self.stack[-1] if self.stack else None
+        stride = ctx.stride if ctx else None
+        key = self.label[1] if self.label is not None else (ctx.key if ctx else 0)
+        lead = _LEAD.match(body)
+        if lead is not None and norm_text(lead.group(1)) in self.other_labels:
+            return False  # "Note: scores use the 5 x 5 matrix"
+        if mode is None:
+            cat = self.stride_of(body)
+            if cat is not None and len(body) <= 60:
+                self.item_stride = (cat, level)
+                return True
+            if self.item_stride is None or level <= self.item_stride[1]:
+                self.item_stride = None
+                return False
+            mode, stride = "threat", self.item_stride[0]
+        if key not in self.groups:
+            key = self._new_key(ctx.name if ctx else "")
+        section = ctx.name if ctx else ""
+        category = ctx.category if ctx else None
+        self.run.append(_Entry(body, level, locator, mode, stride, view, key, section, category))
+        return True
+
+    def finish(self) -> None:
+        self.flush()
+
+    # -- a run of list items
+
+    def flush(self) -> None:
+        run, self.run = self.run, []
+        if not run:
+            return
+        if self._definitions(run):
+            for e in run:
+                self.b.report.skipped(self.b.file, e.locator, "a definition of a STRIDE category, not a threat")
+            return
+        heads = {id(e) for e in run if self._inline(e.text) is None and len(e.text) <= 60 and self.stride_of(e.text)}
+        base = min((e.level for e in run if id(e) not in heads), default=0)
+        last: RowRecord | None = None
+        stride: str | None = None
+        for e in run:
+            inline = self._inline(e.text)
+            cat = self.stride_of(e.text) if inline is None and len(e.text) <= 60 else None
+            if cat is not None:
+                stride = cat  # "Spoofing" as an item heads the items below it
+                continue
+            kind, text = inline if inline else (e.mode, e.text)
+            own_stride = None
+            lead = _LEAD.match(text) if kind == "threat" else None
+            if lead is not None and self.stride_of(lead.group(1)) is not None:
+                own_stride, text = self.stride_of(lead.group(1)), lead.group(2)  # "Spoofing: a rogue tablet ..."
+            if e.level > base and last is not None and inline is None:
+                # A line under a threat says more about it.
+                last.values["description"] = "\n".join(
+                    x for x in (last.values.get("description") or last.values["title"], one_line(text)) if x
+                )
+                continue
+            rec = self._record(kind, text, e, own_stride or stride or e.stride)
+            group = self.groups[e.key]
+            if kind == "threat":
+                last = rec
+                group.threats.append(rec)
+            elif last is not None and (inline is not None or e.level > base):
+                self.own.append((last, rec))  # "Mitigation: ..." right under its threat
+            else:
+                group.controls.append(rec)
+
+    def _definitions(self, run: list[_Entry]) -> bool:
+        cats = []
+        for e in run:
+            m = _LEAD.match(e.text)
+            cat = self.stride_of(m.group(1)) if m else None
+            if cat is None:
+                return False
+            cats.append(cat)
+        return len(cats) == len(set(cats)) >= self.definition_run
+
+    def _record(self, kind: str, text: str, e: _Entry, stride: str | None) -> RowRecord:
+        values: dict[str, str] = {}
+        headers: dict[str, str] = {}
+        m = _ID.match(text)
+        if m:
+            values["id"], text = m.group(1), m.group(2)
+            headers["id"] = "list item"
+        line = one_line(text).rstrip(".").strip()
+        title = line if len(line) <= 100 else first_sentence(line)
+        values["title"] = title
+        headers["title"] = "list item"
+        if title != line:
+            values["description"] = one_line(text)
+        if kind == "threat" and stride:
+            values["stride"] = stride.replace("_", " ")
+            headers["stride"] = "heading"
+        extra = {"Category": e.category} if kind == "threat" and e.category else {}
+        rec = RowRecord(kind=kind, file=self.b.file, locator=e.locator, values=values, headers=headers, extra=extra, view=e.view)
+        self.b.records.append(rec)
+        if kind == "threat":
+            self.threats += 1
+        else:
+            self.controls_made += 1
+        return rec
+
+    # -- after the build: threats and the countermeasures written beside them
+
+    def link(self, model: Model, item_of: dict[int, str]) -> None:
+        """Give each threat the controls its section lists beside it (or those written under it)."""
+        threats = {t.id: t for t in model.threats}
+        paired = {id(t) for t, _c in self.own}
+        for t_rec, c_rec in self.own:
+            threat = threats.get(item_of.get(id(t_rec), ""))
+            cid = item_of.get(id(c_rec))
+            if threat is not None and cid and cid not in threat.controls:
+                threat.controls.append(cid)
+        for group in self.groups.values():
+            loose = [t for t in group.threats if id(t) not in paired]
+            if not loose or not group.controls:
+                continue
+            cids = [c for c in (item_of.get(id(r)) for r in group.controls) if c]
+            for t_rec in loose:
+                threat = threats.get(item_of.get(id(t_rec), ""))
+                if threat is None:
+                    continue
+                for cid in cids:
+                    if cid not in threat.controls:
+                        threat.controls.append(cid)
+            self.b.warn(
+                loose[0].locator,
+                f"section {group.section!r}: its {len(loose)} threat(s) and {len(cids)} countermeasure(s) are linked "
+                "as a group (the document lists them side by side without pairing them)",
+            )
+
+
+_FIELD = re.compile(r"^\s*\[?\s*([A-Za-z][A-Za-z0-9 /()&.-]{0,40}?)\s*:\s*(.*?)\s*\]?\s*$", re.S)
+_BRACKET_FIELD = re.compile(r"\[\s*([A-Za-z][A-Za-z0-9 /&.-]{0,40}?)\s*:\s*([^\]]*)\]")
+_NUMBERED = re.compile(r"^\s*(?:\d+[.)]|[-*•·▪◦‣])\s+")
+_PLACEHOLDER = re.compile(r"^\s*<[^<>]*>\s*$")  # "<no mitigation provided>"
+
+
+@dataclass
+class _Block:
+    title: str
+    locator: str
+    view: str | None
+    values: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    lines: list[tuple[str, str]] = field(default_factory=list)  # (text, locator) taken in, to give back if no threat
+
+
+class FieldBlocks:
+    """Threats written as a title line followed by "Key: value" lines, as the Threat Modeling Tool's report
+    prints them ("1. Elevation Using Impersonation", "[State: Not Started]", "Category: Tampering",
+    "Description: ...", "Justification: ...") and as forms in Word documents do.
+
+    A block opens only on a category or status line right after a short title line, and is a threat
+    only when it names a category (STRIDE or another, "Patient Safety") and says one thing more; lines
+    of a block that is no threat are given back (``replay``) to be read as they would have been.
+    """
+
+    START = ("stride", "status", "id")
+
+    def __init__(self, builder: SourceBuilder, vocab: Vocabulary):
+        self.b = builder
+        self.vocab = vocab
+        self.candidate: tuple[str, str, dict[str, tuple[str, str]]] | None = None  # title, locator, inline fields
+        self.block: _Block | None = None
+        self.replay: list[tuple[str, str]] = []
+        self.made = 0
+
+    def _field(self, key: str) -> str | None:
+        if len(key) > 40 or not key.strip():
+            return None
+        hit = match_header(self.vocab, "threat", key)
+        return hit.field if hit is not None and hit.exact else None
+
+    def line(self, text: str, locator: str, view: str | None) -> bool:
+        """A paragraph or list item; True when it belongs to a block of threat fields."""
+        t = _NUMBERED.sub("", one_line(text)) if "\n" not in text.strip() else text.strip()
+        m = _FIELD.match(t) if len(t) <= 4000 else None
+        fname = self._field(m.group(1)) if m else None
+        if m is not None and fname is not None:
+            value = m.group(2).strip()
+            if self.block is not None and fname not in self.block.values:
+                self._add(self.block, fname, m.group(1), value)
+                self.block.lines.append((text, locator))
+                return True
+            if self.block is not None:
+                self.close()
+            if fname in self.START and self.candidate is not None:
+                title, loc, inline = self.candidate
+                self.block = _Block(title, loc, view)
+                for f, (header, v) in inline.items():
+                    self._add(self.block, f, header, v)
+                if fname not in self.block.values:
+                    self._add(self.block, fname, m.group(1), value)
+                self.block.lines.append((text, locator))
+                self.candidate = None
+                return True
+            self.candidate = None
+            return False
+        self.close()
+        self._candidate(text, locator)
+        return False
+
+    def _candidate(self, text: str, locator: str) -> None:
+        t = one_line(text)
+        inline: dict[str, tuple[str, str]] = {}
+        for m in _BRACKET_FIELD.finditer(t):
+            f = self._field(m.group(1))
+            if f is not None:
+                inline[f] = (m.group(1), m.group(2).strip())
+        title = _NUMBERED.sub("", _BRACKET_FIELD.sub(" ", t)).strip()
+        if not title or len(title) > 150 or title.endswith((":", ".")) and len(title.split()) > 12:
+            self.candidate = None
+            return
+        self.candidate = (title, locator, inline)
+
+    def _add(self, block: _Block, fname: str, header: str, value: str) -> None:
+        if not value or _PLACEHOLDER.match(value):
+            return
+        block.values[fname] = value
+        block.headers[fname] = header
+
+    def heading(self, text: str, locator: str) -> None:
+        """A heading ends a block and may title the next ("T-01 Spoofed cloud server")."""
+        self.close()
+        self._candidate(text, locator)
+
+    def boundary(self) -> None:
+        self.close()
+        self.candidate = None
+
+    def close(self) -> None:
+        block, self.block = self.block, None
+        if block is None:
+            return
+        v = block.values
+        # A category that is no STRIDE one ("Patient Safety") counts beside a field only threats have, so that a
+        # control written as a form ("Category: Authentication", "Description: ...") is never taken for a threat.
+        stride_ok = "stride" in v and bool(parse_stride(self.vocab, v["stride"]).value)
+        threat_only = any(
+            f in v
+            for f in ("risk", "risk.likelihood", "risk.severity", "rationale", "controls", "targets", "patient_harm", "residual_risk")
+        )
+        if "stride" in v and len(v) >= 2 and (stride_ok or threat_only):
+            values = dict(v)
+            values.setdefault("title", block.title)
+            headers = {"title": "title line", **block.headers}
+            self.b.records.append(
+                RowRecord(kind="threat", file=self.b.file, locator=block.locator, values=values, headers=headers, extra={}, view=block.view)
+            )
+            self.made += 1
+            return
+        self.replay.extend(block.lines)
+
+
+__all__ = ["FieldBlocks", "ListThreats"]

@@ -1,0 +1,726 @@
+"""References as people write them → ids (SPEC §3 "References resolved").
+
+A threat row names its affected component by id or by name ("Infusion pump", "infusion  PUMP"), its
+controls by id ("C-01; C-02") or by title, a flow its ends by name. The Word and Excel importers keep
+what a cell says under a pending key in ``extra``; :func:`resolve_references` turns it into ids, first
+inside one source (so that merging can rename ids safely) and, with ``final=True``, once more across
+all merged sources. What still names nothing is reported with its location and kept in ``extra`` under
+the column's header — or created, where the model has no table of that kind at all (a register with a
+"Component" column but no component list) or where the model cannot do without it (a flow's ends).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from mdptm.importers.merge import norm_name
+from mdptm.importers.tabular.records import PENDING, first_sentence, slug
+from mdptm.importers.tabular.vocab import Vocabulary, is_empty, norm_text, parse_choice, vocabulary
+from mdptm.model import (
+    PLACEHOLDER,
+    Asset,
+    Control,
+    Element,
+    Flow,
+    Item,
+    Model,
+    Source,
+    Threat,
+    TrustZone,
+    View,
+    provenance,
+)
+from mdptm.model.report import ImportReport
+from mdptm.model.validate import REFERENCES
+
+# "T-01", "SC1", "Zone 2" — but not a product name with a number ("Microsoft 365"): a word and a number
+# separated by a space is an id only when the word is short.
+ID_LIKE = re.compile(r"^[A-Za-z]{1,10}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?$|^[A-Za-z]{1,6} \d+(?:[.\-]\d+)*[A-Za-z]?$|^\d+(?:\.\d+)*$")
+ARROW = re.compile(r"\s*(?:<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←|\bto\b|\s-\s|\s–\s)\s*", re.I)
+_ARROW_SIGN = re.compile(r"<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←")
+_ABBREV = re.compile(r"^(.+?)\s*\(([A-Za-z][A-Za-z0-9&/+-]{1,11})\)\s*$")
+_SPLIT = re.compile(r"(\s*[,;\n|/]\s*)")
+_SEPARATOR_CHARS = (",", ";", "\n", "|", "/", " ")  # each _SPLIT separator leaves one of these in a key (a newline as a space)
+_BULLETS = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d+[.)])\s+")
+_CONJUNCTION = re.compile(r"\s+(?:and|&|\+|und|et|y)\s+|\s*[&+]\s*", re.I)
+# "T-01 to T-05", "M-01–M-03", "SC-1 through SC-4": one prefix, ascending numbers.
+_RANGE = re.compile(r"^([A-Za-z]{1,10}[-_.]?)(\d+)\s*(?:to|through|thru|bis|–|—|-|\.\.)\s*([A-Za-z]{1,10}[-_.]?)?(\d+)$", re.I)
+ALL_WORDS = {"all", "all components", "all elements", "entire system", "whole system", "system wide", "system-wide", "any"}
+
+# (kind, field) -> collections a value may name, in the order they are tried.
+TARGETS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("threat", "targets"): ("elements", "flows", "trust_zones"),
+    ("threat", "assets"): ("assets",),
+    ("threat", "controls"): ("controls",),
+    ("threat", "views"): ("views",),
+    ("control", "threats"): ("threats",),
+    ("element", "trust_zone"): ("trust_zones",),
+    ("flow", "source"): ("elements",),
+    ("flow", "target"): ("elements",),
+    ("flow", "peer"): ("elements",),
+    ("flow", "data"): ("assets",),
+    ("asset", "stored_in"): ("elements",),
+}
+KIND_OF = {
+    Threat: "threat",
+    Control: "control",
+    Element: "element",
+    Flow: "flow",
+    Asset: "asset",
+    TrustZone: "trust_zone",
+    View: "view",
+}
+
+
+@dataclass
+class _Index:
+    """Ids, aliases, lower-cased ids and names per collection, for O(1) look-ups."""
+
+    ids: dict[str, dict[str, str]] = field(default_factory=dict)  # collection -> id -> id
+    lower: dict[str, dict[str, str]] = field(default_factory=dict)  # collection -> lower id -> id
+    names: dict[str, dict[str, str]] = field(default_factory=dict)  # collection -> norm name -> id
+    all_ids: set[str] = field(default_factory=set)
+    # The most list separators or spaces any key holds: a run of list pieces joined by more
+    # separators than this cannot be a key, so a long list cell is never tried as one name.
+    span: int = 0
+
+    def add(self, coll: str, item_id: str, names: list[str], aliases: list[str] | None = None) -> None:
+        keys = [item_id, *(aliases or ())]
+        self.ids.setdefault(coll, {}).setdefault(item_id, item_id)
+        for a in aliases or ():
+            self.ids[coll].setdefault(a, item_id)
+        self.lower.setdefault(coll, {}).setdefault(item_id.casefold(), item_id)
+        for a in aliases or ():
+            self.lower[coll].setdefault(a.casefold(), item_id)
+        for n in names:
+            if n:
+                keys.append(norm_name(n))
+                self.names.setdefault(coll, {}).setdefault(keys[-1], item_id)
+                # "Implantable Pulse Generator (IPG)" also answers to "IPG" and to its name without the abbreviation.
+                m = _ABBREV.match(n)
+                if m:
+                    self.names[coll].setdefault(norm_name(m.group(1)), item_id)
+                    self.names[coll].setdefault(norm_name(m.group(2)), item_id)
+        self.span = max(self.span, *(sum(map(k.count, _SEPARATOR_CHARS)) for k in keys))
+        self.all_ids.add(item_id)
+
+    def find(self, colls: tuple[str, ...], token: str) -> tuple[str, str] | None:
+        t = token.strip()
+        if not t:
+            return None
+        for table, key in ((self.ids, t), (self.lower, t.casefold()), (self.names, norm_name(t))):
+            for coll in colls:
+                hit = table.get(coll, {}).get(key)
+                if hit is not None:
+                    return coll, hit
+        return None
+
+
+def _named_only(item: Item) -> bool:
+    return any(k.startswith(PENDING) and isinstance(v, dict) and v.get("named_only") for k, v in item.extra.items())
+
+
+def _names(item: Item) -> list[str]:
+    out = []
+    for attr in ("name", "title"):
+        v = getattr(item, attr, None)
+        if isinstance(v, str) and v:
+            out.append(v)
+    if isinstance(item, View):
+        out.append(item.kind.replace("_", " "))
+    return out
+
+
+def _where(item: Item) -> str | None:
+    src = provenance(item)
+    return src.locator if src else None
+
+
+def _importer(item: Item) -> str | None:
+    src = provenance(item)
+    return src.importer if src else None
+
+
+def _file(item: Item, default: str) -> str:
+    src = provenance(item)
+    return src.file if src and src.file else default
+
+
+class Resolver:
+    """One resolution pass over a model."""
+
+    def __init__(self, model: Model, report: ImportReport, *, final: bool, vocab: Vocabulary | None = None):
+        self.model = model
+        self.report = report
+        self.final = final
+        self.vocab = vocab or vocabulary()
+        self.index = _Index()
+        # Items recorded only because a row that is no threat named them do not make a component table.
+        self.had = {
+            coll: any(not _named_only(i) for i in getattr(model, coll)) for coll in ("elements", "assets", "controls", "trust_zones")
+        }
+        self.created_controls: dict[str, str] = {}
+        self._link_tables: set[tuple[str, str]] = set()
+        self.by_id: dict[tuple[str, str], Item] = {}
+        for coll in ("elements", "flows", "assets", "trust_zones", "controls", "threats", "views"):
+            for item in getattr(model, coll):
+                self.index.add(coll, item.id, _names(item), self._aliases(item))
+                self.by_id.setdefault((coll, item.id), item)
+        self.index.all_ids.update(item.id for _k, item in model.items())
+
+    def _aliases(self, item: Item) -> list[str]:
+        out = []
+        for key, value in item.extra.items():
+            if key.startswith(PENDING) and isinstance(value, dict) and value.get("alias"):
+                out.append(str(value["alias"]))
+        return out
+
+    def run(self) -> None:
+        for coll in ("trust_zones", "elements", "flows", "assets", "views", "threats", "controls"):
+            for item in list(getattr(self.model, coll)):
+                self._item(item)
+        if self.final:
+            self._drop_dangling()
+        self._flow_ends()
+        if self.final:
+            self._placeholders()
+
+    # -- one item
+
+    def _item(self, item: Item) -> None:
+        keys = [k for k in item.extra if k.startswith(PENDING)]
+        if not keys:
+            return
+        kind = KIND_OF.get(type(item), "")
+        for key in keys:
+            entry = item.extra[key]
+            file = key[len(PENDING) :]
+            refs = entry.get("refs", []) if isinstance(entry, dict) else []
+            left = [ref for ref in refs if not self._ref(kind, item, ref, file)]
+            if left and not self.final:
+                entry["refs"] = left
+            elif self.final or not (entry.get("alias") or entry.get("named_only")):
+                del item.extra[key]
+            else:
+                entry["refs"] = []
+
+    def _ref(self, kind: str, item: Item, ref: dict[str, str], file: str) -> bool:
+        """Resolve one pending reference; True when done (resolved, created, or kept in extra)."""
+        fname, raw = ref["field"], ref["raw"]
+        colls = TARGETS.get((kind, fname))
+        if colls is None:
+            return True
+        hits, missing = self._resolve_text(colls, raw, kind, fname)
+        for coll, iid in hits:
+            self._attach(item, kind, fname, coll, iid)
+        if not missing:
+            return True
+        if not self.final:
+            if hits:
+                ref["raw"] = "\n".join(missing)
+            return False
+        self._unresolved(item, kind, fname, missing, raw, ref, file)
+        return True
+
+    def _resolve_text(self, colls: tuple[str, ...], raw: str, kind: str, fname: str) -> tuple[list[tuple[str, str]], list[str]]:
+        hits, missing = self._resolve_once(colls, raw, kind, fname)
+        if missing and "(" in raw:
+            # "C-01 (Mutual TLS), C-02 (signed images)": the words in brackets only explain the reference.
+            bare = re.sub(r"\s*\([^()]*\)", "", raw)
+            hits2, missing2 = self._resolve_once(colls, bare, kind, fname)
+            if len(missing2) < len(missing):
+                return hits2, missing2
+        return hits, missing
+
+    def _resolve_once(self, colls: tuple[str, ...], raw: str, kind: str, fname: str) -> tuple[list[tuple[str, str]], list[str]]:
+        whole = self.index.find(colls, raw)
+        if whole is not None:
+            return [whole], []
+        if kind == "threat" and fname == "targets":
+            hit = self.index.find(("assets",), raw)
+            if hit is not None:
+                return [hit], []
+        hits: list[tuple[str, str]] = []
+        missing: list[str] = []
+        for token in self._segments(colls, raw, kind == "threat" and fname == "targets"):
+            if isinstance(token, tuple):
+                hits.append(token)
+                continue
+            expanded = self._expand(colls, token)
+            if expanded:
+                hits.extend(expanded)
+                continue
+            if token.strip() and not is_empty(self.vocab, token):
+                missing.append(token.strip())
+        if missing and not hits and kind == "threat" and fname == "targets":
+            flow = self._flow_by_ends(raw)
+            if flow is not None:
+                return [flow], []
+        return hits, missing
+
+    def _segments(self, colls: tuple[str, ...], raw: str, targets: bool) -> list[str | tuple[str, str]]:
+        """Split a list cell where the pieces name something: "Gateway (HL7 v2 / FHIR), Pump" is two
+        names although "/" also separates lists. Longest matching run of pieces first."""
+        pieces = _SPLIT.split(raw.strip())
+        atoms = pieces[0::2]
+        seps = pieces[1::2]
+        out: list[str | tuple[str, str]] = []
+        i = 0
+        n = len(atoms)
+        # a run of pieces can name something only if some key has as many separators; a flow named
+        # by its ends ("Pump -> Gateway (HL7, FHIR)") has no such bound
+        longest = n if targets and ARROW.search(raw) else self.index.span + 1
+        while i < n:
+            found: tuple[tuple[str, str] | None, int] | None = None
+            last = min(n - 1, i + longest - 1)
+            runs = [atoms[i]]  # runs[j - i]: atoms i..j joined by their separators, built once
+            for k in range(i + 1, last + 1):
+                runs.append(runs[-1] + seps[k - 1] + atoms[k])
+            for j in range(last, i - 1, -1):
+                text = _BULLETS.sub("", runs[j - i]).strip().rstrip(".")
+                if not text:
+                    found = (None, j)
+                    break
+                got = self.index.find(colls, text)
+                if got is None and targets:
+                    got = self.index.find(("assets",), text) or self._flow_by_ends(text)
+                if got is not None:
+                    found = (got, j)
+                    break
+            if found is None:
+                out.append(_BULLETS.sub("", atoms[i]).strip().rstrip("."))
+                i += 1
+            else:
+                if found[0] is not None:
+                    out.append(found[0])
+                i = found[1] + 1
+        return out
+
+    def _expand(self, colls: tuple[str, ...], token: str) -> list[tuple[str, str]]:
+        """A piece that names several items or names one with extra words: "see M-04", "M-01 & M-02",
+        "T-01 to T-03", "M-01–M-03". Every part must name something, else nothing is taken."""
+        bare = self._without_noise(token)
+        if bare != token.strip():
+            again = self.index.find(colls, bare)
+            if again is not None:
+                return [again]
+        parts = [p for p in _CONJUNCTION.split(bare) if p.strip()]
+        if len(parts) > 1:
+            found = [self.index.find(colls, p) for p in parts]
+            if all(found):
+                return [f for f in found if f]
+        m = _RANGE.match(bare)
+        if m and (not m.group(3) or m.group(3).casefold() == m.group(1).casefold()):
+            lo, hi = int(m.group(2)), int(m.group(4))
+            width = len(m.group(2)) if m.group(2).startswith("0") else 0
+            if lo < hi <= lo + 100:
+                names = [f"{m.group(1)}{str(n).zfill(width)}" for n in range(lo, hi + 1)]
+                found = [self.index.find(colls, n) for n in names]
+                if all(found):
+                    return [f for f in found if f]
+        return []
+
+    def _without_noise(self, token: str) -> str:
+        """A reference without the pointing words written before it ("see", "refer to", "cf.")."""
+        text = token.strip()
+        while True:
+            words = text.split(None, 3)
+            for n in range(min(3, len(words) - 1), 0, -1):
+                if norm_text(" ".join(words[:n])) in self.vocab.reference_noise:
+                    text = text.split(None, n)[n].lstrip(":- ").strip()
+                    break
+            else:
+                return text
+
+    def _flow_by_ends(self, text: str) -> tuple[str, str] | None:
+        parts = [p for p in ARROW.split(text) if p.strip()]
+        if len(parts) != 2:
+            return None
+        a = self.index.find(("elements",), parts[0])
+        b = self.index.find(("elements",), re.sub(r"\s*\(.*\)\s*$", "", parts[1]))
+        if a is None or b is None:
+            return None
+        for flow in self.model.flows:
+            if {flow.source, flow.target} == {a[1], b[1]}:
+                return "flows", flow.id
+        return None
+
+    def _attach(self, item: Item, kind: str, fname: str, coll: str, iid: str) -> None:
+        if isinstance(item, Threat):
+            if fname == "targets" and coll == "assets":
+                _add(item.assets, iid)
+            elif fname == "views":
+                view = self._get("views", iid)
+                if isinstance(view, View):
+                    _add(view.threats, item.id)
+            else:
+                _add(getattr(item, fname), iid)
+        elif isinstance(item, Control) and fname == "threats":
+            threat = self._get("threats", iid)
+            if isinstance(threat, Threat):
+                _add(threat.controls, item.id)
+        elif isinstance(item, Element) and fname == "trust_zone":
+            item.trust_zone = iid
+        elif isinstance(item, Flow):
+            if fname in ("source", "target"):
+                setattr(item, fname, iid)
+            elif fname == "peer":
+                item.extra.setdefault("_mdptm_peer", iid)
+            elif fname == "data":
+                _add(item.data, iid)
+        elif isinstance(item, Asset) and fname == "stored_in":
+            _add(item.stored_in, iid)
+
+    def _get(self, coll: str, iid: str) -> Item | None:
+        return self.by_id.get((coll, iid))
+
+    # -- what names nothing
+
+    def _unresolved(self, item: Item, kind: str, fname: str, missing: list[str], raw: str, ref: dict[str, str], file: str) -> None:
+        loc = ref.get("locator")
+        header = ref.get("header", fname)
+        what = {
+            "targets": "component",
+            "assets": "asset",
+            "controls": "control",
+            "views": "view",
+            "threats": "threat",
+            "trust_zone": "trust zone",
+            "source": "element",
+            "target": "element",
+            "peer": "element",
+            "data": "asset",
+            "stored_in": "element",
+        }[fname]
+        free_text = any(not ID_LIKE.match(t) for t in missing)
+        if isinstance(item, Threat) and fname == "controls" and not self.had["controls"] and free_text:
+            _add(item.controls, self._create_control(raw, item, file, loc))
+            return
+        # Zones named only in a component column ("Zone 2", "DMZ") are the zones: created, whatever their form.
+        zone_list = kind == "element" and fname == "trust_zone" and not self.had["trust_zones"]
+        create = (
+            (kind == "element" and fname == "trust_zone")
+            or (kind == "flow" and fname in ("source", "target", "peer"))
+            or (kind == "threat" and fname == "targets" and not self.had["elements"])
+            or (kind in ("threat", "flow") and fname in ("assets", "data") and not self.had["assets"])
+        )
+        kept: list[str] = []
+        for token in missing:
+            if token.strip().casefold() in ALL_WORDS:
+                kept.append(token)
+                continue
+            # A longer name is a reference to a defined item only where the items were defined by a table of
+            # their own; where threat rows are the only place components are named ("Device storage" beside
+            # "Device"), each name is a component of its own.
+            partial = self._partial(fname, token) if not create or self._defined(fname) else None
+            if partial is not None:
+                coll, iid = partial
+                self._attach(item, kind, fname, coll, iid)
+                self.report.warn(
+                    file, loc, f"{item.id}: {what} {token!r} (column {header!r}) is taken as {iid!r}, the one whose name it begins with"
+                )
+                continue
+            if create and (zone_list or not ID_LIKE.match(token)):
+                coll, iid = self._create(fname, token, item, file, loc)
+                self._attach(item, kind, fname, coll, iid)
+                if not (kind == "element" and fname == "trust_zone"):
+                    self.report.warn(file, loc, f"{what} {token!r} named in {item.id} is defined nowhere; created {iid!r}")
+                continue
+            kept.append(token)
+        if not kept:
+            return
+        text = "\n".join(kept)
+        old = item.extra.get(header)
+        item.extra[header] = text if old in (None, "") else f"{old}\n{text}"
+        names = ", ".join(repr(t) for t in kept)
+        self.report.warn(file, loc, f"{item.id}: {what} {names} (column {header!r}) matches no {what} by id or name; kept in extra")
+
+    def _defined(self, fname: str) -> bool:
+        """Whether the items a field names came from their own table (elements for ends, assets for data)."""
+        return bool(self.had["assets"] if fname in ("assets", "data") else self.had["elements"])
+
+    def _partial(self, fname: str, token: str) -> tuple[str, str] | None:
+        """A name that begins with exactly one known name and says more ("Telemetry Hub secure element"
+        for "Telemetry Hub"): the longest known name it begins with, if that one is unique."""
+        colls = {
+            "targets": ("elements", "assets"),
+            "source": ("elements",),
+            "target": ("elements",),
+            "peer": ("elements",),
+            "stored_in": ("elements",),
+            "assets": ("assets",),
+            "data": ("assets",),
+        }.get(fname)
+        if not colls:
+            return None
+        key = norm_name(token)
+        best: tuple[int, str, str] | None = None
+        clash = False
+        for coll in colls:
+            for name, iid in self.index.names.get(coll, {}).items():
+                if len(name) < 3 or not key.startswith(name + " "):
+                    continue
+                if best is None or len(name) > best[0]:
+                    best, clash = (len(name), coll, iid), False
+                elif len(name) == best[0] and iid != best[2]:
+                    clash = True
+        if best is None or clash:
+            return None
+        return best[1], best[2]
+
+    def _create(self, fname: str, name: str, owner: Item, file: str, loc: str | None) -> tuple[str, str]:
+        src = Source(file=file, locator=loc, importer=_importer(owner))
+        clean = " ".join(name.split())
+        iid = self._free_id(slug(clean))
+        if fname == "trust_zone":
+            tz = TrustZone(id=iid, name=clean, source=src)
+            self.model.trust_zones.append(tz)
+            self.index.add("trust_zones", iid, [clean])
+            return "trust_zones", iid
+        if fname in ("assets", "data"):
+            kind = parse_choice(self.vocab, "asset_kind", clean).value or "other"
+            asset = Asset.model_validate({"id": iid, "name": clean, "kind": kind, "source": src})
+            self.model.assets.append(asset)
+            self.index.add("assets", iid, [clean])
+            return "assets", iid
+        ekind = parse_choice(self.vocab, "element_kind", clean).value or "process"
+        el = Element.model_validate({"id": iid, "name": clean, "kind": ekind, "source": src})
+        self.model.elements.append(el)
+        self.index.add("elements", iid, [clean])
+        return "elements", iid
+
+    def _create_control(self, text: str, owner: Item, file: str, loc: str | None) -> str:
+        key = norm_name(text)
+        if key in self.created_controls:
+            return self.created_controls[key]
+        n = len(self.model.controls) + 1
+        iid = f"C-{n}"
+        while iid in self.index.all_ids:
+            n += 1
+            iid = f"C-{n}"
+        src = Source(file=file, locator=loc, importer=_importer(owner))
+        ctl = Control(id=iid, title=first_sentence(text), description=text, source=src)
+        self.model.controls.append(ctl)
+        self.index.add("controls", iid, [ctl.title, text])
+        self.created_controls[key] = iid
+        self.report.warn(file, loc, f"no control table in any source: control {iid} created from the mitigation text of {owner.id}")
+        return iid
+
+    def _free_id(self, base: str) -> str:
+        iid, n = base, 2
+        while iid in self.index.all_ids:
+            iid = f"{base}-{n}"
+            n += 1
+        self.index.all_ids.add(iid)
+        return iid
+
+    # -- flows without ends
+
+    def _flow_ends(self) -> None:
+        keep: list[Flow] = []
+        converted: list[Element] = []
+        primary = next((e.id for e in self.model.elements if e.kind == "device"), None)
+        self._link_tables = self._tables_of_links() if self.final else set()
+        for flow in self.model.flows:
+            peer = flow.extra.pop("_mdptm_peer", None) if self.final else flow.extra.get("_mdptm_peer")
+            if flow.source and flow.target:
+                keep.append(flow)
+                continue
+            if self.final and peer and self._ends_from_peer(flow, str(peer), primary):
+                self.report.warn(
+                    _file(flow, "?"),
+                    _where(flow),
+                    f"flow {flow.id} names only its far end; taken as {flow.source} → {flow.target}",
+                )
+                keep.append(flow)
+                continue
+            if self.final and not flow.source and not flow.target and flow.name and self._ends_from_name(flow):
+                keep.append(flow)
+                continue
+            if not self.final:
+                keep.append(flow)
+                continue
+            converted.append(self._interface(flow))
+        self._report_interfaces(converted)
+        self.model.flows = keep
+        if self.final:
+            names = {e.id: e.name for e in self.model.elements}
+            for flow in keep:
+                if not flow.name:
+                    flow.name = f"{names.get(flow.source, flow.source)} → {names.get(flow.target, flow.target)}"
+
+    @staticmethod
+    def _ends_from_peer(flow: Flow, peer: str, primary: str | None) -> bool:
+        """An interface table names only the far end: the near end is the device itself."""
+        if flow.source and not flow.target:
+            flow.target = peer
+        elif flow.target and not flow.source:
+            flow.source = peer
+        elif primary is not None and primary != peer:
+            flow.source, flow.target = primary, peer
+        else:
+            return False
+        return True
+
+    def _tables_of_links(self) -> set[tuple[str, str]]:
+        """Tables whose flows without ends are mostly named "A to B": there the words name two ends."""
+        counts: dict[tuple[str, str], list[int]] = {}
+        for flow in self.model.flows:
+            if flow.source or flow.target or not flow.name:
+                continue
+            two = len([p for p in ARROW.split(re.sub(r"\s*\(.*\)\s*$", "", flow.name)) if p.strip()]) == 2
+            c = counts.setdefault(_table_of(flow), [0, 0])
+            c[0] += two
+            c[1] += 1
+        return {t for t, (two, n) in counts.items() if two * 2 > n}
+
+    def _interface(self, flow: Flow) -> Element:
+        """A row of an entry-point table names one interface ("Local admin console (:8443)"), not a link
+        between two elements: it becomes an element under the same id, so that whatever names it (a
+        threat's target, a view) still resolves."""
+        end = flow.source or flow.target
+        extra = dict(flow.extra)
+        if end:
+            extra.setdefault("Connected to", end)
+        for key in ("protocol", "port", "authentication", "encryption"):
+            value = getattr(flow, key)
+            if value:
+                extra.setdefault(key.capitalize(), value)
+        name = flow.name or flow.id
+        kind = parse_choice(self.vocab, "element_kind", name).value or "process"
+        el = Element.model_validate(
+            {
+                "id": flow.id,
+                "name": name,
+                "kind": kind,
+                "description": flow.description,
+                "tags": [*flow.tags, "interface"],
+                "sensitivity": flow.sensitivity,
+                "notes": flow.notes,
+                "extra": extra,
+                "source": flow.provenance,
+            }
+        )
+        self.model.elements.append(el)
+        self.index.add("elements", el.id, [name])
+        for view in self.model.views:
+            if flow.id in view.flows:
+                view.flows.remove(flow.id)
+                _add(view.elements, el.id)
+        return el
+
+    def _report_interfaces(self, converted: list[Element]) -> None:
+        """One warning per table (not per row) for the rows read as interfaces."""
+        tables: dict[tuple[str, str], list[Element]] = {}
+        for el in converted:
+            tables.setdefault(_table_of(el), []).append(el)
+        for (file, _table), els in tables.items():
+            names = ", ".join(f"{e.id} ({e.name!r})" if e.name != e.id else e.id for e in els[:6])
+            more = f" and {len(els) - 6} more" if len(els) > 6 else ""
+            self.report.warn(
+                file,
+                _where(els[0]),
+                f"{len(els)} row(s) name one interface each, not two ends (no source and destination): read as "
+                f"interface elements, not flows: {names}{more}",
+            )
+
+    def _drop_dangling(self) -> None:
+        """A reference an importer made that names nothing in the merged model is dropped with a warning.
+
+        Only hand-written references (a native model) are the user's to fix: ``validate`` refuses those.
+        """
+        present = {
+            coll: {i.id for i in getattr(self.model, coll)}
+            for coll in ("elements", "flows", "assets", "trust_zones", "controls", "threats", "views")
+        }
+        for (coll, fld), allowed in REFERENCES.items():
+            for item in getattr(self.model, coll):
+                if _importer(item) in (None, "mdptm"):
+                    continue
+                value = getattr(item, fld)
+                refs = value if isinstance(value, list) else [value]
+                bad = [r for r in refs if isinstance(r, str) and r and not any(r in present[a] for a in allowed)]
+                if not bad:
+                    continue
+                if isinstance(value, list):
+                    setattr(item, fld, [r for r in value if r not in bad])
+                elif coll == "flows":
+                    setattr(item, fld, "")  # a flow left with fewer than two ends becomes an interface
+                else:
+                    setattr(item, fld, None)
+                names = ", ".join(repr(b) for b in bad)
+                self.report.warn(
+                    _file(item, "?"), _where(item), f"{item.id}: {fld.replace('_', ' ')} {names} names nothing in the model; dropped"
+                )
+
+    def _ends_from_name(self, flow: Flow) -> bool:
+        parts = [p for p in ARROW.split(re.sub(r"\s*\(.*\)\s*$", "", flow.name)) if p.strip()]
+        if len(parts) != 2:
+            return False
+        if (
+            not _ARROW_SIGN.search(flow.name)
+            and _table_of(flow) not in self._link_tables
+            and not all(self.index.find(("elements",), p) for p in parts)
+        ):
+            # "Add Item to Order Modal" is a name, not two ends: words split a name only where both ends exist,
+            # or in a table whose names are mostly written that way ("Pump to Gateway", "Gateway - Cloud").
+            return False
+        ends = []
+        for p in parts:
+            hit = self.index.find(("elements",), p)
+            if hit is None:
+                _coll, iid = self._create("source", p, flow, _file(flow, "?"), _where(flow))
+                self.report.warn(_file(flow, "?"), _where(flow), f"element {p.strip()!r} of flow {flow.id} created")
+                ends.append(iid)
+            else:
+                ends.append(hit[1])
+        flow.source, flow.target = ends
+        if re.search(r"<-+>|<=+>|↔|⇄|⟷", flow.name):
+            flow.bidirectional = True
+        return True
+
+    def _placeholders(self) -> None:
+        m = self.model
+        for label, value in (
+            ("product.name", m.product.name),
+            ("product.manufacturer", m.product.manufacturer),
+            ("document.version", m.document.version),
+        ):
+            if value == PLACEHOLDER:
+                self.report.warn("model", None, f"{label} is stated in no source; placeholder written (set it in mdptm.yaml)")
+
+
+def _table_of(item: Item) -> tuple[str, str]:
+    """(file, table) an item's row belongs to: "table 3" of "table 3 row 7", the sheet of "Flows!B4"."""
+    where = _where(item) or ""
+    table = re.sub(r"\s+row\s+\d+$", "", where) if " row " in where else where.split("!", 1)[0]
+    return _file(item, "?"), table
+
+
+def _add(values: list[str], iid: str) -> None:
+    if iid not in values:
+        values.append(iid)
+
+
+def resolve_references(model: Model, report: ImportReport, *, final: bool = True) -> Model:
+    """Turn the references kept as written into ids; see the module docstring for what is created."""
+    Resolver(model, report, final=final).run()
+    return model
+
+
+def has_pending(model: Model) -> bool:
+    return any(k.startswith(PENDING) for _kind, item in model.items() for k in item.extra)
+
+
+def pending_of(item: Item) -> list[dict[str, Any]]:
+    """The references an item still holds as written (for tests and diagnostics)."""
+    out: list[dict[str, Any]] = []
+    for k, v in item.extra.items():
+        if k.startswith(PENDING) and isinstance(v, dict):
+            out.extend(v.get("refs", []))
+    return out
+
+
+__all__ = ["resolve_references", "has_pending", "pending_of"]

@@ -1,0 +1,635 @@
+"""The import vocabulary: header synonyms and value synonyms, kept as data in ``mappings/vocabulary``.
+
+Device makers label columns and write values in a thousand ways ("Mitigation(s)", "T, I", "4 x 5 = 20",
+"Risk accepted"). The words live in YAML so that a new synonym is a data change; this module loads them
+once and turns cells into normalised values. Every parser returns a :class:`Parsed` whose ``ok`` is
+False when the cell could not be understood, so the caller keeps the raw text in ``extra`` and warns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import yaml
+
+from mdptm.model import Risk
+from mdptm.resources import mappings_dir
+
+T = TypeVar("T")
+
+_WORD = re.compile(r"[a-z0-9#]+")
+_SEPARATORS = re.compile(r"\s*(?:[,;\n|/\\+&]|\band\b|\r)\s*")
+_LIST_SEPARATORS = re.compile(r"\s*(?:[,;\n|]|\r|\s/\s|/)\s*")
+_BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d+[.)])\s+")
+_NUMBER = r"(\d+(?:[.,]\d+)?)"
+_PRODUCT = re.compile(rf"^\s*{_NUMBER}\s*[x×*]\s*{_NUMBER}\s*(?:=\s*{_NUMBER})?\s*(?:[-–:(]\s*([A-Za-z][A-Za-z ]*?)\s*\)?)?\s*$", re.I)
+_NUM_LABEL = re.compile(rf"^\s*{_NUMBER}\s*(?:[-–:(/]\s*)?([A-Za-z][A-Za-z ]*?)\s*\)?\s*$")
+_LABEL_NUM = re.compile(rf"^\s*([A-Za-z][A-Za-z ]*?)\s*(?:[-–:(/]\s*)?{_NUMBER}\s*\)?\s*$")
+_PLAIN_NUM = re.compile(rf"^\s*{_NUMBER}\s*$")
+_LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,30}?)(?:\s*[:=]|\s+[-–—])\s*")
+_HEAD = re.compile(r"\s*(?:[(\[:;,–—\n]|\s-\s)")
+_SCALE_HINT = re.compile(r"(\d+)\s*(?:-|–|—|to|\.\.)\s*(\d+)|(?:/|out of|of)\s*(\d+)\s*\)?\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class Parsed(Generic[T]):
+    """A normalised value, and whether the cell was understood (False: keep the raw text, warn)."""
+
+    value: T
+    ok: bool = True
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    kind: str
+    name: str
+    weight: float
+    key: bool
+    synonyms: tuple[str, ...]
+
+
+@dataclass
+class KindSpec:
+    name: str
+    label: str
+    context: tuple[str, ...]
+    fields: dict[str, FieldSpec]
+    exact: dict[str, str] = field(default_factory=dict)  # normalised synonym -> field
+    phrases: list[tuple[frozenset[str], str, int]] = field(default_factory=list)  # (tokens, field, n)
+    by_token: dict[str, list[int]] = field(default_factory=dict)  # token -> indexes into phrases
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    field: str
+    score: float
+    exact: bool
+
+
+class PhraseTable:
+    """Phrase → value lookup on whole words; the longest phrase found in a cell wins."""
+
+    def __init__(self, table: dict[str, list[str]]):
+        self.index: dict[str, str] = {}
+        self.longest = 1
+        for value, phrases in table.items():
+            for phrase in phrases:
+                raw = str(phrase).strip().lower()
+                key = norm_text(raw)
+                self.index.setdefault(raw, str(value))
+                if key:
+                    self.index.setdefault(key, str(value))
+                    self.longest = max(self.longest, len(key.split()))
+
+    def exact(self, text: str) -> str | None:
+        raw = text.strip().lower()
+        if raw in self.index:
+            return self.index[raw]
+        return self.index.get(norm_text(raw))
+
+    def find(self, text: str, *, max_words: int = 14) -> str | None:
+        """Exact match first, then the longest phrase inside the text (ties of different values fail)."""
+        hit = self.exact(text)
+        if hit is not None:
+            return hit
+        # People write the value first and explain after: "Mitigated (residual risk acceptable)".
+        head = _HEAD.split(text, maxsplit=1)[0]
+        if head.strip() and head != text:
+            hit = self.find(head, max_words=max_words)
+            if hit is not None:
+                return hit
+        words = norm_text(text).split()
+        if not words or len(words) > max_words:
+            return None
+        for n in range(min(self.longest, len(words)), 0, -1):
+            found = {self.index[g] for g in (" ".join(words[i : i + n]) for i in range(len(words) - n + 1)) if g in self.index}
+            if len(found) == 1:
+                return found.pop()
+            if len(found) > 1:
+                return None
+        return None
+
+
+@dataclass
+class Vocabulary:
+    kinds: dict[str, KindSpec]
+    skipped: dict[str, tuple[str, frozenset[str]]]  # name -> (label, normalised synonyms)
+    facts: dict[str, str]  # normalised key -> fact path ("product.name", "ignore")
+    empty: frozenset[str]
+    stride_letters: dict[str, str]
+    stride_words: PhraseTable
+    tables: dict[str, PhraseTable]
+    numeric_levels: dict[int, list[str]]
+    product_thresholds: list[tuple[float, str]]
+    scale_thresholds: dict[int, list[tuple[float, str]]]
+    scale_candidates: list[int]
+    likelihood_words: PhraseTable
+    severity_words: PhraseTable
+    sections: dict[str, Any]
+    stride_all: frozenset[str] = frozenset()  # cells meaning all six STRIDE categories ("All")
+    reference_noise: frozenset[str] = frozenset()  # words written before a reference ("see M-04")
+    summary_rows: frozenset[str] = frozenset()  # first words of a totals row below a table
+    note_rows: frozenset[str] = frozenset()  # first words of a legend or note row below a table
+    header_cache: dict[tuple[str, str], HeaderMatch | None] = field(default_factory=dict)
+    skipped_index: dict[str, list[str]] = field(default_factory=dict)  # normalised word -> skipped kinds
+    first_column_not_items: dict[str, str] = field(default_factory=dict)  # normalised first header -> label
+    context_not_items: frozenset[str] = frozenset()  # sheet/heading words of scales, legends, matrices ...
+    context_soft_not_items: frozenset[str] = frozenset()  # summaries: skipped unless the only such table
+
+    def __post_init__(self) -> None:
+        for name, (_label, syns) in self.skipped.items():
+            for syn in syns:
+                self.skipped_index.setdefault(syn, []).append(name)
+
+
+def norm_text(text: str) -> str:
+    """Lower case words only: punctuation and runs of space become one space."""
+    return " ".join(_WORD.findall(text.lower().replace("&", " and ")))
+
+
+@lru_cache(maxsize=131072)
+def header_forms(text: str) -> tuple[str, ...]:
+    """Normalised forms of a column header: with parenthesised text as words, and without it."""
+    t = re.sub(r"\((e?s)\)", r"\1", text.lower().replace("&", " and "))
+    t = t.replace("’", "'").replace("'s", "s")
+    without = norm_text(re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", t))
+    with_p = norm_text(t)
+    forms = [f for f in (without, with_p) if f]
+    return tuple(dict.fromkeys(forms))
+
+
+def scale_hint(header: str) -> int | None:
+    """The top of a scale stated in a header: "Exploitability (1–3)", "Risk score /25"."""
+    m = _SCALE_HINT.search(header)
+    if not m:
+        return None
+    top = m.group(2) or m.group(3)
+    return int(top) if top and int(top) > 1 else None
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: a vocabulary file must be a mapping")
+    return data
+
+
+def _kind_spec(name: str, data: dict[str, Any]) -> KindSpec:
+    fields: dict[str, FieldSpec] = {}
+    for fname, fdata in data["fields"].items():
+        syns = tuple(str(s) for s in fdata.get("synonyms", []))
+        fields[fname] = FieldSpec(name, fname, float(fdata.get("weight", 1)), bool(fdata.get("key", False)), syns)
+    return _index_kind(KindSpec(name, str(data.get("label", name)), tuple(str(c) for c in data.get("context", [])), fields))
+
+
+def _index_kind(spec: KindSpec) -> KindSpec:
+    for fspec in spec.fields.values():
+        for syn in fspec.synonyms:
+            key = norm_text(syn)
+            if not key:
+                continue
+            spec.exact.setdefault(key, fspec.name)
+            if len(key) >= 3:
+                toks = key.split()
+                for tok in set(toks):
+                    spec.by_token.setdefault(tok, []).append(len(spec.phrases))
+                spec.phrases.append((frozenset(toks), fspec.name, len(toks)))
+    return spec
+
+
+def with_synonyms(vocab: Vocabulary, additions: dict[tuple[str, str], list[str]]) -> Vocabulary:
+    """A copy of *vocab* where the given (kind, field) pairs also answer to more header texts.
+
+    Added synonyms come first, so a profile's words win over the shipped ones.
+    """
+    if not additions:
+        return vocab
+    kinds: dict[str, KindSpec] = {}
+    for name, spec in vocab.kinds.items():
+        fields = {}
+        for fname, fs in spec.fields.items():
+            more = tuple(additions.get((name, fname), ()))
+            fields[fname] = FieldSpec(fs.kind, fs.name, fs.weight, fs.key, more + fs.synonyms)
+        kinds[name] = _index_kind(KindSpec(name, spec.label, spec.context, fields))
+    return replace(vocab, kinds=kinds, header_cache={})
+
+
+def load_vocabulary(folder: Path | None = None) -> Vocabulary:
+    """Read the vocabulary files of *folder* (default: the shipped ``mappings/vocabulary``)."""
+    folder = folder or (mappings_dir() / "vocabulary")
+    headers = _load_yaml(folder / "headers.yaml")
+    values = _load_yaml(folder / "values.yaml")
+    sections = _load_yaml(folder / "sections.yaml")
+    kinds = {name: _kind_spec(name, data) for name, data in headers["kinds"].items()}
+    skipped = {
+        name: (str(d.get("label", name)), frozenset(norm_text(str(s)) for s in d["synonyms"]))
+        for name, d in headers.get("skipped", {}).items()
+    }
+    facts: dict[str, str] = {}
+    for path, keys in headers.get("facts", {}).items():
+        for key in keys:
+            facts.setdefault(norm_text(str(key)), str(path))
+    stride = values["stride"]
+    tables = {
+        name: PhraseTable(values[name])
+        for name in (
+            "threat_status",
+            "control_status",
+            "risk_level",
+            "patient_harm",
+            "boolean",
+            "element_kind",
+            "asset_kind",
+            "rating",
+            "control_category",
+            "responsibility",
+            "document_status",
+            "sensitivity",
+        )
+    }
+    not_items = headers.get("not_items", {}) or {}
+    first_col = {norm_text(str(word)): str(label) for label, words in (not_items.get("first_column", {}) or {}).items() for word in words}
+    return Vocabulary(
+        first_column_not_items=first_col,
+        context_not_items=frozenset(norm_text(str(w)) for w in not_items.get("context", []) or []),
+        context_soft_not_items=frozenset(norm_text(str(w)) for w in not_items.get("context_soft", []) or []),
+        kinds=kinds,
+        skipped=skipped,
+        facts=facts,
+        empty=frozenset(norm_text(str(e)) for e in values["empty"]) | frozenset(str(e).strip().lower() for e in values["empty"]),
+        stride_letters={str(k).lower(): str(v) for k, v in stride["letters"].items()},
+        stride_words=PhraseTable(stride["words"]),
+        tables=tables,
+        numeric_levels={int(k): [str(x) for x in v] for k, v in values["numeric_levels"].items()},
+        product_thresholds=[(float(a), str(b)) for a, b in values["product_thresholds"]],
+        scale_thresholds={int(k): [(float(a), str(b)) for a, b in v] for k, v in values.get("scale_thresholds", {}).items()},
+        scale_candidates=sorted(int(x) for x in values["scale_candidates"]),
+        likelihood_words=PhraseTable({str(k): v for k, v in values["likelihood_words"].items()}),
+        severity_words=PhraseTable({str(k): v for k, v in values["severity_words"].items()}),
+        sections=sections,
+        stride_all=_words(stride.get("all", [])),
+        reference_noise=_words(values.get("reference_noise", [])),
+        summary_rows=_words(values.get("summary_rows", [])),
+        note_rows=_words(values.get("note_rows", [])),
+    )
+
+
+def _words(items: list[Any]) -> frozenset[str]:
+    return frozenset(w for w in (norm_text(str(x)) for x in items) if w)
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """The shipped vocabulary, loaded once per process."""
+    return load_vocabulary()
+
+
+# ------------------------------------------------------------------------------------- headers
+
+
+def match_header(vocab: Vocabulary, kind: str, header: str) -> HeaderMatch | None:
+    """The field of *kind* a column header names, with a score (exact synonyms beat partial ones)."""
+    key = (kind, header)
+    cache = vocab.header_cache
+    if key in cache:
+        return cache[key]
+    result = _compute_header(vocab.kinds[kind], header)
+    if len(cache) > 200_000:
+        cache.clear()
+    cache[key] = result
+    return result
+
+
+def _compute_header(spec: KindSpec, header: str) -> HeaderMatch | None:
+    if not header or len(header) > 80:
+        return None
+    forms = header_forms(header)
+    # The form with the words in brackets first: "Risk score (post)" is the residual risk, not the risk.
+    for form in sorted(forms, key=lambda f: -len(f)):
+        hit = spec.exact.get(form)
+        if hit is not None:
+            return HeaderMatch(hit, 100.0 + len(form.split()), True)
+    best: HeaderMatch | None = None
+    for form in forms:
+        toks = form.split()
+        dated = "date" in toks or "deadline" in toks  # "Target Date" names no target
+        if len(toks) > 8:
+            continue
+        tokset = set(toks)
+        candidates = sorted({i for t in tokset for i in spec.by_token.get(t, ())})
+        for i in candidates:
+            syn_toks, fname, n = spec.phrases[i]
+            if n * 2 < len(toks) or not syn_toks <= tokset or (dated and not syn_toks & {"date", "deadline"}):
+                continue
+            score = float(n) + (0.25 if _contiguous(toks, syn_toks, n) else 0.0)
+            if best is None or score > best.score:
+                best = HeaderMatch(fname, score, False)
+    return best
+
+
+def _contiguous(toks: list[str], syn: frozenset[str], n: int) -> bool:
+    return any(set(toks[i : i + n]) == syn for i in range(len(toks) - n + 1))
+
+
+def skipped_hits(vocab: Vocabulary, header: str) -> dict[str, int]:
+    """For each non-threat-model table kind, whether *header* is one of its words."""
+    out: dict[str, int] = {}
+    for form in header_forms(header):
+        for name in vocab.skipped_index.get(form, ()):
+            out[name] = 1
+    return out
+
+
+def fact_key(vocab: Vocabulary, text: str) -> str | None:
+    """The product/document fact a key names ("Manufacturer:" → ``product.manufacturer``)."""
+    for form in header_forms(text.rstrip(":").strip()):
+        hit = vocab.facts.get(form)
+        if hit is not None:
+            return hit
+    return None
+
+
+# -------------------------------------------------------------------------------------- values
+
+
+def is_empty(vocab: Vocabulary, text: str | None) -> bool:
+    """True for blank cells and for words that mean "nothing here" (N/A, None identified, -)."""
+    if text is None:
+        return True
+    t = text.strip()
+    if not t:
+        return True
+    if t.lower() in vocab.empty:
+        return True
+    n = norm_text(t)
+    return bool(n) and n in vocab.empty
+
+
+def clean_text(text: str) -> str:
+    """Trim each line and drop blank lines at the ends; paragraphs inside the text are kept."""
+    lines = [ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    out: list[str] = []
+    for ln in lines:
+        if not ln and out and not out[-1]:
+            continue
+        out.append(ln)
+    return "\n".join(out)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def split_list(vocab: Vocabulary, text: str | None) -> list[str]:
+    """Split a list cell on , ; | / and new lines ("C-01, C-02; C-03"); "None identified" is empty."""
+    if is_empty(vocab, text):
+        return []
+    assert text is not None
+    out: list[str] = []
+    for part in _LIST_SEPARATORS.split(text):
+        part = _BULLET.sub("", part).strip().strip(".").strip()
+        if part and not is_empty(vocab, part):
+            out.append(part)
+    return list(dict.fromkeys(out))
+
+
+def split_evidence(vocab: Vocabulary, text: str | None) -> list[str]:
+    """Evidence references: one per line or per ";" — or per "," when the cell has neither."""
+    if is_empty(vocab, text):
+        return []
+    assert text is not None
+    if "\n" in text.strip() or ";" in text:
+        return split_lines(vocab, text)
+    parts = [_BULLET.sub("", p).strip() for p in text.split(",")]
+    return [p for p in dict.fromkeys(parts) if p and not is_empty(vocab, p)]
+
+
+def split_lines(vocab: Vocabulary, text: str | None) -> list[str]:
+    """Split on new lines and semicolons only, for lists of phrases that may hold commas."""
+    if is_empty(vocab, text):
+        return []
+    assert text is not None
+    out = [_BULLET.sub("", p).strip() for p in re.split(r"\s*[\n;]\s*", text)]
+    return [p for p in dict.fromkeys(out) if p and not is_empty(vocab, p)]
+
+
+def parse_stride(vocab: Vocabulary, text: str | None) -> Parsed[list[str]]:
+    """STRIDE as words, abbreviations or letters, alone or combined: "S", "T, I", "T/R", "Spoofing / Tampering"."""
+    if is_empty(vocab, text):
+        return Parsed([])
+    assert text is not None
+    found: dict[str, None] = {}  # in the order written, without repeats
+    ok = True
+    label = _LABEL.match(text)
+    if label and _is_stride_label(vocab, label.group(1)):
+        text = text[label.end() :]  # "STRIDE: S, E", "Category - I"
+    if norm_text(text) in vocab.stride_all:
+        return Parsed(list(vocab.stride_letters.values()))
+    for token in _SEPARATORS.split(text.strip()):
+        token = token.strip().strip("()[]-–.:").strip()
+        if not token or is_empty(vocab, token):
+            continue
+        got = _stride_token(vocab, token)
+        if got is None:
+            ok = False
+        else:
+            found.update(dict.fromkeys(got))
+    if not ok and re.search(r"\(.*?\)", text):
+        # "I (Privacy)": the words in brackets only explain the category.
+        again = parse_stride(vocab, re.sub(r"\s*\([^()]*\)", " ", text))
+        if again.ok:
+            return again
+    return Parsed(list(found), ok and bool(found))
+
+
+def _is_stride_label(vocab: Vocabulary, text: str) -> bool:
+    """True when *text* is a header word for the STRIDE column ("STRIDE", "Threat category")."""
+    if "threat" not in vocab.kinds:
+        return False
+    m = match_header(vocab, "threat", text.strip())
+    return m is not None and m.exact and m.field == "stride"
+
+
+def _stride_token(vocab: Vocabulary, token: str) -> list[str] | None:
+    hit = vocab.stride_words.exact(token)
+    if hit is not None:
+        return [hit]
+    letters = re.sub(r"[^A-Za-z]", "", token)
+    short = letters and len(letters) <= 6 and (letters.isupper() or len(letters) == 1) and " " not in token.strip()
+    if short and all(ch.lower() in vocab.stride_letters for ch in letters):
+        return [vocab.stride_letters[ch.lower()] for ch in letters]
+    parts = token.split()
+    if len(parts) > 1 and all(len(p) == 1 and p.lower() in vocab.stride_letters for p in parts):
+        return [vocab.stride_letters[p.lower()] for p in parts]
+    words = norm_text(token).split()
+    found: list[str] = []
+    i = 0
+    longest = vocab.stride_words.longest
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            g = " ".join(words[i : i + n])
+            if g in vocab.stride_words.index and not (n == 1 and g in ("id",)):
+                found.append(vocab.stride_words.index[g])
+                i += n
+                break
+        else:
+            i += 1
+    return found or None
+
+
+def parse_choice(vocab: Vocabulary, table: str, text: str | None) -> Parsed[str | None]:
+    """One value from a named synonym table (statuses, kinds, categories, responsibility...)."""
+    if is_empty(vocab, text):
+        return Parsed(None)
+    assert text is not None
+    hit = vocab.tables[table].find(text)
+    return Parsed(hit, hit is not None)
+
+
+def parse_status(vocab: Vocabulary, text: str | None) -> Parsed[str | None]:
+    """Threat status: "Mitigated", "Partially mitigated", "Risk accepted", "Transferred", "Open", "N/A"."""
+    if text is not None and text.strip().lower() in ("n/a", "na", "n.a.", "not applicable"):
+        return Parsed("not_applicable")
+    return parse_choice(vocab, "threat_status", text)
+
+
+def parse_bool(vocab: Vocabulary, text: str | None) -> Parsed[bool | None]:
+    got = parse_choice(vocab, "boolean", text)
+    if got.value is None:
+        return Parsed(None, got.ok)
+    return Parsed(got.value == "true")
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def scale_for(vocab: Vocabulary, top: float) -> int:
+    """The smallest known scale that holds *top* (3, 4, 5, 9, 10, 16, 25, 100)."""
+    for cand in vocab.scale_candidates:
+        if top <= cand:
+            return cand
+    return int(top)
+
+
+def level_for_score(vocab: Vocabulary, score: float, scale: int | None) -> str | None:
+    """The level of a bare number on its scale (a 1–3, 1–5 rating or a product such as 5 × 5)."""
+    top = scale or scale_for(vocab, score)
+    if score <= 0:
+        return "low"
+    if top in vocab.numeric_levels and score == int(score) and score <= top:
+        return vocab.numeric_levels[top][int(score) - 1]
+    frac = score / top
+    for bound, level in vocab.scale_thresholds.get(top, vocab.product_thresholds):
+        if frac <= bound + 1e-9:
+            return level
+    return "critical"
+
+
+def parse_level(vocab: Vocabulary, text: str | None) -> Parsed[str | None]:
+    return parse_choice(vocab, "risk_level", text)
+
+
+def parse_risk(vocab: Vocabulary, text: str | None, scale: int | None = None) -> Parsed[Risk | None]:
+    """A risk cell as people write it: "4 x 5 = 20", "High (12)", "3", "H", "Medium".
+
+    The level is normalised; a product keeps its factors in likelihood/severity, a number its score.
+    """
+    if is_empty(vocab, text):
+        return Parsed(None)
+    assert text is not None
+    t = one_line(text)
+    m = _PRODUCT.match(t)
+    if m:
+        a, b = _num(m.group(1)), _num(m.group(2))
+        score = _num(m.group(3)) if m.group(3) else a * b
+        label = m.group(4)
+        level = parse_level(vocab, label).value if label else None
+        factor = scale_for(vocab, max(a, b, float(scale_from_product(scale) or 0)))
+        level = level or level_for_score(vocab, score, factor * factor)
+        return Parsed(Risk(likelihood=_fmt(a), severity=_fmt(b), score=score, level=level, scale=f"{factor}x{factor}"))
+    m = _PLAIN_NUM.match(t)
+    if m:
+        score = _num(m.group(1))
+        top = scale or scale_for(vocab, score)
+        return Parsed(Risk(score=score, level=level_for_score(vocab, score, top), scale=f"1-{top}"))
+    for rx, lab_i, num_i in ((_NUM_LABEL, 2, 1), (_LABEL_NUM, 1, 2)):
+        m = rx.match(t)
+        if m:
+            lvl = parse_level(vocab, m.group(lab_i)).value
+            if lvl is not None:
+                score = _num(m.group(num_i))
+                shown = f"1-{scale}" if scale and score <= scale else None
+                return Parsed(Risk(score=score, level=lvl, scale=shown))
+    lvl = parse_level(vocab, t).value
+    if lvl is not None:
+        return Parsed(Risk(level=lvl))
+    return Parsed(None, False)
+
+
+def scale_from_product(scale: int | None) -> int | None:
+    """The factor scale of a product scale (25 → 5, 9 → 3), else None."""
+    if scale is None:
+        return None
+    root = round(scale**0.5)
+    return root if root * root == scale else None
+
+
+def ordinal(vocab: Vocabulary, table: str, text: str | None) -> float | None:
+    """A likelihood or severity as a number: "4", "Probable", "Serious" (None if not understood)."""
+    if is_empty(vocab, text):
+        return None
+    assert text is not None
+    t = one_line(text)
+    m = re.match(rf"^\s*{_NUMBER}", t) or re.search(rf"\(\s*{_NUMBER}\s*\)", t)
+    if m:
+        return _num(m.group(1))
+    words = vocab.likelihood_words if table == "likelihood" else vocab.severity_words
+    hit = words.find(t)
+    return float(hit) if hit is not None else None
+
+
+def combine_risk(vocab: Vocabulary, likelihood: str | None, severity: str | None, l_scale: int | None, s_scale: int | None) -> Risk | None:
+    """A risk from separate likelihood and severity columns: labels kept, level from their product."""
+    if is_empty(vocab, likelihood) and is_empty(vocab, severity):
+        return None
+    lik = None if is_empty(vocab, likelihood) else one_line(likelihood or "")
+    sev = None if is_empty(vocab, severity) else one_line(severity or "")
+    a = ordinal(vocab, "likelihood", lik)
+    b = ordinal(vocab, "severity", sev)
+    if a is None or b is None:
+        return Risk(likelihood=lik, severity=sev)
+    la = l_scale or scale_for(vocab, max(a, 3))
+    sb = s_scale or scale_for(vocab, max(b, 3))
+    score = a * b
+    return Risk(likelihood=lik, severity=sev, score=score, level=level_for_score(vocab, score, la * sb), scale=f"{la}x{sb}")
+
+
+def parse_harm(vocab: Vocabulary, text: str | None) -> Parsed[str | None]:
+    return parse_choice(vocab, "patient_harm", text)
+
+
+def normalise_cwe(vocab: Vocabulary, text: str | None, prefix: str) -> Parsed[list[str]]:
+    """ "CWE-79, 352" → ["CWE-79", "CWE-352"]; anything else fails."""
+    items = split_list(vocab, text)
+    out: list[str] = []
+    ok = True
+    for item in items:
+        m = re.fullmatch(rf"(?:{prefix}\s*[-_:]?\s*)?(\d+)", item.strip(), re.I)
+        if m:
+            out.append(f"{prefix}-{m.group(1)}")
+        else:
+            ok = False
+    return Parsed(out, ok)

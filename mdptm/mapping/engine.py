@@ -1,0 +1,879 @@
+"""Map a threat model onto regulatory frameworks (SPEC §4).
+
+Frameworks are data (:mod:`mdptm.mapping.framework`): the shipped catalogues in ``mappings/*.yaml``, plug-ins
+registered under the ``mdptm.frameworks`` entry-point group, and user files given by path. Each
+clause's rules are evaluated over the model to a verdict — ``covered``, ``partial``, ``gap`` or
+``not_applicable`` — with the evidence ids and a rationale that names them, so a reviewer can check
+every verdict against the model. Overrides from the project file then replace verdicts, keeping the
+computed one and the justification in the rationale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from mdptm.errors import InputError
+from mdptm.mapping.framework import COLLECTION_ITEMS, TEXT_FIELDS, UNION_LABELS, Clause, FieldCheck, Framework, Rule
+from mdptm.model import Item, Model
+from mdptm.model.evidence import affirmed, durations, first_date, real_values, stated, void_control
+from mdptm.model.io import read_structured
+from mdptm.model.results import CLAUSE_STATUSES, ClauseResult, ClauseStatus, Confirmation, Coverage, FrameworkResult
+from mdptm.model.validate import pointer
+from mdptm.pipeline.project import Assertion, Override
+from mdptm.resources import mappings_dir
+
+__all__ = [
+    "BUILTIN_FRAMEWORKS",
+    "MAX_NAMED",
+    "FrameworkRef",
+    "available_frameworks",
+    "check_overrides",
+    "evaluate_framework",
+    "framework_conflicts",
+    "load_framework",
+    "load_framework_file",
+    "map_model",
+    "resolve_frameworks",
+]
+
+BUILTIN_FRAMEWORKS: tuple[str, ...] = ("cra-annex-i", "cra-annex-ii", "mc2", "fda-premarket")
+MAX_NAMED = 3  # ids named in one part of a rationale, then the count of the rest; the evidence list has them all
+FRAMEWORK_SUFFIXES = (".yaml", ".yml", ".json")
+
+Level = Literal["met", "partial", "unmet"]
+_RANK: dict[Level, int] = {"unmet": 0, "partial": 1, "met": 2}
+_STATUS: dict[Level, ClauseStatus] = {"met": "covered", "partial": "partial", "unmet": "gap"}
+
+
+# ============================================================================ loading
+
+
+def _shipped(name: str) -> Path:
+    return mappings_dir() / f"{name}.yaml"
+
+
+def cra_annex_i() -> Path:
+    """Entry point ``mdptm.frameworks: cra-annex-i``."""
+    return _shipped("cra-annex-i")
+
+
+def cra_annex_ii() -> Path:
+    """Entry point ``mdptm.frameworks: cra-annex-ii``."""
+    return _shipped("cra-annex-ii")
+
+
+def mc2() -> Path:
+    """Entry point ``mdptm.frameworks: mc2``."""
+    return _shipped("mc2")
+
+
+def fda_premarket() -> Path:
+    """Entry point ``mdptm.frameworks: fda-premarket``."""
+    return _shipped("fda-premarket")
+
+
+@dataclass(frozen=True)
+class FrameworkRef:
+    """Where a framework comes from: a file, or a plug-in object (callable, path, dict, Framework)."""
+
+    id: str
+    origin: str  # "shipped", "plugin" or "file"
+    target: Any
+
+
+def _clean_loc(loc: Iterable[int | str]) -> list[int | str]:
+    """Drop pydantic's union-branch labels (``bool``, ``list[...]``, ``FieldCheck``) from a location."""
+    out: list[int | str] = []
+    for part in loc:
+        if isinstance(part, str) and ("[" in part or part in UNION_LABELS):
+            continue
+        out.append(part)
+    return out
+
+
+def _validation_error(exc: ValidationError, file: str) -> InputError:
+    errors = exc.errors(include_url=False)
+    # a union reports one error per alternative: the deepest is the one the author meant
+    err = max(errors, key=lambda e: (len(_clean_loc(e["loc"])), e["type"] != "bool_type"))
+    loc = _clean_loc(err["loc"])
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden" and loc:
+        msg = f"unknown key {loc[-1]!r}"
+    elif err["type"] == "missing" and loc:
+        msg = f"required key {loc[-1]!r} is missing"
+    more = len({tuple(_clean_loc(e["loc"])) for e in errors}) - 1
+    if more > 0:
+        msg += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return InputError(msg, file=file, locator=pointer(*loc) or "/")
+
+
+def framework_from_data(data: Any, file: str) -> Framework:
+    """Validate parsed framework data; the error names the file and a JSON pointer."""
+    if isinstance(data, Framework):
+        return data
+    if not isinstance(data, dict):
+        raise InputError("a framework file must be a mapping", file=file)
+    try:
+        return Framework.model_validate(data)
+    except ValidationError as exc:
+        raise _validation_error(exc, file) from None
+
+
+def load_framework_file(path: Path) -> Framework:
+    """Read and check one framework file (YAML or JSON)."""
+    return framework_from_data(read_structured(path), str(path))
+
+
+def _plugin_framework(name: str, target: Any) -> Framework:
+    obj = target() if callable(target) and not isinstance(target, type) else target
+    if isinstance(obj, (str, Path)):
+        return load_framework_file(Path(obj))
+    return framework_from_data(obj, f"plug-in {name!r}")
+
+
+def available_frameworks() -> dict[str, FrameworkRef]:
+    """Every framework that can be named by id: shipped files, then plug-ins (entry points).
+
+    The built-ins register through entry points too and resolve to the shipped files; another
+    plug-in with a shipped framework's id is left out (see :func:`framework_conflicts`) rather than
+    silently replacing regulatory content.
+    """
+    from mdptm.plugins import registry
+
+    refs: dict[str, FrameworkRef] = {}
+    shipped = mappings_dir()
+    for path in sorted(shipped.glob("*.yaml")):  # top level only: sub-folders hold other data
+        refs[path.stem] = FrameworkRef(path.stem, "shipped", path)
+    for name, target in sorted(registry().frameworks.items()):
+        if name not in refs:
+            refs[name] = FrameworkRef(name, "plugin", target)
+    return refs
+
+
+def framework_conflicts() -> list[str]:
+    """Warnings for plug-ins that claim the id of a shipped framework and are therefore ignored."""
+    from mdptm.plugins import registry
+
+    builtin = {cra_annex_i, cra_annex_ii, mc2, fda_premarket}
+    shipped = {p.stem for p in mappings_dir().glob("*.yaml")}
+    return [
+        f"framework plug-in {name!r} is ignored: a shipped framework has that id"
+        for name, target in sorted(registry().frameworks.items())
+        if name in shipped and target not in builtin
+    ]
+
+
+def _order(ids: Iterable[str]) -> list[str]:
+    builtin = [i for i in BUILTIN_FRAMEWORKS if i in ids]
+    return builtin + sorted(i for i in ids if i not in BUILTIN_FRAMEWORKS)
+
+
+def _is_path(ref: str) -> bool:
+    return ref.lower().endswith(FRAMEWORK_SUFFIXES) or "/" in ref or "\\" in ref
+
+
+def load_framework(ref: str | Path, base_dir: Path | None = None) -> Framework:
+    """A framework by id (shipped or plug-in) or by path to a user's file."""
+    if isinstance(ref, Path) or _is_path(ref):
+        path = Path(ref)
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        return load_framework_file(path)
+    refs = available_frameworks()
+    found = refs.get(ref)
+    if found is None:
+        known = ", ".join(_order(refs)) or "none"
+        raise InputError(f"unknown framework {ref!r} (known: {known}; or give the path of a framework file)")
+    shipped = found.origin == "shipped"
+    fw = load_framework_file(found.target) if shipped else _plugin_framework(ref, found.target)
+    if fw.id != ref:
+        raise InputError(f"framework {ref!r} declares the id {fw.id!r}; they must agree", file=str(found.target))
+    return fw
+
+
+def resolve_frameworks(refs: Sequence[str | Path] | None, base_dir: Path | None = None) -> list[Framework]:
+    """The frameworks to map onto: those named (ids or paths), or every available one."""
+    if not refs:
+        refs = _order(available_frameworks())
+    out: list[Framework] = []
+    seen: dict[str, str] = {}
+    for ref in refs:
+        fw = load_framework(ref, base_dir)
+        if fw.id in seen:
+            if seen[fw.id] == str(ref):
+                continue
+            raise InputError(f"two frameworks share the id {fw.id!r}: {seen[fw.id]} and {ref}")
+        seen[fw.id] = str(ref)
+        out.append(fw)
+    return out
+
+
+# ============================================================================ evaluation
+#
+# Evidence rules (docs/mapping.md, "What counts as evidence"): placeholders and denied text never count;
+# a keyword match alone gives at most "partial" (text match: confirm); controls the hospital owns never
+# meet a device maker's duty; a threat called mitigated with no control is not treated.
+
+TREATED = frozenset({"mitigated", "partially_mitigated"})
+TEXT_MATCH = "text match: confirm"
+
+
+@dataclass
+class Outcome:
+    level: Level
+    evidence: list[str] = field(default_factory=list)
+    text: str = ""
+    hospital: list[str] = field(default_factory=list)  # the hospital's own controls left out
+
+
+def _present(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return stated(value)
+    if isinstance(value, (list, tuple)):
+        return bool(real_values(value)) if all(isinstance(v, str) for v in value) else bool(value)
+    if isinstance(value, dict):
+        return bool(value)
+    if isinstance(value, BaseModel):  # e.g. a risk rating: stated when any part of it is
+        return any(_present(v) for _, v in value)
+    return bool(value) if isinstance(value, bool) else True
+
+
+def _norm(value: Any) -> Any:
+    return value.strip().casefold() if isinstance(value, str) else value
+
+
+def _text(item: Item, collection: str) -> str:
+    parts: list[str] = []
+    for name in TEXT_FIELDS[collection]:
+        value = getattr(item, name, None)
+        if isinstance(value, list):
+            parts.extend(str(v) for v in value)
+        elif value:
+            parts.append(str(value))
+    parts.extend(item.tags)
+    return "\n".join(parts)
+
+
+# One test of a compiled filter: ("keywords", "", casefolded words), ("exclude", field, values),
+# ("present", field, bool) or ("in", field, values). A compiled filter is hashable, so the items it
+# selects are computed once per model however many clauses and frameworks use the same filter.
+Check = tuple[str, str, Any]
+
+
+def compile_filter(flt: BaseModel | None) -> tuple[Check, ...]:
+    """The conditions of a filter or selector, normalised once rather than once per item."""
+    if flt is None:
+        return ()
+    out: list[Check] = []
+    for name, cond in flt:
+        if cond is None or name in ("min", "every"):
+            continue
+        if name == "keywords":
+            out.append(("keywords", "", tuple(k.casefold() for k in cond)))
+        elif name == "exclude":
+            out.extend(("exclude", fname, frozenset(_norm(v) for v in values)) for fname, values in cond if values is not None)
+        elif isinstance(cond, bool):
+            out.append(("present", name, cond))
+        else:
+            out.append(("in", name, frozenset(_norm(v) for v in cond)))
+    return tuple(out)
+
+
+def _has(value: Any, wanted: frozenset[Any]) -> bool:
+    if isinstance(value, list):
+        return any(_norm(v) in wanted for v in value if v is not None)
+    return value is not None and _norm(value) in wanted
+
+
+def effective_model(model: Model) -> tuple[Model, list[str]]:
+    """*model* as the mapping reads it. A control that describes no safeguard (all it says is denied or a
+    placeholder) is not implemented; a threat called (partially) mitigated that names no other control of
+    the model is open. Returns the model (a copy only when something changed) and the ids of those threats."""
+    void = {c.id for c in model.controls if c.status != "not_implemented" and void_control(c.title, c.description)}
+    controls = {c.id for c in model.controls if c.id not in void}
+    untreated = [t.id for t in model.threats if t.status in TREATED and not [c for c in t.controls if c in controls]]
+    if not untreated and not void:
+        return model, []
+    ids = set(untreated)
+    threats = [t.model_copy(update={"status": "open"}) if t.id in ids else t for t in model.threats]
+    kept = [c.model_copy(update={"status": "not_implemented"}) if c.id in void else c for c in model.controls]
+    return model.model_copy(update={"threats": threats, "controls": kept}), untreated
+
+
+class ModelIndex:
+    """What rule evaluation reads from one model, computed once: item texts for keyword filters
+    and the items each distinct filter selects. Lookups never rescan a collection."""
+
+    def __init__(self, model: Model):
+        self.model, self.untreated = effective_model(model)
+        self._texts: dict[str, list[str]] = {}
+        self._selected: dict[tuple[str, tuple[Check, ...]], list[Item]] = {}
+        self._references: list[tuple[str, str]] | None = None
+
+    def texts(self, collection: str) -> list[str]:
+        found = self._texts.get(collection)
+        if found is None:
+            found = self._texts[collection] = [_text(it, collection) for it in getattr(self.model, collection)]
+        return found
+
+    def select(self, collection: str, checks: tuple[Check, ...]) -> list[Item]:
+        """Items of *collection* passing every check, in model order."""
+        key = (collection, checks)
+        found = self._selected.get(key)
+        if found is not None:
+            return found
+        items: list[Item] = getattr(self.model, collection)
+        keep = list(range(len(items)))
+        for kind, name, arg in checks:  # narrow the candidates check by check
+            if kind == "keywords":
+                texts = self.texts(collection)
+                keep = [i for i in keep if any(k in texts[i].casefold() for k in arg) and affirmed(texts[i], arg)]
+            elif kind == "present":
+                keep = [i for i in keep if _present(getattr(items[i], name)) == arg]
+            elif kind == "in":
+                keep = [i for i in keep if _has(getattr(items[i], name), arg)]
+            else:  # exclude
+                keep = [i for i in keep if not _has(getattr(items[i], name), arg)]
+        found = self._selected[key] = [items[i] for i in keep]
+        return found
+
+    def references(self) -> list[tuple[str, str]]:
+        """(where, text) of every reference to evidence outside the model: controls' verification entries
+        and the support fields, placeholders left out."""
+        if self._references is None:
+            refs: list[tuple[str, str]] = []
+            for c in self.model.controls:
+                refs.extend((c.id, v) for v in real_values(c.verification))
+            for name, value in self.model.support:
+                if isinstance(value, str) and stated(value):
+                    refs.append((f"support.{name}", value))
+            self._references = refs
+        return self._references
+
+
+def _join(values: Sequence[str], word: str = "or") -> str:
+    vals = [str(v) for v in values]
+    if len(vals) <= 1:
+        return "".join(vals)
+    return ", ".join(vals[:-1]) + f" {word} " + vals[-1]
+
+
+_SINGULAR = {"out_of_scope": "out-of-scope entry", "trust_zones": "trust zone"}
+_PLURAL = {"out_of_scope": "out-of-scope entries", "trust_zones": "trust zones"}
+
+
+def _noun(collection: str, count: int) -> str:
+    if count == 1:
+        return _SINGULAR.get(collection, collection.removesuffix("s"))
+    return _PLURAL.get(collection, collection)
+
+
+def _human(value: Any) -> str:
+    return str(value).replace("_", " ")
+
+
+def _describe(collection: str, flt: BaseModel, count: int = 0) -> str:
+    """Plain words for a filter: 'implemented event logging controls'. Keywords are not listed: the rule
+    file has them, and the rationale names the items that matched."""
+    noun = _noun(collection, count)
+    front: dict[str, str] = {}
+    tail: list[str] = []
+    for name, cond in flt:
+        if cond is None or name in ("min", "every", "keywords", "exclude"):
+            continue
+        if name in ("status", "category", "kind") and isinstance(cond, list):
+            front[name] = _join([_human(c) for c in cond])
+        elif name == "responsibility" and isinstance(cond, list):
+            tail.append("owned by " + _join([{"customer": "the hospital", "manufacturer": "the maker"}.get(c, _human(c)) for c in cond]))
+        elif isinstance(cond, bool):
+            tail.append(f"{'with' if cond else 'without'} {_human(name)}")
+        else:
+            tail.append(f"with {_human(name)} {_join([_human(c) for c in cond])}")
+    words = " ".join([*(front[k] for k in ("status", "category", "kind") if k in front), noun])
+    return words + (" " + ", ".join(tail) if tail else "")
+
+
+def _ids(ids: Sequence[str]) -> str:
+    """A few ids and the count of the rest: 'C-01, C-02, C-03 and 4 more'."""
+    shown = ", ".join(ids[:MAX_NAMED])
+    return shown + (f" and {len(ids) - MAX_NAMED} more" if len(ids) > MAX_NAMED else "")
+
+
+def _conditions(flt: BaseModel) -> str:
+    """Plain words for an 'every' filter: 'state encryption', 'not open'."""
+    parts: list[str] = []
+    stated_fields = {name for name, cond in flt if isinstance(cond, bool)}
+    for name, cond in flt:
+        if cond is None or name == "keywords":
+            continue
+        if name == "exclude":
+            # values excluded from a field that must be stated ("none", "plaintext") are detail of the rule file
+            parts.extend(f"not {_join([_human(v) for v in vals])}" for f, vals in cond if vals and f not in stated_fields)
+            continue
+        if isinstance(cond, bool):
+            parts.append(f"{'state' if cond else 'leave out'} {_human(name)}")
+        else:
+            parts.append(f"{_human(name)} {_join([_human(c) for c in cond])}")
+    return ", ".join(parts) or "meet the rule"
+
+
+def _uses_keywords(sel: Any) -> bool:
+    return bool(getattr(sel, "keywords", None)) or bool(sel.every is not None and getattr(sel.every, "keywords", None))
+
+
+class Evaluator:
+    """Evaluates one framework's rules over one model; clause verdicts are memoised because
+    ``clauses`` rules refer to other clauses (cycles are refused when the file is loaded)."""
+
+    def __init__(
+        self,
+        model: Model,
+        framework: Framework,
+        overrides: Sequence[Override] = (),
+        index: ModelIndex | None = None,
+        assertions: Sequence[Assertion] = (),
+    ):
+        self.index = index or ModelIndex(model)
+        self.model = self.index.model
+        self.framework = framework
+        self.overrides = {o.clause: o for o in overrides if o.framework == framework.id}
+        self.assertions = {a.clause: a for a in assertions if a.framework == framework.id}
+        self._results: dict[str, ClauseResult] = {}
+        self._prefix = ""
+
+    # -- clause level
+
+    def run(self) -> FrameworkResult:
+        notes = [self.framework.note] if self.framework.note else []
+        prefixes = []
+        for scope in self.framework.scope_notes:
+            if self.rule(scope.when).level == "met":
+                notes.append(scope.note)
+                if scope.rationale:
+                    prefixes.append(scope.rationale)
+        self._prefix = " ".join(prefixes)
+        clauses = [self.clause(c) for c in self.framework.clauses]
+        return FrameworkResult(
+            id=self.framework.id,
+            title=self.framework.title,
+            version=self.framework.version,
+            note=" ".join(notes),
+            clauses=clauses,
+            summary=summarise(clauses),
+        )
+
+    def clause(self, clause: Clause) -> ClauseResult:
+        done = self._results.get(clause.id)
+        if done is not None:
+            return done
+        status: ClauseStatus
+        evidence: list[str] = []
+        hospital: list[str] = []
+        not_applicable = self.rule(clause.not_applicable_when) if clause.not_applicable_when else None
+        if not_applicable is not None and not_applicable.level == "met":
+            status = "not_applicable"
+            text = "Not applicable: " + not_applicable.text + "."
+        elif clause.evidence is None:
+            status = "gap"
+            text = "The threat model holds no information for this clause."
+            if not clause.hint:
+                text += " Record the answer as an override in the project file."
+        else:
+            out = self.rule(clause.evidence)
+            if clause.external_evidence is not None and out.level == "met":
+                out = self._external(clause, out)
+            status, evidence, hospital = _STATUS[out.level], out.evidence, out.hospital
+            text = _sentence(out.text)
+        if hospital:
+            text += f" Relies on the hospital for {_ids(hospital)}: the hospital's own controls do not count for the maker."
+        if status in ("gap", "partial") and clause.hint:
+            text += " " + clause.hint.strip()
+        if self._prefix:
+            text = self._prefix.strip() + " " + text
+        result = ClauseResult(
+            id=clause.id,
+            title=clause.title,
+            status=status,
+            evidence=evidence,
+            rationale=text,
+            summary=clause.summary.strip(),
+            source=_citation(clause),
+            confidence=clause.confidence,
+            group=clause.group or "",
+            relies_on_hospital=hospital,
+        )
+        assertion = self.assertions.get(clause.id)
+        if assertion is not None:
+            result = _confirmed(result, assertion)
+        override = self.overrides.get(clause.id)
+        if override is not None:
+            result = _overridden(result, override)
+        self._results[clause.id] = result
+        return result
+
+    def _external(self, clause: Clause, out: Outcome) -> Outcome:
+        """A clause the model cannot prove alone is met only when the model refers to the outside evidence."""
+        ext = clause.external_evidence
+        assert ext is not None
+        found = [where for where, text in self.index.references() if affirmed(text, ext.references)]
+        if found:
+            where = list(dict.fromkeys(found))
+            return Outcome("met", _merge([out.evidence, where]), f"{out.text}; {ext.what}: referenced by {_ids(where)}", out.hospital)
+        return Outcome(
+            "partial", out.evidence, f"{out.text}; but a threat model alone cannot show this, and it refers to no {ext.what}", out.hospital
+        )
+
+    # -- rule level
+
+    def rule(self, rule: Rule) -> Outcome:
+        kind, value = rule.kind, rule.value
+        if kind in COLLECTION_ITEMS:
+            out = self._items(kind, value)
+        elif kind == "fields":
+            out = self._fields(value)
+        elif kind == "clauses":
+            out = self._clauses(value)
+        elif kind == "all":
+            out = self._all(value)
+        elif kind == "any":
+            out = self._any(value)
+        else:
+            out = self._none(value)
+        if rule.counts_as == "partial" and out.level == "met":
+            out = Outcome("partial", out.evidence, out.text + " (which only partly answers the clause)", out.hospital)
+        if rule.label:
+            label = rule.label[0].lower() + rule.label[1:] if rule.label[1:2].islower() else rule.label
+            out = Outcome(out.level, out.evidence, f"{label}: {out.text}", out.hospital)
+        return out
+
+    def _items(self, collection: str, sel: Any) -> Outcome:
+        checks = compile_filter(sel)
+        matched = self.index.select(collection, checks)
+        hospital: list[str] = []
+        if collection == "controls" and getattr(sel, "responsibility", None) is None:
+            # a duty of the device maker: the hospital's own controls never meet it
+            owned = [it.id for it in matched if getattr(it, "responsibility", None) == "customer"]
+            if owned:
+                matched = [it for it in matched if it.id not in set(owned)]
+                if sel.every is None:  # a population rule ("every control verified") just leaves them out
+                    hospital = owned
+        textual = _uses_keywords(sel)
+        claims = self._claimed_treated(collection, sel)
+
+        def what(n: int) -> str:
+            return _describe(collection, sel, n)
+
+        def capped(level: Level, ids: list[str], text: str) -> Outcome:
+            if textual and level == "met":
+                return Outcome("partial", ids, f"{text} ({TEXT_MATCH})", hospital)
+            if claims and level == "met":  # the threats called treated without a control are part of the answer
+                return Outcome("partial", ids, f"{text}; but {_ids(claims)} called mitigated name no control", hospital)
+            return Outcome(level, ids, text, hospital)
+
+        if sel.every is None:
+            ids = [it.id for it in matched]
+            if not ids:  # the hospital's own controls, if any, are named once for the clause
+                return Outcome("unmet", [], f"no {what(0)}", hospital)
+            level: Level = "met" if len(ids) >= sel.min else "partial"
+            need = f", {sel.min} needed" if level == "partial" else ""
+            return capped(level, ids, f"{len(ids)} {what(len(ids))} ({_ids(ids)}{need})")
+        good_all = self.index.select(collection, checks + compile_filter(sel.every))
+        matched_ids = {it.id for it in matched}
+        good = [it.id for it in good_all if it.id in matched_ids]
+        good_set = set(good)
+        bad = [it.id for it in matched if it.id not in good_set]
+        cond = _conditions(sel.every)
+        if not matched:
+            return Outcome("unmet", [], f"no {what(0)}", hospital)
+        total = len(matched)
+        note = self._untreated_note(collection, bad)
+        if not good:
+            return Outcome("unmet", [], f"none of the {total} {what(total)} {cond} ({_ids(bad)}){note}", hospital)
+        if bad:
+            return capped("partial", good, f"{len(good)} of {total} {what(total)} {cond}; not {_ids(bad)}{note}")
+        level = "met" if len(good) >= sel.min else "partial"
+        need = f", {sel.min} needed" if level == "partial" else ""
+        every = "all" if len(good) > 1 else "the"
+        return capped(level, good, f"{every} {len(good)} {what(len(good))} {cond} ({_ids(good)}{need})")
+
+    def _claimed_treated(self, collection: str, sel: Any) -> list[str]:
+        """Threats a rule on treated threats would have counted, had they named a control."""
+        wanted = getattr(sel, "status", None) if collection == "threats" else None
+        if not wanted or not self.index.untreated or not TREATED & set(wanted):
+            return []
+        return list(self.index.untreated)
+
+    def _untreated_note(self, collection: str, bad: list[str]) -> str:
+        if collection != "threats" or not self.index.untreated:
+            return ""
+        claimed = [t for t in bad if t in set(self.index.untreated)]
+        if not claimed:
+            return ""
+        return f" ({_ids(claimed)} called mitigated but naming no control)"
+
+    def _fields(self, checks: list[FieldCheck | str]) -> Outcome:
+        stated_paths: list[str] = []
+        phrases: list[str] = []
+        levels: list[Level] = []
+        for entry in checks:
+            check = FieldCheck(path=entry) if isinstance(entry, str) else entry
+            value = self._field_value(check.path)
+            one, phrase = _field_check(check, value, self.model)
+            phrases.append(phrase)
+            levels.append(one)
+            if one != "unmet":
+                stated_paths.append(check.path)
+        level: Level
+        if all(lv == "met" for lv in levels):
+            level = "met"
+        elif all(lv == "unmet" for lv in levels):
+            level = "unmet"
+        else:
+            level = "partial"
+        return Outcome(level, stated_paths, _join(phrases, "and") if len(phrases) < 3 else "; ".join(phrases))
+
+    def _field_value(self, path: str) -> Any:
+        value: Any = self.model
+        for part in path.split("."):
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        return value
+
+    def _clauses(self, ids: list[str]) -> Outcome:
+        wanted = set(ids)
+        results = [self.clause(c) for c in self.framework.clauses if c.id in wanted]
+        done = [r for r in results if r.status in ("covered", "not_applicable")]
+        some = [r for r in results if r.status == "partial"]
+        evidence = _merge(r.evidence for r in results)
+        level: Level = "met" if len(done) == len(results) else ("partial" if done or some else "unmet")
+        groups: dict[str, list[str]] = {}
+        for r in results:
+            groups.setdefault(_STATUS_WORDS[r.status], []).append(r.id)
+        parts = [f"{_join(members, 'and')} {word}" for word, members in groups.items()]
+        return Outcome(level, evidence, "clause" + ("s " if len(results) > 1 else " ") + "; ".join(parts))
+
+    def _all(self, rules: list[Rule]) -> Outcome:
+        outs = [self.rule(r) for r in rules]
+        levels = {o.level for o in outs}
+        level: Level = "met" if levels == {"met"} else ("unmet" if levels == {"unmet"} else "partial")
+        return Outcome(level, _merge(o.evidence for o in outs), _texts(outs), _merge(o.hospital for o in outs))
+
+    def _any(self, rules: list[Rule]) -> Outcome:
+        outs = [self.rule(r) for r in rules]
+        best = max(outs, key=lambda o: _RANK[o.level])
+        if best.level == "unmet":
+            return Outcome("unmet", [], _texts(outs[:1]) if len(outs) > 1 else _texts(outs), _merge(o.hospital for o in outs))
+        tied = [o for o in outs if o.level == best.level]  # every alternative at the best level is evidence
+        evidence = _merge(o.evidence for o in tied)
+        extra = [e for e in evidence if e not in set(tied[0].evidence)]
+        text = tied[0].text + (f"; also {_ids(extra)}" if extra else "")
+        return Outcome(best.level, evidence, text, _merge(o.hospital for o in tied))
+
+    def _none(self, rules: list[Rule]) -> Outcome:
+        outs = [self.rule(r) for r in rules]
+        if all(o.level == "unmet" for o in outs):
+            return Outcome("met", [], _texts(outs))
+        return Outcome("unmet", [], _texts(o for o in outs if o.level != "unmet"))
+
+
+_STATUS_WORDS: dict[str, str] = {"covered": "covered", "partial": "partly covered", "gap": "a gap", "not_applicable": "not applicable"}
+
+
+def _quote(value: str, width: int = 40) -> str:
+    one = " ".join(value.split())
+    return repr(one if len(one) <= width else one[: width - 1] + "…")
+
+
+def _field_check(check: FieldCheck, value: Any, model: Model) -> tuple[Level, str]:
+    """Whether one product/support/document field answers, and a phrase saying why (with the numbers)."""
+    path = check.path
+    if value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, dict)) and not value):
+        return "unmet", f"{path} is not stated"
+    if check.in_ is not None and _norm(str(value)) in {_norm(v) for v in check.in_}:
+        return "met", f"{path} is {str(value)!r}"  # an enumerated value ("unknown") is itself the answer
+    if not _present(value):
+        shown = value if isinstance(value, str) else ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        return "unmet", f"{path} reads {_quote(str(shown))}, which states nothing"
+    shown = str(value)
+    if check.in_ is not None:
+        if _norm(shown) not in {_norm(v) for v in check.in_}:
+            return "unmet", f"{path} is {shown!r}, not {_join(check.in_)}"
+        return "met", f"{path} is {shown!r}"
+    if check.within_days is not None or check.at_least_days is not None:
+        return _commitment(check, shown)
+    if check.date:
+        return _dated(check, shown, model)
+    if check.keywords:
+        found = affirmed(shown, check.keywords)
+        if not found:
+            return "unmet", f"{path} is stated but does not mention {check.keywords[0]!r}"
+        return "partial", f"{path} mentions {_join([repr(k) for k in found[:2]], 'and')} ({TEXT_MATCH})"
+    return "met", f"{path} is stated"
+
+
+def _days(n: int) -> str:
+    if n >= 60 and n % 365 == 0:
+        return f"{n // 365} years"
+    if n >= 60 and n % 30 == 0:
+        return f"{n // 30} months"
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def _commitment(check: FieldCheck, text: str) -> tuple[Level, str]:
+    """Compare the time spans a field commits to with what the clause asks."""
+    spans = durations(text, deadlines=check.within_days is not None)
+    path = check.path
+    if not spans:
+        asked = f"at most {_days(check.within_days)}" if check.within_days is not None else f"at least {_days(check.at_least_days or 0)}"
+        return "partial", f"{path} is stated but commits to no time span (the clause asks for {asked})"
+    said = _join(list(dict.fromkeys(w for _, w in spans)), "and")
+    if check.within_days is not None and check.at_least_days is not None and max(d for d, _ in spans) < check.at_least_days:
+        return "unmet", f"{path} commits to {said}, shorter than the {_days(check.at_least_days)} the clause asks"
+    if check.within_days is not None:
+        longest = max(d for d, _ in spans)
+        if longest > check.within_days:
+            return "unmet", f"{path} commits to {said}, longer than the {_days(check.within_days)} the clause asks"
+        return "met", f"{path} commits to {said}, within the {_days(check.within_days)} the clause asks"
+    floor = check.at_least_days or 0
+    longest = max(d for d, _ in spans)
+    if longest < floor:
+        return "unmet", f"{path} commits to {said}, shorter than the {_days(floor)} the clause asks"
+    return "met", f"{path} commits to {said}, at least the {_days(floor)} the clause asks"
+
+
+def _dated(check: FieldCheck, text: str, model: Model) -> tuple[Level, str]:
+    when = first_date(text)
+    path = check.path
+    if when is None:
+        return "partial", f"{path} is stated but gives no date ({_quote(text)})"
+    ref = first_date(model.document.date or "") if model.document.date else None
+    if ref is not None and when < ref:
+        return "unmet", f"{path} ended on {when.isoformat()}, before this version of the threat model ({ref.isoformat()})"
+    return "met", f"{path} gives the date {when.isoformat()}"
+
+
+def _texts(outs: Iterable[Outcome]) -> str:
+    """Sub-rule texts joined, each said once."""
+    return "; ".join(dict.fromkeys(o.text for o in outs if o.text))
+
+
+def _merge(groups: Iterable[list[str]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for group in groups:
+        for i in group:
+            seen.setdefault(i, None)
+    return list(seen)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    first = text.split(" ", 1)[0]
+    if "." not in first and "_" not in first:  # never capitalise a field path or an enum value
+        text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _citation(clause: Clause) -> str:
+    src = clause.source
+    parts = [src.document]
+    parts += [p for p in (src.section, f"p. {src.page}" if src.page else None, src.url) if p]
+    return ", ".join(parts)
+
+
+def summarise(clauses: Sequence[ClauseResult]) -> dict[str, int]:
+    """Count of clauses per status, every status present (zero included), in a fixed order."""
+    counts: dict[str, int] = dict.fromkeys(CLAUSE_STATUSES, 0)
+    for c in clauses:
+        counts[c.status] += 1
+    return counts
+
+
+def evaluate_framework(
+    model: Model, framework: Framework, overrides: Sequence[Override] = (), assertions: Sequence[Assertion] = ()
+) -> FrameworkResult:
+    """Every clause of *framework* evaluated over *model*, with the overrides and assertions that name it."""
+    return Evaluator(model, framework, overrides, assertions=assertions).run()
+
+
+def _confirmed(result: ClauseResult, a: Assertion) -> ClauseResult:
+    """The maker's recorded confirmation: covered, with who, when and why, and what the model alone gave."""
+    rationale = (
+        f"Confirmed by the maker ({a.by}, {a.date}): {_sentence(a.rationale)} Evidence: {_ids(a.evidence)}."
+        f" From the threat model alone: {_STATUS_WORDS[result.status]}. {result.rationale}"
+    )
+    confirmation = Confirmation(by=a.by, date=a.date, rationale=a.rationale, evidence=list(a.evidence), computed=result.status)
+    return result.model_copy(
+        update={
+            "status": "covered",
+            "rationale": rationale,
+            "confirmed": confirmation,
+            "evidence": _merge([result.evidence, list(a.evidence)]),
+        }
+    )
+
+
+# ============================================================================ overrides and entry
+
+
+def _overridden(result: ClauseResult, ov: Override) -> ClauseResult:
+    """The override's verdict, keeping the computed one and its rationale for the reviewer."""
+    rationale = (
+        f"Set to {ov.status} by override (computed: {result.status}): {_sentence(ov.justification)} Computed rationale: {result.rationale}"
+    )
+    return result.model_copy(update={"status": ov.status, "overridden": True, "rationale": rationale})
+
+
+def check_overrides(
+    frameworks: Sequence[Framework],
+    overrides: Sequence[Override],
+    file: str | None = None,
+    assertions: Sequence[Assertion] = (),
+) -> None:
+    """Refuse an override or assertion naming a clause its framework does not have (most likely a typo).
+
+    One for a framework that is not being mapped is ignored: the user chose a subset.
+    """
+    by_id = {fw.id: fw for fw in frameworks}
+    named: list[tuple[str, Sequence[Override | Assertion]]] = [("overrides", overrides), ("assertions", assertions)]
+    for key, entries in named:
+        for n, ov in enumerate(entries):
+            fw = by_id.get(ov.framework)
+            if fw is not None and fw.clause(ov.clause) is None:
+                what = "override" if key == "overrides" else "assertion"
+                raise InputError(
+                    f"{what} names clause {ov.clause!r}, which framework {ov.framework!r} does not have",
+                    file=file,
+                    locator=pointer(key, n, "clause"),
+                )
+
+
+def map_model(
+    model: Model,
+    frameworks: Sequence[str | Path] | None = None,
+    overrides: Sequence[Override] = (),
+    *,
+    base_dir: Path | None = None,
+    overrides_file: str | None = None,
+    assertions: Sequence[Assertion] = (),
+) -> Coverage:
+    """Map *model* onto the named frameworks (ids or file paths; None = every available one).
+
+    Overrides replace verdicts before clauses that aggregate other clauses are decided, so an
+    override of Annex II 8(e) counts towards Annex II 8. Relative framework paths are resolved
+    against *base_dir* (the project folder in ``build``). *assertions* are the maker's recorded
+    confirmations (project file ``assertions``): each sets its clause to covered, shown as confirmed.
+    """
+    fws = resolve_frameworks(frameworks, base_dir)
+    check_overrides(fws, overrides, overrides_file, assertions)
+    index = ModelIndex(model)
+    return Coverage(frameworks=[Evaluator(model, fw, overrides, index, assertions).run() for fw in fws])

@@ -1,0 +1,79 @@
+"""Reading and writing models as JSON or YAML with one stable byte form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mdptm.base.output import json_text
+from mdptm.base.safety import parse_json, parse_yaml, read_input
+from mdptm.errors import InputError
+from mdptm.model import Model
+
+
+def read_structured(path: Path, *, max_bytes: int | None = None) -> Any:
+    """Parse a JSON or YAML file, naming the line and column of a syntax error."""
+    raw = read_input(path, limit=max_bytes)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
+    return parse_text(text, path)
+
+
+def parse_text(text: str, path: Path) -> Any:
+    """JSON if the name or the first character says so, else YAML; both through :mod:`mdptm.base.safety`."""
+    if path.suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
+        return parse_json(text, file=str(path))
+    return parse_yaml(text, file=str(path))
+
+
+class _Dumper(yaml.SafeDumper):
+    """Double-quotes strings YAML would otherwise fold or mangle (NEL, LS/PS, control chars)."""
+
+
+_AWKWARD = {"\x85", "\u2028", "\u2029", "\ufeff"}
+
+
+def _str_repr(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if any(c in _AWKWARD or (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0 for c in value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
+_Dumper.add_representer(str, _str_repr)
+
+
+def model_to_data(model: Model) -> dict[str, Any]:
+    return model.model_dump(mode="json", by_alias=True)
+
+
+def dumps(model: Model, fmt: str = "json") -> str:
+    """The one canonical text form: same model, same bytes."""
+    data = model_to_data(model)
+    if fmt == "yaml":
+        return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return json_text(data)
+
+
+def fmt_for(path: Path) -> str:
+    return "yaml" if path.suffix.lower() in (".yaml", ".yml") else "json"
+
+
+def save(model: Model, path: Path) -> None:
+    path.write_text(dumps(model, fmt_for(path)), encoding="utf-8", newline="\n")
+
+
+def load(path: Path) -> Model:
+    """Load and validate a native model; every problem is reported at once."""
+    from mdptm.model.validate import validate_data
+
+    data = read_structured(path)
+    model, problems = validate_data(data)
+    if problems or model is None:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more; run 'mdptm validate')" if len(problems) > 1 else ""
+        raise InputError(first.message + more, file=str(path), locator=first.pointer or "/")
+    return model

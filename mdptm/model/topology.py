@@ -1,0 +1,400 @@
+"""The model's network as a hospital engineer sees it: segments, who opens each connection, ports, infrastructure.
+
+A threat model draws flows in the direction data moves and zones by trust; a firewall needs the side that
+opens the connection, the network segment each end sits on, the transport and the port. This module reads
+those from the model's own fields (``TrustZone.kind``, ``Flow.initiator``, ``dependencies``) and, where the
+model leaves them out, from its text with the vocabulary ``mappings/vocabulary/hospital-network.yaml``.
+Every fact carries how it was found ("stated", "from the flow's text", "inferred", "assumed"), so a
+guide can say which ones to confirm with the device maker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from mdptm.errors import InputError
+from mdptm.model import Dependency, DependencyService, Element, Flow, Model, TrustZone, ZoneKind
+from mdptm.model.io import read_structured
+from mdptm.model.validate import pointer
+from mdptm.resources import mappings_dir
+
+VOCAB_FILE = ("vocabulary", "hospital-network.yaml")
+NETWORK_KINDS: frozenset[str] = frozenset({"network"})
+OUTSIDE_KINDS: frozenset[str] = frozenset({"cloud", "vendor", "internet"})
+ZONE_KIND_WORDS: dict[str, str] = {
+    "network": "network segment",
+    "physical": "physical area",
+    "on_body": "on the patient's body",
+    "cloud": "cloud",
+    "vendor": "device maker's site",
+    "internet": "internet",
+}
+Basis = Literal["stated", "text", "design", "name", "assumed"]
+Transport = Literal["network", "local", "unknown"]
+Place = Literal["outside", "hospital", "device", "unknown"]
+
+
+class _Service(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str
+    terms: list[str]
+    ask_when: list[str] = Field(default_factory=list)
+    question: str | None = None
+
+
+class _CredentialKind(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    label: str
+    terms: list[str]
+
+
+class NetworkTerms(BaseModel):
+    """The vocabulary file, validated."""
+
+    model_config = ConfigDict(extra="forbid")
+    schema_version: int
+    zone_kinds: dict[ZoneKind, list[str]]
+    local_links: list[str]
+    ip_protocols: list[str]
+    tcp_protocols: list[str]
+    udp_protocols: list[str]
+    initiator_patterns: list[str]
+    push_terms: list[str]
+    pull_terms: list[str]
+    outbound_terms: list[str]
+    outbound_only_terms: list[str]
+    services: dict[DependencyService, _Service]
+    short_lived: list[str]
+    maker_held: list[str]
+    hospital_issued: list[str]
+    maker_issued: list[str]
+    detective_terms: list[str]
+    retention_patterns: list[str]
+    format_terms: list[str]
+    scan_terms: list[str]
+    scan_profile_terms: list[str]
+    incident_terms: list[str]
+    service_return_terms: list[str]
+    backup_terms: list[str]
+    credential_kinds: list[_CredentialKind]
+    hospital_words: list[str]
+
+
+@cache
+def network_terms() -> NetworkTerms:
+    path = mappings_dir().joinpath(*VOCAB_FILE)
+    return read_terms(path)
+
+
+def read_terms(path: Path) -> NetworkTerms:
+    try:
+        terms = NetworkTerms.model_validate(read_structured(path))
+        for rx in (*terms.initiator_patterns, *terms.short_lived, *terms.retention_patterns):
+            re.compile(rx)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        raise InputError(err["msg"], file=str(path), locator=pointer(*err["loc"])) from None
+    except re.error as exc:
+        raise InputError(f"not a regular expression: {exc}", file=str(path)) from None
+    return terms
+
+
+def matcher(terms: Iterable[str]) -> Callable[[str], bool]:
+    """Whole-word, case-insensitive; ``configur*`` matches every word starting with ``configur``."""
+    rx = _rx(tuple(terms))
+    return (lambda _t: False) if rx is None else (lambda text: bool(rx.search(text or "")))
+
+
+@cache
+def _rx(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    parts = [
+        r"(?<!\w)" + re.escape(t[:-1]) + r"\w*" if t.endswith("*") else r"(?<!\w)" + re.escape(t) + r"(?!\w)" for t in terms if t.strip("*")
+    ]
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def first_sentence_with(text: str, hit: Callable[[str], bool]) -> str | None:
+    """The first sentence of *text* that *hit* accepts, as written."""
+    for sentence in re.split(r"(?<=[.;!?])\s+", " ".join((text or "").split())):
+        if sentence and hit(sentence):
+            return sentence
+    return None
+
+
+# ------------------------------------------------------------------------------------- zones
+
+
+@dataclass(frozen=True)
+class ZoneInfo:
+    kind: ZoneKind | None
+    stated: bool  # False: inferred from the zone's words (or not known at all when kind is None)
+
+
+def zone_kind(zone: TrustZone, terms: NetworkTerms | None = None) -> ZoneInfo:
+    """The zone's kind as stated, else as its name, tags and then description suggest."""
+    if zone.kind is not None:
+        return ZoneInfo(zone.kind, True)
+    terms = terms or network_terms()
+    for text in (" ".join([zone.name, *zone.tags]), zone.description):
+        for kind, words in terms.zone_kinds.items():
+            if matcher(words)(text):
+                return ZoneInfo(kind, False)
+    return ZoneInfo(None, False)
+
+
+# ------------------------------------------------------------------------------------- ports
+
+
+@dataclass(frozen=True)
+class Port:
+    number: str  # "443" or "5000-5010"
+    transport: str | None  # "TCP", "UDP" or None when not stated or implied
+
+    def __str__(self) -> str:
+        return f"{self.transport} {self.number}" if self.transport else self.number
+
+
+_PORT_RX = re.compile(
+    r"(?:(?P<pre>tcp|udp)\s*[/: ]?\s*)?(?<![\w.-])(?P<num>\d{1,5}(?:\s*[-–]\s*\d{1,5})?)(?![\w.])"
+    r"(?:\s*/\s*(?P<post>tcp|udp)\b)?",
+    re.IGNORECASE,
+)
+_VERSIONISH = re.compile(r"(?:v|version|tls|http|ipv|wpa|rfc|iso|iec|ieee|802|hl7|fhir|r)\s*$", re.IGNORECASE)
+
+
+def parse_ports(port: str | None, *texts: str | None, terms: NetworkTerms | None = None) -> list[Port]:
+    """Every port stated for a flow: any number in its *port* text ("443/tcp", "1812/udp (RadSec 2083/tcp)"),
+    and in other *texts* (its protocol) only a number marked as a port ("HTTPS / TCP 443", "port 2575"), so
+    that "every 5 min" is not a port. The transport is as written, else as the protocol name implies
+    (HTTPS is TCP). Versions and standards ("TLS 1.2", "RFC 5425", "802.11") are never ports."""
+    terms = terms or network_terms()
+    joined = " ".join(t for t in (port, *texts) if t)
+    implied: str | None = None
+    if matcher(terms.tcp_protocols)(joined) and not matcher(terms.udp_protocols)(joined):
+        implied = "TCP"
+    elif matcher(terms.udp_protocols)(joined) and not matcher(terms.tcp_protocols)(joined):
+        implied = "UDP"
+    out: list[Port] = []
+    for i, text in enumerate((port, *texts)):
+        for m in _PORT_RX.finditer(text or ""):
+            proto = m.group("pre") or m.group("post")
+            before = (text or "")[: m.start("num")].rstrip(" /:#")
+            if not proto and _VERSIONISH.search(before[-8:]):
+                continue
+            if i > 0 and not proto and not re.search(r"\bports?$", before, re.IGNORECASE):
+                continue
+            num = re.sub(r"\s+", "", m.group("num")).replace("–", "-")
+            if not all(0 < int(n) < 65536 for n in num.split("-")):
+                continue
+            found = Port(num, proto.upper() if proto else implied)
+            if all(p.number != num for p in out):
+                out.append(found)
+    return out
+
+
+def transport(f: Flow, terms: NetworkTerms | None = None) -> Transport:
+    """Whether a flow is IP traffic a firewall sees, a local link (USB, BLE, keypad), or not clear."""
+    terms = terms or network_terms()
+    text = " ".join(x for x in (f.protocol, f.port, f.name) if x)
+    if matcher(terms.local_links)(text):
+        return "local"
+    if matcher(terms.ip_protocols)(text) or parse_ports(f.port, f.protocol, terms=terms):
+        return "network"
+    return "unknown"
+
+
+# ---------------------------------------------------------------------------------- initiator
+
+
+@dataclass(frozen=True)
+class Initiator:
+    element: str  # element id of the end that opens the connection
+    basis: Basis
+    evidence: str = ""  # the words or the item that say so
+
+
+def _end_words(model_el: Element | None, zone: TrustZone | None) -> str:
+    if model_el is None:
+        return ""
+    return " ".join([model_el.name, model_el.id, *model_el.tags, zone.name if zone else "", model_el.kind])
+
+
+def initiator(
+    f: Flow,
+    elements: dict[str, Element],
+    zones: dict[str, TrustZone],
+    where: Callable[[str], Place],
+    outbound_only: str | None,
+    terms: NetworkTerms | None = None,
+) -> Initiator:
+    """Who opens the connection: the model's ``initiator``; else the flow's own words ("pump-initiated
+    polling", "outbound from the hospital"); else the model's outbound-only design for flows that leave
+    the hospital; else a name that says sending ("event forwarding": the source) or fetching ("firmware
+    download": the target); else the source end, marked assumed."""
+    terms = terms or network_terms()
+    if f.initiator in (f.source, f.target):
+        return Initiator(f.initiator, "stated")
+    ends = (f.source, f.target)
+    text = " ".join(x for x in (f.protocol, f.name, f.description) if x)
+
+    def zone(e: str) -> TrustZone | None:
+        el = elements.get(e)
+        return zones.get(el.trust_zone) if el is not None and el.trust_zone else None
+
+    for pattern in terms.initiator_patterns:
+        for m in re.finditer(pattern, text, re.IGNORECASE):
+            who = m.group("who")
+            if len(who) < 3:
+                continue
+            hit = matcher([who.rstrip("s") + "*"])
+            found = [e for e in ends if hit(_end_words(elements.get(e), zone(e)))]
+            if len(found) == 1:
+                return Initiator(found[0], "text", m.group(0))
+    places = {e: where(e) for e in ends}
+    inside = [e for e in ends if places[e] in ("hospital", "device")]
+    leaves = "outside" in places.values() and len(inside) == 1
+    if leaves and matcher(terms.outbound_terms)(text):
+        sentence = first_sentence_with(text, matcher(terms.outbound_terms)) or "outbound"
+        return Initiator(inside[0], "text", sentence)
+    if leaves and outbound_only:
+        return Initiator(inside[0], "design", outbound_only)
+    name = f.name or ""
+    if matcher(terms.push_terms)(name) and not matcher(terms.pull_terms)(name):
+        return Initiator(f.source, "name", f"the flow's name: {name}")
+    if matcher(terms.pull_terms)(name) and not matcher(terms.push_terms)(name):
+        return Initiator(f.target, "name", f"the flow's name: {name}")
+    return Initiator(f.source, "assumed")
+
+
+def outbound_only_design(model: Model, terms: NetworkTerms | None = None) -> str | None:
+    """The id of the first control, assumption or zone that states an outbound-only design, if any."""
+    terms = terms or network_terms()
+    hit = matcher(terms.outbound_only_terms)
+    for c in model.controls:
+        if hit(c.title) or hit(c.description):
+            return c.id
+    for a in model.assumptions:
+        if hit(a.text) or hit(a.description):
+            return a.id
+    for z in model.trust_zones:
+        if hit(z.description):
+            return z.id
+    return None
+
+
+# ----------------------------------------------------------------------------- dependencies
+
+
+@dataclass
+class Need:
+    """One infrastructure service: stated in the model (with where), or a question to ask."""
+
+    service: DependencyService
+    title: str
+    stated_in: list[str] = field(default_factory=list)  # item ids
+    details: list[str] = field(default_factory=list)  # the model's own words (protocol/port, descriptions)
+    needed_by: list[str] = field(default_factory=list)  # element ids
+    provided_by: str | None = None
+    question: str | None = None
+
+
+def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | None = None) -> list[Need]:
+    """The infrastructure the model says the device needs (its ``dependencies`` first, then what its
+    elements, flows, controls and assumptions name), and a question for each service the model is silent
+    about where its flows make it matter (certificates make revocation checks matter)."""
+    terms = terms or network_terms()
+    out: dict[str, Need] = {}
+
+    def need(service: DependencyService) -> Need:
+        s = terms.services.get(service)
+        return out.setdefault(service, Need(service, s.title if s else service.replace("_", " ")))
+
+    for d in model.dependencies:
+        n = need(d.service)
+        n.stated_in.append(d.id)
+        detail = ", ".join(x for x in (d.name, d.protocol, d.port) if x)
+        if d.description:
+            detail += f": {d.description}" if detail else d.description
+        n.details.append(detail)
+        n.needed_by += [e for e in d.elements if e not in n.needed_by]
+        n.provided_by = n.provided_by or _dependency_responsibility(d)
+    names = {e.id: e.name for e in model.elements}
+    for service, s in terms.services.items():
+        hit = matcher(s.terms)
+        if service == "service_tool_internet":  # a service tool that reaches outside the hospital
+            for f in model.flows:
+                ends = [
+                    (a, b)
+                    for a, b in ((f.source, f.target), (f.target, f.source))
+                    if hit(names.get(a, "")) and where(b) == "outside" and where(a) != "outside"
+                ]
+                if ends:
+                    n = need(service)
+                    n.stated_in.append(f.id)
+                    n.needed_by.append(ends[0][0])
+                    ports = ", ".join(str(p) for p in parse_ports(f.port, f.protocol, terms=terms))
+                    n.details.append(f"to {names.get(ends[0][1], ends[0][1])}" + (f", {ports}" if ports else "") + f" ({f.id})")
+            continue
+        for e in model.elements:
+            if hit(e.name):
+                need(service).stated_in.append(e.id)
+        for f in model.flows:
+            if hit(" ".join(x for x in (f.name, f.protocol) if x)):  # the flow is the service itself
+                n = need(service)
+                n.stated_in.append(f.id)
+                ports = ", ".join(str(p) for p in parse_ports(f.port, f.protocol, terms=terms))
+                kind = transport(f, terms)
+                n.details.append(f"{ports} ({f.id})" if ports else f"{'local link' if kind == 'local' else 'port not stated'} ({f.id})")
+            elif hit(f.authentication or ""):  # the flow signs in or checks certificates with it
+                n = need(service)
+                n.stated_in.append(f.id)
+                n.details.append(f"used to authenticate {f.id}")
+        for c in model.controls:
+            if hit(c.title):
+                need(service).stated_in.append(c.id)
+        for a in model.assumptions:
+            if hit(a.text):
+                need(service).stated_in.append(a.id)
+    flow_text = " ".join(" ".join(x for x in (f.name, f.protocol, f.authentication, f.encryption) if x) for f in model.flows)
+    for service, s in terms.services.items():
+        if service in out or not s.question or not s.ask_when:
+            continue
+        if matcher(s.ask_when)(flow_text) or any(matcher(s.ask_when)(e.name) for e in model.elements):
+            need(service).question = s.question
+    order = list(terms.services)
+    for n in out.values():
+        n.stated_in = list(dict.fromkeys(n.stated_in))
+        n.details = list(dict.fromkeys(n.details))
+    return sorted(out.values(), key=lambda n: (n.question is not None, order.index(n.service) if n.service in order else 99))
+
+
+def _dependency_responsibility(d: Dependency) -> str | None:
+    return {
+        "customer": "the hospital",
+        "manufacturer": "the device maker",
+        "shared": "the hospital and the maker",
+        "third_party": "a third party",
+    }.get(d.provided_by or "")
+
+
+def fill_initiators(model: Model, where: Callable[[str], Place]) -> list[str]:
+    """Set ``initiator`` on each flow whose own words say who opens it ("pump-initiated polling",
+    "outbound from the hospital"); returns the flows set. Guesses (a flow's name, the source end) are
+    left to the guides, which mark them."""
+    elements = {e.id: e for e in model.elements}
+    zones = {z.id: z for z in model.trust_zones}
+    done = []
+    for f in model.flows:
+        if f.initiator is None:
+            found = initiator(f, elements, zones, where, None)
+            if found.basis == "text":
+                f.initiator = found.element
+                done.append(f.id)
+    return done

@@ -1,0 +1,149 @@
+"""Import one or more sources into one model, with the report that accounts for every record."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from mdptm.base.safety import describe_bytes
+from mdptm.errors import InputError, MdptmError, UsageError
+from mdptm.importers.merge import merge_models
+from mdptm.model import COLLECTIONS, PLACEHOLDER, Model, provenance
+from mdptm.model.report import ImportReport
+from mdptm.model.validate import validate_model
+from mdptm.plugins import ImportContext, Importer, importers
+
+
+def detect(path: Path, available: dict[str, Importer]) -> Importer:
+    """Pick the importer most sure it reads *path*, by extension and first bytes."""
+    if path.is_dir():
+        raise InputError("is a folder, not a file", file=str(path))
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8192)
+    except FileNotFoundError:
+        raise InputError("no such file", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    scored = sorted(((imp.sniff(path, head), name) for name, imp in available.items()), reverse=True)
+    if not scored or scored[0][0] <= 0:
+        suffix = path.suffix.lower()
+        meant = sorted(name for name, imp in available.items() if suffix and suffix in imp.extensions)
+        if meant:
+            raise InputError(
+                f"not a valid {suffix} file ({' or '.join(meant)}): it looks like {describe_bytes(head)}",
+                file=str(path),
+            )
+        known = ", ".join(sorted(available))
+        raise InputError(f"no importer recognises this file (formats: {known}; use --format)", file=str(path))
+    return available[scored[0][1]]
+
+
+def import_one(path: Path, fmt: str | None = None, profile: dict[str, Any] | None = None) -> tuple[Model, ImportReport]:
+    """Import one file; anything wrong with it is an :class:`InputError` naming it."""
+    available = importers()
+    if fmt:
+        fmt = next((name for name in available if name.casefold() == fmt.strip().casefold()), fmt)
+        if fmt not in available:
+            raise UsageError(f"unknown format {fmt!r} (installed: {', '.join(sorted(available))})")
+        imp = available[fmt]
+    else:
+        imp = detect(path, available)
+    report = ImportReport()
+    if path.is_dir():
+        raise InputError("is a folder, not a file", file=str(path))
+    if not path.exists():
+        raise InputError("no such file", file=str(path))
+    ctx = ImportContext(report=report, profile=profile)
+    try:
+        model = imp.load(path, ctx)
+    except MdptmError:
+        raise
+    except RecursionError:
+        raise InputError("nested too deeply to read", file=str(path)) from None
+    except MemoryError:
+        raise InputError("too large to read in the memory available", file=str(path)) from None
+    except Exception as exc:  # noqa: BLE001 - an importer bug must still name the file it failed on
+        raise ImporterFailure(imp.name, exc, file=str(path)) from exc
+    if not imp.may_be_empty and not has_content(model):
+        looked = ctx.options.get("looked_at")
+        why = next(
+            (r for r in report.records if r.disposition == "skipped" and r.reason and not r.reason.startswith(("header row", "blank"))),
+            None,
+        )
+        hint = f"; e.g. {why.locator}: {why.reason} (`mdptm inspect {path.name}` shows how each table was read)" if why is not None else ""
+        raise InputError(
+            "no threat-model content found"
+            + (f" (looked at {looked})" if looked else "")
+            + ": nothing names threats, components, flows, assets or controls"
+            + hint,
+            file=str(path),
+        )
+    return model, report
+
+
+def has_content(model: Model) -> bool:
+    """Any item, or a fact naming the device (a cover sheet). A title, a date or a version alone is
+    not enough: any document of prose has those."""
+    if any(getattr(model, coll) for coll, _kind in COLLECTIONS):
+        return True
+    p = model.product
+    return p.manufacturer != PLACEHOLDER or any([p.model, p.intended_use, p.device_type])
+
+
+class ImporterFailure(InputError):
+    """An importer raised something other than :class:`InputError`: a bug, reported with the file."""
+
+    def __init__(self, importer: str, exc: Exception, *, file: str) -> None:
+        super().__init__(
+            f"the {importer} importer failed on this file ({type(exc).__name__}: {exc}); please report it (--debug shows the traceback)",
+            file=file,
+        )
+        self.cause = exc
+
+
+def import_sources(
+    sources: list[tuple[Path, str | None, dict[str, Any] | None]], priorities: Sequence[int] | None = None
+) -> tuple[Model, ImportReport]:
+    """Import each (path, format, profile) and merge them in order.
+
+    On a conflict the first source wins, unless a later one has a higher priority (one per source).
+    """
+    parts = []
+    for path, fmt, profile in sources:
+        model, report = import_one(path, fmt, profile)
+        parts.append((path.name, model, report))
+    model, report = merge_models(parts, priorities)
+    # Names and ids written in one source may point into another: resolve them on the merged model.
+    from mdptm.importers.tabular.resolve import resolve_references
+
+    resolve_references(model, report, final=True)
+    check_references(model)
+    _initiators(model)
+    return model, report.finish()
+
+
+def _initiators(model: Model) -> None:
+    """Who opens each connection (``Flow.initiator``), where a flow's own text says so."""
+    from mdptm.documents.guides import Facts
+    from mdptm.model.topology import fill_initiators
+
+    fill_initiators(model, Facts.of(model).where)
+
+
+def check_references(model: Model) -> None:
+    """Refuse a merged model with a dangling reference, naming the source and place that made it."""
+    problems = validate_model(model)
+    if not problems:
+        return
+    p = problems[0]
+    parts = p.pointer.strip("/").split("/")
+    file, locator = "merged model", p.pointer
+    if len(parts) >= 2 and parts[1].isdigit() and hasattr(model, parts[0]):
+        item = getattr(model, parts[0])[int(parts[1])]
+        src = provenance(item)
+        if src is not None and src.file:
+            file, locator = src.file, src.locator or p.pointer
+    more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+    raise InputError(p.message + more, file=file, locator=locator)

@@ -1,0 +1,134 @@
+"""Portfolio builds: many projects at once, in parallel processes (``mdptm build DIR [DIR ...] --jobs N``).
+
+A device maker with a portfolio rebuilds every PTM at each release. Each project is built exactly as
+``mdptm build DIR`` would build it, in a worker process of its own; a project that fails is reported
+with its exit code and message, and the others carry on. Results come back in the order given.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mdptm.errors import MdptmError
+
+__all__ = ["ProjectResult", "build_many", "default_jobs", "output_folders"]
+
+
+@dataclass
+class ProjectResult:
+    """What one project's build came to: exit code 0 (written), 1 (blocked) or 2 (bad input)."""
+
+    project: Path
+    exit_code: int = 0
+    out: Path | None = None
+    seconds: float = 0.0
+    threats: int = 0
+    message: str = ""  # the error, or why the package was not written
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return {0: "built", 1: "blocked"}.get(self.exit_code, "failed")
+
+
+def default_jobs() -> int:
+    """One worker per available CPU."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on every platform
+        return max(os.cpu_count() or 1, 1)
+
+
+def output_folders(projects: Sequence[Path], out_root: Path | None) -> list[Path | None]:
+    """Where each package goes: its project's own default (None) or, under *out_root*, a folder
+    named after the project (``-2``, ``-3``... when two projects share a folder name)."""
+    if out_root is None:
+        return [None] * len(projects)
+    taken: set[str] = set()
+    out: list[Path | None] = []
+    for project in projects:
+        folder = project if project.is_dir() else project.parent
+        base = folder.resolve().name or "project"
+        name, n = base, 2
+        while name in taken:
+            name, n = f"{base}-{n}", n + 1
+        taken.add(name)
+        out.append(out_root / name)
+    return out
+
+
+def build_one(project: Path, out: Path | None, draft: bool, audience: str) -> ProjectResult:
+    """Build one project, turning every failure into a result: a worker never raises."""
+    from mdptm.base.parallel import sequential
+    from mdptm.pipeline.build import build
+
+    t0 = time.perf_counter()
+    result = ProjectResult(project=project)
+    try:
+        with sequential():  # the portfolio already keeps every core busy
+            built = build(project, out, draft=draft, audience=audience)
+    except MdptmError as exc:
+        result.exit_code, result.message = exc.exit_code, str(exc)
+    except Exception as exc:  # noqa: BLE001 - one broken project must not stop a portfolio
+        result.exit_code, result.message = 2, f"unexpected {type(exc).__name__}: {exc}"
+    else:
+        result.exit_code = built.exit_code
+        result.out = built.out if built.exit_code == 0 else built.internal
+        result.threats = len(built.model.threats)
+        result.warnings = list(built.warnings)
+        if built.exit_code and built.warnings:
+            result.message = built.warnings[-1]
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def build_many(
+    projects: Sequence[Path],
+    *,
+    jobs: int | None = None,
+    out_root: Path | None = None,
+    draft: bool = False,
+    audience: str = "public",
+    on_done: Callable[[ProjectResult], None] | None = None,
+) -> list[ProjectResult]:
+    """Build every project, *jobs* at a time (default: one per CPU); results in the order given.
+
+    *on_done* is called in this process as each project finishes (for a progress bar).
+    """
+    jobs = max(1, min(jobs or default_jobs(), len(projects) or 1))
+    outs = output_folders(projects, out_root)
+    results: list[ProjectResult | None] = [None] * len(projects)
+
+    def finish(i: int, res: ProjectResult) -> None:
+        results[i] = res
+        if on_done is not None:
+            on_done(res)
+
+    if jobs == 1:
+        for i, (project, out) in enumerate(zip(projects, outs, strict=True)):
+            finish(i, build_one(project, out, draft, audience))
+    else:
+        import mdptm.pipeline.build  # noqa: F401 - loaded once here, so forked workers start ready
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures: dict[Future[ProjectResult], int] = {
+                pool.submit(build_one, project, out, draft, audience): i
+                for i, (project, out) in enumerate(zip(projects, outs, strict=True))
+            }
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in sorted(done, key=lambda f: futures[f]):
+                    i = futures[fut]
+                    try:
+                        res = fut.result()
+                    except BrokenProcessPool:
+                        res = ProjectResult(project=projects[i], exit_code=2, message="the worker process building it died")
+                    finish(i, res)
+    return [r for r in results if r is not None]

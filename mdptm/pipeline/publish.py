@@ -1,0 +1,141 @@
+"""Publishing the PTM package (SPEC §7): every file of ``OUT/`` written together, then hashed.
+
+The package is built in a staged folder and moved into place only when complete, so a failure
+leaves no half-written package and an existing one untouched. Pictures are drawn once and shared
+by the Word and HTML forms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mdptm.base.output import json_text, staged_dir, write_manifest
+from mdptm.base.parallel import both
+from mdptm.documents.ptm import build_ptm_docs
+from mdptm.errors import BlockingError
+from mdptm.exporters.html import write_html
+from mdptm.exporters.xlsx import write_xlsx
+from mdptm.model import COLLECTIONS, PLACEHOLDER, Model
+from mdptm.model.io import model_to_data
+from mdptm.plugins import ExportContext, exporters
+from mdptm.render.docx import render_docx
+
+PARALLEL_ITEMS = 2000  # model items from which writing the package in two processes pays off
+PACKAGE_FILES = ("ptm.docx", "ptm.xlsx", "ptm.json", "ptm.otm.json", "index.html", "MANIFEST.json")
+
+
+@dataclass
+class PublishResult:
+    out: Path
+    files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def publish_blockers(model: Model, ctx: ExportContext) -> list[str]:
+    """Why the package may not be published (yet): review blockers and placeholders left by
+    import. ``--draft`` publishes anyway and stamps every page DRAFT."""
+    reasons = []
+    if ctx.review is not None:
+        reasons += [f"review blocker ({f.check}): {f.message}" for f in ctx.review.blockers]
+    facts = {
+        "product.name": model.product.name,
+        "product.manufacturer": model.product.manufacturer,
+        "document.version": model.document.version,
+    }
+    reasons += [f"{where} is still the placeholder {PLACEHOLDER!r}" for where, value in facts.items() if value == PLACEHOLDER]
+    return reasons
+
+
+_INTERNAL_KEYS = ("source", "notes", "extra")
+
+
+def public_data(model: Model) -> dict[str, Any]:
+    """The model as data without the fields that are never published (SPEC §2): provenance,
+    internal notes and unmapped source data. The pipeline strips them already; publishing does it
+    again so that a model published as is cannot leak them."""
+    data = model_to_data(model)
+    for attr, _ in COLLECTIONS:
+        for item in data.get(attr) or []:
+            if attr == "flows":
+                item["provenance"] = None  # on a flow, ``source`` is its source element
+                item["notes"], item["extra"] = None, {}
+            else:
+                item["source"], item["notes"], item["extra"] = None, None, {}
+    return data
+
+
+def _stripped(model: Model) -> bool:
+    """Whether *model* already holds nothing :func:`public_data` removes (the pipeline's public model
+    does), so exporters can read it as is rather than a re-validated copy of its data."""
+    for attr, _ in COLLECTIONS:
+        for item in getattr(model, attr):
+            src = item.provenance if attr == "flows" else item.source
+            if src is not None or item.notes is not None or item.extra:
+                return False
+    return True
+
+
+def write_package(model: Model, folder: Path, ctx: ExportContext) -> list[str]:
+    """Write every package file except the manifest into *folder*; returns their names.
+
+    The documents are rendered from *model* as given (renderers read only published fields);
+    ``ptm.json`` and ``ptm.otm.json`` come from :func:`public_data`.
+
+    ``ptm.otm.json`` is written when an ``otm`` exporter is installed. The hospital lifecycle
+    guides go to ``guides/``. Callers then call :func:`mdptm.base.output.write_manifest`.
+    """
+    from mdptm.documents.guides import build_guides, write_guides
+
+    def documents() -> list[str]:
+        """The customer document and the web page, which share their pictures."""
+        with tempfile.TemporaryDirectory(prefix="mdptm-pictures-") as work:
+            word, web = build_ptm_docs(model, ctx, Path(work))
+            render_docx(word, folder / "ptm.docx", template=ctx.template, epoch=ctx.epoch)
+            del word  # each document is dropped as soon as it is written: they never pile up
+            write_html(web, folder / "index.html")
+        return ["ptm.docx", "index.html"]
+
+    def data_files() -> list[str]:
+        """The register workbook, the model as JSON and OTM, and the hospital guides."""
+        out = ["ptm.xlsx"]
+        write_xlsx(model, folder / "ptm.xlsx", ctx)
+        data = public_data(model)
+        # the same bytes as mdptm.model.io.dumps of the stripped model
+        (folder / "ptm.json").write_text(json_text(data), encoding="utf-8", newline="\n")
+        out.append("ptm.json")
+        otm = exporters().get("otm")
+        if otm is not None:
+            otm.write(model if _stripped(model) else Model.model_validate(data), folder / "ptm.otm.json", ctx)
+            out.append("ptm.otm.json")
+        del data
+        guides = write_guides(folder, build_guides(model, ctx.coverage, ctx.review), ctx)
+        return out + [p.relative_to(folder).as_posix() for p in guides]
+
+    # a large package is written by two processes at once (see mdptm.base.parallel); the files are the same
+    large = sum(len(getattr(model, attr)) for attr, _ in COLLECTIONS) >= PARALLEL_ITEMS
+    docs, data_names = both(documents, data_files, parallel=large)
+    return [docs[0], data_names[0], docs[1], *data_names[1:]]
+
+
+def publish(model: Model, out: Path, ctx: ExportContext) -> PublishResult:
+    """Write the PTM package to *out*: ptm.docx, ptm.xlsx, ptm.json, ptm.otm.json (when the
+    ``otm`` exporter is installed), index.html and MANIFEST.json with true hashes.
+
+    Raises :class:`BlockingError` while :func:`publish_blockers` finds any, unless ``ctx.draft``.
+    """
+    reasons = publish_blockers(model, ctx)
+    if reasons and not ctx.draft:
+        raise BlockingError("not published: " + "; ".join(reasons) + " (use --draft for a review copy)")
+    result = PublishResult(out=out)
+    if "otm" not in exporters():
+        result.warnings.append("no 'otm' exporter is installed: ptm.otm.json was not written")
+    with staged_dir(out) as tmp:
+        result.files = write_package(model, tmp, ctx)
+        model_sha = hashlib.sha256((tmp / "ptm.json").read_bytes()).hexdigest()
+        write_manifest(tmp, {"model_sha256": model_sha})
+        result.files.append("MANIFEST.json")
+    return result

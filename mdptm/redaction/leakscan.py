@@ -1,0 +1,566 @@
+"""The leak scan: after a package is written, read every byte of every file for every redacted string.
+
+Redaction works on the model; exporters, templates and document properties could still carry a secret
+into the package. So the finished files themselves are searched -- inside .docx/.xlsx zips (document
+properties, comments, custom XML and embedded parts included) -- for every string redaction removed and
+every policy term. One hit is a blocker.
+
+Each file is read once and searched in one regex pass over all needles per view of it: the needles
+are compiled into a single trie-shaped alternation, so the cost does not grow with a rescan per needle.
+A needle may hide behind an encoding, so each file is searched in several views: the raw text, with
+XML/HTML entities decoded, with markup removed (Word splits text across runs: ``<w:t>Project </w:t>
+...<w:t>Kestrel</w:t>``), as decoded JSON/YAML strings (escapes and folded lines undone), URL-decoded,
+and base64 ``data:`` URIs decoded.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import io
+import json
+import re
+import shutil
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from mdptm.base import textnorm
+from mdptm.errors import BlockingError, InputError
+
+try:  # a C Aho-Corasick automaton: one pass over a file whatever the needle count
+    import ahocorasick
+except ImportError:  # pragma: no cover - the regex trie below does the same, slower
+    ahocorasick = None
+from mdptm.base.parallel import both
+from mdptm.base.safety import DEFAULT_LIMITS, Limits, check_zip, parse_xml, parse_yaml, read_zip_member
+
+_WS = re.compile(r"\s+")
+_TAG = re.compile(r"<[^<>]*>")
+_PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_DATA_URI = re.compile(rb"data:[\w.+/-]*(?:;[\w=.-]+)*;base64,([A-Za-z0-9+/=\s]{8,})")
+_DATA_URI_TEXT = re.compile(r"data:[\w.+/-]*(?:;[\w=.-]+)*;base64,[A-Za-z0-9+/=\s]*")
+_READABLE = re.compile(rb"[\t\n\r\x20-\x7e]{4,}")
+_READABLE_16 = re.compile(r"[\t\n\r\x20-\x7e\u00c0-\u024f]{4,}")
+_BACKSLASHED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_MAX_DEPTH = 4  # zips inside zips inside data URIs ...
+
+
+# ------------------------------------------------------------------------------ literal matching
+
+
+def needle_key(text: str) -> str:
+    """The form two needles are equal in (:func:`mdptm.base.textnorm.key`): invisible characters removed,
+    NFKC, case folded, dashes and whitespace runs one space."""
+    return textnorm.key(text)
+
+
+_ASCII_SEP = str.maketrans("-_", "  ")
+
+
+def _trie_pattern(keys: Iterable[str]) -> str:
+    """One regex alternation shaped as a trie, so a search costs one pass whatever the needle count.
+
+    A space in a key matches any whitespace run, so a term broken over a line still matches.
+    """
+    root: dict[str, Any] = {}
+    for key in keys:
+        node = root
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def atom(ch: str) -> str:
+        return r"\s+" if ch == " " else re.escape(ch)
+
+    def build(node: dict[str, Any]) -> str:
+        # follow single-child chains without recursing, so long needles stay shallow
+        prefix = []
+        while len(node) == 1 and "" not in node:
+            ((ch, node),) = node.items()
+            prefix.append(atom(ch))
+        ends = "" in node
+        branches = [atom(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return "".join(prefix)
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            body = "(?:" + body + ")?"
+        return "".join(prefix) + body
+
+    return build(root)
+
+
+class LiteralMatcher:
+    """Finds any of many literal strings, case-insensitively and across whitespace runs.
+
+    ``found`` runs an Aho-Corasick automaton (pyahocorasick) over the folded text when it is
+    installed, else the trie regex; ``spans`` (positions, for replacing) always uses the regex.
+    The automaton looks for one word of each needle (its longest), so the text is only folded,
+    never rewritten to collapse its whitespace; the rare occurrences of such a word are then
+    checked for the needle's other words, across any whitespace.
+    """
+
+    def __init__(self, needles: Iterable[str]) -> None:
+        self.by_key: dict[str, str] = {}
+        for needle in needles:
+            key = needle_key(needle)
+            if key:
+                self.by_key.setdefault(key, needle)
+        self._pattern: re.Pattern[str] | None = None
+        self._automaton: Any = None
+        if self.by_key and ahocorasick is not None:
+            anchors: dict[str, list[tuple[str, tuple[str, ...], int]]] = {}
+            for key in self.by_key:
+                words = tuple(key.split(" "))
+                at = max(range(len(words)), key=lambda i: len(words[i]))
+                anchors.setdefault(words[at], []).append((key, words, at))
+            automaton = ahocorasick.Automaton()
+            for word, keys in anchors.items():
+                automaton.add_word(word, (word, keys))
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    def __bool__(self) -> bool:
+        return bool(self.by_key)
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        if self._pattern is None and self.by_key:
+            self._pattern = re.compile(_trie_pattern(self.by_key), re.IGNORECASE)
+        return self._pattern
+
+    def spans(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """(start, end, needle) of each non-overlapping match in *text*, longest first at a position.
+
+        The match is made on the normalised text (:mod:`mdptm.base.textnorm`), so a term disguised by an
+        invisible character, a compatibility form or a hyphen is found, and the span covers it whole.
+        """
+        pattern = self.pattern
+        if pattern is None:
+            return
+        if textnorm.simple(text):  # lower case and hyphens as spaces keep every position
+            for m in pattern.finditer(text.lower().translate(_ASCII_SEP)):
+                if m.end() > m.start():
+                    yield m.start(), m.end(), self.by_key.get(needle_key(m.group()), m.group())
+            return
+        normal, starts, ends = textnorm.key_map(text)
+        for m in pattern.finditer(normal):
+            if m.end() > m.start():
+                start, end = textnorm.span_back(starts, ends, m.start(), m.end(), text)
+                yield start, end, self.by_key.get(needle_key(m.group()), m.group())
+
+    def found(self, text: str) -> set[str]:
+        """Every needle that occurs in *text* (overlapping ones included, with the automaton)."""
+        if not self.by_key:
+            return set()
+        if self._automaton is None:
+            return {needle for _, _, needle in self.spans(text)}
+        low = needle_key(text)
+        found: set[str] = set()
+        for end, (word, keys) in self._automaton.iter(low):
+            for key, words, at in keys:
+                needle = self.by_key[key]
+                if needle not in found and (len(words) == 1 or _around(low, end + 1 - len(word), end + 1, words, at)):
+                    found.add(needle)
+        return found
+
+
+def _around(text: str, start: int, end: int, words: tuple[str, ...], at: int) -> bool:
+    """Whether ``words[at]``, found at ``text[start:end]``, has the other words of its needle on
+    either side, each separated by a run of whitespace (the first and last may be part of a longer
+    word, as in any substring match)."""
+    pos = start
+    for word in reversed(words[:at]):
+        j = pos
+        while j > 0 and text[j - 1].isspace():
+            j -= 1
+        if j == pos or j < len(word) or text[j - len(word) : j] != word:
+            return False
+        pos = j - len(word)
+    pos = end
+    for word in words[at + 1 :]:
+        j = pos
+        while j < len(text) and text[j].isspace():
+            j += 1
+        if j == pos or not text.startswith(word, j):
+            return False
+        pos = j + len(word)
+    return True
+
+
+# ------------------------------------------------------------------------------------------ scan
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A needle found in a written file; *part* is the zip member (``word/document.xml``) or None."""
+
+    file: str
+    part: str | None
+    needle: str
+    problem: str | None = None  # set when a part could not be read, which blocks just the same
+
+    def sort_key(self) -> tuple[str, str, str, str]:
+        return (self.file, self.part or "", self.needle, self.problem or "")
+
+    def where(self) -> str:
+        return self.file + (f" ({self.part})" if self.part else "")
+
+    def describe(self) -> str:
+        if self.problem:
+            return f"{self.where()}: {self.problem}"
+        return f"{self.needle!r} found in {self.where()}"
+
+
+def _strings_of(text: str, *, yaml_too: bool = False) -> list[str]:
+    """Every string of a JSON (or YAML) document, escapes and line folding undone."""
+    out: list[str] = []
+    if not yaml_too:  # strings are collected as each object is parsed: no document is built
+
+        def pairs(items: list[tuple[str, Any]]) -> None:
+            for key, value in items:
+                out.append(key)
+                if isinstance(value, str):
+                    out.append(value)
+                elif isinstance(value, list):
+                    _list_strings(value, out)
+
+        try:  # a package handed to 'review --package' may be hostile: deep JSON is refused
+            data = json.loads(text, object_pairs_hook=pairs)
+        except (ValueError, RecursionError):
+            return []
+        if isinstance(data, str):
+            out.append(data)
+        elif isinstance(data, list):
+            _list_strings(data, out)
+        return out
+    try:  # YAML aliases bounded
+        data = parse_yaml(text, file="")
+    except (ValueError, RecursionError, InputError):
+        return []
+    stack: list[Any] = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, dict):
+            out.extend(str(k) for k in value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return out
+
+
+def _list_strings(values: list[Any], out: list[str]) -> None:
+    """The strings of a parsed JSON array (objects inside it were collected as they were parsed)."""
+    for value in values:
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, list):
+            _list_strings(value, out)
+
+
+PIECE = 1 << 20  # bytes of a large file searched at a time
+OVERLAP = 64 << 10  # bytes a piece repeats from the one before
+
+
+def _pieces(data: bytes) -> Iterator[bytes]:
+    """*data* in pieces of about :data:`PIECE` bytes, each starting :data:`OVERLAP` bytes before the
+    previous one ended: an occurrence shorter than the overlap (markup and whitespace included) lies
+    whole in some piece, and a 40 MB document part is never searched as one 80 MB string and its
+    copies. Pieces are cut before a ``<`` where there is one nearby, never inside a UTF-8 character."""
+    if len(data) <= PIECE + OVERLAP:
+        yield data
+        return
+    start = 0
+    while start < len(data):
+        end = len(data) if len(data) - start <= PIECE + OVERLAP else _cut(data, start + PIECE)
+        yield data[_cut(data, start - OVERLAP) if start else 0 : end]
+        start = end
+
+
+def _cut(data: bytes, pos: int) -> int:
+    """A place at or just before *pos* to cut: before a ``<``, else before any byte that starts a character."""
+    lt = data.rfind(b"<", max(pos - 4096, 0), pos + 1)
+    if lt > 0:
+        return lt
+    while pos > 0 and data[pos] & 0xC0 == 0x80:  # a UTF-8 continuation byte
+        pos -= 1
+    return pos
+
+
+def _views(data: bytes, name: str) -> Iterator[str]:
+    """The texts a needle could hide in: raw, entity-decoded, markup removed, JSON- and URL-decoded.
+
+    A large file's text views come piece by piece (see :func:`_pieces`); its JSON or YAML strings
+    come in batches of about a piece each, a batch repeating the last string of the one before.
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        yield data.decode("utf-16", errors="replace")
+    elif data.count(b"\x00") > len(data) // 4:  # UTF-16 without a mark, or a picture: its readable runs
+        yield "\n".join(_READABLE_16.findall(data.decode("utf-16", errors="replace")))
+    for piece in _pieces(data):
+        if b"\x00" in piece:  # binary (a picture, a container): its runs of readable characters
+            text = b"\n".join(_READABLE.findall(piece)).decode("utf-8", errors="replace")
+        else:
+            text = piece.decode("utf-8", errors="replace")
+        yield from _text_views(text)
+    lower = name.lower()
+    structured = lower.endswith(".json") or (data.lstrip()[:1] in (b"{", b"[") and lower.endswith((".otm", ".js")))
+    if structured or lower.endswith((".yaml", ".yml")):
+        strings = _strings_of(data.decode("utf-8", errors="replace"), yaml_too=not structured)
+        batch: list[str] = []
+        size = 0
+        for s in strings:
+            batch.append(s)
+            size += len(s)
+            if size >= PIECE:
+                yield "\n".join(batch)
+                batch, size = [s], len(s)
+        if len(batch) > 1 or (batch and len(strings) == 1):
+            yield "\n".join(batch)
+
+
+def _text_views(text: str) -> Iterator[str]:
+    """One text as it is, entities decoded, markup removed and URL escapes decoded."""
+    yield text
+    unescaped = html.unescape(text)  # the same object when there is no '&'
+    if unescaped is not text and unescaped != text:
+        yield unescaped
+    del unescaped
+    if "<" in text:
+        stripped = html.unescape(_TAG.sub("", text))
+        if stripped != text:
+            yield stripped
+        del stripped
+    if "%" in text and _PERCENT.search(text):  # only the escapes are decoded: the rest is as it was
+        yield _PERCENT.sub(lambda m: unquote(m.group()), text)
+    if "\\" in text and _BACKSLASHED.search(text):  # Markdown escapes (https:\/\/, a\@b, \[ ... \])
+        yield _BACKSLASHED.sub(r"\1", text)
+
+
+Detect = Callable[[str], Iterable[str]]  # the policy's patterns and detectors: what they find in a text
+
+
+class _Scanner:
+    def __init__(self, needles: Iterable[str], limits: Limits, detect: Detect | None = None) -> None:
+        self.matcher = LiteralMatcher(needles)
+        self.limits = limits
+        self.detect = detect
+        self.hits: set[Hit] = set()
+
+    def search(self, data: bytes, file: str, part: str | None, name: str, depth: int) -> None:
+        found: set[str] = set()
+        for view in _views(data, name):
+            found |= self.matcher.found(view)
+        if self.detect is not None:
+            found.update(self._detected(data))
+        self.hits.update(Hit(file, part, needle) for needle in found)
+        if depth >= _MAX_DEPTH:
+            return
+        for i, m in enumerate(_DATA_URI.finditer(data), start=1):
+            try:
+                inner = base64.b64decode(re.sub(rb"\s+", b"", m.group(1)), validate=False)
+            except (binascii.Error, ValueError):
+                continue
+            label = f"{part + ' ' if part else ''}data URI #{i}"
+            self.member(inner, file, label, name, depth + 1)
+
+    def _detected(self, data: bytes) -> set[str]:
+        """What the policy's patterns and detectors find in a text file's visible text (markup and
+        embedded pictures apart: a tag boundary separates words, base64 is not text)."""
+        assert self.detect is not None
+        if b"\x00" in data[:65536]:
+            return set()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return set()
+        found: set[str] = set()
+        text = _DATA_URI_TEXT.sub(" ", text)
+        views = [html.unescape(_TAG.sub(" ", text))] if "<" in text else [text]
+        if "\\" in views[0]:
+            views[0] = _BACKSLASHED.sub(r"\1", views[0])
+        if "%" in text and _PERCENT.search(text):
+            views.append(_PERCENT.sub(lambda m: unquote(m.group()), views[0]))
+        for view in views:
+            found.update(self.detect(view))
+        return found
+
+    def member(self, data: bytes, file: str, part: str | None, name: str, depth: int) -> None:
+        if data[:4] == b"PK\x03\x04" and depth < _MAX_DEPTH:
+            self.zip_bytes(data, file, part, depth + 1)
+        self.search(data, file, part, name, depth)
+
+    def zip_bytes(self, data: bytes, file: str, prefix: str | None, depth: int) -> None:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                self._zip_members(zf, file, prefix, depth)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, InputError) as exc:
+            self.hits.add(Hit(file, prefix, "", problem=f"cannot open the zip container to scan it: {exc}"))
+
+    def _zip_members(self, zf: zipfile.ZipFile, file: str, prefix: str | None, depth: int) -> None:
+        infos = zf.infolist()
+        if len(infos) > self.limits.max_members or sum(i.file_size for i in infos) > self.limits.max_total_uncompressed:
+            raise InputError("zip too large to scan", file=file, locator=prefix)
+        for info in infos:
+            if info.is_dir():
+                continue
+            part = f"{prefix}/{info.filename}" if prefix else info.filename
+            self.search(info.filename.encode("utf-8"), file, part, "", _MAX_DEPTH)  # member names too
+            data = read_zip_member(zf, info.filename, file=file, limits=self.limits)
+            self.member(data, file, part, info.filename, depth)
+
+    def file(self, path: Path, label: str) -> None:
+        self.search(label.encode("utf-8"), label, "(file name)", "", _MAX_DEPTH)
+        data = path.read_bytes()
+        if data[:4] != b"PK\x03\x04":
+            self.search(data, label, None, path.name, 1)
+            return
+        try:
+            check_zip(path, self.limits)
+            with zipfile.ZipFile(path) as zf:
+                self.search(zf.comment, label, "(zip comment)", "", _MAX_DEPTH)
+                self._zip_members(zf, label, None, 1)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, InputError) as exc:
+            self.hits.add(Hit(label, None, "", problem=f"cannot open the zip container to scan it: {exc}"))
+        # the container's own bytes too (stored members, junk between them); a needle already
+        # found in a named member is not reported again without its part
+        in_members = {h.needle for h in self.hits if h.file == label}
+        raw = _Scanner([], self.limits, self.detect)
+        raw.matcher = self.matcher
+        raw.search(data, label, None, path.name, _MAX_DEPTH)
+        self.hits.update(h for h in raw.hits if h.needle not in in_members)
+
+
+def _files(target: Path | Iterable[Path]) -> list[tuple[Path, str]]:
+    if isinstance(target, Path) and not target.exists():
+        raise InputError("nothing to scan: no such file or folder", file=str(target))
+    if isinstance(target, Path):
+        if target.is_dir():
+            files = sorted((p for p in target.rglob("*") if p.is_file()), key=lambda p: p.relative_to(target).as_posix())
+            return [(p, p.relative_to(target).as_posix()) for p in files]
+        return [(target, target.name)]
+    return [(p, str(p)) for p in target]
+
+
+def scan(
+    target: Path | Iterable[Path], needles: Iterable[str], *, limits: Limits = DEFAULT_LIMITS, detect: Detect | None = None
+) -> list[Hit]:
+    """Every needle found in the files of *target* (a folder, one file, or a list of files), and with
+    *detect* (the policy's patterns and detectors) every string it finds there.
+
+    Both sides are compared after :func:`mdptm.base.textnorm.key`; hits come back sorted.
+    """
+    scanner = _Scanner(needles, limits, detect)
+    if not scanner.matcher and detect is None:
+        return []
+    files = _files(target)
+
+    def run(part: list[tuple[Path, str]]) -> set[Hit]:
+        for path, label in part:
+            scanner.file(path, label)
+        return scanner.hits
+
+    # a large package is scanned by two processes at once, each taking about half of the bytes
+    weights = {path: _weight(path) for path, _ in files}
+    mine, theirs = _halves(files, weights)
+    large = bool(theirs) and sum(weights.values()) >= PARALLEL_BYTES
+    here, there = both(lambda: run(mine), lambda: run(theirs), parallel=large)
+    return sorted(here | there, key=Hit.sort_key)
+
+
+PARALLEL_BYTES = 32 << 20  # bytes to scan from which two processes pay off
+
+
+def _weight(path: Path) -> int:
+    """Bytes a scan reads: a zip's members count at their inflated size."""
+    try:
+        with path.open("rb") as fh:
+            zipped = fh.read(4) == b"PK\x03\x04"
+        size = path.stat().st_size
+        if zipped:
+            with zipfile.ZipFile(path) as zf:
+                return size + sum(i.file_size for i in zf.infolist())
+        return size
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return 0
+
+
+Files = list[tuple[Path, str]]
+
+
+def _halves(files: Files, weights: dict[Path, int]) -> tuple[Files, Files]:
+    """Two groups of about equal weight, heaviest files placed first; a lone group when not split."""
+    groups: tuple[Files, Files] = ([], [])
+    load = [0, 0]
+    for entry in sorted(files, key=lambda f: -weights[f[0]]):
+        i = 0 if load[0] <= load[1] else 1
+        groups[i].append(entry)
+        load[i] += weights[entry[0]]
+    return groups
+
+
+class LeakError(BlockingError):
+    """A redacted string reached the package: it was not written (exit 1)."""
+
+    def __init__(self, hits: list[Hit], removed: Path | None = None) -> None:
+        self.hits = hits
+        first = hits[0].describe()
+        more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
+        gone = f"; {removed} was removed" if removed is not None else ""
+        super().__init__(f"redaction leak: {first}{more}{gone}")
+
+
+def assert_no_leaks(folder: Path, needles: Iterable[str], *, remove: bool = True, detect: Detect | None = None) -> list[Hit]:
+    """Scan a written package; on any hit remove it (by default) and raise :class:`LeakError`."""
+    hits = scan(folder, needles, detect=detect)
+    if hits:
+        if remove:
+            shutil.rmtree(folder, ignore_errors=True) if folder.is_dir() else folder.unlink(missing_ok=True)
+        raise LeakError(hits, folder if remove else None)
+    return hits
+
+
+# ------------------------------------------------------------------------ input document properties
+
+_CORE = "docProps/core.xml"
+_APP = "docProps/app.xml"
+_CUSTOM = "docProps/custom.xml"
+
+
+def property_values(path: Path) -> dict[str, str]:
+    """The document properties of an Office file (author, last modified by, company, ...).
+
+    Keys are ``core:<name>``, ``app:<name>`` and ``custom:<name>``. Files that are not Office zips
+    give an empty dict.
+    """
+    try:
+        with path.open("rb") as fh:
+            if fh.read(4) != b"PK\x03\x04":
+                return {}
+    except OSError:
+        return {}
+    check_zip(path)
+    out: dict[str, str] = {}
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        for member, prefix in ((_CORE, "core"), (_APP, "app"), (_CUSTOM, "custom")):
+            if member not in names:
+                continue
+            root = parse_xml(read_zip_member(zf, member, file=str(path)), file=str(path), part=member)
+            for el in root:
+                if not isinstance(el.tag, str):
+                    continue
+                local = el.tag.rsplit("}", 1)[-1]
+                if prefix == "custom":
+                    local = str(el.get("name") or local)
+                text = " ".join(t.strip() for t in el.itertext() if t.strip())
+                if text:
+                    out[f"{prefix}:{local}"] = text
+    return out

@@ -1,0 +1,1 @@
+"""The document IR and its renderings (Word, Markdown), with the diagrams and charts they carry."""

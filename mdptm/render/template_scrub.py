@@ -1,0 +1,62 @@
+"""A Word branding template made fit to publish: its header, footer and note text scrubbed like model text.
+
+A maker's template is an internal document too: its header may name a ticket, an internal host or a
+person. The renderer keeps the template's headers and footers, so before a public build uses it, the
+text of those parts goes through the same redaction as the model (terms, patterns, detectors), and
+hyperlinks to outside the document lose their target. External relationships (``attachedTemplate``
+pointing at ``file:///C:/Users/...``) are dropped when the document is written
+(:func:`mdptm.render.docx.scrub_office_file`). The leak scan then reads every part as usual.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+
+from mdptm.base.output import fixed_entry
+from mdptm.base.safety import check_zip, parse_xml, read_zip_member
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_TEXT_PARTS = re.compile(r"^word/(header\d*|footer\d*|footnotes|endnotes)\.xml$")
+
+
+def scrub_template(template: Path, scrub: Callable[[str, str], str], out: Path) -> Path:
+    """Write to *out* a copy of *template* whose header, footer and note text passed through
+    ``scrub(text, part)``; returns *out*."""
+    check_zip(template)
+    with zipfile.ZipFile(template) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = read_zip_member(zin, info.filename, file=str(template))
+            if _TEXT_PARTS.match(info.filename):
+                data = _scrub_part(data, info.filename, scrub, str(template))
+            zout.writestr(fixed_entry(info.filename), data)
+    return out
+
+
+def _scrub_part(data: bytes, part: str, scrub: Callable[[str, str], str], file: str) -> bytes:
+    root = parse_xml(data, file=file, part=part)
+    changed = False
+    for link in root.iter(f"{W}hyperlink"):
+        if link.get(R_ID) is not None:  # a link out of the document: its text stays, the target goes
+            del link.attrib[R_ID]
+            changed = True
+    for para in root.iter(f"{W}p"):
+        texts = list(para.iter(f"{W}t"))
+        if not texts:
+            continue
+        joined = "".join(t.text or "" for t in texts)  # Word splits words across runs
+        new = scrub(joined, part)
+        if new != joined:
+            texts[0].text = new
+            texts[0].set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            for t in texts[1:]:
+                t.text = ""
+            changed = True
+    if not changed:
+        return data
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))

@@ -1,0 +1,410 @@
+"""The built-in review checks, each registered under ``mdptm.checks`` in pyproject.toml.
+
+Severities are deliberate (docs/review-and-redaction.md has the table and the reasons):
+a *blocker* makes the package unsafe or dishonest to publish (a leak, a missing or rejected sign-off,
+a withheld mitigation that silently vanished, "all mitigated" with nothing behind it, an unset
+placeholder); a *warning* is something the paper wants fixed or disclosed rather than hidden (open
+threats, unanalysed elements, claims with no control, dropped threats); an *info* is a prompt
+(STRIDE-per-element gaps, controls nothing refers to).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+import yaml
+
+from mdptm.model import PLACEHOLDER, STRIDE_ORDER, VIEW_KINDS, Item, Model, Signoff, Threat
+from mdptm.model.evidence import is_placeholder, real_values, void_control
+from mdptm.model.results import Finding
+from mdptm.plugins import Check
+from mdptm.redaction.redact import iter_text
+from mdptm.resources import mappings_dir
+from mdptm.review.engine import ReviewContext
+
+# ----------------------------------------------------------------------------------- helpers
+
+
+@dataclass(frozen=True)
+class StrideTable:
+    """STRIDE-per-element applicability, read from ``mappings/vocabulary/stride-per-element.yaml``."""
+
+    dfd_kinds: dict[str, tuple[str, ...]]
+    element_kinds: dict[str, str]
+    flow_kind: str
+
+    def for_element(self, kind: str) -> tuple[str, str, tuple[str, ...]]:
+        """(DFD kind, mdptm kind, expected STRIDE categories) for an element kind."""
+        dfd = self.element_kinds.get(kind, "process")
+        return dfd, kind, self.dfd_kinds.get(dfd, ())
+
+    def for_flow(self) -> tuple[str, ...]:
+        return self.dfd_kinds.get(self.flow_kind, ())
+
+
+@cache
+def stride_table() -> StrideTable:
+    raw = yaml.safe_load((mappings_dir() / "vocabulary" / "stride-per-element.yaml").read_text(encoding="utf-8"))
+    return StrideTable(
+        dfd_kinds={k: tuple(v) for k, v in raw["dfd_kinds"].items()},
+        element_kinds=dict(raw["element_kinds"]),
+        flow_kind=str(raw.get("flow_kind", "data_flow")),
+    )
+
+
+def _label(item: Item) -> str:
+    for attr in ("name", "title", "text"):
+        value = getattr(item, attr, None)
+        if isinstance(value, str) and value.strip():
+            short = value.strip().splitlines()[0]
+            return f"{item.id} ({short[:60]}{'…' if len(short) > 60 else ''})"
+    return item.id
+
+
+def _targets(model: Model) -> dict[str, list[Threat]]:
+    out: dict[str, list[Threat]] = {}
+    for t in model.threats:
+        for target in dict.fromkeys(t.targets):
+            out.setdefault(target, []).append(t)
+    return out
+
+
+def _article(dfd_kind: str) -> str:
+    words = dfd_kind.replace("_", " ")
+    return ("an " if words[0] in "aeiou" else "a ") + words
+
+
+def _words(categories: Iterable[str]) -> str:
+    return ", ".join(c.replace("_", " ") for c in categories)
+
+
+def _finding(check: Check, message: str, items: Iterable[str] = ()) -> Finding:
+    return Finding(check=check.id, severity=check.severity, message=message, items=list(items))
+
+
+def _role_key(role: str) -> str:
+    return re.sub(r"[\s_-]+", "_", role.strip().lower())
+
+
+def _latest_by_role(signoffs: list[Signoff]) -> dict[str, Signoff]:
+    """The last decision of each role: later dates win, and the later entry among equal dates."""
+    ordered = sorted(enumerate(signoffs), key=lambda p: (p[1].date or "", p[0]))
+    return {_role_key(s.role): s for _, s in ordered}
+
+
+# ------------------------------------------------------------------------------ analysis gaps
+
+
+class ElementWithoutThreat(Check):
+    id = "element-without-threat"
+    severity = "warning"
+    description = "An element no threat analyses: the analysis is missing, or the PTM hides it."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        targeted = _targets(ctx.model)
+        for el in ctx.model.elements:
+            if el.id not in targeted:
+                yield _finding(self, f"element {_label(el)} is the target of no threat", [el.id])
+
+
+class FlowWithoutThreat(Check):
+    id = "flow-without-threat"
+    severity = "warning"
+    description = "A data flow no threat analyses (flows carry tampering, disclosure and denial of service)."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        targeted = _targets(ctx.model)
+        for flow in ctx.model.flows:
+            if flow.id not in targeted:
+                ends = f"{flow.source} -> {flow.target}"
+                yield _finding(self, f"flow {_label(flow)} [{ends}] is the target of no threat", [flow.id])
+
+
+class StrideGap(Check):
+    id = "stride-gap"
+    severity = "info"
+    description = "STRIDE-per-element: a category that applies to the element's kind has no threat."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        table = stride_table()
+        targeted = _targets(ctx.model)
+
+        def covered(item_id: str) -> set[str]:
+            return {s for t in targeted.get(item_id, []) for s in t.stride}
+
+        for el in ctx.model.elements:
+            if el.id not in targeted:
+                continue  # reported by element-without-threat
+            dfd, kind, expected = table.for_element(el.kind)
+            missing = [s for s in STRIDE_ORDER if s in expected and s not in covered(el.id)]
+            if missing:
+                yield _finding(
+                    self,
+                    f"element {_label(el)}: no threat considers {_words(missing)} "
+                    f"(STRIDE-per-element, kind {kind} read as {_article(dfd)})",
+                    [el.id],
+                )
+        expected_flow = table.for_flow()
+        for flow in ctx.model.flows:
+            if flow.id not in targeted:
+                continue
+            missing = [s for s in STRIDE_ORDER if s in expected_flow and s not in covered(flow.id)]
+            if missing:
+                yield _finding(self, f"flow {_label(flow)}: no threat considers {_words(missing)}", [flow.id])
+
+
+# ---------------------------------------------------------------------------- threats, controls
+
+
+class ThreatOpen(Check):
+    id = "threat-open"
+    severity = "warning"
+    description = "An open threat: the PTM discloses it, with what the hospital can do meanwhile."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        for t in ctx.model.threats:
+            if t.status == "open":
+                tail = "" if t.controls else "; no control is named for it"
+                yield _finding(self, f"threat {_label(t)} is open{tail}: disclose it and say what the hospital can do meanwhile", [t.id])
+
+
+class ThreatWithoutControl(Check):
+    id = "threat-without-control"
+    severity = "warning"
+    description = "A threat called mitigated, accepted or transferred that names no control ('trust us')."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        known = {c.id for c in ctx.model.controls}
+        for t in ctx.model.threats:
+            if [c for c in t.controls if c in known] or t.status in ("open", "not_applicable"):
+                continue  # a control id the model does not hold is no control
+            why = {
+                "mitigated": "is called mitigated but names no control of the model: the mapping counts it as not treated",
+                "partially_mitigated": "is called partially mitigated but names no control of the model: the mapping "
+                "counts it as not treated",
+                "accepted": "is accepted with no control named; state the residual risk and the rationale",
+                "transferred": "is transferred with no control named; say who must do what",
+            }[t.status]
+            yield _finding(self, f"threat {_label(t)} {why}", [t.id])
+
+
+class ControlUnverified(Check):
+    id = "control-unverified"
+    severity = "warning"
+    description = "An implemented control with no verification evidence (FDA expects test evidence)."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        for c in ctx.model.controls:
+            if c.status == "implemented" and not real_values(c.verification):
+                yield _finding(self, f"control {_label(c)} is implemented but cites no verification evidence", [c.id])
+
+
+class ControlUnreferenced(Check):
+    id = "control-unreferenced"
+    severity = "info"
+    description = "A control that no threat and no view refers to."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        used = {cid for t in ctx.model.threats for cid in t.controls}
+        used.update(cid for v in ctx.model.views for cid in v.controls)
+        for c in ctx.model.controls:
+            if c.id not in used:
+                yield _finding(self, f"control {_label(c)} is referenced by no threat or view", [c.id])
+
+
+_VIEW_NAMES = {
+    "global_system": "Global System View",
+    "multi_patient_harm": "Multi-Patient Harm View",
+    "updatability_patchability": "Updatability/Patchability View",
+    "security_use_case": "Security Use Case View",
+}
+
+
+class ViewMissing(Check):
+    id = "view-missing"
+    severity = "warning"
+    description = "An FDA security architecture view kind the model does not have."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        present = {v.kind for v in ctx.model.views}
+        for kind in VIEW_KINDS:
+            if kind not in present:
+                yield _finding(self, f"no {_VIEW_NAMES[kind]} (kind {kind}), one of FDA's security architecture views")
+
+
+class MitigationWithoutDetail(Check):
+    id = "mitigation-without-detail"
+    severity = "blocker"
+    description = "The published model says 'all threats are mitigated' with no mitigation detail."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        model = ctx.published
+        if not model.threats:
+            yield _finding(self, "the published model lists no threat: a PTM says what can go wrong")
+            return
+        if any(t.status not in ("mitigated", "not_applicable") for t in model.threats):
+            return
+        controls = {c.id: c for c in model.controls}
+        used = [controls[cid] for t in model.threats for cid in t.controls if cid in controls]
+        if not any(c.description.strip() and "withheld" not in c.tags for c in used):
+            yield _finding(
+                self,
+                "every threat is called mitigated, but no published control says how: "
+                "describe at least the mitigations that can be disclosed",
+                [t.id for t in model.threats],
+            )
+
+
+class PlaceholderValue(Check):
+    id = "placeholder-value"
+    severity = "warning"
+    description = "A fact that reads as a placeholder (TBD, N/A, none, not supported): it is no evidence."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        m = ctx.model
+        for section in ("product", "support"):
+            for name, value in getattr(m, section):
+                if isinstance(value, str) and value.strip() and PLACEHOLDER not in value and is_placeholder(value):
+                    yield _finding(
+                        self,
+                        f"{section}.{name} reads {value.strip()!r}: the mapping treats it as not stated; "
+                        "give the real value or leave it empty",
+                    )
+        for c in m.controls:
+            if c.status != "not_implemented" and void_control(c.title, c.description):
+                yield _finding(
+                    self,
+                    f"control {_label(c)} describes no safeguard (all it says is denied or a placeholder): "
+                    "the mapping does not count it, nor the threats that rely on it alone",
+                    [c.id],
+                )
+            empty = [v for v in c.verification if v.strip() and is_placeholder(v)]
+            if empty:
+                yield _finding(
+                    self,
+                    f"control {_label(c)} cites {', '.join(repr(v) for v in empty)} as verification: a placeholder is no evidence",
+                    [c.id],
+                )
+
+
+class CoverageDisagreement(Check):
+    id = "coverage-disagreement"
+    severity = "warning"
+    description = "Clauses of different frameworks that ask the same thing got different verdicts."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        if ctx.coverage is None:
+            return
+        from mdptm.mapping.coherence import disagreements
+
+        for d in disagreements(ctx.coverage):
+            yield _finding(
+                self,
+                "linked clauses disagree: " + d.describe() + "; one meaning needs one verdict (check the "
+                "overrides and assertions, or the evidence)",
+            )
+
+
+# --------------------------------------------------------------------- internal vs public model
+
+
+class ThreatDropped(Check):
+    id = "threat-dropped"
+    severity = "warning"
+    description = "A threat in the internal model that the public one omits (reputational risk)."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        if ctx.public is None:
+            return
+        public_ids = {t.id for t in ctx.public.threats}
+        for t in ctx.model.threats:
+            if ctx.renames.get(t.id, t.id) not in public_ids:
+                yield _finding(
+                    self,
+                    f"threat {_label(t)} is not in the public model: a known threat found missing later looks like "
+                    "a gap; publish it with a withheld-mitigation placeholder, or record why it was removed",
+                    [t.id],
+                )
+
+
+class WithheldWithoutPlaceholder(Check):
+    id = "withheld-without-placeholder"
+    severity = "blocker"
+    description = "A published threat lost a mitigation and nothing says one exists."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        public = ctx.published
+        controls = {c.id: c for c in public.controls}
+        for c in public.controls:
+            if "withheld" in c.tags and not c.description.strip():
+                yield _finding(self, f"placeholder control {c.id} does not say that a mitigation exists", [c.id])
+        if ctx.public is None:
+            return
+        threats = {t.id: t for t in ctx.public.threats}
+        for t in ctx.model.threats:
+            pt = threats.get(ctx.renames.get(t.id, t.id))
+            if pt is None:
+                continue
+            for cid in t.controls:
+                pid = ctx.renames.get(cid, cid)
+                if pid not in pt.controls or pid not in controls:
+                    yield _finding(
+                        self,
+                        f"threat {pt.id} relied on control {cid}, which the public model neither shows nor "
+                        "replaces with a withheld-mitigation placeholder",
+                        [pt.id, cid],
+                    )
+
+
+# ------------------------------------------------------------------------- publication gates
+
+
+class SignoffMissing(Check):
+    id = "signoff-missing"
+    severity = "blocker"
+    description = "A sign-off the project requires has not been recorded."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        latest = _latest_by_role(ctx.model.document.signoffs)
+        for role in dict.fromkeys(ctx.signoffs_required):
+            if _role_key(role) not in latest:
+                yield _finding(self, f"no sign-off recorded for the required role {role!r} (mdptm signoff)")
+
+
+class SignoffRejected(Check):
+    id = "signoff-rejected"
+    severity = "blocker"
+    description = "The latest sign-off of a role rejects publication."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        for s in _latest_by_role(ctx.model.document.signoffs).values():
+            if s.decision == "rejected":
+                when = f" on {s.date}" if s.date else ""
+                why = f": {s.comment}" if s.comment else ""
+                yield _finding(self, f"role {s.role!r} rejected publication{when}{why}")
+
+
+class Leak(Check):
+    id = "leak"
+    severity = "blocker"
+    description = "A redacted string or policy term was found in a written file."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        for hit in ctx.leaks:
+            yield _finding(self, f"redaction leak: {hit.describe()}")
+
+
+class UnknownPlaceholder(Check):
+    id = "unknown-placeholder"
+    severity = "blocker"
+    description = "A required fact still reads 'UNKNOWN: set it in mdptm.yaml'."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        for item, path, text in iter_text(ctx.model):
+            if PLACEHOLDER in text:
+                items = [] if item in ("product", "document", "support") else [item]
+                where = f"{item}.{path}" if not items else f"{path} of {item}"
+                yield _finding(self, f"{where} is still a placeholder: set it in mdptm.yaml", items)

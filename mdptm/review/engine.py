@@ -1,0 +1,82 @@
+"""Review (SPEC §5): the pre-publication checks of the paper's §IX-C plus FDA completeness.
+
+Every check is a plug-in behind the ``mdptm.checks`` door (the built-ins in :mod:`mdptm.review.checks`);
+:func:`review` runs them all over a :class:`ReviewContext` and returns the findings in a stable order.
+A blocker stops ``publish``; warnings and infos are reported and, where the paper wants it, disclosed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from mdptm.model.results import Finding, Review, Severity
+
+if TYPE_CHECKING:
+    from mdptm.model import Model
+    from mdptm.model.results import Coverage
+    from mdptm.redaction.leakscan import Hit
+
+SEVERITY_RANK: dict[Severity, int] = {"blocker": 0, "warning": 1, "info": 2}
+
+
+@dataclass
+class ReviewContext:
+    """What the checks look at.
+
+    *model* is the internal threat model; *public* the redacted one when there is one (checks that
+    compare the two are silent without it); *renames* maps internal ids to the public ids redaction
+    gave them; *leaks* are the leak-scan hits of a written package; *coverage* is the mapping of
+    *model* (checks of the verdicts are silent without it).
+    """
+
+    model: Model
+    public: Model | None = None
+    signoffs_required: list[str] = field(default_factory=list)
+    leaks: list[Hit] = field(default_factory=list)
+    renames: dict[str, str] = field(default_factory=dict)
+    audience: str = "public"  # "submission": the FDA premarket checks run even when the model states none of their facts
+    coverage: Coverage | None = None
+
+    @property
+    def published(self) -> Model:
+        """The model the reader will see: the public one if given, else the model itself."""
+        return self.public if self.public is not None else self.model
+
+
+def finding_key(f: Finding) -> tuple[int, str, list[str], str]:
+    return (SEVERITY_RANK.get(f.severity, 9), f.check, f.items, f.message)
+
+
+def review(ctx: ReviewContext) -> Review:
+    """Run every installed check; a check that crashes is itself a blocker (its verdict is unknown)."""
+    from mdptm.plugins import registry
+
+    findings: list[Finding] = []
+    for name, cls in sorted(registry().checks.items()):
+        try:
+            findings.extend(cls().run(ctx))
+        except Exception as exc:  # noqa: BLE001 - a broken plug-in must not hide the other checks
+            findings.append(Finding(check="check-failed", severity="blocker", message=f"check {name!r} failed: {exc}", items=[]))
+    findings.sort(key=finding_key)
+    return Review(findings=findings)
+
+
+def format_text(result: Review) -> str:
+    """One line per finding, blockers first, then a count."""
+    lines = []
+    for f in result.findings:
+        items = f" [{', '.join(f.items)}]" if f.items else ""
+        lines.append(f"{f.severity.upper():8} {f.check}: {f.message}{items}")
+    counts = {s: sum(1 for f in result.findings if f.severity == s) for s in SEVERITY_RANK}
+    lines.append(f"{counts['blocker']} blockers, {counts['warning']} warnings, {counts['info']} infos")
+    return "\n".join(lines)
+
+
+def package_review(result: Review) -> Review:
+    """The review as a public package may carry it: which checks fired and how severe, nothing else.
+
+    Findings quote the internal model (withheld threats, confidential components, a title before a
+    rewrite), so their messages and item ids stay in ``OUT.internal/review.json``.
+    """
+    return Review(findings=[Finding(check=f.check, severity=f.severity, message="", items=[]) for f in result.findings])

@@ -1,0 +1,131 @@
+"""Never delete what is not ours: -o refuses folders mdptm did not write, sources and the project."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from mdptm.base.output import MARKER
+from tests.conftest import SAMPLES
+from tests.test_cli_foundation import MODEL, run
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    folder = tmp_path / "proj"
+    folder.mkdir()
+    (folder / "model.yaml").write_text(MODEL)
+    (folder / "mdptm.yaml").write_text("sources: [model.yaml]\n")
+    return folder
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_o_at_a_users_folder_leaves_it_untouched(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs = tmp_path / "Documents"
+    docs.mkdir()
+    (docs / "thesis.txt").write_text("four years of work")
+    code, _, err = run(["build", str(project), "-o", str(docs)], capsys)
+    assert code == 2
+    assert str(docs) in err and "not written by mdptm" in err and "Traceback" not in err
+    assert _tree(docs) == {"thesis.txt": b"four years of work"}
+    assert not (tmp_path / "Documents.internal").exists()
+
+
+@pytest.mark.parametrize("where", ["project", "parent", "source"])
+def test_o_at_the_project_or_a_parent_or_a_source_is_refused(project: Path, where: str, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / MARKER).write_text("forged")  # even a folder that looks like ours: it holds the inputs
+    target = {"project": project, "parent": project.parent, "source": project / "model.yaml"}[where]
+    before = _tree(project)
+    code, _, err = run(["build", str(project), "-o", str(target)], capsys)
+    assert code == 2, err
+    assert _tree(project) == before
+
+
+def test_output_key_outside_the_project_is_refused(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / MARKER).write_text("forged")
+    (victim / "keep.txt").write_text("x")
+    (project / "mdptm.yaml").write_text(f"sources: [model.yaml]\noutput: {victim}\n")
+    code, _, err = run(["build", str(project)], capsys)
+    assert code == 2 and "outside the project" in err
+    assert (victim / "keep.txt").read_text() == "x"
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\noutput: ../victim\n")
+    code, _, err = run(["build", str(project)], capsys)
+    assert code == 2 and (victim / "keep.txt").exists()
+
+
+def test_output_key_inside_the_project_and_rebuilds_work(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\noutput: build/pkg\n")
+    for _ in range(2):  # the second build replaces the first: it is ours
+        code, out, err = run(["build", str(project)], capsys)
+        assert code == 0, err
+    assert (project / "build" / "pkg" / MARKER).is_file() and (project / "build" / "pkg.internal" / MARKER).is_file()
+    assert MARKER not in (project / "build" / "pkg" / "MANIFEST.json").read_text()
+
+
+def test_internal_sibling_that_is_not_ours_is_refused(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "pkg.internal").mkdir()
+    (tmp_path / "pkg.internal" / "notes.txt").write_text("mine")
+    code, _, err = run(["build", str(project), "-o", str(tmp_path / "pkg")], capsys)
+    assert code == 2 and "pkg.internal" in err
+    assert (tmp_path / "pkg.internal" / "notes.txt").read_text() == "mine"
+    assert not (tmp_path / "pkg").exists()
+
+
+def test_submission_folder_that_is_not_ours_is_refused(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "filing" / "submission").mkdir(parents=True)
+    (tmp_path / "filing" / "submission" / "letter.docx").write_text("mine")
+    code, _, err = run(["build", str(project), "-o", str(tmp_path / "filing"), "--audience", "submission", "--draft"], capsys)
+    assert code == 2 and "submission" in err
+    assert (tmp_path / "filing" / "submission" / "letter.docx").read_text() == "mine"
+
+
+def test_stale_staging_folders_are_cleaned_but_foreign_ones_kept(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stale = tmp_path / ".pkg.abc_1234.tmp"
+    stale.mkdir()
+    (stale / MARKER).write_text("")
+    (stale / "index.html").write_text("never scanned")
+    foreign = tmp_path / ".pkg.user.tmp"
+    foreign.mkdir()
+    (foreign / "data.txt").write_text("mine")
+    code, _, err = run(["build", str(project), "-o", str(tmp_path / "pkg")], capsys)
+    assert code == 0, err
+    assert not stale.exists()
+    assert (foreign / "data.txt").read_text() == "mine"
+
+
+def _mdptm(*args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "mdptm", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_sigterm_leaves_no_staging_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = _mdptm("build", str(SAMPLES / "infusion-pump"), "-o", str(out))
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".out.*.tmp")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert proc.poll() is None, "the build ended before it staged anything"
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp") or ".old-" in p.name] == []
+
+
+def test_concurrent_builds_into_one_folder_take_turns(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pkg"
+    procs = [_mdptm("build", str(project), "-o", str(out)) for _ in range(4)]
+    results = [(p.wait(timeout=120), p.stderr.read().decode() if p.stderr else "") for p in procs]
+    assert all(code == 0 for code, _ in results), results
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pkg", "pkg.internal", "proj"]
+    assert (out / "ptm.json").is_file()
+    os.sync()

@@ -1,0 +1,291 @@
+"""Guides a hospital engineer can act on: segments, firewall rules from who opens each connection, the
+hospital's tasks, credentials that matter, contract wording. Checked on two different devices: the sample
+infusion pump and a patient monitoring system written for these tests."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mdptm.documents import netplan
+from mdptm.documents.guides import Facts, build_guides
+from mdptm.mapping.engine import map_model
+from mdptm.model import Flow, Model, TrustZone, topology
+from mdptm.model.io import load
+from mdptm.render import markdown as render_md
+from mdptm.render.docir import Bullets, Doc, Heading, Table
+
+DATA = Path(__file__).parent.parent / "data" / "guides"
+SAMPLE_MODEL = Path(__file__).resolve().parent.parent.parent / "samples" / "infusion-pump" / "model.yaml"
+WORD_LIMIT = 2200  # about four printed pages of guide, tables included
+
+
+def monitor() -> Model:
+    return Model.model_validate(yaml.safe_load((DATA / "monitor.yaml").read_text(encoding="utf-8")))
+
+
+def sample() -> Model:
+    if not SAMPLE_MODEL.is_file():
+        pytest.skip("samples/infusion-pump is not in this checkout")
+    return load(SAMPLE_MODEL)
+
+
+def text_of(doc: Doc) -> str:
+    """The Markdown as a reader sees it: the renderer's backslash escapes taken away."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", render_md.render(doc))
+
+
+def rule_rows(doc: Doc) -> dict[str, list[list[str]]]:
+    """Segment heading → its firewall rows."""
+    out: dict[str, list[list[str]]] = {}
+    current = ""
+    for b in doc.blocks:
+        if isinstance(b, Heading) and b.level == 2:
+            current = b.text
+        elif isinstance(b, Table) and b.header[0] == "Dir":
+            out[current] = b.rows
+    return out
+
+
+def bullets_after(doc: Doc, heading: str) -> list[str]:
+    start = doc.blocks.index(Heading(heading))
+    return next(b for b in doc.blocks[start:] if isinstance(b, Bullets)).items
+
+
+# ------------------------------------------------------------------------------------- reading
+
+
+def test_ports_are_read_from_combined_text_and_never_from_versions() -> None:
+    p = topology.parse_ports
+    assert [str(x) for x in p(None, "HTTPS / TCP 443")] == ["TCP 443"]
+    assert [str(x) for x in p("1812/udp (RadSec 2083/tcp)", "RADIUS")] == ["UDP 1812", "TCP 2083"]
+    assert [str(x) for x in p("443/tcp", "HTTPS over 802.11 (polling every 5 min)")] == ["TCP 443"]
+    assert [str(x) for x in p("UDP 7000-7010")] == ["UDP 7000-7010"]
+    assert [str(x) for x in p("6514", "Syslog")] == ["6514"]  # transport not stated, not invented
+    assert p("BLE") == [] and p("RJ-45 drop") == [] and p(None, "TLS 1.2, RFC 5425, HL7 v2.6") == []
+
+
+def test_zone_kind_stated_or_inferred() -> None:
+    assert topology.zone_kind(TrustZone(id="z", name="Lab", kind="network")) == topology.ZoneInfo("network", True)
+    assert topology.zone_kind(TrustZone(id="z", name="Pump enclosure")).kind == "physical"
+    assert topology.zone_kind(TrustZone(id="z", name="Medical device network")).kind == "network"
+    assert topology.zone_kind(TrustZone(id="z", name="Patient body area")).kind == "on_body"
+    assert topology.zone_kind(TrustZone(id="z", name="Manufacturer cloud")).kind == "vendor"
+    assert topology.zone_kind(TrustZone(id="z", name="Zone B")).kind is None
+
+
+def test_who_opens_a_connection() -> None:
+    m = monitor()
+    f = Facts.of(m)
+    plan = netplan.build(f)
+    assert plan.opener["F-05"] == topology.Initiator("E-CS", "stated")  # the model says so
+    assert plan.opener["F-08"].basis == "assumed" and plan.opener["F-08"].element == "E-CS"
+    fl = Flow(id="X", name="Telemetry", source="E-RS", target="E-CS", protocol="HTTPS (outbound from the hospital)")
+    assert topology.initiator(fl, f.elements, f.zones, f.where, None).element == "E-CS"
+    fl = Flow(id="X", name="Firmware download", source="E-RS", target="E-CS", protocol="HTTPS")
+    assert topology.initiator(fl, f.elements, f.zones, f.where, None) == topology.Initiator(
+        "E-CS", "name", "the flow's name: Firmware download"
+    )
+
+
+# ---------------------------------------------------------------------------------- deployment
+
+
+@pytest.mark.parametrize("which", ["monitor", "sample"])
+def test_deployment_is_firewall_ready(which: str) -> None:
+    m = monitor() if which == "monitor" else sample()
+    f = Facts.of(m)
+    plan = netplan.build(f)
+    doc = build_guides(m)["deployment"]
+    rules = rule_rows(doc)
+    # only network zones are segments: physical and on-body zones never head a rule table
+    physical = [z.name for z in m.trust_zones if topology.zone_kind(z).kind in ("physical", "on_body")]
+    assert physical and not set(physical) & set(rules)
+    # every stated port is printed as a port, and never "not stated" beside it
+    flat = [r for rows in rules.values() for r in rows]
+    for fl in plan.network:
+        ports = topology.parse_ports(fl.port, fl.protocol)
+        for r in (r for r in flat if r[-1].rstrip(" *") == fl.id):
+            assert r[4] == ", ".join(str(p) for p in ports) if ports else r[4] == "not stated"
+    # an inbound rule from the internet only where the model itself has the outside open the connection
+    for r in plan.rules:
+        if r.direction == "inbound" and plan.segment[r.opener.element].place == "outside":
+            assert plan.outbound_only is None and r.opener.basis != "design"
+    assert len(text_of(doc).split()) <= WORD_LIMIT
+
+
+def test_monitor_deployment_rules_and_questions() -> None:
+    doc = build_guides(monitor())["deployment"]
+    rules = rule_rows(doc)
+    assert list(rules) == ["Monitoring VLAN", "Hospital core services"]
+    vlan = {r[-1]: r for r in rules["Monitoring VLAN"]}
+    assert vlan["F-05"][:5] == [
+        "out",
+        "Central station",
+        "Lumen remote support gateway (Lumen support centre, internet)",
+        "HTTPS / TCP 443",
+        "TCP 443",
+    ]
+    assert vlan["F-04 *"][4] == "TCP 6661"  # the port written into the protocol column
+    assert not any(r[0] == "in" and "internet" in r[2] for rows in rules.values() for r in rows)
+    text = text_of(doc)
+    assert "F-03 Bedside monitor → Central station (UDP 7000-7010)" in text  # same segment, no rule
+    assert "local links, no firewall rule): F-01 Vital signs from the patch" in text  # a radio link, not a rule
+    assert (
+        "**Not segments:** Patient (on the patient's body, stated); Patient room (physical area, inferred from "
+        "its name; Bedside monitor joins Monitoring access switch and so sits on Monitoring VLAN)." in text
+    )
+    infra = next(t for t in doc.blocks if isinstance(t, Table) and t.header[0] == "Service")
+    assert [r[0] for r in infra.rows][:3] == ["Name resolution (DNS)", "Addresses (DHCP or static)", "Directory (LDAP / Active Directory)"]
+    assert infra.rows[0][1] == "Hospital DNS, DNS, UDP 53" and infra.rows[0][2] == "D-1"
+    questions = bullets_after(doc, "Questions for the device maker before go-live")
+    assert any(q.startswith("F-07 Alarm escalation") for q in questions)  # no port, no known transport
+    assert (
+        "F-04 Results to the EMR: which end opens the connection? The rules assume Central station, not "
+        "Electronic medical record." in questions
+    )
+    assert not any("F-05" in q for q in questions)  # stated: nothing to ask
+    assert not any("DNS" in q for q in questions)  # the dependency is stated
+    assert not any(q.startswith("F-03") for q in questions)
+
+
+def test_sample_deployment_follows_the_outbound_only_design() -> None:
+    m = sample()
+    doc = build_guides(m)["deployment"]
+    rules = rule_rows(doc)
+    assert "Pump enclosure" not in rules and "Bedside (physical proximity)" not in rules
+    flat = [r for rows in rules.values() for r in rows]
+    to_cloud = [r for r in flat if "Meridian cloud" in r[2]]
+    assert to_cloud and all(r[0] == "out" for r in to_cloud)  # C-34: never an inbound rule from Meridian
+    assert {r[-1] for r in to_cloud} == {"F-10", "F-12", "F-18"}
+    assert not re.search(r"TCP 443 \| port not stated", text_of(doc))
+    text = text_of(doc)
+    assert "Connections to the device maker's systems are opened from the hospital only (C-34)." in text
+    for service in (
+        "Log collection (syslog / SIEM)",
+        "Directory (LDAP / Active Directory)",
+        "Network admission (802.1X / RADIUS)",
+        "Service tool internet access",
+    ):
+        assert service in text
+    assert "Which hospital network does Biomed service tool use for F-18" in text
+
+
+# ------------------------------------------------------------------------------ responsibility
+
+
+@pytest.mark.parametrize("which", ["monitor", "sample"])
+def test_hospital_controls_are_expected_never_implemented(which: str) -> None:
+    m = monitor() if which == "monitor" else sample()
+    docs = build_guides(m, map_model(m))
+    hospital = [c for c in m.controls if c.responsibility in ("customer", "shared")]
+    assert hospital
+    for phase, doc in docs.items():
+        for t in (b for b in doc.blocks if isinstance(b, Table)):
+            for row in t.rows:
+                line = " | ".join(row)
+                for c in hospital:
+                    if re.search(rf"(^|\W){re.escape(c.id)}(\W|$)", line):
+                        assert "implemented" not in line.lower(), (phase, line)
+        assert "risks the hospital accepts" not in text_of(doc).lower()
+    deploy = text_of(docs["deployment"])
+    assert all(c.id in deploy for c in hospital)
+
+
+# ---------------------------------------------------------------------------------- operations
+
+
+def test_monitor_operations() -> None:
+    doc = build_guides(monitor())["operations"]
+    text = text_of(doc)
+    logs = next(t for t in doc.blocks if isinstance(t, Table) and t.header[0] == "Log")
+    assert "Hospital log collector (Syslog over TLS, TCP 6514)" in logs.rows[0][2]
+    assert "**Retention:** The central station keeps 90 days of audit events and forwards them as syslog (A-LOGS)." in text
+    creds = {r[0]: r for r in next(t for t in doc.blocks if isinstance(t, Table) and t.header[0] == "Credential").rows}
+    assert creds["Monitor device certificate"][2] == "the hospital"
+    assert creds["Monitor device certificate"][3] == "Issued by the hospital PKI at enrolment and renewed every two years."
+    assert creds["Technician and service credentials"][3] == "expires after 15 minutes"
+    assert "Disconnect the central station from the core network at the VLAN's firewall." in text  # incident steps
+    assert "limited to 100 packets per second" in text and "scan profile itself is not given" not in text
+    risks = next(t for t in doc.blocks if isinstance(t, Table) and t.header[0] == "Threat")
+    assert risks.rows[0][1:] == ["accepted by the maker", "medium", "Hospital approval of each remote session (C-APPROVE)"]
+
+
+def test_sample_operations_asks_for_the_safe_scan_profile() -> None:
+    text = text_of(build_guides(sample())["operations"])
+    assert "documented safe profile. (AS-08)" in text
+    assert "The scan profile itself is not given: ask the device maker for it" in text
+    assert "Meridian Product Security Incident Response Team" in text
+    assert "kept for 7 years by default" in text  # retention where stated
+
+
+# ------------------------------------------------------------------------------ decommissioning
+
+
+@pytest.mark.parametrize("which", ["monitor", "sample"])
+def test_decommissioning_credentials_that_matter(which: str) -> None:
+    m = monitor() if which == "monitor" else sample()
+    doc = build_guides(m)["decommissioning"]
+    revoke = "\n".join(bullets_after(doc, "Credentials to revoke"))
+    assert "signing key" not in revoke.lower()  # the maker's keys are not the hospital's to revoke
+    assert "User sign-in tokens" not in revoke  # short-lived tokens expire by themselves
+    short = [fl.id for fl in m.flows if re.search(r"\b15 min", fl.authentication or "")]
+    assert short and not any(re.search(rf"\b{fid}\b", revoke) for fid in short)
+    rows = {r[0]: r for r in next(t for t in doc.blocks if isinstance(t, Table)).rows}
+    stores = [e.name for e in m.elements if e.kind == "data_store"]
+    assert stores and all(s in rows for s in stores)  # servers' databases included
+    assert any(k.startswith("Backups and copies") for k in rows)
+    if which == "monitor":
+        assert "Monitor device certificate (issued by the hospital)" in revoke
+        assert "Directory accounts (issued by the hospital)" in revoke
+        assert rows["Bedside monitor"][3].startswith("Vital signs and waveforms: Bedside monitor: Admin menu")
+        assert "Monitors returned for repair go to the Lumen depot" in text_of(doc)
+    else:
+        assert "Device certificates (mutual TLS, EAP-TLS) (issued by the hospital)" in revoke
+        assert "before it leaves the hospital's control (repair, lease return" in text_of(doc)
+
+
+# ---------------------------------------------------------------------------------- procurement
+
+
+@pytest.mark.parametrize("which", ["monitor", "sample"])
+def test_procurement_is_contract_language(which: str) -> None:
+    m = monitor() if which == "monitor" else sample()
+    doc = build_guides(m, map_model(m))["procurement"]
+    text = text_of(doc)
+    assert not re.search(r"\b(support|product|document)\.[a-z_]+\b", text)  # no field names
+    assert "override" not in text and not re.search(r"and \d+ more", text)
+    assert not re.search(r"\b[TC]-\d{2,}\b", text)  # no id dumps
+    assert m.product.manufacturer in text and "security patches" in text
+    missing = bullets_after(doc, "What the device maker has not stated")
+    if which == "monitor":
+        assert "Security patches quarterly; critical fixes within 30 days" in text
+        assert "[support end date: not stated by the device maker]" in text
+        assert "the date security support ends" in missing
+        assert "how the software bill of materials (SBOM) is provided" in missing
+    else:
+        assert "2034-12-31" in text and "CycloneDX 1.5 SBOM" in text and "psirt@meridian-infusion.example" in text
+        assert "the date security support ends" not in missing
+    assert len(text.split()) <= WORD_LIMIT
+
+
+@pytest.mark.parametrize("which", ["monitor", "sample"])
+def test_every_guide_is_short(which: str) -> None:
+    m = monitor() if which == "monitor" else sample()
+    for phase, doc in build_guides(m, map_model(m)).items():
+        assert len(text_of(doc).split()) <= WORD_LIMIT, phase
+
+
+def test_validation_checks_initiators_and_dependencies() -> None:
+    from mdptm.model.validate import validate_data
+
+    data = yaml.safe_load((DATA / "monitor.yaml").read_text(encoding="utf-8"))
+    assert validate_data(data)[1] == []
+    data["flows"][2]["initiator"] = "E-LDAP"
+    data["dependencies"][0]["elements"] = ["E-NOPE"]
+    problems = [str(p) for p in validate_data(data)[1]]
+    assert "/flows/2/initiator: initiator 'E-LDAP' of 'F-03' is neither its source nor its target" in problems
+    assert any(p.startswith("/dependencies/0/elements/0: dangling reference 'E-NOPE'") for p in problems)

@@ -1,0 +1,213 @@
+"""Values as people write them: STRIDE, statuses, risk, lists and headers through the vocabulary data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from mdptm.importers.tabular.vocab import (
+    combine_risk,
+    fact_key,
+    match_header,
+    parse_choice,
+    parse_risk,
+    parse_status,
+    parse_stride,
+    scale_hint,
+    split_evidence,
+    split_list,
+    vocabulary,
+)
+from mdptm.resources import mappings_dir
+
+V = vocabulary()
+
+
+def _scalars(node: Any) -> list[Any]:
+    if isinstance(node, dict):
+        bad_keys = [k for k in node if not isinstance(k, (str, int))]
+        return bad_keys + [x for k, v in node.items() if k != "key" for x in _scalars(v)]  # "key: true" is a flag
+    if isinstance(node, list):
+        return [x for v in node for x in _scalars(v)]
+    return [node]
+
+
+@pytest.mark.parametrize("name", ["headers.yaml", "values.yaml", "sections.yaml"])
+def test_vocabulary_words_are_all_text(name: str) -> None:
+    """YAML turns bare no/yes/true into booleans: every synonym must stay a string (numbers only for scales)."""
+    data = yaml.safe_load((mappings_dir() / "vocabulary" / name).read_text(encoding="utf-8"))
+    odd = [v for v in _scalars(data) if isinstance(v, bool) or v is None]
+    assert odd == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("S", ["spoofing"]),
+        ("T, I", ["tampering", "information_disclosure"]),
+        ("T/R", ["tampering", "repudiation"]),
+        ("Spoofing / Tampering", ["spoofing", "tampering"]),
+        ("Information Disclosure", ["information_disclosure"]),
+        ("S\nT\nE", ["spoofing", "tampering", "elevation_of_privilege"]),
+        ("DoS", ["denial_of_service"]),
+        ("EoP", ["elevation_of_privilege"]),
+        ("Tampering (T)", ["tampering"]),
+        ("TI", ["tampering", "information_disclosure"]),
+        ("spoofing; tampering", ["spoofing", "tampering"]),
+        ("Elevation of Privilege, Denial of Service", ["elevation_of_privilege", "denial_of_service"]),
+        ("Info Disclosure", ["information_disclosure"]),
+        ("S | T", ["spoofing", "tampering"]),
+    ],
+)
+def test_stride_as_written(text: str, expected: list[str]) -> None:
+    got = parse_stride(V, text)
+    assert got.ok and got.value == expected
+
+
+def test_stride_nothing_and_nonsense() -> None:
+    assert parse_stride(V, "None identified").value == [] and parse_stride(V, "").ok
+    bad = parse_stride(V, "banana")
+    assert not bad.ok and bad.value == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mitigated", "mitigated"),
+        ("Partially mitigated", "partially_mitigated"),
+        ("Accepted", "accepted"),
+        ("Risk accepted", "accepted"),
+        ("Transferred", "transferred"),
+        ("Open", "open"),
+        ("Not applicable", "not_applicable"),
+        ("N/A", "not_applicable"),
+        ("Not mitigated", "open"),
+        ("Mitigated (see VT-12)", "mitigated"),
+        ("closed", "mitigated"),
+    ],
+)
+def test_threat_status_as_written(text: str, expected: str) -> None:
+    assert parse_status(V, text).value == expected
+
+
+def test_unknown_status_fails_rather_than_guessing() -> None:
+    got = parse_status(V, "Escalated to CAPA board")
+    assert not got.ok and got.value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "scale", "level", "score", "likelihood", "severity"),
+    [
+        ("4 x 5 = 20", None, "critical", 20, "4", "5"),
+        ("2×3", None, "high", 6, "2", "3"),
+        ("High (12)", None, "high", 12, None, None),
+        ("12 (High)", None, "high", 12, None, None),
+        ("3", 3, "high", 3, None, None),
+        ("3", 5, "medium", 3, None, None),
+        ("H", None, "high", None, None, None),
+        ("Medium", None, "medium", None, None, None),
+        ("Very high", None, "critical", None, None, None),
+        ("7.5", 10, "high", 7.5, None, None),
+        ("9.8", 10, "critical", 9.8, None, None),
+    ],
+)
+def test_risk_as_written(
+    text: str, scale: int | None, level: str, score: float | None, likelihood: str | None, severity: str | None
+) -> None:
+    got = parse_risk(V, text, scale)
+    assert got.ok and got.value is not None
+    assert (got.value.level, got.value.score, got.value.likelihood, got.value.severity) == (level, score, likelihood, severity)
+
+
+def test_unreadable_risk_fails() -> None:
+    assert not parse_risk(V, "see risk file").ok
+    assert parse_risk(V, "N/A").value is None and parse_risk(V, "N/A").ok
+
+
+def test_separate_likelihood_and_severity_keep_their_labels() -> None:
+    risk = combine_risk(V, "Possible (3)", "Catastrophic (5)", 5, 5)
+    assert risk is not None
+    assert (risk.likelihood, risk.severity, risk.score, risk.level, risk.scale) == ("Possible (3)", "Catastrophic (5)", 15, "high", "5x5")
+    words = combine_risk(V, "Likely", "Minor", None, None)
+    assert words is not None and words.score == 8 and words.likelihood == "Likely"
+
+
+def test_lists_split_on_every_separator_and_none_means_empty() -> None:
+    assert split_list(V, "C-01, C-02; C-03\nC-04 / C-05|C-06") == ["C-01", "C-02", "C-03", "C-04", "C-05", "C-06"]
+    assert split_list(V, "None identified") == []
+    assert split_list(V, "N/A") == []
+    assert split_list(V, "• C-1\n• C-2") == ["C-1", "C-2"]
+    assert split_evidence(V, "VT-101, VT-102") == ["VT-101", "VT-102"]
+    assert split_evidence(V, "Report R-3, section 4\nVT-9") == ["Report R-3, section 4", "VT-9"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "header", "field"),
+    [
+        ("threat", "Threat ID", "id"),
+        ("threat", "Affected Component(s)", "targets"),
+        ("threat", "Asset/Component", "targets"),
+        ("threat", "Mitigation(s)", "controls"),
+        ("threat", "Control ID(s)", "controls"),
+        ("threat", "Exploitability (1–3)", "risk.likelihood"),
+        ("threat", "Severity/Impact", "risk.severity"),
+        ("threat", "Residual Risk", "residual_risk"),
+        ("threat", "Pre-mitigation risk", "risk"),
+        ("threat", "Threat Scenario", "title"),
+        ("threat", "Threat Description", "description"),
+        ("threat", "Residual Risk Likelihood", "residual_risk.likelihood"),
+        ("threat", "CVSS v3.1 Score", "cvss"),
+        ("threat", "Harm", "patient_harm"),
+        ("threat", "#", "id"),
+        ("control", "Mitigation ID", "id"),
+        ("control", "Security Control", "title"),
+        ("control", "Threats mitigated", "threats"),
+        ("element", "Component Name", "name"),
+        ("flow", "Destination", "target"),
+        ("flow", "Port(s)", "port"),
+        ("asset", "Stored in", "stored_in"),
+    ],
+)
+def test_headers_by_synonym(kind: str, header: str, field: str) -> None:
+    got = match_header(V, kind, header)
+    assert got is not None and got.field == field
+
+
+def test_scale_hints_and_facts() -> None:
+    assert scale_hint("Exploitability (1–3)") == 3
+    assert scale_hint("Risk score /25") == 25
+    assert scale_hint("Severity") is None
+    assert fact_key(V, "Manufacturer:") == "product.manufacturer"
+    assert fact_key(V, "Intended Use / Indications for Use") == "product.intended_use"
+    assert fact_key(V, "Author") == "ignore"
+
+
+@pytest.mark.parametrize(
+    ("table", "text", "expected"),
+    [
+        ("control_category", "Code, Data, and Execution Integrity", "integrity"),
+        ("control_category", "Event Detection and Logging", "event_logging"),
+        ("control_category", "Resiliency and Recovery", "resiliency_recovery"),
+        ("control_category", "Updatability and Patchability", "updatability_patchability"),
+        ("responsibility", "Customer", "customer"),
+        ("responsibility", "HDO", "customer"),
+        ("responsibility", "User", "customer"),
+        ("responsibility", "Shared", "shared"),
+        ("responsibility", "Shared (Manufacturer and HDO)", "shared"),
+        ("element_kind", "Cloud service", "cloud_service"),
+        ("element_kind", "Data Store", "data_store"),
+        ("asset_kind", "ePHI", "phi"),
+        ("rating", "H", "high"),
+    ],
+)
+def test_value_tables(table: str, text: str, expected: str) -> None:
+    assert parse_choice(V, table, text).value == expected
+
+
+def test_vocabulary_folder_is_shipped_data() -> None:
+    folder = mappings_dir() / "vocabulary"
+    assert {"headers.yaml", "sections.yaml", "values.yaml"} <= {p.name for p in folder.glob("*.yaml")}
+    assert isinstance(Path(folder), Path)

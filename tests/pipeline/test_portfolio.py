@@ -1,0 +1,98 @@
+"""Portfolio builds: ``mdptm build DIR [DIR ...] --jobs N`` (issue 9)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mdptm.cli import main
+from mdptm.pipeline.portfolio import build_many, output_folders
+from tests.conftest import SAMPLES
+
+
+def _copy_sample(dest: Path) -> Path:
+    shutil.copytree(SAMPLES / "infusion-pump", dest, ignore=shutil.ignore_patterns("out", "out.internal", "*.tmp"))
+    return dest
+
+
+def _broken(dest: Path) -> Path:
+    dest.mkdir()
+    (dest / "mdptm.yaml").write_text("sources: [missing-register.xlsx]\n", encoding="utf-8")
+    return dest
+
+
+def test_portfolio_builds_the_good_projects_and_exits_with_the_worst_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = _copy_sample(tmp_path / "pump-a"), _copy_sample(tmp_path / "pump-b")
+    bad = _broken(tmp_path / "broken")
+    with pytest.raises(SystemExit) as exc:
+        main(["build", str(a), str(bad), str(b), "--jobs", "2"])
+    assert exc.value.code == 2
+    for project in (a, b):
+        assert (project / "out" / "ptm.docx").is_file()
+        assert (project / "out" / "MANIFEST.json").is_file()
+        assert (project / "out.internal" / "review.json").is_file()
+    assert not (bad / "out").exists()
+    out = capsys.readouterr()
+    lines = out.out.splitlines()
+    assert lines[0].split()[:5] == ["project", "result", "exit", "time", "threats"]
+    rows = {line.split()[0]: line.split() for line in lines[1:4]}
+    assert rows[str(a)][1:3] == ["built", "0"] and rows[str(b)][1:3] == ["built", "0"]
+    assert rows[str(bad)][1:3] == ["failed", "2"]
+    assert "missing-register.xlsx" in out.out  # the failure says what is wrong
+    assert "2 built, 0 blocked, 1 failed" in out.out
+    assert "\r" not in out.err  # no progress bar when stderr is not a terminal
+
+
+def test_portfolio_packages_match_single_builds(tmp_path: Path) -> None:
+    """A project built in a portfolio gets the same bytes as when built on its own."""
+    one = _copy_sample(tmp_path / "one")
+    with pytest.raises(SystemExit) as exc:
+        main(["build", str(one), "-q"])
+    assert exc.value.code == 0
+    single = {p.relative_to(one / "out"): p.read_bytes() for p in (one / "out").rglob("*") if p.is_file()}
+    results = build_many([one, _broken(tmp_path / "bad")], jobs=2, out_root=tmp_path / "all")
+    assert [r.exit_code for r in results] == [0, 2]
+    assert results[0].out == tmp_path / "all" / "one"
+    together = {p.relative_to(results[0].out): p.read_bytes() for p in results[0].out.rglob("*") if p.is_file()}
+    assert together == single
+
+
+def test_blocked_project_exits_1_and_the_rest_are_built(tmp_path: Path) -> None:
+    good = _copy_sample(tmp_path / "good")
+    blocked = _copy_sample(tmp_path / "blocked")
+    text = (blocked / "mdptm.yaml").read_text(encoding="utf-8")
+    (blocked / "mdptm.yaml").write_text(
+        text.replace("signoffs_required: [product_security, regulatory]", "signoffs_required: [product_security, regulatory, ciso]"),
+        encoding="utf-8",
+    )
+    seen: list[str] = []
+    results = build_many([good, blocked], jobs=1, on_done=lambda r: seen.append(r.project.name))
+    assert seen == ["good", "blocked"]
+    assert [(r.status, r.exit_code) for r in results] == [("built", 0), ("blocked", 1)]
+    assert "not written" in results[1].message
+    assert results[0].threats == results[1].threats > 0
+
+
+def test_output_folders_are_named_after_projects_and_never_collide(tmp_path: Path) -> None:
+    projects = [tmp_path / "x" / "pump", tmp_path / "y" / "pump", tmp_path / "monitor" / "mdptm.yaml"]
+    for p in projects:
+        (p if p.suffix != ".yaml" else p.parent).mkdir(parents=True)
+    outs = output_folders(projects, tmp_path / "out")
+    assert outs == [tmp_path / "out" / "pump", tmp_path / "out" / "pump-2", tmp_path / "out" / "monitor"]
+    assert output_folders(projects, None) == [None, None, None]
+
+
+def test_building_again_in_one_process_does_not_keep_the_last_build(tmp_path: Path) -> None:
+    """A portfolio worker builds project after project: what one build leaves must not pile up."""
+    import gc
+
+    from mdptm.pipeline.portfolio import build_one
+
+    project = _copy_sample(tmp_path / "pump")
+    counts = []
+    for _ in range(4):  # no collection in between, as in a worker
+        assert build_one(project, tmp_path / "out", False, "public").exit_code == 0
+        counts.append(len(gc.get_objects()))
+    assert counts[3] <= counts[1] * 1.01, counts

@@ -1,0 +1,91 @@
+"""Diagrams and charts: readable layouts, sensible limits, the same bytes every time."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from mdptm.model import Model, Risk, Threat
+from mdptm.model.results import Coverage
+from mdptm.render import diagrams
+from tests.ptm_fixture import coverage, model, model_data
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_view_diagrams_are_deterministic_pngs(tmp_path: Path) -> None:
+    m = model()
+    a = diagrams.view_diagram(m, tmp_path / "a.png")
+    b = diagrams.view_diagram(m, tmp_path / "b.png")
+    assert a is not None and b is not None
+    assert a.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert _sha(a) == _sha(b)
+    assert b"Software" not in a.read_bytes()[:2000]  # no generator metadata chunk
+    width, height = diagrams.png_size_cm(a)
+    assert 8 < width < 25 and height < 30
+
+
+def test_each_view_draws_its_own_scope(tmp_path: Path) -> None:
+    m = model()
+    sizes = {}
+    for v in m.views:
+        out = diagrams.view_diagram(m, tmp_path / f"{v.id}.png", v)
+        assert out is not None, v.id
+        sizes[v.id] = diagrams.png_size_cm(out)
+    assert sizes["V-UC2"][1] < sizes["V-GSV"][1]  # a use case shows fewer elements than the whole system
+
+
+def test_a_view_naming_nothing_is_not_drawn(tmp_path: Path) -> None:
+    data = model_data()
+    data["views"].append({"id": "V-EMPTY", "kind": "security_use_case", "name": "Empty"})
+    m = Model.model_validate(data)
+    assert diagrams.view_diagram(m, tmp_path / "e.png", m.views[-1]) is None
+
+
+def test_large_views_are_drawn_by_trust_zone(tmp_path: Path) -> None:
+    data = model_data()
+    data["trust_zones"] = [{"id": f"Z{i}", "name": f"Zone {i}"} for i in range(40)]
+    data["elements"] = [{"id": f"E{i}", "name": f"Element {i}", "trust_zone": f"Z{i % 40}"} for i in range(2000)]
+    data["flows"] = [{"id": f"F{i}", "source": f"E{i}", "target": f"E{(i * 7 + 3) % 2000}"} for i in range(3000)]
+    data.update(assets=[], views=[], threats=[])
+    m = Model.model_validate(data)
+    out = diagrams.view_diagram(m, tmp_path / "big.png")
+    assert out is not None
+    width, height = diagrams.png_size_cm(out)
+    assert width < 30 and height < 40  # aggregated, not a 2000-box poster
+
+
+def test_text_with_dollars_is_not_mathtext(tmp_path: Path) -> None:
+    data = model_data()
+    data["elements"][0]["name"] = "Cost $5 and $x^2$ \\frac"
+    data["threats"][0]["risk"]["likelihood"] = "$\\frac{1}{2}$"
+    m = Model.model_validate(data)
+    assert diagrams.view_diagram(m, tmp_path / "d.png") is not None
+    assert diagrams.risk_heat_map(m.threats, tmp_path / "h.png") is not None
+
+
+def test_heat_map_orders_the_sources_own_labels() -> None:
+    order = diagrams._label_order(["Likely", "Rare", "Possible", "Unlikely"], "likelihood", {})
+    assert order == ["Rare", "Unlikely", "Possible", "Likely"]
+    numbers = diagrams._label_order(["3 (High)", "1 (Low)", "2"], "severity", {})
+    assert numbers == ["1 (Low)", "2", "3 (High)"]
+    # an unknown word goes after the known ones, ordered by the risk of the threats using it
+    mixed = diagrams._label_order(["Zany", "Weird", "Low"], "severity", {"Zany": [4.0], "Weird": [1.0]})
+    assert mixed == ["Low", "Weird", "Zany"]
+
+
+def test_heat_map_needs_ratings(tmp_path: Path) -> None:
+    unrated = [Threat(id="T1", title="t")]
+    assert diagrams.risk_heat_map(unrated, tmp_path / "none.png") is None
+    only_level = [Threat(id="T1", title="t", risk=Risk(level="high"))]
+    assert diagrams.risk_heat_map(only_level, tmp_path / "none.png") is None
+    rated = [Threat(id="T1", title="t", risk=Risk(likelihood="Likely", severity="Major"))]
+    assert diagrams.risk_heat_map(rated, tmp_path / "one.png") is not None
+
+
+def test_coverage_chart(tmp_path: Path) -> None:
+    out = diagrams.coverage_chart(coverage(), tmp_path / "c.png")
+    assert out is not None and out.stat().st_size > 1000
+    assert diagrams.coverage_chart(Coverage(), tmp_path / "none.png") is None
