@@ -17,8 +17,8 @@ from typing import Any
 
 from mdptm.base.output import json_text
 from mdptm.formats.interchange import section, slugify
+from mdptm.formats.otm import MDPTM_ATTR, RISK_SCALE, UNASSIGNED_ZONE
 from mdptm.formats.otm_extension import embed
-from mdptm.importers.otm import MDPTM_ATTR, RISK_SCALE, UNASSIGNED_ZONE
 from mdptm.model import PLACEHOLDER, Model, Risk, Threat
 from mdptm.plugins import ExportContext, Exporter
 from mdptm.render.layout import NODE_H, NODE_W, Layout

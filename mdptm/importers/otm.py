@@ -37,6 +37,7 @@ from mdptm.formats.interchange import (
     stride_of,
     threshold,
 )
+from mdptm.formats.otm import MDPTM_ATTR, RISK_SCALE
 from mdptm.formats.otm_extension import MODEL_KEY, embedded
 from mdptm.model import (
     COLLECTIONS,
@@ -63,12 +64,8 @@ from mdptm.plugins import ImportContext, Importer
 
 _OTM_JSON = re.compile(rb'(?<!\\)"otmVersion"\s*:')
 _OTM_YAML = re.compile(rb"(?m)^['\"]?otmVersion['\"]?\s*:")
-# attributes the OTM exporter writes so that a round trip keeps what OTM has no field for
-MDPTM_ATTR = "mdptm."
-UNASSIGNED_ZONE = "mdptm.unassigned"
 STATUS_ORDER: tuple[str, ...] = ("open", "partially_mitigated", "accepted", "transferred", "mitigated", "not_applicable")
 CONTROL_ORDER: tuple[str, ...] = ("not_implemented", "planned", "implemented")
-RISK_SCALE = "OTM likelihood x impact / 100 (0-100)"
 FLOW_ATTRIBUTES = ("protocol", "port", "authentication", "encryption")
 PREFIX = {"trustZones": "tz-", "components": "c-", "dataflows": "df-", "assets": "asset-", "threats": "OTM-T-", "mitigations": "OTM-M-"}
 NAME_PREFIX = {"trustZones": "tz-", "components": "", "dataflows": "df-", "assets": "asset-"}
