@@ -55,6 +55,7 @@ from mdptm.model.validate import pointer
 from mdptm.plugins import ExportContext
 from mdptm.render.docir import Doc, Image, Table
 from mdptm.resources import mappings_dir
+from mdptm.review.engine import publish_blockers
 
 SUBMISSION_DIR = "submission"
 ARCHITECTURE = "architecture-views.docx"
@@ -1664,7 +1665,6 @@ def publish_submission(model: Model | Path, out: Path, ctx: ExportContext | None
     """
     from mdptm.base.output import source_date_epoch
     from mdptm.model.io import load
-    from mdptm.pipeline.publish import publish_blockers
 
     if isinstance(model, Path):
         model = load(model)

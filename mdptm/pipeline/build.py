@@ -28,13 +28,13 @@ from mdptm.model.results import Coverage, Review
 from mdptm.model.validate import pointer
 from mdptm.pipeline.importing import check_references, import_sources
 from mdptm.pipeline.project import PROJECT_FILE, Assertion, Override, Project, load_project
-from mdptm.pipeline.publish import publish_blockers, write_package
+from mdptm.pipeline.publish import write_package
 from mdptm.plugins import ExportContext
 from mdptm.redaction.leakscan import LeakError, assert_no_leaks
 from mdptm.redaction.redact import load_policy, output_detector, property_terms, redact, redact_overrides, text_scrubber
 from mdptm.redaction.xmlchars import describe, strip_forbidden
 from mdptm.render.template_scrub import scrub_template
-from mdptm.review.engine import ReviewContext, package_review, review
+from mdptm.review.engine import ReviewContext, package_review, publish_blockers, review
 
 
 @dataclass

@@ -19,10 +19,11 @@ from mdptm.documents.ptm import build_ptm_docs
 from mdptm.errors import BlockingError
 from mdptm.exporters.html import write_html
 from mdptm.exporters.xlsx import write_xlsx
-from mdptm.model import COLLECTIONS, PLACEHOLDER, Model
+from mdptm.model import COLLECTIONS, Model
 from mdptm.model.io import model_to_data
 from mdptm.plugins import ExportContext, exporters
 from mdptm.render.docx import render_docx
+from mdptm.review.engine import publish_blockers
 
 PARALLEL_ITEMS = 2000  # model items from which writing the package in two processes pays off
 PACKAGE_FILES = ("ptm.docx", "ptm.xlsx", "ptm.json", "ptm.otm.json", "index.html", "MANIFEST.json")
@@ -33,21 +34,6 @@ class PublishResult:
     out: Path
     files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-def publish_blockers(model: Model, ctx: ExportContext) -> list[str]:
-    """Why the package may not be published (yet): review blockers and placeholders left by
-    import. ``--draft`` publishes anyway and stamps every page DRAFT."""
-    reasons = []
-    if ctx.review is not None:
-        reasons += [f"review blocker ({f.check}): {f.message}" for f in ctx.review.blockers]
-    facts = {
-        "product.name": model.product.name,
-        "product.manufacturer": model.product.manufacturer,
-        "document.version": model.document.version,
-    }
-    reasons += [f"{where} is still the placeholder {PLACEHOLDER!r}" for where, value in facts.items() if value == PLACEHOLDER]
-    return reasons
 
 
 _INTERNAL_KEYS = ("source", "notes", "extra")

@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from mdptm.model import PLACEHOLDER
 from mdptm.model.results import Finding, Review, Severity
 
 if TYPE_CHECKING:
     from mdptm.model import Model
     from mdptm.model.results import Coverage
+    from mdptm.plugins import ExportContext
     from mdptm.redaction.leakscan import Hit
 
 SEVERITY_RANK: dict[Severity, int] = {"blocker": 0, "warning": 1, "info": 2}
@@ -80,3 +82,18 @@ def package_review(result: Review) -> Review:
     rewrite), so their messages and item ids stay in ``OUT.internal/review.json``.
     """
     return Review(findings=[Finding(check=f.check, severity=f.severity, message="", items=[]) for f in result.findings])
+
+
+def publish_blockers(model: Model, ctx: ExportContext) -> list[str]:
+    """Why the package may not be published (yet): review blockers and placeholders left by
+    import. ``--draft`` publishes anyway and stamps every page DRAFT."""
+    reasons = []
+    if ctx.review is not None:
+        reasons += [f"review blocker ({f.check}): {f.message}" for f in ctx.review.blockers]
+    facts = {
+        "product.name": model.product.name,
+        "product.manufacturer": model.product.manufacturer,
+        "document.version": model.document.version,
+    }
+    reasons += [f"{where} is still the placeholder {PLACEHOLDER!r}" for where, value in facts.items() if value == PLACEHOLDER]
+    return reasons
