@@ -18,13 +18,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from mdptm.errors import InputError
-from mdptm.mapping.framework import COLLECTION_ITEMS, TEXT_FIELDS, UNION_LABELS, Clause, FieldCheck, Framework, Rule
+from mdptm.mapping.framework import COLLECTION_ITEMS, TEXT_FIELDS, UNION_LABELS, Assertion, Clause, FieldCheck, Framework, Override, Rule
 from mdptm.model import Item, Model
 from mdptm.model.evidence import affirmed, durations, first_date, real_values, stated, void_control
 from mdptm.model.io import read_structured
 from mdptm.model.results import CLAUSE_STATUSES, ClauseResult, ClauseStatus, Confirmation, Coverage, FrameworkResult
 from mdptm.model.validate import pointer
-from mdptm.pipeline.project import Assertion, Override
 from mdptm.resources import mappings_dir
 
 __all__ = [

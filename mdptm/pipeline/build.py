@@ -21,13 +21,14 @@ from mdptm.documents.changes import record_history
 from mdptm.documents.coverage import coverage_data
 from mdptm.errors import InputError
 from mdptm.mapping.engine import map_model
+from mdptm.mapping.framework import Assertion, Override
 from mdptm.model import PLACEHOLDER, Model
 from mdptm.model.io import load, read_structured
 from mdptm.model.report import ImportReport
 from mdptm.model.results import Coverage, Review
 from mdptm.model.validate import pointer
 from mdptm.pipeline.importing import check_references, import_sources
-from mdptm.pipeline.project import PROJECT_FILE, Assertion, Override, Project, load_project
+from mdptm.pipeline.project import PROJECT_FILE, Project, load_project
 from mdptm.pipeline.publish import write_package
 from mdptm.plugins import ExportContext
 from mdptm.redaction.leakscan import LeakError, assert_no_leaks

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mdptm.errors import InputError
+from mdptm.mapping.framework import Assertion, Override
 from mdptm.model import Signoff
 from mdptm.model.io import read_structured
 from mdptm.model.validate import pointer
@@ -22,67 +23,6 @@ class SourceSpec(BaseModel):
     profile: str | None = None
     # On a conflict between sources the first wins, unless a later source has a higher priority.
     priority: int = 0
-
-
-class Override(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    framework: str
-    clause: str
-    status: Literal["covered", "partial", "gap", "not_applicable"]
-    justification: str
-
-    @field_validator("justification")
-    @classmethod
-    def _needs_text(cls, v: str) -> str:
-        if not v.strip():
-            raise ValueError("an override needs a justification")
-        return v
-
-
-class Assertion(BaseModel):
-    """A device maker's recorded confirmation that a clause is met, with the evidence it rests on.
-
-    The mapping cannot read everything a notified body would (a test report, a contract); a named
-    person confirms the clause instead, and every report shows the verdict as confirmed by the maker.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-    framework: str
-    clause: str
-    evidence: list[str] = Field(min_length=1, description="ids of model items or of the maker's own documents")
-    rationale: str
-    by: str = Field(description="who confirms: name and role")
-    date: str = Field(description="when, as YYYY-MM-DD")
-
-    @field_validator("evidence")
-    @classmethod
-    def _real_evidence(cls, v: list[str]) -> list[str]:
-        from mdptm.model.evidence import is_placeholder
-
-        if any(is_placeholder(e) for e in v):
-            raise ValueError("an assertion's evidence must name real items or documents, not placeholders")
-        return [e.strip() for e in v]
-
-    @field_validator("rationale", "by")
-    @classmethod
-    def _real_text(cls, v: str) -> str:
-        from mdptm.model.evidence import is_placeholder
-
-        if is_placeholder(v):
-            raise ValueError("an assertion needs a rationale and the name of who confirms it (not a placeholder)")
-        return v.strip()
-
-    @field_validator("date", mode="before")
-    @classmethod
-    def _iso_date(cls, v: Any) -> str:
-        import datetime as dt
-
-        text = v.isoformat() if isinstance(v, dt.date) else str(v).strip()
-        try:
-            dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"the date of an assertion must be YYYY-MM-DD, not {text!r}") from None
-        return text
 
 
 class Project(BaseModel):

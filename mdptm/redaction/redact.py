@@ -31,11 +31,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from mdptm.base import textnorm
 from mdptm.base.copies import deep_copy
 from mdptm.errors import InputError
+from mdptm.mapping.framework import Override
 from mdptm.model import COLLECTIONS, Control, Flow, Item, Model, RiskManagement, Sensitivity
 from mdptm.model.io import read_structured
 from mdptm.model.results import Review
 from mdptm.model.validate import REFERENCES, pointer, validate_model
-from mdptm.pipeline.project import Override
 from mdptm.redaction.leakscan import LiteralMatcher, needle_key, property_values
 from mdptm.resources import mappings_dir
 

@@ -19,10 +19,11 @@ from mdptm.documents.coverage import coverage_data, render_table
 from mdptm.errors import InputError
 from mdptm.mapping.coherence import Link, disagreements
 from mdptm.mapping.engine import map_model
+from mdptm.mapping.framework import Assertion, Override
 from mdptm.model import Model
 from mdptm.model.evidence import affirmed, durations, first_date, is_placeholder, stated, void_control
 from mdptm.model.results import ClauseResult, Coverage
-from mdptm.pipeline.project import Assertion, Override, load_project
+from mdptm.pipeline.project import load_project
 from mdptm.review.engine import ReviewContext, review
 
 DATA = Path(__file__).parent.parent / "data" / "adversarial"

@@ -13,10 +13,10 @@ import pytest
 
 from mdptm.errors import InputError
 from mdptm.mapping.engine import BUILTIN_FRAMEWORKS, load_framework, map_model
+from mdptm.mapping.framework import Assertion, Override
 from mdptm.model import COLLECTIONS, Control, Element, Model, Risk, View
 from mdptm.model.io import load
 from mdptm.model.results import ClauseResult, Coverage
-from mdptm.pipeline.project import Assertion, Override
 
 RICH = Path(__file__).parent.parent / "data" / "mapping" / "rich-model.yaml"
 # Clauses the rich model cannot cover: no model field answers them, their rule is capped at partial, or
