@@ -63,7 +63,7 @@ def modules() -> dict[str, Path]:
 def family(module: str) -> str | None:
     """``mdptm.importers.tm7`` -> ``mdptm.importers.tm7``: the format a plug-in module is about."""
     parts = module.split(".")
-    if len(parts) >= 3 and parts[1] in ("importers", "exporters"):
+    if len(parts) >= 3 and parts[1] in ("importers", "exporters") and not parts[2].startswith("_"):  # _x: shared by the folder
         return ".".join(parts[:3])
     return None
 
@@ -99,6 +99,7 @@ def test_the_layer_test_sees_an_upward_import(tmp_path: Path) -> None:
     assert imports(probe) == ["mdptm.pipeline.build", "mdptm.model"]
     assert layer("mdptm.pipeline.build") > layer("mdptm.model.io") > layer("mdptm.errors")
     assert family("mdptm.importers.tabular.records") == "mdptm.importers.tabular"
+    assert family("mdptm.exporters._shared") is None
     assert crosses("mdptm.exporters.otm", "mdptm.importers.otm")
     assert crosses("mdptm.importers.tm7", "mdptm.importers.otm")
     assert not crosses("mdptm.importers.docx", "mdptm.importers.tabular.records")
