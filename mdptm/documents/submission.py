@@ -50,6 +50,17 @@ from mdptm.model import (
     ViewKind,
 )
 from mdptm.model.io import dumps, read_structured
+from mdptm.model.premarket import (  # the set's file names: review checks name them too
+    ARCHITECTURE,
+    CRA,
+    FILES,
+    INDEX,
+    LABELING,
+    LIFECYCLE,
+    RISK,
+    SUBMISSION_DIR,
+    TRACEABILITY,
+)
 from mdptm.model.results import ClauseResult, Coverage, FrameworkResult
 from mdptm.model.validate import pointer
 from mdptm.plugins import ExportContext
@@ -57,15 +68,6 @@ from mdptm.render.docir import Doc, Image, Table
 from mdptm.resources import mappings_dir
 from mdptm.review.engine import publish_blockers
 
-SUBMISSION_DIR = "submission"
-ARCHITECTURE = "architecture-views.docx"
-RISK = "risk-assessment.docx"
-TRACEABILITY = "traceability.xlsx"
-LABELING = "labeling-checklist.xlsx"
-CRA = "cra-technical-documentation.docx"
-LIFECYCLE = "lifecycle-assessment.docx"
-INDEX = "submission-index.docx"
-FILES = (INDEX, ARCHITECTURE, RISK, LIFECYCLE, TRACEABILITY, LABELING, CRA)
 # Files whose presence marks a folder as a public PTM package (SPEC §7).
 PUBLIC_PACKAGE_FILES = ("ptm.docx", "ptm.xlsx", "ptm.json", "ptm.otm.json", "index.html")
 

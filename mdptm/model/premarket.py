@@ -54,6 +54,19 @@ class PremarketVocabulary(BaseModel):
     appendix4: list[Appendix4Row]
 
 
+# The files of the submission set (documents/submission.py writes them; review checks and the Appendix 4
+# index name them).
+SUBMISSION_DIR = "submission"
+ARCHITECTURE = "architecture-views.docx"
+RISK = "risk-assessment.docx"
+TRACEABILITY = "traceability.xlsx"
+LABELING = "labeling-checklist.xlsx"
+CRA = "cra-technical-documentation.docx"
+LIFECYCLE = "lifecycle-assessment.docx"
+INDEX = "submission-index.docx"
+FILES = (INDEX, ARCHITECTURE, RISK, LIFECYCLE, TRACEABILITY, LABELING, CRA)
+
+
 @cache
 def premarket_vocabulary() -> PremarketVocabulary:
     path = mappings_dir() / "vocabulary" / "premarket.yaml"

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from mdptm.documents.submission import FILES
 from mdptm.model import RiskManagement, Threat
 from mdptm.model.cvss import read as read_cvss
 from mdptm.model.premarket import (
+    FILES,
     MAKER_ADDS,
     NOT_ACCEPTABLE,
     PARTLY,
