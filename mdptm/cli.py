@@ -500,9 +500,9 @@ def review_cmd(
         terms = property_terms(documents, keep=[internal.product.manufacturer])
         public, log = redact(internal, load_policy(policy), extra_terms=terms)
     if log_path is not None:
-        from mdptm.model.io import read_structured
+        from mdptm.model.io import load_validated
 
-        log = RedactionLog.model_validate(read_structured(log_path))
+        log = load_validated(log_path, RedactionLog)
     leaks = []
     if package is not None:
         needles = log.needles() or (load_policy(policy).terms if policy is not None else [])

@@ -23,8 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from mdptm.errors import InputError
 from mdptm.model import COLLECTIONS, Assumption, Flow, HistoryEntry, Item, Model, OutOfScope
-from mdptm.model.io import read_structured
-from mdptm.model.validate import REFERENCES, pointer
+from mdptm.model.io import load_validated, read_structured
+from mdptm.model.validate import REFERENCES
 from mdptm.render.docir import Doc
 from mdptm.resources import mappings_dir
 
@@ -141,11 +141,7 @@ def _shipped_triggers() -> TriggerCatalogue:
 
 
 def _read_triggers(path: Path) -> TriggerCatalogue:
-    try:
-        return TriggerCatalogue.model_validate(read_structured(path))
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        raise InputError(err["msg"], file=str(path), locator=pointer(*err["loc"])) from None
+    return load_validated(path, TriggerCatalogue)
 
 
 # ------------------------------------------------------------------------------------ comparison

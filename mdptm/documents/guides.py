@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from mdptm.documents import netplan
 from mdptm.errors import InputError
@@ -37,9 +37,8 @@ from mdptm.model import (
     View,
     topology,
 )
-from mdptm.model.io import read_structured
+from mdptm.model.io import load_validated, read_structured
 from mdptm.model.results import Coverage, FrameworkResult, Review
-from mdptm.model.validate import pointer
 from mdptm.plugins import ExportContext
 from mdptm.render.docir import Doc, Image
 from mdptm.resources import mappings_dir
@@ -112,11 +111,7 @@ def _shipped_terms() -> GuideTerms:
 
 
 def _read_terms(path: Path) -> GuideTerms:
-    try:
-        return GuideTerms.model_validate(read_structured(path))
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        raise InputError(err["msg"], file=str(path), locator=pointer(*err["loc"])) from None
+    return load_validated(path, GuideTerms)
 
 
 def _matcher(terms: Iterable[str]) -> Callable[[str], bool]:

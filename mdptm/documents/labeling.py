@@ -13,13 +13,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from mdptm.errors import InputError
 from mdptm.model import Model
-from mdptm.model.io import read_structured
+from mdptm.model.io import load_validated
 from mdptm.model.results import FrameworkResult
-from mdptm.model.validate import pointer
 from mdptm.resources import mappings_dir
 
 LabelStatus = Literal["answered", "partial", "missing"]
@@ -123,12 +121,7 @@ def catalogue_path() -> Path:
 
 @cache
 def _load_cached(path: str) -> LabelingCatalogue:
-    data = read_structured(Path(path))
-    try:
-        return LabelingCatalogue.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        raise InputError(err["msg"], file=path, locator=pointer(*err["loc"])) from None
+    return load_validated(Path(path), LabelingCatalogue)
 
 
 def load_catalogue(path: Path | None = None) -> LabelingCatalogue:

@@ -29,7 +29,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from mdptm.base.output import normalize_zip, staged_dir, write_manifest
 from mdptm.documents.labeling import LABEL_STATUSES, LabelingAnswer, agree_with_mapping, answer_labeling
@@ -49,7 +49,7 @@ from mdptm.model import (
     View,
     ViewKind,
 )
-from mdptm.model.io import dumps, read_structured
+from mdptm.model.io import dumps, load_validated
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     ARCHITECTURE,
     CRA,
@@ -62,7 +62,6 @@ from mdptm.model.premarket import (  # the set's file names: review checks name 
     TRACEABILITY,
 )
 from mdptm.model.results import ClauseResult, Coverage, FrameworkResult
-from mdptm.model.validate import pointer
 from mdptm.plugins import ExportContext
 from mdptm.render.docir import Doc, Image, Table
 from mdptm.resources import mappings_dir
@@ -120,11 +119,7 @@ class Vocabulary(BaseModel):
 @cache
 def vocabulary() -> Vocabulary:
     path = mappings_dir() / "vocabulary" / "submission.yaml"
-    try:
-        return Vocabulary.model_validate(read_structured(path))
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        raise InputError(err["msg"], file=str(path), locator=pointer(*err["loc"])) from None
+    return load_validated(path, Vocabulary)
 
 
 def category_label(category: str) -> str:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
 from mdptm.base.output import json_text
 from mdptm.base.safety import parse_json, parse_yaml, read_input
 from mdptm.errors import InputError
 from mdptm.model import Model
+from mdptm.model.validate import pointer
+
+T = TypeVar("T", bound=BaseModel)
 
 
 def read_structured(path: Path, *, max_bytes: int | None = None) -> Any:
@@ -77,3 +81,18 @@ def load(path: Path) -> Model:
         more = f" (and {len(problems) - 1} more; run 'mdptm validate')" if len(problems) > 1 else ""
         raise InputError(first.message + more, file=str(path), locator=first.pointer or "/")
     return model
+
+
+def validated(cls: type[T], data: Any, *, file: str, where: tuple[str | int, ...] = ()) -> T:
+    """*data* as a *cls*; the first problem is an :class:`InputError` naming *file* and the JSON pointer
+    (below *where*) of the offending value. One step for every catalogue, vocabulary and settings file."""
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        raise InputError(err["msg"], file=file, locator=pointer(*where, *err["loc"])) from None
+
+
+def load_validated(path: Path, cls: type[T]) -> T:
+    """A JSON or YAML file read (:func:`read_structured`) and validated as *cls* (:func:`validated`)."""
+    return validated(cls, read_structured(path), file=str(path))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from mdptm.base.output import check_not_inside, check_replaceable, sha256_file, source_date_epoch, staged_dir, write_json, write_manifest
 from mdptm.documents.changes import record_history
@@ -23,7 +23,7 @@ from mdptm.errors import InputError
 from mdptm.mapping.engine import map_model
 from mdptm.mapping.framework import Assertion, Override
 from mdptm.model import PLACEHOLDER, Model
-from mdptm.model.io import load, read_structured
+from mdptm.model.io import load, read_structured, validated
 from mdptm.model.report import ImportReport
 from mdptm.model.results import Coverage, Review
 from mdptm.model.validate import pointer
@@ -63,12 +63,8 @@ def _deep_merge(base: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
 def _overlay(target: BaseModel, values: dict[str, Any], where: str | tuple[str, ...], file: str) -> None:
     if not values:
         return
-    try:
-        new = type(target).model_validate(_deep_merge(target.model_dump(), values))
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        parts = (where,) if isinstance(where, str) else where
-        raise InputError(err["msg"], file=file, locator=pointer(*parts, *err["loc"])) from None
+    parts = (where,) if isinstance(where, str) else tuple(where)
+    new = validated(type(target), _deep_merge(target.model_dump(), values), file=file, where=parts)
     for key in values:
         setattr(target, key, getattr(new, key))
 

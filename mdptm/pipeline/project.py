@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mdptm.errors import InputError
 from mdptm.mapping.framework import Assertion, Override
 from mdptm.model import Signoff
-from mdptm.model.io import read_structured
-from mdptm.model.validate import pointer
+from mdptm.model.io import read_structured, validated
 
 PROJECT_FILE = "mdptm.yaml"
 
@@ -75,11 +74,7 @@ def load_project(folder: Path) -> tuple[Project, Path]:
         data = {}
     if not isinstance(data, dict):
         raise InputError("the project file must be a mapping", file=str(path))
-    try:
-        project = Project.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        raise InputError(err["msg"], file=str(path), locator=pointer(*err["loc"])) from None
+    project = validated(Project, data, file=str(path))
     if not project.sources:
         raise InputError("'sources' lists no threat model to import", file=str(path))
     return project, path.parent

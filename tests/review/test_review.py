@@ -307,6 +307,14 @@ def test_cli_review_with_public_model_log_and_package(tmp_path: Path, capsys: py
     assert [f["message"] for f in leaks] == ["redaction leak: 'PUMPSEC-214' found in guide.md"]
 
 
+def test_cli_review_with_a_log_that_is_not_a_redaction_log_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "model.json").write_text(dumps(load()))
+    (tmp_path / "log.json").write_text('{"terms": "not a list"}')
+    code, _, err = run(["review", str(tmp_path / "model.json"), "--log", str(tmp_path / "log.json")], capsys)
+    assert code == 2
+    assert "log.json" in err and "/terms" in err and "Traceback" not in err
+
+
 def test_cli_review_of_a_project_folder_uses_its_requirements_and_policy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     m = load()
     m.threats[0].sensitivity = "confidential"
