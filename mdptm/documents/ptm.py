@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from mdptm.base.text import slug
 from mdptm.model import (
     CONTROL_CATEGORIES,
     STRIDE_ORDER,
@@ -444,7 +445,7 @@ class PtmBuilder:
         if v.description:
             d.p(v.description)
         if draw:
-            pic = self._figure(f"view-{n + 1}-{_slug(v.id)}", lambda path: diagrams.view_diagram(self.m, path, v))
+            pic = self._figure(f"view-{n + 1}-{slug(v.id, fallback='x')}", lambda path: diagrams.view_diagram(self.m, path, v))
             if pic is not None:
                 w, _ = diagrams.png_size_cm(pic)
                 d.image(pic, f"{v.name or VIEW_TITLES[v.kind]}", width_cm=min(16.0, w))
@@ -1067,11 +1068,6 @@ def _join_words(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _slug(text: str) -> str:
-    out = "".join(ch.lower() if ch.isalnum() else "-" for ch in text)
-    return "-".join(p for p in out.split("-") if p)[:40] or "x"
 
 
 def _cra_scope_text(scope: str, category: str | None) -> str:

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from mdptm.base.output import json_text
-from mdptm.formats.interchange import section, slugify
+from mdptm.base.text import slug
+from mdptm.formats.interchange import section
 from mdptm.formats.otm import MDPTM_ATTR, RISK_SCALE, UNASSIGNED_ZONE
 from mdptm.formats.otm_extension import embed
 from mdptm.model import PLACEHOLDER, Model, Risk, Threat
@@ -85,7 +86,7 @@ def to_otm(model: Model) -> dict[str, Any]:
     scale = _trust_scale(model)
 
     p = model.product
-    project: dict[str, Any] = {"name": p.name, "id": slugify(p.name) or "mdptm-model"}
+    project: dict[str, Any] = {"name": p.name, "id": slug(p.name) or "mdptm-model"}
     _put(project, "description", p.description)
     attrs = {
         "manufacturer": p.manufacturer,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import Any, TypeVar
 
 import yaml
 
+from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.model import PLACEHOLDER, Control, ControlStatus, Document, Model, Product, Source
 from mdptm.model.report import ImportReport
@@ -235,13 +235,6 @@ def json_safe(value: Any) -> Any:
 # ------------------------------------------------------------------------------------------- ids
 
 
-def slugify(text: str, limit: int = 40) -> str:
-    """Lower-case ASCII words joined by hyphens; empty when nothing readable is left."""
-    t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    t = re.sub(r"[^A-Za-z0-9]+", "-", t).strip("-").lower()
-    return t[:limit].rstrip("-")
-
-
 class IdMinter:
     """Readable ids, unique across one import and the same on every run over the same file."""
 
@@ -262,7 +255,7 @@ class IdMinter:
         counts = Counter(base for base, _ in wanted)
         out = []
         for base, disc in wanted:
-            short = slugify(disc)[:8]
+            short = slug(disc)[:8]
             cand = base if counts[base] == 1 or not short else f"{base}-{short}"
             out.append(self.claim(cand))
         return out

@@ -21,9 +21,10 @@ from pathlib import Path
 from lxml import etree
 
 from mdptm.base.safety import check_zip, local_name, parse_xml, read_zip_member
+from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.importers.tabular.lists import FieldBlocks, ListThreats
-from mdptm.importers.tabular.records import SourceBuilder, first_sentence, slug
+from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.resolve import resolve_references
 from mdptm.importers.tabular.tables import Grid, load_profile, profile_vocabulary, stride_default
 from mdptm.importers.tabular.vocab import Vocabulary, clean_text, fact_key, norm_text, one_line, parse_choice, vocabulary
@@ -696,7 +697,7 @@ class _Walker:
         guess = parse_choice(self.vocab, table, name).value
         key = "asset" if kind == "assets" else "element"
         self.named_n[key] = self.named_n.get(key, 0) + 1
-        iid = item_id or slug(name)
+        iid = item_id or slug(name, 48, "item")
         data: dict[str, object] = {"id": iid, "name": name, "description": description}
         if guess:
             data["kind"] = guess
@@ -785,7 +786,7 @@ class _Walker:
                 stripped = rx.sub(" ", stripped)
             stripped = one_line(stripped.strip(" :–—-"))
             name = stripped or heading
-            base = "view-uc-" + slug(name)
+            base = "view-uc-" + slug(name, 48, "item")
         else:
             base = VIEW_IDS[kind]
         if own and own.group(1) not in self.view_ids:

@@ -23,9 +23,10 @@ from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.importers.merge import norm_name
-from mdptm.importers.tabular.records import SourceBuilder, first_sentence, slug
+from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.resolve import resolve_references
 from mdptm.importers.tabular.tables import Grid, RowRecord, load_profile, profile_vocabulary, stride_default
 from mdptm.importers.tabular.vocab import (
@@ -913,7 +914,9 @@ class _Reader:
 
     def view(self, kind: str, title: str, where: str) -> str:
         name = title
-        base = VIEW_IDS.get(kind) or "view-uc-" + slug(re.sub(r"(?i)^.*?use\s*case\s*(view)?\s*\d*\s*[:\-–—]?\s*", "", title) or title)
+        base = VIEW_IDS.get(kind) or "view-uc-" + slug(
+            re.sub(r"(?i)^.*?use\s*case\s*(view)?\s*\d*\s*[:\-–—]?\s*", "", title) or title, 48, "item"
+        )
         iid, n = base, 2
         while iid in self.view_ids:
             iid, n = f"{base}-{n}", n + 1

@@ -20,6 +20,7 @@ from typing import Any, cast, get_args
 from pydantic import ValidationError
 
 from mdptm.base.safety import parse_json, parse_yaml, read_input
+from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.formats.interchange import (
     IdMinter,
@@ -33,7 +34,6 @@ from mdptm.formats.interchange import (
     one_line,
     plain,
     shell,
-    slugify,
     stride_of,
     threshold,
 )
@@ -234,10 +234,10 @@ class _OtmReader:
                 continue
             out.append(None)
             if coll in ("threats", "mitigations"):
-                short = otm_id if otm_id and len(otm_id) <= 12 else slugify(otm_id or "")[:8]
+                short = otm_id if otm_id and len(otm_id) <= 12 else slug(otm_id or "")[:8]
                 wanted.append((f"{PREFIX[coll]}{short or idx + 1}", ""))
             else:
-                base = slugify(one_line(obj.get("name")))
+                base = slug(one_line(obj.get("name")))
                 wanted.append(((NAME_PREFIX[coll] + base) if base else f"{PREFIX[coll]}{idx + 1}", otm_id or str(idx + 1)))
         minted = iter(self.ids.mint(wanted))
         result = []

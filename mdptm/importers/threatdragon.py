@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from mdptm.base.safety import parse_json, read_input
+from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.formats.interchange import (
     LOOSE_END_MARGIN,
@@ -39,7 +40,6 @@ from mdptm.formats.interchange import (
     repeats,
     section,
     shell,
-    slugify,
     stride_of,
 )
 from mdptm.model import Element, Flow, Model, Risk, Source, Threat, ThreatStatus, TrustZone
@@ -243,7 +243,7 @@ class _TdReader:
         boxes = [c for c in cells if c.type == "tm.BoundaryBox"]
         groups = self._groups(boxes)
         names = [self._display_name(g[0], "trust boundary") for g in groups]
-        ids = self.ids.mint([("tz-" + (slugify(n) or "zone"), str(g[0].raw.get("id", ""))) for g, n in zip(groups, names, strict=True)])
+        ids = self.ids.mint([("tz-" + (slug(n) or "zone"), str(g[0].raw.get("id", ""))) for g, n in zip(groups, names, strict=True)])
         for group, name, zid in zip(groups, names, ids, strict=True):
             c = group[0]
             tags, extra = self._extra(c)
@@ -269,7 +269,7 @@ class _TdReader:
                 zone_boxes[c.diagram].append((c.item_id, c.box))
         groups = self._groups(nodes)
         names = [self._display_name(g[0], "element") for g in groups]
-        ids = self.ids.mint([(slugify(n) or "element", str(g[0].raw.get("id", ""))) for g, n in zip(groups, names, strict=True)])
+        ids = self.ids.mint([(slug(n) or "element", str(g[0].raw.get("id", ""))) for g, n in zip(groups, names, strict=True)])
         for group, name, eid in zip(groups, names, ids, strict=True):
             c = group[0]
             tags, extra = self._extra(c)
@@ -325,7 +325,7 @@ class _TdReader:
         # the same flow drawn on several diagrams (same ends, same name) is one flow
         owner = repeats([((src, tgt, compact(name)), c.diagram) for c, src, tgt, name in kept])
         fresh = [i for i, o in enumerate(owner) if o == i]
-        minted = self.ids.mint([("df-" + (slugify(kept[i][3]) or "flow"), str(kept[i][0].raw.get("id", ""))) for i in fresh])
+        minted = self.ids.mint([("df-" + (slug(kept[i][3]) or "flow"), str(kept[i][0].raw.get("id", ""))) for i in fresh])
         flow_at = dict(zip(fresh, minted, strict=True))
         made: dict[str, Flow] = {}
         for i, (c, src, tgt, name) in enumerate(kept):

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mdptm.base.safety import current_limits, local_name, parse_xml, read_input, split_tag
+from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.formats.interchange import (
     LOOSE_END_MARGIN,
@@ -42,7 +43,6 @@ from mdptm.formats.interchange import (
     repeats,
     section,
     shell,
-    slugify,
     stride_of,
 )
 from mdptm.model import Assumption, Element, Flow, Model, Risk, Source, Threat, TrustZone
@@ -436,7 +436,7 @@ class _Tm7Reader:
         zone_shapes = [s for s in shapes if s.role == "border_boundary"]
         groups = self._merge_groups(zone_shapes)
         names = [self._display_name(g[0], "trust boundary") for g in groups]
-        ids = self.ids.mint([("tz-" + (slugify(n) or "zone"), g[0].guid) for n, g in zip(names, groups, strict=True)])
+        ids = self.ids.mint([("tz-" + (slug(n) or "zone"), g[0].guid) for n, g in zip(names, groups, strict=True)])
         for group, name, zid in zip(groups, names, ids, strict=True):
             first = group[0]
             tags: list[str] = []
@@ -465,7 +465,7 @@ class _Tm7Reader:
                 zone_boxes[s.diagram].append((s.item_id, s.box))
         groups = self._merge_groups(el_shapes)
         names = [self._display_name(g[0], "element") for g in groups]
-        ids = self.ids.mint([(slugify(n) or "element", g[0].guid) for n, g in zip(names, groups, strict=True)])
+        ids = self.ids.mint([(slug(n) or "element", g[0].guid) for n, g in zip(names, groups, strict=True)])
         for group, name, eid in zip(groups, names, ids, strict=True):
             first = group[0]
             tags: list[str] = []
@@ -539,7 +539,7 @@ class _Tm7Reader:
         # the same flow drawn on several diagrams (same ends, same name) is one flow
         owner = repeats([((src, tgt, compact(name)), s.diagram) for s, src, tgt, name in kept])
         fresh = [i for i, o in enumerate(owner) if o == i]
-        ids = self.ids.mint([("df-" + (slugify(kept[i][3]) or "flow"), kept[i][0].guid) for i in fresh])
+        ids = self.ids.mint([("df-" + (slug(kept[i][3]) or "flow"), kept[i][0].guid) for i in fresh])
         flow_at = dict(zip(fresh, ids, strict=True))
         made: dict[str, Flow] = {}
         for i, (s, src, tgt, name) in enumerate(kept):
@@ -641,7 +641,7 @@ class _Tm7Reader:
         known = set().union(*keys.values()) if keys else set()
 
         raw_id = (_text(value, "Id") or "").strip()
-        tid = self.ids.claim(f"TM7-{slugify(raw_id, 24) or raw_id}" if raw_id else f"TM7-K{idx}")
+        tid = self.ids.claim(f"TM7-{slug(raw_id, 24) or raw_id}" if raw_id else f"TM7-K{idx}")
         extra: dict[str, Any] = {}
         tags: list[str] = []
         type_id = (_text(value, "TypeId") or "").strip()

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mdptm.base.text import slug
 from mdptm.importers.merge import norm_name
 from mdptm.importers.tabular.tables import Block, Grid, Profile, RowNote, RowRecord, TableFinder, block_records
 from mdptm.importers.tabular.vocab import (
@@ -135,12 +136,6 @@ def split_protocol_port(text: str) -> tuple[str, str] | None:
     if not all(0 < int(n) < 65536 for n in re.findall(r"\d+", port)):
         return None
     return m.group("proto").strip(), port
-
-
-def slug(text: str) -> str:
-    """A readable id from a name: "Infusion Pump (PCU)" → "infusion-pump-pcu"."""
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return s[:48].rstrip("-") or "item"
 
 
 def first_sentence(text: str, limit: int = 100) -> str:
@@ -552,7 +547,7 @@ class SourceBuilder:
             if name:
                 break
         if kind in ("element", "asset", "trust_zone") and name:
-            base = slug(name)
+            base = slug(name, 48, "item")
             new, n = base, 2
             while new in used:
                 new = f"{base}-{n}"

@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from mdptm.base.text import slug
 from mdptm.importers.merge import norm_name
-from mdptm.importers.tabular.records import PENDING, first_sentence, slug
+from mdptm.importers.tabular.records import PENDING, first_sentence
 from mdptm.importers.tabular.vocab import Vocabulary, is_empty, norm_text, parse_choice, vocabulary
 from mdptm.model import (
     PLACEHOLDER,
@@ -473,7 +474,7 @@ class Resolver:
     def _create(self, fname: str, name: str, owner: Item, file: str, loc: str | None) -> tuple[str, str]:
         src = Source(file=file, locator=loc, importer=_importer(owner))
         clean = " ".join(name.split())
-        iid = self._free_id(slug(clean))
+        iid = self._free_id(slug(clean, 48, "item"))
         if fname == "trust_zone":
             tz = TrustZone(id=iid, name=clean, source=src)
             self.model.trust_zones.append(tz)
