@@ -471,10 +471,10 @@ def review_cmd(
               mdptm review samples/infusion-pump --format sarif -o review.sarif
     """
     from mdptm.model.io import load
-    from mdptm.plugins import registry
+    from mdptm.plugins import ReviewContext, registry
     from mdptm.redaction.leakscan import scan
     from mdptm.redaction.redact import RedactionLog, load_policy, property_terms, redact
-    from mdptm.review.engine import ReviewContext, format_text, review
+    from mdptm.review.engine import format_text, review
     from mdptm.review.formats import junit_text, sarif_text
 
     _plugin_warnings()

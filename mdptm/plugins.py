@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard
 
 if TYPE_CHECKING:
     from mdptm.model import Model
     from mdptm.model.report import ImportReport
-    from mdptm.model.results import Coverage, Finding, Review
+    from mdptm.model.results import Coverage, Finding, Hit, Review
 
 GROUPS = {
     "importer": "mdptm.importers",
@@ -79,6 +79,30 @@ class Exporter(abc.ABC):
         """Write the artefact to *path* (the caller stages and moves it into place)."""
 
 
+@dataclass
+class ReviewContext:
+    """What the checks look at.
+
+    *model* is the internal threat model; *public* the redacted one when there is one (checks that
+    compare the two are silent without it); *renames* maps internal ids to the public ids redaction
+    gave them; *leaks* are the leak-scan hits of a written package; *coverage* is the mapping of
+    *model* (checks of the verdicts are silent without it).
+    """
+
+    model: Model
+    public: Model | None = None
+    signoffs_required: list[str] = field(default_factory=list)
+    leaks: list[Hit] = field(default_factory=list)
+    renames: dict[str, str] = field(default_factory=dict)
+    audience: str = "public"  # "submission": the FDA premarket checks run even when the model states none of their facts
+    coverage: Coverage | None = None
+
+    @property
+    def published(self) -> Model:
+        """The model the reader will see: the public one if given, else the model itself."""
+        return self.public if self.public is not None else self.model
+
+
 class Check(abc.ABC):
     """One review check (SPEC §5)."""
 
@@ -87,8 +111,13 @@ class Check(abc.ABC):
     description: ClassVar[str] = ""
 
     @abc.abstractmethod
-    def run(self, ctx: Any) -> Iterable[Finding]:
-        """Yield findings for the model in *ctx* (a :class:`mdptm.review.engine.ReviewContext`)."""
+    def run(self, ctx: ReviewContext) -> Iterable[Finding]:
+        """Yield findings for the model in *ctx*."""
+
+
+# What a framework entry point names: a callable returning a framework (a file path, a mapping or a
+# ``Framework``), or one of those itself. ``mdptm.mapping.engine`` narrows it when it loads the framework.
+FrameworkSource = object
 
 
 @dataclass
@@ -103,12 +132,52 @@ class PluginInfo:
 
 @dataclass
 class Registry:
-    importers: dict[str, Any] = field(default_factory=dict)
-    exporters: dict[str, Any] = field(default_factory=dict)
-    frameworks: dict[str, Any] = field(default_factory=dict)
-    checks: dict[str, Any] = field(default_factory=dict)
+    """Every installed plug-in by door and name; each door holds only what it can use."""
+
+    importers: dict[str, type[Importer]] = field(default_factory=dict)
+    exporters: dict[str, type[Exporter]] = field(default_factory=dict)
+    frameworks: dict[str, FrameworkSource] = field(default_factory=dict)
+    checks: dict[str, type[Check]] = field(default_factory=dict)
     info: list[PluginInfo] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, name: str, obj: object) -> str | None:
+        """File *obj* under its door; the reason it cannot be, or None."""
+        taken = {
+            "importer": set(self.importers),
+            "exporter": set(self.exporters),
+            "framework": set(self.frameworks),
+            "check": set(self.checks),
+        }
+        if name in taken[kind]:
+            return "is registered twice; first kept"
+        if kind == "importer":
+            if not _is_importer(obj):
+                return "is not a subclass of mdptm.plugins.Importer"
+            self.importers[name] = obj
+        elif kind == "exporter":
+            if not _is_exporter(obj):
+                return "is not a subclass of mdptm.plugins.Exporter"
+            self.exporters[name] = obj
+        elif kind == "check":
+            if not _is_check(obj):
+                return "is not a subclass of mdptm.plugins.Check"
+            self.checks[name] = obj
+        else:
+            self.frameworks[name] = obj
+        return None
+
+
+def _is_importer(obj: object) -> TypeGuard[type[Importer]]:
+    return isinstance(obj, type) and issubclass(obj, Importer)
+
+
+def _is_exporter(obj: object) -> TypeGuard[type[Exporter]]:
+    return isinstance(obj, type) and issubclass(obj, Exporter)
+
+
+def _is_check(obj: object) -> TypeGuard[type[Check]]:
+    return isinstance(obj, type) and issubclass(obj, Check)
 
 
 def _dist(ep: EntryPoint) -> tuple[str, str]:
@@ -123,7 +192,6 @@ def registry() -> Registry:
     """Load every plug-in once; broken ones become warnings."""
     reg = Registry()
     for kind, group in GROUPS.items():
-        target: dict[str, Any] = getattr(reg, kind + "s")
         for ep in sorted(entry_points(group=group), key=lambda e: e.name):
             dname, dver = _dist(ep)
             try:
@@ -133,10 +201,12 @@ def registry() -> Registry:
                 reg.warnings.append(msg)
                 reg.info.append(PluginInfo(ep.name, kind, dname, dver, ep.value, error=str(exc)))
                 continue
-            if ep.name in target:
-                reg.warnings.append(f"plug-in {ep.name!r} ({group}) is registered twice; first kept")
+            refused = reg.add(kind, ep.name, obj)
+            if refused is not None:
+                reg.warnings.append(f"plug-in {ep.name!r} ({group}, from {dname}) {refused}")
+                if not refused.startswith("is registered twice"):
+                    reg.info.append(PluginInfo(ep.name, kind, dname, dver, ep.value, error=refused))
                 continue
-            target[ep.name] = obj
             reg.info.append(PluginInfo(ep.name, kind, dname, dver, ep.value))
     return reg
 

@@ -60,3 +60,21 @@ def test_third_party_plugin_is_found_and_broken_one_is_a_warning(
     assert result.exit_code == 0
     assert "shout" in result.output and "mdptm-extra" in result.output and "BROKEN" in result.output
     sys.modules.pop("mdptm_extra", None)
+
+
+def test_an_object_that_is_not_the_doors_type_is_refused_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_registry: None
+) -> None:
+    _fake_dist(
+        tmp_path,
+        "mdptm-odd",
+        "[mdptm.exporters]\nodd = mdptm_odd:write\n[mdptm.checks]\nodd-check = mdptm_odd:NotACheck\n",
+        module="def write(model, path, ctx):\n    pass\nclass NotACheck:\n    id = 'odd-check'\n",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    reg = plugins.registry()
+    assert "odd" not in reg.exporters and "odd-check" not in reg.checks
+    assert any("'odd'" in w and "not a subclass of mdptm.plugins.Exporter" in w for w in reg.warnings)
+    assert any("'odd-check'" in w and "not a subclass of mdptm.plugins.Check" in w for w in reg.warnings)
+    assert {i.name for i in reg.info if i.error} >= {"odd", "odd-check"}
+    sys.modules.pop("mdptm_odd", None)

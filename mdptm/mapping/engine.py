@@ -82,7 +82,7 @@ class FrameworkRef:
 
     id: str
     origin: str  # "shipped", "plugin" or "file"
-    target: Any
+    target: object  # a file path (shipped, file) or what the plug-in names (mdptm.plugins.FrameworkSource)
 
 
 def _clean_loc(loc: Iterable[int | str]) -> list[int | str]:
@@ -128,7 +128,7 @@ def load_framework_file(path: Path) -> Framework:
     return framework_from_data(read_structured(path), str(path))
 
 
-def _plugin_framework(name: str, target: Any) -> Framework:
+def _plugin_framework(name: str, target: object) -> Framework:
     obj = target() if callable(target) and not isinstance(target, type) else target
     if isinstance(obj, (str, Path)):
         return load_framework_file(Path(obj))
@@ -189,7 +189,7 @@ def load_framework(ref: str | Path, base_dir: Path | None = None) -> Framework:
         known = ", ".join(_order(refs)) or "none"
         raise InputError(f"unknown framework {ref!r} (known: {known}; or give the path of a framework file)")
     shipped = found.origin == "shipped"
-    fw = load_framework_file(found.target) if shipped else _plugin_framework(ref, found.target)
+    fw = load_framework_file(found.target) if shipped and isinstance(found.target, Path) else _plugin_framework(ref, found.target)
     if fw.id != ref:
         raise InputError(f"framework {ref!r} declares the id {fw.id!r}; they must agree", file=str(found.target))
     return fw

@@ -1,7 +1,8 @@
-"""Results that flow between pipeline stages: coverage (map), findings (review)."""
+"""Results that flow between pipeline stages: coverage (map), findings (review), leak-scan hits."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -65,3 +66,24 @@ class Review(BaseModel):
     @property
     def blockers(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "blocker"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A needle found in a written file; *part* is the zip member (``word/document.xml``) or None."""
+
+    file: str
+    part: str | None
+    needle: str
+    problem: str | None = None  # set when a part could not be read, which blocks just the same
+
+    def sort_key(self) -> tuple[str, str, str, str]:
+        return (self.file, self.part or "", self.needle, self.problem or "")
+
+    def where(self) -> str:
+        return self.file + (f" ({self.part})" if self.part else "")
+
+    def describe(self) -> str:
+        if self.problem:
+            return f"{self.where()}: {self.problem}"
+        return f"{self.needle!r} found in {self.where()}"

@@ -30,12 +30,12 @@ from mdptm.model.validate import pointer
 from mdptm.pipeline.importing import check_references, import_sources
 from mdptm.pipeline.project import PROJECT_FILE, Project, load_project
 from mdptm.pipeline.publish import write_package
-from mdptm.plugins import ExportContext
+from mdptm.plugins import ExportContext, ReviewContext
 from mdptm.redaction.leakscan import LeakError, assert_no_leaks
 from mdptm.redaction.redact import load_policy, output_detector, property_terms, redact, redact_overrides, text_scrubber
 from mdptm.redaction.xmlchars import describe, strip_forbidden
 from mdptm.render.template_scrub import scrub_template
-from mdptm.review.engine import ReviewContext, package_review, publish_blockers, review
+from mdptm.review.engine import package_review, publish_blockers, review
 
 
 @dataclass

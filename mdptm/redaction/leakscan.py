@@ -24,13 +24,13 @@ import re
 import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from mdptm.base import textnorm
 from mdptm.errors import BlockingError, InputError
+from mdptm.model.results import Hit
 
 try:  # a C Aho-Corasick automaton: one pass over a file whatever the needle count
     import ahocorasick
@@ -194,27 +194,6 @@ def _around(text: str, start: int, end: int, words: tuple[str, ...], at: int) ->
 
 
 # ------------------------------------------------------------------------------------------ scan
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A needle found in a written file; *part* is the zip member (``word/document.xml``) or None."""
-
-    file: str
-    part: str | None
-    needle: str
-    problem: str | None = None  # set when a part could not be read, which blocks just the same
-
-    def sort_key(self) -> tuple[str, str, str, str]:
-        return (self.file, self.part or "", self.needle, self.problem or "")
-
-    def where(self) -> str:
-        return self.file + (f" ({self.part})" if self.part else "")
-
-    def describe(self) -> str:
-        if self.problem:
-            return f"{self.where()}: {self.problem}"
-        return f"{self.needle!r} found in {self.where()}"
 
 
 def _strings_of(text: str, *, yaml_too: bool = False) -> list[str]:

@@ -20,10 +20,9 @@ import yaml
 from mdptm.model import PLACEHOLDER, STRIDE_ORDER, VIEW_KINDS, Item, Model, Signoff, Threat
 from mdptm.model.evidence import is_placeholder, real_values, void_control
 from mdptm.model.results import Finding
-from mdptm.plugins import Check
+from mdptm.plugins import Check, ReviewContext
 from mdptm.redaction.redact import iter_text
 from mdptm.resources import mappings_dir
-from mdptm.review.engine import ReviewContext
 
 # ----------------------------------------------------------------------------------- helpers
 

@@ -7,43 +7,17 @@ A blocker stops ``publish``; warnings and infos are reported and, where the pape
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mdptm.model import PLACEHOLDER
 from mdptm.model.results import Finding, Review, Severity
+from mdptm.plugins import ReviewContext
 
 if TYPE_CHECKING:
     from mdptm.model import Model
-    from mdptm.model.results import Coverage
     from mdptm.plugins import ExportContext
-    from mdptm.redaction.leakscan import Hit
 
 SEVERITY_RANK: dict[Severity, int] = {"blocker": 0, "warning": 1, "info": 2}
-
-
-@dataclass
-class ReviewContext:
-    """What the checks look at.
-
-    *model* is the internal threat model; *public* the redacted one when there is one (checks that
-    compare the two are silent without it); *renames* maps internal ids to the public ids redaction
-    gave them; *leaks* are the leak-scan hits of a written package; *coverage* is the mapping of
-    *model* (checks of the verdicts are silent without it).
-    """
-
-    model: Model
-    public: Model | None = None
-    signoffs_required: list[str] = field(default_factory=list)
-    leaks: list[Hit] = field(default_factory=list)
-    renames: dict[str, str] = field(default_factory=dict)
-    audience: str = "public"  # "submission": the FDA premarket checks run even when the model states none of their facts
-    coverage: Coverage | None = None
-
-    @property
-    def published(self) -> Model:
-        """The model the reader will see: the public one if given, else the model itself."""
-        return self.public if self.public is not None else self.model
 
 
 def finding_key(f: Finding) -> tuple[int, str, list[str], str]:

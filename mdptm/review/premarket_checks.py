@@ -33,8 +33,7 @@ from mdptm.model.premarket import (
     state_coverage,
 )
 from mdptm.model.results import Finding
-from mdptm.plugins import Check
-from mdptm.review.engine import ReviewContext
+from mdptm.plugins import Check, ReviewContext
 
 HARMFUL = ("negligible", "minor", "serious", "critical", "catastrophic")
 

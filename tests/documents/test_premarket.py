@@ -19,9 +19,9 @@ from mdptm.model.cvss import read
 from mdptm.model.io import load
 from mdptm.model.premarket import likelihood_basis
 from mdptm.pipeline.build import build
-from mdptm.plugins import ExportContext
+from mdptm.plugins import ExportContext, ReviewContext
 from mdptm.redaction.redact import public_view
-from mdptm.review.engine import ReviewContext, review
+from mdptm.review.engine import review
 from tests.conftest import SAMPLES
 from tests.importers.import_helpers import run_import, warnings_with, workbook
 

@@ -24,7 +24,8 @@ from mdptm.model import Model
 from mdptm.model.evidence import affirmed, durations, first_date, is_placeholder, stated, void_control
 from mdptm.model.results import ClauseResult, Coverage
 from mdptm.pipeline.project import load_project
-from mdptm.review.engine import ReviewContext, review
+from mdptm.plugins import ReviewContext
+from mdptm.review.engine import review
 
 DATA = Path(__file__).parent.parent / "data" / "adversarial"
 EXPECTED: dict[str, Any] = yaml.safe_load((DATA / "expected.yaml").read_text(encoding="utf-8"))

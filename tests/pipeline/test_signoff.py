@@ -13,7 +13,8 @@ from mdptm.errors import InputError
 from mdptm.model import Model, Signoff
 from mdptm.model.io import dumps, load
 from mdptm.pipeline.signoff import add_to_yaml_list, record_signoff
-from mdptm.review.engine import ReviewContext, review
+from mdptm.plugins import ReviewContext
+from mdptm.review.engine import review
 
 PROJECT = """\
 # Vantage pump PTM project

@@ -23,10 +23,10 @@ from mdptm.base.output import write_json
 from mdptm.cli import main
 from mdptm.model import Model
 from mdptm.model.io import dumps, load
-from mdptm.plugins import importers
+from mdptm.plugins import ReviewContext, importers
 from mdptm.redaction.leakscan import LeakError, assert_no_leaks, scan
 from mdptm.redaction.redact import iter_text, load_policy, property_terms, redact
-from mdptm.review.engine import ReviewContext, review
+from mdptm.review.engine import review
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ENGINEER = "Marta Kowalczyk"

@@ -13,11 +13,11 @@ from mdptm.cli import STATE, main
 from mdptm.model import PLACEHOLDER, Model, Signoff
 from mdptm.model.io import dumps
 from mdptm.model.results import Finding
-from mdptm.plugins import Check, registry
+from mdptm.plugins import Check, ReviewContext, registry
 from mdptm.redaction.leakscan import Hit
 from mdptm.redaction.redact import Policy, redact
 from mdptm.review.checks import stride_table
-from mdptm.review.engine import ReviewContext, format_text, review
+from mdptm.review.engine import format_text, review
 
 CLEAN = """\
 schema: mdptm/1
