@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,38 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
+DATA = ROOT / "tests" / "data"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regen-golden",
+        action="store_true",
+        help="rewrite the golden snapshots (tests/data/golden/, tests/data/publish/) instead of comparing; read the diff",
+    )
+
+
+class Golden:
+    """Compares output with a committed snapshot. A missing snapshot fails (so a snapshot can never
+    pass by being written); ``--regen-golden`` or ``MDPTM_REGEN_GOLDEN=1`` writes them instead."""
+
+    def __init__(self, regen: bool) -> None:
+        self.regen = regen
+
+    def check(self, path: Path, text: str) -> None:
+        if self.regen:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+            return
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        if not path.is_file():
+            pytest.fail(f"golden file {shown} is missing: run pytest --regen-golden and review it")
+        assert text == path.read_text(encoding="utf-8"), f"differs from {shown} (pytest --regen-golden after a deliberate change)"
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Golden:
+    return Golden(bool(request.config.getoption("--regen-golden")) or os.environ.get("MDPTM_REGEN_GOLDEN") == "1")
 
 
 @pytest.fixture

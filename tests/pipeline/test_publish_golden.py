@@ -1,12 +1,11 @@
 """Golden structure of the package: headings, captions, table headers and sizes of each form.
 
-Run with MDPTM_UPDATE_GOLDEN=1 to rewrite the golden file after a deliberate change, then read
-the diff before committing it.
+Run ``pytest --regen-golden`` (or with MDPTM_REGEN_GOLDEN=1) to rewrite the golden file after a
+deliberate change, then read the diff before committing it. A missing golden file fails.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,9 +17,10 @@ from docx.oxml.ns import qn
 
 from mdptm.pipeline.publish import publish
 from mdptm.plugins import ExportContext
+from tests.conftest import DATA, Golden
 from tests.ptm_fixture import coverage, model, review
 
-GOLDEN = Path(__file__).parent.parent / "data" / "publish" / "golden-structure.txt"
+GOLDEN = DATA / "publish" / "golden-structure.txt"
 
 
 def _text(el: object) -> str:
@@ -92,10 +92,6 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_structure_matches_golden(package: Path) -> None:
+def test_structure_matches_golden(package: Path, golden: Golden) -> None:
     lines = docx_outline(package / "ptm.docx") + xlsx_outline(package / "ptm.xlsx") + html_outline(package / "index.html")
-    text = "\n".join(lines) + "\n"
-    if os.environ.get("MDPTM_UPDATE_GOLDEN") or not GOLDEN.exists():
-        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-        GOLDEN.write_text(text, encoding="utf-8")
-    assert text == GOLDEN.read_text(encoding="utf-8")
+    golden.check(GOLDEN, "\n".join(lines) + "\n")
