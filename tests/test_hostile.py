@@ -164,6 +164,7 @@ def test_truncated_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
         assert "zip" in import_refused(src, tmp_path, capsys)
 
 
+@pytest.mark.slow
 def test_one_gib_zip_bomb_is_refused_in_seconds(bomb: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert bomb.stat().st_size < 5 * 1024 * 1024
     t0 = time.perf_counter()
@@ -534,6 +535,7 @@ def project(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path
 
 
+@pytest.mark.slow
 def test_build_with_one_bad_source_writes_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = project / "pkg"
     code, text, _ = run(["build", str(project), "-o", str(out), "--draft"], capsys)
@@ -560,6 +562,7 @@ def test_build_with_a_missing_or_empty_source(project: Path, capsys: pytest.Capt
 # -------------------------------------------------------------------- big but legitimate input
 
 
+@pytest.mark.slow
 def test_a_sheet_of_100000_rows_imports(tmp_path: Path) -> None:
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("Threats")
@@ -622,6 +625,7 @@ def test_text_that_looks_like_a_formula_stays_text_in_written_workbooks(tmp_path
     assert sheets and not any(b"<f>" in s or b"<f " in s for s in sheets)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("audience", ["public", "submission"])
 def test_no_written_workbook_carries_a_formula(tmp_path: Path, capsys: pytest.CaptureFixture[str], audience: str) -> None:
     """Threat, control and assumption texts starting with = + @ stay text in every workbook written."""

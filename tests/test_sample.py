@@ -106,6 +106,7 @@ def test_project_file_matches_the_schema() -> None:
     assert project.redaction and (root / project.redaction).is_file()
 
 
+@pytest.mark.slow
 def test_build_runs_on_the_sample(tmp_path: Path) -> None:
     out = tmp_path / "ptm"
     result = CliRunner().invoke(cli, ["build", str(SAMPLE), "-o", str(out)])

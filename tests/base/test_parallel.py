@@ -20,6 +20,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 @needs_fork
 def test_package_written_in_two_processes_is_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     one = build(SAMPLES / "infusion-pump", tmp_path / "one")

@@ -451,6 +451,7 @@ def _project(tmp_path: Path, model: Model, **extra: object) -> Path:
     return proj
 
 
+@pytest.mark.slow
 def test_build_writes_ten_guide_files(tmp_path: Path) -> None:
     from click.testing import CliRunner
 

@@ -373,6 +373,7 @@ def test_write_submission_writes_five_documents_and_a_manifest(model: Model, ctx
         assert len([n for n in z.namelist() if n.startswith("word/media/")]) >= 5  # one diagram per view
 
 
+@pytest.mark.slow
 def test_publish_submission_is_deterministic_and_stays_out_of_public_packages(model: Model, tmp_path: Path) -> None:
     src = tmp_path / "model.yaml"
     src.write_text((DATA / "monitor.yaml").read_text())
@@ -389,6 +390,7 @@ def test_publish_submission_is_deterministic_and_stays_out_of_public_packages(mo
     assert not (public / "submission").exists()
 
 
+@pytest.mark.slow
 def test_sample_project_builds_its_submission_set(tmp_path: Path) -> None:
     sample = SAMPLES / "infusion-pump" / "model.yaml"
     if not sample.exists():
@@ -432,6 +434,7 @@ def test_publish_submission_refuses_placeholders_unless_draft(model: Model, tmp_
     assert "DRAFT" in str(load_workbook(out / TRACEABILITY)["Traceability"]["A1"].value)
 
 
+@pytest.mark.slow
 def test_cli_publish_with_submission_audience(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from mdptm.cli import STATE, main
 

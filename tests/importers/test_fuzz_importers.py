@@ -166,6 +166,7 @@ def rezip(src: Path, part_filter: Callable[[str], bool], picks: list[tuple[int, 
 picks = st.lists(st.tuples(st.integers(min_value=0, max_value=10**6), xml_values), min_size=1, max_size=6)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(picks, st.integers(min_value=0, max_value=50))
 def test_mutated_workbook_parts(choices: list[tuple[int, str]], which: int) -> None:
@@ -173,6 +174,7 @@ def test_mutated_workbook_parts(choices: list[tuple[int, str]], which: int) -> N
     in_tmp("register.xlsx", data)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(picks, st.integers(min_value=0, max_value=50))
 def test_mutated_word_parts(choices: list[tuple[int, str]], which: int) -> None:

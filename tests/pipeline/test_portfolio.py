@@ -23,6 +23,7 @@ def _broken(dest: Path) -> Path:
     return dest
 
 
+@pytest.mark.slow
 def test_portfolio_builds_the_good_projects_and_exits_with_the_worst_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     a, b = _copy_sample(tmp_path / "pump-a"), _copy_sample(tmp_path / "pump-b")
     bad = _broken(tmp_path / "broken")
@@ -45,6 +46,7 @@ def test_portfolio_builds_the_good_projects_and_exits_with_the_worst_code(tmp_pa
     assert "\r" not in out.err  # no progress bar when stderr is not a terminal
 
 
+@pytest.mark.slow
 def test_portfolio_packages_match_single_builds(tmp_path: Path) -> None:
     """A project built in a portfolio gets the same bytes as when built on its own."""
     one = _copy_sample(tmp_path / "one")
@@ -59,6 +61,7 @@ def test_portfolio_packages_match_single_builds(tmp_path: Path) -> None:
     assert together == single
 
 
+@pytest.mark.slow
 def test_blocked_project_exits_1_and_the_rest_are_built(tmp_path: Path) -> None:
     good = _copy_sample(tmp_path / "good")
     blocked = _copy_sample(tmp_path / "blocked")
@@ -84,6 +87,7 @@ def test_output_folders_are_named_after_projects_and_never_collide(tmp_path: Pat
     assert output_folders(projects, None) == [None, None, None]
 
 
+@pytest.mark.slow
 def test_building_again_in_one_process_does_not_keep_the_last_build(tmp_path: Path) -> None:
     """A portfolio worker builds project after project: what one build leaves must not pile up."""
     import gc

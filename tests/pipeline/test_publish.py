@@ -69,6 +69,7 @@ def test_package_has_every_file_and_true_hashes(package: Path) -> None:
     assert manifest["model_sha256"] == listed["ptm.json"]["sha256"]
 
 
+@pytest.mark.slow
 def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     publish(model(), a, _ctx(draft=True))

@@ -32,6 +32,7 @@ def model_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_publish_command_writes_the_package_twice_the_same(model_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert run("publish", str(model_file), "-o", str(tmp_path / "a")) == 0
@@ -45,6 +46,7 @@ def test_publish_command_writes_the_package_twice_the_same(model_file: Path, tmp
         assert "2023-11-14T22:13:20Z" in z.read("docProps/core.xml").decode()
 
 
+@pytest.mark.slow
 def test_publish_with_a_template_and_draft(model_file: Path, tmp_path: Path) -> None:
     brand = docx.Document()
     brand.sections[0].header.paragraphs[0].text = "ACME brand header"
@@ -56,6 +58,7 @@ def test_publish_with_a_template_and_draft(model_file: Path, tmp_path: Path) -> 
     assert "ACME brand header" in headers and "DRAFT" in headers
 
 
+@pytest.mark.slow
 def test_publish_refuses_a_placeholder_with_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = model_data()
     data["document"]["version"] = PLACEHOLDER
@@ -74,6 +77,7 @@ def test_publish_bad_input_exits_2(tmp_path: Path) -> None:
     assert run("publish", str(bad), "-o", str(tmp_path / "p")) == 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["docx", "xlsx", "html", "json", "yaml"])
 def test_export_each_format(fmt: str, model_file: Path, tmp_path: Path) -> None:
     out = tmp_path / f"ptm.{fmt}"

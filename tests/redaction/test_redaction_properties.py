@@ -275,6 +275,7 @@ def policy_for(term: str) -> Policy:
         raise
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(term=TERM, slot=st.sampled_from(SLOTS), before=FILLER, after=FILLER, upper=st.booleans())
 def test_a_planted_term_never_survives_in_the_model_outputs(
@@ -295,6 +296,7 @@ def test_a_planted_term_never_survives_in_the_model_outputs(
     assert any(e.action == "replaced" for e in log.entries)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(term=TERM, slot=st.sampled_from(SLOTS))
 def test_a_planted_term_never_survives_in_written_documents(
@@ -320,6 +322,7 @@ UNPUBLISHED = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(secret=TERM, where=UNPUBLISHED)
 def test_never_published_fields_never_reach_an_output(

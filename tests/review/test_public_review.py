@@ -7,6 +7,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pytest
 import yaml
 
 from mdptm.model.results import Finding, Review
@@ -45,6 +46,7 @@ def test_findings_lose_removed_strings_and_take_public_ids() -> None:
     assert HOST.upper() in review.findings[0].message
 
 
+@pytest.mark.slow
 def test_open_threat_titled_with_a_host_name_is_published(tmp_path: Path) -> None:
     project = tmp_path / "pump"
     project.mkdir()
