@@ -34,6 +34,8 @@ READERS: dict[str, tuple[str, Callable[[Path], str]]] = {
     "docx": (".docx.txt", lambda p: "\n".join(docx_outline(p)) + "\n"),
     "xlsx": (".xlsx.txt", lambda p: "\n".join(xlsx_outline(p)) + "\n"),
     "html": (".html.txt", lambda p: "\n".join(html_outline(p)) + "\n"),
+    "csv": (".csv.txt", lambda p: p.read_bytes().decode("utf-8-sig").replace("\r\n", "<CRLF>\n")),  # line ends kept visible
+    "threatdragon": (".td.json", _text),
 }
 
 
