@@ -37,6 +37,7 @@ from mdptm.model import (
     View,
     topology,
 )
+from mdptm.model.index import threats_by_control
 from mdptm.model.io import load_validated, read_structured
 from mdptm.model.results import Coverage, FrameworkResult, Review
 from mdptm.plugins import ExportContext
@@ -155,9 +156,7 @@ class Facts:
             f._where.setdefault(e.id, _locate(e, f.zones.get(e.trust_zone or ""), loc, kinds))
         f._zone_kind_locations()
         f._share_zone_locations()
-        for t in model.threats:
-            for c in dict.fromkeys(t.controls):
-                f._mitigates.setdefault(c, []).append(t.id)
+        f._mitigates = threats_by_control(model)
         return f
 
     def _zone_kind_locations(self) -> None:

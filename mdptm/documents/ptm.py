@@ -28,6 +28,7 @@ from mdptm.model import (
     Threat,
     View,
 )
+from mdptm.model.index import threats_by_control, views_by_threat
 from mdptm.model.results import CLAUSE_STATUSES, Coverage, Review
 from mdptm.plugins import ExportContext
 from mdptm.render import diagrams
@@ -120,14 +121,8 @@ class _Index:
         self.controls = {c.id: c for c in m.controls}
         self.threats = {t.id: t for t in m.threats}
         self.views = {v.id: v for v in m.views}
-        self.threats_by_control: dict[str, list[str]] = defaultdict(list)
-        for t in m.threats:
-            for cid in dict.fromkeys(t.controls):
-                self.threats_by_control[cid].append(t.id)
-        self.views_by_threat: dict[str, list[str]] = defaultdict(list)
-        for v in m.views:
-            for tid in dict.fromkeys(v.threats):
-                self.views_by_threat[tid].append(v.id)
+        self.threats_by_control = threats_by_control(m)
+        self.views_by_threat = views_by_threat(m)
 
     def name(self, item_id: str) -> str:
         """A referenced item by its name and id; an unknown id stays visible as itself."""

@@ -49,6 +49,7 @@ from mdptm.model import (
     View,
     ViewKind,
 )
+from mdptm.model.index import threats_by_control
 from mdptm.model.io import dumps, load_validated
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     ARCHITECTURE,
@@ -177,10 +178,7 @@ class Index:
         self.threats = {t.id: t for t in model.threats}
         self.controls = {c.id: c for c in model.controls}
         self.zones = {z.id: z for z in model.trust_zones}
-        self.threats_of_control: dict[str, list[str]] = {}
-        for t in model.threats:
-            for cid in dict.fromkeys(t.controls):
-                self.threats_of_control.setdefault(cid, []).append(t.id)
+        self.threats_of_control = threats_by_control(model)
 
     def label(self, item_id: str) -> str:
         """``ID name`` for any item; the bare id when it is not in the model."""

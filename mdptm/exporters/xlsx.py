@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from mdptm.base.output import Spool
 from mdptm.model import Model, Risk
+from mdptm.model.index import threats_by_control, threats_by_target, views_by_threat
 from mdptm.model.results import Coverage
 from mdptm.plugins import ExportContext, Exporter
 from mdptm.render.diagrams import level_colour, risk_scale
@@ -169,17 +170,9 @@ class WorkbookBuilder:
         self.assets = {a.id: a for a in m.assets}
         self.zones = {z.id: z for z in m.trust_zones}
         self.controls = {c.id: c for c in m.controls}
-        self.threats_by_control: dict[str, list[str]] = defaultdict(list)
-        self.threats_by_target: dict[str, list[str]] = defaultdict(list)
-        for t in m.threats:
-            for cid in dict.fromkeys(t.controls):
-                self.threats_by_control[cid].append(t.id)
-            for tid in dict.fromkeys(t.targets):
-                self.threats_by_target[tid].append(t.id)
-        self.views_by_threat: dict[str, list[str]] = defaultdict(list)
-        for v in m.views:
-            for tid in dict.fromkeys(v.threats):
-                self.views_by_threat[tid].append(v.id)
+        self.threats_by_control = threats_by_control(m)
+        self.threats_by_target = threats_by_target(m)
+        self.views_by_threat = views_by_threat(m)
 
     def name(self, item_id: str) -> str:
         for table in (self.elements, self.flows, self.assets, self.zones):
