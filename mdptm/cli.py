@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 import click
 
 from mdptm import __version__
-from mdptm.errors import MdptmError, UsageError
+from mdptm.errors import ExitCode, MdptmError, UsageError
+from mdptm.plugins import Audience
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -208,7 +209,7 @@ def validate(model: Path, fmt: str) -> None:
         if not problems:
             say(f"{model}: valid mdptm/1 model")
     if problems:
-        sys.exit(2)
+        sys.exit(ExitCode.INPUT)
 
 
 @cli.command()
@@ -288,7 +289,7 @@ def init(folder: Path) -> None:
 @click.option("--draft", is_flag=True, help="Publish despite blockers and placeholders; every page is stamped DRAFT.")
 @click.option(
     "--audience",
-    type=click.Choice(["public", "submission"]),
+    type=click.Choice([a.value for a in Audience]),
     default="public",
     show_default=True,
     help="public: the redacted PTM package; submission: the confidential regulatory set in OUT/submission/.",
@@ -314,7 +315,7 @@ def build(projects: tuple[Path, ...], out: Path | None, jobs: int | None, draft:
     _report_build(run_build(projects[0], out, draft=draft, audience=audience), audience)
 
 
-def _report_build(result: Any, audience: str) -> None:
+def _report_build(result: Any, audience: Audience | str) -> None:
     _print_report_summary(result.report)
     if result.review is not None:
         counts = {s: sum(1 for f in result.review.findings if f.severity == s) for s in ("blocker", "warning", "info")}
@@ -325,9 +326,9 @@ def _report_build(result: Any, audience: str) -> None:
         warn(w)
     for stage, secs in result.timings.items():
         say(f"  {stage:<12} {secs:7.2f} s", level=2)
-    if result.exit_code == 0 and audience == "submission":
+    if result.exit_code == ExitCode.OK and audience == Audience.SUBMISSION:
         say(f"wrote {result.out / 'submission'}/ (confidential submission set) and {result.internal}/")
-    elif result.exit_code == 0:
+    elif result.exit_code == ExitCode.OK:
         say(f"wrote {result.out}/ and {result.internal}/")
     else:
         say(f"wrote {result.internal}/ only", err=True)
@@ -380,7 +381,7 @@ def export(model: Path, fmt: str | None, output: Path, audience: str | None) -> 
             f"{model} is not a public model ({reasons[0]}); publish it with 'mdptm publish' (which redacts), or export it with --internal"
         )
     audience = audience or ("internal" if reasons else "public")
-    ctx = ExportContext(epoch=source_date_epoch(loaded.document.date), audience=audience)
+    ctx = ExportContext(epoch=source_date_epoch(loaded.document.date), audience=Audience(audience))
     marked = f" (internal, marked CONFIDENTIAL{': ' + reasons[0] if reasons else ''})" if audience == "internal" else ""
     if output == STDOUT:
         name = resolve_format(fmt, output)
@@ -538,7 +539,7 @@ def review_cmd(
         text = format_text(result) + "\n"
     _emit(text, output)
     if result.blockers:
-        sys.exit(1)
+        sys.exit(ExitCode.BLOCKED)
 
 
 @cli.command("redact")
@@ -707,7 +708,7 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, fmt: 
 @click.option("--previous", type=click.Path(path_type=Path), help="The last published ptm.json, for the change log.")
 @click.option(
     "--audience",
-    type=click.Choice(["public", "submission"]),
+    type=click.Choice([a.value for a in Audience]),
     default="public",
     show_default=True,
     help="'submission' writes the confidential regulatory set to OUT/submission/ from the unredacted model.",
@@ -752,7 +753,7 @@ def publish(
         previous=previous,
         documents=[],
         draft=draft,
-        audience=audience,
+        audience=Audience(audience),
     )
     _report_build(run_pipeline(loaded, report, out, settings, timer), audience)
 
@@ -825,15 +826,15 @@ def _build_portfolio(projects: tuple[Path, ...], out: Path | None, jobs: int | N
     elapsed = time.perf_counter() - t0
     rows = [("project", "result", "exit", "time", "threats", "package, or why not")]
     for r in results:
-        detail = str(r.out) if r.exit_code == 0 else (r.message or str(r.out))
-        threats = str(r.threats) if r.exit_code != 2 else "-"
+        detail = str(r.out) if r.exit_code == ExitCode.OK else (r.message or str(r.out))
+        threats = str(r.threats) if r.exit_code != ExitCode.INPUT else "-"
         rows.append((str(r.project), r.status, str(r.exit_code), f"{r.seconds:.1f} s", threats, detail))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     for row in rows:  # the last column is not padded: it may be long
         say("  ".join(v.ljust(w) for v, w in zip(row[:5], widths, strict=True)) + "  " + row[5])
     counts = {s: sum(1 for r in results if r.status == s) for s in ("built", "blocked", "failed")}
     say(f"{counts['built']} built, {counts['blocked']} blocked, {counts['failed']} failed in {elapsed:.1f} s ({workers} processes)")
-    worst = max((r.exit_code for r in results), default=0)
+    worst = max((r.exit_code for r in results), default=ExitCode.OK)
     if worst:
         sys.exit(worst)
 
@@ -880,10 +881,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(143)
     except click.exceptions.Abort:
         click.echo("mdptm: aborted", err=True)
-        sys.exit(2)
+        sys.exit(ExitCode.INPUT)
     except click.ClickException as exc:
         exc.show()
-        sys.exit(2)
+        sys.exit(ExitCode.INPUT)
     except MdptmError as exc:
         if STATE.debug:
             traceback.print_exc()
@@ -891,16 +892,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("mdptm: interrupted", err=True)
-        sys.exit(2)
+        sys.exit(ExitCode.INPUT)
     except Exception as exc:  # noqa: BLE001 - never a raw traceback for a user
         if STATE.debug:
             traceback.print_exc()
         click.echo(f"mdptm: error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
-        sys.exit(2)
+        sys.exit(ExitCode.INPUT)
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-    sys.exit(rc if isinstance(rc, int) else 0)
+    sys.exit(rc if isinstance(rc, int) else ExitCode.OK)
 
 
 class Terminated(BaseException):

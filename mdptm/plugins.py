@@ -9,6 +9,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
@@ -53,6 +54,15 @@ class Importer(abc.ABC):
         """Parse *path*; raise :class:`mdptm.errors.InputError` on bad input."""
 
 
+class Audience(StrEnum):
+    """Who an output is for: hospitals (the redacted PTM package), regulators (the confidential set), or the
+    device maker itself (a model exported as it is, every document marked CONFIDENTIAL)."""
+
+    PUBLIC = "public"
+    SUBMISSION = "submission"
+    INTERNAL = "internal"
+
+
 @dataclass
 class ExportContext:
     """Everything an exporter may draw on besides the model itself."""
@@ -60,7 +70,7 @@ class ExportContext:
     coverage: Coverage | None = None
     review: Review | None = None
     draft: bool = False
-    audience: str = "public"
+    audience: Audience = Audience.PUBLIC
     template: Path | None = None
     epoch: int = 315532800  # 1980-01-01, the earliest zip timestamp
     internal_model: Model | None = None

@@ -176,3 +176,16 @@ def test_cli_reference_documents_every_command() -> None:
     text = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text()
     for name in cli.commands:
         assert f"## `mdptm {name}`" in text, name
+
+
+def test_exit_codes_and_audiences_are_closed_sets_the_cli_offers() -> None:
+    from mdptm.cli import cli
+    from mdptm.errors import BlockingError, ExitCode, InputError, UsageError
+    from mdptm.plugins import Audience
+
+    assert [int(c) for c in ExitCode] == [0, 1, 2]
+    assert InputError("x").exit_code is UsageError("x").exit_code is ExitCode.INPUT
+    assert BlockingError("x").exit_code is ExitCode.BLOCKED
+    for name in ("build", "publish"):
+        option = next(p for p in cli.commands[name].params if p.name == "audience")
+        assert list(option.type.choices) == [a.value for a in Audience] == ["public", "submission"]  # type: ignore[attr-defined]

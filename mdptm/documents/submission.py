@@ -63,7 +63,7 @@ from mdptm.model.premarket import (  # the set's file names: review checks name 
     TRACEABILITY,
 )
 from mdptm.model.results import ClauseResult, Coverage, FrameworkResult
-from mdptm.plugins import ExportContext
+from mdptm.plugins import Audience, ExportContext
 from mdptm.render.docir import Doc, Image, Table
 from mdptm.resources import mappings_dir
 from mdptm.review.engine import publish_blockers
@@ -1619,7 +1619,7 @@ def write_submission(model: Model, folder: Path, ctx: ExportContext) -> list[Pat
     from mdptm.documents.premarket_docs import index_doc, lifecycle_doc
     from mdptm.render.diagrams import png_size_cm, risk_heat_map
 
-    ctx = replace(ctx, audience="submission")
+    ctx = replace(ctx, audience=Audience.SUBMISSION)
     scopes = architecture_scopes(model)
     with tempfile.TemporaryDirectory(prefix="mdptm-submission-") as tmp:
         work = Path(tmp)
@@ -1633,7 +1633,7 @@ def write_submission(model: Model, folder: Path, ctx: ExportContext) -> list[Pat
         _render(index_doc(model, ctx, set(FILES)), folder / INDEX, ctx)
     write_traceability(model, folder / TRACEABILITY, ctx)
     write_labeling(model, folder / LABELING, ctx)
-    manifest = write_manifest(folder, {"audience": "submission", "confidential": True, "model_sha256": _model_sha(model)})
+    manifest = write_manifest(folder, {"audience": Audience.SUBMISSION.value, "confidential": True, "model_sha256": _model_sha(model)})
     return [*(folder / name for name in FILES), manifest]
 
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from mdptm.base.output import check_not_inside, check_replaceable, sha256_file, source_date_epoch, staged_dir, write_json, write_manifest
 from mdptm.documents.changes import record_history
 from mdptm.documents.coverage import coverage_data
-from mdptm.errors import InputError
+from mdptm.errors import ExitCode, InputError
 from mdptm.mapping.engine import map_model
 from mdptm.mapping.framework import Assertion, Override
 from mdptm.model import PLACEHOLDER, Model
@@ -30,7 +30,7 @@ from mdptm.model.validate import pointer
 from mdptm.pipeline.importing import check_references, import_sources
 from mdptm.pipeline.project import PROJECT_FILE, Project, load_project
 from mdptm.pipeline.publish import write_package
-from mdptm.plugins import ExportContext, ReviewContext
+from mdptm.plugins import Audience, ExportContext, ReviewContext
 from mdptm.redaction.leakscan import LeakError, assert_no_leaks
 from mdptm.redaction.redact import load_policy, output_detector, property_terms, redact, redact_overrides, text_scrubber
 from mdptm.redaction.xmlchars import describe, strip_forbidden
@@ -45,7 +45,7 @@ class BuildResult:
     model: Model
     report: ImportReport
     warnings: list[str] = field(default_factory=list)
-    exit_code: int = 0
+    exit_code: ExitCode = ExitCode.OK
     review: Review | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -197,10 +197,10 @@ class Settings:
     previous: Path | None = None
     documents: list[Path] = field(default_factory=list)  # input files whose properties must not leak
     draft: bool = False
-    audience: str = "public"
+    audience: Audience = Audience.PUBLIC
 
     @classmethod
-    def from_project(cls, project: Project, root: Path, *, draft: bool = False, audience: str = "public") -> Settings:
+    def from_project(cls, project: Project, root: Path, *, draft: bool = False, audience: Audience | str = Audience.PUBLIC) -> Settings:
         return cls(
             base_dir=root,
             frameworks=project.frameworks,
@@ -213,11 +213,11 @@ class Settings:
             previous=root / project.previous if project.previous else None,
             documents=[root / s.path for s in project.sources],
             draft=draft,
-            audience=audience,
+            audience=Audience(audience),
         )
 
 
-def build(folder: Path, out: Path | None = None, *, draft: bool = False, audience: str = "public") -> BuildResult:
+def build(folder: Path, out: Path | None = None, *, draft: bool = False, audience: Audience | str = Audience.PUBLIC) -> BuildResult:
     """Import a project's sources, then run every later stage (:func:`run_pipeline`)."""
     timer = Timer()
     with lean_gc():
@@ -283,7 +283,7 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
             )
 
     coverage = mapped(model)
-    if settings.audience == "submission":
+    if settings.audience == Audience.SUBMISSION:
         return _build_submission(result, coverage, settings, epoch, timer)
     with timer("redact"):
         policy = load_policy(settings.policy)
@@ -320,7 +320,7 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
         write_json(tmp_internal / "redaction-log.json", log.model_dump(mode="json"))
         reasons = publish_blockers(public, replace(ctx, review=findings))
         if reasons and not settings.draft:
-            result.exit_code = 1
+            result.exit_code = ExitCode.BLOCKED
             result.review = findings
             write_json(tmp_internal / "review.json", findings.model_dump(mode="json"))
             result.warnings.append(f"the package was not written: {'; '.join(reasons)} (see {internal}/review.json, or build with --draft)")
@@ -334,7 +334,7 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
                     assert_no_leaks(tmp_out, log.needles(), remove=False, detect=output_detector(policy, model, public))
         except LeakError as exc:
             findings = review(replace(ctx_review, leaks=exc.hits))
-            result.exit_code = 1
+            result.exit_code = ExitCode.BLOCKED
             result.warnings.append(f"{exc}; the package was not written")
         result.review = findings
         write_json(tmp_internal / "review.json", findings.model_dump(mode="json"))
@@ -355,7 +355,7 @@ def _build_submission(result: BuildResult, coverage: Coverage, settings: Setting
     ctx = ExportContext(
         coverage=coverage,
         epoch=epoch,
-        audience="submission",
+        audience=Audience.SUBMISSION,
         draft=settings.draft,
         template=settings.template,
         internal_model=result.model,

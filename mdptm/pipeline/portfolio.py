@@ -15,7 +15,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mdptm.errors import MdptmError
+from mdptm.errors import ExitCode, MdptmError
+from mdptm.plugins import Audience
 
 __all__ = ["ProjectResult", "build_many", "default_jobs", "output_folders"]
 
@@ -25,7 +26,7 @@ class ProjectResult:
     """What one project's build came to: exit code 0 (written), 1 (blocked) or 2 (bad input)."""
 
     project: Path
-    exit_code: int = 0
+    exit_code: ExitCode = ExitCode.OK
     out: Path | None = None
     seconds: float = 0.0
     threats: int = 0
@@ -34,7 +35,7 @@ class ProjectResult:
 
     @property
     def status(self) -> str:
-        return {0: "built", 1: "blocked"}.get(self.exit_code, "failed")
+        return {ExitCode.OK: "built", ExitCode.BLOCKED: "blocked"}.get(self.exit_code, "failed")
 
 
 def default_jobs() -> int:
@@ -63,7 +64,7 @@ def output_folders(projects: Sequence[Path], out_root: Path | None) -> list[Path
     return out
 
 
-def build_one(project: Path, out: Path | None, draft: bool, audience: str) -> ProjectResult:
+def build_one(project: Path, out: Path | None, draft: bool, audience: Audience | str) -> ProjectResult:
     """Build one project, turning every failure into a result: a worker never raises."""
     from mdptm.base.parallel import sequential
     from mdptm.pipeline.build import build
@@ -76,10 +77,10 @@ def build_one(project: Path, out: Path | None, draft: bool, audience: str) -> Pr
     except MdptmError as exc:
         result.exit_code, result.message = exc.exit_code, str(exc)
     except Exception as exc:  # noqa: BLE001 - one broken project must not stop a portfolio
-        result.exit_code, result.message = 2, f"unexpected {type(exc).__name__}: {exc}"
+        result.exit_code, result.message = ExitCode.INPUT, f"unexpected {type(exc).__name__}: {exc}"
     else:
         result.exit_code = built.exit_code
-        result.out = built.out if built.exit_code == 0 else built.internal
+        result.out = built.out if built.exit_code == ExitCode.OK else built.internal
         result.threats = len(built.model.threats)
         result.warnings = list(built.warnings)
         if built.exit_code and built.warnings:
@@ -94,7 +95,7 @@ def build_many(
     jobs: int | None = None,
     out_root: Path | None = None,
     draft: bool = False,
-    audience: str = "public",
+    audience: Audience | str = Audience.PUBLIC,
     on_done: Callable[[ProjectResult], None] | None = None,
 ) -> list[ProjectResult]:
     """Build every project, *jobs* at a time (default: one per CPU); results in the order given.
@@ -129,6 +130,6 @@ def build_many(
                     try:
                         res = fut.result()
                     except BrokenProcessPool:
-                        res = ProjectResult(project=projects[i], exit_code=2, message="the worker process building it died")
+                        res = ProjectResult(project=projects[i], exit_code=ExitCode.INPUT, message="the worker process building it died")
                     finish(i, res)
     return [r for r in results if r is not None]
