@@ -21,6 +21,9 @@ from mdptm import __version__
 from mdptm.errors import ExitCode, MdptmError, UsageError
 from mdptm.plugins import Audience
 
+# Who a build writes for; 'internal' is only what `export --internal` marks.
+BUILD_AUDIENCES = [a.value for a in Audience if a is not Audience.INTERNAL]
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -289,7 +292,7 @@ def init(folder: Path) -> None:
 @click.option("--draft", is_flag=True, help="Publish despite blockers and placeholders; every page is stamped DRAFT.")
 @click.option(
     "--audience",
-    type=click.Choice([a.value for a in Audience]),
+    type=click.Choice(BUILD_AUDIENCES),
     default="public",
     show_default=True,
     help="public: the redacted PTM package; submission: the confidential regulatory set in OUT/submission/.",
@@ -708,7 +711,7 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, fmt: 
 @click.option("--previous", type=click.Path(path_type=Path), help="The last published ptm.json, for the change log.")
 @click.option(
     "--audience",
-    type=click.Choice([a.value for a in Audience]),
+    type=click.Choice(BUILD_AUDIENCES),
     default="public",
     show_default=True,
     help="'submission' writes the confidential regulatory set to OUT/submission/ from the unredacted model.",

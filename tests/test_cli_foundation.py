@@ -188,4 +188,6 @@ def test_exit_codes_and_audiences_are_closed_sets_the_cli_offers() -> None:
     assert BlockingError("x").exit_code is ExitCode.BLOCKED
     for name in ("build", "publish"):
         option = next(p for p in cli.commands[name].params if p.name == "audience")
-        assert list(option.type.choices) == [a.value for a in Audience] == ["public", "submission"]  # type: ignore[attr-defined]
+        # build and publish write for hospitals or regulators; "internal" is only what `export --internal` marks
+        assert list(option.type.choices) == [a.value for a in Audience if a is not Audience.INTERNAL] == ["public", "submission"]  # type: ignore[attr-defined]
+    assert [a.value for a in Audience] == ["public", "submission", "internal"]
