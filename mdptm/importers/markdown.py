@@ -17,7 +17,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
@@ -42,6 +41,7 @@ from mdptm.importers.tabular.vocab import (
     vocabulary,
 )
 from mdptm.model import Model, View
+from mdptm.model.io import read_structured
 from mdptm.plugins import ImportContext, Importer
 from mdptm.resources import mappings_dir
 
@@ -63,7 +63,7 @@ _LABEL_END = re.compile(r"^\s*[:：\-–—]\s*")
 @cache
 def markdown_words() -> dict[str, Any]:
     """The Markdown importer's words (``mappings/vocabulary/markdown.yaml``)."""
-    data = yaml.safe_load((mappings_dir() / "vocabulary" / "markdown.yaml").read_text(encoding="utf-8"))
+    data = read_structured(mappings_dir() / "vocabulary" / "markdown.yaml")
     assert isinstance(data, dict)
     return data
 

@@ -15,9 +15,8 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-import yaml
-
 from mdptm.model import PLACEHOLDER
+from mdptm.model.io import read_structured
 from mdptm.resources import mappings_dir
 
 __all__ = [
@@ -73,7 +72,7 @@ def _phrases(words: list[str]) -> str:
 
 @cache
 def evidence_words() -> EvidenceWords:
-    raw: dict[str, Any] = yaml.safe_load((mappings_dir() / "vocabulary" / "evidence.yaml").read_text(encoding="utf-8"))
+    raw: dict[str, Any] = read_structured(mappings_dir() / "vocabulary" / "evidence.yaml")
     placeholders = frozenset(_canon(str(p)) for p in raw.get("placeholders", []))
     negation = re.compile(rf"(?<![\w'])(?:{_phrases(raw['negations'])})(?![\w'])", re.I)
     keep = raw.get("not_negations") or []

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 from urllib.parse import urlsplit
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from mdptm.base import textnorm
@@ -175,7 +174,7 @@ class DetectorData:
 @cache
 def detector_data() -> DetectorData:
     path = mappings_dir() / "vocabulary" / "redaction-detectors.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = read_structured(path)
 
     def strs(key: str) -> list[str]:
         return [str(v) for v in raw.get(key, [])]

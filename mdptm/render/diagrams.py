@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
-import yaml
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -28,6 +27,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
 from matplotlib.path import Path as MplPath
 
 from mdptm.model import Element, Flow, Model, Threat, View
+from mdptm.model.io import read_structured
 from mdptm.model.results import CLAUSE_STATUSES, Coverage
 from mdptm.resources import templates_dir
 
@@ -112,7 +112,7 @@ def _wrap(text: str, width: int, lines: int) -> str:
 @cache
 def risk_scale() -> dict[str, Any]:
     """The label vocabularies and colours of ``templates/risk-scale.yaml``."""
-    data = yaml.safe_load((templates_dir() / "risk-scale.yaml").read_text(encoding="utf-8"))
+    data = read_structured(templates_dir() / "risk-scale.yaml")
     return data if isinstance(data, dict) else {}
 
 

@@ -15,10 +15,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
-
 from mdptm.model import PLACEHOLDER, STRIDE_ORDER, VIEW_KINDS, Item, Model, Signoff, Threat
 from mdptm.model.evidence import is_placeholder, real_values, void_control
+from mdptm.model.io import read_structured
 from mdptm.model.results import Finding
 from mdptm.plugins import Check, ReviewContext
 from mdptm.redaction.redact import iter_text
@@ -46,7 +45,7 @@ class StrideTable:
 
 @cache
 def stride_table() -> StrideTable:
-    raw = yaml.safe_load((mappings_dir() / "vocabulary" / "stride-per-element.yaml").read_text(encoding="utf-8"))
+    raw = read_structured(mappings_dir() / "vocabulary" / "stride-per-element.yaml")
     return StrideTable(
         dfd_kinds={k: tuple(v) for k, v in raw["dfd_kinds"].items()},
         element_kinds=dict(raw["element_kinds"]),

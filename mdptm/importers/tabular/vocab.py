@@ -14,9 +14,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-import yaml
-
 from mdptm.model import Risk
+from mdptm.model.io import read_structured
 from mdptm.resources import mappings_dir
 
 T = TypeVar("T")
@@ -172,7 +171,7 @@ def scale_hint(header: str) -> int | None:
 
 
 def _load_yaml(path: Path) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_structured(path)
     if not isinstance(data, dict):
         raise ValueError(f"{path}: a vocabulary file must be a mapping")
     return data
