@@ -87,10 +87,11 @@ def cli(debug: bool, quiet: bool, verbose: bool) -> None:
     STATE.verbosity = 0 if quiet else (2 if verbose else STATE.verbosity)
 
 
-def _plugin_warnings() -> None:
+def _plugin_warnings(*kinds: str) -> None:
+    """Warn about broken plug-ins behind the doors this command uses (every door when none is named)."""
     from mdptm.plugins import registry
 
-    for w in registry().warnings:
+    for w in registry(*kinds).warnings:
         warn(w)
 
 
@@ -113,7 +114,7 @@ def import_cmd(sources: tuple[Path, ...], output: Path, fmt: str | None, profile
     from mdptm.model.io import dumps, fmt_for, read_structured
     from mdptm.pipeline.importing import import_sources
 
-    _plugin_warnings()
+    _plugin_warnings("importer")
     prof = None
     if profile is not None:
         prof = read_structured(profile)
@@ -166,7 +167,7 @@ def inspect(source: Path, fmt: str | None, profile: Path | None, write_profile: 
     from mdptm.model.io import read_structured
     from mdptm.pipeline.inspection import inspect_file, profile_yaml, render
 
-    _plugin_warnings()
+    _plugin_warnings("importer")
     prof = None
     if profile is not None:
         prof = read_structured(profile)
@@ -481,7 +482,7 @@ def review_cmd(
     from mdptm.review.engine import format_text, review
     from mdptm.review.formats import junit_text, sarif_text
 
-    _plugin_warnings()
+    _plugin_warnings("check", "framework")
     roles = list(required)
     documents: list[Path] = []
     if _is_project(model):
@@ -531,7 +532,7 @@ def review_cmd(
     )
     result = review(ctx)
     fmt = fmt.lower()
-    checks = {name: str(getattr(cls, "description", "")) for name, cls in registry().checks.items()}
+    checks = {name: str(getattr(cls, "description", "")) for name, cls in registry("check").checks.items()}
     if fmt == "json":
         text = json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "sarif":
@@ -665,7 +666,7 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, fmt: 
     from mdptm.model.io import load
     from mdptm.pipeline.project import PROJECT_FILE, load_project
 
-    _plugin_warnings()
+    _plugin_warnings("framework")
     for w in framework_conflicts():
         warn(w)
     m = load(model)

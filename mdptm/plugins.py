@@ -198,10 +198,19 @@ def _dist(ep: EntryPoint) -> tuple[str, str]:
 
 
 @cache
-def registry() -> Registry:
-    """Load every plug-in once; broken ones become warnings."""
+def registry(*kinds: str) -> Registry:
+    """The plug-ins behind the named doors (``"importer"``, ``"exporter"``, ``"framework"``, ``"check"``;
+    every door when none is named), loaded once; broken ones become warnings.
+
+    A command loads only the doors it uses: importing a file never imports the exporters' Word,
+    workbook and chart machinery."""
     reg = Registry()
+    unknown = [k for k in kinds if k not in GROUPS]
+    if unknown:
+        raise ValueError(f"no plug-in door {unknown[0]!r} (doors: {', '.join(GROUPS)})")
     for kind, group in GROUPS.items():
+        if kinds and kind not in kinds:
+            continue
         for ep in sorted(entry_points(group=group), key=lambda e: e.name):
             dname, dver = _dist(ep)
             try:
@@ -222,8 +231,8 @@ def registry() -> Registry:
 
 
 def importers() -> dict[str, Importer]:
-    return {name: cls() for name, cls in registry().importers.items()}
+    return {name: cls() for name, cls in registry("importer").importers.items()}
 
 
 def exporters() -> dict[str, Exporter]:
-    return {name: cls() for name, cls in registry().exporters.items()}
+    return {name: cls() for name, cls in registry("exporter").exporters.items()}

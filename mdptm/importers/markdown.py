@@ -15,12 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.deflist import deflist_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
+from typing import TYPE_CHECKING, Any
 
 from mdptm.base.text import slug
 from mdptm.errors import InputError
@@ -44,6 +39,10 @@ from mdptm.model import Model, View
 from mdptm.model.io import read_structured
 from mdptm.plugins import ImportContext, Importer
 from mdptm.resources import mappings_dir
+
+if TYPE_CHECKING:  # markdown-it is imported when a Markdown file is read, not when the door is opened
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 MAX_BYTES = 20_000_000
 VIEW_IDS = {
@@ -69,6 +68,10 @@ def markdown_words() -> dict[str, Any]:
 
 
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.deflist import deflist_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
     return MarkdownIt("commonmark").enable("table").use(front_matter_plugin).use(deflist_plugin)
 
 

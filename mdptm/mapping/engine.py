@@ -148,7 +148,7 @@ def available_frameworks() -> dict[str, FrameworkRef]:
     shipped = mappings_dir()
     for path in sorted(shipped.glob("*.yaml")):  # top level only: sub-folders hold other data
         refs[path.stem] = FrameworkRef(path.stem, "shipped", path)
-    for name, target in sorted(registry().frameworks.items()):
+    for name, target in sorted(registry("framework").frameworks.items()):
         if name not in refs:
             refs[name] = FrameworkRef(name, "plugin", target)
     return refs
@@ -162,7 +162,7 @@ def framework_conflicts() -> list[str]:
     shipped = {p.stem for p in mappings_dir().glob("*.yaml")}
     return [
         f"framework plug-in {name!r} is ignored: a shipped framework has that id"
-        for name, target in sorted(registry().frameworks.items())
+        for name, target in sorted(registry("framework").frameworks.items())
         if name in shipped and target not in builtin
     ]
 

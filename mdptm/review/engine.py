@@ -29,7 +29,7 @@ def review(ctx: ReviewContext) -> Review:
     from mdptm.plugins import registry
 
     findings: list[Finding] = []
-    for name, cls in sorted(registry().checks.items()):
+    for name, cls in sorted(registry("check").checks.items()):
         try:
             findings.extend(cls().run(ctx))
         except Exception as exc:  # noqa: BLE001 - a broken plug-in must not hide the other checks

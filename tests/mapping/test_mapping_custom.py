@@ -139,7 +139,7 @@ def test_users_own_mc2_text_replaces_the_shipped_catalogue(tmp_path: Path) -> No
 def test_plugin_framework(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shape: str) -> None:
     path = write(tmp_path, CUSTOM)
     target: Any = {"callable-path": lambda: path, "callable-dict": lambda: CUSTOM, "path": str(path)}[shape]
-    monkeypatch.setitem(registry().frameworks, "hospital-checklist", target)
+    monkeypatch.setitem(registry("framework").frameworks, "hospital-checklist", target)
     cov = map_model(model(), ["hospital-checklist"])
     assert verdicts(cov)["HC-1"] == "partial"
     assert load_framework("hospital-checklist").title == CUSTOM["title"]
@@ -149,7 +149,7 @@ def test_plugin_framework(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shape
 
 def test_plugin_cannot_replace_a_shipped_framework(monkeypatch: pytest.MonkeyPatch) -> None:
     assert framework_conflicts() == []
-    monkeypatch.setitem(registry().frameworks, "mc2", lambda: {**CUSTOM, "id": "mc2"})
+    monkeypatch.setitem(registry("framework").frameworks, "mc2", lambda: {**CUSTOM, "id": "mc2"})
     assert load_framework("mc2").title.startswith("HSCC")
     assert framework_conflicts() == ["framework plug-in 'mc2' is ignored: a shipped framework has that id"]
 
@@ -167,7 +167,7 @@ def test_the_example_in_the_documentation_loads(tmp_path: Path) -> None:
 
 
 def test_plugin_whose_file_declares_another_id_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(registry().frameworks, "checklist", lambda: CUSTOM)
+    monkeypatch.setitem(registry("framework").frameworks, "checklist", lambda: CUSTOM)
     with pytest.raises(InputError, match="declares the id 'hospital-checklist'"):
         map_model(model(), ["checklist"])
 

@@ -231,9 +231,9 @@ def test_a_crashing_check_is_itself_a_blocker(monkeypatch: pytest.MonkeyPatch) -
         def run(self, ctx: Any) -> list[Finding]:
             raise RuntimeError("boom")
 
-    checks = dict(registry().checks)
+    checks = dict(registry("check").checks)
     checks["broken"] = Broken
-    monkeypatch.setattr(registry(), "checks", checks)
+    monkeypatch.setattr(registry("check"), "checks", checks)  # the door review opens
     got = findings(ReviewContext(model=load()), "check-failed")
     assert [(f.severity, f.message) for f in got] == [("blocker", "check 'broken' failed: boom")]
 
