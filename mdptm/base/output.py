@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pydantic_core
 
@@ -61,6 +61,23 @@ def normalize_zip(path: Path, epoch: int = DEFAULT_EPOCH) -> None:
         for name, data in members:
             zout.writestr(fixed_entry(name, epoch), data, compresslevel=6)
     tmp.replace(path)
+
+
+def save_workbook(wb: Any, path: Path, epoch: int = DEFAULT_EPOCH) -> None:
+    """Write an openpyxl workbook byte-for-byte reproducibly: created = modified = *epoch*, zip normalised.
+
+    openpyxl's own ``save()`` stamps 'modified' with the clock, so the workbook goes through its
+    ``ExcelWriter`` instead. Callers set the other properties (creator, title) first."""
+    from datetime import UTC, datetime
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    stamp = datetime.fromtimestamp(max(epoch, DEFAULT_EPOCH), UTC).replace(tzinfo=None)
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
+    normalize_zip(path, epoch)
 
 
 def sha256_file(path: Path) -> str:

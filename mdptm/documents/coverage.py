@@ -6,13 +6,11 @@ Both files are deterministic: the same coverage gives the same bytes (no timesta
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mdptm.base.output import DEFAULT_EPOCH, json_text, normalize_zip, staged_file
+from mdptm.base.output import DEFAULT_EPOCH, json_text, save_workbook, staged_file
 from mdptm.errors import InputError
 from mdptm.model.results import CLAUSE_STATUSES, Confirmation, Coverage, FrameworkResult
 
@@ -78,7 +76,6 @@ def write_coverage_xlsx(coverage: Coverage, path: Path, epoch: int = DEFAULT_EPO
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import ExcelWriter
 
     wb = Workbook()
     bold = Font(bold=True)
@@ -118,15 +115,9 @@ def write_coverage_xlsx(coverage: Coverage, path: Path, epoch: int = DEFAULT_EPO
                 if cell.data_type == "f":  # an id or justification starting with '=' is text, never a formula
                     cell.data_type = "s"
 
-    stamp = datetime.fromtimestamp(max(epoch, DEFAULT_EPOCH), UTC).replace(tzinfo=None)
     wb.properties.creator = "mdptm"
     wb.properties.lastModifiedBy = None
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    # openpyxl's save() stamps the current time; writing through ExcelWriter keeps ours
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
-    normalize_zip(path, epoch)
+    save_workbook(wb, path, epoch)
 
 
 def write_coverage(coverage: Coverage, path: Path, epoch: int = DEFAULT_EPOCH) -> None:

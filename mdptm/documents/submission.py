@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import math
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,10 +26,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 from pydantic import BaseModel, ConfigDict
 
-from mdptm.base.output import normalize_zip, staged_dir, write_manifest
+from mdptm.base.output import save_workbook, staged_dir, write_manifest
 from mdptm.documents.labeling import LABEL_STATUSES, LabelingAnswer, agree_with_mapping, answer_labeling
 from mdptm.errors import BlockingError, InputError
 from mdptm.model import (
@@ -1292,16 +1289,11 @@ def _save_workbook(wb: Workbook, sheets: Sequence[Sheet], model: Model, path: Pa
     for sheet in sheets:
         _add_sheet(wb, sheet, model, ctx)
     wb.active = 0
-    stamp = datetime.fromtimestamp(ctx.epoch, UTC).replace(tzinfo=None)
     props = wb.properties
     props.creator = "mdptm"
     props.lastModifiedBy = "mdptm"
-    props.created = stamp
-    props.modified = stamp
     props.title = f"{CONFIDENTIAL} — {title}"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()  # save_workbook() would stamp 'modified' with the clock
-    normalize_zip(path, ctx.epoch)
+    save_workbook(wb, path, ctx.epoch)
 
 
 # ---------------------------------------------------------------------------- traceability.xlsx

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from mdptm.base.output import DEFAULT_EPOCH, normalize_zip, staged_file
+from mdptm.base.output import DEFAULT_EPOCH, save_workbook, staged_file
 from mdptm.errors import InputError
 from mdptm.pipeline.compare import LEVELS, NOT_STATED, Comparison, Row
 from mdptm.render.markdown import escape
@@ -37,7 +37,6 @@ def write_comparison(comparison: Comparison, path: Path, epoch: int = DEFAULT_EP
     with staged_file(path) as tmp:
         if suffix == ".xlsx":
             _xlsx(comparison, tmp, epoch)
-            normalize_zip(tmp, epoch)
         else:
             text = _md(comparison) if suffix == ".md" else _html(comparison)
             tmp.write_text(text, encoding="utf-8", newline="\n")
@@ -155,13 +154,10 @@ def _html(c: Comparison) -> str:
 
 
 def _xlsx(c: Comparison, path: Path, epoch: int) -> None:
-    import datetime
-
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import ExcelWriter
 
     wb = Workbook()
     ws = wb.active
@@ -208,10 +204,4 @@ def _xlsx(c: Comparison, path: Path, epoch: int) -> None:
         series.graphicalProperties.solidFill = LEVEL_COLOURS[level]
     chart_ws.add_chart(chart, "G2")
 
-    stamp = datetime.datetime.fromtimestamp(max(epoch, DEFAULT_EPOCH), tz=datetime.UTC).replace(tzinfo=None)
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    import zipfile
-
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:  # openpyxl's save() stamps the current time
-        ExcelWriter(wb, archive).save()
+    save_workbook(wb, path, epoch)
