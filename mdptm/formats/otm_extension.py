@@ -11,7 +11,6 @@ set aside with a warning. What is never published is never embedded: ``source``,
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from typing import Any
@@ -43,13 +42,14 @@ def public_content(model: Model) -> dict[str, Any]:
 
 def digest(doc: dict[str, Any]) -> str:
     """SHA-256 of the OTM content with the extension itself left out, in a canonical JSON form."""
-    bare = copy.deepcopy(doc)
-    attrs = bare.get("project", {}).get("attributes")
-    if isinstance(attrs, dict):
-        attrs.pop(MODEL_KEY, None)
-        attrs.pop(DIGEST_KEY, None)
-        if not attrs:
-            bare["project"].pop("attributes")
+    # Copies along the path to the extension only: _plain_numbers builds the rest anew, and the embedded
+    # model (the bulk of the file) is never copied.
+    bare = dict(doc)
+    project = bare.get("project")
+    attrs = project.get("attributes") if isinstance(project, dict) else None
+    if isinstance(project, dict) and isinstance(attrs, dict):
+        rest = {k: v for k, v in attrs.items() if k not in (MODEL_KEY, DIGEST_KEY)}
+        bare["project"] = {k: v for k, v in project.items() if k != "attributes"} | ({"attributes": rest} if rest else {})
     text = json.dumps(_plain_numbers(bare), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
