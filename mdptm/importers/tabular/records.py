@@ -1,8 +1,9 @@
 """Row records of one source → the items of a (partial) model, with every row accounted for.
 
 Records with the same id (a threat table and a risk-assessment table joined by "Threat ID") merge
-into one item; components and assets without ids merge by name. Values are normalised through the
-vocabulary; a value that cannot be normalised stays in ``extra`` under its header with a warning.
+into one item; components and assets without ids merge by name. Each row is read by
+:mod:`mdptm.importers.tabular.rowfields` (values normalised through the vocabulary) on the scales
+:mod:`mdptm.importers.tabular.scales` finds for its table.
 References (affected components, controls, flow ends...) are kept as written and resolved by
 :mod:`mdptm.importers.tabular.resolve` — first inside the source, then across all sources after the merge.
 """
@@ -16,25 +17,16 @@ from typing import Any
 
 from mdptm.base.text import slug
 from mdptm.importers.merge import norm_name
+from mdptm.importers.tabular.rowfields import RowFields
+from mdptm.importers.tabular.scales import infer_scales
 from mdptm.importers.tabular.tables import Block, Grid, Profile, RowNote, RowRecord, TableFinder, block_records
 from mdptm.importers.tabular.vocab import (
     Vocabulary,
     clean_text,
-    combine_risk,
     is_empty,
-    norm_text,
-    normalise_cwe,
     one_line,
-    ordinal,
-    parse_bool,
     parse_choice,
-    parse_harm,
-    parse_risk,
-    parse_status,
     parse_stride,
-    scale_for,
-    split_evidence,
-    split_list,
 )
 from mdptm.model import (
     Asset,
@@ -52,8 +44,6 @@ from mdptm.model import (
     View,
     set_provenance,
 )
-from mdptm.model.cvss import read as read_cvss
-from mdptm.model.premarket import likelihood_basis
 from mdptm.model.report import ImportReport
 
 PENDING = "_mdptm_pending:"
@@ -94,48 +84,8 @@ REF_FIELDS = {
     ("flow", "data"),
     ("asset", "stored_in"),
 }
-RISK_FIELDS = ("risk", "residual_risk")
 # The fields that make a row an item of its kind: without any of them a row is no threat (control ...).
 CONTENT_FIELDS = {"threat": ("title", "description"), "control": ("title", "description")}
-NONE_WORDS = {
-    "none",
-    "no",
-    "not encrypted",
-    "unencrypted",
-    "plaintext",
-    "plain text",
-    "cleartext",
-    "clear text",
-    "not authenticated",
-    "unauthenticated",
-    "no encryption",
-    "no authentication",
-    "n",
-    "false",
-    "0",
-}
-UNKNOWN_WORDS = {"", "-", "n/a", "na", "unknown", "tbd", "?", "--", "—"}
-
-
-_PORT = re.compile(
-    r"^(?P<proto>\S.*?)\s*(?:[/,;:(]|\s-\s|\s–\s|\bon\b)\s*(?P<port>(?:(?:tcp|udp)\s*/?\s*)?(?:ports?\s*)?"
-    r"\d{2,5}(?:\s*[-–,/]\s*\d{2,5})*(?:\s*/?\s*(?:tcp|udp))?)\s*\)?\s*$",
-    re.I,
-)
-
-
-def split_protocol_port(text: str) -> tuple[str, str] | None:
-    """A cell of a combined "Protocol / Port" column: "HTTPS / TCP 443" → ("HTTPS", "TCP 443").
-
-    Only a trailing port number after a separator counts, so "HTTP/1.1" or "TLS 1.2" stay whole.
-    """
-    m = _PORT.match(text)
-    if m is None:
-        return None
-    port = re.sub(r"\bports?\s*", "", m.group("port"), flags=re.I).strip()
-    if not all(0 < int(n) < 65536 for n in re.findall(r"\d+", port)):
-        return None
-    return m.group("proto").strip(), port
 
 
 def first_sentence(text: str, limit: int = 100) -> str:
@@ -185,6 +135,7 @@ class SourceBuilder:
         self.record_blocks: dict[int, Block] = {}  # the table each record came from, by id(record)
         self.named_only: list[tuple[str, str, str]] = []  # (kind, name, locator) named in rows that are no item
         self.deferred: list[Block] = []  # summary tables: read only when no other table of their kind is
+        self.rows = RowFields(vocab, self.warn)
 
     # -- input
 
@@ -206,22 +157,26 @@ class SourceBuilder:
                         f"hidden column(s) {names} read like the others",
                     )
             out = list(block_records(block, self.vocab))
-            _infer_scales([r for r in out if isinstance(r, RowRecord)], self.vocab)
+            infer_scales([r for r in out if isinstance(r, RowRecord)], self.vocab)
             outs.append(out)
         _scope_stacked_ids(blocks, outs)
         for block, out in zip(blocks, outs, strict=True):
             if block.fallback:
                 self.deferred.append(block)  # decided when the whole source is read
                 continue
-            for loc, message in block.warnings:
-                self.warn(loc, message)
-            for rec in out:
-                if isinstance(rec, RowRecord):
-                    self.records.append(rec)
-                    self.record_blocks[id(rec)] = block
-                else:
-                    self._notes([rec])
+            self._take(block, out)
         return blocks
+
+    def _take(self, block: Block, out: list[RowRecord | RowNote]) -> None:
+        """The warnings and rows of one table read: its records are kept, its notes reported."""
+        for loc, message in block.warnings:
+            self.warn(loc, message)
+        for rec in out:
+            if isinstance(rec, RowRecord):
+                self.records.append(rec)
+                self.record_blocks[id(rec)] = block
+            else:
+                self._notes([rec])
 
     def _notes(self, notes: Iterable[RowNote]) -> None:
         for note in notes:
@@ -328,21 +283,14 @@ class SourceBuilder:
             block.kind, block.reason, block.warnings = block.fallback, None, []
             block.label = self.vocab.kinds[block.kind].label
             out = list(block_records(block, self.vocab))
-            _infer_scales([r for r in out if isinstance(r, RowRecord)], self.vocab)
+            infer_scales([r for r in out if isinstance(r, RowRecord)], self.vocab)
             g = block.grid
             self.warn(
                 g.locator(block.header_rows[0], block.c0) if block.header_rows else g.name,
                 f"read as {block.label}s although it looks like a {(reason or '').split(' (')[0]}: no other "
                 f"{block.label} table in {self.file}",
             )
-            for loc, message in block.warnings:
-                self.warn(loc, message)
-            for rec in out:
-                if isinstance(rec, RowRecord):
-                    self.records.append(rec)
-                    self.record_blocks[id(rec)] = block
-                else:
-                    self._notes([rec])
+            self._take(block, out)
 
     def _scope_numbers_per_table(self) -> None:
         """Numbered rows (1, 2, 3) that start again in each sheet or Word table ("Auth Service" sheet 1, 2;
@@ -567,7 +515,6 @@ class SourceBuilder:
     # -- items
 
     def _make(self, grp: _Group, item_id: str, alias: str | None) -> Item:
-        maker = getattr(self, f"_make_{grp.kind}")
         item: Item | None = None
         pending: list[dict[str, str]] = []
         # The row that says most about the item comes first: it creates the item and gives its provenance.
@@ -579,7 +526,7 @@ class SourceBuilder:
         ordered = [grp.records[primary], *grp.records[:primary], *grp.records[primary + 1 :]]
         for rec in ordered:
             self.item_of[id(rec)] = item_id
-            fields, extra, refs = maker(rec)
+            fields, extra, refs = self.rows.read(grp.kind, rec)
             for fname, raw in refs:
                 pending.append({"field": fname, "raw": raw, "header": rec.headers.get(fname, fname), "locator": rec.locator})
             if rec.hidden:
@@ -706,310 +653,6 @@ class SourceBuilder:
                 return
         extra.setdefault("Group", rec.group)
 
-    # -- value helpers
-
-    def _fail(self, rec: RowRecord, fname: str, raw: str, extra: dict[str, Any], what: str) -> None:
-        header = rec.headers.get(fname, fname)
-        extra[header] = raw
-        self.warn(rec.locator, f"{what} {one_line(raw)[:80]!r} (column {header!r}) not understood; kept in extra")
-
-    def _choice(self, rec: RowRecord, fname: str, table: str, extra: dict[str, Any], what: str) -> str | None:
-        raw = rec.values.get(fname)
-        if raw is None:
-            return None
-        got = parse_choice(self.vocab, table, raw)
-        if not got.ok:
-            self._fail(rec, fname, raw, extra, what)
-        return got.value
-
-    def _common(self, rec: RowRecord, fields: dict[str, Any], extra: dict[str, Any]) -> None:
-        v = rec.values
-        extra.update(rec.extra)
-        if "description" in v:
-            fields["description"] = clean_text(v["description"])
-        if "notes" in v:
-            fields["notes"] = clean_text(v["notes"])
-        if "tags" in v:
-            fields["tags"] = split_list(self.vocab, v["tags"])
-        if "sensitivity" in v:
-            sens = self._choice(rec, "sensitivity", "sensitivity", extra, "sensitivity")
-            if sens:
-                fields["sensitivity"] = sens
-
-    def _refs(self, rec: RowRecord, names: Iterable[str]) -> list[tuple[str, str]]:
-        out = []
-        for fname in names:
-            raw = rec.values.get(fname)
-            if raw is not None and not is_empty(self.vocab, raw):
-                out.append((fname, clean_text(raw)))
-        return out
-
-    # -- one maker per kind: (fields, extra, refs)
-
-    def _make_threat(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
-        v = rec.values
-        fields: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
-        self._common(rec, fields, extra)
-        if "title" in v:
-            fields["title"] = one_line(v["title"])
-        if "stride" in v:
-            got = parse_stride(self.vocab, v["stride"])
-            if got.value:
-                fields["stride"] = got.value
-            if not got.ok and not is_empty(self.vocab, v["stride"]):
-                self._fail(rec, "stride", v["stride"], extra, "STRIDE value")
-        for key, mark in v.items():
-            if key.startswith("stride:"):
-                flag = parse_bool(self.vocab, mark)
-                if flag.value:
-                    fields.setdefault("stride", [])
-                    if key[7:] not in fields["stride"]:
-                        fields["stride"].append(key[7:])
-                elif not flag.ok:
-                    self._fail(rec, key, mark, extra, "STRIDE mark")
-        # "Risk acceptability" gives the status only when no status column does; beside one it is kept as written.
-        status_field = "status" if "status" in v else "acceptability" if "acceptability" in v else None
-        if "status" in v and "acceptability" in v:
-            extra[rec.headers.get("acceptability", "acceptability")] = one_line(v["acceptability"])
-        if status_field is not None:
-            st = parse_status(self.vocab, v[status_field])
-            if st.value:
-                fields["status"] = st.value
-            elif not st.ok:
-                self._fail(rec, status_field, v[status_field], extra, "status")
-        for base in RISK_FIELDS:
-            risk = self._risk(rec, base, extra)
-            if risk is not None:
-                fields[base] = risk
-        if "patient_harm" in v and norm_text(v["patient_harm"]) in ("none", "no harm", "no patient harm"):
-            fields["patient_harm"] = "none"
-        elif "patient_harm" in v:
-            got_h = parse_harm(self.vocab, v["patient_harm"])
-            if got_h.value:
-                fields["patient_harm"] = got_h.value
-            elif not got_h.ok:
-                self._fail(rec, "patient_harm", v["patient_harm"], extra, "patient harm")
-        if "multi_patient" in v:
-            got_b = parse_bool(self.vocab, v["multi_patient"])
-            if got_b.value is not None:
-                fields["multi_patient"] = got_b.value
-            elif not got_b.ok:
-                self._fail(rec, "multi_patient", v["multi_patient"], extra, "multi-patient value")
-        if "rationale" in v:
-            fields["rationale"] = clean_text(v["rationale"])
-        if "cvss" in v and not is_empty(self.vocab, v["cvss"]):
-            fields["cvss"] = one_line(v["cvss"])
-        self._cvss(rec, fields, extra)
-        if "hazards" in v:
-            parts = split_list(self.vocab, v["hazards"])
-            if any(" " in p or len(p) > 24 for p in parts):  # hazard names rather than ids: keep each phrase whole
-                parts = [one_line(p) for p in re.split(r"\s*[\n;]\s*", v["hazards"]) if p.strip() and not is_empty(self.vocab, p)]
-            if parts:
-                fields["hazards"] = parts
-        if "cve" in v and not is_empty(self.vocab, v["cve"]):
-            cves = list(dict.fromkeys(m.upper() for m in re.findall(r"\bCVE-\d{4}-\d{4,}\b", v["cve"], re.I)))
-            if cves:
-                fields["cve"] = cves
-            else:
-                self._fail(rec, "cve", v["cve"], extra, "CVE id")
-        if "kev" in v:
-            got_k = parse_bool(self.vocab, v["kev"])
-            if got_k.value is not None:
-                fields["kev"] = got_k.value
-            elif not got_k.ok:
-                self._fail(rec, "kev", v["kev"], extra, "CISA KEV value")
-        for fname, prefix in (("cwe", "CWE"), ("capec", "CAPEC")):
-            if fname in v:
-                got_l = normalise_cwe(self.vocab, v[fname], prefix)
-                if got_l.value:
-                    fields[fname] = got_l.value
-                if not got_l.ok:
-                    self._fail(rec, fname, v[fname], extra, f"{prefix} id")
-        return fields, extra, self._refs(rec, ("targets", "assets", "controls", "views"))
-
-    def _cvss(self, rec: RowRecord, fields: dict[str, Any], extra: dict[str, Any]) -> None:
-        """A CVSS score column, and a warning naming the row when the vector or score does not hold."""
-        raw = rec.values.get("cvss_score")
-        if raw is not None and not is_empty(self.vocab, raw):
-            try:
-                fields["cvss_score"] = float(one_line(raw).replace(",", "."))
-            except ValueError:
-                self._fail(rec, "cvss_score", raw, extra, "CVSS score")
-        if "cvss" in fields or "cvss_score" in fields:
-            reading = read_cvss(fields.get("cvss"), fields.get("cvss_score"))
-            if reading.problem:
-                header = rec.headers.get("cvss", rec.headers.get("cvss_score", "cvss"))
-                self.warn(rec.locator, f"CVSS (column {header!r}): {reading.problem}; kept as written")
-
-    def _risk(self, rec: RowRecord, base: str, extra: dict[str, Any]) -> Risk | None:
-        v = rec.values
-        overall = v.get(base)
-        lik, sev = v.get(f"{base}.likelihood"), v.get(f"{base}.severity")
-        risk: Risk | None = None
-        if overall is not None:
-            got = parse_risk(self.vocab, overall, rec.scales.get(base))
-            header = rec.headers.get(base, base)
-            if got.ok:
-                risk = got.value
-                if risk is not None:
-                    extra[header] = one_line(overall)
-            else:
-                self._fail(rec, base, overall, extra, "risk")
-        stated = v.get(f"{base}.level")
-        if lik is not None or sev is not None:
-            combined = combine_risk(self.vocab, lik, sev, rec.scales.get(f"{base}.likelihood"), rec.scales.get(f"{base}.severity"))
-            if combined is not None and lik is not None:
-                combined.likelihood_basis = likelihood_basis(rec.headers.get(f"{base}.likelihood"))
-            if combined is not None:
-                if risk is None:
-                    risk = combined
-                else:
-                    risk.likelihood = combined.likelihood or risk.likelihood
-                    risk.severity = combined.severity or risk.severity
-                    if risk.level is None:
-                        risk.level = combined.level
-                    if risk.score is None:
-                        risk.score = combined.score
-                    risk.likelihood_basis = combined.likelihood_basis or risk.likelihood_basis
-                    if risk.scale is None or risk.scale.startswith("1-"):
-                        risk.scale = combined.scale or risk.scale
-        if stated is not None and not is_empty(self.vocab, stated):
-            got_l = parse_risk(self.vocab, stated, None)
-            header = rec.headers.get(f"{base}.level", f"{base}.level")
-            if got_l.ok and got_l.value is not None and got_l.value.level:
-                # The level the author stated is kept as stated, never recomputed from the score.
-                risk = risk or Risk()
-                risk.level = got_l.value.level
-                extra[header] = one_line(stated)
-            else:
-                self._fail(rec, f"{base}.level", stated, extra, "risk level")
-        return risk
-
-    def _make_control(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
-        v = rec.values
-        fields: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
-        self._common(rec, fields, extra)
-        if "title" in v:
-            fields["title"] = one_line(v["title"])
-        cat = self._choice(rec, "category", "control_category", extra, "control category")
-        if cat:
-            fields["category"] = cat
-        resp = self._choice(rec, "responsibility", "responsibility", extra, "responsibility")
-        if resp:
-            fields["responsibility"] = resp
-        st = self._choice(rec, "status", "control_status", extra, "control status")
-        if st:
-            fields["status"] = st
-        if "verification" in v:
-            fields["verification"] = [one_line(x) for x in split_evidence(self.vocab, v["verification"])]
-        return fields, extra, self._refs(rec, ("threats",))
-
-    def _make_element(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
-        v = rec.values
-        fields: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
-        self._common(rec, fields, extra)
-        if "name" in v:
-            fields["name"] = one_line(v["name"])
-        kind = self._choice(rec, "kind", "element_kind", extra, "element type")
-        if kind:
-            fields["kind"] = kind
-        if "dormant_interfaces" in v:
-            lines = [one_line(x) for x in v["dormant_interfaces"].splitlines()]  # one per line; ";" stays inside one
-            fields["dormant_interfaces"] = [x for x in lines if x and not is_empty(self.vocab, x)]
-        for fname in ("key_lifecycle", "sessions", "default_settings"):
-            if fname in v and not is_empty(self.vocab, v[fname]):
-                fields[fname] = clean_text(v[fname])
-        return fields, extra, self._refs(rec, ("trust_zone",))
-
-    def _make_flow(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
-        v = rec.values
-        fields: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
-        self._common(rec, fields, extra)
-        if "name" in v:
-            fields["name"] = one_line(v["name"])
-        for fname in ("protocol", "port"):
-            if fname in v and not is_empty(self.vocab, v[fname]):
-                fields[fname] = one_line(v[fname])
-        if "protocol" in fields and "port" not in fields:
-            both = split_protocol_port(fields["protocol"])  # a "Protocol / Port" column: "HTTPS / TCP 443"
-            if both is not None:
-                fields["protocol"], fields["port"] = both
-        for fname in ("authentication", "encryption"):
-            if fname in v:
-                text = one_line(v[fname])
-                low = text.lower()
-                if low in NONE_WORDS:
-                    fields[fname] = "none"
-                elif low not in UNKNOWN_WORDS:
-                    fields[fname] = text
-        if "bidirectional" in v:
-            got = parse_bool(self.vocab, v["bidirectional"])
-            if got.value is not None:
-                fields["bidirectional"] = got.value
-            elif not got.ok:
-                self._fail(rec, "bidirectional", v["bidirectional"], extra, "direction")
-        return fields, extra, self._refs(rec, ("source", "target", "peer", "data"))
-
-    def _make_asset(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
-        v = rec.values
-        fields: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
-        self._common(rec, fields, extra)
-        if "name" in v:
-            fields["name"] = one_line(v["name"])
-        kind = self._choice(rec, "kind", "asset_kind", extra, "asset type")
-        if kind:
-            fields["kind"] = kind
-        for fname in ("confidentiality", "integrity", "availability"):
-            got = self._choice(rec, fname, "rating", extra, fname)
-            if got:
-                fields[fname] = got
-        if "disposal" in v:
-            fields["disposal"] = clean_text(v["disposal"])
-        return fields, extra, self._refs(rec, ("stored_in",))
-
-    def _make_trust_zone(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
-        v = rec.values
-        fields: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
-        self._common(rec, fields, extra)
-        if "name" in v:
-            fields["name"] = one_line(v["name"])
-        if "trust_level" in v and not is_empty(self.vocab, v["trust_level"]):
-            m = re.match(r"^\s*(-?\d+)(?:\.0+)?\s*(?:\(.*\))?\s*$", v["trust_level"])
-            if m:
-                fields["trust_level"] = int(m.group(1))
-            else:
-                self._fail(rec, "trust_level", v["trust_level"], extra, "trust level")
-        return fields, extra, []
-
-    def _make_assumption(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
-        v = rec.values
-        fields: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
-        self._common(rec, fields, extra)
-        if "text" in v:
-            fields["text"] = clean_text(v["text"])
-        resp = self._choice(rec, "responsibility", "responsibility", extra, "responsibility")
-        if resp:
-            fields["responsibility"] = resp
-        return fields, extra, []
-
-    def _make_out_of_scope(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
-        v = rec.values
-        fields: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
-        self._common(rec, fields, extra)
-        if "text" in v:
-            fields["text"] = clean_text(v["text"])
-        if "rationale" in v:
-            fields["rationale"] = clean_text(v["rationale"])
-        return fields, extra, []
-
 
 _ID_TITLE = re.compile(r"^\s*([A-Z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[:.\-–—)]\s+(\S.*)$", re.S)
 _TITLED = {"threat": "title", "control": "title", "assumption": "text", "out_of_scope": "text"}
@@ -1033,80 +676,6 @@ def _most(grp: _Group) -> int:
 
 def _loc(item: Item) -> str | None:
     return item.source.locator if item.source else None
-
-
-def _infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
-    """The scale of each risk column, from its header ("(1-5)") or else from the values it holds.
-
-    Likelihood and severity columns before and after controls share a scale; a label from the word
-    tables ("Likely", "Rare (1)") puts it on their 5-point scale. A score beside separate likelihood and
-    severity columns is on their product's scale, and a column of products ("4 x 5 = 20") on the
-    square of its factors' scale, so that a bare score is read on the same scale.
-    """
-    if not records:
-        return
-    present = [f for f in records[0].scales if f.split(".")[0] in RISK_FIELDS]
-    found: dict[str, int] = {}
-    tops: dict[str, int] = {}
-    for part in ("likelihood", "severity"):
-        cols = [f for f in present if f.endswith("." + part)]
-        hinted = [h for h in (records[0].scales.get(f) for f in cols) if h]
-        top = 0.0
-        for f in cols:
-            for rec in records:
-                raw = rec.values.get(f, "")
-                if not raw.strip():
-                    continue
-                value = ordinal(vocab, part, raw)
-                words = vocab.likelihood_words if part == "likelihood" else vocab.severity_words
-                if words.find(re.sub(r"\(.*?\)|\d", " ", raw)) is not None:
-                    top = max(top, 5.0)
-                if value is not None:
-                    top = max(top, value)
-        scale = max(hinted) if hinted else (scale_for(vocab, top) if top else None)
-        if scale and not hinted:
-            tops[part] = scale
-        for f in cols:
-            if scale and not records[0].scales.get(f):
-                found[f] = scale
-    if len(tops) == 2 and tops["likelihood"] != tops["severity"]:
-        # Likelihood values that stop at 4 beside severities up to 5 are on the same 5-point matrix.
-        side = max(tops.values())
-        for f in found:
-            found[f] = side
-    guessed: list[str] = []
-    for base in RISK_FIELDS:
-        if base not in present or records[0].scales.get(base):
-            continue
-        lik = found.get(f"{base}.likelihood") or records[0].scales.get(f"{base}.likelihood")
-        sev = found.get(f"{base}.severity") or records[0].scales.get(f"{base}.severity")
-        if lik and sev:
-            found[base] = lik * sev
-            continue
-        top = 0.0
-        factor = 0.0
-        for rec in records:
-            m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*(?:[x×*]\s*(\d+(?:\.\d+)?))?", rec.values.get(base, ""))
-            if not m:
-                continue
-            if m.group(2):
-                factor = max(factor, float(m.group(1)), float(m.group(2)))
-            else:
-                top = max(top, float(m.group(1)))
-        if factor:
-            side = scale_for(vocab, factor)
-            found[base] = side * side
-        elif top > 0:
-            found[base] = scale_for(vocab, top)
-            guessed.append(base)
-    # A bare residual score ("4") beside pre-mitigation scores up to 16 is on their scale, not on 1-4.
-    shared = [found.get(b) or records[0].scales.get(b) for b in RISK_FIELDS if b in present]
-    widest = max((x for x in shared if x), default=None)
-    for base in guessed:
-        if widest:
-            found[base] = widest
-    for rec in records:
-        rec.scales.update(found)
 
 
 def _scope_stacked_ids(blocks: list[Block], outs: list[list[RowRecord | RowNote]]) -> None:

@@ -1,0 +1,347 @@
+"""One row record → the fields of an item of its kind, what stays in ``extra``, and the references to resolve.
+
+Each kind has one reader (:meth:`RowFields.read`); what the kinds share (the common columns, a choice from
+a vocabulary table, a yes/no column, a value kept with a warning) is written once here. Values are
+normalised through the vocabulary; a value that cannot be normalised stays in ``extra`` under its header
+with a warning naming the row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from mdptm.importers.tabular.scales import RISK_FIELDS
+from mdptm.importers.tabular.tables import RowRecord
+from mdptm.importers.tabular.vocab import (
+    Vocabulary,
+    clean_text,
+    combine_risk,
+    is_empty,
+    norm_text,
+    normalise_cwe,
+    one_line,
+    parse_bool,
+    parse_choice,
+    parse_harm,
+    parse_risk,
+    parse_status,
+    parse_stride,
+    split_evidence,
+    split_list,
+)
+from mdptm.model import Risk
+from mdptm.model.cvss import read as read_cvss
+from mdptm.model.premarket import likelihood_basis
+
+NONE_WORDS = {
+    "none",
+    "no",
+    "not encrypted",
+    "unencrypted",
+    "plaintext",
+    "plain text",
+    "cleartext",
+    "clear text",
+    "not authenticated",
+    "unauthenticated",
+    "no encryption",
+    "no authentication",
+    "n",
+    "false",
+    "0",
+}
+UNKNOWN_WORDS = {"", "-", "n/a", "na", "unknown", "tbd", "?", "--", "—"}
+
+# What a reader returns: the item's fields, its extra columns, and (field, raw text) references.
+Read = tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]
+
+_PORT = re.compile(
+    r"^(?P<proto>\S.*?)\s*(?:[/,;:(]|\s-\s|\s–\s|\bon\b)\s*(?P<port>(?:(?:tcp|udp)\s*/?\s*)?(?:ports?\s*)?"
+    r"\d{2,5}(?:\s*[-–,/]\s*\d{2,5})*(?:\s*/?\s*(?:tcp|udp))?)\s*\)?\s*$",
+    re.I,
+)
+
+
+def split_protocol_port(text: str) -> tuple[str, str] | None:
+    """A cell of a combined "Protocol / Port" column: "HTTPS / TCP 443" → ("HTTPS", "TCP 443").
+
+    Only a trailing port number after a separator counts, so "HTTP/1.1" or "TLS 1.2" stay whole.
+    """
+    m = _PORT.match(text)
+    if m is None:
+        return None
+    port = re.sub(r"\bports?\s*", "", m.group("port"), flags=re.I).strip()
+    if not all(0 < int(n) < 65536 for n in re.findall(r"\d+", port)):
+        return None
+    return m.group("proto").strip(), port
+
+
+class RowFields:
+    """Reads row records of one source; *warn* reports a value kept as written (locator, message)."""
+
+    def __init__(self, vocab: Vocabulary, warn: Callable[[str | None, str], None]):
+        self.vocab = vocab
+        self.warn = warn
+
+    def read(self, kind: str, rec: RowRecord) -> Read:
+        """The fields, extra columns and references *rec* gives an item of *kind*."""
+        reader: Callable[[RowRecord], Read] = getattr(self, f"_{kind}")
+        return reader(rec)
+
+    # -- what every kind shares
+
+    def _fail(self, rec: RowRecord, fname: str, raw: str, extra: dict[str, Any], what: str) -> None:
+        header = rec.headers.get(fname, fname)
+        extra[header] = raw
+        self.warn(rec.locator, f"{what} {one_line(raw)[:80]!r} (column {header!r}) not understood; kept in extra")
+
+    def _choice(self, rec: RowRecord, fname: str, table: str, extra: dict[str, Any], what: str) -> str | None:
+        raw = rec.values.get(fname)
+        if raw is None:
+            return None
+        got = parse_choice(self.vocab, table, raw)
+        if not got.ok:
+            self._fail(rec, fname, raw, extra, what)
+        return got.value
+
+    def _set_choice(self, rec: RowRecord, fname: str, table: str, fields: dict[str, Any], extra: dict[str, Any], what: str) -> None:
+        """A column read through a vocabulary table ("control_category", "rating") into the field of its name."""
+        value = self._choice(rec, fname, table, extra, what)
+        if value:
+            fields[fname] = value
+
+    def _set_flag(self, rec: RowRecord, fname: str, fields: dict[str, Any], extra: dict[str, Any], what: str) -> None:
+        """A yes/no column; a value that is neither stays in extra with a warning."""
+        if fname not in rec.values:
+            return
+        got = parse_bool(self.vocab, rec.values[fname])
+        if got.value is not None:
+            fields[fname] = got.value
+        elif not got.ok:
+            self._fail(rec, fname, rec.values[fname], extra, what)
+
+    def _start(self, rec: RowRecord, label: str | None) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
+        """The columns every kind reads (description, notes, tags, sensitivity) and the one that names the
+        item (*label*: a one-line "title" or "name", a "text" kept with its paragraphs)."""
+        v = rec.values
+        fields: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        extra.update(rec.extra)
+        if "description" in v:
+            fields["description"] = clean_text(v["description"])
+        if "notes" in v:
+            fields["notes"] = clean_text(v["notes"])
+        if "tags" in v:
+            fields["tags"] = split_list(self.vocab, v["tags"])
+        if "sensitivity" in v:
+            self._set_choice(rec, "sensitivity", "sensitivity", fields, extra, "sensitivity")
+        if label is not None and label in v:
+            fields[label] = clean_text(v[label]) if label == "text" else one_line(v[label])
+        return v, fields, extra
+
+    def _refs(self, rec: RowRecord, names: Iterable[str]) -> list[tuple[str, str]]:
+        out = []
+        for fname in names:
+            raw = rec.values.get(fname)
+            if raw is not None and not is_empty(self.vocab, raw):
+                out.append((fname, clean_text(raw)))
+        return out
+
+    # -- one reader per kind
+
+    def _threat(self, rec: RowRecord) -> Read:
+        v, fields, extra = self._start(rec, "title")
+        if "stride" in v:
+            got = parse_stride(self.vocab, v["stride"])
+            if got.value:
+                fields["stride"] = got.value
+            if not got.ok and not is_empty(self.vocab, v["stride"]):
+                self._fail(rec, "stride", v["stride"], extra, "STRIDE value")
+        for key, mark in v.items():
+            if key.startswith("stride:"):
+                flag = parse_bool(self.vocab, mark)
+                if flag.value:
+                    fields.setdefault("stride", [])
+                    if key[7:] not in fields["stride"]:
+                        fields["stride"].append(key[7:])
+                elif not flag.ok:
+                    self._fail(rec, key, mark, extra, "STRIDE mark")
+        # "Risk acceptability" gives the status only when no status column does; beside one it is kept as written.
+        status_field = "status" if "status" in v else "acceptability" if "acceptability" in v else None
+        if "status" in v and "acceptability" in v:
+            extra[rec.headers.get("acceptability", "acceptability")] = one_line(v["acceptability"])
+        if status_field is not None:
+            st = parse_status(self.vocab, v[status_field])
+            if st.value:
+                fields["status"] = st.value
+            elif not st.ok:
+                self._fail(rec, status_field, v[status_field], extra, "status")
+        for base in RISK_FIELDS:
+            risk = self._risk(rec, base, extra)
+            if risk is not None:
+                fields[base] = risk
+        if "patient_harm" in v and norm_text(v["patient_harm"]) in ("none", "no harm", "no patient harm"):
+            fields["patient_harm"] = "none"
+        elif "patient_harm" in v:
+            got_h = parse_harm(self.vocab, v["patient_harm"])
+            if got_h.value:
+                fields["patient_harm"] = got_h.value
+            elif not got_h.ok:
+                self._fail(rec, "patient_harm", v["patient_harm"], extra, "patient harm")
+        self._set_flag(rec, "multi_patient", fields, extra, "multi-patient value")
+        if "rationale" in v:
+            fields["rationale"] = clean_text(v["rationale"])
+        if "cvss" in v and not is_empty(self.vocab, v["cvss"]):
+            fields["cvss"] = one_line(v["cvss"])
+        self._cvss(rec, fields, extra)
+        if "hazards" in v:
+            parts = split_list(self.vocab, v["hazards"])
+            if any(" " in p or len(p) > 24 for p in parts):  # hazard names rather than ids: keep each phrase whole
+                parts = [one_line(p) for p in re.split(r"\s*[\n;]\s*", v["hazards"]) if p.strip() and not is_empty(self.vocab, p)]
+            if parts:
+                fields["hazards"] = parts
+        if "cve" in v and not is_empty(self.vocab, v["cve"]):
+            cves = list(dict.fromkeys(m.upper() for m in re.findall(r"\bCVE-\d{4}-\d{4,}\b", v["cve"], re.I)))
+            if cves:
+                fields["cve"] = cves
+            else:
+                self._fail(rec, "cve", v["cve"], extra, "CVE id")
+        self._set_flag(rec, "kev", fields, extra, "CISA KEV value")
+        for fname, prefix in (("cwe", "CWE"), ("capec", "CAPEC")):
+            if fname in v:
+                got_l = normalise_cwe(self.vocab, v[fname], prefix)
+                if got_l.value:
+                    fields[fname] = got_l.value
+                if not got_l.ok:
+                    self._fail(rec, fname, v[fname], extra, f"{prefix} id")
+        return fields, extra, self._refs(rec, ("targets", "assets", "controls", "views"))
+
+    def _cvss(self, rec: RowRecord, fields: dict[str, Any], extra: dict[str, Any]) -> None:
+        """A CVSS score column, and a warning naming the row when the vector or score does not hold."""
+        raw = rec.values.get("cvss_score")
+        if raw is not None and not is_empty(self.vocab, raw):
+            try:
+                fields["cvss_score"] = float(one_line(raw).replace(",", "."))
+            except ValueError:
+                self._fail(rec, "cvss_score", raw, extra, "CVSS score")
+        if "cvss" in fields or "cvss_score" in fields:
+            reading = read_cvss(fields.get("cvss"), fields.get("cvss_score"))
+            if reading.problem:
+                header = rec.headers.get("cvss", rec.headers.get("cvss_score", "cvss"))
+                self.warn(rec.locator, f"CVSS (column {header!r}): {reading.problem}; kept as written")
+
+    def _risk(self, rec: RowRecord, base: str, extra: dict[str, Any]) -> Risk | None:
+        v = rec.values
+        overall = v.get(base)
+        lik, sev = v.get(f"{base}.likelihood"), v.get(f"{base}.severity")
+        risk: Risk | None = None
+        if overall is not None:
+            got = parse_risk(self.vocab, overall, rec.scales.get(base))
+            header = rec.headers.get(base, base)
+            if got.ok:
+                risk = got.value
+                if risk is not None:
+                    extra[header] = one_line(overall)
+            else:
+                self._fail(rec, base, overall, extra, "risk")
+        stated = v.get(f"{base}.level")
+        if lik is not None or sev is not None:
+            combined = combine_risk(self.vocab, lik, sev, rec.scales.get(f"{base}.likelihood"), rec.scales.get(f"{base}.severity"))
+            if combined is not None and lik is not None:
+                combined.likelihood_basis = likelihood_basis(rec.headers.get(f"{base}.likelihood"))
+            if combined is not None:
+                if risk is None:
+                    risk = combined
+                else:
+                    risk.likelihood = combined.likelihood or risk.likelihood
+                    risk.severity = combined.severity or risk.severity
+                    if risk.level is None:
+                        risk.level = combined.level
+                    if risk.score is None:
+                        risk.score = combined.score
+                    risk.likelihood_basis = combined.likelihood_basis or risk.likelihood_basis
+                    if risk.scale is None or risk.scale.startswith("1-"):
+                        risk.scale = combined.scale or risk.scale
+        if stated is not None and not is_empty(self.vocab, stated):
+            got_l = parse_risk(self.vocab, stated, None)
+            header = rec.headers.get(f"{base}.level", f"{base}.level")
+            if got_l.ok and got_l.value is not None and got_l.value.level:
+                # The level the author stated is kept as stated, never recomputed from the score.
+                risk = risk or Risk()
+                risk.level = got_l.value.level
+                extra[header] = one_line(stated)
+            else:
+                self._fail(rec, f"{base}.level", stated, extra, "risk level")
+        return risk
+
+    def _control(self, rec: RowRecord) -> Read:
+        v, fields, extra = self._start(rec, "title")
+        self._set_choice(rec, "category", "control_category", fields, extra, "control category")
+        self._set_choice(rec, "responsibility", "responsibility", fields, extra, "responsibility")
+        self._set_choice(rec, "status", "control_status", fields, extra, "control status")
+        if "verification" in v:
+            fields["verification"] = [one_line(x) for x in split_evidence(self.vocab, v["verification"])]
+        return fields, extra, self._refs(rec, ("threats",))
+
+    def _element(self, rec: RowRecord) -> Read:
+        v, fields, extra = self._start(rec, "name")
+        self._set_choice(rec, "kind", "element_kind", fields, extra, "element type")
+        if "dormant_interfaces" in v:
+            lines = [one_line(x) for x in v["dormant_interfaces"].splitlines()]  # one per line; ";" stays inside one
+            fields["dormant_interfaces"] = [x for x in lines if x and not is_empty(self.vocab, x)]
+        for fname in ("key_lifecycle", "sessions", "default_settings"):
+            if fname in v and not is_empty(self.vocab, v[fname]):
+                fields[fname] = clean_text(v[fname])
+        return fields, extra, self._refs(rec, ("trust_zone",))
+
+    def _flow(self, rec: RowRecord) -> Read:
+        v, fields, extra = self._start(rec, "name")
+        for fname in ("protocol", "port"):
+            if fname in v and not is_empty(self.vocab, v[fname]):
+                fields[fname] = one_line(v[fname])
+        if "protocol" in fields and "port" not in fields:
+            both = split_protocol_port(fields["protocol"])  # a "Protocol / Port" column: "HTTPS / TCP 443"
+            if both is not None:
+                fields["protocol"], fields["port"] = both
+        for fname in ("authentication", "encryption"):
+            if fname in v:
+                text = one_line(v[fname])
+                low = text.lower()
+                if low in NONE_WORDS:
+                    fields[fname] = "none"
+                elif low not in UNKNOWN_WORDS:
+                    fields[fname] = text
+        self._set_flag(rec, "bidirectional", fields, extra, "direction")
+        return fields, extra, self._refs(rec, ("source", "target", "peer", "data"))
+
+    def _asset(self, rec: RowRecord) -> Read:
+        v, fields, extra = self._start(rec, "name")
+        self._set_choice(rec, "kind", "asset_kind", fields, extra, "asset type")
+        for fname in ("confidentiality", "integrity", "availability"):
+            self._set_choice(rec, fname, "rating", fields, extra, fname)
+        if "disposal" in v:
+            fields["disposal"] = clean_text(v["disposal"])
+        return fields, extra, self._refs(rec, ("stored_in",))
+
+    def _trust_zone(self, rec: RowRecord) -> Read:
+        v, fields, extra = self._start(rec, "name")
+        if "trust_level" in v and not is_empty(self.vocab, v["trust_level"]):
+            m = re.match(r"^\s*(-?\d+)(?:\.0+)?\s*(?:\(.*\))?\s*$", v["trust_level"])
+            if m:
+                fields["trust_level"] = int(m.group(1))
+            else:
+                self._fail(rec, "trust_level", v["trust_level"], extra, "trust level")
+        return fields, extra, []
+
+    def _assumption(self, rec: RowRecord) -> Read:
+        _v, fields, extra = self._start(rec, "text")
+        self._set_choice(rec, "responsibility", "responsibility", fields, extra, "responsibility")
+        return fields, extra, []
+
+    def _out_of_scope(self, rec: RowRecord) -> Read:
+        v, fields, extra = self._start(rec, "text")
+        if "rationale" in v:
+            fields["rationale"] = clean_text(v["rationale"])
+        return fields, extra, []
