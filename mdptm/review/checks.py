@@ -15,13 +15,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from mdptm.model import PLACEHOLDER, STRIDE_ORDER, VIEW_KINDS, Item, Model, Signoff, Threat
+from mdptm.model import PLACEHOLDER, STRIDE_ORDER, VIEW_KINDS, Model, Signoff, Threat
 from mdptm.model.evidence import is_placeholder, real_values, void_control
 from mdptm.model.io import read_structured
 from mdptm.model.results import Finding
-from mdptm.plugins import Check, ReviewContext
+from mdptm.plugins import ReviewContext
 from mdptm.redaction.redact import iter_text
 from mdptm.resources import mappings_dir
+from mdptm.review._shared import ReviewCheck, label
 
 # ----------------------------------------------------------------------------------- helpers
 
@@ -53,15 +54,6 @@ def stride_table() -> StrideTable:
     )
 
 
-def _label(item: Item) -> str:
-    for attr in ("name", "title", "text"):
-        value = getattr(item, attr, None)
-        if isinstance(value, str) and value.strip():
-            short = value.strip().splitlines()[0]
-            return f"{item.id} ({short[:60]}{'…' if len(short) > 60 else ''})"
-    return item.id
-
-
 def _targets(model: Model) -> dict[str, list[Threat]]:
     out: dict[str, list[Threat]] = {}
     for t in model.threats:
@@ -79,10 +71,6 @@ def _words(categories: Iterable[str]) -> str:
     return ", ".join(c.replace("_", " ") for c in categories)
 
 
-def _finding(check: Check, message: str, items: Iterable[str] = ()) -> Finding:
-    return Finding(check=check.id, severity=check.severity, message=message, items=list(items))
-
-
 def _role_key(role: str) -> str:
     return re.sub(r"[\s_-]+", "_", role.strip().lower())
 
@@ -96,7 +84,7 @@ def _latest_by_role(signoffs: list[Signoff]) -> dict[str, Signoff]:
 # ------------------------------------------------------------------------------ analysis gaps
 
 
-class ElementWithoutThreat(Check):
+class ElementWithoutThreat(ReviewCheck):
     id = "element-without-threat"
     severity = "warning"
     description = "An element no threat analyses: the analysis is missing, or the PTM hides it."
@@ -105,10 +93,10 @@ class ElementWithoutThreat(Check):
         targeted = _targets(ctx.model)
         for el in ctx.model.elements:
             if el.id not in targeted:
-                yield _finding(self, f"element {_label(el)} is the target of no threat", [el.id])
+                yield self.finding(f"element {label(el)} is the target of no threat", [el.id])
 
 
-class FlowWithoutThreat(Check):
+class FlowWithoutThreat(ReviewCheck):
     id = "flow-without-threat"
     severity = "warning"
     description = "A data flow no threat analyses (flows carry tampering, disclosure and denial of service)."
@@ -118,10 +106,10 @@ class FlowWithoutThreat(Check):
         for flow in ctx.model.flows:
             if flow.id not in targeted:
                 ends = f"{flow.source} -> {flow.target}"
-                yield _finding(self, f"flow {_label(flow)} [{ends}] is the target of no threat", [flow.id])
+                yield self.finding(f"flow {label(flow)} [{ends}] is the target of no threat", [flow.id])
 
 
-class StrideGap(Check):
+class StrideGap(ReviewCheck):
     id = "stride-gap"
     severity = "info"
     description = "STRIDE-per-element: a category that applies to the element's kind has no threat."
@@ -139,10 +127,8 @@ class StrideGap(Check):
             dfd, kind, expected = table.for_element(el.kind)
             missing = [s for s in STRIDE_ORDER if s in expected and s not in covered(el.id)]
             if missing:
-                yield _finding(
-                    self,
-                    f"element {_label(el)}: no threat considers {_words(missing)} "
-                    f"(STRIDE-per-element, kind {kind} read as {_article(dfd)})",
+                yield self.finding(
+                    f"element {label(el)}: no threat considers {_words(missing)} (STRIDE-per-element, kind {kind} read as {_article(dfd)})",
                     [el.id],
                 )
         expected_flow = table.for_flow()
@@ -151,13 +137,13 @@ class StrideGap(Check):
                 continue
             missing = [s for s in STRIDE_ORDER if s in expected_flow and s not in covered(flow.id)]
             if missing:
-                yield _finding(self, f"flow {_label(flow)}: no threat considers {_words(missing)}", [flow.id])
+                yield self.finding(f"flow {label(flow)}: no threat considers {_words(missing)}", [flow.id])
 
 
 # ---------------------------------------------------------------------------- threats, controls
 
 
-class ThreatOpen(Check):
+class ThreatOpen(ReviewCheck):
     id = "threat-open"
     severity = "warning"
     description = "An open threat: the PTM discloses it, with what the hospital can do meanwhile."
@@ -166,10 +152,10 @@ class ThreatOpen(Check):
         for t in ctx.model.threats:
             if t.status == "open":
                 tail = "" if t.controls else "; no control is named for it"
-                yield _finding(self, f"threat {_label(t)} is open{tail}: disclose it and say what the hospital can do meanwhile", [t.id])
+                yield self.finding(f"threat {label(t)} is open{tail}: disclose it and say what the hospital can do meanwhile", [t.id])
 
 
-class ThreatWithoutControl(Check):
+class ThreatWithoutControl(ReviewCheck):
     id = "threat-without-control"
     severity = "warning"
     description = "A threat called mitigated, accepted or transferred that names no control ('trust us')."
@@ -186,10 +172,10 @@ class ThreatWithoutControl(Check):
                 "accepted": "is accepted with no control named; state the residual risk and the rationale",
                 "transferred": "is transferred with no control named; say who must do what",
             }[t.status]
-            yield _finding(self, f"threat {_label(t)} {why}", [t.id])
+            yield self.finding(f"threat {label(t)} {why}", [t.id])
 
 
-class ControlUnverified(Check):
+class ControlUnverified(ReviewCheck):
     id = "control-unverified"
     severity = "warning"
     description = "An implemented control with no verification evidence (FDA expects test evidence)."
@@ -197,10 +183,10 @@ class ControlUnverified(Check):
     def run(self, ctx: ReviewContext) -> Iterator[Finding]:
         for c in ctx.model.controls:
             if c.status == "implemented" and not real_values(c.verification):
-                yield _finding(self, f"control {_label(c)} is implemented but cites no verification evidence", [c.id])
+                yield self.finding(f"control {label(c)} is implemented but cites no verification evidence", [c.id])
 
 
-class ControlUnreferenced(Check):
+class ControlUnreferenced(ReviewCheck):
     id = "control-unreferenced"
     severity = "info"
     description = "A control that no threat and no view refers to."
@@ -210,7 +196,7 @@ class ControlUnreferenced(Check):
         used.update(cid for v in ctx.model.views for cid in v.controls)
         for c in ctx.model.controls:
             if c.id not in used:
-                yield _finding(self, f"control {_label(c)} is referenced by no threat or view", [c.id])
+                yield self.finding(f"control {label(c)} is referenced by no threat or view", [c.id])
 
 
 _VIEW_NAMES = {
@@ -221,7 +207,7 @@ _VIEW_NAMES = {
 }
 
 
-class ViewMissing(Check):
+class ViewMissing(ReviewCheck):
     id = "view-missing"
     severity = "warning"
     description = "An FDA security architecture view kind the model does not have."
@@ -230,10 +216,10 @@ class ViewMissing(Check):
         present = {v.kind for v in ctx.model.views}
         for kind in VIEW_KINDS:
             if kind not in present:
-                yield _finding(self, f"no {_VIEW_NAMES[kind]} (kind {kind}), one of FDA's security architecture views")
+                yield self.finding(f"no {_VIEW_NAMES[kind]} (kind {kind}), one of FDA's security architecture views")
 
 
-class MitigationWithoutDetail(Check):
+class MitigationWithoutDetail(ReviewCheck):
     id = "mitigation-without-detail"
     severity = "blocker"
     description = "The published model says 'all threats are mitigated' with no mitigation detail."
@@ -241,22 +227,21 @@ class MitigationWithoutDetail(Check):
     def run(self, ctx: ReviewContext) -> Iterator[Finding]:
         model = ctx.published
         if not model.threats:
-            yield _finding(self, "the published model lists no threat: a PTM says what can go wrong")
+            yield self.finding("the published model lists no threat: a PTM says what can go wrong")
             return
         if any(t.status not in ("mitigated", "not_applicable") for t in model.threats):
             return
         controls = {c.id: c for c in model.controls}
         used = [controls[cid] for t in model.threats for cid in t.controls if cid in controls]
         if not any(c.description.strip() and "withheld" not in c.tags for c in used):
-            yield _finding(
-                self,
+            yield self.finding(
                 "every threat is called mitigated, but no published control says how: "
                 "describe at least the mitigations that can be disclosed",
                 [t.id for t in model.threats],
             )
 
 
-class PlaceholderValue(Check):
+class PlaceholderValue(ReviewCheck):
     id = "placeholder-value"
     severity = "warning"
     description = "A fact that reads as a placeholder (TBD, N/A, none, not supported): it is no evidence."
@@ -266,29 +251,26 @@ class PlaceholderValue(Check):
         for section in ("product", "support"):
             for name, value in getattr(m, section):
                 if isinstance(value, str) and value.strip() and PLACEHOLDER not in value and is_placeholder(value):
-                    yield _finding(
-                        self,
+                    yield self.finding(
                         f"{section}.{name} reads {value.strip()!r}: the mapping treats it as not stated; "
                         "give the real value or leave it empty",
                     )
         for c in m.controls:
             if c.status != "not_implemented" and void_control(c.title, c.description):
-                yield _finding(
-                    self,
-                    f"control {_label(c)} describes no safeguard (all it says is denied or a placeholder): "
+                yield self.finding(
+                    f"control {label(c)} describes no safeguard (all it says is denied or a placeholder): "
                     "the mapping does not count it, nor the threats that rely on it alone",
                     [c.id],
                 )
             empty = [v for v in c.verification if v.strip() and is_placeholder(v)]
             if empty:
-                yield _finding(
-                    self,
-                    f"control {_label(c)} cites {', '.join(repr(v) for v in empty)} as verification: a placeholder is no evidence",
+                yield self.finding(
+                    f"control {label(c)} cites {', '.join(repr(v) for v in empty)} as verification: a placeholder is no evidence",
                     [c.id],
                 )
 
 
-class CoverageDisagreement(Check):
+class CoverageDisagreement(ReviewCheck):
     id = "coverage-disagreement"
     severity = "warning"
     description = "Clauses of different frameworks that ask the same thing got different verdicts."
@@ -299,8 +281,7 @@ class CoverageDisagreement(Check):
         from mdptm.mapping.coherence import disagreements
 
         for d in disagreements(ctx.coverage):
-            yield _finding(
-                self,
+            yield self.finding(
                 "linked clauses disagree: " + d.describe() + "; one meaning needs one verdict (check the "
                 "overrides and assertions, or the evidence)",
             )
@@ -309,7 +290,7 @@ class CoverageDisagreement(Check):
 # --------------------------------------------------------------------- internal vs public model
 
 
-class ThreatDropped(Check):
+class ThreatDropped(ReviewCheck):
     id = "threat-dropped"
     severity = "warning"
     description = "A threat in the internal model that the public one omits (reputational risk)."
@@ -320,15 +301,14 @@ class ThreatDropped(Check):
         public_ids = {t.id for t in ctx.public.threats}
         for t in ctx.model.threats:
             if ctx.renames.get(t.id, t.id) not in public_ids:
-                yield _finding(
-                    self,
-                    f"threat {_label(t)} is not in the public model: a known threat found missing later looks like "
+                yield self.finding(
+                    f"threat {label(t)} is not in the public model: a known threat found missing later looks like "
                     "a gap; publish it with a withheld-mitigation placeholder, or record why it was removed",
                     [t.id],
                 )
 
 
-class WithheldWithoutPlaceholder(Check):
+class WithheldWithoutPlaceholder(ReviewCheck):
     id = "withheld-without-placeholder"
     severity = "blocker"
     description = "A published threat lost a mitigation and nothing says one exists."
@@ -338,7 +318,7 @@ class WithheldWithoutPlaceholder(Check):
         controls = {c.id: c for c in public.controls}
         for c in public.controls:
             if "withheld" in c.tags and not c.description.strip():
-                yield _finding(self, f"placeholder control {c.id} does not say that a mitigation exists", [c.id])
+                yield self.finding(f"placeholder control {c.id} does not say that a mitigation exists", [c.id])
         if ctx.public is None:
             return
         threats = {t.id: t for t in ctx.public.threats}
@@ -349,8 +329,7 @@ class WithheldWithoutPlaceholder(Check):
             for cid in t.controls:
                 pid = ctx.renames.get(cid, cid)
                 if pid not in pt.controls or pid not in controls:
-                    yield _finding(
-                        self,
+                    yield self.finding(
                         f"threat {pt.id} relied on control {cid}, which the public model neither shows nor "
                         "replaces with a withheld-mitigation placeholder",
                         [pt.id, cid],
@@ -360,7 +339,7 @@ class WithheldWithoutPlaceholder(Check):
 # ------------------------------------------------------------------------- publication gates
 
 
-class SignoffMissing(Check):
+class SignoffMissing(ReviewCheck):
     id = "signoff-missing"
     severity = "blocker"
     description = "A sign-off the project requires has not been recorded."
@@ -369,10 +348,10 @@ class SignoffMissing(Check):
         latest = _latest_by_role(ctx.model.document.signoffs)
         for role in dict.fromkeys(ctx.signoffs_required):
             if _role_key(role) not in latest:
-                yield _finding(self, f"no sign-off recorded for the required role {role!r} (mdptm signoff)")
+                yield self.finding(f"no sign-off recorded for the required role {role!r} (mdptm signoff)")
 
 
-class SignoffRejected(Check):
+class SignoffRejected(ReviewCheck):
     id = "signoff-rejected"
     severity = "blocker"
     description = "The latest sign-off of a role rejects publication."
@@ -382,20 +361,20 @@ class SignoffRejected(Check):
             if s.decision == "rejected":
                 when = f" on {s.date}" if s.date else ""
                 why = f": {s.comment}" if s.comment else ""
-                yield _finding(self, f"role {s.role!r} rejected publication{when}{why}")
+                yield self.finding(f"role {s.role!r} rejected publication{when}{why}")
 
 
-class Leak(Check):
+class Leak(ReviewCheck):
     id = "leak"
     severity = "blocker"
     description = "A redacted string or policy term was found in a written file."
 
     def run(self, ctx: ReviewContext) -> Iterator[Finding]:
         for hit in ctx.leaks:
-            yield _finding(self, f"redaction leak: {hit.describe()}")
+            yield self.finding(f"redaction leak: {hit.describe()}")
 
 
-class UnknownPlaceholder(Check):
+class UnknownPlaceholder(ReviewCheck):
     id = "unknown-placeholder"
     severity = "blocker"
     description = "A required fact still reads 'UNKNOWN: set it in mdptm.yaml'."
@@ -405,4 +384,4 @@ class UnknownPlaceholder(Check):
             if PLACEHOLDER in text:
                 items = [] if item in ("product", "document", "support") else [item]
                 where = f"{item}.{path}" if not items else f"{path} of {item}"
-                yield _finding(self, f"{where} is still a placeholder: set it in mdptm.yaml", items)
+                yield self.finding(f"{where} is still a placeholder: set it in mdptm.yaml", items)

@@ -14,7 +14,8 @@ when the model states premarket facts of its own; ``cvss-invalid`` always runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import abc
+from collections.abc import Iterator
 
 from mdptm.model import RiskManagement, Threat
 from mdptm.model.cvss import read as read_cvss
@@ -33,13 +34,10 @@ from mdptm.model.premarket import (
     state_coverage,
 )
 from mdptm.model.results import Finding
-from mdptm.plugins import Check, ReviewContext
+from mdptm.plugins import ReviewContext
+from mdptm.review._shared import ReviewCheck, unstated
 
 HARMFUL = ("negligible", "minor", "serious", "critical", "catastrophic")
-
-
-def _finding(check: Check, message: str, items: Iterable[str] = ()) -> Finding:
-    return Finding(check=check.id, severity=check.severity, message=message, items=list(items))
 
 
 def applies(ctx: ReviewContext) -> bool:
@@ -50,41 +48,47 @@ def applies(ctx: ReviewContext) -> bool:
     return ctx.audience == "submission" or ctx.model.risk_management != RiskManagement()
 
 
+class PremarketCheck(ReviewCheck):
+    """A check that runs only where :func:`applies`: its :meth:`findings` are those of the model."""
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        if applies(ctx):
+            yield from self.findings(ctx)
+
+    @abc.abstractmethod
+    def findings(self, ctx: ReviewContext) -> Iterator[Finding]:
+        """The findings for a model the premarket checks apply to."""
+
+
 def _rated(t: Threat) -> bool:
     return any(r is not None and (r.likelihood or r.level or r.score is not None) for r in (t.risk, t.residual_risk))
 
 
-class RiskMethodMissing(Check):
+class RiskMethodMissing(PremarketCheck):
     id = "risk-method-missing"
     severity = "warning"
     description = "The scoring method, exploitability scale, acceptance criteria or transfer to safety risk is not stated (FDA V.A.2)."
 
-    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
-        if not applies(ctx):
-            return
+    def findings(self, ctx: ReviewContext) -> Iterator[Finding]:
         rm = ctx.model.risk_management
-        missing = [
-            what
-            for what, have in (
+        missing = unstated(
+            (
                 ("the scoring method (risk_management.method)", rm.method),
                 ("the exploitability scale (risk_management.exploitability_scale)", rm.exploitability_scale),
                 ("the acceptance criteria (risk_management.acceptable_levels / justify_levels)", rm.acceptable_levels or rm.justify_levels),
                 ("the transfer of security risks into the safety risk assessment (risk_management.safety_transfer)", rm.safety_transfer),
             )
-            if not have
-        ]
+        )
         for what in missing:
-            yield _finding(self, f"the risk assessment does not state {what}: FDA V.A.2 asks for it; set it in mdptm.yaml")
+            yield self.finding(f"the risk assessment does not state {what}: FDA V.A.2 asks for it; set it in mdptm.yaml")
 
 
-class ExploitabilityMissing(Check):
+class ExploitabilityMissing(PremarketCheck):
     id = "exploitability-missing"
     severity = "warning"
     description = "Threats rated on a likelihood axis that is not exploitability (FDA V.A.2: exploitability rather than probability)."
 
-    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
-        if not applies(ctx):
-            return
+    def findings(self, ctx: ReviewContext) -> Iterator[Finding]:
         rated = [t for t in ctx.model.threats if _rated(t)]
         other = [t for t in rated if basis_of(t) != "exploitability"]
         if other:
@@ -95,15 +99,14 @@ class ExploitabilityMissing(Check):
                 why.append(f"{level_only} have a risk level but no exploitability rating")
             if len(other) - prob - level_only:
                 why.append(f"{len(other) - prob - level_only} have a likelihood column that does not say what it rates")
-            yield _finding(
-                self,
+            yield self.finding(
                 f"{len(other)} of {len(rated)} rated threats do not rate exploitability ({'; '.join(why)}): FDA asks for "
                 "exploitability rather than probability; name the column 'Exploitability' or re-rate",
                 [t.id for t in other],
             )
 
 
-class CvssInvalid(Check):
+class CvssInvalid(ReviewCheck):
     id = "cvss-invalid"
     severity = "warning"
     description = "A CVSS vector that does not parse, or a stated score that does not match its vector or lies outside 0-10."
@@ -112,185 +115,160 @@ class CvssInvalid(Check):
         for n, t in enumerate(ctx.model.threats):
             reading = cvss_of(t)
             if reading.problem:
-                yield _finding(self, f"threat {t.id} (/threats/{n}/cvss): {reading.problem}", [t.id])
+                yield self.finding(f"threat {t.id} (/threats/{n}/cvss): {reading.problem}", [t.id])
         for n, a in enumerate(ctx.model.risk_management.anomalies):
             reading = read_cvss(a.cvss)
             if a.cvss and reading.problem:
-                yield _finding(self, f"anomaly {a.id} (/risk_management/anomalies/{n}/cvss): {reading.problem}", [a.id])
+                yield self.finding(f"anomaly {a.id} (/risk_management/anomalies/{n}/cvss): {reading.problem}", [a.id])
 
 
-class HazardLinkMissing(Check):
+class HazardLinkMissing(PremarketCheck):
     id = "hazard-link-missing"
     severity = "warning"
     description = "A threat that can harm a patient links to no hazard of the ISO 14971 file (FDA V.A.2 transfer to safety risk)."
 
-    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
-        if not applies(ctx):
-            return
+    def findings(self, ctx: ReviewContext) -> Iterator[Finding]:
         harmful = [t for t in ctx.model.threats if t.patient_harm in HARMFUL and t.status != "not_applicable"]
         unlinked = [t for t in harmful if not t.hazards]
         if not unlinked:
             return
         if len(unlinked) == len(harmful) and len(harmful) > 1:
-            yield _finding(
-                self,
+            yield self.finding(
                 f"none of the {len(harmful)} threats that can harm a patient links to a safety hazard: add the "
                 "hazard ids of the ISO 14971 file (a 'Related hazards' column)",
                 [t.id for t in unlinked],
             )
             return
         for t in unlinked:
-            yield _finding(self, f"threat {t.id} can cause {t.patient_harm} patient harm but links to no safety hazard", [t.id])
+            yield self.finding(f"threat {t.id} can cause {t.patient_harm} patient harm but links to no safety hazard", [t.id])
 
 
-class ResidualRiskUnacceptable(Check):
+class ResidualRiskUnacceptable(PremarketCheck):
     id = "residual-risk-unacceptable"
     severity = "warning"
     description = "A residual risk outside the acceptance criteria, or needing a rationale it lacks."
 
-    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
-        if not applies(ctx):
-            return
+    def findings(self, ctx: ReviewContext) -> Iterator[Finding]:
         if not has_criteria(ctx.model):
             return  # reported once by risk-method-missing
         for t in ctx.model.threats:
             verdict = acceptability(ctx.model, t)
             if verdict.verdict == NOT_ACCEPTABLE:
-                yield _finding(self, f"threat {t.id}: {verdict.why}", [t.id])
+                yield self.finding(f"threat {t.id}: {verdict.why}", [t.id])
 
 
-class StateWithoutView(Check):
+class StateWithoutView(PremarketCheck):
     id = "state-without-view"
     severity = "warning"
     description = "An operational or clinical state with neither a security use case view nor a justification (FDA V.B.2(d))."
 
-    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
-        if not applies(ctx):
-            return
+    def findings(self, ctx: ReviewContext) -> Iterator[Finding]:
         coverage = state_coverage(ctx.model)
         if not coverage:
-            yield _finding(
-                self,
+            yield self.finding(
                 "the model names no operational or clinical state (risk_management.states): FDA expects a "
                 "security use case view, or a justification, for each (power-on, standby, programming, alarming, ...)",
             )
             return
         for c in coverage:
             if c.unknown:
-                yield _finding(
-                    self,
+                yield self.finding(
                     f"state {c.state.id} ({c.state.name}) names {', '.join(map(repr, c.unknown))}, which is not a "
                     "security use case view of the model",
                 )
             if c.status == "gap":
-                yield _finding(self, f"state {c.state.id} ({c.state.name}) has no security use case view and no justification")
+                yield self.finding(f"state {c.state.id} ({c.state.name}) has no security use case view and no justification")
 
 
-class ViewDetailMissing(Check):
+class ViewDetailMissing(PremarketCheck):
     id = "view-detail-missing"
     severity = "info"
     description = "An element in a view without Appendix 2 detail (dormant/debug interfaces, key life cycle, sessions, defaults)."
 
-    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
-        if not applies(ctx):
-            return
+    def findings(self, ctx: ReviewContext) -> Iterator[Finding]:
         in_views = {e for v in ctx.model.views for e in v.elements}
         for e in ctx.model.elements:
             if in_views and e.id not in in_views:
                 continue
             missing = missing_detail(e)
             if missing:
-                yield _finding(self, f"element {e.id} ({e.name}) does not state: {', '.join(m.lower() for m in missing)}", [e.id])
+                yield self.finding(f"element {e.id} ({e.name}) does not state: {', '.join(m.lower() for m in missing)}", [e.id])
 
 
-class MultiPatientResponseMissing(Check):
+class MultiPatientResponseMissing(PremarketCheck):
     id = "multi-patient-response-missing"
     severity = "warning"
     description = "A Multi-Patient Harm View that does not say how attacks are detected, responded to and recovered from."
 
-    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
-        if not applies(ctx):
-            return
+    def findings(self, ctx: ReviewContext) -> Iterator[Finding]:
         for v in ctx.model.views:
             if v.kind != "multi_patient_harm":
                 continue
             missing = [p for p, text in multi_patient_parts(v).items() if not text]
             if missing:
-                yield _finding(
-                    self,
+                yield self.finding(
                     f"view {v.id} ({v.name}) does not say how the system will {', '.join(missing)}: FDA V.B.2(b) "
                     "asks how it defends against and responds to attacks on many patients",
                     [v.id],
                 )
 
 
-class AnomalyUnassessed(Check):
+class AnomalyUnassessed(PremarketCheck):
     id = "anomaly-unassessed"
     severity = "warning"
     description = "Unresolved anomalies not stated, or one without CWE, security impact or rationale (FDA V.A.5)."
 
-    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
-        if not applies(ctx):
-            return
+    def findings(self, ctx: ReviewContext) -> Iterator[Finding]:
         anomalies = ctx.model.risk_management.anomalies
         if not anomalies:
-            yield _finding(
-                self,
+            yield self.finding(
                 "no unresolved anomalies are recorded (risk_management.anomalies): list each known defect the "
                 "release ships with and its security impact, or state that there is none",
             )
             return
         for a in anomalies:
-            missing = [w for w, have in (("CWE", a.cwe), ("security impact", a.impact), ("rationale", a.rationale)) if not have]
+            missing = unstated((("CWE", a.cwe), ("security impact", a.impact), ("rationale", a.rationale)))
             if missing:
-                yield _finding(self, f"anomaly {a.id} ({a.title}) has no {', '.join(missing)}", [a.id])
+                yield self.finding(f"anomaly {a.id} ({a.title}) has no {', '.join(missing)}", [a.id])
 
 
-class TplcMetricsMissing(Check):
+class TplcMetricsMissing(PremarketCheck):
     id = "tplc-metrics-missing"
     severity = "warning"
     description = "TPLC security metrics missing: share patched, time to patch, time to field deployment (FDA V.A.6)."
 
-    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
-        if not applies(ctx):
-            return
+    def findings(self, ctx: ReviewContext) -> Iterator[Finding]:
         m = ctx.model.risk_management.metrics
         if m is None:
-            yield _finding(
-                self,
+            yield self.finding(
                 "no TPLC security metrics (risk_management.metrics): FDA V.A.6 asks for the share of "
                 "vulnerabilities patched, the time to patch and the time to deploy patches in the field",
             )
             return
-        missing = [
-            w
-            for w, have in (
+        missing = unstated(
+            (
                 ("vulnerabilities identified", m.vulnerabilities_identified is not None),
                 ("vulnerabilities patched", m.vulnerabilities_patched is not None),
                 ("days to patch", m.days_to_patch is not None),
                 ("days to deploy", m.days_to_deploy is not None),
             )
-            if not have
-        ]
+        )
         if missing:
-            yield _finding(self, f"the TPLC metrics do not state: {', '.join(missing)}")
+            yield self.finding(f"the TPLC metrics do not state: {', '.join(missing)}")
 
 
-class SubmissionDocumentMissing(Check):
+class SubmissionDocumentMissing(PremarketCheck):
     id = "submission-document-missing"
     severity = "info"
     description = "An FDA Appendix 4 Table 1 document that the submission set only partly answers or leaves to the maker."
 
-    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
-        if not applies(ctx):
-            return
+    def findings(self, ctx: ReviewContext) -> Iterator[Finding]:
         for row in appendix4_index(ctx.model, set(FILES)):
             if row.status in (PARTLY, MAKER_ADDS):
                 todo = [f"state {', '.join(f.removeprefix('any:') for f in row.facts_missing)}"] if row.facts_missing else []
                 if row.row.maker_adds:
                     todo.append(f"add {row.row.maker_adds[0].lower()}{row.row.maker_adds[1:].rstrip('.')}")
-                yield _finding(
-                    self,
+                yield self.finding(
                     f"Appendix 4 '{row.row.title}' is {row.status}: "
                     + "; ".join(todo)
                     + " (or name the maker's document in risk_management.documents)",
