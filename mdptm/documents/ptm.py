@@ -28,7 +28,7 @@ from mdptm.model import (
     Threat,
     View,
 )
-from mdptm.model.index import threats_by_control, views_by_threat
+from mdptm.model.index import ById, threats_by_control, views_by_threat
 from mdptm.model.results import CLAUSE_STATUSES, Coverage, Review
 from mdptm.plugins import ExportContext
 from mdptm.render import diagrams
@@ -106,21 +106,12 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
-@dataclass
-class _Index:
+class _Index(ById):
     """Id lookups over the model, built once (no quadratic scans)."""
 
-    model: Model
-
     def __post_init__(self) -> None:
+        super().__post_init__()
         m = self.model
-        self.elements = {e.id: e for e in m.elements}
-        self.flows = {f.id: f for f in m.flows}
-        self.zones = {z.id: z for z in m.trust_zones}
-        self.assets = {a.id: a for a in m.assets}
-        self.controls = {c.id: c for c in m.controls}
-        self.threats = {t.id: t for t in m.threats}
-        self.views = {v.id: v for v in m.views}
         self.threats_by_control = threats_by_control(m)
         self.views_by_threat = views_by_threat(m)
 

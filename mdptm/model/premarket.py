@@ -54,7 +54,7 @@ class PremarketVocabulary(BaseModel):
     appendix4: list[Appendix4Row]
 
 
-# The files of the submission set (documents/submission.py writes them; review checks and the Appendix 4
+# The files of the submission set (documents/submission/ writes them; review checks and the Appendix 4
 # index name them).
 SUBMISSION_DIR = "submission"
 ARCHITECTURE = "architecture-views.docx"

@@ -3,8 +3,8 @@
 Sections added to the risk assessment (scoring method and acceptance criteria, exploitability and
 severity per threat, the transfer to the safety risk assessment, residual-risk acceptability, known
 vulnerabilities) and to the architecture views (operational and clinical states, Appendix 2 detail,
-detect / respond / recover), plus two documents of their own: ``lifecycle-assessment.docx`` (unresolved
-anomalies, TPLC metrics) and ``submission-index.docx`` (Appendix 4 Table 1 row by row). A gap is shown
+detect / respond / recover), beside two documents of their own (:mod:`.lifecycle`: unresolved anomalies and TPLC metrics;
+:mod:`.set_index`: Appendix 4 Table 1 row by row). A gap is shown
 in red where it is, so the regulatory team sees it before the set is sent.
 """
 
@@ -13,22 +13,28 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from mdptm.documents.submission import GAP_FILL, LEVEL_FILLS, OK_FILL, RISK_LEVELS, WARN_FILL, Index, _new_doc, _paragraphs, _words
+from mdptm.documents.submission._shared import (
+    GAP_FILL,
+    LEVEL_FILLS,
+    NOT_STATED,
+    OK_FILL,
+    RISK_LEVELS,
+    WARN_FILL,
+    Index,
+    _cite,
+    _paragraphs,
+    _words,
+    _yes_no,
+)
 from mdptm.model import Element, Model, Risk, Threat, View
 from mdptm.model.cvss import describe as describe_cvss
-from mdptm.model.cvss import read as read_cvss
 from mdptm.model.premarket import (
     ACCEPTABLE,
     APPENDIX2_FIELDS,
-    IN_SET,
-    MAKER_ADDS,
-    MAKER_DOC,
     NOT_ACCEPTABLE,
     NOT_EVALUATED,
-    PARTLY,
     WITH_RATIONALE,
     acceptability,
-    appendix4_index,
     basis_of,
     cvss_of,
     element_detail,
@@ -39,17 +45,10 @@ from mdptm.model.premarket import (
     state_coverage,
     states_of_view,
 )
-from mdptm.plugins import ExportContext
 from mdptm.render.docir import Doc
 
-NOT_STATED = "not stated"
 VERDICT_FILLS = {ACCEPTABLE: OK_FILL, WITH_RATIONALE: OK_FILL, NOT_ACCEPTABLE: GAP_FILL, NOT_EVALUATED: WARN_FILL}
-INDEX_FILLS = {IN_SET: OK_FILL, MAKER_DOC: OK_FILL, PARTLY: WARN_FILL, MAKER_ADDS: GAP_FILL}
 HARM_ORDER = ("catastrophic", "critical", "serious", "minor", "negligible")
-
-
-def _cite(key: str) -> str:
-    return premarket_vocabulary().citations[key]
 
 
 def _axis(r: Risk | None) -> tuple[str, str, str]:
@@ -240,8 +239,7 @@ def known_vulnerabilities_chapter(doc: Doc, model: Model, ix: Index) -> None:
     if known:
         rows, fills = [], {}
         for r, t in enumerate(known):
-            kev = "unknown" if t.kev is None else ("yes" if t.kev else "no")
-            rows.append([t.id, t.title, ", ".join(t.cve) or "—", describe_cvss(cvss_of(t)) or "—", kev, _words(t.status)])
+            rows.append([t.id, t.title, ", ".join(t.cve) or "—", describe_cvss(cvss_of(t)) or "—", _yes_no(t.kev), _words(t.status)])
             if t.kev:
                 fills[(r, 4)] = GAP_FILL
         doc.table(
@@ -362,150 +360,3 @@ def response_section(doc: Doc, views: Sequence[View]) -> None:
         rows = [[voc[p], text or NOT_STATED] for p, text in parts.items()]
         fills = {(r, 1): GAP_FILL for r, (_p, text) in enumerate(parts.items()) if not text}
         doc.table(["Part", "How the system does it"], rows, caption=f"Detect, respond, recover — {v.name}", widths=[3.2, 6.8], fills=fills)
-
-
-# ------------------------------------------------------------------------ lifecycle-assessment.docx
-
-
-def lifecycle_doc(model: Model, ctx: ExportContext) -> Doc:
-    """``lifecycle-assessment.docx``: unresolved anomalies (V.A.5) and TPLC security metrics (V.A.6)."""
-    ix = Index(model)
-    rm = model.risk_management
-    doc = _new_doc("Unresolved anomalies and TPLC security metrics", model, ctx, "Unresolved anomalies and metrics")
-
-    doc.h("Security assessment of unresolved anomalies", 1)
-    doc.p(_cite("anomalies") + ".", style="note")
-    if not rm.anomalies:
-        doc.p(
-            "The model records no unresolved anomaly (risk_management.anomalies). List each known defect the release "
-            "ships with and its security impact, or state that there is none.",
-            style="note",
-        )
-    else:
-        doc.p(
-            f"{len(rm.anomalies)} unresolved anomalies ship with this release. For each: its weakness (CWE), the "
-            "elements it affects, its security impact, why it may ship unresolved, and the planned fix."
-        )
-        rows, fills = [], {}
-        for r, a in enumerate(rm.anomalies):
-            rows.append(
-                [
-                    a.id,
-                    a.title,
-                    ", ".join(a.cwe) or "missing",
-                    ix.labels(a.affects) or "—",
-                    ", ".join(a.threats) or "—",
-                    a.fix or NOT_STATED,
-                ]
-            )
-            if not a.cwe:
-                fills[(r, 2)] = GAP_FILL
-            if not a.fix:
-                fills[(r, 5)] = WARN_FILL
-        doc.table(
-            ["ID", "Anomaly", "CWE", "Affects", "Threats", "Planned fix"],
-            rows,
-            caption="Unresolved anomalies",
-            widths=[0.9, 3.2, 1.1, 2.2, 0.9, 1.9],
-            fills=fills,
-        )
-        for a in rm.anomalies:
-            doc.h(f"{a.id} {a.title}", 2)
-            _paragraphs(doc, a.description)
-            detail = [["CWE", ", ".join(a.cwe) or "missing"]]
-            if a.cvss:
-                detail.append(["CVSS", describe_cvss(read_cvss(a.cvss)) or a.cvss])
-            detail += [
-                ["Affects", ix.labels(a.affects) or "—"],
-                ["Threats", ix.labels(a.threats) or "—"],
-                ["Security impact", a.impact or "missing"],
-                ["Why it may ship unresolved", a.rationale or "missing"],
-                ["Planned fix", a.fix or NOT_STATED],
-            ]
-            fills = {(r, 1): GAP_FILL for r, row in enumerate(detail) if row[1] == "missing"}
-            doc.table([], detail, widths=[2.6, 7.4], fills=fills)
-
-    doc.h("TPLC security risk management: measures and metrics", 1)
-    doc.p(_cite("metrics") + ".", style="note")
-    m = rm.metrics
-    if m is None:
-        doc.p(
-            "The model has no TPLC security metrics (risk_management.metrics): the share of vulnerabilities patched, the "
-            "time from identification to patch and the time from patch to deployment in the field.",
-            style="note",
-        )
-    else:
-        share = None
-        if m.vulnerabilities_identified:
-            share = 100.0 * (m.vulnerabilities_patched or 0) / m.vulnerabilities_identified
-        rows = [
-            ["Period", m.period or NOT_STATED],
-            ["Vulnerabilities identified", NOT_STATED if m.vulnerabilities_identified is None else str(m.vulnerabilities_identified)],
-            ["Vulnerabilities updated or patched", NOT_STATED if m.vulnerabilities_patched is None else str(m.vulnerabilities_patched)],
-            ["Share of vulnerabilities patched", NOT_STATED if share is None or m.vulnerabilities_patched is None else f"{share:.0f} %"],
-            ["Mean time from identification to patch", NOT_STATED if m.days_to_patch is None else f"{m.days_to_patch:g} days"],
-            [
-                "Mean time from patch availability to field deployment",
-                NOT_STATED if m.days_to_deploy is None else f"{m.days_to_deploy:g} days",
-            ],
-        ]
-        fills = {(r, 1): GAP_FILL for r, row in enumerate(rows) if row[1] == NOT_STATED}
-        doc.table(["Measure", "Value"], rows, caption="TPLC security metrics", widths=[4.6, 5.4], fills=fills)
-        if m.note:
-            _paragraphs(doc, m.note)
-    sup = model.support
-    if sup.patch_policy:
-        doc.p(" ".join(sup.patch_policy.split()), bold_prefix="Patch policy:")
-    return doc
-
-
-# --------------------------------------------------------------------------- submission-index.docx
-
-
-def _fields_text(paths: Sequence[str]) -> str:
-    """``risk_management.method``, ``risk_management.acceptance`` → ``risk_management: method, acceptance``."""
-    groups: dict[str, list[str]] = {}
-    for path in paths:
-        head, _, tail = path.removeprefix("any:").rpartition(".")
-        groups.setdefault(head, []).append(tail)
-    return "; ".join(f"{head}: {', '.join(tails)}" if head else ", ".join(tails) for head, tails in groups.items())
-
-
-def index_doc(model: Model, ctx: ExportContext, written: set[str]) -> Doc:
-    """``submission-index.docx``: FDA Appendix 4 Table 1 row by row, answered here or left to the maker."""
-    doc = _new_doc("Premarket cybersecurity documentation index", model, ctx, "Documentation index")
-    doc.p(
-        _cite("index") + ". Each recommended document is answered by files of this set, by the device maker's own "
-        "document the project file names, or marked for the maker to add."
-    )
-    rows_ = appendix4_index(model, written)
-    counts = Counter(r.status for r in rows_)
-    doc.p(
-        ", ".join(f"{counts[s]} {s}" for s in (IN_SET, MAKER_DOC, PARTLY, MAKER_ADDS) if counts[s]) + ".",
-        bold_prefix=f"{len(rows_)} documents:",
-    )
-    rows, fills = [], {}
-    for r, row in enumerate(rows_):
-        where = "; ".join(row.files)
-        if row.maker_document:
-            where = (where + "; " if where else "") + f"maker's document: {row.maker_document}"
-        todo = []
-        if row.facts_missing:
-            todo.append("state in the model: " + _fields_text(row.facts_missing))
-        if row.row.maker_adds and not row.maker_document:
-            todo.append(row.row.maker_adds)
-        rows.append([row.row.title, row.row.section, row.status, where or "—", "; ".join(todo) or "—"])
-        fills[(r, 2)] = INDEX_FILLS[row.status]
-        if todo:
-            fills[(r, 4)] = GAP_FILL if row.status == MAKER_ADDS else WARN_FILL
-    doc.table(
-        ["Recommended documentation", "Guidance", "Status", "Where", "To add"],
-        rows,
-        caption="FDA Appendix 4 Table 1: recommended premarket submission documentation",
-        widths=[2.4, 0.9, 1.3, 3.4, 2.6],
-        fills=fills,
-    )
-    doc.h("What each row asks for", 1)
-    for row in rows_:
-        doc.p(row.row.asks, bold_prefix=f"{row.row.title} ({row.row.section}):")
-    return doc

@@ -1,0 +1,189 @@
+"""What every document of the submission set shares: its constants and fills, the regulatory wording
+(``mappings/vocabulary/submission.yaml``), value wording, the id look-ups and the confidential front matter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict
+
+from mdptm.model import (
+    Flow,
+    Item,
+    Model,
+    Risk,
+)
+from mdptm.model.index import ById, threats_by_control
+from mdptm.model.io import load_validated
+from mdptm.model.premarket import (  # the set's file names: review checks name them too
+    premarket_vocabulary,
+)
+from mdptm.plugins import ExportContext
+from mdptm.render.docir import Doc
+from mdptm.resources import mappings_dir
+
+# Files whose presence marks a folder as a public PTM package (SPEC §7).
+PUBLIC_PACKAGE_FILES = ("ptm.docx", "ptm.xlsx", "ptm.json", "ptm.otm.json", "index.html")
+
+CONFIDENTIAL = "CONFIDENTIAL"
+RISK_LEVELS = ("low", "medium", "high", "critical")
+OPEN_STATUSES = ("open", "partially_mitigated")
+
+# Cell fills (RRGGBB): a gap, something to look at, fine; risk levels as in the public PTM.
+GAP_FILL = "F4CCCC"
+WARN_FILL = "FFF2CC"
+OK_FILL = "D9EAD3"
+HEADER_FILL = "1F3864"
+LEVEL_FILLS = {"low": "C8E6C9", "medium": "FFE082", "high": "FFB74D", "critical": "EF9A9A"}
+LABEL_FILLS = {"answered": OK_FILL, "partial": WARN_FILL, "missing": GAP_FILL}
+CLAUSE_FILLS = {"covered": OK_FILL, "partial": WARN_FILL, "gap": GAP_FILL, "not_applicable": "EEEEEE"}
+
+XLSX_CELL_LIMIT = 32767
+MAX_IMAGE_CM = 16.0
+
+
+# ------------------------------------------------------------------------------------ vocabulary
+
+
+class ViewKindText(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str
+    citation: str
+    purpose: str
+
+
+class CraStatusText(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    applies: str
+    verdict: str
+
+
+class Vocabulary(BaseModel):
+    """Regulatory wording of the submission documents (``mappings/vocabulary/submission.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    schema_version: int
+    view_kinds: dict[str, ViewKindText]
+    control_categories: dict[str, str]
+    cra_status: dict[str, CraStatusText]
+    cra_scope: dict[str, str]
+    cra_category: dict[str, str]
+    citations: dict[str, str]
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    path = mappings_dir() / "vocabulary" / "submission.yaml"
+    return load_validated(path, Vocabulary)
+
+
+def category_label(category: str) -> str:
+    return vocabulary().control_categories.get(category, _words(category))
+
+
+def _words(value: str | None) -> str:
+    """An enum value as words: ``information_disclosure`` → ``Information disclosure``."""
+    if not value:
+        return ""
+    return value.replace("_", " ").capitalize()
+
+
+def _yes_no(value: bool | None) -> str:
+    return "unknown" if value is None else ("yes" if value else "no")
+
+
+def risk_text(risk: Risk | None) -> str:
+    """A risk rating in one line, keeping the source's own labels."""
+    if risk is None:
+        return "not rated"
+    detail = []
+    if risk.likelihood:
+        axis = "exploitability" if risk.likelihood_basis == "exploitability" else "likelihood"
+        detail.append(f"{axis} {risk.likelihood}")
+    if risk.severity:
+        detail.append(f"severity {risk.severity}")
+    if risk.score is not None:
+        detail.append(f"score {risk.score:g}")
+    head = risk.level.capitalize() if risk.level else "Level not stated"
+    if not detail and not risk.level:
+        return "not rated"
+    return head + (f" ({', '.join(detail)})" if detail else "")
+
+
+def _level(risk: Risk | None) -> str | None:
+    return risk.level if risk is not None else None
+
+
+# ------------------------------------------------------------------------------------ look-ups
+
+
+class Index(ById):
+    """Id look-ups over one model, built once (no quadratic scans)."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        model = self.model
+        self.items: dict[str, Item] = model.index()
+        self.kind: dict[str, str] = {}
+        for kind, item in model.items():
+            self.kind.setdefault(item.id, kind)
+        self.threats_of_control = threats_by_control(model)
+
+    def label(self, item_id: str) -> str:
+        """``ID name`` for any item; the bare id when it is not in the model."""
+        item = self.items.get(item_id)
+        if item is None:
+            return item_id
+        name = getattr(item, "title", None) or getattr(item, "name", None) or getattr(item, "text", None) or ""
+        if isinstance(item, Flow) and not name:
+            name = f"{self.name(item.source)} → {self.name(item.target)}"
+        return f"{item_id} {name}".strip()
+
+    def name(self, item_id: str) -> str:
+        item = self.items.get(item_id)
+        if item is None:
+            return item_id
+        return str(getattr(item, "name", None) or getattr(item, "title", None) or item_id)
+
+    def labels(self, ids: Iterable[str]) -> str:
+        return "; ".join(self.label(i) for i in ids)
+
+    def ends(self, flow: Flow) -> str:
+        arrow = "↔" if flow.bidirectional else "→"
+        return f"{self.name(flow.source)} {arrow} {self.name(flow.target)}"
+
+
+# ------------------------------------------------------------------------------ doc helpers
+
+
+def _new_doc(title: str, model: Model, ctx: ExportContext, what: str) -> Doc:
+    p = model.product
+    version = " ".join(x for x in (p.model, p.version and f"version {p.version}") if x)
+    sub = f"{p.name}{' — ' + version if version else ''} · {p.manufacturer}"
+    doc = Doc(title=title, subtitle=sub, draft=ctx.draft, confidential=True, footer=f"{CONFIDENTIAL} — {p.name} — {what}")
+    doc.p(
+        f"{CONFIDENTIAL}. Prepared for regulatory submission; not for distribution to customers. "
+        "This document is generated from the unredacted threat model.",
+        style="note",
+    )
+    d = model.document
+    facts = [f"Threat model version {d.version}"]
+    if d.date:
+        facts.append(f"dated {d.date}")
+    facts.append(f"status {_words(d.status).lower()}")
+    doc.p(", ".join(facts) + ".")
+    return doc
+
+
+def _paragraphs(doc: Doc, text: str | None) -> None:
+    for para in (text or "").split("\n\n"):
+        if para.strip():
+            doc.p(" ".join(para.split()))
+
+
+NOT_STATED = "not stated"
+
+
+def _cite(key: str) -> str:
+    return premarket_vocabulary().citations[key]

@@ -1,0 +1,130 @@
+"""The item tables the Word documents of the submission set share (elements, flows, assets, threats, controls)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mdptm.documents.submission._shared import (
+    GAP_FILL,
+    LEVEL_FILLS,
+    OPEN_STATUSES,
+    WARN_FILL,
+    Index,
+    _level,
+    _words,
+    category_label,
+    risk_text,
+)
+from mdptm.model import (
+    Asset,
+    Control,
+    Element,
+    Flow,
+    Threat,
+)
+from mdptm.render.docir import Doc, Table
+
+
+def _elements_table(doc: Doc, ix: Index, elements: Sequence[Element], caption: str) -> None:
+    if not elements:
+        doc.p("No elements are listed for this view.", style="note")
+        return
+    rows = [
+        [e.id, e.name, _words(e.kind), ix.name(e.trust_zone) if e.trust_zone else "—", " ".join(e.description.split())] for e in elements
+    ]
+    doc.table(["ID", "Element", "Kind", "Trust zone", "Description"], rows, caption=caption, widths=[1.3, 2.3, 1.5, 1.8, 3.9])
+
+
+def _flows_table(doc: Doc, ix: Index, flows: Sequence[Flow], caption: str) -> None:
+    if not flows:
+        doc.p("No data flows are listed for this view.", style="note")
+        return
+    rows: list[list[str]] = []
+    fills: dict[tuple[int, int], str] = {}
+    for r, f in enumerate(flows):
+        proto = " / ".join(x for x in (f.protocol, f.port) if x) or "not stated"
+        auth = f.authentication if f.authentication is not None else "unknown"
+        enc = f.encryption if f.encryption is not None else "unknown"
+        rows.append([f.id, f.name or "—", ix.ends(f), proto, ix.labels(f.data) or "—", auth, enc])
+        for c, value in ((5, f.authentication), (6, f.encryption)):
+            if value is None or value.strip().lower() in ("none", "no", ""):
+                fills[(r, c)] = GAP_FILL if value is not None else WARN_FILL
+    doc.table(
+        ["ID", "Flow", "From → to", "Protocol / port", "Data", "Authentication", "Encryption"],
+        rows,
+        caption=caption,
+        widths=[1.2, 1.7, 2.5, 1.6, 2.1, 1.8, 1.6],
+        fills=fills,
+    )
+
+
+def _assets_table(doc: Doc, ix: Index, assets: Sequence[Asset], caption: str) -> None:
+    if not assets:
+        doc.p("No assets are recorded for this view.", style="note")
+        return
+    rows = []
+    for a in assets:
+        cia = "/".join(x[0].upper() if x else "–" for x in (a.confidentiality, a.integrity, a.availability))
+        rows.append([a.id, a.name, _words(a.kind), cia, ", ".join(ix.name(s) for s in a.stored_in) or "—", a.disposal or "—"])
+    doc.table(["ID", "Asset", "Kind", "C/I/A", "Stored in", "Disposal"], rows, caption=caption, widths=[1.2, 2.3, 1.6, 1.0, 2.3, 2.6])
+
+
+def _threats_table(doc: Doc, threats: Sequence[Threat], caption: str) -> None:
+    if not threats:
+        doc.p("No threats are recorded for this view.", style="note")
+        return
+    rows, fills = [], {}
+    for r, t in enumerate(threats):
+        rows.append(
+            [t.id, t.title, ", ".join(_words(s) for s in t.stride) or "—", risk_text(t.risk), risk_text(t.residual_risk), _words(t.status)]
+        )
+        for c, lvl in ((3, _level(t.risk)), (4, _level(t.residual_risk))):
+            if lvl:
+                fills[(r, c)] = LEVEL_FILLS[lvl]
+        if t.status in OPEN_STATUSES:
+            fills[(r, 5)] = GAP_FILL
+    doc.table(
+        ["ID", "Threat", "STRIDE", "Risk before controls", "Residual risk", "Status"],
+        rows,
+        caption=caption,
+        widths=[1.2, 3.2, 1.8, 2.0, 2.0, 1.5],
+        fills=fills,
+    )
+
+
+def _controls_table(doc: Doc, controls: Sequence[Control], caption: str) -> None:
+    if not controls:
+        doc.p("No controls are recorded for this view.", style="note")
+        return
+    rows, fills = [], {}
+    for r, c in enumerate(controls):
+        rows.append(
+            [
+                c.id,
+                c.title,
+                category_label(c.category),
+                _words(c.responsibility),
+                _words(c.status),
+                "; ".join(c.verification) or "none recorded",
+            ]
+        )
+        if c.status == "implemented" and not c.verification:
+            fills[(r, 5)] = GAP_FILL
+        elif c.status != "implemented":
+            fills[(r, 4)] = WARN_FILL
+    doc.table(
+        ["ID", "Control", "FDA category", "Responsibility", "Status", "Verification"],
+        rows,
+        caption=caption,
+        widths=[1.3, 2.8, 2.1, 1.7, 1.6, 2.2],
+        fills=fills,
+    )
+
+
+def _fit_id_columns(doc: Doc) -> Doc:
+    """Widen a table's id column to its longest id, so ``E-SAFETY`` is not broken across lines."""
+    for block in doc.blocks:
+        if isinstance(block, Table) and block.widths and block.header and block.header[0] in ("ID", "Clause"):
+            longest = max((len(r[0]) for r in block.rows if r), default=0)
+            block.widths[0] = max(block.widths[0], 0.16 * longest + 0.2)
+    return doc

@@ -1,0 +1,371 @@
+"""``risk-assessment.docx``: the security risk assessment, threat by threat, with the FDA premarket chapters."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from mdptm.documents.submission._shared import (
+    GAP_FILL,
+    LEVEL_FILLS,
+    OK_FILL,
+    OPEN_STATUSES,
+    RISK_LEVELS,
+    Index,
+    _level,
+    _new_doc,
+    _paragraphs,
+    _words,
+    _yes_no,
+    risk_text,
+    vocabulary,
+)
+from mdptm.documents.submission._tables import _controls_table, _fit_id_columns
+from mdptm.documents.submission.premarket import (
+    acceptability_section,
+    exploitability_chapter,
+    known_vulnerabilities_chapter,
+    method_chapter,
+    safety_chapter,
+    threat_rows,
+)
+from mdptm.model import (
+    Model,
+    Risk,
+    Threat,
+)
+from mdptm.model.premarket import (  # the set's file names: review checks name them too
+    TRACEABILITY,
+)
+from mdptm.plugins import ExportContext
+from mdptm.render.docir import Doc, Image
+
+# --------------------------------------------------------------------- risk-assessment.docx
+
+
+def _scales(model: Model) -> list[list[str]]:
+    """One row per risk scale the model uses: the labels seen on each axis, scores and levels."""
+    seen: dict[str, dict[str, dict[str, None]]] = {}
+    scores: dict[str, list[float]] = {}
+    for t in model.threats:
+        for r in (t.risk, t.residual_risk):
+            if r is None:
+                continue
+            key = r.scale or "(scale not named)"
+            entry = seen.setdefault(key, {"likelihood": {}, "severity": {}, "level": {}})
+            if r.likelihood:
+                entry["likelihood"].setdefault(r.likelihood)
+            if r.severity:
+                entry["severity"].setdefault(r.severity)
+            if r.level:
+                entry["level"].setdefault(r.level)
+            if r.score is not None:
+                scores.setdefault(key, []).append(r.score)
+    rows = []
+    for key, entry in seen.items():
+        sc = scores.get(key, [])
+        levels = [lvl for lvl in RISK_LEVELS if lvl in entry["level"]]
+        rows.append(
+            [
+                key,
+                ", ".join(entry["likelihood"]) or "—",
+                ", ".join(entry["severity"]) or "—",
+                f"{min(sc):g} – {max(sc):g}" if sc else "—",
+                ", ".join(levels) or "—",
+            ]
+        )
+    return rows
+
+
+def _facts_table(doc: Doc, model: Model) -> None:
+    p, d, reg = model.product, model.document, model.product.regulatory
+    rows = [
+        ["Product", p.name],
+        ["Manufacturer", p.manufacturer],
+        ["Model", p.model or "—"],
+        ["Product version", p.version or "—"],
+        ["Device type", p.device_type or "—"],
+        ["Intended use", p.intended_use or "—"],
+        ["FDA product code", reg.fda_product_code or "—"],
+        ["Submission", " ".join(x for x in (reg.submission_type, reg.submission_number) if x) or "—"],
+        [
+            "Threat model",
+            f"{d.title or 'Threat model'}, version {d.version}" + (f", {d.date}" if d.date else "") + f" ({_words(d.status).lower()})",
+        ],
+    ]
+    doc.table([], rows, caption="Product and threat model", widths=[2.2, 7.8])
+
+
+def _risk_with_scale(risk: Risk | None) -> str:
+    return risk_text(risk) + (f" — scale: {risk.scale}" if risk is not None and risk.scale else "")
+
+
+def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
+    doc.h(f"{t.id} {t.title}", 2)
+    rows: list[list[str]] = [
+        ["STRIDE", ", ".join(_words(s) for s in t.stride) or "not classified"],
+        ["Targets", ix.labels(t.targets) or "none recorded"],
+        ["Assets", ix.labels(t.assets) or "none recorded"],
+        ["Risk before controls", _risk_with_scale(t.risk)],
+        [
+            "Controls",
+            "; ".join(
+                f"{ix.label(c)} ({_words(ix.controls[c].status).lower()})" if c in ix.controls else f"{c} (not in the model)"
+                for c in t.controls
+            )
+            or "none",
+        ],
+        ["Residual risk", _risk_with_scale(t.residual_risk)],
+        ["Patient harm", _words(t.patient_harm) or "not assessed"],
+        ["Could harm many patients at once", _yes_no(t.multi_patient)],
+        ["Status", _words(t.status)],
+        ["Rationale", t.rationale or "none recorded"],
+    ]
+    refs = [x for x in (", ".join(t.cwe), ", ".join(t.capec)) if x]  # CVSS has a row of its own, read and scored
+    if refs:
+        rows.append(["References", "; ".join(refs)])
+    if t.sensitivity != "public":
+        rows.append(["Sensitivity", f"{_words(t.sensitivity)} — withheld or summarised in the public PTM"])
+    fills: dict[tuple[int, int], str] = {}
+    for r, lvl in ((3, _level(t.risk)), (5, _level(t.residual_risk))):
+        if lvl:
+            fills[(r, 1)] = LEVEL_FILLS[lvl]
+    if not t.controls:
+        fills[(4, 1)] = GAP_FILL
+    if t.status in OPEN_STATUSES:
+        fills[(8, 1)] = GAP_FILL
+    if not t.rationale and t.status in ("accepted", "transferred", "not_applicable"):
+        fills[(9, 1)] = GAP_FILL
+    rows += threat_rows(ix.model, t)  # appended: the fills above keep their row numbers
+    _paragraphs(doc, t.description)
+    doc.table([], rows, widths=[2.4, 7.6], fills=fills)
+
+
+def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) -> Doc:
+    """``risk-assessment.docx``: the threat model and cybersecurity risk assessment."""
+    ix = Index(model)
+    voc = vocabulary()
+    threats = model.threats
+    doc = _new_doc("Threat model and cybersecurity risk assessment", model, ctx, "Risk assessment")
+
+    doc.h("Scope and method", 1)
+    doc.p(f"This assessment follows {voc.citations['risk_assessment']}")
+    _facts_table(doc, model)
+    by_status = Counter(t.status for t in threats)
+    doc.p(
+        f"The threat model holds {len(model.elements)} elements, {len(model.flows)} data flows, {len(model.assets)} assets, "
+        f"{len(threats)} threats and {len(model.controls)} controls. Threats are classified with STRIDE against the "
+        "elements and flows they target; each is rated before controls and again after them (residual risk)."
+    )
+    if model.assumptions:
+        doc.h("Assumptions", 2)
+        doc.table(
+            ["ID", "Assumption", "Responsibility"],
+            [[a.id, a.text, _words(a.responsibility) or "—"] for a in model.assumptions],
+            widths=[1.0, 7.4, 1.6],
+        )
+    if model.out_of_scope:
+        doc.h("Out of scope", 2)
+        doc.table(
+            ["ID", "Out of scope", "Rationale"],
+            [[o.id, o.text, o.rationale or "none recorded"] for o in model.out_of_scope],
+            widths=[1.0, 4.6, 4.4],
+        )
+
+    method_chapter(doc, model)
+
+    doc.h("Risk scales", 1)
+    scales = _scales(model)
+    if scales:
+        doc.p("Ratings keep the threat model's own likelihood and severity labels. The scales in use:")
+        doc.table(
+            ["Scale", "Likelihood values", "Severity values", "Scores", "Levels"],
+            scales,
+            caption="Risk scales used",
+            widths=[2.0, 2.6, 2.6, 1.2, 1.6],
+        )
+    else:
+        doc.p("No threat carries a risk rating: the model states no scale.", style="note")
+    rows, fills = [], {}
+    for r, lvl in enumerate((*RISK_LEVELS, None)):
+        before = sum(1 for t in threats if _level(t.risk) == lvl)
+        after = sum(1 for t in threats if _level(t.residual_risk) == lvl)
+        rows.append([lvl.capitalize() if lvl else "Not rated", str(before), str(after)])
+        if lvl:
+            fills[(r, 0)] = LEVEL_FILLS[lvl]
+    doc.table(["Risk level", "Before controls", "Residual"], rows, caption="Threats by risk level", widths=[3.0, 2.0, 2.0], fills=fills)
+    header = ["Before \\ residual", *(lvl.capitalize() for lvl in RISK_LEVELS), "Not rated"]
+    matrix = []
+    for lvl in (*RISK_LEVELS, None):
+        counts = [sum(1 for t in threats if _level(t.risk) == lvl and _level(t.residual_risk) == res) for res in (*RISK_LEVELS, None)]
+        matrix.append([lvl.capitalize() if lvl else "Not rated", *(str(c) if c else "·" for c in counts)])
+    doc.table(
+        header, matrix, caption="Risk before controls against residual risk (number of threats)", widths=[2.2, 1.3, 1.3, 1.3, 1.3, 1.3]
+    )
+    if heat_map is not None:
+        doc.image(heat_map.path, caption="Likelihood and severity of the threats, before controls and residual", width_cm=heat_map.width_cm)
+    harm = Counter(t.patient_harm for t in threats)
+    harm_rows = [
+        [_words(h) or "Not assessed", str(harm[h])]
+        for h in ("catastrophic", "critical", "serious", "minor", "negligible", "none", None)
+        if harm[h]
+    ]
+    if harm_rows:
+        doc.table(["Patient harm", "Threats"], harm_rows, caption="Threats by potential patient harm", widths=[3.0, 2.0])
+    doc.p(f"{sum(1 for t in threats if t.multi_patient)} threats could harm many patients at once.")
+
+    doc.h("Threat register", 1)
+    status_text = ", ".join(
+        f"{by_status[s]} {_words(s).lower()}"
+        for s in ("mitigated", "partially_mitigated", "accepted", "transferred", "open", "not_applicable")
+        if by_status[s]
+    )
+    doc.p(f"{len(threats)} threats: {status_text or 'none'}.")
+    reg_rows, reg_fills = [], {}
+    for r, t in enumerate(threats):
+        reg_rows.append(
+            [
+                t.id,
+                t.title,
+                ", ".join(_words(s) for s in t.stride) or "—",
+                ", ".join(ix.name(x) for x in t.targets) or "—",
+                _level(t.risk) or "—",
+                ", ".join(t.controls) or "none",
+                _level(t.residual_risk) or "—",
+                _words(t.status),
+            ]
+        )
+        for c, lvl in ((4, _level(t.risk)), (6, _level(t.residual_risk))):
+            if lvl:
+                reg_fills[(r, c)] = LEVEL_FILLS[lvl]
+        if not t.controls:
+            reg_fills[(r, 5)] = GAP_FILL
+        if t.status in OPEN_STATUSES:
+            reg_fills[(r, 7)] = GAP_FILL
+    if reg_rows:
+        doc.table(
+            ["ID", "Threat", "STRIDE", "Targets", "Before", "Controls", "Residual", "Status"],
+            reg_rows,
+            caption="Threat register",
+            widths=[1.1, 2.6, 1.4, 1.7, 1.1, 1.5, 1.1, 1.4],
+            fills=reg_fills,
+        )
+    else:
+        doc.p("The model records no threat.", style="note")
+
+    exploitability_chapter(doc, model, ix)
+    safety_chapter(doc, model, ix)
+    known_vulnerabilities_chapter(doc, model, ix)
+
+    doc.h("Threats in detail", 1)
+    for t in threats:
+        _threat_detail(doc, ix, t)
+
+    doc.h("Open and accepted threats", 1)
+    _callout_table(
+        doc,
+        ix,
+        [t for t in threats if t.status in OPEN_STATUSES],
+        "Open",
+        "threats are open or only partly mitigated.",
+        "No threat is open or only partly mitigated.",
+    )
+    _callout_table(
+        doc,
+        ix,
+        [t for t in threats if t.status == "accepted"],
+        "Accepted",
+        "threats are accepted with their residual risk.",
+        "No threat is accepted without mitigation.",
+    )
+    _callout_table(
+        doc, ix, [t for t in threats if t.status == "transferred"], "Transferred", "threats are transferred to another party.", None
+    )
+    no_control = [t for t in threats if not t.controls and t.status != "not_applicable"]
+    _callout_table(doc, ix, no_control, "No control", "threats have no control.", "Every applicable threat has at least one control.")
+
+    doc.h("Residual risk acceptance", 1)
+    res = Counter(_level(t.residual_risk) for t in threats)
+    parts = [f"{res[lvl]} {lvl}" for lvl in reversed(RISK_LEVELS) if res[lvl]]
+    if res[None]:
+        parts.append(f"{res[None]} not rated")
+    doc.p(f"Residual risk after controls: {', '.join(parts) or 'no threat recorded'}.")
+    acceptability_section(doc, model)
+    level_rows: list[list[str]] = []
+    level_fills: dict[tuple[int, int], str] = {}
+    for lvl in (*reversed(RISK_LEVELS), None):
+        ids = [t.id for t in threats if _level(t.residual_risk) == lvl]
+        if ids:
+            if lvl:
+                level_fills[(len(level_rows), 0)] = LEVEL_FILLS[lvl]
+            level_rows.append([lvl.capitalize() if lvl else "Not rated", str(len(ids)), ", ".join(ids)])
+    if level_rows:
+        doc.table(
+            ["Residual risk", "Threats", "Which"], level_rows, caption="Residual risk by level", widths=[1.8, 1.0, 7.2], fills=level_fills
+        )
+    accepted = sum(1 for t in threats if t.status == "accepted")
+    if accepted:
+        doc.p(f"{accepted} threats are accepted with their residual risk; their rationales are listed under 'Open and accepted threats'.")
+    high = [t for t in threats if _level(t.residual_risk) in ("high", "critical")]
+    _callout_table(
+        doc,
+        ix,
+        high,
+        "High residual risk",
+        "threats keep a high or critical residual risk; each needs a benefit-risk justification.",
+        "No threat keeps a high or critical residual risk.",
+    )
+    unrated = [t for t in threats if t.residual_risk is None and t.status != "not_applicable"]
+    _callout_table(doc, ix, unrated, "Residual risk not rated", "threats have no residual risk rating.", None)
+    signoffs = model.document.signoffs
+    if signoffs:
+        doc.p("Acceptance of the residual risk is recorded by these sign-offs:")
+        fills = {(r, 3): (OK_FILL if s.decision == "approved" else GAP_FILL) for r, s in enumerate(signoffs)}
+        doc.table(
+            ["Role", "Name", "Date", "Decision", "Comment"],
+            [[s.role, s.name, s.date or "—", _words(s.decision), s.comment or ""] for s in signoffs],
+            caption="Sign-offs",
+            widths=[2.0, 2.0, 1.4, 1.2, 3.4],
+            fills=fills,
+        )
+    else:
+        doc.p(
+            "No sign-off is recorded in the model: the residual risk has not been formally accepted (record one with 'mdptm signoff').",
+            style="note",
+        )
+
+    doc.h("Security controls", 1)
+    doc.p(
+        f"{len(model.controls)} controls. Traceability from each threat to its controls and their verification evidence "
+        f"is in {TRACEABILITY}."
+    )
+    _controls_table(doc, model.controls, "Security controls")
+    return _fit_id_columns(doc)
+
+
+def _callout_table(doc: Doc, ix: Index, threats: Sequence[Threat], label: str, some: str, none: str | None) -> None:
+    if not threats:
+        if none:
+            doc.p(none, bold_prefix=f"{label}:")
+        return
+    doc.p(f"{len(threats)} {some}", bold_prefix=f"{label}:")
+    rows = [
+        [
+            t.id,
+            t.title,
+            risk_text(t.risk),
+            ", ".join(t.controls) or "none",
+            risk_text(t.residual_risk),
+            _words(t.status),
+            t.rationale or "none recorded",
+        ]
+        for t in threats
+    ]
+    fills = {(r, 6): GAP_FILL for r, t in enumerate(threats) if not t.rationale}
+    doc.table(
+        ["ID", "Threat", "Before", "Controls", "Residual", "Status", "Rationale"],
+        rows,
+        caption=f"{label} threats",
+        widths=[1.1, 2.3, 1.5, 1.2, 1.5, 1.3, 2.3],
+        fills=fills,
+    )

@@ -1,0 +1,229 @@
+"""``traceability.xlsx``: threat → control → verification evidence, with a summary and the controls."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from mdptm.documents.submission._shared import (
+    GAP_FILL,
+    LEVEL_FILLS,
+    OPEN_STATUSES,
+    WARN_FILL,
+    Index,
+    _level,
+    _words,
+    category_label,
+    risk_text,
+    vocabulary,
+)
+from mdptm.documents.submission._workbook import Sheet, _save_workbook
+from mdptm.model import (
+    CONTROL_CATEGORIES,
+    STRIDE_ORDER,
+    Control,
+    Model,
+    Threat,
+)
+from mdptm.plugins import ExportContext
+
+# ---------------------------------------------------------------------------- traceability.xlsx
+
+TRACE_HEADER = [
+    "Threat ID",
+    "Threat",
+    "STRIDE",
+    "Threat status",
+    "Risk before controls",
+    "Residual risk",
+    "Control ID",
+    "Control",
+    "FDA category",
+    "Responsibility",
+    "Control status",
+    "Verification evidence",
+    "Gap",
+    "Safety hazards",
+]
+_T_STATUS, _T_RISK, _T_RES, _C_ID, _C_STATUS, _C_VERIF, _GAP = 3, 4, 5, 6, 10, 11, 12
+
+
+@dataclass
+class TraceRow:
+    threat: Threat
+    control_id: str | None
+    control: Control | None
+    gaps: list[str]
+
+
+def trace_rows(model: Model) -> list[TraceRow]:
+    """One row per threat–control pair, in threat order; a threat with no control gets one row."""
+    ix = Index(model)
+    out = []
+    for t in model.threats:
+        if not t.controls:
+            gap = "No control (threat not applicable)" if t.status == "not_applicable" else "No control"
+            out.append(TraceRow(t, None, None, [gap]))
+            continue
+        for cid in dict.fromkeys(t.controls):
+            c = ix.controls.get(cid)
+            gaps = []
+            if c is None:
+                gaps.append("Control not in the model")
+            elif c.status == "implemented" and not c.verification:
+                gaps.append("Implemented, no verification evidence")
+            elif c.status != "implemented":
+                gaps.append(f"Control {_words(c.status).lower()}")
+            out.append(TraceRow(t, cid, c, gaps))
+    return out
+
+
+def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
+    data: list[list[Any]] = []
+    fills: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(rows):
+        t, c = row.threat, row.control
+        data.append(
+            [
+                t.id,
+                t.title,
+                ", ".join(_words(s) for s in t.stride),
+                _words(t.status),
+                risk_text(t.risk),
+                risk_text(t.residual_risk),
+                row.control_id or "",
+                c.title if c else ("" if row.control_id is None else "(not in the model)"),
+                category_label(c.category) if c else "",
+                _words(c.responsibility) if c else "",
+                _words(c.status) if c else "",
+                "\n".join(c.verification) if c else "",
+                "; ".join(row.gaps),
+                ", ".join(t.hazards),  # hazards: FDA V.A traceability to safety
+            ]
+        )
+        for col, lvl in ((_T_RISK, _level(t.risk)), (_T_RES, _level(t.residual_risk))):
+            if lvl:
+                fills[(r, col)] = LEVEL_FILLS[lvl]
+        if t.status in OPEN_STATUSES:
+            fills[(r, _T_STATUS)] = WARN_FILL
+        if row.control_id is None:
+            colour = WARN_FILL if t.status == "not_applicable" else GAP_FILL
+            for col in range(_C_ID, _GAP + 1):
+                fills[(r, col)] = colour
+        elif c is None:
+            fills[(r, _C_ID)] = fills[(r, _GAP)] = GAP_FILL
+        elif c.status == "implemented" and not c.verification:
+            fills[(r, _C_VERIF)] = fills[(r, _GAP)] = GAP_FILL
+        elif c.status != "implemented":
+            fills[(r, _C_STATUS)] = fills[(r, _GAP)] = WARN_FILL
+    note = (
+        "One row per threat–control pair. Red: a threat with no control, a control missing from the model, or an "
+        "implemented control with no verification evidence. Amber: a planned or unimplemented control, an open threat. "
+        + vocabulary().citations["traceability"]
+    )
+    return Sheet(
+        "Traceability",
+        "Threat → control → verification traceability",
+        note,
+        TRACE_HEADER,
+        data,
+        [11, 38, 20, 14, 22, 22, 11, 36, 26, 14, 14, 36, 30, 16],
+        fills,
+    )
+
+
+def _controls_sheet(model: Model) -> Sheet:
+    ix = Index(model)
+    data: list[list[Any]] = []
+    fills: dict[tuple[int, int], str] = {}
+    for r, c in enumerate(model.controls):
+        threats = ix.threats_of_control.get(c.id, [])
+        gaps = []
+        if c.status == "implemented" and not c.verification:
+            gaps.append("Implemented, no verification evidence")
+            fills[(r, 5)] = GAP_FILL
+        if not threats:
+            gaps.append("Linked to no threat")
+            fills[(r, 6)] = WARN_FILL
+        if c.status != "implemented":
+            fills[(r, 4)] = WARN_FILL
+        if gaps:
+            fills[(r, 7)] = GAP_FILL if c.status == "implemented" and not c.verification else WARN_FILL
+        data.append(
+            [
+                c.id,
+                c.title,
+                category_label(c.category),
+                _words(c.responsibility),
+                _words(c.status),
+                "\n".join(c.verification),
+                ", ".join(threats),
+                "; ".join(gaps),
+            ]
+        )
+    note = "Every control with its verification evidence and the threats it answers."
+    return Sheet(
+        "Controls",
+        "Controls and verification evidence",
+        note,
+        ["Control ID", "Control", "FDA category", "Responsibility", "Status", "Verification evidence", "Threats", "Gap"],
+        data,
+        [11, 40, 28, 14, 14, 40, 24, 32],
+        fills,
+    )
+
+
+def _trace_summary_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
+    ix = Index(model)
+    data: list[list[Any]] = []
+    fills: dict[tuple[int, int], str] = {}
+
+    def add(group: str, measure: str, count: int, gap: bool = False) -> None:
+        if gap and count:
+            fills[(len(data), 2)] = GAP_FILL
+        data.append([group, measure, count])
+
+    threats, controls = model.threats, model.controls
+    add("Totals", "Threats", len(threats))
+    add("Totals", "Controls", len(controls))
+    add("Totals", "Threat–control pairs", sum(1 for r in rows if r.control_id is not None))
+    add("Gaps", "Threats with no control", sum(1 for t in threats if not t.controls and t.status != "not_applicable"), True)
+    add(
+        "Gaps",
+        "Implemented controls with no verification evidence",
+        sum(1 for c in controls if c.status == "implemented" and not c.verification),
+        True,
+    )
+    add("Gaps", "Control references not in the model", sum(1 for r in rows if r.control_id is not None and r.control is None), True)
+    add("Gaps", "Controls linked to no threat", sum(1 for c in controls if c.id not in ix.threats_of_control), True)
+    add("Gaps", "Open or partly mitigated threats", sum(1 for t in threats if t.status in OPEN_STATUSES), True)
+    t_status: Counter[str] = Counter(t.status for t in threats)
+    for s in ("mitigated", "partially_mitigated", "accepted", "transferred", "open", "not_applicable"):
+        add("Threats by status", _words(s), t_status[s])
+    c_status: Counter[str] = Counter(c.status for c in controls)
+    for s in ("implemented", "planned", "not_implemented"):
+        add("Controls by status", _words(s), c_status[s])
+    add("Verification", "Controls with verification evidence", sum(1 for c in controls if c.verification))
+    add("Verification", "Evidence references", sum(len(c.verification) for c in controls))
+    c_cat: Counter[str] = Counter(c.category for c in controls)
+    for cat in CONTROL_CATEGORIES:
+        add("Controls by FDA category", category_label(cat), c_cat[cat])
+    c_resp: Counter[str] = Counter(c.responsibility for c in controls)
+    for resp in ("manufacturer", "customer", "shared", "third_party"):
+        add("Controls by responsibility", _words(resp), c_resp[resp])
+    s_count: Counter[str] = Counter(s for t in threats for s in t.stride)
+    for s in STRIDE_ORDER:
+        add("Threats by STRIDE category", _words(s), s_count[s])
+    note = "Counts over the whole threat model. A red count is a gap to close or justify before submission."
+    return Sheet("Summary", "Traceability summary", note, ["Group", "Measure", "Count"], data, [28, 52, 10], fills, freeze_columns=0)
+
+
+def write_traceability(model: Model, path: Path, ctx: ExportContext) -> None:
+    rows = trace_rows(model)
+    sheets = [_trace_summary_sheet(model, rows), _trace_sheet(model, rows), _controls_sheet(model)]
+    _save_workbook(Workbook(), sheets, model, path, ctx, "Traceability")
