@@ -295,7 +295,7 @@ def test_procurement_without_coverage_lists_the_catalogues_principles(tmp_path: 
         encoding="utf-8",
     )
     assert [p.id for p in mc2_principles(cat)] == ["security_development_lifecycle", "security_patching"]
-    monkeypatch.setattr(guides, "MC2_FILE", str(cat))  # an absolute path wins over the mappings folder
+    monkeypatch.setattr(guides.procurement, "MC2_FILE", str(cat))  # an absolute path wins over the mappings folder
     doc = build_guides(pump(), None)["procurement"]
     assert headings(doc, 1)[:2] == ["Maturity pillar", "Performance"]
     text = text_of(doc)

@@ -8,12 +8,7 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
-from mdptm.model import (
-    Flow,
-    Item,
-    Model,
-    Risk,
-)
+from mdptm.model import Flow, Item, Model, Risk
 from mdptm.model.index import ById, threats_by_control
 from mdptm.model.io import load_validated
 from mdptm.model.premarket import (  # the set's file names: review checks name them too

@@ -15,13 +15,7 @@ from mdptm.documents.submission._shared import (
     category_label,
     risk_text,
 )
-from mdptm.model import (
-    Asset,
-    Control,
-    Element,
-    Flow,
-    Threat,
-)
+from mdptm.model import Asset, Control, Element, Flow, Threat
 from mdptm.render.docir import Doc, Table
 
 

@@ -16,9 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from mdptm.base.output import save_workbook
 from mdptm.documents.submission._shared import CONFIDENTIAL, HEADER_FILL, XLSX_CELL_LIMIT
-from mdptm.model import (
-    Model,
-)
+from mdptm.model import Model
 from mdptm.plugins import ExportContext
 
 # ---------------------------------------------------------------------------------- workbooks

@@ -11,9 +11,7 @@ from openpyxl import Workbook
 from mdptm.documents.labeling import LABEL_STATUSES, LabelingAnswer, agree_with_mapping, answer_labeling
 from mdptm.documents.submission._shared import LABEL_FILLS, _words, vocabulary
 from mdptm.documents.submission._workbook import Sheet, _save_workbook
-from mdptm.model import (
-    Model,
-)
+from mdptm.model import Model
 from mdptm.model.results import FrameworkResult
 from mdptm.plugins import ExportContext
 

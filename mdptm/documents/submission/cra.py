@@ -17,9 +17,7 @@ from mdptm.documents.submission._shared import (
     vocabulary,
 )
 from mdptm.documents.submission._tables import _controls_table, _fit_id_columns
-from mdptm.model import (
-    Model,
-)
+from mdptm.model import Model
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     RISK,
     TRACEABILITY,

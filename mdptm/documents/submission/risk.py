@@ -29,11 +29,7 @@ from mdptm.documents.submission.premarket import (
     safety_chapter,
     threat_rows,
 )
-from mdptm.model import (
-    Model,
-    Risk,
-    Threat,
-)
+from mdptm.model import Model, Risk, Threat
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     TRACEABILITY,
 )

@@ -7,13 +7,7 @@ from collections.abc import Sequence
 
 from mdptm.documents.submission._shared import GAP_FILL, OK_FILL, WARN_FILL, _cite, _new_doc
 from mdptm.model import Model
-from mdptm.model.premarket import (
-    IN_SET,
-    MAKER_ADDS,
-    MAKER_DOC,
-    PARTLY,
-    appendix4_index,
-)
+from mdptm.model.premarket import IN_SET, MAKER_ADDS, MAKER_DOC, PARTLY, appendix4_index
 from mdptm.plugins import ExportContext
 from mdptm.render.docir import Doc
 

@@ -23,13 +23,7 @@ from mdptm.documents.submission._shared import (
     vocabulary,
 )
 from mdptm.documents.submission._workbook import Sheet, _save_workbook
-from mdptm.model import (
-    CONTROL_CATEGORIES,
-    STRIDE_ORDER,
-    Control,
-    Model,
-    Threat,
-)
+from mdptm.model import CONTROL_CATEGORIES, STRIDE_ORDER, Control, Model, Threat
 from mdptm.plugins import ExportContext
 
 # ---------------------------------------------------------------------------- traceability.xlsx

@@ -16,17 +16,7 @@ from mdptm.documents.submission._tables import (
     _threats_table,
 )
 from mdptm.documents.submission.premarket import appendix2_section, response_section, states_section, view_states_line
-from mdptm.model import (
-    VIEW_KINDS,
-    Asset,
-    Control,
-    Element,
-    Flow,
-    Model,
-    Threat,
-    View,
-    ViewKind,
-)
+from mdptm.model import VIEW_KINDS, Asset, Control, Element, Flow, Model, Threat, View, ViewKind
 from mdptm.plugins import ExportContext
 from mdptm.render.docir import Doc, Image
 

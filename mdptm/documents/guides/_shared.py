@@ -1,0 +1,189 @@
+"""What every guide shares: its phases, row limits and value wording, the flow table, the front matter."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from mdptm.documents.guides.facts import NOT_STATED, Facts, _matcher
+from mdptm.model import Assumption, Control, Flow, Item, Threat, View, topology
+from mdptm.render.docir import Doc, Image
+
+PHASES: tuple[str, ...] = ("pre-procurement", "procurement", "deployment", "operations", "decommissioning")
+PHASE_TITLES = {
+    "pre-procurement": "Pre-procurement",
+    "procurement": "Procurement",
+    "deployment": "Deployment",
+    "operations": "Operations",
+    "decommissioning": "Decommissioning",
+}
+
+SUMMARY_FRAMEWORKS = ("cra-annex-i", "cra-annex-ii", "fda-premarket")
+
+ASK = "Not stated in the threat model: ask the device maker."
+THREAT_ROWS = 40  # threats listed in one guide table before the rest is left to the PTM register
+_LEVEL_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}
+_HARM_RANK = {"catastrophic": 5, "critical": 4, "serious": 3, "minor": 2, "negligible": 1, "none": 0}
+
+
+# ------------------------------------------------------------------------------------- helpers
+
+
+def _value(v: str | None) -> str:
+    return v.strip() if v and v.strip() else NOT_STATED
+
+
+def _port(f: Flow) -> str:
+    """The port, or the protocol where no port is stated (a serial link, Bluetooth)."""
+    if f.port and f.port.strip():
+        return f.port.strip()
+    return f"{f.protocol}, port not stated" if f.protocol else "port not stated"
+
+
+def _encryption(f: Flow) -> str:
+    if f.encryption is None:
+        return NOT_STATED
+    return "none" if f.encryption.strip().lower() in ("none", "no", "") else f.encryption
+
+
+def _risk_level(t: Threat) -> str:
+    r = t.residual_risk or t.risk
+    if r is None:
+        return NOT_STATED
+    label = r.level or r.severity or (str(r.score) if r.score is not None else None)
+    prefix = "" if t.residual_risk is not None else "before controls: "
+    return prefix + label if label else NOT_STATED
+
+
+_ACRONYMS = {"phi": "PHI", "pii": "PII"}
+
+
+def _most_severe(threats: list[Threat], limit: int = THREAT_ROWS) -> tuple[list[Threat], int]:
+    """At most *limit* threats, the most severe first (residual risk, then patient harm), else in model
+    order; and how many were left out. A guide is read, not searched: the full list is in ptm.xlsx."""
+    if len(threats) <= limit:
+        return threats, 0
+
+    def rank(t: Threat) -> tuple[int, int]:
+        r = t.residual_risk or t.risk
+        return (-_LEVEL_RANK.get(r.level or "", 0) if r else 0, -_HARM_RANK.get(t.patient_harm or "", -1))
+
+    keep = {id(t) for t in sorted(threats, key=rank)[:limit]}
+    return [t for t in threats if id(t) in keep], len(threats) - limit
+
+
+def _id_list(ids: list[str], limit: int = 12) -> str:
+    """A few ids inline; a longer list is counted, not dumped (the register has them all)."""
+    if len(ids) <= limit:
+        return ", ".join(ids)
+    return f"{len(ids)} items (listed in the threat register, ptm.xlsx)"
+
+
+def _more(doc: Doc, left_out: int, what: str) -> None:
+    if left_out:
+        doc.p(f"… and {left_out} more {what}, listed in the threat register of the PTM (ptm.xlsx).", style="note")
+
+
+def _words(value: str) -> str:
+    """An enum value as words: ``partially_mitigated`` → ``partially mitigated``, ``phi`` → ``PHI``."""
+    return _ACRONYMS.get(value, value.replace("_", " "))
+
+
+def _count_phrase(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {_words(k)}" for k, n in counts.items() if n)
+
+
+def _counts(values: Iterable[str], order: Iterable[str] | None = None) -> dict[str, int]:
+    out: dict[str, int] = dict.fromkeys(order or (), 0)
+    for v in values:
+        out[v] = out.get(v, 0) + 1
+    return out
+
+
+def _use_case_views(f: Facts, phase: Literal["deployment", "operations", "decommissioning"]) -> list[View]:
+    hit = _matcher(getattr(f.terms.use_cases, phase))
+    return [v for v in f.model.views if v.kind == "security_use_case" and v.steps and (hit(v.name) or any(hit(t) for t in v.tags))]
+
+
+def _customer_controls(f: Facts) -> list[Control]:
+    return [c for c in f.model.controls if c.responsibility in ("customer", "shared")]
+
+
+def _customer_assumptions(f: Facts) -> list[Assumption]:
+    return [a for a in f.model.assumptions if a.responsibility in ("customer", "shared", None)]
+
+
+# Who a control is expected of. A hospital's control is never "implemented" in a guide: the maker cannot
+# have verified what the hospital has yet to do.
+_EXPECTED_OF = {
+    "customer": "the hospital",
+    "shared": "the hospital and the device maker",
+    "manufacturer": "the device maker",
+    "third_party": "a third party",
+}
+
+
+def _first_sentence(text: str | None) -> str:
+    text = " ".join((text or "").split())
+    if not text:
+        return ""
+    m = re.match(r"(.+?[.!?])(?:\s|$)", text)
+    return m.group(1) if m else text
+
+
+@dataclass
+class Drawn(Image):
+    """A picture drawn when the guide is written (into ``guides/``), not when it is built."""
+
+    draw: Callable[[Path], Path | None] | None = None
+
+
+FLOW_HEADER = ["Id", "Flow", "From", "Dir", "To", "Protocol", "Port", "Authentication", "Encryption"]
+
+
+def _flow_row(f: Facts, fl: Flow) -> list[str]:
+    """One flow as a firewall-rule starting point; zones are in the zone table, so ends are names."""
+    return [
+        fl.id,
+        fl.name or NOT_STATED,
+        f.name(fl.source),
+        "↔" if fl.bidirectional else "→",
+        f.name(fl.target),
+        _value(fl.protocol),
+        _value(fl.port),
+        _value(fl.authentication),
+        _encryption(fl),
+    ]
+
+
+def _new_doc(f: Facts, phase: str, purpose: str) -> Doc:
+    m = f.model
+    product = " ".join(x for x in (m.product.name, m.product.model or "", m.product.version or "") if x)
+    version = f"version {m.document.version}" + (f" of {m.document.date}" if m.document.date else "")
+    doc = Doc(
+        title=f"{m.product.name}: {PHASE_TITLES[phase].lower()} security guide",
+        subtitle=f"For hospitals. Derived from the public threat model {version}.",
+        footer=f"{product} · {m.product.manufacturer} · public threat model {m.document.version}",
+    )
+    doc.p(purpose)
+    return doc
+
+
+def _text_of(item: Item) -> str:
+    return " ".join(str(getattr(item, a, "") or "") for a in ("name", "title", "text", "description", "rationale"))
+
+
+def _sentences(f: Facts, hit: Callable[[str], bool], items: Iterable[Item]) -> list[tuple[str, str]]:
+    """(item id, sentence) for each item with a sentence *hit* accepts, read from its own words (a title,
+    then its text or description, each on its own)."""
+    out = []
+    for it in items:
+        for attr in ("text", "description", "rationale", "disposal", "title"):
+            s = topology.first_sentence_with(str(getattr(it, attr, "") or ""), hit)
+            if s:
+                out.append((it.id, s))
+                break
+    return out

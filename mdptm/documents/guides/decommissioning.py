@@ -1,0 +1,173 @@
+"""The decommissioning guide: data on every element, what to retrieve, credentials to revoke, access to remove."""
+
+from __future__ import annotations
+
+import re
+
+from mdptm.documents import netplan
+from mdptm.documents.guides._shared import _new_doc, _sentences, _use_case_views, _words
+from mdptm.documents.guides.credentials import credentials
+from mdptm.documents.guides.facts import LOCATION_WORDS, NOT_STATED, Facts
+from mdptm.model import Asset, Element, topology
+from mdptm.render.docir import Doc
+
+# ------------------------------------------------------------------------------ decommissioning
+
+
+def decommissioning(f: Facts) -> Doc:
+    m = f.model
+    nt = topology.network_terms()
+    doc = _new_doc(
+        f,
+        "decommissioning",
+        f"Retiring {m.product.name}, or sending a unit away for service: where data lives on every element "
+        "(servers and backups included), what to retrieve first, the credentials to revoke, and the network "
+        "access to remove.",
+    )
+    doc.h("Data on every element")
+    rows = _data_rows(f, nt)
+    if rows:
+        doc.table(["Element", "Where", "Data held", "How to erase it"], rows, widths=[3.4, 2.2, 4.4, 4.4])
+    else:
+        doc.p("The threat model names no asset that holds data or secrets.")
+    if m.support.data_disposal:
+        doc.p(m.support.data_disposal, bold_prefix="Device maker's erasure procedure:")
+
+    doc.h("Devices returned for service or repair")
+    back = _sentences(f, topology.matcher(nt.service_return_terms), [*m.assumptions, *m.controls, *m.views, *m.assets])
+    if back:
+        doc.bullets([f"{s} ({i})" for i, s in back[:4]])
+    else:
+        doc.p(
+            "The threat model does not say what happens to data on a unit sent for repair or exchange: ask the "
+            "device maker whether it must be erased first and who erases it."
+        )
+
+    doc.h("Data to retrieve first")
+    retrieve = [a for a in holding_assets(f) if a.kind in f.terms.retrieve_assets]
+    if retrieve:
+        doc.bullets([f"{a.name} ({_words(a.kind)}) from {f.names(a.stored_in)}" for a in retrieve])
+    else:
+        doc.p("The threat model names no patient data, logs or configuration to export before erasing.")
+
+    doc.h("Credentials to revoke")
+    revoke = _revocations(f, nt)
+    if revoke:
+        doc.bullets(revoke)
+    else:
+        doc.p("The threat model names no credential the hospital holds or issues.")
+
+    doc.h("Network access to remove")
+    plan = netplan.build(f)
+    if plan.rules:
+        ruled = {r.flow.id for r in plan.rules}
+        doc.p(
+            "Remove the firewall rules of the deployment guide for: "
+            + "; ".join(f"{fl.id} {fl.name} ({netplan.ports_text(fl) or 'port not stated'})" for fl in m.flows if fl.id in ruled)
+            + "."
+        )
+    else:
+        doc.p("No connection in the model crosses a network segment.")
+    for v in _use_case_views(f, "decommissioning"):
+        doc.p(v.name, bold_prefix="Use case:")
+        doc.bullets(v.steps, numbered=True)
+    return doc
+
+
+def holding_assets(f: Facts) -> list[Asset]:
+    """Every asset that holds data or secrets: by kind, by a confidentiality rating, or by a disposal rule."""
+    kinds = set(f.terms.data_assets)
+    return [a for a in f.model.assets if a.kind in kinds or a.confidentiality in ("medium", "high") or a.disposal]
+
+
+def _data_rows(f: Facts, nt: topology.NetworkTerms) -> list[list[str]]:
+    """One row per element that holds data: its assets and how to erase them; every data store even where the
+    model names no asset; backups where the model mentions them."""
+    m = f.model
+    held = holding_assets(f)
+    rows: list[list[str]] = []
+    by_element: dict[str, list[Asset]] = {}
+    for a in held:
+        for eid in a.stored_in:
+            by_element.setdefault(eid, []).append(a)
+    for e in m.elements:
+        assets = by_element.get(e.id, [])
+        if not assets and e.kind != "data_store":
+            continue
+        hows = {a.name: _disposal_on(f, a, e) for a in assets}
+        how = next(iter(hows.values())) if len(set(hows.values())) == 1 else " ".join(f"{n}: {h.rstrip('.;')}." for n, h in hows.items())
+        rows.append(
+            [
+                e.name,
+                LOCATION_WORDS[f.where(e.id)],
+                ", ".join(a.name for a in assets) or "not stated",
+                how or "A data store for which the model names no data: ask the device maker what it holds.",
+            ]
+        )
+    backups = _sentences(f, topology.matcher(nt.backup_terms), [*m.controls, *m.assumptions, *m.elements])
+    if backups:
+        ids = ", ".join(i for i, _ in backups[:3])
+        rows.append(
+            [
+                f"Backups and copies ({ids})",
+                "where the hospital keeps them",
+                "the same data as the systems they copy",
+                "Destroy or erase every backup and offline copy as well; the model does not say how.",
+            ]
+        )
+    return rows
+
+
+_STOP = frozenset(
+    {"the", "and", "for", "with", "from", "data", "hospital", "service", "system", "device", "server", "app", "tool", "module", "unit"}
+)
+
+
+def _disposal_on(f: Facts, a: Asset, e: Element) -> str:
+    """The part of an asset's disposal rule about this element ("Pump: ... Server: ..." → the pump's part),
+    found by the words of the element's name that the product name does not share; else the whole rule."""
+    text = _disposal(f, a)
+    own = (
+        set(re.findall(r"[a-z][a-z0-9-]{2,}", e.name.lower()))
+        - _STOP
+        - set(re.findall(r"[a-z][a-z0-9-]{2,}", f.model.product.name.lower()))
+    )
+    if kind_word := {"data_store": "database", "software": "server", "mobile_app": "tablet"}.get(e.kind):
+        own.add(kind_word)
+    parts = [p.strip() for p in re.split(r"(?<=[.;])\s+", text) if p.strip()]
+    if len(parts) < 2 or not own:
+        return text
+    rx = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(own)) + r")s?\b", re.IGNORECASE)
+    mine = [p for p in parts if rx.search(p)]
+    return " ".join(mine) if mine else text
+
+
+def _disposal(f: Facts, a: Asset) -> str:
+    if a.disposal:
+        return a.disposal
+    if a.kind in f.terms.secret_assets:
+        return "revoke it (see below), then erase it; how to erase is not stated"
+    return "not stated: ask the device maker"
+
+
+def _revocations(f: Facts, nt: topology.NetworkTerms) -> list[str]:
+    """Credentials that matter to the hospital: those it issues or holds, and its accounts at outside
+    services. Tokens that expire within hours and keys only the device maker holds are left out."""
+    m = f.model
+    out = []
+    for c in credentials(f, nt):
+        if c.short_lived or c.maker_held or not c.hospital_side:
+            continue
+        who = f" (issued by {c.issuer})" if c.issuer != NOT_STATED else ""
+        ask = " Ask the device maker to revoke it." if c.issuer == "the device maker" else ""
+        use = c.used_for if c.used_for.startswith("held in") else f"used for {c.used_for}"
+        out.append(f"{c.what}{who}: {use}.{ask}")
+    hospital_data = {a.id for a in m.assets if a.kind in f.terms.retrieve_assets}
+    holders = {e for a in m.assets if a.id in hospital_data for e in a.stored_in}
+    holders |= {fl.target for fl in m.flows if hospital_data.intersection(fl.data) and f.where(fl.source) != "outside"}
+    out += [
+        f"The hospital's account and data at {f.endpoint(e.id)}: ask the device maker to close the account and confirm deletion."
+        for e in m.elements
+        if e.id in holders and f.where(e.id) == "outside"
+    ]
+    return out

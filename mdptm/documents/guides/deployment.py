@@ -1,0 +1,209 @@
+"""The deployment guide: network segments and firewall rules, zones, and the hospital's controls."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from mdptm.documents import netplan
+from mdptm.documents.guides._shared import (
+    _EXPECTED_OF,
+    Drawn,
+    _customer_assumptions,
+    _customer_controls,
+    _first_sentence,
+    _new_doc,
+    _use_case_views,
+)
+from mdptm.documents.guides.facts import NOT_STATED, Facts
+from mdptm.model import Model, topology
+from mdptm.render.docir import Doc
+
+# ----------------------------------------------------------------------------------- deployment
+
+
+_DIRECTION = {"outbound": "out", "inbound": "in"}
+_BASIS_MARK = {"stated": "", "text": "", "design": "", "name": "", "assumed": " *"}
+
+
+def deployment(f: Facts) -> Doc:
+    m = f.model
+    plan = netplan.build(f)
+    doc = _new_doc(
+        f,
+        "deployment",
+        f"How to connect {m.product.name} as its threat model expects: the firewall rules per network segment, "
+        "the infrastructure the device needs from the hospital, the controls the hospital is expected to "
+        "provide, and the questions to settle with the device maker before go-live.",
+    )
+    picture = netplan.diagram_model(f, plan)
+    if picture is not None:
+        doc.blocks.append(
+            Drawn(
+                Path("deployment-network.png"),
+                "Network segments and connections; each arrow starts at the end that opens the connection.",
+                12.5,
+                _network_picture(picture),
+            )
+        )
+
+    doc.h("Firewall rules")
+    if plan.rules:
+        doc.p(
+            "Per network segment. Dir: out = a system on this segment opens the connection, in = it accepts "
+            "it; return traffic is not listed."
+            + (
+                f" Connections to the device maker's systems are opened from the hospital only ({plan.outbound_only})."
+                if plan.outbound_only
+                else ""
+            )
+        )
+        for seg in plan.segments_in_order():
+            rules = [r for r in plan.rules if r.segment == seg]
+            doc.h(seg, 2)
+            doc.table(
+                ["Dir", "This end", "Other end", "Protocol", "Port", "Flow"],
+                [[_DIRECTION[r.direction], r.local, r.peer, r.protocol, r.ports, r.flow.id + _BASIS_MARK[r.opener.basis]] for r in rules],
+                widths=[0.6, 3.3, 4.7, 2.3, 1.4, 0.9],
+            )
+        if any(r.opener.basis == "assumed" for r in plan.rules):
+            doc.p(
+                "* The model does not say which end opens this connection; the rule assumes the end the model "
+                "names first. Confirm it (see the questions at the end).",
+                style="note",
+            )
+    elif plan.network:
+        doc.p("Every network connection stays within one segment; no rule between segments is needed.")
+    else:
+        doc.p("The threat model describes no network connection.")
+    if plan.same_segment:
+        same: dict[str, list[str]] = {}
+        for fl in plan.same_segment:
+            a = plan.opener[fl.id].element
+            b = fl.target if a == fl.source else fl.source
+            same.setdefault(f"{f.name(a)} → {f.name(b)} ({netplan.ports_text(fl) or 'port not stated'})", []).append(fl.id)
+        doc.p("Within one segment (no rule between segments): " + "; ".join(f"{', '.join(ids)} {what}" for what, ids in same.items()) + ".")
+    if plan.local:
+        doc.p(
+            "Not network traffic (local links, no firewall rule): "
+            + "; ".join(f"{fl.id} {fl.name or netplan.short_protocol(fl.protocol)}" for fl in plan.local)
+            + "."
+        )
+
+    doc.h("Trust zones and segments")
+    _zone_table(doc, f, plan)
+
+    doc.h("Infrastructure the device needs")
+    stated = [n for n in plan.needs if n.stated_in]
+    if stated:
+        doc.table(
+            ["Service", "What the model says", "Stated in"],
+            [[n.title, "; ".join(_short_details(n.details)) or "mentioned; no port given", ", ".join(n.stated_in[:5])] for n in stated],
+            widths=[3.6, 6.4, 3.4],
+        )
+    else:
+        doc.p("The threat model names no infrastructure service (directory, time, name resolution, logging).")
+
+    doc.h("Controls expected of the hospital")
+    _hospital_controls(doc, f)
+
+    steps = _use_case_views(f, "deployment")
+    configs = [a for a in m.assets if a.kind == "configuration"]
+    if steps:
+        doc.h("Installation and hardening steps")
+        for v in steps:
+            doc.p(v.name, bold_prefix="Use case:")
+            doc.bullets(v.steps, numbered=True)
+    if configs:
+        doc.p(
+            "Configuration to protect from change and keep a copy of: "
+            + "; ".join(f"{a.name} (in {f.names(a.stored_in)})" for a in configs)
+            + "."
+        )
+
+    doc.h("Questions for the device maker before go-live")
+    if plan.questions:
+        doc.bullets(plan.questions, numbered=True)
+    else:
+        doc.p("None: the model states every port, who opens each connection, and the infrastructure it needs.")
+    return doc
+
+
+def _short_details(details: list[str]) -> list[str]:
+    """At most three details, "used to authenticate" ones merged: "used to authenticate F-02, F-04"."""
+    auth = [d.removeprefix("used to authenticate ") for d in details if d.startswith("used to authenticate ")]
+    rest = [d for d in details if not d.startswith("used to authenticate ")][:2]
+    return rest + ([f"used to authenticate {', '.join(auth[:4])}"] if auth else [])
+
+
+def _network_picture(picture: Model) -> Callable[[Path], Path | None]:
+    def draw(path: Path) -> Path | None:
+        from mdptm.render.diagrams import view_diagram
+
+        return view_diagram(picture, path)
+
+    return draw
+
+
+def _zone_table(doc: Doc, f: Facts, plan: netplan.Plan) -> None:
+    """The trust zones sorted into segments, places that are not segments, and outside; one line each."""
+    m = f.model
+    if not m.trust_zones:
+        doc.p("The threat model defines no trust zones; segments are read from the elements' places.")
+        return
+    groups: dict[str, list[str]] = {"Segments": [], "Not segments": [], "Outside the hospital": [], "Kind not stated": []}
+    for z in m.trust_zones:
+        info = topology.zone_kind(z)
+        kind = topology.ZONE_KIND_WORDS.get(info.kind or "", NOT_STATED)
+        how = "stated" if info.stated else "inferred from its name"
+        joined = [
+            f"{e.name} {plan.segment[e.id].note.rsplit(' (', 1)[0]} and so sits on {plan.segment[e.id].name}"
+            for e in m.elements
+            if e.trust_zone == z.id and plan.segment[e.id].note
+        ]
+        text = f"{z.name} ({kind}, {how}" + ("; " + "; ".join(joined) if joined else "") + ")"
+        if info.kind is None:
+            groups["Kind not stated"].append(f"{z.name}: treated as a segment where its elements are in the hospital")
+        elif info.kind in topology.NETWORK_KINDS:
+            groups["Segments"].append(text)
+        elif info.kind in topology.OUTSIDE_KINDS:
+            groups["Outside the hospital"].append(text)
+        else:
+            groups["Not segments"].append(text)
+    for label, items in groups.items():
+        if items:
+            doc.p("; ".join(items) + ".", bold_prefix=f"{label}:")
+
+
+def _hospital_part(text: str) -> str:
+    """The clauses of a shared control's description that name the hospital ("the hospital operates the
+    RADIUS server"): what the hospital has to do, without the maker's part."""
+    hit = topology.matcher(topology.network_terms().hospital_words)
+    parts = [p.strip() for p in re.split(r"(?<=[.;])\s+", " ".join((text or "").split())) if p.strip()]
+    mine = [p for p in parts if hit(p)]
+    out = " ".join(mine[:1])
+    return out[0].upper() + out[1:] if out else ""
+
+
+def _hospital_controls(doc: Doc, f: Facts) -> None:
+    cc = _customer_controls(f)
+    if cc:
+        doc.table(
+            ["Control", "Expected of", "The hospital's part"],
+            [
+                [
+                    f"{c.id} {c.title}",
+                    _EXPECTED_OF[c.responsibility],
+                    _hospital_part(c.description) or _first_sentence(c.description) or "not described in the model",
+                ]
+                for c in cc
+            ],
+            widths=[5, 2.2, 6],
+        )
+    else:
+        doc.p("The threat model expects no control of the hospital.")
+    ca = _customer_assumptions(f)
+    if ca:
+        doc.p("The threat analysis holds only if these are true in the hospital:")
+        doc.bullets([f"{a.id}: {a.text}" + ("" if a.responsibility else " (who ensures it is not stated)") for a in ca])

@@ -1,0 +1,275 @@
+"""The operations guide: security events, monitoring, patching, credentials, incidents and accepted risks."""
+
+from __future__ import annotations
+
+import re
+
+from mdptm.documents import netplan
+from mdptm.documents.guides._shared import (
+    _EXPECTED_OF,
+    ASK,
+    _customer_controls,
+    _first_sentence,
+    _most_severe,
+    _new_doc,
+    _port,
+    _risk_level,
+    _sentences,
+    _words,
+)
+from mdptm.documents.guides.credentials import credentials
+from mdptm.documents.guides.facts import NOT_STATED, Facts
+from mdptm.model import Asset, Threat, topology
+from mdptm.render.docir import Doc
+
+# ----------------------------------------------------------------------------------- operations
+
+
+RISK_ROWS = 12  # accepted risks shown in the operations guide, the most severe first
+
+
+def operations(f: Facts) -> Doc:
+    m = f.model
+    nt = topology.network_terms()
+    doc = _new_doc(
+        f,
+        "operations",
+        f"Running {m.product.name} day to day: the security events it records and where they go, what to "
+        "monitor, how it is patched, how its certificates and credentials are renewed and revoked, whom to call "
+        "in an incident and what to do first, and the risks the device maker accepted.",
+    )
+    doc.h("Security events and where they go")
+    _log_events(doc, f, nt)
+
+    doc.h("What to monitor")
+    _monitoring(doc, f, nt)
+
+    doc.h("Patching and support")
+    _patching(doc, f)
+
+    doc.h("Certificates and credentials")
+    _credentials(doc, f, nt)
+
+    doc.h("Incidents: contacts and first steps")
+    _incidents(doc, f, nt)
+
+    scans = _scan_statements(f, nt)
+    if scans:
+        doc.h("Network vulnerability scans")
+        doc.bullets(scans)
+
+    doc.h("Risks the device maker accepted")
+    _accepted_risks(doc, f)
+    return doc
+
+
+def _log_events(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
+    m = f.model
+    logging = [c for c in m.controls if c.category == "event_logging"]
+    logs = [a for a in m.assets if a.kind == "log"]
+    retention = re.compile("|".join(nt.retention_patterns), re.IGNORECASE) if nt.retention_patterns else None
+    keeps = _sentences(f, lambda s: bool(retention and retention.search(s)), [*logs, *logging, *m.elements])
+    if logging:
+        doc.table(
+            ["What is recorded", "Details", "Run by"],
+            [
+                [f"{c.id} {c.title}", _first_sentence(c.description) or NOT_STATED, _EXPECTED_OF.get(c.responsibility, "the device maker")]
+                for c in logging
+            ],
+            widths=[4.5, 7, 2.5],
+        )
+    if logs:
+        doc.table(
+            ["Log", "Kept in", "Sent to (protocol, port)"],
+            [[a.name, f.names(a.stored_in), _log_destinations(f, a)] for a in logs],
+            widths=[3.5, 4.5, 6],
+        )
+    if not logs and not logging:
+        doc.p(
+            "The threat model names no log and no logging control: ask the device maker what the device records "
+            "and how the hospital can collect it."
+        )
+        return
+    fmt = topology.matcher(nt.format_terms)
+    formats = _sentences(f, fmt, [*logging, *logs])
+    if keeps:
+        doc.p("; ".join(f"{s.rstrip('.')} ({i})" for i, s in keeps[:3]) + ".", bold_prefix="Retention:")
+    else:
+        doc.p("How long logs are kept is not stated: ask the device maker.", bold_prefix="Retention:")
+    if not formats and not any(fmt(fl.protocol or "") for fl in m.flows if set(fl.data) & {a.id for a in logs}):
+        doc.p("The format in which events are sent is not stated: ask the device maker.", bold_prefix="Format:")
+
+
+def _log_destinations(f: Facts, a: Asset) -> str:
+    flows = [fl for fl in f.model.flows if a.id in fl.data]
+    if not flows:
+        return "no flow in the model carries it"
+    return "; ".join(
+        f"{f.name(fl.target)} ({netplan.short_protocol(fl.protocol)}"
+        + (f", {netplan.ports_text(fl)}" if netplan.ports_text(fl) else "")
+        + ")"
+        + (", leaves the hospital" if f.leaves_hospital(fl) else "")
+        for fl in flows
+    )
+
+
+def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
+    m = f.model
+    hit = topology.matcher(nt.detective_terms)
+    detective = [c for c in m.controls if c.category == "event_logging" or hit(c.title)]
+    if detective:
+        rows = []
+        for c in detective:
+            threats = [f.name(t) for t in f.threats_using(c.id)]
+            watch = "; ".join(threats[:2]) + (f" (and {len(threats) - 2} other threats)" if len(threats) > 2 else "")
+            rows.append(
+                [f"{c.id} {c.title}", _EXPECTED_OF.get(c.responsibility, "the device maker"), watch or "no threat in the model names it"]
+            )
+        doc.table(["Detective control", "Run by", "Signs of"], rows, widths=[5, 2.4, 6.6])
+    else:
+        doc.p(
+            "The threat model names no detective control (logging, alarms, integrity checks); ask the device "
+            "maker what the hospital can monitor."
+        )
+    leaving = [fl for fl in m.flows if f.leaves_hospital(fl)]
+    if leaving:
+        doc.p(
+            "Connections leaving the hospital, to watch at the perimeter: "
+            + "; ".join(
+                f"{fl.id} to {f.name(fl.target) if f.where(fl.target) == 'outside' else f.name(fl.source)} "
+                f"({netplan.ports_text(fl) or _port(fl)})"
+                for fl in leaving
+            )
+            + "."
+        )
+    multi = [t for t in m.threats if t.multi_patient and t.status not in ("mitigated", "not_applicable")]
+    if multi:
+        shown, _ = _most_severe(multi, 5)
+        doc.p(
+            f"{len(multi)} threats that could harm several patients at once are not fully mitigated, among "
+            "them: " + "; ".join(t.title for t in shown) + "."
+        )
+
+
+def _patching(doc: Doc, f: Facts) -> None:
+    m = f.model
+    s = m.support
+    rows = [
+        ["Patch cadence", s.patch_policy or ASK],
+        ["Security support ends", s.end_of_support or ASK],
+        ["Software bill of materials", s.sbom or ASK],
+    ]
+    upd = [c for c in m.controls if c.category == "updatability_patchability" and c.responsibility in ("customer", "shared")]
+    rows += [[f"{c.id} {c.title}", "expected of " + _EXPECTED_OF[c.responsibility]] for c in upd]
+    doc.table(["Topic", "From the threat model"], rows, widths=[4, 10])
+    for v in (v for v in m.views if v.kind == "updatability_patchability" and v.steps):
+        doc.p(v.name, bold_prefix="How an update reaches the device:")
+        doc.bullets(v.steps, numbered=True)
+
+
+def _credentials(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
+    creds = credentials(f, nt)
+    if creds:
+        doc.table(
+            ["Credential", "Used for", "Issued by", "Lifetime or renewal", "Revocation"],
+            [[c.what, c.used_for, c.issuer, c.lifetime, c.revoke] for c in creds],
+            widths=[3.2, 3, 2.2, 2.8, 3.2],
+        )
+    else:
+        doc.p("The threat model names no certificate, key, account or token.")
+
+
+def _incidents(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
+    m = f.model
+    s = m.support
+    doc.table(
+        ["Topic", "From the threat model"],
+        [
+            ["Security contact", s.contact or ASK],
+            ["Vulnerability disclosure", s.vulnerability_disclosure or ASK],
+        ],
+        widths=[4, 10],
+    )
+    hit = topology.matcher(nt.incident_terms)
+    views = [v for v in m.views if v.kind == "security_use_case" and v.steps and (hit(v.name) or any(hit(t) for t in v.tags))]
+    if views:
+        for v in views:
+            doc.p(v.name, bold_prefix="First steps:")
+            doc.bullets(v.steps, numbered=True)
+        return
+    steps = []
+    segmentation = [c for c in _customer_controls(f) if "segment" in c.title.lower() or "isolat" in c.title.lower()]
+    if segmentation:
+        steps.append(
+            f"Contain: the model relies on {segmentation[0].title.lower()} ({segmentation[0].id}); "
+            "keep the affected devices on their segment and block what is not in the firewall rules."
+        )
+    resilience = [c for c in m.controls if c.category == "resiliency_recovery" and _first_sentence(c.description)]
+    if resilience:
+        steps.append("What keeps working: " + "; ".join(f"{c.title} ({c.id})" for c in resilience[:3]) + ".")
+    logs = [c for c in m.controls if c.category == "event_logging"]
+    if logs:
+        steps.append("Preserve evidence: " + "; ".join(f"{c.title} ({c.id})" for c in logs[:3]) + ".")
+    if s.contact:
+        steps.append(f"Report to the device maker: {s.contact}.")
+    if steps:
+        doc.p("The model gives no incident procedure; these steps follow from its controls:")
+        doc.bullets(steps, numbered=True)
+    doc.p(
+        "Ask the device maker for its incident response steps for this device: how to isolate it safely "
+        "during therapy, and what it needs from the hospital (logs, device state).",
+        style="note",
+    )
+
+
+def _scan_statements(f: Facts, nt: topology.NetworkTerms) -> list[str]:
+    """What the model says about network scans; when it assumes a safe scan profile it does not give, a
+    question."""
+    m = f.model
+    hit = topology.matcher(nt.scan_terms)
+    profile = topology.matcher(nt.scan_profile_terms)
+    found = _sentences(f, hit, [*m.assumptions, *m.controls, *m.threats])
+    if not found:
+        return []
+    out = [f"{s} ({i})" for i, s in found[:3]]
+    if not any(profile(s) for _, s in found):
+        out.append(
+            "The scan profile itself is not given: ask the device maker for it (scan rate, ports and checks "
+            "to exclude, whether devices must be idle, and how to tell a scan-induced fault)."
+        )
+    return out
+
+
+def _accepted_risks(doc: Doc, f: Facts) -> None:
+    m = f.model
+    residual = [t for t in m.threats if t.status in ("accepted", "open", "partially_mitigated", "transferred")]
+    if not residual:
+        doc.p("Every threat in the model is mitigated or not applicable.")
+        return
+    doc.p(
+        "These are the device maker's decisions, not the hospital's; the last column is what the hospital can do "
+        "about each, from the controls the model expects of it."
+    )
+    shown, left_out = _most_severe(residual, RISK_ROWS)
+    doc.table(
+        ["Threat", "Decision", "Residual risk", "What the hospital can do"],
+        [[f"{t.id} {t.title}", _DECISION.get(t.status, _words(t.status)), _risk_level(t), _hospital_can(f, t)] for t in shown],
+        widths=[5.5, 2.2, 2, 5],
+    )
+    if left_out:
+        doc.p(f"{left_out} more threats with residual risk, less severe, are in the threat register (ptm.xlsx).", style="note")
+
+
+_DECISION = {
+    "accepted": "accepted by the maker",
+    "open": "open (no decision yet)",
+    "partially_mitigated": "partly mitigated",
+    "transferred": "transferred",
+}
+
+
+def _hospital_can(f: Facts, t: Threat) -> str:
+    own = [f.controls[c] for c in t.controls if c in f.controls and f.controls[c].responsibility in ("customer", "shared")]
+    if own:
+        return "; ".join(f"{c.title} ({c.id})" for c in own[:3])
+    return "nothing named in the model: ask the device maker"

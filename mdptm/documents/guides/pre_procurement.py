@@ -1,0 +1,215 @@
+"""The pre-procurement guide: what a hospital should know about the device before it buys."""
+
+from __future__ import annotations
+
+from mdptm.documents.guides._shared import (
+    _EXPECTED_OF,
+    ASK,
+    THREAT_ROWS,
+    _count_phrase,
+    _counts,
+    _customer_assumptions,
+    _customer_controls,
+    _encryption,
+    _id_list,
+    _most_severe,
+    _new_doc,
+    _words,
+)
+from mdptm.documents.guides.facts import NOT_STATED, Facts
+from mdptm.model import STRIDE_ORDER, Model
+from mdptm.model.results import Review
+from mdptm.render.docir import Doc
+
+# ------------------------------------------------------------------------------ pre-procurement
+
+
+def pre_procurement(f: Facts, review: Review | None = None) -> Doc:
+    m = f.model
+    doc = _new_doc(
+        f,
+        "pre-procurement",
+        f"What a hospital evaluating {m.product.name} from {m.product.manufacturer} needs to know before "
+        "choosing it: its security profile, where its data goes, how long it is supported and what the "
+        "hospital itself must provide.",
+    )
+    doc.h("Security profile at a glance")
+    doc.table(["Topic", "From the threat model"], _profile_rows(f, review))
+
+    doc.h("Where data goes")
+    leaving = [fl for fl in m.flows if f.leaves_hospital(fl)]
+    unclear = [fl for fl in m.flows if f.leaves_hospital(fl) is None]
+    if leaving:
+        doc.p(f"{len(leaving)} of {len(m.flows)} data flows leave the hospital.")
+        doc.table(
+            ["Flow", "From", "To", "Data carried", "Encryption"],
+            [
+                [f"{fl.id} {fl.name}".strip(), f.endpoint(fl.source), f.endpoint(fl.target), f.names(fl.data), _encryption(fl)]
+                for fl in leaving
+            ],
+        )
+    else:
+        doc.p(f"None of the {len(m.flows)} data flows in the threat model leaves the hospital.")
+    if unclear:
+        doc.p(
+            "The model does not say where one end of these flows sits, so whether they leave the hospital is "
+            "not clear: " + "; ".join(f"{fl.id} ({f.endpoint(fl.source)} → {f.endpoint(fl.target)})" for fl in unclear) + ".",
+            style="note",
+        )
+    outside_stores = [(a, [e for e in a.stored_in if f.where(e) == "outside"]) for a in m.assets if a.kind in f.terms.retrieve_assets]
+    rows = [[a.name, _words(a.kind), f.names(where)] for a, where in outside_stores if where]
+    if rows:
+        doc.p("Patient, therapy, log and configuration data kept outside the hospital:")
+        doc.table(["Asset", "Kind", "Stored in"], rows)
+
+    doc.h("Support and vulnerability disclosure")
+    doc.table(["Topic", "Manufacturer's statement"], _support_rows(f))
+
+    doc.h("What the hospital must provide")
+    _responsibilities(doc, f)
+
+    doc.h("Open points to raise with the device maker")
+    points = _open_points(f)
+    if points:
+        doc.bullets(points)
+    else:
+        doc.p("The threat model leaves no threat open, no control unfinished and no support term unstated.")
+    return doc
+
+
+def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
+    m = f.model
+    p = m.product
+    rows = [["Product", " ".join(x for x in (p.name, p.model or "", p.version or "") if x) + f", by {p.manufacturer}"]]
+    if p.intended_use:
+        rows.append(["Intended use", p.intended_use])
+    if p.device_type:
+        rows.append(["Device type", p.device_type])
+    reg = p.regulatory
+    regs = [
+        f"FDA product code {reg.fda_product_code}" if reg.fda_product_code else "",
+        f"{reg.submission_type} {reg.submission_number or ''}".strip() if reg.submission_type else "",
+        f"CRA category: {_words(reg.cra_category)}" if reg.cra_category else "",
+        {"excluded_mdr_ivdr": "outside the CRA (EU MDR/IVDR device)", "in_scope": "in scope of the CRA", "unknown": ""}[reg.cra_scope],
+    ]
+    if any(regs):
+        rows.append(["Regulatory", "; ".join(r for r in regs if r)])
+    kinds = _counts(e.kind for e in m.elements)
+    rows.append(["Components", f"{len(m.elements)} ({_count_phrase(kinds)})" if m.elements else NOT_STATED])
+    if m.trust_zones:
+        rows.append(["Trust zones", ", ".join(z.name for z in m.trust_zones)])
+    leaving = sum(1 for fl in m.flows if f.leaves_hospital(fl))
+    plain = sum(1 for fl in m.flows if _encryption(fl) == "none")
+    unknown = sum(1 for fl in m.flows if fl.encryption is None)
+    rows.append(["Data flows", f"{len(m.flows)}; {leaving} leave the hospital; {plain} unencrypted; encryption not stated for {unknown}"])
+    by_kind: dict[str, list[str]] = {}
+    for a in m.assets:
+        by_kind.setdefault(_words(a.kind), []).append(a.name)
+    rows.append(["Data and functions protected", "; ".join(f"{k}: {', '.join(v)}" for k, v in by_kind.items()) or NOT_STATED])
+    statuses = _counts(
+        (t.status for t in m.threats), ("mitigated", "partially_mitigated", "accepted", "transferred", "open", "not_applicable")
+    )
+    stride = _counts((s for t in m.threats for s in t.stride), STRIDE_ORDER)
+    rows.append(["Threats analysed", f"{len(m.threats)} ({_count_phrase(statuses)})" if m.threats else "none"])
+    if m.threats:
+        rows.append(["Threats by STRIDE", _count_phrase(stride) or NOT_STATED])
+    multi = [t.id for t in m.threats if t.multi_patient]
+    if multi:
+        rows.append(
+            [
+                "Threats that could harm several patients",
+                f"{len(multi)}" + (f": {', '.join(multi)}" if len(multi) <= 12 else ", listed in the threat register (ptm.xlsx)"),
+            ]
+        )
+    maker = [c for c in m.controls if c.responsibility not in ("customer", "shared")]
+    c_status = _counts((c.status for c in maker), ("implemented", "planned", "not_implemented"))
+    customer = len(_customer_controls(f))
+    rows.append(
+        [
+            "Controls",
+            f"{len(maker)} by the device maker ({_count_phrase(c_status)}); {customer} expected of the hospital, alone or with the maker"
+            if m.controls
+            else "none",
+        ]
+    )
+    present = _counts(v.kind for v in m.views)
+    missing = [k for k in ("global_system", "multi_patient_harm", "updatability_patchability", "security_use_case") if k not in present]
+    rows.append(
+        [
+            "Security architecture views",
+            (_count_phrase(present) or "none") + (f"; not provided: {', '.join(_words(k) for k in missing)}" if missing else ""),
+        ]
+    )
+    rows.append(["Publication review", _review_line(m, review)])
+    return rows
+
+
+def _review_line(m: Model, review: Review | None) -> str:
+    approved = [f"{_words(s.role)} ({s.date})" if s.date else _words(s.role) for s in m.document.signoffs if s.decision == "approved"]
+    parts = [f"document status: {_words(m.document.status)}"]
+    if approved:
+        parts.append("approved by " + ", ".join(approved))
+    if review is not None:
+        blockers = len(review.blockers)
+        parts.append("pre-publication review passed" if not blockers else f"{blockers} blocking review findings open")
+    return "; ".join(parts)
+
+
+def _support_rows(f: Facts) -> list[list[str]]:
+    s = f.model.support
+    return [
+        ["End of support", s.end_of_support or ASK],
+        ["Patch policy", s.patch_policy or ASK],
+        ["Vulnerability disclosure", s.vulnerability_disclosure or ASK],
+        ["Security contact", s.contact or ASK],
+        ["Software bill of materials (SBOM)", s.sbom or ASK],
+        ["Data disposal", s.data_disposal or ASK],
+    ]
+
+
+def _responsibilities(doc: Doc, f: Facts) -> None:
+    """Who provides what, in brief: the deployment guide lists it all."""
+    rows = [[c.id, c.title, _EXPECTED_OF[c.responsibility], _words(c.category)] for c in _customer_controls(f)]
+    if rows:
+        doc.table(["Control", "What", "Expected of", "Category"], rows[:THREAT_ROWS])
+        if len(rows) > THREAT_ROWS:
+            doc.p(f"… and {len(rows) - THREAT_ROWS} more controls the hospital owns or shares (see the deployment guide).", style="note")
+    arows = [[a.id, a.text, _words(a.responsibility) if a.responsibility else NOT_STATED] for a in _customer_assumptions(f)]
+    if arows:
+        doc.p("The threat analysis assumes:")
+        doc.table(["Assumption", "What", "Responsibility"], arows)
+    if not rows and not arows:
+        doc.p("The threat model assigns no control or assumption to the hospital.")
+
+
+def _open_points(f: Facts) -> list[str]:
+    m = f.model
+    opened, left_out = _most_severe([t for t in m.threats if t.status == "open"])
+    out = [f"Threat {t.id} ({t.title}) is open." for t in opened]
+    if left_out:
+        out.append(f"… and {left_out} more open threats (see the threat register, ptm.xlsx).")
+    bare = [t.id for t in m.threats if not t.controls and t.status not in ("not_applicable", "accepted", "transferred", "open")]
+    if bare:
+        out.append("No control is named for threats " + _id_list(bare) + ".")
+    pending = [c for c in m.controls if c.status != "implemented" and c.responsibility not in ("customer", "shared")]
+    if len(pending) <= THREAT_ROWS:
+        out += [f"Control {c.id} ({c.title}) is {_words(c.status)}." for c in pending]
+    else:
+        out.append(f"{len(pending)} controls are planned or not implemented: " + _id_list([c.id for c in pending]) + ".")
+    s = m.support
+    missing = [
+        name
+        for name, v in (
+            ("end of support", s.end_of_support),
+            ("patch policy", s.patch_policy),
+            ("vulnerability disclosure", s.vulnerability_disclosure),
+            ("SBOM", s.sbom),
+        )
+        if not v
+    ]
+    if missing:
+        out.append("Not stated: " + ", ".join(missing) + ".")
+    unknown = [fl.id for fl in m.flows if fl.encryption is None]
+    if unknown:
+        out.append("Encryption not stated for flows " + _id_list(unknown) + ".")
+    return out
