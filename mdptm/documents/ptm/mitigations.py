@@ -1,0 +1,207 @@
+"""Chapter 3, "What are we going to do about it?": the controls, what the hospital must do, residual risk."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from mdptm.documents.ptm._shared import (
+    CATEGORY_TITLES,
+    LEVEL_ORDER,
+    QUESTIONS,
+    RESPONSIBILITY_TITLES,
+    STATUS_TITLES,
+    Chapter,
+    TitledTable,
+    _join_words,
+    _security_text,
+    _titled,
+    label,
+    plural,
+)
+from mdptm.model import CONTROL_CATEGORIES, Control, Threat
+from mdptm.render import diagrams
+from mdptm.render.docir import PageBreak, Table
+
+
+class MitigationChapter(Chapter):
+    """Chapter 3."""
+
+    def chapter_3(self) -> None:
+        d, m, ix = self.doc, self.m, self.ix
+        d.blocks.append(PageBreak())
+        d.h("3 " + QUESTIONS[2], 1)
+        d.h("3.1 Controls by FDA security control category", 2)
+        d.p(
+            f"{plural(len(m.controls), 'control')} address the threats of chapter 2. They are grouped by the security "
+            "control categories of the FDA premarket cybersecurity guidance (Appendix 1)."
+        )
+        by_cat: dict[str, list[Control]] = defaultdict(list)
+        for c in m.controls:
+            by_cat[c.category].append(c)
+        for cat in CONTROL_CATEGORIES:
+            controls = by_cat.get(cat)
+            if not controls:
+                continue
+            d.h(CATEGORY_TITLES[cat], 3)
+            rows = [
+                [
+                    c.id,
+                    _titled(c.title, c.description),
+                    RESPONSIBILITY_TITLES[c.responsibility],
+                    label(c.status),
+                    ", ".join(ix.threats_by_control.get(c.id, [])) or "—",
+                ]
+                for c in controls
+            ]
+            d.blocks.append(
+                TitledTable(
+                    ["ID", "Control", "Who", "Status", "Threats addressed"],
+                    rows,
+                    widths=[0.65, 3.6, 1.2, 1.0, 1.6],
+                    bold_first_line=(1,),
+                )
+            )
+        empty = [CATEGORY_TITLES[c] for c in CONTROL_CATEGORIES if c != "other" and not by_cat.get(c)]
+        if empty:
+            d.p("No control is listed in these categories: " + _join_words(empty) + ".", style="note")
+
+        d.h("3.2 What the hospital must do", 2)
+        yours = [c for c in m.controls if c.responsibility in ("customer", "shared")]
+        if yours:
+            d.p(
+                "These controls depend on the hospital, alone or together with the manufacturer. The threats they "
+                "address are only handled as described if they are in place."
+            )
+            rows = [
+                [
+                    c.id,
+                    _titled(c.title, c.description),
+                    RESPONSIBILITY_TITLES[c.responsibility],
+                    ", ".join(ix.threats_by_control.get(c.id, [])) or "—",
+                ]
+                for c in yours
+            ]
+            d.blocks.append(
+                TitledTable(
+                    ["ID", "What you must do", "Who", "Threats that depend on it"],
+                    rows,
+                    "Controls the hospital provides or shares",
+                    widths=[0.65, 4.2, 1.2, 1.6],
+                    bold_first_line=(1,),
+                )
+            )
+        else:
+            d.p("No control in this model depends on the hospital.")
+        hospital_assumptions = [a for a in m.assumptions if a.responsibility in ("customer", "shared")]
+        if hospital_assumptions:
+            d.p("The analysis also assumes that:")
+            d.bullets([f"{a.text} ({a.id})" for a in hospital_assumptions])
+        self._network_table()
+
+        d.h("3.3 Residual risk", 2)
+        self._residual()
+
+    def _network_table(self) -> None:
+        ix = self.ix
+        rows = []
+        for f in self.m.flows:
+            a, b = ix.elements.get(f.source), ix.elements.get(f.target)
+            if a is None or b is None or (a.trust_zone == b.trust_zone and a.trust_zone is not None):
+                continue
+            if not (f.protocol or f.port):
+                continue
+            za = ix.zones[a.trust_zone].name if a.trust_zone in ix.zones else "—"
+            zb = ix.zones[b.trust_zone].name if b.trust_zone in ix.zones else "—"
+            rows.append(
+                [
+                    f.id,
+                    ix.route(f),
+                    f"{za} {'↔' if f.bidirectional else '→'} {zb}",
+                    f.protocol or "—",
+                    f.port or "—",
+                    _security_text(f.encryption),
+                ]
+            )
+        if rows:
+            self.doc.table(
+                ["Flow", "Between", "Trust zones", "Protocol", "Port", "Encryption"],
+                rows,
+                caption="Connections that cross a trust-zone boundary (for firewall rules and segmentation)",
+                widths=[0.6, 2.4, 2.0, 1.5, 0.6, 0.9],
+            )
+
+    def _residual(self) -> None:
+        d, m = self.doc, self.m
+        pic = self._figure("risk-heat-map", lambda path: diagrams.risk_heat_map(m.threats, path))
+        if pic is not None:
+            w, _ = diagrams.png_size_cm(pic)
+            d.image(
+                pic,
+                "Risk heat map: number of threats per likelihood and severity, before and after controls",
+                width_cm=min(16.0, w),
+            )
+        elif m.threats:
+            d.p("The model does not rate threats by likelihood and severity, so no risk heat map can be drawn.", style="note")
+        levels = Counter((t.residual_risk.level if t.residual_risk else None) for t in m.threats)
+        rated = {k: v for k, v in levels.items() if k}
+        if rated:
+            parts = [f"{rated[k]} {k}" for k in ("critical", "high", "medium", "low") if rated.get(k)]
+            unrated = levels.get(None, 0)
+            d.p(
+                "Residual risk after controls: "
+                + ", ".join(parts)
+                + "."
+                + (
+                    f" {plural(unrated, 'threat')} has no residual rating."
+                    if unrated == 1
+                    else f" {unrated} threats have no residual rating."
+                    if unrated
+                    else ""
+                )
+            )
+        elif m.threats:
+            d.p("The model gives no residual risk ratings.", style="note")
+
+        def weight(t: Threat) -> int:
+            return LEVEL_ORDER.get((t.residual_risk.level if t.residual_risk else None) or "", 0)
+
+        ranked = [
+            (-weight(t), i, t)
+            for i, t in enumerate(m.threats)
+            if t.status in ("open", "accepted", "transferred", "partially_mitigated") or weight(t) >= 2
+        ]
+        if not ranked:
+            if m.threats:
+                d.p("Every threat is mitigated and no residual risk is rated medium or higher.")
+            return
+        ranked.sort(key=lambda x: (x[0], x[1]))
+        notable = [t for _, _, t in ranked]
+        rows: list[list[str]] = []
+        fills: dict[tuple[int, int], str] = {}
+        for t in notable:
+            level = t.residual_risk.level if t.residual_risk else None
+            colour = diagrams.level_colour(level)
+            if colour:
+                fills[(len(rows), 2)] = colour
+            rows.append(
+                [
+                    t.id,
+                    t.title,
+                    label(level) or "not rated",
+                    STATUS_TITLES[t.status],
+                    t.rationale or ("Controls: " + ", ".join(t.controls) if t.controls else "No control listed"),
+                ]
+            )
+        d.p(
+            "The threats below keep a residual risk rated medium or higher, or are not fully mitigated. "
+            "Read them with your own environment in mind."
+        )
+        d.blocks.append(
+            Table(
+                ["ID", "Threat", "Residual risk", "Status", "Rationale"],
+                rows,
+                "Threats with remaining risk",
+                widths=[0.65, 2.8, 1.0, 1.1, 3.0],
+                fills=fills,
+            )
+        )
