@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from mdptm.errors import InputError
-from mdptm.model import Element, LikelihoodBasis, Model, State, Threat, View
+from mdptm.model import Element, LikelihoodBasis, Model, State, Strict, Threat, View
 from mdptm.model.cvss import CvssReading
 from mdptm.model.cvss import read as read_cvss
 from mdptm.model.io import read_structured
@@ -27,14 +27,12 @@ from mdptm.resources import mappings_dir
 # ------------------------------------------------------------------------------------ vocabulary
 
 
-class AnsweredBy(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AnsweredBy(Strict):
     files: list[str] = Field(default_factory=list)
     model: list[str] = Field(default_factory=list)
 
 
-class Appendix4Row(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Appendix4Row(Strict):
     id: str
     title: str
     section: str
@@ -43,10 +41,9 @@ class Appendix4Row(BaseModel):
     maker_adds: str | None = None
 
 
-class PremarketVocabulary(BaseModel):
+class PremarketVocabulary(Strict):
     """``mappings/vocabulary/premarket.yaml``."""
 
-    model_config = ConfigDict(extra="forbid")
     schema_version: int
     likelihood_basis: dict[str, list[str]]
     citations: dict[str, str]

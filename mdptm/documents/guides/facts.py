@@ -10,9 +10,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from mdptm.model import Asset, Control, Element, Flow, Item, Model, TrustZone, topology
+from mdptm.model import Asset, Control, Element, Flow, Item, Model, Strict, TrustZone, topology
 from mdptm.model.index import threats_by_control
 from mdptm.model.io import load_validated
 from mdptm.resources import mappings_dir
@@ -33,24 +33,21 @@ LOCATION_WORDS: dict[Location, str] = {
 # ----------------------------------------------------------------------------------- vocabulary
 
 
-class _Locations(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Locations(Strict):
     outside: list[str] = Field(default_factory=list)
     hospital: list[str] = Field(default_factory=list)
     device: list[str] = Field(default_factory=list)
 
 
-class _UseCases(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _UseCases(Strict):
     deployment: list[str] = Field(default_factory=list)
     operations: list[str] = Field(default_factory=list)
     decommissioning: list[str] = Field(default_factory=list)
 
 
-class GuideTerms(BaseModel):
+class GuideTerms(Strict):
     """The vocabulary file, validated."""
 
-    model_config = ConfigDict(extra="forbid")
     schema_version: int
     locations: _Locations
     element_kinds: dict[Literal["outside", "hospital", "device"], list[str]] = Field(default_factory=dict)

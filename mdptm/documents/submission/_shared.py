@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict
-
-from mdptm.model import Flow, Item, Model, Risk
+from mdptm.model import Flow, Item, Model, Risk, Strict
 from mdptm.model.index import ById, threats_by_control
 from mdptm.model.io import load_validated
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
@@ -41,23 +39,20 @@ MAX_IMAGE_CM = 16.0
 # ------------------------------------------------------------------------------------ vocabulary
 
 
-class ViewKindText(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ViewKindText(Strict):
     title: str
     citation: str
     purpose: str
 
 
-class CraStatusText(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CraStatusText(Strict):
     applies: str
     verdict: str
 
 
-class Vocabulary(BaseModel):
+class Vocabulary(Strict):
     """Regulatory wording of the submission documents (``mappings/vocabulary/submission.yaml``)."""
 
-    model_config = ConfigDict(extra="forbid")
     schema_version: int
     view_kinds: dict[str, ViewKindText]
     control_categories: dict[str, str]
