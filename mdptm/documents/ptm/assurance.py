@@ -186,20 +186,15 @@ class AssuranceChapter(Chapter):
                 "through your usual service contact.",
                 style="note",
             )
-        items = []
-        if s.vulnerability_disclosure:
-            items.append(f"Coordinated vulnerability disclosure: {s.vulnerability_disclosure}")
-        if s.contact:
-            items.append(f"Security contact: {s.contact}")
-        if s.patch_policy:
-            items.append(f"Security updates: {s.patch_policy}")
-        if s.end_of_support:
-            items.append(f"End of support: {s.end_of_support}")
-        if s.sbom:
-            items.append(f"Software bill of materials: {s.sbom}")
-        if s.data_disposal:
-            items.append(f"Decommissioning and data disposal: {s.data_disposal}")
-        d.bullets(items)
+        stated = (
+            ("Coordinated vulnerability disclosure", s.vulnerability_disclosure),
+            ("Security contact", s.contact),
+            ("Security updates", s.patch_policy),
+            ("End of support", s.end_of_support),
+            ("Software bill of materials", s.sbom),
+            ("Decommissioning and data disposal", s.data_disposal),
+        )
+        d.bullets([f"{what}: {value}" for what, value in stated if value])
 
 
 def changes_since(previous: Model, model: Model) -> list[list[str]] | None:

@@ -622,18 +622,12 @@ class SourceBuilder:
                 item.extra[k] = f"{old_v}\n{v}"
 
     def _finish(self, kind: str, item: Item) -> None:
-        if isinstance(item, Threat) and not item.title:
+        if isinstance(item, (Threat, Control)) and not item.title:
             if item.description:
                 item.title = first_sentence(item.description)
             else:
-                item.title = f"Threat {item.id}"
-                self.warn(_loc(item), f"threat {item.id} has no title or description")
-        if isinstance(item, Control) and not item.title:
-            if item.description:
-                item.title = first_sentence(item.description)
-            else:
-                item.title = f"Control {item.id}"
-                self.warn(_loc(item), f"control {item.id} has no title or description")
+                item.title = f"{kind.capitalize()} {item.id}"
+                self.warn(_loc(item), f"{kind} {item.id} has no title or description")
         if isinstance(item, (Element, Asset, TrustZone)) and not item.name:
             item.name = item.id
             self.warn(_loc(item), f"{kind.replace('_', ' ')} {item.id} has no name; its id is used")
