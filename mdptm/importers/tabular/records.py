@@ -1,7 +1,8 @@
 """Row records of one source → the items of a (partial) model, with every row accounted for.
 
 Records with the same id (a threat table and a risk-assessment table joined by "Threat ID") merge
-into one item; components and assets without ids merge by name. Each row is read by
+into one item; components and assets without ids merge by name (:mod:`mdptm.importers.tabular.grouping`
+decides which rows are one item and its id). Each row is read by
 :mod:`mdptm.importers.tabular.rowfields` (values normalised through the vocabulary) on the scales
 :mod:`mdptm.importers.tabular.scales` finds for its table.
 References (affected components, controls, flow ends...) are kept as written and resolved by
@@ -12,11 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from mdptm.base.text import slug
 from mdptm.importers.merge import norm_name
+from mdptm.importers.tabular.grouping import Group, Grouper, most, scope_stacked_ids
 from mdptm.importers.tabular.rowfields import RowFields
 from mdptm.importers.tabular.scales import infer_scales
 from mdptm.importers.tabular.tables import Block, Grid, Profile, RowNote, RowRecord, TableFinder, block_records
@@ -47,17 +49,6 @@ from mdptm.model import (
 from mdptm.model.report import ImportReport
 
 PENDING = "_mdptm_pending:"
-PREFIX = {
-    "threat": "T",
-    "control": "C",
-    "element": "E",
-    "flow": "F",
-    "asset": "A",
-    "trust_zone": "TZ",
-    "assumption": "AS",
-    "out_of_scope": "OOS",
-    "view": "V",
-}
 COLLECTION = {
     "element": "elements",
     "trust_zone": "trust_zones",
@@ -107,14 +98,6 @@ class Fact:
     locator: str
 
 
-@dataclass
-class _Group:
-    kind: str
-    key: str | None  # explicit id or name key
-    explicit_id: str | None
-    records: list[RowRecord] = field(default_factory=list)
-
-
 class SourceBuilder:
     """Collects what one source says (tables, facts, views) and builds its partial model."""
 
@@ -136,6 +119,7 @@ class SourceBuilder:
         self.named_only: list[tuple[str, str, str]] = []  # (kind, name, locator) named in rows that are no item
         self.deferred: list[Block] = []  # summary tables: read only when no other table of their kind is
         self.rows = RowFields(vocab, self.warn)
+        self.grouper = Grouper(self.records, self.record_blocks, vocab, self.warn)
 
     # -- input
 
@@ -159,7 +143,7 @@ class SourceBuilder:
             out = list(block_records(block, self.vocab))
             infer_scales([r for r in out if isinstance(r, RowRecord)], self.vocab)
             outs.append(out)
-        _scope_stacked_ids(blocks, outs)
+        scope_stacked_ids(blocks, outs)
         for block, out in zip(blocks, outs, strict=True):
             if block.fallback:
                 self.deferred.append(block)  # decided when the whole source is read
@@ -207,8 +191,8 @@ class SourceBuilder:
         model = Model.empty()
         self._apply_facts(model)
         self._read_deferred()
-        self._scope_numbers_per_table()
-        groups = self._without_content(self._group())
+        self.grouper.scope_numbers_per_table()
+        groups = self._without_content(self.grouper.group())
         used_ids: set[str] = {g.explicit_id for g in groups if g.explicit_id}
         used_ids.update(item.id for _k, item, _l in self.items)
         used_ids.update(v.id for v in self.views)
@@ -219,12 +203,12 @@ class SourceBuilder:
             owners.setdefault(v.id, "view")
         position = {id(rec): n for n, rec in enumerate(self.records)}
         # Items keep the order of the first row that describes them (a bare "ID | Name" listing does not count).
-        groups.sort(key=lambda g: min(position[id(r)] for r in g.records if len(r.values) >= min(3, _most(g))))
+        groups.sort(key=lambda g: min(position[id(r)] for r in g.records if len(r.values) >= min(3, most(g))))
         counters: dict[str, int] = {}
         by_view: dict[str, list[tuple[int, str, str]]] = {}
         for kind in BUILD_ORDER:
             for grp in (g for g in groups if g.kind == kind):
-                item_id, alias = self._assign_id(grp, used_ids, owners, counters)
+                item_id, alias = self.grouper.assign_id(grp, used_ids, owners, counters)
                 item = self._make(grp, item_id, alias)
                 getattr(model, COLLECTION[kind]).append(item)
                 for rec in grp.records:
@@ -292,45 +276,12 @@ class SourceBuilder:
             )
             self._take(block, out)
 
-    def _scope_numbers_per_table(self) -> None:
-        """Numbered rows (1, 2, 3) that start again in each sheet or Word table ("Auth Service" sheet 1, 2;
-        "Billing" sheet 1, 2) are different items when the same number has different titles: each table's
-        numbers are scoped by the sheet name or the table's heading ("Billing/1"). Ids such as T-01 repeated
-        with another title stay one item (a later table joins it; the difference is reported)."""
-        by_key: dict[tuple[str, str], dict[int, str]] = {}  # (kind, id) -> block -> title
-        blocks: dict[int, Block] = {}
-        for rec in self.records:
-            rid = one_line(rec.values.get("id", ""))
-            text = one_line(rec.values.get("title") or rec.values.get("name") or rec.values.get("text") or "")
-            block = self.record_blocks.get(id(rec))
-            if not rid or not text or block is None or not re.fullmatch(r"\d+(?:\.\d+)*", rid):
-                continue
-            blocks[id(block)] = block
-            by_key.setdefault((rec.kind, rid), {}).setdefault(id(block), norm_name(text))
-        clashing: dict[str, set[int]] = {}
-        for (kind, _rid), titles in by_key.items():
-            if len(titles) > 1 and len(set(titles.values())) > 1:
-                clashing.setdefault(kind, set()).update(titles)
-        for kind, ids in clashing.items():
-            names = {b: _table_name(blocks[b]) for b in ids}
-            if len(set(names.values())) < len(names):
-                continue  # no name tells the tables apart
-            first: dict[int, RowRecord] = {}
-            for rec in self.records:
-                block = self.record_blocks.get(id(rec))
-                rid = one_line(rec.values.get("id", ""))
-                if rec.kind == kind and block is not None and id(block) in ids and rid:
-                    rec.values["id"] = f"{names[id(block)]}/{rid}"
-                    first.setdefault(id(block), rec)
-            for rec in first.values():
-                self.warn(rec.locator, f"numbers restart in each table: scoped by the table ({rec.values['id']!r})")
-
-    def _without_content(self, groups: list[_Group]) -> list[_Group]:
+    def _without_content(self, groups: list[Group]) -> list[Group]:
         """A threat or control needs words: rows that give it none (a template's numbered empty rows, the
         impact rows of a component with no threat) are skipped with their reason, never titled "Threat T-3".
         Components and assets such a row names are still recorded."""
         direct = {item.id for _k, item, _l in self.items}
-        kept: list[_Group] = []
+        kept: list[Group] = []
         for grp in groups:
             fields = CONTENT_FIELDS.get(grp.kind)
             if (
@@ -428,93 +379,9 @@ class SourceBuilder:
 
     # -- grouping and ids
 
-    def _group(self) -> list[_Group]:
-        groups: list[_Group] = []
-        index: dict[tuple[str, str], _Group] = {}
-        titled: dict[str, list[tuple[_Group, Block | None]]] = {}  # threat title -> groups with an id
-        for rec in self.records:
-            rid = one_line(rec.values.get("id", ""))
-            if rid and is_empty(self.vocab, rid):
-                rid = ""
-            if not rid:
-                rid = _id_from_title(rec)
-            key: tuple[str, str] | None = None
-            if rid:
-                key = (rec.kind, "id:" + rid)
-            elif rec.kind in ("element", "asset", "trust_zone", "flow") and rec.values.get("name"):
-                key = (rec.kind, "name:" + norm_name(rec.values["name"]))
-            elif rec.kind == "control" and rec.values.get("title"):
-                key = (rec.kind, "name:" + norm_name(rec.values["title"]))
-            grp = index.get(key) if key else None
-            if grp is None and not rid and rec.kind == "threat":
-                grp = self._same_titled(rec, titled)
-                if grp is not None:
-                    self.warn(rec.locator, f"no id: joined threat {grp.explicit_id!r} of the same title in another table")
-            if grp is None:
-                grp = _Group(rec.kind, key[1] if key else None, rid or None)
-                groups.append(grp)
-                if key:
-                    index[key] = grp
-            grp.records.append(rec)
-            if rid and rec.kind == "threat" and rec.values.get("title", "").strip():
-                titled.setdefault(norm_name(rec.values["title"]), []).append((grp, self.record_blocks.get(id(rec))))
-        return groups
-
-    def _same_titled(self, rec: RowRecord, titled: dict[str, list[tuple[_Group, Block | None]]]) -> _Group | None:
-        """A threat row with no id in a later table (a residual-risk table keyed by the threat's title) is
-        the threat of that title that has an id in another table — when exactly one has it."""
-        title = rec.values.get("title", "").strip()
-        hits = titled.get(norm_name(title), []) if title else []
-        block = self.record_blocks.get(id(rec))
-        groups = {id(g): g for g, b in hits if b is not block}
-        return next(iter(groups.values())) if len(groups) == 1 and len(hits) == 1 else None
-
-    def _assign_id(self, grp: _Group, used: set[str], owners: dict[str, str], counters: dict[str, int]) -> tuple[str, str | None]:
-        kind = grp.kind
-        if grp.explicit_id:
-            wanted = grp.explicit_id
-            owner = owners.get(wanted)
-            if owner is None or owner == kind:
-                owners[wanted] = kind
-                return wanted, None
-            new = f"{PREFIX[kind]}-{wanted}"
-            n = 2
-            while new in used:
-                new = f"{PREFIX[kind]}-{wanted}-{n}"
-                n += 1
-            used.add(new)
-            owners[new] = kind
-            self.warn(
-                grp.records[0].locator,
-                f"id {wanted!r} is already used by a {owner.replace('_', ' ')}; this {kind.replace('_', ' ')} is {new!r}",
-            )
-            return new, wanted
-        name = ""
-        for rec in grp.records:
-            name = rec.values.get("name") or (rec.values.get("title") if kind == "control" else "") or ""
-            if name:
-                break
-        if kind in ("element", "asset", "trust_zone") and name:
-            base = slug(name, 48, "item")
-            new, n = base, 2
-            while new in used:
-                new = f"{base}-{n}"
-                n += 1
-        else:
-            n = counters.get(kind, 0)
-            while True:
-                n += 1
-                new = f"{PREFIX[kind]}-{n}"
-                if new not in used:
-                    break
-            counters[kind] = n
-        used.add(new)
-        owners[new] = kind
-        return new, None
-
     # -- items
 
-    def _make(self, grp: _Group, item_id: str, alias: str | None) -> Item:
+    def _make(self, grp: Group, item_id: str, alias: str | None) -> Item:
         item: Item | None = None
         pending: list[dict[str, str]] = []
         # The row that says most about the item comes first: it creates the item and gives its provenance.
@@ -648,69 +515,5 @@ class SourceBuilder:
         extra.setdefault("Group", rec.group)
 
 
-_ID_TITLE = re.compile(r"^\s*([A-Z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[:.\-–—)]\s+(\S.*)$", re.S)
-_TITLED = {"threat": "title", "control": "title", "assumption": "text", "out_of_scope": "text"}
-
-
-def _id_from_title(rec: RowRecord) -> str:
-    """ "SP-01: Fake cloud server" in a threat's title cell, with no id column: the id and the title."""
-    fname = _TITLED.get(rec.kind)
-    m = _ID_TITLE.match(rec.values.get(fname, "")) if fname else None
-    if m is None or fname is None:
-        return ""
-    rec.values["id"] = m.group(1)
-    rec.values[fname] = m.group(2)
-    rec.headers.setdefault("id", rec.headers.get(fname, fname))
-    return m.group(1)
-
-
-def _most(grp: _Group) -> int:
-    return max(len(r.values) for r in grp.records)
-
-
 def _loc(item: Item) -> str | None:
     return item.source.locator if item.source else None
-
-
-def _scope_stacked_ids(blocks: list[Block], outs: list[list[RowRecord | RowNote]]) -> None:
-    """Tables stacked in one sheet, each under its own caption ("Auth Service"), whose ids start again
-    at 1: the same id with a different title in two of them is two items, scoped by the caption."""
-    by_kind: dict[str, list[int]] = {}
-    for n, block in enumerate(blocks):
-        if block.kind in PREFIX:
-            by_kind.setdefault(block.kind, []).append(n)
-    for indexes in by_kind.values():
-        if len(indexes) < 2 or any(not blocks[n].title for n in indexes):
-            continue
-        titles: dict[str, tuple[int, str]] = {}
-        clash = False
-        for n in indexes:
-            for rec in outs[n]:
-                if not isinstance(rec, RowRecord):
-                    continue
-                rid = one_line(rec.values.get("id", ""))
-                text = one_line(rec.values.get("title") or rec.values.get("name") or rec.values.get("text") or "")
-                if not rid or not text:
-                    continue
-                other = titles.get(rid)
-                if other is not None and other[0] != n and norm_name(other[1]) != norm_name(text):
-                    clash = True
-                titles.setdefault(rid, (n, text))
-        if not clash:
-            continue
-        for n in indexes:
-            first = None
-            for rec in outs[n]:
-                if isinstance(rec, RowRecord) and rec.values.get("id", "").strip():
-                    rec.values["id"] = f"{blocks[n].title}/{one_line(rec.values['id'])}"
-                    first = first or rec
-            if first is not None:
-                blocks[n].warnings.append(
-                    (first.locator, f"ids restart in each table of this sheet: scoped by the table's caption ({first.values['id']!r})")
-                )
-
-
-def _table_name(block: Block) -> str:
-    """What tells a table apart from the others of its source: its caption, heading or sheet name."""
-    g = block.grid
-    return one_line(block.title or g.heading or (g.name if g.style == "sheet" else "") or g.name)

@@ -1,0 +1,233 @@
+"""Which rows of one source are one item, and the id each item gets.
+
+Rows with the same id (a threat table and a risk-assessment table joined by "Threat ID") are one item;
+components and assets without ids are one by name; a threat row with no id in a later table joins the
+threat of the same title. Numbers that restart in each table are scoped by the table, so that "1" of
+two sheets are two items.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from mdptm.base.text import slug
+from mdptm.importers.merge import norm_name
+from mdptm.importers.tabular.tables import Block, RowNote, RowRecord
+from mdptm.importers.tabular.vocab import Vocabulary, is_empty, one_line
+
+PREFIX = {
+    "threat": "T",
+    "control": "C",
+    "element": "E",
+    "flow": "F",
+    "asset": "A",
+    "trust_zone": "TZ",
+    "assumption": "AS",
+    "out_of_scope": "OOS",
+    "view": "V",
+}
+
+
+@dataclass
+class Group:
+    kind: str
+    key: str | None  # explicit id or name key
+    explicit_id: str | None
+    records: list[RowRecord] = field(default_factory=list)
+
+
+def most(grp: Group) -> int:
+    """How many columns the fullest row of *grp* gives."""
+    return max(len(r.values) for r in grp.records)
+
+
+class Grouper:
+    """Groups the row records of one source (*records*, each from its table in *record_blocks*) into items
+    and gives each its id; *warn* reports what it decided (locator, message)."""
+
+    def __init__(
+        self, records: list[RowRecord], record_blocks: dict[int, Block], vocab: Vocabulary, warn: Callable[[str | None, str], None]
+    ):
+        self.records = records
+        self.record_blocks = record_blocks
+        self.vocab = vocab
+        self.warn = warn
+
+    def scope_numbers_per_table(self) -> None:
+        """Numbered rows (1, 2, 3) that start again in each sheet or Word table ("Auth Service" sheet 1, 2;
+        "Billing" sheet 1, 2) are different items when the same number has different titles: each table's
+        numbers are scoped by the sheet name or the table's heading ("Billing/1"). Ids such as T-01 repeated
+        with another title stay one item (a later table joins it; the difference is reported)."""
+        by_key: dict[tuple[str, str], dict[int, str]] = {}  # (kind, id) -> block -> title
+        blocks: dict[int, Block] = {}
+        for rec in self.records:
+            rid = one_line(rec.values.get("id", ""))
+            text = one_line(rec.values.get("title") or rec.values.get("name") or rec.values.get("text") or "")
+            block = self.record_blocks.get(id(rec))
+            if not rid or not text or block is None or not re.fullmatch(r"\d+(?:\.\d+)*", rid):
+                continue
+            blocks[id(block)] = block
+            by_key.setdefault((rec.kind, rid), {}).setdefault(id(block), norm_name(text))
+        clashing: dict[str, set[int]] = {}
+        for (kind, _rid), titles in by_key.items():
+            if len(titles) > 1 and len(set(titles.values())) > 1:
+                clashing.setdefault(kind, set()).update(titles)
+        for kind, ids in clashing.items():
+            names = {b: _table_name(blocks[b]) for b in ids}
+            if len(set(names.values())) < len(names):
+                continue  # no name tells the tables apart
+            first: dict[int, RowRecord] = {}
+            for rec in self.records:
+                block = self.record_blocks.get(id(rec))
+                rid = one_line(rec.values.get("id", ""))
+                if rec.kind == kind and block is not None and id(block) in ids and rid:
+                    rec.values["id"] = f"{names[id(block)]}/{rid}"
+                    first.setdefault(id(block), rec)
+            for rec in first.values():
+                self.warn(rec.locator, f"numbers restart in each table: scoped by the table ({rec.values['id']!r})")
+
+    def group(self) -> list[Group]:
+        groups: list[Group] = []
+        index: dict[tuple[str, str], Group] = {}
+        titled: dict[str, list[tuple[Group, Block | None]]] = {}  # threat title -> groups with an id
+        for rec in self.records:
+            rid = one_line(rec.values.get("id", ""))
+            if rid and is_empty(self.vocab, rid):
+                rid = ""
+            if not rid:
+                rid = _id_from_title(rec)
+            key: tuple[str, str] | None = None
+            if rid:
+                key = (rec.kind, "id:" + rid)
+            elif rec.kind in ("element", "asset", "trust_zone", "flow") and rec.values.get("name"):
+                key = (rec.kind, "name:" + norm_name(rec.values["name"]))
+            elif rec.kind == "control" and rec.values.get("title"):
+                key = (rec.kind, "name:" + norm_name(rec.values["title"]))
+            grp = index.get(key) if key else None
+            if grp is None and not rid and rec.kind == "threat":
+                grp = self._same_titled(rec, titled)
+                if grp is not None:
+                    self.warn(rec.locator, f"no id: joined threat {grp.explicit_id!r} of the same title in another table")
+            if grp is None:
+                grp = Group(rec.kind, key[1] if key else None, rid or None)
+                groups.append(grp)
+                if key:
+                    index[key] = grp
+            grp.records.append(rec)
+            if rid and rec.kind == "threat" and rec.values.get("title", "").strip():
+                titled.setdefault(norm_name(rec.values["title"]), []).append((grp, self.record_blocks.get(id(rec))))
+        return groups
+
+    def _same_titled(self, rec: RowRecord, titled: dict[str, list[tuple[Group, Block | None]]]) -> Group | None:
+        """A threat row with no id in a later table (a residual-risk table keyed by the threat's title) is
+        the threat of that title that has an id in another table — when exactly one has it."""
+        title = rec.values.get("title", "").strip()
+        hits = titled.get(norm_name(title), []) if title else []
+        block = self.record_blocks.get(id(rec))
+        groups = {id(g): g for g, b in hits if b is not block}
+        return next(iter(groups.values())) if len(groups) == 1 and len(hits) == 1 else None
+
+    def assign_id(self, grp: Group, used: set[str], owners: dict[str, str], counters: dict[str, int]) -> tuple[str, str | None]:
+        kind = grp.kind
+        if grp.explicit_id:
+            wanted = grp.explicit_id
+            owner = owners.get(wanted)
+            if owner is None or owner == kind:
+                owners[wanted] = kind
+                return wanted, None
+            new = f"{PREFIX[kind]}-{wanted}"
+            n = 2
+            while new in used:
+                new = f"{PREFIX[kind]}-{wanted}-{n}"
+                n += 1
+            used.add(new)
+            owners[new] = kind
+            self.warn(
+                grp.records[0].locator,
+                f"id {wanted!r} is already used by a {owner.replace('_', ' ')}; this {kind.replace('_', ' ')} is {new!r}",
+            )
+            return new, wanted
+        name = ""
+        for rec in grp.records:
+            name = rec.values.get("name") or (rec.values.get("title") if kind == "control" else "") or ""
+            if name:
+                break
+        if kind in ("element", "asset", "trust_zone") and name:
+            base = slug(name, 48, "item")
+            new, n = base, 2
+            while new in used:
+                new = f"{base}-{n}"
+                n += 1
+        else:
+            n = counters.get(kind, 0)
+            while True:
+                n += 1
+                new = f"{PREFIX[kind]}-{n}"
+                if new not in used:
+                    break
+            counters[kind] = n
+        used.add(new)
+        owners[new] = kind
+        return new, None
+
+
+_ID_TITLE = re.compile(r"^\s*([A-Z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[:.\-–—)]\s+(\S.*)$", re.S)
+_TITLED = {"threat": "title", "control": "title", "assumption": "text", "out_of_scope": "text"}
+
+
+def _id_from_title(rec: RowRecord) -> str:
+    """ "SP-01: Fake cloud server" in a threat's title cell, with no id column: the id and the title."""
+    fname = _TITLED.get(rec.kind)
+    m = _ID_TITLE.match(rec.values.get(fname, "")) if fname else None
+    if m is None or fname is None:
+        return ""
+    rec.values["id"] = m.group(1)
+    rec.values[fname] = m.group(2)
+    rec.headers.setdefault("id", rec.headers.get(fname, fname))
+    return m.group(1)
+
+
+def scope_stacked_ids(blocks: list[Block], outs: list[list[RowRecord | RowNote]]) -> None:
+    """Tables stacked in one sheet, each under its own caption ("Auth Service"), whose ids start again
+    at 1: the same id with a different title in two of them is two items, scoped by the caption."""
+    by_kind: dict[str, list[int]] = {}
+    for n, block in enumerate(blocks):
+        if block.kind in PREFIX:
+            by_kind.setdefault(block.kind, []).append(n)
+    for indexes in by_kind.values():
+        if len(indexes) < 2 or any(not blocks[n].title for n in indexes):
+            continue
+        titles: dict[str, tuple[int, str]] = {}
+        clash = False
+        for n in indexes:
+            for rec in outs[n]:
+                if not isinstance(rec, RowRecord):
+                    continue
+                rid = one_line(rec.values.get("id", ""))
+                text = one_line(rec.values.get("title") or rec.values.get("name") or rec.values.get("text") or "")
+                if not rid or not text:
+                    continue
+                other = titles.get(rid)
+                if other is not None and other[0] != n and norm_name(other[1]) != norm_name(text):
+                    clash = True
+                titles.setdefault(rid, (n, text))
+        if not clash:
+            continue
+        for n in indexes:
+            first = None
+            for rec in outs[n]:
+                if isinstance(rec, RowRecord) and rec.values.get("id", "").strip():
+                    rec.values["id"] = f"{blocks[n].title}/{one_line(rec.values['id'])}"
+                    first = first or rec
+            if first is not None:
+                blocks[n].warnings.append(
+                    (first.locator, f"ids restart in each table of this sheet: scoped by the table's caption ({first.values['id']!r})")
+                )
+
+
+def _table_name(block: Block) -> str:
+    """What tells a table apart from the others of its source: its caption, heading or sheet name."""
+    g = block.grid
+    return one_line(block.title or g.heading or (g.name if g.style == "sheet" else "") or g.name)
