@@ -40,6 +40,7 @@ from mdptm.model import (
 from mdptm.model.index import threats_by_control
 from mdptm.model.io import load_validated, read_structured
 from mdptm.model.results import Coverage, FrameworkResult, Review
+from mdptm.model.vocabulary import vocabulary_file
 from mdptm.plugins import ExportContext
 from mdptm.render.docir import Doc, Image
 from mdptm.resources import mappings_dir
@@ -52,7 +53,6 @@ PHASE_TITLES = {
     "operations": "Operations",
     "decommissioning": "Decommissioning",
 }
-TERMS_FILE = ("vocabulary", "guide-terms.yaml")
 MC2_FILE = "mc2.yaml"
 SUMMARY_FRAMEWORKS = ("cra-annex-i", "cra-annex-ii", "fda-premarket")
 NOT_STATED = "not stated"
@@ -108,7 +108,7 @@ def load_terms(path: Path | None = None) -> GuideTerms:
 
 @cache
 def _shipped_terms() -> GuideTerms:
-    return _read_terms(mappings_dir().joinpath(*TERMS_FILE))
+    return _read_terms(vocabulary_file("guide-terms"))
 
 
 def _read_terms(path: Path) -> GuideTerms:

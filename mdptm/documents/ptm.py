@@ -30,6 +30,7 @@ from mdptm.model import (
 )
 from mdptm.model.index import threats_by_control, views_by_threat
 from mdptm.model.results import CLAUSE_STATUSES, Coverage, Review
+from mdptm.model.vocabulary import category_title, stride_title
 from mdptm.plugins import ExportContext
 from mdptm.render import diagrams
 from mdptm.render.docir import Doc, PageBreak, Table, Toc
@@ -40,30 +41,11 @@ QUESTIONS = (
     "What are we going to do about it?",
     "Did we do a good job?",
 )
-CATEGORY_TITLES = {
-    "authentication": "Authentication",
-    "authorization": "Authorization",
-    "cryptography": "Cryptography",
-    "integrity": "Code, data and execution integrity",
-    "confidentiality": "Confidentiality",
-    "event_logging": "Event detection and logging",
-    "resiliency_recovery": "Resiliency and recovery",
-    "updatability_patchability": "Firmware and software updates",
-    "other": "Other controls",
-}
 VIEW_TITLES = {
     "global_system": "Global System View",
     "multi_patient_harm": "Multi-Patient Harm View",
     "updatability_patchability": "Updatability/Patchability View",
     "security_use_case": "Security Use Case View",
-}
-STRIDE_TITLES = {
-    "spoofing": "Spoofing",
-    "tampering": "Tampering",
-    "repudiation": "Repudiation",
-    "information_disclosure": "Information disclosure",
-    "denial_of_service": "Denial of service",
-    "elevation_of_privilege": "Elevation of privilege",
 }
 STATUS_TITLES = {
     "mitigated": "Mitigated",
@@ -234,7 +216,7 @@ class PtmBuilder:
         return "\n".join(out)
 
     def _stride(self, t: Threat) -> str:
-        return ", ".join(STRIDE_TITLES[s] for s in STRIDE_ORDER if s in t.stride) or "—"
+        return ", ".join(stride_title(s) for s in STRIDE_ORDER if s in t.stride) or "—"
 
     # ------------------------------------------------------------------ front matter
 
@@ -478,7 +460,7 @@ class PtmBuilder:
         if n:
             rows = [[STATUS_TITLES[s], str(status[s])] for s in STATUS_TITLES if status.get(s)]
             d.table(["Status", "Threats"], rows, caption="Threats by status", widths=[2, 1])
-            rows = [[STRIDE_TITLES[s], str(stride[s])] for s in STRIDE_ORDER if stride.get(s)]
+            rows = [[stride_title(s), str(stride[s])] for s in STRIDE_ORDER if stride.get(s)]
             if rows:
                 d.table(["STRIDE category", "Threats"], rows, caption="Threats by STRIDE category", widths=[2, 1])
         d.h("2.2 Threats by view and element", 2)
@@ -626,7 +608,7 @@ class PtmBuilder:
             controls = by_cat.get(cat)
             if not controls:
                 continue
-            d.h(CATEGORY_TITLES[cat], 3)
+            d.h(category_title(cat), 3)
             rows = [
                 [
                     c.id,
@@ -645,7 +627,7 @@ class PtmBuilder:
                     bold_first_line=(1,),
                 )
             )
-        empty = [CATEGORY_TITLES[c] for c in CONTROL_CATEGORIES if c != "other" and not by_cat.get(c)]
+        empty = [category_title(c) for c in CONTROL_CATEGORIES if c != "other" and not by_cat.get(c)]
         if empty:
             d.p("No control is listed in these categories: " + _join_words(empty) + ".", style="note")
 

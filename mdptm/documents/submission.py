@@ -17,7 +17,6 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +46,7 @@ from mdptm.model import (
     ViewKind,
 )
 from mdptm.model.index import threats_by_control
-from mdptm.model.io import dumps, load_validated
+from mdptm.model.io import dumps
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     ARCHITECTURE,
     CRA,
@@ -60,9 +59,9 @@ from mdptm.model.premarket import (  # the set's file names: review checks name 
     TRACEABILITY,
 )
 from mdptm.model.results import ClauseResult, Coverage, FrameworkResult
+from mdptm.model.vocabulary import category_title, shipped
 from mdptm.plugins import Audience, ExportContext
 from mdptm.render.docir import Doc, Image, Table
-from mdptm.resources import mappings_dir
 from mdptm.review.engine import publish_blockers
 
 # Files whose presence marks a folder as a public PTM package (SPEC §7).
@@ -107,21 +106,18 @@ class Vocabulary(BaseModel):
     model_config = ConfigDict(extra="forbid")
     schema_version: int
     view_kinds: dict[str, ViewKindText]
-    control_categories: dict[str, str]
     cra_status: dict[str, CraStatusText]
     cra_scope: dict[str, str]
     cra_category: dict[str, str]
     citations: dict[str, str]
 
 
-@cache
 def vocabulary() -> Vocabulary:
-    path = mappings_dir() / "vocabulary" / "submission.yaml"
-    return load_validated(path, Vocabulary)
+    return shipped("submission", Vocabulary)
 
 
 def category_label(category: str) -> str:
-    return vocabulary().control_categories.get(category, _words(category))
+    return category_title(category, fda=True)
 
 
 def _words(value: str | None) -> str:

@@ -37,8 +37,8 @@ from mdptm.importers.tabular.vocab import (
 )
 from mdptm.model import Model, View
 from mdptm.model.io import read_structured
+from mdptm.model.vocabulary import vocabulary_file
 from mdptm.plugins import ImportContext, Importer
-from mdptm.resources import mappings_dir
 
 if TYPE_CHECKING:  # markdown-it is imported when a Markdown file is read, not when the door is opened
     from markdown_it import MarkdownIt
@@ -62,7 +62,7 @@ _LABEL_END = re.compile(r"^\s*[:：\-–—]\s*")
 @cache
 def markdown_words() -> dict[str, Any]:
     """The Markdown importer's words (``mappings/vocabulary/markdown.yaml``)."""
-    data = read_structured(mappings_dir() / "vocabulary" / "markdown.yaml")
+    data = read_structured(vocabulary_file("markdown"))
     assert isinstance(data, dict)
     return data
 
@@ -728,9 +728,8 @@ class _Reader:
         return None, ""
 
     def heading_stride(self, title: str) -> str | None:
-        """The STRIDE category a heading names, with an abbreviation in brackets ("Denial of Service (DoS)")."""
-        plain = re.sub(r"\s*\([^)]*\)", " ", re.sub(r"^\s*[STRIDE]\s*[—–:.-]\s*", "", title))  # "S — Spoofing"
-        return stride_default(self.vocab, title) or stride_default(self.vocab, plain)
+        """The STRIDE category a heading names ("S — Spoofing", "Denial of Service (DoS)")."""
+        return stride_default(self.vocab, title)
 
     # -- items
 

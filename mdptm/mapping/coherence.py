@@ -17,7 +17,7 @@ from mdptm.errors import InputError
 from mdptm.model.io import read_structured
 from mdptm.model.results import Coverage
 from mdptm.model.validate import pointer
-from mdptm.resources import mappings_dir
+from mdptm.model.vocabulary import vocabulary_file
 
 __all__ = ["Disagreement", "Link", "disagreements", "load_links"]
 
@@ -59,7 +59,7 @@ class Disagreement:
 
 
 def links_path() -> Path:
-    return mappings_dir() / "vocabulary" / "clause-links.yaml"
+    return vocabulary_file("clause-links")
 
 
 @cache

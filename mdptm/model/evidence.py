@@ -17,7 +17,7 @@ from typing import Any
 
 from mdptm.model import PLACEHOLDER
 from mdptm.model.io import read_structured
-from mdptm.resources import mappings_dir
+from mdptm.model.vocabulary import vocabulary_file
 
 __all__ = [
     "EvidenceWords",
@@ -72,7 +72,7 @@ def _phrases(words: list[str]) -> str:
 
 @cache
 def evidence_words() -> EvidenceWords:
-    raw: dict[str, Any] = read_structured(mappings_dir() / "vocabulary" / "evidence.yaml")
+    raw: dict[str, Any] = read_structured(vocabulary_file("evidence"))
     placeholders = frozenset(_canon(str(p)) for p in raw.get("placeholders", []))
     negation = re.compile(rf"(?<![\w'])(?:{_phrases(raw['negations'])})(?![\w'])", re.I)
     keep = raw.get("not_negations") or []

@@ -23,9 +23,8 @@ from mdptm.errors import InputError
 from mdptm.model import Dependency, DependencyService, Element, Flow, Model, TrustZone, ZoneKind
 from mdptm.model.io import read_structured
 from mdptm.model.validate import pointer
-from mdptm.resources import mappings_dir
+from mdptm.model.vocabulary import vocabulary_file
 
-VOCAB_FILE = ("vocabulary", "hospital-network.yaml")
 NETWORK_KINDS: frozenset[str] = frozenset({"network"})
 OUTSIDE_KINDS: frozenset[str] = frozenset({"cloud", "vendor", "internet"})
 ZONE_KIND_WORDS: dict[str, str] = {
@@ -89,8 +88,7 @@ class NetworkTerms(BaseModel):
 
 @cache
 def network_terms() -> NetworkTerms:
-    path = mappings_dir().joinpath(*VOCAB_FILE)
-    return read_terms(path)
+    return read_terms(vocabulary_file("hospital-network"))
 
 
 def read_terms(path: Path) -> NetworkTerms:

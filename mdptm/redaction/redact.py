@@ -35,8 +35,8 @@ from mdptm.model import COLLECTIONS, Control, Flow, Item, Model, RiskManagement,
 from mdptm.model.io import read_structured
 from mdptm.model.results import Review
 from mdptm.model.validate import REFERENCES, pointer, validate_model
+from mdptm.model.vocabulary import vocabulary_file
 from mdptm.redaction.leakscan import LiteralMatcher, needle_key, property_values
-from mdptm.resources import mappings_dir
 
 DETECTORS = ("email", "ip", "hostname", "url", "ticket")
 NEVER_PUBLISHED = ("source", "provenance", "notes", "extra")
@@ -173,7 +173,7 @@ class DetectorData:
 
 @cache
 def detector_data() -> DetectorData:
-    path = mappings_dir() / "vocabulary" / "redaction-detectors.yaml"
+    path = vocabulary_file("redaction-detectors")
     raw = read_structured(path)
 
     def strs(key: str) -> list[str]:

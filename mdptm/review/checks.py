@@ -19,9 +19,9 @@ from mdptm.model import PLACEHOLDER, STRIDE_ORDER, VIEW_KINDS, Item, Model, Sign
 from mdptm.model.evidence import is_placeholder, real_values, void_control
 from mdptm.model.io import read_structured
 from mdptm.model.results import Finding
+from mdptm.model.vocabulary import vocabulary_file
 from mdptm.plugins import Check, ReviewContext
 from mdptm.redaction.redact import iter_text
-from mdptm.resources import mappings_dir
 
 # ----------------------------------------------------------------------------------- helpers
 
@@ -45,7 +45,7 @@ class StrideTable:
 
 @cache
 def stride_table() -> StrideTable:
-    raw = read_structured(mappings_dir() / "vocabulary" / "stride-per-element.yaml")
+    raw = read_structured(vocabulary_file("stride-per-element"))
     return StrideTable(
         dfd_kinds={k: tuple(v) for k, v in raw["dfd_kinds"].items()},
         element_kinds=dict(raw["element_kinds"]),

@@ -1222,15 +1222,29 @@ def _stride_matrix(columns: list[Column], vocab: Vocabulary) -> None:
         col.field = f"stride:{_stride_header(vocab, col.header)}"
 
 
-def stride_default(vocab: Vocabulary, text: str) -> str | None:
-    """The STRIDE category a heading or sheet name gives its threat table ("4.2 Tampering Threats")."""
+_STRIDE_LETTER = re.compile(r"^\s*[STRIDE]\s*[-–—:.)]\s*")  # "S — Spoofing", "T) Tampering"
+_LETTER_BRACKET = re.compile(r"\(\s*[A-Za-z]\s*\)")  # "Spoofing (S)"
+_ANY_BRACKET = re.compile(r"\([^)]*\)|\[[^\]]*\]")  # "Denial of Service (DoS)"
+_NUMBERING = re.compile(r"^[\d.\s]+")
+
+
+def stride_default(vocab: Vocabulary, text: str, *, names_only: bool = False, max_words: int = 4) -> str | None:
+    """The STRIDE category a heading, caption, sheet name or list item names, and nothing else
+    ("4.2 Tampering Threats", "S — Spoofing", "Denial of Service (DoS)"). The one reader of such names for
+    Word, Excel, Markdown and lists; with *names_only* only the full names of ``stride.yaml`` count (what
+    makes a heading a category of listed threats)."""
     noise = set(vocab.sections.get("stride_heading_noise", [])) - {"of"}
-    cleaned = re.sub(r"\(\s*[A-Za-z]\s*\)", " ", re.sub(r"^[\d.\s]+", "", text))
-    words = [w for w in norm_text(cleaned).split() if w not in noise and not w.isdigit()]
-    if not words or len(words) > 4:
-        return None
-    phrase = " ".join(words)
-    return phrase if len(phrase) >= 3 and vocab.stride_words.exact(phrase) is not None else None
+    table = vocab.stride_names if names_only else vocab.stride_words
+    numbered = _NUMBERING.sub("", text)
+    for cleaned in (_LETTER_BRACKET.sub(" ", numbered), _NUMBERING.sub("", _ANY_BRACKET.sub(" ", _STRIDE_LETTER.sub("", text)))):
+        words = [w for w in norm_text(cleaned).split() if w not in noise and not w.isdigit()]
+        if not words or len(words) > max_words:
+            continue
+        phrase = " ".join(words)
+        hit = table.exact(phrase) if len(phrase) >= 3 else None
+        if hit is not None:
+            return hit
+    return None
 
 
 # ------------------------------------------------------------------------------------- records

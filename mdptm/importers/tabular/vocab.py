@@ -1,4 +1,5 @@
-"""The import vocabulary: header synonyms and value synonyms, kept as data in ``mappings/vocabulary``.
+"""The import vocabulary: header synonyms and value synonyms, kept as data in ``mappings/vocabulary``
+(``headers``, ``values``, ``sections``, with the shared ``stride`` and ``risk-scale``).
 
 Device makers label columns and write values in a thousand ways ("Mitigation(s)", "T, I", "4 x 5 = 20",
 "Risk accepted"). The words live in YAML so that a new synonym is a data change; this module loads them
@@ -16,7 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from mdptm.model import Risk
 from mdptm.model.io import read_structured
-from mdptm.resources import mappings_dir
+from mdptm.model.vocabulary import risk_scale, stride_terms, vocabulary_file
 
 T = TypeVar("T")
 
@@ -120,7 +121,8 @@ class Vocabulary:
     facts: dict[str, str]  # normalised key -> fact path ("product.name", "ignore")
     empty: frozenset[str]
     stride_letters: dict[str, str]
-    stride_words: PhraseTable
+    stride_words: PhraseTable  # every STRIDE spelling (stride.yaml names and words)
+    stride_names: PhraseTable  # the full names only: what makes a heading a STRIDE category of threats
     tables: dict[str, PhraseTable]
     numeric_levels: dict[int, list[str]]
     product_thresholds: list[tuple[float, str]]
@@ -217,12 +219,13 @@ def with_synonyms(vocab: Vocabulary, additions: dict[tuple[str, str], list[str]]
     return replace(vocab, kinds=kinds, header_cache={})
 
 
-def load_vocabulary(folder: Path | None = None) -> Vocabulary:
-    """Read the vocabulary files of *folder* (default: the shipped ``mappings/vocabulary``)."""
-    folder = folder or (mappings_dir() / "vocabulary")
-    headers = _load_yaml(folder / "headers.yaml")
-    values = _load_yaml(folder / "values.yaml")
-    sections = _load_yaml(folder / "sections.yaml")
+def load_vocabulary() -> Vocabulary:
+    """Read the shipped vocabulary files (``mappings/vocabulary``)."""
+    headers = _load_yaml(vocabulary_file("headers"))
+    values = _load_yaml(vocabulary_file("values"))
+    sections = _load_yaml(vocabulary_file("sections"))
+    stride = stride_terms()
+    scale = risk_scale()
     kinds = {name: _kind_spec(name, data) for name, data in headers["kinds"].items()}
     skipped = {
         name: (str(d.get("label", name)), frozenset(norm_text(str(s)) for s in d["synonyms"]))
@@ -232,13 +235,11 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
     for path, keys in headers.get("facts", {}).items():
         for key in keys:
             facts.setdefault(norm_text(str(key)), str(path))
-    stride = values["stride"]
     tables = {
         name: PhraseTable(values[name])
         for name in (
             "threat_status",
             "control_status",
-            "risk_level",
             "patient_harm",
             "boolean",
             "element_kind",
@@ -250,6 +251,7 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
             "sensitivity",
         )
     }
+    tables["risk_level"] = PhraseTable(scale.level_words())
     not_items = headers.get("not_items", {}) or {}
     first_col = {norm_text(str(word)): str(label) for label, words in (not_items.get("first_column", {}) or {}).items() for word in words}
     return Vocabulary(
@@ -260,17 +262,18 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
         skipped=skipped,
         facts=facts,
         empty=frozenset(norm_text(str(e)) for e in values["empty"]) | frozenset(str(e).strip().lower() for e in values["empty"]),
-        stride_letters={str(k).lower(): str(v) for k, v in stride["letters"].items()},
-        stride_words=PhraseTable(stride["words"]),
+        stride_letters={str(k).lower(): str(v) for k, v in stride.letters.items()},
+        stride_words=PhraseTable(stride.synonyms()),
+        stride_names=PhraseTable(stride.synonyms(names_only=True)),
         tables=tables,
         numeric_levels={int(k): [str(x) for x in v] for k, v in values["numeric_levels"].items()},
         product_thresholds=[(float(a), str(b)) for a, b in values["product_thresholds"]],
         scale_thresholds={int(k): [(float(a), str(b)) for a, b in v] for k, v in values.get("scale_thresholds", {}).items()},
         scale_candidates=sorted(int(x) for x in values["scale_candidates"]),
-        likelihood_words=PhraseTable({str(k): v for k, v in values["likelihood_words"].items()}),
-        severity_words=PhraseTable({str(k): v for k, v in values["severity_words"].items()}),
+        likelihood_words=PhraseTable({str(k): v for k, v in scale.likelihood.items()}),
+        severity_words=PhraseTable({str(k): v for k, v in scale.severity.items()}),
         sections=sections,
-        stride_all=_words(stride.get("all", [])),
+        stride_all=_words(stride.all),
         reference_noise=_words(values.get("reference_noise", [])),
         summary_rows=_words(values.get("summary_rows", [])),
         note_rows=_words(values.get("note_rows", [])),
