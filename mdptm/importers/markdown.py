@@ -17,6 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel, ConfigDict
+
 from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.importers.merge import norm_name
@@ -36,8 +38,7 @@ from mdptm.importers.tabular.vocab import (
     vocabulary,
 )
 from mdptm.model import Model, View
-from mdptm.model.io import read_structured
-from mdptm.model.vocabulary import vocabulary_file
+from mdptm.model.vocabulary import shipped
 from mdptm.plugins import ImportContext, Importer
 
 if TYPE_CHECKING:  # markdown-it is imported when a Markdown file is read, not when the door is opened
@@ -59,11 +60,31 @@ _PLACEHOLDER = re.compile(r"\[[^\]]*\]|<[^>]*>|\.\.\.|…|TBD|TODO|x+|-+", re.I)
 _LABEL_END = re.compile(r"^\s*[:：\-–—]\s*")
 
 
+class MarkdownWords(BaseModel):
+    """``markdown.yaml``: the words the Markdown importer reads threat models by."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    schema_version: int
+    labels: dict[str, list[str]]
+    threat_list_labels: list[str]
+    threat_labels: list[str]
+    generic_headings: list[str]
+    skip_sections: dict[str, list[str]]
+    threat_words: list[str]
+    threat_prefixes: list[str]
+    control_words: list[str]
+    control_prefixes: list[str]
+    asset_words: list[str]
+    zone_words: list[str]
+    zone_noise: list[str]
+    flow_context: list[str]
+    diagram_languages: list[str]
+
+
 @cache
 def markdown_words() -> dict[str, Any]:
     """The Markdown importer's words (``mappings/vocabulary/markdown.yaml``)."""
-    data = read_structured(vocabulary_file("markdown"))
-    assert isinstance(data, dict)
+    data: dict[str, Any] = shipped("markdown", MarkdownWords).model_dump()
     return data
 
 

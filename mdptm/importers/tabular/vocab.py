@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from mdptm.model import Risk
-from mdptm.model.io import read_structured
-from mdptm.model.vocabulary import risk_scale, stride_terms, vocabulary_file
+from mdptm.model.vocabulary import risk_scale, shipped, stride_terms
 
 T = TypeVar("T")
 
@@ -135,6 +135,7 @@ class Vocabulary:
     reference_noise: frozenset[str] = frozenset()  # words written before a reference ("see M-04")
     summary_rows: frozenset[str] = frozenset()  # first words of a totals row below a table
     note_rows: frozenset[str] = frozenset()  # first words of a legend or note row below a table
+    status_not_applicable: frozenset[str] = frozenset()  # "nothing here" words that in a status cell mean not applicable
     header_cache: dict[tuple[str, str], HeaderMatch | None] = field(default_factory=dict)
     skipped_index: dict[str, list[str]] = field(default_factory=dict)  # normalised word -> skipped kinds
     first_column_not_items: dict[str, str] = field(default_factory=dict)  # normalised first header -> label
@@ -172,10 +173,101 @@ def scale_hint(header: str) -> int | None:
     return int(top) if top and int(top) > 1 else None
 
 
-def _load_yaml(path: Path) -> dict[str, Any]:
-    data = read_structured(path)
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: a vocabulary file must be a mapping")
+class _Terms(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _HeaderField(_Terms):
+    synonyms: list[str]
+    weight: float = 1
+    key: bool = False
+
+
+class _HeaderKind(_Terms):
+    label: str
+    context: list[str]
+    fields: dict[str, _HeaderField]
+
+
+class _SkippedKind(_Terms):
+    label: str
+    synonyms: list[str]
+
+
+class _NotItems(_Terms):
+    first_column: dict[str, list[str]] = Field(default_factory=dict)
+    context: list[str] = Field(default_factory=list)
+    context_soft: list[str] = Field(default_factory=list)
+
+
+class HeaderTerms(_Terms):
+    """``headers.yaml``: the column headers of each kind of table, fact keys, tables that are not threat models."""
+
+    schema_version: int
+    kinds: dict[str, _HeaderKind]
+    skipped: dict[str, _SkippedKind]
+    facts: dict[str, list[str]]
+    not_items: _NotItems
+
+
+class ValueTerms(_Terms):
+    """``values.yaml``: the words a cell uses for a value (statuses, kinds, categories), scales and row words."""
+
+    schema_version: int
+    empty: list[str]
+    threat_status: dict[str, list[str]]
+    control_status: dict[str, list[str]]
+    numeric_levels: dict[int, list[str]]
+    product_thresholds: list[tuple[float, str]]
+    scale_candidates: list[int]
+    scale_thresholds: dict[int, list[tuple[float, str]]]
+    patient_harm: dict[str, list[str]]
+    boolean: dict[str, list[str]]
+    element_kind: dict[str, list[str]]
+    asset_kind: dict[str, list[str]]
+    rating: dict[str, list[str]]
+    control_category: dict[str, list[str]]
+    responsibility: dict[str, list[str]]
+    document_status: dict[str, list[str]]
+    sensitivity: dict[str, list[str]]
+    status_not_applicable: list[str]
+    reference_noise: list[str]
+    summary_rows: list[str]
+    note_rows: list[str]
+
+
+class _SectionView(_Terms):
+    name: str
+    patterns: list[str]
+
+
+class _ThreatLists(_Terms):
+    headings: list[str]
+    threat_labels: list[str]
+    control_labels: list[str]
+    other_labels: list[str]
+    other_words: list[str]
+    definition_run: int
+
+
+class SectionTerms(_Terms):
+    """``sections.yaml``: the headings and sections of a threat model written as a document."""
+
+    schema_version: int
+    views: dict[str, _SectionView]
+    use_case_container: list[str]
+    subsections: list[str]
+    view_name_noise: list[str]
+    sections: dict[str, list[str]]
+    stride_heading_noise: list[str]
+    numbering: str
+    title_noise: list[str]
+    threat_lists: _ThreatLists
+
+
+def _load(name: str, schema: type[_Terms]) -> dict[str, Any]:
+    """A vocabulary file as plain data, once validated against its schema."""
+    data: dict[str, Any] = shipped(name, schema).model_dump(exclude_unset=True)
     return data
 
 
@@ -221,9 +313,9 @@ def with_synonyms(vocab: Vocabulary, additions: dict[tuple[str, str], list[str]]
 
 def load_vocabulary() -> Vocabulary:
     """Read the shipped vocabulary files (``mappings/vocabulary``)."""
-    headers = _load_yaml(vocabulary_file("headers"))
-    values = _load_yaml(vocabulary_file("values"))
-    sections = _load_yaml(vocabulary_file("sections"))
+    headers = _load("headers", HeaderTerms)
+    values = _load("values", ValueTerms)
+    sections = _load("sections", SectionTerms)
     stride = stride_terms()
     scale = risk_scale()
     kinds = {name: _kind_spec(name, data) for name, data in headers["kinds"].items()}
@@ -277,6 +369,7 @@ def load_vocabulary() -> Vocabulary:
         reference_noise=_words(values.get("reference_noise", [])),
         summary_rows=_words(values.get("summary_rows", [])),
         note_rows=_words(values.get("note_rows", [])),
+        status_not_applicable=frozenset(str(w).strip().lower() for w in values["status_not_applicable"]),
     )
 
 
@@ -498,7 +591,7 @@ def parse_choice(vocab: Vocabulary, table: str, text: str | None) -> Parsed[str 
 
 def parse_status(vocab: Vocabulary, text: str | None) -> Parsed[str | None]:
     """Threat status: "Mitigated", "Partially mitigated", "Risk accepted", "Transferred", "Open", "N/A"."""
-    if text is not None and text.strip().lower() in ("n/a", "na", "n.a.", "not applicable"):
+    if text is not None and text.strip().lower() in vocab.status_not_applicable:
         return Parsed("not_applicable")
     return parse_choice(vocab, "threat_status", text)
 
