@@ -59,7 +59,7 @@ from mdptm.model.premarket import (  # the set's file names: review checks name 
     TRACEABILITY,
 )
 from mdptm.model.results import ClauseResult, Coverage, FrameworkResult
-from mdptm.model.vocabulary import category_title, shipped
+from mdptm.model.vocabulary import category_title, risk_scale, shipped
 from mdptm.plugins import Audience, ExportContext
 from mdptm.render.docir import Doc, Image, Table
 from mdptm.review.engine import publish_blockers
@@ -76,7 +76,6 @@ GAP_FILL = "F4CCCC"
 WARN_FILL = "FFF2CC"
 OK_FILL = "D9EAD3"
 HEADER_FILL = "1F3864"
-LEVEL_FILLS = {"low": "C8E6C9", "medium": "FFE082", "high": "FFB74D", "critical": "EF9A9A"}
 LABEL_FILLS = {"answered": OK_FILL, "partial": WARN_FILL, "missing": GAP_FILL}
 CLAUSE_FILLS = {"covered": OK_FILL, "partial": WARN_FILL, "gap": GAP_FILL, "not_applicable": "EEEEEE"}
 
@@ -114,6 +113,11 @@ class Vocabulary(BaseModel):
 
 def vocabulary() -> Vocabulary:
     return shipped("submission", Vocabulary)
+
+
+def level_fill(level: str) -> str:
+    """The colour of a risk level (``risk-scale.yaml``), as in the public PTM."""
+    return {str(k): v for k, v in risk_scale().level_colours.items()}[level]
 
 
 def category_label(category: str) -> str:
@@ -385,7 +389,7 @@ def _threats_table(doc: Doc, threats: Sequence[Threat], caption: str) -> None:
         )
         for c, lvl in ((3, _level(t.risk)), (4, _level(t.residual_risk))):
             if lvl:
-                fills[(r, c)] = LEVEL_FILLS[lvl]
+                fills[(r, c)] = level_fill(lvl)
         if t.status in OPEN_STATUSES:
             fills[(r, 5)] = GAP_FILL
     doc.table(
@@ -761,7 +765,7 @@ def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
     fills: dict[tuple[int, int], str] = {}
     for r, lvl in ((3, _level(t.risk)), (5, _level(t.residual_risk))):
         if lvl:
-            fills[(r, 1)] = LEVEL_FILLS[lvl]
+            fills[(r, 1)] = level_fill(lvl)
     if not t.controls:
         fills[(4, 1)] = GAP_FILL
     if t.status in OPEN_STATUSES:
@@ -834,7 +838,7 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         after = sum(1 for t in threats if _level(t.residual_risk) == lvl)
         rows.append([lvl.capitalize() if lvl else "Not rated", str(before), str(after)])
         if lvl:
-            fills[(r, 0)] = LEVEL_FILLS[lvl]
+            fills[(r, 0)] = level_fill(lvl)
     doc.table(["Risk level", "Before controls", "Residual"], rows, caption="Threats by risk level", widths=[3.0, 2.0, 2.0], fills=fills)
     header = ["Before \\ residual", *(lvl.capitalize() for lvl in RISK_LEVELS), "Not rated"]
     matrix = []
@@ -879,7 +883,7 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         )
         for c, lvl in ((4, _level(t.risk)), (6, _level(t.residual_risk))):
             if lvl:
-                reg_fills[(r, c)] = LEVEL_FILLS[lvl]
+                reg_fills[(r, c)] = level_fill(lvl)
         if not t.controls:
             reg_fills[(r, 5)] = GAP_FILL
         if t.status in OPEN_STATUSES:
@@ -939,7 +943,7 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         ids = [t.id for t in threats if _level(t.residual_risk) == lvl]
         if ids:
             if lvl:
-                level_fills[(len(level_rows), 0)] = LEVEL_FILLS[lvl]
+                level_fills[(len(level_rows), 0)] = level_fill(lvl)
             level_rows.append([lvl.capitalize() if lvl else "Not rated", str(len(ids)), ", ".join(ids)])
     if level_rows:
         doc.table(
@@ -1368,7 +1372,7 @@ def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
         )
         for col, lvl in ((_T_RISK, _level(t.risk)), (_T_RES, _level(t.residual_risk))):
             if lvl:
-                fills[(r, col)] = LEVEL_FILLS[lvl]
+                fills[(r, col)] = level_fill(lvl)
         if t.status in OPEN_STATUSES:
             fills[(r, _T_STATUS)] = WARN_FILL
         if row.control_id is None:
