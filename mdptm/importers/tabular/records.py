@@ -97,24 +97,6 @@ REF_FIELDS = {
 RISK_FIELDS = ("risk", "residual_risk")
 # The fields that make a row an item of its kind: without any of them a row is no threat (control ...).
 CONTENT_FIELDS = {"threat": ("title", "description"), "control": ("title", "description")}
-NONE_WORDS = {
-    "none",
-    "no",
-    "not encrypted",
-    "unencrypted",
-    "plaintext",
-    "plain text",
-    "cleartext",
-    "clear text",
-    "not authenticated",
-    "unauthenticated",
-    "no encryption",
-    "no authentication",
-    "n",
-    "false",
-    "0",
-}
-UNKNOWN_WORDS = {"", "-", "n/a", "na", "unknown", "tbd", "?", "--", "—"}
 
 
 _PORT = re.compile(
@@ -942,9 +924,9 @@ class SourceBuilder:
             if fname in v:
                 text = one_line(v[fname])
                 low = text.lower()
-                if low in NONE_WORDS:
+                if low in self.vocab.flow_security_none:
                     fields[fname] = "none"
-                elif low not in UNKNOWN_WORDS:
+                elif low not in self.vocab.flow_security_unknown:
                     fields[fname] = text
         if "bidirectional" in v:
             got = parse_bool(self.vocab, v["bidirectional"])

@@ -136,6 +136,12 @@ class Vocabulary:
     summary_rows: frozenset[str] = frozenset()  # first words of a totals row below a table
     note_rows: frozenset[str] = frozenset()  # first words of a legend or note row below a table
     status_not_applicable: frozenset[str] = frozenset()  # "nothing here" words that in a status cell mean not applicable
+    all_targets: frozenset[str] = frozenset()  # a target cell naming every element ("All components")
+    flow_security_none: frozenset[str] = frozenset()  # a flow's encryption/authentication cell saying there is none
+    flow_security_unknown: frozenset[str] = frozenset()  # ... or saying nothing
+    key_value_keys: frozenset[str] = frozenset()  # "Field | Value": the left header of a table of facts
+    key_value_values: frozenset[str] = frozenset()  # ... and its right header
+    generic_headers: frozenset[str] = frozenset()  # headers that say nothing of the table's kind ("Type")
     header_cache: dict[tuple[str, str], HeaderMatch | None] = field(default_factory=dict)
     skipped_index: dict[str, list[str]] = field(default_factory=dict)  # normalised word -> skipped kinds
     first_column_not_items: dict[str, str] = field(default_factory=dict)  # normalised first header -> label
@@ -200,6 +206,11 @@ class _NotItems(_Terms):
     context_soft: list[str] = Field(default_factory=list)
 
 
+class _KeyValue(_Terms):
+    keys: list[str]
+    values: list[str]
+
+
 class HeaderTerms(_Terms):
     """``headers.yaml``: the column headers of each kind of table, fact keys, tables that are not threat models."""
 
@@ -208,6 +219,8 @@ class HeaderTerms(_Terms):
     skipped: dict[str, _SkippedKind]
     facts: dict[str, list[str]]
     not_items: _NotItems
+    key_value: _KeyValue
+    generic_headers: list[str]
 
 
 class ValueTerms(_Terms):
@@ -234,6 +247,9 @@ class ValueTerms(_Terms):
     reference_noise: list[str]
     summary_rows: list[str]
     note_rows: list[str]
+    all_targets: list[str]
+    flow_security_none: list[str]
+    flow_security_unknown: list[str]
 
 
 class _SectionView(_Terms):
@@ -370,6 +386,12 @@ def load_vocabulary() -> Vocabulary:
         summary_rows=_words(values.get("summary_rows", [])),
         note_rows=_words(values.get("note_rows", [])),
         status_not_applicable=frozenset(str(w).strip().lower() for w in values["status_not_applicable"]),
+        all_targets=frozenset(str(w).casefold() for w in values["all_targets"]),
+        flow_security_none=frozenset(str(w).lower() for w in values["flow_security_none"]),
+        flow_security_unknown=frozenset(str(w).lower() for w in values["flow_security_unknown"]),
+        key_value_keys=frozenset(str(w) for w in headers["key_value"]["keys"]),
+        key_value_values=frozenset(str(w) for w in headers["key_value"]["values"]),
+        generic_headers=frozenset(str(w) for w in headers["generic_headers"]),
     )
 
 
