@@ -35,10 +35,11 @@ from mdptm.importers.tabular.vocab import (
     one_line,
     parse_risk,
     parse_stride,
+    stride_letters_only,
     vocabulary,
 )
 from mdptm.model import Model, View
-from mdptm.model.vocabulary import shipped
+from mdptm.model.vocabulary import shipped, stride_title
 from mdptm.plugins import ImportContext, Importer
 
 if TYPE_CHECKING:  # markdown-it is imported when a Markdown file is read, not when the door is opened
@@ -1387,7 +1388,7 @@ class _Reader:
             if match is None or match.field != "title":
                 continue
             vals = [grid.cells[r][c].strip() for r in range(1, len(grid.cells)) if grid.cells[r][c].strip()]
-            if vals and all(re.fullmatch(r"[STRIDE]{1,6}", v) for v in vals):
+            if vals and all(stride_letters_only(self.vocab, v) for v in vals):
                 self.b.warn(grid.locator(0, c), f"column {grid.cells[0][c]!r} holds STRIDE letters only; read as STRIDE")
                 grid.cells[0][c] = "STRIDE"
 
@@ -1425,7 +1426,7 @@ class _Reader:
             stride = parse_stride(self.vocab, grid.cells[r][fields["stride"]])
             target = one_line(grid.data_text(r, fields["targets"]))
             if stride.ok and stride.value and target:
-                made.append(f"{stride.value[0].replace('_', ' ').capitalize()} of {target}")
+                made.append(f"{stride_title(stride.value[0])} of {target}")
                 self.b.warn(grid.locator(r), f"row has no threat text; titled {made[-1]!r} from its STRIDE and component")
             else:
                 made.append("")

@@ -134,6 +134,8 @@ def test_properties_are_category_labels_only_in_interchange_formats() -> None:
         ("4.2 Tampering Threats", "tampering", "tampering"),
         ("S — Spoofing", "spoofing", "spoofing"),
         ("T: Tampering", "tampering", "tampering"),
+        ("T) Tampering", "tampering", "tampering"),
+        ("X — Spoofing", None, None),  # not a STRIDE letter
         ("Denial of Service (DoS)", "denial_of_service", "denial_of_service"),
         ("Information Disclosure (I)", "information_disclosure", "information_disclosure"),
         ("Elevation", "elevation_of_privilege", None),  # a spelling, not a full name: no list of threats
@@ -146,6 +148,14 @@ def test_one_reader_of_stride_headings(text: str, category: str | None, listed: 
     vocab = vocabulary()
     assert stride_default(vocab, text) == category
     assert stride_default(vocab, text, names_only=True, max_words=5) == listed
+
+
+def test_stride_letters_come_from_the_vocabulary() -> None:
+    from mdptm.importers.tabular.vocab import stride_letters_only
+
+    vocab = vocabulary()
+    assert all(stride_letters_only(vocab, x) for x in ("S", "TRID", "STRIDE"))
+    assert not any(stride_letters_only(vocab, x) for x in ("", "s", "SX", "S1", "STRIDES"))
 
 
 # ------------------------------------------------------------------------------------- risk scale

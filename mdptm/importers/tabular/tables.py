@@ -32,6 +32,7 @@ from mdptm.importers.tabular.vocab import (
     parse_risk,
     scale_hint,
     skipped_hits,
+    stride_letters_only,
     with_synonyms,
 )
 
@@ -1218,7 +1219,7 @@ def _stride_matrix(columns: list[Column], vocab: Vocabulary) -> None:
         col.field = f"stride:{_stride_header(vocab, col.header)}"
 
 
-_STRIDE_LETTER = re.compile(r"^\s*[STRIDE]\s*[-–—:.)]\s*")  # "S — Spoofing", "T) Tampering"
+_LETTER_LEAD = re.compile(r"^\s*([A-Za-z])\s*[-–—:.)]\s*")  # "S — Spoofing", "T) Tampering"
 _LETTER_BRACKET = re.compile(r"\(\s*[A-Za-z]\s*\)")  # "Spoofing (S)"
 _ANY_BRACKET = re.compile(r"\([^)]*\)|\[[^\]]*\]")  # "Denial of Service (DoS)"
 _NUMBERING = re.compile(r"^[\d.\s]+")
@@ -1232,7 +1233,9 @@ def stride_default(vocab: Vocabulary, text: str, *, names_only: bool = False, ma
     noise = set(vocab.sections.get("stride_heading_noise", [])) - {"of"}
     table = vocab.stride_names if names_only else vocab.stride_words
     numbered = _NUMBERING.sub("", text)
-    for cleaned in (_LETTER_BRACKET.sub(" ", numbered), _NUMBERING.sub("", _ANY_BRACKET.sub(" ", _STRIDE_LETTER.sub("", text)))):
+    lead = _LETTER_LEAD.match(text)
+    unlettered = text[lead.end() :] if lead and stride_letters_only(vocab, lead.group(1)) else text
+    for cleaned in (_LETTER_BRACKET.sub(" ", numbered), _NUMBERING.sub("", _ANY_BRACKET.sub(" ", unlettered))):
         words = [w for w in norm_text(cleaned).split() if w not in noise and not w.isdigit()]
         if not words or len(words) > max_words:
             continue

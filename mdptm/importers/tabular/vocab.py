@@ -538,6 +538,11 @@ def split_lines(vocab: Vocabulary, text: str | None) -> list[str]:
     return [p for p in dict.fromkeys(out) if p and not is_empty(vocab, p)]
 
 
+def stride_letters_only(vocab: Vocabulary, text: str) -> bool:
+    """True for one to six capital STRIDE letters and nothing else ("S", "TRID")."""
+    return 0 < len(text) <= 6 and text.isupper() and all(ch.lower() in vocab.stride_letters for ch in text)
+
+
 def parse_stride(vocab: Vocabulary, text: str | None) -> Parsed[list[str]]:
     """STRIDE as words, abbreviations or letters, alone or combined: "S", "T, I", "T/R", "Spoofing / Tampering"."""
     if is_empty(vocab, text):
