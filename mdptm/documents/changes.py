@@ -25,8 +25,8 @@ from mdptm.errors import InputError
 from mdptm.model import COLLECTIONS, Assumption, Flow, HistoryEntry, Item, Model, OutOfScope
 from mdptm.model.io import load_validated, read_structured
 from mdptm.model.validate import REFERENCES
+from mdptm.model.vocabulary import vocabulary_file
 from mdptm.render.docir import Doc
-from mdptm.resources import mappings_dir
 
 Change = Literal["added", "removed", "changed"]
 SECTIONS: tuple[str, ...] = ("product", "document", "support")
@@ -37,7 +37,6 @@ _KIND_OF = dict(COLLECTIONS)
 _REFERENCE_LISTS = frozenset(
     (_KIND_OF[coll], fld) for (coll, fld) in REFERENCES if fld not in ("trust_zone", "source", "target", "initiator")
 )
-TRIGGERS_FILE = ("vocabulary", "update-triggers.yaml")
 _LONG = 60  # text values longer than this are summarised as "revised" in human-readable output
 
 
@@ -137,7 +136,7 @@ def load_triggers(path: Path | None = None) -> TriggerCatalogue:
 
 @cache
 def _shipped_triggers() -> TriggerCatalogue:
-    return _read_triggers(mappings_dir().joinpath(*TRIGGERS_FILE))
+    return _read_triggers(vocabulary_file("update-triggers"))
 
 
 def _read_triggers(path: Path) -> TriggerCatalogue:

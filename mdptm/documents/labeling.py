@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mdptm.model import Model
 from mdptm.model.io import load_validated
 from mdptm.model.results import FrameworkResult
-from mdptm.resources import mappings_dir
+from mdptm.model.vocabulary import vocabulary_file
 
 LabelStatus = Literal["answered", "partial", "missing"]
 LABEL_STATUSES: tuple[LabelStatus, ...] = ("answered", "partial", "missing")
@@ -116,7 +116,7 @@ class LabelingAnswer:
 
 
 def catalogue_path() -> Path:
-    return mappings_dir() / "vocabulary" / "fda-labeling.yaml"
+    return vocabulary_file("fda-labeling")
 
 
 @cache

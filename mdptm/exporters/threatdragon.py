@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mdptm.base.output import json_text
+from mdptm.formats.interchange import section
 from mdptm.model import Model, Threat
 from mdptm.plugins import ExportContext, Exporter
 from mdptm.render.layout import GAP, NODE_H, NODE_W, Layout
@@ -25,16 +26,11 @@ _NS = uuid.UUID("6f1c7a52-8d0e-4d8e-9a59-3c4d1f0b2e71")  # ids derived from mdpt
 
 SHAPE = {"external_entity": "actor", "data_store": "store"}
 TYPE = {"actor": "tm.Actor", "store": "tm.Store", "process": "tm.Process"}
-STATUS = {"open": "Open", "mitigated": "Mitigated", "not_applicable": "NotApplicable"}
-SEVERITY = {"low": "Low", "medium": "Medium", "high": "High", "critical": "Critical"}
-STRIDE_TYPE = {
-    "spoofing": "Spoofing",
-    "tampering": "Tampering",
-    "repudiation": "Repudiation",
-    "information_disclosure": "Information disclosure",
-    "denial_of_service": "Denial of service",
-    "elevation_of_privilege": "Elevation of privilege",
-}
+
+
+def _export(name: str) -> dict[str, str]:
+    """An export table of ``interchange.yaml`` (``threatdragon.export_<name>``)."""
+    return section("threatdragon", f"export_{name}") or {}
 
 
 def _uid(kind: str, item_id: str) -> str:
@@ -43,23 +39,23 @@ def _uid(kind: str, item_id: str) -> str:
 
 def _severity(t: Threat) -> str:
     level = t.risk.level if t.risk is not None else None
-    return SEVERITY.get(level or "", "TBD")
+    return _export("severities").get(level or "", "TBD")
 
 
 def _threat(t: Threat, number: int, mitigation: str) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": _uid("threat", t.id),
         "title": t.title,
-        "status": STATUS.get(t.status, "Open"),
+        "status": _export("statuses").get(t.status, "Open"),
         "severity": _severity(t),
-        "type": STRIDE_TYPE[t.stride[0]] if t.stride else "Spoofing",
+        "type": _export("types")[t.stride[0]] if t.stride else _export("types")["spoofing"],
         "description": t.description,
         "mitigation": mitigation,
         "modelType": "STRIDE",
         "number": number,
         "score": "",
     }
-    if t.status not in STATUS:
+    if t.status not in _export("statuses"):
         out["mdptmStatus"] = t.status
     if not t.stride:
         out["mdptmStride"] = []  # Threat Dragon needs a type; this says the model gave none

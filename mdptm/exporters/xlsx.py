@@ -29,8 +29,9 @@ from mdptm.base.output import Spool
 from mdptm.model import Model, Risk
 from mdptm.model.index import threats_by_control, threats_by_target, views_by_threat
 from mdptm.model.results import Coverage
+from mdptm.model.vocabulary import risk_scale
 from mdptm.plugins import ExportContext, Exporter
-from mdptm.render.diagrams import level_colour, risk_scale
+from mdptm.render.diagrams import level_colour
 from mdptm.render.docx import chain_pieces, scrub_office_file
 
 MAX_CELL = 32767  # Excel's limit for one cell
@@ -460,7 +461,7 @@ class WorkbookBuilder:
     def coverage_sheets(self, coverage: Coverage | None) -> None:
         if coverage is None:
             return
-        colours = risk_scale().get("status_colours", {})
+        colours = risk_scale().status_colours
         light = {"covered": "C8E6C9", "partial": "FFE082", "gap": "EF9A9A", "not_applicable": "E0E0E0"}
         for fw in coverage.frameworks:
             cols = [

@@ -1,7 +1,8 @@
 """Machinery shared by the interchange importers (.tm7, Threat Dragon, OTM) and the OTM exporter.
 
 The three formats differ in syntax but pose the same problems: vocabularies to normalise (kept as
-data in ``mappings/formats/vocabulary.yaml``), HTML inside text, readable ids that must stay unique
+data in ``mappings/vocabulary/interchange.yaml``, with STRIDE and risk-level words from ``stride.yaml``
+and ``risk-scale.yaml``), HTML inside text, readable ids that must stay unique
 and stable, and trust-zone membership that only the drawing's geometry knows.
 """
 
@@ -14,18 +15,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ConfigDict
 
 from mdptm.base.text import slug
-from mdptm.errors import InputError
 from mdptm.model import PLACEHOLDER, Control, ControlStatus, Document, Model, Product, Source
 from mdptm.model.report import ImportReport
-from mdptm.resources import mappings_dir
-
-VOCABULARY = Path("formats") / "vocabulary.yaml"
+from mdptm.model.vocabulary import risk_scale, shipped, stride_terms
 
 # ------------------------------------------------------------------------------------ vocabulary
 
@@ -35,16 +33,21 @@ def compact(label: object) -> str:
     return re.sub(r"[^0-9a-z]+", "", str(label).casefold())
 
 
+class InterchangeTerms(BaseModel):
+    """``interchange.yaml``: one table per format; their keys are read by :func:`section`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    schema_version: int
+    no_mitigation: list[str]
+    tm7: dict[str, Any]
+    threatdragon: dict[str, Any]
+    otm: dict[str, Any]
+
+
 @cache
 def vocabulary() -> dict[str, Any]:
-    """The shipped vocabulary, read once."""
-    path = mappings_dir() / VOCABULARY
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=Yaml12Loader)  # noqa: S506 - a SafeLoader subclass
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"cannot read the format vocabulary: {exc}", file=str(path)) from None
-    if not isinstance(data, dict):
-        raise InputError("the format vocabulary must be a mapping", file=str(path))
+    """The shipped interchange vocabulary (validated as :class:`InterchangeTerms`), read once."""
+    data: dict[str, Any] = shipped("interchange", InterchangeTerms).model_dump()
     return data
 
 
@@ -65,17 +68,28 @@ def table(*keys: str) -> dict[str, Any]:
     return {compact(k): v for k, v in node.items()}
 
 
-@cache
-def _synonyms(*keys: str) -> dict[str, str]:
+def _inverted(table: dict[str, list[str]]) -> dict[str, str]:
     """Invert ``{canonical: [label, ...]}`` into ``{compact label: canonical}``."""
     out: dict[str, str] = {}
-    node = section(*keys)
-    if isinstance(node, dict):
-        for canonical, labels in node.items():
-            out.setdefault(compact(canonical), str(canonical))
-            for label in labels or []:
-                out.setdefault(compact(label), str(canonical))
+    for canonical, labels in table.items():
+        out.setdefault(compact(canonical), str(canonical))
+        for label in labels:
+            out.setdefault(compact(label), str(canonical))
     return out
+
+
+@cache
+def _stride_labels() -> dict[str, str]:
+    terms = stride_terms()
+    out = _inverted(terms.synonyms(properties=True))
+    for letter, category in terms.letters.items():
+        out.setdefault(compact(letter), category)
+    return out
+
+
+@cache
+def _level_labels() -> dict[str, str]:
+    return _inverted(risk_scale().level_words())
 
 
 def lookup(label: object, *keys: str) -> Any | None:
@@ -85,12 +99,12 @@ def lookup(label: object, *keys: str) -> Any | None:
 
 def stride_of(label: object) -> str | None:
     """A category label as a STRIDE value, or None when the label is not a STRIDE category."""
-    return _synonyms("stride").get(compact(label))
+    return _stride_labels().get(compact(label))
 
 
 def level_of(label: object) -> str | None:
     """A priority or severity word as a risk level (low/medium/high/critical), or None."""
-    return _synonyms("levels").get(compact(label))
+    return _level_labels().get(compact(label))
 
 
 def is_no_mitigation(text: str) -> bool:

@@ -17,6 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel, ConfigDict
+
 from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.importers.merge import norm_name
@@ -33,12 +35,12 @@ from mdptm.importers.tabular.vocab import (
     one_line,
     parse_risk,
     parse_stride,
+    stride_letters_only,
     vocabulary,
 )
 from mdptm.model import Model, View
-from mdptm.model.io import read_structured
+from mdptm.model.vocabulary import shipped, stride_title
 from mdptm.plugins import ImportContext, Importer
-from mdptm.resources import mappings_dir
 
 if TYPE_CHECKING:  # markdown-it is imported when a Markdown file is read, not when the door is opened
     from markdown_it import MarkdownIt
@@ -59,11 +61,31 @@ _PLACEHOLDER = re.compile(r"\[[^\]]*\]|<[^>]*>|\.\.\.|…|TBD|TODO|x+|-+", re.I)
 _LABEL_END = re.compile(r"^\s*[:：\-–—]\s*")
 
 
+class MarkdownWords(BaseModel):
+    """``markdown.yaml``: the words the Markdown importer reads threat models by."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    schema_version: int
+    labels: dict[str, list[str]]
+    threat_list_labels: list[str]
+    threat_labels: list[str]
+    generic_headings: list[str]
+    skip_sections: dict[str, list[str]]
+    threat_words: list[str]
+    threat_prefixes: list[str]
+    control_words: list[str]
+    control_prefixes: list[str]
+    asset_words: list[str]
+    zone_words: list[str]
+    zone_noise: list[str]
+    flow_context: list[str]
+    diagram_languages: list[str]
+
+
 @cache
 def markdown_words() -> dict[str, Any]:
     """The Markdown importer's words (``mappings/vocabulary/markdown.yaml``)."""
-    data = read_structured(mappings_dir() / "vocabulary" / "markdown.yaml")
-    assert isinstance(data, dict)
+    data: dict[str, Any] = shipped("markdown", MarkdownWords).model_dump()
     return data
 
 
@@ -728,9 +750,8 @@ class _Reader:
         return None, ""
 
     def heading_stride(self, title: str) -> str | None:
-        """The STRIDE category a heading names, with an abbreviation in brackets ("Denial of Service (DoS)")."""
-        plain = re.sub(r"\s*\([^)]*\)", " ", re.sub(r"^\s*[STRIDE]\s*[—–:.-]\s*", "", title))  # "S — Spoofing"
-        return stride_default(self.vocab, title) or stride_default(self.vocab, plain)
+        """The STRIDE category a heading names ("S — Spoofing", "Denial of Service (DoS)")."""
+        return stride_default(self.vocab, title)
 
     # -- items
 
@@ -1367,7 +1388,7 @@ class _Reader:
             if match is None or match.field != "title":
                 continue
             vals = [grid.cells[r][c].strip() for r in range(1, len(grid.cells)) if grid.cells[r][c].strip()]
-            if vals and all(re.fullmatch(r"[STRIDE]{1,6}", v) for v in vals):
+            if vals and all(stride_letters_only(self.vocab, v) for v in vals):
                 self.b.warn(grid.locator(0, c), f"column {grid.cells[0][c]!r} holds STRIDE letters only; read as STRIDE")
                 grid.cells[0][c] = "STRIDE"
 
@@ -1405,7 +1426,7 @@ class _Reader:
             stride = parse_stride(self.vocab, grid.cells[r][fields["stride"]])
             target = one_line(grid.data_text(r, fields["targets"]))
             if stride.ok and stride.value and target:
-                made.append(f"{stride.value[0].replace('_', ' ').capitalize()} of {target}")
+                made.append(f"{stride_title(stride.value[0])} of {target}")
                 self.b.warn(grid.locator(r), f"row has no threat text; titled {made[-1]!r} from its STRIDE and component")
             else:
                 made.append("")

@@ -11,13 +11,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from mdptm.errors import InputError
-from mdptm.model.io import read_structured
+from mdptm.model.io import load_validated
 from mdptm.model.results import Coverage
-from mdptm.model.validate import pointer
-from mdptm.resources import mappings_dir
+from mdptm.model.vocabulary import vocabulary_file
 
 __all__ = ["Disagreement", "Link", "disagreements", "load_links"]
 
@@ -59,17 +57,12 @@ class Disagreement:
 
 
 def links_path() -> Path:
-    return mappings_dir() / "vocabulary" / "clause-links.yaml"
+    return vocabulary_file("clause-links")
 
 
 @cache
 def _load(path: str) -> tuple[Link, ...]:
-    data = read_structured(Path(path))
-    try:
-        return tuple(LinkFile.model_validate(data).links)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        raise InputError(err["msg"], file=path, locator=pointer(*err["loc"])) from None
+    return tuple(load_validated(Path(path), LinkFile).links)
 
 
 def load_links(path: Path | None = None) -> tuple[Link, ...]:

@@ -15,9 +15,10 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from mdptm.model import PLACEHOLDER
-from mdptm.model.io import read_structured
-from mdptm.resources import mappings_dir
+from mdptm.model.vocabulary import shipped
 
 __all__ = [
     "EvidenceWords",
@@ -70,9 +71,30 @@ def _phrases(words: list[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in alts)
 
 
+class _Durations(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    units: dict[str, int]
+    numbers: dict[str, int]
+    deadline_words: list[str] = Field(default_factory=list)
+
+
+class EvidenceTerms(BaseModel):
+    """``evidence.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    schema_version: int
+    placeholders: list[str]
+    negations: list[str]
+    not_negations: list[str] = Field(default_factory=list)
+    strong_negations: list[str] = Field(default_factory=list)
+    control_denials: list[str] = Field(default_factory=list)
+    clause_breaks: list[str] = Field(default_factory=list)
+    durations: _Durations
+
+
 @cache
 def evidence_words() -> EvidenceWords:
-    raw: dict[str, Any] = read_structured(mappings_dir() / "vocabulary" / "evidence.yaml")
+    raw: dict[str, Any] = shipped("evidence", EvidenceTerms).model_dump()
     placeholders = frozenset(_canon(str(p)) for p in raw.get("placeholders", []))
     negation = re.compile(rf"(?<![\w'])(?:{_phrases(raw['negations'])})(?![\w'])", re.I)
     keep = raw.get("not_negations") or []

@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from mdptm.errors import InputError
 from mdptm.model import Element, LikelihoodBasis, Model, State, Strict, Threat, View
 from mdptm.model.cvss import CvssReading
 from mdptm.model.cvss import read as read_cvss
-from mdptm.model.io import read_structured
-from mdptm.model.validate import pointer
-from mdptm.resources import mappings_dir
+from mdptm.model.vocabulary import shipped
 
 # ------------------------------------------------------------------------------------ vocabulary
 
@@ -64,14 +60,8 @@ INDEX = "submission-index.docx"
 FILES = (INDEX, ARCHITECTURE, RISK, LIFECYCLE, TRACEABILITY, LABELING, CRA)
 
 
-@cache
 def premarket_vocabulary() -> PremarketVocabulary:
-    path = mappings_dir() / "vocabulary" / "premarket.yaml"
-    try:
-        return PremarketVocabulary.model_validate(read_structured(path))
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        raise InputError(err["msg"], file=str(path), locator=pointer(*err["loc"])) from None
+    return shipped("premarket", PremarketVocabulary)
 
 
 def likelihood_basis(header: str | None) -> LikelihoodBasis | None:

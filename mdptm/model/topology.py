@@ -17,15 +17,13 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from mdptm.errors import InputError
 from mdptm.model import Dependency, DependencyService, Element, Flow, Model, TrustZone, ZoneKind
-from mdptm.model.io import read_structured
-from mdptm.model.validate import pointer
-from mdptm.resources import mappings_dir
+from mdptm.model.io import load_validated
+from mdptm.model.vocabulary import vocabulary_file
 
-VOCAB_FILE = ("vocabulary", "hospital-network.yaml")
 NETWORK_KINDS: frozenset[str] = frozenset({"network"})
 OUTSIDE_KINDS: frozenset[str] = frozenset({"cloud", "vendor", "internet"})
 ZONE_KIND_WORDS: dict[str, str] = {
@@ -89,18 +87,14 @@ class NetworkTerms(BaseModel):
 
 @cache
 def network_terms() -> NetworkTerms:
-    path = mappings_dir().joinpath(*VOCAB_FILE)
-    return read_terms(path)
+    return read_terms(vocabulary_file("hospital-network"))
 
 
 def read_terms(path: Path) -> NetworkTerms:
+    terms = load_validated(path, NetworkTerms)
     try:
-        terms = NetworkTerms.model_validate(read_structured(path))
         for rx in (*terms.initiator_patterns, *terms.short_lived, *terms.retention_patterns):
             re.compile(rx)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        raise InputError(err["msg"], file=str(path), locator=pointer(*err["loc"])) from None
     except re.error as exc:
         raise InputError(f"not a regular expression: {exc}", file=str(path)) from None
     return terms

@@ -35,8 +35,8 @@ from mdptm.model import COLLECTIONS, Control, Flow, Item, Model, RiskManagement,
 from mdptm.model.io import read_structured
 from mdptm.model.results import Review
 from mdptm.model.validate import REFERENCES, pointer, validate_model
+from mdptm.model.vocabulary import shipped
 from mdptm.redaction.leakscan import LiteralMatcher, needle_key, property_values
-from mdptm.resources import mappings_dir
 
 DETECTORS = ("email", "ip", "hostname", "url", "ticket")
 NEVER_PUBLISHED = ("source", "provenance", "notes", "extra")
@@ -171,13 +171,25 @@ class DetectorData:
     generic_property_values: frozenset[str]
 
 
+class DetectorTerms(BaseModel):
+    """``redaction-detectors.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    schema_version: int
+    internal_domains: list[str] = Field(default_factory=list)
+    internal_url_domains: list[str] = Field(default_factory=list)
+    internal_host_labels: list[str] = Field(default_factory=list)
+    public_mailboxes: list[str] = Field(default_factory=list)
+    ticket_allowed_prefixes: list[str] = Field(default_factory=list)
+    generic_property_values: list[str] = Field(default_factory=list)
+
+
 @cache
 def detector_data() -> DetectorData:
-    path = mappings_dir() / "vocabulary" / "redaction-detectors.yaml"
-    raw = read_structured(path)
+    raw = shipped("redaction-detectors", DetectorTerms)
 
     def strs(key: str) -> list[str]:
-        return [str(v) for v in raw.get(key, [])]
+        return list(getattr(raw, key))
 
     return DetectorData(
         internal_domains=tuple(d.lower().lstrip(".") for d in strs("internal_domains")),

@@ -27,9 +27,8 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
 from matplotlib.path import Path as MplPath
 
 from mdptm.model import Element, Flow, Model, Threat, View
-from mdptm.model.io import read_structured
 from mdptm.model.results import CLAUSE_STATUSES, Coverage
-from mdptm.resources import templates_dir
+from mdptm.model.vocabulary import risk_scale
 
 DPI = 200
 INCH_PER_UNIT = 0.42  # one layout unit on paper; fonts are in points, so this fixes legibility
@@ -109,19 +108,13 @@ def _wrap(text: str, width: int, lines: int) -> str:
     return "\n".join(out)
 
 
-@cache
-def risk_scale() -> dict[str, Any]:
-    """The label vocabularies and colours of ``templates/risk-scale.yaml``."""
-    data = read_structured(templates_dir() / "risk-scale.yaml")
-    return data if isinstance(data, dict) else {}
-
-
 def level_colour(level: str | None, strong: bool = False) -> str | None:
     """RRGGBB for a risk level, or None."""
     if level is None:
         return None
-    key = "level_strong_colours" if strong else "level_colours"
-    colour = risk_scale().get(key, {}).get(level)
+    scale = risk_scale()
+    colours: dict[str, str] = {str(k): v for k, v in (scale.level_strong_colours if strong else scale.level_colours).items()}
+    colour = colours.get(level)
     return str(colour) if colour else None
 
 
@@ -699,7 +692,7 @@ _NUMBER = re.compile(r"^\s*(\d+(?:[.,]\d+)?)")
 
 def _rank_table(axis: str) -> dict[str, int]:
     table: dict[str, int] = {}
-    for rank, words in (risk_scale().get(axis) or {}).items():
+    for rank, words in risk_scale().axis(axis).items():
         for w in words or ():
             table.setdefault(str(w).strip().lower(), int(rank))
     return table
@@ -818,7 +811,7 @@ def coverage_chart(coverage: Coverage, path: Path) -> Path | None:
     frameworks = [f for f in coverage.frameworks if f.clauses or f.summary]
     if not frameworks:
         return None
-    colours = risk_scale().get("status_colours", {})
+    colours = risk_scale().status_colours
     pitch, bottom, top = 0.62, 0.72, 0.12  # inches: per framework, axis and legend, air above
     height = pitch * len(frameworks) + bottom + top
     fig = _new_figure(6.6, height)

@@ -15,13 +15,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from mdptm.model import PLACEHOLDER, STRIDE_ORDER, VIEW_KINDS, Model, Signoff, Threat
+from pydantic import BaseModel, ConfigDict
+
+from mdptm.model import PLACEHOLDER, STRIDE_ORDER, VIEW_KINDS, Model, Signoff, Stride, Threat
 from mdptm.model.evidence import is_placeholder, real_values, void_control
-from mdptm.model.io import read_structured
 from mdptm.model.results import Finding
+from mdptm.model.vocabulary import shipped
 from mdptm.plugins import ReviewContext
 from mdptm.redaction.redact import iter_text
-from mdptm.resources import mappings_dir
 from mdptm.review._shared import ReviewCheck, label
 
 # ----------------------------------------------------------------------------------- helpers
@@ -44,13 +45,23 @@ class StrideTable:
         return self.dfd_kinds.get(self.flow_kind, ())
 
 
+class StridePerElement(BaseModel):
+    """``stride-per-element.yaml``: the STRIDE categories that apply to each kind of DFD element."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    schema_version: int
+    dfd_kinds: dict[str, list[Stride]]
+    element_kinds: dict[str, str]
+    flow_kind: str = "data_flow"
+
+
 @cache
 def stride_table() -> StrideTable:
-    raw = read_structured(mappings_dir() / "vocabulary" / "stride-per-element.yaml")
+    raw = shipped("stride-per-element", StridePerElement)
     return StrideTable(
-        dfd_kinds={k: tuple(v) for k, v in raw["dfd_kinds"].items()},
-        element_kinds=dict(raw["element_kinds"]),
-        flow_kind=str(raw.get("flow_kind", "data_flow")),
+        dfd_kinds={k: tuple(v) for k, v in raw.dfd_kinds.items()},
+        element_kinds=dict(raw.element_kinds),
+        flow_kind=raw.flow_kind,
     )
 
 

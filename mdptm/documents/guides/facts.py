@@ -15,9 +15,7 @@ from pydantic import Field
 from mdptm.model import Asset, Control, Element, Flow, Item, Model, Strict, TrustZone, topology
 from mdptm.model.index import threats_by_control
 from mdptm.model.io import load_validated
-from mdptm.resources import mappings_dir
-
-TERMS_FILE = ("vocabulary", "guide-terms.yaml")
+from mdptm.model.vocabulary import vocabulary_file
 
 NOT_STATED = "not stated"
 
@@ -65,7 +63,7 @@ def load_terms(path: Path | None = None) -> GuideTerms:
 
 @cache
 def _shipped_terms() -> GuideTerms:
-    return _read_terms(mappings_dir().joinpath(*TERMS_FILE))
+    return _read_terms(vocabulary_file("guide-terms"))
 
 
 def _read_terms(path: Path) -> GuideTerms:

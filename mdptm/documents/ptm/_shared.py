@@ -19,30 +19,11 @@ QUESTIONS = (
     "What are we going to do about it?",
     "Did we do a good job?",
 )
-CATEGORY_TITLES = {
-    "authentication": "Authentication",
-    "authorization": "Authorization",
-    "cryptography": "Cryptography",
-    "integrity": "Code, data and execution integrity",
-    "confidentiality": "Confidentiality",
-    "event_logging": "Event detection and logging",
-    "resiliency_recovery": "Resiliency and recovery",
-    "updatability_patchability": "Firmware and software updates",
-    "other": "Other controls",
-}
 VIEW_TITLES = {
     "global_system": "Global System View",
     "multi_patient_harm": "Multi-Patient Harm View",
     "updatability_patchability": "Updatability/Patchability View",
     "security_use_case": "Security Use Case View",
-}
-STRIDE_TITLES = {
-    "spoofing": "Spoofing",
-    "tampering": "Tampering",
-    "repudiation": "Repudiation",
-    "information_disclosure": "Information disclosure",
-    "denial_of_service": "Denial of service",
-    "elevation_of_privilege": "Elevation of privilege",
 }
 STATUS_TITLES = {
     "mitigated": "Mitigated",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from mdptm.documents.ptm._shared import (
-    CATEGORY_TITLES,
     LEVEL_ORDER,
     QUESTIONS,
     RESPONSIBILITY_TITLES,
@@ -19,6 +18,7 @@ from mdptm.documents.ptm._shared import (
     plural,
 )
 from mdptm.model import CONTROL_CATEGORIES, Control, Threat
+from mdptm.model.vocabulary import category_title
 from mdptm.render import diagrams
 from mdptm.render.docir import PageBreak, Table
 
@@ -42,7 +42,7 @@ class MitigationChapter(Chapter):
             controls = by_cat.get(cat)
             if not controls:
                 continue
-            d.h(CATEGORY_TITLES[cat], 3)
+            d.h(category_title(cat), 3)
             rows = [
                 [
                     c.id,
@@ -61,7 +61,7 @@ class MitigationChapter(Chapter):
                     bold_first_line=(1,),
                 )
             )
-        empty = [CATEGORY_TITLES[c] for c in CONTROL_CATEGORIES if c != "other" and not by_cat.get(c)]
+        empty = [category_title(c) for c in CONTROL_CATEGORIES if c != "other" and not by_cat.get(c)]
         if empty:
             d.p("No control is listed in these categories: " + _join_words(empty) + ".", style="note")
 

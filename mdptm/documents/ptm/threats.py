@@ -10,7 +10,6 @@ from mdptm.documents.ptm._shared import (
     MAX_GROUPS,
     QUESTIONS,
     STATUS_TITLES,
-    STRIDE_TITLES,
     VIEW_TITLES,
     Build,
     Chapter,
@@ -20,6 +19,7 @@ from mdptm.documents.ptm._shared import (
     plural,
 )
 from mdptm.model import STRIDE_ORDER, Threat
+from mdptm.model.vocabulary import stride_title
 from mdptm.render import diagrams
 from mdptm.render.docir import Doc, PageBreak
 
@@ -88,7 +88,7 @@ class ThreatChapter(Chapter):
         return "\n".join(out)
 
     def _stride(self, t: Threat) -> str:
-        return ", ".join(STRIDE_TITLES[s] for s in STRIDE_ORDER if s in t.stride) or "—"
+        return ", ".join(stride_title(s) for s in STRIDE_ORDER if s in t.stride) or "—"
 
     def chapter_2(self) -> None:
         d, m = self.doc, self.m
@@ -107,7 +107,7 @@ class ThreatChapter(Chapter):
         if n:
             rows = [[STATUS_TITLES[s], str(status[s])] for s in STATUS_TITLES if status.get(s)]
             d.table(["Status", "Threats"], rows, caption="Threats by status", widths=[2, 1])
-            rows = [[STRIDE_TITLES[s], str(stride[s])] for s in STRIDE_ORDER if stride.get(s)]
+            rows = [[stride_title(s), str(stride[s])] for s in STRIDE_ORDER if stride.get(s)]
             if rows:
                 d.table(["STRIDE category", "Threats"], rows, caption="Threats by STRIDE category", widths=[2, 1])
         d.h("2.2 Threats by view and element", 2)

@@ -4,17 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
 
 from mdptm.model import Flow, Item, Model, Risk, Strict
 from mdptm.model.index import ById, threats_by_control
-from mdptm.model.io import load_validated
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     premarket_vocabulary,
 )
+from mdptm.model.vocabulary import category_title, risk_scale, shipped
 from mdptm.plugins import ExportContext
 from mdptm.render.docir import Doc
-from mdptm.resources import mappings_dir
 
 # Files whose presence marks a folder as a public PTM package (SPEC §7).
 PUBLIC_PACKAGE_FILES = ("ptm.docx", "ptm.xlsx", "ptm.json", "ptm.otm.json", "index.html")
@@ -28,7 +26,6 @@ GAP_FILL = "F4CCCC"
 WARN_FILL = "FFF2CC"
 OK_FILL = "D9EAD3"
 HEADER_FILL = "1F3864"
-LEVEL_FILLS = {"low": "C8E6C9", "medium": "FFE082", "high": "FFB74D", "critical": "EF9A9A"}
 LABEL_FILLS = {"answered": OK_FILL, "partial": WARN_FILL, "missing": GAP_FILL}
 CLAUSE_FILLS = {"covered": OK_FILL, "partial": WARN_FILL, "gap": GAP_FILL, "not_applicable": "EEEEEE"}
 
@@ -55,21 +52,23 @@ class Vocabulary(Strict):
 
     schema_version: int
     view_kinds: dict[str, ViewKindText]
-    control_categories: dict[str, str]
     cra_status: dict[str, CraStatusText]
     cra_scope: dict[str, str]
     cra_category: dict[str, str]
     citations: dict[str, str]
 
 
-@cache
 def vocabulary() -> Vocabulary:
-    path = mappings_dir() / "vocabulary" / "submission.yaml"
-    return load_validated(path, Vocabulary)
+    return shipped("submission", Vocabulary)
+
+
+def level_fill(level: str) -> str:
+    """The colour of a risk level (``risk-scale.yaml``), as in the public PTM."""
+    return {str(k): v for k, v in risk_scale().level_colours.items()}[level]
 
 
 def category_label(category: str) -> str:
-    return vocabulary().control_categories.get(category, _words(category))
+    return category_title(category, fda=True)
 
 
 def _words(value: str | None) -> str:

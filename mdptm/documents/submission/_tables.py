@@ -6,13 +6,13 @@ from collections.abc import Sequence
 
 from mdptm.documents.submission._shared import (
     GAP_FILL,
-    LEVEL_FILLS,
     OPEN_STATUSES,
     WARN_FILL,
     Index,
     _level,
     _words,
     category_label,
+    level_fill,
     risk_text,
 )
 from mdptm.model import Asset, Control, Element, Flow, Threat
@@ -74,7 +74,7 @@ def _threats_table(doc: Doc, threats: Sequence[Threat], caption: str) -> None:
         )
         for c, lvl in ((3, _level(t.risk)), (4, _level(t.residual_risk))):
             if lvl:
-                fills[(r, c)] = LEVEL_FILLS[lvl]
+                fills[(r, c)] = level_fill(lvl)
         if t.status in OPEN_STATUSES:
             fills[(r, 5)] = GAP_FILL
     doc.table(

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 
 from mdptm.documents.submission._shared import (
     GAP_FILL,
-    LEVEL_FILLS,
     NOT_STATED,
     OK_FILL,
     RISK_LEVELS,
@@ -25,6 +24,7 @@ from mdptm.documents.submission._shared import (
     _paragraphs,
     _words,
     _yes_no,
+    level_fill,
 )
 from mdptm.model import Element, Model, Risk, Threat, View
 from mdptm.model.cvss import describe as describe_cvss
@@ -100,7 +100,7 @@ def method_chapter(doc: Doc, model: Model) -> None:
                 else "not acceptable"
             )
             rows.append([lvl.capitalize(), verdict])
-            fills[(r, 0)] = LEVEL_FILLS[lvl]
+            fills[(r, 0)] = level_fill(lvl)
             fills[(r, 1)] = GAP_FILL if verdict == "not acceptable" else OK_FILL if verdict == "acceptable" else WARN_FILL
         doc.table(["Residual risk", "Acceptability"], rows, caption="Residual-risk acceptance criteria", widths=[2.4, 7.6], fills=fills)
     elif not rm.acceptance:
@@ -135,7 +135,7 @@ def exploitability_chapter(doc: Doc, model: Model, ix: Index) -> None:
         rows.append([t.id, t.title, pre[0], pre[1], pre[2], post[0], post[1], post[2], cvss or "—"])
         for c, r_ in ((4, t.risk), (7, t.residual_risk)):
             if r_ is not None and r_.level:
-                fills[(r, c)] = LEVEL_FILLS[r_.level]
+                fills[(r, c)] = level_fill(r_.level)
         if basis_of(t) == "probability":
             fills[(r, 2)] = WARN_FILL
         if reading.problem:
@@ -211,7 +211,7 @@ def acceptability_section(doc: Doc, model: Model) -> None:
         lvl = t.residual_risk.level if t.residual_risk is not None else None
         rows.append([t.id, t.title, (lvl or "—").capitalize(), _words(t.status), v.verdict, v.why])
         if lvl:
-            fills[(r, 2)] = LEVEL_FILLS[lvl]
+            fills[(r, 2)] = level_fill(lvl)
         fills[(r, 4)] = VERDICT_FILLS[v.verdict]
     if rows:
         doc.table(

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from mdptm.documents.submission._shared import (
     GAP_FILL,
-    LEVEL_FILLS,
     OK_FILL,
     OPEN_STATUSES,
     RISK_LEVELS,
@@ -17,6 +16,7 @@ from mdptm.documents.submission._shared import (
     _paragraphs,
     _words,
     _yes_no,
+    level_fill,
     risk_text,
     vocabulary,
 )
@@ -125,7 +125,7 @@ def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
     fills: dict[tuple[int, int], str] = {}
     for r, lvl in ((3, _level(t.risk)), (5, _level(t.residual_risk))):
         if lvl:
-            fills[(r, 1)] = LEVEL_FILLS[lvl]
+            fills[(r, 1)] = level_fill(lvl)
     if not t.controls:
         fills[(4, 1)] = GAP_FILL
     if t.status in OPEN_STATUSES:
@@ -188,7 +188,7 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         after = sum(1 for t in threats if _level(t.residual_risk) == lvl)
         rows.append([lvl.capitalize() if lvl else "Not rated", str(before), str(after)])
         if lvl:
-            fills[(r, 0)] = LEVEL_FILLS[lvl]
+            fills[(r, 0)] = level_fill(lvl)
     doc.table(["Risk level", "Before controls", "Residual"], rows, caption="Threats by risk level", widths=[3.0, 2.0, 2.0], fills=fills)
     header = ["Before \\ residual", *(lvl.capitalize() for lvl in RISK_LEVELS), "Not rated"]
     matrix = []
@@ -233,7 +233,7 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         )
         for c, lvl in ((4, _level(t.risk)), (6, _level(t.residual_risk))):
             if lvl:
-                reg_fills[(r, c)] = LEVEL_FILLS[lvl]
+                reg_fills[(r, c)] = level_fill(lvl)
         if not t.controls:
             reg_fills[(r, 5)] = GAP_FILL
         if t.status in OPEN_STATUSES:
@@ -293,7 +293,7 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         ids = [t.id for t in threats if _level(t.residual_risk) == lvl]
         if ids:
             if lvl:
-                level_fills[(len(level_rows), 0)] = LEVEL_FILLS[lvl]
+                level_fills[(len(level_rows), 0)] = level_fill(lvl)
             level_rows.append([lvl.capitalize() if lvl else "Not rated", str(len(ids)), ", ".join(ids)])
     if level_rows:
         doc.table(

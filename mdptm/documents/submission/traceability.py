@@ -12,13 +12,13 @@ from openpyxl import Workbook
 
 from mdptm.documents.submission._shared import (
     GAP_FILL,
-    LEVEL_FILLS,
     OPEN_STATUSES,
     WARN_FILL,
     Index,
     _level,
     _words,
     category_label,
+    level_fill,
     risk_text,
     vocabulary,
 )
@@ -102,7 +102,7 @@ def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
         )
         for col, lvl in ((_T_RISK, _level(t.risk)), (_T_RES, _level(t.residual_risk))):
             if lvl:
-                fills[(r, col)] = LEVEL_FILLS[lvl]
+                fills[(r, col)] = level_fill(lvl)
         if t.status in OPEN_STATUSES:
             fills[(r, _T_STATUS)] = WARN_FILL
         if row.control_id is None:

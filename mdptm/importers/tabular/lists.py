@@ -7,7 +7,7 @@ paragraphs and list items (whatever the source format) and turns the list items 
 records tables give, so ids, merging, the report and references work as for any table. Prose
 paragraphs are never items; a list that defines the STRIDE categories ("Spoofing: pretending to be
 ...", one item per category) is reported as skipped. The words are data (``sections.yaml``:
-``threat_lists``).
+``threat_lists``; the STRIDE names of ``stride.yaml``).
 """
 
 from __future__ import annotations
@@ -16,15 +16,13 @@ import re
 from dataclasses import dataclass, field
 
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
-from mdptm.importers.tabular.tables import RowRecord
-from mdptm.importers.tabular.vocab import PhraseTable, Vocabulary, match_header, norm_text, one_line, parse_stride
+from mdptm.importers.tabular.tables import RowRecord, stride_default
+from mdptm.importers.tabular.vocab import Vocabulary, match_header, norm_text, one_line, parse_stride
 from mdptm.model import Model
 
 _PREFIX = re.compile(r"^\s*(?:[-*•·▪◦‣]|\(?\d+[.)]|[a-z][.)])\s+")
 _ID = re.compile(r"^\s*([A-Z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[:.\-–—)]\s+(\S.*)$", re.S)
 _LEAD = re.compile(r"^\s*([^:–—]{2,60}?)\s*(?::|\s[-–—]\s)\s*(\S.*)$", re.S)
-_LETTER = re.compile(r"^\s*[STRIDE]\s*[-–—:.)]\s+")
-_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
 @dataclass
@@ -66,8 +64,7 @@ class ListThreats:
     def __init__(self, builder: SourceBuilder, vocab: Vocabulary):
         self.b = builder
         cfg = vocab.sections.get("threat_lists", {})
-        self.noise = set(vocab.sections.get("stride_heading_noise", [])) - {"of"}
-        self.stride = PhraseTable(cfg.get("stride", {}))
+        self.vocab = vocab
         self.headings = [re.compile(p, re.I) for p in cfg.get("headings", [])]
         self.controls = [re.compile(p, re.I) for p in vocab.sections.get("sections", {}).get("controls", [])]
         self.threat_labels = {norm_text(str(w)) for w in cfg.get("threat_labels", [])}
@@ -90,12 +87,7 @@ class ListThreats:
 
     def stride_of(self, text: str) -> str | None:
         """The STRIDE category a heading or a list item names, and nothing else ("4.2 Tampering Threats")."""
-        t = _LETTER.sub("", _BRACKETS.sub(" ", text))
-        t = re.sub(r"^[\d.\s]+", "", t)
-        words = [w for w in norm_text(t).split() if w not in self.noise and not w.isdigit()]
-        if not words or len(words) > 5:
-            return None
-        return self.stride.exact(" ".join(words))
+        return stride_default(self.vocab, text, names_only=True, max_words=5)
 
     def is_category(self, text: str) -> bool:
         """A heading that sorts threats (never a use case of its own)."""

@@ -48,7 +48,6 @@ _BULLETS = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d+[.)])\s+")
 _CONJUNCTION = re.compile(r"\s+(?:and|&|\+|und|et|y)\s+|\s*[&+]\s*", re.I)
 # "T-01 to T-05", "M-01–M-03", "SC-1 through SC-4": one prefix, ascending numbers.
 _RANGE = re.compile(r"^([A-Za-z]{1,10}[-_.]?)(\d+)\s*(?:to|through|thru|bis|–|—|-|\.\.)\s*([A-Za-z]{1,10}[-_.]?)?(\d+)$", re.I)
-ALL_WORDS = {"all", "all components", "all elements", "entire system", "whole system", "system wide", "system-wide", "any"}
 
 # (kind, field) -> collections a value may name, in the order they are tried.
 TARGETS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -409,7 +408,7 @@ class Resolver:
         )
         kept: list[str] = []
         for token in missing:
-            if token.strip().casefold() in ALL_WORDS:
+            if token.strip().casefold() in self.vocab.all_targets:
                 kept.append(token)
                 continue
             # A longer name is a reference to a defined item only where the items were defined by a table of

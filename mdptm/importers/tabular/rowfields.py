@@ -35,25 +35,6 @@ from mdptm.model import Risk
 from mdptm.model.cvss import read as read_cvss
 from mdptm.model.premarket import likelihood_basis
 
-NONE_WORDS = {
-    "none",
-    "no",
-    "not encrypted",
-    "unencrypted",
-    "plaintext",
-    "plain text",
-    "cleartext",
-    "clear text",
-    "not authenticated",
-    "unauthenticated",
-    "no encryption",
-    "no authentication",
-    "n",
-    "false",
-    "0",
-}
-UNKNOWN_WORDS = {"", "-", "n/a", "na", "unknown", "tbd", "?", "--", "—"}
-
 # What a reader returns: the item's fields, its extra columns, and (field, raw text) references.
 Read = tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]
 
@@ -309,9 +290,9 @@ class RowFields:
             if fname in v:
                 text = one_line(v[fname])
                 low = text.lower()
-                if low in NONE_WORDS:
+                if low in self.vocab.flow_security_none:
                     fields[fname] = "none"
-                elif low not in UNKNOWN_WORDS:
+                elif low not in self.vocab.flow_security_unknown:
                     fields[fname] = text
         self._set_flag(rec, "bidirectional", fields, extra, "direction")
         return fields, extra, self._refs(rec, ("source", "target", "peer", "data"))

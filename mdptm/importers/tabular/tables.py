@@ -32,11 +32,9 @@ from mdptm.importers.tabular.vocab import (
     parse_risk,
     scale_hint,
     skipped_hits,
+    stride_letters_only,
     with_synonyms,
 )
-
-KV_HEADERS_LEFT = {"field", "item", "property", "attribute", "parameter", "key", "name", "topic", "aspect"}
-KV_HEADERS_RIGHT = {"value", "details", "detail", "information", "description", "entry", "content", "values"}
 
 
 def col_letter(n: int) -> str:
@@ -358,9 +356,9 @@ def _names_other_kind(vocab: Vocabulary, kind: str, headers: list[str]) -> bool:
     return False
 
 
-def _is_kv_header(headers: list[str]) -> bool:
+def _is_kv_header(vocab: Vocabulary, headers: list[str]) -> bool:
     vals = [norm_text(h) for h in headers if h.strip()]
-    return len(vals) == 2 and vals[0] in KV_HEADERS_LEFT and vals[1] in KV_HEADERS_RIGHT
+    return len(vals) == 2 and vals[0] in vocab.key_value_keys and vals[1] in vocab.key_value_values
 
 
 # -------------------------------------------------------------------------------- block finding
@@ -477,7 +475,7 @@ class TableFinder:
                 cls4 = classify(self.vocab, plain, self._context(), only) if cls2 is None else None
                 if cls4 is not None and not cls4.skipped:
                     return _Candidate(r, c0, c1, cls4, [r, r + 1], plain)
-        if _is_kv_header(headers):
+        if _is_kv_header(self.vocab, headers):
             return _Candidate(r, c0, c1, Classified("facts", 10, {}, 2), header_rows, headers)
         if sum(1 for h in headers if h and self._is_exact(h)) < 1:
             return None
@@ -538,7 +536,7 @@ class TableFinder:
                 continue
             filled = [v for v in row if v.strip()]
             stride_cols = sum(1 for v in filled if len(v.strip()) == 1 and v.strip().lower() in self.vocab.stride_letters)
-            if len(filled) == 2 and _is_kv_header(filled) and not active_until:
+            if len(filled) == 2 and _is_kv_header(self.vocab, filled) and not active_until:
                 segs0 = self._segments(r)
                 cand = self._classify_span(r, segs0[0][0], segs0[-1][1], only) if segs0 else None
                 if cand is not None:
@@ -899,7 +897,7 @@ class TableFinder:
             if (
                 c.field
                 and c.field not in _GENERIC_FIELDS
-                and norm_text(c.header) not in _GENERIC_HEADERS
+                and norm_text(c.header) not in self.vocab.generic_headers
                 and (block.kind, c.field) not in _BORROWED
             ):
                 return True
@@ -1045,7 +1043,6 @@ class TableFinder:
 
 _BORROWED = {("control", "threats")}  # a column naming another kind's items says nothing of this kind
 _GENERIC_FIELDS = {"id", "title", "name", "text", "description", "notes", "tags", "sensitivity", "status"}
-_GENERIC_HEADERS = {"type", "category", "priority", "owner", "state", "comments", "comment", "remarks", "level"}
 _URL = re.compile(r"^\s*(?:https?://|www\.|ftp://|file:|mailto:)\S*", re.I)
 
 
@@ -1222,15 +1219,31 @@ def _stride_matrix(columns: list[Column], vocab: Vocabulary) -> None:
         col.field = f"stride:{_stride_header(vocab, col.header)}"
 
 
-def stride_default(vocab: Vocabulary, text: str) -> str | None:
-    """The STRIDE category a heading or sheet name gives its threat table ("4.2 Tampering Threats")."""
+_LETTER_LEAD = re.compile(r"^\s*([A-Za-z])\s*[-–—:.)]\s*")  # "S — Spoofing", "T) Tampering"
+_LETTER_BRACKET = re.compile(r"\(\s*[A-Za-z]\s*\)")  # "Spoofing (S)"
+_ANY_BRACKET = re.compile(r"\([^)]*\)|\[[^\]]*\]")  # "Denial of Service (DoS)"
+_NUMBERING = re.compile(r"^[\d.\s]+")
+
+
+def stride_default(vocab: Vocabulary, text: str, *, names_only: bool = False, max_words: int = 4) -> str | None:
+    """The STRIDE category a heading, caption, sheet name or list item names, and nothing else
+    ("4.2 Tampering Threats", "S — Spoofing", "Denial of Service (DoS)"). The one reader of such names for
+    Word, Excel, Markdown and lists; with *names_only* only the full names of ``stride.yaml`` count (what
+    makes a heading a category of listed threats)."""
     noise = set(vocab.sections.get("stride_heading_noise", [])) - {"of"}
-    cleaned = re.sub(r"\(\s*[A-Za-z]\s*\)", " ", re.sub(r"^[\d.\s]+", "", text))
-    words = [w for w in norm_text(cleaned).split() if w not in noise and not w.isdigit()]
-    if not words or len(words) > 4:
-        return None
-    phrase = " ".join(words)
-    return phrase if len(phrase) >= 3 and vocab.stride_words.exact(phrase) is not None else None
+    table = vocab.stride_names if names_only else vocab.stride_words
+    numbered = _NUMBERING.sub("", text)
+    lead = _LETTER_LEAD.match(text)
+    unlettered = text[lead.end() :] if lead and stride_letters_only(vocab, lead.group(1)) else text
+    for cleaned in (_LETTER_BRACKET.sub(" ", numbered), _NUMBERING.sub("", _ANY_BRACKET.sub(" ", unlettered))):
+        words = [w for w in norm_text(cleaned).split() if w not in noise and not w.isdigit()]
+        if not words or len(words) > max_words:
+            continue
+        phrase = " ".join(words)
+        hit = table.exact(phrase) if len(phrase) >= 3 else None
+        if hit is not None:
+            return hit
+    return None
 
 
 # ------------------------------------------------------------------------------------- records

@@ -1,4 +1,5 @@
-"""The import vocabulary: header synonyms and value synonyms, kept as data in ``mappings/vocabulary``.
+"""The import vocabulary: header synonyms and value synonyms, kept as data in ``mappings/vocabulary``
+(``headers``, ``values``, ``sections``, with the shared ``stride`` and ``risk-scale``).
 
 Device makers label columns and write values in a thousand ways ("Mitigation(s)", "T, I", "4 x 5 = 20",
 "Risk accepted"). The words live in YAML so that a new synonym is a data change; this module loads them
@@ -11,12 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from mdptm.model import Risk
-from mdptm.model.io import read_structured
-from mdptm.resources import mappings_dir
+from mdptm.model.vocabulary import risk_scale, shipped, stride_terms
 
 T = TypeVar("T")
 
@@ -120,7 +121,8 @@ class Vocabulary:
     facts: dict[str, str]  # normalised key -> fact path ("product.name", "ignore")
     empty: frozenset[str]
     stride_letters: dict[str, str]
-    stride_words: PhraseTable
+    stride_words: PhraseTable  # every STRIDE spelling (stride.yaml names and words)
+    stride_names: PhraseTable  # the full names only: what makes a heading a STRIDE category of threats
     tables: dict[str, PhraseTable]
     numeric_levels: dict[int, list[str]]
     product_thresholds: list[tuple[float, str]]
@@ -133,6 +135,13 @@ class Vocabulary:
     reference_noise: frozenset[str] = frozenset()  # words written before a reference ("see M-04")
     summary_rows: frozenset[str] = frozenset()  # first words of a totals row below a table
     note_rows: frozenset[str] = frozenset()  # first words of a legend or note row below a table
+    status_not_applicable: frozenset[str] = frozenset()  # "nothing here" words that in a status cell mean not applicable
+    all_targets: frozenset[str] = frozenset()  # a target cell naming every element ("All components")
+    flow_security_none: frozenset[str] = frozenset()  # a flow's encryption/authentication cell saying there is none
+    flow_security_unknown: frozenset[str] = frozenset()  # ... or saying nothing
+    key_value_keys: frozenset[str] = frozenset()  # "Field | Value": the left header of a table of facts
+    key_value_values: frozenset[str] = frozenset()  # ... and its right header
+    generic_headers: frozenset[str] = frozenset()  # headers that say nothing of the table's kind ("Type")
     header_cache: dict[tuple[str, str], HeaderMatch | None] = field(default_factory=dict)
     skipped_index: dict[str, list[str]] = field(default_factory=dict)  # normalised word -> skipped kinds
     first_column_not_items: dict[str, str] = field(default_factory=dict)  # normalised first header -> label
@@ -170,10 +179,111 @@ def scale_hint(header: str) -> int | None:
     return int(top) if top and int(top) > 1 else None
 
 
-def _load_yaml(path: Path) -> dict[str, Any]:
-    data = read_structured(path)
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: a vocabulary file must be a mapping")
+class _Terms(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _HeaderField(_Terms):
+    synonyms: list[str]
+    weight: float = 1
+    key: bool = False
+
+
+class _HeaderKind(_Terms):
+    label: str
+    context: list[str]
+    fields: dict[str, _HeaderField]
+
+
+class _SkippedKind(_Terms):
+    label: str
+    synonyms: list[str]
+
+
+class _NotItems(_Terms):
+    first_column: dict[str, list[str]] = Field(default_factory=dict)
+    context: list[str] = Field(default_factory=list)
+    context_soft: list[str] = Field(default_factory=list)
+
+
+class _KeyValue(_Terms):
+    keys: list[str]
+    values: list[str]
+
+
+class HeaderTerms(_Terms):
+    """``headers.yaml``: the column headers of each kind of table, fact keys, tables that are not threat models."""
+
+    schema_version: int
+    kinds: dict[str, _HeaderKind]
+    skipped: dict[str, _SkippedKind]
+    facts: dict[str, list[str]]
+    not_items: _NotItems
+    key_value: _KeyValue
+    generic_headers: list[str]
+
+
+class ValueTerms(_Terms):
+    """``values.yaml``: the words a cell uses for a value (statuses, kinds, categories), scales and row words."""
+
+    schema_version: int
+    empty: list[str]
+    threat_status: dict[str, list[str]]
+    control_status: dict[str, list[str]]
+    numeric_levels: dict[int, list[str]]
+    product_thresholds: list[tuple[float, str]]
+    scale_candidates: list[int]
+    scale_thresholds: dict[int, list[tuple[float, str]]]
+    patient_harm: dict[str, list[str]]
+    boolean: dict[str, list[str]]
+    element_kind: dict[str, list[str]]
+    asset_kind: dict[str, list[str]]
+    rating: dict[str, list[str]]
+    control_category: dict[str, list[str]]
+    responsibility: dict[str, list[str]]
+    document_status: dict[str, list[str]]
+    sensitivity: dict[str, list[str]]
+    status_not_applicable: list[str]
+    reference_noise: list[str]
+    summary_rows: list[str]
+    note_rows: list[str]
+    all_targets: list[str]
+    flow_security_none: list[str]
+    flow_security_unknown: list[str]
+
+
+class _SectionView(_Terms):
+    name: str
+    patterns: list[str]
+
+
+class _ThreatLists(_Terms):
+    headings: list[str]
+    threat_labels: list[str]
+    control_labels: list[str]
+    other_labels: list[str]
+    other_words: list[str]
+    definition_run: int
+
+
+class SectionTerms(_Terms):
+    """``sections.yaml``: the headings and sections of a threat model written as a document."""
+
+    schema_version: int
+    views: dict[str, _SectionView]
+    use_case_container: list[str]
+    subsections: list[str]
+    view_name_noise: list[str]
+    sections: dict[str, list[str]]
+    stride_heading_noise: list[str]
+    numbering: str
+    title_noise: list[str]
+    threat_lists: _ThreatLists
+
+
+def _load(name: str, schema: type[_Terms]) -> dict[str, Any]:
+    """A vocabulary file as plain data, once validated against its schema."""
+    data: dict[str, Any] = shipped(name, schema).model_dump(exclude_unset=True)
     return data
 
 
@@ -217,12 +327,13 @@ def with_synonyms(vocab: Vocabulary, additions: dict[tuple[str, str], list[str]]
     return replace(vocab, kinds=kinds, header_cache={})
 
 
-def load_vocabulary(folder: Path | None = None) -> Vocabulary:
-    """Read the vocabulary files of *folder* (default: the shipped ``mappings/vocabulary``)."""
-    folder = folder or (mappings_dir() / "vocabulary")
-    headers = _load_yaml(folder / "headers.yaml")
-    values = _load_yaml(folder / "values.yaml")
-    sections = _load_yaml(folder / "sections.yaml")
+def load_vocabulary() -> Vocabulary:
+    """Read the shipped vocabulary files (``mappings/vocabulary``)."""
+    headers = _load("headers", HeaderTerms)
+    values = _load("values", ValueTerms)
+    sections = _load("sections", SectionTerms)
+    stride = stride_terms()
+    scale = risk_scale()
     kinds = {name: _kind_spec(name, data) for name, data in headers["kinds"].items()}
     skipped = {
         name: (str(d.get("label", name)), frozenset(norm_text(str(s)) for s in d["synonyms"]))
@@ -232,13 +343,11 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
     for path, keys in headers.get("facts", {}).items():
         for key in keys:
             facts.setdefault(norm_text(str(key)), str(path))
-    stride = values["stride"]
     tables = {
         name: PhraseTable(values[name])
         for name in (
             "threat_status",
             "control_status",
-            "risk_level",
             "patient_harm",
             "boolean",
             "element_kind",
@@ -250,6 +359,7 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
             "sensitivity",
         )
     }
+    tables["risk_level"] = PhraseTable(scale.level_words())
     not_items = headers.get("not_items", {}) or {}
     first_col = {norm_text(str(word)): str(label) for label, words in (not_items.get("first_column", {}) or {}).items() for word in words}
     return Vocabulary(
@@ -260,20 +370,28 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
         skipped=skipped,
         facts=facts,
         empty=frozenset(norm_text(str(e)) for e in values["empty"]) | frozenset(str(e).strip().lower() for e in values["empty"]),
-        stride_letters={str(k).lower(): str(v) for k, v in stride["letters"].items()},
-        stride_words=PhraseTable(stride["words"]),
+        stride_letters={str(k).lower(): str(v) for k, v in stride.letters.items()},
+        stride_words=PhraseTable(stride.synonyms()),
+        stride_names=PhraseTable(stride.synonyms(names_only=True)),
         tables=tables,
         numeric_levels={int(k): [str(x) for x in v] for k, v in values["numeric_levels"].items()},
         product_thresholds=[(float(a), str(b)) for a, b in values["product_thresholds"]],
         scale_thresholds={int(k): [(float(a), str(b)) for a, b in v] for k, v in values.get("scale_thresholds", {}).items()},
         scale_candidates=sorted(int(x) for x in values["scale_candidates"]),
-        likelihood_words=PhraseTable({str(k): v for k, v in values["likelihood_words"].items()}),
-        severity_words=PhraseTable({str(k): v for k, v in values["severity_words"].items()}),
+        likelihood_words=PhraseTable({str(k): v for k, v in scale.likelihood.items()}),
+        severity_words=PhraseTable({str(k): v for k, v in scale.severity.items()}),
         sections=sections,
-        stride_all=_words(stride.get("all", [])),
+        stride_all=_words(stride.all),
         reference_noise=_words(values.get("reference_noise", [])),
         summary_rows=_words(values.get("summary_rows", [])),
         note_rows=_words(values.get("note_rows", [])),
+        status_not_applicable=frozenset(str(w).strip().lower() for w in values["status_not_applicable"]),
+        all_targets=frozenset(str(w).casefold() for w in values["all_targets"]),
+        flow_security_none=frozenset(str(w).lower() for w in values["flow_security_none"]),
+        flow_security_unknown=frozenset(str(w).lower() for w in values["flow_security_unknown"]),
+        key_value_keys=frozenset(str(w) for w in headers["key_value"]["keys"]),
+        key_value_values=frozenset(str(w) for w in headers["key_value"]["values"]),
+        generic_headers=frozenset(str(w) for w in headers["generic_headers"]),
     )
 
 
@@ -420,6 +538,11 @@ def split_lines(vocab: Vocabulary, text: str | None) -> list[str]:
     return [p for p in dict.fromkeys(out) if p and not is_empty(vocab, p)]
 
 
+def stride_letters_only(vocab: Vocabulary, text: str) -> bool:
+    """True for one to six capital STRIDE letters and nothing else ("S", "TRID")."""
+    return 0 < len(text) <= 6 and text.isupper() and all(ch.lower() in vocab.stride_letters for ch in text)
+
+
 def parse_stride(vocab: Vocabulary, text: str | None) -> Parsed[list[str]]:
     """STRIDE as words, abbreviations or letters, alone or combined: "S", "T, I", "T/R", "Spoofing / Tampering"."""
     if is_empty(vocab, text):
@@ -495,7 +618,7 @@ def parse_choice(vocab: Vocabulary, table: str, text: str | None) -> Parsed[str 
 
 def parse_status(vocab: Vocabulary, text: str | None) -> Parsed[str | None]:
     """Threat status: "Mitigated", "Partially mitigated", "Risk accepted", "Transferred", "Open", "N/A"."""
-    if text is not None and text.strip().lower() in ("n/a", "na", "n.a.", "not applicable"):
+    if text is not None and text.strip().lower() in vocab.status_not_applicable:
         return Parsed("not_applicable")
     return parse_choice(vocab, "threat_status", text)
 
