@@ -480,7 +480,6 @@ def release(el: etree._Element) -> None:
             del parent[0]
 
 
-
 class _CappedMember(io.RawIOBase):
     """A zip member read piece by piece: refused past *cap* bytes or where it declares entities."""
 

@@ -65,7 +65,13 @@ def _body(n: int, seed: int) -> Iterator[str]:
 
     def components() -> Iterator[Sequence[object]]:
         for i, name in enumerate(names, start=1):
-            yield [f"CMP-{i:05d}", name, rnd.choice(KINDS), f"Zone {i % 5 + 1}", f"{name} handles {rnd.choice(OBJECTS)} for the clinical workflow."]
+            yield [
+                f"CMP-{i:05d}",
+                name,
+                rnd.choice(KINDS),
+                f"Zone {i % 5 + 1}",
+                f"{name} handles {rnd.choice(OBJECTS)} for the clinical workflow.",
+            ]
 
     def controls() -> Iterator[Sequence[object]]:
         for i in range(1, n_ctrl + 1):
@@ -130,7 +136,9 @@ def generate(n: int, out: Path, seed: int = 7) -> Path:
                     fh.write("".join(chunk).encode())
                     chunk.clear()
             fh.write("".join(chunk).encode())
-            sect = '<w:sectPr><w:pgSz w:w="12240" w:h="15840"/><w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440"/></w:sectPr>'
+            sect = (
+                '<w:sectPr><w:pgSz w:w="12240" w:h="15840"/><w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440"/></w:sectPr>'
+            )
             fh.write(f"{sect}</w:body></w:document>".encode())
     return path
 
