@@ -434,20 +434,24 @@ class _Rows:
         _collect(tr, "tc", tcs, stop="tc")
         row_stats = Stats()
         scratch = Stats()  # what one paragraph met; taken into the cell's stats only when it met something
-        for tc in tcs:
+        for tc, paras in zip(tcs, _cell_paragraphs(tr, tcs), strict=True):
             tcpr = _first(tc, _TCPR)
             span = 1
             vmerge = None
             if tcpr is not None:
-                gs = _first(tcpr, _GRIDSPAN)
+                gs = vm = None
+                for prop in tcpr:
+                    if prop.tag == _GRIDSPAN and gs is None:
+                        gs = prop
+                    elif prop.tag == _VMERGE and vm is None:
+                        vm = prop
                 if gs is not None:
                     span = max(1, _int_attr(gs, cap=MAX_GRID) or 1)
-                vm = _first(tcpr, _VMERGE)
                 if vm is not None:
                     vmerge = vm.get(_VAL) or "continue"
             texts: list[str] = []
             st: Stats | None = None
-            for p in tc.iter(_P_TAG):
+            for p in paras:
                 parts: list[str] = []
                 _walk(p, parts, scratch)
                 if scratch.inserted or scratch.deleted or scratch.hidden or scratch.comments or scratch.images:
@@ -486,6 +490,20 @@ class _Rows:
             comments=self.cell_comments,
             deleted_rows=self.deleted,
         )
+
+
+def _cell_paragraphs(tr: etree._Element, tcs: list[etree._Element]) -> list[list[etree._Element]]:
+    """Each cell's paragraphs, as ``tc.iter(w:p)`` gives them (nested tables and text boxes included),
+    found in one pass over the row rather than one search per cell."""
+    out: list[list[etree._Element]] = [[] for _ in tcs]
+    index = {tc: i for i, tc in enumerate(tcs)}
+    for p in tr.iter(_P_TAG):
+        parent = p.getparent()
+        while parent is not None and parent not in index and parent is not tr:
+            parent = parent.getparent()
+        if parent is not None and parent is not tr:
+            out[index[parent]].append(p)
+    return out
 
 
 def table_grid(tbl: etree._Element, number: int, file: str, comments: dict[str, str]) -> tuple[Grid, Stats, dict[int, tuple[int, int]]]:
