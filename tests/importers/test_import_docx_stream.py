@@ -195,3 +195,13 @@ def test_document_larger_than_the_xml_limit_is_refused(tmp_path: Path, monkeypat
     monkeypatch.setenv("MDPTM_LIMIT_MAX_XML_BYTES", "2000")
     with pytest.raises(InputError, match="MDPTM_LIMIT_MAX_XML_BYTES"):
         run_import(src)
+
+
+def test_table_of_contents_is_left_out_but_not_the_content_control_around_it(tmp_path: Path) -> None:
+    """A table of contents is known by its own properties: a content control that merely contains one
+    (a whole front matter wrapped in a control) is read, the table of contents inside it is not."""
+    outer = f"<w:sdt><w:sdtPr/><w:sdtContent>{_p('Manufacturer: Outer Maker Ltd')}{TOC}</w:sdtContent></w:sdt>"
+    body = outer + _p("Threats", "Heading1") + _table(_cells("Threat ID", "Threat"), _cells("T-1", "Spoofed pump command"))
+    model, _report = run_import(_word(tmp_path / "front.docx", body))
+    assert model.product.manufacturer == "Outer Maker Ltd"
+    assert [t.title for t in model.threats] == ["Spoofed pump command"]
