@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 from lxml import etree
@@ -478,3 +478,106 @@ def release(el: etree._Element) -> None:
     if parent is not None:
         while el.getprevious() is not None:
             del parent[0]
+
+
+class _CappedMember(io.RawIOBase):
+    """A zip member read piece by piece: refused past *cap* bytes or where it declares entities."""
+
+    def __init__(self, fh: IO[bytes], cap: int, *, file: str, part: str) -> None:
+        super().__init__()
+        self.fh = fh
+        self.cap = cap
+        self.file = file
+        self.part = part
+        self.total = 0
+        self.tail = b""
+        self.pending = b""  # read ahead (the prolog), handed out first
+
+    def readable(self) -> bool:
+        return True
+
+    def take(self, size: int) -> bytes:
+        try:
+            data = self.fh.read(size)
+        except _ZIP_ERRORS as exc:
+            raise InputError(f"corrupt zip member: {exc}", file=self.file, locator=self.part) from None
+        self.total += len(data)
+        if self.total > self.cap:
+            raise InputError(
+                f"XML document is larger than the limit of {self.cap} bytes (MDPTM_LIMIT_MAX_XML_BYTES)", file=self.file, locator=self.part
+            )
+        if b"<!ENTITY" in self.tail + data[:8] or b"<!ENTITY" in data:  # as parse_xml: anywhere in the document
+            raise InputError(_ENTITY_REFUSED, file=self.file, locator=self.part)
+        self.tail = data[-8:]
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        if self.pending:
+            data, self.pending = self.pending[: len(buffer)], self.pending[len(buffer) :]
+        else:
+            data = self.take(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def iter_zip_xml(zf: zipfile.ZipFile, member: str, tags: tuple[str, ...], *, file: str) -> Iterator[tuple[etree._Element, etree._Element]]:
+    """(element, document root) for each element named *tags* as it ends, parsed from a zip member as it inflates.
+
+    :func:`iter_xml` for a part too large to hold whole (``word/document.xml`` of a long Word
+    document), with :func:`parse_xml`'s refusals and messages. The caller clears what it has read.
+    """
+    lim = current_limits()
+    cap = lim.max_xml_bytes
+    try:
+        info = zf.getinfo(member)
+        fh = zf.open(info)
+    except KeyError:
+        raise InputError("part is missing from the zip", file=file, locator=member) from None
+    except _ZIP_ERRORS as exc:
+        raise InputError(f"corrupt zip member: {exc}", file=file, locator=member) from None
+    with fh:
+        if info.file_size > cap:
+            raise InputError(
+                f"XML document is {info.file_size} bytes, larger than the limit of {cap} (MDPTM_LIMIT_MAX_XML_BYTES)",
+                file=file,
+                locator=member,
+            )
+        source = _CappedMember(fh, cap, file=file, part=member)
+        source.pending = source.take(lim.xml_prolog_bytes)
+        if not source.pending.strip():
+            raise InputError("empty XML document", file=file, locator=member)
+        events = etree.iterparse(
+            source,
+            events=("end",),
+            tag=tags,
+            resolve_entities=False,
+            load_dtd=False,
+            dtd_validation=False,
+            no_network=True,
+            huge_tree=True,
+            remove_comments=False,
+        )
+        root: etree._Element | None = None
+        try:
+            for _event, el in events:
+                if root is None:
+                    root = el.getroottree().getroot()
+                    _refuse_dtd(root, file=file, part=member)
+                yield el, root
+            if root is None and events.root is not None:
+                _refuse_dtd(events.root, file=file, part=member)
+        except etree.XMLSyntaxError as exc:
+            line = getattr(exc, "lineno", None)
+            loc = f"{member}, line {line}" if line else member
+            msg = str(exc.msg or exc)
+            if "Excessive depth" in msg:
+                msg = "elements nested too deeply (libxml2 allows 2048 levels)"
+            raise InputError(f"XML syntax error: {msg}", file=file, locator=loc) from None
+        except (ValueError, MemoryError) as exc:  # lxml: unsupported encoding declarations, exhausted memory
+            raise InputError(f"XML cannot be read: {exc or type(exc).__name__}", file=file, locator=member) from None
+
+
+def _refuse_dtd(root: etree._Element, *, file: str, part: str) -> None:
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):  # declared in UTF-16, which the byte scan misses
+        raise InputError(_ENTITY_REFUSED, file=file, locator=part)

@@ -15,12 +15,13 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from mdptm.base.safety import check_zip, local_name, parse_xml, read_zip_member
+from mdptm.base.safety import check_zip, iter_zip_xml, local_name, parse_xml, read_zip_member, release
 from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.importers.tabular.lists import FieldBlocks, ListThreats
@@ -52,6 +53,10 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
+_RPR, _VANISH, _VAL, _ID = _w("rPr"), _w("vanish"), _w("val"), _w("id")
+_TRPR, _TCPR, _GRIDSPAN, _VMERGE, _P_TAG = _w("trPr"), _w("tcPr"), _w("gridSpan"), _w("vMerge"), _w("p")
+
+
 MAX_GRID = 64  # Word tables have at most 63 columns: a larger span or offset is a broken or hostile file
 _DIGITS = re.compile(r"[0-9]{1,9}")
 
@@ -62,8 +67,19 @@ def _int_attr(el: etree._Element, *, cap: int) -> int | None:
     return min(int(text), cap) if _DIGITS.fullmatch(text) else None
 
 
+_LOCAL: dict[str, str] = {}  # tag -> local name: computed once per distinct tag, not per element
+
+
 def _local(el: etree._Element) -> str:
-    return local_name(el.tag)
+    tag = el.tag
+    if not isinstance(tag, str):
+        return ""  # a comment or processing instruction
+    name = _LOCAL.get(tag)
+    if name is None:
+        name = local_name(tag)
+        if len(_LOCAL) < 4096:  # a hostile file may invent any number of namespaces
+            _LOCAL[tag] = name
+    return name
 
 
 @dataclass
@@ -100,7 +116,6 @@ class _Docx:
         self.file = file
         self.names = set(zf.namelist())
         self.main = self._main_part()
-        self.body = self._body()
         self.rels = self._rels(self.main)
         self.styles = self._styles()
         self.comments = self._comments()
@@ -119,18 +134,52 @@ class _Docx:
             return "word/document.xml"
         raise InputError("not a Word document (no word/document.xml)", file=self.file)
 
-    def _body(self) -> etree._Element:
-        root = self.xml(self.main)
-        body = root.find(_w("body"))
-        if body is None and "purl.oclc.org" in str(root.tag):
-            raise InputError(
-                "Strict Open XML documents are not read; save it as a Word Document (.docx)",
-                file=self.file,
-                locator=self.main,
-            )
+    def blocks(self) -> Iterator[tuple[etree._Element, _Rows | None]]:
+        """The body's paragraphs and tables in order, each once it is complete, read as the part inflates.
+
+        A table comes with its rows already read (``_Rows``), each row freed as soon as it ends, and
+        every block is freed once the caller has handled it: memory holds one block, never the body.
+        A block is a child of the body, or of content controls and custom XML around it; a table of
+        contents (a content control of the "Table of Contents" gallery) repeats the headings and is left out.
+        """
+        body: etree._Element | None = None
+        rows: _Rows | None = None
+        pending: etree._Element | None = None  # the block handed out last, freed when the caller comes back
+        last_root: etree._Element | None = None
+        for el, root in iter_zip_xml(self.zf, self.main, _STREAM_TAGS, file=self.file):
+            last_root = root
+            if pending is not None:
+                release(pending)
+                pending = None
+            if body is None:
+                body = root.find(_w("body"))
+                if body is None:
+                    continue
+            kind = _KIND.get(el.tag) or _kind(el.tag)
+            if kind == _TR:
+                table = _row_table(el)
+                if table is not None and _top(table, body):
+                    if rows is None:
+                        rows = _Rows(self.comments)
+                    rows.add(el)
+                    release(el)
+            elif kind in (_P, _TBL) and _top(el, body):
+                pending = el
+                if kind == _P:
+                    yield el, None
+                else:
+                    done, rows = rows or _Rows(self.comments), None
+                    yield el, done
+        if pending is not None:
+            release(pending)
         if body is None:
+            if last_root is not None and "purl.oclc.org" in str(last_root.tag):
+                raise InputError(
+                    "Strict Open XML documents are not read; save it as a Word Document (.docx)",
+                    file=self.file,
+                    locator=self.main,
+                )
             raise InputError("Word document has no body", file=self.file, locator=self.main)
-        return body
 
     def _rels(self, part: str) -> dict[str, tuple[str, str]]:
         folder, name = posixpath.split(part)
@@ -229,58 +278,108 @@ def paragraph_text(p: etree._Element) -> tuple[str, Stats]:
     return "".join(parts), stats
 
 
+_DEL, _SKIPPED, _INS, _RUN, _COMMENT, _IMAGE, _INTO, _OTHER = range(8)
+_WALK: dict[str, int] = {}  # tag -> what _walk does with it, decided once per distinct tag
+_IMAGE_TAGS = ("drawing", "pict", "AlternateContent", "object")
+
+
+def _walk_action(tag: object) -> int:
+    name = local_name(tag)
+    if name in ("del", "moveFrom"):
+        action = _DEL
+    elif name in _SKIP:
+        action = _SKIPPED
+    elif name in ("ins", "moveTo"):
+        action = _INS
+    elif name == "r":
+        action = _RUN
+    elif name in ("commentRangeStart", "commentReference"):
+        action = _COMMENT
+    elif name in _IMAGE_TAGS:
+        action = _IMAGE
+    elif name in _RECURSE or name == "p":
+        action = _INTO
+    else:
+        action = _OTHER
+    if isinstance(tag, str) and len(_WALK) < 4096:
+        _WALK[tag] = action
+    return action
+
+
+def _first(el: etree._Element, tag: str) -> etree._Element | None:
+    """``el.find(tag)`` for a plain tag, without the path machinery (a few times faster; it runs per run and cell)."""
+    for child in el:
+        if child.tag == tag:
+            return child
+    return None
+
+
 def _walk(el: etree._Element, parts: list[str], stats: Stats) -> None:
     for child in el:
-        tag = _local(child)
-        if tag in ("del", "moveFrom"):
-            stats.deleted += 1
-            continue
-        if tag in _SKIP:
-            continue
-        if tag in ("ins", "moveTo"):
-            stats.inserted += 1
-            _walk(child, parts, stats)
-            continue
-        if tag == "r":
-            rpr = child.find(_w("rPr"))
+        tag = child.tag
+        action = _WALK.get(tag) if isinstance(tag, str) else _OTHER
+        if action is None:
+            action = _walk_action(tag)
+        if action == _RUN:
+            rpr = _first(child, _RPR)
             if rpr is not None:
-                vanish = rpr.find(_w("vanish"))
-                if vanish is not None and vanish.get(_w("val")) not in ("0", "false"):
+                vanish = _first(rpr, _VANISH)
+                if vanish is not None and vanish.get(_VAL) not in ("0", "false"):
                     stats.hidden += 1
                     continue
             _run(child, parts, stats)
-            continue
-        if tag in ("commentRangeStart", "commentReference"):
-            cid = child.get(_w("id"))
+        elif action == _INTO:
+            _walk(child, parts, stats)
+        elif action == _DEL:
+            stats.deleted += 1
+        elif action == _INS:
+            stats.inserted += 1
+            _walk(child, parts, stats)
+        elif action == _COMMENT:
+            cid = child.get(_ID)
             if cid is not None and cid not in stats.comments:
                 stats.comments.append(cid)
-            continue
-        if tag in ("drawing", "pict", "AlternateContent", "object"):
+        elif action == _IMAGE:
             _images(child, stats)
-            continue
-        if tag in _RECURSE or tag == "p":
-            _walk(child, parts, stats)
+
+
+_RUN_TEXT: dict[str, str] = {"t": "", "tab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "-", "sym": " "}
+_RUN_ACT: dict[str, str] = {}  # tag -> the text a run child stands for ("" for w:t: its own text), "image", "comment" or "other"
+
+
+def _run_action(tag: str) -> str:
+    name = local_name(tag)
+    if name in _RUN_TEXT:
+        action = "t" if name == "t" else _RUN_TEXT[name]
+    elif name in _IMAGE_TAGS:
+        action = "image"
+    elif name == "commentReference":
+        action = "comment"
+    else:
+        action = "other"
+    if len(_RUN_ACT) < 4096:
+        _RUN_ACT[tag] = action
+    return action
 
 
 def _run(r: etree._Element, parts: list[str], stats: Stats) -> None:
     for rc in r:
-        tag = _local(rc)
-        if tag == "t":
+        tag = rc.tag
+        if not isinstance(tag, str):
+            continue
+        action = _RUN_ACT.get(tag) or _run_action(tag)
+        if action == "t":
             parts.append(rc.text or "")
-        elif tag == "tab":
-            parts.append("\t")
-        elif tag in ("br", "cr"):
-            parts.append("\n")
-        elif tag == "noBreakHyphen":
-            parts.append("-")
-        elif tag == "sym":
-            parts.append(" ")
-        elif tag in ("drawing", "pict", "AlternateContent", "object"):
+        elif action == "other":
+            continue
+        elif action == "image":
             _images(rc, stats)
-        elif tag == "commentReference":
-            cid = rc.get(_w("id"))
+        elif action == "comment":
+            cid = rc.get(_ID)
             if cid is not None and cid not in stats.comments:
                 stats.comments.append(cid)
+        else:
+            parts.append(action)
 
 
 def _images(el: etree._Element, stats: Stats) -> None:
@@ -304,26 +403,28 @@ def _images(el: etree._Element, stats: Stats) -> None:
 # ------------------------------------------------------------------------------------ tables
 
 
-def table_grid(tbl: etree._Element, number: int, file: str, comments: dict[str, str]) -> tuple[Grid, Stats, dict[int, tuple[int, int]]]:
-    """A Word table as a grid: spans and vertical merges recorded, deleted rows marked, cell text joined by line.
+class _Rows:
+    """A Word table read one row at a time, so a row's elements can be freed as soon as it is read:
+    spans and vertical merges recorded, deleted rows marked, cell text joined by line."""
 
-    Also returns what the extraction met and, per row, its tracked (insertions, deletions).
-    """
-    rows: list[etree._Element] = []
-    _collect(tbl, "tr", rows, stop="tbl")
-    cells: list[list[str]] = []
-    merged: dict[tuple[int, int], tuple[int, int]] = {}
-    cell_comments: dict[tuple[int, int], list[str]] = {}
-    deleted: set[int] = set()
-    changed: dict[int, tuple[int, int]] = {}
-    total = Stats()
-    for r, tr in enumerate(rows):
-        trpr = tr.find(_w("trPr"))
+    def __init__(self, comments: dict[str, str]) -> None:
+        self.comments = comments
+        self.cells: list[list[str]] = []
+        self.merged: dict[tuple[int, int], tuple[int, int]] = {}
+        self.cell_comments: dict[tuple[int, int], list[str]] = {}
+        self.deleted: set[int] = set()
+        self.changed: dict[int, tuple[int, int]] = {}  # row -> tracked (insertions, deletions)
+        self.total = Stats()
+
+    def add(self, tr: etree._Element) -> None:
+        r = len(self.cells)
+        cells, merged = self.cells, self.merged
+        trpr = _first(tr, _TRPR)
         row: list[str] = []
         col = 0
         if trpr is not None:
             if trpr.find(_w("del")) is not None:
-                deleted.add(r)
+                self.deleted.add(r)
             gb = trpr.find(_w("gridBefore"))
             if gb is not None:
                 for _ in range(_int_attr(gb, cap=MAX_GRID) or 0):
@@ -332,25 +433,36 @@ def table_grid(tbl: etree._Element, number: int, file: str, comments: dict[str, 
         tcs: list[etree._Element] = []
         _collect(tr, "tc", tcs, stop="tc")
         row_stats = Stats()
-        for tc in tcs:
-            tcpr = tc.find(_w("tcPr"))
+        scratch = Stats()  # what one paragraph met; taken into the cell's stats only when it met something
+        for tc, paras in zip(tcs, _cell_paragraphs(tr, tcs), strict=True):
+            tcpr = _first(tc, _TCPR)
             span = 1
             vmerge = None
             if tcpr is not None:
-                gs = tcpr.find(_w("gridSpan"))
+                gs = vm = None
+                for prop in tcpr:
+                    if prop.tag == _GRIDSPAN and gs is None:
+                        gs = prop
+                    elif prop.tag == _VMERGE and vm is None:
+                        vm = prop
                 if gs is not None:
                     span = max(1, _int_attr(gs, cap=MAX_GRID) or 1)
-                vm = tcpr.find(_w("vMerge"))
                 if vm is not None:
-                    vmerge = vm.get(_w("val")) or "continue"
+                    vmerge = vm.get(_VAL) or "continue"
             texts: list[str] = []
-            st = Stats()
-            for p in tc.iter(_w("p")):
-                t, ps = paragraph_text(p)
-                st.add(ps)
-                texts.append(t)
-            text = clean_text("\n".join(texts))
-            row_stats.add(st)
+            st: Stats | None = None
+            for p in paras:
+                parts: list[str] = []
+                _walk(p, parts, scratch)
+                if scratch.inserted or scratch.deleted or scratch.hidden or scratch.comments or scratch.images:
+                    st = st or Stats()
+                    st.add(scratch)
+                    scratch = Stats()
+                texts.append("".join(parts))
+            text = texts[0] if len(texts) == 1 else "\n".join(texts)
+            text = clean_text(text) if "\n" in text or "\r" in text else text.strip()  # the same, for one line
+            if st is not None:
+                row_stats.add(st)
             if vmerge == "continue" and r > 0 and col < len(cells[r - 1]):
                 above = merged.get((r - 1, col), (r - 1, col))
                 merged[(r, col)] = above
@@ -360,23 +472,51 @@ def table_grid(tbl: etree._Element, number: int, file: str, comments: dict[str, 
             for k in range(1, span):
                 row.append("")
                 merged[(r, col + k)] = anchor
-            if st.comments:
-                cell_comments[(r, col)] = [comments[c] for c in st.comments if comments.get(c)]
+            if st is not None and st.comments:
+                self.cell_comments[(r, col)] = [self.comments[c] for c in st.comments if self.comments.get(c)]
             col += span
         if row_stats.inserted or row_stats.deleted:
-            changed[r] = (row_stats.inserted, row_stats.deleted)
-        total.add(row_stats)
+            self.changed[r] = (row_stats.inserted, row_stats.deleted)
+        self.total.add(row_stats)
         cells.append(row)
-    grid = Grid(
-        file=file,
-        name=f"table {number}",
-        style="table",
-        cells=cells,
-        merged=merged,
-        comments=cell_comments,
-        deleted_rows=deleted,
-    )
-    return grid, total, changed
+
+    def grid(self, number: int, file: str) -> Grid:
+        return Grid(
+            file=file,
+            name=f"table {number}",
+            style="table",
+            cells=self.cells,
+            merged=self.merged,
+            comments=self.cell_comments,
+            deleted_rows=self.deleted,
+        )
+
+
+def _cell_paragraphs(tr: etree._Element, tcs: list[etree._Element]) -> list[list[etree._Element]]:
+    """Each cell's paragraphs, as ``tc.iter(w:p)`` gives them (nested tables and text boxes included),
+    found in one pass over the row rather than one search per cell."""
+    out: list[list[etree._Element]] = [[] for _ in tcs]
+    index = {tc: i for i, tc in enumerate(tcs)}
+    for p in tr.iter(_P_TAG):
+        parent = p.getparent()
+        while parent is not None and parent not in index and parent is not tr:
+            parent = parent.getparent()
+        if parent is not None and parent is not tr:
+            out[index[parent]].append(p)
+    return out
+
+
+def table_grid(tbl: etree._Element, number: int, file: str, comments: dict[str, str]) -> tuple[Grid, Stats, dict[int, tuple[int, int]]]:
+    """A whole Word table as a grid (the importer reads it row by row, as it streams: see ``_Rows``).
+
+    Also returns what the extraction met and, per row, its tracked (insertions, deletions).
+    """
+    rows: list[etree._Element] = []
+    _collect(tbl, "tr", rows, stop="tbl")
+    reader = _Rows(comments)
+    for tr in rows:
+        reader.add(tr)
+    return reader.grid(number, file), reader.total, reader.changed
 
 
 def _collect(el: etree._Element, tag: str, out: list[etree._Element], stop: str) -> None:
@@ -385,13 +525,60 @@ def _collect(el: etree._Element, tag: str, out: list[etree._Element], stop: str)
         name = _local(child)
         if name == tag:
             out.append(child)
-        elif name in ("sdt", "sdtContent", "customXml") and name != stop:
+        elif name in _WRAPPERS and name != stop:
             _collect(child, tag, out, stop)
 
 
+_WRAPPERS = frozenset({"sdt", "sdtContent", "customXml"})
+
+
 def _is_toc(sdt: etree._Element) -> bool:
-    galleries = (g.get(_w("val")) or "" for g in sdt.iter(_w("docPartGallery")))
+    """A content control of the "Table of Contents" gallery (read from its own properties)."""
+    pr = sdt.find(_w("sdtPr"))
+    if pr is None:
+        return False
+    galleries = (g.get(_VAL) or "" for g in pr.iter(_w("docPartGallery")))
     return any("contents" in value.lower() for value in galleries)
+
+
+# ------------------------------------------------------------------------------------ streaming
+
+_STREAM_TAGS = ("{*}p", "{*}tbl", "{*}tr", "{*}body")
+_P, _TBL, _TR, _NONE = 1, 2, 3, 4
+_KIND: dict[str, int] = {}
+
+
+def _kind(tag: object) -> int:
+    kind = {"p": _P, "tbl": _TBL, "tr": _TR}.get(local_name(tag), _NONE)
+    if isinstance(tag, str) and len(_KIND) < 4096:
+        _KIND[tag] = kind
+    return kind
+
+
+def _top(el: etree._Element, body: etree._Element) -> bool:
+    """A block of the body: between it and the body only content controls and custom XML, none a table of contents."""
+    parent = el.getparent()
+    while parent is not None:
+        if parent is body:
+            return True
+        name = _local(parent)
+        if name not in _WRAPPERS or (name == "sdt" and _is_toc(parent)):
+            return False
+        parent = parent.getparent()
+    return False
+
+
+def _row_table(tr: etree._Element) -> etree._Element | None:
+    """The table a row belongs to, looking through content-control and custom-XML wrappers."""
+    parent = tr.getparent()
+    while parent is not None:
+        name = _local(parent)
+        if name == "tbl":
+            return parent
+        if name not in _WRAPPERS:
+            return None
+        parent = parent.getparent()
+    return None
 
 
 # ------------------------------------------------------------------------------------ walking
@@ -479,27 +666,14 @@ class _Walker:
     # -- the walk
 
     def run(self) -> None:
-        for el in self._blocks(self.doc.body):
-            tag = _local(el)
-            if tag == "p":
+        for el, rows in self.doc.blocks():
+            if rows is None:
                 self.paras += 1
                 self._paragraph(el)
-            elif tag == "tbl":
+            else:
                 self.tables += 1
-                self._table(el)
+                self._table(rows)
         self._finish()
-
-    def _blocks(self, el: etree._Element) -> list[etree._Element]:
-        out: list[etree._Element] = []
-        for child in el:
-            name = _local(child)
-            if name in ("p", "tbl"):
-                out.append(child)
-            elif name == "sdt" and _is_toc(child):
-                continue  # a table of contents repeats the headings; reading it would double every view
-            elif name in ("sdt", "sdtContent", "customXml"):
-                out.extend(self._blocks(child))
-        return out
 
     def _para_info(self, p: etree._Element) -> _Para:
         text, stats = paragraph_text(p)
@@ -804,11 +978,11 @@ class _Walker:
 
     # -- tables
 
-    def _table(self, tbl: etree._Element) -> None:
+    def _table(self, rows: _Rows) -> None:
         self.lists.flush()
         self.forms.boundary()
         self._replay()
-        grid, stats, changed = table_grid(tbl, self.tables, self.b.file, self.doc.comments)
+        grid, stats, changed = rows.grid(self.tables, self.b.file), rows.total, rows.changed
         self.totals.add(stats)
         heading = self.stack[-1].text if self.stack else ""
         caption = self.last_text if _TABLE_CAPTION.match(self.last_text or "") else ""
