@@ -231,6 +231,8 @@ def merge_models(parts: Sequence[tuple[str, Model, ImportReport]], priorities: S
     if len(prio) != len(parts):
         raise ValueError("one priority per source")
     first_file, base, first_report = parts[0]
+    if len(parts) == 1:  # nothing to fold: the report is the source's own (its table grids can be large)
+        return base, first_report
     merger = _Merger(base, deep_copy(first_report), first_file, prio[0])
     for (file, model, report), priority in zip(parts[1:], prio[1:], strict=True):
         merger.part(file, model, report, priority)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pydantic import Field
@@ -64,6 +65,7 @@ def premarket_vocabulary() -> PremarketVocabulary:
     return shipped("premarket", PremarketVocabulary)
 
 
+@lru_cache(maxsize=1024)
 def likelihood_basis(header: str | None) -> LikelihoodBasis | None:
     """What a likelihood column rates, from its header: ``Exploitability (1-5)`` → ``exploitability``."""
     words = " ".join(re.findall(r"[a-z0-9]+", (header or "").lower()))

@@ -154,6 +154,7 @@ class Vocabulary:
                 self.skipped_index.setdefault(syn, []).append(name)
 
 
+@lru_cache(maxsize=65536)
 def norm_text(text: str) -> str:
     """Lower case words only: punctuation and runs of space become one space."""
     return " ".join(_WORD.findall(text.lower().replace("&", " and ")))
