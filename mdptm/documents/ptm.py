@@ -30,7 +30,7 @@ from mdptm.model import (
 )
 from mdptm.model.index import threats_by_control, views_by_threat
 from mdptm.model.results import CLAUSE_STATUSES, Coverage, Review
-from mdptm.plugins import ExportContext
+from mdptm.plugins import Audience, ExportContext
 from mdptm.render import diagrams
 from mdptm.render.docir import Doc, PageBreak, Table, Toc
 
@@ -162,7 +162,7 @@ class PtmBuilder:
             title=title,
             subtitle=f"{ident} · {p.manufacturer}",
             draft=ctx.draft,
-            confidential=ctx.audience == "internal",  # an unredacted model exported as is
+            confidential=ctx.audience == Audience.INTERNAL,  # an unredacted model exported as is
             footer=f"{p.manufacturer} · {title} · version {model.document.version}",
         )
         self.figure_cache: dict[str, Path | None] = {}

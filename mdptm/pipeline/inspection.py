@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from mdptm.base.data import JSONObject
 from mdptm.errors import InputError, MdptmError, UsageError
 from mdptm.importers.tabular.tables import Block, Grid
 from mdptm.model.report import ImportReport
@@ -112,7 +113,7 @@ def _reason_key(reason: str) -> str:
     return reason[:80]
 
 
-def inspect_file(path: Path, fmt: str | None = None, profile: dict[str, Any] | None = None) -> Inspection:
+def inspect_file(path: Path, fmt: str | None = None, profile: JSONObject | None = None) -> Inspection:
     """Import *path* as ``mdptm import`` would and say how each of its tables was read."""
     from mdptm.pipeline.importing import detect
     from mdptm.plugins import importers

@@ -33,7 +33,7 @@ from mdptm.model.premarket import (
     state_coverage,
 )
 from mdptm.model.results import Finding
-from mdptm.plugins import Check, ReviewContext
+from mdptm.plugins import Audience, Check, ReviewContext
 
 HARMFUL = ("negligible", "minor", "serious", "critical", "catastrophic")
 
@@ -47,7 +47,7 @@ def applies(ctx: ReviewContext) -> bool:
 
     A hospital-facing review of a model that never meant to carry them is not flooded with FDA findings.
     """
-    return ctx.audience == "submission" or ctx.model.risk_management != RiskManagement()
+    return ctx.audience == Audience.SUBMISSION or ctx.model.risk_management != RiskManagement()
 
 
 def _rated(t: Threat) -> bool:
