@@ -7,6 +7,7 @@ These are for code, not pydantic fields: pydantic cannot build a schema from a r
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TypeAlias
 
@@ -15,4 +16,9 @@ Scalar: TypeAlias = str | int | float | bool | date | None
 JSONValue: TypeAlias = Scalar | list["JSONValue"] | dict[str, "JSONValue"]
 JSONObject: TypeAlias = dict[str, JSONValue]
 
-__all__ = ["JSONObject", "JSONValue", "Scalar"]
+# What a writer may hand to ``json.dumps``: read-only views, so a ``list[str]`` or a
+# ``dict[str, float]`` already is one (no copy, no cast). For building documents, not for reading them.
+JSONLike: TypeAlias = str | int | float | bool | None | Sequence["JSONLike"] | Mapping[str, "JSONLike"]
+JSONDoc: TypeAlias = dict[str, JSONLike]
+
+__all__ = ["JSONDoc", "JSONLike", "JSONObject", "JSONValue", "Scalar"]
