@@ -129,7 +129,7 @@ def load_catalogue(path: Path | None = None) -> LabelingCatalogue:
     return _load_cached(str(path or catalogue_path()))
 
 
-def _filled(value: Any) -> bool:
+def _filled(value: object) -> bool:
     if value is None:
         return False
     if isinstance(value, str):
@@ -144,13 +144,13 @@ def _word_pattern(words: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z0-9])(?:{alts})(?![a-z0-9])")
 
 
-def _item_text(item: Any) -> str:
+def _item_text(item: object) -> str:
     parts = [str(getattr(item, f, "") or "") for f in _TEXT_FIELDS]
     parts.extend(getattr(item, "tags", []) or [])
     return " ".join(parts).lower()
 
 
-def _matches_where(item: Any, where: dict[str, list[str | bool | int]]) -> bool:
+def _matches_where(item: object, where: dict[str, list[str | bool | int]]) -> bool:
     for key, allowed in where.items():
         value = getattr(item, key, None)
         values = value if isinstance(value, list) else [value]

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from mdptm.base.output import json_text
 from mdptm.base.data import JSONDoc, JSONLike
+from mdptm.base.output import json_text
 from mdptm.base.text import slug
 from mdptm.formats.interchange import section
 from mdptm.formats.otm import MDPTM_ATTR, RISK_SCALE, UNASSIGNED_ZONE

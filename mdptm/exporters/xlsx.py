@@ -45,7 +45,7 @@ class Column:
     wrap: bool = False
 
 
-def _clean(value: Any) -> Any:
+def _clean(value: Any) -> object:
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if len(value) > MAX_CELL:
@@ -104,7 +104,7 @@ class SheetWriter:
             self._styles[key] = int(proto.style_id)  # registers the format with the workbook
         return self._styles[key]
 
-    def append(self, values: Sequence[Any], fills: dict[int, str | None] | None = None) -> None:
+    def append(self, values: Sequence[object], fills: dict[int, str | None] | None = None) -> None:
         r = self.rows.count + 2
         cells = []
         lines = 1

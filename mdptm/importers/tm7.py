@@ -91,7 +91,7 @@ def _kids(el: Any, name: str | None = None) -> list[Any]:
     return out
 
 
-def _kid(el: Any, name: str) -> Any:
+def _kid(el: object, name: str) -> Any:
     found = _kids(el, name)
     return found[0] if found else None
 
@@ -100,7 +100,7 @@ def _nil(el: Any) -> bool:
     return el is not None and el.get(f"{{{NS_XSI}}}nil") == "true"
 
 
-def _text(el: Any, name: str) -> str | None:
+def _text(el: object, name: str) -> str | None:
     child = _kid(el, name)
     if child is None or _nil(child):
         return None
@@ -112,7 +112,7 @@ def _xsi_type(el: Any) -> str:
     return value.rsplit(":", 1)[-1]
 
 
-def _entries(container: Any) -> list[tuple[str, Any]]:
+def _entries(container: object) -> list[tuple[str, Any]]:
     """(Key, Value) of a DataContract dictionary; the entry element's name is type-mangled, so it is not matched."""
     out = []
     for entry in _kids(container):
@@ -122,7 +122,7 @@ def _entries(container: Any) -> list[tuple[str, Any]]:
     return out
 
 
-def _num(el: Any, name: str) -> float | None:
+def _num(el: object, name: str) -> float | None:
     raw = _text(el, name)
     try:
         return float(raw) if raw is not None else None
@@ -152,7 +152,7 @@ class _KnowledgeBase:
     manifest: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, kb: Any) -> _KnowledgeBase:
+    def read(cls, kb: object) -> _KnowledgeBase:
         out = cls()
         if kb is None:
             return out
@@ -239,12 +239,12 @@ class _Shape:
     item_id: str | None = None
 
 
-def _properties(container: Any) -> tuple[str, str | None, dict[str, Any]]:
+def _properties(container: object) -> tuple[str, str | None, dict[str, object]]:
     """(name, stencil header, {display name: value}) of an ``abs:Properties`` list."""
     name = ""
     header: str | None = None
     named = False
-    values: dict[str, Any] = {}
+    values: dict[str, object] = {}
     for attr in _kids(container, "anyType"):
         kind = _xsi_type(attr)
         label = one_line(_text(attr, "DisplayName"))
@@ -253,7 +253,7 @@ def _properties(container: Any) -> tuple[str, str | None, dict[str, Any]]:
             if header is None:
                 header = label or None
             continue
-        value: Any
+        value: object
         if kind.endswith("ListDisplayAttribute"):
             choices = [one_line("".join(s.itertext())) for s in _kids(value_el, "string")]
             idx_raw = _text(attr, "SelectedIndex")
@@ -301,7 +301,7 @@ class Tm7Importer(Importer):
 class _Tm7Reader:
     """One pass over one .tm7: shapes first, then threats that point at them."""
 
-    def __init__(self, file: str, root: Any, report: ImportReport) -> None:
+    def __init__(self, file: str, root: object, report: ImportReport) -> None:
         self.file = file
         self.root = root
         self.report = report
@@ -363,7 +363,7 @@ class _Tm7Reader:
             )
         return out
 
-    def _shape(self, key: str, value: Any, d_idx: int, dname: str, locator: str) -> _Shape:
+    def _shape(self, key: str, value: object, d_idx: int, dname: str, locator: str) -> _Shape:
         shape = _xsi_type(value)
         generic_id = (_text(value, "GenericTypeId") or "").strip() or None
         type_id = (_text(value, "TypeId") or "").strip() or None
@@ -407,8 +407,8 @@ class _Tm7Reader:
         self.warn(s.locator, f"{what} has no name; called it {fallback!r}")
         return fallback
 
-    def _extra(self, s: _Shape) -> dict[str, Any]:
-        extra: dict[str, Any] = {"stencil": self._stencil(s), "diagram": s.diagram_name}
+    def _extra(self, s: _Shape) -> dict[str, object]:
+        extra: dict[str, object] = {"stencil": self._stencil(s), "diagram": s.diagram_name}
         if s.type_id:
             extra["stencil_type"] = s.type_id
         if s.generic_id and s.generic_id != s.type_id:
@@ -417,7 +417,7 @@ class _Tm7Reader:
             extra["properties"] = s.props
         return extra
 
-    def _scope(self, s: _Shape, tags: list[str], extra: dict[str, Any]) -> None:
+    def _scope(self, s: _Shape, tags: list[str], extra: dict[str, object]) -> None:
         oos = section("tm7", "out_of_scope") or {}
         if s.props.get(str(oos.get("flag", "Out Of Scope"))) is True:
             tags.append("out-of-scope")
@@ -626,7 +626,7 @@ class _Tm7Reader:
             loc = f"ThreatInstances/*[Key='{key}']"
             self._threat(model, idx, loc, value, keys, mitigation_labels)
 
-    def _threat(self, model: Model, idx: int, loc: str, value: Any, keys: dict[str, set[str]], mitigation_labels: set[str]) -> None:
+    def _threat(self, model: Model, idx: int, loc: str, value: object, keys: dict[str, set[str]], mitigation_labels: set[str]) -> None:
         props: dict[str, str] = {}
         for k, v in _entries(_kid(value, "Properties")):
             props[k] = "" if _nil(v) else "".join(v.itertext())
@@ -733,7 +733,7 @@ class _Tm7Reader:
         self.report.imported(self.file, loc, tid)
         self._controls(model, threat, loc, texts, rationale)
 
-    def _targets(self, value: Any, loc: str, tid: str, extra: dict[str, Any]) -> list[str]:
+    def _targets(self, value: object, loc: str, tid: str, extra: dict[str, object]) -> list[str]:
         flow_guid = (_text(value, "FlowGuid") or "").strip()
         if flow_guid in self.flow_of:
             return [self.flow_of[flow_guid]]
@@ -774,7 +774,7 @@ class _Tm7Reader:
 
     # ------------------------------------------------------------------------- meta and notes
 
-    def _meta(self, model: Model, meta: Any) -> None:
+    def _meta(self, model: Model, meta: object) -> None:
         if meta is None:
             return
         for tag, prefix, extra_tag in (("Assumptions", "TM7-A", None), ("ExternalDependencies", "TM7-D", "external-dependency")):

@@ -111,7 +111,7 @@ def _validation_error(exc: ValidationError, file: str) -> InputError:
     return InputError(msg, file=file, locator=pointer(*loc) or "/")
 
 
-def framework_from_data(data: Any, file: str) -> Framework:
+def framework_from_data(data: object, file: str) -> Framework:
     """Validate parsed framework data; the error names the file and a JSON pointer."""
     if isinstance(data, Framework):
         return data
@@ -230,7 +230,7 @@ class Outcome:
     hospital: list[str] = field(default_factory=list)  # the hospital's own controls left out
 
 
-def _present(value: Any) -> bool:
+def _present(value: object) -> bool:
     if value is None:
         return False
     if isinstance(value, str):
@@ -244,7 +244,7 @@ def _present(value: Any) -> bool:
     return bool(value) if isinstance(value, bool) else True
 
 
-def _norm(value: Any) -> Any:
+def _norm(value: object) -> object:
     return value.strip().casefold() if isinstance(value, str) else value
 
 
@@ -285,7 +285,7 @@ def compile_filter(flt: BaseModel | None) -> tuple[Check, ...]:
     return tuple(out)
 
 
-def _has(value: Any, wanted: frozenset[Any]) -> bool:
+def _has(value: object, wanted: frozenset[object]) -> bool:
     if isinstance(value, list):
         return any(_norm(v) in wanted for v in value if v is not None)
     return value is not None and _norm(value) in wanted
@@ -374,7 +374,7 @@ def _noun(collection: str, count: int) -> str:
     return _PLURAL.get(collection, collection)
 
 
-def _human(value: Any) -> str:
+def _human(value: object) -> str:
     return str(value).replace("_", " ")
 
 
@@ -602,7 +602,7 @@ class Evaluator:
         every = "all" if len(good) > 1 else "the"
         return capped(level, good, f"{every} {len(good)} {what(len(good))} {cond} ({_ids(good)}{need})")
 
-    def _claimed_treated(self, collection: str, sel: Any) -> list[str]:
+    def _claimed_treated(self, collection: str, sel: object) -> list[str]:
         """Threats a rule on treated threats would have counted, had they named a control."""
         wanted = getattr(sel, "status", None) if collection == "threats" else None
         if not wanted or not self.index.untreated or not TREATED & set(wanted):
@@ -638,8 +638,8 @@ class Evaluator:
             level = "partial"
         return Outcome(level, stated_paths, _join(phrases, "and") if len(phrases) < 3 else "; ".join(phrases))
 
-    def _field_value(self, path: str) -> Any:
-        value: Any = self.model
+    def _field_value(self, path: str) -> object:
+        value: object = self.model
         for part in path.split("."):
             value = getattr(value, part, None)
             if value is None:
@@ -691,7 +691,7 @@ def _quote(value: str, width: int = 40) -> str:
     return repr(one if len(one) <= width else one[: width - 1] + "…")
 
 
-def _field_check(check: FieldCheck, value: Any, model: Model) -> tuple[Level, str]:
+def _field_check(check: FieldCheck, value: object, model: Model) -> tuple[Level, str]:
     """Whether one product/support/document field answers, and a phrase saying why (with the numbers)."""
     path = check.path
     if value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, dict)) and not value):

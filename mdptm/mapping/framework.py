@@ -66,7 +66,7 @@ class Strict(BaseModel):
 # ----------------------------------------------------------------------------- item filters
 
 
-def _unwrap_optional(ann: Any) -> Any:
+def _unwrap_optional(ann: object) -> object:
     """``X | None`` → ``X``; anything else unchanged."""
     if typing.get_origin(ann) in (Union, types.UnionType):
         args = [a for a in typing.get_args(ann) if a is not type(None)]
@@ -75,7 +75,7 @@ def _unwrap_optional(ann: Any) -> Any:
     return ann
 
 
-def _value_type(ann: Any) -> Any:
+def _value_type(ann: object) -> object:
     """The type of one value a filter may list for a field of annotation *ann*, or None when only
     presence (true/false) can be tested (nested objects such as ``risk`` or ``diagram``)."""
     ann = _unwrap_optional(ann)
@@ -86,7 +86,7 @@ def _value_type(ann: Any) -> Any:
     return None
 
 
-def _condition_type(ann: Any) -> Any:
+def _condition_type(ann: object) -> object:
     inner = _value_type(ann)
     if inner is None:
         return bool | None
@@ -94,7 +94,7 @@ def _condition_type(ann: Any) -> Any:
 
 
 def _filter_fields(item_cls: type[m.Item]) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
+    fields: dict[str, object] = {}
     for name, info in item_cls.model_fields.items():
         if name in _internal(item_cls):
             continue
@@ -103,7 +103,7 @@ def _filter_fields(item_cls: type[m.Item]) -> dict[str, Any]:
 
 
 def _exclude_fields(item_cls: type[m.Item]) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
+    fields: dict[str, object] = {}
     for name, info in item_cls.model_fields.items():
         inner = _value_type(info.annotation)
         if name in _internal(item_cls) or inner is None or inner is bool:
@@ -278,7 +278,7 @@ def field_path_problem(path: str) -> str | None:
     root = FIELD_ROOTS.get(parts[0])
     if root is None or len(parts) < 2:
         return f"field path {path!r} must start with one of: {', '.join(FIELD_ROOTS)}"
-    cls: Any = root
+    cls: object = root
     for part in parts[1:]:
         if not (isinstance(cls, type) and issubclass(cls, BaseModel)) or part not in cls.model_fields:
             return f"field path {path!r}: no field {part!r} there"
@@ -409,7 +409,7 @@ def _find_cycle(graph: dict[str, set[str]]) -> list[str]:
     return []
 
 
-def framework_schema() -> dict[str, Any]:
+def framework_schema() -> dict[str, object]:
     """The JSON Schema of framework files, as shipped in ``mappings/framework.schema.json``."""
     schema = Framework.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -470,7 +470,7 @@ class Assertion(BaseModel):
 
     @field_validator("date", mode="before")
     @classmethod
-    def _iso_date(cls, v: Any) -> str:
+    def _iso_date(cls, v: object) -> str:
         import datetime as dt
 
         text = v.isoformat() if isinstance(v, dt.date) else str(v).strip()

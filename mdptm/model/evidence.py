@@ -171,7 +171,7 @@ def affirmed(text: str, keywords: tuple[str, ...] | list[str]) -> list[str]:
     return found
 
 
-def stated(value: Any) -> bool:
+def stated(value: object) -> bool:
     """A field value that states something: not a placeholder, and not only denials ("there is no SBOM")."""
     if is_placeholder(value):
         return False

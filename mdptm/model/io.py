@@ -27,7 +27,7 @@ def read_structured(path: Path, *, max_bytes: int | None = None) -> Any:
     return parse_text(text, path)
 
 
-def parse_text(text: str, path: Path) -> Any:
+def parse_text(text: str, path: Path) -> object:
     """JSON if the name or the first character says so, else YAML; both through :mod:`mdptm.base.safety`."""
     if path.suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
         return parse_json(text, file=str(path))
@@ -83,7 +83,7 @@ def load(path: Path) -> Model:
     return model
 
 
-def validated(cls: type[T], data: Any, *, file: str, where: tuple[str | int, ...] = ()) -> T:
+def validated(cls: type[T], data: object, *, file: str, where: tuple[str | int, ...] = ()) -> T:
     """*data* as a *cls*; the first problem is an :class:`InputError` naming *file* and the JSON pointer
     (below *where*) of the offending value. One step for every catalogue, vocabulary and settings file."""
     try:

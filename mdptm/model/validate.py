@@ -113,7 +113,7 @@ def _refs(data: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def validate_data(data: Any) -> tuple[Model | None, list[Problem]]:
+def validate_data(data: object) -> tuple[Model | None, list[Problem]]:
     if not isinstance(data, dict):
         return None, [Problem("", "the top level must be a mapping (an mdptm/1 model)", "schema")]
     problems: list[Problem] = []
@@ -137,7 +137,7 @@ def validate_model(model: Model) -> list[Problem]:
     Reads ids and reference fields straight from the items: dumping a large model to data only to
     look at its references would cost more than the check itself.
     """
-    data: dict[str, Any] = {}
+    data: dict[str, object] = {}
     for coll, _kind in COLLECTIONS:
         fields = _REF_FIELDS.get(coll, ())
         data[coll] = [{"id": it.id, **{f: getattr(it, f) for f in fields}} for it in getattr(model, coll)]

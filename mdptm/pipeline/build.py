@@ -58,7 +58,7 @@ def _deep_merge(base: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _overlay(target: BaseModel, values: dict[str, Any], where: str | tuple[str, ...], file: str) -> None:
+def _overlay(target: BaseModel, values: dict[str, object], where: str | tuple[str, ...], file: str) -> None:
     if not values:
         return
     parts = (where,) if isinstance(where, str) else tuple(where)

@@ -69,7 +69,7 @@ class Inspection:
     warnings: list[str]
     counts: dict[str, int]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for ``--json`` (counters as mappings)."""
         return {
             "file": self.file,
@@ -140,7 +140,7 @@ def inspect_file(path: Path, fmt: str | None = None, profile: JSONObject | None 
 
         raise ImporterFailure(imp.name, exc, file=str(path)) from exc
     report.finish()
-    by_loc: dict[str, list[Any]] = {}
+    by_loc: dict[str, list[object]] = {}
     for rec in report.records:
         by_loc.setdefault(rec.locator, []).append(rec)
     grids = [_grid_read(grid, blocks, by_loc) for grid, blocks in report.tables_read]
@@ -210,7 +210,7 @@ def _grid_read(grid: Grid, blocks: list[Block], by_loc: dict[str, list[Any]]) ->
 # ----------------------------------------------------------------------------------- the profile
 
 
-def profile_for(insp: Inspection) -> dict[str, Any]:
+def profile_for(insp: Inspection) -> dict[str, object]:
     """Every guess of an inspection as a profile: kind, header row and every column of each sheet or
     table; ``skip`` for those with none; a sheet of stacked tables as its ``tables``, one entry each.
     Tables side by side on one header row are pinned with their first and last column."""
@@ -238,7 +238,7 @@ def profile_for(insp: Inspection) -> dict[str, Any]:
                     entry["first_column"], entry["last_column"] = t.first, t.last
                 entries.append(entry)
             target[gr.key] = {"tables": entries}
-    out: dict[str, Any] = {}
+    out: dict[str, object] = {}
     if sheets:
         out["sheets"] = sheets
     if tables:
@@ -246,7 +246,7 @@ def profile_for(insp: Inspection) -> dict[str, Any]:
     return out
 
 
-def _pinned(t: TableRead) -> dict[str, Any]:
+def _pinned(t: TableRead) -> dict[str, object]:
     columns: dict[str, str] = {}
     headers = [c.header for c in t.columns]
     for col in t.columns:

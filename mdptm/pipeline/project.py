@@ -45,7 +45,7 @@ class Project(BaseModel):
 
     @field_validator("sources", mode="before")
     @classmethod
-    def _plain_paths(cls, v: Any) -> Any:
+    def _plain_paths(cls, v: object) -> object:
         if isinstance(v, list):
             return [{"path": s} if isinstance(s, str) else s for s in v]
         return v

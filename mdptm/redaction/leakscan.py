@@ -201,7 +201,7 @@ def _strings_of(text: str, *, yaml_too: bool = False) -> list[str]:
     out: list[str] = []
     if not yaml_too:  # strings are collected as each object is parsed: no document is built
 
-        def pairs(items: list[tuple[str, Any]]) -> None:
+        def pairs(items: list[tuple[str, object]]) -> None:
             for key, value in items:
                 out.append(key)
                 if isinstance(value, str):
@@ -222,7 +222,7 @@ def _strings_of(text: str, *, yaml_too: bool = False) -> list[str]:
         data = parse_yaml(text, file="")
     except (ValueError, RecursionError, InputError):
         return []
-    stack: list[Any] = [data]
+    stack: list[object] = [data]
     while stack:
         value = stack.pop()
         if isinstance(value, str):
@@ -235,7 +235,7 @@ def _strings_of(text: str, *, yaml_too: bool = False) -> list[str]:
     return out
 
 
-def _list_strings(values: list[Any], out: list[str]) -> None:
+def _list_strings(values: list[object], out: list[str]) -> None:
     """The strings of a parsed JSON array (objects inside it were collected as they were parsed)."""
     for value in values:
         if isinstance(value, str):

@@ -210,7 +210,7 @@ class Profile(BaseModel):
 
     @field_validator("sheets", "tables", mode="before")
     @classmethod
-    def _skip_shorthand(cls, v: Any) -> Any:
+    def _skip_shorthand(cls, v: object) -> object:
         if isinstance(v, dict):
             return {str(k): ({"kind": "skip"} if val == "skip" else val) for k, val in v.items()}
         return v

@@ -277,7 +277,7 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
     )
 
 
-def _words(items: list[Any]) -> frozenset[str]:
+def _words(items: list[object]) -> frozenset[str]:
     return frozenset(w for w in (norm_text(str(x)) for x in items) if w)
 
 
