@@ -22,6 +22,8 @@ from mdptm.errors import ExitCode, MdptmError, UsageError
 from mdptm.plugins import Audience
 
 if TYPE_CHECKING:
+    from mdptm.mapping.framework import Assertion, Override
+    from mdptm.model.report import ImportReport
     from mdptm.pipeline.build import BuildResult
 
 # Who a build writes for; 'internal' is only what `export --internal` marks.
@@ -129,7 +131,7 @@ def import_cmd(sources: tuple[Path, ...], output: Path, fmt: str | None, profile
     say(f"wrote {output}")
 
 
-def _print_report_summary(rep: Any) -> None:
+def _print_report_summary(rep: ImportReport) -> None:
     c = rep.counts
     say(f"records: {c.seen} seen, {c.imported} imported, {c.merged} merged, {c.skipped} skipped; {len(rep.warnings)} warnings")
     limit = None if STATE.verbosity >= 2 else 10
@@ -614,8 +616,8 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, fmt: 
     for w in framework_conflicts():
         warn(w)
     m = load(model)
-    overrides: list[Any] = []
-    assertions: list[Any] = []
+    overrides: list[Override] = []
+    assertions: list[Assertion] = []
     refs: list[str] = list(frameworks)
     base_dir = None
     project_file = None

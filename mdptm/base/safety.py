@@ -55,7 +55,7 @@ ENV_PREFIX = "MDPTM_LIMIT_"
 
 def current_limits() -> Limits:
     """The limits of this run: the defaults, with any ``MDPTM_LIMIT_<FIELD>`` variable applied."""
-    changes: dict[str, Any] = {}
+    changes: dict[str, Any] = {}  # field name -> int or float, checked against the field by replace()
     for f in fields(Limits):
         var = ENV_PREFIX + f.name.upper()
         raw = os.environ.get(var)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
@@ -25,6 +25,9 @@ from mdptm.model.io import read_structured
 from mdptm.model.results import CLAUSE_STATUSES, ClauseResult, ClauseStatus, Confirmation, Coverage, FrameworkResult
 from mdptm.model.validate import pointer
 from mdptm.resources import mappings_dir
+
+if TYPE_CHECKING:
+    from mdptm.mapping.framework import Selector
 
 __all__ = [
     "BUILTIN_FRAMEWORKS",
@@ -423,7 +426,7 @@ def _conditions(flt: BaseModel) -> str:
     return ", ".join(parts) or "meet the rule"
 
 
-def _uses_keywords(sel: Any) -> bool:
+def _uses_keywords(sel: Selector) -> bool:
     return bool(getattr(sel, "keywords", None)) or bool(sel.every is not None and getattr(sel.every, "keywords", None))
 
 
@@ -532,19 +535,19 @@ class Evaluator:
     # -- rule level
 
     def rule(self, rule: Rule) -> Outcome:
-        kind, value = rule.kind, rule.value
-        if kind in COLLECTION_ITEMS:
-            out = self._items(kind, value)
-        elif kind == "fields":
-            out = self._fields(value)
-        elif kind == "clauses":
-            out = self._clauses(value)
-        elif kind == "all":
-            out = self._all(value)
-        elif kind == "any":
-            out = self._any(value)
+        sel = rule.selector
+        if sel is not None:
+            out = self._items(rule.kind, sel)
+        elif rule.fields is not None:
+            out = self._fields(rule.fields)
+        elif rule.clauses is not None:
+            out = self._clauses(rule.clauses)
+        elif rule.all_ is not None:
+            out = self._all(rule.all_)
+        elif rule.any_ is not None:
+            out = self._any(rule.any_)
         else:
-            out = self._none(value)
+            out = self._none(rule.none_ or [])
         if rule.counts_as == "partial" and out.level == "met":
             out = Outcome("partial", out.evidence, out.text + " (which only partly answers the clause)", out.hospital)
         if rule.label:
@@ -552,7 +555,7 @@ class Evaluator:
             out = Outcome(out.level, out.evidence, f"{label}: {out.text}", out.hospital)
         return out
 
-    def _items(self, collection: str, sel: Any) -> Outcome:
+    def _items(self, collection: str, sel: Selector) -> Outcome:
         checks = compile_filter(sel)
         matched = self.index.select(collection, checks)
         hospital: list[str] = []

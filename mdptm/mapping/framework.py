@@ -167,17 +167,25 @@ UNION_LABELS = frozenset(
     {"bool", "str", "int", "FieldCheck"} | {f"{_title(c)}{kind}" for c in COLLECTION_ITEMS for kind in ("Selector", "Filter", "Exclude")}
 )
 
-# The selector classes are generated, so type checkers see them as plain models.
+# The selector classes are generated, so type checkers see them as what they all share.
 if TYPE_CHECKING:
-    ElementsSelector = BaseModel
-    TrustZonesSelector = BaseModel
-    FlowsSelector = BaseModel
-    AssetsSelector = BaseModel
-    ViewsSelector = BaseModel
-    ThreatsSelector = BaseModel
-    ControlsSelector = BaseModel
-    AssumptionsSelector = BaseModel
-    OutOfScopeSelector = BaseModel
+
+    class Selector(BaseModel):
+        """The fields every generated selector has besides its collection's conditions."""
+
+        keywords: list[str] | None
+        min: int
+        every: BaseModel | None
+
+    ElementsSelector = Selector
+    TrustZonesSelector = Selector
+    FlowsSelector = Selector
+    AssetsSelector = Selector
+    ViewsSelector = Selector
+    ThreatsSelector = Selector
+    ControlsSelector = Selector
+    AssumptionsSelector = Selector
+    OutOfScopeSelector = Selector
 else:
     ElementsSelector = SELECTORS["elements"]
     TrustZonesSelector = SELECTORS["trust_zones"]
@@ -264,8 +272,10 @@ class Rule(Strict):
         return next(k for k in SELECTOR_KEYS if getattr(self, _attr(k)) is not None)
 
     @property
-    def value(self) -> Any:
-        return getattr(self, _attr(self.kind))
+    def selector(self) -> Selector | None:
+        """The selector of a rule on a collection's items (``threats:``, ``controls:``, ...), else None."""
+        sel: Selector | None = getattr(self, self.kind) if self.kind in COLLECTION_ITEMS else None
+        return sel
 
 
 def _attr(key: str) -> str:
