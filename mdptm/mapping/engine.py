@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from mdptm.errors import InputError
-from mdptm.mapping.framework import COLLECTION_ITEMS, TEXT_FIELDS, UNION_LABELS, Assertion, Clause, FieldCheck, Framework, Override, Rule
+from mdptm.mapping.framework import TEXT_FIELDS, UNION_LABELS, Assertion, Clause, FieldCheck, Framework, Override, Rule
 from mdptm.model import Item, Model
 from mdptm.model.evidence import affirmed, durations, first_date, real_values, stated, void_control
 from mdptm.model.io import read_structured
