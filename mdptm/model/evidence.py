@@ -10,6 +10,7 @@ this module applies them: :func:`is_placeholder` for values, :func:`affirmed` fo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -97,7 +98,7 @@ def _canon(text: str) -> str:
     return _SPACES.sub(" ", _EDGE.sub("", text.strip().casefold()))
 
 
-def is_placeholder(value: Any) -> bool:
+def is_placeholder(value: object) -> bool:
     """True when *value* says nothing: empty, or a placeholder such as TBD, N/A, none, "not supported".
 
     A text whose first clause is a placeholder ("TBD - depends on the supplier") says nothing either.
@@ -120,7 +121,7 @@ def is_placeholder(value: Any) -> bool:
     return first in words.placeholders
 
 
-def real_values(values: Any) -> list[str]:
+def real_values(values: Iterable[object]) -> list[str]:
     """The entries of a list field that are not placeholders."""
     return [str(v) for v in values if v is not None and not is_placeholder(str(v))]
 

@@ -18,7 +18,10 @@ T = TypeVar("T", bound=BaseModel)
 
 
 def read_structured(path: Path, *, max_bytes: int | None = None) -> Any:
-    """Parse a JSON or YAML file, naming the line and column of a syntax error."""
+    """Parse a JSON or YAML file, naming the line and column of a syntax error.
+
+    Any: the file's own structure, which each caller checks (``isinstance``) or validates (pydantic);
+    :data:`mdptm.base.data.JSONValue` names what it can be."""
     raw = read_input(path, limit=max_bytes)
     try:
         text = raw.decode("utf-8-sig")
@@ -50,7 +53,7 @@ def _str_repr(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 _Dumper.add_representer(str, _str_repr)
 
 
-def model_to_data(model: Model) -> dict[str, Any]:
+def model_to_data(model: Model) -> dict[str, Any]:  # Any: the JSON form pydantic dumps, edited in place by callers
     return model.model_dump(mode="json", by_alias=True)
 
 

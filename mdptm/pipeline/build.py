@@ -20,7 +20,7 @@ from mdptm.documents.coverage import coverage_data
 from mdptm.errors import ExitCode, InputError
 from mdptm.mapping.engine import map_model
 from mdptm.mapping.framework import Assertion, Override
-from mdptm.model import PLACEHOLDER, Model
+from mdptm.model import PLACEHOLDER, Item, Model
 from mdptm.model.io import load, validated
 from mdptm.model.report import ImportReport
 from mdptm.model.results import Coverage, Review
@@ -75,7 +75,7 @@ def apply_project(model: Model, project: Project, project_file: str) -> None:
     _overlay(model.risk_management, project.risk_management, "risk_management", project_file)
     if project.items:
         index = model.index()
-        by_name: dict[str, list[Any]] = {}
+        by_name: dict[str, list[Item]] = {}
         for _kind, it in model.items():  # noqa: PERF102 - Model.items() yields (kind, item)
             label = getattr(it, "name", None) or getattr(it, "title", None)
             if isinstance(label, str):

@@ -19,7 +19,7 @@ import yaml
 from mdptm.base.data import JSONObject
 from mdptm.errors import InputError, MdptmError, UsageError
 from mdptm.importers.tabular.tables import Block, Grid
-from mdptm.model.report import ImportReport
+from mdptm.model.report import ImportReport, Record
 from mdptm.plugins import ImportContext
 
 
@@ -140,7 +140,7 @@ def inspect_file(path: Path, fmt: str | None = None, profile: JSONObject | None 
 
         raise ImporterFailure(imp.name, exc, file=str(path)) from exc
     report.finish()
-    by_loc: dict[str, list[object]] = {}
+    by_loc: dict[str, list[Record]] = {}
     for rec in report.records:
         by_loc.setdefault(rec.locator, []).append(rec)
     grids = [_grid_read(grid, blocks, by_loc) for grid, blocks in report.tables_read]
@@ -165,7 +165,7 @@ def _partial(grid: Grid, block: Block) -> bool:
     return bool(filled) and (min(filled) < block.c0 or max(filled) > block.c1)
 
 
-def _grid_read(grid: Grid, blocks: list[Block], by_loc: dict[str, list[Any]]) -> GridRead:
+def _grid_read(grid: Grid, blocks: list[Block], by_loc: dict[str, list[Record]]) -> GridRead:
     where = grid.name or f"{grid.context} (CSV)"
     claimed: set[str] = set()
     tables: list[TableRead] = []

@@ -62,12 +62,15 @@ def needle_key(text: str) -> str:
 _ASCII_SEP = str.maketrans("-_", "  ")
 
 
+_Trie = dict[str, "_Trie"]  # one level per character; "" marks the end of a key
+
+
 def _trie_pattern(keys: Iterable[str]) -> str:
     """One regex alternation shaped as a trie, so a search costs one pass whatever the needle count.
 
     A space in a key matches any whitespace run, so a term broken over a line still matches.
     """
-    root: dict[str, Any] = {}
+    root: _Trie = {}
     for key in keys:
         node = root
         for ch in key:
@@ -77,7 +80,7 @@ def _trie_pattern(keys: Iterable[str]) -> str:
     def atom(ch: str) -> str:
         return r"\s+" if ch == " " else re.escape(ch)
 
-    def build(node: dict[str, Any]) -> str:
+    def build(node: _Trie) -> str:
         # follow single-child chains without recursing, so long needles stay shallow
         prefix = []
         while len(node) == 1 and "" not in node:
