@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -25,6 +25,7 @@ from mdptm.model import (
     Control,
     Flow,
     Model,
+    Risk,
     Threat,
     View,
 )
@@ -172,7 +173,7 @@ class PtmBuilder:
 
     # ------------------------------------------------------------------ helpers
 
-    def _figure(self, key: str, make: Any) -> Path | None:
+    def _figure(self, key: str, make: Callable[[Path], Path | None]) -> Path | None:
         """Draw each picture once per build; HTML and Word share the files."""
         if key not in self.figure_cache:
             path = self.work / f"{key}.png"
@@ -180,7 +181,7 @@ class PtmBuilder:
         return self.figure_cache[key]
 
     def _risk_text(self, t: Threat) -> str:
-        def one(r: Any) -> str:
+        def one(r: Risk | None) -> str:
             if r is None:
                 return "not rated"
             lev = label(r.level) if r.level else ""

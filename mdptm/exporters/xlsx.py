@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
@@ -45,11 +44,12 @@ class Column:
     wrap: bool = False
 
 
-def _clean(value: Any) -> object:
+def _clean(value: object) -> object:
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if len(value) > MAX_CELL:
-            value = value[: MAX_CELL - 40] + " … [truncated: see ptm.json]"
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if len(text) > MAX_CELL:
+            text = text[: MAX_CELL - 40] + " … [truncated: see ptm.json]"
+        return text
     return value
 
 

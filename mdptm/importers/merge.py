@@ -10,8 +10,7 @@ or an unset default never counts as a value.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Container, Sequence
 
 from pydantic import BaseModel
 
@@ -245,7 +244,7 @@ def merge_models(parts: Sequence[tuple[str, Model, ImportReport]], priorities: S
     return base, merger.report
 
 
-def _free_id(wanted: str, ids: dict[str, Any], model: Model) -> str:
+def _free_id(wanted: str, ids: Container[str], model: Model) -> str:
     own = {item.id for _, item in model.items()}
     n = 2
     while f"{wanted}-{n}" in ids or f"{wanted}-{n}" in own:

@@ -19,6 +19,7 @@ from typing import Any, cast, get_args
 
 from pydantic import ValidationError
 
+from mdptm.base.data import JSONObject
 from mdptm.base.safety import parse_json, parse_yaml, read_input
 from mdptm.base.text import slug
 from mdptm.errors import InputError
@@ -140,7 +141,7 @@ def _account_for_otm(file: str, data: dict[str, object], model: Model, report: I
                 report.skipped(file, loc, f"OTM {key[:-1]} {oid!r}: {what}")
 
 
-def _embedded_model(file: str, content: dict[str, Any], report: ImportReport) -> Model | None:
+def _embedded_model(file: str, content: JSONObject, report: ImportReport) -> Model | None:
     """The model mdptm embedded when it wrote this file, each item accounted for; None if it is not valid."""
     try:
         model = Model.model_validate(content)
@@ -735,6 +736,6 @@ class _OtmReader:
                 self.warn(where, f"mitigation {control.id} has no state on any threat; taken as not implemented")
 
 
-def _num(value: Any) -> str:
+def _num(value: str | float) -> str:
     f = float(value)
     return str(int(f)) if f.is_integer() else str(f)

@@ -25,7 +25,6 @@ import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote
 
 from mdptm.base import textnorm
@@ -115,7 +114,7 @@ class LiteralMatcher:
             if key:
                 self.by_key.setdefault(key, needle)
         self._pattern: re.Pattern[str] | None = None
-        self._automaton: Any = None
+        self._automaton: ahocorasick.Automaton | None = None
         if self.by_key and ahocorasick is not None:
             anchors: dict[str, list[tuple[str, tuple[str, ...], int]]] = {}
             for key in self.by_key:
