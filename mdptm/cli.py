@@ -510,24 +510,9 @@ def redact_cmd(model: Path, policy: Path | None, output: Path, log_path: Path | 
     \b
     Example:  mdptm redact model.json --policy redaction.yaml -o public.json --log redaction-log.json
     """
-    from dataclasses import replace
+    from mdptm.pipeline.redacting import redact_file
 
-    from mdptm.base.output import staged_file, write_json
-    from mdptm.model.io import dumps, fmt_for, load
-    from mdptm.redaction.leakscan import LeakError, scan
-    from mdptm.redaction.redact import load_policy, property_terms, redact
-
-    internal = load(model)
-    terms = property_terms(documents, keep=[internal.product.manufacturer])
-    public, log = redact(internal, load_policy(policy), extra_terms=terms)
-    with staged_file(output) as tmp:
-        tmp.write_text(dumps(public, fmt_for(output)), encoding="utf-8", newline="\n")
-        hits = [replace(h, file=output.name) for h in scan(tmp, log.needles())]
-        if hits:
-            raise LeakError(hits)
-    if log_path is not None:
-        with staged_file(log_path) as tmp:
-            write_json(tmp, log.model_dump(mode="json"))
+    log = redact_file(model, output, policy=policy, log=log_path, documents=documents)
     counts = ", ".join(f"{n} {action}" for action, n in log.counts.items()) or "nothing to change"
     say(f"redaction: {counts}")
     say(f"wrote {output}" + (f" and {log_path} (internal)" if log_path else ""))

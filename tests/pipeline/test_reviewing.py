@@ -85,3 +85,16 @@ def test_an_importer_says_what_it_looked_at_when_it_found_nothing(tmp_path: Path
     doc.write_text("# Meeting notes\n\nWe met and talked about lunch.\n")
     with pytest.raises(InputError, match=r"looked at 1 sections and 0 tables"):
         import_sources([ImportSource(doc)])
+
+
+def test_redact_file_writes_the_public_model_and_then_its_log(tmp_path: Path) -> None:
+    from mdptm.pipeline.redacting import redact_file
+
+    m = _model()
+    m.threats[0].sensitivity = "confidential"
+    (tmp_path / "model.json").write_text(dumps(m))
+    (tmp_path / "policy.yaml").write_text("drop: [confidential]\n")
+    log = redact_file(tmp_path / "model.json", tmp_path / "public.yaml", policy=tmp_path / "policy.yaml", log=tmp_path / "log.json")
+    public = Model.model_validate(parse_text((tmp_path / "public.yaml").read_text(), tmp_path / "public.yaml"))
+    assert [t.id for t in public.threats] == []
+    assert log.counts and json.loads((tmp_path / "log.json").read_text())["counts"] == log.counts
