@@ -332,7 +332,9 @@ def _report_build(result: BuildResult, audience: Audience) -> None:
     for stage, secs in result.timings.items():
         say(f"  {stage:<12} {secs:7.2f} s", level=2)
     if result.exit_code == ExitCode.OK and audience == Audience.SUBMISSION:
-        say(f"wrote {result.out / 'submission'}/ (confidential submission set) and {result.internal}/")
+        from mdptm.model.premarket import SUBMISSION_DIR
+
+        say(f"wrote {result.out / SUBMISSION_DIR}/ (confidential submission set) and {result.internal}/")
     elif result.exit_code == ExitCode.OK:
         say(f"wrote {result.out}/ and {result.internal}/")
     else:

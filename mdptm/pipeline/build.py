@@ -22,6 +22,7 @@ from mdptm.mapping.engine import map_model
 from mdptm.mapping.framework import Assertion, Override
 from mdptm.model import PLACEHOLDER, Item, Model
 from mdptm.model.io import load, validated
+from mdptm.model.premarket import SUBMISSION_DIR
 from mdptm.model.report import ImportReport
 from mdptm.model.results import Coverage, Review
 from mdptm.model.validate import pointer
@@ -214,7 +215,7 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
     for line in xml_removed:
         report.warn(settings.overrides_file or "model", None, line)
     protected = [settings.base_dir, *settings.documents]
-    replaced = out / "submission" if settings.audience == Audience.SUBMISSION else out
+    replaced = out / SUBMISSION_DIR if settings.audience == Audience.SUBMISSION else out
     for folder in (replaced, internal):  # the output replaces a folder: never one holding the inputs
         check_not_inside(folder, protected)
         check_replaceable(folder)
