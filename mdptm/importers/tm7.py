@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mdptm.base.safety import current_limits, local_name, parse_xml, read_input, split_tag
 from mdptm.base.text import slug
@@ -49,6 +49,9 @@ from mdptm.model import Assumption, Element, Flow, Model, Risk, Source, Threat, 
 from mdptm.model.report import ImportReport
 from mdptm.plugins import ImportContext, Importer
 
+if TYPE_CHECKING:
+    from lxml.etree import _Element
+
 NS_MODEL = "http://schemas.datacontract.org/2004/07/ThreatModeling.Model"
 NS_ABS = "http://schemas.datacontract.org/2004/07/ThreatModeling.Model.Abstracts"
 NS_KB = "http://schemas.datacontract.org/2004/07/ThreatModeling.KnowledgeBase"
@@ -73,11 +76,11 @@ THREAT_FIELDS = {
 # --------------------------------------------------------------------------------- XML navigation
 
 
-def _local(el: Any) -> str:
+def _local(el: _Element) -> str:
     return local_name(el.tag)
 
 
-def _kids(el: Any, name: str | None = None) -> list[Any]:
+def _kids(el: _Element | None, name: str | None = None) -> list[_Element]:
     """Children in a TMT namespace (any of them: the serializer moves names between them), by local name."""
     if el is None:
         return []
@@ -91,28 +94,28 @@ def _kids(el: Any, name: str | None = None) -> list[Any]:
     return out
 
 
-def _kid(el: object, name: str) -> Any:
+def _kid(el: _Element | None, name: str) -> _Element | None:
     found = _kids(el, name)
     return found[0] if found else None
 
 
-def _nil(el: Any) -> bool:
+def _nil(el: _Element | None) -> bool:
     return el is not None and el.get(f"{{{NS_XSI}}}nil") == "true"
 
 
-def _text(el: object, name: str) -> str | None:
+def _text(el: _Element | None, name: str) -> str | None:
     child = _kid(el, name)
     if child is None or _nil(child):
         return None
     return "".join(child.itertext())
 
 
-def _xsi_type(el: Any) -> str:
+def _xsi_type(el: _Element) -> str:
     value = el.get(f"{{{NS_XSI}}}type") or ""
     return value.rsplit(":", 1)[-1]
 
 
-def _entries(container: object) -> list[tuple[str, Any]]:
+def _entries(container: _Element | None) -> list[tuple[str, _Element]]:
     """(Key, Value) of a DataContract dictionary; the entry element's name is type-mangled, so it is not matched."""
     out = []
     for entry in _kids(container):
