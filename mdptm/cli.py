@@ -13,7 +13,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 # Who a build writes for; 'internal' is only what `export --internal` marks.
 BUILD_AUDIENCES = [a.value for a in Audience if a is not Audience.INTERNAL]
 
-F = TypeVar("F", bound=Callable[..., Any])
+F = TypeVar("F", bound=Callable[..., object])
 
 
 class State:

@@ -57,7 +57,7 @@ class _Cell:
     """One diagram cell with its model data, whichever version saved it."""
 
     raw: dict[str, Any]
-    data: dict[str, Any]
+    data: dict[str, object]
     type: str
     diagram: int
     diagram_name: str

@@ -234,7 +234,7 @@ class _Shape:
     locator: str
     name: str
     header: str | None
-    props: dict[str, Any]
+    props: dict[str, object]
     box: Box | None = None
     line: list[Point] = field(default_factory=list)
     source_guid: str | None = None

@@ -49,7 +49,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _deep_merge(base: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+def _deep_merge(base: dict[str, Any], values: dict[str, object]) -> dict[str, object]:
     out = dict(base)
     for key, value in values.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
