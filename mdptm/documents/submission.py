@@ -1201,7 +1201,7 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEADER_ROW = 4
 
 
-def _cell_value(value: Any) -> Any:
+def _cell_value(value: object) -> Any:
     """Text safe for a cell: no control characters, within Excel's length limit."""
     if not isinstance(value, str):
         return value
@@ -1211,7 +1211,7 @@ def _cell_value(value: Any) -> Any:
     return text
 
 
-def _row_height(values: Sequence[Any], widths: Sequence[float]) -> float:
+def _row_height(values: Sequence[object], widths: Sequence[float]) -> float:
     """Points for a row of wrapped text, so every viewer shows it whole (not all of them autofit)."""
     lines = 1
     for value, width in zip(values, widths, strict=False):
@@ -1348,7 +1348,7 @@ def trace_rows(model: Model) -> list[TraceRow]:
 
 
 def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
-    data: list[list[Any]] = []
+    data: list[list[object]] = []
     fills: dict[tuple[int, int], str] = {}
     for r, row in enumerate(rows):
         t, c = row.threat, row.control
@@ -1403,7 +1403,7 @@ def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
 
 def _controls_sheet(model: Model) -> Sheet:
     ix = Index(model)
-    data: list[list[Any]] = []
+    data: list[list[object]] = []
     fills: dict[tuple[int, int], str] = {}
     for r, c in enumerate(model.controls):
         threats = ix.threats_of_control.get(c.id, [])
@@ -1444,7 +1444,7 @@ def _controls_sheet(model: Model) -> Sheet:
 
 def _trace_summary_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
     ix = Index(model)
-    data: list[list[Any]] = []
+    data: list[list[object]] = []
     fills: dict[tuple[int, int], str] = {}
 
     def add(group: str, measure: str, count: int, gap: bool = False) -> None:
@@ -1510,7 +1510,7 @@ def _mapping_verdict(answer: LabelingAnswer, fw: FrameworkResult | None) -> str:
 def write_labeling(model: Model, path: Path, ctx: ExportContext) -> list[LabelingAnswer]:
     fw = ctx.coverage.framework(FDA_FRAMEWORK) if ctx.coverage is not None else None
     answers = agree_with_mapping(answer_labeling(model), fw)
-    data: list[list[Any]] = []
+    data: list[list[object]] = []
     fills: dict[tuple[int, int], str] = {}
     for r, a in enumerate(answers):
         data.append(
@@ -1553,7 +1553,7 @@ def write_labeling(model: Model, path: Path, ctx: ExportContext) -> list[Labelin
         fills,
     )
     counts = Counter(a.status for a in answers)
-    summary_rows: list[list[Any]] = [
+    summary_rows: list[list[object]] = [
         [_words(s), counts[s], ", ".join(str(a.item.number) for a in answers if a.status == s) or "—"] for s in LABEL_STATUSES
     ]
     summary_rows.append(["Total", len(answers), ""])

@@ -434,7 +434,7 @@ class SourceBuilder:
             taken.add(iid)
             table = "element_kind" if kind == "element" else "asset_kind"
             guess = parse_choice(self.vocab, table, name).value
-            data: dict[str, Any] = {"id": iid, "name": one_line(name)}
+            data: dict[str, object] = {"id": iid, "name": one_line(name)}
             if guess:
                 data["kind"] = guess
             item: Item = (Element if kind == "element" else Asset).model_validate(data)
@@ -459,7 +459,7 @@ class SourceBuilder:
             value = clean_text(fact.value) if fact.path.endswith(("intended_use", "description")) else one_line(fact.value)
             if not value:
                 continue
-            obj: Any = model
+            obj: object = model
             parts = fact.path.split(".")
             for p in parts[:-1]:
                 obj = getattr(obj, p)
@@ -615,7 +615,7 @@ class SourceBuilder:
             item.extra[PENDING + self.file] = {"refs": pending, "alias": alias}
         return item
 
-    def _new_item(self, kind: str, item_id: str, fields: dict[str, Any], extra: dict[str, Any], rec: RowRecord) -> Item:
+    def _new_item(self, kind: str, item_id: str, fields: dict[str, object], extra: dict[str, object], rec: RowRecord) -> Item:
         cls: type[Item] = {  # type: ignore[assignment]
             "threat": Threat,
             "control": Control,
@@ -648,7 +648,7 @@ class SourceBuilder:
         set_provenance(item, Source(file=rec.file, locator=rec.locator, importer=self.importer))
         return item
 
-    def _merge_into(self, item: Item, fields: dict[str, Any], extra: dict[str, Any], rec: RowRecord) -> None:
+    def _merge_into(self, item: Item, fields: dict[str, Any], extra: dict[str, object], rec: RowRecord) -> None:
         """A later row about the same item fills what is empty; a different value is a reported conflict."""
         given = self._given.setdefault(id(item), set())
         for fname, value in fields.items():
@@ -697,7 +697,7 @@ class SourceBuilder:
         if isinstance(item, Flow) and not item.name:
             item.name = ""
 
-    def _apply_group(self, kind: str, rec: RowRecord, fields: dict[str, Any], extra: dict[str, Any]) -> None:
+    def _apply_group(self, kind: str, rec: RowRecord, fields: dict[str, object], extra: dict[str, object]) -> None:
         assert rec.group is not None
         if kind == "threat" and not fields.get("stride"):
             got = parse_stride(self.vocab, rec.group)
@@ -708,12 +708,12 @@ class SourceBuilder:
 
     # -- value helpers
 
-    def _fail(self, rec: RowRecord, fname: str, raw: str, extra: dict[str, Any], what: str) -> None:
+    def _fail(self, rec: RowRecord, fname: str, raw: str, extra: dict[str, object], what: str) -> None:
         header = rec.headers.get(fname, fname)
         extra[header] = raw
         self.warn(rec.locator, f"{what} {one_line(raw)[:80]!r} (column {header!r}) not understood; kept in extra")
 
-    def _choice(self, rec: RowRecord, fname: str, table: str, extra: dict[str, Any], what: str) -> str | None:
+    def _choice(self, rec: RowRecord, fname: str, table: str, extra: dict[str, object], what: str) -> str | None:
         raw = rec.values.get(fname)
         if raw is None:
             return None
@@ -722,7 +722,7 @@ class SourceBuilder:
             self._fail(rec, fname, raw, extra, what)
         return got.value
 
-    def _common(self, rec: RowRecord, fields: dict[str, Any], extra: dict[str, Any]) -> None:
+    def _common(self, rec: RowRecord, fields: dict[str, object], extra: dict[str, object]) -> None:
         v = rec.values
         extra.update(rec.extra)
         if "description" in v:
@@ -746,10 +746,10 @@ class SourceBuilder:
 
     # -- one maker per kind: (fields, extra, refs)
 
-    def _make_threat(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
+    def _make_threat(self, rec: RowRecord) -> tuple[dict[str, object], dict[str, object], list[tuple[str, str]]]:
         v = rec.values
         fields: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
+        extra: dict[str, object] = {}
         self._common(rec, fields, extra)
         if "title" in v:
             fields["title"] = one_line(v["title"])
@@ -828,7 +828,7 @@ class SourceBuilder:
                     self._fail(rec, fname, v[fname], extra, f"{prefix} id")
         return fields, extra, self._refs(rec, ("targets", "assets", "controls", "views"))
 
-    def _cvss(self, rec: RowRecord, fields: dict[str, Any], extra: dict[str, Any]) -> None:
+    def _cvss(self, rec: RowRecord, fields: dict[str, Any], extra: dict[str, object]) -> None:
         """A CVSS score column, and a warning naming the row when the vector or score does not hold."""
         raw = rec.values.get("cvss_score")
         if raw is not None and not is_empty(self.vocab, raw):
@@ -842,7 +842,7 @@ class SourceBuilder:
                 header = rec.headers.get("cvss", rec.headers.get("cvss_score", "cvss"))
                 self.warn(rec.locator, f"CVSS (column {header!r}): {reading.problem}; kept as written")
 
-    def _risk(self, rec: RowRecord, base: str, extra: dict[str, Any]) -> Risk | None:
+    def _risk(self, rec: RowRecord, base: str, extra: dict[str, object]) -> Risk | None:
         v = rec.values
         overall = v.get(base)
         lik, sev = v.get(f"{base}.likelihood"), v.get(f"{base}.severity")
@@ -886,10 +886,10 @@ class SourceBuilder:
                 self._fail(rec, f"{base}.level", stated, extra, "risk level")
         return risk
 
-    def _make_control(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
+    def _make_control(self, rec: RowRecord) -> tuple[dict[str, object], dict[str, object], list[tuple[str, str]]]:
         v = rec.values
-        fields: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
+        fields: dict[str, object] = {}
+        extra: dict[str, object] = {}
         self._common(rec, fields, extra)
         if "title" in v:
             fields["title"] = one_line(v["title"])
@@ -906,10 +906,10 @@ class SourceBuilder:
             fields["verification"] = [one_line(x) for x in split_evidence(self.vocab, v["verification"])]
         return fields, extra, self._refs(rec, ("threats",))
 
-    def _make_element(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
+    def _make_element(self, rec: RowRecord) -> tuple[dict[str, object], dict[str, object], list[tuple[str, str]]]:
         v = rec.values
-        fields: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
+        fields: dict[str, object] = {}
+        extra: dict[str, object] = {}
         self._common(rec, fields, extra)
         if "name" in v:
             fields["name"] = one_line(v["name"])
@@ -924,10 +924,10 @@ class SourceBuilder:
                 fields[fname] = clean_text(v[fname])
         return fields, extra, self._refs(rec, ("trust_zone",))
 
-    def _make_flow(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
+    def _make_flow(self, rec: RowRecord) -> tuple[dict[str, object], dict[str, object], list[tuple[str, str]]]:
         v = rec.values
         fields: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
+        extra: dict[str, object] = {}
         self._common(rec, fields, extra)
         if "name" in v:
             fields["name"] = one_line(v["name"])
@@ -954,10 +954,10 @@ class SourceBuilder:
                 self._fail(rec, "bidirectional", v["bidirectional"], extra, "direction")
         return fields, extra, self._refs(rec, ("source", "target", "peer", "data"))
 
-    def _make_asset(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
+    def _make_asset(self, rec: RowRecord) -> tuple[dict[str, object], dict[str, object], list[tuple[str, str]]]:
         v = rec.values
-        fields: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
+        fields: dict[str, object] = {}
+        extra: dict[str, object] = {}
         self._common(rec, fields, extra)
         if "name" in v:
             fields["name"] = one_line(v["name"])
@@ -972,10 +972,10 @@ class SourceBuilder:
             fields["disposal"] = clean_text(v["disposal"])
         return fields, extra, self._refs(rec, ("stored_in",))
 
-    def _make_trust_zone(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
+    def _make_trust_zone(self, rec: RowRecord) -> tuple[dict[str, object], dict[str, object], list[tuple[str, str]]]:
         v = rec.values
-        fields: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
+        fields: dict[str, object] = {}
+        extra: dict[str, object] = {}
         self._common(rec, fields, extra)
         if "name" in v:
             fields["name"] = one_line(v["name"])
@@ -987,10 +987,10 @@ class SourceBuilder:
                 self._fail(rec, "trust_level", v["trust_level"], extra, "trust level")
         return fields, extra, []
 
-    def _make_assumption(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
+    def _make_assumption(self, rec: RowRecord) -> tuple[dict[str, object], dict[str, object], list[tuple[str, str]]]:
         v = rec.values
-        fields: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
+        fields: dict[str, object] = {}
+        extra: dict[str, object] = {}
         self._common(rec, fields, extra)
         if "text" in v:
             fields["text"] = clean_text(v["text"])
@@ -999,10 +999,10 @@ class SourceBuilder:
             fields["responsibility"] = resp
         return fields, extra, []
 
-    def _make_out_of_scope(self, rec: RowRecord) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]:
+    def _make_out_of_scope(self, rec: RowRecord) -> tuple[dict[str, object], dict[str, object], list[tuple[str, str]]]:
         v = rec.values
-        fields: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
+        fields: dict[str, object] = {}
+        extra: dict[str, object] = {}
         self._common(rec, fields, extra)
         if "text" in v:
             fields["text"] = clean_text(v["text"])
