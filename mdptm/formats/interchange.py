@@ -49,7 +49,7 @@ def vocabulary() -> dict[str, object]:
 
 
 def section(*keys: str) -> Any:
-    """A part of the vocabulary, e.g. ``section("tm7", "states")``."""
+    """A part of the vocabulary, e.g. ``section("tm7", "states")`` (Any: shipped YAML whose shape each caller knows)."""
     node: object = vocabulary()
     for key in keys:
         node = node.get(key) if isinstance(node, dict) else None
@@ -210,7 +210,9 @@ def headline(text: str, limit: int = 100) -> str:
 
 
 def as_dict(value: object) -> dict[str, Any]:
-    """*value* if it is a JSON object, else an empty one (so a malformed file reads as missing data)."""
+    """*value* if it is a JSON object, else an empty one (so a malformed file reads as missing data).
+
+    Any: the values of a file from another tool; the importers check each where they read it."""
     return value if isinstance(value, dict) else {}
 
 

@@ -266,6 +266,8 @@ def _text(item: Item, collection: str) -> str:
 # One test of a compiled filter: ("keywords", "", casefolded words), ("exclude", field, values),
 # ("present", field, bool) or ("in", field, values). A compiled filter is hashable, so the items it
 # selects are computed once per model however many clauses and frameworks use the same filter.
+# (operation, field, argument): the argument is keywords, a frozenset of wanted values or a bool by operation
+# (Any: the hot loop of select() reads it by operation, without isinstance checks per item).
 Check = tuple[str, str, Any]
 
 

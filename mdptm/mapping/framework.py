@@ -93,7 +93,7 @@ def _condition_type(ann: object) -> object:
     return list[inner] | bool | None  # type: ignore[valid-type]
 
 
-def _filter_fields(item_cls: type[m.Item]) -> dict[str, Any]:
+def _filter_fields(item_cls: type[m.Item]) -> dict[str, Any]:  # Any: pydantic create_model field definitions
     fields: dict[str, object] = {}
     for name, info in item_cls.model_fields.items():
         if name in _internal(item_cls):
@@ -102,7 +102,7 @@ def _filter_fields(item_cls: type[m.Item]) -> dict[str, Any]:
     return fields
 
 
-def _exclude_fields(item_cls: type[m.Item]) -> dict[str, Any]:
+def _exclude_fields(item_cls: type[m.Item]) -> dict[str, Any]:  # Any: as _filter_fields
     fields: dict[str, object] = {}
     for name, info in item_cls.model_fields.items():
         inner = _value_type(info.annotation)
