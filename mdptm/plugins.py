@@ -20,7 +20,7 @@ from mdptm.base.data import JSONObject, JSONValue
 if TYPE_CHECKING:
     from mdptm.model import Model
     from mdptm.model.report import ImportReport
-    from mdptm.model.results import Coverage, Finding, Hit, Review
+    from mdptm.model.results import Coverage, Finding, Hit, Review, Severity
 
 GROUPS = {
     "importer": "mdptm.importers",
@@ -129,7 +129,7 @@ class Check(abc.ABC):
     """One review check (SPEC §5)."""
 
     id: ClassVar[str]
-    severity: ClassVar[str]
+    severity: ClassVar[Severity]
     description: ClassVar[str] = ""
 
     @abc.abstractmethod
