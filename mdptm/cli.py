@@ -13,7 +13,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -21,10 +21,15 @@ from mdptm import __version__
 from mdptm.errors import ExitCode, MdptmError, UsageError
 from mdptm.plugins import Audience
 
+if TYPE_CHECKING:
+    from mdptm.mapping.framework import Assertion, Override
+    from mdptm.model.report import ImportReport
+    from mdptm.pipeline.build import BuildResult
+
 # Who a build writes for; 'internal' is only what `export --internal` marks.
 BUILD_AUDIENCES = [a.value for a in Audience if a is not Audience.INTERNAL]
 
-F = TypeVar("F", bound=Callable[..., Any])
+F = TypeVar("F", bound=Callable[..., object])
 
 
 class State:
@@ -111,16 +116,12 @@ def import_cmd(sources: tuple[Path, ...], output: Path, fmt: str | None, profile
     Example:  mdptm import threat-model.docx register.xlsx -o model.json --report report.json
     """
     from mdptm.base.output import staged_file
-    from mdptm.model.io import dumps, fmt_for, read_structured
-    from mdptm.pipeline.importing import import_sources
+    from mdptm.model.io import dumps, fmt_for
+    from mdptm.pipeline.importing import ImportSource, import_sources, read_profile
 
     _plugin_warnings("importer")
-    prof = None
-    if profile is not None:
-        prof = read_structured(profile)
-        if not isinstance(prof, dict):
-            raise MdptmError(f"{profile}: a profile must be a mapping")
-    model, rep = import_sources([(p, fmt, prof) for p in sources])
+    prof = read_profile(profile) if profile is not None else None
+    model, rep = import_sources([ImportSource(p, fmt, prof) for p in sources])
     with staged_file(output) as tmp:  # the report is staged inside: if either cannot be written, neither is
         tmp.write_text(dumps(model, fmt_for(output)), encoding="utf-8", newline="\n")
         if report is not None:
@@ -130,7 +131,7 @@ def import_cmd(sources: tuple[Path, ...], output: Path, fmt: str | None, profile
     say(f"wrote {output}")
 
 
-def _print_report_summary(rep: Any) -> None:
+def _print_report_summary(rep: ImportReport) -> None:
     c = rep.counts
     say(f"records: {c.seen} seen, {c.imported} imported, {c.merged} merged, {c.skipped} skipped; {len(rep.warnings)} warnings")
     limit = None if STATE.verbosity >= 2 else 10
@@ -164,16 +165,11 @@ def inspect(source: Path, fmt: str | None, profile: Path | None, write_profile: 
               mdptm import register.xlsx -o model.yaml --profile register.profile.yaml
     """
     from mdptm.base.output import staged_file
-    from mdptm.model.io import read_structured
+    from mdptm.pipeline.importing import read_profile
     from mdptm.pipeline.inspection import inspect_file, profile_yaml, render
 
     _plugin_warnings("importer")
-    prof = None
-    if profile is not None:
-        prof = read_structured(profile)
-        if not isinstance(prof, dict):
-            raise MdptmError(f"{profile}: a profile must be a mapping")
-    insp = inspect_file(source, fmt, prof)
+    insp = inspect_file(source, fmt, read_profile(profile) if profile is not None else None)
     if as_json:
         click.echo(json.dumps(insp.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -294,7 +290,7 @@ def init(folder: Path) -> None:
 @click.option(
     "--audience",
     type=click.Choice(BUILD_AUDIENCES),
-    default="public",
+    default=Audience.PUBLIC.value,
     show_default=True,
     help="public: the redacted PTM package; submission: the confidential regulatory set in OUT/submission/.",
 )
@@ -309,17 +305,22 @@ def build(projects: tuple[Path, ...], out: Path | None, jobs: int | None, draft:
     Example:  mdptm build samples/infusion-pump -o /tmp/ptm
               mdptm build products/* --jobs 4
     """
+    from mdptm.base.process import lean_gc
+
     _plugin_warnings()
     projects = projects or (Path("."),)
     if len(projects) > 1:
-        _build_portfolio(projects, out, jobs, draft, audience)
+        with lean_gc():
+            _build_portfolio(projects, out, jobs, draft, Audience(audience))
         return
     from mdptm.pipeline.build import build as run_build
 
-    _report_build(run_build(projects[0], out, draft=draft, audience=audience), audience)
+    with lean_gc():
+        result = run_build(projects[0], out, draft=draft, audience=Audience(audience))
+    _report_build(result, Audience(audience))
 
 
-def _report_build(result: Any, audience: Audience | str) -> None:
+def _report_build(result: BuildResult, audience: Audience) -> None:
     _print_report_summary(result.report)
     if result.review is not None:
         counts = {s: sum(1 for f in result.review.findings if f.severity == s) for s in ("blocker", "warning", "info")}
@@ -331,7 +332,9 @@ def _report_build(result: Any, audience: Audience | str) -> None:
     for stage, secs in result.timings.items():
         say(f"  {stage:<12} {secs:7.2f} s", level=2)
     if result.exit_code == ExitCode.OK and audience == Audience.SUBMISSION:
-        say(f"wrote {result.out / 'submission'}/ (confidential submission set) and {result.internal}/")
+        from mdptm.model.premarket import SUBMISSION_DIR
+
+        say(f"wrote {result.out / SUBMISSION_DIR}/ (confidential submission set) and {result.internal}/")
     elif result.exit_code == ExitCode.OK:
         say(f"wrote {result.out}/ and {result.internal}/")
     else:
@@ -380,13 +383,13 @@ def export(model: Path, fmt: str | None, output: Path, audience: str | None) -> 
 
     loaded = load(model)
     reasons = not_public(loaded)
-    if audience == "public" and reasons:
+    if audience == Audience.PUBLIC and reasons:
         raise UsageError(
             f"{model} is not a public model ({reasons[0]}); publish it with 'mdptm publish' (which redacts), or export it with --internal"
         )
-    audience = audience or ("internal" if reasons else "public")
-    ctx = ExportContext(epoch=source_date_epoch(loaded.document.date), audience=Audience(audience))
-    marked = f" (internal, marked CONFIDENTIAL{': ' + reasons[0] if reasons else ''})" if audience == "internal" else ""
+    chosen = Audience(audience) if audience else (Audience.INTERNAL if reasons else Audience.PUBLIC)
+    ctx = ExportContext(epoch=source_date_epoch(loaded.document.date), audience=chosen)
+    marked = f" (internal, marked CONFIDENTIAL{': ' + reasons[0] if reasons else ''})" if chosen == Audience.INTERNAL else ""
     if output == STDOUT:
         name = resolve_format(fmt, output)
         if is_binary(name) and sys.stdout.isatty():
@@ -422,10 +425,6 @@ def _write_stdout(data: bytes) -> None:
 # ---------------------------------------------------------------------- review, redact, signoff
 
 
-def _is_project(path: Path) -> bool:
-    return path.is_dir() or path.name == "mdptm.yaml"
-
-
 @cli.command("review")
 @click.argument("model", type=click.Path(path_type=Path))
 @click.option("--public", "public_path", type=click.Path(path_type=Path), help="The redacted model, to check what it dropped or withheld.")
@@ -450,8 +449,8 @@ def _is_project(path: Path) -> bool:
 @click.option("--log", "log_path", type=click.Path(path_type=Path), help="Redaction log: leak-scan needles and id renames.")
 @click.option(
     "--audience",
-    type=click.Choice(["public", "submission"]),
-    default="public",
+    type=click.Choice(BUILD_AUDIENCES),
+    default=Audience.PUBLIC.value,
     show_default=True,
     help="submission: also run the FDA premarket checks when the model states none of their facts.",
 )
@@ -475,73 +474,22 @@ def review_cmd(
     Example:  mdptm review model.json --public public.json --format json
               mdptm review samples/infusion-pump --format sarif -o review.sarif
     """
-    from mdptm.model.io import load
-    from mdptm.plugins import ReviewContext, registry
-    from mdptm.redaction.leakscan import scan
-    from mdptm.redaction.redact import RedactionLog, load_policy, property_terms, redact
-    from mdptm.review.engine import format_text, review
-    from mdptm.review.formats import junit_text, sarif_text
+    from mdptm.pipeline.reviewing import review_report, review_target
 
     _plugin_warnings("check", "framework")
-    roles = list(required)
-    documents: list[Path] = []
-    if _is_project(model):
-        from mdptm.pipeline.build import load_project_model
-
-        internal, _, project, root = load_project_model(model)
-        roles += project.signoffs_required
-        documents = [root / s.path for s in project.sources]
-        if policy is None and project.redaction:
-            policy = root / project.redaction
-        with_policy = True
-    else:
-        internal = load(model)
-        with_policy = policy is not None
-    log = RedactionLog()
-    public = None
-    if public_path is not None:
-        public = load(public_path)
-    elif with_policy:
-        terms = property_terms(documents, keep=[internal.product.manufacturer])
-        public, log = redact(internal, load_policy(policy), extra_terms=terms)
-    if log_path is not None:
-        from mdptm.model.io import load_validated
-
-        log = load_validated(log_path, RedactionLog)
-    leaks = []
-    if package is not None:
-        needles = log.needles() or (load_policy(policy).terms if policy is not None else [])
-        if not needles:
-            warn("--package: nothing to look for; pass --log (the redaction log) or --policy")
-        leaks = scan(package, needles)
-    from mdptm.mapping.engine import map_model
-
-    if _is_project(model):
-        coverage = map_model(
-            internal,
-            project.frameworks,
-            project.overrides,
-            base_dir=root,
-            overrides_file=str(root / "mdptm.yaml"),
-            assertions=project.assertions,
-        )
-    else:
-        coverage = map_model(internal)
-    ctx = ReviewContext(
-        model=internal, public=public, signoffs_required=roles, leaks=leaks, renames=log.renamed, audience=audience, coverage=coverage
+    run = review_target(
+        model,
+        public=public_path,
+        policy=policy,
+        signoffs_required=required,
+        package=package,
+        log=log_path,
+        audience=Audience(audience),
     )
-    result = review(ctx)
-    fmt = fmt.lower()
-    checks = {name: str(getattr(cls, "description", "")) for name, cls in registry("check").checks.items()}
-    if fmt == "json":
-        text = json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-    elif fmt == "sarif":
-        text = sarif_text(result, internal, checks, model_uri=None if _is_project(model) else str(model))
-    elif fmt == "junit":
-        text = junit_text(result, checks)
-    else:
-        text = format_text(result) + "\n"
-    _emit(text, output)
+    for line in run.warnings:
+        warn(line)
+    _emit(review_report(run, fmt), output)
+    result = run.review
     if result.blockers:
         sys.exit(ExitCode.BLOCKED)
 
@@ -564,24 +512,9 @@ def redact_cmd(model: Path, policy: Path | None, output: Path, log_path: Path | 
     \b
     Example:  mdptm redact model.json --policy redaction.yaml -o public.json --log redaction-log.json
     """
-    from dataclasses import replace
+    from mdptm.pipeline.redacting import redact_file
 
-    from mdptm.base.output import staged_file, write_json
-    from mdptm.model.io import dumps, fmt_for, load
-    from mdptm.redaction.leakscan import LeakError, scan
-    from mdptm.redaction.redact import load_policy, property_terms, redact
-
-    internal = load(model)
-    terms = property_terms(documents, keep=[internal.product.manufacturer])
-    public, log = redact(internal, load_policy(policy), extra_terms=terms)
-    with staged_file(output) as tmp:
-        tmp.write_text(dumps(public, fmt_for(output)), encoding="utf-8", newline="\n")
-        hits = [replace(h, file=output.name) for h in scan(tmp, log.needles())]
-        if hits:
-            raise LeakError(hits)
-    if log_path is not None:
-        with staged_file(log_path) as tmp:
-            write_json(tmp, log.model_dump(mode="json"))
+    log = redact_file(model, output, policy=policy, log=log_path, documents=documents)
     counts = ", ".join(f"{n} {action}" for action, n in log.counts.items()) or "nothing to change"
     say(f"redaction: {counts}")
     say(f"wrote {output}" + (f" and {log_path} (internal)" if log_path else ""))
@@ -670,8 +603,8 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, fmt: 
     for w in framework_conflicts():
         warn(w)
     m = load(model)
-    overrides: list[Any] = []
-    assertions: list[Any] = []
+    overrides: list[Override] = []
+    assertions: list[Assertion] = []
     refs: list[str] = list(frameworks)
     base_dir = None
     project_file = None
@@ -713,7 +646,7 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, fmt: 
 @click.option(
     "--audience",
     type=click.Choice(BUILD_AUDIENCES),
-    default="public",
+    default=Audience.PUBLIC.value,
     show_default=True,
     help="'submission' writes the confidential regulatory set to OUT/submission/ from the unredacted model.",
 )
@@ -739,15 +672,16 @@ def publish(
     Example:  mdptm publish model.json -o out/ptm --policy redaction.yaml --draft
               mdptm publish model.json -o out/filing --audience submission
     """
+    from mdptm.base.process import lean_gc
     from mdptm.model.io import load
     from mdptm.pipeline.build import Settings, Timer, run_pipeline
-    from mdptm.pipeline.importing import import_sources
+    from mdptm.pipeline.importing import ImportSource, import_sources
 
     _plugin_warnings()
     timer = Timer()
     with timer("import"):
         load(model)  # a model to publish must be complete: no placeholders filled in for it
-        loaded, report = import_sources([(model, "mdptm", None)])
+        loaded, report = import_sources([ImportSource(model, "mdptm")])
     settings = Settings(
         base_dir=model.parent,
         frameworks=list(frameworks) or None,
@@ -759,7 +693,9 @@ def publish(
         draft=draft,
         audience=Audience(audience),
     )
-    _report_build(run_pipeline(loaded, report, out, settings, timer), audience)
+    with lean_gc():
+        result = run_pipeline(loaded, report, out, settings, timer)
+    _report_build(result, Audience(audience))
 
 
 # ------------------------------------------------------------------------------------------ diff
@@ -811,7 +747,7 @@ def compare(ptms: tuple[Path, ...], output: Path) -> None:
 # ------------------------------------------------------------------------------- portfolio builds
 
 
-def _build_portfolio(projects: tuple[Path, ...], out: Path | None, jobs: int | None, draft: bool, audience: str) -> None:
+def _build_portfolio(projects: tuple[Path, ...], out: Path | None, jobs: int | None, draft: bool, audience: Audience) -> None:
     """``mdptm build DIR [DIR ...]``: a progress bar on a terminal, then one line per project."""
     import time
 
@@ -882,7 +818,7 @@ def main(argv: list[str] | None = None) -> None:
         rc = cli.main(args=args, prog_name="mdptm", standalone_mode=False)
     except Terminated:
         click.echo("mdptm: terminated; nothing was written", err=True)
-        sys.exit(143)
+        sys.exit(TERMINATED)
     except click.exceptions.Abort:
         click.echo("mdptm: aborted", err=True)
         sys.exit(ExitCode.INPUT)
@@ -906,6 +842,10 @@ def main(argv: list[str] | None = None) -> None:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     sys.exit(rc if isinstance(rc, int) else ExitCode.OK)
+
+
+# Killed by SIGTERM: the shell's convention (128 + signal number), outside ExitCode's closed set on purpose.
+TERMINATED = 128 + signal.SIGTERM
 
 
 class Terminated(BaseException):

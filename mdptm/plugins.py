@@ -13,12 +13,14 @@ from enum import StrEnum
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard
+from typing import TYPE_CHECKING, ClassVar, TypeAlias, TypeGuard
+
+from mdptm.base.data import JSONObject, JSONValue
 
 if TYPE_CHECKING:
     from mdptm.model import Model
     from mdptm.model.report import ImportReport
-    from mdptm.model.results import Coverage, Finding, Hit, Review
+    from mdptm.model.results import Coverage, Finding, Hit, Review, Severity
 
 GROUPS = {
     "importer": "mdptm.importers",
@@ -28,13 +30,23 @@ GROUPS = {
 }
 
 
+# Options a user gives a plug-in by name (the command line or a project file); never a channel between stages.
+Options: TypeAlias = dict[str, JSONValue]
+
+
 @dataclass
 class ImportContext:
-    """What an importer needs besides the file: the shared report and an optional profile."""
+    """What an importer needs besides the file: the shared report and an optional profile.
+
+    *profile* is the user's profile file as parsed (a mapping, validated by the importer that reads
+    it: the table importers check it against their ``Profile``); *looked_at* is the importer's answer
+    to "what did you read?" ("3 sheets", "40 paragraphs and 2 tables"), named when nothing was found.
+    """
 
     report: ImportReport
-    profile: dict[str, Any] | None = None
-    options: dict[str, Any] = field(default_factory=dict)
+    profile: JSONObject | None = None
+    options: Options = field(default_factory=dict)
+    looked_at: str | None = None
 
 
 class Importer(abc.ABC):
@@ -75,7 +87,7 @@ class ExportContext:
     epoch: int = 315532800  # 1980-01-01, the earliest zip timestamp
     internal_model: Model | None = None
     previous: Model | None = None
-    options: dict[str, Any] = field(default_factory=dict)
+    options: Options = field(default_factory=dict)
 
 
 class Exporter(abc.ABC):
@@ -104,7 +116,7 @@ class ReviewContext:
     signoffs_required: list[str] = field(default_factory=list)
     leaks: list[Hit] = field(default_factory=list)
     renames: dict[str, str] = field(default_factory=dict)
-    audience: str = "public"  # "submission": the FDA premarket checks run even when the model states none of their facts
+    audience: Audience = Audience.PUBLIC  # SUBMISSION: the FDA premarket checks run even when the model states none of their facts
     coverage: Coverage | None = None
 
     @property
@@ -117,7 +129,7 @@ class Check(abc.ABC):
     """One review check (SPEC §5)."""
 
     id: ClassVar[str]
-    severity: ClassVar[str]
+    severity: ClassVar[Severity]
     description: ClassVar[str] = ""
 
     @abc.abstractmethod

@@ -135,13 +135,13 @@ def test_a_register_may_lean_on_another_source_for_its_elements(tmp_path: Path, 
 
 
 def test_two_drawing_tool_files_numbering_alike_lose_no_threat(corpus: Path, tmp_path: Path) -> None:
-    from mdptm.pipeline.importing import import_sources
+    from mdptm.pipeline.importing import ImportSource, import_sources
 
     one = corpus / "tm7" / "ecobee-monitor-iot.tm7"
     copy = tmp_path / "ecobee-copy.tm7"
     copy.write_bytes(one.read_bytes())
-    alone, _ = import_sources([(one, None, None)])
-    both, report = import_sources([(one, None, None), (copy, None, None)])
+    alone, _ = import_sources([ImportSource(one)])
+    both, report = import_sources([ImportSource(one), ImportSource(copy)])
     assert len(both.threats) == 2 * len(alone.threats)  # same TMT instance ids, still two threats each
     assert len(both.elements) == len(alone.elements)  # the same drawn elements match by name
     c = report.counts

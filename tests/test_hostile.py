@@ -571,9 +571,9 @@ def test_a_sheet_of_100000_rows_imports(tmp_path: Path) -> None:
         ws.append([f"T-{i}", f"Attacker tampers with command {i}", "Pump"])
     src = tmp_path / "big.xlsx"
     wb.save(str(src))
-    from mdptm.pipeline.importing import import_sources
+    from mdptm.pipeline.importing import ImportSource, import_sources
 
-    model, report = import_sources([(src, None, None)])
+    model, report = import_sources([ImportSource(src)])
     assert len(model.threats) == 100_000
     assert report.counts.imported >= 100_000
 
@@ -591,9 +591,9 @@ def test_deep_heading_nesting_imports(tmp_path: Path) -> None:
         table.cell(1, c).text = text
     src = tmp_path / "deep.docx"
     d.save(str(src))
-    from mdptm.pipeline.importing import import_sources
+    from mdptm.pipeline.importing import ImportSource, import_sources
 
-    model, _ = import_sources([(src, None, None)])
+    model, _ = import_sources([ImportSource(src)])
     assert [t.id for t in model.threats] == ["T-9"]
 
 

@@ -29,7 +29,7 @@ def deep_copy(model: M) -> M:
     return _copy_value(model)  # type: ignore[no-any-return]
 
 
-def _copy_value(value: Any) -> Any:
+def _copy_value(value: Any) -> Any:  # Any: whatever a model field holds, returned as the same type
     kind = type(value)
     if kind in _ATOMS:
         return value

@@ -19,11 +19,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 import pydantic_core
 
 from mdptm.errors import InputError
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
 
@@ -63,7 +66,7 @@ def normalize_zip(path: Path, epoch: int = DEFAULT_EPOCH) -> None:
     tmp.replace(path)
 
 
-def save_workbook(wb: Any, path: Path, epoch: int = DEFAULT_EPOCH) -> None:
+def save_workbook(wb: Workbook, path: Path, epoch: int = DEFAULT_EPOCH) -> None:
     """Write an openpyxl workbook byte-for-byte reproducibly: created = modified = *epoch*, zip normalised.
 
     openpyxl's own ``save()`` stamps 'modified' with the clock, so the workbook goes through its

@@ -98,7 +98,7 @@ def _collect(pid: int, read_end: int) -> tuple[int, bytes]:
     return status, payload
 
 
-def _result(status: int, payload: bytes) -> Any:
+def _result(status: int, payload: bytes) -> Any:  # Any: the child's unpickled result, typed by both()
     if not payload:
         raise RuntimeError(f"the process writing part of the output ended without a result ({_describe(status)})")
     kind, value = pickle.loads(payload)  # noqa: S301 - our own child's bytes

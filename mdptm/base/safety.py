@@ -55,7 +55,7 @@ ENV_PREFIX = "MDPTM_LIMIT_"
 
 def current_limits() -> Limits:
     """The limits of this run: the defaults, with any ``MDPTM_LIMIT_<FIELD>`` variable applied."""
-    changes: dict[str, Any] = {}
+    changes: dict[str, Any] = {}  # field name -> int or float, checked against the field by replace()
     for f in fields(Limits):
         var = ENV_PREFIX + f.name.upper()
         raw = os.environ.get(var)
@@ -296,7 +296,7 @@ def read_zip_member(zf: zipfile.ZipFile, member: str, *, file: str, limits: Limi
 # ------------------------------------------------------------------------------- JSON, YAML
 
 
-def parse_json(text: str, *, file: str) -> Any:
+def parse_json(text: str, *, file: str) -> object:
     """JSON, with the line and column of a syntax error; absurd nesting or numbers are refused."""
     try:
         data = json.loads(text)
@@ -316,10 +316,10 @@ _SURROGATE_ESCAPE = re.compile(r"\\(?:u[dD][89a-fA-F][0-9a-fA-F]{2}|U0000[dD][89
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def check_surrogates(data: Any, *, file: str) -> None:
+def check_surrogates(data: object, *, file: str) -> None:
     """Refuse a string holding a lone surrogate (``"\\ud800"`` in JSON or YAML): no output can encode it,
     so it is bad input, named by its JSON pointer, rather than an encoding error at the end of a build."""
-    stack: list[tuple[Any, str]] = [(data, "")]
+    stack: list[tuple[object, str]] = [(data, "")]
     while stack:
         value, where = stack.pop()
         if isinstance(value, str):
@@ -338,7 +338,7 @@ def check_surrogates(data: Any, *, file: str) -> None:
 _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def parse_yaml(text: str, *, file: str, loader: type | None = None) -> Any:
+def parse_yaml(text: str, *, file: str, loader: type | None = None) -> object:
     """YAML with a safe loader; aliases that would expand past the limit (a "billion laughs")
     or refer to themselves are refused before anything walks the result."""
     try:
@@ -361,7 +361,7 @@ def parse_yaml(text: str, *, file: str, loader: type | None = None) -> Any:
     return data
 
 
-def check_nesting(data: Any, *, file: str, limit: int) -> None:
+def check_nesting(data: object, *, file: str, limit: int) -> None:
     """Refuse arrays and objects nested deeper than *limit*: nothing downstream (validation,
     serialisation, the writers) has to cope with them. Level by level, so no recursion."""
     level = [data] if isinstance(data, (dict, list)) else []
@@ -376,7 +376,7 @@ def check_nesting(data: Any, *, file: str, limit: int) -> None:
         level = below
 
 
-def check_expansion(data: Any, *, file: str, budget: int) -> None:
+def check_expansion(data: object, *, file: str, budget: int) -> None:
     """Refuse data whose tree, with shared (aliased) nodes counted at every use, exceeds *budget*
     nodes or contains a cycle. Iterative and memoised: linear in the distinct nodes."""
     sizes: dict[int, int] = {}

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, PrivateAttr, ValidationError
 
 from mdptm.errors import InputError
 from mdptm.model import COLLECTIONS, Assumption, Flow, HistoryEntry, Item, Model, OutOfScope
@@ -51,7 +51,7 @@ class ItemRef(BaseModel):
 class ItemChange(BaseModel):
     id: str
     kind: str
-    fields: dict[str, list[Any]]  # field -> [old, new]
+    fields: dict[str, list[JsonValue]]  # field -> [old, new]
 
 
 class TriggerHit(BaseModel):
@@ -79,9 +79,9 @@ class Diff(BaseModel):
     added: list[ItemRef] = Field(default_factory=list)
     removed: list[ItemRef] = Field(default_factory=list)
     changed: list[ItemChange] = Field(default_factory=list)
-    product: dict[str, list[Any]] = Field(default_factory=dict)
-    document: dict[str, list[Any]] = Field(default_factory=dict)
-    support: dict[str, list[Any]] = Field(default_factory=dict)
+    product: dict[str, list[JsonValue]] = Field(default_factory=dict)
+    document: dict[str, list[JsonValue]] = Field(default_factory=dict)
+    support: dict[str, list[JsonValue]] = Field(default_factory=dict)
     triggers: list[TriggerHit] = Field(default_factory=list)
     _labels: dict[str, str] = PrivateAttr(default_factory=dict)
 
@@ -102,8 +102,8 @@ class TriggerRule(BaseModel):
     change: Change
     kind: list[str]
     fields: list[str] = Field(default_factory=list)
-    from_: list[Any] | None = Field(default=None, alias="from")
-    to: list[Any] | None = None
+    from_: list[JsonValue] | None = Field(default=None, alias="from")
+    to: list[JsonValue] | None = None
     lost: bool = False
     gained: bool = False
 
@@ -157,16 +157,16 @@ def item_label(item: Item) -> str:
     return ""
 
 
-def _published(obj: BaseModel) -> dict[str, Any]:
+def _published(obj: BaseModel) -> dict[str, JsonValue]:
     """The fields a reader of the PTM sees. On a flow, ``source`` is its source element, not provenance."""
     data = obj.model_dump(mode="json", by_alias=True)
     ignored = IGNORED_FIELDS - {"source"} if isinstance(obj, Flow) else IGNORED_FIELDS
     return {k: v for k, v in data.items() if k not in ignored}
 
 
-def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+def _flatten(data: dict[str, JsonValue], prefix: str = "") -> dict[str, JsonValue]:
     """Nested objects become dotted leaves (``risk.level``); lists stay whole."""
-    out: dict[str, Any] = {}
+    out: dict[str, JsonValue] = {}
     for key, value in data.items():
         if isinstance(value, dict):
             out.update(_flatten(value, f"{prefix}{key}."))
@@ -175,27 +175,28 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _as_set(values: list[Any]) -> dict[str, Any]:
+def _as_set(values: list[JsonValue]) -> dict[str, JsonValue]:
     return {json.dumps(v, sort_keys=True): v for v in values}
 
 
 @dataclass(frozen=True)
 class _Delta:
     field: str
-    old: Any
-    new: Any
-    lost: tuple[Any, ...] = ()
-    gained: tuple[Any, ...] = ()
+    old: JsonValue
+    new: JsonValue
+    lost: tuple[JsonValue, ...] = ()
+    gained: tuple[JsonValue, ...] = ()
 
 
-def _compare(old: dict[str, Any], new: dict[str, Any], kind: str) -> list[_Delta]:
+def _compare(old: dict[str, JsonValue], new: dict[str, JsonValue], kind: str) -> list[_Delta]:
     """Field-by-field differences of two flattened records, in the new record's field order."""
     keys = list(new) + [k for k in old if k not in new]
     out: list[_Delta] = []
     for key in keys:
         a, b = old.get(key), new.get(key)
         if isinstance(a, list) or isinstance(b, list):
-            la, lb = a or [], b or []
+            la = a if isinstance(a, list) else []  # an optional list left out is none
+            lb = b if isinstance(b, list) else []
             if key in ORDERED_LISTS or kind == "document":
                 if la != lb:
                     out.append(_Delta(key, la, lb))
@@ -336,7 +337,7 @@ def _kind_word(kind: str) -> str:
     return {"out_of_scope": "out-of-scope entry"}.get(kind, kind.replace("_", " "))
 
 
-def _value(v: Any) -> str:
+def _value(v: JsonValue) -> str:
     if v is None:
         return "not stated"
     if isinstance(v, bool):
@@ -348,11 +349,11 @@ def _value(v: Any) -> str:
     return str(v)
 
 
-def _record(d: dict[str, Any]) -> str:
+def _record(d: dict[str, JsonValue]) -> str:
     return " ".join(str(v) for v in d.values() if v not in (None, "", []))
 
 
-def field_change(name: str, old: Any, new: Any) -> str:
+def field_change(name: str, old: JsonValue, new: JsonValue) -> str:
     """One field's change in words: ``status open → mitigated``, ``controls +C-5, −C-1``."""
     if isinstance(old, list) and isinstance(new, list) and name not in ORDERED_LISTS and name not in ("history", "signoffs"):
         sa, sb = _as_set(old), _as_set(new)
@@ -398,7 +399,7 @@ def changelog(diff: Diff) -> list[str]:
         parts = "; ".join(field_change(k, v[0], v[1]) for k, v in ch.fields.items())
         lines.append(f"Changed {_named(diff, ch.kind, ch.id)}: {parts}.")
     for section in ("product", "support"):
-        fields: dict[str, list[Any]] = getattr(diff, section)
+        fields: dict[str, list[JsonValue]] = getattr(diff, section)
         if fields:
             parts = "; ".join(field_change(k, v[0], v[1]) for k, v in fields.items())
             lines.append(f"{section.capitalize()}: {parts}.")
@@ -506,7 +507,7 @@ def render_text(diff: Diff) -> str:
             lines.append(f"  ~ {_named(diff, ch.kind, ch.id)}")
             lines.extend(f"      {field_change(k, v[0], v[1])}" for k, v in ch.fields.items())
     for section in SECTIONS:
-        fields: dict[str, list[Any]] = getattr(diff, section)
+        fields: dict[str, list[JsonValue]] = getattr(diff, section)
         if fields:
             lines.append(f"{section.capitalize()}")
             lines.extend(f"  ~ {field_change(k, v[0], v[1])}" for k, v in fields.items())
@@ -548,7 +549,7 @@ def diff_doc(diff: Diff, catalogue: TriggerCatalogue | None = None) -> Doc:
     return doc
 
 
-def _cell(old: Any, new: Any, name: str) -> tuple[str, str]:
+def _cell(old: JsonValue, new: JsonValue, name: str) -> tuple[str, str]:
     if isinstance(old, list) and isinstance(new, list) and name not in ORDERED_LISTS:
         sa, sb = _as_set(old), _as_set(new)
         lost = [_value(v) for k, v in sa.items() if k not in sb]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from mdptm.base.output import DEFAULT_EPOCH, json_text, save_workbook, staged_file
 from mdptm.errors import InputError
@@ -36,7 +35,7 @@ CLAUSE_COLUMNS: tuple[tuple[str, str, int], ...] = (
 )
 
 
-def coverage_data(coverage: Coverage) -> dict[str, Any]:
+def coverage_data(coverage: Coverage) -> dict[str, object]:
     """The coverage JSON (SPEC §4): frameworks with their clauses and a per-status summary."""
     return coverage.model_dump(mode="json")
 
@@ -57,7 +56,7 @@ def _sheet_title(fid: str, used: set[str]) -> str:
     return title
 
 
-def _cell_value(value: Any) -> Any:
+def _cell_value(value: object) -> object:
     if isinstance(value, Confirmation):
         return f"{value.by}, {value.date}"
     if isinstance(value, list):

@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mdptm.model import Model
+from mdptm.model import Asset, Assumption, Flow, Item, Model
 from mdptm.model.io import load_validated
 from mdptm.model.results import FrameworkResult
 from mdptm.model.vocabulary import vocabulary_file
@@ -129,7 +129,7 @@ def load_catalogue(path: Path | None = None) -> LabelingCatalogue:
     return _load_cached(str(path or catalogue_path()))
 
 
-def _filled(value: Any) -> bool:
+def _filled(value: object) -> bool:
     if value is None:
         return False
     if isinstance(value, str):
@@ -144,13 +144,13 @@ def _word_pattern(words: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z0-9])(?:{alts})(?![a-z0-9])")
 
 
-def _item_text(item: Any) -> str:
+def _item_text(item: object) -> str:
     parts = [str(getattr(item, f, "") or "") for f in _TEXT_FIELDS]
     parts.extend(getattr(item, "tags", []) or [])
     return " ".join(parts).lower()
 
 
-def _matches_where(item: Any, where: dict[str, list[str | bool | int]]) -> bool:
+def _matches_where(item: object, where: dict[str, list[str | bool | int]]) -> bool:
     for key, allowed in where.items():
         value = getattr(item, key, None)
         values = value if isinstance(value, list) else [value]
@@ -159,17 +159,17 @@ def _matches_where(item: Any, where: dict[str, list[str | bool | int]]) -> bool:
     return True
 
 
-def _describe(kind: str, item: Any, names: dict[str, str]) -> str:
-    if kind == "flows":
+def _describe(kind: str, item: Item, names: dict[str, str]) -> str:
+    if kind == "flows" and isinstance(item, Flow):
         ends = f"{names.get(item.source, item.source)} → {names.get(item.target, item.target)}"
         if item.bidirectional:
             ends = ends.replace("→", "↔")
         proto = "/".join(x for x in (item.protocol, item.port) if x) or "protocol and port not stated"
         label = f" ({item.name})" if item.name else ""
         return f"{item.id}{label}: {ends}, {proto}"
-    if kind == "assumptions":
+    if kind == "assumptions" and isinstance(item, Assumption):
         return f"{item.id}: {item.text}"
-    if kind == "assets" and item.disposal:
+    if kind == "assets" and isinstance(item, Asset) and item.disposal:
         return f"{item.id} {item.name} (disposal: {item.disposal})"
     label = getattr(item, "title", None) or getattr(item, "name", None) or ""
     return f"{item.id} {label}".strip()
@@ -185,7 +185,7 @@ def _place(model: Model, sel: Selector, names: dict[str, str]) -> PlaceAnswer:
     items = getattr(model, sel.from_)
     any_kw = _word_pattern(sel.keywords) if sel.keywords else None
     all_kw = [_word_pattern(group) for group in sel.keywords_all if group]
-    found: list[Any] = []
+    found: list[Item] = []
     for item in items:
         if not _matches_where(item, sel.where):
             continue

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
+from mdptm.base.data import JSONDoc, JSONLike
 from mdptm.base.output import json_text
 from mdptm.base.text import slug
 from mdptm.formats.interchange import section
@@ -50,17 +50,17 @@ def _rating(level: int | None, scale: int) -> int:
     return max(0, min(100, value))
 
 
-def _put(obj: dict[str, Any], key: str, value: Any) -> None:
+def _put(obj: JSONDoc, key: str, value: JSONLike) -> None:
     """Set only what has content, so the file stays free of empty noise."""
     if value not in (None, "", [], {}):
         obj[key] = value
 
 
-def _ours(**values: Any) -> dict[str, Any]:
+def _ours(**values: JSONLike) -> JSONDoc:
     return {MDPTM_ATTR + k: v for k, v in values.items() if v not in (None, "", [])}
 
 
-def _risk(risk: Risk | None) -> dict[str, Any]:
+def _risk(risk: Risk | None) -> JSONDoc:
     """OTM likelihood/impact: the numbers an OTM import gave, else a level's representative values."""
     if risk is not None and risk.scale == RISK_SCALE:
         try:
@@ -73,7 +73,7 @@ def _risk(risk: Risk | None) -> dict[str, Any]:
     return {"likelihood": None, "impact": 0}
 
 
-def to_otm(model: Model) -> dict[str, Any]:
+def to_otm(model: Model) -> JSONDoc:
     """The OTM document for *model* (a plain dict, in the model's own order)."""
     states = section("otm", "export_threat_states") or {}
     mstates = section("otm", "export_mitigation_states") or {}
@@ -86,7 +86,7 @@ def to_otm(model: Model) -> dict[str, Any]:
     scale = _trust_scale(model)
 
     p = model.product
-    project: dict[str, Any] = {"name": p.name, "id": slug(p.name) or "mdptm-model"}
+    project: JSONDoc = {"name": p.name, "id": slug(p.name) or "mdptm-model"}
     _put(project, "description", p.description)
     attrs = {
         "manufacturer": p.manufacturer,
@@ -97,7 +97,7 @@ def to_otm(model: Model) -> dict[str, Any]:
     }
     _put(project, "attributes", {k: v for k, v in attrs.items() if v and v != PLACEHOLDER})
 
-    instances: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    instances: dict[str, list[JSONDoc]] = defaultdict(list)
     for t in model.threats:
         inst = {"threat": t.id, "state": states.get(t.status, t.status)}
         mits = [{"mitigation": c, "state": mstates.get(control_status[c], control_status[c])} for c in t.controls if c in control_status]
@@ -107,9 +107,9 @@ def to_otm(model: Model) -> dict[str, Any]:
             if target in element_ids or target in flow_ids:
                 instances[target].append(dict(inst))
 
-    zones: list[dict[str, Any]] = []
+    zones: list[JSONDoc] = []
     for z in model.trust_zones:
-        zone: dict[str, Any] = {"id": z.id, "name": z.name}
+        zone: JSONDoc = {"id": z.id, "name": z.name}
         _put(zone, "description", z.description)
         unknown = z.trust_level is None
         zone["risk"] = {"trustRating": section("otm", "unknown_trust_rating") if unknown else _rating(z.trust_level, scale)}
@@ -142,9 +142,9 @@ def to_otm(model: Model) -> dict[str, Any]:
     for a in model.assets:
         for eid in a.stored_in:
             stored[eid].append(a.id)
-    components: list[dict[str, Any]] = []
+    components: list[JSONDoc] = []
     for e in model.elements:
-        comp: dict[str, Any] = {"id": e.id, "name": e.name, "type": e.kind.replace("_", "-")}
+        comp: JSONDoc = {"id": e.id, "name": e.name, "type": e.kind.replace("_", "-")}
         _put(comp, "description", e.description)
         comp["parent"] = {"trustZone": e.trust_zone if e.trust_zone in zone_ids else unassigned}
         _put(comp, "tags", list(e.tags))
@@ -154,9 +154,9 @@ def to_otm(model: Model) -> dict[str, Any]:
         _put(comp, "threats", instances.get(e.id))
         components.append(comp)
 
-    dataflows: list[dict[str, Any]] = []
+    dataflows: list[JSONDoc] = []
     for f in model.flows:
-        flow: dict[str, Any] = {"id": f.id, "name": f.name, "source": f.source, "destination": f.target}
+        flow: JSONDoc = {"id": f.id, "name": f.name, "source": f.source, "destination": f.target}
         _put(flow, "description", f.description)
         flow["bidirectional"] = f.bidirectional
         _put(flow, "assets", list(f.data))
@@ -166,11 +166,11 @@ def to_otm(model: Model) -> dict[str, Any]:
         _put(flow, "attributes", {k: v for k, v in fattrs.items() if v is not None})
         dataflows.append(flow)
 
-    assets: list[dict[str, Any]] = []
+    assets: list[JSONDoc] = []
     cia = section("otm", "export_cia") or {}
     for a in model.assets:
         ratings = {"confidentiality": a.confidentiality, "integrity": a.integrity, "availability": a.availability}
-        asset: dict[str, Any] = {"id": a.id, "name": a.name}
+        asset: JSONDoc = {"id": a.id, "name": a.name}
         _put(asset, "description", a.description)
         asset["risk"] = {k: (cia[v] if v else 0) for k, v in ratings.items()}
         asset["attributes"] = _ours(kind=a.kind, unrated=", ".join(k for k, v in ratings.items() if v is None))
@@ -180,13 +180,13 @@ def to_otm(model: Model) -> dict[str, Any]:
     threats = [_threat(t, categories, [x for x in t.targets if x in known], zone_ids) for t in model.threats]
     mitigations = []
     for c in model.controls:
-        mit: dict[str, Any] = {"id": c.id, "name": c.title}
+        mit: JSONDoc = {"id": c.id, "name": c.title}
         _put(mit, "description", c.description)
         mit["riskReduction"] = section("otm", "default_risk_reduction")
         mit["attributes"] = _ours(category=c.category, responsibility=c.responsibility, status=c.status)
         mitigations.append(mit)
 
-    doc: dict[str, Any] = {"otmVersion": OTM_VERSION, "project": project}
+    doc: JSONDoc = {"otmVersion": OTM_VERSION, "project": project}
     doc["representations"] = [{"name": "Data flow diagram", "id": DIAGRAM, "type": "diagram", "size": _size(*layout.size())}]
     _put(doc, "assets", assets)
     doc["trustZones"] = zones
@@ -202,15 +202,15 @@ def _size(width: float, height: float) -> dict[str, float]:
     return {"width": float(width), "height": float(height)}
 
 
-def _drawn(item_id: str, box: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+def _drawn(item_id: str, box: tuple[float, float, float, float]) -> list[JSONDoc]:
     """Where Threat Dragon and other OTM readers draw the item: its box on the one diagram."""
     x, y, w, h = box
     return [{"representation": DIAGRAM, "id": f"{item_id}-diagram", "position": {"x": float(x), "y": float(y)}, "size": _size(w, h)}]
 
 
-def _threat(t: Threat, categories: dict[str, str], targets: list[str], zones: set[str]) -> dict[str, Any]:
+def _threat(t: Threat, categories: dict[str, str], targets: list[str], zones: set[str]) -> JSONDoc:
     """A threat definition; ``mdptm.targets`` keeps the order of its targets and any trust zone among them."""
-    out: dict[str, Any] = {"id": t.id, "name": t.title}
+    out: JSONDoc = {"id": t.id, "name": t.title}
     _put(out, "description", t.description)
     _put(out, "categories", [categories.get(s, s) for s in t.stride])
     _put(out, "cwes", list(t.cwe))

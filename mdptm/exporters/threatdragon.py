@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
 
 from mdptm.base.output import json_text
 from mdptm.formats.interchange import section
@@ -42,8 +41,8 @@ def _severity(t: Threat) -> str:
     return _export("severities").get(level or "", "TBD")
 
 
-def _threat(t: Threat, number: int, mitigation: str) -> dict[str, Any]:
-    out: dict[str, Any] = {
+def _threat(t: Threat, number: int, mitigation: str) -> dict[str, object]:
+    out: dict[str, object] = {
         "id": _uid("threat", t.id),
         "title": t.title,
         "status": _export("statuses").get(t.status, "Open"),
@@ -62,10 +61,10 @@ def _threat(t: Threat, number: int, mitigation: str) -> dict[str, Any]:
     return out
 
 
-def to_threatdragon(model: Model) -> dict[str, Any]:
+def to_threatdragon(model: Model) -> dict[str, object]:
     """The Threat Dragon v2 document: one STRIDE diagram holding the whole model."""
     controls = {c.id: c for c in model.controls}
-    on: dict[str, list[dict[str, Any]]] = {}
+    on: dict[str, list[dict[str, object]]] = {}
     loose: list[Threat] = []
     known = {e.id for e in model.elements} | {f.id for f in model.flows}
     for number, t in enumerate(model.threats, 1):
@@ -76,7 +75,7 @@ def to_threatdragon(model: Model) -> dict[str, Any]:
         for target in dict.fromkeys(targets):
             on.setdefault(target, []).append(_threat(t, number, mitigation))
     layout = Layout(model)
-    cells: list[dict[str, Any]] = []
+    cells: list[dict[str, object]] = []
     z = 1
     for zone in model.trust_zones:
         x, y, w, h = layout.boxes[zone.id]

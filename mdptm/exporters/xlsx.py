@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
@@ -46,11 +45,12 @@ class Column:
     wrap: bool = False
 
 
-def _clean(value: Any) -> Any:
+def _clean(value: object) -> object:
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if len(value) > MAX_CELL:
-            value = value[: MAX_CELL - 40] + " … [truncated: see ptm.json]"
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if len(text) > MAX_CELL:
+            text = text[: MAX_CELL - 40] + " … [truncated: see ptm.json]"
+        return text
     return value
 
 
@@ -105,7 +105,7 @@ class SheetWriter:
             self._styles[key] = int(proto.style_id)  # registers the format with the workbook
         return self._styles[key]
 
-    def append(self, values: Sequence[Any], fills: dict[int, str | None] | None = None) -> None:
+    def append(self, values: Sequence[object], fills: dict[int, str | None] | None = None) -> None:
         r = self.rows.count + 2
         cells = []
         lines = 1

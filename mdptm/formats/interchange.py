@@ -52,15 +52,15 @@ def vocabulary() -> dict[str, Any]:
 
 
 def section(*keys: str) -> Any:
-    """A part of the vocabulary, e.g. ``section("tm7", "states")``."""
-    node: Any = vocabulary()
+    """A part of the vocabulary, e.g. ``section("tm7", "states")`` (Any: shipped YAML whose shape each caller knows)."""
+    node: object = vocabulary()
     for key in keys:
         node = node.get(key) if isinstance(node, dict) else None
     return node
 
 
 @cache
-def table(*keys: str) -> dict[str, Any]:
+def table(*keys: str) -> dict[str, object]:
     """A vocabulary mapping keyed compactly, so lookups ignore case, spaces and punctuation."""
     node = section(*keys)
     if not isinstance(node, dict):
@@ -223,19 +223,21 @@ def headline(text: str, limit: int = 100) -> str:
     return cut.rstrip(",;:") + "…"
 
 
-def as_dict(value: Any) -> dict[str, Any]:
-    """*value* if it is a JSON object, else an empty one (so a malformed file reads as missing data)."""
+def as_dict(value: object) -> dict[str, Any]:
+    """*value* if it is a JSON object, else an empty one (so a malformed file reads as missing data).
+
+    Any: the values of a file from another tool; the importers check each where they read it."""
     return value if isinstance(value, dict) else {}
 
 
-def as_list(value: Any) -> list[Any]:
+def as_list(value: object) -> list[Any]:
     """*value* if it is a JSON array, nothing for null, else the one value (a malformed file keeps its data)."""
     if isinstance(value, list):
         return value
     return [] if value is None else [value]
 
 
-def json_safe(value: Any) -> Any:
+def json_safe(value: object) -> object:
     """A value fit for ``extra``: string keys, lists for tuples, no empty ``{}`` placeholders lost."""
     if isinstance(value, dict):
         return {str(k): json_safe(v) for k, v in value.items()}
@@ -461,7 +463,7 @@ def mitigation_control(
     src: Source,
     *,
     tags: Sequence[str] = (),
-    extra: dict[str, Any] | None = None,
+    extra: dict[str, object] | None = None,
 ) -> Control:
     """A control made from a mitigation text written on a threat."""
     body = plain(text)

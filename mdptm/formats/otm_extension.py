@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from collections.abc import Mapping
 
+from mdptm.base.data import JSONDoc, JSONObject
 from mdptm.model import Model
 
 MODEL_KEY = "mdptm.model"
@@ -22,16 +23,17 @@ DIGEST_KEY = "mdptm.digest"
 _PRIVATE = ("source", "notes", "extra", "provenance")  # on items; a flow's ``source`` is its end, kept
 
 
-def public_content(model: Model) -> dict[str, Any]:
+def public_content(model: Model) -> JSONDoc:
     """The model as JSON data, without the fields that are never written to an interchange file."""
-    data: dict[str, Any] = model.model_dump(mode="json", by_alias=True)
+    data: JSONDoc = model.model_dump(mode="json", by_alias=True)
     for key, value in data.items():
         if not isinstance(value, list):
             continue
         for item in value:
             if not isinstance(item, dict):
                 continue
-            parent = item.get("extra", {}).get("parent_zone") if key == "trust_zones" else None
+            extra = item.get("extra")
+            parent = extra.get("parent_zone") if key == "trust_zones" and isinstance(extra, dict) else None
             for private in _PRIVATE:
                 if not (key == "flows" and private == "source"):  # a flow's source is its first end
                     item.pop(private, None)
@@ -40,7 +42,7 @@ def public_content(model: Model) -> dict[str, Any]:
     return data
 
 
-def digest(doc: dict[str, Any]) -> str:
+def digest(doc: Mapping[str, object]) -> str:
     """SHA-256 of the OTM content with the extension itself left out, in a canonical JSON form."""
     # Copies along the path to the extension only: _plain_numbers builds the rest anew, and the embedded
     # model (the bulk of the file) is never copied.
@@ -54,7 +56,7 @@ def digest(doc: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _plain_numbers(value: Any) -> Any:
+def _plain_numbers(value: object) -> object:
     """70.0 and 70 are one number: JSON writers differ in which they print."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -65,15 +67,20 @@ def _plain_numbers(value: Any) -> Any:
     return value
 
 
-def embed(doc: dict[str, Any], model: Model) -> None:
+def embed(doc: JSONDoc, model: Model) -> None:
     """Add the extension to an OTM document the exporter has finished."""
     stamp = digest(doc)
-    attrs = doc["project"].setdefault("attributes", {})
+    project = doc["project"]
+    if not isinstance(project, dict):
+        raise TypeError("an OTM document's 'project' is an object")
+    before = project.get("attributes")
+    attrs: JSONDoc = dict(before) if isinstance(before, Mapping) else {}
     attrs[MODEL_KEY] = public_content(model)
     attrs[DIGEST_KEY] = stamp
+    project["attributes"] = attrs
 
 
-def embedded(doc: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+def embedded(doc: Mapping[str, object]) -> tuple[JSONObject | None, str | None]:
     """The embedded model data if the OTM content is as mdptm wrote it, else ``None`` and why not."""
     project = doc.get("project")
     attrs = project.get("attributes") if isinstance(project, dict) else None

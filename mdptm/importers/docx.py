@@ -1076,7 +1076,7 @@ class DocxImporter(Importer):
                 doc = _Docx(zf, file)
                 walker = _Walker(doc, builder, vocab)
                 walker.run()
-                ctx.options["looked_at"] = f"{walker.paras} paragraphs and {walker.tables} tables"
+                ctx.looked_at = f"{walker.paras} paragraphs and {walker.tables} tables"
         except (zipfile.BadZipFile, KeyError) as exc:
             raise InputError(f"corrupt Word document: {exc}", file=file) from None
         model = builder.build()

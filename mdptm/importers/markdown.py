@@ -1559,7 +1559,7 @@ class MarkdownImporter(Importer):
         ]
         if unread:
             looked += f"; {len(unread)} block(s) that may be threats were not recognised, the first at {unread[0].locator}"
-        ctx.options["looked_at"] = looked
+        ctx.looked_at = looked
         model = builder.build()
         return resolve_references(model, ctx.report, final=False)
 

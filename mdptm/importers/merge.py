@@ -10,8 +10,7 @@ or an unset default never counts as a value.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Container, Sequence
 
 from pydantic import BaseModel
 
@@ -40,7 +39,7 @@ def _where(item: Item) -> str:
     return f"{src.file} ({src.locator})" if src.locator else str(src.file)
 
 
-def _empty(value: Any) -> bool:
+def _empty(value: object) -> bool:
     return value is None or value == "" or value == [] or value == {} or value == PLACEHOLDER
 
 
@@ -113,7 +112,15 @@ class _Merger:
                 self._conflict(base, fname, old_v, new_v, label, where, priority, file, loc)
 
     def _extra(
-        self, base: BaseModel, old: dict[str, Any], new: dict[str, Any], label: str, where: str, priority: int, file: str, loc: str | None
+        self,
+        base: BaseModel,
+        old: dict[str, object],
+        new: dict[str, object],
+        label: str,
+        where: str,
+        priority: int,
+        file: str,
+        loc: str | None,
     ) -> None:
         for key, value in new.items():
             if key not in old or _empty(old[key]):
@@ -134,7 +141,7 @@ class _Merger:
                     )
 
     def _conflict(
-        self, base: BaseModel, fname: str, old_v: Any, new_v: Any, label: str, where: str, priority: int, file: str, loc: str | None
+        self, base: BaseModel, fname: str, old_v: object, new_v: object, label: str, where: str, priority: int, file: str, loc: str | None
     ) -> None:
         kept_where, kept_prio = self.setter.get((id(base), fname), self.origin.get(id(base), ("first source", 0)))
         if priority > kept_prio:
@@ -239,7 +246,7 @@ def merge_models(parts: Sequence[tuple[str, Model, ImportReport]], priorities: S
     return base, merger.report
 
 
-def _free_id(wanted: str, ids: dict[str, Any], model: Model) -> str:
+def _free_id(wanted: str, ids: Container[str], model: Model) -> str:
     own = {item.id for _, item in model.items()}
     n = 2
     while f"{wanted}-{n}" in ids or f"{wanted}-{n}" in own:

@@ -19,6 +19,7 @@ from typing import Any, cast, get_args
 
 from pydantic import ValidationError
 
+from mdptm.base.data import JSONObject
 from mdptm.base.safety import parse_json, parse_yaml, read_input
 from mdptm.base.text import slug
 from mdptm.errors import InputError
@@ -89,7 +90,7 @@ def combine_status(statuses: list[str]) -> str:
     return min(relevant, key=STATUS_ORDER.index)
 
 
-def read_otm(path: Path) -> Any:
+def read_otm(path: Path) -> object:
     """Parse OTM JSON or YAML (YAML 1.2 booleans, so a ``y:`` key stays a key)."""
     try:
         text = read_input(path).decode("utf-8-sig")
@@ -126,7 +127,7 @@ class OtmImporter(Importer):
         return _OtmReader(path.name, data, ctx.report).read()
 
 
-def _account_for_otm(file: str, data: dict[str, Any], model: Model, report: ImportReport) -> None:
+def _account_for_otm(file: str, data: dict[str, object], model: Model, report: ImportReport) -> None:
     """Each OTM object of a file read through the extension is the OTM view of an embedded item: merged into it."""
     ids = {item.id for _kind, item in model.items()}
     for key in ("trustZones", "components", "dataflows", "assets", "threats", "mitigations", "representations"):
@@ -140,7 +141,7 @@ def _account_for_otm(file: str, data: dict[str, Any], model: Model, report: Impo
                 report.skipped(file, loc, f"OTM {key[:-1]} {oid!r}: {what}")
 
 
-def _embedded_model(file: str, content: dict[str, Any], report: ImportReport) -> Model | None:
+def _embedded_model(file: str, content: JSONObject, report: ImportReport) -> Model | None:
     """The model mdptm embedded when it wrote this file, each item accounted for; None if it is not valid."""
     try:
         model = Model.model_validate(content)
@@ -160,19 +161,19 @@ def _embedded_model(file: str, content: dict[str, Any], report: ImportReport) ->
     return model
 
 
-def _list(data: dict[str, Any], key: str) -> list[Any]:
+def _list(data: dict[str, object], key: str) -> list[object]:
     value = data.get(key)
     return value if isinstance(value, list) else []
 
 
-def _ref(value: Any, key: str) -> str | None:
+def _ref(value: object, key: str) -> str | None:
     if isinstance(value, dict) and value.get(key) not in (None, ""):
         return str(value[key])
     return None
 
 
 class _OtmReader:
-    def __init__(self, file: str, data: dict[str, Any], report: ImportReport) -> None:
+    def __init__(self, file: str, data: dict[str, object], report: ImportReport) -> None:
         self.file = file
         self.data = data
         self.report = report
@@ -185,7 +186,7 @@ class _OtmReader:
         self.unassigned: set[str] = set()
         self.lost_flows: dict[str, list[str]] = {}
         self.warned: set[str] = set()
-        self.instances: dict[str, list[tuple[str, str, list[dict[str, Any]], str]]] = {}
+        self.instances: dict[str, list[tuple[str, str, list[dict[str, object]], str]]] = {}
         self.mitigation_states: dict[str, list[tuple[str, str]]] = {}
         self.control_status: dict[str, str] = {}
         counts: Counter[str] = Counter()
@@ -212,12 +213,12 @@ class _OtmReader:
             self.warned.add(once)
         self.report.warn(self.file, locator, message)
 
-    def ids_for(self, coll: str, wanted: Callable[[dict[str, Any]], bool] = lambda o: True) -> dict[int, tuple[str, str | None]]:
+    def ids_for(self, coll: str, wanted: Callable[[dict[str, object]], bool] = lambda o: True) -> dict[int, tuple[str, str | None]]:
         """Index in the collection -> (model id, OTM id), for the objects *wanted* picks."""
         picked = [(i, o) for i, o in enumerate(_list(self.data, coll)) if isinstance(o, dict) and wanted(o)]
         return dict(zip((i for i, _o in picked), self.batch(coll, [o for _i, o in picked]), strict=True))
 
-    def batch(self, coll: str, objs: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
+    def batch(self, coll: str, objs: list[dict[str, object]]) -> list[tuple[str, str | None]]:
         """(model id, OTM id) for every object of a collection.
 
         A readable OTM id that is unique in the file is kept, so a model exported to OTM comes back
@@ -249,7 +250,7 @@ class _OtmReader:
         return result
 
     @staticmethod
-    def split_attributes(obj: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    def split_attributes(obj: dict[str, object]) -> tuple[dict[str, object], dict[str, object]]:
         """(mdptm round-trip attributes without prefix, every other attribute)."""
         attrs = as_dict(obj.get("attributes"))
         ours = {str(k)[len(MDPTM_ATTR) :]: v for k, v in attrs.items() if str(k).startswith(MDPTM_ATTR)}
@@ -257,7 +258,7 @@ class _OtmReader:
         return ours, rest
 
     @staticmethod
-    def leftovers(obj: dict[str, Any], handled: set[str], attrs: dict[str, Any]) -> dict[str, Any]:
+    def leftovers(obj: dict[str, object], handled: set[str], attrs: dict[str, object]) -> dict[str, Any]:
         extra = {k: json_safe(v) for k, v in obj.items() if k not in handled and k != "attributes" and v not in (None, [], {})}
         if attrs:
             extra["attributes"] = json_safe(attrs)
@@ -364,7 +365,7 @@ class _OtmReader:
             ours, attrs = self.split_attributes(a)
             name = one_line(a.get("name")) or f"Asset {otm_id or i + 1}"
             risk = as_dict(a.get("risk"))
-            ratings: dict[str, Any] = {}
+            ratings: dict[str, object] = {}
             unrated = {x.strip() for x in str(ours.get("unrated") or "").split(",")}
             for key in ("confidentiality", "integrity", "availability"):
                 value = risk.get(key)
@@ -388,7 +389,7 @@ class _OtmReader:
             self.report.imported(self.file, self.where(loc, otm_id, aid), aid)
 
     def _components(self, model: Model) -> None:
-        comps: list[tuple[Element, dict[str, Any], str]] = []
+        comps: list[tuple[Element, dict[str, object], str]] = []
         ids = self.ids_for("components")
         for i, c in enumerate(_list(self.data, "components")):
             loc = pointer("components", i)
@@ -446,7 +447,7 @@ class _OtmReader:
                 cur = parent_comp[cur]
             by_id[eid].trust_zone = by_id[cur].trust_zone
 
-    def _asset_refs(self, element: Element, c: dict[str, Any], loc: str, model: Model) -> None:
+    def _asset_refs(self, element: Element, c: dict[str, object], loc: str, model: Model) -> None:
         refs = as_dict(c.get("assets"))
         assets = {a.id: a for a in model.assets}
         for how in ("processed", "stored"):
@@ -526,7 +527,7 @@ class _OtmReader:
             if zone_of.get(flow.source) != zone_of.get(flow.target) and "crosses-trust-boundary" not in flow.tags:
                 flow.tags.append("crosses-trust-boundary")
 
-    def _collect(self, holder: dict[str, Any], target: str | None, loc: str, fallback: list[str] | None = None) -> None:
+    def _collect(self, holder: dict[str, object], target: str | None, loc: str, fallback: list[str] | None = None) -> None:
         """Remember the threat instances on a component or flow until the threats themselves are read."""
         for j, inst in enumerate(as_list(holder.get("threats"))):
             iloc = f"{loc}/threats/{j}"
@@ -556,7 +557,7 @@ class _OtmReader:
             extra = self.leftovers(m, {"id", "name", "description"}, attrs)
             description = plain(m.get("description"))
             title = one_line(plain(m.get("name"))) or description.split("\n", 1)[0][:100] or f"Mitigation {otm_id or i + 1}"
-            fields: dict[str, Any] = {}
+            fields: dict[str, object] = {}
             if ours.get("category") in get_args(ControlCategory):
                 fields["category"] = ours["category"]
             if ours.get("responsibility") in get_args(Responsibility):
@@ -595,7 +596,7 @@ class _OtmReader:
                     self.warn(iloc, f"instance of threat {ref!r}, which the file does not define")
         self._control_status(model)
 
-    def _threat(self, t: dict[str, Any], tid: str, loc: str, insts: list[tuple[str, str, list[dict[str, Any]], str]]) -> Threat:
+    def _threat(self, t: dict[str, object], tid: str, loc: str, insts: list[tuple[str, str, list[dict[str, object]], str]]) -> Threat:
         ours, attrs = self.split_attributes(t)
         extra = self.leftovers(t, {"id", "name", "description", "categories", "cwes", "risk", "tags"}, attrs)
         title = one_line(plain(t.get("name")))
@@ -654,7 +655,7 @@ class _OtmReader:
             zones = set(self.zone_of.values())
             ordered = [x for x in listed if x in targets or (x in zones and x not in targets)]
             targets = list(dict.fromkeys(ordered + targets))
-        fields: dict[str, Any] = {}
+        fields: dict[str, object] = {}
         if ours.get("rationale"):
             fields["rationale"] = str(ours["rationale"])
         if ours.get("residual_level") in ("low", "medium", "high", "critical"):
@@ -688,7 +689,7 @@ class _OtmReader:
         self.warn(loc, f"unknown threat state {state!r}; treated as open (raw state kept in extra)", once=f"state:{compact(state)}")
         return "open"
 
-    def _risk(self, risk: Any, loc: str, extra: dict[str, Any]) -> Risk | None:
+    def _risk(self, risk: object, loc: str, extra: dict[str, object]) -> Risk | None:
         if not isinstance(risk, dict):
             return None
         for key in ("likelihoodComment", "impactComment"):
@@ -735,6 +736,6 @@ class _OtmReader:
                 self.warn(where, f"mitigation {control.id} has no state on any threat; taken as not implemented")
 
 
-def _num(value: Any) -> str:
+def _num(value: str | float) -> str:
     f = float(value)
     return str(int(f)) if f.is_integer() else str(f)

@@ -57,7 +57,7 @@ class _Cell:
     """One diagram cell with its model data, whichever version saved it."""
 
     raw: dict[str, Any]
-    data: dict[str, Any]
+    data: dict[str, object]
     type: str
     diagram: int
     diagram_name: str
@@ -132,7 +132,7 @@ class _TdReader:
         self._threats(model, cells, flow_ids)
         return model
 
-    def _people(self, summary: dict[str, Any]) -> None:
+    def _people(self, summary: dict[str, object]) -> None:
         detail = self.data["detail"]
         who = {
             "summary/owner": summary.get("owner"),
@@ -182,7 +182,7 @@ class _TdReader:
         return out
 
     @staticmethod
-    def _name(raw: dict[str, Any], data: dict[str, Any]) -> str:
+    def _name(raw: dict[str, object], data: dict[str, object]) -> str:
         name = one_line(data.get("name")) if data is not raw else ""
         if name:
             return name
@@ -202,7 +202,7 @@ class _TdReader:
 
     def _extra(self, c: _Cell) -> tuple[list[str], dict[str, Any]]:
         derived = set(section("threatdragon", "derived_keys") or [])
-        extra: dict[str, Any] = {"diagram": c.diagram_name}
+        extra: dict[str, object] = {"diagram": c.diagram_name}
         keep = {k: v for k, v in c.data.items() if k not in derived}
         if c.data is c.raw:  # v1: the cell itself; drop drawing keys
             keep = {
@@ -291,7 +291,7 @@ class _TdReader:
             self._record(group, eid)
 
     @staticmethod
-    def _end_ref(end: Any) -> str | None:
+    def _end_ref(end: object) -> str | None:
         if isinstance(end, dict):
             ref = end.get("cell") or end.get("id")
             return str(ref) if ref else None
@@ -387,7 +387,7 @@ class _TdReader:
         return eid
 
     @staticmethod
-    def _point(end: Any, by_cell: dict[str, _Cell]) -> Point | None:
+    def _point(end: object, by_cell: dict[str, _Cell]) -> Point | None:
         if isinstance(end, dict):
             ref = end.get("cell") or end.get("id")
             if ref and str(ref) in by_cell and by_cell[str(ref)].box:
@@ -433,7 +433,7 @@ class _TdReader:
     # ------------------------------------------------------------------------------- threats
 
     def _threats(self, model: Model, cells: list[_Cell], targets: dict[str, list[str]]) -> None:
-        found: list[tuple[_Cell, int, dict[str, Any], str]] = []
+        found: list[tuple[_Cell, int, dict[str, object], str]] = []
         for c in cells:
             threats = c.data.get("threats")
             if not isinstance(threats, list):
@@ -446,7 +446,7 @@ class _TdReader:
                 found.append((c, t_idx, t, loc))
         # One threat drawn on several cells (the same id and title on each, as mdptm's own export writes
         # a threat with several targets) is one threat with several targets.
-        groups: dict[tuple[str, str] | int, list[tuple[_Cell, int, dict[str, Any], str]]] = {}
+        groups: dict[tuple[str, str] | int, list[tuple[_Cell, int, dict[str, object], str]]] = {}
         for n, entry in enumerate(found):
             t = entry[2]
             tdid = str(t.get("id") or "")
@@ -464,8 +464,8 @@ class _TdReader:
                         threat.targets.append(target)
                 self.report.merged(self.file, other_loc, threat.id)
 
-    def _threat(self, model: Model, c: _Cell, t: dict[str, Any], loc: str, tid: str, targets: list[str]) -> Threat:
-        extra: dict[str, Any] = {}
+    def _threat(self, model: Model, c: _Cell, t: dict[str, object], loc: str, tid: str, targets: list[str]) -> Threat:
+        extra: dict[str, object] = {}
         for key in ("id", "number", "modelType", "score", "new"):
             if t.get(key) not in (None, ""):
                 extra[key if key != "id" else "threat_dragon_id"] = json_safe(t[key])

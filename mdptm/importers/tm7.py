@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mdptm.base.safety import current_limits, local_name, parse_xml, read_input, split_tag
 from mdptm.base.text import slug
@@ -49,6 +49,9 @@ from mdptm.model import Assumption, Element, Flow, Model, Risk, Source, Threat, 
 from mdptm.model.report import ImportReport
 from mdptm.plugins import ImportContext, Importer
 
+if TYPE_CHECKING:
+    from lxml.etree import _Element
+
 NS_MODEL = "http://schemas.datacontract.org/2004/07/ThreatModeling.Model"
 NS_ABS = "http://schemas.datacontract.org/2004/07/ThreatModeling.Model.Abstracts"
 NS_KB = "http://schemas.datacontract.org/2004/07/ThreatModeling.KnowledgeBase"
@@ -73,11 +76,11 @@ THREAT_FIELDS = {
 # --------------------------------------------------------------------------------- XML navigation
 
 
-def _local(el: Any) -> str:
+def _local(el: _Element) -> str:
     return local_name(el.tag)
 
 
-def _kids(el: Any, name: str | None = None) -> list[Any]:
+def _kids(el: _Element | None, name: str | None = None) -> list[_Element]:
     """Children in a TMT namespace (any of them: the serializer moves names between them), by local name."""
     if el is None:
         return []
@@ -91,28 +94,28 @@ def _kids(el: Any, name: str | None = None) -> list[Any]:
     return out
 
 
-def _kid(el: Any, name: str) -> Any:
+def _kid(el: _Element | None, name: str) -> _Element | None:
     found = _kids(el, name)
     return found[0] if found else None
 
 
-def _nil(el: Any) -> bool:
+def _nil(el: _Element | None) -> bool:
     return el is not None and el.get(f"{{{NS_XSI}}}nil") == "true"
 
 
-def _text(el: Any, name: str) -> str | None:
+def _text(el: _Element | None, name: str) -> str | None:
     child = _kid(el, name)
     if child is None or _nil(child):
         return None
     return "".join(child.itertext())
 
 
-def _xsi_type(el: Any) -> str:
+def _xsi_type(el: _Element) -> str:
     value = el.get(f"{{{NS_XSI}}}type") or ""
     return value.rsplit(":", 1)[-1]
 
 
-def _entries(container: Any) -> list[tuple[str, Any]]:
+def _entries(container: _Element | None) -> list[tuple[str, _Element]]:
     """(Key, Value) of a DataContract dictionary; the entry element's name is type-mangled, so it is not matched."""
     out = []
     for entry in _kids(container):
@@ -122,7 +125,7 @@ def _entries(container: Any) -> list[tuple[str, Any]]:
     return out
 
 
-def _num(el: Any, name: str) -> float | None:
+def _num(el: object, name: str) -> float | None:
     raw = _text(el, name)
     try:
         return float(raw) if raw is not None else None
@@ -152,7 +155,7 @@ class _KnowledgeBase:
     manifest: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, kb: Any) -> _KnowledgeBase:
+    def read(cls, kb: object) -> _KnowledgeBase:
         out = cls()
         if kb is None:
             return out
@@ -231,7 +234,7 @@ class _Shape:
     locator: str
     name: str
     header: str | None
-    props: dict[str, Any]
+    props: dict[str, object]
     box: Box | None = None
     line: list[Point] = field(default_factory=list)
     source_guid: str | None = None
@@ -239,12 +242,12 @@ class _Shape:
     item_id: str | None = None
 
 
-def _properties(container: Any) -> tuple[str, str | None, dict[str, Any]]:
+def _properties(container: object) -> tuple[str, str | None, dict[str, object]]:
     """(name, stencil header, {display name: value}) of an ``abs:Properties`` list."""
     name = ""
     header: str | None = None
     named = False
-    values: dict[str, Any] = {}
+    values: dict[str, object] = {}
     for attr in _kids(container, "anyType"):
         kind = _xsi_type(attr)
         label = one_line(_text(attr, "DisplayName"))
@@ -253,7 +256,7 @@ def _properties(container: Any) -> tuple[str, str | None, dict[str, Any]]:
             if header is None:
                 header = label or None
             continue
-        value: Any
+        value: object
         if kind.endswith("ListDisplayAttribute"):
             choices = [one_line("".join(s.itertext())) for s in _kids(value_el, "string")]
             idx_raw = _text(attr, "SelectedIndex")
@@ -301,7 +304,7 @@ class Tm7Importer(Importer):
 class _Tm7Reader:
     """One pass over one .tm7: shapes first, then threats that point at them."""
 
-    def __init__(self, file: str, root: Any, report: ImportReport) -> None:
+    def __init__(self, file: str, root: object, report: ImportReport) -> None:
         self.file = file
         self.root = root
         self.report = report
@@ -363,7 +366,7 @@ class _Tm7Reader:
             )
         return out
 
-    def _shape(self, key: str, value: Any, d_idx: int, dname: str, locator: str) -> _Shape:
+    def _shape(self, key: str, value: object, d_idx: int, dname: str, locator: str) -> _Shape:
         shape = _xsi_type(value)
         generic_id = (_text(value, "GenericTypeId") or "").strip() or None
         type_id = (_text(value, "TypeId") or "").strip() or None
@@ -407,8 +410,8 @@ class _Tm7Reader:
         self.warn(s.locator, f"{what} has no name; called it {fallback!r}")
         return fallback
 
-    def _extra(self, s: _Shape) -> dict[str, Any]:
-        extra: dict[str, Any] = {"stencil": self._stencil(s), "diagram": s.diagram_name}
+    def _extra(self, s: _Shape) -> dict[str, object]:
+        extra: dict[str, object] = {"stencil": self._stencil(s), "diagram": s.diagram_name}
         if s.type_id:
             extra["stencil_type"] = s.type_id
         if s.generic_id and s.generic_id != s.type_id:
@@ -417,7 +420,7 @@ class _Tm7Reader:
             extra["properties"] = s.props
         return extra
 
-    def _scope(self, s: _Shape, tags: list[str], extra: dict[str, Any]) -> None:
+    def _scope(self, s: _Shape, tags: list[str], extra: dict[str, object]) -> None:
         oos = section("tm7", "out_of_scope") or {}
         if s.props.get(str(oos.get("flag", "Out Of Scope"))) is True:
             tags.append("out-of-scope")
@@ -626,7 +629,7 @@ class _Tm7Reader:
             loc = f"ThreatInstances/*[Key='{key}']"
             self._threat(model, idx, loc, value, keys, mitigation_labels)
 
-    def _threat(self, model: Model, idx: int, loc: str, value: Any, keys: dict[str, set[str]], mitigation_labels: set[str]) -> None:
+    def _threat(self, model: Model, idx: int, loc: str, value: object, keys: dict[str, set[str]], mitigation_labels: set[str]) -> None:
         props: dict[str, str] = {}
         for k, v in _entries(_kid(value, "Properties")):
             props[k] = "" if _nil(v) else "".join(v.itertext())
@@ -733,7 +736,7 @@ class _Tm7Reader:
         self.report.imported(self.file, loc, tid)
         self._controls(model, threat, loc, texts, rationale)
 
-    def _targets(self, value: Any, loc: str, tid: str, extra: dict[str, Any]) -> list[str]:
+    def _targets(self, value: object, loc: str, tid: str, extra: dict[str, object]) -> list[str]:
         flow_guid = (_text(value, "FlowGuid") or "").strip()
         if flow_guid in self.flow_of:
             return [self.flow_of[flow_guid]]
@@ -774,7 +777,7 @@ class _Tm7Reader:
 
     # ------------------------------------------------------------------------- meta and notes
 
-    def _meta(self, model: Model, meta: Any) -> None:
+    def _meta(self, model: Model, meta: object) -> None:
         if meta is None:
             return
         for tag, prefix, extra_tag in (("Assumptions", "TM7-A", None), ("ExternalDependencies", "TM7-D", "external-dependency")):

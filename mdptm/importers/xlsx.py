@@ -418,7 +418,7 @@ def import_grids(path: Path, grids: list[Grid], ctx: ImportContext, importer: st
         vocab = profile_vocabulary(vocab, profile)
     builder = SourceBuilder(file, importer, vocab, ctx.report, profile)
     names = [repr(g.name) for g in grids if g.name]
-    ctx.options["looked_at"] = f"sheets {', '.join(names)}" if names else f"{sum(len(g.cells) for g in grids)} rows"
+    ctx.looked_at = f"sheets {', '.join(names)}" if names else f"{sum(len(g.cells) for g in grids)} rows"
     for grid in grids:
         if grid.hidden:
             ctx.report.warn(file, grid.name, f"sheet {grid.name!r} is hidden; read like the others")
@@ -516,9 +516,7 @@ class CsvImporter(Importer):
         return 70 if path.suffix.lower() in self.extensions else 0
 
     def load(self, path: Path, ctx: ImportContext) -> Model:
-        grid, encoding, delim = read_csv(path)
+        grid, encoding, _delim = read_csv(path)
         if encoding not in ("utf-8", "utf-8-sig"):
             ctx.report.warn(path.name, None, f"read as {encoding} (not UTF-8)")
-        shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}[delim]
-        ctx.options.setdefault("csv", {})[path.name] = {"encoding": encoding, "delimiter": shown}
         return import_grids(path, [grid], ctx, self.name)

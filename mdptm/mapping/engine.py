@@ -13,18 +13,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
 from mdptm.errors import InputError
-from mdptm.mapping.framework import COLLECTION_ITEMS, TEXT_FIELDS, UNION_LABELS, Assertion, Clause, FieldCheck, Framework, Override, Rule
+from mdptm.mapping.framework import TEXT_FIELDS, UNION_LABELS, Assertion, Clause, FieldCheck, Framework, Override, Rule
 from mdptm.model import Item, Model
 from mdptm.model.evidence import affirmed, durations, first_date, real_values, stated, void_control
 from mdptm.model.io import read_structured
 from mdptm.model.results import CLAUSE_STATUSES, ClauseResult, ClauseStatus, Confirmation, Coverage, FrameworkResult
 from mdptm.model.validate import pointer
 from mdptm.resources import mappings_dir
+
+if TYPE_CHECKING:
+    from mdptm.mapping.framework import Selector
 
 __all__ = [
     "BUILTIN_FRAMEWORKS",
@@ -111,7 +114,7 @@ def _validation_error(exc: ValidationError, file: str) -> InputError:
     return InputError(msg, file=file, locator=pointer(*loc) or "/")
 
 
-def framework_from_data(data: Any, file: str) -> Framework:
+def framework_from_data(data: object, file: str) -> Framework:
     """Validate parsed framework data; the error names the file and a JSON pointer."""
     if isinstance(data, Framework):
         return data
@@ -230,7 +233,7 @@ class Outcome:
     hospital: list[str] = field(default_factory=list)  # the hospital's own controls left out
 
 
-def _present(value: Any) -> bool:
+def _present(value: object) -> bool:
     if value is None:
         return False
     if isinstance(value, str):
@@ -244,7 +247,7 @@ def _present(value: Any) -> bool:
     return bool(value) if isinstance(value, bool) else True
 
 
-def _norm(value: Any) -> Any:
+def _norm(value: object) -> object:
     return value.strip().casefold() if isinstance(value, str) else value
 
 
@@ -263,6 +266,8 @@ def _text(item: Item, collection: str) -> str:
 # One test of a compiled filter: ("keywords", "", casefolded words), ("exclude", field, values),
 # ("present", field, bool) or ("in", field, values). A compiled filter is hashable, so the items it
 # selects are computed once per model however many clauses and frameworks use the same filter.
+# (operation, field, argument): the argument is keywords, a frozenset of wanted values or a bool by operation
+# (Any: the hot loop of select() reads it by operation, without isinstance checks per item).
 Check = tuple[str, str, Any]
 
 
@@ -285,7 +290,7 @@ def compile_filter(flt: BaseModel | None) -> tuple[Check, ...]:
     return tuple(out)
 
 
-def _has(value: Any, wanted: frozenset[Any]) -> bool:
+def _has(value: object, wanted: frozenset[object]) -> bool:
     if isinstance(value, list):
         return any(_norm(v) in wanted for v in value if v is not None)
     return value is not None and _norm(value) in wanted
@@ -374,7 +379,7 @@ def _noun(collection: str, count: int) -> str:
     return _PLURAL.get(collection, collection)
 
 
-def _human(value: Any) -> str:
+def _human(value: object) -> str:
     return str(value).replace("_", " ")
 
 
@@ -423,7 +428,7 @@ def _conditions(flt: BaseModel) -> str:
     return ", ".join(parts) or "meet the rule"
 
 
-def _uses_keywords(sel: Any) -> bool:
+def _uses_keywords(sel: Selector) -> bool:
     return bool(getattr(sel, "keywords", None)) or bool(sel.every is not None and getattr(sel.every, "keywords", None))
 
 
@@ -532,19 +537,19 @@ class Evaluator:
     # -- rule level
 
     def rule(self, rule: Rule) -> Outcome:
-        kind, value = rule.kind, rule.value
-        if kind in COLLECTION_ITEMS:
-            out = self._items(kind, value)
-        elif kind == "fields":
-            out = self._fields(value)
-        elif kind == "clauses":
-            out = self._clauses(value)
-        elif kind == "all":
-            out = self._all(value)
-        elif kind == "any":
-            out = self._any(value)
+        sel = rule.selector
+        if sel is not None:
+            out = self._items(rule.kind, sel)
+        elif rule.fields is not None:
+            out = self._fields(rule.fields)
+        elif rule.clauses is not None:
+            out = self._clauses(rule.clauses)
+        elif rule.all_ is not None:
+            out = self._all(rule.all_)
+        elif rule.any_ is not None:
+            out = self._any(rule.any_)
         else:
-            out = self._none(value)
+            out = self._none(rule.none_ or [])
         if rule.counts_as == "partial" and out.level == "met":
             out = Outcome("partial", out.evidence, out.text + " (which only partly answers the clause)", out.hospital)
         if rule.label:
@@ -552,7 +557,7 @@ class Evaluator:
             out = Outcome(out.level, out.evidence, f"{label}: {out.text}", out.hospital)
         return out
 
-    def _items(self, collection: str, sel: Any) -> Outcome:
+    def _items(self, collection: str, sel: Selector) -> Outcome:
         checks = compile_filter(sel)
         matched = self.index.select(collection, checks)
         hospital: list[str] = []
@@ -602,7 +607,7 @@ class Evaluator:
         every = "all" if len(good) > 1 else "the"
         return capped(level, good, f"{every} {len(good)} {what(len(good))} {cond} ({_ids(good)}{need})")
 
-    def _claimed_treated(self, collection: str, sel: Any) -> list[str]:
+    def _claimed_treated(self, collection: str, sel: object) -> list[str]:
         """Threats a rule on treated threats would have counted, had they named a control."""
         wanted = getattr(sel, "status", None) if collection == "threats" else None
         if not wanted or not self.index.untreated or not TREATED & set(wanted):
@@ -638,8 +643,8 @@ class Evaluator:
             level = "partial"
         return Outcome(level, stated_paths, _join(phrases, "and") if len(phrases) < 3 else "; ".join(phrases))
 
-    def _field_value(self, path: str) -> Any:
-        value: Any = self.model
+    def _field_value(self, path: str) -> object:
+        value: object = self.model
         for part in path.split("."):
             value = getattr(value, part, None)
             if value is None:
@@ -691,7 +696,7 @@ def _quote(value: str, width: int = 40) -> str:
     return repr(one if len(one) <= width else one[: width - 1] + "…")
 
 
-def _field_check(check: FieldCheck, value: Any, model: Model) -> tuple[Level, str]:
+def _field_check(check: FieldCheck, value: object, model: Model) -> tuple[Level, str]:
     """Whether one product/support/document field answers, and a phrase saying why (with the numbers)."""
     path = check.path
     if value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, dict)) and not value):

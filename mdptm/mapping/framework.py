@@ -66,7 +66,7 @@ class Strict(BaseModel):
 # ----------------------------------------------------------------------------- item filters
 
 
-def _unwrap_optional(ann: Any) -> Any:
+def _unwrap_optional(ann: object) -> object:
     """``X | None`` → ``X``; anything else unchanged."""
     if typing.get_origin(ann) in (Union, types.UnionType):
         args = [a for a in typing.get_args(ann) if a is not type(None)]
@@ -75,7 +75,7 @@ def _unwrap_optional(ann: Any) -> Any:
     return ann
 
 
-def _value_type(ann: Any) -> Any:
+def _value_type(ann: object) -> object:
     """The type of one value a filter may list for a field of annotation *ann*, or None when only
     presence (true/false) can be tested (nested objects such as ``risk`` or ``diagram``)."""
     ann = _unwrap_optional(ann)
@@ -86,15 +86,15 @@ def _value_type(ann: Any) -> Any:
     return None
 
 
-def _condition_type(ann: Any) -> Any:
+def _condition_type(ann: object) -> object:
     inner = _value_type(ann)
     if inner is None:
         return bool | None
     return list[inner] | bool | None  # type: ignore[valid-type]
 
 
-def _filter_fields(item_cls: type[m.Item]) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
+def _filter_fields(item_cls: type[m.Item]) -> dict[str, Any]:  # Any: pydantic create_model field definitions
+    fields: dict[str, object] = {}
     for name, info in item_cls.model_fields.items():
         if name in _internal(item_cls):
             continue
@@ -102,8 +102,8 @@ def _filter_fields(item_cls: type[m.Item]) -> dict[str, Any]:
     return fields
 
 
-def _exclude_fields(item_cls: type[m.Item]) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
+def _exclude_fields(item_cls: type[m.Item]) -> dict[str, Any]:  # Any: as _filter_fields
+    fields: dict[str, object] = {}
     for name, info in item_cls.model_fields.items():
         inner = _value_type(info.annotation)
         if name in _internal(item_cls) or inner is None or inner is bool:
@@ -167,17 +167,25 @@ UNION_LABELS = frozenset(
     {"bool", "str", "int", "FieldCheck"} | {f"{_title(c)}{kind}" for c in COLLECTION_ITEMS for kind in ("Selector", "Filter", "Exclude")}
 )
 
-# The selector classes are generated, so type checkers see them as plain models.
+# The selector classes are generated, so type checkers see them as what they all share.
 if TYPE_CHECKING:
-    ElementsSelector = BaseModel
-    TrustZonesSelector = BaseModel
-    FlowsSelector = BaseModel
-    AssetsSelector = BaseModel
-    ViewsSelector = BaseModel
-    ThreatsSelector = BaseModel
-    ControlsSelector = BaseModel
-    AssumptionsSelector = BaseModel
-    OutOfScopeSelector = BaseModel
+
+    class Selector(BaseModel):
+        """The fields every generated selector has besides its collection's conditions."""
+
+        keywords: list[str] | None
+        min: int
+        every: BaseModel | None
+
+    ElementsSelector = Selector
+    TrustZonesSelector = Selector
+    FlowsSelector = Selector
+    AssetsSelector = Selector
+    ViewsSelector = Selector
+    ThreatsSelector = Selector
+    ControlsSelector = Selector
+    AssumptionsSelector = Selector
+    OutOfScopeSelector = Selector
 else:
     ElementsSelector = SELECTORS["elements"]
     TrustZonesSelector = SELECTORS["trust_zones"]
@@ -264,8 +272,10 @@ class Rule(Strict):
         return next(k for k in SELECTOR_KEYS if getattr(self, _attr(k)) is not None)
 
     @property
-    def value(self) -> Any:
-        return getattr(self, _attr(self.kind))
+    def selector(self) -> Selector | None:
+        """The selector of a rule on a collection's items (``threats:``, ``controls:``, ...), else None."""
+        sel: Selector | None = getattr(self, self.kind) if self.kind in COLLECTION_ITEMS else None
+        return sel
 
 
 def _attr(key: str) -> str:
@@ -278,7 +288,7 @@ def field_path_problem(path: str) -> str | None:
     root = FIELD_ROOTS.get(parts[0])
     if root is None or len(parts) < 2:
         return f"field path {path!r} must start with one of: {', '.join(FIELD_ROOTS)}"
-    cls: Any = root
+    cls: object = root
     for part in parts[1:]:
         if not (isinstance(cls, type) and issubclass(cls, BaseModel)) or part not in cls.model_fields:
             return f"field path {path!r}: no field {part!r} there"
@@ -409,7 +419,7 @@ def _find_cycle(graph: dict[str, set[str]]) -> list[str]:
     return []
 
 
-def framework_schema() -> dict[str, Any]:
+def framework_schema() -> dict[str, object]:
     """The JSON Schema of framework files, as shipped in ``mappings/framework.schema.json``."""
     schema = Framework.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -470,7 +480,7 @@ class Assertion(BaseModel):
 
     @field_validator("date", mode="before")
     @classmethod
-    def _iso_date(cls, v: Any) -> str:
+    def _iso_date(cls, v: object) -> str:
         import datetime as dt
 
         text = v.isoformat() if isinstance(v, dt.date) else str(v).strip()

@@ -139,7 +139,7 @@ class Item(Strict):
     tags: list[str] = Field(default_factory=list)
     source: Source | None = None
     notes: str | None = None
-    extra: dict[str, Any] = Field(default_factory=dict)
+    extra: dict[str, Any] = Field(default_factory=dict)  # Any: whatever a source's unmapped column or property held
 
 
 class Regulatory(Strict):

@@ -10,6 +10,7 @@ this module applies them: :func:`is_placeholder` for values, :func:`affirmed` fo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -119,7 +120,7 @@ def _canon(text: str) -> str:
     return _SPACES.sub(" ", _EDGE.sub("", text.strip().casefold()))
 
 
-def is_placeholder(value: Any) -> bool:
+def is_placeholder(value: object) -> bool:
     """True when *value* says nothing: empty, or a placeholder such as TBD, N/A, none, "not supported".
 
     A text whose first clause is a placeholder ("TBD - depends on the supplier") says nothing either.
@@ -142,7 +143,7 @@ def is_placeholder(value: Any) -> bool:
     return first in words.placeholders
 
 
-def real_values(values: Any) -> list[str]:
+def real_values(values: Iterable[object]) -> list[str]:
     """The entries of a list field that are not placeholders."""
     return [str(v) for v in values if v is not None and not is_placeholder(str(v))]
 
@@ -193,7 +194,7 @@ def affirmed(text: str, keywords: tuple[str, ...] | list[str]) -> list[str]:
     return found
 
 
-def stated(value: Any) -> bool:
+def stated(value: object) -> bool:
     """A field value that states something: not a placeholder, and not only denials ("there is no SBOM")."""
     if is_placeholder(value):
         return False

@@ -18,7 +18,10 @@ T = TypeVar("T", bound=BaseModel)
 
 
 def read_structured(path: Path, *, max_bytes: int | None = None) -> Any:
-    """Parse a JSON or YAML file, naming the line and column of a syntax error."""
+    """Parse a JSON or YAML file, naming the line and column of a syntax error.
+
+    Any: the file's own structure, which each caller checks (``isinstance``) or validates (pydantic);
+    :data:`mdptm.base.data.JSONValue` names what it can be."""
     raw = read_input(path, limit=max_bytes)
     try:
         text = raw.decode("utf-8-sig")
@@ -27,7 +30,7 @@ def read_structured(path: Path, *, max_bytes: int | None = None) -> Any:
     return parse_text(text, path)
 
 
-def parse_text(text: str, path: Path) -> Any:
+def parse_text(text: str, path: Path) -> object:
     """JSON if the name or the first character says so, else YAML; both through :mod:`mdptm.base.safety`."""
     if path.suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
         return parse_json(text, file=str(path))
@@ -50,7 +53,7 @@ def _str_repr(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 _Dumper.add_representer(str, _str_repr)
 
 
-def model_to_data(model: Model) -> dict[str, Any]:
+def model_to_data(model: Model) -> dict[str, Any]:  # Any: the JSON form pydantic dumps, edited in place by callers
     return model.model_dump(mode="json", by_alias=True)
 
 
@@ -83,7 +86,7 @@ def load(path: Path) -> Model:
     return model
 
 
-def validated(cls: type[T], data: Any, *, file: str, where: tuple[str | int, ...] = ()) -> T:
+def validated(cls: type[T], data: object, *, file: str, where: tuple[str | int, ...] = ()) -> T:
     """*data* as a *cls*; the first problem is an :class:`InputError` naming *file* and the JSON pointer
     (below *where*) of the offending value. One step for every catalogue, vocabulary and settings file."""
     try:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from pydantic import Field
 
@@ -178,7 +177,7 @@ def element_detail(e: Element) -> dict[str, str]:
     """The Appendix 2 facts an element states, by field."""
     out: dict[str, str] = {}
     for name, _label in APPENDIX2_FIELDS:
-        value: Any = getattr(e, name)
+        value: object = getattr(e, name)
         if isinstance(value, list):
             value = "\n".join(f"• {v.strip()}" for v in value if v.strip())
         if value and str(value).strip():
@@ -211,9 +210,9 @@ def model_fact(model: Model, path: str) -> bool:
     """Whether the model states the fact at a dotted path (``any:`` — some item of a list has it)."""
     any_item = path.startswith("any:")
     parts = path.removeprefix("any:").split(".")
-    values: list[Any] = [model]
+    values: list[object] = [model]
     for part in parts:
-        nxt: list[Any] = []
+        nxt: list[object] = []
         for v in values:
             got = getattr(v, part, None)
             if isinstance(got, list) and any_item and part != parts[-1]:
@@ -222,7 +221,7 @@ def model_fact(model: Model, path: str) -> bool:
                 nxt.append(got)
         values = nxt
 
-    def present(v: Any) -> bool:
+    def present(v: object) -> bool:
         if isinstance(v, str):
             return bool(v.strip())
         if isinstance(v, list | dict):

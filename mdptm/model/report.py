@@ -35,6 +35,7 @@ class ImportReport(BaseModel):
     records: list[Record] = Field(default_factory=list)
     warnings: list[ReportWarning] = Field(default_factory=list)
     # (grid, tables found in it) for each sheet or table read, for ``mdptm inspect``; never written out.
+    # Any: the table importers' own classes, which the model (below the importers) cannot name.
     tables_read: list[Any] = Field(default_factory=list, exclude=True, repr=False)
 
     def imported(self, file: str, locator: str, item: str) -> None:

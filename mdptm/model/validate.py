@@ -6,8 +6,8 @@ another part of the file also breaks the schema.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -65,7 +65,7 @@ def _schema_problems(exc: ValidationError) -> list[Problem]:
     return out
 
 
-def _refs(data: dict[str, Any]) -> list[Problem]:
+def _refs(data: Mapping[str, object]) -> list[Problem]:
     problems: list[Problem] = []
     ids: dict[str, tuple[str, str]] = {}
     by_collection: dict[str, set[str]] = {c: set() for c, _ in COLLECTIONS}
@@ -101,7 +101,8 @@ def _refs(data: dict[str, Any]) -> list[Problem]:
                 owner = item.get("id", "?")
                 what = " or ".join(a.rstrip("s").replace("_", " ") for a in allowed)
                 problems.append(Problem(where, f"dangling reference {ref!r} in {owner!r}: no {what} has this id", "dangling"))
-    for i, item in enumerate(data.get("flows") or []):
+    flows = data.get("flows")
+    for i, item in enumerate(flows if isinstance(flows, list) else []):
         if isinstance(item, dict) and item.get("initiator") not in (None, item.get("source"), item.get("target")):
             problems.append(
                 Problem(
@@ -113,7 +114,7 @@ def _refs(data: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def validate_data(data: Any) -> tuple[Model | None, list[Problem]]:
+def validate_data(data: object) -> tuple[Model | None, list[Problem]]:
     if not isinstance(data, dict):
         return None, [Problem("", "the top level must be a mapping (an mdptm/1 model)", "schema")]
     problems: list[Problem] = []
@@ -137,7 +138,7 @@ def validate_model(model: Model) -> list[Problem]:
     Reads ids and reference fields straight from the items: dumping a large model to data only to
     look at its references would cost more than the check itself.
     """
-    data: dict[str, Any] = {}
+    data: dict[str, object] = {}
     for coll, _kind in COLLECTIONS:
         fields = _REF_FIELDS.get(coll, ())
         data[coll] = [{"id": it.id, **{f: getattr(it, f) for f in fields}} for it in getattr(model, coll)]

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import os
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,17 +14,19 @@ from typing import Any
 from pydantic import BaseModel
 
 from mdptm.base.output import check_not_inside, check_replaceable, sha256_file, source_date_epoch, staged_dir, write_json, write_manifest
+from mdptm.base.process import give_back_memory
 from mdptm.documents.changes import record_history
 from mdptm.documents.coverage import coverage_data
 from mdptm.errors import ExitCode, InputError
 from mdptm.mapping.engine import map_model
 from mdptm.mapping.framework import Assertion, Override
-from mdptm.model import PLACEHOLDER, Model
-from mdptm.model.io import load, read_structured, validated
+from mdptm.model import PLACEHOLDER, Item, Model
+from mdptm.model.io import load, validated
+from mdptm.model.premarket import SUBMISSION_DIR
 from mdptm.model.report import ImportReport
 from mdptm.model.results import Coverage, Review
 from mdptm.model.validate import pointer
-from mdptm.pipeline.importing import check_references, import_sources
+from mdptm.pipeline.importing import ImportSource, check_references, import_sources, read_profile
 from mdptm.pipeline.project import PROJECT_FILE, Project, load_project
 from mdptm.pipeline.publish import write_package
 from mdptm.plugins import Audience, ExportContext, ReviewContext
@@ -50,7 +49,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _deep_merge(base: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+def _deep_merge(base: dict[str, Any], values: dict[str, object]) -> dict[str, object]:
     out = dict(base)
     for key, value in values.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
@@ -60,7 +59,7 @@ def _deep_merge(base: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _overlay(target: BaseModel, values: dict[str, Any], where: str | tuple[str, ...], file: str) -> None:
+def _overlay(target: BaseModel, values: dict[str, object], where: str | tuple[str, ...], file: str) -> None:
     if not values:
         return
     parts = (where,) if isinstance(where, str) else tuple(where)
@@ -77,7 +76,7 @@ def apply_project(model: Model, project: Project, project_file: str) -> None:
     _overlay(model.risk_management, project.risk_management, "risk_management", project_file)
     if project.items:
         index = model.index()
-        by_name: dict[str, list[Any]] = {}
+        by_name: dict[str, list[Item]] = {}
         for _kind, it in model.items():  # noqa: PERF102 - Model.items() yields (kind, item)
             label = getattr(it, "name", None) or getattr(it, "title", None)
             if isinstance(label, str):
@@ -96,16 +95,11 @@ def apply_project(model: Model, project: Project, project_file: str) -> None:
 
 def load_project_model(folder: Path) -> tuple[Model, ImportReport, Project, Path]:
     project, root = load_project(folder)
-    sources = []
-    for spec in project.sources:
-        profile = None
-        if spec.profile:
-            data = read_structured(root / spec.profile)
-            if not isinstance(data, dict):
-                raise InputError("a profile must be a mapping", file=str(root / spec.profile))
-            profile = data
-        sources.append((root / spec.path, spec.format, profile))
-    model, report = import_sources(sources, [spec.priority for spec in project.sources])
+    sources = [
+        ImportSource(root / spec.path, spec.format, read_profile(root / spec.profile) if spec.profile else None, spec.priority)
+        for spec in project.sources
+    ]
+    model, report = import_sources(sources)
     apply_project(model, project, str(root / "mdptm.yaml"))
     restate_placeholders(model, report, str(root / PROJECT_FILE))
     check_references(model)  # again: the project file may have changed references (signoffs, overrides)
@@ -140,48 +134,6 @@ class Timer:
             self.stages[stage] = self.stages.get(stage, 0.0) + time.perf_counter() - t0
 
 
-_LEAN_GC = {"depth": 0, "runs": 0}
-
-
-@contextmanager
-def lean_gc() -> Iterator[None]:
-    """Collect garbage rarely while a build runs.
-
-    A large build creates millions of objects that live until it ends; with Python's default
-    thresholds the collector rescans them again and again (a sixth of a 10 000-threat build). The
-    objects that exist beforehand (imported modules) are left out of the scans altogether. The
-    previous settings come back afterwards; nested use keeps the outermost. A process that builds
-    again (a portfolio worker) first collects what the last build left: frozen, it would never go.
-    """
-    if _LEAN_GC["depth"]:
-        yield
-        return
-    old = gc.get_threshold()
-    _LEAN_GC["depth"] += 1
-    if _LEAN_GC["runs"]:
-        gc.collect()
-    _LEAN_GC["runs"] += 1
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 50)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
-        gc.unfreeze()
-        _LEAN_GC["depth"] -= 1
-
-
-def give_back_memory() -> None:
-    """Return freed heap pages to the system (glibc's ``malloc_trim``; elsewhere nothing).
-
-    A stage that builds and drops large documents leaves the C heap full of free pages the
-    allocator keeps for later; without this the next stage's peak sits on top of them.
-    """
-    if sys.platform.startswith("linux"):
-        with suppress(OSError, AttributeError):  # not glibc
-            ctypes.CDLL(None).malloc_trim(0)
-
-
 @dataclass
 class Settings:
     """What the stages after import need, from the project file or the command line."""
@@ -200,7 +152,7 @@ class Settings:
     audience: Audience = Audience.PUBLIC
 
     @classmethod
-    def from_project(cls, project: Project, root: Path, *, draft: bool = False, audience: Audience | str = Audience.PUBLIC) -> Settings:
+    def from_project(cls, project: Project, root: Path, *, draft: bool = False, audience: Audience = Audience.PUBLIC) -> Settings:
         return cls(
             base_dir=root,
             frameworks=project.frameworks,
@@ -217,16 +169,15 @@ class Settings:
         )
 
 
-def build(folder: Path, out: Path | None = None, *, draft: bool = False, audience: Audience | str = Audience.PUBLIC) -> BuildResult:
+def build(folder: Path, out: Path | None = None, *, draft: bool = False, audience: Audience = Audience.PUBLIC) -> BuildResult:
     """Import a project's sources, then run every later stage (:func:`run_pipeline`)."""
     timer = Timer()
-    with lean_gc():
-        with timer("import"):
-            model, report, project, root = load_project_model(folder)
-        give_back_memory()
-        out = out or project_output(root, project.output)
-        settings = Settings.from_project(project, root, draft=draft, audience=audience)
-        return run_pipeline(model, report, out, settings, timer)
+    with timer("import"):
+        model, report, project, root = load_project_model(folder)
+    give_back_memory()
+    out = out or project_output(root, project.output)
+    settings = Settings.from_project(project, root, draft=draft, audience=audience)
+    return run_pipeline(model, report, out, settings, timer)
 
 
 def project_output(root: Path, output: str | None) -> Path:
@@ -254,7 +205,7 @@ def run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settin
     package itself is written only when review has no blocker (or ``draft``) and the leak scan of
     every written byte is clean. Either way nothing half-written is left behind.
     """
-    with lean_gc(), tempfile.TemporaryDirectory(prefix="mdptm-work-") as work:
+    with tempfile.TemporaryDirectory(prefix="mdptm-work-") as work:
         return _run_pipeline(model, report, out, settings, timer or Timer(), Path(work))
 
 
@@ -264,7 +215,7 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
     for line in xml_removed:
         report.warn(settings.overrides_file or "model", None, line)
     protected = [settings.base_dir, *settings.documents]
-    replaced = out / "submission" if settings.audience == "submission" else out
+    replaced = out / SUBMISSION_DIR if settings.audience == Audience.SUBMISSION else out
     for folder in (replaced, internal):  # the output replaces a folder: never one holding the inputs
         check_not_inside(folder, protected)
         check_replaceable(folder)
@@ -347,7 +298,7 @@ def _build_submission(result: BuildResult, coverage: Coverage, settings: Setting
     from mdptm.review.premarket_checks import PREMARKET_CHECKS
 
     with timer("review"):  # what an FDA reviewer would still ask for shows before the set is sent
-        result.review = review(ReviewContext(result.model, None, settings.signoffs_required, audience="submission"))
+        result.review = review(ReviewContext(result.model, None, settings.signoffs_required, audience=Audience.SUBMISSION))
     ids = {c.id for c in PREMARKET_CHECKS}
     result.warnings += [
         f"submission gap [{f.check}]: {f.message}" for f in result.review.findings if f.check in ids and f.severity == "warning"

@@ -3,16 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from mdptm.base.data import JSONObject
 from mdptm.base.safety import describe_bytes
 from mdptm.errors import InputError, MdptmError, UsageError
 from mdptm.importers.merge import merge_models
 from mdptm.model import COLLECTIONS, PLACEHOLDER, Model, provenance
+from mdptm.model.io import read_structured
 from mdptm.model.report import ImportReport
 from mdptm.model.validate import validate_model
 from mdptm.plugins import ImportContext, Importer, importers
+
+
+@dataclass(frozen=True)
+class ImportSource:
+    """One source to import: the file, its format (None: detected from the file), a profile (the
+    parsed profile file, for the table importers) and its priority when sources disagree (a later
+    source wins a field only with a strictly higher priority than the one that set it)."""
+
+    path: Path
+    format: str | None = None
+    profile: JSONObject | None = None
+    priority: int = 0
+
+
+def read_profile(path: Path) -> JSONObject:
+    """A profile file (how a workbook's sheets and columns map to the model), parsed; a mapping or an error."""
+    data = read_structured(path)
+    if not isinstance(data, dict):
+        raise InputError("a profile must be a mapping", file=str(path))
+    return data
 
 
 def detect(path: Path, available: dict[str, Importer]) -> Importer:
@@ -40,7 +62,7 @@ def detect(path: Path, available: dict[str, Importer]) -> Importer:
     return available[scored[0][1]]
 
 
-def import_one(path: Path, fmt: str | None = None, profile: dict[str, Any] | None = None) -> tuple[Model, ImportReport]:
+def import_one(path: Path, fmt: str | None = None, profile: JSONObject | None = None) -> tuple[Model, ImportReport]:
     """Import one file; anything wrong with it is an :class:`InputError` naming it."""
     available = importers()
     if fmt:
@@ -67,7 +89,7 @@ def import_one(path: Path, fmt: str | None = None, profile: dict[str, Any] | Non
     except Exception as exc:  # noqa: BLE001 - an importer bug must still name the file it failed on
         raise ImporterFailure(imp.name, exc, file=str(path)) from exc
     if not imp.may_be_empty and not has_content(model):
-        looked = ctx.options.get("looked_at")
+        looked = ctx.looked_at
         why = next(
             (r for r in report.records if r.disposition == "skipped" and r.reason and not r.reason.startswith(("header row", "blank"))),
             None,
@@ -103,18 +125,16 @@ class ImporterFailure(InputError):
         self.cause = exc
 
 
-def import_sources(
-    sources: list[tuple[Path, str | None, dict[str, Any] | None]], priorities: Sequence[int] | None = None
-) -> tuple[Model, ImportReport]:
-    """Import each (path, format, profile) and merge them in order.
+def import_sources(sources: Sequence[ImportSource]) -> tuple[Model, ImportReport]:
+    """Import each source and merge them in order.
 
-    On a conflict the first source wins, unless a later one has a higher priority (one per source).
+    On a conflict the first source wins, unless a later one has a higher priority.
     """
     parts = []
-    for path, fmt, profile in sources:
-        model, report = import_one(path, fmt, profile)
-        parts.append((path.name, model, report))
-    model, report = merge_models(parts, priorities)
+    for src in sources:
+        model, report = import_one(src.path, src.format, src.profile)
+        parts.append((src.path.name, model, report))
+    model, report = merge_models(parts, [src.priority for src in sources])
     # Names and ids written in one source may point into another: resolve them on the merged model.
     from mdptm.importers.tabular.resolve import resolve_references
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mdptm.errors import InputError, MdptmError
 from mdptm.model import PLACEHOLDER, Model
-from mdptm.pipeline.importing import detect, import_one, import_sources
+from mdptm.pipeline.importing import ImportSource, detect, import_one, import_sources
 from mdptm.pipeline.project import PROJECT_FILE
 from mdptm.plugins import importers
 
@@ -132,7 +132,7 @@ def init_project(folder: Path) -> InitResult:
 def _facts(readable: list[tuple[Path, str]]) -> dict[str, str]:
     """The product and document facts the sources state, merged as ``build`` will merge them."""
     try:
-        model, _report = import_sources([(p, None, None) for p, _f in readable])
+        model, _report = import_sources([ImportSource(p) for p, _f in readable])
     except MdptmError:
         return {}  # the sources read one by one but not together: facts are then left to the maker
     return _stated(model)

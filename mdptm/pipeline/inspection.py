@@ -16,9 +16,10 @@ from typing import Any
 
 import yaml
 
+from mdptm.base.data import JSONObject
 from mdptm.errors import InputError, MdptmError, UsageError
 from mdptm.importers.tabular.tables import Block, Grid
-from mdptm.model.report import ImportReport
+from mdptm.model.report import ImportReport, Record
 from mdptm.plugins import ImportContext
 
 
@@ -68,7 +69,7 @@ class Inspection:
     warnings: list[str]
     counts: dict[str, int]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for ``--json`` (counters as mappings)."""
         return {
             "file": self.file,
@@ -112,7 +113,7 @@ def _reason_key(reason: str) -> str:
     return reason[:80]
 
 
-def inspect_file(path: Path, fmt: str | None = None, profile: dict[str, Any] | None = None) -> Inspection:
+def inspect_file(path: Path, fmt: str | None = None, profile: JSONObject | None = None) -> Inspection:
     """Import *path* as ``mdptm import`` would and say how each of its tables was read."""
     from mdptm.pipeline.importing import detect
     from mdptm.plugins import importers
@@ -139,7 +140,7 @@ def inspect_file(path: Path, fmt: str | None = None, profile: dict[str, Any] | N
 
         raise ImporterFailure(imp.name, exc, file=str(path)) from exc
     report.finish()
-    by_loc: dict[str, list[Any]] = {}
+    by_loc: dict[str, list[Record]] = {}
     for rec in report.records:
         by_loc.setdefault(rec.locator, []).append(rec)
     grids = [_grid_read(grid, blocks, by_loc) for grid, blocks in report.tables_read]
@@ -164,7 +165,7 @@ def _partial(grid: Grid, block: Block) -> bool:
     return bool(filled) and (min(filled) < block.c0 or max(filled) > block.c1)
 
 
-def _grid_read(grid: Grid, blocks: list[Block], by_loc: dict[str, list[Any]]) -> GridRead:
+def _grid_read(grid: Grid, blocks: list[Block], by_loc: dict[str, list[Record]]) -> GridRead:
     where = grid.name or f"{grid.context} (CSV)"
     claimed: set[str] = set()
     tables: list[TableRead] = []
@@ -209,7 +210,7 @@ def _grid_read(grid: Grid, blocks: list[Block], by_loc: dict[str, list[Any]]) ->
 # ----------------------------------------------------------------------------------- the profile
 
 
-def profile_for(insp: Inspection) -> dict[str, Any]:
+def profile_for(insp: Inspection) -> dict[str, object]:
     """Every guess of an inspection as a profile: kind, header row and every column of each sheet or
     table; ``skip`` for those with none; a sheet of stacked tables as its ``tables``, one entry each.
     Tables side by side on one header row are pinned with their first and last column."""
@@ -237,7 +238,7 @@ def profile_for(insp: Inspection) -> dict[str, Any]:
                     entry["first_column"], entry["last_column"] = t.first, t.last
                 entries.append(entry)
             target[gr.key] = {"tables": entries}
-    out: dict[str, Any] = {}
+    out: dict[str, object] = {}
     if sheets:
         out["sheets"] = sheets
     if tables:
@@ -245,7 +246,7 @@ def profile_for(insp: Inspection) -> dict[str, Any]:
     return out
 
 
-def _pinned(t: TableRead) -> dict[str, Any]:
+def _pinned(t: TableRead) -> dict[str, object]:
     columns: dict[str, str] = {}
     headers = [c.header for c in t.columns]
     for col in t.columns:

@@ -64,15 +64,17 @@ def output_folders(projects: Sequence[Path], out_root: Path | None) -> list[Path
     return out
 
 
-def build_one(project: Path, out: Path | None, draft: bool, audience: Audience | str) -> ProjectResult:
+def build_one(project: Path, out: Path | None, draft: bool, audience: Audience) -> ProjectResult:
     """Build one project, turning every failure into a result: a worker never raises."""
     from mdptm.base.parallel import sequential
+    from mdptm.base.process import lean_gc
     from mdptm.pipeline.build import build
 
     t0 = time.perf_counter()
     result = ProjectResult(project=project)
     try:
-        with sequential():  # the portfolio already keeps every core busy
+        # A worker is a process of its own: its memory policy is set here, as the CLI sets the main process's.
+        with sequential(), lean_gc():  # the portfolio already keeps every core busy
             built = build(project, out, draft=draft, audience=audience)
     except MdptmError as exc:
         result.exit_code, result.message = exc.exit_code, str(exc)
@@ -95,7 +97,7 @@ def build_many(
     jobs: int | None = None,
     out_root: Path | None = None,
     draft: bool = False,
-    audience: Audience | str = Audience.PUBLIC,
+    audience: Audience = Audience.PUBLIC,
     on_done: Callable[[ProjectResult], None] | None = None,
 ) -> list[ProjectResult]:
     """Build every project, *jobs* at a time (default: one per CPU); results in the order given.

@@ -26,6 +26,8 @@ class SourceSpec(BaseModel):
 
 class Project(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    # Facts as written (Any: YAML values, validated against Product, Document, ... when they are applied,
+    # so that an error names the project file and the field).
     product: dict[str, Any] = Field(default_factory=dict)
     document: dict[str, Any] = Field(default_factory=dict)
     support: dict[str, Any] = Field(default_factory=dict)
@@ -45,7 +47,7 @@ class Project(BaseModel):
 
     @field_validator("sources", mode="before")
     @classmethod
-    def _plain_paths(cls, v: Any) -> Any:
+    def _plain_paths(cls, v: object) -> object:
         if isinstance(v, list):
             return [{"path": s} if isinstance(s, str) else s for s in v]
         return v

@@ -11,7 +11,6 @@ import hashlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from mdptm.base.output import json_text, staged_dir, write_manifest
 from mdptm.base.parallel import both
@@ -39,7 +38,7 @@ class PublishResult:
 _INTERNAL_KEYS = ("source", "notes", "extra")
 
 
-def public_data(model: Model) -> dict[str, Any]:
+def public_data(model: Model) -> dict[str, object]:
     """The model as data without the fields that are never published (SPEC §2): provenance,
     internal notes and unmapped source data. The pipeline strips them already; publishing does it
     again so that a model published as is cannot leak them."""

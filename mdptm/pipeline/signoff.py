@@ -62,7 +62,7 @@ def _read_text(path: Path) -> str:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
 
 
-def _entry(signoff: Signoff) -> dict[str, Any]:
+def _entry(signoff: Signoff) -> dict[str, object]:
     return signoff.model_dump(mode="json", exclude_none=True)
 
 
@@ -76,7 +76,7 @@ def _json_with_signoff(target: Path, signoff: Signoff) -> str:
 # ------------------------------------------------------------------------ YAML text insertion
 
 
-def _block(entry: dict[str, Any], indent: int) -> list[str]:
+def _block(entry: dict[str, object], indent: int) -> list[str]:
     text = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
     return [" " * indent + line for line in text.splitlines()]
 
@@ -88,7 +88,7 @@ def _find_key(node: yaml.MappingNode, key: str) -> tuple[yaml.Node, yaml.Node] |
     return None
 
 
-def add_to_yaml_list(text: str, path: list[str], entry: dict[str, Any], *, file: str) -> str:
+def add_to_yaml_list(text: str, path: list[str], entry: dict[str, object], *, file: str) -> str:
     """Append *entry* to the list at *path* (creating it), keeping every other byte of *text*.
 
     The result is re-parsed and compared with the original data plus the entry; anything else is
@@ -116,8 +116,8 @@ def add_to_yaml_list(text: str, path: list[str], entry: dict[str, Any], *, file:
     return new_text
 
 
-def _expected(data: dict[str, Any], path: list[str], entry: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = _copy(data)
+def _expected(data: dict[str, object], path: list[str], entry: dict[str, object]) -> dict[str, object]:
+    out: dict[str, object] = _copy(data)
     node: Any = out
     for key in path[:-1]:
         node = node.setdefault(key, {})
@@ -126,7 +126,7 @@ def _expected(data: dict[str, Any], path: list[str], entry: dict[str, Any]) -> d
     return out
 
 
-def _copy(value: Any) -> Any:
+def _copy(value: object) -> Any:
     if isinstance(value, dict):
         return {k: _copy(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -134,7 +134,7 @@ def _copy(value: Any) -> Any:
     return value
 
 
-def _insert(lines: list[str], root: yaml.Node | None, path: list[str], entry: dict[str, Any], file: str) -> list[str]:
+def _insert(lines: list[str], root: yaml.Node | None, path: list[str], entry: dict[str, object], file: str) -> list[str]:
     if root is None:
         return [*lines, *_nested(path, entry, 0)]
     if not isinstance(root, yaml.MappingNode) or root.flow_style:
@@ -170,7 +170,7 @@ def _insert(lines: list[str], root: yaml.Node | None, path: list[str], entry: di
     raise InputError("empty path", file=file)  # pragma: no cover - path is never empty
 
 
-def _nested(path: list[str], entry: dict[str, Any], indent: int) -> list[str]:
+def _nested(path: list[str], entry: dict[str, object], indent: int) -> list[str]:
     out = []
     for i, key in enumerate(path):
         out.append(" " * (indent + 2 * i) + f"{key}:")

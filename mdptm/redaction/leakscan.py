@@ -25,7 +25,6 @@ import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote
 
 from mdptm.base import textnorm
@@ -62,12 +61,15 @@ def needle_key(text: str) -> str:
 _ASCII_SEP = str.maketrans("-_", "  ")
 
 
+_Trie = dict[str, "_Trie"]  # one level per character; "" marks the end of a key
+
+
 def _trie_pattern(keys: Iterable[str]) -> str:
     """One regex alternation shaped as a trie, so a search costs one pass whatever the needle count.
 
     A space in a key matches any whitespace run, so a term broken over a line still matches.
     """
-    root: dict[str, Any] = {}
+    root: _Trie = {}
     for key in keys:
         node = root
         for ch in key:
@@ -77,7 +79,7 @@ def _trie_pattern(keys: Iterable[str]) -> str:
     def atom(ch: str) -> str:
         return r"\s+" if ch == " " else re.escape(ch)
 
-    def build(node: dict[str, Any]) -> str:
+    def build(node: _Trie) -> str:
         # follow single-child chains without recursing, so long needles stay shallow
         prefix = []
         while len(node) == 1 and "" not in node:
@@ -112,7 +114,7 @@ class LiteralMatcher:
             if key:
                 self.by_key.setdefault(key, needle)
         self._pattern: re.Pattern[str] | None = None
-        self._automaton: Any = None
+        self._automaton: ahocorasick.Automaton | None = None
         if self.by_key and ahocorasick is not None:
             anchors: dict[str, list[tuple[str, tuple[str, ...], int]]] = {}
             for key in self.by_key:
@@ -201,7 +203,7 @@ def _strings_of(text: str, *, yaml_too: bool = False) -> list[str]:
     out: list[str] = []
     if not yaml_too:  # strings are collected as each object is parsed: no document is built
 
-        def pairs(items: list[tuple[str, Any]]) -> None:
+        def pairs(items: list[tuple[str, object]]) -> None:
             for key, value in items:
                 out.append(key)
                 if isinstance(value, str):
@@ -222,7 +224,7 @@ def _strings_of(text: str, *, yaml_too: bool = False) -> list[str]:
         data = parse_yaml(text, file="")
     except (ValueError, RecursionError, InputError):
         return []
-    stack: list[Any] = [data]
+    stack: list[object] = [data]
     while stack:
         value = stack.pop()
         if isinstance(value, str):
@@ -235,7 +237,7 @@ def _strings_of(text: str, *, yaml_too: bool = False) -> list[str]:
     return out
 
 
-def _list_strings(values: list[Any], out: list[str]) -> None:
+def _list_strings(values: list[object], out: list[str]) -> None:
     """The strings of a parsed JSON array (objects inside it were collected as they were parsed)."""
     for value in values:
         if isinstance(value, str):

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Literal, get_args, get_origin
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -427,7 +427,7 @@ def all_items(model: Model) -> Iterator[Item]:
 TextFn = Callable[[str, str, str], str]  # (text, item id, field path) -> new text
 
 
-def _is_enum(annotation: Any) -> bool:
+def _is_enum(annotation: object) -> bool:
     origin = get_origin(annotation)
     if origin is Literal:
         return True
@@ -437,7 +437,7 @@ def _is_enum(annotation: Any) -> bool:
     return False
 
 
-def _model_class(annotation: Any) -> type[BaseModel] | None:
+def _model_class(annotation: object) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     if get_origin(annotation) in (typing.Union, types.UnionType):
@@ -656,7 +656,7 @@ class _Redactor:
                 shape = shapes.get(name)
                 if shape not in ("str", "strs"):
                     raise InputError(f"{name!r} is not a text field of {iid!r}", locator=pointer("rewrite", iid, name))
-                new: Any = (
+                new: object = (
                     ([value] if isinstance(value, str) else value)
                     if shape == "strs"
                     else (value if isinstance(value, str) else "\n".join(value))
@@ -666,7 +666,7 @@ class _Redactor:
                 self.log.add(iid, name, "rewritten", "rewrite", _flat(old), _flat(new), secret=True)
 
     def summarise(self, item: Item, rule: str) -> None:
-        cleared: dict[str, Any] = {"rationale": None, "steps": [], "verification": [], "disposal": None, "diagram": None}
+        cleared: dict[str, object] = {"rationale": None, "steps": [], "verification": [], "disposal": None, "diagram": None}
         if item.description:
             self.log.add(item.id, "description", "summarised", rule, item.description, self.policy.summary, secret=True)
         item.description = self.policy.summary
@@ -823,7 +823,7 @@ class _Redactor:
         """Secrets in the never-published fields become needles, in case an exporter leaks them."""
         for item in all_items(model):
             src = item.provenance if isinstance(item, Flow) else item.source
-            values: list[tuple[str, Any]] = [("notes", item.notes), ("extra", item.extra)]
+            values: list[tuple[str, object]] = [("notes", item.notes), ("extra", item.extra)]
             if src is not None:
                 values.append(("source", src.model_dump()))
             for field, value in values:
@@ -844,7 +844,7 @@ def _item_text(item: Item) -> list[tuple[str, str, str]]:
     return found
 
 
-def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
+def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, dict):
@@ -856,7 +856,7 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
             yield from _strings(v, f"{path}[{i}]")
 
 
-def _flat(value: Any) -> str | None:
+def _flat(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, list):
@@ -900,7 +900,7 @@ def _vocabulary() -> tuple[str, ...]:
     """Every enumerated value of the model (asset kinds, STRIDE categories, statuses): documents print
     them as labels ("Therapy data"), so a left-out item named like one discloses nothing."""
     out: list[str] = []
-    stack: list[Any] = [Model.model_json_schema()]
+    stack: list[object] = [Model.model_json_schema()]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
@@ -924,7 +924,7 @@ def public_corpus(public: Model, policy: Policy) -> str:
     return "\n".join(needle_key(t) for t in texts)
 
 
-def _strings_all(value: Any) -> Iterator[str]:
+def _strings_all(value: object) -> Iterator[str]:
     stack = [value]
     while stack:
         v = stack.pop()

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -26,9 +26,12 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from mdptm.model import Element, Flow, Model, Threat, View
+from mdptm.model import Element, Flow, Model, Threat, TrustZone, View
 from mdptm.model.results import CLAUSE_STATUSES, Coverage
 from mdptm.model.vocabulary import risk_scale
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 DPI = 200
 INCH_PER_UNIT = 0.42  # one layout unit on paper; fonts are in points, so this fixes legibility
@@ -211,7 +214,7 @@ def view_diagram(model: Model, path: Path, view: View | None = None, *, max_elem
     return path
 
 
-def _zone_groups(elements: Sequence[Element], zones: dict[str, Any], zone_order: list[str]) -> list[_Group]:
+def _zone_groups(elements: Sequence[Element], zones: dict[str, TrustZone], zone_order: list[str]) -> list[_Group]:
     """One group per trust zone in use, laid out by topology: the device and the patient first, then the
     hospital's networks, then the outside (cloud, maker, internet), so that no flow between the device and
     the hospital appears to cross the cloud; model order within each; unzoned last."""
@@ -259,7 +262,7 @@ def _merge_edges(flows: Iterable[Flow], detailed: bool) -> list[_Edge]:
     return edges[:MAX_EDGES]
 
 
-def _aggregate(elements: Sequence[Element], flows: Sequence[Flow], zones: dict[str, Any]) -> tuple[list[_Group], list[_Edge]]:
+def _aggregate(elements: Sequence[Element], flows: Sequence[Flow], zones: dict[str, TrustZone]) -> tuple[list[_Group], list[_Edge]]:
     """Zone-level picture for views too large to draw element by element: one box per trust zone
     (the largest MAX_ZONE_NODES; the rest as one "other zones" box) and one counted arrow per pair."""
     order = {zid: i for i, zid in enumerate(zones)}
@@ -522,7 +525,7 @@ def _draw(groups: list[_Group], edges: list[_Edge], path: Path, *, zone_boxes: b
     _save(fig, path)
 
 
-def _draw_node(ax: Any, n: _Node) -> FancyBboxPatch:
+def _draw_node(ax: Axes, n: _Node) -> FancyBboxPatch:
     face, shape = _KIND_STYLE.get(n.kind, ("#ECEFF1", "round"))
     x0, y0 = n.x - _BW / 2, n.y - _BH / 2
     style = {"round": "round,pad=0,rounding_size=0.18", "device": "round,pad=0,rounding_size=0.06"}.get(shape, "square,pad=0")
@@ -632,7 +635,7 @@ def _offset(p1: tuple[float, float], p2: tuple[float, float], x: float, y: float
 
 
 def _place_label(
-    ax: Any,
+    ax: Axes,
     text: str,
     short: str,
     p1: tuple[float, float],

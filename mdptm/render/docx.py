@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 import docx
@@ -39,6 +39,10 @@ from mdptm.base.safety import check_zip, parse_xml
 from mdptm.errors import InputError
 from mdptm.render.docir import Bullets, Doc, Heading, Image, PageBreak, Paragraph, Table, Toc
 from mdptm.resources import templates_dir
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from docx.section import _Footer, _Header
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -107,11 +111,11 @@ REQUIRED_STYLES: tuple[_StyleSpec, ...] = (
 )
 
 
-def _style_names(document: Any) -> set[str]:
+def _style_names(document: DocxDocument) -> set[str]:
     return {s.name for s in document.styles}
 
 
-def ensure_styles(document: Any) -> None:
+def ensure_styles(document: DocxDocument) -> None:
     """Add the styles rendering needs to *document*, leaving those it already has untouched."""
     have = _style_names(document)
     for spec in REQUIRED_STYLES:
@@ -141,11 +145,11 @@ def ensure_styles(document: Any) -> None:
         have.add(spec.name)
 
 
-def _style_id(document: Any, name: str) -> str:
+def _style_id(document: DocxDocument, name: str) -> str:
     return str(document.styles[name].style_id)
 
 
-def style_ids(document: Any) -> dict[str, str]:
+def style_ids(document: DocxDocument) -> dict[str, str]:
     """Style id by UI name for every style, as ``document.styles[name]`` finds it, in one pass over
     the styles (each lookup by name is a search of them all)."""
     from docx.styles import BabelFish
@@ -161,7 +165,7 @@ def style_ids(document: Any) -> dict[str, str]:
     return out
 
 
-def theme_accent(document: Any) -> str:
+def theme_accent(document: DocxDocument) -> str:
     """The template's first accent colour (its brand colour), for table header rows."""
     try:
         theme = document.part.part_related_by(RT.THEME)
@@ -332,7 +336,7 @@ class DocxRenderer:
 
     # ---- blocks
 
-    def render(self) -> Any:
+    def render(self) -> DocxDocument:
         d = self.doc
         self._title_block()
         toc_entries = self._plan_bookmarks()
@@ -640,7 +644,7 @@ class DocxRenderer:
         stops.append(f'<w:tab w:val="right" w:pos="{pos}"/>')
         return f"<w:tabs>{''.join(stops)}</w:tabs>"
 
-    def _decorate_header(self, header: Any) -> None:
+    def _decorate_header(self, header: _Header) -> None:
         el = header._element
         has_text = any((t.text or "").strip() for t in el.iter(f"{_W}t"))
         right = self.text_width // 635
@@ -665,7 +669,7 @@ class DocxRenderer:
             etree.fromstring(f'<w:p {_XMLNS} xmlns:v="{V_NS}" xmlns:o="{O_NS}"><w:pPr>{self._pstyle("Header")}{tabs}</w:pPr>{runs}</w:p>')
         )
 
-    def _decorate_footer(self, footer: Any) -> None:
+    def _decorate_footer(self, footer: _Footer) -> None:
         el = footer._element
         has_page = any("PAGE" in (i.text or "") for i in el.iter(f"{_W}instrText")) or any(
             "PAGE" in (f.get(f"{_W}instr") or "") for f in el.iter(f"{_W}fldSimple")

@@ -8,7 +8,6 @@ named as logical locations only.
 
 from __future__ import annotations
 
-from typing import Any
 from xml.etree import ElementTree as ET
 
 from mdptm import __version__
@@ -24,15 +23,15 @@ def _origin(item: Item) -> Source | None:
     return item.provenance if isinstance(item, Flow) else item.source
 
 
-def _locations(finding: Finding, index: dict[str, Item], model_uri: str | None) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+def _locations(finding: Finding, index: dict[str, Item], model_uri: str | None) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
     for item_id in finding.items:
         item = index.get(item_id)
         logical = {"name": item_id, "kind": "object"}
         origin = _origin(item) if item is not None else None
         if origin is not None and origin.locator:
             logical["fullyQualifiedName"] = origin.locator
-        loc: dict[str, Any] = {"logicalLocations": [logical]}
+        loc: dict[str, object] = {"logicalLocations": [logical]}
         uri = origin.file if origin is not None and origin.file else model_uri
         if uri:
             loc["physicalLocation"] = {"artifactLocation": {"uri": uri.replace("\\", "/")}}
@@ -42,12 +41,12 @@ def _locations(finding: Finding, index: dict[str, Item], model_uri: str | None) 
     return out
 
 
-def to_sarif(review: Review, model: Model, checks: dict[str, str], model_uri: str | None = None) -> dict[str, Any]:
+def to_sarif(review: Review, model: Model, checks: dict[str, str], model_uri: str | None = None) -> dict[str, object]:
     """One SARIF run: a rule per installed check (*checks*: id → description), a result per finding."""
     rule_ids = sorted(set(checks) | {f.check for f in review.findings})
     rules = []
     for rid in rule_ids:
-        rule: dict[str, Any] = {"id": rid, "name": rid}
+        rule: dict[str, object] = {"id": rid, "name": rid}
         desc = checks.get(rid, "")
         if desc:
             rule["shortDescription"] = {"text": desc}
@@ -55,7 +54,7 @@ def to_sarif(review: Review, model: Model, checks: dict[str, str], model_uri: st
     index = model.index()
     results = []
     for f in review.findings:
-        result: dict[str, Any] = {
+        result: dict[str, object] = {
             "ruleId": f.check,
             "ruleIndex": rule_ids.index(f.check),
             "level": SARIF_LEVEL.get(f.severity, "note"),

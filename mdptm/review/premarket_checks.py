@@ -34,7 +34,7 @@ from mdptm.model.premarket import (
     state_coverage,
 )
 from mdptm.model.results import Finding
-from mdptm.plugins import ReviewContext
+from mdptm.plugins import Audience, ReviewContext
 from mdptm.review._shared import ReviewCheck, unstated
 
 HARMFUL = ("negligible", "minor", "serious", "critical", "catastrophic")
@@ -45,7 +45,7 @@ def applies(ctx: ReviewContext) -> bool:
 
     A hospital-facing review of a model that never meant to carry them is not flooded with FDA findings.
     """
-    return ctx.audience == "submission" or ctx.model.risk_management != RiskManagement()
+    return ctx.audience == Audience.SUBMISSION or ctx.model.risk_management != RiskManagement()
 
 
 class PremarketCheck(ReviewCheck):

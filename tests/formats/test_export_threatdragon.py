@@ -10,7 +10,7 @@ import pytest
 from mdptm.exporters.threatdragon import to_threatdragon
 from mdptm.model import Model
 from mdptm.model.io import load
-from mdptm.pipeline.importing import import_sources
+from mdptm.pipeline.importing import ImportSource, import_sources
 
 ROOT = next(p for p in Path(__file__).resolve().parent.parents if (p / "pyproject.toml").is_file())
 SAMPLE = ROOT / "samples" / "infusion-pump" / "model.yaml"
@@ -21,7 +21,7 @@ TD_CORPUS = sorted((ROOT.parent / "shared" / "corpus" / "threatdragon").glob("td
 def _round_trip(model: Model, tmp_path: Path) -> Model:
     path = tmp_path / "model.td.json"
     path.write_text(json.dumps(to_threatdragon(model)), encoding="utf-8")
-    back, _ = import_sources([(path, "threatdragon", None)])
+    back, _ = import_sources([ImportSource(path, "threatdragon")])
     return back
 
 
@@ -66,7 +66,7 @@ def test_export_is_valid_against_the_threat_dragon_schema() -> None:
 
 @pytest.mark.parametrize("path", TD_CORPUS, ids=lambda p: p.name)
 def test_corpus_models_round_trip(path: Path, tmp_path: Path) -> None:
-    first, _ = import_sources([(path, "threatdragon", None)])
+    first, _ = import_sources([ImportSource(path, "threatdragon")])
     again = _round_trip(first, tmp_path)
     assert _shape(again) == _shape(first)
 

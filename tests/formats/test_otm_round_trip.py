@@ -17,7 +17,7 @@ from mdptm.formats.otm_extension import public_content
 from mdptm.model import Model
 from mdptm.model.io import load
 from mdptm.pipeline.exporting import export_one
-from mdptm.pipeline.importing import import_one, import_sources
+from mdptm.pipeline.importing import ImportSource, import_one, import_sources
 
 ROOT = next(p for p in Path(__file__).resolve().parent.parents if (p / "pyproject.toml").is_file())
 SAMPLE = ROOT / "samples" / "infusion-pump" / "model.yaml"
@@ -151,7 +151,7 @@ def test_an_edited_file_is_read_as_plain_otm(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("path", CORPUS_MODELS, ids=lambda p: p.name)
 def test_corpus_models_round_trip(path: Path, tmp_path: Path) -> None:
-    model, _ = import_sources([(path, None, None)])
+    model, _ = import_sources([ImportSource(path)])
     back, _ = _round_trip(model, tmp_path)
     assert public_content(back) == public_content(model)
 

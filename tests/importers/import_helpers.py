@@ -14,7 +14,7 @@ from docx.oxml import parse_xml
 
 from mdptm.model import Model
 from mdptm.model.report import ImportReport
-from mdptm.pipeline.importing import import_sources
+from mdptm.pipeline.importing import ImportSource, import_sources
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 # A 1x1 PNG: the smallest picture Word accepts as a diagram.
@@ -22,7 +22,7 @@ PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4
 
 
 def run_import(*paths: Path, profile: dict[str, Any] | None = None, fmt: str | None = None) -> tuple[Model, ImportReport]:
-    return import_sources([(p, fmt, profile) for p in paths])
+    return import_sources([ImportSource(p, fmt, profile) for p in paths])
 
 
 def reconciles(report: ImportReport) -> bool:

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from mdptm.errors import InputError
 from mdptm.model.validate import validate_model
-from mdptm.pipeline.importing import ImporterFailure, import_sources
+from mdptm.pipeline.importing import ImporterFailure, ImportSource, import_sources
 from tests.formats.test_otm import OTM_01_YAML
 from tests.importers.import_helpers import reconciles
 from tests.importers.test_threatdragon import v1_model, v2_model
@@ -44,7 +44,7 @@ FUZZ = settings(
 def outcome(path: Path, fmt: str | None = None) -> str:
     """'model' or 'input error'; anything else (an ImporterFailure included) fails the test."""
     try:
-        model, report = import_sources([(path, fmt, None)])
+        model, report = import_sources([ImportSource(path, fmt)])
     except ImporterFailure as exc:
         raise AssertionError(f"importer crashed: {exc}") from exc.cause
     except InputError as exc:

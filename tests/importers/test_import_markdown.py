@@ -20,7 +20,7 @@ from mdptm.importers.mermaid import parse_flowchart
 from mdptm.model import Model
 from mdptm.model.report import ImportReport
 from mdptm.model.validate import validate_model
-from mdptm.pipeline.importing import ImporterFailure, import_sources
+from mdptm.pipeline.importing import ImporterFailure, ImportSource, import_sources
 from mdptm.plugins import importers
 from tests.conftest import CORPUS
 from tests.importers.import_helpers import reconciles
@@ -30,7 +30,7 @@ SHARED_MD = CORPUS / "markdown-real"
 
 
 def load(path: Path) -> tuple[Model, ImportReport]:
-    model, report = import_sources([(path, None, None)])
+    model, report = import_sources([ImportSource(path)])
     assert validate_model(model) == []
     assert reconciles(report)
     return model, report
@@ -606,7 +606,7 @@ def test_prose_definitions_and_design_decisions_are_not_records(tmp_path: Path) 
     path = tmp_path / "notes.md"
     path.write_text(PROSE_ONLY.replace("**Concern**: this document is long.\n", ""), encoding="utf-8")
     with pytest.raises(InputError, match="no threat-model content"):
-        import_sources([(path, None, None)])
+        import_sources([ImportSource(path)])
 
 
 def test_views_from_headings(tmp_path: Path) -> None:
@@ -627,7 +627,7 @@ def test_bad_bytes_are_a_clean_input_error(tmp_path: Path) -> None:
         path = tmp_path / name
         path.write_bytes(data)
         with pytest.raises(InputError) as exc:
-            import_sources([(path, None, None)])
+            import_sources([ImportSource(path)])
         assert not isinstance(exc.value, ImporterFailure) and exc.value.file
 
 
@@ -676,7 +676,7 @@ def test_never_raises_but_input_error(parts: list[str]) -> None:
         path = Path(tmp) / "fuzz.md"
         path.write_text("".join(parts), encoding="utf-8", errors="surrogatepass")
         try:
-            model, report = import_sources([(path, None, None)])
+            model, report = import_sources([ImportSource(path)])
         except ImporterFailure as exc:
             raise AssertionError(f"importer crashed: {exc}") from exc.cause
         except InputError as exc:
@@ -694,7 +694,7 @@ def test_prose_threats_are_named_in_the_refusal_not_invented(tmp_path: Path) -> 
         encoding="utf-8",
     )
     with pytest.raises(InputError, match=r"2 block\(s\) that may be threats were not recognised, the first at line 3"):
-        import_sources([(path, None, None)])
+        import_sources([ImportSource(path)])
 
 
 TITLED_AND_TEMPLATE = """\

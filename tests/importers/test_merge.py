@@ -16,7 +16,7 @@ from mdptm.model.io import load as load_model
 from mdptm.model.report import ImportReport
 from mdptm.model.validate import validate_model
 from mdptm.pipeline.build import load_project_model
-from mdptm.pipeline.importing import import_sources
+from mdptm.pipeline.importing import ImportSource, import_sources
 
 
 def native(path: Path, **collections: Any) -> Path:
@@ -70,7 +70,7 @@ def register(tmp_path: Path) -> Path:
 
 
 def test_same_id_merges_field_by_field_and_names_match(tmp_path: Path) -> None:
-    model, report = import_sources([(design(tmp_path), None, None), (register(tmp_path), None, None)])
+    model, report = import_sources([ImportSource(design(tmp_path)), ImportSource(register(tmp_path))])
     assert validate_model(model) == []
     # elements, zones and flows the register calls differently are the same things
     assert [e.id for e in model.elements] == ["pump", "server", "T-2-2"]
@@ -92,7 +92,7 @@ def test_same_id_merges_field_by_field_and_names_match(tmp_path: Path) -> None:
 
 
 def test_conflict_first_wins_and_names_both_places(tmp_path: Path) -> None:
-    model, report = import_sources([(design(tmp_path), None, None), (register(tmp_path), None, None)])
+    model, report = import_sources([ImportSource(design(tmp_path)), ImportSource(register(tmp_path))])
     t1 = next(t for t in model.threats if t.id == "T-1")
     assert t1.title == "Library tampering"
     # an unset default (status open) is no value: the register's status is taken without a conflict
@@ -105,7 +105,7 @@ def test_conflict_first_wins_and_names_both_places(tmp_path: Path) -> None:
 
 
 def test_a_source_with_higher_priority_wins(tmp_path: Path) -> None:
-    model, report = import_sources([(design(tmp_path), None, None), (register(tmp_path), None, None)], [0, 1])
+    model, report = import_sources([ImportSource(design(tmp_path)), ImportSource(register(tmp_path), priority=1)])
     t1 = next(t for t in model.threats if t.id == "T-1")
     assert t1.title == "Drug library tampering"
     assert model.product.name == "Infusion pump system"
@@ -116,9 +116,9 @@ def test_priority_is_remembered_per_field(tmp_path: Path) -> None:
     a = native(tmp_path / "a.yaml", elements=[{"id": "e", "name": "E", "description": "from a"}])
     b = native(tmp_path / "b.yaml", elements=[{"id": "e", "name": "E", "description": "from b"}])
     c = native(tmp_path / "c.yaml", elements=[{"id": "e", "name": "E", "description": "from c"}])
-    model, _ = import_sources([(a, None, None), (b, None, None), (c, None, None)], [0, 2, 1])
+    model, _ = import_sources([ImportSource(a), ImportSource(b, priority=2), ImportSource(c, priority=1)])
     assert model.elements[0].description == "from b"  # c comes later but ranks below b
-    model, _ = import_sources([(a, None, None), (b, None, None), (c, None, None)])
+    model, _ = import_sources([ImportSource(a), ImportSource(b), ImportSource(c)])
     assert model.elements[0].description == "from a"
 
 
@@ -192,8 +192,8 @@ def test_corpus_tm7_and_its_otm_merge_into_one_model(corpus: Path) -> None:
     """The same device from two tools: elements, zones and flows meet; every threat is kept."""
     model, report = import_sources(
         [
-            (corpus / "tm7" / "startleft-mtmt-mobile-api.tm7", None, None),
-            (corpus / "otm" / "threatdragon-mobile-cloud.otm.json", None, None),
+            ImportSource(corpus / "tm7" / "startleft-mtmt-mobile-api.tm7"),
+            ImportSource(corpus / "otm" / "threatdragon-mobile-cloud.otm.json"),
         ]
     )
     assert len(model.elements) == 4 and len(model.flows) == 6

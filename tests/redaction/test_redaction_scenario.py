@@ -226,9 +226,9 @@ def test_cli_redact_renames_an_id_holding_a_term(project: Path, capsys: pytest.C
 
 @pytest.mark.skipif("docx" not in importers(), reason="the Word importer is not installed in this checkout")
 def test_the_word_file_itself_through_the_importer(project: Path) -> None:
-    from mdptm.pipeline.importing import import_sources
+    from mdptm.pipeline.importing import ImportSource, import_sources
 
-    model, _ = import_sources([(project / "threat-model.docx", "docx", None)])
+    model, _ = import_sources([ImportSource(project / "threat-model.docx", "docx")])
     doc_terms = property_terms([project / "threat-model.docx"], keep=[model.product.manufacturer])
     public, log = redact(model, load_policy(project / "policy.yaml"), extra_terms=doc_terms)
     out = project / "out"

@@ -183,7 +183,7 @@ def _group_titles(path: Path | None = None) -> dict[str, str]:
     return {str(g["id"]): str(g.get("title") or g["id"]) for g in groups if isinstance(g, dict) and "id" in g}
 
 
-def _catalogue(path: Path | None) -> Any:
+def _catalogue(path: Path | None) -> object:
     path = path or mappings_dir() / MC2_FILE
     return read_structured(path) if path.is_file() else None
 

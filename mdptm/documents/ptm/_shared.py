@@ -3,14 +3,14 @@ small text helpers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from mdptm.model import Flow, Model
 from mdptm.model.index import ById, threats_by_control, views_by_threat
-from mdptm.plugins import ExportContext
+from mdptm.plugins import Audience, ExportContext
 from mdptm.render.docir import Doc, Table
 
 QUESTIONS = (
@@ -114,12 +114,12 @@ class Build:
             title=title,
             subtitle=f"{ident} · {p.manufacturer}",
             draft=ctx.draft,
-            confidential=ctx.audience == "internal",  # an unredacted model exported as is
+            confidential=ctx.audience == Audience.INTERNAL,  # an unredacted model exported as is
             footer=f"{p.manufacturer} · {title} · version {model.document.version}",
         )
         self.figure_cache: dict[str, Path | None] = {}
 
-    def figure(self, key: str, make: Any) -> Path | None:
+    def figure(self, key: str, make: Callable[[Path], Path | None]) -> Path | None:
         """Draw each picture once per build; HTML and Word share the files."""
         if key not in self.figure_cache:
             path = self.work / f"{key}.png"

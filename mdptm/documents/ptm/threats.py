@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from typing import Any
 
 from mdptm.documents.ptm._shared import (
     MAX_GROUPS,
@@ -18,7 +17,7 @@ from mdptm.documents.ptm._shared import (
     label,
     plural,
 )
-from mdptm.model import STRIDE_ORDER, Threat
+from mdptm.model import STRIDE_ORDER, Risk, Threat
 from mdptm.model.vocabulary import stride_title
 from mdptm.render import diagrams
 from mdptm.render.docir import Doc, PageBreak
@@ -34,7 +33,7 @@ class ThreatChapter(Chapter):
         self.threat_span = (0, 0)
 
     def _risk_text(self, t: Threat) -> str:
-        def one(r: Any) -> str:
+        def one(r: Risk | None) -> str:
             if r is None:
                 return "not rated"
             lev = label(r.level) if r.level else ""

@@ -42,7 +42,7 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEADER_ROW = 4
 
 
-def _cell_value(value: Any) -> Any:
+def _cell_value(value: object) -> Any:
     """Text safe for a cell: no control characters, within Excel's length limit."""
     if not isinstance(value, str):
         return value
@@ -52,7 +52,7 @@ def _cell_value(value: Any) -> Any:
     return text
 
 
-def _row_height(values: Sequence[Any], widths: Sequence[float]) -> float:
+def _row_height(values: Sequence[object], widths: Sequence[float]) -> float:
     """Points for a row of wrapped text, so every viewer shows it whole (not all of them autofit)."""
     lines = 1
     for value, width in zip(values, widths, strict=False):

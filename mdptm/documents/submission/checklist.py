@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook
 
@@ -32,7 +31,7 @@ def _mapping_verdict(answer: LabelingAnswer, fw: FrameworkResult | None) -> str:
 def write_labeling(model: Model, path: Path, ctx: ExportContext) -> list[LabelingAnswer]:
     fw = ctx.coverage.framework(FDA_FRAMEWORK) if ctx.coverage is not None else None
     answers = agree_with_mapping(answer_labeling(model), fw)
-    data: list[list[Any]] = []
+    data: list[list[object]] = []
     fills: dict[tuple[int, int], str] = {}
     for r, a in enumerate(answers):
         data.append(
@@ -75,7 +74,7 @@ def write_labeling(model: Model, path: Path, ctx: ExportContext) -> list[Labelin
         fills,
     )
     counts = Counter(a.status for a in answers)
-    summary_rows: list[list[Any]] = [
+    summary_rows: list[list[object]] = [
         [_words(s), counts[s], ", ".join(str(a.item.number) for a in answers if a.status == s) or "—"] for s in LABEL_STATUSES
     ]
     summary_rows.append(["Total", len(answers), ""])

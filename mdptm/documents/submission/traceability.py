@@ -6,7 +6,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook
 
@@ -78,7 +77,7 @@ def trace_rows(model: Model) -> list[TraceRow]:
 
 
 def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
-    data: list[list[Any]] = []
+    data: list[list[object]] = []
     fills: dict[tuple[int, int], str] = {}
     for r, row in enumerate(rows):
         t, c = row.threat, row.control
@@ -133,7 +132,7 @@ def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
 
 def _controls_sheet(model: Model) -> Sheet:
     ix = Index(model)
-    data: list[list[Any]] = []
+    data: list[list[object]] = []
     fills: dict[tuple[int, int], str] = {}
     for r, c in enumerate(model.controls):
         threats = ix.threats_of_control.get(c.id, [])
@@ -174,7 +173,7 @@ def _controls_sheet(model: Model) -> Sheet:
 
 def _trace_summary_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
     ix = Index(model)
-    data: list[list[Any]] = []
+    data: list[list[object]] = []
     fills: dict[tuple[int, int], str] = {}
 
     def add(group: str, measure: str, count: int, gap: bool = False) -> None:

@@ -333,7 +333,7 @@ class SourceBuilder:
             taken.add(iid)
             table = "element_kind" if kind == "element" else "asset_kind"
             guess = parse_choice(self.vocab, table, name).value
-            data: dict[str, Any] = {"id": iid, "name": one_line(name)}
+            data: dict[str, object] = {"id": iid, "name": one_line(name)}
             if guess:
                 data["kind"] = guess
             item: Item = (Element if kind == "element" else Asset).model_validate(data)
@@ -358,7 +358,7 @@ class SourceBuilder:
             value = clean_text(fact.value) if fact.path.endswith(("intended_use", "description")) else one_line(fact.value)
             if not value:
                 continue
-            obj: Any = model
+            obj: object = model
             parts = fact.path.split(".")
             for p in parts[:-1]:
                 obj = getattr(obj, p)
@@ -429,7 +429,7 @@ class SourceBuilder:
             item.extra[PENDING + self.file] = {"refs": pending, "alias": alias}
         return item
 
-    def _new_item(self, kind: str, item_id: str, fields: dict[str, Any], extra: dict[str, Any], rec: RowRecord) -> Item:
+    def _new_item(self, kind: str, item_id: str, fields: dict[str, object], extra: dict[str, object], rec: RowRecord) -> Item:
         cls: type[Item] = {  # type: ignore[assignment]
             "threat": Threat,
             "control": Control,
@@ -462,7 +462,7 @@ class SourceBuilder:
         set_provenance(item, Source(file=rec.file, locator=rec.locator, importer=self.importer))
         return item
 
-    def _merge_into(self, item: Item, fields: dict[str, Any], extra: dict[str, Any], rec: RowRecord) -> None:
+    def _merge_into(self, item: Item, fields: dict[str, Any], extra: dict[str, object], rec: RowRecord) -> None:
         """A later row about the same item fills what is empty; a different value is a reported conflict."""
         given = self._given.setdefault(id(item), set())
         for fname, value in fields.items():
@@ -505,7 +505,7 @@ class SourceBuilder:
         if isinstance(item, Flow) and not item.name:
             item.name = ""
 
-    def _apply_group(self, kind: str, rec: RowRecord, fields: dict[str, Any], extra: dict[str, Any]) -> None:
+    def _apply_group(self, kind: str, rec: RowRecord, fields: dict[str, object], extra: dict[str, object]) -> None:
         assert rec.group is not None
         if kind == "threat" and not fields.get("stride"):
             got = parse_stride(self.vocab, rec.group)

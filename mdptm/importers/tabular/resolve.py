@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from mdptm.base.text import slug
 from mdptm.importers.merge import norm_name
@@ -714,9 +713,9 @@ def has_pending(model: Model) -> bool:
     return any(k.startswith(PENDING) for _kind, item in model.items() for k in item.extra)
 
 
-def pending_of(item: Item) -> list[dict[str, Any]]:
+def pending_of(item: Item) -> list[dict[str, object]]:
     """The references an item still holds as written (for tests and diagnostics)."""
-    out: list[dict[str, Any]] = []
+    out: list[dict[str, object]] = []
     for k, v in item.extra.items():
         if k.startswith(PENDING) and isinstance(v, dict):
             out.extend(v.get("refs", []))

@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from mdptm.base.data import JSONObject
 from mdptm.errors import InputError
 from mdptm.importers.tabular.vocab import (
     HeaderMatch,
@@ -208,7 +209,7 @@ class Profile(BaseModel):
 
     @field_validator("sheets", "tables", mode="before")
     @classmethod
-    def _skip_shorthand(cls, v: Any) -> Any:
+    def _skip_shorthand(cls, v: object) -> object:
         if isinstance(v, dict):
             return {str(k): ({"kind": "skip"} if val == "skip" else val) for k, val in v.items()}
         return v
@@ -228,7 +229,7 @@ class Profile(BaseModel):
         return self.sheets.get("*")
 
 
-def load_profile(data: dict[str, Any] | None, vocab: Vocabulary, file: str = "profile") -> Profile | None:
+def load_profile(data: JSONObject | None, vocab: Vocabulary, file: str = "profile") -> Profile | None:
     """Validate a profile mapping; unknown kinds and fields are input errors naming their place."""
     if data is None:
         return None

@@ -10,6 +10,7 @@ False when the cell could not be understood, so the caller keeps the raw text in
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any, Generic, TypeVar
@@ -396,7 +397,7 @@ def load_vocabulary() -> Vocabulary:
     )
 
 
-def _words(items: list[Any]) -> frozenset[str]:
+def _words(items: Iterable[object]) -> frozenset[str]:
     return frozenset(w for w in (norm_text(str(x)) for x in items) if w)
 
 

@@ -1,0 +1,57 @@
+"""Process policy: the collector is tuned for the length of a build by whoever owns the process
+(the command line, a portfolio worker), and put back afterwards; the pipeline itself leaves it alone."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from mdptm.base.process import lean_gc
+from mdptm.cli import main
+from tests.conftest import SAMPLES
+
+
+def test_lean_gc_raises_the_thresholds_and_puts_them_back() -> None:
+    before = gc.get_threshold()
+    with lean_gc():
+        assert gc.get_threshold()[0] == 50_000
+        with lean_gc():  # nested: the outermost settings stay
+            assert gc.get_threshold()[0] == 50_000
+        assert gc.get_threshold()[0] == 50_000
+    assert gc.get_threshold() == before
+
+
+@pytest.mark.slow
+def test_the_pipeline_leaves_the_collector_alone(tmp_path: Path) -> None:
+    from mdptm.pipeline.build import build
+
+    seen: list[tuple[int, int, int]] = []
+    before = gc.get_threshold()
+    gc.callbacks.append(lambda phase, info: seen.append(gc.get_threshold()) if phase == "start" else None)
+    try:
+        build(SAMPLES / "infusion-pump", tmp_path / "out", draft=True)
+    finally:
+        gc.callbacks.pop()
+    assert gc.get_threshold() == before
+    assert all(t == before for t in seen)
+
+
+@pytest.mark.slow
+def test_the_build_command_sets_the_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    entered: list[bool] = []
+
+    @contextmanager
+    def spy() -> Iterator[None]:
+        entered.append(True)
+        with lean_gc():
+            yield
+
+    monkeypatch.setattr("mdptm.base.process.lean_gc", spy)
+    with pytest.raises(SystemExit) as done:
+        main(["-q", "build", str(SAMPLES / "infusion-pump"), "-o", str(tmp_path / "out"), "--draft"])
+    assert done.value.code == 0
+    assert entered == [True]
