@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
-from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard
 
 if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
     from mdptm.model import Model
     from mdptm.model.report import ImportReport
     from mdptm.model.results import Coverage, Finding, Hit, Review
@@ -204,6 +205,8 @@ def registry(*kinds: str) -> Registry:
 
     A command loads only the doors it uses: importing a file never imports the exporters' Word,
     workbook and chart machinery."""
+    from importlib.metadata import entry_points  # 40 ms of imports (email, zipfile): not for `mdptm --version`
+
     reg = Registry()
     unknown = [k for k in kinds if k not in GROUPS]
     if unknown:

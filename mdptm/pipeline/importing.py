@@ -126,10 +126,11 @@ def import_sources(
 
 def _initiators(model: Model) -> None:
     """Who opens each connection (``Flow.initiator``), where a flow's own text says so."""
-    from mdptm.documents.guides import Facts
-    from mdptm.model.topology import fill_initiators
+    from mdptm.model.topology import fill_initiators, place_terms, places
 
-    fill_initiators(model, Facts.of(model).where)
+    terms = place_terms()
+    where = places(model, terms.locations, terms.element_kinds)
+    fill_initiators(model, lambda element_id: where.get(element_id, "unknown"))
 
 
 def check_references(model: Model) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from mdptm.base.text import slug
 from mdptm.importers.merge import norm_name
+from mdptm.importers.tabular.resolve import PENDING
 from mdptm.importers.tabular.tables import Block, Grid, Profile, RowNote, RowRecord, TableFinder, block_records
 from mdptm.importers.tabular.vocab import (
     Vocabulary,
@@ -56,7 +57,6 @@ from mdptm.model.cvss import read as read_cvss
 from mdptm.model.premarket import likelihood_basis
 from mdptm.model.report import ImportReport
 
-PENDING = "_mdptm_pending:"
 PREFIX = {
     "threat": "T",
     "control": "C",
