@@ -17,11 +17,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
 from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.model import PLACEHOLDER, Control, ControlStatus, Document, Model, Product, Source
+from mdptm.model.io import read_structured
 from mdptm.model.report import ImportReport
 from mdptm.resources import mappings_dir
 
@@ -39,10 +38,7 @@ def compact(label: object) -> str:
 def vocabulary() -> dict[str, Any]:
     """The shipped vocabulary, read once."""
     path = mappings_dir() / VOCABULARY
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=Yaml12Loader)  # noqa: S506 - a SafeLoader subclass
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"cannot read the format vocabulary: {exc}", file=str(path)) from None
+    data = read_structured(path, yaml12=True)  # YAML 1.2 booleans: a ``no:`` key stays text
     if not isinstance(data, dict):
         raise InputError("the format vocabulary must be a mapping", file=str(path))
     return data
@@ -120,16 +116,6 @@ def threshold(value: float, *keys: str, field: str = "level") -> str:
             return str(row[field])
     return str(rows[-1][field])
 
-
-class Yaml12Loader(yaml.SafeLoader):
-    """SafeLoader that reads only true/false as booleans (YAML 1.2), so keys like ``y`` or ``no`` stay text."""
-
-
-Yaml12Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 # ------------------------------------------------------------------------------------------ text
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -77,23 +78,24 @@ def _local(el: Any) -> str:
     return local_name(el.tag)
 
 
+@cache
+def _tags(name: str | None) -> tuple[str, ...]:
+    """The lxml tag filter for *name* (every name when None) in each TMT namespace."""
+    return tuple(f"{{{ns}}}{name or '*'}" for ns in sorted(TMT_NAMESPACES))
+
+
 def _kids(el: Any, name: str | None = None) -> list[Any]:
-    """Children in a TMT namespace (any of them: the serializer moves names between them), by local name."""
+    """Children in a TMT namespace (any of them: the serializer moves names between them), by local name,
+    in document order (lxml filters them: a model has tens of thousands of elements)."""
     if el is None:
         return []
-    out = []
-    for child in el:
-        if not isinstance(child.tag, str):
-            continue
-        ns, local = split_tag(child.tag)
-        if ns in TMT_NAMESPACES and (name is None or local == name):
-            out.append(child)
-    return out
+    return list(el.iterchildren(*_tags(name)))
 
 
 def _kid(el: Any, name: str) -> Any:
-    found = _kids(el, name)
-    return found[0] if found else None
+    if el is None:
+        return None
+    return next(el.iterchildren(*_tags(name)), None)
 
 
 def _nil(el: Any) -> bool:
