@@ -79,23 +79,26 @@ def _local(el: Any) -> str:
 
 
 @cache
-def _tags(name: str | None) -> tuple[str, ...]:
-    """The lxml tag filter for *name* (every name when None) in each TMT namespace."""
-    return tuple(f"{{{ns}}}{name or '*'}" for ns in sorted(TMT_NAMESPACES))
+def _tags(name: str) -> frozenset[str]:
+    """*name* in each TMT namespace, as lxml writes a tag: a child is found by one set lookup."""
+    return frozenset(f"{{{ns}}}{name}" for ns in TMT_NAMESPACES)
 
 
 def _kids(el: Any, name: str | None = None) -> list[Any]:
-    """Children in a TMT namespace (any of them: the serializer moves names between them), by local name,
-    in document order (lxml filters them: a model has tens of thousands of elements)."""
+    """Children in a TMT namespace (any of them: the serializer moves names between them), by local name."""
     if el is None:
         return []
-    return list(el.iterchildren(*_tags(name)))
+    if name is None:
+        return [child for child in el if isinstance(child.tag, str) and split_tag(child.tag)[0] in TMT_NAMESPACES]
+    tags = _tags(name)
+    return [child for child in el if child.tag in tags]
 
 
 def _kid(el: Any, name: str) -> Any:
     if el is None:
         return None
-    return next(el.iterchildren(*_tags(name)), None)
+    tags = _tags(name)
+    return next((child for child in el if child.tag in tags), None)
 
 
 def _nil(el: Any) -> bool:
