@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard
 
 if TYPE_CHECKING:
-    from importlib.metadata import EntryPoint
+    from importlib.metadata import Distribution, EntryPoint
 
     from mdptm.model import Model
     from mdptm.model.report import ImportReport
@@ -195,6 +195,12 @@ def _dist(ep: EntryPoint) -> tuple[str, str]:
     dist = getattr(ep, "dist", None)
     if dist is None:
         return "?", "?"
+    return _dist_of(dist)
+
+
+@cache
+def _dist_of(dist: Distribution) -> tuple[str, str]:
+    """Name and version of a distribution: its METADATA parsed once, not once per entry point."""
     return str(dist.metadata["Name"]), str(dist.version)
 
 

@@ -184,7 +184,7 @@ def plain(text: object) -> str:
         parser.feed(s)
         parser.close()
         s = "".join(parser.parts)
-    lines = [_SPACES.sub(" ", line).strip() for line in s.split("\n")]
+    lines = [(_SPACES.sub(" ", line) if "  " in line or "\t" in line or "\xa0" in line else line).strip() for line in s.split("\n")]
     out = _BLANK_LINES.sub("\n\n", "\n".join(lines))
     return out.strip()
 
