@@ -4,6 +4,7 @@ Usage (from the repository root, with the package installed so that its modules 
 
     python tests/bench/bench_import.py                  # 9 runs each
     python tests/bench/bench_import.py --repeat 15 --corpus ../shared/corpus/tm7
+    python tests/bench/bench_import.py --mdptm /path/to/other/venv/bin/mdptm   # another installation
 
 Each run is a new process (``mdptm import FILE -o OUT.json -q``): start-up, imports and the import itself.
 The script prints, per file, the median wall time, the median user+sys CPU time and the largest peak
@@ -73,12 +74,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=9, help="runs per command (default 9)")
     ap.add_argument("--corpus", type=Path, default=CORPUS, help=f"folder of .tm7 files (default {CORPUS})")
+    ap.add_argument("--mdptm", type=Path, help="the mdptm command to time (default: the one beside this Python)")
     args = ap.parse_args()
     files = sorted(args.corpus.glob("*.tm7"))
     if not files:
         raise SystemExit(f"no .tm7 files in {args.corpus}")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    base = mdptm_command()
+    base = [str(args.mdptm)] if args.mdptm else mdptm_command()
     print(f"load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} CPUs, {args.repeat} runs each")
     print(f"{'command':<48} {'wall':>8} {'user+sys':>9} {'peak RSS':>9}")
     with tempfile.TemporaryDirectory() as tmp:
