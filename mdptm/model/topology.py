@@ -258,14 +258,16 @@ def initiator(
             found = [e for e in ends if hit(_end_words(elements.get(e), zone(e)))]
             if len(found) == 1:
                 return Initiator(found[0], "text", m.group(0))
-    places = {e: where(e) for e in ends}
-    inside = [e for e in ends if places[e] in ("hospital", "device")]
-    leaves = "outside" in places.values() and len(inside) == 1
-    if leaves and matcher(terms.outbound_terms)(text):
-        sentence = first_sentence_with(text, matcher(terms.outbound_terms)) or "outbound"
-        return Initiator(inside[0], "text", sentence)
-    if leaves and outbound_only:
-        return Initiator(inside[0], "design", outbound_only)
+    outbound = matcher(terms.outbound_terms)(text)
+    if outbound or outbound_only:  # where the ends sit matters only then (placing them reads the guide words)
+        places = {e: where(e) for e in ends}
+        inside = [e for e in ends if places[e] in ("hospital", "device")]
+        leaves = "outside" in places.values() and len(inside) == 1
+        if leaves and outbound:
+            sentence = first_sentence_with(text, matcher(terms.outbound_terms)) or "outbound"
+            return Initiator(inside[0], "text", sentence)
+        if leaves and outbound_only:
+            return Initiator(inside[0], "design", outbound_only)
     name = f.name or ""
     if matcher(terms.push_terms)(name) and not matcher(terms.pull_terms)(name):
         return Initiator(f.source, "name", f"the flow's name: {name}")
