@@ -414,7 +414,7 @@ PLACE_TERMS_FILE = ("vocabulary", "guide-terms.yaml")
 class Locations(BaseModel):
     """Words in a zone's or an element's name or tags that place it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when first read: most imports never place
     outside: list[str] = Field(default_factory=list)
     hospital: list[str] = Field(default_factory=list)
     device: list[str] = Field(default_factory=list)
@@ -423,7 +423,7 @@ class Locations(BaseModel):
 class PlaceTerms(BaseModel):
     """The part of the guide vocabulary that places elements (the guides validate the whole file)."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
     locations: Locations
     element_kinds: dict[Side, list[str]] = Field(default_factory=dict)
 
