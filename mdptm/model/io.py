@@ -52,9 +52,15 @@ def _is_json(text: str, path: Path) -> bool:
 
 @cache
 def _shipped_roots() -> tuple[Path, ...]:
-    from mdptm.resources import mappings_dir, templates_dir
+    from mdptm.resources import data_dir
 
-    return (mappings_dir().resolve(), templates_dir().resolve())
+    roots = []
+    for name in ("mappings", "templates"):
+        try:
+            roots.append(data_dir(name).resolve())
+        except FileNotFoundError:  # an installation without its data fails where the data is read, not here
+            continue
+    return tuple(roots)
 
 
 def _shipped(path: Path) -> bool:
