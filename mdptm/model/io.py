@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from mdptm.base.output import json_text
-from mdptm.base.safety import parse_json, parse_yaml, read_input
+from mdptm.base.safety import current_limits, parse_json, parse_yaml, read_input
 from mdptm.errors import InputError
 from mdptm.model import Model
 from mdptm.model.validate import pointer
@@ -36,7 +36,9 @@ def read_structured(path: Path, *, max_bytes: int | None = None, yaml12: bool = 
         return parse_text(text, path, yaml12=yaml12)
     from mdptm.base.datacache import cached
 
-    return cached(raw, f"yaml{'1.2' if yaml12 else ''} {_pyyaml_version()}", lambda: parse_text(text, path, yaml12=yaml12))
+    lim = current_limits()  # the checks parse_yaml makes: with other limits the same bytes may be refused
+    reader = f"yaml{'1.2' if yaml12 else ''} {_pyyaml_version()} nesting {lim.max_nesting} expansion {lim.max_yaml_expansion}"
+    return cached(raw, reader, lambda: parse_text(text, path, yaml12=yaml12))
 
 
 def parse_text(text: str, path: Path, *, yaml12: bool = False) -> Any:

@@ -167,3 +167,12 @@ def test_cached_returns_a_fresh_copy_each_time(cache: Path) -> None:
     assert datacache.cached(b"y", "test", parse) == {"a": [1]}
     assert datacache.cached(b"x", "other reader", parse) == {"a": [1]}
     assert len(calls) == 3
+
+
+def test_the_limits_are_part_of_the_key(own_data: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    f = own_data / "deep.yaml"
+    f.write_text("a: {b: {c: [1]}}\n", encoding="utf-8")
+    assert io.read_structured(f) == {"a": {"b": {"c": [1]}}}
+    monkeypatch.setenv("MDPTM_LIMIT_MAX_NESTING", "2")  # a cached copy must not slip past a stricter limit
+    with pytest.raises(InputError, match="nested deeper than 2"):
+        io.read_structured(f)
