@@ -11,13 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
-from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeAlias, TypeGuard
 
 from mdptm.base.data import JSONObject, JSONValue
 
 if TYPE_CHECKING:
+    from importlib.metadata import Distribution, EntryPoint
+
     from mdptm.model import Model
     from mdptm.model.report import ImportReport
     from mdptm.model.results import Coverage, Finding, Hit, Review, Severity
@@ -206,6 +207,12 @@ def _dist(ep: EntryPoint) -> tuple[str, str]:
     dist = getattr(ep, "dist", None)
     if dist is None:
         return "?", "?"
+    return _dist_of(dist)
+
+
+@cache
+def _dist_of(dist: Distribution) -> tuple[str, str]:
+    """Name and version of a distribution: its METADATA parsed once, not once per entry point."""
     return str(dist.metadata["Name"]), str(dist.version)
 
 
@@ -216,6 +223,8 @@ def registry(*kinds: str) -> Registry:
 
     A command loads only the doors it uses: importing a file never imports the exporters' Word,
     workbook and chart machinery."""
+    from importlib.metadata import entry_points  # 40 ms of imports (email, zipfile): not for `mdptm --version`
+
     reg = Registry()
     unknown = [k for k in kinds if k not in GROUPS]
     if unknown:

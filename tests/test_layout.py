@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("mdptm.cli", "mdptm.cli_doc", "mdptm.__main__"),
 )
 # Modules one format's importer (or exporter) may share with the others of its folder.
-SHARED = {"mdptm.importers.tabular", "mdptm.importers.merge"}
+SHARED = {"mdptm.importers.tabular", "mdptm.importers.merge", "mdptm.importers.doors"}
 # Sideways imports that are one format inside another, with the reason.
 ALLOWED = {("mdptm.importers.markdown", "mdptm.importers.mermaid")}  # Mermaid diagrams are blocks inside Markdown
 

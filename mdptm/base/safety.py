@@ -22,10 +22,10 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
-import yaml
 from lxml import etree
 
 from mdptm.errors import InputError, UsageError
@@ -335,14 +335,38 @@ def check_surrogates(data: object, *, file: str) -> None:
             stack.extend((v, f"{where}/{i}") for i, v in enumerate(value))
 
 
-_SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+@cache
+def yaml_loader(yaml12: bool = False) -> type:
+    """The safe YAML loader: libyaml's where installed. With *yaml12*, booleans as YAML 1.2 reads them
+    (only true/false, so keys like ``y`` or ``no`` stay text), on PyYAML's own SafeLoader.
+
+    PyYAML is imported here, when something is read as YAML: a run whose data files all come from the
+    cache (:mod:`mdptm.base.datacache`) never imports it."""
+    import yaml
+
+    if not yaml12:
+        loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return loader
+
+    class Yaml12Loader(yaml.SafeLoader):
+        """SafeLoader that reads only true/false as booleans (YAML 1.2)."""
+
+    Yaml12Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    return Yaml12Loader
 
 
-def parse_yaml(text: str, *, file: str, loader: type | None = None) -> object:
-    """YAML with a safe loader; aliases that would expand past the limit (a "billion laughs")
-    or refer to themselves are refused before anything walks the result."""
+def parse_yaml(text: str, *, file: str, yaml12: bool = False) -> object:
+    """YAML with a safe loader (YAML 1.2 booleans with *yaml12*, see :func:`yaml_loader`); aliases that
+    would expand past the limit (a "billion laughs") or refer to themselves are refused before anything
+    walks the result."""
+    import yaml
+
     try:
-        data = yaml.load(text, Loader=loader or _SafeLoader)  # noqa: S506 - safe loaders only
+        data = yaml.load(text, Loader=yaml_loader(yaml12))  # noqa: S506 - safe loaders only
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else None

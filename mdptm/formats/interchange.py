@@ -13,11 +13,10 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from mdptm.base.text import slug
@@ -30,7 +29,15 @@ from mdptm.model.vocabulary import risk_scale, shipped, stride_terms
 
 def compact(label: object) -> str:
     """The key a label is matched by: case-folded, letters and digits only."""
-    return re.sub(r"[^0-9a-z]+", "", str(label).casefold())
+    return _compact(str(label))
+
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+@lru_cache(maxsize=16384)
+def _compact(text: str) -> str:  # a .tm7 matches the same few dozen property labels thousands of times
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 class InterchangeTerms(BaseModel):
@@ -135,16 +142,6 @@ def threshold(value: float, *keys: str, field: str = "level") -> str:
     return str(rows[-1][field])
 
 
-class Yaml12Loader(yaml.SafeLoader):
-    """SafeLoader that reads only true/false as booleans (YAML 1.2), so keys like ``y`` or ``no`` stay text."""
-
-
-Yaml12Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-
 # ------------------------------------------------------------------------------------------ text
 
 
@@ -187,6 +184,9 @@ class _TextOf(HTMLParser):
 
 
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_WHITESPACE = re.compile(r"\s+")
 
 
 def plain(text: object) -> str:
@@ -201,14 +201,14 @@ def plain(text: object) -> str:
         parser.feed(s)
         parser.close()
         s = "".join(parser.parts)
-    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in s.split("\n")]
-    out = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    lines = [(_SPACES.sub(" ", line) if "  " in line or "\t" in line or "\xa0" in line else line).strip() for line in s.split("\n")]
+    out = _BLANK_LINES.sub("\n\n", "\n".join(lines))
     return out.strip()
 
 
 def one_line(text: object) -> str:
     """A name: any run of whitespace (newlines included) becomes one space."""
-    return re.sub(r"\s+", " ", "" if text is None else str(text)).strip()
+    return _WHITESPACE.sub(" ", "" if text is None else str(text)).strip()
 
 
 def headline(text: str, limit: int = 100) -> str:

@@ -24,13 +24,14 @@ from lxml import etree
 from mdptm.base.safety import check_zip, iter_zip_xml, local_name, parse_xml, read_zip_member, release
 from mdptm.base.text import slug
 from mdptm.errors import InputError
+from mdptm.importers.doors import DocxDoor
 from mdptm.importers.tabular.lists import FieldBlocks, ListThreats
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.resolve import resolve_references
 from mdptm.importers.tabular.tables import Grid, load_profile, profile_vocabulary, stride_default
 from mdptm.importers.tabular.vocab import Vocabulary, clean_text, fact_key, norm_text, one_line, parse_choice, vocabulary
 from mdptm.model import Asset, Assumption, Control, Diagram, Element, Model, OutOfScope, View
-from mdptm.plugins import ImportContext, Importer
+from mdptm.plugins import ImportContext
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -1050,18 +1051,8 @@ class _Walker:
                 self.b.warn("document title", f"product name {guess!r} taken from the document title")
 
 
-class DocxImporter(Importer):
+class DocxImporter(DocxDoor):
     """Word threat models: FDA views from headings, items from tables, facts from cover tables."""
-
-    name = "docx"
-    extensions = (".docx", ".docm")
-
-    def sniff(self, path: Path, head: bytes) -> int:
-        if not head.startswith(b"PK"):
-            return 0
-        if path.suffix.lower() in self.extensions:
-            return 80
-        return 30 if b"word/" in head else 0
 
     def load(self, path: Path, ctx: ImportContext) -> Model:
         check_zip(path)

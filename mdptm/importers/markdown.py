@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from mdptm.base.text import slug
 from mdptm.errors import InputError
+from mdptm.importers.doors import MarkdownDoor
 from mdptm.importers.merge import norm_name
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.resolve import resolve_references
@@ -40,7 +41,7 @@ from mdptm.importers.tabular.vocab import (
 )
 from mdptm.model import Model, View
 from mdptm.model.vocabulary import shipped, stride_title
-from mdptm.plugins import ImportContext, Importer
+from mdptm.plugins import ImportContext
 
 if TYPE_CHECKING:  # markdown-it is imported when a Markdown file is read, not when the door is opened
     from markdown_it import MarkdownIt
@@ -1518,16 +1519,8 @@ def iter_sections(sec: Section) -> Iterator[Section]:
         yield from iter_sections(child)
 
 
-class MarkdownImporter(Importer):
+class MarkdownImporter(MarkdownDoor):
     """Markdown threat models: heading blocks, labelled bullets, pipe tables and mermaid flowcharts."""
-
-    name = "markdown"
-    extensions = (".md", ".markdown")
-
-    def sniff(self, path: Path, head: bytes) -> int:
-        if path.suffix.lower() not in self.extensions:
-            return 0
-        return 0 if head.startswith(b"PK") or b"\x00" in head else 60
 
     def load(self, path: Path, ctx: ImportContext) -> Model:
         file = path.name

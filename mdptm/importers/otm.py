@@ -25,7 +25,6 @@ from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.formats.interchange import (
     IdMinter,
-    Yaml12Loader,
     as_dict,
     as_list,
     compact,
@@ -98,7 +97,7 @@ def read_otm(path: Path) -> object:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
     if text.lstrip().startswith(("{", "[")):
         return parse_json(text, file=str(path))
-    return parse_yaml(text, file=str(path), loader=Yaml12Loader)
+    return parse_yaml(text, file=str(path), yaml12=True)
 
 
 class OtmImporter(Importer):

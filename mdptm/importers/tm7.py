@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -80,23 +81,27 @@ def _local(el: _Element) -> str:
     return local_name(el.tag)
 
 
+@cache
+def _tags(name: str) -> frozenset[str]:
+    """*name* in each TMT namespace, as lxml writes a tag: a child is found by one set lookup."""
+    return frozenset(f"{{{ns}}}{name}" for ns in TMT_NAMESPACES)
+
+
 def _kids(el: _Element | None, name: str | None = None) -> list[_Element]:
     """Children in a TMT namespace (any of them: the serializer moves names between them), by local name."""
     if el is None:
         return []
-    out = []
-    for child in el:
-        if not isinstance(child.tag, str):
-            continue
-        ns, local = split_tag(child.tag)
-        if ns in TMT_NAMESPACES and (name is None or local == name):
-            out.append(child)
-    return out
+    if name is None:
+        return [child for child in el if isinstance(child.tag, str) and split_tag(child.tag)[0] in TMT_NAMESPACES]
+    tags = _tags(name)
+    return [child for child in el if child.tag in tags]
 
 
 def _kid(el: _Element | None, name: str) -> _Element | None:
-    found = _kids(el, name)
-    return found[0] if found else None
+    if el is None:
+        return None
+    tags = _tags(name)
+    return next((child for child in el if child.tag in tags), None)
 
 
 def _nil(el: _Element | None) -> bool:

@@ -21,12 +21,13 @@ from lxml import etree
 
 from mdptm.base.safety import check_zip, current_limits, iter_xml, local_name, parse_xml, read_input, read_zip_member, release
 from mdptm.errors import InputError
+from mdptm.importers.doors import CsvDoor, XlsxDoor
 from mdptm.importers.tabular.records import SourceBuilder
 from mdptm.importers.tabular.resolve import resolve_references
 from mdptm.importers.tabular.tables import Grid, load_profile, profile_vocabulary, stride_default
 from mdptm.importers.tabular.vocab import vocabulary
 from mdptm.model import Model
-from mdptm.plugins import ImportContext, Importer
+from mdptm.plugins import ImportContext
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -430,18 +431,8 @@ def import_grids(path: Path, grids: list[Grid], ctx: ImportContext, importer: st
     return resolve_references(model, ctx.report, final=False)
 
 
-class XlsxImporter(Importer):
-    """Excel threat registers: every sheet scanned, header rows found by their synonyms."""
-
-    name = "xlsx"
-    extensions = (".xlsx", ".xlsm")
-
-    def sniff(self, path: Path, head: bytes) -> int:
-        if not head.startswith(b"PK"):
-            return 0
-        if path.suffix.lower() in self.extensions:
-            return 80
-        return 30 if b"xl/" in head else 0
+class XlsxImporter(XlsxDoor):
+    """Excel threat registers: every sheet scanned, header rows found by their synonyms (sniffed by the door)."""
 
     def load(self, path: Path, ctx: ImportContext) -> Model:
         return import_grids(path, read_workbook(path), ctx, self.name)
@@ -506,14 +497,8 @@ def read_csv(path: Path) -> tuple[Grid, str, str]:
     return Grid(file=path.name, name="", style="sheet", cells=rows, context=path.stem), encoding, delim
 
 
-class CsvImporter(Importer):
+class CsvImporter(CsvDoor):
     """CSV threat registers: delimiter (, ; tab |) and encoding (UTF-8, BOM, cp1252) sniffed."""
-
-    name = "csv"
-    extensions = (".csv", ".tsv")
-
-    def sniff(self, path: Path, head: bytes) -> int:
-        return 70 if path.suffix.lower() in self.extensions else 0
 
     def load(self, path: Path, ctx: ImportContext) -> Model:
         grid, encoding, _delim = read_csv(path)

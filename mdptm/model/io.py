@@ -2,55 +2,113 @@
 
 from __future__ import annotations
 
+import os
+from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from mdptm.base.output import json_text
-from mdptm.base.safety import parse_json, parse_yaml, read_input
+from mdptm.base.safety import current_limits, parse_json, parse_yaml, read_input
 from mdptm.errors import InputError
 from mdptm.model import Model
 from mdptm.model.validate import pointer
 
+if TYPE_CHECKING:
+    import yaml
+
 T = TypeVar("T", bound=BaseModel)
 
 
-def read_structured(path: Path, *, max_bytes: int | None = None) -> Any:
-    """Parse a JSON or YAML file, naming the line and column of a syntax error.
+def read_structured(path: Path, *, max_bytes: int | None = None, yaml12: bool = False) -> Any:
+    """Parse a JSON or YAML file, naming the line and column of a syntax error (*yaml12*: booleans as
+    YAML 1.2 reads them, see :func:`mdptm.base.safety.yaml_loader`).
 
     Any: the file's own structure, which each caller checks (``isinstance``) or validates (pydantic);
-    :data:`mdptm.base.data.JSONValue` names what it can be."""
+    :data:`mdptm.base.data.JSONValue` names what it can be. mdptm's own YAML files (``mappings/``,
+    ``templates/``) are parsed once and then read from the cache of :mod:`mdptm.base.datacache`, keyed
+    by their bytes; a user's files never go there."""
     raw = read_input(path, limit=max_bytes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
-    return parse_text(text, path)
+    if _is_json(text, path) or not _shipped(path):
+        return parse_text(text, path, yaml12=yaml12)
+    from mdptm.base.datacache import cached
+
+    lim = current_limits()  # the checks parse_yaml makes: with other limits the same bytes may be refused
+    reader = f"yaml{'1.2' if yaml12 else ''} {_pyyaml_version()} nesting {lim.max_nesting} expansion {lim.max_yaml_expansion}"
+    return cached(raw, reader, lambda: parse_text(text, path, yaml12=yaml12))
 
 
-def parse_text(text: str, path: Path) -> object:
+def parse_text(text: str, path: Path, *, yaml12: bool = False) -> object:
     """JSON if the name or the first character says so, else YAML; both through :mod:`mdptm.base.safety`."""
-    if path.suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
+    if _is_json(text, path):
         return parse_json(text, file=str(path))
-    return parse_yaml(text, file=str(path))
+    return parse_yaml(text, file=str(path), yaml12=yaml12)
 
 
-class _Dumper(yaml.SafeDumper):
-    """Double-quotes strings YAML would otherwise fold or mangle (NEL, LS/PS, control chars)."""
+def _is_json(text: str, path: Path) -> bool:
+    return path.suffix.lower() == ".json" or text.lstrip().startswith(("{", "["))
+
+
+@cache
+def _shipped_roots() -> tuple[Path, ...]:
+    from mdptm.resources import data_dir
+
+    roots = []
+    for name in ("mappings", "templates"):
+        try:
+            roots.append(data_dir(name).resolve())
+        except FileNotFoundError:  # an installation without its data fails where the data is read, not here
+            continue
+    return tuple(roots)
+
+
+def _shipped(path: Path) -> bool:
+    """A data file mdptm ships (its vocabularies, catalogues and templates)."""
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return any(resolved.is_relative_to(root) for root in _shipped_roots())
+
+
+@cache
+def _pyyaml_version() -> str:
+    """Which PyYAML is installed, found without importing it: the cache key changes when PyYAML is
+    upgraded (its files are rewritten). Metadata lookups would cost more than a cache hit saves."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("yaml")
+        origin = spec.origin if spec is not None else None
+        st = os.stat(origin) if origin else None
+    except (ImportError, ValueError, OSError):
+        return "?"
+    return f"{origin} {st.st_mtime_ns} {st.st_size}" if st is not None else "?"
 
 
 _AWKWARD = {"\x85", "\u2028", "\u2029", "\ufeff"}
 
 
-def _str_repr(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    if any(c in _AWKWARD or (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0 for c in value):
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
-    return dumper.represent_str(value)
+@cache
+def _dumper() -> type[yaml.SafeDumper]:
+    """A SafeDumper that double-quotes strings YAML would otherwise fold or mangle (NEL, LS/PS, control chars)."""
+    import yaml
 
+    class _Dumper(yaml.SafeDumper):
+        pass
 
-_Dumper.add_representer(str, _str_repr)
+    def _str_repr(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+        if any(c in _AWKWARD or (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0 for c in value):
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+        return dumper.represent_str(value)
+
+    _Dumper.add_representer(str, _str_repr)
+    return _Dumper
 
 
 def model_to_data(model: Model) -> dict[str, Any]:  # Any: the JSON form pydantic dumps, edited in place by callers
@@ -61,7 +119,9 @@ def dumps(model: Model, fmt: str = "json") -> str:
     """The one canonical text form: same model, same bytes."""
     data = model_to_data(model)
     if fmt == "yaml":
-        return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+        import yaml
+
+        return yaml.dump(data, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100)
     return json_text(data)
 
 

@@ -11,7 +11,7 @@ guide can say which ones to confirm with the device maker.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -37,6 +37,7 @@ ZONE_KIND_WORDS: dict[str, str] = {
 Basis = Literal["stated", "text", "design", "name", "assumed"]
 Transport = Literal["network", "local", "unknown"]
 Place = Literal["outside", "hospital", "device", "unknown"]
+Side = Literal["outside", "hospital", "device"]  # a place the words can state
 
 
 class _Service(BaseModel):
@@ -251,14 +252,16 @@ def initiator(
             found = [e for e in ends if hit(_end_words(elements.get(e), zone(e)))]
             if len(found) == 1:
                 return Initiator(found[0], "text", m.group(0))
-    places = {e: where(e) for e in ends}
-    inside = [e for e in ends if places[e] in ("hospital", "device")]
-    leaves = "outside" in places.values() and len(inside) == 1
-    if leaves and matcher(terms.outbound_terms)(text):
-        sentence = first_sentence_with(text, matcher(terms.outbound_terms)) or "outbound"
-        return Initiator(inside[0], "text", sentence)
-    if leaves and outbound_only:
-        return Initiator(inside[0], "design", outbound_only)
+    outbound = matcher(terms.outbound_terms)(text)
+    if outbound or outbound_only:  # where the ends sit matters only then (placing them reads the guide words)
+        places = {e: where(e) for e in ends}
+        inside = [e for e in ends if places[e] in ("hospital", "device")]
+        leaves = "outside" in places.values() and len(inside) == 1
+        if leaves and outbound:
+            sentence = first_sentence_with(text, matcher(terms.outbound_terms)) or "outbound"
+            return Initiator(inside[0], "text", sentence)
+        if leaves and outbound_only:
+            return Initiator(inside[0], "design", outbound_only)
     name = f.name or ""
     if matcher(terms.push_terms)(name) and not matcher(terms.pull_terms)(name):
         return Initiator(f.source, "name", f"the flow's name: {name}")
@@ -392,3 +395,100 @@ def fill_initiators(model: Model, where: Callable[[str], Place]) -> list[str]:
                 f.initiator = found.element
                 done.append(f.id)
     return done
+
+
+# ------------------------------------------------------------------------------------- places
+# Where each element sits (outside the hospital, on its network, on the device). The import step needs
+# it to read who opens a flow ("outbound from the hospital"), the guides to describe the network; the
+# words are those of ``mappings/vocabulary/guide-terms.yaml`` (``locations``, ``element_kinds``).
+
+PLACE_TERMS = "guide-terms"
+
+
+class Locations(BaseModel):
+    """Words in a zone's or an element's name or tags that place it."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when first read: most imports never place
+    outside: list[str] = Field(default_factory=list)
+    hospital: list[str] = Field(default_factory=list)
+    device: list[str] = Field(default_factory=list)
+
+
+class PlaceTerms(BaseModel):
+    """The part of the guide vocabulary that places elements (the guides validate the whole file)."""
+
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+    locations: Locations
+    element_kinds: dict[Side, list[str]] = Field(default_factory=dict)
+
+
+@cache
+def place_terms() -> PlaceTerms:
+    """The shipped place words, read once."""
+    from mdptm.model.io import load_validated
+
+    return load_validated(vocabulary_file(PLACE_TERMS), PlaceTerms)
+
+
+def word_matcher(terms: Iterable[str]) -> Callable[[str], bool]:
+    """Whole-word, case-insensitive; ``configur*`` matches every word starting with ``configur``
+    (a term starts at a word boundary: unlike :func:`matcher`, "e-mail" is found by "mail")."""
+    parts = [r"\b" + re.escape(t[:-1]) + r"\w*" if t.endswith("*") else r"\b" + re.escape(t) + r"(?!\w)" for t in terms if t.strip("*")]
+    if not parts:
+        return lambda _text: False
+    rx = re.compile("|".join(parts), re.IGNORECASE)
+    return lambda text: bool(rx.search(text))
+
+
+def location_matchers(locations: Locations) -> dict[Side, Callable[[str], bool]]:
+    return {
+        "outside": word_matcher(locations.outside),
+        "hospital": word_matcher(locations.hospital),
+        "device": word_matcher(locations.device),
+    }
+
+
+def locate(e: Element, zone: TrustZone | None, match: dict[Side, Callable[[str], bool]], kinds: Mapping[Side, list[str]]) -> Place:
+    """Where an element sits: its zone's name first, then its kind, then its own name."""
+    if zone is not None:
+        for loc, hit in match.items():
+            if hit(zone.name) or any(hit(t) for t in zone.tags):
+                return loc
+    order: tuple[Side, ...] = ("outside", "hospital", "device")
+    for loc in order:
+        if e.kind in kinds.get(loc, []):
+            return loc
+    for loc, hit in match.items():
+        if hit(e.name) or any(hit(t) for t in e.tags):
+            return loc
+    return "unknown"
+
+
+_ZONE_PLACE: dict[str, Place] = {"network": "hospital", "cloud": "outside", "vendor": "outside", "internet": "outside", "on_body": "device"}
+
+
+def places(model: Model, locations: Locations, element_kinds: Mapping[Side, list[str]]) -> dict[str, Place]:
+    """Element id → where it sits: by the words of its zone, its kind and its name; else where its
+    zone's kind says (a network zone is the hospital's, a cloud, vendor or internet zone is outside, an
+    on-body zone is with the device); else where the other elements of its trust zone sit, when those
+    agree (a database in the zone of two cloud services is in the cloud too)."""
+    zones = {z.id: z for z in reversed(model.trust_zones)}
+    match = location_matchers(locations)
+    where: dict[str, Place] = {}
+    for e in model.elements:
+        where.setdefault(e.id, locate(e, zones.get(e.trust_zone or ""), match, element_kinds))
+    for e in model.elements:
+        z = zones.get(e.trust_zone or "")
+        if where[e.id] == "unknown" and z is not None:
+            kind = zone_kind(z).kind
+            if kind in _ZONE_PLACE:
+                where[e.id] = _ZONE_PLACE[kind]
+    by_zone: dict[str, set[Place]] = {}
+    for e in model.elements:
+        if e.trust_zone and where[e.id] != "unknown":
+            by_zone.setdefault(e.trust_zone, set()).add(where[e.id])
+    for e in model.elements:
+        agreed = by_zone.get(e.trust_zone or "", set())
+        if where[e.id] == "unknown" and len(agreed) == 1:
+            where[e.id] = next(iter(agreed))
+    return where

@@ -146,10 +146,17 @@ def import_sources(sources: Sequence[ImportSource]) -> tuple[Model, ImportReport
 
 def _initiators(model: Model) -> None:
     """Who opens each connection (``Flow.initiator``), where a flow's own text says so."""
-    from mdptm.documents.guides import Facts
-    from mdptm.model.topology import fill_initiators
+    from mdptm.model.topology import Place, fill_initiators, place_terms, places
 
-    fill_initiators(model, Facts.of(model).where)
+    found: dict[str, Place] = {}
+
+    def where(element_id: str) -> Place:
+        if not found:  # placed on first need: only a flow whose text says "outbound" asks
+            terms = place_terms()
+            found.update(places(model, terms.locations, terms.element_kinds))
+        return found.get(element_id, "unknown")
+
+    fill_initiators(model, where)
 
 
 def check_references(model: Model) -> None:

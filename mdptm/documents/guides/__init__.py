@@ -21,7 +21,7 @@ from mdptm.documents.guides import decommissioning, deployment, operations, pre_
 from mdptm.documents.guides._shared import PHASE_TITLES, PHASES, Drawn
 from mdptm.documents.guides.credentials import Credential
 from mdptm.documents.guides.decommissioning import holding_assets
-from mdptm.documents.guides.facts import LOCATION_WORDS, Facts, GuideTerms, Location, load_terms, terms_locations
+from mdptm.documents.guides.facts import LOCATION_WORDS, Facts, GuideTerms, Location, load_terms
 from mdptm.documents.guides.operations import RISK_ROWS
 from mdptm.documents.guides.procurement import Principle, _group_titles, contract_language, mc2_principles
 from mdptm.model import Model
@@ -45,7 +45,6 @@ __all__ = [
     "holding_assets",
     "load_terms",
     "mc2_principles",
-    "terms_locations",
     "write_guides",
 ]
 

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
@@ -31,12 +30,6 @@ LOCATION_WORDS: dict[Location, str] = {
 # ----------------------------------------------------------------------------------- vocabulary
 
 
-class _Locations(Strict):
-    outside: list[str] = Field(default_factory=list)
-    hospital: list[str] = Field(default_factory=list)
-    device: list[str] = Field(default_factory=list)
-
-
 class _UseCases(Strict):
     deployment: list[str] = Field(default_factory=list)
     operations: list[str] = Field(default_factory=list)
@@ -47,7 +40,7 @@ class GuideTerms(Strict):
     """The vocabulary file, validated."""
 
     schema_version: int
-    locations: _Locations
+    locations: topology.Locations
     element_kinds: dict[Literal["outside", "hospital", "device"], list[str]] = Field(default_factory=dict)
     use_cases: _UseCases
     data_assets: list[str]
@@ -70,13 +63,7 @@ def _read_terms(path: Path) -> GuideTerms:
     return load_validated(path, GuideTerms)
 
 
-def _matcher(terms: Iterable[str]) -> Callable[[str], bool]:
-    """Whole-word, case-insensitive; ``configur*`` matches every word starting with ``configur``."""
-    parts = [r"\b" + re.escape(t[:-1]) + r"\w*" if t.endswith("*") else r"\b" + re.escape(t) + r"(?!\w)" for t in terms if t.strip("*")]
-    if not parts:
-        return lambda _text: False
-    rx = re.compile("|".join(parts), re.IGNORECASE)
-    return lambda text: bool(rx.search(text))
+_matcher = topology.word_matcher
 
 
 # -------------------------------------------------------------------------------------- lookups
@@ -105,43 +92,9 @@ class Facts:
         f.zones = {z.id: z for z in reversed(model.trust_zones)}
         f.assets = {a.id: a for a in reversed(model.assets)}
         f.controls = {c.id: c for c in reversed(model.controls)}
-        loc = terms_locations(f.terms)
-        kinds = dict(f.terms.element_kinds)
-        for e in model.elements:
-            f._where.setdefault(e.id, _locate(e, f.zones.get(e.trust_zone or ""), loc, kinds))
-        f._zone_kind_locations()
-        f._share_zone_locations()
+        f._where = topology.places(model, f.terms.locations, f.terms.element_kinds)
         f._mitigates = threats_by_control(model)
         return f
-
-    def _zone_kind_locations(self) -> None:
-        """An element the words cannot place sits where its zone's kind says: a network zone is the
-        hospital's, a cloud, vendor or internet zone is outside, an on-body zone is with the device."""
-        place: dict[str, Location] = {
-            "network": "hospital",
-            "cloud": "outside",
-            "vendor": "outside",
-            "internet": "outside",
-            "on_body": "device",
-        }
-        for e in self.model.elements:
-            z = self.zones.get(e.trust_zone or "")
-            if self._where[e.id] == "unknown" and z is not None:
-                kind = topology.zone_kind(z).kind
-                if kind in place:
-                    self._where[e.id] = place[kind]
-
-    def _share_zone_locations(self) -> None:
-        """An element the words cannot place sits where the other elements of its trust zone sit,
-        when those agree (a database in the zone of two cloud services is in the cloud too)."""
-        by_zone: dict[str, set[Location]] = {}
-        for e in self.model.elements:
-            if e.trust_zone and self._where[e.id] != "unknown":
-                by_zone.setdefault(e.trust_zone, set()).add(self._where[e.id])
-        for e in self.model.elements:
-            places = by_zone.get(e.trust_zone or "", set())
-            if self._where[e.id] == "unknown" and len(places) == 1:
-                self._where[e.id] = next(iter(places))
 
     def name(self, iid: str) -> str:
         entry = self.index.get(iid)
@@ -187,27 +140,3 @@ class Facts:
 
     def threats_using(self, control_id: str) -> list[str]:
         return self._mitigates.get(control_id, [])
-
-
-def terms_locations(terms: GuideTerms) -> dict[Location, Callable[[str], bool]]:
-    return {
-        "outside": _matcher(terms.locations.outside),
-        "hospital": _matcher(terms.locations.hospital),
-        "device": _matcher(terms.locations.device),
-    }
-
-
-def _locate(e: Element, zone: TrustZone | None, match: dict[Location, Callable[[str], bool]], kinds: dict[Any, list[str]]) -> Location:
-    """Where an element sits: its zone's name first, then its kind, then its own name."""
-    if zone is not None:
-        for loc, hit in match.items():
-            if hit(zone.name) or any(hit(t) for t in zone.tags):
-                return loc
-    order: tuple[Location, ...] = ("outside", "hospital", "device")
-    for loc in order:
-        if e.kind in kinds.get(loc, []):
-            return loc
-    for loc, hit in match.items():
-        if hit(e.name) or any(hit(t) for t in e.tags):
-            return loc
-    return "unknown"

@@ -19,6 +19,7 @@ from typing import Any
 from mdptm.base.text import slug
 from mdptm.importers.merge import norm_name
 from mdptm.importers.tabular.grouping import Group, Grouper, most, scope_stacked_ids
+from mdptm.importers.tabular.resolve import PENDING
 from mdptm.importers.tabular.rowfields import RowFields
 from mdptm.importers.tabular.scales import infer_scales
 from mdptm.importers.tabular.tables import Block, Grid, Profile, RowNote, RowRecord, TableFinder, block_records
@@ -48,7 +49,6 @@ from mdptm.model import (
 )
 from mdptm.model.report import ImportReport
 
-PENDING = "_mdptm_pending:"
 COLLECTION = {
     "element": "elements",
     "trust_zone": "trust_zones",

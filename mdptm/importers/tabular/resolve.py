@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from mdptm.base.text import slug
 from mdptm.importers.merge import norm_name
-from mdptm.importers.tabular.records import PENDING, first_sentence
-from mdptm.importers.tabular.vocab import Vocabulary, is_empty, norm_text, parse_choice, vocabulary
 from mdptm.model import (
     PLACEHOLDER,
     Asset,
@@ -34,6 +33,12 @@ from mdptm.model import (
 )
 from mdptm.model.report import ImportReport
 from mdptm.model.validate import REFERENCES
+
+if TYPE_CHECKING:  # the table machinery is imported when a reference needs it: a .tm7 or OTM model has none
+    from mdptm.importers.tabular.vocab import Vocabulary
+
+# The key under which an importer keeps the references of an item as written, per source file.
+PENDING = "_mdptm_pending:"
 
 # "T-01", "SC1", "Zone 2" — but not a product name with a number ("Microsoft 365"): a word and a number
 # separated by a space is an id only when the word is short.
@@ -154,7 +159,7 @@ class Resolver:
         self.model = model
         self.report = report
         self.final = final
-        self.vocab = vocab or vocabulary()
+        self._vocab = vocab
         self.index = _Index()
         # Items recorded only because a row that is no threat named them do not make a component table.
         self.had = {
@@ -168,6 +173,15 @@ class Resolver:
                 self.index.add(coll, item.id, _names(item), self._aliases(item))
                 self.by_id.setdefault((coll, item.id), item)
         self.index.all_ids.update(item.id for _k, item in model.items())
+
+    @property
+    def vocab(self) -> Vocabulary:
+        """The import vocabulary, loaded when a reference first needs it."""
+        if self._vocab is None:
+            from mdptm.importers.tabular.vocab import vocabulary
+
+            self._vocab = vocabulary()
+        return self._vocab
 
     def _aliases(self, item: Item) -> list[str]:
         out = []
@@ -234,6 +248,8 @@ class Resolver:
         return hits, missing
 
     def _resolve_once(self, colls: tuple[str, ...], raw: str, kind: str, fname: str) -> tuple[list[tuple[str, str]], list[str]]:
+        from mdptm.importers.tabular.vocab import is_empty
+
         whole = self.index.find(colls, raw)
         if whole is not None:
             return [whole], []
@@ -323,6 +339,8 @@ class Resolver:
 
     def _without_noise(self, token: str) -> str:
         """A reference without the pointing words written before it ("see", "refer to", "cf.")."""
+        from mdptm.importers.tabular.vocab import norm_text
+
         text = token.strip()
         while True:
             words = text.split(None, 3)
@@ -470,6 +488,8 @@ class Resolver:
         return best[1], best[2]
 
     def _create(self, fname: str, name: str, owner: Item, file: str, loc: str | None) -> tuple[str, str]:
+        from mdptm.importers.tabular.vocab import parse_choice
+
         src = Source(file=file, locator=loc, importer=_importer(owner))
         clean = " ".join(name.split())
         iid = self._free_id(slug(clean, 48, "item"))
@@ -491,6 +511,8 @@ class Resolver:
         return "elements", iid
 
     def _create_control(self, text: str, owner: Item, file: str, loc: str | None) -> str:
+        from mdptm.importers.tabular.records import first_sentence
+
         key = norm_name(text)
         if key in self.created_controls:
             return self.created_controls[key]
@@ -579,6 +601,8 @@ class Resolver:
         """A row of an entry-point table names one interface ("Local admin console (:8443)"), not a link
         between two elements: it becomes an element under the same id, so that whatever names it (a
         threat's target, a view) still resolves."""
+        from mdptm.importers.tabular.vocab import parse_choice
+
         end = flow.source or flow.target
         extra = dict(flow.extra)
         if end:

@@ -1,0 +1,83 @@
+"""Start-up: a command imports only what it uses (issue 21). Each check runs in a fresh interpreter."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from mdptm import __version__
+from mdptm.cli import cli
+from tests.conftest import SAMPLES
+from tests.importers.test_tm7 import synthetic_tm7
+
+# Imported by the command line and the .tm7 reader, never needed to import a .tm7.
+NOT_FOR_A_TM7 = (
+    "mdptm.importers.tabular.records",
+    "mdptm.importers.tabular.tables",
+    "mdptm.importers.tabular.vocab",
+    "mdptm.importers.xlsx",
+    "mdptm.importers.docx",
+    "mdptm.importers.markdown",
+    "mdptm.documents.guides",
+    "mdptm.exporters.xlsx",
+    "openpyxl",
+    "docx",
+    "matplotlib",
+    "markdown_it",
+)
+
+PROBE = """
+import json, sys
+sys.argv = ["mdptm", *json.loads(sys.argv[1])]
+from mdptm.__main__ import main
+try:
+    main()
+except SystemExit as exc:
+    assert not exc.code, exc.code
+sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
+"""
+
+
+def run(args: list[str], cache: Path | str) -> tuple[str, set[str]]:
+    """stdout of ``mdptm ARGS`` in a fresh interpreter, and the modules it imported."""
+    env = {**os.environ, "MDPTM_CACHE_DIR": str(cache)}
+    proc = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("MODULES "))
+    return proc.stdout, set(json.loads(line.removeprefix("MODULES ")))
+
+
+def test_version_is_answered_before_the_command_line_is_imported(tmp_path: Path) -> None:
+    out, mods = run(["--version"], tmp_path)
+    assert out == CliRunner().invoke(cli, ["--version"]).output == f"mdptm, version {__version__}\n"
+    assert not {"click", "pydantic", "mdptm.cli", "mdptm.plugins", "mdptm.model"} & mods
+
+
+def test_importing_a_tm7_opens_no_other_reader(tmp_path: Path) -> None:
+    src = tmp_path / "pump.tm7"
+    src.write_bytes(synthetic_tm7())
+    cache = tmp_path / "cache"
+    outputs = []
+    for n, where in enumerate((cache, cache, "off")):  # fills the cache, reads it, goes without
+        out = tmp_path / f"model{n}.json"
+        _, mods = run(["import", str(src), "-o", str(out), "-q"], where)
+        assert not [m for m in NOT_FOR_A_TM7 if m in mods]
+        assert "mdptm.importers.doors" in mods and "mdptm.importers.tm7" in mods
+        if n == 1:
+            assert "yaml" not in mods, "every shipped vocabulary should have come from the cache"
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert json.loads(outputs[0])["threats"]
+
+
+def test_the_door_imports_its_reader_to_read(tmp_path: Path) -> None:
+    out = tmp_path / "model.json"
+    _, mods = run(["import", str(SAMPLES / "infusion-pump" / "register.xlsx"), "-o", str(out), "-q"], "off")
+    assert {"mdptm.importers.xlsx", "mdptm.importers.tabular.records"} <= mods
+    assert "mdptm.importers.docx" not in mods and "mdptm.documents.guides" not in mods
+    assert json.loads(out.read_text(encoding="utf-8"))["threats"]
