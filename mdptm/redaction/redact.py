@@ -1057,10 +1057,8 @@ def output_detector(policy: Policy, model: Model, public: Model) -> Callable[[st
 def _free_standing(text: str, word: str, offset: int) -> bool:
     """Whether an address found at *offset* in *word* is, at one place at least where *word* stands
     in *text*, not preceded by a version word (:func:`version_before`)."""
-    for m in re.finditer(r"(?<!\S)" + re.escape(word) + r"(?!\S)", text):
-        if not version_before(text, m.start() + offset):
-            return True
-    return False
+    places = re.finditer(r"(?<!\S)" + re.escape(word) + r"(?!\S)", text)
+    return any(not version_before(text, m.start() + offset) for m in places)
 
 
 def public_review(review: Review, log: RedactionLog, replacement: str) -> Review:

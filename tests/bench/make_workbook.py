@@ -129,8 +129,7 @@ def generate(n: int, out: Path, seed: int = 7, *, secrets: bool = False) -> Path
     )
     if secrets:
         (out / "redaction.yaml").write_text(
-            "terms: [Project Kestrel, kestrel]\n"
-            "patterns: ['\\bPUMPSEC-\\d+\\b', '\\b10\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b']\n"
+            "terms: [Project Kestrel, kestrel]\npatterns: ['\\bPUMPSEC-\\d+\\b', '\\b10\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b']\n"
         )
     return path
 
