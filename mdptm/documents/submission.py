@@ -28,7 +28,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, ConfigDict
 
-from mdptm.base.output import save_workbook, staged_dir, write_manifest
+from mdptm.base.office import save_workbook
+from mdptm.base.output import staged_dir, write_manifest
 from mdptm.documents.labeling import LABEL_STATUSES, LabelingAnswer, agree_with_mapping, answer_labeling
 from mdptm.errors import BlockingError, InputError
 from mdptm.model import (

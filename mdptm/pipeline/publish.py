@@ -17,12 +17,12 @@ from mdptm.base.output import json_text, staged_dir, write_manifest
 from mdptm.base.parallel import both
 from mdptm.documents.ptm import build_ptm_docs
 from mdptm.errors import BlockingError
+from mdptm.exporters.docx import write_docx
 from mdptm.exporters.html import write_html
 from mdptm.exporters.xlsx import write_xlsx
 from mdptm.model import COLLECTIONS, Model
 from mdptm.model.io import model_to_data
 from mdptm.plugins import ExportContext, exporters
-from mdptm.render.docx import render_docx
 from mdptm.review.engine import publish_blockers
 
 PARALLEL_ITEMS = 2000  # model items from which writing the package in two processes pays off
@@ -80,7 +80,7 @@ def write_package(model: Model, folder: Path, ctx: ExportContext) -> list[str]:
         """The customer document and the web page, which share their pictures."""
         with tempfile.TemporaryDirectory(prefix="mdptm-pictures-") as work:
             word, web = build_ptm_docs(model, ctx, Path(work))
-            render_docx(word, folder / "ptm.docx", template=ctx.template, epoch=ctx.epoch)
+            write_docx(model, folder / "ptm.docx", ctx, doc=word)
             del word  # each document is dropped as soon as it is written: they never pile up
             write_html(web, folder / "index.html")
         return ["ptm.docx", "index.html"]
