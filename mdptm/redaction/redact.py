@@ -957,7 +957,10 @@ def public_corpus(public: Model, policy: Policy) -> str:
     texts += list(_strings_all(public.model_dump(mode="json")))
     texts += list(_vocabulary())
     texts += [str(getattr(policy, name)) for name in ("replacement", "withheld_mitigation", "withheld_title", "summary", "context_note")]
-    return "\n".join(needle_key(t) for t in texts)
+    # each distinct text once (the model's text fields are also among its dumped strings, and a register
+    # repeats its values): a needle key holds no line break, so it is in the joined keys exactly when
+    # it is in one of them, whatever their number
+    return "\n".join(needle_key(t) for t in dict.fromkeys(texts))
 
 
 def _strings_all(value: Any) -> Iterator[str]:
