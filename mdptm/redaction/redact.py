@@ -204,6 +204,56 @@ _TICKET = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]+-\d+(?:[-.]\d+)*(?!\w)")
 _VERSION_BEFORE = re.compile(r"(?:\bversion|\bver\.?|\bfirmware|\bfw|\brelease|\brev\.?|\brevision)\s*$", re.IGNORECASE)
 
 
+class LeadingLiteral:
+    """A policy pattern searched for its leading literal first.
+
+    ``\\bPUMPSEC-\\d+`` can only match where ``PUMPSEC-`` starts; Python's regex engine tries every
+    position of a text when a pattern starts with an assertion, while ``str.find`` skips to the places
+    that matter at C speed. The pattern itself then decides at each such place, so the matches are those
+    of ``finditer`` (leftmost, non-overlapping), whatever the pattern: one whose first characters are not
+    a case-sensitive literal is searched as usual.
+    """
+
+    def __init__(self, rx: re.Pattern[str]) -> None:
+        self.rx = rx
+        self.prefix = _leading_literal(rx)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if len(self.prefix) < 2:
+            yield from self.rx.finditer(text)
+            return
+        pos = text.find(self.prefix)
+        while pos >= 0:
+            m = self.rx.match(text, pos)
+            if m is not None:
+                yield m
+                pos = text.find(self.prefix, m.end() if m.end() > pos else pos + 1)
+            else:
+                pos = text.find(self.prefix, pos + 1)
+
+
+def _leading_literal(rx: re.Pattern[str]) -> str:
+    """The characters every match of *rx* starts with ('' when that is not plain to see)."""
+    try:
+        from re import _constants, _parser  # type: ignore[attr-defined]
+
+        parsed = _parser.parse(rx.pattern, rx.flags)
+    except (ImportError, AttributeError, re.error):  # pragma: no cover - another Python's internals
+        return ""
+    if parsed.state.flags & re.IGNORECASE:
+        return ""
+    out: list[str] = []
+    zero_width = (_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT)
+    ops = list(parsed.data)
+    i = 0
+    while i < len(ops) and ops[i][0] in zero_width and not out:
+        i += 1
+    while i < len(ops) and ops[i][0] is _constants.LITERAL:
+        out.append(chr(ops[i][1]))
+        i += 1
+    return "".join(out)
+
+
 def version_before(text: str, start: int) -> bool:
     """Whether the address at *start* follows a version word ("firmware 10.2.0.1" is no address)."""
     return _VERSION_BEFORE.search(text, max(0, start - 12), start) is not None
@@ -223,7 +273,7 @@ class Scrubber:
         self.policy = policy
         self.replacement = policy.replacement
         self.terms = LiteralMatcher(policy.terms)
-        self.patterns = [(f"pattern:{p}", re.compile(p)) for p in policy.patterns]
+        self.patterns = [(f"pattern:{p}", LeadingLiteral(re.compile(p))) for p in policy.patterns]
         self.allow = {needle_key(x) for x in policy.allow}
         self.exempt = self.allow | {needle_key(x) for x in exempt}  # ids and product numbers, for tickets
         self.internal_domains = tuple(

@@ -4,6 +4,7 @@ detector over the whole text finds (the version-word exemption of addresses incl
 from __future__ import annotations
 
 import random
+import re
 
 import yaml
 
@@ -76,3 +77,28 @@ def test_an_address_after_a_version_word_in_one_place_is_still_found_in_another(
     detect = output_detector(policy, model, public)
     assert detect("firmware 10.4.5.6 released") == []
     assert detect("firmware 10.4.5.6 released; the server is at 10.4.5.6") == ["10.4.5.6"]
+
+
+def test_a_pattern_searched_from_its_leading_literal_matches_as_finditer_does() -> None:
+    from mdptm.redaction.redact import LeadingLiteral
+
+    patterns = [
+        r"\bPUMPSEC-\d+\b",
+        r"\b10\.\d{1,3}\.\d{1,3}\.\d{1,3}\b",
+        r"(?<![\w-])PN \d{3}(?:-\d{4})?",
+        r"aa",
+        r"(?i)\bpn \d",
+        r"PN\s+\d+|PUMPSEC",
+        r"[A-Z]+-\d+",
+        r"\bab?",
+    ]
+    alphabet = ["PUMPSEC-", "PN ", "10.", "1", "2", "-", "x", " ", "a", "\n", "PN", "7", "."]
+    rnd = random.Random(3)
+    for pattern in patterns:
+        rx = re.compile(pattern)
+        lead = LeadingLiteral(rx)
+        for _ in range(2000):
+            text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 20)))
+            assert [m.span() for m in lead.finditer(text)] == [m.span() for m in rx.finditer(text)], (pattern, text)
+    assert LeadingLiteral(re.compile(r"\bPUMPSEC-\d+")).prefix == "PUMPSEC-"
+    assert LeadingLiteral(re.compile(r"(?i)\bpn")).prefix == ""  # case-insensitive: searched as usual
