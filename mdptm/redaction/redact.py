@@ -1093,7 +1093,7 @@ def output_detector(policy: Policy, model: Model, public: Model) -> Callable[[st
         out = [hit for start, end, _rule in scrubber.pattern_spans(cleaned) if leak(hit := cleaned[start:end])]
         # the detectors run on each distinct word once: a package repeats its ids, names and
         # addresses thousands of times, in every file (see Scrubber.word_spans)
-        words = set(cleaned.split())
+        words = _words(cleaned)
         new = [w for w in words if w not in by_word]
         if new:
             by_word.update(zip(new, scrubber.word_spans(new), strict=True))
@@ -1105,6 +1105,24 @@ def output_detector(policy: Policy, model: Model, public: Model) -> Callable[[st
         return out
 
     return detect
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _words(text: str, piece: int = 1 << 20) -> set[str]:
+    """The distinct runs of non-whitespace in *text*, split a piece at a time (cut at whitespace, so no
+    word is cut): a 40 MB document is never a list of millions of words at once."""
+    words: set[str] = set()
+    start = 0
+    while start < len(text):
+        end = start + piece
+        if end < len(text):
+            cut = _SPACE.search(text, end)
+            end = cut.start() if cut else len(text)
+        words.update(text[start:end].split())
+        start = end
+    return words
 
 
 def _free_standing(text: str, word: str, offset: int) -> bool:

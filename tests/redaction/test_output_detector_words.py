@@ -102,3 +102,13 @@ def test_a_pattern_searched_from_its_leading_literal_matches_as_finditer_does() 
             assert [m.span() for m in lead.finditer(text)] == [m.span() for m in rx.finditer(text)], (pattern, text)
     assert LeadingLiteral(re.compile(r"\bPUMPSEC-\d+")).prefix == "PUMPSEC-"
     assert LeadingLiteral(re.compile(r"(?i)\bpn")).prefix == ""  # case-insensitive: searched as usual
+
+
+def test_words_are_read_a_piece_at_a_time_and_never_cut() -> None:
+    from mdptm.redaction.redact import _words
+
+    rnd = random.Random(2)
+    for _ in range(2000):
+        text = "".join(rnd.choice(["ab", " ", "\n", "c", "\u3000", "dd", "\u2028", "x"]) for _ in range(rnd.randint(0, 60)))
+        for piece in (1, 2, 3, 7, 1 << 20):
+            assert _words(text, piece) == set(text.split()), (text, piece)
