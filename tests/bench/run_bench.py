@@ -72,7 +72,7 @@ def build_once(project: Path, out: Path) -> Run:
     if code not in (0, 1):
         raise SystemExit(f"build failed ({code}):\n{text[-3000:]}")
     stages = {m.group(1).strip(): float(m.group(2)) for m in map(_STAGE.match, text.splitlines()) if m}
-    return Run(wall, rss, stages, code, cpu)
+    return Run(wall, rss, cpu=cpu, stages=stages, code=code)
 
 
 def bench_size(n: int, work: Path, repeat: int) -> tuple[list[Run], dict[str, float]]:
