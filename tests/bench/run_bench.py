@@ -5,6 +5,7 @@ Usage (from the repository root):
     python tests/bench/run_bench.py                         # 1k, 10k and 100k threats, each built twice
     python tests/bench/run_bench.py --sizes 1000 10000      # the quick check (about half a minute)
     python tests/bench/run_bench.py --sizes --portfolio 200 --jobs 2
+    python tests/bench/run_bench.py --sizes 10000 --redacted  # the leak scan with about 12 000 needles
 
 For each size the script generates a workbook (make_workbook.py: N threats, N/20 components, N/30
 controls), runs ``mdptm build . -o OUT --draft -v`` as a separate process — start-up and imports
@@ -75,10 +76,10 @@ def build_once(project: Path, out: Path) -> Run:
     return Run(wall, rss, cpu=cpu, stages=stages, code=code)
 
 
-def bench_size(n: int, work: Path, repeat: int) -> tuple[list[Run], dict[str, float]]:
+def bench_size(n: int, work: Path, repeat: int, redacted: bool = False) -> tuple[list[Run], dict[str, float]]:
     project = work / f"n{n}"
     t0 = time.perf_counter()
-    generate(n, project)
+    generate(n, project, secrets=redacted)
     print(f"  {n} threats: workbook generated in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     runs = []
     for i in range(repeat):
@@ -110,6 +111,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2, help="builds per size; the best counts (default 2)")
     ap.add_argument("--portfolio", type=int, default=0, metavar="N", help="also build N copies of the sample project")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes for the portfolio build (default 2)")
+    ap.add_argument(
+        "--redacted", action="store_true", help="registers naming hosts, addresses, mailboxes and tickets, with a redaction policy"
+    )
     ap.add_argument("--work", type=Path, help="working folder (default: a temporary one, removed afterwards)")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="mdptm-bench-"))
@@ -117,7 +121,7 @@ def main() -> None:
     try:
         results: dict[int, tuple[list[Run], dict[str, float]]] = {}
         for n in args.sizes:
-            results[n] = bench_size(n, work, max(args.repeat, 1))
+            results[n] = bench_size(n, work, max(args.repeat, 1), args.redacted)
         if results:
             report(results)
         if args.portfolio:
