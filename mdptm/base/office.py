@@ -155,7 +155,7 @@ def rewrite_zip(
     pieces is compressed as they come rather than joined first.
     """
     with zipfile.ZipFile(path) as zin:
-        members = [(info.filename, read_zip_member(zin, info.filename, file=str(path))) for info in zin.infolist()]
+        members = [(info.filename, read_zip_member(zin, info, file=str(path))) for info in zin.infolist()]
     dropped = {n for n, _ in members if _DROP.match(n)} if publish is not None else set()
     dest = target or path
     tmp = dest.with_name(dest.name + ".rewrite")  # beside what is written, never beside a maker's file
