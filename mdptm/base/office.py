@@ -196,12 +196,14 @@ class Column:
     wrap: bool = False
 
 
+# openpyxl's ILLEGAL_CHARACTERS_RE (openpyxl.cell.cell), here so that a cell does not import it
+_ILLEGAL_CELL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+
 def cell_text(value: Any) -> Any:
     """A value as a cell may hold it: no character XML cannot carry, no more than Excel's cell limit."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = _ILLEGAL_CELL.sub("", value)
         if len(value) > MAX_CELL:
             value = value[: MAX_CELL - 40] + " … [truncated: see ptm.json]"
     return value
