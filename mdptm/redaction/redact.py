@@ -1077,7 +1077,8 @@ def output_detector(policy: Policy, model: Model, public: Model) -> Callable[[st
     corpus = public_corpus(public, policy)
     leaks: dict[str, bool] = {}  # by needle key
     verdicts: dict[str, bool] = {}  # by the text found
-    by_word: dict[str, list[tuple[int, int, bool]]] = {}  # what the detectors find in each word, once
+    by_word: dict[str, list[tuple[int, int, bool]]] = {}  # what the detectors find in a word, once
+    plain: set[str] = set()  # words they find nothing in (most): kept apart, a set costs half a dict
 
     def leak(hit: str) -> bool:
         verdict = verdicts.get(hit)
@@ -1093,12 +1094,16 @@ def output_detector(policy: Policy, model: Model, public: Model) -> Callable[[st
         out = [hit for start, end, _rule in scrubber.pattern_spans(cleaned) if leak(hit := cleaned[start:end])]
         # the detectors run on each distinct word once: a package repeats its ids, names and
         # addresses thousands of times, in every file (see Scrubber.word_spans)
-        words = _words(cleaned)
+        words = _words(cleaned) - plain
         new = [w for w in words if w not in by_word]
         if new:
-            by_word.update(zip(new, scrubber.word_spans(new), strict=True))
+            for word, spans in zip(new, scrubber.word_spans(new), strict=True):
+                if spans:
+                    by_word[word] = spans
+                else:
+                    plain.add(word)
         for word in words:
-            for start, end, context in by_word[word]:
+            for start, end, context in by_word.get(word, ()):
                 hit = word[start:end]
                 if leak(hit) and (not context or _free_standing(cleaned, word, start)):
                     out.append(hit)
