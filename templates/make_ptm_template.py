@@ -19,7 +19,8 @@ from docx.shared import Cm, Pt, RGBColor
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mdptm.render.docx import W_NS, ensure_styles, scrub_office_file  # noqa: E402
+from mdptm.base.office import rewrite_zip  # noqa: E402
+from mdptm.render.docx import W_NS, ensure_styles  # noqa: E402
 
 BRAND = "1F4E79"  # navy: headings, table header rows, rules
 ACCENT = "2E75B6"
@@ -156,7 +157,7 @@ def build(out: Path) -> None:
             document.part.rels.pop(rid)
 
     document.save(str(out))
-    scrub_office_file(out, title="", epoch=315532800)
+    rewrite_zip(out, 315532800, publish="")
 
 
 if __name__ == "__main__":

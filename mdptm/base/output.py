@@ -1,8 +1,8 @@
 """Writing outputs safely and reproducibly.
 
 Outputs are staged in a temporary sibling folder and moved into place only when complete, so a
-failure leaves nothing half-written and an existing output untouched. Zip containers written by
-python-docx/openpyxl are rewritten with fixed timestamps so the same input gives the same bytes.
+failure leaves nothing half-written and an existing output untouched. Office files (zips) are
+written reproducibly by :mod:`mdptm.base.office`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import re
 import shutil
 import tempfile
 import time
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -26,7 +25,7 @@ import pydantic_core
 from mdptm.errors import InputError
 
 if TYPE_CHECKING:
-    from openpyxl.workbook.workbook import Workbook
+    pass
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
 
@@ -43,44 +42,6 @@ def source_date_epoch(document_date: str | None = None) -> int:
         except ValueError:
             pass
     return DEFAULT_EPOCH
-
-
-def fixed_entry(name: str, epoch: int = DEFAULT_EPOCH) -> zipfile.ZipInfo:
-    """A zip entry that carries nothing of the machine or the moment: fixed time, mode and system."""
-    g = time.gmtime(max(epoch, DEFAULT_EPOCH))
-    info = zipfile.ZipInfo(name, date_time=(g.tm_year, g.tm_mon, g.tm_mday, g.tm_hour, g.tm_min, g.tm_sec))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    info.create_system = 0
-    return info
-
-
-def normalize_zip(path: Path, epoch: int = DEFAULT_EPOCH) -> None:
-    """Rewrite a zip with fixed timestamps and permissions, members in their original order."""
-    with zipfile.ZipFile(path) as zin:
-        members = [(info.filename, zin.read(info)) for info in zin.infolist()]
-    tmp = path.with_name(path.name + ".norm")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name, data in members:
-            zout.writestr(fixed_entry(name, epoch), data, compresslevel=6)
-    tmp.replace(path)
-
-
-def save_workbook(wb: Workbook, path: Path, epoch: int = DEFAULT_EPOCH) -> None:
-    """Write an openpyxl workbook byte-for-byte reproducibly: created = modified = *epoch*, zip normalised.
-
-    openpyxl's own ``save()`` stamps 'modified' with the clock, so the workbook goes through its
-    ``ExcelWriter`` instead. Callers set the other properties (creator, title) first."""
-    from datetime import UTC, datetime
-
-    from openpyxl.writer.excel import ExcelWriter
-
-    stamp = datetime.fromtimestamp(max(epoch, DEFAULT_EPOCH), UTC).replace(tzinfo=None)
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
-    normalize_zip(path, epoch)
 
 
 def sha256_file(path: Path) -> str:

@@ -278,18 +278,20 @@ def _check_xml_heads(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: st
             )
 
 
-def read_zip_member(zf: zipfile.ZipFile, member: str, *, file: str, limits: Limits | None = None) -> bytes:
-    """Read one member, stopping at the limit even if the directory lied about its size."""
+def read_zip_member(zf: zipfile.ZipFile, member: str | zipfile.ZipInfo, *, file: str, limits: Limits | None = None) -> bytes:
+    """Read one member (by name, or by its entry where names repeat), stopping at the limit even if the
+    directory lied about its size."""
     cap = (limits or current_limits()).max_member_uncompressed
+    name = member if isinstance(member, str) else member.filename
     try:
         with zf.open(member) as fh:
             data = fh.read(cap + 1)
     except KeyError:
-        raise InputError("part is missing from the zip", file=file, locator=member) from None
+        raise InputError("part is missing from the zip", file=file, locator=name) from None
     except _ZIP_ERRORS as exc:
-        raise InputError(f"corrupt zip member: {exc}", file=file, locator=member) from None
+        raise InputError(f"corrupt zip member: {exc}", file=file, locator=name) from None
     if len(data) > cap:
-        raise InputError("member larger than its declared size allows", file=file, locator=member)
+        raise InputError("member larger than its declared size allows", file=file, locator=name)
     return data
 
 

@@ -52,27 +52,49 @@ def _tables() -> tuple[dict[int, None], dict[int, str]]:
     return remove, sep
 
 
-_SPACES = re.compile(r" {2,}")
+def _one_space(text: str) -> str:
+    """Each run of spaces one space: halving the runs with ``str.replace`` until none is left runs at
+    C speed, where a regular expression stops at every space of a large text."""
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
+
+
 _SEP_CHARS = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f-_"
-_ASCII_SEP = str.maketrans(dict.fromkeys(_SEP_CHARS, " "))
 _BYTES_SEP = bytes.maketrans(_SEP_CHARS.encode("ascii"), b" " * len(_SEP_CHARS))
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_NON_ASCII_RUN = re.compile(r"([^\x00-\x7f]+)")
 
 
 def _runs(text: str, fn: Callable[[str], str]) -> str:
     """*text* with each run of non-ASCII characters, and the character before it (a combining mark
-    may belong to it), replaced by ``fn(run)``; the ASCII rest is copied as is, at C speed."""
-    out: list[str] = []
-    pos = 0
-    for m in _NON_ASCII.finditer(text):
-        start = m.start() - 1 if m.start() > pos else m.start()
-        out.append(text[pos:start])
-        out.append(fn(text[start : m.end()]))
-        pos = m.end()
-    if not out:
+    may belong to it), replaced by ``fn(run)``; the ASCII rest is copied as is, at C speed.
+
+    A document repeats its few non-ASCII runs ("…", " —") thousands of times: *fn* sees each once."""
+    if text.isascii():
         return text
-    out.append(text[pos:])
-    return "".join(out)
+    parts = _NON_ASCII_RUN.split(text)  # ASCII, run, ASCII, run, ..., ASCII
+    done: dict[str, str] = {}
+    for i in range(1, len(parts), 2):
+        run = parts[i]
+        before = parts[i - 1]
+        if before:  # empty only when the text starts with the run
+            run = before[-1] + run
+            parts[i - 1] = before[:-1]
+        new = done.get(run)
+        if new is None:
+            new = done[run] = fn(run)
+        parts[i] = new
+    return "".join(parts)
+
+
+def _ascii_separators(text: str) -> str:
+    """*text* with each ASCII separator (:data:`_SEP_CHARS`) a space. ``str.translate`` would look each
+    character up in a dict, which on a non-ASCII text of megabytes takes seconds; a replace per
+    separator runs at C speed."""
+    for ch in _SEP_CHARS:
+        if ch in text:
+            text = text.replace(ch, " ")
+    return text
 
 
 _RLO_RUN = re.compile("\u202e([^\u202c\u2069\\n\\r]*)[\u202c\u2069]?")
@@ -97,11 +119,11 @@ def key(text: str) -> str:
     """The form in which a needle and a text are compared (steps 1-4), spaces collapsed, stripped."""
     if text.isascii():  # the common case: nothing to remove, compose or reverse
         flat = text.lower().encode("ascii").translate(_BYTES_SEP).decode("ascii")  # bytes.translate: C speed
-        return _SPACES.sub(" ", flat).strip()
+        return _one_space(flat).strip()
     _, sep = _tables()
     folded = clean(text).replace("\u0130", "i").casefold()
-    folded = _runs(folded, lambda run: run.translate(sep)).translate(_ASCII_SEP)
-    return _SPACES.sub(" ", folded).strip()
+    folded = _ascii_separators(_runs(folded, lambda run: run.translate(sep)))
+    return _one_space(folded).strip()
 
 
 def simple(text: str) -> bool:

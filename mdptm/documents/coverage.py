@@ -9,7 +9,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from mdptm.base.output import DEFAULT_EPOCH, json_text, save_workbook, staged_file
+from mdptm.base.office import save_workbook
+from mdptm.base.output import DEFAULT_EPOCH, json_text, staged_file
 from mdptm.errors import InputError
 from mdptm.model.results import CLAUSE_STATUSES, Confirmation, Coverage, FrameworkResult
 

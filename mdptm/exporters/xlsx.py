@@ -4,156 +4,79 @@ One sheet per kind of item (threats, controls, elements, flows, assets, views, t
 assumptions) and one coverage sheet per framework, each with a frozen, filtered header row,
 sensible widths, wrapped text and risk levels in colour.
 
-Written in openpyxl's streaming (write-only) mode so a 10 000-threat register stays fast; only the
-cells that need a style get one. A model string that starts with ``=`` stays text: a published
-workbook never turns a threat description into a formula.
+Each sheet is a list of fields (header, width, how to read the value from an item); the rows are
+streamed (:class:`mdptm.base.office.StreamedSheet`) so a 10 000-threat register stays fast, and the
+workbook is written like every other one (:func:`mdptm.base.office.save_workbook`). A model string
+that starts with ``=`` stays text: a published workbook never turns a threat description into a formula.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
+from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
-from mdptm.base.output import Spool
+from mdptm.base.office import Column, StreamedSheet, save_workbook
 from mdptm.model import Model, Risk
 from mdptm.model.index import threats_by_control, threats_by_target, views_by_threat
 from mdptm.model.results import Coverage
 from mdptm.model.vocabulary import risk_scale
 from mdptm.plugins import ExportContext, Exporter
 from mdptm.render.diagrams import level_colour
-from mdptm.render.docx import chain_pieces, scrub_office_file
-
-MAX_CELL = 32767  # Excel's limit for one cell
-HEADER_FILL = "1F4E79"
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
 @dataclass(frozen=True)
-class Column:
-    header: str
-    width: float
-    wrap: bool = False
+class Field:
+    """One column of a sheet and how to read its value (and optionally its fill colour) from a row's item."""
+
+    column: Column
+    get: Callable[[Any], Any]
+    fill: Callable[[Any], str | None] | None = None
 
 
-def _clean(value: object) -> object:
-    if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if len(text) > MAX_CELL:
-            text = text[: MAX_CELL - 40] + " … [truncated: see ptm.json]"
-        return text
-    return value
+def _f(
+    header: str, width: float, get: Callable[[Any], Any], *, wrap: bool = False, fill: Callable[[Any], str | None] | None = None
+) -> Field:
+    return Field(Column(header, width, wrap), get, fill)
 
 
 def _join(items: Iterable[str | None], sep: str = ", ") -> str:
     return sep.join(i for i in items if i)
 
 
-class SheetWriter:
-    """One sheet: openpyxl writes the styled header row, frame and filter; the data rows are kept
-    as ``<row>`` XML text and spliced in after saving (see :func:`write_xlsx`), which is several
-    times faster than building a cell object per value."""
-
-    def __init__(self, wb: Workbook, title: str, columns: Sequence[Column], used: set[str]):
-        self.ws = wb.create_sheet(_sheet_name(title, used))
-        self.columns = columns
-        self.rows = Spool()  # the data rows' XML, written as added
-        self.letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
-        for letter, col in zip(self.letters, columns, strict=True):
-            self.ws.column_dimensions[letter].width = col.width
-        self.ws.freeze_panes = "B2" if len(columns) > 1 else "A2"
-        self.ws.print_title_rows = "1:1"
-        self.wb = wb
-        self._styles: dict[tuple[bool, str | None], int] = {}
-        head = []
-        side = Side(style="thin", color="FFFFFF")
-        for col in columns:
-            cell = WriteOnlyCell(self.ws, col.header)
-            cell.font = Font(bold=True, color="FFFFFF")
-            cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-            cell.border = Border(left=side, right=side)
-            head.append(cell)
-        self.ws.append(head)
-
-    @property
-    def member(self) -> str:
-        """The sheet's part name inside the .xlsx zip."""
-        return str(self.ws.path).lstrip("/")
-
-    def set_filter(self, rows: int) -> None:
-        """Filters must be declared before the sheet is written."""
-        self.ws.auto_filter.ref = f"A1:{self.letters[-1]}{rows + 1}"
-
-    def style_id(self, wrap: bool, fill: str | None) -> int:
-        """The workbook's cell-format index for top-aligned (optionally wrapped, filled) cells."""
-        key = (wrap, fill)
-        if key not in self._styles:
-            proto = WriteOnlyCell(self.ws, "")
-            proto.alignment = Alignment(wrap_text=wrap, vertical="top")
-            if fill:
-                proto.fill = PatternFill("solid", fgColor=fill)
-            self._styles[key] = int(proto.style_id)  # registers the format with the workbook
-        return self._styles[key]
-
-    def append(self, values: Sequence[object], fills: dict[int, str | None] | None = None) -> None:
-        r = self.rows.count + 2
-        cells = []
-        lines = 1
-        for c, col in enumerate(self.columns):
-            value = _clean(values[c]) if c < len(values) else None
-            if value is None or value == "":
-                continue
-            if col.wrap and isinstance(value, str):
-                lines = max(lines, _line_count(value, col.width))
-            fill = fills.get(c) if fills else None
-            style = self.style_id(col.wrap, fill)
-            ref = f"{self.letters[c]}{r}"
-            if isinstance(value, bool):
-                cells.append(f'<c r="{ref}" s="{style}" t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, int | float):
-                cells.append(f'<c r="{ref}" s="{style}" t="n"><v>{value}</v></c>')
-            else:  # always an inline string: text never becomes a formula
-                cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>')
-        # an explicit height: not every spreadsheet program fits rows of wrapped text on opening
-        height = f' ht="{min(409, 15 * lines + 2)}" customHeight="1"' if lines > 1 else ""
-        self.rows.write(f'<row r="{r}"{height}>{"".join(cells)}</row>')
-
-    def xml_rows(self) -> Iterator[bytes]:
-        """The data rows in pieces, read once."""
-        return self.rows.pieces()
+def _words(value: str) -> str:
+    return value.replace("_", " ")
 
 
-def _line_count(text: str, width: float) -> int:
-    """Lines a wrapped cell needs: a column width unit holds about 1.15 characters of body text."""
-    per_line = max(int(width * 1.15), 1)
-    return sum(max(1, -(-len(segment) // per_line)) for segment in text.split("\n"))
+def _risk_fields(prefix: str, attr: str, widths: tuple[float, float, float]) -> list[Field]:
+    """Likelihood, severity and level of ``item.<attr>``, the level coloured."""
 
+    def risk(item: Any) -> Risk | None:
+        value: Risk | None = getattr(item, attr)
+        return value
 
-def _sheet_name(title: str, used: set[str]) -> str:
-    base = _SHEET_BAD.sub(" ", title).strip()[:31] or "Sheet"
-    name, n = base, 2
-    while name.lower() in used:
-        suffix = f" ({n})"
-        name = base[: 31 - len(suffix)] + suffix
-        n += 1
-    used.add(name.lower())
-    return name
+    def part(name: str) -> Callable[[Any], str]:
+        def get(item: Any) -> str:
+            r = risk(item)
+            if r is None:
+                return ""
+            return (r.level or "").capitalize() if name == "level" else getattr(r, name) or ""
 
+        return get
 
-def _risk_cells(r: Risk | None) -> list[str]:
-    if r is None:
-        return ["", "", ""]
-    return [r.likelihood or "", r.severity or "", (r.level or "").capitalize()]
+    def colour(item: Any) -> str | None:
+        r = risk(item)
+        return level_colour(r.level if r else None)
+
+    return [
+        _f(f"{prefix}likelihood".capitalize(), widths[0], part("likelihood")),
+        _f(f"{prefix}severity".capitalize(), widths[1], part("severity")),
+        _f(f"{prefix}risk".capitalize(), widths[2], part("level"), fill=colour),
+    ]
 
 
 class WorkbookBuilder:
@@ -164,7 +87,7 @@ class WorkbookBuilder:
         self.ctx = ctx
         self.wb = Workbook(write_only=True)
         self.used: set[str] = set()
-        self.sheets: list[SheetWriter] = []
+        self.sheets: list[StreamedSheet] = []
         m = model
         self.elements = {e.id: e for e in m.elements}
         self.flows = {f.id: f for f in m.flows}
@@ -183,18 +106,23 @@ class WorkbookBuilder:
                 return f"{nm} ({item_id})" if nm and nm != item_id else item_id
         return item_id
 
-    def sheet(self, title: str, columns: Sequence[Column], rows: int | None) -> SheetWriter:
-        writer = SheetWriter(self.wb, title, columns, self.used)
-        if rows is not None:
-            writer.set_filter(rows)
-        self.sheets.append(writer)
-        return writer
+    def names(self, ids: Iterable[str]) -> str:
+        return _join((self.name(x) for x in ids), "; ")
+
+    def table(self, title: str, items: Sequence[Any], fields: Sequence[Field], *, filtered: bool = True) -> None:
+        """One sheet: a row per item, a column per field."""
+        sheet = StreamedSheet(self.wb, title, [f.column for f in fields], self.used)
+        if filtered:
+            sheet.set_filter(len(items))
+        self.sheets.append(sheet)
+        coloured = [(i, f.fill) for i, f in enumerate(fields) if f.fill is not None]
+        for item in items:
+            sheet.append([f.get(item) for f in fields], {i: fill(item) for i, fill in coloured} if coloured else None)
 
     # ---- sheets
 
     def about(self) -> None:
         m, p, d = self.m, self.m.product, self.m.document
-        w = self.sheet("About", [Column("Item", 26), Column("Value", 90, wrap=True)], None)
         cov = self.ctx.coverage
         facts = [
             ("Title", d.title or f"{p.name} Public Threat Model"),
@@ -205,7 +133,7 @@ class WorkbookBuilder:
             ("Intended use", p.intended_use or ""),
             ("Document version", d.version),
             ("Document date", d.date or ""),
-            ("Document status", d.status.replace("_", " ")),
+            ("Document status", _words(d.status)),
             ("Threats", str(len(m.threats))),
             ("Controls", str(len(m.controls))),
             ("Elements / flows / assets", f"{len(m.elements)} / {len(m.flows)} / {len(m.assets)}"),
@@ -227,270 +155,148 @@ class WorkbookBuilder:
         ]
         if self.ctx.draft:
             facts.insert(0, ("DRAFT", "Not approved for release."))
-        for k, v in facts:
-            w.append([k, v])
+        self.table("About", facts, [_f("Item", 26, lambda r: r[0]), _f("Value", 90, lambda r: r[1], wrap=True)], filtered=False)
 
     def threats(self) -> None:
-        m = self.m
-        cols = [
-            Column("ID", 10),
-            Column("Title", 38, wrap=True),
-            Column("Description", 60, wrap=True),
-            Column("STRIDE", 22, wrap=True),
-            Column("Affects", 34, wrap=True),
-            Column("Assets", 26, wrap=True),
-            Column("Likelihood", 12),
-            Column("Severity", 12),
-            Column("Risk", 10),
-            Column("Residual likelihood", 12),
-            Column("Residual severity", 12),
-            Column("Residual risk", 11),
-            Column("Patient harm", 13),
-            Column("Multi-patient", 11),
-            Column("Status", 18),
-            Column("Controls", 40, wrap=True),
-            Column("Rationale", 40, wrap=True),
-            Column("CWE", 14, wrap=True),
-            Column("CAPEC", 14, wrap=True),
-            Column("CVSS", 18),
-            Column("Views", 16, wrap=True),
+        def controls(t: Any) -> str:
+            return "\n".join(f"{c} {self.controls[c].title}" if c in self.controls else c for c in dict.fromkeys(t.controls))
+
+        fields = [
+            _f("ID", 10, lambda t: t.id),
+            _f("Title", 38, lambda t: t.title, wrap=True),
+            _f("Description", 60, lambda t: t.description, wrap=True),
+            _f("STRIDE", 22, lambda t: _join(_words(s) for s in t.stride), wrap=True),
+            _f("Affects", 34, lambda t: self.names(t.targets), wrap=True),
+            _f("Assets", 26, lambda t: self.names(t.assets), wrap=True),
+            *_risk_fields("", "risk", (12, 12, 10)),
+            *_risk_fields("Residual ", "residual_risk", (12, 12, 11)),
+            _f("Patient harm", 13, lambda t: t.patient_harm or ""),
+            _f("Multi-patient", 11, lambda t: "" if t.multi_patient is None else ("yes" if t.multi_patient else "no")),
+            _f("Status", 18, lambda t: _words(t.status)),
+            _f("Controls", 40, controls, wrap=True),
+            _f("Rationale", 40, lambda t: t.rationale or "", wrap=True),
+            _f("CWE", 14, lambda t: _join(t.cwe), wrap=True),
+            _f("CAPEC", 14, lambda t: _join(t.capec), wrap=True),
+            _f("CVSS", 18, lambda t: t.cvss or ""),
+            _f("Views", 16, lambda t: _join(self.views_by_threat.get(t.id, [])), wrap=True),
         ]
-        w = self.sheet("Threats", cols, len(m.threats))
-        for t in m.threats:
-            controls = "\n".join(f"{c} {self.controls[c].title}" if c in self.controls else c for c in dict.fromkeys(t.controls))
-            row = [
-                t.id,
-                t.title,
-                t.description,
-                _join(s.replace("_", " ") for s in t.stride),
-                _join((self.name(x) for x in t.targets), "; "),
-                _join((self.name(x) for x in t.assets), "; "),
-                *_risk_cells(t.risk),
-                *_risk_cells(t.residual_risk),
-                t.patient_harm or "",
-                "" if t.multi_patient is None else ("yes" if t.multi_patient else "no"),
-                t.status.replace("_", " "),
-                controls,
-                t.rationale or "",
-                _join(t.cwe),
-                _join(t.capec),
-                t.cvss or "",
-                _join(self.views_by_threat.get(t.id, [])),
-            ]
-            fills = {
-                8: level_colour(t.risk.level if t.risk else None),
-                11: level_colour(t.residual_risk.level if t.residual_risk else None),
-            }
-            w.append(row, fills)
+        self.table("Threats", self.m.threats, fields)
 
     def controls_sheet(self) -> None:
-        m = self.m
-        cols = [
-            Column("ID", 10),
-            Column("Title", 40, wrap=True),
-            Column("Description", 55, wrap=True),
-            Column("FDA category", 22),
-            Column("Responsibility", 15),
-            Column("Status", 15),
-            Column("Verification evidence", 40, wrap=True),
-            Column("Threats addressed", 30, wrap=True),
+        fields = [
+            _f("ID", 10, lambda c: c.id),
+            _f("Title", 40, lambda c: c.title, wrap=True),
+            _f("Description", 55, lambda c: c.description, wrap=True),
+            _f("FDA category", 22, lambda c: _words(c.category)),
+            _f("Responsibility", 15, lambda c: _words(c.responsibility)),
+            _f("Status", 15, lambda c: _words(c.status)),
+            _f("Verification evidence", 40, lambda c: _join(c.verification, "; "), wrap=True),
+            _f("Threats addressed", 30, lambda c: _join(self.threats_by_control.get(c.id, [])), wrap=True),
         ]
-        w = self.sheet("Controls", cols, len(m.controls))
-        for c in m.controls:
-            w.append(
-                [
-                    c.id,
-                    c.title,
-                    c.description,
-                    c.category.replace("_", " "),
-                    c.responsibility.replace("_", " "),
-                    c.status.replace("_", " "),
-                    _join(c.verification, "; "),
-                    _join(self.threats_by_control.get(c.id, [])),
-                ]
-            )
+        self.table("Controls", self.m.controls, fields)
 
     def elements_sheet(self) -> None:
-        m = self.m
-        cols = [
-            Column("ID", 12),
-            Column("Name", 30, wrap=True),
-            Column("Kind", 16),
-            Column("Trust zone", 24, wrap=True),
-            Column("Description", 60, wrap=True),
-            Column("Threats", 30, wrap=True),
+        fields = [
+            _f("ID", 12, lambda e: e.id),
+            _f("Name", 30, lambda e: e.name, wrap=True),
+            _f("Kind", 16, lambda e: _words(e.kind)),
+            _f("Trust zone", 24, lambda e: self.name(e.trust_zone) if e.trust_zone else "", wrap=True),
+            _f("Description", 60, lambda e: e.description, wrap=True),
+            _f("Threats", 30, lambda e: _join(self.threats_by_target.get(e.id, [])), wrap=True),
         ]
-        w = self.sheet("Elements", cols, len(m.elements))
-        for e in m.elements:
-            w.append(
-                [
-                    e.id,
-                    e.name,
-                    e.kind.replace("_", " "),
-                    self.name(e.trust_zone) if e.trust_zone else "",
-                    e.description,
-                    _join(self.threats_by_target.get(e.id, [])),
-                ]
-            )
+        self.table("Elements", self.m.elements, fields)
 
     def flows_sheet(self) -> None:
-        m = self.m
-        cols = [
-            Column("ID", 10),
-            Column("Name", 28, wrap=True),
-            Column("From", 28, wrap=True),
-            Column("To", 28, wrap=True),
-            Column("Bidirectional", 12),
-            Column("Protocol", 22, wrap=True),
-            Column("Port", 10),
-            Column("Authentication", 22, wrap=True),
-            Column("Encryption", 18, wrap=True),
-            Column("Data", 30, wrap=True),
-            Column("Description", 50, wrap=True),
-            Column("Threats", 24, wrap=True),
+        def known(value: str | None) -> str:
+            return value if value is not None else "unknown"
+
+        fields = [
+            _f("ID", 10, lambda f: f.id),
+            _f("Name", 28, lambda f: f.name, wrap=True),
+            _f("From", 28, lambda f: self.name(f.source), wrap=True),
+            _f("To", 28, lambda f: self.name(f.target), wrap=True),
+            _f("Bidirectional", 12, lambda f: "yes" if f.bidirectional else "no"),
+            _f("Protocol", 22, lambda f: f.protocol or "", wrap=True),
+            _f("Port", 10, lambda f: f.port or ""),
+            _f("Authentication", 22, lambda f: known(f.authentication), wrap=True),
+            _f("Encryption", 18, lambda f: known(f.encryption), wrap=True),
+            _f("Data", 30, lambda f: self.names(f.data), wrap=True),
+            _f("Description", 50, lambda f: f.description, wrap=True),
+            _f("Threats", 24, lambda f: _join(self.threats_by_target.get(f.id, [])), wrap=True),
         ]
-        w = self.sheet("Flows", cols, len(m.flows))
-        for f in m.flows:
-            w.append(
-                [
-                    f.id,
-                    f.name,
-                    self.name(f.source),
-                    self.name(f.target),
-                    "yes" if f.bidirectional else "no",
-                    f.protocol or "",
-                    f.port or "",
-                    f.authentication if f.authentication is not None else "unknown",
-                    f.encryption if f.encryption is not None else "unknown",
-                    _join((self.name(a) for a in f.data), "; "),
-                    f.description,
-                    _join(self.threats_by_target.get(f.id, [])),
-                ]
-            )
+        self.table("Flows", self.m.flows, fields)
 
     def assets_sheet(self) -> None:
-        m = self.m
-        cols = [
-            Column("ID", 10),
-            Column("Name", 30, wrap=True),
-            Column("Kind", 18),
-            Column("Confidentiality", 14),
-            Column("Integrity", 11),
-            Column("Availability", 12),
-            Column("Stored in", 34, wrap=True),
-            Column("Disposal", 40, wrap=True),
-            Column("Description", 50, wrap=True),
+        fields = [
+            _f("ID", 10, lambda a: a.id),
+            _f("Name", 30, lambda a: a.name, wrap=True),
+            _f("Kind", 18, lambda a: _words(a.kind)),
+            _f("Confidentiality", 14, lambda a: a.confidentiality or ""),
+            _f("Integrity", 11, lambda a: a.integrity or ""),
+            _f("Availability", 12, lambda a: a.availability or ""),
+            _f("Stored in", 34, lambda a: self.names(a.stored_in), wrap=True),
+            _f("Disposal", 40, lambda a: a.disposal or "", wrap=True),
+            _f("Description", 50, lambda a: a.description, wrap=True),
         ]
-        w = self.sheet("Assets", cols, len(m.assets))
-        for a in m.assets:
-            w.append(
-                [
-                    a.id,
-                    a.name,
-                    a.kind.replace("_", " "),
-                    a.confidentiality or "",
-                    a.integrity or "",
-                    a.availability or "",
-                    _join((self.name(e) for e in a.stored_in), "; "),
-                    a.disposal or "",
-                    a.description,
-                ]
-            )
+        self.table("Assets", self.m.assets, fields)
 
     def views_sheet(self) -> None:
-        m = self.m
-        cols = [
-            Column("ID", 12),
-            Column("Kind", 24),
-            Column("Name", 32, wrap=True),
-            Column("Description", 50, wrap=True),
-            Column("Elements", 30, wrap=True),
-            Column("Flows", 24, wrap=True),
-            Column("Threats", 24, wrap=True),
-            Column("Controls", 24, wrap=True),
-            Column("Steps", 50, wrap=True),
+        fields = [
+            _f("ID", 12, lambda v: v.id),
+            _f("Kind", 24, lambda v: _words(v.kind)),
+            _f("Name", 32, lambda v: v.name, wrap=True),
+            _f("Description", 50, lambda v: v.description, wrap=True),
+            _f("Elements", 30, lambda v: _join(v.elements), wrap=True),
+            _f("Flows", 24, lambda v: _join(v.flows), wrap=True),
+            _f("Threats", 24, lambda v: _join(v.threats), wrap=True),
+            _f("Controls", 24, lambda v: _join(v.controls), wrap=True),
+            _f("Steps", 50, lambda v: "\n".join(f"{i}. {s}" for i, s in enumerate(v.steps, start=1)), wrap=True),
         ]
-        w = self.sheet("Views", cols, len(m.views))
-        for v in m.views:
-            steps = "\n".join(f"{i}. {s}" for i, s in enumerate(v.steps, start=1))
-            w.append(
-                [
-                    v.id,
-                    v.kind.replace("_", " "),
-                    v.name,
-                    v.description,
-                    _join(v.elements),
-                    _join(v.flows),
-                    _join(v.threats),
-                    _join(v.controls),
-                    steps,
-                ]
-            )
+        self.table("Views", self.m.views, fields)
 
     def zones_sheet(self) -> None:
-        m = self.m
         members: dict[str, list[str]] = defaultdict(list)
-        for e in m.elements:
+        for e in self.m.elements:
             if e.trust_zone:
                 members[e.trust_zone].append(e.id)
-        cols = [
-            Column("ID", 12),
-            Column("Name", 30, wrap=True),
-            Column("Trust level", 11),
-            Column("Description", 50, wrap=True),
-            Column("Elements", 40, wrap=True),
+        fields = [
+            _f("ID", 12, lambda z: z.id),
+            _f("Name", 30, lambda z: z.name, wrap=True),
+            _f("Trust level", 11, lambda z: z.trust_level),
+            _f("Description", 50, lambda z: z.description, wrap=True),
+            _f("Elements", 40, lambda z: _join(members.get(z.id, [])), wrap=True),
         ]
-        w = self.sheet("Trust zones", cols, len(m.trust_zones))
-        for z in m.trust_zones:
-            w.append([z.id, z.name, z.trust_level, z.description, _join(members.get(z.id, []))])
+        self.table("Trust zones", self.m.trust_zones, fields)
 
     def assumptions_sheet(self) -> None:
-        m = self.m
-        cols = [
-            Column("ID", 12),
-            Column("Type", 14),
-            Column("Text", 70, wrap=True),
-            Column("Responsibility or rationale", 40, wrap=True),
+        rows = [(a.id, "assumption", a.text, _words(a.responsibility or "")) for a in self.m.assumptions]
+        rows += [(o.id, "out of scope", o.text, o.rationale or "") for o in self.m.out_of_scope]
+        fields = [
+            _f("ID", 12, lambda r: r[0]),
+            _f("Type", 14, lambda r: r[1]),
+            _f("Text", 70, lambda r: r[2], wrap=True),
+            _f("Responsibility or rationale", 40, lambda r: r[3], wrap=True),
         ]
-        w = self.sheet("Assumptions", cols, len(m.assumptions) + len(m.out_of_scope))
-        for a in m.assumptions:
-            w.append([a.id, "assumption", a.text, (a.responsibility or "").replace("_", " ")])
-        for o in m.out_of_scope:
-            w.append([o.id, "out of scope", o.text, o.rationale or ""])
+        self.table("Assumptions", rows, fields)
 
     def coverage_sheets(self, coverage: Coverage | None) -> None:
         if coverage is None:
             return
         colours = risk_scale().status_colours
         light = {"covered": "C8E6C9", "partial": "FFE082", "gap": "EF9A9A", "not_applicable": "E0E0E0"}
+        fields = [
+            _f("Clause", 16, lambda c: c.id),
+            _f("Requirement", 40, lambda c: c.title, wrap=True),
+            _f("Status", 15, lambda c: _words(c.status), fill=lambda c: light.get(c.status) or str(colours.get(c.status, ""))),
+            _f("Evidence", 30, lambda c: _join(c.evidence), wrap=True),
+            _f("Rationale", 60, lambda c: c.rationale, wrap=True),
+            _f("Summary", 50, lambda c: c.summary, wrap=True),
+            _f("Source", 30, lambda c: c.source, wrap=True),
+            _f("Override", 10, lambda c: "yes" if c.overridden else ""),
+            _f("Confirmed by maker", 30, lambda c: f"{c.confirmed.by}, {c.confirmed.date}" if c.confirmed else "", wrap=True),
+        ]
         for fw in coverage.frameworks:
-            cols = [
-                Column("Clause", 16),
-                Column("Requirement", 40, wrap=True),
-                Column("Status", 15),
-                Column("Evidence", 30, wrap=True),
-                Column("Rationale", 60, wrap=True),
-                Column("Summary", 50, wrap=True),
-                Column("Source", 30, wrap=True),
-                Column("Override", 10),
-                Column("Confirmed by maker", 30, wrap=True),
-            ]
-            w = self.sheet(f"Coverage {fw.id}", cols, len(fw.clauses))
-            for c in fw.clauses:
-                w.append(
-                    [
-                        c.id,
-                        c.title,
-                        c.status.replace("_", " "),
-                        _join(c.evidence),
-                        c.rationale,
-                        c.summary,
-                        c.source,
-                        "yes" if c.overridden else "",
-                        f"{c.confirmed.by}, {c.confirmed.date}" if c.confirmed else "",
-                    ],
-                    {2: light.get(c.status) or str(colours.get(c.status, ""))},
-                )
+            self.table(f"Coverage {fw.id}", fw.clauses, fields)
 
     def build(self) -> Workbook:
         self.about()
@@ -507,24 +313,11 @@ class WorkbookBuilder:
 
 
 def write_xlsx(model: Model, path: Path, ctx: ExportContext) -> None:
-    """Write the workbook, splice in the data rows, then give it neutral properties and fixed
-    zip timestamps."""
+    """Write the workbook with its rows streamed, neutral properties and fixed zip timestamps."""
     builder = WorkbookBuilder(model, ctx)
     wb = builder.build()
-    wb.save(str(path))
-    rows = {w.member: w.xml_rows() for w in builder.sheets}  # part names are assigned while saving
-    if len(rows) != len(builder.sheets):
-        raise RuntimeError("sheet part names are not unique")
-
-    def splice(name: str, data: bytes) -> bytes | Iterator[bytes]:
-        if name not in rows:
-            return data
-        head, sep, tail = data.rpartition(b"</sheetData>")
-        if not sep:
-            raise RuntimeError(f"no sheetData in {name}")
-        return chain_pieces(head, rows.pop(name), sep + tail)
-
-    scrub_office_file(path, title=model.document.title or f"{model.product.name} Public Threat Model", epoch=ctx.epoch, edit=splice)
+    title = model.document.title or f"{model.product.name} Public Threat Model"
+    save_workbook(wb, path, ctx.epoch, publish=title, streamed=builder.sheets)
 
 
 class XlsxExporter(Exporter):

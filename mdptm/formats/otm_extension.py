@@ -56,14 +56,18 @@ def digest(doc: Mapping[str, object]) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+_NESTED = (dict, list, float)
+
+
 def _plain_numbers(value: object) -> object:
-    """70.0 and 70 are one number: JSON writers differ in which they print."""
+    """70.0 and 70 are one number: JSON writers differ in which they print. (Strings, the most of a
+    document, are passed over without a call.)"""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):
-        return {k: _plain_numbers(v) for k, v in value.items()}
+        return {k: _plain_numbers(v) if isinstance(v, _NESTED) else v for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain_numbers(v) for v in value]
+        return [_plain_numbers(v) if isinstance(v, _NESTED) else v for v in value]
     return value
 
 

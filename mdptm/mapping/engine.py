@@ -565,7 +565,8 @@ class Evaluator:
             # a duty of the device maker: the hospital's own controls never meet it
             owned = [it.id for it in matched if getattr(it, "responsibility", None) == "customer"]
             if owned:
-                matched = [it for it in matched if it.id not in set(owned)]
+                mine = set(owned)
+                matched = [it for it in matched if it.id not in mine]
                 if sel.every is None:  # a population rule ("every control verified") just leaves them out
                     hospital = owned
         textual = _uses_keywords(sel)
@@ -617,7 +618,8 @@ class Evaluator:
     def _untreated_note(self, collection: str, bad: list[str]) -> str:
         if collection != "threats" or not self.index.untreated:
             return ""
-        claimed = [t for t in bad if t in set(self.index.untreated)]
+        untreated = set(self.index.untreated)
+        claimed = [t for t in bad if t in untreated]
         if not claimed:
             return ""
         return f" ({_ids(claimed)} called mitigated but naming no control)"
@@ -677,7 +679,8 @@ class Evaluator:
             return Outcome("unmet", [], _texts(outs[:1]) if len(outs) > 1 else _texts(outs), _merge(o.hospital for o in outs))
         tied = [o for o in outs if o.level == best.level]  # every alternative at the best level is evidence
         evidence = _merge(o.evidence for o in tied)
-        extra = [e for e in evidence if e not in set(tied[0].evidence)]
+        first = set(tied[0].evidence)  # once: a clause's evidence may list every threat
+        extra = [e for e in evidence if e not in first]
         text = tied[0].text + (f"; also {_ids(extra)}" if extra else "")
         return Outcome(best.level, evidence, text, _merge(o.hospital for o in tied))
 

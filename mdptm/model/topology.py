@@ -115,9 +115,12 @@ def _rx(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+")
+
+
 def first_sentence_with(text: str, hit: Callable[[str], bool]) -> str | None:
     """The first sentence of *text* that *hit* accepts, as written."""
-    for sentence in re.split(r"(?<=[.;!?])\s+", " ".join((text or "").split())):
+    for sentence in _SENTENCE_END.split(" ".join((text or "").split())):
         if sentence and hit(sentence):
             return sentence
     return None

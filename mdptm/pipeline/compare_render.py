@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from mdptm.base.output import DEFAULT_EPOCH, save_workbook, staged_file
+from mdptm.base.office import save_workbook
+from mdptm.base.output import DEFAULT_EPOCH, staged_file
 from mdptm.errors import InputError
 from mdptm.pipeline.compare import LEVELS, NOT_STATED, Comparison, Row
 from mdptm.render.markdown import escape

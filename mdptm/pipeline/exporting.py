@@ -5,7 +5,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from mdptm.base.output import normalize_zip, source_date_epoch, staged_file
+from mdptm.base.office import rewrite_zip
+from mdptm.base.output import source_date_epoch, staged_file
 from mdptm.errors import UsageError
 from mdptm.model import Model
 from mdptm.plugins import ExportContext, Exporter, exporters
@@ -55,7 +56,7 @@ def export_one(model: Model, fmt: str | None, output: Path, ctx: ExportContext |
     with staged_file(output) as tmp:
         exp.write(model, tmp, ctx)
         if _is_zip(tmp):
-            normalize_zip(tmp, ctx.epoch)
+            rewrite_zip(tmp, ctx.epoch)
     return warnings
 
 

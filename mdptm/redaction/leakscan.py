@@ -337,8 +337,9 @@ class _Scanner:
 
     def search(self, data: bytes, file: str, part: str | None, name: str, depth: int) -> None:
         found: set[str] = set()
-        for view in _views(data, name):
-            found |= self.matcher.found(view)
+        if self.matcher:  # with no needle (only the detectors to run) the views would be made for nothing
+            for view in _views(data, name):
+                found |= self.matcher.found(view)
         if self.detect is not None:
             found.update(self._detected(data))
         self.hits.update(Hit(file, part, needle) for needle in found)

@@ -17,10 +17,12 @@ import ipaddress
 import re
 import types
 import typing
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Literal, get_args, get_origin
 from urllib.parse import urlsplit
@@ -214,6 +216,61 @@ _TICKET = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]+-\d+(?:[-.]\d+)*(?!\w)")
 _VERSION_BEFORE = re.compile(r"(?:\bversion|\bver\.?|\bfirmware|\bfw|\brelease|\brev\.?|\brevision)\s*$", re.IGNORECASE)
 
 
+class LeadingLiteral:
+    """A policy pattern searched for its leading literal first.
+
+    ``\\bPUMPSEC-\\d+`` can only match where ``PUMPSEC-`` starts; Python's regex engine tries every
+    position of a text when a pattern starts with an assertion, while ``str.find`` skips to the places
+    that matter at C speed. The pattern itself then decides at each such place, so the matches are those
+    of ``finditer`` (leftmost, non-overlapping), whatever the pattern: one whose first characters are not
+    a case-sensitive literal is searched as usual.
+    """
+
+    def __init__(self, rx: re.Pattern[str]) -> None:
+        self.rx = rx
+        self.prefix = _leading_literal(rx)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if len(self.prefix) < 2:
+            yield from self.rx.finditer(text)
+            return
+        pos = text.find(self.prefix)
+        while pos >= 0:
+            m = self.rx.match(text, pos)
+            if m is not None:
+                yield m
+                pos = text.find(self.prefix, m.end() if m.end() > pos else pos + 1)
+            else:
+                pos = text.find(self.prefix, pos + 1)
+
+
+def _leading_literal(rx: re.Pattern[str]) -> str:
+    """The characters every match of *rx* starts with ('' when that is not plain to see)."""
+    try:
+        from re import _constants, _parser  # type: ignore[attr-defined]
+
+        parsed = _parser.parse(rx.pattern, rx.flags)
+    except (ImportError, AttributeError, re.error):  # pragma: no cover - another Python's internals
+        return ""
+    if parsed.state.flags & re.IGNORECASE:
+        return ""
+    out: list[str] = []
+    zero_width = (_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT)
+    ops = list(parsed.data)
+    i = 0
+    while i < len(ops) and ops[i][0] in zero_width and not out:
+        i += 1
+    while i < len(ops) and ops[i][0] is _constants.LITERAL:
+        out.append(chr(ops[i][1]))
+        i += 1
+    return "".join(out)
+
+
+def version_before(text: str, start: int) -> bool:
+    """Whether the address at *start* follows a version word ("firmware 10.2.0.1" is no address)."""
+    return _VERSION_BEFORE.search(text, max(0, start - 12), start) is not None
+
+
 def _is_netmask(ip: ipaddress.IPv4Address) -> bool:
     bits = int(ip)
     inverted = ~bits & 0xFFFFFFFF
@@ -228,7 +285,7 @@ class Scrubber:
         self.policy = policy
         self.replacement = policy.replacement
         self.terms = LiteralMatcher(policy.terms)
-        self.patterns = [(f"pattern:{p}", re.compile(p)) for p in policy.patterns]
+        self.patterns = [(f"pattern:{p}", LeadingLiteral(re.compile(p))) for p in policy.patterns]
         self.allow = {needle_key(x) for x in policy.allow}
         self.exempt = self.allow | {needle_key(x) for x in exempt}  # ids and product numbers, for tickets
         self.internal_domains = tuple(
@@ -284,6 +341,13 @@ class Scrubber:
                 yield m.start(), m.end(), "hostname"
 
     def _ips(self, text: str) -> Iterator[Span]:
+        for start, end in self._ipv4(text):
+            if not version_before(text, start):
+                yield start, end, "ip"
+        yield from self._ipv6(text)
+
+    def _ipv4(self, text: str) -> Iterator[tuple[int, int]]:
+        """IPv4 addresses, before the one check that reads the text around them (:func:`version_before`)."""
         for m in _IPV4.finditer(text) if "." in text else ():
             addr = m.group().split("/", 1)[0]
             try:
@@ -292,9 +356,11 @@ class Scrubber:
                 continue
             if ip4.is_loopback or ip4.is_unspecified or ip4.is_multicast or _is_netmask(ip4):
                 continue
-            if _VERSION_BEFORE.search(text, max(0, m.start() - 12), m.start()) or self._allowed(m.group()):
+            if self._allowed(m.group()):
                 continue
-            yield m.start(), m.end(), "ip"
+            yield m.start(), m.end()
+
+    def _ipv6(self, text: str) -> Iterator[Span]:
         for m in _IPV6.finditer(text) if text.count(":") >= 2 else ():
             addr = m.group().split("/", 1)[0].split("%", 1)[0]
             try:
@@ -390,12 +456,44 @@ class Scrubber:
         return merged
 
     def _rule_spans(self, text: str, ids_expected: bool) -> Iterator[Span]:
-        for rule, rx in self.patterns:
-            yield from ((m.start(), m.end(), rule) for m in rx.finditer(text) if m.end() > m.start())
+        yield from self.pattern_spans(text)
         for name, fn in self.detectors:
             if ids_expected and name == "ticket":
                 continue  # ids and evidence references look like tickets by design
             yield from fn(text)
+
+    def pattern_spans(self, text: str) -> Iterator[Span]:
+        """What the policy's own patterns match (they may span words and lines)."""
+        for rule, rx in self.patterns:
+            yield from ((m.start(), m.end(), rule) for m in rx.finditer(text) if m.end() > m.start())
+
+    def word_spans(self, words: Sequence[str]) -> list[list[tuple[int, int, bool]]]:
+        """For each of *words* (runs of non-whitespace), the spans the detectors find in it, each
+        with whether it is an IPv4 address whose verdict depends on the text before the word
+        (:func:`version_before`).
+
+        Every detector matches a run of non-whitespace characters only, and none of its look-arounds
+        tells whitespace from the start or end of the text: what they find in a text is what they find
+        in each of its words. The words are searched as one text, one per line.
+        """
+        joined = "\n".join(words)
+        starts = list(accumulate((len(w) + 1 for w in words[:-1]), initial=0))
+        out: list[list[tuple[int, int, bool]]] = [[] for _ in words]
+
+        def place(start: int, end: int, context: bool) -> None:
+            i = bisect_right(starts, start) - 1
+            out[i].append((start - starts[i], end - starts[i], context))
+
+        for name, fn in self.detectors:
+            if name == "ip":
+                for start, end in self._ipv4(joined):
+                    place(start, end, True)
+                spans: Iterable[Span] = self._ipv6(joined)
+            else:
+                spans = fn(joined)
+            for start, end, _rule in spans:
+                place(start, end, False)
+        return out
 
     def scrub(self, text: str, *, ids_expected: bool = False) -> tuple[str, list[tuple[str, str]]]:
         """*text* with every span replaced, and the (rule, removed text) pairs."""
@@ -921,7 +1019,10 @@ def public_corpus(public: Model, policy: Policy) -> str:
     texts += list(_strings_all(public.model_dump(mode="json")))
     texts += list(_vocabulary())
     texts += [str(getattr(policy, name)) for name in ("replacement", "withheld_mitigation", "withheld_title", "summary", "context_note")]
-    return "\n".join(needle_key(t) for t in texts)
+    # each distinct text once (the model's text fields are also among its dumped strings, and a register
+    # repeats its values): a needle key holds no line break, so it is in the joined keys exactly when
+    # it is in one of them, whatever their number
+    return "\n".join(needle_key(t) for t in dict.fromkeys(texts))
 
 
 def _strings_all(value: object) -> Iterator[str]:
@@ -986,21 +1087,66 @@ def output_detector(policy: Policy, model: Model, public: Model) -> Callable[[st
     the policy publishes is no leak."""
     scrubber = Scrubber(policy, _exempt(model))
     corpus = public_corpus(public, policy)
-    leaks: dict[str, bool] = {}
+    leaks: dict[str, bool] = {}  # by needle key
+    verdicts: dict[str, bool] = {}  # by the text found
+    by_word: dict[str, list[tuple[int, int, bool]]] = {}  # what the detectors find in a word, once
+    plain: set[str] = set()  # words they find nothing in (most): kept apart, a set costs half a dict
 
-    def detect(text: str) -> list[str]:
-        out = []
-        cleaned = textnorm.clean(text)
-        for start, end, _rule in scrubber._rule_spans(cleaned, False):
-            hit = cleaned[start:end]
+    def leak(hit: str) -> bool:
+        verdict = verdicts.get(hit)
+        if verdict is None:
             k = needle_key(hit)
             if k not in leaks:
                 leaks[k] = bool(k) and k not in corpus
-            if leaks[k]:
-                out.append(hit)
+            verdict = verdicts[hit] = leaks[k]
+        return verdict
+
+    def detect(text: str) -> list[str]:
+        cleaned = textnorm.clean(text)
+        out = [hit for start, end, _rule in scrubber.pattern_spans(cleaned) if leak(hit := cleaned[start:end])]
+        # the detectors run on each distinct word once: a package repeats its ids, names and
+        # addresses thousands of times, in every file (see Scrubber.word_spans)
+        words = _words(cleaned) - plain
+        new = [w for w in words if w not in by_word]
+        if new:
+            for word, spans in zip(new, scrubber.word_spans(new), strict=True):
+                if spans:
+                    by_word[word] = spans
+                else:
+                    plain.add(word)
+        for word in words:
+            for start, end, context in by_word.get(word, ()):
+                hit = word[start:end]
+                if leak(hit) and (not context or _free_standing(cleaned, word, start)):
+                    out.append(hit)
         return out
 
     return detect
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _words(text: str, piece: int = 1 << 20) -> set[str]:
+    """The distinct runs of non-whitespace in *text*, split a piece at a time (cut at whitespace, so no
+    word is cut): a 40 MB document is never a list of millions of words at once."""
+    words: set[str] = set()
+    start = 0
+    while start < len(text):
+        end = start + piece
+        if end < len(text):
+            cut = _SPACE.search(text, end)
+            end = cut.start() if cut else len(text)
+        words.update(text[start:end].split())
+        start = end
+    return words
+
+
+def _free_standing(text: str, word: str, offset: int) -> bool:
+    """Whether an address found at *offset* in *word* is, at one place at least where *word* stands
+    in *text*, not preceded by a version word (:func:`version_before`)."""
+    places = re.finditer(r"(?<!\S)" + re.escape(word) + r"(?!\S)", text)
+    return any(not version_before(text, m.start() + offset) for m in places)
 
 
 def public_review(review: Review, log: RedactionLog, replacement: str) -> Review:

@@ -8,24 +8,20 @@ numbers, a DRAFT watermark and header, a CONFIDENTIAL marking.
 Tables are written as ``w:tbl`` XML text and parsed once with lxml: python-docx's cell API costs
 about a millisecond per cell, which a 10 000-threat register cannot afford.
 
-The package is scrubbed as it is written: document properties carry no author, company, editing
-history or template path; thumbnails, custom properties and comments of the template are dropped;
-every zip entry has the same fixed timestamp, so the same Doc gives the same bytes.
+The package is scrubbed as it is written (:func:`mdptm.base.office.rewrite_zip`): document properties
+carry no author, company, editing history or template path; thumbnails, custom properties and
+comments of the template are dropped; every zip entry has the same fixed timestamp, so the same Doc
+gives the same bytes.
 """
 
 from __future__ import annotations
 
 import math
-import posixpath
 import re
-import time
-import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -34,7 +30,8 @@ from docx.oxml import parse_xml as docx_parse_xml
 from docx.shared import Emu, Pt, RGBColor
 from lxml import etree
 
-from mdptm.base.output import DEFAULT_EPOCH, Spool, fixed_entry
+from mdptm.base.office import ILLEGAL_XML, chain_pieces, rewrite_zip, xml_text
+from mdptm.base.output import DEFAULT_EPOCH, Spool
 from mdptm.base.safety import check_zip, parse_xml
 from mdptm.errors import InputError
 from mdptm.render.docir import Bullets, Doc, Heading, Image, PageBreak, Paragraph, Table, Toc
@@ -56,18 +53,9 @@ BODY_MARK = "@@mdptm-body@@"
 _BODY_P = re.compile(rb"<w:p>\s*<w:r>\s*<w:t>" + re.escape(BODY_MARK.encode()) + rb"</w:t>\s*</w:r>\s*</w:p>")
 DEFAULT_HEADER_FILL = "1F4E79"
 
-# Characters XML 1.0 cannot carry; model text that holds them is cleaned, never refused.
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
 
 def default_template() -> Path:
     return templates_dir() / TEMPLATE_NAME
-
-
-@lru_cache(maxsize=1 << 15)  # a register repeats its cell lines ("Affects: Pump", "Before: High"): escape each once
-def xml_text(text: str) -> str:
-    """Text made safe for a ``w:t`` element."""
-    return escape(_ILLEGAL_XML.sub("", text))
 
 
 # ------------------------------------------------------------------------------------ styles
@@ -552,7 +540,7 @@ class DocxRenderer:
             # the body is kept as text, so python-docx cannot see earlier drawings: number them here
             doc_pr.set("id", str(self.count.drawing + 1000))
             doc_pr.set("name", f"Figure {self.count.figure + 1}")
-            doc_pr.set("descr", _ILLEGAL_XML.sub("", block.caption or ""))
+            doc_pr.set("descr", ILLEGAL_XML.sub("", block.caption or ""))
         drawing = etree.tostring(inline, encoding="unicode")
         keep = "<w:keepNext/>" if block.caption else ""
         self._append_xml(f'<w:p{self.ns}><w:pPr>{keep}<w:jc w:val="center"/></w:pPr><w:r><w:drawing>{drawing}</w:drawing></w:r></w:p>')
@@ -706,126 +694,7 @@ _WATERMARK = (
 )
 
 
-# ------------------------------------------------------------------------- package scrubbing
-
-_CORE = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-    'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-    "<dc:title>{title}</dc:title><cp:revision>1</cp:revision>"
-    '<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
-    '<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
-    "</cp:coreProperties>"
-)
-_APP = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-    "<Application>mdptm</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
-    "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
-    "</Properties>"
-)
-# Parts that can carry people, paths or history and have no place in a published document.
-_DROP = re.compile(
-    r"^(docProps/(custom\.xml|thumbnail\.\w+)|customXml/.*|word/(comments\w*|people|commentsIds|commentsExtended"
-    r"|commentsExtensible)\.xml|xl/persons/.*|word/glossary/.*)$"
-)
-_RSID_ATTR = re.compile(rb'\s(?:w:rsid\w*|w14:paraId|w14:textId)="[^"]*"')
-_RSIDS_EL = re.compile(rb"<w:rsids>.*?</w:rsids>|<w:rsids/>", re.S)
-_SETTINGS_DROP = re.compile(rb"<w:attachedTemplate [^>]*/>|<w:trackRevisions(?: [^>]*)?/>|<w:docVars>.*?</w:docVars>", re.S)
-
-
-def _stamp(epoch: int) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(max(epoch, DEFAULT_EPOCH)))
-
-
-def _members(zin: zipfile.ZipFile) -> Iterator[tuple[str, bytes]]:
-    for info in zin.infolist():
-        yield info.filename, zin.read(info)
-
-
-def _rels_source_dir(rels_name: str) -> str:
-    # word/_rels/document.xml.rels -> word ; _rels/.rels -> ""
-    return posixpath.dirname(posixpath.dirname(rels_name))
-
-
-def _drop_relationships(rels_name: str, data: bytes, dropped: set[str]) -> bytes:
-    root = parse_xml(data, file="office package", part=rels_name)
-    base = _rels_source_dir(rels_name)
-    changed = False
-    for rel in list(root):
-        if rel.get("TargetMode") == "External":  # a template's file:///C:/Users/<name>/..., a tracking link
-            root.remove(rel)
-            changed = True
-            continue
-        target = rel.get("Target") or ""
-        resolved = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(base, target))
-        if resolved in dropped:
-            root.remove(rel)
-            changed = True
-    if not changed:
-        return data
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
-
-
-def _drop_content_types(data: bytes, dropped: set[str]) -> bytes:
-    root = parse_xml(data, file="office package", part="[Content_Types].xml")
-    for node in list(root):
-        part = (node.get("PartName") or "").lstrip("/")
-        if part and part in dropped:
-            root.remove(node)
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
-
-
-Edit = Callable[[str, bytes], bytes | Iterable[bytes]]
-
-
-def scrub_office_file(path: Path, *, title: str | None, epoch: int, edit: Edit | None = None) -> None:
-    """Rewrite an Office file for publication: neutral document properties (no author, company,
-    template or editing history; created = modified = *epoch*), no thumbnails, custom properties,
-    comments or revision ids, and every zip entry stamped with the same fixed time. *edit* may
-    rewrite any member on the way (used to splice in content written as text); it may return the
-    new member in pieces, which are compressed as they come rather than joined first."""
-    with zipfile.ZipFile(path) as zin:
-        members = list(_members(zin))
-    names = {n for n, _ in members}
-    dropped = {n for n in names if _DROP.match(n)}
-    tmp = path.with_name(path.name + ".scrub")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name, data in members:
-            if name in dropped:
-                continue
-            if name == "docProps/core.xml":
-                data = _CORE.format(title=xml_text(title or ""), stamp=_stamp(epoch)).encode("utf-8")
-            elif name == "docProps/app.xml":
-                data = _APP.encode("utf-8")
-            elif name.endswith(".rels"):
-                data = _drop_relationships(name, data, dropped)
-            elif name == "[Content_Types].xml" and dropped:
-                data = _drop_content_types(data, dropped)
-            if name.startswith("word/") and name.endswith(".xml"):
-                data = _RSID_ATTR.sub(b"", data)
-                if name == "word/settings.xml":
-                    data = _SETTINGS_DROP.sub(b"", _RSIDS_EL.sub(b"", data))
-            new = data if edit is None else edit(name, data)  # after the clean-up, which must never touch spliced-in model text
-            info = fixed_entry(name, epoch)
-            if isinstance(new, bytes):
-                zout.writestr(info, new, compresslevel=6)
-            else:  # zlib's default level is 6: the same bytes as writestr of the joined pieces
-                with zout.open(info, "w") as dest:
-                    for piece in new:
-                        dest.write(piece)
-    tmp.replace(path)
-
-
 # ---------------------------------------------------------------------------------- entry point
-
-
-def chain_pieces(head: bytes, middle: Iterable[bytes], tail: bytes) -> Iterator[bytes]:
-    yield head
-    yield from middle
-    yield tail
 
 
 def render_docx(doc: Doc, path: Path, *, template: Path | None = None, epoch: int = DEFAULT_EPOCH) -> None:
@@ -842,4 +711,4 @@ def render_docx(doc: Doc, path: Path, *, template: Path | None = None, epoch: in
             raise RuntimeError("rendered body could not be placed in word/document.xml")
         return chain_pieces(data[: found.start()], renderer.body_spool.pieces(), data[found.end() :])
 
-    scrub_office_file(path, title=doc.title, epoch=epoch, edit=splice)
+    rewrite_zip(path, epoch, publish=doc.title or "", edit=splice)

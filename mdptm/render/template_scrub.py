@@ -5,20 +5,19 @@ person. The renderer keeps the template's headers and footers, so before a publi
 text of those parts goes through the same redaction as the model (terms, patterns, detectors), and
 hyperlinks to outside the document lose their target. External relationships (``attachedTemplate``
 pointing at ``file:///C:/Users/...``) are dropped when the document is written
-(:func:`mdptm.render.docx.scrub_office_file`). The leak scan then reads every part as usual.
+(:func:`mdptm.base.office.rewrite_zip`). The leak scan then reads every part as usual.
 """
 
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
 
-from mdptm.base.output import fixed_entry
-from mdptm.base.safety import check_zip, parse_xml, read_zip_member
+from mdptm.base.office import rewrite_zip
+from mdptm.base.safety import check_zip, parse_xml
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -29,12 +28,11 @@ def scrub_template(template: Path, scrub: Callable[[str, str], str], out: Path) 
     """Write to *out* a copy of *template* whose header, footer and note text passed through
     ``scrub(text, part)``; returns *out*."""
     check_zip(template)
-    with zipfile.ZipFile(template) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = read_zip_member(zin, info.filename, file=str(template))
-            if _TEXT_PARTS.match(info.filename):
-                data = _scrub_part(data, info.filename, scrub, str(template))
-            zout.writestr(fixed_entry(info.filename), data)
+
+    def edit(name: str, data: bytes) -> bytes:
+        return _scrub_part(data, name, scrub, str(template)) if _TEXT_PARTS.match(name) else data
+
+    rewrite_zip(template, edit=edit, target=out)
     return out
 
 

@@ -29,9 +29,9 @@ from openpyxl.utils import get_column_letter
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
+from mdptm.base.office import rewrite_zip  # noqa: E402
 from mdptm.model import Element, Model, Risk  # noqa: E402
 from mdptm.model.io import load  # noqa: E402
-from mdptm.base.output import normalize_zip  # noqa: E402
 
 STRIDE_WORDS = {
     "spoofing": "Spoofing",
@@ -111,7 +111,7 @@ def fixed_properties(path: Path) -> None:
         for name, data in members:
             zout.writestr(name, CORE_XML.encode() if name == "docProps/core.xml" else data)
     path.write_bytes(buf.getvalue())
-    normalize_zip(path)
+    rewrite_zip(path)
 
 
 class Names:

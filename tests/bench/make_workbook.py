@@ -1,6 +1,12 @@
 """Generate a realistic large threat register: N threats over N/20 components and N/30 controls.
 
-Usage: python tests/bench/make_workbook.py N OUT_DIR   (writes OUT_DIR/register.xlsx and OUT_DIR/mdptm.yaml)
+Usage: python tests/bench/make_workbook.py N OUT_DIR [--redacted]
+(writes OUT_DIR/register.xlsx and OUT_DIR/mdptm.yaml)
+
+With ``--redacted`` the titles and descriptions also name what redaction removes -- internal host
+names, hospital addresses, engineers' mailboxes, security tickets and a code name -- and the project
+gets a redaction policy (OUT_DIR/redaction.yaml), so the leak scan has about 1.2 needles per threat
+to look for in every byte of the package.
 """
 
 from __future__ import annotations
@@ -29,7 +35,19 @@ VERBS = ["intercepts", "replays", "tampers with", "floods", "impersonates", "exf
 OBJECTS = ["therapy parameters", "drug library", "session token", "firmware image", "audit log", "PHI export"]
 
 
-def generate(n: int, out: Path, seed: int = 7) -> Path:
+def _secret(i: int, rnd: random.Random) -> str:
+    """A sentence a maker's engineer would write and redaction must take out (or '' for most threats)."""
+    kind = i % 5
+    if kind == 0:
+        return f" Reproduced on build{rnd.randint(1, 40):02d}.kestrel.corp at 10.{i % 200}.{i % 7}.{rnd.randint(2, 250)}."
+    if kind == 1:
+        return f" Found by eng{rnd.randint(1, 400):03d}@meridian.corp, see PUMPSEC-{i}."
+    if kind == 2:
+        return f" Tracked as PUMPSEC-{i} in Project Kestrel."
+    return ""
+
+
+def generate(n: int, out: Path, seed: int = 7, *, secrets: bool = False) -> Path:
     rnd = random.Random(seed)
     n_comp = max(2, n // 20)
     n_ctrl = max(2, n // 30)
@@ -89,7 +107,7 @@ def generate(n: int, out: Path, seed: int = 7) -> Path:
                 f"THR-{i:06d}",
                 f"Attacker {rnd.choice(VERBS)} {rnd.choice(OBJECTS)}",
                 f"An attacker on the hospital network {rnd.choice(VERBS)} the {rnd.choice(OBJECTS)} of "
-                f"{names[comp]} to affect therapy delivery. " * 2,
+                f"{names[comp]} to affect therapy delivery. " * 2 + (_secret(i, rnd) if secrets else ""),
                 "/".join(rnd.sample(STRIDE, rnd.randint(1, 2))),
                 names[comp] if i % 2 else f"CMP-{comp + 1:05d}",
                 lik,
@@ -107,10 +125,14 @@ def generate(n: int, out: Path, seed: int = 7) -> Path:
     (out / "mdptm.yaml").write_text(
         "sources: [register.xlsx]\n"
         "product: {name: Bench Device, manufacturer: Bench Medical}\n"
-        "document: {version: '1.0', date: '2026-01-01'}\n"
+        "document: {version: '1.0', date: '2026-01-01'}\n" + ("redaction: redaction.yaml\n" if secrets else "")
     )
+    if secrets:
+        (out / "redaction.yaml").write_text(
+            "terms: [Project Kestrel, kestrel]\npatterns: ['\\bPUMPSEC-\\d+\\b', '\\b10\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b']\n"
+        )
     return path
 
 
 if __name__ == "__main__":
-    generate(int(sys.argv[1]), Path(sys.argv[2]))
+    generate(int(sys.argv[1]), Path(sys.argv[2]), secrets="--redacted" in sys.argv[3:])

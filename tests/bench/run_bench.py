@@ -5,6 +5,7 @@ Usage (from the repository root):
     python tests/bench/run_bench.py                         # 1k, 10k and 100k threats, each built twice
     python tests/bench/run_bench.py --sizes 1000 10000      # the quick check (about half a minute)
     python tests/bench/run_bench.py --sizes --portfolio 200 --jobs 2
+    python tests/bench/run_bench.py --sizes 10000 --redacted  # the leak scan with about 12 000 needles
 
 For each size the script generates a workbook (make_workbook.py: N threats, N/20 components, N/30
 controls), runs ``mdptm build . -o OUT --draft -v`` as a separate process — start-up and imports
@@ -43,6 +44,7 @@ _STAGE = re.compile(r"^\s+(\w[\w ]*?)\s+([\d.]+) s$")
 class Run:
     wall: float
     rss_mb: float
+    cpu: float = 0.0  # user + system seconds of the process and the processes it waited for
     stages: dict[str, float] = field(default_factory=dict)
     code: int = 0
 
@@ -53,8 +55,8 @@ def mdptm_command() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "mdptm"]
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, float, int, str]:
-    """Wall seconds, peak RSS (MB), exit code and stdout+stderr of one process."""
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float, int, str, float]:
+    """Wall seconds, peak RSS (MB), exit code, stdout+stderr and CPU seconds (user + system) of one process."""
     with tempfile.TemporaryFile() as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
@@ -63,28 +65,28 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, float, int, str]:
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
-    return wall, usage.ru_maxrss / 1024, proc.returncode, text
+    return wall, usage.ru_maxrss / 1024, proc.returncode, text, usage.ru_utime + usage.ru_stime
 
 
 def build_once(project: Path, out: Path) -> Run:
-    wall, rss, code, text = timed([*mdptm_command(), "build", ".", "-o", str(out), "--draft", "-v"], project)
+    wall, rss, code, text, cpu = timed([*mdptm_command(), "build", ".", "-o", str(out), "--draft", "-v"], project)
     if code not in (0, 1):
         raise SystemExit(f"build failed ({code}):\n{text[-3000:]}")
     stages = {m.group(1).strip(): float(m.group(2)) for m in map(_STAGE.match, text.splitlines()) if m}
-    return Run(wall, rss, stages, code)
+    return Run(wall, rss, cpu=cpu, stages=stages, code=code)
 
 
-def bench_size(n: int, work: Path, repeat: int) -> tuple[list[Run], dict[str, float]]:
+def bench_size(n: int, work: Path, repeat: int, redacted: bool = False) -> tuple[list[Run], dict[str, float]]:
     project = work / f"n{n}"
     t0 = time.perf_counter()
-    generate(n, project)
+    generate(n, project, secrets=redacted)
     print(f"  {n} threats: workbook generated in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     runs = []
     for i in range(repeat):
         runs.append(build_once(project, work / f"out{n}"))
-        print(f"  {n} threats: build {i + 1}: {runs[-1].wall:.2f} s, {runs[-1].rss_mb:.0f} MB", file=sys.stderr)
+        print(f"  {n} threats: build {i + 1}: {runs[-1].wall:.2f} s ({runs[-1].cpu:.2f} s CPU), {runs[-1].rss_mb:.0f} MB", file=sys.stderr)
     floor = measure(project / "register.xlsx")
-    print(f"  {n} threats: floor {floor['total']:.2f} s", file=sys.stderr)
+    print(f"  {n} threats: floor {floor['total']:.2f} s ({floor['cpu']:.2f} s CPU)", file=sys.stderr)
     shutil.rmtree(work / f"out{n}", ignore_errors=True)
     shutil.rmtree(work / f"out{n}.internal", ignore_errors=True)
     return runs, floor
@@ -98,7 +100,7 @@ def portfolio(copies: int, jobs: int, work: Path) -> tuple[float, float, int]:
         d = work / "portfolio" / f"p{i:04d}"
         shutil.copytree(sample, d, ignore=shutil.ignore_patterns("out", "out.internal"))
         dirs.append(str(d))
-    wall, rss, code, text = timed([*mdptm_command(), "build", *dirs, "--jobs", str(jobs)], work)
+    wall, rss, code, text, _cpu = timed([*mdptm_command(), "build", *dirs, "--jobs", str(jobs)], work)
     print(text.splitlines()[-1] if text else "", file=sys.stderr)
     return wall, rss, code
 
@@ -109,6 +111,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2, help="builds per size; the best counts (default 2)")
     ap.add_argument("--portfolio", type=int, default=0, metavar="N", help="also build N copies of the sample project")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes for the portfolio build (default 2)")
+    ap.add_argument(
+        "--redacted", action="store_true", help="registers naming hosts, addresses, mailboxes and tickets, with a redaction policy"
+    )
     ap.add_argument("--work", type=Path, help="working folder (default: a temporary one, removed afterwards)")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="mdptm-bench-"))
@@ -116,7 +121,7 @@ def main() -> None:
     try:
         results: dict[int, tuple[list[Run], dict[str, float]]] = {}
         for n in args.sizes:
-            results[n] = bench_size(n, work, max(args.repeat, 1))
+            results[n] = bench_size(n, work, max(args.repeat, 1), args.redacted)
         if results:
             report(results)
         if args.portfolio:
@@ -132,7 +137,7 @@ def main() -> None:
 
 def report(results: dict[int, tuple[list[Run], dict[str, float]]]) -> None:
     stages = list(dict.fromkeys(s for runs, _ in results.values() for r in runs for s in r.stages))
-    head = ["threats", *stages, "total", "floor", "ratio", "peak MB"]
+    head = ["threats", *stages, "total", "floor", "ratio", "CPU", "floor CPU", "CPU ratio", "peak MB"]
     rows = []
     best: dict[int, float] = {}
     for n, (runs, floor) in results.items():
@@ -145,6 +150,9 @@ def report(results: dict[int, tuple[list[Run], dict[str, float]]]) -> None:
                 f"{run.wall:.2f}",
                 f"{floor['total']:.2f}",
                 f"{run.wall / floor['total']:.2f}",
+                f"{run.cpu:.2f}",
+                f"{floor['cpu']:.2f}",
+                f"{run.cpu / floor['cpu']:.2f}",
                 f"{max(r.rss_mb for r in runs):.0f}",
             ]
         )
@@ -155,7 +163,9 @@ def report(results: dict[int, tuple[list[Run], dict[str, float]]]) -> None:
         print("  ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)))
     print(
         "\nstages and total in seconds (total: wall time of the whole command, process start included); "
-        "floor: floor.py; ratio: total / floor; best of the builds, peak RSS the highest"
+        "floor: floor.py; ratio: total / floor; CPU: user + system seconds (on a busy machine the steadier "
+        "measure; an idle one runs the package and the leak scan in two processes, so the wall time is lower); "
+        "best of the builds, peak RSS the highest"
     )
     if 1000 in best and 10000 in best:
         exponent = math.log(best[10000] / best[1000]) / math.log(10)

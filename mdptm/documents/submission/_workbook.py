@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from mdptm.base.output import save_workbook
+from mdptm.base.office import save_workbook
 from mdptm.documents.submission._shared import CONFIDENTIAL, HEADER_FILL, XLSX_CELL_LIMIT
 from mdptm.model import Model
 from mdptm.plugins import ExportContext
