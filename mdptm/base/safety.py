@@ -134,15 +134,8 @@ def parse_xml(data: bytes, *, file: str, part: str | None = None, huge: bool = T
         raise InputError("empty XML document", file=file, locator=part)
     try:
         root = etree.fromstring(data, xml_parser(huge=huge))
-    except etree.XMLSyntaxError as exc:
-        line = getattr(exc, "lineno", None)
-        loc = f"{part + ', ' if part else ''}line {line}" if line else part
-        msg = str(exc.msg or exc)
-        if "Excessive depth" in msg:
-            msg = "elements nested too deeply (libxml2 allows 2048 levels)"
-        raise InputError(f"XML syntax error: {msg}", file=file, locator=loc) from None
-    except (ValueError, MemoryError) as exc:  # lxml: unsupported encoding declarations, exhausted memory
-        raise InputError(f"XML cannot be read: {exc or type(exc).__name__}", file=file, locator=part) from None
+    except (etree.XMLSyntaxError, ValueError, MemoryError) as exc:
+        raise _xml_error(exc, file, part) from None
     if root is None:
         raise InputError("empty XML document", file=file, locator=part)
     dtd = root.getroottree().docinfo.internalDTD
@@ -486,15 +479,21 @@ def iter_xml(data: bytes, tags: tuple[str, ...], *, file: str, part: str | None 
     try:
         for _event, el in events:
             yield el
-    except etree.XMLSyntaxError as exc:
+    except (etree.XMLSyntaxError, ValueError, MemoryError) as exc:
+        raise _xml_error(exc, file, part) from None
+
+
+def _xml_error(exc: Exception, file: str, part: str | None) -> InputError:
+    """What lxml said about a document, as the error a user reads: the part, the line and the problem."""
+    if isinstance(exc, etree.XMLSyntaxError):
         line = getattr(exc, "lineno", None)
         loc = f"{part + ', ' if part else ''}line {line}" if line else part
         msg = str(exc.msg or exc)
         if "Excessive depth" in msg:
             msg = "elements nested too deeply (libxml2 allows 2048 levels)"
-        raise InputError(f"XML syntax error: {msg}", file=file, locator=loc) from None
-    except (ValueError, MemoryError) as exc:  # lxml: unsupported encoding declarations, exhausted memory
-        raise InputError(f"XML cannot be read: {exc or type(exc).__name__}", file=file, locator=part) from None
+        return InputError(f"XML syntax error: {msg}", file=file, locator=loc)
+    # lxml: unsupported encoding declarations, exhausted memory
+    return InputError(f"XML cannot be read: {exc or type(exc).__name__}", file=file, locator=part)
 
 
 def release(el: etree._Element) -> None:
