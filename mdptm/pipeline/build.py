@@ -256,8 +256,10 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
         ctx_review = ReviewContext(model, public, settings.signoffs_required, renames=log.renamed, coverage=coverage)
         findings = review(ctx_review)
     previous = load(settings.previous) if settings.previous else None
+    corpus = log.corpus()  # what the public model holds, built by redaction: the leak scan's too...
     if previous is not None:  # document.history gains this version, summarised from the published diff
         record_history(public, previous)
+        corpus = None  # ...unless the history changed it
     template = settings.template
     if template is not None:  # its header and footer are published too: scrubbed like model text
         template = scrub_template(template, text_scrubber(model, policy, log, str(template)), work / "template.docx")
@@ -282,7 +284,7 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
                     publish_package(public, tmp_out, ctx)
                 give_back_memory()
                 with timer("leak scan"):
-                    assert_no_leaks(tmp_out, log.needles(), remove=False, detect=output_detector(policy, model, public))
+                    assert_no_leaks(tmp_out, log.needles(), remove=False, detect=output_detector(policy, model, public, corpus=corpus))
         except LeakError as exc:
             findings = review(replace(ctx_review, leaks=exc.hits))
             result.exit_code = ExitCode.BLOCKED

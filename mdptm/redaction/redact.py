@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Literal, get_args, get_origin
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from mdptm.base import textnorm
 from mdptm.base.copies import deep_copy
@@ -650,6 +650,9 @@ class RedactionLog(BaseModel):
     withheld: list[str] = Field(default_factory=list)
     renamed: dict[str, str] = Field(default_factory=dict)
     entries: list[LogEntry] = Field(default_factory=list)
+    # the public corpus redaction built (see public_corpus): the leak scan reuses it while the public
+    # model is unchanged, rather than build the same ~10 MB string again
+    _corpus: str | None = PrivateAttr(default=None)
 
     def add(
         self,
@@ -673,6 +676,11 @@ class RedactionLog(BaseModel):
             if e.secret and e.removed and e.removed.strip():
                 out.setdefault(e.removed)
         return list(out)
+
+    def corpus(self) -> str | None:
+        """The public corpus of the model :func:`redact` returned, as it returned it (None for a log
+        not made by it): only valid while that model is unchanged."""
+        return self._corpus
 
     def finish(self) -> RedactionLog:
         self.counts = dict(sorted(Counter(e.action for e in self.entries).items()))
@@ -1040,7 +1048,7 @@ def _strings_all(value: object) -> Iterator[str]:
 def _exempt_published(log: RedactionLog, public: Model, policy: Policy) -> None:
     """Text of a left-out item that the public model itself holds is no secret (a kept threat may share
     a dropped one's mitigation text); nor is a value too short to be told apart from ordinary words."""
-    corpus = public_corpus(public, policy)
+    corpus = log._corpus = public_corpus(public, policy)
     for entry in log.entries:
         if entry.secret and entry.removed and entry.action in ("dropped", "withheld", "rewritten", "summarised"):
             k = needle_key(entry.removed)
@@ -1081,12 +1089,16 @@ def text_scrubber(model: Model, policy: Policy, log: RedactionLog, where: str) -
     return scrub
 
 
-def output_detector(policy: Policy, model: Model, public: Model) -> Callable[[str], list[str]]:
+def output_detector(policy: Policy, model: Model, public: Model, *, corpus: str | None = None) -> Callable[[str], list[str]]:
     """What the leak scan runs besides its needles: the policy's patterns and the detectors, over every
     output. A hit that the public model itself holds (an id, a public host, a cited evidence id) or that
-    the policy publishes is no leak."""
+    the policy publishes is no leak.
+
+    *corpus* is ``public_corpus(public, policy)`` when the caller already has it (:meth:`RedactionLog.corpus`
+    while *public* is as redaction left it); it is built here otherwise."""
     scrubber = Scrubber(policy, _exempt(model))
-    corpus = public_corpus(public, policy)
+    if corpus is None:
+        corpus = public_corpus(public, policy)
     leaks: dict[str, bool] = {}  # by needle key
     verdicts: dict[str, bool] = {}  # by the text found
     by_word: dict[str, list[tuple[int, int, bool]]] = {}  # what the detectors find in a word, once
