@@ -246,7 +246,7 @@ class RowFields:
                     if risk.scale is None or risk.scale.startswith("1-"):
                         risk.scale = combined.scale or risk.scale
         if stated is not None and not is_empty(self.vocab, stated):
-            got_l = parse_risk(self.vocab, stated, None)
+            got_l = parse_risk(self.vocab, stated, None, shared=True)  # only its level is read
             header = rec.headers.get(f"{base}.level", f"{base}.level")
             if got_l.ok and got_l.value is not None and got_l.value.level:
                 # The level the author stated is kept as stated, never recomputed from the score.

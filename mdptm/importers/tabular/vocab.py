@@ -679,9 +679,12 @@ def parse_level(vocab: Vocabulary, text: str | None) -> Parsed[str | None]:
     return parse_choice(vocab, "risk_level", text)
 
 
-def _risk_memo(vocab: Vocabulary, key: tuple[object, ...], read: Callable[[], Parsed[Risk | None]]) -> Parsed[Risk | None]:
+def _risk_memo(
+    vocab: Vocabulary, key: tuple[object, ...], read: Callable[[], Parsed[Risk | None]], *, shared: bool = False
+) -> Parsed[Risk | None]:
     """A risk read once per distinct cell text (and scale): a register repeats "High" or "3 x 4" on every row.
-    Each caller gets its own copy, as callers fill in and change the risk they get."""
+    Each caller gets its own copy, as callers fill in and change the risk they get; one that only reads it
+    asks for the *shared* instance."""
     hit = vocab.risk_cache.get(key)
     if hit is None:
         got = read()
@@ -691,15 +694,16 @@ def _risk_memo(vocab: Vocabulary, key: tuple[object, ...], read: Callable[[], Pa
         else:
             return got
     risk, ok = hit
-    return Parsed(risk.model_copy() if risk is not None else None, ok)
+    return Parsed(risk.model_copy() if risk is not None and not shared else risk, ok)
 
 
-def parse_risk(vocab: Vocabulary, text: str | None, scale: int | None = None) -> Parsed[Risk | None]:
+def parse_risk(vocab: Vocabulary, text: str | None, scale: int | None = None, *, shared: bool = False) -> Parsed[Risk | None]:
     """A risk cell as people write it: "4 x 5 = 20", "High (12)", "3", "H", "Medium".
 
     The level is normalised; a product keeps its factors in likelihood/severity, a number its score.
+    With *shared*, the risk is the one kept for this cell text: read it, never change it.
     """
-    return _risk_memo(vocab, ("cell", text, scale), lambda: _parse_risk(vocab, text, scale))
+    return _risk_memo(vocab, ("cell", text, scale), lambda: _parse_risk(vocab, text, scale), shared=shared)
 
 
 def _parse_risk(vocab: Vocabulary, text: str | None, scale: int | None) -> Parsed[Risk | None]:
