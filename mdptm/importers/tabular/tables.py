@@ -908,10 +908,14 @@ class TableFinder:
         """Rows outside every table: facts ("Manufacturer | Acme"), titles, captions, stray text."""
         g = self.grid
         first_header = min((b.header_rows[0] for b in self.blocks), default=len(g.cells))
+        last = g.width - 1
         for r in range(len(g.cells)):
             spans = covered.get(r, [])
-            cells = [(c, g.cells[r][c]) for c in range(g.width) if g.cells[r][c].strip()]
-            cells = [(c, v) for c, v in cells if not any(a <= c <= b for a, b in spans)]
+            if any(a <= 0 and b >= last for a, b in spans):
+                continue  # a row of a table as wide as the grid (every data row of a register): nothing outside it
+            cells = [(c, v) for c, v in enumerate(g.cells[r]) if v.strip()]  # rows are padded to the grid's width
+            if spans:
+                cells = [(c, v) for c, v in cells if not any(a <= c <= b for a, b in spans)]
             if not cells:
                 if not spans and g.row_blank(r):
                     self.notes.append(RowNote(g.file, g.locator(r, 0), "blank row"))
