@@ -135,6 +135,22 @@ def test_separate_likelihood_and_severity_keep_their_labels() -> None:
     assert words is not None and words.score == 8 and words.likelihood == "Likely"
 
 
+def test_a_repeated_risk_cell_is_read_once_and_each_row_gets_its_own_risk() -> None:
+    """Risk cells are kept per distinct text; a row that fills in or changes its risk must not change the next row's."""
+    first = parse_risk(V, "4 x 5 = 20", None).value
+    assert first is not None and first.level not in (None, "low")
+    level = first.level
+    first.level, first.likelihood_basis = "low", "exploitability"
+    again = parse_risk(V, "4 x 5 = 20", None).value
+    assert again is not None and again is not first
+    assert (again.level, again.likelihood_basis, again.score) == (level, None, 20)
+    pair = combine_risk(V, "Likely", "Minor", None, None)
+    assert pair is not None
+    pair.likelihood_basis = "exploitability"
+    later = combine_risk(V, "Likely", "Minor", None, None)
+    assert later is not None and later is not pair and later.likelihood_basis is None and later.score == 8
+
+
 def test_lists_split_on_every_separator_and_none_means_empty() -> None:
     assert split_list(V, "C-01, C-02; C-03\nC-04 / C-05|C-06") == ["C-01", "C-02", "C-03", "C-04", "C-05", "C-06"]
     assert split_list(V, "None identified") == []

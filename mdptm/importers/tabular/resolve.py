@@ -114,12 +114,19 @@ class _Index:
         t = token.strip()
         if not t:
             return None
-        for table, key in ((self.ids, t), (self.lower, t.casefold()), (self.names, norm_name(t))):
+        # Each key form is worked out only when the one before found nothing (most references are exact ids).
+        for table, form in ((self.ids, _same), (self.lower, str.casefold), (self.names, norm_name)):
+            key = form(t)
             for coll in colls:
-                hit = table.get(coll, {}).get(key)
+                keys = table.get(coll)
+                hit = keys.get(key) if keys is not None else None
                 if hit is not None:
                     return coll, hit
         return None
+
+
+def _same(text: str) -> str:
+    return text
 
 
 def _named_only(item: Item) -> bool:

@@ -12,6 +12,8 @@ from mdptm.importers.tabular.tables import RowRecord
 from mdptm.importers.tabular.vocab import Vocabulary, ordinal, scale_for
 
 RISK_FIELDS = ("risk", "residual_risk")
+_NOT_WORDS = re.compile(r"\(.*?\)|\d")  # what a likelihood or severity label is written with besides its words
+_SCORE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:[x×*]\s*(\d+(?:\.\d+)?))?")
 
 
 def infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
@@ -31,14 +33,13 @@ def infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
         cols = [f for f in present if f.endswith("." + part)]
         hinted = [h for h in (records[0].scales.get(f) for f in cols) if h]
         top = 0.0
+        words = vocab.likelihood_words if part == "likelihood" else vocab.severity_words
         for f in cols:
-            for rec in records:
-                raw = rec.values.get(f, "")
+            for raw in dict.fromkeys(rec.values.get(f, "") for rec in records):  # a column repeats few values
                 if not raw.strip():
                     continue
                 value = ordinal(vocab, part, raw)
-                words = vocab.likelihood_words if part == "likelihood" else vocab.severity_words
-                if words.find(re.sub(r"\(.*?\)|\d", " ", raw)) is not None:
+                if words.find(_NOT_WORDS.sub(" ", raw)) is not None:
                     top = max(top, 5.0)
                 if value is not None:
                     top = max(top, value)
@@ -64,8 +65,8 @@ def infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
             continue
         top = 0.0
         factor = 0.0
-        for rec in records:
-            m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*(?:[x×*]\s*(\d+(?:\.\d+)?))?", rec.values.get(base, ""))
+        for raw in dict.fromkeys(rec.values.get(base, "") for rec in records):
+            m = _SCORE.match(raw)
             if not m:
                 continue
             if m.group(2):

@@ -908,10 +908,14 @@ class TableFinder:
         """Rows outside every table: facts ("Manufacturer | Acme"), titles, captions, stray text."""
         g = self.grid
         first_header = min((b.header_rows[0] for b in self.blocks), default=len(g.cells))
+        last = g.width - 1
         for r in range(len(g.cells)):
             spans = covered.get(r, [])
-            cells = [(c, g.cells[r][c]) for c in range(g.width) if g.cells[r][c].strip()]
-            cells = [(c, v) for c, v in cells if not any(a <= c <= b for a, b in spans)]
+            if any(a <= 0 and b >= last for a, b in spans):
+                continue  # a row of a table as wide as the grid (every data row of a register): nothing outside it
+            cells = [(c, v) for c, v in enumerate(g.cells[r]) if v.strip()]  # rows are padded to the grid's width
+            if spans:
+                cells = [(c, v) for c, v in cells if not any(a <= c <= b for a, b in spans)]
             if not cells:
                 if not spans and g.row_blank(r):
                     self.notes.append(RowNote(g.file, g.locator(r, 0), "blank row"))
@@ -1119,7 +1123,7 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
         if col.field not in ("risk", "residual_risk"):
             continue
         values = cells(col)
-        prose = [v for v in values if len(v.split()) >= 5 and not parse_risk(vocab, v, None).ok]
+        prose = [v for v in values if len(v.split()) >= 5 and not parse_risk(vocab, v, None, shared=True).ok]
         if values and len(prose) * 2 >= len(values):
             new = "description" if "description" not in fields else None
             out.append(f"column {col.header!r} holds sentences, not risk ratings: read as {'the description' if new else 'extra'}")
@@ -1376,6 +1380,15 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
     key_col = next((by_field[f].index for f in ("id", "title", "name", "text") if f in by_field), None)
     key_cols = [by_field[f].index for f in ("id", "title", "name", "text", "description") if f in by_field]
     prev: tuple[RowRecord, int] | None = None
+    # What is the same for every row, worked out once per table rather than once per row.
+    kind_fields = vocab.kinds[block.kind].fields
+    defaults = [
+        (fname, value, f"({(block.caption if fname in block.defaults else g.context).strip() or 'heading'})")
+        for fname, value in {**g.defaults, **block.defaults}.items()
+        if fname not in by_field and fname in kind_fields
+    ]
+    scales = {c.field: c.scale for c in block.columns if c.field}
+    cell_comments = g.comments
     for r in block.rows:
         loc = g.locator(r, block.c0)
         if g.row_blank(r, block.c0, block.c1):
@@ -1413,7 +1426,8 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
         extra: dict[str, str] = {}
         comments: list[str] = []
         for col, text in zip(block.columns, texts, strict=True):
-            comments.extend(g.comments.get((r, col.index), []))
+            if cell_comments:
+                comments.extend(cell_comments.get((r, col.index), []))
             if not text.strip():
                 continue
             if col.field:
@@ -1421,11 +1435,10 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
                 headers[col.field] = col.header or col.field
             else:
                 extra[extra_names[col.index]] = text
-        for fname, value in {**g.defaults, **block.defaults}.items():
-            if fname not in by_field and fname in vocab.kinds[block.kind].fields and values:
+        if values:
+            for fname, value, header in defaults:
                 values[fname] = value
-                where = block.caption if fname in block.defaults else g.context
-                headers[fname] = f"({where.strip() or 'heading'})"
+                headers[fname] = header
         if key_fields and not any(values.get(f, "").strip() for f in key_fields):
             nonempty = [t for t in texts if t.strip()]
             if len(nonempty) == 1 and not values:
@@ -1442,7 +1455,7 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             hidden=r in g.hidden_rows,
             group=group,
             view=g.view,
-            scales={c.field: c.scale for c in block.columns if c.field},
+            scales=dict(scales),
         )
         prev = (rec, r)
         yield rec

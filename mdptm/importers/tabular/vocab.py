@@ -10,7 +10,7 @@ False when the cell could not be understood, so the caller keeps the raw text in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any, Generic, TypeVar
@@ -31,6 +31,8 @@ _PRODUCT = re.compile(rf"^\s*{_NUMBER}\s*[x×*]\s*{_NUMBER}\s*(?:=\s*{_NUMBER})?
 _NUM_LABEL = re.compile(rf"^\s*{_NUMBER}\s*(?:[-–:(/]\s*)?([A-Za-z][A-Za-z ]*?)\s*\)?\s*$")
 _LABEL_NUM = re.compile(rf"^\s*([A-Za-z][A-Za-z ]*?)\s*(?:[-–:(/]\s*)?{_NUMBER}\s*\)?\s*$")
 _PLAIN_NUM = re.compile(rf"^\s*{_NUMBER}\s*$")
+_LEADING_NUM = re.compile(rf"^\s*{_NUMBER}")
+_BRACKET_NUM = re.compile(rf"\(\s*{_NUMBER}\s*\)")
 _LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,30}?)(?:\s*[:=]|\s+[-–—])\s*")
 _HEAD = re.compile(r"\s*(?:[(\[:;,–—\n]|\s-\s)")
 _SCALE_HINT = re.compile(r"(\d+)\s*(?:-|–|—|to|\.\.)\s*(\d+)|(?:/|out of|of)\s*(\d+)\s*\)?\s*$", re.I)
@@ -148,6 +150,8 @@ class Vocabulary:
     first_column_not_items: dict[str, str] = field(default_factory=dict)  # normalised first header -> label
     context_not_items: frozenset[str] = frozenset()  # sheet/heading words of scales, legends, matrices ...
     context_soft_not_items: frozenset[str] = frozenset()  # summaries: skipped unless the only such table
+    empty_cache: dict[str, bool] = field(default_factory=dict)  # cell text -> is_empty: a register repeats its values
+    risk_cache: dict[tuple[object, ...], tuple[Risk | None, bool]] = field(default_factory=dict)  # cells -> risk read
 
     def __post_init__(self) -> None:
         for name, (_label, syns) in self.skipped.items():
@@ -479,13 +483,22 @@ def is_empty(vocab: Vocabulary, text: str | None) -> bool:
     """True for blank cells and for words that mean "nothing here" (N/A, None identified, -)."""
     if text is None:
         return True
+    cache = vocab.empty_cache
+    hit = cache.get(text)
+    if hit is not None:
+        return hit
     t = text.strip()
-    if not t:
-        return True
-    if t.lower() in vocab.empty:
-        return True
-    n = norm_text(t)
-    return bool(n) and n in vocab.empty
+    if not t or t.lower() in vocab.empty:
+        empty = True
+    else:
+        n = norm_text(t)
+        empty = bool(n) and n in vocab.empty
+    if len(cache) < _EMPTY_CACHE_MAX:  # a hostile file may hold any number of distinct cells
+        cache[text] = empty
+    return empty
+
+
+_EMPTY_CACHE_MAX = 65536
 
 
 def clean_text(text: str) -> str:
@@ -666,11 +679,34 @@ def parse_level(vocab: Vocabulary, text: str | None) -> Parsed[str | None]:
     return parse_choice(vocab, "risk_level", text)
 
 
-def parse_risk(vocab: Vocabulary, text: str | None, scale: int | None = None) -> Parsed[Risk | None]:
+def _risk_memo(
+    vocab: Vocabulary, key: tuple[object, ...], read: Callable[[], Parsed[Risk | None]], *, shared: bool = False
+) -> Parsed[Risk | None]:
+    """A risk read once per distinct cell text (and scale): a register repeats "High" or "3 x 4" on every row.
+    Each caller gets its own copy, as callers fill in and change the risk they get; one that only reads it
+    asks for the *shared* instance."""
+    hit = vocab.risk_cache.get(key)
+    if hit is None:
+        got = read()
+        hit = (got.value, got.ok)
+        if len(vocab.risk_cache) < _EMPTY_CACHE_MAX:
+            vocab.risk_cache[key] = hit
+        else:
+            return got
+    risk, ok = hit
+    return Parsed(risk.model_copy() if risk is not None and not shared else risk, ok)
+
+
+def parse_risk(vocab: Vocabulary, text: str | None, scale: int | None = None, *, shared: bool = False) -> Parsed[Risk | None]:
     """A risk cell as people write it: "4 x 5 = 20", "High (12)", "3", "H", "Medium".
 
     The level is normalised; a product keeps its factors in likelihood/severity, a number its score.
+    With *shared*, the risk is the one kept for this cell text: read it, never change it.
     """
+    return _risk_memo(vocab, ("cell", text, scale), lambda: _parse_risk(vocab, text, scale), shared=shared)
+
+
+def _parse_risk(vocab: Vocabulary, text: str | None, scale: int | None) -> Parsed[Risk | None]:
     if is_empty(vocab, text):
         return Parsed(None)
     assert text is not None
@@ -717,7 +753,7 @@ def ordinal(vocab: Vocabulary, table: str, text: str | None) -> float | None:
         return None
     assert text is not None
     t = one_line(text)
-    m = re.match(rf"^\s*{_NUMBER}", t) or re.search(rf"\(\s*{_NUMBER}\s*\)", t)
+    m = _LEADING_NUM.match(t) or _BRACKET_NUM.search(t)
     if m:
         return _num(m.group(1))
     words = vocab.likelihood_words if table == "likelihood" else vocab.severity_words
@@ -727,6 +763,11 @@ def ordinal(vocab: Vocabulary, table: str, text: str | None) -> float | None:
 
 def combine_risk(vocab: Vocabulary, likelihood: str | None, severity: str | None, l_scale: int | None, s_scale: int | None) -> Risk | None:
     """A risk from separate likelihood and severity columns: labels kept, level from their product."""
+    key = ("pair", likelihood, severity, l_scale, s_scale)
+    return _risk_memo(vocab, key, lambda: Parsed(_combine_risk(vocab, likelihood, severity, l_scale, s_scale))).value
+
+
+def _combine_risk(vocab: Vocabulary, likelihood: str | None, severity: str | None, l_scale: int | None, s_scale: int | None) -> Risk | None:
     if is_empty(vocab, likelihood) and is_empty(vocab, severity):
         return None
     lik = None if is_empty(vocab, likelihood) else one_line(likelihood or "")
