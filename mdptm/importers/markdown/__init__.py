@@ -8,8 +8,37 @@ flowcharts give elements, flows and trust zones. A block that is not read is rep
 its reason; nothing is made from prose that merely talks about threats.
 """
 
-from mdptm.importers.markdown.document import Section, iter_sections, parse_markdown
+from mdptm.importers.markdown.document import (
+    Code,
+    Inline,
+    ListItem,
+    MdBlock,
+    MdList,
+    MdTable,
+    Other,
+    Para,
+    Section,
+    iter_sections,
+    parse_markdown,
+)
 from mdptm.importers.markdown.importer import MAX_BYTES, MarkdownImporter
 from mdptm.importers.markdown.words import VIEW_IDS, MarkdownWords, markdown_words
 
-__all__ = ["MAX_BYTES", "VIEW_IDS", "MarkdownImporter", "MarkdownWords", "Section", "iter_sections", "markdown_words", "parse_markdown"]
+__all__ = [
+    "MAX_BYTES",
+    "Code",
+    "Inline",
+    "ListItem",
+    "MdBlock",
+    "MdList",
+    "MdTable",
+    "Other",
+    "Para",
+    "VIEW_IDS",
+    "MarkdownImporter",
+    "MarkdownWords",
+    "Section",
+    "iter_sections",
+    "markdown_words",
+    "parse_markdown",
+]
