@@ -1,0 +1,286 @@
+"""The block tree of a Markdown file: markdown-it-py's token stream as sections of paragraphs, lists, tables and code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from mdptm.importers.tabular.vocab import (
+    one_line,
+)
+
+if TYPE_CHECKING:  # markdown-it is imported when a Markdown file is read, not when the door is opened
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.deflist import deflist_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin).use(deflist_plugin)
+
+
+# ----------------------------------------------------------------------------- the block tree
+
+
+@dataclass
+class Inline:
+    """The plain text of an inline run, its leading bold label and its links."""
+
+    text: str
+    bold_lead: str | None = None  # the text of a leading **bold** run
+    after_bold: str = ""  # the text after it
+    links: list[tuple[str, str]] = field(default_factory=list)  # (text, href)
+
+
+@dataclass
+class Para:
+    inline: Inline
+    line: int
+
+
+@dataclass
+class ListItem:
+    parts: list[Inline]
+    line: int
+    children: list[MdList] = field(default_factory=list)
+
+    @property
+    def lead(self) -> Inline:
+        return self.parts[0] if self.parts else Inline("")
+
+    def all_text(self, depth: int = 0) -> str:
+        """The item with its nested items, as indented lines."""
+        lines = [("  " * depth) + p.text for p in self.parts if p.text]
+        lines.extend(it.all_text(depth + 1) for child in self.children for it in child.items)
+        return "\n".join(lines)
+
+    def all_links(self) -> list[tuple[str, str]]:
+        out = [link for p in self.parts for link in p.links]
+        for child in self.children:
+            for it in child.items:
+                out.extend(it.all_links())
+        return out
+
+
+@dataclass
+class MdList:
+    ordered: bool
+    items: list[ListItem]
+    line: int
+
+
+@dataclass
+class MdTable:
+    rows: list[list[str]]
+    line: int
+    end: int
+
+
+@dataclass
+class Code:
+    info: str
+    content: str
+    line: int
+
+
+@dataclass
+class Other:
+    """A block read for the report only: a definition list, front matter."""
+
+    what: str
+    line: int
+    end: int
+    text: str = ""
+
+
+MdBlock = Para | MdList | MdTable | Code | Other
+
+
+@dataclass
+class Section:
+    level: int
+    title: str
+    line: int
+    blocks: list[MdBlock] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
+
+
+def _blank(parts: list[str]) -> bool:
+    """Nothing but white space or a task-list box ("- [ ] **Threat:** ...") before a bold label."""
+    return "".join(parts).strip() in ("", "[ ]", "[x]", "[X]")
+
+
+def _inline(tok: Token) -> Inline:
+    parts: list[str] = []
+    links: list[tuple[str, str]] = []
+    bold_lead: str | None = None
+    in_strong = 0
+    strong_buf: list[str] = []
+    lead_open = True  # still before any text outside the first bold run
+    link_href: str | None = None
+    link_buf: list[str] = []
+    after_lead_at = -1
+    children = tok.children or []
+    for k, ch in enumerate(children):
+        t = ch.type
+        if t == "strong_open":
+            in_strong += 1
+            if lead_open and bold_lead is None and _blank(parts):
+                strong_buf = []
+            continue
+        if t == "strong_close":
+            in_strong -= 1
+            if lead_open and bold_lead is None and in_strong == 0 and _blank(parts):
+                bold_lead = "".join(strong_buf)
+                lead_open = False
+                parts.append(bold_lead)
+                after_lead_at = len(parts)
+            continue
+        if t in ("text", "code_inline", "html_inline"):
+            text = ch.content if t != "html_inline" else ""
+        elif t == "softbreak":
+            # A line break before a bold run may start another label ("**Mitigation:** ..."): kept as a line.
+            nxt = next((c.type for c in children[k + 1 :] if c.type != "text" or c.content), "")
+            text = "\n" if nxt == "strong_open" else " "
+        elif t == "hardbreak":
+            text = "\n"
+        elif t == "link_open":
+            link_href = str(ch.attrs.get("href", ""))
+            link_buf = []
+            continue
+        elif t == "link_close":
+            links.append(("".join(link_buf), link_href or ""))
+            link_href = None
+            continue
+        elif t == "image":
+            continue
+        else:
+            continue
+        if link_href is not None:
+            link_buf.append(text)
+        if in_strong and lead_open and bold_lead is None and _blank(parts):
+            strong_buf.append(text)
+            continue
+        if text.strip():
+            lead_open = False if bold_lead is None and in_strong == 0 else lead_open
+        parts.append(text)
+    text = "".join(parts)
+    after = "".join(parts[after_lead_at:]) if bold_lead is not None else ""
+    return Inline(text=text.strip(), bold_lead=bold_lead.strip() if bold_lead else None, after_bold=after, links=links)
+
+
+def _close(tokens: list[Token], i: int) -> int:
+    """Index of the token closing the one opened at *i*."""
+    open_tok = tokens[i]
+    want = open_tok.type.replace("_open", "_close")
+    for j in range(i + 1, len(tokens)):
+        if tokens[j].type == want and tokens[j].level == open_tok.level:
+            return j
+    return len(tokens) - 1
+
+
+def _line(tok: Token) -> int:
+    return (tok.map[0] + 1) if tok.map else 0
+
+
+def _parse_list(tokens: list[Token], i: int) -> tuple[MdList, int]:
+    end = _close(tokens, i)
+    lst = MdList(ordered=tokens[i].type == "ordered_list_open", items=[], line=_line(tokens[i]))
+    j = i + 1
+    while j < end:
+        tok = tokens[j]
+        if tok.type == "list_item_open":
+            item_end = _close(tokens, j)
+            item = ListItem(parts=[], line=_line(tok))
+            k = j + 1
+            while k < item_end:
+                t = tokens[k]
+                if t.type == "inline":
+                    item.parts.append(_inline(t))
+                    k += 1
+                elif t.type in ("bullet_list_open", "ordered_list_open"):
+                    child, k = _parse_list(tokens, k)
+                    item.children.append(child)
+                elif t.type in ("fence", "code_block") and t.content.strip():
+                    item.parts.append(Inline(t.content.strip()))
+                    k += 1
+                else:
+                    k += 1
+            lst.items.append(item)
+            j = item_end + 1
+        else:
+            j += 1
+    return lst, end + 1
+
+
+def _parse_table(tokens: list[Token], i: int) -> tuple[MdTable, int]:
+    end = _close(tokens, i)
+    rows: list[list[str]] = []
+    row: list[str] | None = None
+    for t in tokens[i:end]:
+        if t.type == "tr_open":
+            row = []
+        elif t.type == "tr_close" and row is not None:
+            rows.append(row)
+            row = None
+        elif t.type == "inline" and row is not None:
+            row.append(_inline(t).text)
+    span = tokens[i].map
+    last = span[1] if span else _line(tokens[i])
+    return MdTable(rows=rows, line=_line(tokens[i]), end=last), end + 1
+
+
+def parse_markdown(text: str) -> Section:
+    """The document as a tree of sections holding their blocks, from markdown-it's tokens."""
+    tokens = _parser().parse(text)
+    root = Section(0, "", 1)
+    stack = [root]
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t.type == "heading_open":
+            level = int(t.tag[1:]) if t.tag[1:].isdigit() else 6
+            title = _inline(tokens[i + 1]).text if i + 1 < len(tokens) and tokens[i + 1].type == "inline" else ""
+            while stack[-1].level >= level:
+                stack.pop()
+            sec = Section(level, one_line(title), _line(t))
+            stack[-1].children.append(sec)
+            stack.append(sec)
+            i = _close(tokens, i) + 1
+        elif t.type == "paragraph_open":
+            if i + 1 < len(tokens) and tokens[i + 1].type == "inline":
+                stack[-1].blocks.append(Para(_inline(tokens[i + 1]), _line(t)))
+            i = _close(tokens, i) + 1
+        elif t.type in ("bullet_list_open", "ordered_list_open"):
+            lst, i = _parse_list(tokens, i)
+            stack[-1].blocks.append(lst)
+        elif t.type == "table_open":
+            tbl, i = _parse_table(tokens, i)
+            stack[-1].blocks.append(tbl)
+        elif t.type in ("fence", "code_block"):
+            stack[-1].blocks.append(Code(t.info.strip(), t.content, _line(t)))
+            i += 1
+        elif t.type == "front_matter":
+            end = t.map[1] if t.map else 1
+            stack[-1].blocks.append(Other("front matter", _line(t), end, t.content))
+            i += 1
+        elif t.type == "dl_open":
+            j = _close(tokens, i)
+            words = [_inline(x).text for x in tokens[i:j] if x.type == "inline"]
+            span = tokens[i].map
+            end = span[1] if span else _line(t)
+            stack[-1].blocks.append(Other("definition list", _line(t), end, "\n".join(words)))
+            i = j + 1
+        else:
+            i += 1  # blockquotes and other containers are read through; html blocks and rules carry nothing
+    return root
+
+
+def iter_sections(sec: Section) -> Iterator[Section]:
+    yield sec
+    for child in sec.children:
+        yield from iter_sections(child)

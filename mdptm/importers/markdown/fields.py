@@ -1,0 +1,50 @@
+"""What reading a block carries: the enclosing section's context, a block's labelled fields, a threat read from prose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mdptm.importers.markdown.document import MdBlock, MdTable
+from mdptm.importers.tabular.tables import RowRecord
+
+
+@dataclass
+class _Ctx:
+    skip: str | None = None  # why the enclosing section holds no records
+    asset: str | None = None  # the asset name a block of threats is about
+    stride: str | None = None
+    view: str | None = None
+    zone: str | None = None
+    headings: tuple[str, ...] = ()
+    list_kind: str | None = None  # "assumption" or "out_of_scope" under such a heading
+
+
+@dataclass
+class _Fields:
+    values: dict[str, list[str]] = field(default_factory=dict)
+    links: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # field -> label as written
+    lead: list[str] = field(default_factory=list)  # text before any label
+    tables: list[MdTable] = field(default_factory=list)
+    others: list[MdBlock] = field(default_factory=list)
+
+    def add(self, fname: str, text: str, links: list[tuple[str, str]] | None = None) -> None:
+        if text.strip():
+            self.values.setdefault(fname, []).append(text.strip())
+        if links:
+            self.links.setdefault(fname, []).extend(links)
+
+    def text(self, fname: str) -> str:
+        return "\n\n".join(self.values.get(fname, []))
+
+
+@dataclass
+class _Pending:
+    """A threat read from prose: its row record, and its mitigation as written."""
+
+    rec: RowRecord
+    mitigation: str = ""
+    mitigation_refs: list[str] = field(default_factory=list)
+    threat_id: str = ""
+    shared_with: _Pending | None = None  # takes the control made for another threat's mitigation
+    control: str = ""

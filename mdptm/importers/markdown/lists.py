@@ -1,0 +1,203 @@
+"""Bulleted lists of a Markdown threat model: labelled threats, titled items and lists under a STRIDE heading."""
+
+from __future__ import annotations
+
+import re
+
+from mdptm.importers.markdown.document import (
+    ListItem,
+    MdList,
+)
+from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
+from mdptm.importers.markdown.state import _ReaderState
+from mdptm.importers.markdown.words import _LABEL_END
+from mdptm.importers.tabular.records import first_sentence
+from mdptm.importers.tabular.vocab import (
+    clean_text,
+    norm_text,
+    one_line,
+    parse_stride,
+)
+
+
+class ListReading(_ReaderState):
+    """The list readers of the walk (:class:`~mdptm.importers.markdown.reader._Reader`)."""
+
+    def list_block(self, lst: MdList, ctx: _Ctx, owner: str | None) -> None:
+        where = self.loc(lst.line, "list")
+        if ctx.skip:
+            if self.labelled_threats(lst):
+                self.b.report.skipped(self.file, where, f"threat-like list {ctx.skip}")
+            return
+        if self.labelled_threats(lst):
+            self.labelled_list(lst, ctx)
+            return
+        if ctx.stride and not ctx.view:
+            self.stride_list(lst, ctx)
+            return
+        if ctx.list_kind in ("asset", "element"):
+            # "- Kubernetes YAML documents" under "Assets": one item per short bullet, "Name – description" split.
+            for it in lst.items:
+                parts = re.split(r"\s+[–—-]\s+|:\s+", one_line(it.lead.text), maxsplit=1)
+                name = parts[0].strip(" .*")
+                if not name or len(name.split()) > 8:
+                    self.b.report.skipped(self.file, self.loc(it.line, "list item"), f"not a short {ctx.list_kind} name")
+                    continue
+                values = {"name": name}
+                if len(parts) > 1:
+                    values["description"] = parts[1]
+                self.record(ctx.list_kind, values, self.loc(it.line, "list item"), ctx)
+            return
+        if ctx.list_kind:
+            for it in lst.items:
+                text = clean_text(it.all_text())
+                if text:
+                    self.record(ctx.list_kind, {"text": text}, self.loc(it.line, "list item"), ctx)
+            return
+        if ctx.view:
+            view = self.views[ctx.view]
+            view.steps.extend(one_line(it.lead.text) for it in lst.items if it.lead.text)
+            return
+        heading = ctx.headings[-1] if ctx.headings else ""
+        if self.names_threats(heading) and self.titled_items(lst):
+            self.b.warn(where, f"list under {heading!r} read as threats: one per bold title")
+            for it in lst.items:
+                fields = _Fields()
+                title = one_line(it.lead.bold_lead or "").strip(" :.-–—")
+                body = _LABEL_END.sub("", it.lead.after_bold).strip()
+                fields.add("description", body or title, it.lead.links)
+                for child in it.children:
+                    for sub in child.items:
+                        lab, rest = self.item_label(sub)
+                        fields.add(lab if lab and lab != "description" else "description", rest or sub.all_text())
+                self.emit_item(fields, it.line, ctx, ctx.stride, title=title)
+            return
+        if any(self.label_of(it.lead.bold_lead) or it.lead.bold_lead for it in lst.items):
+            self.b.report.skipped(self.file, where, "list of bold terms (definitions or emphasis): not threat-model records")
+            return
+        if self.names_threats(heading) or norm_text(self.strip_number(heading)) in ("threat model", "threat models"):
+            self.b.warn(
+                where,
+                f"list of {len(lst.items)} item(s) under {heading!r} not read as threats: its items carry "
+                "no threat label (**Threat:**, a STRIDE heading or a threat heading)",
+            )
+        self.b.report.skipped(self.file, where, f"list under {heading!r} without threat labels: not read as records")
+
+    def threat_items(self, lst: MdList) -> int:
+        """Top-level items of *lst* that open a threat ("- **Threat:** ...")."""
+        return sum(1 for it in lst.items if self.item_label(it)[0] == "description")
+
+    def titled_items(self, lst: MdList) -> bool:
+        """Every item starts with a bold title that is neither a field label nor a STRIDE category (a list of
+        definitions), and says something after it: "1. **Spoofed login** – an attacker ..."."""
+        for it in lst.items:
+            bold = one_line(it.lead.bold_lead or "").strip(" :.-–—")
+            if not bold or self.label_of(bold) or self.heading_stride(bold) or len(bold.split()) > 14:
+                return False
+            if not _LABEL_END.sub("", it.lead.after_bold).strip() and not it.children:
+                return False
+        return bool(lst.items)
+
+    def labelled_threats(self, lst: MdList) -> bool:
+        """A list whose items, or their nested items, carry a threat label ("**Threat:** ...")."""
+        for it in lst.items:
+            lab, _rest = self.item_label(it)
+            written = norm_text(it.lead.bold_lead or it.lead.text.partition(":")[0])
+            if lab == "description" and any(w in written.split() for w in ("threat", "scenario", "attack", "concern")):
+                return True
+            for child in it.children:
+                if self.labelled_threats(child):
+                    return True
+        return False
+
+    def labelled_list(self, lst: MdList, ctx: _Ctx) -> None:
+        """``1. **Spoofing**`` items with nested ``**Threat:**`` / ``**Mitigation:**`` bullets, or flat ones."""
+        flat = [self.item_label(it) for it in lst.items]
+        if any(lab == "description" for lab, _r in flat):
+            self.flat_labelled(lst.items, ctx, stride=ctx.stride)
+            return
+        for it in lst.items:
+            stride = parse_stride(self.vocab, it.lead.bold_lead or it.lead.text)
+            here = _Ctx(
+                ctx.skip, ctx.asset, ",".join(stride.value) if stride.ok and stride.value else ctx.stride, ctx.view, ctx.zone, ctx.headings
+            )
+            found = False
+            for child in it.children:
+                if self.labelled_threats(child):
+                    self.flat_labelled(child.items, here, stride=here.stride)
+                    found = True
+            if not found:
+                self.b.report.skipped(self.file, self.loc(it.line, "list item"), "list item without a threat label")
+
+    def flat_labelled(self, items: list[ListItem], ctx: _Ctx, stride: str | None) -> None:
+        current: tuple[_Fields, int] | None = None
+        for it in items:
+            lab, rest = self.item_label(it)
+            if lab == "description":
+                if current is not None:
+                    self.emit_item(current[0], current[1], ctx, stride)
+                current = (_Fields(), it.line)
+            if current is None:
+                self.b.report.skipped(self.file, self.loc(it.line, "list item"), "list item before any threat label")
+                continue
+            subs = [c for child in it.children for c in child.items]
+            own = [c for c in subs if self.item_label(c)[0] not in (None, "description")]
+            nested = "\n".join(c.all_text() for c in subs if c not in own)
+            body = "\n".join(x for x in (rest, nested) if x)
+            if lab is None:
+                current[0].add("description", it.all_text(), it.all_links())
+            else:
+                current[0].labels.setdefault(lab, it.lead.bold_lead or lab)
+                for part_label, part in self.split_labels(lab, body):
+                    current[0].add(part_label, part, it.lead.links if part_label == lab else None)
+            for sub in own:  # "- **Threat:** ..." with nested "  - **Mitigation:** ..." bullets
+                sub_label, sub_rest = self.item_label(sub)
+                assert sub_label is not None
+                current[0].labels.setdefault(sub_label, sub.lead.bold_lead or sub_label)
+                sub_nested = "\n".join(c.all_text() for ch in sub.children for c in ch.items)
+                current[0].add(sub_label, "\n".join(x for x in (sub_rest, sub_nested) if x), sub.all_links())
+        if current is not None:
+            self.emit_item(current[0], current[1], ctx, stride)
+
+    def emit_item(self, fields: _Fields, line: int, ctx: _Ctx, stride: str | None, title: str = "") -> None:
+        description = fields.text("description")
+        values: dict[str, str] = {"title": title or first_sentence(description), "description": description}
+        impact = fields.text("impact")
+        if impact:
+            values["description"] += f"\n\nImpact: {impact}"
+        for fname in ("stride", "targets", "assets", "status", "risk"):
+            if fields.text(fname):
+                values[fname] = fields.text(fname)
+        if "stride" not in values and stride:
+            values["stride"] = stride
+        if "assets" not in values and ctx.asset:
+            values["assets"] = ctx.asset
+        rec = self.record("threat", values, self.loc(line, "list item"), ctx)
+        for key in fields.values:
+            if key.startswith("extra:"):
+                rec.extra[key[6:]] = fields.text(key)
+        pend = _Pending(rec)
+        self.mitigation(pend, fields)
+        self.threats.append(pend)
+
+    def stride_list(self, lst: MdList, ctx: _Ctx) -> None:
+        """Bullets under a STRIDE heading: one threat per top-level item, nested labelled bullets its fields."""
+        for it in lst.items:
+            text = one_line(it.lead.text)
+            if not text:
+                continue
+            if text.endswith("?"):
+                self.b.report.skipped(self.file, self.loc(it.line, "list item"), "a question (a checklist), not a threat")
+                continue
+            fields = _Fields()
+            fields.add("description", it.lead.text, it.lead.links)
+            for child in it.children:
+                for sub in child.items:
+                    lab, rest = self.item_label(sub)
+                    if lab is not None and lab != "description":
+                        fields.labels.setdefault(lab, sub.lead.bold_lead or lab)
+                        nested = "\n".join(c.all_text() for ch in sub.children for c in ch.items)
+                        fields.add(lab, "\n".join(x for x in (rest, nested) if x), sub.all_links())
+                    else:
+                        fields.add("description", "- " + sub.all_text(), sub.all_links())
+            self.emit_item(fields, it.line, ctx, ctx.stride)

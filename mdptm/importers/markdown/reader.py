@@ -1,0 +1,539 @@
+"""Reading the block tree of one Markdown file into a source's records: sections, threat blocks and their fields."""
+
+from __future__ import annotations
+
+import re
+
+from mdptm.base.text import slug
+from mdptm.importers.markdown.document import (
+    Code,
+    MdBlock,
+    MdList,
+    MdTable,
+    Other,
+    Para,
+    Section,
+)
+from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
+from mdptm.importers.markdown.lists import ListReading
+from mdptm.importers.markdown.tables import TableReading
+from mdptm.importers.markdown.words import _PREFIX_ID, VIEW_IDS
+from mdptm.importers.merge import norm_name
+from mdptm.importers.tabular.records import first_sentence
+from mdptm.importers.tabular.tables import RowRecord
+from mdptm.importers.tabular.vocab import (
+    fact_key,
+    norm_text,
+    one_line,
+)
+from mdptm.model import View
+
+
+class _Reader(ListReading, TableReading):
+    """One file's walk: sections into threats, controls, assets, zones and views (lists and tables in their own modules)."""
+
+    # -- the walk
+
+    def run(self, root: Section) -> None:
+        first = next((sec for sec in root.children if sec.level == 1 and sec.title), None)
+        if first is not None:
+            self.b.add_fact("document.title", first.title, self.loc(first.line, "title"))
+        for blk in root.blocks:
+            self.block(blk, _Ctx(), owner=None)
+        for sec in root.children:
+            self.section(sec, _Ctx())
+        self.finish()
+
+    def section(self, sec: Section, ctx: _Ctx) -> None:
+        before = len(self.threats) + len(self.b.records)
+        self.section_body(sec, ctx)
+        parent = ctx.headings[-1] if ctx.headings else ""
+        if (
+            ctx.skip is None
+            and len(self.threats) + len(self.b.records) == before
+            and self.names_threats(parent)
+            and any(isinstance(b, Para) for b in sec.blocks)
+        ):
+            self.b.warn(
+                self.loc(sec.line, f"heading {sec.title[:60]!r}"),
+                f"section under {parent!r} not read as a threat: no id in its heading and no labelled fields",
+            )
+
+    def section_body(self, sec: Section, ctx: _Ctx) -> None:
+        self.n_sections += 1
+        title = self.strip_number(sec.title)
+        here = _Ctx(ctx.skip, ctx.asset, ctx.stride, ctx.view, ctx.zone, (*ctx.headings, title), ctx.list_kind)
+        kind_here = self.section_kind(title)
+        if kind_here is not None:
+            here.list_kind = kind_here
+        where = self.loc(sec.line, f"heading {title[:60]!r}")
+        if ctx.skip is None:
+            kind = self.skip_kind(title)
+            if kind is not None:
+                here.skip = f"under the heading {title!r} ({kind}): not threat-model records"
+                self.b.report.skipped(self.file, where, f"section {title!r}: {kind}, not threat-model records")
+        if here.skip is not None:
+            fields = self.fields(sec.blocks)
+            if self.is_threat_block(fields):
+                label = fields.labels.get("description", "concern")
+                self.b.report.skipped(
+                    self.file, self.loc(sec.line, f"{label!r} under {title[:60]!r}"), f"{label!r} {here.skip}; not a threat"
+                )
+            for blk in sec.blocks:
+                self.block(blk, here, owner=None)
+            for child in sec.children:
+                self.section(child, here)
+            return
+        # "T-01 title" looks like heading numbering ("A-1 Scope"): ids are read before numbering is removed.
+        raw = one_line(sec.title)
+        threat = self.heading_id(raw, "threat") or self.heading_id(title, "threat")
+        control = self.heading_id(raw, "control") or self.heading_id(title, "control")
+        asset = self.heading_id(raw, "asset") or self.heading_id(title, "asset")
+        where = self.loc(sec.line, f"heading {raw[:60]!r}")
+        if threat is not None and threat[0] and self.label_of(threat[1]) == "mitigation":
+            self.threat_mitigation(sec, here, threat[0], where)  # "### Threat-01-S Recommended mitigations"
+        elif threat is not None:
+            self.threat_block(sec, here, threat[0] or None, threat[1], where)
+        elif control is not None:
+            self.control_block(sec, here, control[0], control[1], where)
+        else:
+            if asset is not None and asset[1]:
+                here.asset = self.asset(asset[0], asset[1], where)
+            elif self.zone_name(title):
+                here.zone = self.zone(self.zone_name(title) or title, where)
+            vkind = self.view_kind(title)
+            if vkind is not None:
+                here.view = self.view(vkind, title, where)
+            stride = self.heading_stride(title)
+            if stride:
+                here.stride = stride
+            fields = self.fields(sec.blocks)
+            stride_only = bool(here.stride) and self.heading_stride(title) is not None
+            lists = [b for b in sec.blocks if isinstance(b, MdList) and self.labelled_threats(b)]
+            generic = set(norm_text(title).split()) <= self.generic_words
+            if lists and (stride_only or generic or sum(self.threat_items(b) for b in lists) != 1):
+                fields = _Fields()  # "- **Threat:** ..." bullets, several or nested: each one is a threat
+            elif stride_only and self.is_threat_block(fields):
+                self.threat_block(sec, here, None, "", where, fields=fields)  # titled by its text, not "Repudiation"
+                for child in sec.children:
+                    self.section(child, here)
+                return
+            if self.is_threat_block(fields) and asset is None:
+                if self.has_threat_children(sec) and "mitigation" not in fields.values:
+                    self.b.report.skipped(
+                        self.file,
+                        where,
+                        f"{fields.labels.get('description', 'concern')!r} of the section {title!r} introduces the "
+                        "threats under it; not a threat itself",
+                    )
+                    for blk in fields.tables + fields.others:
+                        self.block(blk, here, owner=None)
+                else:
+                    written = _PREFIX_ID.match(raw)
+                    if written is not None and written.group("rest"):
+                        tid = raw[written.start("pre") : written.end("num")].strip()
+                        self.threat_block(sec, here, tid, one_line(written.group("rest")), where, fields=fields)
+                    else:
+                        self.threat_block(sec, here, None, title, where, fields=fields)
+                for child in sec.children:
+                    self.section(child, here)
+                return
+            if here.stride and not here.view and not self.is_threat_block(fields):
+                self.stride_section(sec.blocks, here, where)
+            else:
+                for blk in sec.blocks:
+                    self.block(blk, here, owner=title)
+        for child in sec.children:
+            self.section(child, here)
+
+    def stride_section(self, blocks: list[MdBlock], ctx: _Ctx, where: str) -> None:
+        """Under a STRIDE heading: bullets are threats until a label ("**Mitigations**") opens another field;
+        a mitigation list then belongs to every threat of the section (one control)."""
+        label: str | None = None
+        made: list[_Pending] = []
+        mitigation: list[str] = []
+        prose = 0
+        for blk in blocks:
+            if isinstance(blk, Para):
+                got = self.para_label(blk.inline)
+                if got is not None:
+                    label = got[0]
+                    if got[1]:
+                        (mitigation if label == "mitigation" else []).append(got[1])
+                elif label == "mitigation":
+                    mitigation.append(blk.inline.text)
+                else:
+                    prose += 1
+                continue
+            if isinstance(blk, MdList) and label == "mitigation":
+                mitigation.extend("- " + it.all_text() for it in blk.items)
+                continue
+            listed = isinstance(blk, MdList) and label is not None and label.startswith("extra:")
+            if listed and label is not None and norm_text(label[6:]) in self.threat_list_labels:
+                label = "description"  # "**Risks:**" over a list of bullets: each bullet is a threat
+            if isinstance(blk, MdList) and label is not None and label != "description":
+                self.b.report.skipped(self.file, self.loc(blk.line, "list"), f"list under the label {label!r} of a STRIDE section")
+                continue
+            before = len(self.threats)
+            self.block(blk, ctx, owner=None)
+            made.extend(self.threats[before:])
+        if prose and not made:
+            self.b.warn(where, f"{prose} paragraph(s) under this STRIDE heading not read as threats (prose, no bullet or label)")
+        text = "\n".join(m for m in mitigation if m.strip())
+        if text and made:
+            if len(made) > 1:
+                self.b.warn(where, f"one mitigation list for the {len(made)} threats of this STRIDE section: linked to each")
+            made[0].mitigation = text
+            for other in made[1:]:
+                other.shared_with = made[0]
+        elif text:
+            self.b.report.skipped(self.file, where, "mitigations under a STRIDE heading with no threat bullets")
+
+    def section_kind(self, title: str) -> str | None:
+        """Assumptions and out-of-scope sections, named as the Word importer names them."""
+        names = {"assumptions": "assumption", "out_of_scope": "out_of_scope", "assets": "asset", "elements": "element"}
+        for kind, item_kind in names.items():
+            if any(rx.search(title) for rx in self.section_rx.get(kind, [])):
+                return item_kind
+        return None
+
+    def has_threat_children(self, sec: Section) -> bool:
+        for child in sec.children:
+            title = self.strip_number(child.title)
+            if self.skip_kind(title):
+                continue
+            if self.heading_id(one_line(child.title), "threat") or self.heading_id(title, "threat"):
+                return True
+            if self.is_threat_block(self.fields(child.blocks)):
+                return True
+            if self.has_threat_children(child):
+                return True
+        return False
+
+    def is_threat_block(self, fields: _Fields) -> bool:
+        return any(f in fields.values for f in self.words["threat_labels"])
+
+    # -- fields of a block
+
+    def fields(self, blocks: list[MdBlock]) -> _Fields:
+        """Split a section's blocks into labelled fields: ``**Concern**`` paragraphs, ``Impact: ...`` bullets."""
+        out = _Fields()
+        current: str | None = None
+        for blk in blocks:
+            if isinstance(blk, Para):
+                inl = blk.inline
+                got = self.para_label(inl)
+                label, rest = got if got is not None else (None, "")
+                if label is not None:
+                    out.labels.setdefault(label, one_line(inl.bold_lead or inl.text.partition(":")[0]))
+                    for part_label, part in self.split_labels(label, rest):
+                        current = part_label
+                        out.add(part_label, part, inl.links if part_label == label else None)
+                elif current is not None:
+                    out.add(current, inl.text, inl.links)
+                else:
+                    out.lead.append(inl.text)
+            elif isinstance(blk, MdList):
+                labelled = [self.item_label(it) for it in blk.items]
+                if any(lab is not None for lab, _r in labelled):
+                    for it, (lab, rest) in zip(blk.items, labelled, strict=True):
+                        if lab is not None:
+                            out.labels.setdefault(lab, lab)
+                            nested = "\n".join(sub.all_text() for ch in it.children for sub in ch.items)
+                            for part_label, part in self.split_labels(lab, "\n".join(x for x in (rest, nested) if x)):
+                                current = part_label
+                                out.add(part_label, part, it.all_links() if part_label == lab else None)
+                        elif current is not None:
+                            out.add(current, "- " + it.all_text(), it.all_links())
+                elif current is not None:
+                    for it in blk.items:
+                        out.add(current, "- " + it.all_text(), it.all_links())
+                else:
+                    out.lead.extend("- " + it.all_text() for it in blk.items)
+            elif isinstance(blk, MdTable):
+                out.tables.append(blk)
+            else:
+                out.others.append(blk)
+        return out
+
+    # -- items
+
+    def threat_block(self, sec: Section, ctx: _Ctx, tid: str | None, title: str, where: str, fields: _Fields | None = None) -> None:
+        fields = fields or self.fields(sec.blocks)
+        if tid and tid in self.threat_ids and norm_text(self.threat_ids[tid]) != norm_text(title):
+            n = 2
+            while f"{tid}-{n}" in self.threat_ids:
+                n += 1
+            self.b.warn(where, f"threat id {tid} is used again for another threat ({title!r}); this one is {tid}-{n}")
+            tid = f"{tid}-{n}"
+        if tid:
+            self.explicit_ids.add(tid)
+            self.threat_ids[tid] = title
+        form_rows: list[str] = []
+        for tbl in list(fields.tables):
+            used = self.form_table(tbl, fields)
+            if used:
+                fields.tables.remove(tbl)
+                first = len(tbl.rows) - used + 1
+                form_rows.extend(f"line {tbl.line} (table row {n})" for n in range(first, len(tbl.rows) + 1))
+        values: dict[str, str] = {}
+        if tid:
+            values["id"] = tid
+        title = one_line(fields.text("title")) or title
+        description = fields.text("description") or "\n\n".join(fields.lead)
+        if not title:
+            title = first_sentence(description)
+        if title:
+            values["title"] = title
+        impact = fields.text("impact")
+        if impact:
+            description = f"{description}\n\nImpact: {impact}" if description else f"Impact: {impact}"
+        if description:
+            values["description"] = description
+        for fname in ("stride", "targets", "assets", "status", "risk"):
+            if fields.text(fname):
+                values[fname] = fields.text(fname)
+        if "stride" not in values and ctx.stride:
+            values["stride"] = ctx.stride
+        if "assets" not in values and ctx.asset:
+            values["assets"] = ctx.asset
+        rec = self.record("threat", values, where, ctx)
+        for key in fields.values:
+            if key.startswith("extra:"):
+                rec.extra[key[6:]] = fields.text(key)
+        pend = _Pending(rec, threat_id=tid or "")
+        self.mitigation(pend, fields)
+        self.threats.append(pend)
+        for loc in form_rows:
+            self.b.report.merged(self.file, loc, tid or title)
+        for tbl in fields.tables:
+            self.block(tbl, ctx, owner=title)
+        for blk in fields.others:
+            self.block(blk, ctx, owner=title)
+
+    def threat_mitigation(self, sec: Section, ctx: _Ctx, tid: str, where: str) -> None:
+        """A heading naming a threat's mitigations: its text is that threat's mitigation field."""
+        pend = next((p for p in reversed(self.threats) if p.threat_id == tid), None)
+        fields = self.fields(sec.blocks)
+        if pend is None:
+            self.b.report.skipped(self.file, where, f"mitigations of {tid}, which no heading above describes")
+            self.b.warn(where, f"mitigations for {tid} but no threat {tid} above them; not imported")
+            return
+        joined = fields.text("mitigation") or "\n\n".join(fields.lead)
+        merged = _Fields(values={"mitigation": [joined]} if joined else {}, links=fields.links)
+        merged.labels["mitigation"] = "mitigation"
+        if pend.mitigation or pend.mitigation_refs:
+            self.b.warn(where, f"{tid} has mitigations in two places; the text under this heading is added")
+            pend.mitigation = "\n\n".join(x for x in (pend.mitigation, joined) if x)
+            return
+        self.mitigation(pend, merged)
+        self.b.report.merged(self.file, where, tid)
+
+    def form_table(self, tbl: MdTable, fields: _Fields) -> int:
+        """A two-column table under a threat heading whose first column names fields (``| STRIDE | Spoofing |``,
+        ``| Mitigation | MFA |``) is that threat's form: its rows are the threat's fields. Returns the rows read."""
+        rows = [r for r in tbl.rows if len(r) >= 2]
+        if not rows or any(len(r) != 2 for r in tbl.rows):
+            return 0
+        body = rows[1:] if not self.label_of(rows[0][0]) else rows
+        labelled = [(self.label_of(k), v) for k, v in body if k.strip()]
+        if not labelled or sum(lab is not None for lab, _v in labelled) * 2 < len(labelled):
+            return 0
+        for (key, value), (lab, _v) in zip([(k, v) for k, v in body if k.strip()], labelled, strict=True):
+            name = lab if lab is not None else "extra:" + one_line(key)
+            fields.labels.setdefault(name, one_line(key))
+            fields.add(name, value)
+        return len(body)
+
+    def control_block(self, sec: Section, ctx: _Ctx, cid: str, title: str, where: str) -> None:
+        fields = self.fields(sec.blocks)
+        self.explicit_ids.add(cid)
+        description = fields.text("description") or "\n\n".join(fields.lead) or fields.text("mitigation")
+        values = {"id": cid, "title": title or first_sentence(description)}
+        if description:
+            values["description"] = description
+        rec = self.record("control", values, where, ctx)
+        self.controls.append(rec)
+        back = []
+        for link_text, _href in fields.links.get("threats", []):
+            got = self.heading_id(link_text, "threat")
+            if got is not None:
+                back.append(got[0])
+        if "threats" in fields.values:
+            self.control_backlinks[cid] = (list(dict.fromkeys(back)), where)
+            written = fields.labels.get("threats", "threats")
+            rec.extra[written] = ", ".join(dict.fromkeys(back)) or one_line(fields.text("threats"))
+        for blk in fields.tables + fields.others:
+            self.block(blk, ctx, owner=title)
+
+    def asset(self, number: str, name: str, where: str) -> str:
+        """An "Asset N: name" heading; the same name again is the same asset, whatever its number."""
+        key = norm_name(name)
+        written = number.split("-", 1)[-1]
+        before = self.asset_numbers.get(written)
+        if before is not None and before != key:
+            self.b.warn(where, f"asset number {written} already names another asset; read by its name {name!r}")
+        if key in self.assets:
+            aid = self.assets[key]
+            self.b.warn(where, f"asset {name!r} is analysed again here; its threats join asset {aid}")
+            self.b.report.merged(self.file, where, aid)
+            return name
+        self.asset_numbers.setdefault(written, key)
+        aid = number
+        if not aid or aid in self.explicit_ids:
+            n = len(self.assets) + 1
+            while f"A-{n}" in self.explicit_ids:
+                n += 1
+            aid = f"A-{n}"
+        self.explicit_ids.add(aid)
+        self.assets[key] = aid
+        self.record("asset", {"id": aid, "name": name}, where, _Ctx())
+        return name
+
+    def zone_name(self, title: str) -> str | None:
+        words = norm_text(title).split()
+        if not words or len(words) > 8:
+            return None
+        for zw in self.words["zone_words"]:
+            zwords = norm_text(str(zw)).split()
+            if words[-len(zwords) :] == zwords and len(words) > len(zwords):
+                noise = {norm_text(str(n)) for n in self.words["zone_noise"]}
+                kept = title.strip().split()
+                while kept and norm_text(kept[0]) in noise:
+                    kept = kept[1:]
+                return " ".join(kept)
+        return None
+
+    def zone(self, name: str, where: str) -> str:
+        key = norm_name(name)
+        if key in self.zones:
+            self.b.report.merged(self.file, where, self.zones[key])
+            return self.zones[key]
+        for known_key, known in self.zones.items():
+            if key.endswith(" " + known_key) or key.endswith("/" + known_key):
+                self.b.warn(where, f"trust zone {name!r} read as the zone {known!r} named before")
+                self.b.report.merged(self.file, where, known)
+                return known
+        self.zones[key] = name
+        self.record("trust_zone", {"name": name}, where, _Ctx())
+        return name
+
+    def view(self, kind: str, title: str, where: str) -> str:
+        name = title
+        base = VIEW_IDS.get(kind) or "view-uc-" + slug(
+            re.sub(r"(?i)^.*?use\s*case\s*(view)?\s*\d*\s*[:\-–—]?\s*", "", title) or title, 48, "item"
+        )
+        iid, n = base, 2
+        while iid in self.view_ids:
+            iid, n = f"{base}-{n}", n + 1
+        self.view_ids.add(iid)
+        view = View.model_validate({"id": iid, "kind": kind, "name": name})
+        self.b.add_item("view", view, where)
+        self.b.views.append(view)
+        self.b.report.imported(self.file, where, iid)
+        self.views[iid] = view
+        return iid
+
+    # -- blocks outside items
+
+    def block(self, blk: MdBlock, ctx: _Ctx, owner: str | None) -> None:
+        if isinstance(blk, MdTable):
+            if ctx.skip:
+                for n in range(1, len(blk.rows)):
+                    self.b.report.skipped(self.file, self.loc(blk.line, f"table row {n}"), f"table {ctx.skip}")
+                return
+            self.tables.append((blk, ctx))
+        elif isinstance(blk, Code):
+            self.codes.append((blk, ctx))
+        elif isinstance(blk, Other):
+            if blk.what == "front matter":
+                self.b.warn(self.loc(blk.line), f"YAML front matter (lines {blk.line}-{blk.end}) ignored")
+            self.b.report.skipped(self.file, self.loc(blk.line, blk.what), f"{blk.what}: not threat-model records")
+        elif isinstance(blk, MdList):
+            self.list_block(blk, ctx, owner)
+        elif isinstance(blk, Para) and not ctx.skip:
+            if self.fact_lines(blk):
+                return
+            if ctx.view:
+                self.view_text.setdefault(ctx.view, []).append(blk.inline.text)
+
+    def fact_lines(self, para: Para) -> bool:
+        """``**Version:** v1.0`` / ``Manufacturer: Acme`` lines give document and product facts, as in Word."""
+        lines = [ln.strip() for ln in para.inline.text.split("\n") if ln.strip()]
+        found = []
+        for ln in lines:
+            key, sep, value = ln.partition(":")
+            if not sep or len(key) > 40 or not value.strip():
+                return False
+            path = fact_key(self.vocab, key.strip("* "))
+            if path is None:
+                continue
+            found.append((path, value.strip("* ").strip()))
+        if not found:
+            return False
+        where = self.loc(para.line, "facts")
+        for path, value in found:
+            if path == "ignore":
+                self.b.report.skipped(self.file, where, "document-control field deliberately not copied")
+                continue
+            self.b.add_fact(path, value, where)
+            self.b.report.imported(self.file, where, path.split(".")[0])
+        return True
+
+    # -- after the walk
+
+    def finish(self) -> None:
+        by_title = {norm_name(c.values.get("title", "")): c for c in self.controls if c.values.get("title")}
+        for pend in self.threats:
+            named = by_title.get(norm_name(one_line(pend.mitigation).strip(" .-*"))) if pend.mitigation else None
+            if named is not None:
+                # The mitigation names a control written under its own heading: a reference, not a new control.
+                pend.mitigation_refs = [named.values.get("id") or named.values["title"]]
+                pend.mitigation = ""
+            if pend.mitigation_refs:
+                pend.rec.values["controls"] = ", ".join(pend.mitigation_refs)
+                pend.rec.headers["controls"] = "mitigation"
+            elif pend.mitigation:
+                cid = self.new_control_id()
+                text = pend.mitigation
+                ctl = RowRecord(
+                    kind="control",
+                    file=self.file,
+                    locator=pend.rec.locator,
+                    values={"id": cid, "title": first_sentence(text.lstrip("-* ")).rstrip("."), "description": text},
+                    headers={"id": "id", "title": "mitigation", "description": "mitigation"},
+                    extra={},
+                    view=pend.rec.view,
+                )
+                self.b.records.append(ctl)
+                pend.control = cid
+                pend.rec.values["controls"] = cid
+                pend.rec.headers["controls"] = "mitigation"
+        for pend in self.threats:
+            if pend.shared_with is not None and pend.shared_with.control:
+                pend.rec.values["controls"] = pend.shared_with.control
+                pend.rec.headers["controls"] = "mitigation"
+        self.links()
+        self.read_tables()
+        self.read_codes()
+        for vid, paras in self.view_text.items():
+            self.views[vid].description = "\n\n".join(paras)
+
+    def links(self) -> None:
+        """Forward links (threat -> mitigation) and back links (mitigation -> threats) that disagree are reported."""
+        if not self.control_backlinks:
+            return
+        forward = {(p.threat_id, c) for p in self.threats if p.threat_id for c in p.mitigation_refs}
+        back = {(t, c) for c, (ts, _w) in self.control_backlinks.items() for t in ts}
+        where = {p.threat_id: p.rec.locator for p in self.threats}
+        for t, c in sorted(forward - back):
+            if c in self.control_backlinks:
+                self.b.warn(
+                    where.get(t),
+                    f"{t} names {c} as its mitigation, but {c} does not list {t} among the threats it mitigates; kept as the threat says",
+                )
+        for t, c in sorted(back - forward):
+            self.b.warn(
+                self.control_backlinks[c][1],
+                f"{c} lists {t} among the threats it mitigates, but {t} does not name {c}; not linked (kept in the control's extra)",
+            )

@@ -1,0 +1,190 @@
+"""One Markdown file's reading state and the word-level helpers that the walk, the lists and the tables share."""
+
+from __future__ import annotations
+
+import re
+
+from mdptm.importers.markdown.document import (
+    Code,
+    Inline,
+    ListItem,
+    MdTable,
+)
+from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
+from mdptm.importers.markdown.words import _HEADING_ID, _LABEL_END, _PREFIX_ID, markdown_words
+from mdptm.importers.tabular.records import SourceBuilder
+from mdptm.importers.tabular.tables import RowRecord, stride_default
+from mdptm.importers.tabular.vocab import (
+    Vocabulary,
+    is_empty,
+    norm_text,
+    one_line,
+)
+from mdptm.model import View
+
+
+class _ReaderState:
+    """What the reading of one file keeps, and how it reads a label, an id or a location."""
+
+    def __init__(self, builder: SourceBuilder, vocab: Vocabulary):
+        self.b = builder
+        self.vocab = vocab
+        self.words = markdown_words()
+        self.file = builder.file
+        self.labels: dict[str, str] = {}
+        for fname, words in self.words["labels"].items():
+            for w in words:
+                self.labels.setdefault(norm_text(str(w)), str(fname))
+        self.skip_rx = {k: [re.compile(p, re.I) for p in v] for k, v in self.words["skip_sections"].items()}
+        secs = vocab.sections
+        self.view_rx = {k: [re.compile(p, re.I) for p in cfg["patterns"]] for k, cfg in secs["views"].items()}
+        self.numbering = re.compile(secs["numbering"], re.I)
+        self.section_rx = {k: [re.compile(p, re.I) for p in v] for k, v in secs["sections"].items()}
+        self.threat_list_labels = frozenset(norm_text(str(w)) for w in self.words["threat_list_labels"])
+        self.generic_words = frozenset(norm_text(str(w)) for w in self.words["generic_headings"])
+        self.threat_ids: dict[str, str] = {}  # heading id -> its threat's title, to tell a reused id
+        self.threats: list[_Pending] = []
+        self.controls: list[RowRecord] = []
+        self.control_backlinks: dict[str, tuple[list[str], str]] = {}  # control id -> (threat ids, locator)
+        self.tables: list[tuple[MdTable, _Ctx]] = []
+        self.codes: list[tuple[Code, _Ctx]] = []
+        self.assets: dict[str, str] = {}  # norm name -> asset id
+        self.asset_numbers: dict[str, str] = {}  # written number -> norm name
+        self.zones: dict[str, str] = {}  # norm name -> name as first written
+        self.view_ids: set[str] = set()
+        self.views: dict[str, View] = {}
+        self.view_text: dict[str, list[str]] = {}
+        self.explicit_ids: set[str] = set()
+        self.control_n = 0
+        self.n_tables = 0
+        self.n_sections = 0
+
+    # -- words
+
+    def label_of(self, text: str | None) -> str | None:
+        if not text:
+            return None
+        return self.labels.get(norm_text(text.rstrip(":：")))
+
+    def skip_kind(self, title: str) -> str | None:
+        for kind, rxs in self.skip_rx.items():
+            if any(rx.search(title) for rx in rxs):
+                return str(kind)
+        return None
+
+    def strip_number(self, text: str) -> str:
+        m = self.numbering.match(text)
+        return text[m.end() :].strip() if m else text.strip()
+
+    def view_kind(self, text: str) -> str | None:
+        for kind, rxs in self.view_rx.items():
+            if any(rx.search(text) for rx in rxs):
+                return str(kind)
+        return None
+
+    def heading_id(self, title: str, kind: str) -> tuple[str, str] | None:
+        """("T-3", "title") for "Threat ID 3 - title" or "T-03: title" when the heading names a *kind*."""
+        words = {norm_text(str(w)) for w in self.words[f"{kind}_words"]}
+        m = _HEADING_ID.match(title)
+        if m and norm_text(m.group("word")) in words:
+            prefix = {"threat": "T", "control": "M", "asset": "A"}[kind]
+            return f"{prefix}-{m.group('num')}{m.group('suffix') or ''}", one_line(m.group("rest"))
+        prefixes = set(self.words.get(f"{kind}_prefixes", []))
+        p = _PREFIX_ID.match(title)
+        if p and p.group("pre") in prefixes:
+            written = title[p.start("pre") : p.end("num")].strip()
+            return written, one_line(p.group("rest"))
+        w = re.match(r"^\s*(?P<word>[A-Za-z ]{2,24}?)\s*[:：\-–—]\s+(?P<rest>\S.*)$", title)
+        if w and norm_text(w.group("word")) in words:
+            return "", one_line(w.group("rest"))  # "Threat: Spoofed update server" has no id
+        return None
+
+    def loc(self, line: int, what: str = "") -> str:
+        return f"line {line}" + (f" ({what})" if what else "")
+
+    def names_threats(self, heading: str) -> bool:
+        """A heading that announces a list of threats ("Threats", "Identified threats", "Threat model" excepted)."""
+        words = set(norm_text(self.strip_number(heading)).split())
+        return bool(words & {"threat", "threats", "attacks", "risks"}) and words <= self.generic_words - {"model"}
+
+    def para_label(self, inl: Inline) -> tuple[str, str] | None:
+        """(field, rest) for a paragraph that opens a field: "**Concern**", "**Threat:** text", "Impact: ...",
+        "Scenario" alone; ("extra:Label", rest) for another short bold label ending in a colon."""
+        label = self.label_of(inl.bold_lead)
+        if label is not None:
+            return label, _LABEL_END.sub("", inl.after_bold).strip()
+        head, sep, tail = inl.text.partition(":")
+        if sep and len(head.split()) <= 4 and self.label_of(head):
+            return str(self.label_of(head)), tail.strip()
+        if len(inl.text.split()) <= 4 and self.label_of(inl.text):
+            return str(self.label_of(inl.text)), ""
+        lead = inl.bold_lead or ""
+        if lead and len(lead.split()) <= 4 and (lead.endswith(":") or inl.after_bold.lstrip().startswith(":")):
+            return "extra:" + lead.rstrip(": "), _LABEL_END.sub("", inl.after_bold).strip()
+        return None
+
+    def split_labels(self, label: str, text: str) -> list[tuple[str, str]]:
+        """A field's text with further "Label: ..." lines ("**Threat:** x" then "**Mitigation:** y" in one
+        paragraph) split into their own fields."""
+        out = [(label, [])]  # type: list[tuple[str, list[str]]]
+        for line in text.split("\n"):
+            head, sep, tail = line.partition(":")
+            other = self.label_of(head.strip("* ")) if sep and len(head.split()) <= 4 else None
+            if other is not None:
+                out.append((other, [tail.strip("* ").strip()]))
+            else:
+                out[-1][1].append(line)
+        return [(lab, "\n".join(lines).strip()) for lab, lines in out]
+
+    def item_label(self, item: ListItem) -> tuple[str | None, str]:
+        lead = item.lead
+        label = self.label_of(lead.bold_lead)
+        if label is not None:
+            return label, _LABEL_END.sub("", lead.after_bold).strip()
+        head, sep, tail = lead.text.partition(":")
+        if sep and len(head.split()) <= 4:
+            label = self.label_of(head)
+            if label is not None:
+                return label, tail.strip()
+        bold = lead.bold_lead or ""
+        if bold and len(bold.split()) <= 4 and (bold.endswith(":") or lead.after_bold.lstrip().startswith(":")):
+            return "extra:" + bold.rstrip(": "), _LABEL_END.sub("", lead.after_bold).strip()  # "**Case 1:** ..."
+        return None, ""
+
+    def heading_stride(self, title: str) -> str | None:
+        """The STRIDE category a heading names ("S — Spoofing", "Denial of Service (DoS)")."""
+        return stride_default(self.vocab, title)
+
+    def mitigation(self, pend: _Pending, fields: _Fields) -> None:
+        text = fields.text("mitigation")
+        refs = []
+        for link_text, _href in fields.links.get("mitigation", []):
+            got = self.heading_id(link_text, "control")
+            if got is not None:
+                refs.append(got[0])
+        if refs:
+            pend.mitigation_refs = list(dict.fromkeys(refs))
+            return
+        plain = one_line(text).strip("*_ .")
+        if not plain or is_empty(self.vocab, plain) or norm_text(plain) in ("n a", "na", "none", "not applicable"):
+            if "mitigation" in fields.labels and text:
+                pend.rec.extra[fields.labels["mitigation"]] = one_line(text)
+            return
+        ids = [w for w in re.split(r"[\s,;]+", plain) if w]
+        if ids and all(_PREFIX_ID.fullmatch(w) or self.heading_id(w, "control") for w in ids):
+            pend.mitigation_refs = ids  # "M-01, M-02": references, resolved against the controls
+            return
+        pend.mitigation = text
+
+    def record(self, kind: str, values: dict[str, str], where: str, ctx: _Ctx) -> RowRecord:
+        rec = RowRecord(kind=kind, file=self.file, locator=where, values=values, headers={k: k for k in values}, extra={}, view=ctx.view)
+        self.b.records.append(rec)
+        return rec
+
+    def new_control_id(self) -> str:
+        while True:
+            self.control_n += 1
+            cid = f"M-{self.control_n}"
+            if cid not in self.explicit_ids:
+                self.explicit_ids.add(cid)
+                return cid

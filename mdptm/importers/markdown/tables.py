@@ -1,0 +1,293 @@
+"""Pipe tables and fenced code of a Markdown threat model, read once the walk has seen the whole file."""
+
+from __future__ import annotations
+
+import re
+
+from mdptm.importers.markdown.document import (
+    MdTable,
+)
+from mdptm.importers.markdown.fields import _Ctx
+from mdptm.importers.markdown.state import _ReaderState
+from mdptm.importers.markdown.words import _PLACEHOLDER, _PREFIX_ID
+from mdptm.importers.merge import norm_name
+from mdptm.importers.tabular.records import first_sentence
+from mdptm.importers.tabular.tables import Grid, RowRecord
+from mdptm.importers.tabular.vocab import (
+    clean_text,
+    is_empty,
+    match_header,
+    norm_text,
+    one_line,
+    parse_risk,
+    parse_stride,
+    stride_letters_only,
+)
+from mdptm.model.vocabulary import stride_title
+
+
+class TableReading(_ReaderState):
+    """The table and code readers of the walk (:class:`~mdptm.importers.markdown.reader._Reader`)."""
+
+    # -- tables
+
+    def read_tables(self) -> None:
+        known: set[str] = set()
+        plans = []
+        for tbl, ctx in self.tables:
+            self.n_tables += 1
+            grid = self.grid(tbl, ctx, self.n_tables)
+            if self.stride_matrix(grid):
+                continue
+            target_col = self.target_column(grid)
+            flowish = target_col is not None and self.flow_context(ctx)
+            if target_col is not None and not flowish:
+                known.update(norm_name(grid.cells[r][target_col]) for r in range(1, len(grid.cells)) if grid.cells[r][target_col])
+            plans.append((grid, target_col, flowish))
+        prose_controls = bool(self.controls) or any(p.control for p in self.threats)
+        made: dict[str, str] = {}
+        for grid, target_col, flowish in plans:
+            if flowish and target_col is not None:
+                self.flow_rows(grid, target_col, known)
+            before = len(self.b.records)
+            self.b.add_grid(grid)
+            if prose_controls:
+                self.table_controls(self.b.records[before:], made)
+
+    def table_controls(self, records: list[RowRecord], made: dict[str, str]) -> None:
+        """Mitigation text in a threat table of a document whose other mitigations became controls: one
+        control per distinct text, as the resolver does for documents with no controls at all."""
+        known = {norm_name(c.values.get("title", "")) for c in self.controls}
+        known |= {c.values.get("id", "") for c in self.controls}
+        for rec in records:
+            text = rec.values.get("controls", "")
+            if rec.kind != "threat" or not text.strip() or is_empty(self.vocab, text):
+                continue
+            tokens = [t for t in re.split(r"[\s,;]+", text) if t]
+            if all(_PREFIX_ID.fullmatch(t) for t in tokens) or norm_name(text) in known or text in known:
+                continue  # ids or a control's title: the resolver links them
+            key = norm_name(text)
+            if key not in made:
+                made[key] = self.new_control_id()
+                title = first_sentence(text.lstrip("-* ")).rstrip(".")
+                self.b.records.append(
+                    RowRecord(
+                        kind="control",
+                        file=self.file,
+                        locator=rec.locator,
+                        values={"id": made[key], "title": title, "description": clean_text(text)},
+                        headers={
+                            "id": "id",
+                            "title": rec.headers.get("controls", "mitigation"),
+                            "description": rec.headers.get("controls", "mitigation"),
+                        },
+                        extra={},
+                        view=rec.view,
+                    )
+                )
+            rec.values["controls"] = made[key]
+
+    def stride_matrix(self, grid: Grid) -> bool:
+        """A STRIDE x component matrix (STRIDE categories down the first column, components across the
+        header, or the transpose): every filled cell is one threat on that component in that category."""
+        cells = grid.cells
+        if len(cells) < 3 or grid.width < 2:
+            return False
+
+        def category(text: str) -> str | None:
+            got = parse_stride(self.vocab, text)
+            return got.value[0] if got.ok and got.value and len(got.value) == 1 and len(text.split()) <= 4 else None
+
+        for h in cells[0][1:]:
+            m = match_header(self.vocab, "threat", h)
+            if m is not None and getattr(m, "exact", False):
+                return False  # "| STRIDE | Threat | Mitigation |": a register whose rows start with a category
+        down = [category(cells[r][0]) for r in range(1, len(cells))]
+        across = [category(cells[0][c]) for c in range(1, grid.width)]
+        if sum(x is not None for x in down) >= 4 and all(x is not None for x in down):
+            pairs = [(r, c, str(down[r - 1]), cells[0][c]) for r in range(1, len(cells)) for c in range(1, grid.width)]
+        elif sum(x is not None for x in across) >= 4 and all(x is not None for x in across):
+            pairs = [(r, c, str(across[c - 1]), cells[r][0]) for r in range(1, len(cells)) for c in range(1, grid.width)]
+        else:
+            return False
+        if any(not one_line(name) for _r, _c, _s, name in pairs):
+            return False  # a component without a name: not a matrix this reader understands
+        self.b.report.skipped(self.file, grid.locator(0), "header row of a STRIDE x component matrix")
+        self.b.warn(grid.locator(0), "STRIDE x component matrix: each filled cell read as one threat on its component")
+        for r, c, stride, name in pairs:
+            text = clean_text(cells[r][c])
+            where = f"{grid.locator(r)} column {c + 1}"
+            if not text or is_empty(self.vocab, text):
+                self.b.report.skipped(self.file, where, "empty cell of a STRIDE x component matrix")
+                continue
+            rec = RowRecord(
+                kind="threat",
+                file=self.file,
+                locator=where,
+                values={"title": first_sentence(text), "description": text, "stride": stride, "targets": one_line(name)},
+                headers={"title": "cell", "description": "cell", "stride": "row", "targets": "column"},
+                extra={},
+                view=grid.view,
+            )
+            self.b.records.append(rec)
+        return True
+
+    def grid(self, tbl: MdTable, ctx: _Ctx, n: int) -> Grid:
+        name = f"table {n} at line {tbl.line}"
+        cells: list[list[str]] = []
+        numbers: list[int] = []
+        for r, row in enumerate(tbl.rows):
+            filled = [c.strip() for c in row if c.strip()]
+            if r and filled and all(_PLACEHOLDER.fullmatch(c) for c in filled):
+                # "| [Threat] | [High/Med/Low] | [Mitigation] |": a template's example row, not a record
+                self.b.report.skipped(self.file, f"{name} row {r + 1}", "template row: placeholders in brackets only")
+                continue
+            cells.append(list(row))
+            numbers.append(r + 1)
+        grid = Grid(file=self.file, name=name, style="table", cells=cells, row_numbers=numbers)
+        grid.context = " ".join(ctx.headings[-2:])
+        grid.view = ctx.view
+        if ctx.stride:
+            grid.defaults["stride"] = ctx.stride
+        width = grid.width
+        # A row whose first cell is empty continues the one above (Markdown has no merged cells).
+        for r in range(2, len(cells)):
+            if not cells[r][0].strip() and any(c.strip() for c in cells[r][1:]):
+                anchor = grid.merged.get((r - 1, 0), (r - 1, 0))
+                if cells[anchor[0]][0].strip() and anchor[0] >= 1:
+                    grid.merged[(r, 0)] = anchor
+        if width and cells:
+            self.letters_column(grid)
+            self.prose_risk_column(grid)
+            self.title_from_stride(grid)
+        return grid
+
+    def letters_column(self, grid: Grid) -> None:
+        """A "Threat" column holding only STRIDE letters ("S", "TRID") is the STRIDE column."""
+        for c in range(grid.width):
+            match = match_header(self.vocab, "threat", grid.cells[0][c])
+            if match is None or match.field != "title":
+                continue
+            vals = [grid.cells[r][c].strip() for r in range(1, len(grid.cells)) if grid.cells[r][c].strip()]
+            if vals and all(stride_letters_only(self.vocab, v) for v in vals):
+                self.b.warn(grid.locator(0, c), f"column {grid.cells[0][c]!r} holds STRIDE letters only; read as STRIDE")
+                grid.cells[0][c] = "STRIDE"
+
+    def prose_risk_column(self, grid: Grid) -> None:
+        """A "Risk" column of sentences (no level, no score) describes the threat: it is its description."""
+        headers = [match_header(self.vocab, "threat", h) for h in grid.cells[0]]
+        if any(h is not None and h.field in ("description", "title") for h in headers):
+            return
+        for c, h in enumerate(headers):
+            if h is None or h.field != "risk":
+                continue
+            vals = [grid.cells[r][c] for r in range(1, len(grid.cells)) if grid.cells[r][c].strip()]
+            if vals and all(len(v.split()) >= 5 and not parse_risk(self.vocab, v).ok for v in vals):
+                self.b.warn(
+                    grid.locator(0, c), f"column {grid.cells[0][c]!r} holds sentences, no risk levels; read as the threat's description"
+                )
+                grid.cells[0][c] = "Description"
+
+    def title_from_stride(self, grid: Grid) -> None:
+        """A row with only a STRIDE letter and a component ("| | E | Access control ... | | |") still says
+        what it is about: it is titled "Elevation of privilege of Field Gateway", never "Threat T-6"."""
+        fields: dict[str, int] = {}
+        for c, h in enumerate(grid.cells[0]):
+            m = match_header(self.vocab, "threat", h)
+            if m is not None:
+                fields.setdefault(m.field, c)
+        if "title" in fields or "stride" not in fields or "targets" not in fields:
+            return
+        desc = fields.get("description")
+        made = []
+        for r in range(1, len(grid.cells)):
+            if desc is not None and grid.cells[r][desc].strip():
+                made.append("")
+                continue
+            stride = parse_stride(self.vocab, grid.cells[r][fields["stride"]])
+            target = one_line(grid.data_text(r, fields["targets"]))
+            if stride.ok and stride.value and target:
+                made.append(f"{stride_title(stride.value[0])} of {target}")
+                self.b.warn(grid.locator(r), f"row has no threat text; titled {made[-1]!r} from its STRIDE and component")
+            else:
+                made.append("")
+        if any(made):
+            grid.cells[0].append("Title")
+            for r, title in enumerate(made, start=1):
+                grid.cells[r].append(title)
+
+    def target_column(self, grid: Grid) -> int | None:
+        if not grid.cells:
+            return None
+        for c, h in enumerate(grid.cells[0]):
+            m = match_header(self.vocab, "threat", h)
+            if m is not None and m.field == "targets":
+                return c
+        return None
+
+    def flow_context(self, ctx: _Ctx) -> bool:
+        words = f" {norm_text(ctx.headings[-1] if ctx.headings else '')} "
+        return any(f" {norm_text(str(w))} " in words for w in self.words["flow_context"])
+
+    def flow_rows(self, grid: Grid, col: int, known: set[str]) -> None:
+        """Component cells of a communication table name the two ends of a flow ("Device IoT Hub")."""
+        seen: set[str] = set()
+        for r in range(1, len(grid.cells)):
+            cell = one_line(grid.data_text(r, col))
+            if not cell or norm_name(cell) in seen:
+                continue
+            ends = self.split_pair(cell, known)
+            if ends is None:
+                self.b.warn(
+                    grid.locator(r, col), f"{cell!r} under a communication heading names no two known components; read as a component"
+                )
+                continue
+            seen.add(norm_name(cell))
+            self.b.warn(grid.locator(r, col), f"{cell!r} read as the data flow {ends[0]!r} -> {ends[1]!r}")
+            rec = RowRecord(
+                kind="flow",
+                file=self.file,
+                locator=grid.locator(r, col),
+                values={"name": cell, "source": ends[0], "target": ends[1]},
+                headers={"name": grid.cells[0][col], "source": grid.cells[0][col], "target": grid.cells[0][col]},
+                extra={},
+                view=grid.view,
+            )
+            self.b.records.append(rec)
+
+    def split_pair(self, cell: str, known: set[str]) -> tuple[str, str] | None:
+        parts = re.split(r"\s*(?:<-+>|-+>|<-+|↔|→|←|⇄)\s*", cell)
+        if len(parts) == 2 and all(p.strip() for p in parts):
+            return parts[0].strip(), parts[1].strip()
+        words = cell.split()
+        both = [(i, " ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+        for _i, a, b in both:
+            if norm_name(a) in known and norm_name(b) in known:
+                return a, b
+        one = [(len(a) if norm_name(a) in known else len(b), a, b) for _i, a, b in both if norm_name(a) in known or norm_name(b) in known]
+        if one:
+            _n, a, b = max(one)
+            return a, b
+        return None
+
+    # -- fenced code
+
+    def read_codes(self) -> None:
+        titles = {norm_text(p.rec.values.get("title", "")) for p in self.threats if len(p.rec.values.get("title", "").split()) >= 3}
+        for code, ctx in self.codes:
+            where = self.loc(code.line, f"code block {code.info or 'without a language'}")
+            lang = code.info.split()[0].lower() if code.info else ""
+            first = next((ln.strip() for ln in code.content.splitlines() if ln.strip() and not ln.strip().startswith("%%")), "")
+            if not ctx.skip and lang in self.words["diagram_languages"] and re.match(r"^(flowchart|graph)\b", first):
+                from mdptm.importers.mermaid import read_flowchart
+
+                read_flowchart(code.content, code.line, self.b, ctx.view)
+                continue
+            body = norm_text(code.content)
+            repeats = sum(1 for t in titles if t and t in body)
+            reason = f"code block ({lang or 'no language'}): not read as records"
+            if repeats:
+                reason += f"; it repeats {repeats} threat(s) read above"
+            if ctx.skip:
+                reason += f" ({ctx.skip})"
+            self.b.report.skipped(self.file, where, reason)

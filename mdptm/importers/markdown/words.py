@@ -1,0 +1,52 @@
+"""The words the Markdown importer reads threat models by (``markdown.yaml``) and the patterns of ids in headings."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from mdptm.model.vocabulary import shipped
+
+VIEW_IDS = {
+    "global_system": "view-global-system",
+    "multi_patient_harm": "view-multi-patient-harm",
+    "updatability_patchability": "view-updatability-patchability",
+}
+_HEADING_ID = re.compile(
+    r"^\s*(?P<word>[A-Za-z][A-Za-z ]{0,24}?)\s*(?:#\s*|[-_]\s*)?(?P<num>\d+(?:\.\d+)*[a-z]?)(?P<suffix>-[A-Z]{1,3}\b)?"
+    r"\s*(?:[:：.\-–—)]\s*|\s+|$)(?P<rest>.*)$"
+)
+_PREFIX_ID = re.compile(r"^\s*(?P<pre>[A-Za-z]{1,6})[-_.]?(?P<num>\d+(?:\.\d+)*[a-z]?)\s*(?:[:：.\-–—)]\s*|\s+|$)(?P<rest>.*)$")
+_PLACEHOLDER = re.compile(r"\[[^\]]*\]|<[^>]*>|\.\.\.|…|TBD|TODO|x+|-+", re.I)
+_LABEL_END = re.compile(r"^\s*[:：\-–—]\s*")
+
+
+class MarkdownWords(BaseModel):
+    """``markdown.yaml``: the words the Markdown importer reads threat models by."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    schema_version: int
+    labels: dict[str, list[str]]
+    threat_list_labels: list[str]
+    threat_labels: list[str]
+    generic_headings: list[str]
+    skip_sections: dict[str, list[str]]
+    threat_words: list[str]
+    threat_prefixes: list[str]
+    control_words: list[str]
+    control_prefixes: list[str]
+    asset_words: list[str]
+    zone_words: list[str]
+    zone_noise: list[str]
+    flow_context: list[str]
+    diagram_languages: list[str]
+
+
+@cache
+def markdown_words() -> dict[str, Any]:
+    """The Markdown importer's words (``mappings/vocabulary/markdown.yaml``)."""
+    data: dict[str, Any] = shipped("markdown", MarkdownWords).model_dump()
+    return data

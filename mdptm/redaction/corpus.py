@@ -1,0 +1,146 @@
+"""The public corpus (every string the public model publishes) and the output detector that checks written text against it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from functools import cache
+
+from mdptm.base import textnorm
+from mdptm.model import Model
+from mdptm.redaction.leakscan import needle_key
+from mdptm.redaction.log import RedactionLog
+from mdptm.redaction.policy import (
+    Policy,
+)
+from mdptm.redaction.scrubber import Scrubber, _exempt, version_before
+from mdptm.redaction.textfields import iter_text
+
+MIN_ITEM_NEEDLE = 6  # characters: shorter field values of left-out items ("BLE", "USB") are everywhere
+
+
+@cache
+def _vocabulary() -> tuple[str, ...]:
+    """Every enumerated value of the model (asset kinds, STRIDE categories, statuses): documents print
+    them as labels ("Therapy data"), so a left-out item named like one discloses nothing."""
+    out: list[str] = []
+    stack: list[object] = [Model.model_json_schema()]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("enum"), list):
+                out.extend(str(v) for v in node["enum"])
+            if isinstance(node.get("const"), str):
+                out.append(node["const"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return tuple(dict.fromkeys(out))
+
+
+def public_corpus(public: Model, policy: Policy) -> str:
+    """What the package may legitimately hold, normalised: every string of the public model (text,
+    ids, enumerated values), the model's vocabulary and the policy's own published texts."""
+    texts = [text for _, _, text in iter_text(public)] + [item.id for _, item in public.items()]
+    texts += list(_strings_all(public.model_dump(mode="json")))
+    texts += list(_vocabulary())
+    texts += [str(getattr(policy, name)) for name in ("replacement", "withheld_mitigation", "withheld_title", "summary", "context_note")]
+    # each distinct text once (the model's text fields are also among its dumped strings, and a register
+    # repeats its values): a needle key holds no line break, so it is in the joined keys exactly when
+    # it is in one of them, whatever their number
+    return "\n".join(needle_key(t) for t in dict.fromkeys(texts))
+
+
+def _strings_all(value: object) -> Iterator[str]:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            yield v
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+
+
+def _exempt_published(log: RedactionLog, public: Model, policy: Policy) -> None:
+    """Text of a left-out item that the public model itself holds is no secret (a kept threat may share
+    a dropped one's mitigation text); nor is a value too short to be told apart from ordinary words."""
+    corpus = log._corpus = public_corpus(public, policy)
+    for entry in log.entries:
+        if entry.secret and entry.removed and entry.action in ("dropped", "withheld", "rewritten", "summarised"):
+            k = needle_key(entry.removed)
+            if len(k) < MIN_ITEM_NEEDLE or k in corpus:
+                entry.secret = False
+
+
+def output_detector(policy: Policy, model: Model, public: Model, *, corpus: str | None = None) -> Callable[[str], list[str]]:
+    """What the leak scan runs besides its needles: the policy's patterns and the detectors, over every
+    output. A hit that the public model itself holds (an id, a public host, a cited evidence id) or that
+    the policy publishes is no leak.
+
+    *corpus* is ``public_corpus(public, policy)`` when the caller already has it (:meth:`RedactionLog.corpus`
+    while *public* is as redaction left it); it is built here otherwise."""
+    scrubber = Scrubber(policy, _exempt(model))
+    if corpus is None:
+        corpus = public_corpus(public, policy)
+    leaks: dict[str, bool] = {}  # by needle key
+    verdicts: dict[str, bool] = {}  # by the text found
+    by_word: dict[str, list[tuple[int, int, bool]]] = {}  # what the detectors find in a word, once
+    plain: set[str] = set()  # words they find nothing in (most): kept apart, a set costs half a dict
+
+    def leak(hit: str) -> bool:
+        verdict = verdicts.get(hit)
+        if verdict is None:
+            k = needle_key(hit)
+            if k not in leaks:
+                leaks[k] = bool(k) and k not in corpus
+            verdict = verdicts[hit] = leaks[k]
+        return verdict
+
+    def detect(text: str) -> list[str]:
+        cleaned = textnorm.clean(text)
+        out = [hit for start, end, _rule in scrubber.pattern_spans(cleaned) if leak(hit := cleaned[start:end])]
+        # the detectors run on each distinct word once: a package repeats its ids, names and
+        # addresses thousands of times, in every file (see Scrubber.word_spans)
+        words = _words(cleaned) - plain
+        new = [w for w in words if w not in by_word]
+        if new:
+            for word, spans in zip(new, scrubber.word_spans(new), strict=True):
+                if spans:
+                    by_word[word] = spans
+                else:
+                    plain.add(word)
+        for word in words:
+            for start, end, context in by_word.get(word, ()):
+                hit = word[start:end]
+                if leak(hit) and (not context or _free_standing(cleaned, word, start)):
+                    out.append(hit)
+        return out
+
+    return detect
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _words(text: str, piece: int = 1 << 20) -> set[str]:
+    """The distinct runs of non-whitespace in *text*, split a piece at a time (cut at whitespace, so no
+    word is cut): a 40 MB document is never a list of millions of words at once."""
+    words: set[str] = set()
+    start = 0
+    while start < len(text):
+        end = start + piece
+        if end < len(text):
+            cut = _SPACE.search(text, end)
+            end = cut.start() if cut else len(text)
+        words.update(text[start:end].split())
+        start = end
+    return words
+
+
+def _free_standing(text: str, word: str, offset: int) -> bool:
+    """Whether an address found at *offset* in *word* is, at one place at least where *word* stands
+    in *text*, not preceded by a version word (:func:`version_before`)."""
+    places = re.finditer(r"(?<!\S)" + re.escape(word) + r"(?!\S)", text)
+    return any(not version_before(text, m.start() + offset) for m in places)
