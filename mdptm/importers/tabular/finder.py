@@ -1,0 +1,718 @@
+"""Finding the tables of one grid (SPEC §3): header rows found by scoring synonym hits (not assumed to be
+row 1), title and caption rows above them, several tables stacked or side by side, two-level headers under
+merged cells, key/value tables, and one-record-per-column tables."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mdptm.errors import InputError
+from mdptm.importers.tabular.grid import Block, Classified, Column, Grid, RowNote
+from mdptm.importers.tabular.headers import (
+    _BORROWED,
+    _GENERIC_FIELDS,
+    _correct_by_values,
+    _id_column,
+    _is_kv_header,
+    _letters_to_index,
+    _link_id_column,
+    _second_title,
+    _stated_levels,
+    _text_column,
+    classify,
+)
+from mdptm.importers.tabular.profile import Profile, TableProfile
+from mdptm.importers.tabular.stride import _stride_definitions, _stride_matrix, stride_default
+from mdptm.importers.tabular.vocab import (
+    Vocabulary,
+    fact_key,
+    header_forms,
+    match_header,
+    norm_text,
+    one_line,
+    scale_hint,
+)
+
+# -------------------------------------------------------------------------------- block finding
+
+
+@dataclass
+class _Candidate:
+    row: int
+    c0: int
+    c1: int
+    cls: Classified
+    header_rows: list[int]
+    headers: list[str]  # per column c0..c1
+    origin: int = -1  # the row the header was found from, when its group row lies above
+    forced: dict[str, str] | None = None  # the columns a profile pins for this table
+
+
+class TableFinder:
+    """Finds the tables of one grid and turns their rows into records and notes."""
+
+    def __init__(self, grid: Grid, vocab: Vocabulary, profile: Profile | None = None):
+        self.grid = grid
+        self.vocab = vocab
+        self.profile = profile.for_grid(grid) if profile else None
+        self.blocks: list[Block] = []
+        self.notes: list[RowNote] = []
+        self.warnings: list[tuple[str, str]] = []  # (locator, message)
+        self._exact_cache: dict[str, bool] = {}
+        self._all_exact: set[str] = set()
+        for spec in vocab.kinds.values():
+            self._all_exact.update(spec.exact)
+        for _label, syns in vocab.skipped.values():
+            self._all_exact.update(syns)
+
+    # -- public
+
+    def run(self) -> tuple[list[Block], list[RowNote]]:
+        g = self.grid
+        if not g.cells:
+            return [], []
+        if self.profile is not None and self.profile.kind == "skip":
+            for r in range(len(g.cells)):
+                if not g.row_blank(r):
+                    self.notes.append(RowNote(g.file, g.locator(r), "skipped by the profile"))
+            return [], self.notes
+        if self.profile and self.profile.tables:
+            cands = [c for sub in self.profile.tables for c in self._forced_candidate(sub)]
+        elif self.profile and self.profile.header_row:
+            cands = self._forced_candidate(self.profile)
+        else:
+            cands = self._find_candidates()
+        if not cands and g.style == "table":
+            if self._form_first() and self._transposed():
+                return self.blocks, self.notes
+            if self._kv_table():
+                return self.blocks, self.notes
+            if self._transposed():
+                return self.blocks, self.notes
+        self._assemble(cands)
+        return self.blocks, self.notes
+
+    # -- candidates
+
+    def _is_exact(self, text: str) -> bool:
+        hit = self._exact_cache.get(text)
+        if hit is None:
+            hit = len(text) <= 60 and any(f in self._all_exact for f in header_forms(text))
+            if len(self._exact_cache) < 500_000:
+                self._exact_cache[text] = hit
+        return hit
+
+    def _segments(self, r: int) -> list[tuple[int, int]]:
+        g = self.grid
+        segs: list[tuple[int, int]] = []
+        start = None
+        for c in range(g.width):
+            filled = bool(g.header_text(r, c).strip())
+            if filled and start is None:
+                start = c
+            elif not filled and start is not None:
+                segs.append((start, c - 1))
+                start = None
+        if start is not None:
+            segs.append((start, g.width - 1))
+        return segs
+
+    def _classify_span(self, r: int, c0: int, c1: int, only: str | None = None) -> _Candidate | None:
+        g = self.grid
+        headers = [one_line(g.header_text(r, c)) for c in range(c0, c1 + 1)]
+        header_rows = [r]
+        # Two-level header: a merged group cell above sub-headers ("Pre-mitigation risk" over "Likelihood").
+        if r + 1 < len(g.cells) and self._has_group_cells(r, c0, c1):
+            sub = [one_line(g.cells[r + 1][c]) for c in range(c0, c1 + 1)]
+            if any(sub):
+                combined = []
+                for k, c in enumerate(range(c0, c1 + 1)):
+                    top = headers[k]
+                    anchor = g.merged.get((r, c), (r, c))
+                    spans = any(g.merged.get((r, cc)) == anchor for cc in range(c0, c1 + 1) if cc != c) or any(
+                        g.merged.get((r, cc)) == (r, c) for cc in range(c0, c1 + 1) if cc != c
+                    )
+                    combined.append(f"{top} {sub[k]}".strip() if spans and sub[k] else (sub[k] or top))
+                cls2 = classify(self.vocab, combined, self._context(), only)
+                if cls2 is not None and not cls2.skipped:
+                    # A group cell that is a title ("Threat register" over "Threat | STRIDE"): where the two
+                    # words together name no field, the sub-header alone does.
+                    plain = [sub[k] or headers[k] for k in range(len(sub))]
+                    mixed = [h if match_header(self.vocab, cls2.kind, h) is not None else p for h, p in zip(combined, plain, strict=True)]
+                    cls3 = classify(self.vocab, mixed, self._context(), cls2.kind)
+                    if cls3 is not None and len(cls3.fields) > len(cls2.fields):
+                        return _Candidate(r, c0, c1, cls3, [r, r + 1], mixed)
+                    return _Candidate(r, c0, c1, cls2, [r, r + 1], combined)
+                plain = [sub[k] or headers[k] for k in range(len(sub))]
+                cls4 = classify(self.vocab, plain, self._context(), only) if cls2 is None else None
+                if cls4 is not None and not cls4.skipped:
+                    return _Candidate(r, c0, c1, cls4, [r, r + 1], plain)
+        if _is_kv_header(self.vocab, headers):
+            return _Candidate(r, c0, c1, Classified("facts", 10, {}, 2), header_rows, headers)
+        if sum(1 for h in headers if h and self._is_exact(h)) < 1:
+            return None
+        cls = classify(self.vocab, headers, self._context(), only)
+        if cls is None:
+            return None
+        grouped = self._group_row_above(r, c0, c1, headers, cls, only)
+        if grouped is not None:
+            return grouped
+        return _Candidate(r, c0, c1, cls, header_rows, headers)
+
+    def _group_row_above(self, r: int, c0: int, c1: int, headers: list[str], cls: Classified, only: str | None) -> _Candidate | None:
+        """Group cells written once above their sub-headers without merging ("Before mitigation" over
+        "Likelihood | Impact"): the header is both rows when that names more fields."""
+        g = self.grid
+        if r == 0 or cls.skipped:
+            return None
+        above = [one_line(g.header_text(r - 1, c)) for c in range(c0, c1 + 1)]
+        filled = [k for k, v in enumerate(above) if v]
+        if len(filled) < 2 or len(filled) * 2 > len(above) or any(not headers[k] for k in filled):
+            return None
+        combined: list[str] = []
+        group = ""
+        for k, sub in enumerate(headers):
+            if above[k]:
+                group = above[k]
+            elif k and not headers[k - 1]:
+                group = ""
+            if k < filled[0]:
+                group = ""
+            both = f"{group} {sub}".strip() if group and sub else sub
+            combined.append(both if match_header(self.vocab, cls.kind, both) is not None else sub)
+        cls2 = classify(self.vocab, combined, self._context(), only)
+        if cls2 is None or cls2.skipped or cls2.kind != cls.kind or len(cls2.fields) <= len(cls.fields):
+            return None
+        return _Candidate(r - 1, c0, c1, cls2, [r - 1, r], combined, origin=r)
+
+    def _has_group_cells(self, r: int, c0: int, c1: int) -> bool:
+        g = self.grid
+        return any(g.merged.get((r, c), (None, None))[0] == r and g.merged.get((r, c)) != (r, c) for c in range(c0, c1 + 1))
+
+    def _context(self) -> str:
+        return self.grid.context
+
+    def _find_candidates(self) -> list[_Candidate]:
+        g = self.grid
+        only = self.profile.kind if self.profile and self.profile.kind in self.vocab.kinds else None
+        found: list[_Candidate] = []
+        active_until: dict[int, int] = {}  # column -> last row of the table currently covering it
+        prev_blank = True
+        skip_rows: set[int] = set()
+        for r in range(len(g.cells)):
+            if r in skip_rows:
+                continue
+            row = g.cells[r]
+            if not any(v.strip() for v in row):
+                prev_blank = True
+                continue
+            filled = [v for v in row if v.strip()]
+            stride_cols = sum(1 for v in filled if len(v.strip()) == 1 and v.strip().lower() in self.vocab.stride_letters)
+            if len(filled) == 2 and _is_kv_header(self.vocab, filled) and not active_until:
+                segs0 = self._segments(r)
+                cand = self._classify_span(r, segs0[0][0], segs0[-1][1], only) if segs0 else None
+                if cand is not None:
+                    found.append(cand)
+                    for c in range(cand.c0, cand.c1 + 1):
+                        active_until[c] = r
+                    prev_blank = False
+                    continue
+            hits = sum(1 for v in filled if self._is_exact(v)) + (stride_cols if stride_cols >= 3 else 0)
+            inside = bool(active_until)
+            # A header row is mostly header words; inside a table only a clear one (after a gap) starts another.
+            if (
+                hits == 0
+                or (hits * 10 < len(filled) * 3 and hits < 5)
+                or (inside and not prev_blank and (hits < 2 or hits * 10 < len(filled) * 6))
+            ):
+                prev_blank = False
+                continue
+            segs = self._merge_segments(r, self._segments(r), only)
+            for c0, c1, cand in segs:
+                if cand is None:
+                    continue
+                if inside and not prev_blank and not self._strong(cand):
+                    continue
+                found.append(cand)
+                for c in range(c0, c1 + 1):
+                    active_until[c] = r
+                if len(cand.header_rows) > 1:
+                    skip_rows.update(cand.header_rows[1:])
+            prev_blank = False
+        return found
+
+    def _strong(self, cand: _Candidate) -> bool:
+        exact = sum(1 for m in cand.cls.fields.values() if m.exact)
+        nonempty = sum(1 for h in cand.headers if h)
+        return cand.cls.skipped or (exact >= 2 and exact * 10 >= nonempty * 6)
+
+    def _merge_segments(self, r: int, segs: list[tuple[int, int]], only: str | None) -> list[tuple[int, int, _Candidate | None]]:
+        """Classify runs of filled cells; a run that is no table on its own joins the table to its left."""
+        out: list[tuple[int, int, _Candidate | None]] = []
+        for c0, c1 in segs:
+            cand = self._classify_span(r, c0, c1, only)
+            if cand is None and out and out[-1][2] is not None and self._belongs_left(r, out[-1], c0, c1):
+                p0, _p1, _prev = out[-1]
+                joined = self._classify_span(r, p0, c1, only)
+                if joined is not None:
+                    out[-1] = (p0, c1, joined)
+                    continue
+            out.append((c0, c1, cand))
+        return out
+
+    def _belongs_left(self, r: int, left: tuple[int, int, _Candidate | None], c0: int, c1: int) -> bool:
+        """A run of header cells right of a table is more of it when the columns between hold data or its
+        headers are that table's words ("Notes"); after empty columns, "Status legend" is a block of its own."""
+        g = self.grid
+        _p0, p1, prev = left
+        below = range(r + 1, min(len(g.cells), r + 51))
+        if any(g.cells[rr][c].strip() for c in range(p1 + 1, c0) for rr in below):
+            return True
+        kind = prev.cls.kind if prev is not None else None
+        if kind not in self.vocab.kinds:
+            return False
+        heads = [one_line(g.header_text(r, c)) for c in range(c0, c1 + 1) if g.header_text(r, c).strip()]
+        return bool(heads) and all((m := match_header(self.vocab, kind, h)) is not None and m.exact for h in heads)
+
+    def _forced_candidate(self, prof: TableProfile) -> list[_Candidate]:
+        g = self.grid
+        if prof.header_row is None:
+            raise InputError("profile: a table of a sheet's 'tables' needs its header_row", file=g.file, locator=g.name or None)
+        wanted = prof.header_row
+        if wanted not in g.row_numbers:
+            raise InputError(f"profile header_row {wanted} is outside the table", file=g.file, locator=g.name or None)
+        r = g.row_numbers.index(wanted)
+        segs = self._segments(r)
+        if not segs:
+            raise InputError(f"profile header_row {wanted} is blank", file=g.file, locator=g.locator(r))
+        c0, c1 = segs[0][0], segs[-1][1]
+        if prof.first_column or prof.last_column:  # one of several tables side by side
+            c0 = _letters_to_index(prof.first_column, g) if prof.first_column else c0
+            c1 = _letters_to_index(prof.last_column, g) if prof.last_column else c1
+            if not 0 <= c0 <= c1 < g.width:
+                raise InputError(
+                    f"profile columns {prof.first_column}..{prof.last_column} are outside the table", file=g.file, locator=g.locator(r)
+                )
+        if prof.kind == "skip":  # a table of a sheet's "tables" the user does not want read
+            headers = [one_line(g.header_text(r, c)) for c in range(c0, c1 + 1)]
+            return [_Candidate(r, c0, c1, Classified("skip", 0, {}, 0, skipped=True), [r], headers)]
+        only = prof.kind if prof.kind in self.vocab.kinds else None
+        found = self._classify_span(r, c0, c1, only)
+        if found is not None and not found.cls.skipped and found.cls.kind != "facts":
+            found.forced = prof.columns
+            return [found]  # a two-level header is read as the heuristics read it
+        headers = [one_line(g.header_text(r, c)) for c in range(c0, c1 + 1)]
+        cls = classify(self.vocab, headers, self._context(), only)
+        if cls is None and only:
+            cls = Classified(only, 0, {}, 0)
+        if cls is None:
+            raise InputError("profile header_row names no table kind; set 'kind' in the profile", file=g.file, locator=g.locator(r))
+        return [_Candidate(r, c0, c1, cls, [r], headers, forced=prof.columns)]
+
+    # -- assembling blocks
+
+    def _assemble(self, cands: list[_Candidate]) -> None:
+        g = self.grid
+        cands.sort(key=lambda c: (c.row, c.c0))
+        covered_rows: dict[int, list[tuple[int, int]]] = {}  # row -> spans covered by some block
+        for idx, cand in enumerate(cands):
+            nxt = len(g.cells)
+            for other in cands[idx + 1 :]:
+                if other.row > cand.row and other.c0 <= cand.c1 and other.c1 >= cand.c0:
+                    nxt = other.row
+                    break
+            cand = self._extend_left(cand, nxt, cands)
+            c1 = self._extend_right(cand, nxt, cands)
+            last = cand.header_rows[-1]
+            rows = list(range(last + 1, nxt))
+            # Caption rows just above the next table belong to it, not to this one.
+            rows = self._trim_captions(rows, cand.c0, c1, nxt < len(g.cells))
+            while rows and g.row_blank(rows[-1], cand.c0, c1):
+                rows.pop()
+            block = self._make_block(cand, c1, rows)
+            self._caption_defaults(block)
+            self.blocks.append(block)
+            for r in [*cand.header_rows, *rows]:
+                covered_rows.setdefault(r, []).append((cand.c0, c1))
+        self._note_uncovered(covered_rows)
+
+    def _caption_defaults(self, block: Block) -> None:
+        """A caption row just above a threat table that names a STRIDE category ("Spoofing threats") is the
+        category of its rows, as a heading is in a Word document."""
+        if block.kind not in self.vocab.kinds or not block.header_rows:
+            return
+        g = self.grid
+        r = block.header_rows[0] - 1
+        while r >= 0 and g.row_blank(r, block.c0, block.c1) and block.header_rows[0] - r <= 2:
+            r -= 1
+        if r < 0:
+            return
+        cells = [g.cells[r][c].strip() for c in range(block.c0, block.c1 + 1) if g.cells[r][c].strip()]
+        if len(cells) != 1:
+            return
+        block.title = one_line(cells[0])
+        if block.kind != "threat":
+            return
+        stride = stride_default(self.vocab, cells[0])
+        if stride:
+            block.defaults["stride"] = stride
+            block.caption = one_line(cells[0])
+
+    def _extend_left(self, cand: _Candidate, nxt: int, cands: list[_Candidate]) -> _Candidate:
+        """A column left of the header with no header text but data (row numbers, say) belongs to the table."""
+        g = self.grid
+        limit = 0
+        for other in cands:
+            if other is not cand and other.c1 < cand.c0 and other.row < nxt and other.row >= cand.row - 50:
+                limit = max(limit, other.c1 + 2)
+        c0 = cand.c0
+        last = cand.header_rows[-1]
+        while c0 - 1 >= limit:
+            c = c0 - 1
+            if any(g.header_text(r, c).strip() for r in cand.header_rows):
+                break
+            if not any(g.cells[r][c].strip() for r in range(last + 1, nxt)):
+                break
+            c0 = c
+        if c0 == cand.c0:
+            return cand
+        shift = cand.c0 - c0
+        cls = Classified(
+            cand.cls.kind, cand.cls.score, {k + shift: m for k, m in cand.cls.fields.items()}, cand.cls.matched, cand.cls.skipped
+        )
+        return _Candidate(cand.row, c0, cand.c1, cls, cand.header_rows, [""] * shift + cand.headers)
+
+    def _extend_right(self, cand: _Candidate, nxt: int, cands: list[_Candidate]) -> int:
+        """Columns right of the header that hold data (an unnamed column) belong to the table."""
+        g = self.grid
+        limit = g.width - 1
+        for other in cands:
+            if other is not cand and other.c0 > cand.c1 and other.row < nxt and other.row >= cand.row - 50:
+                limit = min(limit, other.c0 - 1)
+        c1 = cand.c1
+        while c1 < limit:
+            c = c1 + 1
+            if not any(g.cells[r][c].strip() for r in range(cand.row, nxt)):
+                break
+            c1 = c
+        return c1
+
+    def _trim_captions(self, rows: list[int], c0: int, c1: int, before_table: bool) -> list[int]:
+        if not before_table:
+            return rows
+        g = self.grid
+        end = len(rows)
+        while end > 0 and g.row_blank(rows[end - 1], c0, c1):
+            end -= 1
+        k = end
+        taken = 0
+        while k > 0 and taken < 3:
+            r = rows[k - 1]
+            filled = [c for c in range(c0, c1 + 1) if g.cells[r][c].strip()]
+            if len(filled) != 1:
+                break
+            above_blank = k - 2 < 0 or g.row_blank(rows[k - 2], c0, c1)
+            if not above_blank and taken == 0:
+                break
+            k -= 1
+            taken += 1
+            while k > 0 and g.row_blank(rows[k - 1], c0, c1):
+                k -= 1
+        return rows[:k] if taken else rows
+
+    def _make_block(self, cand: _Candidate, c1: int, rows: list[int]) -> Block:
+        g = self.grid
+        cls = cand.cls
+        if cls.kind == "facts":
+            return Block(g, "facts", "key/value", cand.header_rows, [], rows, cand.c0, c1)
+        if cls.skipped:
+            label = self.vocab.skipped[cls.kind][0] if cls.kind in self.vocab.skipped else "skipped"
+            reason = f"{label} table (not threat-model content)" if cls.kind in self.vocab.skipped else "skipped by the profile"
+            return Block(g, "skip", label, cand.header_rows, [], rows, cand.c0, c1, reason=reason, origin=cand.origin)
+        forced = cand.forced if cand.forced is not None else (self.profile.columns if self.profile else {})
+        columns: list[Column] = []
+        seen_fields: set[str] = set()
+        for c in range(cand.c0, c1 + 1):
+            k = c - cand.c0
+            header = cand.headers[k] if k < len(cand.headers) else ""
+            m = cls.fields.get(k)
+            fname = m.field if m else None
+            for key in (header, g.col_name(c)):
+                if key and key in forced:
+                    fname = None if forced[key] == "extra" else forced[key]
+                    break
+                lowered = {h.casefold(): v for h, v in forced.items()}
+                if key and key.casefold() in lowered:
+                    fname = None if lowered[key.casefold()] == "extra" else lowered[key.casefold()]
+                    break
+            if fname is not None and fname in seen_fields:
+                fname = None
+            if fname is not None:
+                seen_fields.add(fname)
+            columns.append(Column(c, header, fname, c in g.hidden_cols, scale_hint(header) if header else None))
+        _second_title(g, cls.kind, columns, rows, self.vocab)
+        warnings: list[tuple[str, str]] = []
+        loc = g.locator(cand.header_rows[0], cand.c0)
+        link = _link_id_column(g, columns, rows)
+        if link is not None:
+            warnings.append((loc, f"column {link!r} holds links, not ids: kept in extra; ids are given in row order"))
+        _id_column(g, cls.kind, columns, rows, self.vocab)
+        if not forced:
+            warnings.extend((loc, message) for message in _correct_by_values(g, cls.kind, columns, rows, self.vocab))
+        text_col = _text_column(g, cls.kind, columns, rows) if not forced else None
+        if text_col is not None:
+            warnings.append(
+                (
+                    loc,
+                    f"no title or description column recognised: column {text_col!r} (the longest texts) "
+                    "read as the description; a profile can name the right one",
+                )
+            )
+        _stated_levels(columns)
+        if cls.kind == "threat":
+            _stride_matrix(columns, self.vocab)
+        label = self.vocab.kinds[cls.kind].label
+        block = Block(
+            g, cls.kind, label, cand.header_rows, columns, rows, cand.c0, c1, warnings=warnings, score=cls.score, origin=cand.origin
+        )
+        if not forced:
+            self._judge(block, cand)
+        return block
+
+    def _judge(self, block: Block, cand: _Candidate) -> None:
+        """Precision before recall: a table is read as items only when its header and its contents say so.
+        Tables of threat agents, attack paths, roles, scales, legends and STRIDE definitions are skipped; a
+        table whose header is generic ("ID | Name | Description") and whose heading names no kind is skipped
+        with a warning naming it."""
+        g = self.grid
+        if self.profile is not None and (self.profile.kind in self.vocab.kinds or self.profile.tables):
+            return
+        heads = [c.header for c in block.columns if c.header]
+        shown = " | ".join(one_line(h) for h in heads[:8]) + (" | ..." if len(heads) > 8 else "")
+        where = f"{g.name or g.context} ({shown})"
+        first = norm_text(heads[0]) if heads else ""
+        entity = self.vocab.first_column_not_items.get(first)
+        said = one_line(heads[0]) if heads else ""
+        if entity is None:  # "ID | Threat Agent | Motivation": the title column says what a row is
+            title_col = next((c for c in block.columns if c.field in ("title", "name")), None)
+            if title_col is not None and self.vocab.first_column_not_items.get(norm_text(title_col.header)):
+                first, said = norm_text(title_col.header), one_line(title_col.header)
+                entity = self.vocab.first_column_not_items[first]
+        spec = self.vocab.kinds[block.kind]
+        strong = any(
+            c.field in ("id", "title", "name", "text")
+            and (m := match_header(self.vocab, block.kind, c.header)) is not None
+            and m.exact
+            and any(w.startswith(cw) for cw in spec.context for w in norm_text(c.header).split())
+            for c in block.columns
+        )
+        reason: str | None = None
+        named_by_id = bool(re.search(r"\b(id|no|nr|number|ref|#)$", first)) or (bool(heads) and heads[0].strip().endswith("#"))
+        if entity is not None and (named_by_id or not strong):
+            reason = f"{entity} table (its rows are named by {said!r}), not {block.label}s"
+        ctx = f" {norm_text(g.heading or g.context)} "
+        words = self.vocab.context_not_items | self.vocab.context_soft_not_items
+        hit = next((w for w in sorted(words, key=len, reverse=True) if f" {w} " in ctx), None)
+        if reason is None and hit is not None and not strong:
+            reason = f"{hit} table (named so by {g.context.strip()[:60]!r}), not {block.label}s"
+            if hit in self.vocab.context_soft_not_items:
+                block.fallback = block.kind
+        if reason is None and block.kind == "threat" and _stride_definitions(g, block, self.vocab):
+            reason = "STRIDE definitions table (its rows are the six categories), not threats"
+        if reason is None and not self._evidence(block):
+            reason = (
+                f"nothing in its header or heading says its rows are {block.label}s "
+                f"(generic columns); not imported, a profile can name its kind"
+            )
+            block.warnings.append((g.locator(block.header_rows[0], block.c0), f"unsure of {where}: {reason}"))
+        if reason is not None:
+            if "generic" not in reason:
+                block.warnings.append(
+                    (
+                        g.locator(block.header_rows[0], block.c0),
+                        f"{where} not read as {block.label}s: {reason}; a profile can force its kind",
+                    )
+                )
+            block.kind, block.reason, block.confidence = "skip", reason, "low" if "generic" in reason else "high"
+            return
+        exact = sum(1 for c in block.columns if c.field and (m := match_header(self.vocab, spec.name, c.header)) and m.exact)
+        mapped = sum(1 for c in block.columns if c.field)
+        named = sum(1 for c in block.columns if c.header)
+        specific = sum(
+            1
+            for c in block.columns
+            if c.field and c.field not in _GENERIC_FIELDS and (m := match_header(self.vocab, spec.name, c.header)) and m.exact
+        )
+        if strong or specific >= 2 or (exact >= 3 and specific) or (exact and exact == named and specific):
+            block.confidence = "high"
+        elif exact >= 2 or mapped >= 3:
+            block.confidence = "medium"
+        else:
+            block.confidence = "low"
+            fields = ", ".join(f"{one_line(c.header)!r} → {c.field}" for c in block.columns if c.field)
+            article = "an" if block.label[:1] in "aeiou" else "a"
+            block.warnings.append(
+                (
+                    g.locator(block.header_rows[0], block.c0),
+                    f"unsure of {where}: read as {article} {block.label} table ({fields}); "
+                    "a profile can correct it (mdptm inspect --write-profile)",
+                )
+            )
+
+    def _evidence(self, block: Block) -> bool:
+        """Whether the header or the heading names the kind, or a column is one only that kind has."""
+        spec = self.vocab.kinds[block.kind]
+        words = norm_text(" ".join(c.header for c in block.columns) + " " + self.grid.context).split()
+        if any(w.startswith(cw) for cw in spec.context for w in words):
+            return True
+        for c in block.columns:
+            if (
+                c.field
+                and c.field not in _GENERIC_FIELDS
+                and norm_text(c.header) not in self.vocab.generic_headers
+                and (block.kind, c.field) not in _BORROWED
+            ):
+                return True
+        return False
+
+    def _note_uncovered(self, covered: dict[int, list[tuple[int, int]]]) -> None:
+        """Rows outside every table: facts ("Manufacturer | Acme"), titles, captions, stray text."""
+        g = self.grid
+        first_header = min((b.header_rows[0] for b in self.blocks), default=len(g.cells))
+        last = g.width - 1
+        for r in range(len(g.cells)):
+            spans = covered.get(r, [])
+            if any(a <= 0 and b >= last for a, b in spans):
+                continue  # a row of a table as wide as the grid (every data row of a register): nothing outside it
+            cells = [(c, v) for c, v in enumerate(g.cells[r]) if v.strip()]  # rows are padded to the grid's width
+            if spans:
+                cells = [(c, v) for c, v in cells if not any(a <= c <= b for a, b in spans)]
+            if not cells:
+                if not spans and g.row_blank(r):
+                    self.notes.append(RowNote(g.file, g.locator(r, 0), "blank row"))
+                continue
+            facts = self._row_facts([v for _c, v in cells])
+            loc = g.locator(r, cells[0][0])
+            if facts:
+                for path, value in facts:
+                    self.notes.append(RowNote(g.file, loc, "fact", fact=(path, value)))
+                continue
+            text = one_line(" ".join(v for _c, v in cells))
+            short = text if len(text) <= 60 else text[:57] + "..."
+            if not self.blocks:
+                where = "table" if g.style == "table" else "sheet"
+                reason = f"no threat-model table recognised in this {where} ({short!r}); a profile can name its columns"
+            elif r < first_header:
+                reason = f"title row above the table header ({short!r})"
+            elif any(b.header_rows[0] > r for b in self.blocks):
+                reason = f"caption or text between tables ({short!r})"
+            else:
+                reason = f"text outside any table ({short!r})"
+            self.notes.append(RowNote(g.file, loc, reason))
+
+    def _row_facts(self, values: list[str]) -> list[tuple[str, str]]:
+        """ "Manufacturer | Acme" or "Manufacturer: Acme" on a row of its own (at most two pairs)."""
+        out: list[tuple[str, str]] = []
+        if len(values) > 4 or (not any(":" in v for v in values) and len(values) % 2):
+            return out  # "STRIDE | Status | Likelihood" is a row of words, not "Key | value" pairs
+        i = 0
+        while i < len(values):
+            v = values[i]
+            key, sep, val = v.partition(":")
+            keyed = fact_key(self.vocab, key) if sep and val.strip() else None
+            if keyed is not None:
+                out.append((keyed, val.strip()))  # "Product: VitalView | Doc No: RR-1 | Rev: 2" on one title row
+                i += 1
+                continue
+            path = fact_key(self.vocab, v)
+            nxt = values[i + 1] if i + 1 < len(values) else ""
+            if path and nxt and fact_key(self.vocab, nxt) is None and not self._is_exact(nxt):
+                out.append((path, values[i + 1].strip()))
+                i += 2
+                continue
+            i += 1
+        return out
+
+    # -- Word-only layouts
+
+    def _kv_table(self) -> bool:
+        """A key/value table (cover page, document control): its rows are facts."""
+        g = self.grid
+        rows = [r for r in range(len(g.cells)) if not g.row_blank(r)]
+        if not rows:
+            return False
+        hits = 0
+        for r in rows:
+            vals = self._distinct_cells(r)
+            if vals and fact_key(self.vocab, vals[0]) is not None:
+                hits += 1
+        if hits < 2 and not (hits == 1 and len(rows) == 1):
+            return False
+        if hits * 2 < len(rows):
+            return False
+        block = Block(g, "facts", "key/value", [], [], list(range(len(g.cells))), 0, g.width - 1)
+        self.blocks.append(block)
+        return True
+
+    def _form_first(self) -> bool:
+        """A small form per threat ("Threat ID | T-01", "Title | ...", "Status | Open") is an item, not document
+        facts: more of its field names belong to an item kind alone than to the document facts alone."""
+        g = self.grid
+        if g.width < 2:
+            return False
+        keys = [one_line(g.header_text(r, 0)) for r in range(len(g.cells))]
+        cls = classify(self.vocab, keys, g.context)
+        if cls is None or cls.skipped or cls.matched < 3 or not any(m.field == "id" for m in cls.fields.values()):
+            return False
+        item_only = fact_only = 0
+        for i, key in enumerate(keys):
+            if not key:
+                continue
+            is_fact = fact_key(self.vocab, key) is not None
+            is_item = i in cls.fields
+            item_only += is_item and not is_fact
+            fact_only += is_fact and not is_item
+        return item_only > fact_only
+
+    def _distinct_cells(self, r: int) -> list[str]:
+        g = self.grid
+        out: list[str] = []
+        last_anchor = None
+        for c in range(g.width):
+            anchor = g.merged.get((r, c), (r, c))
+            if anchor == last_anchor:
+                continue
+            last_anchor = anchor
+            v = g.header_text(r, c).strip()
+            if v:
+                out.append(v)
+        return out
+
+    def _transposed(self) -> bool:
+        """A table whose first column names the fields: each further column is one record."""
+        g = self.grid
+        if g.width < 2 or len(g.cells) < 2:
+            return False
+        headers = [one_line(g.header_text(r, 0)) for r in range(len(g.cells))]
+        cls = classify(self.vocab, headers, g.context)
+        if cls is None or cls.skipped or cls.matched < 3:
+            return False
+        t = Grid(
+            file=g.file,
+            name=g.name,
+            style="table",
+            cells=[[g.cells[r][c] for r in range(len(g.cells))] for c in range(g.width)],
+            row_numbers=list(range(1, g.width + 1)),
+            merged={(c, r): (a[1], a[0]) for (r, c), a in g.merged.items()},
+            comments={(c, r): v for (r, c), v in g.comments.items()},
+            context=g.context,
+            view=g.view,
+            unit="column",
+        )
+        finder = TableFinder(t, self.vocab)
+        cand = _Candidate(0, 0, t.width - 1, cls, [0], headers)
+        rows = [r for r in range(1, len(t.cells)) if not t.row_blank(r)]
+        finder.grid = t
+        self.blocks.append(finder._make_block(cand, t.width - 1, rows))
+        return True

@@ -1,0 +1,242 @@
+"""Header rows → a table kind and its column fields. A header row is scored by synonym hits of the
+vocabulary; the columns it leaves unmapped or maps wrongly are corrected by what their cells hold (ids,
+links, STRIDE letters, a second title column)."""
+
+from __future__ import annotations
+
+import re
+
+from mdptm.importers.tabular.grid import Classified, Column, Grid
+from mdptm.importers.tabular.rows import _group_row, _lone_group_cell, other_row
+from mdptm.importers.tabular.stride import _stride_cell, _stride_header
+from mdptm.importers.tabular.vocab import (
+    HeaderMatch,
+    Vocabulary,
+    match_header,
+    norm_text,
+    one_line,
+    parse_risk,
+    skipped_hits,
+)
+
+# ------------------------------------------------------------------------------ classification
+
+
+def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str | None = None) -> Classified | None:
+    """The table kind a header row names, or None when it is not a header row."""
+    nonempty = [(i, h) for i, h in enumerate(headers) if h.strip()]
+    if not nonempty:
+        return None
+    ctx_words = norm_text(context).split()
+    results: list[Classified] = []
+    # "Document Title" is a references-table word: it is no partial hit for a threat's "title".
+    non_content = {i for i, h in nonempty if skipped_hits(vocab, h)}
+    for kind, spec in vocab.kinds.items():
+        if only is not None and kind != only:
+            continue
+        cands = []
+        for i, h in nonempty:
+            m = match_header(vocab, kind, h)
+            if m is not None and (m.exact or i not in non_content):
+                cands.append((m.exact, m.score, -i, i, m))
+        cands.sort(reverse=True)
+        used: set[str] = set()
+        fields: dict[int, HeaderMatch] = {}
+        score = 0.0
+        for _e, _s, _n, i, m in cands:
+            if m.field in used:
+                continue
+            used.add(m.field)
+            fields[i] = m
+            score += spec.fields[m.field].weight * (1.0 if m.exact else 0.7)
+        matched = len(fields)
+        if kind == "threat" and "stride" not in used:
+            matrix = [i for i, h in nonempty if i not in fields and _stride_header(vocab, h)]
+            if len(matrix) >= 3:  # one column per STRIDE category
+                score += spec.fields["stride"].weight
+                matched += len(matrix)
+        if not any(spec.fields[m.field].key for m in fields.values()):
+            continue
+        if any(w.startswith(c) for c in spec.context for w in ctx_words):
+            score += 2.5
+        if _names_other_kind(vocab, kind, [headers[i] for i, m in fields.items() if spec.fields[m.field].key]):
+            score -= 3  # "Asset Name" is the name of an asset, not of a component
+        results.append(Classified(kind, score, fields, matched))
+    if only is None:
+        per_header = [skipped_hits(vocab, h) for _i, h in nonempty]
+        for name in {n for hit in per_header for n in hit}:
+            hits = sum(hit.get(name, 0) for hit in per_header)
+            if hits >= 2 and hits * 2 >= len(nonempty):
+                results.append(Classified(name, hits * 1.5, {}, hits, skipped=True))
+    if not results:
+        return None
+    results.sort(key=lambda c: -c.score)  # stable: the vocabulary's kind order breaks ties
+    best = results[0]
+    if best.skipped:
+        return best
+    need = min(2, len(nonempty))
+    wide = best.matched >= 5 and best.score >= 10  # a 34-column register: unknown columns go to extra
+    if best.matched < need or best.score < (2 if only else 3) or (best.matched * 3 < len(nonempty) and not wide):
+        return None
+    return best
+
+
+def _names_other_kind(vocab: Vocabulary, kind: str, headers: list[str]) -> bool:
+    """A key column whose header names another kind ("Asset Name", "Threat ID") and not this one."""
+    own = vocab.kinds[kind].context
+    for h in headers:
+        words = norm_text(h).split()
+        if any(w.startswith(c) for c in own for w in words):
+            continue
+        for other, spec in vocab.kinds.items():
+            if other != kind and any(w == c or w == c + "s" for c in spec.context if len(c) > 3 for w in words):
+                return True
+    return False
+
+
+def _is_kv_header(vocab: Vocabulary, headers: list[str]) -> bool:
+    vals = [norm_text(h) for h in headers if h.strip()]
+    return len(vals) == 2 and vals[0] in vocab.key_value_keys and vals[1] in vocab.key_value_values
+
+
+_BORROWED = {("control", "threats")}  # a column naming another kind's items says nothing of this kind
+_GENERIC_FIELDS = {"id", "title", "name", "text", "description", "notes", "tags", "sensitivity", "status"}
+_URL = re.compile(r"^\s*(?:https?://|www\.|ftp://|file:|mailto:)\S*", re.I)
+
+
+def _link_id_column(g: Grid, columns: list[Column], rows: list[int]) -> str | None:
+    """A "Reference" column of URLs is never the id: it would merge unrelated rows that cite one page."""
+    col = next((c for c in columns if c.field == "id"), None)
+    if col is None:
+        return None
+    values = [one_line(g.data_text(r, col.index)) for r in rows]
+    values = [v for v in values if v]
+    if values and sum(1 for v in values if _URL.match(v) or " " in v.strip() and len(v.split()) > 6) * 2 > len(values):
+        col.field = None
+        return col.header or g.col_name(col.index)
+    return None
+
+
+def _letters_to_index(letters: str, g: Grid) -> int:
+    """Column letters of the sheet ("C") → the grid's column index."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - g.first_col
+
+
+def _text_column(g: Grid, kind: str, columns: list[Column], rows: list[int]) -> str | None:
+    """A threat or control table with an id but no title or description column the vocabulary knows
+    ("Menace", "What could happen"): the unmapped column of longest texts is its description, rather
+    than rows with no words at all."""
+    if kind not in ("threat", "control") or any(c.field in ("title", "description") for c in columns):
+        return None
+    if not any(c.field == "id" for c in columns):
+        return None
+    best: tuple[float, Column] | None = None
+    for col in columns:
+        if col.field is not None:
+            continue
+        texts = [one_line(g.data_text(r, col.index)) for r in rows]
+        texts = [t for t in texts if t]
+        if len(texts) * 2 < len([r for r in rows if not g.row_blank(r)]) or not texts:
+            continue
+        words = sum(len(t.split()) for t in texts) / len(texts)
+        if words >= 3 and len(set(texts)) * 4 >= len(texts) * 3 and (best is None or words > best[0]):
+            best = (words, col)
+    if best is None:
+        return None
+    best[1].field = "description"
+    return best[1].header or g.col_name(best[1].index)
+
+
+def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab: Vocabulary) -> list[str]:
+    """Where a column's cells contradict its header: a "Threat" column of STRIDE letters ("S", "TRID") is the
+    STRIDE column; a "Risk" column of sentences is the description, not a rating."""
+    if kind != "threat":
+        return []
+    out: list[str] = []
+    fields = {c.field for c in columns}
+
+    def cells(col: Column) -> list[str]:
+        return [t for t in (one_line(g.data_text(r, col.index)) for r in rows) if t]
+
+    title = next((c for c in columns if c.field == "title"), None)
+    if title is not None and "stride" not in fields:
+        values = cells(title)
+        if len(values) >= 2 and all(_stride_cell(vocab, v) for v in values):
+            title.field = "stride"
+            fields.add("stride")
+            out.append(f"column {title.header!r} holds STRIDE categories, not threat titles: read as the STRIDE column")
+    cvss = next((c for c in columns if c.field == "cvss"), None)
+    vector = next((c for c in columns if c.field is None and {"cvss", "vector"} <= set(norm_text(c.header).split())), None)
+    if cvss is not None and vector is not None and any(v.upper().startswith(("CVSS:", "AV:")) for v in cells(vector)):
+        cvss.field, vector.field = None, "cvss"  # the vector says more than the score it gives
+    for col in columns:
+        if col.field not in ("risk", "residual_risk"):
+            continue
+        values = cells(col)
+        prose = [v for v in values if len(v.split()) >= 5 and not parse_risk(vocab, v, None, shared=True).ok]
+        if values and len(prose) * 2 >= len(values):
+            new = "description" if "description" not in fields else None
+            out.append(f"column {col.header!r} holds sentences, not risk ratings: read as {'the description' if new else 'extra'}")
+            col.field = new
+            fields.add("description")
+    return out
+
+
+def _stated_levels(columns: list[Column]) -> None:
+    """A risk level column with no score beside it is the risk itself (read as before); beside a score it
+    is the stated level, kept as written."""
+    fields = {c.field for c in columns}
+    for c in columns:
+        if c.field in ("risk.level", "residual_risk.level") and c.field.split(".")[0] not in fields:
+            c.field = c.field.split(".")[0]
+
+
+_ID_VALUE = re.compile(r"^[A-Za-z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
+
+
+def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab: Vocabulary) -> None:
+    """A table with no id column whose "Threat" (or first unnamed) column holds T-01, T-02...: those are ids."""
+    if "id" not in vocab.kinds[kind].fields or any(c.field == "id" for c in columns):
+        return
+    described = any(c.field == "description" for c in columns)
+    c0, c1 = columns[0].index, columns[-1].index
+    rows = [
+        r
+        for r in rows
+        if not _group_row(g, r, c0, c1) and not other_row(g, r, c0, c1, None, vocab) and not _lone_group_cell(g, r, c0, c1, None, vocab)
+    ]
+    for col in columns:
+        if col.field not in (None, "title", "name", "text") or (col.field is not None and not described):
+            continue
+        values = [g.data_text(r, col.index).strip() for r in rows]
+        values = [v for v in values if v]
+        if len(values) >= 1 and len(set(values)) == len(values) and all(_ID_VALUE.match(v) for v in values):
+            col.field = "id"
+            return
+
+
+def _second_title(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab: Vocabulary) -> None:
+    """ "Threat | Threat Scenario": two columns both name the title and none the description. The one with
+    the shorter texts is the title, the other the description."""
+    fields = vocab.kinds[kind].fields
+    if "title" not in fields or "description" not in fields or any(c.field == "description" for c in columns):
+        return
+    title = next((c for c in columns if c.field == "title"), None)
+    if title is None:
+        return
+    for col in columns:
+        m = match_header(vocab, kind, col.header) if col.field is None and col.header else None
+        if m is None or not m.exact or m.field != "title":
+            continue
+
+        def mean(c: Column) -> float:
+            texts = [g.data_text(r, c.index).strip() for r in rows]
+            texts = [t for t in texts if t]
+            return sum(len(t) for t in texts) / len(texts) if texts else 0.0
+
+        short, long_ = (title, col) if mean(title) <= mean(col) else (col, title)
+        short.field, long_.field = "title", "description"
+        return

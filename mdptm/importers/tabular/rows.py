@@ -1,0 +1,362 @@
+"""Rows of a found table → records and notes. Each data row becomes a :class:`RowRecord` of raw field values
+plus the columns that have no field (kept for ``extra``); rows under merged cells join the record above; group,
+guidance, footnote and fact rows become a :class:`RowNote` saying why they are not records."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from mdptm.importers.tabular.grid import Block, Grid, RowNote, RowRecord
+from mdptm.importers.tabular.stride import stride_default
+from mdptm.importers.tabular.vocab import (
+    Vocabulary,
+    fact_key,
+    is_empty,
+    norm_text,
+    one_line,
+    ordinal,
+)
+
+# ------------------------------------------------------------------------------------- records
+
+
+def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNote]:
+    """Each data row of a table as a record, each other row as a note saying why it was skipped."""
+    out = list(_block_records(block, vocab))
+    _scope_restarting_ids(block, [r for r in out if isinstance(r, RowRecord)])
+    yield from out
+
+
+def _scope_restarting_ids(block: Block, records: list[RowRecord]) -> None:
+    """Ids that start again at 1 in each group of a table ("Auth Service" 1, 2; "Billing" 1, 2) are
+    scoped by their group: "Auth Service/1"."""
+    groups: dict[str, set[str]] = {}
+    for rec in records:
+        rid = one_line(rec.values.get("id", ""))
+        if rid and rec.group:
+            groups.setdefault(rec.group, set()).add(rid)
+    seen: set[str] = set()
+    clash = False
+    for ids in groups.values():
+        clash = clash or bool(ids & seen)
+        seen |= ids
+    if not clash or any(rec.values.get("id") and not rec.group for rec in records):
+        _scope_by_component(block, records)
+        return
+    for rec in records:
+        if rec.values.get("id") and rec.group:
+            rec.values["id"] = f"{rec.group}/{one_line(rec.values['id'])}"
+    first = next(r for r in records if r.group)
+    block.warnings.append((first.locator, f"ids restart in each group of this table: scoped by the group ({first.values['id']!r})"))
+
+
+def _scope_by_component(block: Block, records: list[RowRecord]) -> None:
+    """Ids that start again for each component of one table (the component merged down its rows, ids
+    1, 2 under "Auth Service", 1, 2 under "Billing"): the same id with another title and another
+    component is another threat, scoped by its component ("Billing/1"), never merged into the first."""
+    by_id: dict[str, list[RowRecord]] = {}
+    for rec in records:
+        rid = one_line(rec.values.get("id", ""))
+        if rid:
+            by_id.setdefault(rid, []).append(rec)
+
+    def title(rec: RowRecord) -> str:
+        return norm_text(rec.values.get("title") or rec.values.get("name") or rec.values.get("description") or "")
+
+    clashes = [recs for recs in by_id.values() if len({title(r) for r in recs}) > 1]
+    if not clashes:
+        return
+    scopes = {one_line(r.values.get("targets", "")) for recs in clashes for r in recs}
+    if "" in scopes or not all(len({one_line(r.values.get("targets", "")) for r in recs}) == len(recs) for recs in clashes):
+        return
+    for rec in records:
+        rid, scope = one_line(rec.values.get("id", "")), one_line(rec.values.get("targets", ""))
+        if rid and scope:
+            rec.values["id"] = f"{scope}/{rid}"
+    first = next(r for r in records if r.values.get("id"))
+    block.warnings.append(
+        (first.locator, f"ids restart for each component of this table: scoped by the component ({first.values['id']!r})")
+    )
+
+
+def _continuation_row(g: Grid, r: int, block: Block, key_cols: list[int]) -> bool:
+    """A row that only adds to the row above: its id, title and description cells are empty and all its
+    cells lie right of them (a second mitigation on a line of its own in a CSV register)."""
+    if not key_cols or block.kind not in ("threat", "control"):
+        return False
+    filled = [c for c in range(block.c0, block.c1 + 1) if g.data_text(r, c).strip()]
+    return bool(filled) and len(filled) <= 3 and min(filled) > max(key_cols)
+
+
+def _continues(g: Grid, r: int, c: int, start: int) -> bool:
+    """The cell is covered by a vertical merge that began on the row *start*."""
+    anchor = g.merged.get((r, c))
+    return anchor is not None and anchor == (start, c) and r > start
+
+
+def _join(prev: RowRecord, g: Grid, r: int, block: Block, texts: list[str], vocab: Vocabulary) -> None:
+    """A row under cells merged over it adds to the record above: lines are joined, and for a risk
+    factor the highest value is kept ("Medium", "-", "High", "-" → "High")."""
+    names = _extra_names(block)
+    for col, text in zip(block.columns, texts, strict=True):
+        text = text.strip()
+        anchor = g.merged.get((r, col.index))
+        if not text or (anchor is not None and anchor[0] < r):
+            continue
+        if col.field:
+            old = prev.values.get(col.field, "")
+            if col.field.split(".")[0] in ("risk", "residual_risk"):
+                part = "likelihood" if col.field.endswith("likelihood") else "severity"
+                new_v, old_v = ordinal(vocab, part, text), ordinal(vocab, part, old)
+                if not old.strip() or is_empty(vocab, old) or (new_v is not None and (old_v is None or new_v > old_v)):
+                    prev.values[col.field] = text
+                    prev.headers.setdefault(col.field, col.header or col.field)
+                continue
+            if text not in old.split("\n"):
+                prev.values[col.field] = f"{old}\n{text}" if old else text
+                prev.headers.setdefault(col.field, col.header or col.field)
+        else:
+            key = names[col.index]
+            old = prev.extra.get(key, "")
+            if text not in old.split("\n"):
+                prev.extra[key] = f"{old}\n{text}" if old else text
+
+
+def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNote]:
+    g = block.grid
+    if block.kind == "skip":
+        for r in [*block.header_rows, *block.rows]:
+            if not g.row_blank(r, block.c0, block.c1):
+                yield RowNote(g.file, g.locator(r, block.c0), block.reason or "not threat-model content")
+        return
+    if block.kind == "facts":
+        yield from _fact_rows(block, vocab)
+        return
+    for r in block.header_rows:
+        article = "an" if block.label[:1] in "aeiou" else "a"
+        yield RowNote(g.file, g.locator(r, block.c0), f"header row of {article} {block.label} table")
+    header_key = [norm_text(c.header) for c in block.columns]
+    extra_names = _extra_names(block)
+    by_field = {c.field: c for c in block.columns if c.field}
+    key_fields = [f for f, s in vocab.kinds[block.kind].fields.items() if s.key and f in by_field]
+    id_col = by_field["id"].index if "id" in by_field else None
+    group: str | None = None
+    pending_blank: list[int] = []
+    guidance = _guidance_row(g, block, id_col, vocab)
+    key_col = next((by_field[f].index for f in ("id", "title", "name", "text") if f in by_field), None)
+    key_cols = [by_field[f].index for f in ("id", "title", "name", "text", "description") if f in by_field]
+    prev: tuple[RowRecord, int] | None = None
+    # What is the same for every row, worked out once per table rather than once per row.
+    kind_fields = vocab.kinds[block.kind].fields
+    defaults = [
+        (fname, value, f"({(block.caption if fname in block.defaults else g.context).strip() or 'heading'})")
+        for fname, value in {**g.defaults, **block.defaults}.items()
+        if fname not in by_field and fname in kind_fields
+    ]
+    scales = {c.field: c.scale for c in block.columns if c.field}
+    cell_comments = g.comments
+    for r in block.rows:
+        loc = g.locator(r, block.c0)
+        if g.row_blank(r, block.c0, block.c1):
+            pending_blank.append(r)
+            continue
+        for b in pending_blank:
+            yield RowNote(g.file, g.locator(b, block.c0), "blank spacer row")
+        pending_blank = []
+        if r in g.deleted_rows:
+            yield RowNote(g.file, loc, "row deleted in tracked changes (deletion accepted)")
+            continue
+        if r == guidance:
+            text = one_line(g.data_text(r, id_col if id_col is not None else block.c0))[:60]
+            yield RowNote(g.file, loc, f"guidance row under the header ({text!r}), not an item")
+            continue
+        texts = [g.data_text(r, c.index) for c in block.columns]
+        if all(norm_text(t) == k for t, k in zip(texts, header_key, strict=True)):  # stops at the first cell that differs
+            yield RowNote(g.file, loc, "repeated header row")
+            continue
+        other = other_row(g, r, block.c0, block.c1, id_col, vocab)
+        if other is not None:
+            yield RowNote(g.file, loc, other)
+            continue
+        if _group_row(g, r, block.c0, block.c1) or _lone_group_cell(g, r, block.c0, block.c1, id_col, vocab):
+            group = one_line(g.raw(r, block.c0))
+            prev = None
+            yield RowNote(g.file, loc, f"group heading row ({group!r}) applied to the rows below")
+            continue
+        if prev is not None and key_col is not None and (_continues(g, r, key_col, prev[1]) or _continuation_row(g, r, block, key_cols)):
+            _join(prev[0], g, r, block, texts, vocab)  # reported as merged into the item of the row above
+            prev[0].joined.append(loc)
+            continue
+        values: dict[str, str] = {}
+        headers: dict[str, str] = {}
+        extra: dict[str, str] = {}
+        comments: list[str] = []
+        for col, text in zip(block.columns, texts, strict=True):
+            if cell_comments:
+                comments.extend(cell_comments.get((r, col.index), []))
+            if not text.strip():
+                continue
+            if col.field:
+                values[col.field] = text
+                headers[col.field] = col.header or col.field
+            else:
+                extra[extra_names[col.index]] = text
+        if values:
+            for fname, value, header in defaults:
+                values[fname] = value
+                headers[fname] = header
+        if key_fields and not any(values.get(f, "").strip() for f in key_fields):
+            nonempty = [t for t in texts if t.strip()]
+            if len(nonempty) == 1 and not values:
+                yield RowNote(g.file, loc, f"note row with no {block.label} ({one_line(nonempty[0])[:60]!r})")
+                continue
+        rec = RowRecord(
+            kind=block.kind,
+            file=g.file,
+            locator=loc,
+            values=values,
+            headers=headers,
+            extra=extra,
+            comments=comments,
+            hidden=r in g.hidden_rows,
+            group=group,
+            view=g.view,
+            scales=dict(scales),
+        )
+        prev = (rec, r)
+        yield rec
+
+
+def _guidance_row(g: Grid, block: Block, id_col: int | None, vocab: Vocabulary) -> int | None:
+    """A template's guidance row under the header ("Unique identifier (T-nnn) | Short description | S/T/R/I/D/E"):
+    the first row's id cell is prose while every later id looks like an id."""
+    if id_col is None:
+        return None
+    rows = [r for r in block.rows if not g.row_blank(r, block.c0, block.c1)]
+    if len(rows) < 3 or _group_row(g, rows[0], block.c0, block.c1):
+        return None
+    if _lone_group_cell(g, rows[0], block.c0, block.c1, id_col, vocab):
+        return None
+    first = one_line(g.data_text(rows[0], id_col))
+    if not first or _ID_LIKE_CELL.match(first) or len(first.split()) < 2:
+        return None
+    later = [one_line(g.data_text(r, id_col)) for r in rows[1:]]
+    later = [v for v in later if v]
+    if len(later) >= 2 and all(_ID_LIKE_CELL.match(v) for v in later):
+        return rows[0]
+    return None
+
+
+def _extra_names(block: Block) -> dict[int, str]:
+    """The key each unmapped column gets in ``extra``: its header text, made unique."""
+    out: dict[int, str] = {}
+    used: set[str] = set()
+    for col in block.columns:
+        if col.field:
+            continue
+        name = col.header or f"column {block.grid.col_name(col.index)}"
+        base, n = name, 2
+        while name in used:
+            name = f"{base} ({n})"
+            n += 1
+        used.add(name)
+        out[col.index] = name
+    return out
+
+
+def _group_row(g: Grid, r: int, c0: int, c1: int) -> bool:
+    """A full-width merged row inside a table ("Spoofing threats") is a group heading, not a record."""
+    if c1 <= c0:
+        return False
+    anchor = (r, c0)
+    if not g.raw(r, c0).strip():
+        return False
+    return all(g.merged.get((r, c)) == anchor for c in range(c0 + 1, c1 + 1))
+
+
+def _lone_group_cell(g: Grid, r: int, c0: int, c1: int, id_col: int | None, vocab: Vocabulary) -> bool:
+    """A group heading written in the first cell only, without merging ("Spoofing threats", "Cloud back end"):
+    short text that is no id, naming a STRIDE category or standing in the id column."""
+    text = one_line(g.data_text(r, c0))
+    if not text or len(text.split()) > 6 or _ID_LIKE_CELL.match(text):
+        return False
+    if any(g.data_text(r, c).strip() for c in range(c0 + 1, c1 + 1)):
+        return False
+    return id_col == c0 or stride_default(vocab, text) is not None
+
+
+_ID_LIKE_CELL = re.compile(r"^[A-Za-z]{0,10}[-_ .]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
+_FOOTNOTE = re.compile(r"^\s*[*†‡§¹²³]")
+
+
+def other_row(g: Grid, r: int, c0: int, c1: int, id_col: int | None, vocab: Vocabulary) -> str | None:
+    """Why a row inside a table is no item: a totals row ("Total | 7 | 3"), a legend or note written below
+    the table ("Legend: X = applies"), or a sentence alone in the id column. None for an ordinary row."""
+    filled = [(c, text) for c in range(c0, c1 + 1) if (text := g.data_text(r, c).strip())]
+    if not filled:
+        return None
+    first = filled[0][1]
+    words = norm_text(first).split()
+    for n in range(min(3, len(words)), 0, -1):
+        if " ".join(words[:n]) not in vocab.summary_rows:
+            continue
+        rest = first.split(None, n)[n] if len(first.split()) > n else ""
+        # "Total", "Totals:", "Total: 7 threats" — not "Total loss of ventilation".
+        if not rest.strip(" :=-–") or re.match(r"^[\s:=\-–]*\d", rest):
+            return f"totals row ({one_line(first)[:60]!r})"
+    if len(filled) != 1:
+        return None
+    text = one_line(first)
+    short = text[:60] + ("..." if len(text) > 60 else "")
+    if _FOOTNOTE.match(text):
+        return f"note row below the table ({short!r})"
+    head = re.match(r"^\s*([A-Za-z][A-Za-z. ]{0,20}?)\s*[:=–—-]\s*\S", text)
+    if head and norm_text(head.group(1)) in vocab.note_rows:
+        return f"legend or note row ({short!r})"
+    if filled[0][0] == id_col and len(text.split()) >= 4 and not _ID_LIKE_CELL.match(text):
+        return f"note row: a sentence alone in the id column ({short!r})"
+    return None
+
+
+def _fact_rows(block: Block, vocab: Vocabulary) -> Iterator[RowNote]:
+    g = block.grid
+    for r in block.header_rows:
+        yield RowNote(g.file, g.locator(r, block.c0), "header row of a key/value table")
+    for r in block.rows:
+        cells: list[str] = []
+        last = None
+        for c in range(block.c0, block.c1 + 1):
+            anchor = g.merged.get((r, c), (r, c))
+            if anchor == last:
+                continue
+            last = anchor
+            v = g.header_text(r, c).strip()
+            if v:
+                cells.append(v)
+        loc = g.locator(r, block.c0)
+        if not cells:
+            yield RowNote(g.file, loc, "blank row")
+            continue
+        pairs: list[tuple[str, str]] = []
+        i = 0
+        while i + 1 < len(cells):
+            path = fact_key(vocab, cells[i])
+            if path is not None:
+                pairs.append((path, cells[i + 1]))
+                i += 2
+            else:
+                i += 1
+        if not pairs and len(cells) == 1 and ":" in cells[0]:
+            key, _, val = cells[0].partition(":")
+            path = fact_key(vocab, key)
+            if path and val.strip():
+                pairs.append((path, val.strip()))
+        used = [(p, v) for p, v in pairs if p != "ignore"]
+        if used:
+            for path, value in used:
+                yield RowNote(g.file, loc, "fact", fact=(path, value))
+        elif pairs:
+            yield RowNote(g.file, loc, f"document-control field {one_line(cells[0])!r} deliberately not copied")
+        else:
+            yield RowNote(g.file, loc, f"key/value row with no model field ({one_line(cells[0])[:60]!r})")

@@ -1,0 +1,76 @@
+"""STRIDE categories named by a heading, caption, sheet name, list item, header or cell. One reader of such
+names for Word, Excel, Markdown and lists, so every format recognises the same category words."""
+
+from __future__ import annotations
+
+import re
+
+from mdptm.importers.tabular.grid import Block, Column, Grid
+from mdptm.importers.tabular.vocab import (
+    Vocabulary,
+    norm_text,
+    one_line,
+    stride_letters_only,
+)
+
+
+def _stride_cell(vocab: Vocabulary, text: str) -> bool:
+    """A cell that is nothing but STRIDE categories: letters ("S", "TRID", "T, I") or category names."""
+    compact = re.sub(r"[\s,/;&+|]", "", text)
+    if 0 < len(compact) <= 6 and compact.isupper() and all(ch.lower() in vocab.stride_letters for ch in compact):
+        return True
+    parts = [p.strip() for p in re.split(r"[,/;&+\n]", text) if p.strip()]
+    return bool(parts) and all(_stride_header(vocab, p) for p in parts)
+
+
+def _stride_definitions(g: Grid, block: Block, vocab: Vocabulary) -> bool:
+    """The title (or first) column holds nothing but STRIDE category names: a definitions table."""
+    col = next((c for c in block.columns if c.field == "title"), block.columns[0] if block.columns else None)
+    if col is None:
+        return False
+    values = [one_line(g.data_text(r, col.index)) for r in block.rows]
+    values = [v for v in values if v]
+    return len(values) >= 3 and all(_stride_header(vocab, v) for v in values)
+
+
+def _stride_header(vocab: Vocabulary, header: str) -> str | None:
+    head = header.strip()
+    if len(head) == 1:
+        return vocab.stride_letters.get(head.lower())
+    return vocab.stride_words.exact(head) if len(head) > 3 else None
+
+
+def _stride_matrix(columns: list[Column], vocab: Vocabulary) -> None:
+    """STRIDE as a matrix: one column per category ("S | T | R | I | D | E") marked with X or Yes."""
+    marks = [c for c in columns if c.field is None and c.header and _stride_header(vocab, c.header)]
+    if len(marks) < 3:
+        return
+    for col in marks:
+        col.field = f"stride:{_stride_header(vocab, col.header)}"
+
+
+_LETTER_LEAD = re.compile(r"^\s*([A-Za-z])\s*[-–—:.)]\s*")  # "S — Spoofing", "T) Tampering"
+_LETTER_BRACKET = re.compile(r"\(\s*[A-Za-z]\s*\)")  # "Spoofing (S)"
+_ANY_BRACKET = re.compile(r"\([^)]*\)|\[[^\]]*\]")  # "Denial of Service (DoS)"
+_NUMBERING = re.compile(r"^[\d.\s]+")
+
+
+def stride_default(vocab: Vocabulary, text: str, *, names_only: bool = False, max_words: int = 4) -> str | None:
+    """The STRIDE category a heading, caption, sheet name or list item names, and nothing else
+    ("4.2 Tampering Threats", "S — Spoofing", "Denial of Service (DoS)"). The one reader of such names for
+    Word, Excel, Markdown and lists; with *names_only* only the full names of ``stride.yaml`` count (what
+    makes a heading a category of listed threats)."""
+    noise = set(vocab.sections.get("stride_heading_noise", [])) - {"of"}
+    table = vocab.stride_names if names_only else vocab.stride_words
+    numbered = _NUMBERING.sub("", text)
+    lead = _LETTER_LEAD.match(text)
+    unlettered = text[lead.end() :] if lead and stride_letters_only(vocab, lead.group(1)) else text
+    for cleaned in (_LETTER_BRACKET.sub(" ", numbered), _NUMBERING.sub("", _ANY_BRACKET.sub(" ", unlettered))):
+        words = [w for w in norm_text(cleaned).split() if w not in noise and not w.isdigit()]
+        if not words or len(words) > max_words:
+            continue
+        phrase = " ".join(words)
+        hit = table.exact(phrase) if len(phrase) >= 3 else None
+        if hit is not None:
+            return hit
+    return None
