@@ -34,8 +34,6 @@ from mdptm.importers.tabular.vocab import (
     scale_hint,
 )
 
-# -------------------------------------------------------------------------------- block finding
-
 
 @dataclass
 class _Candidate:

@@ -19,8 +19,6 @@ from mdptm.importers.tabular.vocab import (
     skipped_hits,
 )
 
-# ------------------------------------------------------------------------------ classification
-
 
 def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str | None = None) -> Classified | None:
     """The table kind a header row names, or None when it is not a header row."""

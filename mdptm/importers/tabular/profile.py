@@ -15,8 +15,6 @@ from mdptm.importers.tabular.vocab import (
     with_synonyms,
 )
 
-# ----------------------------------------------------------------------------------- profiles
-
 
 class TableProfile(BaseModel):
     """How to read one sheet or Word table when the heuristics cannot."""

@@ -18,8 +18,6 @@ from mdptm.importers.tabular.vocab import (
     ordinal,
 )
 
-# ------------------------------------------------------------------------------------- records
-
 
 def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNote]:
     """Each data row of a table as a record, each other row as a note saying why it was skipped."""
