@@ -138,7 +138,7 @@ class _TdReader:
             "summary/owner": summary.get("owner"),
             "detail/reviewer": detail.get("reviewer"),
             "detail/contributors": ", ".join(
-                str(c.get("name")) for c in _as_list(detail.get("contributors")) if isinstance(c, dict) and c.get("name")
+                str(c.get("name")) for c in as_list(detail.get("contributors")) if isinstance(c, dict) and c.get("name")
             ),
         }
         for where, value in who.items():
@@ -157,7 +157,7 @@ class _TdReader:
             if isinstance(diagram.get("cells"), list):
                 raw_cells, base = diagram["cells"], ("detail", "diagrams", d_idx, "cells")
             else:
-                raw_cells = _as_list(as_dict(diagram.get("diagramJson")).get("cells"))
+                raw_cells = as_list(as_dict(diagram.get("diagramJson")).get("cells"))
                 base = ("detail", "diagrams", d_idx, "diagramJson", "cells")
             for c_idx, raw in enumerate(raw_cells):
                 loc = pointer(*base, c_idx)
@@ -404,7 +404,7 @@ class _TdReader:
         start = self._point(c.raw.get("source"), by_cell)
         if start:
             pts.append(start)
-        for v in _as_list(c.raw.get("vertices")):
+        for v in as_list(c.raw.get("vertices")):
             p = self._point(v, by_cell)
             if p:
                 pts.append(p)
@@ -553,8 +553,3 @@ class _TdReader:
             threat.controls.append(cid)
             self.report.imported(self.file, loc + "/mitigation", cid)
         return threat
-
-
-def _as_list(value: object) -> list[object]:
-    """A JSON value that should be a list: anything else (a hand-edited ``true``, a string) reads as empty."""
-    return value if isinstance(value, list) else []

@@ -31,7 +31,7 @@ from mdptm.importers.tabular.vocab import (
     split_evidence,
     split_list,
 )
-from mdptm.model import LikelihoodBasis, Risk
+from mdptm.model import Risk
 from mdptm.model.cvss import read as read_cvss
 from mdptm.model.premarket import likelihood_basis
 
@@ -65,13 +65,6 @@ class RowFields:
     def __init__(self, vocab: Vocabulary, warn: Callable[[str | None, str], None]):
         self.vocab = vocab
         self.warn = warn
-        self._bases: dict[str | None, LikelihoodBasis | None] = {}  # header -> what it rates: once per column
-
-    def _basis(self, header: str | None) -> LikelihoodBasis | None:
-        """What a likelihood column rates (:func:`likelihood_basis`), read from its header once, not per row."""
-        if header not in self._bases:
-            self._bases[header] = likelihood_basis(header)
-        return self._bases[header]
 
     def read(self, kind: str, rec: RowRecord) -> Read:
         """The fields, extra columns and references *rec* gives an item of *kind*."""
@@ -238,7 +231,7 @@ class RowFields:
         if lik is not None or sev is not None:
             combined = combine_risk(self.vocab, lik, sev, rec.scales.get(f"{base}.likelihood"), rec.scales.get(f"{base}.severity"))
             if combined is not None and lik is not None:
-                combined.likelihood_basis = self._basis(rec.headers.get(f"{base}.likelihood"))
+                combined.likelihood_basis = likelihood_basis(rec.headers.get(f"{base}.likelihood"))  # cached per header
             if combined is not None:
                 if risk is None:
                     risk = combined
