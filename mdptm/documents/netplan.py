@@ -160,6 +160,12 @@ def _rules(f: Facts, plan: Plan, fl: Flow) -> None:
 def _questions(f: Facts, plan: Plan) -> list[str]:
     """Precise questions for the maker: one per fact a firewall rule or a go-live check is missing."""
     out: list[str] = []
+    if not f.model.flows:  # silence is not "no connection": a model may simply not describe its flows
+        out.append(
+            f"The threat model describes no data flow of {f.model.product.name}: which network connections "
+            "does it make or accept (the other end, protocol, port, and which end opens each), and which "
+            "local links (USB, Bluetooth, serial) does it have?"
+        )
     for fl in plan.network:
         ends = f"{f.name(fl.source)} and {f.name(fl.target)}"
         if not topology.parse_ports(fl.port, fl.protocol):

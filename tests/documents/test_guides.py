@@ -322,6 +322,28 @@ def test_sparse_model_says_what_is_missing() -> None:
     assert "MC2" in text_of(docs["procurement"])
 
 
+def test_a_model_without_flows_claims_nothing_about_the_network() -> None:
+    """Silence is not evidence: a model that describes no data flow (a Markdown threat table with only a
+    component list) must not tell a hospital that no data leaves it, that nothing needs asking before
+    go-live, or that no connection crosses a segment."""
+    m = Model(
+        product=Product(name="Tremor Monitor", manufacturer="Maker"),
+        document=Document(version="1.0"),
+        elements=[Element(id="api", name="API Gateway", kind="process"), Element(id="db", name="DynamoDB", kind="data_store")],
+        threats=[Threat(id="S1", title="User impersonation", stride=["spoofing"], status="mitigated")],
+    )
+    docs = build_guides(m)
+    pre, deploy, decom = (text_of(docs[k]) for k in ("pre-procurement", "deployment", "decommissioning"))
+    assert "leaves the hospital" not in pre
+    assert "describes no data flow, so where the device's data goes is not stated: ask the device maker" in pre
+    assert "| Data flows | none described in the threat model |" in pre
+    assert "No data flow is described" in pre  # an open point to raise
+    assert "None: the model states every port" not in deploy
+    assert "The threat model describes no data flow of Tremor Monitor: which network connections" in deploy
+    assert "No connection in the model crosses a network segment." not in decom
+    assert "does not show which network access the device has" in decom
+
+
 def test_locations_from_zone_names_kinds_and_element_names() -> None:
     m = Model(
         product=Product(name="P", manufacturer="M"),

@@ -66,6 +66,11 @@ def decommissioning(f: Facts) -> Doc:
             + "; ".join(f"{fl.id} {fl.name} ({netplan.ports_text(fl) or 'port not stated'})" for fl in m.flows if fl.id in ruled)
             + "."
         )
+    elif not m.flows:
+        doc.p(
+            "The threat model describes no data flow, so it does not show which network access the device has: "
+            "ask the device maker, and remove every rule and account the hospital set up for it."
+        )
     else:
         doc.p("No connection in the model crosses a network segment.")
     for v in _use_case_views(f, "decommissioning"):

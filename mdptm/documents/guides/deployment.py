@@ -202,7 +202,7 @@ def _hospital_controls(doc: Doc, f: Facts) -> None:
             widths=[5, 2.2, 6],
         )
     else:
-        doc.p("The threat model expects no control of the hospital.")
+        doc.p("The threat model names no control the hospital is expected to provide.")
     ca = _customer_assumptions(f)
     if ca:
         doc.p("The threat analysis holds only if these are true in the hospital:")

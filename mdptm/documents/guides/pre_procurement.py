@@ -48,6 +48,11 @@ def pre_procurement(f: Facts, review: Review | None = None) -> Doc:
                 for fl in leaving
             ],
         )
+    elif not m.flows:  # no flow described is not "no data leaves": the model is silent
+        doc.p("The threat model describes no data flow, so where the device's data goes is not stated: ask the device maker.")
+    elif unclear:
+        placed = len(m.flows) - len(unclear)
+        doc.p(f"None of the {placed} data flows whose ends the model places leaves the hospital.")
     else:
         doc.p(f"None of the {len(m.flows)} data flows in the threat model leaves the hospital.")
     if unclear:
@@ -101,7 +106,14 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
     leaving = sum(1 for fl in m.flows if f.leaves_hospital(fl))
     plain = sum(1 for fl in m.flows if _encryption(fl) == "none")
     unknown = sum(1 for fl in m.flows if fl.encryption is None)
-    rows.append(["Data flows", f"{len(m.flows)}; {leaving} leave the hospital; {plain} unencrypted; encryption not stated for {unknown}"])
+    rows.append(
+        [
+            "Data flows",
+            f"{len(m.flows)}; {leaving} leave the hospital; {plain} unencrypted; encryption not stated for {unknown}"
+            if m.flows
+            else "none described in the threat model",
+        ]
+    )
     by_kind: dict[str, list[str]] = {}
     for a in m.assets:
         by_kind.setdefault(_words(a.kind), []).append(a.name)
@@ -209,6 +221,8 @@ def _open_points(f: Facts) -> list[str]:
     ]
     if missing:
         out.append("Not stated: " + ", ".join(missing) + ".")
+    if not m.flows:
+        out.append("No data flow is described: which connections the device makes, and where its data goes.")
     unknown = [fl.id for fl in m.flows if fl.encryption is None]
     if unknown:
         out.append("Encryption not stated for flows " + _id_list(unknown) + ".")
