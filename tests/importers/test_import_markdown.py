@@ -762,3 +762,32 @@ def test_a_two_column_form_under_a_threat_heading_gives_its_fields(tmp_path: Pat
     assert [c.title for c in model.controls] == ["MFA"] and threat.controls == [model.controls[0].id]
     assert threat.extra["Owner"] == "Platform team"  # an unknown field is kept aside
     assert sum(r.disposition == "merged" for r in report.records) == 5  # every form row accounted for
+
+
+def test_a_table_under_an_out_of_scope_heading_lists_exclusions(tmp_path: Path) -> None:
+    """A real medical-device threat model (EM0V0/MeDUSA, tests/data/markdown-real/SOURCES.md) puts its
+    exclusions in a "Component | Reason" table under "Out of Scope": each row is an out-of-scope entry
+    with its reason, said to be unsure; the in-scope table of the same shape stays components."""
+    text = (
+        "# Tremor platform threat model\n\n## 2. Scope & Boundaries\n\n### 2.1 In Scope\n\n"
+        "| Component | Description |\n|---|---|\n| Flutter Application | Mobile client |\n| API Gateway | REST endpoints |\n\n"
+        "### 2.2 Out of Scope\n\n| Component | Reason |\n|---|---|\n"
+        "| Raspberry Pi Hardware | Covered in separate hardware threat model |\n"
+        "| Network Infrastructure | Carrier/ISP responsibility |\n\n"
+        "## 4. Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| S1 | User impersonation | MFA |\n"
+    )
+    model, report = load_text(tmp_path, text)
+    assert [(o.text, o.rationale) for o in model.out_of_scope] == [
+        ("Raspberry Pi Hardware", "Covered in separate hardware threat model"),
+        ("Network Infrastructure", "Carrier/ISP responsibility"),
+    ]
+    assert [e.name for e in model.elements] == ["Flutter Application", "API Gateway"]
+    assert [t.id for t in model.threats] == ["S1"]
+    assert any("unsure of" in w and "out-of-scope entry table" in w for w in warnings(report))
+
+
+def test_a_table_under_an_assumptions_heading_is_not_taken_for_exclusions(tmp_path: Path) -> None:
+    text = "# TM\n\n## Assumptions and out of scope\n\n| ID | Assumption |\n|---|---|\n| A-1 | The hospital network is segmented |\n"
+    model, _report = load_text(tmp_path, text)
+    assert [a.text for a in model.assumptions] == ["The hospital network is segmented"]
+    assert model.out_of_scope == []

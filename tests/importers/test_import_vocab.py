@@ -227,3 +227,16 @@ def test_vocabulary_folder_is_shipped_data() -> None:
     folder = mappings_dir() / "vocabulary"
     assert {"headers.yaml", "sections.yaml", "values.yaml"} <= {p.name for p in folder.glob("*.yaml")}
     assert isinstance(Path(folder), Path)
+
+
+def test_first_column_under_names_a_section_of_sections_yaml() -> None:
+    """headers.yaml points a kind at a section's heading patterns; a name sections.yaml lacks is an error
+    naming the file, not a rule that silently never fires."""
+    from mdptm.errors import InputError
+    from mdptm.importers.tabular.vocab import _kind_spec
+
+    spec = _kind_spec("out_of_scope", {"fields": {}, "first_column_under": "out_of_scope"}, {"out_of_scope": [r"\bout of scope\b"]})
+    assert [rx.pattern for rx in spec.first_column_under] == [r"\bout of scope\b"]
+    with pytest.raises(InputError, match="no section 'exclusions'") as err:
+        _kind_spec("out_of_scope", {"fields": {}, "first_column_under": "exclusions"}, {"out_of_scope": []})
+    assert err.value.file is not None and err.value.file.endswith("headers.yaml")

@@ -11,6 +11,7 @@ from mdptm.importers.tabular.rows import _group_row, _lone_group_cell, other_row
 from mdptm.importers.tabular.stride import _stride_cell, _stride_header
 from mdptm.importers.tabular.vocab import (
     HeaderMatch,
+    KindSpec,
     Vocabulary,
     match_header,
     norm_text,
@@ -47,6 +48,8 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
             used.add(m.field)
             fields[i] = m
             score += spec.fields[m.field].weight * (1.0 if m.exact else 0.7)
+        if spec.first_column_under and not any(spec.fields[m.field].key for m in fields.values()):
+            score += _first_column_by_heading(spec, nonempty, context, fields)
         matched = len(fields)
         if kind == "threat" and "stride" not in used:
             matrix = [i for i, h in nonempty if i not in fields and _stride_header(vocab, h)]
@@ -77,6 +80,21 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
     if best.matched < need or best.score < (2 if only else 3) or (best.matched * 3 < len(nonempty) and not wide):
         return None
     return best
+
+
+def _first_column_by_heading(spec: KindSpec, nonempty: list[tuple[int, str]], context: str, fields: dict[int, HeaderMatch]) -> float:
+    """Under a heading that names the kind ("Out of Scope"), the first column lists its items whatever
+    it is called ("Component | Reason"): read it as the kind's text, a partial match. Only when the
+    first column names nothing of the kind itself, so "ID | Assumption" under "Assumptions and
+    exclusions" stays an assumption table."""
+    i0 = nonempty[0][0]
+    if i0 in fields or not any(rx.search(context) for rx in spec.first_column_under):
+        return 0.0
+    key = next((f for f, fs in spec.fields.items() if fs.key and f != "id"), None)
+    if key is None or key in {m.field for m in fields.values()}:
+        return 0.0
+    fields[i0] = HeaderMatch(key, 0.0, False)
+    return spec.fields[key].weight * 0.7  # as any partial match
 
 
 def _names_other_kind(vocab: Vocabulary, kind: str, headers: list[str]) -> bool:

@@ -17,8 +17,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mdptm.errors import InputError
 from mdptm.model import Risk
-from mdptm.model.vocabulary import risk_scale, shipped, stride_terms
+from mdptm.model.vocabulary import risk_scale, shipped, stride_terms, vocabulary_file
 
 T = TypeVar("T")
 
@@ -64,6 +65,9 @@ class KindSpec:
     exact: dict[str, str] = field(default_factory=dict)  # normalised synonym -> field
     phrases: list[tuple[frozenset[str], str, int]] = field(default_factory=list)  # (tokens, field, n)
     by_token: dict[str, list[int]] = field(default_factory=dict)  # token -> indexes into phrases
+    # headings under which a table's first column names this kind's items whatever its header says
+    # ("Out of Scope" over "Component | Reason")
+    first_column_under: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -199,6 +203,7 @@ class _HeaderKind(_Terms):
     label: str
     context: list[str]
     fields: dict[str, _HeaderField]
+    first_column_under: str | None = None  # a section of sections.yaml (its heading patterns)
 
 
 class _SkippedKind(_Terms):
@@ -293,12 +298,17 @@ def _load(name: str, schema: type[_Terms]) -> dict[str, Any]:
     return data
 
 
-def _kind_spec(name: str, data: dict[str, Any]) -> KindSpec:
+def _kind_spec(name: str, data: dict[str, Any], sections: dict[str, list[str]]) -> KindSpec:
     fields: dict[str, FieldSpec] = {}
     for fname, fdata in data["fields"].items():
         syns = tuple(str(s) for s in fdata.get("synonyms", []))
         fields[fname] = FieldSpec(name, fname, float(fdata.get("weight", 1)), bool(fdata.get("key", False)), syns)
-    return _index_kind(KindSpec(name, str(data.get("label", name)), tuple(str(c) for c in data.get("context", [])), fields))
+    section = data.get("first_column_under")
+    if section and section not in sections:
+        raise InputError(f"kinds.{name}.first_column_under: no section {section!r} in sections.yaml", file=str(vocabulary_file("headers")))
+    under = tuple(re.compile(str(rx), re.IGNORECASE) for rx in sections.get(section, [])) if section else ()
+    spec = KindSpec(name, str(data.get("label", name)), tuple(str(c) for c in data.get("context", [])), fields, first_column_under=under)
+    return _index_kind(spec)
 
 
 def _index_kind(spec: KindSpec) -> KindSpec:
@@ -329,7 +339,7 @@ def with_synonyms(vocab: Vocabulary, additions: dict[tuple[str, str], list[str]]
         for fname, fs in spec.fields.items():
             more = tuple(additions.get((name, fname), ()))
             fields[fname] = FieldSpec(fs.kind, fs.name, fs.weight, fs.key, more + fs.synonyms)
-        kinds[name] = _index_kind(KindSpec(name, spec.label, spec.context, fields))
+        kinds[name] = _index_kind(KindSpec(name, spec.label, spec.context, fields, first_column_under=spec.first_column_under))
     return replace(vocab, kinds=kinds, header_cache={})
 
 
@@ -340,7 +350,7 @@ def load_vocabulary() -> Vocabulary:
     sections = _load("sections", SectionTerms)
     stride = stride_terms()
     scale = risk_scale()
-    kinds = {name: _kind_spec(name, data) for name, data in headers["kinds"].items()}
+    kinds = {name: _kind_spec(name, data, sections["sections"]) for name, data in headers["kinds"].items()}
     skipped = {
         name: (str(d.get("label", name)), frozenset(norm_text(str(s)) for s in d["synonyms"]))
         for name, d in headers.get("skipped", {}).items()
