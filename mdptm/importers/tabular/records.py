@@ -23,6 +23,7 @@ from mdptm.importers.tabular.resolve import PENDING
 from mdptm.importers.tabular.rowfields import RowFields
 from mdptm.importers.tabular.scales import infer_scales
 from mdptm.importers.tabular.tables import Block, Grid, Profile, RowNote, RowRecord, TableFinder, block_records
+from mdptm.importers.tabular.template_rows import template_row_reason
 from mdptm.importers.tabular.vocab import (
     Vocabulary,
     clean_text,
@@ -157,6 +158,10 @@ class SourceBuilder:
             self.warn(loc, message)
         for rec in out:
             if isinstance(rec, RowRecord):
+                template = template_row_reason(self.vocab, rec)
+                if template is not None:
+                    self.report.skipped(rec.file, rec.locator, template)
+                    continue
                 self.records.append(rec)
                 self.record_blocks[id(rec)] = block
             else:
@@ -299,6 +304,8 @@ class SourceBuilder:
                 said = set(rec.values) - defaults - {"id"}
                 if rid and not (said - {"status"}) and not rec.extra:
                     reason = f"empty template row (only its id {rid!r}), not a {label}"
+                elif rid and any(f in rec.headers for f in fields):
+                    reason = f"row {rid!r} gives no {label} text (its title and description cells are empty or placeholders); not a {label}"
                 elif rid:
                     reason = f"row {rid!r} gives no {label} text (no title or description column recognised); not a {label}"
                 else:
