@@ -98,10 +98,13 @@ class TableReading(_ReaderState):
             got = parse_stride(self.vocab, text)
             return got.value[0] if got.ok and got.value and len(got.value) == 1 and len(text.split()) <= 4 else None
 
+        not_components = {norm_text(w) for w in self.words["matrix_not_components"]}
         for h in cells[0][1:]:
             m = match_header(self.vocab, "threat", h)
             if m is not None and getattr(m, "exact", False):
                 return False  # "| STRIDE | Threat | Mitigation |": a register whose rows start with a category
+            if norm_text(h) in not_components:
+                return False  # "| Threat | Violates | Question |": definitions of the categories
         down = [category(cells[r][0]) for r in range(1, len(cells))]
         across = [category(cells[0][c]) for c in range(1, grid.width)]
         if sum(x is not None for x in down) >= 4 and all(x is not None for x in down):

@@ -43,6 +43,7 @@ class MarkdownWords(BaseModel):
     zone_noise: list[str]
     flow_context: list[str]
     diagram_languages: list[str]
+    matrix_not_components: list[str] = []
 
 
 @cache

@@ -23,7 +23,7 @@ from mdptm.importers.tabular.headers import (
     classify,
 )
 from mdptm.importers.tabular.profile import Profile, TableProfile
-from mdptm.importers.tabular.stride import _stride_definitions, _stride_matrix, stride_default
+from mdptm.importers.tabular.stride import _stride_definitions, _stride_header, _stride_matrix, stride_default
 from mdptm.importers.tabular.vocab import (
     Vocabulary,
     fact_key,
@@ -81,6 +81,8 @@ class TableFinder:
             cands = self._forced_candidate(self.profile)
         else:
             cands = self._find_candidates()
+        if not cands and g.style == "table":
+            cands = self._stride_rows()
         if not cands and g.style == "table":
             if self._form_first() and self._transposed():
                 return self.blocks, self.notes
@@ -687,6 +689,23 @@ class TableFinder:
                 out.append(v)
         return out
 
+    def _stride_rows(self) -> list[_Candidate]:
+        """ "Threat | Example" with one STRIDE category per row down the first column: that column is the
+        category of the row's threat whatever its header says, and a text column beside it the threat.
+        Without a title or description beside it, the table is a list of definitions (not read here)."""
+        g = self.grid
+        if g.width < 2 or len(g.cells) < 4:
+            return []
+        rows = [r for r in range(1, len(g.cells)) if not g.row_blank(r)]
+        firsts = [one_line(g.data_text(r, 0)) for r in rows]
+        if len(firsts) < 3 or not all(f and _stride_header(self.vocab, f) for f in firsts):
+            return []
+        headers = [one_line(g.header_text(0, c)) for c in range(g.width)]
+        cls = classify(self.vocab, ["STRIDE", *headers[1:]], self._context(), "threat")
+        if cls is None or cls.skipped or not any(i and m.field in ("title", "description") for i, m in cls.fields.items()):
+            return []
+        return [_Candidate(0, 0, g.width - 1, cls, [0], headers)]
+
     def _transposed(self) -> bool:
         """A table whose first column names the fields: each further column is one record."""
         g = self.grid
@@ -696,6 +715,9 @@ class TableFinder:
         cls = classify(self.vocab, headers, g.context)
         if cls is None or cls.skipped or cls.matched < 3:
             return False
+        categories = sum(1 for h in headers[1:] if h and _stride_header(self.vocab, h))
+        if categories >= 3 and not any(m.field == "id" for m in cls.fields.values()):
+            return False  # rows that each start with a category ("Threat | Violates"): no form of one threat
         t = Grid(
             file=g.file,
             name=g.name,

@@ -78,7 +78,9 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
     need = min(2, len(nonempty))
     wide = best.matched >= 5 and best.score >= 10  # a 34-column register: unknown columns go to extra
     if best.matched < need or best.score < (2 if only else 3) or (best.matched * 3 < len(nonempty) and not wide):
-        return None
+        # too weak to be items: a header that names a table of no items ("Term | Definition | Example")
+        # still says what it is
+        return next((c for c in results if c.skipped), None)
     return best
 
 
