@@ -240,3 +240,19 @@ def test_first_column_under_names_a_section_of_sections_yaml() -> None:
     with pytest.raises(InputError, match="no section 'exclusions'") as err:
         _kind_spec("out_of_scope", {"fields": {}, "first_column_under": "exclusions"}, {"out_of_scope": []})
     assert err.value.file is not None and err.value.file.endswith("headers.yaml")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Cloud Gateway", "cloud_service"),  # the Azure IoT reference architecture's name for IoT Hub
+        ("AWS API Gateway", "cloud_service"),
+        ("Field Gateway", "device"),
+        ("API Gateway", None),  # api (process) against gateway (device): no rule settles it
+        ("Cloud database", None),  # a data store in the cloud: neither wins
+    ],
+)
+def test_a_cloud_word_settles_a_tie_with_a_process_or_device_word(name: str, kind: str | None) -> None:
+    """values.yaml `wins_ties`: a component named with a cloud word and a process or device word runs in
+    the cloud, so the guides and MC2 v2.24 (location of data processing) see a cloud service."""
+    assert parse_choice(V, "element_kind", name).value == kind

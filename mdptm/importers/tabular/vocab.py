@@ -80,9 +80,11 @@ class HeaderMatch:
 class PhraseTable:
     """Phrase → value lookup on whole words; the longest phrase found in a cell wins."""
 
-    def __init__(self, table: dict[str, list[str]]):
+    def __init__(self, table: dict[str, list[str]], wins_ties: dict[str, list[str]] | None = None):
         self.index: dict[str, str] = {}
         self.longest = 1
+        # value -> the values it beats in a tie ("Cloud Gateway": cloud_service over device)
+        self.wins_ties = {str(k): frozenset(str(x) for x in v) for k, v in (wins_ties or {}).items()}
         for value, phrases in table.items():
             for phrase in phrases:
                 raw = str(phrase).strip().lower()
@@ -117,7 +119,8 @@ class PhraseTable:
             if len(found) == 1:
                 return found.pop()
             if len(found) > 1:
-                return None
+                winners = [w for w in found if found - {w} <= self.wins_ties.get(w, frozenset())]
+                return winners[0] if len(winners) == 1 else None
         return None
 
 
@@ -255,6 +258,7 @@ class ValueTerms(_Terms):
     document_status: dict[str, list[str]]
     sensitivity: dict[str, list[str]]
     status_not_applicable: list[str]
+    wins_ties: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
     reference_noise: list[str]
     summary_rows: list[str]
     note_rows: list[str]
@@ -360,7 +364,7 @@ def load_vocabulary() -> Vocabulary:
         for key in keys:
             facts.setdefault(norm_text(str(key)), str(path))
     tables = {
-        name: PhraseTable(values[name])
+        name: PhraseTable(values[name], values.get("wins_ties", {}).get(name))
         for name in (
             "threat_status",
             "control_status",
