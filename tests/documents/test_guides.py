@@ -344,6 +344,23 @@ def test_a_model_without_flows_claims_nothing_about_the_network() -> None:
     assert "does not show which network access the device has" in decom
 
 
+def test_flows_without_protocol_or_port_are_not_called_no_connection() -> None:
+    """The Azure IoT reference architecture names its flows by their ends only: the guides must not say the
+    model describes no connection, nor that none crosses a segment."""
+    m = Model(
+        product=Product(name="Gateway kit", manufacturer="Maker"),
+        document=Document(version="1.0"),
+        elements=[Element(id="dev", name="Device", kind="device"), Element(id="cg", name="Cloud Gateway", kind="cloud_service")],
+        flows=[Flow(id="F-1", name="Device to Cloud Gateway", source="dev", target="cg")],
+    )
+    docs = build_guides(m)
+    deploy, decom = text_of(docs["deployment"]), text_of(docs["decommissioning"])
+    assert "The threat model describes no network connection." not in deploy
+    assert "describes 1 data flow (F-1) but not whether it is a network connection (no protocol or port" in deploy
+    assert "No connection in the model crosses a network segment." not in decom
+    assert "does not say which of its data flows are network connections" in decom
+
+
 def test_locations_from_zone_names_kinds_and_element_names() -> None:
     m = Model(
         product=Product(name="P", manufacturer="M"),

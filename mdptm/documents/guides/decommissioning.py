@@ -71,6 +71,11 @@ def decommissioning(f: Facts) -> Doc:
             "The threat model describes no data flow, so it does not show which network access the device has: "
             "ask the device maker, and remove every rule and account the hospital set up for it."
         )
+    elif plan.unclear and not plan.network:
+        doc.p(
+            "The threat model does not say which of its data flows are network connections (no protocol or port): "
+            "ask the device maker which network access to remove, and remove every rule the hospital set up for it."
+        )
     else:
         doc.p("No connection in the model crosses a network segment.")
     for v in _use_case_views(f, "decommissioning"):

@@ -75,6 +75,18 @@ def deployment(f: Facts) -> Doc:
             )
     elif plan.network:
         doc.p("Every network connection stays within one segment; no rule between segments is needed.")
+    elif plan.unclear:  # flows with no protocol or port: not "no connection", but no rule can be written
+        n = len(plan.unclear)
+        ids = ", ".join(fl.id for fl in plan.unclear[:8]) + (", …" if n > 8 else "")
+        what = (
+            "data flow ({}) but not whether it is a network connection"
+            if n == 1
+            else "data flows ({}) but not whether they are network connections"
+        )
+        doc.p(
+            f"The threat model describes {n} {what.format(ids)} (no protocol or port is given): no firewall rule can be "
+            "written from it. See the questions at the end."
+        )
     else:
         doc.p("The threat model describes no network connection.")
     if plan.same_segment:
