@@ -87,6 +87,10 @@ class _Merger:
             if fname in _SKIP_FIELDS:
                 continue
             old_v, new_v = getattr(base, fname), getattr(new, fname)
+            if fname == "status_stated":  # stated by any source is stated
+                if new_v and not old_v:
+                    setattr(base, fname, True)
+                continue
             if _empty(new_v) or old_v == new_v:
                 continue
             if _empty(old_v):

@@ -428,6 +428,15 @@ def _conditions(flt: BaseModel) -> str:
     return ", ".join(parts) or "meet the rule"
 
 
+def _wants_implemented(sel: Selector) -> bool:
+    """Whether the rule asks for implemented controls (then a status no source states only half answers)."""
+    for flt in (sel, sel.every):
+        wanted = getattr(flt, "status", None) if flt is not None else None
+        if wanted and "implemented" in wanted:
+            return True
+    return False
+
+
 def _uses_keywords(sel: Selector) -> bool:
     return bool(getattr(sel, "keywords", None)) or bool(sel.every is not None and getattr(sel.every, "keywords", None))
 
@@ -571,6 +580,7 @@ class Evaluator:
                     hospital = owned
         textual = _uses_keywords(sel)
         claims = self._claimed_treated(collection, sel)
+        unstated = {it.id for it in matched if getattr(it, "status_stated", True) is False} if _wants_implemented(sel) else set()
 
         def what(n: int) -> str:
             return _describe(collection, sel, n)
@@ -578,6 +588,11 @@ class Evaluator:
         def capped(level: Level, ids: list[str], text: str) -> Outcome:
             if textual and level == "met":
                 return Outcome("partial", ids, f"{text} ({TEXT_MATCH})", hospital)
+            assumed = [i for i in ids if i in unstated]
+            if assumed and level == "met":  # listed as mitigations, but no source says they are in place
+                verb = "is" if len(assumed) == 1 else "are"
+                said = f"{text}; but no source states that {_ids(assumed)} {verb} implemented (listed as mitigations): confirm"
+                return Outcome("partial", ids, said, hospital)
             if claims and level == "met":  # the threats called treated without a control are part of the answer
                 return Outcome("partial", ids, f"{text}; but {_ids(claims)} called mitigated name no control", hospital)
             return Outcome(level, ids, text, hospital)

@@ -285,6 +285,11 @@ class Control(Item):
     responsibility: Responsibility = "manufacturer"
     status: ControlStatus = "implemented"
     verification: list[str] = Field(default_factory=list)
+    # False when the control came from a document (Word, Excel, CSV, Markdown) that gives it no status: a
+    # listed mitigation reads as "implemented" (what a threat model's mitigations usually are), but that is
+    # mdptm's reading, not the maker's claim, so the mapping counts it at most partial and the documents
+    # say the status is not stated. A model file's own default ("implemented") is stated.
+    status_stated: bool = True
 
 
 class Assumption(Item):

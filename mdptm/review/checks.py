@@ -194,7 +194,14 @@ class ControlUnverified(ReviewCheck):
     def run(self, ctx: ReviewContext) -> Iterator[Finding]:
         for c in ctx.model.controls:
             if c.status == "implemented" and not real_values(c.verification):
-                yield self.finding(f"control {label(c)} is implemented but cites no verification evidence", [c.id])
+                if c.status_stated:
+                    yield self.finding(f"control {label(c)} is implemented but cites no verification evidence", [c.id])
+                else:
+                    yield self.finding(
+                        f"control {label(c)} has no stated status (listed as a mitigation, read as implemented) and cites "
+                        "no verification evidence: state both (a Status and a Verification column)",
+                        [c.id],
+                    )
 
 
 class ControlUnreferenced(ReviewCheck):

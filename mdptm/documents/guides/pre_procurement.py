@@ -134,7 +134,10 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
             ]
         )
     maker = [c for c in m.controls if c.responsibility not in ("customer", "shared")]
-    c_status = _counts((c.status for c in maker), ("implemented", "planned", "not_implemented"))
+    c_status = _counts(
+        (c.status if c.status_stated else "status_not_stated" for c in maker),
+        ("implemented", "planned", "not_implemented", "status_not_stated"),
+    )
     customer = len(_customer_controls(f))
     rows.append(
         [
@@ -203,6 +206,9 @@ def _open_points(f: Facts) -> list[str]:
     bare = [t.id for t in m.threats if not t.controls and t.status not in ("not_applicable", "accepted", "transferred", "open")]
     if bare:
         out.append("No control is named for threats " + _id_list(bare) + ".")
+    unstated = [c.id for c in m.controls if not c.status_stated and c.responsibility not in ("customer", "shared")]
+    if unstated:
+        out.append("The threat model lists controls " + _id_list(unstated) + " without saying whether they are implemented.")
     pending = [c for c in m.controls if c.status != "implemented" and c.responsibility not in ("customer", "shared")]
     if len(pending) <= THREAT_ROWS:
         out += [f"Control {c.id} ({c.title}) is {_words(c.status)}." for c in pending]

@@ -34,9 +34,15 @@ class AssuranceChapter(Chapter):
         if not implemented:
             d.p("No manufacturer control is marked as implemented.")
             return
+        unstated = [c for c in implemented if not c.status_stated]
         d.p(
             f"{len(verified)} of {plural(len(implemented), 'implemented manufacturer control')} cite verification "
             "evidence (tests, reviews, assessments)."
+            + (
+                f" For {len(unstated)} of them the threat model gives no status: they are listed as mitigations, and read as implemented."
+                if unstated
+                else ""
+            )
         )
         rows = [[c.id, c.title, "; ".join(c.verification) or "No evidence cited"] for c in implemented]
         fills = {(r, 2): "FFE0B2" for r, c in enumerate(implemented) if not c.verification}

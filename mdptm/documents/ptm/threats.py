@@ -81,6 +81,8 @@ class ThreatChapter(Chapter):
             suffix = ""
             if c.status != "implemented":
                 suffix = f" ({c.status.replace('_', ' ')})"
+            elif not c.status_stated:
+                suffix = " (status not stated)"
             if c.responsibility in ("customer", "shared"):
                 suffix += " [hospital]" if c.responsibility == "customer" else " [shared]"
             out.append(f"{c.id} {c.title}{suffix}")

@@ -465,6 +465,8 @@ class SourceBuilder:
         data["id"] = item_id
         data["extra"] = extra
         item = cls.model_validate(data)
+        if isinstance(item, Control) and "status" not in fields:
+            item.status_stated = False  # no status in the document: "implemented" is our reading of it
         self._given[id(item)] = set(fields)
         set_provenance(item, Source(file=rec.file, locator=rec.locator, importer=self.importer))
         return item
@@ -496,6 +498,8 @@ class SourceBuilder:
                 item.extra[k] = f"{old_v}\n{v}"
 
     def _finish(self, kind: str, item: Item) -> None:
+        if isinstance(item, Control) and "status" in self._given.get(id(item), ()):
+            item.status_stated = True  # a later row of the same control gave it
         if isinstance(item, (Threat, Control)) and not item.title:
             if item.description:
                 item.title = first_sentence(item.description)

@@ -529,7 +529,7 @@ class Resolver:
             n += 1
             iid = f"C-{n}"
         src = Source(file=file, locator=loc, importer=_importer(owner))
-        ctl = Control(id=iid, title=first_sentence(text), description=text, source=src)
+        ctl = Control(id=iid, title=first_sentence(text), description=text, source=src, status_stated=False)
         self.model.controls.append(ctl)
         self.index.add("controls", iid, [ctl.title, text])
         self.created_controls[key] = iid
