@@ -208,7 +208,8 @@ def _open_points(f: Facts) -> list[str]:
         out.append("No control is named for threats " + _id_list(bare) + ".")
     unstated = [c.id for c in m.controls if not c.status_stated and c.responsibility not in ("customer", "shared")]
     if unstated:
-        out.append("The threat model lists controls " + _id_list(unstated) + " without saying whether they are implemented.")
+        listed = f"controls {_id_list(unstated)}" if len(unstated) <= 12 else f"{len(unstated)} controls (see the register, ptm.xlsx)"
+        out.append(f"The threat model lists {listed} without saying whether they are implemented.")
     pending = [c for c in m.controls if c.status != "implemented" and c.responsibility not in ("customer", "shared")]
     if len(pending) <= THREAT_ROWS:
         out += [f"Control {c.id} ({c.title}) is {_words(c.status)}." for c in pending]
