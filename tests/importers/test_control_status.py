@@ -76,3 +76,17 @@ def test_the_guides_say_the_status_is_not_stated() -> None:
     text = text_of(build_guides(_model(False))["pre-procurement"])
     assert "1 by the device maker (1 status not stated)" in text
     assert "The threat model lists controls C-1 without saying whether they are implemented." in text
+
+
+def test_the_submission_set_tells_a_reviewer_the_status_is_not_stated() -> None:
+    from mdptm.documents.submission._tables import _controls_table
+    from mdptm.documents.submission.traceability import trace_rows
+    from mdptm.model import Threat
+    from mdptm.render.docir import Doc
+
+    m = _model(False)
+    m.threats = [Threat(id="T-1", title="Log wiped", stride=["repudiation"], controls=["C-1"], status="mitigated")]
+    assert trace_rows(m)[0].gaps[-1] == "Status not stated in the source"
+    doc = Doc(title="t")
+    _controls_table(doc, m.controls, "Controls")
+    assert "| Implemented (not stated in the source) |" in text_of(doc)

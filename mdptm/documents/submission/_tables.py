@@ -98,13 +98,13 @@ def _controls_table(doc: Doc, controls: Sequence[Control], caption: str) -> None
                 c.title,
                 category_label(c.category),
                 _words(c.responsibility),
-                _words(c.status),
+                _words(c.status) if c.status_stated else f"{_words(c.status)} (not stated in the source)",
                 "; ".join(c.verification) or "none recorded",
             ]
         )
         if c.status == "implemented" and not c.verification:
             fills[(r, 5)] = GAP_FILL
-        elif c.status != "implemented":
+        if c.status != "implemented" or not c.status_stated:
             fills[(r, 4)] = WARN_FILL
     doc.table(
         ["ID", "Control", "FDA category", "Responsibility", "Status", "Verification"],

@@ -72,6 +72,8 @@ def trace_rows(model: Model) -> list[TraceRow]:
                 gaps.append("Implemented, no verification evidence")
             elif c.status != "implemented":
                 gaps.append(f"Control {_words(c.status).lower()}")
+            if c is not None and not c.status_stated:
+                gaps.append("Status not stated in the source")
             out.append(TraceRow(t, cid, c, gaps))
     return out
 
