@@ -121,6 +121,20 @@ def xml_parser(*, huge: bool = False) -> etree.XMLParser:
 _ENTITY_REFUSED = "XML declares entities (a DTD with <!ENTITY>); refused as potentially hostile"
 
 
+CONFLICT_MARKERS = "the file holds unresolved merge-conflict markers (<<<<<<<, =======, >>>>>>>): resolve the conflict first"
+_CONFLICT = re.compile(rb"^<<<<<<< .*$(?s:.*?)^=======\s*$(?s:.*?)^>>>>>>> ", re.MULTILINE)
+
+
+def conflict_markers(data: bytes | str) -> int | None:
+    """The line of the first unresolved merge conflict (a version-control "<<<<<<< / ======= / >>>>>>>"
+    block) in a file that failed to parse, so the error says what is wrong instead of a syntax detail."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if b"<<<<<<< " not in raw:
+        return None
+    m = _CONFLICT.search(raw)
+    return None if m is None else raw.count(b"\n", 0, m.start()) + 1
+
+
 def parse_xml(data: bytes, *, file: str, part: str | None = None, huge: bool = True) -> etree._Element:
     """Parse bytes with the hardened parser; a document declaring entities is refused."""
     cap = current_limits().max_xml_bytes
@@ -135,6 +149,9 @@ def parse_xml(data: bytes, *, file: str, part: str | None = None, huge: bool = T
     try:
         root = etree.fromstring(data, xml_parser(huge=huge))
     except (etree.XMLSyntaxError, ValueError, MemoryError) as exc:
+        conflict = conflict_markers(data)
+        if conflict is not None:
+            raise InputError(CONFLICT_MARKERS, file=file, locator=f"{part + ', ' if part else ''}line {conflict}") from None
         raise _xml_error(exc, file, part) from None
     if root is None:
         raise InputError("empty XML document", file=file, locator=part)
@@ -296,6 +313,9 @@ def parse_json(text: str, *, file: str) -> object:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
+        conflict = conflict_markers(text)
+        if conflict is not None:
+            raise InputError(CONFLICT_MARKERS, file=file, locator=f"line {conflict}") from None
         raise InputError(f"JSON syntax error: {exc.msg}", file=file, locator=f"line {exc.lineno}, column {exc.colno}") from None
     except RecursionError:
         raise InputError("JSON nested too deeply to read", file=file) from None
@@ -363,6 +383,9 @@ def parse_yaml(text: str, *, file: str, yaml12: bool = False) -> object:
     try:
         data = yaml.load(text, Loader=yaml_loader(yaml12))  # noqa: S506 - safe loaders only
     except yaml.YAMLError as exc:
+        conflict = conflict_markers(text)
+        if conflict is not None:
+            raise InputError(CONFLICT_MARKERS, file=file, locator=f"line {conflict}") from None
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -441,6 +464,8 @@ def describe_bytes(head: bytes) -> str:
         return "a legacy binary Office file (.doc/.xls) or a password-protected one: save it unprotected as .docx/.xlsx"
     if head.startswith(b"%PDF"):
         return "a PDF document"
+    if stripped.startswith(b"<<<<<<< "):
+        return "text with unresolved merge-conflict markers (<<<<<<<)"
     if stripped.startswith((b"{", b"[")):
         return "JSON text"
     if stripped.startswith(b"<"):
