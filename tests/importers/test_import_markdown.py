@@ -791,3 +791,24 @@ def test_a_table_under_an_assumptions_heading_is_not_taken_for_exclusions(tmp_pa
     model, _report = load_text(tmp_path, text)
     assert [a.text for a in model.assumptions] == ["The hospital network is segmented"]
     assert model.out_of_scope == []
+
+
+def test_bullets_each_labelled_attack_flow_are_one_threat_each(tmp_path: Path) -> None:
+    """A telesurgery system's attack list (CloudSecurityAlliance/IoT-Medical-Cloud, recorded in
+    tests/data/markdown-real/SOURCES.md): bold objectives, each over bullets "Attack Flow: <what the attacker
+    does>"; a trailing note list is no threat."""
+    text = (
+        "**We want to protect the patient from harm, so we must guard against misconfigurations.**\n"
+        "- Attack Flow: Attacker uploads malicious firmware to the robotic device.  \n"
+        "- Attack Flow: Attacker modifies device configuration settings through physical access. \n\n"
+        "**We want to ensure that patient privacy is protected**\n"
+        "- Attack Flow: Attacker gains unauthorized access to PHI data\n\n\n\n"
+        "Ransomware attacks\n- define clinical impacts\n"
+    )
+    model, report = load_text(tmp_path, text)
+    assert [t.title for t in model.threats] == [
+        "Attacker uploads malicious firmware to the robotic device",
+        "Attacker modifies device configuration settings through physical access",
+        "Attacker gains unauthorized access to PHI data",
+    ]
+    assert any("define clinical impacts" in s or "list under" in s for s in skipped(report))
