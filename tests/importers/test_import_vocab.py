@@ -12,6 +12,7 @@ from mdptm.importers.tabular.vocab import (
     combine_risk,
     fact_key,
     match_header,
+    own_risk,
     parse_choice,
     parse_risk,
     parse_status,
@@ -149,6 +150,35 @@ def test_a_repeated_risk_cell_is_read_once_and_each_row_gets_its_own_risk() -> N
     pair.likelihood_basis = "exploitability"
     later = combine_risk(V, "Likely", "Minor", None, None)
     assert later is not None and later is not pair and later.likelihood_basis is None and later.score == 8
+
+
+def test_a_risk_copy_is_model_copy_and_shares_nothing() -> None:
+    """``own_risk`` stands for ``model_copy()``: equal in every field and in which fields were set, and
+    independent — which a copy of the field values only is while every Risk field holds a str, number or None."""
+    from types import NoneType, UnionType
+    from typing import Literal, Union, get_args, get_origin
+
+    from mdptm.model import Risk
+
+    def scalar(tp: object) -> bool:
+        origin = get_origin(tp)
+        if origin is Literal:
+            return all(isinstance(a, (str, int, float)) for a in get_args(tp))
+        if origin in (Union, UnionType):
+            return all(scalar(a) for a in get_args(tp))
+        return tp in (str, float, int, bool, NoneType)
+
+    assert not scalar(list[str]) and not scalar(dict[str, str] | None) and scalar(float | None)
+    assert all(scalar(f.annotation) for f in Risk.model_fields.values()), "Risk holds a container: own_risk must copy it"
+    for risk in (Risk(), Risk(likelihood="4", severity="5", score=20.0, level="high", scale="5x5"), Risk(level="low")):
+        risk.likelihood_basis = "probability"
+        copy = own_risk(risk)
+        plain = risk.model_copy()
+        assert copy == plain and copy is not risk
+        assert copy.model_fields_set == plain.model_fields_set and copy.model_fields_set is not risk.model_fields_set
+        assert copy.model_dump() == plain.model_dump() and repr(copy) == repr(plain)
+        copy.level, copy.score = "critical", 99.0
+        assert (risk.level, risk.score) == (plain.level, plain.score)
 
 
 def test_lists_split_on_every_separator_and_none_means_empty() -> None:

@@ -694,7 +694,18 @@ def _risk_memo(
         else:
             return got
     risk, ok = hit
-    return Parsed(risk.model_copy() if risk is not None and not shared else risk, ok)
+    return Parsed(own_risk(risk) if risk is not None and not shared else risk, ok)
+
+
+def own_risk(risk: Risk) -> Risk:
+    """A copy of *risk* its holder may change: ``model_copy()``, without its three generic ``copy`` calls.
+    A Risk holds only strings and numbers, so a copy of its field values is a whole copy."""
+    new = Risk.__new__(Risk)
+    object.__setattr__(new, "__dict__", risk.__dict__.copy())
+    object.__setattr__(new, "__pydantic_fields_set__", set(risk.__pydantic_fields_set__))
+    object.__setattr__(new, "__pydantic_extra__", None)
+    object.__setattr__(new, "__pydantic_private__", None)
+    return new
 
 
 def parse_risk(vocab: Vocabulary, text: str | None, scale: int | None = None, *, shared: bool = False) -> Parsed[Risk | None]:
