@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mdptm.importers.tabular.vocab import (
     combine_risk,
@@ -286,3 +288,26 @@ def test_a_header_two_skipped_kinds_share_is_read_the_same_in_every_process() ->
         for seed in ("0", "1", "2", "3", "4", "5")
     }
     assert kinds == {tied[0]}
+
+
+def _plain_header_forms(text: str) -> tuple[str, ...]:
+    """The definition header_forms must equal (it skips the rewriting where nothing would be rewritten)."""
+    import re
+
+    from mdptm.importers.tabular.vocab import norm_text
+
+    t = re.sub(r"\((e?s)\)", r"\1", text.lower().replace("&", " and "))
+    t = t.replace("’", "'").replace("'s", "s")
+    without = norm_text(re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", t))
+    with_p = norm_text(t)
+    return tuple(dict.fromkeys(f for f in (without, with_p) if f))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aBsSeİK ()[]&'’-_#0x")) | st.characters(), max_size=24))
+def test_header_forms_are_their_plain_definition(text: str) -> None:
+    from mdptm.importers.tabular.vocab import header_forms
+
+    assert header_forms(text) == _plain_header_forms(text)
+    for header in ("Component(s)", "Owner's name", "Risk [1-5]", "R&D", "Threat ID", "THR-000001", "Likelihood (1–5)", ""):
+        assert header_forms(header) == _plain_header_forms(header)

@@ -165,9 +165,15 @@ def norm_text(text: str) -> str:
     return " ".join(_WORD.findall(text.lower().replace("&", " and ")))
 
 
+_FORM_MARKS = ("&", "(", "[", "'", "’")  # what header_forms rewrites beyond norm_text
+
+
 @lru_cache(maxsize=131072)
 def header_forms(text: str) -> tuple[str, ...]:
     """Normalised forms of a column header: with parenthesised text as words, and without it."""
+    if not any(ch in text for ch in _FORM_MARKS):  # nothing to drop or rewrite: one form, the words
+        plain = norm_text(text)
+        return (plain,) if plain else ()
     t = re.sub(r"\((e?s)\)", r"\1", text.lower().replace("&", " and "))
     t = t.replace("’", "'").replace("'s", "s")
     without = norm_text(re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", t))
