@@ -57,8 +57,21 @@ def test_the_index_is_built_only_for_a_pass_that_needs_it() -> None:
     m.flows.append(Flow(id="F-1", name="Pump loop", source="E-1", target="E-1", provenance=_src(3)))
     assert Resolver(m, ImportReport(), final=True)._index is None
     assert Resolver(m, ImportReport(), final=False)._index is not None  # the first pass always resolves
-    m.elements[0].extra[PENDING + "tm.docx"] = {"refs": [], "alias": "Infusion pump"}
-    assert has_pending(m) and Resolver(m, ImportReport(), final=True)._index is not None
+    m.elements[0].extra[PENDING + "tm.docx"] = {"refs": [], "alias": "Infusion pump"}  # an alias: nothing to resolve
+    assert has_pending(m) and Resolver(m, ImportReport(), final=True)._index is None
+    m.elements[0].extra[PENDING + "tm.docx"] = {"refs": [{"field": "trust_zone", "raw": "Zone 1"}], "alias": None}
+    assert Resolver(m, ImportReport(), final=True)._index is not None
+
+
+def test_an_alias_the_last_pass_drops_still_names_its_item_in_an_index_built_later() -> None:
+    model = _flows_without_ends()
+    model.elements[0].extra[PENDING + "tm.docx"] = {"refs": [], "alias": "IPX"}  # the id the row gave, renamed
+    model.flows.append(Flow(id="F-6", name="IPX to Gateway", source="", target="", provenance=_src(12)))
+    lazy = _resolved(model, eager=False)
+    assert lazy == _resolved(model, eager=True)
+    ends = {f["id"]: (f["source"], f["target"]) for f in json.loads(lazy[0])["flows"]}
+    assert ends["F-6"] == ("E-1", "E-2")
+    assert PENDING not in lazy[0]
 
 
 def test_flows_without_ends_resolve_the_same_with_the_index_built_on_need() -> None:

@@ -176,17 +176,22 @@ class Resolver:
         self._link_tables: set[tuple[str, str]] = set()
         self.by_id: dict[tuple[str, str], Item] = {}
         self._index: _Index | None = None
+        self._alias_of: dict[int, list[str]] | None = None  # id(item) -> its aliases, kept for an index built later
         # The last pass over a model whose references are all resolved reads the index only for a flow
-        # without ends, after changing nothing the index holds (ids, names, aliases): built on that need.
-        if not final or has_pending(model):
+        # without ends, after changing nothing the index holds (ids, names; the aliases are kept here,
+        # as the pass drops the entries that hold them): built on that need.
+        if not final or _has_refs(model):
             self._build_index()
+        else:
+            self._alias_of = {id(item): aliases for _k, item in model.items() if (aliases := self._aliases(item))}
 
     def _build_index(self) -> _Index:
         index = self._index = _Index()
         model = self.model
+        kept = self._alias_of
         for coll in ("elements", "flows", "assets", "trust_zones", "controls", "threats", "views"):
             for item in getattr(model, coll):
-                index.add(coll, item.id, _names(item), self._aliases(item))
+                index.add(coll, item.id, _names(item), kept.get(id(item)) if kept is not None else self._aliases(item))
                 self.by_id.setdefault((coll, item.id), item)
         index.all_ids.update(item.id for _k, item in model.items())
         return index
@@ -758,6 +763,12 @@ def resolve_references(model: Model, report: ImportReport, *, final: bool = True
     """Turn the references kept as written into ids; see the module docstring for what is created."""
     Resolver(model, report, final=final).run()
     return model
+
+
+def _has_refs(model: Model) -> bool:
+    """Whether any item still holds a reference to resolve (not only an alias or a name-only mark)."""
+    entries = (v for _kind, item in model.items() for k, v in item.extra.items() if k.startswith(PENDING))
+    return any(isinstance(v, dict) and bool(v.get("refs")) for v in entries)
 
 
 def has_pending(model: Model) -> bool:
