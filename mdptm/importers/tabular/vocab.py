@@ -152,6 +152,7 @@ class Vocabulary:
     context_soft_not_items: frozenset[str] = frozenset()  # summaries: skipped unless the only such table
     empty_cache: dict[str, bool] = field(default_factory=dict)  # cell text -> is_empty: a register repeats its values
     risk_cache: dict[tuple[object, ...], tuple[Risk | None, bool]] = field(default_factory=dict)  # cells -> risk read
+    stride_cache: dict[str | None, tuple[list[str], bool]] = field(default_factory=dict)  # cell -> STRIDE read
 
     def __post_init__(self) -> None:
         for name, (_label, syns) in self.skipped.items():
@@ -336,7 +337,7 @@ def with_synonyms(vocab: Vocabulary, additions: dict[tuple[str, str], list[str]]
             more = tuple(additions.get((name, fname), ()))
             fields[fname] = FieldSpec(fs.kind, fs.name, fs.weight, fs.key, more + fs.synonyms)
         kinds[name] = _index_kind(KindSpec(name, spec.label, spec.context, fields))
-    return replace(vocab, kinds=kinds, header_cache={})
+    return replace(vocab, kinds=kinds, header_cache={}, stride_cache={})  # a STRIDE label is read by the headers
 
 
 def load_vocabulary() -> Vocabulary:
@@ -565,7 +566,20 @@ def stride_letters_only(vocab: Vocabulary, text: str) -> bool:
 
 
 def parse_stride(vocab: Vocabulary, text: str | None) -> Parsed[list[str]]:
-    """STRIDE as words, abbreviations or letters, alone or combined: "S", "T, I", "T/R", "Spoofing / Tampering"."""
+    """STRIDE as words, abbreviations or letters, alone or combined: "S", "T, I", "T/R", "Spoofing / Tampering".
+
+    Read once per distinct cell text (a register repeats a handful); each caller gets its own list."""
+    cache = vocab.stride_cache
+    hit = cache.get(text)
+    if hit is None:
+        got = _parse_stride(vocab, text)
+        if len(cache) >= _EMPTY_CACHE_MAX:
+            return got
+        hit = cache[text] = (got.value, got.ok)
+    return Parsed(list(hit[0]), hit[1])
+
+
+def _parse_stride(vocab: Vocabulary, text: str | None) -> Parsed[list[str]]:
     if is_empty(vocab, text):
         return Parsed([])
     assert text is not None
