@@ -322,12 +322,6 @@ def _walk(el: etree._Element, parts: list[str], stats: Stats) -> None:
         if action is None:
             action = _walk_action(tag)
         if action == _RUN:
-            rpr = _first(child, _RPR)
-            if rpr is not None:
-                vanish = _first(rpr, _VANISH)
-                if vanish is not None and vanish.get(_VAL) not in ("0", "false"):
-                    stats.hidden += 1
-                    continue
             _run(child, parts, stats)
         elif action == _INTO:
             _walk(child, parts, stats)
@@ -364,8 +358,21 @@ def _run_action(tag: str) -> str:
 
 
 def _run(r: etree._Element, parts: list[str], stats: Stats) -> None:
+    """A run's text. A run its (first) ``w:rPr`` hides with ``w:vanish`` adds nothing and counts as hidden;
+    the properties are read in the same pass as the text, and what was taken before them is given back."""
+    mark, comments, images = len(parts), len(stats.comments), len(stats.images)
+    props = False
     for rc in r:
         tag = rc.tag
+        if tag == _RPR:
+            if not props:
+                props = True
+                vanish = _first(rc, _VANISH)
+                if vanish is not None and vanish.get(_VAL) not in ("0", "false"):
+                    del parts[mark:], stats.comments[comments:], stats.images[images:]
+                    stats.hidden += 1
+                    return
+            continue
         if not isinstance(tag, str):
             continue
         action = _RUN_ACT.get(tag) or _run_action(tag)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import os
+from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticSerializationError
 
-from mdptm.base.output import json_text
+from mdptm.base.output import _tiny_float, json_text
 from mdptm.base.safety import current_limits, parse_json, parse_yaml, read_input
 from mdptm.errors import InputError
 from mdptm.model import Model
@@ -117,12 +120,91 @@ def model_to_data(model: Model) -> dict[str, Any]:  # Any: the JSON form pydanti
 
 def dumps(model: Model, fmt: str = "json") -> str:
     """The one canonical text form: same model, same bytes."""
+    if fmt != "yaml":
+        text = _json_direct(model)
+        if text is not None:
+            return text
     data = model_to_data(model)
     if fmt == "yaml":
         import yaml
 
         return yaml.dump(data, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100)
     return json_text(data)
+
+
+def _json_direct(model: Model) -> str | None:
+    """``json_text(model_to_data(model))`` written by pydantic-core straight from the model, without the
+    intermediate dicts and lists (a 10 000-threat model: 0.6 s and two full collections fewer); None
+    where the two could differ. They differ only where pydantic-core writes a float the model's way
+    (``null`` for infinity and NaN, which ``json_text`` writes ``Infinity``/``NaN``) or where
+    ``json_text`` falls back to the standard library (floats below 1e-4, text pydantic-core refuses)."""
+    if not _finite(model):
+        return None
+    try:
+        text = type(model).__pydantic_serializer__.to_json(model, indent=2, by_alias=True).decode("utf-8")
+    except (ValueError, TypeError, PydanticSerializationError):
+        return None
+    if not text or _tiny_float(text):
+        return None
+    return text + "\n"
+
+
+def _finite(root: BaseModel) -> bool:
+    """No infinite or NaN float anywhere in the fields of *root* that may hold a float."""
+    stack: list[object] = [root]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is str or value is None or kind is bool or kind is int:
+            continue
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                return False
+        elif isinstance(value, BaseModel):
+            fields = value.__dict__
+            stack.extend(fields.get(name) for name in _float_fields(type(value)))
+            if value.__pydantic_extra__:
+                stack.extend(value.__pydantic_extra__.values())
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            stack.extend(value)
+    return True
+
+
+_PLAIN = (str, int, bool, type(None))
+
+
+@cache
+def _float_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of *cls* whose type may hold a float somewhere inside (a float, an ``Any``, a model with one)."""
+    _float_fields_pending.add(cls)
+    try:
+        return tuple(name for name, info in cls.model_fields.items() if _may_hold_float(info.annotation))
+    finally:
+        _float_fields_pending.discard(cls)
+
+
+_float_fields_pending: set[type] = set()  # models whose fields are being read: a model that holds itself
+
+
+def _may_hold_float(tp: object) -> bool:
+    if isinstance(tp, type):
+        if issubclass(tp, BaseModel):
+            return tp in _float_fields_pending or bool(_float_fields(tp))
+        if issubclass(tp, Enum):
+            return any(isinstance(m.value, float) for m in tp)
+        if issubclass(tp, _PLAIN) and not issubclass(tp, float):
+            return False
+    origin = get_origin(tp)
+    if origin is Literal:
+        return any(isinstance(a, float) for a in get_args(tp))
+    args = get_args(tp)
+    if origin is None or not args:
+        return True  # float, Any, object and what is not known: looked at
+    if origin is Annotated:
+        return _may_hold_float(args[0])
+    return any(_may_hold_float(a) for a in args if a is not Ellipsis)
 
 
 def fmt_for(path: Path) -> str:

@@ -7,11 +7,14 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mdptm.importers.tabular.vocab import (
     combine_risk,
     fact_key,
     match_header,
+    own_risk,
     parse_choice,
     parse_risk,
     parse_status,
@@ -151,6 +154,35 @@ def test_a_repeated_risk_cell_is_read_once_and_each_row_gets_its_own_risk() -> N
     assert later is not None and later is not pair and later.likelihood_basis is None and later.score == 8
 
 
+def test_a_risk_copy_is_model_copy_and_shares_nothing() -> None:
+    """``own_risk`` stands for ``model_copy()``: equal in every field and in which fields were set, and
+    independent — which a copy of the field values only is while every Risk field holds a str, number or None."""
+    from types import NoneType, UnionType
+    from typing import Literal, Union, get_args, get_origin
+
+    from mdptm.model import Risk
+
+    def scalar(tp: object) -> bool:
+        origin = get_origin(tp)
+        if origin is Literal:
+            return all(isinstance(a, (str, int, float)) for a in get_args(tp))
+        if origin in (Union, UnionType):
+            return all(scalar(a) for a in get_args(tp))
+        return tp in (str, float, int, bool, NoneType)
+
+    assert not scalar(list[str]) and not scalar(dict[str, str] | None) and scalar(float | None)
+    assert all(scalar(f.annotation) for f in Risk.model_fields.values()), "Risk holds a container: own_risk must copy it"
+    for risk in (Risk(), Risk(likelihood="4", severity="5", score=20.0, level="high", scale="5x5"), Risk(level="low")):
+        risk.likelihood_basis = "probability"
+        copy = own_risk(risk)
+        plain = risk.model_copy()
+        assert copy == plain and copy is not risk
+        assert copy.model_fields_set == plain.model_fields_set and copy.model_fields_set is not risk.model_fields_set
+        assert copy.model_dump() == plain.model_dump() and repr(copy) == repr(plain)
+        copy.level, copy.score = "critical", 99.0
+        assert (risk.level, risk.score) == (plain.level, plain.score)
+
+
 def test_lists_split_on_every_separator_and_none_means_empty() -> None:
     assert split_list(V, "C-01, C-02; C-03\nC-04 / C-05|C-06") == ["C-01", "C-02", "C-03", "C-04", "C-05", "C-06"]
     assert split_list(V, "None identified") == []
@@ -256,3 +288,55 @@ def test_a_cloud_word_settles_a_tie_with_a_process_or_device_word(name: str, kin
     """values.yaml `wins_ties`: a component named with a cloud word and a process or device word runs in
     the cloud, so the guides and MC2 v2.24 (location of data processing) see a cloud service."""
     assert parse_choice(V, "element_kind", name).value == kind
+
+
+def test_a_header_two_skipped_kinds_share_is_read_the_same_in_every_process() -> None:
+    """ "Date | Destination | Date | Date" is as much a revision history as an approvals table: the tie is
+    broken by the vocabulary's order, not by the order of a set of strings (which changes with the hash seed)."""
+    import os
+    import subprocess
+    import sys
+
+    from mdptm.importers.tabular.headers import classify
+    from mdptm.importers.tabular.vocab import skipped_hits
+
+    headers = ["Date", "Destination", "Date", "Date"]
+    tied = [c for c in V.skipped if sum(1 for h in headers if c in skipped_hits(V, h)) >= 2]
+    assert len(tied) >= 2  # the case is a tie
+    here = classify(V, headers)
+    assert here is not None and here.skipped and here.kind == tied[0]
+    code = (
+        "from mdptm.importers.tabular.headers import classify\n"
+        "from mdptm.importers.tabular.vocab import vocabulary\n"
+        f"print(classify(vocabulary(), {headers!r}).kind)"
+    )
+    kinds = {
+        subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for seed in ("0", "1", "2", "3", "4", "5")
+    }
+    assert kinds == {tied[0]}
+
+
+def _plain_header_forms(text: str) -> tuple[str, ...]:
+    """The definition header_forms must equal (it skips the rewriting where nothing would be rewritten)."""
+    import re
+
+    from mdptm.importers.tabular.vocab import norm_text
+
+    t = re.sub(r"\((e?s)\)", r"\1", text.lower().replace("&", " and "))
+    t = t.replace("’", "'").replace("'s", "s")
+    without = norm_text(re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", t))
+    with_p = norm_text(t)
+    return tuple(dict.fromkeys(f for f in (without, with_p) if f))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aBsSeİK ()[]&'’-_#0x")) | st.characters(), max_size=24))
+def test_header_forms_are_their_plain_definition(text: str) -> None:
+    from mdptm.importers.tabular.vocab import header_forms
+
+    assert header_forms(text) == _plain_header_forms(text)
+    for header in ("Component(s)", "Owner's name", "Risk [1-5]", "R&D", "Threat ID", "THR-000001", "Likelihood (1–5)", ""):
+        assert header_forms(header) == _plain_header_forms(header)

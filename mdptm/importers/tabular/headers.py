@@ -65,7 +65,7 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
         results.append(Classified(kind, score, fields, matched))
     if only is None:
         per_header = [skipped_hits(vocab, h) for _i, h in nonempty]
-        for name in {n for hit in per_header for n in hit}:
+        for name in [n for n in vocab.skipped if any(n in hit for hit in per_header)]:  # in the vocabulary's order, as kinds
             hits = sum(hit.get(name, 0) for hit in per_header)
             if hits >= 2 and hits * 2 >= len(nonempty):
                 results.append(Classified(name, hits * 1.5, {}, hits, skipped=True))

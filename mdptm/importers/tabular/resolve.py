@@ -135,8 +135,9 @@ def _named_only(item: Item) -> bool:
 
 def _names(item: Item) -> list[str]:
     out = []
+    fields = item.__dict__  # not getattr: a missing attribute costs pydantic an exception, once per item and pass
     for attr in ("name", "title"):
-        v = getattr(item, attr, None)
+        v = fields.get(attr)
         if isinstance(v, str) and v:
             out.append(v)
     if isinstance(item, View):
@@ -167,7 +168,6 @@ class Resolver:
         self.report = report
         self.final = final
         self._vocab = vocab
-        self.index = _Index()
         # Items recorded only because a row that is no threat named them do not make a component table.
         self.had = {
             coll: any(not _named_only(i) for i in getattr(model, coll)) for coll in ("elements", "assets", "controls", "trust_zones")
@@ -175,11 +175,31 @@ class Resolver:
         self.created_controls: dict[str, str] = {}
         self._link_tables: set[tuple[str, str]] = set()
         self.by_id: dict[tuple[str, str], Item] = {}
+        self._index: _Index | None = None
+        self._alias_of: dict[int, list[str]] | None = None  # id(item) -> its aliases, kept for an index built later
+        # The last pass over a model whose references are all resolved reads the index only for a flow
+        # without ends, after changing nothing the index holds (ids, names; the aliases are kept here,
+        # as the pass drops the entries that hold them): built on that need.
+        if not final or _has_refs(model):
+            self._build_index()
+        else:
+            self._alias_of = {id(item): aliases for _k, item in model.items() if (aliases := self._aliases(item))}
+
+    def _build_index(self) -> _Index:
+        index = self._index = _Index()
+        model = self.model
+        kept = self._alias_of
         for coll in ("elements", "flows", "assets", "trust_zones", "controls", "threats", "views"):
             for item in getattr(model, coll):
-                self.index.add(coll, item.id, _names(item), self._aliases(item))
+                index.add(coll, item.id, _names(item), kept.get(id(item)) if kept is not None else self._aliases(item))
                 self.by_id.setdefault((coll, item.id), item)
-        self.index.all_ids.update(item.id for _k, item in model.items())
+        index.all_ids.update(item.id for _k, item in model.items())
+        return index
+
+    @property
+    def index(self) -> _Index:
+        """Ids, aliases and names of every item, for the look-ups."""
+        return self._index if self._index is not None else self._build_index()
 
     @property
     def vocab(self) -> Vocabulary:
@@ -398,6 +418,7 @@ class Resolver:
             _add(item.stored_in, iid)
 
     def _get(self, coll: str, iid: str) -> Item | None:
+        self.index  # noqa: B018 - by_id is filled with the index
         return self.by_id.get((coll, iid))
 
     # -- what names nothing
@@ -550,6 +571,8 @@ class Resolver:
         keep: list[Flow] = []
         converted: list[Element] = []
         primary = next((e.id for e in self.model.elements if e.kind == "device"), None)
+        if any(not flow.source or not flow.target for flow in self.model.flows):
+            self.index  # noqa: B018 - built before a flow becomes an element, as the model stood when the pass began
         self._link_tables = self._tables_of_links() if self.final else set()
         for flow in self.model.flows:
             peer = flow.extra.pop("_mdptm_peer", None) if self.final else flow.extra.get("_mdptm_peer")
@@ -665,10 +688,12 @@ class Resolver:
             coll: {i.id for i in getattr(self.model, coll)}
             for coll in ("elements", "flows", "assets", "trust_zones", "controls", "threats", "views")
         }
+        imported: dict[str, list[Item]] = {}  # per collection, the items an importer made (read once, not per field)
         for (coll, fld), allowed in REFERENCES.items():
-            for item in getattr(self.model, coll):
-                if _importer(item) in (None, "mdptm"):
-                    continue
+            items = imported.get(coll)
+            if items is None:
+                items = imported[coll] = [i for i in getattr(self.model, coll) if _importer(i) not in (None, "mdptm")]
+            for item in items:
                 value = getattr(item, fld)
                 refs = value if isinstance(value, list) else [value]
                 bad = [r for r in refs if isinstance(r, str) and r and not any(r in present[a] for a in allowed)]
@@ -738,6 +763,12 @@ def resolve_references(model: Model, report: ImportReport, *, final: bool = True
     """Turn the references kept as written into ids; see the module docstring for what is created."""
     Resolver(model, report, final=final).run()
     return model
+
+
+def _has_refs(model: Model) -> bool:
+    """Whether any item still holds a reference to resolve (not only an alias or a name-only mark)."""
+    entries = (v for _kind, item in model.items() for k, v in item.extra.items() if k.startswith(PENDING))
+    return any(isinstance(v, dict) and bool(v.get("refs")) for v in entries)
 
 
 def has_pending(model: Model) -> bool:

@@ -22,6 +22,7 @@ from mdptm.importers.tabular.vocab import (
     norm_text,
     normalise_cwe,
     one_line,
+    own_risk,
     parse_bool,
     parse_choice,
     parse_harm,
@@ -65,6 +66,9 @@ class RowFields:
     def __init__(self, vocab: Vocabulary, warn: Callable[[str | None, str], None]):
         self.vocab = vocab
         self.warn = warn
+        self._fails = 0  # values kept as written so far (each with a warning)
+        # What a row's risk cells gave, per distinct cells, scales and headers: (risk, extra entries).
+        self._risks: dict[tuple[object, ...], tuple[Risk | None, tuple[tuple[str, Any], ...]]] = {}
 
     def read(self, kind: str, rec: RowRecord) -> Read:
         """The fields, extra columns and references *rec* gives an item of *kind*."""
@@ -74,6 +78,7 @@ class RowFields:
     # -- what every kind shares
 
     def _fail(self, rec: RowRecord, fname: str, raw: str, extra: dict[str, Any], what: str) -> None:
+        self._fails += 1
         header = rec.headers.get(fname, fname)
         extra[header] = raw
         self.warn(rec.locator, f"{what} {one_line(raw)[:80]!r} (column {header!r}) not understood; kept in extra")
@@ -214,6 +219,27 @@ class RowFields:
                 self.warn(rec.locator, f"CVSS (column {header!r}): {reading.problem}; kept as written")
 
     def _risk(self, rec: RowRecord, base: str, extra: dict[str, Any]) -> Risk | None:
+        """:meth:`_read_risk`, read once per distinct cells, scales and headers (a register repeats "3 x 4 = 12"
+        and "Medium" on every row): the row gets its own copy of the risk and the same extra entries.
+        A reading that kept a value as written (and warned, naming the row) is done again for each row."""
+        v, scales, headers = rec.values, rec.scales, rec.headers
+        lik_f, sev_f, level_f = f"{base}.likelihood", f"{base}.severity", f"{base}.level"
+        cells = (v.get(base), v.get(lik_f), v.get(sev_f), v.get(level_f))
+        on = (scales.get(base), scales.get(lik_f), scales.get(sev_f), headers.get(base), headers.get(lik_f), headers.get(level_f))
+        key = (base, *cells, *on)
+        hit = self._risks.get(key)
+        if hit is not None:
+            kept, entries = hit
+            extra.update(entries)
+            return own_risk(kept) if kept is not None else None
+        fails, added = self._fails, dict[str, Any]()
+        risk = self._read_risk(rec, base, added)
+        extra.update(added)
+        if fails == self._fails and len(self._risks) < 65536:  # nothing kept as written: the same for every such row
+            self._risks[key] = (own_risk(risk) if risk is not None else None, tuple(added.items()))
+        return risk
+
+    def _read_risk(self, rec: RowRecord, base: str, extra: dict[str, Any]) -> Risk | None:
         v = rec.values
         overall = v.get(base)
         lik, sev = v.get(f"{base}.likelihood"), v.get(f"{base}.severity")

@@ -78,13 +78,13 @@ def _scope_by_component(block: Block, records: list[RowRecord]) -> None:
     )
 
 
-def _continuation_row(g: Grid, r: int, block: Block, key_cols: list[int]) -> bool:
+def _continuation_row(block: Block, filled: list[tuple[int, str]], key_cols: list[int]) -> bool:
     """A row that only adds to the row above: its id, title and description cells are empty and all its
-    cells lie right of them (a second mitigation on a line of its own in a CSV register)."""
+    cells lie right of them (a second mitigation on a line of its own in a CSV register). *filled*: the
+    row's non-blank cells (:func:`_filled`)."""
     if not key_cols or block.kind not in ("threat", "control"):
         return False
-    filled = [c for c in range(block.c0, block.c1 + 1) if g.data_text(r, c).strip()]
-    return bool(filled) and len(filled) <= 3 and min(filled) > max(key_cols)
+    return bool(filled) and len(filled) <= 3 and filled[0][0] > max(key_cols)
 
 
 def _continues(g: Grid, r: int, c: int, start: int) -> bool:
@@ -154,6 +154,8 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
     ]
     scales = {c.field: c.scale for c in block.columns if c.field}
     cell_comments = g.comments
+    span = range(block.c0, block.c1 + 1)
+    dense = [c.index for c in block.columns] == list(span)  # a column per grid column: the columns' texts are the row's
     for r in block.rows:
         loc = g.locator(r, block.c0)
         if g.row_blank(r, block.c0, block.c1):
@@ -169,20 +171,23 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             text = one_line(g.data_text(r, id_col if id_col is not None else block.c0))[:60]
             yield RowNote(g.file, loc, f"guidance row under the header ({text!r}), not an item")
             continue
-        texts = [g.data_text(r, c.index) for c in block.columns]
+        # The row's cells are read once (c0..c1 as data cells) and every test below looks at them.
+        cells = [g.data_text(r, c) for c in span]
+        texts = cells if dense else [g.data_text(r, c.index) for c in block.columns]
         if all(norm_text(t) == k for t, k in zip(texts, header_key, strict=True)):  # stops at the first cell that differs
             yield RowNote(g.file, loc, "repeated header row")
             continue
-        other = other_row(g, r, block.c0, block.c1, id_col, vocab)
+        filled = _filled(cells, block.c0)
+        other = _other_row(filled, id_col, vocab)
         if other is not None:
             yield RowNote(g.file, loc, other)
             continue
-        if _group_row(g, r, block.c0, block.c1) or _lone_group_cell(g, r, block.c0, block.c1, id_col, vocab):
+        if _group_row(g, r, block.c0, block.c1) or _lone_group(cells, filled, block.c0, id_col, vocab):
             group = one_line(g.raw(r, block.c0))
             prev = None
             yield RowNote(g.file, loc, f"group heading row ({group!r}) applied to the rows below")
             continue
-        if prev is not None and key_col is not None and (_continues(g, r, key_col, prev[1]) or _continuation_row(g, r, block, key_cols)):
+        if prev is not None and key_col is not None and (_continues(g, r, key_col, prev[1]) or _continuation_row(block, filled, key_cols)):
             _join(prev[0], g, r, block, texts, vocab)  # reported as merged into the item of the row above
             prev[0].joined.append(loc)
             continue
@@ -276,12 +281,23 @@ def _group_row(g: Grid, r: int, c0: int, c1: int) -> bool:
 def _lone_group_cell(g: Grid, r: int, c0: int, c1: int, id_col: int | None, vocab: Vocabulary) -> bool:
     """A group heading written in the first cell only, without merging ("Spoofing threats", "Cloud back end"):
     short text that is no id, naming a STRIDE category or standing in the id column."""
-    text = one_line(g.data_text(r, c0))
+    cells = [g.data_text(r, c) for c in range(c0, c1 + 1)]
+    return _lone_group(cells, _filled(cells, c0), c0, id_col, vocab)
+
+
+def _lone_group(cells: list[str], filled: list[tuple[int, str]], c0: int, id_col: int | None, vocab: Vocabulary) -> bool:
+    """:func:`_lone_group_cell` of a row's data cells *cells* (columns c0...) and their non-blank ones *filled*."""
+    text = one_line(cells[0])
     if not text or len(text.split()) > 6 or _ID_LIKE_CELL.match(text):
         return False
-    if any(g.data_text(r, c).strip() for c in range(c0 + 1, c1 + 1)):
+    if len(filled) > 1 or (filled and filled[0][0] != c0):  # a cell right of the first holds something
         return False
     return id_col == c0 or stride_default(vocab, text) is not None
+
+
+def _filled(cells: list[str], c0: int) -> list[tuple[int, str]]:
+    """(column, stripped text) of the non-blank cells of a row's data cells *cells*, columns c0..."""
+    return [(c, text) for c, cell in enumerate(cells, c0) if (text := cell.strip())]
 
 
 _ID_LIKE_CELL = re.compile(r"^[A-Za-z]{0,10}[-_ .]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
@@ -291,7 +307,11 @@ _FOOTNOTE = re.compile(r"^\s*[*†‡§¹²³]")
 def other_row(g: Grid, r: int, c0: int, c1: int, id_col: int | None, vocab: Vocabulary) -> str | None:
     """Why a row inside a table is no item: a totals row ("Total | 7 | 3"), a legend or note written below
     the table ("Legend: X = applies"), or a sentence alone in the id column. None for an ordinary row."""
-    filled = [(c, text) for c in range(c0, c1 + 1) if (text := g.data_text(r, c).strip())]
+    return _other_row(_filled([g.data_text(r, c) for c in range(c0, c1 + 1)], c0), id_col, vocab)
+
+
+def _other_row(filled: list[tuple[int, str]], id_col: int | None, vocab: Vocabulary) -> str | None:
+    """:func:`other_row` of a row's non-blank data cells *filled* (:func:`_filled`)."""
     if not filled:
         return None
     first = filled[0][1]

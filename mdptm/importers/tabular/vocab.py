@@ -159,6 +159,7 @@ class Vocabulary:
     context_soft_not_items: frozenset[str] = frozenset()  # summaries: skipped unless the only such table
     empty_cache: dict[str, bool] = field(default_factory=dict)  # cell text -> is_empty: a register repeats its values
     risk_cache: dict[tuple[object, ...], tuple[Risk | None, bool]] = field(default_factory=dict)  # cells -> risk read
+    stride_cache: dict[str | None, tuple[list[str], bool]] = field(default_factory=dict)  # cell -> STRIDE read
 
     def __post_init__(self) -> None:
         for name, (_label, syns) in self.skipped.items():
@@ -172,9 +173,15 @@ def norm_text(text: str) -> str:
     return " ".join(_WORD.findall(text.lower().replace("&", " and ")))
 
 
+_FORM_MARKS = ("&", "(", "[", "'", "’")  # what header_forms rewrites beyond norm_text
+
+
 @lru_cache(maxsize=131072)
 def header_forms(text: str) -> tuple[str, ...]:
     """Normalised forms of a column header: with parenthesised text as words, and without it."""
+    if not any(ch in text for ch in _FORM_MARKS):  # nothing to drop or rewrite: one form, the words
+        plain = norm_text(text)
+        return (plain,) if plain else ()
     t = re.sub(r"\((e?s)\)", r"\1", text.lower().replace("&", " and "))
     t = t.replace("’", "'").replace("'s", "s")
     without = norm_text(re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", t))
@@ -344,7 +351,7 @@ def with_synonyms(vocab: Vocabulary, additions: dict[tuple[str, str], list[str]]
             more = tuple(additions.get((name, fname), ()))
             fields[fname] = FieldSpec(fs.kind, fs.name, fs.weight, fs.key, more + fs.synonyms)
         kinds[name] = _index_kind(KindSpec(name, spec.label, spec.context, fields, first_column_under=spec.first_column_under))
-    return replace(vocab, kinds=kinds, header_cache={})
+    return replace(vocab, kinds=kinds, header_cache={}, stride_cache={})  # a STRIDE label is read by the headers
 
 
 def load_vocabulary() -> Vocabulary:
@@ -573,7 +580,20 @@ def stride_letters_only(vocab: Vocabulary, text: str) -> bool:
 
 
 def parse_stride(vocab: Vocabulary, text: str | None) -> Parsed[list[str]]:
-    """STRIDE as words, abbreviations or letters, alone or combined: "S", "T, I", "T/R", "Spoofing / Tampering"."""
+    """STRIDE as words, abbreviations or letters, alone or combined: "S", "T, I", "T/R", "Spoofing / Tampering".
+
+    Read once per distinct cell text (a register repeats a handful); each caller gets its own list."""
+    cache = vocab.stride_cache
+    hit = cache.get(text)
+    if hit is None:
+        got = _parse_stride(vocab, text)
+        if len(cache) >= _EMPTY_CACHE_MAX:
+            return got
+        hit = cache[text] = (got.value, got.ok)
+    return Parsed(list(hit[0]), hit[1])
+
+
+def _parse_stride(vocab: Vocabulary, text: str | None) -> Parsed[list[str]]:
     if is_empty(vocab, text):
         return Parsed([])
     assert text is not None
@@ -708,7 +728,18 @@ def _risk_memo(
         else:
             return got
     risk, ok = hit
-    return Parsed(risk.model_copy() if risk is not None and not shared else risk, ok)
+    return Parsed(own_risk(risk) if risk is not None and not shared else risk, ok)
+
+
+def own_risk(risk: Risk) -> Risk:
+    """A copy of *risk* its holder may change: ``model_copy()``, without its three generic ``copy`` calls.
+    A Risk holds only strings and numbers, so a copy of its field values is a whole copy."""
+    new = Risk.__new__(Risk)
+    object.__setattr__(new, "__dict__", risk.__dict__.copy())
+    object.__setattr__(new, "__pydantic_fields_set__", set(risk.__pydantic_fields_set__))
+    object.__setattr__(new, "__pydantic_extra__", None)
+    object.__setattr__(new, "__pydantic_private__", None)
+    return new
 
 
 def parse_risk(vocab: Vocabulary, text: str | None, scale: int | None = None, *, shared: bool = False) -> Parsed[Risk | None]:

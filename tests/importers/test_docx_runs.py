@@ -1,0 +1,121 @@
+"""A run's text and its hidden mark are read in one pass over the run: what a paragraph gives (text, tracked
+changes, hidden runs, comments, images) must be what the two-pass reading below gives, for any run."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from mdptm.importers.docx import WP, A, R, Stats, W, _first, _images, _run_action, _walk_action, paragraph_text
+
+NS = f'xmlns:w="{W}" xmlns:r="{R}" xmlns:a="{A}" xmlns:wp="{WP}"'
+
+
+def plain_paragraph_text(p: etree._Element) -> tuple[str, Stats]:
+    """The reading before: the run's first w:rPr looked up first, then its children read."""
+    stats = Stats()
+    parts: list[str] = []
+    _plain_walk(p, parts, stats)
+    return "".join(parts), stats
+
+
+def _plain_walk(el: etree._Element, parts: list[str], stats: Stats) -> None:
+    from mdptm.importers.docx import _COMMENT, _DEL, _IMAGE, _INS, _INTO, _RUN
+
+    for child in el:
+        action = _walk_action(child.tag)
+        if action == _RUN:
+            rpr = _first(child, f"{{{W}}}rPr")
+            if rpr is not None:
+                vanish = _first(rpr, f"{{{W}}}vanish")
+                if vanish is not None and vanish.get(f"{{{W}}}val") not in ("0", "false"):
+                    stats.hidden += 1
+                    continue
+            _plain_run(child, parts, stats)
+        elif action == _INTO:
+            _plain_walk(child, parts, stats)
+        elif action == _DEL:
+            stats.deleted += 1
+        elif action == _INS:
+            stats.inserted += 1
+            _plain_walk(child, parts, stats)
+        elif action == _COMMENT:
+            cid = child.get(f"{{{W}}}id")
+            if cid is not None and cid not in stats.comments:
+                stats.comments.append(cid)
+        elif action == _IMAGE:
+            _images(child, stats)
+
+
+def _plain_run(r: etree._Element, parts: list[str], stats: Stats) -> None:
+    for rc in r:
+        if not isinstance(rc.tag, str):
+            continue
+        action = _run_action(rc.tag)
+        if action == "t":
+            parts.append(rc.text or "")
+        elif action == "image":
+            _images(rc, stats)
+        elif action == "comment":
+            cid = rc.get(f"{{{W}}}id")
+            if cid is not None and cid not in stats.comments:
+                stats.comments.append(cid)
+        elif action != "other":
+            parts.append(action)
+
+
+RUN_CHILDREN = [
+    "<w:rPr><w:b/></w:rPr>",
+    "<w:rPr><w:vanish/></w:rPr>",
+    '<w:rPr><w:vanish w:val="false"/></w:rPr>',
+    '<w:rPr><w:vanish w:val="1"/></w:rPr>',
+    "<w:t>alpha</w:t>",
+    "<w:t xml:space='preserve'> beta </w:t>",
+    "<w:t/>",
+    "<w:tab/>",
+    "<w:br/>",
+    "<w:noBreakHyphen/>",
+    '<w:commentReference w:id="7"/>',
+    '<w:commentReference w:id="8"/>',
+    '<w:drawing><wp:inline><wp:docPr id="1" descr="pump photo"/><a:blip r:embed="rId5"/></wp:inline></w:drawing>',
+    "<!-- a comment -->",
+    "<w:delText>gone</w:delText>",
+]
+
+
+@st.composite
+def paragraphs(draw: st.DrawFn) -> str:
+    runs = []
+    for _ in range(draw(st.integers(0, 4))):
+        run = "<w:r>" + "".join(draw(st.lists(st.sampled_from(RUN_CHILDREN), max_size=5))) + "</w:r>"
+        wrap = draw(st.sampled_from(["{}", "<w:ins>{}</w:ins>", "<w:del>{}</w:del>", "<w:hyperlink>{}</w:hyperlink>"]))
+        runs.append(wrap.format(run))
+        if draw(st.booleans()):
+            runs.append(f'<w:commentRangeStart w:id="{draw(st.sampled_from(["7", "9"]))}"/>')
+    return f"<w:p {NS}>" + "".join(runs) + "</w:p>"
+
+
+@settings(max_examples=400, deadline=None)
+@given(paragraphs())
+def test_a_paragraph_reads_as_the_two_pass_reading(xml: str) -> None:
+    p = etree.fromstring(xml)
+    text, stats = paragraph_text(p)
+    want, plain = plain_paragraph_text(p)
+    assert text == want
+    assert (stats.inserted, stats.deleted, stats.hidden, stats.comments, stats.images) == (
+        plain.inserted,
+        plain.deleted,
+        plain.hidden,
+        plain.comments,
+        plain.images,
+    )
+
+
+def test_a_run_hidden_by_properties_after_its_text_gives_back_what_it_took() -> None:
+    xml = (
+        f'<w:p {NS}><w:r><w:t>seen</w:t></w:r><w:r><w:t>unseen</w:t><w:commentReference w:id="3"/>'
+        '<w:drawing><wp:inline><a:blip r:embed="rId9"/></wp:inline></w:drawing><w:rPr><w:vanish/></w:rPr></w:r></w:p>'
+    )
+    text, stats = paragraph_text(etree.fromstring(xml))
+    assert (text, stats.hidden, stats.comments, stats.images) == ("seen", 1, [], [])
