@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from mdptm import __version__
@@ -105,3 +106,31 @@ def test_exporting_json_or_a_workbook_draws_nothing(tmp_path: Path) -> None:
     _, mods = run(["export", str(model), "--internal", "--format", "xlsx", "-o", str(tmp_path / "m.xlsx"), "-q"], "off")
     assert "openpyxl" in mods and (tmp_path / "m.xlsx").stat().st_size > 0
     assert not [m for m in ("matplotlib", "mpl_toolkits", "mdptm.render.diagrams") if m in mods]
+
+
+def test_the_collector_runs_rarely_while_import_loads_its_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading pydantic, the model classes and the doors makes long-lived objects, not garbage: the collector
+    waits until they are loaded (then they are frozen), and its settings are as before after the command,
+    whether it succeeded or failed."""
+    import gc
+
+    from mdptm import cli as cli_module
+
+    src = tmp_path / "pump.tm7"
+    src.write_bytes(synthetic_tm7())
+    seen: list[tuple[int, int, int]] = []
+    real_loaded = cli_module._loaded
+
+    def loaded() -> None:
+        seen.append(gc.get_threshold())
+        real_loaded()
+
+    monkeypatch.setattr(cli_module, "_loaded", loaded)
+    before = gc.get_threshold()
+    for args, code in (([str(src)], 0), ([str(tmp_path / "missing.tm7")], 2)):
+        with pytest.raises(SystemExit) as exc:
+            cli_module.main(["import", *args, "-o", str(tmp_path / "m.json"), "-q"])
+        assert exc.value.code == code
+        assert gc.get_threshold() == before
+    assert seen and seen[0][0] >= cli_module.LOADING_GC_THRESHOLD > before[0]
+    assert gc.get_freeze_count() > 0
