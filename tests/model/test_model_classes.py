@@ -48,3 +48,13 @@ def test_the_factories_give_a_new_container_each_time() -> None:
     one.elements.append(a)
     one.risk_management.documents["x"] = "y"
     assert two.elements == [] and two.risk_management.documents == {}
+
+
+def test_the_core_model_annotations_are_evaluated_where_they_are_written() -> None:
+    """Postponed (string) annotations would make pydantic compile each one while building the classes."""
+    core = [cls for cls in model_classes() if cls.__module__ == "mdptm.model"]
+    assert Model in core and Element in core
+    strings = [
+        f"{cls.__name__}.{name}" for cls in core for name, ann in vars(cls).get("__annotations__", {}).items() if isinstance(ann, str)
+    ]
+    assert not strings
