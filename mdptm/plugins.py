@@ -229,10 +229,11 @@ def registry(*kinds: str) -> Registry:
     unknown = [k for k in kinds if k not in GROUPS]
     if unknown:
         raise ValueError(f"no plug-in door {unknown[0]!r} (doors: {', '.join(GROUPS)})")
+    installed = entry_points()  # one scan of the installed distributions for every door (what entry_points(group=) selects from)
     for kind, group in GROUPS.items():
         if kinds and kind not in kinds:
             continue
-        for ep in sorted(entry_points(group=group), key=lambda e: e.name):
+        for ep in sorted(installed.select(group=group), key=lambda e: e.name):
             dname, dver = _dist(ep)
             try:
                 obj = ep.load()

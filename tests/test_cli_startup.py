@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from mdptm import __version__
@@ -81,3 +82,55 @@ def test_the_door_imports_its_reader_to_read(tmp_path: Path) -> None:
     assert {"mdptm.importers.xlsx", "mdptm.importers.tabular.records"} <= mods
     assert "mdptm.importers.docx" not in mods and "mdptm.documents.guides" not in mods
     assert json.loads(out.read_text(encoding="utf-8"))["threats"]
+
+
+# Drawing and workbook libraries: loaded when a picture is drawn or a workbook written, never to open the doors.
+DRAWING_AND_WORKBOOKS = ("matplotlib", "mpl_toolkits", "numpy", "PIL", "openpyxl", "mdptm.render.diagrams")
+
+
+def test_opening_every_door_loads_no_drawing_or_workbook_library(tmp_path: Path) -> None:
+    """`mdptm build` and `mdptm plugins` load every plug-in before anything else; the built-ins' modules
+    are cheap to load, their heavy libraries come when they are used."""
+    _, mods = run(["plugins", "--format", "json"], tmp_path)
+    assert {"mdptm.exporters.xlsx", "mdptm.exporters.docx", "mdptm.exporters.html", "mdptm.mapping.engine"} <= mods
+    assert not [m for m in DRAWING_AND_WORKBOOKS if m in mods]
+
+
+def test_exporting_json_or_a_workbook_draws_nothing(tmp_path: Path) -> None:
+    src = tmp_path / "pump.tm7"
+    src.write_bytes(synthetic_tm7())
+    model = tmp_path / "model.json"
+    run(["import", str(src), "-o", str(model), "-q"], "off")
+    _, mods = run(["export", str(model), "--internal", "--format", "otm", "-o", str(tmp_path / "m.otm.json"), "-q"], "off")
+    assert not [m for m in DRAWING_AND_WORKBOOKS if m in mods]
+    _, mods = run(["export", str(model), "--internal", "--format", "xlsx", "-o", str(tmp_path / "m.xlsx"), "-q"], "off")
+    assert "openpyxl" in mods and (tmp_path / "m.xlsx").stat().st_size > 0
+    assert not [m for m in ("matplotlib", "mpl_toolkits", "mdptm.render.diagrams") if m in mods]
+
+
+def test_the_collector_runs_rarely_while_import_loads_its_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading pydantic, the model classes and the doors makes long-lived objects, not garbage: the collector
+    waits until they are loaded (then they are frozen), and its settings are as before after the command,
+    whether it succeeded or failed."""
+    import gc
+
+    from mdptm import cli as cli_module
+
+    src = tmp_path / "pump.tm7"
+    src.write_bytes(synthetic_tm7())
+    seen: list[tuple[int, int, int]] = []
+    real_loaded = cli_module._loaded
+
+    def loaded() -> None:
+        seen.append(gc.get_threshold())
+        real_loaded()
+
+    monkeypatch.setattr(cli_module, "_loaded", loaded)
+    before = gc.get_threshold()
+    for args, code in (([str(src)], 0), ([str(tmp_path / "missing.tm7")], 2)):
+        with pytest.raises(SystemExit) as exc:
+            cli_module.main(["import", *args, "-o", str(tmp_path / "m.json"), "-q"])
+        assert exc.value.code == code
+        assert gc.get_threshold() == before
+    assert seen and seen[0][0] >= cli_module.LOADING_GC_THRESHOLD > before[0]
+    assert gc.get_freeze_count() > 0

@@ -78,3 +78,22 @@ def test_an_object_that_is_not_the_doors_type_is_refused_with_a_warning(
     assert any("'odd-check'" in w and "not a subclass of mdptm.plugins.Check" in w for w in reg.warnings)
     assert {i.name for i in reg.info if i.error} >= {"odd", "odd-check"}
     sys.modules.pop("mdptm_odd", None)
+
+
+def test_every_door_comes_from_one_scan_of_the_installed_distributions(monkeypatch: pytest.MonkeyPatch, fresh_registry: None) -> None:
+    """Each scan reads every installed distribution's metadata: opening all four doors reads them once,
+    and finds what asking door by door finds."""
+    import importlib.metadata
+
+    real = importlib.metadata.entry_points
+    calls: list[dict[str, str]] = []
+
+    def counting(**params: str) -> object:
+        calls.append(params)
+        return real(**params)
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", counting)
+    reg = plugins.registry()
+    assert len(calls) == 1
+    for kind, group in plugins.GROUPS.items():
+        assert sorted(i.name for i in reg.info if i.kind == kind) == sorted({ep.name for ep in real(group=group)})

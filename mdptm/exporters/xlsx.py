@@ -16,9 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from openpyxl import Workbook
+from typing import TYPE_CHECKING, Any
 
 from mdptm.base.office import Column, StreamedSheet, save_workbook
 from mdptm.model import Model, Risk
@@ -26,7 +24,10 @@ from mdptm.model.index import threats_by_control, threats_by_target, views_by_th
 from mdptm.model.results import Coverage
 from mdptm.model.vocabulary import risk_scale
 from mdptm.plugins import ExportContext, Exporter
-from mdptm.render.diagrams import level_colour
+from mdptm.render.colours import level_colour
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ class WorkbookBuilder:
     def __init__(self, model: Model, ctx: ExportContext):
         self.m = model
         self.ctx = ctx
+        from openpyxl import Workbook  # on use: exporting JSON or OTM never pays for openpyxl
+
         self.wb = Workbook(write_only=True)
         self.used: set[str] = set()
         self.sheets: list[StreamedSheet] = []

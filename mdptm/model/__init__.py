@@ -4,9 +4,11 @@ One pydantic v2 model. Every item shares one id namespace so that a reference is
 ``source``, ``notes`` and ``extra`` keep provenance and unmapped data but are never published.
 The model itself does not check cross-references: :mod:`mdptm.model.validate` reports every problem at
 once instead of failing on the first.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: with it every field's annotation is a string that pydantic
+compiles when the class is built, a tenth of the time every command spends building these classes.
+Annotations therefore name only what is defined above them.
+"""
 
 from collections.abc import Iterator
 from typing import Any, Literal
@@ -116,6 +118,18 @@ VIEW_KINDS: tuple[ViewKind, ...] = (
 )
 
 
+def empty_list() -> list[Any]:
+    """A new empty list: the default of every list field. ``Field(default_factory=list)`` would make pydantic
+    read the signature of the built-in ``list`` from its text for every such field (a third of building
+    these classes, paid by every command at start-up); a plain function's signature is free."""
+    return []
+
+
+def empty_dict() -> dict[Any, Any]:
+    """A new empty mapping: the default of every mapping field (why not ``dict``: see :func:`empty_list`)."""
+    return {}
+
+
 class Strict(BaseModel):
     """Base for every model class: unknown keys are errors, never silently accepted."""
 
@@ -136,10 +150,10 @@ class Item(Strict):
     id: str
     description: str = ""
     sensitivity: Sensitivity = "public"
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=empty_list)
     source: Source | None = None
     notes: str | None = None
-    extra: dict[str, Any] = Field(default_factory=dict)  # Any: whatever a source's unmapped column or property held
+    extra: dict[str, Any] = Field(default_factory=empty_dict)  # Any: whatever a source's unmapped column or property held
 
 
 class Regulatory(Strict):
@@ -180,8 +194,8 @@ class Document(Strict):
     version: str
     date: str | None = None
     status: DocStatus = "draft"
-    history: list[HistoryEntry] = Field(default_factory=list)
-    signoffs: list[Signoff] = Field(default_factory=list)
+    history: list[HistoryEntry] = Field(default_factory=empty_list)
+    signoffs: list[Signoff] = Field(default_factory=empty_list)
 
 
 class Element(Item):
@@ -189,7 +203,7 @@ class Element(Item):
     kind: ElementKind = "process"
     trust_zone: str | None = None
     # FDA Appendix 2 detail for the architecture views.
-    dormant_interfaces: list[str] = Field(default_factory=list)  # dormant, debug or unused interfaces, how each is closed
+    dormant_interfaces: list[str] = Field(default_factory=empty_list)  # dormant, debug or unused interfaces, how each is closed
     key_lifecycle: str | None = None  # how keys and credentials are provisioned, stored, rotated and revoked
     sessions: str | None = None  # identity and session management: establishment, timeout, termination
     default_settings: str | None = None  # security settings as shipped
@@ -211,7 +225,7 @@ class Flow(Item):
     provenance: Source | None = None
     protocol: str | None = None
     port: str | None = None
-    data: list[str] = Field(default_factory=list)
+    data: list[str] = Field(default_factory=empty_list)
     authentication: str | None = None
     encryption: str | None = None
     bidirectional: bool = False
@@ -224,7 +238,7 @@ class Asset(Item):
     confidentiality: Rating | None = None
     integrity: Rating | None = None
     availability: Rating | None = None
-    stored_in: list[str] = Field(default_factory=list)
+    stored_in: list[str] = Field(default_factory=empty_list)
     disposal: str | None = None
 
 
@@ -236,11 +250,11 @@ class Diagram(Strict):
 class View(Item):
     kind: ViewKind
     name: str
-    elements: list[str] = Field(default_factory=list)
-    flows: list[str] = Field(default_factory=list)
-    threats: list[str] = Field(default_factory=list)
-    controls: list[str] = Field(default_factory=list)
-    steps: list[str] = Field(default_factory=list)
+    elements: list[str] = Field(default_factory=empty_list)
+    flows: list[str] = Field(default_factory=empty_list)
+    threats: list[str] = Field(default_factory=empty_list)
+    controls: list[str] = Field(default_factory=empty_list)
+    steps: list[str] = Field(default_factory=empty_list)
     diagram: Diagram | None = None
     # How the system detects, responds to and recovers from an attack (FDA V.B.2(b): Multi-Patient Harm View).
     detect: str | None = None
@@ -260,22 +274,22 @@ class Risk(Strict):
 
 class Threat(Item):
     title: str
-    stride: list[Stride] = Field(default_factory=list)
-    targets: list[str] = Field(default_factory=list)
-    assets: list[str] = Field(default_factory=list)
+    stride: list[Stride] = Field(default_factory=empty_list)
+    targets: list[str] = Field(default_factory=empty_list)
+    assets: list[str] = Field(default_factory=empty_list)
     risk: Risk | None = None
     residual_risk: Risk | None = None
     patient_harm: PatientHarm | None = None
     multi_patient: bool | None = None
-    controls: list[str] = Field(default_factory=list)
+    controls: list[str] = Field(default_factory=empty_list)
     status: ThreatStatus = "open"
     rationale: str | None = None
     cvss: str | None = None
-    cwe: list[str] = Field(default_factory=list)
-    capec: list[str] = Field(default_factory=list)
+    cwe: list[str] = Field(default_factory=empty_list)
+    capec: list[str] = Field(default_factory=empty_list)
     cvss_score: float | None = None
-    hazards: list[str] = Field(default_factory=list)  # ids in the maker's ISO 14971 hazard analysis
-    cve: list[str] = Field(default_factory=list)  # known vulnerabilities the threat rests on
+    hazards: list[str] = Field(default_factory=empty_list)  # ids in the maker's ISO 14971 hazard analysis
+    cve: list[str] = Field(default_factory=empty_list)  # known vulnerabilities the threat rests on
     kev: bool | None = None  # one of them is in CISA's Known Exploited Vulnerabilities catalog
 
 
@@ -284,7 +298,7 @@ class Control(Item):
     category: ControlCategory = "other"
     responsibility: Responsibility = "manufacturer"
     status: ControlStatus = "implemented"
-    verification: list[str] = Field(default_factory=list)
+    verification: list[str] = Field(default_factory=empty_list)
     # False when the control came from a document (Word, Excel, CSV, Markdown) that gives it no status: a
     # listed mitigation reads as "implemented" (what a threat model's mitigations usually are), but that is
     # mdptm's reading, not the maker's claim, so the mapping counts it at most partial and the documents
@@ -325,7 +339,7 @@ class State(Strict):
     name: str
     kind: StateKind
     description: str = ""
-    views: list[str] = Field(default_factory=list)  # security use case views covering the state
+    views: list[str] = Field(default_factory=empty_list)  # security use case views covering the state
     justification: str | None = None  # why no security use case view is needed
 
 
@@ -335,10 +349,10 @@ class Anomaly(Strict):
     id: str
     title: str
     description: str = ""
-    cwe: list[str] = Field(default_factory=list)
+    cwe: list[str] = Field(default_factory=empty_list)
     cvss: str | None = None
-    affects: list[str] = Field(default_factory=list)  # element or flow ids
-    threats: list[str] = Field(default_factory=list)  # threat ids it bears on
+    affects: list[str] = Field(default_factory=empty_list)  # element or flow ids
+    threats: list[str] = Field(default_factory=empty_list)  # threat ids it bears on
     impact: str | None = None  # the security impact assessment
     rationale: str | None = None  # why it may ship unresolved (the criteria it meets)
     fix: str | None = None  # planned resolution
@@ -359,18 +373,18 @@ class RiskManagement(Strict):
     """The maker's security risk management facts that only the regulatory submission carries."""
 
     method: str | None = None  # the scoring method
-    exploitability_scale: list[ScalePoint] = Field(default_factory=list)
-    severity_scale: list[ScalePoint] = Field(default_factory=list)
+    exploitability_scale: list[ScalePoint] = Field(default_factory=empty_list)
+    severity_scale: list[ScalePoint] = Field(default_factory=empty_list)
     acceptance: str | None = None  # the acceptance criteria in words
-    acceptable_levels: list[RiskLevel] = Field(default_factory=list)  # residual levels acceptable as they are
-    justify_levels: list[RiskLevel] = Field(default_factory=list)  # acceptable only with a benefit-risk rationale
+    acceptable_levels: list[RiskLevel] = Field(default_factory=empty_list)  # residual levels acceptable as they are
+    justify_levels: list[RiskLevel] = Field(default_factory=empty_list)  # acceptable only with a benefit-risk rationale
     safety_transfer: str | None = None  # how security risks enter the ISO 14971 safety risk assessment
     hazard_file: str | None = None  # the maker's ISO 14971 risk management file
     known_vulnerabilities: str | None = None  # the known-vulnerability (CISA KEV) statement
-    states: list[State] = Field(default_factory=list)
-    anomalies: list[Anomaly] = Field(default_factory=list)
+    states: list[State] = Field(default_factory=empty_list)
+    anomalies: list[Anomaly] = Field(default_factory=empty_list)
     metrics: Metrics | None = None
-    documents: dict[str, str] = Field(default_factory=dict)  # FDA Appendix 4 row -> the maker's own document
+    documents: dict[str, str] = Field(default_factory=empty_dict)  # FDA Appendix 4 row -> the maker's own document
 
 
 class Dependency(Item):
@@ -378,7 +392,7 @@ class Dependency(Item):
 
     name: str
     service: DependencyService = "other"
-    elements: list[str] = Field(default_factory=list)  # the elements that need it
+    elements: list[str] = Field(default_factory=empty_list)  # the elements that need it
     protocol: str | None = None
     port: str | None = None
     provided_by: Responsibility | None = None
@@ -405,18 +419,18 @@ class Model(Strict):
     schema_: Literal["mdptm/1"] = Field(default=SCHEMA_ID, alias="schema")
     product: Product
     document: Document
-    elements: list[Element] = Field(default_factory=list)
-    trust_zones: list[TrustZone] = Field(default_factory=list)
-    flows: list[Flow] = Field(default_factory=list)
-    assets: list[Asset] = Field(default_factory=list)
-    views: list[View] = Field(default_factory=list)
-    threats: list[Threat] = Field(default_factory=list)
-    controls: list[Control] = Field(default_factory=list)
-    assumptions: list[Assumption] = Field(default_factory=list)
-    out_of_scope: list[OutOfScope] = Field(default_factory=list)
+    elements: list[Element] = Field(default_factory=empty_list)
+    trust_zones: list[TrustZone] = Field(default_factory=empty_list)
+    flows: list[Flow] = Field(default_factory=empty_list)
+    assets: list[Asset] = Field(default_factory=empty_list)
+    views: list[View] = Field(default_factory=empty_list)
+    threats: list[Threat] = Field(default_factory=empty_list)
+    controls: list[Control] = Field(default_factory=empty_list)
+    assumptions: list[Assumption] = Field(default_factory=empty_list)
+    out_of_scope: list[OutOfScope] = Field(default_factory=empty_list)
     support: Support = Field(default_factory=Support)
     risk_management: RiskManagement = Field(default_factory=RiskManagement)
-    dependencies: list[Dependency] = Field(default_factory=list)
+    dependencies: list[Dependency] = Field(default_factory=empty_list)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -434,7 +448,7 @@ class Model(Strict):
         return out
 
     @classmethod
-    def empty(cls) -> Model:
+    def empty(cls) -> "Model":
         """A model with visible placeholders where required facts are still unknown."""
         return cls(
             product=Product(name=PLACEHOLDER, manufacturer=PLACEHOLDER),

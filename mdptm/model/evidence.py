@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mdptm.model import PLACEHOLDER
+from mdptm.model import PLACEHOLDER, empty_list
 from mdptm.model.vocabulary import shipped
 
 __all__ = [
@@ -76,7 +76,7 @@ class _Durations(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     units: dict[str, int]
     numbers: dict[str, int]
-    deadline_words: list[str] = Field(default_factory=list)
+    deadline_words: list[str] = Field(default_factory=empty_list)
 
 
 class EvidenceTerms(BaseModel):
@@ -86,10 +86,10 @@ class EvidenceTerms(BaseModel):
     schema_version: int
     placeholders: list[str]
     negations: list[str]
-    not_negations: list[str] = Field(default_factory=list)
-    strong_negations: list[str] = Field(default_factory=list)
-    control_denials: list[str] = Field(default_factory=list)
-    clause_breaks: list[str] = Field(default_factory=list)
+    not_negations: list[str] = Field(default_factory=empty_list)
+    strong_negations: list[str] = Field(default_factory=empty_list)
+    control_denials: list[str] = Field(default_factory=empty_list)
+    clause_breaks: list[str] = Field(default_factory=empty_list)
     durations: _Durations
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from pydantic import Field
 
-from mdptm.model import Element, LikelihoodBasis, Model, State, Strict, Threat, View
+from mdptm.model import Element, LikelihoodBasis, Model, State, Strict, Threat, View, empty_list
 from mdptm.model.cvss import CvssReading
 from mdptm.model.cvss import read as read_cvss
 from mdptm.model.vocabulary import shipped
@@ -24,8 +24,8 @@ from mdptm.model.vocabulary import shipped
 
 
 class AnsweredBy(Strict):
-    files: list[str] = Field(default_factory=list)
-    model: list[str] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=empty_list)
+    model: list[str] = Field(default_factory=empty_list)
 
 
 class Appendix4Row(Strict):

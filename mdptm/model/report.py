@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from mdptm.model import empty_list
+
 Disposition = Literal["imported", "merged", "skipped"]
 
 
@@ -32,11 +34,11 @@ class Counts(BaseModel):
 
 class ImportReport(BaseModel):
     counts: Counts = Field(default_factory=Counts)
-    records: list[Record] = Field(default_factory=list)
-    warnings: list[ReportWarning] = Field(default_factory=list)
+    records: list[Record] = Field(default_factory=empty_list)
+    warnings: list[ReportWarning] = Field(default_factory=empty_list)
     # (grid, tables found in it) for each sheet or table read, for ``mdptm inspect``; never written out.
     # Any: the table importers' own classes, which the model (below the importers) cannot name.
-    tables_read: list[Any] = Field(default_factory=list, exclude=True, repr=False)
+    tables_read: list[Any] = Field(default_factory=empty_list, exclude=True, repr=False)
 
     def imported(self, file: str, locator: str, item: str) -> None:
         self.records.append(Record(file=file, locator=locator, disposition="imported", item=item))

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from mdptm.model import empty_dict, empty_list
+
 ClauseStatus = Literal["covered", "partial", "gap", "not_applicable"]
 Severity = Literal["blocker", "warning", "info"]
 CLAUSE_STATUSES: tuple[ClauseStatus, ...] = ("covered", "partial", "gap", "not_applicable")
@@ -18,7 +20,7 @@ class Confirmation(BaseModel):
     by: str
     date: str
     rationale: str
-    evidence: list[str] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=empty_list)
     computed: str = ""  # the verdict the model alone gave
 
 
@@ -26,7 +28,7 @@ class ClauseResult(BaseModel):
     id: str
     title: str
     status: ClauseStatus
-    evidence: list[str] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=empty_list)
     rationale: str = ""
     summary: str = ""
     source: str = ""
@@ -34,7 +36,7 @@ class ClauseResult(BaseModel):
     overridden: bool = False
     group: str = ""
     confirmed: Confirmation | None = None
-    relies_on_hospital: list[str] = Field(default_factory=list)
+    relies_on_hospital: list[str] = Field(default_factory=empty_list)
 
 
 class FrameworkResult(BaseModel):
@@ -42,12 +44,12 @@ class FrameworkResult(BaseModel):
     title: str
     version: str = ""
     note: str = ""
-    clauses: list[ClauseResult] = Field(default_factory=list)
-    summary: dict[str, int] = Field(default_factory=dict)
+    clauses: list[ClauseResult] = Field(default_factory=empty_list)
+    summary: dict[str, int] = Field(default_factory=empty_dict)
 
 
 class Coverage(BaseModel):
-    frameworks: list[FrameworkResult] = Field(default_factory=list)
+    frameworks: list[FrameworkResult] = Field(default_factory=empty_list)
 
     def framework(self, fid: str) -> FrameworkResult | None:
         return next((f for f in self.frameworks if f.id == fid), None)
@@ -57,11 +59,11 @@ class Finding(BaseModel):
     check: str
     severity: Severity
     message: str
-    items: list[str] = Field(default_factory=list)
+    items: list[str] = Field(default_factory=empty_list)
 
 
 class Review(BaseModel):
-    findings: list[Finding] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=empty_list)
 
     @property
     def blockers(self) -> list[Finding]:

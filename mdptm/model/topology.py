@@ -20,7 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mdptm.errors import InputError
-from mdptm.model import Dependency, DependencyService, Element, Flow, Model, TrustZone, ZoneKind
+from mdptm.model import Dependency, DependencyService, Element, Flow, Model, TrustZone, ZoneKind, empty_dict, empty_list
 from mdptm.model.io import load_validated
 from mdptm.model.vocabulary import vocabulary_file
 
@@ -44,7 +44,7 @@ class _Service(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str
     terms: list[str]
-    ask_when: list[str] = Field(default_factory=list)
+    ask_when: list[str] = Field(default_factory=empty_list)
     question: str | None = None
 
 
@@ -412,9 +412,9 @@ class Locations(BaseModel):
     """Words in a zone's or an element's name or tags that place it."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True)  # built when first read: most imports never place
-    outside: list[str] = Field(default_factory=list)
-    hospital: list[str] = Field(default_factory=list)
-    device: list[str] = Field(default_factory=list)
+    outside: list[str] = Field(default_factory=empty_list)
+    hospital: list[str] = Field(default_factory=empty_list)
+    device: list[str] = Field(default_factory=empty_list)
 
 
 class PlaceTerms(BaseModel):
@@ -422,7 +422,7 @@ class PlaceTerms(BaseModel):
 
     model_config = ConfigDict(extra="ignore", defer_build=True)
     locations: Locations
-    element_kinds: dict[Side, list[str]] = Field(default_factory=dict)
+    element_kinds: dict[Side, list[str]] = Field(default_factory=empty_dict)
 
 
 @cache

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mdptm.model import ControlCategory, RiskLevel, Stride
+from mdptm.model import ControlCategory, RiskLevel, Stride, empty_dict
 from mdptm.model.io import load_validated
 from mdptm.resources import mappings_dir
 
@@ -57,7 +57,7 @@ class StrideTerms(_Strict):
     all: list[str]
     names: dict[Stride, list[str]]
     words: dict[Stride, list[str]]
-    properties: dict[Stride, list[str]] = Field(default_factory=dict)
+    properties: dict[Stride, list[str]] = Field(default_factory=empty_dict)
 
     def synonyms(self, *, names_only: bool = False, properties: bool = False) -> dict[str, list[str]]:
         """``{category: [phrase, ...]}``: the full names, then (unless *names_only*) the other spellings,

@@ -29,6 +29,7 @@ from matplotlib.path import Path as MplPath
 from mdptm.model import Element, Flow, Model, Threat, TrustZone, View
 from mdptm.model.results import CLAUSE_STATUSES, Coverage
 from mdptm.model.vocabulary import risk_scale
+from mdptm.render.colours import level_colour as level_colour  # re-exported: the documents colour their tables with it
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -109,16 +110,6 @@ def _wrap(text: str, width: int, lines: int) -> str:
         out = out[:lines]
         out[-1] = out[-1][: max(width - 1, 1)].rstrip() + "…"
     return "\n".join(out)
-
-
-def level_colour(level: str | None, strong: bool = False) -> str | None:
-    """RRGGBB for a risk level, or None."""
-    if level is None:
-        return None
-    scale = risk_scale()
-    colours: dict[str, str] = {str(k): v for k, v in (scale.level_strong_colours if strong else scale.level_colours).items()}
-    colour = colours.get(level)
-    return str(colour) if colour else None
 
 
 # ------------------------------------------------------------------------------- view diagrams
