@@ -96,15 +96,26 @@ def _exempt_published(log: RedactionLog, public: Model, policy: Policy) -> None:
                 entry.secret = False
 
 
-def output_detector(policy: Policy, model: Model, public: Model, *, corpus: Corpus | None = None) -> Callable[[str], list[str]]:
+def exempt_of(model: Model, log: RedactionLog | None) -> set[str]:
+    """The ticket look-alikes the detectors leave alone in *model* (:func:`_exempt`): those redaction
+    worked out when *log* is its log of this very model, else worked out now."""
+    made = log._exempt if log is not None else None
+    if made is not None and made[0] is model:
+        return made[1]
+    return _exempt(model)
+
+
+def output_detector(
+    policy: Policy, model: Model, public: Model, *, corpus: Corpus | None = None, log: RedactionLog | None = None
+) -> Callable[[str], list[str]]:
     """What the leak scan runs besides its needles: the policy's patterns and the detectors, over every
     output. A hit that the public model itself holds (an id, a public host, a cited evidence id) or that
     the policy publishes is no leak.
 
     *corpus* is the :class:`Corpus` of *public* when the caller already has one (:meth:`RedactionLog.corpus`
     while *public* is as redaction left it); one is made here otherwise. Either is built only when a hit
-    needs a verdict."""
-    scrubber = Scrubber(policy, _exempt(model))
+    needs a verdict. *log*, redaction's log of *model*, lends what redaction already worked out."""
+    scrubber = Scrubber(policy, exempt_of(model, log))
     if corpus is None:
         corpus = Corpus(public, policy)
     public_text = corpus.text

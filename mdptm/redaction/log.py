@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, Field, PrivateAttr
 
 if TYPE_CHECKING:
+    from mdptm.model import Model
     from mdptm.redaction.corpus import Corpus
 
 # ------------------------------------------------------------------------------------------ log
@@ -39,6 +40,9 @@ class RedactionLog(BaseModel):
     # the public corpus of redaction's model (see public_corpus), built at most once: the leak scan
     # reuses it while the public model is unchanged, rather than build the same ~10 MB string again
     _corpus: Corpus | None = PrivateAttr(default=None)
+    # the ticket look-alikes redaction exempted (scrubber._exempt) and the model they came from: the
+    # other scrubbers of the same build (overrides, template, output detector) reuse them
+    _exempt: tuple[Model, set[str]] | None = PrivateAttr(default=None)
 
     def add(
         self,
