@@ -20,6 +20,7 @@ from mdptm.documents.ptm import build_ptm_docs
 from mdptm.errors import BlockingError
 from mdptm.exporters.docx import write_docx
 from mdptm.exporters.html import write_html
+from mdptm.exporters.otm import OtmExporter, write_otm
 from mdptm.exporters.xlsx import write_xlsx
 from mdptm.model import COLLECTIONS, Model
 from mdptm.model.io import model_to_data
@@ -107,7 +108,11 @@ def write_package_checked(model: Model, folder: Path, ctx: ExportContext, check:
         out.append("ptm.json")
         otm = exporters().get("otm")
         if otm is not None:
-            otm.write(model if _stripped(model) else Model.model_validate(data), folder / "ptm.otm.json", ctx)
+            stripped = _stripped(model)
+            if type(otm) is OtmExporter and stripped:  # mdptm's own writer embeds the data just written, not a new dump
+                write_otm(model, folder / "ptm.otm.json", data=data)
+            else:
+                otm.write(model if stripped else Model.model_validate(data), folder / "ptm.otm.json", ctx)
             out.append("ptm.otm.json")
         del data
         guides = write_guides(folder, build_guides(model, ctx.coverage, ctx.review), ctx)
