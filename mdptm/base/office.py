@@ -285,24 +285,43 @@ class StreamedSheet:
         r = self.rows.count + 2
         cells = []
         lines = 1
-        for c, col in enumerate(self.columns):
-            value = cell_text(values[c]) if c < len(values) else None
-            if value is None or value == "":
+        columns, letters, styles = self.columns, self.letters, self._styles
+        for c in range(min(len(values), len(columns))):
+            value = values[c]
+            text = None
+            if isinstance(value, str):
+                text, escaped = _cell_string(value)  # cell_text, then XML-escaped: once per distinct text
+                if not text:
+                    continue
+            elif value is None:
                 continue
-            if col.wrap and isinstance(value, str):
-                lines = max(lines, _line_count(value, col.width))
+            col = columns[c]
+            if text is not None and col.wrap:
+                lines = max(lines, _line_count(text, col.width) if len(text) > col.width or "\n" in text else 1)
             fill = fills.get(c) if fills else None
-            style = self.style_id(col.wrap, fill)
-            ref = f"{self.letters[c]}{r}"
-            if isinstance(value, bool):
-                cells.append(f'<c r="{ref}" s="{style}" t="b"><v>{int(value)}</v></c>')
+            style = styles.get((col.wrap, fill))
+            if style is None:
+                style = self.style_id(col.wrap, fill)
+            if text is not None:
+                cells.append(f'<c r="{letters[c]}{r}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{escaped}</t></is></c>')
+            elif isinstance(value, bool):
+                cells.append(f'<c r="{letters[c]}{r}" s="{style}" t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, int | float):
-                cells.append(f'<c r="{ref}" s="{style}" t="n"><v>{value}</v></c>')
+                cells.append(f'<c r="{letters[c]}{r}" s="{style}" t="n"><v>{value}</v></c>')
             else:
-                cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>')
+                cells.append(
+                    f'<c r="{letters[c]}{r}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'
+                )
         # an explicit height: not every spreadsheet program fits rows of wrapped text on opening
         height = f' ht="{min(409, 15 * lines + 2)}" customHeight="1"' if lines > 1 else ""
         self.rows.write(f'<row r="{r}"{height}>{"".join(cells)}</row>')
+
+
+@lru_cache(maxsize=1 << 15)  # a register repeats its values (statuses, levels, names): each is cleaned once
+def _cell_string(value: str) -> tuple[str, str]:
+    """A text as a cell holds it (:func:`cell_text`) and that, XML-escaped."""
+    text = cell_text(value)
+    return text, escape(text)
 
 
 def save_workbook(

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from mdptm.base.data import JSONDoc, JSONLike
 from mdptm.base.output import json_text
 from mdptm.base.text import slug
 from mdptm.formats.interchange import section
 from mdptm.formats.otm import MDPTM_ATTR, RISK_SCALE, UNASSIGNED_ZONE
-from mdptm.formats.otm_extension import embed
+from mdptm.formats.otm_extension import embed, strip_private
 from mdptm.model import PLACEHOLDER, Model, Risk, Threat
 from mdptm.plugins import ExportContext, Exporter
 from mdptm.render.layout import NODE_H, NODE_W, Layout
@@ -35,7 +36,18 @@ class OtmExporter(Exporter):
     suffix = ".otm.json"
 
     def write(self, model: Model, path: Path, ctx: ExportContext) -> None:
-        path.write_text(json_text(to_otm(model)), encoding="utf-8", newline="\n")
+        write_otm(model, path)
+
+
+def write_otm(model: Model, path: Path, *, data: dict[str, Any] | None = None) -> None:  # Any: a model dump
+    """Write ``to_otm(model)`` as JSON (:func:`mdptm.base.output.json_text`) to *path*.
+
+    *data*, when given, is ``model.model_dump(mode="json", by_alias=True)`` as the caller already has
+    it (the package's ``ptm.json`` is written from it); it is edited here (its private fields removed)
+    and embedded instead of a second dump of the model.
+    """
+    content = None if data is None else strip_private(data)
+    path.write_text(json_text(to_otm(model, content=content)), encoding="utf-8", newline="\n")
 
 
 def _trust_scale(model: Model) -> int:
@@ -73,8 +85,9 @@ def _risk(risk: Risk | None) -> JSONDoc:
     return {"likelihood": None, "impact": 0}
 
 
-def to_otm(model: Model) -> JSONDoc:
-    """The OTM document for *model* (a plain dict, in the model's own order)."""
+def to_otm(model: Model, *, content: JSONLike = None) -> JSONDoc:
+    """The OTM document for *model* (a plain dict, in the model's own order); *content* is the embedded
+    model when the caller has it (see :func:`mdptm.formats.otm_extension.embed`)."""
     states = section("otm", "export_threat_states") or {}
     mstates = section("otm", "export_mitigation_states") or {}
     categories = section("otm", "export_categories") or {}
@@ -194,7 +207,7 @@ def to_otm(model: Model) -> JSONDoc:
     doc["dataflows"] = dataflows
     doc["threats"] = threats
     doc["mitigations"] = mitigations
-    embed(doc, model)
+    embed(doc, model, content=content)
     return doc
 
 

@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 
-from mdptm.base.data import JSONDoc, JSONObject
+from mdptm.base.data import JSONDoc, JSONLike, JSONObject
 from mdptm.model import Model
 
 MODEL_KEY = "mdptm.model"
@@ -25,7 +25,12 @@ _PRIVATE = ("source", "notes", "extra", "provenance")  # on items; a flow's ``so
 
 def public_content(model: Model) -> JSONDoc:
     """The model as JSON data, without the fields that are never written to an interchange file."""
-    data: JSONDoc = model.model_dump(mode="json", by_alias=True)
+    return strip_private(model.model_dump(mode="json", by_alias=True))
+
+
+def strip_private(data: JSONDoc) -> JSONDoc:
+    """A model's JSON data (``model_dump(mode="json", by_alias=True)``) without the fields that are never
+    written to an interchange file; *data* itself is edited, and returned."""
     for key, value in data.items():
         if not isinstance(value, list):
             continue
@@ -71,15 +76,16 @@ def _plain_numbers(value: object) -> object:
     return value
 
 
-def embed(doc: JSONDoc, model: Model) -> None:
-    """Add the extension to an OTM document the exporter has finished."""
+def embed(doc: JSONDoc, model: Model, *, content: JSONLike = None) -> None:
+    """Add the extension to an OTM document the exporter has finished. *content* stands in for
+    :func:`public_content` of *model* when the caller has it already (or writes it in itself)."""
     stamp = digest(doc)
     project = doc["project"]
     if not isinstance(project, dict):
         raise TypeError("an OTM document's 'project' is an object")
     before = project.get("attributes")
     attrs: JSONDoc = dict(before) if isinstance(before, Mapping) else {}
-    attrs[MODEL_KEY] = public_content(model)
+    attrs[MODEL_KEY] = public_content(model) if content is None else content
     attrs[DIGEST_KEY] = stamp
     project["attributes"] = attrs
 

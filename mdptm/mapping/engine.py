@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -233,13 +234,26 @@ class Outcome:
     hospital: list[str] = field(default_factory=list)  # the hospital's own controls left out
 
 
+@lru_cache(maxsize=1 << 16)
+def _stated(text: str) -> bool:
+    """:func:`stated` of a text, remembered: a register repeats its values (and the public model is
+    mapped after the internal one, with the same texts), and the answer depends on the text alone."""
+    return stated(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _real(text: str) -> bool:
+    """Whether a list entry is not a placeholder (:func:`real_values` of one entry), remembered."""
+    return bool(real_values((text,)))
+
+
 def _present(value: object) -> bool:
     if value is None:
         return False
     if isinstance(value, str):
-        return stated(value)
+        return _stated(value)
     if isinstance(value, (list, tuple)):
-        return bool(real_values(value)) if all(isinstance(v, str) for v in value) else bool(value)
+        return any(_real(v) for v in value) if all(isinstance(v, str) for v in value) else bool(value)
     if isinstance(value, dict):
         return bool(value)
     if isinstance(value, BaseModel):  # e.g. a risk rating: stated when any part of it is

@@ -28,9 +28,9 @@ from mdptm.model.results import Coverage, Review
 from mdptm.model.validate import pointer
 from mdptm.pipeline.importing import ImportSource, check_references, import_sources, read_profile
 from mdptm.pipeline.project import PROJECT_FILE, Project, load_project
-from mdptm.pipeline.publish import write_package
+from mdptm.pipeline.publish import write_package, write_package_checked
 from mdptm.plugins import Audience, ExportContext, ReviewContext
-from mdptm.redaction.leakscan import LeakError, assert_no_leaks
+from mdptm.redaction.leakscan import LeakError, PackageScan
 from mdptm.redaction.redact import load_policy, output_detector, property_terms, redact, redact_overrides, text_scrubber
 from mdptm.redaction.xmlchars import describe, strip_forbidden
 from mdptm.render.template_scrub import scrub_template
@@ -280,11 +280,14 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
             return result
         try:
             with staged_dir(out) as tmp_out:
-                with timer("publish"):
-                    publish_package(public, tmp_out, ctx)
+                with timer("publish"):  # each writing process scans the files it wrote (PackageScan)
+                    leaks = PackageScan(log.needles(), detect=output_detector(policy, model, public, corpus=corpus, log=log))
+                    publish_package(public, tmp_out, ctx, leaks)
                 give_back_memory()
-                with timer("leak scan"):
-                    assert_no_leaks(tmp_out, log.needles(), remove=False, detect=output_detector(policy, model, public, corpus=corpus))
+                with timer("leak scan"):  # the manifest, and whatever no writer scanned as it now is
+                    hits = leaks.finish(tmp_out)
+                if hits:
+                    raise LeakError(hits)
         except LeakError as exc:
             findings = review(replace(ctx_review, leaks=exc.hits))
             result.exit_code = ExitCode.BLOCKED
@@ -322,7 +325,12 @@ def _build_submission(result: BuildResult, coverage: Coverage, settings: Setting
     return result
 
 
-def publish_package(public: Model, folder: Path, ctx: ExportContext) -> None:
-    """Every file of the public package and the hospital guides, then the manifest."""
-    write_package(public, folder, ctx)
+def publish_package(public: Model, folder: Path, ctx: ExportContext, leaks: PackageScan | None = None) -> None:
+    """Every file of the public package and the hospital guides, then the manifest. With *leaks*, each
+    process that writes files scans them for leaks as soon as they are written (see :meth:`PackageScan.finish`)."""
+    if leaks is None:
+        write_package(public, folder, ctx)
+    else:
+        for done in write_package_checked(public, folder, ctx, lambda names: leaks.files(folder, names))[1]:
+            leaks.add(done)
     write_manifest(folder, {"model_sha256": sha256_file(folder / "ptm.json")})

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from mdptm.base.output import json_text, staged_dir, write_manifest
 from mdptm.base.parallel import both
@@ -18,6 +20,7 @@ from mdptm.documents.ptm import build_ptm_docs
 from mdptm.errors import BlockingError
 from mdptm.exporters.docx import write_docx
 from mdptm.exporters.html import write_html
+from mdptm.exporters.otm import OtmExporter, write_otm
 from mdptm.exporters.xlsx import write_xlsx
 from mdptm.model import COLLECTIONS, Model
 from mdptm.model.io import model_to_data
@@ -25,6 +28,8 @@ from mdptm.plugins import ExportContext, exporters
 from mdptm.review.engine import publish_blockers
 
 PARALLEL_ITEMS = 2000  # model items from which writing the package in two processes pays off
+R = TypeVar("R")
+
 PACKAGE_FILES = ("ptm.docx", "ptm.xlsx", "ptm.json", "ptm.otm.json", "index.html", "MANIFEST.json")
 
 
@@ -73,38 +78,52 @@ def write_package(model: Model, folder: Path, ctx: ExportContext) -> list[str]:
     ``ptm.otm.json`` is written when an ``otm`` exporter is installed. The hospital lifecycle
     guides go to ``guides/``. Callers then call :func:`mdptm.base.output.write_manifest`.
     """
+    return write_package_checked(model, folder, ctx, lambda _names: None)[0]
+
+
+def write_package_checked(model: Model, folder: Path, ctx: ExportContext, check: Callable[[list[str]], R]) -> tuple[list[str], list[R]]:
+    """:func:`write_package`, and ``check(names)`` called on the files each writing process wrote, in
+    that process, as soon as it has written them (the build's leak scan: see
+    :class:`mdptm.redaction.leakscan.PackageScan`). Returns the names and each ``check`` result; a
+    result from the forked process must pickle."""
     from mdptm.documents.guides import build_guides, write_guides
 
-    def documents() -> list[str]:
-        """The customer document and the web page, which share their pictures, and the register workbook."""
+    def documents() -> tuple[list[str], R]:
+        """The customer document and the web page, which share their pictures."""
         with tempfile.TemporaryDirectory(prefix="mdptm-pictures-") as work:
             word, web = build_ptm_docs(model, ctx, Path(work))
             write_docx(model, folder / "ptm.docx", ctx, doc=word)
             del word  # each document is dropped as soon as it is written: they never pile up
             write_html(web, folder / "index.html")
-        write_xlsx(model, folder / "ptm.xlsx", ctx)
-        return ["ptm.docx", "index.html", "ptm.xlsx"]
+        names = ["ptm.docx", "index.html"]
+        return names, check(names)
 
-    def data_files() -> list[str]:
-        """The model as JSON and OTM, and the hospital guides."""
-        out: list[str] = []
+    def data_files() -> tuple[list[str], R]:
+        """The register workbook, the model as JSON and OTM, and the hospital guides."""
+        write_xlsx(model, folder / "ptm.xlsx", ctx)
+        out: list[str] = ["ptm.xlsx"]
         data = public_data(model)
         # the same bytes as mdptm.model.io.dumps of the stripped model
         (folder / "ptm.json").write_text(json_text(data), encoding="utf-8", newline="\n")
         out.append("ptm.json")
         otm = exporters().get("otm")
         if otm is not None:
-            otm.write(model if _stripped(model) else Model.model_validate(data), folder / "ptm.otm.json", ctx)
+            stripped = _stripped(model)
+            if type(otm) is OtmExporter and stripped:  # mdptm's own writer embeds the data just written, not a new dump
+                write_otm(model, folder / "ptm.otm.json", data=data)
+            else:
+                otm.write(model if stripped else Model.model_validate(data), folder / "ptm.otm.json", ctx)
             out.append("ptm.otm.json")
         del data
         guides = write_guides(folder, build_guides(model, ctx.coverage, ctx.review), ctx)
-        return out + [p.relative_to(folder).as_posix() for p in guides]
+        out += [p.relative_to(folder).as_posix() for p in guides]
+        return out, check(out)
 
     # a large package is written by two processes at once (see mdptm.base.parallel), each about half of
-    # the work (measured on a 10 000-threat register); the files are the same
+    # the work with its share of the leak scan (measured on a 10 000-threat register); the files are the same
     large = sum(len(getattr(model, attr)) for attr, _ in COLLECTIONS) >= PARALLEL_ITEMS
-    docs, data_names = both(documents, data_files, parallel=large)
-    return [docs[0], docs[2], docs[1], *data_names]
+    (docs, docs_checked), (data_names, data_checked) = both(documents, data_files, parallel=large)
+    return [docs[0], data_names[0], docs[1], *data_names[1:]], [docs_checked, data_checked]
 
 
 def publish(model: Model, out: Path, ctx: ExportContext) -> PublishResult:

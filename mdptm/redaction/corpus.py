@@ -63,27 +63,62 @@ def _strings_all(value: object) -> Iterator[str]:
             stack.extend(v)
 
 
+class Corpus:
+    """:func:`public_corpus` of a public model, built the first time something asks for it.
+
+    Redaction needs it only when it left an item out, and the output detector only when a pattern or
+    detector finds something in the package: a register with nothing to redact and nothing that looks
+    like an address never builds it (about a tenth of a second per thousand threats). The model must not
+    change between redaction and the leak scan (``record_history`` does: a new one is made after it).
+    """
+
+    def __init__(self, public: Model, policy: Policy) -> None:
+        self._public: Model | None = public
+        self._policy = policy
+        self._text: str | None = None
+
+    def text(self) -> str:
+        if self._text is None:
+            assert self._public is not None
+            self._text = public_corpus(self._public, self._policy)
+            self._public = None  # built: the model is no longer needed here
+        return self._text
+
+
 def _exempt_published(log: RedactionLog, public: Model, policy: Policy) -> None:
     """Text of a left-out item that the public model itself holds is no secret (a kept threat may share
     a dropped one's mitigation text); nor is a value too short to be told apart from ordinary words."""
-    corpus = log._corpus = public_corpus(public, policy)
+    corpus = log._corpus = Corpus(public, policy)
     for entry in log.entries:
         if entry.secret and entry.removed and entry.action in ("dropped", "withheld", "rewritten", "summarised"):
             k = needle_key(entry.removed)
-            if len(k) < MIN_ITEM_NEEDLE or k in corpus:
+            if len(k) < MIN_ITEM_NEEDLE or k in corpus.text():
                 entry.secret = False
 
 
-def output_detector(policy: Policy, model: Model, public: Model, *, corpus: str | None = None) -> Callable[[str], list[str]]:
+def exempt_of(model: Model, log: RedactionLog | None) -> set[str]:
+    """The ticket look-alikes the detectors leave alone in *model* (:func:`_exempt`): those redaction
+    worked out when *log* is its log of this very model, else worked out now."""
+    made = log._exempt if log is not None else None
+    if made is not None and made[0] is model:
+        return made[1]
+    return _exempt(model)
+
+
+def output_detector(
+    policy: Policy, model: Model, public: Model, *, corpus: Corpus | None = None, log: RedactionLog | None = None
+) -> Callable[[str], list[str]]:
     """What the leak scan runs besides its needles: the policy's patterns and the detectors, over every
     output. A hit that the public model itself holds (an id, a public host, a cited evidence id) or that
     the policy publishes is no leak.
 
-    *corpus* is ``public_corpus(public, policy)`` when the caller already has it (:meth:`RedactionLog.corpus`
-    while *public* is as redaction left it); it is built here otherwise."""
-    scrubber = Scrubber(policy, _exempt(model))
+    *corpus* is the :class:`Corpus` of *public* when the caller already has one (:meth:`RedactionLog.corpus`
+    while *public* is as redaction left it); one is made here otherwise. Either is built only when a hit
+    needs a verdict. *log*, redaction's log of *model*, lends what redaction already worked out."""
+    scrubber = Scrubber(policy, exempt_of(model, log))
     if corpus is None:
-        corpus = public_corpus(public, policy)
+        corpus = Corpus(public, policy)
+    public_text = corpus.text
     leaks: dict[str, bool] = {}  # by needle key
     verdicts: dict[str, bool] = {}  # by the text found
     by_word: dict[str, list[tuple[int, int, bool]]] = {}  # what the detectors find in a word, once
@@ -94,7 +129,7 @@ def output_detector(policy: Policy, model: Model, public: Model, *, corpus: str 
         if verdict is None:
             k = needle_key(hit)
             if k not in leaks:
-                leaks[k] = bool(k) and k not in corpus
+                leaks[k] = bool(k) and k not in public_text()
             verdict = verdicts[hit] = leaks[k]
         return verdict
 

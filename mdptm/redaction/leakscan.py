@@ -24,6 +24,7 @@ import re
 import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -458,6 +459,79 @@ def scan(
 
 
 PARALLEL_BYTES = 32 << 20  # bytes to scan from which two processes pay off
+
+
+Stamp = tuple[int, int, int]  # a file as it was scanned: inode, size, modification time (ns)
+
+
+def _stamp(path: Path) -> Stamp:
+    st = path.stat()
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+@dataclass
+class Scanned:
+    """What one process scanned of a package: the hits, and each file's stamp when it was read."""
+
+    hits: set[Hit] = field(default_factory=set)
+    files: dict[str, Stamp] = field(default_factory=dict)
+
+
+class PackageScan:
+    """The leak scan of a package, run file by file as the package's writers finish them.
+
+    A large package is written by two processes (:func:`mdptm.pipeline.publish.write_package_checked`);
+    each scans the files it wrote right after writing them, while its files are fresh and the other
+    process is still writing. :meth:`finish` then scans, in this process, every file of the folder that
+    no writer scanned or that changed since (the manifest, anything written later), so every byte of
+    every file -- names included -- is scanned exactly as :func:`scan` of the finished folder would.
+    The needle automaton and the detectors are built once, here, before any process is forked.
+    """
+
+    def __init__(self, needles: Iterable[str], *, detect: Detect | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
+        self._scanner = _Scanner(needles, limits, detect)
+        self._done: list[Scanned] = []
+
+    @property
+    def active(self) -> bool:
+        """Whether there is anything to look for (no needle and no detector: nothing to scan)."""
+        return bool(self._scanner.matcher) or self._scanner.detect is not None
+
+    def files(self, folder: Path, names: Iterable[str]) -> Scanned:
+        """Scan ``folder/name`` for each of *names* (relative, ``/``-separated) in this process."""
+        done = Scanned()
+        if not self.active:
+            return done
+        scanner = _Scanner([], self._scanner.limits, self._scanner.detect)
+        scanner.matcher = self._scanner.matcher
+        for name in names:
+            path = folder / name
+            done.files[name] = _stamp(path)
+            scanner.file(path, name)
+            if _stamp(path) != done.files[name]:  # written to while read: not counted as scanned
+                del done.files[name]
+        done.hits = scanner.hits
+        return done
+
+    def add(self, done: Scanned) -> None:
+        """Count what another process (or an earlier call) scanned."""
+        self._done.append(done)
+
+    def finish(self, folder: Path) -> list[Hit]:
+        """Every hit in *folder*, sorted: scans here what no writer scanned as it now is."""
+        if not self.active:
+            return []
+        stamps: dict[str, Stamp] = {}
+        hits: set[Hit] = set()
+        for done in self._done:
+            stamps.update(done.files)
+        present = _files(folder)
+        rest = [label for path, label in present if stamps.get(label) != _stamp(path)]
+        kept = {label for _, label in present}.difference(rest)
+        for done in self._done:  # a file scanned again counts with its new hits only; a gone one not at all
+            hits.update(h for h in done.hits if h.file in kept)
+        hits |= self.files(folder, rest).hits
+        return sorted(hits, key=Hit.sort_key)
 
 
 def _weight(path: Path) -> int:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr
+
+if TYPE_CHECKING:
+    from mdptm.model import Model
+    from mdptm.redaction.corpus import Corpus
 
 # ------------------------------------------------------------------------------------------ log
 
@@ -33,9 +37,12 @@ class RedactionLog(BaseModel):
     withheld: list[str] = Field(default_factory=list)
     renamed: dict[str, str] = Field(default_factory=dict)
     entries: list[LogEntry] = Field(default_factory=list)
-    # the public corpus redaction built (see public_corpus): the leak scan reuses it while the public
-    # model is unchanged, rather than build the same ~10 MB string again
-    _corpus: str | None = PrivateAttr(default=None)
+    # the public corpus of redaction's model (see public_corpus), built at most once: the leak scan
+    # reuses it while the public model is unchanged, rather than build the same ~10 MB string again
+    _corpus: Corpus | None = PrivateAttr(default=None)
+    # the ticket look-alikes redaction exempted (scrubber._exempt) and the model they came from: the
+    # other scrubbers of the same build (overrides, template, output detector) reuse them
+    _exempt: tuple[Model, set[str]] | None = PrivateAttr(default=None)
 
     def add(
         self,
@@ -60,7 +67,7 @@ class RedactionLog(BaseModel):
                 out.setdefault(e.removed)
         return list(out)
 
-    def corpus(self) -> str | None:
+    def corpus(self) -> Corpus | None:
         """The public corpus of the model :func:`redact` returned, as it returned it (None for a log
         not made by it): only valid while that model is unchanged."""
         return self._corpus

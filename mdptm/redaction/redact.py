@@ -31,7 +31,7 @@ from mdptm.mapping.framework import Override
 from mdptm.model import COLLECTIONS, Control, Flow, Item, Model, RiskManagement
 from mdptm.model.results import Review
 from mdptm.model.validate import pointer, validate_model
-from mdptm.redaction.corpus import MIN_ITEM_NEEDLE, _exempt_published, _words, output_detector, public_corpus
+from mdptm.redaction.corpus import MIN_ITEM_NEEDLE, _exempt_published, _words, exempt_of, output_detector, public_corpus
 from mdptm.redaction.leakscan import LiteralMatcher, needle_key, property_values
 from mdptm.redaction.log import Action, LogEntry, RedactionLog
 from mdptm.redaction.policy import (
@@ -343,7 +343,7 @@ def redact_overrides(
 
     Uses the terms redaction used (``log.terms``: policy, sign-off and document-property terms);
     what is removed is logged and becomes a needle."""
-    scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), _exempt(model))
+    scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), exempt_of(model, log))
     out: list[Override] = []
     for i, ov in enumerate(overrides):
         new, removed = scrubber.scrub(ov.justification)
@@ -357,7 +357,7 @@ def redact_overrides(
 def text_scrubber(model: Model, policy: Policy, log: RedactionLog, where: str) -> Callable[[str, str], str]:
     """``scrub(text, place)`` for published text that is not in the model (a template's header): the
     build's terms, patterns and detectors; removals are logged as needles."""
-    scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), _exempt(model))
+    scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), exempt_of(model, log))
 
     def scrub(text: str, place: str) -> str:
         new, removed = scrubber.scrub(text)
@@ -454,7 +454,9 @@ def redact(model: Model, policy: Policy, *, extra_terms: Iterable[str] = ()) -> 
     log = RedactionLog(terms=list(policy.terms))
     work = deep_copy(model)
     red = _Redactor(work, policy, log)
-    scrubber = Scrubber(policy, _exempt(model))
+    exempt = _exempt(model)
+    log._exempt = (model, exempt)
+    scrubber = Scrubber(policy, exempt)
     red.rewrite(work)
     red.stripped_secrets(work, scrubber)
     for item in all_items(work):

@@ -11,6 +11,8 @@ import yaml
 
 from mdptm.model import Model
 from mdptm.pipeline import build as build_module
+from mdptm.redaction.corpus import Corpus
+from mdptm.redaction.log import RedactionLog
 from mdptm.redaction.redact import Policy, public_corpus
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "infusion-pump"
@@ -21,9 +23,11 @@ def _spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str | None, str]]:
     seen: list[tuple[str | None, str]] = []
     real = build_module.output_detector
 
-    def spy(policy: Policy, model: Model, public: Model, *, corpus: str | None = None) -> Callable[[str], list[str]]:
-        seen.append((corpus, public_corpus(public, policy)))  # the corpus built afresh at scan time
-        return real(policy, model, public, corpus=corpus)
+    def spy(
+        policy: Policy, model: Model, public: Model, *, corpus: Corpus | None = None, log: RedactionLog | None = None
+    ) -> Callable[[str], list[str]]:
+        seen.append((corpus.text() if corpus else None, public_corpus(public, policy)))  # the corpus built afresh at scan time
+        return real(policy, model, public, corpus=corpus, log=log)
 
     monkeypatch.setattr(build_module, "output_detector", spy)
     return seen
