@@ -103,7 +103,7 @@ class _Index:
                 keys.append(norm_name(n))
                 self.names.setdefault(coll, {}).setdefault(keys[-1], item_id)
                 # "Implantable Pulse Generator (IPG)" also answers to "IPG" and to its name without the abbreviation.
-                m = _ABBREV.match(n)
+                m = _ABBREV.match(n) if "(" in n else None
                 if m:
                     self.names[coll].setdefault(norm_name(m.group(1)), item_id)
                     self.names[coll].setdefault(norm_name(m.group(2)), item_id)
