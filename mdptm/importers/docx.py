@@ -55,7 +55,7 @@ def _w(tag: str) -> str:
 
 
 _RPR, _VANISH, _VAL, _ID, _T = _w("rPr"), _w("vanish"), _w("val"), _w("id"), _w("t")
-_TRPR, _TCPR, _GRIDSPAN, _VMERGE, _P_TAG = _w("trPr"), _w("tcPr"), _w("gridSpan"), _w("vMerge"), _w("p")
+_TRPR, _TCPR, _GRIDSPAN, _VMERGE, _P_TAG, _TC_TAG = _w("trPr"), _w("tcPr"), _w("gridSpan"), _w("vMerge"), _w("p"), _w("tc")
 
 
 MAX_GRID = 64  # Word tables have at most 63 columns: a larger span or offset is a broken or hostile file
@@ -156,7 +156,12 @@ class _Docx:
                 body = root.find(_w("body"))
                 if body is None:
                     continue
-            kind = _KIND.get(el.tag) or _kind(el.tag)
+            tag = el.tag
+            if tag == _P_TAG:
+                parent = el.getparent()
+                if parent is not None and parent.tag == _TC_TAG:
+                    continue  # most paragraphs are a table cell's, read with their row: no block
+            kind = _KIND.get(tag) or _kind(tag)
             if kind == _TR:
                 table = _row_table(el)
                 if table is not None and _top(table, body):
