@@ -54,8 +54,8 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-_RPR, _VANISH, _VAL, _ID = _w("rPr"), _w("vanish"), _w("val"), _w("id")
-_TRPR, _TCPR, _GRIDSPAN, _VMERGE, _P_TAG = _w("trPr"), _w("tcPr"), _w("gridSpan"), _w("vMerge"), _w("p")
+_RPR, _VANISH, _VAL, _ID, _T = _w("rPr"), _w("vanish"), _w("val"), _w("id"), _w("t")
+_TRPR, _TCPR, _GRIDSPAN, _VMERGE, _P_TAG, _TC_TAG = _w("trPr"), _w("tcPr"), _w("gridSpan"), _w("vMerge"), _w("p"), _w("tc")
 
 
 MAX_GRID = 64  # Word tables have at most 63 columns: a larger span or offset is a broken or hostile file
@@ -156,7 +156,12 @@ class _Docx:
                 body = root.find(_w("body"))
                 if body is None:
                     continue
-            kind = _KIND.get(el.tag) or _kind(el.tag)
+            tag = el.tag
+            if tag == _P_TAG:
+                parent = el.getparent()
+                if parent is not None and parent.tag == _TC_TAG:
+                    continue  # most paragraphs are a table cell's, read with their row: no block
+            kind = _KIND.get(tag) or _kind(tag)
             if kind == _TR:
                 table = _row_table(el)
                 if table is not None and _top(table, body):
@@ -360,6 +365,21 @@ def _run_action(tag: str) -> str:
 def _run(r: etree._Element, parts: list[str], stats: Stats) -> None:
     """A run's text. A run its (first) ``w:rPr`` hides with ``w:vanish`` adds nothing and counts as hidden;
     the properties are read in the same pass as the text, and what was taken before them is given back."""
+    n = len(r)
+    if n <= 2:  # the usual runs, "<w:t>" or "<w:rPr/><w:t>", without the general loop below
+        last = r[n - 1] if n else None
+        if last is not None and last.tag == _T:
+            if n == 1:
+                parts.append(last.text or "")
+                return
+            rpr = r[0]
+            if rpr.tag == _RPR:
+                vanish = _first(rpr, _VANISH)
+                if vanish is not None and vanish.get(_VAL) not in ("0", "false"):
+                    stats.hidden += 1
+                else:
+                    parts.append(last.text or "")
+                return
     mark, comments, images = len(parts), len(stats.comments), len(stats.images)
     props = False
     for rc in r:
@@ -443,7 +463,9 @@ class _Rows:
         row_stats = Stats()
         scratch = Stats()  # what one paragraph met; taken into the cell's stats only when it met something
         for tc, paras in zip(tcs, _cell_paragraphs(tr, tcs), strict=True):
-            tcpr = _first(tc, _TCPR)
+            tcpr = tc[0] if len(tc) else None  # the cell's properties come first, as Word writes them
+            if tcpr is not None and tcpr.tag != _TCPR:
+                tcpr = _first(tc, _TCPR)
             span = 1
             vmerge = None
             if tcpr is not None:
@@ -476,10 +498,11 @@ class _Rows:
                 merged[(r, col)] = above
                 text = ""
             row.append(text)
-            anchor = merged.get((r, col), (r, col))
-            for k in range(1, span):
-                row.append("")
-                merged[(r, col + k)] = anchor
+            if span > 1:
+                anchor = merged.get((r, col), (r, col))
+                for k in range(1, span):
+                    row.append("")
+                    merged[(r, col + k)] = anchor
             if st is not None and st.comments:
                 self.cell_comments[(r, col)] = [self.comments[c] for c in st.comments if self.comments.get(c)]
             col += span

@@ -119,3 +119,21 @@ def test_a_run_hidden_by_properties_after_its_text_gives_back_what_it_took() -> 
     )
     text, stats = paragraph_text(etree.fromstring(xml))
     assert (text, stats.hidden, stats.comments, stats.images) == ("seen", 1, [], [])
+
+
+def test_cell_properties_are_found_wherever_they_stand_in_the_cell() -> None:
+    """Word writes w:tcPr first and the reader looks there first; a cell whose properties come later (after
+    a comment or a paragraph) still has its span and vertical merge read."""
+    from mdptm.importers.docx import table_grid
+
+    xml = (
+        f"<w:tbl {NS}>"
+        '<w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>Wide</w:t></w:r></w:p></w:tc>'
+        "<w:tc><w:p><w:r><w:t>C</w:t></w:r></w:p></w:tc></w:tr>"
+        '<w:tr><w:tc><!-- note --><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>Also wide</w:t></w:r></w:p></w:tc>'
+        "<w:tc><w:p><w:r><w:t>D</w:t></w:r></w:p><w:tcPr><w:vMerge/></w:tcPr></w:tc></w:tr>"
+        "</w:tbl>"
+    )
+    grid, _stats, _changed = table_grid(etree.fromstring(xml), 1, "t.docx", {})
+    assert grid.cells == [["Wide", "", "C"], ["Also wide", "", ""]]
+    assert grid.merged == {(0, 1): (0, 0), (1, 1): (1, 0), (1, 2): (0, 2)}

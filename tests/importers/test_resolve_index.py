@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mdptm.importers.tabular.resolve import PENDING, Resolver, has_pending
 from mdptm.model import Element, Flow, Model, Source, Threat, View
@@ -96,3 +98,51 @@ def test_the_sample_resolves_the_same_with_the_index_built_on_need(names: tuple[
         parts.append((name, model, report))
     merged, _report = merge_models(parts)
     assert _resolved(merged, eager=False) == _resolved(merged, eager=True)
+
+
+NAMES = ["Infusion pump", "Gateway (HL7 v2 / FHIR)", "Drug library", "Lab, QA and test", "Pump|Console", "Cloud; backup"]
+PIECES = ["C-01", "C-02", "c-03", "Infusion pump", "Gateway (HL7 v2", "FHIR)", "Drug library", "Lab", "QA and test", "Pump", "Console",
+          "Cloud", "backup", "- Drug library", "1. C-01", "", "see C-02", "nothing here"]  # fmt: skip
+SEPS = [", ", "; ", "\n", " | ", "/", " / ", ",\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=6), st.lists(st.sampled_from(SEPS), min_size=5, max_size=5), st.data())
+def test_a_list_cell_splits_the_same_without_trying_runs_no_key_could_be(pieces: list[str], seps: list[str], data: st.DataObject) -> None:
+    from mdptm.model import Control
+
+    names = data.draw(st.lists(st.sampled_from(NAMES), max_size=4, unique=True))
+    m = Model.empty()
+    m.elements += [Element(id=f"E-{k}", name=name, source=_src(k)) for k, name in enumerate(names)]
+    m.controls += [Control(id=f"C-0{k}", title=f"Control {k}", source=_src(k)) for k in (1, 2, 3)]
+    raw = pieces[0] + "".join(sep + piece for sep, piece in zip(seps, pieces[1:], strict=False))
+    resolver = Resolver(m, ImportReport(), final=False)
+    for colls in (("controls",), ("elements", "flows", "trust_zones"), ("elements",)):
+        assert resolver._segments(colls, raw, False) == _plain_segments(resolver, colls, raw)
+
+
+def _plain_segments(resolver: Resolver, colls: tuple[str, ...], raw: str) -> list[str | tuple[str, str]]:
+    """The definition (outside a threat's targets): every run of pieces up to the longest key tried, longest first."""
+    from mdptm.importers.tabular.resolve import _BULLETS, _SPLIT
+
+    pieces = _SPLIT.split(raw.strip())
+    atoms, seps = pieces[0::2], pieces[1::2]
+    out: list[str | tuple[str, str]] = []
+    i = 0
+    while i < len(atoms):
+        found: tuple[tuple[str, str] | None, int] | None = None
+        for j in range(min(len(atoms) - 1, i + resolver.index.span), i - 1, -1):
+            text = atoms[i] + "".join(seps[k - 1] + atoms[k] for k in range(i + 1, j + 1))
+            text = _BULLETS.sub("", text).strip().rstrip(".")
+            got = resolver.index.find(colls, text) if text else None
+            if not text or got is not None:
+                found = (got, j)
+                break
+        if found is None:
+            out.append(_BULLETS.sub("", atoms[i]).strip().rstrip("."))
+            i += 1
+        else:
+            if found[0] is not None:
+                out.append(found[0])
+            i = found[1] + 1
+    return out

@@ -200,15 +200,25 @@ class TableFinder:
         active_until: dict[int, int] = {}  # column -> last row of the table currently covering it
         prev_blank = True
         skip_rows: set[int] = set()
+        letters, exact, is_exact = self.vocab.stride_letters, self._exact_cache, self._is_exact
         for r in range(len(g.cells)):
             if r in skip_rows:
                 continue
             row = g.cells[r]
-            if not any(v.strip() for v in row):
+            filled = [v for v in row if v.strip()]
+            if not filled:
                 prev_blank = True
                 continue
-            filled = [v for v in row if v.strip()]
-            stride_cols = sum(1 for v in filled if len(v.strip()) == 1 and v.strip().lower() in self.vocab.stride_letters)
+            # Every row is looked at (a second table may start anywhere): its header words and STRIDE letters
+            # counted in one plain loop, the answer per distinct text read from the finder's cache.
+            stride_cols = words = 0
+            for v in filled:
+                hit = exact.get(v)
+                if hit is None:
+                    hit = is_exact(v)
+                words += hit
+                if len(t := v.strip()) == 1 and t.lower() in letters:
+                    stride_cols += 1
             if len(filled) == 2 and _is_kv_header(self.vocab, filled) and not active_until:
                 segs0 = self._segments(r)
                 cand = self._classify_span(r, segs0[0][0], segs0[-1][1], only) if segs0 else None
@@ -218,7 +228,7 @@ class TableFinder:
                         active_until[c] = r
                     prev_blank = False
                     continue
-            hits = sum(1 for v in filled if self._is_exact(v)) + (stride_cols if stride_cols >= 3 else 0)
+            hits = words + (stride_cols if stride_cols >= 3 else 0)
             inside = bool(active_until)
             # A header row is mostly header words; inside a table only a clear one (after a gap) starts another.
             if (

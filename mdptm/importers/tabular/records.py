@@ -464,11 +464,12 @@ class SourceBuilder:
             data.setdefault("target", "")
         data["id"] = item_id
         data["extra"] = extra
+        # Where the item came from, given with its fields (as set_provenance sets it: a flow's in "provenance").
+        data["provenance" if cls is Flow else "source"] = Source(file=rec.file, locator=rec.locator, importer=self.importer)
         item = cls.model_validate(data)
         if isinstance(item, Control) and "status" not in fields:
             item.status_stated = False  # no status in the document: "implemented" is our reading of it
         self._given[id(item)] = set(fields)
-        set_provenance(item, Source(file=rec.file, locator=rec.locator, importer=self.importer))
         return item
 
     def _merge_into(self, item: Item, fields: dict[str, Any], extra: dict[str, object], rec: RowRecord) -> None:

@@ -48,6 +48,7 @@ _ARROW_SIGN = re.compile(r"<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←")
 _ABBREV = re.compile(r"^(.+?)\s*\(([A-Za-z][A-Za-z0-9&/+-]{1,11})\)\s*$")
 _SPLIT = re.compile(r"(\s*[,;\n|/]\s*)")
 _SEPARATOR_CHARS = (",", ";", "\n", "|", "/", " ")  # each _SPLIT separator leaves one of these in a key (a newline as a space)
+_LIST_CHARS = (",", ";", "|", "/")  # the separators every look-up keeps as they are
 _BULLETS = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d+[.)])\s+")
 _CONJUNCTION = re.compile(r"\s+(?:and|&|\+|und|et|y)\s+|\s*[&+]\s*", re.I)
 # "T-01 to T-05", "M-01–M-03", "SC-1 through SC-4": one prefix, ascending numbers.
@@ -89,6 +90,8 @@ class _Index:
     # The most list separators or spaces any key holds: a run of list pieces joined by more
     # separators than this cannot be a key, so a long list cell is never tried as one name.
     span: int = 0
+    # The list separators some key holds: a run of pieces joined by another one cannot be a key.
+    separators: set[str] = field(default_factory=set)
 
     def add(self, coll: str, item_id: str, names: list[str], aliases: list[str] | None = None) -> None:
         keys = [item_id, *(aliases or ())]
@@ -103,11 +106,13 @@ class _Index:
                 keys.append(norm_name(n))
                 self.names.setdefault(coll, {}).setdefault(keys[-1], item_id)
                 # "Implantable Pulse Generator (IPG)" also answers to "IPG" and to its name without the abbreviation.
-                m = _ABBREV.match(n)
+                m = _ABBREV.match(n) if "(" in n else None
                 if m:
                     self.names[coll].setdefault(norm_name(m.group(1)), item_id)
                     self.names[coll].setdefault(norm_name(m.group(2)), item_id)
         self.span = max(self.span, *(sum(map(k.count, _SEPARATOR_CHARS)) for k in keys))
+        if len(self.separators) < len(_LIST_CHARS):
+            self.separators.update(ch for ch in _LIST_CHARS if any(ch in k for k in keys))
         self.all_ids.add(item_id)
 
     def find(self, colls: tuple[str, ...], token: str) -> tuple[str, str] | None:
@@ -314,9 +319,15 @@ class Resolver:
         # a run of pieces can name something only if some key has as many separators; a flow named
         # by its ends ("Pump -> Gateway (HL7, FHIR)") has no such bound
         longest = n if targets and ARROW.search(raw) else self.index.span + 1
+        # A run joined by a "," (";", "|", "/") no key holds names nothing: it ends before such a separator.
+        # Not for a threat's targets, where a flow named by its ends may drop a bracket holding one.
+        known = self.index.separators
+        blocked = [] if targets else [k for k, sep in enumerate(seps) if any(ch in sep and ch not in known for ch in _LIST_CHARS)]
         while i < n:
             found: tuple[tuple[str, str] | None, int] | None = None
             last = min(n - 1, i + longest - 1)
+            if blocked:
+                last = min(last, next((k for k in blocked if k >= i), last))
             runs = [atoms[i]]  # runs[j - i]: atoms i..j joined by their separators, built once
             for k in range(i + 1, last + 1):
                 runs.append(runs[-1] + seps[k - 1] + atoms[k])
