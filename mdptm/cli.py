@@ -161,6 +161,7 @@ def import_cmd(sources: tuple[Path, ...], output: Path, fmt: str | None, profile
             if report is not None:
                 with staged_file(report) as rtmp:
                     rtmp.write_text(json.dumps(rep.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    _loaded()  # lean_gc thawed what was frozen; a process that runs more commands keeps its modules frozen
     _print_report_summary(rep)
     say(f"wrote {output}")
 
