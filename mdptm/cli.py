@@ -154,14 +154,16 @@ def import_cmd(sources: tuple[Path, ...], output: Path, fmt: str | None, profile
     _plugin_warnings("importer")
     _loaded()
     prof = read_profile(profile) if profile is not None else None
-    with lean_gc():  # a large document's rows and items live until the end: no rescans of them meanwhile
-        model, rep = import_sources([ImportSource(p, fmt, prof) for p in sources])
-        with staged_file(output) as tmp:  # the report is staged inside: if either cannot be written, neither is
-            tmp.write_text(dumps(model, fmt_for(output)), encoding="utf-8", newline="\n")
-            if report is not None:
-                with staged_file(report) as rtmp:
-                    rtmp.write_text(json.dumps(rep.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    _loaded()  # lean_gc thawed what was frozen; a process that runs more commands keeps its modules frozen
+    try:
+        with lean_gc():  # a large document's rows and items live until the end: no rescans of them meanwhile
+            model, rep = import_sources([ImportSource(p, fmt, prof) for p in sources])
+            with staged_file(output) as tmp:  # the report is staged inside: if either cannot be written, neither is
+                tmp.write_text(dumps(model, fmt_for(output)), encoding="utf-8", newline="\n")
+                if report is not None:
+                    with staged_file(report) as rtmp:
+                        rtmp.write_text(json.dumps(rep.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    finally:
+        _loaded()  # lean_gc thawed what was frozen; a process that runs more commands keeps its modules frozen
     _print_report_summary(rep)
     say(f"wrote {output}")
 

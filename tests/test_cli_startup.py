@@ -134,3 +134,29 @@ def test_the_collector_runs_rarely_while_import_loads_its_modules(tmp_path: Path
         assert gc.get_threshold() == before
     assert seen and seen[0][0] >= cli_module.LOADING_GC_THRESHOLD > before[0]
     assert gc.get_freeze_count() > 0
+
+
+def test_import_reads_its_sources_with_the_lean_collector(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large document's rows and items live until the model is written: import collects rarely while it
+    reads them, as build does, and leaves the process's settings and frozen start-up objects as they were."""
+    import gc
+
+    from mdptm import cli as cli_module
+    from mdptm.pipeline import importing
+
+    src = tmp_path / "pump.tm7"
+    src.write_bytes(synthetic_tm7())
+    seen: list[int] = []
+    real = importing.import_sources
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(gc.get_threshold()[0])
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importing, "import_sources", spy)
+    before = gc.get_threshold()
+    with pytest.raises(SystemExit) as exc:
+        cli_module.main(["import", str(src), "-o", str(tmp_path / "m.json"), "-q"])
+    assert exc.value.code == 0
+    assert seen == [50_000]
+    assert gc.get_threshold() == before and gc.get_freeze_count() > 0
