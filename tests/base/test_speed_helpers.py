@@ -148,3 +148,13 @@ def test_retarget_all_does_not_chain_moves() -> None:
     rep.imported("b.xlsx", "Threats!A2", "B")
     rep.retarget_all({"E-PUMP": ("B", True), "B": ("B-2", False)})
     assert [(r.item, r.disposition) for r in rep.records] == [("B", "merged"), ("B-2", "imported")]
+
+
+def test_an_id_that_looks_like_an_exponent_keeps_the_fast_writer() -> None:
+    """A .tm7 GUID ("…3e-4…") or a ticket "0.00001-A" inside a string is no number: only unquoted tiny
+    numbers send json_text to the standard library's writer."""
+    from mdptm.base.output import _tiny_float
+
+    assert not _tiny_float('{\n  "id": "8f3e-4a1c-9e-2b"\n}')
+    assert not _tiny_float('[\n  "0.00001"\n]')
+    assert _tiny_float('{\n  "k": 1.5e-7\n}') and _tiny_float("[\n  0.00001,\n  2\n]") and _tiny_float("0.00001")
