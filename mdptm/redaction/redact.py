@@ -31,7 +31,7 @@ from mdptm.mapping.framework import Override
 from mdptm.model import COLLECTIONS, Control, Flow, Item, Model, RiskManagement
 from mdptm.model.results import Review
 from mdptm.model.validate import pointer, validate_model
-from mdptm.redaction.corpus import MIN_ITEM_NEEDLE, _exempt_published, _words, output_detector, public_corpus
+from mdptm.redaction.corpus import MIN_ITEM_NEEDLE, _exempt_published, _vocabulary, _words, output_detector, public_corpus
 from mdptm.redaction.leakscan import LiteralMatcher, needle_key, property_values
 from mdptm.redaction.log import Action, LogEntry, RedactionLog
 from mdptm.redaction.policy import (
@@ -111,6 +111,7 @@ class _Redactor:
         self.policy = policy
         self.log = log
         self.kind_of = {item.id: kind for kind, item in model.items()}
+        self.left_out: list[Item] = []  # dropped items, and the originals of withheld controls
 
     # --- rewrite and summarise ---------------------------------------------------------------
 
@@ -171,6 +172,7 @@ class _Redactor:
         kept_threats = [t for t in model.threats if t.id not in drop]
         needed = {cid for t in kept_threats for cid in t.controls if cid in drop and cid in controls}
         stubs = {cid: self._stub(controls[cid], drop[cid]) for cid in sorted(needed)}
+        self.left_out = [item for item in all_items(model) if item.id in drop]
         for item in all_items(model):
             if item.id in drop and item.id not in stubs:
                 self.log.add(item.id, "*", "dropped", drop[item.id], _label(item) or None, secret=True)
@@ -221,6 +223,46 @@ class _Redactor:
         for flow in model.flows:
             if flow.initiator in gone:
                 flow.initiator = None
+
+    def left_out_titles(self, public: Model) -> list[str]:
+        """Titles of left-out threats and controls, as terms: a kept item that quotes one ("mitigates
+        T-9, Replay of pump orders") would otherwise publish what was withheld. A title the public model
+        still holds as a title (a kept threat of the same name), a model vocabulary label ("Tampering")
+        or one too short to tell apart from ordinary words is no secret."""
+        kept = {needle_key(t.title) for t in public.threats} | {needle_key(c.title) for c in public.controls}
+        labels = {needle_key(v) for v in _vocabulary()}
+        out: list[str] = []
+        for item in self.left_out:
+            title = getattr(item, "title", None) if self.kind_of.get(item.id) in ("threat", "control") else None
+            if not isinstance(title, str):
+                continue
+            k = needle_key(title)
+            if len(k) >= MIN_ITEM_NEEDLE and " " in k and k not in kept and k not in labels:
+                out.append(title)
+        return out
+
+    def scrub_left_out_ids(self, public: Model) -> None:
+        """Ids of left-out items mentioned in published text ("see also T-9") are replaced: the id of a
+        withheld threat tells the reader that it exists. Placeholders of withheld controls keep theirs.
+        Only ids that are no plain word (they hold a digit, a dash or an underscore) are looked for."""
+        kept = {item.id for _, item in public.items()}
+        ids = sorted(
+            {i.id for i in self.left_out if i.id not in kept and len(i.id) >= 2 and re.search(r"[\d_-]", i.id)},
+            key=lambda i: (-len(i), i),
+        )
+        if not ids:
+            return
+        rx = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(i) for i in ids) + r")(?![\w]|-\w)", re.IGNORECASE)
+        replacement = self.policy.replacement
+
+        def fn(text: str, item: str, path: str) -> str:
+            if not rx.search(text):
+                return text
+            for m in rx.finditer(text):
+                self.log.add(item, path, "replaced", "left-out-id", m.group(), replacement)
+            return rx.sub(replacement, text)
+
+        walk_text(public, fn)
 
     def withheld_text(self, item: Item, action: Action, rule: str) -> None:
         """Every text field of an item the public model leaves out becomes a leak-scan needle."""
@@ -469,7 +511,13 @@ def redact(model: Model, policy: Policy, *, extra_terms: Iterable[str] = ()) -> 
         if comment and s.comment != comment:
             log.add("document", f"signoffs[{i}].comment", "dropped", "signoff-comment", comment)
     red.rename_ids(public, scrubber)
+    titles = red.left_out_titles(public)
+    if titles:  # the titles of what was left out are removed from kept text like terms
+        policy = policy.with_terms(titles)
+        log.terms = list(policy.terms)
+        scrubber = Scrubber(policy, _exempt(model))
     red.scrub_text(public, scrubber)
+    red.scrub_left_out_ids(public)
     _exempt_published(log, public, policy)
     problems = validate_model(public)
     if problems:  # redaction must never publish a broken model
