@@ -59,6 +59,10 @@ def split_protocol_port(text: str) -> tuple[str, str] | None:
     return m.group("proto").strip(), port
 
 
+# a word that turns "public" into its opposite: "not public", "non-public", "never publish", "no"
+_DENIES = re.compile(r"\b(?:not?|non|never|don'?t|do not|nicht|kein|keine|pas)\b|\bnon-?public|\bunpublish", re.I)
+
+
 class RowFields:
     """Reads row records of one source; *warn* reports a value kept as written (locator, message)."""
 
@@ -117,10 +121,33 @@ class RowFields:
         if "tags" in v:
             fields["tags"] = split_list(self.vocab, v["tags"])
         if "sensitivity" in v:
-            self._set_choice(rec, "sensitivity", "sensitivity", fields, extra, "sensitivity")
+            self._sensitivity(rec, fields)
         if label is not None and label in v:
             fields[label] = clean_text(v[label]) if label == "text" else one_line(v[label])
         return v, fields, extra
+
+    def _sensitivity(self, rec: RowRecord, fields: dict[str, Any]) -> None:
+        """Whether a row may be published. A value that is not understood ("Embargoed", "Sensitive") or that
+        denies publication ("Not public", "non-public") is read as confidential, never as public: a row its
+        author marked is not published by a guess. The warning names the cell."""
+        raw = rec.values.get("sensitivity")
+        if raw is None or is_empty(self.vocab, raw):
+            return
+        got = parse_choice(self.vocab, "sensitivity", raw)
+        if got.ok and got.value != "public":
+            fields["sensitivity"] = got.value
+            return
+        denied = got.ok and _DENIES.search(raw) is not None
+        if got.ok and not denied:
+            fields["sensitivity"] = "public"
+            return
+        fields["sensitivity"] = "confidential"
+        header = rec.headers.get("sensitivity", "sensitivity")
+        why = "denies publication" if denied else "not understood"
+        self.warn(
+            rec.locator,
+            f"sensitivity {one_line(raw)[:80]!r} (column {header!r}) {why}: read as confidential, so not published",
+        )
 
     def _refs(self, rec: RowRecord, names: Iterable[str]) -> list[tuple[str, str]]:
         out = []
