@@ -9,7 +9,8 @@ text searched -- go through the same steps:
 1. invisible, format and bidirectional control characters are removed (Unicode category ``Cf``,
    U+034F, variation selectors); text under a right-to-left override (U+202E) is reversed;
 2. NFKC (compatibility forms: fullwidth, ligatures, composed accents);
-3. case folding (``ß`` → ``ss``);
+3. case folding (``ß`` → ``ss``), and combining marks removed (``Dána`` and ``Tomas`` read as ``Dana`` and
+   ``Tomás``; an accent added or left out disguises nothing);
 4. dashes and hyphens of every kind, and whitespace of every kind, become one space.
 
 :func:`key` is the fast form (whole strings, C speed) for the scan; :func:`key_map` also returns where
@@ -104,6 +105,15 @@ def _unreverse(text: str) -> str:
     return _RLO_RUN.sub(lambda m: m.group(1)[::-1], text) if RLO in text else text
 
 
+def _bare(text: str) -> str:
+    """*text* without combining marks: ``Dána``, ``Tomas`` for ``Tomás`` and a ``W̶`` struck through with
+    U+0336 read as their letters (NFKC composes some accents, but adds none and removes none)."""
+    if text.isascii():
+        return text
+    bare = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare)  # Hangul syllables decomposed by NFD compose again
+
+
 def clean(text: str) -> str:
     """Invisible characters removed, right-to-left overrides undone, NFKC: case and punctuation kept
     (what the policy's patterns and the detectors read)."""
@@ -122,7 +132,7 @@ def key(text: str) -> str:
         return _one_space(flat).strip()
     _, sep = _tables()
     folded = clean(text).replace("\u0130", "i").casefold()
-    folded = _ascii_separators(_runs(folded, lambda run: run.translate(sep)))
+    folded = _ascii_separators(_runs(folded, lambda run: _bare(run).translate(sep)))
     return _one_space(folded).strip()
 
 
@@ -143,7 +153,7 @@ def key_map(text: str, *, fold: bool = True) -> tuple[str, list[int], list[int]]
 
     def emit(chars: str, s: int, e: int) -> None:
         normal = unicodedata.normalize("NFKC", chars)
-        for ch in normal.replace("\u0130", "i").casefold() if fold else normal:
+        for ch in _bare(normal.replace("\u0130", "i").casefold()) if fold else normal:
             if fold:
                 ch = sep.get(ord(ch), ch)
             if fold and ch == " " and out and out[-1] == " ":

@@ -22,7 +22,11 @@ def _plain_runs(text: str, fn: object) -> str:
 def _plain_key(text: str) -> str:
     remove, sep = textnorm._tables()
     cleaned = _plain_runs(textnorm._unreverse(text), lambda run: unicodedata.normalize("NFKC", run.translate(remove)))
-    folded = _plain_runs(cleaned.replace("\u0130", "i").casefold(), lambda run: run.translate(sep))
+
+    def bare(run: str) -> str:  # combining marks removed
+        return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", run) if not unicodedata.combining(c)))
+
+    folded = _plain_runs(cleaned.replace("\u0130", "i").casefold(), lambda run: bare(run).translate(sep))
     folded = folded.translate(str.maketrans(dict.fromkeys(textnorm._SEP_CHARS, " ")))
     return re.sub(r" {2,}", " ", folded).strip()
 

@@ -28,6 +28,13 @@ VARIANTS = {
     "right-to-left override": "\u202ekcoltihW anaD\u202c",
     "left-to-right embedding": "\u202aDana Whitlock\u202c",
     "isolate": "\u2066Dana Whitlock\u2069",
+    "zero-width joiner for the space": "Dana\u200dWhitlock",
+    "soft hyphen for the space": "Dana\u00adWhitlock",
+    "spaces left out": "DanaWhitlock",
+    "user name": "dana.whitlock",
+    "combining accent added": "Da\u0301na Whitlock",
+    "combining stroke": "Dana W\u0336hitlock",
+    "precomposed accent added": "D\u00e1na Whitlock",
 }
 
 
@@ -49,6 +56,8 @@ def test_disguised_term_is_redacted_and_found_by_the_scan(text: str, tmp_path: P
         ("Workflow Server", "the Work\ufb02ow Server"),
         ("Résumé", "Re\u0301sume\u0301 kept"),  # NFD against NFC
         ("Café", "CAFE\u0301"),
+        ("Tomás Ferreira", "by Tomas Ferreira"),  # the accent left out
+        ("Jo Li", "Jo\u00a0Li"),
     ],
 )
 def test_compatibility_and_case_variants(term: str, text: str) -> None:
@@ -131,3 +140,7 @@ def test_id_shaped_names_are_not_taken_for_tickets() -> None:
     assert public.flows[0].name == "IF-01 pump to server"
     assert public.elements[0].name == "SRS-12 infusion pump"
     assert public.elements[0].description == "Tracked in [redacted]."  # a ticket in text still goes
+
+
+def test_a_short_name_is_not_looked_for_without_its_space() -> None:
+    assert LiteralMatcher(["Jo Li"]).found("la jolie pompe") == set()
