@@ -31,6 +31,14 @@ _DASHES = {0x2212, 0x2043, 0xFE63, 0xFF0D}
 
 
 @cache
+def _dashes() -> dict[int, str]:
+    """Every dash and hyphen (``‑`` U+2011, ``–``, ``−``) as an ASCII hyphen, for the cleaned text the
+    patterns read: ``PUMPSEC‑214`` written with a non-breaking hyphen is still ``PUMPSEC-214``."""
+    _, sep = _tables()
+    return {cp: "-" for cp in sep if cp != ord("-") and (unicodedata.category(chr(cp)) == "Pd" or cp in _DASHES)}
+
+
+@cache
 def _tables() -> tuple[dict[int, None], dict[int, str]]:
     remove: dict[int, None] = {}
     sep: dict[int, str] = {}
@@ -115,14 +123,15 @@ def _bare(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """Invisible characters removed, right-to-left overrides undone, NFKC: case and punctuation kept
-    (what the policy's patterns and the detectors read)."""
+    """Invisible characters removed, right-to-left overrides undone, NFKC, every dash an ASCII hyphen:
+    case and other punctuation kept (what the policy's patterns and the detectors read)."""
     if text.isascii():
         return text
     remove, _ = _tables()
     # only the runs of non-ASCII characters (with the character before, which a mark may combine with)
     # need work: a large document is mostly ASCII, and this keeps its normalisation at C speed
-    return _runs(_unreverse(text), lambda run: unicodedata.normalize("NFKC", run.translate(remove)))
+    dashes = _dashes()
+    return _runs(_unreverse(text), lambda run: unicodedata.normalize("NFKC", run.translate(remove)).translate(dashes))
 
 
 def key(text: str) -> str:
@@ -147,6 +156,7 @@ def key_map(text: str, *, fold: bool = True) -> tuple[str, list[int], list[int]]
     original characters it came from. A span ``[a, b)`` of the key covers ``[min(starts[a:b]),
     max(ends[a:b]))`` of *text*. With *fold* false, the text is only cleaned (:func:`clean`)."""
     remove, sep = _tables()
+    dashes = _dashes()
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -154,8 +164,7 @@ def key_map(text: str, *, fold: bool = True) -> tuple[str, list[int], list[int]]
     def emit(chars: str, s: int, e: int) -> None:
         normal = unicodedata.normalize("NFKC", chars)
         for ch in _bare(normal.replace("\u0130", "i").casefold()) if fold else normal:
-            if fold:
-                ch = sep.get(ord(ch), ch)
+            ch = sep.get(ord(ch), ch) if fold else dashes.get(ord(ch), ch)
             if fold and ch == " " and out and out[-1] == " ":
                 ends[-1] = max(ends[-1], e)
                 continue

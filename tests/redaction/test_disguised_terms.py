@@ -71,6 +71,9 @@ def test_disguised_pattern_and_detector_hits_are_redacted() -> None:
     for text in (
         "see PUMPSEC\u00ad-214 now",
         "see \uff30\uff35\uff2d\uff30\uff33\uff25\uff23-214 now",
+        "see PUMPSEC\u2011214 now",  # non-breaking hyphen
+        "see PUMPSEC\u2013214 now",  # en dash
+        "see PUMPSEC\u2212214 now",  # minus sign
         "host 10.\u200b20.30.40 here",
         "mail dana\u200b@meridian.corp",
     ):
@@ -144,3 +147,12 @@ def test_id_shaped_names_are_not_taken_for_tickets() -> None:
 
 def test_a_short_name_is_not_looked_for_without_its_space() -> None:
     assert LiteralMatcher(["Jo Li"]).found("la jolie pompe") == set()
+
+
+def test_the_scan_reads_a_pattern_written_with_another_dash(tmp_path: Path) -> None:
+    model = Model.model_validate(yaml.safe_load(MODEL))
+    policy = Policy(patterns=[r"\bPUMPSEC-\d+\b"])
+    public, log = redact(model, policy)
+    (tmp_path / "guide.md").write_text("Tracked as PUMPSEC\u2011214 and PUMPSEC\u2013215.", encoding="utf-8")
+    hits = {h.needle for h in scan(tmp_path, log.needles(), detect=output_detector(policy, model, public))}
+    assert hits == {"PUMPSEC-214", "PUMPSEC-215"}
