@@ -65,6 +65,9 @@ def _strip(out: Model, *, signoff_names: bool, signoff_comments: bool) -> Model:
     out.risk_management = RiskManagement()  # the submission's own facts (anomalies, metrics) are never published
     for el in out.elements:  # FDA Appendix 2 design detail (debug interfaces, keys) goes to the regulator only
         el.dormant_interfaces, el.key_lifecycle, el.sessions, el.default_settings = [], None, None, None
+    for view in out.views:  # where a diagram was found is provenance: the source document, a home folder
+        if view.diagram is not None:
+            view.diagram.path = _file_name(view.diagram.path)
     for item in all_items(out):
         item.notes = None
         item.extra = {}
@@ -78,6 +81,11 @@ def _strip(out: Model, *, signoff_names: bool, signoff_comments: bool) -> Model:
         if not signoff_comments:
             s.comment = None
     return out
+
+
+def _file_name(path: str) -> str:
+    """The picture's own name: ``image1.png`` of ``C:\\Users\\dana\\Kestrel TM.docx#word/media/image1.png``."""
+    return re.split(r"[#/\\]", path.strip())[-1] or "diagram"
 
 
 # ------------------------------------------------------------------------------------ redaction
