@@ -15,6 +15,7 @@ from mdptm.documents.guides._shared import (
     _most_severe,
     _new_doc,
     _words,
+    unencrypted,
 )
 from mdptm.documents.guides.facts import NOT_STATED, Facts
 from mdptm.model import STRIDE_ORDER, Model
@@ -104,7 +105,7 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
     if m.trust_zones:
         rows.append(["Trust zones", ", ".join(z.name for z in m.trust_zones)])
     leaving = sum(1 for fl in m.flows if f.leaves_hospital(fl))
-    plain = sum(1 for fl in m.flows if _encryption(fl) == "none")
+    plain = sum(1 for fl in m.flows if unencrypted(fl))
     unknown = sum(1 for fl in m.flows if fl.encryption is None)
     rows.append(
         [
