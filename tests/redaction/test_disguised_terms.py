@@ -156,3 +156,16 @@ def test_the_scan_reads_a_pattern_written_with_another_dash(tmp_path: Path) -> N
     (tmp_path / "guide.md").write_text("Tracked as PUMPSEC\u2011214 and PUMPSEC\u2013215.", encoding="utf-8")
     hits = {h.needle for h in scan(tmp_path, log.needles(), detect=output_detector(policy, model, public))}
     assert hits == {"PUMPSEC-214", "PUMPSEC-215"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("see https://example.com/people/Dana%20Whitlock/page", "see https://example.com/people/[redacted]/page"),
+        ("Dana&nbsp;Whitlock here", "[redacted] here"),
+        ("D&#97;na&#x20;Whitlock", "[redacted]"),
+        ("100% sure, AT&T &amp; Dana Whitlock", "100% sure, AT&T &amp; [redacted]"),
+    ],
+)
+def test_a_term_in_a_link_or_behind_character_references_is_redacted(text: str, expected: str) -> None:
+    assert Scrubber(Policy(terms=["Dana Whitlock"])).scrub(text)[0] == expected
