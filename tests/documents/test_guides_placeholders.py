@@ -32,7 +32,19 @@ def _guides() -> dict[str, str]:
 
 def test_flows_denied_or_planned_count_as_unencrypted_and_placeholders_as_not_stated() -> None:
     text = _guides()["pre-procurement"]
-    assert "5; 0 leave the hospital; 3 unencrypted; encryption not stated for 1" in text
+    assert "5; 0 leave the hospital, 5 may (ends not placed); 3 unencrypted; encryption not stated for 1" in text
+
+
+def test_flows_between_elements_in_no_zone_are_not_said_to_stay_in_the_hospital() -> None:
+    text = _guides()["pre-procurement"]
+    assert "leaves the hospital." not in text  # no "None of the 5 data flows ... leaves the hospital."
+    assert "whether they leave the hospital is not clear: F-1" in text
+    zoned = yaml.safe_load(MODEL)
+    zoned["trust_zones"] = [{"id": "TZ", "name": "Clinical network"}]
+    for e in zoned["elements"]:
+        e["trust_zone"] = "TZ"
+    docs = build_guides(Model.model_validate(zoned))
+    assert "None of the 5 data flows in the threat model leaves the hospital." in text_of(docs["pre-procurement"])
     assert "Encryption not stated for flows F-2." in text
 
 

@@ -138,7 +138,12 @@ class Facts:
         ends = {self.where(f.source), self.where(f.target)}
         if "unknown" not in ends:
             return "outside" in ends and len(ends) > 1
-        return None if self.crosses_zones(f) or "outside" in ends else False
+        if self.crosses_zones(f) or "outside" in ends:
+            return None
+        # an end that cannot be placed stays with the other only when the model puts both in one zone:
+        # two ends in no zone at all may be anywhere (absence of a place is not "inside the hospital")
+        a, b = self.elements.get(f.source), self.elements.get(f.target)
+        return False if a is not None and b is not None and a.trust_zone else None
 
     def threats_using(self, control_id: str) -> list[str]:
         return self._mitigates.get(control_id, [])
