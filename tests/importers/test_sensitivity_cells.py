@@ -48,3 +48,20 @@ def test_understood_values_are_read_as_written(tmp_path: Path, value: str, expec
     model, report = run_import(_register(tmp_path, [value]))
     assert [t.sensitivity for t in model.threats] == [expected]
     assert not warnings_with(report, "so not published")
+
+
+@pytest.mark.parametrize(("sheet", "expected"), [("Internal", "internal"), ("Confidential", "confidential"), ("Threats", "public")])
+def test_rows_on_a_sheet_named_for_a_sensitivity_take_it(tmp_path: Path, sheet: str, expected: str) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = sheet
+    ws.append(["ID", "Threat", "STRIDE", "Component", "Status"])
+    ws.append(["T-9", "Backdoor account in the service menu", "E", "Pump", "Open"])
+    path = tmp_path / "register.xlsx"
+    wb.save(path)
+    model, report = run_import(path)
+    assert [t.sensitivity for t in model.threats] == [expected]
+    assert bool(warnings_with(report, "the sheet's name")) == (expected != "public")

@@ -122,6 +122,8 @@ class RowFields:
             fields["tags"] = split_list(self.vocab, v["tags"])
         if "sensitivity" in v:
             self._sensitivity(rec, fields)
+        else:
+            self._sheet_sensitivity(rec, fields)
         if label is not None and label in v:
             fields[label] = clean_text(v[label]) if label == "text" else one_line(v[label])
         return v, fields, extra
@@ -132,6 +134,7 @@ class RowFields:
         author marked is not published by a guess. The warning names the cell."""
         raw = rec.values.get("sensitivity")
         if raw is None or is_empty(self.vocab, raw):
+            self._sheet_sensitivity(rec, fields)
             return
         got = parse_choice(self.vocab, "sensitivity", raw)
         if got.ok and got.value != "public":
@@ -148,6 +151,16 @@ class RowFields:
             rec.locator,
             f"sensitivity {one_line(raw)[:80]!r} (column {header!r}) {why}: read as confidential, so not published",
         )
+
+    def _sheet_sensitivity(self, rec: RowRecord, fields: dict[str, Any]) -> None:
+        """A row that states no sensitivity, on a sheet named for one ("Internal", "Confidential", "NDA"),
+        has the sheet's: the author set those rows apart from what may be published."""
+        sheet = rec.locator.rsplit("!", 1)[0].strip("'") if "!" in rec.locator else ""
+        level = self.vocab.tables["sensitivity"].exact(sheet) if sheet else None
+        if level is None or level == "public":
+            return
+        fields["sensitivity"] = level
+        self.warn(rec.locator, f"no sensitivity stated on sheet {sheet!r}: read as {level} (the sheet's name), so not published")
 
     def _refs(self, rec: RowRecord, names: Iterable[str]) -> list[tuple[str, str]]:
         out = []
