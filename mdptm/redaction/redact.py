@@ -254,13 +254,9 @@ class _Redactor:
         withheld threat tells the reader that it exists. Placeholders of withheld controls keep theirs.
         Only ids that are no plain word (they hold a digit, a dash or an underscore) are looked for."""
         kept = {item.id for _, item in public.items()}
-        ids = sorted(
-            {i.id for i in self.left_out if i.id not in kept and len(i.id) >= 2 and re.search(r"[\d_-]", i.id)},
-            key=lambda i: (-len(i), i),
-        )
-        if not ids:
+        rx = _left_out_ids([i.id for i in self.left_out if i.id not in kept])
+        if rx is None:
             return
-        rx = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(i) for i in ids) + r")(?![\w]|-\w)", re.IGNORECASE)
         replacement = self.policy.replacement
 
         def fn(text: str, item: str, path: str) -> str:
@@ -351,6 +347,15 @@ class _Redactor:
                         self.log.add(item.id, path, "stripped", rule, text[_s:_e], secret=True)
 
 
+def _left_out_ids(ids: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern for the ids of left-out items in text (any case, not inside a longer id); ids that could be
+    plain words (no digit, dash or underscore) are not looked for."""
+    wanted = sorted({i for i in ids if len(i) >= 2 and re.search(r"[\d_-]", i)}, key=lambda i: (-len(i), i))
+    if not wanted:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(i) for i in wanted) + r")(?![\w]|-\w)", re.IGNORECASE)
+
+
 def _item_text(item: Item) -> list[tuple[str, str, str]]:
     """(item id, field path, text) of the published text fields of one item."""
     found: list[tuple[str, str, str]] = []
@@ -394,12 +399,17 @@ def redact_overrides(
     Uses the terms redaction used (``log.terms``: policy, sign-off and document-property terms);
     what is removed is logged and becomes a needle."""
     scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), _exempt(model))
+    left_out = _left_out_ids(log.dropped)
     out: list[Override] = []
     for i, ov in enumerate(overrides):
         new, removed = scrubber.scrub(ov.justification)
         for rule, gone in removed:
             log.add(where, f"overrides[{i}].justification", "replaced", rule, gone, scrubber.replacement, secret=True)
-        out.append(ov.model_copy(update={"justification": new}) if removed else ov)
+        if left_out is not None and left_out.search(new):  # "accepted with T-9": a withheld threat's id
+            for m in left_out.finditer(new):
+                log.add(where, f"overrides[{i}].justification", "replaced", "left-out-id", m.group(), scrubber.replacement)
+            new = left_out.sub(scrubber.replacement, new)
+        out.append(ov.model_copy(update={"justification": new}) if new != ov.justification else ov)
     log.finish()
     return out
 

@@ -74,3 +74,15 @@ def test_a_package_names_no_left_out_threat(tmp_path: Path) -> None:
     for needle in ("backdoor exploitation", "Obsidianwren", "firmware rollback"):
         assert not holds(text, needle), needle
     assert not re.search(r"(?<![\w-])t-(9|10)(?![\w-])", text), "a left-out threat id is published"
+
+
+def test_an_override_justification_names_no_left_out_threat() -> None:
+    from mdptm.mapping.framework import Override
+    from mdptm.redaction.redact import redact_overrides
+
+    model = Model.model_validate(yaml.safe_load(MODEL))
+    policy = Policy(terms=["Glasswing"])
+    _public, log = redact(model, policy)
+    ov = Override(framework="mc2", clause="v2.44", status="covered", justification="Accepted together with T-9; see T-1.")
+    (out,) = redact_overrides([ov], model, policy, log)
+    assert out.justification == "Accepted together with [redacted]; see T-1."
