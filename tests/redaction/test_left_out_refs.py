@@ -86,3 +86,23 @@ def test_an_override_justification_names_no_left_out_threat() -> None:
     ov = Override(framework="mc2", clause="v2.44", status="covered", justification="Accepted together with T-9; see T-1.")
     (out,) = redact_overrides([ov], model, policy, log)
     assert out.justification == "Accepted together with [redacted]; see T-1."
+
+
+def test_a_threat_withheld_since_the_previous_version_is_named_by_its_id_alone(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    data = yaml.safe_load(MODEL)
+    data["threats"][1]["sensitivity"] = "public"  # T-9 was published in version 1.0 ...
+    (project / "model.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    (project / "policy.yaml").write_text("terms: [Zzyzx]\n", encoding="utf-8")
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\nredaction: policy.yaml\n", encoding="utf-8")
+    assert build(project, tmp_path / "v1", draft=True).exit_code == 0
+    (project / "previous").mkdir()
+    (project / "previous" / "ptm.json").write_bytes((tmp_path / "v1" / "ptm.json").read_bytes())
+    (project / "model.yaml").write_text(MODEL.replace('version: "1.0"', 'version: "2.0"'), encoding="utf-8")  # ... and is withheld in 2.0
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\nredaction: policy.yaml\nprevious: previous/ptm.json\n", encoding="utf-8")
+    result = build(project, tmp_path / "v2", draft=True)
+    assert result.exit_code == 0, result.warnings  # the change log no longer repeats the withheld title
+    text = package_text(tmp_path / "v2")
+    assert not holds(text, "backdoor exploitation")
+    assert holds(text, "removed threat t-9")
