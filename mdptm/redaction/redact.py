@@ -233,17 +233,17 @@ class _Redactor:
                 flow.initiator = None
 
     def left_out_titles(self, public: Model) -> list[str]:
-        """Titles of left-out threats and controls, as terms: a kept item that quotes one ("mitigates
-        T-9, Replay of pump orders") would otherwise publish what was withheld. A title the public model
-        still holds as a title (a kept threat of the same name), a model vocabulary label ("Tampering")
-        or one too short to tell apart from ordinary words is no secret."""
-        kept = {needle_key(t.title) for t in public.threats} | {needle_key(c.title) for c in public.controls}
+        """Titles and names of left-out items, as terms: a kept item that quotes one ("mitigates T-9, Replay
+        of pump orders", "reached through the Zephyrine service port") would otherwise publish what was
+        withheld. A label the public model still holds as a title or name (a kept item of the same name), a
+        model vocabulary label ("Tampering") or a one-word label is no secret."""
+        kept = {needle_key(label) for _, item in public.items() if (label := _label(item))}
         labels = {needle_key(v) for v in _vocabulary()}
         out: list[str] = []
         for item in self.left_out:
-            title = getattr(item, "title", None) if self.kind_of.get(item.id) in ("threat", "control") else None
-            if not isinstance(title, str):
+            if isinstance(getattr(item, "text", None), str):  # an assumption's text is a sentence, not a name
                 continue
+            title = _label(item)
             k = needle_key(title)
             if len(k) >= MIN_ITEM_NEEDLE and " " in k and k not in kept and k not in labels:
                 out.append(title)

@@ -106,3 +106,16 @@ def test_a_threat_withheld_since_the_previous_version_is_named_by_its_id_alone(t
     text = package_text(tmp_path / "v2")
     assert not holds(text, "backdoor exploitation")
     assert holds(text, "removed threat t-9")
+
+
+def test_names_of_left_out_components_are_removed_from_kept_text_unless_still_published() -> None:
+    data = yaml.safe_load(MODEL)
+    data["elements"] += [
+        {"id": "E-DBG", "name": "Zephyrine maintenance backdoor", "kind": "software", "sensitivity": "confidential"},
+        {"id": "E-X", "name": "Service laptop", "kind": "device", "sensitivity": "confidential"},
+        {"id": "E-Y", "name": "Service laptop", "kind": "device"},  # the same name is still published
+    ]
+    data["threats"][0]["description"] = "Reached through the Zephyrine maintenance backdoor or a service laptop."
+    public, log = redact(Model.model_validate(data), Policy())
+    assert public.threats[0].description == "Reached through the [redacted] or a service laptop."
+    assert "Zephyrine maintenance backdoor" in log.needles()
