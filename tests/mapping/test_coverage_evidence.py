@@ -365,3 +365,20 @@ def test_the_same_rationale_in_coverage_json_the_ptm_and_the_submission_set(samp
             if fw["id"] == "cra-annex-i":
                 assert c["rationale"] in cra, c["id"]
                 assert "mentioning" not in c["rationale"] and "counts as partial" not in c["rationale"]
+
+
+@pytest.mark.parametrize("zoned", [False, True])
+def test_no_cloud_is_not_applicable_only_where_the_model_places_its_elements(zoned: bool) -> None:
+    data: dict[str, Any] = {
+        "schema": "mdptm/1",
+        "product": {"name": "P", "manufacturer": "M"},
+        "document": {"version": "1"},
+        "elements": [{"id": "E1", "name": "A", "kind": "device"}, {"id": "E2", "name": "B", "kind": "software"}],
+        "flows": [{"id": "F1", "source": "E1", "target": "E2", "name": "x"}],
+    }
+    if zoned:
+        data["trust_zones"] = [{"id": "TZ", "name": "Clinical network"}]
+        for e in data["elements"]:
+            e["trust_zone"] = "TZ"
+    clause = next(c for c in map_model(Model.model_validate(data), ["mc2"], []).frameworks[0].clauses if c.id == "v2.24")
+    assert (clause.status == "not_applicable") is zoned

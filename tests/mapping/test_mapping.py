@@ -354,7 +354,10 @@ def test_mc2_principles_pillars_and_not_applicable() -> None:
     no_cloud = without(model, "E-CLOUD")
     c = clause(map_model(no_cloud, ["mc2"]), "mc2", "v2.24")
     assert c.status == "not_applicable"
-    assert c.rationale == "Not applicable: no cloud service elements; the data flows the model describes: 3 flows (F-1, F-2, F-3)."
+    assert c.rationale == (
+        "Not applicable: no cloud service elements; the data flows the model describes: 3 flows (F-1, F-2, F-3); "
+        "the trust zones that place its elements: 3 trust zones (TZ-DEV, TZ-HOSP, TZ-CLOUD)."
+    )
     no_flows = without(no_cloud, *[fl.id for fl in no_cloud.flows])
     assert clause(map_model(no_flows, ["mc2"]), "mc2", "v2.24").status == "gap"  # silence shows nothing
     no_sbom = unset(model, "support.sbom")
