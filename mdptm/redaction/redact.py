@@ -236,7 +236,8 @@ class _Redactor:
         """Titles and names of left-out items, as terms: a kept item that quotes one ("mitigates T-9, Replay
         of pump orders", "reached through the Zephyrine service port") would otherwise publish what was
         withheld. A label the public model still holds as a title or name (a kept item of the same name), a
-        model vocabulary label ("Tampering") or a one-word label is no secret."""
+        model vocabulary label ("Tampering") or one of fewer than three words ("Default passwords", a phrase
+        kept text uses for itself) is no secret."""
         kept = {needle_key(label) for _, item in public.items() if (label := _label(item))}
         labels = {needle_key(v) for v in _vocabulary()}
         out: list[str] = []
@@ -245,7 +246,7 @@ class _Redactor:
                 continue
             title = _label(item)
             k = needle_key(title)
-            if len(k) >= MIN_ITEM_NEEDLE and " " in k and k not in kept and k not in labels:
+            if len(k) >= MIN_ITEM_NEEDLE and k.count(" ") >= 2 and k not in kept and k not in labels:
                 out.append(title)
         return out
 

@@ -119,3 +119,11 @@ def test_names_of_left_out_components_are_removed_from_kept_text_unless_still_pu
     public, log = redact(Model.model_validate(data), Policy())
     assert public.threats[0].description == "Reached through the [redacted] or a service laptop."
     assert "Zephyrine maintenance backdoor" in log.needles()
+
+
+def test_a_short_generic_label_of_a_left_out_threat_stays_in_kept_text() -> None:
+    data = yaml.safe_load(MODEL)
+    data["threats"].append({"id": "T-77", "title": "Default passwords", "targets": ["E-GW"], "sensitivity": "confidential"})
+    data["controls"][0]["description"] = "No default passwords: each unit has its own."
+    public, _ = redact(Model.model_validate(data), Policy())
+    assert public.controls[0].description == "No default passwords: each unit has its own."
