@@ -9,7 +9,8 @@ text searched -- go through the same steps:
 1. invisible, format and bidirectional control characters are removed (Unicode category ``Cf``,
    U+034F, variation selectors); text under a right-to-left override (U+202E) is reversed;
 2. NFKC (compatibility forms: fullwidth, ligatures, composed accents);
-3. case folding (``ß`` → ``ss``);
+3. case folding (``ß`` → ``ss``), and combining marks removed (``Dána`` and ``Tomas`` read as ``Dana`` and
+   ``Tomás``; an accent added or left out disguises nothing);
 4. dashes and hyphens of every kind, and whitespace of every kind, become one space.
 
 :func:`key` is the fast form (whole strings, C speed) for the scan; :func:`key_map` also returns where
@@ -27,6 +28,14 @@ RLO = "\u202e"
 _BIDI_END = "\u202c\u2069\n\r"
 _EXTRA_INVISIBLE = {0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, *range(0xFE00, 0xFE10)}
 _DASHES = {0x2212, 0x2043, 0xFE63, 0xFF0D}
+
+
+@cache
+def _dashes() -> dict[int, str]:
+    """Every dash and hyphen (``‑`` U+2011, ``–``, ``−``) as an ASCII hyphen, for the cleaned text the
+    patterns read: ``PUMPSEC‑214`` written with a non-breaking hyphen is still ``PUMPSEC-214``."""
+    _, sep = _tables()
+    return {cp: "-" for cp in sep if cp != ord("-") and (unicodedata.category(chr(cp)) == "Pd" or cp in _DASHES)}
 
 
 @cache
@@ -104,15 +113,25 @@ def _unreverse(text: str) -> str:
     return _RLO_RUN.sub(lambda m: m.group(1)[::-1], text) if RLO in text else text
 
 
+def _bare(text: str) -> str:
+    """*text* without combining marks: ``Dána``, ``Tomas`` for ``Tomás`` and a ``W̶`` struck through with
+    U+0336 read as their letters (NFKC composes some accents, but adds none and removes none)."""
+    if text.isascii():
+        return text
+    bare = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare)  # Hangul syllables decomposed by NFD compose again
+
+
 def clean(text: str) -> str:
-    """Invisible characters removed, right-to-left overrides undone, NFKC: case and punctuation kept
-    (what the policy's patterns and the detectors read)."""
+    """Invisible characters removed, right-to-left overrides undone, NFKC, every dash an ASCII hyphen:
+    case and other punctuation kept (what the policy's patterns and the detectors read)."""
     if text.isascii():
         return text
     remove, _ = _tables()
     # only the runs of non-ASCII characters (with the character before, which a mark may combine with)
     # need work: a large document is mostly ASCII, and this keeps its normalisation at C speed
-    return _runs(_unreverse(text), lambda run: unicodedata.normalize("NFKC", run.translate(remove)))
+    dashes = _dashes()
+    return _runs(_unreverse(text), lambda run: unicodedata.normalize("NFKC", run.translate(remove)).translate(dashes))
 
 
 def key(text: str) -> str:
@@ -122,7 +141,7 @@ def key(text: str) -> str:
         return _one_space(flat).strip()
     _, sep = _tables()
     folded = clean(text).replace("\u0130", "i").casefold()
-    folded = _ascii_separators(_runs(folded, lambda run: run.translate(sep)))
+    folded = _ascii_separators(_runs(folded, lambda run: _bare(run).translate(sep)))
     return _one_space(folded).strip()
 
 
@@ -137,15 +156,15 @@ def key_map(text: str, *, fold: bool = True) -> tuple[str, list[int], list[int]]
     original characters it came from. A span ``[a, b)`` of the key covers ``[min(starts[a:b]),
     max(ends[a:b]))`` of *text*. With *fold* false, the text is only cleaned (:func:`clean`)."""
     remove, sep = _tables()
+    dashes = _dashes()
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
 
     def emit(chars: str, s: int, e: int) -> None:
         normal = unicodedata.normalize("NFKC", chars)
-        for ch in normal.replace("\u0130", "i").casefold() if fold else normal:
-            if fold:
-                ch = sep.get(ord(ch), ch)
+        for ch in _bare(normal.replace("\u0130", "i").casefold()) if fold else normal:
+            ch = sep.get(ord(ch), ch) if fold else dashes.get(ord(ch), ch)
             if fold and ch == " " and out and out[-1] == " ":
                 ends[-1] = max(ends[-1], e)
                 continue

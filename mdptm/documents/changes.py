@@ -464,8 +464,13 @@ def record_history(model: Model, previous: Model, diff: Diff | None = None) -> D
     doc = model.document
     current = entries.get(doc.version)
     if doc.version != prev.version and (current is None or not current.summary):
+        # a removed item is named by its id alone: it may have been withheld from this version, and its
+        # title is what redaction withheld (the previous version's reader knows the id)
+        told = diff.model_copy()
+        gone = {r.id for r in diff.removed}
+        told._labels = {k: v for k, v in diff._labels.items() if k not in gone}
         entries[doc.version] = HistoryEntry(
-            version=doc.version, date=doc.date or (current.date if current else None), summary=summary(diff)
+            version=doc.version, date=doc.date or (current.date if current else None), summary=summary(told)
         )
     doc.history = list(entries.values())
     return diff

@@ -440,8 +440,12 @@ class Override(BaseModel):
     @field_validator("justification")
     @classmethod
     def _needs_text(cls, v: str) -> str:
+        from mdptm.model.evidence import is_placeholder
+
         if not v.strip():
             raise ValueError("an override needs a justification")
+        if is_placeholder(v):  # "TBD" justifies nothing, and the verdict would be published on it
+            raise ValueError(f"an override needs a real justification, not the placeholder {v.strip()!r}")
         return v
 
 

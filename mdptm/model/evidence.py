@@ -123,7 +123,8 @@ def _canon(text: str) -> str:
 def is_placeholder(value: object) -> bool:
     """True when *value* says nothing: empty, or a placeholder such as TBD, N/A, none, "not supported".
 
-    A text whose first clause is a placeholder ("TBD - depends on the supplier") says nothing either.
+    A text whose first clause is a placeholder ("TBD - depends on the supplier"), or is labelled with one
+    ("Planned: TLS 1.3"), says nothing either.
     """
     if value is None:
         return True
@@ -140,7 +141,11 @@ def is_placeholder(value: object) -> bool:
     if text in words.placeholders:
         return True
     first = _canon(words.clause_break.split(value.casefold(), maxsplit=1)[0])
-    return first in words.placeholders
+    if first in words.placeholders:
+        return True
+    # a placeholder as the label of what follows: "Planned: TLS 1.3", "TBD: AES or ChaCha", "N/A: internal"
+    head, colon, _ = first.partition(":")
+    return bool(colon) and _canon(head) in words.placeholders and bool(_canon(head))
 
 
 def real_values(values: Iterable[object]) -> list[str]:
@@ -200,10 +205,19 @@ def stated(value: object) -> bool:
         return False
     if not isinstance(value, str):
         return True
-    for _, clause in _clauses(value):
+    clauses = _clauses(value)
+    for i, (_, clause) in enumerate(clauses):
         if _canon(clause) and not is_placeholder(clause) and not _negated(clause, len(clause), len(clause)):
+            after = clauses[i + 1] if i + 1 < len(clauses) else None
+            if after is not None and value.casefold()[: after[0]].rstrip().endswith("(") and _takes_back(after[1]):
+                continue  # "TLS (planned)": the parentheses take the clause back
             return True
     return False
+
+
+def _takes_back(clause: str) -> bool:
+    """A parenthesis that withdraws what came before it: a placeholder or a denial ("planned", "not yet")."""
+    return bool(_canon(clause)) and (is_placeholder(clause) or _negated(clause, len(clause), len(clause)))
 
 
 def durations(text: str, *, deadlines: bool = False) -> list[tuple[int, str]]:

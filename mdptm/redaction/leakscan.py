@@ -114,6 +114,9 @@ class LiteralMatcher:
             key = needle_key(needle)
             if key:
                 self.by_key.setdefault(key, needle)
+        for key, needle in list(self.by_key.items()):
+            for variant in _joined(key):  # "DanaWhitlock", "dana.whitlock" (a zero-width joiner for the space)
+                self.by_key.setdefault(variant, needle)
         self._pattern: re.Pattern[str] | None = None
         self._automaton: ahocorasick.Automaton | None = None
         if self.by_key and ahocorasick is not None:
@@ -171,6 +174,16 @@ class LiteralMatcher:
                 if needle not in found and (len(words) == 1 or _around(low, end + 1 - len(word), end + 1, words, at)):
                     found.add(needle)
         return found
+
+
+def _joined(key: str) -> tuple[str, ...]:
+    """The forms of a name of two to four words written without its spaces, or with dots for them (a
+    user name, a path, a zero-width joiner or soft hyphen where the space was); too short a name is left
+    alone, "Jo Li" would match "jolie"."""
+    words = key.split(" ")
+    if not 2 <= len(words) <= 4 or len(key) < 9:
+        return ()
+    return ("".join(words), ".".join(words))
 
 
 def _around(text: str, start: int, end: int, words: tuple[str, ...], at: int) -> bool:

@@ -31,7 +31,7 @@ from mdptm.mapping.framework import Override
 from mdptm.model import COLLECTIONS, Control, Flow, Item, Model, RiskManagement
 from mdptm.model.results import Review
 from mdptm.model.validate import pointer, validate_model
-from mdptm.redaction.corpus import MIN_ITEM_NEEDLE, _exempt_published, _words, exempt_of, output_detector, public_corpus
+from mdptm.redaction.corpus import MIN_ITEM_NEEDLE, _exempt_published, _vocabulary, _words, exempt_of, output_detector, public_corpus
 from mdptm.redaction.leakscan import LiteralMatcher, needle_key, property_values
 from mdptm.redaction.log import Action, LogEntry, RedactionLog
 from mdptm.redaction.policy import (
@@ -65,6 +65,9 @@ def _strip(out: Model, *, signoff_names: bool, signoff_comments: bool) -> Model:
     out.risk_management = RiskManagement()  # the submission's own facts (anomalies, metrics) are never published
     for el in out.elements:  # FDA Appendix 2 design detail (debug interfaces, keys) goes to the regulator only
         el.dormant_interfaces, el.key_lifecycle, el.sessions, el.default_settings = [], None, None, None
+    for view in out.views:  # where a diagram was found is provenance: the source document, a home folder
+        if view.diagram is not None:
+            view.diagram.path = _file_name(view.diagram.path)
     for item in all_items(out):
         item.notes = None
         item.extra = {}
@@ -78,6 +81,11 @@ def _strip(out: Model, *, signoff_names: bool, signoff_comments: bool) -> Model:
         if not signoff_comments:
             s.comment = None
     return out
+
+
+def _file_name(path: str) -> str:
+    """The picture's own name: ``image1.png`` of ``C:\\Users\\dana\\Kestrel TM.docx#word/media/image1.png``."""
+    return re.split(r"[#/\\]", path.strip())[-1] or "diagram"
 
 
 # ------------------------------------------------------------------------------------ redaction
@@ -111,6 +119,7 @@ class _Redactor:
         self.policy = policy
         self.log = log
         self.kind_of = {item.id: kind for kind, item in model.items()}
+        self.left_out: list[Item] = []  # dropped items, and the originals of withheld controls
 
     # --- rewrite and summarise ---------------------------------------------------------------
 
@@ -171,6 +180,7 @@ class _Redactor:
         kept_threats = [t for t in model.threats if t.id not in drop]
         needed = {cid for t in kept_threats for cid in t.controls if cid in drop and cid in controls}
         stubs = {cid: self._stub(controls[cid], drop[cid]) for cid in sorted(needed)}
+        self.left_out = [item for item in all_items(model) if item.id in drop]
         for item in all_items(model):
             if item.id in drop and item.id not in stubs:
                 self.log.add(item.id, "*", "dropped", drop[item.id], _label(item) or None, secret=True)
@@ -221,6 +231,43 @@ class _Redactor:
         for flow in model.flows:
             if flow.initiator in gone:
                 flow.initiator = None
+
+    def left_out_titles(self, public: Model) -> list[str]:
+        """Titles and names of left-out items, as terms: a kept item that quotes one ("mitigates T-9, Replay
+        of pump orders", "reached through the Zephyrine service port") would otherwise publish what was
+        withheld. A label the public model still holds as a title or name (a kept item of the same name), a
+        model vocabulary label ("Tampering") or one of fewer than three words ("Default passwords", a phrase
+        kept text uses for itself) is no secret."""
+        kept = {needle_key(label) for _, item in public.items() if (label := _label(item))}
+        labels = {needle_key(v) for v in _vocabulary()}
+        out: list[str] = []
+        for item in self.left_out:
+            if isinstance(getattr(item, "text", None), str):  # an assumption's text is a sentence, not a name
+                continue
+            title = _label(item)
+            k = needle_key(title)
+            if len(k) >= MIN_ITEM_NEEDLE and k.count(" ") >= 2 and k not in kept and k not in labels:
+                out.append(title)
+        return out
+
+    def scrub_left_out_ids(self, public: Model) -> None:
+        """Ids of left-out items mentioned in published text ("see also T-9") are replaced: the id of a
+        withheld threat tells the reader that it exists. Placeholders of withheld controls keep theirs.
+        Only ids that are no plain word (they hold a digit, a dash or an underscore) are looked for."""
+        kept = {item.id for _, item in public.items()}
+        rx = _left_out_ids([i.id for i in self.left_out if i.id not in kept])
+        if rx is None:
+            return
+        replacement = self.policy.replacement
+
+        def fn(text: str, item: str, path: str) -> str:
+            if not rx.search(text):
+                return text
+            for m in rx.finditer(text):
+                self.log.add(item, path, "replaced", "left-out-id", m.group(), replacement)
+            return rx.sub(replacement, text)
+
+        walk_text(public, fn)
 
     def withheld_text(self, item: Item, action: Action, rule: str) -> None:
         """Every text field of an item the public model leaves out becomes a leak-scan needle."""
@@ -301,6 +348,15 @@ class _Redactor:
                         self.log.add(item.id, path, "stripped", rule, text[_s:_e], secret=True)
 
 
+def _left_out_ids(ids: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern for the ids of left-out items in text (any case, not inside a longer id); ids that could be
+    plain words (no digit, dash or underscore) are not looked for."""
+    wanted = sorted({i for i in ids if len(i) >= 2 and re.search(r"[\d_-]", i)}, key=lambda i: (-len(i), i))
+    if not wanted:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(i) for i in wanted) + r")(?![\w]|-\w)", re.IGNORECASE)
+
+
 def _item_text(item: Item) -> list[tuple[str, str, str]]:
     """(item id, field path, text) of the published text fields of one item."""
     found: list[tuple[str, str, str]] = []
@@ -344,12 +400,17 @@ def redact_overrides(
     Uses the terms redaction used (``log.terms``: policy, sign-off and document-property terms);
     what is removed is logged and becomes a needle."""
     scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), exempt_of(model, log))
+    left_out = _left_out_ids(log.dropped)
     out: list[Override] = []
     for i, ov in enumerate(overrides):
         new, removed = scrubber.scrub(ov.justification)
         for rule, gone in removed:
             log.add(where, f"overrides[{i}].justification", "replaced", rule, gone, scrubber.replacement, secret=True)
-        out.append(ov.model_copy(update={"justification": new}) if removed else ov)
+        if left_out is not None and left_out.search(new):  # "accepted with T-9": a withheld threat's id
+            for m in left_out.finditer(new):
+                log.add(where, f"overrides[{i}].justification", "replaced", "left-out-id", m.group(), scrubber.replacement)
+            new = left_out.sub(scrubber.replacement, new)
+        out.append(ov.model_copy(update={"justification": new}) if new != ov.justification else ov)
     log.finish()
     return out
 
@@ -471,7 +532,13 @@ def redact(model: Model, policy: Policy, *, extra_terms: Iterable[str] = ()) -> 
         if comment and s.comment != comment:
             log.add("document", f"signoffs[{i}].comment", "dropped", "signoff-comment", comment)
     red.rename_ids(public, scrubber)
+    titles = red.left_out_titles(public)
+    if titles:  # the titles of what was left out are removed from kept text like terms
+        policy = policy.with_terms(titles)
+        log.terms = list(policy.terms)
+        scrubber = Scrubber(policy, _exempt(model))
     red.scrub_text(public, scrubber)
+    red.scrub_left_out_ids(public)
     _exempt_published(log, public, policy)
     problems = validate_model(public)
     if problems:  # redaction must never publish a broken model

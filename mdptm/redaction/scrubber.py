@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import ipaddress
 import re
 from bisect import bisect_right
@@ -92,6 +93,36 @@ def _is_netmask(ip: ipaddress.IPv4Address) -> bool:
     bits = int(ip)
     inverted = ~bits & 0xFFFFFFFF
     return ip.packed[0] == 255 and (inverted & (inverted + 1)) == 0
+
+
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _unescaped(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """*text* with percent escapes and HTML character references decoded, and for each decoded character
+    the span of *text* it came from: a term is found inside a link or an entity-encoded cell, and the
+    whole escape is replaced."""
+    out: list[str] = []
+    where: list[tuple[int, int]] = []
+    pos = 0
+    for m in _ESCAPE.finditer(text):
+        for i in range(pos, m.start()):
+            out.append(text[i])
+            where.append((i, i + 1))
+        esc = m.group()
+        char = chr(int(esc[1:], 16)) if esc[0] == "%" else html.unescape(esc)
+        if char == esc or len(char) != 1:  # an unknown entity (or one of two characters): kept as written
+            for i in range(m.start(), m.end()):
+                out.append(text[i])
+                where.append((i, i + 1))
+        else:
+            out.append(char)
+            where.append((m.start(), m.end()))
+        pos = m.end()
+    for i in range(pos, len(text)):
+        out.append(text[i])
+        where.append((i, i + 1))
+    return "".join(out), where
 
 
 class Scrubber:
@@ -253,6 +284,10 @@ class Scrubber:
 
     def _spans(self, text: str, ids_expected: bool) -> list[Span]:
         raw: list[Span] = [(s, e, "term") for s, e, _ in self.terms.spans(text)]
+        if "%" in text or "&" in text:  # a term written as Dana%20Whitlock (a link) or Dana&nbsp;Whitlock
+            decoded, where = _unescaped(text)
+            if decoded != text:
+                raw.extend((where[s][0], where[e - 1][1], "term") for s, e, _ in self.terms.spans(decoded) if e > s)
         raw.extend(self._rule_spans(text, ids_expected))
         if not textnorm.simple(text):  # a disguised address or ticket: matched on the cleaned text
             cleaned, starts, ends = textnorm.key_map(text, fold=False)

@@ -2,7 +2,8 @@
 
 A maker's template is an internal document too: its header may name a ticket, an internal host or a
 person. The renderer keeps the template's headers and footers, so before a public build uses it, the
-text of those parts goes through the same redaction as the model (terms, patterns, detectors), and
+text of those parts goes through the same redaction as the model (terms, patterns, detectors), pictures'
+alt text too, the pictures lose their metadata text (:mod:`mdptm.render.image_meta`), and
 hyperlinks to outside the document lose their target. External relationships (``attachedTemplate``
 pointing at ``file:///C:/Users/...``) are dropped when the document is written
 (:func:`mdptm.base.office.rewrite_zip`). The leak scan then reads every part as usual.
@@ -18,9 +19,12 @@ from lxml import etree
 
 from mdptm.base.office import rewrite_zip
 from mdptm.base.safety import check_zip, parse_xml
+from mdptm.render.image_meta import strip_metadata
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+PIC = "{http://schemas.openxmlformats.org/drawingml/2006/picture}"
 _TEXT_PARTS = re.compile(r"^word/(header\d*|footer\d*|footnotes|endnotes)\.xml$")
 
 
@@ -30,6 +34,8 @@ def scrub_template(template: Path, scrub: Callable[[str, str], str], out: Path) 
     check_zip(template)
 
     def edit(name: str, data: bytes) -> bytes:
+        if name.startswith("word/media/"):  # a logo's author, path or editing history in its metadata
+            return strip_metadata(data)
         return _scrub_part(data, name, scrub, str(template)) if _TEXT_PARTS.match(name) else data
 
     rewrite_zip(template, edit=edit, target=out)
@@ -43,6 +49,14 @@ def _scrub_part(data: bytes, part: str, scrub: Callable[[str, str], str], file: 
         if link.get(R_ID) is not None:  # a link out of the document: its text stays, the target goes
             del link.attrib[R_ID]
             changed = True
+    for el in root.iter(f"{WP}docPr", f"{PIC}cNvPr"):  # a picture's alt text and title are published too
+        for attr in ("descr", "title"):
+            value = el.get(attr)
+            if value:
+                new_value = scrub(value, part)
+                if new_value != value:
+                    el.set(attr, new_value)
+                    changed = True
     for para in root.iter(f"{W}p"):
         texts = list(para.iter(f"{W}t"))
         if not texts:

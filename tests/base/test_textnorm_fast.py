@@ -22,7 +22,11 @@ def _plain_runs(text: str, fn: object) -> str:
 def _plain_key(text: str) -> str:
     remove, sep = textnorm._tables()
     cleaned = _plain_runs(textnorm._unreverse(text), lambda run: unicodedata.normalize("NFKC", run.translate(remove)))
-    folded = _plain_runs(cleaned.replace("\u0130", "i").casefold(), lambda run: run.translate(sep))
+
+    def bare(run: str) -> str:  # combining marks removed
+        return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", run) if not unicodedata.combining(c)))
+
+    folded = _plain_runs(cleaned.replace("\u0130", "i").casefold(), lambda run: bare(run).translate(sep))
     folded = folded.translate(str.maketrans(dict.fromkeys(textnorm._SEP_CHARS, " ")))
     return re.sub(r" {2,}", " ", folded).strip()
 
@@ -42,5 +46,6 @@ def test_a_long_text_with_many_runs_keeps_each_run_with_the_character_before() -
     text = "Cafe\u0301 — e\u0301 ﬂow… x\u200by. " * 500 + "e\u0301"
     assert textnorm.key(text) == _plain_key(text)
     assert textnorm.clean(text) == _plain_runs(
-        textnorm._unreverse(text), lambda r: unicodedata.normalize("NFKC", r.translate(textnorm._tables()[0]))
+        textnorm._unreverse(text),
+        lambda r: unicodedata.normalize("NFKC", r.translate(textnorm._tables()[0])).translate(textnorm._dashes()),
     )

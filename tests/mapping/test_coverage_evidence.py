@@ -64,6 +64,12 @@ def clause(cov: Coverage, fid: str, cid: str) -> ClauseResult:
         "pending",
         "to be determined",
         "later",
+        "see later",
+        "Coming soon.",
+        "To follow",
+        "Planned: TLS 1.3",
+        "TBD: AES or ChaCha20",
+        "next release",
         "TBD - depends on the supplier",
         "  ",
         "UNKNOWN: set it in mdptm.yaml",
@@ -73,9 +79,46 @@ def test_placeholders_state_nothing(value: str) -> None:
     assert is_placeholder(value) and not stated(value)
 
 
-@pytest.mark.parametrize("value", ["2034-12-31", "CycloneDX SBOM per release", "psirt@example.com", "No later than 30 days"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2034-12-31",
+        "CycloneDX SBOM per release",
+        "psirt@example.com",
+        "No later than 30 days",
+        "TLS 1.2 (mutual)",
+        "HTTPS (TLS 1.2)",
+        "Factory reset: supported",
+    ],
+)
 def test_real_values_are_stated(value: str) -> None:
     assert not is_placeholder(value) and stated(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["TLS (planned)", "TLS (not yet)", "AES-256 (future release)", "unencrypted HTTP", "plaintext over UDP", "Unsigned image"],
+)
+def test_a_value_taken_back_or_denied_states_nothing(value: str) -> None:
+    assert not stated(value)
+
+
+def test_a_flow_whose_encryption_is_planned_or_denied_is_not_encrypted() -> None:
+    flows = [
+        {"id": f"F{i}", "source": "E1", "target": "E2", "name": "x", "protocol": "HTTP", "encryption": v}
+        for i, v in enumerate(["TLS (planned)", "unencrypted HTTP", "Planned: TLS 1.3"])
+    ]
+    model = Model.model_validate(
+        {
+            "schema": "mdptm/1",
+            "product": {"name": "P", "manufacturer": "M"},
+            "document": {"version": "1"},
+            "elements": [{"id": "E1", "name": "A", "kind": "device"}, {"id": "E2", "name": "B", "kind": "software"}],
+            "flows": flows,
+        }
+    )
+    clause = next(c for c in map_model(model, ["cra-annex-i"], []).frameworks[0].clauses if c.id == "I.2.e")
+    assert clause.status == "gap" and "none of the 3 flows state encryption" in clause.rationale
 
 
 @pytest.mark.parametrize(
@@ -322,3 +365,20 @@ def test_the_same_rationale_in_coverage_json_the_ptm_and_the_submission_set(samp
             if fw["id"] == "cra-annex-i":
                 assert c["rationale"] in cra, c["id"]
                 assert "mentioning" not in c["rationale"] and "counts as partial" not in c["rationale"]
+
+
+@pytest.mark.parametrize("zoned", [False, True])
+def test_no_cloud_is_not_applicable_only_where_the_model_places_its_elements(zoned: bool) -> None:
+    data: dict[str, Any] = {
+        "schema": "mdptm/1",
+        "product": {"name": "P", "manufacturer": "M"},
+        "document": {"version": "1"},
+        "elements": [{"id": "E1", "name": "A", "kind": "device"}, {"id": "E2", "name": "B", "kind": "software"}],
+        "flows": [{"id": "F1", "source": "E1", "target": "E2", "name": "x"}],
+    }
+    if zoned:
+        data["trust_zones"] = [{"id": "TZ", "name": "Clinical network"}]
+        for e in data["elements"]:
+            e["trust_zone"] = "TZ"
+    clause = next(c for c in map_model(Model.model_validate(data), ["mc2"], []).frameworks[0].clauses if c.id == "v2.24")
+    assert (clause.status == "not_applicable") is zoned

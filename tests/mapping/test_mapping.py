@@ -354,7 +354,10 @@ def test_mc2_principles_pillars_and_not_applicable() -> None:
     no_cloud = without(model, "E-CLOUD")
     c = clause(map_model(no_cloud, ["mc2"]), "mc2", "v2.24")
     assert c.status == "not_applicable"
-    assert c.rationale == "Not applicable: no cloud service elements; the data flows the model describes: 3 flows (F-1, F-2, F-3)."
+    assert c.rationale == (
+        "Not applicable: no cloud service elements; the data flows the model describes: 3 flows (F-1, F-2, F-3); "
+        "the trust zones that place its elements: 3 trust zones (TZ-DEV, TZ-HOSP, TZ-CLOUD)."
+    )
     no_flows = without(no_cloud, *[fl.id for fl in no_cloud.flows])
     assert clause(map_model(no_flows, ["mc2"]), "mc2", "v2.24").status == "gap"  # silence shows nothing
     no_sbom = unset(model, "support.sbom")
@@ -404,14 +407,14 @@ def test_override_counts_towards_clauses_that_aggregate_it() -> None:
 
 
 def test_override_of_an_unknown_clause_is_refused_with_its_place() -> None:
-    ov = Override(framework="cra-annex-ii", clause="10", status="covered", justification="x")
+    ov = Override(framework="cra-annex-ii", clause="10", status="covered", justification="Checked by the notified body.")
     with pytest.raises(InputError) as exc:
         map_model(rich(), ["cra-annex-ii"], [ov], overrides_file="mdptm.yaml")
     assert exc.value.locator == "/overrides/0/clause" and exc.value.file == "mdptm.yaml"
 
 
 def test_override_of_a_framework_not_mapped_is_ignored() -> None:
-    ov = Override(framework="mc2", clause="nope", status="covered", justification="x")
+    ov = Override(framework="mc2", clause="nope", status="covered", justification="Checked by the notified body.")
     cov = map_model(rich(), ["cra-annex-ii"], [ov])
     assert [f.id for f in cov.frameworks] == ["cra-annex-ii"]
 
@@ -419,6 +422,12 @@ def test_override_of_a_framework_not_mapped_is_ignored() -> None:
 def test_override_needs_a_justification() -> None:
     with pytest.raises(ValueError, match="justification"):
         Override(framework="mc2", clause="v2.44", status="covered", justification="  ")
+
+
+@pytest.mark.parametrize("placeholder", ["TBD", "N/A", "see later", "tbd - ask legal", "..."])
+def test_a_placeholder_is_no_justification(placeholder: str) -> None:
+    with pytest.raises(ValueError, match="placeholder"):
+        Override(framework="mc2", clause="v2.44", status="covered", justification=placeholder)
 
 
 # ----------------------------------------------------------------------------- selection

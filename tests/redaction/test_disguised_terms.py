@@ -28,6 +28,13 @@ VARIANTS = {
     "right-to-left override": "\u202ekcoltihW anaD\u202c",
     "left-to-right embedding": "\u202aDana Whitlock\u202c",
     "isolate": "\u2066Dana Whitlock\u2069",
+    "zero-width joiner for the space": "Dana\u200dWhitlock",
+    "soft hyphen for the space": "Dana\u00adWhitlock",
+    "spaces left out": "DanaWhitlock",
+    "user name": "dana.whitlock",
+    "combining accent added": "Da\u0301na Whitlock",
+    "combining stroke": "Dana W\u0336hitlock",
+    "precomposed accent added": "D\u00e1na Whitlock",
 }
 
 
@@ -49,6 +56,8 @@ def test_disguised_term_is_redacted_and_found_by_the_scan(text: str, tmp_path: P
         ("Workflow Server", "the Work\ufb02ow Server"),
         ("Résumé", "Re\u0301sume\u0301 kept"),  # NFD against NFC
         ("Café", "CAFE\u0301"),
+        ("Tomás Ferreira", "by Tomas Ferreira"),  # the accent left out
+        ("Jo Li", "Jo\u00a0Li"),
     ],
 )
 def test_compatibility_and_case_variants(term: str, text: str) -> None:
@@ -62,6 +71,9 @@ def test_disguised_pattern_and_detector_hits_are_redacted() -> None:
     for text in (
         "see PUMPSEC\u00ad-214 now",
         "see \uff30\uff35\uff2d\uff30\uff33\uff25\uff23-214 now",
+        "see PUMPSEC\u2011214 now",  # non-breaking hyphen
+        "see PUMPSEC\u2013214 now",  # en dash
+        "see PUMPSEC\u2212214 now",  # minus sign
         "host 10.\u200b20.30.40 here",
         "mail dana\u200b@meridian.corp",
     ):
@@ -131,3 +143,29 @@ def test_id_shaped_names_are_not_taken_for_tickets() -> None:
     assert public.flows[0].name == "IF-01 pump to server"
     assert public.elements[0].name == "SRS-12 infusion pump"
     assert public.elements[0].description == "Tracked in [redacted]."  # a ticket in text still goes
+
+
+def test_a_short_name_is_not_looked_for_without_its_space() -> None:
+    assert LiteralMatcher(["Jo Li"]).found("la jolie pompe") == set()
+
+
+def test_the_scan_reads_a_pattern_written_with_another_dash(tmp_path: Path) -> None:
+    model = Model.model_validate(yaml.safe_load(MODEL))
+    policy = Policy(patterns=[r"\bPUMPSEC-\d+\b"])
+    public, log = redact(model, policy)
+    (tmp_path / "guide.md").write_text("Tracked as PUMPSEC\u2011214 and PUMPSEC\u2013215.", encoding="utf-8")
+    hits = {h.needle for h in scan(tmp_path, log.needles(), detect=output_detector(policy, model, public))}
+    assert hits == {"PUMPSEC-214", "PUMPSEC-215"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("see https://example.com/people/Dana%20Whitlock/page", "see https://example.com/people/[redacted]/page"),
+        ("Dana&nbsp;Whitlock here", "[redacted] here"),
+        ("D&#97;na&#x20;Whitlock", "[redacted]"),
+        ("100% sure, AT&T &amp; Dana Whitlock", "100% sure, AT&T &amp; [redacted]"),
+    ],
+)
+def test_a_term_in_a_link_or_behind_character_references_is_redacted(text: str, expected: str) -> None:
+    assert Scrubber(Policy(terms=["Dana Whitlock"])).scrub(text)[0] == expected

@@ -10,6 +10,7 @@ from typing import Literal
 
 from mdptm.documents.guides.facts import NOT_STATED, Facts, _matcher
 from mdptm.model import Assumption, Control, Flow, Item, Threat, View, topology
+from mdptm.model.evidence import stated
 from mdptm.render.docir import Doc, Image
 
 PHASES: tuple[str, ...] = ("pre-procurement", "procurement", "deployment", "operations", "decommissioning")
@@ -46,7 +47,15 @@ def _port(f: Flow) -> str:
 def _encryption(f: Flow) -> str:
     if f.encryption is None:
         return NOT_STATED
-    return "none" if f.encryption.strip().lower() in ("none", "no", "") else f.encryption
+    text = f.encryption.strip()
+    if text.lower() in ("none", "no", ""):
+        return "none"
+    return f.encryption if stated(text) else f"none ({text})"  # "not encrypted", "TLS (planned)": a denial
+
+
+def unencrypted(f: Flow) -> bool:
+    """Whether the model says the flow is not encrypted ("none", "not encrypted", "TLS disabled")."""
+    return _encryption(f).startswith("none")
 
 
 def _risk_level(t: Threat) -> str:

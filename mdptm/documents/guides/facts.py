@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field
 
 from mdptm.model import Asset, Control, Element, Flow, Item, Model, Strict, TrustZone, topology
+from mdptm.model.evidence import is_placeholder
 from mdptm.model.index import threats_by_control
 from mdptm.model.io import load_validated
 from mdptm.model.vocabulary import vocabulary_file
@@ -85,7 +86,8 @@ class Facts:
 
     @classmethod
     def of(cls, model: Model, terms: GuideTerms | None = None) -> Facts:
-        f = cls(model=model, terms=terms or load_terms())
+        f = cls(model=_said(model), terms=terms or load_terms())
+        model = f.model
         for kind, item in model.items():
             f.index.setdefault(item.id, (kind, item))
         f.elements = {e.id: e for e in reversed(model.elements)}
@@ -136,7 +138,39 @@ class Facts:
         ends = {self.where(f.source), self.where(f.target)}
         if "unknown" not in ends:
             return "outside" in ends and len(ends) > 1
-        return None if self.crosses_zones(f) or "outside" in ends else False
+        if self.crosses_zones(f) or "outside" in ends:
+            return None
+        # an end that cannot be placed stays with the other only when the model puts both in one zone:
+        # two ends in no zone at all may be anywhere (absence of a place is not "inside the hospital")
+        a, b = self.elements.get(f.source), self.elements.get(f.target)
+        return False if a is not None and b is not None and a.trust_zone else None
 
     def threats_using(self, control_id: str) -> list[str]:
         return self._mitigates.get(control_id, [])
+
+
+_SECURITY_NONE = frozenset({"none", "no", "false", "0"})  # a flow's encryption or authentication that says there is none
+
+
+def _said(model: Model) -> Model:
+    """*model* as the guides may quote it: a support fact or a flow's encryption or authentication that is
+    a placeholder ("TBD", "N/A", "see later") is not stated, so no guide prints it as the device maker's
+    statement or counts it as a fact. Only what changes is copied."""
+    support = {
+        name: None
+        for name in type(model.support).model_fields
+        if isinstance(getattr(model.support, name), str) and is_placeholder(getattr(model.support, name))
+    }
+    flows: list[Flow] = []
+    changed = False
+    for fl in model.flows:
+        update = {
+            name: None
+            for name in ("encryption", "authentication")
+            if (v := getattr(fl, name)) is not None and v.strip().casefold() not in _SECURITY_NONE and is_placeholder(v)
+        }
+        flows.append(fl.model_copy(update=update) if update else fl)
+        changed = changed or bool(update)
+    if not support and not changed:
+        return model
+    return model.model_copy(update={"support": model.support.model_copy(update=support), "flows": flows})

@@ -15,6 +15,7 @@ from mdptm.documents.guides._shared import (
     _most_severe,
     _new_doc,
     _words,
+    unencrypted,
 )
 from mdptm.documents.guides.facts import NOT_STATED, Facts
 from mdptm.model import STRIDE_ORDER, Model
@@ -52,7 +53,8 @@ def pre_procurement(f: Facts, review: Review | None = None) -> Doc:
         doc.p("The threat model describes no data flow, so where the device's data goes is not stated: ask the device maker.")
     elif unclear:
         placed = len(m.flows) - len(unclear)
-        doc.p(f"None of the {placed} data flows whose ends the model places leaves the hospital.")
+        if placed:
+            doc.p(f"None of the {placed} data flows whose ends the model places leaves the hospital.")
     else:
         doc.p(f"None of the {len(m.flows)} data flows in the threat model leaves the hospital.")
     if unclear:
@@ -104,12 +106,15 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
     if m.trust_zones:
         rows.append(["Trust zones", ", ".join(z.name for z in m.trust_zones)])
     leaving = sum(1 for fl in m.flows if f.leaves_hospital(fl))
-    plain = sum(1 for fl in m.flows if _encryption(fl) == "none")
+    unplaced = sum(1 for fl in m.flows if f.leaves_hospital(fl) is None)
+    plain = sum(1 for fl in m.flows if unencrypted(fl))
     unknown = sum(1 for fl in m.flows if fl.encryption is None)
     rows.append(
         [
             "Data flows",
-            f"{len(m.flows)}; {leaving} leave the hospital; {plain} unencrypted; encryption not stated for {unknown}"
+            f"{len(m.flows)}; {leaving} leave the hospital"
+            + (f", {unplaced} may (ends not placed)" if unplaced else "")
+            + f"; {plain} unencrypted; encryption not stated for {unknown}"
             if m.flows
             else "none described in the threat model",
         ]

@@ -213,12 +213,11 @@ def changes_since(previous: Model, model: Model) -> list[list[str]] | None:
         return None
     result = diff_module.diff_models(previous, model)
     data: dict[str, Any] = result.model_dump(mode="json") if hasattr(result, "model_dump") else dict(result)
-    new_ix, old_ix = _Index(model), _Index(previous)
+    new_ix = _Index(model)
     rows: list[list[str]] = []
-    for change, ix in (("Added", new_ix), ("Removed", old_ix)):
-        rows += [
-            [change, label(str(entry.get("kind", ""))), ix.name(str(entry.get("id", ""))), ""] for entry in data.get(change.lower()) or []
-        ]
+    # a removed item is named by its id alone: it may be withheld now, and its title with it
+    rows += [["Added", label(str(e.get("kind", ""))), new_ix.name(str(e.get("id", ""))), ""] for e in data.get("added") or []]
+    rows += [["Removed", label(str(e.get("kind", ""))), str(e.get("id", "")), ""] for e in data.get("removed") or []]
     for entry in data.get("changed") or []:
         fields = entry.get("fields") or {}
         detail = "; ".join(

@@ -43,16 +43,40 @@ class TableReading(_ReaderState):
             flowish = target_col is not None and self.flow_context(ctx)
             if target_col is not None and not flowish:
                 known.update(norm_name(grid.cells[r][target_col]) for r in range(1, len(grid.cells)) if grid.cells[r][target_col])
-            plans.append((grid, target_col, flowish))
+            plans.append((grid, target_col, flowish, ctx))
         prose_controls = bool(self.controls) or any(p.control for p in self.threats)
         made: dict[str, str] = {}
-        for grid, target_col, flowish in plans:
+        for grid, target_col, flowish, ctx in plans:
+            first = len(self.b.records)
             if flowish and target_col is not None:
                 self.flow_rows(grid, target_col, known)
             before = len(self.b.records)
             self.b.add_grid(grid)
             if prose_controls:
                 self.table_controls(self.b.records[before:], made)
+            self.heading_sensitivity(grid, ctx, self.b.records[first:])
+
+    def heading_sensitivity(self, grid: Grid, ctx: _Ctx, records: list[RowRecord]) -> None:
+        """Rows under a heading named for a sensitivity ("Confidential", "Internal threats") that state none
+        take the heading's: the author set that section apart from what may be published."""
+        table = self.vocab.tables["sensitivity"]
+        level, named = None, ""
+        for heading in ctx.headings:
+            bare = re.sub(r"\s*\([^)]*\)\s*$", "", heading).strip()
+            bare = re.sub(r"\s+(threats?|items?|sections?|information|details|only)$", "", bare, flags=re.I).strip()
+            hit = table.exact(heading) or table.exact(bare)
+            if hit is not None and hit != "public":
+                level, named = hit, heading
+        if level is None:
+            return
+        marked = 0
+        for rec in records:
+            if not (rec.values.get("sensitivity") or "").strip():
+                rec.values["sensitivity"] = level
+                rec.headers["sensitivity"] = f"heading {named!r}"
+                marked += 1
+        if marked:
+            self.b.warn(grid.locator(0), f"{marked} rows under the heading {named!r} read as {level}, so not published")
 
     def table_controls(self, records: list[RowRecord], made: dict[str, str]) -> None:
         """Mitigation text in a threat table of a document whose other mitigations became controls: one

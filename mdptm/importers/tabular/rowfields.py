@@ -60,6 +60,10 @@ def split_protocol_port(text: str) -> tuple[str, str] | None:
     return m.group("proto").strip(), port
 
 
+# a word that turns "public" into its opposite: "not public", "non-public", "never publish", "no"
+_DENIES = re.compile(r"\b(?:not?|non|never|don'?t|do not|nicht|kein|keine|pas)\b|\bnon-?public|\bunpublish", re.I)
+
+
 class RowFields:
     """Reads row records of one source; *warn* reports a value kept as written (locator, message)."""
 
@@ -122,10 +126,46 @@ class RowFields:
         if "tags" in v:
             fields["tags"] = split_list(self.vocab, v["tags"])
         if "sensitivity" in v:
-            self._set_choice(rec, "sensitivity", "sensitivity", fields, extra, "sensitivity")
+            self._sensitivity(rec, fields)
+        else:
+            self._sheet_sensitivity(rec, fields)
         if label is not None and label in v:
             fields[label] = clean_text(v[label]) if label == "text" else one_line(v[label])
         return v, fields, extra
+
+    def _sensitivity(self, rec: RowRecord, fields: dict[str, Any]) -> None:
+        """Whether a row may be published. A value that is not understood ("Embargoed", "Sensitive") or that
+        denies publication ("Not public", "non-public") is read as confidential, never as public: a row its
+        author marked is not published by a guess. The warning names the cell."""
+        raw = rec.values.get("sensitivity")
+        if raw is None or is_empty(self.vocab, raw):
+            self._sheet_sensitivity(rec, fields)
+            return
+        got = parse_choice(self.vocab, "sensitivity", raw)
+        if got.ok and got.value != "public":
+            fields["sensitivity"] = got.value
+            return
+        denied = got.ok and _DENIES.search(raw) is not None
+        if got.ok and not denied:
+            fields["sensitivity"] = "public"
+            return
+        fields["sensitivity"] = "confidential"
+        header = rec.headers.get("sensitivity", "sensitivity")
+        why = "denies publication" if denied else "not understood"
+        self.warn(
+            rec.locator,
+            f"sensitivity {one_line(raw)[:80]!r} (column {header!r}) {why}: read as confidential, so not published",
+        )
+
+    def _sheet_sensitivity(self, rec: RowRecord, fields: dict[str, Any]) -> None:
+        """A row that states no sensitivity, on a sheet named for one ("Internal", "Confidential", "NDA"),
+        has the sheet's: the author set those rows apart from what may be published."""
+        sheet = rec.locator.rsplit("!", 1)[0].strip("'") if "!" in rec.locator else ""
+        level = self.vocab.tables["sensitivity"].exact(sheet) if sheet else None
+        if level is None or level == "public":
+            return
+        fields["sensitivity"] = level
+        self.warn(rec.locator, f"no sensitivity stated on sheet {sheet!r}: read as {level} (the sheet's name), so not published")
 
     def _refs(self, rec: RowRecord, names: Iterable[str]) -> list[tuple[str, str]]:
         out = []
