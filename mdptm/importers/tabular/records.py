@@ -466,9 +466,9 @@ class SourceBuilder:
         data["extra"] = extra
         # Where the item came from, given with its fields (as set_provenance sets it: a flow's in "provenance").
         data["provenance" if cls is Flow else "source"] = Source(file=rec.file, locator=rec.locator, importer=self.importer)
+        if kind == "control" and "status" not in fields:
+            data["status_stated"] = False  # no status in the document: "implemented" is our reading of it
         item = cls.model_validate(data)
-        if isinstance(item, Control) and "status" not in fields:
-            item.status_stated = False  # no status in the document: "implemented" is our reading of it
         self._given[id(item)] = set(fields)
         return item
 
