@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from mdptm.importers.tabular.grid import RowRecord
-from mdptm.importers.tabular.vocab import Vocabulary, match_header, norm_text
+from mdptm.importers.tabular.vocab import Vocabulary, norm_text
 
 _CHOICE_SPLIT = re.compile(r"\s*[/|]\s*")
 _CHOICE_TABLES = ("risk_level", "threat_status", "control_status", "boolean", "patient_harm")
@@ -46,14 +46,14 @@ def _echoes_header(vocab: Vocabulary, rec: RowRecord, fname: str, text: str) -> 
         return False
     if norm_text(text) == norm_text(rec.headers.get(fname, "")):
         return True
-    if rec.kind not in vocab.kinds:
-        return False
-    m = match_header(vocab, rec.kind, text)
-    return m is not None and m.exact and m.field == fname
+    spec = vocab.kinds.get(rec.kind)
+    return spec is not None and spec.exact.get(norm_text(text)) == fname
 
 
 def _offers_choice(vocab: Vocabulary, text: str) -> bool:
     """ "Critical/High/Medium/Low", "Yes/No/Partial", "S/T/R/I/D/E": the values to choose from, not one."""
+    if "/" not in text and "|" not in text:  # most cells: no menu to look at
+        return False
     parts = [p for p in _CHOICE_SPLIT.split(text) if p]
     if len(parts) < 2 or len(text) > 80:
         return False
