@@ -89,14 +89,24 @@ def json_text(data: object) -> str:
 
 # A number written with a negative exponent or as 0.0000..., standing as a value on its own line of the
 # indented text (``"key": 1.5e-7,`` or ``  0.00001``): never inside a string, where a GUID's "3e-4" stands.
-_TINY_NUMBER = re.compile(r'^[ ]*(?:"(?:[^"\\\n]|\\.)*": )?-?(?:\d+(?:\.\d+)?e-\d+|0\.0000\d*),?$', re.MULTILINE)
+_TINY_NUMBER = re.compile(r'[ ]*(?:"(?:[^"\\\n]|\\.)*": )?-?(?:\d+(?:\.\d+)?e-\d+|0\.0000\d*),?')
 
 
 def _tiny_float(text: str) -> bool:
-    """Whether *text* holds a number written with a negative exponent or as ``0.0000...``."""
-    if "e-" not in text and "0.0000" not in text:
-        return False
-    return _TINY_NUMBER.search(text) is not None
+    """Whether *text* holds a number written with a negative exponent or as ``0.0000...``: each place that
+    looks like one ("5e-7", "0.0000") is checked on its own line."""
+    for marker in ("e-", "0.0000"):
+        i = text.find(marker)
+        while i >= 0:
+            before = text[i - 1] if i else ""
+            after = text[i + len(marker)] if i + len(marker) < len(text) else ""
+            if (before.isdigit() or marker != "e-") and after.isdigit():
+                start = text.rfind("\n", 0, i) + 1
+                end = text.find("\n", i)
+                if _TINY_NUMBER.fullmatch(text, start, len(text) if end < 0 else end):
+                    return True
+            i = text.find(marker, i + 1)
+    return False
 
 
 def write_json(path: Path, data: object) -> None:
