@@ -490,8 +490,18 @@ def iter_xml(data: bytes, tags: tuple[str, ...], *, file: str, part: str | None 
         raise InputError(_ENTITY_REFUSED, file=file, locator=part)
     if not data.strip():
         raise InputError("empty XML document", file=file, locator=part)
-    events = etree.iterparse(
-        io.BytesIO(data),
+    events = _hardened_iterparse(io.BytesIO(data), tags)
+    try:
+        for _event, el in events:
+            yield el
+    except (etree.XMLSyntaxError, ValueError, MemoryError) as exc:
+        raise _xml_error(exc, file, part) from None
+
+
+def _hardened_iterparse(source: io.RawIOBase | io.BufferedIOBase, tags: tuple[str, ...]) -> etree.iterparse:
+    """The streaming parser with the same guards as :func:`xml_parser`: no entities, no DTD, no network."""
+    return etree.iterparse(
+        source,
         events=("end",),
         tag=tags,
         resolve_entities=False,
@@ -501,11 +511,6 @@ def iter_xml(data: bytes, tags: tuple[str, ...], *, file: str, part: str | None 
         huge_tree=True,
         remove_comments=False,
     )
-    try:
-        for _event, el in events:
-            yield el
-    except (etree.XMLSyntaxError, ValueError, MemoryError) as exc:
-        raise _xml_error(exc, file, part) from None
 
 
 def _xml_error(exc: Exception, file: str, part: str | None) -> InputError:
@@ -596,17 +601,7 @@ def iter_zip_xml(zf: zipfile.ZipFile, member: str, tags: tuple[str, ...], *, fil
         source.pending = source.take(lim.xml_prolog_bytes)
         if not source.pending.strip():
             raise InputError("empty XML document", file=file, locator=member)
-        events = etree.iterparse(
-            source,
-            events=("end",),
-            tag=tags,
-            resolve_entities=False,
-            load_dtd=False,
-            dtd_validation=False,
-            no_network=True,
-            huge_tree=True,
-            remove_comments=False,
-        )
+        events = _hardened_iterparse(source, tags)
         root: etree._Element | None = None
         try:
             for _event, el in events:

@@ -654,7 +654,7 @@ class TableFinder:
             return False
         hits = 0
         for r in rows:
-            vals = self._distinct_cells(r)
+            vals = self.grid.distinct_cells(r)
             if vals and fact_key(self.vocab, vals[0]) is not None:
                 hits += 1
         if hits < 2 and not (hits == 1 and len(rows) == 1):
@@ -684,20 +684,6 @@ class TableFinder:
             item_only += is_item and not is_fact
             fact_only += is_fact and not is_item
         return item_only > fact_only
-
-    def _distinct_cells(self, r: int) -> list[str]:
-        g = self.grid
-        out: list[str] = []
-        last_anchor = None
-        for c in range(g.width):
-            anchor = g.merged.get((r, c), (r, c))
-            if anchor == last_anchor:
-                continue
-            last_anchor = anchor
-            v = g.header_text(r, c).strip()
-            if v:
-                out.append(v)
-        return out
 
     def _stride_rows(self) -> list[_Candidate]:
         """ "Threat | Example" with one STRIDE category per row down the first column: that column is the

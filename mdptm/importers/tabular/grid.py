@@ -73,6 +73,20 @@ class Grid:
             return self.cells[anchor[0]][anchor[1]] if anchor[1] == c else ""
         return self.cells[r][c]
 
+    def distinct_cells(self, r: int, c0: int = 0, c1: int | None = None) -> list[str]:
+        """The filled cells of row *r* between columns *c0* and *c1*, a merged range counted once."""
+        out: list[str] = []
+        last = None
+        for c in range(c0, (self.width - 1 if c1 is None else c1) + 1):
+            anchor = self.merged.get((r, c), (r, c))
+            if anchor == last:
+                continue
+            last = anchor
+            v = self.header_text(r, c).strip()
+            if v:
+                out.append(v)
+        return out
+
     def col_name(self, c: int) -> str:
         return col_letter(self.first_col + c)
 

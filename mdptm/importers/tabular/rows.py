@@ -342,16 +342,7 @@ def _fact_rows(block: Block, vocab: Vocabulary) -> Iterator[RowNote]:
     for r in block.header_rows:
         yield RowNote(g.file, g.locator(r, block.c0), "header row of a key/value table")
     for r in block.rows:
-        cells: list[str] = []
-        last = None
-        for c in range(block.c0, block.c1 + 1):
-            anchor = g.merged.get((r, c), (r, c))
-            if anchor == last:
-                continue
-            last = anchor
-            v = g.header_text(r, c).strip()
-            if v:
-                cells.append(v)
+        cells = g.distinct_cells(r, block.c0, block.c1)
         loc = g.locator(r, block.c0)
         if not cells:
             yield RowNote(g.file, loc, "blank row")
