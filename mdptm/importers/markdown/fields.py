@@ -48,3 +48,4 @@ class _Pending:
     threat_id: str = ""
     shared_with: _Pending | None = None  # takes the control made for another threat's mitigation
     control: str = ""
+    planned: str = ""  # the label that says the mitigation is proposed ("Potential mitigations"), if one did

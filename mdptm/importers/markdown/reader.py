@@ -321,7 +321,8 @@ class _Reader(ListReading, TableReading):
             return
         joined = fields.text("mitigation") or "\n\n".join(fields.lead)
         merged = _Fields(values={"mitigation": [joined]} if joined else {}, links=fields.links)
-        merged.labels["mitigation"] = "mitigation"
+        heading = self.heading_id(one_line(sec.title), "threat")
+        merged.labels["mitigation"] = heading[1] if heading is not None and heading[1] else "mitigation"
         if pend.mitigation or pend.mitigation_refs:
             self.b.warn(where, f"{tid} has mitigations in two places; the text under this heading is added")
             pend.mitigation = "\n\n".join(x for x in (pend.mitigation, joined) if x)
@@ -505,6 +506,9 @@ class _Reader(ListReading, TableReading):
                     extra={},
                     view=pend.rec.view,
                 )
+                if pend.planned:
+                    ctl.values["status"] = "planned"  # "Potential mitigations": proposed, not in place
+                    ctl.headers["status"] = pend.planned
                 self.b.records.append(ctl)
                 pend.control = cid
                 pend.rec.values["controls"] = cid

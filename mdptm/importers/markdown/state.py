@@ -157,6 +157,9 @@ class _ReaderState:
 
     def mitigation(self, pend: _Pending, fields: _Fields) -> None:
         text = fields.text("mitigation")
+        label = fields.labels.get("mitigation", "")
+        if norm_text(label) in self.vocab.planned_mitigations:
+            pend.planned = label  # "**Potential mitigations:**": proposed, not in place
         refs = []
         for link_text, _href in fields.links.get("mitigation", []):
             got = self.heading_id(link_text, "control")

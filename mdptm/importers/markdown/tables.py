@@ -109,6 +109,10 @@ class TableReading(_ReaderState):
                         view=rec.view,
                     )
                 )
+                header = rec.headers.get("controls", "")
+                if norm_text(header) in self.vocab.planned_mitigations:
+                    self.b.records[-1].values["status"] = "planned"  # "Recommended mitigation": proposed
+                    self.b.records[-1].headers["status"] = header
             rec.values["controls"] = made[key]
 
     def stride_matrix(self, grid: Grid) -> bool:

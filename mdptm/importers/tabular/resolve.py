@@ -452,7 +452,7 @@ class Resolver:
         }[fname]
         free_text = any(not ID_LIKE.match(t) for t in missing)
         if isinstance(item, Threat) and fname == "controls" and not self.had["controls"] and free_text:
-            _add(item.controls, self._create_control(raw, item, file, loc))
+            _add(item.controls, self._create_control(raw, item, file, loc, header))
             return
         # Zones named only in a component column ("Zone 2", "DMZ") are the zones: created, whatever their form.
         zone_list = kind == "element" and fname == "trust_zone" and not self.had["trust_zones"]
@@ -549,8 +549,9 @@ class Resolver:
         self.index.add("elements", iid, [clean])
         return "elements", iid
 
-    def _create_control(self, text: str, owner: Item, file: str, loc: str | None) -> str:
+    def _create_control(self, text: str, owner: Item, file: str, loc: str | None, header: str = "") -> str:
         from mdptm.importers.tabular.records import first_sentence
+        from mdptm.importers.tabular.vocab import norm_text
 
         key = norm_name(text)
         if key in self.created_controls:
@@ -562,6 +563,8 @@ class Resolver:
             iid = f"C-{n}"
         src = Source(file=file, locator=loc, importer=_importer(owner))
         ctl = Control(id=iid, title=first_sentence(text), description=text, source=src, status_stated=False)
+        if norm_text(header) in self.vocab.planned_mitigations:
+            ctl.status, ctl.status_stated = "planned", True  # "Recommended mitigation": proposed, not in place
         self.model.controls.append(ctl)
         self.index.add("controls", iid, [ctl.title, text])
         self.created_controls[key] = iid

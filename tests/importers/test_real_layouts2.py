@@ -1,0 +1,159 @@
+"""Layouts of real threat models written by other people, each as a small synthetic excerpt in the same shape.
+
+Each test names the shape it stands for; the real documents are listed in tests/data/markdown-real/SOURCES.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mdptm.model import Model
+from mdptm.model.report import ImportReport
+from mdptm.model.validate import validate_model
+from mdptm.pipeline.importing import ImportSource, import_sources
+from tests.importers.import_helpers import reconciles
+
+
+def load_text(tmp_path: Path, text: str, name: str = "tm.md") -> tuple[Model, ImportReport]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    model, report = import_sources([ImportSource(path)])
+    assert validate_model(model) == []
+    assert reconciles(report)
+    return model, report
+
+
+def by_title(model: Model) -> dict[str, object]:
+    return {t.title: t for t in model.threats}
+
+
+def skipped(report: ImportReport) -> list[str]:
+    return [f"{r.locator}: {r.reason}" for r in report.records if r.disposition == "skipped"]
+
+
+# -- 1. "| Threat | Mitigation | Status |": threats, their mitigations as linked controls
+
+
+def test_threat_mitigation_status_table_gives_threats_with_linked_controls(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Threat model\n\n## Threats\n\n"
+        "| Threat | Mitigation | Status |\n|---|---|---|\n"
+        "| Attacker spoofs the cloud server | Mutual TLS with pinned certificates | ✅ Implemented |\n"
+        "| Firmware image tampered in transit | Signed firmware updates | ⚠️ Partially implemented |\n"
+        "| Telemetry eavesdropped on BLE | BLE LE Secure Connections | ❌ Not implemented |\n",
+    )
+    threats = by_title(model)
+    assert len(model.threats) == 3 and len(model.controls) == 3
+    spoof = threats["Attacker spoofs the cloud server"]
+    assert spoof.status == "mitigated"  # type: ignore[attr-defined]
+    ctl = {c.id: c for c in model.controls}[spoof.controls[0]]  # type: ignore[attr-defined]
+    assert ctl.title == "Mutual TLS with pinned certificates"
+    assert threats["Firmware image tampered in transit"].status == "partially_mitigated"  # type: ignore[attr-defined]
+    # "Not implemented" is not "implemented": the longest phrase wins
+    assert threats["Telemetry eavesdropped on BLE"].status == "open"  # type: ignore[attr-defined]
+
+
+# -- 3. status cells written as check marks, alone or with words, and more status words
+
+
+def test_status_marks_and_words(tmp_path: Path) -> None:
+    rows = {
+        "Spoofed gateway": ("✅", "mitigated"),
+        "Tampered firmware": ("⚠️", "partially_mitigated"),
+        "Leaked PHI": ("❌", "open"),
+        "Replayed command": ("✅ Done", "mitigated"),
+        "Log flooding": ("In progress", "partially_mitigated"),
+        "USB port": ("Accepted", "accepted"),
+        "BLE sniffing": ("N/A", "not_applicable"),
+        "Debug port": ("Not implemented", "open"),
+        "DNS spoofing": ("Partially implemented", "partially_mitigated"),
+        "Cloud outage": ("Open", "open"),
+        "Old TLS": ("Implemented", "mitigated"),
+        "Session fixation": ("Planned", "open"),
+        "Weak PIN": ("⚠ Partial", "partially_mitigated"),
+    }
+    table = "| ID | Threat | Status |\n|---|---|---|\n" + "".join(
+        f"| T{n} | {title} | {cell} |\n" for n, (title, (cell, _want)) in enumerate(rows.items(), start=1)
+    )
+    model, report = load_text(tmp_path, "# Model\n\n" + table)
+    got = {t.title: t.status for t in model.threats}
+    assert got == {title: want for title, (_cell, want) in rows.items()}
+    assert not [w for w in report.warnings if "not understood" in w.message]
+
+
+def test_control_status_marks(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n## Controls\n\n| Control ID | Control | Status |\n|---|---|---|\n"
+        "| C-1 | Mutual TLS | ✅ |\n| C-2 | Signed images | ❌ |\n| C-3 | Audit log | ⚠️ Partially implemented |\n",
+    )
+    assert {c.id: c.status for c in model.controls} == {"C-1": "implemented", "C-2": "not_implemented", "C-3": "planned"}
+
+
+# -- 4. ISO/SAE 21434 risk treatment decisions
+
+
+def test_iso_21434_risk_treatments_give_the_status(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# TARA\n\n| ID | Threat scenario | Risk treatment |\n|---|---|---|\n"
+        "| TS-1 | Spoofed gateway | Reduce |\n| TS-2 | Tampered firmware | Avoid |\n| TS-3 | Leaked PHI | Share |\n"
+        "| TS-4 | Replay | Transfer |\n| TS-5 | Log flooding | Retain |\n| TS-6 | USB port | Accept |\n",
+    )
+    assert {t.id: t.status for t in model.threats} == {
+        "TS-1": "mitigated",
+        "TS-2": "mitigated",
+        "TS-3": "transferred",
+        "TS-4": "transferred",
+        "TS-5": "accepted",
+        "TS-6": "accepted",
+    }
+    assert not [w for w in report.warnings if "not understood" in w.message]
+
+
+# -- 5. a template's bracketed fill-ins are empty
+
+
+def test_bracketed_fill_ins_are_empty_never_titles_or_evidence(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# Model\n\n| ID | Threat | Mitigation | Evidence | Status |\n|---|---|---|---|---|\n"
+        "| T1 | Spoofed gateway | [Insert mitigation] | [TBD] | [ ] |\n"
+        "| T2 | Tampered firmware | Signed images | <describe> | Open |\n"
+        "| T3 | [Threat title] | [Insert mitigation] | [TBD] | [ ] |\n",
+    )
+    assert [t.id for t in model.threats] == ["T1", "T2"]  # a threat table, not a control table
+    t1 = model.threats[0]
+    assert t1.controls == [] and "Evidence" not in t1.extra and "Status" not in t1.extra
+    assert [c.title for c in model.controls] == ["Signed images"]
+    assert any("T3" in s for s in skipped(report))
+    assert not any("[" in c.title for c in model.controls)
+
+
+# -- 6. proposed mitigations are planned controls
+
+
+def test_potential_and_recommended_mitigations_are_planned(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n### T-1 Spoofed pump server\n\n**Scenario:** An attacker impersonates the pump server.\n\n"
+        "**Potential mitigations:** Mutual TLS between pump and server.\n\n"
+        "### T-2 Firmware tampering\n\n**Description:** The firmware image is replaced.\n\n"
+        "**Recommended mitigations:**\n- Sign firmware images\n- Verify the signature at boot\n\n"
+        "### T-3 Log deletion\n\n**Description:** Logs are wiped.\n\n**Mitigation:** Append-only log store.\n",
+    )
+    status = {c.title: (c.status, c.status_stated) for c in model.controls}
+    assert status["Mutual TLS between pump and server"] == ("planned", True)
+    assert status["Sign firmware images"] == ("planned", True)
+    assert status["Append-only log store"] == ("implemented", False)  # stated nowhere: mdptm's reading
+
+
+def test_recommended_mitigation_column_makes_planned_controls(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n| ID | Threat | Recommended mitigation |\n|---|---|---|\n"
+        "| T1 | Spoofed gateway | Mutual TLS |\n| T2 | Tampered firmware | Signed images |\n",
+    )
+    assert {c.title: c.status for c in model.controls} == {"Mutual TLS": "planned", "Signed images": "planned"}
+    assert all(c.status_stated for c in model.controls)
