@@ -157,3 +157,40 @@ def test_recommended_mitigation_column_makes_planned_controls(tmp_path: Path) ->
     )
     assert {c.title: c.status for c in model.controls} == {"Mutual TLS": "planned", "Signed images": "planned"}
     assert all(c.status_stated for c in model.controls)
+
+
+# -- 2. mitigation columns make controls; control tables keyed by threat id link to those threats
+
+
+def test_mitigation_column_beside_a_control_table_keyed_by_threat_id(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# Device threat model\n\n## Threats\n\n| ID | Threat | STRIDE | Mitigation |\n|---|---|---|---|\n"
+        "| T1 | Spoofed gateway | S | Mutual TLS |\n| T2 | Log deletion | R | Append-only audit log |\n"
+        "| T3 | Debug port left open | E | Disable JTAG in production |\n\n"
+        "## Controls\n\n| Control | Description | Threats | Status |\n|---|---|---|---|\n"
+        "| Mutual TLS | Both ends present certificates | T1 | Implemented |\n"
+        "| Audit log | Logs are append only | T1, T2 | Planned |\n",
+    )
+    ctl = {c.title: c for c in model.controls}
+    threats = {t.id: t for t in model.threats}
+    assert set(threats["T1"].controls) == {ctl["Mutual TLS"].id, ctl["Audit log"].id}
+    assert threats["T2"].controls == [ctl["Audit log"].id]  # linked by the control table's "Threats" column
+    assert threats["T2"].extra["Mitigation"] == "Append-only audit log"  # its own words, kept internal (warned)
+    # T3's mitigation names no control and no control links T3: it is a control of its own
+    jtag = ctl["Disable JTAG in production"]
+    assert threats["T3"].controls == [jtag.id] and not jtag.status_stated
+    assert any("names no control and no control links T3" in w.message for w in report.warnings)
+    assert len(model.controls) == 3
+
+
+def test_control_table_keyed_by_threat_id_column(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n## Threats\n\n| ID | Threat |\n|---|---|\n| T-01 | Spoofed gateway |\n| T-02 | Log deletion |\n\n"
+        "## Mitigations\n\n| Threat ID | Mitigation | Status |\n|---|---|---|\n"
+        "| T-01 | Mutual TLS | ✅ |\n| T-02 | Append-only audit log | ❌ |\n",
+    )
+    ctl = {c.id: c for c in model.controls}
+    linked = {t.id: [(ctl[c].title, ctl[c].status) for c in t.controls] for t in model.threats}
+    assert linked == {"T-01": [("Mutual TLS", "implemented")], "T-02": [("Append-only audit log", "not_implemented")]}
