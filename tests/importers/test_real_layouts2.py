@@ -194,3 +194,27 @@ def test_control_table_keyed_by_threat_id_column(tmp_path: Path) -> None:
     ctl = {c.id: c for c in model.controls}
     linked = {t.id: [(ctl[c].title, ctl[c].status) for c in t.controls] for t in model.threats}
     assert linked == {"T-01": [("Mutual TLS", "implemented")], "T-02": [("Append-only audit log", "not_implemented")]}
+
+
+# -- 7. "Subsystem n: Name" / "Component n: Name" headings name components
+
+
+def test_subsystem_and_component_headings_name_components(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n## Subsystem 1: Infusion Pump\n\nThe pump delivers the drug.\n\n"
+        "### T-1 Spoofed pump server\n\n**Description:** An attacker impersonates the pump server.\n\n"
+        "## Component 2: Cloud Backend\n\n| ID | Threat | STRIDE |\n|---|---|---|\n| T-2 | Database dump | I |\n\n"
+        "## Component 3 - Mobile App\n\n- **Threat:** Stolen phone reveals PHI\n- **Mitigation:** App PIN\n",
+    )
+    names = {e.id: e.name for e in model.elements}
+    assert sorted(names.values()) == ["Cloud Backend", "Infusion Pump", "Mobile App"]
+    targets = {t.title: [names[x] for x in t.targets] for t in model.threats}
+    assert targets == {
+        "Spoofed pump server": ["Infusion Pump"],
+        "Database dump": ["Cloud Backend"],
+        "Stolen phone reveals PHI": ["Mobile App"],
+    }
+    assert not any("Subsystem" in t.title or "Component" in t.title for t in model.threats)
+    pump = next(e for e in model.elements if e.name == "Infusion Pump")
+    assert pump.description == "The pump delivers the drug."

@@ -17,6 +17,7 @@ class _Ctx:
     zone: str | None = None
     headings: tuple[str, ...] = ()
     list_kind: str | None = None  # "assumption" or "out_of_scope" under such a heading
+    component: str | None = None  # the component a "Subsystem 1: Infusion pump" heading names
 
 
 @dataclass

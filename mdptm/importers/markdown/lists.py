@@ -119,7 +119,14 @@ class ListReading(_ReaderState):
         for it in lst.items:
             stride = parse_stride(self.vocab, it.lead.bold_lead or it.lead.text)
             here = _Ctx(
-                ctx.skip, ctx.asset, ",".join(stride.value) if stride.ok and stride.value else ctx.stride, ctx.view, ctx.zone, ctx.headings
+                ctx.skip,
+                ctx.asset,
+                ",".join(stride.value) if stride.ok and stride.value else ctx.stride,
+                ctx.view,
+                ctx.zone,
+                ctx.headings,
+                None,
+                ctx.component,
             )
             found = False
             for child in it.children:
@@ -172,6 +179,8 @@ class ListReading(_ReaderState):
             values["stride"] = stride
         if "assets" not in values and ctx.asset:
             values["assets"] = ctx.asset
+        if "targets" not in values and ctx.component:
+            values["targets"] = ctx.component
         rec = self.record("threat", values, self.loc(line, "list item"), ctx)
         for key in fields.values:
             if key.startswith("extra:"):

@@ -62,7 +62,7 @@ class _Reader(ListReading, TableReading):
     def section_body(self, sec: Section, ctx: _Ctx) -> None:
         self.n_sections += 1
         title = self.strip_number(sec.title)
-        here = _Ctx(ctx.skip, ctx.asset, ctx.stride, ctx.view, ctx.zone, (*ctx.headings, title), ctx.list_kind)
+        here = _Ctx(ctx.skip, ctx.asset, ctx.stride, ctx.view, ctx.zone, (*ctx.headings, title), ctx.list_kind, ctx.component)
         kind_here = self.section_kind(title)
         if kind_here is not None:
             here.list_kind = kind_here
@@ -89,6 +89,9 @@ class _Reader(ListReading, TableReading):
         threat = self.heading_id(raw, "threat") or self.heading_id(title, "threat")
         control = self.heading_id(raw, "control") or self.heading_id(title, "control")
         asset = self.heading_id(raw, "asset") or self.heading_id(title, "asset")
+        component = self.heading_id(raw, "component") or self.heading_id(title, "component")
+        if component is not None and not component[1]:
+            component = None
         where = self.loc(sec.line, f"heading {raw[:60]!r}")
         if threat is not None and threat[0] and self.label_of(threat[1]) == "mitigation":
             self.threat_mitigation(sec, here, threat[0], where)  # "### Threat-01-S Recommended mitigations"
@@ -97,8 +100,18 @@ class _Reader(ListReading, TableReading):
         elif control is not None:
             self.control_block(sec, here, control[0], control[1], where)
         else:
+            fields = self.fields(sec.blocks)
             if asset is not None and asset[1]:
                 here.asset = self.asset(asset[0], asset[1], where)
+            elif component is not None:
+                # "Subsystem 1: Infusion pump": a component, its fields describe it (never a threat of its own)
+                here.component = self.component(component[1], fields, where)
+                for blk in sec.blocks:
+                    if not isinstance(blk, Para):
+                        self.block(blk, here, owner=None)
+                for child in sec.children:
+                    self.section(child, here)
+                return
             elif self.zone_name(title):
                 here.zone = self.zone(self.zone_name(title) or title, where)
             vkind = self.view_kind(title)
@@ -297,6 +310,8 @@ class _Reader(ListReading, TableReading):
             values["stride"] = ctx.stride
         if "assets" not in values and ctx.asset:
             values["assets"] = ctx.asset
+        if "targets" not in values and ctx.component:
+            values["targets"] = ctx.component
         rec = self.record("threat", values, where, ctx)
         for key in fields.values:
             if key.startswith("extra:"):
@@ -389,6 +404,20 @@ class _Reader(ListReading, TableReading):
         self.explicit_ids.add(aid)
         self.assets[key] = aid
         self.record("asset", {"id": aid, "name": name}, where, _Ctx())
+        return name
+
+    def component(self, name: str, fields: _Fields, where: str) -> str:
+        """A "Subsystem n: name" / "Component n: name" heading: one component, described by its text."""
+        key = norm_name(name)
+        if key in self.components:
+            self.b.report.merged(self.file, where, self.components[key])
+            return self.components[key]
+        self.components[key] = name
+        values = {"name": name}
+        text = fields.text("description") or "\n\n".join(fields.lead)
+        if text:
+            values["description"] = text
+        self.record("element", values, where, _Ctx())
         return name
 
     def zone_name(self, title: str) -> str | None:

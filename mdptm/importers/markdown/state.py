@@ -51,6 +51,7 @@ class _ReaderState:
         self.assets: dict[str, str] = {}  # norm name -> asset id
         self.asset_numbers: dict[str, str] = {}  # written number -> norm name
         self.zones: dict[str, str] = {}  # norm name -> name as first written
+        self.components: dict[str, str] = {}  # norm name -> name of a "Subsystem n: name" heading
         self.view_ids: set[str] = set()
         self.views: dict[str, View] = {}
         self.view_text: dict[str, list[str]] = {}
@@ -87,7 +88,7 @@ class _ReaderState:
         words = {norm_text(str(w)) for w in self.words[f"{kind}_words"]}
         m = _HEADING_ID.match(title)
         if m and norm_text(m.group("word")) in words:
-            prefix = {"threat": "T", "control": "M", "asset": "A"}[kind]
+            prefix = {"threat": "T", "control": "M", "asset": "A", "component": "E"}[kind]
             return f"{prefix}-{m.group('num')}{m.group('suffix') or ''}", one_line(m.group("rest"))
         prefixes = set(self.words.get(f"{kind}_prefixes", []))
         p = _PREFIX_ID.match(title)

@@ -180,6 +180,8 @@ class TableReading(_ReaderState):
         grid.view = ctx.view
         if ctx.stride:
             grid.defaults["stride"] = ctx.stride
+        if ctx.component:
+            grid.defaults["targets"] = ctx.component  # a threat table under "Subsystem 2: Cloud backend"
         width = grid.width
         # A row whose first cell is empty continues the one above (Markdown has no merged cells).
         for r in range(2, len(cells)):

@@ -39,6 +39,7 @@ class MarkdownWords(BaseModel):
     control_words: list[str]
     control_prefixes: list[str]
     asset_words: list[str]
+    component_words: list[str] = []
     zone_words: list[str]
     zone_noise: list[str]
     flow_context: list[str]
