@@ -218,3 +218,37 @@ def test_subsystem_and_component_headings_name_components(tmp_path: Path) -> Non
     assert not any("Subsystem" in t.title or "Component" in t.title for t in model.threats)
     pump = next(e for e in model.elements if e.name == "Infusion Pump")
     assert pump.description == "The pump delivers the drug."
+
+
+# -- 8. editor-escaped exports (Google Docs, Pandoc): "\#", "\|", "\_", "\*"
+
+
+def test_escaped_export_is_read_unescaped(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "\\# Threat Model\n\n\\#\\# Threats\n\n"
+        "\\| ID \\| Threat \\| Mitigation \\|\n\\|---\\|---\\|---\\|\n"
+        "\\| T\\_1 \\| Spoofed gateway \\| Mutual TLS \\|\n\\| T\\_2 \\| Tampered firmware \\| Signed images \\|\n\n"
+        "\\#\\#\\# T-3 Debug port\n\n\\*\\*Description:\\*\\* JTAG left enabled on port\\_1.\n\n"
+        "\\*\\*Mitigation:\\*\\* Fuse JTAG off.\n",
+    )
+    assert sorted((t.id, t.title) for t in model.threats) == [
+        ("T-3", "Debug port"),
+        ("T_1", "Spoofed gateway"),
+        ("T_2", "Tampered firmware"),
+    ]
+    assert next(t for t in model.threats if t.id == "T-3").description == "JTAG left enabled on port_1."
+    assert sorted(c.title for c in model.controls) == ["Fuse JTAG off", "Mutual TLS", "Signed images"]
+    assert any("escaped mark" in w.message for w in report.warnings)
+    assert model.document.title == "Threat Model"
+
+
+def test_escapes_inside_a_normal_table_stay_literal(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# Threat Model\n\n| ID | Threat | Mitigation |\n|---|---|---|\n"
+        "| T\\_1 | Spoofed \\*gateway\\* on port\\_443 | Mutual TLS \\| pinned |\n",
+    )
+    assert [(t.id, t.title) for t in model.threats] == [("T_1", "Spoofed *gateway* on port_443")]
+    assert [c.title for c in model.controls] == ["Mutual TLS | pinned"]
+    assert not any("escaped mark" in w.message for w in report.warnings)
