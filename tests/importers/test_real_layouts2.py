@@ -252,3 +252,33 @@ def test_escapes_inside_a_normal_table_stay_literal(tmp_path: Path) -> None:
     assert [(t.id, t.title) for t in model.threats] == [("T_1", "Spoofed *gateway* on port_443")]
     assert [c.title for c in model.controls] == ["Mutual TLS | pinned"]
     assert not any("escaped mark" in w.message for w in report.warnings)
+
+
+# -- 9. template slots and checklists are no threats, and say so
+
+
+def test_template_slots_and_checklists_are_skipped_with_reasons(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# {{PRODUCT_NAME}} Threat Model\n\n**Version:** {{VERSION}}\n\n## Threats\n\n{{THREAT_TABLE}}\n\n"
+        "### T-1 {{THREAT_TITLE}}\n\n**Description:** {{THREAT_DESCRIPTION}}\n\n**Mitigation:** {{MITIGATION}}\n\n"
+        "### T-2 Spoofed gateway\n\n**Description:** A rogue gateway.\n\n"
+        "## Spoofing\n\n- [x] Authentication of the cloud server reviewed\n- [x] Device certificates rotated\n"
+        "- [ ] Pen test of the pairing flow\n\n"
+        "## Register\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| {{ID}} | {{THREAT}} | {{MITIGATION}} |\n"
+        "| T-3 | Log deletion | Append-only log |\n",
+    )
+    assert sorted(t.title for t in model.threats) == ["Log deletion", "Spoofed gateway"]
+    assert [c.title for c in model.controls] == ["Append-only log"]
+    why = skipped(report)
+    assert any("template slot '{{THREAT_TABLE}}'" in s for s in why)
+    assert any("checklist of 3 box(es), 2 ticked" in s for s in why)
+    assert any("'Version' is a template's fill-in" in s for s in why)
+    assert any("T-1" in s and "no threat text" in s for s in why)
+    assert any("row 2" in s and "placeholders" in s for s in why)
+    assert "{{" not in (model.document.title or "") and "{{" not in str(model.document.version)
+
+
+def test_task_box_threats_are_still_threats(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, "# Model\n\n- [ ] **Threat**: Spoofed gateway\n- [x] **Threat**: Replayed commands\n")
+    assert sorted(t.title for t in model.threats) == ["Replayed commands", "Spoofed gateway"]

@@ -10,7 +10,7 @@ from mdptm.importers.markdown.document import (
 )
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
 from mdptm.importers.markdown.state import _ReaderState
-from mdptm.importers.markdown.words import _LABEL_END
+from mdptm.importers.markdown.words import _CHECK_BOX, _LABEL_END
 from mdptm.importers.tabular.records import first_sentence
 from mdptm.importers.tabular.vocab import (
     clean_text,
@@ -31,6 +31,15 @@ class ListReading(_ReaderState):
             return
         if self.labelled_threats(lst):
             self.labelled_list(lst, ctx)
+            return
+        boxes = [_CHECK_BOX.match(it.lead.text) for it in lst.items]
+        if all(boxes):
+            # "- [x] Threats reviewed": a checklist of work done or to do, never threats
+            ticked = sum(1 for m in boxes if m is not None and m.group(1).strip())
+            self.b.report.skipped(self.file, where, f"checklist of {len(boxes)} box(es), {ticked} ticked: tasks, not threat-model records")
+            heading = ctx.headings[-1] if ctx.headings else ""
+            if self.names_threats(heading):
+                self.b.warn(where, f"checklist under {heading!r} not read as threats: its items carry no threat label")
             return
         if ctx.stride and not ctx.view:
             self.stride_list(lst, ctx)

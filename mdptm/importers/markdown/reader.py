@@ -23,10 +23,14 @@ from mdptm.importers.tabular.records import first_sentence
 from mdptm.importers.tabular.tables import RowRecord
 from mdptm.importers.tabular.vocab import (
     fact_key,
+    is_fill_in,
     norm_text,
     one_line,
 )
 from mdptm.model import View
+
+# A paragraph made only of template slots: "{{THREAT_TABLE}}", "{{ASSETS}} {{FLOWS}}".
+_SLOTS = re.compile(r"(?:\{\{[^{}]*\}\}\s*)+")
 
 
 class _Reader(ListReading, TableReading):
@@ -36,7 +40,9 @@ class _Reader(ListReading, TableReading):
 
     def run(self, root: Section) -> None:
         first = next((sec for sec in root.children if sec.level == 1 and sec.title), None)
-        if first is not None:
+        if first is not None and "{{" in first.title:
+            self.b.warn(self.loc(first.line, "title"), f"title {first.title[:60]!r} holds a template's slot: not the document's title")
+        elif first is not None:
             self.b.add_fact("document.title", first.title, self.loc(first.line, "title"))
         for blk in root.blocks:
             self.block(blk, _Ctx(), owner=None)
@@ -482,6 +488,11 @@ class _Reader(ListReading, TableReading):
         elif isinstance(blk, MdList):
             self.list_block(blk, ctx, owner)
         elif isinstance(blk, Para) and not ctx.skip:
+            if _SLOTS.fullmatch(blk.inline.text.strip()):
+                # "{{THREAT_TABLE}}": a template's slot, never filled in
+                slot = one_line(blk.inline.text)[:60]
+                self.b.report.skipped(self.file, self.loc(blk.line, "template slot"), f"template slot {slot!r}: not filled in")
+                return
             if self.fact_lines(blk):
                 return
             if ctx.view:
@@ -498,9 +509,14 @@ class _Reader(ListReading, TableReading):
             path = fact_key(self.vocab, key.strip("* "))
             if path is None:
                 continue
-            found.append((path, value.strip("* ").strip()))
+            value = value.strip("* ").strip()
+            if is_fill_in(value) or "{{" in value:
+                why = f"{key.strip('* ')!r} is a template's fill-in ({value[:40]!r})"
+                self.b.report.skipped(self.file, self.loc(para.line, "facts"), why)
+                continue
+            found.append((path, value))
         if not found:
-            return False
+            return any("{{" in ln or is_fill_in(ln.partition(":")[2].strip("* ")) for ln in lines)
         where = self.loc(para.line, "facts")
         for path, value in found:
             if path == "ignore":

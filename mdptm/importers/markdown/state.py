@@ -11,7 +11,7 @@ from mdptm.importers.markdown.document import (
     MdTable,
 )
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
-from mdptm.importers.markdown.words import _HEADING_ID, _LABEL_END, _PREFIX_ID, markdown_words
+from mdptm.importers.markdown.words import _CHECK_BOX, _HEADING_ID, _LABEL_END, _PREFIX_ID, markdown_words
 from mdptm.importers.tabular.records import SourceBuilder
 from mdptm.importers.tabular.tables import RowRecord, stride_default
 from mdptm.importers.tabular.vocab import (
@@ -142,7 +142,7 @@ class _ReaderState:
         label = self.label_of(lead.bold_lead)
         if label is not None:
             return label, _LABEL_END.sub("", lead.after_bold).strip()
-        head, sep, tail = lead.text.partition(":")
+        head, sep, tail = _CHECK_BOX.sub("", lead.text).partition(":")  # "- [x] Threat: ..." is a task box
         if sep and len(head.split()) <= 4:
             label = self.label_of(head)
             if label is not None:
