@@ -621,6 +621,7 @@ class _Section:
     text: str
     kind: str  # view | container | assumptions | out_of_scope | intended_use | product_description | other
     view: View | None = None
+    marking: tuple[str, str] | None = None  # (sensitivity, heading or line) that sets the section apart
 
 
 @dataclass
@@ -659,6 +660,10 @@ class _Walker:
         self._numbering = re.compile(self.sections_cfg["numbering"], re.I)
         self.lists = ListThreats(builder, vocab)
         self.forms = FieldBlocks(builder, vocab)
+        self._markers = {_marker_key(m): str(level) for level, ms in self.sections_cfg.get("withheld_markers", {}).items() for m in ms}
+        self._marker_nouns = {_marker_key(n) for n in self.sections_cfg.get("withheld_marker_nouns", [])}
+        self.marked: dict[str, tuple[str, str]] = {}  # "paragraph N" / "table N" -> the marking over it
+        self._pending_mark: tuple[str, str] | None = None
 
     # -- patterns
 
@@ -693,6 +698,36 @@ class _Walker:
             if any(rx.search(text) for rx in self._patterns("sec:" + kind, pats)):
                 return str(kind)
         return "other"
+
+    def withheld_marking(self, text: str, *, whole_only: bool = False) -> str | None:
+        """The sensitivity a heading (or, *whole_only*, a line of its own) sets its section apart with:
+        "Confidential", "Internal only - Debug port", "Debug port (not for distribution)"
+        (``withheld_markers`` in sections.yaml). "Internal threats" or "Proprietary protocol" mark nothing."""
+        if not self._markers:
+            return None
+        name = self.strip_number(one_line(text))[0]
+        candidates = [name]
+        words = _marker_key(name).split(" ")
+        if len(words) > 1 and words[-1] in self._marker_nouns:
+            candidates.append(" ".join(words[:-1]))
+        candidates += re.findall(r"[(\[]([^()\[\]]{2,60})[)\]]", name) if not whole_only else []
+        if not whole_only:
+            parts = [p for p in re.split(r"\s*(?:[:|/]|\s[-–—]\s|[–—])\s*", name) if p.strip()]
+            if len(parts) > 1:
+                candidates += [parts[0], parts[-1]]
+        if whole_only:
+            bracketed = re.fullmatch(r"\s*[(\[]([^()\[\]]{2,60})[)\]]\s*", name)
+            if bracketed:
+                candidates.append(bracketed.group(1))
+        found = [self._markers.get(_marker_key(c)) for c in candidates]
+        levels = [level for level in found if level]
+        if not levels:
+            return None
+        return "trade_secret" if "trade_secret" in levels else levels[0]
+
+    def marking(self) -> tuple[str, str] | None:
+        sec = self._current()
+        return sec.marking if sec is not None else None
 
     # -- the walk
 
@@ -793,6 +828,15 @@ class _Walker:
             self._image(rid, alt, loc)
         if not text:
             return
+        sec = self._current()
+        if sec is not None and len(text) <= 80:
+            level = self.withheld_marking(text, whole_only=True)
+            if level is not None:  # "CONFIDENTIAL" on a line of its own: the rest of the section is set apart
+                sec.marking = (level, one_line(text))
+                self.b.warn(loc, f"{one_line(text)!r} marks the rest of section {sec.text!r} {level}: its items are not published")
+                return
+        if sec is not None and sec.marking is not None:
+            self.marked[loc] = sec.marking
         pending = self.pending_diagram
         if (info.caption or _CAPTION.match(text)) and pending is not None and pending.diagram is not None:
             if not pending.diagram.caption or info.caption:
@@ -947,6 +991,18 @@ class _Walker:
             self.stack.pop()
         self.pending_diagram = None
         name, _depth = self.strip_number(text)
+        own = self.withheld_marking(text)
+        if own is not None:
+            self.b.warn(loc, f"heading {name!r} marks its section {own}: the items under it are not published")
+        self._pending_mark = (own, name) if own is not None else self.marking()
+        try:
+            self._section(level, name, loc)
+        finally:
+            if self.stack:
+                self.stack[-1].marking = self._pending_mark
+            self._pending_mark = None
+
+    def _section(self, level: int, name: str, loc: str) -> None:
         parent = self._current()
         in_container = any(s.kind == "container" for s in self.stack)
         in_view = self._current_view(own_only=True) is not None
@@ -1002,6 +1058,8 @@ class _Walker:
             n += 1
         self.view_ids.add(iid)
         view = View.model_validate({"id": iid, "kind": kind, "name": name})
+        if self._pending_mark is not None:
+            view.sensitivity = self._pending_mark[0]  # type: ignore[assignment]
         self.b.add_item("view", view, loc)
         self.b.views.append(view)
         self.b.report.imported(self.b.file, loc, iid)
@@ -1022,6 +1080,10 @@ class _Walker:
         grid.heading = " ".join(x for x in (heading, caption) if x)
         view = self._current_view()
         grid.view = view.id if view else None
+        mark = self.marking()
+        if mark is not None:
+            self.marked[f"table {self.tables}"] = mark
+            grid.defaults["sensitivity"] = mark[0]  # a summary table read at the end takes it too
         stride = stride_default(self.vocab, heading) if heading else None
         if caption and not stride:
             stride = stride_default(self.vocab, caption)  # "Table 4: Spoofing threats"
@@ -1058,6 +1120,7 @@ class _Walker:
         self.lists.finish()
         self.forms.boundary()
         self._replay()
+        self._apply_markings()
         for view in self.b.views:
             paras = self.view_paras.get(view.id, [])
             if paras:
@@ -1079,6 +1142,31 @@ class _Walker:
             if len(guess) >= 2:
                 self.b.add_fact("product.name", guess, "document title")
                 self.b.warn("document title", f"product name {guess!r} taken from the document title")
+
+    def _apply_markings(self) -> None:
+        """Items read under a marked heading or line that state no sensitivity of their own take its level."""
+        if not self.marked:
+            return
+        for rec in self.b.records:
+            m = _PLACE.match(rec.locator)
+            mark = self.marked.get(m.group(0)) if m else None
+            if mark is None or rec.file != self.b.file:
+                continue
+            if not (rec.values.get("sensitivity") or "").strip() or rec.headers.get("sensitivity", "").startswith("("):
+                rec.values["sensitivity"] = mark[0]
+                rec.headers["sensitivity"] = f"heading {mark[1]!r}"
+        for _kind, item, loc in self.b.items:
+            m = _PLACE.match(loc)
+            mark = self.marked.get(m.group(0)) if m else None
+            if mark is not None and item.sensitivity == "public":
+                item.sensitivity = mark[0]  # type: ignore[assignment]
+
+
+_PLACE = re.compile(r"^(?:paragraph|table) \d+")
+
+
+def _marker_key(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold().replace("_", " ")).split())
 
 
 class DocxImporter(DocxDoor):
