@@ -303,6 +303,8 @@ class SectionTerms(_Terms):
     numbering: str
     title_noise: list[str]
     threat_lists: _ThreatLists
+    withheld_markers: dict[str, list[str]] = {}
+    withheld_marker_nouns: list[str] = []
 
 
 def _load(name: str, schema: type[_Terms]) -> dict[str, Any]:
