@@ -282,3 +282,32 @@ def test_template_slots_and_checklists_are_skipped_with_reasons(tmp_path: Path) 
 def test_task_box_threats_are_still_threats(tmp_path: Path) -> None:
     model, _report = load_text(tmp_path, "# Model\n\n- [ ] **Threat**: Spoofed gateway\n- [x] **Threat**: Replayed commands\n")
     assert sorted(t.title for t in model.threats) == ["Replayed commands", "Spoofed gateway"]
+
+
+# -- a threat whose document states no status is not called open
+
+
+def test_threats_without_a_stated_status_are_not_called_open(tmp_path: Path) -> None:
+    from mdptm.documents.guides import build_guides
+    from mdptm.render import markdown as render_md
+
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| T1 | Spoofed gateway | Mutual TLS |\n"
+        "| T2 | Log deletion | Append-only log |\n\n## Register\n\n| ID | Threat | Status |\n|---|---|---|\n"
+        "| T3 | Replay | Open |\n| T4 | XSS | Mitigated |\n",
+    )
+    stated = {t.id: (t.status, t.status_stated, t.stated_status()) for t in model.threats}
+    assert stated == {
+        "T1": ("open", False, "status_not_stated"),
+        "T2": ("open", False, "status_not_stated"),
+        "T3": ("open", True, "open"),
+        "T4": ("mitigated", True, "mitigated"),
+    }
+    guides = build_guides(model)
+    pre = render_md.render(guides["pre-procurement"])
+    assert "4 (1 mitigated, 1 open, 2 status not stated)" in pre
+    assert "Threat T3 (Replay) is open." in pre and "Threat T1 (Spoofed gateway) is open." not in pre
+    assert "The threat model states no status for threats T1, T2" in pre
+    ops = render_md.render(guides["operations"])
+    assert "## Risks left open, and threats with no stated status" in ops

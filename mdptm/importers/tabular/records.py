@@ -466,8 +466,8 @@ class SourceBuilder:
         data["extra"] = extra
         # Where the item came from, given with its fields (as set_provenance sets it: a flow's in "provenance").
         data["provenance" if cls is Flow else "source"] = Source(file=rec.file, locator=rec.locator, importer=self.importer)
-        if kind == "control" and "status" not in fields:
-            data["status_stated"] = False  # no status in the document: "implemented" is our reading of it
+        if kind in ("control", "threat") and "status" not in fields:
+            data["status_stated"] = False  # no status in the document: "implemented" / "open" is our reading of it
         item = cls.model_validate(data)
         self._given[id(item)] = set(fields)
         return item
@@ -499,8 +499,8 @@ class SourceBuilder:
                 item.extra[k] = f"{old_v}\n{v}"
 
     def _finish(self, kind: str, item: Item) -> None:
-        if isinstance(item, Control) and "status" in self._given.get(id(item), ()):
-            item.status_stated = True  # a later row of the same control gave it
+        if isinstance(item, (Control, Threat)) and "status" in self._given.get(id(item), ()):
+            item.status_stated = True  # a later row of the same item gave it
         if isinstance(item, (Threat, Control)) and not item.title:
             if item.description:
                 item.title = first_sentence(item.description)
