@@ -311,3 +311,140 @@ def test_threats_without_a_stated_status_are_not_called_open(tmp_path: Path) -> 
     assert "The threat model states no status for threats T1, T2" in pre
     ops = render_md.render(guides["operations"])
     assert "## Risks left open, and threats with no stated status" in ops
+
+
+# -- "Impact: High" / "Likelihood: Low" fields are the severity and likelihood
+
+
+def test_impact_and_likelihood_bullets_give_the_risk_factors(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n### T-1 Spoofed pump server\n\n- **Description:** An attacker impersonates the pump server.\n"
+        "- **Impact:** High\n- **Likelihood:** Low\n- **Mitigation:** Mutual TLS\n\n"
+        "### T-2 Firmware tampering\n\n- Description: The firmware image is replaced.\n"
+        "- Impact: Critical – patients get wrong doses\n- Likelihood: Medium\n\n"
+        "### T-3 Log deletion\n\n- Description: Logs are wiped.\n- Impact: the audit trail is lost\n\n"
+        "## Threats\n\n- **Threat:** Replay of commands\n  - **Impact:** Medium\n  - **Likelihood:** High\n",
+    )
+    risk = {t.id: (t.risk.likelihood, t.risk.severity, t.risk.scale) if t.risk else None for t in model.threats}
+    assert risk["T-1"] == ("Low", "High", "5x5")
+    assert risk["T-2"] == ("Medium", "Critical", "5x5")
+    assert risk["T-3"] is None  # an impact written as prose states no level
+    replay = next(t for t in model.threats if t.title == "Replay of commands")
+    assert replay.risk is not None and (replay.risk.likelihood, replay.risk.severity) == ("High", "Medium")
+    t2 = next(t for t in model.threats if t.id == "T-2")
+    assert "Impact: Critical – patients get wrong doses" in (t2.description or "")  # the words are kept
+    assert "Likelihood" not in t2.extra and "Likelihood" not in (t2.description or "")
+
+
+# -- an ISO/SAE 21434 TARA written as headings: "#### [T-01] title", labelled fields, "[SC-01]" control bullets,
+#    a control status table, asset tables with ids and rating-scale tables (a vehicle-to-cloud TARA's shape)
+
+TARA = """# ISO 21434 Threat Analysis and Risk Assessment (TARA)
+
+## Scope and Boundaries
+
+### In Scope
+
+**System Components:**
+- Vehicle Telematics Control Unit (TCU)
+- MQTT broker infrastructure (AWS IoT Core)
+
+## Asset Identification
+
+| Asset ID | Asset Name | Description |
+|---|---|---|
+| **A-01** | Vehicle Private Key | ECC P-256 key for mTLS |
+| **A-02** | Vehicle Certificate | X.509 certificate |
+
+### Supporting Assets
+
+| Asset ID | Asset Name | Impact if Compromised |
+|----------|------------|----------------------|
+| **S-01** | Certificate Database | Revocation delays |
+| **S-02** | OCSP Responder | Cannot validate certificates |
+| **S-03** | Audit Logs | Loss of forensic evidence |
+| **S-04** | Backend API Services | Service disruption |
+
+## Threat Scenarios
+
+#### [T-01] Private Key Compromise
+
+**Threat Agent:** External attacker with physical access to the TCU
+
+**Attack Vector:**
+1. Attacker removes the TCU
+2. Extracts the private key
+
+**Asset(s) Targeted:** A-01 (Vehicle Private Key), A-02 (Vehicle Certificate)
+
+**Likelihood:** Low (specialized equipment required)
+
+**Risk Level:** **HIGH** (High Impact × Medium Feasibility)
+
+**Security Controls:**
+- **[SC-01]** FIPS 140-2 HSM with tamper-evident packaging
+- **[SC-02]** Certificate rotation every 12 months
+
+**Residual Risk:** **LOW** (after controls applied)
+
+#### [T-06] Denial of Service (DoS) Attack
+
+**Attack Vector:**
+1. Attacker floods the broker
+
+**Security Controls:**
+- **[SC-03]** AWS Shield
+
+## Attack Feasibility Rating
+
+### ISO 21434 Attack Feasibility Table
+
+| Factor | Score | Description |
+|--------|-------|-------------|
+| **Elapsed Time** | | |
+| 11 | ≤1 day | Trivial |
+| 9 | ≤1 week | Quick |
+
+## Security Controls
+
+| Control ID | Control Name | Implementation | Status |
+|------------|--------------|----------------|--------|
+| SC-01 | FIPS 140-2 HSM/TPM | Hardware requirement | ✅ Implemented |
+| SC-02 | Certificate Rotation | Automated | 🔄 In Development |
+"""
+
+
+def test_tara_written_as_headings_with_bracketed_ids(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, TARA)
+    threats = {t.id: t for t in model.threats}
+    assert sorted(threats) == ["T-01", "T-06"]  # "[T-06] Denial of Service" is a threat, not a STRIDE heading
+    t1 = threats["T-01"]
+    assert t1.title == "Private Key Compromise"
+    assert sorted(t1.assets) == ["A-01", "A-02"]
+    assert t1.risk is not None and t1.risk.level == "high" and t1.risk.likelihood == "Low"
+    assert t1.residual_risk is not None and t1.residual_risk.level == "low"
+    assert "Attack vector:" in (t1.description or "") and "Extracts the private key" in (t1.description or "")
+    # "[SC-01] ..." bullets name the controls of the status table: no new control made from their words
+    controls = {c.id: c for c in model.controls}
+    assert sorted(controls) == ["SC-01", "SC-02", "SC-03"]
+    assert t1.controls == ["SC-01", "SC-02"] and threats["T-06"].controls == ["SC-03"]
+    assert controls["SC-01"].title == "FIPS 140-2 HSM/TPM" and controls["SC-02"].status == "planned"
+    assert controls["SC-03"].title == "AWS Shield"  # defined only by its bullet: made from it, once
+    # "S-01" is an asset id, not the STRIDE letter S: no matrix, four assets
+    assert sorted(a.id for a in model.assets) == ["A-01", "A-02", "S-01", "S-02", "S-03", "S-04"]
+    assert not any("matrix" in w.message for w in report.warnings)
+    # the feasibility scale is no threat table
+    assert not any(t.title in ("Trivial", "Quick") for t in model.threats)
+    assert any("feasibility table" in s for s in skipped(report))
+    # "**System Components:**" over a list: components
+    assert sorted(e.name for e in model.elements) == ["MQTT broker infrastructure (AWS IoT Core)", "Vehicle Telematics Control Unit (TCU)"]
+
+
+def test_id_led_mitigation_words_that_are_no_control_ids(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n### T-1 Eavesdropping\n\n**Description:** Traffic is read.\n\n"
+        "**Mitigation:**\n- AES-256 encryption of the link\n- TLS 1.3 only\n",
+    )
+    assert len(model.controls) == 1 and model.controls[0].title.startswith("AES-256 encryption")
