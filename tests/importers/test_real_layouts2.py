@@ -448,3 +448,46 @@ def test_id_led_mitigation_words_that_are_no_control_ids(tmp_path: Path) -> None
         "**Mitigation:**\n- AES-256 encryption of the link\n- TLS 1.3 only\n",
     )
     assert len(model.controls) == 1 and model.controls[0].title.startswith("AES-256 encryption")
+
+
+# -- an ISO/SAE 21434 TARA in tables: threat scenarios, a risk table keyed by the same ids with "Reduce"
+#    treatments, and a traceability table "| ID | Control | Implemented in |" keyed by the threat ids
+
+
+def test_control_table_keyed_by_the_threat_ids_links_each_control(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# TARA\n\n## Threat scenarios\n\n| ID | Damage scenario | Threat scenario | Asset |\n|---|---|---|---|\n"
+        "| TS-01 | Unintended actuation | Attacker executes a routine with a read-only token | AS-01 |\n"
+        "| TS-02 | Session hijack | Stream ticket replayed by a second client | AS-02 |\n\n"
+        "## Risk determination\n\n| ID | Feasibility | Risk | Treatment (15.9) |\n|---|---|---|---|\n"
+        "| TS-01 | Low | 4 | Reduce |\n| TS-02 | Medium | 3 | Retain |\n\n"
+        "## Traceability\n\n| ID | Control | Implemented in | Verified by |\n|---|---|---|---|\n"
+        "| TS-01 | Per-route scope gate, default-deny | `server/src/routes.cpp` | `tests/test_core.cpp` |\n"
+        "| TS-02 | Single-use stream tickets | `server/src/stream_ticket.cpp` | `tests/test_core.cpp` |\n",
+    )
+    threats = {t.id: t for t in model.threats}
+    controls = {c.title: c for c in model.controls}
+    assert sorted(threats) == ["TS-01", "TS-02"] and len(controls) == 2
+    assert threats["TS-01"].controls == [controls["Per-route scope gate, default-deny"].id]
+    assert threats["TS-02"].controls == [controls["Single-use stream tickets"].id]
+    assert (threats["TS-01"].status, threats["TS-02"].status) == ("mitigated", "accepted")
+    # "Implemented in" holds where, not whether: no status read from it, and no warning about one
+    assert all(not c.status_stated for c in controls.values())
+    assert not any("control status" in w.message for w in report.warnings)
+
+
+def test_numbered_controls_are_not_keyed_by_numbered_threats(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n## Threats\n\n| ID | Threat |\n|---|---|\n| T-1 | Spoofed gateway |\n| T-2 | Log deletion |\n\n"
+        "## Controls\n\n| Control ID | Control |\n|---|---|\n| T-1 | Mutual TLS |\n\n",
+    )
+    assert all(t.controls == [] for t in model.threats)  # a "Control ID" column names controls, whatever they look like
+    numbered, _report = load_text(
+        tmp_path,
+        "# Model\n\n## Threats\n\n| ID | Threat |\n|---|---|\n| 1 | Spoofed gateway |\n| 2 | Log deletion |\n\n"
+        "## Mitigations\n\n| ID | Mitigation |\n|---|---|\n| 1 | Append-only log |\n",
+        name="numbered.md",
+    )
+    assert all(t.controls == [] for t in numbered.threats)  # numbers restart in every table
