@@ -282,3 +282,212 @@ def test_template_slots_and_checklists_are_skipped_with_reasons(tmp_path: Path) 
 def test_task_box_threats_are_still_threats(tmp_path: Path) -> None:
     model, _report = load_text(tmp_path, "# Model\n\n- [ ] **Threat**: Spoofed gateway\n- [x] **Threat**: Replayed commands\n")
     assert sorted(t.title for t in model.threats) == ["Replayed commands", "Spoofed gateway"]
+
+
+# -- a threat whose document states no status is not called open
+
+
+def test_threats_without_a_stated_status_are_not_called_open(tmp_path: Path) -> None:
+    from mdptm.documents.guides import build_guides
+    from mdptm.render import markdown as render_md
+
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| T1 | Spoofed gateway | Mutual TLS |\n"
+        "| T2 | Log deletion | Append-only log |\n\n## Register\n\n| ID | Threat | Status |\n|---|---|---|\n"
+        "| T3 | Replay | Open |\n| T4 | XSS | Mitigated |\n",
+    )
+    stated = {t.id: (t.status, t.status_stated, t.stated_status()) for t in model.threats}
+    assert stated == {
+        "T1": ("open", False, "status_not_stated"),
+        "T2": ("open", False, "status_not_stated"),
+        "T3": ("open", True, "open"),
+        "T4": ("mitigated", True, "mitigated"),
+    }
+    guides = build_guides(model)
+    pre = render_md.render(guides["pre-procurement"])
+    assert "4 (1 mitigated, 1 open, 2 status not stated)" in pre
+    assert "Threat T3 (Replay) is open." in pre and "Threat T1 (Spoofed gateway) is open." not in pre
+    assert "The threat model states no status for threats T1, T2" in pre
+    ops = render_md.render(guides["operations"])
+    assert "## Risks left open, and threats with no stated status" in ops
+
+
+# -- "Impact: High" / "Likelihood: Low" fields are the severity and likelihood
+
+
+def test_impact_and_likelihood_bullets_give_the_risk_factors(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n### T-1 Spoofed pump server\n\n- **Description:** An attacker impersonates the pump server.\n"
+        "- **Impact:** High\n- **Likelihood:** Low\n- **Mitigation:** Mutual TLS\n\n"
+        "### T-2 Firmware tampering\n\n- Description: The firmware image is replaced.\n"
+        "- Impact: Critical – patients get wrong doses\n- Likelihood: Medium\n\n"
+        "### T-3 Log deletion\n\n- Description: Logs are wiped.\n- Impact: the audit trail is lost\n\n"
+        "## Threats\n\n- **Threat:** Replay of commands\n  - **Impact:** Medium\n  - **Likelihood:** High\n",
+    )
+    risk = {t.id: (t.risk.likelihood, t.risk.severity, t.risk.scale) if t.risk else None for t in model.threats}
+    assert risk["T-1"] == ("Low", "High", "5x5")
+    assert risk["T-2"] == ("Medium", "Critical", "5x5")
+    assert risk["T-3"] is None  # an impact written as prose states no level
+    replay = next(t for t in model.threats if t.title == "Replay of commands")
+    assert replay.risk is not None and (replay.risk.likelihood, replay.risk.severity) == ("High", "Medium")
+    t2 = next(t for t in model.threats if t.id == "T-2")
+    assert "Impact: Critical – patients get wrong doses" in (t2.description or "")  # the words are kept
+    assert "Likelihood" not in t2.extra and "Likelihood" not in (t2.description or "")
+
+
+# -- an ISO/SAE 21434 TARA written as headings: "#### [T-01] title", labelled fields, "[SC-01]" control bullets,
+#    a control status table, asset tables with ids and rating-scale tables (a vehicle-to-cloud TARA's shape)
+
+TARA = """# ISO 21434 Threat Analysis and Risk Assessment (TARA)
+
+## Scope and Boundaries
+
+### In Scope
+
+**System Components:**
+- Vehicle Telematics Control Unit (TCU)
+- MQTT broker infrastructure (AWS IoT Core)
+
+## Asset Identification
+
+| Asset ID | Asset Name | Description |
+|---|---|---|
+| **A-01** | Vehicle Private Key | ECC P-256 key for mTLS |
+| **A-02** | Vehicle Certificate | X.509 certificate |
+
+### Supporting Assets
+
+| Asset ID | Asset Name | Impact if Compromised |
+|----------|------------|----------------------|
+| **S-01** | Certificate Database | Revocation delays |
+| **S-02** | OCSP Responder | Cannot validate certificates |
+| **S-03** | Audit Logs | Loss of forensic evidence |
+| **S-04** | Backend API Services | Service disruption |
+
+## Threat Scenarios
+
+#### [T-01] Private Key Compromise
+
+**Threat Agent:** External attacker with physical access to the TCU
+
+**Attack Vector:**
+1. Attacker removes the TCU
+2. Extracts the private key
+
+**Asset(s) Targeted:** A-01 (Vehicle Private Key), A-02 (Vehicle Certificate)
+
+**Likelihood:** Low (specialized equipment required)
+
+**Risk Level:** **HIGH** (High Impact × Medium Feasibility)
+
+**Security Controls:**
+- **[SC-01]** FIPS 140-2 HSM with tamper-evident packaging
+- **[SC-02]** Certificate rotation every 12 months
+
+**Residual Risk:** **LOW** (after controls applied)
+
+#### [T-06] Denial of Service (DoS) Attack
+
+**Attack Vector:**
+1. Attacker floods the broker
+
+**Security Controls:**
+- **[SC-03]** AWS Shield
+
+## Attack Feasibility Rating
+
+### ISO 21434 Attack Feasibility Table
+
+| Factor | Score | Description |
+|--------|-------|-------------|
+| **Elapsed Time** | | |
+| 11 | ≤1 day | Trivial |
+| 9 | ≤1 week | Quick |
+
+## Security Controls
+
+| Control ID | Control Name | Implementation | Status |
+|------------|--------------|----------------|--------|
+| SC-01 | FIPS 140-2 HSM/TPM | Hardware requirement | ✅ Implemented |
+| SC-02 | Certificate Rotation | Automated | 🔄 In Development |
+"""
+
+
+def test_tara_written_as_headings_with_bracketed_ids(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, TARA)
+    threats = {t.id: t for t in model.threats}
+    assert sorted(threats) == ["T-01", "T-06"]  # "[T-06] Denial of Service" is a threat, not a STRIDE heading
+    t1 = threats["T-01"]
+    assert t1.title == "Private Key Compromise"
+    assert sorted(t1.assets) == ["A-01", "A-02"]
+    assert t1.risk is not None and t1.risk.level == "high" and t1.risk.likelihood == "Low"
+    assert t1.residual_risk is not None and t1.residual_risk.level == "low"
+    assert "Attack vector:" in (t1.description or "") and "Extracts the private key" in (t1.description or "")
+    # "[SC-01] ..." bullets name the controls of the status table: no new control made from their words
+    controls = {c.id: c for c in model.controls}
+    assert sorted(controls) == ["SC-01", "SC-02", "SC-03"]
+    assert t1.controls == ["SC-01", "SC-02"] and threats["T-06"].controls == ["SC-03"]
+    assert controls["SC-01"].title == "FIPS 140-2 HSM/TPM" and controls["SC-02"].status == "planned"
+    assert controls["SC-03"].title == "AWS Shield"  # defined only by its bullet: made from it, once
+    # "S-01" is an asset id, not the STRIDE letter S: no matrix, four assets
+    assert sorted(a.id for a in model.assets) == ["A-01", "A-02", "S-01", "S-02", "S-03", "S-04"]
+    assert not any("matrix" in w.message for w in report.warnings)
+    # the feasibility scale is no threat table
+    assert not any(t.title in ("Trivial", "Quick") for t in model.threats)
+    assert any("feasibility table" in s for s in skipped(report))
+    # "**System Components:**" over a list: components
+    assert sorted(e.name for e in model.elements) == ["MQTT broker infrastructure (AWS IoT Core)", "Vehicle Telematics Control Unit (TCU)"]
+
+
+def test_id_led_mitigation_words_that_are_no_control_ids(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n### T-1 Eavesdropping\n\n**Description:** Traffic is read.\n\n"
+        "**Mitigation:**\n- AES-256 encryption of the link\n- TLS 1.3 only\n",
+    )
+    assert len(model.controls) == 1 and model.controls[0].title.startswith("AES-256 encryption")
+
+
+# -- an ISO/SAE 21434 TARA in tables: threat scenarios, a risk table keyed by the same ids with "Reduce"
+#    treatments, and a traceability table "| ID | Control | Implemented in |" keyed by the threat ids
+
+
+def test_control_table_keyed_by_the_threat_ids_links_each_control(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# TARA\n\n## Threat scenarios\n\n| ID | Damage scenario | Threat scenario | Asset |\n|---|---|---|---|\n"
+        "| TS-01 | Unintended actuation | Attacker executes a routine with a read-only token | AS-01 |\n"
+        "| TS-02 | Session hijack | Stream ticket replayed by a second client | AS-02 |\n\n"
+        "## Risk determination\n\n| ID | Feasibility | Risk | Treatment (15.9) |\n|---|---|---|---|\n"
+        "| TS-01 | Low | 4 | Reduce |\n| TS-02 | Medium | 3 | Retain |\n\n"
+        "## Traceability\n\n| ID | Control | Implemented in | Verified by |\n|---|---|---|---|\n"
+        "| TS-01 | Per-route scope gate, default-deny | `server/src/routes.cpp` | `tests/test_core.cpp` |\n"
+        "| TS-02 | Single-use stream tickets | `server/src/stream_ticket.cpp` | `tests/test_core.cpp` |\n",
+    )
+    threats = {t.id: t for t in model.threats}
+    controls = {c.title: c for c in model.controls}
+    assert sorted(threats) == ["TS-01", "TS-02"] and len(controls) == 2
+    assert threats["TS-01"].controls == [controls["Per-route scope gate, default-deny"].id]
+    assert threats["TS-02"].controls == [controls["Single-use stream tickets"].id]
+    assert (threats["TS-01"].status, threats["TS-02"].status) == ("mitigated", "accepted")
+    # "Implemented in" holds where, not whether: no status read from it, and no warning about one
+    assert all(not c.status_stated for c in controls.values())
+    assert not any("control status" in w.message for w in report.warnings)
+
+
+def test_numbered_controls_are_not_keyed_by_numbered_threats(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n## Threats\n\n| ID | Threat |\n|---|---|\n| T-1 | Spoofed gateway |\n| T-2 | Log deletion |\n\n"
+        "## Controls\n\n| Control ID | Control |\n|---|---|\n| T-1 | Mutual TLS |\n\n",
+    )
+    assert all(t.controls == [] for t in model.threats)  # a "Control ID" column names controls, whatever they look like
+    numbered, _report = load_text(
+        tmp_path,
+        "# Model\n\n## Threats\n\n| ID | Threat |\n|---|---|\n| 1 | Spoofed gateway |\n| 2 | Log deletion |\n\n"
+        "## Mitigations\n\n| ID | Mitigation |\n|---|---|\n| 1 | Append-only log |\n",
+        name="numbered.md",
+    )
+    assert all(t.controls == [] for t in numbered.threats)  # numbers restart in every table

@@ -50,3 +50,5 @@ class _Pending:
     shared_with: _Pending | None = None  # takes the control made for another threat's mitigation
     control: str = ""
     planned: str = ""  # the label that says the mitigation is proposed ("Potential mitigations"), if one did
+    # "- [SC-01] HSM with tamper-evident packaging": each mitigation line led by a control's id (id, its text)
+    id_lines: list[tuple[str, str]] = field(default_factory=list)

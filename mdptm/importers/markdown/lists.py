@@ -178,12 +178,14 @@ class ListReading(_ReaderState):
     def emit_item(self, fields: _Fields, line: int, ctx: _Ctx, stride: str | None, title: str = "") -> None:
         description = fields.text("description")
         values: dict[str, str] = {"title": title or first_sentence(description), "description": description}
-        impact = fields.text("impact")
-        if impact:
-            values["description"] += f"\n\nImpact: {impact}"
-        for fname in ("stride", "targets", "assets", "status", "risk"):
+        for label, said in (("vector", "Attack vector"), ("impact", "Impact")):
+            more = fields.text(label)
+            if more:
+                values["description"] += f"\n\n{said}: {more}"
+        for fname in ("stride", "targets", "assets", "status", "risk", "residual_risk"):
             if fields.text(fname):
                 values[fname] = fields.text(fname)
+        self.risk_factors(fields, values)
         if "stride" not in values and stride:
             values["stride"] = stride
         if "assets" not in values and ctx.asset:

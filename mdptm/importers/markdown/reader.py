@@ -160,7 +160,14 @@ class _Reader(ListReading, TableReading):
             if here.stride and not here.view and not self.is_threat_block(fields):
                 self.stride_section(sec.blocks, here, where)
             else:
+                labelled: _Ctx | None = None  # "**System Components:**" over a list: the list's kind
                 for blk in sec.blocks:
+                    if isinstance(blk, Para):
+                        labelled = self.label_kind(blk, here)
+                    elif isinstance(blk, MdList) and labelled is not None:
+                        self.block(blk, labelled, owner=title)
+                        labelled = None
+                        continue
                     self.block(blk, here, owner=title)
         for child in sec.children:
             self.section(child, here)
@@ -207,6 +214,18 @@ class _Reader(ListReading, TableReading):
                 other.shared_with = made[0]
         elif text:
             self.b.report.skipped(self.file, where, "mitigations under a STRIDE heading with no threat bullets")
+
+    def label_kind(self, para: Para, ctx: _Ctx) -> _Ctx | None:
+        """A paragraph that is only a short label naming a kind of list ("**System Components:**",
+        "Assumptions:"): the context the list below it is read in, as under a heading of that name."""
+        text = one_line(para.inline.text).strip()
+        if not text.endswith(":") or len(text.split()) > 4 or ctx.list_kind is not None:
+            return None
+        kind = self.section_kind(text.rstrip(": "))
+        if kind is None:
+            return None
+        here = _Ctx(ctx.skip, ctx.asset, ctx.stride, ctx.view, ctx.zone, ctx.headings, kind, ctx.component)
+        return here
 
     def section_kind(self, title: str) -> str | None:
         """Assumptions and out-of-scope sections, named as the Word importer names them."""
@@ -304,14 +323,16 @@ class _Reader(ListReading, TableReading):
             title = first_sentence(description)
         if title:
             values["title"] = title
-        impact = fields.text("impact")
-        if impact:
-            description = f"{description}\n\nImpact: {impact}" if description else f"Impact: {impact}"
+        for label, said in (("vector", "Attack vector"), ("impact", "Impact")):
+            more = fields.text(label)
+            if more:
+                description = f"{description}\n\n{said}: {more}" if description else f"{said}: {more}"
         if description:
             values["description"] = description
-        for fname in ("stride", "targets", "assets", "status", "risk"):
+        for fname in ("stride", "targets", "assets", "status", "risk", "residual_risk"):
             if fields.text(fname):
                 values[fname] = fields.text(fname)
+        self.risk_factors(fields, values)
         if "stride" not in values and ctx.stride:
             values["stride"] = ctx.stride
         if "assets" not in values and ctx.asset:
@@ -564,9 +585,34 @@ class _Reader(ListReading, TableReading):
                 pend.rec.headers["controls"] = "mitigation"
         self.links()
         self.read_tables()
+        self.id_led_controls()
         self.read_codes()
         for vid, paras in self.view_text.items():
             self.views[vid].description = "\n\n".join(paras)
+
+    def id_led_controls(self) -> None:
+        """Mitigation lines led by a control id ("- [SC-01] FIPS 140-2 HSM") name the control of that id; one
+        that no table or heading defines is made from its line, once (the first line that names it)."""
+        known = {r.values.get("id") for r in self.b.records if r.kind == "control"}
+        for pend in self.threats:
+            for cid, text in pend.id_lines:
+                if cid in known:
+                    continue
+                known.add(cid)
+                self.explicit_ids.add(cid)
+                ctl = RowRecord(
+                    kind="control",
+                    file=self.file,
+                    locator=pend.rec.locator,
+                    values={"id": cid, "title": first_sentence(text).rstrip("."), "description": text},
+                    headers={"id": "id", "title": "mitigation", "description": "mitigation"},
+                    extra={},
+                    view=pend.rec.view,
+                )
+                if pend.planned:
+                    ctl.values["status"] = "planned"
+                    ctl.headers["status"] = pend.planned
+                self.b.records.append(ctl)
 
     def links(self) -> None:
         """Forward links (threat -> mitigation) and back links (mitigation -> threats) that disagree are reported."""

@@ -123,6 +123,8 @@ class TableReading(_ReaderState):
             return False
 
         def category(text: str) -> str | None:
+            if re.search(r"\d", text):
+                return None  # "S-01", "T1": an id that starts with a STRIDE letter, not a category
             got = parse_stride(self.vocab, text)
             return got.value[0] if got.ok and got.value and len(got.value) == 1 and len(text.split()) <= 4 else None
 
