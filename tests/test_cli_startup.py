@@ -37,7 +37,7 @@ import json, sys
 sys.argv = ["mdptm", *json.loads(sys.argv[1])]
 from mdptm.__main__ import main
 try:
-    main()
+    main(fast_exit=False)
 except SystemExit as exc:
     assert not exc.code, exc.code
 sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")

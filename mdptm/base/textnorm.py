@@ -8,7 +8,8 @@ text searched -- go through the same steps:
 
 1. invisible, format and bidirectional control characters are removed (Unicode category ``Cf``,
    U+034F, variation selectors); text under a right-to-left override (U+202E) is reversed;
-2. NFKC (compatibility forms: fullwidth, ligatures, composed accents);
+2. NFKC (compatibility forms: fullwidth, ligatures, composed accents), and Cyrillic and Greek letters drawn
+   like Latin ones read as those (``Nightjаr`` with a Cyrillic ``а``; :data:`_CONFUSABLE`);
 3. case folding (``ß`` → ``ss``), and combining marks removed (``Dána`` and ``Tomas`` read as ``Dana`` and
    ``Tomás``; an accent added or left out disguises nothing);
 4. dashes and hyphens of every kind, and whitespace of every kind, become one space.
@@ -25,6 +26,19 @@ from collections.abc import Callable
 from functools import cache
 
 RLO = "\u202e"
+# Cyrillic and Greek letters drawn like Latin ones (Unicode confusables of the Latin letters), each mapped to
+# the Latin letter of the same case, before case folding: "Nightjаr" with a Cyrillic а, "ΖEPHYRINE" with a
+# Greek Zeta, "bасkdoor" read as the Latin words they show. Case decides the reading where the two cases look
+# like different letters (Greek Η is H, η is n; Ν is N, ν is v).
+_CONFUSABLE_PAIRS = (
+    # Cyrillic capitals, small letters
+    "АA ВB СC ЕE НH ІI ЈJ КK МM ОO РP ЅS ТT ХX УY ԌG ԚQ ԜW"
+    " аa вb сc еe ёe һh іi јj кk мm оo рp ѕs тt хx уy ԁd ԛq ԝw ӏl ҽe ьb үy ҮY"
+    # Greek capitals, small letters
+    " ΑA ΒB ΕE ΖZ ΗH ΙI ΚK ΜM ΝN ΟO ΡP ΤT ΥY ΧX"
+    " αa βb γy εe ιi κk νv οo ρp τt υu χx ωw ϲc ϳj"
+)
+_CONFUSABLE = {ord(pair[0]): pair[-1] for pair in _CONFUSABLE_PAIRS.split() if len(pair) >= 2}
 _BIDI_END = "\u202c\u2069\n\r"
 _EXTRA_INVISIBLE = {0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, *range(0xFE00, 0xFE10)}
 _DASHES = {0x2212, 0x2043, 0xFE63, 0xFF0D}
@@ -131,7 +145,10 @@ def clean(text: str) -> str:
     # only the runs of non-ASCII characters (with the character before, which a mark may combine with)
     # need work: a large document is mostly ASCII, and this keeps its normalisation at C speed
     dashes = _dashes()
-    return _runs(_unreverse(text), lambda run: unicodedata.normalize("NFKC", run.translate(remove)).translate(dashes))
+    return _runs(
+        _unreverse(text),
+        lambda run: unicodedata.normalize("NFKC", run.translate(remove).translate(_CONFUSABLE)).translate(dashes).translate(_CONFUSABLE),
+    )
 
 
 def key(text: str) -> str:
@@ -162,7 +179,7 @@ def key_map(text: str, *, fold: bool = True) -> tuple[str, list[int], list[int]]
     ends: list[int] = []
 
     def emit(chars: str, s: int, e: int) -> None:
-        normal = unicodedata.normalize("NFKC", chars)
+        normal = unicodedata.normalize("NFKC", chars.translate(_CONFUSABLE)).translate(_CONFUSABLE)
         for ch in _bare(normal.replace("\u0130", "i").casefold()) if fold else normal:
             ch = sep.get(ord(ch), ch) if fold else dashes.get(ord(ch), ch)
             if fold and ch == " " and out and out[-1] == " ":

@@ -175,7 +175,7 @@ class WorkbookBuilder:
             *_risk_fields("Residual ", "residual_risk", (12, 12, 11)),
             _f("Patient harm", 13, lambda t: t.patient_harm or ""),
             _f("Multi-patient", 11, lambda t: "" if t.multi_patient is None else ("yes" if t.multi_patient else "no")),
-            _f("Status", 18, lambda t: _words(t.status)),
+            _f("Status", 18, lambda t: _words(t.stated_status())),
             _f("Controls", 40, controls, wrap=True),
             _f("Rationale", 40, lambda t: t.rationale or "", wrap=True),
             _f("CWE", 14, lambda t: _join(t.cwe), wrap=True),

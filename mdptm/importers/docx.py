@@ -16,6 +16,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Generator, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,13 +94,20 @@ class Stats:
     hidden: int = 0
     comments: list[str] = field(default_factory=list)
     images: list[tuple[str, str]] = field(default_factory=list)  # (relationship id, alt text)
+    hidden_why: dict[str, int] = field(default_factory=dict)  # what hid the runs: hidden, white, tiny
 
     def add(self, other: Stats) -> None:
         self.inserted += other.inserted
         self.deleted += other.deleted
         self.hidden += other.hidden
+        for why, n in other.hidden_why.items():
+            self.hidden_why[why] = self.hidden_why.get(why, 0) + n
         self.comments.extend(other.comments)
         self.images.extend(other.images)
+
+    def hide(self, why: str) -> None:
+        self.hidden += 1
+        self.hidden_why[why] = self.hidden_why.get(why, 0) + 1
 
 
 @dataclass
@@ -119,6 +127,7 @@ class _Docx:
         self.names = set(zf.namelist())
         self.main = self._main_part()
         self.rels = self._rels(self.main)
+        self.hiding = Hiding()
         self.styles = self._styles()
         self.comments = self._comments()
 
@@ -160,6 +169,10 @@ class _Docx:
                         root = el.getroottree().getroot()
                         if el.getparent() is root:
                             body = el
+                            background = root.find(_w("background"))
+                            if background is not None:  # a coloured page: white text on it is read
+                                colour = (background.get(_w("color")) or "").lower()
+                                self.hiding.page_shaded = bool(colour) and colour not in ("auto", "ffffff")
                     continue
                 if root is None:
                     root = el.getroottree().getroot()
@@ -218,8 +231,15 @@ class _Docx:
         if part is None:
             return {}
         out: dict[str, StyleInfo] = {}
+        looks: dict[str, RunLook] = {}
+        shading: set[str] = set()
         for st in self.xml(part).iter(_w("style")):
             sid = st.get(_w("styleId")) or ""
+            rpr = st.find(_w("rPr"))
+            if rpr is not None:
+                looks[sid] = run_look(rpr)
+            if any(_filled(shd) for shd in st.iter(_SHD)):
+                shading.add(sid)
             name_el = st.find(_w("name"))
             based = st.find(_w("basedOn"))
             ppr = st.find(_w("pPr"))
@@ -236,6 +256,30 @@ class _Docx:
                 outline=outline,
                 numbered=numbered,
             )
+        # each style's look with its parents' folded in, and every style that shades or is based on one that does
+        folded: dict[str, RunLook] = {}
+        for sid in out:
+            chain = [sid, *(st.based_on for st in self.style_chain_of(out, sid)[1:])]
+            look: RunLook | None = None
+            for link in reversed(chain):
+                if link and link in looks:
+                    look = looks[link].over(look)
+            if look is not None:
+                folded[sid] = look
+            if any(link in shading for link in chain if link):
+                shading.add(sid)
+        self.hiding = Hiding(styles=folded, shaded_styles=frozenset(shading))
+        return out
+
+    @staticmethod
+    def style_chain_of(styles: dict[str, StyleInfo], sid: str) -> list[StyleInfo]:
+        out: list[StyleInfo] = []
+        seen: set[str] = set()
+        current: str | None = sid
+        while current and current not in seen and current in styles:
+            seen.add(current)
+            out.append(styles[current])
+            current = styles[current].based_on
         return out
 
     def _comments(self) -> dict[str, str]:
@@ -287,6 +331,9 @@ def paragraph_text(p: etree._Element) -> tuple[str, Stats]:
     """The text a reader sees with every tracked change accepted; hidden runs left out."""
     stats = Stats()
     parts: list[str] = []
+    hiding = _HIDING.get()
+    if hiding is not None:
+        _paragraph_look(p, hiding)
     _walk(p, parts, stats)
     return "".join(parts), stats
 
@@ -369,21 +416,155 @@ def _run_action(tag: str) -> str:
     return action
 
 
+# ------------------------------------------------------------------------------------ hidden text
+
+_COLOR, _SZ, _RSTYLE, _SHD, _HIGHLIGHT, _PSTYLE, _PPR = (
+    _w("color"),
+    _w("sz"),
+    _w("rStyle"),
+    _w("shd"),
+    _w("highlight"),
+    _w("pStyle"),
+    _w("pPr"),
+)
+TINY_HALF_POINTS = 4  # w:sz counts half-points: 2 pt and below is no text a reader sees
+_WHITE = {"ffffff", "white"}
+_WHITE_THEME = {"background1", "bg1", "light1"}
+
+
+@dataclass
+class RunLook:
+    """What hides a run, as one run property or a style states it (None: not stated here)."""
+
+    vanish: bool | None = None
+    white: bool | None = None
+    tiny: bool | None = None
+    shaded: bool | None = None  # a run's own shading or highlight makes white text readable
+
+    def over(self, base: RunLook | None) -> RunLook:
+        """These properties, with *base*'s where these state none (a run over its style, a style over its parent)."""
+        if base is None:
+            return self
+        return RunLook(
+            self.vanish if self.vanish is not None else base.vanish,
+            self.white if self.white is not None else base.white,
+            self.tiny if self.tiny is not None else base.tiny,
+            self.shaded if self.shaded is not None else base.shaded,
+        )
+
+
+def _filled(shd: etree._Element) -> bool:
+    fill = (shd.get(_w("fill")) or "").lower()
+    return bool(fill) and fill not in ("auto", "ffffff") or (shd.get(_w("val")) or "clear") not in ("clear", "nil")
+
+
+def run_look(rpr: etree._Element) -> RunLook:
+    """The hiding properties a ``w:rPr`` states."""
+    look = RunLook()
+    for prop in rpr:
+        tag = prop.tag
+        if tag == _VANISH:
+            look.vanish = prop.get(_VAL) not in ("0", "false", "off")
+        elif tag == _COLOR:
+            val = (prop.get(_VAL) or "").lower()
+            theme = (prop.get(_w("themeColor")) or "").lower()
+            look.white = val in _WHITE or (theme in _WHITE_THEME and val in ("", "auto", "ffffff"))
+        elif tag == _SZ:
+            size = _int_attr(prop, cap=4000)
+            if size is not None:
+                look.tiny = size <= TINY_HALF_POINTS
+        elif tag == _SHD:
+            look.shaded = _filled(prop)
+        elif tag == _HIGHLIGHT:
+            look.shaded = (prop.get(_VAL) or "none").lower() not in ("none", "white")
+    return look
+
+
+@dataclass
+class Hiding:
+    """What hides text in one document beyond a run's own properties: its styles, its page colour, and
+    whether the paragraph or cell being read is shaded (white text on a dark cell is read, not hidden)."""
+
+    styles: dict[str, RunLook] = field(default_factory=dict)  # style id -> its run look, parents folded in
+    shaded_styles: frozenset[str] = frozenset()  # table and paragraph styles that shade
+    page_shaded: bool = False
+    para: RunLook | None = None  # the paragraph style's look, for the paragraph being read
+    shaded: bool = False  # the paragraph or cell being read has a fill
+
+
+_HIDING: ContextVar[Hiding | None] = ContextVar("mdptm_docx_hiding", default=None)
+
+
+def _paragraph_look(p: etree._Element, hiding: Hiding, shaded: bool = False) -> None:
+    """Set *hiding* for paragraph *p*: its style's look and whether it is shaded."""
+    hiding.para = None
+    hiding.shaded = shaded or hiding.page_shaded
+    ppr = p[0] if len(p) and p[0].tag == _PPR else None
+    if ppr is None:
+        return
+    for prop in ppr:
+        if prop.tag == _PSTYLE:
+            sid = prop.get(_VAL) or ""
+            hiding.para = hiding.styles.get(sid)
+            hiding.shaded = hiding.shaded or sid in hiding.shaded_styles
+        elif prop.tag == _SHD and _filled(prop):
+            hiding.shaded = True
+
+
+_LOOK_TAGS = frozenset({_VANISH, _COLOR, _SZ, _RSTYLE, _SHD, _HIGHLIGHT})
+
+
+def _hidden(rpr: etree._Element | None) -> str | None:
+    """Why a run with properties *rpr* is hidden (``hidden``, ``white``, ``tiny``), or None. It runs for
+    every run of a document: nothing is allocated unless a property that can hide is there."""
+    hiding = _HIDING.get()
+    para = hiding.para if hiding is not None else None
+    look: RunLook | None = None
+    if rpr is not None:
+        style: RunLook | None = None
+        for prop in rpr:
+            if prop.tag in _LOOK_TAGS:
+                if prop.tag == _RSTYLE:
+                    style = hiding.styles.get(prop.get(_VAL) or "") if hiding is not None else None
+                elif look is None:
+                    look = run_look(rpr)
+        if style is not None:
+            look = look.over(style) if look is not None else style
+    if look is None:
+        look = para
+    elif para is not None:
+        look = look.over(para)
+    if look is None:
+        return None
+    if look.vanish:
+        return "hidden"
+    if look.tiny:
+        return "tiny"
+    if look.white and not look.shaded and not (hiding is not None and hiding.shaded):
+        return "white"
+    return None
+
+
 def _run(r: etree._Element, parts: list[str], stats: Stats) -> None:
-    """A run's text. A run its (first) ``w:rPr`` hides with ``w:vanish`` adds nothing and counts as hidden;
-    the properties are read in the same pass as the text, and what was taken before them is given back."""
+    """A run's text. A run hidden by its (first) ``w:rPr`` or its styles -- ``w:vanish``, white text on no
+    shading, a 2-point font -- adds nothing and counts as hidden; the properties are read in the same pass
+    as the text, and what was taken before them is given back."""
     n = len(r)
     if n <= 2:  # the usual runs, "<w:t>" or "<w:rPr/><w:t>", without the general loop below
         last = r[n - 1] if n else None
         if last is not None and last.tag == _T:
             if n == 1:
+                why = _hidden(None)
+                if why is not None:
+                    stats.hide(why)
+                    return
                 parts.append(last.text or "")
                 return
             rpr = r[0]
             if rpr.tag == _RPR:
-                vanish = _first(rpr, _VANISH)
-                if vanish is not None and vanish.get(_VAL) not in ("0", "false"):
-                    stats.hidden += 1
+                why = _hidden(rpr)
+                if why is not None:
+                    stats.hide(why)
                 else:
                     parts.append(last.text or "")
                 return
@@ -394,10 +575,10 @@ def _run(r: etree._Element, parts: list[str], stats: Stats) -> None:
         if tag == _RPR:
             if not props:
                 props = True
-                vanish = _first(rc, _VANISH)
-                if vanish is not None and vanish.get(_VAL) not in ("0", "false"):
+                why = _hidden(rc)
+                if why is not None:
                     del parts[mark:], stats.comments[comments:], stats.images[images:]
-                    stats.hidden += 1
+                    stats.hide(why)
                     return
             continue
         if not isinstance(tag, str):
@@ -415,6 +596,11 @@ def _run(r: etree._Element, parts: list[str], stats: Stats) -> None:
                 stats.comments.append(cid)
         else:
             parts.append(action)
+    if not props:  # no properties of its own: its paragraph's style may still hide it
+        why = _hidden(None)
+        if why is not None:
+            del parts[mark:], stats.comments[comments:], stats.images[images:]
+            stats.hide(why)
 
 
 def _images(el: etree._Element, stats: Stats) -> None:
@@ -447,9 +633,12 @@ class _Rows:
         self.cells: list[list[str]] = []
         self.merged: dict[tuple[int, int], tuple[int, int]] = {}
         self.cell_comments: dict[tuple[int, int], list[str]] = {}
+        self.hidden_rows: dict[int, dict[str, int]] = {}  # row -> what hid text in it, and how many runs
         self.deleted: set[int] = set()
         self.changed: dict[int, tuple[int, int]] = {}  # row -> tracked (insertions, deletions)
         self.total = Stats()
+
+    table_shaded: bool | None = None  # whether the table's style or properties shade it (set at its first row)
 
     def add(self, tr: etree._Element) -> None:
         r = len(self.cells)
@@ -467,6 +656,9 @@ class _Rows:
                     col += 1
         tcs: list[etree._Element] = []
         _collect(tr, "tc", tcs, stop="tc")
+        hiding = _HIDING.get()
+        if hiding is not None and self.table_shaded is None:
+            self.table_shaded = _table_shaded(tr, hiding)
         row_stats = Stats()
         scratch = Stats()  # what one paragraph met; taken into the cell's stats only when it met something
         for tc, paras in zip(tcs, _cell_paragraphs(tr, tcs), strict=True):
@@ -488,8 +680,11 @@ class _Rows:
                     vmerge = vm.get(_VAL) or "continue"
             texts: list[str] = []
             st: Stats | None = None
+            shaded = bool(self.table_shaded) or (tcpr is not None and any(_filled(x) for x in tcpr if x.tag == _SHD))
             for p in paras:
                 parts: list[str] = []
+                if hiding is not None:
+                    _paragraph_look(p, hiding, shaded)
                 _walk(p, parts, scratch)
                 if scratch.inserted or scratch.deleted or scratch.hidden or scratch.comments or scratch.images:
                     st = st or Stats()
@@ -515,6 +710,8 @@ class _Rows:
             col += span
         if row_stats.inserted or row_stats.deleted:
             self.changed[r] = (row_stats.inserted, row_stats.deleted)
+        if row_stats.hidden:
+            self.hidden_rows[r] = dict(row_stats.hidden_why)
         self.total.add(row_stats)
         cells.append(row)
 
@@ -528,6 +725,21 @@ class _Rows:
             comments=self.cell_comments,
             deleted_rows=self.deleted,
         )
+
+
+def _table_shaded(tr: etree._Element, hiding: Hiding) -> bool:
+    """Whether the table of row *tr* may be shaded (its style shades, or its properties do): white text in
+    it is then read, never taken for hidden. A table whose style cannot be told is taken as shaded."""
+    table = _row_table(tr)
+    tblpr = _first(table, _w("tblPr")) if table is not None else None
+    if tblpr is None:
+        return False
+    for prop in tblpr:
+        if prop.tag == _w("tblStyle") and (prop.get(_VAL) or "") in hiding.shaded_styles:
+            return True
+        if prop.tag == _SHD and _filled(prop):
+            return True
+    return False
 
 
 def _cell_paragraphs(tr: etree._Element, tcs: list[etree._Element]) -> list[list[etree._Element]]:
@@ -671,6 +883,7 @@ class _Section:
     text: str
     kind: str  # view | container | assumptions | out_of_scope | intended_use | product_description | other
     view: View | None = None
+    marking: tuple[str, str] | None = None  # (sensitivity, heading or line) that sets the section apart
 
 
 @dataclass
@@ -709,6 +922,10 @@ class _Walker:
         self._numbering = re.compile(self.sections_cfg["numbering"], re.I)
         self.lists = ListThreats(builder, vocab)
         self.forms = FieldBlocks(builder, vocab)
+        self._markers = {_marker_key(m): str(level) for level, ms in self.sections_cfg.get("withheld_markers", {}).items() for m in ms}
+        self._marker_nouns = {_marker_key(n) for n in self.sections_cfg.get("withheld_marker_nouns", [])}
+        self.marked: dict[str, tuple[str, str]] = {}  # "paragraph N" / "table N" -> the marking over it
+        self._pending_mark: tuple[str, str] | None = None
 
     # -- patterns
 
@@ -743,6 +960,36 @@ class _Walker:
             if any(rx.search(text) for rx in self._patterns("sec:" + kind, pats)):
                 return str(kind)
         return "other"
+
+    def withheld_marking(self, text: str, *, whole_only: bool = False) -> str | None:
+        """The sensitivity a heading (or, *whole_only*, a line of its own) sets its section apart with:
+        "Confidential", "Internal only - Debug port", "Debug port (not for distribution)"
+        (``withheld_markers`` in sections.yaml). "Internal threats" or "Proprietary protocol" mark nothing."""
+        if not self._markers:
+            return None
+        name = self.strip_number(one_line(text))[0]
+        candidates = [name]
+        words = _marker_key(name).split(" ")
+        if len(words) > 1 and words[-1] in self._marker_nouns:
+            candidates.append(" ".join(words[:-1]))
+        candidates += re.findall(r"[(\[]([^()\[\]]{2,60})[)\]]", name) if not whole_only else []
+        if not whole_only:
+            parts = [p for p in re.split(r"\s*(?:[:|/]|\s[-–—]\s|[–—])\s*", name) if p.strip()]
+            if len(parts) > 1:
+                candidates += [parts[0], parts[-1]]
+        if whole_only:
+            bracketed = re.fullmatch(r"\s*[(\[]([^()\[\]]{2,60})[)\]]\s*", name)
+            if bracketed:
+                candidates.append(bracketed.group(1))
+        found = [self._markers.get(_marker_key(c)) for c in candidates]
+        levels = [level for level in found if level]
+        if not levels:
+            return None
+        return "trade_secret" if "trade_secret" in levels else levels[0]
+
+    def marking(self) -> tuple[str, str] | None:
+        sec = self._current()
+        return sec.marking if sec is not None else None
 
     # -- the walk
 
@@ -838,11 +1085,22 @@ class _Walker:
                 self.forms.heading(raw if re.match(r"^\s*[A-Za-z]", raw) else self.strip_number(raw)[0], loc)
                 self._replay()
             return
+        if info.stats.hidden:
+            self.b.warn(loc, f"hidden text left out of the paragraph ({_hidden_words(info.stats.hidden_why)})")
         self._comments(info, loc)
         for rid, alt in info.stats.images:
             self._image(rid, alt, loc)
         if not text:
             return
+        sec = self._current()
+        if sec is not None and len(text) <= 80:
+            level = self.withheld_marking(text, whole_only=True)
+            if level is not None:  # "CONFIDENTIAL" on a line of its own: the rest of the section is set apart
+                sec.marking = (level, one_line(text))
+                self.b.warn(loc, f"{one_line(text)!r} marks the rest of section {sec.text!r} {level}: its items are not published")
+                return
+        if sec is not None and sec.marking is not None:
+            self.marked[loc] = sec.marking
         pending = self.pending_diagram
         if (info.caption or _CAPTION.match(text)) and pending is not None and pending.diagram is not None:
             if not pending.diagram.caption or info.caption:
@@ -997,6 +1255,18 @@ class _Walker:
             self.stack.pop()
         self.pending_diagram = None
         name, _depth = self.strip_number(text)
+        own = self.withheld_marking(text)
+        if own is not None:
+            self.b.warn(loc, f"heading {name!r} marks its section {own}: the items under it are not published")
+        self._pending_mark = (own, name) if own is not None else self.marking()
+        try:
+            self._section(level, name, loc)
+        finally:
+            if self.stack:
+                self.stack[-1].marking = self._pending_mark
+            self._pending_mark = None
+
+    def _section(self, level: int, name: str, loc: str) -> None:
         parent = self._current()
         in_container = any(s.kind == "container" for s in self.stack)
         in_view = self._current_view(own_only=True) is not None
@@ -1052,6 +1322,8 @@ class _Walker:
             n += 1
         self.view_ids.add(iid)
         view = View.model_validate({"id": iid, "kind": kind, "name": name})
+        if self._pending_mark is not None:
+            view.sensitivity = self._pending_mark[0]  # type: ignore[assignment]
         self.b.add_item("view", view, loc)
         self.b.views.append(view)
         self.b.report.imported(self.b.file, loc, iid)
@@ -1072,6 +1344,10 @@ class _Walker:
         grid.heading = " ".join(x for x in (heading, caption) if x)
         view = self._current_view()
         grid.view = view.id if view else None
+        mark = self.marking()
+        if mark is not None:
+            self.marked[f"table {self.tables}"] = mark
+            grid.defaults["sensitivity"] = mark[0]  # a summary table read at the end takes it too
         stride = stride_default(self.vocab, heading) if heading else None
         if caption and not stride:
             stride = stride_default(self.vocab, caption)  # "Table 4: Spoofing threats"
@@ -1086,6 +1362,8 @@ class _Walker:
             self.b.warn(grid.locator(r), "tracked changes: " + ", ".join(what))
         for r in sorted(grid.deleted_rows):
             self.b.warn(grid.locator(r), "row deleted in tracked changes: not imported")
+        for r, why in sorted(rows.hidden_rows.items()):
+            self.b.warn(grid.locator(r), f"hidden text left out of the row ({_hidden_words(why)})")
         for (r, _c), texts in grid.comments.items():
             for t in texts:
                 self.b.warn(grid.locator(r), f"comment kept in the item's internal notes: {one_line(t)[:120]!r}")
@@ -1108,6 +1386,7 @@ class _Walker:
         self.lists.finish()
         self.forms.boundary()
         self._replay()
+        self._apply_markings()
         for view in self.b.views:
             paras = self.view_paras.get(view.id, [])
             if paras:
@@ -1119,7 +1398,8 @@ class _Walker:
         if t.inserted or t.deleted:
             self.b.warn(None, f"tracked changes: {t.inserted} insertion(s) accepted, {t.deleted} deletion(s) dropped")
         if t.hidden:
-            self.b.warn(None, f"{t.hidden} run(s) of hidden text left out")
+            why = _hidden_words(t.hidden_why)
+            self.b.warn(None, f"{t.hidden} run(s) of hidden text left out ({why}): a reader does not see them, so they are not imported")
         names = {f.path for f in self.b.facts}
         if "product.name" not in names and self.title:
             guess = self.title
@@ -1129,6 +1409,38 @@ class _Walker:
             if len(guess) >= 2:
                 self.b.add_fact("product.name", guess, "document title")
                 self.b.warn("document title", f"product name {guess!r} taken from the document title")
+
+    def _apply_markings(self) -> None:
+        """Items read under a marked heading or line that state no sensitivity of their own take its level."""
+        if not self.marked:
+            return
+        for rec in self.b.records:
+            m = _PLACE.match(rec.locator)
+            mark = self.marked.get(m.group(0)) if m else None
+            if mark is None or rec.file != self.b.file:
+                continue
+            if not (rec.values.get("sensitivity") or "").strip() or rec.headers.get("sensitivity", "").startswith("("):
+                rec.values["sensitivity"] = mark[0]
+                rec.headers["sensitivity"] = f"heading {mark[1]!r}"
+        for _kind, item, loc in self.b.items:
+            m = _PLACE.match(loc)
+            mark = self.marked.get(m.group(0)) if m else None
+            if mark is not None and item.sensitivity == "public":
+                item.sensitivity = mark[0]  # type: ignore[assignment]
+
+
+_HIDDEN_WORDS = {"hidden": "hidden (w:vanish)", "white": "white on an unshaded background", "tiny": "in a font of 2 pt or less"}
+
+
+def _hidden_words(why: dict[str, int]) -> str:
+    return ", ".join(f"{n} run(s) {_HIDDEN_WORDS.get(k, k)}" for k, n in sorted(why.items()))
+
+
+_PLACE = re.compile(r"^(?:paragraph|table) \d+")
+
+
+def _marker_key(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold().replace("_", " ")).split())
 
 
 class DocxImporter(DocxDoor):
@@ -1146,7 +1458,11 @@ class DocxImporter(DocxDoor):
             with zipfile.ZipFile(path) as zf:
                 doc = _Docx(zf, file)
                 walker = _Walker(doc, builder, vocab)
-                walker.run()
+                token = _HIDING.set(doc.hiding)
+                try:
+                    walker.run()
+                finally:
+                    _HIDING.reset(token)
                 ctx.looked_at = f"{walker.paras} paragraphs and {walker.tables} tables"
         except (zipfile.BadZipFile, KeyError) as exc:
             raise InputError(f"corrupt Word document: {exc}", file=file) from None

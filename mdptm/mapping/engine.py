@@ -442,6 +442,15 @@ def _conditions(flt: BaseModel) -> str:
     return ", ".join(parts) or "meet the rule"
 
 
+def _on_status(flt: BaseModel | None) -> bool:
+    """Whether an 'every' filter looks at the status (wants some, or excludes some: "not open")."""
+    if flt is None:
+        return False
+    if getattr(flt, "status", None):
+        return True
+    return any(f == "status" and vals for f, vals in (getattr(flt, "exclude", None) or ()))
+
+
 def _wants_implemented(sel: Selector) -> bool:
     """Whether the rule asks for implemented controls (then a status no source states only half answers)."""
     for flt in (sel, sel.every):
@@ -628,6 +637,10 @@ class Evaluator:
             return Outcome("unmet", [], f"no {what(0)}", hospital)
         total = len(matched)
         note = self._untreated_note(collection, bad)
+        if collection == "threats" and _on_status(sel.every):
+            silent = [it.id for it in matched if it.id not in good_set and getattr(it, "status_stated", True) is False]
+            if silent:  # "none of the 16 threats not open": the source states no status, it does not say they are open
+                note += f" (the source states no status for {_ids(silent)})"
         if not good:
             return Outcome("unmet", [], f"none of the {total} {what(total)} {cond} ({_ids(bad)}){note}", hospital)
         if bad:

@@ -283,6 +283,14 @@ class Threat(Item):
     multi_patient: bool | None = None
     controls: list[str] = Field(default_factory=empty_list)
     status: ThreatStatus = "open"
+    # False when the threat came from a document (Word, Excel, CSV, Markdown) that gives it no status: the
+    # threat keeps "open" (nothing says it is treated), but the documents say "status not stated" rather than
+    # claim the device maker left it open. A model file's own status (or its default) is stated.
+    status_stated: bool = Field(
+        default=True,
+        description="False when the source document states no status for the threat: 'open' is then mdptm's "
+        "reading, not the device maker's statement.",
+    )
     rationale: str | None = None
     cvss: str | None = None
     cwe: list[str] = Field(default_factory=empty_list)
@@ -291,6 +299,10 @@ class Threat(Item):
     hazards: list[str] = Field(default_factory=empty_list)  # ids in the maker's ISO 14971 hazard analysis
     cve: list[str] = Field(default_factory=empty_list)  # known vulnerabilities the threat rests on
     kev: bool | None = None  # one of them is in CISA's Known Exploited Vulnerabilities catalog
+
+    def stated_status(self) -> str:
+        """The status as the documents tell it: ``"status_not_stated"`` for an open threat whose source states none."""
+        return "status_not_stated" if self.status == "open" and not self.status_stated else self.status
 
 
 class Control(Item):

@@ -31,7 +31,7 @@ from mdptm.pipeline.project import PROJECT_FILE, Project, load_project
 from mdptm.pipeline.publish import write_package, write_package_checked
 from mdptm.plugins import Audience, ExportContext, ReviewContext
 from mdptm.redaction.leakscan import LeakError, PackageScan
-from mdptm.redaction.redact import load_policy, output_detector, property_terms, redact, redact_overrides, text_scrubber
+from mdptm.redaction.redact import load_policy, output_detector, property_terms, redact, redact_assertions, redact_overrides, text_scrubber
 from mdptm.redaction.xmlchars import describe, strip_forbidden
 from mdptm.render.template_scrub import scrub_template
 from mdptm.review.engine import package_review, publish_blockers, review
@@ -241,8 +241,11 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
         terms = property_terms(settings.documents, keep=[model.product.manufacturer])
         public, log = redact(model, policy, extra_terms=terms)
     # the package shows the evidence it publishes, and override justifications redacted like model text
+    where = settings.overrides_file or "overrides"
     public_settings = replace(
-        settings, overrides=redact_overrides(settings.overrides, model, policy, log, settings.overrides_file or "overrides")
+        settings,
+        overrides=redact_overrides(settings.overrides, model, policy, log, where),
+        assertions=redact_assertions(settings.assertions, model, policy, log, where),
     )
     with timer("map"):
         public_coverage = map_model(
@@ -251,6 +254,7 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
             public_settings.overrides,
             base_dir=settings.base_dir,
             overrides_file=settings.overrides_file,
+            assertions=public_settings.assertions,  # a confirmed clause is published as confirmed (SPEC §4)
         )
     with timer("review"):
         ctx_review = ReviewContext(model, public, settings.signoffs_required, renames=log.renamed, coverage=coverage)

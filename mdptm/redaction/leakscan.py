@@ -321,13 +321,78 @@ def _views(data: bytes, name: str) -> Iterator[str]:
             yield "\n".join(batch)
 
 
+_ESCAPES = re.compile(
+    r"%[0-9A-Fa-f]{2}|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?"
+    r"|\\(?:u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x[0-9A-Fa-f]{2}|[0-9A-Fa-f]{1,6} ?)"
+)
+_BACKSLASH_ESCAPE = re.compile(r"\\(?:u\{([0-9A-Fa-f]{1,6})\}|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|x([0-9A-Fa-f]{2})|([0-9A-Fa-f]{1,6}) ?)")
+_B64_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-="
+# every byte that cannot be in a base64 run becomes a space: the runs are then the words of the text
+_B64_ONLY = bytes(b if b in _B64_CHARS else 0x20 for b in range(256))
+_B64_MIN = 12  # characters: 9 bytes of hidden text
+_B64_WORD = re.compile(rb" ([^ ]{%d,})" % _B64_MIN)  # a space first: the regex engine starts only at spaces
+_ROUNDS = 4  # escapes inside escapes: "%2525", "&amp;amp;#74;"
+
+
+def _unbackslash(m: re.Match[str]) -> str:
+    digits = next(g for g in m.groups() if g is not None)
+    try:
+        return chr(int(digits, 16))
+    except (ValueError, OverflowError):
+        return m.group()
+
+
+def decoded(text: str) -> str:
+    r"""*text* with its escapes undone until none is left (at most :data:`_ROUNDS` times): HTML/XML
+    character references (numeric, named, escaped again as ``&amp;#74;``), percent escapes (``%2520``
+    twice over), and backslash escapes of JSON, JavaScript and CSS (``\u0041``, ``\x41``, ``\u{41}``,
+    ``\41 ``) written into any file, not only a JSON one."""
+    for _ in range(_ROUNDS):
+        if not _ESCAPES.search(text):
+            break
+        new = html.unescape(text) if "&" in text else text
+        if "%" in new:
+            new = _PERCENT.sub(lambda m: unquote(m.group(), errors="replace"), new)
+        if "\\" in new:
+            new = _BACKSLASH_ESCAPE.sub(_unbackslash, new)
+        if new == text:
+            break
+        text = new
+    return text
+
+
+def _base64_texts(text: str) -> str:
+    """The text hidden in each run of base64 in *text* (standard or URL-safe alphabet) that decodes to
+    readable UTF-8, one per line. A run must mix upper and lower case and hold a digit or ``+/=-_``, so an
+    ordinary long word is not decoded."""
+    out: list[str] = []
+    words = _B64_WORD.findall(b" " + text.encode("utf-8", errors="replace").translate(_B64_ONLY))
+    for word in words:
+        if word.islower() or word.isupper():  # one case (or none): a word, a hex id
+            continue
+        body = word.decode("ascii").rstrip("=")
+        for alphabet in (None, b"-_"):
+            try:
+                raw = base64.b64decode(body + "=" * (-len(body) % 4), altchars=alphabet, validate=True)
+            except (binascii.Error, ValueError):
+                continue
+            try:
+                plain = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if plain and sum(c.isprintable() or c.isspace() for c in plain) >= 0.9 * len(plain):
+                out.append(plain)
+                break
+    return "\n".join(out)
+
+
 def _text_views(text: str) -> Iterator[str]:
-    """One text as it is, entities decoded, markup removed and URL escapes decoded."""
+    """One text as it is, entities decoded, markup removed, URL escapes decoded, every escape undone
+    (nested ones too: :func:`decoded`), and the text its base64 runs hold."""
     yield text
     unescaped = html.unescape(text)  # the same object when there is no '&'
     if unescaped is not text and unescaped != text:
         yield unescaped
-    del unescaped
     if "<" in text:
         stripped = html.unescape(_TAG.sub("", text))
         if stripped != text:
@@ -337,6 +402,18 @@ def _text_views(text: str) -> Iterator[str]:
         yield _PERCENT.sub(lambda m: unquote(m.group()), text)
     if "\\" in text and _BACKSLASHED.search(text):  # Markdown escapes (https:\/\/, a\@b, \[ ... \])
         yield _BACKSLASHED.sub(r"\1", text)
+    undone = decoded(unescaped)  # escapes inside escapes, and backslash escapes in any file
+    if undone != unescaped:
+        yield undone
+        if "<" in undone:
+            yield _TAG.sub("", undone)
+    del unescaped, undone
+    hidden = _base64_texts(_DATA_URI_TEXT.sub(" ", text) if "base64," in text else text)  # data: URIs: searched as parts
+    if hidden:
+        yield hidden
+        again = decoded(hidden)
+        if again != hidden:
+            yield again
 
 
 Detect = Callable[[str], Iterable[str]]  # the policy's patterns and detectors: what they find in a text
@@ -384,6 +461,9 @@ class _Scanner:
             views[0] = _BACKSLASHED.sub(r"\1", views[0])
         if "%" in text and _PERCENT.search(text):
             views.append(_PERCENT.sub(lambda m: unquote(m.group()), views[0]))
+        undone = decoded(views[0])
+        if undone != views[0]:
+            views.append(undone)
         for view in views:
             found.update(self.detect(view))
         return found

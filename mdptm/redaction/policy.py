@@ -53,6 +53,8 @@ class Policy(BaseModel):
     summary: str = "Details of this item are summarised in this public version."
     terms: list[str] = Field(default_factory=list)
     patterns: list[str] = Field(default_factory=list)
+    # patterns match any case unless this is set (or a pattern says so itself: ``(?-i:PN)-\d{6}``)
+    patterns_case_sensitive: bool = False
     replacement: str = "[redacted]"
     withheld_mitigation: str = "Mitigated by a proprietary control; details are available under NDA."
     withheld_title: str = "Withheld mitigation"
@@ -84,9 +86,16 @@ class Policy(BaseModel):
                 rx = re.compile(pat)
             except re.error as exc:
                 raise ValueError(f"pattern {i + 1} ({pat!r}) is not a valid regular expression: {exc}") from None
-            if rx.search("") is not None:
+            if rx.search("") is not None or re.compile(pat, re.IGNORECASE).search("") is not None:
                 raise ValueError(f"pattern {i + 1} ({pat!r}) matches the empty string")
         return v
+
+    def pattern_flags(self) -> int:
+        """The flags every policy pattern is compiled with: any case unless ``patterns_case_sensitive``."""
+        return 0 if self.patterns_case_sensitive else re.IGNORECASE
+
+    def compiled_patterns(self) -> list[re.Pattern[str]]:
+        return [re.compile(p, self.pattern_flags()) for p in self.patterns]
 
     @field_validator("context_note")
     @classmethod

@@ -27,7 +27,7 @@ from pydantic import BaseModel
 
 from mdptm.base.copies import deep_copy
 from mdptm.errors import InputError
-from mdptm.mapping.framework import Override
+from mdptm.mapping.framework import Assertion, Override
 from mdptm.model import COLLECTIONS, Control, Flow, Item, Model, RiskManagement
 from mdptm.model.results import Review
 from mdptm.model.validate import pointer, validate_model
@@ -411,6 +411,46 @@ def redact_overrides(
                 log.add(where, f"overrides[{i}].justification", "replaced", "left-out-id", m.group(), scrubber.replacement)
             new = left_out.sub(scrubber.replacement, new)
         out.append(ov.model_copy(update={"justification": new}) if new != ov.justification else ov)
+    log.finish()
+    return out
+
+
+def redact_assertions(
+    assertions: Sequence[Assertion], model: Model, policy: Policy, log: RedactionLog, where: str = "mdptm.yaml"
+) -> list[Assertion]:
+    """The maker's assertions as the package shows them (SPEC §4: a confirmed clause is published with who,
+    when, why and the evidence): rationale, ``by`` and evidence references are scrubbed like model text,
+    an evidence id of a left-out item is left out (a renamed one takes its public name), and what is
+    removed is logged and becomes a needle. An assertion whose evidence was all left out keeps the
+    replacement text as its evidence: the clause stays confirmed, and nothing names what was withheld."""
+    scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), exempt_of(model, log))
+    left_out = _left_out_ids(log.dropped)
+    gone_ids = {needle_key(i) for i in log.dropped}
+
+    def clean(text: str, place: str, *, ids: bool = False) -> str:
+        new, removed = scrubber.scrub(text, ids_expected=ids)
+        for rule, gone in removed:
+            log.add(where, place, "replaced", rule, gone, scrubber.replacement, secret=True)
+        if left_out is not None and left_out.search(new):
+            for m in left_out.finditer(new):
+                log.add(where, place, "replaced", "left-out-id", m.group(), scrubber.replacement)
+            new = left_out.sub(scrubber.replacement, new)
+        return new
+
+    out: list[Assertion] = []
+    for i, a in enumerate(assertions):
+        evidence: list[str] = []
+        for j, ref in enumerate(a.evidence):
+            if needle_key(ref) in gone_ids:
+                log.add(where, f"assertions[{i}].evidence[{j}]", "replaced", "left-out-id", ref, None)
+                continue
+            evidence.append(clean(log.renamed.get(ref, ref), f"assertions[{i}].evidence[{j}]", ids=True))
+        update = {
+            "rationale": clean(a.rationale, f"assertions[{i}].rationale"),
+            "by": clean(a.by, f"assertions[{i}].by"),
+            "evidence": list(dict.fromkeys(evidence)) or [scrubber.replacement],
+        }
+        out.append(a.model_copy(update=update) if any(getattr(a, k) != v for k, v in update.items()) else a)
     log.finish()
     return out
 

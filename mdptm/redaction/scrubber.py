@@ -47,19 +47,23 @@ class LeadingLiteral:
     def __init__(self, rx: re.Pattern[str]) -> None:
         self.rx = rx
         self.prefix = _leading_literal(rx)
+        self.any_case = bool(rx.flags & re.IGNORECASE)
+        if self.any_case:  # an ASCII text lowered keeps every position; other texts are searched as usual
+            self.prefix = self.prefix.lower() if self.prefix.isascii() else ""
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if len(self.prefix) < 2:
+        if len(self.prefix) < 2 or (self.any_case and not text.isascii()):
             yield from self.rx.finditer(text)
             return
-        pos = text.find(self.prefix)
+        hay = text.lower() if self.any_case else text
+        pos = hay.find(self.prefix)
         while pos >= 0:
             m = self.rx.match(text, pos)
             if m is not None:
                 yield m
-                pos = text.find(self.prefix, m.end() if m.end() > pos else pos + 1)
+                pos = hay.find(self.prefix, m.end() if m.end() > pos else pos + 1)
             else:
-                pos = text.find(self.prefix, pos + 1)
+                pos = hay.find(self.prefix, pos + 1)
 
 
 def _leading_literal(rx: re.Pattern[str]) -> str:
@@ -70,8 +74,8 @@ def _leading_literal(rx: re.Pattern[str]) -> str:
         parsed = _parser.parse(rx.pattern, rx.flags)
     except (ImportError, AttributeError, re.error):  # pragma: no cover - another Python's internals
         return ""
-    if parsed.state.flags & re.IGNORECASE:
-        return ""
+    if parsed.state.flags & re.IGNORECASE and not rx.flags & re.IGNORECASE:
+        return ""  # an inline (?i) the caller cannot see: no prefix
     out: list[str] = []
     zero_width = (_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT)
     ops = list(parsed.data)
@@ -133,7 +137,7 @@ class Scrubber:
         self.policy = policy
         self.replacement = policy.replacement
         self.terms = LiteralMatcher(policy.terms)
-        self.patterns = [(f"pattern:{p}", LeadingLiteral(re.compile(p))) for p in policy.patterns]
+        self.patterns = [(f"pattern:{rx.pattern}", LeadingLiteral(rx)) for rx in policy.compiled_patterns()]
         self.allow = {needle_key(x) for x in policy.allow}
         self.exempt = self.allow | {needle_key(x) for x in exempt}  # ids and product numbers, for tickets
         self.internal_domains = tuple(

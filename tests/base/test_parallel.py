@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -88,3 +89,18 @@ def test_sequential_runs_both_halves_here() -> None:
     with sequential():
         assert both(os.getpid, os.getpid) == (os.getpid(), os.getpid())
     assert both(os.getpid, os.getpid, parallel=False) == (os.getpid(), os.getpid())
+
+
+@needs_fork
+def test_the_child_leaves_what_it_inherited_out_of_the_collectors_scans() -> None:
+    """A collection in the forked half must not walk (and so copy) the parent's heap."""
+    inherited = [[i] for i in range(1000)]  # tracked objects the child inherits
+    before = gc.get_freeze_count()
+
+    def second() -> tuple[int, int]:
+        return gc.get_freeze_count(), len(inherited)
+
+    _first, (frozen, n) = both(lambda: None, second)
+    assert n == 1000
+    assert frozen >= before + len(inherited)
+    assert gc.get_freeze_count() == before  # this process's collector is left as it was

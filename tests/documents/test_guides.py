@@ -525,3 +525,29 @@ def test_build_with_a_previous_version_records_the_history(tmp_path: Path) -> No
     history = published["document"]["history"]
     assert [h["version"] for h in history] == ["1.0", "1.1"]
     assert history[-1]["summary"] == "Removed threat T-4."
+
+
+def test_operations_risk_title_says_accepted_or_left_open() -> None:
+    """A model whose remaining threats are accepted or left open: the title and sentences do not claim the
+    device maker accepted them all, nor call an open threat its decision."""
+
+    def ops(*statuses: str) -> str:
+        m = Model(
+            product=Product(name="Tremor Monitor", manufacturer="Maker"),
+            document=Document(version="1.0"),
+            threats=[Threat(id=f"T{n}", title=f"Threat {n}", status=s) for n, s in enumerate(statuses, start=1)],  # type: ignore[arg-type]
+        )
+        return text_of(build_guides(m)["operations"])
+
+    mixed = ops("accepted", "open", "mitigated")
+    assert "## Risks the device maker accepted or left open" in mixed
+    assert "and the risks the device maker accepted or left open." in mixed
+    assert "Risks the device maker accepted\n" not in mixed
+    assert "Accepted and transferred risks are the device maker's decisions, not the hospital's, and the others await" in mixed
+    accepted = ops("accepted", "transferred")
+    assert "## Risks the device maker accepted or transferred" in accepted
+    assert "These are the device maker's decisions, not the hospital's." in accepted
+    only_open = ops("open", "open")
+    assert "## Risks left open" in only_open
+    assert "The device maker has not stated a decision on these" in only_open
+    assert "decisions" not in only_open

@@ -33,7 +33,7 @@ def test_an_item_made_from_a_row_is_the_item_with_its_provenance_set_after(kind:
         data[required] = ""
     if kind == "flow":
         data.update(source="", target="")
-    if kind == "control" and "status" not in fields:
+    if kind in ("control", "threat") and "status" not in fields:
         data["status_stated"] = False  # the row gave no status (docs/model.md)
     plain = cls.model_validate(data)
     set_provenance(plain, Source(file="r.xlsx", locator="Sheet!A7", importer="xlsx"))

@@ -92,16 +92,17 @@ def test_a_pattern_searched_from_its_leading_literal_matches_as_finditer_does() 
         r"[A-Z]+-\d+",
         r"\bab?",
     ]
-    alphabet = ["PUMPSEC-", "PN ", "10.", "1", "2", "-", "x", " ", "a", "\n", "PN", "7", "."]
+    alphabet = ["PUMPSEC-", "PN ", "10.", "1", "2", "-", "x", " ", "a", "\n", "PN", "7", ".", "pumpSec-", "pn", "İ", "é"]
     rnd = random.Random(3)
-    for pattern in patterns:
-        rx = re.compile(pattern)
+    for pattern, flags in [(p, f) for p in patterns for f in (0, re.IGNORECASE)]:  # policy patterns match any case
+        rx = re.compile(pattern, flags)
         lead = LeadingLiteral(rx)
         for _ in range(2000):
             text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 20)))
             assert [m.span() for m in lead.finditer(text)] == [m.span() for m in rx.finditer(text)], (pattern, text)
     assert LeadingLiteral(re.compile(r"\bPUMPSEC-\d+")).prefix == "PUMPSEC-"
-    assert LeadingLiteral(re.compile(r"(?i)\bpn")).prefix == ""  # case-insensitive: searched as usual
+    # any case: an ASCII text is searched lowered for the lowered prefix; others as usual
+    assert LeadingLiteral(re.compile(r"\bPN-", re.IGNORECASE)).prefix == "pn-"
 
 
 def test_words_are_read_a_piece_at_a_time_and_never_cut() -> None:

@@ -139,6 +139,23 @@ def test_terms_match_any_case_and_whitespace_and_patterns_apply() -> None:
     assert out == "[x] leads [x], part [x]."
 
 
+def test_patterns_match_any_case_by_default() -> None:
+    policy = Policy(patterns=[r"\bPUMPSEC-\d+\b", r"PN \d{3}-\d{4}"], replacement="[x]")
+    assert scrub("pumpsec-214, PumpSec-7 and pn 840-0217", policy) == "[x], [x] and [x]"
+
+
+def test_patterns_case_sensitive_when_the_policy_says_so() -> None:
+    policy = Policy(patterns=[r"\bPUMPSEC-\d+\b"], replacement="[x]", patterns_case_sensitive=True)
+    assert scrub("pumpsec-214 PUMPSEC-7", policy) == "pumpsec-214 [x]"
+    inline = Policy(patterns=[r"(?-i:PN)-\d{3}"], replacement="[x]")  # one pattern case-sensitive on its own
+    assert scrub("pn-123 PN-456", inline) == "pn-123 [x]"
+
+
+def test_a_pattern_matching_the_empty_string_in_any_case_is_refused() -> None:
+    with pytest.raises(ValueError, match="empty string"):
+        Policy(patterns=[r"(?-i:x)*"])
+
+
 def test_overlapping_hits_become_one_replacement_naming_both_rules() -> None:
     text, removed = Scrubber(Policy(terms=["meridian"])).scrub("at build01.meridian.corp")
     assert text == "at [redacted]"

@@ -36,7 +36,7 @@ def operations(f: Facts) -> Doc:
         "operations",
         f"Running {m.product.name} day to day: the security events it records and where they go, what to "
         "monitor, how it is patched, how its certificates and credentials are renewed and revoked, whom to call "
-        "in an incident and what to do first, and the risks the device maker accepted.",
+        f"in an incident and what to do first, and {_risks_phrase(m.threats)}.",
     )
     doc.h("Security events and where they go")
     _log_events(doc, f, nt)
@@ -58,7 +58,7 @@ def operations(f: Facts) -> Doc:
         doc.h("Network vulnerability scans")
         doc.bullets(scans)
 
-    doc.h("Risks the device maker accepted")
+    doc.h(_risks_phrase(m.threats, heading=True))
     _accepted_risks(doc, f)
     return doc
 
@@ -240,20 +240,49 @@ def _scan_statements(f: Facts, nt: topology.NetworkTerms) -> list[str]:
     return out
 
 
+_RESIDUAL = ("accepted", "transferred", "partially_mitigated", "open")  # in the order a heading names them
+_RESIDUAL_WORDS = {"accepted": "accepted", "transferred": "transferred", "partially_mitigated": "partly mitigated", "open": "left open"}
+
+
+def _risks_phrase(threats: list[Threat], *, heading: bool = False) -> str:
+    """What the last section holds, as its threats' statuses say: "the risks the device maker accepted" only
+    when every one of them was accepted; "accepted or left open" when some were left open, and so on. Threats
+    whose source states no status are called so, never "left open"."""
+    said = [_RESIDUAL_WORDS[s] for s in _RESIDUAL if any(t.stated_status() == s for t in threats)]
+    silent = any(t.stated_status() == "status_not_stated" for t in threats)
+    if silent and not said:
+        return "Threats whose status is not stated" if heading else "the threats whose status the model does not state"
+    if not said:
+        said = ["accepted"]
+    words = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
+    more = ", and threats with no stated status" if silent else ""
+    if said == ["left open"]:
+        return f"Risks left open{more}" if heading else f"the risks left open{more}"
+    return f"Risks the device maker {words}{more}" if heading else f"the risks the device maker {words}{more}"
+
+
 def _accepted_risks(doc: Doc, f: Facts) -> None:
     m = f.model
-    residual = [t for t in m.threats if t.status in ("accepted", "open", "partially_mitigated", "transferred")]
+    residual = [t for t in m.threats if t.status in _RESIDUAL]
     if not residual:
         doc.p("Every threat in the model is mitigated or not applicable.")
         return
-    doc.p(
-        "These are the device maker's decisions, not the hospital's; the last column is what the hospital can do "
-        "about each, from the controls the model expects of it."
-    )
+    undecided = [t for t in residual if t.status in ("open", "partially_mitigated")]
+    silent = [t for t in residual if t.stated_status() == "status_not_stated"]
+    if not undecided:
+        lead = "These are the device maker's decisions, not the hospital's"
+    elif len(silent) == len(residual):
+        lead = "The threat model states no status for these: whether each is mitigated, accepted or open is not stated"
+    elif len(undecided) == len(residual):
+        lead = "The device maker has not stated a decision on these (not the hospital's to take)"
+    else:
+        rest = "the others await its decision or state no status" if silent else "the others await its decision"
+        lead = f"Accepted and transferred risks are the device maker's decisions, not the hospital's, and {rest}"
+    doc.p(f"{lead}. The last column is what the hospital can do about each, from the controls the model expects of it.")
     shown, left_out = _most_severe(residual, RISK_ROWS)
     doc.table(
         ["Threat", "Decision", "Residual risk", "What the hospital can do"],
-        [[f"{t.id} {t.title}", _DECISION.get(t.status, _words(t.status)), _risk_level(t), _hospital_can(f, t)] for t in shown],
+        [[f"{t.id} {t.title}", _DECISION.get(t.stated_status(), _words(t.status)), _risk_level(t), _hospital_can(f, t)] for t in shown],
         widths=[5.5, 2.2, 2, 5],
     )
     if left_out:
@@ -263,6 +292,7 @@ def _accepted_risks(doc: Doc, f: Facts) -> None:
 _DECISION = {
     "accepted": "accepted by the maker",
     "open": "open (no decision yet)",
+    "status_not_stated": "no status stated",
     "partially_mitigated": "partly mitigated",
     "transferred": "transferred",
 }

@@ -124,7 +124,8 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
         by_kind.setdefault(_words(a.kind), []).append(a.name)
     rows.append(["Data and functions protected", "; ".join(f"{k}: {', '.join(v)}" for k, v in by_kind.items()) or NOT_STATED])
     statuses = _counts(
-        (t.status for t in m.threats), ("mitigated", "partially_mitigated", "accepted", "transferred", "open", "not_applicable")
+        (t.stated_status() for t in m.threats),
+        ("mitigated", "partially_mitigated", "accepted", "transferred", "open", "not_applicable", "status_not_stated"),
     )
     stride = _counts((s for t in m.threats for s in t.stride), STRIDE_ORDER)
     rows.append(["Threats analysed", f"{len(m.threats)} ({_count_phrase(statuses)})" if m.threats else "none"])
@@ -204,10 +205,14 @@ def _responsibilities(doc: Doc, f: Facts) -> None:
 
 def _open_points(f: Facts) -> list[str]:
     m = f.model
-    opened, left_out = _most_severe([t for t in m.threats if t.status == "open"])
+    opened, left_out = _most_severe([t for t in m.threats if t.status == "open" and t.status_stated])
     out = [f"Threat {t.id} ({t.title}) is open." for t in opened]
     if left_out:
         out.append(f"… and {left_out} more open threats (see the threat register, ptm.xlsx).")
+    silent = [t.id for t in m.threats if t.stated_status() == "status_not_stated"]
+    if silent:
+        listed = f"threats {_id_list(silent)}" if len(silent) <= 12 else f"{len(silent)} threats (see the register, ptm.xlsx)"
+        out.append(f"The threat model states no status for {listed}: ask whether each is mitigated, accepted or open.")
     bare = [t.id for t in m.threats if not t.controls and t.status not in ("not_applicable", "accepted", "transferred", "open")]
     if bare:
         out.append("No control is named for threats " + _id_list(bare) + ".")

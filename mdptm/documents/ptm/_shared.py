@@ -32,6 +32,7 @@ STATUS_TITLES = {
     "transferred": "Transferred",
     "open": "Open",
     "not_applicable": "Not applicable",
+    "status_not_stated": "Status not stated",
 }
 CLAUSE_TITLES = {"covered": "Covered", "partial": "Partly covered", "gap": "Gap", "not_applicable": "Not applicable"}
 RESPONSIBILITY_TITLES = {

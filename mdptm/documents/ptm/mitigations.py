@@ -188,7 +188,7 @@ class MitigationChapter(Chapter):
                     t.id,
                     t.title,
                     label(level) or "not rated",
-                    STATUS_TITLES[t.status],
+                    STATUS_TITLES[t.stated_status()],
                     t.rationale or ("Controls: " + ", ".join(t.controls) if t.controls else "No control listed"),
                 ]
             )

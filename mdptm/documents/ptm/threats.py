@@ -97,7 +97,7 @@ class ThreatChapter(Chapter):
         d.h("2 " + QUESTIONS[1], 1)
         d.h("2.1 Overview", 2)
         n = len(m.threats)
-        status: Counter[str] = Counter(t.status for t in m.threats)
+        status: Counter[str] = Counter(t.stated_status() for t in m.threats)
         stride = Counter(s for t in m.threats for s in dict.fromkeys(t.stride))
         multi = sum(1 for t in m.threats if t.multi_patient)
         d.p(
@@ -174,7 +174,7 @@ class ThreatChapter(Chapter):
                 self._threat_cell(t),
                 self._stride(t),
                 self._risk_text(t),
-                STATUS_TITLES[t.status],
+                STATUS_TITLES[t.stated_status()],
                 self._controls_cell(t.controls),
             ]
             residual = (t.residual_risk.level if t.residual_risk else None) or (t.risk.level if t.risk else None)

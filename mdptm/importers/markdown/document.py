@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -232,6 +233,28 @@ def _parse_table(tokens: list[Token], i: int) -> tuple[MdTable, int]:
     span = tokens[i].map
     last = span[1] if span else _line(tokens[i])
     return MdTable(rows=rows, line=_line(tokens[i]), end=last), end + 1
+
+
+# An editor's export of Markdown typed as text (Google Docs, Pandoc from Word): every mark is escaped,
+# "\\# Title", "\\| ID \\| Threat \\|", "\\*\\*Threat:\\*\\*". Lines that open with an escaped mark betray it.
+_ESCAPED_LINE = re.compile(r"^\s{0,3}(?:\\(?:#|\||[-*+>]\s|\*\\\*|\[)|\d+\\\.\s)")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+
+
+def unescape_export(text: str) -> tuple[str, int]:
+    """The text with an editor's escapes undone (outside code fences), and how many lines betrayed them;
+    the text unchanged when fewer than two lines open with an escaped mark. Lines stay where they are."""
+    lines = text.split("\n")
+    marked = sum(1 for ln in lines if _ESCAPED_LINE.match(ln))
+    if marked < 2:
+        return text, 0
+    out, fenced = [], False
+    for ln in lines:
+        if _FENCE.match(ln):
+            fenced = not fenced
+        out.append(ln if fenced else _ESCAPE.sub(r"\1", ln))
+    return "\n".join(out), marked
 
 
 def parse_markdown(text: str) -> Section:

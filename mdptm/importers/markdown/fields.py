@@ -17,6 +17,7 @@ class _Ctx:
     zone: str | None = None
     headings: tuple[str, ...] = ()
     list_kind: str | None = None  # "assumption" or "out_of_scope" under such a heading
+    component: str | None = None  # the component a "Subsystem 1: Infusion pump" heading names
 
 
 @dataclass
@@ -48,3 +49,6 @@ class _Pending:
     threat_id: str = ""
     shared_with: _Pending | None = None  # takes the control made for another threat's mitigation
     control: str = ""
+    planned: str = ""  # the label that says the mitigation is proposed ("Potential mitigations"), if one did
+    # "- [SC-01] HSM with tamper-evident packaging": each mitigation line led by a control's id (id, its text)
+    id_lines: list[tuple[str, str]] = field(default_factory=list)

@@ -8,6 +8,7 @@ from mdptm.errors import InputError
 from mdptm.importers.doors import MarkdownDoor
 from mdptm.importers.markdown.document import (
     parse_markdown,
+    unescape_export,
 )
 from mdptm.importers.markdown.reader import _Reader
 from mdptm.importers.tabular.records import SourceBuilder
@@ -44,6 +45,14 @@ class MarkdownImporter(MarkdownDoor):
         if profile is not None:
             vocab = profile_vocabulary(vocab, profile)
         builder = SourceBuilder(file, self.name, vocab, ctx.report, profile)
+        text, escaped = unescape_export(text)
+        if escaped:
+            ctx.report.warn(
+                file,
+                None,
+                f"{escaped} lines open with an escaped mark (\\#, \\|, \\*\\*): an editor's export of Markdown typed as text; "
+                "read with the escapes undone",
+            )
         root = parse_markdown(text)
         reader = _Reader(builder, vocab)
         reader.run(root)

@@ -10,7 +10,7 @@ from mdptm.importers.markdown.document import (
 )
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
 from mdptm.importers.markdown.state import _ReaderState
-from mdptm.importers.markdown.words import _LABEL_END
+from mdptm.importers.markdown.words import _CHECK_BOX, _LABEL_END
 from mdptm.importers.tabular.records import first_sentence
 from mdptm.importers.tabular.vocab import (
     clean_text,
@@ -31,6 +31,15 @@ class ListReading(_ReaderState):
             return
         if self.labelled_threats(lst):
             self.labelled_list(lst, ctx)
+            return
+        boxes = [_CHECK_BOX.match(it.lead.text) for it in lst.items]
+        if all(boxes):
+            # "- [x] Threats reviewed": a checklist of work done or to do, never threats
+            ticked = sum(1 for m in boxes if m is not None and m.group(1).strip())
+            self.b.report.skipped(self.file, where, f"checklist of {len(boxes)} box(es), {ticked} ticked: tasks, not threat-model records")
+            heading = ctx.headings[-1] if ctx.headings else ""
+            if self.names_threats(heading):
+                self.b.warn(where, f"checklist under {heading!r} not read as threats: its items carry no threat label")
             return
         if ctx.stride and not ctx.view:
             self.stride_list(lst, ctx)
@@ -119,7 +128,14 @@ class ListReading(_ReaderState):
         for it in lst.items:
             stride = parse_stride(self.vocab, it.lead.bold_lead or it.lead.text)
             here = _Ctx(
-                ctx.skip, ctx.asset, ",".join(stride.value) if stride.ok and stride.value else ctx.stride, ctx.view, ctx.zone, ctx.headings
+                ctx.skip,
+                ctx.asset,
+                ",".join(stride.value) if stride.ok and stride.value else ctx.stride,
+                ctx.view,
+                ctx.zone,
+                ctx.headings,
+                None,
+                ctx.component,
             )
             found = False
             for child in it.children:
@@ -162,16 +178,20 @@ class ListReading(_ReaderState):
     def emit_item(self, fields: _Fields, line: int, ctx: _Ctx, stride: str | None, title: str = "") -> None:
         description = fields.text("description")
         values: dict[str, str] = {"title": title or first_sentence(description), "description": description}
-        impact = fields.text("impact")
-        if impact:
-            values["description"] += f"\n\nImpact: {impact}"
-        for fname in ("stride", "targets", "assets", "status", "risk"):
+        for label, said in (("vector", "Attack vector"), ("impact", "Impact")):
+            more = fields.text(label)
+            if more:
+                values["description"] += f"\n\n{said}: {more}"
+        for fname in ("stride", "targets", "assets", "status", "risk", "residual_risk"):
             if fields.text(fname):
                 values[fname] = fields.text(fname)
+        self.risk_factors(fields, values)
         if "stride" not in values and stride:
             values["stride"] = stride
         if "assets" not in values and ctx.asset:
             values["assets"] = ctx.asset
+        if "targets" not in values and ctx.component:
+            values["targets"] = ctx.component
         rec = self.record("threat", values, self.loc(line, "list item"), ctx)
         for key in fields.values:
             if key.startswith("extra:"):

@@ -23,10 +23,14 @@ from mdptm.importers.tabular.records import first_sentence
 from mdptm.importers.tabular.tables import RowRecord
 from mdptm.importers.tabular.vocab import (
     fact_key,
+    is_fill_in,
     norm_text,
     one_line,
 )
 from mdptm.model import View
+
+# A paragraph made only of template slots: "{{THREAT_TABLE}}", "{{ASSETS}} {{FLOWS}}".
+_SLOTS = re.compile(r"(?:\{\{[^{}]*\}\}\s*)+")
 
 
 class _Reader(ListReading, TableReading):
@@ -36,7 +40,9 @@ class _Reader(ListReading, TableReading):
 
     def run(self, root: Section) -> None:
         first = next((sec for sec in root.children if sec.level == 1 and sec.title), None)
-        if first is not None:
+        if first is not None and "{{" in first.title:
+            self.b.warn(self.loc(first.line, "title"), f"title {first.title[:60]!r} holds a template's slot: not the document's title")
+        elif first is not None:
             self.b.add_fact("document.title", first.title, self.loc(first.line, "title"))
         for blk in root.blocks:
             self.block(blk, _Ctx(), owner=None)
@@ -62,7 +68,7 @@ class _Reader(ListReading, TableReading):
     def section_body(self, sec: Section, ctx: _Ctx) -> None:
         self.n_sections += 1
         title = self.strip_number(sec.title)
-        here = _Ctx(ctx.skip, ctx.asset, ctx.stride, ctx.view, ctx.zone, (*ctx.headings, title), ctx.list_kind)
+        here = _Ctx(ctx.skip, ctx.asset, ctx.stride, ctx.view, ctx.zone, (*ctx.headings, title), ctx.list_kind, ctx.component)
         kind_here = self.section_kind(title)
         if kind_here is not None:
             here.list_kind = kind_here
@@ -89,6 +95,9 @@ class _Reader(ListReading, TableReading):
         threat = self.heading_id(raw, "threat") or self.heading_id(title, "threat")
         control = self.heading_id(raw, "control") or self.heading_id(title, "control")
         asset = self.heading_id(raw, "asset") or self.heading_id(title, "asset")
+        component = self.heading_id(raw, "component") or self.heading_id(title, "component")
+        if component is not None and not component[1]:
+            component = None
         where = self.loc(sec.line, f"heading {raw[:60]!r}")
         if threat is not None and threat[0] and self.label_of(threat[1]) == "mitigation":
             self.threat_mitigation(sec, here, threat[0], where)  # "### Threat-01-S Recommended mitigations"
@@ -97,8 +106,18 @@ class _Reader(ListReading, TableReading):
         elif control is not None:
             self.control_block(sec, here, control[0], control[1], where)
         else:
+            fields = self.fields(sec.blocks)
             if asset is not None and asset[1]:
                 here.asset = self.asset(asset[0], asset[1], where)
+            elif component is not None:
+                # "Subsystem 1: Infusion pump": a component, its fields describe it (never a threat of its own)
+                here.component = self.component(component[1], fields, where)
+                for blk in sec.blocks:
+                    if not isinstance(blk, Para):
+                        self.block(blk, here, owner=None)
+                for child in sec.children:
+                    self.section(child, here)
+                return
             elif self.zone_name(title):
                 here.zone = self.zone(self.zone_name(title) or title, where)
             vkind = self.view_kind(title)
@@ -141,7 +160,14 @@ class _Reader(ListReading, TableReading):
             if here.stride and not here.view and not self.is_threat_block(fields):
                 self.stride_section(sec.blocks, here, where)
             else:
+                labelled: _Ctx | None = None  # "**System Components:**" over a list: the list's kind
                 for blk in sec.blocks:
+                    if isinstance(blk, Para):
+                        labelled = self.label_kind(blk, here)
+                    elif isinstance(blk, MdList) and labelled is not None:
+                        self.block(blk, labelled, owner=title)
+                        labelled = None
+                        continue
                     self.block(blk, here, owner=title)
         for child in sec.children:
             self.section(child, here)
@@ -188,6 +214,18 @@ class _Reader(ListReading, TableReading):
                 other.shared_with = made[0]
         elif text:
             self.b.report.skipped(self.file, where, "mitigations under a STRIDE heading with no threat bullets")
+
+    def label_kind(self, para: Para, ctx: _Ctx) -> _Ctx | None:
+        """A paragraph that is only a short label naming a kind of list ("**System Components:**",
+        "Assumptions:"): the context the list below it is read in, as under a heading of that name."""
+        text = one_line(para.inline.text).strip()
+        if not text.endswith(":") or len(text.split()) > 4 or ctx.list_kind is not None:
+            return None
+        kind = self.section_kind(text.rstrip(": "))
+        if kind is None:
+            return None
+        here = _Ctx(ctx.skip, ctx.asset, ctx.stride, ctx.view, ctx.zone, ctx.headings, kind, ctx.component)
+        return here
 
     def section_kind(self, title: str) -> str | None:
         """Assumptions and out-of-scope sections, named as the Word importer names them."""
@@ -285,18 +323,22 @@ class _Reader(ListReading, TableReading):
             title = first_sentence(description)
         if title:
             values["title"] = title
-        impact = fields.text("impact")
-        if impact:
-            description = f"{description}\n\nImpact: {impact}" if description else f"Impact: {impact}"
+        for label, said in (("vector", "Attack vector"), ("impact", "Impact")):
+            more = fields.text(label)
+            if more:
+                description = f"{description}\n\n{said}: {more}" if description else f"{said}: {more}"
         if description:
             values["description"] = description
-        for fname in ("stride", "targets", "assets", "status", "risk"):
+        for fname in ("stride", "targets", "assets", "status", "risk", "residual_risk"):
             if fields.text(fname):
                 values[fname] = fields.text(fname)
+        self.risk_factors(fields, values)
         if "stride" not in values and ctx.stride:
             values["stride"] = ctx.stride
         if "assets" not in values and ctx.asset:
             values["assets"] = ctx.asset
+        if "targets" not in values and ctx.component:
+            values["targets"] = ctx.component
         rec = self.record("threat", values, where, ctx)
         for key in fields.values:
             if key.startswith("extra:"):
@@ -321,7 +363,8 @@ class _Reader(ListReading, TableReading):
             return
         joined = fields.text("mitigation") or "\n\n".join(fields.lead)
         merged = _Fields(values={"mitigation": [joined]} if joined else {}, links=fields.links)
-        merged.labels["mitigation"] = "mitigation"
+        heading = self.heading_id(one_line(sec.title), "threat")
+        merged.labels["mitigation"] = heading[1] if heading is not None and heading[1] else "mitigation"
         if pend.mitigation or pend.mitigation_refs:
             self.b.warn(where, f"{tid} has mitigations in two places; the text under this heading is added")
             pend.mitigation = "\n\n".join(x for x in (pend.mitigation, joined) if x)
@@ -390,6 +433,20 @@ class _Reader(ListReading, TableReading):
         self.record("asset", {"id": aid, "name": name}, where, _Ctx())
         return name
 
+    def component(self, name: str, fields: _Fields, where: str) -> str:
+        """A "Subsystem n: name" / "Component n: name" heading: one component, described by its text."""
+        key = norm_name(name)
+        if key in self.components:
+            self.b.report.merged(self.file, where, self.components[key])
+            return self.components[key]
+        self.components[key] = name
+        values = {"name": name}
+        text = fields.text("description") or "\n\n".join(fields.lead)
+        if text:
+            values["description"] = text
+        self.record("element", values, where, _Ctx())
+        return name
+
     def zone_name(self, title: str) -> str | None:
         words = norm_text(title).split()
         if not words or len(words) > 8:
@@ -452,6 +509,11 @@ class _Reader(ListReading, TableReading):
         elif isinstance(blk, MdList):
             self.list_block(blk, ctx, owner)
         elif isinstance(blk, Para) and not ctx.skip:
+            if _SLOTS.fullmatch(blk.inline.text.strip()):
+                # "{{THREAT_TABLE}}": a template's slot, never filled in
+                slot = one_line(blk.inline.text)[:60]
+                self.b.report.skipped(self.file, self.loc(blk.line, "template slot"), f"template slot {slot!r}: not filled in")
+                return
             if self.fact_lines(blk):
                 return
             if ctx.view:
@@ -468,9 +530,14 @@ class _Reader(ListReading, TableReading):
             path = fact_key(self.vocab, key.strip("* "))
             if path is None:
                 continue
-            found.append((path, value.strip("* ").strip()))
+            value = value.strip("* ").strip()
+            if is_fill_in(value) or "{{" in value:
+                why = f"{key.strip('* ')!r} is a template's fill-in ({value[:40]!r})"
+                self.b.report.skipped(self.file, self.loc(para.line, "facts"), why)
+                continue
+            found.append((path, value))
         if not found:
-            return False
+            return any("{{" in ln or is_fill_in(ln.partition(":")[2].strip("* ")) for ln in lines)
         where = self.loc(para.line, "facts")
         for path, value in found:
             if path == "ignore":
@@ -505,6 +572,9 @@ class _Reader(ListReading, TableReading):
                     extra={},
                     view=pend.rec.view,
                 )
+                if pend.planned:
+                    ctl.values["status"] = "planned"  # "Potential mitigations": proposed, not in place
+                    ctl.headers["status"] = pend.planned
                 self.b.records.append(ctl)
                 pend.control = cid
                 pend.rec.values["controls"] = cid
@@ -515,9 +585,34 @@ class _Reader(ListReading, TableReading):
                 pend.rec.headers["controls"] = "mitigation"
         self.links()
         self.read_tables()
+        self.id_led_controls()
         self.read_codes()
         for vid, paras in self.view_text.items():
             self.views[vid].description = "\n\n".join(paras)
+
+    def id_led_controls(self) -> None:
+        """Mitigation lines led by a control id ("- [SC-01] FIPS 140-2 HSM") name the control of that id; one
+        that no table or heading defines is made from its line, once (the first line that names it)."""
+        known = {r.values.get("id") for r in self.b.records if r.kind == "control"}
+        for pend in self.threats:
+            for cid, text in pend.id_lines:
+                if cid in known:
+                    continue
+                known.add(cid)
+                self.explicit_ids.add(cid)
+                ctl = RowRecord(
+                    kind="control",
+                    file=self.file,
+                    locator=pend.rec.locator,
+                    values={"id": cid, "title": first_sentence(text).rstrip("."), "description": text},
+                    headers={"id": "id", "title": "mitigation", "description": "mitigation"},
+                    extra={},
+                    view=pend.rec.view,
+                )
+                if pend.planned:
+                    ctl.values["status"] = "planned"
+                    ctl.headers["status"] = pend.planned
+                self.b.records.append(ctl)
 
     def links(self) -> None:
         """Forward links (threat -> mitigation) and back links (mitigation -> threats) that disagree are reported."""

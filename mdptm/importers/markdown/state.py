@@ -11,7 +11,7 @@ from mdptm.importers.markdown.document import (
     MdTable,
 )
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
-from mdptm.importers.markdown.words import _HEADING_ID, _LABEL_END, _PREFIX_ID, markdown_words
+from mdptm.importers.markdown.words import _CHECK_BOX, _HEADING_ID, _LABEL_END, _PREFIX_ID, markdown_words
 from mdptm.importers.tabular.records import SourceBuilder
 from mdptm.importers.tabular.tables import RowRecord, stride_default
 from mdptm.importers.tabular.vocab import (
@@ -19,8 +19,19 @@ from mdptm.importers.tabular.vocab import (
     is_empty,
     norm_text,
     one_line,
+    parse_risk,
 )
 from mdptm.model import View
+
+# An id written in brackets before a heading's title: "[T-01] Private Key Compromise", "(TH-2) ...".
+_BRACKETED_ID = re.compile(r"^\s*[\[(]\s*([A-Za-z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[\])]\s*[:：\-–—]?\s*")
+# A mitigation line led by a control's id: "- **[SC-01]** FIPS 140-2 HSM", "* SC-2: rotation", "- (M-3) MFA".
+_ID_LED = re.compile(
+    r"^[-*+]?\s*(?:\*\*|__)?\s*(?:\[\s*(?P<boxed>[A-Z]{1,6}-\d+(?:\.\d+)*)\s*\]|\(\s*(?P<round>[A-Z]{1,6}-\d+(?:\.\d+)*)\s*\)"
+    r"|(?P<pre>[A-Z]{1,6})-(?P<num>\d+(?:\.\d+)*)\b)\s*(?:\*\*|__)?\s*[:：\-–—]?\s*(?P<text>.*)$"
+)
+# Where a level written first ends: "Critical – patients get wrong doses", "High (3)", "Low: rare".
+_LEVEL_HEAD = re.compile(r"\s+[–—-]\s+|\s*[(:;,.]\s*|\s+/\s+")
 
 
 class _ReaderState:
@@ -51,6 +62,7 @@ class _ReaderState:
         self.assets: dict[str, str] = {}  # norm name -> asset id
         self.asset_numbers: dict[str, str] = {}  # written number -> norm name
         self.zones: dict[str, str] = {}  # norm name -> name as first written
+        self.components: dict[str, str] = {}  # norm name -> name of a "Subsystem n: name" heading
         self.view_ids: set[str] = set()
         self.views: dict[str, View] = {}
         self.view_text: dict[str, list[str]] = {}
@@ -85,9 +97,10 @@ class _ReaderState:
     def heading_id(self, title: str, kind: str) -> tuple[str, str] | None:
         """("T-3", "title") for "Threat ID 3 - title" or "T-03: title" when the heading names a *kind*."""
         words = {norm_text(str(w)) for w in self.words[f"{kind}_words"]}
+        title = _BRACKETED_ID.sub(r"\1 ", title)  # "[T-01] Private key compromise", "(T-01) ..."
         m = _HEADING_ID.match(title)
         if m and norm_text(m.group("word")) in words:
-            prefix = {"threat": "T", "control": "M", "asset": "A"}[kind]
+            prefix = {"threat": "T", "control": "M", "asset": "A", "component": "E"}[kind]
             return f"{prefix}-{m.group('num')}{m.group('suffix') or ''}", one_line(m.group("rest"))
         prefixes = set(self.words.get(f"{kind}_prefixes", []))
         p = _PREFIX_ID.match(title)
@@ -141,7 +154,7 @@ class _ReaderState:
         label = self.label_of(lead.bold_lead)
         if label is not None:
             return label, _LABEL_END.sub("", lead.after_bold).strip()
-        head, sep, tail = lead.text.partition(":")
+        head, sep, tail = _CHECK_BOX.sub("", lead.text).partition(":")  # "- [x] Threat: ..." is a task box
         if sep and len(head.split()) <= 4:
             label = self.label_of(head)
             if label is not None:
@@ -155,8 +168,22 @@ class _ReaderState:
         """The STRIDE category a heading names ("S — Spoofing", "Denial of Service (DoS)")."""
         return stride_default(self.vocab, title)
 
+    def risk_factors(self, fields: _Fields, values: dict[str, str]) -> None:
+        """``Impact: High`` / ``Likelihood: Low`` fields: the severity and likelihood of the threat's risk, when
+        their text opens with a level or a number ("Critical – wrong doses" gives "Critical")."""
+        for label, fname in (("impact", "risk.severity"), ("likelihood", "risk.likelihood")):
+            text = one_line(fields.text(label))
+            head = _LEVEL_HEAD.split(text, maxsplit=1)[0].strip(" *_.")
+            if head and len(head.split()) <= 3 and parse_risk(self.vocab, head).ok and fname not in values:
+                values[fname] = head
+                if label == "likelihood":
+                    fields.values.pop("likelihood", None)  # read; not kept again in extra
+
     def mitigation(self, pend: _Pending, fields: _Fields) -> None:
         text = fields.text("mitigation")
+        label = fields.labels.get("mitigation", "")
+        if norm_text(label) in self.vocab.planned_mitigations:
+            pend.planned = label  # "**Potential mitigations:**": proposed, not in place
         refs = []
         for link_text, _href in fields.links.get("mitigation", []):
             got = self.heading_id(link_text, "control")
@@ -174,10 +201,31 @@ class _ReaderState:
         if ids and all(_PREFIX_ID.fullmatch(w) or self.heading_id(w, "control") for w in ids):
             pend.mitigation_refs = ids  # "M-01, M-02": references, resolved against the controls
             return
+        led = [self.id_led(ln) for ln in text.split("\n") if ln.strip()]
+        if led and all(x is not None and x[1] for x in led):
+            # "- **[SC-01]** FIPS 140-2 HSM": each line names a control by its id, and says what it is
+            pend.id_lines = [x for x in led if x is not None]
+            pend.mitigation_refs = list(dict.fromkeys(cid for cid, _t in pend.id_lines))
+            return
         pend.mitigation = text
+
+    def id_led(self, line: str) -> tuple[str, str] | None:
+        """(id, text) of a mitigation line led by a control id: bracketed ("[SC-01] HSM"), or bare with a
+        control prefix ("SC-2: rotation"); "AES-256 encryption" is no id."""
+        m = _ID_LED.match(line.strip())
+        if m is None:
+            return None
+        if m.group("pre") is not None:
+            if m.group("pre") not in self.words["control_prefixes"]:
+                return None
+            return f"{m.group('pre')}-{m.group('num')}", m.group("text").strip()
+        return m.group("boxed") or m.group("round"), m.group("text").strip()
 
     def record(self, kind: str, values: dict[str, str], where: str, ctx: _Ctx) -> RowRecord:
         rec = RowRecord(kind=kind, file=self.file, locator=where, values=values, headers={k: k for k in values}, extra={}, view=ctx.view)
+        factors = [f for f in ("risk.likelihood", "risk.severity") if f in values]
+        if factors and not any(re.search(r"\d", values[f]) for f in factors):
+            rec.scales.update(dict.fromkeys(factors, 5))  # labels from the word tables are on 5 points, as in a table
         self.b.records.append(rec)
         return rec
 

@@ -109,6 +109,10 @@ class TableReading(_ReaderState):
                         view=rec.view,
                     )
                 )
+                header = rec.headers.get("controls", "")
+                if norm_text(header) in self.vocab.planned_mitigations:
+                    self.b.records[-1].values["status"] = "planned"  # "Recommended mitigation": proposed
+                    self.b.records[-1].headers["status"] = header
             rec.values["controls"] = made[key]
 
     def stride_matrix(self, grid: Grid) -> bool:
@@ -119,6 +123,8 @@ class TableReading(_ReaderState):
             return False
 
         def category(text: str) -> str | None:
+            if re.search(r"\d", text):
+                return None  # "S-01", "T1": an id that starts with a STRIDE letter, not a category
             got = parse_stride(self.vocab, text)
             return got.value[0] if got.ok and got.value and len(got.value) == 1 and len(text.split()) <= 4 else None
 
@@ -176,6 +182,8 @@ class TableReading(_ReaderState):
         grid.view = ctx.view
         if ctx.stride:
             grid.defaults["stride"] = ctx.stride
+        if ctx.component:
+            grid.defaults["targets"] = ctx.component  # a threat table under "Subsystem 2: Cloud backend"
         width = grid.width
         # A row whose first cell is empty continues the one above (Markdown has no merged cells).
         for r in range(2, len(cells)):

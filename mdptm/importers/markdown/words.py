@@ -20,7 +20,9 @@ _HEADING_ID = re.compile(
     r"\s*(?:[:：.\-–—)]\s*|\s+|$)(?P<rest>.*)$"
 )
 _PREFIX_ID = re.compile(r"^\s*(?P<pre>[A-Za-z]{1,6})[-_.]?(?P<num>\d+(?:\.\d+)*[a-z]?)\s*(?:[:：.\-–—)]\s*|\s+|$)(?P<rest>.*)$")
-_PLACEHOLDER = re.compile(r"\[[^\]]*\]|<[^>]*>|\.\.\.|…|TBD|TODO|x+|-+", re.I)
+_PLACEHOLDER = re.compile(r"\[[^\]]*\]|<[^>]*>|\{\{[^{}]*\}\}|\.\.\.|…|TBD|TODO|x+|-+", re.I)
+# "[ ]", "[x]", "[X]", "[✓]" at the start of a list item: a task box (GitHub renders it as a checkbox).
+_CHECK_BOX = re.compile(r"^\s*\[([ xX✓✔]?)\]\s")
 _LABEL_END = re.compile(r"^\s*[:：\-–—]\s*")
 
 
@@ -39,6 +41,7 @@ class MarkdownWords(BaseModel):
     control_words: list[str]
     control_prefixes: list[str]
     asset_words: list[str]
+    component_words: list[str] = []
     zone_words: list[str]
     zone_noise: list[str]
     flow_context: list[str]

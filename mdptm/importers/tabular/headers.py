@@ -62,6 +62,8 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
             score += 2.5
         if _names_other_kind(vocab, kind, [headers[i] for i, m in fields.items() if spec.fields[m.field].key]):
             score -= 3  # "Asset Name" is the name of an asset, not of a component
+        if kind == "control" and _threat_first(vocab, headers, fields):
+            score -= spec.fields["threats"].weight  # "ID | Threat | Mitigation | Evidence": the rows are threats
         results.append(Classified(kind, score, fields, matched))
     if only is None:
         per_header = [skipped_hits(vocab, h) for _i, h in nonempty]
@@ -110,6 +112,18 @@ def _names_other_kind(vocab: Vocabulary, kind: str, headers: list[str]) -> bool:
             if other != kind and any(w == c or w == c + "s" for c in spec.context if len(c) > 3 for w in words):
                 return True
     return False
+
+
+def _threat_first(vocab: Vocabulary, headers: list[str], fields: dict[int, HeaderMatch]) -> bool:
+    """A control table's "threats" column that is a threat's own title ("Threat", "Threat scenario") and stands
+    left of the control's title: the table lists threats with their mitigations, not controls with the threats
+    they mitigate (those name them "Threat ID", "Threats mitigated", "Addresses")."""
+    threats = next((i for i, m in fields.items() if m.field == "threats"), None)
+    title = next((i for i, m in fields.items() if m.field == "title"), None)
+    if threats is None or title is None or threats > title or "threat" not in vocab.kinds:
+        return False
+    m = match_header(vocab, "threat", headers[threats])
+    return m is not None and m.exact and m.field == "title"
 
 
 def _is_kv_header(vocab: Vocabulary, headers: list[str]) -> bool:

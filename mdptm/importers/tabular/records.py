@@ -28,6 +28,7 @@ from mdptm.importers.tabular.vocab import (
     Vocabulary,
     clean_text,
     is_empty,
+    norm_text,
     one_line,
     parse_choice,
     parse_stride,
@@ -97,6 +98,16 @@ class Fact:
     path: str
     value: str
     locator: str
+
+
+_CONTROL_ID_WORDS = frozenset({"control", "ctrl", "mitigation", "mit", "measure", "countermeasure", "requirement", "req", "sc"})
+
+
+def _keyed_by_threat(grp: Group, tid: str) -> bool:
+    """Whether a control whose id is a threat's names that threat: the id holds letters (numbers "1, 2, 3"
+    restart in every table) and its column is not one of control ids ("Control ID", "Mitigation #")."""
+    header = norm_text(grp.records[0].headers.get("id", "id"))
+    return any(ch.isalpha() for ch in tid) and not (set(header.split()) & _CONTROL_ID_WORDS)
 
 
 class SourceBuilder:
@@ -214,7 +225,8 @@ class SourceBuilder:
         for kind in BUILD_ORDER:
             for grp in (g for g in groups if g.kind == kind):
                 item_id, alias = self.grouper.assign_id(grp, used_ids, owners, counters)
-                item = self._make(grp, item_id, alias)
+                keyed = alias if kind == "control" and alias is not None and owners.get(alias) == "threat" else None
+                item = self._make(grp, item_id, alias, threat_key=keyed if keyed and _keyed_by_threat(grp, keyed) else None)
                 getattr(model, COLLECTION[kind]).append(item)
                 for rec in grp.records:
                     if rec.view and kind in VIEW_LISTS:
@@ -388,9 +400,16 @@ class SourceBuilder:
 
     # -- items
 
-    def _make(self, grp: Group, item_id: str, alias: str | None) -> Item:
+    def _make(self, grp: Group, item_id: str, alias: str | None, threat_key: str | None = None) -> Item:
         item: Item | None = None
         pending: list[dict[str, str]] = []
+        if threat_key is not None:
+            # "| ID | Control | Implemented in |" whose ids are the threats' ("TS-01"): each row is the control
+            # of that threat, keyed by its id
+            first = grp.records[0]
+            header = first.headers.get("id", "id")
+            pending.append({"field": "threats", "raw": threat_key, "header": header, "locator": first.locator})
+            self.warn(first.locator, f"control keyed by threat id {threat_key!r} (column {header!r}): it mitigates {threat_key}")
         # The row that says most about the item comes first: it creates the item and gives its provenance.
         named = ("title", "name", "text")
         primary = max(
@@ -466,8 +485,8 @@ class SourceBuilder:
         data["extra"] = extra
         # Where the item came from, given with its fields (as set_provenance sets it: a flow's in "provenance").
         data["provenance" if cls is Flow else "source"] = Source(file=rec.file, locator=rec.locator, importer=self.importer)
-        if kind == "control" and "status" not in fields:
-            data["status_stated"] = False  # no status in the document: "implemented" is our reading of it
+        if kind in ("control", "threat") and "status" not in fields:
+            data["status_stated"] = False  # no status in the document: "implemented" / "open" is our reading of it
         item = cls.model_validate(data)
         self._given[id(item)] = set(fields)
         return item
@@ -499,8 +518,8 @@ class SourceBuilder:
                 item.extra[k] = f"{old_v}\n{v}"
 
     def _finish(self, kind: str, item: Item) -> None:
-        if isinstance(item, Control) and "status" in self._given.get(id(item), ()):
-            item.status_stated = True  # a later row of the same control gave it
+        if isinstance(item, (Control, Threat)) and "status" in self._given.get(id(item), ()):
+            item.status_stated = True  # a later row of the same item gave it
         if isinstance(item, (Threat, Control)) and not item.title:
             if item.description:
                 item.title = first_sentence(item.description)

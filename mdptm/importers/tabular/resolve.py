@@ -178,6 +178,7 @@ class Resolver:
             coll: any(not _named_only(i) for i in getattr(model, coll)) for coll in ("elements", "assets", "controls", "trust_zones")
         }
         self.created_controls: dict[str, str] = {}
+        self._mitigation_text: list[tuple[Threat, list[str], str, dict[str, str], str]] = []
         self._link_tables: set[tuple[str, str]] = set()
         self.by_id: dict[tuple[str, str], Item] = {}
         self._index: _Index | None = None
@@ -226,6 +227,11 @@ class Resolver:
         for coll in ("trust_zones", "elements", "flows", "assets", "views", "threats", "controls"):
             for item in list(getattr(self.model, coll)):
                 self._item(item)
+        # A threat's mitigation text that names no control: a control of its own when no control table links
+        # the threat to another (the register's mitigation column is then its only mitigation), else kept.
+        for item, missing, raw, ref, file in self._mitigation_text:
+            self._unresolved(item, "threat", "controls", missing, raw, ref, file, deferred=True)
+        self._mitigation_text = []
         if self.final:
             self._drop_dangling()
         self._flow_ends()
@@ -434,7 +440,9 @@ class Resolver:
 
     # -- what names nothing
 
-    def _unresolved(self, item: Item, kind: str, fname: str, missing: list[str], raw: str, ref: dict[str, str], file: str) -> None:
+    def _unresolved(
+        self, item: Item, kind: str, fname: str, missing: list[str], raw: str, ref: dict[str, str], file: str, *, deferred: bool = False
+    ) -> None:
         loc = ref.get("locator")
         header = ref.get("header", fname)
         what = {
@@ -451,9 +459,17 @@ class Resolver:
             "stored_in": "element",
         }[fname]
         free_text = any(not ID_LIKE.match(t) for t in missing)
-        if isinstance(item, Threat) and fname == "controls" and not self.had["controls"] and free_text:
-            _add(item.controls, self._create_control(raw, item, file, loc))
-            return
+        if isinstance(item, Threat) and fname == "controls" and free_text:
+            if not self.had["controls"]:
+                _add(item.controls, self._create_control(raw, item, file, loc, header))
+                return
+            if not deferred:
+                # Whether a control table links this threat is known once the controls are read.
+                self._mitigation_text.append((item, missing, raw, ref, file))
+                return
+            if not item.controls:
+                _add(item.controls, self._create_control(raw, item, file, loc, header, table=True))
+                return
         # Zones named only in a component column ("Zone 2", "DMZ") are the zones: created, whatever their form.
         zone_list = kind == "element" and fname == "trust_zone" and not self.had["trust_zones"]
         create = (
@@ -549,8 +565,9 @@ class Resolver:
         self.index.add("elements", iid, [clean])
         return "elements", iid
 
-    def _create_control(self, text: str, owner: Item, file: str, loc: str | None) -> str:
+    def _create_control(self, text: str, owner: Item, file: str, loc: str | None, header: str = "", *, table: bool = False) -> str:
         from mdptm.importers.tabular.records import first_sentence
+        from mdptm.importers.tabular.vocab import norm_text
 
         key = norm_name(text)
         if key in self.created_controls:
@@ -562,10 +579,17 @@ class Resolver:
             iid = f"C-{n}"
         src = Source(file=file, locator=loc, importer=_importer(owner))
         ctl = Control(id=iid, title=first_sentence(text), description=text, source=src, status_stated=False)
+        if norm_text(header) in self.vocab.planned_mitigations:
+            ctl.status, ctl.status_stated = "planned", True  # "Recommended mitigation": proposed, not in place
         self.model.controls.append(ctl)
         self.index.add("controls", iid, [ctl.title, text])
         self.created_controls[key] = iid
-        self.report.warn(file, loc, f"no control table in any source: control {iid} created from the mitigation text of {owner.id}")
+        if table:
+            said = first_sentence(text)[:60]
+            why = f"names no control and no control links {owner.id}"
+            self.report.warn(file, loc, f"{owner.id}: mitigation {said!r} {why}; control {iid} created from it")
+        else:
+            self.report.warn(file, loc, f"no control table in any source: control {iid} created from the mitigation text of {owner.id}")
         return iid
 
     def _free_id(self, base: str) -> str:

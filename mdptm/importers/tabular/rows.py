@@ -13,6 +13,7 @@ from mdptm.importers.tabular.vocab import (
     Vocabulary,
     fact_key,
     is_empty,
+    is_fill_in,
     norm_text,
     one_line,
     ordinal,
@@ -203,7 +204,7 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             if col.field:
                 values[col.field] = text
                 headers[col.field] = col.header or col.field
-            else:
+            elif not is_fill_in(text):  # "[TBD]" under "Evidence" says nothing: never kept as if it did
                 extra[extra_names[col.index]] = text
         if values:
             for fname, value, header in defaults:

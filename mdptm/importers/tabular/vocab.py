@@ -145,6 +145,7 @@ class Vocabulary:
     reference_noise: frozenset[str] = frozenset()  # words written before a reference ("see M-04")
     summary_rows: frozenset[str] = frozenset()  # first words of a totals row below a table
     note_rows: frozenset[str] = frozenset()  # first words of a legend or note row below a table
+    planned_mitigations: frozenset[str] = frozenset()  # mitigation labels and headers of proposed controls
     status_not_applicable: frozenset[str] = frozenset()  # "nothing here" words that in a status cell mean not applicable
     all_targets: frozenset[str] = frozenset()  # a target cell naming every element ("All components")
     flow_security_none: frozenset[str] = frozenset()  # a flow's encryption/authentication cell saying there is none
@@ -273,6 +274,7 @@ class ValueTerms(_Terms):
     all_targets: list[str]
     flow_security_none: list[str]
     flow_security_unknown: list[str]
+    planned_mitigations: list[str] = Field(default_factory=list)
 
 
 class _SectionView(_Terms):
@@ -302,6 +304,8 @@ class SectionTerms(_Terms):
     numbering: str
     title_noise: list[str]
     threat_lists: _ThreatLists
+    withheld_markers: dict[str, list[str]] = {}
+    withheld_marker_nouns: list[str] = []
 
 
 def _load(name: str, schema: type[_Terms]) -> dict[str, Any]:
@@ -415,6 +419,7 @@ def load_vocabulary() -> Vocabulary:
         summary_rows=_words(values.get("summary_rows", [])),
         note_rows=_words(values.get("note_rows", [])),
         status_not_applicable=frozenset(str(w).strip().lower() for w in values["status_not_applicable"]),
+        planned_mitigations=_words(values.get("planned_mitigations", [])),
         all_targets=frozenset(str(w).casefold() for w in values["all_targets"]),
         flow_security_none=frozenset(str(w).lower() for w in values["flow_security_none"]),
         flow_security_unknown=frozenset(str(w).lower() for w in values["flow_security_unknown"]),
@@ -511,7 +516,7 @@ def is_empty(vocab: Vocabulary, text: str | None) -> bool:
     if hit is not None:
         return hit
     t = text.strip()
-    if not t or t.lower() in vocab.empty:
+    if not t or t.lower() in vocab.empty or _FILL_IN.fullmatch(t):
         empty = True
     else:
         n = norm_text(t)
@@ -522,6 +527,15 @@ def is_empty(vocab: Vocabulary, text: str | None) -> bool:
 
 
 _EMPTY_CACHE_MAX = 65536
+
+# A template's fill-in left as it was: "[TBD]", "[Insert mitigation]", "<describe>", "[ ]", "{{OWNER}}". Only text
+# wholly in brackets, with no digit (an id "[T-01]", a footnote "[1]") and more than one letter ("[x]" is a tick).
+_FILL_IN = re.compile(r"\[\s*\]|\[[^\[\]\d]{2,}\]|<[^<>\d]{2,}>|\{\{[^{}]*\}\}|\[\[[^\[\]]*\]\]")
+
+
+def is_fill_in(text: str) -> bool:
+    """A template's fill-in left as it was ("[TBD]", "[Insert mitigation]", "<describe>", "[ ]")."""
+    return _FILL_IN.fullmatch(text.strip()) is not None
 
 
 def clean_text(text: str) -> str:

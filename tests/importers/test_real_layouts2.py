@@ -1,0 +1,493 @@
+"""Layouts of real threat models written by other people, each as a small synthetic excerpt in the same shape.
+
+Each test names the shape it stands for; the real documents are listed in tests/data/markdown-real/SOURCES.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mdptm.model import Model
+from mdptm.model.report import ImportReport
+from mdptm.model.validate import validate_model
+from mdptm.pipeline.importing import ImportSource, import_sources
+from tests.importers.import_helpers import reconciles
+
+
+def load_text(tmp_path: Path, text: str, name: str = "tm.md") -> tuple[Model, ImportReport]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    model, report = import_sources([ImportSource(path)])
+    assert validate_model(model) == []
+    assert reconciles(report)
+    return model, report
+
+
+def by_title(model: Model) -> dict[str, object]:
+    return {t.title: t for t in model.threats}
+
+
+def skipped(report: ImportReport) -> list[str]:
+    return [f"{r.locator}: {r.reason}" for r in report.records if r.disposition == "skipped"]
+
+
+# -- 1. "| Threat | Mitigation | Status |": threats, their mitigations as linked controls
+
+
+def test_threat_mitigation_status_table_gives_threats_with_linked_controls(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Threat model\n\n## Threats\n\n"
+        "| Threat | Mitigation | Status |\n|---|---|---|\n"
+        "| Attacker spoofs the cloud server | Mutual TLS with pinned certificates | ✅ Implemented |\n"
+        "| Firmware image tampered in transit | Signed firmware updates | ⚠️ Partially implemented |\n"
+        "| Telemetry eavesdropped on BLE | BLE LE Secure Connections | ❌ Not implemented |\n",
+    )
+    threats = by_title(model)
+    assert len(model.threats) == 3 and len(model.controls) == 3
+    spoof = threats["Attacker spoofs the cloud server"]
+    assert spoof.status == "mitigated"  # type: ignore[attr-defined]
+    ctl = {c.id: c for c in model.controls}[spoof.controls[0]]  # type: ignore[attr-defined]
+    assert ctl.title == "Mutual TLS with pinned certificates"
+    assert threats["Firmware image tampered in transit"].status == "partially_mitigated"  # type: ignore[attr-defined]
+    # "Not implemented" is not "implemented": the longest phrase wins
+    assert threats["Telemetry eavesdropped on BLE"].status == "open"  # type: ignore[attr-defined]
+
+
+# -- 3. status cells written as check marks, alone or with words, and more status words
+
+
+def test_status_marks_and_words(tmp_path: Path) -> None:
+    rows = {
+        "Spoofed gateway": ("✅", "mitigated"),
+        "Tampered firmware": ("⚠️", "partially_mitigated"),
+        "Leaked PHI": ("❌", "open"),
+        "Replayed command": ("✅ Done", "mitigated"),
+        "Log flooding": ("In progress", "partially_mitigated"),
+        "USB port": ("Accepted", "accepted"),
+        "BLE sniffing": ("N/A", "not_applicable"),
+        "Debug port": ("Not implemented", "open"),
+        "DNS spoofing": ("Partially implemented", "partially_mitigated"),
+        "Cloud outage": ("Open", "open"),
+        "Old TLS": ("Implemented", "mitigated"),
+        "Session fixation": ("Planned", "open"),
+        "Weak PIN": ("⚠ Partial", "partially_mitigated"),
+    }
+    table = "| ID | Threat | Status |\n|---|---|---|\n" + "".join(
+        f"| T{n} | {title} | {cell} |\n" for n, (title, (cell, _want)) in enumerate(rows.items(), start=1)
+    )
+    model, report = load_text(tmp_path, "# Model\n\n" + table)
+    got = {t.title: t.status for t in model.threats}
+    assert got == {title: want for title, (_cell, want) in rows.items()}
+    assert not [w for w in report.warnings if "not understood" in w.message]
+
+
+def test_control_status_marks(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n## Controls\n\n| Control ID | Control | Status |\n|---|---|---|\n"
+        "| C-1 | Mutual TLS | ✅ |\n| C-2 | Signed images | ❌ |\n| C-3 | Audit log | ⚠️ Partially implemented |\n",
+    )
+    assert {c.id: c.status for c in model.controls} == {"C-1": "implemented", "C-2": "not_implemented", "C-3": "planned"}
+
+
+# -- 4. ISO/SAE 21434 risk treatment decisions
+
+
+def test_iso_21434_risk_treatments_give_the_status(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# TARA\n\n| ID | Threat scenario | Risk treatment |\n|---|---|---|\n"
+        "| TS-1 | Spoofed gateway | Reduce |\n| TS-2 | Tampered firmware | Avoid |\n| TS-3 | Leaked PHI | Share |\n"
+        "| TS-4 | Replay | Transfer |\n| TS-5 | Log flooding | Retain |\n| TS-6 | USB port | Accept |\n",
+    )
+    assert {t.id: t.status for t in model.threats} == {
+        "TS-1": "mitigated",
+        "TS-2": "mitigated",
+        "TS-3": "transferred",
+        "TS-4": "transferred",
+        "TS-5": "accepted",
+        "TS-6": "accepted",
+    }
+    assert not [w for w in report.warnings if "not understood" in w.message]
+
+
+# -- 5. a template's bracketed fill-ins are empty
+
+
+def test_bracketed_fill_ins_are_empty_never_titles_or_evidence(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# Model\n\n| ID | Threat | Mitigation | Evidence | Status |\n|---|---|---|---|---|\n"
+        "| T1 | Spoofed gateway | [Insert mitigation] | [TBD] | [ ] |\n"
+        "| T2 | Tampered firmware | Signed images | <describe> | Open |\n"
+        "| T3 | [Threat title] | [Insert mitigation] | [TBD] | [ ] |\n",
+    )
+    assert [t.id for t in model.threats] == ["T1", "T2"]  # a threat table, not a control table
+    t1 = model.threats[0]
+    assert t1.controls == [] and "Evidence" not in t1.extra and "Status" not in t1.extra
+    assert [c.title for c in model.controls] == ["Signed images"]
+    assert any("T3" in s for s in skipped(report))
+    assert not any("[" in c.title for c in model.controls)
+
+
+# -- 6. proposed mitigations are planned controls
+
+
+def test_potential_and_recommended_mitigations_are_planned(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n### T-1 Spoofed pump server\n\n**Scenario:** An attacker impersonates the pump server.\n\n"
+        "**Potential mitigations:** Mutual TLS between pump and server.\n\n"
+        "### T-2 Firmware tampering\n\n**Description:** The firmware image is replaced.\n\n"
+        "**Recommended mitigations:**\n- Sign firmware images\n- Verify the signature at boot\n\n"
+        "### T-3 Log deletion\n\n**Description:** Logs are wiped.\n\n**Mitigation:** Append-only log store.\n",
+    )
+    status = {c.title: (c.status, c.status_stated) for c in model.controls}
+    assert status["Mutual TLS between pump and server"] == ("planned", True)
+    assert status["Sign firmware images"] == ("planned", True)
+    assert status["Append-only log store"] == ("implemented", False)  # stated nowhere: mdptm's reading
+
+
+def test_recommended_mitigation_column_makes_planned_controls(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n| ID | Threat | Recommended mitigation |\n|---|---|---|\n"
+        "| T1 | Spoofed gateway | Mutual TLS |\n| T2 | Tampered firmware | Signed images |\n",
+    )
+    assert {c.title: c.status for c in model.controls} == {"Mutual TLS": "planned", "Signed images": "planned"}
+    assert all(c.status_stated for c in model.controls)
+
+
+# -- 2. mitigation columns make controls; control tables keyed by threat id link to those threats
+
+
+def test_mitigation_column_beside_a_control_table_keyed_by_threat_id(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# Device threat model\n\n## Threats\n\n| ID | Threat | STRIDE | Mitigation |\n|---|---|---|---|\n"
+        "| T1 | Spoofed gateway | S | Mutual TLS |\n| T2 | Log deletion | R | Append-only audit log |\n"
+        "| T3 | Debug port left open | E | Disable JTAG in production |\n\n"
+        "## Controls\n\n| Control | Description | Threats | Status |\n|---|---|---|---|\n"
+        "| Mutual TLS | Both ends present certificates | T1 | Implemented |\n"
+        "| Audit log | Logs are append only | T1, T2 | Planned |\n",
+    )
+    ctl = {c.title: c for c in model.controls}
+    threats = {t.id: t for t in model.threats}
+    assert set(threats["T1"].controls) == {ctl["Mutual TLS"].id, ctl["Audit log"].id}
+    assert threats["T2"].controls == [ctl["Audit log"].id]  # linked by the control table's "Threats" column
+    assert threats["T2"].extra["Mitigation"] == "Append-only audit log"  # its own words, kept internal (warned)
+    # T3's mitigation names no control and no control links T3: it is a control of its own
+    jtag = ctl["Disable JTAG in production"]
+    assert threats["T3"].controls == [jtag.id] and not jtag.status_stated
+    assert any("names no control and no control links T3" in w.message for w in report.warnings)
+    assert len(model.controls) == 3
+
+
+def test_control_table_keyed_by_threat_id_column(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n## Threats\n\n| ID | Threat |\n|---|---|\n| T-01 | Spoofed gateway |\n| T-02 | Log deletion |\n\n"
+        "## Mitigations\n\n| Threat ID | Mitigation | Status |\n|---|---|---|\n"
+        "| T-01 | Mutual TLS | ✅ |\n| T-02 | Append-only audit log | ❌ |\n",
+    )
+    ctl = {c.id: c for c in model.controls}
+    linked = {t.id: [(ctl[c].title, ctl[c].status) for c in t.controls] for t in model.threats}
+    assert linked == {"T-01": [("Mutual TLS", "implemented")], "T-02": [("Append-only audit log", "not_implemented")]}
+
+
+# -- 7. "Subsystem n: Name" / "Component n: Name" headings name components
+
+
+def test_subsystem_and_component_headings_name_components(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n## Subsystem 1: Infusion Pump\n\nThe pump delivers the drug.\n\n"
+        "### T-1 Spoofed pump server\n\n**Description:** An attacker impersonates the pump server.\n\n"
+        "## Component 2: Cloud Backend\n\n| ID | Threat | STRIDE |\n|---|---|---|\n| T-2 | Database dump | I |\n\n"
+        "## Component 3 - Mobile App\n\n- **Threat:** Stolen phone reveals PHI\n- **Mitigation:** App PIN\n",
+    )
+    names = {e.id: e.name for e in model.elements}
+    assert sorted(names.values()) == ["Cloud Backend", "Infusion Pump", "Mobile App"]
+    targets = {t.title: [names[x] for x in t.targets] for t in model.threats}
+    assert targets == {
+        "Spoofed pump server": ["Infusion Pump"],
+        "Database dump": ["Cloud Backend"],
+        "Stolen phone reveals PHI": ["Mobile App"],
+    }
+    assert not any("Subsystem" in t.title or "Component" in t.title for t in model.threats)
+    pump = next(e for e in model.elements if e.name == "Infusion Pump")
+    assert pump.description == "The pump delivers the drug."
+
+
+# -- 8. editor-escaped exports (Google Docs, Pandoc): "\#", "\|", "\_", "\*"
+
+
+def test_escaped_export_is_read_unescaped(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "\\# Threat Model\n\n\\#\\# Threats\n\n"
+        "\\| ID \\| Threat \\| Mitigation \\|\n\\|---\\|---\\|---\\|\n"
+        "\\| T\\_1 \\| Spoofed gateway \\| Mutual TLS \\|\n\\| T\\_2 \\| Tampered firmware \\| Signed images \\|\n\n"
+        "\\#\\#\\# T-3 Debug port\n\n\\*\\*Description:\\*\\* JTAG left enabled on port\\_1.\n\n"
+        "\\*\\*Mitigation:\\*\\* Fuse JTAG off.\n",
+    )
+    assert sorted((t.id, t.title) for t in model.threats) == [
+        ("T-3", "Debug port"),
+        ("T_1", "Spoofed gateway"),
+        ("T_2", "Tampered firmware"),
+    ]
+    assert next(t for t in model.threats if t.id == "T-3").description == "JTAG left enabled on port_1."
+    assert sorted(c.title for c in model.controls) == ["Fuse JTAG off", "Mutual TLS", "Signed images"]
+    assert any("escaped mark" in w.message for w in report.warnings)
+    assert model.document.title == "Threat Model"
+
+
+def test_escapes_inside_a_normal_table_stay_literal(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# Threat Model\n\n| ID | Threat | Mitigation |\n|---|---|---|\n"
+        "| T\\_1 | Spoofed \\*gateway\\* on port\\_443 | Mutual TLS \\| pinned |\n",
+    )
+    assert [(t.id, t.title) for t in model.threats] == [("T_1", "Spoofed *gateway* on port_443")]
+    assert [c.title for c in model.controls] == ["Mutual TLS | pinned"]
+    assert not any("escaped mark" in w.message for w in report.warnings)
+
+
+# -- 9. template slots and checklists are no threats, and say so
+
+
+def test_template_slots_and_checklists_are_skipped_with_reasons(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# {{PRODUCT_NAME}} Threat Model\n\n**Version:** {{VERSION}}\n\n## Threats\n\n{{THREAT_TABLE}}\n\n"
+        "### T-1 {{THREAT_TITLE}}\n\n**Description:** {{THREAT_DESCRIPTION}}\n\n**Mitigation:** {{MITIGATION}}\n\n"
+        "### T-2 Spoofed gateway\n\n**Description:** A rogue gateway.\n\n"
+        "## Spoofing\n\n- [x] Authentication of the cloud server reviewed\n- [x] Device certificates rotated\n"
+        "- [ ] Pen test of the pairing flow\n\n"
+        "## Register\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| {{ID}} | {{THREAT}} | {{MITIGATION}} |\n"
+        "| T-3 | Log deletion | Append-only log |\n",
+    )
+    assert sorted(t.title for t in model.threats) == ["Log deletion", "Spoofed gateway"]
+    assert [c.title for c in model.controls] == ["Append-only log"]
+    why = skipped(report)
+    assert any("template slot '{{THREAT_TABLE}}'" in s for s in why)
+    assert any("checklist of 3 box(es), 2 ticked" in s for s in why)
+    assert any("'Version' is a template's fill-in" in s for s in why)
+    assert any("T-1" in s and "no threat text" in s for s in why)
+    assert any("row 2" in s and "placeholders" in s for s in why)
+    assert "{{" not in (model.document.title or "") and "{{" not in str(model.document.version)
+
+
+def test_task_box_threats_are_still_threats(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, "# Model\n\n- [ ] **Threat**: Spoofed gateway\n- [x] **Threat**: Replayed commands\n")
+    assert sorted(t.title for t in model.threats) == ["Replayed commands", "Spoofed gateway"]
+
+
+# -- a threat whose document states no status is not called open
+
+
+def test_threats_without_a_stated_status_are_not_called_open(tmp_path: Path) -> None:
+    from mdptm.documents.guides import build_guides
+    from mdptm.render import markdown as render_md
+
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| T1 | Spoofed gateway | Mutual TLS |\n"
+        "| T2 | Log deletion | Append-only log |\n\n## Register\n\n| ID | Threat | Status |\n|---|---|---|\n"
+        "| T3 | Replay | Open |\n| T4 | XSS | Mitigated |\n",
+    )
+    stated = {t.id: (t.status, t.status_stated, t.stated_status()) for t in model.threats}
+    assert stated == {
+        "T1": ("open", False, "status_not_stated"),
+        "T2": ("open", False, "status_not_stated"),
+        "T3": ("open", True, "open"),
+        "T4": ("mitigated", True, "mitigated"),
+    }
+    guides = build_guides(model)
+    pre = render_md.render(guides["pre-procurement"])
+    assert "4 (1 mitigated, 1 open, 2 status not stated)" in pre
+    assert "Threat T3 (Replay) is open." in pre and "Threat T1 (Spoofed gateway) is open." not in pre
+    assert "The threat model states no status for threats T1, T2" in pre
+    ops = render_md.render(guides["operations"])
+    assert "## Risks left open, and threats with no stated status" in ops
+
+
+# -- "Impact: High" / "Likelihood: Low" fields are the severity and likelihood
+
+
+def test_impact_and_likelihood_bullets_give_the_risk_factors(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n### T-1 Spoofed pump server\n\n- **Description:** An attacker impersonates the pump server.\n"
+        "- **Impact:** High\n- **Likelihood:** Low\n- **Mitigation:** Mutual TLS\n\n"
+        "### T-2 Firmware tampering\n\n- Description: The firmware image is replaced.\n"
+        "- Impact: Critical – patients get wrong doses\n- Likelihood: Medium\n\n"
+        "### T-3 Log deletion\n\n- Description: Logs are wiped.\n- Impact: the audit trail is lost\n\n"
+        "## Threats\n\n- **Threat:** Replay of commands\n  - **Impact:** Medium\n  - **Likelihood:** High\n",
+    )
+    risk = {t.id: (t.risk.likelihood, t.risk.severity, t.risk.scale) if t.risk else None for t in model.threats}
+    assert risk["T-1"] == ("Low", "High", "5x5")
+    assert risk["T-2"] == ("Medium", "Critical", "5x5")
+    assert risk["T-3"] is None  # an impact written as prose states no level
+    replay = next(t for t in model.threats if t.title == "Replay of commands")
+    assert replay.risk is not None and (replay.risk.likelihood, replay.risk.severity) == ("High", "Medium")
+    t2 = next(t for t in model.threats if t.id == "T-2")
+    assert "Impact: Critical – patients get wrong doses" in (t2.description or "")  # the words are kept
+    assert "Likelihood" not in t2.extra and "Likelihood" not in (t2.description or "")
+
+
+# -- an ISO/SAE 21434 TARA written as headings: "#### [T-01] title", labelled fields, "[SC-01]" control bullets,
+#    a control status table, asset tables with ids and rating-scale tables (a vehicle-to-cloud TARA's shape)
+
+TARA = """# ISO 21434 Threat Analysis and Risk Assessment (TARA)
+
+## Scope and Boundaries
+
+### In Scope
+
+**System Components:**
+- Vehicle Telematics Control Unit (TCU)
+- MQTT broker infrastructure (AWS IoT Core)
+
+## Asset Identification
+
+| Asset ID | Asset Name | Description |
+|---|---|---|
+| **A-01** | Vehicle Private Key | ECC P-256 key for mTLS |
+| **A-02** | Vehicle Certificate | X.509 certificate |
+
+### Supporting Assets
+
+| Asset ID | Asset Name | Impact if Compromised |
+|----------|------------|----------------------|
+| **S-01** | Certificate Database | Revocation delays |
+| **S-02** | OCSP Responder | Cannot validate certificates |
+| **S-03** | Audit Logs | Loss of forensic evidence |
+| **S-04** | Backend API Services | Service disruption |
+
+## Threat Scenarios
+
+#### [T-01] Private Key Compromise
+
+**Threat Agent:** External attacker with physical access to the TCU
+
+**Attack Vector:**
+1. Attacker removes the TCU
+2. Extracts the private key
+
+**Asset(s) Targeted:** A-01 (Vehicle Private Key), A-02 (Vehicle Certificate)
+
+**Likelihood:** Low (specialized equipment required)
+
+**Risk Level:** **HIGH** (High Impact × Medium Feasibility)
+
+**Security Controls:**
+- **[SC-01]** FIPS 140-2 HSM with tamper-evident packaging
+- **[SC-02]** Certificate rotation every 12 months
+
+**Residual Risk:** **LOW** (after controls applied)
+
+#### [T-06] Denial of Service (DoS) Attack
+
+**Attack Vector:**
+1. Attacker floods the broker
+
+**Security Controls:**
+- **[SC-03]** AWS Shield
+
+## Attack Feasibility Rating
+
+### ISO 21434 Attack Feasibility Table
+
+| Factor | Score | Description |
+|--------|-------|-------------|
+| **Elapsed Time** | | |
+| 11 | ≤1 day | Trivial |
+| 9 | ≤1 week | Quick |
+
+## Security Controls
+
+| Control ID | Control Name | Implementation | Status |
+|------------|--------------|----------------|--------|
+| SC-01 | FIPS 140-2 HSM/TPM | Hardware requirement | ✅ Implemented |
+| SC-02 | Certificate Rotation | Automated | 🔄 In Development |
+"""
+
+
+def test_tara_written_as_headings_with_bracketed_ids(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, TARA)
+    threats = {t.id: t for t in model.threats}
+    assert sorted(threats) == ["T-01", "T-06"]  # "[T-06] Denial of Service" is a threat, not a STRIDE heading
+    t1 = threats["T-01"]
+    assert t1.title == "Private Key Compromise"
+    assert sorted(t1.assets) == ["A-01", "A-02"]
+    assert t1.risk is not None and t1.risk.level == "high" and t1.risk.likelihood == "Low"
+    assert t1.residual_risk is not None and t1.residual_risk.level == "low"
+    assert "Attack vector:" in (t1.description or "") and "Extracts the private key" in (t1.description or "")
+    # "[SC-01] ..." bullets name the controls of the status table: no new control made from their words
+    controls = {c.id: c for c in model.controls}
+    assert sorted(controls) == ["SC-01", "SC-02", "SC-03"]
+    assert t1.controls == ["SC-01", "SC-02"] and threats["T-06"].controls == ["SC-03"]
+    assert controls["SC-01"].title == "FIPS 140-2 HSM/TPM" and controls["SC-02"].status == "planned"
+    assert controls["SC-03"].title == "AWS Shield"  # defined only by its bullet: made from it, once
+    # "S-01" is an asset id, not the STRIDE letter S: no matrix, four assets
+    assert sorted(a.id for a in model.assets) == ["A-01", "A-02", "S-01", "S-02", "S-03", "S-04"]
+    assert not any("matrix" in w.message for w in report.warnings)
+    # the feasibility scale is no threat table
+    assert not any(t.title in ("Trivial", "Quick") for t in model.threats)
+    assert any("feasibility table" in s for s in skipped(report))
+    # "**System Components:**" over a list: components
+    assert sorted(e.name for e in model.elements) == ["MQTT broker infrastructure (AWS IoT Core)", "Vehicle Telematics Control Unit (TCU)"]
+
+
+def test_id_led_mitigation_words_that_are_no_control_ids(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n### T-1 Eavesdropping\n\n**Description:** Traffic is read.\n\n"
+        "**Mitigation:**\n- AES-256 encryption of the link\n- TLS 1.3 only\n",
+    )
+    assert len(model.controls) == 1 and model.controls[0].title.startswith("AES-256 encryption")
+
+
+# -- an ISO/SAE 21434 TARA in tables: threat scenarios, a risk table keyed by the same ids with "Reduce"
+#    treatments, and a traceability table "| ID | Control | Implemented in |" keyed by the threat ids
+
+
+def test_control_table_keyed_by_the_threat_ids_links_each_control(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# TARA\n\n## Threat scenarios\n\n| ID | Damage scenario | Threat scenario | Asset |\n|---|---|---|---|\n"
+        "| TS-01 | Unintended actuation | Attacker executes a routine with a read-only token | AS-01 |\n"
+        "| TS-02 | Session hijack | Stream ticket replayed by a second client | AS-02 |\n\n"
+        "## Risk determination\n\n| ID | Feasibility | Risk | Treatment (15.9) |\n|---|---|---|---|\n"
+        "| TS-01 | Low | 4 | Reduce |\n| TS-02 | Medium | 3 | Retain |\n\n"
+        "## Traceability\n\n| ID | Control | Implemented in | Verified by |\n|---|---|---|---|\n"
+        "| TS-01 | Per-route scope gate, default-deny | `server/src/routes.cpp` | `tests/test_core.cpp` |\n"
+        "| TS-02 | Single-use stream tickets | `server/src/stream_ticket.cpp` | `tests/test_core.cpp` |\n",
+    )
+    threats = {t.id: t for t in model.threats}
+    controls = {c.title: c for c in model.controls}
+    assert sorted(threats) == ["TS-01", "TS-02"] and len(controls) == 2
+    assert threats["TS-01"].controls == [controls["Per-route scope gate, default-deny"].id]
+    assert threats["TS-02"].controls == [controls["Single-use stream tickets"].id]
+    assert (threats["TS-01"].status, threats["TS-02"].status) == ("mitigated", "accepted")
+    # "Implemented in" holds where, not whether: no status read from it, and no warning about one
+    assert all(not c.status_stated for c in controls.values())
+    assert not any("control status" in w.message for w in report.warnings)
+
+
+def test_numbered_controls_are_not_keyed_by_numbered_threats(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n## Threats\n\n| ID | Threat |\n|---|---|\n| T-1 | Spoofed gateway |\n| T-2 | Log deletion |\n\n"
+        "## Controls\n\n| Control ID | Control |\n|---|---|\n| T-1 | Mutual TLS |\n\n",
+    )
+    assert all(t.controls == [] for t in model.threats)  # a "Control ID" column names controls, whatever they look like
+    numbered, _report = load_text(
+        tmp_path,
+        "# Model\n\n## Threats\n\n| ID | Threat |\n|---|---|\n| 1 | Spoofed gateway |\n| 2 | Log deletion |\n\n"
+        "## Mitigations\n\n| ID | Mitigation |\n|---|---|\n| 1 | Append-only log |\n",
+        name="numbered.md",
+    )
+    assert all(t.controls == [] for t in numbered.threats)  # numbers restart in every table
