@@ -491,3 +491,50 @@ def test_numbered_controls_are_not_keyed_by_numbered_threats(tmp_path: Path) -> 
         name="numbered.md",
     )
     assert all(t.controls == [] for t in numbered.threats)  # numbers restart in every table
+
+
+# -- a STRIDE table and a LINDDUN table in one appendix, ids reused across them ("I-001" in both), an
+#    "Implementation status" column of prose, appendix numbering "C.1" in the headings
+
+
+def test_stride_and_linddun_tables_with_reused_ids(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# Appendix C — STRIDE + LINDDUN Threat Matrix\n\n## C.1 STRIDE Matrix\n\n"
+        "| Category | ID | Threat | Mitigation | Implementation status |\n|---|---|---|---|---|\n"
+        "| Tampering | T-001 | Data in transit modified | TLS 1.3 | Operator (transport) |\n"
+        "| Info Disclosure | I-001 | Credential to agent | Vault isolation | Structural by type: no secret-returning method |\n"
+        "| Denial | D-001 | Rate limit exhaustion | Backoff + quotas | Structural: fixed-window rate limit |\n\n"
+        "## C.2 LINDDUN Privacy Matrix\n\n"
+        "| Category | ID | Threat | Mitigation | Implementation status |\n|---|---|---|---|---|\n"
+        "| Linkability | L-001 | Cross-connector correlation | Scope isolation | Structural: per-scope grants |\n"
+        "| Identifiability | I-001 | Subject re-identification | Consent-gated only | Structural: no read without a grant |\n"
+        "| Non-repudiation | N-001 | Subject cannot deny data | Consent audit | Structural: ledger |\n"
+        "| Disclosure | D-002 | Data leak | Encryption at rest | Operator (store choice) |\n",
+    )
+    threats = {t.id: t for t in model.threats}
+    assert sorted(threats) == ["D-001", "D-002", "I-001", "I-001-2", "L-001", "N-001", "T-001"]
+    assert threats["I-001-2"].title == "Subject re-identification"
+    assert any("I-001 is used again for another threat" in w.message for w in report.warnings)
+    # LINDDUN categories are kept as written, never read as STRIDE (non-repudiation is no repudiation)
+    assert threats["N-001"].stride == [] and threats["N-001"].extra["LINDDUN category"] == "Non-repudiation"
+    assert threats["L-001"].stride == [] and threats["D-002"].stride == ["information_disclosure"]
+    assert not any("STRIDE value" in w.message for w in report.warnings)
+    # the implementation-status prose is no status: kept as written, one warning per table, none per row
+    assert all(not t.status_stated for t in model.threats)
+    assert sum("holds no threat statuses" in w.message for w in report.warnings) == 2
+    assert not any("status 'Operator" in w.message for w in report.warnings)
+    # "C.2 ..." is appendix numbering, no control; "TLS 1.3" is a mitigation's words, a control of its own
+    assert "C.2" not in {c.id for c in model.controls}
+    assert threats["T-001"].controls and len(model.controls) == 7
+
+
+def test_a_risk_table_with_shorter_titles_still_joins_its_threats(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n## Threats\n\n| ID | Threat |\n|---|---|\n| T-03 | Man-in-the-Middle (MITM) Attack on TLS |\n"
+        "| T-06 | Denial of Service (DoS) Attack |\n\n## Risk summary\n\n| Threat ID | Threat Name | Risk Level |\n|---|---|---|\n"
+        "| T-03 | MITM on TLS | High |\n| T-06 | DoS Attack | Medium |\n",
+    )
+    assert sorted(t.id for t in model.threats) == ["T-03", "T-06"]
+    assert all(t.risk is not None for t in model.threats)

@@ -104,6 +104,8 @@ class _ReaderState:
             return f"{prefix}-{m.group('num')}{m.group('suffix') or ''}", one_line(m.group("rest"))
         prefixes = set(self.words.get(f"{kind}_prefixes", []))
         p = _PREFIX_ID.match(title)
+        if p and len(p.group("pre")) == 1 and title[p.end("pre") : p.end("pre") + 1] == ".":
+            p = None  # "C.2 LINDDUN Privacy Matrix", "A.1 Scope": an appendix's numbering, not an id
         if p and p.group("pre") in prefixes:
             written = title[p.start("pre") : p.end("num")].strip()
             return written, one_line(p.group("rest"))
