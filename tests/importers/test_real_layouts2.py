@@ -538,3 +538,37 @@ def test_a_risk_table_with_shorter_titles_still_joins_its_threats(tmp_path: Path
     )
     assert sorted(t.id for t in model.threats) == ["T-03", "T-06"]
     assert all(t.risk is not None for t in model.threats)
+
+
+# -- a classroom health-system threat model: a STRIDE table with one tick column per letter, a DREAD table
+#    and a countermeasure table keyed by the same ids, bold "**T1 - title**" lines over labelled bullets,
+#    and a table of the security mechanisms already in place
+
+
+def test_bold_threat_lines_over_labelled_bullets_are_those_threats(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Threat Modeling\n\n## Security Mechanisms\n\n| Mechanism | Description | Implementation |\n|---|---|---|\n"
+        "| **JWT Authentication** | Token-based auth with 1-hour expiry | `jsonwebtoken` library |\n"
+        "| **Password Hashing** | bcrypt with 10 salt rounds | `bcryptjs` library |\n\n"
+        "## STRIDE\n\n| ID | Component | S | T | R | I | D | E | Threat Description |\n|---|---|---|---|---|---|---|---|---|\n"
+        "| T1 | /api/auth/register | ✓ |   |   |   |   | ✓ | Unprotected registration allows anyone to create admin accounts |\n"
+        "| T2 | AuthContext.jsx |   |   |   | ✓ |   |   | JWT stored in localStorage vulnerable to XSS |\n\n"
+        "### Detailed Threat Descriptions\n\n**T1 - Spoofing via Unprotected Registration**\n"
+        "- **File**: `server/routes/authRoutes.js`\n- **Vulnerability**: Registration endpoint has no authentication\n"
+        '- **Attack**: Attacker registers with `role: "admin"` to gain full access\n\n'
+        "**T2 - Information Disclosure via XSS**\n- **Vulnerability**: JWT token stored in `localStorage`\n"
+        "- **Attack**: XSS attack steals token for session hijacking\n\n"
+        "## Countermeasures\n\n| Threat ID | Threat | Risk Level | Countermeasure |\n|---|---|---|---|\n"
+        "| T1 | Unprotected Registration | Critical | Protect with admin authentication |\n"
+        "| T2 | JWT in localStorage | High | HTTP-only cookies |\n",
+    )
+    threats = {t.id: t for t in model.threats}
+    assert sorted(threats) == ["T1", "T2"]  # the bullets are the fields of T1 and T2, never threats of their own
+    assert threats["T1"].stride == ["spoofing", "elevation_of_privilege"]
+    assert "Registration endpoint has no authentication" in (threats["T1"].description or "") or any(
+        "Registration endpoint has no authentication" in str(v) for v in threats["T1"].extra.values()
+    )
+    titles = {c.id: c.title for c in model.controls}
+    assert sorted(titles.values()) == ["HTTP-only cookies", "JWT Authentication", "Password Hashing", "Protect with admin authentication"]
+    assert [titles[c] for c in threats["T1"].controls] == ["Protect with admin authentication"]

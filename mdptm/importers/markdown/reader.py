@@ -161,7 +161,18 @@ class _Reader(ListReading, TableReading):
                 self.stride_section(sec.blocks, here, where)
             else:
                 labelled: _Ctx | None = None  # "**System Components:**" over a list: the list's kind
+                bold_threat: tuple[str, str, Para] | None = None  # "**T1 - Spoofing via registration**"
                 for blk in sec.blocks:
+                    if isinstance(blk, MdList) and bold_threat is not None and any(self.item_label(it)[0] for it in blk.items):
+                        # a bold line naming a threat by its id, over a list of its labelled fields: that threat
+                        tid, ttitle, para = bold_threat
+                        where_b = self.loc(para.line, f"bold line {one_line(para.inline.text)[:60]!r}")
+                        self.threat_block(sec, here, tid, ttitle, where_b, fields=self.fields([blk]))
+                        bold_threat = None
+                        continue
+                    bold_threat = self.bold_threat(blk) if isinstance(blk, Para) else None
+                    if bold_threat is not None:
+                        continue
                     if isinstance(blk, Para):
                         labelled = self.label_kind(blk, here)
                     elif isinstance(blk, MdList) and labelled is not None:
@@ -214,6 +225,18 @@ class _Reader(ListReading, TableReading):
                 other.shared_with = made[0]
         elif text:
             self.b.report.skipped(self.file, where, "mitigations under a STRIDE heading with no threat bullets")
+
+    def bold_threat(self, para: Para) -> tuple[str, str, Para] | None:
+        """(id, title, para) for a paragraph that is only bold text naming a threat by its id, as a heading
+        would: "**T1 - Spoofing via Unprotected Registration**"."""
+        inl = para.inline
+        bold = one_line(inl.bold_lead or "")
+        if not bold or inl.after_bold.strip() or bold != one_line(inl.text):
+            return None
+        got = self.heading_id(bold, "threat")
+        if got is None or not got[0] or not got[1]:
+            return None
+        return got[0], got[1], para
 
     def label_kind(self, para: Para, ctx: _Ctx) -> _Ctx | None:
         """A paragraph that is only a short label naming a kind of list ("**System Components:**",
