@@ -572,3 +572,23 @@ def test_bold_threat_lines_over_labelled_bullets_are_those_threats(tmp_path: Pat
     titles = {c.id: c.title for c in model.controls}
     assert sorted(titles.values()) == ["HTTP-only cookies", "JWT Authentication", "Password Hashing", "Protect with admin authentication"]
     assert [titles[c] for c in threats["T1"].controls] == ["Protect with admin authentication"]
+
+
+# -- the real document of that shape, kept with its MIT licence (tests/data/markdown-real/SOURCES.md)
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "markdown-real"
+
+
+def test_flexycode_health_system_threat_model_truth() -> None:
+    """Counted by hand: 10 threats (T1-T10, STRIDE ticks), 10 countermeasures + 5 security mechanisms = 15
+    controls, 6 assets + 4 exit points, 6 entry points; the DREAD and countermeasure rows join T1-T10."""
+    model, report = import_sources([ImportSource(DATA / "flexycode-hms-threat-modeling.md")])
+    assert validate_model(model) == [] and reconciles(report)
+    threats = {t.id: t for t in model.threats}
+    assert sorted(threats, key=lambda i: int(i[1:])) == [f"T{n}" for n in range(1, 11)]
+    assert threats["T1"].stride == ["spoofing", "elevation_of_privilege"]
+    assert threats["T1"].risk is not None and threats["T1"].risk.level == "critical"
+    assert len(model.controls) == 15 and all(len(t.controls) == 1 for t in model.threats)
+    assert len(model.assets) == 10
+    assert sorted(e.id for e in model.elements if e.id.startswith("EP")) == [f"EP{n}" for n in range(1, 7)]
+    assert not any(t.title.startswith(("Registration endpoint", "Attacker registers")) for t in model.threats)
