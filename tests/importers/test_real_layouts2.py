@@ -592,3 +592,68 @@ def test_flexycode_health_system_threat_model_truth() -> None:
     assert len(model.assets) == 10
     assert sorted(e.id for e in model.elements if e.id.startswith("EP")) == [f"EP{n}" for n in range(1, 7)]
     assert not any(t.title.startswith(("Registration endpoint", "Attacker registers")) for t in model.threats)
+
+
+# -- a LINDDUN privacy threat model written as headings and prose
+
+
+def test_linddun_headings_and_prose(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, LINDDUN)
+    threats = [(t.extra.get("LINDDUN category"), t.title) for t in model.threats]
+    assert threats == [
+        ("Linkability", "Linking sessions across devices"),
+        ("Linkability", "Linking dose records to a person"),
+        ("Identifiability", "Patients can be re-identified from the anonymised telemetry because it keeps birth date and postcode"),
+        ("Detectability", "An observer can tell that a person wears a pump from its BLE advertisements"),
+        ("Detectability", "The cloud API answers differently for known and unknown serial numbers"),
+        ("Unawareness", "Patients are not told that telemetry is shared with the research partner"),
+    ]
+    assert all(t.stride == [] for t in model.threats)
+    assert sorted(c.title for c in model.controls) == [
+        "Generalise birth date to year and drop the postcode",
+        "Rotate the BLE address on every pairing",
+    ]
+    assert "Consent screens are planned for release 2." in (model.threats[-1].description or "")
+    assert sum("read as one" in w.message for w in report.warnings) == 2
+
+
+def test_one_disclosure_heading_is_no_privacy_category(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n## Threats\n\n| ID | Threat |\n|---|---|\n| T-1 | Spoofed gateway |\n\n"
+        "## Disclosure\n\nReport vulnerabilities to security@example.com; we answer within five days.\n",
+    )
+    assert [t.id for t in model.threats] == ["T-1"]
+
+
+LINDDUN = """# Privacy threat model (LINDDUN)
+
+## Linkability
+
+### Linking sessions across devices
+
+An adversary who observes the pairing traffic can link a patient's phone and pump sessions.
+
+**Mitigation:** Rotate the BLE address on every pairing.
+
+### Linking dose records to a person
+
+Dose records carry a stable device serial that links them to the patient.
+
+## Identifiability
+
+Patients can be re-identified from the anonymised telemetry because it keeps birth date and postcode.
+
+**Mitigation:** Generalise birth date to year and drop the postcode.
+
+## Detectability
+
+- An observer can tell that a person wears a pump from its BLE advertisements.
+- The cloud API answers differently for known and unknown serial numbers.
+
+## Unawareness
+
+Patients are not told that telemetry is shared with the research partner.
+
+Consent screens are planned for release 2.
+"""
