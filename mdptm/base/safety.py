@@ -490,19 +490,15 @@ def iter_xml(data: bytes, tags: tuple[str, ...], *, file: str, part: str | None 
         raise InputError(_ENTITY_REFUSED, file=file, locator=part)
     if not data.strip():
         raise InputError("empty XML document", file=file, locator=part)
-    events = _hardened_iterparse(io.BytesIO(data), tags)
-    try:
-        for _event, el in events:
+    for batch in _pieces(io.BytesIO(data), tags, ("end",), file=file, part=part, check_dtd=False):
+        for _event, el in batch:
             yield el
-    except (etree.XMLSyntaxError, ValueError, MemoryError) as exc:
-        raise _xml_error(exc, file, part) from None
 
 
-def _hardened_iterparse(source: io.RawIOBase | io.BufferedIOBase, tags: tuple[str, ...]) -> etree.iterparse:
-    """The streaming parser with the same guards as :func:`xml_parser`: no entities, no DTD, no network."""
-    return etree.iterparse(
-        source,
-        events=("end",),
+def _hardened_pull_parser(tags: tuple[str, ...], events: tuple[str, ...]) -> etree.XMLPullParser:
+    """The streaming parser, fed a piece at a time, with the same guards as :func:`xml_parser`: no entities, no DTD, no network."""
+    return etree.XMLPullParser(
+        events=events,
         tag=tags,
         resolve_entities=False,
         load_dtd=False,
@@ -575,11 +571,19 @@ class _CappedMember(io.RawIOBase):
         return len(data)
 
 
-def iter_zip_xml(zf: zipfile.ZipFile, member: str, tags: tuple[str, ...], *, file: str) -> Iterator[tuple[etree._Element, etree._Element]]:
-    """(element, document root) for each element named *tags* as it ends, parsed from a zip member as it inflates.
+_PIECE = 32_768  # bytes fed to the streaming parser at a time (what lxml's iterparse reads)
 
-    :func:`iter_xml` for a part too large to hold whole (``word/document.xml`` of a long Word
-    document), with :func:`parse_xml`'s refusals and messages. The caller clears what it has read.
+
+def iter_zip_xml_pieces(
+    zf: zipfile.ZipFile, member: str, tags: tuple[str, ...], *, file: str, events: tuple[str, ...] = ("end",)
+) -> Iterator[list[tuple[str, etree._Element]]]:
+    """The *events* (``"start"``, ``"end"``) of the elements named *tags*, parsed from a zip member as it inflates.
+
+    For a part too large to hold whole (``word/document.xml`` of a long Word document), with
+    :func:`parse_xml`'s refusals and messages. The member is fed to the parser a piece at a time and
+    each piece's events come as one list, in document order: between two lists the caller may look at
+    the tree the parser has built so far (every element in it but the last child of an element still
+    open is complete) and clear what it has read.
     """
     lim = current_limits()
     cap = lim.max_xml_bytes
@@ -601,25 +605,37 @@ def iter_zip_xml(zf: zipfile.ZipFile, member: str, tags: tuple[str, ...], *, fil
         source.pending = source.take(lim.xml_prolog_bytes)
         if not source.pending.strip():
             raise InputError("empty XML document", file=file, locator=member)
-        events = _hardened_iterparse(source, tags)
-        root: etree._Element | None = None
+        yield from _pieces(source, tags, events, file=file, part=member, check_dtd=True)
+
+
+def _pieces(
+    source: io.RawIOBase | io.BufferedIOBase,
+    tags: tuple[str, ...],
+    events: tuple[str, ...],
+    *,
+    file: str,
+    part: str | None,
+    check_dtd: bool,
+) -> Iterator[list[tuple[str, etree._Element]]]:
+    """Feed *source* to the hardened parser a piece at a time; each piece's events as one list (empty if it completed none)."""
+    parser = _hardened_pull_parser(tags, events)
+    checked = not check_dtd
+    while True:
+        data = source.read(_PIECE)
         try:
-            for _event, el in events:
-                if root is None:
-                    root = el.getroottree().getroot()
-                    _refuse_dtd(root, file=file, part=member)
-                yield el, root
-            if root is None and events.root is not None:
-                _refuse_dtd(events.root, file=file, part=member)
-        except etree.XMLSyntaxError as exc:
-            line = getattr(exc, "lineno", None)
-            loc = f"{member}, line {line}" if line else member
-            msg = str(exc.msg or exc)
-            if "Excessive depth" in msg:
-                msg = "elements nested too deeply (libxml2 allows 2048 levels)"
-            raise InputError(f"XML syntax error: {msg}", file=file, locator=loc) from None
-        except (ValueError, MemoryError) as exc:  # lxml: unsupported encoding declarations, exhausted memory
-            raise InputError(f"XML cannot be read: {exc or type(exc).__name__}", file=file, locator=member) from None
+            if not data:
+                root = parser.close()
+                break
+            parser.feed(data)
+        except (etree.XMLSyntaxError, ValueError, MemoryError) as exc:
+            raise _xml_error(exc, file, part) from None
+        batch = list(parser.read_events())
+        if batch and not checked:
+            _refuse_dtd(batch[0][1].getroottree().getroot(), file=file, part=part or "")
+            checked = True
+        yield batch
+    if not checked and root is not None:
+        _refuse_dtd(root, file=file, part=part or "")
 
 
 def _refuse_dtd(root: etree._Element, *, file: str, part: str) -> None:

@@ -15,14 +15,14 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from mdptm.base.safety import check_zip, iter_zip_xml, local_name, parse_xml, read_zip_member, release
+from mdptm.base.safety import check_zip, iter_zip_xml_pieces, local_name, parse_xml, read_zip_member, release
 from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.importers.doors import DocxDoor
@@ -56,7 +56,8 @@ def _w(tag: str) -> str:
 
 
 _RPR, _VANISH, _VAL, _ID, _T = _w("rPr"), _w("vanish"), _w("val"), _w("id"), _w("t")
-_TRPR, _TCPR, _GRIDSPAN, _VMERGE, _P_TAG, _TC_TAG = _w("trPr"), _w("tcPr"), _w("gridSpan"), _w("vMerge"), _w("p"), _w("tc")
+_TRPR, _TCPR, _GRIDSPAN, _VMERGE, _P_TAG = _w("trPr"), _w("tcPr"), _w("gridSpan"), _w("vMerge"), _w("p")
+_BODY = _w("body")
 
 
 MAX_GRID = 64  # Word tables have at most 63 columns: a larger span or offset is a broken or hostile file
@@ -148,51 +149,57 @@ class _Docx:
         """The body's paragraphs and tables in order, each once it is complete, read as the part inflates.
 
         A table comes with its rows already read (``_Rows``), each row freed as soon as it ends, and
-        every block is freed once the caller has handled it: memory holds one block, never the body.
-        A block is a child of the body, or of content controls and custom XML around it; a table of
-        contents (a content control of the "Table of Contents" gallery) repeats the headings and is left out.
+        every block is freed once the caller has handled it: memory holds one block and what the
+        parser read ahead, never the body. A block is a child of the body, or of content controls and
+        custom XML around it; a table of contents (a content control of the "Table of Contents"
+        gallery) repeats the headings and is left out.
+
+        The parser reports only rows, tables and the body: a table's cell paragraphs (most of a
+        register's) are read with their row and need no event of their own. The body's paragraphs are
+        taken from the tree, in order, before each table and after each piece of input the parser read.
         """
         body: etree._Element | None = None
+        root: etree._Element | None = None
         rows: _Rows | None = None
-        pending: etree._Element | None = None  # the block handed out last, freed when the caller comes back
-        last_root: etree._Element | None = None
-        for el, root in iter_zip_xml(self.zf, self.main, _STREAM_TAGS, file=self.file):
-            last_root = root
-            if pending is not None:
-                release(pending)
-                pending = None
-            if body is None:
-                body = root.find(_w("body"))
+        kept: set[etree._Element] = set()  # tables handed out and cleared but perhaps still the last child of an open element
+        for batch in iter_zip_xml_pieces(self.zf, self.main, _STREAM_TAGS, file=self.file, events=("start", "end")):
+            for event, el in batch:
+                if event == "start":
+                    if body is None and el.tag == _BODY:
+                        root = el.getroottree().getroot()
+                        if el.getparent() is root:
+                            body = el
+                            background = root.find(_w("background"))
+                            if background is not None:  # a coloured page: white text on it is read
+                                colour = (background.get(_w("color")) or "").lower()
+                                self.hiding.page_shaded = bool(colour) and colour not in ("auto", "ffffff")
+                    continue
+                if root is None:
+                    root = el.getroottree().getroot()
                 if body is None:
                     continue
-                background = root.find(_w("background"))
-                if background is not None:  # a coloured page: white text on it is read
-                    colour = (background.get(_w("color")) or "").lower()
-                    self.hiding.page_shaded = bool(colour) and colour not in ("auto", "ffffff")
-            tag = el.tag
-            if tag == _P_TAG:
-                parent = el.getparent()
-                if parent is not None and parent.tag == _TC_TAG:
-                    continue  # most paragraphs are a table cell's, read with their row: no block
-            kind = _KIND.get(tag) or _kind(tag)
-            if kind == _TR:
-                table = _row_table(el)
-                if table is not None and _top(table, body):
-                    if rows is None:
-                        rows = _Rows(self.comments)
-                    rows.add(el)
-                    release(el)
-            elif kind in (_P, _TBL) and _top(el, body):
-                pending = el
-                if kind == _P:
-                    yield el, None
-                else:
-                    done, rows = rows or _Rows(self.comments), None
-                    yield el, done
-        if pending is not None:
-            release(pending)
+                tag = el.tag
+                kind = _KIND.get(tag) or _kind(tag)
+                if kind == _TR:
+                    table = _row_table(el)
+                    if table is not None and _top(table, body):
+                        if rows is None:
+                            rows = _Rows(self.comments)
+                        rows.add(el)
+                        release(el)
+                elif kind == _TBL:
+                    if _top(el, body):
+                        yield from _paragraphs(body, kept, set(el.iterancestors()), el, complete=False)
+                        done, rows = rows or _Rows(self.comments), None
+                        yield el, done
+                        el.clear(keep_tail=True)
+                        kept.add(el)
+                elif el is body:
+                    yield from _paragraphs(body, kept, set(), None, complete=True)
+            if body is not None:
+                yield from _paragraphs(body, kept, set(), None, complete=False)
         if body is None:
-            if last_root is not None and "purl.oclc.org" in str(last_root.tag):
+            if root is not None and "purl.oclc.org" in str(root.tag):
                 raise InputError(
                     "Strict Open XML documents are not read; save it as a Word Document (.docx)",
                     file=self.file,
@@ -786,7 +793,7 @@ def _is_toc(sdt: etree._Element) -> bool:
 
 # ------------------------------------------------------------------------------------ streaming
 
-_STREAM_TAGS = ("{*}p", "{*}tbl", "{*}tr", "{*}body")
+_STREAM_TAGS = ("{*}tbl", "{*}tr", "{*}body")  # a paragraph is taken from the tree: see _paragraphs
 _P, _TBL, _TR, _NONE = 1, 2, 3, 4
 _KIND: dict[str, int] = {}
 
@@ -822,6 +829,49 @@ def _row_table(tr: etree._Element) -> etree._Element | None:
             return None
         parent = parent.getparent()
     return None
+
+
+def _paragraphs(
+    container: etree._Element, kept: set[etree._Element], path: set[etree._Element], stop: etree._Element | None, *, complete: bool
+) -> Generator[tuple[etree._Element, None], None, bool]:
+    """Hand out, in order, the body's paragraphs under *container* that the parser has finished, and
+    drop every finished child once handled. *complete*: the container has ended; otherwise its last
+    child may still be open (and is left alone). Stops at *stop* (a table that just ended: what comes
+    before it is finished) and keeps *path* (the elements around it). True if the container was used up.
+
+    Only a finished element is ever removed, so the parser never loses a node it is still building.
+    """
+    child = container[0] if len(container) else None
+    while child is not None:
+        after = child.getnext()
+        if child is stop:
+            return False
+        still_open = child in path or (not complete and after is None)
+        if child in kept:
+            if still_open:
+                return False
+            kept.discard(child)
+            container.remove(child)
+            child = after
+            continue
+        name = _local(child)
+        if name == "p":
+            if still_open:
+                return False
+            yield child, None
+            child.clear(keep_tail=True)
+            container.remove(child)
+        elif name in _WRAPPERS and not (name == "sdt" and _is_toc(child)):
+            used_up = yield from _paragraphs(child, kept, path, stop, complete=not still_open)
+            if not used_up or still_open:
+                return False
+            container.remove(child)
+        else:  # not a block (section properties, bookmarks...), a table of contents, or an unfinished table
+            if still_open:
+                return False
+            container.remove(child)
+        child = after
+    return True
 
 
 # ------------------------------------------------------------------------------------ walking

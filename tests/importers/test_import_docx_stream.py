@@ -205,3 +205,28 @@ def test_table_of_contents_is_left_out_but_not_the_content_control_around_it(tmp
     model, _report = run_import(_word(tmp_path / "front.docx", body))
     assert model.product.manufacturer == "Outer Maker Ltd"
     assert [t.title for t in model.threats] == ["Spoofed pump command"]
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_paragraphs_stream_without_tables(tmp_path: Path, wrapped: bool) -> None:
+    """Paragraphs are taken from the tree as the parser goes, not only before a table or at the end: a
+    long document of prose (or one wrapped whole in a content control) never sits in memory whole, and a
+    table of contents longer than what the parser reads at a time is still left out whole."""
+    paras = "".join(_p(f"Line {i} of the introduction to the device and its intended use.") for i in range(3000))
+    toc = "".join(_p(f"{i} Section heading\t{i}", "TOC1") for i in range(1500))  # a table of contents longer than a piece
+    toc = TOC.replace("</w:sdtContent>", toc + "</w:sdtContent>")
+    if wrapped:
+        paras = f"<w:sdt><w:sdtPr/><w:sdtContent>{paras}</w:sdtContent></w:sdt>"
+    body = _p("Manufacturer: Prose Maker Ltd") + toc + paras
+    src = _word(tmp_path / "prose.docx", body)
+    sizes = []
+    texts = []
+    with zipfile.ZipFile(src) as zf:
+        for el, rows in _Docx(zf, src.name).blocks():
+            assert rows is None
+            sizes.append(sum(1 for _ in el.getroottree().getroot().iter()))
+            texts.append("".join(el.itertext()))
+    assert len(texts) == 3001 and texts[0] == "Manufacturer: Prose Maker Ltd"  # the table of contents left out
+    assert texts[1] == "Line 0 of the introduction to the device and its intended use."
+    assert texts[-1].startswith("Line 2999 ")  # every paragraph, in order
+    assert max(sizes) < 5_000, max(sizes)  # the whole body is about 12 000 elements

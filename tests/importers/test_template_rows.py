@@ -85,3 +85,25 @@ def test_a_real_row_with_one_level_list_stays_a_threat(tmp_path: Path) -> None:
     )
     model, _report = run_import(path)
     assert [t.id for t in model.threats] == ["T-01"]
+
+
+def test_the_answer_for_a_cell_is_kept_per_column_not_per_text() -> None:
+    """What a cell says is remembered per column (kind, field, header) and text: the same words that
+    describe one column are a value in another, however often they were seen before."""
+    from mdptm.importers.tabular.grid import RowRecord
+    from mdptm.importers.tabular.template_rows import template_row_reason
+    from mdptm.importers.tabular.vocab import vocabulary
+
+    vocab = vocabulary()
+
+    def row(values: dict[str, str], headers: dict[str, str]) -> RowRecord:
+        return RowRecord("threat", "t.xlsx", "row 2", values, headers, {})
+
+    example = row({"title": "Threat", "targets": "Affected component"}, {"title": "Threat", "targets": "Affected component"})
+    swapped = row({"title": "Affected component", "targets": "Threat"}, {"title": "Title", "targets": "Component"})
+    for _ in range(2):  # the second time from what was kept
+        assert template_row_reason(vocab, example) is not None
+        assert template_row_reason(vocab, swapped) is None
+    long_menu = "Critical/High/Medium/Low " + "x" * 60  # past the length a choice is looked for in
+    assert template_row_reason(vocab, row({"title": "Threat", "risk": long_menu}, {"title": "Threat", "risk": "Risk"})) is None
+    assert template_row_reason(vocab, row({"title": "Threat", "risk": "Critical/High/Medium/Low"}, {"title": "Threat", "risk": "Risk"}))

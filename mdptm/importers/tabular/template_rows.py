@@ -19,14 +19,33 @@ _CHOICE_TABLES = ("risk_level", "threat_status", "control_status", "boolean", "p
 MIN_DESCRIBING_CELLS = 2
 
 
+_LONGEST = 80  # a longer cell neither echoes a header (at most 40) nor offers a choice (at most 80)
+_CACHE_MAX = 65_536  # distinct cells remembered per column: a hostile file may hold any number
+
+
 def template_row_reason(vocab: Vocabulary, rec: RowRecord) -> str | None:
-    """Why *rec* is a template's example row, or None when it is not one."""
+    """Why *rec* is a template's example row, or None when it is not one.
+
+    Whether a cell describes its column depends only on its text, its field and header and the
+    table's kind: the answer is kept per column and distinct text (a register repeats its values).
+    """
     said: list[str] = []
+    columns = vocab.template_cache
+    headers = rec.headers
     for fname, value in rec.values.items():
         text = value.strip()
-        if not text or fname == "id":
+        if not text or fname == "id" or len(text) > _LONGEST:
             continue
-        if _echoes_header(vocab, rec, fname, text) or _offers_choice(vocab, text):
+        column = (rec.kind, fname, headers.get(fname, ""))
+        seen = columns.get(column)
+        if seen is None:
+            seen = columns[column] = {}
+        hit = seen.get(text)
+        if hit is None:
+            hit = _echoes_header(vocab, rec, fname, text) or _offers_choice(vocab, text)
+            if len(seen) < _CACHE_MAX:
+                seen[text] = hit
+        if hit:
             said.append(text)
     for header, value in rec.extra.items():
         text = value.strip()

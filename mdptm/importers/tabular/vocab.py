@@ -161,6 +161,7 @@ class Vocabulary:
     empty_cache: dict[str, bool] = field(default_factory=dict)  # cell text -> is_empty: a register repeats its values
     risk_cache: dict[tuple[object, ...], tuple[Risk | None, bool]] = field(default_factory=dict)  # cells -> risk read
     stride_cache: dict[str | None, tuple[list[str], bool]] = field(default_factory=dict)  # cell -> STRIDE read
+    template_cache: dict[tuple[str, str, str], dict[str, bool]] = field(default_factory=dict)  # column -> cell -> describes it
 
     def __post_init__(self) -> None:
         for name, (_label, syns) in self.skipped.items():
@@ -356,7 +357,8 @@ def with_synonyms(vocab: Vocabulary, additions: dict[tuple[str, str], list[str]]
             more = tuple(additions.get((name, fname), ()))
             fields[fname] = FieldSpec(fs.kind, fs.name, fs.weight, fs.key, more + fs.synonyms)
         kinds[name] = _index_kind(KindSpec(name, spec.label, spec.context, fields, first_column_under=spec.first_column_under))
-    return replace(vocab, kinds=kinds, header_cache={}, stride_cache={})  # a STRIDE label is read by the headers
+    # a STRIDE label is read by the headers, a template row by the kinds' header words
+    return replace(vocab, kinds=kinds, header_cache={}, stride_cache={}, template_cache={})
 
 
 def load_vocabulary() -> Vocabulary:
