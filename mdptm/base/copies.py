@@ -29,21 +29,27 @@ def deep_copy(model: M) -> M:
     return _copy_value(model)  # type: ignore[no-any-return]
 
 
+_ATOM_TYPES = frozenset(_ATOMS)  # a set look-up: cheaper than scanning the tuple for every value
+_set_attr = object.__setattr__  # around pydantic's __setattr__, which validates
+
+
 def _copy_value(value: Any) -> Any:  # Any: whatever a model field holds, returned as the same type
     kind = type(value)
-    if kind in _ATOMS:
+    atoms = _ATOM_TYPES
+    if kind in atoms:
         return value
     if kind is list:
-        return [v if type(v) in _ATOMS else _copy_value(v) for v in value]
+        return [v if type(v) in atoms else _copy_value(v) for v in value]
     if kind is dict:
-        return {k: v if type(v) in _ATOMS else _copy_value(v) for k, v in value.items()}
+        return {k: v if type(v) in atoms else _copy_value(v) for k, v in value.items()}
     if isinstance(value, BaseModel):
         new = object.__new__(kind)
-        state = {k: v if type(v) in _ATOMS else _copy_value(v) for k, v in value.__dict__.items()}
-        object.__setattr__(new, "__dict__", state)
-        object.__setattr__(new, "__pydantic_fields_set__", set(value.__pydantic_fields_set__))
-        object.__setattr__(new, "__pydantic_extra__", _copy_value(value.__pydantic_extra__))
-        object.__setattr__(new, "__pydantic_private__", _copy_value(getattr(value, "__pydantic_private__", None)))
+        _set_attr(new, "__dict__", {k: v if type(v) in atoms else _copy_value(v) for k, v in value.__dict__.items()})
+        _set_attr(new, "__pydantic_fields_set__", set(value.__pydantic_fields_set__))
+        extra = value.__pydantic_extra__
+        _set_attr(new, "__pydantic_extra__", None if extra is None else _copy_value(extra))
+        private = getattr(value, "__pydantic_private__", None)
+        _set_attr(new, "__pydantic_private__", None if private is None else _copy_value(private))
         return new
     if kind is tuple:
         return tuple(_copy_value(v) for v in value)

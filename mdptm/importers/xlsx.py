@@ -66,6 +66,15 @@ def parse_ref(ref: str) -> tuple[int, int]:
 _COLUMNS: dict[str, int] = {}  # column letters of a cell reference -> column number
 
 
+def col_letter(col: int) -> str:
+    """``A`` for column 1, ``AA`` for 27."""
+    out = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
 def ref_column(ref: str) -> int:
     """The column of a cell reference (``B12`` → 2), as :func:`parse_ref` gives it; one dict
     lookup for the letters already seen, since a sheet has many rows but few columns."""
@@ -120,6 +129,7 @@ class _Workbook:
                 if target and target in self.names:
                     self.sheets.append((el.get("name") or target, el.get("state") or "visible", target))
         self.shared = self._shared_strings(rels)
+        self.unseen_styles: dict[int, str] = {}  # cell style index -> why its values are not seen
         self.date_styles = self._date_styles(rels)
 
     def _xml(self, part: str) -> etree._Element:
@@ -171,6 +181,9 @@ class _Workbook:
         root = self._xml(part)
         custom: dict[int, str] = {}
         xfs: list[int] = []
+        fonts: list[str | None] = []  # why a font hides text ("white", "tiny") or None
+        fills: list[bool] = []  # whether a fill colours the cell
+        styles: list[tuple[int, int]] = []  # (fontId, fillId) of each cell style
         for el in root:
             name = _local(el.tag)
             if name == "numFmts":
@@ -183,12 +196,26 @@ class _Workbook:
                 for xf in el:
                     try:
                         xfs.append(_int(xf.get("numFmtId"), 0))
+                        styles.append((_int(xf.get("fontId"), 0), _int(xf.get("fillId"), 0)))
                     except ValueError:
                         xfs.append(0)
+                        styles.append((0, 0))
+            elif name == "fonts":
+                fonts = [_font_hides(font) for font in el]
+            elif name == "fills":
+                fills = [_fill_colours(fill) for fill in el]
         out = set()
         for i, fmt_id in enumerate(xfs):
             if fmt_id in BUILTIN_DATE_FORMATS or (fmt_id in custom and _is_date_format(custom[fmt_id])):
                 out.add(i)
+            font_id, fill_id = styles[i]
+            why = fonts[font_id] if 0 <= font_id < len(fonts) else None
+            if why == "white" and 0 <= fill_id < len(fills) and fills[fill_id]:
+                why = None  # white on a coloured cell (a header row) is read
+            if fmt_id in custom and re.fullmatch(r"\s*;\s*;\s*;?\s*", custom[fmt_id]):
+                why = "format"  # ";;;" shows nothing whatever the value
+            if why is not None:
+                self.unseen_styles[i] = why
         return out
 
     def grid(self, name: str, state: str, part: str) -> Grid:
@@ -220,7 +247,9 @@ class _Workbook:
                             continue
                         merges.append((r0, c0, r1, c1))
         comments = self._comments(part)
-        return _make_grid(self.file, name, state, cells, hidden_rows, hidden_cols, merges, comments)
+        grid = _make_grid(self.file, name, state, cells, hidden_rows, hidden_cols, merges, comments)
+        grid.unseen = [(f"{name}!{col_letter(c)}{r}", why) for r, c, why in rows.unseen]
+        return grid
 
     def _value(self, c: etree._Element, ns: str, v_tag: str | None = None, is_tag: str | None = None) -> str:
         kind = c.get("t") or "n"
@@ -282,6 +311,7 @@ class _RowReader:
         self.cells = cells
         self.hidden_rows = hidden_rows
         self.parent: etree._Element | None = None  # the sheetData being read
+        self.unseen: list[tuple[int, int, str]] = []  # (row, column, why) of values no reader sees
         self.row_no = 0
         self.ns = ""
         self.tags = ("row", "c", "v", "is")
@@ -303,6 +333,7 @@ class _RowReader:
             self.hidden_rows.add(row_no)
         col_no = 0
         value = self.wb._value
+        unseen = self.wb.unseen_styles
         for c in row:
             if c.tag != c_tag:
                 continue
@@ -316,7 +347,44 @@ class _RowReader:
                 col_no += 1
             text = value(c, self.ns, v_tag, is_tag)
             if text:
+                why = unseen.get(_int(c.get("s"), 0)) if unseen else None
+                if why is not None:
+                    self.unseen.append((row_no, col_no, why))
+                    continue
                 self.cells[(row_no, col_no)] = text
+
+
+def _font_hides(font: etree._Element) -> str | None:
+    """Why a font of styles.xml makes text unseen: ``white`` (rgb white, or theme colour 0, Background 1),
+    ``tiny`` (2 pt or less), or None."""
+    for prop in font:
+        name = _local(prop.tag)
+        if name == "sz":
+            try:
+                if float(prop.get("val") or "11") <= 2:
+                    return "tiny"
+            except ValueError:
+                continue
+        elif name == "color":
+            rgb = (prop.get("rgb") or "").upper()
+            if rgb in ("FFFFFFFF", "FFFFFF") or (prop.get("theme") == "0" and not prop.get("tint")):
+                return "white"
+    return None
+
+
+def _fill_colours(fill: etree._Element) -> bool:
+    """Whether a fill of styles.xml colours the cell (a pattern other than none, or a gradient)."""
+    for node in fill.iter():
+        name = _local(node.tag)
+        if name == "gradientFill":
+            return True
+        if name == "patternFill":
+            kind = node.get("patternType") or "none"
+            if kind == "none":
+                return False
+            colour = next((c for c in node if _local(c.tag) == "fgColor"), None)
+            return colour is None or (colour.get("rgb") or "").upper() not in ("FFFFFFFF", "FFFFFF")
+    return False
 
 
 def _top(el: etree._Element) -> bool:
@@ -423,6 +491,9 @@ def import_grids(path: Path, grids: list[Grid], ctx: ImportContext, importer: st
     for grid in grids:
         if grid.hidden:
             ctx.report.warn(file, grid.name, f"sheet {grid.name!r} is hidden; read like the others")
+        words = {"white": "white text on an uncoloured cell", "tiny": "a font of 2 pt or less", "format": "the number format ;;;"}
+        for where, why in grid.unseen:  # nobody sees it in the workbook: not imported, so never published
+            ctx.report.warn(file, where, f"cell value hidden by {words.get(why, why)} left out: it is not imported")
         stride = stride_default(vocab, grid.name) if grid.name else None
         if stride:
             grid.defaults["stride"] = stride

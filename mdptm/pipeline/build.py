@@ -102,7 +102,8 @@ def load_project_model(folder: Path) -> tuple[Model, ImportReport, Project, Path
     model, report = import_sources(sources)
     apply_project(model, project, str(root / "mdptm.yaml"))
     restate_placeholders(model, report, str(root / PROJECT_FILE))
-    check_references(model)  # again: the project file may have changed references (signoffs, overrides)
+    if project.items:  # again when the project file changed items: only items hold references (validate_model)
+        check_references(model)
     return model, report, project, root
 
 

@@ -31,7 +31,16 @@ from mdptm.mapping.framework import Assertion, Override
 from mdptm.model import COLLECTIONS, Control, Flow, Item, Model, RiskManagement
 from mdptm.model.results import Review
 from mdptm.model.validate import pointer, validate_model
-from mdptm.redaction.corpus import MIN_ITEM_NEEDLE, _exempt_published, _vocabulary, _words, exempt_of, output_detector, public_corpus
+from mdptm.redaction.corpus import (
+    MIN_ITEM_NEEDLE,
+    _exempt_published,
+    _vocabulary,
+    _words,
+    exempt_of,
+    output_detector,
+    public_corpus,
+    shipped_text,
+)
 from mdptm.redaction.leakscan import LiteralMatcher, needle_key, property_values
 from mdptm.redaction.log import Action, LogEntry, RedactionLog
 from mdptm.redaction.policy import (
@@ -236,8 +245,9 @@ class _Redactor:
         """Titles and names of left-out items, as terms: a kept item that quotes one ("mitigates T-9, Replay
         of pump orders", "reached through the Zephyrine service port") would otherwise publish what was
         withheld. A label the public model still holds as a title or name (a kept item of the same name), a
-        model vocabulary label ("Tampering") or one of fewer than three words ("Default passwords", a phrase
-        kept text uses for itself) is no secret."""
+        model vocabulary label ("Tampering"), one of fewer than three words ("Default passwords", a phrase
+        kept text uses for itself) or words mdptm itself prints in packages ("End of support", "Coordinated
+        vulnerability disclosure": :func:`shipped_text`) is no secret."""
         kept = {needle_key(label) for _, item in public.items() if (label := _label(item))}
         labels = {needle_key(v) for v in _vocabulary()}
         out: list[str] = []
@@ -246,7 +256,7 @@ class _Redactor:
                 continue
             title = _label(item)
             k = needle_key(title)
-            if len(k) >= MIN_ITEM_NEEDLE and k.count(" ") >= 2 and k not in kept and k not in labels:
+            if len(k) >= MIN_ITEM_NEEDLE and k.count(" ") >= 2 and k not in kept and k not in labels and k not in shipped_text():
                 out.append(title)
         return out
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import html
 import ipaddress
 import re
@@ -99,7 +101,38 @@ def _is_netmask(ip: ipaddress.IPv4Address) -> bool:
     return ip.packed[0] == 255 and (inverted & (inverted + 1)) == 0
 
 
-_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_ESCAPE = re.compile(
+    r"%[0-9A-Fa-f]{2}|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+    r"|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\u\{[0-9A-Fa-f]{1,6}\}"
+)
+_ROUNDS = 4  # escapes inside escapes: Dana%2520Whitlock, Dana&amp;nbsp;Whitlock
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{12,}={0,2}(?![A-Za-z0-9+/=_-])")
+
+
+def _escape_char(esc: str) -> str:
+    if esc[0] == "%":
+        return chr(int(esc[1:], 16))
+    if esc[0] == "\\":
+        try:
+            return chr(int(esc[2:].strip("{}"), 16))
+        except (ValueError, OverflowError):
+            return esc
+    return html.unescape(esc)
+
+
+def _deep_unescaped(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """:func:`_unescaped` again and again while escapes are left (at most :data:`_ROUNDS` times), each
+    decoded character mapped to the span of *text* it came from."""
+    decoded, where = _unescaped(text)
+    for _ in range(_ROUNDS - 1):
+        if decoded == text or not _ESCAPE.search(decoded):
+            break
+        again, inner = _unescaped(decoded)
+        if again == decoded:
+            break
+        where = [(where[a][0], where[b - 1][1]) for a, b in inner]
+        text, decoded = decoded, again
+    return decoded, where
 
 
 def _unescaped(text: str) -> tuple[str, list[tuple[int, int]]]:
@@ -114,7 +147,7 @@ def _unescaped(text: str) -> tuple[str, list[tuple[int, int]]]:
             out.append(text[i])
             where.append((i, i + 1))
         esc = m.group()
-        char = chr(int(esc[1:], 16)) if esc[0] == "%" else html.unescape(esc)
+        char = _escape_char(esc)
         if char == esc or len(char) != 1:  # an unknown entity (or one of two characters): kept as written
             for i in range(m.start(), m.end()):
                 out.append(text[i])
@@ -127,6 +160,17 @@ def _unescaped(text: str) -> tuple[str, list[tuple[int, int]]]:
         out.append(text[i])
         where.append((i, i + 1))
     return "".join(out), where
+
+
+def _base64_text(run: str) -> str | None:
+    body = run.rstrip("=")
+    for alphabet in (None, b"-_"):
+        try:
+            raw = base64.b64decode(body + "=" * (-len(body) % 4), altchars=alphabet, validate=True)
+            return raw.decode("utf-8")
+        except (binascii.Error, ValueError):
+            continue
+    return None
 
 
 class Scrubber:
@@ -288,10 +332,18 @@ class Scrubber:
 
     def _spans(self, text: str, ids_expected: bool) -> list[Span]:
         raw: list[Span] = [(s, e, "term") for s, e, _ in self.terms.spans(text)]
-        if "%" in text or "&" in text:  # a term written as Dana%20Whitlock (a link) or Dana&nbsp;Whitlock
-            decoded, where = _unescaped(text)
+        if "%" in text or "&" in text or "\\" in text:  # Dana%20Whitlock (a link), Dana&nbsp;Whitlock, escaped again
+            decoded, where = _deep_unescaped(text)
             if decoded != text:
                 raw.extend((where[s][0], where[e - 1][1], "term") for s, e, _ in self.terms.spans(decoded) if e > s)
+        if self.terms and len(text) >= 12 and max(map(len, text.split()), default=0) >= 12:  # a term in base64: the whole run goes
+            for m in _BASE64.finditer(text):
+                run = m.group()
+                if run.islower() or run.isupper():
+                    continue
+                plain = _base64_text(run)
+                if plain and self.terms.found(plain):
+                    raw.append((m.start(), m.end(), "term"))
         raw.extend(self._rule_spans(text, ids_expected))
         if not textnorm.simple(text):  # a disguised address or ticket: matched on the cleaned text
             cleaned, starts, ends = textnorm.key_map(text, fold=False)

@@ -491,3 +491,169 @@ def test_numbered_controls_are_not_keyed_by_numbered_threats(tmp_path: Path) -> 
         name="numbered.md",
     )
     assert all(t.controls == [] for t in numbered.threats)  # numbers restart in every table
+
+
+# -- a STRIDE table and a LINDDUN table in one appendix, ids reused across them ("I-001" in both), an
+#    "Implementation status" column of prose, appendix numbering "C.1" in the headings
+
+
+def test_stride_and_linddun_tables_with_reused_ids(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# Appendix C — STRIDE + LINDDUN Threat Matrix\n\n## C.1 STRIDE Matrix\n\n"
+        "| Category | ID | Threat | Mitigation | Implementation status |\n|---|---|---|---|---|\n"
+        "| Tampering | T-001 | Data in transit modified | TLS 1.3 | Operator (transport) |\n"
+        "| Info Disclosure | I-001 | Credential to agent | Vault isolation | Structural by type: no secret-returning method |\n"
+        "| Denial | D-001 | Rate limit exhaustion | Backoff + quotas | Structural: fixed-window rate limit |\n\n"
+        "## C.2 LINDDUN Privacy Matrix\n\n"
+        "| Category | ID | Threat | Mitigation | Implementation status |\n|---|---|---|---|---|\n"
+        "| Linkability | L-001 | Cross-connector correlation | Scope isolation | Structural: per-scope grants |\n"
+        "| Identifiability | I-001 | Subject re-identification | Consent-gated only | Structural: no read without a grant |\n"
+        "| Non-repudiation | N-001 | Subject cannot deny data | Consent audit | Structural: ledger |\n"
+        "| Disclosure | D-002 | Data leak | Encryption at rest | Operator (store choice) |\n",
+    )
+    threats = {t.id: t for t in model.threats}
+    assert sorted(threats) == ["D-001", "D-002", "I-001", "I-001-2", "L-001", "N-001", "T-001"]
+    assert threats["I-001-2"].title == "Subject re-identification"
+    assert any("I-001 is used again for another threat" in w.message for w in report.warnings)
+    # LINDDUN categories are kept as written, never read as STRIDE (non-repudiation is no repudiation)
+    assert threats["N-001"].stride == [] and threats["N-001"].extra["LINDDUN category"] == "Non-repudiation"
+    assert threats["L-001"].stride == [] and threats["D-002"].stride == ["information_disclosure"]
+    assert not any("STRIDE value" in w.message for w in report.warnings)
+    # the implementation-status prose is no status: kept as written, one warning per table, none per row
+    assert all(not t.status_stated for t in model.threats)
+    assert sum("holds no threat statuses" in w.message for w in report.warnings) == 2
+    assert not any("status 'Operator" in w.message for w in report.warnings)
+    # "C.2 ..." is appendix numbering, no control; "TLS 1.3" is a mitigation's words, a control of its own
+    assert "C.2" not in {c.id for c in model.controls}
+    assert threats["T-001"].controls and len(model.controls) == 7
+
+
+def test_a_risk_table_with_shorter_titles_still_joins_its_threats(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n## Threats\n\n| ID | Threat |\n|---|---|\n| T-03 | Man-in-the-Middle (MITM) Attack on TLS |\n"
+        "| T-06 | Denial of Service (DoS) Attack |\n\n## Risk summary\n\n| Threat ID | Threat Name | Risk Level |\n|---|---|---|\n"
+        "| T-03 | MITM on TLS | High |\n| T-06 | DoS Attack | Medium |\n",
+    )
+    assert sorted(t.id for t in model.threats) == ["T-03", "T-06"]
+    assert all(t.risk is not None for t in model.threats)
+
+
+# -- a classroom health-system threat model: a STRIDE table with one tick column per letter, a DREAD table
+#    and a countermeasure table keyed by the same ids, bold "**T1 - title**" lines over labelled bullets,
+#    and a table of the security mechanisms already in place
+
+
+def test_bold_threat_lines_over_labelled_bullets_are_those_threats(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Threat Modeling\n\n## Security Mechanisms\n\n| Mechanism | Description | Implementation |\n|---|---|---|\n"
+        "| **JWT Authentication** | Token-based auth with 1-hour expiry | `jsonwebtoken` library |\n"
+        "| **Password Hashing** | bcrypt with 10 salt rounds | `bcryptjs` library |\n\n"
+        "## STRIDE\n\n| ID | Component | S | T | R | I | D | E | Threat Description |\n|---|---|---|---|---|---|---|---|---|\n"
+        "| T1 | /api/auth/register | ✓ |   |   |   |   | ✓ | Unprotected registration allows anyone to create admin accounts |\n"
+        "| T2 | AuthContext.jsx |   |   |   | ✓ |   |   | JWT stored in localStorage vulnerable to XSS |\n\n"
+        "### Detailed Threat Descriptions\n\n**T1 - Spoofing via Unprotected Registration**\n"
+        "- **File**: `server/routes/authRoutes.js`\n- **Vulnerability**: Registration endpoint has no authentication\n"
+        '- **Attack**: Attacker registers with `role: "admin"` to gain full access\n\n'
+        "**T2 - Information Disclosure via XSS**\n- **Vulnerability**: JWT token stored in `localStorage`\n"
+        "- **Attack**: XSS attack steals token for session hijacking\n\n"
+        "## Countermeasures\n\n| Threat ID | Threat | Risk Level | Countermeasure |\n|---|---|---|---|\n"
+        "| T1 | Unprotected Registration | Critical | Protect with admin authentication |\n"
+        "| T2 | JWT in localStorage | High | HTTP-only cookies |\n",
+    )
+    threats = {t.id: t for t in model.threats}
+    assert sorted(threats) == ["T1", "T2"]  # the bullets are the fields of T1 and T2, never threats of their own
+    assert threats["T1"].stride == ["spoofing", "elevation_of_privilege"]
+    assert "Registration endpoint has no authentication" in (threats["T1"].description or "") or any(
+        "Registration endpoint has no authentication" in str(v) for v in threats["T1"].extra.values()
+    )
+    titles = {c.id: c.title for c in model.controls}
+    assert sorted(titles.values()) == ["HTTP-only cookies", "JWT Authentication", "Password Hashing", "Protect with admin authentication"]
+    assert [titles[c] for c in threats["T1"].controls] == ["Protect with admin authentication"]
+
+
+# -- the real document of that shape, kept with its MIT licence (tests/data/markdown-real/SOURCES.md)
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "markdown-real"
+
+
+def test_flexycode_health_system_threat_model_truth() -> None:
+    """Counted by hand: 10 threats (T1-T10, STRIDE ticks), 10 countermeasures + 5 security mechanisms = 15
+    controls, 6 assets + 4 exit points, 6 entry points; the DREAD and countermeasure rows join T1-T10."""
+    model, report = import_sources([ImportSource(DATA / "flexycode-hms-threat-modeling.md")])
+    assert validate_model(model) == [] and reconciles(report)
+    threats = {t.id: t for t in model.threats}
+    assert sorted(threats, key=lambda i: int(i[1:])) == [f"T{n}" for n in range(1, 11)]
+    assert threats["T1"].stride == ["spoofing", "elevation_of_privilege"]
+    assert threats["T1"].risk is not None and threats["T1"].risk.level == "critical"
+    assert len(model.controls) == 15 and all(len(t.controls) == 1 for t in model.threats)
+    assert len(model.assets) == 10
+    assert sorted(e.id for e in model.elements if e.id.startswith("EP")) == [f"EP{n}" for n in range(1, 7)]
+    assert not any(t.title.startswith(("Registration endpoint", "Attacker registers")) for t in model.threats)
+
+
+# -- a LINDDUN privacy threat model written as headings and prose
+
+
+def test_linddun_headings_and_prose(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, LINDDUN)
+    threats = [(t.extra.get("LINDDUN category"), t.title) for t in model.threats]
+    assert threats == [
+        ("Linkability", "Linking sessions across devices"),
+        ("Linkability", "Linking dose records to a person"),
+        ("Identifiability", "Patients can be re-identified from the anonymised telemetry because it keeps birth date and postcode"),
+        ("Detectability", "An observer can tell that a person wears a pump from its BLE advertisements"),
+        ("Detectability", "The cloud API answers differently for known and unknown serial numbers"),
+        ("Unawareness", "Patients are not told that telemetry is shared with the research partner"),
+    ]
+    assert all(t.stride == [] for t in model.threats)
+    assert sorted(c.title for c in model.controls) == [
+        "Generalise birth date to year and drop the postcode",
+        "Rotate the BLE address on every pairing",
+    ]
+    assert "Consent screens are planned for release 2." in (model.threats[-1].description or "")
+    assert sum("read as one" in w.message for w in report.warnings) == 2
+
+
+def test_one_disclosure_heading_is_no_privacy_category(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Model\n\n## Threats\n\n| ID | Threat |\n|---|---|\n| T-1 | Spoofed gateway |\n\n"
+        "## Disclosure\n\nReport vulnerabilities to security@example.com; we answer within five days.\n",
+    )
+    assert [t.id for t in model.threats] == ["T-1"]
+
+
+LINDDUN = """# Privacy threat model (LINDDUN)
+
+## Linkability
+
+### Linking sessions across devices
+
+An adversary who observes the pairing traffic can link a patient's phone and pump sessions.
+
+**Mitigation:** Rotate the BLE address on every pairing.
+
+### Linking dose records to a person
+
+Dose records carry a stable device serial that links them to the patient.
+
+## Identifiability
+
+Patients can be re-identified from the anonymised telemetry because it keeps birth date and postcode.
+
+**Mitigation:** Generalise birth date to year and drop the postcode.
+
+## Detectability
+
+- An observer can tell that a person wears a pump from its BLE advertisements.
+- The cloud API answers differently for known and unknown serial numbers.
+
+## Unawareness
+
+Patients are not told that telemetry is shared with the research partner.
+
+Consent screens are planned for release 2.
+"""

@@ -15,7 +15,7 @@ TABLE = "| ID | Threat | STRIDE | Component | Status |\n|---|---|---|---|---|\n|
     ("heading", "expected"),
     [
         ("## Confidential", "confidential"),
-        ("## Internal threats (do not publish)", "internal"),
+        ("## Internal threats (do not publish)", "confidential"),  # set apart: withheld whatever the drop list
         ("## Confidential\n\n### Threats", "confidential"),  # under a sensitive heading, however deep
         ("## Threats", "public"),
         ("## No authentication", "public"),  # a heading that only contains a sensitivity word
@@ -38,4 +38,4 @@ def test_a_stated_sensitivity_wins_over_the_heading(tmp_path: Path) -> None:
     path = tmp_path / "tm.md"
     path.write_text(text, encoding="utf-8")
     model, _ = run_import(path)
-    assert {t.id: t.sensitivity for t in model.threats} == {"T-1": "public", "T-2": "internal"}
+    assert {t.id: t.sensitivity for t in model.threats} == {"T-1": "public", "T-2": "confidential"}

@@ -169,3 +169,29 @@ def test_the_scan_reads_a_pattern_written_with_another_dash(tmp_path: Path) -> N
 )
 def test_a_term_in_a_link_or_behind_character_references_is_redacted(text: str, expected: str) -> None:
     assert Scrubber(Policy(terms=["Dana Whitlock"])).scrub(text)[0] == expected
+
+
+# --------------------------------------------------------------------- escapes inside escapes, base64
+
+
+def test_a_term_escaped_twice_or_in_base64_or_backslashes_is_removed_whole() -> None:
+    import base64
+
+    from mdptm.redaction.policy import Policy as _Policy
+    from mdptm.redaction.scrubber import Scrubber as _Scrubber
+
+    scrub = _Scrubber(_Policy(terms=["Dana Whitlock", "Nightjar"])).scrub
+    b64 = base64.b64encode(b"owner: Dana Whitlock").decode()
+    cases = {
+        "people/Dana%2520Whitlock x": "people/[redacted] x",
+        "Dana&amp;nbsp;Whitlock.": "[redacted].",
+        "Dana&amp;#x57;hitlock": "[redacted]",
+        "Dana\\u0020Whitlock!": "[redacted]!",
+        "N\\x69ghtjar": "[redacted]",
+        f"token {b64} end": "token [redacted] end",
+        "see N\u0456ghtjar here": "see [redacted] here",  # a Cyrillic i
+        "C:\\Users\\x41 and plain words": "C:\\Users\\x41 and plain words",
+        "QmFzZTY0IHdpdGhvdXQgdGhlIHRlcm0=": "QmFzZTY0IHdpdGhvdXQgdGhlIHRlcm0=",
+    }
+    for text, want in cases.items():
+        assert scrub(text)[0] == want, text

@@ -15,7 +15,15 @@ from mdptm.redaction.policy import Policy
 from mdptm.redaction.redact import redact
 from tests.pipeline.redteam_projects import MODEL, SECRET_DESCRIPTION, project
 
-GENERIC = ("Vulnerability disclosure", "Denial of service", "Spoofing", "Ransomware")
+GENERIC = (
+    "Vulnerability disclosure",
+    "Denial of service",
+    "Spoofing",
+    "Ransomware",
+    "Coordinated vulnerability disclosure",
+    "End of support",
+    "Third-party components",
+)
 
 
 def _model(title: str) -> dict[str, object]:
@@ -55,7 +63,8 @@ def test_the_scan_still_finds_the_withheld_text(tmp_path: Path) -> None:
 
 
 def test_a_package_with_a_generically_titled_withheld_threat_builds(tmp_path: Path) -> None:
-    root = project(tmp_path / "p", model=_model("Vulnerability disclosure"))
-    result = build(root, tmp_path / "out")
-    assert result.exit_code == 0, result.warnings
-    assert (tmp_path / "out" / "ptm.json").is_file()
+    for n, title in enumerate(("Vulnerability disclosure", "Coordinated vulnerability disclosure", "End of support")):
+        root = project(tmp_path / f"p{n}", model=_model(title))
+        result = build(root, tmp_path / f"out{n}")
+        assert result.exit_code == 0, (title, result.warnings)
+        assert (tmp_path / f"out{n}" / "ptm.json").is_file()

@@ -108,6 +108,18 @@ class Section:
     line: int
     blocks: list[MdBlock] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
+    hidden: list[tuple[int, str]] = field(default_factory=list)  # (line, what) of text a reader does not see (root only)
+
+
+# an inline HTML element a browser does not show: hidden, display:none, visibility:hidden, a zero font size
+_HIDDEN_OPEN = re.compile(
+    r"^<([A-Za-z][\w-]*)\b[^>]*?(?:\shidden\b|\saria-hidden\s*=\s*[\"']?true|display\s*:\s*none|visibility\s*:\s*hidden"
+    r"|font-size\s*:\s*0(?:\.0*)?(?:px|pt|em|rem|%)?\s*[;\"'])[^>]*>$",
+    re.IGNORECASE | re.DOTALL,
+)
+_COMMENT = re.compile(r"^<!--.*-->$", re.DOTALL)
+_VOID = {"br", "img", "hr", "input", "wbr", "meta", "link", "source"}
+_HIDDEN_FOUND: list[tuple[int, str]] = []  # filled while a document is parsed, then kept on its root section
 
 
 def _blank(parts: list[str]) -> bool:
@@ -117,6 +129,8 @@ def _blank(parts: list[str]) -> bool:
 
 def _inline(tok: Token) -> Inline:
     parts: list[str] = []
+    hidden_tag: str | None = None  # the element whose text is being left out
+    hidden_depth = 0
     links: list[tuple[str, str]] = []
     bold_lead: str | None = None
     in_strong = 0
@@ -128,6 +142,28 @@ def _inline(tok: Token) -> Inline:
     children = tok.children or []
     for k, ch in enumerate(children):
         t = ch.type
+        if t == "html_inline":
+            html = ch.content.strip()
+            if hidden_tag is not None:
+                name = re.match(r"^</?\s*([A-Za-z][\w-]*)", html)
+                if name and name.group(1).lower() == hidden_tag:
+                    if html.startswith("</"):
+                        hidden_depth -= 1
+                    elif not html.endswith("/>"):
+                        hidden_depth += 1
+                    if hidden_depth == 0:
+                        hidden_tag = None
+                continue
+            opened = _HIDDEN_OPEN.match(html)
+            if opened and opened.group(1).lower() not in _VOID and not html.endswith("/>"):
+                hidden_tag, hidden_depth = opened.group(1).lower(), 1
+                _HIDDEN_FOUND.append((_line(tok), f"text in a hidden <{hidden_tag}>"))
+                continue
+            if _COMMENT.match(html) and html[4:-3].strip():
+                _HIDDEN_FOUND.append((_line(tok), "an HTML comment"))
+            continue
+        if hidden_tag is not None:
+            continue
         if t == "strong_open":
             in_strong += 1
             if lead_open and bold_lead is None and _blank(parts):
@@ -261,6 +297,7 @@ def parse_markdown(text: str) -> Section:
     """The document as a tree of sections holding their blocks, from markdown-it's tokens."""
     tokens = _parser().parse(text)
     root = Section(0, "", 1)
+    _HIDDEN_FOUND.clear()
     stack = [root]
     i = 0
     while i < len(tokens):
@@ -298,8 +335,17 @@ def parse_markdown(text: str) -> Section:
             end = span[1] if span else _line(t)
             stack[-1].blocks.append(Other("definition list", _line(t), end, "\n".join(words)))
             i = j + 1
+        elif t.type == "html_block":  # not read: a comment or hidden element is said in the report
+            block = t.content.strip()
+            if _COMMENT.match(block) and block[4:-3].strip():
+                _HIDDEN_FOUND.append((_line(t), "an HTML comment"))
+            elif _HIDDEN_OPEN.match(block.split(">", 1)[0] + ">") and re.sub(r"<[^>]*>", "", block).strip():
+                _HIDDEN_FOUND.append((_line(t), "a hidden HTML block"))
+            i += 1
         else:
-            i += 1  # blockquotes and other containers are read through; html blocks and rules carry nothing
+            i += 1  # blockquotes and other containers are read through; rules carry nothing
+    root.hidden = sorted(set(_HIDDEN_FOUND))
+    _HIDDEN_FOUND.clear()
     return root
 
 

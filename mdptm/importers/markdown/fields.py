@@ -18,6 +18,7 @@ class _Ctx:
     headings: tuple[str, ...] = ()
     list_kind: str | None = None  # "assumption" or "out_of_scope" under such a heading
     component: str | None = None  # the component a "Subsystem 1: Infusion pump" heading names
+    privacy: str | None = None  # the LINDDUN category a heading names ("Linkability"), as written
 
 
 @dataclass

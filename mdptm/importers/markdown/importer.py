@@ -54,6 +54,8 @@ class MarkdownImporter(MarkdownDoor):
                 "read with the escapes undone",
             )
         root = parse_markdown(text)
+        for line, what in root.hidden:  # a reader of the rendered page does not see it: not imported
+            builder.warn(f"line {line}", f"{what} left out: a reader of the rendered document does not see it, so it is not imported")
         reader = _Reader(builder, vocab)
         reader.run(root)
         looked = f"{reader.n_sections} sections and {reader.n_tables} tables"

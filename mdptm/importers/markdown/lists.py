@@ -136,6 +136,7 @@ class ListReading(_ReaderState):
                 ctx.headings,
                 None,
                 ctx.component,
+                ctx.privacy,
             )
             found = False
             for child in it.children:

@@ -39,6 +39,7 @@ class _Reader(ListReading, TableReading):
     # -- the walk
 
     def run(self, root: Section) -> None:
+        self.privacy_headings = self.count_privacy_headings(root)
         first = next((sec for sec in root.children if sec.level == 1 and sec.title), None)
         if first is not None and "{{" in first.title:
             self.b.warn(self.loc(first.line, "title"), f"title {first.title[:60]!r} holds a template's slot: not the document's title")
@@ -68,7 +69,7 @@ class _Reader(ListReading, TableReading):
     def section_body(self, sec: Section, ctx: _Ctx) -> None:
         self.n_sections += 1
         title = self.strip_number(sec.title)
-        here = _Ctx(ctx.skip, ctx.asset, ctx.stride, ctx.view, ctx.zone, (*ctx.headings, title), ctx.list_kind, ctx.component)
+        here = _Ctx(ctx.skip, ctx.asset, ctx.stride, ctx.view, ctx.zone, (*ctx.headings, title), ctx.list_kind, ctx.component, ctx.privacy)
         kind_here = self.section_kind(title)
         if kind_here is not None:
             here.list_kind = kind_here
@@ -105,6 +106,8 @@ class _Reader(ListReading, TableReading):
             self.threat_block(sec, here, threat[0] or None, threat[1], where)
         elif control is not None:
             self.control_block(sec, here, control[0], control[1], where)
+        elif self.privacy_section(sec, here, title, where):
+            return
         else:
             fields = self.fields(sec.blocks)
             if asset is not None and asset[1]:
@@ -161,7 +164,18 @@ class _Reader(ListReading, TableReading):
                 self.stride_section(sec.blocks, here, where)
             else:
                 labelled: _Ctx | None = None  # "**System Components:**" over a list: the list's kind
+                bold_threat: tuple[str, str, Para] | None = None  # "**T1 - Spoofing via registration**"
                 for blk in sec.blocks:
+                    if isinstance(blk, MdList) and bold_threat is not None and any(self.item_label(it)[0] for it in blk.items):
+                        # a bold line naming a threat by its id, over a list of its labelled fields: that threat
+                        tid, ttitle, para = bold_threat
+                        where_b = self.loc(para.line, f"bold line {one_line(para.inline.text)[:60]!r}")
+                        self.threat_block(sec, here, tid, ttitle, where_b, fields=self.fields([blk]))
+                        bold_threat = None
+                        continue
+                    bold_threat = self.bold_threat(blk) if isinstance(blk, Para) else None
+                    if bold_threat is not None:
+                        continue
                     if isinstance(blk, Para):
                         labelled = self.label_kind(blk, here)
                     elif isinstance(blk, MdList) and labelled is not None:
@@ -215,6 +229,75 @@ class _Reader(ListReading, TableReading):
         elif text:
             self.b.report.skipped(self.file, where, "mitigations under a STRIDE heading with no threat bullets")
 
+    def privacy_section(self, sec: Section, here: _Ctx, title: str, where: str) -> bool:
+        """A section headed by a LINDDUN category ("## Linkability") or directly under one. Under the category,
+        each sub-heading with text is one threat titled by it; the category's own paragraphs (with no
+        sub-heading) are one threat; its bullets one threat each. Returns whether the section was read so."""
+        category = self.privacy_category(title)
+        if category is not None:
+            here.privacy = title
+            if category == "disclosure_of_information" and not here.stride:
+                here.stride = "information_disclosure"
+            fields = self.fields(sec.blocks)
+            prose = any(isinstance(b, Para) and not self.para_label(b.inline) for b in sec.blocks)
+            if prose or self.is_threat_block(fields):
+                # "## Identifiability" then a paragraph: the category's one threat, titled by its first sentence
+                self.b.warn(where, f"text under the LINDDUN heading {title!r} read as one {title} threat")
+                self.threat_block(sec, here, None, "", where, fields=fields)
+            else:
+                for blk in sec.blocks:
+                    if isinstance(blk, MdList) and not self.labelled_threats(blk):
+                        self.stride_list(blk, here)  # one threat per bullet
+                    else:
+                        self.block(blk, here, owner=title)
+            for child in sec.children:
+                self.section(child, here)
+            return True
+        if here.privacy is None or self.skip_kind(title) is not None or self.heading_stride(title):
+            return False
+        fields = self.fields(sec.blocks)
+        if not (fields.lead or self.is_threat_block(fields)) or self.label_of(title) is not None:
+            return False
+        # "### Linking sessions across devices" under "## Linkability": one threat, titled by its heading
+        self.threat_block(sec, here, None, title, where, fields=fields)
+        inner = _Ctx(here.skip, here.asset, here.stride, here.view, here.zone, here.headings, here.list_kind, here.component, None)
+        for child in sec.children:
+            self.section(child, inner)
+        return True
+
+    def privacy_category(self, title: str) -> str | None:
+        """The LINDDUN category a heading names, in a document with two or more such headings (one "##
+        Disclosure" heading is a disclosure policy, not a privacy threat category)."""
+        if self.privacy_headings < 2 or "linddun" not in self.vocab.tables:
+            return None
+        return self.vocab.tables["linddun"].exact(self.strip_number(title))
+
+    def count_privacy_headings(self, sec: Section) -> int:
+        table = self.vocab.tables.get("linddun")
+        if table is None:
+            return 0
+        found = {table.exact(self.strip_number(c.title)) for c in self.all_sections(sec)} - {None}
+        return len(found)
+
+    def all_sections(self, sec: Section) -> list[Section]:
+        out = []
+        for child in sec.children:
+            out.append(child)
+            out.extend(self.all_sections(child))
+        return out
+
+    def bold_threat(self, para: Para) -> tuple[str, str, Para] | None:
+        """(id, title, para) for a paragraph that is only bold text naming a threat by its id, as a heading
+        would: "**T1 - Spoofing via Unprotected Registration**"."""
+        inl = para.inline
+        bold = one_line(inl.bold_lead or "")
+        if not bold or inl.after_bold.strip() or bold != one_line(inl.text):
+            return None
+        got = self.heading_id(bold, "threat")
+        if got is None or not got[0] or not got[1]:
+            return None
+        return got[0], got[1], para
+
     def label_kind(self, para: Para, ctx: _Ctx) -> _Ctx | None:
         """A paragraph that is only a short label naming a kind of list ("**System Components:**",
         "Assumptions:"): the context the list below it is read in, as under a heading of that name."""
@@ -224,7 +307,7 @@ class _Reader(ListReading, TableReading):
         kind = self.section_kind(text.rstrip(": "))
         if kind is None:
             return None
-        here = _Ctx(ctx.skip, ctx.asset, ctx.stride, ctx.view, ctx.zone, ctx.headings, kind, ctx.component)
+        here = _Ctx(ctx.skip, ctx.asset, ctx.stride, ctx.view, ctx.zone, ctx.headings, kind, ctx.component, ctx.privacy)
         return here
 
     def section_kind(self, title: str) -> str | None:

@@ -62,6 +62,7 @@ class _ReaderState:
         self.assets: dict[str, str] = {}  # norm name -> asset id
         self.asset_numbers: dict[str, str] = {}  # written number -> norm name
         self.zones: dict[str, str] = {}  # norm name -> name as first written
+        self.privacy_headings = 0  # distinct LINDDUN categories the document's headings name
         self.components: dict[str, str] = {}  # norm name -> name of a "Subsystem n: name" heading
         self.view_ids: set[str] = set()
         self.views: dict[str, View] = {}
@@ -104,6 +105,8 @@ class _ReaderState:
             return f"{prefix}-{m.group('num')}{m.group('suffix') or ''}", one_line(m.group("rest"))
         prefixes = set(self.words.get(f"{kind}_prefixes", []))
         p = _PREFIX_ID.match(title)
+        if p and len(p.group("pre")) == 1 and title[p.end("pre") : p.end("pre") + 1] == ".":
+            p = None  # "C.2 LINDDUN Privacy Matrix", "A.1 Scope": an appendix's numbering, not an id
         if p and p.group("pre") in prefixes:
             written = title[p.start("pre") : p.end("num")].strip()
             return written, one_line(p.group("rest"))
@@ -223,6 +226,8 @@ class _ReaderState:
 
     def record(self, kind: str, values: dict[str, str], where: str, ctx: _Ctx) -> RowRecord:
         rec = RowRecord(kind=kind, file=self.file, locator=where, values=values, headers={k: k for k in values}, extra={}, view=ctx.view)
+        if kind == "threat" and ctx.privacy:
+            rec.extra["LINDDUN category"] = ctx.privacy  # a privacy threat: its category kept as written
         factors = [f for f in ("risk.likelihood", "risk.severity") if f in values]
         if factors and not any(re.search(r"\d", values[f]) for f in factors):
             rec.scales.update(dict.fromkeys(factors, 5))  # labels from the word tables are on 5 points, as in a table

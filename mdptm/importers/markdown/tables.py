@@ -69,6 +69,8 @@ class TableReading(_ReaderState):
                 level, named = hit, heading
         if level is None:
             return
+        if level == "internal":  # a heading that sets its section apart is withheld whatever the policy drops (as in Word)
+            level = "confidential"
         marked = 0
         for rec in records:
             if not (rec.values.get("sensitivity") or "").strip():

@@ -40,6 +40,7 @@ class Grid:
     context: str = ""  # sheet name, heading and caption around a Word table
     view: str | None = None  # the view a Word table sits under
     hidden: bool = False  # a hidden sheet
+    unseen: list[tuple[str, str]] = field(default_factory=list)  # (cell, why) of values no reader sees: not read
     unit: Literal["row", "column"] = "row"  # what one record is, for Word locators
     defaults: dict[str, str] = field(default_factory=dict)  # field -> value for rows with no such column
     heading: str = ""  # the nearest heading and caption of a Word table (the context without outer sections)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from mdptm.base.text import slug
 from mdptm.importers.merge import norm_name
 from mdptm.importers.tabular.tables import Block, RowNote, RowRecord
-from mdptm.importers.tabular.vocab import Vocabulary, is_empty, one_line
+from mdptm.importers.tabular.vocab import Vocabulary, is_empty, norm_text, one_line
 
 PREFIX = {
     "threat": "T",
@@ -87,6 +87,41 @@ class Grouper:
                     first.setdefault(id(block), rec)
             for rec in first.values():
                 self.warn(rec.locator, f"numbers restart in each table: scoped by the table ({rec.values['id']!r})")
+        self._reused_ids()
+
+    def _reused_ids(self) -> None:
+        """A threat id such as "I-001" used again in a later table for a threat whose title shares no word with
+        the first one ("Credential to agent" in a STRIDE table, "Subject re-identification" in a LINDDUN table)
+        names another threat: the later one is "I-001-2" (warned). A later table that repeats the threat with
+        a shorter title ("MITM on TLS" for "Man-in-the-Middle Attack on TLS") still joins it."""
+        first: dict[str, tuple[int, set[str]]] = {}  # id -> (block, title words)
+        taken = {one_line(r.values.get("id", "")) for r in self.records if r.kind == "threat"}
+        renamed: dict[tuple[int, str], str] = {}
+        for rec in self.records:
+            rid = one_line(rec.values.get("id", ""))
+            block = self.record_blocks.get(id(rec))
+            words = _content_words(rec.values.get("title") or "")
+            if rec.kind != "threat" or not rid or block is None or re.fullmatch(r"\d+(?:\.\d+)*", rid):
+                continue
+            if (id(block), rid) in renamed:
+                rec.values["id"] = renamed[(id(block), rid)]
+                continue
+            if rid not in first:
+                if words:
+                    first[rid] = (id(block), words)
+                continue
+            where, seen = first[rid]
+            if where == id(block) or not words or words & seen:
+                continue
+            n = 2
+            while f"{rid}-{n}" in taken:
+                n += 1
+            new = f"{rid}-{n}"
+            taken.add(new)
+            renamed[(id(block), rid)] = new
+            rec.values["id"] = new
+            said = one_line(rec.values.get("title", ""))
+            self.warn(rec.locator, f"threat id {rid} is used again for another threat ({said!r}); this one is {new}")
 
     def group(self) -> list[Group]:
         groups: list[Group] = []
@@ -225,6 +260,13 @@ def scope_stacked_ids(blocks: list[Block], outs: list[list[RowRecord | RowNote]]
                 blocks[n].warnings.append(
                     (first.locator, f"ids restart in each table of this sheet: scoped by the table's caption ({first.values['id']!r})")
                 )
+
+
+_FILLER = frozenset({"the", "and", "for", "with", "via", "from", "into", "that", "this", "are", "not", "its", "all", "any"})
+
+
+def _content_words(title: str) -> set[str]:
+    return {w for w in norm_text(title).split() if len(w) >= 3 and w not in _FILLER}
 
 
 def _table_name(block: Block) -> str:

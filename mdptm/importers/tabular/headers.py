@@ -16,7 +16,9 @@ from mdptm.importers.tabular.vocab import (
     match_header,
     norm_text,
     one_line,
+    parse_choice,
     parse_risk,
+    parse_status,
     skipped_hits,
 )
 
@@ -184,14 +186,27 @@ def _text_column(g: Grid, kind: str, columns: list[Column], rows: list[int]) -> 
 
 def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab: Vocabulary) -> list[str]:
     """Where a column's cells contradict its header: a "Threat" column of STRIDE letters ("S", "TRID") is the
-    STRIDE column; a "Risk" column of sentences is the description, not a rating."""
-    if kind != "threat":
-        return []
+    STRIDE column; a "Risk" column of sentences is the description, not a rating; a "Status" column whose
+    cells are no statuses ("Structural: enforced by type", file paths) is kept as written, once warned."""
     out: list[str] = []
     fields = {c.field for c in columns}
 
     def cells(col: Column) -> list[str]:
         return [t for t in (one_line(g.data_text(r, col.index)) for r in rows) if t]
+
+    status = next((c for c in columns if c.field == "status"), None) if kind in ("threat", "control") else None
+    if status is not None:
+        values = cells(status)
+        if kind == "threat":
+            read = [v for v in values if parse_status(vocab, v).ok]
+        else:
+            read = [v for v in values if parse_choice(vocab, "control_status", v).ok]
+        if len(values) >= 3 and len(read) * 2 < len(values):
+            status.field = None
+            unread = len(values) - len(read)
+            out.append(f"column {status.header!r} holds no {kind} statuses ({unread} of {len(values)} cells): kept as written")
+    if kind != "threat":
+        return out
 
     title = next((c for c in columns if c.field == "title"), None)
     if title is not None and "stride" not in fields:

@@ -42,6 +42,7 @@ PENDING = "_mdptm_pending:"
 
 # "T-01", "SC1", "Zone 2" — but not a product name with a number ("Microsoft 365"): a word and a number
 # separated by a space is an id only when the word is short.
+_VERSIONED = re.compile(r"^[A-Za-z]{2,10} \d+\.\d+$")  # "TLS 1.3", "HTTP 1.1"
 ID_LIKE = re.compile(r"^[A-Za-z]{1,10}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?$|^[A-Za-z]{1,6} \d+(?:[.\-]\d+)*[A-Za-z]?$|^\d+(?:\.\d+)*$")
 ARROW = re.compile(r"\s*(?:<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←|\bto\b|\s-\s|\s–\s)\s*", re.I)
 _ARROW_SIGN = re.compile(r"<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←")
@@ -458,7 +459,8 @@ class Resolver:
             "data": "asset",
             "stored_in": "element",
         }[fname]
-        free_text = any(not ID_LIKE.match(t) for t in missing)
+        # "TLS 1.3" is a mitigation's words, not an id of the kind of "Zone 2"
+        free_text = any(not ID_LIKE.match(t) or _VERSIONED.match(t) for t in missing)
         if isinstance(item, Threat) and fname == "controls" and free_text:
             if not self.had["controls"]:
                 _add(item.controls, self._create_control(raw, item, file, loc, header))

@@ -179,7 +179,13 @@ class RowFields:
 
     def _threat(self, rec: RowRecord) -> Read:
         v, fields, extra = self._start(rec, "title")
-        if "stride" in v:
+        privacy = self.vocab.tables["linddun"].exact(v["stride"]) if "stride" in v and "linddun" in self.vocab.tables else None
+        if privacy is not None:
+            # "Linkability", "Non-repudiation": a LINDDUN category, no STRIDE one; kept as written
+            extra["LINDDUN category"] = one_line(v["stride"])
+            if privacy == "disclosure_of_information":
+                fields["stride"] = ["information_disclosure"]
+        elif "stride" in v:
             got = parse_stride(self.vocab, v["stride"])
             if got.value:
                 fields["stride"] = got.value

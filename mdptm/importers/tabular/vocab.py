@@ -275,6 +275,7 @@ class ValueTerms(_Terms):
     flow_security_none: list[str]
     flow_security_unknown: list[str]
     planned_mitigations: list[str] = Field(default_factory=list)
+    linddun: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class _SectionView(_Terms):
@@ -393,6 +394,7 @@ def load_vocabulary() -> Vocabulary:
         )
     }
     tables["risk_level"] = PhraseTable(scale.level_words())
+    tables["linddun"] = PhraseTable(values.get("linddun", {}))
     not_items = headers.get("not_items", {}) or {}
     first_col = {norm_text(str(word)): str(label) for label, words in (not_items.get("first_column", {}) or {}).items() for word in words}
     return Vocabulary(
