@@ -657,3 +657,29 @@ Patients are not told that telemetry is shared with the research partner.
 
 Consent screens are planned for release 2.
 """
+
+
+# -- "Threats we mitigate" with "✅ <word>" statuses, and "Threats we do NOT mitigate" with the user's part
+
+
+def test_threats_mitigated_and_not_mitigated_tables(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "## Threat Model\n\n### Threats We Mitigate\n\n| Threat | Mitigation | Status |\n|---|---|---|\n"
+        "| **Credential theft via file access** | AES-256-GCM encryption | ✅ Mitigated |\n"
+        "| **Tampering with credentials file** | GCM authentication tags | ✅ Detected |\n"
+        "| **Git commit of credentials** | `.gitignore` + warnings | ✅ Prevented |\n"
+        "| **Brute-force attacks** | PBKDF2 (600k iterations) | ✅ Slowed |\n\n"
+        "### Threats We Do NOT Mitigate\n\n| Threat | Why Not Mitigated | User Responsibility |\n|---|---|---|\n"
+        "| **Root/admin access on machine** | Encryption keys in memory | Use disk encryption (FileVault, BitLocker) |\n"
+        "| **Keylogger/malware** | Credentials entered interactively | Use antivirus, secure OS |\n",
+    )
+    threats = {t.title: t for t in model.threats}
+    assert len(threats) == 6
+    # the mark says it when the word beside it is no status word
+    assert {threats[t].status for t in list(threats)[:4]} == {"mitigated"}
+    assert not any("holds no threat statuses" in w.message for w in report.warnings)
+    root = threats["Root/admin access on machine"]
+    assert root.rationale == "Encryption keys in memory" and not root.status_stated
+    users = {c.title: c.responsibility for c in model.controls if c.id in root.controls}
+    assert users == {"Use disk encryption (FileVault, BitLocker)": "customer"}
