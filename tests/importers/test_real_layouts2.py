@@ -683,3 +683,37 @@ def test_threats_mitigated_and_not_mitigated_tables(tmp_path: Path) -> None:
     assert root.rationale == "Encryption keys in memory" and not root.status_stated
     users = {c.title: c.responsibility for c in model.controls if c.id in root.controls}
     assert users == {"Use disk encryption (FileVault, BitLocker)": "customer"}
+
+
+# -- one threat per STRIDE row written with abbreviations ("DoS", "Elevation") and a "Vector" column
+
+
+def test_stride_rows_with_vectors_and_mitigations_are_threats(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Threat Model (STRIDE)\n\n| Threat | Vector | Impact | Mitigation |\n|---|---|---|---|\n"
+        "| Spoofing | Stolen tokens | Unauthorized access | Short-lived JWTs, mTLS |\n"
+        "| Tampering | Image or config changes | Supply-chain risk | Signed images |\n"
+        "| Info Disclosure | Misconfigured buckets | Data leak | Least privilege |\n"
+        "| DoS | GPU exhaustion | Latency spikes | Quotas, rate limits |\n"
+        "| Elevation | Privileged pod | Cluster takeover | Minimal capabilities |\n",
+    )
+    got = [(t.stride, t.title) for t in model.threats]
+    assert got == [
+        (["spoofing"], "Stolen tokens"),
+        (["tampering"], "Image or config changes"),
+        (["information_disclosure"], "Misconfigured buckets"),
+        (["denial_of_service"], "GPU exhaustion"),
+        (["elevation_of_privilege"], "Privileged pod"),
+    ]
+    assert len(model.controls) == 5
+
+
+def test_stride_definitions_with_a_description_column_stay_definitions(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# Model\n\n## Threats\n\n| ID | Threat |\n|---|---|\n| T-1 | Spoofed gateway |\n\n## STRIDE\n\n"
+        "| Category | Description | Mitigation |\n|---|---|---|\n| Spoofing | Pretending to be someone else | Authentication |\n"
+        "| Tampering | Changing data | Integrity checks |\n| Repudiation | Denying an action | Logging |\n",
+    )
+    assert [t.id for t in model.threats] == ["T-1"]
