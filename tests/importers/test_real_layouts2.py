@@ -717,3 +717,24 @@ def test_stride_definitions_with_a_description_column_stay_definitions(tmp_path:
         "| Tampering | Changing data | Integrity checks |\n| Repudiation | Denying an action | Logging |\n",
     )
     assert [t.id for t in model.threats] == ["T-1"]
+
+
+# -- trust boundaries written as a numbered list of bold "A → B" terms
+
+
+def test_bold_arrow_terms_are_data_flows(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# Threat Model Analysis\n\n### Trust Boundaries\n1. **Client → Web Application**: HTTPS/TLS encrypted\n"
+        "2. **Web Application → API**: JWT authentication\n3. **API → Database**: Encrypted connections\n"
+        "4. **Internal Services**: Service-to-service authentication\n\n## Threats\n\n| ID | Threat |\n|---|---|\n"
+        "| T-1 | Spoofed client |\n",
+    )
+    names = {e.id: e.name for e in model.elements}
+    flows = [(names[f.source], names[f.target], f.description) for f in model.flows]
+    assert flows == [
+        ("Client", "Web Application", "HTTPS/TLS encrypted"),
+        ("Web Application", "API", "JWT authentication"),
+        ("API", "Database", "Encrypted connections"),
+    ]
+    assert any("names no two ends" in s for s in skipped(report))
