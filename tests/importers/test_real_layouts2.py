@@ -738,3 +738,29 @@ def test_bold_arrow_terms_are_data_flows(tmp_path: Path) -> None:
         ("API", "Database", "Encrypted connections"),
     ]
     assert any("names no two ends" in s for s in skipped(report))
+
+
+# -- "**T1.1** title" ids in the threat cell, and a "Risk" column that names the risks
+
+
+def test_bold_ids_in_threat_cells_and_a_risk_column_of_names(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# Threat model\n\n## Records at rest\n\n| Threat | Vector | Likelihood | Mitigation | Residual risk |\n"
+        "| --- | --- | --- | --- | --- |\n"
+        "| **T1.1** Records read off an unlocked, unattended device | A phone left on a table | **High** — the commonest | "
+        "Session timeout | Medium |\n"
+        "| **T1.2** Database copied from a stolen laptop | Disk image taken | **Low** — needs the laptop | Disk encryption | Low |\n\n"
+        "## Risk Analysis\n\n| Risk | Likelihood | Impact | Mitigation | Residual Risk |\n|---|---|---|---|---|\n"
+        "| **Unauthorized access to patient data** | LOW | HIGH | RBAC + audit logging | MINIMAL |\n"
+        "| **Accidental data deletion** | MEDIUM | MEDIUM | Soft delete + daily backups | LOW |\n",
+    )
+    threats = {t.id: t for t in model.threats}
+    assert threats["T1.1"].title == "Records read off an unlocked, unattended device"
+    assert threats["T1.2"].residual_risk is not None and threats["T1.2"].residual_risk.level == "low"
+    names = sorted(t.title for t in model.threats if not t.id.startswith("T1."))
+    assert names == ["Accidental data deletion", "Unauthorized access to patient data"]
+    assert any("names the risks" in w.message for w in report.warnings)
+    # "TLS1.2 downgrade" is no id: only the threat prefixes are read without a separator
+    other, _r = load_text(tmp_path, "# M\n\n| Threat | Mitigation |\n|---|---|\n| TLS1.2 downgrade | TLS 1.3 only |\n", name="tls.md")
+    assert [t.title for t in other.threats] == ["TLS1.2 downgrade"]
