@@ -603,6 +603,35 @@ def _run(r: etree._Element, parts: list[str], stats: Stats) -> None:
             stats.hide(why)
 
 
+def _plain_text(p: etree._Element, para: RunLook | None) -> str | None:
+    """The text of a paragraph of plain runs (``<w:t>`` or ``<w:rPr/><w:t>``, none hidden) and of elements
+    :func:`_walk` passes over (properties, bookmarks); None for anything else, which ``_walk`` then reads.
+    Most cells of a register are such paragraphs: read here without a call per run. *para*: the
+    paragraph style's look (a run without properties of its own is hidden only through it)."""
+    parts: list[str] = []
+    for child in p:
+        tag = child.tag
+        action = _WALK.get(tag) if isinstance(tag, str) else _OTHER
+        if action is None:
+            action = _walk_action(tag)
+        if action == _RUN:
+            n = len(child)
+            if n == 1:
+                t = child[0]
+                if t.tag == _T and para is None:
+                    parts.append(t.text or "")
+                    continue
+            elif n == 2:
+                rpr, t = child[0], child[1]
+                if rpr.tag == _RPR and t.tag == _T and _hidden(rpr) is None:
+                    parts.append(t.text or "")
+                    continue
+            return None
+        if action != _OTHER and action != _SKIPPED:
+            return None
+    return "".join(parts)
+
+
 def _images(el: etree._Element, stats: Stats) -> None:
     alt = ""
     for dp in el.iter(f"{{{WP}}}docPr"):
@@ -643,7 +672,7 @@ class _Rows:
     def add(self, tr: etree._Element) -> None:
         r = len(self.cells)
         cells, merged = self.cells, self.merged
-        trpr = _first(tr, _TRPR)
+        trpr, tcs = _row_cells(tr)
         row: list[str] = []
         col = 0
         if trpr is not None:
@@ -654,8 +683,6 @@ class _Rows:
                 for _ in range(_int_attr(gb, cap=MAX_GRID) or 0):
                     row.append("")
                     col += 1
-        tcs: list[etree._Element] = []
-        _collect(tr, "tc", tcs, stop="tc")
         hiding = _HIDING.get()
         if hiding is not None and self.table_shaded is None:
             self.table_shaded = _table_shaded(tr, hiding)
@@ -667,24 +694,35 @@ class _Rows:
                 tcpr = _first(tc, _TCPR)
             span = 1
             vmerge = None
+            shaded = bool(self.table_shaded)
             if tcpr is not None:
                 gs = vm = None
                 for prop in tcpr:
-                    if prop.tag == _GRIDSPAN and gs is None:
+                    tag = prop.tag
+                    if tag == _GRIDSPAN and gs is None:
                         gs = prop
-                    elif prop.tag == _VMERGE and vm is None:
+                    elif tag == _VMERGE and vm is None:
                         vm = prop
+                    elif tag == _SHD and not shaded:
+                        shaded = _filled(prop)
                 if gs is not None:
                     span = max(1, _int_attr(gs, cap=MAX_GRID) or 1)
                 if vm is not None:
                     vmerge = vm.get(_VAL) or "continue"
             texts: list[str] = []
             st: Stats | None = None
-            shaded = bool(self.table_shaded) or (tcpr is not None and any(_filled(x) for x in tcpr if x.tag == _SHD))
             for p in paras:
-                parts: list[str] = []
                 if hiding is not None:
-                    _paragraph_look(p, hiding, shaded)
+                    if len(p) and p[0].tag == _PPR:
+                        _paragraph_look(p, hiding, shaded)
+                    else:  # what _paragraph_look sets for a paragraph without properties
+                        hiding.para = None
+                        hiding.shaded = shaded or hiding.page_shaded
+                plain = _plain_text(p, hiding.para if hiding is not None else None)
+                if plain is not None:
+                    texts.append(plain)
+                    continue
+                parts: list[str] = []
                 _walk(p, parts, scratch)
                 if scratch.inserted or scratch.deleted or scratch.hidden or scratch.comments or scratch.images:
                     st = st or Stats()
@@ -740,6 +778,29 @@ def _table_shaded(tr: etree._Element, hiding: Hiding) -> bool:
         if prop.tag == _SHD and _filled(prop):
             return True
     return False
+
+
+_TC = _w("tc")
+
+
+def _row_cells(tr: etree._Element) -> tuple[etree._Element | None, list[etree._Element]]:
+    """A row's (first) ``w:trPr`` and its cells (``_collect`` of its ``tc``), in one pass over its children."""
+    trpr = None
+    tcs: list[etree._Element] = []
+    for child in tr:
+        tag = child.tag
+        if tag == _TC:
+            tcs.append(child)
+        elif tag == _TRPR:
+            if trpr is None:
+                trpr = child
+        else:
+            name = _local(child)
+            if name == "tc":
+                tcs.append(child)
+            elif name in _WRAPPERS:
+                _collect(child, "tc", tcs, stop="tc")
+    return trpr, tcs
 
 
 def _cell_paragraphs(tr: etree._Element, tcs: list[etree._Element]) -> list[list[etree._Element]]:

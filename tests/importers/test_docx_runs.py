@@ -137,3 +137,48 @@ def test_cell_properties_are_found_wherever_they_stand_in_the_cell() -> None:
     grid, _stats, _changed = table_grid(etree.fromstring(xml), 1, "t.docx", {})
     assert grid.cells == [["Wide", "", "C"], ["Also wide", "", ""]]
     assert grid.merged == {(0, 1): (0, 0), (1, 1): (1, 0), (1, 2): (0, 2)}
+
+
+PLAIN_CHILDREN = [
+    "<w:r><w:t>alpha</w:t></w:r>",
+    "<w:r><w:rPr><w:b/></w:rPr><w:t xml:space='preserve'> beta </w:t></w:r>",
+    "<w:r><w:rPr><w:vanish/></w:rPr><w:t>hidden</w:t></w:r>",
+    "<w:r><w:rPr><w:color w:val='FFFFFF'/></w:rPr><w:t>white</w:t></w:r>",
+    "<w:r><w:rPr><w:sz w:val='2'/></w:rPr><w:t>tiny</w:t></w:r>",
+    "<w:r><w:rPr><w:rStyle w:val='Secret'/></w:rPr><w:t>styled</w:t></w:r>",
+    "<w:r><w:t>one</w:t><w:t>two</w:t></w:r>",
+    "<w:r/>",
+    "<w:r><w:tab/></w:r>",
+    "<w:pPr><w:pStyle w:val='Normal'/></w:pPr>",
+    '<w:bookmarkStart w:id="0" w:name="x"/>',
+    '<w:bookmarkEnd w:id="0"/>',
+    '<w:commentRangeStart w:id="7"/>',
+    "<w:ins><w:r><w:t>new</w:t></w:r></w:ins>",
+    "<!-- a comment -->",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PLAIN_CHILDREN), max_size=6), st.sampled_from([None, "Secret", "Plain"]), st.booleans())
+def test_a_plain_paragraph_read_without_the_walk_reads_as_the_walk(children: list[str], para_style: str | None, shaded: bool) -> None:
+    """A cell paragraph of plain runs is read without the general walk: what it gives is the walk's text,
+    and any paragraph with something the walk would count (a hidden run, a change, a comment) goes to the walk."""
+    from mdptm.importers.docx import _HIDING, Hiding, RunLook, _paragraph_look, _plain_text, _walk
+
+    hiding = Hiding(styles={"Secret": RunLook(vanish=True), "Plain": RunLook(white=False)})
+    token = _HIDING.set(hiding)
+    try:
+        ppr = f"<w:pPr><w:pStyle w:val='{para_style}'/></w:pPr>" if para_style else ""
+        p = etree.fromstring(f"<w:p {NS}>{ppr}{''.join(children)}</w:p>")
+        _paragraph_look(p, hiding, shaded)
+        fast = _plain_text(p, hiding.para)
+        parts: list[str] = []
+        stats = Stats()
+        _walk(p, parts, stats)
+    finally:
+        _HIDING.reset(token)
+    if fast is not None:
+        assert fast == "".join(parts)
+        assert (stats.inserted, stats.deleted, stats.hidden, stats.comments, stats.images) == (0, 0, 0, [], [])
+    if not para_style and all(c.startswith(("<w:r><w:t>alpha", "<w:r><w:rPr><w:b/>", "<w:pPr", "<w:bookmark", "<!--")) for c in children):
+        assert fast is not None  # the usual cell is read without the walk
