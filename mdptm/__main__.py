@@ -39,7 +39,7 @@ def _leave(code: object) -> None:
     """End the process now with *code* (``None`` is 0), as ``sys.exit`` would, minus the teardown.
 
     Returns, leaving the exit to Python, when *code* is not a number (``sys.exit`` prints it) or the
-    output cannot be flushed (a closed pipe: Python reports that on its way out, as before).
+    output cannot be flushed (a closed pipe: Python reports that on its way out, as before; no stream).
     """
     if code is None:
         code = 0
@@ -48,7 +48,7 @@ def _leave(code: object) -> None:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # a closed pipe or stream, or no stream at all (None)
         return
     os._exit(code & 0xFF)
 

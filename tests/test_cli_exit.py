@@ -57,6 +57,9 @@ def test_leave_hands_odd_codes_back_to_python(monkeypatch: pytest.MonkeyPatch) -
     entry._leave(None)
     entry._leave(1)
     assert ended == [0, 1]
+    monkeypatch.setattr(sys, "stdout", None)  # no stream to flush (a windowed interpreter): Python's way out
+    entry._leave(0)
+    assert ended == [0, 1]
 
 
 def test_exit_codes_and_output_of_the_real_process(tmp_path: Path) -> None:

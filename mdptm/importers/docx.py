@@ -1154,7 +1154,7 @@ class _Walker:
         if not text:
             return
         sec = self._current()
-        if sec is not None and len(text) <= 80:
+        if sec is not None and len(text) <= 80 and not info.is_list:  # a bullet "Confidential" names a class of data
             level = self.withheld_marking(text, whole_only=True)
             if level is not None:  # "CONFIDENTIAL" on a line of its own: the rest of the section is set apart
                 sec.marking = (level, one_line(text))

@@ -286,7 +286,9 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
         try:
             with staged_dir(out) as tmp_out:
                 with timer("publish"):  # each writing process scans the files it wrote (PackageScan)
-                    leaks = PackageScan(log.needles(), detect=output_detector(policy, model, public, corpus=corpus, log=log))
+                    published = [e for a in public_settings.assertions for e in a.evidence]  # cited on purpose
+                    detect = output_detector(policy, model, public, corpus=corpus, log=log, published=published)
+                    leaks = PackageScan(log.needles(), detect=detect)
                     publish_package(public, tmp_out, ctx, leaks)
                 give_back_memory()
                 with timer("leak scan"):  # the manifest, and whatever no writer scanned as it now is

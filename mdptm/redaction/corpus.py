@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 
 from mdptm.base import textnorm
@@ -163,7 +163,13 @@ def exempt_of(model: Model, log: RedactionLog | None) -> set[str]:
 
 
 def output_detector(
-    policy: Policy, model: Model, public: Model, *, corpus: Corpus | None = None, log: RedactionLog | None = None
+    policy: Policy,
+    model: Model,
+    public: Model,
+    *,
+    corpus: Corpus | None = None,
+    log: RedactionLog | None = None,
+    published: Iterable[str] = (),
 ) -> Callable[[str], list[str]]:
     """What the leak scan runs besides its needles: the policy's patterns and the detectors, over every
     output. A hit that the public model itself holds (an id, a public host, a cited evidence id) or that
@@ -171,11 +177,14 @@ def output_detector(
 
     *corpus* is the :class:`Corpus` of *public* when the caller already has one (:meth:`RedactionLog.corpus`
     while *public* is as redaction left it); one is made here otherwise. Either is built only when a hit
-    needs a verdict. *log*, redaction's log of *model*, lends what redaction already worked out."""
+    needs a verdict. *log*, redaction's log of *model*, lends what redaction already worked out.
+    *published* are further strings the package publishes on purpose beside the model (the evidence
+    references of the maker's assertions, as redaction left them)."""
     scrubber = Scrubber(policy, exempt_of(model, log))
     if corpus is None:
         corpus = Corpus(public, policy)
     public_text = corpus.text
+    extra = "\n".join(needle_key(t) for t in published)  # a needle key holds no line break
     leaks: dict[str, bool] = {}  # by needle key
     verdicts: dict[str, bool] = {}  # by the text found
     by_word: dict[str, list[tuple[int, int, bool]]] = {}  # what the detectors find in a word, once
@@ -186,7 +195,7 @@ def output_detector(
         if verdict is None:
             k = needle_key(hit)
             if k not in leaks:
-                leaks[k] = bool(k) and k not in public_text()
+                leaks[k] = bool(k) and k not in public_text() and k not in extra
             verdict = verdicts[hit] = leaks[k]
         return verdict
 

@@ -433,7 +433,8 @@ def redact_assertions(
     an evidence id of a left-out item is left out (a renamed one takes its public name), and what is
     removed is logged and becomes a needle. An assertion whose evidence was all left out keeps the
     replacement text as its evidence: the clause stays confirmed, and nothing names what was withheld."""
-    scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), exempt_of(model, log))
+    cited = [e for a in assertions for e in a.evidence]  # a document an assertion cites is named on purpose
+    scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), [*exempt_of(model, log), *cited])
     left_out = _left_out_ids(log.dropped)
     gone_ids = {needle_key(i) for i in log.dropped}
 

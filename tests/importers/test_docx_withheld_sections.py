@@ -102,3 +102,16 @@ def test_a_stated_sensitivity_wins_and_an_empty_cell_takes_the_heading(tmp_path:
     doc.save(str(path))
     model, _ = run_import(path)
     assert {t.id: t.sensitivity for t in model.threats} == {"T-1": "public", "T-2": "confidential"}
+
+
+def test_a_bulleted_classification_marks_nothing(tmp_path: Path) -> None:
+    doc = docx.Document()
+    doc.add_heading("Data classification", 1)
+    for level in ("Public", "Internal only", "Confidential"):
+        doc.add_paragraph(level, style="List Bullet")
+    _table(doc, [["T-1", "Spoofed pump", "S", "Pump", "Open"]])
+    path = tmp_path / "tm.docx"
+    doc.save(str(path))
+    model, report = run_import(path)
+    assert [t.sensitivity for t in model.threats] == ["public"]
+    assert not warnings_with(report, "marks the rest of section")

@@ -657,3 +657,110 @@ Patients are not told that telemetry is shared with the research partner.
 
 Consent screens are planned for release 2.
 """
+
+
+# -- "Threats we mitigate" with "✅ <word>" statuses, and "Threats we do NOT mitigate" with the user's part
+
+
+def test_threats_mitigated_and_not_mitigated_tables(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "## Threat Model\n\n### Threats We Mitigate\n\n| Threat | Mitigation | Status |\n|---|---|---|\n"
+        "| **Credential theft via file access** | AES-256-GCM encryption | ✅ Mitigated |\n"
+        "| **Tampering with credentials file** | GCM authentication tags | ✅ Detected |\n"
+        "| **Git commit of credentials** | `.gitignore` + warnings | ✅ Prevented |\n"
+        "| **Brute-force attacks** | PBKDF2 (600k iterations) | ✅ Slowed |\n\n"
+        "### Threats We Do NOT Mitigate\n\n| Threat | Why Not Mitigated | User Responsibility |\n|---|---|---|\n"
+        "| **Root/admin access on machine** | Encryption keys in memory | Use disk encryption (FileVault, BitLocker) |\n"
+        "| **Keylogger/malware** | Credentials entered interactively | Use antivirus, secure OS |\n",
+    )
+    threats = {t.title: t for t in model.threats}
+    assert len(threats) == 6
+    # the mark says it when the word beside it is no status word
+    assert {threats[t].status for t in list(threats)[:4]} == {"mitigated"}
+    assert not any("holds no threat statuses" in w.message for w in report.warnings)
+    root = threats["Root/admin access on machine"]
+    assert root.rationale == "Encryption keys in memory" and not root.status_stated
+    users = {c.title: c.responsibility for c in model.controls if c.id in root.controls}
+    assert users == {"Use disk encryption (FileVault, BitLocker)": "customer"}
+
+
+# -- one threat per STRIDE row written with abbreviations ("DoS", "Elevation") and a "Vector" column
+
+
+def test_stride_rows_with_vectors_and_mitigations_are_threats(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Threat Model (STRIDE)\n\n| Threat | Vector | Impact | Mitigation |\n|---|---|---|---|\n"
+        "| Spoofing | Stolen tokens | Unauthorized access | Short-lived JWTs, mTLS |\n"
+        "| Tampering | Image or config changes | Supply-chain risk | Signed images |\n"
+        "| Info Disclosure | Misconfigured buckets | Data leak | Least privilege |\n"
+        "| DoS | GPU exhaustion | Latency spikes | Quotas, rate limits |\n"
+        "| Elevation | Privileged pod | Cluster takeover | Minimal capabilities |\n",
+    )
+    got = [(t.stride, t.title) for t in model.threats]
+    assert got == [
+        (["spoofing"], "Stolen tokens"),
+        (["tampering"], "Image or config changes"),
+        (["information_disclosure"], "Misconfigured buckets"),
+        (["denial_of_service"], "GPU exhaustion"),
+        (["elevation_of_privilege"], "Privileged pod"),
+    ]
+    assert len(model.controls) == 5
+
+
+def test_stride_definitions_with_a_description_column_stay_definitions(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# Model\n\n## Threats\n\n| ID | Threat |\n|---|---|\n| T-1 | Spoofed gateway |\n\n## STRIDE\n\n"
+        "| Category | Description | Mitigation |\n|---|---|---|\n| Spoofing | Pretending to be someone else | Authentication |\n"
+        "| Tampering | Changing data | Integrity checks |\n| Repudiation | Denying an action | Logging |\n",
+    )
+    assert [t.id for t in model.threats] == ["T-1"]
+
+
+# -- trust boundaries written as a numbered list of bold "A → B" terms
+
+
+def test_bold_arrow_terms_are_data_flows(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# Threat Model Analysis\n\n### Trust Boundaries\n1. **Client → Web Application**: HTTPS/TLS encrypted\n"
+        "2. **Web Application → API**: JWT authentication\n3. **API → Database**: Encrypted connections\n"
+        "4. **Internal Services**: Service-to-service authentication\n\n## Threats\n\n| ID | Threat |\n|---|---|\n"
+        "| T-1 | Spoofed client |\n",
+    )
+    names = {e.id: e.name for e in model.elements}
+    flows = [(names[f.source], names[f.target], f.description) for f in model.flows]
+    assert flows == [
+        ("Client", "Web Application", "HTTPS/TLS encrypted"),
+        ("Web Application", "API", "JWT authentication"),
+        ("API", "Database", "Encrypted connections"),
+    ]
+    assert any("names no two ends" in s for s in skipped(report))
+
+
+# -- "**T1.1** title" ids in the threat cell, and a "Risk" column that names the risks
+
+
+def test_bold_ids_in_threat_cells_and_a_risk_column_of_names(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# Threat model\n\n## Records at rest\n\n| Threat | Vector | Likelihood | Mitigation | Residual risk |\n"
+        "| --- | --- | --- | --- | --- |\n"
+        "| **T1.1** Records read off an unlocked, unattended device | A phone left on a table | **High** — the commonest | "
+        "Session timeout | Medium |\n"
+        "| **T1.2** Database copied from a stolen laptop | Disk image taken | **Low** — needs the laptop | Disk encryption | Low |\n\n"
+        "## Risk Analysis\n\n| Risk | Likelihood | Impact | Mitigation | Residual Risk |\n|---|---|---|---|---|\n"
+        "| **Unauthorized access to patient data** | LOW | HIGH | RBAC + audit logging | MINIMAL |\n"
+        "| **Accidental data deletion** | MEDIUM | MEDIUM | Soft delete + daily backups | LOW |\n",
+    )
+    threats = {t.id: t for t in model.threats}
+    assert threats["T1.1"].title == "Records read off an unlocked, unattended device"
+    assert threats["T1.2"].residual_risk is not None and threats["T1.2"].residual_risk.level == "low"
+    names = sorted(t.title for t in model.threats if not t.id.startswith("T1."))
+    assert names == ["Accidental data deletion", "Unauthorized access to patient data"]
+    assert any("names the risks" in w.message for w in report.warnings)
+    # "TLS1.2 downgrade" is no id: only the threat prefixes are read without a separator
+    other, _r = load_text(tmp_path, "# M\n\n| Threat | Mitigation |\n|---|---|\n| TLS1.2 downgrade | TLS 1.3 only |\n", name="tls.md")
+    assert [t.title for t in other.threats] == ["TLS1.2 downgrade"]

@@ -13,7 +13,7 @@ from tests.pipeline.redteam_projects import TERM, project, where_found
 ASSERTION = {
     "framework": "cra-annex-ii",
     "clause": "2",
-    "evidence": ["T-99", "PSIRT-PLAN-7"],
+    "evidence": ["T-99", "PSIRT-PLAN-7", "VA-2026-04"],  # VA-2026-04 looks like a ticket: cited, so published
     "rationale": f"The {TERM} PSIRT process answers reports within 5 days (see T-99).",
     "by": "Quentin Ashgrove, Head of Product Security",
     "date": "2026-04-02",
@@ -28,13 +28,14 @@ def test_confirmed_clause_reaches_the_package_scrubbed(tmp_path: Path) -> None:
     # the public coverage holds the confirmation
     assert where_found(out, "Confirmed by the maker"), "the package does not show the confirmed clause"
     assert where_found(out, "PSIRT-PLAN-7")
+    assert where_found(out, "VA-2026-04")
     assert where_found(out, "answers reports within 5 days")
     # ... and nothing redaction keeps out
     for secret in (TERM, "T-99", "Zephyrine"):
         assert not where_found(out, secret), (secret, where_found(out, secret))
     internal = json.loads((tmp_path / "out.internal" / "coverage.json").read_text())
     clause = next(c for f in internal["frameworks"] for c in f["clauses"] if f["id"] == "cra-annex-ii" and c["id"] == "2")
-    assert clause["confirmed"]["evidence"] == ["T-99", "PSIRT-PLAN-7"]  # the internal report keeps it whole
+    assert clause["confirmed"]["evidence"] == ["T-99", "PSIRT-PLAN-7", "VA-2026-04"]  # the internal report keeps it whole
 
 
 def test_an_assertion_resting_only_on_a_withheld_threat_names_nothing(tmp_path: Path) -> None:

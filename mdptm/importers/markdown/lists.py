@@ -19,6 +19,9 @@ from mdptm.importers.tabular.vocab import (
     parse_stride,
 )
 
+# The arrow between a flow's two ends in a bold term: "Client → Web Application", "API -> Database".
+_ARROW = re.compile(r"\s*(?:→|->|⇒|=>|⟶|↔|<->|⇄)\s*")
+
 
 class ListReading(_ReaderState):
     """The list readers of the walk (:class:`~mdptm.importers.markdown.reader._Reader`)."""
@@ -81,6 +84,8 @@ class ListReading(_ReaderState):
                         fields.add(lab if lab and lab != "description" else "description", rest or sub.all_text())
                 self.emit_item(fields, it.line, ctx, ctx.stride, title=title)
             return
+        if self.arrow_list(lst, where):
+            return
         if any(self.label_of(it.lead.bold_lead) or it.lead.bold_lead for it in lst.items):
             self.b.report.skipped(self.file, where, "list of bold terms (definitions or emphasis): not threat-model records")
             return
@@ -91,6 +96,26 @@ class ListReading(_ReaderState):
                 "no threat label (**Threat:**, a STRIDE heading or a threat heading)",
             )
         self.b.report.skipped(self.file, where, f"list under {heading!r} without threat labels: not read as records")
+
+    def arrow_list(self, lst: MdList, where: str) -> bool:
+        """Bold terms naming two ends with an arrow ("**Client → Web Application**: HTTPS/TLS encrypted"), two
+        or more of them: data flows, each described by the words after it. An item without an arrow is skipped."""
+        ends = [_ARROW.split(one_line(it.lead.bold_lead or "").strip(" :")) for it in lst.items]
+        flows = [e for e in ends if len(e) == 2 and all(x.strip() for x in e)]
+        if len(flows) < 2:
+            return False
+        for it, pair in zip(lst.items, ends, strict=True):
+            loc = self.loc(it.line, "list item")
+            if len(pair) != 2 or not all(x.strip() for x in pair):
+                self.b.report.skipped(self.file, loc, "item of a list of flows that names no two ends")
+                continue
+            values = {"name": one_line(it.lead.bold_lead or "").strip(" :"), "source": pair[0].strip(), "target": pair[1].strip()}
+            rest = _LABEL_END.sub("", it.lead.after_bold).strip()
+            if rest:
+                values["description"] = rest
+            self.record("flow", values, loc, _Ctx())
+        self.b.warn(where, f"list of {len(flows)} bold 'A → B' terms read as data flows")
+        return True
 
     def threat_items(self, lst: MdList) -> int:
         """Top-level items of *lst* that open a threat ("- **Threat:** ...")."""

@@ -224,6 +224,11 @@ class TableReading(_ReaderState):
                     grid.locator(0, c), f"column {grid.cells[0][c]!r} holds sentences, no risk levels; read as the threat's description"
                 )
                 grid.cells[0][c] = "Description"
+            elif len(vals) >= 2 and all(len(v.split()) >= 2 and not parse_risk(self.vocab, v).ok for v in vals) and c == 0:
+                # "| Risk | Likelihood | Impact | Mitigation |" with "Unauthorized access to patient data" down it:
+                # the first column names the risks, it rates none
+                self.b.warn(grid.locator(0, c), f"column {grid.cells[0][c]!r} names the risks, no risk levels; read as the threat's title")
+                grid.cells[0][c] = "Threat"
 
     def title_from_stride(self, grid: Grid) -> None:
         """A row with only a STRIDE letter and a component ("| | E | Access control ... | | |") still says

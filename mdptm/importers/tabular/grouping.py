@@ -208,14 +208,28 @@ class Grouper:
         return new, None
 
 
+_ID_SPACE = re.compile(r"^\s*([A-Z]{1,6}-?\d+(?:\.\d+)*)\s+(\S.*)$", re.S)
+
+
+def _threat_prefixes() -> frozenset[str]:
+    from mdptm.importers.markdown.words import markdown_words
+
+    return frozenset(str(p) for p in markdown_words()["threat_prefixes"])
+
+
 _ID_TITLE = re.compile(r"^\s*([A-Z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[:.\-–—)]\s+(\S.*)$", re.S)
 _TITLED = {"threat": "title", "control": "title", "assumption": "text", "out_of_scope": "text"}
 
 
 def _id_from_title(rec: RowRecord) -> str:
-    """ "SP-01: Fake cloud server" in a threat's title cell, with no id column: the id and the title."""
+    """ "SP-01: Fake cloud server" in a threat's title cell, with no id column: the id and the title; a threat's
+    own prefix also without a separator ("T1.1 Records read off an unlocked device", written "**T1.1** …")."""
     fname = _TITLED.get(rec.kind)
     m = _ID_TITLE.match(rec.values.get(fname, "")) if fname else None
+    if m is None and rec.kind == "threat" and fname is not None:
+        m = _ID_SPACE.match(rec.values.get(fname, ""))
+        if m is not None and re.match(r"[A-Za-z]+", m.group(1)).group(0) not in _threat_prefixes():  # type: ignore[union-attr]
+            m = None
     if m is None or fname is None:
         return ""
     rec.values["id"] = m.group(1)

@@ -569,7 +569,7 @@ class Resolver:
 
     def _create_control(self, text: str, owner: Item, file: str, loc: str | None, header: str = "", *, table: bool = False) -> str:
         from mdptm.importers.tabular.records import first_sentence
-        from mdptm.importers.tabular.vocab import norm_text
+        from mdptm.importers.tabular.vocab import norm_text, parse_choice
 
         key = norm_name(text)
         if key in self.created_controls:
@@ -583,6 +583,10 @@ class Resolver:
         ctl = Control(id=iid, title=first_sentence(text), description=text, source=src, status_stated=False)
         if norm_text(header) in self.vocab.planned_mitigations:
             ctl.status, ctl.status_stated = "planned", True  # "Recommended mitigation": proposed, not in place
+        names_who = "responsib" in header.lower() or "action" in header.lower()
+        who = parse_choice(self.vocab, "responsibility", header).value if names_who else None
+        if who is not None:
+            ctl.responsibility = who  # type: ignore[assignment]  # "User Responsibility": the user's control
         self.model.controls.append(ctl)
         self.index.add("controls", iid, [ctl.title, text])
         self.created_controls[key] = iid

@@ -30,14 +30,32 @@ def _stride_definitions(g: Grid, block: Block, vocab: Vocabulary) -> bool:
         return False
     values = [one_line(g.data_text(r, col.index)) for r in block.rows]
     values = [v for v in values if v]
-    return len(values) >= 3 and all(_stride_header(vocab, v) for v in values)
+    if not (len(values) >= 3 and all(_stride_header(vocab, v) for v in values)):
+        return False
+    return not _stride_rows_of_threats(g, block)
+
+
+def _stride_rows_of_threats(g: Grid, block: Block) -> bool:
+    """One threat per category row: beside the category, a column that says how the attack goes ("Vector")
+    and a mitigation column, filled on most rows. A column that defines the category ("Description",
+    "Question": ``matrix_not_components`` in markdown.yaml) makes it a table of definitions after all."""
+    from mdptm.importers.markdown.words import markdown_words
+
+    defining = {norm_text(str(w)) for w in markdown_words()["matrix_not_components"]}
+
+    def filled(col: Column) -> bool:
+        return sum(1 for r in block.rows if one_line(g.data_text(r, col.index))) * 2 > len(block.rows)
+
+    text = [c for c in block.columns if c.field in ("description", "title") and filled(c)]
+    mitigated = any(c.field == "controls" and filled(c) for c in block.columns)
+    return mitigated and bool(text) and not any(norm_text(c.header) in defining for c in text)
 
 
 def _stride_header(vocab: Vocabulary, header: str) -> str | None:
     head = header.strip()
     if len(head) == 1:
         return vocab.stride_letters.get(head.lower())
-    return vocab.stride_words.exact(head) if len(head) > 3 else None
+    return vocab.stride_words.exact(head) if len(head) >= 3 else None  # "DoS", "EoP" are names
 
 
 def _stride_matrix(columns: list[Column], vocab: Vocabulary) -> None:

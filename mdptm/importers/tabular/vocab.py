@@ -682,6 +682,11 @@ def parse_choice(vocab: Vocabulary, table: str, text: str | None) -> Parsed[str 
         return Parsed(None)
     assert text is not None
     hit = vocab.tables[table].find(text)
+    if hit is None and table in ("threat_status", "control_status"):
+        # "✅ Detected", "✅ Slowed": a mark the table knows, then words it does not: the mark says it
+        mark = text.strip().split(maxsplit=1)[0] if text.strip() else ""
+        if mark and not any(ch.isalnum() for ch in mark):
+            hit = vocab.tables[table].exact(mark)
     return Parsed(hit, hit is not None)
 
 
