@@ -764,3 +764,18 @@ def test_bold_ids_in_threat_cells_and_a_risk_column_of_names(tmp_path: Path) -> 
     # "TLS1.2 downgrade" is no id: only the threat prefixes are read without a separator
     other, _r = load_text(tmp_path, "# M\n\n| Threat | Mitigation |\n|---|---|\n| TLS1.2 downgrade | TLS 1.3 only |\n", name="tls.md")
     assert [t.title for t in other.threats] == ["TLS1.2 downgrade"]
+
+
+def test_two_rows_of_one_threat_keep_both_descriptions_and_the_other_title(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# M\n\n## Threats\n\n| ID | Threat | Description |\n|---|---|---|\n"
+        "| T1 | Unprotected Registration | Unprotected registration allows anyone to create admin accounts |\n\n"
+        "## Detail\n\n| ID | Threat | Description |\n|---|---|---|\n"
+        "| T1 | Spoofing via Unprotected Registration | Attacker registers with role admin to gain full access |\n",
+    )
+    t1 = model.threats[0]
+    assert t1.title == "Unprotected Registration" and t1.extra["Other title"] == "Spoofing via Unprotected Registration"
+    assert "allows anyone to create admin accounts" in (t1.description or "")
+    assert "Attacker registers with role admin" in (t1.description or "")
+    assert any("description of another row added" in w.message for w in report.warnings)

@@ -507,6 +507,14 @@ class SourceBuilder:
             elif old != value:
                 if fname == "notes":
                     item.notes = f"{old}\n{value}"
+                elif fname == "description" and isinstance(old, str) and isinstance(value, str):
+                    # two tables (a register and its detail) describe the item in their own words: both are kept
+                    if norm_text(value) not in norm_text(old):
+                        item.description = value if norm_text(old) in norm_text(value) else f"{old}\n\n{value}"
+                        self.warn(rec.locator, f"{item.id}: description of another row added to the earlier one")
+                elif fname == "title" and isinstance(value, str):
+                    item.extra.setdefault("Other title", value)  # kept (internal), never lost
+                    self.warn(rec.locator, f"{item.id}: title differs from an earlier row: kept {old!r}; {value!r} kept in extra")
                 else:
                     self.warn(rec.locator, f"{item.id}: {fname} differs from an earlier row: kept {old!r}, ignored {value!r}")
             given.add(fname)
