@@ -472,6 +472,8 @@ def test_control_table_keyed_by_the_threat_ids_links_each_control(tmp_path: Path
     assert threats["TS-01"].controls == [controls["Per-route scope gate, default-deny"].id]
     assert threats["TS-02"].controls == [controls["Single-use stream tickets"].id]
     assert (threats["TS-01"].status, threats["TS-02"].status) == ("mitigated", "accepted")
+    assert sum("control keyed by threat id" in w.message for w in report.warnings) == 2
+    assert not any("already used" in w.message for w in report.warnings)  # one warning per row, not two
     # "Implemented in" holds where, not whether: no status read from it, and no warning about one
     assert all(not c.status_stated for c in controls.values())
     assert not any("control status" in w.message for w in report.warnings)

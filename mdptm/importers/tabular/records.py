@@ -224,9 +224,15 @@ class SourceBuilder:
         by_view: dict[str, list[tuple[int, str, str]]] = {}
         for kind in BUILD_ORDER:
             for grp in (g for g in groups if g.kind == kind):
-                item_id, alias = self.grouper.assign_id(grp, used_ids, owners, counters)
+                wanted = grp.explicit_id or ""
+
+                def keyed_here(owner: str, grp: Group = grp, wanted: str = wanted) -> bool:
+                    return grp.kind == "control" and owner == "threat" and _keyed_by_threat(grp, wanted)
+
+                item_id, alias = self.grouper.assign_id(grp, used_ids, owners, counters, quiet=keyed_here)
                 keyed = alias if kind == "control" and alias is not None and owners.get(alias) == "threat" else None
-                item = self._make(grp, item_id, alias, threat_key=keyed if keyed and _keyed_by_threat(grp, keyed) else None)
+                keyed = keyed if keyed and _keyed_by_threat(grp, keyed) else None
+                item = self._make(grp, item_id, alias, threat_key=keyed)
                 getattr(model, COLLECTION[kind]).append(item)
                 for rec in grp.records:
                     if rec.view and kind in VIEW_LISTS:
@@ -409,7 +415,10 @@ class SourceBuilder:
             first = grp.records[0]
             header = first.headers.get("id", "id")
             pending.append({"field": "threats", "raw": threat_key, "header": header, "locator": first.locator})
-            self.warn(first.locator, f"control keyed by threat id {threat_key!r} (column {header!r}): it mitigates {threat_key}")
+            self.warn(
+                first.locator,
+                f"control keyed by threat id {threat_key!r} (column {header!r}): it mitigates {threat_key}; its own id is {item_id!r}",
+            )
         # The row that says most about the item comes first: it creates the item and gives its provenance.
         named = ("title", "name", "text")
         primary = max(
