@@ -781,3 +781,15 @@ def test_two_rows_of_one_threat_keep_both_descriptions_and_the_other_title(tmp_p
     assert "allows anyone to create admin accounts" in (t1.description or "")
     assert "Attacker registers with role admin" in (t1.description or "")
     assert any("description of another row added" in w.message for w in report.warnings)
+
+
+def test_a_bracketed_sensitivity_is_read_never_empty(tmp_path: Path) -> None:
+    """A fill-in is empty everywhere else, but "[Confidential]" in a sensitivity cell withholds the row: a guess
+    must never publish it."""
+    model, _report = load_text(
+        tmp_path,
+        "# M\n\n| ID | Threat | Sensitivity |\n|---|---|---|\n| T-1 | Spoofed gateway | [Confidential] |\n"
+        "| T-2 | Log deletion | [Public/Confidential] |\n| T-3 | Replay | Public |\n",
+    )
+    got = {t.id: t.sensitivity for t in model.threats}
+    assert got["T-1"] == "confidential" and got["T-2"] == "confidential" and got["T-3"] == "public"

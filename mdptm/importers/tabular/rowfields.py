@@ -19,6 +19,7 @@ from mdptm.importers.tabular.vocab import (
     clean_text,
     combine_risk,
     is_empty,
+    is_fill_in,
     norm_text,
     normalise_cwe,
     one_line,
@@ -138,6 +139,8 @@ class RowFields:
         denies publication ("Not public", "non-public") is read as confidential, never as public: a row its
         author marked is not published by a guess. The warning names the cell."""
         raw = rec.values.get("sensitivity")
+        if raw is not None and is_fill_in(raw) and raw.strip()[1:-1].strip(" {}<>[]"):
+            raw = raw.strip()[1:-1].strip(" {}<>[]")  # "[Confidential]": bracketed, but said; never read as empty
         if raw is None or is_empty(self.vocab, raw):
             self._sheet_sensitivity(rec, fields)
             return
