@@ -793,3 +793,12 @@ def test_a_bracketed_sensitivity_is_read_never_empty(tmp_path: Path) -> None:
     )
     got = {t.id: t.sensitivity for t in model.threats}
     assert got["T-1"] == "confidential" and got["T-2"] == "confidential" and got["T-3"] == "public"
+
+
+def test_a_risk_row_titled_by_a_stride_category_takes_that_category(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# M\n\n## Risk Assessment Matrix\n\n| Threat | Likelihood | Impact | Risk Level |\n|---|---|---|---|\n"
+        "| Data Breach | Medium | Critical | High |\n| Spoofing | Medium | High | Medium |\n",
+    )
+    assert {t.title: t.stride for t in model.threats} == {"Data Breach": [], "Spoofing": ["spoofing"]}

@@ -194,6 +194,11 @@ class RowFields:
                 fields["stride"] = got.value
             if not got.ok and not is_empty(self.vocab, v["stride"]):
                 self._fail(rec, "stride", v["stride"], extra, "STRIDE value")
+        title = fields.get("title") or ""
+        if "stride" not in fields and "stride" not in v and title and len(title) >= 3:
+            named = self.vocab.stride_names.exact(title)  # a full name ("Spoofing"), not "Spoof"
+            if named is not None:
+                fields["stride"] = [named]  # a risk row titled "Spoofing": the category is what it names
         for key, mark in v.items():
             if key.startswith("stride:"):
                 flag = parse_bool(self.vocab, mark)
