@@ -543,7 +543,14 @@ def test_operations_risk_title_says_accepted_or_left_open() -> None:
     assert "## Risks the device maker accepted or left open" in mixed
     assert "and the risks the device maker accepted or left open." in mixed
     assert "Risks the device maker accepted\n" not in mixed
-    assert "Accepted and transferred risks are the device maker's decisions, not the hospital's, and the others await" in mixed
+    assert (
+        "Accepted and transferred risks are the device maker's decisions, not the hospital's; "
+        "for the open ones the model states no decision on the risk that remains." in mixed
+    )
+    partly = ops("accepted", "partially_mitigated", "open")
+    # a partly mitigated threat awaits no decision the model speaks of: the guide says only what is not stated
+    assert "for the partly mitigated and open ones the model states no decision on the risk that remains." in partly
+    assert "await" not in partly
     accepted = ops("accepted", "transferred")
     assert "## Risks the device maker accepted or transferred" in accepted
     assert "These are the device maker's decisions, not the hospital's." in accepted

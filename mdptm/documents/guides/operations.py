@@ -276,8 +276,13 @@ def _accepted_risks(doc: Doc, f: Facts) -> None:
     elif len(undecided) == len(residual):
         lead = "The device maker has not stated a decision on these (not the hospital's to take)"
     else:
-        rest = "the others await its decision or state no status" if silent else "the others await its decision"
-        lead = f"Accepted and transferred risks are the device maker's decisions, not the hospital's, and {rest}"
+        kinds = [
+            w for s, w in (("partially_mitigated", "partly mitigated"), ("open", "open")) if any(t.stated_status() == s for t in residual)
+        ]
+        rest = f"for the {' and '.join(kinds)} ones the model states no decision on the risk that remains" if kinds else ""
+        if silent:
+            rest = f"{rest}, and for some it states no status at all" if rest else "for the others the model states no status"
+        lead = f"Accepted and transferred risks are the device maker's decisions, not the hospital's; {rest}"
     doc.p(f"{lead}. The last column is what the hospital can do about each, from the controls the model expects of it.")
     shown, left_out = _most_severe(residual, RISK_ROWS)
     doc.table(
