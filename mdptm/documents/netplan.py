@@ -54,6 +54,8 @@ class Plan:
     local: list[Flow] = field(default_factory=list)
     unclear: list[Flow] = field(default_factory=list)
     network: list[Flow] = field(default_factory=list)
+    outside: list[Flow] = field(default_factory=list)  # network flows with both ends outside the hospital
+    returns: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow it answers (its return traffic)
     needs: list[Need] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     outbound_only: str | None = None
@@ -80,7 +82,10 @@ def ports_text(f: Flow) -> str:
 def build(f: Facts) -> Plan:
     m = f.model
     plan = Plan(outbound_only=topology.outbound_only_design(m))
+    plan.returns = return_legs(m.flows)
     for fl in m.flows:
+        if fl.id in plan.returns:  # the answer drawn back along a request: the request's rule covers it
+            continue
         plan.opener[fl.id] = topology.initiator(fl, f.elements, f.zones, f.where, plan.outbound_only)
         kind = topology.transport(fl)
         (plan.network if kind == "network" else plan.local if kind == "local" else plan.unclear).append(fl)
@@ -91,6 +96,22 @@ def build(f: Facts) -> Plan:
     plan.needs = topology.needs(m, f.where)
     plan.questions = _questions(f, plan)
     return plan
+
+
+def return_legs(flows: list[Flow]) -> dict[str, Flow]:
+    """Flows named as the answer to another ("Web Response", "PSQL Response") drawn back between the same
+    two ends as a flow that is not itself an answer: each is that connection's return traffic, which a
+    stateful firewall lets through, never a connection its source opens (no rule of its own)."""
+    is_answer = topology.matcher(topology.network_terms().response_terms)
+    answers = {fl.id for fl in flows if is_answer(fl.name or "")}
+    out: dict[str, Flow] = {}
+    for fl in flows:
+        if fl.id not in answers:
+            continue
+        asks = [o for o in flows if o.id not in answers and o.source == fl.target and o.target == fl.source]
+        if asks:
+            out[fl.id] = asks[0]
+    return out
 
 
 def _zone_segment(f: Facts, element_id: str) -> Segment | None:
@@ -149,6 +170,9 @@ def _rules(f: Facts, plan: Plan, fl: Flow) -> None:
         plan.same_segment.append(fl)
         return
     proto, ports = short_protocol(fl.protocol), ports_text(fl) or "not stated"
+    if sa.place == sb.place == "outside":  # both ends outside the hospital: no hospital firewall sees it
+        plan.outside.append(fl)
+        return
     if sa.place != "outside":
         seg = sa.name if sa.place == "hospital" else NOT_PLACED
         plan.rules.append(Rule(seg, "outbound", f.name(a), _peer(f, plan, b), proto, ports, fl, opener))
@@ -166,7 +190,10 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             "does it make or accept (the other end, protocol, port, and which end opens each), and which "
             "local links (USB, Bluetooth, serial) does it have?"
         )
+    outside = {fl.id for fl in plan.outside}
     for fl in plan.network:
+        if fl.id in outside:  # no hospital firewall between two systems outside the hospital
+            continue
         ends = f"{f.name(fl.source)} and {f.name(fl.target)}"
         if not topology.parse_ports(fl.port, fl.protocol):
             out.append(

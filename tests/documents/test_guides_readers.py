@@ -1,0 +1,123 @@
+"""The guides read as a hospital reads them, on models shaped like real third-party threat models (Threat
+Dragon and TM7 exports, spreadsheets with no flows): every sentence must follow from what the model states."""
+
+from __future__ import annotations
+
+import re
+
+from mdptm.documents.guides import build_guides
+from mdptm.model import Asset, Assumption, Document, Element, Flow, Model, Product, TrustZone
+from mdptm.render import markdown as render_md
+from mdptm.render.docir import Doc, Table
+
+
+def text_of(doc: Doc) -> str:
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", render_md.render(doc))
+
+
+def firewall_rows(doc: Doc) -> list[list[str]]:
+    return [row for b in doc.blocks if isinstance(b, Table) and b.header[0] == "Dir" for row in b.rows]
+
+
+def base(**kw: object) -> Model:
+    return Model(product=Product(name="Kit", manufacturer="Maker"), document=Document(version="1.0"), **kw)  # type: ignore[arg-type]
+
+
+def test_no_flows_is_not_read_as_no_network_connection() -> None:
+    """A risk register with no data flow says nothing about the network: the firewall section must not read
+    as if the device had no connection."""
+    doc = build_guides(base())["deployment"]
+    text = text_of(doc)
+    assert "The threat model describes no network connection." not in text
+    assert "describes no data flow, so it does not say which network connections the device makes or accepts" in text
+
+
+def test_a_response_drawn_back_is_return_traffic_not_a_connection() -> None:
+    """Threat Dragon and TM7 models draw a request and its response as two flows: the response is the
+    request's return traffic. A rule letting the server open a connection to the browser would be wrong."""
+    m = base(
+        elements=[Element(id="br", name="Browser", kind="process"), Element(id="web", name="Web Application", kind="process")],
+        flows=[
+            Flow(id="df-web-request", name="Web Request", source="br", target="web", protocol="HTTPS"),
+            Flow(id="df-web-response", name="Web Response", source="web", target="br", protocol="HTTPS"),
+        ],
+    )
+    doc = build_guides(m)["deployment"]
+    rows = firewall_rows(doc)
+    assert rows and all(r[-1].split()[0] == "df-web-request" for r in rows)
+    assert not any(r[0] == "out" and r[1] == "Web Application" for r in rows)
+    text = text_of(doc)
+    assert "Return traffic of another flow (no rule of its own): df-web-response answers df-web-request." in text
+    assert "df-web-response Web Response: which end opens" not in text
+
+
+def test_a_response_with_no_request_keeps_its_rule() -> None:
+    m = base(
+        elements=[Element(id="a", name="Pump", kind="process"), Element(id="b", name="Server", kind="process")],
+        flows=[Flow(id="F-1", name="Status response", source="a", target="b", protocol="HTTPS", port="443/tcp")],
+    )
+    rows = firewall_rows(build_guides(m)["deployment"])
+    assert [r[-1].split()[0] for r in rows] == ["F-1", "F-1"]
+
+
+def test_connections_between_outside_systems_are_not_said_to_stay_in_one_segment() -> None:
+    """A mobile client on the internet calling a cloud API: no hospital segment is involved, so 'every
+    network connection stays within one segment' is false; flows with no protocol are still named."""
+    m = base(
+        trust_zones=[TrustZone(id="tz-i", name="Internet"), TrustZone(id="tz-c", name="Public Cloud")],
+        elements=[
+            Element(id="mc", name="Mobile Client", kind="process", trust_zone="tz-i"),
+            Element(id="api", name="Public API v2", kind="process", trust_zone="tz-c"),
+            Element(id="db", name="Accounting PostgreSQL", kind="data_store", trust_zone="tz-c"),
+        ],
+        flows=[
+            Flow(id="df-api-request", name="API Request", source="mc", target="api"),
+            Flow(id="df-psql-request", name="PSQL Request", source="api", target="db"),
+        ],
+    )
+    docs = build_guides(m)
+    deploy, decom = text_of(docs["deployment"]), text_of(docs["decommissioning"])
+    assert "Every network connection stays within one segment" not in deploy
+    assert "Between systems outside the hospital (no hospital firewall rule follows from them): df-api-request." in deploy
+    assert "describes 1 data flow (df-psql-request) but not whether it is a network connection" in deploy
+    assert "df-api-request API Request (not stated, between" not in deploy  # no port question for the hospital's firewall
+    assert "No connection in the model crosses a network segment." not in decom
+
+
+def test_a_stated_protocol_such_as_upnp_is_network_traffic() -> None:
+    """The model says UPnP: the guide lists the rule with that protocol instead of asking whether the flow
+    is network traffic at all."""
+    m = base(
+        elements=[Element(id="dev", name="IoT Device", kind="process"), Element(id="app", name="Mobile App", kind="process")],
+        flows=[Flow(id="df-broadcast", name="Broadcast", source="dev", target="app", protocol="UPnP")],
+    )
+    doc = build_guides(m)["deployment"]
+    rows = firewall_rows(doc)
+    assert rows and {r[3] for r in rows} == {"UPnP"} and {r[4] for r in rows} == {"not stated"}
+    assert "or a local link such as USB or Bluetooth" not in text_of(doc)
+
+
+def test_unplaced_configuration_and_secrets_do_not_say_in_not_stated() -> None:
+    m = base(
+        assets=[
+            Asset(id="A-1", name="Device Configuration Data", kind="configuration"),
+            Asset(id="A-2", name="Login Session", kind="credential"),
+        ]
+    )
+    docs = build_guides(m)
+    text = "\n".join(text_of(d) for d in docs.values())
+    assert "in not stated" not in text
+    assert "Device Configuration Data (where it is kept is not stated)" in text_of(docs["deployment"])
+    assert "| Login Session | held where the model does not say |" in text_of(docs["operations"])
+
+
+def test_assumptions_with_no_owner_are_not_put_on_the_hospital() -> None:
+    """'KMS is a secure cryptographic root' is no fact about the hospital: assumptions whose owner the model
+    does not state are not introduced as what must be true in the hospital."""
+    m = base(assumptions=[Assumption(id="A-01", text="KMS is a secure cryptographic root for our system.")])
+    text = text_of(build_guides(m)["deployment"])
+    assert "true in the hospital:" not in text
+    assert "the model does not say who ensures those so marked" in text
+    assert "A-01: KMS is a secure cryptographic root for our system. (who ensures it is not stated)" in text
+    owned = base(assumptions=[Assumption(id="A-02", text="The device VLAN is isolated.", responsibility="customer")])
+    assert "The threat analysis holds only if these are true in the hospital:" in text_of(build_guides(owned)["deployment"])
