@@ -121,3 +121,26 @@ def test_assumptions_with_no_owner_are_not_put_on_the_hospital() -> None:
     assert "A-01: KMS is a secure cryptographic root for our system. (who ensures it is not stated)" in text
     owned = base(assumptions=[Assumption(id="A-02", text="The device VLAN is isolated.", responsibility="customer")])
     assert "The threat analysis holds only if these are true in the hospital:" in text_of(build_guides(owned)["deployment"])
+
+
+def test_decommissioning_reads_only_what_the_model_says() -> None:
+    """'Use secure key exchange protocols' is not about units returned for repair; data with no stated place
+    is not 'from not stated'; a backup the model mentions is not placed with the hospital."""
+    from mdptm.model import Control
+
+    m = base(
+        assets=[Asset(id="A-1", name="User Data", kind="pii")],
+        controls=[
+            Control(id="M-134", title="Key distribution", description="Use secure key exchange protocols to ensure key integrity."),
+            Control(id="M-38", title="Backup integrity", description="Verify the integrity of backup files."),
+        ],
+    )
+    text = text_of(build_guides(m)["decommissioning"])
+    assert "(M-134)" not in text
+    assert "does not say what happens to data on a unit sent for repair" in text
+    assert "from not stated" not in text
+    assert "User Data (PII; where it is kept is not stated)" in text
+    assert "| Backups and copies (M-38) | not stated |" in text
+    assert "where the hospital keeps them" not in text
+    swapped = base(controls=[Control(id="C-9", title="Exchange", description="Units sent for device exchange are wiped first.")])
+    assert "Units sent for device exchange are wiped first. (C-9)" in text_of(build_guides(swapped)["decommissioning"])

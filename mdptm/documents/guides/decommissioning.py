@@ -46,7 +46,14 @@ def decommissioning(f: Facts) -> Doc:
     doc.h("Data to retrieve first")
     retrieve = [a for a in holding_assets(f) if a.kind in f.terms.retrieve_assets]
     if retrieve:
-        doc.bullets([f"{a.name} ({_words(a.kind)}) from {f.names(a.stored_in)}" for a in retrieve])
+        doc.bullets(
+            [
+                f"{a.name} ({_words(a.kind)}) from {f.names(a.stored_in)}"
+                if a.stored_in
+                else f"{a.name} ({_words(a.kind)}; where it is kept is not stated)"
+                for a in retrieve
+            ]
+        )
     else:
         doc.p("The threat model names no patient data, logs or configuration to export before erasing.")
 
@@ -120,7 +127,7 @@ def _data_rows(f: Facts, nt: topology.NetworkTerms) -> list[list[str]]:
         rows.append(
             [
                 f"Backups and copies ({ids})",
-                "where the hospital keeps them",
+                "not stated",
                 "the same data as the systems they copy",
                 "Destroy or erase every backup and offline copy as well; the model does not say how.",
             ]
