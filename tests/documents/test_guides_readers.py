@@ -144,3 +144,23 @@ def test_decommissioning_reads_only_what_the_model_says() -> None:
     assert "where the hospital keeps them" not in text
     swapped = base(controls=[Control(id="C-9", title="Exchange", description="Units sent for device exchange are wiped first.")])
     assert "Units sent for device exchange are wiped first. (C-9)" in text_of(build_guides(swapped)["decommissioning"])
+
+
+def test_operations_does_not_list_unstated_or_planned_logging_as_recorded() -> None:
+    """A STRIDE table's 'Implement secure logging…' (no status) or a planned control is not what the device
+    records: the operations guide says its status."""
+    from mdptm.model import Control
+
+    m = base(
+        controls=[
+            Control(id="M-27", title="Secure logging", category="event_logging", description="Log all traffic.", status_stated=False),
+            Control(id="C-2", title="Audit trail", category="event_logging", description="Audit every login.", status="planned"),
+            Control(id="C-3", title="Event log", category="event_logging", description="Records sign-ins."),
+        ]
+    )
+    text = text_of(build_guides(m)["operations"])
+    assert "| M-27 Secure logging (status not stated) |" in text
+    assert "| C-2 Audit trail (planned) |" in text
+    assert "| C-3 Event log |" in text
+    assert "The threat model names no certificate, key, account or token." not in text
+    assert "lists no certificate, key, account or token among its assets" in text
