@@ -4,6 +4,7 @@ Dragon and TM7 exports, spreadsheets with no flows): every sentence must follow 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from mdptm.documents.guides import build_guides
 from mdptm.model import Asset, Assumption, Document, Element, Flow, Model, Product, TrustZone
@@ -164,3 +165,35 @@ def test_operations_does_not_list_unstated_or_planned_logging_as_recorded() -> N
     assert "| C-3 Event log |" in text
     assert "The threat model names no certificate, key, account or token." not in text
     assert "lists no certificate, key, account or token among its assets" in text
+
+
+def test_pre_procurement_a_model_without_controls_does_not_say_the_device_has_none() -> None:
+    from mdptm.model import Threat
+
+    m = base(threats=[Threat(id="T-1", title="Image tampering", stride=["tampering"])])
+    text = text_of(build_guides(m)["pre-procurement"])
+    assert "| Controls | none |" not in text
+    assert "| Controls | none listed in the threat model: ask the device maker which controls protect the device |" in text
+    assert "| Threats analysed | none listed in the threat model |" in text_of(build_guides(base())["pre-procurement"])
+
+
+def test_ptm_network_table_does_not_say_unzoned_flows_cross_a_boundary(tmp_path: Path) -> None:
+    """A Threat Dragon model with no trust zones: its flows are not known to cross a trust-zone boundary."""
+    from mdptm.documents.ptm import build_ptm_doc
+    from mdptm.plugins import ExportContext
+
+    def captions(m: Model) -> list[str]:
+        doc = build_ptm_doc(m, ExportContext(), tmp_path)
+        return [b.caption for b in doc.blocks if isinstance(b, Table) and b.header[:3] == ["Flow", "Between", "Trust zones"]]
+
+    ends = [Element(id="br", name="Browser", kind="process"), Element(id="web", name="Web site", kind="process")]
+    flow = Flow(id="F-1", name="HTTPS", source="br", target="web", protocol="HTTPS")
+    (unzoned,) = captions(base(elements=ends, flows=[flow]))
+    assert not unzoned.startswith("Connections that cross a trust-zone boundary (")
+    assert "whose ends' trust zones are not stated" in unzoned
+    zoned = base(
+        trust_zones=[TrustZone(id="z1", name="Clinical LAN"), TrustZone(id="z2", name="DMZ")],
+        elements=[e.model_copy(update={"trust_zone": z}) for e, z in zip(ends, ("z1", "z2"), strict=True)],
+        flows=[flow],
+    )
+    assert captions(zoned) == ["Connections that cross a trust-zone boundary (for firewall rules and segmentation)"]

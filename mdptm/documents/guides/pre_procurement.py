@@ -128,7 +128,7 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
         ("mitigated", "partially_mitigated", "accepted", "transferred", "open", "not_applicable", "status_not_stated"),
     )
     stride = _counts((s for t in m.threats for s in t.stride), STRIDE_ORDER)
-    rows.append(["Threats analysed", f"{len(m.threats)} ({_count_phrase(statuses)})" if m.threats else "none"])
+    rows.append(["Threats analysed", f"{len(m.threats)} ({_count_phrase(statuses)})" if m.threats else "none listed in the threat model"])
     if m.threats:
         rows.append(["Threats by STRIDE", _count_phrase(stride) or NOT_STATED])
     multi = [t.id for t in m.threats if t.multi_patient]
@@ -150,7 +150,7 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
             "Controls",
             f"{len(maker)} by the device maker ({_count_phrase(c_status)}); {customer} expected of the hospital, alone or with the maker"
             if m.controls
-            else "none",
+            else "none listed in the threat model: ask the device maker which controls protect the device",
         ]
     )
     present = _counts(v.kind for v in m.views)

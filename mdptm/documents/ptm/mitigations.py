@@ -123,10 +123,14 @@ class MitigationChapter(Chapter):
                 ]
             )
         if rows:
+            unzoned = any("—" in r[2].split(" ") for r in rows)
             self.doc.table(
                 ["Flow", "Between", "Trust zones", "Protocol", "Port", "Encryption"],
                 rows,
-                caption="Connections that cross a trust-zone boundary (for firewall rules and segmentation)",
+                caption="Connections that cross a trust-zone boundary (for firewall rules and segmentation)"
+                if not unzoned
+                else "Connections that cross a trust-zone boundary or whose ends' trust zones are not stated "
+                "(—: the model places that end in no zone), for firewall rules and segmentation",
                 widths=[0.6, 2.4, 2.0, 1.5, 0.6, 0.9],
             )
 
