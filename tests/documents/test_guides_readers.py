@@ -197,3 +197,14 @@ def test_ptm_network_table_does_not_say_unzoned_flows_cross_a_boundary(tmp_path:
         flows=[flow],
     )
     assert captions(zoned) == ["Connections that cross a trust-zone boundary (for firewall rules and segmentation)"]
+
+
+def test_ptm_without_hospital_controls_does_not_say_the_hospital_has_nothing_to_do(tmp_path: Path) -> None:
+    from mdptm.documents.ptm import build_ptm_doc
+    from mdptm.plugins import ExportContext
+    from mdptm.render.docir import Paragraph
+
+    doc = build_ptm_doc(base(), ExportContext(), tmp_path)
+    text = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
+    assert "No control in this model depends on the hospital." not in text
+    assert "assigns no control to the hospital; it does not say that the hospital has nothing to provide" in text

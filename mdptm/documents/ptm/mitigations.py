@@ -91,7 +91,10 @@ class MitigationChapter(Chapter):
                 )
             )
         else:
-            d.p("No control in this model depends on the hospital.")
+            d.p(  # silence is not "nothing to do": a control with no stated owner reads as the maker's
+                "The threat model assigns no control to the hospital; it does not say that the hospital has nothing "
+                "to provide. Ask the device maker what the device expects of the hospital."
+            )
         hospital_assumptions = [a for a in m.assumptions if a.responsibility in ("customer", "shared")]
         if hospital_assumptions:
             d.p("The analysis also assumes that:")
