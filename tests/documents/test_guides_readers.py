@@ -208,3 +208,20 @@ def test_ptm_without_hospital_controls_does_not_say_the_hospital_has_nothing_to_
     text = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
     assert "No control in this model depends on the hospital." not in text
     assert "assigns no control to the hospital; it does not say that the hospital has nothing to provide" in text
+
+
+def test_flows_inside_the_makers_cloud_are_not_said_to_stay_in_the_hospital() -> None:
+    """A model whose flows all run between cloud services: 'none of the data flows leaves the hospital'
+    would tell a hospital its data stays inside."""
+    m = base(
+        trust_zones=[TrustZone(id="az", name="Azure Trust Boundary")],
+        elements=[
+            Element(id="fn", name="API Functions", kind="process", trust_zone="az"),
+            Element(id="db", name="Data Lake", kind="data_store", trust_zone="az"),
+        ],
+        flows=[Flow(id="F-1", name="Write telemetry", source="fn", target="db")],
+    )
+    text = text_of(build_guides(m)["pre-procurement"])
+    assert "leaves the hospital." not in text
+    assert "1 of 1 data flows run outside the hospital, between systems the model places outside it: F-1" in text
+    assert "| Data flows | 1; 0 leave the hospital, 1 run outside it;" in text
