@@ -225,3 +225,19 @@ def test_flows_inside_the_makers_cloud_are_not_said_to_stay_in_the_hospital() ->
     assert "leaves the hospital." not in text
     assert "1 of 1 data flows run outside the hospital, between systems the model places outside it: F-1" in text
     assert "| Data flows | 1; 0 leave the hospital, 1 run outside it;" in text
+
+
+def test_incident_steps_rest_only_on_controls_in_place() -> None:
+    from mdptm.model import Control
+
+    m = base(
+        controls=[
+            Control(id="C-1", title="Failover server", category="resiliency_recovery", description="Standby.", status="planned"),
+            Control(id="C-2", title="Local buffering", category="resiliency_recovery", description="Keeps 24 h.", status_stated=False),
+            Control(id="C-3", title="Audit log", category="event_logging", description="Sign-ins.", status="not_implemented"),
+        ]
+    )
+    text = text_of(build_guides(m)["operations"])
+    assert "Failover server (C-1)" not in text
+    assert "What keeps working: Local buffering (C-2, status not stated)." in text
+    assert "Preserve evidence:" not in text

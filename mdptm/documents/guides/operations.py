@@ -20,7 +20,7 @@ from mdptm.documents.guides._shared import (
 )
 from mdptm.documents.guides.credentials import credentials
 from mdptm.documents.guides.facts import NOT_STATED, Facts
-from mdptm.model import Asset, Threat, topology
+from mdptm.model import Asset, Control, Threat, topology
 from mdptm.render.docir import Doc
 
 # ----------------------------------------------------------------------------------- operations
@@ -208,12 +208,18 @@ def _incidents(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
             f"Contain: the model relies on {segmentation[0].title.lower()} ({segmentation[0].id}); "
             "keep the affected devices on their segment and block what is not in the firewall rules."
         )
-    resilience = [c for c in m.controls if c.category == "resiliency_recovery" and _first_sentence(c.description)]
+    # only controls in place say what keeps working or what evidence there is; an unstated status is said
+    in_place = [c for c in m.controls if c.status == "implemented"]
+
+    def named(c: Control) -> str:
+        return f"{c.title} ({c.id}{'' if c.status_stated else ', status not stated'})"
+
+    resilience = [c for c in in_place if c.category == "resiliency_recovery" and _first_sentence(c.description)]
     if resilience:
-        steps.append("What keeps working: " + "; ".join(f"{c.title} ({c.id})" for c in resilience[:3]) + ".")
-    logs = [c for c in m.controls if c.category == "event_logging"]
+        steps.append("What keeps working: " + "; ".join(named(c) for c in resilience[:3]) + ".")
+    logs = [c for c in in_place if c.category == "event_logging"]
     if logs:
-        steps.append("Preserve evidence: " + "; ".join(f"{c.title} ({c.id})" for c in logs[:3]) + ".")
+        steps.append("Preserve evidence: " + "; ".join(named(c) for c in logs[:3]) + ".")
     if s.contact:
         steps.append(f"Report to the device maker: {s.contact}.")
     if steps:
