@@ -31,6 +31,8 @@ def test_no_flows_is_not_read_as_no_network_connection() -> None:
     text = text_of(doc)
     assert "The threat model describes no network connection." not in text
     assert "describes no data flow, so it does not say which network connections the device makes or accepts" in text
+    assert "The threat model names no control the hospital is expected to provide." not in text
+    assert "assigns no control to the hospital; it does not say that the hospital has nothing to provide" in text
 
 
 def test_a_response_drawn_back_is_return_traffic_not_a_connection() -> None:

@@ -228,7 +228,10 @@ def _hospital_controls(doc: Doc, f: Facts) -> None:
             widths=[5, 2.2, 6],
         )
     else:
-        doc.p("The threat model names no control the hospital is expected to provide.")
+        doc.p(
+            "The threat model assigns no control to the hospital; it does not say that the hospital has nothing to "
+            "provide. Ask the device maker what the device expects of the hospital before go-live."
+        )
     ca = _customer_assumptions(f)
     if ca:
         doc.p(
