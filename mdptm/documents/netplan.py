@@ -228,8 +228,12 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         for r in plan.rules
         if r.direction == "inbound" and plan.segment[r.opener.element].place == "outside"
     )
+    encrypted_by_name = topology.matcher(topology.network_terms().encrypted_protocols)
     out.extend(
-        f"{fl.id} {fl.name}: is the traffic encrypted, and with what? The model does not say."
+        f"{fl.id} {fl.name}: the model names {short_protocol(fl.protocol)} but not its version or how certificates "
+        "are checked: which are they?"
+        if encrypted_by_name(fl.protocol or "")
+        else f"{fl.id} {fl.name}: is the traffic encrypted, and with what? The model does not say."
         for fl in plan.network
         if fl.encryption is None and fl.id in crossing
     )

@@ -243,3 +243,17 @@ def test_incident_steps_rest_only_on_controls_in_place() -> None:
     assert "Failover server (C-1)" not in text
     assert "What keeps working: Local buffering (C-2, status not stated)." in text
     assert "Preserve evidence:" not in text
+
+
+def test_https_is_not_asked_whether_it_is_encrypted() -> None:
+    m = base(
+        elements=[Element(id="br", name="Browser", kind="process"), Element(id="web", name="Web site", kind="process")],
+        flows=[
+            Flow(id="F-1", name="Pages", source="br", target="web", protocol="HTTPS"),
+            Flow(id="F-2", name="Admin", source="br", target="web", protocol="HTTP"),
+        ],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert "F-1 Pages: is the traffic encrypted" not in text
+    assert "F-1 Pages: the model names HTTPS but not its version or how certificates are checked" in text
+    assert "F-2 Admin: is the traffic encrypted, and with what? The model does not say." in text
