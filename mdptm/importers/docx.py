@@ -1406,6 +1406,11 @@ class _Walker:
         view = self._current_view()
         grid.view = view.id if view else None
         mark = self.marking()
+        if mark is None and caption:  # "Table 4: Confidential threats", "Table 5 - Debug port (internal use only)"
+            level = self.withheld_marking(_TABLE_CAPTION.sub("", caption, count=1))
+            if level is not None:
+                mark = (level, one_line(caption))
+                self.b.warn(f"table {self.tables}", f"caption {one_line(caption)!r} marks its table {level}: its rows are not published")
         if mark is not None:
             self.marked[f"table {self.tables}"] = mark
             grid.defaults["sensitivity"] = mark[0]  # a summary table read at the end takes it too

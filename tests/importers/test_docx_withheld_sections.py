@@ -115,3 +115,17 @@ def test_a_bulleted_classification_marks_nothing(tmp_path: Path) -> None:
     model, report = run_import(path)
     assert [t.sensitivity for t in model.threats] == ["public"]
     assert not warnings_with(report, "marks the rest of section")
+
+
+def test_a_caption_marks_its_table_only(tmp_path: Path) -> None:
+    doc = docx.Document()
+    doc.add_heading("Threats", 1)
+    doc.add_paragraph("Table 4: Confidential threats")
+    _table(doc, [["T-9", "Backdoor account in the service menu", "E", "Pump", "Open"]])
+    doc.add_paragraph("Table 5: Network threats")
+    _table(doc, [["T-1", "Spoofed pump", "S", "Pump", "Open"]])
+    path = tmp_path / "tm.docx"
+    doc.save(str(path))
+    model, report = run_import(path)
+    assert {t.id: t.sensitivity for t in model.threats} == {"T-1": "public", "T-9": "confidential"}
+    assert warnings_with(report, "marks its table confidential")

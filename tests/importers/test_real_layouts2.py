@@ -472,6 +472,8 @@ def test_control_table_keyed_by_the_threat_ids_links_each_control(tmp_path: Path
     assert threats["TS-01"].controls == [controls["Per-route scope gate, default-deny"].id]
     assert threats["TS-02"].controls == [controls["Single-use stream tickets"].id]
     assert (threats["TS-01"].status, threats["TS-02"].status) == ("mitigated", "accepted")
+    assert sum("control keyed by threat id" in w.message for w in report.warnings) == 2
+    assert not any("already used" in w.message for w in report.warnings)  # one warning per row, not two
     # "Implemented in" holds where, not whether: no status read from it, and no warning about one
     assert all(not c.status_stated for c in controls.values())
     assert not any("control status" in w.message for w in report.warnings)
@@ -764,3 +766,39 @@ def test_bold_ids_in_threat_cells_and_a_risk_column_of_names(tmp_path: Path) -> 
     # "TLS1.2 downgrade" is no id: only the threat prefixes are read without a separator
     other, _r = load_text(tmp_path, "# M\n\n| Threat | Mitigation |\n|---|---|\n| TLS1.2 downgrade | TLS 1.3 only |\n", name="tls.md")
     assert [t.title for t in other.threats] == ["TLS1.2 downgrade"]
+
+
+def test_two_rows_of_one_threat_keep_both_descriptions_and_the_other_title(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# M\n\n## Threats\n\n| ID | Threat | Description |\n|---|---|---|\n"
+        "| T1 | Unprotected Registration | Unprotected registration allows anyone to create admin accounts |\n\n"
+        "## Detail\n\n| ID | Threat | Description |\n|---|---|---|\n"
+        "| T1 | Spoofing via Unprotected Registration | Attacker registers with role admin to gain full access |\n",
+    )
+    t1 = model.threats[0]
+    assert t1.title == "Unprotected Registration" and t1.extra["Other title"] == "Spoofing via Unprotected Registration"
+    assert "allows anyone to create admin accounts" in (t1.description or "")
+    assert "Attacker registers with role admin" in (t1.description or "")
+    assert any("description of another row added" in w.message for w in report.warnings)
+
+
+def test_a_bracketed_sensitivity_is_read_never_empty(tmp_path: Path) -> None:
+    """A fill-in is empty everywhere else, but "[Confidential]" in a sensitivity cell withholds the row: a guess
+    must never publish it."""
+    model, _report = load_text(
+        tmp_path,
+        "# M\n\n| ID | Threat | Sensitivity |\n|---|---|---|\n| T-1 | Spoofed gateway | [Confidential] |\n"
+        "| T-2 | Log deletion | [Public/Confidential] |\n| T-3 | Replay | Public |\n",
+    )
+    got = {t.id: t.sensitivity for t in model.threats}
+    assert got["T-1"] == "confidential" and got["T-2"] == "confidential" and got["T-3"] == "public"
+
+
+def test_a_risk_row_titled_by_a_stride_category_takes_that_category(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# M\n\n## Risk Assessment Matrix\n\n| Threat | Likelihood | Impact | Risk Level |\n|---|---|---|---|\n"
+        "| Data Breach | Medium | Critical | High |\n| Spoofing | Medium | High | Medium |\n",
+    )
+    assert {t.title: t.stride for t in model.threats} == {"Data Breach": [], "Spoofing": ["spoofing"]}

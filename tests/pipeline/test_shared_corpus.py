@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -24,10 +24,16 @@ def _spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str | None, str]]:
     real = build_module.output_detector
 
     def spy(
-        policy: Policy, model: Model, public: Model, *, corpus: Corpus | None = None, log: RedactionLog | None = None
+        policy: Policy,
+        model: Model,
+        public: Model,
+        *,
+        corpus: Corpus | None = None,
+        log: RedactionLog | None = None,
+        published: Iterable[str] = (),
     ) -> Callable[[str], list[str]]:
         seen.append((corpus.text() if corpus else None, public_corpus(public, policy)))  # the corpus built afresh at scan time
-        return real(policy, model, public, corpus=corpus, log=log)
+        return real(policy, model, public, corpus=corpus, log=log, published=published)
 
     monkeypatch.setattr(build_module, "output_detector", spy)
     return seen

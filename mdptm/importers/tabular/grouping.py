@@ -164,7 +164,10 @@ class Grouper:
         groups = {id(g): g for g, b in hits if b is not block}
         return next(iter(groups.values())) if len(groups) == 1 and len(hits) == 1 else None
 
-    def assign_id(self, grp: Group, used: set[str], owners: dict[str, str], counters: dict[str, int]) -> tuple[str, str | None]:
+    def assign_id(
+        self, grp: Group, used: set[str], owners: dict[str, str], counters: dict[str, int], *, quiet: Callable[[str], bool] | None = None
+    ) -> tuple[str, str | None]:
+        """The item's id; *quiet* says of a taken id that the caller reports the renaming itself."""
         kind = grp.kind
         if grp.explicit_id:
             wanted = grp.explicit_id
@@ -179,10 +182,11 @@ class Grouper:
                 n += 1
             used.add(new)
             owners[new] = kind
-            self.warn(
-                grp.records[0].locator,
-                f"id {wanted!r} is already used by a {owner.replace('_', ' ')}; this {kind.replace('_', ' ')} is {new!r}",
-            )
+            if quiet is None or not quiet(owner):
+                self.warn(
+                    grp.records[0].locator,
+                    f"id {wanted!r} is already used by a {owner.replace('_', ' ')}; this {kind.replace('_', ' ')} is {new!r}",
+                )
             return new, wanted
         name = ""
         for rec in grp.records:

@@ -224,9 +224,15 @@ class SourceBuilder:
         by_view: dict[str, list[tuple[int, str, str]]] = {}
         for kind in BUILD_ORDER:
             for grp in (g for g in groups if g.kind == kind):
-                item_id, alias = self.grouper.assign_id(grp, used_ids, owners, counters)
+                wanted = grp.explicit_id or ""
+
+                def keyed_here(owner: str, grp: Group = grp, wanted: str = wanted) -> bool:
+                    return grp.kind == "control" and owner == "threat" and _keyed_by_threat(grp, wanted)
+
+                item_id, alias = self.grouper.assign_id(grp, used_ids, owners, counters, quiet=keyed_here)
                 keyed = alias if kind == "control" and alias is not None and owners.get(alias) == "threat" else None
-                item = self._make(grp, item_id, alias, threat_key=keyed if keyed and _keyed_by_threat(grp, keyed) else None)
+                keyed = keyed if keyed and _keyed_by_threat(grp, keyed) else None
+                item = self._make(grp, item_id, alias, threat_key=keyed)
                 getattr(model, COLLECTION[kind]).append(item)
                 for rec in grp.records:
                     if rec.view and kind in VIEW_LISTS:
@@ -409,7 +415,10 @@ class SourceBuilder:
             first = grp.records[0]
             header = first.headers.get("id", "id")
             pending.append({"field": "threats", "raw": threat_key, "header": header, "locator": first.locator})
-            self.warn(first.locator, f"control keyed by threat id {threat_key!r} (column {header!r}): it mitigates {threat_key}")
+            self.warn(
+                first.locator,
+                f"control keyed by threat id {threat_key!r} (column {header!r}): it mitigates {threat_key}; its own id is {item_id!r}",
+            )
         # The row that says most about the item comes first: it creates the item and gives its provenance.
         named = ("title", "name", "text")
         primary = max(
@@ -507,6 +516,14 @@ class SourceBuilder:
             elif old != value:
                 if fname == "notes":
                     item.notes = f"{old}\n{value}"
+                elif fname == "description" and isinstance(old, str) and isinstance(value, str):
+                    # two tables (a register and its detail) describe the item in their own words: both are kept
+                    if norm_text(value) not in norm_text(old):
+                        item.description = value if norm_text(old) in norm_text(value) else f"{old}\n\n{value}"
+                        self.warn(rec.locator, f"{item.id}: description of another row added to the earlier one")
+                elif fname == "title" and isinstance(value, str):
+                    item.extra.setdefault("Other title", value)  # kept (internal), never lost
+                    self.warn(rec.locator, f"{item.id}: title differs from an earlier row: kept {old!r}; {value!r} kept in extra")
                 else:
                     self.warn(rec.locator, f"{item.id}: {fname} differs from an earlier row: kept {old!r}, ignored {value!r}")
             given.add(fname)

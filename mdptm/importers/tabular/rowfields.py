@@ -19,6 +19,7 @@ from mdptm.importers.tabular.vocab import (
     clean_text,
     combine_risk,
     is_empty,
+    is_fill_in,
     norm_text,
     normalise_cwe,
     one_line,
@@ -138,6 +139,8 @@ class RowFields:
         denies publication ("Not public", "non-public") is read as confidential, never as public: a row its
         author marked is not published by a guess. The warning names the cell."""
         raw = rec.values.get("sensitivity")
+        if raw is not None and is_fill_in(raw) and raw.strip()[1:-1].strip(" {}<>[]"):
+            raw = raw.strip()[1:-1].strip(" {}<>[]")  # "[Confidential]": bracketed, but said; never read as empty
         if raw is None or is_empty(self.vocab, raw):
             self._sheet_sensitivity(rec, fields)
             return
@@ -191,6 +194,11 @@ class RowFields:
                 fields["stride"] = got.value
             if not got.ok and not is_empty(self.vocab, v["stride"]):
                 self._fail(rec, "stride", v["stride"], extra, "STRIDE value")
+        title = fields.get("title") or ""
+        if "stride" not in fields and "stride" not in v and title and len(title) >= 3:
+            named = self.vocab.stride_names.exact(title)  # a full name ("Spoofing"), not "Spoof"
+            if named is not None:
+                fields["stride"] = [named]  # a risk row titled "Spoofing": the category is what it names
         for key, mark in v.items():
             if key.startswith("stride:"):
                 flag = parse_bool(self.vocab, mark)

@@ -542,6 +542,8 @@ def is_fill_in(text: str) -> bool:
 
 def clean_text(text: str) -> str:
     """Trim each line and drop blank lines at the ends; paragraphs inside the text are kept."""
+    if "\n" not in text and "\r" not in text:  # one line (most cells): the same as below, without the lists
+        return text.strip()
     lines = [ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     while lines and not lines[0]:
         lines.pop(0)
