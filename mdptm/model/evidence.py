@@ -91,6 +91,7 @@ class EvidenceTerms(BaseModel):
     strong_negations: list[str] = Field(default_factory=empty_list)
     control_denials: list[str] = Field(default_factory=empty_list)
     title_denials: list[str] = Field(default_factory=empty_list)
+    title_denial_patterns: list[str] = Field(default_factory=empty_list)
     clause_breaks: list[str] = Field(default_factory=empty_list)
     durations: _Durations
 
@@ -333,8 +334,10 @@ _GENERIC_TITLE_WORDS = frozenset(
 
 @cache
 def _title_denial() -> re.Pattern[str] | None:
-    words = shipped("evidence", EvidenceTerms).title_denials
-    return re.compile(rf"(?<![\w'])(?:{_phrases(words)})(?![\w'])", re.I) if words else None
+    terms = shipped("evidence", EvidenceTerms)
+    parts = [rf"(?<![\w'])(?:{_phrases(terms.title_denials)})(?![\w'])"] if terms.title_denials else []
+    parts += [f"(?:{p})" for p in terms.title_denial_patterns]
+    return re.compile("|".join(parts), re.I) if parts else None
 
 
 def denies_title(title: str, description: str) -> bool:

@@ -56,6 +56,8 @@ def test_denies_title_reads_only_the_parts_that_name_the_control() -> None:
     assert not denies_title("Objects are not deserialized", "Untrusted objects are not deserialized.")
     assert not denies_title("Encryption at rest", "AES-256 for the database; the log volume is not yet covered by backups.")
     assert not denies_title("Remote access", "No remote access from outside the hospital.")  # plain "no" writes safeguards
+    assert denies_title("Authentication", "No authentication is required on the service port.")
+    assert not denies_title("Authentication", "Authentication by smart card, and no shared account is used.")
 
 
 def test_a_text_opening_with_parentheses_is_not_a_placeholder() -> None:
