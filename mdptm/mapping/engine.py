@@ -618,6 +618,10 @@ class Evaluator:
             return _describe(collection, sel, n)
 
         def capped(level: Level, ids: list[str], text: str) -> Outcome:
+            read_as = [i for i in (it.id for it in matched) if i in unstated]
+            if read_as and (level != "met" or textual):  # the maker's word on the status is missing: say so
+                verb = "is" if len(read_as) == 1 else "are"
+                text = f"{text}; no source states that {_ids(read_as)} {verb} implemented (listed as mitigations)"
             if textual and level == "met":
                 return Outcome("partial", ids, f"{text} ({TEXT_MATCH})", hospital)
             assumed = [i for i in ids if i in unstated]
@@ -651,6 +655,10 @@ class Evaluator:
             if silent:  # "none of the 16 threats not open": the source states no status, it does not say they are open
                 note += f" (the source states no status for {_ids(silent)})"
         if not good:
+            read_as = [i for i in bad if i in unstated]
+            if read_as:  # "none of the 10 implemented controls …": say whose status is only read
+                verb = "is" if len(read_as) == 1 else "are"
+                note += f"; no source states that {_ids(read_as)} {verb} implemented (listed as mitigations)"
             return Outcome("unmet", [], f"none of the {total} {what(total)} {cond} ({_ids(bad)}){note}", hospital)
         if bad:
             return capped("partial", good, f"{len(good)} of {total} {what(total)} {cond}; not {_ids(bad)}{note}")

@@ -3,6 +3,8 @@ what its title names, or says only "TBD", is not evidence of a safeguard in plac
 
 from __future__ import annotations
 
+import re
+
 from mdptm.mapping.engine import map_model
 from mdptm.model import Control, Document, Model, Product, Threat
 from mdptm.model.evidence import denies_title, is_placeholder
@@ -64,3 +66,17 @@ def test_a_text_opening_with_parentheses_is_not_a_placeholder() -> None:
     assert not is_placeholder("(D)TLS (PSK/RSA) to encrypt the traffic")
     assert is_placeholder("(TBD)")
     assert is_placeholder("TBD - depends on the supplier")
+
+
+def test_a_status_no_source_states_is_said_in_every_verdict_that_counts_implemented_controls() -> None:
+    """Listed mitigations with no status are read as implemented; a 'gap' or 'partial' rationale that counts
+    'implemented controls' must say so too, not only a 'covered' one."""
+    m = model(
+        Control(id="C-1", title="Firewall audits", category="other", description="Monthly firewall audits.", status_stated=False),
+        Control(id="C-2", title="Patching", category="other", description="Patch systems monthly.", status_stated=False),
+    )
+    cov = map_model(m)
+    counted = re.compile(r"\b\d+ implemented controls? \(|\d+ implemented controls? state")  # not "no implemented controls"
+    texts = [c.rationale for fw in cov.frameworks for c in fw.clauses if counted.search(c.rationale)]
+    assert any("none of the 2 implemented controls state verification" in t for t in texts)
+    assert all(re.search(r"no source states that C-1(, C-2 are| is) implemented \(listed as mitigations\)", t) for t in texts), texts
