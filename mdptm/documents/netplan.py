@@ -119,7 +119,10 @@ def _zone_segment(f: Facts, element_id: str) -> Segment | None:
     place: Place = f.where(element_id)
     if z is None:
         if place == "outside":
-            return Segment(INTERNET, "outside")
+            el = f.elements.get(element_id)
+            by_kind = el is not None and el.kind in f.terms.element_kinds.get("outside", [])
+            # no zone and no outside kind: only a word of its name ("Cloud API") puts it there
+            return Segment(INTERNET, "outside", note="" if by_kind else "placed outside by its name")
         return None
     kind = topology.zone_kind(z).kind
     if kind in OUTSIDE_KINDS or place == "outside":
@@ -155,7 +158,7 @@ def _peer(f: Facts, plan: Plan, element_id: str) -> str:
     seg = plan.segment[element_id]
     where = {
         "hospital": seg.name,
-        "outside": f"{seg.name}, {INTERNET.lower()}" if seg.name != INTERNET else INTERNET.lower(),
+        "outside": f"{seg.name}, {INTERNET.lower()}" if seg.name != INTERNET else INTERNET.lower() + (f", {seg.note}" if seg.note else ""),
         "unknown": "segment not stated",
     }[seg.place]
     return f"{f.name(element_id)} ({where})"

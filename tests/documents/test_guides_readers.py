@@ -257,3 +257,20 @@ def test_https_is_not_asked_whether_it_is_encrypted() -> None:
     assert "F-1 Pages: is the traffic encrypted" not in text
     assert "F-1 Pages: the model names HTTPS but not its version or how certificates are checked" in text
     assert "F-2 Admin: is the traffic encrypted, and with what? The model does not say." in text
+
+
+def test_an_end_placed_on_the_internet_only_by_its_name_says_so() -> None:
+    m = base(
+        elements=[
+            Element(id="dev", name="IoT Device", kind="device"),
+            Element(id="api", name="Cloud API", kind="process"),
+            Element(id="svc", name="Telemetry", kind="cloud_service"),
+        ],
+        flows=[
+            Flow(id="F-1", name="Poll", source="dev", target="api", protocol="HTTPS", port="443/tcp"),
+            Flow(id="F-2", name="Upload", source="dev", target="svc", protocol="HTTPS", port="443/tcp"),
+        ],
+    )
+    rows = {r[-1].split()[0]: r for r in firewall_rows(build_guides(m)["deployment"])}
+    assert rows["F-1"][2] == "Cloud API (internet, placed outside by its name)"
+    assert rows["F-2"][2] == "Telemetry (internet)"
