@@ -274,3 +274,11 @@ def test_an_end_placed_on_the_internet_only_by_its_name_says_so() -> None:
     rows = {r[-1].split()[0]: r for r in firewall_rows(build_guides(m)["deployment"])}
     assert rows["F-1"][2] == "Cloud API (internet, placed outside by its name)"
     assert rows["F-2"][2] == "Telemetry (internet)"
+
+
+def test_a_service_only_named_in_a_makers_control_is_not_called_a_need() -> None:
+    from mdptm.model import Control
+
+    m = base(controls=[Control(id="C-3", title="Update antivirus and patch systems", description="Update antivirus and patch systems.")])
+    text = text_of(build_guides(m)["deployment"])
+    assert "| Anti-malware signatures | named, not stated as needed from the hospital; no port given | C-3 |" in text

@@ -24,6 +24,7 @@ from mdptm.render.docir import Doc
 
 
 _DIRECTION = {"outbound": "out", "inbound": "in"}
+_NAMED_ONLY = "named, not stated as needed from the hospital; no port given"  # a word in a control is no stated need
 _BASIS_MARK = {"stated": "", "text": "", "design": "", "name": "", "assumed": " *"}
 
 
@@ -125,7 +126,7 @@ def deployment(f: Facts) -> Doc:
     if stated:
         doc.table(
             ["Service", "What the model says", "Stated in"],
-            [[n.title, "; ".join(_short_details(n.details)) or "mentioned; no port given", ", ".join(n.stated_in[:5])] for n in stated],
+            [[n.title, "; ".join(_short_details(n.details)) or _NAMED_ONLY, ", ".join(n.stated_in[:5])] for n in stated],
             widths=[3.6, 6.4, 3.4],
         )
     else:
