@@ -54,6 +54,8 @@ class Plan:
     local: list[Flow] = field(default_factory=list)
     unclear: list[Flow] = field(default_factory=list)
     network: list[Flow] = field(default_factory=list)
+    outside: list[Flow] = field(default_factory=list)  # network flows with both ends outside the hospital
+    returns: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow it answers (its return traffic)
     needs: list[Need] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     outbound_only: str | None = None
@@ -80,7 +82,10 @@ def ports_text(f: Flow) -> str:
 def build(f: Facts) -> Plan:
     m = f.model
     plan = Plan(outbound_only=topology.outbound_only_design(m))
+    plan.returns = return_legs(m.flows)
     for fl in m.flows:
+        if fl.id in plan.returns:  # the answer drawn back along a request: the request's rule covers it
+            continue
         plan.opener[fl.id] = topology.initiator(fl, f.elements, f.zones, f.where, plan.outbound_only)
         kind = topology.transport(fl)
         (plan.network if kind == "network" else plan.local if kind == "local" else plan.unclear).append(fl)
@@ -93,12 +98,31 @@ def build(f: Facts) -> Plan:
     return plan
 
 
+def return_legs(flows: list[Flow]) -> dict[str, Flow]:
+    """Flows named as the answer to another ("Web Response", "PSQL Response") drawn back between the same
+    two ends as a flow that is not itself an answer: each is that connection's return traffic, which a
+    stateful firewall lets through, never a connection its source opens (no rule of its own)."""
+    is_answer = topology.matcher(topology.network_terms().response_terms)
+    answers = {fl.id for fl in flows if is_answer(fl.name or "")}
+    out: dict[str, Flow] = {}
+    for fl in flows:
+        if fl.id not in answers:
+            continue
+        asks = [o for o in flows if o.id not in answers and o.source == fl.target and o.target == fl.source]
+        if asks:
+            out[fl.id] = asks[0]
+    return out
+
+
 def _zone_segment(f: Facts, element_id: str) -> Segment | None:
     z = f.zone_of(element_id)
     place: Place = f.where(element_id)
     if z is None:
         if place == "outside":
-            return Segment(INTERNET, "outside")
+            el = f.elements.get(element_id)
+            by_kind = el is not None and el.kind in f.terms.element_kinds.get("outside", [])
+            # no zone and no outside kind: only a word of its name ("Cloud API") puts it there
+            return Segment(INTERNET, "outside", note="" if by_kind else "placed outside by its name")
         return None
     kind = topology.zone_kind(z).kind
     if kind in OUTSIDE_KINDS or place == "outside":
@@ -134,7 +158,7 @@ def _peer(f: Facts, plan: Plan, element_id: str) -> str:
     seg = plan.segment[element_id]
     where = {
         "hospital": seg.name,
-        "outside": f"{seg.name}, {INTERNET.lower()}" if seg.name != INTERNET else INTERNET.lower(),
+        "outside": f"{seg.name}, {INTERNET.lower()}" if seg.name != INTERNET else INTERNET.lower() + (f", {seg.note}" if seg.note else ""),
         "unknown": "segment not stated",
     }[seg.place]
     return f"{f.name(element_id)} ({where})"
@@ -149,6 +173,9 @@ def _rules(f: Facts, plan: Plan, fl: Flow) -> None:
         plan.same_segment.append(fl)
         return
     proto, ports = short_protocol(fl.protocol), ports_text(fl) or "not stated"
+    if sa.place == sb.place == "outside":  # both ends outside the hospital: no hospital firewall sees it
+        plan.outside.append(fl)
+        return
     if sa.place != "outside":
         seg = sa.name if sa.place == "hospital" else NOT_PLACED
         plan.rules.append(Rule(seg, "outbound", f.name(a), _peer(f, plan, b), proto, ports, fl, opener))
@@ -166,7 +193,10 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             "does it make or accept (the other end, protocol, port, and which end opens each), and which "
             "local links (USB, Bluetooth, serial) does it have?"
         )
+    outside = {fl.id for fl in plan.outside}
     for fl in plan.network:
+        if fl.id in outside:  # no hospital firewall between two systems outside the hospital
+            continue
         ends = f"{f.name(fl.source)} and {f.name(fl.target)}"
         if not topology.parse_ports(fl.port, fl.protocol):
             out.append(
@@ -201,8 +231,12 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         for r in plan.rules
         if r.direction == "inbound" and plan.segment[r.opener.element].place == "outside"
     )
+    encrypted_by_name = topology.matcher(topology.network_terms().encrypted_protocols)
     out.extend(
-        f"{fl.id} {fl.name}: is the traffic encrypted, and with what? The model does not say."
+        f"{fl.id} {fl.name}: the model names {short_protocol(fl.protocol)} but not its version or how certificates "
+        "are checked: which are they?"
+        if encrypted_by_name(fl.protocol or "")
+        else f"{fl.id} {fl.name}: is the traffic encrypted, and with what? The model does not say."
         for fl in plan.network
         if fl.encryption is None and fl.id in crossing
     )

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from mdptm.errors import InputError
 from mdptm.mapping.framework import TEXT_FIELDS, UNION_LABELS, Assertion, Clause, FieldCheck, Framework, Override, Rule
 from mdptm.model import Item, Model
-from mdptm.model.evidence import affirmed, durations, first_date, real_values, stated, void_control
+from mdptm.model.evidence import affirmed, denies_title, durations, first_date, is_placeholder, real_values, stated, void_control
 from mdptm.model.io import read_structured
 from mdptm.model.results import CLAUSE_STATUSES, ClauseResult, ClauseStatus, Confirmation, Coverage, FrameworkResult
 from mdptm.model.validate import pointer
@@ -314,7 +314,16 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
     """*model* as the mapping reads it. A control that describes no safeguard (all it says is denied or a
     placeholder) is not implemented; a threat called (partially) mitigated that names no other control of
     the model is open. Returns the model (a copy only when something changed) and the ids of those threats."""
-    void = {c.id for c in model.controls if c.status != "not_implemented" and void_control(c.title, c.description)}
+    void = {
+        c.id
+        for c in model.controls
+        if c.status != "not_implemented"
+        and (
+            void_control(c.title, c.description)
+            or denies_title(c.title, c.description)
+            or (bool(c.description.strip()) and is_placeholder(c.description))  # "TBD": nothing described
+        )
+    }
     controls = {c.id for c in model.controls if c.id not in void}
     untreated = [t.id for t in model.threats if t.status in TREATED and not [c for c in t.controls if c in controls]]
     if not untreated and not void:
@@ -609,6 +618,10 @@ class Evaluator:
             return _describe(collection, sel, n)
 
         def capped(level: Level, ids: list[str], text: str) -> Outcome:
+            read_as = [i for i in (it.id for it in matched) if i in unstated]
+            if read_as and (level != "met" or textual):  # the maker's word on the status is missing: say so
+                verb = "is" if len(read_as) == 1 else "are"
+                text = f"{text}; no source states that {_ids(read_as)} {verb} implemented (listed as mitigations)"
             if textual and level == "met":
                 return Outcome("partial", ids, f"{text} ({TEXT_MATCH})", hospital)
             assumed = [i for i in ids if i in unstated]
@@ -642,6 +655,10 @@ class Evaluator:
             if silent:  # "none of the 16 threats not open": the source states no status, it does not say they are open
                 note += f" (the source states no status for {_ids(silent)})"
         if not good:
+            read_as = [i for i in bad if i in unstated]
+            if read_as:  # "none of the 10 implemented controls …": say whose status is only read
+                verb = "is" if len(read_as) == 1 else "are"
+                note += f"; no source states that {_ids(read_as)} {verb} implemented (listed as mitigations)"
             return Outcome("unmet", [], f"none of the {total} {what(total)} {cond} ({_ids(bad)}){note}", hospital)
         if bad:
             return capped("partial", good, f"{len(good)} of {total} {what(total)} {cond}; not {_ids(bad)}{note}")

@@ -25,6 +25,7 @@ __all__ = [
     "EvidenceWords",
     "affirmed",
     "denied",
+    "denies_title",
     "durations",
     "evidence_words",
     "first_date",
@@ -89,6 +90,8 @@ class EvidenceTerms(BaseModel):
     not_negations: list[str] = Field(default_factory=empty_list)
     strong_negations: list[str] = Field(default_factory=empty_list)
     control_denials: list[str] = Field(default_factory=empty_list)
+    title_denials: list[str] = Field(default_factory=empty_list)
+    title_denial_patterns: list[str] = Field(default_factory=empty_list)
     clause_breaks: list[str] = Field(default_factory=empty_list)
     durations: _Durations
 
@@ -140,7 +143,8 @@ def is_placeholder(value: object) -> bool:
     text = _canon(value)
     if text in words.placeholders:
         return True
-    first = _canon(words.clause_break.split(value.casefold(), maxsplit=1)[0])
+    # the first clause that says anything: "(D)TLS (PSK/RSA) to encrypt" opens with an empty one
+    first = next((c for c in (_canon(x) for x in words.clause_break.split(value.casefold())) if c), "")
     if first in words.placeholders:
         return True
     # a placeholder as the label of what follows: "Planned: TLS 1.3", "TBD: AES or ChaCha", "N/A: internal"
@@ -289,6 +293,75 @@ def denied(text: str) -> bool:
     if not first or len(first.split()) > DENIAL_WORDS:
         return False
     return any(first == d or first.startswith(d + " ") for d in evidence_words().control_denials)
+
+
+# Words of a control title too general to say what the control is ("Secure boot" is about the boot).
+_GENERIC_TITLE_WORDS = frozenset(
+    {
+        "control",
+        "controls",
+        "data",
+        "system",
+        "device",
+        "security",
+        "secure",
+        "protection",
+        "protect",
+        "management",
+        "mechanism",
+        "mechanisms",
+        "based",
+        "using",
+        "with",
+        "from",
+        "into",
+        "over",
+        "every",
+        "only",
+        "user",
+        "users",
+        "implement",
+        "implementation",
+        "ensure",
+        "strong",
+        "proper",
+        "mitigation",
+        "measure",
+        "measures",
+    }
+)
+
+
+@cache
+def _title_denial() -> re.Pattern[str] | None:
+    terms = shipped("evidence", EvidenceTerms)
+    parts = [rf"(?<![\w'])(?:{_phrases(terms.title_denials)})(?![\w'])"] if terms.title_denials else []
+    parts += [f"(?:{p})" for p in terms.title_denial_patterns]
+    return re.compile("|".join(parts), re.I) if parts else None
+
+
+def denies_title(title: str, description: str) -> bool:
+    """The description speaks of what the title names only in clauses that deny or defer it ("Encryption
+    at rest" / "Patient data is not encrypted at rest", "Secure boot" / "We plan to add secure boot"): the
+    control describes no safeguard in place. Title words are matched by their first six letters
+    ("encryption" finds "encrypted"), each comma-separated part on its own ("fail open, so that … is
+    unavailable, or fail closed" denies nothing); a description that never mentions them denies nothing, nor
+    does one whose title itself carries the denial."""
+    rx = _title_denial()
+    if rx is None or not description.strip() or rx.search(title):  # "Objects are not deserialized": the denial is the safeguard
+        return False
+    stems = {w[:6] for w in re.findall(r"[a-z]{4,}", title.casefold()) if w not in _GENERIC_TITLE_WORDS}
+    if not stems:
+        return False
+    words = evidence_words()
+    hits = [p for _, c in _clauses(description) for p in c.split(",") if any(s in p for s in stems)]
+    if not hits:
+        return False
+    for clause in hits:
+        masked = words.not_negation.sub(lambda m: " " * len(m.group(0)), clause) if words.not_negation else clause
+        if not rx.search(masked):
+            return False
+    return True
 
 
 def void_control(title: str, description: str) -> bool:

@@ -67,6 +67,8 @@ class NetworkTerms(BaseModel):
     initiator_patterns: list[str]
     push_terms: list[str]
     pull_terms: list[str]
+    response_terms: list[str] = Field(default_factory=empty_list)
+    encrypted_protocols: list[str] = Field(default_factory=empty_list)
     outbound_terms: list[str]
     outbound_only_terms: list[str]
     services: dict[DependencyService, _Service]

@@ -135,6 +135,14 @@ _EXPECTED_OF = {
 }
 
 
+def _control_label(c: Control) -> str:
+    """``C-07 Title``, with the status when the control is not stated to be in place: a planned or
+    unstated control is never listed as something the device already does."""
+    if c.status != "implemented":
+        return f"{c.id} {c.title} ({c.status.replace('_', ' ')})"
+    return f"{c.id} {c.title}" + ("" if c.status_stated else " (status not stated)")
+
+
 def _first_sentence(text: str | None) -> str:
     text = " ".join((text or "").split())
     if not text:

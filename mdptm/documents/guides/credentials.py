@@ -70,7 +70,7 @@ def credentials(f: Facts, nt: topology.NetworkTerms | None = None) -> list[Crede
         out.append(
             Credential(
                 what=a.name,
-                used_for=_flow_ids(users) or f"held in {f.names(a.stored_in)}",
+                used_for=_flow_ids(users) or (f"held in {f.names(a.stored_in)}" if a.stored_in else "held where the model does not say"),
                 issuer=issuer(texts),
                 lifetime=lifetime(texts),
                 revoke=revocation(texts, issuer(texts)),

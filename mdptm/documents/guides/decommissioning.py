@@ -46,7 +46,14 @@ def decommissioning(f: Facts) -> Doc:
     doc.h("Data to retrieve first")
     retrieve = [a for a in holding_assets(f) if a.kind in f.terms.retrieve_assets]
     if retrieve:
-        doc.bullets([f"{a.name} ({_words(a.kind)}) from {f.names(a.stored_in)}" for a in retrieve])
+        doc.bullets(
+            [
+                f"{a.name} ({_words(a.kind)}) from {f.names(a.stored_in)}"
+                if a.stored_in
+                else f"{a.name} ({_words(a.kind)}; where it is kept is not stated)"
+                for a in retrieve
+            ]
+        )
     else:
         doc.p("The threat model names no patient data, logs or configuration to export before erasing.")
 
@@ -71,7 +78,7 @@ def decommissioning(f: Facts) -> Doc:
             "The threat model describes no data flow, so it does not show which network access the device has: "
             "ask the device maker, and remove every rule and account the hospital set up for it."
         )
-    elif plan.unclear and not plan.network:
+    elif plan.unclear:
         doc.p(
             "The threat model does not say which of its data flows are network connections (no protocol or port): "
             "ask the device maker which network access to remove, and remove every rule the hospital set up for it."
@@ -120,7 +127,7 @@ def _data_rows(f: Facts, nt: topology.NetworkTerms) -> list[list[str]]:
         rows.append(
             [
                 f"Backups and copies ({ids})",
-                "where the hospital keeps them",
+                "not stated",
                 "the same data as the systems they copy",
                 "Destroy or erase every backup and offline copy as well; the model does not say how.",
             ]
@@ -170,7 +177,7 @@ def _revocations(f: Facts, nt: topology.NetworkTerms) -> list[str]:
             continue
         who = f" (issued by {c.issuer})" if c.issuer != NOT_STATED else ""
         ask = " Ask the device maker to revoke it." if c.issuer == "the device maker" else ""
-        use = c.used_for if c.used_for.startswith("held in") else f"used for {c.used_for}"
+        use = c.used_for if c.used_for.startswith("held ") else f"used for {c.used_for}"
         out.append(f"{c.what}{who}: {use}.{ask}")
     hospital_data = {a.id for a in m.assets if a.kind in f.terms.retrieve_assets}
     holders = {e for a in m.assets if a.id in hospital_data for e in a.stored_in}

@@ -24,6 +24,7 @@ from mdptm.render.docir import Doc
 
 
 _DIRECTION = {"outbound": "out", "inbound": "in"}
+_NAMED_ONLY = "named, not stated as needed from the hospital; no port given"  # a word in a control is no stated need
 _BASIS_MARK = {"stated": "", "text": "", "design": "", "name": "", "assumed": " *"}
 
 
@@ -73,9 +74,17 @@ def deployment(f: Facts) -> Doc:
                 "names first. Confirm it (see the questions at the end).",
                 style="note",
             )
-    elif plan.network:
+    elif not m.flows:  # silence is not "no connection": the model may simply not describe its flows
+        doc.p(
+            "The threat model describes no data flow, so it does not say which network connections the device "
+            "makes or accepts: no firewall rule can be written from it. See the questions at the end."
+        )
+    elif plan.network and len(plan.same_segment) == len(plan.network):
         doc.p("Every network connection stays within one segment; no rule between segments is needed.")
-    elif plan.unclear:  # flows with no protocol or port: not "no connection", but no rule can be written
+    if plan.outside:
+        ids = ", ".join(fl.id for fl in plan.outside)
+        doc.p(f"Between systems outside the hospital (no hospital firewall rule follows from them): {ids}.")
+    if plan.unclear:  # flows with no protocol or port: not "no connection", but no rule can be written
         n = len(plan.unclear)
         ids = ", ".join(fl.id for fl in plan.unclear[:8]) + (", …" if n > 8 else "")
         what = (
@@ -85,10 +94,16 @@ def deployment(f: Facts) -> Doc:
         )
         doc.p(
             f"The threat model describes {n} {what.format(ids)} (no protocol or port is given): no firewall rule can be "
-            "written from it. See the questions at the end."
+            f"written from {'it' if n == 1 else 'them'}. See the questions at the end."
         )
-    else:
-        doc.p("The threat model describes no network connection.")
+    elif not plan.rules and not plan.network and not plan.unclear and m.flows:
+        doc.p("The threat model describes no network connection: its data flows are local links or return traffic.")
+    if plan.returns:
+        doc.p(
+            "Return traffic of another flow (no rule of its own): "
+            + "; ".join(f"{fid} answers {req.id}" for fid, req in plan.returns.items())
+            + "."
+        )
     if plan.same_segment:
         same: dict[str, list[str]] = {}
         for fl in plan.same_segment:
@@ -111,7 +126,7 @@ def deployment(f: Facts) -> Doc:
     if stated:
         doc.table(
             ["Service", "What the model says", "Stated in"],
-            [[n.title, "; ".join(_short_details(n.details)) or "mentioned; no port given", ", ".join(n.stated_in[:5])] for n in stated],
+            [[n.title, "; ".join(_short_details(n.details)) or _NAMED_ONLY, ", ".join(n.stated_in[:5])] for n in stated],
             widths=[3.6, 6.4, 3.4],
         )
     else:
@@ -130,7 +145,7 @@ def deployment(f: Facts) -> Doc:
     if configs:
         doc.p(
             "Configuration to protect from change and keep a copy of: "
-            + "; ".join(f"{a.name} (in {f.names(a.stored_in)})" for a in configs)
+            + "; ".join(f"{a.name} ({'in ' + f.names(a.stored_in) if a.stored_in else 'where it is kept is not stated'})" for a in configs)
             + "."
         )
 
@@ -214,8 +229,16 @@ def _hospital_controls(doc: Doc, f: Facts) -> None:
             widths=[5, 2.2, 6],
         )
     else:
-        doc.p("The threat model names no control the hospital is expected to provide.")
+        doc.p(
+            "The threat model assigns no control to the hospital; it does not say that the hospital has nothing to "
+            "provide. Ask the device maker what the device expects of the hospital before go-live."
+        )
     ca = _customer_assumptions(f)
     if ca:
-        doc.p("The threat analysis holds only if these are true in the hospital:")
+        doc.p(
+            "The threat analysis holds only if these are true in the hospital:"
+            if all(a.responsibility for a in ca)
+            else "The threat analysis holds only if these are true; the model does not say who ensures those so marked, "
+            "so they may or may not fall to the hospital:"
+        )
         doc.bullets([f"{a.id}: {a.text}" + ("" if a.responsibility else " (who ensures it is not stated)") for a in ca])

@@ -8,6 +8,7 @@ from mdptm.documents import netplan
 from mdptm.documents.guides._shared import (
     _EXPECTED_OF,
     ASK,
+    _control_label,
     _customer_controls,
     _first_sentence,
     _most_severe,
@@ -19,7 +20,7 @@ from mdptm.documents.guides._shared import (
 )
 from mdptm.documents.guides.credentials import credentials
 from mdptm.documents.guides.facts import NOT_STATED, Facts
-from mdptm.model import Asset, Threat, topology
+from mdptm.model import Asset, Control, Threat, topology
 from mdptm.render.docir import Doc
 
 # ----------------------------------------------------------------------------------- operations
@@ -73,7 +74,7 @@ def _log_events(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
         doc.table(
             ["What is recorded", "Details", "Run by"],
             [
-                [f"{c.id} {c.title}", _first_sentence(c.description) or NOT_STATED, _EXPECTED_OF.get(c.responsibility, "the device maker")]
+                [_control_label(c), _first_sentence(c.description) or NOT_STATED, _EXPECTED_OF.get(c.responsibility, "the device maker")]
                 for c in logging
             ],
             widths=[4.5, 7, 2.5],
@@ -123,7 +124,7 @@ def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
             threats = [f.name(t) for t in f.threats_using(c.id)]
             watch = "; ".join(threats[:2]) + (f" (and {len(threats) - 2} other threats)" if len(threats) > 2 else "")
             rows.append(
-                [f"{c.id} {c.title}", _EXPECTED_OF.get(c.responsibility, "the device maker"), watch or "no threat in the model names it"]
+                [_control_label(c), _EXPECTED_OF.get(c.responsibility, "the device maker"), watch or "no threat in the model names it"]
             )
         doc.table(["Detective control", "Run by", "Signs of"], rows, widths=[5, 2.4, 6.6])
     else:
@@ -176,7 +177,10 @@ def _credentials(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
             widths=[3.2, 3, 2.2, 2.8, 3.2],
         )
     else:
-        doc.p("The threat model names no certificate, key, account or token.")
+        doc.p(
+            "The threat model lists no certificate, key, account or token among its assets or its flows' "
+            "authentication: ask the device maker which credentials the device uses and how they are renewed and revoked."
+        )
 
 
 def _incidents(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
@@ -204,12 +208,18 @@ def _incidents(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
             f"Contain: the model relies on {segmentation[0].title.lower()} ({segmentation[0].id}); "
             "keep the affected devices on their segment and block what is not in the firewall rules."
         )
-    resilience = [c for c in m.controls if c.category == "resiliency_recovery" and _first_sentence(c.description)]
+    # only controls in place say what keeps working or what evidence there is; an unstated status is said
+    in_place = [c for c in m.controls if c.status == "implemented"]
+
+    def named(c: Control) -> str:
+        return f"{c.title} ({c.id}{'' if c.status_stated else ', status not stated'})"
+
+    resilience = [c for c in in_place if c.category == "resiliency_recovery" and _first_sentence(c.description)]
     if resilience:
-        steps.append("What keeps working: " + "; ".join(f"{c.title} ({c.id})" for c in resilience[:3]) + ".")
-    logs = [c for c in m.controls if c.category == "event_logging"]
+        steps.append("What keeps working: " + "; ".join(named(c) for c in resilience[:3]) + ".")
+    logs = [c for c in in_place if c.category == "event_logging"]
     if logs:
-        steps.append("Preserve evidence: " + "; ".join(f"{c.title} ({c.id})" for c in logs[:3]) + ".")
+        steps.append("Preserve evidence: " + "; ".join(named(c) for c in logs[:3]) + ".")
     if s.contact:
         steps.append(f"Report to the device maker: {s.contact}.")
     if steps:

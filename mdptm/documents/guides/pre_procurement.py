@@ -18,7 +18,7 @@ from mdptm.documents.guides._shared import (
     unencrypted,
 )
 from mdptm.documents.guides.facts import NOT_STATED, Facts
-from mdptm.model import STRIDE_ORDER, Model
+from mdptm.model import STRIDE_ORDER, Flow, Model
 from mdptm.model.results import Review
 from mdptm.render.docir import Doc
 
@@ -40,6 +40,7 @@ def pre_procurement(f: Facts, review: Review | None = None) -> Doc:
     doc.h("Where data goes")
     leaving = [fl for fl in m.flows if f.leaves_hospital(fl)]
     unclear = [fl for fl in m.flows if f.leaves_hospital(fl) is None]
+    beyond = _outside_only(f)
     if leaving:
         doc.p(f"{len(leaving)} of {len(m.flows)} data flows leave the hospital.")
         doc.table(
@@ -51,12 +52,17 @@ def pre_procurement(f: Facts, review: Review | None = None) -> Doc:
         )
     elif not m.flows:  # no flow described is not "no data leaves": the model is silent
         doc.p("The threat model describes no data flow, so where the device's data goes is not stated: ask the device maker.")
-    elif unclear:
-        placed = len(m.flows) - len(unclear)
-        if placed:
-            doc.p(f"None of the {placed} data flows whose ends the model places leaves the hospital.")
     else:
-        doc.p(f"None of the {len(m.flows)} data flows in the threat model leaves the hospital.")
+        # a flow between two systems outside the hospital never was in it: it is not one that "stays"
+        inside = len(m.flows) - len(unclear) - len(beyond)
+        if inside:
+            scope = "whose ends the model places" if unclear or beyond else "in the threat model"
+            doc.p(f"None of the {inside} data flows {scope} leaves the hospital.")
+    if beyond:
+        doc.p(
+            f"{len(beyond)} of {len(m.flows)} data flows run outside the hospital, between systems the model places "
+            "outside it: " + "; ".join(f"{fl.id} ({f.endpoint(fl.source)} → {f.endpoint(fl.target)})" for fl in beyond) + "."
+        )
     if unclear:
         doc.p(
             "The model does not say where one end of these flows sits, so whether they leave the hospital is "
@@ -107,6 +113,7 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
         rows.append(["Trust zones", ", ".join(z.name for z in m.trust_zones)])
     leaving = sum(1 for fl in m.flows if f.leaves_hospital(fl))
     unplaced = sum(1 for fl in m.flows if f.leaves_hospital(fl) is None)
+    beyond = len(_outside_only(f))
     plain = sum(1 for fl in m.flows if unencrypted(fl))
     unknown = sum(1 for fl in m.flows if fl.encryption is None)
     rows.append(
@@ -114,6 +121,7 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
             "Data flows",
             f"{len(m.flows)}; {leaving} leave the hospital"
             + (f", {unplaced} may (ends not placed)" if unplaced else "")
+            + (f", {beyond} run outside it" if beyond else "")
             + f"; {plain} unencrypted; encryption not stated for {unknown}"
             if m.flows
             else "none described in the threat model",
@@ -128,7 +136,7 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
         ("mitigated", "partially_mitigated", "accepted", "transferred", "open", "not_applicable", "status_not_stated"),
     )
     stride = _counts((s for t in m.threats for s in t.stride), STRIDE_ORDER)
-    rows.append(["Threats analysed", f"{len(m.threats)} ({_count_phrase(statuses)})" if m.threats else "none"])
+    rows.append(["Threats analysed", f"{len(m.threats)} ({_count_phrase(statuses)})" if m.threats else "none listed in the threat model"])
     if m.threats:
         rows.append(["Threats by STRIDE", _count_phrase(stride) or NOT_STATED])
     multi = [t.id for t in m.threats if t.multi_patient]
@@ -150,7 +158,7 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
             "Controls",
             f"{len(maker)} by the device maker ({_count_phrase(c_status)}); {customer} expected of the hospital, alone or with the maker"
             if m.controls
-            else "none",
+            else "none listed in the threat model: ask the device maker which controls protect the device",
         ]
     )
     present = _counts(v.kind for v in m.views)
@@ -244,3 +252,8 @@ def _open_points(f: Facts) -> list[str]:
     if unknown:
         out.append("Encryption not stated for flows " + _id_list(unknown) + ".")
     return out
+
+
+def _outside_only(f: Facts) -> list[Flow]:
+    """Flows whose two ends the model places outside the hospital (within the maker's cloud)."""
+    return [fl for fl in f.model.flows if f.where(fl.source) == "outside" and f.where(fl.target) == "outside"]

@@ -91,7 +91,10 @@ class MitigationChapter(Chapter):
                 )
             )
         else:
-            d.p("No control in this model depends on the hospital.")
+            d.p(  # silence is not "nothing to do": a control with no stated owner reads as the maker's
+                "The threat model assigns no control to the hospital; it does not say that the hospital has nothing "
+                "to provide. Ask the device maker what the device expects of the hospital."
+            )
         hospital_assumptions = [a for a in m.assumptions if a.responsibility in ("customer", "shared")]
         if hospital_assumptions:
             d.p("The analysis also assumes that:")
@@ -123,10 +126,14 @@ class MitigationChapter(Chapter):
                 ]
             )
         if rows:
+            unzoned = any("—" in r[2].split(" ") for r in rows)
             self.doc.table(
                 ["Flow", "Between", "Trust zones", "Protocol", "Port", "Encryption"],
                 rows,
-                caption="Connections that cross a trust-zone boundary (for firewall rules and segmentation)",
+                caption="Connections that cross a trust-zone boundary (for firewall rules and segmentation)"
+                if not unzoned
+                else "Connections that cross a trust-zone boundary or whose ends' trust zones are not stated "
+                "(—: the model places that end in no zone), for firewall rules and segmentation",
                 widths=[0.6, 2.4, 2.0, 1.5, 0.6, 0.9],
             )
 

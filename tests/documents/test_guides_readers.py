@@ -1,0 +1,284 @@
+"""The guides read as a hospital reads them, on models shaped like real third-party threat models (Threat
+Dragon and TM7 exports, spreadsheets with no flows): every sentence must follow from what the model states."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mdptm.documents.guides import build_guides
+from mdptm.model import Asset, Assumption, Document, Element, Flow, Model, Product, TrustZone
+from mdptm.render import markdown as render_md
+from mdptm.render.docir import Doc, Table
+
+
+def text_of(doc: Doc) -> str:
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", render_md.render(doc))
+
+
+def firewall_rows(doc: Doc) -> list[list[str]]:
+    return [row for b in doc.blocks if isinstance(b, Table) and b.header[0] == "Dir" for row in b.rows]
+
+
+def base(**kw: object) -> Model:
+    return Model(product=Product(name="Kit", manufacturer="Maker"), document=Document(version="1.0"), **kw)  # type: ignore[arg-type]
+
+
+def test_no_flows_is_not_read_as_no_network_connection() -> None:
+    """A risk register with no data flow says nothing about the network: the firewall section must not read
+    as if the device had no connection."""
+    doc = build_guides(base())["deployment"]
+    text = text_of(doc)
+    assert "The threat model describes no network connection." not in text
+    assert "describes no data flow, so it does not say which network connections the device makes or accepts" in text
+    assert "The threat model names no control the hospital is expected to provide." not in text
+    assert "assigns no control to the hospital; it does not say that the hospital has nothing to provide" in text
+
+
+def test_a_response_drawn_back_is_return_traffic_not_a_connection() -> None:
+    """Threat Dragon and TM7 models draw a request and its response as two flows: the response is the
+    request's return traffic. A rule letting the server open a connection to the browser would be wrong."""
+    m = base(
+        elements=[Element(id="br", name="Browser", kind="process"), Element(id="web", name="Web Application", kind="process")],
+        flows=[
+            Flow(id="df-web-request", name="Web Request", source="br", target="web", protocol="HTTPS"),
+            Flow(id="df-web-response", name="Web Response", source="web", target="br", protocol="HTTPS"),
+        ],
+    )
+    doc = build_guides(m)["deployment"]
+    rows = firewall_rows(doc)
+    assert rows and all(r[-1].split()[0] == "df-web-request" for r in rows)
+    assert not any(r[0] == "out" and r[1] == "Web Application" for r in rows)
+    text = text_of(doc)
+    assert "Return traffic of another flow (no rule of its own): df-web-response answers df-web-request." in text
+    assert "df-web-response Web Response: which end opens" not in text
+
+
+def test_a_response_with_no_request_keeps_its_rule() -> None:
+    m = base(
+        elements=[Element(id="a", name="Pump", kind="process"), Element(id="b", name="Server", kind="process")],
+        flows=[Flow(id="F-1", name="Status response", source="a", target="b", protocol="HTTPS", port="443/tcp")],
+    )
+    rows = firewall_rows(build_guides(m)["deployment"])
+    assert [r[-1].split()[0] for r in rows] == ["F-1", "F-1"]
+
+
+def test_connections_between_outside_systems_are_not_said_to_stay_in_one_segment() -> None:
+    """A mobile client on the internet calling a cloud API: no hospital segment is involved, so 'every
+    network connection stays within one segment' is false; flows with no protocol are still named."""
+    m = base(
+        trust_zones=[TrustZone(id="tz-i", name="Internet"), TrustZone(id="tz-c", name="Public Cloud")],
+        elements=[
+            Element(id="mc", name="Mobile Client", kind="process", trust_zone="tz-i"),
+            Element(id="api", name="Public API v2", kind="process", trust_zone="tz-c"),
+            Element(id="db", name="Accounting PostgreSQL", kind="data_store", trust_zone="tz-c"),
+        ],
+        flows=[
+            Flow(id="df-api-request", name="API Request", source="mc", target="api"),
+            Flow(id="df-psql-request", name="PSQL Request", source="api", target="db"),
+        ],
+    )
+    docs = build_guides(m)
+    deploy, decom = text_of(docs["deployment"]), text_of(docs["decommissioning"])
+    assert "Every network connection stays within one segment" not in deploy
+    assert "Between systems outside the hospital (no hospital firewall rule follows from them): df-api-request." in deploy
+    assert "describes 1 data flow (df-psql-request) but not whether it is a network connection" in deploy
+    assert "df-api-request API Request (not stated, between" not in deploy  # no port question for the hospital's firewall
+    assert "No connection in the model crosses a network segment." not in decom
+
+
+def test_a_stated_protocol_such_as_upnp_is_network_traffic() -> None:
+    """The model says UPnP: the guide lists the rule with that protocol instead of asking whether the flow
+    is network traffic at all."""
+    m = base(
+        elements=[Element(id="dev", name="IoT Device", kind="process"), Element(id="app", name="Mobile App", kind="process")],
+        flows=[Flow(id="df-broadcast", name="Broadcast", source="dev", target="app", protocol="UPnP")],
+    )
+    doc = build_guides(m)["deployment"]
+    rows = firewall_rows(doc)
+    assert rows and {r[3] for r in rows} == {"UPnP"} and {r[4] for r in rows} == {"not stated"}
+    assert "or a local link such as USB or Bluetooth" not in text_of(doc)
+
+
+def test_unplaced_configuration_and_secrets_do_not_say_in_not_stated() -> None:
+    m = base(
+        assets=[
+            Asset(id="A-1", name="Device Configuration Data", kind="configuration"),
+            Asset(id="A-2", name="Login Session", kind="credential"),
+        ]
+    )
+    docs = build_guides(m)
+    text = "\n".join(text_of(d) for d in docs.values())
+    assert "in not stated" not in text
+    assert "Device Configuration Data (where it is kept is not stated)" in text_of(docs["deployment"])
+    assert "| Login Session | held where the model does not say |" in text_of(docs["operations"])
+
+
+def test_assumptions_with_no_owner_are_not_put_on_the_hospital() -> None:
+    """'KMS is a secure cryptographic root' is no fact about the hospital: assumptions whose owner the model
+    does not state are not introduced as what must be true in the hospital."""
+    m = base(assumptions=[Assumption(id="A-01", text="KMS is a secure cryptographic root for our system.")])
+    text = text_of(build_guides(m)["deployment"])
+    assert "true in the hospital:" not in text
+    assert "the model does not say who ensures those so marked" in text
+    assert "A-01: KMS is a secure cryptographic root for our system. (who ensures it is not stated)" in text
+    owned = base(assumptions=[Assumption(id="A-02", text="The device VLAN is isolated.", responsibility="customer")])
+    assert "The threat analysis holds only if these are true in the hospital:" in text_of(build_guides(owned)["deployment"])
+
+
+def test_decommissioning_reads_only_what_the_model_says() -> None:
+    """'Use secure key exchange protocols' is not about units returned for repair; data with no stated place
+    is not 'from not stated'; a backup the model mentions is not placed with the hospital."""
+    from mdptm.model import Control
+
+    m = base(
+        assets=[Asset(id="A-1", name="User Data", kind="pii")],
+        controls=[
+            Control(id="M-134", title="Key distribution", description="Use secure key exchange protocols to ensure key integrity."),
+            Control(id="M-38", title="Backup integrity", description="Verify the integrity of backup files."),
+        ],
+    )
+    text = text_of(build_guides(m)["decommissioning"])
+    assert "(M-134)" not in text
+    assert "does not say what happens to data on a unit sent for repair" in text
+    assert "from not stated" not in text
+    assert "User Data (PII; where it is kept is not stated)" in text
+    assert "| Backups and copies (M-38) | not stated |" in text
+    assert "where the hospital keeps them" not in text
+    swapped = base(controls=[Control(id="C-9", title="Exchange", description="Units sent for device exchange are wiped first.")])
+    assert "Units sent for device exchange are wiped first. (C-9)" in text_of(build_guides(swapped)["decommissioning"])
+
+
+def test_operations_does_not_list_unstated_or_planned_logging_as_recorded() -> None:
+    """A STRIDE table's 'Implement secure logging…' (no status) or a planned control is not what the device
+    records: the operations guide says its status."""
+    from mdptm.model import Control
+
+    m = base(
+        controls=[
+            Control(id="M-27", title="Secure logging", category="event_logging", description="Log all traffic.", status_stated=False),
+            Control(id="C-2", title="Audit trail", category="event_logging", description="Audit every login.", status="planned"),
+            Control(id="C-3", title="Event log", category="event_logging", description="Records sign-ins."),
+        ]
+    )
+    text = text_of(build_guides(m)["operations"])
+    assert "| M-27 Secure logging (status not stated) |" in text
+    assert "| C-2 Audit trail (planned) |" in text
+    assert "| C-3 Event log |" in text
+    assert "The threat model names no certificate, key, account or token." not in text
+    assert "lists no certificate, key, account or token among its assets" in text
+
+
+def test_pre_procurement_a_model_without_controls_does_not_say_the_device_has_none() -> None:
+    from mdptm.model import Threat
+
+    m = base(threats=[Threat(id="T-1", title="Image tampering", stride=["tampering"])])
+    text = text_of(build_guides(m)["pre-procurement"])
+    assert "| Controls | none |" not in text
+    assert "| Controls | none listed in the threat model: ask the device maker which controls protect the device |" in text
+    assert "| Threats analysed | none listed in the threat model |" in text_of(build_guides(base())["pre-procurement"])
+
+
+def test_ptm_network_table_does_not_say_unzoned_flows_cross_a_boundary(tmp_path: Path) -> None:
+    """A Threat Dragon model with no trust zones: its flows are not known to cross a trust-zone boundary."""
+    from mdptm.documents.ptm import build_ptm_doc
+    from mdptm.plugins import ExportContext
+
+    def captions(m: Model) -> list[str]:
+        doc = build_ptm_doc(m, ExportContext(), tmp_path)
+        return [b.caption for b in doc.blocks if isinstance(b, Table) and b.header[:3] == ["Flow", "Between", "Trust zones"]]
+
+    ends = [Element(id="br", name="Browser", kind="process"), Element(id="web", name="Web site", kind="process")]
+    flow = Flow(id="F-1", name="HTTPS", source="br", target="web", protocol="HTTPS")
+    (unzoned,) = captions(base(elements=ends, flows=[flow]))
+    assert not unzoned.startswith("Connections that cross a trust-zone boundary (")
+    assert "whose ends' trust zones are not stated" in unzoned
+    zoned = base(
+        trust_zones=[TrustZone(id="z1", name="Clinical LAN"), TrustZone(id="z2", name="DMZ")],
+        elements=[e.model_copy(update={"trust_zone": z}) for e, z in zip(ends, ("z1", "z2"), strict=True)],
+        flows=[flow],
+    )
+    assert captions(zoned) == ["Connections that cross a trust-zone boundary (for firewall rules and segmentation)"]
+
+
+def test_ptm_without_hospital_controls_does_not_say_the_hospital_has_nothing_to_do(tmp_path: Path) -> None:
+    from mdptm.documents.ptm import build_ptm_doc
+    from mdptm.plugins import ExportContext
+    from mdptm.render.docir import Paragraph
+
+    doc = build_ptm_doc(base(), ExportContext(), tmp_path)
+    text = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
+    assert "No control in this model depends on the hospital." not in text
+    assert "assigns no control to the hospital; it does not say that the hospital has nothing to provide" in text
+
+
+def test_flows_inside_the_makers_cloud_are_not_said_to_stay_in_the_hospital() -> None:
+    """A model whose flows all run between cloud services: 'none of the data flows leaves the hospital'
+    would tell a hospital its data stays inside."""
+    m = base(
+        trust_zones=[TrustZone(id="az", name="Azure Trust Boundary")],
+        elements=[
+            Element(id="fn", name="API Functions", kind="process", trust_zone="az"),
+            Element(id="db", name="Data Lake", kind="data_store", trust_zone="az"),
+        ],
+        flows=[Flow(id="F-1", name="Write telemetry", source="fn", target="db")],
+    )
+    text = text_of(build_guides(m)["pre-procurement"])
+    assert "leaves the hospital." not in text
+    assert "1 of 1 data flows run outside the hospital, between systems the model places outside it: F-1" in text
+    assert "| Data flows | 1; 0 leave the hospital, 1 run outside it;" in text
+
+
+def test_incident_steps_rest_only_on_controls_in_place() -> None:
+    from mdptm.model import Control
+
+    m = base(
+        controls=[
+            Control(id="C-1", title="Failover server", category="resiliency_recovery", description="Standby.", status="planned"),
+            Control(id="C-2", title="Local buffering", category="resiliency_recovery", description="Keeps 24 h.", status_stated=False),
+            Control(id="C-3", title="Audit log", category="event_logging", description="Sign-ins.", status="not_implemented"),
+        ]
+    )
+    text = text_of(build_guides(m)["operations"])
+    assert "Failover server (C-1)" not in text
+    assert "What keeps working: Local buffering (C-2, status not stated)." in text
+    assert "Preserve evidence:" not in text
+
+
+def test_https_is_not_asked_whether_it_is_encrypted() -> None:
+    m = base(
+        elements=[Element(id="br", name="Browser", kind="process"), Element(id="web", name="Web site", kind="process")],
+        flows=[
+            Flow(id="F-1", name="Pages", source="br", target="web", protocol="HTTPS"),
+            Flow(id="F-2", name="Admin", source="br", target="web", protocol="HTTP"),
+        ],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert "F-1 Pages: is the traffic encrypted" not in text
+    assert "F-1 Pages: the model names HTTPS but not its version or how certificates are checked" in text
+    assert "F-2 Admin: is the traffic encrypted, and with what? The model does not say." in text
+
+
+def test_an_end_placed_on_the_internet_only_by_its_name_says_so() -> None:
+    m = base(
+        elements=[
+            Element(id="dev", name="IoT Device", kind="device"),
+            Element(id="api", name="Cloud API", kind="process"),
+            Element(id="svc", name="Telemetry", kind="cloud_service"),
+        ],
+        flows=[
+            Flow(id="F-1", name="Poll", source="dev", target="api", protocol="HTTPS", port="443/tcp"),
+            Flow(id="F-2", name="Upload", source="dev", target="svc", protocol="HTTPS", port="443/tcp"),
+        ],
+    )
+    rows = {r[-1].split()[0]: r for r in firewall_rows(build_guides(m)["deployment"])}
+    assert rows["F-1"][2] == "Cloud API (internet, placed outside by its name)"
+    assert rows["F-2"][2] == "Telemetry (internet)"
+
+
+def test_a_service_only_named_in_a_makers_control_is_not_called_a_need() -> None:
+    from mdptm.model import Control
+
+    m = base(controls=[Control(id="C-3", title="Update antivirus and patch systems", description="Update antivirus and patch systems.")])
+    text = text_of(build_guides(m)["deployment"])
+    assert "| Anti-malware signatures | named, not stated as needed from the hospital; no port given | C-3 |" in text
