@@ -802,3 +802,21 @@ def test_a_risk_row_titled_by_a_stride_category_takes_that_category(tmp_path: Pa
         "| Data Breach | Medium | Critical | High |\n| Spoofing | Medium | High | Medium |\n",
     )
     assert {t.title: t.stride for t in model.threats} == {"Data Breach": [], "Spoofing": ["spoofing"]}
+
+
+# -- a control table whose only text column is "Control", under "Threat model > Security controls"
+
+
+def test_a_control_column_under_a_controls_heading_is_a_control_table(tmp_path: Path) -> None:
+    """Both the document's "Threat model" title and the "Security controls" heading give their kind the
+    context bonus; the nearest heading says what the rows are, so the controls are read and linked."""
+    for third in ("Category", "Status", "Type"):
+        model, _report = load_text(
+            tmp_path,
+            "# Threat model\n\n## Threats\n\n| ID | Threat | Controls |\n|---|---|---|\n"
+            "| T-1 | Forged drug library | C-1 |\n\n## Security controls\n\n"
+            f"| ID | Control | {third} |\n|---|---|---|\n| C-1 | Signed drug libraries | Integrity |\n",
+            name=f"controls-{third}.md",
+        )
+        assert [(c.id, c.title) for c in model.controls] == [("C-1", "Signed drug libraries")], third
+        assert [t.controls for t in model.threats] == [["C-1"]], third

@@ -5,6 +5,7 @@ links, STRIDE letters, a second title column)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from mdptm.importers.tabular.grid import Classified, Column, Grid
 from mdptm.importers.tabular.rows import _group_row, _lone_group_cell, other_row
@@ -77,6 +78,11 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
         return None
     results.sort(key=lambda c: -c.score)  # stable: the vocabulary's kind order breaks ties
     best = results[0]
+    tied = [c for c in results if c.score == best.score and not c.skipped]
+    if len(tied) > 1 and ctx_words:
+        # "ID | Control | Category" under "Threat model > Security controls": both kinds take the context bonus;
+        # the heading nearest the table (the last words of the context) names what its rows are
+        best = max(tied, key=lambda c: _last_named(vocab.kinds[c.kind].context, ctx_words))
     if best.skipped:
         return best
     need = min(2, len(nonempty))
@@ -86,6 +92,11 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
         # still says what it is
         return next((c for c in results if c.skipped), None)
     return best
+
+
+def _last_named(context_words: Sequence[str], ctx_words: list[str]) -> int:
+    """The position of the last word of *ctx_words* that names a kind (by its context words); -1 for none."""
+    return max((i for i, w in enumerate(ctx_words) if any(w.startswith(c) for c in context_words)), default=-1)
 
 
 def _first_column_by_heading(spec: KindSpec, nonempty: list[tuple[int, str]], context: str, fields: dict[int, HeaderMatch]) -> float:
