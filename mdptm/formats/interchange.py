@@ -475,4 +475,5 @@ def mitigation_control(
         tags=list(tags),
         source=src,
         extra=extra or {},
+        responsibility_stated=False,  # a mitigation written on a threat names no one who runs it
     )

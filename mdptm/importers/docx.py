@@ -1244,7 +1244,9 @@ class _Walker:
             self.control_n += 1
             iid = item_id or f"C-{self.control_n}"
             title = one_line(body) if len(one_line(body)) <= 100 else first_sentence(body)
-            c = Control(id=iid, title=title, description=body if title != one_line(body) else "", status_stated=False)
+            c = Control(
+                id=iid, title=title, description=body if title != one_line(body) else "", status_stated=False, responsibility_stated=False
+            )
             guess = parse_choice(self.vocab, "control_category", title).value
             if guess and guess != "other":
                 c.category = guess  # type: ignore[assignment]

@@ -87,7 +87,7 @@ class _Merger:
             if fname in _SKIP_FIELDS:
                 continue
             old_v, new_v = getattr(base, fname), getattr(new, fname)
-            if fname == "status_stated":  # stated by any source is stated
+            if fname in ("status_stated", "responsibility_stated"):  # stated by any source is stated
                 if new_v and not old_v:
                     setattr(base, fname, True)
                 continue

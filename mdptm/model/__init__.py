@@ -316,6 +316,14 @@ class Control(Item):
     # mdptm's reading, not the maker's claim, so the mapping counts it at most partial and the documents
     # say the status is not stated. A model file's own default ("implemented") is stated.
     status_stated: bool = True
+    # False when the source names no one for the control (a register without a responsibility column, a
+    # mitigation written on a threat): "manufacturer" is then mdptm's reading of a device maker's threat
+    # model, not the maker's statement, and the documents say so rather than "run by the device maker".
+    responsibility_stated: bool = Field(
+        default=True,
+        description="False when the source names no one who runs the control: 'manufacturer' is then mdptm's "
+        "reading, not the device maker's statement.",
+    )
 
 
 class Assumption(Item):

@@ -135,6 +135,13 @@ _EXPECTED_OF = {
 }
 
 
+def _run_by(c: Control) -> str:
+    """Who runs *c*, as the model says; "the device maker (assumed: not stated)" when no source named anyone
+    and "the device maker" is only mdptm's reading of the maker's own threat model."""
+    who = _EXPECTED_OF.get(c.responsibility, "the device maker")
+    return who if c.responsibility_stated else f"{who} (assumed: not stated)"
+
+
 def _control_label(c: Control) -> str:
     """``C-07 Title``, with the status when the control is not stated to be in place: a planned or
     unstated control is never listed as something the device already does."""

@@ -6,7 +6,6 @@ import re
 
 from mdptm.documents import netplan
 from mdptm.documents.guides._shared import (
-    _EXPECTED_OF,
     ASK,
     _control_label,
     _customer_controls,
@@ -15,6 +14,7 @@ from mdptm.documents.guides._shared import (
     _new_doc,
     _port,
     _risk_level,
+    _run_by,
     _sentences,
     _words,
 )
@@ -73,10 +73,7 @@ def _log_events(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
     if logging:
         doc.table(
             ["What is recorded", "Details", "Run by"],
-            [
-                [_control_label(c), _first_sentence(c.description) or NOT_STATED, _EXPECTED_OF.get(c.responsibility, "the device maker")]
-                for c in logging
-            ],
+            [[_control_label(c), _first_sentence(c.description) or NOT_STATED, _run_by(c)] for c in logging],
             widths=[4.5, 7, 2.5],
         )
     if logs:
@@ -123,9 +120,7 @@ def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
         for c in detective:
             threats = [f.name(t) for t in f.threats_using(c.id)]
             watch = "; ".join(threats[:2]) + (f" (and {len(threats) - 2} other threats)" if len(threats) > 2 else "")
-            rows.append(
-                [_control_label(c), _EXPECTED_OF.get(c.responsibility, "the device maker"), watch or "no threat in the model names it"]
-            )
+            rows.append([_control_label(c), _run_by(c), watch or "no threat in the model names it"])
         doc.table(["Detective control", "Run by", "Signs of"], rows, widths=[5, 2.4, 6.6])
     else:
         doc.p(
@@ -161,7 +156,7 @@ def _patching(doc: Doc, f: Facts) -> None:
         ["Software bill of materials", s.sbom or ASK],
     ]
     upd = [c for c in m.controls if c.category == "updatability_patchability" and c.responsibility in ("customer", "shared")]
-    rows += [[f"{c.id} {c.title}", "expected of " + _EXPECTED_OF[c.responsibility]] for c in upd]
+    rows += [[f"{c.id} {c.title}", "expected of " + _run_by(c)] for c in upd]
     doc.table(["Topic", "From the threat model"], rows, widths=[4, 10])
     for v in (v for v in m.views if v.kind == "updatability_patchability" and v.steps):
         doc.p(v.name, bold_prefix="How an update reaches the device:")

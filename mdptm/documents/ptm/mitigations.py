@@ -47,7 +47,7 @@ class MitigationChapter(Chapter):
                 [
                     c.id,
                     _titled(c.title, c.description),
-                    RESPONSIBILITY_TITLES[c.responsibility],
+                    RESPONSIBILITY_TITLES[c.responsibility] + ("" if c.responsibility_stated else " (assumed: not stated)"),
                     label(c.status),
                     ", ".join(ix.threats_by_control.get(c.id, [])) or "—",
                 ]

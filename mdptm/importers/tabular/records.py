@@ -496,6 +496,8 @@ class SourceBuilder:
         data["provenance" if cls is Flow else "source"] = Source(file=rec.file, locator=rec.locator, importer=self.importer)
         if kind in ("control", "threat") and "status" not in fields:
             data["status_stated"] = False  # no status in the document: "implemented" / "open" is our reading of it
+        if kind == "control" and "responsibility" not in fields:
+            data["responsibility_stated"] = False  # no one named: "manufacturer" is our reading of it
         item = cls.model_validate(data)
         self._given[id(item)] = set(fields)
         return item
@@ -537,6 +539,8 @@ class SourceBuilder:
     def _finish(self, kind: str, item: Item) -> None:
         if isinstance(item, (Control, Threat)) and "status" in self._given.get(id(item), ()):
             item.status_stated = True  # a later row of the same item gave it
+        if isinstance(item, Control) and "responsibility" in self._given.get(id(item), ()):
+            item.responsibility_stated = True
         if isinstance(item, (Threat, Control)) and not item.title:
             if item.description:
                 item.title = first_sentence(item.description)

@@ -580,13 +580,14 @@ class Resolver:
             n += 1
             iid = f"C-{n}"
         src = Source(file=file, locator=loc, importer=_importer(owner))
-        ctl = Control(id=iid, title=first_sentence(text), description=text, source=src, status_stated=False)
+        ctl = Control(id=iid, title=first_sentence(text), description=text, source=src, status_stated=False, responsibility_stated=False)
         if norm_text(header) in self.vocab.planned_mitigations:
             ctl.status, ctl.status_stated = "planned", True  # "Recommended mitigation": proposed, not in place
         names_who = "responsib" in header.lower() or "action" in header.lower()
         who = parse_choice(self.vocab, "responsibility", header).value if names_who else None
         if who is not None:
             ctl.responsibility = who  # type: ignore[assignment]  # "User Responsibility": the user's control
+            ctl.responsibility_stated = True
         self.model.controls.append(ctl)
         self.index.add("controls", iid, [ctl.title, text])
         self.created_controls[key] = iid
