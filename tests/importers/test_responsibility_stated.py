@@ -52,7 +52,10 @@ def test_a_responsibility_column_states_it(tmp_path: Path) -> None:
 
 
 def test_mitigation_text_on_a_threat_names_no_one(tmp_path: Path) -> None:
-    text = "# Threat model\n\n| Threat | Mitigation | Status |\n|---|---|---|\n| Replayed bolus command | Nonces on every command | Mitigated |\n"
+    text = (
+        "# Threat model\n\n| Threat | Mitigation | Status |\n|---|---|---|\n"
+        "| Replayed bolus command | Nonces on every command | Mitigated |\n"
+    )
     model = _import(tmp_path, text, "mitigations.md")
     assert model.controls and all(c.responsibility_stated is False for c in model.controls)
 
