@@ -382,3 +382,24 @@ def test_no_cloud_is_not_applicable_only_where_the_model_places_its_elements(zon
             e["trust_zone"] = "TZ"
     clause = next(c for c in map_model(Model.model_validate(data), ["mc2"], []).frameworks[0].clauses if c.id == "v2.24")
     assert (clause.status == "not_applicable") is zoned
+
+
+def test_review_names_a_control_its_own_description_denies_or_leaves_empty() -> None:
+    """The mapping counts such a control for no clause; review says so, so the maker can fix the status or the text."""
+    from mdptm.model import Control, Document, Model, Product
+
+    model = Model(
+        product=Product(name="Pump", manufacturer="Maker"),
+        document=Document(version="1.0"),
+        controls=[
+            Control(id="C-1", title="Encryption at rest", description="Patient data is not encrypted at rest."),
+            Control(id="C-2", title="Secure boot", description="We plan to add secure boot in a later release."),
+            Control(id="C-3", title="Audit logging", description="TBD"),
+            Control(id="C-4", title="Encryption at rest", description="Patient data is encrypted at rest with AES-256."),
+        ],
+    )
+    found = {f.items[0]: f.message for f in review(ReviewContext(model)).findings if f.check == "placeholder-value"}
+    assert "denied or deferred by its own description" in found["C-1"]
+    assert "denied or deferred by its own description" in found["C-2"]
+    assert "only by a placeholder" in found["C-3"]
+    assert "C-4" not in found
