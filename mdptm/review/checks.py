@@ -282,8 +282,8 @@ class PlaceholderValue(ReviewCheck):
                 )
             elif c.status != "not_implemented" and denies_title(c.title, c.description):
                 yield self.finding(
-                    f"control {label(c)} is denied or deferred by its own description (\"not encrypted\", \"we plan "
-                    "to add\"): the mapping counts it for no clause; give its real status (planned, not implemented) "
+                    f'control {label(c)} is denied or deferred by its own description ("not encrypted", "we plan '
+                    'to add"): the mapping counts it for no clause; give its real status (planned, not implemented) '
                     "or correct the text",
                     [c.id],
                 )
