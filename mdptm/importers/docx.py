@@ -56,6 +56,7 @@ def _w(tag: str) -> str:
 
 
 _RPR, _VANISH, _VAL, _ID, _T = _w("rPr"), _w("vanish"), _w("val"), _w("id"), _w("t")
+_TXBX = _w("txbxContent")
 _TRPR, _TCPR, _GRIDSPAN, _VMERGE, _P_TAG = _w("trPr"), _w("tcPr"), _w("gridSpan"), _w("vMerge"), _w("p")
 _BODY = _w("body")
 
@@ -95,6 +96,7 @@ class Stats:
     comments: list[str] = field(default_factory=list)
     images: list[tuple[str, str]] = field(default_factory=list)  # (relationship id, alt text)
     hidden_why: dict[str, int] = field(default_factory=dict)  # what hid the runs: hidden, white, tiny
+    textboxes: list[str] = field(default_factory=list)  # the text of each text box met (not read as body text)
 
     def add(self, other: Stats) -> None:
         self.inserted += other.inserted
@@ -104,6 +106,7 @@ class Stats:
             self.hidden_why[why] = self.hidden_why.get(why, 0) + n
         self.comments.extend(other.comments)
         self.images.extend(other.images)
+        self.textboxes.extend(other.textboxes)
 
     def hide(self, why: str) -> None:
         self.hidden += 1
@@ -341,6 +344,14 @@ def paragraph_text(p: etree._Element) -> tuple[str, Stats]:
 _DEL, _SKIPPED, _INS, _RUN, _COMMENT, _IMAGE, _INTO, _OTHER = range(8)
 _WALK: dict[str, int] = {}  # tag -> what _walk does with it, decided once per distinct tag
 _IMAGE_TAGS = ("drawing", "pict", "AlternateContent", "object")
+
+
+def _textbox_warning(text: str) -> str:
+    shown = text if len(text) <= 100 else text[:100] + "…"
+    return (
+        f"text box not imported ({len(text)} characters: {shown!r}): a text box stands outside the document's flow; "
+        "move its text into the body or a table to import it"
+    )
 
 
 def _walk_action(tag: object) -> int:
@@ -648,6 +659,13 @@ def _images(el: etree._Element, stats: Stats) -> None:
         if rid and rid not in seen:
             stats.images.append((rid, img.get(f"{{{V}}}title") or alt))
             seen.add(rid)
+    # A text box is a drawing: in a body paragraph its text is not part of the flow and is not imported (a
+    # table cell reads every paragraph inside it, text boxes included). Word writes it twice (the DrawingML
+    # choice and its VML fallback): each distinct text is reported once.
+    for box in el.iter(_TXBX):
+        text = " ".join("".join(t.text or "" for t in box.iter(_T)).split())
+        if text and text not in stats.textboxes:
+            stats.textboxes.append(text)
 
 
 # ------------------------------------------------------------------------------------ tables
@@ -1148,6 +1166,8 @@ class _Walker:
             return
         if info.stats.hidden:
             self.b.warn(loc, f"hidden text left out of the paragraph ({_hidden_words(info.stats.hidden_why)})")
+        for box in info.stats.textboxes:
+            self.b.warn(loc, _textbox_warning(box))
         self._comments(info, loc)
         for rid, alt in info.stats.images:
             self._image(rid, alt, loc)
