@@ -438,3 +438,27 @@ def test_ten_thousand_threats_import_quickly(tmp_path: Path) -> None:
     assert len(model.threats) == 10_000 and reconciles(report)
     assert model.threats[-1].controls == ["C-10", "C-17"] and model.threats[-1].targets == ["component-0"]
     assert elapsed < 60, f"10,000 threats took {elapsed:.1f} s"
+
+
+def test_a_hidden_column_of_prose_is_kept_internal(tmp_path: Path) -> None:
+    """A Description column the maker hid is not published (as hidden text in Word is not read): its text stays in
+    the item's internal extra, with a warning; a hidden id or title column is read as usual."""
+    sheets = {
+        "Threats": [
+            ["ID", "Threat", "Description", "STRIDE"],
+            ["T-1", "Spoofed server", "Exploit: the debug key 0xDEADBEEF opens the service port", "S"],
+        ]
+    }
+
+    def hide(wb: openpyxl.Workbook) -> None:
+        wb["Threats"].column_dimensions["A"].hidden = True  # the id column: tidying, still read
+        wb["Threats"].column_dimensions["C"].hidden = True
+
+    model, report = run_import(workbook(tmp_path / "r.xlsx", sheets, hide))
+    (t,) = model.threats
+    assert (t.id, t.title) == ("T-1", "Spoofed server")
+    assert "DEADBEEF" not in (t.description or "")
+    assert t.extra["Description"] == "Exploit: the debug key 0xDEADBEEF opens the service port"
+    assert warnings_with(report, "hidden column(s) C (Description) kept internal, not published")
+    assert warnings_with(report, "hidden column(s) A (ID) read like the others")
+    assert reconciles(report)

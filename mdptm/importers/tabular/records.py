@@ -110,6 +110,12 @@ def _keyed_by_threat(grp: Group, tid: str) -> bool:
     return any(ch.isalpha() for ch in tid) and not (set(header.split()) & _CONTROL_ID_WORDS)
 
 
+# Published prose a register can hold; in a hidden column it stays internal (SourceBuilder.add_grid).
+_HIDDEN_PROSE = frozenset(
+    {"description", "rationale", "verification", "default_settings", "dormant_interfaces", "key_lifecycle", "sessions", "disposal"}
+)
+
+
 class SourceBuilder:
     """Collects what one source says (tables, facts, views) and builds its partial model."""
 
@@ -146,12 +152,20 @@ class SourceBuilder:
             self.blocks.append(block)
             if block.grid.hidden_cols and block.columns:
                 hidden = [c for c in block.columns if c.hidden]
-                if hidden:
-                    names = ", ".join(f"{grid.col_name(c.index)} ({c.header or 'no header'})" for c in hidden)
-                    self.warn(
-                        grid.locator(block.header_rows[0], block.c0) if block.header_rows else grid.name,
-                        f"hidden column(s) {names} read like the others",
-                    )
+                where = grid.locator(block.header_rows[0], block.c0) if block.header_rows else grid.name
+                # A column the maker hid holding published prose (a description, a rationale): kept with the
+                # item's internal data, never published, as hidden text in Word is never read. Ids, titles,
+                # references, ratings and sensitivity are read as usual: hiding them is tidying, not secrecy.
+                kept = [c for c in hidden if c.field in _HIDDEN_PROSE]
+                for c in kept:
+                    c.field = None
+                if kept:
+                    names = ", ".join(f"{grid.col_name(c.index)} ({c.header or 'no header'})" for c in kept)
+                    self.warn(where, f"hidden column(s) {names} kept internal, not published: unhide to publish")
+                read = [c for c in hidden if c not in kept]
+                if read:
+                    names = ", ".join(f"{grid.col_name(c.index)} ({c.header or 'no header'})" for c in read)
+                    self.warn(where, f"hidden column(s) {names} read like the others")
             out = list(block_records(block, self.vocab))
             infer_scales([r for r in out if isinstance(r, RowRecord)], self.vocab)
             outs.append(out)
