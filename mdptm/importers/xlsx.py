@@ -24,7 +24,7 @@ from mdptm.errors import InputError
 from mdptm.importers.doors import CsvDoor, XlsxDoor
 from mdptm.importers.tabular.records import SourceBuilder
 from mdptm.importers.tabular.resolve import resolve_references
-from mdptm.importers.tabular.tables import Grid, load_profile, profile_vocabulary, stride_default
+from mdptm.importers.tabular.tables import Grid, col_letter, load_profile, profile_vocabulary, stride_default
 from mdptm.importers.tabular.vocab import vocabulary
 from mdptm.model import Model
 from mdptm.plugins import ImportContext
@@ -64,15 +64,6 @@ def parse_ref(ref: str) -> tuple[int, int]:
 
 
 _COLUMNS: dict[str, int] = {}  # column letters of a cell reference -> column number
-
-
-def col_letter(col: int) -> str:
-    """``A`` for column 1, ``AA`` for 27."""
-    out = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def ref_column(ref: str) -> int:
