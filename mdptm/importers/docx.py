@@ -262,27 +262,16 @@ class _Docx:
         # each style's look with its parents' folded in, and every style that shades or is based on one that does
         folded: dict[str, RunLook] = {}
         for sid in out:
-            chain = [sid, *(st.based_on for st in self.style_chain_of(out, sid)[1:])]
+            chain = _chain_ids(out, sid)
             look: RunLook | None = None
             for link in reversed(chain):
-                if link and link in looks:
+                if link in looks:
                     look = looks[link].over(look)
             if look is not None:
                 folded[sid] = look
-            if any(link in shading for link in chain if link):
+            if any(link in shading for link in chain):
                 shading.add(sid)
         self.hiding = Hiding(styles=folded, shaded_styles=frozenset(shading))
-        return out
-
-    @staticmethod
-    def style_chain_of(styles: dict[str, StyleInfo], sid: str) -> list[StyleInfo]:
-        out: list[StyleInfo] = []
-        seen: set[str] = set()
-        current: str | None = sid
-        while current and current not in seen and current in styles:
-            seen.add(current)
-            out.append(styles[current])
-            current = styles[current].based_on
         return out
 
     def _comments(self) -> dict[str, str]:
@@ -300,13 +289,16 @@ class _Docx:
         return out
 
     def style_chain(self, sid: str | None) -> list[StyleInfo]:
-        out: list[StyleInfo] = []
-        seen: set[str] = set()
-        while sid and sid not in seen and sid in self.styles:
-            seen.add(sid)
-            out.append(self.styles[sid])
-            sid = self.styles[sid].based_on
-        return out
+        return [self.styles[link] for link in _chain_ids(self.styles, sid)]
+
+
+def _chain_ids(styles: dict[str, StyleInfo], sid: str | None) -> list[str]:
+    """*sid* and the styles it is based on, nearest first (a loop or an unknown parent ends the chain)."""
+    out: list[str] = []
+    while sid and sid not in out and sid in styles:
+        out.append(sid)
+        sid = styles[sid].based_on
+    return out
 
 
 # ------------------------------------------------------------------------------------ text

@@ -49,6 +49,12 @@ def _doc(tmp_path: Path, hide: str) -> Path:
         style = doc.styles.add_style("Secret note", WD_STYLE_TYPE.CHARACTER)
         style.font.hidden = True
         run.style = style
+    elif hide == "inherited style":  # hidden by the style the run's style is based on
+        base = doc.styles.add_style("Secret base", WD_STYLE_TYPE.CHARACTER)
+        base.font.hidden = True
+        style = doc.styles.add_style("Secret child", WD_STYLE_TYPE.CHARACTER)
+        style.base_style = base
+        run.style = style
     elif hide == "paragraph style":  # the whole second paragraph of the cell, by its paragraph style
         style = doc.styles.add_style("Reviewer note", WD_STYLE_TYPE.PARAGRAPH)
         style.font.hidden = True
@@ -67,7 +73,7 @@ def _all_text(model: object) -> str:
 
 
 def test_hidden_runs_are_left_out_and_reported(tmp_path: Path) -> None:
-    for hide in ("vanish", "white", "tiny", "style", "paragraph style"):
+    for hide in ("vanish", "white", "tiny", "style", "inherited style", "paragraph style"):
         model, report = run_import(_doc(tmp_path, hide))
         assert [(t.id, t.title) for t in model.threats] == [("T-1", "Spoofed pump")], hide  # the header row was read
         assert "Zephyrine" not in _all_text(model), hide
