@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from mdptm.importers.markdown.document import (
     ListItem,
@@ -152,17 +153,7 @@ class ListReading(_ReaderState):
             return
         for it in lst.items:
             stride = parse_stride(self.vocab, it.lead.bold_lead or it.lead.text)
-            here = _Ctx(
-                ctx.skip,
-                ctx.asset,
-                ",".join(stride.value) if stride.ok and stride.value else ctx.stride,
-                ctx.view,
-                ctx.zone,
-                ctx.headings,
-                None,
-                ctx.component,
-                ctx.privacy,
-            )
+            here = replace(ctx, stride=",".join(stride.value) if stride.ok and stride.value else ctx.stride, list_kind=None)
             found = False
             for child in it.children:
                 if self.labelled_threats(child):

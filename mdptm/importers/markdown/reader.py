@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from mdptm.base.text import slug
 from mdptm.importers.markdown.document import (
@@ -69,7 +70,7 @@ class _Reader(ListReading, TableReading):
     def section_body(self, sec: Section, ctx: _Ctx) -> None:
         self.n_sections += 1
         title = self.strip_number(sec.title)
-        here = _Ctx(ctx.skip, ctx.asset, ctx.stride, ctx.view, ctx.zone, (*ctx.headings, title), ctx.list_kind, ctx.component, ctx.privacy)
+        here = replace(ctx, headings=(*ctx.headings, title))
         kind_here = self.section_kind(title)
         if kind_here is not None:
             here.list_kind = kind_here
@@ -260,7 +261,7 @@ class _Reader(ListReading, TableReading):
             return False
         # "### Linking sessions across devices" under "## Linkability": one threat, titled by its heading
         self.threat_block(sec, here, None, title, where, fields=fields)
-        inner = _Ctx(here.skip, here.asset, here.stride, here.view, here.zone, here.headings, here.list_kind, here.component, None)
+        inner = replace(here, privacy=None)
         for child in sec.children:
             self.section(child, inner)
         return True
@@ -307,8 +308,7 @@ class _Reader(ListReading, TableReading):
         kind = self.section_kind(text.rstrip(": "))
         if kind is None:
             return None
-        here = _Ctx(ctx.skip, ctx.asset, ctx.stride, ctx.view, ctx.zone, ctx.headings, kind, ctx.component, ctx.privacy)
-        return here
+        return replace(ctx, list_kind=kind)
 
     def section_kind(self, title: str) -> str | None:
         """Assumptions and out-of-scope sections, named as the Word importer names them."""
