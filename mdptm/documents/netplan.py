@@ -104,13 +104,17 @@ def return_legs(flows: list[Flow]) -> dict[str, Flow]:
     stateful firewall lets through, never a connection its source opens (no rule of its own)."""
     is_answer = topology.matcher(topology.network_terms().response_terms)
     answers = {fl.id for fl in flows if is_answer(fl.name or "")}
+    if not answers:
+        return {}
+    requests: dict[tuple[str, str], Flow] = {}  # (source, target) -> the first flow between them that is no answer
+    for o in flows:
+        if o.id not in answers:
+            requests.setdefault((o.source, o.target), o)
     out: dict[str, Flow] = {}
     for fl in flows:
-        if fl.id not in answers:
-            continue
-        asks = [o for o in flows if o.id not in answers and o.source == fl.target and o.target == fl.source]
-        if asks:
-            out[fl.id] = asks[0]
+        ask = requests.get((fl.target, fl.source)) if fl.id in answers else None
+        if ask is not None:
+            out[fl.id] = ask
     return out
 
 
