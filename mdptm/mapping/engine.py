@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from mdptm.errors import InputError
 from mdptm.mapping.framework import TEXT_FIELDS, UNION_LABELS, Assertion, Clause, FieldCheck, Framework, Override, Rule
 from mdptm.model import Item, Model
-from mdptm.model.evidence import affirmed, denies_title, durations, first_date, is_placeholder, real_values, stated, void_control
+from mdptm.model.evidence import affirmed, durations, first_date, real_values, stated, void_reason
 from mdptm.model.io import read_structured
 from mdptm.model.results import CLAUSE_STATUSES, ClauseResult, ClauseStatus, Confirmation, Coverage, FrameworkResult
 from mdptm.model.validate import pointer
@@ -314,16 +314,7 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
     """*model* as the mapping reads it. A control that describes no safeguard (all it says is denied or a
     placeholder) is not implemented; a threat called (partially) mitigated that names no other control of
     the model is open. Returns the model (a copy only when something changed) and the ids of those threats."""
-    void = {
-        c.id
-        for c in model.controls
-        if c.status != "not_implemented"
-        and (
-            void_control(c.title, c.description)
-            or denies_title(c.title, c.description)
-            or (bool(c.description.strip()) and is_placeholder(c.description))  # "TBD": nothing described
-        )
-    }
+    void = {c.id for c in model.controls if c.status != "not_implemented" and void_reason(c.title, c.description)}
     controls = {c.id for c in model.controls if c.id not in void}
     untreated = [t.id for t in model.threats if t.status in TREATED and not [c for c in t.controls if c in controls]]
     if not untreated and not void:

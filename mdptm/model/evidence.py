@@ -33,6 +33,7 @@ __all__ = [
     "real_values",
     "stated",
     "void_control",
+    "void_reason",
 ]
 
 _EDGE = re.compile(r"^[\s\"'`*_.,;:!?()\[\]{}<>]+|[\s\"'`*_,;:!?()\[\]{}<>]+$")
@@ -362,6 +363,19 @@ def denies_title(title: str, description: str) -> bool:
         if not rx.search(masked):
             return False
     return True
+
+
+def void_reason(title: str, description: str) -> str | None:
+    """Why a control counts for no clause, or None: ``"void"`` (:func:`void_control`), ``"denied"`` (its
+    description denies or defers its title: :func:`denies_title`) or ``"placeholder"`` (its description is
+    only "TBD" or the like). The one definition the mapping and the review both read."""
+    if void_control(title, description):
+        return "void"
+    if denies_title(title, description):
+        return "denied"
+    if description.strip() and is_placeholder(description):
+        return "placeholder"
+    return None
 
 
 def void_control(title: str, description: str) -> bool:

@@ -18,7 +18,7 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict
 
 from mdptm.model import PLACEHOLDER, STRIDE_ORDER, VIEW_KINDS, Model, Signoff, Stride, Threat
-from mdptm.model.evidence import denies_title, is_placeholder, real_values, void_control
+from mdptm.model.evidence import is_placeholder, real_values, void_reason
 from mdptm.model.results import Finding
 from mdptm.model.vocabulary import shipped
 from mdptm.plugins import ReviewContext
@@ -274,20 +274,21 @@ class PlaceholderValue(ReviewCheck):
                         "give the real value or leave it empty",
                     )
         for c in m.controls:
-            if c.status != "not_implemented" and void_control(c.title, c.description):
+            why = void_reason(c.title, c.description) if c.status != "not_implemented" else None
+            if why == "void":
                 yield self.finding(
                     f"control {label(c)} describes no safeguard (all it says is denied or a placeholder): "
                     "the mapping does not count it, nor the threats that rely on it alone",
                     [c.id],
                 )
-            elif c.status != "not_implemented" and denies_title(c.title, c.description):
+            elif why == "denied":
                 yield self.finding(
                     f'control {label(c)} is denied or deferred by its own description ("not encrypted", "we plan '
                     'to add"): the mapping counts it for no clause; give its real status (planned, not implemented) '
                     "or correct the text",
                     [c.id],
                 )
-            elif c.status != "not_implemented" and c.description.strip() and is_placeholder(c.description):
+            elif why == "placeholder":
                 yield self.finding(
                     f"control {label(c)} is described only by a placeholder ({c.description.strip()!r}): the mapping "
                     "counts it for no clause; describe the safeguard",
