@@ -409,20 +409,31 @@ def redact_overrides(
 
     Uses the terms redaction used (``log.terms``: policy, sign-off and document-property terms);
     what is removed is logged and becomes a needle."""
-    scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), exempt_of(model, log))
-    left_out = _left_out_ids(log.dropped)
+    clean = _cleaner(Scrubber(policy.model_copy(update={"terms": list(log.terms)}), exempt_of(model, log)), log, where)
     out: list[Override] = []
     for i, ov in enumerate(overrides):
-        new, removed = scrubber.scrub(ov.justification)
-        for rule, gone in removed:
-            log.add(where, f"overrides[{i}].justification", "replaced", rule, gone, scrubber.replacement, secret=True)
-        if left_out is not None and left_out.search(new):  # "accepted with T-9": a withheld threat's id
-            for m in left_out.finditer(new):
-                log.add(where, f"overrides[{i}].justification", "replaced", "left-out-id", m.group(), scrubber.replacement)
-            new = left_out.sub(scrubber.replacement, new)
+        new = clean(ov.justification, f"overrides[{i}].justification")
         out.append(ov.model_copy(update={"justification": new}) if new != ov.justification else ov)
     log.finish()
     return out
+
+
+def _cleaner(scrubber: Scrubber, log: RedactionLog, where: str) -> Callable[..., str]:
+    """``clean(text, place, ids=False)``: *text* scrubbed like model text and a left-out item's id in it
+    ("accepted with T-9") replaced, each removal logged at *place* (a needle from then on)."""
+    left_out = _left_out_ids(log.dropped)
+
+    def clean(text: str, place: str, *, ids: bool = False) -> str:
+        new, removed = scrubber.scrub(text, ids_expected=ids)
+        for rule, gone in removed:
+            log.add(where, place, "replaced", rule, gone, scrubber.replacement, secret=True)
+        if left_out is not None and left_out.search(new):
+            for m in left_out.finditer(new):
+                log.add(where, place, "replaced", "left-out-id", m.group(), scrubber.replacement)
+            new = left_out.sub(scrubber.replacement, new)
+        return new
+
+    return clean
 
 
 def redact_assertions(
@@ -435,18 +446,8 @@ def redact_assertions(
     replacement text as its evidence: the clause stays confirmed, and nothing names what was withheld."""
     cited = [e for a in assertions for e in a.evidence]  # a document an assertion cites is named on purpose
     scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), [*exempt_of(model, log), *cited])
-    left_out = _left_out_ids(log.dropped)
+    clean = _cleaner(scrubber, log, where)
     gone_ids = {needle_key(i) for i in log.dropped}
-
-    def clean(text: str, place: str, *, ids: bool = False) -> str:
-        new, removed = scrubber.scrub(text, ids_expected=ids)
-        for rule, gone in removed:
-            log.add(where, place, "replaced", rule, gone, scrubber.replacement, secret=True)
-        if left_out is not None and left_out.search(new):
-            for m in left_out.finditer(new):
-                log.add(where, place, "replaced", "left-out-id", m.group(), scrubber.replacement)
-            new = left_out.sub(scrubber.replacement, new)
-        return new
 
     out: list[Assertion] = []
     for i, a in enumerate(assertions):
