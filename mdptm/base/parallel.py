@@ -9,15 +9,17 @@ small result, or its exception, comes back. Other than on Linux, on one CPU, or 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
-__all__ = ["both", "sequential"]
+__all__ = ["Pending", "background", "both", "sequential"]
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -55,13 +57,84 @@ def both(first: Callable[[], A], second: Callable[[], B], *, parallel: bool = Tr
     process's objects are not seen here) and return something picklable. An exception in either
     half is raised here, after both have finished, so neither outlives the call.
     """
-    if not (parallel and can_fork()):
-        return first(), second()
+    with background(second, parallel=parallel) as pending:
+        a = first()
+        return a, pending.result()
+
+
+class Pending(Generic[B]):
+    """A job started by :func:`background`: running in a forked child, or waiting to run here."""
+
+    def __init__(self, job: Callable[[], B], pid: int | None = None, read_end: int | None = None) -> None:
+        self._job: Callable[[], B] | None = job
+        self._pid = pid
+        self._read_end = read_end
+        self._done = False
+        self._value: B | None = None
+
+    @property
+    def forked(self) -> bool:
+        """Whether the job runs in another process."""
+        return self._pid is not None
+
+    def result(self) -> B:
+        """The job's result (run here now when it was not forked); its exception is raised here."""
+        if not self._done:
+            if self._pid is None:
+                assert self._job is not None
+                job, self._job = self._job, None
+                self._done = True
+                self._value = job()
+            else:
+                status, payload = self._wait()
+                self._done = True
+                self._value = _result(status, payload)
+        return self._value  # type: ignore[return-value]  # B, set above
+
+    def _wait(self) -> tuple[int, bytes]:
+        assert self._pid is not None and self._read_end is not None
+        pid, read_end = self._pid, self._read_end
+        self._pid = self._read_end = None  # reaped once, whatever happens next
+        return _collect(pid, read_end)
+
+    def _abandon(self) -> None:
+        """The caller failed before asking for the result: the job's output is not wanted, but the
+        child must be gone before the caller cleans up (it may be writing into a folder about to be
+        removed). It is stopped, not waited for: its work is thrown away."""
+        self._done = True
+        self._job = None
+        if self._pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            self._wait()
+
+
+@contextmanager
+def background(job: Callable[[], B], *, parallel: bool = True) -> Iterator[Pending[B]]:
+    """Start *job* in a forked child now, when *parallel* and possible, while this process goes on;
+    ``pending.result()`` waits for it. Otherwise *job* runs here, when its result is asked for.
+
+    *job* must work by side effects on files and return something picklable (as the second half of
+    :func:`both`). Leaving the block without asking for the result (an exception) still waits for
+    the child, so it never outlives the block.
+    """
+    pending = Pending(job, *_fork(job)) if parallel and can_fork() else Pending(job)
+    try:
+        yield pending
+    except BaseException:
+        pending._abandon()
+        raise
+    if not pending._done:
+        pending._abandon()
+
+
+def _fork(job: Callable[[], Any]) -> tuple[int, int]:
+    """Run *job* in a forked child; returns the child's pid and the read end of its result pipe."""
     read_end, write_end = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
-    if pid == 0:  # the child: run the second half, report, and leave without cleaning up the parent's state
+    if pid == 0:  # the child: run the job, report, and leave without cleaning up the parent's state
         os.close(read_end)
         # Everything inherited stays until the child exits: out of the collector's scans. A full
         # collection would otherwise walk the parent's whole heap and, by touching each object, copy
@@ -70,7 +143,7 @@ def both(first: Callable[[], A], second: Callable[[], B], *, parallel: bool = Tr
         _STATE["enabled"] = False  # both cores are busy: the child never forks again
         code = 0
         try:
-            payload = pickle.dumps(("ok", second()))
+            payload = pickle.dumps(("ok", job()))
         except BaseException as exc:  # noqa: BLE001 - every failure is reported to the parent
             code = 1
             payload = _pickled_error(exc)
@@ -80,12 +153,7 @@ def both(first: Callable[[], A], second: Callable[[], B], *, parallel: bool = Tr
         finally:
             os._exit(code)
     os.close(write_end)
-    try:
-        a = first()
-    except BaseException:
-        _collect(pid, read_end)  # the child finishes before the caller cleans up after the error
-        raise
-    return a, _result(*_collect(pid, read_end))
+    return pid, read_end
 
 
 def _pickled_error(exc: BaseException) -> bytes:

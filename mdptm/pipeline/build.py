@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from mdptm.base.output import check_not_inside, check_replaceable, sha256_file, source_date_epoch, staged_dir, write_json, write_manifest
+from mdptm.base.parallel import background
 from mdptm.base.process import give_back_memory
 from mdptm.documents.changes import record_history
 from mdptm.documents.coverage import coverage_data
@@ -28,9 +29,9 @@ from mdptm.model.results import Coverage, Review
 from mdptm.model.validate import pointer
 from mdptm.pipeline.importing import ImportSource, check_references, import_sources, read_profile
 from mdptm.pipeline.project import PROJECT_FILE, Project, load_project
-from mdptm.pipeline.publish import write_package, write_package_checked
+from mdptm.pipeline.publish import is_large, model_files, reader_files
 from mdptm.plugins import Audience, ExportContext, ReviewContext
-from mdptm.redaction.leakscan import LeakError, PackageScan
+from mdptm.redaction.leakscan import LeakError, PackageScan, Scanned
 from mdptm.redaction.redact import load_policy, output_detector, property_terms, redact, redact_assertions, redact_overrides, text_scrubber
 from mdptm.redaction.xmlchars import describe, strip_forbidden
 from mdptm.render.template_scrub import scrub_template
@@ -223,43 +224,27 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
     epoch = source_date_epoch(model.document.date)
     result = BuildResult(out=out, internal=internal, model=model, report=report, timings=timer.stages, warnings=xml_removed)
 
-    def mapped(m: Model) -> Coverage:
+    def mapped(m: Model, overrides: list[Override], assertions: list[Assertion]) -> Coverage:
         with timer("map"):
             return map_model(
                 m,
                 settings.frameworks,
-                settings.overrides,
+                overrides,
                 base_dir=settings.base_dir,
                 overrides_file=settings.overrides_file,
-                assertions=settings.assertions,
+                assertions=assertions,  # on the public model: a confirmed clause is published as confirmed (SPEC §4)
             )
 
-    coverage = mapped(model)
     if settings.audience == Audience.SUBMISSION:
-        return _build_submission(result, coverage, settings, epoch, timer)
+        return _build_submission(result, mapped(model, settings.overrides, settings.assertions), settings, epoch, timer)
     with timer("redact"):
         policy = load_policy(settings.policy)
         terms = property_terms(settings.documents, keep=[model.product.manufacturer])
         public, log = redact(model, policy, extra_terms=terms)
     # the package shows the evidence it publishes, and override justifications redacted like model text
     where = settings.overrides_file or "overrides"
-    public_settings = replace(
-        settings,
-        overrides=redact_overrides(settings.overrides, model, policy, log, where),
-        assertions=redact_assertions(settings.assertions, model, policy, log, where),
-    )
-    with timer("map"):
-        public_coverage = map_model(
-            public,
-            public_settings.frameworks,
-            public_settings.overrides,
-            base_dir=settings.base_dir,
-            overrides_file=settings.overrides_file,
-            assertions=public_settings.assertions,  # a confirmed clause is published as confirmed (SPEC §4)
-        )
-    with timer("review"):
-        ctx_review = ReviewContext(model, public, settings.signoffs_required, renames=log.renamed, coverage=coverage)
-        findings = review(ctx_review)
+    overrides = redact_overrides(settings.overrides, model, policy, log, where)
+    assertions = redact_assertions(settings.assertions, model, policy, log, where)
     previous = load(settings.previous) if settings.previous else None
     corpus = log.corpus()  # what the public model holds, built by redaction: the leak scan's too...
     if previous is not None:  # document.history gains this version, summarised from the published diff
@@ -269,39 +254,60 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
     if template is not None:  # its header and footer are published too: scrubbed like model text
         template = scrub_template(template, text_scrubber(model, policy, log, str(template)), work / "template.docx")
     log.finish()
-    ctx = ExportContext(
-        coverage=public_coverage, review=package_review(findings), draft=settings.draft, template=template, epoch=epoch, previous=previous
-    )
+    # from here on the public model, the log and what the leak scan looks for are final
+    published = [e for a in assertions for e in a.evidence]  # cited on purpose
+    leaks = PackageScan(log.needles(), detect=output_detector(policy, model, public, corpus=corpus, log=log, published=published))
+    base_ctx = ExportContext(draft=settings.draft, template=template, epoch=epoch, previous=previous)
+    mapped_public: list[Coverage] = []
+
+    def model_half(folder: Path) -> Scanned:
+        """The package files that need no review (:func:`model_files`), written and scanned while this
+        process maps, reviews and writes the rest; a forked copy maps the public model itself."""
+        coverage = mapped_public[0] if mapped_public else mapped(public, overrides, assertions)
+        return model_files(public, folder, replace(base_ctx, coverage=coverage), lambda names: leaks.files(folder, names))[1]
+
     with staged_dir(internal) as tmp_internal:
         write_json(tmp_internal / "import-report.json", report.model_dump(mode="json"))
-        write_json(tmp_internal / "coverage.json", coverage_data(coverage))
         write_json(tmp_internal / "redaction-log.json", log.model_dump(mode="json"))
-        reasons = publish_blockers(public, replace(ctx, review=findings))
-        if reasons and not settings.draft:
-            result.exit_code = ExitCode.BLOCKED
-            result.review = findings
-            write_json(tmp_internal / "review.json", findings.model_dump(mode="json"))
-            result.warnings.append(f"the package was not written: {'; '.join(reasons)} (see {internal}/review.json, or build with --draft)")
-            return result
         try:
-            with staged_dir(out) as tmp_out:
+            with staged_dir(out) as tmp_out, background(lambda: model_half(tmp_out), parallel=is_large(public)) as pending:
+                coverage = mapped(model, settings.overrides, settings.assertions)
+                mapped_public.append(mapped(public, overrides, assertions))
+                write_json(tmp_internal / "coverage.json", coverage_data(coverage))
+                with timer("review"):
+                    ctx_review = ReviewContext(model, public, settings.signoffs_required, renames=log.renamed, coverage=coverage)
+                    findings = review(ctx_review)
+                result.review = findings
+                ctx = replace(base_ctx, coverage=mapped_public[0], review=package_review(findings))
+                reasons = publish_blockers(public, replace(ctx, review=findings))
+                if reasons and not settings.draft:
+                    result.exit_code = ExitCode.BLOCKED
+                    result.warnings.append(
+                        f"the package was not written: {'; '.join(reasons)} (see {internal}/review.json, or build with --draft)"
+                    )
+                    raise _NotPublished
                 with timer("publish"):  # each writing process scans the files it wrote (PackageScan)
-                    published = [e for a in public_settings.assertions for e in a.evidence]  # cited on purpose
-                    detect = output_detector(policy, model, public, corpus=corpus, log=log, published=published)
-                    leaks = PackageScan(log.needles(), detect=detect)
-                    publish_package(public, tmp_out, ctx, leaks)
+                    leaks.add(reader_files(public, tmp_out, ctx, lambda names: leaks.files(tmp_out, names))[1])
+                    leaks.add(pending.result())
+                    write_manifest(tmp_out, {"model_sha256": sha256_file(tmp_out / "ptm.json")})
                 give_back_memory()
                 with timer("leak scan"):  # the manifest, and whatever no writer scanned as it now is
                     hits = leaks.finish(tmp_out)
                 if hits:
                     raise LeakError(hits)
+        except _NotPublished:
+            pass
         except LeakError as exc:
-            findings = review(replace(ctx_review, leaks=exc.hits))
+            result.review = review(replace(ctx_review, leaks=exc.hits))
             result.exit_code = ExitCode.BLOCKED
             result.warnings.append(f"{exc}; the package was not written")
-        result.review = findings
-        write_json(tmp_internal / "review.json", findings.model_dump(mode="json"))
+        assert result.review is not None
+        write_json(tmp_internal / "review.json", result.review.model_dump(mode="json"))
     return result
+
+
+class _NotPublished(Exception):
+    """Review blocked the package: its staged folder is dropped, the internal reports are kept."""
 
 
 def _build_submission(result: BuildResult, coverage: Coverage, settings: Settings, epoch: int, timer: Timer) -> BuildResult:
@@ -330,14 +336,3 @@ def _build_submission(result: BuildResult, coverage: Coverage, settings: Setting
         with timer("submission"):
             publish_submission(result.model, result.out, ctx)
     return result
-
-
-def publish_package(public: Model, folder: Path, ctx: ExportContext, leaks: PackageScan | None = None) -> None:
-    """Every file of the public package and the hospital guides, then the manifest. With *leaks*, each
-    process that writes files scans them for leaks as soon as they are written (see :meth:`PackageScan.finish`)."""
-    if leaks is None:
-        write_package(public, folder, ctx)
-    else:
-        for done in write_package_checked(public, folder, ctx, lambda names: leaks.files(folder, names))[1]:
-            leaks.add(done)
-    write_manifest(folder, {"model_sha256": sha256_file(folder / "ptm.json")})

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import mdptm.pipeline.publish
-from mdptm.base.parallel import both, can_fork, sequential
+from mdptm.base.parallel import background, both, can_fork, sequential
 from mdptm.errors import InputError
 from mdptm.pipeline.build import build
 from tests.conftest import SAMPLES
@@ -70,19 +70,52 @@ def test_an_error_in_the_child_is_raised_with_its_details() -> None:
 
 
 @needs_fork
-def test_an_error_here_waits_for_the_child(tmp_path: Path) -> None:
+def test_an_error_here_stops_the_child_before_it_surfaces(tmp_path: Path) -> None:
+    """The child may be writing into a folder the caller removes on error: it is gone first."""
+    started = tmp_path / "started"
+
     def first() -> None:
+        while not started.exists():  # the child is running
+            os.sched_yield()
         raise ValueError("boom")
 
     def second() -> None:
         import time
 
-        time.sleep(0.2)
+        (tmp_path / "pid").write_text(str(os.getpid()))
+        (tmp_path / "pid").rename(started)
+        time.sleep(60)
         (tmp_path / "late").write_text("done")
 
     with pytest.raises(ValueError, match="boom"):
         both(first, second)
-    assert (tmp_path / "late").read_text() == "done"  # the child had finished before the error surfaced
+    child = int(started.read_text())
+    with pytest.raises(ChildProcessError):  # reaped: no longer this process's child
+        os.waitpid(child, os.WNOHANG)
+    with pytest.raises(ProcessLookupError):  # and gone
+        os.kill(child, 0)
+    assert not (tmp_path / "late").exists()
+
+
+@needs_fork
+def test_background_runs_while_this_process_goes_on(tmp_path: Path) -> None:
+    with background(lambda: (tmp_path / "b").write_text(str(os.getpid()))) as pending:
+        assert pending.forked
+        here = os.getpid()
+        assert pending.result() > 0
+    assert int((tmp_path / "b").read_text()) != here
+
+
+def test_background_without_fork_runs_when_asked_or_never(tmp_path: Path) -> None:
+    ran: list[int] = []
+    with background(lambda: ran.append(1), parallel=False) as pending:
+        assert not pending.forked and ran == []
+        pending.result()
+        pending.result()  # once only
+    assert ran == [1]
+    with pytest.raises(KeyError), background(lambda: ran.append(2), parallel=False):
+        raise KeyError("not asked")
+    assert ran == [1]
 
 
 def test_sequential_runs_both_halves_here() -> None:

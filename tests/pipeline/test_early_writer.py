@@ -1,0 +1,57 @@
+"""The package files that need no review are written by a forked process that starts as soon as
+redaction is done (mdptm.pipeline.build): same bytes, and a blocked build still leaves nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import mdptm.pipeline.publish
+from mdptm.base.parallel import can_fork
+from mdptm.errors import ExitCode
+from mdptm.pipeline.build import build
+from tests.conftest import SAMPLES
+
+needs_fork = pytest.mark.skipif(not can_fork(), reason="needs os.fork and two CPUs")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+@needs_fork
+def test_a_blocked_build_stops_the_early_writer_and_keeps_the_old_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLES / "infusion-pump", project)
+    out = tmp_path / "pkg"
+    assert build(project, out).exit_code == ExitCode.OK
+    before = _files(out)
+
+    monkeypatch.setattr(mdptm.pipeline.publish, "PARALLEL_ITEMS", 0)  # the sample is small: force the early writer
+    children: list[int] = []
+    real_fork = os.fork
+
+    def counting_fork() -> int:
+        pid = real_fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counting_fork)
+    settings = project / "mdptm.yaml"
+    settings.write_text(settings.read_text().replace("signoffs_required: [", "signoffs_required: [legal, "))
+    result = build(project, out)
+
+    assert result.exit_code == ExitCode.BLOCKED and "legal" in " ".join(result.warnings)
+    assert len(children) == 1  # the writer had started before review blocked the package
+    for pid in children:  # and it is gone: stopped and reaped before build() returned
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+    assert _files(out) == before  # the package of the last good build is untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pkg", "pkg.internal", "project"]  # no staging left
+    review = (tmp_path / "pkg.internal" / "review.json").read_text()
+    assert "legal" in review
