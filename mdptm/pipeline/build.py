@@ -8,14 +8,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from mdptm.base.output import check_not_inside, check_replaceable, sha256_file, source_date_epoch, staged_dir, write_json, write_manifest
-from mdptm.base.parallel import background
-from mdptm.base.process import give_back_memory
+from mdptm.base.parallel import Inbox, background
+from mdptm.base.process import give_back_memory, keep_long_lived
 from mdptm.documents.changes import record_history
 from mdptm.documents.coverage import coverage_data
 from mdptm.errors import ExitCode, InputError
@@ -29,7 +30,7 @@ from mdptm.model.results import Coverage, Review
 from mdptm.model.validate import pointer
 from mdptm.pipeline.importing import ImportSource, check_references, import_sources, read_profile
 from mdptm.pipeline.project import PROJECT_FILE, Project, load_project
-from mdptm.pipeline.publish import is_large, model_files, reader_files
+from mdptm.pipeline.publish import data_files, document_files, is_large
 from mdptm.plugins import Audience, ExportContext, ReviewContext
 from mdptm.redaction.leakscan import LeakError, PackageScan, Scanned
 from mdptm.redaction.redact import load_policy, output_detector, property_terms, redact, redact_assertions, redact_overrides, text_scrubber
@@ -177,6 +178,7 @@ def build(folder: Path, out: Path | None = None, *, draft: bool = False, audienc
     with timer("import"):
         model, report, project, root = load_project_model(folder)
     give_back_memory()
+    keep_long_lived()
     out = out or project_output(root, project.output)
     settings = Settings.from_project(project, root, draft=draft, audience=audience)
     return run_pipeline(model, report, out, settings, timer)
@@ -254,31 +256,31 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
     if template is not None:  # its header and footer are published too: scrubbed like model text
         template = scrub_template(template, text_scrubber(model, policy, log, str(template)), work / "template.docx")
     log.finish()
+    keep_long_lived()
     # from here on the public model, the log and what the leak scan looks for are final
     published = [e for a in assertions for e in a.evidence]  # cited on purpose
     leaks = PackageScan(log.needles(), detect=output_detector(policy, model, public, corpus=corpus, log=log, published=published))
     base_ctx = ExportContext(draft=settings.draft, template=template, epoch=epoch, previous=previous)
-    mapped_public: list[Coverage] = []
 
-    def model_half(folder: Path) -> Scanned:
-        """The package files that need no review (:func:`model_files`), written and scanned while this
-        process maps, reviews and writes the rest; a forked copy maps the public model itself."""
-        coverage = mapped_public[0] if mapped_public else mapped(public, overrides, assertions)
-        return model_files(public, folder, replace(base_ctx, coverage=coverage), lambda names: leaks.files(folder, names))[1]
+    def data_half(folder: Path, inbox: Inbox) -> Scanned:
+        """The package files :func:`data_files` writes, written and scanned by a forked copy of this
+        process from the moment redaction is done; this process sends the context (coverage, review)
+        when its mapping and review are done, while it goes on to the documents."""
+        return data_files(public, folder, inbox.get, lambda names: leaks.files(folder, names))[1]
 
     with staged_dir(internal) as tmp_internal:
         write_json(tmp_internal / "import-report.json", report.model_dump(mode="json"))
         write_json(tmp_internal / "redaction-log.json", log.model_dump(mode="json"))
         try:
-            with staged_dir(out) as tmp_out, background(lambda: model_half(tmp_out), parallel=is_large(public)) as pending:
+            with staged_dir(out) as tmp_out, background(partial(data_half, tmp_out), parallel=is_large(public)) as pending:
+                public_coverage = mapped(public, overrides, assertions)
                 coverage = mapped(model, settings.overrides, settings.assertions)
-                mapped_public.append(mapped(public, overrides, assertions))
-                write_json(tmp_internal / "coverage.json", coverage_data(coverage))
                 with timer("review"):
                     ctx_review = ReviewContext(model, public, settings.signoffs_required, renames=log.renamed, coverage=coverage)
                     findings = review(ctx_review)
                 result.review = findings
-                ctx = replace(base_ctx, coverage=mapped_public[0], review=package_review(findings))
+                write_json(tmp_internal / "coverage.json", coverage_data(coverage))
+                ctx = replace(base_ctx, coverage=public_coverage, review=package_review(findings))
                 reasons = publish_blockers(public, replace(ctx, review=findings))
                 if reasons and not settings.draft:
                     result.exit_code = ExitCode.BLOCKED
@@ -286,8 +288,9 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
                         f"the package was not written: {'; '.join(reasons)} (see {internal}/review.json, or build with --draft)"
                     )
                     raise _NotPublished
+                pending.send(ctx)
                 with timer("publish"):  # each writing process scans the files it wrote (PackageScan)
-                    leaks.add(reader_files(public, tmp_out, ctx, lambda names: leaks.files(tmp_out, names))[1])
+                    leaks.add(document_files(public, tmp_out, ctx, lambda names: leaks.files(tmp_out, names))[1])
                     leaks.add(pending.result())
                     write_manifest(tmp_out, {"model_sha256": sha256_file(tmp_out / "ptm.json")})
                 give_back_memory()

@@ -88,10 +88,10 @@ def write_package_checked(model: Model, folder: Path, ctx: ExportContext, check:
     result from the forked process must pickle."""
     # a large package is written by two processes (see mdptm.base.parallel), each about half of the
     # work with its share of the leak scan (measured on a 10 000-threat register); the files are the same
-    with background(lambda: model_files(model, folder, ctx, check), parallel=is_large(model)) as pending:
-        readers = reader_files(model, folder, ctx, check)
+    with background(lambda _inbox: data_files(model, folder, lambda: ctx, check), parallel=is_large(model)) as pending:
+        docs = document_files(model, folder, ctx, check)
         data = pending.result()
-    return package_names(readers[0], data[0]), [readers[1], data[1]]
+    return package_names(docs[0] + data[0]), [docs[1], data[1]]
 
 
 def is_large(model: Model) -> bool:
@@ -99,35 +99,41 @@ def is_large(model: Model) -> bool:
     return sum(len(getattr(model, attr)) for attr, _ in COLLECTIONS) >= PARALLEL_ITEMS
 
 
-def package_names(readers: list[str], data: list[str]) -> list[str]:
-    """The names both halves wrote, in the package's order."""
-    docs, rest = readers[:2], readers[2:]
-    return [docs[0], data[0], docs[1], *data[1:], *rest]
+_ORDER = ("ptm.docx", "ptm.xlsx", "index.html", "ptm.json", "ptm.otm.json")
 
 
-def model_files(model: Model, folder: Path, ctx: ExportContext, check: Callable[[list[str]], R]) -> tuple[list[str], R]:
-    """The register workbook and the model as JSON and OTM (mdptm's own OTM writer): files that need
-    the model and its coverage (``ctx.coverage``, ``draft``, ``epoch``) and nothing of the review, so a
-    build can start them before its review is done."""
-    write_xlsx(model, folder / "ptm.xlsx", ctx)
-    out: list[str] = ["ptm.xlsx"]
+def package_names(names: list[str]) -> list[str]:
+    """The names both halves wrote, in the package's order: the main files, then the guides."""
+    return sorted(names, key=lambda n: (_ORDER.index(n) if n in _ORDER else len(_ORDER), names.index(n)))
+
+
+def data_files(model: Model, folder: Path, context: Callable[[], ExportContext], check: Callable[[list[str]], R]) -> tuple[list[str], R]:
+    """The model as JSON and OTM (mdptm's own OTM writer), which need nothing but the model; then,
+    with the context *context* returns (the coverage, the review), the register workbook and the
+    hospital guides. A build starts this before its mapping and review are done and hands their
+    results over when they are (:meth:`mdptm.base.parallel.Pending.send`)."""
     data = public_data(model)
     # the same bytes as mdptm.model.io.dumps of the stripped model
     (folder / "ptm.json").write_text(json_text(data), encoding="utf-8", newline="\n")
-    out.append("ptm.json")
+    out: list[str] = ["ptm.json"]
     otm = exporters().get("otm")
     if otm is not None and type(otm) is OtmExporter and _stripped(model):
         write_otm(model, folder / "ptm.otm.json", data=data)  # mdptm's own writer embeds the data just written
         out.append("ptm.otm.json")
     del data
+    from mdptm.documents.guides import build_guides, write_guides
+
+    ctx = context()
+    write_xlsx(model, folder / "ptm.xlsx", ctx)
+    out.append("ptm.xlsx")
+    guides = write_guides(folder, build_guides(model, ctx.coverage, ctx.review), ctx)
+    out += [p.relative_to(folder).as_posix() for p in guides]
     return out, check(out)
 
 
-def reader_files(model: Model, folder: Path, ctx: ExportContext, check: Callable[[list[str]], R]) -> tuple[list[str], R]:
-    """The customer document and the web page (which share their pictures), the hospital guides, and
-    ``ptm.otm.json`` when another OTM exporter is installed (it may read anything in *ctx*)."""
-    from mdptm.documents.guides import build_guides, write_guides
-
+def document_files(model: Model, folder: Path, ctx: ExportContext, check: Callable[[list[str]], R]) -> tuple[list[str], R]:
+    """The customer document and the web page, which share their pictures, and ``ptm.otm.json`` when
+    another OTM exporter is installed (it may read anything in *ctx*)."""
     with tempfile.TemporaryDirectory(prefix="mdptm-pictures-") as work:
         word, web = build_ptm_docs(model, ctx, Path(work))
         write_docx(model, folder / "ptm.docx", ctx, doc=word)
@@ -139,8 +145,6 @@ def reader_files(model: Model, folder: Path, ctx: ExportContext, check: Callable
     if otm is not None and not (type(otm) is OtmExporter and stripped):
         otm.write(model if stripped else Model.model_validate(public_data(model)), folder / "ptm.otm.json", ctx)
         names.append("ptm.otm.json")
-    guides = write_guides(folder, build_guides(model, ctx.coverage, ctx.review), ctx)
-    names += [p.relative_to(folder).as_posix() for p in guides]
     return names, check(names)
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gc
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 import mdptm.pipeline.publish
-from mdptm.base.parallel import background, both, can_fork, sequential
+from mdptm.base.parallel import Inbox, background, both, can_fork, sequential
 from mdptm.errors import InputError
 from mdptm.pipeline.build import build
 from tests.conftest import SAMPLES
@@ -99,7 +100,7 @@ def test_an_error_here_stops_the_child_before_it_surfaces(tmp_path: Path) -> Non
 
 @needs_fork
 def test_background_runs_while_this_process_goes_on(tmp_path: Path) -> None:
-    with background(lambda: (tmp_path / "b").write_text(str(os.getpid()))) as pending:
+    with background(lambda _inbox: (tmp_path / "b").write_text(str(os.getpid()))) as pending:
         assert pending.forked
         here = os.getpid()
         assert pending.result() > 0
@@ -108,14 +109,49 @@ def test_background_runs_while_this_process_goes_on(tmp_path: Path) -> None:
 
 def test_background_without_fork_runs_when_asked_or_never(tmp_path: Path) -> None:
     ran: list[int] = []
-    with background(lambda: ran.append(1), parallel=False) as pending:
+    with background(lambda _inbox: ran.append(1), parallel=False) as pending:
         assert not pending.forked and ran == []
         pending.result()
         pending.result()  # once only
     assert ran == [1]
-    with pytest.raises(KeyError), background(lambda: ran.append(2), parallel=False):
+    with pytest.raises(KeyError), background(lambda _inbox: ran.append(2), parallel=False):
         raise KeyError("not asked")
     assert ran == [1]
+
+
+def _takes_two(inbox: Inbox) -> tuple[int, object, object]:
+    first = inbox.get()
+    return os.getpid(), first, inbox.get()
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_what_is_sent_after_the_start_reaches_the_job_in_order(parallel: bool) -> None:
+    big = ["x" * 1000] * 500  # far more than a pipe holds: the sender must not wait for the job to read
+    with background(_takes_two, parallel=parallel) as pending:
+        pending.send({"coverage": 1})
+        pending.send(big)
+        pid, first, second = pending.result()
+    assert (first, second) == ({"coverage": 1}, big)
+    assert (pid != os.getpid()) == (parallel and can_fork())
+    with pytest.raises(RuntimeError, match="finished"):
+        pending.send(1)
+
+
+def test_a_job_that_asks_for_more_than_was_sent_fails_here() -> None:
+    with background(_takes_two, parallel=False) as pending:
+        pending.send(1)
+        with pytest.raises(RuntimeError, match="asked for more"):
+            pending.result()
+
+
+@needs_fork
+def test_a_forked_job_waiting_for_what_never_comes_is_stopped_with_the_block(tmp_path: Path) -> None:
+    folders_before = set(Path(tempfile.gettempdir()).glob("mdptm-inbox-*"))
+    with pytest.raises(ValueError, match="review blocked"), background(_takes_two) as pending:
+        pending.send(1)
+        raise ValueError("review blocked")  # the job waits for a second object that never comes
+    assert pending.forked is False  # reaped
+    assert set(Path(tempfile.gettempdir()).glob("mdptm-inbox-*")) == folders_before  # and its inbox removed
 
 
 def test_sequential_runs_both_halves_here() -> None:
