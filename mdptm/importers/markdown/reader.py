@@ -656,7 +656,7 @@ class _Reader(ListReading, TableReading):
                     view=pend.rec.view,
                 )
                 if pend.planned:
-                    ctl.values["status"] = "planned"  # "Potential mitigations": proposed, not in place
+                    ctl.values["status"] = pend.said_status  # "Potential mitigations": proposed, not in place
                     ctl.headers["status"] = pend.planned
                 self.b.records.append(ctl)
                 pend.control = cid
@@ -693,7 +693,7 @@ class _Reader(ListReading, TableReading):
                     view=pend.rec.view,
                 )
                 if pend.planned:
-                    ctl.values["status"] = "planned"
+                    ctl.values["status"] = pend.said_status
                     ctl.headers["status"] = pend.planned
                 self.b.records.append(ctl)
 

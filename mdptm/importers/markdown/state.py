@@ -17,6 +17,7 @@ from mdptm.importers.tabular.tables import RowRecord, stride_default
 from mdptm.importers.tabular.vocab import (
     Vocabulary,
     is_empty,
+    mitigation_status,
     norm_text,
     one_line,
     parse_risk,
@@ -174,6 +175,16 @@ class _ReaderState:
     def risk_factors(self, fields: _Fields, values: dict[str, str]) -> None:
         """``Impact: High`` / ``Likelihood: Low`` fields: the severity and likelihood of the threat's risk, when
         their text opens with a level or a number ("Critical – wrong doses" gives "Critical")."""
+        severity = one_line(fields.text("severity"))
+        if severity and "risk" not in values:
+            values["risk"] = severity  # "Severity: High" alone: the threat's risk, as a risk field
+        elif severity:
+            head = _LEVEL_HEAD.split(severity, maxsplit=1)[0].strip(" *_.")
+            said = re.search(r"\(([^()]{1,20})\)", severity)  # "S4 (High)": the level in brackets
+            level = next((w for w in (head, said.group(1) if said else "") if w and parse_risk(self.vocab, w).ok), None)
+            if level is not None and "risk.severity" not in values:
+                values["risk.severity"] = level
+            fields.values["extra:" + fields.labels.get("severity", "Severity").rstrip(": ")] = [severity]  # kept as written
         for label, fname in (("impact", "risk.severity"), ("likelihood", "risk.likelihood")):
             text = one_line(fields.text(label))
             head = _LEVEL_HEAD.split(text, maxsplit=1)[0].strip(" *_.")
@@ -185,8 +196,9 @@ class _ReaderState:
     def mitigation(self, pend: _Pending, fields: _Fields) -> None:
         text = fields.text("mitigation")
         label = fields.labels.get("mitigation", "")
-        if norm_text(label) in self.vocab.planned_mitigations:
-            pend.planned = label  # "**Potential mitigations:**": proposed, not in place
+        said = mitigation_status(self.vocab, label)
+        if said is not None:
+            pend.planned, pend.said_status = label, said  # "**Potential mitigations:**": proposed, not in place
         refs = []
         for link_text, _href in fields.links.get("mitigation", []):
             got = self.heading_id(link_text, "control")

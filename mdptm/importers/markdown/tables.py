@@ -17,6 +17,7 @@ from mdptm.importers.tabular.vocab import (
     clean_text,
     is_empty,
     match_header,
+    mitigation_status,
     norm_text,
     one_line,
     parse_risk,
@@ -112,8 +113,9 @@ class TableReading(_ReaderState):
                     )
                 )
                 header = rec.headers.get("controls", "")
-                if norm_text(header) in self.vocab.planned_mitigations:
-                    self.b.records[-1].values["status"] = "planned"  # "Recommended mitigation": proposed
+                said = mitigation_status(self.vocab, header)
+                if said is not None:
+                    self.b.records[-1].values["status"] = said  # "Recommended mitigation": proposed
                     self.b.records[-1].headers["status"] = header
             rec.values["controls"] = made[key]
 

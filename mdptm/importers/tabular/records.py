@@ -81,9 +81,13 @@ REF_FIELDS = {
 CONTENT_FIELDS = {"threat": ("title", "description"), "control": ("title", "description")}
 
 
+_BULLET_MARK = re.compile(r"^\s*(?:[•·▪◦‣●■]|✅|✔️?|✓|☑️?)\s*")
+
+
 def first_sentence(text: str, limit: int = 100) -> str:
     """A title for a threat that only has a description: its first line or sentence, shortened."""
     line = one_line(clean_text(text).split("\n", 1)[0])
+    line = _BULLET_MARK.sub("", line) or line  # "• PBKDF2 with 100,000 iterations": the bullet is no word
     m = re.match(r"(.+?[.!?])(\s|$)", line)
     if m and len(m.group(1)) >= 12:
         line = m.group(1).rstrip(".")

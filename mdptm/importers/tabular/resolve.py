@@ -569,7 +569,7 @@ class Resolver:
 
     def _create_control(self, text: str, owner: Item, file: str, loc: str | None, header: str = "", *, table: bool = False) -> str:
         from mdptm.importers.tabular.records import first_sentence
-        from mdptm.importers.tabular.vocab import norm_text, parse_choice
+        from mdptm.importers.tabular.vocab import mitigation_status, parse_choice
 
         key = norm_name(text)
         if key in self.created_controls:
@@ -581,8 +581,9 @@ class Resolver:
             iid = f"C-{n}"
         src = Source(file=file, locator=loc, importer=_importer(owner))
         ctl = Control(id=iid, title=first_sentence(text), description=text, source=src, status_stated=False, responsibility_stated=False)
-        if norm_text(header) in self.vocab.planned_mitigations:
-            ctl.status, ctl.status_stated = "planned", True  # "Recommended mitigation": proposed, not in place
+        said = mitigation_status(self.vocab, header)
+        if said is not None:
+            ctl.status, ctl.status_stated = said, True  # type: ignore[assignment]  # "Recommended mitigation": proposed
         names_who = "responsib" in header.lower() or "action" in header.lower()
         who = parse_choice(self.vocab, "responsibility", header).value if names_who else None
         if who is not None:

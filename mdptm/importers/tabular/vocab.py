@@ -146,6 +146,7 @@ class Vocabulary:
     summary_rows: frozenset[str] = frozenset()  # first words of a totals row below a table
     note_rows: frozenset[str] = frozenset()  # first words of a legend or note row below a table
     planned_mitigations: frozenset[str] = frozenset()  # mitigation labels and headers of proposed controls
+    implemented_mitigations: frozenset[str] = frozenset()  # ... and of controls said to be in place
     status_not_applicable: frozenset[str] = frozenset()  # "nothing here" words that in a status cell mean not applicable
     all_targets: frozenset[str] = frozenset()  # a target cell naming every element ("All components")
     flow_security_none: frozenset[str] = frozenset()  # a flow's encryption/authentication cell saying there is none
@@ -275,6 +276,7 @@ class ValueTerms(_Terms):
     flow_security_none: list[str]
     flow_security_unknown: list[str]
     planned_mitigations: list[str] = Field(default_factory=list)
+    implemented_mitigations: list[str] = Field(default_factory=list)
     linddun: dict[str, list[str]] = Field(default_factory=dict)
 
 
@@ -422,6 +424,7 @@ def load_vocabulary() -> Vocabulary:
         note_rows=_words(values.get("note_rows", [])),
         status_not_applicable=frozenset(str(w).strip().lower() for w in values["status_not_applicable"]),
         planned_mitigations=_words(values.get("planned_mitigations", [])),
+        implemented_mitigations=_words(values.get("implemented_mitigations", [])),
         all_targets=frozenset(str(w).casefold() for w in values["all_targets"]),
         flow_security_none=frozenset(str(w).lower() for w in values["flow_security_none"]),
         flow_security_unknown=frozenset(str(w).lower() for w in values["flow_security_unknown"]),
@@ -868,3 +871,14 @@ def normalise_cwe(vocab: Vocabulary, text: str | None, prefix: str) -> Parsed[li
         else:
             ok = False
     return Parsed(out, ok)
+
+
+def mitigation_status(vocab: Vocabulary, label: str) -> str | None:
+    """The status a mitigation label or column header states of the controls under it: "planned" for
+    "Potential mitigations", "implemented" for "Mitigations Implemented" / "Mitigation Controls (Implemented)"."""
+    key = norm_text(label)
+    if key in vocab.planned_mitigations:
+        return "planned"
+    if key in vocab.implemented_mitigations:
+        return "implemented"
+    return None

@@ -1,0 +1,155 @@
+"""More layouts of real threat models written by other people, each as a small synthetic excerpt in the same shape.
+
+The real documents are listed in tests/data/markdown-real/SOURCES.md ("Looked at, not kept" when their
+licence does not allow a copy).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mdptm.model import Model
+from mdptm.model.report import ImportReport
+from mdptm.model.validate import validate_model
+from mdptm.pipeline.importing import ImportSource, import_sources
+from tests.importers.import_helpers import reconciles
+
+
+def load_text(tmp_path: Path, text: str, name: str = "tm.md") -> tuple[Model, ImportReport]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    model, report = import_sources([ImportSource(path)])
+    assert validate_model(model) == []
+    assert reconciles(report)
+    return model, report
+
+
+def warnings(report: ImportReport) -> list[str]:
+    return [w.message for w in report.warnings]
+
+
+def skipped(report: ImportReport) -> list[str]:
+    return [f"{r.locator}: {r.reason}" for r in report.records if r.disposition == "skipped"]
+
+
+# -- a risk register whose cells break lines with <br>: "**Title**<br>description", "• a<br>• b"
+
+_REGISTER = (
+    "# Risk Register\n\n## Risk Inventory\n\n"
+    "| ID | Risk Description | Likelihood | Impact | Score | Mitigation Controls (Implemented) | Residual Risk | Status |\n"
+    "| :--- | :--- | :---: | :---: | :---: | :--- | :---: | :--- |\n"
+    "| **CR-01** | **Weak Client-Side Passwords**<br>User chooses a weak password, making the key guessable. "
+    "| 3 | 5 | **15** | • **PBKDF2** with 100,000 iterations.<br>• Rate limiting on login attempts. | **Low** | ✅ Active |\n"
+    "\n## Planned\n\n"
+    "| ID | Risk Description | Likelihood | Impact | Score | Planned Mitigation | Status |\n"
+    "| :--- | :--- | :---: | :---: | :---: | :--- | :---: |\n"
+    "| **FUT-01** | **Penetration Test Findings**<br>An audit reveals logic flaws. | 3 | 4 | **12** "
+    "| • Scheduled Pen-Test (Q3 2026).<br>• Bug Bounty program launch. | ⏳ Planned |\n"
+)
+
+
+def test_line_breaks_in_table_cells_part_title_description_and_measures(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _REGISTER)
+    threats = {t.id: t for t in model.threats}
+    assert set(threats) == {"CR-01", "FUT-01"}
+    weak = threats["CR-01"]
+    # "<br>" is a line break: the bold first line is the title, the words after it are not glued on
+    assert weak.title == "Weak Client-Side Passwords"
+    assert "Passwords\nUser chooses" in weak.description
+    ctl = {c.id: c for c in model.controls}[weak.controls[0]]
+    assert ctl.description.split("\n") == ["• PBKDF2 with 100,000 iterations.", "• Rate limiting on login attempts."]
+    assert ctl.title == "PBKDF2 with 100,000 iterations"  # the bullet mark is no word of the title
+
+
+def test_a_mitigation_header_saying_implemented_states_the_status(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _REGISTER)
+    threats = {t.id: t for t in model.threats}
+    controls = {c.id: c for c in model.controls}
+    done = controls[threats["CR-01"].controls[0]]
+    assert (done.status, done.status_stated) == ("implemented", True)  # "Mitigation Controls (Implemented)"
+    later = controls[threats["FUT-01"].controls[0]]
+    assert (later.status, later.status_stated) == ("planned", True)  # "Planned Mitigation"
+
+
+def test_a_br_tag_outside_tables_is_a_line_break_too(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# TM\n\n## Threats\n\n### Threat 1: Spoofed pump\n\n**Description:** An attacker<br>poses as the pump.\n\n"
+        "**Mitigation:** Mutual TLS.\n",
+    )
+    assert [t.description for t in model.threats] == ["An attacker\nposes as the pump."]
+
+
+# -- an ISO/SAE 21434 package: "### Threat 1: **title**" with labelled fields, "Mitigations Implemented:" over
+#    check-marked lines, and a summary table keyed "T1"
+
+
+_TARA = (
+    "# TARA\n\n## Threat Scenarios\n\n"
+    "### Threat 1: **Man-in-the-Middle on the charging link**\n\n"
+    "**Asset:** V2G Communication Channel\n\n"
+    "**Damage Scenario:**\n- Unauthorized charging\n- Payment credential theft\n\n"
+    "**Severity:** S4 (High)  \n**Likelihood:** L3 (Medium)  \n**Risk Level:** HIGH (12/25)\n\n"
+    "**Mitigations Implemented:**\n"
+    "✅ **TLS 1.3 Encryption:** End-to-end encryption  \n"
+    "✅ **Certificate Pinning:** Only the trusted root CA is accepted  \n\n"
+    "**Residual Risk:** LOW (4/25) - physical access needed\n\n"
+    "### Threat 2: **Credential stuffing on the app**\n\n"
+    "**Asset:** User authentication\n\n"
+    "**Severity:** S3 (Medium)  \n**Risk Level:** HIGH (12/25)\n\n"
+    "**Mitigations Implemented:**\n✅ **Rate Limiting:** 5 attempts per 15 min  \n\n"
+    "## Summary\n\n"
+    "| Threat ID | Threat | Asset | Severity | Likelihood | Risk | Mitigation Status |\n"
+    "|---|---|---|---|---|---|---|\n"
+    "| T1 | MITM on V2G | V2G Communication Channel | S4 | L3 | HIGH | ✅ Implemented |\n"
+    "| T2 | Credential Stuffing | User authentication | S3 | L4 | HIGH | ✅ Implemented |\n"
+)
+
+
+def test_threat_n_headings_and_a_summary_keyed_tn_are_the_same_threats(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _TARA)
+    assert [t.id for t in model.threats] == ["T-1", "T-2"]  # "T1" in the summary is "Threat 1": one threat each
+    assert any("'T1' is 'T-1' written another way" in w for w in warnings(report))
+    mitm = model.threats[0]
+    assert mitm.title == "Man-in-the-Middle on the charging link"
+    assert mitm.status == "mitigated"  # from the summary's "✅ Implemented"
+    assert mitm.extra.get("Other title") == "MITM on V2G"  # the summary's shorter title is kept
+
+
+def test_mitigations_implemented_label_over_check_marked_lines(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _TARA)
+    controls = {c.id: c for c in model.controls}
+    assert len(controls) == 2
+    ctl = controls[model.threats[0].controls[0]]
+    assert ctl.title.startswith("TLS 1.3 Encryption")  # the check mark is no word of the title
+    assert "Certificate Pinning" in ctl.description
+    assert (ctl.status, ctl.status_stated) == ("implemented", True)
+
+
+def test_severity_beside_a_risk_level_is_the_severity_not_a_second_risk(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _TARA)
+    mitm = model.threats[0]
+    assert mitm.risk is not None and mitm.risk.level == "high" and mitm.risk.severity == "High"
+    assert mitm.extra.get("Severity") == "S4 (High)"
+    assert not any("not understood" in w and "risk" in w for w in warnings(report))
+    assert "Impact: - Unauthorized charging" in mitm.description  # the damage scenario is the impact
+
+
+def test_severity_alone_is_still_the_risk(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# TM\n\n## Threats\n\n### Threat 1: Spoofed pump\n\n**Description:** An attacker poses as the pump.\n\n"
+        "**Severity:** High\n\n**Mitigation:** Mutual TLS.\n",
+    )
+    assert model.threats[0].risk is not None and model.threats[0].risk.level == "high"
+
+
+def test_ids_written_another_way_join_only_letters_and_a_number(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# TM\n\n## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n"
+        "| T-01 | Spoofed pump | Mutual TLS |\n| T-1.1 | Replayed dose command | Nonces |\n\n"
+        "## Risk\n\n| Threat ID | Threat | Risk |\n|---|---|---|\n| T1 | Spoofed pump | High |\n| T11 | Tampered log | Low |\n",
+    )
+    # T1 is T-01; T11 is neither T-1.1 nor T-01
+    assert sorted(t.id for t in model.threats) == ["T-01", "T-1.1", "T11"]
