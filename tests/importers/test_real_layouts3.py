@@ -153,3 +153,92 @@ def test_ids_written_another_way_join_only_letters_and_a_number(tmp_path: Path) 
     )
     # T1 is T-01; T11 is neither T-1.1 nor T-01
     assert sorted(t.id for t in model.threats) == ["T-01", "T-1.1", "T11"]
+
+
+# -- asset lists: a heading glossed in brackets, "Name (what it is)" items, a bold "Assets:" label in Word
+
+
+def test_a_glossed_assets_heading_and_bracketed_asset_names(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# TM\n\n## Assets (What we protect)\n\n"
+        "1. **PHI/PII**: Patient attributes, triage summaries (High Criticality).\n"
+        "2. **User Identities**: Clinician credentials and sessions.\n\n"
+        "## Key assets\n\n**Assets:**\n"
+        "- Device functionality (sensor readings, TENS output)\n- Encryption keys\n\n"
+        "## Threats\n\n| Threat ID | Threat | Asset | Mitigation |\n|---|---|---|---|\n"
+        "| T1 | Unauthorized PHI access | PHI | Row-level security |\n"
+        "| T2 | Authentication bypass | User Identity | Middleware on every route |\n"
+        "| T3 | TENS output manipulation | Device functionality | Authenticated BLE commands |\n",
+    )
+    assets = {a.name: a for a in model.assets}
+    assert set(assets) == {"PHI/PII", "User Identities", "Device functionality", "Encryption keys"}
+    assert assets["Device functionality"].description == "sensor readings, TENS output"
+    links = {t.id: [assets_by_id.name for assets_by_id in model.assets if assets_by_id.id in t.assets] for t in model.threats}
+    # "PHI" is one side of "PHI/PII"; "User Identity" is not "User Identities" (plurals are not guessed: two
+    # sheets of one workbook can name two assets so)
+    assert links == {"T1": ["PHI/PII"], "T2": [], "T3": ["Device functionality"]}
+
+
+def test_word_assets_label_over_bullets_and_bracketed_names(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Wearable Threat Model")
+    d.heading("Threat Modeling Methodology", 2)
+    d.para("We use STRIDE for medical device threats.")
+    d.para("Assets:", bold=True)
+    d.bullets("PHI (health data stored on device and in cloud)", "Firmware integrity", "Encryption keys")
+    d.para("The assets above are rated High.")
+    d.bullets("Not an asset: a bullet after prose")
+    d.heading("Assets (What we protect)", 2)
+    d.bullets("Audit logs")
+    model, _report = run_import(d.save(tmp_path / "wearable.docx"))
+    assets = {a.name: a.description for a in model.assets}
+    assert assets == {
+        "PHI": "health data stored on device and in cloud",
+        "Firmware integrity": "",
+        "Encryption keys": "",
+        "Audit logs": "",
+    }
+
+
+def test_components_and_abbreviations_keep_their_brackets(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Gateway Threat Model")
+    d.heading("Entry Points", 2)
+    d.bullets("Local admin console (:8443)")
+    d.heading("Components", 2)
+    d.bullets("MQTT broker infrastructure (AWS IoT Core)")
+    d.heading("Assets", 2)
+    d.bullets("Protected Health Information (PHI)")
+    model, _report = run_import(d.save(tmp_path / "gw.docx"))
+    assert sorted(e.name for e in model.elements) == ["Local admin console (:8443)", "MQTT broker infrastructure (AWS IoT Core)"]
+    assert [a.name for a in model.assets] == ["Protected Health Information (PHI)"]
+
+
+def test_lettered_headings_lose_their_letter(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# TM\n\n## Abuse cases\n\n### A. Auth Bypass\n\n- **Attack**: Attacker opens the dashboard without a session.\n"
+        "- **Mitigation**: Middleware on every route.\n",
+    )
+    assert [t.title for t in model.threats] == ["Auth Bypass"]
+
+
+# -- a software bill of materials beside the threat model
+
+
+def test_a_software_bill_of_materials_is_no_component_table(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# TM\n\n## Firmware SBOM (Shared Components)\n\n"
+        "| Component | Version | License | Source | CVE Status | Notes |\n|---|---|---|---|---|---|\n"
+        "| Zephyr RTOS | 3.5.0 | Apache 2.0 | zephyrproject.org | No known CVEs | Base RTOS |\n"
+        "| MCUboot | 2.0.0 | Apache 2.0 | mcuboot.com | No known CVEs | Secure bootloader |\n\n"
+        "## System components\n\n| Component | Description |\n|---|---|\n| Wearable | The patch on the arm |\n\n"
+        "## Threats\n\n| Threat ID | Threat | Mitigation |\n|---|---|---|\n| T-S-001 | Rogue BLE device | Attestation |\n",
+    )
+    assert [e.name for e in model.elements] == ["Wearable"]
+    assert any("software bill of materials" in s for s in skipped(report))
+    assert any("not read as components: software bill of materials" in w for w in warnings(report))

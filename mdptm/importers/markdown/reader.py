@@ -31,6 +31,7 @@ from mdptm.importers.tabular.vocab import (
 from mdptm.model import View
 
 # A paragraph made only of template slots: "{{THREAT_TABLE}}", "{{ASSETS}} {{FLOWS}}".
+_GLOSS = re.compile(r"\s*\([^()]+\)\s*$")
 _SLOTS = re.compile(r"(?:\{\{[^{}]*\}\}\s*)+")
 
 
@@ -313,9 +314,11 @@ class _Reader(ListReading, TableReading):
     def section_kind(self, title: str) -> str | None:
         """Assumptions and out-of-scope sections, named as the Word importer names them."""
         names = {"assumptions": "assumption", "out_of_scope": "out_of_scope", "assets": "asset", "elements": "element"}
-        for kind, item_kind in names.items():
-            if any(rx.search(title) for rx in self.section_rx.get(kind, [])):
-                return item_kind
+        # "Assets (What we protect)": a bracket closing the heading glosses it; the words before it name the kind
+        for name in dict.fromkeys((title, _GLOSS.sub("", title) or title)):
+            for kind, item_kind in names.items():
+                if any(rx.search(name) for rx in self.section_rx.get(kind, [])):
+                    return item_kind
         return None
 
     def has_threat_children(self, sec: Section) -> bool:

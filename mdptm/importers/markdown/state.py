@@ -32,6 +32,8 @@ _ID_LED = re.compile(
     r"|(?P<pre>[A-Z]{1,6})-(?P<num>\d+(?:\.\d+)*)\b)\s*(?:\*\*|__)?\s*[:：\-–—]?\s*(?P<text>.*)$"
 )
 # Where a level written first ends: "Critical – patients get wrong doses", "High (3)", "Low: rare".
+# "### A. Auth Bypass", "### B) Privilege escalation": a heading lettered as in an outline ("A.1" is numbering).
+_LETTER_NUMBER = re.compile(r"^\s*[A-Z][.)]\s+(?=\S)")
 _LEVEL_HEAD = re.compile(r"\s+[–—-]\s+|\s*[(:;,.]\s*|\s+/\s+")
 
 
@@ -87,7 +89,7 @@ class _ReaderState:
         return None
 
     def strip_number(self, text: str) -> str:
-        m = self.numbering.match(text)
+        m = self.numbering.match(text) or _LETTER_NUMBER.match(text)
         return text[m.end() :].strip() if m else text.strip()
 
     def view_kind(self, text: str) -> str | None:

@@ -528,6 +528,14 @@ class TableFinder:
             reason = f"{hit} table (named so by {g.context.strip()[:60]!r}), not {block.label}s"
             if hit in self.vocab.context_soft_not_items:
                 block.fallback = block.kind
+        said_all = {norm_text(h) for h in heads}
+        if (
+            reason is None
+            and block.kind in ("element", "asset")
+            and said_all & self.vocab.software_version
+            and said_all & self.vocab.software_facts
+        ):
+            reason = "software bill of materials (its rows are software with versions and licences), not components"
         if reason is None and block.kind == "threat" and _stride_definitions(g, block, self.vocab):
             reason = "STRIDE definitions table (its rows are the six categories), not threats"
         if reason is None and not self._evidence(block):

@@ -111,6 +111,11 @@ class _Index:
                 if m:
                     self.names[coll].setdefault(norm_name(m.group(1)), item_id)
                     self.names[coll].setdefault(norm_name(m.group(2)), item_id)
+                # "PHI/PII" also answers to "PHI" and to "PII" (each side a short name)
+                sides = n.split("/") if "/" in n else []
+                if len(sides) == 2 and all(0 < len(x.split()) <= 3 for x in sides):
+                    for side in sides:
+                        self.names[coll].setdefault(norm_name(side), item_id)
         self.span = max(self.span, *(sum(map(k.count, _SEPARATOR_CHARS)) for k in keys))
         if len(self.separators) < len(_LIST_CHARS):
             self.separators.update(ch for ch in _LIST_CHARS if any(ch in k for k in keys))

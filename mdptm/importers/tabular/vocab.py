@@ -159,6 +159,9 @@ class Vocabulary:
     first_column_not_items: dict[str, str] = field(default_factory=dict)  # normalised first header -> label
     context_not_items: frozenset[str] = frozenset()  # sheet/heading words of scales, legends, matrices ...
     context_soft_not_items: frozenset[str] = frozenset()  # summaries: skipped unless the only such table
+    # a software bill of materials: the headers of its version column and of its licence/CVE/supplier column
+    software_version: frozenset[str] = frozenset()
+    software_facts: frozenset[str] = frozenset()
     empty_cache: dict[str, bool] = field(default_factory=dict)  # cell text -> is_empty: a register repeats its values
     risk_cache: dict[tuple[object, ...], tuple[Risk | None, bool]] = field(default_factory=dict)  # cells -> risk read
     stride_cache: dict[str | None, tuple[list[str], bool]] = field(default_factory=dict)  # cell -> STRIDE read
@@ -228,6 +231,7 @@ class _NotItems(_Terms):
     first_column: dict[str, list[str]] = Field(default_factory=dict)
     context: list[str] = Field(default_factory=list)
     context_soft: list[str] = Field(default_factory=list)
+    software_list: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class _KeyValue(_Terms):
@@ -403,6 +407,8 @@ def load_vocabulary() -> Vocabulary:
         first_column_not_items=first_col,
         context_not_items=frozenset(norm_text(str(w)) for w in not_items.get("context", []) or []),
         context_soft_not_items=frozenset(norm_text(str(w)) for w in not_items.get("context_soft", []) or []),
+        software_version=frozenset(norm_text(str(w)) for w in (not_items.get("software_list", {}) or {}).get("version", [])),
+        software_facts=frozenset(norm_text(str(w)) for w in (not_items.get("software_list", {}) or {}).get("facts", [])),
         kinds=kinds,
         skipped=skipped,
         facts=facts,
