@@ -1158,7 +1158,10 @@ class _Walker:
                 self._heading(info.heading, one_line(text), loc)
                 self.lists.heading(info.heading, self.strip_number(one_line(text))[0])
                 raw = one_line(text)  # "T-01: Spoofed server" keeps its id; "3.2.1 Spoofed server" loses its number
-                self.forms.heading(raw if re.match(r"^\s*[A-Za-z]", raw) else self.strip_number(raw)[0], loc)
+                view_here = self._current_view()
+                self.forms.heading(
+                    raw if re.match(r"^\s*[A-Za-z\[(]", raw) else self.strip_number(raw)[0], loc, view_here.id if view_here else None
+                )
                 self._replay()
             return
         if info.stats.hidden:

@@ -242,3 +242,78 @@ def test_a_software_bill_of_materials_is_no_component_table(tmp_path: Path) -> N
     assert [e.name for e in model.elements] == ["Wearable"]
     assert any("software bill of materials" in s for s in skipped(report))
     assert any("not read as components: software bill of materials" in w for w in warnings(report))
+
+
+# -- Word: threats as headings carrying their id, each over labelled paragraphs
+
+
+def _word_tara(tmp_path: Path) -> Path:
+    from tests.importers.import_helpers import Doc
+
+    d = Doc().title("EV Charging TARA")
+    d.heading("Threat Scenarios", 1)
+    d.heading("Threat 1: Man-in-the-Middle on the charging link", 2)
+    d.para("Asset: V2G Communication Channel")
+    d.para("Damage Scenario:")
+    d.bullets("Unauthorized charging", "Payment credential theft")
+    d.para("Severity: S4 (High)\nLikelihood: L3 (Medium)\nRisk Level: HIGH (12/25)")
+    d.para("Attack Path:")
+    d.para("1. Attacker intercepts the PLC link")
+    d.para("Mitigations Implemented:")
+    d.para("✅ TLS 1.3 Encryption: End-to-end encryption\n✅ Certificate Pinning: only the trusted root CA")
+    d.para("Residual Risk: LOW (4/25) - physical access needed")
+    d.heading("Threat 2: Credential stuffing on the app", 2)
+    d.para("Asset: User authentication")
+    d.para("Mitigations Implemented:")
+    d.para("✅ Rate Limiting: 5 attempts per 15 min")
+    d.heading("T-03 Rogue wallbox firmware", 2)  # a threat prefix: an id too
+    d.para("Asset: Wallbox")
+    d.para("Mitigation: Signed firmware and secure boot.")
+    d.heading("Threat 4: Covered in the register", 2)  # an id over nothing: no threat read from the heading
+    d.heading("Summary", 1)
+    d.table([["Threat ID", "Threat", "Risk", "Mitigation Status"], ["T1", "MITM on V2G", "HIGH", "✅ Implemented"]])
+    return d.save(tmp_path / "tara.docx")
+
+
+def test_word_headings_with_threat_ids_over_labelled_paragraphs(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import run_import
+
+    model, report = run_import(_word_tara(tmp_path))
+    threats = {t.id: t for t in model.threats}
+    assert sorted(threats) == ["T-03", "T-1", "T-2"]  # "Threat 4" has no field: no threat
+    mitm = threats["T-1"]
+    assert mitm.extra["Damage Scenario"] == "Unauthorized charging\nPayment credential theft"
+    assert mitm.description == "1. Attacker intercepts the PLC link"  # the attack path
+    assert mitm.risk is not None and mitm.risk.level == "high" and mitm.risk.severity == "S4 (High)"
+    assert mitm.residual_risk is not None and mitm.residual_risk.level == "low"
+    assert mitm.status == "mitigated"  # the summary row "T1" is this threat
+    assert any("'T1' is 'T-1' written another way" in w.message for w in report.warnings)
+    controls = {c.id: c for c in model.controls}
+    ctl = controls[mitm.controls[0]]
+    assert ctl.title.startswith("TLS 1.3 Encryption") and "Certificate Pinning" in ctl.description
+    assert (ctl.status, ctl.status_stated) == ("implemented", True)  # "Mitigations Implemented"
+    rogue = threats["T-03"]
+    assert rogue.title == "Rogue wallbox firmware"
+    assert controls[rogue.controls[0]].status_stated is False  # "Mitigation:" says nothing of its status
+    assert len(model.controls) == 3
+
+
+def test_a_word_table_of_layers_gives_no_product_name(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Charging Backend Threat Model")
+    d.heading("Security Controls per Layer", 2)
+    d.table(
+        [
+            ["Layer", "Security Controls"],
+            ["Physical", "Tamper-evident seals"],
+            ["Network", "TLS 1.3, MQTT over TLS"],
+            ["Session", "Session tokens, timeouts"],
+            ["Application", "API-Key auth, rate limiting, RBAC"],
+        ]
+    )
+    d.heading("Threats", 2)
+    d.table([["ID", "Threat", "Mitigation"], ["T-1", "Spoofed wallbox", "Mutual TLS"]])
+    model, report = run_import(d.save(tmp_path / "layers.docx"))
+    assert "API-Key" not in (model.product.name or "")  # "Application" names a layer here, not the product
+    assert any("'Application' of a table whose other rows are no facts" in s for s in skipped(report))

@@ -11,7 +11,7 @@ from mdptm.importers.markdown.document import (
     MdTable,
 )
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
-from mdptm.importers.markdown.words import _CHECK_BOX, _HEADING_ID, _LABEL_END, _PREFIX_ID, markdown_words
+from mdptm.importers.markdown.words import _BRACKETED_ID, _CHECK_BOX, _HEADING_ID, _LABEL_END, _PREFIX_ID, markdown_words
 from mdptm.importers.tabular.records import SourceBuilder
 from mdptm.importers.tabular.tables import RowRecord, stride_default
 from mdptm.importers.tabular.vocab import (
@@ -24,8 +24,6 @@ from mdptm.importers.tabular.vocab import (
 )
 from mdptm.model import View
 
-# An id written in brackets before a heading's title: "[T-01] Private Key Compromise", "(TH-2) ...".
-_BRACKETED_ID = re.compile(r"^\s*[\[(]\s*([A-Za-z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[\])]\s*[:：\-–—]?\s*")
 # A mitigation line led by a control's id: "- **[SC-01]** FIPS 140-2 HSM", "* SC-2: rotation", "- (M-3) MFA".
 _ID_LED = re.compile(
     r"^[-*+]?\s*(?:\*\*|__)?\s*(?:\[\s*(?P<boxed>[A-Z]{1,6}-\d+(?:\.\d+)*)\s*\]|\(\s*(?P<round>[A-Z]{1,6}-\d+(?:\.\d+)*)\s*\)"

@@ -599,6 +599,7 @@ class TableFinder:
         g = self.grid
         first_header = min((b.header_rows[0] for b in self.blocks), default=len(g.cells))
         last = g.width - 1
+        lone = self._lone_fact_rows() if not self.blocks and g.style == "table" else set()
         for r in range(len(g.cells)):
             spans = covered.get(r, [])
             if any(a <= 0 and b >= last for a, b in spans):
@@ -610,8 +611,12 @@ class TableFinder:
                 if not spans and g.row_blank(r):
                     self.notes.append(RowNote(g.file, g.locator(r, 0), "blank row"))
                 continue
-            facts = self._row_facts([v for _c, v in cells])
+            facts = self._row_facts([v for _c, v in cells]) if r not in lone else []
             loc = g.locator(r, cells[0][0])
+            if r in lone:
+                first = one_line(cells[0][1])[:40]
+                self.notes.append(RowNote(g.file, loc, f"row {first!r} of a table whose other rows are no facts: not a document fact"))
+                continue
             if facts:
                 for path, value in facts:
                     self.notes.append(RowNote(g.file, loc, "fact", fact=(path, value)))
@@ -628,6 +633,17 @@ class TableFinder:
             else:
                 reason = f"text outside any table ({short!r})"
             self.notes.append(RowNote(g.file, loc, reason))
+
+    def _lone_fact_rows(self) -> set[int]:
+        """Rows of a Word table of several like rows ("Layer | Security Controls": Physical, Link, ...,
+        Application) where one row's first cell happens to be a fact's key ("Application"): when fewer than
+        half of the rows read as facts, none of them is a document fact."""
+        g = self.grid
+        rows = [r for r in range(len(g.cells)) if not g.row_blank(r)]
+        if len(rows) < 3:
+            return set()
+        hits = {r for r in rows if self._row_facts([v for v in g.cells[r] if v.strip()])}
+        return hits if hits and len(hits) * 2 < len(rows) else set()
 
     def _row_facts(self, values: list[str]) -> list[tuple[str, str]]:
         """ "Manufacturer | Acme" or "Manufacturer: Acme" on a row of its own (at most two pairs)."""
