@@ -1197,7 +1197,11 @@ class _Walker:
         if taken:
             return
         listed, self.label_list = self.label_list, None
-        if info.is_list and listed is not None:
+        if listed == "legend" and self.b.add_legend_line(text, loc):
+            self.label_list = listed  # "✅ Implemented and Verified" under "Legend:": a status mark's meaning
+            self.b.report.skipped(self.b.file, loc, "legend of a status mark: read, not an item")
+            return
+        if info.is_list and listed is not None and listed != "legend":
             self.label_list = listed
             if listed in ("assumptions", "out_of_scope"):
                 self._list_item(listed, text, loc)
@@ -1250,6 +1254,9 @@ class _Walker:
         t = one_line(text)
         if not t.endswith(":") or len(t.split()) > 4:
             return False
+        if norm_text(t.rstrip(": ")) in ("legend", "status legend", "key", "status key"):
+            self.label_list = "legend"  # the lines below give status marks their meanings
+            return True
         kind = self.section_kind(t.rstrip(": "))
         if kind not in ("assets", "elements", "interfaces", "assumptions", "out_of_scope"):
             return False

@@ -317,3 +317,82 @@ def test_a_word_table_of_layers_gives_no_product_name(tmp_path: Path) -> None:
     model, report = run_import(d.save(tmp_path / "layers.docx"))
     assert "API-Key" not in (model.product.name or "")  # "Application" names a layer here, not the product
     assert any("'Application' of a table whose other rows are no facts" in s for s in skipped(report))
+
+
+# -- a legend of status marks decides a mark written with another word ("✅ Required")
+
+_LEGEND_MD = (
+    "# TARA\n\n## Security Controls\n\n| Control ID | Control Name | Status |\n|---|---|---|\n"
+    "| SC-01 | HSM for device keys | ✅ Required |\n| SC-02 | Certificate rotation | ✅ Implemented |\n"
+    "| SC-03 | Tamper detection | ⚠️ Recommended |\n| SC-04 | Penetration testing | ✅ Scheduled |\n\n"
+    "**Legend:**\n- ✅ Implemented and Verified\n- ⚠️ Recommended (not mandatory)\n- 🔄 In Development\n\n"
+    "## Threats\n\n| ID | Threat | Controls |\n|---|---|---|\n| T-01 | Key extraction | SC-01, SC-03 |\n"
+)
+
+
+def test_a_legend_of_status_marks_wins_over_the_word_beside_the_mark(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _LEGEND_MD)
+    controls = {c.id: c for c in model.controls}
+    assert controls["SC-01"].status == "implemented"  # "✅ Required" with ✅ = implemented and verified
+    assert controls["SC-04"].status == "implemented"  # "✅ Scheduled" too
+    assert controls["SC-01"].extra["Status as written"] == "✅ Required"
+    assert controls["SC-03"].status == "planned"  # the legend says the same as the word
+    said = [w for w in warnings(report) if "read by the document's legend" in w]
+    assert len(said) == 2 and "✅ = 'Implemented and Verified'" in said[0]
+    assert any("legend of 3 status mark(s)" in s for s in skipped(report))
+
+
+def test_without_a_legend_the_word_beside_the_mark_still_wins(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _LEGEND_MD.split("**Legend:**")[0] + _LEGEND_MD.split("🔄 In Development\n\n")[1])
+    assert {c.id: c.status for c in model.controls}["SC-01"] == "planned"
+
+
+def test_a_word_legend_under_a_legend_label(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Pump TARA")
+    d.heading("Security Controls", 2)
+    d.table([["Control ID", "Control Name", "Status"], ["SC-01", "HSM for device keys", "✅ Required"]])
+    d.para("Legend:")
+    d.bullets("✅ Implemented and Verified", "⚠️ Recommended")
+    model, report = run_import(d.save(tmp_path / "legend.docx"))
+    assert [c.status for c in model.controls] == ["implemented"]
+    assert any("read by the document's legend" in w.message for w in report.warnings)
+
+
+# -- a mitigation that recommends a measure to another party is that party's, not the device maker's
+
+
+def test_a_recommendation_to_another_party_is_that_partys_control(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# EN risks\n\n## Abuse\n\n### Server data pollution\n\n**Concern**\n\nAn adversary uploads fake keys.\n\n"
+        "**Mitigations**\n\n"
+        "*   We strongly recommend that all Health Authorities implement a mechanism to verify uploaded keys.\n"
+        "    This will limit the ability to upload fake keys.\n"
+        "*   Servers are also strongly encouraged to implement standard abuse prevention.\n\n"
+        "### Re-identification\n\n**Concern**\n\nAn adversary observes network traffic.\n\n**Mitigations**\n\n"
+        "*   Use TLS to protect network data.\n"
+        "*   We recommend that Healthcare Authority apps make randomized requests to servers.\n\n"
+        "### Default passwords\n\n**Concern**\n\nThe pump ships with a known password.\n\n**Mitigations**\n\n"
+        "We recommend that hospitals change the default password at installation.\n",
+    )
+    by_threat = {t.title: {c.id: c for c in model.controls}[t.controls[0]] for t in model.threats}
+    asked = by_threat["Server data pollution"]
+    assert (asked.responsibility, asked.responsibility_stated) == ("third_party", True)  # never the maker's
+    mixed = by_threat["Re-identification"]
+    assert mixed.responsibility == "manufacturer" and mixed.extra["Recommended to"] == "Healthcare Authority apps"
+    hospital = by_threat["Default passwords"]
+    assert (hospital.responsibility, hospital.responsibility_stated) == ("customer", True)
+    assert any("recommendation to Health Authorities, Servers" in w for w in warnings(report))
+
+
+def test_a_recommendation_in_a_mitigation_column(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# TM\n\n## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n"
+        "| T-1 | Network sniffing | We recommend that hospitals place the pump on an isolated VLAN. |\n"
+        "| T-2 | Firmware tampering | Signed firmware images. |\n",
+    )
+    who = {t.id: {c.id: c for c in model.controls}[t.controls[0]].responsibility for t in model.threats}
+    assert who == {"T-1": "customer", "T-2": "manufacturer"}

@@ -574,7 +574,7 @@ class Resolver:
 
     def _create_control(self, text: str, owner: Item, file: str, loc: str | None, header: str = "", *, table: bool = False) -> str:
         from mdptm.importers.tabular.records import first_sentence
-        from mdptm.importers.tabular.vocab import mitigation_status, parse_choice
+        from mdptm.importers.tabular.vocab import mitigation_status, parse_choice, recommended_to
 
         key = norm_name(text)
         if key in self.created_controls:
@@ -594,6 +594,18 @@ class Resolver:
         if who is not None:
             ctl.responsibility = who  # type: ignore[assignment]  # "User Responsibility": the user's control
             ctl.responsibility_stated = True
+        asked = recommended_to(self.vocab, text) if who is None else None
+        if asked is not None:
+            # "We strongly recommend that hospitals segment the network": the hospital's control, not the maker's
+            kind, parties, whole = asked
+            named = ", ".join(parties)
+            if whole:
+                ctl.responsibility, ctl.responsibility_stated = kind, True  # type: ignore[assignment]
+                said = f"responsibility {kind.replace('_', ' ')}, not the device maker"
+            else:
+                ctl.extra["Recommended to"] = named
+                said = "kept the device maker's; check who runs it"
+            self.report.warn(file, loc, f"control {iid} is {'' if whole else 'partly '}a recommendation to {named}: {said}")
         self.model.controls.append(ctl)
         self.index.add("controls", iid, [ctl.title, text])
         self.created_controls[key] = iid

@@ -888,3 +888,59 @@ def mitigation_status(vocab: Vocabulary, label: str) -> str | None:
     if key in vocab.implemented_mitigations:
         return "implemented"
     return None
+
+
+# "We strongly recommend that all Health Authorities implement …", "Servers are also strongly encouraged to …",
+# "… is strongly recommended to all Health Authorities": a measure the author asks another party to take.
+_RECOMMEND_THAT = re.compile(
+    r"\b(?:we\s+)?(?:also\s+)?(?:strongly\s+)?(?:recommend|advise|urge|encourage)s?\s+that\s+(?:all\s+|the\s+|each\s+|every\s+)?"
+    r"(?P<party>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,3}?)\s+(?:should\s+|must\s+|also\s+|always\s+|only\s+|do\s+not\s+|not\s+|never\s+)?"
+    r"(?:implement|use|make|limit|deploy|adopt|apply|enable|configure|pad|ensure|keep|restrict|verify|monitor|install|"
+    r"update|change|rotate|review|segment|isolate|disable|follow|set|store|protect|require|add|run|block|re-order|reorder|"
+    r"place|put|connect|patch|harden|train|educate|lock|avoid|consider|maintain|perform|conduct|establish|provide|allow|"
+    r"deny|turn|remove|replace|upgrade|log|audit|scan|test|encrypt|authenticate|report|back|check|apply|operate|"
+    r"install|separate|contact|inform|notify|retain|delete|dispose|wipe|sanitize|sanitise|validate|whitelist|allowlist)\b",
+    re.IGNORECASE,
+)
+_ENCOURAGED = re.compile(
+    r"^(?P<party>[A-Z][\w-]*(?:\s+[\w-]+){0,3}?)\s+(?:are|is)\s+(?:also\s+)?(?:strongly\s+)?"
+    r"(?:encouraged|advised|recommended|urged)\s+to\b"
+)
+_RECOMMENDED_TO = re.compile(
+    r"\b(?:is|are)\s+(?:also\s+)?(?:strongly\s+)?recommended\s+(?:to|for)\s+(?:all\s+|the\s+)?(?P<party>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})"
+)
+_OWN_SIDE = frozenset({"we", "us", "our team", "you", "the manufacturer", "manufacturer"})
+
+
+def recommended_to(vocab: Vocabulary, text: str) -> tuple[str, list[str], bool] | None:
+    """Who a mitigation asks to take it, when it is a recommendation to another party: (responsibility,
+    parties as written, whether every item of it is such a recommendation). "We strongly recommend that all
+    Health Authorities implement …" is the health authorities' (a third party; a hospital or user is the
+    customer), never the device maker's; "you" is the reader (the customer). None when the text recommends
+    nothing to anyone else."""
+    items = [one_line(x).lstrip("-*•· ").strip() for x in re.split(r"\n\s*\n|\n(?=\s*[-*•·]\s)", text) if x.strip()]
+    parties: list[str] = []
+    asked = 0
+    for item in items:
+        found = []
+        for rx in (_RECOMMEND_THAT, _ENCOURAGED, _RECOMMENDED_TO):
+            found += [m.group("party").strip() for m in rx.finditer(item)]
+        found = [p for p in found if norm_text(p) not in _OWN_SIDE or norm_text(p) == "you"]
+        if found:
+            parties += [p for p in found if p not in parties]
+            first = re.split(r"(?<=[.!?])\s+", item, maxsplit=1)[0]
+            # the item is the other party's when it opens with the recommendation, not when prose about the
+            # maker's own design ends with one
+            asked += any(rx.search(first) for rx in (_RECOMMEND_THAT, _ENCOURAGED, _RECOMMENDED_TO))
+    if not parties:
+        return None
+    kinds = set()
+    for party in parties:
+        got = "customer" if norm_text(party) == "you" else parse_choice(vocab, "responsibility", party).value
+        if got is None and party.endswith("s"):
+            got = parse_choice(vocab, "responsibility", party[:-1]).value  # "hospitals", "operators"
+        kinds.add(got or "third_party")
+    if "manufacturer" in kinds:
+        return None  # "we recommend that the manufacturer …": the maker's own
+    kind = kinds.pop() if len(kinds) == 1 else "third_party"
+    return kind, parties, asked == len(items)
