@@ -396,3 +396,52 @@ def test_a_recommendation_in_a_mitigation_column(tmp_path: Path) -> None:
     )
     who = {t.id: {c.id: c for c in model.controls}[t.controls[0]].responsibility for t in model.threats}
     assert who == {"T-1": "customer", "T-2": "manufacturer"}
+
+
+# -- a hazard log: one "Field | Value" form per hazard under its heading, and a summary table
+
+
+_HAZARDS = (
+    "# Clinical Safety Hazard Log\n\n## Hazard register\n\n### H-001 — Stale or wrong-patient data displayed\n\n"
+    "| Field | Value |\n|-------|-------|\n"
+    "| **Hazard ID** | H-001 |\n"
+    "| **Description** | The panel displays data of a previously-viewed patient. |\n"
+    "| **Affected users / components** | Clinicians viewing patient data. Components: `engine/data-fetcher.js`, "
+    "`content-scripts/sentinel.js`. |\n"
+    "| **Initial severity** | 4 (Major) |\n| **Initial likelihood** | 3 (Possible) |\n| **Initial risk** | 12 |\n"
+    "| **Controls / mitigations** | (a) Cache keyed by patient UUID. (b) URL-change watcher re-fetches. |\n"
+    "| **Residual severity** | 4 |\n| **Residual likelihood** | 2 |\n\n"
+    "## Hazard summary\n\n| ID | Hazard | Initial risk | Residual risk | Status |\n|---|---|---|---|---|\n"
+    "| H-001 | Wrong-patient data (live panel) | 12 | 8 | Accepted (ALARP) |\n\n"
+    "## Document control\n\n| Field | Value |\n|---|---|\n| Document ID | MS-CSO-HL-001 |\n| Version | 3.1 |\n"
+)
+
+
+def test_a_field_value_form_of_a_hazard_is_that_threat_not_document_facts(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _HAZARDS)
+    assert [t.id for t in model.threats] == ["H-001"]
+    hz = model.threats[0]
+    assert hz.title == "Wrong-patient data (live panel)" and hz.status == "accepted"  # from the summary row
+    assert hz.description == "The panel displays data of a previously-viewed patient."
+    assert hz.risk is not None and hz.risk.score == 12 and hz.residual_risk is not None and hz.residual_risk.score == 8
+    assert [c.description for c in model.controls if c.id in hz.controls] == [
+        "(a) Cache keyed by patient UUID. (b) URL-change watcher re-fetches."
+    ]
+    assert model.document.version == "3.1"  # a "Field | Value" table of document fields stays facts
+
+
+def test_a_cell_of_sentences_about_affected_parts_makes_no_components(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _HAZARDS)
+    assert model.elements == []  # never "engine", "data-fetcher.js" cut out of a sentence
+    hz = model.threats[0]
+    assert "Components: engine/data-fetcher.js" in hz.extra["Affected users / components"]
+    assert any("reads as sentences, not names" in w for w in warnings(report))
+
+
+def test_a_list_of_component_names_still_makes_components(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# TM\n\n## Threats\n\n| ID | Threat | Affected component |\n|---|---|---|\n"
+        "| T-1 | Spoofed pump | Infusion pump, Gateway |\n| T-2 | Log tampering | Cloud API |\n",
+    )
+    assert sorted(e.name for e in model.elements) == ["Cloud API", "Gateway", "Infusion pump"]

@@ -4,6 +4,7 @@ merged cells, key/value tables, and one-record-per-column tables."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -81,6 +82,16 @@ class TableFinder:
             cands = self._forced_candidate(self.profile)
         else:
             cands = self._find_candidates()
+        if (
+            len(cands) == 1
+            and cands[0].cls.kind == "facts"
+            and g.width == 2
+            and self._form_first()
+            and self._transposed(skip=set(cands[0].header_rows))
+        ):
+            # "Field | Value" over "Hazard ID | H-001", "Description | …", "Initial risk | 12": one threat's form,
+            # not document facts (its keys are a threat's fields, as a form without that header is read)
+            return self.blocks, self.notes
         if not cands and g.style == "table":
             cands = self._stride_rows()
         if not cands and g.style == "table":
@@ -726,11 +737,23 @@ class TableFinder:
             return []
         return [_Candidate(0, 0, g.width - 1, cls, [0], headers)]
 
-    def _transposed(self) -> bool:
-        """A table whose first column names the fields: each further column is one record."""
+    def _transposed(self, skip: set[int] | None = None) -> bool:
+        """A table whose first column names the fields: each further column is one record (*skip*: rows
+        that are no field, a "Field | Value" header)."""
         g = self.grid
         if g.width < 2 or len(g.cells) < 2:
             return False
+        if skip:
+            keep = [r for r in range(len(g.cells)) if r not in skip]
+            g = dataclasses.replace(
+                g,
+                cells=[g.cells[r] for r in keep],
+                row_numbers=[g.row_numbers[r] for r in keep] if g.row_numbers else [],
+                merged={(keep.index(r), c): (keep.index(a[0]), a[1]) for (r, c), a in g.merged.items() if r in keep and a[0] in keep},
+                comments={(keep.index(r), c): v for (r, c), v in g.comments.items() if r in keep},
+                hidden_rows=set(),
+                deleted_rows=set(),
+            )
         headers = [one_line(g.header_text(r, 0)) for r in range(len(g.cells))]
         cls = classify(self.vocab, headers, g.context)
         if cls is None or cls.skipped or cls.matched < 3:

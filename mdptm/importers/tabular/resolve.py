@@ -136,6 +136,16 @@ class _Index:
         return None
 
 
+_SENTENCE_END = re.compile(r"[a-z)][.!?]\s+[A-Z`]")
+
+
+def _reads_as_prose(text: str) -> bool:
+    """A cell of sentences ("Clinicians and any user viewing patient data. Components: …"), not a list of
+    names: two sentences or more, or one long sentence ending in a full stop."""
+    t = " ".join(text.split())
+    return bool(_SENTENCE_END.search(t)) or (len(t.split()) > 16 and t.endswith("."))
+
+
 def _same(text: str) -> str:
     return text
 
@@ -485,6 +495,13 @@ class Resolver:
             or (kind == "threat" and fname == "targets" and not self.had["elements"])
             or (kind in ("threat", "flow") and fname in ("assets", "data") and not self.had["assets"])
         )
+        if create and fname in ("targets", "assets", "data") and _reads_as_prose(raw):
+            # "Clinicians and any user viewing patient data. Components: `engine/data-fetcher.js`, …": sentences
+            # about who and what is affected, not a list of names: no component or asset is made from its pieces
+            old = item.extra.get(header)
+            item.extra[header] = raw if old in (None, "") else f"{old}\n{raw}"
+            self.report.warn(file, loc, f"{item.id}: {what}s cell {header!r} reads as sentences, not names: kept in extra, nothing created")
+            return
         kept: list[str] = []
         for token in missing:
             if token.strip().casefold() in self.vocab.all_targets:
