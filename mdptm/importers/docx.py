@@ -1210,6 +1210,11 @@ class _Walker:
                 return
         if not info.is_list and self._label_list(text):
             return
+        here = self._current()
+        if info.is_list and here is not None and here.kind in ("assumptions", "out_of_scope"):
+            self.lists.boundary()
+            self._list_item(here.kind, text, loc)  # "Out of Scope" over "Denial of Service (DoS) attacks …": never threats
+            return
         if info.is_list:
             if self.lists.item(text, info.level, loc, view_now.id if view_now else None):
                 return

@@ -445,3 +445,50 @@ def test_a_list_of_component_names_still_makes_components(tmp_path: Path) -> Non
         "| T-1 | Spoofed pump | Infusion pump, Gateway |\n| T-2 | Log tampering | Cloud API |\n",
     )
     assert sorted(e.name for e in model.elements) == ["Cloud API", "Gateway", "Infusion pump"]
+
+
+# -- Word: lists a reader never takes for threats, and labelled bullets that are fields of a threat
+
+
+def test_word_out_of_scope_list_is_never_threats(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Signing Threat Model")
+    d.heading("Out of Scope", 2)
+    d.para("The following attacks are considered out of scope:")
+    d.bullets("Denial of Service (DoS) attacks, including endless data attacks.", "Registry validation.", numbered=True)
+    d.heading("Threats", 2)
+    d.table([["ID", "Threat", "Mitigation"], ["T-1", "Forged signature", "Verify against the trust store"]])
+    model, _report = run_import(d.save(tmp_path / "oos.docx"))
+    assert [t.title for t in model.threats] == ["Forged signature"]
+    dos = "Denial of Service (DoS) attacks, including endless data attacks."
+    assert [o.text for o in model.out_of_scope] == [dos, "Registry validation."]
+
+
+def test_word_case_bullets_are_fields_of_the_threat_above_and_additional_concerns_no_category(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Broker Threat Model")
+    d.heading("Spoofing", 2)
+    d.bullets(
+        "Threat: Unauthorized entities impersonating legitimate users.",
+        "Case: Advisory GHSA-fr2g about an auth bypass.",
+        "Mitigation: Robust authentication mechanisms.",
+    )
+    d.heading("Tampering", 2)
+    d.bullets(
+        "Threat: Unauthorized modification of configuration.",
+        "Case 1: Arbitrary file write by stream users.",
+        "Case 2: CVE-2022-26652.",
+        "Mitigation: Access controls and integrity checks.",
+    )
+    d.heading("Additional Concerns", 2)
+    d.bullets("Issues like missing cipher-suite settings.", "Other operational issues such as stalled consumers.")
+    model, _report = run_import(d.save(tmp_path / "nats.docx"))
+    assert [t.title for t in model.threats] == [
+        "Unauthorized entities impersonating legitimate users",
+        "Unauthorized modification of configuration",
+    ]
+    tamper = model.threats[1]
+    assert tamper.extra["Case 1"] == "Arbitrary file write by stream users." and tamper.extra["Case 2"] == "CVE-2022-26652."
+    assert len(model.controls) == 2

@@ -20,6 +20,8 @@ from mdptm.importers.tabular.tables import RowRecord, stride_default
 from mdptm.importers.tabular.vocab import Vocabulary, clean_text, match_header, norm_text, one_line, parse_stride
 from mdptm.model import Model
 
+# "Additional Concerns", "Other issues", "Further considerations" after the STRIDE headings: remarks, not a category
+_ASIDE = re.compile(r"^\s*(additional|other|further|general)\s+(concerns?|issues?|notes?|observations?|considerations?|remarks?)\s*$", re.I)
 _PREFIX = re.compile(r"^\s*(?:[-*•·▪◦‣]|\(?\d+[.)]|[a-z][.)])\s+")
 _ID = re.compile(r"^\s*([A-Z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[:.\-–—)]\s+(\S.*)$", re.S)
 _LEAD = re.compile(r"^\s*([^:–—]{2,60}?)\s*(?::|\s[-–—]\s)\s*(\S.*)$", re.S)
@@ -154,7 +156,7 @@ class ListThreats:
             ctx = _Context(level, name, "threat", outer_stride, key)
         elif outer is not None and any(rx.search(name) for rx in self.controls):
             ctx = _Context(level, name, "control", None, outer.key)
-        elif self.last_sibling is not None and self.last_sibling == (level, len(self.stack)):
+        elif self.last_sibling is not None and self.last_sibling == (level, len(self.stack)) and not _ASIDE.match(name):
             # "Patient Safety" after "Elevation of Privilege" at the same level: another category of threats.
             ctx = _Context(level, name, "threat", None, self._new_key(name), category=name)
         else:
@@ -238,12 +240,19 @@ class ListThreats:
         heads = {id(e) for e in run if self._inline(e.text) is None and len(e.text) <= 60 and self.stride_of(e.text)}
         base = min((e.level for e in run if id(e) not in heads), default=0)
         last: RowRecord | None = None
+        labelled = False  # the last threat was written "Threat: ..."
         stride: str | None = None
         for e in run:
             inline = self._inline(e.text)
             cat = self.stride_of(e.text) if inline is None and len(e.text) <= 60 else None
             if cat is not None:
                 stride = cat  # "Spoofing" as an item heads the items below it
+                continue
+            field = _LEAD.match(e.text) if inline is None and labelled and last is not None else None
+            if field is not None and last is not None and len(field.group(1).split()) <= 3 and not self.stride_of(field.group(1)):
+                # "Case 1: CVE-2022-26652 …" after "Threat: …": a field of that threat, as "Case" is in Markdown
+                name = one_line(field.group(1))
+                last.extra[name] = f"{last.extra[name]}\n{field.group(2)}" if name in last.extra else one_line(field.group(2))
                 continue
             kind, text = inline if inline else (e.mode, e.text)
             own_stride = None
@@ -259,7 +268,7 @@ class ListThreats:
             rec = self._record(kind, text, e, own_stride or stride or e.stride)
             group = self.groups[e.key]
             if kind == "threat":
-                last = rec
+                last, labelled = rec, inline is not None
                 group.threats.append(rec)
             elif last is not None and (inline is not None or e.level > base):
                 self.own.append((last, rec))  # "Mitigation: ..." right under its threat
