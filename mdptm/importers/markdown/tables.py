@@ -11,12 +11,13 @@ from mdptm.importers.markdown.fields import _Ctx
 from mdptm.importers.markdown.state import _ReaderState
 from mdptm.importers.markdown.words import _PLACEHOLDER, _PREFIX_ID
 from mdptm.importers.merge import norm_name
-from mdptm.importers.tabular.records import first_sentence
+from mdptm.importers.tabular.records import first_sentence, recommended_control
 from mdptm.importers.tabular.tables import Grid, RowRecord
 from mdptm.importers.tabular.vocab import (
     clean_text,
     is_empty,
     match_header,
+    mitigation_status,
     norm_text,
     one_line,
     parse_risk,
@@ -112,9 +113,11 @@ class TableReading(_ReaderState):
                     )
                 )
                 header = rec.headers.get("controls", "")
-                if norm_text(header) in self.vocab.planned_mitigations:
-                    self.b.records[-1].values["status"] = "planned"  # "Recommended mitigation": proposed
+                said = mitigation_status(self.vocab, header)
+                if said is not None:
+                    self.b.records[-1].values["status"] = said  # "Recommended mitigation": proposed
                     self.b.records[-1].headers["status"] = header
+                recommended_control(self.vocab, self.b.records[-1], text, self.b.warn)
             rec.values["controls"] = made[key]
 
     def stride_matrix(self, grid: Grid) -> bool:

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.tables import RowRecord, stride_default
-from mdptm.importers.tabular.vocab import Vocabulary, match_header, norm_text, one_line, parse_stride
+from mdptm.importers.tabular.vocab import Vocabulary, clean_text, match_header, norm_text, one_line, parse_stride
 from mdptm.model import Model
 
+# "Additional Concerns", "Other issues", "Further considerations" after the STRIDE headings: remarks, not a category
+_ASIDE = re.compile(r"^\s*(additional|other|further|general)\s+(concerns?|issues?|notes?|observations?|considerations?|remarks?)\s*$", re.I)
 _PREFIX = re.compile(r"^\s*(?:[-*•·▪◦‣]|\(?\d+[.)]|[a-z][.)])\s+")
 _ID = re.compile(r"^\s*([A-Z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[:.\-–—)]\s+(\S.*)$", re.S)
 _LEAD = re.compile(r"^\s*([^:–—]{2,60}?)\s*(?::|\s[-–—]\s)\s*(\S.*)$", re.S)
@@ -154,7 +156,7 @@ class ListThreats:
             ctx = _Context(level, name, "threat", outer_stride, key)
         elif outer is not None and any(rx.search(name) for rx in self.controls):
             ctx = _Context(level, name, "control", None, outer.key)
-        elif self.last_sibling is not None and self.last_sibling == (level, len(self.stack)):
+        elif self.last_sibling is not None and self.last_sibling == (level, len(self.stack)) and not _ASIDE.match(name):
             # "Patient Safety" after "Elevation of Privilege" at the same level: another category of threats.
             ctx = _Context(level, name, "threat", None, self._new_key(name), category=name)
         else:
@@ -238,12 +240,19 @@ class ListThreats:
         heads = {id(e) for e in run if self._inline(e.text) is None and len(e.text) <= 60 and self.stride_of(e.text)}
         base = min((e.level for e in run if id(e) not in heads), default=0)
         last: RowRecord | None = None
+        labelled = False  # the last threat was written "Threat: ..."
         stride: str | None = None
         for e in run:
             inline = self._inline(e.text)
             cat = self.stride_of(e.text) if inline is None and len(e.text) <= 60 else None
             if cat is not None:
                 stride = cat  # "Spoofing" as an item heads the items below it
+                continue
+            field = _LEAD.match(e.text) if inline is None and labelled and last is not None else None
+            if field is not None and last is not None and len(field.group(1).split()) <= 3 and not self.stride_of(field.group(1)):
+                # "Case 1: CVE-2022-26652 …" after "Threat: …": a field of that threat, as "Case" is in Markdown
+                name = one_line(field.group(1))
+                last.extra[name] = f"{last.extra[name]}\n{field.group(2)}" if name in last.extra else one_line(field.group(2))
                 continue
             kind, text = inline if inline else (e.mode, e.text)
             own_stride = None
@@ -259,7 +268,7 @@ class ListThreats:
             rec = self._record(kind, text, e, own_stride or stride or e.stride)
             group = self.groups[e.key]
             if kind == "threat":
-                last = rec
+                last, labelled = rec, inline is not None
                 group.threats.append(rec)
             elif last is not None and (inline is not None or e.level > base):
                 self.own.append((last, rec))  # "Mitigation: ..." right under its threat
@@ -345,6 +354,31 @@ class _Block:
     values: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     lines: list[tuple[str, str]] = field(default_factory=list)  # (text, locator) taken in, to give back if no threat
+    # Opened by a heading carrying a threat id ("Threat 1: Man-in-the-middle", "T-01 Spoofed server"): its
+    # labelled paragraphs are the threat's fields, and the lines under a label alone ("Damage Scenario:")
+    # belong to that label.
+    headed: bool = False
+    open_field: str | None = None  # the field (or "extra:Label") the next unlabelled lines add to
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def heading_threat_id(text: str) -> tuple[str, str] | None:
+    """(id, title) of a heading that carries a threat's id: "Threat 1: title" ("T-1"), "Threat ID 3 - title",
+    "[T-01] title", "T-01: title" (a threat prefix of ``markdown.yaml``); None otherwise."""
+    from mdptm.importers.markdown.words import _BRACKETED_ID, _HEADING_ID, _PREFIX_ID, markdown_words
+
+    words = markdown_words()
+    title = _BRACKETED_ID.sub(r"\1 ", one_line(text))
+    m = _HEADING_ID.match(title)
+    if m and norm_text(m.group("word")) in {norm_text(str(w)) for w in words["threat_words"]}:
+        rest = one_line(m.group("rest"))
+        return (f"T-{m.group('num')}{m.group('suffix') or ''}", rest) if rest else None
+    p = _PREFIX_ID.match(title)
+    if p and len(p.group("pre")) == 1 and title[p.end("pre") : p.end("pre") + 1] == ".":
+        return None  # "C.2 Privacy matrix": an appendix's numbering
+    if p and p.group("pre") in {str(x) for x in words["threat_prefixes"]} and one_line(p.group("rest")):
+        return title[p.start("pre") : p.end("num")].strip(), one_line(p.group("rest"))
+    return None
 
 
 class FieldBlocks:
@@ -378,6 +412,15 @@ class FieldBlocks:
         t = _NUMBERED.sub("", one_line(text)) if "\n" not in text.strip() else text.strip()
         m = _FIELD.match(t) if len(t) <= 4000 else None
         fname = self._field(m.group(1)) if m else None
+        if self.block is not None and self.block.headed:
+            block = self.block
+            block.lines.append((text, locator))
+            for one in [x for x in text.split("\n") if x.strip()] if "\n" in text.strip() else [text]:
+                # "Severity: S4 (High)", "Likelihood: L3" on lines of one paragraph: a field each
+                lt = _NUMBERED.sub("", one_line(one))
+                lm = _FIELD.match(lt) if len(lt) <= 4000 else None
+                self._headed_line(block, one, lm, self._field(lm.group(1)) if lm else None)
+            return True
         if m is not None and fname is not None:
             value = m.group(2).strip()
             if self.block is not None and fname not in self.block.values:
@@ -421,10 +464,46 @@ class FieldBlocks:
         block.values[fname] = value
         block.headers[fname] = header
 
-    def heading(self, text: str, locator: str) -> None:
-        """A heading ends a block and may title the next ("T-01 Spoofed cloud server")."""
+    def heading(self, text: str, locator: str, view: str | None = None) -> None:
+        """A heading ends a block and may title the next ("T-01 Spoofed cloud server"); a heading that carries
+        a threat's id ("Threat 1: Man-in-the-middle") opens a block of its own."""
         self.close()
+        got = heading_threat_id(text)
+        if got is not None:
+            self.candidate = None
+            self.block = _Block(got[1], locator, view, headed=True)
+            self.block.values["id"] = got[0]
+            self.block.headers["id"] = "heading"
+            return
         self._candidate(text, locator)
+
+    def _headed_line(self, block: _Block, text: str, m: re.Match[str] | None, fname: str | None) -> None:
+        """One line under a threat's heading: a labelled field ("Asset: V2G channel"), a label alone whose
+        lines follow ("Mitigations Implemented:"), or more text of the open field (the description when no
+        label came yet)."""
+        label = m.group(1).strip() if m is not None else ""
+        value = m.group(2).strip() if m is not None else ""
+        if m is not None and "\n" not in label and len(label.split()) <= 4 and (fname is not None or not value):
+            key = fname or "extra:" + label
+            block.open_field = key if not value else None
+            if fname is not None:
+                block.headers.setdefault(fname, label)
+            if value:
+                self._append(block, key, value)
+                block.open_field = key if fname in ("description", "controls") else None
+            return
+        self._append(block, block.open_field or "description", clean_text(text))
+
+    @staticmethod
+    def _append(block: _Block, key: str, value: str) -> None:
+        if not value or _PLACEHOLDER.match(value):
+            return
+        if key.startswith("extra:"):
+            name = key[6:]
+            block.extra[name] = f"{block.extra[name]}\n{value}" if name in block.extra else value
+            return
+        block.values[key] = f"{block.values[key]}\n{value}" if key in block.values else value
+        block.headers.setdefault(key, key)
 
     def boundary(self) -> None:
         self.close()
@@ -435,6 +514,21 @@ class FieldBlocks:
         if block is None:
             return
         v = block.values
+        if block.headed:
+            # A heading with a threat's id over at least one field of the threat: that threat. A heading alone
+            # (its threat defined in a table below) gives its lines back.
+            if set(v) - {"id"}:
+                values = dict(v)
+                values.setdefault("title", block.title)
+                headers = {"title": "heading", **block.headers}
+                rec = RowRecord(kind="threat", file=self.b.file, locator=block.locator, values=values, headers=headers, extra={})
+                rec.extra.update(block.extra)
+                rec.view = block.view
+                self.b.records.append(rec)
+                self.made += 1
+            else:
+                self.replay.extend(block.lines)
+            return
         # A category that is no STRIDE one ("Patient Safety") counts beside a field only threats have, so that a
         # control written as a form ("Category: Authentication", "Description: ...") is never taken for a threat.
         stride_ok = "stride" in v and bool(parse_stride(self.vocab, v["stride"]).value)
