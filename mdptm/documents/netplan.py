@@ -55,6 +55,7 @@ class Plan:
     unclear: list[Flow] = field(default_factory=list)
     network: list[Flow] = field(default_factory=list)
     outside: list[Flow] = field(default_factory=list)  # network flows with both ends outside the hospital
+    people: list[Flow] = field(default_factory=list)  # flows with a person at one end: no rule names a person
     returns: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow it answers (its return traffic)
     needs: list[Need] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
@@ -85,6 +86,9 @@ def build(f: Facts) -> Plan:
     plan.returns = return_legs(m.flows)
     for fl in m.flows:
         if fl.id in plan.returns:  # the answer drawn back along a request: the request's rule covers it
+            continue
+        if any(topology.is_person(f.elements.get(e)) for e in (fl.source, fl.target)):
+            plan.people.append(fl)  # a person has no address: the hospital decides which workstation it is
             continue
         plan.opener[fl.id] = topology.initiator(fl, f.elements, f.zones, f.where, plan.outbound_only)
         kind = topology.transport(fl)
@@ -244,8 +248,30 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         for fl in plan.network
         if fl.encryption is None and fl.id in crossing
     )
+    for fl in plan.people:
+        person, other = (fl.source, fl.target) if topology.is_person(f.elements.get(fl.source)) else (fl.target, fl.source)
+        if topology.is_person(f.elements.get(other)):
+            continue  # two people: nothing for the network
+        proto = short_protocol(fl.protocol) if fl.protocol else None
+        out.append(
+            f"{fl.id} {fl.name or ''}: {f.name(person)} is a person; from which device does {f.name(person)} reach "
+            f"{f.name(other)} (a hospital workstation, a phone, the device's own screen){', over ' + proto if proto else ''}, "
+            "and if over the network, which port does it use?".replace("  ", " ")
+        )
     out.extend(n.question for n in plan.needs if n.question)
     return out
+
+
+def person_note(f: Facts, fl: Flow) -> str:
+    """What the hospital must decide for a flow with a person at one end: the rule is written for the
+    device the person uses, which the model does not name."""
+    person, other = (fl.source, fl.target) if topology.is_person(f.elements.get(fl.source)) else (fl.target, fl.source)
+    via = f" over {short_protocol(fl.protocol)}" if fl.protocol else ""
+    return (
+        f"{fl.id} ({f.name(person)} to {f.name(other)}{via}): the hospital decides from which workstations or devices "
+        f"{f.name(person)} may reach {f.name(other)}; if that is over the network, the rule is written for those "
+        f"workstations' segment, to {f.name(other)}; if {f.name(other)} runs on the workstation itself, no rule is needed"
+    )
 
 
 def diagram_model(f: Facts, plan: Plan) -> Model | None:

@@ -86,6 +86,7 @@ class NetworkTerms(BaseModel):
     backup_terms: list[str]
     credential_kinds: list[_CredentialKind]
     hospital_words: list[str]
+    person_terms: list[str] = Field(default_factory=empty_list)
 
 
 @cache
@@ -208,6 +209,19 @@ def transport(f: Flow, terms: NetworkTerms | None = None) -> Transport:
     if matcher(terms.ip_protocols)(text) or parse_ports(f.port, f.protocol, terms=terms):
         return "network"
     return "unknown"
+
+
+_QUALIFIER = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
+
+
+def is_person(el: Element | None, terms: NetworkTerms | None = None) -> bool:
+    """Whether *el* is a person (a Threat Dragon actor "User", an external entity "Clinician") rather than a
+    system: an external entity whose name ends in a person word (``person_terms``), remarks in brackets
+    left aside. A person has no network address: no firewall rule can name one."""
+    if el is None or el.kind != "external_entity":
+        return False
+    words = re.findall(r"[\w'-]+", _QUALIFIER.sub(" ", el.name)) or re.findall(r"[\w'-]+", el.name)
+    return bool(words) and matcher((terms or network_terms()).person_terms)(words[-1])
 
 
 # ---------------------------------------------------------------------------------- initiator

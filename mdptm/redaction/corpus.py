@@ -76,6 +76,7 @@ class Corpus:
         self._public: Model | None = public
         self._policy = policy
         self._text: str | None = None
+        self._lines: set[str] | None = None
 
     def text(self) -> str:
         if self._text is None:
@@ -83,6 +84,12 @@ class Corpus:
             self._text = public_corpus(self._public, self._policy)
             self._public = None  # built: the model is no longer needed here
         return self._text
+
+    def lines(self) -> set[str]:
+        """Each whole string of the corpus (a public name, a title, a vocabulary value), normalised."""
+        if self._lines is None:
+            self._lines = set(self.text().split("\n"))
+        return self._lines
 
 
 # the code that writes a package: the sentences, headings and labels it prints whatever the model says
@@ -139,17 +146,33 @@ def shipped_text() -> str:
     return "\n".join(dict.fromkeys(k for k in map(needle_key, texts) if len(k) >= MIN_ITEM_NEEDLE))
 
 
+# what joins the parts of a compound label: "Patient Records (PHI)", "Gateway; PHI", "Pump / Server"
+_PARTS = re.compile(r"\s*[()\[\]{};,:/|]\s*")
+
+
+def public_compound(key: str, public: set[str]) -> bool:
+    """Whether *key* (a needle key) is only whole public strings put together by brackets or punctuation:
+    "Patient Records (PHI)" where the public model names an asset "Patient Records" of kind PHI. The
+    documents print such a line for the public item ("Patient Records (PHI) from Records database"), so a
+    left-out item named like it discloses nothing; each part must be a whole public string (a name, a
+    title, a vocabulary value), never a piece of a longer one."""
+    parts = [p for p in _PARTS.split(key) if p.strip()]
+    return len(parts) >= 2 and all(p.strip() in public for p in parts)
+
+
 def _exempt_published(log: RedactionLog, public: Model, policy: Policy) -> None:
     """Text of a left-out item that the public model itself holds is no secret (a kept threat may share
     a dropped one's mitigation text); nor is a value too short to be told apart from ordinary words, nor
     one that mdptm's own writers or shipped data print in any package (:func:`shipped_text`: a withheld
-    threat titled "Vulnerability disclosure" must not block a package whose guides say those words).
+    threat titled "Vulnerability disclosure" must not block a package whose guides say those words), nor
+    one made only of whole public strings (:func:`public_compound`: an exit point "Patient Records (PHI)"
+    beside the public asset "Patient Records", kind PHI).
     Policy terms and what the patterns and detectors removed stay needles whatever they read."""
     corpus = log._corpus = Corpus(public, policy)
     for entry in log.entries:
         if entry.secret and entry.removed and entry.action in ("dropped", "withheld", "rewritten", "summarised"):
             k = needle_key(entry.removed)
-            if len(k) < MIN_ITEM_NEEDLE or k in corpus.text() or k in shipped_text():
+            if len(k) < MIN_ITEM_NEEDLE or k in corpus.text() or k in shipped_text() or public_compound(k, corpus.lines()):
                 entry.secret = False
 
 

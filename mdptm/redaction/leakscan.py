@@ -105,6 +105,7 @@ class LiteralMatcher:
 
     ``found`` runs an Aho-Corasick automaton (pyahocorasick) over the folded text when it is
     installed, else the trie regex; ``spans`` (positions, for replacing) always uses the regex.
+    Each needle is also looked for written backwards and spaced out letter by letter (:func:`_disguises`).
     The automaton looks for one word of each needle (its longest), so the text is only folded,
     never rewritten to collapse its whitespace; the rare occurrences of such a word are then
     checked for the needle's other words, across any whitespace.
@@ -116,14 +117,25 @@ class LiteralMatcher:
             key = needle_key(needle)
             if key:
                 self.by_key.setdefault(key, needle)
+        disguised: set[str] = set()
         for key, needle in list(self.by_key.items()):
             for variant in _joined(key):  # "DanaWhitlock", "dana.whitlock" (a zero-width joiner for the space)
                 self.by_key.setdefault(variant, needle)
+            for variant in _disguises(key):  # "tsoh dliub lanretni", "n i g h t j a r"
+                if variant not in self.by_key:
+                    self.by_key[variant] = needle
+                    disguised.add(variant)
+        self._disguised = disguised
+        self._disguise_all: re.Pattern[str] | None = None
         self._pattern: re.Pattern[str] | None = None
         self._automaton: ahocorasick.Automaton | None = None
         if self.by_key and ahocorasick is not None:
             anchors: dict[str, list[tuple[str, tuple[str, ...], int]]] = {}
             for key in self.by_key:
+                if key in disguised:  # looked for by its first characters, then compared whole (at -1):
+                    # the automaton stays about as small as without the disguises, so it is as fast
+                    anchors.setdefault(key[:_DISGUISE_ANCHOR], []).append((key, (key,), -1))
+                    continue
                 words = tuple(key.split(" "))
                 at = max(range(len(words)), key=lambda i: len(words[i]))
                 anchors.setdefault(words[at], []).append((key, words, at))
@@ -138,17 +150,52 @@ class LiteralMatcher:
 
     @property
     def pattern(self) -> re.Pattern[str] | None:
+        """The trie regex of every key but the disguised ones (see :meth:`_disguise_pattern`)."""
         if self._pattern is None and self.by_key:
-            self._pattern = re.compile(_trie_pattern(self.by_key), re.IGNORECASE)
+            plain = [k for k in self.by_key if k not in self._disguised]
+            self._pattern = re.compile(_trie_pattern(plain), re.IGNORECASE) if plain else None
         return self._pattern
+
+    def _disguise_pattern(self, text: str) -> re.Pattern[str] | None:
+        """A regex of the disguised keys (backwards, spaced out) that *text* may hold: of all of them for
+        a few, else of those the automaton finds in it. A regex of thousands of keys spaced out letter by
+        letter takes seconds to compile; the automaton finds the few present in microseconds."""
+        if not self._disguised:
+            return None
+        if self._automaton is None or len(self._disguised) <= _DISGUISE_REGEX_MAX:
+            if self._disguise_all is None:
+                self._disguise_all = re.compile(_trie_pattern(sorted(self._disguised)), re.IGNORECASE)
+            return self._disguise_all
+        low = needle_key(text)
+        present = sorted(
+            {
+                key
+                for end, (word, keys) in self._automaton.iter(low)
+                for key, _, at in keys
+                if at < 0 and low.startswith(key, end + 1 - len(word))
+            }
+        )
+        return re.compile(_trie_pattern(present), re.IGNORECASE) if present else None
 
     def spans(self, text: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, needle) of each non-overlapping match in *text*, longest first at a position.
 
         The match is made on the normalised text (:mod:`mdptm.base.textnorm`), so a term disguised by an
-        invisible character, a compatibility form or a hyphen is found, and the span covers it whole.
+        invisible character, a compatibility form or a hyphen is found, and the span covers it whole; a
+        needle written backwards or spaced out letter by letter is found too.
         """
-        pattern = self.pattern
+        found = list(self._spans(self.pattern, text))
+        disguised = list(self._spans(self._disguise_pattern(text), text))
+        if not disguised:
+            yield from found
+            return
+        end = 0
+        for start, stop, needle in sorted([*found, *disguised], key=lambda s: (s[0], -s[1])):
+            if start >= end:
+                yield start, stop, needle
+                end = stop
+
+    def _spans(self, pattern: re.Pattern[str] | None, text: str) -> Iterator[tuple[int, int, str]]:
         if pattern is None:
             return
         if textnorm.simple(text):  # lower case and hyphens as spaces keep every position
@@ -173,7 +220,12 @@ class LiteralMatcher:
         for end, (word, keys) in self._automaton.iter(low):
             for key, words, at in keys:
                 needle = self.by_key[key]
-                if needle not in found and (len(words) == 1 or _around(low, end + 1 - len(word), end + 1, words, at)):
+                if needle in found:
+                    continue
+                if at < 0:
+                    if low.startswith(key, end + 1 - len(word)):
+                        found.add(needle)
+                elif len(words) == 1 or _around(low, end + 1 - len(word), end + 1, words, at):
                     found.add(needle)
         return found
 
@@ -186,6 +238,29 @@ def _joined(key: str) -> tuple[str, ...]:
     if not 2 <= len(words) <= 4 or len(key) < 9:
         return ()
     return ("".join(words), ".".join(words))
+
+
+REVERSED_MIN = 8  # letters: a shorter word written backwards is too often another word ("ward", "draw")
+SPACED_MIN, SPACED_MAX = 4, 64  # letters of a needle looked for spaced out letter by letter
+_DISGUISE_REGEX_MAX = 200  # disguised keys compiled into one regex; more are looked up by the automaton first
+_DISGUISE_ANCHOR = 7  # characters of a disguised needle the automaton looks for ("p u m p", "tsoh dl")
+
+
+def _disguises(key: str) -> tuple[str, ...]:
+    """*key* written backwards ("tsoh-dliub-lanretni" for "internal-build-host", and without its spaces),
+    and spaced out letter by letter ("i n t e r n a l - b u i l d - h o s t": its key is the letters one
+    space apart), forwards or backwards. Two disguises that change no character, so no normalisation undoes them; a needle too
+    short to be told apart from ordinary words in either form is left alone, and a long one (a withheld
+    description) is not looked for spaced out, which no one types."""
+    letters = key.replace(" ", "")
+    out: list[str] = []
+    if len(letters) >= REVERSED_MIN and key[::-1] != key:
+        out += [key[::-1], *_joined(key[::-1])]
+    if SPACED_MIN <= len(letters) <= SPACED_MAX:
+        out.append(" ".join(letters))
+        if len(letters) >= REVERSED_MIN:
+            out.append(" ".join(letters[::-1]))
+    return tuple(out)
 
 
 def _around(text: str, start: int, end: int, words: tuple[str, ...], at: int) -> bool:

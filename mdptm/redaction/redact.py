@@ -38,6 +38,7 @@ from mdptm.redaction.corpus import (
     _words,
     exempt_of,
     output_detector,
+    public_compound,
     public_corpus,
     shipped_text,
 )
@@ -245,18 +246,26 @@ class _Redactor:
         """Titles and names of left-out items, as terms: a kept item that quotes one ("mitigates T-9, Replay
         of pump orders", "reached through the Zephyrine service port") would otherwise publish what was
         withheld. A label the public model still holds as a title or name (a kept item of the same name), a
-        model vocabulary label ("Tampering"), one of fewer than three words ("Default passwords", a phrase
+        model vocabulary label ("Tampering"), public names and labels put together ("Patient Records (PHI)":
+        :func:`public_compound`), one of fewer than three words ("Default passwords", a phrase
         kept text uses for itself) or words mdptm itself prints in packages ("End of support", "Coordinated
         vulnerability disclosure": :func:`shipped_text`) is no secret."""
         kept = {needle_key(label) for _, item in public.items() if (label := _label(item))}
         labels = {needle_key(v) for v in _vocabulary()}
+        whole = kept | labels
         out: list[str] = []
         for item in self.left_out:
             if isinstance(getattr(item, "text", None), str):  # an assumption's text is a sentence, not a name
                 continue
             title = _label(item)
             k = needle_key(title)
-            if len(k) >= MIN_ITEM_NEEDLE and k.count(" ") >= 2 and k not in kept and k not in labels and k not in shipped_text():
+            if (
+                len(k) >= MIN_ITEM_NEEDLE
+                and k.count(" ") >= 2
+                and k not in whole
+                and k not in shipped_text()
+                and not public_compound(k, whole)
+            ):
                 out.append(title)
         return out
 

@@ -66,6 +66,9 @@ DISGUISES: dict[str, Callable[[str], str]] = {
     "references escaped twice": lambda s: "".join(f"&amp;#x{ord(c):x};" for c in s),
     "json unicode escapes": lambda s: "".join(f"\\u{ord(c):04x}" for c in s),
     "base64": lambda s: base64.b64encode(s.encode()).decode(),
+    "written backwards": lambda s: s[::-1],
+    "spaced out letter by letter": lambda s: " ".join(s),
+    "spaced out backwards": lambda s: " ".join(s[::-1]),
 }
 
 

@@ -96,7 +96,7 @@ def deployment(f: Facts) -> Doc:
             f"The threat model describes {n} {what.format(ids)} (no protocol or port is given): no firewall rule can be "
             f"written from {'it' if n == 1 else 'them'}. See the questions at the end."
         )
-    elif not plan.rules and not plan.network and not plan.unclear and m.flows:
+    elif not plan.rules and not plan.network and not plan.unclear and not plan.people and m.flows:
         doc.p("The threat model describes no network connection: its data flows are local links or return traffic.")
     if plan.returns:
         doc.p(
@@ -111,6 +111,12 @@ def deployment(f: Facts) -> Doc:
             b = fl.target if a == fl.source else fl.source
             same.setdefault(f"{f.name(a)} → {f.name(b)} ({netplan.ports_text(fl) or 'port not stated'})", []).append(fl.id)
         doc.p("Within one segment (no rule between segments): " + "; ".join(f"{', '.join(ids)} {what}" for what, ids in same.items()) + ".")
+    if plan.people:
+        doc.p(
+            "A person is not a network endpoint, so no firewall rule is written for a flow with a person at one "
+            "end. The model does not say which device the person uses:"
+        )
+        doc.bullets([netplan.person_note(f, fl) + "." for fl in plan.people])
     if plan.local:
         doc.p(
             "Not network traffic (local links, no firewall rule): "

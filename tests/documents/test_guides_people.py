@@ -1,0 +1,104 @@
+"""A person is not a network endpoint. A Threat Dragon actor "User" (an external entity named as a person)
+with an HTTP flow to a browser must not get a firewall rule as if it were a host; the deployment guide says
+no rule can be written for a person and names what the hospital must decide. An external entity that is a
+system ("User directory", "Cloud API") keeps its rules."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mdptm.documents.guides import build_guides
+from mdptm.model import Element, Flow
+from mdptm.model.topology import is_person
+from mdptm.pipeline.build import build
+from tests.documents.test_guides_readers import base, firewall_rows, text_of
+
+CORPUS_TD = Path("/work/shared/corpus/threatdragon/td-v2-iot-device.json")
+
+
+def _model():  # type: ignore[no-untyped-def]
+    return base(
+        elements=[
+            Element(id="u", name="User", kind="external_entity"),
+            Element(id="adm", name="Generic /\nPrivilege user", kind="external_entity"),
+            Element(id="br", name="Browser", kind="process"),
+            Element(id="web", name="Web server", kind="process"),
+            Element(id="dir", name="User directory", kind="external_entity"),
+        ],
+        flows=[
+            Flow(id="df-user-to-browser", name="User to Browser", source="u", target="br", protocol="HTTP"),
+            Flow(id="df-admin", name="Admin console", source="adm", target="web", protocol="HTTPS"),
+            Flow(id="df-web", name="Page request", source="br", target="web", protocol="HTTPS", port="443/tcp"),
+            Flow(id="df-ldap", name="Directory lookup", source="web", target="dir", protocol="LDAPS", port="636/tcp"),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "person"),
+    [
+        ("User", True),
+        ("Generic /\nPrivilege user", True),
+        ("Clinician (nurse)", True),
+        ("Biomed technician", True),
+        ("Attacker", True),
+        ("User directory", False),
+        ("Cloud API", False),
+        ("Blockchain", False),
+        ("Patient monitor", False),
+        ("Device manager", False),
+    ],
+)
+def test_who_is_a_person(name: str, person: bool) -> None:
+    assert is_person(Element(id="x", name=name, kind="external_entity")) is person
+    assert not is_person(Element(id="x", name=name, kind="process"))  # only external entities are read so
+
+
+def test_no_firewall_rule_names_a_person() -> None:
+    doc = build_guides(_model())["deployment"]
+    rows = firewall_rows(doc)
+    ends = {r[1] for r in rows} | {r[2].split(" (")[0] for r in rows}
+    assert "User" not in ends and "Generic /\nPrivilege user" not in ends and "Generic / Privilege user" not in ends
+    flows = {r[-1].rstrip(" *") for r in rows}
+    assert flows == {"df-web", "df-ldap"}  # the systems keep their rules, the directory too
+    text = text_of(doc)
+    assert "A person is not a network endpoint, so no firewall rule is written for a flow with a person at one end." in text
+    assert (
+        "df-user-to-browser (User to Browser over HTTP): the hospital decides from which workstations or devices User "
+        "may reach Browser" in text
+    )
+    # no question treats the person as a host (which network it uses, which end opens the connection)
+    assert "Which hospital network does User use" not in text
+    assert "The rules assume User" not in text
+    assert "User is a person; from which device does User reach Browser" in text
+
+
+def test_a_person_with_no_protocol_is_not_asked_about_usb_or_bluetooth() -> None:
+    m = _model()
+    m.flows[0].protocol = None
+    text = text_of(build_guides(m)["deployment"])
+    assert "User to Browser (between User and Browser): is it network traffic" not in text
+    assert "df-user-to-browser (User to Browser): the hospital decides" in text
+
+
+@pytest.mark.skipif(not CORPUS_TD.exists(), reason="shared corpus not present")
+def test_threat_dragon_iot_device_user_gets_no_rule(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    root.mkdir()
+    shutil.copy(CORPUS_TD, root / CORPUS_TD.name)
+    (root / "mdptm.yaml").write_text(
+        f"sources: [{CORPUS_TD.name}]\nproduct: {{manufacturer: Example Maker, version: '1.0', regulatory: {{cra_scope: in_scope}}}}\n"
+        "document: {version: '1.0', date: '2026-01-01'}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = build(root, out, draft=True)
+    assert result.exit_code in (0, 1), result.warnings
+    guide = (out / "guides" / "deployment.md").read_text(encoding="utf-8")
+    rules = [line for line in guide.splitlines() if line.startswith(("| out |", "| in |"))]
+    assert rules and not any("| User |" in line or "| User (" in line for line in rules), rules
+    assert "df-user-to-browser (User to Browser over HTTP): the hospital decides" in guide
+    assert any("df-https-d4ac0618" in line for line in rules)  # Browser to Web site keeps its rule
