@@ -97,9 +97,15 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
 
     def data_half(folder: Path, inbox: Inbox) -> Scanned:
         """The package files :func:`data_files` writes, written and scanned by a forked copy of this
-        process from the moment redaction is done; this process sends the context (coverage, review)
-        when its mapping and review are done, while it goes on to the documents."""
-        return data_files(public, folder, inbox.get, lambda names: leaks.files(folder, names))[1]
+        process from the moment redaction is done; this process sends the public coverage and the
+        package's review when its mapping and review are done, while it goes on to the documents (the
+        rest of the context, a previous version included, the copy has from the start)."""
+
+        def context() -> ExportContext:
+            coverage, package = inbox.get()
+            return replace(base_ctx, coverage=coverage, review=package)
+
+        return data_files(public, folder, context, lambda names: leaks.files(folder, names))[1]
 
     with staged_dir(internal) as tmp_internal:
         write_json(tmp_internal / "import-report.json", report.model_dump(mode="json"))
@@ -121,7 +127,7 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
                         f"the package was not written: {'; '.join(reasons)} (see {internal}/review.json, or build with --draft)"
                     )
                     raise _NotPublished
-                pending.send(ctx)
+                pending.send((ctx.coverage, ctx.review))
                 with timer("publish"):  # each writing process scans the files it wrote (PackageScan)
                     leaks.add(document_files(public, tmp_out, ctx, lambda names: leaks.files(tmp_out, names))[1])
                     leaks.add(pending.result())

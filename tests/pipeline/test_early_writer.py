@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import mdptm.pipeline.publish
-from mdptm.base.parallel import can_fork
+from mdptm.base.parallel import can_fork, sequential
 from mdptm.errors import ExitCode
 from mdptm.pipeline.build import build
 from tests.conftest import SAMPLES
@@ -55,3 +55,24 @@ def test_a_blocked_build_stops_the_early_writer_and_keeps_the_old_package(tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pkg", "pkg.internal", "project"]  # no staging left
     review = (tmp_path / "pkg.internal" / "review.json").read_text()
     assert "legal" in review
+
+
+@pytest.mark.slow
+@needs_fork
+def test_the_early_writer_writes_what_one_process_writes_with_a_previous_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The forked writer gets the coverage and review sent after it started, and has the rest of the
+    context (the previous version the history and change sheets come from) from the start."""
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLES / "infusion-pump", project)
+    assert build(project, tmp_path / "v1").exit_code == ExitCode.OK
+    shutil.copy(tmp_path / "v1" / "ptm.json", project / "previous.json")
+    settings = project / "mdptm.yaml"
+    text = settings.read_text().replace("redaction: redaction.yaml", "redaction: redaction.yaml\nprevious: previous.json")
+    settings.write_text(text)
+    with sequential():
+        one = build(project, tmp_path / "one")
+    monkeypatch.setattr(mdptm.pipeline.publish, "PARALLEL_ITEMS", 0)
+    two = build(project, tmp_path / "two")
+    assert one.exit_code == two.exit_code == ExitCode.OK
+    assert _files(tmp_path / "two") == _files(tmp_path / "one")
+    assert _files(tmp_path / "two.internal") == _files(tmp_path / "one.internal")
