@@ -14,12 +14,7 @@ from mdptm.base.parallel import Inbox, background, both, can_fork, sequential
 from mdptm.errors import InputError
 from mdptm.pipeline.build import build
 from tests.conftest import SAMPLES
-
-needs_fork = pytest.mark.skipif(not can_fork(), reason="needs os.fork and two CPUs")
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from tests.forks import count_forks, files_of, needs_fork
 
 
 @pytest.mark.slow
@@ -28,20 +23,11 @@ def test_package_written_in_two_processes_is_byte_identical(tmp_path: Path, monk
     one = build(SAMPLES / "infusion-pump", tmp_path / "one")
     assert one.exit_code == 0
     monkeypatch.setattr(mdptm.pipeline.publish, "PARALLEL_ITEMS", 0)  # the sample is small: force the split
-    forked: list[int] = []
-    real_fork = os.fork
-
-    def counting_fork() -> int:
-        pid = real_fork()
-        if pid:
-            forked.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", counting_fork)
+    forked = count_forks(monkeypatch)
     two = build(SAMPLES / "infusion-pump", tmp_path / "two")
     assert two.exit_code == 0 and len(forked) == 1
-    assert _files(tmp_path / "two") == _files(tmp_path / "one")
-    assert _files(tmp_path / "two.internal") == _files(tmp_path / "one.internal")
+    assert files_of(tmp_path / "two") == files_of(tmp_path / "one")
+    assert files_of(tmp_path / "two.internal") == files_of(tmp_path / "one.internal")
 
 
 @needs_fork

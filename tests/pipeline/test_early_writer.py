@@ -10,16 +10,11 @@ from pathlib import Path
 import pytest
 
 import mdptm.pipeline.publish
-from mdptm.base.parallel import can_fork, sequential
+from mdptm.base.parallel import sequential
 from mdptm.errors import ExitCode
 from mdptm.pipeline.build import build
 from tests.conftest import SAMPLES
-
-needs_fork = pytest.mark.skipif(not can_fork(), reason="needs os.fork and two CPUs")
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from tests.forks import count_forks, files_of, needs_fork
 
 
 @pytest.mark.slow
@@ -29,19 +24,10 @@ def test_a_blocked_build_stops_the_early_writer_and_keeps_the_old_package(tmp_pa
     shutil.copytree(SAMPLES / "infusion-pump", project)
     out = tmp_path / "pkg"
     assert build(project, out).exit_code == ExitCode.OK
-    before = _files(out)
+    before = files_of(out)
 
     monkeypatch.setattr(mdptm.pipeline.publish, "PARALLEL_ITEMS", 0)  # the sample is small: force the early writer
-    children: list[int] = []
-    real_fork = os.fork
-
-    def counting_fork() -> int:
-        pid = real_fork()
-        if pid:
-            children.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", counting_fork)
+    children = count_forks(monkeypatch)
     settings = project / "mdptm.yaml"
     settings.write_text(settings.read_text().replace("signoffs_required: [", "signoffs_required: [legal, "))
     result = build(project, out)
@@ -51,7 +37,7 @@ def test_a_blocked_build_stops_the_early_writer_and_keeps_the_old_package(tmp_pa
     for pid in children:  # and it is gone: stopped and reaped before build() returned
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
-    assert _files(out) == before  # the package of the last good build is untouched
+    assert files_of(out) == before  # the package of the last good build is untouched
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pkg", "pkg.internal", "project"]  # no staging left
     review = (tmp_path / "pkg.internal" / "review.json").read_text()
     assert "legal" in review
@@ -74,5 +60,5 @@ def test_the_early_writer_writes_what_one_process_writes_with_a_previous_version
     monkeypatch.setattr(mdptm.pipeline.publish, "PARALLEL_ITEMS", 0)
     two = build(project, tmp_path / "two")
     assert one.exit_code == two.exit_code == ExitCode.OK
-    assert _files(tmp_path / "two") == _files(tmp_path / "one")
-    assert _files(tmp_path / "two.internal") == _files(tmp_path / "one.internal")
+    assert files_of(tmp_path / "two") == files_of(tmp_path / "one")
+    assert files_of(tmp_path / "two.internal") == files_of(tmp_path / "one.internal")

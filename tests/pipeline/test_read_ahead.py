@@ -10,36 +10,21 @@ from pathlib import Path
 import pytest
 
 import mdptm.pipeline.importing as importing
-from mdptm.base.parallel import can_fork
 from mdptm.errors import InputError
 from mdptm.importers.doors import XlsxDoor
 from mdptm.model.io import dumps
 from mdptm.pipeline.importing import ImportSource, import_sources
 from tests.conftest import SAMPLES
+from tests.forks import count_forks, needs_fork
 
-needs_fork = pytest.mark.skipif(not can_fork(), reason="needs os.fork and two CPUs")
 REGISTER = SAMPLES / "infusion-pump" / "register.xlsx"
-
-
-def _forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    children: list[int] = []
-    real_fork = os.fork
-
-    def counting_fork() -> int:
-        pid = real_fork()
-        if pid:
-            children.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", counting_fork)
-    return children
 
 
 @needs_fork
 def test_a_workbook_read_ahead_gives_the_same_model(monkeypatch: pytest.MonkeyPatch) -> None:
     alone, alone_report = import_sources([ImportSource(REGISTER)])
     monkeypatch.setattr(importing, "READ_AHEAD_BYTES", 0)  # the sample is small: read it ahead all the same
-    children = _forks(monkeypatch)
+    children = count_forks(monkeypatch)
     ran: list[int] = []
     read_in: list[int] = []
     real = XlsxDoor.read_ahead
@@ -57,7 +42,7 @@ def test_a_workbook_read_ahead_gives_the_same_model(monkeypatch: pytest.MonkeyPa
 
 
 def test_small_sources_are_read_here_and_meanwhile_still_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    children = _forks(monkeypatch)
+    children = count_forks(monkeypatch)
     ran: list[bool] = []
     model, _ = import_sources([ImportSource(REGISTER)], meanwhile=lambda: ran.append(True))
     assert ran == [True] and children == [] and model.threats
