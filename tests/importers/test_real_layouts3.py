@@ -492,3 +492,63 @@ def test_word_case_bullets_are_fields_of_the_threat_above_and_additional_concern
     tamper = model.threats[1]
     assert tamper.extra["Case 1"] == "Arbitrary file write by stream users." and tamper.extra["Case 2"] == "CVE-2022-26652."
     assert len(model.controls) == 2
+
+
+# -- Word: "Threat ID n - title" headings over labels written alone, "Mitigation ID n - title" headings,
+#    a threat id used twice, and "Threat-01-S Recommended mitigations" headings
+
+
+def test_word_threat_and_mitigation_headings_with_bare_labels(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Admission Control Threat Model")
+    d.heading("Threats", 2)
+    d.heading("Threat ID 1 - Attacker floods webhook with traffic", 4)
+    d.para("Scenario", bold=True)
+    d.para("An attacker with network access sends large quantities of traffic to the webhook.")
+    d.para("Impact", bold=True)
+    d.para("If the API server gets no answer in time, a malicious workload could be admitted.")
+    d.para("Mitigation", bold=True)
+    d.bullets("Mitigation ID 2 - Webhook fails closed")
+    d.heading("Threat ID 2 - Attacker passes complex workloads causing timeouts", 4)
+    d.para("Scenario", bold=True)
+    d.para("Workloads that take long to process make the webhook time out.")
+    d.para("Mitigation", bold=True)
+    d.bullets("Mitigation ID 2 - Webhook fails closed", "Mitigation ID 3 - Webhook authenticates callers")
+    d.heading("Threat ID 2 - Attacker replays an old admission review", 4)  # the id again, another threat
+    d.para("Scenario", bold=True)
+    d.para("A captured admission review is sent again.")
+    d.heading("Mitigations", 2)
+    d.heading("Mitigation ID 2 - Webhook fails closed", 4)
+    d.para("Description", bold=True)
+    d.para("The webhook configuration sets failurePolicy to Fail.")
+    d.heading("Mitigation ID 3 - Webhook authenticates callers", 4)
+    d.para("Description", bold=True)
+    d.para("Callers present client certificates.")
+    model, report = run_import(d.save(tmp_path / "k8s.docx"))
+    threats = {t.id: t for t in model.threats}
+    assert sorted(threats) == ["T-1", "T-2", "T-2-2"]
+    assert any("threat id T-2 is used again" in w.message for w in report.warnings)
+    one = threats["T-1"]
+    assert one.description.startswith("An attacker with network access")  # "Scenario" alone describes it
+    assert "malicious workload" in one.extra["Impact"]  # an impact of sentences is kept, not a severity
+    assert one.controls == ["M-2"] and threats["T-2"].controls == ["M-2", "M-3"]
+    controls = {c.id: c for c in model.controls}
+    assert sorted(controls) == ["M-2", "M-3"]
+    assert controls["M-2"].title == "Webhook fails closed" and "failurePolicy" in controls["M-2"].description
+
+
+def test_word_recommended_mitigations_heading_is_the_threats_mitigation(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Federation Threat Model")
+    d.heading("Spoofing", 2)
+    d.heading("Threat-01-S - Spoofing of the federation admin", 3)
+    d.para("An attacker obtains the admin's kubeconfig and acts as the admin.")
+    d.heading("Threat-01-S Recommended mitigations", 3)
+    d.bullets("Short-lived credentials.", "Audit every admin action.")
+    model, _report = run_import(d.save(tmp_path / "karmada.docx"))
+    assert [t.title for t in model.threats] == ["Spoofing of the federation admin"]
+    ctl = {c.id: c for c in model.controls}[model.threats[0].controls[0]]
+    assert "Short-lived credentials." in ctl.description and "Audit every admin action." in ctl.description
+    assert (ctl.status, ctl.status_stated) == ("planned", True)  # "Recommended mitigations": proposed

@@ -360,25 +360,47 @@ class _Block:
     headed: bool = False
     open_field: str | None = None  # the field (or "extra:Label") the next unlabelled lines add to
     extra: dict[str, str] = field(default_factory=dict)
+    kind: str = "threat"  # or "control": "Mitigation ID 2 - Webhook fails closed" over its description
 
 
-def heading_threat_id(text: str) -> tuple[str, str] | None:
+def heading_threat_id(text: str, kind: str = "threat") -> tuple[str, str] | None:
     """(id, title) of a heading that carries a threat's id: "Threat 1: title" ("T-1"), "Threat ID 3 - title",
-    "[T-01] title", "T-01: title" (a threat prefix of ``markdown.yaml``); None otherwise."""
+    "[T-01] title", "T-01: title" (a threat prefix of ``markdown.yaml``); with *kind* "control", a control's:
+    "Mitigation ID 2 - title" ("M-2"), "SC-01: title". None otherwise."""
     from mdptm.importers.markdown.words import _BRACKETED_ID, _HEADING_ID, _PREFIX_ID, markdown_words
 
     words = markdown_words()
     title = _BRACKETED_ID.sub(r"\1 ", one_line(text))
     m = _HEADING_ID.match(title)
-    if m and norm_text(m.group("word")) in {norm_text(str(w)) for w in words["threat_words"]}:
+    if m and norm_text(m.group("word")) in {norm_text(str(w)) for w in words[f"{kind}_words"]}:
         rest = one_line(m.group("rest"))
-        return (f"T-{m.group('num')}{m.group('suffix') or ''}", rest) if rest else None
+        prefix = "T" if kind == "threat" else "M"
+        return (f"{prefix}-{m.group('num')}{m.group('suffix') or ''}", rest) if rest else None
     p = _PREFIX_ID.match(title)
     if p and len(p.group("pre")) == 1 and title[p.end("pre") : p.end("pre") + 1] == ".":
         return None  # "C.2 Privacy matrix": an appendix's numbering
-    if p and p.group("pre") in {str(x) for x in words["threat_prefixes"]} and one_line(p.group("rest")):
+    if p and p.group("pre") in {str(x) for x in words[f"{kind}_prefixes"]} and one_line(p.group("rest")):
         return title[p.start("pre") : p.end("num")].strip(), one_line(p.group("rest"))
     return None
+
+
+def _bare_labels() -> dict[str, dict[str, str]]:
+    """Labels written alone on a line of their own ("Scenario", "Impact", "Mitigation", "Mitigated Threats"):
+    the Markdown importer's labels (``markdown.yaml``), as the fields of a threat or a control."""
+    from mdptm.importers.markdown.words import markdown_words
+
+    to_threat = {"description": "description", "mitigation": "controls", "likelihood": "risk.likelihood", "stride": "stride",
+                 "targets": "targets", "assets": "assets", "residual_risk": "residual_risk", "status": "status",
+                 "risk": "risk", "severity": "risk.severity"}  # fmt: skip
+    to_control = {"description": "description", "threats": "threats", "status": "status"}
+    out: dict[str, dict[str, str]] = {"threat": {}, "control": {}}
+    for key, labels in markdown_words()["labels"].items():
+        for label in labels:
+            word = norm_text(str(label))
+            out["threat"][word] = to_threat.get(key, "extra:")
+            if key in to_control:
+                out["control"][word] = to_control[key]
+    return out
 
 
 class FieldBlocks:
@@ -400,11 +422,13 @@ class FieldBlocks:
         self.block: _Block | None = None
         self.replay: list[tuple[str, str]] = []
         self.made = 0
+        self._bare = _bare_labels()
+        self.heading_ids: dict[str, tuple[str, str]] = {}  # an id from a heading -> (the id it became, its title)
 
-    def _field(self, key: str) -> str | None:
+    def _field(self, key: str, kind: str = "threat") -> str | None:
         if len(key) > 40 or not key.strip():
             return None
-        hit = match_header(self.vocab, "threat", key)
+        hit = match_header(self.vocab, kind, key)
         return hit.field if hit is not None and hit.exact else None
 
     def line(self, text: str, locator: str, view: str | None) -> bool:
@@ -419,7 +443,7 @@ class FieldBlocks:
                 # "Severity: S4 (High)", "Likelihood: L3" on lines of one paragraph: a field each
                 lt = _NUMBERED.sub("", one_line(one))
                 lm = _FIELD.match(lt) if len(lt) <= 4000 else None
-                self._headed_line(block, one, lm, self._field(lm.group(1)) if lm else None)
+                self._headed_line(block, one, lm, self._field(lm.group(1), block.kind) if lm else None)
             return True
         if m is not None and fname is not None:
             value = m.group(2).strip()
@@ -468,11 +492,30 @@ class FieldBlocks:
         """A heading ends a block and may title the next ("T-01 Spoofed cloud server"); a heading that carries
         a threat's id ("Threat 1: Man-in-the-middle") opens a block of its own."""
         self.close()
-        got = heading_threat_id(text)
-        if got is not None:
+        for kind in ("threat", "control"):
+            got = heading_threat_id(text, kind)
+            if got is None:
+                continue
             self.candidate = None
-            self.block = _Block(got[1], locator, view, headed=True)
-            self.block.values["id"] = got[0]
+            iid, title = got
+            if kind == "threat" and self._bare["threat"].get(norm_text(title)) == "controls":
+                # "Threat-01-S Recommended mitigations": the mitigations of the threat of that id, not a threat
+                self.block = _Block("", locator, view, headed=True, kind=kind, open_field="controls")
+                self.block.values["id"] = self.heading_ids.get(iid, (iid, ""))[0]
+                self.block.headers["id"] = "heading"
+                self.block.headers["controls"] = title
+                return
+            first = self.heading_ids.get(iid)
+            if first is not None and norm_text(first[1]) != norm_text(title):
+                # "Threat ID 4" written again over another threat: that one is "T-4-2"
+                n = 2
+                while f"{iid}-{n}" in self.heading_ids:
+                    n += 1
+                self.b.warn(locator, f"{kind} id {iid} is used again for another {kind} ({title!r}); this one is {iid}-{n}")
+                iid = f"{iid}-{n}"
+            self.heading_ids.setdefault(iid, (iid, title))
+            self.block = _Block(title, locator, view, headed=True, kind=kind)
+            self.block.values["id"] = iid
             self.block.headers["id"] = "heading"
             return
         self._candidate(text, locator)
@@ -483,7 +526,16 @@ class FieldBlocks:
         label came yet)."""
         label = m.group(1).strip() if m is not None else ""
         value = m.group(2).strip() if m is not None else ""
+        bare = one_line(text).strip(" *_")
+        if m is None and 0 < len(bare.split()) <= 3 and not bare.endswith((".", ",", ";")):
+            # "Scenario", "Impact", "Mitigation" alone on a line: a label whose lines follow
+            said = self._bare.get(block.kind, {}).get(norm_text(bare))
+            if said is not None:
+                block.open_field = said if said != "extra:" else "extra:" + bare
+                return
         if m is not None and "\n" not in label and len(label.split()) <= 4 and (fname is not None or not value):
+            if fname == "title" or (block.kind == "threat" and fname == "id"):
+                fname = "description" if fname == "title" else fname  # the heading titles it: "Scenario:" describes
             key = fname or "extra:" + label
             block.open_field = key if not value else None
             if fname is not None:
@@ -492,7 +544,14 @@ class FieldBlocks:
                 self._append(block, key, value)
                 block.open_field = key if fname in ("description", "controls") else None
             return
-        self._append(block, block.open_field or "description", clean_text(text))
+        key = block.open_field or "description"
+        line = clean_text(text)
+        if key in ("risk", "risk.severity", "risk.likelihood", "residual_risk") and len(line.split()) > 6:
+            key = "extra:" + {"risk.severity": "Impact", "risk.likelihood": "Likelihood"}.get(key, key)  # prose, no level
+        elif key == "controls":
+            ref = heading_threat_id(_NUMBERED.sub("", line), "control")
+            line = ref[0] if ref is not None else line  # "Mitigation ID 2 - Webhook fails closed" names M-2
+        self._append(block, key, line)
 
     @staticmethod
     def _append(block: _Block, key: str, value: str) -> None:
@@ -517,11 +576,12 @@ class FieldBlocks:
         if block.headed:
             # A heading with a threat's id over at least one field of the threat: that threat. A heading alone
             # (its threat defined in a table below) gives its lines back.
-            if set(v) - {"id"}:
+            if set(v) - {"id"} or (block.kind == "control" and block.extra):
                 values = dict(v)
-                values.setdefault("title", block.title)
+                if block.title:
+                    values.setdefault("title", block.title)
                 headers = {"title": "heading", **block.headers}
-                rec = RowRecord(kind="threat", file=self.b.file, locator=block.locator, values=values, headers=headers, extra={})
+                rec = RowRecord(kind=block.kind, file=self.b.file, locator=block.locator, values=values, headers=headers, extra={})
                 rec.extra.update(block.extra)
                 rec.view = block.view
                 self.b.records.append(rec)
