@@ -1160,7 +1160,10 @@ class _Walker:
                 raw = one_line(text)  # "T-01: Spoofed server" keeps its id; "3.2.1 Spoofed server" loses its number
                 view_here = self._current_view()
                 self.forms.heading(
-                    raw if re.match(r"^\s*[A-Za-z\[(]", raw) else self.strip_number(raw)[0], loc, view_here.id if view_here else None
+                    raw if re.match(r"^\s*[A-Za-z\[(]", raw) else self.strip_number(raw)[0],
+                    loc,
+                    view_here.id if view_here else None,
+                    level=info.heading,
                 )
                 self._replay()
             return
@@ -1510,7 +1513,7 @@ class _Walker:
 
     def _finish(self) -> None:
         self.lists.finish()
-        self.forms.boundary()
+        self.forms.finish()
         self._replay()
         self._apply_markings()
         for view in self.b.views:

@@ -552,3 +552,39 @@ def test_word_recommended_mitigations_heading_is_the_threats_mitigation(tmp_path
     ctl = {c.id: c for c in model.controls}[model.threats[0].controls[0]]
     assert "Short-lived credentials." in ctl.description and "Audit every admin action." in ctl.description
     assert (ctl.status, ctl.status_stated) == ("planned", True)  # "Recommended mitigations": proposed
+
+
+# -- Word: a heading with no id over a "Concern" label is a threat; a category's own concern over threats
+#    written as sub-headings introduces them; "Additional considerations" concerns are no threats
+
+
+def test_word_concern_headings_with_no_id(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Exposure Notification Risks")
+    d.heading("Disruption", 2)
+    d.para("Concern", bold=True)
+    d.para("An adversary could try to disrupt the service in several ways.")  # introduces the threats below
+    d.heading("RPI Spoofing", 3)
+    d.para("Concern", bold=True)
+    d.para("An adversary rebroadcasts identifiers of diagnosed people.")
+    d.para("Mitigations", bold=True)
+    d.bullets("Keys are only published after verification.")
+    d.heading("Additional considerations", 4)
+    d.para("Concern", bold=True)
+    d.para("Relay attacks are well understood.")  # a discussion, not a threat
+    d.heading("Learning social interactions", 2)
+    d.para("Concern", bold=True)
+    d.para("An adversary learns who met whom.")
+    d.para("Mitigations", bold=True)
+    d.para("Identifiers rotate every 15 minutes.")
+    d.heading("Scenario 1: Ransomware attack", 2)
+    d.para("Description: Malware encrypts patient data and demands ransom.")
+    d.para("Mitigation: Regular automated backups.")
+    d.heading("Bandwidth usage", 2)
+    d.para("The daily keys of 100,000 people take 22.4 MB.")  # prose under a heading: nothing
+    model, report = run_import(d.save(tmp_path / "en.docx"))
+    assert [t.title for t in model.threats] == ["RPI Spoofing", "Learning social interactions", "Scenario 1: Ransomware attack"]
+    assert [len(t.controls) for t in model.threats] == [1, 1, 1]
+    assert model.threats[0].description == "An adversary rebroadcasts identifiers of diagnosed people."
+    assert any("introduces the threats below it" in s for s in skipped(report))

@@ -361,6 +361,10 @@ class _Block:
     open_field: str | None = None  # the field (or "extra:Label") the next unlabelled lines add to
     extra: dict[str, str] = field(default_factory=dict)
     kind: str = "threat"  # or "control": "Mitigation ID 2 - Webhook fails closed" over its description
+    # A heading with no id ("### Server data pollution"): a threat only if its first line is a threat's label
+    # ("Concern", "Threat:", "Scenario"); until then tentative.
+    tentative: bool = False
+    level: int = 0
 
 
 def heading_threat_id(text: str, kind: str = "threat") -> tuple[str, str] | None:
@@ -423,6 +427,15 @@ class FieldBlocks:
         self.replay: list[tuple[str, str]] = []
         self.made = 0
         self._bare = _bare_labels()
+        from mdptm.importers.markdown.words import markdown_words
+
+        words = markdown_words()
+        self._strong = {norm_text(str(w)) for w in words["labels"]["description"]} - {
+            "description", "details", "problem", "issue", "title", "summary"}  # fmt: skip
+        # "Additional considerations", "References", "Glossary": sections whose concerns are no threats
+        self._asides = [re.compile(p, re.I) for pats in words["skip_sections"].values() for p in pats]
+        self.parents: list[_Block] = []  # blocks of headings with no id whose sub-headings decide them
+        self._list_headings = [re.compile(p, re.I) for p in vocab.sections.get("threat_lists", {}).get("headings", [])]
         self.heading_ids: dict[str, tuple[str, str]] = {}  # an id from a heading -> (the id it became, its title)
 
     def _field(self, key: str, kind: str = "threat") -> str | None:
@@ -436,6 +449,12 @@ class FieldBlocks:
         t = _NUMBERED.sub("", one_line(text)) if "\n" not in text.strip() else text.strip()
         m = _FIELD.match(t) if len(t) <= 4000 else None
         fname = self._field(m.group(1)) if m else None
+        if self.block is not None and self.block.tentative:
+            if self._opens_threat(t, self.block.title):
+                self.block.tentative = False
+                self._drop_parents(self.block.level)
+            else:
+                self.block = None  # a heading over prose: read as any paragraph is
         if self.block is not None and self.block.headed:
             block = self.block
             block.lines.append((text, locator))
@@ -488,10 +507,41 @@ class FieldBlocks:
         block.values[fname] = value
         block.headers[fname] = header
 
-    def heading(self, text: str, locator: str, view: str | None = None) -> None:
+    def _opens_threat(self, line: str, heading: str) -> bool:
+        """A first line under a heading with no id that makes the section a threat: a threat's label alone
+        ("Concern", "Scenario") or opening a field ("Threat: …", "Attack scenario: …"); "Description: …" too
+        under a heading that names a threat ("Scenario 1: Ransomware attack", "Abuse case: …")."""
+        bare = norm_text(one_line(line).strip(" *_:"))
+        head = norm_text(line.partition(":")[0]) if ":" in line[:40] else ""
+        if bare in self._strong or head in self._strong:
+            return True
+        named = set(norm_text(heading).split()) & {"scenario", "attack", "threat", "abuse", "misuse", "risk", "hazard"}
+        return bool(named) and (bare in ("description", "details") or head in ("description", "details"))
+
+    def _drop_parents(self, level: int) -> None:
+        """A threat under a heading whose own section also read as one ("## Disruption" with a concern,
+        over "### RPI spoofing"): the outer concern introduces the threats below it and is none itself."""
+        while self.parents and self.parents[-1].level < level:
+            parent = self.parents.pop()
+            why = f"concern under {parent.title!r} introduces the threats below it; not a threat"
+            self.b.report.skipped(self.b.file, parent.locator, why)
+
+    def _flush_parents(self, level: int | None) -> None:
+        while self.parents and (level is None or self.parents[-1].level >= level):
+            self.block = self.parents.pop()
+            self.close()
+
+    def heading(self, text: str, locator: str, view: str | None = None, level: int | None = None) -> None:
         """A heading ends a block and may title the next ("T-01 Spoofed cloud server"); a heading that carries
-        a threat's id ("Threat 1: Man-in-the-middle") opens a block of its own."""
+        a threat's id ("Threat 1: Man-in-the-middle") opens a block of its own, and so does a heading with no
+        id whose first line is a threat's label (a tentative block until that line comes)."""
+        block = self.block
+        no_id = block is not None and block.headed and not block.tentative and not block.values.get("id")
+        if block is not None and no_id and level is not None and level > block.level:
+            self.parents.append(block)  # decided when its sub-headings are read
+            self.block = None
         self.close()
+        self._flush_parents(level)
         for kind in ("threat", "control"):
             got = heading_threat_id(text, kind)
             if got is None:
@@ -514,11 +564,23 @@ class FieldBlocks:
                 self.b.warn(locator, f"{kind} id {iid} is used again for another {kind} ({title!r}); this one is {iid}-{n}")
                 iid = f"{iid}-{n}"
             self.heading_ids.setdefault(iid, (iid, title))
-            self.block = _Block(title, locator, view, headed=True, kind=kind)
+            self.block = _Block(title, locator, view, headed=True, kind=kind, level=level or 0)
             self.block.values["id"] = iid
             self.block.headers["id"] = "heading"
+            if kind == "threat":
+                self._drop_parents(level or 0)
             return
         self._candidate(text, locator)
+        title = one_line(text)
+        plain = _NUMBERED.sub("", re.sub(r"^\s*\d+(?:\.\d+)*\s+", "", title))
+        if (
+            level is not None
+            and title
+            and not any(rx.search(norm_text(title)) for rx in self._asides)
+            and stride_default(self.vocab, plain) is None  # "Spoofing" over its threats: the lists' reader's
+            and not any(rx.search(plain) for rx in self._list_headings)  # "Identified threats" too
+        ):
+            self.block = _Block(title, locator, view, headed=True, tentative=True, level=level)
 
     def _headed_line(self, block: _Block, text: str, m: re.Match[str] | None, fname: str | None) -> None:
         """One line under a threat's heading: a labelled field ("Asset: V2G channel"), a label alone whose
@@ -567,6 +629,11 @@ class FieldBlocks:
     def boundary(self) -> None:
         self.close()
         self.candidate = None
+
+    def finish(self) -> None:
+        """The end of the document: blocks still waiting on their sub-headings are threats."""
+        self.close()
+        self._flush_parents(None)
 
     def close(self) -> None:
         block, self.block = self.block, None
