@@ -588,3 +588,23 @@ def test_word_concern_headings_with_no_id(tmp_path: Path) -> None:
     assert [len(t.controls) for t in model.threats] == [1, 1, 1]
     assert model.threats[0].description == "An adversary rebroadcasts identifiers of diagnosed people."
     assert any("introduces the threats below it" in s for s in skipped(report))
+
+
+def test_word_lead_ins_about_the_activity_or_every_threat_make_no_threats(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Gateway TARA")
+    d.heading("Threat Scenarios", 2)
+    d.heading("Threat Scenario Template", 3)
+    d.para("Each threat follows the structure:")
+    d.bullets("Threat Agent: Who or what can exploit", "Attack Vector: How the attack is carried out")
+    d.heading("What to threat model", 3)
+    d.para("You should threat model the solution as a whole and also focus in the following areas:")
+    d.bullets("The security and privacy features", "The features that touch a trust boundary")
+    d.heading("Attack Feasibility", 3)
+    d.para("Total Attack Feasibility Score:", bold=True)
+    d.bullets("0-13: Very High", "14-19: High")
+    d.heading("Threats", 2)
+    d.table([["ID", "Threat", "Mitigation"], ["T-01", "Private key extraction", "HSM"]])
+    model, _report = run_import(d.save(tmp_path / "tara.docx"))
+    assert [t.title for t in model.threats] == ["Private key extraction"]

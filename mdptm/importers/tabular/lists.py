@@ -111,7 +111,8 @@ class ListThreats:
             return None
         if not t.endswith(":"):
             return False
-        tokens = set(words.split())
+        # "when building a threat model:", "what to threat model": the activity, not a list of threats
+        tokens = set(re.sub(r"\bthreat\s+model(?:s|ing|ling|ed)?\b", " ", words).split())
         if tokens & self.other_words:
             return None
         if tokens & {w for w in self.threat_labels if " " not in w}:
