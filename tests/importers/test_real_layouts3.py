@@ -608,3 +608,29 @@ def test_word_lead_ins_about_the_activity_or_every_threat_make_no_threats(tmp_pa
     d.table([["ID", "Threat", "Mitigation"], ["T-01", "Private key extraction", "HSM"]])
     model, _report = run_import(d.save(tmp_path / "tara.docx"))
     assert [t.title for t in model.threats] == ["Private key extraction"]
+
+
+def test_word_asset_headings_over_stride_items(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("OTA STRIDE")
+    d.heading("Asset 1: Firmware and Software Images", 3)
+    d.bullets("Spoofing Identity", numbered=True)
+    d.para("Threat: An attacker spoofs the update source.", style="List Bullet 2")
+    d.para("Mitigation: Signed images verified on the device.", style="List Bullet 2")
+    d.heading("Asset 2: Update Server", 3)
+    d.bullets("Denial of Service (DoS)", numbered=True)
+    d.para("Threat: An attacker floods the update server.", style="List Bullet 2")
+    d.para("Mitigation: Rate limiting.", style="List Bullet 2")
+    d.heading("Asset 1: Firmware and Software Images", 3)  # analysed again: one asset
+    d.bullets("Tampering with Data", numbered=True)
+    d.para("Threat: Images altered in storage.", style="List Bullet 2")
+    model, _report = run_import(d.save(tmp_path / "ota.docx"))
+    names = {a.id: a.name for a in model.assets}
+    assert sorted(names.values()) == ["Firmware and Software Images", "Update Server"]
+    assert [[names[a] for a in t.assets] for t in model.threats] == [
+        ["Firmware and Software Images"],
+        ["Update Server"],
+        ["Firmware and Software Images"],
+    ]
+    assert [t.stride for t in model.threats] == [["spoofing"], ["denial_of_service"], ["tampering"]]

@@ -38,6 +38,7 @@ class _Context:
     key: int  # link group
     category: str | None = None  # a heading that sorts threats by another scheme ("Patient Safety")
     tabled: bool = False  # the section holds a table of threats: its loose bullets are notes, not threats
+    asset: str | None = None  # "Asset 1: Firmware images": the asset the threats below are about
 
 
 @dataclass
@@ -51,6 +52,7 @@ class _Entry:
     key: int
     section: str
     category: str | None = None
+    asset: str | None = None
 
 
 @dataclass
@@ -162,6 +164,22 @@ class ListThreats:
             ctx = _Context(level, name, "threat", None, self._new_key(name), category=name)
         else:
             ctx = _Context(level, name, None, outer_stride, self._new_key(name))
+        asset = heading_threat_id(name, "asset")
+        if asset is not None:
+            # "Asset 1: Firmware and Software Images": an asset, and the threats under it are about it
+            ctx.asset = asset[1]
+            self.b.records.append(
+                RowRecord(
+                    kind="asset",
+                    file=self.b.file,
+                    locator=f"heading {name[:60]!r}",
+                    values={"name": asset[1]},
+                    headers={"name": "heading"},
+                    extra={},
+                )
+            )
+        else:
+            ctx.asset = next((c.asset for c in reversed(self.stack) if c.asset), None)
         if ctx.mode == "threat" and (stride or ctx.category):
             self.last_sibling = (level, len(self.stack))
         elif self.last_sibling is None or level <= self.last_sibling[0]:
@@ -222,7 +240,7 @@ class ListThreats:
             key = self._new_key(ctx.name if ctx else "")
         section = ctx.name if ctx else ""
         category = ctx.category if ctx else None
-        self.run.append(_Entry(body, level, locator, mode, stride, view, key, section, category))
+        self.run.append(_Entry(body, level, locator, mode, stride, view, key, section, category, ctx.asset if ctx else None))
         return True
 
     def finish(self) -> None:
@@ -302,6 +320,8 @@ class ListThreats:
         if kind == "threat" and stride:
             values["stride"] = stride.replace("_", " ")
             headers["stride"] = "heading"
+        if kind == "threat" and e.asset:
+            values["assets"], headers["assets"] = e.asset, "heading"
         extra = {"Category": e.category} if kind == "threat" and e.category else {}
         rec = RowRecord(kind=kind, file=self.b.file, locator=e.locator, values=values, headers=headers, extra=extra, view=e.view)
         self.b.records.append(rec)
@@ -379,12 +399,12 @@ def heading_threat_id(text: str, kind: str = "threat") -> tuple[str, str] | None
     m = _HEADING_ID.match(title)
     if m and norm_text(m.group("word")) in {norm_text(str(w)) for w in words[f"{kind}_words"]}:
         rest = one_line(m.group("rest"))
-        prefix = "T" if kind == "threat" else "M"
+        prefix = {"threat": "T", "control": "M", "asset": "A"}.get(kind, "X")
         return (f"{prefix}-{m.group('num')}{m.group('suffix') or ''}", rest) if rest else None
     p = _PREFIX_ID.match(title)
     if p and len(p.group("pre")) == 1 and title[p.end("pre") : p.end("pre") + 1] == ".":
         return None  # "C.2 Privacy matrix": an appendix's numbering
-    if p and p.group("pre") in {str(x) for x in words[f"{kind}_prefixes"]} and one_line(p.group("rest")):
+    if p and p.group("pre") in {str(x) for x in words.get(f"{kind}_prefixes", [])} and one_line(p.group("rest")):
         return title[p.start("pre") : p.end("num")].strip(), one_line(p.group("rest"))
     return None
 
