@@ -29,6 +29,7 @@ from mdptm.importers.doors import DocxDoor
 from mdptm.importers.tabular.lists import FieldBlocks, ListThreats
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.resolve import resolve_references
+from mdptm.importers.tabular.stride import read_stride_matrix
 from mdptm.importers.tabular.tables import Grid, load_profile, profile_vocabulary, stride_default
 from mdptm.importers.tabular.vocab import Vocabulary, clean_text, fact_key, norm_text, one_line, parse_choice, vocabulary
 from mdptm.model import Asset, Assumption, Control, Diagram, Element, Model, OutOfScope, View
@@ -1499,6 +1500,11 @@ class _Walker:
         sec = self._current()
         if sec is not None and sec.kind in ("assumptions", "out_of_scope") and "assumption" not in grid.context.lower():
             grid.context += " assumptions" if sec.kind == "assumptions" else " out of scope"
+        if read_stride_matrix(grid, self.vocab, self.b, self.b.file):
+            self.b.report.tables_read.append((grid, []))
+            self.lists.boundary(threat_table=True)  # "STRIDE Element | Access Controls | …": one threat per cell
+            self.last_text = ""
+            return
         blocks = self.b.add_grid(grid)
         self.lists.boundary(threat_table=any(block.kind == "threat" for block in blocks))
         self.last_text = ""

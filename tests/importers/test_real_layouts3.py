@@ -634,3 +634,25 @@ def test_word_asset_headings_over_stride_items(tmp_path: Path) -> None:
         ["Firmware and Software Images"],
     ]
     assert [t.stride for t in model.threats] == [["spoofing"], ["denial_of_service"], ["tampering"]]
+
+
+def test_word_stride_by_component_matrix(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Storage Threat Model")
+    d.heading("STRIDE Threat Model", 2)
+    d.table(
+        [
+            ["STRIDE Element", "Access Controls", "Raft Consensus"],
+            ["Spoofing Identity", "Attackers impersonate authorized users.", "A node poses as the leader."],
+            ["Tampering", "Access settings are altered.", ""],
+            ["Repudiation", "Users deny their changes.", "A leader denies a proposal."],
+            ["Information Disclosure", "Unauthorized reads of keys.", "Log entries leak."],
+            ["Denial of Service", "Lockouts by failed logins.", "Elections flooded."],
+            ["Elevation of Privilege", "Users gain admin rights.", "A follower acts as leader."],
+        ]
+    )
+    model, report = run_import(d.save(tmp_path / "matrix.docx"))
+    assert len(model.threats) == 11  # one per filled cell, the empty one skipped
+    assert sorted(e.name for e in model.elements) == ["Access Controls", "Raft Consensus"]
+    assert any("empty cell of a STRIDE x component matrix" in s for s in skipped(report))
