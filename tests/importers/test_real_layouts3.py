@@ -656,3 +656,18 @@ def test_word_stride_by_component_matrix(tmp_path: Path) -> None:
     assert len(model.threats) == 11  # one per filled cell, the empty one skipped
     assert sorted(e.name for e in model.elements) == ["Access Controls", "Raft Consensus"]
     assert any("empty cell of a STRIDE x component matrix" in s for s in skipped(report))
+
+
+def test_word_arrow_bullets_are_data_flows(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Triage App Threat Model")
+    d.heading("Trust Boundaries", 2)
+    d.bullets("Client <-> Server: The browser is untrusted.", "App Server -> Database: authenticated via a service role.")
+    d.heading("Threats", 2)
+    d.table([["ID", "Threat", "Mitigation"], ["T1", "IDOR on patient records", "Row-level security"]])
+    model, report = run_import(d.save(tmp_path / "flows.docx"))
+    ends = {e.id: e.name for e in model.elements}
+    assert sorted((ends[f.source], ends[f.target]) for f in model.flows) == [("App Server", "Database"), ("Client", "Server")]
+    assert [t.title for t in model.threats] == ["IDOR on patient records"]
+    assert any("read as data flows" in w.message for w in report.warnings)
