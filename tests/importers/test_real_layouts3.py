@@ -492,3 +492,182 @@ def test_word_case_bullets_are_fields_of_the_threat_above_and_additional_concern
     tamper = model.threats[1]
     assert tamper.extra["Case 1"] == "Arbitrary file write by stream users." and tamper.extra["Case 2"] == "CVE-2022-26652."
     assert len(model.controls) == 2
+
+
+# -- Word: "Threat ID n - title" headings over labels written alone, "Mitigation ID n - title" headings,
+#    a threat id used twice, and "Threat-01-S Recommended mitigations" headings
+
+
+def test_word_threat_and_mitigation_headings_with_bare_labels(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Admission Control Threat Model")
+    d.heading("Threats", 2)
+    d.heading("Threat ID 1 - Attacker floods webhook with traffic", 4)
+    d.para("Scenario", bold=True)
+    d.para("An attacker with network access sends large quantities of traffic to the webhook.")
+    d.para("Impact", bold=True)
+    d.para("If the API server gets no answer in time, a malicious workload could be admitted.")
+    d.para("Mitigation", bold=True)
+    d.bullets("Mitigation ID 2 - Webhook fails closed")
+    d.heading("Threat ID 2 - Attacker passes complex workloads causing timeouts", 4)
+    d.para("Scenario", bold=True)
+    d.para("Workloads that take long to process make the webhook time out.")
+    d.para("Mitigation", bold=True)
+    d.bullets("Mitigation ID 2 - Webhook fails closed", "Mitigation ID 3 - Webhook authenticates callers")
+    d.heading("Threat ID 2 - Attacker replays an old admission review", 4)  # the id again, another threat
+    d.para("Scenario", bold=True)
+    d.para("A captured admission review is sent again.")
+    d.heading("Mitigations", 2)
+    d.heading("Mitigation ID 2 - Webhook fails closed", 4)
+    d.para("Description", bold=True)
+    d.para("The webhook configuration sets failurePolicy to Fail.")
+    d.heading("Mitigation ID 3 - Webhook authenticates callers", 4)
+    d.para("Description", bold=True)
+    d.para("Callers present client certificates.")
+    model, report = run_import(d.save(tmp_path / "k8s.docx"))
+    threats = {t.id: t for t in model.threats}
+    assert sorted(threats) == ["T-1", "T-2", "T-2-2"]
+    assert any("threat id T-2 is used again" in w.message for w in report.warnings)
+    one = threats["T-1"]
+    assert one.description.startswith("An attacker with network access")  # "Scenario" alone describes it
+    assert "malicious workload" in one.extra["Impact"]  # an impact of sentences is kept, not a severity
+    assert one.controls == ["M-2"] and threats["T-2"].controls == ["M-2", "M-3"]
+    controls = {c.id: c for c in model.controls}
+    assert sorted(controls) == ["M-2", "M-3"]
+    assert controls["M-2"].title == "Webhook fails closed" and "failurePolicy" in controls["M-2"].description
+
+
+def test_word_recommended_mitigations_heading_is_the_threats_mitigation(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Federation Threat Model")
+    d.heading("Spoofing", 2)
+    d.heading("Threat-01-S - Spoofing of the federation admin", 3)
+    d.para("An attacker obtains the admin's kubeconfig and acts as the admin.")
+    d.heading("Threat-01-S Recommended mitigations", 3)
+    d.bullets("Short-lived credentials.", "Audit every admin action.")
+    model, _report = run_import(d.save(tmp_path / "karmada.docx"))
+    assert [t.title for t in model.threats] == ["Spoofing of the federation admin"]
+    ctl = {c.id: c for c in model.controls}[model.threats[0].controls[0]]
+    assert "Short-lived credentials." in ctl.description and "Audit every admin action." in ctl.description
+    assert (ctl.status, ctl.status_stated) == ("planned", True)  # "Recommended mitigations": proposed
+
+
+# -- Word: a heading with no id over a "Concern" label is a threat; a category's own concern over threats
+#    written as sub-headings introduces them; "Additional considerations" concerns are no threats
+
+
+def test_word_concern_headings_with_no_id(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Exposure Notification Risks")
+    d.heading("Disruption", 2)
+    d.para("Concern", bold=True)
+    d.para("An adversary could try to disrupt the service in several ways.")  # introduces the threats below
+    d.heading("RPI Spoofing", 3)
+    d.para("Concern", bold=True)
+    d.para("An adversary rebroadcasts identifiers of diagnosed people.")
+    d.para("Mitigations", bold=True)
+    d.bullets("Keys are only published after verification.")
+    d.heading("Additional considerations", 4)
+    d.para("Concern", bold=True)
+    d.para("Relay attacks are well understood.")  # a discussion, not a threat
+    d.heading("Learning social interactions", 2)
+    d.para("Concern", bold=True)
+    d.para("An adversary learns who met whom.")
+    d.para("Mitigations", bold=True)
+    d.para("Identifiers rotate every 15 minutes.")
+    d.heading("Scenario 1: Ransomware attack", 2)
+    d.para("Description: Malware encrypts patient data and demands ransom.")
+    d.para("Mitigation: Regular automated backups.")
+    d.heading("Bandwidth usage", 2)
+    d.para("The daily keys of 100,000 people take 22.4 MB.")  # prose under a heading: nothing
+    model, report = run_import(d.save(tmp_path / "en.docx"))
+    assert [t.title for t in model.threats] == ["RPI Spoofing", "Learning social interactions", "Scenario 1: Ransomware attack"]
+    assert [len(t.controls) for t in model.threats] == [1, 1, 1]
+    assert model.threats[0].description == "An adversary rebroadcasts identifiers of diagnosed people."
+    assert any("introduces the threats below it" in s for s in skipped(report))
+
+
+def test_word_lead_ins_about_the_activity_or_every_threat_make_no_threats(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Gateway TARA")
+    d.heading("Threat Scenarios", 2)
+    d.heading("Threat Scenario Template", 3)
+    d.para("Each threat follows the structure:")
+    d.bullets("Threat Agent: Who or what can exploit", "Attack Vector: How the attack is carried out")
+    d.heading("What to threat model", 3)
+    d.para("You should threat model the solution as a whole and also focus in the following areas:")
+    d.bullets("The security and privacy features", "The features that touch a trust boundary")
+    d.heading("Attack Feasibility", 3)
+    d.para("Total Attack Feasibility Score:", bold=True)
+    d.bullets("0-13: Very High", "14-19: High")
+    d.heading("Threats", 2)
+    d.table([["ID", "Threat", "Mitigation"], ["T-01", "Private key extraction", "HSM"]])
+    model, _report = run_import(d.save(tmp_path / "tara.docx"))
+    assert [t.title for t in model.threats] == ["Private key extraction"]
+
+
+def test_word_asset_headings_over_stride_items(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("OTA STRIDE")
+    d.heading("Asset 1: Firmware and Software Images", 3)
+    d.bullets("Spoofing Identity", numbered=True)
+    d.para("Threat: An attacker spoofs the update source.", style="List Bullet 2")
+    d.para("Mitigation: Signed images verified on the device.", style="List Bullet 2")
+    d.heading("Asset 2: Update Server", 3)
+    d.bullets("Denial of Service (DoS)", numbered=True)
+    d.para("Threat: An attacker floods the update server.", style="List Bullet 2")
+    d.para("Mitigation: Rate limiting.", style="List Bullet 2")
+    d.heading("Asset 1: Firmware and Software Images", 3)  # analysed again: one asset
+    d.bullets("Tampering with Data", numbered=True)
+    d.para("Threat: Images altered in storage.", style="List Bullet 2")
+    model, _report = run_import(d.save(tmp_path / "ota.docx"))
+    names = {a.id: a.name for a in model.assets}
+    assert sorted(names.values()) == ["Firmware and Software Images", "Update Server"]
+    assert [[names[a] for a in t.assets] for t in model.threats] == [
+        ["Firmware and Software Images"],
+        ["Update Server"],
+        ["Firmware and Software Images"],
+    ]
+    assert [t.stride for t in model.threats] == [["spoofing"], ["denial_of_service"], ["tampering"]]
+
+
+def test_word_stride_by_component_matrix(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Storage Threat Model")
+    d.heading("STRIDE Threat Model", 2)
+    d.table(
+        [
+            ["STRIDE Element", "Access Controls", "Raft Consensus"],
+            ["Spoofing Identity", "Attackers impersonate authorized users.", "A node poses as the leader."],
+            ["Tampering", "Access settings are altered.", ""],
+            ["Repudiation", "Users deny their changes.", "A leader denies a proposal."],
+            ["Information Disclosure", "Unauthorized reads of keys.", "Log entries leak."],
+            ["Denial of Service", "Lockouts by failed logins.", "Elections flooded."],
+            ["Elevation of Privilege", "Users gain admin rights.", "A follower acts as leader."],
+        ]
+    )
+    model, report = run_import(d.save(tmp_path / "matrix.docx"))
+    assert len(model.threats) == 11  # one per filled cell, the empty one skipped
+    assert sorted(e.name for e in model.elements) == ["Access Controls", "Raft Consensus"]
+    assert any("empty cell of a STRIDE x component matrix" in s for s in skipped(report))
+
+
+def test_word_arrow_bullets_are_data_flows(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Triage App Threat Model")
+    d.heading("Trust Boundaries", 2)
+    d.bullets("Client <-> Server: The browser is untrusted.", "App Server -> Database: authenticated via a service role.")
+    d.heading("Threats", 2)
+    d.table([["ID", "Threat", "Mitigation"], ["T1", "IDOR on patient records", "Row-level security"]])
+    model, report = run_import(d.save(tmp_path / "flows.docx"))
+    ends = {e.id: e.name for e in model.elements}
+    assert sorted((ends[f.source], ends[f.target]) for f in model.flows) == [("App Server", "Database"), ("Client", "Server")]
+    assert [t.title for t in model.threats] == ["IDOR on patient records"]
+    assert any("read as data flows" in w.message for w in report.warnings)
