@@ -130,11 +130,11 @@ class LiteralMatcher:
         if self.by_key and ahocorasick is not None:
             anchors: dict[str, list[tuple[str, tuple[str, ...], int]]] = {}
             for key in self.by_key:
-                if key in disguised:  # looked for by its first characters, then compared whole (at -1):
-                    # the automaton stays about as small as without the disguises, so it is as fast
+                words = tuple(key.split(" "))
+                if len(max(words, key=len)) < 3:  # letters spaced out: looked for by the first characters of the
+                    # whole key, then compared whole (at -1), so thousands of them add few automaton states
                     anchors.setdefault(key[:_DISGUISE_ANCHOR], []).append((key, (key,), -1))
                     continue
-                words = tuple(key.split(" "))
                 at = max(range(len(words)), key=lambda i: len(words[i]))
                 anchors.setdefault(words[at], []).append((key, words, at))
             automaton = ahocorasick.Automaton()
@@ -169,8 +169,8 @@ class LiteralMatcher:
             {
                 key
                 for end, (word, keys) in self._automaton.iter(low)
-                for key, _, at in keys
-                if at < 0 and low.startswith(key, end + 1 - len(word))
+                for key, words, at in keys
+                if key in self._disguised and _present(low, end, word, key, words, at)
             }
         )
         return re.compile(_trie_pattern(present), re.IGNORECASE) if present else None
@@ -182,30 +182,33 @@ class LiteralMatcher:
         invisible character, a compatibility form or a hyphen is found, and the span covers it whole; a
         needle written backwards or spaced out letter by letter is found too.
         """
-        found = list(self._spans(self.pattern, text))
-        disguised = list(self._spans(self._disguise_pattern(text), text))
-        if not disguised:
-            yield from found
+        patterns = [p for p in (self.pattern, self._disguise_pattern(text)) if p is not None]
+        if len(patterns) == 1:
+            yield from self._spans(patterns, text)
             return
         end = 0
-        for start, stop, needle in sorted([*found, *disguised], key=lambda s: (s[0], -s[1])):
+        for start, stop, needle in sorted(self._spans(patterns, text), key=lambda s: (s[0], -s[1])):
             if start >= end:
                 yield start, stop, needle
                 end = stop
 
-    def _spans(self, pattern: re.Pattern[str] | None, text: str) -> Iterator[tuple[int, int, str]]:
-        if pattern is None:
+    def _spans(self, patterns: list[re.Pattern[str]], text: str) -> Iterator[tuple[int, int, str]]:
+        """The matches of each of *patterns* in *text*, normalised once for all of them."""
+        if not patterns:
             return
         if textnorm.simple(text):  # lower case and hyphens as spaces keep every position
-            for m in pattern.finditer(text.lower().translate(_ASCII_SEP)):
-                if m.end() > m.start():
-                    yield m.start(), m.end(), self.by_key.get(needle_key(m.group()), m.group())
+            low = text.lower().translate(_ASCII_SEP)
+            for pattern in patterns:
+                for m in pattern.finditer(low):
+                    if m.end() > m.start():
+                        yield m.start(), m.end(), self.by_key.get(needle_key(m.group()), m.group())
             return
         normal, starts, ends = textnorm.key_map(text)
-        for m in pattern.finditer(normal):
-            if m.end() > m.start():
-                start, end = textnorm.span_back(starts, ends, m.start(), m.end(), text)
-                yield start, end, self.by_key.get(needle_key(m.group()), m.group())
+        for pattern in patterns:
+            for m in pattern.finditer(normal):
+                if m.end() > m.start():
+                    start, end = textnorm.span_back(starts, ends, m.start(), m.end(), text)
+                    yield start, end, self.by_key.get(needle_key(m.group()), m.group())
 
     def found(self, text: str) -> set[str]:
         """Every needle that occurs in *text* (overlapping ones included, with the automaton)."""
@@ -218,14 +221,16 @@ class LiteralMatcher:
         for end, (word, keys) in self._automaton.iter(low):
             for key, words, at in keys:
                 needle = self.by_key[key]
-                if needle in found:
-                    continue
-                if at < 0:
-                    if low.startswith(key, end + 1 - len(word)):
-                        found.add(needle)
-                elif len(words) == 1 or _around(low, end + 1 - len(word), end + 1, words, at):
+                if needle not in found and _present(low, end, word, key, words, at):
                     found.add(needle)
         return found
+
+
+def _present(low: str, end: int, word: str, key: str, words: tuple[str, ...], at: int) -> bool:
+    """Whether *key* occurs in *low* where the automaton found its anchor *word* ending at *end*."""
+    if at < 0:  # a key anchored by its first characters
+        return low.startswith(key, end + 1 - len(word))
+    return len(words) == 1 or _around(low, end + 1 - len(word), end + 1, words, at)
 
 
 def _joined(key: str) -> tuple[str, ...]:
@@ -241,20 +246,31 @@ def _joined(key: str) -> tuple[str, ...]:
 REVERSED_MIN = 8  # letters: a shorter word written backwards is too often another word ("ward", "draw")
 SPACED_MIN, SPACED_MAX = 4, 64  # letters of a needle looked for spaced out letter by letter
 _DISGUISE_REGEX_MAX = 200  # disguised keys compiled into one regex; more are looked up by the automaton first
-_DISGUISE_ANCHOR = 7  # characters of a disguised needle the automaton looks for ("p u m p", "tsoh dl")
+_DISGUISE_ANCHOR = 7  # characters of a needle spaced out that the automaton looks for ("p u m p")
+
+
+_ADDRESS = re.compile(r"\w[.@/:\\]\w")  # one word that is a host, an e-mail address, a path
 
 
 def _disguises(key: str) -> tuple[str, ...]:
-    """*key* written backwards ("tsoh-dliub-lanretni" for "internal-build-host", and without its spaces),
-    and spaced out letter by letter ("i n t e r n a l - b u i l d - h o s t": its key is the letters one
-    space apart), forwards or backwards. Two disguises that change no character, so no normalisation undoes them; a needle too
-    short to be told apart from ordinary words in either form is left alone, and a long one (a withheld
-    description) is not looked for spaced out, which no one types."""
+    """*key* written backwards ("tsoh-dliub-lanretni" for "internal-build-host"), and spaced out letter by
+    letter ("i n t e r n a l - b u i l d - h o s t": its key is the letters one
+    space apart), forwards or backwards. Two disguises that change no character, so no normalisation undoes
+    them. Only a needle of words is looked for so (a term, a name, a title, a withheld description: at
+    least three in four of its characters letters), not an address or an id ("10.0.5.196", "PUMPSEC-7072",
+    "build25.kestrel.corp", which the detectors and patterns find as written), and only one of letters alone is looked for spaced out;
+    each form adds automaton words that common text (digits above all) runs into, which slows every scan. A
+    needle too short to be told apart from ordinary
+    words in either form is left alone, and a long one is not looked for spaced out, which no one types."""
     letters = key.replace(" ", "")
+    if sum(c.isalpha() for c in letters) < 0.75 * len(letters) or (" " not in key and _ADDRESS.search(key)):
+        return ()
     out: list[str] = []
     if len(letters) >= REVERSED_MIN and key[::-1] != key:
-        out += [key[::-1], *_joined(key[::-1])]
-    if SPACED_MIN <= len(letters) <= SPACED_MAX:
+        out.append(key[::-1])
+        if letters.isalpha():  # and without its spaces ("tsohdliublanretni"); not "1cespmup" for "PUMPSEC-1"
+            out.extend(_joined(key[::-1]))
+    if SPACED_MIN <= len(letters) <= SPACED_MAX and letters.isalpha():  # words, not numbers, spaced out
         out.append(" ".join(letters))
         if len(letters) >= REVERSED_MIN:
             out.append(" ".join(letters[::-1]))

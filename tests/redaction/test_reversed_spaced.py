@@ -117,3 +117,14 @@ def test_no_disguise_reaches_the_package(tmp_path: Path) -> None:
     log = json.loads((tmp_path / "out.internal" / "redaction-log.json").read_text(encoding="utf-8"))
     removed = {e["removed"] for e in log["entries"] if e["rule"] == "term"}
     assert {DISGUISES["backwards"], DISGUISES["spaced out"]} <= removed
+
+
+def test_addresses_and_ids_are_not_looked_for_in_disguise() -> None:
+    """Host names, e-mail addresses, IPs and ticket ids are found by the detectors as written; their
+    backwards forms ("1 cespmup") would only add automaton words that digits run into on every scan."""
+    from mdptm.redaction.leakscan import _disguises
+
+    for address in ("build25.kestrel.corp", "eng234@meridian.corp", "10.0.5.196", "PUMPSEC-7072"):
+        assert _disguises(needle_key(address)) == (), address
+    assert "tsoh dliub lanretni" in _disguises(needle_key(TERM))
+    assert "p u m p s e c" in _disguises(needle_key("PUMPSEC"))
