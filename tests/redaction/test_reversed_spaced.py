@@ -41,6 +41,8 @@ DISGUISES = {
     "zero-width spaces": "\u200b".join(TERM),
     "soft hyphens": "\u00ad".join(TERM),
     "word joiners in capitals": "\u2060".join(TERM.upper()),
+    "latin small capitals": "\u026a\u0274\u1d1b\u1d07\u0280\u0274\u1d00\u029f-\u0299\u1d1c\u026a\u029f\u1d05-\u029c\u1d0f\ua731\u1d1b",
+    "cherokee and lisu capitals": "\u13a5\ua4e0\u13a2\u13ac\u13d2\ua4e0\u13aa\u13de-build-host",
 }
 
 
