@@ -132,8 +132,8 @@ class LiteralMatcher:
             for key in self.by_key:
                 words = tuple(key.split(" "))
                 if len(max(words, key=len)) < 3:  # letters spaced out: looked for by the first characters of the
-                    # whole key, then compared whole (at -1), so thousands of them add few automaton states
-                    anchors.setdefault(key[:_DISGUISE_ANCHOR], []).append((key, (key,), -1))
+                    # whole key, then compared whole (at -1; -2: a disguise, its letters standing alone)
+                    anchors.setdefault(key[:_DISGUISE_ANCHOR], []).append((key, (key,), -2 if key in disguised else -1))
                     continue
                 at = max(range(len(words)), key=lambda i: len(words[i]))
                 anchors.setdefault(words[at], []).append((key, words, at))
@@ -162,7 +162,7 @@ class LiteralMatcher:
             return None
         if self._automaton is None or len(self._disguised) <= _DISGUISE_REGEX_MAX:
             if self._disguise_all is None:
-                self._disguise_all = re.compile(_trie_pattern(sorted(self._disguised)), re.IGNORECASE)
+                self._disguise_all = _disguise_regex(sorted(self._disguised))
             return self._disguise_all
         low = needle_key(text)
         present = sorted(
@@ -173,7 +173,7 @@ class LiteralMatcher:
                 if key in self._disguised and _present(low, end, word, key, words, at)
             }
         )
-        return re.compile(_trie_pattern(present), re.IGNORECASE) if present else None
+        return _disguise_regex(present) if present else None
 
     def spans(self, text: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, needle) of each non-overlapping match in *text*, longest first at a position.
@@ -226,10 +226,33 @@ class LiteralMatcher:
         return found
 
 
+def _word_char(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
+
+
+def _spaced(key: str) -> bool:
+    """Whether *key* is letters spaced out (no word of three characters)."""
+    return len(max(key.split(" "), key=len)) < 3
+
+
+def _disguise_regex(keys: list[str]) -> re.Pattern[str]:
+    """One regex of disguised keys; letters spaced out must stand alone (see :func:`_present`)."""
+    spaced = [k for k in keys if _spaced(k)]
+    other = [k for k in keys if not _spaced(k)]
+    parts = [_trie_pattern(other)] if other else []
+    if spaced:
+        parts.append(r"(?<!\w)(?:" + _trie_pattern(spaced) + r")(?!\w)")
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
 def _present(low: str, end: int, word: str, key: str, words: tuple[str, ...], at: int) -> bool:
     """Whether *key* occurs in *low* where the automaton found its anchor *word* ending at *end*."""
     if at < 0:  # a key anchored by its first characters
-        return low.startswith(key, end + 1 - len(word))
+        start = end + 1 - len(word)
+        if not low.startswith(key, start):
+            return False
+        # letters spaced out stand alone: "see a b c" holds no "e a b c"
+        return at == -1 or (not _word_char(low, start - 1) and not _word_char(low, start + len(key)))
     return len(words) == 1 or _around(low, end + 1 - len(word), end + 1, words, at)
 
 

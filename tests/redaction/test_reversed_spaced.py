@@ -77,6 +77,10 @@ def test_short_or_ordinary_words_are_not_read_backwards_or_spaced() -> None:
     assert LiteralMatcher(["abc"]).found("options a b c d") == set()
     # letters spaced out are not found inside longer runs of other letters
     assert LiteralMatcher(["nightjar"]).found("the nightly jar") == set()
+    # letters spaced out stand alone: the last letter of a word is not the first spaced-out one
+    assert LiteralMatcher(["nightjar"]).found("then i g h t j a r") == set()
+    assert LiteralMatcher(["nightjar"]).found("the n i g h t j a r.") == {"nightjar"}
+    assert [s[:2] for s in LiteralMatcher(["aaaa-aaae"]).spans("see A A A A - A A A E here")] == [(4, 21)]
 
 
 def _model(description: str) -> dict[str, object]:
