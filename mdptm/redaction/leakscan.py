@@ -23,6 +23,7 @@ import json
 import re
 import shutil
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +44,18 @@ _WS = re.compile(r"\s+")
 _TAG = re.compile(r"<[^<>]*>")
 _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _DATA_URI = re.compile(rb"data:[\w.+/-]*(?:;[\w=.-]+)*;base64,([A-Za-z0-9+/=\s]{8,})")
-_PICTURE_PAYLOAD = re.compile(r"(data:[\w.+/-]*(?:;[\w=.-]+)*;base64,)[A-Za-z0-9+/=\s]{64,}")  # see _text_views
+_PICTURE_PAYLOAD = re.compile(rb"(data:[\w.+/-]*(?:;[\w=.-]+)*;base64,)[A-Za-z0-9+/=\s]{64,}")
+
+
+def _without_payloads(data: bytes) -> bytes:
+    """*data* with the base64 payload of each ``data:`` URI (64 characters or more: a picture) blanked, for
+    the text views: the payload is searched decoded, as a part of its own (:meth:`_Scanner.search`); read as
+    text, its random letters hold any short term somewhere ("aws" about once in 90 KB of base64), which
+    would block the package for nothing. Blanked before a large file is cut into pieces, so no piece starts
+    inside a payload."""
+    return _PICTURE_PAYLOAD.sub(rb"\1 ", data) if b";base64," in data else data
+
+
 _DATA_URI_TEXT = re.compile(r"data:[\w.+/-]*(?:;[\w=.-]+)*;base64,[A-Za-z0-9+/=\s]*")
 _READABLE = re.compile(rb"[\t\n\r\x20-\x7e]{4,}")
 _READABLE_16 = re.compile(r"[\t\n\r\x20-\x7e\u00c0-\u024f]{4,}")
@@ -132,9 +144,10 @@ class LiteralMatcher:
             anchors: dict[str, list[tuple[str, tuple[str, ...], int]]] = {}
             for key in self.by_key:
                 words = tuple(key.split(" "))
-                if len(max(words, key=len)) < 3:  # letters spaced out: looked for by the first characters of the
-                    # whole key, then compared whole (at -1; -2: a disguise, its letters standing alone)
-                    anchors.setdefault(key[:_DISGUISE_ANCHOR], []).append((key, (key,), -2 if key in disguised else -1))
+                if len(max(words, key=len)) < 3 or _short(key):  # letters spaced out, or a short word: looked for
+                    # by the first characters of the whole key, then compared whole (at -1; -2: standing alone)
+                    alone = key in disguised or _short(key)
+                    anchors.setdefault(key[:_DISGUISE_ANCHOR], []).append((key, (key,), -2 if alone else -1))
                     continue
                 at = max(range(len(words)), key=lambda i: len(words[i]))
                 anchors.setdefault(words[at], []).append((key, words, at))
@@ -151,8 +164,12 @@ class LiteralMatcher:
     def pattern(self) -> re.Pattern[str] | None:
         """The trie regex of every key but the disguised ones (see :meth:`_disguise_pattern`)."""
         if self._pattern is None and self.by_key:
-            plain = [k for k in self.by_key if k not in self._disguised]
-            self._pattern = re.compile(_trie_pattern(plain), re.IGNORECASE) if plain else None
+            plain = [k for k in self.by_key if k not in self._disguised and not _short(k)]
+            short = [k for k in self.by_key if _short(k)]
+            parts = [_trie_pattern(plain)] if plain else []  # longer keys first: at one place the longest wins
+            if short:
+                parts.append(r"(?<!\w)(?:" + _trie_pattern(short) + r")(?!\w)")
+            self._pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None
         return self._pattern
 
     def _disguise_pattern(self, text: str) -> re.Pattern[str] | None:
@@ -229,6 +246,15 @@ class LiteralMatcher:
 
 def _word_char(text: str, i: int) -> bool:
     return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
+
+
+SHORT_WORD = 4  # characters: a needle of one word this short is looked for as a word, not inside one
+
+
+def _short(key: str) -> bool:
+    """Whether *key* is one short word ("aws", "orc"), found only standing alone: inside a longer word
+    ("flaws", "sources") it is no leak, and the package's own sentences hold such words everywhere."""
+    return len(key) <= SHORT_WORD and " " not in key
 
 
 def _spaced(key: str) -> bool:
@@ -505,11 +531,7 @@ def _text_views(text: str) -> Iterator[str]:
     """One text as it is, entities decoded, markup removed, URL escapes decoded, every escape undone
     (nested ones too: :func:`decoded`), and the text its base64 runs hold.
 
-    A picture's base64 payload in a ``data:`` URI is blanked first: it is searched decoded, as a part of
-    its own (:meth:`_Scanner.search`), and read as text its random letters hold any short term somewhere
-    ("aws" turns up about once in 90 KB of base64), which would block the package for nothing."""
-    if "base64," in text:
-        text = _PICTURE_PAYLOAD.sub(r"\1 ", text)
+    A picture's base64 payload in a ``data:`` URI is blanked before (:func:`_without_payloads`)."""
     yield text
     unescaped = html.unescape(text)  # the same object when there is no '&'
     if unescaped is not text and unescaped != text:
@@ -550,7 +572,7 @@ class _Scanner:
     def search(self, data: bytes, file: str, part: str | None, name: str, depth: int) -> None:
         found: set[str] = set()
         if self.matcher:  # with no needle (only the detectors to run) the views would be made for nothing
-            for view in _views(data, name):
+            for view in _views(_without_payloads(picture_text(data)), name):
                 found |= self.matcher.found(view)
         if self.detect is not None:
             found.update(self._detected(data))
@@ -631,8 +653,93 @@ class _Scanner:
         in_members = {h.needle for h in self.hits if h.file == label}
         raw = _Scanner([], self.limits, self.detect)
         raw.matcher = self.matcher
-        raw.search(data, label, None, path.name, _MAX_DEPTH)
+        raw.search(_between_members(data), label, None, path.name, _MAX_DEPTH)
         self.hits.update(h for h in raw.hits if h.needle not in in_members)
+
+
+def _between_members(data: bytes) -> bytes:
+    """A zip file's bytes with each member's (compressed) data blanked: its headers, names, comments, the
+    directory and any bytes between members are kept. Every member is searched as itself; its deflated
+    bytes read as text are noise in which a short term turns up by chance ("aws" in a 1 MB Word file)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            out = bytearray(data)
+            for info in zf.infolist():
+                at = info.header_offset
+                if data[at : at + 4] != b"PK\x03\x04":
+                    continue
+                start = at + 30 + int.from_bytes(data[at + 26 : at + 28], "little") + int.from_bytes(data[at + 28 : at + 30], "little")
+                out[start : start + info.compress_size] = b"\x00" * min(info.compress_size, max(len(data) - start, 0))
+            return bytes(out)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return data
+
+
+_PNG = b"\x89PNG\r\n\x1a\n"
+_PIXELS = (b"IDAT", b"fdAT")  # PNG chunks of (compressed) pixels
+_TEXT_MAX = 16 << 20  # bytes a compressed text chunk may inflate to
+
+
+def _inflate(data: bytes) -> bytes:
+    try:
+        return zlib.decompressobj().decompress(data, _TEXT_MAX)
+    except zlib.error:
+        return data
+
+
+def picture_text(data: bytes) -> bytes:
+    """What of a PNG or JPEG picture can hold text: every PNG chunk but the pixels (``tEXt``; ``zTXt`` and
+    compressed ``iTXt`` inflated; ``eXIf``), a JPEG's segments before its image data (EXIF, XMP, comments),
+    and anything after the picture's end; other data as it is. The pixel data is compressed noise in which
+    a short term turns up by chance ("aws" about once in 250 KB); text drawn in the pixels is not read anyway.
+    A picture that does not parse is searched whole."""
+    parts: list[bytes] = []
+    if data[:8] == _PNG:
+        pos = 8
+        while pos + 12 <= len(data):
+            size = int.from_bytes(data[pos : pos + 4], "big")
+            kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + size]
+            if pos + 12 + size > len(data):
+                return data
+            pos += 12 + size
+            if kind in _PIXELS:
+                continue
+            if kind == b"zTXt":
+                keyword, _, rest = body.partition(b"\x00")
+                parts += [keyword, _inflate(rest[1:])]
+            elif kind == b"iTXt":
+                keyword, _, rest = body.partition(b"\x00")
+                language, _, rest = rest[2:].partition(b"\x00")
+                translated, _, text = rest.partition(b"\x00")
+                parts += [keyword, language, translated, _inflate(text) if body[len(keyword) + 1 : len(keyword) + 2] == b"\x01" else text]
+            else:
+                parts.append(body)
+            if kind == b"IEND":
+                break
+        else:
+            return data  # no end: not a picture this reads
+        parts.append(data[pos:])
+    elif data[:3] == b"\xff\xd8\xff":
+        pos = 2
+        while pos + 4 <= len(data) and data[pos] == 0xFF:
+            marker = data[pos + 1]
+            if 0xD0 <= marker <= 0xD7 or marker in (0x01, 0xFF):
+                pos += 1 if marker == 0xFF else 2
+                continue
+            size = int.from_bytes(data[pos + 2 : pos + 4], "big")
+            if marker == 0xDA:  # the image data: what follows its end marker is kept
+                end = data.rfind(b"\xff\xd9")
+                parts.append(data[end + 2 :] if end > pos else b"")
+                pos = len(data)
+                break
+            parts.append(data[pos + 4 : pos + 2 + size])
+            pos += 2 + size
+        else:
+            if pos < len(data):
+                return data
+    else:
+        return data
+    return b"\x00".join(parts)
 
 
 def _files(target: Path | Iterable[Path]) -> list[tuple[Path, str]]:
