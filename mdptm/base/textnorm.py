@@ -8,8 +8,9 @@ text searched -- go through the same steps:
 
 1. invisible, format and bidirectional control characters are removed (Unicode category ``Cf``,
    U+034F, variation selectors); text under a right-to-left override (U+202E) is reversed;
-2. NFKC (compatibility forms: fullwidth, ligatures, composed accents), and Cyrillic and Greek letters drawn
-   like Latin ones read as those (``Nightjаr`` with a Cyrillic ``а``; :data:`_CONFUSABLE`);
+2. NFKC (compatibility forms: fullwidth, ligatures, composed accents), and letters of other scripts drawn
+   like Latin ones read as those (``Nightjаr`` with a Cyrillic ``а``; Greek, Armenian, Coptic, Lisu and
+   Cherokee letters, Latin small capitals ``ᴋᴇsᴛʀᴇʟ`` and IPA letters ``nıghtjɑr``; :data:`_CONFUSABLE`);
 3. case folding (``ß`` → ``ss``), and combining marks removed (``Dána`` and ``Tomas`` read as ``Dana`` and
    ``Tomás``; an accent added or left out disguises nothing);
 4. dashes and hyphens of every kind, and whitespace of every kind, become one space.
@@ -37,8 +38,20 @@ _CONFUSABLE_PAIRS = (
     # Greek capitals, small letters
     " ΑA ΒB ΕE ΖZ ΗH ΙI ΚK ΜM ΝN ΟO ΡP ΤT ΥY ΧX"
     " αa βb γy εe ιi κk νv οo ρp τt υu χx ωw ϲc ϳj"
+    # Latin small capitals and IPA letters that NFKC leaves alone (ᴋᴇsᴛʀᴇʟ, nıghtjar, nightjɑr, niɡhtjar)
+    " ᴀa ʙb ᴄc ᴅd ᴇe ꜰf ɢg ʜh ɪi ᴊj ᴋk ʟl ᴍm ɴn ᴏo ᴘp ʀr ꜱs ᴛt ᴜu ᴠv ᴡw ʏy ᴢz ıi ȷj ɑa ɡg ɩi ɛe ǀl"
+    # Armenian
+    " օo սu հh ոn զq ցg Օo Սu Տs Լl"
+    # Coptic capitals, small letters
+    " ⲀA ⲂB ⲈE ⲎH ⲒI ⲔK ⲘM ⲚN ⲞO ⲢP ⲤC ⲦT ⲨY ⲬX ⲁa ⲃb ⲉe ⲓi ⲕk ⲟo ⲣp ⲥc ⲭx ⲩy"
+    # Lisu
+    " ꓐB ꓑP ꓓD ꓔT ꓖG ꓗK ꓙJ ꓚC ꓜZ ꓝF ꓟM ꓠN ꓡL ꓢS ꓣR ꓦV ꓧH ꓪW ꓫX ꓬY ꓮA ꓰE ꓲI ꓳO ꓴU"
+    # Cherokee capitals (their small letters, U+AB70 on, are added below)
+    " ᎪA ᏴB ᏟC ᎠD ᎬE ᏀG ᎻH ᎥI ᎫJ ᏦK ᏞL ᎷM ᏢP ᏒR ᏚS ᎢT ᏙV ᎳW ᏃZ ᎾO ᏏS Ꮟb Ꮒh"
 )
 _CONFUSABLE = {ord(pair[0]): pair[-1] for pair in _CONFUSABLE_PAIRS.split() if len(pair) >= 2}
+# a Cherokee small letter (what case folding makes of a capital, and a letter one can type) reads as its capital
+_CONFUSABLE.update({cp - 0x13A0 + 0xAB70: latin for cp, latin in list(_CONFUSABLE.items()) if 0x13A0 <= cp <= 0x13EF})
 _BIDI_END = "\u202c\u2069\n\r"
 _EXTRA_INVISIBLE = {0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, *range(0xFE00, 0xFE10)}
 _DASHES = {0x2212, 0x2043, 0xFE63, 0xFF0D}

@@ -34,7 +34,7 @@ ZONE_KIND_WORDS: dict[str, str] = {
     "vendor": "device maker's site",
     "internet": "internet",
 }
-Basis = Literal["stated", "text", "design", "name", "assumed"]
+Basis = Literal["stated", "text", "design", "kind", "name", "assumed"]
 Transport = Literal["network", "local", "unknown"]
 Place = Literal["outside", "hospital", "device", "unknown"]
 Side = Literal["outside", "hospital", "device"]  # a place the words can state
@@ -87,6 +87,7 @@ class NetworkTerms(BaseModel):
     credential_kinds: list[_CredentialKind]
     hospital_words: list[str]
     person_terms: list[str] = Field(default_factory=empty_list)
+    client_terms: list[str] = Field(default_factory=empty_list)
 
 
 @cache
@@ -240,6 +241,14 @@ def _end_words(model_el: Element | None, zone: TrustZone | None) -> str:
     return " ".join([model_el.name, model_el.id, *model_el.tags, zone.name if zone else "", model_el.kind])
 
 
+def _is_client(el: Element | None, terms: NetworkTerms) -> bool:
+    """Whether *el* only opens connections: a mobile app, or an element named as a browser or an app
+    (``client_terms``: "Vantage Clinician app (hospital tablet)", "Web browser")."""
+    if el is None:
+        return False
+    return el.kind == "mobile_app" or matcher(terms.client_terms)(_QUALIFIER.sub(" ", el.name))
+
+
 def initiator(
     f: Flow,
     elements: dict[str, Element],
@@ -250,7 +259,9 @@ def initiator(
 ) -> Initiator:
     """Who opens the connection: the model's ``initiator``; else the flow's own words ("pump-initiated
     polling", "outbound from the hospital"); else the model's outbound-only design for flows that leave
-    the hospital; else a name that says sending ("event forwarding": the source) or fetching ("firmware
+    the hospital; else the one end that is an app or a browser (a client opens its connections: the FHIR
+    data a model draws from the gateway to the tablet app is still fetched by the app); else a name that
+    says sending ("event forwarding": the source) or fetching ("firmware
     download": the target); else the source end, marked assumed."""
     terms = terms or network_terms()
     if f.initiator in (f.source, f.target):
@@ -281,6 +292,10 @@ def initiator(
             return Initiator(inside[0], "text", sentence)
         if leaves and outbound_only:
             return Initiator(inside[0], "design", outbound_only)
+    clients = [e for e in ends if _is_client(elements.get(e), terms)]
+    if len(clients) == 1:  # an app or a browser opens its connections; it accepts none
+        el = elements[clients[0]]
+        return Initiator(clients[0], "kind", f"{el.name} is a client (an app or a browser)")
     name = f.name or ""
     if matcher(terms.push_terms)(name) and not matcher(terms.pull_terms)(name):
         return Initiator(f.source, "name", f"the flow's name: {name}")

@@ -23,6 +23,7 @@ import json
 import re
 import shutil
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,18 @@ _TAG = re.compile(r"<[^<>]*>")
 # faster on a 10 MB page holding a few, such as CSS widths)
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")
 _DATA_URI = re.compile(rb"data:[\w.+/-]*(?:;[\w=.-]+)*;base64,([A-Za-z0-9+/=\s]{8,})")
+_PICTURE_PAYLOAD = re.compile(rb"(data:[\w.+/-]*(?:;[\w=.-]+)*;base64,)[A-Za-z0-9+/=\s]{64,}")
+
+
+def _without_payloads(data: bytes) -> bytes:
+    """*data* with the base64 payload of each ``data:`` URI (64 characters or more: a picture) blanked, for
+    the text views: the payload is searched decoded, as a part of its own (:meth:`_Scanner.search`); read as
+    text, its random letters hold any short term somewhere ("aws" about once in 90 KB of base64), which
+    would block the package for nothing. Blanked before a large file is cut into pieces, so no piece starts
+    inside a payload."""
+    return _PICTURE_PAYLOAD.sub(rb"\1 ", data) if b";base64," in data else data
+
+
 _DATA_URI_TEXT = re.compile(r"data:[\w.+/-]*(?:;[\w=.-]+)*;base64,[A-Za-z0-9+/=\s]*")
 _READABLE = re.compile(rb"[\t\n\r\x20-\x7e]{4,}")
 _READABLE_16 = re.compile(r"[\t\n\r\x20-\x7e\u00c0-\u024f]{4,}")
@@ -132,11 +145,12 @@ class LiteralMatcher:
         if self.by_key and ahocorasick is not None:
             anchors: dict[str, list[tuple[str, tuple[str, ...], int]]] = {}
             for key in self.by_key:
-                if key in disguised:  # looked for by its first characters, then compared whole (at -1):
-                    # the automaton stays about as small as without the disguises, so it is as fast
-                    anchors.setdefault(key[:_DISGUISE_ANCHOR], []).append((key, (key,), -1))
-                    continue
                 words = tuple(key.split(" "))
+                if len(max(words, key=len)) < 3 or _short(key):  # letters spaced out, or a short word: looked for
+                    # by the first characters of the whole key, then compared whole (at -1; -2: standing alone)
+                    alone = key in disguised or _short(key)
+                    anchors.setdefault(key[:_DISGUISE_ANCHOR], []).append((key, (key,), -2 if alone else -1))
+                    continue
                 at = max(range(len(words)), key=lambda i: len(words[i]))
                 anchors.setdefault(words[at], []).append((key, words, at))
             automaton = ahocorasick.Automaton()
@@ -152,8 +166,12 @@ class LiteralMatcher:
     def pattern(self) -> re.Pattern[str] | None:
         """The trie regex of every key but the disguised ones (see :meth:`_disguise_pattern`)."""
         if self._pattern is None and self.by_key:
-            plain = [k for k in self.by_key if k not in self._disguised]
-            self._pattern = re.compile(_trie_pattern(plain), re.IGNORECASE) if plain else None
+            plain = [k for k in self.by_key if k not in self._disguised and not _short(k)]
+            short = [k for k in self.by_key if _short(k)]
+            parts = [_trie_pattern(plain)] if plain else []  # longer keys first: at one place the longest wins
+            if short:
+                parts.append(r"(?<!\w)(?:" + _trie_pattern(short) + r")(?!\w)")
+            self._pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None
         return self._pattern
 
     def _disguise_pattern(self, text: str) -> re.Pattern[str] | None:
@@ -164,18 +182,18 @@ class LiteralMatcher:
             return None
         if self._automaton is None or len(self._disguised) <= _DISGUISE_REGEX_MAX:
             if self._disguise_all is None:
-                self._disguise_all = re.compile(_trie_pattern(sorted(self._disguised)), re.IGNORECASE)
+                self._disguise_all = _disguise_regex(sorted(self._disguised))
             return self._disguise_all
         low = needle_key(text)
         present = sorted(
             {
                 key
                 for end, (word, keys) in self._automaton.iter(low)
-                for key, _, at in keys
-                if at < 0 and low.startswith(key, end + 1 - len(word))
+                for key, words, at in keys
+                if key in self._disguised and _present(low, end, word, key, words, at)
             }
         )
-        return re.compile(_trie_pattern(present), re.IGNORECASE) if present else None
+        return _disguise_regex(present) if present else None
 
     def spans(self, text: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, needle) of each non-overlapping match in *text*, longest first at a position.
@@ -184,30 +202,33 @@ class LiteralMatcher:
         invisible character, a compatibility form or a hyphen is found, and the span covers it whole; a
         needle written backwards or spaced out letter by letter is found too.
         """
-        found = list(self._spans(self.pattern, text))
-        disguised = list(self._spans(self._disguise_pattern(text), text))
-        if not disguised:
-            yield from found
+        patterns = [p for p in (self.pattern, self._disguise_pattern(text)) if p is not None]
+        if len(patterns) == 1:
+            yield from self._spans(patterns, text)
             return
         end = 0
-        for start, stop, needle in sorted([*found, *disguised], key=lambda s: (s[0], -s[1])):
+        for start, stop, needle in sorted(self._spans(patterns, text), key=lambda s: (s[0], -s[1])):
             if start >= end:
                 yield start, stop, needle
                 end = stop
 
-    def _spans(self, pattern: re.Pattern[str] | None, text: str) -> Iterator[tuple[int, int, str]]:
-        if pattern is None:
+    def _spans(self, patterns: list[re.Pattern[str]], text: str) -> Iterator[tuple[int, int, str]]:
+        """The matches of each of *patterns* in *text*, normalised once for all of them."""
+        if not patterns:
             return
         if textnorm.simple(text):  # lower case and hyphens as spaces keep every position
-            for m in pattern.finditer(text.lower().translate(_ASCII_SEP)):
-                if m.end() > m.start():
-                    yield m.start(), m.end(), self.by_key.get(needle_key(m.group()), m.group())
+            low = text.lower().translate(_ASCII_SEP)
+            for pattern in patterns:
+                for m in pattern.finditer(low):
+                    if m.end() > m.start():
+                        yield m.start(), m.end(), self.by_key.get(needle_key(m.group()), m.group())
             return
         normal, starts, ends = textnorm.key_map(text)
-        for m in pattern.finditer(normal):
-            if m.end() > m.start():
-                start, end = textnorm.span_back(starts, ends, m.start(), m.end(), text)
-                yield start, end, self.by_key.get(needle_key(m.group()), m.group())
+        for pattern in patterns:
+            for m in pattern.finditer(normal):
+                if m.end() > m.start():
+                    start, end = textnorm.span_back(starts, ends, m.start(), m.end(), text)
+                    yield start, end, self.by_key.get(needle_key(m.group()), m.group())
 
     def found(self, text: str) -> set[str]:
         """Every needle that occurs in *text* (overlapping ones included, with the automaton)."""
@@ -220,14 +241,48 @@ class LiteralMatcher:
         for end, (word, keys) in self._automaton.iter(low):
             for key, words, at in keys:
                 needle = self.by_key[key]
-                if needle in found:
-                    continue
-                if at < 0:
-                    if low.startswith(key, end + 1 - len(word)):
-                        found.add(needle)
-                elif len(words) == 1 or _around(low, end + 1 - len(word), end + 1, words, at):
+                if needle not in found and _present(low, end, word, key, words, at):
                     found.add(needle)
         return found
+
+
+def _word_char(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
+
+
+SHORT_WORD = 4  # characters: a needle of one word this short is looked for as a word, not inside one
+
+
+def _short(key: str) -> bool:
+    """Whether *key* is one short word ("aws", "orc"), found only standing alone: inside a longer word
+    ("flaws", "sources") it is no leak, and the package's own sentences hold such words everywhere."""
+    return len(key) <= SHORT_WORD and " " not in key
+
+
+def _spaced(key: str) -> bool:
+    """Whether *key* is letters spaced out (no word of three characters)."""
+    return len(max(key.split(" "), key=len)) < 3
+
+
+def _disguise_regex(keys: list[str]) -> re.Pattern[str]:
+    """One regex of disguised keys; letters spaced out must stand alone (see :func:`_present`)."""
+    spaced = [k for k in keys if _spaced(k)]
+    other = [k for k in keys if not _spaced(k)]
+    parts = [_trie_pattern(other)] if other else []
+    if spaced:
+        parts.append(r"(?<!\w)(?:" + _trie_pattern(spaced) + r")(?!\w)")
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def _present(low: str, end: int, word: str, key: str, words: tuple[str, ...], at: int) -> bool:
+    """Whether *key* occurs in *low* where the automaton found its anchor *word* ending at *end*."""
+    if at < 0:  # a key anchored by its first characters
+        start = end + 1 - len(word)
+        if not low.startswith(key, start):
+            return False
+        # letters spaced out stand alone: "see a b c" holds no "e a b c"
+        return at == -1 or (not _word_char(low, start - 1) and not _word_char(low, start + len(key)))
+    return len(words) == 1 or _around(low, end + 1 - len(word), end + 1, words, at)
 
 
 def _joined(key: str) -> tuple[str, ...]:
@@ -243,20 +298,31 @@ def _joined(key: str) -> tuple[str, ...]:
 REVERSED_MIN = 8  # letters: a shorter word written backwards is too often another word ("ward", "draw")
 SPACED_MIN, SPACED_MAX = 4, 64  # letters of a needle looked for spaced out letter by letter
 _DISGUISE_REGEX_MAX = 200  # disguised keys compiled into one regex; more are looked up by the automaton first
-_DISGUISE_ANCHOR = 7  # characters of a disguised needle the automaton looks for ("p u m p", "tsoh dl")
+_DISGUISE_ANCHOR = 7  # characters of a needle spaced out that the automaton looks for ("p u m p")
+
+
+_ADDRESS = re.compile(r"\w[.@/:\\]\w")  # one word that is a host, an e-mail address, a path
 
 
 def _disguises(key: str) -> tuple[str, ...]:
-    """*key* written backwards ("tsoh-dliub-lanretni" for "internal-build-host", and without its spaces),
-    and spaced out letter by letter ("i n t e r n a l - b u i l d - h o s t": its key is the letters one
-    space apart), forwards or backwards. Two disguises that change no character, so no normalisation undoes them; a needle too
-    short to be told apart from ordinary words in either form is left alone, and a long one (a withheld
-    description) is not looked for spaced out, which no one types."""
+    """*key* written backwards ("tsoh-dliub-lanretni" for "internal-build-host"), and spaced out letter by
+    letter ("i n t e r n a l - b u i l d - h o s t": its key is the letters one
+    space apart), forwards or backwards. Two disguises that change no character, so no normalisation undoes
+    them. Only a needle of words is looked for so (a term, a name, a title, a withheld description: at
+    least three in four of its characters letters), not an address or an id ("10.0.5.196", "PUMPSEC-7072",
+    "build25.kestrel.corp", which the detectors and patterns find as written), and only one of letters alone is looked for spaced out;
+    each form adds automaton words that common text (digits above all) runs into, which slows every scan. A
+    needle too short to be told apart from ordinary
+    words in either form is left alone, and a long one is not looked for spaced out, which no one types."""
     letters = key.replace(" ", "")
+    if sum(c.isalpha() for c in letters) < 0.75 * len(letters) or (" " not in key and _ADDRESS.search(key)):
+        return ()
     out: list[str] = []
     if len(letters) >= REVERSED_MIN and key[::-1] != key:
-        out += [key[::-1], *_joined(key[::-1])]
-    if SPACED_MIN <= len(letters) <= SPACED_MAX:
+        out.append(key[::-1])
+        if letters.isalpha():  # and without its spaces ("tsohdliublanretni"); not "1cespmup" for "PUMPSEC-1"
+            out.extend(_joined(key[::-1]))
+    if SPACED_MIN <= len(letters) <= SPACED_MAX and letters.isalpha():  # words, not numbers, spaced out
         out.append(" ".join(letters))
         if len(letters) >= REVERSED_MIN:
             out.append(" ".join(letters[::-1]))
@@ -468,7 +534,9 @@ def _base64_texts(text: str) -> str:
 
 def _text_views(text: str) -> Iterator[str]:
     """One text as it is, entities decoded, markup removed, URL escapes decoded, every escape undone
-    (nested ones too: :func:`decoded`), and the text its base64 runs hold."""
+    (nested ones too: :func:`decoded`), and the text its base64 runs hold.
+
+    A picture's base64 payload in a ``data:`` URI is blanked before (:func:`_without_payloads`)."""
     yield text
     unescaped = html.unescape(text)  # the same object when there is no '&'
     if unescaped is not text and unescaped != text:
@@ -509,7 +577,7 @@ class _Scanner:
     def search(self, data: bytes, file: str, part: str | None, name: str, depth: int) -> None:
         found: set[str] = set()
         if self.matcher:  # with no needle (only the detectors to run) the views would be made for nothing
-            for view in _views(data, name):
+            for view in _views(_without_payloads(picture_text(data)), name):
                 found |= self.matcher.found(view)
         if self.detect is not None:
             found.update(self._detected(data))
@@ -590,8 +658,93 @@ class _Scanner:
         in_members = {h.needle for h in self.hits if h.file == label}
         raw = _Scanner([], self.limits, self.detect)
         raw.matcher = self.matcher
-        raw.search(data, label, None, path.name, _MAX_DEPTH)
+        raw.search(_between_members(data), label, None, path.name, _MAX_DEPTH)
         self.hits.update(h for h in raw.hits if h.needle not in in_members)
+
+
+def _between_members(data: bytes) -> bytes:
+    """A zip file's bytes with each member's (compressed) data blanked: its headers, names, comments, the
+    directory and any bytes between members are kept. Every member is searched as itself; its deflated
+    bytes read as text are noise in which a short term turns up by chance ("aws" in a 1 MB Word file)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            out = bytearray(data)
+            for info in zf.infolist():
+                at = info.header_offset
+                if data[at : at + 4] != b"PK\x03\x04":
+                    continue
+                start = at + 30 + int.from_bytes(data[at + 26 : at + 28], "little") + int.from_bytes(data[at + 28 : at + 30], "little")
+                out[start : start + info.compress_size] = b"\x00" * min(info.compress_size, max(len(data) - start, 0))
+            return bytes(out)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return data
+
+
+_PNG = b"\x89PNG\r\n\x1a\n"
+_PIXELS = (b"IDAT", b"fdAT")  # PNG chunks of (compressed) pixels
+_TEXT_MAX = 16 << 20  # bytes a compressed text chunk may inflate to
+
+
+def _inflate(data: bytes) -> bytes:
+    try:
+        return zlib.decompressobj().decompress(data, _TEXT_MAX)
+    except zlib.error:
+        return data
+
+
+def picture_text(data: bytes) -> bytes:
+    """What of a PNG or JPEG picture can hold text: every PNG chunk but the pixels (``tEXt``; ``zTXt`` and
+    compressed ``iTXt`` inflated; ``eXIf``), a JPEG's segments before its image data (EXIF, XMP, comments),
+    and anything after the picture's end; other data as it is. The pixel data is compressed noise in which
+    a short term turns up by chance ("aws" about once in 250 KB); text drawn in the pixels is not read anyway.
+    A picture that does not parse is searched whole."""
+    parts: list[bytes] = []
+    if data[:8] == _PNG:
+        pos = 8
+        while pos + 12 <= len(data):
+            size = int.from_bytes(data[pos : pos + 4], "big")
+            kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + size]
+            if pos + 12 + size > len(data):
+                return data
+            pos += 12 + size
+            if kind in _PIXELS:
+                continue
+            if kind == b"zTXt":
+                keyword, _, rest = body.partition(b"\x00")
+                parts += [keyword, _inflate(rest[1:])]
+            elif kind == b"iTXt":
+                keyword, _, rest = body.partition(b"\x00")
+                language, _, rest = rest[2:].partition(b"\x00")
+                translated, _, text = rest.partition(b"\x00")
+                parts += [keyword, language, translated, _inflate(text) if body[len(keyword) + 1 : len(keyword) + 2] == b"\x01" else text]
+            else:
+                parts.append(body)
+            if kind == b"IEND":
+                break
+        else:
+            return data  # no end: not a picture this reads
+        parts.append(data[pos:])
+    elif data[:3] == b"\xff\xd8\xff":
+        pos = 2
+        while pos + 4 <= len(data) and data[pos] == 0xFF:
+            marker = data[pos + 1]
+            if 0xD0 <= marker <= 0xD7 or marker in (0x01, 0xFF):
+                pos += 1 if marker == 0xFF else 2
+                continue
+            size = int.from_bytes(data[pos + 2 : pos + 4], "big")
+            if marker == 0xDA:  # the image data: what follows its end marker is kept
+                end = data.rfind(b"\xff\xd9")
+                parts.append(data[end + 2 :] if end > pos else b"")
+                pos = len(data)
+                break
+            parts.append(data[pos + 4 : pos + 2 + size])
+            pos += 2 + size
+        else:
+            if pos < len(data):
+                return data
+    else:
+        return data
+    return b"\x00".join(parts)
 
 
 def _files(target: Path | Iterable[Path]) -> list[tuple[Path, str]]:

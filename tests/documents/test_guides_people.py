@@ -102,3 +102,24 @@ def test_threat_dragon_iot_device_user_gets_no_rule(tmp_path: Path) -> None:
     assert rules and not any("| User |" in line or "| User (" in line for line in rules), rules
     assert "df-user-to-browser (User to Browser over HTTP): the hospital decides" in guide
     assert any("df-https-d4ac0618" in line for line in rules)  # Browser to Web site keeps its rule
+
+
+def test_an_app_opens_its_connection_whichever_way_the_data_is_drawn() -> None:
+    """The sample's FHIR flow is drawn from the gateway to the tablet app (the way the data goes); the app
+    fetches it. An assumed rule letting the gateway open TCP 443 to the tablet would be configured wrongly."""
+    m = base(
+        elements=[
+            Element(id="gw", name="Interoperability gateway (HL7 v2 / FHIR)", kind="software"),
+            Element(id="tab", name="Clinician app (hospital tablet)", kind="mobile_app"),
+            Element(id="emr", name="Hospital EMR", kind="external_entity"),
+        ],
+        flows=[
+            Flow(id="F-07", name="Unit infusion status", source="gw", target="tab", protocol="FHIR over HTTPS", port="443/tcp"),
+            Flow(id="F-05", name="Results", source="gw", target="emr", protocol="HL7 over MLLP", port="2575/tcp"),
+        ],
+    )
+    rows = firewall_rows(build_guides(m)["deployment"])
+    f07 = {(r[0], r[1]) for r in rows if r[-1].startswith("F-07")}
+    assert f07 == {("out", "Clinician app (hospital tablet)"), ("in", "Interoperability gateway (HL7 v2 / FHIR)")}
+    assert all(not r[-1].endswith("*") for r in rows if r[-1].startswith("F-07"))  # not a guess: an app is a client
+    assert any(r[-1] == "F-05 *" and r[0] == "out" and r[1].startswith("Interoperability") for r in rows)  # no client: assumed

@@ -54,6 +54,8 @@ def test_the_package_holds_no_removed_string_in_any_form(package: tuple[Path, li
     assert where_found(out, "signed libraries stop it")  # the rest of the text is published
 
 
+SMALL_CAPITALS = str.maketrans("abcdefghijklmnoprstuvwyz", "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ")
+OTHER_SCRIPTS = str.maketrans({"e": "\u2c89", "o": "\u0585", "k": "\ua4d7", "i": "\u0131", "a": "\u0251", "Z": "\u13c3"})
 LOOKALIKE = str.maketrans({"e": "\u0435", "o": "\u043e", "p": "\u0440", "a": "\u0430", "i": "\u0456"})
 DISGUISES: dict[str, Callable[[str], str]] = {
     "cyrillic look-alikes": lambda s: s.translate(LOOKALIKE),
@@ -66,6 +68,8 @@ DISGUISES: dict[str, Callable[[str], str]] = {
     "references escaped twice": lambda s: "".join(f"&amp;#x{ord(c):x};" for c in s),
     "json unicode escapes": lambda s: "".join(f"\\u{ord(c):04x}" for c in s),
     "base64": lambda s: base64.b64encode(s.encode()).decode(),
+    "latin small capitals": lambda s: s.translate(SMALL_CAPITALS),
+    "coptic, armenian, lisu, cherokee and ipa letters": lambda s: s.translate(OTHER_SCRIPTS),
     "written backwards": lambda s: s[::-1],
     "spaced out letter by letter": lambda s: " ".join(s),
     "spaced out backwards": lambda s: " ".join(s[::-1]),

@@ -190,7 +190,7 @@ def test_policy_file_round_trip(tmp_path: Path) -> None:
         ("patterns: ['(unclosed']\n", "not a valid regular expression", "/patterns"),
         ("patterns: ['x*']\n", "matches the empty string", "/patterns"),
         ("terms: ['a']\n", "shorter than 2 characters", "/terms"),
-        ("terms: ['dact']\n", "replacement contains the term", "/"),
+        ("terms: ['edacted']\n", "replacement contains the term", "/"),
         ("drop: [secret]\n", "", "/drop/0"),
         ("context_note: 'see {where}'\n", "only the placeholder {what}", "/context_note"),
         ("- a list\n", "must be a mapping", None),

@@ -41,6 +41,8 @@ DISGUISES = {
     "zero-width spaces": "\u200b".join(TERM),
     "soft hyphens": "\u00ad".join(TERM),
     "word joiners in capitals": "\u2060".join(TERM.upper()),
+    "latin small capitals": "\u026a\u0274\u1d1b\u1d07\u0280\u0274\u1d00\u029f-\u0299\u1d1c\u026a\u029f\u1d05-\u029c\u1d0f\ua731\u1d1b",
+    "cherokee and lisu capitals": "\u13a5\ua4e0\u13a2\u13ac\u13d2\ua4e0\u13aa\u13de-build-host",
 }
 
 
@@ -75,6 +77,10 @@ def test_short_or_ordinary_words_are_not_read_backwards_or_spaced() -> None:
     assert LiteralMatcher(["abc"]).found("options a b c d") == set()
     # letters spaced out are not found inside longer runs of other letters
     assert LiteralMatcher(["nightjar"]).found("the nightly jar") == set()
+    # letters spaced out stand alone: the last letter of a word is not the first spaced-out one
+    assert LiteralMatcher(["nightjar"]).found("then i g h t j a r") == set()
+    assert LiteralMatcher(["nightjar"]).found("the n i g h t j a r.") == {"nightjar"}
+    assert [s[:2] for s in LiteralMatcher(["aaaa-aaae"]).spans("see A A A A - A A A E here")] == [(4, 21)]
 
 
 def _model(description: str) -> dict[str, object]:
@@ -117,3 +123,14 @@ def test_no_disguise_reaches_the_package(tmp_path: Path) -> None:
     log = json.loads((tmp_path / "out.internal" / "redaction-log.json").read_text(encoding="utf-8"))
     removed = {e["removed"] for e in log["entries"] if e["rule"] == "term"}
     assert {DISGUISES["backwards"], DISGUISES["spaced out"]} <= removed
+
+
+def test_addresses_and_ids_are_not_looked_for_in_disguise() -> None:
+    """Host names, e-mail addresses, IPs and ticket ids are found by the detectors as written; their
+    backwards forms ("1 cespmup") would only add automaton words that digits run into on every scan."""
+    from mdptm.redaction.leakscan import _disguises
+
+    for address in ("build25.kestrel.corp", "eng234@meridian.corp", "10.0.5.196", "PUMPSEC-7072"):
+        assert _disguises(needle_key(address)) == (), address
+    assert "tsoh dliub lanretni" in _disguises(needle_key(TERM))
+    assert "p u m p s e c" in _disguises(needle_key("PUMPSEC"))

@@ -25,7 +25,7 @@ from mdptm.render.docir import Doc
 
 _DIRECTION = {"outbound": "out", "inbound": "in"}
 _NAMED_ONLY = "named, not stated as needed from the hospital; no port given"  # a word in a control is no stated need
-_BASIS_MARK = {"stated": "", "text": "", "design": "", "name": "", "assumed": " *"}
+_BASIS_MARK = {"stated": "", "text": "", "design": "", "kind": "", "name": "", "assumed": " *"}
 
 
 def deployment(f: Facts) -> Doc:
