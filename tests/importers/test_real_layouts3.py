@@ -671,3 +671,26 @@ def test_word_arrow_bullets_are_data_flows(tmp_path: Path) -> None:
     assert sorted((ends[f.source], ends[f.target]) for f in model.flows) == [("App Server", "Database"), ("Client", "Server")]
     assert [t.title for t in model.threats] == ["IDOR on patient records"]
     assert any("read as data flows" in w.message for w in report.warnings)
+
+
+def test_excel_stride_matrix_sheet_and_a_feasibility_scale_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    from tests.importers.import_helpers import run_import
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "STRIDE Threat Model"
+    ws.append(["STRIDE Element", "Access Controls", "Raft Consensus"])
+    for cat in ("Spoofing", "Tampering", "Repudiation", "Information Disclosure", "Denial of Service", "Elevation of Privilege"):
+        ws.append([cat, f"{cat} of access settings.", f"{cat} of the consensus."])
+    scale = wb.create_sheet("ISO 21434 Attack Feasibility")
+    scale.append(["Factor", "Score", "Description"])
+    scale.append(["Elapsed Time", "", ""])
+    scale.append(["11", "<=1 day", "Trivial"])
+    scale.append(["9", "<=1 week", "Quick"])
+    path = tmp_path / "matrix.xlsx"
+    wb.save(path)
+    model, report = run_import(path)
+    assert len(model.threats) == 12 and sorted(e.name for e in model.elements) == ["Access Controls", "Raft Consensus"]
+    assert not any(t.title in ("Trivial", "Quick") for t in model.threats)
