@@ -694,3 +694,31 @@ def test_excel_stride_matrix_sheet_and_a_feasibility_scale_sheet(tmp_path: Path)
     model, report = run_import(path)
     assert len(model.threats) == 12 and sorted(e.name for e in model.elements) == ["Access Controls", "Raft Consensus"]
     assert not any(t.title in ("Trivial", "Quick") for t in model.threats)
+
+
+# -- a register's own score bands level its scores
+
+
+def test_the_documents_score_bands_level_its_scores(tmp_path: Path) -> None:
+    text = (
+        "# Risk Register\n\n## Methodology\n\n**Risk Score = Likelihood × Impact**.\n"
+        "- **Critical (20-25):** Immediate action required.\n- **High (15-19):** Action within 30 days.\n"
+        "- **Medium (10-14):** Action within 90 days.\n- **Low (<10):** Monitor and accept.\n\n"
+        "## Risks\n\n| ID | Risk Description | Likelihood | Impact | Score | Mitigation |\n|---|---|---|---|---|---|\n"
+        "| R-1 | Weak passwords | 3 | 4 | 12 | PBKDF2 |\n| R-2 | Key loss | 3 | 3 | 9 | Backup codes |\n"
+        "| R-3 | Data breach | 4 | 5 | 20 | Zero-knowledge storage |\n"
+    )
+    model, report = load_text(tmp_path, text)
+    levels = {t.id: t.risk.level for t in model.threats if t.risk is not None}
+    assert levels == {"R-1": "medium", "R-2": "low", "R-3": "critical"}  # 12 and 9 by the document, not the 1-25 default
+    assert any("the document's own score bands" in w for w in warnings(report))
+    assert any("legend of risk score bands" in s for s in skipped(report))
+
+
+def test_without_bands_scores_keep_the_shipped_scale(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Risk Register\n\n## Risks\n\n| ID | Risk Description | Likelihood | Impact | Score | Mitigation |\n"
+        "|---|---|---|---|---|---|\n| R-1 | Weak passwords | 3 | 4 | 12 | PBKDF2 |\n",
+    )
+    assert model.threats[0].risk is not None and model.threats[0].risk.level == "high"
