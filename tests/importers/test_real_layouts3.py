@@ -722,3 +722,15 @@ def test_without_bands_scores_keep_the_shipped_scale(tmp_path: Path) -> None:
         "|---|---|---|---|---|---|\n| R-1 | Weak passwords | 3 | 4 | 12 | PBKDF2 |\n",
     )
     assert model.threats[0].risk is not None and model.threats[0].risk.level == "high"
+
+
+def test_a_status_word_followed_by_its_reason(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# Hazards\n\n## Register\n\n| Hazard ID | Hazard | Acceptability |\n|---|---|---|\n"
+        "| H-1 | Wrong-patient data | Accepted. Any report is treated as a significant safety event. |\n"
+        "| H-2 | Silent failure | Mitigated; the toolbar icon shows the extension is alive. |\n"
+        "| H-3 | Stale PDF | The PDF is dated on every page. |\n",
+    )
+    assert {t.id: t.status for t in model.threats} == {"H-1": "accepted", "H-2": "mitigated", "H-3": "open"}
+    assert not model.threats[2].status_stated  # a sentence that opens with no status word states none
