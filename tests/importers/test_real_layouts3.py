@@ -728,7 +728,8 @@ def test_a_status_word_followed_by_its_reason(tmp_path: Path) -> None:
     model, report = load_text(
         tmp_path,
         "# Hazards\n\n## Register\n\n| Hazard ID | Hazard | Acceptability |\n|---|---|---|\n"
-        "| H-1 | Wrong-patient data | Accepted. Any report is treated as a significant safety event. |\n"
+        "| H-1 | Wrong-patient data | Accepted. Any report of wrong-patient display is treated as a significant safety "
+        "event and triggers immediate CSO review and a hot-fix release. |\n"
         "| H-2 | Silent failure | Mitigated; the toolbar icon shows the extension is alive. |\n"
         "| H-3 | Stale PDF | The PDF is dated on every page. |\n",
     )
