@@ -735,3 +735,17 @@ def test_a_status_word_followed_by_its_reason(tmp_path: Path) -> None:
     )
     assert {t.id: t.status for t in model.threats} == {"H-1": "accepted", "H-2": "mitigated", "H-3": "open"}
     assert not model.threats[2].status_stated  # a sentence that opens with no status word states none
+
+
+def test_threat_column_titles_a_register_beside_a_shorter_vulnerability_column(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Risk assessment\n\n## Threat and Vulnerability Register\n\n"
+        "| Threat ID | Threat | Asset(s) | Vulnerability | Existing Controls |\n|---|---|---|---|---|\n"
+        "| T-001 | Ransomware / malware | Pump | Unpatched systems | EDR, patch management |\n"
+        "| T-002 | Phishing / credential theft | Gateway | User susceptibility | MFA |\n",
+    )
+    assert [(t.title, t.description) for t in model.threats] == [
+        ("Ransomware / malware", "Unpatched systems"),
+        ("Phishing / credential theft", "User susceptibility"),
+    ]
