@@ -1524,7 +1524,7 @@ class _Walker:
         sec = self._current()
         if sec is not None and sec.kind in ("assumptions", "out_of_scope") and "assumption" not in grid.context.lower():
             grid.context += " assumptions" if sec.kind == "assumptions" else " out of scope"
-        if read_stride_matrix(grid, self.vocab, self.b, self.b.file):
+        if self.b.profile is None and read_stride_matrix(grid, self.vocab, self.b, self.b.file):
             self.b.report.tables_read.append((grid, []))
             self.lists.boundary(threat_table=True)  # "STRIDE Element | Access Controls | …": one threat per cell
             self.last_text = ""

@@ -24,6 +24,7 @@ from mdptm.errors import InputError
 from mdptm.importers.doors import CsvDoor, XlsxDoor
 from mdptm.importers.tabular.records import SourceBuilder
 from mdptm.importers.tabular.resolve import resolve_references
+from mdptm.importers.tabular.stride import read_stride_matrix
 from mdptm.importers.tabular.tables import Grid, col_letter, load_profile, profile_vocabulary, stride_default
 from mdptm.importers.tabular.vocab import vocabulary
 from mdptm.model import Model
@@ -488,6 +489,9 @@ def import_grids(path: Path, grids: list[Grid], ctx: ImportContext, importer: st
         stride = stride_default(vocab, grid.name) if grid.name else None
         if stride:
             grid.defaults["stride"] = stride
+        if profile is None and read_stride_matrix(grid, vocab, builder, file):
+            ctx.report.tables_read.append((grid, []))  # a STRIDE x component matrix: one threat per filled cell
+            continue
         builder.add_grid(grid)
     model = builder.build()
     return resolve_references(model, ctx.report, final=False)

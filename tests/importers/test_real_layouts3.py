@@ -671,3 +671,81 @@ def test_word_arrow_bullets_are_data_flows(tmp_path: Path) -> None:
     assert sorted((ends[f.source], ends[f.target]) for f in model.flows) == [("App Server", "Database"), ("Client", "Server")]
     assert [t.title for t in model.threats] == ["IDOR on patient records"]
     assert any("read as data flows" in w.message for w in report.warnings)
+
+
+def test_excel_stride_matrix_sheet_and_a_feasibility_scale_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    from tests.importers.import_helpers import run_import
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "STRIDE Threat Model"
+    ws.append(["STRIDE Element", "Access Controls", "Raft Consensus"])
+    for cat in ("Spoofing", "Tampering", "Repudiation", "Information Disclosure", "Denial of Service", "Elevation of Privilege"):
+        ws.append([cat, f"{cat} of access settings.", f"{cat} of the consensus."])
+    scale = wb.create_sheet("ISO 21434 Attack Feasibility")
+    scale.append(["Factor", "Score", "Description"])
+    scale.append(["Elapsed Time", "", ""])
+    scale.append(["11", "<=1 day", "Trivial"])
+    scale.append(["9", "<=1 week", "Quick"])
+    path = tmp_path / "matrix.xlsx"
+    wb.save(path)
+    model, report = run_import(path)
+    assert len(model.threats) == 12 and sorted(e.name for e in model.elements) == ["Access Controls", "Raft Consensus"]
+    assert not any(t.title in ("Trivial", "Quick") for t in model.threats)
+
+
+# -- a register's own score bands level its scores
+
+
+def test_the_documents_score_bands_level_its_scores(tmp_path: Path) -> None:
+    text = (
+        "# Risk Register\n\n## Methodology\n\n**Risk Score = Likelihood × Impact**.\n"
+        "- **Critical (20-25):** Immediate action required.\n- **High (15-19):** Action within 30 days.\n"
+        "- **Medium (10-14):** Action within 90 days.\n- **Low (<10):** Monitor and accept.\n\n"
+        "## Risks\n\n| ID | Risk Description | Likelihood | Impact | Score | Mitigation |\n|---|---|---|---|---|---|\n"
+        "| R-1 | Weak passwords | 3 | 4 | 12 | PBKDF2 |\n| R-2 | Key loss | 3 | 3 | 9 | Backup codes |\n"
+        "| R-3 | Data breach | 4 | 5 | 20 | Zero-knowledge storage |\n"
+    )
+    model, report = load_text(tmp_path, text)
+    levels = {t.id: t.risk.level for t in model.threats if t.risk is not None}
+    assert levels == {"R-1": "medium", "R-2": "low", "R-3": "critical"}  # 12 and 9 by the document, not the 1-25 default
+    assert any("the document's own score bands" in w for w in warnings(report))
+    assert any("legend of risk score bands" in s for s in skipped(report))
+
+
+def test_without_bands_scores_keep_the_shipped_scale(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Risk Register\n\n## Risks\n\n| ID | Risk Description | Likelihood | Impact | Score | Mitigation |\n"
+        "|---|---|---|---|---|---|\n| R-1 | Weak passwords | 3 | 4 | 12 | PBKDF2 |\n",
+    )
+    assert model.threats[0].risk is not None and model.threats[0].risk.level == "high"
+
+
+def test_a_status_word_followed_by_its_reason(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# Hazards\n\n## Register\n\n| Hazard ID | Hazard | Acceptability |\n|---|---|---|\n"
+        "| H-1 | Wrong-patient data | Accepted. Any report of wrong-patient display is treated as a significant safety "
+        "event and triggers immediate CSO review and a hot-fix release. |\n"
+        "| H-2 | Silent failure | Mitigated; the toolbar icon shows the extension is alive. |\n"
+        "| H-3 | Stale PDF | The PDF is dated on every page. |\n",
+    )
+    assert {t.id: t.status for t in model.threats} == {"H-1": "accepted", "H-2": "mitigated", "H-3": "open"}
+    assert not model.threats[2].status_stated  # a sentence that opens with no status word states none
+
+
+def test_threat_column_titles_a_register_beside_a_shorter_vulnerability_column(tmp_path: Path) -> None:
+    model, _report = load_text(
+        tmp_path,
+        "# Risk assessment\n\n## Threat and Vulnerability Register\n\n"
+        "| Threat ID | Threat | Asset(s) | Vulnerability | Existing Controls |\n|---|---|---|---|---|\n"
+        "| T-001 | Ransomware / malware | Pump | Unpatched systems | EDR, patch management |\n"
+        "| T-002 | Phishing / credential theft | Gateway | User susceptibility | MFA |\n",
+    )
+    assert [(t.title, t.description) for t in model.threats] == [
+        ("Ransomware / malware", "Unpatched systems"),
+        ("Phishing / credential theft", "User susceptibility"),
+    ]

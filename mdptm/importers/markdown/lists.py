@@ -37,6 +37,10 @@ class ListReading(_ReaderState):
         if self.labelled_threats(lst):
             self.labelled_list(lst, ctx)
             return
+        if self.b.add_bands([it.lead.text for it in lst.items], where):
+            # "- **Critical (20-25):** Immediate action": the document's score bands, not records
+            self.b.report.skipped(self.file, where, "legend of risk score bands: read, not items")
+            return
         boxes = [_CHECK_BOX.match(it.lead.text) for it in lst.items]
         if all(boxes):
             # "- [x] Threats reviewed": a checklist of work done or to do, never threats

@@ -534,7 +534,7 @@ class TableFinder:
             reason = f"{entity} table (its rows are named by {said!r}), not {block.label}s"
         ctx = f" {norm_text(g.heading or g.context)} "
         words = self.vocab.context_not_items | self.vocab.context_soft_not_items
-        hit = next((w for w in sorted(words, key=len, reverse=True) if f" {w} " in ctx), None)
+        hit = next((w for w in sorted(words, key=lambda w: (-len(w), w)) if f" {w} " in ctx), None)  # the longest; ties by spelling
         if reason is None and hit is not None and not strong:
             reason = f"{hit} table (named so by {g.context.strip()[:60]!r}), not {block.label}s"
             if hit in self.vocab.context_soft_not_items:

@@ -276,6 +276,9 @@ def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab
             return
 
 
+_KIND_NAMES = {"threat": ("threat", "threat title", "threat name", "threats"), "control": ("control", "control name", "control title")}
+
+
 def _second_title(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab: Vocabulary) -> None:
     """ "Threat | Threat Scenario": two columns both name the title and none the description. The one with
     the shorter texts is the title, the other the description."""
@@ -295,6 +298,11 @@ def _second_title(g: Grid, kind: str, columns: list[Column], rows: list[int], vo
             texts = [t for t in texts if t]
             return sum(len(t) for t in texts) / len(texts) if texts else 0.0
 
-        short, long_ = (title, col) if mean(title) <= mean(col) else (col, title)
+        named = [c for c in (title, col) if norm_text(c.header) in _KIND_NAMES.get(kind, ())]
+        if len(named) == 1:
+            # "Threat | Vulnerability": the column named for what a row is titles it, however short the other
+            short, long_ = named[0], col if named[0] is title else title
+        else:
+            short, long_ = (title, col) if mean(title) <= mean(col) else (col, title)
         short.field, long_.field = "title", "description"
         return

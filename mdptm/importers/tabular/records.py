@@ -82,6 +82,12 @@ REF_FIELDS = {
 CONTENT_FIELDS = {"threat": ("title", "description"), "control": ("title", "description")}
 
 
+# A score band: "Critical (20-25): Immediate action", "Medium 10–14", "Low (<10)", "High: >= 15".
+_BAND = re.compile(
+    r"^\s*(?P<level>[A-Za-z][A-Za-z ]{1,20}?)\s*[:(|]?\s*(?:(?P<lo>\d+(?:[.,]\d+)?)\s*[-–—]\s*(?P<hi>\d+(?:[.,]\d+)?)"
+    r"|(?P<op><=?|≤)\s*(?P<lt>\d+(?:[.,]\d+)?)|(?:>=?|≥)\s*(?P<ge>\d+(?:[.,]\d+)?))\s*\)?\s*(?::.*|\|.*)?$"
+)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 # A legend line: a mark that is no word ("✅", "⚠️", "🔄") and what it means ("Implemented and Verified").
 _LEGEND_LINE = re.compile(r"^\s*([^\w\s*\[\]()]{1,3})\s*(?:[=:–—-]\s*)?(\w.{0,60})$")
 _BULLET_MARK = re.compile(r"^\s*(?:[•·▪◦‣●■]|✅|✔️?|✓|☑️?)\s*")
@@ -165,11 +171,18 @@ class SourceBuilder:
         self.rows = RowFields(vocab, self.warn)
         self.grouper = Grouper(self.records, self.record_blocks, vocab, self.warn)
         self.legend: dict[str, tuple[str, str]] = {}  # a status mark ("✅") -> (its meaning, where the legend says so)
+        # the document's own score bands ("Critical (20-25)", "Medium | 10-14"): (low, high, level), where said
+        self.bands: list[tuple[float, float, str]] = []
+        self.bands_at = ""
 
     # -- input
 
     def add_grid(self, grid: Grid) -> list[Block]:
         """Find the tables of a grid and collect their records; skipped rows go to the report now."""
+        if not self.bands:
+            # "Rating | Score" rows "Critical | 20-25": the document's score bands (a row is level then range)
+            rows = [" ".join(c for c in row[:2] if c.strip()) for row in grid.cells if len(row) >= 2]
+            self.add_bands(rows, grid.name or grid.context[:40])
         finder = TableFinder(grid, self.vocab, self.profile)
         blocks, notes = finder.run()
         self.report.tables_read.append((grid, blocks))
@@ -253,6 +266,54 @@ class SourceBuilder:
         self.legend.setdefault(m.group(1).replace("\ufe0f", ""), (m.group(2).strip(), locator))
         return True
 
+    def add_bands(self, lines: list[str], locator: str) -> bool:
+        """A legend of score bands, one level per line: "Critical (20-25): act now", "Medium 10-14",
+        "Low (<10)". Read when three or more lines each give a risk level and a range; True then."""
+        found: list[tuple[float, float, str]] = []
+        for line in lines:
+            m = _BAND.match(one_line(line).replace("*", ""))
+            level = self.vocab.tables["risk_level"].exact(m.group("level").strip()) if m else None
+            if m is None or level is None:
+                continue
+            if m.group("lt"):
+                lo, hi = 0.0, float(m.group("lt")) - (0 if "=" in m.group("op") else 1e-9)
+            elif m.group("ge"):
+                lo, hi = float(m.group("ge")), 1e9
+            else:
+                lo, hi = float(m.group("lo")), float(m.group("hi"))
+            found.append((lo, hi, level))
+        if len(found) < 3 or len({f[2] for f in found}) < 3 or self.bands:
+            return False
+        self.bands, self.bands_at = sorted(found), locator
+        return True
+
+    def _apply_bands(self) -> None:
+        """A risk score with no stated level is levelled by the document's own bands when it has them
+        ("Medium (10-14)": 12 is medium, where the shipped 1-25 scale would say high); warned once."""
+        if not self.bands:
+            return
+        said = False
+        for rec in self.records:
+            if rec.kind != "threat":
+                continue
+            for fname in ("risk", "residual_risk"):
+                raw = one_line(rec.values.get(fname, ""))
+                if f"{fname}.level" in rec.values or not _NUMBER.fullmatch(raw):
+                    continue
+                n = float(raw.replace(",", "."))
+                level = next((lv for lo, hi, lv in self.bands if lo <= n <= hi), None)
+                if level is None:
+                    continue
+                rec.values[f"{fname}.level"] = level
+                rec.headers[f"{fname}.level"] = "the document's score bands"
+                if not said:
+                    said = True
+                    shown = ", ".join(
+                        f"{lv} <{round(hi):g}" if lo == 0 and hi != round(hi) else f"{lv} {lo:g}-{hi:g}" if hi < 1e8 else f"{lv} {lo:g}+"
+                        for lo, hi, lv in self.bands
+                    )
+                    self.warn(rec.locator, f"risk levels from the document's own score bands ({self.bands_at}: {shown})")
+
     def _apply_legend(self) -> None:
         """A status cell written as a mark and a word ("✅ Required", "✅ Scheduled") is read by the document's
         legend when it has one ("✅ Implemented and Verified"): the mark says what the author meant, the word
@@ -280,6 +341,7 @@ class SourceBuilder:
     def build(self) -> Model:
         model = Model.empty()
         self._apply_legend()
+        self._apply_bands()
         self._apply_facts(model)
         self._read_deferred()
         self.grouper.scope_numbers_per_table()

@@ -696,6 +696,10 @@ def parse_choice(vocab: Vocabulary, table: str, text: str | None) -> Parsed[str 
         mark = text.strip().split(maxsplit=1)[0] if text.strip() else ""
         if mark and not any(ch.isalnum() for ch in mark):
             hit = vocab.tables[table].exact(mark)
+        first = re.match(r"^\s*([^.;!?\n]{2,40}?)\s*[.;!]\s+\S", text)
+        if hit is None and first is not None and len(first.group(1).split()) <= 4:
+            # "Accepted. Any report of wrong-patient display is treated as …": the status, then why
+            hit = vocab.tables[table].exact(first.group(1))
     return Parsed(hit, hit is not None)
 
 
