@@ -711,8 +711,9 @@ def publish(
     """
     from mdptm.base.process import lean_gc
     from mdptm.model.io import load
-    from mdptm.pipeline.build import Settings, Timer, run_pipeline
+    from mdptm.pipeline.build import Settings, Timer
     from mdptm.pipeline.importing import ImportSource, import_sources
+    from mdptm.pipeline.run import run_pipeline
 
     _plugin_warnings()
     timer = Timer()

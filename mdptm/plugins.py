@@ -42,12 +42,15 @@ class ImportContext:
     *profile* is the user's profile file as parsed (a mapping, validated by the importer that reads
     it: the table importers check it against their ``Profile``); *looked_at* is the importer's answer
     to "what did you read?" ("3 sheets", "40 paragraphs and 2 tables"), named when nothing was found.
+    *read_ahead* is what the importer's :meth:`Importer.read_ahead` returned for this very file, when
+    the caller ran it beforehand (None otherwise: the importer reads the file itself).
     """
 
     report: ImportReport
     profile: JSONObject | None = None
     options: Options = field(default_factory=dict)
     looked_at: str | None = None
+    read_ahead: object | None = None
 
 
 class Importer(abc.ABC):
@@ -65,6 +68,13 @@ class Importer(abc.ABC):
     @abc.abstractmethod
     def load(self, path: Path, ctx: ImportContext) -> Model:
         """Parse *path*; raise :class:`mdptm.errors.InputError` on bad input."""
+
+    def read_ahead(self, path: Path) -> object | None:
+        """Optional: the part of reading *path* that needs nothing but the file (its parsed sheets, say),
+        as data that pickles. A build may run it in another process while it loads its later stages,
+        then hands the result to :meth:`load` as ``ctx.read_ahead``; if it fails, :meth:`load` reads the
+        file itself and reports what is wrong. None (the default): nothing is read ahead."""
+        return None
 
 
 class Audience(StrEnum):

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
-__all__ = ["give_back_memory", "lean_gc"]
+__all__ = ["give_back_memory", "keep_long_lived", "lean_gc"]
 
 _LEAN_GC = {"depth": 0, "runs": 0}
 
@@ -44,6 +44,15 @@ def lean_gc() -> Iterator[None]:
         gc.set_threshold(*old)
         gc.unfreeze()
         _LEAN_GC["depth"] -= 1
+
+
+def keep_long_lived() -> None:
+    """Within :func:`lean_gc`: what is alive now lives until the build ends (the imported model, its
+    public copy), so it leaves the collector's scans. Otherwise the first collection of the middle
+    generation after the import walks every item of the model (about 0.3 s at 10 000 threats, on
+    the build's critical path). Outside :func:`lean_gc` the caller's settings are left alone."""
+    if _LEAN_GC["depth"]:
+        gc.freeze()
 
 
 def give_back_memory() -> None:

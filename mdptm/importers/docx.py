@@ -29,7 +29,8 @@ from mdptm.importers.doors import DocxDoor
 from mdptm.importers.tabular.lists import FieldBlocks, ListThreats
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.resolve import resolve_references
-from mdptm.importers.tabular.tables import Grid, load_profile, profile_vocabulary, stride_default
+from mdptm.importers.tabular.stride import read_stride_matrix
+from mdptm.importers.tabular.tables import Grid, RowRecord, load_profile, profile_vocabulary, stride_default
 from mdptm.importers.tabular.vocab import Vocabulary, clean_text, fact_key, norm_text, one_line, parse_choice, vocabulary
 from mdptm.model import Asset, Assumption, Control, Diagram, Element, Model, OutOfScope, View
 from mdptm.plugins import ImportContext
@@ -45,6 +46,12 @@ VIEW_IDS = {
     "updatability_patchability": "view-updatability-patchability",
 }
 _LIST_PREFIX = re.compile(r"^\s*(?:[-*•·▪◦‣]|\(?\d+[.)]|[a-z][.)])\s+")
+# A bracket closing a heading or a named item glosses it: "Assets (What we protect)", "PHI (health data on the device)".
+_GLOSS = re.compile(r"\s*\(([^()]+)\)\s*$")
+# "Client → Web Application: HTTPS/TLS": two ends and an arrow before the colon of a bullet
+_ARROW_ITEM = re.compile(
+    r"^\s*(?P<a>[^:→↔⇒<>=\-][^:→↔⇒<>=]{0,59}?)\s*(?P<arrow>→|->|<->|↔|⇒|=>|⟶)\s*(?P<b>[^:→↔⇒<>=]{1,60}?)\s*:\s*(?P<rest>.*)$"
+)
 _ID_PREFIX = re.compile(r"^\s*([A-Z]{1,6}[-_]?\d+[a-z]?)\s*[:.\-–—)]\s+(.+)$", re.S)
 _CAPTION = re.compile(r"^\s*(figure|fig\.|diagram|image)\s*\d*[.:\s-]", re.I)
 _TOC_LINE = re.compile(r"\t\s*\d+\s*$")
@@ -988,6 +995,8 @@ class _Walker:
         self.control_n = 0
         self.facts_from_sections: dict[str, list[str]] = {}
         self.named_n: dict[str, int] = {}
+        self.label_list: str | None = None  # the kind a label paragraph ("Assets:") names for the list below it
+        self._arrows_said = False
         self.view_paras: dict[str, list[str]] = {}
         self._rx: dict[str, list[re.Pattern[str]]] = {}
         self._numbering = re.compile(self.sections_cfg["numbering"], re.I)
@@ -1027,9 +1036,11 @@ class _Walker:
         return norm_text(text) in {norm_text(s) for s in self.sections_cfg["subsections"]}
 
     def section_kind(self, text: str) -> str:
-        for kind, pats in self.sections_cfg["sections"].items():
-            if any(rx.search(text) for rx in self._patterns("sec:" + kind, pats)):
-                return str(kind)
+        # "Assets (What we protect)": a bracket closing the heading glosses it; the words before it name the kind
+        for name in dict.fromkeys((text, _GLOSS.sub("", text) or text)):
+            for kind, pats in self.sections_cfg["sections"].items():
+                if any(rx.search(name) for rx in self._patterns("sec:" + kind, pats)):
+                    return str(kind)
         return "other"
 
     def withheld_marking(self, text: str, *, whole_only: bool = False) -> str | None:
@@ -1153,7 +1164,13 @@ class _Walker:
                 self._heading(info.heading, one_line(text), loc)
                 self.lists.heading(info.heading, self.strip_number(one_line(text))[0])
                 raw = one_line(text)  # "T-01: Spoofed server" keeps its id; "3.2.1 Spoofed server" loses its number
-                self.forms.heading(raw if re.match(r"^\s*[A-Za-z]", raw) else self.strip_number(raw)[0], loc)
+                view_here = self._current_view()
+                self.forms.heading(
+                    raw if re.match(r"^\s*[A-Za-z\[(]", raw) else self.strip_number(raw)[0],
+                    loc,
+                    view_here.id if view_here else None,
+                    level=info.heading,
+                )
                 self._replay()
             return
         if info.stats.hidden:
@@ -1187,6 +1204,27 @@ class _Walker:
         taken = self.forms.line(text, loc, view_now.id if view_now else None)
         self._replay()
         if taken:
+            return
+        listed, self.label_list = self.label_list, None
+        if listed == "legend" and self.b.add_legend_line(text, loc):
+            self.label_list = listed  # "✅ Implemented and Verified" under "Legend:": a status mark's meaning
+            self.b.report.skipped(self.b.file, loc, "legend of a status mark: read, not an item")
+            return
+        if info.is_list and listed is not None and listed != "legend":
+            self.label_list = listed
+            if listed in ("assumptions", "out_of_scope"):
+                self._list_item(listed, text, loc)
+                return
+            if self._named_item(listed, text, loc):
+                return
+        if not info.is_list and self._label_list(text):
+            return
+        here = self._current()
+        if info.is_list and here is not None and here.kind in ("assumptions", "out_of_scope"):
+            self.lists.boundary()
+            self._list_item(here.kind, text, loc)  # "Out of Scope" over "Denial of Service (DoS) attacks …": never threats
+            return
+        if info.is_list and view_now is None and self._arrow_item(text, loc):
             return
         if info.is_list:
             if self.lists.item(text, info.level, loc, view_now.id if view_now else None):
@@ -1225,6 +1263,38 @@ class _Walker:
         else:
             for t in texts:
                 self.b.warn(loc, f"comment kept in this report only (not in the model): {one_line(t)[:120]!r}")
+
+    def _arrow_item(self, text: str, loc: str) -> bool:
+        """A bullet naming two ends with an arrow before its colon ("Client → Web Application: HTTPS/TLS",
+        "App Server <-> Database: high trust"): a data flow between them, described by the words after it."""
+        m = _ARROW_ITEM.match(one_line(text))
+        if m is None or any(len(m.group(k).split()) > 5 for k in ("a", "b")):
+            return False
+        values = {"name": f"{m.group('a')} {m.group('arrow')} {m.group('b')}", "source": m.group("a"), "target": m.group("b")}
+        if m.group("rest").strip():
+            values["description"] = m.group("rest").strip()
+        self.b.records.append(
+            RowRecord(kind="flow", file=self.b.file, locator=loc, values=values, headers={k: k for k in values}, extra={})
+        )
+        if not self._arrows_said:
+            self._arrows_said = True
+            self.b.warn(loc, "bullets naming two ends with an arrow ('A → B: …') read as data flows")
+        return True
+
+    def _label_list(self, text: str) -> bool:
+        """A paragraph that is only a short label naming a kind of list ("Assets:", "System Components:"): the
+        bullets right below it are read as under a heading of that name."""
+        t = one_line(text)
+        if not t.endswith(":") or len(t.split()) > 4:
+            return False
+        if norm_text(t.rstrip(": ")) in ("legend", "status legend", "key", "status key"):
+            self.label_list = "legend"  # the lines below give status marks their meanings
+            return True
+        kind = self.section_kind(t.rstrip(": "))
+        if kind not in ("assets", "elements", "interfaces", "assumptions", "out_of_scope"):
+            return False
+        self.label_list = kind
+        return True
 
     def _id_line(self, text: str) -> bool:
         return bool(_ID_PREFIX.match(text))
@@ -1277,6 +1347,10 @@ class _Walker:
         item_id, body = (m.group(1), m.group(2)) if m else (None, text)
         body = clean_text(_LIST_PREFIX.sub("", body))
         parts = re.split(r"\s+[–—-]\s+|:\s+", body, maxsplit=1)
+        gloss = _GLOSS.search(body) if kind == "assets" and len(parts) == 1 else None
+        if gloss is not None and gloss.start() > 0 and len(gloss.group(1).split()) > 1:
+            # "PHI (health data on the device)": name, description ("Protected Health Information (PHI)" stays)
+            parts = [body[: gloss.start()], gloss.group(1)]
         name = one_line(parts[0]).rstrip(".")
         if not name or len(name.split()) > 8:
             return False
@@ -1450,6 +1524,11 @@ class _Walker:
         sec = self._current()
         if sec is not None and sec.kind in ("assumptions", "out_of_scope") and "assumption" not in grid.context.lower():
             grid.context += " assumptions" if sec.kind == "assumptions" else " out of scope"
+        if read_stride_matrix(grid, self.vocab, self.b, self.b.file):
+            self.b.report.tables_read.append((grid, []))
+            self.lists.boundary(threat_table=True)  # "STRIDE Element | Access Controls | …": one threat per cell
+            self.last_text = ""
+            return
         blocks = self.b.add_grid(grid)
         self.lists.boundary(threat_table=any(block.kind == "threat" for block in blocks))
         self.last_text = ""
@@ -1464,7 +1543,7 @@ class _Walker:
 
     def _finish(self) -> None:
         self.lists.finish()
-        self.forms.boundary()
+        self.forms.finish()
         self._replay()
         self._apply_markings()
         for view in self.b.views:

@@ -36,6 +36,12 @@ class XlsxDoor(Importer):
 
         return XlsxImporter().load(path, ctx)
 
+    def read_ahead(self, path: Path) -> object | None:
+        """Every sheet as a grid (:func:`mdptm.importers.xlsx.read_workbook`)."""
+        from mdptm.importers.xlsx import read_workbook
+
+        return read_workbook(path)
+
 
 class CsvDoor(Importer):
     """CSV threat registers: delimiter (, ; tab |) and encoding (UTF-8, BOM, cp1252) sniffed."""

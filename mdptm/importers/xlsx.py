@@ -497,7 +497,9 @@ class XlsxImporter(XlsxDoor):
     """Excel threat registers: every sheet scanned, header rows found by their synonyms (sniffed by the door)."""
 
     def load(self, path: Path, ctx: ImportContext) -> Model:
-        return import_grids(path, read_workbook(path), ctx, self.name)
+        ahead = ctx.read_ahead
+        grids = ahead if isinstance(ahead, list) and all(isinstance(g, Grid) for g in ahead) else read_workbook(path)
+        return import_grids(path, grids, ctx, self.name)
 
 
 # ------------------------------------------------------------------------------------------ CSV

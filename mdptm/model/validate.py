@@ -67,7 +67,7 @@ def _schema_problems(exc: ValidationError) -> list[Problem]:
 
 def _refs(data: Mapping[str, object]) -> list[Problem]:
     problems: list[Problem] = []
-    ids: dict[str, tuple[str, str]] = {}
+    ids: dict[str, tuple[str, int]] = {}  # where each id first stands (its pointer made only for a duplicate)
     by_collection: dict[str, set[str]] = {c: set() for c, _ in COLLECTIONS}
     for coll, _kind in COLLECTIONS:
         items = data.get(coll)
@@ -78,10 +78,10 @@ def _refs(data: Mapping[str, object]) -> list[Problem]:
                 continue
             iid = item["id"]
             if iid in ids:
-                first = ids[iid][1]
+                first = pointer(*ids[iid])
                 problems.append(Problem(pointer(coll, i, "id"), f"duplicate id {iid!r} (first at {first})", "duplicate"))
             else:
-                ids[iid] = (coll, pointer(coll, i))
+                ids[iid] = (coll, i)
             by_collection[coll].add(iid)
     for (coll, fld), allowed in REFERENCES.items():
         items = data.get(coll)

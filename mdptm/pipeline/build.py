@@ -3,38 +3,27 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from mdptm.base.output import check_not_inside, check_replaceable, sha256_file, source_date_epoch, staged_dir, write_json, write_manifest
-from mdptm.base.process import give_back_memory
-from mdptm.documents.changes import record_history
-from mdptm.documents.coverage import coverage_data
-from mdptm.errors import ExitCode, InputError
-from mdptm.mapping.engine import map_model
+from mdptm.base.process import give_back_memory, keep_long_lived
+from mdptm.errors import ExitCode, InputError, MdptmError
 from mdptm.mapping.framework import Assertion, Override
 from mdptm.model import PLACEHOLDER, Item, Model
-from mdptm.model.io import load, validated
-from mdptm.model.premarket import SUBMISSION_DIR
+from mdptm.model.io import validated
 from mdptm.model.report import ImportReport
-from mdptm.model.results import Coverage, Review
+from mdptm.model.results import Review
 from mdptm.model.validate import pointer
 from mdptm.pipeline.importing import ImportSource, check_references, import_sources, read_profile
 from mdptm.pipeline.project import PROJECT_FILE, Project, load_project
-from mdptm.pipeline.publish import write_package, write_package_checked
-from mdptm.plugins import Audience, ExportContext, ReviewContext
-from mdptm.redaction.leakscan import LeakError, PackageScan
-from mdptm.redaction.redact import load_policy, output_detector, property_terms, redact, redact_assertions, redact_overrides, text_scrubber
-from mdptm.redaction.xmlchars import describe, strip_forbidden
-from mdptm.render.template_scrub import scrub_template
-from mdptm.review.engine import package_review, publish_blockers, review
+from mdptm.plugins import Audience
 
 
 @dataclass
@@ -93,13 +82,17 @@ def apply_project(model: Model, project: Project, project_file: str) -> None:
             model.document.signoffs.append(s)
 
 
-def load_project_model(folder: Path) -> tuple[Model, ImportReport, Project, Path]:
+def load_project_model(
+    folder: Path, *, meanwhile: Callable[[Project, Path], object] | None = None
+) -> tuple[Model, ImportReport, Project, Path]:
+    """A project's sources imported and merged, with the project file's facts applied; ``meanwhile(project,
+    root)`` runs while large sources are read ahead (:func:`mdptm.pipeline.importing.read_ahead`)."""
     project, root = load_project(folder)
     sources = [
         ImportSource(root / spec.path, spec.format, read_profile(root / spec.profile) if spec.profile else None, spec.priority)
         for spec in project.sources
     ]
-    model, report = import_sources(sources)
+    model, report = import_sources(sources, meanwhile=partial(meanwhile, project, root) if meanwhile is not None else None)
     apply_project(model, project, str(root / "mdptm.yaml"))
     restate_placeholders(model, report, str(root / PROJECT_FILE))
     if project.items:  # again when the project file changed items: only items hold references (validate_model)
@@ -174,11 +167,26 @@ def build(folder: Path, out: Path | None = None, *, draft: bool = False, audienc
     """Import a project's sources, then run every later stage (:func:`run_pipeline`)."""
     timer = Timer()
     with timer("import"):
-        model, report, project, root = load_project_model(folder)
+        model, report, project, root = load_project_model(folder, meanwhile=load_later_stages)
     give_back_memory()
+    keep_long_lived()
     out = out or project_output(root, project.output)
     settings = Settings.from_project(project, root, draft=draft, audience=audience)
+    from mdptm.pipeline.run import run_pipeline
+
     return run_pipeline(model, report, out, settings, timer)
+
+
+def load_later_stages(project: Project, root: Path) -> None:
+    """Import the modules of the stages after import (the writers, python-docx, matplotlib) and read the
+    project's frameworks: about 0.6 s a build spends while its sources are read in another process, not
+    after. A framework that cannot be read is left for the mapping to report, in its turn."""
+    import mdptm.documents.guides
+    import mdptm.pipeline.run  # noqa: F401
+    from mdptm.mapping.engine import resolve_frameworks
+
+    with suppress(MdptmError):
+        resolve_frameworks(project.frameworks, base_dir=root)  # kept: the mapping reads them again at no cost
 
 
 def project_output(root: Path, output: str | None) -> Path:
@@ -197,147 +205,3 @@ def project_output(root: Path, output: str | None) -> Path:
             locator="/output",
         )
     return out
-
-
-def run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer | None = None) -> BuildResult:
-    """Map, redact, review, publish and leak-scan one model.
-
-    Internal reports always land in ``OUT.internal/`` so a refused build can be understood; the
-    package itself is written only when review has no blocker (or ``draft``) and the leak scan of
-    every written byte is clean. Either way nothing half-written is left behind.
-    """
-    with tempfile.TemporaryDirectory(prefix="mdptm-work-") as work:
-        return _run_pipeline(model, report, out, settings, timer or Timer(), Path(work))
-
-
-def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer, work: Path) -> BuildResult:
-    internal = out.with_name(out.name + ".internal")
-    xml_removed = describe(strip_forbidden(model))  # before anything writes XML (docx, xlsx, html)
-    for line in xml_removed:
-        report.warn(settings.overrides_file or "model", None, line)
-    protected = [settings.base_dir, *settings.documents]
-    replaced = out / SUBMISSION_DIR if settings.audience == Audience.SUBMISSION else out
-    for folder in (replaced, internal):  # the output replaces a folder: never one holding the inputs
-        check_not_inside(folder, protected)
-        check_replaceable(folder)
-    epoch = source_date_epoch(model.document.date)
-    result = BuildResult(out=out, internal=internal, model=model, report=report, timings=timer.stages, warnings=xml_removed)
-
-    def mapped(m: Model) -> Coverage:
-        with timer("map"):
-            return map_model(
-                m,
-                settings.frameworks,
-                settings.overrides,
-                base_dir=settings.base_dir,
-                overrides_file=settings.overrides_file,
-                assertions=settings.assertions,
-            )
-
-    coverage = mapped(model)
-    if settings.audience == Audience.SUBMISSION:
-        return _build_submission(result, coverage, settings, epoch, timer)
-    with timer("redact"):
-        policy = load_policy(settings.policy)
-        terms = property_terms(settings.documents, keep=[model.product.manufacturer])
-        public, log = redact(model, policy, extra_terms=terms)
-    # the package shows the evidence it publishes, and override justifications redacted like model text
-    where = settings.overrides_file or "overrides"
-    public_settings = replace(
-        settings,
-        overrides=redact_overrides(settings.overrides, model, policy, log, where),
-        assertions=redact_assertions(settings.assertions, model, policy, log, where),
-    )
-    with timer("map"):
-        public_coverage = map_model(
-            public,
-            public_settings.frameworks,
-            public_settings.overrides,
-            base_dir=settings.base_dir,
-            overrides_file=settings.overrides_file,
-            assertions=public_settings.assertions,  # a confirmed clause is published as confirmed (SPEC §4)
-        )
-    with timer("review"):
-        ctx_review = ReviewContext(model, public, settings.signoffs_required, renames=log.renamed, coverage=coverage)
-        findings = review(ctx_review)
-    previous = load(settings.previous) if settings.previous else None
-    corpus = log.corpus()  # what the public model holds, built by redaction: the leak scan's too...
-    if previous is not None:  # document.history gains this version, summarised from the published diff
-        record_history(public, previous)
-        corpus = None  # ...unless the history changed it
-    template = settings.template
-    if template is not None:  # its header and footer are published too: scrubbed like model text
-        template = scrub_template(template, text_scrubber(model, policy, log, str(template)), work / "template.docx")
-    log.finish()
-    ctx = ExportContext(
-        coverage=public_coverage, review=package_review(findings), draft=settings.draft, template=template, epoch=epoch, previous=previous
-    )
-    with staged_dir(internal) as tmp_internal:
-        write_json(tmp_internal / "import-report.json", report.model_dump(mode="json"))
-        write_json(tmp_internal / "coverage.json", coverage_data(coverage))
-        write_json(tmp_internal / "redaction-log.json", log.model_dump(mode="json"))
-        reasons = publish_blockers(public, replace(ctx, review=findings))
-        if reasons and not settings.draft:
-            result.exit_code = ExitCode.BLOCKED
-            result.review = findings
-            write_json(tmp_internal / "review.json", findings.model_dump(mode="json"))
-            result.warnings.append(f"the package was not written: {'; '.join(reasons)} (see {internal}/review.json, or build with --draft)")
-            return result
-        try:
-            with staged_dir(out) as tmp_out:
-                with timer("publish"):  # each writing process scans the files it wrote (PackageScan)
-                    published = [e for a in public_settings.assertions for e in a.evidence]  # cited on purpose
-                    detect = output_detector(policy, model, public, corpus=corpus, log=log, published=published)
-                    leaks = PackageScan(log.needles(), detect=detect)
-                    publish_package(public, tmp_out, ctx, leaks)
-                give_back_memory()
-                with timer("leak scan"):  # the manifest, and whatever no writer scanned as it now is
-                    hits = leaks.finish(tmp_out)
-                if hits:
-                    raise LeakError(hits)
-        except LeakError as exc:
-            findings = review(replace(ctx_review, leaks=exc.hits))
-            result.exit_code = ExitCode.BLOCKED
-            result.warnings.append(f"{exc}; the package was not written")
-        result.review = findings
-        write_json(tmp_internal / "review.json", findings.model_dump(mode="json"))
-    return result
-
-
-def _build_submission(result: BuildResult, coverage: Coverage, settings: Settings, epoch: int, timer: Timer) -> BuildResult:
-    """The confidential regulatory set, unredacted, in ``OUT/submission/`` (never in a public package)."""
-    from mdptm.documents.submission import publish_submission
-    from mdptm.review.premarket_checks import PREMARKET_CHECKS
-
-    with timer("review"):  # what an FDA reviewer would still ask for shows before the set is sent
-        result.review = review(ReviewContext(result.model, None, settings.signoffs_required, audience=Audience.SUBMISSION))
-    ids = {c.id for c in PREMARKET_CHECKS}
-    result.warnings += [
-        f"submission gap [{f.check}]: {f.message}" for f in result.review.findings if f.check in ids and f.severity == "warning"
-    ]
-    ctx = ExportContext(
-        coverage=coverage,
-        epoch=epoch,
-        audience=Audience.SUBMISSION,
-        draft=settings.draft,
-        template=settings.template,
-        internal_model=result.model,
-        review=result.review,
-    )
-    with staged_dir(result.internal) as tmp_internal:
-        write_json(tmp_internal / "import-report.json", result.report.model_dump(mode="json"))
-        write_json(tmp_internal / "coverage.json", coverage_data(coverage))
-        with timer("submission"):
-            publish_submission(result.model, result.out, ctx)
-    return result
-
-
-def publish_package(public: Model, folder: Path, ctx: ExportContext, leaks: PackageScan | None = None) -> None:
-    """Every file of the public package and the hospital guides, then the manifest. With *leaks*, each
-    process that writes files scans them for leaks as soon as they are written (see :meth:`PackageScan.finish`)."""
-    if leaks is None:
-        write_package(public, folder, ctx)
-    else:
-        for done in write_package_checked(public, folder, ctx, lambda names: leaks.files(folder, names))[1]:
-            leaks.add(done)
-    write_manifest(folder, {"model_sha256": sha256_file(folder / "ptm.json")})

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from mdptm.base.data import JSONObject
+from mdptm.base.parallel import Inbox, background, can_fork
 from mdptm.base.safety import describe_bytes
 from mdptm.errors import InputError, MdptmError, UsageError
 from mdptm.importers.merge import merge_models
@@ -62,22 +63,29 @@ def detect(path: Path, available: dict[str, Importer]) -> Importer:
     return available[scored[0][1]]
 
 
-def import_one(path: Path, fmt: str | None = None, profile: JSONObject | None = None) -> tuple[Model, ImportReport]:
-    """Import one file; anything wrong with it is an :class:`InputError` naming it."""
+def importer_for(path: Path, fmt: str | None = None) -> Importer:
+    """The importer named by *fmt*, or the one most sure it reads *path*."""
     available = importers()
     if fmt:
         fmt = next((name for name in available if name.casefold() == fmt.strip().casefold()), fmt)
         if fmt not in available:
             raise UsageError(f"unknown format {fmt!r} (installed: {', '.join(sorted(available))})")
-        imp = available[fmt]
-    else:
-        imp = detect(path, available)
+        return available[fmt]
+    return detect(path, available)
+
+
+def import_one(
+    path: Path, fmt: str | None = None, profile: JSONObject | None = None, *, read_ahead: object | None = None
+) -> tuple[Model, ImportReport]:
+    """Import one file; anything wrong with it is an :class:`InputError` naming it. *read_ahead* is what
+    the file's importer read of it beforehand (:func:`read_ahead`)."""
+    imp = importer_for(path, fmt)
     report = ImportReport()
     if path.is_dir():
         raise InputError("is a folder, not a file", file=str(path))
     if not path.exists():
         raise InputError("no such file", file=str(path))
-    ctx = ImportContext(report=report, profile=profile)
+    ctx = ImportContext(report=report, profile=profile, read_ahead=read_ahead)
     try:
         model = imp.load(path, ctx)
     except MdptmError:
@@ -125,14 +133,16 @@ class ImporterFailure(InputError):
         self.cause = exc
 
 
-def import_sources(sources: Sequence[ImportSource]) -> tuple[Model, ImportReport]:
+def import_sources(sources: Sequence[ImportSource], *, meanwhile: Callable[[], object] | None = None) -> tuple[Model, ImportReport]:
     """Import each source and merge them in order.
 
-    On a conflict the first source wins, unless a later one has a higher priority.
+    On a conflict the first source wins, unless a later one has a higher priority. *meanwhile*, when
+    given, is run while the sources are read ahead in another process (:func:`read_ahead`).
     """
+    ahead = read_ahead(sources, meanwhile) if meanwhile is not None else {}
     parts = []
-    for src in sources:
-        model, report = import_one(src.path, src.format, src.profile)
+    for i, src in enumerate(sources):
+        model, report = import_one(src.path, src.format, src.profile, read_ahead=ahead.get(i))
         parts.append((src.path.name, model, report))
     model, report = merge_models(parts, [src.priority for src in sources])
     # Names and ids written in one source may point into another: resolve them on the merged model.
@@ -142,6 +152,49 @@ def import_sources(sources: Sequence[ImportSource]) -> tuple[Model, ImportReport
     check_references(model)
     _initiators(model)
     return model, report.finish()
+
+
+READ_AHEAD_BYTES = 256 * 1024  # bytes of sources from which reading them in another process pays off
+
+
+def read_ahead(sources: Sequence[ImportSource], meanwhile: Callable[[], object]) -> dict[int, object]:
+    """Run *meanwhile* (a build loads the modules of its later stages: about half a second) while a
+    forked process runs each source's :meth:`Importer.read_ahead` (a workbook's sheets parsed into
+    grids); returns what it read, by the source's place in *sources*.
+
+    Nothing is read ahead for small sources or where no process can be forked (then *meanwhile* runs
+    alone), and a source whose reading ahead fails is simply read again by its importer, which says
+    what is wrong with it: the model is the same either way.
+    """
+    chosen: list[tuple[int, Importer, Path]] = []
+    size = 0
+    for i, src in enumerate(sources):
+        try:
+            imp = importer_for(src.path, src.format)
+            if type(imp).read_ahead is not Importer.read_ahead:
+                size += src.path.stat().st_size
+                chosen.append((i, imp, src.path))
+        except (MdptmError, OSError):
+            continue  # import_one reports it
+    if not chosen or size < READ_AHEAD_BYTES or not can_fork():
+        meanwhile()
+        return {}
+
+    def job(_inbox: Inbox) -> dict[int, object]:
+        out: dict[int, object] = {}
+        for i, imp, path in chosen:
+            try:
+                out[i] = imp.read_ahead(path)
+            except Exception:  # noqa: BLE001, S112 - the importer reads the file again and reports it
+                continue
+        return out
+
+    with background(job) as pending:
+        meanwhile()
+        try:
+            return pending.result()
+        except Exception:  # noqa: BLE001 - a result that does not come back: every source is read here
+            return {}
 
 
 def _initiators(model: Model) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from mdptm.base.output import json_text, staged_dir, write_manifest
-from mdptm.base.parallel import both
+from mdptm.base.parallel import background
 from mdptm.documents.ptm import build_ptm_docs
 from mdptm.errors import BlockingError
 from mdptm.exporters.docx import write_docx
@@ -86,44 +86,66 @@ def write_package_checked(model: Model, folder: Path, ctx: ExportContext, check:
     that process, as soon as it has written them (the build's leak scan: see
     :class:`mdptm.redaction.leakscan.PackageScan`). Returns the names and each ``check`` result; a
     result from the forked process must pickle."""
+    # a large package is written by two processes (see mdptm.base.parallel), each about half of the
+    # work with its share of the leak scan (measured on a 10 000-threat register); the files are the same
+    with background(lambda _inbox: data_files(model, folder, lambda: ctx, check), parallel=is_large(model)) as pending:
+        docs = document_files(model, folder, ctx, check)
+        data = pending.result()
+    return package_names(docs[0] + data[0]), [docs[1], data[1]]
+
+
+def is_large(model: Model) -> bool:
+    """Whether writing *model*'s package in two processes pays off."""
+    return sum(len(getattr(model, attr)) for attr, _ in COLLECTIONS) >= PARALLEL_ITEMS
+
+
+_ORDER = ("ptm.docx", "ptm.xlsx", "index.html", "ptm.json", "ptm.otm.json")
+
+
+def package_names(names: list[str]) -> list[str]:
+    """The names both halves wrote, in the package's order: the main files, then the guides."""
+    return sorted(names, key=lambda n: (_ORDER.index(n) if n in _ORDER else len(_ORDER), names.index(n)))
+
+
+def data_files(model: Model, folder: Path, context: Callable[[], ExportContext], check: Callable[[list[str]], R]) -> tuple[list[str], R]:
+    """The model as JSON and OTM (mdptm's own OTM writer), which need nothing but the model; then,
+    with the context *context* returns (the coverage, the review), the register workbook and the
+    hospital guides. A build starts this before its mapping and review are done and hands their
+    results over when they are (:meth:`mdptm.base.parallel.Pending.send`)."""
+    data = public_data(model)
+    # the same bytes as mdptm.model.io.dumps of the stripped model
+    (folder / "ptm.json").write_text(json_text(data), encoding="utf-8", newline="\n")
+    out: list[str] = ["ptm.json"]
+    otm = exporters().get("otm")
+    if otm is not None and type(otm) is OtmExporter and _stripped(model):
+        write_otm(model, folder / "ptm.otm.json", data=data)  # mdptm's own writer embeds the data just written
+        out.append("ptm.otm.json")
+    del data
     from mdptm.documents.guides import build_guides, write_guides
 
-    def documents() -> tuple[list[str], R]:
-        """The customer document and the web page, which share their pictures."""
-        with tempfile.TemporaryDirectory(prefix="mdptm-pictures-") as work:
-            word, web = build_ptm_docs(model, ctx, Path(work))
-            write_docx(model, folder / "ptm.docx", ctx, doc=word)
-            del word  # each document is dropped as soon as it is written: they never pile up
-            write_html(web, folder / "index.html")
-        names = ["ptm.docx", "index.html"]
-        return names, check(names)
+    ctx = context()
+    write_xlsx(model, folder / "ptm.xlsx", ctx)
+    out.append("ptm.xlsx")
+    guides = write_guides(folder, build_guides(model, ctx.coverage, ctx.review), ctx)
+    out += [p.relative_to(folder).as_posix() for p in guides]
+    return out, check(out)
 
-    def data_files() -> tuple[list[str], R]:
-        """The register workbook, the model as JSON and OTM, and the hospital guides."""
-        write_xlsx(model, folder / "ptm.xlsx", ctx)
-        out: list[str] = ["ptm.xlsx"]
-        data = public_data(model)
-        # the same bytes as mdptm.model.io.dumps of the stripped model
-        (folder / "ptm.json").write_text(json_text(data), encoding="utf-8", newline="\n")
-        out.append("ptm.json")
-        otm = exporters().get("otm")
-        if otm is not None:
-            stripped = _stripped(model)
-            if type(otm) is OtmExporter and stripped:  # mdptm's own writer embeds the data just written, not a new dump
-                write_otm(model, folder / "ptm.otm.json", data=data)
-            else:
-                otm.write(model if stripped else Model.model_validate(data), folder / "ptm.otm.json", ctx)
-            out.append("ptm.otm.json")
-        del data
-        guides = write_guides(folder, build_guides(model, ctx.coverage, ctx.review), ctx)
-        out += [p.relative_to(folder).as_posix() for p in guides]
-        return out, check(out)
 
-    # a large package is written by two processes at once (see mdptm.base.parallel), each about half of
-    # the work with its share of the leak scan (measured on a 10 000-threat register); the files are the same
-    large = sum(len(getattr(model, attr)) for attr, _ in COLLECTIONS) >= PARALLEL_ITEMS
-    (docs, docs_checked), (data_names, data_checked) = both(documents, data_files, parallel=large)
-    return [docs[0], data_names[0], docs[1], *data_names[1:]], [docs_checked, data_checked]
+def document_files(model: Model, folder: Path, ctx: ExportContext, check: Callable[[list[str]], R]) -> tuple[list[str], R]:
+    """The customer document and the web page, which share their pictures, and ``ptm.otm.json`` when
+    another OTM exporter is installed (it may read anything in *ctx*)."""
+    with tempfile.TemporaryDirectory(prefix="mdptm-pictures-") as work:
+        word, web = build_ptm_docs(model, ctx, Path(work))
+        write_docx(model, folder / "ptm.docx", ctx, doc=word)
+        del word  # each document is dropped as soon as it is written: they never pile up
+        write_html(web, folder / "index.html")
+    names = ["ptm.docx", "index.html"]
+    otm = exporters().get("otm")
+    stripped = _stripped(model)
+    if otm is not None and not (type(otm) is OtmExporter and stripped):
+        otm.write(model if stripped else Model.model_validate(public_data(model)), folder / "ptm.otm.json", ctx)
+        names.append("ptm.otm.json")
+    return names, check(names)
 
 
 def publish(model: Model, out: Path, ctx: ExportContext) -> PublishResult:

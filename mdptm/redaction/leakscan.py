@@ -42,7 +42,9 @@ from mdptm.base.safety import DEFAULT_LIMITS, Limits, check_zip, parse_xml, pars
 
 _WS = re.compile(r"\s+")
 _TAG = re.compile(r"<[^<>]*>")
-_PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+# written with "%" first, not as "(?:%XX)+": a leading literal lets the engine skip to each "%" (70 times
+# faster on a 10 MB page holding a few, such as CSS widths)
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")
 _DATA_URI = re.compile(rb"data:[\w.+/-]*(?:;[\w=.-]+)*;base64,([A-Za-z0-9+/=\s]{8,})")
 _PICTURE_PAYLOAD = re.compile(rb"(data:[\w.+/-]*(?:;[\w=.-]+)*;base64,)[A-Za-z0-9+/=\s]{64,}")
 
@@ -468,9 +470,12 @@ def _views(data: bytes, name: str) -> Iterator[str]:
             yield "\n".join(batch)
 
 
-_ESCAPES = re.compile(
-    r"%[0-9A-Fa-f]{2}|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?"
-    r"|\\(?:u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x[0-9A-Fa-f]{2}|[0-9A-Fa-f]{1,6} ?)"
+# one pattern per kind of escape, each led by its one character: the engine skips to that character at
+# memchr speed, where one pattern of three alternatives reads every character (0.1 s per 26 MB of JSON)
+_ESCAPES = (
+    re.compile(r"%[0-9A-Fa-f]{2}"),
+    re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?"),
+    re.compile(r"\\(?:u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x[0-9A-Fa-f]{2}|[0-9A-Fa-f]{1,6} ?)"),
 )
 _BACKSLASH_ESCAPE = re.compile(r"\\(?:u\{([0-9A-Fa-f]{1,6})\}|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|x([0-9A-Fa-f]{2})|([0-9A-Fa-f]{1,6}) ?)")
 _B64_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-="
@@ -495,7 +500,7 @@ def decoded(text: str) -> str:
     twice over), and backslash escapes of JSON, JavaScript and CSS (``\u0041``, ``\x41``, ``\u{41}``,
     ``\41 ``) written into any file, not only a JSON one."""
     for _ in range(_ROUNDS):
-        if not _ESCAPES.search(text):
+        if not any(rx.search(text) for rx in _ESCAPES):
             break
         new = html.unescape(text) if "&" in text else text
         if "%" in new:

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import gc
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 import mdptm.pipeline.publish
-from mdptm.base.parallel import both, can_fork, sequential
+from mdptm.base.parallel import Inbox, background, both, can_fork, sequential
 from mdptm.errors import InputError
 from mdptm.pipeline.build import build
 from tests.conftest import SAMPLES
-
-needs_fork = pytest.mark.skipif(not can_fork(), reason="needs os.fork and two CPUs")
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from tests.forks import count_forks, files_of, needs_fork
 
 
 @pytest.mark.slow
@@ -27,20 +23,11 @@ def test_package_written_in_two_processes_is_byte_identical(tmp_path: Path, monk
     one = build(SAMPLES / "infusion-pump", tmp_path / "one")
     assert one.exit_code == 0
     monkeypatch.setattr(mdptm.pipeline.publish, "PARALLEL_ITEMS", 0)  # the sample is small: force the split
-    forked: list[int] = []
-    real_fork = os.fork
-
-    def counting_fork() -> int:
-        pid = real_fork()
-        if pid:
-            forked.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", counting_fork)
+    forked = count_forks(monkeypatch)
     two = build(SAMPLES / "infusion-pump", tmp_path / "two")
     assert two.exit_code == 0 and len(forked) == 1
-    assert _files(tmp_path / "two") == _files(tmp_path / "one")
-    assert _files(tmp_path / "two.internal") == _files(tmp_path / "one.internal")
+    assert files_of(tmp_path / "two") == files_of(tmp_path / "one")
+    assert files_of(tmp_path / "two.internal") == files_of(tmp_path / "one.internal")
 
 
 @needs_fork
@@ -70,19 +57,87 @@ def test_an_error_in_the_child_is_raised_with_its_details() -> None:
 
 
 @needs_fork
-def test_an_error_here_waits_for_the_child(tmp_path: Path) -> None:
+def test_an_error_here_stops_the_child_before_it_surfaces(tmp_path: Path) -> None:
+    """The child may be writing into a folder the caller removes on error: it is gone first."""
+    started = tmp_path / "started"
+
     def first() -> None:
+        while not started.exists():  # the child is running
+            os.sched_yield()
         raise ValueError("boom")
 
     def second() -> None:
         import time
 
-        time.sleep(0.2)
+        (tmp_path / "pid").write_text(str(os.getpid()))
+        (tmp_path / "pid").rename(started)
+        time.sleep(60)
         (tmp_path / "late").write_text("done")
 
     with pytest.raises(ValueError, match="boom"):
         both(first, second)
-    assert (tmp_path / "late").read_text() == "done"  # the child had finished before the error surfaced
+    child = int(started.read_text())
+    with pytest.raises(ChildProcessError):  # reaped: no longer this process's child
+        os.waitpid(child, os.WNOHANG)
+    with pytest.raises(ProcessLookupError):  # and gone
+        os.kill(child, 0)
+    assert not (tmp_path / "late").exists()
+
+
+@needs_fork
+def test_background_runs_while_this_process_goes_on(tmp_path: Path) -> None:
+    with background(lambda _inbox: (tmp_path / "b").write_text(str(os.getpid()))) as pending:
+        assert pending.forked
+        here = os.getpid()
+        assert pending.result() > 0
+    assert int((tmp_path / "b").read_text()) != here
+
+
+def test_background_without_fork_runs_when_asked_or_never(tmp_path: Path) -> None:
+    ran: list[int] = []
+    with background(lambda _inbox: ran.append(1), parallel=False) as pending:
+        assert not pending.forked and ran == []
+        pending.result()
+        pending.result()  # once only
+    assert ran == [1]
+    with pytest.raises(KeyError), background(lambda _inbox: ran.append(2), parallel=False):
+        raise KeyError("not asked")
+    assert ran == [1]
+
+
+def _takes_two(inbox: Inbox) -> tuple[int, object, object]:
+    first = inbox.get()
+    return os.getpid(), first, inbox.get()
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_what_is_sent_after_the_start_reaches_the_job_in_order(parallel: bool) -> None:
+    big = ["x" * 1000] * 500  # far more than a pipe holds: the sender must not wait for the job to read
+    with background(_takes_two, parallel=parallel) as pending:
+        pending.send({"coverage": 1})
+        pending.send(big)
+        pid, first, second = pending.result()
+    assert (first, second) == ({"coverage": 1}, big)
+    assert (pid != os.getpid()) == (parallel and can_fork())
+    with pytest.raises(RuntimeError, match="finished"):
+        pending.send(1)
+
+
+def test_a_job_that_asks_for_more_than_was_sent_fails_here() -> None:
+    with background(_takes_two, parallel=False) as pending:
+        pending.send(1)
+        with pytest.raises(RuntimeError, match="asked for more"):
+            pending.result()
+
+
+@needs_fork
+def test_a_forked_job_waiting_for_what_never_comes_is_stopped_with_the_block(tmp_path: Path) -> None:
+    folders_before = set(Path(tempfile.gettempdir()).glob("mdptm-inbox-*"))
+    with pytest.raises(ValueError, match="review blocked"), background(_takes_two) as pending:
+        pending.send(1)
+        raise ValueError("review blocked")  # the job waits for a second object that never comes
+    assert pending.forked is False  # reaped
+    assert set(Path(tempfile.gettempdir()).glob("mdptm-inbox-*")) == folders_before  # and its inbox removed
 
 
 def test_sequential_runs_both_halves_here() -> None:

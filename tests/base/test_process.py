@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mdptm.base.process import lean_gc
+from mdptm.base.process import keep_long_lived, lean_gc
 from mdptm.cli import main
 from tests.conftest import SAMPLES
 
@@ -25,12 +25,24 @@ def test_lean_gc_raises_the_thresholds_and_puts_them_back() -> None:
     assert gc.get_threshold() == before
 
 
+def test_keep_long_lived_freezes_only_within_lean_gc() -> None:
+    frozen = gc.get_freeze_count()
+    keep_long_lived()  # the caller's process, its settings: left alone
+    assert gc.get_freeze_count() == frozen
+    with lean_gc():
+        model = [[i] for i in range(1000)]  # a build's long-lived objects
+        keep_long_lived()
+        assert gc.get_freeze_count() >= frozen + len(model)
+    assert gc.get_freeze_count() == 0  # lean_gc gives them back to the collector
+
+
 @pytest.mark.slow
 def test_the_pipeline_leaves_the_collector_alone(tmp_path: Path) -> None:
     from mdptm.pipeline.build import build
 
     seen: list[tuple[int, int, int]] = []
     before = gc.get_threshold()
+    frozen = gc.get_freeze_count()
     gc.callbacks.append(lambda phase, info: seen.append(gc.get_threshold()) if phase == "start" else None)
     try:
         build(SAMPLES / "infusion-pump", tmp_path / "out", draft=True)
@@ -38,6 +50,7 @@ def test_the_pipeline_leaves_the_collector_alone(tmp_path: Path) -> None:
         gc.callbacks.pop()
     assert gc.get_threshold() == before
     assert all(t == before for t in seen)
+    assert gc.get_freeze_count() == frozen  # nothing of the build kept out of the scans
 
 
 @pytest.mark.slow

@@ -14,6 +14,7 @@ from mdptm.base.parallel import can_fork
 from mdptm.errors import ExitCode
 from mdptm.pipeline import build as build_module
 from mdptm.pipeline import publish as publish_module
+from mdptm.pipeline import run as run_module
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "infusion-pump"
 
@@ -27,7 +28,7 @@ def _project(tmp_path: Path) -> Path:
 def _plant(monkeypatch: pytest.MonkeyPatch) -> None:
     """index.html (written by this process) names the build host; ptm.xlsx (the other) holds a zip
     member naming the engineer; the manifest names the code name."""
-    write_html, write_xlsx, write_manifest = publish_module.write_html, publish_module.write_xlsx, build_module.write_manifest
+    write_html, write_xlsx, write_manifest = publish_module.write_html, publish_module.write_xlsx, run_module.write_manifest
 
     def html(*args: Any, **kwargs: Any) -> None:
         write_html(*args, **kwargs)
@@ -44,7 +45,7 @@ def _plant(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(publish_module, "write_html", html)
     monkeypatch.setattr(publish_module, "write_xlsx", xlsx)
-    monkeypatch.setattr(build_module, "write_manifest", manifest)
+    monkeypatch.setattr(run_module, "write_manifest", manifest)
 
 
 @pytest.mark.parametrize("forked", [True, False])

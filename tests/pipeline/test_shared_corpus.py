@@ -11,6 +11,7 @@ import yaml
 
 from mdptm.model import Model
 from mdptm.pipeline import build as build_module
+from mdptm.pipeline import run as run_module
 from mdptm.redaction.corpus import Corpus
 from mdptm.redaction.log import RedactionLog
 from mdptm.redaction.redact import Policy, public_corpus
@@ -21,7 +22,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "infusion-pump"
 def _spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str | None, str]]:
     """What the build hands the leak scan, next to the corpus built afresh from the published model."""
     seen: list[tuple[str | None, str]] = []
-    real = build_module.output_detector
+    real = run_module.output_detector
 
     def spy(
         policy: Policy,
@@ -35,7 +36,7 @@ def _spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str | None, str]]:
         seen.append((corpus.text() if corpus else None, public_corpus(public, policy)))  # the corpus built afresh at scan time
         return real(policy, model, public, corpus=corpus, log=log, published=published)
 
-    monkeypatch.setattr(build_module, "output_detector", spy)
+    monkeypatch.setattr(run_module, "output_detector", spy)
     return seen
 
 

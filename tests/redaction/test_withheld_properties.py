@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from mdptm.model import Model
 from mdptm.model.report import ImportReport
-from mdptm.pipeline.build import Settings, run_pipeline
+from mdptm.pipeline.build import Settings
+from mdptm.pipeline.run import run_pipeline
 from tests.redaction.leak_helpers import package_text
 from tests.redaction.test_redact import MODEL
 

@@ -118,6 +118,7 @@ _HIDDEN_OPEN = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _COMMENT = re.compile(r"^<!--.*-->$", re.DOTALL)
+_BREAK = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
 _VOID = {"br", "img", "hr", "input", "wbr", "meta", "link", "source"}
 _HIDDEN_FOUND: list[tuple[int, str]] = []  # filled while a document is parsed, then kept on its root section
 
@@ -142,6 +143,7 @@ def _inline(tok: Token) -> Inline:
     children = tok.children or []
     for k, ch in enumerate(children):
         t = ch.type
+        line_break: str | None = None
         if t == "html_inline":
             html = ch.content.strip()
             if hidden_tag is not None:
@@ -161,8 +163,15 @@ def _inline(tok: Token) -> Inline:
                 continue
             if _COMMENT.match(html) and html[4:-3].strip():
                 _HIDDEN_FOUND.append((_line(tok), "an HTML comment"))
+            if not _BREAK.match(html):
+                continue
+            line_break = "\n"  # "<br>" in a table cell or a line: a line break, as a reader sees it
+        elif hidden_tag is not None:
             continue
-        if hidden_tag is not None:
+        if line_break is not None:
+            parts.append(line_break)
+            if link_href is not None:
+                link_buf.append(line_break)
             continue
         if t == "strong_open":
             in_strong += 1

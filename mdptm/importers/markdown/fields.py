@@ -50,6 +50,7 @@ class _Pending:
     threat_id: str = ""
     shared_with: _Pending | None = None  # takes the control made for another threat's mitigation
     control: str = ""
-    planned: str = ""  # the label that says the mitigation is proposed ("Potential mitigations"), if one did
+    planned: str = ""  # the label that states the mitigation's status ("Potential mitigations"), if one did
+    said_status: str = ""  # that status: "planned" or "implemented" ("Mitigations implemented")
     # "- [SC-01] HSM with tamper-evident packaging": each mitigation line led by a control's id (id, its text)
     id_lines: list[tuple[str, str]] = field(default_factory=list)

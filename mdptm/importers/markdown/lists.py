@@ -21,6 +21,7 @@ from mdptm.importers.tabular.vocab import (
 )
 
 # The arrow between a flow's two ends in a bold term: "Client → Web Application", "API -> Database".
+_GLOSS = re.compile(r"\s*\(([^()]+)\)\s*$")  # a bracket closing an item glosses it
 _ARROW = re.compile(r"\s*(?:→|->|⇒|=>|⟶|↔|<->|⇄)\s*")
 
 
@@ -52,6 +53,10 @@ class ListReading(_ReaderState):
             # "- Kubernetes YAML documents" under "Assets": one item per short bullet, "Name – description" split.
             for it in lst.items:
                 parts = re.split(r"\s+[–—-]\s+|:\s+", one_line(it.lead.text), maxsplit=1)
+                gloss = _GLOSS.search(parts[0]) if len(parts) == 1 and ctx.list_kind == "asset" else None
+                if gloss is not None and gloss.start() > 0 and len(gloss.group(1).split()) > 1:
+                    # "PHI (health data on the device)": name, description ("Protected Health Information (PHI)" stays)
+                    parts = [parts[0][: gloss.start()], gloss.group(1)]
                 name = parts[0].strip(" .*")
                 if not name or len(name.split()) > 8:
                     self.b.report.skipped(self.file, self.loc(it.line, "list item"), f"not a short {ctx.list_kind} name")

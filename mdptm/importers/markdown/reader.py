@@ -20,7 +20,7 @@ from mdptm.importers.markdown.lists import ListReading
 from mdptm.importers.markdown.tables import TableReading
 from mdptm.importers.markdown.words import _PREFIX_ID, VIEW_IDS
 from mdptm.importers.merge import norm_name
-from mdptm.importers.tabular.records import first_sentence
+from mdptm.importers.tabular.records import first_sentence, recommended_control
 from mdptm.importers.tabular.tables import RowRecord
 from mdptm.importers.tabular.vocab import (
     fact_key,
@@ -31,6 +31,8 @@ from mdptm.importers.tabular.vocab import (
 from mdptm.model import View
 
 # A paragraph made only of template slots: "{{THREAT_TABLE}}", "{{ASSETS}} {{FLOWS}}".
+_GLOSS = re.compile(r"\s*\([^()]+\)\s*$")
+_LEGEND_ITEM = re.compile(r"^\s*[^\w\s*\[\]()]{1,3}\s*(?:[=:–—-]\s*)?\w")  # "✅ Implemented", "⚠️ = Partial"
 _SLOTS = re.compile(r"(?:\{\{[^{}]*\}\}\s*)+")
 
 
@@ -166,7 +168,15 @@ class _Reader(ListReading, TableReading):
             else:
                 labelled: _Ctx | None = None  # "**System Components:**" over a list: the list's kind
                 bold_threat: tuple[str, str, Para] | None = None  # "**T1 - Spoofing via registration**"
+                legend = False  # "**Legend:**" over a list of status marks and their meanings
                 for blk in sec.blocks:
+                    if isinstance(blk, MdList) and legend:
+                        legend = False
+                        if self.legend_list(blk):
+                            continue
+                    legend = isinstance(blk, Para) and self.legend_label(blk)
+                    if legend:
+                        continue
                     if isinstance(blk, MdList) and bold_threat is not None and any(self.item_label(it)[0] for it in blk.items):
                         # a bold line naming a threat by its id, over a list of its labelled fields: that threat
                         tid, ttitle, para = bold_threat
@@ -299,6 +309,32 @@ class _Reader(ListReading, TableReading):
             return None
         return got[0], got[1], para
 
+    def legend_label(self, para: Para) -> bool:
+        """ "**Legend:**" (or "Status legend:", "Key:") on a line of its own, or over lines of marks and their
+        meanings in the same paragraph (read here)."""
+        head, sep, rest = para.inline.text.strip().partition("\n")
+        if norm_text(head.rstrip(": ")) not in ("legend", "status legend", "key", "status key", "legend of statuses"):
+            return False
+        if not head.rstrip().endswith(":") and not sep:
+            return False
+        lines = [ln for ln in rest.split("\n") if ln.strip()]
+        if lines:
+            where = self.loc(para.line, "legend")
+            read = [self.b.add_legend_line(ln, where) for ln in lines]
+            self.b.report.skipped(self.file, where, f"legend of {sum(read)} status mark(s): read, not an item")
+            return False
+        return True
+
+    def legend_list(self, lst: MdList) -> bool:
+        """The list under a legend label: each item a status mark and its meaning ("✅ Implemented and Verified")."""
+        where = self.loc(lst.line, "legend")
+        if not all(_LEGEND_ITEM.match(one_line(it.lead.text)) for it in lst.items):
+            return False
+        for it in lst.items:
+            self.b.add_legend_line(it.lead.text, where)
+        self.b.report.skipped(self.file, where, f"legend of {len(lst.items)} status mark(s): read, not items")
+        return True
+
     def label_kind(self, para: Para, ctx: _Ctx) -> _Ctx | None:
         """A paragraph that is only a short label naming a kind of list ("**System Components:**",
         "Assumptions:"): the context the list below it is read in, as under a heading of that name."""
@@ -313,9 +349,11 @@ class _Reader(ListReading, TableReading):
     def section_kind(self, title: str) -> str | None:
         """Assumptions and out-of-scope sections, named as the Word importer names them."""
         names = {"assumptions": "assumption", "out_of_scope": "out_of_scope", "assets": "asset", "elements": "element"}
-        for kind, item_kind in names.items():
-            if any(rx.search(title) for rx in self.section_rx.get(kind, [])):
-                return item_kind
+        # "Assets (What we protect)": a bracket closing the heading glosses it; the words before it name the kind
+        for name in dict.fromkeys((title, _GLOSS.sub("", title) or title)):
+            for kind, item_kind in names.items():
+                if any(rx.search(name) for rx in self.section_rx.get(kind, [])):
+                    return item_kind
         return None
 
     def has_threat_children(self, sec: Section) -> bool:
@@ -656,8 +694,9 @@ class _Reader(ListReading, TableReading):
                     view=pend.rec.view,
                 )
                 if pend.planned:
-                    ctl.values["status"] = "planned"  # "Potential mitigations": proposed, not in place
+                    ctl.values["status"] = pend.said_status  # "Potential mitigations": proposed, not in place
                     ctl.headers["status"] = pend.planned
+                recommended_control(self.vocab, ctl, text, self.b.warn)
                 self.b.records.append(ctl)
                 pend.control = cid
                 pend.rec.values["controls"] = cid
@@ -693,7 +732,7 @@ class _Reader(ListReading, TableReading):
                     view=pend.rec.view,
                 )
                 if pend.planned:
-                    ctl.values["status"] = "planned"
+                    ctl.values["status"] = pend.said_status
                     ctl.headers["status"] = pend.planned
                 self.b.records.append(ctl)
 

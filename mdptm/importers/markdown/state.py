@@ -11,26 +11,27 @@ from mdptm.importers.markdown.document import (
     MdTable,
 )
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
-from mdptm.importers.markdown.words import _CHECK_BOX, _HEADING_ID, _LABEL_END, _PREFIX_ID, markdown_words
+from mdptm.importers.markdown.words import _BRACKETED_ID, _CHECK_BOX, _HEADING_ID, _LABEL_END, _PREFIX_ID, markdown_words
 from mdptm.importers.tabular.records import SourceBuilder
 from mdptm.importers.tabular.tables import RowRecord, stride_default
 from mdptm.importers.tabular.vocab import (
     Vocabulary,
     is_empty,
+    mitigation_status,
     norm_text,
     one_line,
     parse_risk,
 )
 from mdptm.model import View
 
-# An id written in brackets before a heading's title: "[T-01] Private Key Compromise", "(TH-2) ...".
-_BRACKETED_ID = re.compile(r"^\s*[\[(]\s*([A-Za-z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[\])]\s*[:：\-–—]?\s*")
 # A mitigation line led by a control's id: "- **[SC-01]** FIPS 140-2 HSM", "* SC-2: rotation", "- (M-3) MFA".
 _ID_LED = re.compile(
     r"^[-*+]?\s*(?:\*\*|__)?\s*(?:\[\s*(?P<boxed>[A-Z]{1,6}-\d+(?:\.\d+)*)\s*\]|\(\s*(?P<round>[A-Z]{1,6}-\d+(?:\.\d+)*)\s*\)"
     r"|(?P<pre>[A-Z]{1,6})-(?P<num>\d+(?:\.\d+)*)\b)\s*(?:\*\*|__)?\s*[:：\-–—]?\s*(?P<text>.*)$"
 )
 # Where a level written first ends: "Critical – patients get wrong doses", "High (3)", "Low: rare".
+# "### A. Auth Bypass", "### B) Privilege escalation": a heading lettered as in an outline ("A.1" is numbering).
+_LETTER_NUMBER = re.compile(r"^\s*[A-Z][.)]\s+(?=\S)")
 _LEVEL_HEAD = re.compile(r"\s+[–—-]\s+|\s*[(:;,.]\s*|\s+/\s+")
 
 
@@ -86,7 +87,7 @@ class _ReaderState:
         return None
 
     def strip_number(self, text: str) -> str:
-        m = self.numbering.match(text)
+        m = self.numbering.match(text) or _LETTER_NUMBER.match(text)
         return text[m.end() :].strip() if m else text.strip()
 
     def view_kind(self, text: str) -> str | None:
@@ -174,6 +175,16 @@ class _ReaderState:
     def risk_factors(self, fields: _Fields, values: dict[str, str]) -> None:
         """``Impact: High`` / ``Likelihood: Low`` fields: the severity and likelihood of the threat's risk, when
         their text opens with a level or a number ("Critical – wrong doses" gives "Critical")."""
+        severity = one_line(fields.text("severity"))
+        if severity and "risk" not in values:
+            values["risk"] = severity  # "Severity: High" alone: the threat's risk, as a risk field
+        elif severity:
+            head = _LEVEL_HEAD.split(severity, maxsplit=1)[0].strip(" *_.")
+            said = re.search(r"\(([^()]{1,20})\)", severity)  # "S4 (High)": the level in brackets
+            level = next((w for w in (head, said.group(1) if said else "") if w and parse_risk(self.vocab, w).ok), None)
+            if level is not None and "risk.severity" not in values:
+                values["risk.severity"] = level
+            fields.values["extra:" + fields.labels.get("severity", "Severity").rstrip(": ")] = [severity]  # kept as written
         for label, fname in (("impact", "risk.severity"), ("likelihood", "risk.likelihood")):
             text = one_line(fields.text(label))
             head = _LEVEL_HEAD.split(text, maxsplit=1)[0].strip(" *_.")
@@ -185,8 +196,9 @@ class _ReaderState:
     def mitigation(self, pend: _Pending, fields: _Fields) -> None:
         text = fields.text("mitigation")
         label = fields.labels.get("mitigation", "")
-        if norm_text(label) in self.vocab.planned_mitigations:
-            pend.planned = label  # "**Potential mitigations:**": proposed, not in place
+        said = mitigation_status(self.vocab, label)
+        if said is not None:
+            pend.planned, pend.said_status = label, said  # "**Potential mitigations:**": proposed, not in place
         refs = []
         for link_text, _href in fields.links.get("mitigation", []):
             got = self.heading_id(link_text, "control")

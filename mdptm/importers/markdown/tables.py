@@ -11,12 +11,14 @@ from mdptm.importers.markdown.fields import _Ctx
 from mdptm.importers.markdown.state import _ReaderState
 from mdptm.importers.markdown.words import _PLACEHOLDER, _PREFIX_ID
 from mdptm.importers.merge import norm_name
-from mdptm.importers.tabular.records import first_sentence
+from mdptm.importers.tabular.records import first_sentence, recommended_control
+from mdptm.importers.tabular.stride import read_stride_matrix
 from mdptm.importers.tabular.tables import Grid, RowRecord
 from mdptm.importers.tabular.vocab import (
     clean_text,
     is_empty,
     match_header,
+    mitigation_status,
     norm_text,
     one_line,
     parse_risk,
@@ -112,60 +114,17 @@ class TableReading(_ReaderState):
                     )
                 )
                 header = rec.headers.get("controls", "")
-                if norm_text(header) in self.vocab.planned_mitigations:
-                    self.b.records[-1].values["status"] = "planned"  # "Recommended mitigation": proposed
+                said = mitigation_status(self.vocab, header)
+                if said is not None:
+                    self.b.records[-1].values["status"] = said  # "Recommended mitigation": proposed
                     self.b.records[-1].headers["status"] = header
+                recommended_control(self.vocab, self.b.records[-1], text, self.b.warn)
             rec.values["controls"] = made[key]
 
     def stride_matrix(self, grid: Grid) -> bool:
-        """A STRIDE x component matrix (STRIDE categories down the first column, components across the
-        header, or the transpose): every filled cell is one threat on that component in that category."""
-        cells = grid.cells
-        if len(cells) < 3 or grid.width < 2:
-            return False
-
-        def category(text: str) -> str | None:
-            if re.search(r"\d", text):
-                return None  # "S-01", "T1": an id that starts with a STRIDE letter, not a category
-            got = parse_stride(self.vocab, text)
-            return got.value[0] if got.ok and got.value and len(got.value) == 1 and len(text.split()) <= 4 else None
-
-        not_components = {norm_text(w) for w in self.words["matrix_not_components"]}
-        for h in cells[0][1:]:
-            m = match_header(self.vocab, "threat", h)
-            if m is not None and getattr(m, "exact", False):
-                return False  # "| STRIDE | Threat | Mitigation |": a register whose rows start with a category
-            if norm_text(h) in not_components:
-                return False  # "| Threat | Violates | Question |": definitions of the categories
-        down = [category(cells[r][0]) for r in range(1, len(cells))]
-        across = [category(cells[0][c]) for c in range(1, grid.width)]
-        if sum(x is not None for x in down) >= 4 and all(x is not None for x in down):
-            pairs = [(r, c, str(down[r - 1]), cells[0][c]) for r in range(1, len(cells)) for c in range(1, grid.width)]
-        elif sum(x is not None for x in across) >= 4 and all(x is not None for x in across):
-            pairs = [(r, c, str(across[c - 1]), cells[r][0]) for r in range(1, len(cells)) for c in range(1, grid.width)]
-        else:
-            return False
-        if any(not one_line(name) for _r, _c, _s, name in pairs):
-            return False  # a component without a name: not a matrix this reader understands
-        self.b.report.skipped(self.file, grid.locator(0), "header row of a STRIDE x component matrix")
-        self.b.warn(grid.locator(0), "STRIDE x component matrix: each filled cell read as one threat on its component")
-        for r, c, stride, name in pairs:
-            text = clean_text(cells[r][c])
-            where = f"{grid.locator(r)} column {c + 1}"
-            if not text or is_empty(self.vocab, text):
-                self.b.report.skipped(self.file, where, "empty cell of a STRIDE x component matrix")
-                continue
-            rec = RowRecord(
-                kind="threat",
-                file=self.file,
-                locator=where,
-                values={"title": first_sentence(text), "description": text, "stride": stride, "targets": one_line(name)},
-                headers={"title": "cell", "description": "cell", "stride": "row", "targets": "column"},
-                extra={},
-                view=grid.view,
-            )
-            self.b.records.append(rec)
-        return True
+        """A STRIDE x component matrix: every filled cell is one threat on that component in that category
+        (:func:`~mdptm.importers.tabular.stride.read_stride_matrix`, the reader Word uses too)."""
+        return read_stride_matrix(grid, self.vocab, self.b, self.file)
 
     def grid(self, tbl: MdTable, ctx: _Ctx, n: int) -> Grid:
         name = f"table {n} at line {tbl.line}"

@@ -19,6 +19,8 @@ _HEADING_ID = re.compile(
     r"^\s*(?P<word>[A-Za-z][A-Za-z ]{0,24}?)\s*(?:#\s*|[-_]\s*)?(?P<num>\d+(?:\.\d+)*[a-z]?)(?P<suffix>-[A-Z]{1,3}\b)?"
     r"\s*(?:[:：.\-–—)]\s*|\s+|$)(?P<rest>.*)$"
 )
+# "[T-01] Private key compromise", "(T-01) ...": a bracketed id opening a heading.
+_BRACKETED_ID = re.compile(r"^\s*[\[(]\s*([A-Za-z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[\])]\s*[:：\-–—]?\s*")
 _PREFIX_ID = re.compile(r"^\s*(?P<pre>[A-Za-z]{1,6})[-_.]?(?P<num>\d+(?:\.\d+)*[a-z]?)\s*(?:[:：.\-–—)]\s*|\s+|$)(?P<rest>.*)$")
 _PLACEHOLDER = re.compile(r"\[[^\]]*\]|<[^>]*>|\{\{[^{}]*\}\}|\.\.\.|…|TBD|TODO|x+|-+", re.I)
 # "[ ]", "[x]", "[X]", "[✓]" at the start of a list item: a task box (GitHub renders it as a checkbox).

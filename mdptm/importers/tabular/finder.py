@@ -4,6 +4,7 @@ merged cells, key/value tables, and one-record-per-column tables."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -81,6 +82,16 @@ class TableFinder:
             cands = self._forced_candidate(self.profile)
         else:
             cands = self._find_candidates()
+        if (
+            len(cands) == 1
+            and cands[0].cls.kind == "facts"
+            and g.width == 2
+            and self._form_first()
+            and self._transposed(skip=set(cands[0].header_rows))
+        ):
+            # "Field | Value" over "Hazard ID | H-001", "Description | …", "Initial risk | 12": one threat's form,
+            # not document facts (its keys are a threat's fields, as a form without that header is read)
+            return self.blocks, self.notes
         if not cands and g.style == "table":
             cands = self._stride_rows()
         if not cands and g.style == "table":
@@ -528,6 +539,14 @@ class TableFinder:
             reason = f"{hit} table (named so by {g.context.strip()[:60]!r}), not {block.label}s"
             if hit in self.vocab.context_soft_not_items:
                 block.fallback = block.kind
+        said_all = {norm_text(h) for h in heads}
+        if (
+            reason is None
+            and block.kind in ("element", "asset")
+            and said_all & self.vocab.software_version
+            and said_all & self.vocab.software_facts
+        ):
+            reason = "software bill of materials (its rows are software with versions and licences), not components"
         if reason is None and block.kind == "threat" and _stride_definitions(g, block, self.vocab):
             reason = "STRIDE definitions table (its rows are the six categories), not threats"
         if reason is None and not self._evidence(block):
@@ -591,6 +610,7 @@ class TableFinder:
         g = self.grid
         first_header = min((b.header_rows[0] for b in self.blocks), default=len(g.cells))
         last = g.width - 1
+        lone = self._lone_fact_rows() if not self.blocks and g.style == "table" else set()
         for r in range(len(g.cells)):
             spans = covered.get(r, [])
             if any(a <= 0 and b >= last for a, b in spans):
@@ -602,8 +622,12 @@ class TableFinder:
                 if not spans and g.row_blank(r):
                     self.notes.append(RowNote(g.file, g.locator(r, 0), "blank row"))
                 continue
-            facts = self._row_facts([v for _c, v in cells])
+            facts = self._row_facts([v for _c, v in cells]) if r not in lone else []
             loc = g.locator(r, cells[0][0])
+            if r in lone:
+                first = one_line(cells[0][1])[:40]
+                self.notes.append(RowNote(g.file, loc, f"row {first!r} of a table whose other rows are no facts: not a document fact"))
+                continue
             if facts:
                 for path, value in facts:
                     self.notes.append(RowNote(g.file, loc, "fact", fact=(path, value)))
@@ -620,6 +644,17 @@ class TableFinder:
             else:
                 reason = f"text outside any table ({short!r})"
             self.notes.append(RowNote(g.file, loc, reason))
+
+    def _lone_fact_rows(self) -> set[int]:
+        """Rows of a Word table of several like rows ("Layer | Security Controls": Physical, Link, ...,
+        Application) where one row's first cell happens to be a fact's key ("Application"): when fewer than
+        half of the rows read as facts, none of them is a document fact."""
+        g = self.grid
+        rows = [r for r in range(len(g.cells)) if not g.row_blank(r)]
+        if len(rows) < 3:
+            return set()
+        hits = {r for r in rows if self._row_facts([v for v in g.cells[r] if v.strip()])}
+        return hits if hits and len(hits) * 2 < len(rows) else set()
 
     def _row_facts(self, values: list[str]) -> list[tuple[str, str]]:
         """ "Manufacturer | Acme" or "Manufacturer: Acme" on a row of its own (at most two pairs)."""
@@ -702,11 +737,23 @@ class TableFinder:
             return []
         return [_Candidate(0, 0, g.width - 1, cls, [0], headers)]
 
-    def _transposed(self) -> bool:
-        """A table whose first column names the fields: each further column is one record."""
+    def _transposed(self, skip: set[int] | None = None) -> bool:
+        """A table whose first column names the fields: each further column is one record (*skip*: rows
+        that are no field, a "Field | Value" header)."""
         g = self.grid
         if g.width < 2 or len(g.cells) < 2:
             return False
+        if skip:
+            keep = [r for r in range(len(g.cells)) if r not in skip]
+            g = dataclasses.replace(
+                g,
+                cells=[g.cells[r] for r in keep],
+                row_numbers=[g.row_numbers[r] for r in keep] if g.row_numbers else [],
+                merged={(keep.index(r), c): (keep.index(a[0]), a[1]) for (r, c), a in g.merged.items() if r in keep and a[0] in keep},
+                comments={(keep.index(r), c): v for (r, c), v in g.comments.items() if r in keep},
+                hidden_rows=set(),
+                deleted_rows=set(),
+            )
         headers = [one_line(g.header_text(r, 0)) for r in range(len(g.cells))]
         cls = classify(self.vocab, headers, g.context)
         if cls is None or cls.skipped or cls.matched < 3:

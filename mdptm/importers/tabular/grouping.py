@@ -38,6 +38,17 @@ class Group:
     records: list[RowRecord] = field(default_factory=list)
 
 
+# An id of letters and a number: "T-01", "T1", "t_1" and "T 1" are one id written in different ways.
+_LETTERS_NUMBER = re.compile(r"^([A-Za-z]{1,6})[-_ ]?0*(\d+)((?:\.\d+)*)$")
+
+
+def id_key(rid: str) -> str:
+    """What an id is compared by: "Threat 1" under a heading (read as "T-1") and "T1" in the summary table
+    are one threat. Ids of another shape are compared as written."""
+    m = _LETTERS_NUMBER.match(rid.strip())
+    return f"{m.group(1).upper()}{m.group(2)}{m.group(3)}" if m else rid
+
+
 def most(grp: Group) -> int:
     """How many columns the fullest row of *grp* gives."""
     return max(len(r.values) for r in grp.records)
@@ -98,7 +109,8 @@ class Grouper:
         taken = {one_line(r.values.get("id", "")) for r in self.records if r.kind == "threat"}
         renamed: dict[tuple[int, str], str] = {}
         for rec in self.records:
-            rid = one_line(rec.values.get("id", ""))
+            written = one_line(rec.values.get("id", ""))
+            rid = id_key(written)
             block = self.record_blocks.get(id(rec))
             words = _content_words(rec.values.get("title") or "")
             if rec.kind != "threat" or not rid or block is None or re.fullmatch(r"\d+(?:\.\d+)*", rid):
@@ -114,14 +126,14 @@ class Grouper:
             if where == id(block) or not words or words & seen:
                 continue
             n = 2
-            while f"{rid}-{n}" in taken:
+            while f"{written}-{n}" in taken:
                 n += 1
-            new = f"{rid}-{n}"
+            new = f"{written}-{n}"
             taken.add(new)
             renamed[(id(block), rid)] = new
             rec.values["id"] = new
             said = one_line(rec.values.get("title", ""))
-            self.warn(rec.locator, f"threat id {rid} is used again for another threat ({said!r}); this one is {new}")
+            self.warn(rec.locator, f"threat id {written} is used again for another threat ({said!r}); this one is {new}")
 
     def group(self) -> list[Group]:
         groups: list[Group] = []
@@ -135,7 +147,7 @@ class Grouper:
                 rid = _id_from_title(rec)
             key: tuple[str, str] | None = None
             if rid:
-                key = (rec.kind, "id:" + rid)
+                key = (rec.kind, "id:" + id_key(rid))
             elif rec.kind in ("element", "asset", "trust_zone", "flow") and rec.values.get("name"):
                 key = (rec.kind, "name:" + norm_name(rec.values["name"]))
             elif rec.kind == "control" and rec.values.get("title"):
@@ -145,6 +157,9 @@ class Grouper:
                 grp = self._same_titled(rec, titled)
                 if grp is not None:
                     self.warn(rec.locator, f"no id: joined threat {grp.explicit_id!r} of the same title in another table")
+            if grp is not None and rid and grp.explicit_id and grp.explicit_id != rid:
+                what = rec.kind.replace("_", " ")
+                self.warn(rec.locator, f"{what} id {rid!r} is {grp.explicit_id!r} written another way: one {what}")
             if grp is None:
                 grp = Group(rec.kind, key[1] if key else None, rid or None)
                 groups.append(grp)

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.tables import RowRecord, stride_default
-from mdptm.importers.tabular.vocab import Vocabulary, match_header, norm_text, one_line, parse_stride
+from mdptm.importers.tabular.vocab import Vocabulary, clean_text, match_header, norm_text, one_line, parse_stride
 from mdptm.model import Model
 
+# "Additional Concerns", "Other issues", "Further considerations" after the STRIDE headings: remarks, not a category
+_ASIDE = re.compile(r"^\s*(additional|other|further|general)\s+(concerns?|issues?|notes?|observations?|considerations?|remarks?)\s*$", re.I)
 _PREFIX = re.compile(r"^\s*(?:[-*•·▪◦‣]|\(?\d+[.)]|[a-z][.)])\s+")
 _ID = re.compile(r"^\s*([A-Z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[:.\-–—)]\s+(\S.*)$", re.S)
 _LEAD = re.compile(r"^\s*([^:–—]{2,60}?)\s*(?::|\s[-–—]\s)\s*(\S.*)$", re.S)
@@ -36,6 +38,7 @@ class _Context:
     key: int  # link group
     category: str | None = None  # a heading that sorts threats by another scheme ("Patient Safety")
     tabled: bool = False  # the section holds a table of threats: its loose bullets are notes, not threats
+    asset: str | None = None  # "Asset 1: Firmware images": the asset the threats below are about
 
 
 @dataclass
@@ -49,6 +52,7 @@ class _Entry:
     key: int
     section: str
     category: str | None = None
+    asset: str | None = None
 
 
 @dataclass
@@ -109,7 +113,8 @@ class ListThreats:
             return None
         if not t.endswith(":"):
             return False
-        tokens = set(words.split())
+        # "when building a threat model:", "what to threat model": the activity, not a list of threats
+        tokens = set(re.sub(r"\bthreat\s+model(?:s|ing|ling|ed)?\b", " ", words).split())
         if tokens & self.other_words:
             return None
         if tokens & {w for w in self.threat_labels if " " not in w}:
@@ -154,11 +159,27 @@ class ListThreats:
             ctx = _Context(level, name, "threat", outer_stride, key)
         elif outer is not None and any(rx.search(name) for rx in self.controls):
             ctx = _Context(level, name, "control", None, outer.key)
-        elif self.last_sibling is not None and self.last_sibling == (level, len(self.stack)):
+        elif self.last_sibling is not None and self.last_sibling == (level, len(self.stack)) and not _ASIDE.match(name):
             # "Patient Safety" after "Elevation of Privilege" at the same level: another category of threats.
             ctx = _Context(level, name, "threat", None, self._new_key(name), category=name)
         else:
             ctx = _Context(level, name, None, outer_stride, self._new_key(name))
+        asset = heading_threat_id(name, "asset")
+        if asset is not None:
+            # "Asset 1: Firmware and Software Images": an asset, and the threats under it are about it
+            ctx.asset = asset[1]
+            self.b.records.append(
+                RowRecord(
+                    kind="asset",
+                    file=self.b.file,
+                    locator=f"heading {name[:60]!r}",
+                    values={"name": asset[1]},
+                    headers={"name": "heading"},
+                    extra={},
+                )
+            )
+        else:
+            ctx.asset = next((c.asset for c in reversed(self.stack) if c.asset), None)
         if ctx.mode == "threat" and (stride or ctx.category):
             self.last_sibling = (level, len(self.stack))
         elif self.last_sibling is None or level <= self.last_sibling[0]:
@@ -219,7 +240,7 @@ class ListThreats:
             key = self._new_key(ctx.name if ctx else "")
         section = ctx.name if ctx else ""
         category = ctx.category if ctx else None
-        self.run.append(_Entry(body, level, locator, mode, stride, view, key, section, category))
+        self.run.append(_Entry(body, level, locator, mode, stride, view, key, section, category, ctx.asset if ctx else None))
         return True
 
     def finish(self) -> None:
@@ -238,12 +259,19 @@ class ListThreats:
         heads = {id(e) for e in run if self._inline(e.text) is None and len(e.text) <= 60 and self.stride_of(e.text)}
         base = min((e.level for e in run if id(e) not in heads), default=0)
         last: RowRecord | None = None
+        labelled = False  # the last threat was written "Threat: ..."
         stride: str | None = None
         for e in run:
             inline = self._inline(e.text)
             cat = self.stride_of(e.text) if inline is None and len(e.text) <= 60 else None
             if cat is not None:
                 stride = cat  # "Spoofing" as an item heads the items below it
+                continue
+            field = _LEAD.match(e.text) if inline is None and labelled and last is not None else None
+            if field is not None and last is not None and len(field.group(1).split()) <= 3 and not self.stride_of(field.group(1)):
+                # "Case 1: CVE-2022-26652 …" after "Threat: …": a field of that threat, as "Case" is in Markdown
+                name = one_line(field.group(1))
+                last.extra[name] = f"{last.extra[name]}\n{field.group(2)}" if name in last.extra else one_line(field.group(2))
                 continue
             kind, text = inline if inline else (e.mode, e.text)
             own_stride = None
@@ -259,7 +287,7 @@ class ListThreats:
             rec = self._record(kind, text, e, own_stride or stride or e.stride)
             group = self.groups[e.key]
             if kind == "threat":
-                last = rec
+                last, labelled = rec, inline is not None
                 group.threats.append(rec)
             elif last is not None and (inline is not None or e.level > base):
                 self.own.append((last, rec))  # "Mitigation: ..." right under its threat
@@ -292,6 +320,8 @@ class ListThreats:
         if kind == "threat" and stride:
             values["stride"] = stride.replace("_", " ")
             headers["stride"] = "heading"
+        if kind == "threat" and e.asset:
+            values["assets"], headers["assets"] = e.asset, "heading"
         extra = {"Category": e.category} if kind == "threat" and e.category else {}
         rec = RowRecord(kind=kind, file=self.b.file, locator=e.locator, values=values, headers=headers, extra=extra, view=e.view)
         self.b.records.append(rec)
@@ -345,6 +375,57 @@ class _Block:
     values: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     lines: list[tuple[str, str]] = field(default_factory=list)  # (text, locator) taken in, to give back if no threat
+    # Opened by a heading carrying a threat id ("Threat 1: Man-in-the-middle", "T-01 Spoofed server"): its
+    # labelled paragraphs are the threat's fields, and the lines under a label alone ("Damage Scenario:")
+    # belong to that label.
+    headed: bool = False
+    open_field: str | None = None  # the field (or "extra:Label") the next unlabelled lines add to
+    extra: dict[str, str] = field(default_factory=dict)
+    kind: str = "threat"  # or "control": "Mitigation ID 2 - Webhook fails closed" over its description
+    # A heading with no id ("### Server data pollution"): a threat only if its first line is a threat's label
+    # ("Concern", "Threat:", "Scenario"); until then tentative.
+    tentative: bool = False
+    level: int = 0
+
+
+def heading_threat_id(text: str, kind: str = "threat") -> tuple[str, str] | None:
+    """(id, title) of a heading that carries a threat's id: "Threat 1: title" ("T-1"), "Threat ID 3 - title",
+    "[T-01] title", "T-01: title" (a threat prefix of ``markdown.yaml``); with *kind* "control", a control's:
+    "Mitigation ID 2 - title" ("M-2"), "SC-01: title". None otherwise."""
+    from mdptm.importers.markdown.words import _BRACKETED_ID, _HEADING_ID, _PREFIX_ID, markdown_words
+
+    words = markdown_words()
+    title = _BRACKETED_ID.sub(r"\1 ", one_line(text))
+    m = _HEADING_ID.match(title)
+    if m and norm_text(m.group("word")) in {norm_text(str(w)) for w in words[f"{kind}_words"]}:
+        rest = one_line(m.group("rest"))
+        prefix = {"threat": "T", "control": "M", "asset": "A"}.get(kind, "X")
+        return (f"{prefix}-{m.group('num')}{m.group('suffix') or ''}", rest) if rest else None
+    p = _PREFIX_ID.match(title)
+    if p and len(p.group("pre")) == 1 and title[p.end("pre") : p.end("pre") + 1] == ".":
+        return None  # "C.2 Privacy matrix": an appendix's numbering
+    if p and p.group("pre") in {str(x) for x in words.get(f"{kind}_prefixes", [])} and one_line(p.group("rest")):
+        return title[p.start("pre") : p.end("num")].strip(), one_line(p.group("rest"))
+    return None
+
+
+def _bare_labels() -> dict[str, dict[str, str]]:
+    """Labels written alone on a line of their own ("Scenario", "Impact", "Mitigation", "Mitigated Threats"):
+    the Markdown importer's labels (``markdown.yaml``), as the fields of a threat or a control."""
+    from mdptm.importers.markdown.words import markdown_words
+
+    to_threat = {"description": "description", "mitigation": "controls", "likelihood": "risk.likelihood", "stride": "stride",
+                 "targets": "targets", "assets": "assets", "residual_risk": "residual_risk", "status": "status",
+                 "risk": "risk", "severity": "risk.severity"}  # fmt: skip
+    to_control = {"description": "description", "threats": "threats", "status": "status"}
+    out: dict[str, dict[str, str]] = {"threat": {}, "control": {}}
+    for key, labels in markdown_words()["labels"].items():
+        for label in labels:
+            word = norm_text(str(label))
+            out["threat"][word] = to_threat.get(key, "extra:")
+            if key in to_control:
+                out["control"][word] = to_control[key]
+    return out
 
 
 class FieldBlocks:
@@ -366,11 +447,22 @@ class FieldBlocks:
         self.block: _Block | None = None
         self.replay: list[tuple[str, str]] = []
         self.made = 0
+        self._bare = _bare_labels()
+        from mdptm.importers.markdown.words import markdown_words
 
-    def _field(self, key: str) -> str | None:
+        words = markdown_words()
+        self._strong = {norm_text(str(w)) for w in words["labels"]["description"]} - {
+            "description", "details", "problem", "issue", "title", "summary"}  # fmt: skip
+        # "Additional considerations", "References", "Glossary": sections whose concerns are no threats
+        self._asides = [re.compile(p, re.I) for pats in words["skip_sections"].values() for p in pats]
+        self.parents: list[_Block] = []  # blocks of headings with no id whose sub-headings decide them
+        self._list_headings = [re.compile(p, re.I) for p in vocab.sections.get("threat_lists", {}).get("headings", [])]
+        self.heading_ids: dict[str, tuple[str, str]] = {}  # an id from a heading -> (the id it became, its title)
+
+    def _field(self, key: str, kind: str = "threat") -> str | None:
         if len(key) > 40 or not key.strip():
             return None
-        hit = match_header(self.vocab, "threat", key)
+        hit = match_header(self.vocab, kind, key)
         return hit.field if hit is not None and hit.exact else None
 
     def line(self, text: str, locator: str, view: str | None) -> bool:
@@ -378,6 +470,21 @@ class FieldBlocks:
         t = _NUMBERED.sub("", one_line(text)) if "\n" not in text.strip() else text.strip()
         m = _FIELD.match(t) if len(t) <= 4000 else None
         fname = self._field(m.group(1)) if m else None
+        if self.block is not None and self.block.tentative:
+            if self._opens_threat(t, self.block.title):
+                self.block.tentative = False
+                self._drop_parents(self.block.level)
+            else:
+                self.block = None  # a heading over prose: read as any paragraph is
+        if self.block is not None and self.block.headed:
+            block = self.block
+            block.lines.append((text, locator))
+            for one in [x for x in text.split("\n") if x.strip()] if "\n" in text.strip() else [text]:
+                # "Severity: S4 (High)", "Likelihood: L3" on lines of one paragraph: a field each
+                lt = _NUMBERED.sub("", one_line(one))
+                lm = _FIELD.match(lt) if len(lt) <= 4000 else None
+                self._headed_line(block, one, lm, self._field(lm.group(1), block.kind) if lm else None)
+            return True
         if m is not None and fname is not None:
             value = m.group(2).strip()
             if self.block is not None and fname not in self.block.values:
@@ -421,20 +528,155 @@ class FieldBlocks:
         block.values[fname] = value
         block.headers[fname] = header
 
-    def heading(self, text: str, locator: str) -> None:
-        """A heading ends a block and may title the next ("T-01 Spoofed cloud server")."""
+    def _opens_threat(self, line: str, heading: str) -> bool:
+        """A first line under a heading with no id that makes the section a threat: a threat's label alone
+        ("Concern", "Scenario") or opening a field ("Threat: …", "Attack scenario: …"); "Description: …" too
+        under a heading that names a threat ("Scenario 1: Ransomware attack", "Abuse case: …")."""
+        bare = norm_text(one_line(line).strip(" *_:"))
+        head = norm_text(line.partition(":")[0]) if ":" in line[:40] else ""
+        if bare in self._strong or head in self._strong:
+            return True
+        named = set(norm_text(heading).split()) & {"scenario", "attack", "threat", "abuse", "misuse", "risk", "hazard"}
+        return bool(named) and (bare in ("description", "details") or head in ("description", "details"))
+
+    def _drop_parents(self, level: int) -> None:
+        """A threat under a heading whose own section also read as one ("## Disruption" with a concern,
+        over "### RPI spoofing"): the outer concern introduces the threats below it and is none itself."""
+        while self.parents and self.parents[-1].level < level:
+            parent = self.parents.pop()
+            why = f"concern under {parent.title!r} introduces the threats below it; not a threat"
+            self.b.report.skipped(self.b.file, parent.locator, why)
+
+    def _flush_parents(self, level: int | None) -> None:
+        while self.parents and (level is None or self.parents[-1].level >= level):
+            self.block = self.parents.pop()
+            self.close()
+
+    def heading(self, text: str, locator: str, view: str | None = None, level: int | None = None) -> None:
+        """A heading ends a block and may title the next ("T-01 Spoofed cloud server"); a heading that carries
+        a threat's id ("Threat 1: Man-in-the-middle") opens a block of its own, and so does a heading with no
+        id whose first line is a threat's label (a tentative block until that line comes)."""
+        block = self.block
+        no_id = block is not None and block.headed and not block.tentative and not block.values.get("id")
+        if block is not None and no_id and level is not None and level > block.level:
+            self.parents.append(block)  # decided when its sub-headings are read
+            self.block = None
         self.close()
+        self._flush_parents(level)
+        for kind in ("threat", "control"):
+            got = heading_threat_id(text, kind)
+            if got is None:
+                continue
+            self.candidate = None
+            iid, title = got
+            if kind == "threat" and self._bare["threat"].get(norm_text(title)) == "controls":
+                # "Threat-01-S Recommended mitigations": the mitigations of the threat of that id, not a threat
+                self.block = _Block("", locator, view, headed=True, kind=kind, open_field="controls")
+                self.block.values["id"] = self.heading_ids.get(iid, (iid, ""))[0]
+                self.block.headers["id"] = "heading"
+                self.block.headers["controls"] = title
+                return
+            first = self.heading_ids.get(iid)
+            if first is not None and norm_text(first[1]) != norm_text(title):
+                # "Threat ID 4" written again over another threat: that one is "T-4-2"
+                n = 2
+                while f"{iid}-{n}" in self.heading_ids:
+                    n += 1
+                self.b.warn(locator, f"{kind} id {iid} is used again for another {kind} ({title!r}); this one is {iid}-{n}")
+                iid = f"{iid}-{n}"
+            self.heading_ids.setdefault(iid, (iid, title))
+            self.block = _Block(title, locator, view, headed=True, kind=kind, level=level or 0)
+            self.block.values["id"] = iid
+            self.block.headers["id"] = "heading"
+            if kind == "threat":
+                self._drop_parents(level or 0)
+            return
         self._candidate(text, locator)
+        title = one_line(text)
+        plain = _NUMBERED.sub("", re.sub(r"^\s*\d+(?:\.\d+)*\s+", "", title))
+        if (
+            level is not None
+            and title
+            and not any(rx.search(norm_text(title)) for rx in self._asides)
+            and stride_default(self.vocab, plain) is None  # "Spoofing" over its threats: the lists' reader's
+            and not any(rx.search(plain) for rx in self._list_headings)  # "Identified threats" too
+        ):
+            self.block = _Block(title, locator, view, headed=True, tentative=True, level=level)
+
+    def _headed_line(self, block: _Block, text: str, m: re.Match[str] | None, fname: str | None) -> None:
+        """One line under a threat's heading: a labelled field ("Asset: V2G channel"), a label alone whose
+        lines follow ("Mitigations Implemented:"), or more text of the open field (the description when no
+        label came yet)."""
+        label = m.group(1).strip() if m is not None else ""
+        value = m.group(2).strip() if m is not None else ""
+        bare = one_line(text).strip(" *_")
+        if m is None and 0 < len(bare.split()) <= 3 and not bare.endswith((".", ",", ";")):
+            # "Scenario", "Impact", "Mitigation" alone on a line: a label whose lines follow
+            said = self._bare.get(block.kind, {}).get(norm_text(bare))
+            if said is not None:
+                block.open_field = said if said != "extra:" else "extra:" + bare
+                return
+        if m is not None and "\n" not in label and len(label.split()) <= 4 and (fname is not None or not value):
+            if fname == "title" or (block.kind == "threat" and fname == "id"):
+                fname = "description" if fname == "title" else fname  # the heading titles it: "Scenario:" describes
+            key = fname or "extra:" + label
+            block.open_field = key if not value else None
+            if fname is not None:
+                block.headers.setdefault(fname, label)
+            if value:
+                self._append(block, key, value)
+                block.open_field = key if fname in ("description", "controls") else None
+            return
+        key = block.open_field or "description"
+        line = clean_text(text)
+        if key in ("risk", "risk.severity", "risk.likelihood", "residual_risk") and len(line.split()) > 6:
+            key = "extra:" + {"risk.severity": "Impact", "risk.likelihood": "Likelihood"}.get(key, key)  # prose, no level
+        elif key == "controls":
+            ref = heading_threat_id(_NUMBERED.sub("", line), "control")
+            line = ref[0] if ref is not None else line  # "Mitigation ID 2 - Webhook fails closed" names M-2
+        self._append(block, key, line)
+
+    @staticmethod
+    def _append(block: _Block, key: str, value: str) -> None:
+        if not value or _PLACEHOLDER.match(value):
+            return
+        if key.startswith("extra:"):
+            name = key[6:]
+            block.extra[name] = f"{block.extra[name]}\n{value}" if name in block.extra else value
+            return
+        block.values[key] = f"{block.values[key]}\n{value}" if key in block.values else value
+        block.headers.setdefault(key, key)
 
     def boundary(self) -> None:
         self.close()
         self.candidate = None
+
+    def finish(self) -> None:
+        """The end of the document: blocks still waiting on their sub-headings are threats."""
+        self.close()
+        self._flush_parents(None)
 
     def close(self) -> None:
         block, self.block = self.block, None
         if block is None:
             return
         v = block.values
+        if block.headed:
+            # A heading with a threat's id over at least one field of the threat: that threat. A heading alone
+            # (its threat defined in a table below) gives its lines back.
+            if set(v) - {"id"} or (block.kind == "control" and block.extra):
+                values = dict(v)
+                if block.title:
+                    values.setdefault("title", block.title)
+                headers = {"title": "heading", **block.headers}
+                rec = RowRecord(kind=block.kind, file=self.b.file, locator=block.locator, values=values, headers=headers, extra={})
+                rec.extra.update(block.extra)
+                rec.view = block.view
+                self.b.records.append(rec)
+                self.made += 1
+            else:
+                self.replay.extend(block.lines)
+            return
         # A category that is no STRIDE one ("Patient Safety") counts beside a field only threats have, so that a
         # control written as a form ("Category: Authentication", "Description: ...") is never taken for a threat.
         stride_ok = "stride" in v and bool(parse_stride(self.vocab, v["stride"]).value)

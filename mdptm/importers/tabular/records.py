@@ -12,7 +12,7 @@ References (affected components, controls, flow ends...) are kept as written and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,7 @@ from mdptm.importers.tabular.vocab import (
     one_line,
     parse_choice,
     parse_stride,
+    recommended_to,
 )
 from mdptm.model import (
     Asset,
@@ -81,9 +82,34 @@ REF_FIELDS = {
 CONTENT_FIELDS = {"threat": ("title", "description"), "control": ("title", "description")}
 
 
+# A legend line: a mark that is no word ("✅", "⚠️", "🔄") and what it means ("Implemented and Verified").
+_LEGEND_LINE = re.compile(r"^\s*([^\w\s*\[\]()]{1,3})\s*(?:[=:–—-]\s*)?(\w.{0,60})$")
+_BULLET_MARK = re.compile(r"^\s*(?:[•·▪◦‣●■]|✅|✔️?|✓|☑️?)\s*")
+
+
+def recommended_control(vocab: Vocabulary, rec: RowRecord, text: str, warn: Callable[[str | None, str], None]) -> None:
+    """A control made from mitigation text that asks another party to act ("We strongly recommend that all
+    Health Authorities implement …"): wholly so, it is that party's (responsibility stated); partly so, the
+    parties are kept in extra and the control stays the device maker's, with a warning either way."""
+    got = recommended_to(vocab, text)
+    if got is None:
+        return
+    kind, parties, whole = got
+    named = ", ".join(parties)
+    cid = rec.values.get("id", "")
+    if whole:
+        rec.values["responsibility"] = kind
+        rec.headers["responsibility"] = "recommendation"
+        warn(rec.locator, f"control {cid} is a recommendation to {named}: responsibility {kind.replace('_', ' ')}, not the device maker")
+    else:
+        rec.extra["Recommended to"] = named
+        warn(rec.locator, f"control {cid} is partly a recommendation to {named}: kept the device maker's; check who runs it")
+
+
 def first_sentence(text: str, limit: int = 100) -> str:
     """A title for a threat that only has a description: its first line or sentence, shortened."""
     line = one_line(clean_text(text).split("\n", 1)[0])
+    line = _BULLET_MARK.sub("", line) or line  # "• PBKDF2 with 100,000 iterations": the bullet is no word
     m = re.match(r"(.+?[.!?])(\s|$)", line)
     if m and len(m.group(1)) >= 12:
         line = m.group(1).rstrip(".")
@@ -138,6 +164,7 @@ class SourceBuilder:
         self.deferred: list[Block] = []  # summary tables: read only when no other table of their kind is
         self.rows = RowFields(vocab, self.warn)
         self.grouper = Grouper(self.records, self.record_blocks, vocab, self.warn)
+        self.legend: dict[str, tuple[str, str]] = {}  # a status mark ("✅") -> (its meaning, where the legend says so)
 
     # -- input
 
@@ -217,8 +244,42 @@ class SourceBuilder:
 
     # -- output
 
+    def add_legend_line(self, line: str, locator: str) -> bool:
+        """One line of a legend of status marks ("✅ Implemented and Verified", "⚠️ = Recommended"): True when it
+        gives a mark its meaning."""
+        m = _LEGEND_LINE.match(one_line(line))
+        if m is None:
+            return False
+        self.legend.setdefault(m.group(1).replace("\ufe0f", ""), (m.group(2).strip(), locator))
+        return True
+
+    def _apply_legend(self) -> None:
+        """A status cell written as a mark and a word ("✅ Required", "✅ Scheduled") is read by the document's
+        legend when it has one ("✅ Implemented and Verified"): the mark says what the author meant, the word
+        is kept in extra (warned once per spelling)."""
+        if not self.legend:
+            return
+        told: set[str] = set()
+        tables = {"threat": "threat_status", "control": "control_status"}
+        for rec in self.records:
+            table = tables.get(rec.kind)
+            written = one_line(rec.values.get("status", ""))
+            mark = written.split(maxsplit=1)[0].replace("\ufe0f", "") if written else ""
+            if table is None or mark not in self.legend or mark == written:
+                continue
+            meaning, where = self.legend[mark]
+            said = parse_choice(self.vocab, table, meaning).value
+            if said is None or said == parse_choice(self.vocab, table, written).value:
+                continue
+            rec.values["status"] = meaning
+            rec.extra.setdefault("Status as written", written)
+            if written not in told:
+                told.add(written)
+                self.warn(rec.locator, f"status {written!r} read by the document's legend ({where}): {mark} = {meaning!r}")
+
     def build(self) -> Model:
         model = Model.empty()
+        self._apply_legend()
         self._apply_facts(model)
         self._read_deferred()
         self.grouper.scope_numbers_per_table()

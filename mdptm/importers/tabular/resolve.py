@@ -111,6 +111,11 @@ class _Index:
                 if m:
                     self.names[coll].setdefault(norm_name(m.group(1)), item_id)
                     self.names[coll].setdefault(norm_name(m.group(2)), item_id)
+                # "PHI/PII" also answers to "PHI" and to "PII" (each side a short name)
+                sides = n.split("/") if "/" in n else []
+                if len(sides) == 2 and all(0 < len(x.split()) <= 3 for x in sides):
+                    for side in sides:
+                        self.names[coll].setdefault(norm_name(side), item_id)
         self.span = max(self.span, *(sum(map(k.count, _SEPARATOR_CHARS)) for k in keys))
         if len(self.separators) < len(_LIST_CHARS):
             self.separators.update(ch for ch in _LIST_CHARS if any(ch in k for k in keys))
@@ -129,6 +134,16 @@ class _Index:
                 if hit is not None:
                     return coll, hit
         return None
+
+
+_SENTENCE_END = re.compile(r"[a-z)][.!?]\s+[A-Z`]")
+
+
+def _reads_as_prose(text: str) -> bool:
+    """A cell of sentences ("Clinicians and any user viewing patient data. Components: …"), not a list of
+    names: two sentences or more, or one long sentence ending in a full stop."""
+    t = " ".join(text.split())
+    return bool(_SENTENCE_END.search(t)) or (len(t.split()) > 16 and t.endswith("."))
 
 
 def _same(text: str) -> str:
@@ -480,6 +495,13 @@ class Resolver:
             or (kind == "threat" and fname == "targets" and not self.had["elements"])
             or (kind in ("threat", "flow") and fname in ("assets", "data") and not self.had["assets"])
         )
+        if create and fname in ("targets", "assets", "data") and _reads_as_prose(raw):
+            # "Clinicians and any user viewing patient data. Components: `engine/data-fetcher.js`, …": sentences
+            # about who and what is affected, not a list of names: no component or asset is made from its pieces
+            old = item.extra.get(header)
+            item.extra[header] = raw if old in (None, "") else f"{old}\n{raw}"
+            self.report.warn(file, loc, f"{item.id}: {what}s cell {header!r} reads as sentences, not names: kept in extra, nothing created")
+            return
         kept: list[str] = []
         for token in missing:
             if token.strip().casefold() in self.vocab.all_targets:
@@ -569,7 +591,7 @@ class Resolver:
 
     def _create_control(self, text: str, owner: Item, file: str, loc: str | None, header: str = "", *, table: bool = False) -> str:
         from mdptm.importers.tabular.records import first_sentence
-        from mdptm.importers.tabular.vocab import norm_text, parse_choice
+        from mdptm.importers.tabular.vocab import mitigation_status, parse_choice, recommended_to
 
         key = norm_name(text)
         if key in self.created_controls:
@@ -581,13 +603,26 @@ class Resolver:
             iid = f"C-{n}"
         src = Source(file=file, locator=loc, importer=_importer(owner))
         ctl = Control(id=iid, title=first_sentence(text), description=text, source=src, status_stated=False, responsibility_stated=False)
-        if norm_text(header) in self.vocab.planned_mitigations:
-            ctl.status, ctl.status_stated = "planned", True  # "Recommended mitigation": proposed, not in place
+        said = mitigation_status(self.vocab, header)
+        if said is not None:
+            ctl.status, ctl.status_stated = said, True  # type: ignore[assignment]  # "Recommended mitigation": proposed
         names_who = "responsib" in header.lower() or "action" in header.lower()
         who = parse_choice(self.vocab, "responsibility", header).value if names_who else None
         if who is not None:
             ctl.responsibility = who  # type: ignore[assignment]  # "User Responsibility": the user's control
             ctl.responsibility_stated = True
+        asked = recommended_to(self.vocab, text) if who is None else None
+        if asked is not None:
+            # "We strongly recommend that hospitals segment the network": the hospital's control, not the maker's
+            kind, parties, whole = asked
+            named = ", ".join(parties)
+            if whole:
+                ctl.responsibility, ctl.responsibility_stated = kind, True  # type: ignore[assignment]
+                said = f"responsibility {kind.replace('_', ' ')}, not the device maker"
+            else:
+                ctl.extra["Recommended to"] = named
+                said = "kept the device maker's; check who runs it"
+            self.report.warn(file, loc, f"control {iid} is {'' if whole else 'partly '}a recommendation to {named}: {said}")
         self.model.controls.append(ctl)
         self.index.add("controls", iid, [ctl.title, text])
         self.created_controls[key] = iid

@@ -4,14 +4,22 @@ names for Word, Excel, Markdown and lists, so every format recognises the same c
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from mdptm.importers.tabular.grid import Block, Column, Grid
+from mdptm.importers.tabular.grid import Block, Column, Grid, RowRecord
 from mdptm.importers.tabular.vocab import (
     Vocabulary,
+    clean_text,
+    is_empty,
+    match_header,
     norm_text,
     one_line,
+    parse_stride,
     stride_letters_only,
 )
+
+if TYPE_CHECKING:
+    from mdptm.importers.tabular.records import SourceBuilder
 
 
 def _stride_cell(vocab: Vocabulary, text: str) -> bool:
@@ -92,3 +100,59 @@ def stride_default(vocab: Vocabulary, text: str, *, names_only: bool = False, ma
         if hit is not None:
             return hit
     return None
+
+
+def read_stride_matrix(grid: Grid, vocab: Vocabulary, builder: SourceBuilder, file: str) -> bool:
+    """A STRIDE x component matrix (STRIDE categories down the first column, components across the header,
+    or the transpose): every filled cell is one threat on that component in that category. False (nothing
+    read) for any other table."""
+    from mdptm.importers.markdown.words import markdown_words
+
+    cells = grid.cells
+    if len(cells) < 3 or grid.width < 2:
+        return False
+
+    def category(text: str) -> str | None:
+        if re.search(r"\d", text):
+            return None  # "S-01", "T1": an id that starts with a STRIDE letter, not a category
+        got = parse_stride(vocab, text)
+        return got.value[0] if got.ok and got.value and len(got.value) == 1 and len(text.split()) <= 4 else None
+
+    not_components = {norm_text(str(w)) for w in markdown_words()["matrix_not_components"]}
+    for h in cells[0][1:]:
+        m = match_header(vocab, "threat", h)
+        if m is not None and getattr(m, "exact", False):
+            return False  # "| STRIDE | Threat | Mitigation |": a register whose rows start with a category
+        if norm_text(h) in not_components:
+            return False  # "| Threat | Violates | Question |": definitions of the categories
+    down = [category(cells[r][0]) for r in range(1, len(cells))]
+    across = [category(cells[0][c]) for c in range(1, grid.width)]
+    if sum(x is not None for x in down) >= 4 and all(x is not None for x in down):
+        pairs = [(r, c, str(down[r - 1]), cells[0][c]) for r in range(1, len(cells)) for c in range(1, grid.width)]
+    elif sum(x is not None for x in across) >= 4 and all(x is not None for x in across):
+        pairs = [(r, c, str(across[c - 1]), cells[r][0]) for r in range(1, len(cells)) for c in range(1, grid.width)]
+    else:
+        return False
+    if any(not one_line(name) for _r, _c, _s, name in pairs):
+        return False  # a component without a name: not a matrix this reader understands
+    builder.report.skipped(file, grid.locator(0), "header row of a STRIDE x component matrix")
+    builder.warn(grid.locator(0), "STRIDE x component matrix: each filled cell read as one threat on its component")
+    for r, c, stride, name in pairs:
+        text = clean_text(cells[r][c])
+        where = f"{grid.locator(r)} column {c + 1}"
+        if not text or is_empty(vocab, text):
+            builder.report.skipped(file, where, "empty cell of a STRIDE x component matrix")
+            continue
+        from mdptm.importers.tabular.records import first_sentence
+
+        rec = RowRecord(
+            kind="threat",
+            file=file,
+            locator=where,
+            values={"title": first_sentence(text), "description": text, "stride": stride, "targets": one_line(name)},
+            headers={"title": "cell", "description": "cell", "stride": "row", "targets": "column"},
+            extra={},
+            view=grid.view,
+        )
+        builder.records.append(rec)
+    return True

@@ -146,6 +146,7 @@ class Vocabulary:
     summary_rows: frozenset[str] = frozenset()  # first words of a totals row below a table
     note_rows: frozenset[str] = frozenset()  # first words of a legend or note row below a table
     planned_mitigations: frozenset[str] = frozenset()  # mitigation labels and headers of proposed controls
+    implemented_mitigations: frozenset[str] = frozenset()  # ... and of controls said to be in place
     status_not_applicable: frozenset[str] = frozenset()  # "nothing here" words that in a status cell mean not applicable
     all_targets: frozenset[str] = frozenset()  # a target cell naming every element ("All components")
     flow_security_none: frozenset[str] = frozenset()  # a flow's encryption/authentication cell saying there is none
@@ -158,6 +159,9 @@ class Vocabulary:
     first_column_not_items: dict[str, str] = field(default_factory=dict)  # normalised first header -> label
     context_not_items: frozenset[str] = frozenset()  # sheet/heading words of scales, legends, matrices ...
     context_soft_not_items: frozenset[str] = frozenset()  # summaries: skipped unless the only such table
+    # a software bill of materials: the headers of its version column and of its licence/CVE/supplier column
+    software_version: frozenset[str] = frozenset()
+    software_facts: frozenset[str] = frozenset()
     empty_cache: dict[str, bool] = field(default_factory=dict)  # cell text -> is_empty: a register repeats its values
     risk_cache: dict[tuple[object, ...], tuple[Risk | None, bool]] = field(default_factory=dict)  # cells -> risk read
     stride_cache: dict[str | None, tuple[list[str], bool]] = field(default_factory=dict)  # cell -> STRIDE read
@@ -227,6 +231,7 @@ class _NotItems(_Terms):
     first_column: dict[str, list[str]] = Field(default_factory=dict)
     context: list[str] = Field(default_factory=list)
     context_soft: list[str] = Field(default_factory=list)
+    software_list: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class _KeyValue(_Terms):
@@ -275,6 +280,7 @@ class ValueTerms(_Terms):
     flow_security_none: list[str]
     flow_security_unknown: list[str]
     planned_mitigations: list[str] = Field(default_factory=list)
+    implemented_mitigations: list[str] = Field(default_factory=list)
     linddun: dict[str, list[str]] = Field(default_factory=dict)
 
 
@@ -401,6 +407,8 @@ def load_vocabulary() -> Vocabulary:
         first_column_not_items=first_col,
         context_not_items=frozenset(norm_text(str(w)) for w in not_items.get("context", []) or []),
         context_soft_not_items=frozenset(norm_text(str(w)) for w in not_items.get("context_soft", []) or []),
+        software_version=frozenset(norm_text(str(w)) for w in (not_items.get("software_list", {}) or {}).get("version", [])),
+        software_facts=frozenset(norm_text(str(w)) for w in (not_items.get("software_list", {}) or {}).get("facts", [])),
         kinds=kinds,
         skipped=skipped,
         facts=facts,
@@ -422,6 +430,7 @@ def load_vocabulary() -> Vocabulary:
         note_rows=_words(values.get("note_rows", [])),
         status_not_applicable=frozenset(str(w).strip().lower() for w in values["status_not_applicable"]),
         planned_mitigations=_words(values.get("planned_mitigations", [])),
+        implemented_mitigations=_words(values.get("implemented_mitigations", [])),
         all_targets=frozenset(str(w).casefold() for w in values["all_targets"]),
         flow_security_none=frozenset(str(w).lower() for w in values["flow_security_none"]),
         flow_security_unknown=frozenset(str(w).lower() for w in values["flow_security_unknown"]),
@@ -868,3 +877,70 @@ def normalise_cwe(vocab: Vocabulary, text: str | None, prefix: str) -> Parsed[li
         else:
             ok = False
     return Parsed(out, ok)
+
+
+def mitigation_status(vocab: Vocabulary, label: str) -> str | None:
+    """The status a mitigation label or column header states of the controls under it: "planned" for
+    "Potential mitigations", "implemented" for "Mitigations Implemented" / "Mitigation Controls (Implemented)"."""
+    key = norm_text(label)
+    if key in vocab.planned_mitigations:
+        return "planned"
+    if key in vocab.implemented_mitigations:
+        return "implemented"
+    return None
+
+
+# "We strongly recommend that all Health Authorities implement …", "Servers are also strongly encouraged to …",
+# "… is strongly recommended to all Health Authorities": a measure the author asks another party to take.
+_RECOMMEND_THAT = re.compile(
+    r"\b(?:we\s+)?(?:also\s+)?(?:strongly\s+)?(?:recommend|advise|urge|encourage)s?\s+that\s+(?:all\s+|the\s+|each\s+|every\s+)?"
+    r"(?P<party>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,3}?)\s+(?:should\s+|must\s+|also\s+|always\s+|only\s+|do\s+not\s+|not\s+|never\s+)?"
+    r"(?:implement|use|make|limit|deploy|adopt|apply|enable|configure|pad|ensure|keep|restrict|verify|monitor|install|"
+    r"update|change|rotate|review|segment|isolate|disable|follow|set|store|protect|require|add|run|block|re-order|reorder|"
+    r"place|put|connect|patch|harden|train|educate|lock|avoid|consider|maintain|perform|conduct|establish|provide|allow|"
+    r"deny|turn|remove|replace|upgrade|log|audit|scan|test|encrypt|authenticate|report|back|check|apply|operate|"
+    r"install|separate|contact|inform|notify|retain|delete|dispose|wipe|sanitize|sanitise|validate|whitelist|allowlist)\b",
+    re.IGNORECASE,
+)
+_ENCOURAGED = re.compile(
+    r"^(?P<party>[A-Z][\w-]*(?:\s+[\w-]+){0,3}?)\s+(?:are|is)\s+(?:also\s+)?(?:strongly\s+)?"
+    r"(?:encouraged|advised|recommended|urged)\s+to\b"
+)
+_RECOMMENDED_TO = re.compile(
+    r"\b(?:is|are)\s+(?:also\s+)?(?:strongly\s+)?recommended\s+(?:to|for)\s+(?:all\s+|the\s+)?(?P<party>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})"
+)
+_OWN_SIDE = frozenset({"we", "us", "our team", "you", "the manufacturer", "manufacturer"})
+
+
+def recommended_to(vocab: Vocabulary, text: str) -> tuple[str, list[str], bool] | None:
+    """Who a mitigation asks to take it, when it is a recommendation to another party: (responsibility,
+    parties as written, whether every item of it is such a recommendation). "We strongly recommend that all
+    Health Authorities implement …" is the health authorities' (a third party; a hospital or user is the
+    customer), never the device maker's; "you" is the reader (the customer). None when the text recommends
+    nothing to anyone else."""
+    items = [one_line(x).lstrip("-*•· ").strip() for x in re.split(r"\n\s*\n|\n(?=\s*[-*•·]\s)", text) if x.strip()]
+    parties: list[str] = []
+    asked = 0
+    for item in items:
+        found = []
+        for rx in (_RECOMMEND_THAT, _ENCOURAGED, _RECOMMENDED_TO):
+            found += [m.group("party").strip() for m in rx.finditer(item)]
+        found = [p for p in found if norm_text(p) not in _OWN_SIDE or norm_text(p) == "you"]
+        if found:
+            parties += [p for p in found if p not in parties]
+            first = re.split(r"(?<=[.!?])\s+", item, maxsplit=1)[0]
+            # the item is the other party's when it opens with the recommendation, not when prose about the
+            # maker's own design ends with one
+            asked += any(rx.search(first) for rx in (_RECOMMEND_THAT, _ENCOURAGED, _RECOMMENDED_TO))
+    if not parties:
+        return None
+    kinds = set()
+    for party in parties:
+        got = "customer" if norm_text(party) == "you" else parse_choice(vocab, "responsibility", party).value
+        if got is None and party.endswith("s"):
+            got = parse_choice(vocab, "responsibility", party[:-1]).value  # "hospitals", "operators"
+        kinds.add(got or "third_party")
+    if "manufacturer" in kinds:
+        return None  # "we recommend that the manufacturer …": the maker's own
+    kind = kinds.pop() if len(kinds) == 1 else "third_party"
+    return kind, parties, asked == len(items)

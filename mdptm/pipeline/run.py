@@ -1,0 +1,180 @@
+"""The stages after import (SPEC §10): map, redact, review, publish and leak-scan one model.
+
+Kept apart from :mod:`mdptm.pipeline.build` because these stages load the writers (python-docx,
+matplotlib, the exporters): a build imports this module while its sources are still being read
+(:func:`mdptm.pipeline.importing.import_sources`), not before.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+
+from mdptm.base.output import check_not_inside, check_replaceable, sha256_file, source_date_epoch, staged_dir, write_json, write_manifest
+from mdptm.base.parallel import Inbox, background
+from mdptm.base.process import give_back_memory, keep_long_lived
+from mdptm.documents.changes import record_history
+from mdptm.documents.coverage import coverage_data
+from mdptm.errors import ExitCode
+from mdptm.mapping.engine import map_model
+from mdptm.mapping.framework import Assertion, Override
+from mdptm.model import Model
+from mdptm.model.io import load
+from mdptm.model.premarket import SUBMISSION_DIR
+from mdptm.model.report import ImportReport
+from mdptm.model.results import Coverage
+from mdptm.pipeline.build import BuildResult, Settings, Timer
+from mdptm.pipeline.publish import data_files, document_files, is_large
+from mdptm.plugins import Audience, ExportContext, ReviewContext
+from mdptm.redaction.leakscan import LeakError, PackageScan, Scanned
+from mdptm.redaction.redact import load_policy, output_detector, property_terms, redact, redact_assertions, redact_overrides, text_scrubber
+from mdptm.redaction.xmlchars import describe, strip_forbidden
+from mdptm.render.template_scrub import scrub_template
+from mdptm.review.engine import package_review, publish_blockers, review
+
+
+def run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer | None = None) -> BuildResult:
+    """Map, redact, review, publish and leak-scan one model.
+
+    Internal reports always land in ``OUT.internal/`` so a refused build can be understood; the
+    package itself is written only when review has no blocker (or ``draft``) and the leak scan of
+    every written byte is clean. Either way nothing half-written is left behind.
+    """
+    with tempfile.TemporaryDirectory(prefix="mdptm-work-") as work:
+        return _run_pipeline(model, report, out, settings, timer or Timer(), Path(work))
+
+
+def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer, work: Path) -> BuildResult:
+    internal = out.with_name(out.name + ".internal")
+    xml_removed = describe(strip_forbidden(model))  # before anything writes XML (docx, xlsx, html)
+    for line in xml_removed:
+        report.warn(settings.overrides_file or "model", None, line)
+    protected = [settings.base_dir, *settings.documents]
+    replaced = out / SUBMISSION_DIR if settings.audience == Audience.SUBMISSION else out
+    for folder in (replaced, internal):  # the output replaces a folder: never one holding the inputs
+        check_not_inside(folder, protected)
+        check_replaceable(folder)
+    epoch = source_date_epoch(model.document.date)
+    result = BuildResult(out=out, internal=internal, model=model, report=report, timings=timer.stages, warnings=xml_removed)
+
+    def mapped(m: Model, overrides: list[Override], assertions: list[Assertion]) -> Coverage:
+        with timer("map"):
+            return map_model(
+                m,
+                settings.frameworks,
+                overrides,
+                base_dir=settings.base_dir,
+                overrides_file=settings.overrides_file,
+                assertions=assertions,  # on the public model: a confirmed clause is published as confirmed (SPEC §4)
+            )
+
+    if settings.audience == Audience.SUBMISSION:
+        return _build_submission(result, mapped(model, settings.overrides, settings.assertions), settings, epoch, timer)
+    with timer("redact"):
+        policy = load_policy(settings.policy)
+        terms = property_terms(settings.documents, keep=[model.product.manufacturer])
+        public, log = redact(model, policy, extra_terms=terms)
+    # the package shows the evidence it publishes, and override justifications redacted like model text
+    where = settings.overrides_file or "overrides"
+    overrides = redact_overrides(settings.overrides, model, policy, log, where)
+    assertions = redact_assertions(settings.assertions, model, policy, log, where)
+    previous = load(settings.previous) if settings.previous else None
+    corpus = log.corpus()  # what the public model holds, built by redaction: the leak scan's too...
+    if previous is not None:  # document.history gains this version, summarised from the published diff
+        record_history(public, previous)
+        corpus = None  # ...unless the history changed it
+    template = settings.template
+    if template is not None:  # its header and footer are published too: scrubbed like model text
+        template = scrub_template(template, text_scrubber(model, policy, log, str(template)), work / "template.docx")
+    log.finish()
+    keep_long_lived()
+    # from here on the public model, the log and what the leak scan looks for are final
+    published = [e for a in assertions for e in a.evidence]  # cited on purpose
+    leaks = PackageScan(log.needles(), detect=output_detector(policy, model, public, corpus=corpus, log=log, published=published))
+    base_ctx = ExportContext(draft=settings.draft, template=template, epoch=epoch, previous=previous)
+
+    def data_half(folder: Path, inbox: Inbox) -> Scanned:
+        """The package files :func:`data_files` writes, written and scanned by a forked copy of this
+        process from the moment redaction is done; this process sends the public coverage and the
+        package's review when its mapping and review are done, while it goes on to the documents (the
+        rest of the context, a previous version included, the copy has from the start)."""
+
+        def context() -> ExportContext:
+            coverage, package = inbox.get()
+            return replace(base_ctx, coverage=coverage, review=package)
+
+        return data_files(public, folder, context, lambda names: leaks.files(folder, names))[1]
+
+    with staged_dir(internal) as tmp_internal:
+        write_json(tmp_internal / "import-report.json", report.model_dump(mode="json"))
+        write_json(tmp_internal / "redaction-log.json", log.model_dump(mode="json"))
+        try:
+            with staged_dir(out) as tmp_out, background(partial(data_half, tmp_out), parallel=is_large(public)) as pending:
+                public_coverage = mapped(public, overrides, assertions)
+                coverage = mapped(model, settings.overrides, settings.assertions)
+                with timer("review"):
+                    ctx_review = ReviewContext(model, public, settings.signoffs_required, renames=log.renamed, coverage=coverage)
+                    findings = review(ctx_review)
+                result.review = findings
+                write_json(tmp_internal / "coverage.json", coverage_data(coverage))
+                ctx = replace(base_ctx, coverage=public_coverage, review=package_review(findings))
+                reasons = publish_blockers(public, replace(ctx, review=findings))
+                if reasons and not settings.draft:
+                    result.exit_code = ExitCode.BLOCKED
+                    result.warnings.append(
+                        f"the package was not written: {'; '.join(reasons)} (see {internal}/review.json, or build with --draft)"
+                    )
+                    raise _NotPublished
+                pending.send((ctx.coverage, ctx.review))
+                with timer("publish"):  # each writing process scans the files it wrote (PackageScan)
+                    leaks.add(document_files(public, tmp_out, ctx, lambda names: leaks.files(tmp_out, names))[1])
+                    leaks.add(pending.result())
+                    write_manifest(tmp_out, {"model_sha256": sha256_file(tmp_out / "ptm.json")})
+                give_back_memory()
+                with timer("leak scan"):  # the manifest, and whatever no writer scanned as it now is
+                    hits = leaks.finish(tmp_out)
+                if hits:
+                    raise LeakError(hits)
+        except _NotPublished:
+            pass
+        except LeakError as exc:
+            result.review = review(replace(ctx_review, leaks=exc.hits))
+            result.exit_code = ExitCode.BLOCKED
+            result.warnings.append(f"{exc}; the package was not written")
+        assert result.review is not None
+        write_json(tmp_internal / "review.json", result.review.model_dump(mode="json"))
+    return result
+
+
+class _NotPublished(Exception):
+    """Review blocked the package: its staged folder is dropped, the internal reports are kept."""
+
+
+def _build_submission(result: BuildResult, coverage: Coverage, settings: Settings, epoch: int, timer: Timer) -> BuildResult:
+    """The confidential regulatory set, unredacted, in ``OUT/submission/`` (never in a public package)."""
+    from mdptm.documents.submission import publish_submission
+    from mdptm.review.premarket_checks import PREMARKET_CHECKS
+
+    with timer("review"):  # what an FDA reviewer would still ask for shows before the set is sent
+        result.review = review(ReviewContext(result.model, None, settings.signoffs_required, audience=Audience.SUBMISSION))
+    ids = {c.id for c in PREMARKET_CHECKS}
+    result.warnings += [
+        f"submission gap [{f.check}]: {f.message}" for f in result.review.findings if f.check in ids and f.severity == "warning"
+    ]
+    ctx = ExportContext(
+        coverage=coverage,
+        epoch=epoch,
+        audience=Audience.SUBMISSION,
+        draft=settings.draft,
+        template=settings.template,
+        internal_model=result.model,
+        review=result.review,
+    )
+    with staged_dir(result.internal) as tmp_internal:
+        write_json(tmp_internal / "import-report.json", result.report.model_dump(mode="json"))
+        write_json(tmp_internal / "coverage.json", coverage_data(coverage))
+        with timer("submission"):
+            publish_submission(result.model, result.out, ctx)
+    return result
