@@ -13,7 +13,8 @@ text searched -- go through the same steps:
    Cherokee letters, Latin small capitals ``ᴋᴇsᴛʀᴇʟ`` and IPA letters ``nıghtjɑr``; :data:`_CONFUSABLE`);
 3. case folding (``ß`` → ``ss``), and combining marks removed (``Dána`` and ``Tomas`` read as ``Dana`` and
    ``Tomás``; an accent added or left out disguises nothing);
-4. dashes and hyphens of every kind, and whitespace of every kind, become one space.
+4. dashes and hyphens of every kind, and whitespace of every kind, become one space; Markdown's formatting
+   marks (asterisk, backtick, tilde) are left out (``**Night**jar`` reads as ``Nightjar`` once rendered).
 
 :func:`key` is the fast form (whole strings, C speed) for the scan; :func:`key_map` also returns where
 each character of the key came from, so redaction can replace the original text.
@@ -97,6 +98,10 @@ def _one_space(text: str) -> str:
 
 
 _SEP_CHARS = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f-_"
+# Markdown's emphasis, code and strike-through marks: "**Night**jar", "Night`jar`" and "Night~~jar~~" read as
+# Nightjar once rendered, so the compared form leaves them out like an invisible character
+_MARK_CHARS = "*`~"
+MARKS = _MARK_CHARS.encode("ascii")
 _BYTES_SEP = bytes.maketrans(_SEP_CHARS.encode("ascii"), b" " * len(_SEP_CHARS))
 _NON_ASCII_RUN = re.compile(r"([^\x00-\x7f]+)")
 
@@ -167,18 +172,21 @@ def clean(text: str) -> str:
 def key(text: str) -> str:
     """The form in which a needle and a text are compared (steps 1-4), spaces collapsed, stripped."""
     if text.isascii():  # the common case: nothing to remove, compose or reverse
-        flat = text.lower().encode("ascii").translate(_BYTES_SEP).decode("ascii")  # bytes.translate: C speed
+        flat = text.lower().encode("ascii").translate(_BYTES_SEP, MARKS).decode("ascii")  # bytes.translate: C speed
         return _one_space(flat).strip()
     _, sep = _tables()
     folded = clean(text).replace("\u0130", "i").casefold()
     folded = _ascii_separators(_runs(folded, lambda run: _bare(run).translate(sep)))
+    for mark in _MARK_CHARS:
+        if mark in folded:
+            folded = folded.replace(mark, "")
     return _one_space(folded).strip()
 
 
 def simple(text: str) -> bool:
     """Whether :func:`key` of *text* only lowers letters and turns hyphens and whitespace to spaces
-    (plain ASCII): then positions need no map."""
-    return text.isascii() and RLO not in text
+    (plain ASCII, no formatting mark): then positions need no map."""
+    return text.isascii() and "*" not in text and "`" not in text and "~" not in text  # an RLO is not ASCII
 
 
 def key_map(text: str, *, fold: bool = True) -> tuple[str, list[int], list[int]]:
@@ -219,7 +227,7 @@ def key_map(text: str, *, fold: bool = True) -> tuple[str, list[int], list[int]]
                     ends.append(e)
                 i = j + 1 if j < stop and text[j] in "\u202c\u2069" else j
                 continue
-            if ord(ch) in remove:
+            if ord(ch) in remove or (fold and ch in _MARK_CHARS):
                 i += 1
                 continue
             j = i + 1  # a character and the combining marks after it compose as one

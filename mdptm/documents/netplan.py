@@ -250,8 +250,8 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
     )
     for fl in plan.people:
         person, other = (fl.source, fl.target) if topology.is_person(f.elements.get(fl.source)) else (fl.target, fl.source)
-        if topology.is_person(f.elements.get(other)):
-            continue  # two people: nothing for the network
+        if topology.is_person(f.elements.get(other)) or topology.matcher(topology.network_terms().attacker_terms)(f.name(person)):
+            continue  # two people, or an attacker's path: nothing to ask about the network
         proto = short_protocol(fl.protocol) if fl.protocol else None
         out.append(
             f"{fl.id} {fl.name or ''}: {f.name(person)} is a person; from which device does {f.name(person)} reach "
@@ -267,6 +267,11 @@ def person_note(f: Facts, fl: Flow) -> str:
     device the person uses, which the model does not name."""
     person, other = (fl.source, fl.target) if topology.is_person(f.elements.get(fl.source)) else (fl.target, fl.source)
     via = f" over {short_protocol(fl.protocol)}" if fl.protocol else ""
+    if topology.matcher(topology.network_terms().attacker_terms)(f.name(person)):
+        return (
+            f"{fl.id} ({f.name(person)} to {f.name(other)}{via}): {f.name(person)} is an attacker; the flow is an "
+            "attack path the threat model draws, not traffic to allow"
+        )
     return (
         f"{fl.id} ({f.name(person)} to {f.name(other)}{via}): the hospital decides from which workstations or devices "
         f"{f.name(person)} may reach {f.name(other)}; if that is over the network, the rule is written for those "

@@ -88,6 +88,7 @@ class NetworkTerms(BaseModel):
     hospital_words: list[str]
     person_terms: list[str] = Field(default_factory=empty_list)
     client_terms: list[str] = Field(default_factory=empty_list)
+    attacker_terms: list[str] = Field(default_factory=empty_list)
 
 
 @cache

@@ -140,6 +140,11 @@ class LiteralMatcher:
                     disguised.add(variant)
         self._disguised = disguised
         self._disguise_all: re.Pattern[str] | None = None
+        # what must be in a text's key for a disguised key to be in it: its longest word, or the first
+        # characters of a key spaced out
+        self._disguise_anchors = sorted(
+            {k[:_DISGUISE_ANCHOR] if _spaced(k) else max(k.split(" "), key=len) for k in disguised}, key=len, reverse=True
+        )
         self._pattern: re.Pattern[str] | None = None
         self._automaton: ahocorasick.Automaton | None = None
         if self.by_key and ahocorasick is not None:
@@ -166,25 +171,36 @@ class LiteralMatcher:
     def pattern(self) -> re.Pattern[str] | None:
         """The trie regex of every key but the disguised ones (see :meth:`_disguise_pattern`)."""
         if self._pattern is None and self.by_key:
-            plain = [k for k in self.by_key if k not in self._disguised and not _short(k)]
-            short = [k for k in self.by_key if _short(k)]
-            parts = [_trie_pattern(plain)] if plain else []  # longer keys first: at one place the longest wins
-            if short:
-                parts.append(r"(?<!\w)(?:" + _trie_pattern(short) + r")(?!\w)")
-            self._pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+            keys = [k for k in self.by_key if k not in self._disguised]
+            self._pattern = self._regex(keys) if keys else None
         return self._pattern
 
+    def _regex(self, keys: list[str]) -> re.Pattern[str]:
+        """One regex of *keys*: longer keys first (at one place the longest wins), then the keys that must
+        stand alone (a short word; letters spaced out)."""
+        alone = [k for k in keys if _short(k) or (k in self._disguised and _spaced(k))]
+        free = [k for k in keys if not (_short(k) or (k in self._disguised and _spaced(k)))]
+        parts = [_trie_pattern(free)] if free else []
+        if alone:
+            parts.append(r"(?<!\w)(?:" + _trie_pattern(alone) + r")(?!\w)")
+        return re.compile("|".join(parts), re.IGNORECASE)
+
     def _disguise_pattern(self, text: str) -> re.Pattern[str] | None:
-        """A regex of the disguised keys (backwards, spaced out) that *text* may hold: of all of them for
-        a few, else of those the automaton finds in it. A regex of thousands of keys spaced out letter by
-        letter takes seconds to compile; the automaton finds the few present in microseconds."""
+        """A regex of the disguised keys (backwards, spaced out) *text* may hold, or None when it holds none.
+
+        Their words start with common letters (a term's last letter), so a regex of them would stop at
+        most places of every text: a few are looked for only when one of their anchor words is in the
+        text (a fast substring search), in one regex; when they are many, a regex of those the automaton
+        finds in the text is made (a regex of thousands would take seconds to compile)."""
         if not self._disguised:
             return None
-        if self._automaton is None or len(self._disguised) <= _DISGUISE_REGEX_MAX:
-            if self._disguise_all is None:
-                self._disguise_all = _disguise_regex(sorted(self._disguised))
-            return self._disguise_all
         low = needle_key(text)
+        if self._automaton is None or len(self._disguised) <= _DISGUISE_REGEX_MAX:
+            if not any(anchor in low for anchor in self._disguise_anchors):
+                return None
+            if self._disguise_all is None:
+                self._disguise_all = self._regex(sorted(self._disguised))
+            return self._disguise_all
         present = sorted(
             {
                 key
@@ -193,7 +209,7 @@ class LiteralMatcher:
                 if key in self._disguised and _present(low, end, word, key, words, at)
             }
         )
-        return _disguise_regex(present) if present else None
+        return self._regex(present) if present else None
 
     def spans(self, text: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, needle) of each non-overlapping match in *text*, longest first at a position.
@@ -262,16 +278,6 @@ def _short(key: str) -> bool:
 def _spaced(key: str) -> bool:
     """Whether *key* is letters spaced out (no word of three characters)."""
     return len(max(key.split(" "), key=len)) < 3
-
-
-def _disguise_regex(keys: list[str]) -> re.Pattern[str]:
-    """One regex of disguised keys; letters spaced out must stand alone (see :func:`_present`)."""
-    spaced = [k for k in keys if _spaced(k)]
-    other = [k for k in keys if not _spaced(k)]
-    parts = [_trie_pattern(other)] if other else []
-    if spaced:
-        parts.append(r"(?<!\w)(?:" + _trie_pattern(spaced) + r")(?!\w)")
-    return re.compile("|".join(parts), re.IGNORECASE)
 
 
 def _present(low: str, end: int, word: str, key: str, words: tuple[str, ...], at: int) -> bool:

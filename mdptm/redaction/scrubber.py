@@ -120,6 +120,37 @@ def _escape_char(esc: str) -> str:
     return html.unescape(esc)
 
 
+_INLINE_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
+
+
+def _untagged(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """*text* without its HTML tags ("Night<b>jar</b>" reads as Nightjar once rendered), and for each
+    character left the span of *text* it came from: a term split by a tag is found, and replaced with it."""
+    out: list[str] = []
+    where: list[tuple[int, int]] = []
+    pos = 0
+    for m in _INLINE_TAG.finditer(text):
+        out.append(text[pos : m.start()])
+        where.extend((i, i + 1) for i in range(pos, m.start()))
+        pos = m.end()
+    out.append(text[pos:])
+    where.extend((i, i + 1) for i in range(pos, len(text)))
+    return "".join(out), where
+
+
+_CLOSING_TAG = re.compile(r"</[A-Za-z][^<>]{0,200}>")
+
+
+def _closed(text: str, start: int, end: int) -> int:
+    """*end* moved over the closing tags right after it that close tags opened in ``text[start:end]``: the
+    replacement of "Night<b>jar</b>" leaves no "</b>" behind."""
+    part = text[start:end]
+    opened = len(_INLINE_TAG.findall(part)) - 2 * len(_CLOSING_TAG.findall(part))
+    while opened > 0 and (m := _CLOSING_TAG.match(text, end)):
+        end, opened = m.end(), opened - 1
+    return end
+
+
 def _deep_unescaped(text: str) -> tuple[str, list[tuple[int, int]]]:
     """:func:`_unescaped` again and again while escapes are left (at most :data:`_ROUNDS` times), each
     decoded character mapped to the span of *text* it came from."""
@@ -336,6 +367,12 @@ class Scrubber:
             decoded, where = _deep_unescaped(text)
             if decoded != text:
                 raw.extend((where[s][0], where[e - 1][1], "term") for s, e, _ in self.terms.spans(decoded) if e > s)
+        if "<" in text and self.terms:  # "Night<b>jar</b>": the term, tags and all, goes
+            untagged, where = _untagged(text)
+            if untagged != text:
+                for s, e, _ in self.terms.spans(untagged):
+                    if e > s:
+                        raw.append((where[s][0], _closed(text, where[s][0], where[e - 1][1]), "term"))
         if self.terms and len(text) >= 12 and max(map(len, text.split()), default=0) >= 12:  # a term in base64: the whole run goes
             for m in _BASE64.finditer(text):
                 run = m.group()

@@ -123,3 +123,15 @@ def test_an_app_opens_its_connection_whichever_way_the_data_is_drawn() -> None:
     assert f07 == {("out", "Clinician app (hospital tablet)"), ("in", "Interoperability gateway (HL7 v2 / FHIR)")}
     assert all(not r[-1].endswith("*") for r in rows if r[-1].startswith("F-07"))  # not a guess: an app is a client
     assert any(r[-1] == "F-05 *" and r[0] == "out" and r[1].startswith("Interoperability") for r in rows)  # no client: assumed
+
+
+def test_an_attackers_flow_is_an_attack_path_not_traffic_to_allow() -> None:
+    m = base(
+        elements=[Element(id="att", name="Attacker", kind="external_entity"), Element(id="api", name="Cloud API", kind="process")],
+        flows=[Flow(id="F-A", name="Credential stuffing", source="att", target="api", protocol="HTTPS")],
+    )
+    doc = build_guides(m)["deployment"]
+    assert not firewall_rows(doc)
+    text = text_of(doc)
+    assert "F-A (Attacker to Cloud API over HTTPS): Attacker is an attacker; the flow is an attack path" in text
+    assert "may reach Cloud API" not in text and "from which device does Attacker" not in text

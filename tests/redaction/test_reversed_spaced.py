@@ -1,4 +1,4 @@
-"""Two disguises that change no character, so no normalisation undoes them: a removed string written
+"""Disguises that change no character, so no normalisation undoes them: a removed string written
 backwards ("tsoh-dliub-lanretni" for "internal-build-host") and spaced out letter by letter
 ("i n t e r n a l"). Redaction removes them from the model, and the leak scan finds them in any output.
 Zero-width characters and soft hyphens inside a term are undone by the normalisation (see
@@ -42,6 +42,9 @@ DISGUISES = {
     "soft hyphens": "\u00ad".join(TERM),
     "word joiners in capitals": "\u2060".join(TERM.upper()),
     "latin small capitals": "\u026a\u0274\u1d1b\u1d07\u0280\u0274\u1d00\u029f-\u0299\u1d1c\u026a\u029f\u1d05-\u029c\u1d0f\ua731\u1d1b",
+    "markdown emphasis": "**inter**nal-build-*host*",
+    "markdown code and strike-through": "in`ternal`-~~build~~-host",
+    "split by html tags": "inter<b>nal</b>-build-<i>host</i>",
     "cherokee and lisu capitals": "\u13a5\ua4e0\u13a2\u13ac\u13d2\ua4e0\u13aa\u13de-build-host",
 }
 
@@ -99,6 +102,12 @@ def test_redaction_removes_the_disguised_term_from_the_model(name: str) -> None:
     assert "nightly; signed libraries" in text
     assert not LiteralMatcher([TERM]).found(text)
     assert any(e.rule == "term" and e.removed for e in log.entries if e.item == "T1"), name
+
+
+def test_a_term_split_by_tags_goes_with_its_tags() -> None:
+    data = _model("Night<b>jar</b>")
+    public, _log = redact(Model.model_validate(data), Policy(drop=["confidential"], terms=["Nightjar"]))
+    assert public.threats[0].description == "Builds come from [redacted] nightly; signed libraries stop tampering."
 
 
 def test_no_disguise_reaches_the_package(tmp_path: Path) -> None:
