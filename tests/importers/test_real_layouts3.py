@@ -749,3 +749,15 @@ def test_threat_column_titles_a_register_beside_a_shorter_vulnerability_column(t
         ("Ransomware / malware", "Unpatched systems"),
         ("Phishing / credential theft", "User susceptibility"),
     ]
+
+
+def test_score_bands_written_range_first_in_a_table(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "# Risk assessment\n\n## Methodology\n\n| Score Range | Risk Level | Treatment |\n|---|---|---|\n"
+        "| 1–4 | Low | Accept |\n| 5–9 | Medium | Treat within 90 days |\n| 10–16 | High | Treat within 30 days |\n"
+        "| 17–25 | Critical | Treat immediately |\n\n## Risk Register\n\n"
+        "| Risk ID | Threat | Likelihood (1–5) | Impact (1–5) | Score | Status |\n|---|---|---|---|---|---|\n"
+        "| R-003 | Unauthorized access | 2 | 5 | 10 | Open |\n| R-006 | DDoS | 3 | 3 | 9 | Open |\n",
+    )
+    assert {t.id: t.risk.level for t in model.threats if t.risk is not None} == {"R-003": "high", "R-006": "medium"}

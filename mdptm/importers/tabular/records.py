@@ -88,6 +88,7 @@ _BAND = re.compile(
     r"|(?P<op><=?|≤)\s*(?P<lt>\d+(?:[.,]\d+)?)|(?:>=?|≥)\s*(?P<ge>\d+(?:[.,]\d+)?))\s*\)?\s*(?::.*|\|.*)?$"
 )
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_RANGE_FIRST = re.compile(r"^\s*(?:\d+(?:[.,]\d+)?\s*[-–—]\s*\d+(?:[.,]\d+)?|[<>]=?\s*\d+(?:[.,]\d+)?)\s*$")
 # A legend line: a mark that is no word ("✅", "⚠️", "🔄") and what it means ("Implemented and Verified").
 _LEGEND_LINE = re.compile(r"^\s*([^\w\s*\[\]()]{1,3})\s*(?:[=:–—-]\s*)?(\w.{0,60})$")
 _BULLET_MARK = re.compile(r"^\s*(?:[•·▪◦‣●■]|✅|✔️?|✓|☑️?)\s*")
@@ -181,7 +182,11 @@ class SourceBuilder:
         """Find the tables of a grid and collect their records; skipped rows go to the report now."""
         if not self.bands:
             # "Rating | Score" rows "Critical | 20-25": the document's score bands (a row is level then range)
-            rows = [" ".join(c for c in row[:2] if c.strip()) for row in grid.cells if len(row) >= 2]
+            rows = [
+                f"{row[1]} {row[0]}" if _RANGE_FIRST.match(row[0]) else " ".join(c for c in row[:2] if c.strip())
+                for row in grid.cells
+                if len(row) >= 2
+            ]  # "1–4 | Low" is read as "Low 1–4"
             self.add_bands(rows, grid.name or grid.context[:40])
         finder = TableFinder(grid, self.vocab, self.profile)
         blocks, notes = finder.run()
