@@ -13,7 +13,7 @@ import mdptm.redaction.leakscan as leakscan
 from mdptm.base.output import Spool, json_text
 from mdptm.base.parallel import sequential
 from mdptm.importers.xlsx import parse_ref, ref_column
-from mdptm.redaction.leakscan import LiteralMatcher, needle_key, scan
+from mdptm.redaction.leakscan import LiteralMatcher, _short, needle_key, scan
 
 # ------------------------------------------------------------------------------------------ JSON
 
@@ -84,7 +84,21 @@ def _obvious(needles: list[str], text: str) -> set[str]:
     normalised, dashes and whitespace runs as one space)."""
     m = LiteralMatcher(needles)
     flat = needle_key(text)
-    return {needle for key, needle in m.by_key.items() if key in flat}
+    return {needle for key, needle in m.by_key.items() if _occurs(key, flat)}
+
+
+def _occurs(key: str, flat: str) -> bool:
+    """*key* in *flat*; a key of one short word ("ab", "aws": SHORT_WORD) only standing alone, never inside
+    a longer word ("flaws")."""
+    if not _short(key):
+        return key in flat
+    start = flat.find(key)
+    while start >= 0:
+        before, after = flat[start - 1 : start], flat[start + len(key) : start + len(key) + 1]
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            return True
+        start = flat.find(key, start + 1)
+    return False
 
 
 _words = st.sampled_from(["jane", "Roe", "JANE", "roe", "x", "İstanbul", "office", "a", "b", "ab", "\u212aelvin"])
