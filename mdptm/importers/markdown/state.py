@@ -11,7 +11,7 @@ from mdptm.importers.markdown.document import (
     MdTable,
 )
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
-from mdptm.importers.markdown.words import _BRACKETED_ID, _CHECK_BOX, _HEADING_ID, _LABEL_END, _PREFIX_ID, markdown_words
+from mdptm.importers.markdown.words import _CHECK_BOX, _LABEL_END, _PREFIX_ID, heading_id, markdown_words
 from mdptm.importers.tabular.records import SourceBuilder
 from mdptm.importers.tabular.tables import RowRecord, stride_default
 from mdptm.importers.tabular.vocab import (
@@ -97,20 +97,12 @@ class _ReaderState:
         return None
 
     def heading_id(self, title: str, kind: str) -> tuple[str, str] | None:
-        """("T-3", "title") for "Threat ID 3 - title" or "T-03: title" when the heading names a *kind*."""
+        """("T-3", "title") for "Threat ID 3 - title" or "T-03: title" when the heading names a *kind*
+        (:func:`mdptm.importers.markdown.words.heading_id`); ("", "title") for "Threat: title", no id."""
+        found = heading_id(title, kind, self.words)
+        if found is not None:
+            return found
         words = {norm_text(str(w)) for w in self.words[f"{kind}_words"]}
-        title = _BRACKETED_ID.sub(r"\1 ", title)  # "[T-01] Private key compromise", "(T-01) ..."
-        m = _HEADING_ID.match(title)
-        if m and norm_text(m.group("word")) in words:
-            prefix = {"threat": "T", "control": "M", "asset": "A", "component": "E"}[kind]
-            return f"{prefix}-{m.group('num')}{m.group('suffix') or ''}", one_line(m.group("rest"))
-        prefixes = set(self.words.get(f"{kind}_prefixes", []))
-        p = _PREFIX_ID.match(title)
-        if p and len(p.group("pre")) == 1 and title[p.end("pre") : p.end("pre") + 1] == ".":
-            p = None  # "C.2 LINDDUN Privacy Matrix", "A.1 Scope": an appendix's numbering, not an id
-        if p and p.group("pre") in prefixes:
-            written = title[p.start("pre") : p.end("num")].strip()
-            return written, one_line(p.group("rest"))
         w = re.match(r"^\s*(?P<word>[A-Za-z ]{2,24}?)\s*[:：\-–—]\s+(?P<rest>\S.*)$", title)
         if w and norm_text(w.group("word")) in words:
             return "", one_line(w.group("rest"))  # "Threat: Spoofed update server" has no id

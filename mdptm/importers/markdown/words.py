@@ -56,3 +56,25 @@ def markdown_words() -> dict[str, Any]:
     """The Markdown importer's words (``mappings/vocabulary/markdown.yaml``)."""
     data: dict[str, Any] = shipped("markdown", MarkdownWords).model_dump()
     return data
+
+
+_ID_PREFIX = {"threat": "T", "control": "M", "asset": "A", "component": "E"}
+
+
+def heading_id(title: str, kind: str, words: dict[str, Any]) -> tuple[str, str] | None:
+    """("T-3", "title") for a heading that carries the id of a *kind* ("threat", "control", "asset",
+    "component"): "Threat ID 3 - title", "[T-01] title", "T-01: title" (a prefix of *words*, the importer's
+    words); the title may be empty. None otherwise, and for an appendix's numbering ("C.2 Privacy matrix").
+    Read alike in Markdown and in Word headings."""
+    from mdptm.importers.tabular.vocab import norm_text, one_line
+
+    title = _BRACKETED_ID.sub(r"\1 ", title)  # "[T-01] Private key compromise", "(T-01) ..."
+    m = _HEADING_ID.match(title)
+    if m and norm_text(m.group("word")) in {norm_text(str(x)) for x in words[f"{kind}_words"]}:
+        return f"{_ID_PREFIX[kind]}-{m.group('num')}{m.group('suffix') or ''}", one_line(m.group("rest"))
+    p = _PREFIX_ID.match(title)
+    if p and len(p.group("pre")) == 1 and title[p.end("pre") : p.end("pre") + 1] == ".":
+        return None  # "C.2 LINDDUN Privacy Matrix", "A.1 Scope": an appendix's numbering, not an id
+    if p and p.group("pre") in {str(x) for x in words.get(f"{kind}_prefixes", [])}:
+        return title[p.start("pre") : p.end("num")].strip(), one_line(p.group("rest"))
+    return None

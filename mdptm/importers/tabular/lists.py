@@ -389,24 +389,14 @@ class _Block:
 
 
 def heading_threat_id(text: str, kind: str = "threat") -> tuple[str, str] | None:
-    """(id, title) of a heading that carries a threat's id: "Threat 1: title" ("T-1"), "Threat ID 3 - title",
-    "[T-01] title", "T-01: title" (a threat prefix of ``markdown.yaml``); with *kind* "control", a control's:
-    "Mitigation ID 2 - title" ("M-2"), "SC-01: title". None otherwise."""
-    from mdptm.importers.markdown.words import _BRACKETED_ID, _HEADING_ID, _PREFIX_ID, markdown_words
+    """(id, title) of a Word heading that carries a threat's id: "Threat 1: title" ("T-1"), "Threat ID 3 -
+    title", "[T-01] title", "T-01: title" (read as the Markdown importer reads its headings:
+    :func:`mdptm.importers.markdown.words.heading_id`); with *kind* "control", a control's: "Mitigation ID 2 -
+    title" ("M-2"), "SC-01: title". None otherwise, and for an id with no title."""
+    from mdptm.importers.markdown.words import heading_id, markdown_words
 
-    words = markdown_words()
-    title = _BRACKETED_ID.sub(r"\1 ", one_line(text))
-    m = _HEADING_ID.match(title)
-    if m and norm_text(m.group("word")) in {norm_text(str(w)) for w in words[f"{kind}_words"]}:
-        rest = one_line(m.group("rest"))
-        prefix = {"threat": "T", "control": "M", "asset": "A"}.get(kind, "X")
-        return (f"{prefix}-{m.group('num')}{m.group('suffix') or ''}", rest) if rest else None
-    p = _PREFIX_ID.match(title)
-    if p and len(p.group("pre")) == 1 and title[p.end("pre") : p.end("pre") + 1] == ".":
-        return None  # "C.2 Privacy matrix": an appendix's numbering
-    if p and p.group("pre") in {str(x) for x in words.get(f"{kind}_prefixes", [])} and one_line(p.group("rest")):
-        return title[p.start("pre") : p.end("num")].strip(), one_line(p.group("rest"))
-    return None
+    found = heading_id(one_line(text), kind, markdown_words())
+    return found if found is not None and found[1] else None
 
 
 def _bare_labels() -> dict[str, dict[str, str]]:
