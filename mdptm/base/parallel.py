@@ -59,7 +59,8 @@ def both(first: Callable[[], A], second: Callable[[], B], *, parallel: bool = Tr
 
     *second* runs in a child process: it must work by side effects on files (its changes to this
     process's objects are not seen here) and return something picklable. An exception in either
-    half is raised here, after both have finished, so neither outlives the call.
+    half is raised here once the child is gone (finished, or stopped when this half failed), so neither
+    outlives the call.
     """
     with background(lambda _inbox: second(), parallel=parallel) as pending:
         a = first()

@@ -69,6 +69,12 @@ def _stripped(model: Model) -> bool:
     return True
 
 
+def _own_otm(model: Model) -> bool:
+    """Whether ``ptm.otm.json`` is mdptm's own OTM writer's, embedding the data ``ptm.json`` was written
+    from (the model is stripped already); otherwise another exporter writes it with the whole context."""
+    return type(exporters().get("otm")) is OtmExporter and _stripped(model)
+
+
 def write_package(model: Model, folder: Path, ctx: ExportContext) -> list[str]:
     """Write every package file except the manifest into *folder*; returns their names.
 
@@ -104,7 +110,7 @@ _ORDER = ("ptm.docx", "ptm.xlsx", "index.html", "ptm.json", "ptm.otm.json")
 
 def package_names(names: list[str]) -> list[str]:
     """The names both halves wrote, in the package's order: the main files, then the guides."""
-    return sorted(names, key=lambda n: (_ORDER.index(n) if n in _ORDER else len(_ORDER), names.index(n)))
+    return sorted(names, key=lambda n: _ORDER.index(n) if n in _ORDER else len(_ORDER))  # stable: guides as written
 
 
 def data_files(model: Model, folder: Path, context: Callable[[], ExportContext], check: Callable[[list[str]], R]) -> tuple[list[str], R]:
@@ -116,8 +122,7 @@ def data_files(model: Model, folder: Path, context: Callable[[], ExportContext],
     # the same bytes as mdptm.model.io.dumps of the stripped model
     (folder / "ptm.json").write_text(json_text(data), encoding="utf-8", newline="\n")
     out: list[str] = ["ptm.json"]
-    otm = exporters().get("otm")
-    if otm is not None and type(otm) is OtmExporter and _stripped(model):
+    if _own_otm(model):
         write_otm(model, folder / "ptm.otm.json", data=data)  # mdptm's own writer embeds the data just written
         out.append("ptm.otm.json")
     del data
@@ -141,9 +146,8 @@ def document_files(model: Model, folder: Path, ctx: ExportContext, check: Callab
         write_html(web, folder / "index.html")
     names = ["ptm.docx", "index.html"]
     otm = exporters().get("otm")
-    stripped = _stripped(model)
-    if otm is not None and not (type(otm) is OtmExporter and stripped):
-        otm.write(model if stripped else Model.model_validate(public_data(model)), folder / "ptm.otm.json", ctx)
+    if otm is not None and not _own_otm(model):
+        otm.write(model if _stripped(model) else Model.model_validate(public_data(model)), folder / "ptm.otm.json", ctx)
         names.append("ptm.otm.json")
     return names, check(names)
 
