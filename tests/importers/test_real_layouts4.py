@@ -58,3 +58,35 @@ def test_a_file_of_several_threats_is_no_one_risk_file(tmp_path: Path) -> None:
     )
     model, _report = load_text(tmp_path, text)
     assert [t.id for t in model.threats] == ["T-01", "T-02"]
+
+
+# -- a per-plan security audit: threat tables keyed "T-03-09-S03", a detail heading for one of them, a findings table
+
+_AUDIT = (
+    "# Phase 3 Security Audit\n\n### Plan 03-09: CLI\n\n"
+    "| Threat ID | Description | STRIDE | Severity | Disposition | Status | Evidence |\n"
+    "|---|---|---|---|---|---|---|\n"
+    "| T-03-09-S02 | Export bundle holds secrets | Information Disclosure | HIGH | Mitigate | CLOSED | `export.py:73` redacts |\n"
+    "| T-03-09-S03 | Export path traversal via node_id | Information Disclosure | MEDIUM | Mitigate | CLOSED | rejects `..` |\n\n"
+    "## Closed Threat Detail\n\n### T-03-09-S03 — Path Traversal in `trajectory export` — RESOLVED\n\n"
+    "**Severity:** MEDIUM\n**STRIDE:** Information Disclosure\n**Files:** `src/cli/trajectory.py:124–131` (mitigation)\n\n"
+    "## Unregistered Flags\n\n| Flag | Source | Notes |\n|---|---|---|\n"
+    "| Shell injection via `$ENVELOPE` | Audit observation | Investigated and confirmed mitigated. |\n"
+)
+
+
+def test_a_heading_with_an_id_of_several_dashed_parts_joins_that_threat(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _AUDIT)
+    # "T-03-09-S03 — …" is that threat's id (before: a threat "T-03" titled "09-S03 — Path Traversal …")
+    assert sorted(t.id for t in model.threats) == ["T-03-09-S02", "T-03-09-S03"]
+    detail = {t.id: t for t in model.threats}["T-03-09-S03"]
+    assert detail.stride == ["information_disclosure"]
+    # "**STRIDE:** Information Disclosure" ends at its line: the "**Files:**" line below is a field of its own
+    assert detail.extra["Files"].startswith("src/cli/trajectory.py:124")
+    assert not any("STRIDE value" in w for w in warnings(report))
+
+
+def test_a_table_naming_one_end_only_is_no_flow_table(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _AUDIT)
+    # "Flag | Source | Notes": where a finding came from, not a data flow; no element or interface is made of it
+    assert model.flows == [] and model.elements == []
