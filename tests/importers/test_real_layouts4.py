@@ -90,3 +90,53 @@ def test_a_table_naming_one_end_only_is_no_flow_table(tmp_path: Path) -> None:
     model, _report = load_text(tmp_path, _AUDIT)
     # "Flag | Source | Notes": where a finding came from, not a data flow; no element or interface is made of it
     assert model.flows == [] and model.elements == []
+
+
+# -- an ISO 27001 register: Annex A control ids beside a "Treatment" column of measures
+
+_ANNEX_A = (
+    "# CompanyX Risk Register\n\n## Risk Register Table\n\n"
+    "| ID | Asset | Threat | Vulnerability | Likelihood | Impact | Inherent Risk | Controls Applied (Annex A) "
+    "| Residual Risk | Owner | Treatment | Status |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+    "| R-001 | IAM (Entra) | Account compromise | Weak credentials | High | High | High | A.5.15–A.5.18, A.8.2 | Medium "
+    "| Security | MFA, CA Policies | Mitigated |\n"
+    "| R-006 | CI/CD | Supply chain compromise | Vulnerable dependencies | Medium | Medium | Medium | A.5.21, A.8.25 | Low "
+    "| DevOps | SCA, pinned deps | Mitigated |\n"
+    "| R-008 | Workforce | Insider threat | Privileged misuse | Low | High | Medium | A.5.3 | Medium | Security "
+    "| Accept | Accepted |\n"
+)
+
+
+def test_treatment_measures_are_the_mitigation_and_catalogue_ids_stay_references(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _ANNEX_A)
+    threats = {t.id: t for t in model.threats}
+    controls = {c.id: c for c in model.controls}
+    # "MFA, CA Policies" under "Treatment" is what is done about R-001; "Accept" is a decision, no measure
+    assert controls[threats["R-001"].controls[0]].title == "MFA, CA Policies"
+    assert controls[threats["R-006"].controls[0]].title == "SCA, pinned deps"
+    assert threats["R-008"].controls == [] and threats["R-008"].status == "accepted"
+    assert len(model.controls) == 2
+    # the Annex A ids (a range "A.5.15–A.5.18" too) name the standard's controls: kept, no control made of them
+    assert threats["R-001"].extra["Controls Applied (Annex A)"].split("\n") == ["A.5.15–A.5.18", "A.8.2"]
+    assert not any(c.title.startswith("A.") for c in model.controls)
+    assert threats["R-001"].extra["Treatment"] == "MFA, CA Policies"  # the cell is kept as written too
+    # "CI/CD" is one asset, not "CI" and "CD"
+    assert [a.name for a in model.assets if a.id in threats["R-006"].assets] == ["CI/CD"]
+    assert threats["R-001"].status == "mitigated"
+    assert any("A.5.15–A.5.18" in w for w in warnings(report))
+
+
+def test_a_treatment_decision_with_its_measure(tmp_path: Path) -> None:
+    text = (
+        "| Risk ID | Threat | Asset | Score | Treatment | Status |\n|---|---|---|---|---|---|\n"
+        "| R-001 | Ransomware | Servers | 15 | Mitigate: immutable backups, network segmentation | Open |\n"
+        "| R-006 | DDoS | Website | 9 | Transfer: CDN + DDoS mitigation service | Completed |\n"
+        "| R-007 | Physical access | Server room | 4 | Accept: colocation controls documented | Accepted |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    threats = {t.id: t for t in model.threats}
+    assert [c.title for c in model.controls] == ["immutable backups, network segmentation"]
+    assert threats["R-001"].controls == [model.controls[0].id]
+    # an acceptance's reason and a transfer to another party make no control of the device maker
+    assert threats["R-006"].controls == [] and threats["R-007"].controls == []
+    assert threats["R-007"].extra["Treatment"] == "Accept: colocation controls documented"

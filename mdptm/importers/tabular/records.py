@@ -571,8 +571,8 @@ class SourceBuilder:
         for rec in ordered:
             self.item_of[id(rec)] = item_id
             fields, extra, refs = self.rows.read(grp.kind, rec)
-            for fname, raw in refs:
-                pending.append({"field": fname, "raw": raw, "header": rec.headers.get(fname, fname), "locator": rec.locator})
+            for fname, raw, header in refs:
+                pending.append({"field": fname, "raw": raw, "header": header, "locator": rec.locator})
             if rec.hidden:
                 self.warn(rec.locator, "row is hidden in the sheet; imported like the others")
             if rec.group:
