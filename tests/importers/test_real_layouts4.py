@@ -140,3 +140,31 @@ def test_a_treatment_decision_with_its_measure(tmp_path: Path) -> None:
     # an acceptance's reason and a transfer to another party make no control of the device maker
     assert threats["R-006"].controls == [] and threats["R-007"].controls == []
     assert threats["R-007"].extra["Treatment"] == "Accept: colocation controls documented"
+
+
+def test_a_table_of_boundary_crossings_written_with_arrows_is_flows(tmp_path: Path) -> None:
+    text = (
+        "# Phase 23 — Security\n\n## Trust Boundaries\n\n| Boundary | Description | Data Crossing |\n|---|---|---|\n"
+        "| IPC → favorites-manager | search keywords into the main process | user keywords |\n"
+        "| renderer → IPC → ai-manager | referenced tab content | page text |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    flows = {f.name: f for f in model.flows}
+    assert set(flows) == {"IPC → favorites-manager", "renderer → IPC → ai-manager"}
+    names = {e.id: e.name for e in model.elements}
+    assert (names[flows["IPC → favorites-manager"].source], names[flows["IPC → favorites-manager"].target]) == ("IPC", "favorites-manager")
+    chain = flows["renderer → IPC → ai-manager"]
+    # a chain runs from its first end to its last; the end between is kept, not dropped
+    assert (names[chain.source], names[chain.target]) == ("renderer", "ai-manager") and chain.extra["Via"] == "IPC"
+    # what crosses the boundary is the flow's data, never the boundary's name
+    assert sorted(a.name for a in model.assets) == ["page text", "user keywords"]
+    assert model.threats == []
+
+
+def test_a_boundary_column_of_zone_names_is_still_the_zone(tmp_path: Path) -> None:
+    text = (
+        "## Components\n\n| Component | Description | Boundary |\n|---|---|---|\n"
+        "| Pump | doses | Device zone |\n| Gateway | relays | Hospital network |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    assert model.flows == [] and sorted(e.name for e in model.elements) == ["Gateway", "Pump"]

@@ -804,6 +804,10 @@ class Resolver:
 
     def _ends_from_name(self, flow: Flow) -> bool:
         parts = [p for p in ARROW.split(re.sub(r"\s*\(.*\)\s*$", "", flow.name)) if p.strip()]
+        if 2 < len(parts) <= 4 and len(_ARROW_SIGN.findall(flow.name)) == len(parts) - 1:
+            # "renderer → IPC → ai-manager": from the first end to the last, through the ones between
+            flow.extra.setdefault("Via", " → ".join(p.strip() for p in parts[1:-1]))
+            parts = [parts[0], parts[-1]]
         if len(parts) != 2:
             return False
         if (
