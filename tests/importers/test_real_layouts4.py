@@ -168,3 +168,27 @@ def test_a_boundary_column_of_zone_names_is_still_the_zone(tmp_path: Path) -> No
     )
     model, _report = load_text(tmp_path, text)
     assert model.flows == [] and sorted(e.name for e in model.elements) == ["Gateway", "Pump"]
+
+
+def test_word_register_rows_with_a_category_and_component_but_no_threat_text(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Phase 23 — Security")
+    d.heading("Threat Register", 2)
+    d.table(
+        [
+            ["Threat ID", "Category", "Component", "Severity", "Disposition", "Mitigation", "Status"],
+            ["T-23-01", "Tampering", "FTS5 query injection", "medium", "mitigate", "Parameterised MATCH queries", "closed"],
+            ["T-23-05", "Information Disclosure", "Cross-container tab leak", "low", "accept", "Source shown on every pill", "closed"],
+            ["T-23-06", "", "", "", "", "", ""],
+        ]
+    )
+    model, report = run_import(d.save(tmp_path / "security.docx"))
+    threats = {t.id: t for t in model.threats}
+    # in Word as in Markdown: the register's rows are threats, titled by their category and component
+    assert threats["T-23-01"].title == "Tampering of FTS5 query injection"
+    assert threats["T-23-05"].title == "Information disclosure of Cross-container tab leak"
+    assert threats["T-23-05"].status == "accepted" and threats["T-23-01"].status == "mitigated"
+    assert "T-23-06" not in threats  # an empty row with only its id is still no threat
+    assert len(model.controls) == 2
+    assert any("titled 'Tampering of FTS5 query injection'" in w.message for w in report.warnings)
