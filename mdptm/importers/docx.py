@@ -26,7 +26,9 @@ from mdptm.base.safety import check_zip, iter_zip_xml_pieces, local_name, parse_
 from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.importers.doors import DocxDoor
+from mdptm.importers.markdown.words import markdown_words
 from mdptm.importers.tabular.lists import FieldBlocks, ListThreats
+from mdptm.importers.tabular.pairs import continuation_rows, flow_context, flow_rows, known_targets, target_column
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.resolve import resolve_references
 from mdptm.importers.tabular.stride import read_stride_matrix
@@ -1000,6 +1002,7 @@ class _Walker:
         self.view_paras: dict[str, list[str]] = {}
         self._rx: dict[str, list[re.Pattern[str]]] = {}
         self._numbering = re.compile(self.sections_cfg["numbering"], re.I)
+        self.known_targets: set[str] = set()  # components named in threat tables so far ("Device", "IoT Hub")
         self.lists = ListThreats(builder, vocab)
         self.forms = FieldBlocks(builder, vocab)
         self._markers = {_marker_key(m): str(level) for level, ms in self.sections_cfg.get("withheld_markers", {}).items() for m in ms}
@@ -1524,6 +1527,8 @@ class _Walker:
         sec = self._current()
         if sec is not None and sec.kind in ("assumptions", "out_of_scope") and "assumption" not in grid.context.lower():
             grid.context += " assumptions" if sec.kind == "assumptions" else " out of scope"
+        if self.b.profile is None:
+            self._pairs_and_continuations(grid, heading)
         if self.b.profile is None and read_stride_matrix(grid, self.vocab, self.b, self.b.file):
             self.b.report.tables_read.append((grid, []))
             self.lists.boundary(threat_table=True)  # "STRIDE Element | Access Controls | …": one threat per cell
@@ -1532,6 +1537,20 @@ class _Walker:
         blocks = self.b.add_grid(grid)
         self.lists.boundary(threat_table=any(block.kind == "threat" for block in blocks))
         self.last_text = ""
+
+    def _pairs_and_continuations(self, grid: Grid, heading: str) -> None:
+        """A threat table's component column, as Markdown reads it: a blank cell under a named one continues it
+        (a table written without merged cells); under a Communication heading, a cell naming two components read
+        in earlier tables ("Device IoT Hub") is the data flow between them."""
+        col = target_column(grid, self.vocab)
+        if col is None:
+            return
+        if col == 0:
+            continuation_rows(grid)
+        if flow_context(heading, markdown_words()["flow_context"]):
+            flow_rows(grid, col, self.known_targets, self.b.records, self.b.file, self.b.warn)
+        else:
+            self.known_targets.update(known_targets(grid, col))
 
     # -- end
 

@@ -222,3 +222,40 @@ def test_word_countermeasures_that_begin_alike_stay_two_controls(tmp_path: Path)
     assert "pinned keys" in texts["An attacker impersonates the Director Repository"]
     assert "hash before install" in texts["An attacker alters targets metadata in transit"]
     assert not any("pinned keys" in x and "hash" in x for x in texts.values())
+
+
+def test_word_threat_tables_with_blank_component_cells_and_a_communication_table(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("IoT security architecture")
+    d.heading("Processes", 2)
+    d.table(
+        [
+            ["Component", "Threat", "Mitigation", "Risk"],
+            ["Device", "S", "Authenticate the device", "Replacing the device with another one"],
+            ["", "T", "Tamper-proof key storage", "Someone tampers with the device"],
+            ["Field Gateway", "S", "Authenticate the gateway to the cloud", "Spoofed gateway presents itself as any device"],
+            ["", "E", "Access control mechanism for Field Gateway", ""],
+        ]
+    )
+    d.heading("Communication", 2)
+    d.table(
+        [
+            ["Component", "Threat", "Mitigation", "Risk"],
+            ["Device Field Gateway", "TID", "(D)TLS", "Eavesdropping on the link"],
+            ["Field Gateway Device", "D", "Rate limits", "Flooding the device with commands"],
+        ]
+    )
+    model, report = run_import(d.save(tmp_path / "iot.docx"))
+    names = {e.id: e.name for e in model.elements}
+    by_risk = {t.title: t for t in model.threats}
+    # a blank component cell continues the row above, as in a Markdown table
+    assert [names[x] for x in by_risk["Someone tampers with the device"].targets] == ["Device"]
+    # a row with only its category, component and mitigation is titled by them, not dropped
+    assert [names[x] for x in by_risk["Elevation of privilege of Field Gateway"].targets] == ["Field Gateway"]
+    # under "Communication", "Device Field Gateway" names two known components: the flow between them
+    flow = next(f for f in model.flows if f.name == "Device Field Gateway")
+    assert (names[flow.source], names[flow.target]) == ("Device", "Field Gateway")
+    assert by_risk["Eavesdropping on the link"].targets == [flow.id]
+    assert len(model.flows) == 2 and len(model.threats) == 6 and sorted(names.values()) == ["Device", "Field Gateway"]
+    assert any("read as the data flow 'Device' -> 'Field Gateway'" in w.message for w in report.warnings)
