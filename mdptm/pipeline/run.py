@@ -92,7 +92,9 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
     keep_long_lived()
     # from here on the public model, the log and what the leak scan looks for are final
     published = [e for a in assertions for e in a.evidence]  # cited on purpose
-    leaks = PackageScan(log.needles(), detect=output_detector(policy, model, public, corpus=corpus, log=log, published=published))
+    # an id the previous version published (its change log names a threat removed since) is public already
+    earlier = [item.id for _, item in previous.items()] if previous is not None else []
+    leaks = PackageScan(log.needles(earlier), detect=output_detector(policy, model, public, corpus=corpus, log=log, published=published))
     base_ctx = ExportContext(draft=settings.draft, template=template, epoch=epoch, previous=previous)
 
     def data_half(folder: Path, inbox: Inbox) -> Scanned:

@@ -8,8 +8,8 @@ from functools import cache
 
 from mdptm.base import textnorm
 from mdptm.model import Model
-from mdptm.redaction.leakscan import needle_key
-from mdptm.redaction.log import RedactionLog
+from mdptm.redaction.leakscan import IdNeedle, LiteralMatcher, needle_key
+from mdptm.redaction.log import RedactionLog, id_needle_fit
 from mdptm.redaction.policy import (
     Policy,
 )
@@ -169,6 +169,10 @@ def _exempt_published(log: RedactionLog, public: Model, policy: Policy) -> None:
     beside the public asset "Patient Records", kind PHI).
     Policy terms and what the patterns and detectors removed stay needles whatever they read."""
     corpus = log._corpus = Corpus(public, policy)
+    fit = [IdNeedle(i) for i in log.dropped if id_needle_fit(i)]
+    if fit:  # a left-out id the public model or mdptm's own text holds whole (CAPEC-66) is no needle
+        ids = LiteralMatcher(fit)
+        log.ids_published = sorted(ids.found(corpus.text()) | ids.found(shipped_text()))
     for entry in log.entries:
         if entry.secret and entry.removed and entry.action in ("dropped", "withheld", "rewritten", "summarised"):
             k = needle_key(entry.removed)
