@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from mdptm.base import textnorm
-from mdptm.errors import BlockingError, InputError
+from mdptm.errors import BlockingError, ExitCode, InputError
 from mdptm.model.results import Hit
 
 try:  # a C Aho-Corasick automaton: one pass over a file whatever the needle count
@@ -914,6 +914,26 @@ def _halves(files: Files, weights: dict[Path, int]) -> tuple[Files, Files]:
     return groups
 
 
+def part_text(folder: Path, file: str, part: str | None) -> str:
+    """The readable text of one file of a package, or of one member of a zip in it (*part*): as written,
+    markup removed (with and without a space for each tag) and escapes undone; '' when it cannot be read."""
+    try:
+        data = (folder / file).read_bytes()
+        if part and data[:4] == b"PK\x03\x04":
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                data = read_zip_member(zf, part, file=file)
+        elif part:
+            return ""
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, InputError):
+        return ""
+    text = data.decode("utf-8", errors="replace")
+    views = [text]
+    if "<" in text:
+        views += [html.unescape(_TAG.sub("", text)), html.unescape(_TAG.sub(" ", text))]
+    views.append(decoded(text))
+    return "\n".join(views)
+
+
 class LeakError(BlockingError):
     """A redacted string reached the package: it was not written (exit 1)."""
 
@@ -922,7 +942,18 @@ class LeakError(BlockingError):
         first = hits[0].describe()
         more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
         gone = f"; {removed} was removed" if removed is not None else ""
-        super().__init__(f"redaction leak: {first}{more}{gone}")
+        if self.own_text:  # no secret of the model: a policy that matches what every package says
+            why = "the redaction policy matches text mdptm itself writes, so no package can pass the leak scan"
+            super().__init__(f"{why}; change the policy: {first}{more}{gone}")
+            self.exit_code = ExitCode.INPUT
+        else:
+            super().__init__(f"redaction leak: {first}{more}{gone}")
+
+    @property
+    def own_text(self) -> bool:
+        """Whether every hit is text mdptm itself writes (:attr:`Hit.own`): the policy is at fault, not
+        the model (exit 2, like any other bad input)."""
+        return all(h.own for h in self.hits)
 
 
 def assert_no_leaks(folder: Path, needles: Iterable[str], *, remove: bool = True, detect: Detect | None = None) -> list[Hit]:
