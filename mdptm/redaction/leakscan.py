@@ -484,10 +484,19 @@ def _views(data: bytes, name: str) -> Iterator[str]:
             batch.append(s)
             size += len(s)
             if size >= PIECE:
-                yield "\n".join(batch)
+                yield from _rendered_too("\n".join(batch))
                 batch, size = [s], len(s)
         if len(batch) > 1 or (batch and len(strings) == 1):
-            yield "\n".join(batch)
+            yield from _rendered_too("\n".join(batch))
+
+
+def _rendered_too(text: str) -> Iterator[str]:
+    """*text*, and it as Markdown reads (:func:`mdptm.base.textnorm.rendered`) when that differs."""
+    yield text
+    if textnorm.splits(text):
+        shown = textnorm.rendered(text)
+        if shown != text:
+            yield shown
 
 
 # one pattern per kind of escape, each led by its one character: the engine skips to that character at
@@ -571,11 +580,17 @@ def _text_views(text: str) -> Iterator[str]:
         stripped = html.unescape(_TAG.sub("", text))
         if stripped != text:
             yield stripped
+            if textnorm.splits(stripped):  # a Word run holding "[Night](x)", the next "jar"
+                shown = textnorm.rendered(stripped)
+                if shown != stripped:
+                    yield shown
         del stripped
     if "%" in text and _PERCENT.search(text):  # only the escapes are decoded: the rest is as it was
         yield _PERCENT.sub(lambda m: unquote(m.group()), text)
-    if "\\" in text and _BACKSLASHED.search(text):  # Markdown escapes (https:\/\/, a\@b, \[ ... \])
-        yield _BACKSLASHED.sub(r"\1", text)
+    if textnorm.splits(text):  # Markdown as it reads: escapes (https:\/\/, a\@b, Night\_jar), links ([Night](x)jar)
+        shown = textnorm.rendered(text)
+        if shown != text:
+            yield shown
     undone = decoded(unescaped)  # escapes inside escapes, and backslash escapes in any file
     if undone != unescaped:
         yield undone

@@ -373,6 +373,10 @@ class Scrubber:
                 for s, e, _ in self.terms.spans(untagged):
                     if e > s:
                         raw.append((where[s][0], _closed(text, where[s][0], where[e - 1][1]), "term"))
+        if self.terms and textnorm.splits(text):  # "[Night](x)jar", "Night\\jar": the term, link and backslashes too
+            shown, where = textnorm.rendered_map(text)
+            if shown != text:
+                raw.extend((where[s][0], where[e - 1][1], "term") for s, e, _ in self.terms.spans(shown) if e > s)
         if self.terms and len(text) >= 12 and max(map(len, text.split()), default=0) >= 12:  # a term in base64: the whole run goes
             for m in _BASE64.finditer(text):
                 run = m.group()
