@@ -597,6 +597,10 @@ def _text_views(text: str, *, split: bool = True) -> Iterator[str]:
     undone = decoded(unescaped)  # escapes inside escapes, and backslash escapes in any file
     if undone != unescaped:
         yield undone
+        if split and textnorm.splits(undone):  # a JSON string holding "Night\\u200b\\jar"
+            shown = textnorm.rendered(undone)
+            if shown != undone:
+                yield shown
         if "<" in undone:
             yield _TAG.sub("", undone)
     del unescaped, undone
