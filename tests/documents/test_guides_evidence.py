@@ -62,7 +62,7 @@ def _named_model():  # type: ignore[no-untyped-def]
         ],
         flows=[
             Flow(id="F-1", name="Status", source="dev", target="api", protocol="HTTPS", port="443/tcp"),
-            Flow(id="F-2", name="Cloud API to MySQL database", source="api", target="db"),
+            Flow(id="F-2", name="Cloud API to MySQL database", source="api", target="db", protocol="MySQL", port="3306/tcp"),
         ],
     )
 
@@ -120,10 +120,30 @@ def test_threat_dragon_iot_device_guides(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(root, out=out)
     deploy = (out / "guides" / "deployment.md").read_text(encoding="utf-8")
-    rows = [line for line in deploy.splitlines() if line.startswith("| in | MySQL database |")]
-    assert rows and not any("internet" in r for r in rows)
+    # no rule puts MySQL database behind an inbound rule from the internet; its flows name no protocol (the
+    # importer named them "Cloud API to MySQL database" after their ends), so they are asked about
+    assert not [line for line in deploy.splitlines() if "| MySQL database |" in line and "internet" in line]
     assert "opened from outside the hospital (Cloud API)" not in deploy
+    unclear = next(line for line in deploy.splitlines() if "but not whether they are network connections" in line)
+    assert "df-cloud-api-to-mysql-database" in unclear
     pre = (out / "guides" / "pre-procurement.md").read_text(encoding="utf-8")
     unclear = next(line for line in pre.splitlines() if "whether they leave the hospital is not clear" in line)
     assert "df-user-to-browser" not in unclear
     assert "2 of 14 data flows leave the hospital" not in pre
+
+
+def test_a_protocol_word_in_an_end_name_is_not_the_flow_protocol() -> None:
+    """Importers name an unnamed flow after its ends ("Cloud API to MySQL database"): the database's name
+    says nothing of the protocol the flow uses, so the flow is not read as network traffic from it."""
+    from mdptm.model.topology import transport
+
+    named = Flow(id="F", name="Cloud API to MySQL database", source="api", target="db")
+    assert transport(named) == "network"  # read alone, the name looks like MySQL traffic
+    assert transport(named, ends=("Cloud API", "MySQL database")) == "unknown"
+    own = Flow(id="G", name="MySQL query", source="api", target="db")
+    assert transport(own, ends=("Cloud API", "MySQL database")) == "network"  # the flow's own word stays
+    m = _named_model()
+    m.flows[1].protocol = m.flows[1].port = None
+    doc = build_guides(m)["deployment"]
+    assert all(r[-1].split()[0] != "F-2" for r in firewall_rows(doc))
+    assert "F-2 Cloud API to MySQL database (between Cloud API and MySQL database): is it network traffic" in text_of(doc)
