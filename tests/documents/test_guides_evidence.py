@@ -147,3 +147,27 @@ def test_a_protocol_word_in_an_end_name_is_not_the_flow_protocol() -> None:
     doc = build_guides(m)["deployment"]
     assert all(r[-1].split()[0] != "F-2" for r in firewall_rows(doc))
     assert "F-2 Cloud API to MySQL database (between Cloud API and MySQL database): is it network traffic" in text_of(doc)
+
+
+def test_a_denied_support_fact_is_not_written_into_a_contract_term() -> None:
+    """'There is no end-of-support date' quoted as the maker's commitment ('support continues until There is
+    no end-of-support date') makes a contract term say what the model denies: it is a missing commitment."""
+    from mdptm.model import Support
+
+    m = base(
+        support=Support(
+            patch_policy="No security patches are provided after installation.",
+            end_of_support="There is no end-of-support date.",
+            sbom="SBOM not available",
+            contact="security@maker.example",
+        )
+    )
+    text = text_of(build_guides(m)["procurement"])
+    assert "as follows: No security patches are provided" not in text
+    assert "until There is no end-of-support date" not in text
+    assert "software bill of materials (SBOM not available)" not in text
+    assert "- the date security support ends (the threat model says only: There is no end-of-support date)" in text
+    assert (
+        "- the time to deliver security patches (the threat model says only: No security patches are provided after installation)" in text
+    )
+    assert "through [disclosure channel: not stated by the device maker]" in text
