@@ -171,3 +171,14 @@ def test_a_denied_support_fact_is_not_written_into_a_contract_term() -> None:
         "- the time to deliver security patches (the threat model says only: No security patches are provided after installation)" in text
     )
     assert "through [disclosure channel: not stated by the device maker]" in text
+
+
+def test_a_placeholder_protocol_is_not_printed_as_the_protocol() -> None:
+    m = base(
+        elements=[Element(id="a", name="Pump", kind="device"), Element(id="b", name="Server", kind="process")],
+        flows=[Flow(id="F1", name="Sync", source="a", target="b", protocol="TBD", port="443/tcp")],
+    )
+    doc = build_guides(m)["deployment"]
+    rows = firewall_rows(doc)
+    assert rows and all(r[3] == "not stated" for r in rows)
+    assert "TBD" not in text_of(doc)
