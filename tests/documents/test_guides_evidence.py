@@ -1,0 +1,129 @@
+"""The guides say no more than the model supports. A person at one end of a flow is not a network endpoint
+(the pre-procurement guide does not count such a flow as one that may leave the hospital); an element that
+only a word of its own name places ("Cloud API") is not put outside the hospital for a firewall rule or a
+count of flows leaving it: the guide says where the model leaves it open and asks the device maker."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mdptm.documents.guides import build_guides
+from mdptm.documents.guides.facts import Facts
+from mdptm.model import Element, Flow, TrustZone
+from mdptm.pipeline.build import build
+from tests.documents.test_guides_readers import base, firewall_rows, text_of
+
+CORPUS_TD = Path("/work/shared/corpus/threatdragon/td-v2-iot-device.json")
+
+
+def _people_model():  # type: ignore[no-untyped-def]
+    return base(
+        trust_zones=[TrustZone(id="z-ward", name="Ward LAN", kind="network"), TrustZone(id="z-cloud", name="Vendor cloud", kind="cloud")],
+        elements=[
+            Element(id="u", name="User", kind="external_entity"),
+            Element(id="br", name="Browser", kind="process", trust_zone="z-ward"),
+            Element(id="web", name="Portal", kind="process", trust_zone="z-cloud"),
+            Element(id="x", name="Thing", kind="process"),
+        ],
+        flows=[
+            Flow(id="F-user", name="User to Browser", source="u", target="br", protocol="HTTP"),
+            Flow(id="F-web", name="Pages", source="br", target="web", protocol="HTTPS", port="443/tcp"),
+            Flow(id="F-x", name="Sync", source="x", target="web", protocol="HTTPS"),
+        ],
+    )
+
+
+def test_a_person_flow_is_not_a_flow_whose_ends_are_unclear() -> None:
+    text = text_of(build_guides(_people_model())["pre-procurement"])
+    unclear = next(line for line in text.splitlines() if "whether they leave the hospital is not clear" in line)
+    assert "F-x" in unclear and "F-user" not in unclear
+    assert "A person is at one end of these flows; a person is not a network endpoint" in text
+    assert "F-user (User → Browser (Ward LAN))" in text
+    assert "| Data flows | 3; 1 leave the hospital, 1 may (ends not placed), 1 with a person at one end;" in text
+
+
+def test_facts_do_not_say_a_person_flow_leaves_or_stays() -> None:
+    m = _people_model()
+    f = Facts.of(m)
+    assert f.is_person_flow(m.flows[0]) and not f.is_person_flow(m.flows[1])
+    assert f.leaves_hospital(m.flows[0]) is None
+    assert f.leaves_hospital(m.flows[1]) is True
+
+
+def _named_model():  # type: ignore[no-untyped-def]
+    return base(
+        elements=[
+            Element(id="dev", name="Pump", kind="device"),
+            Element(id="api", name="Cloud API", kind="process"),
+            Element(id="db", name="MySQL database", kind="data_store"),
+        ],
+        flows=[
+            Flow(id="F-1", name="Status", source="dev", target="api", protocol="HTTPS", port="443/tcp"),
+            Flow(id="F-2", name="Cloud API to MySQL database", source="api", target="db"),
+        ],
+    )
+
+
+def test_no_inbound_internet_rule_from_an_end_placed_outside_by_its_name_only() -> None:
+    doc = build_guides(_named_model())["deployment"]
+    rows = firewall_rows(doc)
+    assert rows, "the flows still get rules, in the section of unplaced segments"
+    assert not any("internet" in r[2].lower() for r in rows)
+    assert ["in", "MySQL database", "Cloud API (segment not stated; its name suggests outside the hospital)"] in [r[:3] for r in rows]
+    text = text_of(doc)
+    assert "is opened from outside the hospital (Cloud API)" not in text
+    assert "Where does Cloud API run (F-1 Status): outside the hospital, as its name suggests, or on a hospital network" in text
+    f = Facts.of(_named_model())
+    assert f.where("api") == "outside" and f.by_name("api") and f.stated_where("api") == "unknown"
+    assert f.leaves_hospital(_named_model().flows[0]) is None  # pump (by its kind) to a place only a name gives
+
+
+def test_pre_procurement_does_not_count_a_flow_as_leaving_on_a_name() -> None:
+    text = text_of(build_guides(_named_model())["pre-procurement"])
+    assert "data flows leave the hospital." not in text
+    assert "Only their names suggest that Cloud API runs outside the hospital; the model does not place it." in text
+
+
+def test_a_zone_or_a_kind_still_places() -> None:
+    m = _named_model()
+    m.trust_zones = [TrustZone(id="z", name="Internet")]
+    m.elements[1].trust_zone = "z"
+    m.elements[2].trust_zone = "z"
+    f = Facts.of(m)
+    assert not f.by_name("api") and f.stated_where("api") == "outside" and f.stated_where("db") == "outside"
+    rows = firewall_rows(build_guides(m)["deployment"])
+    assert [r[:3] for r in rows] == [["out", "Pump", "Cloud API (internet)"]]
+
+
+def test_zone_neighbours_placed_only_by_name_place_only_by_name() -> None:
+    m = _named_model()
+    m.trust_zones = [TrustZone(id="z", name="Backend")]
+    m.elements[1].trust_zone = "z"
+    m.elements[2].trust_zone = "z"
+    f = Facts.of(m)
+    assert f.where("db") == "outside" and f.by_name("db") and f.stated_where("db") == "unknown"
+
+
+@pytest.mark.skipif(not CORPUS_TD.exists(), reason="shared corpus not present")
+def test_threat_dragon_iot_device_guides(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    root.mkdir()
+    shutil.copy(CORPUS_TD, root / CORPUS_TD.name)
+    (root / "mdptm.yaml").write_text(
+        f"sources: [{CORPUS_TD.name}]\nproduct: {{manufacturer: Example Maker, version: '1.0', regulatory: {{cra_scope: in_scope}}}}\n"
+        "document: {version: '1.0', date: '2026-01-01'}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    build(root, out=out)
+    deploy = (out / "guides" / "deployment.md").read_text(encoding="utf-8")
+    rows = [line for line in deploy.splitlines() if line.startswith("| in | MySQL database |")]
+    assert rows and not any("internet" in r for r in rows)
+    assert "opened from outside the hospital (Cloud API)" not in deploy
+    pre = (out / "guides" / "pre-procurement.md").read_text(encoding="utf-8")
+    unclear = next(line for line in pre.splitlines() if "whether they leave the hospital is not clear" in line)
+    assert "df-user-to-browser" not in unclear
+    assert "2 of 14 data flows leave the hospital" not in pre
