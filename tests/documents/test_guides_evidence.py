@@ -182,3 +182,22 @@ def test_a_placeholder_protocol_is_not_printed_as_the_protocol() -> None:
     rows = firewall_rows(doc)
     assert rows and all(r[3] == "not stated" for r in rows)
     assert "TBD" not in text_of(doc)
+
+
+def test_threats_left_out_are_not_called_less_severe_when_nothing_rates_them() -> None:
+    """The operations guide shows the most severe twelve risks; with no risk rated anywhere, the rest are not
+    'less severe', and with ties they are 'rated no higher', never less severe."""
+    from mdptm.model import Risk, Threat
+
+    m = base(threats=[Threat(id=f"T-{i}", title=f"Threat {i}", stride=["tampering"]) for i in range(1, 16)])
+    text = text_of(build_guides(m)["operations"])
+    assert "less severe" not in text
+    assert "3 more of these threats are in the threat register (ptm.xlsx); the model rates none of these threats" in text
+    for t in m.threats:
+        t.risk = Risk(level="high")
+    text = text_of(build_guides(m)["operations"])
+    assert "3 more of these threats are in the threat register (ptm.xlsx); rated no higher than those above." in text
+    for t in m.threats[12:]:
+        t.risk = Risk(level="low")
+    text = text_of(build_guides(m)["operations"])
+    assert "3 more of these threats are in the threat register (ptm.xlsx); rated lower than those above." in text
