@@ -201,3 +201,26 @@ def test_threats_left_out_are_not_called_less_severe_when_nothing_rates_them() -
         t.risk = Risk(level="low")
     text = text_of(build_guides(m)["operations"])
     assert "3 more of these threats are in the threat register (ptm.xlsx); rated lower than those above." in text
+
+
+def test_ptm_network_table_lists_no_person_flow_for_firewall_rules(tmp_path: Path) -> None:
+    from mdptm.documents.ptm import build_ptm_doc
+    from mdptm.plugins import ExportContext
+    from mdptm.render.docir import Paragraph, Table
+
+    m = base(
+        elements=[
+            Element(id="u", name="User", kind="external_entity"),
+            Element(id="br", name="Browser", kind="process"),
+            Element(id="web", name="Web site", kind="process"),
+        ],
+        flows=[
+            Flow(id="F-user", name="User to Browser", source="u", target="br", protocol="HTTP"),
+            Flow(id="F-web", name="Pages", source="br", target="web", protocol="HTTPS"),
+        ],
+    )
+    doc = build_ptm_doc(m, ExportContext(), tmp_path)
+    (table,) = [b for b in doc.blocks if isinstance(b, Table) and b.header[:3] == ["Flow", "Between", "Trust zones"]]
+    assert [r[0] for r in table.rows] == ["F-web"]
+    notes = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
+    assert "Not listed for firewall rules: F-user, with a person at one end; a person is not a network endpoint" in notes
