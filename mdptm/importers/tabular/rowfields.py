@@ -256,7 +256,7 @@ class RowFields:
                     fields[fname] = got_l.value
                 if not got_l.ok:
                     self._fail(rec, fname, v[fname], extra, f"{prefix} id")
-        return fields, extra, self._refs(rec, ("targets", "assets", "controls", "views"))
+        return fields, extra, self._refs(rec, ("targets", "assets", "controls", "controls.more", "views"))
 
     def _cvss(self, rec: RowRecord, fields: dict[str, Any], extra: dict[str, Any]) -> None:
         """A CVSS score column, and a warning naming the row when the vector or score does not hold."""

@@ -1,0 +1,108 @@
+"""Threat and risk registers kept as CSV by other people, each as a small synthetic excerpt in the same shape.
+
+The real registers (none licensed for copying) are listed with their truth in tests/data/registers-real/SOURCES.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mdptm.model import Model
+from mdptm.model.report import ImportReport
+from mdptm.model.validate import validate_model
+from mdptm.pipeline.importing import ImportSource, import_sources
+from tests.importers.import_helpers import reconciles, workbook
+
+
+def load(tmp_path: Path, text: str, name: str = "register.csv", newline: str = "\n") -> tuple[Model, ImportReport]:
+    path = tmp_path / name
+    path.write_bytes(text.replace("\n", newline).encode("utf-8"))
+    model, report = import_sources([ImportSource(path)])
+    assert validate_model(model) == []
+    assert reconciles(report)
+    return model, report
+
+
+def warnings(report: ImportReport) -> list[str]:
+    return [w.message for w in report.warnings]
+
+
+def skipped(report: ImportReport) -> list[str]:
+    return [f"{r.locator}: {r.reason}" for r in report.records if r.disposition == "skipped"]
+
+
+# -- a cloud risk register: groups apart by blank rows, then a legend and two single-column lists below it
+
+_CLOUD = (
+    "Risk Name,Description,Likelihood (1-5),Impact (1-5),Risk Score (LxI),Mitigation Strategy,Residual Risk,Control Area\n"
+    "\n"
+    'Broad IAM roles,Accounts hold more rights than they need,,,,"Predefined roles; least privilege",,IAM\n'
+    'Admin service accounts,Service accounts carry admin roles,,,,"Drop admin roles",,IAM\n'
+    "\n"
+    'Open subnet,A subnet is reachable from the internet,,,,"Private subnets only",,VPC\n'
+    "\n"
+    "Low — the measures remove most of the risk\n"
+    "High — the measures remove little of the risk\n"
+    "\n"
+    "Medium\n"
+    "Low\n"
+    "High\n"
+    "\n"
+    "IAM\n"
+    "IAM\n"
+    "VPC\n"
+)
+
+
+def test_single_column_lists_below_a_register_are_no_threats(tmp_path: Path) -> None:
+    model, report = load(tmp_path, _CLOUD)
+    assert [t.title for t in model.threats] == ["Broad IAM roles", "Admin service accounts", "Open subnet"]
+    assert len(model.controls) == 3
+    reasons = skipped(report)
+    for text in ("Medium", "Low", "IAM", "VPC", "Low — the measures"):
+        assert any(repr(text)[:-1] in r and "below the table" in r for r in reasons), text
+    assert any("below the table" in w and "first column" in w for w in warnings(report))
+
+
+def test_single_column_lists_below_a_register_in_a_workbook(tmp_path: Path) -> None:
+    rows = [line.split(",") if line else [] for line in _CLOUD.replace('"', "").splitlines()]
+    path = workbook(tmp_path / "cloud.xlsx", {"Register": rows})
+    model, report = import_sources([ImportSource(path)])
+    assert reconciles(report)
+    assert [t.title for t in model.threats] == ["Broad IAM roles", "Admin service accounts", "Open subnet"]
+
+
+def test_a_register_of_title_only_rows_keeps_them(tmp_path: Path) -> None:
+    """The rule needs full rows above: a list of threats by title alone is still read."""
+    text = "Threat,Mitigation\nPhishing,Training\nMalware,\n\nRansomware,\nInsider misuse,\n"
+    model, _report = load(tmp_path, text)
+    assert [t.title for t in model.threats] == ["Phishing", "Malware", "Ransomware", "Insider misuse"]
+
+
+# -- existing controls beside recommended ones: both are controls, in place and planned
+
+_HOSPITAL = (
+    "Risk ID,Asset,Risk Title,Vulnerability,Existing Controls,Likelihood (1-5),Impact (1-5),Inherent Rating,"
+    "Treatment,Recommended Controls,Residual Rating,Status\n"
+    "R01,A1,Ransomware through a vendor's remote access,Vendor accounts lack MFA,Annual contract renewal,5,5,Critical,"
+    "Mitigate,Phishing-resistant MFA for vendor access,Medium,In Progress\n"
+    "R02,A1,Lost laptop exposes patient data,Disk encryption not enforced,,3,3,Medium,Mitigate,"
+    "Enforce full-disk encryption,Low,Not Started\n"
+)
+
+
+def test_existing_and_recommended_control_columns_are_both_read(tmp_path: Path) -> None:
+    model, report = load(tmp_path, _HOSPITAL)
+    by_title = {c.title: c for c in model.controls}
+    assert set(by_title) == {
+        "Annual contract renewal",
+        "Phishing-resistant MFA for vendor access",
+        "Enforce full-disk encryption",
+    }
+    assert by_title["Annual contract renewal"].status == "implemented"
+    assert by_title["Phishing-resistant MFA for vendor access"].status == "planned"
+    assert by_title["Enforce full-disk encryption"].status == "planned"
+    assert all(c.status_stated for c in model.controls)
+    r01, r02 = model.threats
+    assert len(r01.controls) == 2 and len(r02.controls) == 1
+    assert "Recommended Controls" not in r01.extra
