@@ -106,3 +106,38 @@ def test_existing_and_recommended_control_columns_are_both_read(tmp_path: Path) 
     r01, r02 = model.threats
     assert len(r01.controls) == 2 and len(r02.controls) == 1
     assert "Recommended Controls" not in r01.extra
+
+
+# -- a ranked threat list: a 1-10 score, the severity as a word, several STRIDE categories, arrows in the location
+
+_RANKED = (
+    "rank,id,score,severity,stride,location,description,mitigations,prob\n"
+    "1,T1,7.60,High,Spoofing|Tampering,Home<->Internet boundary,Rogue access point captures tokens,WPA3; HSTS,0.15\n"
+    "2,T4,6.60,High,Tampering|Denial of Service,Smart TV <-> Streaming/CDN,Manifests altered in transit,Signed manifests,0.08\n"
+    "3,T5,6.40,Medium,Information Disclosure,Smart TV -> Telemetry/Analytics,Telemetry sends sensitive data,Opt-in,0.05\n"
+    "4,T8,6.60,High,Denial of Service,Streaming/CDN,Flood of requests to the API,Rate limits,0.1\n"
+)
+
+
+def test_a_severity_word_beside_a_bare_score_is_the_stated_level(tmp_path: Path) -> None:
+    model, _report = load(tmp_path, _RANKED)
+    levels = {t.id: t.risk.level for t in model.threats if t.risk is not None}
+    assert levels == {"T1": "high", "T4": "high", "T5": "medium", "T8": "high"}
+    t1 = next(t for t in model.threats if t.id == "T1")
+    assert t1.stride == ["spoofing", "tampering"]
+    assert t1.risk is not None and t1.risk.score == 7.6
+
+
+def test_a_location_written_as_an_interaction_is_a_flow_between_its_ends(tmp_path: Path) -> None:
+    model, report = load(tmp_path, _RANKED)
+    names = sorted(e.name for e in model.elements)
+    assert names == ["Home", "Internet boundary", "Smart TV", "Streaming/CDN", "Telemetry/Analytics"]
+    flows = {f.name: f for f in model.flows}
+    assert set(flows) == {"Home<->Internet boundary", "Smart TV <-> Streaming/CDN", "Smart TV -> Telemetry/Analytics"}
+    assert flows["Smart TV <-> Streaming/CDN"].bidirectional
+    assert not flows["Smart TV -> Telemetry/Analytics"].bidirectional
+    by_id = {t.id: t for t in model.threats}
+    assert by_id["T4"].targets == [flows["Smart TV <-> Streaming/CDN"].id]
+    cdn = next(e for e in model.elements if e.name == "Streaming/CDN")
+    assert by_id["T8"].targets == [cdn.id]
+    assert any("names an interaction" in w for w in warnings(report))

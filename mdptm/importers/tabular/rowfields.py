@@ -320,6 +320,12 @@ class RowFields:
                     risk.severity = combined.severity or risk.severity
                     if risk.level is None:
                         risk.level = combined.level
+                    elif lik is None and _worded(sev):
+                        # "Severity High" beside a bare score and no likelihood: the author's rating of the row,
+                        # kept as stated rather than recomputed from the score on a scale it never named
+                        said = parse_risk(self.vocab, sev or "", None, shared=True)
+                        if said.ok and said.value is not None and said.value.level:
+                            risk.level = said.value.level
                     if risk.score is None:
                         risk.score = combined.score
                     risk.likelihood_basis = combined.likelihood_basis or risk.likelihood_basis
@@ -406,3 +412,9 @@ class RowFields:
         if "rationale" in v:
             fields["rationale"] = clean_text(v["rationale"])
         return fields, extra, []
+
+
+def _worded(cell: str | None) -> bool:
+    """A rating written as a word ("High", "Medium (3)"), not as a number."""
+    text = (cell or "").strip()
+    return bool(text) and not text[:1].isdigit()
