@@ -141,3 +141,22 @@ def test_a_location_written_as_an_interaction_is_a_flow_between_its_ends(tmp_pat
     cdn = next(e for e in model.elements if e.name == "Streaming/CDN")
     assert by_id["T8"].targets == [cdn.id]
     assert any("names an interaction" in w for w in warnings(report))
+
+
+# -- snake_case headers with the scale written at their end ("Likelihood_1_5")
+
+_SNAKE = (
+    "Risk_ID,Asset,Threat_Scenario,Likelihood_1_5,Impact_1_5,Inherent_Risk_Score,Inherent_Risk_Level,"
+    "Residual_Likelihood_1_5,Residual_Impact_1_5,Residual_Risk_Level,NIST_CSF_2_0,Status\n"
+    "RISK-001,Customer-data bucket,An internet user reads objects in a public bucket.,4,5,20,Critical,1,5,Moderate,PR.DS,Planned\n"
+    "RISK-002,Audit logs,Activity goes unrecorded and unnoticed.,3,4,12,High,1,4,Low,DE.CM,Planned\n"
+)
+
+
+def test_a_scale_written_at_the_end_of_a_snake_case_header(tmp_path: Path) -> None:
+    model, _report = load(tmp_path, _SNAKE)
+    r1 = model.threats[0]
+    assert r1.risk is not None and (r1.risk.likelihood, r1.risk.severity, r1.risk.level) == ("4", "5", "critical")
+    assert r1.risk.scale == "5x5"
+    assert r1.residual_risk is not None and r1.residual_risk.level == "medium"
+    assert "Likelihood_1_5" not in r1.extra and r1.extra.get("NIST_CSF_2_0") == "PR.DS"
