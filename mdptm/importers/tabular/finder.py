@@ -18,6 +18,7 @@ from mdptm.importers.tabular.headers import (
     _is_kv_header,
     _letters_to_index,
     _link_id_column,
+    _more_controls,
     _second_title,
     _stated_levels,
     _text_column,
@@ -495,6 +496,8 @@ class TableFinder:
             if fname is not None:
                 seen_fields.add(fname)
             columns.append(Column(c, header, fname, c in g.hidden_cols, scale_hint(header) if header else None))
+        if cls.kind == "threat" and not forced:
+            _more_controls(columns, self.vocab)
         _second_title(g, cls.kind, columns, rows, self.vocab)
         warnings: list[tuple[str, str]] = []
         loc = g.locator(cand.header_rows[0], cand.c0)

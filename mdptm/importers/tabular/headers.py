@@ -15,6 +15,7 @@ from mdptm.importers.tabular.vocab import (
     KindSpec,
     Vocabulary,
     match_header,
+    mitigation_status,
     norm_text,
     one_line,
     parse_choice,
@@ -243,6 +244,26 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             col.field = new
             fields.add("description")
     return out
+
+
+def _more_controls(columns: list[Column], vocab: Vocabulary) -> None:
+    """A register with its controls in place beside the ones it recommends ("Existing Controls" |
+    "Recommended Controls", "Current controls" | "Planned mitigation"): the second column is controls too
+    (``controls.more``), each column's header giving its controls' status, not left in extra."""
+    first = next((c for c in columns if c.field == "controls"), None)
+    if first is None:
+        return
+    said = mitigation_status(vocab, first.header)
+    for c in columns:
+        if c.field is not None or not c.header:
+            continue
+        m = match_header(vocab, "threat", c.header)
+        if m is None or m.field != "controls":
+            continue
+        other = mitigation_status(vocab, c.header)
+        if other is not None and other != said:
+            c.field = "controls.more"
+            return
 
 
 def _stated_levels(columns: list[Column]) -> None:

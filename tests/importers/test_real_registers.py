@@ -1,0 +1,162 @@
+"""Threat and risk registers kept as CSV by other people, each as a small synthetic excerpt in the same shape.
+
+The real registers (none licensed for copying) are listed with their truth in tests/data/registers-real/SOURCES.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mdptm.model import Model
+from mdptm.model.report import ImportReport
+from mdptm.model.validate import validate_model
+from mdptm.pipeline.importing import ImportSource, import_sources
+from tests.importers.import_helpers import reconciles, workbook
+
+
+def load(tmp_path: Path, text: str, name: str = "register.csv", newline: str = "\n") -> tuple[Model, ImportReport]:
+    path = tmp_path / name
+    path.write_bytes(text.replace("\n", newline).encode("utf-8"))
+    model, report = import_sources([ImportSource(path)])
+    assert validate_model(model) == []
+    assert reconciles(report)
+    return model, report
+
+
+def warnings(report: ImportReport) -> list[str]:
+    return [w.message for w in report.warnings]
+
+
+def skipped(report: ImportReport) -> list[str]:
+    return [f"{r.locator}: {r.reason}" for r in report.records if r.disposition == "skipped"]
+
+
+# -- a cloud risk register: groups apart by blank rows, then a legend and two single-column lists below it
+
+_CLOUD = (
+    "Risk Name,Description,Likelihood (1-5),Impact (1-5),Risk Score (LxI),Mitigation Strategy,Residual Risk,Control Area\n"
+    "\n"
+    'Broad IAM roles,Accounts hold more rights than they need,,,,"Predefined roles; least privilege",,IAM\n'
+    'Admin service accounts,Service accounts carry admin roles,,,,"Drop admin roles",,IAM\n'
+    "\n"
+    'Open subnet,A subnet is reachable from the internet,,,,"Private subnets only",,VPC\n'
+    "\n"
+    "Low — the measures remove most of the risk\n"
+    "High — the measures remove little of the risk\n"
+    "\n"
+    "Medium\n"
+    "Low\n"
+    "High\n"
+    "\n"
+    "IAM\n"
+    "IAM\n"
+    "VPC\n"
+)
+
+
+def test_single_column_lists_below_a_register_are_no_threats(tmp_path: Path) -> None:
+    model, report = load(tmp_path, _CLOUD)
+    assert [t.title for t in model.threats] == ["Broad IAM roles", "Admin service accounts", "Open subnet"]
+    assert len(model.controls) == 3
+    reasons = skipped(report)
+    for text in ("Medium", "Low", "IAM", "VPC", "Low — the measures"):
+        assert any(repr(text)[:-1] in r and "below the table" in r for r in reasons), text
+    assert any("below the table" in w and "first column" in w for w in warnings(report))
+
+
+def test_single_column_lists_below_a_register_in_a_workbook(tmp_path: Path) -> None:
+    rows = [line.split(",") if line else [] for line in _CLOUD.replace('"', "").splitlines()]
+    path = workbook(tmp_path / "cloud.xlsx", {"Register": rows})
+    model, report = import_sources([ImportSource(path)])
+    assert reconciles(report)
+    assert [t.title for t in model.threats] == ["Broad IAM roles", "Admin service accounts", "Open subnet"]
+
+
+def test_a_register_of_title_only_rows_keeps_them(tmp_path: Path) -> None:
+    """The rule needs full rows above: a list of threats by title alone is still read."""
+    text = "Threat,Mitigation\nPhishing,Training\nMalware,\n\nRansomware,\nInsider misuse,\n"
+    model, _report = load(tmp_path, text)
+    assert [t.title for t in model.threats] == ["Phishing", "Malware", "Ransomware", "Insider misuse"]
+
+
+# -- existing controls beside recommended ones: both are controls, in place and planned
+
+_HOSPITAL = (
+    "Risk ID,Asset,Risk Title,Vulnerability,Existing Controls,Likelihood (1-5),Impact (1-5),Inherent Rating,"
+    "Treatment,Recommended Controls,Residual Rating,Status\n"
+    "R01,A1,Ransomware through a vendor's remote access,Vendor accounts lack MFA,Annual contract renewal,5,5,Critical,"
+    "Mitigate,Phishing-resistant MFA for vendor access,Medium,In Progress\n"
+    "R02,A1,Lost laptop exposes patient data,Disk encryption not enforced,,3,3,Medium,Mitigate,"
+    "Enforce full-disk encryption,Low,Not Started\n"
+)
+
+
+def test_existing_and_recommended_control_columns_are_both_read(tmp_path: Path) -> None:
+    model, report = load(tmp_path, _HOSPITAL)
+    by_title = {c.title: c for c in model.controls}
+    assert set(by_title) == {
+        "Annual contract renewal",
+        "Phishing-resistant MFA for vendor access",
+        "Enforce full-disk encryption",
+    }
+    assert by_title["Annual contract renewal"].status == "implemented"
+    assert by_title["Phishing-resistant MFA for vendor access"].status == "planned"
+    assert by_title["Enforce full-disk encryption"].status == "planned"
+    assert all(c.status_stated for c in model.controls)
+    r01, r02 = model.threats
+    assert len(r01.controls) == 2 and len(r02.controls) == 1
+    assert "Recommended Controls" not in r01.extra
+
+
+# -- a ranked threat list: a 1-10 score, the severity as a word, several STRIDE categories, arrows in the location
+
+_RANKED = (
+    "rank,id,score,severity,stride,location,description,mitigations,prob\n"
+    "1,T1,7.60,High,Spoofing|Tampering,Home<->Internet boundary,Rogue access point captures tokens,WPA3; HSTS,0.15\n"
+    "2,T4,6.60,High,Tampering|Denial of Service,Smart TV <-> Streaming/CDN,Manifests altered in transit,Signed manifests,0.08\n"
+    "3,T5,6.40,Medium,Information Disclosure,Smart TV -> Telemetry/Analytics,Telemetry sends sensitive data,Opt-in,0.05\n"
+    "4,T8,6.60,High,Denial of Service,Streaming/CDN,Flood of requests to the API,Rate limits,0.1\n"
+)
+
+
+def test_a_severity_word_beside_a_bare_score_is_the_stated_level(tmp_path: Path) -> None:
+    model, _report = load(tmp_path, _RANKED)
+    levels = {t.id: t.risk.level for t in model.threats if t.risk is not None}
+    assert levels == {"T1": "high", "T4": "high", "T5": "medium", "T8": "high"}
+    t1 = next(t for t in model.threats if t.id == "T1")
+    assert t1.stride == ["spoofing", "tampering"]
+    assert t1.risk is not None and t1.risk.score == 7.6
+
+
+def test_a_location_written_as_an_interaction_is_a_flow_between_its_ends(tmp_path: Path) -> None:
+    model, report = load(tmp_path, _RANKED)
+    names = sorted(e.name for e in model.elements)
+    assert names == ["Home", "Internet boundary", "Smart TV", "Streaming/CDN", "Telemetry/Analytics"]
+    flows = {f.name: f for f in model.flows}
+    assert set(flows) == {"Home<->Internet boundary", "Smart TV <-> Streaming/CDN", "Smart TV -> Telemetry/Analytics"}
+    assert flows["Smart TV <-> Streaming/CDN"].bidirectional
+    assert not flows["Smart TV -> Telemetry/Analytics"].bidirectional
+    by_id = {t.id: t for t in model.threats}
+    assert by_id["T4"].targets == [flows["Smart TV <-> Streaming/CDN"].id]
+    cdn = next(e for e in model.elements if e.name == "Streaming/CDN")
+    assert by_id["T8"].targets == [cdn.id]
+    assert any("names an interaction" in w for w in warnings(report))
+
+
+# -- snake_case headers with the scale written at their end ("Likelihood_1_5")
+
+_SNAKE = (
+    "Risk_ID,Asset,Threat_Scenario,Likelihood_1_5,Impact_1_5,Inherent_Risk_Score,Inherent_Risk_Level,"
+    "Residual_Likelihood_1_5,Residual_Impact_1_5,Residual_Risk_Level,NIST_CSF_2_0,Status\n"
+    "RISK-001,Customer-data bucket,An internet user reads objects in a public bucket.,4,5,20,Critical,1,5,Moderate,PR.DS,Planned\n"
+    "RISK-002,Audit logs,Activity goes unrecorded and unnoticed.,3,4,12,High,1,4,Low,DE.CM,Planned\n"
+)
+
+
+def test_a_scale_written_at_the_end_of_a_snake_case_header(tmp_path: Path) -> None:
+    model, _report = load(tmp_path, _SNAKE)
+    r1 = model.threats[0]
+    assert r1.risk is not None and (r1.risk.likelihood, r1.risk.severity, r1.risk.level) == ("4", "5", "critical")
+    assert r1.risk.scale == "5x5"
+    assert r1.residual_risk is not None and r1.residual_risk.level == "medium"
+    assert "Likelihood_1_5" not in r1.extra and r1.extra.get("NIST_CSF_2_0") == "PR.DS"
