@@ -295,6 +295,8 @@ def compile_filter(flt: BaseModel | None) -> tuple[Check, ...]:
             continue
         if name == "keywords":
             out.append(("keywords", "", tuple(k.casefold() for k in cond)))
+        elif name == "person":  # read from the element (its kind and name), not a stored field
+            out.append(("person", "", bool(cond)))
         elif name == "exclude":
             out.extend(("exclude", fname, frozenset(_norm(v) for v in values)) for fname, values in cond if values is not None)
         elif isinstance(cond, bool):
@@ -357,6 +359,10 @@ class ModelIndex:
                 keep = [i for i in keep if _present(getattr(items[i], name)) == arg]
             elif kind == "in":
                 keep = [i for i in keep if _has(getattr(items[i], name), arg)]
+            elif kind == "person":
+                from mdptm.model.topology import is_person
+
+                keep = [i for i in keep if is_person(items[i]) == arg]  # type: ignore[arg-type]
             else:  # exclude
                 keep = [i for i in keep if not _has(getattr(items[i], name), arg)]
         found = self._selected[key] = [items[i] for i in keep]
@@ -408,6 +414,8 @@ def _describe(collection: str, flt: BaseModel, count: int = 0) -> str:
             continue
         if name in ("status", "category", "kind") and isinstance(cond, list):
             front[name] = _join([_human(c) for c in cond])
+        elif name == "person" and isinstance(cond, bool):
+            tail.append("that are persons" if cond else "that are not persons")
         elif name == "responsibility" and isinstance(cond, list):
             tail.append("owned by " + _join([{"customer": "the hospital", "manufacturer": "the maker"}.get(c, _human(c)) for c in cond]))
         elif isinstance(cond, bool):
@@ -435,7 +443,9 @@ def _conditions(flt: BaseModel) -> str:
             # values excluded from a field that must be stated ("none", "plaintext") are detail of the rule file
             parts.extend(f"not {_join([_human(v) for v in vals])}" for f, vals in cond if vals and f not in stated_fields)
             continue
-        if isinstance(cond, bool):
+        if name == "person" and isinstance(cond, bool):
+            parts.append("be persons" if cond else "not be persons")
+        elif isinstance(cond, bool):
             parts.append(f"{'state' if cond else 'leave out'} {_human(name)}")
         else:
             parts.append(f"{_human(name)} {_join([_human(c) for c in cond])}")

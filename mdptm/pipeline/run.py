@@ -7,6 +7,7 @@ matplotlib, the exporters): a build imports this module while its sources are st
 
 from __future__ import annotations
 
+import os
 import tempfile
 from dataclasses import replace
 from functools import partial
@@ -52,6 +53,8 @@ def run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settin
     package itself is written only when review has no blocker (or ``draft``) and the leak scan of
     every written byte is clean. Either way nothing half-written is left behind.
     """
+    if out.name in ("", ".", ".."):  # "-o ." or "-o ..": the folder has a name only once made absolute
+        out = Path(os.path.abspath(out))
     with tempfile.TemporaryDirectory(prefix="mdptm-work-") as work:
         return _run_pipeline(model, report, out, settings, timer or Timer(), Path(work))
 

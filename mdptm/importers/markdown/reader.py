@@ -25,8 +25,10 @@ from mdptm.importers.tabular.tables import RowRecord
 from mdptm.importers.tabular.vocab import (
     fact_key,
     is_fill_in,
+    match_header,
     norm_text,
     one_line,
+    parse_risk,
 )
 from mdptm.model import View
 
@@ -34,6 +36,15 @@ from mdptm.model import View
 _GLOSS = re.compile(r"\s*\([^()]+\)\s*$")
 _LEGEND_ITEM = re.compile(r"^\s*[^\w\s*\[\]()]{1,3}\s*(?:[=:–—-]\s*)?\w")  # "✅ Implemented", "⚠️ = Partial"
 _SLOTS = re.compile(r"(?:\{\{[^{}]*\}\}\s*)+")
+# A file's title naming the one risk it analyses: "Risk Analysis: Unauthorized Access to Patient Data".
+_ONE_RISK = re.compile(
+    r"^\s*(?:(?:security|cybersecurity)\s+)?(?:risk|threat|hazard)(?:\s+(?:analysis|assessment|record|file|scenario))?"
+    r"\s*[:：–—]\s*(?P<title>\S.*)$",
+    re.I,
+)
+_RISK_ID = re.compile(r"^\s*(?:RISK|RSK|HAZ|THREAT|THR|TS)(?:-[A-Z]{1,8})?-\d+\s*$")
+# "SRS-005 - Authentication and Access Control": a heading led by any id
+_ANY_ID = re.compile(r"^\s*(?P<id>[A-Z][A-Za-z]{0,9}(?:-[A-Z]{1,8})?-\d+(?:\.\d+)*)\s*(?:[:：–—-]\s*)?(?P<rest>.*)$")
 
 
 class _Reader(ListReading, TableReading):
@@ -48,11 +59,195 @@ class _Reader(ListReading, TableReading):
             self.b.warn(self.loc(first.line, "title"), f"title {first.title[:60]!r} holds a template's slot: not the document's title")
         elif first is not None:
             self.b.add_fact("document.title", first.title, self.loc(first.line, "title"))
+        one = self.one_risk(root, first)
+        if one is not None:
+            self.one_risk_file(root, *one)
+            self.finish()
+            return
         for blk in root.blocks:
             self.block(blk, _Ctx(), owner=None)
         for sec in root.children:
             self.section(sec, _Ctx())
         self.finish()
+
+    # -- a risk written as one file
+
+    def one_risk(self, root: Section, first: Section | None) -> tuple[str, str, str] | None:
+        """(id, title, locator) when the whole file is one risk: a title "Risk Analysis: …" / "Threat: …" /
+        "Hazard: …", or front matter whose ``id`` is a risk's or threat's (``RISK-SEC-001``) beside its
+        ``title``; never when a heading inside carries a threat's id (a file of several threats)."""
+        meta: dict[str, str] = {}
+        for blk in root.blocks:
+            if isinstance(blk, Other) and blk.what == "front matter":
+                for line in blk.text.split("\n"):
+                    m = re.match(r"^(id|title)\s*:\s*(.+?)\s*$", line)
+                    if m is not None:
+                        meta.setdefault(m.group(1), m.group(2).strip("'\""))
+        named = _ONE_RISK.match(self.strip_number(first.title)) if first is not None else None
+        fm_id = meta.get("id", "")
+        risk_id = _RISK_ID.match(fm_id) is not None or self.heading_id(fm_id, "threat") is not None
+        if named is None and not (risk_id and meta.get("title")):
+            return None
+        if any(
+            self.heading_id(one_line(s.title), "threat") or self.heading_id(self.strip_number(s.title), "threat")
+            for s in self.all_sections(root)
+            if s is not first
+        ):
+            return None
+        title = meta.get("title") or (named.group("title") if named is not None else "")
+        at = first.line if first is not None and named is not None else 1
+        return fm_id if risk_id else "", one_line(title), self.loc(at, "the file's one risk")
+
+    def one_risk_file(self, root: Section, tid: str, title: str, where: str) -> None:
+        """The whole file as one risk: its sections' labelled lines and prose are the risk's fields, "Factor |
+        Rating" tables its inherent and residual risk, the headings under a controls section ("Risk Controls")
+        its controls (``SRS-005 - Authentication`` keeps the id)."""
+        self.b.warn(where, f"the file is read as one risk ({tid or title!r}): its title, its factor tables and its controls")
+        for blk in root.blocks:
+            if isinstance(blk, Other) and blk.what == "front matter":
+                self.b.report.merged(self.file, self.loc(blk.line, "front matter"), tid or title)
+            else:
+                self.block(blk, _Ctx(), owner=None)
+        fields = _Fields()
+        controls: list[str] = []
+        todo = list(root.children)
+        while todo:
+            sec = todo.pop(0)
+            name = self.strip_number(sec.title)
+            if self.skip_kind(name) is not None:
+                self.section(sec, _Ctx())
+                continue
+            if sec.children and any(rx.search(name) for rx in self.section_rx.get("controls", [])):
+                controls.extend(self.one_risk_control(child) for child in sec.children)
+                for blk in sec.blocks:
+                    self.block(blk, _Ctx(), owner=name)
+                continue
+            todo[:0] = sec.children
+            residual = "residual" in norm_text(name).split()
+            got = self.fields([b for b in self.line_fields(sec.blocks, fields) if not isinstance(b, MdTable)])
+            for key, texts in got.values.items():
+                for text in texts:
+                    fields.add(key, text)
+                fields.labels.setdefault(key, got.labels.get(key, key))
+            for key, links in got.links.items():
+                fields.links.setdefault(key, []).extend(links)
+            if got.lead and sec.level > 1:
+                fields.add(f"extra:{name}", "\n\n".join(got.lead))
+            elif got.lead:
+                fields.lead.extend(got.lead)
+            for tbl in (b for b in sec.blocks if isinstance(b, MdTable)):
+                if not self.factor_table(tbl, residual, fields):
+                    self.block(tbl, _Ctx(), owner=name)
+            for blk in got.others:
+                self.block(blk, _Ctx(), owner=name)
+        values: dict[str, str] = {"title": title}
+        if tid:
+            values["id"] = tid
+            self.explicit_ids.add(tid)
+        description = fields.text("description") or "\n\n".join(fields.lead)
+        if description:
+            values["description"] = description
+        for fname, texts in fields.values.items():
+            if not fname.startswith("extra:") and fname not in ("description", "mitigation", "threats", "title"):
+                values[fname] = "\n".join(texts)
+        if controls:
+            values["controls"] = ", ".join(controls)
+        rec = self.record("threat", values, where, _Ctx())
+        for key, texts in fields.values.items():
+            if key.startswith("extra:"):
+                rec.extra[key[6:]] = "\n\n".join(texts)
+        pend = _Pending(rec, threat_id=tid)
+        if not controls:
+            self.mitigation(pend, fields)
+        self.threats.append(pend)
+
+    def one_risk_control(self, sec: Section) -> str:
+        """A heading under a risk file's controls section: one control ("SRS-005 - Authentication and Access
+        Control" keeps its id); its first paragraphs describe it, "Verification:" names its tests."""
+        name = one_line(sec.title)
+        where = self.loc(sec.line, f"heading {name[:60]!r}")
+        m = _ANY_ID.match(name)
+        cid = m.group("id") if m is not None and m.group("rest") else self.new_control_id()
+        title = m.group("rest") if m is not None and m.group("rest") else name
+        labelled = _Fields()
+        fields = self.fields(self.line_fields(sec.blocks, labelled, every=True))
+        for key, texts in labelled.values.items():
+            fields.values.setdefault(key, []).extend(texts)
+            fields.labels.setdefault(key, labelled.labels.get(key, key))
+        values = {"id": cid, "title": one_line(title)}
+        description = fields.text("description") or "\n\n".join(fields.lead)
+        if description:
+            values["description"] = description
+        rec = self.record("control", values, where, _Ctx())
+        for key, texts in fields.values.items():
+            label = fields.labels.get(key, key).removeprefix("extra:")
+            if key != "description" and match_header(self.vocab, "control", label) is not None:
+                hit = match_header(self.vocab, "control", label)
+                if hit is not None and hit.exact and hit.field not in rec.values:
+                    rec.values[hit.field] = "\n".join(texts)
+                    rec.headers[hit.field] = label
+                    continue
+            if key != "description":
+                rec.extra[label] = "\n".join(texts)
+        self.explicit_ids.add(cid)
+        self.controls.append(rec)
+        for blk in fields.tables + fields.others:
+            self.block(blk, _Ctx(), owner=name)
+        for child in sec.children:
+            self.section(child, _Ctx())
+        return cid
+
+    def line_fields(self, blocks: list[MdBlock], fields: _Fields, every: bool = False) -> list[MdBlock]:
+        """Paragraphs whose every line is a short "**Label:** value" ("**Analyzes:** HAZ-SEC-001" over "**Leads
+        to:** HS-001") add a field per line to *fields*; the other blocks are returned. With *every*, all such
+        paragraphs are taken, else only those whose labels are no field of a threat's block."""
+        rest: list[MdBlock] = []
+        for blk in blocks:
+            lines = [ln.strip() for ln in blk.inline.text.split("\n") if ln.strip()] if isinstance(blk, Para) else []
+            pairs = [ln.partition(":") for ln in lines]
+            if (
+                lines
+                and blk.inline.bold_lead  # type: ignore[union-attr]
+                and all(sep and 0 < len(key.split()) <= 4 and val.strip() for key, sep, val in pairs)
+                and (every or not any(self.label_of(key) for key, _s, _v in pairs))
+            ):
+                for key, _sep, val in pairs:
+                    fields.labels.setdefault("extra:" + key.strip(), key.strip())
+                    fields.add("extra:" + key.strip(), val.strip())
+                continue
+            rest.append(blk)
+        return rest
+
+    def factor_table(self, tbl: MdTable, residual: bool, fields: _Fields) -> bool:
+        """``| Factor | Rating | Justification |`` with rows Severity, Probability, Inherent Risk (or under a
+        "Residual Risk" heading, the residual ones): the risk's factors, the justifications kept in extra."""
+        body = [r for r in tbl.rows[1:] if r and r[0].strip()]
+        if not body or len(tbl.rows[0]) < 2:
+            return False
+        named = []
+        for row in body:
+            label = one_line(row[0]).strip("*_ ")
+            if residual and "residual" not in norm_text(label):
+                label = f"residual {label}"
+            hit = match_header(self.vocab, "threat", label)
+            named.append(hit.field if hit is not None and hit.exact and hit.field.split(".")[0] in ("risk", "residual_risk") else None)
+        if not all(named):
+            return False
+        for row, fname in zip(body, named, strict=True):
+            assert fname is not None
+            label = one_line(row[0]).strip("*_ ")
+            value = one_line(row[1]).strip("*_ ")
+            if fname in ("risk", "residual_risk") and not parse_risk(self.vocab, value).ok:
+                fields.add(f"extra:{label}", value)  # "6 - ALARP": the score and its acceptability, kept as written
+            else:
+                fields.add(fname, value)
+            if residual and "residual" not in norm_text(label):
+                label = f"Residual {label.lower()}"
+            if len(row) > 2 and row[2].strip():
+                fields.add(f"extra:{label} ({one_line(tbl.rows[0][2])})", one_line(row[2]))
+        for n in range(1, len(tbl.rows)):
+            self.b.report.merged(self.file, self.loc(tbl.line, f"table row {n}"), "the file's one risk")
+        return True
 
     def section(self, sec: Section, ctx: _Ctx) -> None:
         before = len(self.threats) + len(self.b.records)
