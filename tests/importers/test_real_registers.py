@@ -160,3 +160,66 @@ def test_a_scale_written_at_the_end_of_a_snake_case_header(tmp_path: Path) -> No
     assert r1.risk.scale == "5x5"
     assert r1.residual_risk is not None and r1.residual_risk.level == "medium"
     assert "Likelihood_1_5" not in r1.extra and r1.extra.get("NIST_CSF_2_0") == "PR.DS"
+
+
+# -- STRIDE per element exported from a small tool: "sep=;", two matrices stacked, a threat and a mitigation
+#    column per component
+
+_PAIRED = (
+    "sep=;\n"
+    ";Portal Threat;Portal Mitigation;Link Threat;Link Mitigation;Store Threat;Store Mitigation\n"
+    "Spoofing;;Signed tokens;;;;Server certificate\n"
+    "Tampering;;;;TLS;Records edited through the API without roles;\n"
+    "Repudiation;;Audit trail;;;;\n"
+    "Information Disclosure;;;;;;\n"
+    "Denial of Service;;;;Redundant link;;\n"
+    "Elevation of privilege;;;;;;Separate admin console\n"
+    "\n"
+    ";Browser Threat;Browser Mitigation;Link Threat;Link Mitigation;Portal Threat;Portal Mitigation\n"
+    "Spoofing;Password guessing without lockout;Account lockout;;;;Server certificate\n"
+    "Tampering;;;;TLS;;\n"
+    "Repudiation;No client logs;;;;;\n"
+    "Information Disclosure;;;;;Photos reachable by guessable links;\n"
+    "Denial of Service;;;;;;\n"
+    "Elevation of privilege;;;;;;\n"
+)
+
+
+def test_stacked_stride_matrices_with_a_threat_and_a_mitigation_column_per_component(tmp_path: Path) -> None:
+    model, report = load(tmp_path, _PAIRED, name="stride.csv")
+    threats = {t.title: t for t in model.threats}
+    assert set(threats) == {
+        "Records edited through the API without roles",
+        "Password guessing without lockout",
+        "No client logs",
+        "Photos reachable by guessable links",
+    }
+    assert threats["Records edited through the API without roles"].stride == ["tampering"]
+    names = {e.id: e.name for e in model.elements}
+    assert sorted(names.values()) == ["Browser", "Portal", "Store"]
+    assert [names[t] for t in threats["Photos reachable by guessable links"].targets] == ["Portal"]
+    lockout = threats["Password guessing without lockout"]
+    assert [c.title for c in model.controls if c.id in lockout.controls] == ["Account lockout"]
+    titles = sorted(c.title for c in model.controls)
+    assert titles == sorted(
+        ["Signed tokens", "Server certificate", "TLS", "Audit trail", "Redundant link", "Separate admin console", "Account lockout"]
+    )
+    assert not any(c.title == "sep=" for c in model.controls)
+    assert any("stands beside no threat" in w for w in warnings(report))
+
+
+def test_a_stride_matrix_under_a_title_and_a_two_row_header_in_a_workbook(tmp_path: Path) -> None:
+    lines = _PAIRED.splitlines()[1:8]
+    rows: list[list[object]] = [["STRIDE per element — portal"], [], *[line.split(";") for line in lines]]
+
+    def merge_header(wb: object) -> None:
+        ws = wb.active  # type: ignore[attr-defined]
+        ws.insert_rows(4)
+        for col in range(1, 8):
+            ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
+
+    path = workbook(tmp_path / "stride.xlsx", {"STRIDE": rows}, merge_header)
+    model, report = import_sources([ImportSource(path)])
+    assert reconciles(report)
+    assert [t.title for t in model.threats] == ["Records edited through the API without roles"]
+    assert len(model.controls) == 6
