@@ -42,6 +42,7 @@ _CLOUD = (
     'Open subnet,A subnet is reachable from the internet,,,,"Private subnets only",,VPC\n'
     "\n"
     "Low — the measures remove most of the risk\n"
+    "Medium — the measures remove some risk, but not all\n"
     "High — the measures remove little of the risk\n"
     "\n"
     "Medium\n"
