@@ -224,3 +224,23 @@ def test_a_stride_matrix_under_a_title_and_a_two_row_header_in_a_workbook(tmp_pa
     assert reconciles(report)
     assert [t.title for t in model.threats] == ["Records edited through the API without roles"]
     assert len(model.controls) == 6
+
+
+# -- an asset register with its threats: asset id, name and type first
+
+_ASSET_FIRST = (
+    "Asset_ID,Asset_Name,Asset_Type,Threat,Vulnerability,Impact,Likelihood,Risk_Score,Risk_Level,Mitigation,Risk_Owner\n"
+    "A001,Staff Laptop,Hardware,Malware,No endpoint protection,3,4,12,Medium,Endpoint protection and patching,IT\n"
+    "A002,Web Server,Server,SQL Injection,Input not validated,5,3,15,High,Input validation and a WAF,Security\n"
+    "A003,Mail System,Service,Phishing,Staff unaware of lures,3,4,12,Medium,Awareness training,HR\n"
+)
+
+
+def test_asset_ids_beside_asset_names_and_an_asset_type_column(tmp_path: Path) -> None:
+    model, report = load(tmp_path, _ASSET_FIRST)
+    assert sorted(a.name for a in model.assets) == ["Mail System", "Staff Laptop", "Web Server"]
+    malware = model.threats[0]
+    assert malware.title == "Malware" and malware.stride == []
+    assert [a.name for a in model.assets if a.id in malware.assets] == ["Staff Laptop"]
+    assert malware.extra.get("Asset_ID") == "A001" and malware.extra.get("Asset_Type") == "Hardware"
+    assert not any("STRIDE value" in w for w in warnings(report))
