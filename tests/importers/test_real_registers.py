@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mdptm.errors import InputError
 from mdptm.model import Model
 from mdptm.model.report import ImportReport
 from mdptm.model.validate import validate_model
@@ -244,3 +245,32 @@ def test_asset_ids_beside_asset_names_and_an_asset_type_column(tmp_path: Path) -
     assert [a.name for a in model.assets if a.id in malware.assets] == ["Staff Laptop"]
     assert malware.extra.get("Asset_ID") == "A001" and malware.extra.get("Asset_Type") == "Hardware"
     assert not any("STRIDE value" in w for w in warnings(report))
+
+
+# -- a register kept without its header row
+
+_HEADERLESS = (
+    "R-01,Credential stuffing,No rate limiting,Authentication,4,5,20,Password rules,MFA and rate limiting,High\n"
+    "R-02,Account takeover,MFA optional,Authentication,4,5,20,Password only,MFA required,High\n"
+    "R-03,Phishing of employees,Little training,Privileged access,3,5,15,Ad-hoc training,Phishing drills,Medium\n"
+    "\n"
+)
+
+
+def test_a_register_without_a_header_row_is_refused_saying_so(tmp_path: Path) -> None:
+    path = tmp_path / "register.csv"
+    path.write_text(_HEADERLESS, encoding="utf-8")
+    try:
+        import_sources([ImportSource(path)])
+    except InputError as exc:
+        message = str(exc)
+    else:  # pragma: no cover - the import must refuse
+        raise AssertionError("a register without a header was imported")
+    assert "register.csv" in message
+    assert "no header row" in message and "'R-01', 'R-02'" in message
+    # with a title line above it, the same
+    path.write_text("Risk register 2025\n" + _HEADERLESS, encoding="utf-8")
+    try:
+        import_sources([ImportSource(path)])
+    except InputError as exc:
+        assert "no header row" in str(exc)
