@@ -91,7 +91,7 @@ def build(f: Facts) -> Plan:
             plan.people.append(fl)  # a person has no address: the hospital decides which workstation it is
             continue
         plan.opener[fl.id] = topology.initiator(fl, f.elements, f.zones, f.where, plan.outbound_only)
-        kind = topology.transport(fl)
+        kind = topology.transport(fl, ends=(f.name(fl.source), f.name(fl.target)))
         (plan.network if kind == "network" else plan.local if kind == "local" else plan.unclear).append(fl)
     for e in m.elements:
         plan.segment[e.id] = _segment_of(f, e.id, plan)

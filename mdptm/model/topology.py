@@ -202,15 +202,24 @@ def parse_ports(port: str | None, *texts: str | None, terms: NetworkTerms | None
     return out
 
 
-def transport(f: Flow, terms: NetworkTerms | None = None) -> Transport:
-    """Whether a flow is IP traffic a firewall sees, a local link (USB, BLE, keypad), or not clear."""
+def transport(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> Transport:
+    """Whether a flow is IP traffic a firewall sees, a local link (USB, BLE, keypad), or not clear. The names
+    of its two ends (*ends*) are left out of its name: a flow an importer called "Cloud API to MySQL database"
+    names a database, not the MySQL protocol."""
     terms = terms or network_terms()
-    text = " ".join(x for x in (f.protocol, f.port, f.name) if x)
+    text = " ".join(x for x in (f.protocol, f.port, _without(f.name, ends)) if x)
     if matcher(terms.local_links)(text):
         return "local"
     if matcher(terms.ip_protocols)(text) or parse_ports(f.port, f.protocol, terms=terms):
         return "network"
     return "unknown"
+
+
+def _without(text: str, names: Iterable[str]) -> str:
+    """*text* with each of *names* (whole, case-insensitive) taken out."""
+    for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text, flags=re.IGNORECASE)
+    return text
 
 
 _QUALIFIER = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
@@ -382,7 +391,7 @@ def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | Non
                 n = need(service)
                 n.stated_in.append(f.id)
                 ports = ", ".join(str(p) for p in parse_ports(f.port, f.protocol, terms=terms))
-                kind = transport(f, terms)
+                kind = transport(f, terms, (names.get(f.source, ""), names.get(f.target, "")))
                 n.details.append(f"{ports} ({f.id})" if ports else f"{'local link' if kind == 'local' else 'port not stated'} ({f.id})")
             elif hit(f.authentication or ""):  # the flow signs in or checks certificates with it
                 n = need(service)

@@ -170,7 +170,7 @@ def _plan(d: Device) -> tuple[Facts, netplan.Plan]:
 
 def _inbound_from_outside(d: Device) -> Cell:
     facts, plan = _plan(d)
-    holes = [r for r in plan.rules if r.direction == "inbound" and facts.where(r.opener.element) == "outside"]
+    holes = [r for r in plan.rules if r.direction == "inbound" and facts.stated_where(r.opener.element) == "outside"]
     src = _src(d, "flows: initiator (or who the text says opens them), trust zones")
     if not d.model.flows:
         return Cell(NOT_STATED, stated=False, source=src)
@@ -221,7 +221,7 @@ def _encryption_unknown(d: Device) -> Cell:
 
 def _cloud(d: Device) -> Cell:
     facts, _ = _plan(d)
-    names = [e.name for e in d.model.elements if facts.where(e.id) == "outside" and e.kind != "external_entity"]
+    names = [e.name for e in d.model.elements if facts.stated_where(e.id) == "outside" and e.kind != "external_entity"]
     src = _src(d, "elements: kind cloud_service or in a cloud / maker zone")
     if not d.model.elements:
         return Cell(NOT_STATED, stated=False, source=src)
@@ -238,7 +238,7 @@ def _patient_data(d: Device, *, cloud_only: bool) -> Cell:
             continue
         places = [elems[i] for i in a.stored_in if i in elems]
         if cloud_only:
-            places = [e for e in places if facts.where(e.id) == "outside"]
+            places = [e for e in places if facts.stated_where(e.id) == "outside"]
             if not places:
                 continue
         where = ", ".join(e.name for e in places) or "storage not stated"

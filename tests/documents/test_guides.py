@@ -435,7 +435,7 @@ def test_long_threat_lists_keep_the_most_severe_and_say_how_many_more() -> None:
     assert len(ids) == guides.RISK_ROWS
     assert "T-A77" in ids and "T-3" in ids  # the critical one and the medium ones are kept
     assert ids.index("T-3") < ids.index("T-A77")  # model order is kept among those shown
-    assert "91 more threats with residual risk, less severe, are in the threat register" in text_of(doc)
+    assert "91 more of these threats are in the threat register (ptm.xlsx); rated no higher than those above." in text_of(doc)
     deploy = text_of(build_guides(m)["deployment"])
     assert all(f.id in deploy for f in m.flows)  # flows are never cut
 

@@ -62,7 +62,7 @@ def _named_model():  # type: ignore[no-untyped-def]
         ],
         flows=[
             Flow(id="F-1", name="Status", source="dev", target="api", protocol="HTTPS", port="443/tcp"),
-            Flow(id="F-2", name="Cloud API to MySQL database", source="api", target="db"),
+            Flow(id="F-2", name="Cloud API to MySQL database", source="api", target="db", protocol="MySQL", port="3306/tcp"),
         ],
     )
 
@@ -120,10 +120,107 @@ def test_threat_dragon_iot_device_guides(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(root, out=out)
     deploy = (out / "guides" / "deployment.md").read_text(encoding="utf-8")
-    rows = [line for line in deploy.splitlines() if line.startswith("| in | MySQL database |")]
-    assert rows and not any("internet" in r for r in rows)
+    # no rule puts MySQL database behind an inbound rule from the internet; its flows name no protocol (the
+    # importer named them "Cloud API to MySQL database" after their ends), so they are asked about
+    assert not [line for line in deploy.splitlines() if "| MySQL database |" in line and "internet" in line]
     assert "opened from outside the hospital (Cloud API)" not in deploy
+    unclear = next(line for line in deploy.splitlines() if "but not whether they are network connections" in line)
+    assert "df-cloud-api-to-mysql-database" in unclear
     pre = (out / "guides" / "pre-procurement.md").read_text(encoding="utf-8")
     unclear = next(line for line in pre.splitlines() if "whether they leave the hospital is not clear" in line)
     assert "df-user-to-browser" not in unclear
     assert "2 of 14 data flows leave the hospital" not in pre
+
+
+def test_a_protocol_word_in_an_end_name_is_not_the_flow_protocol() -> None:
+    """Importers name an unnamed flow after its ends ("Cloud API to MySQL database"): the database's name
+    says nothing of the protocol the flow uses, so the flow is not read as network traffic from it."""
+    from mdptm.model.topology import transport
+
+    named = Flow(id="F", name="Cloud API to MySQL database", source="api", target="db")
+    assert transport(named) == "network"  # read alone, the name looks like MySQL traffic
+    assert transport(named, ends=("Cloud API", "MySQL database")) == "unknown"
+    own = Flow(id="G", name="MySQL query", source="api", target="db")
+    assert transport(own, ends=("Cloud API", "MySQL database")) == "network"  # the flow's own word stays
+    m = _named_model()
+    m.flows[1].protocol = m.flows[1].port = None
+    doc = build_guides(m)["deployment"]
+    assert all(r[-1].split()[0] != "F-2" for r in firewall_rows(doc))
+    assert "F-2 Cloud API to MySQL database (between Cloud API and MySQL database): is it network traffic" in text_of(doc)
+
+
+def test_a_denied_support_fact_is_not_written_into_a_contract_term() -> None:
+    """'There is no end-of-support date' quoted as the maker's commitment ('support continues until There is
+    no end-of-support date') makes a contract term say what the model denies: it is a missing commitment."""
+    from mdptm.model import Support
+
+    m = base(
+        support=Support(
+            patch_policy="No security patches are provided after installation.",
+            end_of_support="There is no end-of-support date.",
+            sbom="SBOM not available",
+            contact="security@maker.example",
+        )
+    )
+    text = text_of(build_guides(m)["procurement"])
+    assert "as follows: No security patches are provided" not in text
+    assert "until There is no end-of-support date" not in text
+    assert "software bill of materials (SBOM not available)" not in text
+    assert "- the date security support ends (the threat model says only: There is no end-of-support date)" in text
+    assert (
+        "- the time to deliver security patches (the threat model says only: No security patches are provided after installation)" in text
+    )
+    assert "through [disclosure channel: not stated by the device maker]" in text
+
+
+def test_a_placeholder_protocol_is_not_printed_as_the_protocol() -> None:
+    m = base(
+        elements=[Element(id="a", name="Pump", kind="device"), Element(id="b", name="Server", kind="process")],
+        flows=[Flow(id="F1", name="Sync", source="a", target="b", protocol="TBD", port="443/tcp")],
+    )
+    doc = build_guides(m)["deployment"]
+    rows = firewall_rows(doc)
+    assert rows and all(r[3] == "not stated" for r in rows)
+    assert "TBD" not in text_of(doc)
+
+
+def test_threats_left_out_are_not_called_less_severe_when_nothing_rates_them() -> None:
+    """The operations guide shows the most severe twelve risks; with no risk rated anywhere, the rest are not
+    'less severe', and with ties they are 'rated no higher', never less severe."""
+    from mdptm.model import Risk, Threat
+
+    m = base(threats=[Threat(id=f"T-{i}", title=f"Threat {i}", stride=["tampering"]) for i in range(1, 16)])
+    text = text_of(build_guides(m)["operations"])
+    assert "less severe" not in text
+    assert "3 more of these threats are in the threat register (ptm.xlsx); the model rates none of these threats" in text
+    for t in m.threats:
+        t.risk = Risk(level="high")
+    text = text_of(build_guides(m)["operations"])
+    assert "3 more of these threats are in the threat register (ptm.xlsx); rated no higher than those above." in text
+    for t in m.threats[12:]:
+        t.risk = Risk(level="low")
+    text = text_of(build_guides(m)["operations"])
+    assert "3 more of these threats are in the threat register (ptm.xlsx); rated lower than those above." in text
+
+
+def test_ptm_network_table_lists_no_person_flow_for_firewall_rules(tmp_path: Path) -> None:
+    from mdptm.documents.ptm import build_ptm_doc
+    from mdptm.plugins import ExportContext
+    from mdptm.render.docir import Paragraph, Table
+
+    m = base(
+        elements=[
+            Element(id="u", name="User", kind="external_entity"),
+            Element(id="br", name="Browser", kind="process"),
+            Element(id="web", name="Web site", kind="process"),
+        ],
+        flows=[
+            Flow(id="F-user", name="User to Browser", source="u", target="br", protocol="HTTP"),
+            Flow(id="F-web", name="Pages", source="br", target="web", protocol="HTTPS"),
+        ],
+    )
+    doc = build_ptm_doc(m, ExportContext(), tmp_path)
+    (table,) = [b for b in doc.blocks if isinstance(b, Table) and b.header[:3] == ["Flow", "Between", "Trust zones"]]
+    assert [r[0] for r in table.rows] == ["F-web"]
+    notes = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
+    assert "Not listed for firewall rules: F-user, with a person at one end; a person is not a network endpoint" in notes

@@ -180,8 +180,8 @@ _SECURITY_NONE = frozenset({"none", "no", "false", "0"})  # a flow's encryption 
 
 
 def _said(model: Model) -> Model:
-    """*model* as the guides may quote it: a support fact or a flow's encryption or authentication that is
-    a placeholder ("TBD", "N/A", "see later") is not stated, so no guide prints it as the device maker's
+    """*model* as the guides may quote it: a support fact or a flow's encryption, authentication, protocol or
+    port that is a placeholder ("TBD", "N/A", "see later") is not stated, so no guide prints it as the device maker's
     statement or counts it as a fact. Only what changes is copied."""
     support = {
         name: None
@@ -196,6 +196,8 @@ def _said(model: Model) -> Model:
             for name in ("encryption", "authentication")
             if (v := getattr(fl, name)) is not None and v.strip().casefold() not in _SECURITY_NONE and is_placeholder(v)
         }
+        # a protocol or port that is a placeholder ("TBD", "N/A") is not stated: no rule prints it as one
+        update.update({name: None for name in ("protocol", "port") if (v := getattr(fl, name)) is not None and is_placeholder(v)})
         flows.append(fl.model_copy(update=update) if update else fl)
         changed = changed or bool(update)
     if not support and not changed:

@@ -51,6 +51,10 @@ class _Candidate:
     forced: dict[str, str] | None = None  # the columns a profile pins for this table
 
 
+# "IPC → favorites-manager", "renderer → IPC → ai-manager": ends joined by arrow signs
+_ARROW_PAIR = re.compile(r"^[^→⇒↔<>]{1,60}?(?:\s*(?:→|⇒|↔|-+>|<-+>)\s*[^→⇒↔<>]{1,60}?){1,3}$")
+
+
 class TableFinder:
     """Finds the tables of one grid and turns their rows into records and notes."""
 
@@ -162,6 +166,13 @@ class TableFinder:
                 cls4 = classify(self.vocab, plain, self._context(), only) if cls2 is None else None
                 if cls4 is not None and not cls4.skipped:
                     return _Candidate(r, c0, c1, cls4, [r, r + 1], plain)
+        if only in (None, "flow") and self._arrow_rows(r, c0, c1):
+            # "Boundary | Description | Data Crossing" over "IPC → favorites-manager" rows: each row crosses from one
+            # end to the other, a data flow named by its ends, whatever the first column is called
+            named = ["flow", *headers[1:]]
+            got = classify(self.vocab, named, self._context(), "flow")
+            if got is not None and not got.skipped:
+                return _Candidate(r, c0, c1, got, header_rows, [headers[0] or "flow", *headers[1:]])
         if _is_kv_header(self.vocab, headers):
             return _Candidate(r, c0, c1, Classified("facts", 10, {}, 2), header_rows, headers)
         if sum(1 for h in headers if h and self._is_exact(h)) < 1:
@@ -173,6 +184,18 @@ class TableFinder:
         if grouped is not None:
             return grouped
         return _Candidate(r, c0, c1, cls, header_rows, headers)
+
+    def _arrow_rows(self, r: int, c0: int, c1: int) -> bool:
+        """Every row below the header names two ends with an arrow in its first cell ("IPC → favorites-manager"),
+        and that column's header names no field of a threat, control, asset or component (two rows at least)."""
+        g = self.grid
+        head = one_line(g.header_text(r, c0))
+        for kind in ("threat", "control", "asset", "element"):
+            hit = match_header(self.vocab, kind, head) if head else None
+            if hit is not None and hit.exact and hit.field != "trust_zone":  # a zone is never "A → B"
+                return False
+        cells = [one_line(g.cells[k][c0]) for k in range(r + 1, len(g.cells)) if not g.row_blank(k)]
+        return len(cells) >= 2 and all(_ARROW_PAIR.match(c) for c in cells)
 
     def _group_row_above(self, r: int, c0: int, c1: int, headers: list[str], cls: Classified, only: str | None) -> _Candidate | None:
         """Group cells written once above their sub-headers without merging ("Before mitigation" over

@@ -63,6 +63,8 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
                 matched += len(matrix)
         if not any(spec.fields[m.field].key for m in fields.values()):
             continue
+        if kind == "flow" and len(used & {"source", "target"}) == 1 and not used & {"name", "id", "peer"}:
+            continue  # "Flag | Source | Notes": one end alone, no flow's name, names no flow (where a finding came from)
         if any(w.startswith(c) for c in spec.context for w in ctx_words):
             score += 2.5
         if _names_other_kind(vocab, kind, [headers[i] for i, m in fields.items() if spec.fields[m.field].key]):
