@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mdptm.errors import InputError
 from mdptm.model import Model
 from mdptm.model.report import ImportReport
 from mdptm.model.validate import validate_model
@@ -42,6 +43,7 @@ _CLOUD = (
     'Open subnet,A subnet is reachable from the internet,,,,"Private subnets only",,VPC\n'
     "\n"
     "Low — the measures remove most of the risk\n"
+    "Medium — the measures remove some risk, but not all\n"
     "High — the measures remove little of the risk\n"
     "\n"
     "Medium\n"
@@ -160,3 +162,115 @@ def test_a_scale_written_at_the_end_of_a_snake_case_header(tmp_path: Path) -> No
     assert r1.risk.scale == "5x5"
     assert r1.residual_risk is not None and r1.residual_risk.level == "medium"
     assert "Likelihood_1_5" not in r1.extra and r1.extra.get("NIST_CSF_2_0") == "PR.DS"
+
+
+# -- STRIDE per element exported from a small tool: "sep=;", two matrices stacked, a threat and a mitigation
+#    column per component
+
+_PAIRED = (
+    "sep=;\n"
+    ";Portal Threat;Portal Mitigation;Link Threat;Link Mitigation;Store Threat;Store Mitigation\n"
+    "Spoofing;;Signed tokens;;;;Server certificate\n"
+    "Tampering;;;;TLS;Records edited through the API without roles;\n"
+    "Repudiation;;Audit trail;;;;\n"
+    "Information Disclosure;;;;;;\n"
+    "Denial of Service;;;;Redundant link;;\n"
+    "Elevation of privilege;;;;;;Separate admin console\n"
+    "\n"
+    ";Browser Threat;Browser Mitigation;Link Threat;Link Mitigation;Portal Threat;Portal Mitigation\n"
+    "Spoofing;Password guessing without lockout;Account lockout;;;;Server certificate\n"
+    "Tampering;;;;TLS;;\n"
+    "Repudiation;No client logs;;;;;\n"
+    "Information Disclosure;;;;;Photos reachable by guessable links;\n"
+    "Denial of Service;;;;;;\n"
+    "Elevation of privilege;;;;;;\n"
+)
+
+
+def test_stacked_stride_matrices_with_a_threat_and_a_mitigation_column_per_component(tmp_path: Path) -> None:
+    model, report = load(tmp_path, _PAIRED, name="stride.csv")
+    threats = {t.title: t for t in model.threats}
+    assert set(threats) == {
+        "Records edited through the API without roles",
+        "Password guessing without lockout",
+        "No client logs",
+        "Photos reachable by guessable links",
+    }
+    assert threats["Records edited through the API without roles"].stride == ["tampering"]
+    names = {e.id: e.name for e in model.elements}
+    assert sorted(names.values()) == ["Browser", "Portal", "Store"]
+    assert [names[t] for t in threats["Photos reachable by guessable links"].targets] == ["Portal"]
+    lockout = threats["Password guessing without lockout"]
+    assert [c.title for c in model.controls if c.id in lockout.controls] == ["Account lockout"]
+    titles = sorted(c.title for c in model.controls)
+    assert titles == sorted(
+        ["Signed tokens", "Server certificate", "TLS", "Audit trail", "Redundant link", "Separate admin console", "Account lockout"]
+    )
+    assert not any(c.title == "sep=" for c in model.controls)
+    assert any("stands beside no threat" in w for w in warnings(report))
+
+
+def test_a_stride_matrix_under_a_title_and_a_two_row_header_in_a_workbook(tmp_path: Path) -> None:
+    lines = _PAIRED.splitlines()[1:8]
+    rows: list[list[object]] = [["STRIDE per element — portal"], [], *[line.split(";") for line in lines]]
+
+    def merge_header(wb: object) -> None:
+        ws = wb.active  # type: ignore[attr-defined]
+        ws.insert_rows(4)
+        for col in range(1, 8):
+            ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
+
+    path = workbook(tmp_path / "stride.xlsx", {"STRIDE": rows}, merge_header)
+    model, report = import_sources([ImportSource(path)])
+    assert reconciles(report)
+    assert [t.title for t in model.threats] == ["Records edited through the API without roles"]
+    assert len(model.controls) == 6
+
+
+# -- an asset register with its threats: asset id, name and type first
+
+_ASSET_FIRST = (
+    "Asset_ID,Asset_Name,Asset_Type,Threat,Vulnerability,Impact,Likelihood,Risk_Score,Risk_Level,Mitigation,Risk_Owner\n"
+    "A001,Staff Laptop,Hardware,Malware,No endpoint protection,3,4,12,Medium,Endpoint protection and patching,IT\n"
+    "A002,Web Server,Server,SQL Injection,Input not validated,5,3,15,High,Input validation and a WAF,Security\n"
+    "A003,Mail System,Service,Phishing,Staff unaware of lures,3,4,12,Medium,Awareness training,HR\n"
+)
+
+
+def test_asset_ids_beside_asset_names_and_an_asset_type_column(tmp_path: Path) -> None:
+    model, report = load(tmp_path, _ASSET_FIRST)
+    assert sorted(a.name for a in model.assets) == ["Mail System", "Staff Laptop", "Web Server"]
+    malware = model.threats[0]
+    assert malware.title == "Malware" and malware.stride == []
+    assert [a.name for a in model.assets if a.id in malware.assets] == ["Staff Laptop"]
+    assert malware.extra.get("Asset_ID") == "A001" and malware.extra.get("Asset_Type") == "Hardware"
+    assert not any("STRIDE value" in w for w in warnings(report))
+
+
+# -- a register kept without its header row
+
+_HEADERLESS = (
+    "R-01,Credential stuffing,No rate limiting,Authentication,4,5,20,Password rules,MFA and rate limiting,High\n"
+    "R-02,Account takeover,MFA optional,Authentication,4,5,20,Password only,MFA required,High\n"
+    "R-03,Phishing of employees,Little training,Privileged access,3,5,15,Ad-hoc training,Phishing drills,Medium\n"
+    "\n"
+)
+
+
+def test_a_register_without_a_header_row_is_refused_saying_so(tmp_path: Path) -> None:
+    path = tmp_path / "register.csv"
+    path.write_text(_HEADERLESS, encoding="utf-8")
+    try:
+        import_sources([ImportSource(path)])
+    except InputError as exc:
+        message = str(exc)
+    else:  # pragma: no cover - the import must refuse
+        raise AssertionError("a register without a header was imported")
+    assert "register.csv" in message
+    assert "no header row" in message and "'R-01', 'R-02'" in message
+    # with a title line above it, the same
+    path.write_text("Risk register 2025\n" + _HEADERLESS, encoding="utf-8")
+    try:
+        import_sources([ImportSource(path)])
+    except InputError as exc:
+        assert "no header row" in str(exc)

@@ -17,6 +17,7 @@ from mdptm.importers.tabular.vocab import (
     norm_text,
     one_line,
     ordinal,
+    parse_risk,
 )
 
 
@@ -157,7 +158,7 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
     cell_comments = g.comments
     span = range(block.c0, block.c1 + 1)
     dense = [c.index for c in block.columns] == list(span)  # a column per grid column: the columns' texts are the row's
-    below = _lists_below(g, block)
+    below = _lists_below(g, block, vocab)
     if below:
         shown = " | ".join(one_line(c.header) for c in block.columns if c.header)[:80]
         block.warnings.append(
@@ -247,7 +248,7 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
         yield rec
 
 
-def _lists_below(g: Grid, block: Block) -> list[int]:
+def _lists_below(g: Grid, block: Block, vocab: Vocabulary) -> list[int]:
     """Rows at the end of a table, after a blank row, that each fill only its first column while the rows
     above fill three cells or more: a legend ("Low — the measures remove most of the risk") or a column of
     values pasted below the register ("Medium", "Low", "IAM"), never rows of it. Empty when the table's own
@@ -265,9 +266,22 @@ def _lists_below(g: Grid, block: Block) -> list[int]:
     if not tail or tail[0][1]:  # the rows below must start after a blank row
         return []
     rows = [r for r, cols in tail if cols]
-    if not rows or any(cols and cols != [block.c0] for _r, cols in tail):
+    if not rows or any(cols and cols != [block.c0] and not _legend_line(g.data_text(r, block.c0), vocab) for r, cols in tail):
         return []
     return rows
+
+
+_LEGEND_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,20}?)\s*(?:—|–|-|:|=)\s+\S")
+
+
+def _legend_line(text: str, vocab: Vocabulary) -> bool:
+    """A line of a legend of levels ("Medium — mitigations reduce some risk, but not all"), wherever an
+    unquoted comma in it put the rest into the next cell."""
+    m = _LEGEND_LINE.match(text)
+    if m is None:
+        return False
+    got = parse_risk(vocab, m.group(1), None, shared=True)
+    return bool(got.ok and got.value is not None and got.value.level)
 
 
 def _guidance_row(g: Grid, block: Block, id_col: int | None, vocab: Vocabulary) -> int | None:
