@@ -526,6 +526,22 @@ def test_failed_import_leaves_an_existing_output_untouched(tmp_path: Path, capsy
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.xlsx", "model.json"]
 
 
+def test_dot_as_the_output_folder_is_read_as_the_folder_it_names(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "-o ." and "-o .." name a folder only once made absolute: the checks that keep the inputs then
+    apply to it (it once failed as "unexpected ValueError: PosixPath('.') has an empty name")."""
+    monkeypatch.chdir(project)
+    before = sorted(p.name for p in project.iterdir())
+    text = refused(["build", str(project), "-o", "."], capsys, str(project), "contains the input")
+    assert "ValueError" not in text
+    (project / "inner").mkdir()
+    monkeypatch.chdir(project / "inner")
+    refused(["build", str(project), "-o", ".."], capsys, str(project), "contains the input")
+    refused(["export", str(project / "model.yaml"), "-o", "."], capsys, "folder")
+    assert sorted(p.name for p in project.iterdir()) == sorted([*before, "inner"])
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Iterator[Path]:
     for name in ("model.yaml", "redaction.yaml"):

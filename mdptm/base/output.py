@@ -14,7 +14,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -166,6 +166,7 @@ class Spool:
 
 MARKER = ".mdptm-output"  # in every folder mdptm writes: only such a folder is ever replaced
 MARKER_TEXT = "This folder was written by mdptm; the next build into it replaces it whole.\n"
+_INVENTORY = "Files mdptm wrote here (sha256, path); a folder holding any other file, or one of these changed, is not replaced:\n"
 
 
 def is_ours(folder: Path) -> bool:
@@ -173,8 +174,57 @@ def is_ours(folder: Path) -> bool:
     return (folder / MARKER).is_file()
 
 
-def check_replaceable(final: Path) -> None:
-    """Refuse to replace a folder mdptm did not write: a user's folder must never be deleted.
+def write_marker(folder: Path) -> None:
+    """The marker, with what mdptm wrote in *folder*: a later build replaces the folder only while it
+    holds nothing else (:func:`foreign_files`)."""
+    files = sorted((p for p in folder.rglob("*") if p.is_file() and not p.is_symlink() and p.name != MARKER), key=_rel(folder))
+    lines = [f"{sha256_file(p)}  {_rel(folder)(p)}\n" for p in files]
+    (folder / MARKER).write_text(MARKER_TEXT + _INVENTORY + "".join(lines), encoding="utf-8", newline="\n")
+
+
+def _rel(folder: Path) -> Callable[[Path], str]:
+    return lambda p: p.relative_to(folder).as_posix()
+
+
+def foreign_files(folder: Path) -> list[str]:
+    """Paths in an mdptm folder that mdptm did not write there, or that changed since (a user's notes, an
+    edited document, an editor's lock file): replacing the folder would delete them. A folder inside it
+    that mdptm wrote on its own (``OUT/submission/``) is checked the same way. A marker with no inventory
+    (an older mdptm) vouches for the whole folder."""
+    try:
+        text = (folder / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    _head, sep, body = text.partition(_INVENTORY)
+    if not sep:
+        return []
+    wrote: dict[str, str] = {}
+    for line in body.splitlines():
+        digest, _, path = line.partition("  ")
+        wrote[path] = digest
+    found: list[str] = []
+
+    def walk(here: Path) -> None:
+        for p in sorted(here.iterdir(), key=lambda q: q.name):
+            rel = _rel(folder)(p)
+            if p.is_dir() and not p.is_symlink():
+                if any(w.startswith(rel + "/") for w in wrote):
+                    walk(p)
+                elif is_ours(p):
+                    found.extend(f"{rel}/{f}" for f in foreign_files(p))
+                else:
+                    found.append(rel + "/")
+            elif rel != MARKER and (rel not in wrote or p.is_symlink() or sha256_file(p) != wrote[rel]):
+                found.append(rel)
+
+    walk(folder)
+    return found
+
+
+def check_replaceable(final: Path, *, contents: bool = True) -> None:
+    """Refuse to replace a folder mdptm did not write: a user's folder must never be deleted, nor a file
+    a user put into (or changed in) a folder mdptm wrote. *contents* False skips reading the files (a
+    first, cheap check; the one that counts runs under the output lock).
 
     An empty folder may be used (it holds nothing to lose)."""
     if final.is_symlink():
@@ -187,6 +237,16 @@ def check_replaceable(final: Path) -> None:
             "choose a new or empty folder, or remove it yourself",
             file=str(final),
         )
+    if contents and final.is_dir() and is_ours(final):
+        found = foreign_files(final)
+        if found:
+            shown = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+            raise InputError(
+                f"output folder holds what mdptm did not write there, or changed since it did: {shown}; "
+                "the folder is left untouched: move those files out (close a document open in an editor), "
+                "or choose another folder",
+                file=str(final),
+            )
 
 
 def check_not_inside(out: Path, protected: list[Path]) -> None:
@@ -252,7 +312,7 @@ def staged_dir(final: Path) -> Iterator[Path]:
     take turns, and staging folders a killed run left behind are removed first.
     """
     parent = final.parent
-    check_replaceable(final)
+    check_replaceable(final, contents=False)
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -270,6 +330,7 @@ def staged_dir(final: Path) -> Iterator[Path]:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        write_marker(tmp)
         tmp.chmod(0o755)
         old = None
         if final.exists():

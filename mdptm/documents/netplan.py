@@ -91,7 +91,7 @@ def build(f: Facts) -> Plan:
             plan.people.append(fl)  # a person has no address: the hospital decides which workstation it is
             continue
         plan.opener[fl.id] = topology.initiator(fl, f.elements, f.zones, f.where, plan.outbound_only)
-        kind = topology.transport(fl)
+        kind = topology.transport(fl, ends=(f.name(fl.source), f.name(fl.target)))
         (plan.network if kind == "network" else plan.local if kind == "local" else plan.unclear).append(fl)
     for e in m.elements:
         plan.segment[e.id] = _segment_of(f, e.id, plan)
@@ -124,13 +124,11 @@ def return_legs(flows: list[Flow]) -> dict[str, Flow]:
 
 def _zone_segment(f: Facts, element_id: str) -> Segment | None:
     z = f.zone_of(element_id)
-    place: Place = f.where(element_id)
+    # where the model places it: a word of its own name alone ("Cloud API") is a hint, not a place a rule may rest on
+    place: Place = f.stated_where(element_id)
     if z is None:
         if place == "outside":
-            el = f.elements.get(element_id)
-            by_kind = el is not None and el.kind in f.terms.element_kinds.get("outside", [])
-            # no zone and no outside kind: only a word of its name ("Cloud API") puts it there
-            return Segment(INTERNET, "outside", note="" if by_kind else "placed outside by its name")
+            return Segment(INTERNET, "outside")
         return None
     kind = topology.zone_kind(z).kind
     if kind in OUTSIDE_KINDS or place == "outside":
@@ -159,7 +157,8 @@ def _segment_of(f: Facts, element_id: str, plan: Plan) -> Segment:
     if len(names) == 1:
         seg, how = joined[0]
         return Segment(seg.name, "hospital", seg.zone, how)
-    return Segment("segment not stated", "unknown")
+    hint = "its name suggests outside the hospital" if f.by_name(element_id) and f.where(element_id) == "outside" else ""
+    return Segment("segment not stated", "unknown", note=hint)
 
 
 def _peer(f: Facts, plan: Plan, element_id: str) -> str:
@@ -167,7 +166,7 @@ def _peer(f: Facts, plan: Plan, element_id: str) -> str:
     where = {
         "hospital": seg.name,
         "outside": f"{seg.name}, {INTERNET.lower()}" if seg.name != INTERNET else INTERNET.lower() + (f", {seg.note}" if seg.note else ""),
-        "unknown": "segment not stated",
+        "unknown": "segment not stated" + (f"; {seg.note}" if seg.note else ""),
     }[seg.place]
     return f"{f.name(element_id)} ({where})"
 
@@ -220,10 +219,15 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
     )
     crossing = {r.flow.id: r for r in plan.rules}
     for fid, r in crossing.items():
+        other = r.flow.target if r.opener.element == r.flow.source else r.flow.source
         if r.opener.basis == "assumed":
-            other = r.flow.target if r.opener.element == r.flow.source else r.flow.source
             out.append(
                 f"{fid} {r.flow.name}: which end opens the connection? The rules assume {f.name(r.opener.element)}, not {f.name(other)}."
+            )
+        elif r.opener.basis == "name":  # a name says which way data moves, not who connects
+            out.append(
+                f"{fid} {r.flow.name}: does {f.name(r.opener.element)} open the connection, as the flow's name suggests, "
+                f"or {f.name(other)}?"
             )
     asked: set[str] = set()
     for fl in plan.network:
@@ -231,6 +235,13 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             if plan.segment[e].place == "unknown" and e not in asked:
                 asked.add(e)
                 z = f.zone_of(e)
+                if f.by_name(e) and f.where(e) == "outside":  # only its name says so: ask, do not assume it
+                    zone = f"places it in {z.name}, which does not say where that is" if z is not None else "places it in no trust zone"
+                    out.append(
+                        f"Where does {f.name(e)} run ({fl.id} {fl.name}): outside the hospital, as its name suggests, or on "
+                        f"a hospital network (which segment)? The model {zone}, so the rules do not assume either."
+                    )
+                    continue
                 where = f" (the model places it in {z.name}, which is not a network)" if z is not None else ""
                 out.append(f"Which hospital network does {f.name(e)} use for {fl.id} {fl.name}{where}?")
     out.extend(

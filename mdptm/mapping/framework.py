@@ -112,6 +112,26 @@ def _exclude_fields(item_cls: type[m.Item]) -> dict[str, Any]:  # Any: as _filte
     return fields
 
 
+# Conditions read from an item rather than stored in one of its fields, per collection.
+DERIVED_FIELDS: dict[str, tuple[str, ...]] = {"elements": ("person",)}
+
+
+def _derived_fields(collection: str) -> dict[str, Any]:  # Any: as _filter_fields
+    if "person" not in DERIVED_FIELDS.get(collection, ()):
+        return {}
+    return {
+        "person": (
+            bool | None,
+            Field(
+                default=None,
+                description="true: only persons (an external entity named as a person, as a Threat Dragon actor "
+                "'User'; the words are person_terms in mappings/vocabulary/hospital-network.yaml); false: only "
+                "systems. A person is not a connection to another system.",
+            ),
+        )
+    }
+
+
 def _title(collection: str) -> str:
     return "".join(p.capitalize() for p in collection.split("_"))
 
@@ -131,6 +151,7 @@ def _build_filters() -> tuple[dict[str, type[BaseModel]], dict[str, type[BaseMod
         )
         common = {
             **_filter_fields(item_cls),
+            **_derived_fields(coll),
             "keywords": (
                 list[str] | None,
                 Field(default=None, description="item text contains one of these (case-insensitive substrings)"),

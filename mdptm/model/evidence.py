@@ -67,6 +67,8 @@ class EvidenceWords:
     control_denials: tuple[str, ...] = ()
     strong: re.Pattern[str] | None = None
     deadline: re.Pattern[str] | None = None
+    attack_subject: re.Pattern[str] | None = None
+    opener: re.Pattern[str] | None = None
 
 
 def _phrases(words: list[str]) -> str:
@@ -94,6 +96,8 @@ class EvidenceTerms(BaseModel):
     title_denials: list[str] = Field(default_factory=empty_list)
     title_denial_patterns: list[str] = Field(default_factory=empty_list)
     clause_breaks: list[str] = Field(default_factory=empty_list)
+    attack_subjects: list[str] = Field(default_factory=empty_list)
+    placeholder_openers: list[str] = Field(default_factory=empty_list)
     durations: _Durations
 
 
@@ -117,7 +121,15 @@ def evidence_words() -> EvidenceWords:
     strong = re.compile(rf"(?<![\w'])(?:{_phrases(strong_words)})(?![\w'])", re.I) if strong_words else None
     lead_words = dur.get("deadline_words") or []
     deadline = re.compile(rf"(?<![\w'])(?:{_phrases(lead_words)})\s*$", re.I) if lead_words else None
-    return EvidenceWords(placeholders, negation, not_negation, clause_break, duration, units, numbers, denials, strong, deadline)
+    subjects = raw.get("attack_subjects") or []
+    # the attacker opens the clause, after at most two words ("An adversary must…", "Any potential attack would…")
+    attack_subject = re.compile(rf"^\W*(?:[\w'-]+\s+){{0,2}}(?:{_phrases(subjects)})(?![\w'])", re.I) if subjects else None
+    openers = raw.get("placeholder_openers") or []
+    # after at most a short label of up to four words and a colon: "Authentication: to be defined"
+    opener = re.compile(rf"^(?:[^:]{{0,40}}:\s*)?(?:{_phrases(openers)})(?![\w'])", re.I) if openers else None
+    return EvidenceWords(
+        placeholders, negation, not_negation, clause_break, duration, units, numbers, denials, strong, deadline, attack_subject, opener
+    )
 
 
 def _canon(text: str) -> str:
@@ -150,7 +162,11 @@ def is_placeholder(value: object) -> bool:
         return True
     # a placeholder as the label of what follows: "Planned: TLS 1.3", "TBD: AES or ChaCha", "N/A: internal"
     head, colon, _ = first.partition(":")
-    return bool(colon) and _canon(head) in words.placeholders and bool(_canon(head))
+    if colon and _canon(head) in words.placeholders and _canon(head):
+        return True
+    # a deferral that opens the value, after a short label: "Authentication: to be defined", "Patches: to be
+    # agreed with each customer", "N/A for this product"
+    return words.opener is not None and (not colon or len(head.split()) <= 4) and bool(words.opener.match(first))
 
 
 def real_values(values: Iterable[object]) -> list[str]:
@@ -185,23 +201,40 @@ def _negated(clause: str, start: int, end: int) -> bool:
     return False
 
 
+_NON_PREFIX = re.compile(r"(?<![\w'])non[\s-]?$")
+
+
 def affirmed(text: str, keywords: tuple[str, ...] | list[str]) -> list[str]:
-    """The keywords (casefolded substrings) that occur in *text* in a clause no negation governs."""
+    """The keywords (casefolded) that occur in *text* in a clause no negation governs. A keyword is found
+    where a word starts ("recover" is not in "irrecoverable", nor after "non-"; "throttl" still finds
+    "throttling"), and not in a clause whose subject is the attacker (``attack_subjects``: "Attackers can
+    exploit…", "An adversary must have root-exploited…"): such a clause describes the attack, not a measure."""
     found: list[str] = []
     wanted = [k.casefold() for k in keywords if k]
     if not wanted:
         return found
+    subject = evidence_words().attack_subject
     for _, clause in _clauses(text):
+        attacker = subject.search(clause) if subject is not None else None
         for kw in wanted:
             if kw in found:
                 continue
             pos = clause.find(kw)
             while pos >= 0:
-                if not _negated(clause, pos, pos + len(kw)):
+                if _word_start(clause, pos, kw) and not _negated(clause, pos, pos + len(kw)) and not (attacker and attacker.end() <= pos):
                     found.append(kw)
                     break
                 pos = clause.find(kw, pos + 1)
     return found
+
+
+def _word_start(clause: str, pos: int, kw: str) -> bool:
+    """Whether the keyword at clause[pos:] starts a word (a keyword that opens with punctuation always does)."""
+    if not kw[:1].isalnum():
+        return True
+    if pos > 0 and clause[pos - 1].isalnum():
+        return False
+    return not _NON_PREFIX.search(clause[:pos])
 
 
 def stated(value: object) -> bool:
@@ -341,6 +374,13 @@ def _title_denial() -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.I) if parts else None
 
 
+def _stem(word: str) -> str:
+    """The first six letters of a title word, shorter where its ending would hide other forms ("logging"
+    finds "logged")."""
+    root = re.sub(r"(?:ing|ed|ion|s)$", "", word)
+    return min(word[:6], root if len(root) >= 4 else word[:6], key=len)
+
+
 def denies_title(title: str, description: str) -> bool:
     """The description speaks of what the title names only in clauses that deny or defer it ("Encryption
     at rest" / "Patient data is not encrypted at rest", "Secure boot" / "We plan to add secure boot"): the
@@ -351,7 +391,7 @@ def denies_title(title: str, description: str) -> bool:
     rx = _title_denial()
     if rx is None or not description.strip() or rx.search(title):  # "Objects are not deserialized": the denial is the safeguard
         return False
-    stems = {w[:6] for w in re.findall(r"[a-z]{4,}", title.casefold()) if w not in _GENERIC_TITLE_WORDS}
+    stems = {_stem(w) for w in re.findall(r"[a-z]{4,}", title.casefold()) if w not in _GENERIC_TITLE_WORDS}
     if not stems:
         return False
     words = evidence_words()

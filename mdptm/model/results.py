@@ -78,6 +78,9 @@ class Hit:
     part: str | None
     needle: str
     problem: str | None = None  # set when a part could not be read, which blocks just the same
+    # set when what was found is text mdptm itself writes (a clause title, a guide sentence) that a policy
+    # term, pattern or detector matches: where that text comes from, so the policy can be fixed
+    own: str | None = None
 
     def sort_key(self) -> tuple[str, str, str, str]:
         return (self.file, self.part or "", self.needle, self.problem or "")
@@ -88,4 +91,6 @@ class Hit:
     def describe(self) -> str:
         if self.problem:
             return f"{self.where()}: {self.problem}"
+        if self.own:
+            return f"{self.needle!r} found in {self.where()} ({self.own})"
         return f"{self.needle!r} found in {self.where()}"

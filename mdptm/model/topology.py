@@ -202,15 +202,24 @@ def parse_ports(port: str | None, *texts: str | None, terms: NetworkTerms | None
     return out
 
 
-def transport(f: Flow, terms: NetworkTerms | None = None) -> Transport:
-    """Whether a flow is IP traffic a firewall sees, a local link (USB, BLE, keypad), or not clear."""
+def transport(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> Transport:
+    """Whether a flow is IP traffic a firewall sees, a local link (USB, BLE, keypad), or not clear. The names
+    of its two ends (*ends*) are left out of its name: a flow an importer called "Cloud API to MySQL database"
+    names a database, not the MySQL protocol."""
     terms = terms or network_terms()
-    text = " ".join(x for x in (f.protocol, f.port, f.name) if x)
+    text = " ".join(x for x in (f.protocol, f.port, _without(f.name, ends)) if x)
     if matcher(terms.local_links)(text):
         return "local"
     if matcher(terms.ip_protocols)(text) or parse_ports(f.port, f.protocol, terms=terms):
         return "network"
     return "unknown"
+
+
+def _without(text: str, names: Iterable[str]) -> str:
+    """*text* with each of *names* (whole, case-insensitive) taken out."""
+    for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text, flags=re.IGNORECASE)
+    return text
 
 
 _QUALIFIER = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
@@ -382,7 +391,7 @@ def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | Non
                 n = need(service)
                 n.stated_in.append(f.id)
                 ports = ", ".join(str(p) for p in parse_ports(f.port, f.protocol, terms=terms))
-                kind = transport(f, terms)
+                kind = transport(f, terms, (names.get(f.source, ""), names.get(f.target, "")))
                 n.details.append(f"{ports} ({f.id})" if ports else f"{'local link' if kind == 'local' else 'port not stated'} ({f.id})")
             elif hit(f.authentication or ""):  # the flow signs in or checks certificates with it
                 n = need(service)
@@ -483,20 +492,30 @@ def location_matchers(locations: Locations) -> dict[Side, Callable[[str], bool]]
     }
 
 
+PlaceBasis = Literal["zone", "kind", "name", "zone_kind", "zone_peers", "none"]
+
+
 def locate(e: Element, zone: TrustZone | None, match: dict[Side, Callable[[str], bool]], kinds: Mapping[Side, list[str]]) -> Place:
     """Where an element sits: its zone's name first, then its kind, then its own name."""
+    return locate_basis(e, zone, match, kinds)[0]
+
+
+def locate_basis(
+    e: Element, zone: TrustZone | None, match: dict[Side, Callable[[str], bool]], kinds: Mapping[Side, list[str]]
+) -> tuple[Place, PlaceBasis]:
+    """:func:`locate` with what placed the element: its zone's words, its kind, or only its own name."""
     if zone is not None:
         for loc, hit in match.items():
             if hit(zone.name) or any(hit(t) for t in zone.tags):
-                return loc
+                return loc, "zone"
     order: tuple[Side, ...] = ("outside", "hospital", "device")
     for loc in order:
         if e.kind in kinds.get(loc, []):
-            return loc
+            return loc, "kind"
     for loc, hit in match.items():
         if hit(e.name) or any(hit(t) for t in e.tags):
-            return loc
-    return "unknown"
+            return loc, "name"
+    return "unknown", "none"
 
 
 _ZONE_PLACE: dict[str, Place] = {"network": "hospital", "cloud": "outside", "vendor": "outside", "internet": "outside", "on_body": "device"}
@@ -507,23 +526,34 @@ def places(model: Model, locations: Locations, element_kinds: Mapping[Side, list
     zone's kind says (a network zone is the hospital's, a cloud, vendor or internet zone is outside, an
     on-body zone is with the device); else where the other elements of its trust zone sit, when those
     agree (a database in the zone of two cloud services is in the cloud too)."""
+    return {e: place for e, (place, _basis) in places_basis(model, locations, element_kinds).items()}
+
+
+def places_basis(model: Model, locations: Locations, element_kinds: Mapping[Side, list[str]]) -> dict[str, tuple[Place, PlaceBasis]]:
+    """:func:`places` with what each place rests on. ``name``: only a word of the element's own name or
+    tags ("Cloud API"), or the agreement of zone neighbours placed only so; a hint, not the model's
+    statement, so no firewall rule or count of flows leaving the hospital rests on it."""
     zones = {z.id: z for z in reversed(model.trust_zones)}
     match = location_matchers(locations)
-    where: dict[str, Place] = {}
+    where: dict[str, tuple[Place, PlaceBasis]] = {}
     for e in model.elements:
-        where.setdefault(e.id, locate(e, zones.get(e.trust_zone or ""), match, element_kinds))
+        where.setdefault(e.id, locate_basis(e, zones.get(e.trust_zone or ""), match, element_kinds))
     for e in model.elements:
         z = zones.get(e.trust_zone or "")
-        if where[e.id] == "unknown" and z is not None:
+        if where[e.id][0] == "unknown" and z is not None:
             kind = zone_kind(z).kind
             if kind in _ZONE_PLACE:
-                where[e.id] = _ZONE_PLACE[kind]
+                where[e.id] = (_ZONE_PLACE[kind], "zone_kind")
     by_zone: dict[str, set[Place]] = {}
+    named_only: dict[str, bool] = {}  # zone id -> every element placed in it was placed by its own name
     for e in model.elements:
-        if e.trust_zone and where[e.id] != "unknown":
-            by_zone.setdefault(e.trust_zone, set()).add(where[e.id])
+        place, basis = where[e.id]
+        if e.trust_zone and place != "unknown":
+            by_zone.setdefault(e.trust_zone, set()).add(place)
+            named_only[e.trust_zone] = named_only.get(e.trust_zone, True) and basis == "name"
     for e in model.elements:
-        agreed = by_zone.get(e.trust_zone or "", set())
-        if where[e.id] == "unknown" and len(agreed) == 1:
-            where[e.id] = next(iter(agreed))
+        zid = e.trust_zone or ""
+        agreed = by_zone.get(zid, set())
+        if where[e.id][0] == "unknown" and len(agreed) == 1:
+            where[e.id] = (next(iter(agreed)), "name" if named_only.get(zid) else "zone_peers")
     return where

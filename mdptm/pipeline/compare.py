@@ -170,11 +170,12 @@ def _plan(d: Device) -> tuple[Facts, netplan.Plan]:
 
 def _inbound_from_outside(d: Device) -> Cell:
     facts, plan = _plan(d)
-    holes = [r for r in plan.rules if r.direction == "inbound" and facts.where(r.opener.element) == "outside"]
+    holes = [r for r in plan.rules if r.direction == "inbound" and facts.stated_where(r.opener.element) == "outside"]
     src = _src(d, "flows: initiator (or who the text says opens them), trust zones")
     if not d.model.flows:
         return Cell(NOT_STATED, stated=False, source=src)
-    listed = [f"{r.peer} → {r.local} ({r.protocol} {r.ports})" + ("" if r.opener.basis != "assumed" else ", opener assumed") for r in holes]
+    guess = {"assumed": ", opener assumed", "name": ", opener read from the flow's name"}
+    listed = [f"{r.peer} → {r.local} ({r.protocol} {r.ports})" + guess.get(r.opener.basis, "") for r in holes]
     text = f"{len(holes)}" + (": " + "; ".join(listed) if holes else " (outbound only)")
     short = f"{len(holes)} inbound" if holes else "none: outbound only"
     return Cell(text, score=float(len(holes)), source=src, short=short)
@@ -221,7 +222,7 @@ def _encryption_unknown(d: Device) -> Cell:
 
 def _cloud(d: Device) -> Cell:
     facts, _ = _plan(d)
-    names = [e.name for e in d.model.elements if facts.where(e.id) == "outside" and e.kind != "external_entity"]
+    names = [e.name for e in d.model.elements if facts.stated_where(e.id) == "outside" and e.kind != "external_entity"]
     src = _src(d, "elements: kind cloud_service or in a cloud / maker zone")
     if not d.model.elements:
         return Cell(NOT_STATED, stated=False, source=src)
@@ -238,7 +239,7 @@ def _patient_data(d: Device, *, cloud_only: bool) -> Cell:
             continue
         places = [elems[i] for i in a.stored_in if i in elems]
         if cloud_only:
-            places = [e for e in places if facts.where(e.id) == "outside"]
+            places = [e for e in places if facts.stated_where(e.id) == "outside"]
             if not places:
                 continue
         where = ", ".join(e.name for e in places) or "storage not stated"

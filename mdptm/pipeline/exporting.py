@@ -30,6 +30,8 @@ def resolve_format(fmt: str | None, output: Path, available: dict[str, Exporter]
         raise UsageError(f"unknown export format {fmt!r} (installed: {', '.join(names)})")
     if output == STDOUT:
         raise UsageError(f"--format is needed when writing to standard output (installed: {', '.join(names)})")
+    if output.is_dir():  # "-o ." names no file, so no format either
+        raise UsageError(f"{output}: output path is a folder; name the file to write")
     lower = output.name.casefold()
     if lower.endswith(".yml") and "yaml" in available:
         return "yaml"

@@ -7,6 +7,7 @@ matplotlib, the exporters): a build imports this module while its sources are st
 
 from __future__ import annotations
 
+import os
 import tempfile
 from dataclasses import replace
 from functools import partial
@@ -28,8 +29,18 @@ from mdptm.model.results import Coverage
 from mdptm.pipeline.build import BuildResult, Settings, Timer
 from mdptm.pipeline.publish import data_files, document_files, is_large
 from mdptm.plugins import Audience, ExportContext, ReviewContext
+from mdptm.redaction.corpus import exempt_of, explain_own_text
 from mdptm.redaction.leakscan import LeakError, PackageScan, Scanned
-from mdptm.redaction.redact import load_policy, output_detector, property_terms, redact, redact_assertions, redact_overrides, text_scrubber
+from mdptm.redaction.redact import (
+    Scrubber,
+    load_policy,
+    output_detector,
+    property_terms,
+    redact,
+    redact_assertions,
+    redact_overrides,
+    text_scrubber,
+)
 from mdptm.redaction.xmlchars import describe, strip_forbidden
 from mdptm.render.template_scrub import scrub_template
 from mdptm.review.engine import package_review, publish_blockers, review
@@ -42,6 +53,8 @@ def run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settin
     package itself is written only when review has no blocker (or ``draft``) and the leak scan of
     every written byte is clean. Either way nothing half-written is left behind.
     """
+    if out.name in ("", ".", ".."):  # "-o ." or "-o ..": the folder has a name only once made absolute
+        out = Path(os.path.abspath(out))
     with tempfile.TemporaryDirectory(prefix="mdptm-work-") as work:
         return _run_pipeline(model, report, out, settings, timer or Timer(), Path(work))
 
@@ -92,7 +105,9 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
     keep_long_lived()
     # from here on the public model, the log and what the leak scan looks for are final
     published = [e for a in assertions for e in a.evidence]  # cited on purpose
-    leaks = PackageScan(log.needles(), detect=output_detector(policy, model, public, corpus=corpus, log=log, published=published))
+    # an id the previous version published (its change log names a threat removed since) is public already
+    earlier = [item.id for _, item in previous.items()] if previous is not None else []
+    leaks = PackageScan(log.needles(earlier), detect=output_detector(policy, model, public, corpus=corpus, log=log, published=published))
     base_ctx = ExportContext(draft=settings.draft, template=template, epoch=epoch, previous=previous)
 
     def data_half(folder: Path, inbox: Inbox) -> Scanned:
@@ -135,13 +150,14 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
                 give_back_memory()
                 with timer("leak scan"):  # the manifest, and whatever no writer scanned as it now is
                     hits = leaks.finish(tmp_out)
-                if hits:
-                    raise LeakError(hits)
+                if hits:  # a hit in text mdptm itself writes says so: the policy is to be fixed, not the model
+                    scrubber = Scrubber(policy.with_terms(log.terms), exempt_of(model, log))
+                    raise LeakError(explain_own_text(hits, tmp_out, scrubber))
         except _NotPublished:
             pass
         except LeakError as exc:
             result.review = review(replace(ctx_review, leaks=exc.hits))
-            result.exit_code = ExitCode.BLOCKED
+            result.exit_code = exc.exit_code
             result.warnings.append(f"{exc}; the package was not written")
         assert result.review is not None
         write_json(tmp_internal / "review.json", result.review.model_dump(mode="json"))

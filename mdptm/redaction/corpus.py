@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from functools import cache
+from pathlib import Path
 
 from mdptm.base import textnorm
 from mdptm.model import Model
-from mdptm.redaction.leakscan import needle_key
-from mdptm.redaction.log import RedactionLog
+from mdptm.model.results import Hit
+from mdptm.redaction.leakscan import IdNeedle, LiteralMatcher, needle_key, part_text
+from mdptm.redaction.log import RedactionLog, id_needle_fit
 from mdptm.redaction.policy import (
     Policy,
 )
@@ -104,16 +107,24 @@ _LITERAL = re.compile(r'"""(.*?)"""|\'\'\'(.*?)\'\'\'|"((?:[^"\\\n]|\\.)*)"|\'((
 def _literals(source: str) -> Iterator[str]:
     """The string literals of Python *source*, literals written one after the other (implicitly joined)
     as one: read by a regular expression, which costs milliseconds where compiling costs a third of a second."""
+    for _at, text in _literals_at(source):
+        yield text
+
+
+def _literals_at(source: str) -> Iterator[tuple[int, str]]:
+    """:func:`_literals` with the offset in *source* where each starts."""
     run: list[str] = []
-    last = 0
+    first = last = 0
     for m in _LITERAL.finditer(source):
         if run and source[last : m.start()].strip(" \t\r\n\\fFrRbBuU"):
-            yield " ".join(run)
+            yield first, " ".join(run)
             run = []
+        if not run:
+            first = m.start()
         run.append(next(g for g in m.groups() if g is not None))
         last = m.end()
     if run:
-        yield " ".join(run)
+        yield first, " ".join(run)
 
 
 @cache
@@ -146,6 +157,89 @@ def shipped_text() -> str:
     return "\n".join(dict.fromkeys(k for k in map(needle_key, texts) if len(k) >= MIN_ITEM_NEEDLE))
 
 
+@cache
+def shipped_lines() -> tuple[tuple[str, int, str], ...]:
+    """Where mdptm's own text is written: (file, line, text) of each string literal of the package writers
+    and each line of the shipped data (:func:`shipped_text` keeps only the text), for naming the place
+    when a policy matches it."""
+    from mdptm.resources import data_dir
+
+    out: list[tuple[str, int, str]] = []
+    package = Path(__file__).resolve().parent.parent
+    for sub in _WRITERS:
+        for path in sorted((package / sub).rglob("*.py")):
+            source = path.read_text(encoding="utf-8", errors="replace")
+            where = path.relative_to(package.parent).as_posix()
+            out.extend((where, source.count("\n", 0, at) + 1, text) for at, text in _literals_at(source))
+    for name in _SHIPPED_DATA:
+        try:
+            folder = data_dir(name)
+        except FileNotFoundError:  # pragma: no cover - an installation without its data
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.suffix.lower() in (".yaml", ".yml", ".md"):
+                where = f"{name}/{path.relative_to(folder).as_posix()}"
+                lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+                out.extend((where, i, line) for i, line in enumerate(lines, start=1) if line.strip())
+    return tuple(out)
+
+
+_EDGE = " \t\"'`:>|-,;()[]{}"
+
+
+def own_text(found: str, context: str, scrubber: Scrubber) -> str | None:
+    """Where mdptm's own text holds *found* (what a policy term, pattern or detector found in a package
+    file whose text is *context*), as "the policy's pattern '\\bv2\\b' matches mappings/mc2.yaml line 14:
+    '... v2 November 2025'", or None. The words around the match in mdptm's text must be around it in
+    *context* too, so a hit that only happens to be spelt like a word mdptm uses elsewhere is not
+    explained away."""
+    k = needle_key(found)
+    if not k:
+        return None
+    around = needle_key(context)
+    for where, line, text in shipped_lines():
+        if k not in needle_key(text):
+            continue
+        for start, end, rule in scrubber.spans(text):
+            if k not in needle_key(text[start:end]):
+                continue
+            before, after = text[:start].split(), text[end:].split()
+            for n in (4, 2, 1, 0):
+                window = " ".join([*(before[len(before) - n :] if n else []), text[start:end], *after[:n]]).strip(_EDGE)
+                if (n or not (before or after)) and needle_key(window) in around:
+                    return f"{_rule_name(rule)} matches mdptm's own {where} line {line}: '{window}'"
+    return None
+
+
+def explain_own_text(hits: Iterable[Hit], folder: Path, scrubber: Scrubber) -> list[Hit]:
+    """*hits* of the leak scan of the package in *folder*, each that is text mdptm itself writes marked with
+    where that text comes from (:attr:`Hit.own`, :func:`own_text`)."""
+    texts: dict[tuple[str, str | None], str] = {}
+    out: list[Hit] = []
+    for hit in hits:
+        if hit.problem or not hit.needle:
+            out.append(hit)
+            continue
+        place = (hit.file, hit.part)
+        if place not in texts:
+            texts[place] = part_text(folder, hit.file, hit.part)
+        own = own_text(hit.needle, texts[place], scrubber)
+        out.append(replace(hit, own=own) if own else hit)
+    return out
+
+
+def _rule_name(rule: str) -> str:
+    names = []
+    for one in rule.split("+"):
+        if one.startswith("pattern:"):
+            names.append(f"the policy's pattern '{one[len('pattern:') :]}'")
+        elif one == "term":
+            names.append("a policy term")
+        else:
+            names.append(f"the {one} detector")
+    return " and ".join(dict.fromkeys(names))
+
+
 # what joins the parts of a compound label: "Patient Records (PHI)", "Gateway; PHI", "Pump / Server"
 _PARTS = re.compile(r"\s*[()\[\]{};,:/|]\s*")
 
@@ -169,6 +263,10 @@ def _exempt_published(log: RedactionLog, public: Model, policy: Policy) -> None:
     beside the public asset "Patient Records", kind PHI).
     Policy terms and what the patterns and detectors removed stay needles whatever they read."""
     corpus = log._corpus = Corpus(public, policy)
+    fit = [IdNeedle(i) for i in log.dropped if id_needle_fit(i)]
+    if fit:  # a left-out id the public model or mdptm's own text holds whole (CAPEC-66) is no needle
+        ids = LiteralMatcher(fit)
+        log.ids_published = sorted(ids.found(corpus.text()) | ids.found(shipped_text()))
     for entry in log.entries:
         if entry.secret and entry.removed and entry.action in ("dropped", "withheld", "rewritten", "summarised"):
             k = needle_key(entry.removed)

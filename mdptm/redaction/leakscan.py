@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from mdptm.base import textnorm
-from mdptm.errors import BlockingError, InputError
+from mdptm.errors import BlockingError, ExitCode, InputError
 from mdptm.model.results import Hit
 
 try:  # a C Aho-Corasick automaton: one pass over a file whatever the needle count
@@ -113,6 +113,15 @@ def _trie_pattern(keys: Iterable[str]) -> str:
     return build(root)
 
 
+class IdNeedle(str):
+    """A needle that is an item id (a left-out threat's ``TM7-131``): found only standing alone, as a whole
+    id or a part of a longer one split off by a separator (``TM7-131-M1``, ``TM7-131.2``), never inside
+    a longer number or word (``TM7-1310``, ``XTM7-131``): ids are numbered, and the next one along holds
+    the id of its neighbour."""
+
+    __slots__ = ()
+
+
 class LiteralMatcher:
     """Finds any of many literal strings, case-insensitively and across whitespace runs.
 
@@ -126,12 +135,18 @@ class LiteralMatcher:
 
     def __init__(self, needles: Iterable[str]) -> None:
         self.by_key: dict[str, str] = {}
+        ids: set[str] = set()
+        plain: set[str] = set()
         for needle in needles:
             key = needle_key(needle)
             if key:
                 self.by_key.setdefault(key, needle)
+                (ids if isinstance(needle, IdNeedle) else plain).add(key)
+        self._ids = ids - plain  # a key that is also an ordinary needle is found anywhere
         disguised: set[str] = set()
         for key, needle in list(self.by_key.items()):
+            if key in self._ids:  # an id is looked for as written
+                continue
             for variant in _joined(key):  # "DanaWhitlock", "dana.whitlock" (a zero-width joiner for the space)
                 self.by_key.setdefault(variant, needle)
             for variant in _disguises(key):  # "tsoh dliub lanretni", "n i g h t j a r"
@@ -151,9 +166,10 @@ class LiteralMatcher:
             anchors: dict[str, list[tuple[str, tuple[str, ...], int]]] = {}
             for key in self.by_key:
                 words = tuple(key.split(" "))
-                if len(max(words, key=len)) < 3 or _short(key):  # letters spaced out, or a short word: looked for
-                    # by the first characters of the whole key, then compared whole (at -1; -2: standing alone)
-                    alone = key in disguised or _short(key)
+                if len(max(words, key=len)) < 3 or _short(key) or key in self._ids:  # letters spaced out, a short
+                    # word, an id: looked for by the first characters of the whole key, then compared whole
+                    # (at -1; -2: standing alone)
+                    alone = key in disguised or _short(key) or key in self._ids
                     anchors.setdefault(key[:_DISGUISE_ANCHOR], []).append((key, (key,), -2 if alone else -1))
                     continue
                 at = max(range(len(words)), key=lambda i: len(words[i]))
@@ -178,12 +194,16 @@ class LiteralMatcher:
     def _regex(self, keys: list[str]) -> re.Pattern[str]:
         """One regex of *keys*: longer keys first (at one place the longest wins), then the keys that must
         stand alone (a short word; letters spaced out)."""
-        alone = [k for k in keys if _short(k) or (k in self._disguised and _spaced(k))]
-        free = [k for k in keys if not (_short(k) or (k in self._disguised and _spaced(k)))]
+        alone = [k for k in keys if self._alone(k)]
+        free = [k for k in keys if not self._alone(k)]
         parts = [_trie_pattern(free)] if free else []
         if alone:
             parts.append(r"(?<!\w)(?:" + _trie_pattern(alone) + r")(?!\w)")
         return re.compile("|".join(parts), re.IGNORECASE)
+
+    def _alone(self, key: str) -> bool:
+        """Whether *key* is found only standing alone: a short word, letters spaced out, an id."""
+        return _short(key) or (key in self._disguised and _spaced(key)) or key in self._ids
 
     def _disguise_pattern(self, text: str) -> re.Pattern[str] | None:
         """A regex of the disguised keys (backwards, spaced out) *text* may hold, or None when it holds none.
@@ -448,12 +468,15 @@ def _views(data: bytes, name: str) -> Iterator[str]:
         yield data.decode("utf-16", errors="replace")
     elif data.count(b"\x00") > len(data) // 4:  # UTF-16 without a mark, or a picture: its readable runs
         yield "\n".join(_READABLE_16.findall(data.decode("utf-16", errors="replace")))
+    # whether Markdown's reading may differ anywhere (textnorm.splits), looked at once in the bytes: a
+    # search per view costs 3 % of a scan, and a view holds such a mark only where the bytes do
+    split = b"\\" in data or b"](" in data or b"][" in data
     for piece in _pieces(data):
         if b"\x00" in piece:  # binary (a picture, a container): its runs of readable characters
             text = b"\n".join(_READABLE.findall(piece)).decode("utf-8", errors="replace")
         else:
             text = piece.decode("utf-8", errors="replace")
-        yield from _text_views(text)
+        yield from _text_views(text, split=split)
     lower = name.lower()
     structured = lower.endswith(".json") or (data.lstrip()[:1] in (b"{", b"[") and lower.endswith((".otm", ".js")))
     if structured or lower.endswith((".yaml", ".yml")):
@@ -464,10 +487,19 @@ def _views(data: bytes, name: str) -> Iterator[str]:
             batch.append(s)
             size += len(s)
             if size >= PIECE:
-                yield "\n".join(batch)
+                yield from _rendered_too("\n".join(batch), split)
                 batch, size = [s], len(s)
         if len(batch) > 1 or (batch and len(strings) == 1):
-            yield "\n".join(batch)
+            yield from _rendered_too("\n".join(batch), split)
+
+
+def _rendered_too(text: str, split: bool = True) -> Iterator[str]:
+    """*text*, and it as Markdown reads (:func:`mdptm.base.textnorm.rendered`) when that differs."""
+    yield text
+    if split and textnorm.splits(text):
+        shown = textnorm.rendered(text)
+        if shown != text:
+            yield shown
 
 
 # one pattern per kind of escape, each led by its one character: the engine skips to that character at
@@ -538,7 +570,7 @@ def _base64_texts(text: str) -> str:
     return "\n".join(out)
 
 
-def _text_views(text: str) -> Iterator[str]:
+def _text_views(text: str, *, split: bool = True) -> Iterator[str]:
     """One text as it is, entities decoded, markup removed, URL escapes decoded, every escape undone
     (nested ones too: :func:`decoded`), and the text its base64 runs hold.
 
@@ -551,14 +583,24 @@ def _text_views(text: str) -> Iterator[str]:
         stripped = html.unescape(_TAG.sub("", text))
         if stripped != text:
             yield stripped
+            if split and textnorm.splits(stripped):  # a Word run holding "[Night](x)", the next "jar"
+                shown = textnorm.rendered(stripped)
+                if shown != stripped:
+                    yield shown
         del stripped
     if "%" in text and _PERCENT.search(text):  # only the escapes are decoded: the rest is as it was
         yield _PERCENT.sub(lambda m: unquote(m.group()), text)
-    if "\\" in text and _BACKSLASHED.search(text):  # Markdown escapes (https:\/\/, a\@b, \[ ... \])
-        yield _BACKSLASHED.sub(r"\1", text)
+    if split and textnorm.splits(text):  # Markdown as it reads: escapes (https:\/\/, a\@b, Night\_jar), links ([Night](x)jar)
+        shown = textnorm.rendered(text)
+        if shown != text:
+            yield shown
     undone = decoded(unescaped)  # escapes inside escapes, and backslash escapes in any file
     if undone != unescaped:
         yield undone
+        if split and textnorm.splits(undone):  # a JSON string holding "Night\\u200b\\jar"
+            shown = textnorm.rendered(undone)
+            if shown != undone:
+                yield shown
         if "<" in undone:
             yield _TAG.sub("", undone)
     del unescaped, undone
@@ -894,6 +936,26 @@ def _halves(files: Files, weights: dict[Path, int]) -> tuple[Files, Files]:
     return groups
 
 
+def part_text(folder: Path, file: str, part: str | None) -> str:
+    """The readable text of one file of a package, or of one member of a zip in it (*part*): as written,
+    markup removed (with and without a space for each tag) and escapes undone; '' when it cannot be read."""
+    try:
+        data = (folder / file).read_bytes()
+        if part and data[:4] == b"PK\x03\x04":
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                data = read_zip_member(zf, part, file=file)
+        elif part:
+            return ""
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, InputError):
+        return ""
+    text = data.decode("utf-8", errors="replace")
+    views = [text]
+    if "<" in text:
+        views += [html.unescape(_TAG.sub("", text)), html.unescape(_TAG.sub(" ", text))]
+    views.append(decoded(text))
+    return "\n".join(views)
+
+
 class LeakError(BlockingError):
     """A redacted string reached the package: it was not written (exit 1)."""
 
@@ -902,7 +964,18 @@ class LeakError(BlockingError):
         first = hits[0].describe()
         more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
         gone = f"; {removed} was removed" if removed is not None else ""
-        super().__init__(f"redaction leak: {first}{more}{gone}")
+        if self.own_text:  # no secret of the model: a policy that matches what every package says
+            why = "the redaction policy matches text mdptm itself writes, so no package can pass the leak scan"
+            super().__init__(f"{why}; change the policy: {first}{more}{gone}")
+            self.exit_code = ExitCode.INPUT
+        else:
+            super().__init__(f"redaction leak: {first}{more}{gone}")
+
+    @property
+    def own_text(self) -> bool:
+        """Whether every hit is text mdptm itself writes (:attr:`Hit.own`): the policy is at fault, not
+        the model (exit 2, like any other bad input)."""
+        return all(h.own for h in self.hits)
 
 
 def assert_no_leaks(folder: Path, needles: Iterable[str], *, remove: bool = True, detect: Detect | None = None) -> list[Hit]:

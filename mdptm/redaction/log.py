@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr
+
+from mdptm.redaction.leakscan import IdNeedle, needle_key
 
 if TYPE_CHECKING:
     from mdptm.model import Model
@@ -36,6 +40,9 @@ class RedactionLog(BaseModel):
     dropped: list[str] = Field(default_factory=list)
     withheld: list[str] = Field(default_factory=list)
     renamed: dict[str, str] = Field(default_factory=dict)
+    # left-out ids that the public model or mdptm's own text holds as a whole (a kept threat citing
+    # CAPEC-66, the id of a dropped threat): no needle, they disclose nothing
+    ids_published: list[str] = Field(default_factory=list)
     entries: list[LogEntry] = Field(default_factory=list)
     # the public corpus of redaction's model (see public_corpus), built at most once: the leak scan
     # reuses it while the public model is unchanged, rather than build the same ~10 MB string again
@@ -59,13 +66,32 @@ class RedactionLog(BaseModel):
             LogEntry(item=item, field=field, action=action, rule=rule, removed=removed, replacement=replacement, secret=secret)
         )
 
-    def needles(self) -> list[str]:
-        """What the leak scan looks for: every policy term and every secret string removed."""
+    def needles(self, published_ids: Iterable[str] = ()) -> list[str]:
+        """What the leak scan looks for: every policy term, every secret string removed, and the ids of
+        left-out items and the old ids of renamed ones (:meth:`id_needles`)."""
         out = dict.fromkeys(self.terms)
         for e in self.entries:
             if e.secret and e.removed and e.removed.strip():
                 out.setdefault(e.removed)
+        for needle in self.id_needles(published_ids):
+            out.setdefault(needle)
         return list(out)
+
+    def id_needles(self, published_ids: Iterable[str] = ()) -> list[IdNeedle]:
+        """The ids of dropped items and the old ids of renamed ones, found standing alone
+        (:class:`~mdptm.redaction.leakscan.IdNeedle`): a withheld threat's ``TM7-131`` must not reach
+        the package, nor inside a kept control's ``TM7-131-M1``. Ids of fewer than five characters
+        (``T-3``, ``E3``: a spreadsheet's cell references) and ids without both a letter and a digit
+        (a word, a number) would be found by chance, and are left to redaction, which replaces every
+        mention of a left-out id in published text; so are *published_ids* (a previous version
+        published them) and :attr:`ids_published`."""
+        skip = {needle_key(i) for i in [*published_ids, *self.ids_published]}
+        out: list[IdNeedle] = []
+        for iid in [*self.dropped, *self.renamed]:
+            k = needle_key(iid)
+            if k not in skip and id_needle_fit(iid):
+                out.append(IdNeedle(iid))
+        return out
 
     def corpus(self) -> Corpus | None:
         """The public corpus of the model :func:`redact` returned, as it returned it (None for a log
@@ -75,3 +101,13 @@ class RedactionLog(BaseModel):
     def finish(self) -> RedactionLog:
         self.counts = dict(sorted(Counter(e.action for e in self.entries).items()))
         return self
+
+
+def id_needle_fit(iid: str) -> bool:
+    """Whether an id is distinctive enough to be looked for in a package: five characters or more, with a
+    letter and a digit (``TM7-131``, ``T-051``, a UUID; not ``T-3``, ``E3`` or ``backdoor``)."""
+    k = needle_key(iid)
+    return len(k) >= ID_NEEDLE_MIN and re.search(r"[^\W\d_]", k) is not None and re.search(r"\d", k) is not None
+
+
+ID_NEEDLE_MIN = 5  # characters of an id looked for in a package

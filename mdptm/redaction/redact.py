@@ -272,14 +272,16 @@ class _Redactor:
     def scrub_left_out_ids(self, public: Model) -> None:
         """Ids of left-out items mentioned in published text ("see also T-9") are replaced: the id of a
         withheld threat tells the reader that it exists. Placeholders of withheld controls keep theirs.
-        Only ids that are no plain word (they hold a digit, a dash or an underscore) are looked for."""
+        Only ids that are no plain word and no plain number are looked for (:func:`_left_out_ids`)."""
         kept = {item.id for _, item in public.items()}
         rx = _left_out_ids([i.id for i in self.left_out if i.id not in kept])
+        follow = _renamed_rx(self.log.renamed)
         if rx is None:
             return
         replacement = self.policy.replacement
 
         def fn(text: str, item: str, path: str) -> str:
+            text = follow(text)  # "see TM7-131-M1": the control's public id
             if not rx.search(text):
                 return text
             for m in rx.finditer(text):
@@ -317,11 +319,17 @@ class _Redactor:
     # --- ids and text ------------------------------------------------------------------------
 
     def rename_ids(self, model: Model, scrubber: Scrubber) -> None:
+        """Ids that hold a term, a pattern match or an internal address, or the id of a left-out item (a
+        kept control ``TM7-131-M1`` of the dropped threat ``TM7-131``), are re-issued as
+        ``redacted-<kind>-<n>`` (numbered in model order) everywhere they are referenced."""
         taken = {item.id for _, item in model.items()}
         renames: dict[str, str] = {}
         counters: Counter[str] = Counter()
+        gone = _left_out_ids(self.log.dropped)
         for kind, item in model.items():
             spans = scrubber.spans(item.id, ids_expected=True)
+            if gone is not None and gone.search(item.id):
+                spans = [*spans, (0, len(item.id), "left-out-id")]
             if not spans:
                 continue
             new = ""
@@ -331,7 +339,8 @@ class _Redactor:
             taken.add(new)
             renames[item.id] = new
             rules = "+".join(dict.fromkeys(r for _, _, r in spans))
-            self.log.add(new, "id", "renamed", rules, item.id, new, secret=True)
+            # an old id holding a left-out one is looked for as an id (RedactionLog.id_needles), not anywhere
+            self.log.add(new, "id", "renamed", rules, item.id, new, secret=rules != "left-out-id")
         if not renames:
             return
         for item in all_items(model):
@@ -368,12 +377,39 @@ class _Redactor:
 
 
 def _left_out_ids(ids: Iterable[str]) -> re.Pattern[str] | None:
-    """A pattern for the ids of left-out items in text (any case, not inside a longer id); ids that could be
-    plain words (no digit, dash or underscore) are not looked for."""
-    wanted = sorted({i for i in ids if len(i) >= 2 and re.search(r"[\d_-]", i)}, key=lambda i: (-len(i), i))
-    if not wanted:
+    """A pattern for the ids of left-out items in text or in another id (any case; a dash, an underscore
+    or a space for each of them), standing alone or split off a longer id by a separator (``TM7-131`` in
+    ``TM7-131-M1``), never inside a longer number or word (``TM7-1310``); ids that could be plain words
+    (no digit, dash or underscore) or plain numbers (no letter: a section ``1.2`` of a Word document,
+    which "TLS 1.2" and every clause number hold) are not looked for. The leak scan finds an id the same way
+    (:class:`~mdptm.redaction.leakscan.IdNeedle`)."""
+    wanted = sorted({i for i in ids if len(i) >= 2 and re.search(r"[\d_-]", i) and re.search(r"[^\W\d_]", i)}, key=lambda i: (-len(i), i))
+    return _ids_rx(wanted)
+
+
+_ID_SEP = r"[-_\s\u2010-\u2015]"
+
+
+def _ids_rx(ids: Sequence[str]) -> re.Pattern[str] | None:
+    """*ids* in text, any case, a separator for each separator, not inside a longer word or number."""
+    if not ids:
         return None
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(i) for i in wanted) + r")(?![\w]|-\w)", re.IGNORECASE)
+    alts = ["".join(_ID_SEP if c in "-_ " else re.escape(c) for c in i) for i in sorted(ids, key=lambda i: (-len(i), i))]
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alts) + r")(?![^\W_])", re.IGNORECASE)
+
+
+def _renamed_rx(renamed: dict[str, str]) -> Callable[[str], str]:
+    """``follow(text)``: *text* with each mention of a renamed item's old id written as its new id (the
+    cross-reference stays, to the public id)."""
+    rx = _ids_rx(list(renamed))
+    if rx is None:
+        return lambda text: text
+    by_key = {needle_key(old): new for old, new in renamed.items()}
+
+    def follow(text: str) -> str:
+        return rx.sub(lambda m: by_key.get(needle_key(m.group()), m.group()), text) if rx.search(text) else text
+
+    return follow
 
 
 def _item_text(item: Item) -> list[tuple[str, str, str]]:
@@ -431,9 +467,10 @@ def _cleaner(scrubber: Scrubber, log: RedactionLog, where: str) -> Callable[...,
     """``clean(text, place, ids=False)``: *text* scrubbed like model text and a left-out item's id in it
     ("accepted with T-9") replaced, each removal logged at *place* (a needle from then on)."""
     left_out = _left_out_ids(log.dropped)
+    follow = _renamed_rx(log.renamed)
 
     def clean(text: str, place: str, *, ids: bool = False) -> str:
-        new, removed = scrubber.scrub(text, ids_expected=ids)
+        new, removed = scrubber.scrub(follow(text), ids_expected=ids)
         for rule, gone in removed:
             log.add(where, place, "replaced", rule, gone, scrubber.replacement, secret=True)
         if left_out is not None and left_out.search(new):

@@ -104,6 +104,57 @@ def test_stale_staging_folders_are_cleaned_but_foreign_ones_kept(project: Path, 
     assert (foreign / "data.txt").read_text() == "mine"
 
 
+@pytest.mark.parametrize(
+    ("where", "change"),
+    [
+        ("pkg", "add my-notes.txt"),
+        ("pkg", "add guides/~$deployment.docx"),
+        ("pkg", "edit ptm.json"),
+        ("pkg", "add a folder drafts/"),
+        ("pkg.internal", "add comments.txt"),
+    ],
+)
+def test_a_file_put_into_or_changed_in_an_mdptm_folder_is_not_deleted(
+    project: Path, tmp_path: Path, where: str, change: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The marker lists what mdptm wrote (sha256 and path): a rebuild never deletes a user's notes, an
+    editor's lock file or an edited document left in a folder mdptm wrote."""
+    out = tmp_path / "pkg"
+    code, _, err = run(["build", str(project), "-o", str(out)], capsys)
+    assert code == 0, err
+    folder = tmp_path / where
+    verb, name = change.split(" ", 1)
+    if verb == "edit":
+        (folder / name).write_text("edited by hand")
+    elif name.startswith("a folder "):
+        (folder / name.removeprefix("a folder ") / "x.txt").parent.mkdir()
+        (folder / name.removeprefix("a folder ") / "x.txt").write_text("mine")
+        name = name.removeprefix("a folder ")
+    else:
+        (folder / name).write_text("mine")
+    before = _tree(tmp_path)
+    code, _, err = run(["build", str(project), "-o", str(out)], capsys)
+    assert code == 2, err
+    assert name in err and str(folder) in err and "Traceback" not in err
+    assert _tree(tmp_path) == before
+
+
+def test_a_rebuild_replaces_what_mdptm_wrote_and_the_marker_is_the_same(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "pkg"
+    assert run(["build", str(project), "-o", str(out)], capsys)[0] == 0
+    first = (out / MARKER).read_bytes()
+    assert b"  ptm.json\n" in first and b"  guides/deployment.md\n" in first and b"MANIFEST.json" in first
+    (out / "ptm.xlsx").unlink()  # a file removed: nothing of the user's to lose
+    assert run(["build", str(project), "-o", str(out)], capsys)[0] == 0
+    assert (out / MARKER).read_bytes() == first and (out / "ptm.xlsx").is_file()
+    (out / MARKER).write_text("This folder was written by mdptm; the next build into it replaces it whole.\n")
+    (out / "old.txt").write_text("a folder an older mdptm wrote vouches for all it holds")
+    assert run(["build", str(project), "-o", str(out)], capsys)[0] == 0
+    assert not (out / "old.txt").exists()
+
+
 def _mdptm(*args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "mdptm", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 

@@ -259,7 +259,10 @@ def test_https_is_not_asked_whether_it_is_encrypted() -> None:
     assert "F-2 Admin: is the traffic encrypted, and with what? The model does not say." in text
 
 
-def test_an_end_placed_on_the_internet_only_by_its_name_says_so() -> None:
+def test_an_end_placed_on_the_internet_only_by_its_name_is_not_placed() -> None:
+    """A word of its own name ("Cloud API") is a hint, not the model's statement: the rule does not put the
+    end on the internet (which would make its direction and the internet exposure a guess), it says the
+    segment is not stated and names the hint; an end whose kind places it (a cloud service) keeps its place."""
     m = base(
         elements=[
             Element(id="dev", name="IoT Device", kind="device"),
@@ -272,7 +275,7 @@ def test_an_end_placed_on_the_internet_only_by_its_name_says_so() -> None:
         ],
     )
     rows = {r[-1].split()[0]: r for r in firewall_rows(build_guides(m)["deployment"])}
-    assert rows["F-1"][2] == "Cloud API (internet, placed outside by its name)"
+    assert rows["F-1"][2] == "Cloud API (segment not stated; its name suggests outside the hospital)"
     assert rows["F-2"][2] == "Telemetry (internet)"
 
 

@@ -215,3 +215,25 @@ def test_the_two_sample_devices(tmp_path: Path) -> None:
     assert _row(result, "SBOM").cells[1].text == NOT_STATED
     unencrypted = _row(result, "Flows stated as unencrypted").cells[1].text
     assert "Waveforms, numerics and alarms" in unencrypted
+
+
+def test_a_place_only_a_name_gives_is_not_an_inbound_hole_or_a_cloud(tmp_path: Path) -> None:
+    """A 'Cloud API' in no zone and of no cloud kind is placed outside only by its name: the comparison does
+    not count its connection as opened from the internet, nor it as a cloud element (as the guides do not)."""
+    data = _worse()
+    elements, flows = data["elements"], data["flows"]
+    assert isinstance(elements, list) and isinstance(flows, list)
+    elements[2].update({"name": "Cloud API", "kind": "process", "trust_zone": None})
+    result = compare([_write(tmp_path, "a", BASE), _write(tmp_path, "b", data)])
+    assert _row(result, "Connections opened from outside the hospital (inbound firewall rules)").cells[1].text.startswith("0")
+    assert _row(result, "Cloud and maker services it depends on").cells[1].text.startswith("0")
+
+
+def test_an_opener_read_from_a_name_is_said_so(tmp_path: Path) -> None:
+    data = _worse()
+    flows = data["flows"]
+    assert isinstance(flows, list)
+    flows[2]["name"] = "Command push"
+    result = compare([_write(tmp_path, "a", BASE), _write(tmp_path, "b", data)])
+    text = _row(result, "Connections opened from outside the hospital (inbound firewall rules)").cells[1].text
+    assert text.startswith("1") and "opener read from the flow's name" in text

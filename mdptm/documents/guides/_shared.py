@@ -76,12 +76,26 @@ def _most_severe(threats: list[Threat], limit: int = THREAT_ROWS) -> tuple[list[
     if len(threats) <= limit:
         return threats, 0
 
-    def rank(t: Threat) -> tuple[int, int]:
-        r = t.residual_risk or t.risk
-        return (-_LEVEL_RANK.get(r.level or "", 0) if r else 0, -_HARM_RANK.get(t.patient_harm or "", -1))
-
-    keep = {id(t) for t in sorted(threats, key=rank)[:limit]}
+    keep = {id(t) for t in sorted(threats, key=_severity)[:limit]}
     return [t for t in threats if id(t) in keep], len(threats) - limit
+
+
+def _severity(t: Threat) -> tuple[int, int]:
+    """A sort key, most severe first: the residual (else initial) risk level, then the patient harm."""
+    r = t.residual_risk or t.risk
+    return (-_LEVEL_RANK.get(r.level or "", 0) if r else 0, -_HARM_RANK.get(t.patient_harm or "", -1))
+
+
+def _left_out_rating(shown: list[Threat], threats: list[Threat]) -> str:
+    """How the threats *threats* holds beyond *shown* compare with those shown, in words the ratings support:
+    "rated lower than", "rated no higher than", or that the model rates none of them."""
+    rest = [t for t in threats if all(t is not s for s in shown)]
+    if not rest:
+        return ""
+    if all(_severity(t) == (0, 1) for t in threats):  # no level and no patient harm anywhere
+        return "the model rates none of these threats, so those above are simply the first it lists"
+    worst_rest, least_shown = min(_severity(t) for t in rest), max(_severity(t) for t in shown)
+    return "rated lower than those above" if worst_rest > least_shown else "rated no higher than those above"
 
 
 def _id_list(ids: list[str], limit: int = 12) -> str:

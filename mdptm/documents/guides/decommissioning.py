@@ -7,7 +7,7 @@ import re
 from mdptm.documents import netplan
 from mdptm.documents.guides._shared import _new_doc, _sentences, _use_case_views, _words
 from mdptm.documents.guides.credentials import credentials
-from mdptm.documents.guides.facts import LOCATION_WORDS, NOT_STATED, Facts
+from mdptm.documents.guides.facts import NOT_STATED, Facts
 from mdptm.model import Asset, Element, topology
 from mdptm.render.docir import Doc
 
@@ -116,7 +116,7 @@ def _data_rows(f: Facts, nt: topology.NetworkTerms) -> list[list[str]]:
         rows.append(
             [
                 e.name,
-                LOCATION_WORDS[f.where(e.id)],
+                f.where_words(e.id),
                 ", ".join(a.name for a in assets) or "not stated",
                 how or "A data store for which the model names no data: ask the device maker what it holds.",
             ]

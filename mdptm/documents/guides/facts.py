@@ -82,6 +82,7 @@ class Facts:
     controls: dict[str, Control] = field(default_factory=dict)
     index: dict[str, tuple[str, Item]] = field(default_factory=dict)
     _where: dict[str, Location] = field(default_factory=dict)
+    _by_name: set[str] = field(default_factory=set)  # elements placed only by a word of their own name
     _mitigates: dict[str, list[str]] = field(default_factory=dict)  # control id -> threat ids
 
     @classmethod
@@ -94,7 +95,9 @@ class Facts:
         f.zones = {z.id: z for z in reversed(model.trust_zones)}
         f.assets = {a.id: a for a in reversed(model.assets)}
         f.controls = {c.id: c for c in reversed(model.controls)}
-        f._where = topology.places(model, f.terms.locations, f.terms.element_kinds)
+        placed = topology.places_basis(model, f.terms.locations, f.terms.element_kinds)
+        f._where = {e: place for e, (place, _b) in placed.items()}
+        f._by_name = {e for e, (_p, basis) in placed.items() if basis == "name"}
         f._mitigates = threats_by_control(model)
         return f
 
@@ -121,7 +124,28 @@ class Facts:
         return z.name if z is not None else "no zone"
 
     def where(self, element_id: str) -> Location:
+        """Where the element sits, a place read only from its own name ("Cloud API") included: for
+        describing it, with :meth:`by_name` saying so."""
         return self._where.get(element_id, "unknown")
+
+    def by_name(self, element_id: str) -> bool:
+        """Whether the element's place rests only on a word of its own name (no zone, kind or zone
+        neighbour says it): a hint to confirm, never the ground of a firewall rule or a count."""
+        return element_id in self._by_name
+
+    def stated_where(self, element_id: str) -> Location:
+        """Where the model places the element (its zone, its kind, its zone's neighbours): "unknown" when
+        only its own name suggests a place."""
+        return "unknown" if element_id in self._by_name else self.where(element_id)
+
+    def where_words(self, element_id: str) -> str:
+        """The element's place in words, a place read from its name only marked so."""
+        words = LOCATION_WORDS[self.where(element_id)]
+        return f"{words} (by its name only)" if self.by_name(element_id) else words
+
+    def is_person_flow(self, f: Flow) -> bool:
+        """Whether a person (a Threat Dragon actor "User") is at one end: not a network connection."""
+        return any(topology.is_person(self.elements.get(e)) for e in (f.source, f.target))
 
     def endpoint(self, element_id: str) -> str:
         """``Name (Zone)``: the element and the trust zone it sits in."""
@@ -134,8 +158,11 @@ class Facts:
 
     def leaves_hospital(self, f: Flow) -> bool | None:
         """True when one end is outside the hospital and the other inside; None when the model does not
-        say enough to tell (an end that cannot be placed, on the far side of a trust boundary)."""
-        ends = {self.where(f.source), self.where(f.target)}
+        say enough to tell (an end that cannot be placed, on the far side of a trust boundary; an end only
+        its own name places; a person at one end, who is not a network endpoint)."""
+        if self.is_person_flow(f):
+            return None
+        ends = {self.stated_where(f.source), self.stated_where(f.target)}
         if "unknown" not in ends:
             return "outside" in ends and len(ends) > 1
         if self.crosses_zones(f) or "outside" in ends:
@@ -153,8 +180,8 @@ _SECURITY_NONE = frozenset({"none", "no", "false", "0"})  # a flow's encryption 
 
 
 def _said(model: Model) -> Model:
-    """*model* as the guides may quote it: a support fact or a flow's encryption or authentication that is
-    a placeholder ("TBD", "N/A", "see later") is not stated, so no guide prints it as the device maker's
+    """*model* as the guides may quote it: a support fact or a flow's encryption, authentication, protocol or
+    port that is a placeholder ("TBD", "N/A", "see later") is not stated, so no guide prints it as the device maker's
     statement or counts it as a fact. Only what changes is copied."""
     support = {
         name: None
@@ -169,6 +196,8 @@ def _said(model: Model) -> Model:
             for name in ("encryption", "authentication")
             if (v := getattr(fl, name)) is not None and v.strip().casefold() not in _SECURITY_NONE and is_placeholder(v)
         }
+        # a protocol or port that is a placeholder ("TBD", "N/A") is not stated: no rule prints it as one
+        update.update({name: None for name in ("protocol", "port") if (v := getattr(fl, name)) is not None and is_placeholder(v)})
         flows.append(fl.model_copy(update=update) if update else fl)
         changed = changed or bool(update)
     if not support and not changed:

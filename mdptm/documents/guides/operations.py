@@ -10,6 +10,7 @@ from mdptm.documents.guides._shared import (
     _control_label,
     _customer_controls,
     _first_sentence,
+    _left_out_rating,
     _most_severe,
     _new_doc,
     _port,
@@ -296,7 +297,11 @@ def _accepted_risks(doc: Doc, f: Facts) -> None:
         widths=[5.5, 2.2, 2, 5],
     )
     if left_out:
-        doc.p(f"{left_out} more threats with residual risk, less severe, are in the threat register (ptm.xlsx).", style="note")
+        how = _left_out_rating(shown, residual)
+        doc.p(
+            f"{left_out} more of these threats are in the threat register (ptm.xlsx)" + (f"; {how}" if how else "") + ".",
+            style="note",
+        )
 
 
 _DECISION = {

@@ -38,9 +38,10 @@ def pre_procurement(f: Facts, review: Review | None = None) -> Doc:
     doc.table(["Topic", "From the threat model"], _profile_rows(f, review))
 
     doc.h("Where data goes")
+    people = [fl for fl in m.flows if f.is_person_flow(fl)]
     leaving = [fl for fl in m.flows if f.leaves_hospital(fl)]
-    unclear = [fl for fl in m.flows if f.leaves_hospital(fl) is None]
     beyond = _outside_only(f)
+    unclear = [fl for fl in m.flows if f.leaves_hospital(fl) is None and fl not in people and fl not in beyond]
     if leaving:
         doc.p(f"{len(leaving)} of {len(m.flows)} data flows leave the hospital.")
         doc.table(
@@ -54,9 +55,9 @@ def pre_procurement(f: Facts, review: Review | None = None) -> Doc:
         doc.p("The threat model describes no data flow, so where the device's data goes is not stated: ask the device maker.")
     else:
         # a flow between two systems outside the hospital never was in it: it is not one that "stays"
-        inside = len(m.flows) - len(unclear) - len(beyond)
+        inside = len(m.flows) - len(unclear) - len(beyond) - len(people)
         if inside:
-            scope = "whose ends the model places" if unclear or beyond else "in the threat model"
+            scope = "whose ends the model places" if unclear or beyond or people else "in the threat model"
             doc.p(f"None of the {inside} data flows {scope} leaves the hospital.")
     if beyond:
         doc.p(
@@ -67,6 +68,23 @@ def pre_procurement(f: Facts, review: Review | None = None) -> Doc:
         doc.p(
             "The model does not say where one end of these flows sits, so whether they leave the hospital is "
             "not clear: " + "; ".join(f"{fl.id} ({f.endpoint(fl.source)} → {f.endpoint(fl.target)})" for fl in unclear) + ".",
+            style="note",
+        )
+        hinted = list(dict.fromkeys(e for fl in unclear for e in (fl.source, fl.target) if f.by_name(e) and f.where(e) == "outside"))
+        if hinted:
+            doc.p(
+                f"Only their names suggest that {_and([f.name(e) for e in hinted])} "
+                f"{'run' if len(hinted) > 1 else 'runs'} outside the hospital; the model does not place "
+                f"{'them' if len(hinted) > 1 else 'it'}. Ask the device maker where each runs.",
+                style="note",
+            )
+    if people:
+        doc.p(
+            "A person is at one end of these flows; a person is not a network endpoint, so they are a person's use "
+            "of a system, not network connections (whether data leaves the hospital depends on the device the "
+            "person uses, which the model does not name): "
+            + "; ".join(f"{fl.id} ({f.endpoint(fl.source)} → {f.endpoint(fl.target)})" for fl in people)
+            + ".",
             style="note",
         )
     outside_stores = [(a, [e for e in a.stored_in if f.where(e) == "outside"]) for a in m.assets if a.kind in f.terms.retrieve_assets]
@@ -112,8 +130,10 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
     if m.trust_zones:
         rows.append(["Trust zones", ", ".join(z.name for z in m.trust_zones)])
     leaving = sum(1 for fl in m.flows if f.leaves_hospital(fl))
-    unplaced = sum(1 for fl in m.flows if f.leaves_hospital(fl) is None)
-    beyond = len(_outside_only(f))
+    outside_only = _outside_only(f)
+    persons = sum(1 for fl in m.flows if f.is_person_flow(fl))
+    unplaced = sum(1 for fl in m.flows if f.leaves_hospital(fl) is None and not f.is_person_flow(fl) and fl not in outside_only)
+    beyond = len(outside_only)
     plain = sum(1 for fl in m.flows if unencrypted(fl))
     unknown = sum(1 for fl in m.flows if fl.encryption is None)
     rows.append(
@@ -122,6 +142,7 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
             f"{len(m.flows)}; {leaving} leave the hospital"
             + (f", {unplaced} may (ends not placed)" if unplaced else "")
             + (f", {beyond} run outside it" if beyond else "")
+            + (f", {persons} with a person at one end" if persons else "")
             + f"; {plain} unencrypted; encryption not stated for {unknown}"
             if m.flows
             else "none described in the threat model",
@@ -256,4 +277,12 @@ def _open_points(f: Facts) -> list[str]:
 
 def _outside_only(f: Facts) -> list[Flow]:
     """Flows whose two ends the model places outside the hospital (within the maker's cloud)."""
-    return [fl for fl in f.model.flows if f.where(fl.source) == "outside" and f.where(fl.target) == "outside"]
+    return [
+        fl
+        for fl in f.model.flows
+        if f.stated_where(fl.source) == "outside" and f.stated_where(fl.target) == "outside" and not f.is_person_flow(fl)
+    ]
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

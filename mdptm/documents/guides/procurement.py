@@ -13,6 +13,7 @@ from mdptm.documents.guides._shared import SUMMARY_FRAMEWORKS, _counts, _custome
 from mdptm.documents.guides.facts import Facts
 from mdptm.errors import InputError
 from mdptm.model import Model
+from mdptm.model.evidence import stated
 from mdptm.model.io import read_structured
 from mdptm.model.results import Coverage, FrameworkResult
 from mdptm.render.docir import Doc
@@ -126,9 +127,15 @@ def _clause_text(f: Facts, contract: ContractLanguage, p: Principle) -> tuple[st
     gaps: list[str] = []
     for name, fact in contract.facts.items():
         value = getattr(s, name, None)
-        values[name] = " ".join(value.split()).rstrip(".") if value else fact.get("missing", f"[{name}: not stated]")
-        if not value and name in (c.get("facts") or []):
-            gaps.append(fact.get("words", name.replace("_", " ")))
+        said = " ".join(value.split()).rstrip(".") if value else ""
+        if said and stated(said):
+            values[name] = said
+            continue
+        words = fact.get("words", name.replace("_", " "))
+        # a fact the model only denies ("There is no end-of-support date") is no commitment to write into a term
+        values[name] = f"[{words}: the threat model says only: {said}]" if said else fact.get("missing", f"[{name}: not stated]")
+        if name in (c.get("facts") or []):
+            gaps.append(f"{words} (the threat model says only: {said})" if said else words)
     cc = _customer_controls(f)
     values["hospital_tasks"] = (
         "; ".join(x.title.lower() for x in cc[:4]) + (" and others" if len(cc) > 4 else "") if cc else "none are listed"

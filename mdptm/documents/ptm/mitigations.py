@@ -17,7 +17,7 @@ from mdptm.documents.ptm._shared import (
     label,
     plural,
 )
-from mdptm.model import CONTROL_CATEGORIES, Control, Threat
+from mdptm.model import CONTROL_CATEGORIES, Control, Threat, topology
 from mdptm.model.vocabulary import category_title
 from mdptm.render import diagrams
 from mdptm.render.docir import PageBreak, Table
@@ -48,7 +48,7 @@ class MitigationChapter(Chapter):
                     c.id,
                     _titled(c.title, c.description),
                     RESPONSIBILITY_TITLES[c.responsibility] + ("" if c.responsibility_stated else " (assumed: not stated)"),
-                    label(c.status),
+                    label(c.status) + ("" if c.status_stated else " (assumed: not stated)"),
                     ", ".join(ix.threats_by_control.get(c.id, [])) or "—",
                 ]
                 for c in controls
@@ -107,11 +107,15 @@ class MitigationChapter(Chapter):
     def _network_table(self) -> None:
         ix = self.ix
         rows = []
+        people: list[str] = []
         for f in self.m.flows:
             a, b = ix.elements.get(f.source), ix.elements.get(f.target)
             if a is None or b is None or (a.trust_zone == b.trust_zone and a.trust_zone is not None):
                 continue
             if not (f.protocol or f.port):
+                continue
+            if topology.is_person(a) or topology.is_person(b):  # a person has no address a firewall rule can name
+                people.append(f.id)
                 continue
             za = ix.zones[a.trust_zone].name if a.trust_zone in ix.zones else "—"
             zb = ix.zones[b.trust_zone].name if b.trust_zone in ix.zones else "—"
@@ -135,6 +139,12 @@ class MitigationChapter(Chapter):
                 else "Connections that cross a trust-zone boundary or whose ends' trust zones are not stated "
                 "(—: the model places that end in no zone), for firewall rules and segmentation",
                 widths=[0.6, 2.4, 2.0, 1.5, 0.6, 0.9],
+            )
+        if people:
+            self.doc.p(
+                f"Not listed for firewall rules: {', '.join(people)}, with a person at one end; a person is not a network "
+                "endpoint (see the deployment guide).",
+                style="note",
             )
 
     def _residual(self) -> None:

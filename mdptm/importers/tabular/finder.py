@@ -18,6 +18,7 @@ from mdptm.importers.tabular.headers import (
     _is_kv_header,
     _letters_to_index,
     _link_id_column,
+    _more_controls,
     _second_title,
     _stated_levels,
     _text_column,
@@ -34,6 +35,8 @@ from mdptm.importers.tabular.vocab import (
     one_line,
     scale_hint,
 )
+
+_ID_CELL = re.compile(r"^[A-Za-z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
 
 
 @dataclass
@@ -495,6 +498,8 @@ class TableFinder:
             if fname is not None:
                 seen_fields.add(fname)
             columns.append(Column(c, header, fname, c in g.hidden_cols, scale_hint(header) if header else None))
+        if cls.kind == "threat" and not forced:
+            _more_controls(columns, self.vocab)
         _second_title(g, cls.kind, columns, rows, self.vocab)
         warnings: list[tuple[str, str]] = []
         loc = g.locator(cand.header_rows[0], cand.c0)
@@ -628,12 +633,37 @@ class TableFinder:
                 return True
         return False
 
+    def _headerless(self) -> dict[int, str]:
+        """A register written without its header row: three or more rows of the same width (four cells or more),
+        each starting with a distinct id ("R-01", "R-02" …), perhaps under a title line: the reason to give
+        the title lines and the first row; empty otherwise."""
+        g = self.grid
+        rows = all_rows = [r for r in range(len(g.cells)) if not g.row_blank(r)]
+        titles = 0  # a title or a note line or two above the rows
+        while titles < min(3, len(rows)) and sum(1 for v in g.cells[rows[titles]] if v.strip()) == 1:
+            titles += 1
+        rows = rows[titles:]
+        if len(rows) < 3:
+            return {}
+        widths = [sum(1 for v in g.cells[r] if v.strip()) for r in rows]
+        firsts = [one_line(g.cells[r][0]) if g.cells[r] else "" for r in rows]
+        if min(widths) < 4 or max(widths) - min(widths) > 2 or len(set(firsts)) != len(firsts):
+            return {}
+        if not all(_ID_CELL.match(f) for f in firsts):
+            return {}
+        shown = ", ".join(repr(f) for f in firsts[:2]) + (", …" if len(firsts) > 2 else "")
+        fix = "add a header row naming the columns, or a profile"
+        out = dict.fromkeys(all_rows[:titles], f"title row above a register with no header row (ids {shown}); {fix}")
+        out[rows[0]] = f"no header row: this row and the ones below are data (ids {shown}); {fix}"
+        return out
+
     def _note_uncovered(self, covered: dict[int, list[tuple[int, int]]]) -> None:
         """Rows outside every table: facts ("Manufacturer | Acme"), titles, captions, stray text."""
         g = self.grid
         first_header = min((b.header_rows[0] for b in self.blocks), default=len(g.cells))
         last = g.width - 1
         lone = self._lone_fact_rows() if not self.blocks and g.style == "table" else set()
+        headerless = self._headerless() if not self.blocks else {}
         for r in range(len(g.cells)):
             spans = covered.get(r, [])
             if any(a <= 0 and b >= last for a, b in spans):
@@ -657,7 +687,9 @@ class TableFinder:
                 continue
             text = one_line(" ".join(v for _c, v in cells))
             short = text if len(text) <= 60 else text[:57] + "..."
-            if not self.blocks:
+            if not self.blocks and r in headerless:
+                reason = f"{headerless[r]} ({short!r})"
+            elif not self.blocks:
                 where = "table" if g.style == "table" else "sheet"
                 reason = f"no threat-model table recognised in this {where} ({short!r}); a profile can name its columns"
             elif r < first_header:

@@ -597,7 +597,9 @@ class SourceBuilder:
             self.item_of[id(rec)] = item_id
             fields, extra, refs = self.rows.read(grp.kind, rec)
             for fname, raw, header in refs:
-                pending.append({"field": fname, "raw": raw, "header": header, "locator": rec.locator})
+                # "controls.more": a second control column ("Recommended Controls"), its header its controls' status
+                field = "controls" if fname == "controls.more" else fname
+                pending.append({"field": field, "raw": raw, "header": header, "locator": rec.locator})
             if rec.hidden:
                 self.warn(rec.locator, "row is hidden in the sheet; imported like the others")
             if rec.group:
