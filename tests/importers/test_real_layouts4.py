@@ -309,3 +309,45 @@ def test_a_word_document_whose_first_heading_names_no_risk_is_walked_as_before(t
     d.table([["ID", "Threat", "Mitigation"], ["T-1", "Spoofed server", "Mutual TLS"]])
     model, _report = run_import(d.save(tmp_path / "tm.docx"))
     assert [t.id for t in model.threats] == ["T-1"] and len(model.controls) == 1
+
+
+_ATTACK = (
+    "# MITRE ATT&CK Threat Mapping\n\n## Threat Scenarios & ATT&CK Mapping\n\n"
+    "### 1. **Phishing Attack Leading to Credential Theft**\n"
+    "| ATT&CK Tactic | Technique | ID | Description |\n|---|---|---|---|\n"
+    "| Initial Access | Phishing | T1566 | Deceptive emails trick staff into clicking links. |\n"
+    "| Credential Access | Valid Accounts | T1078 | Stolen logins reused to access the EHR. |\n\n"
+    "### 3. **Suspicious Remote Access from Foreign IP**\n"
+    "| ATT&CK Tactic | Technique | ID | Description |\n|---|---|---|---|\n"
+    "| Initial Access | Valid Accounts | T1078 | Remote attacker uses stolen credentials. |\n"
+    "| Command and Control | Remote Access Software | T1219 | AnyDesk or TeamViewer. |\n"
+)
+
+
+def test_attack_technique_tables_are_the_steps_of_the_scenario_above_them(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _ATTACK)
+    # "T1566", "T1078" are ATT&CK techniques, not threat ids: one threat per scenario heading
+    assert [t.title for t in model.threats] == ["Phishing Attack Leading to Credential Theft", "Suspicious Remote Access from Foreign IP"]
+    phishing, remote = model.threats
+    assert phishing.extra["ATT&CK techniques"] == "T1566, T1078" and remote.extra["ATT&CK techniques"] == "T1078, T1219"
+    assert "T1566 — ATT&CK Tactic: Initial Access; Technique: Phishing" in phishing.description
+    assert "AnyDesk" in remote.description  # T1078 under two scenarios joins neither into the other
+    assert not any(t.id.startswith("T1") for t in model.threats)
+    assert sum(r.disposition == "merged" for r in report.records) == 2  # the second row of each table
+
+
+def test_word_attack_mapping_reads_alike(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("MITRE ATT&CK Threat Mapping")
+    d.heading("2. Unauthorized USB Device Usage", 3)
+    d.table(
+        [
+            ["ATT&CK Tactic", "Technique", "ID", "Description"],
+            ["Execution", "User Execution", "T1204", "Personal USB drives with malware."],
+            ["Collection", "Data Staged", "T1074", "Data staged before exfiltration."],
+        ]
+    )
+    model, _report = run_import(d.save(tmp_path / "attack.docx"))
+    assert [t.title for t in model.threats] == ["Unauthorized USB Device Usage"]
+    assert model.threats[0].extra["ATT&CK techniques"] == "T1204, T1074"
