@@ -351,3 +351,36 @@ def test_word_attack_mapping_reads_alike(tmp_path: Path) -> None:
     model, _report = run_import(d.save(tmp_path / "attack.docx"))
     assert [t.title for t in model.threats] == ["Unauthorized USB Device Usage"]
     assert model.threats[0].extra["ATT&CK techniques"] == "T1204, T1074"
+
+
+def test_excel_sheets_with_blank_component_cells_and_a_communication_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    from tests.importers.import_helpers import run_import
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Processes"
+    for row in (
+        ["Component", "Threat", "Mitigation", "Risk"],
+        ["Device", "S", "Authenticate the device", "Replacing the device with another one"],
+        ["", "T", "Tamper-proof key storage", "Someone tampers with the device"],
+        ["Field Gateway", "S", "Authenticate the gateway", "A spoofed gateway poses as any device"],
+    ):
+        ws.append(row)
+    comm = wb.create_sheet("Communication")
+    for row in (
+        ["Component", "Threat", "Mitigation", "Risk"],
+        ["Device Field Gateway", "TID", "(D)TLS", "Eavesdropping on the link"],
+        ["Field Gateway Device", "D", "Rate limits", "Flooding the device with commands"],
+    ):
+        comm.append(row)
+    path = tmp_path / "iot.xlsx"
+    wb.save(path)
+    model, _report = run_import(path)
+    names = {e.id: e.name for e in model.elements}
+    by_risk = {t.title: t for t in model.threats}
+    assert [names[x] for x in by_risk["Someone tampers with the device"].targets] == ["Device"]
+    flow = next(f for f in model.flows if f.name == "Device Field Gateway")
+    assert (names[flow.source], names[flow.target]) == ("Device", "Field Gateway")
+    assert by_risk["Eavesdropping on the link"].targets == [flow.id] and sorted(names.values()) == ["Device", "Field Gateway"]
