@@ -384,3 +384,17 @@ def test_excel_sheets_with_blank_component_cells_and_a_communication_sheet(tmp_p
     flow = next(f for f in model.flows if f.name == "Device Field Gateway")
     assert (names[flow.source], names[flow.target]) == ("Device", "Field Gateway")
     assert by_risk["Eavesdropping on the link"].targets == [flow.id] and sorted(names.values()) == ["Device", "Field Gateway"]
+
+
+def test_a_csv_register_with_existing_and_proposed_controls(tmp_path: Path) -> None:
+    text = (
+        "RiskID,Threat,Asset,Impact,Likelihood,CVSS_Vector,CVSS_Score,Existing_Control,Proposed_Control,Residual_Risk\n"
+        "R01,Salesforce-to-SAP Payload Tampering,MuleSoft Ingestion API,Critical,High,AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N,"
+        "9.1,Basic API Key,RS256 Payload Signing & JSON Schema Validation,Low\n"
+    )
+    model, _report = load_text(tmp_path, text, "register.csv")
+    (risk,) = model.threats
+    assert risk.cvss_score == 9.1 and len(risk.controls) == 2
+    said = {c.title: (c.status, c.status_stated) for c in model.controls}
+    # "Existing_Control" states what is in place, "Proposed_Control" what is planned
+    assert said == {"Basic API Key": ("implemented", True), "RS256 Payload Signing & JSON Schema Validation": ("planned", True)}
