@@ -35,6 +35,8 @@ def test_a_risk_written_as_one_file_is_that_risk_with_its_controls(tmp_path: Pat
     assert risk.risk is not None and risk.risk.severity == "4 (Critical)" and risk.risk.likelihood == "2 (Remote)"
     assert risk.risk.score == 8
     assert risk.residual_risk is not None and risk.residual_risk.likelihood == "1 (Rare)" and risk.residual_risk.score == 4
+    # "4 (Critical)", "2 (Remote)" are points of 5-point scales: levelled on 5 × 5, not on a scale guessed from one row
+    assert risk.risk.scale == "5x5" and risk.residual_risk.scale == "5x5" and risk.residual_risk.level == "low"
     # the words beside the scores, the justifications and the risk path are kept, not dropped
     assert risk.extra["Inherent Risk"] == "8 - ALARP" and risk.extra["Residual Risk"] == "4 - Acceptable"
     assert risk.extra["Analyzes"] == "HAZ-SEC-004" and risk.extra["Leads to"] == "HS-009"

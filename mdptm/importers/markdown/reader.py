@@ -43,6 +43,8 @@ _ONE_RISK = re.compile(
     re.I,
 )
 _RISK_ID = re.compile(r"^\s*(?:RISK|RSK|HAZ|THREAT|THR|TS)(?:-[A-Z]{1,8})?-\d+\s*$")
+# "3 (Serious)": a rating and the word of its scale point
+_RATED = re.compile(r"^\s*\d+\s*\(\s*([A-Za-z][A-Za-z ]*?)\s*\)\s*$")
 # "SRS-005 - Authentication and Access Control": a heading led by any id
 _ANY_ID = re.compile(r"^\s*(?P<id>[A-Z][A-Za-z]{0,9}(?:-[A-Z]{1,8})?-\d+(?:\.\d+)*)\s*(?:[:：–—-]\s*)?(?P<rest>.*)$")
 
@@ -153,6 +155,11 @@ class _Reader(ListReading, TableReading):
         if controls:
             values["controls"] = ", ".join(controls)
         rec = self.record("threat", values, where, _Ctx())
+        for fname in ("risk.likelihood", "risk.severity", "residual_risk.likelihood", "residual_risk.severity"):
+            named = _RATED.match(values.get(fname, ""))
+            words = self.vocab.likelihood_words if fname.endswith("likelihood") else self.vocab.severity_words
+            if named is not None and words.find(named.group(1)) is not None:
+                rec.scales[fname] = 5  # "3 (Serious)", "2 (Remote)": points of a 5-point scale, whatever the one row shows
         for key, texts in fields.values.items():
             if key.startswith("extra:"):
                 rec.extra[key[6:]] = "\n\n".join(texts)
