@@ -400,3 +400,18 @@ def test_a_csv_register_with_existing_and_proposed_controls(tmp_path: Path) -> N
     said = {c.title: (c.status, c.status_stated) for c in model.controls}
     # "Existing_Control" states what is in place, "Proposed_Control" what is planned
     assert said == {"Basic API Key": ("implemented", True), "RS256 Payload Signing & JSON Schema Validation": ("planned", True)}
+
+
+def test_word_mitigations_written_under_their_threats_stay_each_threats_own(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Update system STRIDE")
+    for asset in ("Image repository", "Director repository"):
+        d.heading(f"Asset {1 if asset.startswith('Image') else 2}: {asset}", 3)
+        d.bullets("Spoofing Identity", numbered=True)
+        d.para(f"Threat: An attacker impersonates the {asset}.", style="List Bullet 2")
+        d.para("Mitigation: Use mutual TLS with pinned certificates.", style="List Bullet 2")
+    model, _report = run_import(d.save(tmp_path / "stride.docx"))
+    assert len(model.threats) == 2
+    # the same words under two threats are each threat's own mitigation, as two Markdown threat blocks make two
+    assert len(model.controls) == 2 and model.threats[0].controls != model.threats[1].controls

@@ -291,6 +291,7 @@ class ListThreats:
                 group.threats.append(rec)
             elif last is not None and (inline is not None or e.level > base):
                 self.own.append((last, rec))  # "Mitigation: ..." right under its threat
+                rec.own = True
             else:
                 group.controls.append(rec)
 
