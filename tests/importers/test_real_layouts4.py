@@ -415,3 +415,16 @@ def test_word_mitigations_written_under_their_threats_stay_each_threats_own(tmp_
     assert len(model.threats) == 2
     # the same words under two threats are each threat's own mitigation, as two Markdown threat blocks make two
     assert len(model.controls) == 2 and model.threats[0].controls != model.threats[1].controls
+
+
+def test_word_threat_bullets_under_an_asset_heading_are_titled_by_their_text(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Update system STRIDE")
+    d.heading("Asset 1: Image repository", 3)
+    d.bullets("Threat: An attacker impersonates the image repository.", "Mitigation: Use mutual TLS with pinned certificates.")
+    model, _report = run_import(d.save(tmp_path / "assets.docx"))
+    (threat,) = model.threats
+    # the heading names the asset the threat is about; the threat is titled by its own words, as in Markdown
+    assert threat.title == "An attacker impersonates the image repository"
+    assert [a.name for a in model.assets if a.id in threat.assets] == ["Image repository"]
