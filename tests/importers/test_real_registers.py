@@ -274,3 +274,39 @@ def test_a_register_without_a_header_row_is_refused_saying_so(tmp_path: Path) ->
         import_sources([ImportSource(path)])
     except InputError as exc:
         assert "no header row" in str(exc)
+
+
+# -- FMEA-style logs exported by a tool: camel-case headers; an FMEA whose failure-mode cells are all empty
+
+_FMEA = (
+    "Component,Function,FailureModes,Effects,Severity,DetectionControl,RequirementIDs,CyberRisks\n"
+    "lin,Checksum,Wrong checksum for a frame,Frames accepted with corrupt data,high,unit tests,REQ-LIN-008,narrowing conversion\n"
+    "lin,Send,Unexpected error returned,Silent failure reaches the caller,medium,unit tests,,\n"
+)
+
+_FMEA_EMPTY = (
+    "ID,Function,File,Line,Failure Mode,Effect,Cause,Severity,O,D,RPN,Action,Cyber Failure Mode\n"
+    'FM-001,"proxy_default_config","proxy.c",9,,,,"High",1,1,9,,\n'
+    'FM-002,"proxy_controller_new","proxy.c",75,,,,"Low",1,1,3,,\n'
+    'FM-003,"registry_new","proxy.c",248,,,,"Low",1,1,3,,\n'
+)
+
+
+def test_fmea_failure_modes_under_camel_case_headers_are_its_rows(tmp_path: Path) -> None:
+    model, _report = load(tmp_path, _FMEA)
+    assert [t.title for t in model.threats] == ["Wrong checksum for a frame", "Unexpected error returned"]
+    first = model.threats[0]
+    assert first.risk is not None and first.risk.severity == "high"
+    assert [c.title for c in model.controls if c.id in first.controls] == ["unit tests"]
+
+
+def test_an_fmea_with_no_failure_mode_written_gives_no_threat(tmp_path: Path) -> None:
+    path = tmp_path / "fmea.csv"
+    path.write_text(_FMEA_EMPTY, encoding="utf-8")
+    try:
+        model, report = import_sources([ImportSource(path)])
+    except InputError as exc:
+        assert "fmea.csv" in str(exc) and "title and description cells are empty" in str(exc)
+        return
+    assert model.threats == []
+    assert reconciles(report)
