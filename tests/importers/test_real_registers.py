@@ -310,3 +310,19 @@ def test_an_fmea_with_no_failure_mode_written_gives_no_threat(tmp_path: Path) ->
         return
     assert model.threats == []
     assert reconciles(report)
+
+
+# -- a control_status column and no control named: the row's status, never a control called "Implemented"
+
+_CONTROL_STATUS = (
+    "id,asset,risk,category,likelihood,impact,control_status,owner\n"
+    "R-001,Customer Web App,Weak administrator authentication,Identity & Access,4,5,Partial,Security Engineering\n"
+    "R-002,Cloud Storage,Misconfigured storage exposes sensitive data,Cloud Security,3,5,None,Cloud Team\n"
+    "R-003,Employee Accounts,Phishing leads to account compromise,Human Risk,4,4,Implemented,Security Operations\n"
+)
+
+
+def test_a_control_status_column_names_no_control(tmp_path: Path) -> None:
+    model, _report = load(tmp_path, _CONTROL_STATUS)
+    assert model.controls == []
+    assert [t.status for t in model.threats] == ["partially_mitigated", "open", "mitigated"]
