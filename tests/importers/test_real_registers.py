@@ -326,3 +326,25 @@ def test_a_control_status_column_names_no_control(tmp_path: Path) -> None:
     model, _report = load(tmp_path, _CONTROL_STATUS)
     assert model.controls == []
     assert [t.status for t in model.threats] == ["partially_mitigated", "open", "mitigated"]
+
+
+# -- the Threat Modeling Tool's CSV export: the flow a threat is on is its "Interaction"
+
+_TMT = (
+    "Id,Diagram Name,Changed By,Last Modified,State,Title,Category,Description,Justification,Interaction,Priority\n"
+    "0,Diagram 1,alice,2024-03-01,Not Started,Spoofing the Pump Process,Spoofing,Pump may be spoofed,,Pump -> Gateway,High\n"
+    "1,Diagram 1,alice,2024-03-01,Mitigated,Data flow sniffing,Information Disclosure,HL7 may be sniffed,TLS everywhere,"
+    "Pump -> Gateway,High\n"
+    "2,Diagram 1,bob,2024-03-02,Needs Investigation,Excessive resource consumption,Denial Of Service,Gateway overwhelmed,,"
+    "Gateway -> EMR,Medium\n"
+)
+
+
+def test_the_interaction_of_a_threat_modeling_tool_export_is_the_flow(tmp_path: Path) -> None:
+    model, _report = load(tmp_path, _TMT)
+    flows = {f.name: f for f in model.flows}
+    assert set(flows) == {"Pump -> Gateway", "Gateway -> EMR"}
+    assert sorted(e.name for e in model.elements) == ["EMR", "Gateway", "Pump"]
+    assert [t.targets for t in model.threats] == [[flows["Pump -> Gateway"].id]] * 2 + [[flows["Gateway -> EMR"].id]]
+    assert [t.status for t in model.threats] == ["open", "mitigated", "open"]
+    assert model.threats[1].rationale == "TLS everywhere"
