@@ -348,3 +348,18 @@ def test_the_interaction_of_a_threat_modeling_tool_export_is_the_flow(tmp_path: 
     assert [t.targets for t in model.threats] == [[flows["Pump -> Gateway"].id]] * 2 + [[flows["Gateway -> EMR"].id]]
     assert [t.status for t in model.threats] == ["open", "mitigated", "open"]
     assert model.threats[1].rationale == "TLS everywhere"
+
+
+# -- "Risk | Probability | Impact": the first column names the risks
+
+
+def test_a_risk_column_of_names_titles_a_csv_register(tmp_path: Path) -> None:
+    text = "Risk,Probability,Impact\nData Breach,4,5\nServer Downtime,3,4\nVendor Delay,3,2\n"
+    model, _report = load(tmp_path, text)
+    assert [t.title for t in model.threats] == ["Data Breach", "Server Downtime", "Vendor Delay"]
+    first = model.threats[0].risk
+    assert first is not None and (first.likelihood, first.severity) == ("4", "5")
+    # a "Risk" column of ratings stays a rating: no threat is titled "High"
+    rated = "Threat,Risk\nPhishing of staff,High\nLost laptop,Low\n"
+    other, _r = load(tmp_path, rated, name="rated.csv")
+    assert [(t.title, t.risk.level if t.risk else None) for t in other.threats] == [("Phishing of staff", "high"), ("Lost laptop", "low")]
