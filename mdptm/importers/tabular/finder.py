@@ -182,9 +182,9 @@ class TableFinder:
         if only in (None, "threat") and (cls is None or cls.skipped) and self._risk_names(r, c0, c1):
             # "Risk | Probability | Impact" over "Data Breach", "Vendor Delay": the first column names the risks,
             # it rates none: the risk's title
-            named = classify(self.vocab, ["Risk Name", *headers[1:]], self._context(), "threat")
-            if named is not None and not named.skipped:
-                cls = named
+            by_name = classify(self.vocab, ["Risk Name", *headers[1:]], self._context(), "threat")
+            if by_name is not None and not by_name.skipped:
+                cls = by_name
         if cls is None:
             return None
         grouped = self._group_row_above(r, c0, c1, headers, cls, only)
