@@ -363,3 +363,25 @@ def test_a_risk_column_of_names_titles_a_csv_register(tmp_path: Path) -> None:
     rated = "Threat,Risk\nPhishing of staff,High\nLost laptop,Low\n"
     other, _r = load(tmp_path, rated, name="rated.csv")
     assert [(t.title, t.risk.level if t.risk else None) for t in other.threats] == [("Phishing of staff", "high"), ("Lost laptop", "low")]
+
+
+# -- a real register kept with the tests (MIT): its truth counted by hand
+
+REAL = Path(__file__).resolve().parents[1] / "data" / "registers-real"
+
+
+def test_the_it_asset_risk_register_as_csv_and_as_a_workbook(tmp_path: Path) -> None:
+    import csv
+
+    source = REAL / "ishant-it-asset-risk-register.csv"
+    rows = list(csv.reader(source.read_text(encoding="utf-8").splitlines()))
+    book = workbook(tmp_path / "register.xlsx", {"Register": [[int(v) if v.isdigit() else v for v in r] for r in rows]})
+    for path in (source, book):
+        model, report = import_sources([ImportSource(path)])
+        assert reconciles(report)
+        assert [t.title for t in model.threats] == ["Malware", "SQL Injection", "Phishing", "Data Breach", "Unauthorized Access"]
+        assert sorted(a.name for a in model.assets) == ["Customer Database", "Email System", "Employee Laptop", "Web Server", "Wi-Fi Network"]
+        levels = [t.risk.level if t.risk else None for t in model.threats]
+        assert levels == ["medium", "high", "medium", "high", "medium"]
+        assert len(model.controls) == 5 and all(len(t.controls) == 1 for t in model.threats)
+        assert all(t.stride == [] for t in model.threats)
