@@ -380,7 +380,8 @@ def test_the_it_asset_risk_register_as_csv_and_as_a_workbook(tmp_path: Path) -> 
         model, report = import_sources([ImportSource(path)])
         assert reconciles(report)
         assert [t.title for t in model.threats] == ["Malware", "SQL Injection", "Phishing", "Data Breach", "Unauthorized Access"]
-        assert sorted(a.name for a in model.assets) == ["Customer Database", "Email System", "Employee Laptop", "Web Server", "Wi-Fi Network"]
+        assets = ["Customer Database", "Email System", "Employee Laptop", "Web Server", "Wi-Fi Network"]
+        assert sorted(a.name for a in model.assets) == assets
         levels = [t.risk.level if t.risk else None for t in model.threats]
         assert levels == ["medium", "high", "medium", "high", "medium"]
         assert len(model.controls) == 5 and all(len(t.controls) == 1 for t in model.threats)
