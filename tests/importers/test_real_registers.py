@@ -386,3 +386,19 @@ def test_the_it_asset_risk_register_as_csv_and_as_a_workbook(tmp_path: Path) -> 
         assert levels == ["medium", "high", "medium", "high", "medium"]
         assert len(model.controls) == 5 and all(len(t.controls) == 1 for t in model.threats)
         assert all(t.stride == [] for t in model.threats)
+
+
+def test_a_totals_row_and_a_legend_below_a_register_keep_their_own_reasons(tmp_path: Path) -> None:
+    text = (
+        "ID,Threat,Component,Likelihood,Impact,Mitigation\n"
+        "T-1,Rogue bolus command,Pump,4,5,Signed commands\n"
+        "T-2,Drug library tampered,Gateway,3,5,Signed drug library\n"
+        "\n"
+        "Total: 2 threats\n"
+        "Legend: Likelihood 1 (rare) – 5 (frequent)\n"
+    )
+    model, report = load(tmp_path, text)
+    assert [t.id for t in model.threats] == ["T-1", "T-2"]
+    reasons = skipped(report)
+    assert any(r.startswith("A5: totals row") for r in reasons)
+    assert any(r.startswith("A6: legend or note row") for r in reasons)

@@ -177,9 +177,10 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             yield RowNote(g.file, g.locator(b, block.c0), "blank spacer row")
         pending_blank = []
         if r in below:
+            said = _other_row(_filled([g.data_text(r, c) for c in span], block.c0), id_col, vocab)  # "Total: 2", "Legend: …"
             text = one_line(g.data_text(r, block.c0))
             short = text[:60] + ("..." if len(text) > 60 else "")
-            yield RowNote(g.file, loc, f"below the table: a list in its first column alone ({short!r}), not a row of it")
+            yield RowNote(g.file, loc, said or f"below the table: a list in its first column alone ({short!r}), not a row of it")
             continue
         if r in g.deleted_rows:
             yield RowNote(g.file, loc, "row deleted in tracked changes (deletion accepted)")
