@@ -402,3 +402,23 @@ def test_a_totals_row_and_a_legend_below_a_register_keep_their_own_reasons(tmp_p
     reasons = skipped(report)
     assert any(r.startswith("A5: totals row") for r in reasons)
     assert any(r.startswith("A6: legend or note row") for r in reasons)
+
+
+# -- a merged register saved as CSV: the rows under a threat each add a mitigation
+
+
+def test_each_continuation_row_of_a_register_adds_a_control_of_its_own(tmp_path: Path) -> None:
+    text = (
+        "Threat ID,Threat,Component,Likelihood,Impact,Mitigation\n"
+        "T-01,Spoofed clinician login,Tablet app,High (4),Major (4),MFA for clinicians\n"
+        ",,,,,Session timeout after 5 minutes\n"
+        ",,,,,Device certificate pinning\n"
+        'T-02,Tampered drug library,Pump firmware,Medium (3),Catastrophic (5),"Signed drug library\nVersion check on import"\n'
+    )
+    model, report = load(tmp_path, text)
+    t1, t2 = model.threats
+    titles = {c.id: c.title for c in model.controls}
+    assert [titles[c] for c in t1.controls] == ["MFA for clinicians", "Session timeout after 5 minutes", "Device certificate pinning"]
+    assert [titles[c] for c in t2.controls] == ["Signed drug library"]  # one cell, one control (its lines kept)
+    assert t1.risk is not None and t1.risk.level in ("high", "critical")
+    assert [r.locator for r in report.records if r.disposition == "merged"] == ["A3", "A4"]

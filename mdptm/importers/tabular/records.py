@@ -599,6 +599,8 @@ class SourceBuilder:
                 # "controls.more": a second control column ("Recommended Controls"), its header its controls' status
                 field = "controls" if fname == "controls.more" else fname
                 pending.append({"field": field, "raw": raw, "header": header, "locator": rec.locator})
+            for _fname, raw, header, loc in rec.more_controls:
+                pending.append({"field": "controls", "raw": clean_text(raw), "header": header, "locator": loc})
             if rec.hidden:
                 self.warn(rec.locator, "row is hidden in the sheet; imported like the others")
             if rec.group:

@@ -104,6 +104,11 @@ def _join(prev: RowRecord, g: Grid, r: int, block: Block, texts: list[str], voca
         anchor = g.merged.get((r, col.index))
         if not text or (anchor is not None and anchor[0] < r):
             continue
+        if col.field in ("controls", "controls.more") and block.kind == "threat" and prev.values.get(col.field, "").strip():
+            # a further mitigation on a row of its own under the threat (a merged register saved as CSV): a control
+            # of its own, not a line of the first one
+            prev.more_controls.append((col.field, text, col.header or col.field, g.locator(r, block.c0)))
+            continue
         if col.field:
             old = prev.values.get(col.field, "")
             if col.field.split(".")[0] in ("risk", "residual_risk"):
