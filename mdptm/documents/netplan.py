@@ -219,10 +219,15 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
     )
     crossing = {r.flow.id: r for r in plan.rules}
     for fid, r in crossing.items():
+        other = r.flow.target if r.opener.element == r.flow.source else r.flow.source
         if r.opener.basis == "assumed":
-            other = r.flow.target if r.opener.element == r.flow.source else r.flow.source
             out.append(
                 f"{fid} {r.flow.name}: which end opens the connection? The rules assume {f.name(r.opener.element)}, not {f.name(other)}."
+            )
+        elif r.opener.basis == "name":  # a name says which way data moves, not who connects
+            out.append(
+                f"{fid} {r.flow.name}: does {f.name(r.opener.element)} open the connection, as the flow's name suggests, "
+                f"or {f.name(other)}?"
             )
     asked: set[str] = set()
     for fl in plan.network:

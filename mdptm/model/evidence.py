@@ -68,6 +68,7 @@ class EvidenceWords:
     strong: re.Pattern[str] | None = None
     deadline: re.Pattern[str] | None = None
     attack_subject: re.Pattern[str] | None = None
+    opener: re.Pattern[str] | None = None
 
 
 def _phrases(words: list[str]) -> str:
@@ -96,6 +97,7 @@ class EvidenceTerms(BaseModel):
     title_denial_patterns: list[str] = Field(default_factory=empty_list)
     clause_breaks: list[str] = Field(default_factory=empty_list)
     attack_subjects: list[str] = Field(default_factory=empty_list)
+    placeholder_openers: list[str] = Field(default_factory=empty_list)
     durations: _Durations
 
 
@@ -122,8 +124,11 @@ def evidence_words() -> EvidenceWords:
     subjects = raw.get("attack_subjects") or []
     # the attacker opens the clause, after at most two words ("An adversary must…", "Any potential attack would…")
     attack_subject = re.compile(rf"^\W*(?:[\w'-]+\s+){{0,2}}(?:{_phrases(subjects)})(?![\w'])", re.I) if subjects else None
+    openers = raw.get("placeholder_openers") or []
+    # after at most a short label of up to four words and a colon: "Authentication: to be defined"
+    opener = re.compile(rf"^(?:[^:]{{0,40}}:\s*)?(?:{_phrases(openers)})(?![\w'])", re.I) if openers else None
     return EvidenceWords(
-        placeholders, negation, not_negation, clause_break, duration, units, numbers, denials, strong, deadline, attack_subject
+        placeholders, negation, not_negation, clause_break, duration, units, numbers, denials, strong, deadline, attack_subject, opener
     )
 
 
@@ -157,7 +162,11 @@ def is_placeholder(value: object) -> bool:
         return True
     # a placeholder as the label of what follows: "Planned: TLS 1.3", "TBD: AES or ChaCha", "N/A: internal"
     head, colon, _ = first.partition(":")
-    return bool(colon) and _canon(head) in words.placeholders and bool(_canon(head))
+    if colon and _canon(head) in words.placeholders and _canon(head):
+        return True
+    # a deferral that opens the value, after a short label: "Authentication: to be defined", "Patches: to be
+    # agreed with each customer", "N/A for this product"
+    return words.opener is not None and (not colon or len(head.split()) <= 4) and bool(words.opener.match(first))
 
 
 def real_values(values: Iterable[object]) -> list[str]:
@@ -365,6 +374,13 @@ def _title_denial() -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.I) if parts else None
 
 
+def _stem(word: str) -> str:
+    """The first six letters of a title word, shorter where its ending would hide other forms ("logging"
+    finds "logged")."""
+    root = re.sub(r"(?:ing|ed|ion|s)$", "", word)
+    return min(word[:6], root if len(root) >= 4 else word[:6], key=len)
+
+
 def denies_title(title: str, description: str) -> bool:
     """The description speaks of what the title names only in clauses that deny or defer it ("Encryption
     at rest" / "Patient data is not encrypted at rest", "Secure boot" / "We plan to add secure boot"): the
@@ -375,7 +391,7 @@ def denies_title(title: str, description: str) -> bool:
     rx = _title_denial()
     if rx is None or not description.strip() or rx.search(title):  # "Objects are not deserialized": the denial is the safeguard
         return False
-    stems = {w[:6] for w in re.findall(r"[a-z]{4,}", title.casefold()) if w not in _GENERIC_TITLE_WORDS}
+    stems = {_stem(w) for w in re.findall(r"[a-z]{4,}", title.casefold()) if w not in _GENERIC_TITLE_WORDS}
     if not stems:
         return False
     words = evidence_words()

@@ -224,3 +224,31 @@ def test_ptm_network_table_lists_no_person_flow_for_firewall_rules(tmp_path: Pat
     assert [r[0] for r in table.rows] == ["F-web"]
     notes = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
     assert "Not listed for firewall rules: F-user, with a person at one end; a person is not a network endpoint" in notes
+
+
+def test_a_direction_read_from_a_flow_name_is_marked_and_asked() -> None:
+    """'Queries' drawn from the web application to the database carries the queries: the database does not
+    open the connection (Threat Dragon demo model). A direction read from a word of a name ('Security event
+    forwarding') says which way the data moves, not who connects: the rule is marked and the maker asked."""
+    m = base(
+        trust_zones=[TrustZone(id="z-a", name="Ward LAN", kind="network"), TrustZone(id="z-b", name="Server VLAN", kind="network")],
+        elements=[
+            Element(id="web", name="Web Application", kind="process", trust_zone="z-a"),
+            Element(id="db", name="Database", kind="data_store", trust_zone="z-b"),
+            Element(id="siem", name="SIEM", kind="process", trust_zone="z-a"),
+        ],
+        flows=[
+            Flow(id="F-q", name="Queries", source="web", target="db", protocol="PostgreSQL", port="5432/tcp"),
+            Flow(id="F-r", name="Query Results", source="db", target="web", protocol="PostgreSQL", port="5432/tcp"),
+            Flow(id="F-s", name="Security event forwarding", source="db", target="siem", protocol="syslog", port="6514/tcp"),
+        ],
+    )
+    doc = build_guides(m)["deployment"]
+    rows = firewall_rows(doc)
+    openers = {(r[-1].split()[0], r[1]) for r in rows if r[0] == "out"}
+    assert ("F-q", "Database") not in openers and ("F-q", "Web Application") in openers
+    assert ("F-r", "Web Application") in openers  # query results are fetched by the querier
+    assert any(r[-1] == "F-s †" for r in rows)
+    text = text_of(doc)
+    assert "† Which end opens this connection is read from the flow's name" in text
+    assert "F-s Security event forwarding: does Database open the connection, as the flow's name suggests, or SIEM?" in text

@@ -192,3 +192,33 @@ def test_word_register_rows_with_a_category_and_component_but_no_threat_text(tmp
     assert "T-23-06" not in threats  # an empty row with only its id is still no threat
     assert len(model.controls) == 2
     assert any("titled 'Tampering of FTS5 query injection'" in w.message for w in report.warnings)
+
+
+def test_word_countermeasures_that_begin_alike_stay_two_controls(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Update system STRIDE")
+    d.heading("Spoofing", 2)
+    d.para("Threats:")
+    d.bullets("An attacker impersonates the Director Repository")
+    d.para("Countermeasures:")
+    d.bullets(
+        "Use strong cryptographic signatures to authenticate the source of the metadata. Accept metadata only when it "
+        "is signed by the Director's pinned keys and reject every other signer, logging the attempt for audit."
+    )
+    d.heading("Tampering", 2)
+    d.para("Threats:")
+    d.bullets("An attacker alters targets metadata in transit")
+    d.para("Countermeasures:")
+    d.bullets(
+        "Use strong cryptographic signatures to authenticate the source of the metadata. Verify every targets file "
+        "against its hash before install and refuse any image whose hash differs from the signed metadata."
+    )
+    model, _report = run_import(d.save(tmp_path / "stride.docx"))
+    assert len(model.threats) == 2 and len(model.controls) == 2
+    # each threat keeps its own countermeasure: the shared first sentence does not make them one control
+    ctl = {c.id: c for c in model.controls}
+    texts = {t.title: ctl[t.controls[0]].title + " " + ctl[t.controls[0]].description for t in model.threats}
+    assert "pinned keys" in texts["An attacker impersonates the Director Repository"]
+    assert "hash before install" in texts["An attacker alters targets metadata in transit"]
+    assert not any("pinned keys" in x and "hash" in x for x in texts.values())

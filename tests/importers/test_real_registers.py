@@ -10,26 +10,15 @@ from pathlib import Path
 from mdptm.errors import InputError
 from mdptm.model import Model
 from mdptm.model.report import ImportReport
-from mdptm.model.validate import validate_model
 from mdptm.pipeline.importing import ImportSource, import_sources
-from tests.importers.import_helpers import reconciles, workbook
+from tests.importers.import_helpers import checked_import, reconciles, skipped, workbook
+from tests.importers.import_helpers import warning_messages as warnings
 
 
 def load(tmp_path: Path, text: str, name: str = "register.csv", newline: str = "\n") -> tuple[Model, ImportReport]:
     path = tmp_path / name
     path.write_bytes(text.replace("\n", newline).encode("utf-8"))
-    model, report = import_sources([ImportSource(path)])
-    assert validate_model(model) == []
-    assert reconciles(report)
-    return model, report
-
-
-def warnings(report: ImportReport) -> list[str]:
-    return [w.message for w in report.warnings]
-
-
-def skipped(report: ImportReport) -> list[str]:
-    return [f"{r.locator}: {r.reason}" for r in report.records if r.disposition == "skipped"]
+    return checked_import(path)
 
 
 # -- a cloud risk register: groups apart by blank rows, then a legend and two single-column lists below it

@@ -224,10 +224,26 @@ def test_fda_views_follow_the_views_present(view_id: str) -> None:
 
 def test_views_present_cover_the_view_clauses_of_an_otherwise_empty_model() -> None:
     model = Model.empty()
-    model.views = [View(id=f"V{i}", kind=k, name=k) for i, k in enumerate(VIEW_IDS.values())]
+    model.views = [View(id=f"V{i}", kind=k, name=k, steps=["The pump reports its state"]) for i, k in enumerate(VIEW_IDS.values())]
     cov = map_model(model, ["fda-premarket"])
     for kind in VIEW_IDS.values():
         assert clause(cov, "fda-premarket", f"view.{kind}").status == "covered"
+
+
+def test_a_view_that_shows_nothing_covers_nothing() -> None:
+    """A view with a name and nothing else, or only placeholders ("To be written", steps "TBD"), shows no
+    architecture: it is no evidence of the view the FDA asks for."""
+    model = Model.empty()
+    model.views = [
+        View(id="V1", kind="multi_patient_harm", name="Multi-Patient Harm View"),
+        View(id="V2", kind="updatability_patchability", name="Update view", description="To be written", steps=["TBD"]),
+    ]
+    cov = map_model(model, ["fda-premarket"])
+    assert clause(cov, "fda-premarket", "view.multi_patient_harm").status == "gap"
+    assert clause(cov, "fda-premarket", "view.updatability_patchability").status == "gap"
+    model.views[1].steps = ["The server downloads signed packages"]
+    cov = map_model(model, ["fda-premarket"])
+    assert clause(cov, "fda-premarket", "view.updatability_patchability").status == "covered"
 
 
 CATEGORIES = [

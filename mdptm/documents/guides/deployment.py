@@ -25,7 +25,7 @@ from mdptm.render.docir import Doc
 
 _DIRECTION = {"outbound": "out", "inbound": "in"}
 _NAMED_ONLY = "named, not stated as needed from the hospital; no port given"  # a word in a control is no stated need
-_BASIS_MARK = {"stated": "", "text": "", "design": "", "kind": "", "name": "", "assumed": " *"}
+_BASIS_MARK = {"stated": "", "text": "", "design": "", "kind": "", "name": " †", "assumed": " *"}
 
 
 def deployment(f: Facts) -> Doc:
@@ -72,6 +72,13 @@ def deployment(f: Facts) -> Doc:
             doc.p(
                 "* The model does not say which end opens this connection; the rule assumes the end the model "
                 "names first. Confirm it (see the questions at the end).",
+                style="note",
+            )
+        if any(r.opener.basis == "name" for r in plan.rules):
+            doc.p(
+                '† Which end opens this connection is read from the flow\'s name ("forwarding", "upload": the '
+                'sending end; "download", "poll": the fetching end), which says which way the data moves, not '
+                "who connects. Confirm it (see the questions at the end).",
                 style="note",
             )
     elif not m.flows:  # silence is not "no connection": the model may simply not describe its flows
