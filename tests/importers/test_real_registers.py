@@ -411,3 +411,16 @@ def test_each_continuation_row_of_a_register_adds_a_control_of_its_own(tmp_path:
     assert [titles[c] for c in t2.controls] == ["Signed drug library"]  # one cell, one control (its lines kept)
     assert t1.risk is not None and t1.risk.level in ("high", "critical")
     assert [r.locator for r in report.records if r.disposition == "merged"] == ["A3", "A4"]
+
+
+def test_a_bracketed_stride_title_and_a_security_finding_beside_the_threat_scenario(tmp_path: Path) -> None:
+    text = (
+        "Risk_ID,Security_Finding,Threat_Scenario,Likelihood_1_5,Impact_1_5\n"
+        "RISK-001,A bucket with customer data allows public access.,An internet user reads objects in the bucket.,4,5\n"
+    )
+    model, _report = load(tmp_path, text)
+    (risk,) = model.threats
+    assert risk.title == "An internet user reads objects in the bucket."
+    assert risk.description == "A bucket with customer data allows public access."
+    dos, _r = load(tmp_path, "Risk_ID,Threat,Vulnerability\nR-008,Denial of Service (DDoS),High-volume traffic\n", name="dos.csv")
+    assert dos.threats[0].stride == ["denial_of_service"]
