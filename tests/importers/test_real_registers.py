@@ -460,6 +460,15 @@ def test_a_group_row_that_names_a_component_still_groups(tmp_path: Path) -> None
         "1,Session fixation on the dashboard,3,4,Rotate session ids\n"
         "Metrics service,,,,\n"
         "2,Metrics endpoint leaks patient counts,2,3,Authenticate the endpoint\n"
+        "Key management,,,,\n"
+        "3,Signing key copied off the build server,2,5,Keys in an HSM\n"
+        "Scale-out cluster,,,,\n"
+        "4,Node joins without attestation,2,4,Attested node join\n"
     )
     model, _report = load(tmp_path, text)
-    assert [t.title for t in model.threats] == ["Session fixation on the dashboard", "Metrics endpoint leaks patient counts"]
+    assert [t.title for t in model.threats] == [
+        "Session fixation on the dashboard",
+        "Metrics endpoint leaks patient counts",
+        "Signing key copied off the build server",
+        "Node joins without attestation",
+    ]

@@ -302,9 +302,10 @@ _NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)?%?$")
 
 
 def _names_no_items(caption: str, vocab: Vocabulary) -> str | None:
-    """The word of a caption naming a table of no items ("Risk matrix", "Scoring legend"), else None."""
-    words = f" {norm_text(caption)} "
-    return next((w for w in sorted(vocab.caption_ends_table, key=lambda w: (-len(w), w)) if f" {w} " in words), None)
+    """The word a caption ends with when it names a table of no items ("Risk matrix", "Scoring legend",
+    "Likelihood scale"), else None: "Key management" or "Scale-out cluster" name no such table."""
+    words = f" {norm_text(caption)}"
+    return next((w for w in sorted(vocab.caption_ends_table, key=lambda w: (-len(w), w)) if words.endswith(f" {w}")), None)
 
 
 _LEGEND_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,20}?)\s*(?:—|–|-|:|=)\s+\S")
