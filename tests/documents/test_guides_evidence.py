@@ -252,3 +252,44 @@ def test_a_direction_read_from_a_flow_name_is_marked_and_asked() -> None:
     text = text_of(doc)
     assert "† Which end opens this connection is read from the flow's name" in text
     assert "F-s Security event forwarding: does Database open the connection, as the flow's name suggests, or SIEM?" in text
+
+
+def test_guides_read_placeholders_and_void_controls_as_the_mapping_does() -> None:
+    """A product version 'TBD', an assumption 'TBD', a view step 'TBD', an asset disposal 'TBD' are not the
+    maker's statements; a control whose text denies or defers its title ('No security events are logged',
+    'Authentication: to be defined') is no control in place, and one named for the hospital that says
+    'Not required for this device' asks nothing of it."""
+    from mdptm.model import Asset, Assumption, Control, Product, View
+
+    m = base(
+        elements=[Element(id="p", name="Pump", kind="device")],
+        assets=[Asset(id="A1", name="Patient data", kind="phi", stored_in=["p"], disposal="TBD")],
+        views=[View(id="V1", kind="updatability_patchability", name="Update path", steps=["TBD", "The server downloads signed packages"])],
+        assumptions=[Assumption(id="AS-1", text="TBD", responsibility="customer")],
+        controls=[
+            Control(id="C2", title="Logging", category="event_logging", status="implemented", description="No security events are logged."),
+            Control(
+                id="C3",
+                title="Authentication",
+                category="authentication",
+                status="implemented",
+                description="Authentication: to be defined",
+            ),
+            Control(id="C7", title="Network segmentation", responsibility="customer", description="Not required for this device."),
+            Control(id="C9", title="Signed firmware", category="integrity", status="implemented", description="Every image is signed."),
+        ],
+    )
+    m.product = Product(name="Kit", manufacturer="Maker", version="TBD", intended_use="To be defined")
+    docs = {k: text_of(d) for k, d in build_guides(m).items()}
+    pre = docs["pre-procurement"]
+    assert "Kit TBD" not in pre and "To be defined" not in pre
+    assert "| Controls | 3 by the device maker (1 implemented, 2 not implemented); 0 expected of the hospital" in pre
+    assert "Control C2 (Logging) describes no safeguard in place: “No security events are logged”." in pre
+    assert "AS-1" not in pre
+    dep = docs["deployment"]
+    assert "These controls name the hospital but describe nothing for it to do: C7 Network segmentation" in dep
+    assert "| C7 Network segmentation | the hospital |" not in dep
+    ops = docs["operations"]
+    assert "Contain: the model relies on network segmentation" not in ops
+    assert "1. TBD" not in ops and "The server downloads signed packages" in ops
+    assert "| TBD |" not in docs["decommissioning"]

@@ -251,7 +251,12 @@ def _open_points(f: Facts) -> list[str]:
         out.append(f"The threat model lists {listed} without saying whether they are implemented.")
     pending = [c for c in m.controls if c.status != "implemented" and c.responsibility not in ("customer", "shared")]
     if len(pending) <= THREAT_ROWS:
-        out += [f"Control {c.id} ({c.title}) is {_words(c.status)}." for c in pending]
+        out += [
+            f"Control {c.id} ({c.title}) describes no safeguard in place: “{' '.join(c.description.split())[:120].rstrip('.')}”."
+            if c.id in f.void and c.description.strip()
+            else f"Control {c.id} ({c.title}) is {_words(c.status)}."
+            for c in pending
+        ]
     else:
         out.append(f"{len(pending)} controls are planned or not implemented: " + _id_list([c.id for c in pending]) + ".")
     s = m.support
