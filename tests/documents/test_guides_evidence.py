@@ -293,3 +293,47 @@ def test_guides_read_placeholders_and_void_controls_as_the_mapping_does() -> Non
     assert "Contain: the model relies on network segmentation" not in ops
     assert "1. TBD" not in ops and "The server downloads signed packages" in ops
     assert "| TBD |" not in docs["decommissioning"]
+
+
+def test_ptm_verification_counts_no_placeholder_and_no_void_control(tmp_path: Path) -> None:
+    """PTM 4.1: 'verification: [TBD]' cites nothing, and a control marked implemented whose text denies what
+    it names ('Secure boot is not supported on this hardware') is not counted, as the coverage does not."""
+    from mdptm.documents.ptm import build_ptm_doc
+    from mdptm.model import Control
+    from mdptm.plugins import ExportContext
+    from mdptm.render.docir import Paragraph
+
+    m = base(
+        controls=[
+            Control(
+                id="C1",
+                title="Secure boot",
+                category="integrity",
+                status="implemented",
+                description="Secure boot is not supported on this hardware.",
+                verification=["TR-1"],
+            ),
+            Control(
+                id="C2",
+                title="Signed firmware",
+                category="integrity",
+                status="implemented",
+                description="Images are signed.",
+                verification=["TBD"],
+            ),
+            Control(
+                id="C3",
+                title="Audit log",
+                category="event_logging",
+                status="implemented",
+                description="Sign-ins are logged.",
+                verification=["TR-7 log test"],
+            ),
+        ]
+    )
+    doc = build_ptm_doc(m, ExportContext(), tmp_path)
+    text = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
+    assert "1 of 2 implemented manufacturer controls cite verification evidence" in text
+    assert (
+        "Marked implemented, but their text denies or defers what they name, so they are not counted here or in the coverage: C1." in text
+    )
