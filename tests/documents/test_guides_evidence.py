@@ -14,6 +14,7 @@ from mdptm.documents.guides import build_guides
 from mdptm.documents.guides.facts import Facts
 from mdptm.model import Element, Flow, TrustZone
 from mdptm.pipeline.build import build
+from mdptm.render.docir import Table
 from tests.documents.test_guides_readers import base, firewall_rows, text_of
 
 CORPUS_TD = Path("/work/shared/corpus/threatdragon/td-v2-iot-device.json")
@@ -336,4 +337,40 @@ def test_ptm_verification_counts_no_placeholder_and_no_void_control(tmp_path: Pa
     assert "1 of 2 implemented manufacturer controls cite verification evidence" in text
     assert (
         "Marked implemented, but their text denies or defers what they name, so they are not counted here or in the coverage: C1." in text
+    )
+
+
+def test_a_disposal_rule_is_not_given_to_an_element_it_does_not_name() -> None:
+    """An asset kept on the pump and in the maker's cloud log service with the rule 'Pump logs are erased by
+    Decommission. Cloud copies are deleted after 24 months': the cloud service gets the cloud part, not the
+    pump's; a one-sentence rule naming neither of two places is quoted as not said to be for either."""
+    from mdptm.model import Asset
+
+    m = base(
+        trust_zones=[TrustZone(id="z-c", name="Maker cloud", kind="cloud")],
+        elements=[
+            Element(id="p", name="Infusion pump", kind="device"),
+            Element(id="logs", name="Fleet log service", kind="cloud_service", trust_zone="z-c"),
+            Element(id="db", name="Server database", kind="data_store"),
+        ],
+        assets=[
+            Asset(
+                id="A1",
+                name="Event logs",
+                kind="log",
+                stored_in=["p", "logs"],
+                disposal="Pump logs are erased by Decommission. Cloud copies are deleted after 24 months.",
+            ),
+            Asset(
+                id="A2", name="Therapy data", kind="therapy_data", stored_in=["p", "db"], disposal="Erased by the Decommission function."
+            ),
+        ],
+    )
+    doc = build_guides(m)["decommissioning"]
+    rows = {r[0]: r[3] for b in doc.blocks if isinstance(b, Table) and b.header[0] == "Element" for r in b.rows}
+    assert rows["Fleet log service"] == "Cloud copies are deleted after 24 months."
+    assert "Pump logs are erased by Decommission" in rows["Infusion pump"] and "Cloud copies" not in rows["Infusion pump"]
+    assert (
+        "the model's rule for this data, not said to be for Server database: “Erased by the Decommission function”"
+        in rows["Server database"]
     )
