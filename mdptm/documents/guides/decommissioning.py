@@ -161,10 +161,13 @@ def _disposal_on(f: Facts, a: Asset, e: Element) -> str:
     return f"the model's rule for this data, not said to be for {e.name}: “{text.rstrip('.')}”"
 
 
+def words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z][a-z0-9-]{2,}", text.lower()))
+
+
 def _words_rx(f: Facts, e: Element, a: Asset) -> re.Pattern[str] | None:
     """The words that name *e* in a disposal rule: of its name and its zone's, not shared with the product's
     or the asset's name ("Meridian fleet log service" is not named by "Pump logs")."""
-    words = lambda text: set(re.findall(r"[a-z][a-z0-9-]{2,}", text.lower()))  # noqa: E731
     zone = f.zone_of(e.id)
     own = (words(e.name) | (words(zone.name) if zone is not None else set())) - _STOP - words(f.model.product.name) - words(a.name)
     own = {w for w in own if w.rstrip("s") not in {x.rstrip("s") for x in words(a.name)}}
