@@ -18,7 +18,8 @@ INTRO = """\
 
 Every command prints one-line errors naming the file and the place in it, and exits
 `0` on success, `1` when it finished with blocking findings (review blockers, a redaction leak),
-`2` for bad input or usage. `--debug` (anywhere on the line) shows the traceback; `-q` prints errors
+`2` for bad input or usage (a redaction policy whose term or pattern matches text mdptm itself writes in
+every package included). `--debug` (anywhere on the line) shows the traceback; `-q` prints errors
 only; `-v` prints more (stage timings, every warning, rationales).
 
 Format names (`--format`) are case-insensitive. Commands that write one file (`export`, `map`,

@@ -16,6 +16,9 @@ text searched -- go through the same steps:
 4. dashes and hyphens of every kind, and whitespace of every kind, become one space; Markdown's formatting
    marks (asterisk, backtick, tilde) are left out (``**Night**jar`` reads as ``Nightjar`` once rendered).
 
+A second reading, beside the text as written (:func:`rendered`, :func:`rendered_map`): Markdown links and
+backslash escapes undone (``[Night](x)jar``, ``Night\\jar``, ``Night\\_jar`` read as ``Nightjar``).
+
 :func:`key` is the fast form (whole strings, C speed) for the scan; :func:`key_map` also returns where
 each character of the key came from, so redaction can replace the original text.
 """
@@ -238,6 +241,65 @@ def key_map(text: str, *, fold: bool = True) -> tuple[str, list[int], list[int]]
 
     run(0, len(text))
     return "".join(out), starts, ends
+
+
+# what Markdown shows of a link or picture: its text ("[Night](x)jar" reads as Nightjar; "[Night][1]jar" too)
+_MD_LINK = re.compile(r"!?\[([^\[\]\n]{0,500})\](?:\([^()\n]{0,2000}\)|\[[^\[\]\n]{0,200}\])")
+# a run of backslashes, and the emphasis or code mark it escapes ("Night\\jar", "Night\\_jar", "Night\\\\_jar")
+_BACKSLASH_RUN = re.compile(r"\\+[_*`~]?")
+
+
+def rendered(text: str) -> str:
+    """*text* as a reader of its Markdown sees it, for what the other steps cannot undo: a link or picture
+    is its text alone (``[Night](x)jar``, ``[Night][1]jar``), and a backslash is left out with the
+    emphasis or code mark it escapes (``Night\\jar``, ``Night\\_jar``, ``Night\\\\_jar``), so a term split by
+    either reads whole. The link's address and the backslashes are in *text* itself, which is read as well:
+    this is a second reading, never the only one (``C:\\AWS\\keys`` holds the word ``AWS`` only as written)."""
+    if "\\" in text:
+        text = _BACKSLASH_RUN.sub("", text)
+    if "](" in text or "][" in text:
+        text = _MD_LINK.sub(r"\1", text)
+    return text
+
+
+def splits(text: str) -> bool:
+    """Whether :func:`rendered` may read *text* otherwise than it is written."""
+    return "\\" in text or "](" in text or "][" in text
+
+
+def rendered_map(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """:func:`rendered` of *text*, and for each of its characters the span of *text* it stands for: a link's
+    first and last characters stand for its brackets and address too, a character after a backslash for the
+    backslash, so a term replaced in the rendered text takes them with it (no ``[`` or ``](x)`` left behind)."""
+    out: list[str] = []
+    where: list[tuple[int, int]] = []
+    pending = -1  # where the backslashes before the next character started
+
+    def copy(start: int, stop: int) -> None:
+        nonlocal pending
+        i = start
+        while i < stop:
+            m = _BACKSLASH_RUN.match(text, i) if text[i] == "\\" else None
+            if m is not None and m.end() <= stop:
+                pending = i if pending < 0 else pending
+                i = m.end()
+                continue
+            out.append(text[i])
+            where.append((pending if pending >= 0 else i, i + 1))
+            pending = -1
+            i += 1
+
+    pos = 0
+    for m in _MD_LINK.finditer(text) if "](" in text or "][" in text else ():
+        copy(pos, m.start())
+        first = len(out)
+        copy(m.start(1), m.end(1))
+        if len(out) > first:
+            where[first] = (m.start(), where[first][1])
+            where[-1] = (where[-1][0], m.end())
+        pos = m.end()
+    copy(pos, len(text))
+    return "".join(out), where
 
 
 def span_back(starts: list[int], ends: list[int], a: int, b: int, text: str = "") -> tuple[int, int]:

@@ -551,11 +551,18 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+_SEP_LINE = re.compile(r"^\ufeff?sep=([^\r\n])[ \t]*\r?\n", re.I)
+
+
 def read_csv(path: Path) -> tuple[Grid, str, str]:
     """A CSV file as one grid, with the encoding and delimiter found."""
     data = read_input(path, limit=min(MAX_CSV_BYTES, current_limits().max_input_bytes))
     text, encoding = decode_text(data)
     delim = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text)
+    said = _SEP_LINE.match(text)
+    if said:  # "sep=;": Excel's line naming the delimiter, no row of the table (kept as a blank row: lines keep their numbers)
+        delim = said.group(1)
+        text = "\n" + text[said.end() :]
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
     except csv.Error as exc:

@@ -468,12 +468,15 @@ def _views(data: bytes, name: str) -> Iterator[str]:
         yield data.decode("utf-16", errors="replace")
     elif data.count(b"\x00") > len(data) // 4:  # UTF-16 without a mark, or a picture: its readable runs
         yield "\n".join(_READABLE_16.findall(data.decode("utf-16", errors="replace")))
+    # whether Markdown's reading may differ anywhere (textnorm.splits), looked at once in the bytes: a
+    # search per view costs 3 % of a scan, and a view holds such a mark only where the bytes do
+    split = b"\\" in data or b"](" in data or b"][" in data
     for piece in _pieces(data):
         if b"\x00" in piece:  # binary (a picture, a container): its runs of readable characters
             text = b"\n".join(_READABLE.findall(piece)).decode("utf-8", errors="replace")
         else:
             text = piece.decode("utf-8", errors="replace")
-        yield from _text_views(text)
+        yield from _text_views(text, split=split)
     lower = name.lower()
     structured = lower.endswith(".json") or (data.lstrip()[:1] in (b"{", b"[") and lower.endswith((".otm", ".js")))
     if structured or lower.endswith((".yaml", ".yml")):
@@ -484,10 +487,19 @@ def _views(data: bytes, name: str) -> Iterator[str]:
             batch.append(s)
             size += len(s)
             if size >= PIECE:
-                yield "\n".join(batch)
+                yield from _rendered_too("\n".join(batch), split)
                 batch, size = [s], len(s)
         if len(batch) > 1 or (batch and len(strings) == 1):
-            yield "\n".join(batch)
+            yield from _rendered_too("\n".join(batch), split)
+
+
+def _rendered_too(text: str, split: bool = True) -> Iterator[str]:
+    """*text*, and it as Markdown reads (:func:`mdptm.base.textnorm.rendered`) when that differs."""
+    yield text
+    if split and textnorm.splits(text):
+        shown = textnorm.rendered(text)
+        if shown != text:
+            yield shown
 
 
 # one pattern per kind of escape, each led by its one character: the engine skips to that character at
@@ -558,7 +570,7 @@ def _base64_texts(text: str) -> str:
     return "\n".join(out)
 
 
-def _text_views(text: str) -> Iterator[str]:
+def _text_views(text: str, *, split: bool = True) -> Iterator[str]:
     """One text as it is, entities decoded, markup removed, URL escapes decoded, every escape undone
     (nested ones too: :func:`decoded`), and the text its base64 runs hold.
 
@@ -571,14 +583,24 @@ def _text_views(text: str) -> Iterator[str]:
         stripped = html.unescape(_TAG.sub("", text))
         if stripped != text:
             yield stripped
+            if split and textnorm.splits(stripped):  # a Word run holding "[Night](x)", the next "jar"
+                shown = textnorm.rendered(stripped)
+                if shown != stripped:
+                    yield shown
         del stripped
     if "%" in text and _PERCENT.search(text):  # only the escapes are decoded: the rest is as it was
         yield _PERCENT.sub(lambda m: unquote(m.group()), text)
-    if "\\" in text and _BACKSLASHED.search(text):  # Markdown escapes (https:\/\/, a\@b, \[ ... \])
-        yield _BACKSLASHED.sub(r"\1", text)
+    if split and textnorm.splits(text):  # Markdown as it reads: escapes (https:\/\/, a\@b, Night\_jar), links ([Night](x)jar)
+        shown = textnorm.rendered(text)
+        if shown != text:
+            yield shown
     undone = decoded(unescaped)  # escapes inside escapes, and backslash escapes in any file
     if undone != unescaped:
         yield undone
+        if split and textnorm.splits(undone):  # a JSON string holding "Night\\u200b\\jar"
+            shown = textnorm.rendered(undone)
+            if shown != undone:
+                yield shown
         if "<" in undone:
             yield _TAG.sub("", undone)
     del unescaped, undone

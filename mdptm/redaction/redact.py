@@ -272,7 +272,7 @@ class _Redactor:
     def scrub_left_out_ids(self, public: Model) -> None:
         """Ids of left-out items mentioned in published text ("see also T-9") are replaced: the id of a
         withheld threat tells the reader that it exists. Placeholders of withheld controls keep theirs.
-        Only ids that are no plain word (they hold a digit, a dash or an underscore) are looked for."""
+        Only ids that are no plain word and no plain number are looked for (:func:`_left_out_ids`)."""
         kept = {item.id for _, item in public.items()}
         rx = _left_out_ids([i.id for i in self.left_out if i.id not in kept])
         follow = _renamed_rx(self.log.renamed)
@@ -380,9 +380,10 @@ def _left_out_ids(ids: Iterable[str]) -> re.Pattern[str] | None:
     """A pattern for the ids of left-out items in text or in another id (any case; a dash, an underscore
     or a space for each of them), standing alone or split off a longer id by a separator (``TM7-131`` in
     ``TM7-131-M1``), never inside a longer number or word (``TM7-1310``); ids that could be plain words
-    (no digit, dash or underscore) are not looked for. The leak scan finds an id the same way
+    (no digit, dash or underscore) or plain numbers (no letter: a section ``1.2`` of a Word document,
+    which "TLS 1.2" and every clause number hold) are not looked for. The leak scan finds an id the same way
     (:class:`~mdptm.redaction.leakscan.IdNeedle`)."""
-    wanted = sorted({i for i in ids if len(i) >= 2 and re.search(r"[\d_-]", i)}, key=lambda i: (-len(i), i))
+    wanted = sorted({i for i in ids if len(i) >= 2 and re.search(r"[\d_-]", i) and re.search(r"[^\W\d_]", i)}, key=lambda i: (-len(i), i))
     return _ids_rx(wanted)
 
 

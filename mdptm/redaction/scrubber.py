@@ -10,7 +10,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from mdptm.base import textnorm
 from mdptm.errors import InputError
@@ -102,7 +102,7 @@ def _is_netmask(ip: ipaddress.IPv4Address) -> bool:
 
 
 _ESCAPE = re.compile(
-    r"%[0-9A-Fa-f]{2}|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+    r"(?:%[0-9A-Fa-f]{2})+|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
     r"|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\u\{[0-9A-Fa-f]{1,6}\}"
 )
 _ROUNDS = 4  # escapes inside escapes: Dana%2520Whitlock, Dana&amp;nbsp;Whitlock
@@ -110,8 +110,8 @@ _BASE64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{12,}={0,2}(?![A-Za-z0
 
 
 def _escape_char(esc: str) -> str:
-    if esc[0] == "%":
-        return chr(int(esc[1:], 16))
+    if esc[0] == "%":  # a run of percent escapes: UTF-8 bytes ("%E2%80%8B" is one zero-width space)
+        return unquote(esc, errors="replace")
     if esc[0] == "\\":
         try:
             return chr(int(esc[2:].strip("{}"), 16))
@@ -120,7 +120,7 @@ def _escape_char(esc: str) -> str:
     return html.unescape(esc)
 
 
-_INLINE_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
+_INLINE_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>|<!--.{0,200}?-->", re.S)
 
 
 def _untagged(text: str) -> tuple[str, list[tuple[int, int]]]:
@@ -139,13 +139,14 @@ def _untagged(text: str) -> tuple[str, list[tuple[int, int]]]:
 
 
 _CLOSING_TAG = re.compile(r"</[A-Za-z][^<>]{0,200}>")
+_OPENING_TAG = re.compile(r"<[A-Za-z][^<>]{0,200}>")
 
 
 def _closed(text: str, start: int, end: int) -> int:
     """*end* moved over the closing tags right after it that close tags opened in ``text[start:end]``: the
     replacement of "Night<b>jar</b>" leaves no "</b>" behind."""
     part = text[start:end]
-    opened = len(_INLINE_TAG.findall(part)) - 2 * len(_CLOSING_TAG.findall(part))
+    opened = len(_OPENING_TAG.findall(part)) - len(_CLOSING_TAG.findall(part))
     while opened > 0 and (m := _CLOSING_TAG.match(text, end)):
         end, opened = m.end(), opened - 1
     return end
@@ -179,7 +180,15 @@ def _unescaped(text: str) -> tuple[str, list[tuple[int, int]]]:
             where.append((i, i + 1))
         esc = m.group()
         char = _escape_char(esc)
-        if char == esc or len(char) != 1:  # an unknown entity (or one of two characters): kept as written
+        if esc[0] == "%" and char != esc:  # a run of percent escapes: each character stands for its bytes
+            at = m.start()
+            for ch in char:
+                size = 3 * len(ch.encode("utf-8")) if ch != "\ufffd" else 3
+                out.append(ch)
+                where.append((at, min(at + size, m.end())))
+                at = min(at + size, m.end())
+            where[-1] = (where[-1][0], m.end())
+        elif char == esc or len(char) != 1:  # an unknown entity (or one of two characters): kept as written
             for i in range(m.start(), m.end()):
                 out.append(text[i])
                 where.append((i, i + 1))
@@ -373,6 +382,10 @@ class Scrubber:
                 for s, e, _ in self.terms.spans(untagged):
                     if e > s:
                         raw.append((where[s][0], _closed(text, where[s][0], where[e - 1][1]), "term"))
+        if self.terms and textnorm.splits(text):  # "[Night](x)jar", "Night\\jar": the term, link and backslashes too
+            shown, where = textnorm.rendered_map(text)
+            if shown != text:
+                raw.extend((where[s][0], where[e - 1][1], "term") for s, e, _ in self.terms.spans(shown) if e > s)
         if self.terms and len(text) >= 12 and max(map(len, text.split()), default=0) >= 12:  # a term in base64: the whole run goes
             for m in _BASE64.finditer(text):
                 run = m.group()

@@ -58,3 +58,167 @@ def test_a_file_of_several_threats_is_no_one_risk_file(tmp_path: Path) -> None:
     )
     model, _report = load_text(tmp_path, text)
     assert [t.id for t in model.threats] == ["T-01", "T-02"]
+
+
+# -- a per-plan security audit: threat tables keyed "T-03-09-S03", a detail heading for one of them, a findings table
+
+_AUDIT = (
+    "# Phase 3 Security Audit\n\n### Plan 03-09: CLI\n\n"
+    "| Threat ID | Description | STRIDE | Severity | Disposition | Status | Evidence |\n"
+    "|---|---|---|---|---|---|---|\n"
+    "| T-03-09-S02 | Export bundle holds secrets | Information Disclosure | HIGH | Mitigate | CLOSED | `export.py:73` redacts |\n"
+    "| T-03-09-S03 | Export path traversal via node_id | Information Disclosure | MEDIUM | Mitigate | CLOSED | rejects `..` |\n\n"
+    "## Closed Threat Detail\n\n### T-03-09-S03 — Path Traversal in `trajectory export` — RESOLVED\n\n"
+    "**Severity:** MEDIUM\n**STRIDE:** Information Disclosure\n**Files:** `src/cli/trajectory.py:124–131` (mitigation)\n\n"
+    "## Unregistered Flags\n\n| Flag | Source | Notes |\n|---|---|---|\n"
+    "| Shell injection via `$ENVELOPE` | Audit observation | Investigated and confirmed mitigated. |\n"
+)
+
+
+def test_a_heading_with_an_id_of_several_dashed_parts_joins_that_threat(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _AUDIT)
+    # "T-03-09-S03 — …" is that threat's id (before: a threat "T-03" titled "09-S03 — Path Traversal …")
+    assert sorted(t.id for t in model.threats) == ["T-03-09-S02", "T-03-09-S03"]
+    detail = {t.id: t for t in model.threats}["T-03-09-S03"]
+    assert detail.stride == ["information_disclosure"]
+    # "**STRIDE:** Information Disclosure" ends at its line: the "**Files:**" line below is a field of its own
+    assert detail.extra["Files"].startswith("src/cli/trajectory.py:124")
+    assert not any("STRIDE value" in w for w in warnings(report))
+
+
+def test_a_table_naming_one_end_only_is_no_flow_table(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _AUDIT)
+    # "Flag | Source | Notes": where a finding came from, not a data flow; no element or interface is made of it
+    assert model.flows == [] and model.elements == []
+
+
+# -- an ISO 27001 register: Annex A control ids beside a "Treatment" column of measures
+
+_ANNEX_A = (
+    "# CompanyX Risk Register\n\n## Risk Register Table\n\n"
+    "| ID | Asset | Threat | Vulnerability | Likelihood | Impact | Inherent Risk | Controls Applied (Annex A) "
+    "| Residual Risk | Owner | Treatment | Status |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+    "| R-001 | IAM (Entra) | Account compromise | Weak credentials | High | High | High | A.5.15–A.5.18, A.8.2 | Medium "
+    "| Security | MFA, CA Policies | Mitigated |\n"
+    "| R-006 | CI/CD | Supply chain compromise | Vulnerable dependencies | Medium | Medium | Medium | A.5.21, A.8.25 | Low "
+    "| DevOps | SCA, pinned deps | Mitigated |\n"
+    "| R-008 | Workforce | Insider threat | Privileged misuse | Low | High | Medium | A.5.3 | Medium | Security "
+    "| Accept | Accepted |\n"
+)
+
+
+def test_treatment_measures_are_the_mitigation_and_catalogue_ids_stay_references(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _ANNEX_A)
+    threats = {t.id: t for t in model.threats}
+    controls = {c.id: c for c in model.controls}
+    # "MFA, CA Policies" under "Treatment" is what is done about R-001; "Accept" is a decision, no measure
+    assert controls[threats["R-001"].controls[0]].title == "MFA, CA Policies"
+    assert controls[threats["R-006"].controls[0]].title == "SCA, pinned deps"
+    assert threats["R-008"].controls == [] and threats["R-008"].status == "accepted"
+    assert len(model.controls) == 2
+    # the Annex A ids (a range "A.5.15–A.5.18" too) name the standard's controls: kept, no control made of them
+    assert threats["R-001"].extra["Controls Applied (Annex A)"].split("\n") == ["A.5.15–A.5.18", "A.8.2"]
+    assert not any(c.title.startswith("A.") for c in model.controls)
+    assert threats["R-001"].extra["Treatment"] == "MFA, CA Policies"  # the cell is kept as written too
+    # "CI/CD" is one asset, not "CI" and "CD"
+    assert [a.name for a in model.assets if a.id in threats["R-006"].assets] == ["CI/CD"]
+    assert threats["R-001"].status == "mitigated"
+    assert any("A.5.15–A.5.18" in w for w in warnings(report))
+
+
+def test_a_treatment_decision_with_its_measure(tmp_path: Path) -> None:
+    text = (
+        "| Risk ID | Threat | Asset | Score | Treatment | Status |\n|---|---|---|---|---|---|\n"
+        "| R-001 | Ransomware | Servers | 15 | Mitigate: immutable backups, network segmentation | Open |\n"
+        "| R-006 | DDoS | Website | 9 | Transfer: CDN + DDoS mitigation service | Completed |\n"
+        "| R-007 | Physical access | Server room | 4 | Accept: colocation controls documented | Accepted |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    threats = {t.id: t for t in model.threats}
+    assert [c.title for c in model.controls] == ["immutable backups, network segmentation"]
+    assert threats["R-001"].controls == [model.controls[0].id]
+    # an acceptance's reason and a transfer to another party make no control of the device maker
+    assert threats["R-006"].controls == [] and threats["R-007"].controls == []
+    assert threats["R-007"].extra["Treatment"] == "Accept: colocation controls documented"
+
+
+def test_a_table_of_boundary_crossings_written_with_arrows_is_flows(tmp_path: Path) -> None:
+    text = (
+        "# Phase 23 — Security\n\n## Trust Boundaries\n\n| Boundary | Description | Data Crossing |\n|---|---|---|\n"
+        "| IPC → favorites-manager | search keywords into the main process | user keywords |\n"
+        "| renderer → IPC → ai-manager | referenced tab content | page text |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    flows = {f.name: f for f in model.flows}
+    assert set(flows) == {"IPC → favorites-manager", "renderer → IPC → ai-manager"}
+    names = {e.id: e.name for e in model.elements}
+    assert (names[flows["IPC → favorites-manager"].source], names[flows["IPC → favorites-manager"].target]) == ("IPC", "favorites-manager")
+    chain = flows["renderer → IPC → ai-manager"]
+    # a chain runs from its first end to its last; the end between is kept, not dropped
+    assert (names[chain.source], names[chain.target]) == ("renderer", "ai-manager") and chain.extra["Via"] == "IPC"
+    # what crosses the boundary is the flow's data, never the boundary's name
+    assert sorted(a.name for a in model.assets) == ["page text", "user keywords"]
+    assert model.threats == []
+
+
+def test_a_boundary_column_of_zone_names_is_still_the_zone(tmp_path: Path) -> None:
+    text = (
+        "## Components\n\n| Component | Description | Boundary |\n|---|---|---|\n"
+        "| Pump | doses | Device zone |\n| Gateway | relays | Hospital network |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    assert model.flows == [] and sorted(e.name for e in model.elements) == ["Gateway", "Pump"]
+
+
+def test_word_register_rows_with_a_category_and_component_but_no_threat_text(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Phase 23 — Security")
+    d.heading("Threat Register", 2)
+    d.table(
+        [
+            ["Threat ID", "Category", "Component", "Severity", "Disposition", "Mitigation", "Status"],
+            ["T-23-01", "Tampering", "FTS5 query injection", "medium", "mitigate", "Parameterised MATCH queries", "closed"],
+            ["T-23-05", "Information Disclosure", "Cross-container tab leak", "low", "accept", "Source shown on every pill", "closed"],
+            ["T-23-06", "", "", "", "", "", ""],
+        ]
+    )
+    model, report = run_import(d.save(tmp_path / "security.docx"))
+    threats = {t.id: t for t in model.threats}
+    # in Word as in Markdown: the register's rows are threats, titled by their category and component
+    assert threats["T-23-01"].title == "Tampering of FTS5 query injection"
+    assert threats["T-23-05"].title == "Information disclosure of Cross-container tab leak"
+    assert threats["T-23-05"].status == "accepted" and threats["T-23-01"].status == "mitigated"
+    assert "T-23-06" not in threats  # an empty row with only its id is still no threat
+    assert len(model.controls) == 2
+    assert any("titled 'Tampering of FTS5 query injection'" in w.message for w in report.warnings)
+
+
+def test_word_countermeasures_that_begin_alike_stay_two_controls(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Update system STRIDE")
+    d.heading("Spoofing", 2)
+    d.para("Threats:")
+    d.bullets("An attacker impersonates the Director Repository")
+    d.para("Countermeasures:")
+    d.bullets(
+        "Use strong cryptographic signatures to authenticate the source of the metadata. Accept metadata only when it "
+        "is signed by the Director's pinned keys and reject every other signer, logging the attempt for audit."
+    )
+    d.heading("Tampering", 2)
+    d.para("Threats:")
+    d.bullets("An attacker alters targets metadata in transit")
+    d.para("Countermeasures:")
+    d.bullets(
+        "Use strong cryptographic signatures to authenticate the source of the metadata. Verify every targets file "
+        "against its hash before install and refuse any image whose hash differs from the signed metadata."
+    )
+    model, _report = run_import(d.save(tmp_path / "stride.docx"))
+    assert len(model.threats) == 2 and len(model.controls) == 2
+    # each threat keeps its own countermeasure: the shared first sentence does not make them one control
+    ctl = {c.id: c for c in model.controls}
+    texts = {t.title: ctl[t.controls[0]].title + " " + ctl[t.controls[0]].description for t in model.threats}
+    assert "pinned keys" in texts["An attacker impersonates the Director Repository"]
+    assert "hash before install" in texts["An attacker alters targets metadata in transit"]
+    assert not any("pinned keys" in x and "hash" in x for x in texts.values())

@@ -117,3 +117,15 @@ def test_the_corpus_tm7_built_without_threat_tm7_131_names_it_nowhere(corpus: Pa
     text = package_text(tmp_path / "out")
     assert "tm7-130" in text  # the neighbour is published
     assert not GONE.search(text)
+
+
+def test_a_left_out_section_number_is_no_id_to_look_for() -> None:
+    data = yaml.safe_load(MODEL)
+    data["elements"] += [
+        {"id": "1.2", "name": "Kestrelwing relay", "kind": "software"},
+        {"id": "1.2.1", "name": "Relay log", "kind": "software"},
+    ]
+    data["threats"][1]["description"] = "Mitigated by TLS 1.2 on the 1.2.1 link."
+    public, log = redact(Model.model_validate(data), Policy(drop_items=["TM7-131", "1.2"]))
+    assert public.threats[0].description == "Mitigated by TLS 1.2 on the 1.2.1 link."  # a version is no left-out id
+    assert "1.2.1" in {e.id for e in public.elements} and "1.2.1" not in log.renamed

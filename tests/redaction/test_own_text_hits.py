@@ -66,3 +66,11 @@ def test_a_build_whose_pattern_matches_the_mc2_citation_exits_2_and_says_why(tmp
     leaks = [f["message"] for f in review["findings"] if f["check"] == "leak"]
     assert leaks and all("text mdptm itself writes" in m and "mappings/mc2.yaml line" in m for m in leaks), leaks
     assert "firmware v2" not in (tmp_path / "out.internal" / "review.json").read_text(encoding="utf-8")
+
+
+def test_a_policy_term_in_mdptms_own_text_is_named_too(tmp_path: Path) -> None:
+    policy = Policy(terms=["Medtech Cybersecurity"])
+    (tmp_path / "own.md").write_text("Model Contract-Language for Medtech Cybersecurity (MC2), v1 March 2022", encoding="utf-8")
+    hits = scan(tmp_path, policy.terms)
+    (hit,) = explain_own_text(hits, tmp_path, Scrubber(policy))
+    assert hit.own is not None and "a policy term matches mdptm's own" in hit.own and " line " in hit.own, hit.own

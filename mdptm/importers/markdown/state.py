@@ -32,6 +32,8 @@ _ID_LED = re.compile(
 # Where a level written first ends: "Critical – patients get wrong doses", "High (3)", "Low: rare".
 # "### A. Auth Bypass", "### B) Privilege escalation": a heading lettered as in an outline ("A.1" is numbering).
 _LETTER_NUMBER = re.compile(r"^\s*[A-Z][.)]\s+(?=\S)")
+# Fields whose value is one word or level ("Information Disclosure", "High"): a further labelled line is no more of it.
+_ONE_VALUE = frozenset({"stride", "status", "risk", "severity", "likelihood", "residual_risk"})
 _LEVEL_HEAD = re.compile(r"\s+[–—-]\s+|\s*[(:;,.]\s*|\s+/\s+")
 
 
@@ -141,6 +143,10 @@ class _ReaderState:
             other = self.label_of(head.strip("* ")) if sep and len(head.split()) <= 4 else None
             if other is not None:
                 out.append((other, [tail.strip("* ").strip()]))
+            elif sep and out[-1][0] in _ONE_VALUE and out[-1][1] and 0 < len(head.split()) <= 3 and tail.strip():
+                # "**STRIDE:** Information Disclosure" over "**Files:** src/cli.py": a field of one value ends at its
+                # line; the next "Label: …" line is a field of its own (kept in extra), never more of that value
+                out.append(("extra:" + head.strip("* "), [tail.strip("* ").strip()]))
             else:
                 out[-1][1].append(line)
         return [(lab, "\n".join(lines).strip()) for lab, lines in out]

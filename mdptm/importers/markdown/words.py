@@ -21,7 +21,10 @@ _HEADING_ID = re.compile(
 )
 # "[T-01] Private key compromise", "(T-01) ...": a bracketed id opening a heading.
 _BRACKETED_ID = re.compile(r"^\s*[\[(]\s*([A-Za-z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[\])]\s*[:：\-–—]?\s*")
-_PREFIX_ID = re.compile(r"^\s*(?P<pre>[A-Za-z]{1,6})[-_.]?(?P<num>\d+(?:\.\d+)*[a-z]?)\s*(?:[:：.\-–—)]\s*|\s+|$)(?P<rest>.*)$")
+# "T-03-09-S03 — Path traversal": an id of several dashed parts is one id, not "T-03" titled "09-S03 — …".
+_PREFIX_ID = re.compile(
+    r"^\s*(?P<pre>[A-Za-z]{1,6})[-_.]?(?P<num>\d+(?:\.\d+)*[a-z]?(?:-[A-Z]{0,3}\d+[a-z]?)*)\s*(?:[:：.\-–—)]\s*|\s+|$)(?P<rest>.*)$"
+)
 _PLACEHOLDER = re.compile(r"\[[^\]]*\]|<[^>]*>|\{\{[^{}]*\}\}|\.\.\.|…|TBD|TODO|x+|-+", re.I)
 # "[ ]", "[x]", "[X]", "[✓]" at the start of a list item: a task box (GitHub renders it as a checkbox).
 _CHECK_BOX = re.compile(r"^\s*\[([ xX✓✔]?)\]\s")

@@ -18,6 +18,7 @@ from mdptm.importers.tabular.headers import (
     _is_kv_header,
     _letters_to_index,
     _link_id_column,
+    _more_controls,
     _second_title,
     _stated_levels,
     _text_column,
@@ -35,6 +36,8 @@ from mdptm.importers.tabular.vocab import (
     scale_hint,
 )
 
+_ID_CELL = re.compile(r"^[A-Za-z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
+
 
 @dataclass
 class _Candidate:
@@ -46,6 +49,10 @@ class _Candidate:
     headers: list[str]  # per column c0..c1
     origin: int = -1  # the row the header was found from, when its group row lies above
     forced: dict[str, str] | None = None  # the columns a profile pins for this table
+
+
+# "IPC → favorites-manager", "renderer → IPC → ai-manager": ends joined by arrow signs
+_ARROW_PAIR = re.compile(r"^[^→⇒↔<>]{1,60}?(?:\s*(?:→|⇒|↔|-+>|<-+>)\s*[^→⇒↔<>]{1,60}?){1,3}$")
 
 
 class TableFinder:
@@ -159,6 +166,13 @@ class TableFinder:
                 cls4 = classify(self.vocab, plain, self._context(), only) if cls2 is None else None
                 if cls4 is not None and not cls4.skipped:
                     return _Candidate(r, c0, c1, cls4, [r, r + 1], plain)
+        if only in (None, "flow") and self._arrow_rows(r, c0, c1):
+            # "Boundary | Description | Data Crossing" over "IPC → favorites-manager" rows: each row crosses from one
+            # end to the other, a data flow named by its ends, whatever the first column is called
+            named = ["flow", *headers[1:]]
+            got = classify(self.vocab, named, self._context(), "flow")
+            if got is not None and not got.skipped:
+                return _Candidate(r, c0, c1, got, header_rows, [headers[0] or "flow", *headers[1:]])
         if _is_kv_header(self.vocab, headers):
             return _Candidate(r, c0, c1, Classified("facts", 10, {}, 2), header_rows, headers)
         if sum(1 for h in headers if h and self._is_exact(h)) < 1:
@@ -170,6 +184,18 @@ class TableFinder:
         if grouped is not None:
             return grouped
         return _Candidate(r, c0, c1, cls, header_rows, headers)
+
+    def _arrow_rows(self, r: int, c0: int, c1: int) -> bool:
+        """Every row below the header names two ends with an arrow in its first cell ("IPC → favorites-manager"),
+        and that column's header names no field of a threat, control, asset or component (two rows at least)."""
+        g = self.grid
+        head = one_line(g.header_text(r, c0))
+        for kind in ("threat", "control", "asset", "element"):
+            hit = match_header(self.vocab, kind, head) if head else None
+            if hit is not None and hit.exact and hit.field != "trust_zone":  # a zone is never "A → B"
+                return False
+        cells = [one_line(g.cells[k][c0]) for k in range(r + 1, len(g.cells)) if not g.row_blank(k)]
+        return len(cells) >= 2 and all(_ARROW_PAIR.match(c) for c in cells)
 
     def _group_row_above(self, r: int, c0: int, c1: int, headers: list[str], cls: Classified, only: str | None) -> _Candidate | None:
         """Group cells written once above their sub-headers without merging ("Before mitigation" over
@@ -472,6 +498,8 @@ class TableFinder:
             if fname is not None:
                 seen_fields.add(fname)
             columns.append(Column(c, header, fname, c in g.hidden_cols, scale_hint(header) if header else None))
+        if cls.kind == "threat" and not forced:
+            _more_controls(columns, self.vocab)
         _second_title(g, cls.kind, columns, rows, self.vocab)
         warnings: list[tuple[str, str]] = []
         loc = g.locator(cand.header_rows[0], cand.c0)
@@ -605,12 +633,37 @@ class TableFinder:
                 return True
         return False
 
+    def _headerless(self) -> dict[int, str]:
+        """A register written without its header row: three or more rows of the same width (four cells or more),
+        each starting with a distinct id ("R-01", "R-02" …), perhaps under a title line: the reason to give
+        the title lines and the first row; empty otherwise."""
+        g = self.grid
+        rows = all_rows = [r for r in range(len(g.cells)) if not g.row_blank(r)]
+        titles = 0  # a title or a note line or two above the rows
+        while titles < min(3, len(rows)) and sum(1 for v in g.cells[rows[titles]] if v.strip()) == 1:
+            titles += 1
+        rows = rows[titles:]
+        if len(rows) < 3:
+            return {}
+        widths = [sum(1 for v in g.cells[r] if v.strip()) for r in rows]
+        firsts = [one_line(g.cells[r][0]) if g.cells[r] else "" for r in rows]
+        if min(widths) < 4 or max(widths) - min(widths) > 2 or len(set(firsts)) != len(firsts):
+            return {}
+        if not all(_ID_CELL.match(f) for f in firsts):
+            return {}
+        shown = ", ".join(repr(f) for f in firsts[:2]) + (", …" if len(firsts) > 2 else "")
+        fix = "add a header row naming the columns, or a profile"
+        out = dict.fromkeys(all_rows[:titles], f"title row above a register with no header row (ids {shown}); {fix}")
+        out[rows[0]] = f"no header row: this row and the ones below are data (ids {shown}); {fix}"
+        return out
+
     def _note_uncovered(self, covered: dict[int, list[tuple[int, int]]]) -> None:
         """Rows outside every table: facts ("Manufacturer | Acme"), titles, captions, stray text."""
         g = self.grid
         first_header = min((b.header_rows[0] for b in self.blocks), default=len(g.cells))
         last = g.width - 1
         lone = self._lone_fact_rows() if not self.blocks and g.style == "table" else set()
+        headerless = self._headerless() if not self.blocks else {}
         for r in range(len(g.cells)):
             spans = covered.get(r, [])
             if any(a <= 0 and b >= last for a, b in spans):
@@ -634,7 +687,9 @@ class TableFinder:
                 continue
             text = one_line(" ".join(v for _c, v in cells))
             short = text if len(text) <= 60 else text[:57] + "..."
-            if not self.blocks:
+            if not self.blocks and r in headerless:
+                reason = f"{headerless[r]} ({short!r})"
+            elif not self.blocks:
                 where = "table" if g.style == "table" else "sheet"
                 reason = f"no threat-model table recognised in this {where} ({short!r}); a profile can name its columns"
             elif r < first_header:

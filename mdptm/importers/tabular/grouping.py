@@ -151,7 +151,13 @@ class Grouper:
             elif rec.kind in ("element", "asset", "trust_zone", "flow") and rec.values.get("name"):
                 key = (rec.kind, "name:" + norm_name(rec.values["name"]))
             elif rec.kind == "control" and rec.values.get("title"):
-                key = (rec.kind, "name:" + norm_name(rec.values["title"]))
+                title = rec.values["title"]
+                text = rec.values.get("description", "")
+                if text and norm_name(text).startswith(norm_name(title.rstrip(" …"))):
+                    # a title taken from the start of a long text (its first sentence, or cut with "…"): two texts
+                    # that begin alike are two controls, the same only when the whole text is
+                    title = text
+                key = (rec.kind, "name:" + norm_name(title))
             grp = index.get(key) if key else None
             if grp is None and not rid and rec.kind == "threat":
                 grp = self._same_titled(rec, titled)

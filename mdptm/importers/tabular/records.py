@@ -51,6 +51,7 @@ from mdptm.model import (
     set_provenance,
 )
 from mdptm.model.report import ImportReport
+from mdptm.model.vocabulary import stride_title
 
 COLLECTION = {
     "element": "elements",
@@ -453,6 +454,7 @@ class SourceBuilder:
                 not fields
                 or any(rec.values.get(f, "").strip() and not is_empty(self.vocab, rec.values[f]) for rec in grp.records for f in fields)
                 or (grp.explicit_id and grp.explicit_id in direct)
+                or (grp.kind == "threat" and self._title_from_stride(grp))
             ):
                 kept.append(grp)
                 continue
@@ -481,6 +483,28 @@ class SourceBuilder:
                         if raw.strip() and not is_empty(self.vocab, raw):
                             self.named_only.append((kind, clean_text(raw), rec.locator))
         return kept
+
+    def _title_from_stride(self, grp: Group) -> bool:
+        """A threat register's row with its id, a STRIDE category and a component but no threat text ("T-23-01 |
+        Tampering | FTS5 query injection | mitigate | parameterised queries"): titled "Tampering of FTS5 query
+        injection", as a Markdown table's row is, never skipped. Only rows that also say what is done about it
+        (a mitigation or a status) and carry an id are read so."""
+        titled = False
+        for rec in grp.records:
+            v = rec.values
+            target = one_line(v.get("targets", ""))
+            if not one_line(v.get("id", "")) or not target or is_empty(self.vocab, target) or "stride" not in v:
+                continue
+            if not any(v.get(f, "").strip() and not is_empty(self.vocab, v[f]) for f in ("controls", "status", "acceptability")):
+                continue
+            got = parse_stride(self.vocab, v["stride"])
+            if not got.ok or not got.value:
+                continue
+            v["title"] = f"{stride_title(got.value[0])} of {target}"
+            rec.headers["title"] = "STRIDE and component"
+            self.warn(rec.locator, f"row has no threat text; titled {v['title']!r} from its STRIDE and component")
+            titled = True
+        return titled
 
     def _add_named_only(self, model: Model) -> None:
         """Components and assets named only in rows that are no threat: recorded by name (once), marked so
@@ -571,8 +595,10 @@ class SourceBuilder:
         for rec in ordered:
             self.item_of[id(rec)] = item_id
             fields, extra, refs = self.rows.read(grp.kind, rec)
-            for fname, raw in refs:
-                pending.append({"field": fname, "raw": raw, "header": rec.headers.get(fname, fname), "locator": rec.locator})
+            for fname, raw, header in refs:
+                # "controls.more": a second control column ("Recommended Controls"), its header its controls' status
+                field = "controls" if fname == "controls.more" else fname
+                pending.append({"field": field, "raw": raw, "header": header, "locator": rec.locator})
             if rec.hidden:
                 self.warn(rec.locator, "row is hidden in the sheet; imported like the others")
             if rec.group:

@@ -43,13 +43,19 @@ PENDING = "_mdptm_pending:"
 # "T-01", "SC1", "Zone 2" — but not a product name with a number ("Microsoft 365"): a word and a number
 # separated by a space is an id only when the word is short.
 _VERSIONED = re.compile(r"^[A-Za-z]{2,10} \d+\.\d+$")  # "TLS 1.3", "HTTP 1.1"
-ID_LIKE = re.compile(r"^[A-Za-z]{1,10}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?$|^[A-Za-z]{1,6} \d+(?:[.\-]\d+)*[A-Za-z]?$|^\d+(?:\.\d+)*$")
+# "M-01", "Zone 2", "4.2", and a range of ids written with a dash ("A.5.15–A.5.18": a catalogue's controls)
+ID_LIKE = re.compile(
+    r"^[A-Za-z]{1,10}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?(?:\s*[–—]\s*[A-Za-z]{1,10}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?)?$"
+    r"|^[A-Za-z]{1,6} \d+(?:[.\-]\d+)*[A-Za-z]?$|^\d+(?:\.\d+)*$"
+)
+_INTERACTION = re.compile(r"\s*(?:<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒)\s*")
 ARROW = re.compile(r"\s*(?:<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←|\bto\b|\s-\s|\s–\s)\s*", re.I)
 _ARROW_SIGN = re.compile(r"<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←")
 _ABBREV = re.compile(r"^(.+?)\s*\(([A-Za-z][A-Za-z0-9&/+-]{1,11})\)\s*$")
 _SPLIT = re.compile(r"(\s*[,;\n|/]\s*)")
 _SEPARATOR_CHARS = (",", ";", "\n", "|", "/", " ")  # each _SPLIT separator leaves one of these in a key (a newline as a space)
 _LIST_CHARS = (",", ";", "|", "/")  # the separators every look-up keeps as they are
+_ABBR = re.compile(r"[A-Z][A-Z0-9]{0,4}")  # "CI", "CD", "TCP": one side of "CI/CD"
 _BULLETS = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d+[.)])\s+")
 _CONJUNCTION = re.compile(r"\s+(?:and|&|\+|und|et|y)\s+|\s*[&+]\s*", re.I)
 # "T-01 to T-05", "M-01–M-03", "SC-1 through SC-4": one prefix, ascending numbers.
@@ -364,6 +370,10 @@ class Resolver:
                 if got is not None:
                     found = (got, j)
                     break
+            if found is None and self._abbreviation_pair(colls, atoms, seps, i):
+                out.append(f"{atoms[i]}/{atoms[i + 1]}")  # "CI/CD", "I/O": one name, though "/" also separates lists
+                i += 2
+                continue
             if found is None:
                 out.append(_BULLETS.sub("", atoms[i]).strip().rstrip("."))
                 i += 1
@@ -372,6 +382,12 @@ class Resolver:
                     out.append(found[0])
                 i = found[1] + 1
         return out
+
+    def _abbreviation_pair(self, colls: tuple[str, ...], atoms: list[str], seps: list[str], i: int) -> bool:
+        """Atoms i and i+1 are two short capitals joined by a bare "/" ("CI/CD") and the second names nothing."""
+        if i + 1 >= len(atoms) or seps[i] != "/" or not (_ABBR.fullmatch(atoms[i]) and _ABBR.fullmatch(atoms[i + 1])):
+            return False
+        return self.index.find(colls, atoms[i + 1]) is None
 
     def _expand(self, colls: tuple[str, ...], token: str) -> list[tuple[str, str]]:
         """A piece that names several items or names one with extra words: "see M-04", "M-01 & M-02",
@@ -502,6 +518,8 @@ class Resolver:
             item.extra[header] = raw if old in (None, "") else f"{old}\n{raw}"
             self.report.warn(file, loc, f"{item.id}: {what}s cell {header!r} reads as sentences, not names: kept in extra, nothing created")
             return
+        if create and kind == "threat" and fname == "targets" and self._interaction(item, raw, file, loc, header):
+            return
         kept: list[str] = []
         for token in missing:
             if token.strip().casefold() in self.vocab.all_targets:
@@ -532,6 +550,39 @@ class Resolver:
         item.extra[header] = text if old in (None, "") else f"{old}\n{text}"
         names = ", ".join(repr(t) for t in kept)
         self.report.warn(file, loc, f"{item.id}: {what} {names} (column {header!r}) matches no {what} by id or name; kept in extra")
+
+    def _interaction(self, item: Item, raw: str, file: str, loc: str | None, header: str) -> bool:
+        """A threat's location written as an interaction ("Smart TV <-> Streaming/CDN", "User -> Smart TV
+        (IR/Bluetooth/App)") where no table defines the components: the flow between its two ends, each
+        end a component (found or created), the flow created once; never split at its "/" into components."""
+        text = " ".join(raw.split())
+        parts = [p.strip() for p in _INTERACTION.split(text)]
+        if len(parts) != 2 or not all(parts) or any(ch in text for ch in ",;\n"):
+            return False
+        if not isinstance(item, Threat):
+            return False
+        ends: list[str] = []
+        for part in parts:
+            name = re.sub(r"\s*\([^()]*\)\s*$", "", part).strip() or part
+            hit = self.index.find(("elements",), name)
+            if hit is None:
+                hit = self._create("targets", name, item, file, loc)
+                self.report.warn(file, loc, f"component {name!r} named in {item.id} is defined nowhere; created {hit[1]!r}")
+            ends.append(hit[1])
+        if ends[0] == ends[1]:
+            return False
+        arrow = _INTERACTION.search(text)
+        both = arrow is not None and ("<" in arrow.group(0) or arrow.group(0).strip() in ("↔", "⇄", "⟷"))
+        found = next((f for f in self.model.flows if f.name == text), None)
+        if found is None:
+            iid = self._free_id(slug(text, 48, "flow"))
+            found = Flow.model_validate({"id": iid, "name": text, "source": ends[0], "target": ends[1], "bidirectional": both})
+            found.provenance = Source(file=file, locator=loc, importer=_importer(item))
+            self.model.flows.append(found)
+            self.index.add("flows", iid, [text])
+            self.report.warn(file, loc, f"{item.id}: {header!r} {text!r} names an interaction: data flow {iid!r} created between its ends")
+        _add(item.targets, found.id)
+        return True
 
     def _defined(self, fname: str) -> bool:
         """Whether the items a field names came from their own table (elements for ends, assets for data)."""
@@ -789,6 +840,10 @@ class Resolver:
 
     def _ends_from_name(self, flow: Flow) -> bool:
         parts = [p for p in ARROW.split(re.sub(r"\s*\(.*\)\s*$", "", flow.name)) if p.strip()]
+        if 2 < len(parts) <= 4 and len(_ARROW_SIGN.findall(flow.name)) == len(parts) - 1:
+            # "renderer → IPC → ai-manager": from the first end to the last, through the ones between
+            flow.extra.setdefault("Via", " → ".join(p.strip() for p in parts[1:-1]))
+            parts = [parts[0], parts[-1]]
         if len(parts) != 2:
             return False
         if (

@@ -38,7 +38,7 @@ from mdptm.model.cvss import read as read_cvss
 from mdptm.model.premarket import likelihood_basis
 
 # What a reader returns: the item's fields, its extra columns, and (field, raw text) references.
-Read = tuple[dict[str, Any], dict[str, Any], list[tuple[str, str]]]
+Read = tuple[dict[str, Any], dict[str, Any], list[tuple[str, str, str]]]  # refs: (field, text, header)
 
 _PORT = re.compile(
     r"^(?P<proto>\S.*?)\s*(?:[/,;:(]|\s-\s|\s–\s|\bon\b)\s*(?P<port>(?:(?:tcp|udp)\s*/?\s*)?(?:ports?\s*)?"
@@ -62,6 +62,11 @@ def split_protocol_port(text: str) -> tuple[str, str] | None:
 
 
 # a word that turns "public" into its opposite: "not public", "non-public", "never publish", "no"
+# "Mitigate — encrypt or move to Worker secrets": a treatment decision, then the measure
+_DECISION_REST = re.compile(r"^(?P<head>[^–—:;]{1,30}?)\s*(?:[–—:;]|\s-\s)\s*(?P<rest>\S.*)$", re.S)
+# "A.5.15–A.5.18, A.8.2, A.8.3": ids (and id ranges) only, as a catalogue's controls are named
+_ID_ONE = r"[A-Za-z]{0,10}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?"
+_ID_LIST = re.compile(rf"(?:{_ID_ONE}(?:\s*[–—]\s*{_ID_ONE})?)(?:\s*[,;/\n]\s*{_ID_ONE}(?:\s*[–—]\s*{_ID_ONE})?)*")
 _DENIES = re.compile(r"\b(?:not?|non|never|don'?t|do not|nicht|kein|keine|pas)\b|\bnon-?public|\bunpublish", re.I)
 
 
@@ -170,13 +175,28 @@ class RowFields:
         fields["sensitivity"] = level
         self.warn(rec.locator, f"no sensitivity stated on sheet {sheet!r}: read as {level} (the sheet's name), so not published")
 
-    def _refs(self, rec: RowRecord, names: Iterable[str]) -> list[tuple[str, str]]:
+    def _refs(self, rec: RowRecord, names: Iterable[str]) -> list[tuple[str, str, str]]:
         out = []
         for fname in names:
             raw = rec.values.get(fname)
             if raw is not None and not is_empty(self.vocab, raw):
-                out.append((fname, clean_text(raw)))
+                out.append((fname, clean_text(raw), rec.headers.get(fname, fname)))
         return out
+
+    def _treatment_measure(self, rec: RowRecord) -> str | None:
+        """A "Treatment" cell that names measures, not a decision ("MFA, CA Policies", "Mitigate — encrypt the
+        keys"): the measures are the threat's mitigation. None for a decision alone ("Mitigate", "Accept")."""
+        raw = rec.values.get("acceptability")
+        header = norm_text(rec.headers.get("acceptability", ""))
+        if raw is None or is_empty(self.vocab, raw) or not set(header.split()) & {"treatment", "response"}:
+            return None
+        text = clean_text(raw)
+        if not parse_status(self.vocab, text).ok:
+            return text
+        m = _DECISION_REST.match(text)  # "Mitigate — encrypt or move to Worker secrets"
+        if m is not None and len(m.group("rest").split()) >= 2 and parse_status(self.vocab, m.group("head")).value == "mitigated":
+            return m.group("rest").strip()  # "Accept: facility controls documented" gives a reason, "Transfer: …" another's
+        return None
 
     # -- one reader per kind
 
@@ -209,8 +229,10 @@ class RowFields:
                 elif not flag.ok:
                     self._fail(rec, key, mark, extra, "STRIDE mark")
         # "Risk acceptability" gives the status only when no status column does; beside one it is kept as written.
-        status_field = "status" if "status" in v else "acceptability" if "acceptability" in v else None
-        if "status" in v and "acceptability" in v:
+        measure = self._treatment_measure(rec)
+        decided = measure is None or parse_status(self.vocab, clean_text(v.get("acceptability", ""))).ok
+        status_field = "status" if "status" in v else "acceptability" if "acceptability" in v and decided else None
+        if "acceptability" in v and ("status" in v or not decided):
             extra[rec.headers.get("acceptability", "acceptability")] = one_line(v["acceptability"])
         if status_field is not None:
             st = parse_status(self.vocab, v[status_field])
@@ -256,7 +278,12 @@ class RowFields:
                     fields[fname] = got_l.value
                 if not got_l.ok:
                     self._fail(rec, fname, v[fname], extra, f"{prefix} id")
-        return fields, extra, self._refs(rec, ("targets", "assets", "controls", "views"))
+        refs = self._refs(rec, ("targets", "assets", "controls", "controls.more", "views"))
+        if measure is not None and not v.get("controls.more") and (not v.get("controls") or _ID_LIST.fullmatch(v["controls"].strip())):
+            # "Treatment: MFA, CA Policies" beside no mitigation text (or only a catalogue's ids, "A.8.2, A.8.5"):
+            # the measures are the threat's mitigation
+            refs.append(("controls", measure, rec.headers.get("acceptability", "treatment")))
+        return fields, extra, refs
 
     def _cvss(self, rec: RowRecord, fields: dict[str, Any], extra: dict[str, Any]) -> None:
         """A CVSS score column, and a warning naming the row when the vector or score does not hold."""
@@ -320,6 +347,12 @@ class RowFields:
                     risk.severity = combined.severity or risk.severity
                     if risk.level is None:
                         risk.level = combined.level
+                    elif lik is None and _worded(sev):
+                        # "Severity High" beside a bare score and no likelihood: the author's rating of the row,
+                        # kept as stated rather than recomputed from the score on a scale it never named
+                        said = parse_risk(self.vocab, sev or "", None, shared=True)
+                        if said.ok and said.value is not None and said.value.level:
+                            risk.level = said.value.level
                     if risk.score is None:
                         risk.score = combined.score
                     risk.likelihood_basis = combined.likelihood_basis or risk.likelihood_basis
@@ -406,3 +439,9 @@ class RowFields:
         if "rationale" in v:
             fields["rationale"] = clean_text(v["rationale"])
         return fields, extra, []
+
+
+def _worded(cell: str | None) -> bool:
+    """A rating written as a word ("High", "Medium (3)"), not as a number."""
+    text = (cell or "").strip()
+    return bool(text) and not text[:1].isdigit()

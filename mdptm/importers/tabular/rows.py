@@ -17,6 +17,7 @@ from mdptm.importers.tabular.vocab import (
     norm_text,
     one_line,
     ordinal,
+    parse_risk,
 )
 
 
@@ -157,6 +158,16 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
     cell_comments = g.comments
     span = range(block.c0, block.c1 + 1)
     dense = [c.index for c in block.columns] == list(span)  # a column per grid column: the columns' texts are the row's
+    below = _lists_below(g, block, vocab)
+    if below:
+        shown = " | ".join(one_line(c.header) for c in block.columns if c.header)[:80]
+        block.warnings.append(
+            (
+                g.locator(below[0], block.c0),
+                f"unsure of {len(below)} rows below the table ({shown}): each fills only its first column after a "
+                "blank row (a legend or a list of values), read as no rows of it",
+            )
+        )
     for r in block.rows:
         loc = g.locator(r, block.c0)
         if g.row_blank(r, block.c0, block.c1):
@@ -165,6 +176,11 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
         for b in pending_blank:
             yield RowNote(g.file, g.locator(b, block.c0), "blank spacer row")
         pending_blank = []
+        if r in below:
+            text = one_line(g.data_text(r, block.c0))
+            short = text[:60] + ("..." if len(text) > 60 else "")
+            yield RowNote(g.file, loc, f"below the table: a list in its first column alone ({short!r}), not a row of it")
+            continue
         if r in g.deleted_rows:
             yield RowNote(g.file, loc, "row deleted in tracked changes (deletion accepted)")
             continue
@@ -230,6 +246,42 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
         )
         prev = (rec, r)
         yield rec
+
+
+def _lists_below(g: Grid, block: Block, vocab: Vocabulary) -> list[int]:
+    """Rows at the end of a table, after a blank row, that each fill only its first column while the rows
+    above fill three cells or more: a legend ("Low — the measures remove most of the risk") or a column of
+    values pasted below the register ("Medium", "Low", "IAM"), never rows of it. Empty when the table's own
+    rows are that short (a list of threats by title alone)."""
+    if block.kind not in ("threat", "control") or block.c1 - block.c0 < 2:
+        return []
+    filled: list[tuple[int, list[int]]] = []
+    for r in block.rows:
+        cols = [c for c in range(block.c0, block.c1 + 1) if g.data_text(r, c).strip()]
+        filled.append((r, cols))
+    full = [i for i, (_r, cols) in enumerate(filled) if len(cols) >= 3]
+    if len(full) < 2:
+        return []
+    tail = filled[full[-1] + 1 :]
+    if not tail or tail[0][1]:  # the rows below must start after a blank row
+        return []
+    rows = [r for r, cols in tail if cols]
+    if not rows or any(cols and cols != [block.c0] and not _legend_line(g.data_text(r, block.c0), vocab) for r, cols in tail):
+        return []
+    return rows
+
+
+_LEGEND_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,20}?)\s*(?:—|–|-|:|=)\s+\S")
+
+
+def _legend_line(text: str, vocab: Vocabulary) -> bool:
+    """A line of a legend of levels ("Medium — mitigations reduce some risk, but not all"), wherever an
+    unquoted comma in it put the rest into the next cell."""
+    m = _LEGEND_LINE.match(text)
+    if m is None:
+        return False
+    got = parse_risk(vocab, m.group(1), None, shared=True)
+    return bool(got.ok and got.value is not None and got.value.level)
 
 
 def _guidance_row(g: Grid, block: Block, id_col: int | None, vocab: Vocabulary) -> int | None:

@@ -36,7 +36,7 @@ _LEADING_NUM = re.compile(rf"^\s*{_NUMBER}")
 _BRACKET_NUM = re.compile(rf"\(\s*{_NUMBER}\s*\)")
 _LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,30}?)(?:\s*[:=]|\s+[-–—])\s*")
 _HEAD = re.compile(r"\s*(?:[(\[:;,–—\n]|\s-\s)")
-_SCALE_HINT = re.compile(r"(\d+)\s*(?:-|–|—|to|\.\.)\s*(\d+)|(?:/|out of|of)\s*(\d+)\s*\)?\s*$", re.I)
+_SCALE_HINT = re.compile(r"(\d+)\s*(?:-|–|—|to|\.\.|_)\s*(\d+)|(?:/|out of|of)\s*(\d+)\s*\)?\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -182,9 +182,18 @@ def norm_text(text: str) -> str:
 _FORM_MARKS = ("&", "(", "[", "'", "’")  # what header_forms rewrites beyond norm_text
 
 
+# "Likelihood_1_5", "Impact 1-5" written without brackets: the scale at the end of a header names no field
+_SCALE_TAIL = re.compile(r"^(?P<head>.*[a-z].*?)[\s_]+(?P<lo>[01])[\s_]*(?:-|–|_|to|\s)[\s_]*(?P<hi>\d{1,3})$", re.I)
+
+
 @lru_cache(maxsize=131072)
 def header_forms(text: str) -> tuple[str, ...]:
-    """Normalised forms of a column header: with parenthesised text as words, and without it."""
+    """Normalised forms of a column header: with parenthesised text as words, and without it (and without a
+    scale written at its end: "Likelihood_1_5")."""
+    tail = _SCALE_TAIL.match(text.strip())
+    if tail and int(tail.group("hi")) > int(tail.group("lo")) and not any(ch in text for ch in _FORM_MARKS):
+        forms = [norm_text(tail.group("head")), norm_text(text)]
+        return tuple(dict.fromkeys(f for f in forms if f))
     if not any(ch in text for ch in _FORM_MARKS):  # nothing to drop or rewrite: one form, the words
         plain = norm_text(text)
         return (plain,) if plain else ()
