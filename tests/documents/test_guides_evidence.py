@@ -248,7 +248,7 @@ def test_a_direction_read_from_a_flow_name_is_marked_and_asked() -> None:
     rows = firewall_rows(doc)
     openers = {(r[-1].split()[0], r[1]) for r in rows if r[0] == "out"}
     assert ("F-q", "Database") not in openers and ("F-q", "Web Application") in openers
-    assert ("F-r", "Web Application") in openers  # query results are fetched by the querier
+    assert not any(r[-1].startswith("F-r") for r in rows)  # the results drawn back are the queries' return traffic
     assert any(r[-1] == "F-s †" for r in rows)
     text = text_of(doc)
     assert "† Which end opens this connection is read from the flow's name" in text
@@ -374,3 +374,22 @@ def test_a_disposal_rule_is_not_given_to_an_element_it_does_not_name() -> None:
         "the model's rule for this data, not said to be for Server database: “Erased by the Decommission function”"
         in rows["Server database"]
     )
+
+
+def test_query_results_drawn_back_are_return_traffic() -> None:
+    """Threat Dragon's demo draws 'Queries' from the web application to the database and 'Web App Query
+    Results' back: the results are the queries' return traffic, no connection the database opens."""
+    m = base(
+        trust_zones=[TrustZone(id="z-a", name="Ward LAN", kind="network"), TrustZone(id="z-b", name="Server VLAN", kind="network")],
+        elements=[
+            Element(id="web", name="Web Application", kind="process", trust_zone="z-a"),
+            Element(id="db", name="Database", kind="data_store", trust_zone="z-b"),
+        ],
+        flows=[
+            Flow(id="F-q", name="Queries", source="web", target="db", protocol="PostgreSQL", port="5432/tcp"),
+            Flow(id="F-r", name="Web App Query Results", source="db", target="web", protocol="PostgreSQL", port="5432/tcp"),
+        ],
+    )
+    doc = build_guides(m)["deployment"]
+    assert {r[-1].split()[0] for r in firewall_rows(doc)} == {"F-q"}
+    assert "F-r answers F-q" in text_of(doc)
