@@ -393,3 +393,12 @@ def test_query_results_drawn_back_are_return_traffic() -> None:
     doc = build_guides(m)["deployment"]
     assert {r[-1].split()[0] for r in firewall_rows(doc)} == {"F-q"}
     assert "F-r answers F-q" in text_of(doc)
+
+
+def test_long_id_lists_read_as_counts() -> None:
+    m = base(
+        elements=[Element(id="a", name="A"), Element(id="b", name="B")], flows=[Flow(id=f"F{i}", source="a", target="b") for i in range(14)]
+    )
+    text = text_of(build_guides(m)["pre-procurement"])
+    assert "- Encryption not stated for 14 flows (see the register, ptm.xlsx)." in text
+    assert "flows 14 items" not in text
