@@ -77,6 +77,7 @@ def test_no_inbound_internet_rule_from_an_end_placed_outside_by_its_name_only() 
     text = text_of(doc)
     assert "is opened from outside the hospital (Cloud API)" not in text
     assert "Where does Cloud API run (F-1 Status): outside the hospital, as its name suggests, or on a hospital network" in text
+    assert "The model places it in no trust zone, so the rules do not assume either." in text
     f = Facts.of(_named_model())
     assert f.where("api") == "outside" and f.by_name("api") and f.stated_where("api") == "unknown"
     assert f.leaves_hospital(_named_model().flows[0]) is None  # pump (by its kind) to a place only a name gives
@@ -125,6 +126,8 @@ def test_threat_dragon_iot_device_guides(tmp_path: Path) -> None:
     # importer named them "Cloud API to MySQL database" after their ends), so they are asked about
     assert not [line for line in deploy.splitlines() if "| MySQL database |" in line and "internet" in line]
     assert "opened from outside the hospital (Cloud API)" not in deploy
+    # the boundary line the model draws is cited, not used to pick a side
+    assert "The model places it in no trust zone; it draws df-https-0d5542d3 across a trust boundary" in deploy
     unclear = next(line for line in deploy.splitlines() if "but not whether they are network connections" in line)
     assert "df-cloud-api-to-mysql-database" in unclear
     pre = (out / "guides" / "pre-procurement.md").read_text(encoding="utf-8")
