@@ -239,8 +239,8 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                 if f.by_name(e) and f.where(e) == "outside":  # only its name says so: ask, do not assume it
                     zone = f"places it in {z.name}, which does not say where that is" if z is not None else "places it in no trust zone"
                     # a boundary line the model draws (Threat Dragon) is stated, though not which side is which
-                    crossing = [o.id for o in plan.network if e in (o.source, o.target) and BOUNDARY_TAG in o.tags]
-                    drawn = f"; it draws {', '.join(crossing)} across a trust boundary" if crossing else ""
+                    across = [o.id for o in plan.network if e in (o.source, o.target) and BOUNDARY_TAG in o.tags]
+                    drawn = f"; it draws {', '.join(across)} across a trust boundary" if across else ""
                     out.append(
                         f"Where does {f.name(e)} run ({fl.id} {fl.name}): outside the hospital, as its name suggests, or on "
                         f"a hospital network (which segment)? The model {zone}{drawn}, so the rules do not assume either."
