@@ -111,7 +111,7 @@ def _data_rows(f: Facts, nt: topology.NetworkTerms) -> list[list[str]]:
         assets = by_element.get(e.id, [])
         if not assets and e.kind != "data_store":
             continue
-        hows = {a.name: _disposal_here(f, a, e) for a in assets}
+        hows = {a.name: _disposal_on(f, a, e) for a in assets}
         how = next(iter(hows.values())) if len(set(hows.values())) == 1 else " ".join(f"{n}: {h.rstrip('.;')}." for n, h in hows.items())
         rows.append(
             [
@@ -137,49 +137,43 @@ def _data_rows(f: Facts, nt: topology.NetworkTerms) -> list[list[str]]:
 
 _STOP = frozenset(
     {"the", "and", "for", "with", "from", "data", "hospital", "service", "system", "device", "server", "app", "tool", "module", "unit"}
-    | {"log", "logs", "event", "events", "store", "storage", "database"}  # words of many elements' names: no place
 )
 
 
-def _disposal_here(f: Facts, a: Asset, e: Element) -> str:
-    """How to erase *a* on *e*: the part of its disposal rule about *e* (:func:`_disposal_on`); a rule that
-    names no element, kept by more than one, is marked as written for the data wherever it is (the pump's
-    "erased by the Decommission function" is no erasure of the server's database)."""
-    text, specific = _disposal_on(f, a, e)
-    if specific or not a.disposal or len(a.stored_in) < 2:
+def _disposal_on(f: Facts, a: Asset, e: Element) -> str:
+    """The part of an asset's disposal rule about this element ("Pump: ... Server: ..." → the pump's part),
+    found by the words of the element's name that the product name does not share; else the whole rule when
+    the asset is kept in this element alone. A rule for an asset kept in several places that names none of its
+    words is not said to be this element's: it is quoted as the model's rule ("Pump logs are erased by
+    Decommission" is not how the maker's cloud log service erases them)."""
+    text = _disposal(f, a)
+    if not a.disposal:
         return text
-    return f"{text.rstrip().rstrip('.;')} (said of this data wherever it is held, not of this element)."
+    rx = _words_rx(f, e, a)
+    parts = [p.strip() for p in re.split(r"(?<=[.;])\s+", text) if p.strip()]
+    if rx is not None:
+        mine = [p for p in parts if rx.search(p)]
+        if mine:
+            return " ".join(mine)
+    places = [x for x in a.stored_in if x in f.elements]
+    if len(places) <= 1:
+        return text
+    return f"the model's rule for this data, not said to be for {e.name}: “{text.rstrip('.')}”"
 
 
-def _element_words(f: Facts, e: Element) -> set[str]:
-    """The words of *e*'s name that tell it apart (not the product's, not generic), with the word a rule
-    uses for its kind ("database", "server", "tablet") and, outside the hospital, "cloud"."""
-    own = (
-        set(re.findall(r"[a-z][a-z0-9-]{2,}", e.name.lower()))
-        - _STOP
-        - set(re.findall(r"[a-z][a-z0-9-]{2,}", f.model.product.name.lower()))
-    )
+def words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z][a-z0-9-]{2,}", text.lower()))
+
+
+def _words_rx(f: Facts, e: Element, a: Asset) -> re.Pattern[str] | None:
+    """The words that name *e* in a disposal rule: of its name and its zone's, not shared with the product's
+    or the asset's name ("Meridian fleet log service" is not named by "Pump logs")."""
+    zone = f.zone_of(e.id)
+    own = (words(e.name) | (words(zone.name) if zone is not None else set())) - _STOP - words(f.model.product.name) - words(a.name)
+    own = {w for w in own if w.rstrip("s") not in {x.rstrip("s") for x in words(a.name)}}
     if kind_word := {"data_store": "database", "software": "server", "mobile_app": "tablet"}.get(e.kind):
         own.add(kind_word)
-    if f.where(e.id) == "outside":
-        own.add("cloud")
-    return own
-
-
-def _disposal_on(f: Facts, a: Asset, e: Element) -> tuple[str, bool]:
-    """The part of an asset's disposal rule about this element ("Pump: ... Server: ..." → the pump's part),
-    found by the words of the element's name (:func:`_element_words`), and whether one was found; else the
-    whole rule."""
-    text = _disposal(f, a)
-    own = _element_words(f, e)
-    parts = [p.strip() for p in re.split(r"(?<=[.;])\s+", text) if p.strip()]
-    if not own:
-        return text, False
-    rx = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(own)) + r")s?\b", re.IGNORECASE)
-    mine = [p for p in parts if rx.search(p)]
-    if len(parts) < 2:
-        return text, bool(mine)
-    return (" ".join(mine), True) if mine else (text, False)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(own)) + r")s?\b", re.IGNORECASE) if own else None
 
 
 def _disposal(f: Facts, a: Asset) -> str:

@@ -248,6 +248,14 @@ def _hospital_controls(doc: Doc, f: Facts) -> None:
             "The threat model assigns no control to the hospital; it does not say that the hospital has nothing to "
             "provide. Ask the device maker what the device expects of the hospital before go-live."
         )
+    empty = [c for c in f.model.controls if c.responsibility in ("customer", "shared") and c.id in f.void]
+    if empty:  # named for the hospital, but their text denies, defers or leaves out what the hospital is to do
+        doc.p(
+            "These controls name the hospital but describe nothing for it to do: "
+            + "; ".join(f"{c.id} {c.title} (“{' '.join(c.description.split())[:80].rstrip('.')}”)" for c in empty)
+            + ". Ask the device maker whether the hospital has a part in them.",
+            style="note",
+        )
     ca = _customer_assumptions(f)
     if ca:
         doc.p(
