@@ -47,7 +47,8 @@ def _rows() -> dict[str, str]:
 
 def test_a_rule_naming_no_element_is_not_said_of_each_element() -> None:
     rows = _rows()
-    assert rows["Connect database"] == ("Erased by the Decommission function (said of this data wherever it is held, not of this element).")
+    expected = "the model's rule for this data, not said to be for Connect database: “Erased by the Decommission function”"
+    assert rows["Connect database"] == expected
 
 
 def test_each_place_of_a_two_place_rule_goes_to_its_element() -> None:
