@@ -301,6 +301,17 @@ def test_an_fmea_with_no_failure_mode_written_gives_no_threat(tmp_path: Path) ->
     assert reconciles(report)
 
 
+def test_the_refusal_of_an_empty_fmea_under_a_title_names_its_rows_not_the_title(tmp_path: Path) -> None:
+    path = tmp_path / "fmea.csv"
+    path.write_text("FMEA of the relay library,,,,,,,,,,,,\n" + _FMEA_EMPTY, encoding="utf-8")
+    try:
+        import_sources([ImportSource(path)])
+    except InputError as exc:
+        assert "title and description cells are empty" in str(exc)
+    else:  # pragma: no cover - the import must refuse
+        raise AssertionError("an FMEA with no failure mode was imported")
+
+
 # -- a control_status column and no control named: the row's status, never a control called "Implemented"
 
 _CONTROL_STATUS = (
