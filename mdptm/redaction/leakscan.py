@@ -166,10 +166,13 @@ class LiteralMatcher:
             anchors: dict[str, list[tuple[str, tuple[str, ...], int]]] = {}
             for key in self.by_key:
                 words = tuple(key.split(" "))
-                if len(max(words, key=len)) < 3 or _short(key) or key in self._ids:  # letters spaced out, a short
-                    # word, an id: looked for by the first characters of the whole key, then compared whole
-                    # (at -1; -2: standing alone)
-                    alone = key in disguised or _short(key) or key in self._ids
+                if key in self._ids:  # an id: the automaton finds it whole (ids share their first characters:
+                    # THR-000001, THR-000026 ...), then it must stand alone
+                    anchors.setdefault(key, []).append((key, (key,), -2))
+                    continue
+                if len(max(words, key=len)) < 3 or _short(key):  # letters spaced out, or a short word: looked for
+                    # by the first characters of the whole key, then compared whole (at -1; -2: standing alone)
+                    alone = key in disguised or _short(key)
                     anchors.setdefault(key[:_DISGUISE_ANCHOR], []).append((key, (key,), -2 if alone else -1))
                     continue
                 at = max(range(len(words)), key=lambda i: len(words[i]))
