@@ -222,3 +222,90 @@ def test_word_countermeasures_that_begin_alike_stay_two_controls(tmp_path: Path)
     assert "pinned keys" in texts["An attacker impersonates the Director Repository"]
     assert "hash before install" in texts["An attacker alters targets metadata in transit"]
     assert not any("pinned keys" in x and "hash" in x for x in texts.values())
+
+
+def test_word_threat_tables_with_blank_component_cells_and_a_communication_table(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("IoT security architecture")
+    d.heading("Processes", 2)
+    d.table(
+        [
+            ["Component", "Threat", "Mitigation", "Risk"],
+            ["Device", "S", "Authenticate the device", "Replacing the device with another one"],
+            ["", "T", "Tamper-proof key storage", "Someone tampers with the device"],
+            ["Field Gateway", "S", "Authenticate the gateway to the cloud", "Spoofed gateway presents itself as any device"],
+            ["", "E", "Access control mechanism for Field Gateway", ""],
+        ]
+    )
+    d.heading("Communication", 2)
+    d.table(
+        [
+            ["Component", "Threat", "Mitigation", "Risk"],
+            ["Device Field Gateway", "TID", "(D)TLS", "Eavesdropping on the link"],
+            ["Field Gateway Device", "D", "Rate limits", "Flooding the device with commands"],
+        ]
+    )
+    model, report = run_import(d.save(tmp_path / "iot.docx"))
+    names = {e.id: e.name for e in model.elements}
+    by_risk = {t.title: t for t in model.threats}
+    # a blank component cell continues the row above, as in a Markdown table
+    assert [names[x] for x in by_risk["Someone tampers with the device"].targets] == ["Device"]
+    # a row with only its category, component and mitigation is titled by them, not dropped
+    assert [names[x] for x in by_risk["Elevation of privilege of Field Gateway"].targets] == ["Field Gateway"]
+    # under "Communication", "Device Field Gateway" names two known components: the flow between them
+    flow = next(f for f in model.flows if f.name == "Device Field Gateway")
+    assert (names[flow.source], names[flow.target]) == ("Device", "Field Gateway")
+    assert by_risk["Eavesdropping on the link"].targets == [flow.id]
+    assert len(model.flows) == 2 and len(model.threats) == 6 and sorted(names.values()) == ["Device", "Field Gateway"]
+    assert any("read as the data flow 'Device' -> 'Field Gateway'" in w.message for w in report.warnings)
+
+
+def test_word_risk_file_reads_as_its_markdown(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc()
+    d.para("id: RISK-SEC-007\ntitle: Tampered Firmware Image Accepted\nstatus: approved")
+    d.heading("Risk Analysis: Tampered Firmware Image Accepted", 1)
+    d.heading("Inherent Risk Assessment", 2)
+    d.table(
+        [
+            ["Factor", "Rating", "Justification"],
+            ["Severity", "4 (Critical)", "Wrong therapy"],
+            ["Probability", "2 (Remote)", "Needs key"],
+            ["Inherent Risk", "8 - ALARP", "Reduce"],
+        ]
+    )
+    d.heading("Risk Controls", 2)
+    d.heading("SRS-011 - Signed Firmware Images", 3)
+    d.para("The bootloader verifies an ECDSA signature before any image runs.")
+    d.para("Verification: TC-031", bold=False)
+    d.heading("SRS-012 - Anti-Rollback Counter", 3)
+    d.para("A monotonic counter refuses older images.")
+    d.heading("Residual Risk Assessment", 2)
+    d.table(
+        [
+            ["Factor", "Rating", "Justification"],
+            ["Severity", "4 (Critical)", "Unchanged"],
+            ["Probability", "1 (Rare)", "Signed"],
+            ["Residual Risk", "4 - Acceptable", "Within tolerance"],
+        ]
+    )
+    model, report = run_import(d.save(tmp_path / "RISK-SEC-007.docx"))
+    assert [t.id for t in model.threats] == ["RISK-SEC-007"]
+    risk = model.threats[0]
+    assert risk.title == "Tampered Firmware Image Accepted" and risk.controls == ["SRS-011", "SRS-012"]
+    assert risk.risk is not None and risk.risk.score == 8 and risk.residual_risk is not None and risk.residual_risk.score == 4
+    assert risk.extra["Inherent Risk"] == "8 - ALARP"
+    assert {c.id: c.title for c in model.controls} == {"SRS-011": "Signed Firmware Images", "SRS-012": "Anti-Rollback Counter"}
+    assert any("read as one risk" in w.message and w.locator and w.locator.startswith("paragraph") for w in report.warnings)
+
+
+def test_a_word_document_whose_first_heading_names_no_risk_is_walked_as_before(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Pump threat model")
+    d.heading("Threats", 1)
+    d.table([["ID", "Threat", "Mitigation"], ["T-1", "Spoofed server", "Mutual TLS"]])
+    model, _report = run_import(d.save(tmp_path / "tm.docx"))
+    assert [t.id for t in model.threats] == ["T-1"] and len(model.controls) == 1

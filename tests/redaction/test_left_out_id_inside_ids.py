@@ -85,6 +85,9 @@ def test_short_ids_and_ids_a_previous_version_published_are_no_needles() -> None
     data["threats"][0]["controls"] = []
     _public, log = redact(Model.model_validate(data), Policy(drop_items=["T-3"]))
     assert "T-3" not in log.needles()  # a cell reference or a word would hold it by chance
+    data["threats"][0]["id"] = "C1001"
+    _public, log = redact(Model.model_validate(data), Policy(drop_items=["C1001"]))
+    assert "C1001" in log.dropped and "C1001" not in log.needles()  # a workbook of 1 000 rows has the cell C1001
     _public, log = redact(_model(), POLICY)
     assert "TM7-131" not in log.needles(["TM7-131"])
 

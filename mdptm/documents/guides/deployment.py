@@ -221,8 +221,10 @@ def _hospital_part(text: str) -> str:
     RADIUS server"): what the hospital has to do, without the maker's part."""
     hit = topology.matcher(topology.network_terms().hospital_words)
     parts = [p.strip() for p in re.split(r"(?<=[.;])\s+", " ".join((text or "").split())) if p.strip()]
-    mine = [p for p in parts if hit(p)]
-    out = " ".join(mine[:1])
+    mine = [p for p in parts if hit(p)]  # every such clause: the hospital's part may be in more than one
+    out = " ".join(mine).rstrip(";,: ")
+    if out and out[-1] not in ".!?)":  # a clause cut at its semicolon ends the cell as a sentence
+        out += "."
     return out[0].upper() + out[1:] if out else ""
 
 

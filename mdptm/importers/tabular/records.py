@@ -466,7 +466,7 @@ class SourceBuilder:
                 said = set(rec.values) - defaults - {"id"}
                 if rid and not (said - {"status"}) and not rec.extra:
                     reason = f"empty template row (only its id {rid!r}), not a {label}"
-                elif rid and any(f in rec.headers for f in fields):
+                elif rid and (any(f in rec.headers for f in fields) or (block and any(c.field in fields for c in block.columns))):
                     reason = f"row {rid!r} gives no {label} text (its title and description cells are empty or placeholders); not a {label}"
                 elif rid:
                     reason = f"row {rid!r} gives no {label} text (no title or description column recognised); not a {label}"
@@ -488,14 +488,15 @@ class SourceBuilder:
         """A threat register's row with its id, a STRIDE category and a component but no threat text ("T-23-01 |
         Tampering | FTS5 query injection | mitigate | parameterised queries"): titled "Tampering of FTS5 query
         injection", as a Markdown table's row is, never skipped. Only rows that also say what is done about it
-        (a mitigation or a status) and carry an id are read so."""
+        (a mitigation; or a status, beside an id) are read so."""
         titled = False
         for rec in grp.records:
             v = rec.values
             target = one_line(v.get("targets", ""))
-            if not one_line(v.get("id", "")) or not target or is_empty(self.vocab, target) or "stride" not in v:
+            if not target or is_empty(self.vocab, target) or "stride" not in v:
                 continue
-            if not any(v.get(f, "").strip() and not is_empty(self.vocab, v[f]) for f in ("controls", "status", "acceptability")):
+            said = [f for f in ("controls", "status", "acceptability") if v.get(f, "").strip() and not is_empty(self.vocab, v[f])]
+            if "controls" not in said and not (said and one_line(v.get("id", ""))):
                 continue
             got = parse_stride(self.vocab, v["stride"])
             if not got.ok or not got.value:
@@ -599,6 +600,8 @@ class SourceBuilder:
                 # "controls.more": a second control column ("Recommended Controls"), its header its controls' status
                 field = "controls" if fname == "controls.more" else fname
                 pending.append({"field": field, "raw": raw, "header": header, "locator": rec.locator})
+            for _fname, raw, header, loc in rec.more_controls:
+                pending.append({"field": "controls", "raw": clean_text(raw), "header": header, "locator": loc})
             if rec.hidden:
                 self.warn(rec.locator, "row is hidden in the sheet; imported like the others")
             if rec.group:

@@ -104,6 +104,11 @@ def _join(prev: RowRecord, g: Grid, r: int, block: Block, texts: list[str], voca
         anchor = g.merged.get((r, col.index))
         if not text or (anchor is not None and anchor[0] < r):
             continue
+        if col.field in ("controls", "controls.more") and block.kind == "threat" and prev.values.get(col.field, "").strip():
+            # a further mitigation on a row of its own under the threat (a merged register saved as CSV): a control
+            # of its own, not a line of the first one
+            prev.more_controls.append((col.field, text, col.header or col.field, g.locator(r, block.c0)))
+            continue
         if col.field:
             old = prev.values.get(col.field, "")
             if col.field.split(".")[0] in ("risk", "residual_risk"):
@@ -177,9 +182,10 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             yield RowNote(g.file, g.locator(b, block.c0), "blank spacer row")
         pending_blank = []
         if r in below:
+            said = _other_row(_filled([g.data_text(r, c) for c in span], block.c0), id_col, vocab)  # "Total: 2", "Legend: …"
             text = one_line(g.data_text(r, block.c0))
             short = text[:60] + ("..." if len(text) > 60 else "")
-            yield RowNote(g.file, loc, f"below the table: a list in its first column alone ({short!r}), not a row of it")
+            yield RowNote(g.file, loc, said or f"below the table: a list in its first column alone ({short!r}), not a row of it")
             continue
         if r in g.deleted_rows:
             yield RowNote(g.file, loc, "row deleted in tracked changes (deletion accepted)")

@@ -182,6 +182,7 @@ def norm_text(text: str) -> str:
 _FORM_MARKS = ("&", "(", "[", "'", "’")  # what header_forms rewrites beyond norm_text
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # "Likelihood_1_5", "Impact 1-5" written without brackets: the scale at the end of a header names no field
 _SCALE_TAIL = re.compile(r"^(?P<head>.*[a-z].*?)[\s_]+(?P<lo>[01])[\s_]*(?:-|–|_|to|\s)[\s_]*(?P<hi>\d{1,3})$", re.I)
 
@@ -190,6 +191,9 @@ _SCALE_TAIL = re.compile(r"^(?P<head>.*[a-z].*?)[\s_]+(?P<lo>[01])[\s_]*(?:-|–
 def header_forms(text: str) -> tuple[str, ...]:
     """Normalised forms of a column header: with parenthesised text as words, and without it (and without a
     scale written at its end: "Likelihood_1_5")."""
+    if _CAMEL.search(text) and " " not in text.strip():
+        # "FailureModes", "RequirementIDs", "threatId": a tool's export names its columns in camel case
+        return header_forms(_CAMEL.sub(" ", text.strip()))
     tail = _SCALE_TAIL.match(text.strip())
     if tail and int(tail.group("hi")) > int(tail.group("lo")) and not any(ch in text for ch in _FORM_MARKS):
         forms = [norm_text(tail.group("head")), norm_text(text)]
