@@ -99,7 +99,11 @@ def import_one(
     if not imp.may_be_empty and not has_content(model):
         looked = ctx.looked_at
         why = next(
-            (r for r in report.records if r.disposition == "skipped" and r.reason and not r.reason.startswith(("header row", "blank"))),
+            (
+                r
+                for r in report.records
+                if r.disposition == "skipped" and r.reason and not r.reason.startswith(("header row", "blank", "title row above the table"))
+            ),
             None,
         )
         hint = f"; e.g. {why.locator}: {why.reason} (`mdptm inspect {path.name}` shows how each table was read)" if why is not None else ""

@@ -301,6 +301,17 @@ def test_an_fmea_with_no_failure_mode_written_gives_no_threat(tmp_path: Path) ->
     assert reconciles(report)
 
 
+def test_the_refusal_of_an_empty_fmea_under_a_title_names_its_rows_not_the_title(tmp_path: Path) -> None:
+    path = tmp_path / "fmea.csv"
+    path.write_text("FMEA of the relay library,,,,,,,,,,,,\n" + _FMEA_EMPTY, encoding="utf-8")
+    try:
+        import_sources([ImportSource(path)])
+    except InputError as exc:
+        assert "title and description cells are empty" in str(exc)
+    else:  # pragma: no cover - the import must refuse
+        raise AssertionError("an FMEA with no failure mode was imported")
+
+
 # -- a control_status column and no control named: the row's status, never a control called "Implemented"
 
 _CONTROL_STATUS = (
@@ -411,3 +422,64 @@ def test_each_continuation_row_of_a_register_adds_a_control_of_its_own(tmp_path:
     assert [titles[c] for c in t2.controls] == ["Signed drug library"]  # one cell, one control (its lines kept)
     assert t1.risk is not None and t1.risk.level in ("high", "critical")
     assert [r.locator for r in report.records if r.disposition == "merged"] == ["A3", "A4"]
+
+
+def test_a_bracketed_stride_title_and_a_security_finding_beside_the_threat_scenario(tmp_path: Path) -> None:
+    text = (
+        "Risk_ID,Security_Finding,Threat_Scenario,Likelihood_1_5,Impact_1_5\n"
+        "RISK-001,A bucket with customer data allows public access.,An internet user reads objects in the bucket.,4,5\n"
+    )
+    model, _report = load(tmp_path, text)
+    (risk,) = model.threats
+    assert risk.title == "An internet user reads objects in the bucket."
+    assert risk.description == "A bucket with customer data allows public access."
+    dos, _r = load(tmp_path, "Risk_ID,Threat,Vulnerability\nR-008,Denial of Service (DDoS),High-volume traffic\n", name="dos.csv")
+    assert dos.threats[0].stride == ["denial_of_service"]
+
+
+# -- a risk matrix pasted below the register, with or without its caption
+
+_MATRIX = (
+    "Instructions: one row per threat; rate likelihood and impact 1-5; the score is L x I.,,,,,,\n"
+    ",,,,,,\n"
+    "Threat ID,Threat,Asset,Likelihood,Impact,Score,Mitigation\n"
+    "T-01,Spoofed pump command,Pump,4,5,20,Signed commands\n"
+    "T-02,Log tampering,Server,2,3,6,Append-only logs\n"
+    ",,,,,,\n"
+    "Risk matrix,,,,,,\n"
+    "Likelihood \\ Impact,1,2,3,4,5,\n"
+    "5,5,10,15,20,25,\n"
+    "4,4,8,12,16,20,\n"
+    "1,1,2,3,4,5,\n"
+)
+
+
+def test_a_risk_matrix_below_a_register_is_no_threat(tmp_path: Path) -> None:
+    for name, text in (("captioned.csv", _MATRIX), ("bare.csv", _MATRIX.replace("Risk matrix,,,,,,\n", ""))):
+        model, report = load(tmp_path, text, name=name)
+        assert [t.id for t in model.threats] == ["T-01", "T-02"], name
+        assert len(model.controls) == 2
+    model, report = load(tmp_path, _MATRIX, name="again.csv")
+    assert any("under 'Risk matrix'" in r for r in skipped(report))
+    assert any("unsure of the rows under 'Risk matrix'" in w for w in warnings(report))
+
+
+def test_a_group_row_that_names_a_component_still_groups(tmp_path: Path) -> None:
+    text = (
+        "ID,Threat,Likelihood,Impact,Mitigation\n"
+        "Dashboard,,,,\n"
+        "1,Session fixation on the dashboard,3,4,Rotate session ids\n"
+        "Metrics service,,,,\n"
+        "2,Metrics endpoint leaks patient counts,2,3,Authenticate the endpoint\n"
+        "Key management,,,,\n"
+        "3,Signing key copied off the build server,2,5,Keys in an HSM\n"
+        "Scale-out cluster,,,,\n"
+        "4,Node joins without attestation,2,4,Attested node join\n"
+    )
+    model, _report = load(tmp_path, text)
+    assert [t.title for t in model.threats] == [
+        "Session fixation on the dashboard",
+        "Metrics endpoint leaks patient counts",
+        "Signing key copied off the build server",
+        "Node joins without attestation",
+    ]

@@ -159,6 +159,7 @@ class Vocabulary:
     first_column_not_items: dict[str, str] = field(default_factory=dict)  # normalised first header -> label
     context_not_items: frozenset[str] = frozenset()  # sheet/heading words of scales, legends, matrices ...
     context_soft_not_items: frozenset[str] = frozenset()  # summaries: skipped unless the only such table
+    caption_ends_table: frozenset[str] = frozenset()  # a caption row inside a register's span that ends it ("Risk matrix")
     # a software bill of materials: the headers of its version column and of its licence/CVE/supplier column
     software_version: frozenset[str] = frozenset()
     software_facts: frozenset[str] = frozenset()
@@ -244,6 +245,7 @@ class _NotItems(_Terms):
     first_column: dict[str, list[str]] = Field(default_factory=dict)
     context: list[str] = Field(default_factory=list)
     context_soft: list[str] = Field(default_factory=list)
+    caption_ends_table: list[str] = Field(default_factory=list)
     software_list: dict[str, list[str]] = Field(default_factory=dict)
 
 
@@ -420,6 +422,7 @@ def load_vocabulary() -> Vocabulary:
         first_column_not_items=first_col,
         context_not_items=frozenset(norm_text(str(w)) for w in not_items.get("context", []) or []),
         context_soft_not_items=frozenset(norm_text(str(w)) for w in not_items.get("context_soft", []) or []),
+        caption_ends_table=frozenset(norm_text(str(w)) for w in not_items.get("caption_ends_table", []) or []),
         software_version=frozenset(norm_text(str(w)) for w in (not_items.get("software_list", {}) or {}).get("version", [])),
         software_facts=frozenset(norm_text(str(w)) for w in (not_items.get("software_list", {}) or {}).get("facts", [])),
         kinds=kinds,
