@@ -309,3 +309,92 @@ def test_a_word_document_whose_first_heading_names_no_risk_is_walked_as_before(t
     d.table([["ID", "Threat", "Mitigation"], ["T-1", "Spoofed server", "Mutual TLS"]])
     model, _report = run_import(d.save(tmp_path / "tm.docx"))
     assert [t.id for t in model.threats] == ["T-1"] and len(model.controls) == 1
+
+
+_ATTACK = (
+    "# MITRE ATT&CK Threat Mapping\n\n## Threat Scenarios & ATT&CK Mapping\n\n"
+    "### 1. **Phishing Attack Leading to Credential Theft**\n"
+    "| ATT&CK Tactic | Technique | ID | Description |\n|---|---|---|---|\n"
+    "| Initial Access | Phishing | T1566 | Deceptive emails trick staff into clicking links. |\n"
+    "| Credential Access | Valid Accounts | T1078 | Stolen logins reused to access the EHR. |\n\n"
+    "### 3. **Suspicious Remote Access from Foreign IP**\n"
+    "| ATT&CK Tactic | Technique | ID | Description |\n|---|---|---|---|\n"
+    "| Initial Access | Valid Accounts | T1078 | Remote attacker uses stolen credentials. |\n"
+    "| Command and Control | Remote Access Software | T1219 | AnyDesk or TeamViewer. |\n"
+)
+
+
+def test_attack_technique_tables_are_the_steps_of_the_scenario_above_them(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _ATTACK)
+    # "T1566", "T1078" are ATT&CK techniques, not threat ids: one threat per scenario heading
+    assert [t.title for t in model.threats] == ["Phishing Attack Leading to Credential Theft", "Suspicious Remote Access from Foreign IP"]
+    phishing, remote = model.threats
+    assert phishing.extra["ATT&CK techniques"] == "T1566, T1078" and remote.extra["ATT&CK techniques"] == "T1078, T1219"
+    assert "T1566 — ATT&CK Tactic: Initial Access; Technique: Phishing" in phishing.description
+    assert "AnyDesk" in remote.description  # T1078 under two scenarios joins neither into the other
+    assert not any(t.id.startswith("T1") for t in model.threats)
+    assert sum(r.disposition == "merged" for r in report.records) == 2  # the second row of each table
+
+
+def test_word_attack_mapping_reads_alike(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("MITRE ATT&CK Threat Mapping")
+    d.heading("2. Unauthorized USB Device Usage", 3)
+    d.table(
+        [
+            ["ATT&CK Tactic", "Technique", "ID", "Description"],
+            ["Execution", "User Execution", "T1204", "Personal USB drives with malware."],
+            ["Collection", "Data Staged", "T1074", "Data staged before exfiltration."],
+        ]
+    )
+    model, _report = run_import(d.save(tmp_path / "attack.docx"))
+    assert [t.title for t in model.threats] == ["Unauthorized USB Device Usage"]
+    assert model.threats[0].extra["ATT&CK techniques"] == "T1204, T1074"
+
+
+def test_excel_sheets_with_blank_component_cells_and_a_communication_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    from tests.importers.import_helpers import run_import
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Processes"
+    for row in (
+        ["Component", "Threat", "Mitigation", "Risk"],
+        ["Device", "S", "Authenticate the device", "Replacing the device with another one"],
+        ["", "T", "Tamper-proof key storage", "Someone tampers with the device"],
+        ["Field Gateway", "S", "Authenticate the gateway", "A spoofed gateway poses as any device"],
+    ):
+        ws.append(row)
+    comm = wb.create_sheet("Communication")
+    for row in (
+        ["Component", "Threat", "Mitigation", "Risk"],
+        ["Device Field Gateway", "TID", "(D)TLS", "Eavesdropping on the link"],
+        ["Field Gateway Device", "D", "Rate limits", "Flooding the device with commands"],
+    ):
+        comm.append(row)
+    path = tmp_path / "iot.xlsx"
+    wb.save(path)
+    model, _report = run_import(path)
+    names = {e.id: e.name for e in model.elements}
+    by_risk = {t.title: t for t in model.threats}
+    assert [names[x] for x in by_risk["Someone tampers with the device"].targets] == ["Device"]
+    flow = next(f for f in model.flows if f.name == "Device Field Gateway")
+    assert (names[flow.source], names[flow.target]) == ("Device", "Field Gateway")
+    assert by_risk["Eavesdropping on the link"].targets == [flow.id] and sorted(names.values()) == ["Device", "Field Gateway"]
+
+
+def test_a_csv_register_with_existing_and_proposed_controls(tmp_path: Path) -> None:
+    text = (
+        "RiskID,Threat,Asset,Impact,Likelihood,CVSS_Vector,CVSS_Score,Existing_Control,Proposed_Control,Residual_Risk\n"
+        "R01,Salesforce-to-SAP Payload Tampering,MuleSoft Ingestion API,Critical,High,AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N,"
+        "9.1,Basic API Key,RS256 Payload Signing & JSON Schema Validation,Low\n"
+    )
+    model, _report = load_text(tmp_path, text, "register.csv")
+    (risk,) = model.threats
+    assert risk.cvss_score == 9.1 and len(risk.controls) == 2
+    said = {c.title: (c.status, c.status_stated) for c in model.controls}
+    # "Existing_Control" states what is in place, "Proposed_Control" what is planned
+    assert said == {"Basic API Key": ("implemented", True), "RS256 Payload Signing & JSON Schema Validation": ("planned", True)}

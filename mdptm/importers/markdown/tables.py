@@ -141,6 +141,7 @@ class TableReading(_ReaderState):
             numbers.append(r + 1)
         grid = Grid(file=self.file, name=name, style="table", cells=cells, row_numbers=numbers)
         grid.context = " ".join(ctx.headings[-2:])
+        grid.heading = ctx.headings[-1] if ctx.headings else ""
         grid.view = ctx.view
         if ctx.stride:
             grid.defaults["stride"] = ctx.stride
