@@ -426,7 +426,10 @@ def _describe(collection: str, flt: BaseModel, count: int = 0) -> str:
         if name in ("status", "category", "kind") and isinstance(cond, list):
             front[name] = _join([_human(c) for c in cond])
         elif name == "person" and isinstance(cond, bool):
-            tail.append("that are persons" if cond else "that are not persons")
+            one = count == 1
+            tail.append(
+                ("that is a person" if one else "that are persons") if cond else ("that is not a person" if one else "that are not persons")
+            )
         elif name == "responsibility" and isinstance(cond, list):
             tail.append("owned by " + _join([{"customer": "the hospital", "manufacturer": "the maker"}.get(c, _human(c)) for c in cond]))
         elif isinstance(cond, bool):

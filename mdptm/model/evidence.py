@@ -187,6 +187,9 @@ def _clauses(text: str) -> list[tuple[int, str]]:
     return out
 
 
+_CONDITION = re.compile(r"(?<![\w'])(?:if|when|whenever|in case)(?![\w'])[^,;]*")
+
+
 def _negated(clause: str, start: int, end: int) -> bool:
     """Does a negation govern the keyword at clause[start:end]? A negation word inside the keyword
     itself, or inside a phrase that only sounds negative ("no later than"), does not count."""
@@ -194,6 +197,9 @@ def _negated(clause: str, start: int, end: int) -> bool:
     masked = clause
     if words.not_negation is not None:
         masked = words.not_negation.sub(lambda m: " " * len(m.group(0)), masked)
+    # a negation in a condition ("if the webhook is unavailable", "when the certificate is not valid") says
+    # when the safeguard acts, it does not deny it
+    masked = _CONDITION.sub(lambda m: " " * len(m.group(0)), masked)
     for m in words.negation.finditer(masked):
         if m.start() < end and m.end() > start:
             continue  # the negation word is part of the keyword ("disabled by default", "no-touch")
@@ -422,13 +428,16 @@ def void_control(title: str, description: str) -> bool:
     """A control that describes no safeguard: all its title and description say is denied or a placeholder
     ("Known gap: there is no factory reset; no secure boot"), or its description denies its title ("Secure
     boot" / "Not implemented in this release"). It is not evidence of anything."""
-    if (not stated(title) and not stated(description)) or denied(description):
+    strong = evidence_words().strong
+    # a title written as a prohibition ("Ensure buckets are not world readable", "No default passwords") is a
+    # safeguard; one that only defers or withdraws ("TBD", "Secure boot: not supported") says nothing
+    title_void = is_placeholder(title) or (not stated(title) and (denied(title) or (strong is not None and bool(strong.search(title)))))
+    if (title_void and not stated(description)) or denied(description):
         return True
     # a description of several statements that all deny ("Factory reset: not supported. Secure boot: TBD.")
     # with at least one word that only ever denies ("cannot", "not supported", "missing", "TBD"): a plain
     # "no" or "without" also writes safeguards ("No remote access. No USB.")
     said = [c for _, c in _clauses(description) if _canon(c)]
-    strong = evidence_words().strong
     return (
         len(said) >= 2
         and not is_placeholder(description)

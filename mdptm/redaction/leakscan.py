@@ -166,10 +166,13 @@ class LiteralMatcher:
             anchors: dict[str, list[tuple[str, tuple[str, ...], int]]] = {}
             for key in self.by_key:
                 words = tuple(key.split(" "))
-                if len(max(words, key=len)) < 3 or _short(key) or key in self._ids:  # letters spaced out, a short
-                    # word, an id: looked for by the first characters of the whole key, then compared whole
-                    # (at -1; -2: standing alone)
-                    alone = key in disguised or _short(key) or key in self._ids
+                if key in self._ids:  # an id: the automaton finds it whole (ids share their first characters:
+                    # THR-000001, THR-000026 ...), then it must stand alone
+                    anchors.setdefault(key, []).append((key, (key,), -2))
+                    continue
+                if len(max(words, key=len)) < 3 or _short(key):  # letters spaced out, or a short word: looked for
+                    # by the first characters of the whole key, then compared whole (at -1; -2: standing alone)
+                    alone = key in disguised or _short(key)
                     anchors.setdefault(key[:_DISGUISE_ANCHOR], []).append((key, (key,), -2 if alone else -1))
                     continue
                 at = max(range(len(words)), key=lambda i: len(words[i]))
@@ -468,17 +471,20 @@ def _views(data: bytes, name: str) -> Iterator[str]:
         yield data.decode("utf-16", errors="replace")
     elif data.count(b"\x00") > len(data) // 4:  # UTF-16 without a mark, or a picture: its readable runs
         yield "\n".join(_READABLE_16.findall(data.decode("utf-16", errors="replace")))
-    # whether Markdown's reading may differ anywhere (textnorm.splits), looked at once in the bytes: a
-    # search per view costs 3 % of a scan, and a view holds such a mark only where the bytes do
-    split = b"\\" in data or b"](" in data or b"][" in data
+    lower = name.lower()
+    structured = lower.endswith(".json") or (data.lstrip()[:1] in (b"{", b"[") and lower.endswith((".otm", ".js")))
+    # where Markdown's reading may differ (textnorm.rendered), looked for once in the bytes: a search per
+    # view costs 3 % of a scan. In JSON a backslash of the text is written twice ("Night\\\\jar"); its other
+    # backslashes are the format's own escapes ("\\n" in every description), which read as no mark
+    links = b"](" in data or b"][" in data
+    marks = _JSON_MARKS if structured else _MARKS
+    split = links or (b"\\\\" in data if structured else b"\\" in data)
     for piece in _pieces(data):
         if b"\x00" in piece:  # binary (a picture, a container): its runs of readable characters
             text = b"\n".join(_READABLE.findall(piece)).decode("utf-8", errors="replace")
         else:
             text = piece.decode("utf-8", errors="replace")
-        yield from _text_views(text, split=split)
-    lower = name.lower()
-    structured = lower.endswith(".json") or (data.lstrip()[:1] in (b"{", b"[") and lower.endswith((".otm", ".js")))
+        yield from _text_views(text, marks=marks if split else None)
     if structured or lower.endswith((".yaml", ".yml")):
         strings = _strings_of(data.decode("utf-8", errors="replace"), yaml_too=not structured)
         batch: list[str] = []
@@ -494,12 +500,37 @@ def _views(data: bytes, name: str) -> Iterator[str]:
 
 
 def _rendered_too(text: str, split: bool = True) -> Iterator[str]:
-    """*text*, and it as Markdown reads (:func:`mdptm.base.textnorm.rendered`) when that differs."""
+    """*text*, and it as Markdown reads around its marks (:func:`_rendered_marks`) when that differs."""
     yield text
-    if split and textnorm.splits(text):
-        shown = textnorm.rendered(text)
-        if shown != text:
+    if split:
+        shown = _rendered_marks(text, _MARKS)
+        if shown is not None:
             yield shown
+
+
+# what Markdown's reading (textnorm.rendered) undoes: a backslash, a link's "](" or "]["; in a JSON file a
+# backslash of the text is written twice, and one before n, r, t, b, f, u, '"' or '/' is the format's escape
+_MARKS = re.compile(r"\\|\]\(|\]\[")
+_JSON_MARKS = re.compile(r'\\(?![nrtbfu"/])|\]\(|\]\[')  # not the format's own escapes ("\\n" in every description)
+
+
+def _rendered_marks(text: str, marks: re.Pattern[str]) -> str | None:
+    """:func:`mdptm.base.textnorm.rendered` of the parts of *text* around each of its *marks* (:data:`OVERLAP`
+    characters either side, parts that meet joined), or None when there is none or it reads the same. A needle
+    split by a mark lies around it, as long as any needle a piece holds whole (:func:`_pieces`): a 34 MB Word
+    part with a few backslashes in it is not searched a second time whole."""
+    parts: list[list[int]] = []
+    for m in marks.finditer(text):
+        start, end = max(0, m.start() - OVERLAP), m.end() + OVERLAP
+        if parts and start <= parts[-1][1]:
+            parts[-1][1] = end
+        else:
+            parts.append([start, end])
+    if not parts:
+        return None
+    around = "\n".join(text[a:b] for a, b in parts)
+    shown = textnorm.rendered(around)
+    return shown if shown != around else None
 
 
 # one pattern per kind of escape, each led by its one character: the engine skips to that character at
@@ -570,7 +601,7 @@ def _base64_texts(text: str) -> str:
     return "\n".join(out)
 
 
-def _text_views(text: str, *, split: bool = True) -> Iterator[str]:
+def _text_views(text: str, *, marks: re.Pattern[str] | None = _MARKS) -> Iterator[str]:
     """One text as it is, entities decoded, markup removed, URL escapes decoded, every escape undone
     (nested ones too: :func:`decoded`), and the text its base64 runs hold.
 
@@ -583,23 +614,23 @@ def _text_views(text: str, *, split: bool = True) -> Iterator[str]:
         stripped = html.unescape(_TAG.sub("", text))
         if stripped != text:
             yield stripped
-            if split and textnorm.splits(stripped):  # a Word run holding "[Night](x)", the next "jar"
-                shown = textnorm.rendered(stripped)
-                if shown != stripped:
+            if marks is not None:  # a Word run holding "[Night](x)", the next "jar"
+                shown = _rendered_marks(stripped, marks)
+                if shown is not None:
                     yield shown
         del stripped
     if "%" in text and _PERCENT.search(text):  # only the escapes are decoded: the rest is as it was
         yield _PERCENT.sub(lambda m: unquote(m.group()), text)
-    if split and textnorm.splits(text):  # Markdown as it reads: escapes (https:\/\/, a\@b, Night\_jar), links ([Night](x)jar)
-        shown = textnorm.rendered(text)
-        if shown != text:
+    if marks is not None:  # Markdown as it reads: escapes (https:\/\/, a\@b, Night\_jar), links ([Night](x)jar)
+        shown = _rendered_marks(text, marks)
+        if shown is not None:
             yield shown
     undone = decoded(unescaped)  # escapes inside escapes, and backslash escapes in any file
     if undone != unescaped:
         yield undone
-        if split and textnorm.splits(undone):  # a JSON string holding "Night\\u200b\\jar"
-            shown = textnorm.rendered(undone)
-            if shown != undone:
+        if marks is not None:  # a JSON string holding "Night\\u200b\\jar"
+            shown = _rendered_marks(undone, marks)
+            if shown is not None:
                 yield shown
         if "<" in undone:
             yield _TAG.sub("", undone)

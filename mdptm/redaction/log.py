@@ -105,9 +105,15 @@ class RedactionLog(BaseModel):
 
 def id_needle_fit(iid: str) -> bool:
     """Whether an id is distinctive enough to be looked for in a package: five characters or more, with a
-    letter and a digit (``TM7-131``, ``T-051``, a UUID; not ``T-3``, ``E3`` or ``backdoor``)."""
+    letter and a digit (``TM7-131``, ``T-051``, a UUID; not ``T-3``, ``E3`` or ``backdoor``), and not
+    written like a spreadsheet cell (``C1001`` is the cell every workbook of a thousand rows has)."""
     k = needle_key(iid)
-    return len(k) >= ID_NEEDLE_MIN and re.search(r"[^\W\d_]", k) is not None and re.search(r"\d", k) is not None
+    return (
+        len(k) >= ID_NEEDLE_MIN and re.search(r"[^\W\d_]", k) is not None and re.search(r"\d", k) is not None and _CELL.fullmatch(k) is None
+    )
+
+
+_CELL = re.compile(r"[a-z]{1,3}[0-9]{1,7}")
 
 
 ID_NEEDLE_MIN = 5  # characters of an id looked for in a package

@@ -9,7 +9,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from tests.importers.test_import_markdown import load, load_text, skipped
+from tests.importers.import_helpers import checked_import as load
+from tests.importers.import_helpers import load_text, skipped
 
 THREATS = [
     ["T-1", "Attacker spoofs the mobile app over BLE", "Spoofing", "BLE LE Secure Connections pairing"],

@@ -18,33 +18,16 @@ from mdptm.errors import InputError
 from mdptm.importers.doors import MarkdownDoor
 from mdptm.importers.markdown import MarkdownImporter
 from mdptm.importers.mermaid import parse_flowchart
-from mdptm.model import Model
 from mdptm.model.report import ImportReport
 from mdptm.model.validate import validate_model
 from mdptm.pipeline.importing import ImporterFailure, ImportSource, import_sources
 from mdptm.plugins import importers
 from tests.conftest import CORPUS
-from tests.importers.import_helpers import reconciles
+from tests.importers.import_helpers import checked_import as load
+from tests.importers.import_helpers import load_text, reconciles, skipped
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "markdown-real"
 SHARED_MD = CORPUS / "markdown-real"
-
-
-def load(path: Path) -> tuple[Model, ImportReport]:
-    model, report = import_sources([ImportSource(path)])
-    assert validate_model(model) == []
-    assert reconciles(report)
-    return model, report
-
-
-def load_text(tmp_path: Path, text: str, name: str = "tm.md") -> tuple[Model, ImportReport]:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return load(path)
-
-
-def skipped(report: ImportReport) -> list[str]:
-    return [f"{r.locator}: {r.reason}" for r in report.records if r.disposition == "skipped"]
 
 
 def warnings(report: ImportReport) -> list[str]:

@@ -78,3 +78,29 @@ def test_such_controls_and_fields_cover_nothing() -> None:
     assert _clause(m, "fda-premarket", "control.authentication") == "gap"
     assert _clause(m, "fda-premarket", "control.updatability_patchability") == "gap"
     assert _clause(m, "cra-annex-i", "II.2") == "gap"
+
+
+def test_a_negation_in_a_condition_denies_nothing() -> None:
+    """'…fail open, so that workloads are admitted if the webhook is unavailable, or to fail closed' (the
+    Kubernetes admission control model) says when the webhook acts; it is no denial of the control."""
+    from mdptm.model.evidence import affirmed, void_control
+
+    text = (
+        "Webhooks in Kubernetes can be configured to either fail open, so that workloads are admitted if the webhook is "
+        "unavailable, or to fail closed.\n\nCare should be taken before setting a webhook to fail closed, as it could prevent "
+        "new workloads being deployed to the cluster if it is unavailable."
+    )
+    assert not void_control("Webhook fails closed", text)
+    assert affirmed("If the certificate is not valid, the connection is refused", ["certificate"]) == ["certificate"]
+    assert affirmed("If encryption is not enabled, data is sent in plaintext", ["encryption"]) == []  # the plaintext still denies
+
+
+def test_a_prohibition_title_is_a_safeguard() -> None:
+    """'Ensure that bucket and objects are not world readable or world writable' (AWS timeshift) with no
+    description is a control, not a void one; 'Secure boot: not supported' is void."""
+    from mdptm.model.evidence import void_control
+
+    assert not void_control("Ensure that bucket and objects are not world readable or world writable", "")
+    assert not void_control("No default passwords", "")
+    assert void_control("Secure boot: not supported", "")
+    assert void_control("TBD", "")

@@ -85,6 +85,9 @@ def test_short_ids_and_ids_a_previous_version_published_are_no_needles() -> None
     data["threats"][0]["controls"] = []
     _public, log = redact(Model.model_validate(data), Policy(drop_items=["T-3"]))
     assert "T-3" not in log.needles()  # a cell reference or a word would hold it by chance
+    data["threats"][0]["id"] = "C1001"
+    _public, log = redact(Model.model_validate(data), Policy(drop_items=["C1001"]))
+    assert "C1001" in log.dropped and "C1001" not in log.needles()  # a workbook of 1 000 rows has the cell C1001
     _public, log = redact(_model(), POLICY)
     assert "TM7-131" not in log.needles(["TM7-131"])
 
@@ -129,3 +132,16 @@ def test_a_left_out_section_number_is_no_id_to_look_for() -> None:
     public, log = redact(Model.model_validate(data), Policy(drop_items=["TM7-131", "1.2"]))
     assert public.threats[0].description == "Mitigated by TLS 1.2 on the 1.2.1 link."  # a version is no left-out id
     assert "1.2.1" in {e.id for e in public.elements} and "1.2.1" not in log.renamed
+
+
+def test_ids_sharing_their_first_characters_are_found_whole() -> None:
+    """Ids are numbered (THR-000001, THR-000026 ...): anchored by their first characters, every id of the
+    package would be compared with every left-out one (a 10 000-threat package with 420 left out took 22 s
+    to scan instead of 14); the automaton holds each id whole."""
+    ids = [IdNeedle(f"THR-{i:06d}") for i in range(1, 10001, 25)]
+    m = LiteralMatcher(ids)
+    if m._automaton is None:
+        pytest.skip("pyahocorasick is not installed")
+    assert m._automaton.exists("thr 000026") and not m._automaton.exists("thr 000")
+    text = " ".join(f"THR-{i:06d}" for i in range(2, 10001, 25)) + " THR-000026-M1"
+    assert m.found(text) == {"THR-000026"}

@@ -94,3 +94,19 @@ def test_a_package_built_from_split_terms_holds_none(tmp_path: Path) -> None:
         if path.is_file() and path.suffix in (".md", ".json", ".html"):
             shown = textnorm.key(textnorm.rendered(path.read_text(encoding="utf-8")))
             assert "nightjar" not in shown and "night jar" not in shown, path
+
+
+def test_markdown_is_read_only_around_its_marks(tmp_path: Path) -> None:
+    """A 34 MB Word part with 16 backslashes was searched a second time whole, and so was every JSON file whose
+    descriptions hold line breaks ("\\n"): Markdown's reading is made of the parts around each mark."""
+    from mdptm.redaction import leakscan
+
+    filler = "lorem ipsum dolor " * 20000  # 360 000 characters
+    text = filler + "see Night\\jar here" + filler
+    shown = leakscan._rendered_marks(text, leakscan._MARKS)
+    assert shown is not None and "Nightjar" in shown and len(shown) < 3 * leakscan.OVERLAP
+    plain = json.dumps({"description": filler + "\nline two " + filler})
+    assert leakscan._rendered_marks(plain, leakscan._JSON_MARKS) is None  # the format's own escapes are no mark
+    (tmp_path / "ptm.json").write_text(json.dumps({"description": filler + " Night\\jar " + filler}), encoding="utf-8")
+    (tmp_path / "document.xml").write_text(f"<w:t>{filler}</w:t><w:t>[Night](x)</w:t><w:t>jar {filler}</w:t>", encoding="utf-8")
+    assert {h.file for h in scan(tmp_path, ["Nightjar"])} == {"ptm.json", "document.xml"}

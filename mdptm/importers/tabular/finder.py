@@ -33,6 +33,7 @@ from mdptm.importers.tabular.vocab import (
     match_header,
     norm_text,
     one_line,
+    parse_risk,
     scale_hint,
 )
 
@@ -178,12 +179,28 @@ class TableFinder:
         if sum(1 for h in headers if h and self._is_exact(h)) < 1:
             return None
         cls = classify(self.vocab, headers, self._context(), only)
+        if only in (None, "threat") and (cls is None or cls.skipped) and self._risk_names(r, c0, c1):
+            # "Risk | Probability | Impact" over "Data Breach", "Vendor Delay": the first column names the risks,
+            # it rates none: the risk's title
+            by_name = classify(self.vocab, ["Risk Name", *headers[1:]], self._context(), "threat")
+            if by_name is not None and not by_name.skipped:
+                cls = by_name
         if cls is None:
             return None
         grouped = self._group_row_above(r, c0, c1, headers, cls, only)
         if grouped is not None:
             return grouped
         return _Candidate(r, c0, c1, cls, header_rows, headers)
+
+    def _risk_names(self, r: int, c0: int, c1: int) -> bool:
+        """The first header is "Risk" (or "Risks") and the cells below it are names of two words or more, no
+        ratings (two rows at least), beside other columns."""
+        g = self.grid
+        if c1 <= c0 or norm_text(one_line(g.header_text(r, c0))) not in ("risk", "risks"):
+            return False
+        cells = [one_line(g.cells[k][c0]) for k in range(r + 1, len(g.cells)) if not g.row_blank(k)]
+        cells = [c for c in cells if c]
+        return len(cells) >= 2 and all(len(c.split()) >= 2 and not parse_risk(self.vocab, c, None, shared=True).ok for c in cells)
 
     def _arrow_rows(self, r: int, c0: int, c1: int) -> bool:
         """Every row below the header names two ends with an arrow in its first cell ("IPC → favorites-manager"),

@@ -24,8 +24,13 @@ def target_column(grid: Grid, vocab: Vocabulary) -> int | None:
     return None
 
 
-def flow_context(heading: str, words: Iterable[str]) -> bool:
-    """A heading that names communication ("Communication", "Data flows"): ``flow_context`` of markdown.yaml."""
+def flow_context(heading: str, words: Iterable[str] | None = None) -> bool:
+    """A heading that names communication ("Communication", "Data flows"): ``flow_context`` of markdown.yaml
+    (the shipped words unless *words* are given)."""
+    if words is None:
+        from mdptm.importers.markdown.words import markdown_words
+
+        words = markdown_words()["flow_context"]
     text = f" {norm_text(heading)} "
     return any(f" {norm_text(str(w))} " in text for w in words)
 

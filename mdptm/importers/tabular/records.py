@@ -507,7 +507,7 @@ class SourceBuilder:
                 said = set(rec.values) - defaults - {"id"}
                 if rid and not (said - {"status"}) and not rec.extra:
                     reason = f"empty template row (only its id {rid!r}), not a {label}"
-                elif rid and any(f in rec.headers for f in fields):
+                elif rid and (any(f in rec.headers for f in fields) or (block and any(c.field in fields for c in block.columns))):
                     reason = f"row {rid!r} gives no {label} text (its title and description cells are empty or placeholders); not a {label}"
                 elif rid:
                     reason = f"row {rid!r} gives no {label} text (no title or description column recognised); not a {label}"
@@ -641,6 +641,8 @@ class SourceBuilder:
                 # "controls.more": a second control column ("Recommended Controls"), its header its controls' status
                 field = "controls" if fname == "controls.more" else fname
                 pending.append({"field": field, "raw": raw, "header": header, "locator": rec.locator})
+            for _fname, raw, header, loc in rec.more_controls:
+                pending.append({"field": "controls", "raw": clean_text(raw), "header": header, "locator": loc})
             if rec.hidden:
                 self.warn(rec.locator, "row is hidden in the sheet; imported like the others")
             if rec.group:

@@ -216,7 +216,8 @@ class RowFields:
                 self._fail(rec, "stride", v["stride"], extra, "STRIDE value")
         title = fields.get("title") or ""
         if "stride" not in fields and "stride" not in v and title and len(title) >= 3:
-            named = self.vocab.stride_names.exact(title)  # a full name ("Spoofing"), not "Spoof"
+            # a full name ("Spoofing", "Denial of Service (DDoS)": its bracket only glosses it), not "Spoof"
+            named = self.vocab.stride_names.exact(title) or self.vocab.stride_names.exact(re.sub(r"\s*\([^()]*\)$", "", title))
             if named is not None:
                 fields["stride"] = [named]  # a risk row titled "Spoofing": the category is what it names
         for key, mark in v.items():
