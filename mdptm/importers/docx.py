@@ -30,7 +30,7 @@ from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable,
 from mdptm.importers.markdown.reader import ONE_RISK, BlockReader
 from mdptm.importers.markdown.words import markdown_words
 from mdptm.importers.tabular.lists import FieldBlocks, ListThreats
-from mdptm.importers.tabular.pairs import continuation_rows, flow_context, flow_rows, known_targets, target_column
+from mdptm.importers.tabular.pairs import continuation_rows, continuation_warning, flow_context, flow_rows, known_targets, target_column
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.resolve import resolve_references
 from mdptm.importers.tabular.stride import read_stride_matrix
@@ -1618,8 +1618,8 @@ class _Walker:
         col = target_column(grid, self.vocab)
         if col is None:
             return
-        if col == 0:
-            continuation_rows(grid)
+        if col == 0 and (said := continuation_warning(grid, continuation_rows(grid))):
+            self.b.warn(*said)
         if flow_context(heading, markdown_words()["flow_context"]):
             flow_rows(grid, col, self.known_targets, self.b.records, self.b.file, self.b.warn)
         else:

@@ -22,7 +22,7 @@ from lxml import etree
 from mdptm.base.safety import check_zip, current_limits, iter_xml, local_name, parse_xml, read_input, read_zip_member, release
 from mdptm.errors import InputError
 from mdptm.importers.doors import CsvDoor, XlsxDoor
-from mdptm.importers.tabular.pairs import continuation_rows, flow_context, flow_rows, known_targets, target_column
+from mdptm.importers.tabular.pairs import continuation_rows, continuation_warning, flow_context, flow_rows, known_targets, target_column
 from mdptm.importers.tabular.records import SourceBuilder
 from mdptm.importers.tabular.resolve import resolve_references
 from mdptm.importers.tabular.stride import read_stride_matrix
@@ -493,8 +493,8 @@ def import_grids(path: Path, grids: list[Grid], ctx: ImportContext, importer: st
             grid.defaults["stride"] = stride
         if profile is None:
             col = target_column(grid, vocab)  # a threat sheet's component column, read as Markdown and Word read it
-            if col == 0:
-                continuation_rows(grid)  # a blank component cell under a named one continues it
+            if col == 0 and (said := continuation_warning(grid, continuation_rows(grid))):  # a blank component
+                builder.warn(*said)  # cell under a named one continues it
             if col is not None and flow_context(grid.name):
                 flow_rows(grid, col, known, builder.records, file, builder.warn)  # "Device IoT Hub" on a Communication sheet
             elif col is not None:

@@ -83,13 +83,27 @@ def flow_rows(grid: Grid, col: int, known: set[str], records: list[RowRecord], f
         )
 
 
-def continuation_rows(grid: Grid) -> None:
+def continuation_rows(grid: Grid) -> list[int]:
     """A row whose first cell is empty continues the one above (a table with no merged cells: Markdown, or Word
-    written without merging): its first cell reads as the row above's."""
+    written without merging): its first cell reads as the row above's. The rows so read, for a warning where
+    an empty cell may also mean "none" (:func:`continuation_warning`)."""
     cells = grid.cells
+    continued: list[int] = []
     for r in range(2, len(cells)):
         if (r, 0) in grid.merged or cells[r][0].strip() or not any(c.strip() for c in cells[r][1:]):
             continue
         anchor = grid.merged.get((r - 1, 0), (r - 1, 0))
         if cells[anchor[0]][0].strip() and anchor[0] >= 1:
             grid.merged[(r, 0)] = anchor
+            continued.append(r)
+    return continued
+
+
+def continuation_warning(grid: Grid, rows: list[int]) -> tuple[str, str] | None:
+    """(locator, message) saying which rows took their first cell from the row above: a guess in Word and
+    Excel, where an empty cell may mean that the row names no component."""
+    if not rows:
+        return None
+    where = ", ".join(grid.locator(r) for r in rows[:5]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+    header = one_line(grid.cells[0][0]) if grid.cells and grid.cells[0] else "first column"
+    return grid.locator(rows[0]), f"an empty {header!r} cell read as the row above's (no merged cells), in {where}"
