@@ -27,7 +27,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 # Modules one format's importer (or exporter) may share with the others of its folder.
 SHARED = {"mdptm.importers.tabular", "mdptm.importers.merge", "mdptm.importers.doors"}
 # Sideways imports that are one format inside another, with the reason.
-ALLOWED = {("mdptm.importers.markdown", "mdptm.importers.mermaid")}  # Mermaid diagrams are blocks inside Markdown
+ALLOWED = {
+    ("mdptm.importers.markdown", "mdptm.importers.mermaid"),  # Mermaid diagrams are blocks inside Markdown
+    # a Word document that is one risk ("Risk Analysis: ...") is read as its blocks by the Markdown reader of
+    # such a file: one reading of a prose document, not two
+    ("mdptm.importers.docx", "mdptm.importers.markdown"),
+}
 
 
 def layer(module: str) -> int:

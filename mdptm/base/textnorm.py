@@ -206,6 +206,8 @@ def key_map(text: str, *, fold: bool = True) -> tuple[str, list[int], list[int]]
         normal = unicodedata.normalize("NFKC", chars.translate(_CONFUSABLE)).translate(_CONFUSABLE)
         for ch in _bare(normal.replace("\u0130", "i").casefold()) if fold else normal:
             ch = sep.get(ord(ch), ch) if fold else dashes.get(ord(ch), ch)
+            if fold and ch in _MARK_CHARS:  # a mark only once normalised ("＊", a full-width asterisk): as key() drops it
+                continue
             if fold and ch == " " and out and out[-1] == " ":
                 ends[-1] = max(ends[-1], e)
                 continue

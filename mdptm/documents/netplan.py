@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 SegmentPlace = Literal["hospital", "outside", "unknown"]
 INTERNET = "Internet"
 NOT_PLACED = "Not stated (see the questions)"
+BOUNDARY_TAG = "crosses-trust-boundary"  # set by importers on a flow drawn across a trust boundary
 
 
 @dataclass(frozen=True)
@@ -219,10 +220,15 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
     )
     crossing = {r.flow.id: r for r in plan.rules}
     for fid, r in crossing.items():
+        other = r.flow.target if r.opener.element == r.flow.source else r.flow.source
         if r.opener.basis == "assumed":
-            other = r.flow.target if r.opener.element == r.flow.source else r.flow.source
             out.append(
                 f"{fid} {r.flow.name}: which end opens the connection? The rules assume {f.name(r.opener.element)}, not {f.name(other)}."
+            )
+        elif r.opener.basis == "name":  # a name says which way data moves, not who connects
+            out.append(
+                f"{fid} {r.flow.name}: does {f.name(r.opener.element)} open the connection, as the flow's name suggests, "
+                f"or {f.name(other)}?"
             )
     asked: set[str] = set()
     for fl in plan.network:
@@ -232,9 +238,12 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                 z = f.zone_of(e)
                 if f.by_name(e) and f.where(e) == "outside":  # only its name says so: ask, do not assume it
                     zone = f"places it in {z.name}, which does not say where that is" if z is not None else "places it in no trust zone"
+                    # a boundary line the model draws (Threat Dragon) is stated, though not which side is which
+                    across = [o.id for o in plan.network if e in (o.source, o.target) and BOUNDARY_TAG in o.tags]
+                    drawn = f"; it draws {', '.join(across)} across a trust boundary" if across else ""
                     out.append(
                         f"Where does {f.name(e)} run ({fl.id} {fl.name}): outside the hospital, as its name suggests, or on "
-                        f"a hospital network (which segment)? The model {zone}, so the rules do not assume either."
+                        f"a hospital network (which segment)? The model {zone}{drawn}, so the rules do not assume either."
                     )
                     continue
                 where = f" (the model places it in {z.name}, which is not a network)" if z is not None else ""

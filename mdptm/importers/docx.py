@@ -26,7 +26,11 @@ from mdptm.base.safety import check_zip, iter_zip_xml_pieces, local_name, parse_
 from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.importers.doors import DocxDoor
+from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable, Other, Para, Section
+from mdptm.importers.markdown.reader import _ONE_RISK, _Reader
+from mdptm.importers.markdown.words import markdown_words
 from mdptm.importers.tabular.lists import FieldBlocks, ListThreats
+from mdptm.importers.tabular.pairs import continuation_rows, flow_context, flow_rows, known_targets, target_column
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.resolve import resolve_references
 from mdptm.importers.tabular.stride import read_stride_matrix
@@ -1000,6 +1004,7 @@ class _Walker:
         self.view_paras: dict[str, list[str]] = {}
         self._rx: dict[str, list[re.Pattern[str]]] = {}
         self._numbering = re.compile(self.sections_cfg["numbering"], re.I)
+        self.known_targets: set[str] = set()  # components named in threat tables so far ("Device", "IoT Hub")
         self.lists = ListThreats(builder, vocab)
         self.forms = FieldBlocks(builder, vocab)
         self._markers = {_marker_key(m): str(level) for level, ms in self.sections_cfg.get("withheld_markers", {}).items() for m in ms}
@@ -1076,6 +1081,8 @@ class _Walker:
     # -- the walk
 
     def run(self) -> None:
+        if self._one_risk():
+            return
         for el, rows in self.doc.blocks():
             if rows is None:
                 self.paras += 1
@@ -1084,6 +1091,75 @@ class _Walker:
                 self.tables += 1
                 self._table(rows)
         self._finish()
+
+    def _one_risk(self) -> bool:
+        """A document that is one risk ("Risk Analysis: Unauthorized access to patient data" as its first heading,
+        "Factor | Rating" tables, its controls as headings under "Risk Controls"): read by the Markdown importer's
+        reading of such a file (:meth:`mdptm.importers.markdown.reader._Reader.one_risk_file`), its paragraphs,
+        lists and tables taken as that reading's blocks. True when the document was read so."""
+        saved = self.totals
+        self.totals = Stats()  # the look ahead counts nothing: the walk that reads the document does
+        try:
+            for el, rows in self.doc.blocks():
+                if rows is not None:
+                    continue
+                info = self._para_info(el)
+                if info.heading is None or not info.text.strip():
+                    continue
+                if not _ONE_RISK.match(self.strip_number(one_line(info.text))[0]):
+                    return False
+                break
+            else:
+                return False
+            root = Section(0, "", 1)
+            stack = [root]
+            paras = tables = 0
+            for el, rows in self.doc.blocks():
+                if rows is not None:
+                    tables += 1
+                    grid = rows.grid(tables, self.b.file)
+                    stack[-1].blocks.append(MdTable([list(r) for r in grid.cells], paras, paras))
+                    continue
+                paras += 1
+                self.paras = paras - 1
+                info = self._para_info(el)
+                text = clean_text(info.text)
+                if info.heading is not None and text:
+                    level = max(info.heading, 1)
+                    while stack[-1].level >= level:
+                        stack.pop()
+                    sec = Section(level, one_line(text), paras)
+                    stack[-1].children.append(sec)
+                    stack.append(sec)
+                    continue
+                if not text:
+                    continue
+                bold = _bold_lead(el)
+                inline = Inline(text, bold, text[len(bold) :] if bold and text.startswith(bold) else "")
+                here = stack[-1].blocks
+                if info.is_list:
+                    if here and isinstance(here[-1], MdList):
+                        here[-1].items.append(ListItem([inline], paras))
+                    else:
+                        here.append(MdList(False, [ListItem([inline], paras)], paras))
+                elif stack[-1] is root and _META.match(text):
+                    here.append(Other("front matter", paras, paras, text))  # "id: RISK-SEC-001\ntitle: …" over the title
+                else:
+                    here.append(Para(inline, paras))
+        finally:
+            self.totals = saved
+        reader = _WordRiskReader(self.b, self.vocab)
+        first = next((sec for sec in root.children if sec.level == 1 and sec.title), None)
+        one = reader.one_risk(root, first)
+        if one is None:
+            self.paras = 0
+            return False
+        if first is not None:
+            self.b.add_fact("document.title", first.title, reader.loc(first.line, "title"))
+        reader.one_risk_file(root, *one)
+        reader.finish()
+        self.paras, self.tables = paras, tables
+        return True
 
     def _para_info(self, p: etree._Element) -> _Para:
         text, stats = paragraph_text(p)
@@ -1524,6 +1600,8 @@ class _Walker:
         sec = self._current()
         if sec is not None and sec.kind in ("assumptions", "out_of_scope") and "assumption" not in grid.context.lower():
             grid.context += " assumptions" if sec.kind == "assumptions" else " out of scope"
+        if self.b.profile is None:
+            self._pairs_and_continuations(grid, heading)
         if self.b.profile is None and read_stride_matrix(grid, self.vocab, self.b, self.b.file):
             self.b.report.tables_read.append((grid, []))
             self.lists.boundary(threat_table=True)  # "STRIDE Element | Access Controls | …": one threat per cell
@@ -1532,6 +1610,20 @@ class _Walker:
         blocks = self.b.add_grid(grid)
         self.lists.boundary(threat_table=any(block.kind == "threat" for block in blocks))
         self.last_text = ""
+
+    def _pairs_and_continuations(self, grid: Grid, heading: str) -> None:
+        """A threat table's component column, as Markdown reads it: a blank cell under a named one continues it
+        (a table written without merged cells); under a Communication heading, a cell naming two components read
+        in earlier tables ("Device IoT Hub") is the data flow between them."""
+        col = target_column(grid, self.vocab)
+        if col is None:
+            return
+        if col == 0:
+            continuation_rows(grid)
+        if flow_context(heading, markdown_words()["flow_context"]):
+            flow_rows(grid, col, self.known_targets, self.b.records, self.b.file, self.b.warn)
+        else:
+            self.known_targets.update(known_targets(grid, col))
 
     # -- end
 
@@ -1600,6 +1692,32 @@ _PLACE = re.compile(r"^(?:paragraph|table) \d+")
 
 def _marker_key(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", text.casefold().replace("_", " ")).split())
+
+
+# "id: RISK-SEC-001" over "title: …" before the first heading: the risk file's own record of its id and title
+_META = re.compile(r"^\s*id\s*:\s*\S+.*\n\s*title\s*:", re.I)
+
+
+def _bold_lead(p: etree._Element) -> str:
+    """The text of the bold runs that open a paragraph ("Analyzes:" of "Analyzes: HAZ-SEC-001")."""
+    out: list[str] = []
+    for r in p.iter(_w("r")):
+        text = "".join(t.text or "" for t in r.iter(_w("t")))
+        if not text:
+            continue
+        rpr = r.find(_w("rPr"))
+        b = rpr.find(_w("b")) if rpr is not None else None
+        if b is None or b.get(_w("val")) in ("0", "false"):
+            break
+        out.append(text)
+    return "".join(out).strip()
+
+
+class _WordRiskReader(_Reader):
+    """The Markdown reading of a risk file, its places named as a Word document's ("paragraph 12")."""
+
+    def loc(self, line: int, what: str = "") -> str:
+        return f"paragraph {line}" + (f" ({what})" if what else "")
 
 
 class DocxImporter(DocxDoor):

@@ -31,6 +31,8 @@ class NativeImporter(Importer):
         data = read_structured(path)
         if not isinstance(data, dict) or data.get("schema") not in ("mdptm/1", None):
             raise InputError("not an mdptm/1 model (no 'schema: mdptm/1' key)", file=str(path))
+        if "schema" not in data and (other := _other_tool(data)):
+            raise InputError(other, file=str(path))
         if "schema" not in data and not any(data.get(coll) for coll, _kind in COLLECTIONS):
             raise InputError("no threat-model content found: not an mdptm/1 model (no 'schema: mdptm/1' key) and no items", file=str(path))
         data.setdefault("schema", "mdptm/1")
@@ -54,6 +56,22 @@ class NativeImporter(Importer):
                     set_provenance(item, Source(file=name, locator=loc, importer=self.name))
                 ctx.report.imported(name, loc, item.id)
         return model
+
+
+def _other_tool(data: dict[str, object]) -> str | None:
+    """What another threat-modelling tool's own file is, and what of it to import instead: read as an
+    mdptm model it would fail on its first item ("required field 'id' is missing"), which says nothing."""
+    if "threagile_version" in data:
+        return (
+            "a Threagile model (threagile_version): its risks are made when Threagile runs, the file holds none; "
+            "import the risks.xlsx Threagile writes (a register), or an OTM export of the model"
+        )
+    if {"boundaries", "flows"} <= data.keys() and ({"isOrdered", "onDuplicates"} & data.keys() or "threatsFile" in data):
+        return (
+            "a pytm model (tm.py --json): pytm makes its findings when the script runs; import its report "
+            "(tm.py --report, Markdown) or an OTM export of the model"
+        )
+    return None
 
 
 def _with_placeholders(data: dict[str, object]) -> dict[str, object]:

@@ -22,6 +22,7 @@ from lxml import etree
 from mdptm.base.safety import check_zip, current_limits, iter_xml, local_name, parse_xml, read_input, read_zip_member, release
 from mdptm.errors import InputError
 from mdptm.importers.doors import CsvDoor, XlsxDoor
+from mdptm.importers.tabular.pairs import continuation_rows, flow_context, flow_rows, known_targets, target_column
 from mdptm.importers.tabular.records import SourceBuilder
 from mdptm.importers.tabular.resolve import resolve_references
 from mdptm.importers.tabular.stride import read_stride_matrix
@@ -478,6 +479,7 @@ def import_grids(path: Path, grids: list[Grid], ctx: ImportContext, importer: st
     if profile is not None:
         vocab = profile_vocabulary(vocab, profile)
     builder = SourceBuilder(file, importer, vocab, ctx.report, profile)
+    known: set[str] = set()  # components named on the threat sheets read so far
     names = [repr(g.name) for g in grids if g.name]
     ctx.looked_at = f"sheets {', '.join(names)}" if names else f"{sum(len(g.cells) for g in grids)} rows"
     for grid in grids:
@@ -489,6 +491,14 @@ def import_grids(path: Path, grids: list[Grid], ctx: ImportContext, importer: st
         stride = stride_default(vocab, grid.name) if grid.name else None
         if stride:
             grid.defaults["stride"] = stride
+        if profile is None:
+            col = target_column(grid, vocab)  # a threat sheet's component column, read as Markdown and Word read it
+            if col == 0:
+                continuation_rows(grid)  # a blank component cell under a named one continues it
+            if col is not None and flow_context(grid.name):
+                flow_rows(grid, col, known, builder.records, file, builder.warn)  # "Device IoT Hub" on a Communication sheet
+            elif col is not None:
+                known.update(known_targets(grid, col))
         if profile is None and read_stride_matrix(grid, vocab, builder, file):
             ctx.report.tables_read.append((grid, []))  # a STRIDE x component matrix: one threat per filled cell
             continue
@@ -551,11 +561,18 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+_SEP_LINE = re.compile(r"^\ufeff?sep=([^\r\n])[ \t]*\r?\n", re.I)
+
+
 def read_csv(path: Path) -> tuple[Grid, str, str]:
     """A CSV file as one grid, with the encoding and delimiter found."""
     data = read_input(path, limit=min(MAX_CSV_BYTES, current_limits().max_input_bytes))
     text, encoding = decode_text(data)
     delim = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text)
+    said = _SEP_LINE.match(text)
+    if said:  # "sep=;": Excel's line naming the delimiter, no row of the table (kept as a blank row: lines keep their numbers)
+        delim = said.group(1)
+        text = "\n" + text[said.end() :]
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
     except csv.Error as exc:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from mdptm.errors import InputError
 from mdptm.mapping.framework import TEXT_FIELDS, UNION_LABELS, Assertion, Clause, FieldCheck, Framework, Override, Rule
-from mdptm.model import Item, Model
+from mdptm.model import Item, Model, View
 from mdptm.model.evidence import affirmed, durations, first_date, real_values, stated, void_reason
 from mdptm.model.io import read_structured
 from mdptm.model.results import CLAUSE_STATUSES, ClauseResult, ClauseStatus, Confirmation, Coverage, FrameworkResult
@@ -319,12 +319,23 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
     void = {c.id for c in model.controls if c.status != "not_implemented" and void_reason(c.title, c.description)}
     controls = {c.id for c in model.controls if c.id not in void}
     untreated = [t.id for t in model.threats if t.status in TREATED and not [c for c in t.controls if c in controls]]
-    if not untreated and not void:
+    empty_views = [v.id for v in model.views if _empty_view(v)]
+    if not untreated and not void and not empty_views:
         return model, []
     ids = set(untreated)
     threats = [t.model_copy(update={"status": "open"}) if t.id in ids else t for t in model.threats]
     kept = [c.model_copy(update={"status": "not_implemented"}) if c.id in void else c for c in model.controls]
-    return model.model_copy(update={"threats": threats, "controls": kept}), untreated
+    views = [v for v in model.views if v.id not in empty_views]
+    return model.model_copy(update={"threats": threats, "controls": kept, "views": views}), untreated
+
+
+def _empty_view(v: View) -> bool:
+    """A view with a name and nothing else, or only placeholders ("To be written", steps "TBD"): no picture,
+    no element, flow, threat or control, no step or description that states something. It shows nothing."""
+    if v.diagram is not None or v.elements or v.flows or v.threats or v.controls:
+        return False
+    texts = [v.description, v.detect, v.respond, v.recover]
+    return not any(t and _stated(t) for t in texts) and not real_values(v.steps)
 
 
 class ModelIndex:
@@ -415,7 +426,10 @@ def _describe(collection: str, flt: BaseModel, count: int = 0) -> str:
         if name in ("status", "category", "kind") and isinstance(cond, list):
             front[name] = _join([_human(c) for c in cond])
         elif name == "person" and isinstance(cond, bool):
-            tail.append("that are persons" if cond else "that are not persons")
+            one = count == 1
+            tail.append(
+                ("that is a person" if one else "that are persons") if cond else ("that is not a person" if one else "that are not persons")
+            )
         elif name == "responsibility" and isinstance(cond, list):
             tail.append("owned by " + _join([{"customer": "the hospital", "manufacturer": "the maker"}.get(c, _human(c)) for c in cond]))
         elif isinstance(cond, bool):

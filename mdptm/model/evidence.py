@@ -68,6 +68,7 @@ class EvidenceWords:
     strong: re.Pattern[str] | None = None
     deadline: re.Pattern[str] | None = None
     attack_subject: re.Pattern[str] | None = None
+    opener: re.Pattern[str] | None = None
 
 
 def _phrases(words: list[str]) -> str:
@@ -96,6 +97,7 @@ class EvidenceTerms(BaseModel):
     title_denial_patterns: list[str] = Field(default_factory=empty_list)
     clause_breaks: list[str] = Field(default_factory=empty_list)
     attack_subjects: list[str] = Field(default_factory=empty_list)
+    placeholder_openers: list[str] = Field(default_factory=empty_list)
     durations: _Durations
 
 
@@ -122,8 +124,11 @@ def evidence_words() -> EvidenceWords:
     subjects = raw.get("attack_subjects") or []
     # the attacker opens the clause, after at most two words ("An adversary must…", "Any potential attack would…")
     attack_subject = re.compile(rf"^\W*(?:[\w'-]+\s+){{0,2}}(?:{_phrases(subjects)})(?![\w'])", re.I) if subjects else None
+    openers = raw.get("placeholder_openers") or []
+    # after at most a short label of up to four words and a colon: "Authentication: to be defined"
+    opener = re.compile(rf"^(?:[^:]{{0,40}}:\s*)?(?:{_phrases(openers)})(?![\w'])", re.I) if openers else None
     return EvidenceWords(
-        placeholders, negation, not_negation, clause_break, duration, units, numbers, denials, strong, deadline, attack_subject
+        placeholders, negation, not_negation, clause_break, duration, units, numbers, denials, strong, deadline, attack_subject, opener
     )
 
 
@@ -157,7 +162,11 @@ def is_placeholder(value: object) -> bool:
         return True
     # a placeholder as the label of what follows: "Planned: TLS 1.3", "TBD: AES or ChaCha", "N/A: internal"
     head, colon, _ = first.partition(":")
-    return bool(colon) and _canon(head) in words.placeholders and bool(_canon(head))
+    if colon and _canon(head) in words.placeholders and _canon(head):
+        return True
+    # a deferral that opens the value, after a short label: "Authentication: to be defined", "Patches: to be
+    # agreed with each customer", "N/A for this product"
+    return words.opener is not None and (not colon or len(head.split()) <= 4) and bool(words.opener.match(first))
 
 
 def real_values(values: Iterable[object]) -> list[str]:
@@ -178,6 +187,9 @@ def _clauses(text: str) -> list[tuple[int, str]]:
     return out
 
 
+_CONDITION = re.compile(r"(?<![\w'])(?:if|when|whenever|in case)(?![\w'])[^,;]*")
+
+
 def _negated(clause: str, start: int, end: int) -> bool:
     """Does a negation govern the keyword at clause[start:end]? A negation word inside the keyword
     itself, or inside a phrase that only sounds negative ("no later than"), does not count."""
@@ -185,6 +197,9 @@ def _negated(clause: str, start: int, end: int) -> bool:
     masked = clause
     if words.not_negation is not None:
         masked = words.not_negation.sub(lambda m: " " * len(m.group(0)), masked)
+    # a negation in a condition ("if the webhook is unavailable", "when the certificate is not valid") says
+    # when the safeguard acts, it does not deny it
+    masked = _CONDITION.sub(lambda m: " " * len(m.group(0)), masked)
     for m in words.negation.finditer(masked):
         if m.start() < end and m.end() > start:
             continue  # the negation word is part of the keyword ("disabled by default", "no-touch")
@@ -365,6 +380,13 @@ def _title_denial() -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.I) if parts else None
 
 
+def _stem(word: str) -> str:
+    """The first six letters of a title word, shorter where its ending would hide other forms ("logging"
+    finds "logged")."""
+    root = re.sub(r"(?:ing|ed|ion|s)$", "", word)
+    return min(word[:6], root if len(root) >= 4 else word[:6], key=len)
+
+
 def denies_title(title: str, description: str) -> bool:
     """The description speaks of what the title names only in clauses that deny or defer it ("Encryption
     at rest" / "Patient data is not encrypted at rest", "Secure boot" / "We plan to add secure boot"): the
@@ -375,7 +397,7 @@ def denies_title(title: str, description: str) -> bool:
     rx = _title_denial()
     if rx is None or not description.strip() or rx.search(title):  # "Objects are not deserialized": the denial is the safeguard
         return False
-    stems = {w[:6] for w in re.findall(r"[a-z]{4,}", title.casefold()) if w not in _GENERIC_TITLE_WORDS}
+    stems = {_stem(w) for w in re.findall(r"[a-z]{4,}", title.casefold()) if w not in _GENERIC_TITLE_WORDS}
     if not stems:
         return False
     words = evidence_words()
@@ -406,13 +428,16 @@ def void_control(title: str, description: str) -> bool:
     """A control that describes no safeguard: all its title and description say is denied or a placeholder
     ("Known gap: there is no factory reset; no secure boot"), or its description denies its title ("Secure
     boot" / "Not implemented in this release"). It is not evidence of anything."""
-    if (not stated(title) and not stated(description)) or denied(description):
+    strong = evidence_words().strong
+    # a title written as a prohibition ("Ensure buckets are not world readable", "No default passwords") is a
+    # safeguard; one that only defers or withdraws ("TBD", "Secure boot: not supported") says nothing
+    title_void = is_placeholder(title) or (not stated(title) and (denied(title) or (strong is not None and bool(strong.search(title)))))
+    if (title_void and not stated(description)) or denied(description):
         return True
     # a description of several statements that all deny ("Factory reset: not supported. Secure boot: TBD.")
     # with at least one word that only ever denies ("cannot", "not supported", "missing", "TBD"): a plain
     # "no" or "without" also writes safeguards ("No remote access. No USB.")
     said = [c for _, c in _clauses(description) if _canon(c)]
-    strong = evidence_words().strong
     return (
         len(said) >= 2
         and not is_placeholder(description)

@@ -174,7 +174,8 @@ def _inbound_from_outside(d: Device) -> Cell:
     src = _src(d, "flows: initiator (or who the text says opens them), trust zones")
     if not d.model.flows:
         return Cell(NOT_STATED, stated=False, source=src)
-    listed = [f"{r.peer} → {r.local} ({r.protocol} {r.ports})" + ("" if r.opener.basis != "assumed" else ", opener assumed") for r in holes]
+    guess = {"assumed": ", opener assumed", "name": ", opener read from the flow's name"}
+    listed = [f"{r.peer} → {r.local} ({r.protocol} {r.ports})" + guess.get(r.opener.basis, "") for r in holes]
     text = f"{len(holes)}" + (": " + "; ".join(listed) if holes else " (outbound only)")
     short = f"{len(holes)} inbound" if holes else "none: outbound only"
     return Cell(text, score=float(len(holes)), source=src, short=short)

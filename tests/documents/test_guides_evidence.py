@@ -14,6 +14,7 @@ from mdptm.documents.guides import build_guides
 from mdptm.documents.guides.facts import Facts
 from mdptm.model import Element, Flow, TrustZone
 from mdptm.pipeline.build import build
+from mdptm.render.docir import Table
 from tests.documents.test_guides_readers import base, firewall_rows, text_of
 
 CORPUS_TD = Path("/work/shared/corpus/threatdragon/td-v2-iot-device.json")
@@ -76,6 +77,7 @@ def test_no_inbound_internet_rule_from_an_end_placed_outside_by_its_name_only() 
     text = text_of(doc)
     assert "is opened from outside the hospital (Cloud API)" not in text
     assert "Where does Cloud API run (F-1 Status): outside the hospital, as its name suggests, or on a hospital network" in text
+    assert "The model places it in no trust zone, so the rules do not assume either." in text
     f = Facts.of(_named_model())
     assert f.where("api") == "outside" and f.by_name("api") and f.stated_where("api") == "unknown"
     assert f.leaves_hospital(_named_model().flows[0]) is None  # pump (by its kind) to a place only a name gives
@@ -124,6 +126,8 @@ def test_threat_dragon_iot_device_guides(tmp_path: Path) -> None:
     # importer named them "Cloud API to MySQL database" after their ends), so they are asked about
     assert not [line for line in deploy.splitlines() if "| MySQL database |" in line and "internet" in line]
     assert "opened from outside the hospital (Cloud API)" not in deploy
+    # the boundary line the model draws is cited, not used to pick a side
+    assert "The model places it in no trust zone; it draws df-https-0d5542d3 across a trust boundary" in deploy
     unclear = next(line for line in deploy.splitlines() if "but not whether they are network connections" in line)
     assert "df-cloud-api-to-mysql-database" in unclear
     pre = (out / "guides" / "pre-procurement.md").read_text(encoding="utf-8")
@@ -224,3 +228,180 @@ def test_ptm_network_table_lists_no_person_flow_for_firewall_rules(tmp_path: Pat
     assert [r[0] for r in table.rows] == ["F-web"]
     notes = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
     assert "Not listed for firewall rules: F-user, with a person at one end; a person is not a network endpoint" in notes
+
+
+def test_a_direction_read_from_a_flow_name_is_marked_and_asked() -> None:
+    """'Queries' drawn from the web application to the database carries the queries: the database does not
+    open the connection (Threat Dragon demo model). A direction read from a word of a name ('Security event
+    forwarding') says which way the data moves, not who connects: the rule is marked and the maker asked."""
+    m = base(
+        trust_zones=[TrustZone(id="z-a", name="Ward LAN", kind="network"), TrustZone(id="z-b", name="Server VLAN", kind="network")],
+        elements=[
+            Element(id="web", name="Web Application", kind="process", trust_zone="z-a"),
+            Element(id="db", name="Database", kind="data_store", trust_zone="z-b"),
+            Element(id="siem", name="SIEM", kind="process", trust_zone="z-a"),
+        ],
+        flows=[
+            Flow(id="F-q", name="Queries", source="web", target="db", protocol="PostgreSQL", port="5432/tcp"),
+            Flow(id="F-r", name="Query Results", source="db", target="web", protocol="PostgreSQL", port="5432/tcp"),
+            Flow(id="F-s", name="Security event forwarding", source="db", target="siem", protocol="syslog", port="6514/tcp"),
+        ],
+    )
+    doc = build_guides(m)["deployment"]
+    rows = firewall_rows(doc)
+    openers = {(r[-1].split()[0], r[1]) for r in rows if r[0] == "out"}
+    assert ("F-q", "Database") not in openers and ("F-q", "Web Application") in openers
+    assert not any(r[-1].startswith("F-r") for r in rows)  # the results drawn back are the queries' return traffic
+    assert any(r[-1] == "F-s †" for r in rows)
+    text = text_of(doc)
+    assert "† Which end opens this connection is read from the flow's name" in text
+    assert "F-s Security event forwarding: does Database open the connection, as the flow's name suggests, or SIEM?" in text
+
+
+def test_guides_read_placeholders_and_void_controls_as_the_mapping_does() -> None:
+    """A product version 'TBD', an assumption 'TBD', a view step 'TBD', an asset disposal 'TBD' are not the
+    maker's statements; a control whose text denies or defers its title ('No security events are logged',
+    'Authentication: to be defined') is no control in place, and one named for the hospital that says
+    'Not required for this device' asks nothing of it."""
+    from mdptm.model import Asset, Assumption, Control, Product, View
+
+    m = base(
+        elements=[Element(id="p", name="Pump", kind="device")],
+        assets=[Asset(id="A1", name="Patient data", kind="phi", stored_in=["p"], disposal="TBD")],
+        views=[View(id="V1", kind="updatability_patchability", name="Update path", steps=["TBD", "The server downloads signed packages"])],
+        assumptions=[Assumption(id="AS-1", text="TBD", responsibility="customer")],
+        controls=[
+            Control(id="C2", title="Logging", category="event_logging", status="implemented", description="No security events are logged."),
+            Control(
+                id="C3",
+                title="Authentication",
+                category="authentication",
+                status="implemented",
+                description="Authentication: to be defined",
+            ),
+            Control(id="C7", title="Network segmentation", responsibility="customer", description="Not required for this device."),
+            Control(id="C9", title="Signed firmware", category="integrity", status="implemented", description="Every image is signed."),
+        ],
+    )
+    m.product = Product(name="Kit", manufacturer="Maker", version="TBD", intended_use="To be defined")
+    docs = {k: text_of(d) for k, d in build_guides(m).items()}
+    pre = docs["pre-procurement"]
+    assert "Kit TBD" not in pre and "To be defined" not in pre
+    assert "| Controls | 3 by the device maker (1 implemented, 2 not implemented); 0 expected of the hospital" in pre
+    assert "Control C2 (Logging) describes no safeguard in place: “No security events are logged”." in pre
+    assert "AS-1" not in pre
+    dep = docs["deployment"]
+    assert "These controls name the hospital but describe nothing for it to do: C7 Network segmentation" in dep
+    assert "| C7 Network segmentation | the hospital |" not in dep
+    ops = docs["operations"]
+    assert "Contain: the model relies on network segmentation" not in ops
+    assert "1. TBD" not in ops and "The server downloads signed packages" in ops
+    assert "| TBD |" not in docs["decommissioning"]
+
+
+def test_ptm_verification_counts_no_placeholder_and_no_void_control(tmp_path: Path) -> None:
+    """PTM 4.1: 'verification: [TBD]' cites nothing, and a control marked implemented whose text denies what
+    it names ('Secure boot is not supported on this hardware') is not counted, as the coverage does not."""
+    from mdptm.documents.ptm import build_ptm_doc
+    from mdptm.model import Control
+    from mdptm.plugins import ExportContext
+    from mdptm.render.docir import Paragraph
+
+    m = base(
+        controls=[
+            Control(
+                id="C1",
+                title="Secure boot",
+                category="integrity",
+                status="implemented",
+                description="Secure boot is not supported on this hardware.",
+                verification=["TR-1"],
+            ),
+            Control(
+                id="C2",
+                title="Signed firmware",
+                category="integrity",
+                status="implemented",
+                description="Images are signed.",
+                verification=["TBD"],
+            ),
+            Control(
+                id="C3",
+                title="Audit log",
+                category="event_logging",
+                status="implemented",
+                description="Sign-ins are logged.",
+                verification=["TR-7 log test"],
+            ),
+        ]
+    )
+    doc = build_ptm_doc(m, ExportContext(), tmp_path)
+    text = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
+    assert "1 of 2 implemented manufacturer controls cite verification evidence" in text
+    assert (
+        "Marked implemented, but their text denies or defers what they name, so they are not counted here or in the coverage: C1." in text
+    )
+
+
+def test_a_disposal_rule_is_not_given_to_an_element_it_does_not_name() -> None:
+    """An asset kept on the pump and in the maker's cloud log service with the rule 'Pump logs are erased by
+    Decommission. Cloud copies are deleted after 24 months': the cloud service gets the cloud part, not the
+    pump's; a one-sentence rule naming neither of two places is quoted as not said to be for either."""
+    from mdptm.model import Asset
+
+    m = base(
+        trust_zones=[TrustZone(id="z-c", name="Maker cloud", kind="cloud")],
+        elements=[
+            Element(id="p", name="Infusion pump", kind="device"),
+            Element(id="logs", name="Fleet log service", kind="cloud_service", trust_zone="z-c"),
+            Element(id="db", name="Server database", kind="data_store"),
+        ],
+        assets=[
+            Asset(
+                id="A1",
+                name="Event logs",
+                kind="log",
+                stored_in=["p", "logs"],
+                disposal="Pump logs are erased by Decommission. Cloud copies are deleted after 24 months.",
+            ),
+            Asset(
+                id="A2", name="Therapy data", kind="therapy_data", stored_in=["p", "db"], disposal="Erased by the Decommission function."
+            ),
+        ],
+    )
+    doc = build_guides(m)["decommissioning"]
+    rows = {r[0]: r[3] for b in doc.blocks if isinstance(b, Table) and b.header[0] == "Element" for r in b.rows}
+    assert rows["Fleet log service"] == "Cloud copies are deleted after 24 months."
+    assert "Pump logs are erased by Decommission" in rows["Infusion pump"] and "Cloud copies" not in rows["Infusion pump"]
+    assert (
+        "the model's rule for this data, not said to be for Server database: “Erased by the Decommission function”"
+        in rows["Server database"]
+    )
+
+
+def test_query_results_drawn_back_are_return_traffic() -> None:
+    """Threat Dragon's demo draws 'Queries' from the web application to the database and 'Web App Query
+    Results' back: the results are the queries' return traffic, no connection the database opens."""
+    m = base(
+        trust_zones=[TrustZone(id="z-a", name="Ward LAN", kind="network"), TrustZone(id="z-b", name="Server VLAN", kind="network")],
+        elements=[
+            Element(id="web", name="Web Application", kind="process", trust_zone="z-a"),
+            Element(id="db", name="Database", kind="data_store", trust_zone="z-b"),
+        ],
+        flows=[
+            Flow(id="F-q", name="Queries", source="web", target="db", protocol="PostgreSQL", port="5432/tcp"),
+            Flow(id="F-r", name="Web App Query Results", source="db", target="web", protocol="PostgreSQL", port="5432/tcp"),
+        ],
+    )
+    doc = build_guides(m)["deployment"]
+    assert {r[-1].split()[0] for r in firewall_rows(doc)} == {"F-q"}
+    assert "F-r answers F-q" in text_of(doc)
+
+
+def test_long_id_lists_read_as_counts() -> None:
+    m = base(
+        elements=[Element(id="a", name="A"), Element(id="b", name="B")], flows=[Flow(id=f"F{i}", source="a", target="b") for i in range(14)]
+    )
+    text = text_of(build_guides(m)["pre-procurement"])
+    assert "- Encryption not stated for 14 flows (see the register, ptm.xlsx)." in text
+    assert "flows 14 items" not in text

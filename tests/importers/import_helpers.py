@@ -14,6 +14,7 @@ from docx.oxml import parse_xml
 
 from mdptm.model import Model
 from mdptm.model.report import ImportReport
+from mdptm.model.validate import validate_model
 from mdptm.pipeline.importing import ImportSource, import_sources
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -23,6 +24,30 @@ PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4
 
 def run_import(*paths: Path, profile: dict[str, Any] | None = None, fmt: str | None = None) -> tuple[Model, ImportReport]:
     return import_sources([ImportSource(p, fmt, profile) for p in paths])
+
+
+def checked_import(path: Path) -> tuple[Model, ImportReport]:
+    """Import one file; the model must validate and the report reconcile (seen = imported + merged + skipped)."""
+    model, report = import_sources([ImportSource(path)])
+    assert validate_model(model) == []
+    assert reconciles(report)
+    return model, report
+
+
+def load_text(tmp_path: Path, text: str, name: str = "tm.md") -> tuple[Model, ImportReport]:
+    """*text* written as *name* and imported by :func:`checked_import`."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return checked_import(path)
+
+
+def warning_messages(report: ImportReport) -> list[str]:
+    return [w.message for w in report.warnings]
+
+
+def skipped(report: ImportReport) -> list[str]:
+    """Each skipped record as "locator: reason"."""
+    return [f"{r.locator}: {r.reason}" for r in report.records if r.disposition == "skipped"]
 
 
 def reconciles(report: ImportReport) -> bool:

@@ -18,33 +18,16 @@ from mdptm.errors import InputError
 from mdptm.importers.doors import MarkdownDoor
 from mdptm.importers.markdown import MarkdownImporter
 from mdptm.importers.mermaid import parse_flowchart
-from mdptm.model import Model
 from mdptm.model.report import ImportReport
 from mdptm.model.validate import validate_model
 from mdptm.pipeline.importing import ImporterFailure, ImportSource, import_sources
 from mdptm.plugins import importers
 from tests.conftest import CORPUS
-from tests.importers.import_helpers import reconciles
+from tests.importers.import_helpers import checked_import as load
+from tests.importers.import_helpers import load_text, reconciles, skipped
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "markdown-real"
 SHARED_MD = CORPUS / "markdown-real"
-
-
-def load(path: Path) -> tuple[Model, ImportReport]:
-    model, report = import_sources([ImportSource(path)])
-    assert validate_model(model) == []
-    assert reconciles(report)
-    return model, report
-
-
-def load_text(tmp_path: Path, text: str, name: str = "tm.md") -> tuple[Model, ImportReport]:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return load(path)
-
-
-def skipped(report: ImportReport) -> list[str]:
-    return [f"{r.locator}: {r.reason}" for r in report.records if r.disposition == "skipped"]
 
 
 def warnings(report: ImportReport) -> list[str]:
@@ -162,7 +145,8 @@ REAL = [
     ("karmada-threatmodeling.md", 9, 9, 0, 0, 0, 0),
     ("tikv-threat-model.md", 59, 0, 0, 11, 0, 0),
     ("nats-threat-modeling.md", 6, 6, 0, 0, 0, 0),
-    ("guardon-threat-model.md", 16, 6, 7, 0, 0, 0),
+    # one countermeasure per mitigation bullet (21 in 6 lists), as in Word; the 4 attack surfaces are interfaces
+    ("guardon-threat-model.md", 16, 21, 7, 4, 0, 0),
 ]
 
 
@@ -251,10 +235,14 @@ def test_guardon_risks_and_mitigations_labels_under_stride_headings() -> None:
     per_stride = [t.stride[0] for t in model.threats]
     assert per_stride.count("spoofing") == 3 and per_stride.count("elevation_of_privilege") == 2
     assert model.threats[0].title == "Impersonation of rule sources"
-    spoofing_control = next(c for c in model.controls if c.id == model.threats[0].controls[0])
-    assert "Signed releases" in spoofing_control.description
-    assert {t.controls[0] for t in model.threats[:3]} == {spoofing_control.id}  # one list, shared and warned
-    assert any("one mitigation list for the 3 threats" in m for m in warnings(report))
+    spoofing = [c for c in model.controls if c.id in model.threats[0].controls]
+    # the four bullets under "Mitigations:" are four countermeasures, each linked to the section's three risks
+    assert [c.title for c in spoofing] == ["Signed releases", "No remote rule fetching", "CSP restricting script injection",
+                                           "User-controlled rule import only"]  # fmt: skip
+    assert all(t.controls == model.threats[0].controls for t in model.threats[:3])
+    assert any("its 3 threat(s) and 4 countermeasure(s) are linked as a group" in m for m in warnings(report))
+    assert [e.name for e in model.elements if "interface" in e.tags] == [
+        "Browser DOM", "Local rule storage", "YAML parser", "Extension update mechanism"]  # fmt: skip
     assert model.assets[0].name == "Kubernetes YAML documents"
     assert len(model.out_of_scope) == 6 and model.out_of_scope[0].text == "Kubernetes runtime attacks"
     assert model.document.version == "v1.0" and model.document.title == "Guardon — Threat Model (STRIDE-Based)"
@@ -452,13 +440,13 @@ def test_stride_sections_questions_shared_mitigations_task_boxes_and_written_ids
     assert not any("?" in t for t in titles)  # checklist questions are not threats
     assert sum("a question" in s for s in skipped(report)) == 2
     t1, t2, t3, e1 = model.threats
-    assert t1.controls == t2.controls and len(t1.controls) == 1  # one mitigation list for the section
-    assert "tenant scoping" in next(c for c in model.controls if c.id == t1.controls[0]).description
+    assert t1.controls == t2.controls and len(t1.controls) == 2  # one countermeasure per bullet, shared by the section
+    assert [c.title for c in model.controls if c.id in t1.controls] == ["payload minimization", "tenant scoping"]
     assert t3.stride == ["repudiation"] and t3.risk is not None and t3.risk.level == "medium"
     assert len(t3.controls) == 1
     assert e1.id == "E-1" and e1.stride == ["elevation_of_privilege"]
     assert "permission-isolation" in e1.extra["Evidence"]  # an unknown label is kept, not merged into controls
-    assert len(model.controls) == 3
+    assert len(model.controls) == 4
 
 
 NAMED_BLOCKS = """\

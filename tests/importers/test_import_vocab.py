@@ -325,6 +325,13 @@ def _plain_header_forms(text: str) -> tuple[str, ...]:
 
     from mdptm.importers.tabular.vocab import norm_text
 
+    if re.search(r"[a-z][A-Z]", text) and " " not in text.strip():
+        # a camel-case header ("FailureModes") is read as its words
+        return _plain_header_forms(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text.strip()))
+    tail = re.match(r"^(?P<head>.*[a-z].*?)[\s_]+(?P<lo>[01])[\s_]*(?:-|–|_|to|\s)[\s_]*(?P<hi>\d{1,3})$", text.strip(), re.I)
+    if tail and int(tail.group("hi")) > int(tail.group("lo")) and not any(ch in text for ch in "&(['’"):
+        # a scale at the end without brackets ("Likelihood_1_5"): the header with and without it
+        return tuple(dict.fromkeys(f for f in (norm_text(tail.group("head")), norm_text(text)) if f))
     t = re.sub(r"\((e?s)\)", r"\1", text.lower().replace("&", " and "))
     t = t.replace("’", "'").replace("'s", "s")
     without = norm_text(re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", t))

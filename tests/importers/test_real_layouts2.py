@@ -8,27 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from mdptm.model import Model
-from mdptm.model.report import ImportReport
 from mdptm.model.validate import validate_model
 from mdptm.pipeline.importing import ImportSource, import_sources
-from tests.importers.import_helpers import reconciles
-
-
-def load_text(tmp_path: Path, text: str, name: str = "tm.md") -> tuple[Model, ImportReport]:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    model, report = import_sources([ImportSource(path)])
-    assert validate_model(model) == []
-    assert reconciles(report)
-    return model, report
+from tests.importers.import_helpers import load_text, reconciles, skipped
 
 
 def by_title(model: Model) -> dict[str, object]:
     return {t.title: t for t in model.threats}
-
-
-def skipped(report: ImportReport) -> list[str]:
-    return [f"{r.locator}: {r.reason}" for r in report.records if r.disposition == "skipped"]
 
 
 # -- 1. "| Threat | Mitigation | Status |": threats, their mitigations as linked controls

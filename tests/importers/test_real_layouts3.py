@@ -8,29 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mdptm.model import Model
-from mdptm.model.report import ImportReport
-from mdptm.model.validate import validate_model
-from mdptm.pipeline.importing import ImportSource, import_sources
-from tests.importers.import_helpers import reconciles
-
-
-def load_text(tmp_path: Path, text: str, name: str = "tm.md") -> tuple[Model, ImportReport]:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    model, report = import_sources([ImportSource(path)])
-    assert validate_model(model) == []
-    assert reconciles(report)
-    return model, report
-
-
-def warnings(report: ImportReport) -> list[str]:
-    return [w.message for w in report.warnings]
-
-
-def skipped(report: ImportReport) -> list[str]:
-    return [f"{r.locator}: {r.reason}" for r in report.records if r.disposition == "skipped"]
-
+from tests.importers.import_helpers import load_text, skipped
+from tests.importers.import_helpers import warning_messages as warnings
 
 # -- a risk register whose cells break lines with <br>: "**Title**<br>description", "• a<br>• b"
 

@@ -192,3 +192,209 @@ def test_word_register_rows_with_a_category_and_component_but_no_threat_text(tmp
     assert "T-23-06" not in threats  # an empty row with only its id is still no threat
     assert len(model.controls) == 2
     assert any("titled 'Tampering of FTS5 query injection'" in w.message for w in report.warnings)
+
+
+def test_word_countermeasures_that_begin_alike_stay_two_controls(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Update system STRIDE")
+    d.heading("Spoofing", 2)
+    d.para("Threats:")
+    d.bullets("An attacker impersonates the Director Repository")
+    d.para("Countermeasures:")
+    d.bullets(
+        "Use strong cryptographic signatures to authenticate the source of the metadata. Accept metadata only when it "
+        "is signed by the Director's pinned keys and reject every other signer, logging the attempt for audit."
+    )
+    d.heading("Tampering", 2)
+    d.para("Threats:")
+    d.bullets("An attacker alters targets metadata in transit")
+    d.para("Countermeasures:")
+    d.bullets(
+        "Use strong cryptographic signatures to authenticate the source of the metadata. Verify every targets file "
+        "against its hash before install and refuse any image whose hash differs from the signed metadata."
+    )
+    model, _report = run_import(d.save(tmp_path / "stride.docx"))
+    assert len(model.threats) == 2 and len(model.controls) == 2
+    # each threat keeps its own countermeasure: the shared first sentence does not make them one control
+    ctl = {c.id: c for c in model.controls}
+    texts = {t.title: ctl[t.controls[0]].title + " " + ctl[t.controls[0]].description for t in model.threats}
+    assert "pinned keys" in texts["An attacker impersonates the Director Repository"]
+    assert "hash before install" in texts["An attacker alters targets metadata in transit"]
+    assert not any("pinned keys" in x and "hash" in x for x in texts.values())
+
+
+def test_word_threat_tables_with_blank_component_cells_and_a_communication_table(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("IoT security architecture")
+    d.heading("Processes", 2)
+    d.table(
+        [
+            ["Component", "Threat", "Mitigation", "Risk"],
+            ["Device", "S", "Authenticate the device", "Replacing the device with another one"],
+            ["", "T", "Tamper-proof key storage", "Someone tampers with the device"],
+            ["Field Gateway", "S", "Authenticate the gateway to the cloud", "Spoofed gateway presents itself as any device"],
+            ["", "E", "Access control mechanism for Field Gateway", ""],
+        ]
+    )
+    d.heading("Communication", 2)
+    d.table(
+        [
+            ["Component", "Threat", "Mitigation", "Risk"],
+            ["Device Field Gateway", "TID", "(D)TLS", "Eavesdropping on the link"],
+            ["Field Gateway Device", "D", "Rate limits", "Flooding the device with commands"],
+        ]
+    )
+    model, report = run_import(d.save(tmp_path / "iot.docx"))
+    names = {e.id: e.name for e in model.elements}
+    by_risk = {t.title: t for t in model.threats}
+    # a blank component cell continues the row above, as in a Markdown table
+    assert [names[x] for x in by_risk["Someone tampers with the device"].targets] == ["Device"]
+    # a row with only its category, component and mitigation is titled by them, not dropped
+    assert [names[x] for x in by_risk["Elevation of privilege of Field Gateway"].targets] == ["Field Gateway"]
+    # under "Communication", "Device Field Gateway" names two known components: the flow between them
+    flow = next(f for f in model.flows if f.name == "Device Field Gateway")
+    assert (names[flow.source], names[flow.target]) == ("Device", "Field Gateway")
+    assert by_risk["Eavesdropping on the link"].targets == [flow.id]
+    assert len(model.flows) == 2 and len(model.threats) == 6 and sorted(names.values()) == ["Device", "Field Gateway"]
+    assert any("read as the data flow 'Device' -> 'Field Gateway'" in w.message for w in report.warnings)
+
+
+def test_word_risk_file_reads_as_its_markdown(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc()
+    d.para("id: RISK-SEC-007\ntitle: Tampered Firmware Image Accepted\nstatus: approved")
+    d.heading("Risk Analysis: Tampered Firmware Image Accepted", 1)
+    d.heading("Inherent Risk Assessment", 2)
+    d.table(
+        [
+            ["Factor", "Rating", "Justification"],
+            ["Severity", "4 (Critical)", "Wrong therapy"],
+            ["Probability", "2 (Remote)", "Needs key"],
+            ["Inherent Risk", "8 - ALARP", "Reduce"],
+        ]
+    )
+    d.heading("Risk Controls", 2)
+    d.heading("SRS-011 - Signed Firmware Images", 3)
+    d.para("The bootloader verifies an ECDSA signature before any image runs.")
+    d.para("Verification: TC-031", bold=False)
+    d.heading("SRS-012 - Anti-Rollback Counter", 3)
+    d.para("A monotonic counter refuses older images.")
+    d.heading("Residual Risk Assessment", 2)
+    d.table(
+        [
+            ["Factor", "Rating", "Justification"],
+            ["Severity", "4 (Critical)", "Unchanged"],
+            ["Probability", "1 (Rare)", "Signed"],
+            ["Residual Risk", "4 - Acceptable", "Within tolerance"],
+        ]
+    )
+    model, report = run_import(d.save(tmp_path / "RISK-SEC-007.docx"))
+    assert [t.id for t in model.threats] == ["RISK-SEC-007"]
+    risk = model.threats[0]
+    assert risk.title == "Tampered Firmware Image Accepted" and risk.controls == ["SRS-011", "SRS-012"]
+    assert risk.risk is not None and risk.risk.score == 8 and risk.residual_risk is not None and risk.residual_risk.score == 4
+    assert risk.extra["Inherent Risk"] == "8 - ALARP"
+    assert {c.id: c.title for c in model.controls} == {"SRS-011": "Signed Firmware Images", "SRS-012": "Anti-Rollback Counter"}
+    assert any("read as one risk" in w.message and w.locator and w.locator.startswith("paragraph") for w in report.warnings)
+
+
+def test_a_word_document_whose_first_heading_names_no_risk_is_walked_as_before(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Pump threat model")
+    d.heading("Threats", 1)
+    d.table([["ID", "Threat", "Mitigation"], ["T-1", "Spoofed server", "Mutual TLS"]])
+    model, _report = run_import(d.save(tmp_path / "tm.docx"))
+    assert [t.id for t in model.threats] == ["T-1"] and len(model.controls) == 1
+
+
+_ATTACK = (
+    "# MITRE ATT&CK Threat Mapping\n\n## Threat Scenarios & ATT&CK Mapping\n\n"
+    "### 1. **Phishing Attack Leading to Credential Theft**\n"
+    "| ATT&CK Tactic | Technique | ID | Description |\n|---|---|---|---|\n"
+    "| Initial Access | Phishing | T1566 | Deceptive emails trick staff into clicking links. |\n"
+    "| Credential Access | Valid Accounts | T1078 | Stolen logins reused to access the EHR. |\n\n"
+    "### 3. **Suspicious Remote Access from Foreign IP**\n"
+    "| ATT&CK Tactic | Technique | ID | Description |\n|---|---|---|---|\n"
+    "| Initial Access | Valid Accounts | T1078 | Remote attacker uses stolen credentials. |\n"
+    "| Command and Control | Remote Access Software | T1219 | AnyDesk or TeamViewer. |\n"
+)
+
+
+def test_attack_technique_tables_are_the_steps_of_the_scenario_above_them(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _ATTACK)
+    # "T1566", "T1078" are ATT&CK techniques, not threat ids: one threat per scenario heading
+    assert [t.title for t in model.threats] == ["Phishing Attack Leading to Credential Theft", "Suspicious Remote Access from Foreign IP"]
+    phishing, remote = model.threats
+    assert phishing.extra["ATT&CK techniques"] == "T1566, T1078" and remote.extra["ATT&CK techniques"] == "T1078, T1219"
+    assert "T1566 — ATT&CK Tactic: Initial Access; Technique: Phishing" in phishing.description
+    assert "AnyDesk" in remote.description  # T1078 under two scenarios joins neither into the other
+    assert not any(t.id.startswith("T1") for t in model.threats)
+    assert sum(r.disposition == "merged" for r in report.records) == 2  # the second row of each table
+
+
+def test_word_attack_mapping_reads_alike(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("MITRE ATT&CK Threat Mapping")
+    d.heading("2. Unauthorized USB Device Usage", 3)
+    d.table(
+        [
+            ["ATT&CK Tactic", "Technique", "ID", "Description"],
+            ["Execution", "User Execution", "T1204", "Personal USB drives with malware."],
+            ["Collection", "Data Staged", "T1074", "Data staged before exfiltration."],
+        ]
+    )
+    model, _report = run_import(d.save(tmp_path / "attack.docx"))
+    assert [t.title for t in model.threats] == ["Unauthorized USB Device Usage"]
+    assert model.threats[0].extra["ATT&CK techniques"] == "T1204, T1074"
+
+
+def test_excel_sheets_with_blank_component_cells_and_a_communication_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    from tests.importers.import_helpers import run_import
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Processes"
+    for row in (
+        ["Component", "Threat", "Mitigation", "Risk"],
+        ["Device", "S", "Authenticate the device", "Replacing the device with another one"],
+        ["", "T", "Tamper-proof key storage", "Someone tampers with the device"],
+        ["Field Gateway", "S", "Authenticate the gateway", "A spoofed gateway poses as any device"],
+    ):
+        ws.append(row)
+    comm = wb.create_sheet("Communication")
+    for row in (
+        ["Component", "Threat", "Mitigation", "Risk"],
+        ["Device Field Gateway", "TID", "(D)TLS", "Eavesdropping on the link"],
+        ["Field Gateway Device", "D", "Rate limits", "Flooding the device with commands"],
+    ):
+        comm.append(row)
+    path = tmp_path / "iot.xlsx"
+    wb.save(path)
+    model, _report = run_import(path)
+    names = {e.id: e.name for e in model.elements}
+    by_risk = {t.title: t for t in model.threats}
+    assert [names[x] for x in by_risk["Someone tampers with the device"].targets] == ["Device"]
+    flow = next(f for f in model.flows if f.name == "Device Field Gateway")
+    assert (names[flow.source], names[flow.target]) == ("Device", "Field Gateway")
+    assert by_risk["Eavesdropping on the link"].targets == [flow.id] and sorted(names.values()) == ["Device", "Field Gateway"]
+
+
+def test_a_csv_register_with_existing_and_proposed_controls(tmp_path: Path) -> None:
+    text = (
+        "RiskID,Threat,Asset,Impact,Likelihood,CVSS_Vector,CVSS_Score,Existing_Control,Proposed_Control,Residual_Risk\n"
+        "R01,Salesforce-to-SAP Payload Tampering,MuleSoft Ingestion API,Critical,High,AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N,"
+        "9.1,Basic API Key,RS256 Payload Signing & JSON Schema Validation,Low\n"
+    )
+    model, _report = load_text(tmp_path, text, "register.csv")
+    (risk,) = model.threats
+    assert risk.cvss_score == 9.1 and len(risk.controls) == 2
+    said = {c.title: (c.status, c.status_stated) for c in model.controls}
+    # "Existing_Control" states what is in place, "Proposed_Control" what is planned
+    assert said == {"Basic API Key": ("implemented", True), "RS256 Payload Signing & JSON Schema Validation": ("planned", True)}

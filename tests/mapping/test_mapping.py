@@ -224,10 +224,26 @@ def test_fda_views_follow_the_views_present(view_id: str) -> None:
 
 def test_views_present_cover_the_view_clauses_of_an_otherwise_empty_model() -> None:
     model = Model.empty()
-    model.views = [View(id=f"V{i}", kind=k, name=k) for i, k in enumerate(VIEW_IDS.values())]
+    model.views = [View(id=f"V{i}", kind=k, name=k, steps=["The pump reports its state"]) for i, k in enumerate(VIEW_IDS.values())]
     cov = map_model(model, ["fda-premarket"])
     for kind in VIEW_IDS.values():
         assert clause(cov, "fda-premarket", f"view.{kind}").status == "covered"
+
+
+def test_a_view_that_shows_nothing_covers_nothing() -> None:
+    """A view with a name and nothing else, or only placeholders ("To be written", steps "TBD"), shows no
+    architecture: it is no evidence of the view the FDA asks for."""
+    model = Model.empty()
+    model.views = [
+        View(id="V1", kind="multi_patient_harm", name="Multi-Patient Harm View"),
+        View(id="V2", kind="updatability_patchability", name="Update view", description="To be written", steps=["TBD"]),
+    ]
+    cov = map_model(model, ["fda-premarket"])
+    assert clause(cov, "fda-premarket", "view.multi_patient_harm").status == "gap"
+    assert clause(cov, "fda-premarket", "view.updatability_patchability").status == "gap"
+    model.views[1].steps = ["The server downloads signed packages"]
+    cov = map_model(model, ["fda-premarket"])
+    assert clause(cov, "fda-premarket", "view.updatability_patchability").status == "covered"
 
 
 CATEGORIES = [
@@ -351,13 +367,20 @@ def test_mc2_principles_pillars_and_not_applicable() -> None:
     cov = map_model(model, ["mc2"])
     assert clause(cov, "mc2", "pillar.maturity").status == "covered"
     assert clause(cov, "mc2", "v2.24").status == "gap"  # the model has a cloud service
-    no_cloud = without(model, "E-CLOUD")
+    # an empty "Manufacturer cloud" zone left behind still names a place outside: not "no cloud"
+    assert clause(map_model(without(model, "E-CLOUD"), ["mc2"]), "mc2", "v2.24").status == "gap"
+    no_cloud = without(model, "E-CLOUD", "TZ-CLOUD")
     c = clause(map_model(no_cloud, ["mc2"]), "mc2", "v2.24")
     assert c.status == "not_applicable"
     assert c.rationale == (
-        "Not applicable: no cloud service elements; the data flows the model describes: 3 flows (F-1, F-2, F-3); "
-        "the trust zones that place its elements: 3 trust zones (TZ-DEV, TZ-HOSP, TZ-CLOUD)."
+        "Not applicable: no cloud service elements; no cloud, vendor or internet trust zones; trust zones named for a "
+        "cloud, the internet or the maker: no trust zones; the data flows the model describes: 3 flows (F-1, F-2, F-3); "
+        "the trust zones that place its elements: all 3 elements that are not persons state trust zone (E-PUMP, E-GW, E-NET)."
     )
+    # one zone holding some elements places the others nowhere: they may run in a cloud
+    partly = no_cloud.model_copy(deep=True)
+    partly.elements[0].trust_zone = None
+    assert clause(map_model(partly, ["mc2"]), "mc2", "v2.24").status == "gap"
     no_flows = without(no_cloud, *[fl.id for fl in no_cloud.flows])
     assert clause(map_model(no_flows, ["mc2"]), "mc2", "v2.24").status == "gap"  # silence shows nothing
     no_sbom = unset(model, "support.sbom")

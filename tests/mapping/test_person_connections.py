@@ -70,3 +70,8 @@ def test_threat_dragon_iot_device_user_is_no_connection() -> None:
     status, evidence, _ = _i2i(m)
     assert "user" not in evidence
     assert status == "gap"
+
+
+def test_one_system_reads_in_the_singular() -> None:
+    _, _, rationale = _i2i(_model(Element(id="dir", name="User directory", kind="external_entity")))
+    assert "mobile app element that is not a person (dir)" in rationale

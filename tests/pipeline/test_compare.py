@@ -227,3 +227,13 @@ def test_a_place_only_a_name_gives_is_not_an_inbound_hole_or_a_cloud(tmp_path: P
     result = compare([_write(tmp_path, "a", BASE), _write(tmp_path, "b", data)])
     assert _row(result, "Connections opened from outside the hospital (inbound firewall rules)").cells[1].text.startswith("0")
     assert _row(result, "Cloud and maker services it depends on").cells[1].text.startswith("0")
+
+
+def test_an_opener_read_from_a_name_is_said_so(tmp_path: Path) -> None:
+    data = _worse()
+    flows = data["flows"]
+    assert isinstance(flows, list)
+    flows[2]["name"] = "Command push"
+    result = compare([_write(tmp_path, "a", BASE), _write(tmp_path, "b", data)])
+    text = _row(result, "Connections opened from outside the hospital (inbound firewall rules)").cells[1].text
+    assert text.startswith("1") and "opener read from the flow's name" in text

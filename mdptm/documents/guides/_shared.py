@@ -132,7 +132,9 @@ def _use_case_views(f: Facts, phase: Literal["deployment", "operations", "decomm
 
 
 def _customer_controls(f: Facts) -> list[Control]:
-    return [c for c in f.model.controls if c.responsibility in ("customer", "shared")]
+    """The controls the model expects of the hospital, alone or with the maker; not one whose text denies or
+    defers what its title names ("Network segmentation" / "Not required for this device"), or is only "TBD"."""
+    return [c for c in f.model.controls if c.responsibility in ("customer", "shared") and c.id not in f.void]
 
 
 def _customer_assumptions(f: Facts) -> list[Assumption]:

@@ -142,21 +142,38 @@ _STOP = frozenset(
 
 def _disposal_on(f: Facts, a: Asset, e: Element) -> str:
     """The part of an asset's disposal rule about this element ("Pump: ... Server: ..." → the pump's part),
-    found by the words of the element's name that the product name does not share; else the whole rule."""
+    found by the words of the element's name that the product name does not share; else the whole rule when
+    the asset is kept in this element alone. A rule for an asset kept in several places that names none of its
+    words is not said to be this element's: it is quoted as the model's rule ("Pump logs are erased by
+    Decommission" is not how the maker's cloud log service erases them)."""
     text = _disposal(f, a)
-    own = (
-        set(re.findall(r"[a-z][a-z0-9-]{2,}", e.name.lower()))
-        - _STOP
-        - set(re.findall(r"[a-z][a-z0-9-]{2,}", f.model.product.name.lower()))
-    )
+    if not a.disposal:
+        return text
+    rx = _words_rx(f, e, a)
+    parts = [p.strip() for p in re.split(r"(?<=[.;])\s+", text) if p.strip()]
+    if rx is not None:
+        mine = [p for p in parts if rx.search(p)]
+        if mine:
+            return " ".join(mine)
+    places = [x for x in a.stored_in if x in f.elements]
+    if len(places) <= 1:
+        return text
+    return f"the model's rule for this data, not said to be for {e.name}: “{text.rstrip('.')}”"
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z][a-z0-9-]{2,}", text.lower()))
+
+
+def _words_rx(f: Facts, e: Element, a: Asset) -> re.Pattern[str] | None:
+    """The words that name *e* in a disposal rule: of its name and its zone's, not shared with the product's
+    or the asset's name ("Meridian fleet log service" is not named by "Pump logs")."""
+    zone = f.zone_of(e.id)
+    own = (words(e.name) | (words(zone.name) if zone is not None else set())) - _STOP - words(f.model.product.name) - words(a.name)
+    own = {w for w in own if w.rstrip("s") not in {x.rstrip("s") for x in words(a.name)}}
     if kind_word := {"data_store": "database", "software": "server", "mobile_app": "tablet"}.get(e.kind):
         own.add(kind_word)
-    parts = [p.strip() for p in re.split(r"(?<=[.;])\s+", text) if p.strip()]
-    if len(parts) < 2 or not own:
-        return text
-    rx = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(own)) + r")s?\b", re.IGNORECASE)
-    mine = [p for p in parts if rx.search(p)]
-    return " ".join(mine) if mine else text
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(own)) + r")s?\b", re.IGNORECASE) if own else None
 
 
 def _disposal(f: Facts, a: Asset) -> str:

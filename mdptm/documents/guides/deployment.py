@@ -25,7 +25,7 @@ from mdptm.render.docir import Doc
 
 _DIRECTION = {"outbound": "out", "inbound": "in"}
 _NAMED_ONLY = "named, not stated as needed from the hospital; no port given"  # a word in a control is no stated need
-_BASIS_MARK = {"stated": "", "text": "", "design": "", "kind": "", "name": "", "assumed": " *"}
+_BASIS_MARK = {"stated": "", "text": "", "design": "", "kind": "", "name": " †", "assumed": " *"}
 
 
 def deployment(f: Facts) -> Doc:
@@ -72,6 +72,13 @@ def deployment(f: Facts) -> Doc:
             doc.p(
                 "* The model does not say which end opens this connection; the rule assumes the end the model "
                 "names first. Confirm it (see the questions at the end).",
+                style="note",
+            )
+        if any(r.opener.basis == "name" for r in plan.rules):
+            doc.p(
+                '† Which end opens this connection is read from the flow\'s name ("forwarding", "upload": the '
+                'sending end; "download", "poll": the fetching end), which says which way the data moves, not '
+                "who connects. Confirm it (see the questions at the end).",
                 style="note",
             )
     elif not m.flows:  # silence is not "no connection": the model may simply not describe its flows
@@ -214,8 +221,10 @@ def _hospital_part(text: str) -> str:
     RADIUS server"): what the hospital has to do, without the maker's part."""
     hit = topology.matcher(topology.network_terms().hospital_words)
     parts = [p.strip() for p in re.split(r"(?<=[.;])\s+", " ".join((text or "").split())) if p.strip()]
-    mine = [p for p in parts if hit(p)]
-    out = " ".join(mine[:1])
+    mine = [p for p in parts if hit(p)]  # every such clause: the hospital's part may be in more than one
+    out = " ".join(mine).rstrip(";,: ")
+    if out and out[-1] not in ".!?)":  # a clause cut at its semicolon ends the cell as a sentence
+        out += "."
     return out[0].upper() + out[1:] if out else ""
 
 
@@ -238,6 +247,14 @@ def _hospital_controls(doc: Doc, f: Facts) -> None:
         doc.p(
             "The threat model assigns no control to the hospital; it does not say that the hospital has nothing to "
             "provide. Ask the device maker what the device expects of the hospital before go-live."
+        )
+    empty = [c for c in f.model.controls if c.responsibility in ("customer", "shared") and c.id in f.void]
+    if empty:  # named for the hospital, but their text denies, defers or leaves out what the hospital is to do
+        doc.p(
+            "These controls name the hospital but describe nothing for it to do: "
+            + "; ".join(f"{c.id} {c.title} (“{' '.join(c.description.split())[:80].rstrip('.')}”)" for c in empty)
+            + ". Ask the device maker whether the hospital has a part in them.",
+            style="note",
         )
     ca = _customer_assumptions(f)
     if ca:

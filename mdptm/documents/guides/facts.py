@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field
 
 from mdptm.model import Asset, Control, Element, Flow, Item, Model, Strict, TrustZone, topology
-from mdptm.model.evidence import is_placeholder
+from mdptm.model.evidence import is_placeholder, real_values, void_reason
 from mdptm.model.index import threats_by_control
 from mdptm.model.io import load_validated
 from mdptm.model.vocabulary import vocabulary_file
@@ -83,11 +83,13 @@ class Facts:
     index: dict[str, tuple[str, Item]] = field(default_factory=dict)
     _where: dict[str, Location] = field(default_factory=dict)
     _by_name: set[str] = field(default_factory=set)  # elements placed only by a word of their own name
+    void: set[str] = field(default_factory=set)  # controls that describe no safeguard (denied, deferred, "TBD")
     _mitigates: dict[str, list[str]] = field(default_factory=dict)  # control id -> threat ids
 
     @classmethod
     def of(cls, model: Model, terms: GuideTerms | None = None) -> Facts:
         f = cls(model=_said(model), terms=terms or load_terms())
+        f.void = {c.id for c in model.controls if void_reason(c.title, c.description)}
         model = f.model
         for kind, item in model.items():
             f.index.setdefault(item.id, (kind, item))
@@ -180,26 +182,53 @@ _SECURITY_NONE = frozenset({"none", "no", "false", "0"})  # a flow's encryption 
 
 
 def _said(model: Model) -> Model:
-    """*model* as the guides may quote it: a support fact or a flow's encryption, authentication, protocol or
-    port that is a placeholder ("TBD", "N/A", "see later") is not stated, so no guide prints it as the device maker's
-    statement or counts it as a fact. Only what changes is copied."""
+    """*model* as the guides may quote it. A product or support fact, or a flow's encryption, authentication,
+    protocol or port that is a placeholder ("TBD", "N/A", "see later") is not stated, so no guide prints it as
+    the device maker's statement or counts it as a fact; an assumption that is only a placeholder and a view
+    step that is one are left out; a control that describes no safeguard (its text denies or defers what its
+    title names, or is only "TBD": :func:`mdptm.model.evidence.void_reason`, as the mapping reads it) is not
+    implemented. Only what changes is copied."""
+    update: dict[str, object] = {}
+    product = {
+        name: None
+        for name in ("model", "version", "intended_use", "description", "device_type")
+        if isinstance(getattr(model.product, name), str) and is_placeholder(getattr(model.product, name))
+    }
+    if product:
+        update["product"] = model.product.model_copy(update=product)
     support = {
         name: None
         for name in type(model.support).model_fields
         if isinstance(getattr(model.support, name), str) and is_placeholder(getattr(model.support, name))
     }
+    if support:
+        update["support"] = model.support.model_copy(update=support)
     flows: list[Flow] = []
     changed = False
     for fl in model.flows:
-        update = {
+        said = {
             name: None
             for name in ("encryption", "authentication")
             if (v := getattr(fl, name)) is not None and v.strip().casefold() not in _SECURITY_NONE and is_placeholder(v)
         }
         # a protocol or port that is a placeholder ("TBD", "N/A") is not stated: no rule prints it as one
-        update.update({name: None for name in ("protocol", "port") if (v := getattr(fl, name)) is not None and is_placeholder(v)})
-        flows.append(fl.model_copy(update=update) if update else fl)
-        changed = changed or bool(update)
-    if not support and not changed:
-        return model
-    return model.model_copy(update={"support": model.support.model_copy(update=support), "flows": flows})
+        said.update({name: None for name in ("protocol", "port") if (v := getattr(fl, name)) is not None and is_placeholder(v)})
+        flows.append(fl.model_copy(update=said) if said else fl)
+        changed = changed or bool(said)
+    if changed:
+        update["flows"] = flows
+    void = [c.id for c in model.controls if c.status != "not_implemented" and void_reason(c.title, c.description)]
+    if void:
+        ids = set(void)
+        off = {"status": "not_implemented", "status_stated": True}
+        update["controls"] = [c.model_copy(update=off) if c.id in ids else c for c in model.controls]
+    assets = [a.model_copy(update={"disposal": None}) if a.disposal and is_placeholder(a.disposal) else a for a in model.assets]
+    if any(a is not b for a, b in zip(assets, model.assets, strict=True)):
+        update["assets"] = assets
+    assumptions = [a for a in model.assumptions if not (is_placeholder(a.text) and (not a.description or is_placeholder(a.description)))]
+    if len(assumptions) != len(model.assumptions):
+        update["assumptions"] = assumptions
+    views = [v.model_copy(update={"steps": real_values(v.steps)}) if len(real_values(v.steps)) != len(v.steps) else v for v in model.views]
+    if any(a is not b for a, b in zip(views, model.views, strict=True)):
+        update["views"] = views
+    return model.model_copy(update=update) if update else model

@@ -244,16 +244,29 @@ def _open_points(f: Facts) -> list[str]:
         out.append(f"The threat model states no status for {listed}: ask whether each is mitigated, accepted or open.")
     bare = [t.id for t in m.threats if not t.controls and t.status not in ("not_applicable", "accepted", "transferred", "open")]
     if bare:
-        out.append("No control is named for threats " + _id_list(bare) + ".")
+        out.append(
+            "No control is named for threats " + _id_list(bare) + "."
+            if len(bare) <= 12
+            else f"No control is named for {len(bare)} threats (see the register, ptm.xlsx)."
+        )
     unstated = [c.id for c in m.controls if not c.status_stated and c.responsibility not in ("customer", "shared")]
     if unstated:
         listed = f"controls {_id_list(unstated)}" if len(unstated) <= 12 else f"{len(unstated)} controls (see the register, ptm.xlsx)"
         out.append(f"The threat model lists {listed} without saying whether they are implemented.")
     pending = [c for c in m.controls if c.status != "implemented" and c.responsibility not in ("customer", "shared")]
     if len(pending) <= THREAT_ROWS:
-        out += [f"Control {c.id} ({c.title}) is {_words(c.status)}." for c in pending]
+        out += [
+            f"Control {c.id} ({c.title}) describes no safeguard in place: “{' '.join(c.description.split())[:120].rstrip('.')}”."
+            if c.id in f.void and c.description.strip()
+            else f"Control {c.id} ({c.title}) is {_words(c.status)}."
+            for c in pending
+        ]
     else:
-        out.append(f"{len(pending)} controls are planned or not implemented: " + _id_list([c.id for c in pending]) + ".")
+        out.append(
+            f"{len(pending)} controls are planned or not implemented"
+            + (": " + _id_list([c.id for c in pending]) if len(pending) <= 12 else " (see the register, ptm.xlsx)")
+            + "."
+        )
     s = m.support
     missing = [
         name
@@ -271,7 +284,11 @@ def _open_points(f: Facts) -> list[str]:
         out.append("No data flow is described: which connections the device makes, and where its data goes.")
     unknown = [fl.id for fl in m.flows if fl.encryption is None]
     if unknown:
-        out.append("Encryption not stated for flows " + _id_list(unknown) + ".")
+        out.append(
+            "Encryption not stated for flows " + _id_list(unknown) + "."
+            if len(unknown) <= 12
+            else f"Encryption not stated for {len(unknown)} flows (see the register, ptm.xlsx)."
+        )
     return out
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from mdptm.documents.ptm._shared import CLAUSE_TITLES, QUESTIONS, Chapter, _id_list, _Index, _short, label, plural
 from mdptm.model import Model
+from mdptm.model.evidence import real_values, void_reason
 from mdptm.model.results import CLAUSE_STATUSES, Coverage, Review
 from mdptm.render import diagrams
 from mdptm.render.docir import PageBreak, Table
@@ -29,10 +30,19 @@ class AssuranceChapter(Chapter):
     def _verification(self) -> None:
         d, m = self.doc, self.m
         d.h("4.1 Verification of controls", 2)
-        implemented = [c for c in m.controls if c.status == "implemented" and c.responsibility != "customer"]
-        verified = [c for c in implemented if c.verification]
+        marked = [c for c in m.controls if c.status == "implemented" and c.responsibility != "customer"]
+        # as the coverage reads them: a control whose text denies or defers what its title names is not in place
+        void = [c for c in marked if void_reason(c.title, c.description)]
+        implemented = [c for c in marked if c not in void]
+        if void:
+            d.p(
+                f"Marked implemented, but their text denies or defers what they name, so they are not counted here "
+                f"or in the coverage: {_id_list([c.id for c in void])}.",
+                style="note",
+            )
+        verified = [c for c in implemented if real_values(c.verification)]  # "TBD", "N/A" cite nothing
         if not implemented:
-            d.p("No manufacturer control is marked as implemented.")
+            d.p("No other manufacturer control is marked as implemented." if void else "No manufacturer control is marked as implemented.")
             return
         unstated = [c for c in implemented if not c.status_stated]
         d.p(
@@ -44,8 +54,8 @@ class AssuranceChapter(Chapter):
                 else ""
             )
         )
-        rows = [[c.id, c.title, "; ".join(c.verification) or "No evidence cited"] for c in implemented]
-        fills = {(r, 2): "FFE0B2" for r, c in enumerate(implemented) if not c.verification}
+        rows = [[c.id, c.title, "; ".join(real_values(c.verification)) or "No evidence cited"] for c in implemented]
+        fills = {(r, 2): "FFE0B2" for r, c in enumerate(implemented) if not real_values(c.verification)}
         d.blocks.append(
             Table(
                 ["ID", "Control", "Verification evidence"],

@@ -48,7 +48,7 @@ class MitigationChapter(Chapter):
                     c.id,
                     _titled(c.title, c.description),
                     RESPONSIBILITY_TITLES[c.responsibility] + ("" if c.responsibility_stated else " (assumed: not stated)"),
-                    label(c.status),
+                    label(c.status) + ("" if c.status_stated else " (assumed: not stated)"),
                     ", ".join(ix.threats_by_control.get(c.id, [])) or "—",
                 ]
                 for c in controls

@@ -53,7 +53,7 @@ class ListReading(_ReaderState):
         if ctx.stride and not ctx.view:
             self.stride_list(lst, ctx)
             return
-        if ctx.list_kind in ("asset", "element"):
+        if ctx.list_kind in ("asset", "element", "interface"):
             # "- Kubernetes YAML documents" under "Assets": one item per short bullet, "Name – description" split.
             for it in lst.items:
                 parts = re.split(r"\s+[–—-]\s+|:\s+", one_line(it.lead.text), maxsplit=1)
@@ -68,7 +68,9 @@ class ListReading(_ReaderState):
                 values = {"name": name}
                 if len(parts) > 1:
                     values["description"] = parts[1]
-                self.record(ctx.list_kind, values, self.loc(it.line, "list item"), ctx)
+                if ctx.list_kind == "interface":
+                    values["tags"] = "interface"  # an entry point: one interface, not a flow with two ends
+                self.record("element" if ctx.list_kind == "interface" else ctx.list_kind, values, self.loc(it.line, "list item"), ctx)
             return
         if ctx.list_kind:
             for it in lst.items:

@@ -398,6 +398,7 @@ class _Reader(ListReading, TableReading):
         label: str | None = None
         made: list[_Pending] = []
         mitigation: list[str] = []
+        measures: list[tuple[str, int]] = []  # the bullets of a mitigation list: one countermeasure each, as in Word
         prose = 0
         for blk in blocks:
             if isinstance(blk, Para):
@@ -413,6 +414,7 @@ class _Reader(ListReading, TableReading):
                 continue
             if isinstance(blk, MdList) and label == "mitigation":
                 mitigation.extend("- " + it.all_text() for it in blk.items)
+                measures.extend((it.all_text(), it.line) for it in blk.items if it.all_text().strip())
                 continue
             listed = isinstance(blk, MdList) and label is not None and label.startswith("extra:")
             if listed and label is not None and norm_text(label[6:]) in self.threat_list_labels:
@@ -426,6 +428,23 @@ class _Reader(ListReading, TableReading):
         if prose and not made:
             self.b.warn(where, f"{prose} paragraph(s) under this STRIDE heading not read as threats (prose, no bullet or label)")
         text = "\n".join(m for m in mitigation if m.strip())
+        if made and measures and len(measures) == sum(1 for m in mitigation if m.strip()):
+            # "**Mitigations:**" over bullets beside the section's threat bullets: each bullet one countermeasure,
+            # linked to every threat of the section (the document pairs none with one threat)
+            cids = []
+            for measure, line in measures:
+                cid = self.new_control_id()
+                values = {"id": cid, "title": first_sentence(measure).rstrip("."), "description": measure}
+                self.controls.append(self.record("control", values, self.loc(line, "list item"), ctx))
+                cids.append(cid)
+            for pend in made:
+                pend.mitigation_refs = list(cids)
+            self.b.warn(
+                where,
+                f"its {len(made)} threat(s) and {len(cids)} countermeasure(s) are linked as a group (the document lists "
+                "them side by side without pairing them)",
+            )
+            return
         if text and made:
             if len(made) > 1:
                 self.b.warn(where, f"one mitigation list for the {len(made)} threats of this STRIDE section: linked to each")
@@ -543,7 +562,13 @@ class _Reader(ListReading, TableReading):
 
     def section_kind(self, title: str) -> str | None:
         """Assumptions and out-of-scope sections, named as the Word importer names them."""
-        names = {"assumptions": "assumption", "out_of_scope": "out_of_scope", "assets": "asset", "elements": "element"}
+        names = {
+            "assumptions": "assumption",
+            "out_of_scope": "out_of_scope",
+            "assets": "asset",
+            "elements": "element",
+            "interfaces": "interface",  # "Entry Points", "Attack Surfaces": one interface per bullet, as in Word
+        }
         # "Assets (What we protect)": a bracket closing the heading glosses it; the words before it name the kind
         for name in dict.fromkeys((title, _GLOSS.sub("", title) or title)):
             for kind, item_kind in names.items():

@@ -11,6 +11,7 @@ from mdptm.importers.markdown.fields import _Ctx
 from mdptm.importers.markdown.state import _ReaderState
 from mdptm.importers.markdown.words import _PLACEHOLDER, _PREFIX_ID
 from mdptm.importers.merge import norm_name
+from mdptm.importers.tabular.pairs import continuation_rows, flow_context, flow_rows, target_column
 from mdptm.importers.tabular.records import first_sentence, recommended_control
 from mdptm.importers.tabular.stride import read_stride_matrix
 from mdptm.importers.tabular.tables import Grid, RowRecord
@@ -140,18 +141,14 @@ class TableReading(_ReaderState):
             numbers.append(r + 1)
         grid = Grid(file=self.file, name=name, style="table", cells=cells, row_numbers=numbers)
         grid.context = " ".join(ctx.headings[-2:])
+        grid.heading = ctx.headings[-1] if ctx.headings else ""
         grid.view = ctx.view
         if ctx.stride:
             grid.defaults["stride"] = ctx.stride
         if ctx.component:
             grid.defaults["targets"] = ctx.component  # a threat table under "Subsystem 2: Cloud backend"
         width = grid.width
-        # A row whose first cell is empty continues the one above (Markdown has no merged cells).
-        for r in range(2, len(cells)):
-            if not cells[r][0].strip() and any(c.strip() for c in cells[r][1:]):
-                anchor = grid.merged.get((r - 1, 0), (r - 1, 0))
-                if cells[anchor[0]][0].strip() and anchor[0] >= 1:
-                    grid.merged[(r, 0)] = anchor
+        continuation_rows(grid)  # a row whose first cell is empty continues the one above (Markdown has no merged cells)
         if width and cells:
             self.letters_column(grid)
             self.prose_risk_column(grid)
@@ -218,58 +215,14 @@ class TableReading(_ReaderState):
                 grid.cells[r].append(title)
 
     def target_column(self, grid: Grid) -> int | None:
-        if not grid.cells:
-            return None
-        for c, h in enumerate(grid.cells[0]):
-            m = match_header(self.vocab, "threat", h)
-            if m is not None and m.field == "targets":
-                return c
-        return None
+        return target_column(grid, self.vocab)
 
     def flow_context(self, ctx: _Ctx) -> bool:
-        words = f" {norm_text(ctx.headings[-1] if ctx.headings else '')} "
-        return any(f" {norm_text(str(w))} " in words for w in self.words["flow_context"])
+        return flow_context(ctx.headings[-1] if ctx.headings else "", self.words["flow_context"])
 
     def flow_rows(self, grid: Grid, col: int, known: set[str]) -> None:
         """Component cells of a communication table name the two ends of a flow ("Device IoT Hub")."""
-        seen: set[str] = set()
-        for r in range(1, len(grid.cells)):
-            cell = one_line(grid.data_text(r, col))
-            if not cell or norm_name(cell) in seen:
-                continue
-            ends = self.split_pair(cell, known)
-            if ends is None:
-                self.b.warn(
-                    grid.locator(r, col), f"{cell!r} under a communication heading names no two known components; read as a component"
-                )
-                continue
-            seen.add(norm_name(cell))
-            self.b.warn(grid.locator(r, col), f"{cell!r} read as the data flow {ends[0]!r} -> {ends[1]!r}")
-            rec = RowRecord(
-                kind="flow",
-                file=self.file,
-                locator=grid.locator(r, col),
-                values={"name": cell, "source": ends[0], "target": ends[1]},
-                headers={"name": grid.cells[0][col], "source": grid.cells[0][col], "target": grid.cells[0][col]},
-                extra={},
-                view=grid.view,
-            )
-            self.b.records.append(rec)
-
-    def split_pair(self, cell: str, known: set[str]) -> tuple[str, str] | None:
-        parts = re.split(r"\s*(?:<-+>|-+>|<-+|↔|→|←|⇄)\s*", cell)
-        if len(parts) == 2 and all(p.strip() for p in parts):
-            return parts[0].strip(), parts[1].strip()
-        words = cell.split()
-        both = [(i, " ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
-        for _i, a, b in both:
-            if norm_name(a) in known and norm_name(b) in known:
-                return a, b
-        one = [(len(a) if norm_name(a) in known else len(b), a, b) for _i, a, b in both if norm_name(a) in known or norm_name(b) in known]
-        if one:
-            _n, a, b = max(one)
-            return a, b
-        return None
+        flow_rows(grid, col, known, self.b.records, self.file, self.b.warn)
 
     # -- fenced code
 

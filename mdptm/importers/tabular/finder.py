@@ -18,6 +18,7 @@ from mdptm.importers.tabular.headers import (
     _is_kv_header,
     _letters_to_index,
     _link_id_column,
+    _more_controls,
     _second_title,
     _stated_levels,
     _text_column,
@@ -32,8 +33,11 @@ from mdptm.importers.tabular.vocab import (
     match_header,
     norm_text,
     one_line,
+    parse_risk,
     scale_hint,
 )
+
+_ID_CELL = re.compile(r"^[A-Za-z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
 
 
 @dataclass
@@ -175,12 +179,28 @@ class TableFinder:
         if sum(1 for h in headers if h and self._is_exact(h)) < 1:
             return None
         cls = classify(self.vocab, headers, self._context(), only)
+        if only in (None, "threat") and (cls is None or cls.skipped) and self._risk_names(r, c0, c1):
+            # "Risk | Probability | Impact" over "Data Breach", "Vendor Delay": the first column names the risks,
+            # it rates none: the risk's title
+            by_name = classify(self.vocab, ["Risk Name", *headers[1:]], self._context(), "threat")
+            if by_name is not None and not by_name.skipped:
+                cls = by_name
         if cls is None:
             return None
         grouped = self._group_row_above(r, c0, c1, headers, cls, only)
         if grouped is not None:
             return grouped
         return _Candidate(r, c0, c1, cls, header_rows, headers)
+
+    def _risk_names(self, r: int, c0: int, c1: int) -> bool:
+        """The first header is "Risk" (or "Risks") and the cells below it are names of two words or more, no
+        ratings (two rows at least), beside other columns."""
+        g = self.grid
+        if c1 <= c0 or norm_text(one_line(g.header_text(r, c0))) not in ("risk", "risks"):
+            return False
+        cells = [one_line(g.cells[k][c0]) for k in range(r + 1, len(g.cells)) if not g.row_blank(k)]
+        cells = [c for c in cells if c]
+        return len(cells) >= 2 and all(len(c.split()) >= 2 and not parse_risk(self.vocab, c, None, shared=True).ok for c in cells)
 
     def _arrow_rows(self, r: int, c0: int, c1: int) -> bool:
         """Every row below the header names two ends with an arrow in its first cell ("IPC → favorites-manager"),
@@ -495,6 +515,8 @@ class TableFinder:
             if fname is not None:
                 seen_fields.add(fname)
             columns.append(Column(c, header, fname, c in g.hidden_cols, scale_hint(header) if header else None))
+        if cls.kind == "threat" and not forced:
+            _more_controls(columns, self.vocab)
         _second_title(g, cls.kind, columns, rows, self.vocab)
         warnings: list[tuple[str, str]] = []
         loc = g.locator(cand.header_rows[0], cand.c0)
@@ -628,12 +650,37 @@ class TableFinder:
                 return True
         return False
 
+    def _headerless(self) -> dict[int, str]:
+        """A register written without its header row: three or more rows of the same width (four cells or more),
+        each starting with a distinct id ("R-01", "R-02" …), perhaps under a title line: the reason to give
+        the title lines and the first row; empty otherwise."""
+        g = self.grid
+        rows = all_rows = [r for r in range(len(g.cells)) if not g.row_blank(r)]
+        titles = 0  # a title or a note line or two above the rows
+        while titles < min(3, len(rows)) and sum(1 for v in g.cells[rows[titles]] if v.strip()) == 1:
+            titles += 1
+        rows = rows[titles:]
+        if len(rows) < 3:
+            return {}
+        widths = [sum(1 for v in g.cells[r] if v.strip()) for r in rows]
+        firsts = [one_line(g.cells[r][0]) if g.cells[r] else "" for r in rows]
+        if min(widths) < 4 or max(widths) - min(widths) > 2 or len(set(firsts)) != len(firsts):
+            return {}
+        if not all(_ID_CELL.match(f) for f in firsts):
+            return {}
+        shown = ", ".join(repr(f) for f in firsts[:2]) + (", …" if len(firsts) > 2 else "")
+        fix = "add a header row naming the columns, or a profile"
+        out = dict.fromkeys(all_rows[:titles], f"title row above a register with no header row (ids {shown}); {fix}")
+        out[rows[0]] = f"no header row: this row and the ones below are data (ids {shown}); {fix}"
+        return out
+
     def _note_uncovered(self, covered: dict[int, list[tuple[int, int]]]) -> None:
         """Rows outside every table: facts ("Manufacturer | Acme"), titles, captions, stray text."""
         g = self.grid
         first_header = min((b.header_rows[0] for b in self.blocks), default=len(g.cells))
         last = g.width - 1
         lone = self._lone_fact_rows() if not self.blocks and g.style == "table" else set()
+        headerless = self._headerless() if not self.blocks else {}
         for r in range(len(g.cells)):
             spans = covered.get(r, [])
             if any(a <= 0 and b >= last for a, b in spans):
@@ -657,7 +704,9 @@ class TableFinder:
                 continue
             text = one_line(" ".join(v for _c, v in cells))
             short = text if len(text) <= 60 else text[:57] + "..."
-            if not self.blocks:
+            if not self.blocks and r in headerless:
+                reason = f"{headerless[r]} ({short!r})"
+            elif not self.blocks:
                 where = "table" if g.style == "table" else "sheet"
                 reason = f"no threat-model table recognised in this {where} ({short!r}); a profile can name its columns"
             elif r < first_header:

@@ -151,6 +151,8 @@ class RowRecord:
     view: str | None = None
     scales: dict[str, int | None] = field(default_factory=dict)
     joined: list[str] = field(default_factory=list)  # locators of rows under merged cells that joined this one
+    # mitigations of the rows that joined this one, one control each: (field, text, header, locator)
+    more_controls: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 @dataclass

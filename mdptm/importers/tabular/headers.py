@@ -15,11 +15,13 @@ from mdptm.importers.tabular.vocab import (
     KindSpec,
     Vocabulary,
     match_header,
+    mitigation_status,
     norm_text,
     one_line,
     parse_choice,
     parse_risk,
     parse_status,
+    parse_stride,
     skipped_hits,
 )
 
@@ -228,6 +230,21 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             title.field = "stride"
             fields.add("stride")
             out.append(f"column {title.header!r} holds STRIDE categories, not threat titles: read as the STRIDE column")
+    stride = next((c for c in columns if c.field == "stride"), None)
+    if stride is not None and not _names_own_field(vocab, stride.header, "stride"):
+        values = cells(stride)
+        if len(values) >= 2 and not any(parse_stride(vocab, v).value for v in values):
+            # "Asset_Type" (Hardware, Server, Data): a type of something else, not a STRIDE category
+            stride.field = None
+            out.append(f"column {stride.header!r} holds no STRIDE categories: kept as written")
+    assets = next((c for c in columns if c.field == "assets"), None)
+    if assets is not None:
+        named = next((c for c in columns if c.field is None and norm_text(c.header) in _ASSET_NAME_HEADERS), None)
+        values = cells(assets)
+        if named is not None and values and all(_ID_VALUE.match(v) for v in values) and cells(named):
+            # "Asset_ID | Asset_Name": the names name the assets; the ids stay with the row
+            assets.field, named.field = None, "assets"
+            out.append(f"column {named.header!r} names the assets of column {assets.header!r} (its ids): read as the assets")
     cvss = next((c for c in columns if c.field == "cvss"), None)
     vector = next((c for c in columns if c.field is None and {"cvss", "vector"} <= set(norm_text(c.header).split())), None)
     if cvss is not None and vector is not None and any(v.upper().startswith(("CVSS:", "AV:")) for v in cells(vector)):
@@ -243,6 +260,35 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             col.field = new
             fields.add("description")
     return out
+
+
+_ASSET_NAME_HEADERS = frozenset({"asset name", "name of asset", "asset description", "asset title"})
+
+
+def _names_own_field(vocab: Vocabulary, header: str, fname: str) -> bool:
+    """The header is an exact synonym of the field (not a partial hit: "Asset Type" for "type")."""
+    m = match_header(vocab, "threat", header)
+    return m is not None and m.field == fname and bool(getattr(m, "exact", False))
+
+
+def _more_controls(columns: list[Column], vocab: Vocabulary) -> None:
+    """A register with its controls in place beside the ones it recommends ("Existing Controls" |
+    "Recommended Controls", "Current controls" | "Planned mitigation"): the second column is controls too
+    (``controls.more``), each column's header giving its controls' status, not left in extra."""
+    first = next((c for c in columns if c.field == "controls"), None)
+    if first is None:
+        return
+    said = mitigation_status(vocab, first.header)
+    for c in columns:
+        if c.field is not None or not c.header:
+            continue
+        m = match_header(vocab, "threat", c.header)
+        if m is None or m.field != "controls":
+            continue
+        other = mitigation_status(vocab, c.header)
+        if other is not None and other != said:
+            c.field = "controls.more"
+            return
 
 
 def _stated_levels(columns: list[Column]) -> None:

@@ -89,6 +89,7 @@ _BAND = re.compile(
     r"|(?P<op><=?|≤)\s*(?P<lt>\d+(?:[.,]\d+)?)|(?:>=?|≥)\s*(?P<ge>\d+(?:[.,]\d+)?))\s*\)?\s*(?::.*|\|.*)?$"
 )
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_ATTACK_ID = re.compile(r"^T\d{4}(?:\.\d{3})?$")  # a MITRE ATT&CK technique ("T1566", "T1565.001")
 _RANGE_FIRST = re.compile(r"^\s*(?:\d+(?:[.,]\d+)?\s*[-–—]\s*\d+(?:[.,]\d+)?|[<>]=?\s*\d+(?:[.,]\d+)?)\s*$")
 # A legend line: a mark that is no word ("✅", "⚠️", "🔄") and what it means ("Implemented and Verified").
 _LEGEND_LINE = re.compile(r"^\s*([^\w\s*\[\]()]{1,3})\s*(?:[=:–—-]\s*)?(\w.{0,60})$")
@@ -179,6 +180,44 @@ class SourceBuilder:
 
     # -- input
 
+    def _attack_mapping(self, grid: Grid) -> bool:
+        """ "ATT&CK Tactic | Technique | ID | Description" rows with technique ids ("T1566", "T1565.001"): the steps
+        of the threat the heading above names ("### 1. Phishing Attack Leading to Credential Theft"), never threats
+        of their own. One threat titled by the heading, its techniques its description; with no heading, skipped."""
+        if len(grid.cells) < 2:
+            return False
+        header = [norm_text(h) for h in grid.cells[0]]
+        if not any("tactic" in h.split() or "att ck" in h for h in header):
+            return False
+        rows = [r for r in range(1, len(grid.cells)) if any(x.strip() for x in grid.cells[r])]
+        idcol = next((c for c in range(grid.width) if all(_ATTACK_ID.match(grid.cells[r][c].strip()) for r in rows)), None)
+        if idcol is None or not rows:
+            return False
+        heading = one_line(re.sub(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[A-Z][.)])\s+", "", grid.heading or grid.context.split("  ")[-1] or ""))
+        lines = []
+        for r in rows:
+            cells = [one_line(grid.cells[r][c]) for c in range(grid.width)]
+            rest = [f"{grid.cells[0][c]}: {v}" for c, v in enumerate(cells) if c != idcol and v]
+            lines.append(f"{cells[idcol]} — " + "; ".join(rest))
+        if not heading:
+            for r in rows:
+                why = "ATT&CK technique of no threat scenario named above the table: not a threat"
+                self.report.skipped(self.file, grid.locator(r), why)
+            return True
+        rec = RowRecord(
+            kind="threat",
+            file=self.file,
+            locator=grid.locator(rows[0]),
+            values={"title": heading, "description": "\n".join(lines)},
+            headers={"title": "heading", "description": "ATT&CK techniques"},
+            extra={"ATT&CK techniques": ", ".join(one_line(grid.cells[r][idcol]) for r in rows)},
+            view=grid.view,
+            joined=[grid.locator(r) for r in rows[1:]],
+        )
+        self.records.append(rec)
+        self.warn(rec.locator, f"{len(rows)} ATT&CK technique row(s) read as the steps of the threat {heading!r} named above them")
+        return True
+
     def add_grid(self, grid: Grid) -> list[Block]:
         """Find the tables of a grid and collect their records; skipped rows go to the report now."""
         if not self.bands:
@@ -189,6 +228,8 @@ class SourceBuilder:
                 if len(row) >= 2
             ]  # "1–4 | Low" is read as "Low 1–4"
             self.add_bands(rows, grid.name or grid.context[:40])
+        if self.profile is None and self._attack_mapping(grid):
+            return []
         finder = TableFinder(grid, self.vocab, self.profile)
         blocks, notes = finder.run()
         self.report.tables_read.append((grid, blocks))
@@ -466,7 +507,7 @@ class SourceBuilder:
                 said = set(rec.values) - defaults - {"id"}
                 if rid and not (said - {"status"}) and not rec.extra:
                     reason = f"empty template row (only its id {rid!r}), not a {label}"
-                elif rid and any(f in rec.headers for f in fields):
+                elif rid and (any(f in rec.headers for f in fields) or (block and any(c.field in fields for c in block.columns))):
                     reason = f"row {rid!r} gives no {label} text (its title and description cells are empty or placeholders); not a {label}"
                 elif rid:
                     reason = f"row {rid!r} gives no {label} text (no title or description column recognised); not a {label}"
@@ -488,14 +529,15 @@ class SourceBuilder:
         """A threat register's row with its id, a STRIDE category and a component but no threat text ("T-23-01 |
         Tampering | FTS5 query injection | mitigate | parameterised queries"): titled "Tampering of FTS5 query
         injection", as a Markdown table's row is, never skipped. Only rows that also say what is done about it
-        (a mitigation or a status) and carry an id are read so."""
+        (a mitigation; or a status, beside an id) are read so."""
         titled = False
         for rec in grp.records:
             v = rec.values
             target = one_line(v.get("targets", ""))
-            if not one_line(v.get("id", "")) or not target or is_empty(self.vocab, target) or "stride" not in v:
+            if not target or is_empty(self.vocab, target) or "stride" not in v:
                 continue
-            if not any(v.get(f, "").strip() and not is_empty(self.vocab, v[f]) for f in ("controls", "status", "acceptability")):
+            said = [f for f in ("controls", "status", "acceptability") if v.get(f, "").strip() and not is_empty(self.vocab, v[f])]
+            if "controls" not in said and not (said and one_line(v.get("id", ""))):
                 continue
             got = parse_stride(self.vocab, v["stride"])
             if not got.ok or not got.value:
@@ -596,7 +638,11 @@ class SourceBuilder:
             self.item_of[id(rec)] = item_id
             fields, extra, refs = self.rows.read(grp.kind, rec)
             for fname, raw, header in refs:
-                pending.append({"field": fname, "raw": raw, "header": header, "locator": rec.locator})
+                # "controls.more": a second control column ("Recommended Controls"), its header its controls' status
+                field = "controls" if fname == "controls.more" else fname
+                pending.append({"field": field, "raw": raw, "header": header, "locator": rec.locator})
+            for _fname, raw, header, loc in rec.more_controls:
+                pending.append({"field": "controls", "raw": clean_text(raw), "header": header, "locator": loc})
             if rec.hidden:
                 self.warn(rec.locator, "row is hidden in the sheet; imported like the others")
             if rec.group:

@@ -48,6 +48,7 @@ ID_LIKE = re.compile(
     r"^[A-Za-z]{1,10}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?(?:\s*[–—]\s*[A-Za-z]{1,10}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?)?$"
     r"|^[A-Za-z]{1,6} \d+(?:[.\-]\d+)*[A-Za-z]?$|^\d+(?:\.\d+)*$"
 )
+_INTERACTION = re.compile(r"\s*(?:<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒)\s*")
 ARROW = re.compile(r"\s*(?:<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←|\bto\b|\s-\s|\s–\s)\s*", re.I)
 _ARROW_SIGN = re.compile(r"<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←")
 _ABBREV = re.compile(r"^(.+?)\s*\(([A-Za-z][A-Za-z0-9&/+-]{1,11})\)\s*$")
@@ -517,6 +518,8 @@ class Resolver:
             item.extra[header] = raw if old in (None, "") else f"{old}\n{raw}"
             self.report.warn(file, loc, f"{item.id}: {what}s cell {header!r} reads as sentences, not names: kept in extra, nothing created")
             return
+        if create and kind == "threat" and fname == "targets" and self._interaction(item, raw, file, loc, header):
+            return
         kept: list[str] = []
         for token in missing:
             if token.strip().casefold() in self.vocab.all_targets:
@@ -547,6 +550,39 @@ class Resolver:
         item.extra[header] = text if old in (None, "") else f"{old}\n{text}"
         names = ", ".join(repr(t) for t in kept)
         self.report.warn(file, loc, f"{item.id}: {what} {names} (column {header!r}) matches no {what} by id or name; kept in extra")
+
+    def _interaction(self, item: Item, raw: str, file: str, loc: str | None, header: str) -> bool:
+        """A threat's location written as an interaction ("Smart TV <-> Streaming/CDN", "User -> Smart TV
+        (IR/Bluetooth/App)") where no table defines the components: the flow between its two ends, each
+        end a component (found or created), the flow created once; never split at its "/" into components."""
+        text = " ".join(raw.split())
+        parts = [p.strip() for p in _INTERACTION.split(text)]
+        if len(parts) != 2 or not all(parts) or any(ch in text for ch in ",;\n"):
+            return False
+        if not isinstance(item, Threat):
+            return False
+        ends: list[str] = []
+        for part in parts:
+            name = re.sub(r"\s*\([^()]*\)\s*$", "", part).strip() or part
+            hit = self.index.find(("elements",), name)
+            if hit is None:
+                hit = self._create("targets", name, item, file, loc)
+                self.report.warn(file, loc, f"component {name!r} named in {item.id} is defined nowhere; created {hit[1]!r}")
+            ends.append(hit[1])
+        if ends[0] == ends[1]:
+            return False
+        arrow = _INTERACTION.search(text)
+        both = arrow is not None and ("<" in arrow.group(0) or arrow.group(0).strip() in ("↔", "⇄", "⟷"))
+        found = next((f for f in self.model.flows if f.name == text), None)
+        if found is None:
+            iid = self._free_id(slug(text, 48, "flow"))
+            found = Flow.model_validate({"id": iid, "name": text, "source": ends[0], "target": ends[1], "bidirectional": both})
+            found.provenance = Source(file=file, locator=loc, importer=_importer(item))
+            self.model.flows.append(found)
+            self.index.add("flows", iid, [text])
+            self.report.warn(file, loc, f"{item.id}: {header!r} {text!r} names an interaction: data flow {iid!r} created between its ends")
+        _add(item.targets, found.id)
+        return True
 
     def _defined(self, fname: str) -> bool:
         """Whether the items a field names came from their own table (elements for ends, assets for data)."""

@@ -216,7 +216,8 @@ class RowFields:
                 self._fail(rec, "stride", v["stride"], extra, "STRIDE value")
         title = fields.get("title") or ""
         if "stride" not in fields and "stride" not in v and title and len(title) >= 3:
-            named = self.vocab.stride_names.exact(title)  # a full name ("Spoofing"), not "Spoof"
+            # a full name ("Spoofing", "Denial of Service (DDoS)": its bracket only glosses it), not "Spoof"
+            named = self.vocab.stride_names.exact(title) or self.vocab.stride_names.exact(re.sub(r"\s*\([^()]*\)$", "", title))
             if named is not None:
                 fields["stride"] = [named]  # a risk row titled "Spoofing": the category is what it names
         for key, mark in v.items():
@@ -278,8 +279,8 @@ class RowFields:
                     fields[fname] = got_l.value
                 if not got_l.ok:
                     self._fail(rec, fname, v[fname], extra, f"{prefix} id")
-        refs = self._refs(rec, ("targets", "assets", "controls", "views"))
-        if measure is not None and (not v.get("controls") or _ID_LIST.fullmatch(v["controls"].strip())):
+        refs = self._refs(rec, ("targets", "assets", "controls", "controls.more", "views"))
+        if measure is not None and not v.get("controls.more") and (not v.get("controls") or _ID_LIST.fullmatch(v["controls"].strip())):
             # "Treatment: MFA, CA Policies" beside no mitigation text (or only a catalogue's ids, "A.8.2, A.8.5"):
             # the measures are the threat's mitigation
             refs.append(("controls", measure, rec.headers.get("acceptability", "treatment")))
@@ -347,6 +348,12 @@ class RowFields:
                     risk.severity = combined.severity or risk.severity
                     if risk.level is None:
                         risk.level = combined.level
+                    elif lik is None and _worded(sev):
+                        # "Severity High" beside a bare score and no likelihood: the author's rating of the row,
+                        # kept as stated rather than recomputed from the score on a scale it never named
+                        said = parse_risk(self.vocab, sev or "", None, shared=True)
+                        if said.ok and said.value is not None and said.value.level:
+                            risk.level = said.value.level
                     if risk.score is None:
                         risk.score = combined.score
                     risk.likelihood_basis = combined.likelihood_basis or risk.likelihood_basis
@@ -433,3 +440,9 @@ class RowFields:
         if "rationale" in v:
             fields["rationale"] = clean_text(v["rationale"])
         return fields, extra, []
+
+
+def _worded(cell: str | None) -> bool:
+    """A rating written as a word ("High", "Medium (3)"), not as a number."""
+    text = (cell or "").strip()
+    return bool(text) and not text[:1].isdigit()

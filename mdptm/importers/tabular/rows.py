@@ -17,6 +17,7 @@ from mdptm.importers.tabular.vocab import (
     norm_text,
     one_line,
     ordinal,
+    parse_risk,
 )
 
 
@@ -103,6 +104,11 @@ def _join(prev: RowRecord, g: Grid, r: int, block: Block, texts: list[str], voca
         anchor = g.merged.get((r, col.index))
         if not text or (anchor is not None and anchor[0] < r):
             continue
+        if col.field in ("controls", "controls.more") and block.kind == "threat" and prev.values.get(col.field, "").strip():
+            # a further mitigation on a row of its own under the threat (a merged register saved as CSV): a control
+            # of its own, not a line of the first one
+            prev.more_controls.append((col.field, text, col.header or col.field, g.locator(r, block.c0)))
+            continue
         if col.field:
             old = prev.values.get(col.field, "")
             if col.field.split(".")[0] in ("risk", "residual_risk"):
@@ -157,6 +163,17 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
     cell_comments = g.comments
     span = range(block.c0, block.c1 + 1)
     dense = [c.index for c in block.columns] == list(span)  # a column per grid column: the columns' texts are the row's
+    below = _lists_below(g, block, vocab)
+    below_caption: str | None = None
+    if below:
+        shown = " | ".join(one_line(c.header) for c in block.columns if c.header)[:80]
+        block.warnings.append(
+            (
+                g.locator(below[0], block.c0),
+                f"unsure of {len(below)} rows below the table ({shown}): each fills only its first column after a "
+                "blank row (a legend or a list of values), read as no rows of it",
+            )
+        )
     for r in block.rows:
         loc = g.locator(r, block.c0)
         if g.row_blank(r, block.c0, block.c1):
@@ -165,6 +182,12 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
         for b in pending_blank:
             yield RowNote(g.file, g.locator(b, block.c0), "blank spacer row")
         pending_blank = []
+        if r in below:
+            said = _other_row(_filled([g.data_text(r, c) for c in span], block.c0), id_col, vocab)  # "Total: 2", "Legend: …"
+            text = one_line(g.data_text(r, block.c0))
+            short = text[:60] + ("..." if len(text) > 60 else "")
+            yield RowNote(g.file, loc, said or f"below the table: a list in its first column alone ({short!r}), not a row of it")
+            continue
         if r in g.deleted_rows:
             yield RowNote(g.file, loc, "row deleted in tracked changes (deletion accepted)")
             continue
@@ -183,10 +206,25 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
         if other is not None:
             yield RowNote(g.file, loc, other)
             continue
+        if below_caption is not None:
+            yield RowNote(g.file, loc, f"under {below_caption!r} below the table: not a row of it")
+            continue
         if _group_row(g, r, block.c0, block.c1) or _lone_group(cells, filled, block.c0, id_col, vocab):
-            group = one_line(g.raw(r, block.c0))
+            caption = one_line(g.raw(r, block.c0))
+            named = _names_no_items(caption, vocab)
+            if named is not None and block.kind in ("threat", "control"):
+                # "Risk matrix", "Legend", "Scoring" inside the span of a register: what follows is that, not rows of it
+                below_caption = caption
+                block.warnings.append((loc, f"unsure of the rows under {caption!r} (a {named}): read as no rows of the table above"))
+                yield RowNote(g.file, loc, f"caption of a {named} below the table ({caption!r}), not a group of it")
+                continue
+            group = caption
             prev = None
             yield RowNote(g.file, loc, f"group heading row ({group!r}) applied to the rows below")
+            continue
+        if block.kind in ("threat", "control") and len(filled) >= 3 and all(_NUMBER.match(t) for _c, t in filled):
+            # "5 | 5 | 10 | 15 | 20 | 25": a row of a risk matrix or a scale, no threat however its cells line up
+            yield RowNote(g.file, loc, f"a row of numbers only ({' | '.join(t for _c, t in filled[:6])}), not a {block.label}")
             continue
         if prev is not None and key_col is not None and (_continues(g, r, key_col, prev[1]) or _continuation_row(block, filled, key_cols)):
             _join(prev[0], g, r, block, texts, vocab)  # reported as merged into the item of the row above
@@ -210,6 +248,11 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             for fname, value, header in defaults:
                 values[fname] = value
                 headers[fname] = header
+        texts_said = [values[f].strip() for f in ("title", "description", "name") if values.get(f, "").strip()]
+        if block.kind in ("threat", "control") and texts_said and all(_NUMBER.match(t) for t in texts_said):
+            # "Likelihood \ Impact | 1 | 2 | 3": the head of a matrix under the register, its "title" a number
+            yield RowNote(g.file, loc, f"its title and description are numbers only ({' | '.join(texts_said)[:40]}), not a {block.label}")
+            continue
         if key_fields and not any(values.get(f, "").strip() for f in key_fields):
             nonempty = [t for t in texts if t.strip()]
             if len(nonempty) == 1 and not values:
@@ -230,6 +273,52 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
         )
         prev = (rec, r)
         yield rec
+
+
+def _lists_below(g: Grid, block: Block, vocab: Vocabulary) -> list[int]:
+    """Rows at the end of a table, after a blank row, that each fill only its first column while the rows
+    above fill three cells or more: a legend ("Low — the measures remove most of the risk") or a column of
+    values pasted below the register ("Medium", "Low", "IAM"), never rows of it. Empty when the table's own
+    rows are that short (a list of threats by title alone)."""
+    if block.kind not in ("threat", "control") or block.c1 - block.c0 < 2:
+        return []
+    filled: list[tuple[int, list[int]]] = []
+    for r in block.rows:
+        cols = [c for c in range(block.c0, block.c1 + 1) if g.data_text(r, c).strip()]
+        filled.append((r, cols))
+    full = [i for i, (_r, cols) in enumerate(filled) if len(cols) >= 3]
+    if len(full) < 2:
+        return []
+    tail = filled[full[-1] + 1 :]
+    if not tail or tail[0][1]:  # the rows below must start after a blank row
+        return []
+    rows = [r for r, cols in tail if cols]
+    if not rows or any(cols and cols != [block.c0] and not _legend_line(g.data_text(r, block.c0), vocab) for r, cols in tail):
+        return []
+    return rows
+
+
+_NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)?%?$")
+
+
+def _names_no_items(caption: str, vocab: Vocabulary) -> str | None:
+    """The word a caption ends with when it names a table of no items ("Risk matrix", "Scoring legend",
+    "Likelihood scale"), else None: "Key management" or "Scale-out cluster" name no such table."""
+    words = f" {norm_text(caption)}"
+    return next((w for w in sorted(vocab.caption_ends_table, key=lambda w: (-len(w), w)) if words.endswith(f" {w}")), None)
+
+
+_LEGEND_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,20}?)\s*(?:—|–|-|:|=)\s+\S")
+
+
+def _legend_line(text: str, vocab: Vocabulary) -> bool:
+    """A line of a legend of levels ("Medium — mitigations reduce some risk, but not all"), wherever an
+    unquoted comma in it put the rest into the next cell."""
+    m = _LEGEND_LINE.match(text)
+    if m is None:
+        return False
+    got = parse_risk(vocab, m.group(1), None, shared=True)
+    return bool(got.ok and got.value is not None and got.value.level)
 
 
 def _guidance_row(g: Grid, block: Block, id_col: int | None, vocab: Vocabulary) -> int | None:

@@ -102,15 +102,81 @@ def stride_default(vocab: Vocabulary, text: str, *, names_only: bool = False, ma
     return None
 
 
+_PAIRED = re.compile(r"^(?P<name>.*?\S)\s*[-–:]?\s*(?P<what>threats?|mitigations?|controls?|countermeasures?)$", re.I)
+
+
 def read_stride_matrix(grid: Grid, vocab: Vocabulary, builder: SourceBuilder, file: str) -> bool:
     """A STRIDE x component matrix (STRIDE categories down the first column, components across the header,
-    or the transpose): every filled cell is one threat on that component in that category. False (nothing
-    read) for any other table."""
+    or the transpose): every filled cell is one threat on that component in that category. Several matrices
+    stacked in one sheet (apart by blank rows) are each read; a matrix whose header pairs a threat column with
+    a mitigation column per component ("Webserver Threat | Webserver Mitigation") gives a threat per filled
+    threat cell, with the mitigation beside it as its control, and a control per mitigation cell beside no
+    threat. False (nothing read) for any other table."""
+    cells = grid.cells
+    segments: list[list[int]] = []
+    covered: list[int] = []  # rows of nothing but cells merged down from the row above (a header two rows high)
+    last = -2
+    for r in range(len(cells)):
+        filled = any(str(x).strip() for x in cells[r])
+        if not filled and r > 0 and any(str(x).strip() for x in cells[r - 1]) and _merged_down(grid, r):
+            covered.append(r)
+            last = r
+            continue
+        if filled:
+            if segments and last == r - 1:
+                segments[-1].append(r)
+            else:
+                segments.append([r])
+            last = r
+        # blank rows part the matrices
+    if not segments:
+        return False
+    plans = [_matrix_plan(grid, rows, vocab) for rows in segments]
+    # a title or a note line or two above the first matrix ("Threat model — STRIDE per element")
+    titles = 0
+    while titles < len(segments) - 1 and plans[titles] is None and _title_lines(grid, segments[titles]):
+        titles += 1
+    if any(p is None for p in plans[titles:]):
+        return False
+    if len(segments) == 1 and segments[0][0] != 0:
+        return False
+    for rows in segments[:titles]:
+        for r in rows:
+            builder.report.skipped(file, grid.locator(r), "title row above a STRIDE x component matrix")
+    for r in covered:
+        builder.report.skipped(file, grid.locator(r), "second row of a merged header")
+    for rows, plan in zip(segments[titles:], plans[titles:], strict=True):
+        assert plan is not None
+        _read_matrix(grid, rows, plan, vocab, builder, file)
+    return True
+
+
+def _merged_down(grid: Grid, r: int) -> bool:
+    """Every cell of row *r* that has a merge is covered by one that began above it, and some cell is."""
+    anchors = [grid.merged.get((r, c)) for c in range(grid.width)]
+    return any(a is not None and a[0] < r for a in anchors)
+
+
+def _title_lines(grid: Grid, rows: list[int]) -> bool:
+    """One to three lines of one filled cell each: a title, a version or a note above a table."""
+    return len(rows) <= 3 and all(sum(1 for x in grid.cells[r] if str(x).strip()) == 1 for r in rows)
+
+
+_Plan = tuple[list[tuple[int, int, str, str]], dict[int, int], set[int]]
+
+
+def _matrix_plan(grid: Grid, rows: list[int], vocab: Vocabulary) -> _Plan | None:
+    """The cells of one matrix (rows *rows* of the grid, the first its header): (row, column, STRIDE,
+    component) of each threat cell, the mitigation column of each paired threat column, the mitigation
+    columns. None when the rows are no STRIDE x component matrix."""
     from mdptm.importers.markdown.words import markdown_words
 
     cells = grid.cells
-    if len(cells) < 3 or grid.width < 2:
-        return False
+    if len(rows) < 3 or grid.width < 2:
+        return None
+
+    def cell(r: int, c: int) -> str:
+        return str(cells[r][c]) if c < len(cells[r]) else ""
 
     def category(text: str) -> str | None:
         if re.search(r"\d", text):
@@ -118,41 +184,98 @@ def read_stride_matrix(grid: Grid, vocab: Vocabulary, builder: SourceBuilder, fi
         got = parse_stride(vocab, text)
         return got.value[0] if got.ok and got.value and len(got.value) == 1 and len(text.split()) <= 4 else None
 
+    head, body = rows[0], rows[1:]
     not_components = {norm_text(str(w)) for w in markdown_words()["matrix_not_components"]}
-    for h in cells[0][1:]:
+    for c in range(1, grid.width):
+        h = cell(head, c)
         m = match_header(vocab, "threat", h)
         if m is not None and getattr(m, "exact", False):
-            return False  # "| STRIDE | Threat | Mitigation |": a register whose rows start with a category
+            return None  # "| STRIDE | Threat | Mitigation |": a register whose rows start with a category
         if norm_text(h) in not_components:
-            return False  # "| Threat | Violates | Question |": definitions of the categories
-    down = [category(cells[r][0]) for r in range(1, len(cells))]
-    across = [category(cells[0][c]) for c in range(1, grid.width)]
+            return None  # "| Threat | Violates | Question |": definitions of the categories
+    # "Webserver Threat | Webserver Mitigation": a threat column and a mitigation column per component
+    named = {c: _PAIRED.match(one_line(cell(head, c))) for c in range(1, grid.width)}
+    threat_cols = {c: m.group("name") for c, m in named.items() if m and m.group("what").lower().startswith("threat")}
+    mitigation_cols = {c: m.group("name") for c, m in named.items() if m and not m.group("what").lower().startswith("threat")}
+    paired = {
+        c: next(k for k, n in mitigation_cols.items() if norm_text(n) == norm_text(name))
+        for c, name in threat_cols.items()
+        if any(norm_text(n) == norm_text(name) for n in mitigation_cols.values())
+    }
+    down = [category(cell(r, 0)) for r in body]
+    if paired and len(threat_cols) + len(mitigation_cols) == grid.width - 1 - sum(1 for c in named if not cell(head, c).strip()):
+        if sum(x is not None for x in down) >= 3 and all(x is not None for x in down):
+            pairs = [(r, c, str(s), threat_cols[c]) for r, s in zip(body, down, strict=True) for c in paired]
+            return pairs, paired, set(mitigation_cols)
+        return None
+    across = [category(cell(head, c)) for c in range(1, grid.width)]
     if sum(x is not None for x in down) >= 4 and all(x is not None for x in down):
-        pairs = [(r, c, str(down[r - 1]), cells[0][c]) for r in range(1, len(cells)) for c in range(1, grid.width)]
+        pairs = [(r, c, str(s), cell(head, c)) for r, s in zip(body, down, strict=True) for c in range(1, grid.width)]
     elif sum(x is not None for x in across) >= 4 and all(x is not None for x in across):
-        pairs = [(r, c, str(across[c - 1]), cells[r][0]) for r in range(1, len(cells)) for c in range(1, grid.width)]
+        pairs = [(r, c, str(across[c - 1]), cell(r, 0)) for r in body for c in range(1, grid.width)]
     else:
-        return False
+        return None
     if any(not one_line(name) for _r, _c, _s, name in pairs):
-        return False  # a component without a name: not a matrix this reader understands
-    builder.report.skipped(file, grid.locator(0), "header row of a STRIDE x component matrix")
-    builder.warn(grid.locator(0), "STRIDE x component matrix: each filled cell read as one threat on its component")
+        return None  # a component without a name: not a matrix this reader understands
+    return pairs, {}, set()
+
+
+def _read_matrix(grid: Grid, rows: list[int], plan: _Plan, vocab: Vocabulary, builder: SourceBuilder, file: str) -> None:
+    from mdptm.importers.tabular.records import first_sentence
+
+    cells = grid.cells
+    pairs, paired, mitigation_cols = plan
+
+    def cell(r: int, c: int) -> str:
+        return clean_text(str(cells[r][c])) if c < len(cells[r]) else ""
+
+    read: dict[tuple[int, int], RowRecord] = {}
+    builder.report.skipped(file, grid.locator(rows[0]), "header row of a STRIDE x component matrix")
+    if paired:
+        builder.warn(
+            grid.locator(rows[0]),
+            "STRIDE x component matrix with a threat and a mitigation column per component: each filled threat cell "
+            "read as one threat on its component, the mitigation beside it as its control",
+        )
+    else:
+        builder.warn(grid.locator(rows[0]), "STRIDE x component matrix: each filled cell read as one threat on its component")
     for r, c, stride, name in pairs:
-        text = clean_text(cells[r][c])
+        text = cell(r, c)
         where = f"{grid.locator(r)} column {c + 1}"
         if not text or is_empty(vocab, text):
             builder.report.skipped(file, where, "empty cell of a STRIDE x component matrix")
             continue
-        from mdptm.importers.tabular.records import first_sentence
-
-        rec = RowRecord(
-            kind="threat",
-            file=file,
-            locator=where,
-            values={"title": first_sentence(text), "description": text, "stride": stride, "targets": one_line(name)},
-            headers={"title": "cell", "description": "cell", "stride": "row", "targets": "column"},
-            extra={},
-            view=grid.view,
-        )
+        values = {"title": first_sentence(text), "description": text, "stride": stride, "targets": one_line(name)}
+        headers = {"title": "cell", "description": "cell", "stride": "row", "targets": "column"}
+        mitigation = cell(r, paired[c]) if c in paired else ""
+        if mitigation and not is_empty(vocab, mitigation):
+            values["controls"], headers["controls"] = mitigation, "mitigation cell"
+        rec = RowRecord(kind="threat", file=file, locator=where, values=values, headers=headers, extra={}, view=grid.view)
         builder.records.append(rec)
-    return True
+        read[(r, c)] = rec
+    threat_of = {m: t for t, m in paired.items()}
+    for r in rows[1:]:
+        for c in sorted(mitigation_cols):
+            text = cell(r, c)
+            where = f"{grid.locator(r)} column {c + 1}"
+            if not text or is_empty(vocab, text):
+                builder.report.skipped(file, where, "empty cell of a STRIDE x component matrix")
+                continue
+            t = threat_of.get(c)
+            if t is not None and (r, t) in read:
+                read[(r, t)].joined.append(where)  # the mitigation of the threat beside it: one record with it
+                continue
+            component = one_line(_PAIRED.match(one_line(str(cells[rows[0]][c]))).group("name"))  # type: ignore[union-attr]
+            category = one_line(str(cells[r][0]))
+            rec = RowRecord(
+                kind="control",
+                file=file,
+                locator=where,
+                values={"title": first_sentence(text), "description": text},
+                headers={"title": "cell", "description": "cell"},
+                extra={"Component": component, "STRIDE category": category},
+                view=grid.view,
+            )
+            builder.records.append(rec)
+            said = f"mitigation {first_sentence(text)!r} ({category} on {component})"
+            builder.warn(where, f"{said} stands beside no threat: a control linked to none")

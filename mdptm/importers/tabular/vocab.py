@@ -36,7 +36,7 @@ _LEADING_NUM = re.compile(rf"^\s*{_NUMBER}")
 _BRACKET_NUM = re.compile(rf"\(\s*{_NUMBER}\s*\)")
 _LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,30}?)(?:\s*[:=]|\s+[-–—])\s*")
 _HEAD = re.compile(r"\s*(?:[(\[:;,–—\n]|\s-\s)")
-_SCALE_HINT = re.compile(r"(\d+)\s*(?:-|–|—|to|\.\.)\s*(\d+)|(?:/|out of|of)\s*(\d+)\s*\)?\s*$", re.I)
+_SCALE_HINT = re.compile(r"(\d+)\s*(?:-|–|—|to|\.\.|_)\s*(\d+)|(?:/|out of|of)\s*(\d+)\s*\)?\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,7 @@ class Vocabulary:
     first_column_not_items: dict[str, str] = field(default_factory=dict)  # normalised first header -> label
     context_not_items: frozenset[str] = frozenset()  # sheet/heading words of scales, legends, matrices ...
     context_soft_not_items: frozenset[str] = frozenset()  # summaries: skipped unless the only such table
+    caption_ends_table: frozenset[str] = frozenset()  # a caption row inside a register's span that ends it ("Risk matrix")
     # a software bill of materials: the headers of its version column and of its licence/CVE/supplier column
     software_version: frozenset[str] = frozenset()
     software_facts: frozenset[str] = frozenset()
@@ -182,9 +183,22 @@ def norm_text(text: str) -> str:
 _FORM_MARKS = ("&", "(", "[", "'", "’")  # what header_forms rewrites beyond norm_text
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# "Likelihood_1_5", "Impact 1-5" written without brackets: the scale at the end of a header names no field
+_SCALE_TAIL = re.compile(r"^(?P<head>.*[a-z].*?)[\s_]+(?P<lo>[01])[\s_]*(?:-|–|_|to|\s)[\s_]*(?P<hi>\d{1,3})$", re.I)
+
+
 @lru_cache(maxsize=131072)
 def header_forms(text: str) -> tuple[str, ...]:
-    """Normalised forms of a column header: with parenthesised text as words, and without it."""
+    """Normalised forms of a column header: with parenthesised text as words, and without it (and without a
+    scale written at its end: "Likelihood_1_5")."""
+    if _CAMEL.search(text) and " " not in text.strip():
+        # "FailureModes", "RequirementIDs", "threatId": a tool's export names its columns in camel case
+        return header_forms(_CAMEL.sub(" ", text.strip()))
+    tail = _SCALE_TAIL.match(text.strip())
+    if tail and int(tail.group("hi")) > int(tail.group("lo")) and not any(ch in text for ch in _FORM_MARKS):
+        forms = [norm_text(tail.group("head")), norm_text(text)]
+        return tuple(dict.fromkeys(f for f in forms if f))
     if not any(ch in text for ch in _FORM_MARKS):  # nothing to drop or rewrite: one form, the words
         plain = norm_text(text)
         return (plain,) if plain else ()
@@ -231,6 +245,7 @@ class _NotItems(_Terms):
     first_column: dict[str, list[str]] = Field(default_factory=dict)
     context: list[str] = Field(default_factory=list)
     context_soft: list[str] = Field(default_factory=list)
+    caption_ends_table: list[str] = Field(default_factory=list)
     software_list: dict[str, list[str]] = Field(default_factory=dict)
 
 
@@ -407,6 +422,7 @@ def load_vocabulary() -> Vocabulary:
         first_column_not_items=first_col,
         context_not_items=frozenset(norm_text(str(w)) for w in not_items.get("context", []) or []),
         context_soft_not_items=frozenset(norm_text(str(w)) for w in not_items.get("context_soft", []) or []),
+        caption_ends_table=frozenset(norm_text(str(w)) for w in not_items.get("caption_ends_table", []) or []),
         software_version=frozenset(norm_text(str(w)) for w in (not_items.get("software_list", {}) or {}).get("version", [])),
         software_facts=frozenset(norm_text(str(w)) for w in (not_items.get("software_list", {}) or {}).get("facts", [])),
         kinds=kinds,

@@ -1,0 +1,57 @@
+"""The decommissioning guide's "how to erase it" is said of an element only where the model says it of that
+element: a rule that names no element ("Erased by the Decommission function", a pump's function) was
+printed as the way to erase the same data in the server's database, and a cloud log service got the pump's
+sentence of a two-place rule because "log" is in its name."""
+
+from __future__ import annotations
+
+from mdptm.documents.guides import build_guides
+from mdptm.model import Asset, Element, TrustZone
+from mdptm.render.docir import Table
+from tests.documents.test_guides_readers import base
+
+
+def _rows() -> dict[str, str]:
+    m = base(
+        trust_zones=[
+            TrustZone(id="Z-dev", name="Pump enclosure", kind="on_body"),
+            TrustZone(id="Z-net", name="Clinical VLAN", kind="network"),
+            TrustZone(id="Z-cloud", name="Maker cloud", kind="cloud"),
+        ],
+        elements=[
+            Element(id="E-pump", name="Infusion pump", kind="device", trust_zone="Z-dev"),
+            Element(id="E-db", name="Connect database", kind="data_store", trust_zone="Z-net"),
+            Element(id="E-logs", name="Fleet log service", kind="external_entity", trust_zone="Z-cloud"),
+        ],
+        assets=[
+            Asset(
+                id="A-ther",
+                name="Therapy data",
+                kind="therapy_data",
+                stored_in=["E-pump", "E-db"],
+                disposal="Erased by the Decommission function.",
+            ),
+            Asset(
+                id="A-log",
+                name="Event logs",
+                kind="log",
+                stored_in=["E-pump", "E-logs"],
+                disposal="Pump logs are erased by Decommission. Cloud copies are deleted after 24 months.",
+            ),
+        ],
+    )
+    doc = build_guides(m)["decommissioning"]
+    (table,) = [b for b in doc.blocks if isinstance(b, Table) and b.header[-1] == "How to erase it"]
+    return {r[0]: r[-1] for r in table.rows}
+
+
+def test_a_rule_naming_no_element_is_not_said_of_each_element() -> None:
+    rows = _rows()
+    expected = "the model's rule for this data, not said to be for Connect database: “Erased by the Decommission function”"
+    assert rows["Connect database"] == expected
+
+
+def test_each_place_of_a_two_place_rule_goes_to_its_element() -> None:
+    rows = _rows()
+    assert rows["Fleet log service"] == "Cloud copies are deleted after 24 months."
+    assert "Event logs: Pump logs are erased by Decommission." in rows["Infusion pump"]
