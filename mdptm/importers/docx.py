@@ -27,7 +27,7 @@ from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.importers.doors import DocxDoor
 from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable, Other, Para, Section
-from mdptm.importers.markdown.reader import _ONE_RISK, _Reader
+from mdptm.importers.markdown.reader import ONE_RISK, BlockReader
 from mdptm.importers.markdown.words import markdown_words
 from mdptm.importers.tabular.lists import FieldBlocks, ListThreats
 from mdptm.importers.tabular.pairs import continuation_rows, flow_context, flow_rows, known_targets, target_column
@@ -1095,7 +1095,7 @@ class _Walker:
     def _one_risk(self) -> bool:
         """A document that is one risk ("Risk Analysis: Unauthorized access to patient data" as its first heading,
         "Factor | Rating" tables, its controls as headings under "Risk Controls"): read by the Markdown importer's
-        reading of such a file (:meth:`mdptm.importers.markdown.reader._Reader.one_risk_file`), its paragraphs,
+        reading of such a file (:meth:`mdptm.importers.markdown.reader.BlockReader.one_risk_file`), its paragraphs,
         lists and tables taken as that reading's blocks. True when the document was read so."""
         saved = self.totals
         self.totals = Stats()  # the look ahead counts nothing: the walk that reads the document does
@@ -1106,7 +1106,7 @@ class _Walker:
                 info = self._para_info(el)
                 if info.heading is None or not info.text.strip():
                     continue
-                if not _ONE_RISK.match(self.strip_number(one_line(info.text))[0]):
+                if not ONE_RISK.match(self.strip_number(one_line(info.text))[0]):
                     return False
                 break
             else:
@@ -1713,7 +1713,7 @@ def _bold_lead(p: etree._Element) -> str:
     return "".join(out).strip()
 
 
-class _WordRiskReader(_Reader):
+class _WordRiskReader(BlockReader):
     """The Markdown reading of a risk file, its places named as a Word document's ("paragraph 12")."""
 
     def loc(self, line: int, what: str = "") -> str:

@@ -35,6 +35,8 @@ def test_a_risk_written_as_one_file_is_that_risk_with_its_controls(tmp_path: Pat
     assert risk.risk is not None and risk.risk.severity == "4 (Critical)" and risk.risk.likelihood == "2 (Remote)"
     assert risk.risk.score == 8
     assert risk.residual_risk is not None and risk.residual_risk.likelihood == "1 (Rare)" and risk.residual_risk.score == 4
+    # "4 (Critical)", "2 (Remote)" are points of 5-point scales: levelled on 5 × 5, not on a scale guessed from one row
+    assert risk.risk.scale == "5x5" and risk.residual_risk.scale == "5x5" and risk.residual_risk.level == "low"
     # the words beside the scores, the justifications and the risk path are kept, not dropped
     assert risk.extra["Inherent Risk"] == "8 - ALARP" and risk.extra["Residual Risk"] == "4 - Acceptable"
     assert risk.extra["Analyzes"] == "HAZ-SEC-004" and risk.extra["Leads to"] == "HS-009"
@@ -398,3 +400,31 @@ def test_a_csv_register_with_existing_and_proposed_controls(tmp_path: Path) -> N
     said = {c.title: (c.status, c.status_stated) for c in model.controls}
     # "Existing_Control" states what is in place, "Proposed_Control" what is planned
     assert said == {"Basic API Key": ("implemented", True), "RS256 Payload Signing & JSON Schema Validation": ("planned", True)}
+
+
+def test_word_mitigations_written_under_their_threats_stay_each_threats_own(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Update system STRIDE")
+    for asset in ("Image repository", "Director repository"):
+        d.heading(f"Asset {1 if asset.startswith('Image') else 2}: {asset}", 3)
+        d.bullets("Spoofing Identity", numbered=True)
+        d.para(f"Threat: An attacker impersonates the {asset}.", style="List Bullet 2")
+        d.para("Mitigation: Use mutual TLS with pinned certificates.", style="List Bullet 2")
+    model, _report = run_import(d.save(tmp_path / "stride.docx"))
+    assert len(model.threats) == 2
+    # the same words under two threats are each threat's own mitigation, as two Markdown threat blocks make two
+    assert len(model.controls) == 2 and model.threats[0].controls != model.threats[1].controls
+
+
+def test_word_threat_bullets_under_an_asset_heading_are_titled_by_their_text(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import Doc, run_import
+
+    d = Doc().title("Update system STRIDE")
+    d.heading("Asset 1: Image repository", 3)
+    d.bullets("Threat: An attacker impersonates the image repository.", "Mitigation: Use mutual TLS with pinned certificates.")
+    model, _report = run_import(d.save(tmp_path / "assets.docx"))
+    (threat,) = model.threats
+    # the heading names the asset the threat is about; the threat is titled by its own words, as in Markdown
+    assert threat.title == "An attacker impersonates the image repository"
+    assert [a.name for a in model.assets if a.id in threat.assets] == ["Image repository"]

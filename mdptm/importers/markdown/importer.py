@@ -10,7 +10,7 @@ from mdptm.importers.markdown.document import (
     parse_markdown,
     unescape_export,
 )
-from mdptm.importers.markdown.reader import _Reader
+from mdptm.importers.markdown.reader import BlockReader
 from mdptm.importers.tabular.records import SourceBuilder
 from mdptm.importers.tabular.resolve import resolve_references
 from mdptm.importers.tabular.tables import load_profile, profile_vocabulary
@@ -56,7 +56,7 @@ class MarkdownImporter(MarkdownDoor):
         root = parse_markdown(text)
         for line, what in root.hidden:  # a reader of the rendered page does not see it: not imported
             builder.warn(f"line {line}", f"{what} left out: a reader of the rendered document does not see it, so it is not imported")
-        reader = _Reader(builder, vocab)
+        reader = BlockReader(builder, vocab)
         reader.run(root)
         looked = f"{reader.n_sections} sections and {reader.n_tables} tables"
         unread = [

@@ -26,7 +26,7 @@ _ARROW = re.compile(r"\s*(?:→|->|⇒|=>|⟶|↔|<->|⇄)\s*")
 
 
 class ListReading(_ReaderState):
-    """The list readers of the walk (:class:`~mdptm.importers.markdown.reader._Reader`)."""
+    """The list readers of the walk (:class:`~mdptm.importers.markdown.reader.BlockReader`)."""
 
     def list_block(self, lst: MdList, ctx: _Ctx, owner: str | None) -> None:
         where = self.loc(lst.line, "list")

@@ -37,17 +37,19 @@ _GLOSS = re.compile(r"\s*\([^()]+\)\s*$")
 _LEGEND_ITEM = re.compile(r"^\s*[^\w\s*\[\]()]{1,3}\s*(?:[=:–—-]\s*)?\w")  # "✅ Implemented", "⚠️ = Partial"
 _SLOTS = re.compile(r"(?:\{\{[^{}]*\}\}\s*)+")
 # A file's title naming the one risk it analyses: "Risk Analysis: Unauthorized Access to Patient Data".
-_ONE_RISK = re.compile(
+ONE_RISK = re.compile(
     r"^\s*(?:(?:security|cybersecurity)\s+)?(?:risk|threat|hazard)(?:\s+(?:analysis|assessment|record|file|scenario))?"
     r"\s*[:：–—]\s*(?P<title>\S.*)$",
     re.I,
 )
 _RISK_ID = re.compile(r"^\s*(?:RISK|RSK|HAZ|THREAT|THR|TS)(?:-[A-Z]{1,8})?-\d+\s*$")
+# "3 (Serious)": a rating and the word of its scale point
+_RATED = re.compile(r"^\s*\d+\s*\(\s*([A-Za-z][A-Za-z ]*?)\s*\)\s*$")
 # "SRS-005 - Authentication and Access Control": a heading led by any id
 _ANY_ID = re.compile(r"^\s*(?P<id>[A-Z][A-Za-z]{0,9}(?:-[A-Z]{1,8})?-\d+(?:\.\d+)*)\s*(?:[:：–—-]\s*)?(?P<rest>.*)$")
 
 
-class _Reader(ListReading, TableReading):
+class BlockReader(ListReading, TableReading):
     """One file's walk: sections into threats, controls, assets, zones and views (lists and tables in their own modules)."""
 
     # -- the walk
@@ -83,7 +85,7 @@ class _Reader(ListReading, TableReading):
                     m = re.match(r"^(id|title)\s*:\s*(.+?)\s*$", line)
                     if m is not None:
                         meta.setdefault(m.group(1), m.group(2).strip("'\""))
-        named = _ONE_RISK.match(self.strip_number(first.title)) if first is not None else None
+        named = ONE_RISK.match(self.strip_number(first.title)) if first is not None else None
         fm_id = meta.get("id", "")
         risk_id = _RISK_ID.match(fm_id) is not None or self.heading_id(fm_id, "threat") is not None
         if named is None and not (risk_id and meta.get("title")):
@@ -153,6 +155,11 @@ class _Reader(ListReading, TableReading):
         if controls:
             values["controls"] = ", ".join(controls)
         rec = self.record("threat", values, where, _Ctx())
+        for fname in ("risk.likelihood", "risk.severity", "residual_risk.likelihood", "residual_risk.severity"):
+            named = _RATED.match(values.get(fname, ""))
+            words = self.vocab.likelihood_words if fname.endswith("likelihood") else self.vocab.severity_words
+            if named is not None and words.find(named.group(1)) is not None:
+                rec.scales[fname] = 5  # "3 (Serious)", "2 (Remote)": points of a 5-point scale, whatever the one row shows
         for key, texts in fields.values.items():
             if key.startswith("extra:"):
                 rec.extra[key[6:]] = "\n\n".join(texts)

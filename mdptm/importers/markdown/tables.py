@@ -30,7 +30,7 @@ from mdptm.model.vocabulary import stride_title
 
 
 class TableReading(_ReaderState):
-    """The table and code readers of the walk (:class:`~mdptm.importers.markdown.reader._Reader`)."""
+    """The table and code readers of the walk (:class:`~mdptm.importers.markdown.reader.BlockReader`)."""
 
     # -- tables
 

@@ -151,6 +151,9 @@ class RowRecord:
     view: str | None = None
     scales: dict[str, int | None] = field(default_factory=dict)
     joined: list[str] = field(default_factory=list)  # locators of rows under merged cells that joined this one
+    # a control written right under its one threat ("Mitigation: …" under "Threat: …"): its own, never joined by its
+    # words to another threat's control of the same text (as a Markdown threat block's mitigation is its own)
+    own: bool = False
     # mitigations of the rows that joined this one, one control each: (field, text, header, locator)
     more_controls: list[tuple[str, str, str, str]] = field(default_factory=list)
 

@@ -150,7 +150,7 @@ class Grouper:
                 key = (rec.kind, "id:" + id_key(rid))
             elif rec.kind in ("element", "asset", "trust_zone", "flow") and rec.values.get("name"):
                 key = (rec.kind, "name:" + norm_name(rec.values["name"]))
-            elif rec.kind == "control" and rec.values.get("title"):
+            elif rec.kind == "control" and rec.values.get("title") and not rec.own:
                 title = rec.values["title"]
                 text = rec.values.get("description", "")
                 if text and norm_name(text).startswith(norm_name(title.rstrip(" …"))):

@@ -291,6 +291,7 @@ class ListThreats:
                 group.threats.append(rec)
             elif last is not None and (inline is not None or e.level > base):
                 self.own.append((last, rec))  # "Mitigation: ..." right under its threat
+                rec.own = True
             else:
                 group.controls.append(rec)
 
@@ -386,6 +387,7 @@ class _Block:
     # ("Concern", "Threat:", "Scenario"); until then tentative.
     tentative: bool = False
     level: int = 0
+    asset: str = ""  # the asset an "Asset n: name" heading names, when the block opened under one
 
 
 def heading_threat_id(text: str, kind: str = "threat") -> tuple[str, str] | None:
@@ -592,6 +594,9 @@ class FieldBlocks:
             and not any(rx.search(plain) for rx in self._list_headings)  # "Identified threats" too
         ):
             self.block = _Block(title, locator, view, headed=True, tentative=True, level=level)
+            named = heading_threat_id(title, "asset")
+            if named is not None:
+                self.block.asset = named[1]  # "Asset 1: Image repository": its threat is about that asset, titled by its text
 
     def _headed_line(self, block: _Block, text: str, m: re.Match[str] | None, fname: str | None) -> None:
         """One line under a threat's heading: a labelled field ("Asset: V2G channel"), a label alone whose
@@ -656,6 +661,11 @@ class FieldBlocks:
             # (its threat defined in a table below) gives its lines back.
             if set(v) - {"id"} or (block.kind == "control" and block.extra):
                 values = dict(v)
+                if block.asset and values.get("description"):
+                    # under "Asset 1: Image repository" the heading names the asset, the threat's text titles it
+                    values.setdefault("title", first_sentence(values["description"]).rstrip("."))
+                    values.setdefault("assets", block.asset)
+                    block.headers.setdefault("assets", "heading")
                 if block.title:
                     values.setdefault("title", block.title)
                 headers = {"title": "heading", **block.headers}
