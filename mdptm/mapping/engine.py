@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from mdptm.errors import InputError
 from mdptm.mapping.framework import TEXT_FIELDS, UNION_LABELS, Assertion, Clause, FieldCheck, Framework, Override, Rule
 from mdptm.model import Item, Model, View
-from mdptm.model.evidence import affirmed, durations, first_date, real_values, stated, void_reason
+from mdptm.model.evidence import affirmed, customer_enabled, durations, first_date, real_values, stated, void_reason
 from mdptm.model.io import read_structured
 from mdptm.model.results import CLAUSE_STATUSES, ClauseResult, ClauseStatus, Confirmation, Coverage, FrameworkResult
 from mdptm.model.validate import pointer
@@ -314,17 +314,30 @@ def _has(value: object, wanted: frozenset[object]) -> bool:
 
 def effective_model(model: Model) -> tuple[Model, list[str]]:
     """*model* as the mapping reads it. A control that describes no safeguard (all it says is denied or a
-    placeholder) is not implemented; a threat called (partially) mitigated that names no other control of
+    placeholder) is not implemented; one that protects only when the hospital turns it on ("TLS can be
+    enabled by the hospital", "optional encryption") is the hospital's configuration, not the maker's
+    safeguard (read as the hospital's control); a threat called (partially) mitigated that names no other control of
     the model is open. Returns the model (a copy only when something changed) and the ids of those threats."""
     void = {c.id for c in model.controls if c.status != "not_implemented" and void_reason(c.title, c.description)}
     controls = {c.id for c in model.controls if c.id not in void}
+    # a control that protects only when the hospital turns it on is the hospital's configuration choice
+    optional = {
+        c.id for c in model.controls if c.id not in void and c.responsibility != "customer" and customer_enabled(c.title, c.description)
+    }
     untreated = [t.id for t in model.threats if t.status in TREATED and not [c for c in t.controls if c in controls]]
     empty_views = [v.id for v in model.views if _empty_view(v)]
-    if not untreated and not void and not empty_views:
+    if not untreated and not void and not empty_views and not optional:
         return model, []
     ids = set(untreated)
     threats = [t.model_copy(update={"status": "open"}) if t.id in ids else t for t in model.threats]
-    kept = [c.model_copy(update={"status": "not_implemented"}) if c.id in void else c for c in model.controls]
+    kept = [
+        c.model_copy(update={"status": "not_implemented"})
+        if c.id in void
+        else c.model_copy(update={"responsibility": "customer"})
+        if c.id in optional
+        else c
+        for c in model.controls
+    ]
     views = [v for v in model.views if v.id not in empty_views]
     return model.model_copy(update={"threats": threats, "controls": kept, "views": views}), untreated
 
