@@ -63,3 +63,16 @@ def test_optional_encryption_is_not_the_makers_cryptography() -> None:
     assert status == "gap"
     status, _ = _clause(_model("TLS protects the link to the server."), "cra-annex-i", "I.2.e")
     assert status != "gap"
+
+
+def test_a_protection_off_by_default_is_no_secure_default() -> None:
+    """CRA I.2.b counts "disabled by default" as a secure default: said of the protection itself, it is the opposite."""
+    hardening = Control(id="C2", title="Hardening", category="other", status="implemented", description="Telnet is disabled by default.")
+    optional = Control(
+        id="C3", title="Link encryption", category="cryptography", status="implemented", description="Encryption is disabled by default."
+    )
+    base = {"product": Product(name="P", manufacturer="M"), "document": Document(version="1.0")}
+    status, rationale = _clause(Model(controls=[hardening], **base), "cra-annex-i", "I.2.b")
+    assert status == "partial" and "C2" in rationale
+    status, rationale = _clause(Model(controls=[optional], **base), "cra-annex-i", "I.2.b")
+    assert status == "gap" and "Relies on the hospital for C3" in rationale
