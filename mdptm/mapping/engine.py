@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from mdptm.errors import InputError
 from mdptm.mapping.framework import TEXT_FIELDS, UNION_LABELS, Assertion, Clause, FieldCheck, Framework, Override, Rule
-from mdptm.model import Item, Model, View
+from mdptm.model import Flow, Item, Model, View
 from mdptm.model.evidence import affirmed, customer_enabled, durations, first_date, real_values, stated, void_reason
 from mdptm.model.io import read_structured
 from mdptm.model.results import CLAUSE_STATUSES, ClauseResult, ClauseStatus, Confirmation, Coverage, FrameworkResult
@@ -386,7 +386,12 @@ class ModelIndex:
             elif kind == "person":
                 from mdptm.model.topology import is_person
 
-                keep = [i for i in keep if is_person(items[i]) == arg]  # type: ignore[arg-type]
+                if collection == "flows":  # a flow with a person at one end: a user interface, not a network connection
+                    ends = {e.id: e for e in self.model.elements}
+                    flows: list[Flow] = items  # type: ignore[assignment]
+                    keep = [i for i in keep if any(is_person(ends.get(x)) for x in (flows[i].source, flows[i].target)) == arg]
+                else:
+                    keep = [i for i in keep if is_person(items[i]) == arg]  # type: ignore[arg-type]
             else:  # exclude
                 keep = [i for i in keep if not _has(getattr(items[i], name), arg)]
         found = self._selected[key] = [items[i] for i in keep]
@@ -438,6 +443,8 @@ def _describe(collection: str, flt: BaseModel, count: int = 0) -> str:
             continue
         if name in ("status", "category", "kind") and isinstance(cond, list):
             front[name] = _join([_human(c) for c in cond])
+        elif name == "person" and isinstance(cond, bool) and collection == "flows":
+            tail.append("with a person at one end" if cond else "between systems (no person at either end)")
         elif name == "person" and isinstance(cond, bool):
             one = count == 1
             tail.append(
