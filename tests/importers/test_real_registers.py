@@ -483,3 +483,28 @@ def test_a_group_row_that_names_a_component_still_groups(tmp_path: Path) -> None
         "Signing key copied off the build server",
         "Node joins without attestation",
     ]
+
+
+# -- a tool's export with one row per countermeasure: the threat repeated on each row
+
+_PER_COUNTERMEASURE = (
+    "Component,Threat,Threat Risk,Threat State,Countermeasure,Countermeasure State,Countermeasure Risk\n"
+    "Web API,Attacker sends crafted JWT,High,Expose,Validate JWT signature,Implemented,High\n"
+    "Web API,Attacker sends crafted JWT,High,Expose,Rotate signing keys,Required,Medium\n"
+    "Web API,SQL injection in search,Critical,Expose,Use parameterised queries,Recommended,High\n"
+    "Database,Backup stolen,Medium,Mitigated,Encrypt backups,Implemented,Medium\n"
+    "Web API,SQL injection in search,High,Expose,Input allow-lists,Recommended,High\n"
+)
+
+
+def test_a_threat_repeated_for_each_countermeasure_is_one_threat(tmp_path: Path) -> None:
+    model, report = load(tmp_path, _PER_COUNTERMEASURE)
+    titles = [t.title for t in model.threats]
+    # the last row rates its threat otherwise (High, not Critical): kept apart, not merged on a guess
+    assert titles == ["Attacker sends crafted JWT", "SQL injection in search", "Backup stolen", "SQL injection in search"]
+    jwt = model.threats[0]
+    names = {c.id: c.title for c in model.controls}
+    assert [names[c] for c in jwt.controls] == ["Validate JWT signature", "Rotate signing keys"]
+    assert jwt.risk is not None and jwt.risk.level == "high"  # the threat's risk, not the countermeasure's
+    assert [t.status for t in model.threats] == ["open", "open", "mitigated", "open"]
+    assert [r.locator for r in report.records if r.disposition == "merged"] == ["A3"]

@@ -158,7 +158,15 @@ class Grouper:
                     # that begin alike are two controls, the same only when the whole text is
                     title = text
                 key = (rec.kind, "name:" + norm_name(title))
+            elif rec.kind == "threat" and rec.values.get("title", "").strip() and self.record_blocks.get(id(rec)) is not None:
+                # no id: a register exported one row per countermeasure repeats its threat (same title, same
+                # component) on each row; within one table that is one threat
+                # everything but its countermeasure the same (title, component, ratings, text): the rows of one threat
+                said = "|".join(f"{f}={norm_name(v)}" for f, v in sorted(rec.values.items()) if not f.startswith("controls"))
+                key = (rec.kind, f"row:{id(self.record_blocks.get(id(rec)))}:{said}")
             grp = index.get(key) if key else None
+            if grp is not None and key is not None and key[1].startswith("row:"):
+                self.warn(rec.locator, f"no id: the same threat as {grp.records[0].locator} (title and component): one threat")
             if grp is None and not rid and rec.kind == "threat":
                 grp = self._same_titled(rec, titled)
                 if grp is not None:
