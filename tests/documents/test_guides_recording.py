@@ -47,3 +47,19 @@ def test_only_log_handling_controls_say_so() -> None:
     m.controls = [c for c in m.controls if c.id != "M-27"]  # type: ignore[attr-defined]
     text = text_of(build_guides(m)["operations"])  # type: ignore[arg-type]
     assert "names no log and no control that records events" in text and "M-64" in text
+
+
+def test_deployment_names_the_makers_controls_the_hospital_must_turn_on() -> None:
+    """A control that protects only once the hospital enables it counts for no duty of the maker (mapping);
+    the deployment guide tells the hospital it is its decision."""
+    optional = Control(
+        id="C1",
+        title="TLS on the network link",
+        category="cryptography",
+        status="implemented",
+        description="TLS can be enabled by the hospital.",
+    )
+    always = Control(id="C2", title="Signed firmware", category="integrity", status="implemented", description="Every image is signed.")
+    text = text_of(build_guides(base(controls=[optional, always]))["deployment"])
+    line = next(line for line in text.splitlines() if "protect only once the hospital turns them on" in line)
+    assert "C1 TLS on the network link" in line and "can be enabled" in line and "C2" not in line
