@@ -33,6 +33,7 @@ from mdptm.formats.interchange import (
     lookup,
     one_line,
     plain,
+    section,
     shell,
     stride_of,
     threshold,
@@ -188,6 +189,7 @@ class _OtmReader:
         self.instances: dict[str, list[tuple[str, str, list[dict[str, object]], str]]] = {}
         self.mitigation_states: dict[str, list[tuple[str, str]]] = {}
         self.control_status: dict[str, str] = {}
+        self.default_risk: set[tuple[float, float]] = set()
         counts: Counter[str] = Counter()
         for coll in PREFIX:
             for obj in _list(data, coll):
@@ -304,6 +306,7 @@ class _OtmReader:
         self._components(model)
         self._dataflows(model)
         self._mitigations(model)
+        self.default_risk = self._default_risks()
         self._threats(model)
         return model
 
@@ -595,6 +598,44 @@ class _OtmReader:
                     self.warn(iloc, f"instance of threat {ref!r}, which the file does not define")
         self._control_status(model)
 
+    def _default_risks(self) -> set[tuple[float, float]]:
+        """The likelihood/impact pairs of this file that state no rating.
+
+        A converter fills in one pair on every threat (StartLeft gives each threat of a Microsoft Threat
+        Modeling Tool file likelihood 100, impact 100): read as a rating, every threat is "critical".
+        A pair is such a default when it is the same on every threat of the file (at least
+        ``uniform_risk_min_threats`` threats, or two when it is a known converter default), or when it
+        is a known converter default in a file that converter wrote (``converter_representations``).
+        A file written by mdptm states its ratings (its threats carry mdptm attributes).
+        """
+        threats = [t for t in _list(self.data, "threats") if isinstance(t, dict)]
+        if not threats or any(self.split_attributes(t)[0] for t in threats):
+            return set()
+        known = {(float(d["likelihood"]), float(d["impact"])) for d in section("otm", "default_risks") or []}
+        pairs: list[tuple[float, float] | None] = []
+        for t in threats:
+            risk = t.get("risk")
+            lik, imp = (risk.get("likelihood"), risk.get("impact")) if isinstance(risk, dict) else (None, None)
+            numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lik, imp))
+            pairs.append((float(lik), float(imp)) if numeric else None)  # type: ignore[arg-type]
+        found: set[tuple[float, float]] = set()
+        if len(set(pairs)) == 1 and pairs[0] is not None:
+            least = 2 if pairs[0] in known else int(section("otm", "uniform_risk_min_threats") or 3)
+            if len(pairs) >= least:
+                found.add(pairs[0])
+        marks = {compact(str(m)) for m in section("otm", "converter_representations") or []}
+        reps = _list(self.data, "representations")
+        if any(isinstance(r, dict) and compact(str(r.get("name") or "")) in marks for r in reps):
+            found |= known & {p for p in pairs if p is not None}
+        for lik_f, imp_f in sorted(found):
+            n = sum(p == (lik_f, imp_f) for p in pairs)
+            self.warn(
+                "/threats",
+                f"risk likelihood {_num(lik_f)} / impact {_num(imp_f)} on {n} of {len(pairs)} threats is a converter's default, "
+                "not a rating: those threats are not rated (the numbers kept in extra)",
+            )
+        return found
+
     def _threat(self, t: dict[str, object], tid: str, loc: str, insts: list[tuple[str, str, list[dict[str, object]], str]]) -> Threat:
         ours, attrs = self.split_attributes(t)
         extra = self.leftovers(t, {"id", "name", "description", "categories", "cwes", "risk", "tags"}, attrs)
@@ -703,6 +744,9 @@ class _OtmReader:
             self.warn(loc, "risk likelihood/impact are not both numbers (0-100); kept in extra, risk left unassessed")
             return None
         lik_f, imp_f = float(lik or 0), float(imp or 0)
+        if (lik_f, imp_f) in self.default_risk and lik is not None and imp is not None:
+            extra["risk"] = json_safe(risk)
+            return None
         score = round(lik_f * imp_f / 100.0, 2)
         level = threshold(score, "otm", "risk_levels")
         return Risk(likelihood=_num(lik_f), severity=_num(imp_f), score=score, level=level, scale=RISK_SCALE)

@@ -240,6 +240,7 @@ class _Shape:
     name: str
     header: str | None
     props: dict[str, object]
+    defaults: set[str] = field(default_factory=set)
     box: Box | None = None
     line: list[Point] = field(default_factory=list)
     source_guid: str | None = None
@@ -247,12 +248,20 @@ class _Shape:
     item_id: str | None = None
 
 
-def _properties(container: object) -> tuple[str, str | None, dict[str, object]]:
-    """(name, stencil header, {display name: value}) of an ``abs:Properties`` list."""
+def _properties(container: object) -> tuple[str, str | None, dict[str, object], set[str]]:
+    """(name, stencil header, {display name: value}, the display names left at the stencil's default)
+    of an ``abs:Properties`` list.
+
+    A choice list the author may change (``ListDisplayAttribute``) still on its first choice is the
+    stencil's default ("Provides Confidentiality: No" on a Generic Data Flow): the file cannot tell it
+    from a choice the author made, so it states nothing. A ``StaticListDisplayAttribute`` is fixed by
+    the stencil the author picked (the HTTPS stencil provides confidentiality, HTTP does not).
+    """
     name = ""
     header: str | None = None
     named = False
     values: dict[str, object] = {}
+    defaults: set[str] = set()
     for attr in _kids(container, "anyType"):
         kind = _xsi_type(attr)
         label = one_line(_text(attr, "DisplayName"))
@@ -262,11 +271,13 @@ def _properties(container: object) -> tuple[str, str | None, dict[str, object]]:
                 header = label or None
             continue
         value: object
+        default = False
         if kind.endswith("ListDisplayAttribute"):
             choices = [one_line("".join(s.itertext())) for s in _kids(value_el, "string")]
             idx_raw = _text(attr, "SelectedIndex")
             idx = int(idx_raw) if idx_raw and idx_raw.strip().lstrip("-").isdigit() else -1
             value = choices[idx] if 0 <= idx < len(choices) else None
+            default = idx == 0 and len(choices) > 1 and not kind.endswith("StaticListDisplayAttribute")
         elif value_el is None or _nil(value_el):
             value = None
         else:
@@ -281,7 +292,9 @@ def _properties(container: object) -> tuple[str, str | None, dict[str, object]]:
             key = f"{label} ({n})"
             n += 1
         values[key] = value.strip() if isinstance(value, str) else value
-    return name, header, values
+        if default:
+            defaults.add(key)
+    return name, header, values, defaults
 
 
 # ------------------------------------------------------------------------------------ importer
@@ -319,6 +332,7 @@ class _Tm7Reader:
         self.flow_of: dict[str, str] = {}  # flow guid -> flow id
         self.lost_flows: dict[str, list[str]] = {}  # guid of a flow not imported -> element ids it touched
         self.diagram_names: dict[str, str] = {}
+        self.defaulted: dict[str, list[str]] = {}  # flow property -> flows that left it at the stencil default
 
     def src(self, locator: str) -> Source:
         return Source(file=self.file, locator=locator, importer="tm7")
@@ -337,6 +351,13 @@ class _Tm7Reader:
         self._zones(model, shapes)
         self._elements(model, shapes)
         self._flows(model, shapes)
+        for label, flows in sorted(self.defaulted.items()):
+            names = ", ".join(repr(n) for n in list(dict.fromkeys(flows))[:5]) + (", ..." if len(set(flows)) > 5 else "")
+            self.warn(
+                None,
+                f"{label!r} is left at the stencil's default on {len(flows)} data flow(s) ({names}): "
+                "read as not stated (the value kept in extra)",
+            )
         self._line_boundaries(model, shapes)
         for s in shapes:
             if s.role == "annotation":
@@ -356,7 +377,7 @@ class _Tm7Reader:
         surfaces = _kids(_kid(self.root, "DrawingSurfaceList"), "DrawingSurfaceModel")
         for d_idx, surface in enumerate(surfaces, 1):
             dguid = (_text(surface, "Guid") or "").strip()
-            dname_prop, _h, _p = _properties(_kid(surface, "Properties"))
+            dname_prop, _h, _p, _d = _properties(_kid(surface, "Properties"))
             dname = dname_prop or one_line(_text(surface, "Header")) or f"Diagram {d_idx}"
             self.diagram_names[dguid] = dname
             count = 0
@@ -375,7 +396,7 @@ class _Tm7Reader:
         shape = _xsi_type(value)
         generic_id = (_text(value, "GenericTypeId") or "").strip() or None
         type_id = (_text(value, "TypeId") or "").strip() or None
-        name, header, props = _properties(_kid(value, "Properties"))
+        name, header, props, defaults = _properties(_kid(value, "Properties"))
         s = _Shape(
             guid=(_text(value, "Guid") or key).strip(),
             role=self.kb.role(generic_id, shape),
@@ -388,6 +409,7 @@ class _Tm7Reader:
             name=name,
             header=header,
             props=props,
+            defaults=defaults,
         )
         left, top, width, height = (_num(value, k) for k in ("Left", "Top", "Width", "Height"))
         if None not in (left, top, width, height):
@@ -577,6 +599,12 @@ class _Tm7Reader:
             mapped = (rule.get("values") or {}).get(str(value)) if value is not None else None
             if mapped is None and value is not None:
                 mapped = {compact(k): v for k, v in (rule.get("values") or {}).items()}.get(compact(value))
+            if mapped is not None and str(label) in s.defaults:  # the stencil's default: states nothing
+                left = extra.setdefault("stencil_defaults", {})
+                if isinstance(left, dict):
+                    left[str(label)] = value
+                self.defaulted.setdefault(str(label), []).append(name)
+                continue
             if mapped is not None:
                 fields[str(rule["field"])].append(str(mapped))
 

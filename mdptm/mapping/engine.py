@@ -20,8 +20,8 @@ from pydantic import BaseModel, ValidationError
 
 from mdptm.errors import InputError
 from mdptm.mapping.framework import TEXT_FIELDS, UNION_LABELS, Assertion, Clause, FieldCheck, Framework, Override, Rule
-from mdptm.model import Item, Model, View
-from mdptm.model.evidence import affirmed, durations, first_date, real_values, stated, void_reason
+from mdptm.model import Flow, Item, Model, View
+from mdptm.model.evidence import affirmed, customer_enabled, durations, first_date, real_values, stated, void_reason
 from mdptm.model.io import read_structured
 from mdptm.model.results import CLAUSE_STATUSES, ClauseResult, ClauseStatus, Confirmation, Coverage, FrameworkResult
 from mdptm.model.validate import pointer
@@ -314,17 +314,30 @@ def _has(value: object, wanted: frozenset[object]) -> bool:
 
 def effective_model(model: Model) -> tuple[Model, list[str]]:
     """*model* as the mapping reads it. A control that describes no safeguard (all it says is denied or a
-    placeholder) is not implemented; a threat called (partially) mitigated that names no other control of
+    placeholder) is not implemented; one that protects only when the hospital turns it on ("TLS can be
+    enabled by the hospital", "optional encryption") is the hospital's configuration, not the maker's
+    safeguard (read as the hospital's control); a threat called (partially) mitigated that names no other control of
     the model is open. Returns the model (a copy only when something changed) and the ids of those threats."""
     void = {c.id for c in model.controls if c.status != "not_implemented" and void_reason(c.title, c.description)}
     controls = {c.id for c in model.controls if c.id not in void}
+    # a control that protects only when the hospital turns it on is the hospital's configuration choice
+    optional = {
+        c.id for c in model.controls if c.id not in void and c.responsibility != "customer" and customer_enabled(c.title, c.description)
+    }
     untreated = [t.id for t in model.threats if t.status in TREATED and not [c for c in t.controls if c in controls]]
     empty_views = [v.id for v in model.views if _empty_view(v)]
-    if not untreated and not void and not empty_views:
+    if not untreated and not void and not empty_views and not optional:
         return model, []
     ids = set(untreated)
     threats = [t.model_copy(update={"status": "open"}) if t.id in ids else t for t in model.threats]
-    kept = [c.model_copy(update={"status": "not_implemented"}) if c.id in void else c for c in model.controls]
+    kept = [
+        c.model_copy(update={"status": "not_implemented"})
+        if c.id in void
+        else c.model_copy(update={"responsibility": "customer"})
+        if c.id in optional
+        else c
+        for c in model.controls
+    ]
     views = [v for v in model.views if v.id not in empty_views]
     return model.model_copy(update={"threats": threats, "controls": kept, "views": views}), untreated
 
@@ -373,7 +386,12 @@ class ModelIndex:
             elif kind == "person":
                 from mdptm.model.topology import is_person
 
-                keep = [i for i in keep if is_person(items[i]) == arg]  # type: ignore[arg-type]
+                if collection == "flows":  # a flow with a person at one end: a user interface, not a network connection
+                    ends = {e.id: e for e in self.model.elements}
+                    flows: list[Flow] = items  # type: ignore[assignment]
+                    keep = [i for i in keep if any(is_person(ends.get(x)) for x in (flows[i].source, flows[i].target)) == arg]
+                else:
+                    keep = [i for i in keep if is_person(items[i]) == arg]  # type: ignore[arg-type]
             else:  # exclude
                 keep = [i for i in keep if not _has(getattr(items[i], name), arg)]
         found = self._selected[key] = [items[i] for i in keep]
@@ -425,6 +443,8 @@ def _describe(collection: str, flt: BaseModel, count: int = 0) -> str:
             continue
         if name in ("status", "category", "kind") and isinstance(cond, list):
             front[name] = _join([_human(c) for c in cond])
+        elif name == "person" and isinstance(cond, bool) and collection == "flows":
+            tail.append("with a person at one end" if cond else "between systems (no person at either end)")
         elif name == "person" and isinstance(cond, bool):
             one = count == 1
             tail.append(

@@ -113,12 +113,24 @@ def _exclude_fields(item_cls: type[m.Item]) -> dict[str, Any]:  # Any: as _filte
 
 
 # Conditions read from an item rather than stored in one of its fields, per collection.
-DERIVED_FIELDS: dict[str, tuple[str, ...]] = {"elements": ("person",)}
+DERIVED_FIELDS: dict[str, tuple[str, ...]] = {"elements": ("person",), "flows": ("person",)}
 
 
 def _derived_fields(collection: str) -> dict[str, Any]:  # Any: as _filter_fields
     if "person" not in DERIVED_FIELDS.get(collection, ()):
         return {}
+    if collection == "flows":
+        return {
+            "person": (
+                bool | None,
+                Field(
+                    default=None,
+                    description="true: only flows with a person at one end (person_terms in "
+                    "mappings/vocabulary/hospital-network.yaml); false: only flows between systems. A person's flow "
+                    "is a user interface, not a network interface.",
+                ),
+            )
+        }
     return {
         "person": (
             bool | None,

@@ -98,6 +98,7 @@ class EvidenceTerms(BaseModel):
     clause_breaks: list[str] = Field(default_factory=empty_list)
     attack_subjects: list[str] = Field(default_factory=empty_list)
     placeholder_openers: list[str] = Field(default_factory=empty_list)
+    customer_enabled_patterns: list[str] = Field(default_factory=empty_list)
     durations: _Durations
 
 
@@ -409,6 +410,26 @@ def denies_title(title: str, description: str) -> bool:
         if not rx.search(masked):
             return False
     return True
+
+
+@cache
+def _customer_enabled() -> re.Pattern[str] | None:
+    pats = shipped("evidence", EvidenceTerms).customer_enabled_patterns
+    return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
+
+
+def customer_enabled(title: str, description: str) -> str | None:
+    """The words that make a control protect only when the customer turns it on ("TLS can be enabled by
+    the hospital", "optional encryption", "encrypted if configured"), or None. Such a control is the
+    hospital's configuration choice: not the maker's safeguard, nor a sign the product is secure by
+    default (``customer_enabled_patterns`` in evidence.yaml). A denied clause does not count."""
+    rx = _customer_enabled()
+    if rx is None:
+        return None
+    for text in (title, description):
+        for m in rx.finditer(text or ""):
+            return " ".join(m.group(0).split())
+    return None
 
 
 def void_reason(title: str, description: str) -> str | None:

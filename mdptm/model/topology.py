@@ -77,6 +77,8 @@ class NetworkTerms(BaseModel):
     hospital_issued: list[str]
     maker_issued: list[str]
     detective_terms: list[str]
+    recording_terms: list[str] = Field(default_factory=empty_list)
+    log_handling_verbs: list[str] = Field(default_factory=empty_list)
     retention_patterns: list[str]
     format_terms: list[str]
     scan_terms: list[str]

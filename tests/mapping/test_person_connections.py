@@ -60,8 +60,8 @@ def test_person_filter_in_a_framework_file() -> None:
     m = _model(Element(id="user", name="User", kind="external_entity"), Element(id="dir", name="User directory", kind="external_entity"))
     res = evaluate_framework(m, fw)
     assert res.clauses[0].status == "covered" and res.clauses[0].evidence == ["user"]
-    with pytest.raises(InputError, match="person"):  # only elements can be persons
-        framework_from_data(_framework({"flows": {"person": True}}), "people.yaml")
+    with pytest.raises(InputError, match="person"):  # only elements (and flows, by their ends) can be persons
+        framework_from_data(_framework({"controls": {"person": True}}), "people.yaml")
 
 
 @pytest.mark.skipif(not CORPUS_TD.exists(), reason="shared corpus not present")

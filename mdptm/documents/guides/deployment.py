@@ -18,6 +18,7 @@ from mdptm.documents.guides._shared import (
 )
 from mdptm.documents.guides.facts import NOT_STATED, Facts
 from mdptm.model import Model, topology
+from mdptm.model.evidence import customer_enabled
 from mdptm.render.docir import Doc
 
 # ----------------------------------------------------------------------------------- deployment
@@ -247,6 +248,19 @@ def _hospital_controls(doc: Doc, f: Facts) -> None:
         doc.p(
             "The threat model assigns no control to the hospital; it does not say that the hospital has nothing to "
             "provide. Ask the device maker what the device expects of the hospital before go-live."
+        )
+    optional = [
+        c
+        for c in f.model.controls
+        if c.responsibility not in ("customer", "shared") and c.id not in f.void and customer_enabled(c.title, c.description)
+    ]
+    if optional:  # the maker's, but they protect only once the hospital turns them on
+        doc.p(
+            "These controls of the device maker protect only once the hospital turns them on; the device does not "
+            "apply them by default: "
+            + "; ".join(f"{c.id} {c.title} (“{customer_enabled(c.title, c.description)}”)" for c in optional)
+            + ". Decide before go-live whether to enable them, and ask the device maker how.",
+            style="note",
         )
     empty = [c for c in f.model.controls if c.responsibility in ("customer", "shared") and c.id in f.void]
     if empty:  # named for the hospital, but their text denies, defers or leaves out what the hospital is to do

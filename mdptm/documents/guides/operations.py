@@ -65,12 +65,29 @@ def operations(f: Facts) -> Doc:
     return doc
 
 
+_ADVERB = re.compile(r"^\W*(?:\w+ly\s+)?", re.IGNORECASE)
+
+
+def records(c: Control, nt: topology.NetworkTerms) -> bool:
+    """Whether *c* records or monitors events: a recording term in its title or, when the title has none
+    and does not name a handling of logs, in its description. A title that opens with a verb handling the
+    logs ("Encrypt logs …", "Regularly back up logs") records nothing unless it also records or monitors."""
+    title = c.title or ""
+    handles = topology.matcher(nt.log_handling_verbs)
+    opening = _ADVERB.sub("", title)
+    if handles(" ".join(opening.split()[:2])):  # its first words (a verb may take two: "back up")
+        return topology.matcher([t for t in nt.recording_terms if t.casefold() not in ("log", "logs")])(title)
+    hit = topology.matcher(nt.recording_terms)
+    return hit(title) or hit(c.description or "")
+
+
 def _log_events(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
     m = f.model
-    logging = [c for c in m.controls if c.category == "event_logging"]
+    handled = [c for c in m.controls if c.category == "event_logging"]
+    logging = [c for c in handled if records(c, nt)]
     logs = [a for a in m.assets if a.kind == "log"]
     retention = re.compile("|".join(nt.retention_patterns), re.IGNORECASE) if nt.retention_patterns else None
-    keeps = _sentences(f, lambda s: bool(retention and retention.search(s)), [*logs, *logging, *m.elements])
+    keeps = _sentences(f, lambda s: bool(retention and retention.search(s)), [*logs, *handled, *m.elements])
     if logging:
         doc.table(
             ["What is recorded", "Details", "Run by"],
@@ -84,9 +101,15 @@ def _log_events(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
             widths=[3.5, 4.5, 6],
         )
     if not logs and not logging:
+        others = [c for c in handled if c not in logging]
         doc.p(
             "The threat model names no log and no logging control: ask the device maker what the device records "
             "and how the hospital can collect it."
+            if not others
+            else "The threat model names no log and no control that records events (only "
+            + "; ".join(_control_label(c) for c in others[:3])
+            + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+            + ", which handle logs): ask the device maker what the device records and how the hospital can collect it."
         )
         return
     fmt = topology.matcher(nt.format_terms)
@@ -115,7 +138,7 @@ def _log_destinations(f: Facts, a: Asset) -> str:
 def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
     m = f.model
     hit = topology.matcher(nt.detective_terms)
-    detective = [c for c in m.controls if c.category == "event_logging" or hit(c.title)]
+    detective = [c for c in m.controls if (c.category == "event_logging" and records(c, nt)) or hit(c.title)]
     if detective:
         rows = []
         for c in detective:
@@ -213,7 +236,7 @@ def _incidents(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
     resilience = [c for c in in_place if c.category == "resiliency_recovery" and _first_sentence(c.description)]
     if resilience:
         steps.append("What keeps working: " + "; ".join(named(c) for c in resilience[:3]) + ".")
-    logs = [c for c in in_place if c.category == "event_logging"]
+    logs = [c for c in in_place if c.category == "event_logging" and records(c, nt)]
     if logs:
         steps.append("Preserve evidence: " + "; ".join(named(c) for c in logs[:3]) + ".")
     if s.contact:
