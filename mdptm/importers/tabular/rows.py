@@ -282,14 +282,19 @@ def _lists_below(g: Grid, block: Block, vocab: Vocabulary) -> list[int]:
     rows are that short (a list of threats by title alone)."""
     if block.kind not in ("threat", "control") or block.c1 - block.c0 < 2:
         return []
-    filled: list[tuple[int, list[int]]] = []
-    for r in block.rows:
+    tail: list[tuple[int, list[int]]] = []  # the rows after the last one filling three cells, read from the end
+    full = 0
+    for r in reversed(block.rows):  # from the end: a register of 10 000 rows is not read again whole
         cols = [c for c in range(block.c0, block.c1 + 1) if g.data_text(r, c).strip()]
-        filled.append((r, cols))
-    full = [i for i, (_r, cols) in enumerate(filled) if len(cols) >= 3]
-    if len(full) < 2:
+        if len(cols) >= 3:
+            full += 1
+            if full == 2:
+                break
+        elif not full:
+            tail.append((r, cols))
+    if full < 2:
         return []
-    tail = filled[full[-1] + 1 :]
+    tail.reverse()
     if not tail or tail[0][1]:  # the rows below must start after a blank row
         return []
     rows = [r for r, cols in tail if cols]
