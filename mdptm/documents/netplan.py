@@ -264,8 +264,8 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         if fl.encryption is None and fl.id in crossing
     )
     for fl in plan.people:
-        person, other = (fl.source, fl.target) if topology.is_person(f.elements.get(fl.source)) else (fl.target, fl.source)
-        if topology.is_person(f.elements.get(other)) or topology.matcher(topology.network_terms().attacker_terms)(f.name(person)):
+        person, other = _person_ends(f, fl)
+        if topology.is_person(f.elements.get(other)) or _attacker(f, person):
             continue  # two people, or an attacker's path: nothing to ask about the network
         proto = short_protocol(fl.protocol) if fl.protocol else None
         out.append(
@@ -277,12 +277,22 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
     return out
 
 
+def _person_ends(f: Facts, fl: Flow) -> tuple[str, str]:
+    """(the person, the other end) of a flow with a person at one end."""
+    return (fl.source, fl.target) if topology.is_person(f.elements.get(fl.source)) else (fl.target, fl.source)
+
+
+def _attacker(f: Facts, element_id: str) -> bool:
+    """Whether the person is named as an attacker (``attacker_terms``): the flow is an attack path."""
+    return topology.matcher(topology.network_terms().attacker_terms)(f.name(element_id))
+
+
 def person_note(f: Facts, fl: Flow) -> str:
     """What the hospital must decide for a flow with a person at one end: the rule is written for the
     device the person uses, which the model does not name."""
-    person, other = (fl.source, fl.target) if topology.is_person(f.elements.get(fl.source)) else (fl.target, fl.source)
+    person, other = _person_ends(f, fl)
     via = f" over {short_protocol(fl.protocol)}" if fl.protocol else ""
-    if topology.matcher(topology.network_terms().attacker_terms)(f.name(person)):
+    if _attacker(f, person):
         return (
             f"{fl.id} ({f.name(person)} to {f.name(other)}{via}): {f.name(person)} is an attacker; the flow is an "
             "attack path the threat model draws, not traffic to allow"

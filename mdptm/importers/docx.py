@@ -28,7 +28,6 @@ from mdptm.errors import InputError
 from mdptm.importers.doors import DocxDoor
 from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable, Other, Para, Section
 from mdptm.importers.markdown.reader import ONE_RISK, BlockReader
-from mdptm.importers.markdown.words import markdown_words
 from mdptm.importers.tabular.lists import FieldBlocks, ListThreats
 from mdptm.importers.tabular.pairs import continuation_rows, continuation_warning, flow_context, flow_rows, known_targets, target_column
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
@@ -1620,7 +1619,7 @@ class _Walker:
             return
         if col == 0 and (said := continuation_warning(grid, continuation_rows(grid))):
             self.b.warn(*said)
-        if flow_context(heading, markdown_words()["flow_context"]):
+        if flow_context(heading):
             flow_rows(grid, col, self.known_targets, self.b.records, self.b.file, self.b.warn)
         else:
             self.known_targets.update(known_targets(grid, col))
