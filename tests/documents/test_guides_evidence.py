@@ -5,7 +5,6 @@ count of flows leaving it: the guide says where the model leaves it open and ask
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,8 @@ from mdptm.documents.guides.facts import Facts
 from mdptm.model import Element, Flow, TrustZone
 from mdptm.pipeline.build import build
 from mdptm.render.docir import Table
+from tests.documents.test_guides_people import CORPUS_TD, iot_device_project
 from tests.documents.test_guides_readers import base, firewall_rows, text_of
-
-CORPUS_TD = Path("/work/shared/corpus/threatdragon/td-v2-iot-device.json")
 
 
 def _people_model():  # type: ignore[no-untyped-def]
@@ -111,14 +109,7 @@ def test_zone_neighbours_placed_only_by_name_place_only_by_name() -> None:
 
 @pytest.mark.skipif(not CORPUS_TD.exists(), reason="shared corpus not present")
 def test_threat_dragon_iot_device_guides(tmp_path: Path) -> None:
-    root = tmp_path / "proj"
-    root.mkdir()
-    shutil.copy(CORPUS_TD, root / CORPUS_TD.name)
-    (root / "mdptm.yaml").write_text(
-        f"sources: [{CORPUS_TD.name}]\nproduct: {{manufacturer: Example Maker, version: '1.0', regulatory: {{cra_scope: in_scope}}}}\n"
-        "document: {version: '1.0', date: '2026-01-01'}\n",
-        encoding="utf-8",
-    )
+    root = iot_device_project(tmp_path)
     out = tmp_path / "out"
     build(root, out=out)
     deploy = (out / "guides" / "deployment.md").read_text(encoding="utf-8")

@@ -14,9 +14,23 @@ from mdptm.documents.guides import build_guides
 from mdptm.model import Element, Flow
 from mdptm.model.topology import is_person
 from mdptm.pipeline.build import build
+from tests.conftest import CORPUS
 from tests.documents.test_guides_readers import base, firewall_rows, text_of
 
-CORPUS_TD = Path("/work/shared/corpus/threatdragon/td-v2-iot-device.json")
+CORPUS_TD = CORPUS / "threatdragon" / "td-v2-iot-device.json"
+
+
+def iot_device_project(tmp_path: Path) -> Path:
+    """A project folder holding the corpus Threat Dragon IoT device model and the facts a build needs."""
+    root = tmp_path / "proj"
+    root.mkdir()
+    shutil.copy(CORPUS_TD, root / CORPUS_TD.name)
+    (root / "mdptm.yaml").write_text(
+        f"sources: [{CORPUS_TD.name}]\nproduct: {{manufacturer: Example Maker, version: '1.0', regulatory: {{cra_scope: in_scope}}}}\n"
+        "document: {version: '1.0', date: '2026-01-01'}\n",
+        encoding="utf-8",
+    )
+    return root
 
 
 def _model():  # type: ignore[no-untyped-def]
@@ -86,14 +100,7 @@ def test_a_person_with_no_protocol_is_not_asked_about_usb_or_bluetooth() -> None
 
 @pytest.mark.skipif(not CORPUS_TD.exists(), reason="shared corpus not present")
 def test_threat_dragon_iot_device_user_gets_no_rule(tmp_path: Path) -> None:
-    root = tmp_path / "p"
-    root.mkdir()
-    shutil.copy(CORPUS_TD, root / CORPUS_TD.name)
-    (root / "mdptm.yaml").write_text(
-        f"sources: [{CORPUS_TD.name}]\nproduct: {{manufacturer: Example Maker, version: '1.0', regulatory: {{cra_scope: in_scope}}}}\n"
-        "document: {version: '1.0', date: '2026-01-01'}\n",
-        encoding="utf-8",
-    )
+    root = iot_device_project(tmp_path)
     out = tmp_path / "out"
     result = build(root, out, draft=True)
     assert result.exit_code in (0, 1), result.warnings

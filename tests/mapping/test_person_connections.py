@@ -4,16 +4,15 @@ not persons (``person: false``), so a model whose only external entity is its us
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from mdptm.errors import InputError
 from mdptm.mapping.engine import evaluate_framework, framework_from_data, map_model
 from mdptm.model import Document, Element, Flow, Model, Product
 from mdptm.pipeline.importing import ImportSource, import_sources
+from tests.conftest import CORPUS
 
-CORPUS_TD = Path("/work/shared/corpus/threatdragon/td-v2-iot-device.json")
+CORPUS_TD = CORPUS / "threatdragon" / "td-v2-iot-device.json"
 
 
 def _i2i(m: Model) -> tuple[str, list[str], str]:
