@@ -169,11 +169,20 @@ class _Redactor:
     def dropped_ids(self, model: Model) -> dict[str, str]:
         drop: dict[str, str] = {}
         wanted = set(self.policy.drop_items)
+        tags = {t.casefold().strip() for t in self.policy.drop_tags}
+        titles = [re.compile(p, self.policy.pattern_flags()) for p in self.policy.drop_titles]
         for item in all_items(model):
+            label = getattr(item, "title", None) or getattr(item, "name", None)
+            tagged = next((t for t in item.tags if t.casefold().strip() in tags), None)
+            titled = next((rx.pattern for rx in titles if isinstance(label, str) and rx.search(label)), None)
             if item.sensitivity in self.policy.drop:
                 drop[item.id] = f"sensitivity:{item.sensitivity}"
             elif item.id in wanted:
                 drop[item.id] = "drop_items"
+            elif tagged is not None:
+                drop[item.id] = f"tag:{tagged}"
+            elif titled is not None:
+                drop[item.id] = f"title:{titled}"
         # a control that only left-out threats relied on is what was done about them: its text tells
         # the reader what the withheld threat was ("Disable the JTAG header on the main board")
         users: dict[str, list[str]] = {}

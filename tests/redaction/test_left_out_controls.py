@@ -92,3 +92,22 @@ def test_corpus_withheld_threat_takes_its_own_mitigation_along(tmp_path: Path) -
     assert len(words) > 12
     assert not holds(text, " ".join(words[:10]))
     assert not holds(text, " ".join(words[-10:]))
+
+
+def test_policy_drops_by_tag_and_by_title_pattern() -> None:
+    """A Threat Dragon or OTM model has no sensitivity field: a maker withholds a threat by a tag it carries
+    or by its title. The control only that threat relied on goes with it."""
+    m = Model.model_validate(yaml.safe_load(MODEL))
+    m.threats[0].tags = ["Embargoed"]
+    public, log = redact(m, Policy(drop_tags=["embargoed"]))
+    assert "T-1" in log.dropped and "C-1" in log.dropped  # C-1 was only T-1's
+    assert any(e.item == "T-1" and e.rule == "tag:Embargoed" for e in log.entries)
+    public, log = redact(Model.model_validate(yaml.safe_load(MODEL)), Policy(drop_titles=[r"\bdebug\b"]))
+    assert {t.id for t in public.threats} == {"T-1"}
+    assert any(e.item == "T-2" and e.rule == r"title:\bdebug\b" for e in log.entries)
+    assert "C-3" not in {c.id for c in public.controls}
+
+
+def test_a_drop_titles_pattern_must_be_valid() -> None:
+    with pytest.raises(ValueError, match="not a valid regular expression"):
+        Policy(drop_titles=["(unclosed"])
