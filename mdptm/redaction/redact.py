@@ -183,6 +183,17 @@ class _Redactor:
                 drop[item.id] = f"tag:{tagged}"
             elif titled is not None:
                 drop[item.id] = f"title:{titled}"
+        for flow in model.flows:
+            if flow.id not in drop:
+                for end in (flow.source, flow.target):
+                    if end in drop:
+                        drop[flow.id] = f"cascade:endpoint {end} dropped"
+                        break
+        # a threat against nothing but left-out components is about them: its title and description describe
+        # what the policy withholds ("SvelteFrontend process memory tampered" once the SvelteFrontend is dropped)
+        for threat in model.threats:
+            if threat.id not in drop and threat.targets and all(t in drop for t in threat.targets):
+                drop[threat.id] = f"cascade:targets {', '.join(threat.targets)} left out"
         # a control that only left-out threats relied on is what was done about them: its text tells
         # the reader what the withheld threat was ("Disable the JTAG header on the main board")
         users: dict[str, list[str]] = {}
@@ -193,12 +204,6 @@ class _Redactor:
             relied = users.get(control.id)
             if control.id not in drop and relied and all(t in drop for t in relied):
                 drop[control.id] = f"cascade:only threats {', '.join(relied)} left out"
-        for flow in model.flows:
-            if flow.id not in drop:
-                for end in (flow.source, flow.target):
-                    if end in drop:
-                        drop[flow.id] = f"cascade:endpoint {end} dropped"
-                        break
         return drop
 
     def drop(self, model: Model) -> None:

@@ -111,3 +111,17 @@ def test_policy_drops_by_tag_and_by_title_pattern() -> None:
 def test_a_drop_titles_pattern_must_be_valid() -> None:
     with pytest.raises(ValueError, match="not a valid regular expression"):
         Policy(drop_titles=["(unclosed"])
+
+
+def test_a_threat_against_only_left_out_components_goes_with_them() -> None:
+    """SvelteKit .tm7 with the SvelteFrontend element dropped: 'SvelteKit-Aspire.SvelteFrontend Process Memory
+    Tampered' stayed in the PTM and the guides, naming the component the policy withheld."""
+    m = Model.model_validate(yaml.safe_load(MODEL))
+    m.elements.append(m.elements[0].model_copy(update={"id": "E2", "name": "Zephyrine board"}))
+    m.threats.append(m.threats[0].model_copy(update={"id": "T-3", "title": "Zephyrine board tampered", "targets": ["E2"]}))
+    m.threats.append(m.threats[0].model_copy(update={"id": "T-4", "title": "Both", "targets": ["E1", "E2"], "controls": ["C-4"]}))
+    public, log = redact(m, Policy(drop_items=["E2"]))
+    assert "T-3" in log.dropped and "T-4" not in log.dropped  # T-4 is also about the kept pump
+    assert any(e.item == "T-3" and e.rule == "cascade:targets E2 left out" for e in log.entries)
+    kept = next(t for t in public.threats if t.id == "T-4")
+    assert kept.targets == ["E1"] and "1 component" in (kept.description or "")
