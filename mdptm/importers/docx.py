@@ -1345,6 +1345,8 @@ class _Walker:
         m = _ARROW_ITEM.match(one_line(text))
         if m is None or any(len(m.group(k).split()) > 5 for k in ("a", "b")):
             return False
+        if any(m.group(k).count("(") != m.group(k).count(")") for k in ("a", "b")):
+            return False  # "Frontend → API (Authorization: Bearer JWT)": the colon is inside the bracket, no flow's
         values = {"name": f"{m.group('a')} {m.group('arrow')} {m.group('b')}", "source": m.group("a"), "target": m.group("b")}
         if m.group("rest").strip():
             values["description"] = m.group("rest").strip()

@@ -10,6 +10,7 @@ False when the cell could not be understood, so the caller keeps the raw text in
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
@@ -23,7 +24,8 @@ from mdptm.model.vocabulary import risk_scale, shipped, stride_terms, vocabulary
 
 T = TypeVar("T")
 
-_WORD = re.compile(r"[a-z0-9#]+")
+_WORD = re.compile(r"[a-z0-9#]+|[^\W\d_a-z]+")
+_OTHER_LETTERS = re.compile(r"[^\w#&]")  # after folding: what is no letter, digit or "#" separates words
 _SEPARATORS = re.compile(r"\s*(?:[,;\n|/\\+&]|\band\b|\r)\s*")
 _LIST_SEPARATORS = re.compile(r"\s*(?:[,;\n|]|\r|\s/\s|/)\s*")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d+[.)])\s+")
@@ -177,8 +179,18 @@ class Vocabulary:
 
 @lru_cache(maxsize=65536)
 def norm_text(text: str) -> str:
-    """Lower case words only: punctuation and runs of space become one space."""
-    return " ".join(_WORD.findall(text.lower().replace("&", " and ")))
+    """Lower case words only: punctuation and runs of space become one space. Letters with accents lose them
+    and "ß" is "ss" ("Maßnahme" reads "massnahme", "Priorité" "priorite"); other letters ("查询") stay words."""
+    low = text.lower().replace("&", " and ")
+    if not low.isascii():
+        low = _fold(low)
+    return " ".join(_WORD.findall(low))
+
+
+@lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
+    return _OTHER_LETTERS.sub(" ", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 _FORM_MARKS = ("&", "(", "[", "'", "’")  # what header_forms rewrites beyond norm_text
