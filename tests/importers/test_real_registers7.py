@@ -276,3 +276,67 @@ def test_a_remediation_tracker_alone_is_refused_not_read_as_risks(tmp_path: Path
         assert "remediation actions" in str(exc)
     else:
         assert model.threats == []
+
+
+# -- likelihood and impact written short ("Med"), one of them a range ("Low/Med")
+
+
+def test_med_is_medium_and_a_range_of_levels_gives_no_level(tmp_path: Path) -> None:
+    text = _md(
+        [
+            ["ID", "Risk", "Likelihood", "Impact", "Mitigation"],
+            ["R-01", "User confuses risk score with diagnosis", "Med", "High", "Disclaimers"],
+            ["R-02", "PHI sent to public OCR endpoint", "Low/Med", "Critical", "Private endpoint only"],
+            ["R-03", "High FAR anomaly alerts", "Med", "Med", "Tune thresholds offline"],
+        ]
+    )
+    model, _report = load_text(tmp_path, text)
+    risks = [t.risk for t in model.threats]
+    assert [r.level if r else None for r in risks] == ["high", None, "medium"]
+    assert risks[1] is not None and risks[1].likelihood == "Low/Med"  # kept as written, no level guessed
+
+
+# -- a two-row header: a merged "Controls" group over the existing and the recommended controls
+
+
+def test_recommended_controls_under_a_merged_group_cell_are_planned_controls(tmp_path: Path) -> None:
+    rows = [
+        ["Risk ID", "Asset", "Threat", "Risk assessment", None, "Controls", None, None, "Priority"],
+        [None, None, None, "Likelihood", "Impact", "Current Controls", "Control Gap", "Recommended Control", None],
+        [
+            "R001",
+            "Epic EHR System",
+            "Unauthorized Access",
+            "High",
+            "Critical",
+            "Basic password policy",
+            "No MFA",
+            "Implement MFA for all EHR connections",
+            "Critical",
+        ],
+        [
+            "R006",
+            "Infusion Pumps",
+            "Lateral Movement via OT",
+            "Medium",
+            "Critical",
+            "Physical access controls",
+            "Flat network",
+            "Segment medical devices",
+            "High",
+        ],
+    ]
+
+    def merge(wb: object) -> None:
+        ws = wb.active  # type: ignore[attr-defined]
+        for rng in ("A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:H1", "I1:I2"):
+            ws.merge_cells(rng)
+
+    model, _report = checked_import(workbook(tmp_path / "grouped.xlsx", {"Risk Register": rows}, merge))
+    by_status = sorted((c.status, c.title) for c in model.controls)
+    assert by_status == [
+        ("implemented", "Basic password policy"),
+        ("implemented", "Physical access controls"),
+        ("planned", "Implement MFA for all EHR connections"),
+        ("planned", "Segment medical devices"),
+    ]

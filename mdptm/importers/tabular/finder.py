@@ -162,7 +162,7 @@ class TableFinder:
                     plain = [sub[k] or headers[k] for k in range(len(sub))]
                     mixed = [h if match_header(self.vocab, cls2.kind, h) is not None else p for h, p in zip(combined, plain, strict=True)]
                     cls3 = classify(self.vocab, mixed, self._context(), cls2.kind)
-                    if cls3 is not None and len(cls3.fields) > len(cls2.fields):
+                    if cls3 is not None and len(cls3.fields) >= len(cls2.fields) and cls3.score >= cls2.score:
                         return _Candidate(r, c0, c1, cls3, [r, r + 1], mixed)
                     return _Candidate(r, c0, c1, cls2, [r, r + 1], combined)
                 plain = [sub[k] or headers[k] for k in range(len(sub))]
