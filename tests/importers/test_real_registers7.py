@@ -340,3 +340,26 @@ def test_recommended_controls_under_a_merged_group_cell_are_planned_controls(tmp
         ("planned", "Implement MFA for all EHR connections"),
         ("planned", "Segment medical devices"),
     ]
+
+
+# -- an asset written with a bare slash is one asset; a list is written with commas or a spaced slash
+
+
+def test_a_bare_slash_joins_one_asset_name(tmp_path: Path) -> None:
+    text = _md(
+        [
+            ["ID", "Asset", "Threat", "Mitigation"],
+            ["R01", "Student/Admin accounts", "Account takeover", "Rate limiting"],
+            ["R02", "Imaging Systems MRI/CT", "Ransomware propagation", "Patching programme"],
+            ["R03", "Legal/Compliance", "Regulatory violation", "Breach notification workflow"],
+            ["R04", "Laptops / Phones", "Device theft", "Disk encryption"],
+        ]
+    )
+    model, _report = load_text(tmp_path, text)
+    assert sorted(a.name for a in model.assets) == [
+        "Imaging Systems MRI/CT",
+        "Laptops",
+        "Legal/Compliance",
+        "Phones",
+        "Student/Admin accounts",
+    ]
