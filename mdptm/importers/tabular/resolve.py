@@ -56,6 +56,7 @@ _SPLIT = re.compile(r"(\s*[,;\n|/]\s*)")
 _SEPARATOR_CHARS = (",", ";", "\n", "|", "/", " ")  # each _SPLIT separator leaves one of these in a key (a newline as a space)
 _LIST_CHARS = (",", ";", "|", "/")  # the separators every look-up keeps as they are
 _ABBR = re.compile(r"[A-Z][A-Z0-9]{0,4}")  # "CI", "CD", "TCP": one side of "CI/CD"
+_ID_REF = re.compile(r"[A-Za-z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?")  # "C-01", "M3": an id, never half a name
 _BULLETS = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d+[.)])\s+")
 _CONJUNCTION = re.compile(r"\s+(?:and|&|\+|und|et|y)\s+|\s*[&+]\s*", re.I)
 # "T-01 to T-05", "M-01–M-03", "SC-1 through SC-4": one prefix, ascending numbers.
@@ -384,10 +385,17 @@ class Resolver:
         return out
 
     def _abbreviation_pair(self, colls: tuple[str, ...], atoms: list[str], seps: list[str], i: int) -> bool:
-        """Atoms i and i+1 are two short capitals joined by a bare "/" ("CI/CD") and the second names nothing."""
-        if i + 1 >= len(atoms) or seps[i] != "/" or not (_ABBR.fullmatch(atoms[i]) and _ABBR.fullmatch(atoms[i + 1])):
+        """Atoms i and i+1 are joined by a bare "/" (no space on either side) and the second names nothing: one
+        name, "CI/CD", "Imaging Systems MRI/CT", "Legal/Compliance", "Student/Admin accounts"; a list is
+        written "A, B" or "A / B". Two ids ("C-01/C-02") stay two."""
+        if i + 1 >= len(atoms) or seps[i] != "/":
             return False
-        return self.index.find(colls, atoms[i + 1]) is None
+        left, right = atoms[i], atoms[i + 1]
+        if _ID_REF.fullmatch(left.strip()) or _ID_REF.fullmatch(right.strip()):
+            return False
+        if not (_ABBR.fullmatch(left) and _ABBR.fullmatch(right)) and (i + 2 < len(atoms) and seps[i + 1] == "/"):
+            return False  # "Pump/Gateway/Cloud": a list written with slashes
+        return self.index.find(colls, right) is None
 
     def _expand(self, colls: tuple[str, ...], token: str) -> list[tuple[str, str]]:
         """A piece that names several items or names one with extra words: "see M-04", "M-01 & M-02",
