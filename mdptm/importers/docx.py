@@ -35,7 +35,7 @@ from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.resolve import resolve_references
 from mdptm.importers.tabular.stride import read_stride_matrix
 from mdptm.importers.tabular.tables import Grid, RowRecord, load_profile, profile_vocabulary, stride_default
-from mdptm.importers.tabular.vocab import Vocabulary, clean_text, fact_key, norm_text, one_line, parse_choice, vocabulary
+from mdptm.importers.tabular.vocab import Vocabulary, clean_text, fact_key, kind_from_name, norm_text, one_line, parse_choice, vocabulary
 from mdptm.model import Asset, Assumption, Control, Diagram, Element, Model, OutOfScope, View
 from mdptm.plugins import ImportContext
 
@@ -1325,6 +1325,8 @@ class _Walker:
         m = _ARROW_ITEM.match(one_line(text))
         if m is None or any(len(m.group(k).split()) > 5 for k in ("a", "b")):
             return False
+        if any(m.group(k).count("(") != m.group(k).count(")") for k in ("a", "b")):
+            return False  # "Frontend → API (Authorization: Bearer JWT)": the colon is inside the bracket, no flow's
         values = {"name": f"{m.group('a')} {m.group('arrow')} {m.group('b')}", "source": m.group("a"), "target": m.group("b")}
         if m.group("rest").strip():
             values["description"] = m.group("rest").strip()
@@ -1411,7 +1413,7 @@ class _Walker:
             return False
         description = clean_text(parts[1]) if len(parts) > 1 else ""
         table = "asset_kind" if kind == "assets" else "element_kind"
-        guess = parse_choice(self.vocab, table, name).value
+        guess = kind_from_name(self.vocab, table, name)
         key = "asset" if kind == "assets" else "element"
         self.named_n[key] = self.named_n.get(key, 0) + 1
         iid = item_id or slug(name, 48, "item")

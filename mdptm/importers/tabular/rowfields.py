@@ -381,7 +381,7 @@ class RowFields:
                     risk.severity = combined.severity or risk.severity
                     if risk.level is None:
                         risk.level = combined.level
-                    elif lik is None and _worded(sev):
+                    elif lik is None and _worded(sev) and not _worded(overall):
                         # "Severity High" beside a bare score and no likelihood: the author's rating of the row,
                         # kept as stated rather than recomputed from the score on a scale it never named
                         said = parse_risk(self.vocab, sev or "", None, shared=True)
