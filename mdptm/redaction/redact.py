@@ -272,8 +272,9 @@ class _Redactor:
         withheld. A label the public model still holds as a title or name (a kept item of the same name), a
         model vocabulary label ("Tampering"), public names and labels put together ("Patient Records (PHI)":
         :func:`public_compound`), one of fewer than three words ("Default passwords", a phrase
-        kept text uses for itself) or words mdptm itself prints in packages ("End of support", "Coordinated
-        vulnerability disclosure": :func:`shipped_text`) is no secret."""
+        kept text uses for itself; a component's name of two words, "Zephyrine port", or one made of joined
+        parts, "AspireJavaScript.MinimalApi", is a name, not a phrase, and counts) or words mdptm itself prints
+        in packages ("End of support", "Coordinated vulnerability disclosure": :func:`shipped_text`) is no secret."""
         kept = {needle_key(label) for _, item in public.items() if (label := _label(item))}
         labels = {needle_key(v) for v in _vocabulary()}
         whole = kept | labels
@@ -285,7 +286,7 @@ class _Redactor:
             k = needle_key(title)
             if (
                 len(k) >= MIN_ITEM_NEEDLE
-                and k.count(" ") >= 2
+                and (k.count(" ") >= 2 or (self.kind_of.get(item.id) == "element" and _component_name(title, k)))
                 and k not in whole
                 and k not in shipped_text()
                 and not public_compound(k, whole)
@@ -398,6 +399,17 @@ class _Redactor:
                 for path, text in _strings(value, field):
                     for _s, _e, rule in scrubber.spans(text):
                         self.log.add(item.id, path, "stripped", rule, text[_s:_e], secret=True)
+
+
+# one word made of joined parts: "AspireJavaScript.MinimalApi", "SvelteKit-Aspire", "PumpCtl2"
+_JOINED_NAME = re.compile(r"[a-z][A-Z]|[A-Za-z][._-][A-Za-z]|[A-Za-z]\d|\d[A-Za-z]")
+
+
+def _component_name(name: str, key: str) -> bool:
+    """Whether a left-out component's name is distinctive enough to look for in kept text: two words or
+    more ("Zephyrine port", "Key store"), or one made of joined parts ("AspireJavaScript.MinimalApi"). One
+    plain word ("Browser", "Database") is kept text's own word too."""
+    return key.count(" ") >= 1 or bool(_JOINED_NAME.search(name.strip()))
 
 
 def _left_out_ids(ids: Iterable[str]) -> re.Pattern[str] | None:

@@ -125,3 +125,20 @@ def test_a_threat_against_only_left_out_components_goes_with_them() -> None:
     assert any(e.item == "T-3" and e.rule == "cascade:targets E2 left out" for e in log.entries)
     kept = next(t for t in public.threats if t.id == "T-4")
     assert kept.targets == ["E1"] and "1 component" in (kept.description or "")
+
+
+@pytest.mark.parametrize(
+    ("name", "scrubbed"),
+    [("Zephyrine port", True), ("AspireJavaScript.MinimalApi", True), ("Browser", False)],
+)
+def test_a_left_out_components_name_is_scrubbed_from_kept_text(name: str, scrubbed: bool) -> None:
+    """A kept threat against the pump and a dropped component names that component in its description: a
+    two-word name, or one of joined parts, is a name to withhold; one plain word is kept text's own word."""
+    m = Model.model_validate(yaml.safe_load(MODEL))
+    m.elements.append(m.elements[0].model_copy(update={"id": "E2", "name": name}))
+    m.threats[0].targets = ["E1", "E2"]
+    m.threats[0].description = f"Reached through the {name} of the pump."
+    public, log = redact(m, Policy(drop_items=["E2"]))
+    text = next(t for t in public.threats if t.id == "T-1").description or ""
+    assert (name not in text) == scrubbed, text
+    assert ("[redacted]" in text) == scrubbed
