@@ -633,11 +633,23 @@ def property_terms(paths: Iterable[Path], *, keep: Iterable[str] = ()) -> list[s
         props = property_values(path)
         for key in ("core:creator", "core:lastModifiedBy", "app:Manager", "app:Company", "core:description"):
             value = props.get(key, "").strip()
-            k = needle_key(value)
-            if len(k) < 3 or k in generic or any(k in kk or kk in k for kk in keep_keys):
-                continue
-            out.setdefault(value)
+            # the person alone as well: "Marguerite Okonkwo, QA lead"; in a comment, the people it names
+            # after "by", "with", "owner:" … ("Reviewed by Tobias Wren, ext. 4471")
+            people = [m.group(1) for m in _NAMED_IN_COMMENT.finditer(value)] if key == "core:description" else bare_names(value)
+            for v in (value, *people):
+                k = needle_key(v)
+                if len(k) < 3 or k in generic or any(k in kk or kk in k for kk in keep_keys):
+                    continue
+                out.setdefault(v)
     return list(out)
+
+
+# A person named in a document's comments after a word that introduces one: "Reviewed by Tobias Wren",
+# "Owner: Dana Whitlock", "with Dr. Jane Roe". Two or three capitalised words make the name.
+_NAMED_IN_COMMENT = re.compile(
+    r"(?i:\b(?:by|from|with|owner|author|reviewer|contact|cc|attn)\b\s*:?\s+)"
+    r"(?i:(?:dr|prof|mr|mrs|ms)\.?\s+)?([A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’-]+){1,2})"
+)
 
 
 def redact(model: Model, policy: Policy, *, extra_terms: Iterable[str] = ()) -> tuple[Model, RedactionLog]:
