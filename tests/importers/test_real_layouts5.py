@@ -281,3 +281,60 @@ def test_word_numbered_steps_with_an_arrow_and_a_bracketed_colon_are_no_flow(tmp
     model, _report = checked_import(d.save(tmp_path / "flow.docx"))
     assert model.flows == [] and model.elements == []
     assert [t.title for t in model.threats] == ["Token forgery"]
+
+
+# -- threats in a table, controls as "### C1 — title" headings naming the threats they mitigate
+
+_CONTROLS_NAME_THREATS = (
+    "# Security Implementation Report\n\n## 2. Identified Threats\n\n"
+    "| ID | Threat | Category | Description | Impact |\n|----|--------|----------|-------------|--------|\n"
+    "| T1 | API Key Exposure | Exposure | The API key could be bundled in client code. | Financial loss |\n"
+    "| T2 | Unauthorized Data Access | Authorization | One user could read another's data. | Data breach |\n"
+    "| T7 | Privilege Escalation | Authorization | A user could write to admin-only tables. | Audit tampering |\n\n"
+    "## 3. Security Controls Implemented\n\n"
+    "### C1 — OpenAI API Proxy\n**Location:** `functions/identify/index.ts`  \n**Mitigates:** T1  \n"
+    "**Implementation:** The key stays a server secret.\n\n"
+    "### C2 — Row Level Security\n**Mitigates:** T2, T7  \n**Implementation:** RLS on every table.\n\n"
+    "### C7 — Role-Based Access Control\n**Mitigates:** T7  \n**Implementation:** Service role only.\n"
+)
+
+
+def test_controls_naming_the_threats_they_mitigate_by_plain_ids_link_them(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _CONTROLS_NAME_THREATS)
+    assert {t.id: t.controls for t in model.threats} == {"T1": ["C1"], "T2": ["C2"], "T7": ["C2", "C7"]}
+    assert [c.title for c in model.controls] == ["OpenAI API Proxy", "Row Level Security", "Role-Based Access Control"]
+
+
+def test_word_controls_naming_the_threats_they_mitigate_read_as_markdown(tmp_path: Path) -> None:
+    d = Doc()
+    d.heading("Identified Threats", 2)
+    d.table(
+        [
+            ["ID", "Threat", "Description"],
+            ["T1", "API Key Exposure", "The API key could be bundled in client code."],
+            ["T7", "Privilege Escalation", "A user could write to admin-only tables."],
+        ]
+    )
+    d.heading("Security Controls Implemented", 2)
+    d.heading("C1 — OpenAI API Proxy", 3)
+    d.para("Mitigates: T1")
+    d.para("Implementation: The key stays a server secret.")
+    d.heading("C2 — Row Level Security", 3)
+    d.para("Mitigates: T7")
+    d.para("Implementation: RLS on every table.")
+    model, _report = checked_import(d.save(tmp_path / "report.docx"))
+    assert {t.id: t.controls for t in model.threats} == {"T1": ["C1"], "T7": ["C2"]}
+
+
+def test_german_residual_risk_words_are_levels(tmp_path: Path) -> None:
+    text = (
+        "# Connector\n\n## Bedrohungsanalyse\n\n| Bedrohung | Gegenmaßnahme | Restrisiko |\n| --- | --- | --- |\n"
+        "| Gestohlenes Access-Token | 60 min Laufzeit, nur Hash gespeichert, sofortiger Widerruf | Missbrauch bis Ablauf |\n"
+        "| Abgefangener Autorisierungscode | PKCE S256 Pflicht, 5 min, einmalig | gering |\n"
+        "| Offene Weiterleitung über den Login | Rücksprung ausschließlich zu `/oauth/authorize` | keins bekannt |\n"
+        "| Gestohlenes Refresh-Token | Rotation | Diebstahl erst bei Wiederverwendung erkannt |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    assert [t.residual_risk.level if t.residual_risk else None for t in model.threats] == [None, "low", None, None]
+    assert model.threats[3].extra["Restrisiko"] == "Diebstahl erst bei Wiederverwendung erkannt"
+    assert len(model.controls) == 4

@@ -35,6 +35,8 @@ from mdptm.model import View
 # A paragraph made only of template slots: "{{THREAT_TABLE}}", "{{ASSETS}} {{FLOWS}}".
 _GLOSS = re.compile(r"\s*\([^()]+\)\s*$")
 _LEGEND_ITEM = re.compile(r"^\s*[^\w\s*\[\]()]{1,3}\s*(?:[=:–—-]\s*)?\w")  # "✅ Implemented", "⚠️ = Partial"
+# "T2, T7", "TH-03 and TH-04": the ids of threats named in a line of text
+_THREAT_REFS = re.compile(r"\b[A-Z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?\b")
 # "4/5 (Strong - …)": a rating on a scale written before anything else
 _RATING_LEAD = re.compile(r"^\s*\d+(?:\.\d+)?\s*/\s*\d+\b")
 _SLOTS = re.compile(r"(?:\{\{[^{}]*\}\}\s*)+")
@@ -764,10 +766,19 @@ class BlockReader(ListReading, TableReading):
             got = self.heading_id(link_text, "threat")
             if got is not None:
                 back.append(got[0])
-        if "threats" in fields.values:
+        plain = [] if back or fields.links.get("threats") else _THREAT_REFS.findall(fields.text("threats"))
+        if plain:
+            # "**Mitigates:** T2, T7" written as plain ids: the control names the threats it mitigates, and the
+            # resolver links them as it does a control table's "Threats" column (Word reads the same line so)
+            rec.values["threats"] = ", ".join(dict.fromkeys(plain))
+            rec.headers["threats"] = fields.labels.get("threats", "threats")
+        elif "threats" in fields.values:
             self.control_backlinks[cid] = (list(dict.fromkeys(back)), where)
             written = fields.labels.get("threats", "threats")
             rec.extra[written] = ", ".join(dict.fromkeys(back)) or one_line(fields.text("threats"))
+        self.control_tail(fields, ctx, title)
+
+    def control_tail(self, fields: _Fields, ctx: _Ctx, title: str) -> None:
         for blk in fields.tables + fields.others:
             self.block(blk, ctx, owner=title)
 
