@@ -248,7 +248,7 @@ class ListReading(_ReaderState):
             more = fields.text(label)
             if more:
                 values["description"] += f"\n\n{said}: {more}"
-        for fname in ("stride", "targets", "assets", "status", "risk", "residual_risk"):
+        for fname in ("stride", "targets", "assets", "status", "risk", "residual_risk", "sensitivity"):
             if fields.text(fname):
                 values[fname] = fields.text(fname)
         self.risk_factors(fields, values)

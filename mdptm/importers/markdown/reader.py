@@ -65,6 +65,8 @@ class BlockReader(ListReading, TableReading):
             self.b.warn(self.loc(first.line, "title"), f"title {first.title[:60]!r} holds a template's slot: not the document's title")
         elif first is not None:
             self.b.add_fact("document.title", first.title, self.loc(first.line, "title"))
+        if first is not None:
+            self.title_heading = self.strip_number(first.title)
         one = self.one_risk(root, first)
         if one is not None:
             self.one_risk_file(root, *one)
@@ -693,7 +695,7 @@ class BlockReader(ListReading, TableReading):
                 description = f"{description}\n\n{said}: {more}" if description else f"{said}: {more}"
         if description:
             values["description"] = description
-        for fname in ("stride", "targets", "assets", "status", "risk", "residual_risk"):
+        for fname in ("stride", "targets", "assets", "status", "risk", "residual_risk", "sensitivity"):
             if fields.text(fname):
                 values[fname] = fields.text(fname)
         self.risk_factors(fields, values)

@@ -145,6 +145,7 @@ class Vocabulary:
     sections: dict[str, Any]
     stride_all: frozenset[str] = frozenset()  # cells meaning all six STRIDE categories ("All")
     reference_noise: frozenset[str] = frozenset()  # words written before a reference ("see M-04")
+    name_qualifiers: frozenset[str] = frozenset()  # words after a name's head ("Access to …"): see kind_from_name
     summary_rows: frozenset[str] = frozenset()  # first words of a totals row below a table
     note_rows: frozenset[str] = frozenset()  # first words of a legend or note row below a table
     planned_mitigations: frozenset[str] = frozenset()  # mitigation labels and headers of proposed controls
@@ -301,6 +302,7 @@ class ValueTerms(_Terms):
     status_not_applicable: list[str]
     wins_ties: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
     reference_noise: list[str]
+    name_qualifiers: list[str] = Field(default_factory=list)
     summary_rows: list[str]
     note_rows: list[str]
     all_targets: list[str]
@@ -454,6 +456,7 @@ def load_vocabulary() -> Vocabulary:
         sections=sections,
         stride_all=_words(stride.all),
         reference_noise=_words(values.get("reference_noise", [])),
+        name_qualifiers=_words(values.get("name_qualifiers", [])),
         summary_rows=_words(values.get("summary_rows", [])),
         note_rows=_words(values.get("note_rows", [])),
         status_not_applicable=frozenset(str(w).strip().lower() for w in values["status_not_applicable"]),
@@ -729,6 +732,19 @@ def parse_choice(vocab: Vocabulary, table: str, text: str | None) -> Parsed[str 
             # "Accepted. Any report of wrong-patient display is treated as …": the status, then why
             hit = vocab.tables[table].exact(first.group(1))
     return Parsed(hit, hit is not None)
+
+
+def kind_from_name(vocab: Vocabulary, table: str, name: str) -> str | None:
+    """The kind (``element_kind``, ``asset_kind``) an item's name states when no column or label gives one:
+    "Drug library" is therapy data, "Cloud update service" a cloud service. Only the head of the name is read,
+    the words before the first qualifying word (``name_qualifiers``): "Ability to Execute Code as a Web Server
+    User" is no firmware and "Access to Audit Data" no log, while "Drug library of the pump" is therapy data."""
+    words = name.split()
+    for i, word in enumerate(words[1:], start=1):
+        if norm_text(word) in vocab.name_qualifiers:
+            name = " ".join(words[:i])
+            break
+    return parse_choice(vocab, table, name).value
 
 
 def parse_status(vocab: Vocabulary, text: str | None) -> Parsed[str | None]:
