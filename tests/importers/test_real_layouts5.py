@@ -338,3 +338,65 @@ def test_german_residual_risk_words_are_levels(tmp_path: Path) -> None:
     assert [t.residual_risk.level if t.residual_risk else None for t in model.threats] == [None, "low", None, None]
     assert model.threats[3].extra["Restrisiko"] == "Diebstahl erst bei Wiederverwendung erkannt"
     assert len(model.controls) == 4
+
+
+# -- a failure modes analysis: plain headings over "Description:" / "Risk Assessment:" / "Mitigations:" bullets
+
+_FMA_LINES = (
+    "Description: An incorrectly implemented VM could result in an invalid fault proof.",
+    "Risk Assessment: High severity, Low likelihood.",
+    "Mitigations: Comprehensive testing of every supported instruction.",
+    "Detection: op-dispute-mon alerts on undesirable game resolutions.",
+    "Recovery Path(s): See Fault Proof Recovery.",
+)
+
+
+def _fma_markdown() -> str:
+    bullets = "".join("- **" + ln.replace(": ", ":** ", 1) + "\n" for ln in _FMA_LINES)
+    return (
+        "# Failure Modes and Recovery Path Analysis\n\n## Failure Modes and Recovery Paths\n\n"
+        f"### Incorrect Linux/MIPS emulation\n\n{bullets}\n## Components\n\n### Web server\n\n"
+        "- **Description:** Serves the dashboard.\n- **Owner:** Platform team\n"
+    )
+
+
+def test_a_failure_mode_written_as_labelled_bullets_under_a_plain_heading_in_markdown(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _fma_markdown())
+    assert [t.title for t in model.threats] == ["Incorrect Linux/MIPS emulation"]
+    fm = model.threats[0]
+    assert fm.risk is not None and (fm.risk.severity, fm.risk.likelihood, fm.risk.level) == ("High", "Low", "medium")
+    assert fm.extra["Detection"] == "op-dispute-mon alerts on undesirable game resolutions."
+    assert [c.title for c in model.controls] == ["Comprehensive testing of every supported instruction"]
+
+
+def test_a_failure_mode_written_as_labelled_bullets_under_a_plain_heading_in_word(tmp_path: Path) -> None:
+    d = Doc()
+    d.heading("Failure Modes and Recovery Paths", 2)
+    d.heading("Incorrect Linux/MIPS emulation", 3)
+    d.bullets(*_FMA_LINES)
+    d.heading("Components", 2)
+    d.heading("Web server", 3)
+    d.bullets("Description: Serves the dashboard.", "Owner: Platform team")  # no field of a threat: no threat
+    model, _report = checked_import(d.save(tmp_path / "fma.docx"))
+    assert [t.title for t in model.threats] == ["Incorrect Linux/MIPS emulation"]
+    fm = model.threats[0]
+    assert fm.risk is not None and fm.risk.level == "medium" and fm.risk.scale == "5x5"
+    # "Detection:" and "Recovery Path(s):" are fields of their own, not more text of the mitigation
+    assert fm.extra["Detection"] == "op-dispute-mon alerts on undesirable game resolutions."
+    assert fm.extra["Recovery Path(s)"] == "See Fault Proof Recovery."
+    assert [c.description or c.title for c in model.controls] == ["Comprehensive testing of every supported instruction."]
+
+
+def test_word_lines_under_a_mitigation_label_alone_stay_the_mitigation(tmp_path: Path) -> None:
+    d = Doc()
+    d.heading("Threats", 2)
+    d.heading("Threat 1: Privilege escalation", 3)
+    d.bullets("Attack: A clinician grants themselves admin rights.", "Mitigation:")
+    d.doc.add_paragraph("RLS policy on profiles: for update using (auth.uid() = id).", style="List Number 2")
+    d.doc.add_paragraph("Fix: the role column is not updatable by users.", style="List Number 2")
+    model, _report = checked_import(d.save(tmp_path / "mb.docx"))
+    (threat,) = model.threats
+    assert len(threat.controls) == 1
+    control = next(c for c in model.controls if c.id == threat.controls[0])
+    assert "RLS policy on profiles" in (control.description or control.title)
+    assert "Fix: the role column" in (control.description or control.title)
