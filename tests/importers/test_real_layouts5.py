@@ -400,3 +400,61 @@ def test_word_lines_under_a_mitigation_label_alone_stay_the_mitigation(tmp_path:
     control = next(c for c in model.controls if c.id == threat.controls[0])
     assert "RLS policy on profiles" in (control.description or control.title)
     assert "Fix: the role column" in (control.description or control.title)
+
+
+# -- plan summaries: a threat-model section of id-led bullets, and a verification table keyed "T-03-04 (DoS)"
+
+_ID_LED_BULLETS = (
+    "# Phase 3: Admin Module - Plan 3 Summary\n\n## What Was Built\n\n### Suspend User\n"
+    "- Prevents suspending admin users (security measure)\n\n## Deviations from Plan\n\n"
+    "- **Suspension fields:** Plan expected dedicated fields.\n\n## Threat Model Mitigations\n\n"
+    "- **T-3-04 (Admin suspends another admin):** Mitigated by checking user role before suspension.\n"
+    "- **T-3-05 (Missing audit trail for user actions):** Mitigated by forcing audit log creation.\n"
+)
+
+
+def test_bullets_led_by_a_threat_id_and_title_under_a_threat_heading_in_markdown(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _ID_LED_BULLETS)
+    assert [(t.id, t.title) for t in model.threats] == [
+        ("T-3-04", "Admin suspends another admin"),
+        ("T-3-05", "Missing audit trail for user actions"),
+    ]
+    titles = {c.id: c.title for c in model.controls}
+    assert [titles[c] for t in model.threats for c in t.controls] == [
+        "checking user role before suspension",
+        "forcing audit log creation",
+    ]
+    assert any("led by a threat's id" in w for w in warnings(report))
+
+
+def test_bullets_led_by_a_threat_id_and_title_under_a_threat_heading_in_word(tmp_path: Path) -> None:
+    d = Doc()
+    d.heading("Deviations from Plan", 2)
+    d.bullets("Suspension fields: Plan expected dedicated fields.")
+    d.heading("Threat Model Mitigations", 2)
+    d.bullets(
+        "T-3-04 (Admin suspends another admin): Mitigated by checking user role before suspension.",
+        "T-3-05 (Missing audit trail for user actions): Mitigated by forcing audit log creation.",
+    )
+    d.heading("Notes", 2)
+    d.bullets("T-9 (not a threat heading): this list is under Notes.")  # no threat heading: not read so
+    model, _report = checked_import(d.save(tmp_path / "summary.docx"))
+    assert [t.id for t in model.threats] == ["T-3-04", "T-3-05"]
+    assert len(model.controls) == 2
+
+
+def test_a_verification_table_keyed_by_id_and_category_gives_those_threats(tmp_path: Path) -> None:
+    text = (
+        "---\nphase: 03-network-hardening\nprovides:\n  - ProposalCleanupHandler callback infrastructure\n---\n\n"
+        "# Phase 3 Plan 2: Summary\n\n## Threat Model Verification\n\n"
+        "| Threat ID | Mitigation | Status |\n|-----------|-----------|--------|\n"
+        "| T-03-04 (DoS) | OnProposalTimeoutCleanup → ChangeTransactionState(FAILED) → ReleaseNonce | Implemented |\n"
+        "| T-03-05 (EoP) | FireProposalCleanupCallbacks NOT called from certificate path | Verified |\n"
+    )
+    model, report = load_text(tmp_path, text)
+    assert [(t.id, t.title, t.stride) for t in model.threats] == [
+        ("T-03-04", "Denial of service (T-03-04)", ["denial_of_service"]),
+        ("T-03-05", "Elevation of privilege (T-03-05)", ["elevation_of_privilege"]),
+    ]
+    assert len(model.controls) == 2 and model.flows == []
+    assert any("from its id and STRIDE category" in w for w in warnings(report))

@@ -414,6 +414,31 @@ def heading_threat_id(text: str, kind: str = "threat") -> tuple[str, str] | None
     return found if found is not None and found[1] else None
 
 
+# "T-3-04 (Admin suspends another admin): Mitigated by …": a threat's id, its title in brackets, what is said of it
+_ID_LED = re.compile(r"^\s*(?P<id>[A-Za-z]{1,6}[-_.]?\d[\w.-]*)\s*\((?P<title>[^()]{2,150})\)\s*[:–—]\s*(?P<rest>\S.*)$", re.S)
+_MITIGATED = re.compile(r"^\s*(?:mitigated|addressed|countered|handled)\s+(?:by|through|via|with)\s+|^\s*mitigations?\s*:\s*", re.I)
+
+
+def id_led_threat(text: str, heading: str, file: str, locator: str, view: str | None = None) -> RowRecord | None:
+    """A list item led by a threat's id and its title in brackets, under a heading about threats ("Threat Model
+    Mitigations": "T-3-04 (Admin suspends another admin): Mitigated by checking the role …"): that threat, the
+    words after it its mitigation when they say so ("Mitigated by …"), else its description. None otherwise."""
+    if "threat" not in norm_text(heading).split() and "threats" not in norm_text(heading).split():
+        return None
+    m = _ID_LED.match(one_line(text))
+    if m is None or heading_threat_id(f"{m.group('id')} {m.group('title')}") is None:
+        return None
+    values = {"id": m.group("id"), "title": one_line(m.group("title"))}
+    rest = m.group("rest").strip()
+    said = _MITIGATED.match(rest)
+    if said is not None:
+        values["controls"] = rest[said.end() :].strip().rstrip(".")
+    else:
+        values["description"] = rest
+    headers = {"id": "list item", "title": "list item", **({"controls": "mitigated by"} if said else {"description": "list item"})}
+    return RowRecord(kind="threat", file=file, locator=locator, values=values, headers=headers, extra={}, view=view)
+
+
 def _bare_labels() -> dict[str, dict[str, str]]:
     """Labels written alone on a line of their own ("Scenario", "Impact", "Mitigation", "Mitigated Threats"):
     the Markdown importer's labels (``markdown.yaml``), as the fields of a threat or a control."""
@@ -752,4 +777,4 @@ class FieldBlocks:
         self.replay.extend(block.lines)
 
 
-__all__ = ["FieldBlocks", "ListThreats"]
+__all__ = ["FieldBlocks", "ListThreats", "id_led_threat"]
