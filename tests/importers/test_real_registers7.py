@@ -363,3 +363,51 @@ def test_a_bare_slash_joins_one_asset_name(tmp_path: Path) -> None:
         "Phones",
         "Student/Admin accounts",
     ]
+
+
+# -- a STRIDE-per-element report's inventory: boundaries, elements (some typed "Asset"), flows marked "(bi)",
+#    and a coverage matrix of counts
+
+
+def test_an_inventory_of_boundaries_elements_flows_and_a_coverage_matrix(tmp_path: Path) -> None:
+    boundaries = [
+        ["Boundary", "Kind", "Description"],
+        ["Untrusted lab network", "Internet / DMZ perimeter", "Any peer on the lab LAN."],
+        ["Host OS / root (SSH)", "Privilege level", "The Linux host the services run on."],
+    ]
+    elements = [
+        ["Element", "Type", "Description", "In boundary"],
+        ["Network client", "Entity", "Any device on the lab LAN.", "Untrusted lab network"],
+        ["User store (cgm.db, SQLite)", "Data store", "Seeded user rows.", "Host OS / root (SSH)"],
+        ["Root filesystem / sudoers (/etc/sudoers.d, /root)", "Data store", "The sudoers drop-in.", "Host OS / root (SSH)"],
+        ["Host shell (biomed via SSH)", "Process", "SSH foothold.", "Host OS / root (SSH)"],
+        ["Patient glucose data / PHI", "Asset", "Per-patient readings.", "Host OS / root (SSH)"],
+    ]
+    flows = [
+        ["Flow", "Source", "Destination", "Protocol"],
+        ["Login query", "Host shell (biomed via SSH)", "User store (cgm.db, SQLite) (bi)", "SQL"],
+        ["Privilege escalation", "Host shell (biomed via SSH)", "Root filesystem / sudoers (/etc/sudoers.d, /root) (bi)", "Other"],
+    ]
+    matrix = [
+        ["Element", "Type", "S", "T", "R", "I", "D", "E"],
+        ["Network client", "Entity", "1", "·", "2", "·", "·", "·"],
+        ["User store (cgm.db, SQLite)", "Data store", "·", "2", "2", "2", "2", "·"],
+        ["Login query", "Data flow", "·", "1", "·", "1", "1", "·"],
+    ]
+    rows = [["Trust boundaries"], *boundaries, [], ["Elements"], *elements, [], ["Data flows"], *flows]
+    path = workbook(tmp_path / "inventory.xlsx", {"Diagram inventory": rows, "STRIDE coverage": matrix})
+    model, _report = checked_import(path)
+    assert model.threats == []
+    assert sorted(z.name for z in model.trust_zones) == ["Host OS / root (SSH)", "Untrusted lab network"]
+    assert sorted(e.name for e in model.elements) == [
+        "Host shell (biomed via SSH)",
+        "Network client",
+        "Root filesystem / sudoers (/etc/sudoers.d, /root)",
+        "User store (cgm.db, SQLite)",
+    ]
+    assert [a.name for a in model.assets] == ["Patient glucose data / PHI"]
+    names = {e.id: e.name for e in model.elements}
+    assert [(names[f.source], names[f.target]) for f in model.flows] == [
+        ("Host shell (biomed via SSH)", "User store (cgm.db, SQLite)"),
+        ("Host shell (biomed via SSH)", "Root filesystem / sudoers (/etc/sudoers.d, /root)"),
+    ]

@@ -258,8 +258,16 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             if len(nonempty) == 1 and not values:
                 yield RowNote(g.file, loc, f"note row with no {block.label} ({one_line(nonempty[0])[:60]!r})")
                 continue
+        kind = block.kind
+        if kind == "element" and norm_text(values.get("kind", "")) in _ASSET_TYPES and "asset" in vocab.kinds:
+            # "Patient glucose data / PHI | Asset" in a table of elements: the row names an asset, not a component;
+            # what only a component has (its zone) is kept as written
+            kind = "asset"
+            own = vocab.kinds["asset"].fields
+            for fname in [f for f in values if f == "kind" or (f not in own and f not in _SHARED_FIELDS)]:
+                extra[headers.pop(fname, fname)] = values.pop(fname)
         rec = RowRecord(
-            kind=block.kind,
+            kind=kind,
             file=g.file,
             locator=loc,
             values=values,
@@ -464,3 +472,9 @@ def _fact_rows(block: Block, vocab: Vocabulary) -> Iterator[RowNote]:
             yield RowNote(g.file, loc, f"document-control field {one_line(cells[0])!r} deliberately not copied")
         else:
             yield RowNote(g.file, loc, f"key/value row with no model field ({one_line(cells[0])[:60]!r})")
+
+
+# What an element table's "Type" says of a row that is an asset, not a component.
+_ASSET_TYPES = frozenset({"asset", "assets", "data asset", "information asset"})
+# The fields every kind reads (rowfields._start) and the one that names the item.
+_SHARED_FIELDS = frozenset({"name", "description", "notes", "tags", "sensitivity", "id"})
