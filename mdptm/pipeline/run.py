@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import ExitStack
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -55,11 +56,14 @@ def run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settin
     """
     if out.name in ("", ".", ".."):  # "-o ." or "-o ..": the folder has a name only once made absolute
         out = Path(os.path.abspath(out))
-    with tempfile.TemporaryDirectory(prefix="mdptm-work-") as work:
-        return _run_pipeline(model, report, out, settings, timer or Timer(), Path(work))
+    with tempfile.TemporaryDirectory(prefix="mdptm-work-") as work, ExitStack() as jobs:
+        return _run_pipeline(model, report, out, settings, timer or Timer(), Path(work), jobs)
 
 
-def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer, work: Path) -> BuildResult:
+def _run_pipeline(
+    model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer, work: Path, jobs: ExitStack
+) -> BuildResult:
+    """:func:`run_pipeline`; a job started in *jobs* is stopped when the build fails before asking for its result."""
     internal = out.with_name(out.name + ".internal")
     xml_removed = describe(strip_forbidden(model))  # before anything writes XML (docx, xlsx, html)
     for line in xml_removed:
@@ -85,6 +89,10 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
 
     if settings.audience == Audience.SUBMISSION:
         return _build_submission(result, mapped(model, settings.overrides, settings.assertions), settings, epoch, timer)
+    # the internal model's coverage needs nothing redaction makes: a large model's is worked out by a forked copy
+    # of this process while this one redacts (until the package is written, the second core has nothing to do)
+    internal_job = background(lambda _inbox: mapped(model, settings.overrides, settings.assertions), parallel=is_large(model))
+    internal_map = jobs.enter_context(internal_job)
     with timer("redact"):
         policy = load_policy(settings.policy)
         terms = property_terms(settings.documents, keep=[model.product.manufacturer])
@@ -128,7 +136,8 @@ def _run_pipeline(model: Model, report: ImportReport, out: Path, settings: Setti
         try:
             with staged_dir(out) as tmp_out, background(partial(data_half, tmp_out), parallel=is_large(public)) as pending:
                 public_coverage = mapped(public, overrides, assertions)
-                coverage = mapped(model, settings.overrides, settings.assertions)
+                with timer("map"):  # the forked copy's, waited for if it is not done yet (or worked out now)
+                    coverage = internal_map.result()
                 with timer("review"):
                     ctx_review = ReviewContext(model, public, settings.signoffs_required, renames=log.renamed, coverage=coverage)
                     findings = review(ctx_review)

@@ -1,5 +1,7 @@
 """The package files that need no review are written by a forked process that starts as soon as
-redaction is done (mdptm.pipeline.build): same bytes, and a blocked build still leaves nothing."""
+redaction is done (mdptm.pipeline.build), and the internal model's coverage is worked out by another
+while redaction runs: same bytes, a blocked or failed build still leaves nothing, and no process outlives
+the build."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import pytest
 
 import mdptm.pipeline.publish
 from mdptm.base.parallel import sequential
-from mdptm.errors import ExitCode
+from mdptm.errors import ExitCode, InputError
 from mdptm.pipeline.build import build
 from tests.conftest import SAMPLES
 from tests.forks import count_forks, files_of, needs_fork
@@ -33,8 +35,8 @@ def test_a_blocked_build_stops_the_early_writer_and_keeps_the_old_package(tmp_pa
     result = build(project, out)
 
     assert result.exit_code == ExitCode.BLOCKED and "legal" in " ".join(result.warnings)
-    assert len(children) == 1  # the writer had started before review blocked the package
-    for pid in children:  # and it is gone: stopped and reaped before build() returned
+    assert len(children) == 2  # the internal mapping and the writer had started before review blocked the package
+    for pid in children:  # and they are gone: reaped before build() returned
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
     assert files_of(out) == before  # the package of the last good build is untouched
@@ -62,3 +64,47 @@ def test_the_early_writer_writes_what_one_process_writes_with_a_previous_version
     assert one.exit_code == two.exit_code == ExitCode.OK
     assert files_of(tmp_path / "two") == files_of(tmp_path / "one")
     assert files_of(tmp_path / "two.internal") == files_of(tmp_path / "one.internal")
+
+
+def _gone(children: list[int]) -> None:
+    for pid in children:  # stopped or finished, and reaped before build() returned
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+@needs_fork
+def test_a_redaction_that_fails_stops_the_internal_mapping(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mapping of the internal model starts before redaction; a policy that cannot be read is the same
+    clear error as in one process, nothing is written, and the forked mapping does not outlive the build."""
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLES / "infusion-pump", project)
+    (project / "redaction.yaml").write_text("terms: [unclosed\n", encoding="utf-8")
+    with sequential(), pytest.raises(InputError) as one:
+        build(project, tmp_path / "one")
+    monkeypatch.setattr(mdptm.pipeline.publish, "PARALLEL_ITEMS", 0)
+    children = count_forks(monkeypatch)
+    with pytest.raises(InputError) as two:
+        build(project, tmp_path / "two")
+    assert str(two.value) == str(one.value) and "redaction.yaml" in str(two.value)
+    assert len(children) == 1  # the mapping had started; the writer never did
+    _gone(children)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
+
+
+@needs_fork
+def test_a_framework_that_fails_is_the_same_error_with_the_mapping_forked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLES / "infusion-pump", project)
+    (project / "broken.yaml").write_text("id: broken\nclauses: [1, 2\n", encoding="utf-8")
+    settings = project / "mdptm.yaml"
+    settings.write_text(settings.read_text().replace("frameworks: [cra-annex-i,", "frameworks: [broken.yaml, cra-annex-i,"))
+    with sequential(), pytest.raises(InputError) as one:
+        build(project, tmp_path / "one")
+    monkeypatch.setattr(mdptm.pipeline.publish, "PARALLEL_ITEMS", 0)
+    children = count_forks(monkeypatch)
+    with pytest.raises(InputError) as two:
+        build(project, tmp_path / "two")
+    assert str(two.value) == str(one.value) and "broken.yaml" in str(two.value)
+    assert children  # the mapping was forked
+    _gone(children)
+    assert not (tmp_path / "two").exists()

@@ -634,7 +634,7 @@ class Resolver:
         return best[1], best[2]
 
     def _create(self, fname: str, name: str, owner: Item, file: str, loc: str | None) -> tuple[str, str]:
-        from mdptm.importers.tabular.vocab import parse_choice
+        from mdptm.importers.tabular.vocab import kind_from_name
 
         src = Source(file=file, locator=loc, importer=_importer(owner))
         clean = " ".join(name.split())
@@ -645,12 +645,12 @@ class Resolver:
             self.index.add("trust_zones", iid, [clean])
             return "trust_zones", iid
         if fname in ("assets", "data"):
-            kind = parse_choice(self.vocab, "asset_kind", clean).value or "other"
+            kind = kind_from_name(self.vocab, "asset_kind", clean) or "other"
             asset = Asset.model_validate({"id": iid, "name": clean, "kind": kind, "source": src})
             self.model.assets.append(asset)
             self.index.add("assets", iid, [clean])
             return "assets", iid
-        ekind = parse_choice(self.vocab, "element_kind", clean).value or "process"
+        ekind = kind_from_name(self.vocab, "element_kind", clean) or "process"
         el = Element.model_validate({"id": iid, "name": clean, "kind": ekind, "source": src})
         self.model.elements.append(el)
         self.index.add("elements", iid, [clean])
@@ -775,7 +775,7 @@ class Resolver:
         """A row of an entry-point table names one interface ("Local admin console (:8443)"), not a link
         between two elements: it becomes an element under the same id, so that whatever names it (a
         threat's target, a view) still resolves."""
-        from mdptm.importers.tabular.vocab import parse_choice
+        from mdptm.importers.tabular.vocab import kind_from_name
 
         end = flow.source or flow.target
         extra = dict(flow.extra)
@@ -786,7 +786,7 @@ class Resolver:
             if value:
                 extra.setdefault(key.capitalize(), value)
         name = flow.name or flow.id
-        kind = parse_choice(self.vocab, "element_kind", name).value or "process"
+        kind = kind_from_name(self.vocab, "element_kind", name) or "process"
         el = Element.model_validate(
             {
                 "id": flow.id,
