@@ -411,3 +411,58 @@ def test_an_inventory_of_boundaries_elements_flows_and_a_coverage_matrix(tmp_pat
         ("Host shell (biomed via SSH)", "User store (cgm.db, SQLite)"),
         ("Host shell (biomed via SSH)", "Root filesystem / sudoers (/etc/sudoers.d, /root)"),
     ]
+
+
+# -- a TARA on one sheet: risk per threat, then countermeasures keyed by threat id under captions that say
+#    whether they are in place
+
+
+_APPLIED = [
+    ["Threat", "Feasibility", "Damage scenario(s)", "Impact", "Risk"],
+    ["T1 — Replay", "High", "D2, D1", "High", "Critical"],
+    ["T2 — Spoofed value injection", "Medium", "D1", "High", "Critical"],
+]
+_IMPLEMENTED = [
+    ["Threat", "Countermeasure", "Script", "Limitation"],
+    ["T1", "Rate-window anomaly detection", "detect_replay.py", "Slow replays stay under the threshold"],
+    ["T2", "Per-byte envelope learning", "detect_injection.py", "In-range spoofing evades it"],
+]
+_RECOMMENDED = [
+    ["Threat(s)", "Countermeasure", "Why it's out of scope here"],
+    ["T1, T2", "Message authentication (SecOC)", "Needs ECU key provisioning"],
+    ["T2", "Gateway allowlisting", "Needs a gateway ECU"],
+]
+
+
+def test_countermeasures_keyed_by_threat_id_under_status_captions(tmp_path: Path) -> None:
+    rows = [["Applied risk per threat"], *_APPLIED, [], ["Implemented in this lab (detective)"], *_IMPLEMENTED, [],
+            ["Recommended but not implemented (preventive)"], *_RECOMMENDED]  # fmt: skip
+    model, report = checked_import(workbook(tmp_path / "tara.xlsx", {"TARA": rows}))
+    assert [(t.id, t.title) for t in model.threats] == [("T1", "Replay"), ("T2", "Spoofed value injection")]
+    status = {c.title: c.status for c in model.controls}
+    assert status == {
+        "Rate-window anomaly detection": "implemented",
+        "Per-byte envelope learning": "implemented",
+        "Message authentication (SecOC)": "planned",
+        "Gateway allowlisting": "planned",
+    }
+    titles = {c.id: c.title for c in model.controls}
+    assert sorted(titles[c] for c in model.threats[0].controls) == ["Message authentication (SecOC)", "Rate-window anomaly detection"]
+    assert any("ids only" in w for w in warnings(report))
+
+
+def test_countermeasure_sheets_named_for_their_status(tmp_path: Path) -> None:
+    sheets = {"Applied risk": _APPLIED, "Implemented in this lab": _IMPLEMENTED, "Recommended": _RECOMMENDED}
+    model, _report = checked_import(workbook(tmp_path / "tara-sheets.xlsx", sheets))
+    assert [t.id for t in model.threats] == ["T1", "T2"]
+    assert sorted(c.status for c in model.controls) == ["implemented", "implemented", "planned", "planned"]
+
+
+def test_countermeasure_headings_in_markdown_say_their_status(tmp_path: Path) -> None:
+    text = (
+        "## Applied risk per threat\n\n" + _md(_APPLIED) + "\n### Implemented in this lab (detective)\n\n" + _md(_IMPLEMENTED)
+        + "\n### Recommended but not implemented\n\n" + _md(_RECOMMENDED)
+    )  # fmt: skip
+    model, _report = load_text(tmp_path, text)
+    assert [t.id for t in model.threats] == ["T1", "T2"]
+    assert sorted(c.status for c in model.controls) == ["implemented", "implemented", "planned", "planned"]

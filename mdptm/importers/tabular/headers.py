@@ -397,3 +397,31 @@ def _second_title(g: Grid, kind: str, columns: list[Column], rows: list[int], vo
             short, long_ = (title, col) if mean(title) <= mean(col) else (col, title)
         short.field, long_.field = "title", "description"
         return
+
+
+def _countermeasures_by_id(g: Grid, columns: list[Column], rows: list[int], vocab: Vocabulary) -> bool:
+    """ "Threat | Countermeasure | Script" whose "Threat" cells are only ids ("T1", "T1, T2, T3") and no column
+    describes a threat: the rows are countermeasures of threats named elsewhere by those ids, not threats titled
+    "T1". The columns are turned into the control table's: the ids link the threats, the countermeasure is the
+    control's title, and what only a threat has is kept as written. True when it did so."""
+    if "control" not in vocab.kinds or any(c.field in ("id", "description") for c in columns):
+        return False
+    title = next((c for c in columns if c.field == "title"), None)
+    measure = next((c for c in columns if c.field == "controls"), None)
+    if title is None or measure is None:
+        return False
+    filled = [r for r in rows if not g.row_blank(r, columns[0].index, columns[-1].index)]
+    ids = [one_line(g.data_text(r, title.index)) for r in filled]
+    if len(filled) < 2 or not all(ids) or not all(one_line(g.data_text(r, measure.index)) for r in filled):
+        return False
+    if not all(_ID_VALUE.match(p.strip()) for v in ids for p in re.split(r"[,;/&]|\band\b", v) if p.strip()):
+        return False
+    own = vocab.kinds["control"].fields
+    for c in columns:
+        if c is title:
+            c.field = "threats"
+        elif c is measure:
+            c.field = "title"
+        elif c.field is not None and c.field not in own:
+            c.field = None
+    return True

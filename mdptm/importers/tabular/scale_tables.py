@@ -42,3 +42,20 @@ def scale_definition(vocab: Vocabulary, header: str, values: list[str]) -> bool:
     if any(lv is None for lv in levels):
         return False
     return len({norm_text(lv or "") for lv in levels}) == len(levels)
+
+
+# A caption over a table of controls that says what was done with all of them.
+_CAPTION_PLANNED = re.compile(
+    r"\b(?:not(?:\s+yet)?\s+implemented|recommended|planned|proposed|to\s+be\s+implemented|future|outstanding|open)\b", re.I
+)
+_CAPTION_DONE = re.compile(r"^\s*(?:implemented|in\s+place|existing|current|deployed)\b", re.I)
+
+
+def caption_status(text: str) -> str | None:
+    """The status a caption says of every control under it: "planned" for "Recommended but not implemented",
+    "Planned mitigations"; "implemented" for "Implemented in this lab", "Existing controls"; None otherwise."""
+    if not text or len(text.split()) > 20:
+        return None
+    if _CAPTION_PLANNED.search(text):
+        return "planned"
+    return "implemented" if _CAPTION_DONE.search(text) else None
