@@ -466,3 +466,69 @@ def test_countermeasure_headings_in_markdown_say_their_status(tmp_path: Path) ->
     model, _report = load_text(tmp_path, text)
     assert [t.id for t in model.threats] == ["T1", "T2"]
     assert sorted(c.status for c in model.controls) == ["implemented", "implemented", "planned", "planned"]
+
+
+# -- an ISO 27001 register: the risk statement beside its threat source, a table of counts pasted below
+
+
+_TECHVAULT = [
+    ["ID", "Risk", "Asset", "Threat", "Likelihood", "Impact", "Score", "Level", "Treatment", "Owner"],
+    [
+        "R-001",
+        "Ransomware attack encrypts DocuVault data",
+        "Client documents",
+        "Cybercriminal",
+        4,
+        5,
+        20,
+        "CRITICAL",
+        "Mitigate — EDR, immutable backups",
+        "CISO",
+    ],
+    [
+        "R-002",
+        "Unauthorised access to client documents",
+        "Client documents",
+        "External attacker",
+        4,
+        5,
+        20,
+        "CRITICAL",
+        "Mitigate — MFA, RBAC",
+        "CISO",
+    ],
+    [
+        "R-003",
+        "SQL injection attack on DocuVault",
+        "Database",
+        "External attacker",
+        3,
+        5,
+        15,
+        "HIGH",
+        "Mitigate — input validation, WAF",
+        "CTO",
+    ],
+    ["R-004", "USB device data exfiltration", "Client data", "Insider", 2, 2, 4, "LOW", "Accept — USB ports disabled", "IT"],
+]
+
+
+def test_the_risk_statement_titles_the_row_beside_a_short_threat_source(tmp_path: Path) -> None:
+    model, report = checked_import(workbook(tmp_path / "register.xlsx", {"Risk Register": _TECHVAULT}))
+    assert [t.title for t in model.threats] == [
+        "Ransomware attack encrypts DocuVault data",
+        "Unauthorised access to client documents",
+        "SQL injection attack on DocuVault",
+        "USB device data exfiltration",
+    ]
+    assert [t.extra.get("Threat") for t in model.threats] == ["Cybercriminal", "External attacker", "External attacker", "Insider"]
+    assert any("threat's source" in w for w in warnings(report))
+
+
+def test_a_table_of_counts_below_a_register_is_no_risk(tmp_path: Path) -> None:
+    rows = [*_TECHVAULT, [], ["Risk Treatment Summary"], ["Treatment", "Count"], ["Mitigate", 3], ["Accept", 1], ["Transfer", 0]]
+    model, report = checked_import(workbook(tmp_path / "register.xlsx", {"Risk Register": rows}))
+    assert [t.id for t in model.threats] == ["R-001", "R-002", "R-003", "R-004"]
+    reasons = skipped(report)
+    assert any(r.startswith("Risk Register!A8:") and "table of counts" in r for r in reasons), reasons
+    assert any(r.startswith("Risk Register!A9:") and "table of counts" in r for r in reasons)

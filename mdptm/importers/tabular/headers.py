@@ -260,8 +260,36 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             out.append(f"column {col.header!r} holds sentences, not risk ratings: read as {'the description' if new else 'extra'}")
             col.field = new
             fields.add("description")
+    out.extend(_risk_statement_title(columns, cells))
     out.extend(_spare_ratings(columns, cells, vocab))
     return out
+
+
+_RISK_HEADERS = frozenset({"risk", "risks", "risk description", "risk statement", "risk scenario", "risk event"})
+
+
+def _risk_statement_title(columns: list[Column], cells: Callable[[Column], list[str]]) -> list[str]:
+    """ "Risk | Asset | Threat": the "Risk" column holds the risk statements ("Ransomware attack encrypts client
+    data") and the "Threat" column beside it a word or two ("Cybercriminal", "External attacker"), the threat's
+    source: the statement titles the row, the source is kept as written."""
+    title = next((c for c in columns if c.field == "title"), None)
+    stated = next((c for c in columns if c.field == "description" and norm_text(c.header) in _RISK_HEADERS), None)
+    if title is None or stated is None:
+        return []
+    short, long = cells(title), [v for v in cells(stated) if len(v.split()) >= 2]  # not a count pasted below ("23")
+    if len(short) < 3 or len(long) < len(short) or len(set(long)) != len(long):
+        return []
+
+    def words(values: list[str]) -> float:
+        return sum(len(v.split()) for v in values) / len(values)
+
+    if words(short) > 2.5 or words(long) < 4:
+        return []
+    title.field, stated.field = None, "title"
+    return [
+        f"column {stated.header!r} holds the risk statements and {title.header!r} a word or two (the threat's source): "
+        f"{stated.header!r} titles the rows, {title.header!r} kept as written"
+    ]
 
 
 def _spare_ratings(columns: list[Column], cells: Callable[[Column], list[str]], vocab: Vocabulary) -> list[str]:

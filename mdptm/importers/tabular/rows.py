@@ -170,8 +170,8 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
         block.warnings.append(
             (
                 g.locator(below[0], block.c0),
-                f"unsure of {len(below)} rows below the table ({shown}): each fills only its first column after a "
-                "blank row (a legend or a list of values), read as no rows of it",
+                f"unsure of {len(below)} rows below the table ({shown}): each fills only its first column, or a label "
+                "and a count, after a blank row (a legend, a list of values or a table of counts), read as no rows of it",
             )
         )
     for r in block.rows:
@@ -186,6 +186,9 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             said = _other_row(_filled([g.data_text(r, c) for c in span], block.c0), id_col, vocab)  # "Total: 2", "Legend: …"
             text = one_line(g.data_text(r, block.c0))
             short = text[:60] + ("..." if len(text) > 60 else "")
+            if said is None and sum(1 for c in span if g.data_text(r, c).strip()) == 2:
+                pair = " | ".join(one_line(g.data_text(r, c)) for c in span if g.data_text(r, c).strip())[:60]
+                said = f"below the table: a table of counts ({pair!r}), not a row of it"
             yield RowNote(g.file, loc, said or f"below the table: a list in its first column alone ({short!r}), not a row of it")
             continue
         if r in g.deleted_rows:
@@ -306,7 +309,16 @@ def _lists_below(g: Grid, block: Block, vocab: Vocabulary) -> list[int]:
     if not tail or tail[0][1]:  # the rows below must start after a blank row
         return []
     rows = [r for r, cols in tail if cols]
-    if not rows or any(cols and cols != [block.c0] and not _legend_line(g.data_text(r, block.c0), vocab) for r, cols in tail):
+    # "Treatment | Count" over "Mitigate | 23", "Accept | 2": a table of counts pasted below, its header first
+    counts = [r for r, cols in tail if len(cols) == 2 and cols[0] == block.c0 and _NUMBER.match(g.data_text(r, cols[1]).strip())]
+    first_count = counts[0] if len(counts) >= 2 else None
+
+    def below(r: int, cols: list[int]) -> bool:
+        if not cols or cols == [block.c0] or _legend_line(g.data_text(r, block.c0), vocab) or r in counts[1:]:
+            return True
+        return first_count is not None and (r == first_count or (len(cols) == 2 and cols[0] == block.c0 and r < first_count))
+
+    if not rows or not all(below(r, cols) for r, cols in tail):
         return []
     return rows
 
