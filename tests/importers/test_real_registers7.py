@@ -532,3 +532,16 @@ def test_a_table_of_counts_below_a_register_is_no_risk(tmp_path: Path) -> None:
     reasons = skipped(report)
     assert any(r.startswith("Risk Register!A8:") and "table of counts" in r for r in reasons), reasons
     assert any(r.startswith("Risk Register!A9:") and "table of counts" in r for r in reasons)
+
+
+def test_a_level_column_beside_bare_scores_is_the_stated_level_and_a_shifted_cell_is_warned(tmp_path: Path) -> None:
+    rows = [
+        *_TECHVAULT[:4],
+        ["R-016", "Failure to comply with GDPR", "Personal data", "Regulatory", 2, 4, 8, "Mitigate", "GDPR compliance programme", "Legal"],
+        ["R-020", "Physical intrusion at office", "Servers", "Physical attacker", 1, 4, 4, "MODERATE", "Mitigate — CCTV", "Facilities"],
+    ]
+    model, report = checked_import(workbook(tmp_path / "register.xlsx", {"Risk Register": rows}))
+    levels = {t.id: t.risk.level if t.risk else None for t in model.threats}
+    # as stated (R-020's 4 of 25 would be low); R-016's shifted cell leaves its level to its score
+    assert levels == {"R-001": "critical", "R-002": "critical", "R-003": "high", "R-016": "medium", "R-020": "medium"}
+    assert any("'Mitigate'" in w and "'Level'" in w for w in warnings(report))

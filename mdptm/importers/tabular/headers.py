@@ -327,7 +327,23 @@ def _spare_ratings(columns: list[Column], cells: Callable[[Column], list[str]], 
                 col.field = level
                 fields.add(level)
                 out.append(f"column {col.header!r} states the level of the scores in {taken.header!r}: kept as stated")
+    # "Score | Level" with no word of risk in "Level": beside the risk's bare scores, a column of level words
+    # ("CRITICAL", "HIGH"; a cell or so shifted by its author is warned of, row by row) is their stated level
+    taken = next((c for c in columns if c.field == "risk"), None)
+    if taken is not None and "risk.level" not in fields and all(_BARE_NUMBER.match(v) for v in cells(taken) or ["x"]):
+        for col in columns:
+            if col.field is not None or norm_text(col.header) not in _LEVEL_HEADERS:
+                continue
+            values = cells(col)
+            read = sum(1 for v in values if parse_level(vocab, v).value is not None)
+            if len(values) >= 3 and read * 5 >= len(values) * 4:
+                col.field = "risk.level"
+                out.append(f"column {col.header!r} states the level of the scores in {taken.header!r}: kept as stated")
+                break
     return out
+
+
+_LEVEL_HEADERS = frozenset({"level", "rating", "grade", "rank"})
 
 
 _BARE_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
