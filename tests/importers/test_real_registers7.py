@@ -545,3 +545,35 @@ def test_a_level_column_beside_bare_scores_is_the_stated_level_and_a_shifted_cel
     # as stated (R-020's 4 of 25 would be low); R-016's shifted cell leaves its level to its score
     assert levels == {"R-001": "critical", "R-002": "critical", "R-003": "high", "R-016": "medium", "R-020": "medium"}
     assert any("'Mitigate'" in w and "'Level'" in w for w in warnings(report))
+
+
+# -- a register written one risk per "Field | Detail" table, after a reading guide of its columns
+
+
+def test_a_reading_guide_of_the_columns_is_no_risk(tmp_path: Path) -> None:
+    guide = _md(
+        [
+            ["Column", "Description"],
+            ["Risk ID", "Unique identifier for tracking and POA&M reference"],
+            ["Threat Event", "Specific adverse event that could occur"],
+            ["Affected Asset", "NEXUS component or data type at risk"],
+            ["Likelihood (L)", "1–5 scale (1 = Rare, 5 = Almost Certain)"],
+            ["Existing Controls", "Current NEXUS controls that reduce this risk"],
+        ]
+    )
+    record = _md(
+        [
+            ["Field", "Detail"],
+            ["Risk ID", "R-001"],
+            ["Threat Event", "Ransomware deployed across the EHR environment; clinical operations halted"],
+            ["Affected Asset", "Primary PostgreSQL DB; Clinical endpoints"],
+            ["Likelihood", "5 — Almost Certain"],
+            ["Impact", "5 — Catastrophic"],
+            ["Existing Controls", "EDR on all servers; daily backups"],
+        ]
+    )
+    text = "## Reading Guide\n\n" + guide + "\n## Section A — Technical Threats\n\n### R-001 — Ransomware\n\n" + record
+    model, _report = load_text(tmp_path, text)
+    assert [t.id for t in model.threats] == ["R-001"]
+    assert sorted(a.name for a in model.assets) == ["Clinical endpoints", "Primary PostgreSQL DB"]
+    assert len(model.controls) == 1

@@ -27,7 +27,7 @@ from mdptm.importers.tabular.headers import (
     classify,
 )
 from mdptm.importers.tabular.profile import Profile, TableProfile
-from mdptm.importers.tabular.scale_tables import caption_status, scale_definition
+from mdptm.importers.tabular.scale_tables import caption_status, column_guide, scale_definition
 from mdptm.importers.tabular.stride import _stride_definitions, _stride_header, _stride_matrix, stride_default
 from mdptm.importers.tabular.vocab import (
     Vocabulary,
@@ -846,6 +846,8 @@ class TableFinder:
                 hidden_rows=set(),
                 deleted_rows=set(),
             )
+        if column_guide([one_line(g.header_text(0, c)) for c in range(g.width)]):
+            return False  # "Column | Description" over "Risk ID | Unique identifier …": what each column means, no record
         headers = [one_line(g.header_text(r, 0)) for r in range(len(g.cells))]
         cls = classify(self.vocab, headers, g.context)
         if cls is None or cls.skipped or cls.matched < 3:

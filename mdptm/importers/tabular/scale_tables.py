@@ -59,3 +59,14 @@ def caption_status(text: str) -> str | None:
     if _CAPTION_PLANNED.search(text):
         return "planned"
     return "implemented" if _CAPTION_DONE.search(text) else None
+
+
+_GUIDE_KEYS = frozenset({"column", "columns", "column name", "column header", "column heading", "field name", "heading", "header"})
+_GUIDE_VALUES = frozenset({"description", "meaning", "definition", "explanation", "guidance", "what to enter", "purpose", "how to fill"})
+
+
+def column_guide(header: list[str]) -> bool:
+    """A two-column table headed "Column | Description" (a reading guide, a data dictionary): each row says what
+    a column of the register means ("Risk ID | Unique identifier for tracking"), it is no record of it."""
+    cells = [norm_text(h) for h in header if h.strip()]
+    return len(cells) == 2 and cells[0] in _GUIDE_KEYS and cells[1] in _GUIDE_VALUES
