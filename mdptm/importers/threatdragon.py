@@ -52,6 +52,19 @@ _CELL_TYPES = re.compile(rb'"tm\.(Actor|Process|Store|Flow|Boundary|BoundaryBox)
 _OTM = re.compile(rb'(?<!\\)"otmVersion"\s*:')
 
 
+def _tool_text(text: str, kind: str) -> bool:
+    """True when *text* is one of the texts Threat Dragon writes into a threat itself (``tool_texts``
+    of the vocabulary: *kind* ``descriptions`` or ``mitigations``), not words its author wrote."""
+    said = " ".join(text.split()).casefold().rstrip(".")
+    if not said:
+        return False
+    for pattern in section("threatdragon", "tool_texts", kind) or []:
+        words = " ".join(str(pattern).split()).casefold().rstrip(".")
+        if re.fullmatch(".+".join(re.escape(part) for part in words.split("*")), said):
+            return True
+    return False
+
+
 @dataclass
 class _Cell:
     """One diagram cell with its model data, whichever version saved it."""
@@ -104,6 +117,8 @@ class _TdReader:
         self.data = data
         self.report = report
         self.ids = IdMinter()
+        self._tool_mitigations: list[str] = []  # threats whose mitigation is Threat Dragon's own text
+        self._default_rated: list[str] = []  # threats that carry only the tool's texts and default severity
 
     def src(self, locator: str) -> Source:
         return Source(file=self.file, locator=locator, importer="threatdragon")
@@ -463,6 +478,20 @@ class _TdReader:
                     if target not in threat.targets:
                         threat.targets.append(target)
                 self.report.merged(self.file, other_loc, threat.id)
+        if self._tool_mitigations:
+            self.warn(
+                None,
+                f"{len(self._tool_mitigations)} threat(s) keep the mitigation text Threat Dragon fills in itself "
+                f"({', '.join(self._tool_mitigations)}): no control made, the text kept in extra.mitigation_text",
+            )
+        if self._default_rated:
+            default = section("threatdragon", "default_severity")
+            self.warn(
+                None,
+                f"{len(self._default_rated)} threat(s) hold only the texts Threat Dragon writes itself and its default "
+                f"severity {default!r} ({', '.join(self._default_rated)}): not rated by their author; "
+                "risk left unassessed, the severity kept in extra",
+            )
 
     def _threat(self, model: Model, c: _Cell, t: dict[str, object], loc: str, tid: str, targets: list[str]) -> Threat:
         extra: dict[str, object] = {}
@@ -502,6 +531,19 @@ class _TdReader:
                 extra["severity"] = severity
                 self.warn(loc, f"severity {severity!r} is not a severity Threat Dragon defines; kept in extra, risk left unassessed")
         mitigation = plain(t.get("mitigation"))
+        description = plain(t.get("description"))
+        tool_description = _tool_text(description, "descriptions")
+        tool_mitigation = _tool_text(mitigation, "mitigations")
+        if tool_description:
+            extra["tool_description"], description = description, ""
+        if tool_mitigation:
+            extra["mitigation_text"], mitigation = mitigation, ""
+            self._tool_mitigations.append(tid)
+        untouched = (tool_description or tool_mitigation) and not description and not mitigation
+        if risk is not None and untouched and compact(severity) == compact(section("threatdragon", "default_severity")):
+            # Threat Dragon gave the threat this severity when it made it, and nobody wrote anything in it since
+            extra["severity"], risk = severity, None
+            self._default_rated.append(tid)
         rationale = None
         control_status = {"mitigated": "implemented", "open": "planned"}.get(status)
         if status == "not_applicable" and mitigation:
@@ -532,7 +574,7 @@ class _TdReader:
         threat = Threat(
             id=tid,
             title=title,
-            description=plain(t.get("description")),
+            description=description,
             stride=stride,
             targets=list(targets),
             risk=risk,
@@ -545,7 +587,13 @@ class _TdReader:
             self.warn(loc, f"threat {tid} sits on a cell that is not an element or flow of the model")
         model.threats.append(threat)
         self.report.imported(self.file, loc, tid)
-        if mitigation and is_no_mitigation(mitigation):
+        if tool_mitigation:
+            self.report.skipped(
+                self.file,
+                loc + "/mitigation",
+                f"the text Threat Dragon fills in itself, not a mitigation; kept in extra.mitigation_text of {tid}",
+            )
+        elif mitigation and is_no_mitigation(mitigation):
             extra["mitigation_text"] = mitigation
         elif mitigation:
             cid = self.ids.claim(f"{tid}-M1")
