@@ -453,11 +453,25 @@ def check_expansion(data: object, *, file: str, budget: int) -> None:
     return None
 
 
+LFS_POINTER = (
+    "the file is a Git LFS pointer (a few lines naming the real file's hash), not the threat model itself: "
+    "fetch the real file with `git lfs pull` and import that"
+)
+
+
+def lfs_pointer(head: bytes) -> bool:
+    """True when *head* is the start of a Git LFS pointer file, which a checkout without Git LFS leaves
+    in place of the real file (``version https://git-lfs.github.com/spec/v1``, ``oid sha256:…``, ``size …``)."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"version https://git-lfs.github.com/spec/")
+
+
 def describe_bytes(head: bytes) -> str:
     """What the first bytes of a file look like, for 'wrong format' messages."""
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head:
         return "an empty file"
+    if lfs_pointer(head):
+        return "a Git LFS pointer, not the file itself (fetch it with `git lfs pull`)"
     if head.startswith(b"PK"):
         return "a zip container"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
