@@ -101,6 +101,9 @@ def read_otm(path: Path) -> object:
     return parse_yaml(text, file=str(path), yaml12=True)
 
 
+_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+
+
 class OtmImporter(Importer):
     """Reads Open Threat Model JSON or YAML."""
 
@@ -179,6 +182,8 @@ class _OtmReader:
         self.report = report
         self.zone_of: dict[str, str] = {}
         self.element_of: dict[str, str] = {}
+        self.component_name: dict[str, str] = {}  # OTM component id -> its name, for flows named by an id only
+        self.id_named_flows: list[str] = []
         self.flow_of: dict[str, str] = {}
         self.asset_of: dict[str, str] = {}
         self.threat_of: dict[str, str] = {}
@@ -239,7 +244,7 @@ class _OtmReader:
                 short = otm_id if otm_id and len(otm_id) <= 12 else slug(otm_id or "")[:8]
                 wanted.append((f"{PREFIX[coll]}{short or idx + 1}", ""))
             else:
-                base = slug(one_line(obj.get("name")))
+                base = slug(self.flow_name(obj)[0] if coll == "dataflows" else one_line(obj.get("name")))
                 wanted.append(((NAME_PREFIX[coll] + base) if base else f"{PREFIX[coll]}{idx + 1}", otm_id or str(idx + 1)))
         minted = iter(self.ids.mint(wanted))
         result = []
@@ -249,6 +254,18 @@ class _OtmReader:
                 got = (next(minted), str(obj["id"]) if obj.get("id") not in (None, "") else None)
             result.append(got)
         return result
+
+    def flow_name(self, f: dict[str, object]) -> tuple[str, str | None]:
+        """(the name a data flow is shown by, the name the file gives it when that is only an id).
+
+        Diagram converters name an unlabelled connector by its GUID (StartLeft's Visio and draw.io
+        output): that is no name a reader can use, so the flow is called by its ends, as one with no
+        name is, and the GUID kept in ``extra.source_name``."""
+        name = one_line(f.get("name"))
+        if name and not _GUID.fullmatch(name):
+            return name, None
+        ends = [self.component_name.get(str(f.get(k)), str(f.get(k))) for k in ("source", "destination")]
+        return f"{ends[0]} to {ends[1]}", name or None
 
     @staticmethod
     def split_attributes(obj: dict[str, object]) -> tuple[dict[str, object], dict[str, object]]:
@@ -399,13 +416,14 @@ class _OtmReader:
                 self.report.skipped(self.file, loc, "not a component object")
                 continue
             eid, otm_id = ids[i]
-            if otm_id is not None:
-                self.element_of.setdefault(otm_id, eid)
             ours, attrs = self.split_attributes(c)
             name = one_line(c.get("name"))
             if not name:
                 name = f"Component {otm_id or i + 1}"
                 self.warn(loc, f"component has no name; called it {name!r}")
+            if otm_id is not None:
+                self.element_of.setdefault(otm_id, eid)
+                self.component_name.setdefault(otm_id, name)
             ctype = one_line(c.get("type"))
             kind = str(ours.get("kind") or "")
             if kind not in get_args(ElementKind):
@@ -465,7 +483,6 @@ class _OtmReader:
                     element.extra.setdefault("assets_processed", []).append(aid)
 
     def _dataflows(self, model: Model) -> None:
-        names = {e.id: e.name for e in model.elements}
         ids = self.ids_for("dataflows", lambda f: all(str(f.get(k)) in self.element_of for k in ("source", "destination")))
         for i, f in enumerate(_list(self.data, "dataflows")):
             loc = pointer("dataflows", i)
@@ -493,14 +510,16 @@ class _OtmReader:
             for key in list(attrs):
                 if compact(key) in FLOW_ATTRIBUTES and attrs[key] not in (None, "", {}):
                     fields[compact(key)] = one_line(attrs.pop(key))
-            name = one_line(f.get("name"))
-            if not name:
-                name = f"{names[src]} to {names[tgt]}"
+            name, id_name = self.flow_name(f)
+            if not one_line(f.get("name")):
                 self.warn(loc, f"data flow has no name; called it {name!r}")
             data_ids = []
             extra = self.leftovers(
                 f, {"id", "name", "description", "source", "destination", "bidirectional", "assets", "tags", "threats"}, attrs
             )
+            if id_name:
+                extra["source_name"] = id_name
+                self.id_named_flows.append(fid)
             for ref in as_list(f.get("assets")):
                 if str(ref) in self.asset_of:
                     data_ids.append(self.asset_of[str(ref)])
@@ -524,6 +543,12 @@ class _OtmReader:
             )
             self.report.imported(self.file, self.where(loc, otm_id, fid), fid)
             self._collect(f, fid, loc)
+        if self.id_named_flows:
+            self.warn(
+                None,
+                f"{len(self.id_named_flows)} data flow(s) are named only by an id (a GUID), not by words: called by their ends "
+                f"({', '.join(self.id_named_flows)}), the id kept in extra.source_name",
+            )
         zone_of = {e.id: e.trust_zone for e in model.elements}
         for flow in model.flows:
             if zone_of.get(flow.source) != zone_of.get(flow.target) and "crosses-trust-boundary" not in flow.tags:
