@@ -183,6 +183,7 @@ class _OtmReader:
         self.zone_of: dict[str, str] = {}
         self.element_of: dict[str, str] = {}
         self.component_name: dict[str, str] = {}  # OTM component id -> its name, for flows named by an id only
+        self.zones_in_components: list[tuple[TrustZone, str, str]] = []  # a zone drawn inside a component
         self.id_named_flows: list[str] = []
         self.flow_of: dict[str, str] = {}
         self.asset_of: dict[str, str] = {}
@@ -321,6 +322,7 @@ class _OtmReader:
         self._zones(model)
         self._assets(model)
         self._components(model)
+        self._zones_in_components(model)
         self._dataflows(model)
         self._mitigations(model)
         self.default_risk = self._default_risks()
@@ -361,6 +363,8 @@ class _OtmReader:
             )
             model.trust_zones.append(zone)
             parents.append((zone, _ref(z.get("parent"), "trustZone"), loc))
+            if (component := _ref(z.get("parent"), "component")) is not None:
+                self.zones_in_components.append((zone, component, loc))
             self.report.imported(self.file, self.where(loc, otm_id, zid), zid)
         for zone, parent, loc in parents:
             if parent is None:
@@ -370,6 +374,22 @@ class _OtmReader:
             else:
                 zone.extra["parent_zone_otm_id"] = parent
                 self.warn(loc, f"trust zone {zone.name!r} names an unknown parent zone {parent!r}")
+
+    def _zones_in_components(self, model: Model) -> None:
+        """A trust zone whose parent is a component (StartLeft writes one for a boundary drawn inside a
+        machine): the component is kept in ``extra.parent_component``, and the zone lies within the
+        component's own zone (``extra.parent_zone``) unless the file names a parent zone as well."""
+        zone_of = {e.id: e.trust_zone for e in model.elements}
+        for zone, component, loc in self.zones_in_components:
+            eid = self.element_of.get(component)
+            if eid is None:
+                zone.extra["parent_component_otm_id"] = component
+                self.warn(loc, f"trust zone {zone.name!r} names an unknown parent component {component!r}")
+                continue
+            zone.extra["parent_component"] = eid
+            outer = zone_of.get(eid)
+            if outer and outer != zone.id and "parent_zone" not in zone.extra and "parent_zone_otm_id" not in zone.extra:
+                zone.extra["parent_zone"] = outer
 
     def _assets(self, model: Model) -> None:
         ids = self.ids_for("assets")
