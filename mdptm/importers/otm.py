@@ -169,6 +169,21 @@ def _list(data: dict[str, object], key: str) -> list[object]:
     return value if isinstance(value, list) else []
 
 
+def _number(value: object) -> int | None:
+    """A whole number as OTM writes it (``10``, ``10.0``, or the string ``"10"`` some exporters write)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if value == value and abs(value) != float("inf") else None
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+        return int(number) if number == number and abs(number) != float("inf") else None
+    return None
+
+
 def _ref(value: object, key: str) -> str | None:
     if isinstance(value, dict) and value.get(key) not in (None, ""):
         return str(value[key])
@@ -347,11 +362,18 @@ class _OtmReader:
                 self.zone_of.setdefault(otm_id, zid)
             risk = as_dict(z.get("risk"))
             rating = risk.get("trustRating")
-            level = int(rating) if isinstance(rating, (int, float)) and not isinstance(rating, bool) else None
+            level = _number(rating)
+            if level is None and rating not in (None, ""):
+                extra_rating = json_safe(rating)
+                self.warn(loc, f"trust zone {one_line(z.get('name'))!r} has a trustRating that is not a number: {rating!r}; kept in extra")
+            else:
+                extra_rating = None
             if "trust_level" in ours:
                 level = ours["trust_level"] if isinstance(ours["trust_level"], int) else None
             name = one_line(z.get("name")) or f"Trust zone {otm_id or i + 1}"
             extra = self.leftovers(z, {"id", "name", "description", "risk", "parent", "tags"}, attrs)
+            if extra_rating is not None:
+                extra["trust_rating"] = extra_rating
             zone = TrustZone(
                 id=zid,
                 name=name,
@@ -374,6 +396,19 @@ class _OtmReader:
             else:
                 zone.extra["parent_zone_otm_id"] = parent
                 self.warn(loc, f"trust zone {zone.name!r} names an unknown parent zone {parent!r}")
+
+    def _bare_parent(self, element: Element, parent: object, loc: str) -> dict[str, object]:
+        """A component's ``parent`` written as a bare value instead of ``{trustZone: id}``: read as that
+        zone when the value is the id of exactly one trust zone and of no component; else kept in extra."""
+        ref = str(parent) if isinstance(parent, (str, int)) and not isinstance(parent, bool) else None
+        if ref is not None and ref in self.zone_of and ref not in self.element_of:
+            self.warn(loc, f"component {element.name!r} names its parent as {ref!r}, not {{trustZone: {ref!r}}}; read as that trust zone")
+            return {"trustZone": ref}
+        element.extra["parent"] = json_safe(parent)
+        self.warn(
+            loc, f"component {element.name!r} has a parent that is not {{trustZone: …}} or {{component: …}}: {parent!r}; kept in extra"
+        )
+        return {}
 
     def _zones_in_components(self, model: Model) -> None:
         """A trust zone whose parent is a component (StartLeft writes one for a boundary drawn inside a
@@ -466,6 +501,8 @@ class _OtmReader:
         parent_comp: dict[str, str] = {}
         for element, c, loc in comps:
             parent = c.get("parent")
+            if parent not in (None, "", {}) and not isinstance(parent, dict):
+                parent = self._bare_parent(element, parent, loc)
             zone, comp = _ref(parent, "trustZone"), _ref(parent, "component")
             if zone is not None and zone in self.zone_of:
                 element.trust_zone = self.zone_of[zone]
