@@ -28,13 +28,14 @@ from mdptm.errors import InputError
 from mdptm.importers.doors import DocxDoor
 from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable, Other, Para, Section
 from mdptm.importers.markdown.reader import ONE_RISK, BlockReader
+from mdptm.importers.markings import marker_table, withheld_marking
 from mdptm.importers.tabular.lists import FieldBlocks, ListThreats
 from mdptm.importers.tabular.pairs import continuation_rows, continuation_warning, flow_context, flow_rows, known_targets, target_column
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.resolve import resolve_references
 from mdptm.importers.tabular.stride import read_stride_matrix
 from mdptm.importers.tabular.tables import Grid, RowRecord, load_profile, profile_vocabulary, stride_default
-from mdptm.importers.tabular.vocab import Vocabulary, clean_text, fact_key, norm_text, one_line, parse_choice, vocabulary
+from mdptm.importers.tabular.vocab import Vocabulary, clean_text, fact_key, kind_from_name, norm_text, one_line, parse_choice, vocabulary
 from mdptm.model import Asset, Assumption, Control, Diagram, Element, Model, OutOfScope, View
 from mdptm.plugins import ImportContext
 
@@ -1006,8 +1007,7 @@ class _Walker:
         self.known_targets: set[str] = set()  # components named in threat tables so far ("Device", "IoT Hub")
         self.lists = ListThreats(builder, vocab)
         self.forms = FieldBlocks(builder, vocab)
-        self._markers = {_marker_key(m): str(level) for level, ms in self.sections_cfg.get("withheld_markers", {}).items() for m in ms}
-        self._marker_nouns = {_marker_key(n) for n in self.sections_cfg.get("withheld_marker_nouns", [])}
+        self._markers, self._marker_nouns = marker_table(self.sections_cfg)
         self.marked: dict[str, tuple[str, str]] = {}  # "paragraph N" / "table N" -> the marking over it
         self._pending_mark: tuple[str, str] | None = None
 
@@ -1051,27 +1051,7 @@ class _Walker:
         """The sensitivity a heading (or, *whole_only*, a line of its own) sets its section apart with:
         "Confidential", "Internal only - Debug port", "Debug port (not for distribution)"
         (``withheld_markers`` in sections.yaml). "Internal threats" or "Proprietary protocol" mark nothing."""
-        if not self._markers:
-            return None
-        name = self.strip_number(one_line(text))[0]
-        candidates = [name]
-        words = _marker_key(name).split(" ")
-        if len(words) > 1 and words[-1] in self._marker_nouns:
-            candidates.append(" ".join(words[:-1]))
-        candidates += re.findall(r"[(\[]([^()\[\]]{2,60})[)\]]", name) if not whole_only else []
-        if not whole_only:
-            parts = [p for p in re.split(r"\s*(?:[:|/]|\s[-–—]\s|[–—])\s*", name) if p.strip()]
-            if len(parts) > 1:
-                candidates += [parts[0], parts[-1]]
-        if whole_only:
-            bracketed = re.fullmatch(r"\s*[(\[]([^()\[\]]{2,60})[)\]]\s*", name)
-            if bracketed:
-                candidates.append(bracketed.group(1))
-        found = [self._markers.get(_marker_key(c)) for c in candidates]
-        levels = [level for level in found if level]
-        if not levels:
-            return None
-        return "trade_secret" if "trade_secret" in levels else levels[0]
+        return withheld_marking(self.strip_number(one_line(text))[0], self._markers, self._marker_nouns, whole_only=whole_only)
 
     def marking(self) -> tuple[str, str] | None:
         sec = self._current()
@@ -1345,6 +1325,8 @@ class _Walker:
         m = _ARROW_ITEM.match(one_line(text))
         if m is None or any(len(m.group(k).split()) > 5 for k in ("a", "b")):
             return False
+        if any(m.group(k).count("(") != m.group(k).count(")") for k in ("a", "b")):
+            return False  # "Frontend → API (Authorization: Bearer JWT)": the colon is inside the bracket, no flow's
         values = {"name": f"{m.group('a')} {m.group('arrow')} {m.group('b')}", "source": m.group("a"), "target": m.group("b")}
         if m.group("rest").strip():
             values["description"] = m.group("rest").strip()
@@ -1431,7 +1413,7 @@ class _Walker:
             return False
         description = clean_text(parts[1]) if len(parts) > 1 else ""
         table = "asset_kind" if kind == "assets" else "element_kind"
-        guess = parse_choice(self.vocab, table, name).value
+        guess = kind_from_name(self.vocab, table, name)
         key = "asset" if kind == "assets" else "element"
         self.named_n[key] = self.named_n.get(key, 0) + 1
         iid = item_id or slug(name, 48, "item")
@@ -1687,10 +1669,6 @@ def _hidden_words(why: dict[str, int]) -> str:
 
 
 _PLACE = re.compile(r"^(?:paragraph|table) \d+")
-
-
-def _marker_key(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold().replace("_", " ")).split())
 
 
 # "id: RISK-SEC-001" over "title: …" before the first heading: the risk file's own record of its id and title

@@ -69,6 +69,7 @@ class EvidenceWords:
     deadline: re.Pattern[str] | None = None
     attack_subject: re.Pattern[str] | None = None
     opener: re.Pattern[str] | None = None
+    deferral: re.Pattern[str] | None = None
 
 
 def _phrases(words: list[str]) -> str:
@@ -99,6 +100,7 @@ class EvidenceTerms(BaseModel):
     attack_subjects: list[str] = Field(default_factory=empty_list)
     placeholder_openers: list[str] = Field(default_factory=empty_list)
     customer_enabled_patterns: list[str] = Field(default_factory=empty_list)
+    deferrals: list[str] = Field(default_factory=empty_list)
     durations: _Durations
 
 
@@ -106,10 +108,14 @@ class EvidenceTerms(BaseModel):
 def evidence_words() -> EvidenceWords:
     raw: dict[str, Any] = shipped("evidence", EvidenceTerms).model_dump()
     placeholders = frozenset(_canon(str(p)) for p in raw.get("placeholders", []))
-    negation = re.compile(rf"(?<![\w'])(?:{_phrases(raw['negations'])})(?![\w'])", re.I)
+    deferrals = raw.get("deferrals") or []
+    # what is only deferred is not stated either: a keyword in "TLS will be implemented in release 3" is no evidence
+    negation = re.compile(rf"(?<![\w'])(?:{_phrases([*raw['negations'], *deferrals])})(?![\w'])", re.I)
+    deferral = re.compile(rf"(?<![\w'])(?:{_phrases(deferrals)})(?![\w'])", re.I) if deferrals else None
     keep = raw.get("not_negations") or []
     not_negation = re.compile(rf"(?<![\w'])(?:{_phrases(keep)})(?![\w'])", re.I) if keep else None
-    breaks = "|".join(re.escape(b.casefold()) for b in raw.get("clause_breaks", []))
+    # a break word right after "not" or "as" is part of the denial: "not yet implemented" is one clause
+    breaks = "|".join(rf"(?<!\bnot)(?<!\bas){re.escape(b.casefold())}" for b in raw.get("clause_breaks", []))
     clause_break = re.compile(rf"{_HARD_BREAK.pattern}|{breaks}" if breaks else _HARD_BREAK.pattern, re.I)
     dur = raw.get("durations", {})
     units = {str(k).casefold(): int(v) for k, v in dur.get("units", {}).items()}
@@ -129,7 +135,19 @@ def evidence_words() -> EvidenceWords:
     # after at most a short label of up to four words and a colon: "Authentication: to be defined"
     opener = re.compile(rf"^(?:[^:]{{0,40}}:\s*)?(?:{_phrases(openers)})(?![\w'])", re.I) if openers else None
     return EvidenceWords(
-        placeholders, negation, not_negation, clause_break, duration, units, numbers, denials, strong, deadline, attack_subject, opener
+        placeholders,
+        negation,
+        not_negation,
+        clause_break,
+        duration,
+        units,
+        numbers,
+        denials,
+        strong,
+        deadline,
+        attack_subject,
+        opener,
+        deferral,
     )
 
 
@@ -438,11 +456,33 @@ def void_reason(title: str, description: str) -> str | None:
     only "TBD" or the like). The one definition the mapping and the review both read."""
     if void_control(title, description):
         return "void"
-    if denies_title(title, description):
+    if denies_title(title, description) or deferred(description):
         return "denied"
     if description.strip() and is_placeholder(description):
         return "placeholder"
+    if only_questions(description) or (not description.strip() and only_questions(title)):
+        return "question"
     return None
+
+
+def deferred(text: str) -> bool:
+    """A text that only defers what it speaks of ("Will be implemented in the next release", "Currently under
+    evaluation", "Planned for release 3.0"): it states nothing, and one of the vocabulary's ``deferrals``
+    says so. "Signed updates; encryption at rest is planned for release 3" states the signed updates."""
+    rx = evidence_words().deferral
+    return rx is not None and bool(text.strip()) and bool(rx.search(text)) and not stated(text)
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_PARENS = re.compile(r"\([^()]*\)")
+
+
+def only_questions(text: str) -> bool:
+    """A text whose every sentence is a question or a placeholder ("Is the database encrypted?", "TLS 1.2 or
+    1.3? TBD"): it asks, it does not state. A question in parentheses ("against tampering (TPM?)") leaves the statement standing."""
+    sentences = [x.strip() for x in _SENTENCE.split(_PARENS.sub(" ", text))]
+    asked = [x for x in sentences if _canon(x) and x.endswith("?")]
+    return bool(asked) and all(x.endswith("?") or is_placeholder(x) for x in sentences if _canon(x))
 
 
 def void_control(title: str, description: str) -> bool:

@@ -272,7 +272,8 @@ def initiator(
     """Who opens the connection: the model's ``initiator``; else the flow's own words ("pump-initiated
     polling", "outbound from the hospital"); else the model's outbound-only design for flows that leave
     the hospital; else the one end that is an app or a browser (a client opens its connections: the FHIR
-    data a model draws from the gateway to the tablet app is still fetched by the app); else a name that
+    data a model draws from the gateway to the tablet app is still fetched by the app; a UPnP broadcast drawn
+    from a device to the app is not read so); else a name that
     says sending ("event forwarding": the source) or fetching ("firmware
     download": the target); else the source end, marked assumed."""
     terms = terms or network_terms()
@@ -305,7 +306,10 @@ def initiator(
         if leaves and outbound_only:
             return Initiator(inside[0], "design", outbound_only)
     clients = [e for e in ends if _is_client(elements.get(e), terms)]
-    if len(clients) == 1:  # an app or a browser opens its connections; it accepts none
+    # an app or a browser opens its connections; it accepts none. Drawn towards the client, that holds for a
+    # connection it requests (HTTPS, FHIR: ``tcp_protocols``), not for what another end broadcasts or sends
+    # it over a protocol that names no connection (UPnP discovery, no protocol at all)
+    if len(clients) == 1 and (clients[0] == f.source or matcher(terms.tcp_protocols)(f.protocol or "")):
         el = elements[clients[0]]
         return Initiator(clients[0], "kind", f"{el.name} is a client (an app or a browser)")
     name = f.name or ""

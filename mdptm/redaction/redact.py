@@ -174,6 +174,16 @@ class _Redactor:
                 drop[item.id] = f"sensitivity:{item.sensitivity}"
             elif item.id in wanted:
                 drop[item.id] = "drop_items"
+        # a control that only left-out threats relied on is what was done about them: its text tells
+        # the reader what the withheld threat was ("Disable the JTAG header on the main board")
+        users: dict[str, list[str]] = {}
+        for threat in model.threats:
+            for cid in threat.controls:
+                users.setdefault(cid, []).append(threat.id)
+        for control in model.controls:
+            relied = users.get(control.id)
+            if control.id not in drop and relied and all(t in drop for t in relied):
+                drop[control.id] = f"cascade:only threats {', '.join(relied)} left out"
         for flow in model.flows:
             if flow.id not in drop:
                 for end in (flow.source, flow.target):

@@ -350,7 +350,9 @@ class Scrubber:
             token = m.group()
             prefix = token.split("-", 1)[0]
             # a model id, the product's own number, or an id with a sub-number ("TM-12.3") stays
-            if prefix in self.ticket_prefixes or {needle_key(token), needle_key(token.split(".", 1)[0])} & self.exempt:
+            if prefix in self.ticket_prefixes or needle_key(token) in self.exempt:
+                continue
+            if "." in token and needle_key(token.split(".", 1)[0]) in self.exempt:
                 continue
             yield m.start(), m.end(), "ticket"
 

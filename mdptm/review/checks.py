@@ -294,6 +294,13 @@ class PlaceholderValue(ReviewCheck):
                     "counts it for no clause; describe the safeguard",
                     [c.id],
                 )
+            elif why == "question":
+                asked = (c.description or c.title).strip()
+                yield self.finding(
+                    f"control {label(c)} only asks ({asked!r}): a question is no safeguard, the mapping counts it "
+                    "for no clause; answer it in the threat model",
+                    [c.id],
+                )
             empty = [v for v in c.verification if v.strip() and is_placeholder(v)]
             if empty:
                 yield self.finding(

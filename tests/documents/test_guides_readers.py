@@ -149,6 +149,24 @@ def test_decommissioning_reads_only_what_the_model_says() -> None:
     assert "Units sent for device exchange are wiped first. (C-9)" in text_of(build_guides(swapped)["decommissioning"])
 
 
+def test_decommissioning_lists_a_device_the_model_names_no_data_on() -> None:
+    """Threat Dragon IoT device: no asset, so "Data on every element" listed only the MySQL database; the
+    device the hospital retires was not in the table at all. It is listed, and what it keeps is asked."""
+    from mdptm.model import Element
+
+    m = base(
+        elements=[
+            Element(id="dev", name="IoT Device", kind="device"),
+            Element(id="db", name="MySQL database", kind="data_store"),
+            Element(id="api", name="Cloud API", kind="process"),
+        ]
+    )
+    text = text_of(build_guides(m)["decommissioning"])
+    assert "| IoT Device |" in text
+    assert "The model names no data kept on this device: ask the device maker what it keeps" in text
+    assert "| MySQL database |" in text and "| Cloud API |" not in text
+
+
 def test_operations_does_not_list_unstated_or_planned_logging_as_recorded() -> None:
     """A STRIDE table's 'Implement secure logging…' (no status) or a planned control is not what the device
     records: the operations guide says its status."""

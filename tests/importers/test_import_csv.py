@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from mdptm.errors import InputError
 from mdptm.importers.xlsx import decode_text, sniff_delimiter
 from tests.importers.import_helpers import reconciles, records_at, run_import, warnings_with
 
@@ -77,17 +76,14 @@ def test_sniffers() -> None:
     assert decode_text("é".encode())[1] == "utf-8"
 
 
-def test_french_headers_need_a_profile(tmp_path: Path) -> None:
+def test_french_headers_are_read_as_their_english_words(tmp_path: Path) -> None:
     path = _write(tmp_path / "fr.csv", CSV_ROWS, ",", "utf-8")
-    # No title column the vocabulary knows: the column of longest texts is read as the description
-    # (never "Threat T-01"), with a warning naming it.
+    # "Menace", "Composant", "Statut": the threat, its component and its status, as "Threat", "Component", "Status"
     plain, report = run_import(path)
-    assert plain.threats[0].title == "Usurpation de la pompe – accès réseau"
-    assert warnings_with(report, "column 'Menace' (the longest texts) read as the description")
-    short = _write(tmp_path / "short.csv", [["ID", "Menace", "STRIDE"], ["T-01", "X", "S"], ["T-02", "Y", "T"]], ",", "utf-8")
-    with pytest.raises(InputError, match="gives no threat text"):  # one-word cells are no threat text
-        run_import(short)
+    assert [t.title for t in plain.threats] == ["Usurpation de la pompe – accès réseau", "Altération de la bibliothèque"]
+    assert plain.threats[0].targets == ["pompe"] and plain.threats[0].status == "mitigated"
+    assert not warnings_with(report, "(the longest texts) read as the description")
     profile = {"synonyms": {"threat.title": ["Menace"], "threat.targets": ["Composant"], "threat.status": ["Statut"]}}
-    model, _ = run_import(path, profile=profile)
+    model, _ = run_import(path, profile=profile)  # a profile naming the same columns reads the same
     assert [t.title for t in model.threats] == ["Usurpation de la pompe – accès réseau", "Altération de la bibliothèque"]
     assert model.threats[0].status == "mitigated"

@@ -138,7 +138,10 @@ def _plain_segments(resolver: Resolver, colls: tuple[str, ...], raw: str) -> lis
             if not text or got is not None:
                 found = (got, j)
                 break
-        if found is None:
+        if found is None and resolver._abbreviation_pair(colls, atoms, seps, i):
+            out.append(f"{atoms[i]}/{atoms[i + 1]}")  # a bare slash joins one name ("MRI/CT"), the rule under test too
+            i += 2
+        elif found is None:
             out.append(_BULLETS.sub("", atoms[i]).strip().rstrip("."))
             i += 1
         else:

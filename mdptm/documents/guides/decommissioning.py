@@ -97,9 +97,18 @@ def holding_assets(f: Facts) -> list[Asset]:
     return [a for a in f.model.assets if a.kind in kinds or a.confidentiality in ("medium", "high") or a.disposal]
 
 
+# Elements listed even where the model names no data on them: a data store holds data by definition, and a
+# device is what the hospital retires or sends away (its settings, logs and credentials are on it).
+_ALWAYS_LISTED = {
+    "data_store": "A data store for which the model names no data: ask the device maker what it holds.",
+    "device": "The model names no data kept on this device: ask the device maker what it keeps (patient data, logs, "
+    "configuration, credentials) and how to erase it.",
+}
+
+
 def _data_rows(f: Facts, nt: topology.NetworkTerms) -> list[list[str]]:
-    """One row per element that holds data: its assets and how to erase them; every data store even where the
-    model names no asset; backups where the model mentions them."""
+    """One row per element that holds data: its assets and how to erase them; every data store and every
+    device even where the model names no asset; backups where the model mentions them."""
     m = f.model
     held = holding_assets(f)
     rows: list[list[str]] = []
@@ -109,7 +118,7 @@ def _data_rows(f: Facts, nt: topology.NetworkTerms) -> list[list[str]]:
             by_element.setdefault(eid, []).append(a)
     for e in m.elements:
         assets = by_element.get(e.id, [])
-        if not assets and e.kind != "data_store":
+        if not assets and e.kind not in _ALWAYS_LISTED:
             continue
         hows = {a.name: _disposal_on(f, a, e) for a in assets}
         how = next(iter(hows.values())) if len(set(hows.values())) == 1 else " ".join(f"{n}: {h.rstrip('.;')}." for n, h in hows.items())
@@ -118,7 +127,7 @@ def _data_rows(f: Facts, nt: topology.NetworkTerms) -> list[list[str]]:
                 e.name,
                 f.where_words(e.id),
                 ", ".join(a.name for a in assets) or "not stated",
-                how or "A data store for which the model names no data: ask the device maker what it holds.",
+                how or _ALWAYS_LISTED[e.kind],
             ]
         )
     backups = _sentences(f, topology.matcher(nt.backup_terms), [*m.controls, *m.assumptions, *m.elements])

@@ -72,6 +72,9 @@ class ListReading(_ReaderState):
                     values["tags"] = "interface"  # an entry point: one interface, not a flow with two ends
                 self.record("element" if ctx.list_kind == "interface" else ctx.list_kind, values, self.loc(it.line, "list item"), ctx)
             return
+        if ctx.list_kind == "control":
+            self.plain_items("control", lst, ctx, where)
+            return
         if ctx.list_kind:
             for it in lst.items:
                 text = clean_text(it.all_text())
@@ -101,6 +104,15 @@ class ListReading(_ReaderState):
         if any(self.label_of(it.lead.bold_lead) or it.lead.bold_lead for it in lst.items):
             self.b.report.skipped(self.file, where, "list of bold terms (definitions or emphasis): not threat-model records")
             return
+        if owner is not None and any(rx.search(self.strip_number(heading)) for rx in self.list_headings):
+            if self.lead_in and self.lead_rule.lead_in(self.lead_in) is None:
+                # "The four core elements of a threat model are:" over the bullets: the lead-in says what they are
+                why = f"list under {heading!r} after the lead-in {one_line(self.lead_in)[:60]!r}: not threats"
+                self.b.report.skipped(self.file, where, why)
+                return
+            # "## Threats" / "## Primary threats" over plain bullets: one threat per item, as Word reads them
+            self.plain_items("threat", lst, ctx, where)
+            return
         if self.names_threats(heading) or norm_text(self.strip_number(heading)) in ("threat model", "threat models"):
             self.b.warn(
                 where,
@@ -108,6 +120,32 @@ class ListReading(_ReaderState):
                 "no threat label (**Threat:**, a STRIDE heading or a threat heading)",
             )
         self.b.report.skipped(self.file, where, f"list under {heading!r} without threat labels: not read as records")
+
+    def plain_items(self, kind: str, lst: MdList, ctx: _Ctx, where: str) -> None:
+        """One threat or control per top-level item of a plain list under a "Threats" or "Mitigations" heading,
+        titled by its text (its first sentence when long); nested items describe it. Questions are skipped."""
+        made = 0
+        for it in lst.items:
+            text = one_line(_CHECK_BOX.sub("", it.lead.text))
+            loc = self.loc(it.line, "list item")
+            if not text or text.endswith("?"):
+                self.b.report.skipped(self.file, loc, "a question or an empty item, not a " + kind)
+                continue
+            title = text.rstrip(".") if len(text) <= 100 else first_sentence(text).rstrip(".")
+            more = [clean_text(sub.all_text()) for child in it.children for sub in child.items]
+            description = "\n".join(x for x in ([text] if title != text.rstrip(".") else []) + more if x)
+            if kind == "control":
+                values = {"id": self.new_control_id(), "title": title}
+                if description:
+                    values["description"] = description
+                self.controls.append(self.record("control", values, loc, ctx))
+            else:
+                fields = _Fields()
+                fields.add("description", "\n".join(x for x in [text, *more] if x), it.lead.links)
+                self.emit_item(fields, it.line, ctx, ctx.stride, title=title)
+            made += 1
+        if made:
+            self.b.warn(where, f"plain list of {made} item(s) read as {kind}s, one per item (the heading names them)")
 
     def arrow_list(self, lst: MdList, where: str) -> bool:
         """Bold terms naming two ends with an arrow ("**Client → Web Application**: HTTPS/TLS encrypted"), two
@@ -210,7 +248,7 @@ class ListReading(_ReaderState):
             more = fields.text(label)
             if more:
                 values["description"] += f"\n\n{said}: {more}"
-        for fname in ("stride", "targets", "assets", "status", "risk", "residual_risk"):
+        for fname in ("stride", "targets", "assets", "status", "risk", "residual_risk", "sensitivity"):
             if fields.text(fname):
                 values[fname] = fields.text(fname)
         self.risk_factors(fields, values)

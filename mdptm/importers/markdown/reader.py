@@ -35,6 +35,8 @@ from mdptm.model import View
 # A paragraph made only of template slots: "{{THREAT_TABLE}}", "{{ASSETS}} {{FLOWS}}".
 _GLOSS = re.compile(r"\s*\([^()]+\)\s*$")
 _LEGEND_ITEM = re.compile(r"^\s*[^\w\s*\[\]()]{1,3}\s*(?:[=:–—-]\s*)?\w")  # "✅ Implemented", "⚠️ = Partial"
+# "4/5 (Strong - …)": a rating on a scale written before anything else
+_RATING_LEAD = re.compile(r"^\s*\d+(?:\.\d+)?\s*/\s*\d+\b")
 _SLOTS = re.compile(r"(?:\{\{[^{}]*\}\}\s*)+")
 # A file's title naming the one risk it analyses: "Risk Analysis: Unauthorized Access to Patient Data".
 ONE_RISK = re.compile(
@@ -61,6 +63,8 @@ class BlockReader(ListReading, TableReading):
             self.b.warn(self.loc(first.line, "title"), f"title {first.title[:60]!r} holds a template's slot: not the document's title")
         elif first is not None:
             self.b.add_fact("document.title", first.title, self.loc(first.line, "title"))
+        if first is not None:
+            self.title_heading = self.strip_number(first.title)
         one = self.one_risk(root, first)
         if one is not None:
             self.one_risk_file(root, *one)
@@ -396,6 +400,7 @@ class BlockReader(ListReading, TableReading):
                         labelled = None
                         continue
                     self.block(blk, here, owner=title)
+                    self.lead_in = blk.inline.text if isinstance(blk, Para) else ""
         for child in sec.children:
             self.section(child, here)
 
@@ -575,6 +580,7 @@ class BlockReader(ListReading, TableReading):
             "assets": "asset",
             "elements": "element",
             "interfaces": "interface",  # "Entry Points", "Attack Surfaces": one interface per bullet, as in Word
+            "controls": "control",  # "Mitigations", "Security Controls": one control per bullet, as in Word
         }
         # "Assets (What we protect)": a bracket closing the heading glosses it; the words before it name the kind
         for name in dict.fromkeys((title, _GLOSS.sub("", title) or title)):
@@ -613,6 +619,7 @@ class BlockReader(ListReading, TableReading):
                 if label is not None:
                     out.labels.setdefault(label, one_line(inl.bold_lead or inl.text.partition(":")[0]))
                     for part_label, part in self.split_labels(label, rest):
+                        part_label = self.rating_of_measures(part_label, part, inl.bold_lead or label)
                         current = part_label
                         out.add(part_label, part, inl.links if part_label == label else None)
                 elif current is not None:
@@ -627,6 +634,7 @@ class BlockReader(ListReading, TableReading):
                             out.labels.setdefault(lab, lab)
                             nested = "\n".join(sub.all_text() for ch in it.children for sub in ch.items)
                             for part_label, part in self.split_labels(lab, "\n".join(x for x in (rest, nested) if x)):
+                                part_label = self.rating_of_measures(part_label, part, it.lead.bold_lead or lab)
                                 current = part_label
                                 out.add(part_label, part, it.all_links() if part_label == lab else None)
                         elif current is not None:
@@ -641,6 +649,14 @@ class BlockReader(ListReading, TableReading):
             else:
                 out.others.append(blk)
         return out
+
+    @staticmethod
+    def rating_of_measures(fname: str, text: str, written: str) -> str:
+        """ "**Safeguards:** 4/5 (Strong - encryption, …)" rates the measures in place, it names none: kept in extra
+        under its label, never a control (the block's "**Mitigations:**" line names them)."""
+        if fname == "mitigation" and _RATING_LEAD.match(text):
+            return "extra:" + written.strip("*_: ")
+        return fname
 
     # -- items
 
@@ -677,7 +693,7 @@ class BlockReader(ListReading, TableReading):
                 description = f"{description}\n\n{said}: {more}" if description else f"{said}: {more}"
         if description:
             values["description"] = description
-        for fname in ("stride", "targets", "assets", "status", "risk", "residual_risk"):
+        for fname in ("stride", "targets", "assets", "status", "risk", "residual_risk", "sensitivity"):
             if fields.text(fname):
                 values[fname] = fields.text(fname)
         self.risk_factors(fields, values)

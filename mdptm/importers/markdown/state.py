@@ -12,6 +12,8 @@ from mdptm.importers.markdown.document import (
 )
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
 from mdptm.importers.markdown.words import _CHECK_BOX, _LABEL_END, _PREFIX_ID, heading_id, markdown_words
+from mdptm.importers.markings import marker_table, withheld_marking
+from mdptm.importers.tabular.lists import ListThreats
 from mdptm.importers.tabular.records import SourceBuilder
 from mdptm.importers.tabular.tables import RowRecord, stride_default
 from mdptm.importers.tabular.vocab import (
@@ -34,6 +36,8 @@ _ID_LED = re.compile(
 _LETTER_NUMBER = re.compile(r"^\s*[A-Z][.)]\s+(?=\S)")
 # Fields whose value is one word or level ("Information Disclosure", "High"): a further labelled line is no more of it.
 _ONE_VALUE = frozenset({"stride", "status", "risk", "severity", "likelihood", "residual_risk"})
+# "3/5", "4 / 5": a rating on a scale whose top is written after the slash
+_OF_SCALE = re.compile(r"^\d+(?:\.\d+)?\s*/\s*\d+$")
 _LEVEL_HEAD = re.compile(r"\s+[–—-]\s+|\s*[(:;,.]\s*|\s+/\s+")
 
 
@@ -54,6 +58,12 @@ class _ReaderState:
         self.view_rx = {k: [re.compile(p, re.I) for p in cfg["patterns"]] for k, cfg in secs["views"].items()}
         self.numbering = re.compile(secs["numbering"], re.I)
         self.section_rx = {k: [re.compile(p, re.I) for p in v] for k, v in secs["sections"].items()}
+        # "Threats", "Identified Threats", "Primary threats": a heading over a plain list of threats (as in Word)
+        self.list_headings = [re.compile(p, re.I) for p in secs.get("threat_lists", {}).get("headings", [])]
+        self.lead_rule = ListThreats(builder, vocab)  # what a lead-in line says a list is, read as in Word
+        self.lead_in = ""  # the paragraph right before the list being read, if one was
+        self.markers, self.marker_nouns = marker_table(secs)
+        self.title_heading: str | None = None  # the document's title (its first level-1 heading), numbering removed
         self.threat_list_labels = frozenset(norm_text(str(w)) for w in self.words["threat_list_labels"])
         self.generic_words = frozenset(norm_text(str(w)) for w in self.words["generic_headings"])
         self.threat_ids: dict[str, str] = {}  # heading id -> its threat's title, to tell a reused id
@@ -186,10 +196,18 @@ class _ReaderState:
         for label, fname in (("impact", "risk.severity"), ("likelihood", "risk.likelihood")):
             text = one_line(fields.text(label))
             head = _LEVEL_HEAD.split(text, maxsplit=1)[0].strip(" *_.")
-            if head and len(head.split()) <= 3 and parse_risk(self.vocab, head).ok and fname not in values:
+            if _OF_SCALE.match(head) and fname not in values:
+                values[fname] = text  # "3/5 (Moderate - …)": 3 on a scale of 5, read as Word reads the same line
+                if label == "likelihood":
+                    fields.values.pop("likelihood", None)
+            elif head and len(head.split()) <= 3 and parse_risk(self.vocab, head).ok and fname not in values:
                 values[fname] = head
                 if label == "likelihood":
                     fields.values.pop("likelihood", None)  # read; not kept again in extra
+            elif label == "likelihood" and text:
+                # a likelihood with no level ("Likelihood: rare, needs physical access"): kept as written
+                fields.values.pop("likelihood", None)
+                fields.values.setdefault("extra:" + fields.labels.get("likelihood", "Likelihood").strip("*: ").capitalize(), [text])
 
     def mitigation(self, pend: _Pending, fields: _Fields) -> None:
         text = fields.text("mitigation")
@@ -236,6 +254,8 @@ class _ReaderState:
 
     def record(self, kind: str, values: dict[str, str], where: str, ctx: _Ctx) -> RowRecord:
         rec = RowRecord(kind=kind, file=self.file, locator=where, values=values, headers={k: k for k in values}, extra={}, view=ctx.view)
+        if not (values.get("sensitivity") or "").strip():
+            self.heading_marking(rec, ctx)
         if kind == "threat" and ctx.privacy:
             rec.extra["LINDDUN category"] = ctx.privacy  # a privacy threat: its category kept as written
         factors = [f for f in ("risk.likelihood", "risk.severity") if f in values]
@@ -243,6 +263,20 @@ class _ReaderState:
             rec.scales.update(dict.fromkeys(factors, 5))  # labels from the word tables are on 5 points, as in a table
         self.b.records.append(rec)
         return rec
+
+    def heading_marking(self, rec: RowRecord, ctx: _Ctx) -> None:
+        """An item under a heading that sets its section apart ("## Internal only", "### T-3 Console replay
+        (Confidential)", "Debug port - not for distribution"; ``withheld_markers`` in sections.yaml), or its own
+        heading so marked, takes that sensitivity, as in Word. The document's title ("# Pump threat model
+        (Confidential)", a cover classification) marks nothing."""
+        headings = ctx.headings[1:] if ctx.headings and ctx.headings[0] == self.title_heading else ctx.headings
+        for heading in reversed(headings):
+            level = withheld_marking(heading, self.markers, self.marker_nouns)
+            if level is not None:
+                rec.values["sensitivity"] = level
+                rec.headers["sensitivity"] = f"heading {heading!r}"
+                self.b.warn(rec.locator, f"under the heading {heading!r}: read as {level}, so not published")
+                return
 
     def new_control_id(self) -> str:
         while True:

@@ -5,6 +5,7 @@ merged cells, key/value tables, and one-record-per-column tables."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from mdptm.importers.tabular.headers import (
     classify,
 )
 from mdptm.importers.tabular.profile import Profile, TableProfile
+from mdptm.importers.tabular.scale_tables import scale_definition
 from mdptm.importers.tabular.stride import _stride_definitions, _stride_header, _stride_matrix, stride_default
 from mdptm.importers.tabular.vocab import (
     Vocabulary,
@@ -160,7 +162,7 @@ class TableFinder:
                     plain = [sub[k] or headers[k] for k in range(len(sub))]
                     mixed = [h if match_header(self.vocab, cls2.kind, h) is not None else p for h, p in zip(combined, plain, strict=True)]
                     cls3 = classify(self.vocab, mixed, self._context(), cls2.kind)
-                    if cls3 is not None and len(cls3.fields) > len(cls2.fields):
+                    if cls3 is not None and len(cls3.fields) >= len(cls2.fields) and cls3.score >= cls2.score:
                         return _Candidate(r, c0, c1, cls3, [r, r + 1], mixed)
                     return _Candidate(r, c0, c1, cls2, [r, r + 1], combined)
                 plain = [sub[k] or headers[k] for k in range(len(sub))]
@@ -193,14 +195,16 @@ class TableFinder:
         return _Candidate(r, c0, c1, cls, header_rows, headers)
 
     def _risk_names(self, r: int, c0: int, c1: int) -> bool:
-        """The first header is "Risk" (or "Risks") and the cells below it are names of two words or more, no
-        ratings (two rows at least), beside other columns."""
+        """The first header is "Risk" (or "Risks") and the cells below it are names, no ratings (two rows at least),
+        most of two words or more ("Ransomware" beside "Insider Threats"), beside other columns."""
         g = self.grid
         if c1 <= c0 or norm_text(one_line(g.header_text(r, c0))) not in ("risk", "risks"):
             return False
         cells = [one_line(g.cells[k][c0]) for k in range(r + 1, len(g.cells)) if not g.row_blank(k)]
         cells = [c for c in cells if c]
-        return len(cells) >= 2 and all(len(c.split()) >= 2 and not parse_risk(self.vocab, c, None, shared=True).ok for c in cells)
+        if len(cells) < 2 or any(parse_risk(self.vocab, c, None, shared=True).ok for c in cells):
+            return False
+        return sum(1 for c in cells if len(c.split()) >= 2) * 2 > len(cells)
 
     def _arrow_rows(self, r: int, c0: int, c1: int) -> bool:
         """Every row below the header names two ends with an arrow in its first cell ("IPC → favorites-manager"),
@@ -290,7 +294,8 @@ class TableFinder:
                 or (hits * 10 < len(filled) * 3 and hits < 5)
                 or (inside and not prev_blank and (hits < 2 or hits * 10 < len(filled) * 6))
             ):
-                prev_blank = False
+                # a caption line after a blank row ("Mitigation and Verification") is still the gap before a table
+                prev_blank = prev_blank and len(filled) == 1 and hits == 0
                 continue
             segs = self._merge_segments(r, self._segments(r), only)
             for c0, c1, cand in segs:
@@ -594,6 +599,12 @@ class TableFinder:
             reason = "software bill of materials (its rows are software with versions and licences), not components"
         if reason is None and block.kind == "threat" and _stride_definitions(g, block, self.vocab):
             reason = "STRIDE definitions table (its rows are the six categories), not threats"
+        if reason is None and not strong and block.columns and block.rows:
+            run = list(itertools.takewhile(lambda r: not g.row_blank(r, block.c0, block.c1), block.rows))
+            firsts = [one_line(g.data_text(r, block.c0)) for r in run]
+            if scale_definition(self.vocab, block.columns[0].header, firsts):
+                shown = ", ".join(repr(v) for v in firsts[:2])
+                reason = f"rating scale table (its rows are the levels of a rating: {shown}, …), not {block.label}s"
         if reason is None and not self._evidence(block):
             reason = (
                 f"nothing in its header or heading says its rows are {block.label}s "

@@ -5,7 +5,7 @@ links, STRIDE letters, a second title column)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from mdptm.importers.tabular.grid import Classified, Column, Grid
 from mdptm.importers.tabular.rows import _group_row, _lone_group_cell, other_row
@@ -19,6 +19,7 @@ from mdptm.importers.tabular.vocab import (
     norm_text,
     one_line,
     parse_choice,
+    parse_level,
     parse_risk,
     parse_status,
     parse_stride,
@@ -259,7 +260,49 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             out.append(f"column {col.header!r} holds sentences, not risk ratings: read as {'the description' if new else 'extra'}")
             col.field = new
             fields.add("description")
+    out.extend(_spare_ratings(columns, cells, vocab))
     return out
+
+
+def _spare_ratings(columns: list[Column], cells: Callable[[Column], list[str]], vocab: Vocabulary) -> list[str]:
+    """A rating column the header matching left to no field because another took its field first: when that
+    one was no rating after all ("Risk" of sentences), the spare one ("Total Risk Score" of "Medium", "High") is
+    the risk; beside a column of bare scores ("Risk_Score" 15, 12), a spare one of level words only
+    ("Priority": Critical, High) is the stated level."""
+    out: list[str] = []
+    fields = {c.field for c in columns}
+    for base in ("risk", "residual_risk"):
+        for col in columns:
+            if col.field is not None or not col.header:
+                continue
+            m = match_header(vocab, "threat", col.header)
+            if m is None or m.field != base:
+                continue
+            values = cells(col)
+            if not values:
+                continue
+            taken = next((c for c in columns if c.field == base), None)
+            if taken is None:
+                if all(parse_risk(vocab, v, None, shared=True).ok for v in values):
+                    col.field = base
+                    fields.add(base)
+                    out.append(f"column {col.header!r} holds the risk ratings: read as the risk")
+                continue
+            level = f"{base}.level"
+            scores = cells(taken)
+            if (
+                level not in fields
+                and scores
+                and all(_BARE_NUMBER.match(v) for v in scores)
+                and all(parse_level(vocab, v).value is not None for v in values)
+            ):
+                col.field = level
+                fields.add(level)
+                out.append(f"column {col.header!r} states the level of the scores in {taken.header!r}: kept as stated")
+    return out
+
+
+_BARE_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 
 
 _ASSET_NAME_HEADERS = frozenset({"asset name", "name of asset", "asset description", "asset title"})

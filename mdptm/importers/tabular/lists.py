@@ -24,6 +24,8 @@ from mdptm.model import Model
 _ASIDE = re.compile(r"^\s*(additional|other|further|general)\s+(concerns?|issues?|notes?|observations?|considerations?|remarks?)\s*$", re.I)
 _PREFIX = re.compile(r"^\s*(?:[-*•·▪◦‣]|\(?\d+[.)]|[a-z][.)])\s+")
 _ID = re.compile(r"^\s*([A-Z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[:.\-–—)]\s+(\S.*)$", re.S)
+# "Threat: Phishing", "Threat – Phishing": a word, a colon or a dash, the rest (Markdown's state.heading_id alike)
+_WORDED = re.compile(r"^\s*(?P<word>[A-Za-z ]{2,24}?)\s*[:：\-–—]\s+(?P<rest>\S.*)$")
 _LEAD = re.compile(r"^\s*([^:–—]{2,60}?)\s*(?::|\s[-–—]\s)\s*(\S.*)$", re.S)
 
 
@@ -122,6 +124,11 @@ class ListThreats:
         if tokens & {w for w in self.control_labels if " " not in w}:
             return "control"
         return False  # "An attacker could:" under "Spoofing" leaves the list what the heading says
+
+    def lead_in(self, text: str) -> str | None | bool:
+        """What a line right before a list says the list is (:meth:`_label`): "threat", "control", None for
+        something else ("The four core elements of a threat model are:"), False for prose that says nothing."""
+        return self._label(text)
 
     def _inline(self, text: str) -> tuple[str, str] | None:
         """ "Threat: ..." or "Mitigation: ..." as a list item: its kind and its text."""
@@ -583,6 +590,15 @@ class FieldBlocks:
             if kind == "threat":
                 self._drop_parents(level or 0)
             return
+        worded = self._worded_heading(text)
+        if worded is not None:
+            # "Threat: Unauthorized Network Access" over its "Likelihood: …" / "Mitigations: …" lines: that threat,
+            # titled by the words after the label, with no id (as the Markdown importer reads the heading)
+            self.candidate = None
+            self.block = _Block(worded[1], locator, view, headed=True, kind=worded[0], level=level or 0)
+            if worded[0] == "threat":
+                self._drop_parents(level or 0)
+            return
         self._candidate(text, locator)
         title = one_line(text)
         plain = _NUMBERED.sub("", re.sub(r"^\s*\d+(?:\.\d+)*\s+", "", title))
@@ -597,6 +613,19 @@ class FieldBlocks:
             named = heading_threat_id(title, "asset")
             if named is not None:
                 self.block.asset = named[1]  # "Asset 1: Image repository": its threat is about that asset, titled by its text
+
+    def _worded_heading(self, text: str) -> tuple[str, str] | None:
+        """("threat", title) for a heading "Threat: title" (a threat's word, a colon or a dash, the title; no id),
+        ("control", title) for "Mitigation: title"; None otherwise."""
+        from mdptm.importers.markdown.words import markdown_words
+
+        w = _WORDED.match(one_line(text))
+        if w is None:
+            return None
+        for kind in ("threat", "control"):
+            if norm_text(w.group("word")) in {norm_text(str(x)) for x in markdown_words()[f"{kind}_words"]}:
+                return kind, one_line(w.group("rest"))
+        return None
 
     def _headed_line(self, block: _Block, text: str, m: re.Match[str] | None, fname: str | None) -> None:
         """One line under a threat's heading: a labelled field ("Asset: V2G channel"), a label alone whose

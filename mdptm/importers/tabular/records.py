@@ -28,6 +28,7 @@ from mdptm.importers.tabular.vocab import (
     Vocabulary,
     clean_text,
     is_empty,
+    kind_from_name,
     norm_text,
     one_line,
     parse_choice,
@@ -565,7 +566,7 @@ class SourceBuilder:
                 iid, n = f"{base}-{n}", n + 1
             taken.add(iid)
             table = "element_kind" if kind == "element" else "asset_kind"
-            guess = parse_choice(self.vocab, table, name).value
+            guess = kind_from_name(self.vocab, table, name)
             data: dict[str, object] = {"id": iid, "name": one_line(name)}
             if guess:
                 data["kind"] = guess
@@ -662,7 +663,7 @@ class SourceBuilder:
         if grp.kind in ("element", "asset") and not any("kind" in r.values for r in grp.records):
             # No row gives a type: the name often does ("Cloud update service", "Drug library").
             table = "element_kind" if grp.kind == "element" else "asset_kind"
-            guess = parse_choice(self.vocab, table, getattr(item, "name", "") or "").value
+            guess = kind_from_name(self.vocab, table, getattr(item, "name", "") or "")
             if guess:
                 item.kind = guess  # type: ignore[attr-defined]
         self._finish(grp.kind, item)

@@ -56,6 +56,7 @@ _SPLIT = re.compile(r"(\s*[,;\n|/]\s*)")
 _SEPARATOR_CHARS = (",", ";", "\n", "|", "/", " ")  # each _SPLIT separator leaves one of these in a key (a newline as a space)
 _LIST_CHARS = (",", ";", "|", "/")  # the separators every look-up keeps as they are
 _ABBR = re.compile(r"[A-Z][A-Z0-9]{0,4}")  # "CI", "CD", "TCP": one side of "CI/CD"
+_ID_REF = re.compile(r"[A-Za-z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?")  # "C-01", "M3": an id, never half a name
 _BULLETS = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d+[.)])\s+")
 _CONJUNCTION = re.compile(r"\s+(?:and|&|\+|und|et|y)\s+|\s*[&+]\s*", re.I)
 # "T-01 to T-05", "M-01–M-03", "SC-1 through SC-4": one prefix, ascending numbers.
@@ -384,10 +385,17 @@ class Resolver:
         return out
 
     def _abbreviation_pair(self, colls: tuple[str, ...], atoms: list[str], seps: list[str], i: int) -> bool:
-        """Atoms i and i+1 are two short capitals joined by a bare "/" ("CI/CD") and the second names nothing."""
-        if i + 1 >= len(atoms) or seps[i] != "/" or not (_ABBR.fullmatch(atoms[i]) and _ABBR.fullmatch(atoms[i + 1])):
+        """Atoms i and i+1 are joined by a bare "/" (no space on either side) and the second names nothing: one
+        name, "CI/CD", "Imaging Systems MRI/CT", "Legal/Compliance", "Student/Admin accounts"; a list is
+        written "A, B" or "A / B". Two ids ("C-01/C-02") stay two."""
+        if i + 1 >= len(atoms) or seps[i] != "/":
             return False
-        return self.index.find(colls, atoms[i + 1]) is None
+        left, right = atoms[i], atoms[i + 1]
+        if _ID_REF.fullmatch(left.strip()) or _ID_REF.fullmatch(right.strip()):
+            return False
+        if not (_ABBR.fullmatch(left) and _ABBR.fullmatch(right)) and (i + 2 < len(atoms) and seps[i + 1] == "/"):
+            return False  # "Pump/Gateway/Cloud": a list written with slashes
+        return self.index.find(colls, right) is None
 
     def _expand(self, colls: tuple[str, ...], token: str) -> list[tuple[str, str]]:
         """A piece that names several items or names one with extra words: "see M-04", "M-01 & M-02",
@@ -618,7 +626,7 @@ class Resolver:
         return best[1], best[2]
 
     def _create(self, fname: str, name: str, owner: Item, file: str, loc: str | None) -> tuple[str, str]:
-        from mdptm.importers.tabular.vocab import parse_choice
+        from mdptm.importers.tabular.vocab import kind_from_name
 
         src = Source(file=file, locator=loc, importer=_importer(owner))
         clean = " ".join(name.split())
@@ -629,12 +637,12 @@ class Resolver:
             self.index.add("trust_zones", iid, [clean])
             return "trust_zones", iid
         if fname in ("assets", "data"):
-            kind = parse_choice(self.vocab, "asset_kind", clean).value or "other"
+            kind = kind_from_name(self.vocab, "asset_kind", clean) or "other"
             asset = Asset.model_validate({"id": iid, "name": clean, "kind": kind, "source": src})
             self.model.assets.append(asset)
             self.index.add("assets", iid, [clean])
             return "assets", iid
-        ekind = parse_choice(self.vocab, "element_kind", clean).value or "process"
+        ekind = kind_from_name(self.vocab, "element_kind", clean) or "process"
         el = Element.model_validate({"id": iid, "name": clean, "kind": ekind, "source": src})
         self.model.elements.append(el)
         self.index.add("elements", iid, [clean])
@@ -759,7 +767,7 @@ class Resolver:
         """A row of an entry-point table names one interface ("Local admin console (:8443)"), not a link
         between two elements: it becomes an element under the same id, so that whatever names it (a
         threat's target, a view) still resolves."""
-        from mdptm.importers.tabular.vocab import parse_choice
+        from mdptm.importers.tabular.vocab import kind_from_name
 
         end = flow.source or flow.target
         extra = dict(flow.extra)
@@ -770,7 +778,7 @@ class Resolver:
             if value:
                 extra.setdefault(key.capitalize(), value)
         name = flow.name or flow.id
-        kind = parse_choice(self.vocab, "element_kind", name).value or "process"
+        kind = kind_from_name(self.vocab, "element_kind", name) or "process"
         el = Element.model_validate(
             {
                 "id": flow.id,

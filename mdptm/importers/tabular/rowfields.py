@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from mdptm.importers.markings import marker_key, marker_table
 from mdptm.importers.tabular.scales import RISK_FIELDS
 from mdptm.importers.tabular.tables import RowRecord
 from mdptm.importers.tabular.vocab import (
@@ -79,6 +80,8 @@ class RowFields:
         self._fails = 0  # values kept as written so far (each with a warning)
         # What a row's risk cells gave, per distinct cells, scales and headers: (risk, extra entries).
         self._risks: dict[tuple[object, ...], tuple[Risk | None, tuple[tuple[str, Any], ...]]] = {}
+        # withheld_markers of sections.yaml: marking phrase (as _marker_key reads it) -> sensitivity
+        self._markers = marker_table(vocab.sections)[0]
 
     def read(self, kind: str, rec: RowRecord) -> Read:
         """The fields, extra columns and references *rec* gives an item of *kind*."""
@@ -135,6 +138,8 @@ class RowFields:
             self._sensitivity(rec, fields)
         else:
             self._sheet_sensitivity(rec, fields)
+        if "sensitivity" not in fields:
+            self._marked_field(rec, fields)
         if label is not None and label in v:
             fields[label] = clean_text(v[label]) if label == "text" else one_line(v[label])
         return v, fields, extra
@@ -164,6 +169,24 @@ class RowFields:
             rec.locator,
             f"sensitivity {one_line(raw)[:80]!r} (column {header!r}) {why}: read as confidential, so not published",
         )
+
+    def _marked_field(self, rec: RowRecord, fields: dict[str, Any]) -> None:
+        """A field mdptm has no column for whose whole value is a marking that sets the item apart
+        ("**Visibility:** Internal only", "Distribution | Not for distribution", "Handling: NDA only";
+        ``withheld_markers`` in sections.yaml): the item is read as that sensitivity, never published by a guess.
+        The warning names the field."""
+        for label, value in rec.extra.items():
+            if not isinstance(value, str) or len(value) > 60:
+                continue
+            level = self._markers.get(marker_key(value))
+            if level is None:
+                continue
+            fields["sensitivity"] = level
+            self.warn(
+                rec.locator,
+                f"{label!r} reads {one_line(value)!r}, a marking that sets the item apart: read as {level}, so not published",
+            )
+            return
 
     def _sheet_sensitivity(self, rec: RowRecord, fields: dict[str, Any]) -> None:
         """A row that states no sensitivity, on a sheet named for one ("Internal", "Confidential", "NDA"),
@@ -348,7 +371,7 @@ class RowFields:
                     risk.severity = combined.severity or risk.severity
                     if risk.level is None:
                         risk.level = combined.level
-                    elif lik is None and _worded(sev):
+                    elif lik is None and _worded(sev) and not _worded(overall):
                         # "Severity High" beside a bare score and no likelihood: the author's rating of the row,
                         # kept as stated rather than recomputed from the score on a scale it never named
                         said = parse_risk(self.vocab, sev or "", None, shared=True)

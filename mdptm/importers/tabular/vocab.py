@@ -10,6 +10,7 @@ False when the cell could not be understood, so the caller keeps the raw text in
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
@@ -23,7 +24,8 @@ from mdptm.model.vocabulary import risk_scale, shipped, stride_terms, vocabulary
 
 T = TypeVar("T")
 
-_WORD = re.compile(r"[a-z0-9#]+")
+_WORD = re.compile(r"[a-z0-9#]+|[^\W\d_a-z]+")
+_OTHER_LETTERS = re.compile(r"[^\w#&]")  # after folding: what is no letter, digit or "#" separates words
 _SEPARATORS = re.compile(r"\s*(?:[,;\n|/\\+&]|\band\b|\r)\s*")
 _LIST_SEPARATORS = re.compile(r"\s*(?:[,;\n|]|\r|\s/\s|/)\s*")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d+[.)])\s+")
@@ -143,6 +145,7 @@ class Vocabulary:
     sections: dict[str, Any]
     stride_all: frozenset[str] = frozenset()  # cells meaning all six STRIDE categories ("All")
     reference_noise: frozenset[str] = frozenset()  # words written before a reference ("see M-04")
+    name_qualifiers: frozenset[str] = frozenset()  # words after a name's head ("Access to …"): see kind_from_name
     summary_rows: frozenset[str] = frozenset()  # first words of a totals row below a table
     note_rows: frozenset[str] = frozenset()  # first words of a legend or note row below a table
     planned_mitigations: frozenset[str] = frozenset()  # mitigation labels and headers of proposed controls
@@ -176,8 +179,18 @@ class Vocabulary:
 
 @lru_cache(maxsize=65536)
 def norm_text(text: str) -> str:
-    """Lower case words only: punctuation and runs of space become one space."""
-    return " ".join(_WORD.findall(text.lower().replace("&", " and ")))
+    """Lower case words only: punctuation and runs of space become one space. Letters with accents lose them
+    and "ß" is "ss" ("Maßnahme" reads "massnahme", "Priorité" "priorite"); other letters ("查询") stay words."""
+    low = text.lower().replace("&", " and ")
+    if not low.isascii():
+        low = _fold(low)
+    return " ".join(_WORD.findall(low))
+
+
+@lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
+    return _OTHER_LETTERS.sub(" ", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 _FORM_MARKS = ("&", "(", "[", "'", "’")  # what header_forms rewrites beyond norm_text
@@ -289,6 +302,7 @@ class ValueTerms(_Terms):
     status_not_applicable: list[str]
     wins_ties: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
     reference_noise: list[str]
+    name_qualifiers: list[str] = Field(default_factory=list)
     summary_rows: list[str]
     note_rows: list[str]
     all_targets: list[str]
@@ -442,6 +456,7 @@ def load_vocabulary() -> Vocabulary:
         sections=sections,
         stride_all=_words(stride.all),
         reference_noise=_words(values.get("reference_noise", [])),
+        name_qualifiers=_words(values.get("name_qualifiers", [])),
         summary_rows=_words(values.get("summary_rows", [])),
         note_rows=_words(values.get("note_rows", [])),
         status_not_applicable=frozenset(str(w).strip().lower() for w in values["status_not_applicable"]),
@@ -717,6 +732,19 @@ def parse_choice(vocab: Vocabulary, table: str, text: str | None) -> Parsed[str 
             # "Accepted. Any report of wrong-patient display is treated as …": the status, then why
             hit = vocab.tables[table].exact(first.group(1))
     return Parsed(hit, hit is not None)
+
+
+def kind_from_name(vocab: Vocabulary, table: str, name: str) -> str | None:
+    """The kind (``element_kind``, ``asset_kind``) an item's name states when no column or label gives one:
+    "Drug library" is therapy data, "Cloud update service" a cloud service. Only the head of the name is read,
+    the words before the first qualifying word (``name_qualifiers``): "Ability to Execute Code as a Web Server
+    User" is no firmware and "Access to Audit Data" no log, while "Drug library of the pump" is therapy data."""
+    words = name.split()
+    for i, word in enumerate(words[1:], start=1):
+        if norm_text(word) in vocab.name_qualifiers:
+            name = " ".join(words[:i])
+            break
+    return parse_choice(vocab, table, name).value
 
 
 def parse_status(vocab: Vocabulary, text: str | None) -> Parsed[str | None]:

@@ -1,0 +1,44 @@
+"""Tables that define a rating scale ("Level | Description | Examples": "1 - Negligible" … "5 - Catastrophic"):
+the levels a register's ratings are read against, never rows of threats."""
+
+from __future__ import annotations
+
+import re
+
+from mdptm.importers.tabular.vocab import Vocabulary, norm_text
+
+# "1 - Negligible", "A - Rare", "(3) Moderate", "Possible (C)": a level of a rating with the number or letter it
+# is ranked by
+_RANK_PREFIX = re.compile(r"^\s*(?:\(?\s*(?:\d{1,2}|[A-Ea-e])\s*\)?\s*[-–—.:)]\s*|\(\s*(?:\d{1,2}|[A-Ea-e])\s*\)\s*)")
+_RANK_SUFFIX = re.compile(r"\s*[(\[]\s*(?:\d{1,2}|[A-Ea-e])\s*[)\]]\s*$")
+# what the first column of a rating scale is headed
+_SCALE_HEADS = frozenset(
+    {
+        *("level", "levels", "rating", "ratings", "rank", "grade", "value", "score"),
+        *("likelihood", "probability", "severity", "impact", "consequence", "category", "class"),
+    }
+)
+
+
+def rating_level(vocab: Vocabulary, text: str) -> str | None:
+    """The level a cell names and nothing else ("4 - Serious", "Almost certain", "High (4)"): its word as the
+    likelihood, severity or risk-level tables know it; None for any other text."""
+    words = _RANK_SUFFIX.sub("", _RANK_PREFIX.sub("", text)).strip()
+    if not words or len(words.split()) > 3:
+        return None
+    for table in (vocab.likelihood_words, vocab.severity_words):
+        if table.exact(words) is not None:
+            return words
+    return words if vocab.tables["risk_level"].exact(words) is not None else None
+
+
+def scale_definition(vocab: Vocabulary, header: str, values: list[str]) -> bool:
+    """A rating scale written as a table: its first column is headed as a scale ("Level", "Rating") and each of
+    its three or more rows names one level of a rating, each a different one ("1 - Negligible", "2 - Minor" …;
+    "A - Rare" … "E - Almost certain")."""
+    if not set(norm_text(header).split()) & _SCALE_HEADS or len(values) < 3:
+        return False
+    levels = [rating_level(vocab, v) for v in values]
+    if any(lv is None for lv in levels):
+        return False
+    return len({norm_text(lv or "") for lv in levels}) == len(levels)

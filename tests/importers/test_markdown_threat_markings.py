@@ -1,0 +1,114 @@
+"""A threat written as a Markdown section (a heading, then labelled fields) that its author marked as not for
+publication — a "Sensitivity:" field, another field whose whole value is a marking ("Visibility: Internal only"),
+or its own heading or a heading above it ("(Confidential)", "## Internal only") — is never published. Before,
+every one of them was published: the field went to ``extra`` and the heading was read only above tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mdptm.pipeline.build import build
+from tests.importers.import_helpers import run_import, warnings_with
+from tests.redaction.leak_helpers import holds, package_text
+
+DOC = """\
+# Pump threat model (Confidential)
+
+## Threats
+
+### T-1 Spoofed drug library server
+
+**Description:** An attacker impersonates the library server to push a forged drug library.
+**Mitigation:** Libraries are signed with the maker's key and verified on the pump.
+
+### T-2 Zephyrine debug header access
+
+**Sensitivity:** Confidential
+**Description:** The Zephyrine service header on the main board gives a root shell.
+**Mitigation:** The Zephyrine header is fused off at end of line.
+
+### T-3 Wobbegong console replay (Confidential)
+
+**Description:** Replay of wobbegong console commands over the service USB link.
+**Mitigation:** Console commands carry a per-session nonce.
+
+### T-4 Quokka telemetry leak
+
+**TLP:** RED
+**Description:** The quokka telemetry channel leaks unit serials.
+**Mitigation:** Telemetry is encrypted with TLS 1.3.
+
+### T-5 Numbat bootloader downgrade
+
+**Publish:** No
+**Description:** The numbat bootloader accepts an older signed image.
+**Mitigation:** Anti-rollback counter in the secure element.
+
+### T-6 Bilby cache exposure
+
+**Visibility:** Internal only
+**Description:** The bilby cache keeps patient names in clear text.
+**Mitigation:** Bilby cache encryption with AES-256.
+
+### T-8 Visible status page
+
+**Visibility:** Low
+**Sensitivity:** Public
+**Description:** The status page shows the unit's uptime.
+**Mitigation:** The status page needs a sign-in.
+
+## Internal only
+
+### T-7 Dingo maintenance tunnel
+
+**Description:** The dingo tunnel stays open after service.
+**Mitigation:** The dingo tunnel closes after 10 minutes.
+"""
+
+SECRETS = ["Zephyrine", "Wobbegong", "Quokka", "Numbat", "Bilby", "Dingo"]
+
+
+def test_marked_threats_are_read_as_not_public(tmp_path: Path) -> None:
+    path = tmp_path / "tm.md"
+    path.write_text(DOC, encoding="utf-8")
+    model, report = run_import(path)
+    got = {t.id: t.sensitivity for t in model.threats}
+    assert got == {
+        "T-1": "public",  # the document's title "(Confidential)" is a cover marking: it marks nothing
+        "T-2": "confidential",
+        "T-3": "confidential",
+        "T-4": "confidential",  # a TLP colour is no publication
+        "T-5": "confidential",
+        "T-6": "confidential",
+        "T-7": "confidential",
+        "T-8": "public",  # "Visibility: Low" is no marking; "Sensitivity: Public" is stated
+    }
+    assert warnings_with(report, "'Visibility' reads 'Internal only'")
+    assert warnings_with(report, "under the heading 'Internal only'")
+
+
+def test_a_build_publishes_none_of_them(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "tm.md").write_text(DOC, encoding="utf-8")
+    (project / "mdptm.yaml").write_text(
+        "sources: [tm.md]\nproduct: {name: Pump, manufacturer: Maker}\ndocument: {version: '1.0'}\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    result = build(project, out, draft=True)
+    assert result.exit_code == 0, result.warnings
+    text = package_text(out)
+    for word in SECRETS:
+        assert not holds(text, word), word
+    assert holds(text, "Spoofed drug library server")
+
+
+@pytest.mark.parametrize("heading", ["# Threats", "# Pump threat model"])
+def test_an_unmarked_document_stays_public(tmp_path: Path, heading: str) -> None:
+    path = tmp_path / "tm.md"
+    text = DOC.replace("# Pump threat model (Confidential)", heading)
+    path.write_text(text, encoding="utf-8")
+    model, _ = run_import(path)
+    assert {t.id for t in model.threats if t.sensitivity == "public"} == {"T-1", "T-8"}

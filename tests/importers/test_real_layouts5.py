@@ -1,0 +1,283 @@
+"""Layouts of real threat models written by other people (tests/data/markdown-real/SOURCES.md, this round's
+documents), each as a small synthetic excerpt in the same shape, read alike in Markdown and in Word."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mdptm.importers.tabular.vocab import norm_text
+from tests.importers.import_helpers import Doc, checked_import, load_text, skipped
+from tests.importers.import_helpers import warning_messages as warnings
+
+# -- a HIPAA security risk assessment: "#### Threat: title" headings over labelled bullets
+
+_HIPAA = (
+    "# Security Risk Assessment\n\n## 4. Threat Analysis\n\n### 4.1 External Threats\n\n"
+    "#### Threat: Unauthorized Network Access\n\n"
+    "- **Likelihood:** 3/5 (Moderate - web application exposure)\n"
+    "- **Impact:** 5/5 (Critical - full PHI compromise)\n"
+    "- **Safeguards:** 4/5 (Strong - encryption, access controls, monitoring)\n"
+    "- **Risk Score:** (3×5) - 4 = **11** (High)\n"
+    "- **Mitigations:** Multi-factor authentication, encrypted transmission\n\n"
+    "#### Threat: Phishing/Social Engineering\n\n"
+    "- **Likelihood:** rare, needs a staff member's help\n"
+    "- **Impact:** 4/5 (High - credential compromise)\n"
+    "- **Mitigations:** Staff training, email filtering\n"
+)
+
+
+def _hipaa_docx(tmp_path: Path) -> Path:
+    d = Doc()
+    d.heading("Security Risk Assessment", 1)
+    d.heading("4. Threat Analysis", 2)
+    d.heading("4.1 External Threats", 3)
+    d.heading("Threat: Unauthorized Network Access", 4)
+    d.bullets(
+        "Likelihood: 3/5 (Moderate - web application exposure)",
+        "Impact: 5/5 (Critical - full PHI compromise)",
+        "Safeguards: 4/5 (Strong - encryption, access controls, monitoring)",
+        "Risk Score: (3×5) - 4 = 11 (High)",
+        "Mitigations: Multi-factor authentication, encrypted transmission",
+    )
+    d.heading("Threat: Phishing/Social Engineering", 4)
+    d.bullets(
+        "Likelihood: rare, needs a staff member's help",
+        "Impact: 4/5 (High - credential compromise)",
+        "Mitigations: Staff training, email filtering",
+    )
+    return d.save(tmp_path / "sra.docx")
+
+
+def test_threat_word_headings_over_labelled_bullets_are_those_threats_in_markdown(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _HIPAA)
+    assert [t.title for t in model.threats] == ["Unauthorized Network Access", "Phishing/Social Engineering"]
+    first, second = model.threats
+    assert first.risk is not None and first.risk.level == "high"  # the stated "(High)" of its risk score
+    assert first.risk.likelihood == "3/5 (Moderate - web application exposure)"
+    # the safeguards' rating is kept, never a control; the Mitigations line is the control
+    assert first.extra["Safeguards"] == "4/5 (Strong - encryption, access controls, monitoring)"
+    titles = {c.id: c.title for c in model.controls}
+    assert [titles[c] for c in first.controls] == ["Multi-factor authentication, encrypted transmission"]
+    assert not any("4/5" in c.title for c in model.controls)
+    # a likelihood with no level is kept as written, not lost
+    assert second.extra["Likelihood"] == "rare, needs a staff member's help"
+
+
+def test_threat_word_headings_over_labelled_bullets_are_those_threats_in_word(tmp_path: Path) -> None:
+    model, _report = checked_import(_hipaa_docx(tmp_path))
+    assert [t.title for t in model.threats] == ["Unauthorized Network Access", "Phishing/Social Engineering"]
+    first = model.threats[0]
+    assert first.risk is not None and first.risk.level == "high"
+    titles = {c.id: c.title for c in model.controls}
+    assert [titles[c] for c in first.controls] == ["Multi-factor authentication, encrypted transmission"]
+    assert len(model.controls) == 2
+
+
+def test_a_safeguard_table_is_controls(tmp_path: Path) -> None:
+    text = (
+        "# Assessment\n\n## 6. Current Safeguards Evaluation\n\n### 6.1 Administrative Safeguards\n\n"
+        "| Safeguard | Implementation | Effectiveness | Compliance |\n| --- | --- | --- | --- |\n"
+        "| **Security Management** | Documented policies | High | Compliant |\n"
+        "| **Incident Response** | Documented plan | High | Compliant |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    assert sorted(c.title for c in model.controls) == ["Incident Response", "Security Management"]
+    assert model.threats == []
+
+
+# -- German and French threat tables and labels
+
+
+def test_words_with_accents_and_sharp_s_are_folded() -> None:
+    assert norm_text("Vorhandene Maßnahme") == "vorhandene massnahme"
+    assert norm_text("Priorité élevée") == "priorite elevee"
+    assert norm_text("FTS5 查询注入") == "fts5 查询注入"  # other letters stay words
+    assert norm_text("Threat #") == "threat #"
+
+
+_GERMAN_TABLE = (
+    "# Schnittstellen\n\n## Bedrohungsanalyse für diesen Änderungsumfang\n\n"
+    "| STRIDE | Bedrohung | Vorhandene Maßnahme dieses Stands |\n| --- | --- | --- |\n"
+    "| Spoofing | Gefälschter Absender oder Lizenzdienst | Namen und Routen eingeschränkt |\n"
+    "| Tampering | Manipulierte Artefakte | Geschlossene Schemas, strikter Parser |\n"
+)
+
+_FRENCH_TABLE = (
+    "# Modèle de sécurité\n\n## Analyse des menaces (STRIDE)\n\n"
+    "| Menace | Vecteur | Mesure |\n|--------|---------|--------|\n"
+    "| **Spoofing** | Usurpation d'identité utilisateur | JWT signé + refresh tokens révocables |\n"
+    "| **Tampering** | Modification des données en transit | TLS 1.2+ obligatoire en prod |\n"
+    "| **Repudiation** | Déni d'action | Logs structurés + Sentry |\n"
+)
+
+
+def test_a_german_stride_table_gives_its_threats_and_measures_never_a_matrix(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _GERMAN_TABLE)
+    assert [t.title for t in model.threats] == ["Gefälschter Absender oder Lizenzdienst", "Manipulierte Artefakte"]
+    assert [t.stride for t in model.threats] == [["spoofing"], ["tampering"]]
+    assert model.elements == []  # before: the measure column was a component of a STRIDE x component matrix
+    titles = {c.id: c.title for c in model.controls}
+    assert [titles[c] for t in model.threats for c in t.controls] == [
+        "Namen und Routen eingeschränkt",
+        "Geschlossene Schemas, strikter Parser",
+    ]
+
+
+def test_a_french_stride_table_whose_threat_column_names_the_category(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _FRENCH_TABLE)
+    assert [t.title for t in model.threats] == [
+        "Usurpation d'identité utilisateur",
+        "Modification des données en transit",
+        "Déni d'action",
+    ]
+    assert [t.stride for t in model.threats] == [["spoofing"], ["tampering"], ["repudiation"]]
+    assert len(model.controls) == 3 and model.elements == []  # before: 6 threats, half of them measures
+
+
+def test_word_french_stride_table_reads_as_markdown(tmp_path: Path) -> None:
+    d = Doc()
+    d.heading("Analyse des menaces (STRIDE)", 2)
+    d.table(
+        [
+            ["Menace", "Vecteur", "Mesure"],
+            ["Spoofing", "Usurpation d'identité utilisateur", "JWT signé + refresh tokens révocables"],
+            ["Tampering", "Modification des données en transit", "TLS 1.2+ obligatoire en prod"],
+        ]
+    )
+    model, _report = checked_import(d.save(tmp_path / "securite.docx"))
+    assert [t.title for t in model.threats] == ["Usurpation d'identité utilisateur", "Modification des données en transit"]
+    assert len(model.controls) == 2 and model.elements == []
+
+
+_GERMAN_PROSE = (
+    "# Sicherheitskonzept\n\n## Bedrohungsanalyse (containerspezifische Risiken)\n\n"
+    "### Unautorisierter Zugriff auf Web-Interfaces\n"
+    "**Risiko:** Offene Web-Ports können von unberechtigten Personen erreicht werden.  \n"
+    "**Betroffene Dienste:** Nextcloud, Gitea.\n\n"
+    "**Massnahmen:**\n- Zugriff nur über definierte Ports.\n- Administrationsoberflächen nur für Admins.\n\n"
+    "### Datenbankzugriff von aussen\n"
+    "**Risiko:** Direkte Exponierung von Datenbankports erhöht die Angriffsfläche.  \n"
+    "**Maßnahmen:**\n- Datenbankcontainer veröffentlichen **keine** Ports nach aussen.\n\n"
+    "## Konkrete Security-Massnahmen in der Umsetzung\n\n### Netzwerk- und Port-Konzept\n"
+    "- Extern erreichbar: Nextcloud 8080\n"
+)
+
+
+def test_german_risk_and_measure_labels_make_threats_in_markdown(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _GERMAN_PROSE)
+    assert [t.title for t in model.threats] == ["Unautorisierter Zugriff auf Web-Interfaces", "Datenbankzugriff von aussen"]
+    assert model.threats[0].targets == ["nextcloud", "gitea"]
+    assert all(len(t.controls) == 1 for t in model.threats) and len(model.controls) == 2
+
+
+def test_german_risk_and_measure_labels_make_threats_in_word(tmp_path: Path) -> None:
+    d = Doc()
+    d.heading("Bedrohungsanalyse (containerspezifische Risiken)", 2)
+    d.heading("Unautorisierter Zugriff auf Web-Interfaces", 3)
+    d.para("Risiko: Offene Web-Ports können von unberechtigten Personen erreicht werden.")
+    d.para("Betroffene Dienste: Nextcloud, Gitea.")
+    d.para("Massnahmen:")
+    d.bullets("Zugriff nur über definierte Ports.", "Administrationsoberflächen nur für Admins.")
+    d.heading("Datenbankzugriff von aussen", 3)
+    d.para("Risiko: Direkte Exponierung von Datenbankports erhöht die Angriffsfläche.")
+    d.para("Maßnahmen:")
+    d.bullets("Datenbankcontainer veröffentlichen keine Ports nach aussen.")
+    model, _report = checked_import(d.save(tmp_path / "konzept.docx"))
+    assert [t.title for t in model.threats] == ["Unautorisierter Zugriff auf Web-Interfaces", "Datenbankzugriff von aussen"]
+    assert model.threats[0].targets == ["nextcloud", "gitea"]
+    assert len(model.controls) == 2
+
+
+# -- plain lists under "Threats" / "Primary threats" and "Mitigations" / "Mitigation themes" headings
+
+_PLAIN_LISTS = (
+    "# Threat Model\n\n## Assets\n- Medication orders\n- Audit logs\n\n"
+    "## Threats\n- Unauthorized access\n- Data leakage via logs\n\n"
+    "## Mitigations\n- RBAC and least privilege\n- Strict log redaction\n- Rate limiting (Phase 3)\n\n"
+    "## Residual Risks\n- Misconfiguration of secrets\n"
+)
+
+
+def test_plain_lists_under_threats_and_mitigations_headings_in_markdown(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _PLAIN_LISTS)
+    assert [t.title for t in model.threats] == ["Unauthorized access", "Data leakage via logs"]
+    assert [c.title for c in model.controls] == ["RBAC and least privilege", "Strict log redaction", "Rate limiting (Phase 3)"]
+    assert [a.name for a in model.assets] == ["Medication orders", "Audit logs"]
+    assert any("plain list of 2 item(s) read as threats" in w for w in warnings(report))
+    assert any("Residual Risks" in s for s in skipped(report))  # no threat: reported, named
+
+
+def test_plain_lists_under_threats_and_mitigations_headings_read_alike_in_word(tmp_path: Path) -> None:
+    d = Doc()
+    d.heading("Threat Model", 1)
+    d.heading("Threats", 2)
+    d.bullets("Unauthorized access", "Data leakage via logs")
+    d.heading("Mitigations", 2)
+    d.bullets("RBAC and least privilege", "Strict log redaction", "Rate limiting (Phase 3)")
+    model, _report = checked_import(d.save(tmp_path / "tm.docx"))
+    assert [t.title for t in model.threats] == ["Unauthorized access", "Data leakage via logs"]
+    assert [c.title for c in model.controls] == ["RBAC and least privilege", "Strict log redaction", "Rate limiting (Phase 3)"]
+
+
+_PRIMARY = (
+    "# Threat Model (v1)\n\n## Primary threats\n"
+    "1. Credential theft / API key leakage -> unauthorized inference access\n"
+    "2. Log tampering -> inability to prove decisions for audit\n\n"
+    "## Mitigation themes\n- Strong auth + rate limiting\n- Append-only audit logs + integrity checks\n"
+)
+
+
+def test_numbered_primary_threats_with_arrows_are_threats_not_flows(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _PRIMARY)
+    assert [t.title for t in model.threats] == [
+        "Credential theft / API key leakage -> unauthorized inference access",
+        "Log tampering -> inability to prove decisions for audit",
+    ]
+    assert model.flows == [] and model.elements == []
+    assert [c.title for c in model.controls] == ["Strong auth + rate limiting", "Append-only audit logs + integrity checks"]
+
+
+def test_word_numbered_primary_threats_and_mitigation_themes(tmp_path: Path) -> None:
+    d = Doc()
+    d.heading("Primary threats", 2)
+    d.bullets(
+        "Credential theft / API key leakage -> unauthorized inference access",
+        "Log tampering -> inability to prove decisions for audit",
+        numbered=True,
+    )
+    d.heading("Mitigation themes", 2)
+    d.bullets("Strong auth + rate limiting", "Append-only audit logs + integrity checks")
+    model, _report = checked_import(d.save(tmp_path / "tm.docx"))
+    assert len(model.threats) == 2 and len(model.controls) == 2 and model.flows == []
+
+
+def test_a_lead_in_naming_other_things_keeps_a_threats_list_from_being_threats(tmp_path: Path) -> None:
+    text = (
+        "# Architecture\n\n#### Threats\n\nThe four core elements of a threat model are:\n\n"
+        "* Processes such as web services\n* Data stores (anywhere data is stored)\n\n"
+        "Different elements of the application diagram are subject to certain STRIDE threats:\n\n"
+        "* Processes are subject to STRIDE\n* Data flows are subject to TID\n\n"
+        "## Threat table\n\n| Component | Threat | Mitigation |\n| --- | --- | --- |\n"
+        "| Device | S | Assign identity to the device |\n"
+    )
+    model, report = load_text(tmp_path, text)
+    assert len(model.threats) == 1
+    assert sum("after the lead-in" in s for s in skipped(report)) == 2
+
+
+# -- Word: an arrow before a colon inside a bracket is no flow
+
+
+def test_word_numbered_steps_with_an_arrow_and_a_bracketed_colon_are_no_flow(tmp_path: Path) -> None:
+    d = Doc()
+    d.heading("Threats", 2)
+    d.table([["Threat", "Mitigation"], ["Token forgery", "Validate signatures"]])
+    d.heading("Authentication flow", 3)
+    d.bullets(
+        "Utilisateur → Frontend → Keycloak (login)",
+        "Frontend → API (Authorization: Bearer JWT)",
+        numbered=True,
+    )
+    model, _report = checked_import(d.save(tmp_path / "flow.docx"))
+    assert model.flows == [] and model.elements == []
+    assert [t.title for t in model.threats] == ["Token forgery"]

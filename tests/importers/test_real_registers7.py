@@ -1,0 +1,365 @@
+"""More registers kept by people as spreadsheets (CSV, Excel, Markdown tables), each as a small synthetic excerpt
+in the same shape as the real one. The real registers and their truth are listed in
+tests/data/registers-real/SOURCES.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.importers.import_helpers import checked_import, load_text, skipped, workbook
+from tests.importers.import_helpers import warning_messages as warnings
+
+# -- a hazard analysis sheet: the rating scales and the risk matrix stand above the register
+
+
+_SEVERITY = [
+    ["Level", "Description", "Examples"],
+    ["1 - Negligible", "No injury; minor equipment inconvenience", "Temporary data loss, LED malfunction"],
+    ["2 - Minor", "First-aid injury", "Small burn, single-component failure"],
+    ["3 - Moderate", "Medical treatment required", "Electrical shock (non-fatal)"],
+    ["4 - Serious", "Hospitalization", "Serious electrical shock, fire spread"],
+    ["5 - Catastrophic", "Fatality or permanent disability", "Fatal fall from height, electrocution"],
+]
+_PROBABILITY = [
+    ["Level", "Description", "Frequency"],
+    ["A - Rare", "Almost never occurs", "< 1 in 100 device-years"],
+    ["B - Unlikely", "Could occur in exceptional circumstances", "1 in 50 device-years"],
+    ["C - Possible", "Might occur at some time", "1 in 10 device-years"],
+    ["D - Likely", "Will probably occur", "1 in 2 device-years"],
+    ["E - Almost certain", "Expected to occur", "> 1 in 1 device-years"],
+]
+_HAZARDS = [
+    ["Hazard ID", "Hazard", "Cause", "Severity", "Probability (before controls)", "Risk (before)", "Controls", "Residual Risk"],
+    [
+        "H-01",
+        "Electrical shock from DC power terminals",
+        "Contact with energized conductors",
+        "3 - Moderate",
+        "C - Possible",
+        "Medium",
+        "Recessed terminals; safety warnings",
+        "Medium",
+    ],
+    [
+        "H-02",
+        "Fire from overvoltage",
+        "Power supply exceeds rated voltage",
+        "4 - Serious",
+        "B - Unlikely",
+        "High",
+        "OVP circuit; external fuse",
+        "Medium",
+    ],
+]
+
+
+def _hazard_sheet() -> list[list[str]]:
+    rows: list[list[str]] = [
+        ["Hazard Identification and Risk Assessment"],
+        [],
+        ["Severity levels:"],
+        *_SEVERITY,
+        [],
+        ["Probability levels:"],
+        *_PROBABILITY,
+        [],
+        ["Hazard Register"],
+        *_HAZARDS,
+    ]
+    return rows
+
+
+def test_rating_scales_above_a_hazard_register_are_no_hazards(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "hazards.xlsx", {"Hazard Analysis": _hazard_sheet()})
+    model, report = checked_import(path)
+    assert [t.id for t in model.threats] == ["H-01", "H-02"]
+    reasons = skipped(report)
+    for loc in ("A5", "A9", "A13", "A16"):
+        assert any(r.startswith(f"Hazard Analysis!{loc}:") and "scale" in r for r in reasons), (loc, reasons)
+    assert any("Hazard Analysis" in w and "scale" in w for w in warnings(report))
+
+
+def _md(rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    out += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+    return "\n".join(out) + "\n"
+
+
+def test_rating_scales_as_markdown_tables_are_no_hazards(tmp_path: Path) -> None:
+    text = (
+        "# Hazard analysis\n\n**Severity levels:**\n\n"
+        + _md(_SEVERITY)
+        + "\n**Probability levels:**\n\n"
+        + _md(_PROBABILITY)
+        + "\n## Hazard Register\n\n"
+        + _md(_HAZARDS)
+    )
+    model, report = load_text(tmp_path, text)
+    assert [t.id for t in model.threats] == ["H-01", "H-02"]
+    reasons = skipped(report)
+    assert sum(1 for r in reasons if "rating scale" in r) == 6  # the severity table's header and its five levels
+    assert sum(1 for r in reasons if "Almost certain" in r or "A - Rare" in r) == 2  # the probability table: no table
+
+
+def test_a_register_sorted_by_severity_is_still_a_register(tmp_path: Path) -> None:
+    """The scale rule needs a table that names no threat: a register whose first column is its severity stays one."""
+    text = _md(
+        [
+            ["Severity", "Threat", "Mitigation"],
+            ["High", "Stolen credentials", "MFA"],
+            ["Medium", "Tampered logs", "WORM storage"],
+            ["Low", "Lost badge", "Badge revocation"],
+        ]
+    )
+    model, _report = load_text(tmp_path, text)
+    assert [t.title for t in model.threats] == ["Stolen credentials", "Tampered logs", "Lost badge"]
+
+
+# -- a register and its mitigations in a second table below it, linked by id, a caption line above each
+
+
+def test_a_second_table_under_a_caption_line_is_a_table_of_its_own(tmp_path: Path) -> None:
+    rows = [
+        ["Risk Register"],
+        [],
+        ["ID", "Asset", "Threat", "STRIDE", "Likelihood", "Impact", "Priority"],
+        ["R01", "Student accounts", "Account takeover", "Spoofing", "High", "High", "Critical"],
+        ["R02", "Student records", "Unauthorized modification", "Tampering", "Medium", "High", "High"],
+        [],
+        ["Mitigation and Verification"],
+        ["ID", "Recommended Mitigation", "Verification Step"],
+        ["R01", "Login rate limiting and secure sessions", "Verify repeated failed logins are limited."],
+        ["R02", "Server-side object ownership checks", "Verify a user cannot change another user's records."],
+    ]
+    model, report = checked_import(workbook(tmp_path / "register.xlsx", {"Risk Register": rows}))
+    assert [(t.id, t.title) for t in model.threats] == [("R01", "Account takeover"), ("R02", "Unauthorized modification")]
+    assert sorted(c.title for c in model.controls) == ["Login rate limiting and secure sessions", "Server-side object ownership checks"]
+    assert [len(t.controls) for t in model.threats] == [1, 1]
+    assert not any("'ID'" in w and "title differs" in w for w in warnings(report))
+    assert any(r.startswith("Risk Register!A8:") and "header row" in r for r in skipped(report))
+
+
+# -- a risk list named in its first column "Risk", some risks of one word
+
+
+def test_risks_named_in_a_first_column_of_one_and_two_word_names(tmp_path: Path) -> None:
+    path = tmp_path / "risk_matrix.csv"
+    path.write_text(
+        "Risk,Category (NIST),Likelihood (1-5),Impact (1-5),Risk Score,Priority,Recommended Mitigation\n"
+        'Phishing / Business Email Compromise,Protect,5,4,20,Critical,"Email filtering, phishing drills"\n'
+        'Ransomware,Protect / Recover,3,5,15,High,"EDR, offline backups"\n'
+        "Insider Threats,Identify / Protect,3,4,12,High,Activity logging\n",
+        encoding="utf-8",
+    )
+    model, _report = checked_import(path)
+    assert [t.title for t in model.threats] == ["Phishing / Business Email Compromise", "Ransomware", "Insider Threats"]
+    assert [t.risk.level if t.risk else None for t in model.threats] == ["critical", "high", "high"]
+    assert len(model.controls) == 3
+
+
+def test_a_first_column_risk_of_ratings_names_no_risks(tmp_path: Path) -> None:
+    """'Risk' over ratings is a rating column: the rule never titles threats by 'High'."""
+    path = tmp_path / "ratings.csv"
+    path.write_text("Risk,Probability,Impact\nHigh,4,5\nLow,1,2\n", encoding="utf-8")
+    try:
+        model, _report = checked_import(path)
+    except Exception as exc:  # refused: nothing named a risk
+        assert "no threat-model" in str(exc)
+    else:
+        assert all(t.title not in ("High", "Low") for t in model.threats)
+
+
+# -- ratings: a stated level beside a column of bare scores; a "Risk" column of sentences beside the real rating
+
+
+def test_a_priority_of_level_words_beside_bare_scores_is_the_stated_level(tmp_path: Path) -> None:
+    path = tmp_path / "risk_register.csv"
+    path.write_text(
+        "Risk_ID,Asset,Threat,Likelihood,Impact,Risk_Score,Current_Controls,Recommended_Control,Priority,Status\n"
+        "R001,Epic EHR System,Unauthorized Access,High,Critical,15,Basic password policy,Implement MFA,Critical,Open\n"
+        "R002,Staff Workstations,Phishing Initial Access,High,High,12,Spam filters only,Email sandboxing,High,Open\n"
+        "R003,Server Rooms,Physical Breach,Low,High,8,Badge access,Access log review,Medium,Open\n",
+        encoding="utf-8",
+    )
+    model, report = checked_import(path)
+    assert [t.risk.level if t.risk else None for t in model.threats] == ["critical", "high", "medium"]
+    assert any("'Priority' states the level" in w for w in warnings(report))
+
+
+_NOTES_BELOW = (
+    "Security Risk Assessment,,,,,,,,\n"
+    "Risk #,Risk ,Risk Family,Control,Liklihood,Impact,Reasoning,Mitigating Controls,Total Risk Score\n"
+    "1,AES-128 encryption weak and easy to decipher,Data at Rest,File storage only supports AES-128,Medium,High,"
+    "An attacker can decipher it,Apply AES-256 for encryption,Medium\n"
+    "2,Database unencrypted in production environment,Data in Transit,Databases are unencrypted,High,High,"
+    '"Large amounts of data, an easy target",Encrypt every database with AES-256,High\n'
+    "3,MFA not applied with VPN access,User Access,VPN access does not require MFA,Medium,High,"
+    "A cracked password opens the VPN,Apply MFA for VPN access,Medium\n"
+    ",,,,,,,,\n"
+    "Notes:,,,,,,,,\n"
+    "Risk - descriptions should be some reasonable approximation of what is written above,,,,,,,,\n"
+)
+
+
+def test_the_total_risk_score_of_words_is_the_risk_when_risk_holds_sentences(tmp_path: Path) -> None:
+    path = tmp_path / "risk-assessment.csv"
+    path.write_text(_NOTES_BELOW, encoding="utf-8")
+    model, report = checked_import(path)
+    assert [t.id for t in model.threats] == ["1", "2", "3"]
+    assert [t.risk.level if t.risk else None for t in model.threats] == ["medium", "high", "medium"]
+    assert [t.risk.likelihood if t.risk else None for t in model.threats] == ["Medium", "High", "Medium"]
+    assert any("Notes:" in r for r in skipped(report))
+
+
+# -- a GRC workbook: risks, the controls linked to them by id, their evidence and a remediation tracker
+
+_RISKS = [
+    ["risk_id", "risk_title", "risk_category", "likelihood", "impact", "inherent_risk_rating", "control_status", "risk_owner"],
+    [
+        "R-001",
+        "Excessive privileged access in production systems",
+        "Identity and Access Management",
+        "Possible",
+        "Major",
+        "High",
+        "Partially Implemented",
+        "Identity and Access Team",
+    ],
+    [
+        "R-002",
+        "Incomplete logging for critical cloud activities",
+        "Logging and Monitoring",
+        "Possible",
+        "Major",
+        "High",
+        "Partially Implemented",
+        "Security Operations Team",
+    ],
+]
+_CONTROLS = [
+    ["control_id", "linked_risk_id", "control_name", "control_objective", "implementation_status"],
+    ["C-001", "R-001", "Privileged Access Review", "Ensure privileged access is approved and reviewed", "Partially Implemented"],
+    ["C-002", "R-002", "Centralised Cloud Logging", "Ensure cloud activities are logged", "Implemented"],
+]
+_REMEDIATION = [
+    ["remediation_id", "linked_risk_id", "control_id", "remediation_action", "priority", "owner", "status", "target_date"],
+    [
+        "REM-001",
+        "R-001",
+        "C-001",
+        "Remove unnecessary privileged access and document approval",
+        "High",
+        "IAM Team",
+        "In Progress",
+        "2026-06-15",
+    ],
+    ["REM-002", "R-002", "C-002", "Confirm cloud log retention settings", "High", "SecOps Team", "Open", "2026-06-20"],
+]
+
+
+def test_a_remediation_tracker_lists_no_risks(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "grc.xlsx", {"Risk Register": _RISKS, "Control Register": _CONTROLS, "Remediation Tracker": _REMEDIATION})
+    model, report = checked_import(path)
+    assert [t.id for t in model.threats] == ["R-001", "R-002"]
+    assert [t.status for t in model.threats] == ["partially_mitigated", "partially_mitigated"]  # not the actions' own statuses
+    assert sorted(c.title for c in model.controls) == ["Centralised Cloud Logging", "Privileged Access Review"]
+    assert all("Remediation Tracker" not in str(t.source) for t in model.threats)
+    assert any(r.startswith("Remediation Tracker!A2:") and "remediation actions" in r for r in skipped(report))
+
+
+def test_a_remediation_tracker_alone_is_refused_not_read_as_risks(tmp_path: Path) -> None:
+    path = tmp_path / "remediation_tracker.csv"
+    path.write_text("\n".join(",".join(r) for r in _REMEDIATION) + "\n", encoding="utf-8")
+    try:
+        model, _report = checked_import(path)
+    except Exception as exc:
+        assert "remediation actions" in str(exc)
+    else:
+        assert model.threats == []
+
+
+# -- likelihood and impact written short ("Med"), one of them a range ("Low/Med")
+
+
+def test_med_is_medium_and_a_range_of_levels_gives_no_level(tmp_path: Path) -> None:
+    text = _md(
+        [
+            ["ID", "Risk", "Likelihood", "Impact", "Mitigation"],
+            ["R-01", "User confuses risk score with diagnosis", "Med", "High", "Disclaimers"],
+            ["R-02", "PHI sent to public OCR endpoint", "Low/Med", "Critical", "Private endpoint only"],
+            ["R-03", "High FAR anomaly alerts", "Med", "Med", "Tune thresholds offline"],
+        ]
+    )
+    model, _report = load_text(tmp_path, text)
+    risks = [t.risk for t in model.threats]
+    assert [r.level if r else None for r in risks] == ["high", None, "medium"]
+    assert risks[1] is not None and risks[1].likelihood == "Low/Med"  # kept as written, no level guessed
+
+
+# -- a two-row header: a merged "Controls" group over the existing and the recommended controls
+
+
+def test_recommended_controls_under_a_merged_group_cell_are_planned_controls(tmp_path: Path) -> None:
+    rows = [
+        ["Risk ID", "Asset", "Threat", "Risk assessment", None, "Controls", None, None, "Priority"],
+        [None, None, None, "Likelihood", "Impact", "Current Controls", "Control Gap", "Recommended Control", None],
+        [
+            "R001",
+            "Epic EHR System",
+            "Unauthorized Access",
+            "High",
+            "Critical",
+            "Basic password policy",
+            "No MFA",
+            "Implement MFA for all EHR connections",
+            "Critical",
+        ],
+        [
+            "R006",
+            "Infusion Pumps",
+            "Lateral Movement via OT",
+            "Medium",
+            "Critical",
+            "Physical access controls",
+            "Flat network",
+            "Segment medical devices",
+            "High",
+        ],
+    ]
+
+    def merge(wb: object) -> None:
+        ws = wb.active  # type: ignore[attr-defined]
+        for rng in ("A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:H1", "I1:I2"):
+            ws.merge_cells(rng)
+
+    model, _report = checked_import(workbook(tmp_path / "grouped.xlsx", {"Risk Register": rows}, merge))
+    by_status = sorted((c.status, c.title) for c in model.controls)
+    assert by_status == [
+        ("implemented", "Basic password policy"),
+        ("implemented", "Physical access controls"),
+        ("planned", "Implement MFA for all EHR connections"),
+        ("planned", "Segment medical devices"),
+    ]
+
+
+# -- an asset written with a bare slash is one asset; a list is written with commas or a spaced slash
+
+
+def test_a_bare_slash_joins_one_asset_name(tmp_path: Path) -> None:
+    text = _md(
+        [
+            ["ID", "Asset", "Threat", "Mitigation"],
+            ["R01", "Student/Admin accounts", "Account takeover", "Rate limiting"],
+            ["R02", "Imaging Systems MRI/CT", "Ransomware propagation", "Patching programme"],
+            ["R03", "Legal/Compliance", "Regulatory violation", "Breach notification workflow"],
+            ["R04", "Laptops / Phones", "Device theft", "Disk encryption"],
+        ]
+    )
+    model, _report = load_text(tmp_path, text)
+    assert sorted(a.name for a in model.assets) == [
+        "Imaging Systems MRI/CT",
+        "Laptops",
+        "Legal/Compliance",
+        "Phones",
+        "Student/Admin accounts",
+    ]

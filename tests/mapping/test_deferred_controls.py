@@ -1,0 +1,79 @@
+"""A control that only defers ("Will be implemented in the next release", "Currently under evaluation"), only
+asks ("Is the database encrypted?") or says "not yet" is no safeguard: no clause counts it, the review says so."""
+
+from __future__ import annotations
+
+import pytest
+
+from mdptm.mapping.engine import map_model
+from mdptm.model import Control, Document, Model, Product, Threat
+from mdptm.model.evidence import affirmed, stated, void_reason
+from mdptm.review.checks import PlaceholderValue
+from mdptm.review.engine import ReviewContext
+
+TITLE = "Encryption at rest"
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Not yet implemented.",
+        "Encryption is not yet supported.",
+        "Will be implemented in the next release.",
+        "Planned for version 3.0.",
+        "Targeted for release 2.1.",
+        "Currently under evaluation.",
+        "Encryption at rest is under discussion.",
+        "The team is investigating disk encryption options.",
+        "Awaiting vendor confirmation.",
+        "Out of scope for this product.",
+        "Is the database encrypted?",
+        "TLS 1.2 or 1.3? To be decided.",
+    ],
+)
+def test_deferred_or_asked_controls_are_no_safeguard(description: str) -> None:
+    assert void_reason(TITLE, description) is not None
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "XTS-AES-256 full disk encryption via dm-crypt.",
+        "Database files are encrypted with AES-256; key rotation will be implemented in the next release.",
+        "Protect the Field Gateway against tampering (TPM?)",
+        "Which cipher? AES-256-GCM with keys in the secure element.",
+        "Telnet is disabled by default.",
+    ],
+)
+def test_statements_stay_safeguards(description: str) -> None:
+    assert void_reason(TITLE, description) is None
+
+
+def test_not_yet_is_one_clause() -> None:
+    """' yet ' ends a clause ("fast, yet secure"), but not after "not": "not yet implemented" denied whole."""
+    assert not stated("Not yet implemented")
+    assert affirmed("Encryption is not yet supported", ["encrypt"]) == []
+    assert affirmed("Small, yet every record is encrypted", ["encrypt"]) == ["encrypt"]
+
+
+def _model(description: str) -> Model:
+    return Model(
+        product=Product(name="P", manufacturer="M"),
+        document=Document(version="1.0"),
+        controls=[Control(id="C1", title=TITLE, category="cryptography", status="implemented", description=description)],
+        threats=[Threat(id="T1", title="Disclosure", stride=["information_disclosure"], status="mitigated", controls=["C1"])],
+    )
+
+
+@pytest.mark.parametrize("description", ["Not yet implemented.", "Will be implemented in the next release.", "Is the database encrypted?"])
+def test_mapping_counts_them_for_no_clause(description: str) -> None:
+    for fw in map_model(_model(description)).frameworks:
+        for c in fw.clauses:
+            assert "C1" not in c.evidence, (fw.id, c.id)
+    baseline = map_model(_model("AES-256 encryption of the database files."))
+    assert any("C1" in c.evidence for fw in baseline.frameworks for c in fw.clauses)
+
+
+def test_review_says_a_question_is_no_safeguard() -> None:
+    findings = list(PlaceholderValue().run(ReviewContext(_model("Is the database encrypted?"))))
+    assert any("only asks" in f.message and f.items == ["C1"] for f in findings)
