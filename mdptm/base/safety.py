@@ -74,6 +74,14 @@ def current_limits() -> Limits:
 # ------------------------------------------------------------------------------------ files
 
 
+def not_utf8(raw: bytes, exc: UnicodeDecodeError) -> str:
+    """Why *raw* is not UTF-8 text, for the error: UTF-16 (a Windows editor's or PowerShell's "Unicode")
+    is named as such, with what to do, rather than a byte offset."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8: save it as UTF-8 and import again"
+    return f"not UTF-8 text (byte {exc.start})"
+
+
 def read_input(path: Path, *, limit: int | None = None) -> bytes:
     """The bytes of an input file, refused clearly when it is missing, a folder or too large."""
     name = str(path)

@@ -20,7 +20,7 @@ from typing import Any, cast, get_args
 from pydantic import ValidationError
 
 from mdptm.base.data import JSONObject
-from mdptm.base.safety import parse_json, parse_yaml, read_input
+from mdptm.base.safety import not_utf8, parse_json, parse_yaml, read_input
 from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.formats.interchange import (
@@ -92,10 +92,11 @@ def combine_status(statuses: list[str]) -> str:
 
 def read_otm(path: Path) -> object:
     """Parse OTM JSON or YAML (YAML 1.2 booleans, so a ``y:`` key stays a key)."""
+    raw = read_input(path)
     try:
-        text = read_input(path).decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
+        raise InputError(not_utf8(raw, exc), file=str(path)) from None
     if text.lstrip().startswith(("{", "[")):
         return parse_json(text, file=str(path))
     return parse_yaml(text, file=str(path), yaml12=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
-from mdptm.base.safety import parse_json, read_input
+from mdptm.base.safety import not_utf8, parse_json, read_input
 from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.formats.interchange import (
@@ -98,10 +98,11 @@ class ThreatDragonImporter(Importer):
         return 0
 
     def load(self, path: Path, ctx: ImportContext) -> Model:
+        raw = read_input(path)
         try:
-            text = read_input(path).decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
+            raise InputError(not_utf8(raw, exc), file=str(path)) from None
         data = parse_json(text, file=str(path))
         if not isinstance(data, dict) or not isinstance(data.get("detail"), dict):
             raise InputError("not a Threat Dragon model (no 'detail' object)", file=str(path), locator="/")
