@@ -52,6 +52,24 @@ _CELL_TYPES = re.compile(rb'"tm\.(Actor|Process|Store|Flow|Boundary|BoundaryBox)
 _OTM = re.compile(rb'(?<!\\)"otmVersion"\s*:')
 
 
+# "[S] UI Spoofing - Session Hijack": the STRIDE letter(s) an author puts in front of a title
+_TITLE_LETTERS = re.compile(r"\s*\[([STRIDE]{1,6})\]")
+_LETTER = {
+    "S": "spoofing",
+    "T": "tampering",
+    "R": "repudiation",
+    "I": "information_disclosure",
+    "D": "denial_of_service",
+    "E": "elevation_of_privilege",
+}
+
+
+def _title_stride(title: str) -> list[str]:
+    """The STRIDE categories a title's leading ``[S]``/``[TI]`` tag names, or none."""
+    m = _TITLE_LETTERS.match(title)
+    return list(dict.fromkeys(_LETTER[ch] for ch in m.group(1))) if m else []
+
+
 def _tool_text(text: str, kind: str) -> bool:
     """True when *text* is one of the texts Threat Dragon writes into a threat itself (``tool_texts``
     of the vocabulary: *kind* ``descriptions`` or ``mitigations``), not words its author wrote."""
@@ -120,6 +138,7 @@ class _TdReader:
         self.ids = IdMinter()
         self._tool_mitigations: list[str] = []  # threats whose mitigation is Threat Dragon's own text
         self._default_rated: list[str] = []  # threats that carry only the tool's texts and default severity
+        self._stride_from_title: list[str] = []  # threats with no type whose title starts with "[S]"
 
     def src(self, locator: str) -> Source:
         return Source(file=self.file, locator=locator, importer="threatdragon")
@@ -485,6 +504,12 @@ class _TdReader:
                 f"{len(self._tool_mitigations)} threat(s) keep the mitigation text Threat Dragon fills in itself "
                 f"({', '.join(self._tool_mitigations)}): no control made, the text kept in extra.mitigation_text",
             )
+        if self._stride_from_title:
+            self.warn(
+                None,
+                f"{len(self._stride_from_title)} threat(s) have no type; their STRIDE category is read from the "
+                f"[S]/[T]/[R]/[I]/[D]/[E] tag in front of their title ({', '.join(self._stride_from_title)})",
+            )
         if self._default_rated:
             default = section("threatdragon", "default_severity")
             self.warn(
@@ -512,6 +537,10 @@ class _TdReader:
                 stride.append(mapped)
             else:
                 self.warn(loc, f"threat type {category!r} has no STRIDE counterpart; kept in extra")
+        if not category and (tagged := _title_stride(title)):
+            stride = tagged  # the author left the type empty and wrote the category in front of the title
+            extra["stride_from_title"] = True
+            self._stride_from_title.append(tid)
         status_raw = one_line(t.get("status"))
         status = "open"
         if status_raw:
