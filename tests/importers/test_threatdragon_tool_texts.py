@@ -162,3 +162,13 @@ def test_v2_new_threat_defaults(tmp_path: Path) -> None:
     assert t["Log wipe"].risk is not None
     assert [c.title for c in model.controls] == ["Logs shipped to immutable storage"]
     assert all(x.controls == [] for x in model.threats if x.title != "Log wipe")
+
+
+def test_an_authors_description_that_resembles_a_tool_text_is_kept(tmp_path: Path) -> None:
+    model, _report = _load(
+        tmp_path,
+        _v1({"API": [_rule("Injection", "Tampering", "A generic injection threat", mitigation="Parameterised queries")]}),
+    )
+    (threat,) = model.threats
+    assert threat.description == "A generic injection threat" and "tool_description" not in threat.extra
+    assert threat.risk is not None and [c.title for c in model.controls] == ["Parameterised queries"]

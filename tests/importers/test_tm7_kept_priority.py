@@ -1,7 +1,8 @@
 """jack4it/autocert docs/threat-model.tm7 (SDL template): the author went through the generated threats, set
 their state (Mitigated, NotApplicable) and wrote a justification, so each has ChangedBy and ModifiedAt; but
-each of those read still carries Priority High, the value the template gives every new threat. Nobody set a priority: those threats must not be rated High. A file where some threat's priority
-differs from its template's shows that its author sets priorities; there an edited threat's priority is a rating.
+each of those read still carries Priority High, the value the template gives every new threat. Nobody set a
+priority: those threats must not be rated High. A file where some threat's priority differs from its
+template's shows that its author sets priorities; there an edited threat's priority is a rating.
 """
 
 from __future__ import annotations
