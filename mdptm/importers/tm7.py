@@ -148,6 +148,18 @@ class _ElementType:
     representation: str | None
 
 
+def _what_end(shape: _Shape | None, guid: str | None) -> str:
+    """What a flow end that is no element is attached to, for the warning: a trust boundary, another
+    shape, nothing, or a GUID the diagram does not hold."""
+    if shape is not None:
+        what = {"border_boundary": "the trust boundary", "line_boundary": "the trust boundary line", "flow": "the data flow"}
+        name = shape.name or shape.header or shape.guid
+        return f"{what.get(shape.role or '', 'the shape')} {name!r}"
+    if not guid or guid == NIL_GUID:
+        return "not connected and drawn on no element"
+    return f"a shape this diagram does not hold ({guid})"
+
+
 def _first_value(datum: object) -> str | None:
     """The first of a ThreatMetaDatum's ``Values`` (the one the tool gives a new threat), or None."""
     values = _kid(datum, "Values")
@@ -575,6 +587,7 @@ class _Tm7Reader:
             if s.role in ELEMENT_ROLES:
                 by_diagram[s.diagram].append(s)
         flow_shapes = [s for s in shapes if s.role == "flow"]
+        drawn = {(s.diagram, s.guid): s for s in shapes}
         kept: list[tuple[_Shape, str, str, str]] = []
         for s in flow_shapes:
             src = self._end(s, s.source_guid, s.line[0] if s.line else None, by_diagram, "source")
@@ -582,7 +595,15 @@ class _Tm7Reader:
             if src is None or tgt is None:
                 missing = [w for w, e in (("source", src), ("target", tgt)) if e is None]
                 label = s.name or s.guid
-                why = f"data flow {label!r} has no {' and no '.join(missing)} element (dangling: {s.source_guid} -> {s.target_guid})"
+                ends = [
+                    f"its {w} is {_what_end(drawn.get((s.diagram, g or '')), g)}"
+                    for w, e, g in (("source", src, s.source_guid), ("target", tgt, s.target_guid))
+                    if e is None
+                ]
+                why = (
+                    f"data flow {label!r} has no {' and no '.join(missing)} element ({'; '.join(ends)}; "
+                    f"dangling: {s.source_guid} -> {s.target_guid})"
+                )
                 self.report.skipped(self.file, s.locator, why)
                 self.warn(s.locator, why + "; its threats target the element(s) it does reach")
                 self.lost_flows[s.guid] = [e for e in (src, tgt) if e]
