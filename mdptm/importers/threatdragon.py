@@ -64,6 +64,10 @@ _LETTER = {
 }
 
 
+# what a flow end that is no element is attached to, for the warning
+_CELL_WORDS = {"tm.BoundaryBox": "trust boundary", "tm.Boundary": "trust boundary line", "tm.Flow": "data flow", "tm.Text": "text block"}
+
+
 def _title_stride(title: str) -> list[str]:
     """The STRIDE categories a title's leading ``[S]``/``[TI]`` tag names, or none."""
     m = _TITLE_LETTERS.match(title)
@@ -348,7 +352,14 @@ class _TdReader:
             if src is None or tgt is None:
                 missing = [w for w, r in zip(("source", "target"), resolved, strict=True) if r is None]
                 label = c.name or c.raw.get("id")
-                why = f"data flow {label!r} is not connected at its {' and '.join(missing)} (ends: {ends[0]} -> {ends[1]})"
+                every = {str(x.raw.get("id")): x for x in cells}
+                lands = [
+                    f"its {w} is the {_CELL_WORDS.get(every[e].type, 'cell')} {every[e].name or e!r}"
+                    for w, e, r in zip(("source", "target"), ends, resolved, strict=True)
+                    if r is None and e is not None and e in every
+                ]
+                said = f"; {'; '.join(lands)}" if lands else ""
+                why = f"data flow {label!r} is not connected at its {' and '.join(missing)} (ends: {ends[0]} -> {ends[1]}{said})"
                 self.report.skipped(self.file, c.pointer, why)
                 self.warn(c.pointer, why + "; its threats target the element(s) it does reach")
                 targets[str(c.raw.get("id"))] = [r for r in resolved if r]
