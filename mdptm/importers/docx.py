@@ -29,7 +29,7 @@ from mdptm.importers.doors import DocxDoor
 from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable, Other, Para, Section
 from mdptm.importers.markdown.reader import ONE_RISK, BlockReader
 from mdptm.importers.markings import marker_table, withheld_marking
-from mdptm.importers.tabular.lists import FieldBlocks, ListThreats
+from mdptm.importers.tabular.lists import FieldBlocks, ListThreats, id_led_threat
 from mdptm.importers.tabular.pairs import continuation_rows, continuation_warning, flow_context, flow_rows, known_targets, target_column
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.resolve import resolve_references
@@ -1280,6 +1280,12 @@ class _Walker:
             self._list_item(here.kind, text, loc)  # "Out of Scope" over "Denial of Service (DoS) attacks …": never threats
             return
         if info.is_list and view_now is None and self._arrow_item(text, loc):
+            return
+        led = id_led_threat(text, here.text, self.b.file, loc) if info.is_list and here is not None else None
+        if led is not None:
+            # "T-3-04 (Admin suspends another admin): Mitigated by …" under "Threat Model Mitigations": that threat
+            self.lists.boundary()
+            self.b.records.append(led)
             return
         if info.is_list:
             if self.lists.item(text, info.level, loc, view_now.id if view_now else None):

@@ -882,10 +882,27 @@ def _parse_risk(vocab: Vocabulary, text: str | None, scale: int | None) -> Parse
                 score = _num(m.group(num_i))
                 shown = f"1-{scale}" if scale and score <= scale else None
                 return Parsed(Risk(score=score, level=lvl, scale=shown))
+    m = _WORDED_FACTORS.match(t)
+    if m:
+        # "High severity, Low likelihood", "likelihood low / impact high": the two factors, level from their product
+        got = combine_risk(vocab, m.group("l1") or m.group("l2"), m.group("s1") or m.group("s2"), 5, 5)  # words: 5 points
+        if got is not None and got.level is not None:
+            return Parsed(got)
     lvl = parse_level(vocab, t).value
     if lvl is not None:
         return Parsed(Risk(level=lvl))
     return Parsed(None, False)
+
+
+_SEV = r"(?:severity|impact)"
+_LIK = r"(?:likelihood|probability)"
+_WORD_LEVEL = r"[A-Za-z][A-Za-z ]{0,14}?"
+# "High severity, Low likelihood" (either order; "impact" and "probability" too; "and", ",", ";" or "/" between)
+_WORDED_FACTORS = re.compile(
+    rf"^\s*(?:(?P<s1>{_WORD_LEVEL})\s+{_SEV}\s*(?:,|;|/|\band\b)\s*(?P<l1>{_WORD_LEVEL})\s+{_LIK}"
+    rf"|(?P<l2>{_WORD_LEVEL})\s+{_LIK}\s*(?:,|;|/|\band\b)\s*(?P<s2>{_WORD_LEVEL})\s+{_SEV})\s*\.?\s*$",
+    re.I,
+)
 
 
 def scale_from_product(scale: int | None) -> int | None:
