@@ -98,3 +98,16 @@ def test_a_support_fact_that_only_asks_covers_nothing(field: str, value: str) ->
     assert verdicts(**{field: value}) == verdicts()
     assert is_placeholder(value)
     assert not is_placeholder("Which policy? ISO/IEC 29147 CVD, advisories at https://example.com/psirt.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The device will be supported until 31 December 2032.",
+        "Security updates will be provided for 10 years.",
+        "Secure boot will be enabled by default on every unit.",
+    ],
+)
+def test_a_commitment_in_the_future_tense_is_stated(text: str) -> None:
+    """A support period or a default promised in the future tense is the maker's commitment, not a deferral."""
+    assert stated(text)
