@@ -49,6 +49,12 @@ def test_statements_stay_safeguards(description: str) -> None:
     assert void_reason(TITLE, description) is None
 
 
+def test_a_safeguard_described_as_ongoing_is_no_deferral() -> None:
+    """'Is evaluating' describes what a gateway does, not work the maker has not done."""
+    assert affirmed("The gateway is evaluating every request against the allow-list", ["allow-list"]) == ["allow-list"]
+    assert affirmed("Each request is being evaluated against the allow-list", ["allow-list"]) == ["allow-list"]
+
+
 def test_not_yet_is_one_clause() -> None:
     """' yet ' ends a clause ("fast, yet secure"), but not after "not": "not yet implemented" denied whole."""
     assert not stated("Not yet implemented")
