@@ -23,8 +23,6 @@ from tests.importers.import_helpers import run_import
         ("Implemented (pending verification)", "implemented"),  # in place, not yet verified
         ("Implemented. A second factor is planned for 2.0", "implemented"),  # its first sentence says done
         ("Done", "implemented"),
-        ("Implemented as planned", "implemented"),
-        ("Implemented in development and production builds", "implemented"),
     ],
 )
 def test_control_status(text: str, expected: str | None) -> None:

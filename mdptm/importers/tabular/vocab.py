@@ -740,12 +740,11 @@ def parse_choice(vocab: Vocabulary, table: str, text: str | None) -> Parsed[str 
         rest = re.split(r"\.\s+", text.strip(), maxsplit=1)[0]  # its first sentence: "Mitigated. X is planned for 2.0" is done
         if rest.endswith("?"):
             return Parsed(None, False)
-        if vocab.status_deferral is not None and vocab.status_deferral.search(_AS_PLANNED.sub(" ", rest)):
+        if vocab.status_deferral is not None and vocab.status_deferral.search(rest):
             return Parsed("planned" if table == "control_status" else "open")
     return Parsed(hit, hit is not None)
 
 
-_AS_PLANNED = re.compile(r"\bas\s+planned\b", re.IGNORECASE)  # "Implemented as planned" is done
 # The statuses that say a control is in place or a threat is dealt with.
 _DONE = {"control_status": ("implemented",), "threat_status": ("mitigated", "partially_mitigated")}
 
