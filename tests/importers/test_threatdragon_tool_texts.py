@@ -149,6 +149,7 @@ def test_v2_new_threat_defaults(tmp_path: Path) -> None:
         _v2(
             [
                 _v2_new_threat("New STRIDE threat"),  # added and never filled in
+                _v2_new_threat("New STRIDE threat", description="Replayed dose command."),  # filled in: a threat
                 _v2_new_threat("Key theft", severity="High"),  # the author rated it, wrote nothing else
                 _v2_new_threat("Token replay", description="A stolen token is replayed."),  # the author wrote a description
                 _v2_new_threat("Log wipe", mitigation="Logs shipped to immutable storage"),
@@ -156,7 +157,12 @@ def test_v2_new_threat_defaults(tmp_path: Path) -> None:
         ),
     )
     t = {x.title: x for x in model.threats}
-    assert t["New STRIDE threat"].risk is None and t["New STRIDE threat"].description == ""
+    # added and never filled in (the tool's title, description and mitigation, nothing the author wrote): no threat;
+    # the same title with a description the author wrote is one
+    assert [x.title for x in model.threats].count("New STRIDE threat") == 1 and len(model.threats) == 4
+    assert t["New STRIDE threat"].description == "Replayed dose command."
+    said = [w.message for w in _report.warnings if "never filled in" in w.message]
+    assert len(said) == 1 and said[0].startswith("1 threat(s)")
     assert t["Key theft"].risk is not None and t["Key theft"].risk.level == "high"
     assert t["Token replay"].risk is not None and t["Token replay"].description == "A stolen token is replayed."
     assert t["Log wipe"].risk is not None
