@@ -156,6 +156,7 @@ class _TdReader:
         self._default_rated: list[str] = []  # threats that carry only the tool's texts and default severity
         self._stride_from_title: list[str] = []  # threats with no type whose title starts with "[S]"
         self._unfilled: list[str] = []  # threats added with "New Threat" and never filled in (skipped)
+        self._decisions: list[str] = []  # threats whose mitigation text is a risk decision ("Risk transferred ...")
 
     def src(self, locator: str) -> Source:
         return Source(file=self.file, locator=locator, importer="threatdragon")
@@ -530,6 +531,13 @@ class _TdReader:
                     if target not in threat.targets:
                         threat.targets.append(target)
                 self.report.merged(self.file, other_loc, threat.id)
+        if self._decisions:
+            self.warn(
+                None,
+                f"{len(self._decisions)} threat(s) have a mitigation text that reads as a risk decision (accepted or "
+                f"transferred), which Threat Dragon has no status for ({', '.join(self._decisions)}): kept as written, "
+                "as a control with the threat's status; check whether the status should be accepted or transferred",
+            )
         if self._unfilled:
             self.warn(
                 None,
@@ -664,6 +672,9 @@ class _TdReader:
         elif mitigation and is_no_mitigation(mitigation):
             extra["mitigation_text"] = mitigation
         elif mitigation:
+            said = " ".join(mitigation.split()).casefold()
+            if any(said.startswith(str(o).casefold()) for o in section("threatdragon", "risk_decision_openings") or []):
+                self._decisions.append(tid)
             cid = self.ids.claim(f"{tid}-M1")
             model.controls.append(mitigation_control(cid, mitigation, control_status or "planned", self.src(loc + "/mitigation")))  # type: ignore[arg-type]
             threat.controls.append(cid)

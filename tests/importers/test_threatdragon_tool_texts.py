@@ -178,3 +178,33 @@ def test_an_authors_description_that_resembles_a_tool_text_is_kept(tmp_path: Pat
     (threat,) = model.threats
     assert threat.description == "A generic injection threat" and "tool_description" not in threat.extra
     assert threat.risk is not None and [c.title for c in model.controls] == ["Parameterised queries"]
+
+
+def test_a_risk_decision_written_as_mitigation_is_named(tmp_path: Path) -> None:
+    """Threat Dragon's three-tier-web-app demo marks two threats Mitigated with "Risk transferred to the
+    infrastructure team" and "This risk is accepted by the project team, …": Threat Dragon has no status for
+    either. The texts stay as the author wrote them; the import says which threats to check."""
+    model, report = _load(
+        tmp_path,
+        _v2(
+            [
+                _v2_new_threat(
+                    "Store Sensitive Data",
+                    severity="High",
+                    description="Host compromised.",
+                    mitigation="Risk transferred to the infrastructure team",
+                ),
+                _v2_new_threat(
+                    "Backup leak",
+                    description="Backup compromised.",
+                    mitigation="This risk is accepted by the project team, since backup is external",
+                ),
+                _v2_new_threat(
+                    "Log wipe", description="Logs deleted.", mitigation="Logs shipped to immutable storage; accepted risk for local copies"
+                ),
+            ]
+        ),
+    )
+    assert len(model.controls) == 3  # nothing dropped or re-read
+    said = [w.message for w in report.warnings if "risk decision" in w.message]
+    assert len(said) == 1 and "(TD-1, TD-2)" in said[0]
