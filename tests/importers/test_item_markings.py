@@ -167,3 +167,25 @@ def test_word_threats_marked_by_heading_or_field_are_not_public(tmp_path: Path) 
         "T-12": "confidential",
     }
     assert warnings_with(report, "'Handling' reads 'NDA only'")
+
+
+def test_a_data_classification_withholds_nothing(tmp_path: Path) -> None:
+    """An asset register's 'Classification | Confidential' or a threat's 'Data classification: Confidential'
+    classes the data: the asset (patient records) and the threat stay public. A TLP colour still withholds."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Assets"
+    ws.append(["ID", "Asset", "Type", "Classification"])
+    ws.append(["A-1", "Patient records", "PHI", "Confidential"])
+    ws.append(["A-2", "Pump logs", "Log", "TLP:AMBER"])
+    threats = wb.create_sheet("Threats")
+    threats.append(["ID", "Threat", "STRIDE", "Component", "Mitigation", "Data classification"])
+    threats.append(["T-1", "Records read off the server", "I", "Server", "Encryption at rest", "Confidential"])
+    path = tmp_path / "reg.xlsx"
+    wb.save(path)
+    model, _ = run_import(path)
+    assert {a.id: a.sensitivity for a in model.assets} == {"A-1": "public", "A-2": "confidential"}
+    assert {t.id: t.sensitivity for t in model.threats} == {"T-1": "public"}

@@ -73,6 +73,8 @@ _DENIES = re.compile(r"\b(?:not?|non|never|don'?t|do not|nicht|kein|keine|pas)\b
 
 # Markings that, as the whole value of some other field, more often describe access or a licence.
 _NOT_MARKINGS_ALONE = frozenset({"restricted", "proprietary"})
+# a field that classes data ("Data classification", "Information classification", "CIA", "Confidentiality")
+_DATA_CLASS = re.compile(r"\bdata\b|\binformation\b|\bcia\b|\bphi\b|\bpii\b|\bconfidentiality\b", re.IGNORECASE)
 _LABEL_LINE = re.compile(r"^[ \t]*([A-Za-z][\w ]{0,29}?)[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*$", re.M)
 
 
@@ -190,6 +192,10 @@ class RowFields:
             key = marker_key(value)
             level = self._markers.get(key) if key not in _NOT_MARKINGS_ALONE else None
             if level is None:
+                continue
+            # an asset's or a data field's "Classification: Confidential" classes the data, it does not withhold
+            # the item; a Traffic Light Protocol colour is never a data class
+            if (rec.kind in ("asset", "element") or _DATA_CLASS.search(str(label))) and not key.startswith("tlp "):
                 continue
             fields["sensitivity"] = level
             self.warn(
