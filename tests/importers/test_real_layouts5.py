@@ -458,3 +458,73 @@ def test_a_verification_table_keyed_by_id_and_category_gives_those_threats(tmp_p
     ]
     assert len(model.controls) == 2 and model.flows == []
     assert any("from its id and STRIDE category" in w for w in warnings(report))
+
+
+# -- a drift report: threats and mitigations in separate sections, linked by their ids both ways
+
+_DRIFT = (
+    "# Threat model drift — service token\n\n## 4. Validate\n\n### Threats\n\n"
+    "#### T1 — Cross-project secret access\n\n- **Target then / now:** P3, P13 / P7, P14\n"
+    "- **Narrative still valid:** no. The token's project is checked.\n- **Recorded mitigations:** none\n\n"
+    "#### T6 — Possession equals access on the default origin\n\n- **Target then / now:** D1, P4 / D4, P9\n"
+    "- **Narrative still valid:** yes, stronger.\n- **Recorded mitigations:** M7\n\n"
+    "#### T13 — User issues or revokes a token without project standing\n\n- **Target then / now:** P4 / P9\n"
+    "- **Narrative still valid:** yes on create and delete.\n- **Recorded mitigations:** M4, M5\n\n"
+    "### Mitigations\n\n#### M4 — CASL on create, update, delete\n\n"
+    "- **Status:** present, moved, narrower (no update)\n- **Upholds:** A5, A14\n\n"
+    "#### M5 — User membership at P3\n\n- **Status:** present, moved\n- **Upholds:** A5\n\n"
+    "#### M7 — `trustedIps` checked at P3\n\n- **Status:** gone. Schema has no `trustedIps`.\n\n"
+    "### Assumptions\n\n#### A1 — Environment reach\n\n- **Verdict:** fails as stated.\n\n"
+    "## 5. Identify\n\n### New mitigations\n\n#### M11 — `projectId` equality on service-token permission\n\n"
+    "- **Targets:** T1 full\n- **Upholds:** A4\n"
+)
+
+
+def _drift_docx(tmp_path: Path) -> Path:
+    d = Doc()
+    d.heading("Threat model drift — service token", 1)
+    d.heading("Threats", 3)
+    d.heading("T1 — Cross-project secret access", 4)
+    d.bullets("Target then / now: P3, P13 / P7, P14", "Narrative still valid: no. The token's project is checked.")
+    d.bullets("Recorded mitigations: none")
+    d.heading("T6 — Possession equals access on the default origin", 4)
+    d.bullets("Target then / now: D1, P4 / D4, P9", "Narrative still valid: yes, stronger.", "Recorded mitigations: M7")
+    d.heading("T13 — User issues or revokes a token without project standing", 4)
+    d.bullets("Target then / now: P4 / P9", "Narrative still valid: yes on create and delete.", "Recorded mitigations: M4, M5")
+    d.heading("Mitigations", 3)
+    d.heading("M4 — CASL on create, update, delete", 4)
+    d.bullets("Status: present, moved, narrower (no update)", "Upholds: A5, A14")
+    d.heading("M5 — User membership at P3", 4)
+    d.bullets("Status: present, moved", "Upholds: A5")
+    d.heading("M7 — trustedIps checked at P3", 4)
+    d.bullets("Status: gone. Schema has no trustedIps.")
+    d.heading("New mitigations", 3)
+    d.heading("M11 — projectId equality on service-token permission", 4)
+    d.bullets("Targets: T1 full", "Upholds: A4")
+    return d.save(tmp_path / "drift.docx")
+
+
+def _drift_checks(model: object) -> None:
+    from mdptm.model import Model
+
+    assert isinstance(model, Model)
+    assert {t.id: t.controls for t in model.threats} == {"T1": ["M11"], "T6": ["M7"], "T13": ["M4", "M5"]}
+    assert {c.id: c.status for c in model.controls} == {
+        "M4": "implemented",
+        "M5": "implemented",
+        "M7": "not_implemented",
+        "M11": "implemented",
+    }
+
+
+def test_a_drift_report_links_threats_and_mitigations_by_id_in_markdown(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _DRIFT)
+    _drift_checks(model)
+    assert model.assets == []  # "A1 — Environment reach" is an assumption, not an asset
+
+
+def test_a_drift_report_links_threats_and_mitigations_by_id_in_word(tmp_path: Path) -> None:
+    model, _report = checked_import(_drift_docx(tmp_path))
+    _drift_checks(model)
+    t1 = next(t for t in model.threats if t.id == "T1")
+    assert t1.extra["Narrative still valid"] == "no. The token's project is checked."  # a field, not the description
