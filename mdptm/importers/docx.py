@@ -1470,6 +1470,7 @@ class _Walker:
         own = self.withheld_marking(text)
         if own is not None:
             self.b.warn(loc, f"heading {name!r} marks its section {own}: the items under it are not published")
+            self.marked[loc] = (own, name)  # and the item whose heading it is ("T-3 Console replay (Confidential)")
         self._pending_mark = (own, name) if own is not None else self.marking()
         try:
             self._section(level, name, loc)

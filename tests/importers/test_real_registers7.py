@@ -363,3 +363,217 @@ def test_a_bare_slash_joins_one_asset_name(tmp_path: Path) -> None:
         "Phones",
         "Student/Admin accounts",
     ]
+
+
+# -- a STRIDE-per-element report's inventory: boundaries, elements (some typed "Asset"), flows marked "(bi)",
+#    and a coverage matrix of counts
+
+
+def test_an_inventory_of_boundaries_elements_flows_and_a_coverage_matrix(tmp_path: Path) -> None:
+    boundaries = [
+        ["Boundary", "Kind", "Description"],
+        ["Untrusted lab network", "Internet / DMZ perimeter", "Any peer on the lab LAN."],
+        ["Host OS / root (SSH)", "Privilege level", "The Linux host the services run on."],
+    ]
+    elements = [
+        ["Element", "Type", "Description", "In boundary"],
+        ["Network client", "Entity", "Any device on the lab LAN.", "Untrusted lab network"],
+        ["User store (cgm.db, SQLite)", "Data store", "Seeded user rows.", "Host OS / root (SSH)"],
+        ["Root filesystem / sudoers (/etc/sudoers.d, /root)", "Data store", "The sudoers drop-in.", "Host OS / root (SSH)"],
+        ["Host shell (biomed via SSH)", "Process", "SSH foothold.", "Host OS / root (SSH)"],
+        ["Patient glucose data / PHI", "Asset", "Per-patient readings.", "Host OS / root (SSH)"],
+    ]
+    flows = [
+        ["Flow", "Source", "Destination", "Protocol"],
+        ["Login query", "Host shell (biomed via SSH)", "User store (cgm.db, SQLite) (bi)", "SQL"],
+        ["Privilege escalation", "Host shell (biomed via SSH)", "Root filesystem / sudoers (/etc/sudoers.d, /root) (bi)", "Other"],
+    ]
+    matrix = [
+        ["Element", "Type", "S", "T", "R", "I", "D", "E"],
+        ["Network client", "Entity", "1", "·", "2", "·", "·", "·"],
+        ["User store (cgm.db, SQLite)", "Data store", "·", "2", "2", "2", "2", "·"],
+        ["Login query", "Data flow", "·", "1", "·", "1", "1", "·"],
+    ]
+    rows = [["Trust boundaries"], *boundaries, [], ["Elements"], *elements, [], ["Data flows"], *flows]
+    path = workbook(tmp_path / "inventory.xlsx", {"Diagram inventory": rows, "STRIDE coverage": matrix})
+    model, _report = checked_import(path)
+    assert model.threats == []
+    assert sorted(z.name for z in model.trust_zones) == ["Host OS / root (SSH)", "Untrusted lab network"]
+    assert sorted(e.name for e in model.elements) == [
+        "Host shell (biomed via SSH)",
+        "Network client",
+        "Root filesystem / sudoers (/etc/sudoers.d, /root)",
+        "User store (cgm.db, SQLite)",
+    ]
+    assert [a.name for a in model.assets] == ["Patient glucose data / PHI"]
+    names = {e.id: e.name for e in model.elements}
+    assert [(names[f.source], names[f.target]) for f in model.flows] == [
+        ("Host shell (biomed via SSH)", "User store (cgm.db, SQLite)"),
+        ("Host shell (biomed via SSH)", "Root filesystem / sudoers (/etc/sudoers.d, /root)"),
+    ]
+
+
+# -- a TARA on one sheet: risk per threat, then countermeasures keyed by threat id under captions that say
+#    whether they are in place
+
+
+_APPLIED = [
+    ["Threat", "Feasibility", "Damage scenario(s)", "Impact", "Risk"],
+    ["T1 — Replay", "High", "D2, D1", "High", "Critical"],
+    ["T2 — Spoofed value injection", "Medium", "D1", "High", "Critical"],
+]
+_IMPLEMENTED = [
+    ["Threat", "Countermeasure", "Script", "Limitation"],
+    ["T1", "Rate-window anomaly detection", "detect_replay.py", "Slow replays stay under the threshold"],
+    ["T2", "Per-byte envelope learning", "detect_injection.py", "In-range spoofing evades it"],
+]
+_RECOMMENDED = [
+    ["Threat(s)", "Countermeasure", "Why it's out of scope here"],
+    ["T1, T2", "Message authentication (SecOC)", "Needs ECU key provisioning"],
+    ["T2", "Gateway allowlisting", "Needs a gateway ECU"],
+]
+
+
+def test_countermeasures_keyed_by_threat_id_under_status_captions(tmp_path: Path) -> None:
+    rows = [["Applied risk per threat"], *_APPLIED, [], ["Implemented in this lab (detective)"], *_IMPLEMENTED, [],
+            ["Recommended but not implemented (preventive)"], *_RECOMMENDED]  # fmt: skip
+    model, report = checked_import(workbook(tmp_path / "tara.xlsx", {"TARA": rows}))
+    assert [(t.id, t.title) for t in model.threats] == [("T1", "Replay"), ("T2", "Spoofed value injection")]
+    status = {c.title: c.status for c in model.controls}
+    assert status == {
+        "Rate-window anomaly detection": "implemented",
+        "Per-byte envelope learning": "implemented",
+        "Message authentication (SecOC)": "planned",
+        "Gateway allowlisting": "planned",
+    }
+    titles = {c.id: c.title for c in model.controls}
+    assert sorted(titles[c] for c in model.threats[0].controls) == ["Message authentication (SecOC)", "Rate-window anomaly detection"]
+    assert any("ids only" in w for w in warnings(report))
+
+
+def test_countermeasure_sheets_named_for_their_status(tmp_path: Path) -> None:
+    sheets = {"Applied risk": _APPLIED, "Implemented in this lab": _IMPLEMENTED, "Recommended": _RECOMMENDED}
+    model, _report = checked_import(workbook(tmp_path / "tara-sheets.xlsx", sheets))
+    assert [t.id for t in model.threats] == ["T1", "T2"]
+    assert sorted(c.status for c in model.controls) == ["implemented", "implemented", "planned", "planned"]
+
+
+def test_countermeasure_headings_in_markdown_say_their_status(tmp_path: Path) -> None:
+    text = (
+        "## Applied risk per threat\n\n" + _md(_APPLIED) + "\n### Implemented in this lab (detective)\n\n" + _md(_IMPLEMENTED)
+        + "\n### Recommended but not implemented\n\n" + _md(_RECOMMENDED)
+    )  # fmt: skip
+    model, _report = load_text(tmp_path, text)
+    assert [t.id for t in model.threats] == ["T1", "T2"]
+    assert sorted(c.status for c in model.controls) == ["implemented", "implemented", "planned", "planned"]
+
+
+# -- an ISO 27001 register: the risk statement beside its threat source, a table of counts pasted below
+
+
+_TECHVAULT = [
+    ["ID", "Risk", "Asset", "Threat", "Likelihood", "Impact", "Score", "Level", "Treatment", "Owner"],
+    [
+        "R-001",
+        "Ransomware attack encrypts DocuVault data",
+        "Client documents",
+        "Cybercriminal",
+        4,
+        5,
+        20,
+        "CRITICAL",
+        "Mitigate — EDR, immutable backups",
+        "CISO",
+    ],
+    [
+        "R-002",
+        "Unauthorised access to client documents",
+        "Client documents",
+        "External attacker",
+        4,
+        5,
+        20,
+        "CRITICAL",
+        "Mitigate — MFA, RBAC",
+        "CISO",
+    ],
+    [
+        "R-003",
+        "SQL injection attack on DocuVault",
+        "Database",
+        "External attacker",
+        3,
+        5,
+        15,
+        "HIGH",
+        "Mitigate — input validation, WAF",
+        "CTO",
+    ],
+    ["R-004", "USB device data exfiltration", "Client data", "Insider", 2, 2, 4, "LOW", "Accept — USB ports disabled", "IT"],
+]
+
+
+def test_the_risk_statement_titles_the_row_beside_a_short_threat_source(tmp_path: Path) -> None:
+    model, report = checked_import(workbook(tmp_path / "register.xlsx", {"Risk Register": _TECHVAULT}))
+    assert [t.title for t in model.threats] == [
+        "Ransomware attack encrypts DocuVault data",
+        "Unauthorised access to client documents",
+        "SQL injection attack on DocuVault",
+        "USB device data exfiltration",
+    ]
+    assert [t.extra.get("Threat") for t in model.threats] == ["Cybercriminal", "External attacker", "External attacker", "Insider"]
+    assert any("threat's source" in w for w in warnings(report))
+
+
+def test_a_table_of_counts_below_a_register_is_no_risk(tmp_path: Path) -> None:
+    rows = [*_TECHVAULT, [], ["Risk Treatment Summary"], ["Treatment", "Count"], ["Mitigate", 3], ["Accept", 1], ["Transfer", 0]]
+    model, report = checked_import(workbook(tmp_path / "register.xlsx", {"Risk Register": rows}))
+    assert [t.id for t in model.threats] == ["R-001", "R-002", "R-003", "R-004"]
+    reasons = skipped(report)
+    assert any(r.startswith("Risk Register!A8:") and "table of counts" in r for r in reasons), reasons
+    assert any(r.startswith("Risk Register!A9:") and "table of counts" in r for r in reasons)
+
+
+def test_a_level_column_beside_bare_scores_is_the_stated_level_and_a_shifted_cell_is_warned(tmp_path: Path) -> None:
+    rows = [
+        *_TECHVAULT[:4],
+        ["R-016", "Failure to comply with GDPR", "Personal data", "Regulatory", 2, 4, 8, "Mitigate", "GDPR compliance programme", "Legal"],
+        ["R-020", "Physical intrusion at office", "Servers", "Physical attacker", 1, 4, 4, "MODERATE", "Mitigate — CCTV", "Facilities"],
+    ]
+    model, report = checked_import(workbook(tmp_path / "register.xlsx", {"Risk Register": rows}))
+    levels = {t.id: t.risk.level if t.risk else None for t in model.threats}
+    # as stated (R-020's 4 of 25 would be low); R-016's shifted cell leaves its level to its score
+    assert levels == {"R-001": "critical", "R-002": "critical", "R-003": "high", "R-016": "medium", "R-020": "medium"}
+    assert any("'Mitigate'" in w and "'Level'" in w for w in warnings(report))
+
+
+# -- a register written one risk per "Field | Detail" table, after a reading guide of its columns
+
+
+def test_a_reading_guide_of_the_columns_is_no_risk(tmp_path: Path) -> None:
+    guide = _md(
+        [
+            ["Column", "Description"],
+            ["Risk ID", "Unique identifier for tracking and POA&M reference"],
+            ["Threat Event", "Specific adverse event that could occur"],
+            ["Affected Asset", "NEXUS component or data type at risk"],
+            ["Likelihood (L)", "1–5 scale (1 = Rare, 5 = Almost Certain)"],
+            ["Existing Controls", "Current NEXUS controls that reduce this risk"],
+        ]
+    )
+    record = _md(
+        [
+            ["Field", "Detail"],
+            ["Risk ID", "R-001"],
+            ["Threat Event", "Ransomware deployed across the EHR environment; clinical operations halted"],
+            ["Affected Asset", "Primary PostgreSQL DB; Clinical endpoints"],
+            ["Likelihood", "5 — Almost Certain"],
+            ["Impact", "5 — Catastrophic"],
+            ["Existing Controls", "EDR on all servers; daily backups"],
+        ]
+    )
+    text = "## Reading Guide\n\n" + guide + "\n## Section A — Technical Threats\n\n### R-001 — Ransomware\n\n" + record
+    model, _report = load_text(tmp_path, text)
+    assert [t.id for t in model.threats] == ["R-001"]
+    assert sorted(a.name for a in model.assets) == ["Clinical endpoints", "Primary PostgreSQL DB"]
+    assert len(model.controls) == 1

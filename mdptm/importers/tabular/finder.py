@@ -15,6 +15,7 @@ from mdptm.importers.tabular.headers import (
     _BORROWED,
     _GENERIC_FIELDS,
     _correct_by_values,
+    _countermeasures_by_id,
     _id_column,
     _is_kv_header,
     _letters_to_index,
@@ -26,7 +27,7 @@ from mdptm.importers.tabular.headers import (
     classify,
 )
 from mdptm.importers.tabular.profile import Profile, TableProfile
-from mdptm.importers.tabular.scale_tables import scale_definition
+from mdptm.importers.tabular.scale_tables import caption_status, column_guide, scale_definition
 from mdptm.importers.tabular.stride import _stride_definitions, _stride_header, _stride_matrix, stride_default
 from mdptm.importers.tabular.vocab import (
     Vocabulary,
@@ -415,9 +416,15 @@ class TableFinder:
         r = block.header_rows[0] - 1
         while r >= 0 and g.row_blank(r, block.c0, block.c1) and block.header_rows[0] - r <= 2:
             r -= 1
-        if r < 0:
-            return
-        cells = [g.cells[r][c].strip() for c in range(block.c0, block.c1 + 1) if g.cells[r][c].strip()]
+        cells = [g.cells[r][c].strip() for c in range(block.c0, block.c1 + 1) if g.cells[r][c].strip()] if r >= 0 else []
+        if block.kind == "control" and not any(c.field == "status" for c in block.columns):
+            # "Recommended but not implemented", "Implemented in this lab": a caption (or the heading of a Word or
+            # Markdown table) that says the status of every control under it
+            said = one_line(cells[0]) if len(cells) == 1 else g.heading or (g.name if g.style == "sheet" else "")
+            status = caption_status(said)
+            if status is not None:
+                block.defaults["status"] = status
+                block.caption = said
         if len(cells) != 1:
             return
         block.title = one_line(cells[0])
@@ -529,9 +536,13 @@ class TableFinder:
         if link is not None:
             warnings.append((loc, f"column {link!r} holds links, not ids: kept in extra; ids are given in row order"))
         _id_column(g, cls.kind, columns, rows, self.vocab)
+        kind = cls.kind
+        if kind == "threat" and not forced and _countermeasures_by_id(g, columns, rows, self.vocab):
+            kind = "control"
+            warnings.append((loc, "its 'threat' cells are ids only, beside a countermeasure: read as the countermeasures of those threats"))
         if not forced:
-            warnings.extend((loc, message) for message in _correct_by_values(g, cls.kind, columns, rows, self.vocab))
-        text_col = _text_column(g, cls.kind, columns, rows) if not forced else None
+            warnings.extend((loc, message) for message in _correct_by_values(g, kind, columns, rows, self.vocab))
+        text_col = _text_column(g, kind, columns, rows) if not forced else None
         if text_col is not None:
             warnings.append(
                 (
@@ -541,12 +552,10 @@ class TableFinder:
                 )
             )
         _stated_levels(columns)
-        if cls.kind == "threat":
+        if kind == "threat":
             _stride_matrix(columns, self.vocab)
-        label = self.vocab.kinds[cls.kind].label
-        block = Block(
-            g, cls.kind, label, cand.header_rows, columns, rows, cand.c0, c1, warnings=warnings, score=cls.score, origin=cand.origin
-        )
+        label = self.vocab.kinds[kind].label
+        block = Block(g, kind, label, cand.header_rows, columns, rows, cand.c0, c1, warnings=warnings, score=cls.score, origin=cand.origin)
         if not forced:
             self._judge(block, cand)
         return block
@@ -837,6 +846,8 @@ class TableFinder:
                 hidden_rows=set(),
                 deleted_rows=set(),
             )
+        if column_guide([one_line(g.header_text(0, c)) for c in range(g.width)]):
+            return False  # "Column | Description" over "Risk ID | Unique identifier …": what each column means, no record
         headers = [one_line(g.header_text(r, 0)) for r in range(len(g.cells))]
         cls = classify(self.vocab, headers, g.context)
         if cls is None or cls.skipped or cls.matched < 3:

@@ -260,8 +260,36 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             out.append(f"column {col.header!r} holds sentences, not risk ratings: read as {'the description' if new else 'extra'}")
             col.field = new
             fields.add("description")
+    out.extend(_risk_statement_title(columns, cells))
     out.extend(_spare_ratings(columns, cells, vocab))
     return out
+
+
+_RISK_HEADERS = frozenset({"risk", "risks", "risk description", "risk statement", "risk scenario", "risk event"})
+
+
+def _risk_statement_title(columns: list[Column], cells: Callable[[Column], list[str]]) -> list[str]:
+    """ "Risk | Asset | Threat": the "Risk" column holds the risk statements ("Ransomware attack encrypts client
+    data") and the "Threat" column beside it a word or two ("Cybercriminal", "External attacker"), the threat's
+    source: the statement titles the row, the source is kept as written."""
+    title = next((c for c in columns if c.field == "title"), None)
+    stated = next((c for c in columns if c.field == "description" and norm_text(c.header) in _RISK_HEADERS), None)
+    if title is None or stated is None:
+        return []
+    short, long = cells(title), [v for v in cells(stated) if len(v.split()) >= 2]  # not a count pasted below ("23")
+    if len(short) < 3 or len(long) < len(short) or len(set(long)) != len(long):
+        return []
+
+    def words(values: list[str]) -> float:
+        return sum(len(v.split()) for v in values) / len(values)
+
+    if words(short) > 2.5 or words(long) < 4:
+        return []
+    title.field, stated.field = None, "title"
+    return [
+        f"column {stated.header!r} holds the risk statements and {title.header!r} a word or two (the threat's source): "
+        f"{stated.header!r} titles the rows, {title.header!r} kept as written"
+    ]
 
 
 def _spare_ratings(columns: list[Column], cells: Callable[[Column], list[str]], vocab: Vocabulary) -> list[str]:
@@ -299,7 +327,23 @@ def _spare_ratings(columns: list[Column], cells: Callable[[Column], list[str]], 
                 col.field = level
                 fields.add(level)
                 out.append(f"column {col.header!r} states the level of the scores in {taken.header!r}: kept as stated")
+    # "Score | Level" with no word of risk in "Level": beside the risk's bare scores, a column of level words
+    # ("CRITICAL", "HIGH"; a cell or so shifted by its author is warned of, row by row) is their stated level
+    taken = next((c for c in columns if c.field == "risk"), None)
+    if taken is not None and "risk.level" not in fields and all(_BARE_NUMBER.match(v) for v in cells(taken) or ["x"]):
+        for col in columns:
+            if col.field is not None or norm_text(col.header) not in _LEVEL_HEADERS:
+                continue
+            values = cells(col)
+            read = sum(1 for v in values if parse_level(vocab, v).value is not None)
+            if len(values) >= 3 and read * 5 >= len(values) * 4:
+                col.field = "risk.level"
+                out.append(f"column {col.header!r} states the level of the scores in {taken.header!r}: kept as stated")
+                break
     return out
+
+
+_LEVEL_HEADERS = frozenset({"level", "rating", "grade", "rank"})
 
 
 _BARE_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
@@ -397,3 +441,31 @@ def _second_title(g: Grid, kind: str, columns: list[Column], rows: list[int], vo
             short, long_ = (title, col) if mean(title) <= mean(col) else (col, title)
         short.field, long_.field = "title", "description"
         return
+
+
+def _countermeasures_by_id(g: Grid, columns: list[Column], rows: list[int], vocab: Vocabulary) -> bool:
+    """ "Threat | Countermeasure | Script" whose "Threat" cells are only ids ("T1", "T1, T2, T3") and no column
+    describes a threat: the rows are countermeasures of threats named elsewhere by those ids, not threats titled
+    "T1". The columns are turned into the control table's: the ids link the threats, the countermeasure is the
+    control's title, and what only a threat has is kept as written. True when it did so."""
+    if "control" not in vocab.kinds or any(c.field in ("id", "description") for c in columns):
+        return False
+    title = next((c for c in columns if c.field == "title"), None)
+    measure = next((c for c in columns if c.field == "controls"), None)
+    if title is None or measure is None:
+        return False
+    filled = [r for r in rows if not g.row_blank(r, columns[0].index, columns[-1].index)]
+    ids = [one_line(g.data_text(r, title.index)) for r in filled]
+    if len(filled) < 2 or not all(ids) or not all(one_line(g.data_text(r, measure.index)) for r in filled):
+        return False
+    if not all(_ID_VALUE.match(p.strip()) for v in ids for p in re.split(r"[,;/&]|\band\b", v) if p.strip()):
+        return False
+    own = vocab.kinds["control"].fields
+    for c in columns:
+        if c is title:
+            c.field = "threats"
+        elif c is measure:
+            c.field = "title"
+        elif c.field is not None and c.field not in own:
+            c.field = None
+    return True

@@ -56,6 +56,7 @@ _SPLIT = re.compile(r"(\s*[,;\n|/]\s*)")
 _SEPARATOR_CHARS = (",", ";", "\n", "|", "/", " ")  # each _SPLIT separator leaves one of these in a key (a newline as a space)
 _LIST_CHARS = (",", ";", "|", "/")  # the separators every look-up keeps as they are
 _ABBR = re.compile(r"[A-Z][A-Z0-9]{0,4}")  # "CI", "CD", "TCP": one side of "CI/CD"
+_TRAILING_NOTE = re.compile(r"^\s*(.*\S)\s*\([^()]*\)\s*$", re.S)  # "Name (bi)": a name and a note after it
 _ID_REF = re.compile(r"[A-Za-z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?")  # "C-01", "M3": an id, never half a name
 _BULLETS = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d+[.)])\s+")
 _CONJUNCTION = re.compile(r"\s+(?:and|&|\+|und|et|y)\s+|\s*[&+]\s*", re.I)
@@ -314,6 +315,13 @@ class Resolver:
         whole = self.index.find(colls, raw)
         if whole is not None:
             return [whole], []
+        noted = _TRAILING_NOTE.match(raw)
+        if noted is not None:
+            # "User store (cgm.db, SQLite) (bi)": a known name and a note in brackets after it, the whole name
+            # before its pieces ("User store", "SQLite")
+            whole = self.index.find(colls, noted.group(1))
+            if whole is not None:
+                return [whole], []
         if kind == "threat" and fname == "targets":
             hit = self.index.find(("assets",), raw)
             if hit is not None:

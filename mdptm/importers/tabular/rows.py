@@ -171,8 +171,8 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
         block.warnings.append(
             (
                 g.locator(below[0], block.c0),
-                f"unsure of {len(below)} rows below the table ({shown}): each fills only its first column after a "
-                "blank row (a legend or a list of values), read as no rows of it",
+                f"unsure of {len(below)} rows below the table ({shown}): each fills only its first column, or a label "
+                "and a count, after a blank row (a legend, a list of values or a table of counts), read as no rows of it",
             )
         )
     for r in block.rows:
@@ -187,6 +187,9 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             said = _other_row(_filled([g.data_text(r, c) for c in span], block.c0), id_col, vocab)  # "Total: 2", "Legend: …"
             text = one_line(g.data_text(r, block.c0))
             short = text[:60] + ("..." if len(text) > 60 else "")
+            if said is None and sum(1 for c in span if g.data_text(r, c).strip()) == 2:
+                pair = " | ".join(one_line(g.data_text(r, c)) for c in span if g.data_text(r, c).strip())[:60]
+                said = f"below the table: a table of counts ({pair!r}), not a row of it"
             yield RowNote(g.file, loc, said or f"below the table: a list in its first column alone ({short!r}), not a row of it")
             continue
         if r in g.deleted_rows:
@@ -264,8 +267,16 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             if len(nonempty) == 1 and not values:
                 yield RowNote(g.file, loc, f"note row with no {block.label} ({one_line(nonempty[0])[:60]!r})")
                 continue
+        kind = block.kind
+        if kind == "element" and norm_text(values.get("kind", "")) in _ASSET_TYPES and "asset" in vocab.kinds:
+            # "Patient glucose data / PHI | Asset" in a table of elements: the row names an asset, not a component;
+            # what only a component has (its zone) is kept as written
+            kind = "asset"
+            own = vocab.kinds["asset"].fields
+            for fname in [f for f in values if f == "kind" or (f not in own and f not in _SHARED_FIELDS)]:
+                extra[headers.pop(fname, fname)] = values.pop(fname)
         rec = RowRecord(
-            kind=block.kind,
+            kind=kind,
             file=g.file,
             locator=loc,
             values=values,
@@ -304,7 +315,16 @@ def _lists_below(g: Grid, block: Block, vocab: Vocabulary) -> list[int]:
     if not tail or tail[0][1]:  # the rows below must start after a blank row
         return []
     rows = [r for r, cols in tail if cols]
-    if not rows or any(cols and cols != [block.c0] and not _legend_line(g.data_text(r, block.c0), vocab) for r, cols in tail):
+    # "Treatment | Count" over "Mitigate | 23", "Accept | 2": a table of counts pasted below, its header first
+    counts = [r for r, cols in tail if len(cols) == 2 and cols[0] == block.c0 and _NUMBER.match(g.data_text(r, cols[1]).strip())]
+    first_count = counts[0] if len(counts) >= 2 else None
+
+    def below(r: int, cols: list[int]) -> bool:
+        if not cols or cols == [block.c0] or _legend_line(g.data_text(r, block.c0), vocab) or r in counts[1:]:
+            return True
+        return first_count is not None and (r == first_count or (len(cols) == 2 and cols[0] == block.c0 and r < first_count))
+
+    if not rows or not all(below(r, cols) for r, cols in tail):
         return []
     return rows
 
@@ -471,3 +491,9 @@ def _fact_rows(block: Block, vocab: Vocabulary) -> Iterator[RowNote]:
             yield RowNote(g.file, loc, f"document-control field {one_line(cells[0])!r} deliberately not copied")
         else:
             yield RowNote(g.file, loc, f"key/value row with no model field ({one_line(cells[0])[:60]!r})")
+
+
+# What an element table's "Type" says of a row that is an asset, not a component.
+_ASSET_TYPES = frozenset({"asset", "assets", "data asset", "information asset"})
+# The fields every kind reads (rowfields._start) and the one that names the item.
+_SHARED_FIELDS = frozenset({"name", "description", "notes", "tags", "sensitivity", "id"})

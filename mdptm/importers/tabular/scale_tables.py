@@ -42,3 +42,31 @@ def scale_definition(vocab: Vocabulary, header: str, values: list[str]) -> bool:
     if any(lv is None for lv in levels):
         return False
     return len({norm_text(lv or "") for lv in levels}) == len(levels)
+
+
+# A caption over a table of controls that says what was done with all of them.
+_CAPTION_PLANNED = re.compile(
+    r"\b(?:not(?:\s+yet)?\s+implemented|recommended|planned|proposed|to\s+be\s+implemented|future|outstanding|open)\b", re.I
+)
+_CAPTION_DONE = re.compile(r"^\s*(?:implemented|in\s+place|existing|current|deployed)\b", re.I)
+
+
+def caption_status(text: str) -> str | None:
+    """The status a caption says of every control under it: "planned" for "Recommended but not implemented",
+    "Planned mitigations"; "implemented" for "Implemented in this lab", "Existing controls"; None otherwise."""
+    if not text or len(text.split()) > 20:
+        return None
+    if _CAPTION_PLANNED.search(text):
+        return "planned"
+    return "implemented" if _CAPTION_DONE.search(text) else None
+
+
+_GUIDE_KEYS = frozenset({"column", "columns", "column name", "column header", "column heading", "field name", "heading", "header"})
+_GUIDE_VALUES = frozenset({"description", "meaning", "definition", "explanation", "guidance", "what to enter", "purpose", "how to fill"})
+
+
+def column_guide(header: list[str]) -> bool:
+    """A two-column table headed "Column | Description" (a reading guide, a data dictionary): each row says what
+    a column of the register means ("Risk ID | Unique identifier for tracking"), it is no record of it."""
+    cells = [norm_text(h) for h in header if h.strip()]
+    return len(cells) == 2 and cells[0] in _GUIDE_KEYS and cells[1] in _GUIDE_VALUES
