@@ -528,3 +528,57 @@ def test_a_drift_report_links_threats_and_mitigations_by_id_in_word(tmp_path: Pa
     _drift_checks(model)
     t1 = next(t for t in model.threats if t.id == "T1")
     assert t1.extra["Narrative still valid"] == "no. The token's project is checked."  # a field, not the description
+
+
+# -- German: a table of hazards G1…, a table of measures "gegen" them, the baseline measures all numbered M0
+
+_GERMAN_MEASURES = (
+    "## Anhang A: Schutz vor Missbrauch\n\n### A.2 Gefährdungen\n\n"
+    "| Nr. | Gefährdung | Folge ohne Schutz |\n|---|---|---|\n"
+    "| G1 | Missbrauch als E-Mail-Versender | Spam unter unserem Namen |\n"
+    "| G4 | Massenhafte automatische Absendungen | Flut von E-Mails |\n"
+    "| G5 | Einschleusen von E-Mail-Kopfzeilen | Versand an beliebige Empfänger |\n"
+    "| G7 | Absenden von fremden Webseiten aus (CSRF) | Kündigungen im Namen ahnungsloser Besucher |\n\n"
+    "### A.3 Umgesetzte Maßnahmen\n\n"
+    "| Nr. | Maßnahme | Umsetzung | gegen | Test 06.10.2026 |\n|---|---|---|---|---|\n"
+    "| M0 | Fallenfeld, nur POST, Pflichtfelder | `kuendigung.php` | G4 | ✔ |\n"
+    "| M0 | Kopfzeilen-Schutz; feste Empfänger und Absender | Zeilenumbrüche entfernt | G5 | ✔ |\n"
+    "| **M1(a)** | Höchstens 3 Absendungen je IP-Adresse in 60 Minuten | `zaehle()` | G1, G4 | ✔ |\n\n"
+    "### A.6 Was offen ist\n\n| Nr. | Offener Punkt | Bewertung / Vorschlag | Zuständig |\n|---|---|---|---|\n"
+    "| O6 | CSRF-Token nicht umgesetzt | geringes Risiko | Programmierung |\n"
+)
+
+
+def test_german_hazard_and_measure_tables_link_by_the_against_column(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _GERMAN_MEASURES)
+    assert {t.id: t.controls for t in model.threats} == {
+        "G1": ["M1(a)"],
+        "G4": ["M0", "M1(a)"],
+        "G5": ["M0-2"],  # the second baseline measure numbered M0 is a control of its own
+        "G7": [],
+    }
+    titles = {c.id: c.title for c in model.controls}
+    assert titles["M0-2"] == "Kopfzeilen-Schutz; feste Empfänger und Absender"
+    assert any("control id M0 is used again" in w for w in warnings(report))
+
+
+def test_word_german_hazard_and_measure_tables_read_as_markdown(tmp_path: Path) -> None:
+    d = Doc()
+    d.heading("A.2 Gefährdungen", 3)
+    d.table([["Nr.", "Gefährdung", "Folge ohne Schutz"], ["G4", "Massenhafte automatische Absendungen", "Flut von E-Mails"],
+             ["G5", "Einschleusen von E-Mail-Kopfzeilen", "Versand an beliebige Empfänger"]])  # fmt: skip
+    d.heading("A.3 Umgesetzte Maßnahmen", 3)
+    d.table([["Nr.", "Maßnahme", "Umsetzung", "gegen"], ["M0", "Fallenfeld, nur POST, Pflichtfelder", "kuendigung.php", "G4"],
+             ["M0", "Kopfzeilen-Schutz; feste Empfänger und Absender", "Zeilenumbrüche entfernt", "G5"]])  # fmt: skip
+    model, _report = checked_import(d.save(tmp_path / "anhang.docx"))
+    assert {t.id: t.controls for t in model.threats} == {"G4": ["M0"], "G5": ["M0-2"]}
+
+
+def test_a_control_id_repeated_with_the_same_measure_stays_one_control(tmp_path: Path) -> None:
+    text = (
+        "# Register\n\n## Controls\n\n| ID | Control | Threats |\n| --- | --- | --- |\n"
+        "| C-1 | Signed firmware images | T-1 |\n| C-1 | Signed firmware images (bootloader check) | T-2 |\n\n"
+        "## Threats\n\n| ID | Threat |\n| --- | --- |\n| T-1 | Tampered update image |\n| T-2 | Rollback to old firmware |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    assert [c.id for c in model.controls] == ["C-1"]
