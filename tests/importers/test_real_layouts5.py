@@ -582,3 +582,64 @@ def test_a_control_id_repeated_with_the_same_measure_stays_one_control(tmp_path:
     )
     model, _report = load_text(tmp_path, text)
     assert [c.id for c in model.controls] == ["C-1"]
+
+
+# -- a medical-device maker's QMS plan: an ISO 14971 table inside a numbered step, a German project risk table
+
+_QMS_PLAN = (
+    "#### Woche 3-4: KI-Einsatz regeln\n\n**Aufgaben:**\n\n3. **Risikoanalyse nach ISO 14971**\n\n"
+    "   **RMA-001: KI-System im QMS**\n\n"
+    "   | Gefährdung | Gefährdungssituation | Schaden | S | P | RPZ | Maßnahme |\n"
+    "   |------------|---------------------|---------|---|---|-----|----------|\n"
+    "   | Falsche Bewertung | KI bewertet Lieferant falsch | Schlechter Lieferant wird nicht erkannt | 3 | 2 | 6 | Human Review |\n"
+    "   | Daten-Leak | KI-Provider speichert Daten | Vertraulichkeit verletzt | 4 | 1 | 4 | AVV, Anonymisierung |\n\n"
+    "## Zeitplan\n\n| Meilenstein | Datum | Status | Notizen |\n|---|---|---|---|\n"
+    "| **M0:** Warehouse-App Live | 2024-12-15 | ✅ | Wareneingang läuft |\n"
+    "| **M1:** KI-Abstraktion fertig | 2025-02-11 | ✅ | Multi-Provider |\n\n"
+    "## Risiken & Mitigation\n\n| ID | Risiko | Wahrscheinlichkeit | Impact | Mitigation |\n|----|--------|---|---|---|\n"
+    "| R1 | **Zeitverzug bei FastAPI-Migration** | Hoch (50%) | Hoch | Parallel-Betrieb Streamlit |\n"
+    "| R3 | **Audit-Probleme** | Niedrig (10%) | Kritisch | Mock-Audit mit externem Berater |\n"
+    "| R5 | **User-Akzeptanz niedrig** | Mittel (30%) | Hoch | Intensive Schulung, Pilot-Phase |\n"
+)
+
+
+def test_a_table_inside_a_numbered_step_is_read_as_a_table(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _QMS_PLAN)
+    hazards = [t for t in model.threats if not t.id.startswith("R")]
+    assert [t.title for t in hazards] == ["Falsche Bewertung", "Daten-Leak"]
+    assert hazards[0].description == "KI bewertet Lieferant falsch"  # the hazardous situation
+    assert hazards[0].risk is not None and hazards[0].risk.score == 6  # RPZ
+    assert not any(c.id in ("M0", "M1") for c in model.controls)  # milestones are no controls
+
+
+def test_a_risk_column_of_names_beside_likelihood_and_impact_titles_the_rows(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _QMS_PLAN)
+    risks = {t.id: t for t in model.threats if t.id.startswith("R")}
+    assert [r.title for r in risks.values()] == ["Zeitverzug bei FastAPI-Migration", "Audit-Probleme", "User-Akzeptanz niedrig"]
+    assert [r.risk.level if r.risk else None for r in risks.values()] == ["high", "medium", "high"]  # German factor words
+    assert any("names the risks, no risk levels" in w for w in warnings(report))
+
+
+def test_word_risk_column_of_names_reads_as_markdown(tmp_path: Path) -> None:
+    d = Doc()
+    d.heading("Risiken & Mitigation", 2)
+    d.table(
+        [
+            ["ID", "Risiko", "Wahrscheinlichkeit", "Impact", "Mitigation"],
+            ["R1", "Zeitverzug bei FastAPI-Migration", "Hoch (50%)", "Hoch", "Parallel-Betrieb Streamlit"],
+            ["R3", "Audit-Probleme", "Niedrig (10%)", "Kritisch", "Mock-Audit mit externem Berater"],
+        ]
+    )
+    model, _report = checked_import(d.save(tmp_path / "plan.docx"))
+    assert [t.title for t in model.threats] == ["Zeitverzug bei FastAPI-Migration", "Audit-Probleme"]
+    assert len(model.controls) == 2
+
+
+def test_a_risk_column_of_levels_stays_the_risk(tmp_path: Path) -> None:
+    text = (
+        "# Register\n\n| ID | Threat | Risk | Likelihood | Impact |\n|---|---|---|---|---|\n"
+        "| T-1 | Spoofed pump | High | 4 | 5 |\n| T-2 | Replayed dose | Medium | 3 | 3 |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    assert [t.title for t in model.threats] == ["Spoofed pump", "Replayed dose"]
+    assert [t.risk.level if t.risk else None for t in model.threats] == ["high", "medium"]
