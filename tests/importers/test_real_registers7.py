@@ -577,3 +577,16 @@ def test_a_reading_guide_of_the_columns_is_no_risk(tmp_path: Path) -> None:
     assert [t.id for t in model.threats] == ["R-001"]
     assert sorted(a.name for a in model.assets) == ["Clinical endpoints", "Primary PostgreSQL DB"]
     assert len(model.controls) == 1
+
+
+def test_a_row_copied_under_a_new_id_is_kept_and_said(tmp_path: Path) -> None:
+    text = _NOTES_BELOW.replace(
+        "3,MFA not applied",
+        "2b,Database unencrypted in production environment,Data in Transit,Databases are unencrypted,High,High,"
+        '"Large amounts of data, an easy target",Encrypt every database with AES-256,High\n3,MFA not applied',
+    )
+    path = tmp_path / "risk-assessment.csv"
+    path.write_text(text, encoding="utf-8")
+    model, report = checked_import(path)
+    assert [t.id for t in model.threats] == ["1", "2", "2b", "3"]
+    assert any("threat 2b repeats 2 (A4)" in w for w in warnings(report))
