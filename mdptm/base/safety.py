@@ -74,6 +74,14 @@ def current_limits() -> Limits:
 # ------------------------------------------------------------------------------------ files
 
 
+def not_utf8(raw: bytes, exc: UnicodeDecodeError) -> str:
+    """Why *raw* is not UTF-8 text, for the error: UTF-16 (a Windows editor's or PowerShell's "Unicode")
+    is named as such, with what to do, rather than a byte offset."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8: save it as UTF-8 and import again"
+    return f"not UTF-8 text (byte {exc.start})"
+
+
 def read_input(path: Path, *, limit: int | None = None) -> bytes:
     """The bytes of an input file, refused clearly when it is missing, a folder or too large."""
     name = str(path)
@@ -453,11 +461,25 @@ def check_expansion(data: object, *, file: str, budget: int) -> None:
     return None
 
 
+LFS_POINTER = (
+    "the file is a Git LFS pointer (a few lines naming the real file's hash), not the threat model itself: "
+    "fetch the real file with `git lfs pull` and import that"
+)
+
+
+def lfs_pointer(head: bytes) -> bool:
+    """True when *head* is the start of a Git LFS pointer file, which a checkout without Git LFS leaves
+    in place of the real file (``version https://git-lfs.github.com/spec/v1``, ``oid sha256:…``, ``size …``)."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"version https://git-lfs.github.com/spec/")
+
+
 def describe_bytes(head: bytes) -> str:
     """What the first bytes of a file look like, for 'wrong format' messages."""
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head:
         return "an empty file"
+    if lfs_pointer(head):
+        return "a Git LFS pointer, not the file itself (fetch it with `git lfs pull`)"
     if head.startswith(b"PK"):
         return "a zip container"
     if head.startswith(b"\xd0\xcf\x11\xe0"):

@@ -211,6 +211,11 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                 f"{fl.id} {fl.name or ''} ({short_protocol(fl.protocol)}, between {ends}): which port and "
                 "transport (TCP or UDP) does it use?".replace("  ", " ")
             )
+        elif any(p.tentative for p in topology.parse_ports(fl.port, fl.protocol)):
+            out.append(
+                f"{fl.id} {fl.name or ''}: the model gives its port only tentatively ({fl.port!r}): which port and "
+                "transport does it use?".replace("  ", " ")
+            )
         elif any(p.transport is None for p in topology.parse_ports(fl.port, fl.protocol)):
             out.append(f"{fl.id} {fl.name or ''}: is port {fl.port} TCP or UDP?".replace("  ", " "))
     out.extend(

@@ -29,7 +29,7 @@ from mdptm.importers.doors import DocxDoor
 from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable, Other, Para, Section
 from mdptm.importers.markdown.reader import ONE_RISK, BlockReader
 from mdptm.importers.markings import marker_table, withheld_marking
-from mdptm.importers.tabular.lists import FieldBlocks, ListThreats
+from mdptm.importers.tabular.lists import FieldBlocks, ListThreats, id_led_threat
 from mdptm.importers.tabular.pairs import continuation_rows, continuation_warning, flow_context, flow_rows, known_targets, target_column
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.resolve import resolve_references
@@ -1281,6 +1281,12 @@ class _Walker:
             return
         if info.is_list and view_now is None and self._arrow_item(text, loc):
             return
+        led = id_led_threat(text, here.text, self.b.file, loc) if info.is_list and here is not None else None
+        if led is not None:
+            # "T-3-04 (Admin suspends another admin): Mitigated by …" under "Threat Model Mitigations": that threat
+            self.lists.boundary()
+            self.b.records.append(led)
+            return
         if info.is_list:
             if self.lists.item(text, info.level, loc, view_now.id if view_now else None):
                 return
@@ -1464,6 +1470,7 @@ class _Walker:
         own = self.withheld_marking(text)
         if own is not None:
             self.b.warn(loc, f"heading {name!r} marks its section {own}: the items under it are not published")
+            self.marked[loc] = (own, name)  # and the item whose heading it is ("T-3 Console replay (Confidential)")
         self._pending_mark = (own, name) if own is not None else self.marking()
         try:
             self._section(level, name, loc)

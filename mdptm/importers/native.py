@@ -29,6 +29,8 @@ class NativeImporter(Importer):
 
     def load(self, path: Path, ctx: ImportContext) -> Model:
         data = read_structured(path)
+        if isinstance(data, dict) and data.get("schema") != "mdptm/1" and (other := _other_tool(data)):
+            raise InputError(other, file=str(path))
         if not isinstance(data, dict) or data.get("schema") not in ("mdptm/1", None):
             raise InputError("not an mdptm/1 model (no 'schema: mdptm/1' key)", file=str(path))
         if "schema" not in data and (other := _other_tool(data)):
@@ -70,6 +72,18 @@ def _other_tool(data: dict[str, object]) -> str | None:
         return (
             "a pytm model (tm.py --json): pytm makes its findings when the script runs; import its report "
             "(tm.py --report, Markdown) or an OTM export of the model"
+        )
+    if "threat-model-library" in str(data.get("$schema") or "") or (
+        {"scope", "trust_zones", "components"} <= data.keys() and isinstance(data.get("scope"), dict)
+    ):
+        return (
+            "an OWASP Threat Model Library file (TMBOM, threat-model.schema.json), a format mdptm does not read; "
+            "open it in Threat Dragon and save the model (Threat Dragon JSON), or export it as OTM, and import that"
+        )
+    if "applicationInfo" in data and isinstance(data.get("threats"), list):
+        return (
+            "an AWS Threat Composer export (applicationInfo, threats), a format mdptm does not read; "
+            "write its threats into a register (Excel/CSV) or an OTM file and import that"
         )
     return None
 

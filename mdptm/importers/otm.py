@@ -20,7 +20,7 @@ from typing import Any, cast, get_args
 from pydantic import ValidationError
 
 from mdptm.base.data import JSONObject
-from mdptm.base.safety import parse_json, parse_yaml, read_input
+from mdptm.base.safety import not_utf8, parse_json, parse_yaml, read_input
 from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.formats.interchange import (
@@ -92,13 +92,17 @@ def combine_status(statuses: list[str]) -> str:
 
 def read_otm(path: Path) -> object:
     """Parse OTM JSON or YAML (YAML 1.2 booleans, so a ``y:`` key stays a key)."""
+    raw = read_input(path)
     try:
-        text = read_input(path).decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
+        raise InputError(not_utf8(raw, exc), file=str(path)) from None
     if text.lstrip().startswith(("{", "[")):
         return parse_json(text, file=str(path))
     return parse_yaml(text, file=str(path), yaml12=True)
+
+
+_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
 class OtmImporter(Importer):
@@ -166,6 +170,21 @@ def _list(data: dict[str, object], key: str) -> list[object]:
     return value if isinstance(value, list) else []
 
 
+def _number(value: object) -> int | None:
+    """A whole number as OTM writes it (``10``, ``10.0``, or the string ``"10"`` some exporters write)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if value == value and abs(value) != float("inf") else None
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+        return int(number) if number == number and abs(number) != float("inf") else None
+    return None
+
+
 def _ref(value: object, key: str) -> str | None:
     if isinstance(value, dict) and value.get(key) not in (None, ""):
         return str(value[key])
@@ -179,6 +198,9 @@ class _OtmReader:
         self.report = report
         self.zone_of: dict[str, str] = {}
         self.element_of: dict[str, str] = {}
+        self.component_name: dict[str, str] = {}  # OTM component id -> its name, for flows named by an id only
+        self.zones_in_components: list[tuple[TrustZone, str, str]] = []  # a zone drawn inside a component
+        self.id_named_flows: list[str] = []
         self.flow_of: dict[str, str] = {}
         self.asset_of: dict[str, str] = {}
         self.threat_of: dict[str, str] = {}
@@ -239,7 +261,7 @@ class _OtmReader:
                 short = otm_id if otm_id and len(otm_id) <= 12 else slug(otm_id or "")[:8]
                 wanted.append((f"{PREFIX[coll]}{short or idx + 1}", ""))
             else:
-                base = slug(one_line(obj.get("name")))
+                base = slug(self.flow_name(obj)[0] if coll == "dataflows" else one_line(obj.get("name")))
                 wanted.append(((NAME_PREFIX[coll] + base) if base else f"{PREFIX[coll]}{idx + 1}", otm_id or str(idx + 1)))
         minted = iter(self.ids.mint(wanted))
         result = []
@@ -249,6 +271,18 @@ class _OtmReader:
                 got = (next(minted), str(obj["id"]) if obj.get("id") not in (None, "") else None)
             result.append(got)
         return result
+
+    def flow_name(self, f: dict[str, object]) -> tuple[str, str | None]:
+        """(the name a data flow is shown by, the name the file gives it when that is only an id).
+
+        Diagram converters name an unlabelled connector by its GUID (StartLeft's Visio and draw.io
+        output): that is no name a reader can use, so the flow is called by its ends, as one with no
+        name is, and the GUID kept in ``extra.source_name``."""
+        name = one_line(f.get("name"))
+        if name and not _GUID.fullmatch(name):
+            return name, None
+        ends = [self.component_name.get(str(f.get(k)), str(f.get(k))) for k in ("source", "destination")]
+        return f"{ends[0]} to {ends[1]}", name or None
 
     @staticmethod
     def split_attributes(obj: dict[str, object]) -> tuple[dict[str, object], dict[str, object]]:
@@ -304,6 +338,7 @@ class _OtmReader:
         self._zones(model)
         self._assets(model)
         self._components(model)
+        self._zones_in_components(model)
         self._dataflows(model)
         self._mitigations(model)
         self.default_risk = self._default_risks()
@@ -328,11 +363,18 @@ class _OtmReader:
                 self.zone_of.setdefault(otm_id, zid)
             risk = as_dict(z.get("risk"))
             rating = risk.get("trustRating")
-            level = int(rating) if isinstance(rating, (int, float)) and not isinstance(rating, bool) else None
+            level = _number(rating)
+            if level is None and rating not in (None, ""):
+                extra_rating = json_safe(rating)
+                self.warn(loc, f"trust zone {one_line(z.get('name'))!r} has a trustRating that is not a number: {rating!r}; kept in extra")
+            else:
+                extra_rating = None
             if "trust_level" in ours:
                 level = ours["trust_level"] if isinstance(ours["trust_level"], int) else None
             name = one_line(z.get("name")) or f"Trust zone {otm_id or i + 1}"
             extra = self.leftovers(z, {"id", "name", "description", "risk", "parent", "tags"}, attrs)
+            if extra_rating is not None:
+                extra["trust_rating"] = extra_rating
             zone = TrustZone(
                 id=zid,
                 name=name,
@@ -344,6 +386,8 @@ class _OtmReader:
             )
             model.trust_zones.append(zone)
             parents.append((zone, _ref(z.get("parent"), "trustZone"), loc))
+            if (component := _ref(z.get("parent"), "component")) is not None:
+                self.zones_in_components.append((zone, component, loc))
             self.report.imported(self.file, self.where(loc, otm_id, zid), zid)
         for zone, parent, loc in parents:
             if parent is None:
@@ -353,6 +397,35 @@ class _OtmReader:
             else:
                 zone.extra["parent_zone_otm_id"] = parent
                 self.warn(loc, f"trust zone {zone.name!r} names an unknown parent zone {parent!r}")
+
+    def _bare_parent(self, element: Element, parent: object, loc: str) -> dict[str, object]:
+        """A component's ``parent`` written as a bare value instead of ``{trustZone: id}``: read as that
+        zone when the value is the id of exactly one trust zone and of no component; else kept in extra."""
+        ref = str(parent) if isinstance(parent, (str, int)) and not isinstance(parent, bool) else None
+        if ref is not None and ref in self.zone_of and ref not in self.element_of:
+            self.warn(loc, f"component {element.name!r} names its parent as {ref!r}, not {{trustZone: {ref!r}}}; read as that trust zone")
+            return {"trustZone": ref}
+        element.extra["parent"] = json_safe(parent)
+        self.warn(
+            loc, f"component {element.name!r} has a parent that is not {{trustZone: …}} or {{component: …}}: {parent!r}; kept in extra"
+        )
+        return {}
+
+    def _zones_in_components(self, model: Model) -> None:
+        """A trust zone whose parent is a component (StartLeft writes one for a boundary drawn inside a
+        machine): the component is kept in ``extra.parent_component``, and the zone lies within the
+        component's own zone (``extra.parent_zone``) unless the file names a parent zone as well."""
+        zone_of = {e.id: e.trust_zone for e in model.elements}
+        for zone, component, loc in self.zones_in_components:
+            eid = self.element_of.get(component)
+            if eid is None:
+                zone.extra["parent_component_otm_id"] = component
+                self.warn(loc, f"trust zone {zone.name!r} names an unknown parent component {component!r}")
+                continue
+            zone.extra["parent_component"] = eid
+            outer = zone_of.get(eid)
+            if outer and outer != zone.id and "parent_zone" not in zone.extra and "parent_zone_otm_id" not in zone.extra:
+                zone.extra["parent_zone"] = outer
 
     def _assets(self, model: Model) -> None:
         ids = self.ids_for("assets")
@@ -399,13 +472,14 @@ class _OtmReader:
                 self.report.skipped(self.file, loc, "not a component object")
                 continue
             eid, otm_id = ids[i]
-            if otm_id is not None:
-                self.element_of.setdefault(otm_id, eid)
             ours, attrs = self.split_attributes(c)
             name = one_line(c.get("name"))
             if not name:
                 name = f"Component {otm_id or i + 1}"
                 self.warn(loc, f"component has no name; called it {name!r}")
+            if otm_id is not None:
+                self.element_of.setdefault(otm_id, eid)
+                self.component_name.setdefault(otm_id, name)
             ctype = one_line(c.get("type"))
             kind = str(ours.get("kind") or "")
             if kind not in get_args(ElementKind):
@@ -428,6 +502,8 @@ class _OtmReader:
         parent_comp: dict[str, str] = {}
         for element, c, loc in comps:
             parent = c.get("parent")
+            if parent not in (None, "", {}) and not isinstance(parent, dict):
+                parent = self._bare_parent(element, parent, loc)
             zone, comp = _ref(parent, "trustZone"), _ref(parent, "component")
             if zone is not None and zone in self.zone_of:
                 element.trust_zone = self.zone_of[zone]
@@ -465,7 +541,6 @@ class _OtmReader:
                     element.extra.setdefault("assets_processed", []).append(aid)
 
     def _dataflows(self, model: Model) -> None:
-        names = {e.id: e.name for e in model.elements}
         ids = self.ids_for("dataflows", lambda f: all(str(f.get(k)) in self.element_of for k in ("source", "destination")))
         for i, f in enumerate(_list(self.data, "dataflows")):
             loc = pointer("dataflows", i)
@@ -493,14 +568,16 @@ class _OtmReader:
             for key in list(attrs):
                 if compact(key) in FLOW_ATTRIBUTES and attrs[key] not in (None, "", {}):
                     fields[compact(key)] = one_line(attrs.pop(key))
-            name = one_line(f.get("name"))
-            if not name:
-                name = f"{names[src]} to {names[tgt]}"
+            name, id_name = self.flow_name(f)
+            if not one_line(f.get("name")):
                 self.warn(loc, f"data flow has no name; called it {name!r}")
             data_ids = []
             extra = self.leftovers(
                 f, {"id", "name", "description", "source", "destination", "bidirectional", "assets", "tags", "threats"}, attrs
             )
+            if id_name:
+                extra["source_name"] = id_name
+                self.id_named_flows.append(fid)
             for ref in as_list(f.get("assets")):
                 if str(ref) in self.asset_of:
                     data_ids.append(self.asset_of[str(ref)])
@@ -524,6 +601,12 @@ class _OtmReader:
             )
             self.report.imported(self.file, self.where(loc, otm_id, fid), fid)
             self._collect(f, fid, loc)
+        if self.id_named_flows:
+            self.warn(
+                None,
+                f"{len(self.id_named_flows)} data flow(s) are named only by an id (a GUID), not by words: called by their ends "
+                f"({', '.join(self.id_named_flows)}), the id kept in extra.source_name",
+            )
         zone_of = {e.id: e.trust_zone for e in model.elements}
         for flow in model.flows:
             if zone_of.get(flow.source) != zone_of.get(flow.target) and "crosses-trust-boundary" not in flow.tags:

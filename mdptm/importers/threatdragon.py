@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
-from mdptm.base.safety import parse_json, read_input
+from mdptm.base.safety import not_utf8, parse_json, read_input
 from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.formats.interchange import (
@@ -52,6 +52,41 @@ _CELL_TYPES = re.compile(rb'"tm\.(Actor|Process|Store|Flow|Boundary|BoundaryBox)
 _OTM = re.compile(rb'(?<!\\)"otmVersion"\s*:')
 
 
+# "[S] UI Spoofing - Session Hijack": the STRIDE letter(s) an author puts in front of a title
+_TITLE_LETTERS = re.compile(r"\s*\[([STRIDE]{1,6})\]")
+_LETTER = {
+    "S": "spoofing",
+    "T": "tampering",
+    "R": "repudiation",
+    "I": "information_disclosure",
+    "D": "denial_of_service",
+    "E": "elevation_of_privilege",
+}
+
+
+# what a flow end that is no element is attached to, for the warning
+_CELL_WORDS = {"tm.BoundaryBox": "trust boundary", "tm.Boundary": "trust boundary line", "tm.Flow": "data flow", "tm.Text": "text block"}
+
+
+def _title_stride(title: str) -> list[str]:
+    """The STRIDE categories a title's leading ``[S]``/``[TI]`` tag names, or none."""
+    m = _TITLE_LETTERS.match(title)
+    return list(dict.fromkeys(_LETTER[ch] for ch in m.group(1))) if m else []
+
+
+def _tool_text(text: str, kind: str) -> bool:
+    """True when *text* is one of the texts Threat Dragon writes into a threat itself (``tool_texts``
+    of the vocabulary: *kind* ``descriptions`` or ``mitigations``), not words its author wrote."""
+    said = " ".join(text.split()).casefold().rstrip(".")
+    if not said:
+        return False
+    for pattern in section("threatdragon", "tool_texts", kind) or []:
+        words = " ".join(str(pattern).split()).casefold().rstrip(".")
+        if re.fullmatch(".+".join(re.escape(part) for part in words.split("*")), said):
+            return True
+    return False
+
+
 @dataclass
 class _Cell:
     """One diagram cell with its model data, whichever version saved it."""
@@ -85,10 +120,11 @@ class ThreatDragonImporter(Importer):
         return 0
 
     def load(self, path: Path, ctx: ImportContext) -> Model:
+        raw = read_input(path)
         try:
-            text = read_input(path).decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
+            raise InputError(not_utf8(raw, exc), file=str(path)) from None
         data = parse_json(text, file=str(path))
         if not isinstance(data, dict) or not isinstance(data.get("detail"), dict):
             raise InputError("not a Threat Dragon model (no 'detail' object)", file=str(path), locator="/")
@@ -104,6 +140,9 @@ class _TdReader:
         self.data = data
         self.report = report
         self.ids = IdMinter()
+        self._tool_mitigations: list[str] = []  # threats whose mitigation is Threat Dragon's own text
+        self._default_rated: list[str] = []  # threats that carry only the tool's texts and default severity
+        self._stride_from_title: list[str] = []  # threats with no type whose title starts with "[S]"
 
     def src(self, locator: str) -> Source:
         return Source(file=self.file, locator=locator, importer="threatdragon")
@@ -313,7 +352,14 @@ class _TdReader:
             if src is None or tgt is None:
                 missing = [w for w, r in zip(("source", "target"), resolved, strict=True) if r is None]
                 label = c.name or c.raw.get("id")
-                why = f"data flow {label!r} is not connected at its {' and '.join(missing)} (ends: {ends[0]} -> {ends[1]})"
+                every = {str(x.raw.get("id")): x for x in cells}
+                lands = [
+                    f"its {w} is the {_CELL_WORDS.get(every[e].type, 'cell')} {every[e].name or e!r}"
+                    for w, e, r in zip(("source", "target"), ends, resolved, strict=True)
+                    if r is None and e is not None and e in every
+                ]
+                said = f"; {'; '.join(lands)}" if lands else ""
+                why = f"data flow {label!r} is not connected at its {' and '.join(missing)} (ends: {ends[0]} -> {ends[1]}{said})"
                 self.report.skipped(self.file, c.pointer, why)
                 self.warn(c.pointer, why + "; its threats target the element(s) it does reach")
                 targets[str(c.raw.get("id"))] = [r for r in resolved if r]
@@ -463,6 +509,26 @@ class _TdReader:
                     if target not in threat.targets:
                         threat.targets.append(target)
                 self.report.merged(self.file, other_loc, threat.id)
+        if self._tool_mitigations:
+            self.warn(
+                None,
+                f"{len(self._tool_mitigations)} threat(s) keep the mitigation text Threat Dragon fills in itself "
+                f"({', '.join(self._tool_mitigations)}): no control made, the text kept in extra.mitigation_text",
+            )
+        if self._stride_from_title:
+            self.warn(
+                None,
+                f"{len(self._stride_from_title)} threat(s) have no type; their STRIDE category is read from the "
+                f"[S]/[T]/[R]/[I]/[D]/[E] tag in front of their title ({', '.join(self._stride_from_title)})",
+            )
+        if self._default_rated:
+            default = section("threatdragon", "default_severity")
+            self.warn(
+                None,
+                f"{len(self._default_rated)} threat(s) hold only the texts Threat Dragon writes itself and its default "
+                f"severity {default!r} ({', '.join(self._default_rated)}): not rated by their author; "
+                "risk left unassessed, the severity kept in extra",
+            )
 
     def _threat(self, model: Model, c: _Cell, t: dict[str, object], loc: str, tid: str, targets: list[str]) -> Threat:
         extra: dict[str, object] = {}
@@ -482,6 +548,10 @@ class _TdReader:
                 stride.append(mapped)
             else:
                 self.warn(loc, f"threat type {category!r} has no STRIDE counterpart; kept in extra")
+        if not category and (tagged := _title_stride(title)):
+            stride = tagged  # the author left the type empty and wrote the category in front of the title
+            extra["stride_from_title"] = True
+            self._stride_from_title.append(tid)
         status_raw = one_line(t.get("status"))
         status = "open"
         if status_raw:
@@ -502,6 +572,19 @@ class _TdReader:
                 extra["severity"] = severity
                 self.warn(loc, f"severity {severity!r} is not a severity Threat Dragon defines; kept in extra, risk left unassessed")
         mitigation = plain(t.get("mitigation"))
+        description = plain(t.get("description"))
+        tool_description = _tool_text(description, "descriptions")
+        tool_mitigation = _tool_text(mitigation, "mitigations")
+        if tool_description:
+            extra["tool_description"], description = description, ""
+        if tool_mitigation:
+            extra["mitigation_text"], mitigation = mitigation, ""
+            self._tool_mitigations.append(tid)
+        untouched = (tool_description or tool_mitigation) and not description and not mitigation
+        if risk is not None and untouched and compact(severity) == compact(section("threatdragon", "default_severity")):
+            # Threat Dragon gave the threat this severity when it made it, and nobody wrote anything in it since
+            extra["severity"], risk = severity, None
+            self._default_rated.append(tid)
         rationale = None
         control_status = {"mitigated": "implemented", "open": "planned"}.get(status)
         if status == "not_applicable" and mitigation:
@@ -532,7 +615,7 @@ class _TdReader:
         threat = Threat(
             id=tid,
             title=title,
-            description=plain(t.get("description")),
+            description=description,
             stride=stride,
             targets=list(targets),
             risk=risk,
@@ -545,7 +628,13 @@ class _TdReader:
             self.warn(loc, f"threat {tid} sits on a cell that is not an element or flow of the model")
         model.threats.append(threat)
         self.report.imported(self.file, loc, tid)
-        if mitigation and is_no_mitigation(mitigation):
+        if tool_mitigation:
+            self.report.skipped(
+                self.file,
+                loc + "/mitigation",
+                f"the text Threat Dragon fills in itself, not a mitigation; kept in extra.mitigation_text of {tid}",
+            )
+        elif mitigation and is_no_mitigation(mitigation):
             extra["mitigation_text"] = mitigation
         elif mitigation:
             cid = self.ids.claim(f"{tid}-M1")

@@ -148,6 +148,28 @@ class _ElementType:
     representation: str | None
 
 
+def _what_end(shape: _Shape | None, guid: str | None) -> str:
+    """What a flow end that is no element is attached to, for the warning: a trust boundary, another
+    shape, nothing, or a GUID the diagram does not hold."""
+    if shape is not None:
+        what = {"border_boundary": "the trust boundary", "line_boundary": "the trust boundary line", "flow": "the data flow"}
+        name = shape.name or shape.header or shape.guid
+        return f"{what.get(shape.role or '', 'the shape')} {name!r}"
+    if not guid or guid == NIL_GUID:
+        return "not connected and drawn on no element"
+    return f"a shape this diagram does not hold ({guid})"
+
+
+def _first_value(datum: object) -> str | None:
+    """The first of a ThreatMetaDatum's ``Values`` (the one the tool gives a new threat), or None."""
+    values = _kid(datum, "Values")
+    for v in _kids(values):
+        text = one_line("".join(v.itertext()))
+        if text:
+            return text
+    return None
+
+
 @dataclass
 class _KnowledgeBase:
     """What the embedded template tells about stencils, threat categories and custom threat properties."""
@@ -158,6 +180,8 @@ class _KnowledgeBase:
     threat_types: dict[str, tuple[str, str]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     manifest: dict[str, str] = field(default_factory=dict)
+    type_priority: dict[str, str] = field(default_factory=dict)  # threat type -> the Priority it is generated with
+    default_priority: str | None = None  # the first Priority the template offers, for types that name none
 
     @classmethod
     def read(cls, kb: object) -> _KnowledgeBase:
@@ -182,8 +206,13 @@ class _KnowledgeBase:
             tid = (_text(tt, "Id") or "").strip()
             if tid:
                 out.threat_types[tid] = (one_line(_text(tt, "ShortTitle")), (_text(tt, "Category") or "").strip())
+                for datum in _kids(_kid(tt, "PropertiesMetaData"), "ThreatMetaDatum"):
+                    if (_text(datum, "Name") or "").strip() == "Priority" and (first := _first_value(datum)):
+                        out.type_priority[tid] = first
         meta = _kid(_kid(kb, "ThreatMetaData"), "PropertiesMetaData")
         for datum in _kids(meta, "ThreatMetaDatum"):
+            if (_text(datum, "Name") or "").strip() == "Priority" and out.default_priority is None:
+                out.default_priority = _first_value(datum)
             label = one_line(_text(datum, "Label"))
             for key in (_text(datum, "Name"), _text(datum, "Id")):
                 if key and key.strip() and label:
@@ -334,6 +363,10 @@ class _Tm7Reader:
         self.diagram_names: dict[str, str] = {}
         self.defaulted: dict[str, list[str]] = {}  # flow property -> flows that left it at the stencil default
         self.template_priority: list[str] = []  # threats never edited: their Priority is the template's, no rating
+        # edited threats whose Priority is still the one their template gave them, and whether any threat of the
+        # file has a Priority other than its template's (then the author is taken to set priorities)
+        self.kept_priority: list[Threat] = []
+        self.priority_changed = False
 
     def src(self, locator: str) -> Source:
         return Source(file=self.file, locator=locator, importer="tm7")
@@ -554,6 +587,7 @@ class _Tm7Reader:
             if s.role in ELEMENT_ROLES:
                 by_diagram[s.diagram].append(s)
         flow_shapes = [s for s in shapes if s.role == "flow"]
+        drawn = {(s.diagram, s.guid): s for s in shapes}
         kept: list[tuple[_Shape, str, str, str]] = []
         for s in flow_shapes:
             src = self._end(s, s.source_guid, s.line[0] if s.line else None, by_diagram, "source")
@@ -561,7 +595,15 @@ class _Tm7Reader:
             if src is None or tgt is None:
                 missing = [w for w, e in (("source", src), ("target", tgt)) if e is None]
                 label = s.name or s.guid
-                why = f"data flow {label!r} has no {' and no '.join(missing)} element (dangling: {s.source_guid} -> {s.target_guid})"
+                ends = [
+                    f"its {w} is {_what_end(drawn.get((s.diagram, g or '')), g)}"
+                    for w, e, g in (("source", src, s.source_guid), ("target", tgt, s.target_guid))
+                    if e is None
+                ]
+                why = (
+                    f"data flow {label!r} has no {' and no '.join(missing)} element ({'; '.join(ends)}; "
+                    f"dangling: {s.source_guid} -> {s.target_guid})"
+                )
                 self.report.skipped(self.file, s.locator, why)
                 self.warn(s.locator, why + "; its threats target the element(s) it does reach")
                 self.lost_flows[s.guid] = [e for e in (src, tgt) if e]
@@ -662,6 +704,19 @@ class _Tm7Reader:
         for idx, (key, value) in enumerate(_entries(_kid(self.root, "ThreatInstances")), 1):
             loc = f"ThreatInstances/*[Key='{key}']"
             self._threat(model, idx, loc, value, keys, mitigation_labels)
+        if self.kept_priority and not self.priority_changed:
+            # Edited threats (a state, a justification) that all still carry the Priority their template gave
+            # them, in a file where no threat's Priority differs from its template's: nobody set a priority.
+            for threat in self.kept_priority:
+                threat.risk = None
+            n, ids = len(self.kept_priority), [t.id for t in self.kept_priority]
+            shown = ", ".join(ids[:5]) + (f" and {n - 5} more" if n > 5 else "")
+            self.warn(
+                "ThreatInstances",
+                f"{n} edited threat(s) still carry the Priority their template gives every threat of their type, and no "
+                f"threat of the file has another: the priorities were never set, so these threats are not rated (the "
+                f"priority is kept in extra): {shown}",
+            )
         if self.template_priority:
             n, ids = len(self.template_priority), self.template_priority
             shown = ", ".join(ids[:5]) + (f" and {n - 5} more" if n > 5 else "")
@@ -738,16 +793,21 @@ class _Tm7Reader:
             else:
                 self.warn(loc, f"unknown threat state {state_raw!r}; treated as open, kept in extra")
         risk = None
+        kept_template = False
         priority = one_line(prop("priority"))
         # generated by the tool and never touched: the knowledge base's priority for the threat type, not the author's
         untouched = state_raw.casefold() == "autogenerated" and "changed_by" not in extra and "modified_at" not in extra
         if priority:
             extra["priority"] = priority
             level = level_of(priority)
+            template = self.kb.type_priority.get(type_id) or self.kb.default_priority
+            if template is not None and compact(priority) != compact(template):
+                self.priority_changed = True
             if level and untouched:
                 self.template_priority.append(tid)
             elif level:
                 risk = Risk(severity=priority, level=level, scale="TMT priority (High/Medium/Low)")
+                kept_template = template is not None and compact(priority) == compact(template)
             else:
                 self.warn(loc, f"priority {priority!r} is not a risk level; kept in extra")
         rationale = plain(prop("justification"))
@@ -780,6 +840,8 @@ class _Tm7Reader:
             extra=extra,
         )
         model.threats.append(threat)
+        if kept_template:
+            self.kept_priority.append(threat)
         self.report.imported(self.file, loc, tid)
         self._controls(model, threat, loc, texts, rationale)
 

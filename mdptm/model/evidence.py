@@ -129,8 +129,11 @@ def evidence_words() -> EvidenceWords:
     lead_words = dur.get("deadline_words") or []
     deadline = re.compile(rf"(?<![\w'])(?:{_phrases(lead_words)})\s*$", re.I) if lead_words else None
     subjects = raw.get("attack_subjects") or []
-    # the attacker opens the clause, after at most two words ("An adversary must…", "Any potential attack would…")
-    attack_subject = re.compile(rf"^\W*(?:[\w'-]+\s+){{0,2}}(?:{_phrases(subjects)})(?![\w'])", re.I) if subjects else None
+    # the attacker opens the clause, after at most two words ("An adversary must…", "Any potential attack would…"),
+    # and a lead-in of at most four words ending in "that" or a comma ("This means that an adversary must…",
+    # "In this case, an attacker could…")
+    lead_in = r"(?:(?:[\w'-]+\s+){1,3}that\s+|(?:[\w'-]+\s+){0,3}[\w'-]+,\s*)?"
+    attack_subject = re.compile(rf"^\W*{lead_in}(?:[\w'-]+\s+){{0,2}}(?:{_phrases(subjects)})(?![\w'])", re.I) if subjects else None
     openers = raw.get("placeholder_openers") or []
     # after at most a short label of up to four words and a colon: "Authentication: to be defined"
     opener = re.compile(rf"^(?:[^:]{{0,40}}:\s*)?(?:{_phrases(openers)})(?![\w'])", re.I) if openers else None

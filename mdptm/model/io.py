@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticSerializationError
 
 from mdptm.base.output import _tiny_float, json_text
-from mdptm.base.safety import current_limits, parse_json, parse_yaml, read_input
+from mdptm.base.safety import current_limits, not_utf8, parse_json, parse_yaml, read_input
 from mdptm.errors import InputError
 from mdptm.model import Model
 from mdptm.model.validate import pointer
@@ -36,7 +36,7 @@ def read_structured(path: Path, *, max_bytes: int | None = None, yaml12: bool = 
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
+        raise InputError(not_utf8(raw, exc), file=str(path)) from None
     if _is_json(text, path) or not _shipped(path):
         return parse_text(text, path, yaml12=yaml12)
     from mdptm.base.datacache import cached

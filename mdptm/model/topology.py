@@ -161,9 +161,11 @@ def zone_kind(zone: TrustZone, terms: NetworkTerms | None = None) -> ZoneInfo:
 class Port:
     number: str  # "443" or "5000-5010"
     transport: str | None  # "TCP", "UDP" or None when not stated or implied
+    tentative: bool = False  # written with a doubt: "443?", "443 (to be confirmed)", "e.g. 443"
 
     def __str__(self) -> str:
-        return f"{self.transport} {self.number}" if self.transport else self.number
+        text = f"{self.transport} {self.number}" if self.transport else self.number
+        return f"{text} (not confirmed)" if self.tentative else text
 
 
 _PORT_RX = re.compile(
@@ -171,7 +173,19 @@ _PORT_RX = re.compile(
     r"(?:\s*/\s*(?P<post>tcp|udp)\b)?",
     re.IGNORECASE,
 )
-_VERSIONISH = re.compile(r"(?:v|version|tls|http|ipv|wpa|rfc|iso|iec|ieee|802|hl7|fhir|r)\s*$", re.IGNORECASE)
+_VERSIONISH = re.compile(r"(?<![a-z])(?:v|version|tls|http|ipv|wpa|rfc|iso|iec|ieee|802|hl7|fhir|r)\s*$", re.IGNORECASE)
+# a number that points elsewhere ("see table 4", "step 3") or bounds a range ("> 1024", "above 1024") is no port
+_NOT_A_PORT = re.compile(
+    r"(?:(?<![a-z])(?:see|table|tab|section|sect|figure|fig|page|p|chapter|annex|appendix|step|row|item|note|ref|"
+    r"requirement|req|above|over|below|under|than)\.?|(?<![-=])[<>]|[≤≥])\s*$",
+    re.IGNORECASE,
+)
+# words in a port text that make the number a guess: "443?", "443 (to be confirmed)", "e.g. 443", "probably 8443"
+_TENTATIVE = re.compile(
+    r"\?|\b(?:tbc|tbd|to be (?:confirmed|defined|decided|determined|agreed)|not confirmed|unconfirmed|tentative|"
+    r"provisional|probably|possibly|maybe|e\.\s*g\.?|for example|approx\w*|assumed|guess)",
+    re.IGNORECASE,
+)
 
 
 def parse_ports(port: str | None, *texts: str | None, terms: NetworkTerms | None = None) -> list[Port]:
@@ -193,12 +207,14 @@ def parse_ports(port: str | None, *texts: str | None, terms: NetworkTerms | None
             before = (text or "")[: m.start("num")].rstrip(" /:#")
             if not proto and _VERSIONISH.search(before[-8:]):
                 continue
+            if _NOT_A_PORT.search(before[-14:]):
+                continue
             if i > 0 and not proto and not re.search(r"\bports?$", before, re.IGNORECASE):
                 continue
             num = re.sub(r"\s+", "", m.group("num")).replace("–", "-")
             if not all(0 < int(n) < 65536 for n in num.split("-")):
                 continue
-            found = Port(num, proto.upper() if proto else implied)
+            found = Port(num, proto.upper() if proto else implied, i == 0 and bool(_TENTATIVE.search(text or "")))
             if all(p.number != num for p in out):
                 out.append(found)
     return out

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mdptm.base.data import JSONObject
 from mdptm.base.parallel import Inbox, background, can_fork
-from mdptm.base.safety import describe_bytes
+from mdptm.base.safety import LFS_POINTER, describe_bytes, lfs_pointer
 from mdptm.errors import InputError, MdptmError, UsageError
 from mdptm.importers.merge import merge_models
 from mdptm.model import COLLECTIONS, PLACEHOLDER, Model, provenance
@@ -49,6 +49,8 @@ def detect(path: Path, available: dict[str, Importer]) -> Importer:
         raise InputError("no such file", file=str(path)) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    if lfs_pointer(head):
+        raise InputError(LFS_POINTER, file=str(path))
     scored = sorted(((imp.sniff(path, head), name) for name, imp in available.items()), reverse=True)
     if not scored or scored[0][0] <= 0:
         suffix = path.suffix.lower()
@@ -85,6 +87,13 @@ def import_one(
         raise InputError("is a folder, not a file", file=str(path))
     if not path.exists():
         raise InputError("no such file", file=str(path))
+    if fmt:  # detect() looked at the first bytes already when the format was not named
+        try:
+            with path.open("rb") as fh:
+                if lfs_pointer(fh.read(256)):
+                    raise InputError(LFS_POINTER, file=str(path))
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
     ctx = ImportContext(report=report, profile=profile, read_ahead=read_ahead)
     try:
         model = imp.load(path, ctx)

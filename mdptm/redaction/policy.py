@@ -49,6 +49,10 @@ class Policy(BaseModel):
 
     drop: list[Sensitivity] = Field(default_factory=lambda: list(DEFAULT_DROP))
     drop_items: list[str] = Field(default_factory=list)
+    # items carrying one of these tags (any case), or whose title or name one of these patterns finds (any
+    # case, as ``patterns``), are dropped like ``drop_items``
+    drop_tags: list[str] = Field(default_factory=list)
+    drop_titles: list[str] = Field(default_factory=list)
     summarise: list[Sensitivity] = Field(default_factory=list)
     summary: str = "Details of this item are summarised in this public version."
     terms: list[str] = Field(default_factory=list)
@@ -78,7 +82,7 @@ class Policy(BaseModel):
             out.append(term)
         return list(dict.fromkeys(out))
 
-    @field_validator("patterns")
+    @field_validator("patterns", "drop_titles")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
         for i, pat in enumerate(v):

@@ -169,11 +169,31 @@ class _Redactor:
     def dropped_ids(self, model: Model) -> dict[str, str]:
         drop: dict[str, str] = {}
         wanted = set(self.policy.drop_items)
+        tags = {t.casefold().strip() for t in self.policy.drop_tags}
+        titles = [re.compile(p, self.policy.pattern_flags()) for p in self.policy.drop_titles]
         for item in all_items(model):
+            label = getattr(item, "title", None) or getattr(item, "name", None)
+            tagged = next((t for t in item.tags if t.casefold().strip() in tags), None)
+            titled = next((rx.pattern for rx in titles if isinstance(label, str) and rx.search(label)), None)
             if item.sensitivity in self.policy.drop:
                 drop[item.id] = f"sensitivity:{item.sensitivity}"
             elif item.id in wanted:
                 drop[item.id] = "drop_items"
+            elif tagged is not None:
+                drop[item.id] = f"tag:{tagged}"
+            elif titled is not None:
+                drop[item.id] = f"title:{titled}"
+        for flow in model.flows:
+            if flow.id not in drop:
+                for end in (flow.source, flow.target):
+                    if end in drop:
+                        drop[flow.id] = f"cascade:endpoint {end} dropped"
+                        break
+        # a threat against nothing but left-out components is about them: its title and description describe
+        # what the policy withholds ("SvelteFrontend process memory tampered" once the SvelteFrontend is dropped)
+        for threat in model.threats:
+            if threat.id not in drop and threat.targets and all(t in drop for t in threat.targets):
+                drop[threat.id] = f"cascade:targets {', '.join(threat.targets)} left out"
         # a control that only left-out threats relied on is what was done about them: its text tells
         # the reader what the withheld threat was ("Disable the JTAG header on the main board")
         users: dict[str, list[str]] = {}
@@ -184,12 +204,6 @@ class _Redactor:
             relied = users.get(control.id)
             if control.id not in drop and relied and all(t in drop for t in relied):
                 drop[control.id] = f"cascade:only threats {', '.join(relied)} left out"
-        for flow in model.flows:
-            if flow.id not in drop:
-                for end in (flow.source, flow.target):
-                    if end in drop:
-                        drop[flow.id] = f"cascade:endpoint {end} dropped"
-                        break
         return drop
 
     def drop(self, model: Model) -> None:
@@ -258,8 +272,9 @@ class _Redactor:
         withheld. A label the public model still holds as a title or name (a kept item of the same name), a
         model vocabulary label ("Tampering"), public names and labels put together ("Patient Records (PHI)":
         :func:`public_compound`), one of fewer than three words ("Default passwords", a phrase
-        kept text uses for itself) or words mdptm itself prints in packages ("End of support", "Coordinated
-        vulnerability disclosure": :func:`shipped_text`) is no secret."""
+        kept text uses for itself; a component's name of two words, "Zephyrine port", or one made of joined
+        parts, "AspireJavaScript.MinimalApi", is a name, not a phrase, and counts) or words mdptm itself prints
+        in packages ("End of support", "Coordinated vulnerability disclosure": :func:`shipped_text`) is no secret."""
         kept = {needle_key(label) for _, item in public.items() if (label := _label(item))}
         labels = {needle_key(v) for v in _vocabulary()}
         whole = kept | labels
@@ -271,7 +286,7 @@ class _Redactor:
             k = needle_key(title)
             if (
                 len(k) >= MIN_ITEM_NEEDLE
-                and k.count(" ") >= 2
+                and (k.count(" ") >= 2 or (self.kind_of.get(item.id) == "element" and _component_name(title, k)))
                 and k not in whole
                 and k not in shipped_text()
                 and not public_compound(k, whole)
@@ -384,6 +399,17 @@ class _Redactor:
                 for path, text in _strings(value, field):
                     for _s, _e, rule in scrubber.spans(text):
                         self.log.add(item.id, path, "stripped", rule, text[_s:_e], secret=True)
+
+
+# one word made of joined parts: "AspireJavaScript.MinimalApi", "SvelteKit-Aspire", "PumpCtl2"
+_JOINED_NAME = re.compile(r"[a-z][A-Z]|[A-Za-z][._-][A-Za-z]|[A-Za-z]\d|\d[A-Za-z]")
+
+
+def _component_name(name: str, key: str) -> bool:
+    """Whether a left-out component's name is distinctive enough to look for in kept text: two words or
+    more ("Zephyrine port", "Key store"), or one made of joined parts ("AspireJavaScript.MinimalApi"). One
+    plain word ("Browser", "Database") is kept text's own word too."""
+    return key.count(" ") >= 1 or bool(_JOINED_NAME.search(name.strip()))
 
 
 def _left_out_ids(ids: Iterable[str]) -> re.Pattern[str] | None:
@@ -607,11 +633,23 @@ def property_terms(paths: Iterable[Path], *, keep: Iterable[str] = ()) -> list[s
         props = property_values(path)
         for key in ("core:creator", "core:lastModifiedBy", "app:Manager", "app:Company", "core:description"):
             value = props.get(key, "").strip()
-            k = needle_key(value)
-            if len(k) < 3 or k in generic or any(k in kk or kk in k for kk in keep_keys):
-                continue
-            out.setdefault(value)
+            # the person alone as well: "Marguerite Okonkwo, QA lead"; in a comment, the people it names
+            # after "by", "with", "owner:" … ("Reviewed by Tobias Wren, ext. 4471")
+            people = [m.group(1) for m in _NAMED_IN_COMMENT.finditer(value)] if key == "core:description" else bare_names(value)
+            for v in (value, *people):
+                k = needle_key(v)
+                if len(k) < 3 or k in generic or any(k in kk or kk in k for kk in keep_keys):
+                    continue
+                out.setdefault(v)
     return list(out)
+
+
+# A person named in a document's comments after a word that introduces one: "Reviewed by Tobias Wren",
+# "Owner: Dana Whitlock", "with Dr. Jane Roe". Two or three capitalised words make the name.
+_NAMED_IN_COMMENT = re.compile(
+    r"(?i:\b(?:by|from|with|owner|author|reviewer|contact|cc|attn)\b\s*:?\s+)"
+    r"(?i:(?:dr|prof|mr|mrs|ms)\.?\s+)?([A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’-]+){1,2})"
+)
 
 
 def redact(model: Model, policy: Policy, *, extra_terms: Iterable[str] = ()) -> tuple[Model, RedactionLog]:

@@ -172,3 +172,26 @@ def test_an_attackers_flow_is_an_attack_path_not_traffic_to_allow() -> None:
     text = text_of(doc)
     assert "F-A (Attacker to Cloud API over HTTPS): Attacker is an attacker; the flow is an attack path" in text
     assert "may reach Cloud API" not in text and "from which device does Attacker" not in text
+
+
+@pytest.mark.parametrize(
+    ("port", "protocol", "rule_port", "asked"),
+    [
+        ("443 or 8443", "HTTPS", "TCP 443, TCP 8443", None),  # "or" was read as a version mark ("FHIR R4")
+        ("see table 4", "HTTPS", "not stated", "which port and transport"),  # a reference, not port 4
+        (">1024", "TCP", "not stated", "which port and transport"),  # a bound, not port 1024
+        ("443 (to be confirmed)", "HTTPS", "TCP 443 (not confirmed)", "only tentatively ('443 (to be confirmed)')"),
+        ("443?", "HTTPS", "TCP 443 (not confirmed)", "only tentatively"),
+        ("5000-5010", "TCP/UDP", "5000-5010", "is port 5000-5010 TCP or UDP?"),  # both named: not UDP alone
+    ],
+)
+def test_firewall_ports_are_what_the_model_states(port: str, protocol: str, rule_port: str, asked: str | None) -> None:
+    m = base(
+        elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="srv", name="Update server", kind="software")],
+        flows=[Flow(id="F-1", name="Sync", source="gw", target="srv", protocol=protocol, port=port)],
+    )
+    doc = build_guides(m)["deployment"]
+    rows = [r for r in firewall_rows(doc) if r[-1].startswith("F-1")]
+    assert rows and {r[4] for r in rows} == {rule_port}, rows
+    if asked is not None:
+        assert asked in text_of(doc)

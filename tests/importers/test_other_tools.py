@@ -52,3 +52,35 @@ def test_the_corpus_files_of_other_tools(corpus: Path, tmp_path: Path, capsys: p
         "pytm/pytm-tests-output.json": "pytm",
     }.items():
         assert words in _refused(corpus / name, tmp_path, capsys)
+
+
+def test_tmbom_and_threat_composer_files_are_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Threat Dragon's demo huskyai.tmbom.json (OWASP Threat Model Library) and an AWS Threat Composer export
+    (aws-samples/sample-aws-techbot threat-model.json, "schema": 1) were read as broken mdptm models."""
+    tmbom = tmp_path / "huskyai.tmbom.json"
+    tmbom.write_text(
+        json.dumps(
+            {
+                "$schema": "https://github.com/OWASP/www-project-threat-model-library/blob/v1.0.1/threat-model.schema.json",
+                "version": "1.0.1",
+                "scope": {"title": "Husky AI", "description": "Classifies huskies"},
+                "trust_zones": [{"symbolic_name": "prod-zone", "title": "Production Trust Zone"}],
+                "components": [{"symbolic_name": "web-service", "title": "Web Server", "trust_zone": "prod-zone"}],
+            }
+        )
+    )
+    err = _refused(tmbom, tmp_path, capsys)
+    assert "OWASP Threat Model Library" in err and "required field" not in err
+    composer = tmp_path / "threat-model.json"
+    composer.write_text(
+        json.dumps(
+            {
+                "schema": 1,
+                "applicationInfo": {"name": "Threat Model Export", "description": "A chatbot"},
+                "mitigations": [{"id": "m1", "numericId": 1, "status": "mitigationIdentified", "content": "Verify webhook signatures"}],
+                "threats": [{"id": "t1", "numericId": 1, "statement": "An attacker can send crafted webhooks", "tags": ["STRIDE-S"]}],
+            }
+        )
+    )
+    err = _refused(composer, tmp_path, capsys)
+    assert "AWS Threat Composer" in err and "no 'schema: mdptm/1' key" not in err

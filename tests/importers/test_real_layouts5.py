@@ -281,3 +281,180 @@ def test_word_numbered_steps_with_an_arrow_and_a_bracketed_colon_are_no_flow(tmp
     model, _report = checked_import(d.save(tmp_path / "flow.docx"))
     assert model.flows == [] and model.elements == []
     assert [t.title for t in model.threats] == ["Token forgery"]
+
+
+# -- threats in a table, controls as "### C1 — title" headings naming the threats they mitigate
+
+_CONTROLS_NAME_THREATS = (
+    "# Security Implementation Report\n\n## 2. Identified Threats\n\n"
+    "| ID | Threat | Category | Description | Impact |\n|----|--------|----------|-------------|--------|\n"
+    "| T1 | API Key Exposure | Exposure | The API key could be bundled in client code. | Financial loss |\n"
+    "| T2 | Unauthorized Data Access | Authorization | One user could read another's data. | Data breach |\n"
+    "| T7 | Privilege Escalation | Authorization | A user could write to admin-only tables. | Audit tampering |\n\n"
+    "## 3. Security Controls Implemented\n\n"
+    "### C1 — OpenAI API Proxy\n**Location:** `functions/identify/index.ts`  \n**Mitigates:** T1  \n"
+    "**Implementation:** The key stays a server secret.\n\n"
+    "### C2 — Row Level Security\n**Mitigates:** T2, T7  \n**Implementation:** RLS on every table.\n\n"
+    "### C7 — Role-Based Access Control\n**Mitigates:** T7  \n**Implementation:** Service role only.\n"
+)
+
+
+def test_controls_naming_the_threats_they_mitigate_by_plain_ids_link_them(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _CONTROLS_NAME_THREATS)
+    assert {t.id: t.controls for t in model.threats} == {"T1": ["C1"], "T2": ["C2"], "T7": ["C2", "C7"]}
+    assert [c.title for c in model.controls] == ["OpenAI API Proxy", "Row Level Security", "Role-Based Access Control"]
+
+
+def test_word_controls_naming_the_threats_they_mitigate_read_as_markdown(tmp_path: Path) -> None:
+    d = Doc()
+    d.heading("Identified Threats", 2)
+    d.table(
+        [
+            ["ID", "Threat", "Description"],
+            ["T1", "API Key Exposure", "The API key could be bundled in client code."],
+            ["T7", "Privilege Escalation", "A user could write to admin-only tables."],
+        ]
+    )
+    d.heading("Security Controls Implemented", 2)
+    d.heading("C1 — OpenAI API Proxy", 3)
+    d.para("Mitigates: T1")
+    d.para("Implementation: The key stays a server secret.")
+    d.heading("C2 — Row Level Security", 3)
+    d.para("Mitigates: T7")
+    d.para("Implementation: RLS on every table.")
+    model, _report = checked_import(d.save(tmp_path / "report.docx"))
+    assert {t.id: t.controls for t in model.threats} == {"T1": ["C1"], "T7": ["C2"]}
+
+
+def test_german_residual_risk_words_are_levels(tmp_path: Path) -> None:
+    text = (
+        "# Connector\n\n## Bedrohungsanalyse\n\n| Bedrohung | Gegenmaßnahme | Restrisiko |\n| --- | --- | --- |\n"
+        "| Gestohlenes Access-Token | 60 min Laufzeit, nur Hash gespeichert, sofortiger Widerruf | Missbrauch bis Ablauf |\n"
+        "| Abgefangener Autorisierungscode | PKCE S256 Pflicht, 5 min, einmalig | gering |\n"
+        "| Offene Weiterleitung über den Login | Rücksprung ausschließlich zu `/oauth/authorize` | keins bekannt |\n"
+        "| Gestohlenes Refresh-Token | Rotation | Diebstahl erst bei Wiederverwendung erkannt |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    assert [t.residual_risk.level if t.residual_risk else None for t in model.threats] == [None, "low", None, None]
+    assert model.threats[3].extra["Restrisiko"] == "Diebstahl erst bei Wiederverwendung erkannt"
+    assert len(model.controls) == 4
+
+
+# -- a failure modes analysis: plain headings over "Description:" / "Risk Assessment:" / "Mitigations:" bullets
+
+_FMA_LINES = (
+    "Description: An incorrectly implemented VM could result in an invalid fault proof.",
+    "Risk Assessment: High severity, Low likelihood.",
+    "Mitigations: Comprehensive testing of every supported instruction.",
+    "Detection: op-dispute-mon alerts on undesirable game resolutions.",
+    "Recovery Path(s): See Fault Proof Recovery.",
+)
+
+
+def _fma_markdown() -> str:
+    bullets = "".join("- **" + ln.replace(": ", ":** ", 1) + "\n" for ln in _FMA_LINES)
+    return (
+        "# Failure Modes and Recovery Path Analysis\n\n## Failure Modes and Recovery Paths\n\n"
+        f"### Incorrect Linux/MIPS emulation\n\n{bullets}\n## Components\n\n### Web server\n\n"
+        "- **Description:** Serves the dashboard.\n- **Owner:** Platform team\n"
+    )
+
+
+def test_a_failure_mode_written_as_labelled_bullets_under_a_plain_heading_in_markdown(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _fma_markdown())
+    assert [t.title for t in model.threats] == ["Incorrect Linux/MIPS emulation"]
+    fm = model.threats[0]
+    assert fm.risk is not None and (fm.risk.severity, fm.risk.likelihood, fm.risk.level) == ("High", "Low", "medium")
+    assert fm.extra["Detection"] == "op-dispute-mon alerts on undesirable game resolutions."
+    assert [c.title for c in model.controls] == ["Comprehensive testing of every supported instruction"]
+
+
+def test_a_failure_mode_written_as_labelled_bullets_under_a_plain_heading_in_word(tmp_path: Path) -> None:
+    d = Doc()
+    d.heading("Failure Modes and Recovery Paths", 2)
+    d.heading("Incorrect Linux/MIPS emulation", 3)
+    d.bullets(*_FMA_LINES)
+    d.heading("Components", 2)
+    d.heading("Web server", 3)
+    d.bullets("Description: Serves the dashboard.", "Owner: Platform team")  # no field of a threat: no threat
+    model, _report = checked_import(d.save(tmp_path / "fma.docx"))
+    assert [t.title for t in model.threats] == ["Incorrect Linux/MIPS emulation"]
+    fm = model.threats[0]
+    assert fm.risk is not None and fm.risk.level == "medium" and fm.risk.scale == "5x5"
+    # "Detection:" and "Recovery Path(s):" are fields of their own, not more text of the mitigation
+    assert fm.extra["Detection"] == "op-dispute-mon alerts on undesirable game resolutions."
+    assert fm.extra["Recovery Path(s)"] == "See Fault Proof Recovery."
+    assert [c.description or c.title for c in model.controls] == ["Comprehensive testing of every supported instruction."]
+
+
+def test_word_lines_under_a_mitigation_label_alone_stay_the_mitigation(tmp_path: Path) -> None:
+    d = Doc()
+    d.heading("Threats", 2)
+    d.heading("Threat 1: Privilege escalation", 3)
+    d.bullets("Attack: A clinician grants themselves admin rights.", "Mitigation:")
+    d.doc.add_paragraph("RLS policy on profiles: for update using (auth.uid() = id).", style="List Number 2")
+    d.doc.add_paragraph("Fix: the role column is not updatable by users.", style="List Number 2")
+    model, _report = checked_import(d.save(tmp_path / "mb.docx"))
+    (threat,) = model.threats
+    assert len(threat.controls) == 1
+    control = next(c for c in model.controls if c.id == threat.controls[0])
+    assert "RLS policy on profiles" in (control.description or control.title)
+    assert "Fix: the role column" in (control.description or control.title)
+
+
+# -- plan summaries: a threat-model section of id-led bullets, and a verification table keyed "T-03-04 (DoS)"
+
+_ID_LED_BULLETS = (
+    "# Phase 3: Admin Module - Plan 3 Summary\n\n## What Was Built\n\n### Suspend User\n"
+    "- Prevents suspending admin users (security measure)\n\n## Deviations from Plan\n\n"
+    "- **Suspension fields:** Plan expected dedicated fields.\n\n## Threat Model Mitigations\n\n"
+    "- **T-3-04 (Admin suspends another admin):** Mitigated by checking user role before suspension.\n"
+    "- **T-3-05 (Missing audit trail for user actions):** Mitigated by forcing audit log creation.\n"
+)
+
+
+def test_bullets_led_by_a_threat_id_and_title_under_a_threat_heading_in_markdown(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _ID_LED_BULLETS)
+    assert [(t.id, t.title) for t in model.threats] == [
+        ("T-3-04", "Admin suspends another admin"),
+        ("T-3-05", "Missing audit trail for user actions"),
+    ]
+    titles = {c.id: c.title for c in model.controls}
+    assert [titles[c] for t in model.threats for c in t.controls] == [
+        "checking user role before suspension",
+        "forcing audit log creation",
+    ]
+    assert any("led by a threat's id" in w for w in warnings(report))
+
+
+def test_bullets_led_by_a_threat_id_and_title_under_a_threat_heading_in_word(tmp_path: Path) -> None:
+    d = Doc()
+    d.heading("Deviations from Plan", 2)
+    d.bullets("Suspension fields: Plan expected dedicated fields.")
+    d.heading("Threat Model Mitigations", 2)
+    d.bullets(
+        "T-3-04 (Admin suspends another admin): Mitigated by checking user role before suspension.",
+        "T-3-05 (Missing audit trail for user actions): Mitigated by forcing audit log creation.",
+    )
+    d.heading("Notes", 2)
+    d.bullets("T-9 (not a threat heading): this list is under Notes.")  # no threat heading: not read so
+    model, _report = checked_import(d.save(tmp_path / "summary.docx"))
+    assert [t.id for t in model.threats] == ["T-3-04", "T-3-05"]
+    assert len(model.controls) == 2
+
+
+def test_a_verification_table_keyed_by_id_and_category_gives_those_threats(tmp_path: Path) -> None:
+    text = (
+        "---\nphase: 03-network-hardening\nprovides:\n  - ProposalCleanupHandler callback infrastructure\n---\n\n"
+        "# Phase 3 Plan 2: Summary\n\n## Threat Model Verification\n\n"
+        "| Threat ID | Mitigation | Status |\n|-----------|-----------|--------|\n"
+        "| T-03-04 (DoS) | OnProposalTimeoutCleanup → ChangeTransactionState(FAILED) → ReleaseNonce | Implemented |\n"
+        "| T-03-05 (EoP) | FireProposalCleanupCallbacks NOT called from certificate path | Verified |\n"
+    )
+    model, report = load_text(tmp_path, text)
+    assert [(t.id, t.title, t.stride) for t in model.threats] == [
+        ("T-03-04", "Denial of service (T-03-04)", ["denial_of_service"]),
+        ("T-03-05", "Elevation of privilege (T-03-05)", ["elevation_of_privilege"]),
+    ]
+    assert len(model.controls) == 2 and model.flows == []
+    assert any("from its id and STRIDE category" in w for w in warnings(report))

@@ -22,6 +22,9 @@ from mdptm.model.evidence import affirmed
         ("Kubernetes allows all external traffic by default. Attackers can exploit these situations", "exploit"),
         ("An adversary must either have root-exploited the device or compromised the app", "exploit"),
         ("Any potential attack would require relayed broadcasts to persist", "broadcast"),
+        # the Exposure Notifications FAQ (corpus, M-9): a lead-in before the attacker is still the attack
+        ("This means that an adversary must either have root-exploited the device or compromised the app", "exploit"),
+        ("In this case, an attacker could disable logging on the device", "logging"),
     ],
 )
 def test_keyword_in_the_wrong_sense_is_not_affirmed(text: str, keyword: str) -> None:
@@ -37,6 +40,8 @@ def test_keyword_in_the_wrong_sense_is_not_affirmed(text: str, keyword: str) -> 
         ("Nightly backups; the biomed tool can restore the configuration", "restore"),
         ("Signed firmware-update packages", "update"),
         ("Rate limiting stops an attacker from flooding the server", "rate limit"),  # the measure comes first
+        ("To prevent this, the firewall blocks the attacker's address", "firewall"),
+        ("We ensure that logging records every attacker action", "logging"),
     ],
 )
 def test_keyword_in_its_sense_is_affirmed(text: str, keyword: str) -> None:

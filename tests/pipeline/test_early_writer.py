@@ -66,10 +66,20 @@ def test_the_early_writer_writes_what_one_process_writes_with_a_previous_version
     assert files_of(tmp_path / "two.internal") == files_of(tmp_path / "one.internal")
 
 
-def _gone(children: list[int]) -> None:
-    for pid in children:  # stopped or finished, and reaped before build() returned
+def _fails_alike(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, list[int]]:
+    """Build *project* in one process, then with every job forked: both must fail with the same error;
+    returns it and the pids of the children forked, each of which must be gone (reaped) by then."""
+    with sequential(), pytest.raises(InputError) as one:
+        build(project, tmp_path / "one")
+    monkeypatch.setattr(mdptm.pipeline.publish, "PARALLEL_ITEMS", 0)
+    children = count_forks(monkeypatch)
+    with pytest.raises(InputError) as two:
+        build(project, tmp_path / "two")
+    assert str(two.value) == str(one.value)
+    for pid in children:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
+    return str(two.value), children
 
 
 @needs_fork
@@ -79,15 +89,9 @@ def test_a_redaction_that_fails_stops_the_internal_mapping(tmp_path: Path, monke
     project = tmp_path / "project"
     shutil.copytree(SAMPLES / "infusion-pump", project)
     (project / "redaction.yaml").write_text("terms: [unclosed\n", encoding="utf-8")
-    with sequential(), pytest.raises(InputError) as one:
-        build(project, tmp_path / "one")
-    monkeypatch.setattr(mdptm.pipeline.publish, "PARALLEL_ITEMS", 0)
-    children = count_forks(monkeypatch)
-    with pytest.raises(InputError) as two:
-        build(project, tmp_path / "two")
-    assert str(two.value) == str(one.value) and "redaction.yaml" in str(two.value)
+    message, children = _fails_alike(project, tmp_path, monkeypatch)
+    assert "redaction.yaml" in message
     assert len(children) == 1  # the mapping had started; the writer never did
-    _gone(children)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
 
 
@@ -98,13 +102,7 @@ def test_a_framework_that_fails_is_the_same_error_with_the_mapping_forked(tmp_pa
     (project / "broken.yaml").write_text("id: broken\nclauses: [1, 2\n", encoding="utf-8")
     settings = project / "mdptm.yaml"
     settings.write_text(settings.read_text().replace("frameworks: [cra-annex-i,", "frameworks: [broken.yaml, cra-annex-i,"))
-    with sequential(), pytest.raises(InputError) as one:
-        build(project, tmp_path / "one")
-    monkeypatch.setattr(mdptm.pipeline.publish, "PARALLEL_ITEMS", 0)
-    children = count_forks(monkeypatch)
-    with pytest.raises(InputError) as two:
-        build(project, tmp_path / "two")
-    assert str(two.value) == str(one.value) and "broken.yaml" in str(two.value)
+    message, children = _fails_alike(project, tmp_path, monkeypatch)
+    assert "broken.yaml" in message
     assert children  # the mapping was forked
-    _gone(children)
     assert not (tmp_path / "two").exists()

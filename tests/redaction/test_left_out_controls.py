@@ -92,3 +92,53 @@ def test_corpus_withheld_threat_takes_its_own_mitigation_along(tmp_path: Path) -
     assert len(words) > 12
     assert not holds(text, " ".join(words[:10]))
     assert not holds(text, " ".join(words[-10:]))
+
+
+def test_policy_drops_by_tag_and_by_title_pattern() -> None:
+    """A Threat Dragon or OTM model has no sensitivity field: a maker withholds a threat by a tag it carries
+    or by its title. The control only that threat relied on goes with it."""
+    m = Model.model_validate(yaml.safe_load(MODEL))
+    m.threats[0].tags = ["Embargoed"]
+    public, log = redact(m, Policy(drop_tags=["embargoed"]))
+    assert "T-1" in log.dropped and "C-1" in log.dropped  # C-1 was only T-1's
+    assert any(e.item == "T-1" and e.rule == "tag:Embargoed" for e in log.entries)
+    public, log = redact(Model.model_validate(yaml.safe_load(MODEL)), Policy(drop_titles=[r"\bdebug\b"]))
+    assert {t.id for t in public.threats} == {"T-1"}
+    assert any(e.item == "T-2" and e.rule == r"title:\bdebug\b" for e in log.entries)
+    assert "C-3" not in {c.id for c in public.controls}
+
+
+def test_a_drop_titles_pattern_must_be_valid() -> None:
+    with pytest.raises(ValueError, match="not a valid regular expression"):
+        Policy(drop_titles=["(unclosed"])
+
+
+def test_a_threat_against_only_left_out_components_goes_with_them() -> None:
+    """SvelteKit .tm7 with the SvelteFrontend element dropped: 'SvelteKit-Aspire.SvelteFrontend Process Memory
+    Tampered' stayed in the PTM and the guides, naming the component the policy withheld."""
+    m = Model.model_validate(yaml.safe_load(MODEL))
+    m.elements.append(m.elements[0].model_copy(update={"id": "E2", "name": "Zephyrine board"}))
+    m.threats.append(m.threats[0].model_copy(update={"id": "T-3", "title": "Zephyrine board tampered", "targets": ["E2"]}))
+    m.threats.append(m.threats[0].model_copy(update={"id": "T-4", "title": "Both", "targets": ["E1", "E2"], "controls": ["C-4"]}))
+    public, log = redact(m, Policy(drop_items=["E2"]))
+    assert "T-3" in log.dropped and "T-4" not in log.dropped  # T-4 is also about the kept pump
+    assert any(e.item == "T-3" and e.rule == "cascade:targets E2 left out" for e in log.entries)
+    kept = next(t for t in public.threats if t.id == "T-4")
+    assert kept.targets == ["E1"] and "1 component" in (kept.description or "")
+
+
+@pytest.mark.parametrize(
+    ("name", "scrubbed"),
+    [("Zephyrine port", True), ("AspireJavaScript.MinimalApi", True), ("Browser", False)],
+)
+def test_a_left_out_components_name_is_scrubbed_from_kept_text(name: str, scrubbed: bool) -> None:
+    """A kept threat against the pump and a dropped component names that component in its description: a
+    two-word name, or one of joined parts, is a name to withhold; one plain word is kept text's own word."""
+    m = Model.model_validate(yaml.safe_load(MODEL))
+    m.elements.append(m.elements[0].model_copy(update={"id": "E2", "name": name}))
+    m.threats[0].targets = ["E1", "E2"]
+    m.threats[0].description = f"Reached through the {name} of the pump."
+    public, log = redact(m, Policy(drop_items=["E2"]))
+    text = next(t for t in public.threats if t.id == "T-1").description or ""
+    assert (name not in text) == scrubbed, text
+    assert ("[redacted]" in text) == scrubbed

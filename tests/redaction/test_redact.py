@@ -402,6 +402,23 @@ def test_property_terms_take_people_not_tools_nor_the_manufacturer(tmp_path: Pat
     assert terms == ["Jane Roe", "J. Roe", "for Project Kestrel"]
 
 
+def test_property_terms_take_the_person_alone_too(tmp_path: Path, model: Model) -> None:
+    """A comment "Reviewed by Tobias Wren, ext. 4471" was one term: the name alone in a threat description
+    was published. The people a comment names, and an author with a role, are terms by themselves."""
+    d = docx.Document()
+    d.core_properties.author = "Marguerite Okonkwo, QA lead"
+    d.core_properties.comments = "Reviewed by Tobias Wren, ext. 4471; owner: Dana Whitlock. Approved for release."
+    d.save(str(tmp_path / "a.docx"))
+    terms = property_terms([tmp_path / "a.docx"])
+    assert {"Marguerite Okonkwo", "Tobias Wren", "Dana Whitlock"} <= set(terms)
+    assert "Approved" not in " ".join(t for t in terms if not t.startswith("Reviewed"))
+    m = model.model_copy(deep=True)
+    m.threats[1].description = "Found in the review with Tobias Wren and Marguerite Okonkwo."
+    public, _ = redact(m, Policy(), extra_terms=terms)
+    text = public.threats[1].description or ""
+    assert "Tobias" not in text and "Okonkwo" not in text, text
+
+
 def test_evidence_references_are_identifiers_everywhere(model: Model) -> None:
     m = model.model_copy(deep=True)
     m.controls[0].verification = ["VT-112 penetration test"]

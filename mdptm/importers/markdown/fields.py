@@ -26,6 +26,7 @@ class _Fields:
     values: dict[str, list[str]] = field(default_factory=dict)
     links: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # field -> label as written
+    written: dict[str, str] = field(default_factory=dict)  # field -> its first label as written, in a list too
     lead: list[str] = field(default_factory=list)  # text before any label
     tables: list[MdTable] = field(default_factory=list)
     others: list[MdBlock] = field(default_factory=list)

@@ -12,6 +12,7 @@ from mdptm.importers.markdown.document import (
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
 from mdptm.importers.markdown.state import _ReaderState
 from mdptm.importers.markdown.words import _CHECK_BOX, _LABEL_END
+from mdptm.importers.tabular.lists import id_led_threat
 from mdptm.importers.tabular.records import first_sentence
 from mdptm.importers.tabular.vocab import (
     clean_text,
@@ -100,6 +101,14 @@ class ListReading(_ReaderState):
                 self.emit_item(fields, it.line, ctx, ctx.stride, title=title)
             return
         if self.arrow_list(lst, where):
+            return
+        led = [id_led_threat(it.all_text(), heading, self.file, self.loc(it.line, "list item"), ctx.view) for it in lst.items]
+        if led and all(led):
+            # "- **T-3-04 (Admin suspends another admin):** Mitigated by …" under "Threat Model Mitigations"
+            for rec in led:
+                assert rec is not None
+                self.b.records.append(rec)
+            self.b.warn(where, f"list of {len(led)} item(s) led by a threat's id and title read as those threats")
             return
         if any(self.label_of(it.lead.bold_lead) or it.lead.bold_lead for it in lst.items):
             self.b.report.skipped(self.file, where, "list of bold terms (definitions or emphasis): not threat-model records")

@@ -35,6 +35,11 @@ from mdptm.model import View
 # A paragraph made only of template slots: "{{THREAT_TABLE}}", "{{ASSETS}} {{FLOWS}}".
 _GLOSS = re.compile(r"\s*\([^()]+\)\s*$")
 _LEGEND_ITEM = re.compile(r"^\s*[^\w\s*\[\]()]{1,3}\s*(?:[=:–—-]\s*)?\w")  # "✅ Implemented", "⚠️ = Partial"
+# Labels that open a threat block only beside a field only a threat has (Word's FieldBlocks reads them alike)
+_GENERIC_LABELS = {"description", "details", "problem", "issue", "summary"}
+_THREAT_FIELDS = ("mitigation", "risk", "likelihood", "impact", "severity", "stride", "residual_risk", "vector", "status")
+# "T2, T7", "TH-03 and TH-04": the ids of threats named in a line of text
+_THREAT_REFS = re.compile(r"\b[A-Z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?\b")
 # "4/5 (Strong - …)": a rating on a scale written before anything else
 _RATING_LEAD = re.compile(r"^\s*\d+(?:\.\d+)?\s*/\s*\d+\b")
 _SLOTS = re.compile(r"(?:\{\{[^{}]*\}\}\s*)+")
@@ -349,7 +354,15 @@ class BlockReader(ListReading, TableReading):
                 for child in sec.children:
                     self.section(child, here)
                 return
-            if self.is_threat_block(fields) and asset is None:
+            if self.is_threat_block(fields) and asset is None and self.only_described(fields, title):
+                # "### Web server" over "**Description:** Serves the dashboard.": a description and no field a
+                # threat has (mitigation, risk, impact …) under a heading that names no threat: no threat
+                why = f"{fields.labels.get('description', 'Description')!r} with no field of a threat under {title[:60]!r}: not a threat"
+                self.b.report.skipped(self.file, where, why)
+                for blk in sec.blocks:
+                    if not isinstance(blk, Para) and not isinstance(blk, MdList):
+                        self.block(blk, here, owner=title)
+            elif self.is_threat_block(fields) and asset is None:
                 if self.has_threat_children(sec) and "mitigation" not in fields.values:
                     self.b.report.skipped(
                         self.file,
@@ -605,6 +618,16 @@ class BlockReader(ListReading, TableReading):
     def is_threat_block(self, fields: _Fields) -> bool:
         return any(f in fields.values for f in self.words["threat_labels"])
 
+    def only_described(self, fields: _Fields, title: str) -> bool:
+        """A block opened by a generic label ("Description", "Details") under a heading that names no threat, and
+        with no field only a threat has: the description of something else (a component, a tool), as in Word."""
+        written = norm_text(fields.written.get("description", ""))
+        if written not in _GENERIC_LABELS:
+            return False
+        if set(norm_text(title).split()) & {"threat", "threats", "scenario", "attack", "abuse", "misuse", "risk", "hazard"}:
+            return False
+        return not any(f in fields.values for f in _THREAT_FIELDS)
+
     # -- fields of a block
 
     def fields(self, blocks: list[MdBlock]) -> _Fields:
@@ -618,6 +641,7 @@ class BlockReader(ListReading, TableReading):
                 label, rest = got if got is not None else (None, "")
                 if label is not None:
                     out.labels.setdefault(label, one_line(inl.bold_lead or inl.text.partition(":")[0]))
+                    out.written.setdefault(label, out.labels[label])
                     for part_label, part in self.split_labels(label, rest):
                         part_label = self.rating_of_measures(part_label, part, inl.bold_lead or label)
                         current = part_label
@@ -632,6 +656,7 @@ class BlockReader(ListReading, TableReading):
                     for it, (lab, rest) in zip(blk.items, labelled, strict=True):
                         if lab is not None:
                             out.labels.setdefault(lab, lab)
+                            out.written.setdefault(lab, one_line(it.lead.bold_lead or it.lead.text.partition(":")[0]))
                             nested = "\n".join(sub.all_text() for ch in it.children for sub in ch.items)
                             for part_label, part in self.split_labels(lab, "\n".join(x for x in (rest, nested) if x)):
                                 part_label = self.rating_of_measures(part_label, part, it.lead.bold_lead or lab)
@@ -766,10 +791,19 @@ class BlockReader(ListReading, TableReading):
             got = self.heading_id(link_text, "threat")
             if got is not None:
                 back.append(got[0])
-        if "threats" in fields.values:
+        plain = [] if back or fields.links.get("threats") else _THREAT_REFS.findall(fields.text("threats"))
+        if plain:
+            # "**Mitigates:** T2, T7" written as plain ids: the control names the threats it mitigates, and the
+            # resolver links them as it does a control table's "Threats" column (Word reads the same line so)
+            rec.values["threats"] = ", ".join(dict.fromkeys(plain))
+            rec.headers["threats"] = fields.labels.get("threats", "threats")
+        elif "threats" in fields.values:
             self.control_backlinks[cid] = (list(dict.fromkeys(back)), where)
             written = fields.labels.get("threats", "threats")
             rec.extra[written] = ", ".join(dict.fromkeys(back)) or one_line(fields.text("threats"))
+        self.control_tail(fields, ctx, title)
+
+    def control_tail(self, fields: _Fields, ctx: _Ctx, title: str) -> None:
         for blk in fields.tables + fields.others:
             self.block(blk, ctx, owner=title)
 

@@ -24,6 +24,8 @@ from mdptm.model import Model
 _ASIDE = re.compile(r"^\s*(additional|other|further|general)\s+(concerns?|issues?|notes?|observations?|considerations?|remarks?)\s*$", re.I)
 _PREFIX = re.compile(r"^\s*(?:[-*•·▪◦‣]|\(?\d+[.)]|[a-z][.)])\s+")
 _ID = re.compile(r"^\s*([A-Z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[:.\-–—)]\s+(\S.*)$", re.S)
+# Fields only a threat has: with them, a block opened by "Description: …" under a plain heading is a threat
+_THREAT_ONLY = {"controls", "risk", "risk.level", "risk.likelihood", "risk.severity", "residual_risk", "stride", "patient_harm"}
 # "Threat: Phishing", "Threat – Phishing": a word, a colon or a dash, the rest (Markdown's state.heading_id alike)
 _WORDED = re.compile(r"^\s*(?P<word>[A-Za-z ]{2,24}?)\s*[:：\-–—]\s+(?P<rest>\S.*)$")
 _LEAD = re.compile(r"^\s*([^:–—]{2,60}?)\s*(?::|\s[-–—]\s)\s*(\S.*)$", re.S)
@@ -395,6 +397,10 @@ class _Block:
     tentative: bool = False
     level: int = 0
     asset: str = ""  # the asset an "Asset n: name" heading names, when the block opened under one
+    # opened by "Description: …" under a heading naming no threat: a threat only with a field only threats have
+    described: bool = False
+    labelled: bool = False  # a line "Label: value" naming a field was read in the block
+    bare_open: bool = False  # the open field was opened by its label alone: the lines below are its text
 
 
 def heading_threat_id(text: str, kind: str = "threat") -> tuple[str, str] | None:
@@ -406,6 +412,31 @@ def heading_threat_id(text: str, kind: str = "threat") -> tuple[str, str] | None
 
     found = heading_id(one_line(text), kind, markdown_words())
     return found if found is not None and found[1] else None
+
+
+# "T-3-04 (Admin suspends another admin): Mitigated by …": a threat's id, its title in brackets, what is said of it
+_ID_LED = re.compile(r"^\s*(?P<id>[A-Za-z]{1,6}[-_.]?\d[\w.-]*)\s*\((?P<title>[^()]{2,150})\)\s*[:–—]\s*(?P<rest>\S.*)$", re.S)
+_MITIGATED = re.compile(r"^\s*(?:mitigated|addressed|countered|handled)\s+(?:by|through|via|with)\s+|^\s*mitigations?\s*:\s*", re.I)
+
+
+def id_led_threat(text: str, heading: str, file: str, locator: str, view: str | None = None) -> RowRecord | None:
+    """A list item led by a threat's id and its title in brackets, under a heading about threats ("Threat Model
+    Mitigations": "T-3-04 (Admin suspends another admin): Mitigated by checking the role …"): that threat, the
+    words after it its mitigation when they say so ("Mitigated by …"), else its description. None otherwise."""
+    if "threat" not in norm_text(heading).split() and "threats" not in norm_text(heading).split():
+        return None
+    m = _ID_LED.match(one_line(text))
+    if m is None or heading_threat_id(f"{m.group('id')} {m.group('title')}") is None:
+        return None
+    values = {"id": m.group("id"), "title": one_line(m.group("title"))}
+    rest = m.group("rest").strip()
+    said = _MITIGATED.match(rest)
+    if said is not None:
+        values["controls"] = rest[said.end() :].strip().rstrip(".")
+    else:
+        values["description"] = rest
+    headers = {"id": "list item", "title": "list item", **({"controls": "mitigated by"} if said else {"description": "list item"})}
+    return RowRecord(kind="threat", file=file, locator=locator, values=values, headers=headers, extra={}, view=view)
 
 
 def _bare_labels() -> dict[str, dict[str, str]]:
@@ -473,6 +504,11 @@ class FieldBlocks:
             if self._opens_threat(t, self.block.title):
                 self.block.tentative = False
                 self._drop_parents(self.block.level)
+            elif self._describes(t):
+                # "Description: …" under a heading that names no threat: a threat only if a field only threats
+                # have follows ("Mitigations: …", "Risk Assessment: …"), as in Markdown; else read as before
+                self.block.tentative = False
+                self.block.described = True
             else:
                 self.block = None  # a heading over prose: read as any paragraph is
         if self.block is not None and self.block.headed:
@@ -536,7 +572,14 @@ class FieldBlocks:
         if bare in self._strong or head in self._strong:
             return True
         named = set(norm_text(heading).split()) & {"scenario", "attack", "threat", "abuse", "misuse", "risk", "hazard"}
-        return bool(named) and (bare in ("description", "details") or head in ("description", "details"))
+        return bool(named) and self._describes(line)
+
+    @staticmethod
+    def _describes(line: str) -> bool:
+        """ "Description: …" or "Details: …" (or the label alone): a block's description."""
+        bare = norm_text(one_line(line).strip(" *_:"))
+        head = norm_text(line.partition(":")[0]) if ":" in line[:40] else ""
+        return bare in ("description", "details") or head in ("description", "details")
 
     def _drop_parents(self, level: int) -> None:
         """A threat under a heading whose own section also read as one ("## Disruption" with a concern,
@@ -639,8 +682,15 @@ class FieldBlocks:
             said = self._bare.get(block.kind, {}).get(norm_text(bare))
             if said is not None:
                 block.open_field = said if said != "extra:" else "extra:" + bare
+                block.bare_open = True
                 return
-        if m is not None and "\n" not in label and len(label.split()) <= 4 and (fname is not None or not value):
+        # "Detection: …", "Recovery Path(s): …" after "Description: …" / "Mitigations: …" lines: a field of its own
+        # (kept in extra, as Markdown keeps "**Detection:**"), never more text of the field above it
+        # ("Mitigation:" alone over "1. RLS policy on profiles: …" items: those lines are the mitigation's own)
+        own = bool(value) and block.labelled and not block.bare_open and label[:1].isupper() and len(label) <= 40
+        if m is not None and "\n" not in label and len(label.split()) <= 4 and (fname is not None or not value or own):
+            block.labelled = block.labelled or fname is not None
+            block.bare_open = not value
             if fname == "title" or (block.kind == "threat" and fname == "id"):
                 fname = "description" if fname == "title" else fname  # the heading titles it: "Scenario:" describes
             key = fname or "extra:" + label
@@ -688,7 +738,9 @@ class FieldBlocks:
         if block.headed:
             # A heading with a threat's id over at least one field of the threat: that threat. A heading alone
             # (its threat defined in a table below) gives its lines back.
-            if set(v) - {"id"} or (block.kind == "control" and block.extra):
+            if block.described and not set(v) & _THREAT_ONLY:
+                self.replay.extend(block.lines)  # "Description: …" of a component or a tool: no threat
+            elif set(v) - {"id"} or (block.kind == "control" and block.extra):
                 values = dict(v)
                 if block.asset and values.get("description"):
                     # under "Asset 1: Image repository" the heading names the asset, the threat's text titles it
@@ -725,4 +777,4 @@ class FieldBlocks:
         self.replay.extend(block.lines)
 
 
-__all__ = ["FieldBlocks", "ListThreats"]
+__all__ = ["FieldBlocks", "ListThreats", "id_led_threat"]

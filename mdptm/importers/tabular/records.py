@@ -535,17 +535,25 @@ class SourceBuilder:
         for rec in grp.records:
             v = rec.values
             target = one_line(v.get("targets", ""))
-            if not target or is_empty(self.vocab, target) or "stride" not in v:
-                continue
+            rid = one_line(v.get("id", ""))
+            if is_empty(self.vocab, target):
+                target = ""
+            if "stride" not in v or not (target or (rid and v.get("controls", "").strip())):
+                continue  # no component: only a row with its id and its mitigation ("T-03-04 (DoS) | cleanup | Implemented")
             said = [f for f in ("controls", "status", "acceptability") if v.get(f, "").strip() and not is_empty(self.vocab, v[f])]
-            if "controls" not in said and not (said and one_line(v.get("id", ""))):
+            if "controls" not in said and not (said and rid):
                 continue
             got = parse_stride(self.vocab, v["stride"])
             if not got.ok or not got.value:
                 continue
-            v["title"] = f"{stride_title(got.value[0])} of {target}"
-            rec.headers["title"] = "STRIDE and component"
-            self.warn(rec.locator, f"row has no threat text; titled {v['title']!r} from its STRIDE and component")
+            if target:
+                v["title"] = f"{stride_title(got.value[0])} of {target}"
+                rec.headers["title"] = "STRIDE and component"
+                self.warn(rec.locator, f"row has no threat text; titled {v['title']!r} from its STRIDE and component")
+            else:
+                v["title"] = f"{stride_title(got.value[0])} ({rid})"
+                rec.headers["title"] = "STRIDE and id"
+                self.warn(rec.locator, f"row has no threat text; titled {v['title']!r} from its id and STRIDE category")
             titled = True
         return titled
 

@@ -71,6 +71,11 @@ _ID_LIST = re.compile(rf"(?:{_ID_ONE}(?:\s*[–—]\s*{_ID_ONE})?)(?:\s*[,;/\n]\
 _DENIES = re.compile(r"\b(?:not?|non|never|don'?t|do not|nicht|kein|keine|pas)\b|\bnon-?public|\bunpublish", re.I)
 
 
+# Markings that, as the whole value of some other field, more often describe access or a licence.
+_NOT_MARKINGS_ALONE = frozenset({"restricted", "proprietary"})
+_LABEL_LINE = re.compile(r"^[ \t]*([A-Za-z][\w ]{0,29}?)[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*$", re.M)
+
+
 class RowFields:
     """Reads row records of one source; *warn* reports a value kept as written (locator, message)."""
 
@@ -86,7 +91,10 @@ class RowFields:
     def read(self, kind: str, rec: RowRecord) -> Read:
         """The fields, extra columns and references *rec* gives an item of *kind*."""
         reader: Callable[[RowRecord], Read] = getattr(self, f"_{kind}")
-        return reader(rec)
+        got = reader(rec)
+        if "sensitivity" not in got[0]:
+            self._marked_field(rec, got[0], got[1])
+        return got
 
     # -- what every kind shares
 
@@ -138,8 +146,6 @@ class RowFields:
             self._sensitivity(rec, fields)
         else:
             self._sheet_sensitivity(rec, fields)
-        if "sensitivity" not in fields:
-            self._marked_field(rec, fields)
         if label is not None and label in v:
             fields[label] = clean_text(v[label]) if label == "text" else one_line(v[label])
         return v, fields, extra
@@ -170,15 +176,19 @@ class RowFields:
             f"sensitivity {one_line(raw)[:80]!r} (column {header!r}) {why}: read as confidential, so not published",
         )
 
-    def _marked_field(self, rec: RowRecord, fields: dict[str, Any]) -> None:
-        """A field mdptm has no column for whose whole value is a marking that sets the item apart
-        ("**Visibility:** Internal only", "Distribution | Not for distribution", "Handling: NDA only";
-        ``withheld_markers`` in sections.yaml): the item is read as that sensitivity, never published by a guess.
-        The warning names the field."""
-        for label, value in rec.extra.items():
+    def _marked_field(self, rec: RowRecord, fields: dict[str, Any], extra: dict[str, Any]) -> None:
+        """A field kept in extra (mdptm has no column for it, or did not understand its value) whose whole value
+        is a marking that sets the item apart ("**Visibility:** Internal only", "Handling | NDA only",
+        "Classification: TLP:AMBER"; ``withheld_markers`` in sections.yaml): the item is read as that
+        sensitivity, never published by a guess. The warning names the field. "Restricted" and "Proprietary"
+        alone also describe access or a licence ("Access: Restricted", "License: Proprietary"): no marking."""
+        # a "Label: value" line of its own that a document reader left in the description ("Visibility: Internal only")
+        lines = [(m.group(1), m.group(2)) for m in _LABEL_LINE.finditer(str(fields.get("description") or ""))]
+        for label, value in [*extra.items(), *lines]:
             if not isinstance(value, str) or len(value) > 60:
                 continue
-            level = self._markers.get(marker_key(value))
+            key = marker_key(value)
+            level = self._markers.get(key) if key not in _NOT_MARKINGS_ALONE else None
             if level is None:
                 continue
             fields["sensitivity"] = level

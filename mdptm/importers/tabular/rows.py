@@ -18,6 +18,7 @@ from mdptm.importers.tabular.vocab import (
     one_line,
     ordinal,
     parse_risk,
+    parse_stride,
 )
 
 
@@ -251,6 +252,11 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             for fname, value, header in defaults:
                 values[fname] = value
                 headers[fname] = header
+        bracket = _ID_CATEGORY.match(one_line(values.get("id", ""))) if block.kind == "threat" and "stride" not in values else None
+        if bracket is not None and parse_stride(vocab, bracket.group(2)).value:
+            # "T-03-04 (DoS)" in the id column: the threat's id, and its STRIDE category in brackets
+            values["id"], values["stride"] = bracket.group(1), bracket.group(2)
+            headers["stride"] = headers.get("id", "id")
         texts_said = [values[f].strip() for f in ("title", "description", "name") if values.get(f, "").strip()]
         if block.kind in ("threat", "control") and texts_said and all(_NUMBER.match(t) for t in texts_said):
             # "Likelihood \ Impact | 1 | 2 | 3": the head of a matrix under the register, its "title" a number
@@ -324,6 +330,7 @@ def _lists_below(g: Grid, block: Block, vocab: Vocabulary) -> list[int]:
 
 
 _NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)?%?$")
+_ID_CATEGORY = re.compile(r"^\s*([A-Za-z]{1,8}[-_.]?\d[\w.-]*)\s*\(([^()]{1,40})\)\s*$")  # "T-03-04 (DoS)"
 
 
 def _names_no_items(caption: str, vocab: Vocabulary) -> str | None:

@@ -151,6 +151,7 @@ class Vocabulary:
     planned_mitigations: frozenset[str] = frozenset()  # mitigation labels and headers of proposed controls
     implemented_mitigations: frozenset[str] = frozenset()  # ... and of controls said to be in place
     status_not_applicable: frozenset[str] = frozenset()  # "nothing here" words that in a status cell mean not applicable
+    status_deferral: re.Pattern[str] | None = None  # words after a done status that take it back ("Implemented in the next release")
     all_targets: frozenset[str] = frozenset()  # a target cell naming every element ("All components")
     flow_security_none: frozenset[str] = frozenset()  # a flow's encryption/authentication cell saying there is none
     flow_security_unknown: frozenset[str] = frozenset()  # ... or saying nothing
@@ -310,6 +311,7 @@ class ValueTerms(_Terms):
     flow_security_unknown: list[str]
     planned_mitigations: list[str] = Field(default_factory=list)
     implemented_mitigations: list[str] = Field(default_factory=list)
+    status_deferrals: list[str] = Field(default_factory=list)
     linddun: dict[str, list[str]] = Field(default_factory=dict)
 
 
@@ -460,6 +462,7 @@ def load_vocabulary() -> Vocabulary:
         summary_rows=_words(values.get("summary_rows", [])),
         note_rows=_words(values.get("note_rows", [])),
         status_not_applicable=frozenset(str(w).strip().lower() for w in values["status_not_applicable"]),
+        status_deferral=_phrase_rx(values.get("status_deferrals", [])),
         planned_mitigations=_words(values.get("planned_mitigations", [])),
         implemented_mitigations=_words(values.get("implemented_mitigations", [])),
         all_targets=frozenset(str(w).casefold() for w in values["all_targets"]),
@@ -731,7 +734,26 @@ def parse_choice(vocab: Vocabulary, table: str, text: str | None) -> Parsed[str 
         if hit is None and first is not None and len(first.group(1).split()) <= 4:
             # "Accepted. Any report of wrong-patient display is treated as …": the status, then why
             hit = vocab.tables[table].exact(first.group(1))
+    if hit in _DONE.get(table, ()) and text is not None:
+        # "Implemented?", "Mitigated in the next release", "Implemented - planned for v2": the words after
+        # the status take it back; a question states none, a deferral is not done yet
+        rest = re.split(r"\.\s+", text.strip(), maxsplit=1)[0]  # its first sentence: "Mitigated. X is planned for 2.0" is done
+        if rest.endswith("?"):
+            return Parsed(None, False)
+        if vocab.status_deferral is not None and vocab.status_deferral.search(rest):
+            return Parsed("planned" if table == "control_status" else "open")
     return Parsed(hit, hit is not None)
+
+
+# The statuses that say a control is in place or a threat is dealt with.
+_DONE = {"control_status": ("implemented",), "threat_status": ("mitigated", "partially_mitigated")}
+
+
+def _phrase_rx(words: list[str]) -> re.Pattern[str] | None:
+    alts = sorted({str(w).casefold().strip() for w in words if str(w).strip()}, key=len, reverse=True)
+    if not alts:
+        return None
+    return re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in alts) + r")(?![\w'])", re.I)
 
 
 def kind_from_name(vocab: Vocabulary, table: str, name: str) -> str | None:
@@ -860,10 +882,27 @@ def _parse_risk(vocab: Vocabulary, text: str | None, scale: int | None) -> Parse
                 score = _num(m.group(num_i))
                 shown = f"1-{scale}" if scale and score <= scale else None
                 return Parsed(Risk(score=score, level=lvl, scale=shown))
+    m = _WORDED_FACTORS.match(t)
+    if m:
+        # "High severity, Low likelihood", "likelihood low / impact high": the two factors, level from their product
+        got = combine_risk(vocab, m.group("l1") or m.group("l2"), m.group("s1") or m.group("s2"), 5, 5)  # words: 5 points
+        if got is not None and got.level is not None:
+            return Parsed(got)
     lvl = parse_level(vocab, t).value
     if lvl is not None:
         return Parsed(Risk(level=lvl))
     return Parsed(None, False)
+
+
+_SEV = r"(?:severity|impact)"
+_LIK = r"(?:likelihood|probability)"
+_WORD_LEVEL = r"[A-Za-z][A-Za-z ]{0,14}?"
+# "High severity, Low likelihood" (either order; "impact" and "probability" too; "and", ",", ";" or "/" between)
+_WORDED_FACTORS = re.compile(
+    rf"^\s*(?:(?P<s1>{_WORD_LEVEL})\s+{_SEV}\s*(?:,|;|/|\band\b)\s*(?P<l1>{_WORD_LEVEL})\s+{_LIK}"
+    rf"|(?P<l2>{_WORD_LEVEL})\s+{_LIK}\s*(?:,|;|/|\band\b)\s*(?P<s2>{_WORD_LEVEL})\s+{_SEV})\s*\.?\s*$",
+    re.I,
+)
 
 
 def scale_from_product(scale: int | None) -> int | None:

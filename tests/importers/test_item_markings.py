@@ -1,7 +1,8 @@
-"""A threat written as a Markdown section (a heading, then labelled fields) that its author marked as not for
-publication — a "Sensitivity:" field, another field whose whole value is a marking ("Visibility: Internal only"),
-or its own heading or a heading above it ("(Confidential)", "## Internal only") — is never published. Before,
-every one of them was published: the field went to ``extra`` and the heading was read only above tables."""
+"""A threat written as a Markdown or Word section (a heading, then labelled fields), or a register row, that its
+author marked as not for publication — a "Sensitivity:" field, another field whose whole value is a marking
+("Visibility: Internal only", "Handling: NDA only", "TLP:AMBER"), or its own heading or a heading above it
+("(Confidential)", "## Internal only") — is never published. Before, every one of them was published: the field
+went to ``extra`` or the description, and the heading was read only above tables or items under it."""
 
 from __future__ import annotations
 
@@ -112,3 +113,57 @@ def test_an_unmarked_document_stays_public(tmp_path: Path, heading: str) -> None
     path.write_text(text, encoding="utf-8")
     model, _ = run_import(path)
     assert {t.id for t in model.threats if t.sensitivity == "public"} == {"T-1", "T-8"}
+
+
+def _word(path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Pump threat model", 0)
+    d.add_heading("Threats", 1)
+
+    def threat(heading: str, fields: list[tuple[str, str]]) -> None:
+        d.add_heading(heading, 2)
+        for k, v in fields:
+            p = d.add_paragraph()
+            p.add_run(k + ": ").bold = True
+            p.add_run(v)
+
+    threat("T-1 Spoofed drug library server", [("Description", "A forged server."), ("Mitigation", "Signed libraries.")])
+    threat("T-3 Wobbegong console replay (Confidential)", [("Description", "Replay of wobbegong commands."), ("Mitigation", "Nonces.")])
+    threat("T-4 Quokka telemetry leak", [("Classification", "TLP:AMBER"), ("Description", "Quokka leaks serials."), ("Mitigation", "TLS.")])
+    threat("T-6 Bilby cache exposure", [("Visibility", "Internal only"), ("Description", "Bilby keeps names."), ("Mitigation", "AES.")])
+    threat("T-7 Status page", [("Access", "Restricted"), ("Description", "The status page shows uptime."), ("Mitigation", "Sign-in.")])
+    d.add_heading("Register", 1)
+    table = d.add_table(rows=1, cols=5)
+    for c, h in zip(table.rows[0].cells, ["ID", "Threat", "STRIDE", "Mitigation", "Handling"], strict=True):
+        c.text = h
+    for row in [
+        ["T-10", "Spoofed gateway", "S", "Mutual TLS", ""],
+        ["T-11", "Numbat bootloader downgrade", "T", "Anti-rollback", "NDA only"],
+        ["T-12", "Dingo tunnel left open", "E", "Tunnel timeout", "TLP:RED"],
+    ]:
+        for c, v in zip(table.add_row().cells, row, strict=True):
+            c.text = v
+    d.save(str(path))
+
+
+def test_word_threats_marked_by_heading_or_field_are_not_public(tmp_path: Path) -> None:
+    """Word: a threat's own heading "(Confidential)" marked only the items under it, not the threat; a field
+    "Classification: TLP:AMBER", "Visibility: Internal only" or a register column "Handling: NDA only" was
+    published. "Access: Restricted" describes access, not publication."""
+    path = tmp_path / "tm.docx"
+    _word(path)
+    model, report = run_import(path)
+    got = {t.id: t.sensitivity for t in model.threats}
+    assert got == {
+        "T-1": "public",
+        "T-3": "confidential",
+        "T-4": "confidential",
+        "T-6": "confidential",
+        "T-7": "public",
+        "T-10": "public",
+        "T-11": "confidential",
+        "T-12": "confidential",
+    }
+    assert warnings_with(report, "'Handling' reads 'NDA only'")
