@@ -590,3 +590,26 @@ def test_a_row_copied_under_a_new_id_is_kept_and_said(tmp_path: Path) -> None:
     model, report = checked_import(path)
     assert [t.id for t in model.threats] == ["1", "2", "2b", "3"]
     assert any("threat 2b repeats 2 (A4)" in w for w in warnings(report))
+
+
+# -- a list of threats with a yes/no column
+
+
+def test_a_mitigated_yes_no_column_gives_the_status(tmp_path: Path) -> None:
+    text = (
+        "|             Threats              | Mitigated (Y/N) |\n|:--------------------------------:|:---------------:|\n"
+        "|          SQL Injection           |        N        |\n|        Man in the Middle         |        Y        |    \n"
+        "|          Eavesdropping           |        Y        |\n|          Session Hijack          |     Partly      |\n"
+    )
+    model, report = load_text(tmp_path, text)
+    assert [(t.title, t.status) for t in model.threats] == [
+        ("SQL Injection", "open"),
+        ("Man in the Middle", "mitigated"),
+        ("Eavesdropping", "mitigated"),
+        ("Session Hijack", "open"),
+    ]
+    assert model.threats[3].extra.get("Mitigated (Y/N)") == "Partly"
+    assert any("'Partly'" in w and "no yes or no" in w for w in warnings(report))
+    path = workbook(tmp_path / "threats.xlsx", {"Threats": [["Threat", "Mitigated?"], ["SQL Injection", "No"], ["Eavesdropping", "Yes"]]})
+    model, _report = checked_import(path)
+    assert [t.status for t in model.threats] == ["open", "mitigated"]
