@@ -613,3 +613,13 @@ def test_a_mitigated_yes_no_column_gives_the_status(tmp_path: Path) -> None:
     path = workbook(tmp_path / "threats.xlsx", {"Threats": [["Threat", "Mitigated?"], ["SQL Injection", "No"], ["Eavesdropping", "Yes"]]})
     model, _report = checked_import(path)
     assert [t.status for t in model.threats] == ["open", "mitigated"]
+
+
+def test_a_caption_states_the_status_by_what_it_opens_with() -> None:
+    from mdptm.importers.tabular.scale_tables import caption_status
+
+    assert caption_status("Recommended but not implemented (preventive)") == "planned"
+    assert caption_status("Implemented (as recommended by IEC 62443)") == "implemented"
+    assert caption_status("Controls not yet in place") == "planned"
+    assert caption_status("Existing controls") == "implemented"
+    assert caption_status("Mitigation and Verification") is None
