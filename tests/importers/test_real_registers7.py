@@ -623,3 +623,12 @@ def test_a_caption_states_the_status_by_what_it_opens_with() -> None:
     assert caption_status("Controls not yet in place") == "planned"
     assert caption_status("Existing controls") == "implemented"
     assert caption_status("Mitigation and Verification") is None
+
+
+def test_rows_of_an_unread_table_above_a_register_are_said_to_be_so(tmp_path: Path) -> None:
+    damage = [["Damage ID", "Damage scenario", "Safety", "Financial"], ["D1", "False RPM data", "Major", "Minor"]]
+    rows = [["TARA"], [], ["Impact ratings"], *damage, [], ["Applied risk per threat"], *_APPLIED]
+    _model, report = checked_import(workbook(tmp_path / "tara.xlsx", {"TARA": rows}))
+    reasons = skipped(report)
+    assert any(r.startswith("TARA!A5:") and "row of a table of no threat-model kind" in r for r in reasons), reasons
+    assert any(r.startswith("TARA!A1:") and "title row" in r for r in reasons)

@@ -729,6 +729,9 @@ class TableFinder:
             elif not self.blocks:
                 where = "table" if g.style == "table" else "sheet"
                 reason = f"no threat-model table recognised in this {where} ({short!r}); a profile can name its columns"
+            elif len(g.distinct_cells(r)) >= 2 and (r < first_header or any(b.header_rows[0] > r for b in self.blocks)):
+                # "D1 | False RPM data | Major | Minor": a row of a table whose header named no kind, no title
+                reason = f"row of a table of no threat-model kind ({short!r}); a profile can name its columns"
             elif r < first_header:
                 reason = f"title row above the table header ({short!r})"
             elif any(b.header_rows[0] > r for b in self.blocks):
