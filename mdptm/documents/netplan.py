@@ -297,13 +297,14 @@ def person_note(f: Facts, fl: Flow) -> str:
     device the person uses, which the model does not name."""
     person, other = _person_ends(f, fl)
     via = f" over {short_protocol(fl.protocol)}" if fl.protocol else ""
+    ends = f"{f.name(fl.source)} to {f.name(fl.target)}"  # the flow's own direction, whichever end the person is
     if _attacker(f, person):
         return (
-            f"{fl.id} ({f.name(person)} to {f.name(other)}{via}): {f.name(person)} is an attacker; the flow is an "
+            f"{fl.id} ({ends}{via}): {f.name(person)} is an attacker; the flow is an "
             "attack path the threat model draws, not traffic to allow"
         )
     return (
-        f"{fl.id} ({f.name(person)} to {f.name(other)}{via}): the hospital decides from which workstations or devices "
+        f"{fl.id} ({ends}{via}): the hospital decides from which workstations or devices "
         f"{f.name(person)} may reach {f.name(other)}; if that is over the network, the rule is written for those "
         f"workstations' segment, to {f.name(other)}; if {f.name(other)} runs on the workstation itself, no rule is needed"
     )

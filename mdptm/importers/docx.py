@@ -28,8 +28,8 @@ from mdptm.errors import InputError
 from mdptm.importers.doors import DocxDoor
 from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable, Other, Para, Section
 from mdptm.importers.markdown.reader import ONE_RISK, BlockReader
-from mdptm.importers.markings import marker_table, withheld_marking
 from mdptm.importers.tabular.lists import FieldBlocks, ListThreats, id_led_threat
+from mdptm.importers.tabular.markings import marker_table, withheld_marking
 from mdptm.importers.tabular.pairs import continuation_rows, continuation_warning, flow_context, flow_rows, known_targets, target_column
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.resolve import resolve_references

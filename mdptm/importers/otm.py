@@ -170,6 +170,22 @@ def _list(data: dict[str, object], key: str) -> list[object]:
     return value if isinstance(value, list) else []
 
 
+def _real(value: object) -> float | None:
+    """A finite number as OTM writes it: ``50``, ``50.5`` or the string ``"50"``; None for anything else."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
 def _number(value: object) -> int | None:
     """A whole number as OTM writes it (``10``, ``10.0``, or the string ``"10"`` some exporters write)."""
     if isinstance(value, bool):
@@ -819,14 +835,15 @@ class _OtmReader:
             if risk.get(key):
                 extra[key] = plain(risk[key])
         lik, imp = risk.get("likelihood"), risk.get("impact")
-        numeric = [isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lik, imp)]
-        if lik is None and (imp is None or imp == 0):
+        # a number, or a number written as a string ("50"), as some exporters write them
+        lik_n, imp_n = _real(lik), _real(imp)
+        if lik is None and (imp is None or imp_n == 0):
             return None
-        if not all(numeric):
+        if lik_n is None or imp_n is None:
             extra["risk"] = json_safe(risk)
             self.warn(loc, "risk likelihood/impact are not both numbers (0-100); kept in extra, risk left unassessed")
             return None
-        lik_f, imp_f = float(lik or 0), float(imp or 0)
+        lik_f, imp_f = lik_n, imp_n
         if (lik_f, imp_f) in self.default_risk and lik is not None and imp is not None:
             extra["risk"] = json_safe(risk)
             return None

@@ -74,6 +74,18 @@ def _title_stride(title: str) -> list[str]:
     return list(dict.fromkeys(_LETTER[ch] for ch in m.group(1))) if m else []
 
 
+def _unfilled(t: dict[str, object]) -> bool:
+    """A threat added with "New Threat" and left as the tool made it: its title is the tool's ("New STRIDE
+    threat") and its description and mitigation are empty or the tool's own texts."""
+    titles = {compact(x) for x in section("threatdragon", "new_threat_titles") or []}
+    if compact(one_line(t.get("title"))) not in titles:
+        return False
+    return all(
+        not plain(t.get(key)) or _tool_text(plain(t.get(key)), kind)
+        for key, kind in (("description", "descriptions"), ("mitigation", "mitigations"))
+    )
+
+
 def _tool_text(text: str, kind: str) -> bool:
     """True when *text* is one of the texts Threat Dragon writes into a threat itself (``tool_texts``
     of the vocabulary: *kind* ``descriptions`` or ``mitigations``), not words its author wrote."""
@@ -143,6 +155,8 @@ class _TdReader:
         self._tool_mitigations: list[str] = []  # threats whose mitigation is Threat Dragon's own text
         self._default_rated: list[str] = []  # threats that carry only the tool's texts and default severity
         self._stride_from_title: list[str] = []  # threats with no type whose title starts with "[S]"
+        self._unfilled: list[str] = []  # threats added with "New Threat" and never filled in (skipped)
+        self._decisions: list[str] = []  # threats whose mitigation text is a risk decision ("Risk transferred ...")
 
     def src(self, locator: str) -> Source:
         return Source(file=self.file, locator=locator, importer="threatdragon")
@@ -489,6 +503,14 @@ class _TdReader:
                 if not isinstance(t, dict):
                     self.report.skipped(self.file, loc, "not a threat object")
                     continue
+                if _unfilled(t):
+                    self.report.skipped(
+                        self.file,
+                        loc,
+                        f"{one_line(t.get('title'))!r}: a threat added with 'New Threat' and never filled in (nothing its author wrote)",
+                    )
+                    self._unfilled.append(loc)
+                    continue
                 found.append((c, t_idx, t, loc))
         # One threat drawn on several cells (the same id and title on each, as mdptm's own export writes
         # a threat with several targets) is one threat with several targets.
@@ -509,6 +531,19 @@ class _TdReader:
                     if target not in threat.targets:
                         threat.targets.append(target)
                 self.report.merged(self.file, other_loc, threat.id)
+        if self._decisions:
+            self.warn(
+                None,
+                f"{len(self._decisions)} threat(s) have a mitigation text that reads as a risk decision (accepted or "
+                f"transferred), which Threat Dragon has no status for ({', '.join(self._decisions)}): kept as written, "
+                "as a control with the threat's status; check whether the status should be accepted or transferred",
+            )
+        if self._unfilled:
+            self.warn(
+                None,
+                f"{len(self._unfilled)} threat(s) were added with 'New Threat' and never filled in (the tool's title, "
+                f"description and mitigation): not imported as threats ({', '.join(self._unfilled)})",
+            )
         if self._tool_mitigations:
             self.warn(
                 None,
@@ -637,6 +672,9 @@ class _TdReader:
         elif mitigation and is_no_mitigation(mitigation):
             extra["mitigation_text"] = mitigation
         elif mitigation:
+            said = " ".join(mitigation.split()).casefold()
+            if any(said.startswith(str(o).casefold()) for o in section("threatdragon", "risk_decision_openings") or []):
+                self._decisions.append(tid)
             cid = self.ids.claim(f"{tid}-M1")
             model.controls.append(mitigation_control(cid, mitigation, control_status or "planned", self.src(loc + "/mitigation")))  # type: ignore[arg-type]
             threat.controls.append(cid)

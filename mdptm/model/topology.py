@@ -140,6 +140,7 @@ def first_sentence_with(text: str, hit: Callable[[str], bool]) -> str | None:
 class ZoneInfo:
     kind: ZoneKind | None
     stated: bool  # False: inferred from the zone's words (or not known at all when kind is None)
+    from_description: bool = False  # inferred from the zone's description, not its name or tags
 
 
 def zone_kind(zone: TrustZone, terms: NetworkTerms | None = None) -> ZoneInfo:
@@ -147,10 +148,10 @@ def zone_kind(zone: TrustZone, terms: NetworkTerms | None = None) -> ZoneInfo:
     if zone.kind is not None:
         return ZoneInfo(zone.kind, True)
     terms = terms or network_terms()
-    for text in (" ".join([zone.name, *zone.tags]), zone.description):
+    for n, text in enumerate((" ".join([zone.name, *zone.tags]), zone.description)):
         for kind, words in terms.zone_kinds.items():
             if matcher(words)(text):
-                return ZoneInfo(kind, False)
+                return ZoneInfo(kind, False, from_description=n == 1)
     return ZoneInfo(None, False)
 
 

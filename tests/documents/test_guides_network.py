@@ -75,6 +75,13 @@ def test_zone_kind_stated_or_inferred() -> None:
     assert topology.zone_kind(TrustZone(id="z", name="Patient body area")).kind == "on_body"
     assert topology.zone_kind(TrustZone(id="z", name="Manufacturer cloud")).kind == "vendor"
     assert topology.zone_kind(TrustZone(id="z", name="Zone B")).kind is None
+    # a kind read from the description is said to be (a real Threat Dragon model: the zone
+    # "Server-Side Trust Boundary", described as separating the client on the public internet)
+    server = TrustZone(
+        id="z", name="Server-Side Trust Boundary", description="Separates client (public internet) from server-side components."
+    )
+    assert topology.zone_kind(server) == topology.ZoneInfo("internet", False, from_description=True)
+    assert topology.zone_kind(TrustZone(id="z", name="Manufacturer cloud")).from_description is False
 
 
 def test_who_opens_a_connection() -> None:
@@ -136,8 +143,8 @@ def test_monitor_deployment_rules_and_questions() -> None:
     assert "local links, no firewall rule): F-01 Vital signs from the patch" in text  # a radio link, not a rule
     assert (
         "**Not segments:** Patient (on the patient's body, stated); Patient room (physical area, inferred from "
-        "its name; Bedside monitor joins Monitoring access switch and so sits on Monitoring VLAN)." in text
-    )
+        "its description; Bedside monitor joins Monitoring access switch and so sits on Monitoring VLAN)." in text
+    )  # "Patient room" names no kind; its description ("The bedside monitor and whoever can touch it") does
     infra = next(t for t in doc.blocks if isinstance(t, Table) and t.header[0] == "Service")
     assert [r[0] for r in infra.rows][:3] == ["Name resolution (DNS)", "Addresses (DHCP or static)", "Directory (LDAP / Active Directory)"]
     assert infra.rows[0][1] == "Hospital DNS, DNS, UDP 53" and infra.rows[0][2] == "D-1"

@@ -195,3 +195,23 @@ def test_firewall_ports_are_what_the_model_states(port: str, protocol: str, rule
     assert rows and {r[4] for r in rows} == {rule_port}, rows
     if asked is not None:
         assert asked in text_of(doc)
+
+
+def test_a_flow_towards_a_person_keeps_its_direction() -> None:
+    """A real Threat Dragon model (SRS-Group-2/airspace-monitoring) draws "Position" from the service to the
+    User and "Invoices" from the server to the customer; the guide wrote them "User to Aircraft position",
+    turning the flow around."""
+    m = base(
+        elements=[
+            Element(id="u", name="User", kind="external_entity"),
+            Element(id="pos", name="Aircraft position", kind="process"),
+        ],
+        flows=[
+            Flow(id="df-position-subscription", name="Position subscription", source="u", target="pos", protocol="ws/wss"),
+            Flow(id="df-position", name="Position", source="pos", target="u", protocol="ws/wss"),
+        ],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert "df-position-subscription (User to Aircraft position over " in text
+    assert "df-position (Aircraft position to User over " in text
+    assert "df-position (User to Aircraft position" not in text

@@ -1,6 +1,7 @@
 """OTM written by hand or by small exporters bends the schema: a component's parent written as the bare
 zone id (`parent: tz1`) and a trustRating written as a string (`"10"`). Both were dropped without a word,
-leaving the component in no zone and the zone unrated."""
+leaving the component in no zone and the zone unrated. A threat's likelihood and impact written as strings
+("50") left the threat unassessed."""
 
 from __future__ import annotations
 
@@ -26,6 +27,10 @@ OTM = {
         {"id": "c4", "name": "Agent", "type": "web-service", "parent": ["tz1"]},
     ],
     "dataflows": [],
+    "threats": [
+        {"id": "t1", "name": "Dose tampering", "categories": ["Tampering"], "risk": {"likelihood": "50", "impact": "80"}},
+        {"id": "t2", "name": "Replay", "categories": ["Spoofing"], "risk": {"likelihood": "often", "impact": 80}},
+    ],
 }
 
 
@@ -48,6 +53,9 @@ def test_bare_parent_and_string_rating(tmp_path: Path) -> None:
     # a bare value that is not a zone id, or not a single value, is not guessed at: kept and said
     assert by_name["Gateway"].trust_zone is None and by_name["Gateway"].extra["parent"] == "c2"
     assert by_name["Agent"].trust_zone is None and by_name["Agent"].extra["parent"] == ["tz1"]
+    risks = {t.title: t.risk for t in model.threats}
+    assert risks["Dose tampering"] is not None and risks["Dose tampering"].score == 40.0  # "50" x "80" / 100
+    assert risks["Replay"] is None and next(t for t in model.threats if t.title == "Replay").extra["risk"]["likelihood"] == "often"
     said = " ".join(w.message for w in report.warnings)
     assert "read as that trust zone" in said and "'high'" in said
     assert said.count("kept in extra") >= 3

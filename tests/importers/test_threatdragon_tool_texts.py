@@ -149,6 +149,7 @@ def test_v2_new_threat_defaults(tmp_path: Path) -> None:
         _v2(
             [
                 _v2_new_threat("New STRIDE threat"),  # added and never filled in
+                _v2_new_threat("New STRIDE threat", description="Replayed dose command."),  # filled in: a threat
                 _v2_new_threat("Key theft", severity="High"),  # the author rated it, wrote nothing else
                 _v2_new_threat("Token replay", description="A stolen token is replayed."),  # the author wrote a description
                 _v2_new_threat("Log wipe", mitigation="Logs shipped to immutable storage"),
@@ -156,7 +157,12 @@ def test_v2_new_threat_defaults(tmp_path: Path) -> None:
         ),
     )
     t = {x.title: x for x in model.threats}
-    assert t["New STRIDE threat"].risk is None and t["New STRIDE threat"].description == ""
+    # added and never filled in (the tool's title, description and mitigation, nothing the author wrote): no threat;
+    # the same title with a description the author wrote is one
+    assert [x.title for x in model.threats].count("New STRIDE threat") == 1 and len(model.threats) == 4
+    assert t["New STRIDE threat"].description == "Replayed dose command."
+    said = [w.message for w in _report.warnings if "never filled in" in w.message]
+    assert len(said) == 1 and said[0].startswith("1 threat(s)")
     assert t["Key theft"].risk is not None and t["Key theft"].risk.level == "high"
     assert t["Token replay"].risk is not None and t["Token replay"].description == "A stolen token is replayed."
     assert t["Log wipe"].risk is not None
@@ -172,3 +178,33 @@ def test_an_authors_description_that_resembles_a_tool_text_is_kept(tmp_path: Pat
     (threat,) = model.threats
     assert threat.description == "A generic injection threat" and "tool_description" not in threat.extra
     assert threat.risk is not None and [c.title for c in model.controls] == ["Parameterised queries"]
+
+
+def test_a_risk_decision_written_as_mitigation_is_named(tmp_path: Path) -> None:
+    """Threat Dragon's three-tier-web-app demo marks two threats Mitigated with "Risk transferred to the
+    infrastructure team" and "This risk is accepted by the project team, …": Threat Dragon has no status for
+    either. The texts stay as the author wrote them; the import says which threats to check."""
+    model, report = _load(
+        tmp_path,
+        _v2(
+            [
+                _v2_new_threat(
+                    "Store Sensitive Data",
+                    severity="High",
+                    description="Host compromised.",
+                    mitigation="Risk transferred to the infrastructure team",
+                ),
+                _v2_new_threat(
+                    "Backup leak",
+                    description="Backup compromised.",
+                    mitigation="This risk is accepted by the project team, since backup is external",
+                ),
+                _v2_new_threat(
+                    "Log wipe", description="Logs deleted.", mitigation="Logs shipped to immutable storage; accepted risk for local copies"
+                ),
+            ]
+        ),
+    )
+    assert len(model.controls) == 3  # nothing dropped or re-read
+    said = [w.message for w in report.warnings if "risk decision" in w.message]
+    assert len(said) == 1 and "(TD-1, TD-2)" in said[0]

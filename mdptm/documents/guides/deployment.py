@@ -197,7 +197,7 @@ def _zone_table(doc: Doc, f: Facts, plan: netplan.Plan) -> None:
     for z in m.trust_zones:
         info = topology.zone_kind(z)
         kind = topology.ZONE_KIND_WORDS.get(info.kind or "", NOT_STATED)
-        how = "stated" if info.stated else "inferred from its name"
+        how = "stated" if info.stated else "inferred from its description" if info.from_description else "inferred from its name"
         joined = [
             f"{e.name} {plan.segment[e.id].note.rsplit(' (', 1)[0]} and so sits on {plan.segment[e.id].name}"
             for e in m.elements

@@ -12,8 +12,8 @@ from mdptm.importers.markdown.document import (
 )
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
 from mdptm.importers.markdown.words import _CHECK_BOX, _LABEL_END, _PREFIX_ID, heading_id, markdown_words
-from mdptm.importers.markings import marker_table, withheld_marking
 from mdptm.importers.tabular.lists import ListThreats
+from mdptm.importers.tabular.markings import marker_table, withheld_marking
 from mdptm.importers.tabular.records import SourceBuilder
 from mdptm.importers.tabular.tables import RowRecord, stride_default
 from mdptm.importers.tabular.vocab import (

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from mdptm.importers.markings import marker_key, marker_table
+from mdptm.importers.tabular.markings import marker_key, marker_table
 from mdptm.importers.tabular.scales import RISK_FIELDS
 from mdptm.importers.tabular.tables import RowRecord
 from mdptm.importers.tabular.vocab import (
