@@ -273,9 +273,17 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         if topology.is_person(f.elements.get(other)) or _attacker(f, person):
             continue  # two people, or an attacker's path: nothing to ask about the network
         proto = short_protocol(fl.protocol) if fl.protocol else None
+        over = f", over {proto}" if proto else ""
+        if person == fl.target:  # drawn to the person: the model says what the person receives, not who connects
+            out.append(
+                f"{fl.id} {fl.name or ''}: {f.name(person)} is a person; on which device does {f.name(person)} receive "
+                f"what {f.name(other)} sends (a hospital workstation, a phone, the device's own screen){over}, "
+                "and if over the network, which end opens the connection and which port does it use?".replace("  ", " ")
+            )
+            continue
         out.append(
             f"{fl.id} {fl.name or ''}: {f.name(person)} is a person; from which device does {f.name(person)} reach "
-            f"{f.name(other)} (a hospital workstation, a phone, the device's own screen){', over ' + proto if proto else ''}, "
+            f"{f.name(other)} (a hospital workstation, a phone, the device's own screen){over}, "
             "and if over the network, which port does it use?".replace("  ", " ")
         )
     out.extend(n.question for n in plan.needs if n.question)
@@ -302,6 +310,14 @@ def person_note(f: Facts, fl: Flow) -> str:
         return (
             f"{fl.id} ({ends}{via}): {f.name(person)} is an attacker; the flow is an "
             "attack path the threat model draws, not traffic to allow"
+        )
+    if person == fl.target:  # drawn to the person: the flow states what is sent, not which end connects
+        return (
+            f"{fl.id} ({ends}{via}): {f.name(other)} sends to {f.name(person)}; the hospital decides on which "
+            f"workstations or devices {f.name(person)} receives it; if that is over the network, the rule is written "
+            f"between {f.name(other)} and those workstations' segment, in the direction the device maker states (the "
+            f"threat model does not say which end opens the connection); if {f.name(other)} runs on the workstation "
+            "itself, no rule is needed"
         )
     return (
         f"{fl.id} ({ends}{via}): the hospital decides from which workstations or devices "

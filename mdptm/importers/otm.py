@@ -874,9 +874,11 @@ class _OtmReader:
             elif control.id in self.control_status:
                 control.status = cast(ControlStatus, self.control_status[control.id])
             else:
+                # no source states a status: "not implemented" is mdptm's reading, marked as not stated
                 control.status = "not_implemented"
+                control.status_stated = False
                 where = control.source.locator if control.source else None
-                self.warn(where, f"mitigation {control.id} has no state on any threat; taken as not implemented")
+                self.warn(where, f"mitigation {control.id} has no state on any threat; status not stated (taken as not implemented)")
 
 
 def _num(value: str | float) -> str:

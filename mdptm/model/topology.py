@@ -143,12 +143,35 @@ class ZoneInfo:
     from_description: bool = False  # inferred from the zone's description, not its name or tags
 
 
+# A description speaks of the other side of the zone's boundary after these words: "separates the client
+# (public internet) from the servers", "isolated from the internet", "between the LAN and the WAN",
+# "reachable from the internet", "connected to the cloud", "no internet access", "internet-facing". What
+# they govern runs to the end of the clause (a comma, semicolon, colon or full stop).
+_BOUNDARY_VERB = re.compile(
+    r"\b(?:separat|isolat|segregat|divid|partition|shield|protect|fenc)\w*\b[^,;:.!?]*?\b(?:from|between)\b[^,;:.!?]*",
+    re.IGNORECASE,
+)
+_OTHER_SIDE = re.compile(
+    r"\b(?:from|between|to|towards?|than|not|no|never|without|unlike|outside|beyond|except|versus|vs|against|"
+    r"instead of)\b[^,;:.!?]*|\b[\w-]+[- ]facing\b",
+    re.IGNORECASE,
+)
+
+
+def own_words(description: str) -> str:
+    """The words of a zone's *description* that say what the zone is: every clause about what it is
+    separated from, reached from, connected to or unlike is left out ("Separates client (public internet)
+    from server-side components" says nothing of what the zone itself is)."""
+    return _OTHER_SIDE.sub(" ", _BOUNDARY_VERB.sub(" ", " ".join((description or "").split())))
+
+
 def zone_kind(zone: TrustZone, terms: NetworkTerms | None = None) -> ZoneInfo:
-    """The zone's kind as stated, else as its name, tags and then description suggest."""
+    """The zone's kind as stated, else as its name and tags suggest, else as its description's own words
+    do (:func:`own_words`: never the words about the other side of its boundary)."""
     if zone.kind is not None:
         return ZoneInfo(zone.kind, True)
     terms = terms or network_terms()
-    for n, text in enumerate((" ".join([zone.name, *zone.tags]), zone.description)):
+    for n, text in enumerate((" ".join([zone.name, *zone.tags]), own_words(zone.description))):
         for kind, words in terms.zone_kinds.items():
             if matcher(words)(text):
                 return ZoneInfo(kind, False, from_description=n == 1)

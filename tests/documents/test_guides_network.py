@@ -13,7 +13,7 @@ import yaml
 from mdptm.documents import netplan
 from mdptm.documents.guides import Facts, build_guides
 from mdptm.mapping.engine import map_model
-from mdptm.model import Flow, Model, TrustZone, topology
+from mdptm.model import Document, Element, Flow, Model, Product, TrustZone, topology
 from mdptm.model.io import load
 from mdptm.render import markdown as render_md
 from mdptm.render.docir import Bullets, Doc, Heading, Table
@@ -75,13 +75,67 @@ def test_zone_kind_stated_or_inferred() -> None:
     assert topology.zone_kind(TrustZone(id="z", name="Patient body area")).kind == "on_body"
     assert topology.zone_kind(TrustZone(id="z", name="Manufacturer cloud")).kind == "vendor"
     assert topology.zone_kind(TrustZone(id="z", name="Zone B")).kind is None
-    # a kind read from the description is said to be (a real Threat Dragon model: the zone
-    # "Server-Side Trust Boundary", described as separating the client on the public internet)
-    server = TrustZone(
-        id="z", name="Server-Side Trust Boundary", description="Separates client (public internet) from server-side components."
-    )
-    assert topology.zone_kind(server) == topology.ZoneInfo("internet", False, from_description=True)
+    # a kind read from the description is said to be
+    hosted = TrustZone(id="z", name="Zone B", description="Hosted in the maker's Azure tenancy.")
+    assert topology.zone_kind(hosted) == topology.ZoneInfo("vendor", False, from_description=True)
     assert topology.zone_kind(TrustZone(id="z", name="Manufacturer cloud")).from_description is False
+
+
+@pytest.mark.parametrize(
+    ("description", "kind"),
+    [
+        # a real Threat Dragon model: the zone holds the servers; the internet is the side it separates them from
+        ("Separates client (public internet) from server-side components.", None),
+        ("Separates client (public internet) from the application servers", None),
+        ("Hospital network, isolated from the internet by a firewall.", "network"),
+        ("Servers between the hospital LAN and the internet.", None),
+        ("Reachable from the internet.", None),
+        ("Segment with no internet access.", "network"),
+        ("Internet-facing web servers.", None),
+        ("Not the maker's cloud: the ward's own VLAN.", "network"),
+        ("Less exposed than the public network.", None),
+        ("Unlike the cloud, a local subnet.", "network"),
+        ("Connected to the cloud.", None),
+        # what the zone is, still read
+        ("This is the internet trust zone", "internet"),
+        ("Isolated network for the pumps.", "network"),
+        ("Hosted in Azure; reached from the ward.", "cloud"),
+    ],
+)
+def test_zone_kind_reads_only_what_the_description_says_the_zone_is(description: str, kind: str | None) -> None:
+    """Words about the other side of a zone's boundary ("separates … from the internet") never make the
+    zone that other side: its servers would be given internet rules."""
+    zone = TrustZone(id="z", name="Server-Side Trust Boundary", description=description)
+    assert topology.zone_kind(zone).kind == kind
+
+
+def test_servers_in_a_zone_separated_from_the_internet_are_not_put_on_it() -> None:
+    """The Threat Dragon model "WebApp Threat Model": one boundary box holds the web application and its
+    database, described as separating the client on the public internet from them."""
+    m = Model(
+        product=Product(name="Web app", manufacturer="Maker"),
+        document=Document(version="1.0"),
+        trust_zones=[
+            TrustZone(
+                id="Z",
+                name="Server-Side Trust Boundary",
+                description="Separates client (public internet) from server-side components.",
+            )
+        ],
+        elements=[
+            Element(id="ui", name="User Interface", kind="external_entity"),
+            Element(id="web", name="Web Application", kind="process", trust_zone="Z"),
+            Element(id="db", name="Database", kind="data_store", trust_zone="Z"),
+        ],
+        flows=[
+            Flow(id="F1", name="Web request", source="ui", target="web", protocol="HTTPS"),
+            Flow(id="F2", name="Query", source="web", target="db", protocol="SQL"),
+        ],
+    )
+    f = Facts.of(m)
+    assert f.where("web") != "outside" and f.where("db") != "outside"
+    text = text_of(build_guides(m)["deployment"])
+    assert "internet" not in text.lower()
 
 
 def test_who_opens_a_connection() -> None:

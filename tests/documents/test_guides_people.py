@@ -90,6 +90,28 @@ def test_no_firewall_rule_names_a_person() -> None:
     assert "User is a person; from which device does User reach Browser" in text
 
 
+def test_a_flow_sent_to_a_person_says_what_the_person_receives() -> None:
+    """A flow drawn from a system to a person ("Aircraft position → User") says the system sends and the
+    person receives: never that the person "may reach" the system, nor which end opens a connection."""
+    m = _model()
+    m.elements.append(Element(id="pos", name="Aircraft position", kind="process"))
+    m.flows.append(Flow(id="df-pos", name="Position update", source="pos", target="u", protocol="HTTPS"))
+    text = text_of(build_guides(m)["deployment"])
+    assert "User may reach Aircraft position" not in text and "does User reach Aircraft position" not in text
+    assert (
+        "df-pos (Aircraft position to User over HTTPS): Aircraft position sends to User; the hospital decides on which "
+        "workstations or devices User receives it" in text
+    )
+    assert "the threat model does not say which end opens the connection" in text
+    assert (
+        "df-pos Position update: User is a person; on which device does User receive what Aircraft position sends "
+        "(a hospital workstation, a phone, the device's own screen), over HTTPS, and if over the network, which end "
+        "opens the connection and which port does it use?" in text
+    )
+    # a flow drawn from the person still reads as the person reaching the system
+    assert "df-user-to-browser (User to Browser over HTTP): the hospital decides from which workstations or devices" in text
+
+
 def test_a_person_with_no_protocol_is_not_asked_about_usb_or_bluetooth() -> None:
     m = _model()
     m.flows[0].protocol = None

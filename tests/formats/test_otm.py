@@ -242,6 +242,8 @@ def test_threats_are_defined_once_and_instantiated_on_targets(otm_file: Path) ->
     assert never.targets == [] and never.risk is None and never.extra["categories"] == ["Lateral movement"]
     unused = next(c for c in model.controls if c.title == "Unused mitigation")
     assert unused.status == "not_implemented" and unused.extra["riskReduction"] == 10
+    # no source states its status: "not implemented" is a reading, never claimed as the maker's statement
+    assert unused.status_stated is False and control.status_stated is True
     messages = " ".join(w.message for w in report.warnings)
     for expected in ("'investigating'", "'ghost'", "not instantiated", "'Lateral movement'", "no state on any threat"):
         assert expected in messages
