@@ -189,3 +189,21 @@ def test_a_data_classification_withholds_nothing(tmp_path: Path) -> None:
     model, _ = run_import(path)
     assert {a.id: a.sensitivity for a in model.assets} == {"A-1": "public", "A-2": "confidential"}
     assert {t.id: t.sensitivity for t in model.threats} == {"T-1": "public"}
+
+
+def test_markdown_control_headings_marked_are_withheld(tmp_path: Path) -> None:
+    """A control written as a heading ('### C-2 Ocelot key ladder') with '**Sensitivity:** Trade secret' was
+    published with its text: the control reader kept only a status and threat links of its fields."""
+    doc = (
+        "# Pump threat model\n\n## Threats\n\n| ID | Threat | STRIDE | Component | Controls |\n|---|---|---|---|---|\n"
+        "| T-1 | Spoofed server | S | Pump | C-1, C-2 |\n\n## Controls\n\n### C-1 Mutual TLS\n\n"
+        "**Description:** The pump and server authenticate each other.\n\n### C-2 Ocelot key ladder\n\n"
+        "**Sensitivity:** Trade secret\n**Description:** The ocelot key ladder derives session keys.\n\n"
+        "### C-3 Quoll tamper switch\n\n**Visibility:** Internal only\n**Description:** The quoll switch zeroises keys.\n"
+    )
+    path = tmp_path / "tm.md"
+    path.write_text(doc, encoding="utf-8")
+    model, _ = run_import(path)
+    got = {c.id: c.sensitivity for c in model.controls}
+    assert got == {"C-1": "public", "C-2": "trade_secret", "C-3": "confidential"}
+    assert next(c for c in model.controls if c.id == "C-3").extra == {"Visibility": "Internal only"}

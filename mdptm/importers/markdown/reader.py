@@ -785,7 +785,12 @@ class BlockReader(ListReading, TableReading):
             values["description"] = description
         if fields.text("status"):
             values["status"] = one_line(fields.text("status"))  # "**Status:** gone", read as Word reads the line
+        if fields.text("sensitivity"):
+            values["sensitivity"] = one_line(fields.text("sensitivity"))  # "**Sensitivity:** Trade secret"
         rec = self.record("control", values, where, ctx)
+        for key in fields.values:  # other labelled lines are kept (internal), as a threat's are
+            if key.startswith("extra:"):
+                rec.extra[key[6:]] = fields.text(key)
         self.controls.append(rec)
         back = []
         for link_text, _href in fields.links.get("threats", []):
