@@ -26,7 +26,7 @@ from mdptm.importers.tabular.pairs import continuation_rows, continuation_warnin
 from mdptm.importers.tabular.records import SourceBuilder
 from mdptm.importers.tabular.resolve import resolve_references
 from mdptm.importers.tabular.stride import read_stride_matrix
-from mdptm.importers.tabular.tables import Grid, col_letter, load_profile, profile_vocabulary, stride_default
+from mdptm.importers.tabular.tables import Grid, RowRecord, col_letter, load_profile, profile_vocabulary, stride_default
 from mdptm.importers.tabular.vocab import vocabulary
 from mdptm.model import Model
 from mdptm.plugins import ImportContext
@@ -483,8 +483,7 @@ def import_grids(path: Path, grids: list[Grid], ctx: ImportContext, importer: st
     names = [repr(g.name) for g in grids if g.name]
     ctx.looked_at = f"sheets {', '.join(names)}" if names else f"{sum(len(g.cells) for g in grids)} rows"
     for grid in grids:
-        if grid.hidden:
-            ctx.report.warn(file, grid.name, f"sheet {grid.name!r} is hidden; read like the others")
+        first = len(builder.records)
         words = {"white": "white text on an uncoloured cell", "tiny": "a font of 2 pt or less", "format": "the number format ;;;"}
         for where, why in grid.unseen:  # nobody sees it in the workbook: not imported, so never published
             ctx.report.warn(file, where, f"cell value hidden by {words.get(why, why)} left out: it is not imported")
@@ -501,10 +500,26 @@ def import_grids(path: Path, grids: list[Grid], ctx: ImportContext, importer: st
                 known.update(known_targets(grid, col))
         if profile is None and read_stride_matrix(grid, vocab, builder, file):
             ctx.report.tables_read.append((grid, []))  # a STRIDE x component matrix: one threat per filled cell
-            continue
-        builder.add_grid(grid)
+        else:
+            builder.add_grid(grid)
+        if grid.hidden:
+            _hidden_sheet(grid, builder.records[first:], ctx, file)
     model = builder.build()
     return resolve_references(model, ctx.report, final=False)
+
+
+def _hidden_sheet(grid: Grid, records: list[RowRecord], ctx: ImportContext, file: str) -> None:
+    """A hidden sheet is read like the others (nothing lost), but no reader of the workbook sees it: its
+    threats and controls that state no sensitivity are read as confidential, so not published (a backlog, a
+    scratch sheet, one only a macro shows). Its other rows (components, lists) are read as written."""
+    marked = 0
+    for rec in records:
+        if rec.kind in ("threat", "control") and not (rec.values.get("sensitivity") or "").strip():
+            rec.values["sensitivity"] = "confidential"
+            rec.headers["sensitivity"] = f"hidden sheet {grid.name!r}"
+            marked += 1
+    what = f"; {marked} threat or control row(s) on it read as confidential, so not published (unhide it to publish them)" if marked else ""
+    ctx.report.warn(file, grid.name, f"sheet {grid.name!r} is hidden; read like the others{what}")
 
 
 class XlsxImporter(XlsxDoor):

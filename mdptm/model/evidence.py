@@ -188,7 +188,10 @@ def is_placeholder(value: object) -> bool:
         return True
     # a deferral that opens the value, after a short label: "Authentication: to be defined", "Patches: to be
     # agreed with each customer", "N/A for this product"
-    return words.opener is not None and (not colon or len(head.split()) <= 4) and bool(words.opener.match(first))
+    if words.opener is not None and (not colon or len(head.split()) <= 4) and bool(words.opener.match(first)):
+        return True
+    # a value that only asks: "Do we have a CVD policy?", "2030-12-31?", "SBOM available on request?"
+    return "?" in value and only_questions(value)
 
 
 def real_values(values: Iterable[object]) -> list[str]:
@@ -457,14 +460,14 @@ def void_reason(title: str, description: str) -> str | None:
     """Why a control counts for no clause, or None: ``"void"`` (:func:`void_control`), ``"denied"`` (its
     description denies or defers its title: :func:`denies_title`) or ``"placeholder"`` (its description is
     only "TBD" or the like). The one definition the mapping and the review both read."""
+    if only_questions(description) or (not description.strip() and only_questions(title)):
+        return "question"
     if void_control(title, description):
         return "void"
     if denies_title(title, description) or deferred(description):
         return "denied"
     if description.strip() and is_placeholder(description):
         return "placeholder"
-    if only_questions(description) or (not description.strip() and only_questions(title)):
-        return "question"
     return None
 
 

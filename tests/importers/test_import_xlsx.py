@@ -318,6 +318,26 @@ def test_hidden_sheet_is_read_and_reported(tmp_path: Path) -> None:
     assert warnings_with(report, "sheet 'Mitigations' is hidden")
 
 
+def test_threats_on_a_hidden_sheet_are_read_but_not_published(tmp_path: Path) -> None:
+    """A backlog sheet hidden (or very hidden, only a macro shows it) was read and published: no reader of
+    the workbook sees it. Its threats are kept, as confidential, with a warning saying how to publish them."""
+    rows = [["ID", "Threat", "STRIDE", "Component", "Mitigation", "Status"]]
+
+    def hide(wb: openpyxl.Workbook) -> None:
+        wb["Backlog"].sheet_state = "hidden"
+        wb["Scratch"].sheet_state = "veryHidden"
+
+    sheets = {
+        "Threats": [*rows, ["T-1", "Spoofed server", "S", "Pump", "Mutual TLS", "Mitigated"]],
+        "Backlog": [*rows, ["T-9", "Axolotl debug backdoor", "E", "Pump", "Remove the account", "Open"]],
+        "Scratch": [*rows, ["T-10", "Capybara key in firmware", "I", "Pump", "Rotate the key", "Open"]],
+    }
+    model, report = run_import(workbook(tmp_path / "r.xlsx", sheets, hide))
+    got = {t.id: t.sensitivity for t in model.threats}
+    assert got == {"T-1": "public", "T-9": "confidential", "T-10": "confidential"}
+    assert warnings_with(report, "sheet 'Scratch' is hidden; read like the others; 1 threat or control row(s) on it read as confidential")
+
+
 def test_profile_forces_sheet_and_columns(tmp_path: Path) -> None:
     rows = [["Key", "What could happen", "Place", "Fix", "Cat."], ["R1", "Pump spoofed", "Pump", "", "S"]]
     path = workbook(tmp_path / "r.xlsx", {"Odd": rows, "Parts": [["Part", "Kind"], ["Pump", "Device"]]})

@@ -458,3 +458,188 @@ def test_a_verification_table_keyed_by_id_and_category_gives_those_threats(tmp_p
     ]
     assert len(model.controls) == 2 and model.flows == []
     assert any("from its id and STRIDE category" in w for w in warnings(report))
+
+
+# -- a drift report: threats and mitigations in separate sections, linked by their ids both ways
+
+_DRIFT = (
+    "# Threat model drift — service token\n\n## 4. Validate\n\n### Threats\n\n"
+    "#### T1 — Cross-project secret access\n\n- **Target then / now:** P3, P13 / P7, P14\n"
+    "- **Narrative still valid:** no. The token's project is checked.\n- **Recorded mitigations:** none\n\n"
+    "#### T6 — Possession equals access on the default origin\n\n- **Target then / now:** D1, P4 / D4, P9\n"
+    "- **Narrative still valid:** yes, stronger.\n- **Recorded mitigations:** M7\n\n"
+    "#### T13 — User issues or revokes a token without project standing\n\n- **Target then / now:** P4 / P9\n"
+    "- **Narrative still valid:** yes on create and delete.\n- **Recorded mitigations:** M4, M5\n\n"
+    "### Mitigations\n\n#### M4 — CASL on create, update, delete\n\n"
+    "- **Status:** present, moved, narrower (no update)\n- **Upholds:** A5, A14\n\n"
+    "#### M5 — User membership at P3\n\n- **Status:** present, moved\n- **Upholds:** A5\n\n"
+    "#### M7 — `trustedIps` checked at P3\n\n- **Status:** gone. Schema has no `trustedIps`.\n\n"
+    "### Assumptions\n\n#### A1 — Environment reach\n\n- **Verdict:** fails as stated.\n\n"
+    "## 5. Identify\n\n### New mitigations\n\n#### M11 — `projectId` equality on service-token permission\n\n"
+    "- **Targets:** T1 full\n- **Upholds:** A4\n"
+)
+
+
+def _drift_docx(tmp_path: Path) -> Path:
+    d = Doc()
+    d.heading("Threat model drift — service token", 1)
+    d.heading("Threats", 3)
+    d.heading("T1 — Cross-project secret access", 4)
+    d.bullets("Target then / now: P3, P13 / P7, P14", "Narrative still valid: no. The token's project is checked.")
+    d.bullets("Recorded mitigations: none")
+    d.heading("T6 — Possession equals access on the default origin", 4)
+    d.bullets("Target then / now: D1, P4 / D4, P9", "Narrative still valid: yes, stronger.", "Recorded mitigations: M7")
+    d.heading("T13 — User issues or revokes a token without project standing", 4)
+    d.bullets("Target then / now: P4 / P9", "Narrative still valid: yes on create and delete.", "Recorded mitigations: M4, M5")
+    d.heading("Mitigations", 3)
+    d.heading("M4 — CASL on create, update, delete", 4)
+    d.bullets("Status: present, moved, narrower (no update)", "Upholds: A5, A14")
+    d.heading("M5 — User membership at P3", 4)
+    d.bullets("Status: present, moved", "Upholds: A5")
+    d.heading("M7 — trustedIps checked at P3", 4)
+    d.bullets("Status: gone. Schema has no trustedIps.")
+    d.heading("New mitigations", 3)
+    d.heading("M11 — projectId equality on service-token permission", 4)
+    d.bullets("Targets: T1 full", "Upholds: A4")
+    return d.save(tmp_path / "drift.docx")
+
+
+def _drift_checks(model: object) -> None:
+    from mdptm.model import Model
+
+    assert isinstance(model, Model)
+    assert {t.id: t.controls for t in model.threats} == {"T1": ["M11"], "T6": ["M7"], "T13": ["M4", "M5"]}
+    assert {c.id: c.status for c in model.controls} == {
+        "M4": "implemented",
+        "M5": "implemented",
+        "M7": "not_implemented",
+        "M11": "implemented",
+    }
+
+
+def test_a_drift_report_links_threats_and_mitigations_by_id_in_markdown(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _DRIFT)
+    _drift_checks(model)
+    assert model.assets == []  # "A1 — Environment reach" is an assumption, not an asset
+
+
+def test_a_drift_report_links_threats_and_mitigations_by_id_in_word(tmp_path: Path) -> None:
+    model, _report = checked_import(_drift_docx(tmp_path))
+    _drift_checks(model)
+    t1 = next(t for t in model.threats if t.id == "T1")
+    assert t1.extra["Narrative still valid"] == "no. The token's project is checked."  # a field, not the description
+
+
+# -- German: a table of hazards G1…, a table of measures "gegen" them, the baseline measures all numbered M0
+
+_GERMAN_MEASURES = (
+    "## Anhang A: Schutz vor Missbrauch\n\n### A.2 Gefährdungen\n\n"
+    "| Nr. | Gefährdung | Folge ohne Schutz |\n|---|---|---|\n"
+    "| G1 | Missbrauch als E-Mail-Versender | Spam unter unserem Namen |\n"
+    "| G4 | Massenhafte automatische Absendungen | Flut von E-Mails |\n"
+    "| G5 | Einschleusen von E-Mail-Kopfzeilen | Versand an beliebige Empfänger |\n"
+    "| G7 | Absenden von fremden Webseiten aus (CSRF) | Kündigungen im Namen ahnungsloser Besucher |\n\n"
+    "### A.3 Umgesetzte Maßnahmen\n\n"
+    "| Nr. | Maßnahme | Umsetzung | gegen | Test 06.10.2026 |\n|---|---|---|---|---|\n"
+    "| M0 | Fallenfeld, nur POST, Pflichtfelder | `kuendigung.php` | G4 | ✔ |\n"
+    "| M0 | Kopfzeilen-Schutz; feste Empfänger und Absender | Zeilenumbrüche entfernt | G5 | ✔ |\n"
+    "| **M1(a)** | Höchstens 3 Absendungen je IP-Adresse in 60 Minuten | `zaehle()` | G1, G4 | ✔ |\n\n"
+    "### A.6 Was offen ist\n\n| Nr. | Offener Punkt | Bewertung / Vorschlag | Zuständig |\n|---|---|---|---|\n"
+    "| O6 | CSRF-Token nicht umgesetzt | geringes Risiko | Programmierung |\n"
+)
+
+
+def test_german_hazard_and_measure_tables_link_by_the_against_column(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _GERMAN_MEASURES)
+    assert {t.id: t.controls for t in model.threats} == {
+        "G1": ["M1(a)"],
+        "G4": ["M0", "M1(a)"],
+        "G5": ["M0-2"],  # the second baseline measure numbered M0 is a control of its own
+        "G7": [],
+    }
+    titles = {c.id: c.title for c in model.controls}
+    assert titles["M0-2"] == "Kopfzeilen-Schutz; feste Empfänger und Absender"
+    assert any("control id M0 is used again" in w for w in warnings(report))
+
+
+def test_word_german_hazard_and_measure_tables_read_as_markdown(tmp_path: Path) -> None:
+    d = Doc()
+    d.heading("A.2 Gefährdungen", 3)
+    d.table([["Nr.", "Gefährdung", "Folge ohne Schutz"], ["G4", "Massenhafte automatische Absendungen", "Flut von E-Mails"],
+             ["G5", "Einschleusen von E-Mail-Kopfzeilen", "Versand an beliebige Empfänger"]])  # fmt: skip
+    d.heading("A.3 Umgesetzte Maßnahmen", 3)
+    d.table([["Nr.", "Maßnahme", "Umsetzung", "gegen"], ["M0", "Fallenfeld, nur POST, Pflichtfelder", "kuendigung.php", "G4"],
+             ["M0", "Kopfzeilen-Schutz; feste Empfänger und Absender", "Zeilenumbrüche entfernt", "G5"]])  # fmt: skip
+    model, _report = checked_import(d.save(tmp_path / "anhang.docx"))
+    assert {t.id: t.controls for t in model.threats} == {"G4": ["M0"], "G5": ["M0-2"]}
+
+
+def test_a_control_id_repeated_with_the_same_measure_stays_one_control(tmp_path: Path) -> None:
+    text = (
+        "# Register\n\n## Controls\n\n| ID | Control | Threats |\n| --- | --- | --- |\n"
+        "| C-1 | Signed firmware images | T-1 |\n| C-1 | Signed firmware images (bootloader check) | T-2 |\n\n"
+        "## Threats\n\n| ID | Threat |\n| --- | --- |\n| T-1 | Tampered update image |\n| T-2 | Rollback to old firmware |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    assert [c.id for c in model.controls] == ["C-1"]
+
+
+# -- a medical-device maker's QMS plan: an ISO 14971 table inside a numbered step, a German project risk table
+
+_QMS_PLAN = (
+    "#### Woche 3-4: KI-Einsatz regeln\n\n**Aufgaben:**\n\n3. **Risikoanalyse nach ISO 14971**\n\n"
+    "   **RMA-001: KI-System im QMS**\n\n"
+    "   | Gefährdung | Gefährdungssituation | Schaden | S | P | RPZ | Maßnahme |\n"
+    "   |------------|---------------------|---------|---|---|-----|----------|\n"
+    "   | Falsche Bewertung | KI bewertet Lieferant falsch | Schlechter Lieferant wird nicht erkannt | 3 | 2 | 6 | Human Review |\n"
+    "   | Daten-Leak | KI-Provider speichert Daten | Vertraulichkeit verletzt | 4 | 1 | 4 | AVV, Anonymisierung |\n\n"
+    "## Zeitplan\n\n| Meilenstein | Datum | Status | Notizen |\n|---|---|---|---|\n"
+    "| **M0:** Warehouse-App Live | 2024-12-15 | ✅ | Wareneingang läuft |\n"
+    "| **M1:** KI-Abstraktion fertig | 2025-02-11 | ✅ | Multi-Provider |\n\n"
+    "## Risiken & Mitigation\n\n| ID | Risiko | Wahrscheinlichkeit | Impact | Mitigation |\n|----|--------|---|---|---|\n"
+    "| R1 | **Zeitverzug bei FastAPI-Migration** | Hoch (50%) | Hoch | Parallel-Betrieb Streamlit |\n"
+    "| R3 | **Audit-Probleme** | Niedrig (10%) | Kritisch | Mock-Audit mit externem Berater |\n"
+    "| R5 | **User-Akzeptanz niedrig** | Mittel (30%) | Hoch | Intensive Schulung, Pilot-Phase |\n"
+)
+
+
+def test_a_table_inside_a_numbered_step_is_read_as_a_table(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _QMS_PLAN)
+    hazards = [t for t in model.threats if not t.id.startswith("R")]
+    assert [t.title for t in hazards] == ["Falsche Bewertung", "Daten-Leak"]
+    assert hazards[0].description == "KI bewertet Lieferant falsch"  # the hazardous situation
+    assert hazards[0].risk is not None and hazards[0].risk.score == 6  # RPZ
+    assert not any(c.id in ("M0", "M1") for c in model.controls)  # milestones are no controls
+
+
+def test_a_risk_column_of_names_beside_likelihood_and_impact_titles_the_rows(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _QMS_PLAN)
+    risks = {t.id: t for t in model.threats if t.id.startswith("R")}
+    assert [r.title for r in risks.values()] == ["Zeitverzug bei FastAPI-Migration", "Audit-Probleme", "User-Akzeptanz niedrig"]
+    assert [r.risk.level if r.risk else None for r in risks.values()] == ["high", "medium", "high"]  # German factor words
+    assert any("names the risks, no risk levels" in w for w in warnings(report))
+
+
+def test_word_risk_column_of_names_reads_as_markdown(tmp_path: Path) -> None:
+    d = Doc()
+    d.heading("Risiken & Mitigation", 2)
+    d.table(
+        [
+            ["ID", "Risiko", "Wahrscheinlichkeit", "Impact", "Mitigation"],
+            ["R1", "Zeitverzug bei FastAPI-Migration", "Hoch (50%)", "Hoch", "Parallel-Betrieb Streamlit"],
+            ["R3", "Audit-Probleme", "Niedrig (10%)", "Kritisch", "Mock-Audit mit externem Berater"],
+        ]
+    )
+    model, _report = checked_import(d.save(tmp_path / "plan.docx"))
+    assert [t.title for t in model.threats] == ["Zeitverzug bei FastAPI-Migration", "Audit-Probleme"]
+    assert len(model.controls) == 2
+
+
+def test_a_risk_column_of_levels_stays_the_risk(tmp_path: Path) -> None:
+    text = (
+        "# Register\n\n| ID | Threat | Risk | Likelihood | Impact |\n|---|---|---|---|---|\n"
+        "| T-1 | Spoofed pump | High | 4 | 5 |\n| T-2 | Replayed dose | Medium | 3 | 3 |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    assert [t.title for t in model.threats] == ["Spoofed pump", "Replayed dose"]
+    assert [t.risk.level if t.risk else None for t in model.threats] == ["high", "medium"]

@@ -577,3 +577,58 @@ def test_a_reading_guide_of_the_columns_is_no_risk(tmp_path: Path) -> None:
     assert [t.id for t in model.threats] == ["R-001"]
     assert sorted(a.name for a in model.assets) == ["Clinical endpoints", "Primary PostgreSQL DB"]
     assert len(model.controls) == 1
+
+
+def test_a_row_copied_under_a_new_id_is_kept_and_said(tmp_path: Path) -> None:
+    text = _NOTES_BELOW.replace(
+        "3,MFA not applied",
+        "2b,Database unencrypted in production environment,Data in Transit,Databases are unencrypted,High,High,"
+        '"Large amounts of data, an easy target",Encrypt every database with AES-256,High\n3,MFA not applied',
+    )
+    path = tmp_path / "risk-assessment.csv"
+    path.write_text(text, encoding="utf-8")
+    model, report = checked_import(path)
+    assert [t.id for t in model.threats] == ["1", "2", "2b", "3"]
+    assert any("threat 2b repeats 2 (A4)" in w for w in warnings(report))
+
+
+# -- a list of threats with a yes/no column
+
+
+def test_a_mitigated_yes_no_column_gives_the_status(tmp_path: Path) -> None:
+    text = (
+        "|             Threats              | Mitigated (Y/N) |\n|:--------------------------------:|:---------------:|\n"
+        "|          SQL Injection           |        N        |\n|        Man in the Middle         |        Y        |    \n"
+        "|          Eavesdropping           |        Y        |\n|          Session Hijack          |     Partly      |\n"
+    )
+    model, report = load_text(tmp_path, text)
+    assert [(t.title, t.status) for t in model.threats] == [
+        ("SQL Injection", "open"),
+        ("Man in the Middle", "mitigated"),
+        ("Eavesdropping", "mitigated"),
+        ("Session Hijack", "open"),
+    ]
+    assert model.threats[3].extra.get("Mitigated (Y/N)") == "Partly"
+    assert any("'Partly'" in w and "no yes or no" in w for w in warnings(report))
+    path = workbook(tmp_path / "threats.xlsx", {"Threats": [["Threat", "Mitigated?"], ["SQL Injection", "No"], ["Eavesdropping", "Yes"]]})
+    model, _report = checked_import(path)
+    assert [t.status for t in model.threats] == ["open", "mitigated"]
+
+
+def test_a_caption_states_the_status_by_what_it_opens_with() -> None:
+    from mdptm.importers.tabular.scale_tables import caption_status
+
+    assert caption_status("Recommended but not implemented (preventive)") == "planned"
+    assert caption_status("Implemented (as recommended by IEC 62443)") == "implemented"
+    assert caption_status("Controls not yet in place") == "planned"
+    assert caption_status("Existing controls") == "implemented"
+    assert caption_status("Mitigation and Verification") is None
+
+
+def test_rows_of_an_unread_table_above_a_register_are_said_to_be_so(tmp_path: Path) -> None:
+    damage = [["Damage ID", "Damage scenario", "Safety", "Financial"], ["D1", "False RPM data", "Major", "Minor"]]
+    rows = [["TARA"], [], ["Impact ratings"], *damage, [], ["Applied risk per threat"], *_APPLIED]
+    _model, report = checked_import(workbook(tmp_path / "tara.xlsx", {"TARA": rows}))
+    reasons = skipped(report)
+    assert any(r.startswith("TARA!A5:") and "row of a table of no threat-model kind" in r for r in reasons), reasons
+    assert any(r.startswith("TARA!A1:") and "title row" in r for r in reasons)

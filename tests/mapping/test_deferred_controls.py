@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from mdptm.mapping.engine import map_model
-from mdptm.model import Control, Document, Model, Product, Threat
-from mdptm.model.evidence import affirmed, stated, void_reason
+from mdptm.model import Control, Document, Model, Product, Support, Threat
+from mdptm.model.evidence import affirmed, is_placeholder, stated, void_reason
 from mdptm.review.checks import PlaceholderValue
 from mdptm.review.engine import ReviewContext
 
@@ -49,6 +49,12 @@ def test_statements_stay_safeguards(description: str) -> None:
     assert void_reason(TITLE, description) is None
 
 
+def test_a_safeguard_described_as_ongoing_is_no_deferral() -> None:
+    """'Is evaluating' describes what a gateway does, not work the maker has not done."""
+    assert affirmed("The gateway is evaluating every request against the allow-list", ["allow-list"]) == ["allow-list"]
+    assert affirmed("Each request is being evaluated against the allow-list", ["allow-list"]) == ["allow-list"]
+
+
 def test_not_yet_is_one_clause() -> None:
     """' yet ' ends a clause ("fast, yet secure"), but not after "not": "not yet implemented" denied whole."""
     assert not stated("Not yet implemented")
@@ -77,3 +83,37 @@ def test_mapping_counts_them_for_no_clause(description: str) -> None:
 def test_review_says_a_question_is_no_safeguard() -> None:
     findings = list(PlaceholderValue().run(ReviewContext(_model("Is the database encrypted?"))))
     assert any("only asks" in f.message and f.items == ["C1"] for f in findings)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("vulnerability_disclosure", "Do we have a CVD policy?"),
+        ("end_of_support", "2030-12-31?"),
+        ("sbom", "SBOM available on request?"),
+        ("patch_policy", "Critical patches within 30 days?"),
+    ],
+)
+def test_a_support_fact_that_only_asks_covers_nothing(field: str, value: str) -> None:
+    """'Do we have a CVD policy?' gave CRA II.5, II.6 and Annex II 2 'covered' as if it were the policy."""
+
+    def verdicts(**kw: str) -> dict[tuple[str, str], str]:
+        m = Model(product=Product(name="P", manufacturer="M"), document=Document(version="1"), support=Support(**kw))
+        return {(fw.id, c.id): c.status for fw in map_model(m).frameworks for c in fw.clauses}
+
+    assert verdicts(**{field: value}) == verdicts()
+    assert is_placeholder(value)
+    assert not is_placeholder("Which policy? ISO/IEC 29147 CVD, advisories at https://example.com/psirt.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The device will be supported until 31 December 2032.",
+        "Security updates will be provided for 10 years.",
+        "Secure boot will be enabled by default on every unit.",
+    ],
+)
+def test_a_commitment_in_the_future_tense_is_stated(text: str) -> None:
+    """A support period or a default promised in the future tense is the maker's commitment, not a deferral."""
+    assert stated(text)

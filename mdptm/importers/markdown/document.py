@@ -233,7 +233,9 @@ def _line(tok: Token) -> int:
     return (tok.map[0] + 1) if tok.map else 0
 
 
-def _parse_list(tokens: list[Token], i: int) -> tuple[MdList, int]:
+def _parse_list(tokens: list[Token], i: int, hoisted: list[MdTable] | None = None) -> tuple[MdList, int]:
+    """A list from its opening token; a table written inside an item (indented under "3. **Risk analysis**") is
+    no text of the item: it goes to *hoisted*, read as a table of its own after the list."""
     end = _close(tokens, i)
     lst = MdList(ordered=tokens[i].type == "ordered_list_open", items=[], line=_line(tokens[i]))
     j = i + 1
@@ -249,8 +251,12 @@ def _parse_list(tokens: list[Token], i: int) -> tuple[MdList, int]:
                     item.parts.append(_inline(t))
                     k += 1
                 elif t.type in ("bullet_list_open", "ordered_list_open"):
-                    child, k = _parse_list(tokens, k)
+                    child, k = _parse_list(tokens, k, hoisted)
                     item.children.append(child)
+                elif t.type == "table_open":
+                    tbl, k = _parse_table(tokens, k)
+                    if hoisted is not None:
+                        hoisted.append(tbl)
                 elif t.type in ("fence", "code_block") and t.content.strip():
                     item.parts.append(Inline(t.content.strip()))
                     k += 1
@@ -325,8 +331,10 @@ def parse_markdown(text: str) -> Section:
                 stack[-1].blocks.append(Para(_inline(tokens[i + 1]), _line(t)))
             i = _close(tokens, i) + 1
         elif t.type in ("bullet_list_open", "ordered_list_open"):
-            lst, i = _parse_list(tokens, i)
+            nested: list[MdTable] = []
+            lst, i = _parse_list(tokens, i, nested)
             stack[-1].blocks.append(lst)
+            stack[-1].blocks.extend(nested)
         elif t.type == "table_open":
             tbl, i = _parse_table(tokens, i)
             stack[-1].blocks.append(tbl)

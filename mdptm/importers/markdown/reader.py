@@ -20,6 +20,7 @@ from mdptm.importers.markdown.lists import ListReading
 from mdptm.importers.markdown.tables import TableReading
 from mdptm.importers.markdown.words import _PREFIX_ID, VIEW_IDS
 from mdptm.importers.merge import norm_name
+from mdptm.importers.tabular.lists import THREAT_REFS
 from mdptm.importers.tabular.records import first_sentence, recommended_control
 from mdptm.importers.tabular.tables import RowRecord
 from mdptm.importers.tabular.vocab import (
@@ -38,8 +39,6 @@ _LEGEND_ITEM = re.compile(r"^\s*[^\w\s*\[\]()]{1,3}\s*(?:[=:–—-]\s*)?\w")  #
 # Labels that open a threat block only beside a field only a threat has (Word's FieldBlocks reads them alike)
 _GENERIC_LABELS = {"description", "details", "problem", "issue", "summary"}
 _THREAT_FIELDS = ("mitigation", "risk", "likelihood", "impact", "severity", "stride", "residual_risk", "vector", "status")
-# "T2, T7", "TH-03 and TH-04": the ids of threats named in a line of text
-_THREAT_REFS = re.compile(r"\b[A-Z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?\b")
 # "4/5 (Strong - …)": a rating on a scale written before anything else
 _RATING_LEAD = re.compile(r"^\s*\d+(?:\.\d+)?\s*/\s*\d+\b")
 _SLOTS = re.compile(r"(?:\{\{[^{}]*\}\}\s*)+")
@@ -784,6 +783,8 @@ class BlockReader(ListReading, TableReading):
         values = {"id": cid, "title": title or first_sentence(description)}
         if description:
             values["description"] = description
+        if fields.text("status"):
+            values["status"] = one_line(fields.text("status"))  # "**Status:** gone", read as Word reads the line
         rec = self.record("control", values, where, ctx)
         self.controls.append(rec)
         back = []
@@ -791,7 +792,9 @@ class BlockReader(ListReading, TableReading):
             got = self.heading_id(link_text, "threat")
             if got is not None:
                 back.append(got[0])
-        plain = [] if back or fields.links.get("threats") else _THREAT_REFS.findall(fields.text("threats"))
+        named = fields.text("threats") or (fields.text("targets") if THREAT_REFS.match(fields.text("targets")) else "")
+        # ("**Targets:** T1 full" in a control's block: the threats it targets, named by their ids)
+        plain = [] if back or fields.links.get("threats") else THREAT_REFS.findall(named)
         if plain:
             # "**Mitigates:** T2, T7" written as plain ids: the control names the threats it mitigates, and the
             # resolver links them as it does a control table's "Threats" column (Word reads the same line so)

@@ -196,10 +196,10 @@ class TableFinder:
         return _Candidate(r, c0, c1, cls, header_rows, headers)
 
     def _risk_names(self, r: int, c0: int, c1: int) -> bool:
-        """The first header is "Risk" (or "Risks") and the cells below it are names, no ratings (two rows at least),
+        """The first header is "Risk" (or "Risks", "Threats") and the cells below it are names, no ratings (two rows at least),
         most of two words or more ("Ransomware" beside "Insider Threats"), beside other columns."""
         g = self.grid
-        if c1 <= c0 or norm_text(one_line(g.header_text(r, c0))) not in ("risk", "risks"):
+        if c1 <= c0 or norm_text(one_line(g.header_text(r, c0))) not in ("risk", "risks", "threats"):
             return False
         cells = [one_line(g.cells[k][c0]) for k in range(r + 1, len(g.cells)) if not g.row_blank(k)]
         cells = [c for c in cells if c]
@@ -729,6 +729,9 @@ class TableFinder:
             elif not self.blocks:
                 where = "table" if g.style == "table" else "sheet"
                 reason = f"no threat-model table recognised in this {where} ({short!r}); a profile can name its columns"
+            elif len(g.distinct_cells(r)) >= 2 and (r < first_header or any(b.header_rows[0] > r for b in self.blocks)):
+                # "D1 | False RPM data | Major | Minor": a row of a table whose header named no kind, no title
+                reason = f"row of a table of no threat-model kind ({short!r}); a profile can name its columns"
             elif r < first_header:
                 reason = f"title row above the table header ({short!r})"
             elif any(b.header_rows[0] > r for b in self.blocks):

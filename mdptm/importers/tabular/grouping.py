@@ -99,6 +99,35 @@ class Grouper:
             for rec in first.values():
                 self.warn(rec.locator, f"numbers restart in each table: scoped by the table ({rec.values['id']!r})")
         self._reused_ids()
+        self._reused_control_ids()
+
+    def _reused_control_ids(self) -> None:
+        """A control id written again in the same table on a row whose measure shares no word with the first
+        row's ("M0 | Fallenfeld, nur POST …", "M0 | Kopfzeilen-Schutz …", "M0 | Ausgabe maskiert …": the
+        author's baseline measures, all numbered M0) names another control: "M0-2", "M0-3" (warned), each
+        linked to the threats its own row names. Rows with words in common stay one control."""
+        first: dict[tuple[int, str], set[str]] = {}
+        taken = {one_line(r.values.get("id", "")) for r in self.records if r.kind == "control"}
+        for rec in self.records:
+            written = one_line(rec.values.get("id", ""))
+            block = self.record_blocks.get(id(rec))
+            words = _content_words(rec.values.get("title") or rec.values.get("description") or "")
+            if rec.kind != "control" or not written or block is None or not words:
+                continue
+            key = (id(block), id_key(written))
+            seen = first.get(key)
+            if seen is None:
+                first[key] = words
+                continue
+            if words & seen:
+                continue
+            n = 2
+            while f"{written}-{n}" in taken:
+                n += 1
+            new = f"{written}-{n}"
+            taken.add(new)
+            rec.values["id"] = new
+            self.warn(rec.locator, f"control id {written} is used again for another measure in this table; this one is {new}")
 
     def _reused_ids(self) -> None:
         """A threat id such as "I-001" used again in a later table for a threat whose title shares no word with
@@ -139,10 +168,18 @@ class Grouper:
         groups: list[Group] = []
         index: dict[tuple[str, str], Group] = {}
         titled: dict[str, list[tuple[Group, Block | None]]] = {}  # threat title -> groups with an id
+        copies: dict[int, tuple[str, str]] = {}  # a threat row's every cell but its id (hashed) -> (its id, where)
         for rec in self.records:
             rid = one_line(rec.values.get("id", ""))
             if rid and is_empty(self.vocab, rid):
                 rid = ""
+            if rid and rec.kind == "threat" and len(rec.values) >= 3:
+                # "7" and "7b" alike in every cell but the id: a row copied under a new id; kept (its id is its own), said
+                cells = hash("\x1f".join(f"{f}={one_line(v)}" for f, v in sorted(rec.values.items()) if f != "id"))
+                other = copies.setdefault(cells, (rid, rec.locator))
+                if other[0] != rid:
+                    said_twice = f"threat {rid} repeats {other[0]} ({other[1]}) in every cell but its id"
+                    self.warn(rec.locator, f"{said_twice}: imported as its own threat")
             if not rid:
                 rid = _id_from_title(rec)
             key: tuple[str, str] | None = None

@@ -260,11 +260,26 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             out.append(f"column {col.header!r} holds sentences, not risk ratings: read as {'the description' if new else 'extra'}")
             col.field = new
             fields.add("description")
+    risk = next((c for c in columns if c.field == "risk"), None)
+    if risk is not None and "title" not in fields and fields & {"risk.likelihood", "risk.severity"}:
+        values = cells(risk)
+        rates = [
+            parse_risk(vocab, v, None, shared=True).ok and (any(ch.isdigit() for ch in v) or vocab.tables["risk_level"].exact(v))
+            for v in values
+        ]
+        if len(values) >= 2 and all(_LETTER.search(v) for v in values) and not any(rates):
+            # ("User-Akzeptanz niedrig" names a risk; a rating is a level or a score: "Hoch", "12", "High (12)")
+            # "ID | Risiko | Wahrscheinlichkeit | Impact | Mitigation" with "Zeitverzug bei FastAPI-Migration" down the
+            # risk column: beside the likelihood and impact that rate them, its texts name the risks (they rate none)
+            risk.field = "title"
+            fields.add("title")
+            out.append(f"column {risk.header!r} names the risks, no risk levels: read as the threat's title")
     out.extend(_risk_statement_title(columns, cells))
     out.extend(_spare_ratings(columns, cells, vocab))
     return out
 
 
+_LETTER = re.compile(r"[^\W\d_]")
 _RISK_HEADERS = frozenset({"risk", "risks", "risk description", "risk statement", "risk scenario", "risk event"})
 
 

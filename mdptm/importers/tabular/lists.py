@@ -24,6 +24,10 @@ from mdptm.model import Model
 _ASIDE = re.compile(r"^\s*(additional|other|further|general)\s+(concerns?|issues?|notes?|observations?|considerations?|remarks?)\s*$", re.I)
 _PREFIX = re.compile(r"^\s*(?:[-*•·▪◦‣]|\(?\d+[.)]|[a-z][.)])\s+")
 _ID = re.compile(r"^\s*([A-Z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?)\s*[:.\-–—)]\s+(\S.*)$", re.S)
+# "T2, T7", "TH-03 and TH-04", "T1 full": the ids of threats named in a line of text
+THREAT_REFS = re.compile(r"\b[A-Z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?\b")
+# "Target then / now: P3, P13": a short capitalised label, a colon, its value
+_LABEL_LINE = re.compile(r"^\s*([A-Z][\w()/ -]{0,40}?)\s*:\s+(\S.*)$")
 # Fields only a threat has: with them, a block opened by "Description: …" under a plain heading is a threat
 _THREAT_ONLY = {"controls", "risk", "risk.level", "risk.likelihood", "risk.severity", "residual_risk", "stride", "patient_harm"}
 # "Threat: Phishing", "Threat – Phishing": a word, a colon or a dash, the rest (Markdown's state.heading_id alike)
@@ -657,6 +661,22 @@ class FieldBlocks:
             if named is not None:
                 self.block.asset = named[1]  # "Asset 1: Image repository": its threat is about that asset, titled by its text
 
+    @staticmethod
+    def _labelled_description(block: _Block, values: dict[str, str]) -> None:
+        """A description made only of two or more "Label: value" lines ("Target then / now: P3 / P7",
+        "Narrative still valid: no. …"; "Targets: T1 full", "Upholds: A4"): fields of their own, kept in extra under
+        their labels, as Markdown keeps "**Targets:**" — never one description of label lines."""
+        lines = [ln for ln in values.get("description", "").split("\n") if ln.strip()]
+        found = [_LABEL_LINE.match(ln) for ln in lines]
+        if len(lines) < 2 or not all(found):
+            return
+        for m in found:
+            assert m is not None
+            label = m.group(1).strip()
+            block.extra[label] = f"{block.extra[label]}\n{m.group(2).strip()}" if label in block.extra else m.group(2).strip()
+        del values["description"]
+        block.headers.pop("description", None)
+
     def _worded_heading(self, text: str) -> tuple[str, str] | None:
         """("threat", title) for a heading "Threat: title" (a threat's word, a colon or a dash, the title; no id),
         ("control", title) for "Mitigation: title"; None otherwise."""
@@ -742,6 +762,7 @@ class FieldBlocks:
                 self.replay.extend(block.lines)  # "Description: …" of a component or a tool: no threat
             elif set(v) - {"id"} or (block.kind == "control" and block.extra):
                 values = dict(v)
+                self._labelled_description(block, values)
                 if block.asset and values.get("description"):
                     # under "Asset 1: Image repository" the heading names the asset, the threat's text titles it
                     values.setdefault("title", first_sentence(values["description"]).rstrip("."))
@@ -749,6 +770,11 @@ class FieldBlocks:
                     block.headers.setdefault("assets", "heading")
                 if block.title:
                     values.setdefault("title", block.title)
+                targets = next((t for k, t in block.extra.items() if norm_text(k) in ("targets", "target")), "")
+                if block.kind == "control" and "threats" not in values and THREAT_REFS.match(targets):
+                    # "Targets: T1 full" under a control's heading: the threats it targets, by their ids (as Markdown)
+                    values["threats"] = ", ".join(dict.fromkeys(THREAT_REFS.findall(targets)))
+                    block.headers["threats"] = "Targets"
                 headers = {"title": "heading", **block.headers}
                 rec = RowRecord(kind=block.kind, file=self.b.file, locator=block.locator, values=values, headers=headers, extra={})
                 rec.extra.update(block.extra)
@@ -777,4 +803,4 @@ class FieldBlocks:
         self.replay.extend(block.lines)
 
 
-__all__ = ["FieldBlocks", "ListThreats", "id_led_threat"]
+__all__ = ["THREAT_REFS", "FieldBlocks", "ListThreats", "id_led_threat"]

@@ -274,6 +274,17 @@ class RowFields:
                 fields["status"] = st.value
             elif not st.ok:
                 self._fail(rec, status_field, v[status_field], extra, "status")
+        if "mitigated" in v:
+            # "Mitigated (Y/N)": Y is mitigated, N open; beside a status column it is kept as written
+            flag = parse_bool(self.vocab, v["mitigated"])
+            if "status" in fields or flag.value is None:
+                if not flag.ok or "status" in fields:
+                    extra[rec.headers.get("mitigated", "mitigated")] = one_line(v["mitigated"])
+                if not flag.ok:
+                    said = one_line(v["mitigated"])[:40]
+                    self.warn(rec.locator, f"{said!r} (column {rec.headers.get('mitigated')!r}) is no yes or no; kept in extra")
+            else:
+                fields["status"] = "mitigated" if flag.value else "open"
         for base in RISK_FIELDS:
             risk = self._risk(rec, base, extra)
             if risk is not None:

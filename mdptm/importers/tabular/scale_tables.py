@@ -48,6 +48,7 @@ def scale_definition(vocab: Vocabulary, header: str, values: list[str]) -> bool:
 _CAPTION_PLANNED = re.compile(
     r"\b(?:not(?:\s+yet)?\s+implemented|recommended|planned|proposed|to\s+be\s+implemented|future|outstanding|open)\b", re.I
 )
+_CAPTION_NOT_DONE = re.compile(r"\bnot(?:\s+yet)?\s+(?:implemented|in\s+place|deployed)\b", re.I)
 _CAPTION_DONE = re.compile(r"^\s*(?:implemented|in\s+place|existing|current|deployed)\b", re.I)
 
 
@@ -56,9 +57,11 @@ def caption_status(text: str) -> str | None:
     "Planned mitigations"; "implemented" for "Implemented in this lab", "Existing controls"; None otherwise."""
     if not text or len(text.split()) > 20:
         return None
-    if _CAPTION_PLANNED.search(text):
+    if _CAPTION_NOT_DONE.search(text):
         return "planned"
-    return "implemented" if _CAPTION_DONE.search(text) else None
+    if _CAPTION_DONE.search(text):  # "Implemented (as recommended by IEC 62443)": what it opens with
+        return "implemented"
+    return "planned" if _CAPTION_PLANNED.search(text) else None
 
 
 _GUIDE_KEYS = frozenset({"column", "columns", "column name", "column header", "column heading", "field name", "heading", "header"})
