@@ -151,11 +151,17 @@ _BOUNDARY_VERB = re.compile(
     r"\b(?:separat|isolat|segregat|divid|partition|shield|protect|fenc)\w*\b[^,;:.!?]*?\b(?:from|between)\b[^,;:.!?]*",
     re.IGNORECASE,
 )
+_FACING = r"\b[\w-]+[- ]facing\b"  # "internet-facing": what the zone faces, not what it is
 _OTHER_SIDE = re.compile(
     r"\b(?:from|between|to|towards?|than|not|no|never|without|unlike|outside|beyond|except|versus|vs|against|"
-    r"instead of)\b[^,;:.!?]*|\b[\w-]+[- ]facing\b",
+    r"instead of)\b[^,;:.!?]*|" + _FACING,
     re.IGNORECASE,
 )
+
+
+def zone_words(zone: TrustZone) -> list[str]:
+    """A zone's name and tags as they say what it is: "Internet-facing DMZ" is a DMZ, not the internet."""
+    return [re.sub(_FACING, " ", t, flags=re.IGNORECASE) for t in (zone.name, *zone.tags)]
 
 
 def own_words(description: str) -> str:
@@ -171,7 +177,7 @@ def zone_kind(zone: TrustZone, terms: NetworkTerms | None = None) -> ZoneInfo:
     if zone.kind is not None:
         return ZoneInfo(zone.kind, True)
     terms = terms or network_terms()
-    for n, text in enumerate((" ".join([zone.name, *zone.tags]), own_words(zone.description))):
+    for n, text in enumerate((" ".join(zone_words(zone)), own_words(zone.description))):
         for kind, words in terms.zone_kinds.items():
             if matcher(words)(text):
                 return ZoneInfo(kind, False, from_description=n == 1)
@@ -551,8 +557,9 @@ def locate_basis(
 ) -> tuple[Place, PlaceBasis]:
     """:func:`locate` with what placed the element: its zone's words, its kind, or only its own name."""
     if zone is not None:
+        words = zone_words(zone)
         for loc, hit in match.items():
-            if hit(zone.name) or any(hit(t) for t in zone.tags):
+            if any(hit(t) for t in words):
                 return loc, "zone"
     order: tuple[Side, ...] = ("outside", "hospital", "device")
     for loc in order:

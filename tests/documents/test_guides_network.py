@@ -109,6 +109,17 @@ def test_zone_kind_reads_only_what_the_description_says_the_zone_is(description:
     assert topology.zone_kind(zone).kind == kind
 
 
+def test_a_zone_named_for_what_it_faces_is_not_that_side() -> None:
+    """A name says what the zone is, not what it faces: "Internet-facing DMZ" is a network segment."""
+    dmz = TrustZone(id="z", name="Internet-facing DMZ", tags=["public-facing"])
+    assert topology.zone_kind(dmz).kind == "network"
+    match = topology.location_matchers(topology.Locations(outside=["internet", "public"], hospital=["ward"]))
+    web = Element(id="w", name="Web server", kind="process", trust_zone="z")
+    assert topology.locate_basis(web, dmz, match, {}) == ("unknown", "none")
+    assert topology.zone_kind(TrustZone(id="z", name="Internet")).kind == "internet"  # a name that is the side
+    assert topology.locate_basis(web, TrustZone(id="z", name="Public internet"), match, {}) == ("outside", "zone")
+
+
 def test_servers_in_a_zone_separated_from_the_internet_are_not_put_on_it() -> None:
     """The Threat Dragon model "WebApp Threat Model": one boundary box holds the web application and its
     database, described as separating the client on the public internet from them."""
