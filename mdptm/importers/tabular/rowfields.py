@@ -222,6 +222,12 @@ class RowFields:
                 out.append((fname, clean_text(raw), rec.headers.get(fname, fname)))
         return out
 
+    @staticmethod
+    def _treatment_header(rec: RowRecord) -> bool:
+        """Whether the row's acceptability column is a risk treatment or response (a decision), not an
+        acceptance verdict."""
+        return bool(set(norm_text(rec.headers.get("acceptability", "")).split()) & {"treatment", "response", "decision"})
+
     def _treatment_measure(self, rec: RowRecord) -> str | None:
         """A "Treatment" cell that names measures, not a decision ("MFA, CA Policies", "Mitigate — encrypt the
         keys"): the measures are the threat's mitigation. None for a decision alone ("Mitigate", "Accept")."""
@@ -276,7 +282,11 @@ class RowFields:
             extra[rec.headers.get("acceptability", "acceptability")] = one_line(v["acceptability"])
         if status_field is not None:
             st = parse_status(self.vocab, v[status_field])
-            if st.value:
+            if st.value == "mitigated" and status_field == "acceptability" and self._treatment_header(rec):
+                # "Mitigate", "Reduce — EDR, backups": a decision to treat the risk, not a statement that it is
+                # treated; the status stays not stated and the decision is kept as written
+                extra.setdefault(rec.headers.get("acceptability", "acceptability"), one_line(v["acceptability"]))
+            elif st.value:
                 fields["status"] = st.value
             elif not st.ok:
                 self._fail(rec, status_field, v[status_field], extra, "status")
