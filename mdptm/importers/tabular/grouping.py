@@ -168,14 +168,14 @@ class Grouper:
         groups: list[Group] = []
         index: dict[tuple[str, str], Group] = {}
         titled: dict[str, list[tuple[Group, Block | None]]] = {}  # threat title -> groups with an id
-        copies: dict[int, tuple[str, str]] = {}  # a threat row's every cell but its id (hashed) -> (its id, where)
+        copies: dict[tuple[tuple[str, str], ...], tuple[str, str]] = {}  # a threat row's cells but its id -> (its id, where)
         for rec in self.records:
             rid = one_line(rec.values.get("id", ""))
             if rid and is_empty(self.vocab, rid):
                 rid = ""
             if rid and rec.kind == "threat" and len(rec.values) >= 3:
                 # "7" and "7b" alike in every cell but the id: a row copied under a new id; kept (its id is its own), said
-                cells = hash("\x1f".join(f"{f}={one_line(v)}" for f, v in sorted(rec.values.items()) if f != "id"))
+                cells = tuple(sorted((f, v) for f, v in rec.values.items() if f != "id"))
                 other = copies.setdefault(cells, (rid, rec.locator))
                 if other[0] != rid:
                     said_twice = f"threat {rid} repeats {other[0]} ({other[1]}) in every cell but its id"

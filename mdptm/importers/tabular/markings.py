@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 
+@lru_cache(maxsize=1 << 14)  # a register repeats its cell values: each is keyed once
 def marker_key(text: str) -> str:
     """A marking as compared: case folded, punctuation and underscores read as spaces."""
     return " ".join(re.sub(r"[^\w]+", " ", text.casefold().replace("_", " ")).split())
