@@ -109,10 +109,12 @@ class Grouper:
         first: dict[tuple[int, str], set[str]] = {}
         taken = {one_line(r.values.get("id", "")) for r in self.records if r.kind == "control"}
         for rec in self.records:
+            if rec.kind != "control":
+                continue
             written = one_line(rec.values.get("id", ""))
             block = self.record_blocks.get(id(rec))
             words = _content_words(rec.values.get("title") or rec.values.get("description") or "")
-            if rec.kind != "control" or not written or block is None or not words:
+            if not written or block is None or not words:
                 continue
             key = (id(block), id_key(written))
             seen = first.get(key)
@@ -175,7 +177,7 @@ class Grouper:
                 rid = ""
             if rid and rec.kind == "threat" and len(rec.values) >= 3:
                 # "7" and "7b" alike in every cell but the id: a row copied under a new id; kept (its id is its own), said
-                cells = tuple(sorted((f, v) for f, v in rec.values.items() if f != "id"))
+                cells = tuple((f, v) for f, v in rec.values.items() if f != "id")  # a table's rows share its column order
                 other = copies.setdefault(cells, (rid, rec.locator))
                 if other[0] != rid:
                     said_twice = f"threat {rid} repeats {other[0]} ({other[1]}) in every cell but its id"

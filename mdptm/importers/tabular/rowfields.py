@@ -185,7 +185,8 @@ class RowFields:
         sensitivity, never published by a guess. The warning names the field. "Restricted" and "Proprietary"
         alone also describe access or a licence ("Access: Restricted", "License: Proprietary"): no marking."""
         # a "Label: value" line of its own that a document reader left in the description ("Visibility: Internal only")
-        lines = [(m.group(1), m.group(2)) for m in _LABEL_LINE.finditer(str(fields.get("description") or ""))]
+        description = str(fields.get("description") or "")
+        lines = [(m.group(1), m.group(2)) for m in _LABEL_LINE.finditer(description)] if ":" in description else []
         for label, value in [*extra.items(), *lines]:
             if not isinstance(value, str) or len(value) > 60:
                 continue
