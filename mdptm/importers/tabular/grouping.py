@@ -54,6 +54,16 @@ def most(grp: Group) -> int:
     return max(len(r.values) for r in grp.records)
 
 
+def _next_free(written: str, taken: set[str]) -> str:
+    """The first of ``written-2``, ``written-3``, … that no item has yet, now taken: the id of a second item an
+    author numbered like another."""
+    n = 2
+    while f"{written}-{n}" in taken:
+        n += 1
+    taken.add(f"{written}-{n}")
+    return f"{written}-{n}"
+
+
 class Grouper:
     """Groups the row records of one source (*records*, each from its table in *record_blocks*) into items
     and gives each its id; *warn* reports what it decided (locator, message)."""
@@ -123,11 +133,7 @@ class Grouper:
                 continue
             if words & seen:
                 continue
-            n = 2
-            while f"{written}-{n}" in taken:
-                n += 1
-            new = f"{written}-{n}"
-            taken.add(new)
+            new = _next_free(written, taken)
             rec.values["id"] = new
             self.warn(rec.locator, f"control id {written} is used again for another measure in this table; this one is {new}")
 
@@ -143,9 +149,9 @@ class Grouper:
             written = one_line(rec.values.get("id", ""))
             rid = id_key(written)
             block = self.record_blocks.get(id(rec))
-            words = _content_words(rec.values.get("title") or "")
             if rec.kind != "threat" or not rid or block is None or re.fullmatch(r"\d+(?:\.\d+)*", rid):
                 continue
+            words = _content_words(rec.values.get("title") or "")
             if (id(block), rid) in renamed:
                 rec.values["id"] = renamed[(id(block), rid)]
                 continue
@@ -156,11 +162,7 @@ class Grouper:
             where, seen = first[rid]
             if where == id(block) or not words or words & seen:
                 continue
-            n = 2
-            while f"{written}-{n}" in taken:
-                n += 1
-            new = f"{written}-{n}"
-            taken.add(new)
+            new = _next_free(written, taken)
             renamed[(id(block), rid)] = new
             rec.values["id"] = new
             said = one_line(rec.values.get("title", ""))
