@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mdptm.importers.otm import OtmImporter
 from mdptm.model import Model
 from mdptm.model.report import ImportReport
-from mdptm.plugins import ImportContext
+from tests.formats.otm_helpers import load_otm
 
 OTM = """\
 otmVersion: 0.1.0
@@ -30,11 +29,7 @@ dataflows:
 
 
 def _load(tmp_path: Path) -> tuple[Model, ImportReport]:
-    path = tmp_path / "orphan_dataflows.otm"
-    path.write_text(OTM, encoding="utf-8")
-    report = ImportReport()
-    model = OtmImporter().load(path, ImportContext(report=report))
-    return model, report.finish()
+    return load_otm(tmp_path, OTM, "orphan_dataflows.otm")
 
 
 def test_a_flow_named_by_a_guid_is_called_by_its_ends(tmp_path: Path) -> None:

@@ -8,10 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mdptm.importers.otm import OtmImporter
 from mdptm.model import Model
 from mdptm.model.report import ImportReport
-from mdptm.plugins import ImportContext
+from tests.formats.otm_helpers import load_otm
 
 OTM = {
     "otmVersion": "0.2.0",
@@ -35,11 +34,7 @@ OTM = {
 
 
 def _load(tmp_path: Path) -> tuple[Model, ImportReport]:
-    path = tmp_path / "loose.otm.json"
-    path.write_text(json.dumps(OTM), encoding="utf-8")
-    report = ImportReport()
-    model = OtmImporter().load(path, ImportContext(report=report))
-    return model, report.finish()
+    return load_otm(tmp_path, json.dumps(OTM), "loose.otm.json")
 
 
 def test_bare_parent_and_string_rating(tmp_path: Path) -> None:

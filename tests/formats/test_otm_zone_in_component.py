@@ -7,10 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from mdptm.exporters.otm import to_otm
-from mdptm.importers.otm import OtmImporter
 from mdptm.model import Model
 from mdptm.model.report import ImportReport
-from mdptm.plugins import ImportContext
+from tests.formats.otm_helpers import load_otm
 
 OTM = """\
 otmVersion: 0.1.0
@@ -34,11 +33,7 @@ dataflows: []
 
 
 def _load(tmp_path: Path) -> tuple[Model, ImportReport]:
-    path = tmp_path / "nested_tz_inside_component.otm"
-    path.write_text(OTM, encoding="utf-8")
-    report = ImportReport()
-    model = OtmImporter().load(path, ImportContext(report=report))
-    return model, report.finish()
+    return load_otm(tmp_path, OTM, "nested_tz_inside_component.otm")
 
 
 def test_a_zone_inside_a_component_keeps_its_place(tmp_path: Path) -> None:
