@@ -306,6 +306,8 @@ def init(folder: Path) -> None:
         say(f"  source {f.path} ({f.importer}, {f.threats} threat(s))")
     for f in result.rejected:
         warn(f"{folder / f.path}: not listed as a source: {f.problem}")
+    for line in result.unrelated:
+        warn(f"{folder}: {line}")
     if result.redaction_written:
         say(f"wrote {folder / REDACTION_FILE} (a redaction policy to review)")
     missing = [k for k in ("product.name", "product.manufacturer", "document.version") if k not in result.facts]
