@@ -346,16 +346,20 @@ def build(projects: tuple[Path, ...], out: Path | None, jobs: int | None, draft:
     """
     from mdptm.base.process import lean_gc
 
-    _plugin_warnings()
     projects = projects or (Path("."),)
     if len(projects) > 1:
+        _plugin_warnings()
         with lean_gc():
             _build_portfolio(projects, out, jobs, draft, Audience(audience))
         return
     from mdptm.pipeline.build import build as run_build
 
-    with lean_gc():
-        result = run_build(projects[0], out, draft=draft, audience=Audience(audience))
+    _plugin_warnings("importer")  # the other doors load while the sources are read (load_later_stages)
+    try:
+        with lean_gc():
+            result = run_build(projects[0], out, draft=draft, audience=Audience(audience))
+    finally:  # a broken plug-in may be why the build failed
+        _plugin_warnings()
     _report_build(result, Audience(audience))
 
 

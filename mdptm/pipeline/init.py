@@ -108,8 +108,8 @@ def init_project(folder: Path) -> InitResult:
     models: list[tuple[str, Model]] = []
     for path, fmt in _candidates(folder):
         rel = path.relative_to(folder).as_posix()
-        try:
-            model, _report = import_sources([ImportSource(path, fmt)])  # references resolved: components named only in a threat's row are found
+        try:  # references resolved, as build does: a component named only in a threat's row is found
+            model, _report = import_sources([ImportSource(path, fmt)])
         except MdptmError as exc:
             result.rejected.append(Found(rel, fmt, getattr(exc, "message", None) or str(exc)))
             continue
