@@ -148,7 +148,8 @@ def _words(text: str) -> str:
 
 def _names(model: Model) -> set[str]:
     """The components and assets a source names: one device's documents name some of the same."""
-    return {_words(i.name) for i in [*model.elements, *model.assets] if i.name.strip()}
+    names = [e.name for e in model.elements] + [a.name for a in model.assets]
+    return {_words(n) for n in names if n.strip()}
 
 
 def _product(model: Model) -> str | None:
