@@ -25,6 +25,7 @@ from mdptm.documents.submission._shared import (
     _words,
     _yes_no,
     level_fill,
+    threat_status,
 )
 from mdptm.model import Element, Model, Risk, Threat, View
 from mdptm.model.cvss import describe as describe_cvss
@@ -209,7 +210,7 @@ def acceptability_section(doc: Doc, model: Model) -> None:
     rows, fills = [], {}
     for r, (t, v) in enumerate(verdicts):
         lvl = t.residual_risk.level if t.residual_risk is not None else None
-        rows.append([t.id, t.title, (lvl or "—").capitalize(), _words(t.status), v.verdict, v.why])
+        rows.append([t.id, t.title, (lvl or "—").capitalize(), threat_status(t), v.verdict, v.why])
         if lvl:
             fills[(r, 2)] = level_fill(lvl)
         fills[(r, 4)] = VERDICT_FILLS[v.verdict]
@@ -239,7 +240,7 @@ def known_vulnerabilities_chapter(doc: Doc, model: Model, ix: Index) -> None:
     if known:
         rows, fills = [], {}
         for r, t in enumerate(known):
-            rows.append([t.id, t.title, ", ".join(t.cve) or "—", describe_cvss(cvss_of(t)) or "—", _yes_no(t.kev), _words(t.status)])
+            rows.append([t.id, t.title, ", ".join(t.cve) or "—", describe_cvss(cvss_of(t)) or "—", _yes_no(t.kev), threat_status(t)])
             if t.kev:
                 fills[(r, 4)] = GAP_FILL
         doc.table(

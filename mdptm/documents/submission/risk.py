@@ -10,6 +10,8 @@ from mdptm.documents.submission._shared import (
     OK_FILL,
     OPEN_STATUSES,
     RISK_LEVELS,
+    STATUS_NOT_STATED,
+    THREAT_STATUS_ORDER,
     Index,
     _level,
     _new_doc,
@@ -18,6 +20,7 @@ from mdptm.documents.submission._shared import (
     _yes_no,
     level_fill,
     risk_text,
+    threat_status,
     vocabulary,
 )
 from mdptm.documents.submission._tables import _controls_table, _fit_id_columns
@@ -29,7 +32,7 @@ from mdptm.documents.submission.premarket import (
     safety_chapter,
     threat_rows,
 )
-from mdptm.model import Model, Risk, Threat
+from mdptm.model import Control, Model, Risk, Threat
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     TRACEABILITY,
 )
@@ -106,15 +109,14 @@ def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
         [
             "Controls",
             "; ".join(
-                f"{ix.label(c)} ({_words(ix.controls[c].status).lower()})" if c in ix.controls else f"{c} (not in the model)"
-                for c in t.controls
+                f"{ix.label(c)} ({_control_word(ix.controls[c])})" if c in ix.controls else f"{c} (not in the model)" for c in t.controls
             )
             or "none",
         ],
         ["Residual risk", _risk_with_scale(t.residual_risk)],
         ["Patient harm", _words(t.patient_harm) or "not assessed"],
         ["Could harm many patients at once", _yes_no(t.multi_patient)],
-        ["Status", _words(t.status)],
+        ["Status", threat_status(t)],
         ["Rationale", t.rationale or "none recorded"],
     ]
     refs = [x for x in (", ".join(t.cwe), ", ".join(t.capec)) if x]  # CVSS has a row of its own, read and scored
@@ -147,7 +149,7 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     doc.h("Scope and method", 1)
     doc.p(f"This assessment follows {voc.citations['risk_assessment']}")
     _facts_table(doc, model)
-    by_status = Counter(t.status for t in threats)
+    by_status = Counter(t.stated_status() for t in threats)
     doc.p(
         f"The threat model holds {len(model.elements)} elements, {len(model.flows)} data flows, {len(model.assets)} assets, "
         f"{len(threats)} threats and {len(model.controls)} controls. Threats are classified with STRIDE against the "
@@ -211,11 +213,7 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     doc.p(f"{sum(1 for t in threats if t.multi_patient)} threats could harm many patients at once.")
 
     doc.h("Threat register", 1)
-    status_text = ", ".join(
-        f"{by_status[s]} {_words(s).lower()}"
-        for s in ("mitigated", "partially_mitigated", "accepted", "transferred", "open", "not_applicable")
-        if by_status[s]
-    )
+    status_text = ", ".join(f"{by_status[s]} {_words(s).lower()}" for s in THREAT_STATUS_ORDER if by_status[s])
     doc.p(f"{len(threats)} threats: {status_text or 'none'}.")
     reg_rows, reg_fills = [], {}
     for r, t in enumerate(threats):
@@ -228,7 +226,7 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
                 _level(t.risk) or "—",
                 ", ".join(t.controls) or "none",
                 _level(t.residual_risk) or "—",
-                _words(t.status),
+                threat_status(t),
             ]
         )
         for c, lvl in ((4, _level(t.risk)), (6, _level(t.residual_risk))):
@@ -261,10 +259,18 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     _callout_table(
         doc,
         ix,
-        [t for t in threats if t.status in OPEN_STATUSES],
+        [t for t in threats if t.stated_status() in OPEN_STATUSES],
         "Open",
         "threats are open or only partly mitigated.",
         "No threat is open or only partly mitigated.",
+    )
+    _callout_table(
+        doc,
+        ix,
+        [t for t in threats if t.stated_status() == STATUS_NOT_STATED],
+        "Status not stated",
+        "threats have no status in the source: none of them is shown to be mitigated.",
+        None,
     )
     _callout_table(
         doc,
@@ -339,6 +345,11 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     return _fit_id_columns(doc)
 
 
+def _control_word(c: Control) -> str:
+    """A control's status inside a sentence: ``implemented``, or ``status not stated in the source``."""
+    return _words(c.status).lower() if c.status_stated else "status not stated in the source"
+
+
 def _callout_table(doc: Doc, ix: Index, threats: Sequence[Threat], label: str, some: str, none: str | None) -> None:
     if not threats:
         if none:
@@ -352,7 +363,7 @@ def _callout_table(doc: Doc, ix: Index, threats: Sequence[Threat], label: str, s
             risk_text(t.risk),
             ", ".join(t.controls) or "none",
             risk_text(t.residual_risk),
-            _words(t.status),
+            threat_status(t),
             t.rationale or "none recorded",
         ]
         for t in threats

@@ -1,0 +1,104 @@
+"""The submission set says what the source states, and no more: a threat or control whose status the source
+does not state is not shown as "Open" or "Implemented" (mdptm's reading) in the risk assessment, the
+traceability workbook or the CRA document, and is counted apart as a gap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from mdptm.documents.submission import cra_doc, risk_doc, trace_rows, write_traceability
+from mdptm.model import Control, Document, Model, Product, Threat
+from mdptm.plugins import ExportContext
+from mdptm.render.docir import Doc, Heading, Paragraph, Table
+
+
+def _model() -> Model:
+    return Model(
+        product=Product(name="Pump", manufacturer="Maker"),
+        document=Document(version="1.0"),
+        threats=[
+            Threat(id="T-1", title="Forged drug library", controls=["C-1"], status_stated=False),
+            Threat(id="T-2", title="Replayed bolus command", controls=["C-2"], status="open"),
+        ],
+        controls=[
+            Control(id="C-1", title="Signed drug library", status_stated=False, responsibility_stated=False),
+            Control(id="C-2", title="Message counters", status="implemented", verification=["TR-7"]),
+        ],
+    )
+
+
+def _texts(doc: Doc) -> str:
+    out: list[str] = []
+    for b in doc.blocks:
+        if isinstance(b, Heading | Paragraph):
+            out.append(b.text if not isinstance(b, Paragraph) or not b.bold_prefix else f"{b.bold_prefix} {b.text}")
+        elif isinstance(b, Table):
+            out.extend(" | ".join(r) for r in b.rows)
+    return "\n".join(out)
+
+
+def _detail(doc: Doc, threat_id: str) -> dict[str, str]:
+    start = next(i for i, b in enumerate(doc.blocks) if isinstance(b, Heading) and b.text.startswith(threat_id + " "))
+    table = next(b for b in doc.blocks[start:] if isinstance(b, Table))
+    return {r[0]: r[1] for r in table.rows}
+
+
+def test_risk_assessment_does_not_state_an_unstated_status() -> None:
+    doc = risk_doc(_model(), ExportContext())
+    t1, t2 = _detail(doc, "T-1"), _detail(doc, "T-2")
+    assert t1["Status"] == "Status not stated"
+    assert t1["Controls"] == "C-1 Signed drug library (status not stated in the source)"
+    assert t2["Status"] == "Open"
+    assert t2["Controls"] == "C-2 Message counters (implemented)"
+    text = _texts(doc)
+    assert "2 threats: 1 open, 1 status not stated." in text
+    assert "Open: 1 threats are open or only partly mitigated." in text
+    assert "Status not stated: 1 threats have no status in the source" in text
+    register = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Threat register")
+    assert [r[-1] for r in register.rows] == ["Status not stated", "Open"]
+    controls = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Security controls")
+    assert controls.rows[0][3:5] == ["Manufacturer (not stated in the source)", "Not stated in the source"]
+
+
+def test_traceability_counts_unstated_statuses_apart(tmp_path: Path) -> None:
+    model = _model()
+    gaps = {r.control_id: r.gaps for r in trace_rows(model)}
+    assert gaps["C-1"] == ["Status not stated in the source; no verification evidence"]
+    assert gaps["C-2"] == []
+    path = tmp_path / "traceability.xlsx"
+    write_traceability(model, path, ExportContext())
+    wb = load_workbook(path)
+    summary = {(r[0], r[1]): r[2] for r in wb["Summary"].iter_rows(min_row=5, values_only=True)}
+    assert summary[("Controls by status", "Implemented")] == 1
+    assert summary[("Controls by status", "Status not stated")] == 1
+    assert summary[("Gaps", "Implemented controls with no verification evidence")] == 0
+    assert summary[("Gaps", "Controls whose status the source does not state")] == 1
+    assert summary[("Threats by status", "Open")] == 1
+    assert summary[("Threats by status", "Status not stated")] == 1
+    assert summary[("Gaps", "Threats whose status the source does not state")] == 1
+    assert summary[("Controls by responsibility", "Manufacturer")] == 1
+    assert summary[("Controls by responsibility", "Not stated in the source")] == 1
+    ws = wb["Traceability"]
+    header = [c.value for c in ws[4]]
+    rows = {r[0]: dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=5, values_only=True)}
+    assert rows["T-1"]["Threat status"] == "Status not stated"
+    assert rows["T-1"]["Control status"] == "Not stated in the source"
+    assert rows["T-2"]["Control status"] == "Implemented"
+    ctl = wb["Controls"]
+    head = [c.value for c in ctl[4]]
+    status = {r[0]: r[head.index("Status")] for r in ctl.iter_rows(min_row=5, values_only=True)}
+    assert status == {"C-1": "Not stated in the source", "C-2": "Implemented"}
+
+
+@pytest.mark.parametrize("stated", [True, False])
+def test_cra_document_counts_unstated_threats_apart(stated: bool) -> None:
+    model = _model()
+    model.threats[0].status_stated = stated
+    text = _texts(cra_doc(model, ExportContext()))
+    if stated:
+        assert "2 threats are open or only partly mitigated." in text
+    else:
+        assert "1 threats are open or only partly mitigated and the source states no status for 1." in text
