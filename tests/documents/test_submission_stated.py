@@ -102,3 +102,52 @@ def test_cra_document_counts_unstated_threats_apart(stated: bool) -> None:
         assert "2 threats are open or only partly mitigated." in text
     else:
         assert "1 threats are open or only partly mitigated and the source states no status for 1." in text
+
+
+def _rated(likelihood_basis: str | None = None, residual: bool = False) -> Model:
+    from mdptm.model import Risk
+
+    risk = Risk(likelihood="4", severity="5", score=20, level="high", likelihood_basis=likelihood_basis)  # type: ignore[arg-type]
+    model = _model()
+    model.threats[0].risk = risk
+    model.threats[0].stride = ["tampering"]
+    if residual:
+        model.threats[0].residual_risk = Risk(likelihood="2", severity="5", score=10, level="medium", likelihood_basis=likelihood_basis)  # type: ignore[arg-type]
+    return model
+
+
+def test_scope_counts_what_is_classified_and_rated_instead_of_claiming_it() -> None:
+    text = _texts(risk_doc(_rated(), ExportContext()))
+    assert "each is rated before controls and again after them" not in text
+    assert (
+        "Of the 2 threats, 1 are classified with STRIDE and none name the elements or flows they target; "
+        "1 are rated before controls and none after them (residual risk)." in text
+    )
+
+
+@pytest.mark.parametrize(
+    ("residual", "expected"),
+    [
+        (False, "High residual risk: No threat has a residual risk level, so none is shown to stay below high (2 not rated)."),
+        (
+            True,
+            "High residual risk: None of the 1 threats with a residual risk level keeps a high or critical one; "
+            "1 threats have no residual risk rating, so they are not shown to stay below high.",
+        ),
+    ],
+)
+def test_unrated_residual_risk_is_not_read_as_below_high(residual: bool, expected: str) -> None:
+    text = _texts(risk_doc(_rated(residual=residual), ExportContext()))
+    assert expected in text
+    assert "No threat keeps a high or critical residual risk." not in text
+
+
+@pytest.mark.parametrize(("basis", "column"), [(None, "Likelihood before"), ("exploitability", "Exploitability before")])
+def test_likelihood_column_is_called_exploitability_only_when_the_model_says_so(basis: str | None, column: str) -> None:
+    doc = risk_doc(_rated(basis), ExportContext())
+    table = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Exploitability and severity, before and after controls")
+    assert table.header[2] == column
+    text = _texts(doc)
+    if basis is None:
+        assert "The likelihood axis rates exploitability for 0 of the 1 rated threats" in text
+        assert "Each threat's exploitability and severity" not in text

@@ -121,9 +121,19 @@ def method_chapter(doc: Doc, model: Model) -> None:
 def exploitability_chapter(doc: Doc, model: Model, ix: Index) -> None:
     """Pre- and post-control exploitability and severity of every threat, with its CVSS reading."""
     doc.h("Exploitability and severity per threat", 1)
+    rated = [t for t in model.threats if t.risk is not None or t.residual_risk is not None]
+    exploit = sum(1 for t in rated if basis_of(t) == "exploitability")
+    # The column is named after what the model's likelihood axis rates: "exploitability" only when it says so.
+    axis = "Exploitability" if rated and exploit == len(rated) else "Likelihood"
     doc.p(
-        "Each threat's exploitability and severity before its controls and after them (residual), as the threat model "
+        f"Each threat's {axis.lower()} and severity before its controls and after them (residual), as the threat model "
         "rates them, with the CVSS base score where one is given (computed from the vector)."
+        + (
+            ""
+            if axis == "Exploitability" or not rated
+            else f" The likelihood axis rates exploitability for {exploit} of the {len(rated)} rated threats; "
+            "for the others the model does not say it does (FDA V.A.2 asks for exploitability rather than probability)."
+        )
     )
     rows, fills = [], {}
     for r, t in enumerate(model.threats):
@@ -146,10 +156,10 @@ def exploitability_chapter(doc: Doc, model: Model, ix: Index) -> None:
             [
                 "ID",
                 "Threat",
-                "Exploitability before",
+                f"{axis} before",
                 "Severity before",
                 "Risk before",
-                "Exploitability after",
+                f"{axis} after",
                 "Severity after",
                 "Residual risk",
                 "CVSS",

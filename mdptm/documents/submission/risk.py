@@ -152,8 +152,7 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     by_status = Counter(t.stated_status() for t in threats)
     doc.p(
         f"The threat model holds {len(model.elements)} elements, {len(model.flows)} data flows, {len(model.assets)} assets, "
-        f"{len(threats)} threats and {len(model.controls)} controls. Threats are classified with STRIDE against the "
-        "elements and flows they target; each is rated before controls and again after them (residual risk)."
+        f"{len(threats)} threats and {len(model.controls)} controls. " + _method_facts(threats)
     )
     if model.assumptions:
         doc.h("Assumptions", 2)
@@ -309,15 +308,22 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     if accepted:
         doc.p(f"{accepted} threats are accepted with their residual risk; their rationales are listed under 'Open and accepted threats'.")
     high = [t for t in threats if _level(t.residual_risk) in ("high", "critical")]
+    unrated = [t for t in threats if t.residual_risk is None and t.status != "not_applicable"]
+    leveled = sum(1 for t in threats if _level(t.residual_risk))
     _callout_table(
         doc,
         ix,
         high,
         "High residual risk",
         "threats keep a high or critical residual risk; each needs a benefit-risk justification.",
-        "No threat keeps a high or critical residual risk.",
+        # a residual risk left unrated is not shown to be below high
+        "No threat keeps a high or critical residual risk."
+        if not unrated
+        else f"None of the {leveled} threats with a residual risk level keeps a high or critical one; "
+        f"{len(unrated)} threats have no residual risk rating, so they are not shown to stay below high."
+        if leveled
+        else f"No threat has a residual risk level, so none is shown to stay below high ({len(unrated)} not rated).",
     )
-    unrated = [t for t in threats if t.residual_risk is None and t.status != "not_applicable"]
     _callout_table(doc, ix, unrated, "Residual risk not rated", "threats have no residual risk rating.", None)
     signoffs = model.document.signoffs
     if signoffs:
@@ -343,6 +349,25 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     )
     _controls_table(doc, model.controls, "Security controls")
     return _fit_id_columns(doc)
+
+
+def _method_facts(threats: Sequence[Threat]) -> str:
+    """How far the threats are classified and rated, counted (not the method a complete model would follow)."""
+    n = len(threats)
+    if not n:
+        return "It records no threat."
+    stride = sum(1 for t in threats if t.stride)
+    targets = sum(1 for t in threats if t.targets)
+    before = sum(1 for t in threats if t.risk is not None)
+    after = sum(1 for t in threats if t.residual_risk is not None)
+
+    def of(k: int) -> str:
+        return "all" if k == n else "none" if not k else f"{k}"
+
+    return (
+        f"Of the {n} threats, {of(stride)} are classified with STRIDE and {of(targets)} name the elements or flows they "
+        f"target; {of(before)} are rated before controls and {of(after)} after them (residual risk)."
+    )
 
 
 def _control_word(c: Control) -> str:
