@@ -151,3 +151,27 @@ def test_likelihood_column_is_called_exploitability_only_when_the_model_says_so(
     if basis is None:
         assert "The likelihood axis rates exploitability for 0 of the 1 rated threats" in text
         assert "Each threat's exploitability and severity" not in text
+
+
+def test_what_else_the_source_says_of_a_threat_or_control_is_in_the_set(tmp_path: Path) -> None:
+    model = _model()
+    model.threats[0].extra = {
+        "Implementation": "Read-only OS partition,\nsigned OS image",
+        "Target Completion Date": "2026-09-30",
+        "properties": {"SDL Phase": "Design"},  # structured import detail stays in the model
+        "new": False,
+    }
+    model.threats[1].extra = {"Mitigation": "N/A"}
+    model.controls[0].extra = {"Mitigated Threats": "T-1, T-9"}
+    doc = risk_doc(model, ExportContext())
+    t1 = _detail(doc, "T-1")
+    assert t1["In the source: Implementation"] == "Read-only OS partition, signed OS image"
+    assert t1["In the source: Target Completion Date"] == "2026-09-30"
+    assert not any("properties" in k or "new" in k for k in t1)
+    assert _detail(doc, "T-2")["In the source: Mitigation"] == "N/A"
+    path = tmp_path / "traceability.xlsx"
+    write_traceability(model, path, ExportContext())
+    ws = load_workbook(path)["Controls"]
+    head = [c.value for c in ws[4]]
+    also = {r[0]: r[head.index("Also in the source")] for r in ws.iter_rows(min_row=5, values_only=True)}
+    assert also["C-1"] == "Mitigated Threats: T-1, T-9"

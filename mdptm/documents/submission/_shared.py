@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from mdptm.model import Control, Flow, Item, Model, Risk, Strict, Threat
 from mdptm.model.index import ById, threats_by_control
@@ -103,6 +103,20 @@ def control_status_key(c: Control) -> str:
 def responsibility_text(c: Control) -> str:
     """Who runs the control, as the source states it."""
     return _words(c.responsibility) if c.responsibility_stated else f"{_words(c.responsibility)} (not stated in the source)"
+
+
+def source_rows(extra: Mapping[str, object]) -> list[list[str]]:
+    """What else the source says of an item (its other columns or labelled lines, kept in ``extra``), word for word:
+    a reviewer sees the source's own treatment, owner, dates or "N/A" rather than only what mdptm read from it.
+    Only plain values: structured import detail (properties, positions) stays in the model."""
+    rows = []
+    for key, value in extra.items():
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            continue
+        text = " ".join(str(value).split())
+        if text:
+            rows.append([f"In the source: {key}", text])
+    return rows
 
 
 def _yes_no(value: bool | None) -> str:

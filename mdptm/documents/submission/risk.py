@@ -20,6 +20,7 @@ from mdptm.documents.submission._shared import (
     _yes_no,
     level_fill,
     risk_text,
+    source_rows,
     threat_status,
     vocabulary,
 )
@@ -135,6 +136,7 @@ def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
     if not t.rationale and t.status in ("accepted", "transferred", "not_applicable"):
         fills[(9, 1)] = GAP_FILL
     rows += threat_rows(ix.model, t)  # appended: the fills above keep their row numbers
+    rows += source_rows(t.extra)
     _paragraphs(doc, t.description)
     doc.table([], rows, widths=[2.4, 7.6], fills=fills)
 

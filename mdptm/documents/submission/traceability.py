@@ -24,6 +24,7 @@ from mdptm.documents.submission._shared import (
     level_fill,
     responsibility_text,
     risk_text,
+    source_rows,
     threat_status,
     vocabulary,
 )
@@ -176,16 +177,30 @@ def _controls_sheet(model: Model) -> Sheet:
                 "\n".join(c.verification),
                 ", ".join(threats),
                 "; ".join(gaps),
+                "\n".join(f"{k.removeprefix('In the source: ')}: {v}" for k, v in source_rows(c.extra)),
             ]
         )
-    note = "Every control with its verification evidence and the threats it answers."
+    note = (
+        "Every control with its verification evidence and the threats it answers; 'Also in the source' gives what "
+        "else the source says of the control, word for word (such as the threats it lists as mitigated)."
+    )
     return Sheet(
         "Controls",
         "Controls and verification evidence",
         note,
-        ["Control ID", "Control", "FDA category", "Responsibility", "Status", "Verification evidence", "Threats", "Gap"],
+        [
+            "Control ID",
+            "Control",
+            "FDA category",
+            "Responsibility",
+            "Status",
+            "Verification evidence",
+            "Threats",
+            "Gap",
+            "Also in the source",
+        ],
         data,
-        [11, 40, 28, 14, 14, 40, 24, 32],
+        [11, 40, 28, 14, 14, 40, 24, 32, 40],
         fills,
     )
 
