@@ -175,3 +175,21 @@ def test_what_else_the_source_says_of_a_threat_or_control_is_in_the_set(tmp_path
     head = [c.value for c in ws[4]]
     also = {r[0]: r[head.index("Also in the source")] for r in ws.iter_rows(min_row=5, values_only=True)}
     assert also["C-1"] == "Mitigated Threats: T-1, T-9"
+
+
+@pytest.mark.parametrize(
+    ("links", "verification", "status"),
+    [(True, True, "in this set"), (True, False, "partly in this set"), (False, False, "maker to add")],
+)
+def test_traceability_is_in_the_set_only_when_it_reaches_verification(links: bool, verification: bool, status: str) -> None:
+    from mdptm.model.premarket import appendix4_index
+
+    model = _model()
+    for t in model.threats:
+        t.controls = t.controls if links else []
+    for c in model.controls:
+        c.verification = c.verification if verification else []
+    rows = {r.row.id: r for r in appendix4_index(model, {"traceability.xlsx"})}
+    assert rows["traceability"].status == status
+    if status != "in this set":
+        assert "any:controls.verification" in rows["traceability"].facts_missing
