@@ -193,3 +193,17 @@ def test_traceability_is_in_the_set_only_when_it_reaches_verification(links: boo
     assert rows["traceability"].status == status
     if status != "in this set":
         assert "any:controls.verification" in rows["traceability"].facts_missing
+
+
+def test_no_open_threat_is_not_said_when_the_source_states_no_status() -> None:
+    model = _model()
+    model.threats[1].status_stated = False
+    text = _texts(risk_doc(model, ExportContext()))
+    assert "No threat is open or only partly mitigated." not in text
+    assert "Open: No threat is stated to be open or only partly mitigated; the source states no status for 2 (below)." in text
+
+
+def test_a_model_rating_nothing_says_so_instead_of_a_table_of_dashes() -> None:
+    doc = risk_doc(_model(), ExportContext())
+    assert not any(isinstance(b, Table) and b.caption == "Exploitability and severity, before and after controls" for b in doc.blocks)
+    assert "The threat model rates none of its 2 threats before or after its controls and gives no CVSS vector" in _texts(doc)

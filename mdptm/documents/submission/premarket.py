@@ -125,6 +125,15 @@ def exploitability_chapter(doc: Doc, model: Model, ix: Index) -> None:
     exploit = sum(1 for t in rated if basis_of(t) == "exploitability")
     # The column is named after what the model's likelihood axis rates: "exploitability" only when it says so.
     axis = "Exploitability" if rated and exploit == len(rated) else "Likelihood"
+    scored = [t for t in model.threats if cvss_of(t).vector or cvss_of(t).stated is not None]
+    if model.threats and not rated and not scored:
+        # a table of dashes, one row per threat, would only hide that nothing is rated
+        doc.p(
+            f"The threat model rates none of its {len(model.threats)} threats before or after its controls and gives no CVSS "
+            "vector: FDA V.A.2 asks for each threat's exploitability and severity, with the scoring method.",
+            style="note",
+        )
+        return
     doc.p(
         f"Each threat's {axis.lower()} and severity before its controls and after them (residual), as the threat model "
         "rates them, with the CVSS base score where one is given (computed from the vector)."

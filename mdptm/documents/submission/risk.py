@@ -257,18 +257,22 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         _threat_detail(doc, ix, t)
 
     doc.h("Open and accepted threats", 1)
+    unstated = [t for t in threats if t.stated_status() == STATUS_NOT_STATED]
     _callout_table(
         doc,
         ix,
         [t for t in threats if t.stated_status() in OPEN_STATUSES],
         "Open",
         "threats are open or only partly mitigated.",
-        "No threat is open or only partly mitigated.",
+        # "no threat is open" would read as all treated when the source states no status at all
+        f"No threat is stated to be open or only partly mitigated; the source states no status for {len(unstated)} (below)."
+        if unstated
+        else "No threat is open or only partly mitigated.",
     )
     _callout_table(
         doc,
         ix,
-        [t for t in threats if t.stated_status() == STATUS_NOT_STATED],
+        unstated,
         "Status not stated",
         "threats have no status in the source: none of them is shown to be mitigated.",
         None,
