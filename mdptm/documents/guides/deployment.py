@@ -89,6 +89,18 @@ def deployment(f: Facts) -> Doc:
         )
     elif plan.network and len(plan.same_segment) == len(plan.network):
         doc.p("Every network connection stays within one segment; no rule between segments is needed.")
+    excluded = [
+        f"{fl.id} {fl.name or ''}: the threat model says port{'s' if len(ex) > 1 else ''} {', '.join(ex)} "
+        f"{'are' if len(ex) > 1 else 'is'} not used (“{' '.join(said.split())}”); no rule opens "
+        f"{'them' if len(ex) > 1 else 'it'}".replace("  ", " ")
+        for fl in plan.network
+        for ex in [topology.excluded_ports(fl.port, fl.protocol)]
+        if ex
+        for said in [(fl.port if topology.excluded_ports(fl.port) else fl.protocol) or ""]
+    ]
+    if excluded:  # a port the model rules out is what an engineer must not open
+        doc.p("Ports the threat model rules out:")
+        doc.bullets([e + "." for e in excluded])
     if plan.outside:
         ids = ", ".join(fl.id for fl in plan.outside)
         doc.p(f"Between systems outside the hospital (no hospital firewall rule follows from them): {ids}.")

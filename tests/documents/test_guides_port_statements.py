@@ -1,0 +1,66 @@
+"""A firewall rule is written from the port the threat model states, read as an engineer reads it: "from 5000
+to 5010" is one range, not the two ports 5000 and 5010; "TCP/UDP 53" names both transports, not UDP alone;
+"HTTP: 80" labels port 80 (it is no HTTP version); a port the model says is not used ("443 only, never 80",
+"not 8080", "22 (disabled)") is never printed as one to open."""
+
+from __future__ import annotations
+
+import pytest
+
+from mdptm.documents.guides import build_guides
+from mdptm.model import Element, Flow
+from mdptm.model.topology import parse_ports
+from tests.documents.test_guides_readers import base, firewall_rows, text_of
+
+
+@pytest.mark.parametrize(
+    ("port", "protocol", "ports"),
+    [
+        ("from 5000 to 5010", None, ["5000-5010"]),  # a range in words is one range
+        ("5000 to 5010/tcp", None, ["TCP 5000-5010"]),
+        ("TCP 5000 through 5010", None, ["TCP 5000-5010"]),
+        ("ports 5000..5010", None, ["5000-5010"]),
+        ("redirect from 80 to 443", "HTTPS", ["TCP 80", "TCP 443"]),  # a redirect names two ports, not a range
+        ("TCP/UDP 53", "DNS", ["53"]),  # both transports: not UDP alone (asked)
+        ("TCP and UDP 53", None, ["53"]),
+        ("53/tcp+udp", None, ["53"]),
+        ("HTTP: 80; HTTPS: 443", None, ["TCP 80", "TCP 443"]),  # "HTTP: 80" labels a port, it is no HTTP version
+        ("HTTP 8080", None, ["TCP 8080"]),
+        ("443 only, never 80", "HTTPS", ["TCP 443"]),  # a port the model excludes is no port to open
+        ("443, not 80 or 8080", "HTTPS", ["TCP 443"]),
+        ("not 8080", "HTTPS", []),
+        ("443; 22 (SSH, disabled)", "HTTPS", ["TCP 443"]),
+        ("443/tcp; port 80 is closed", None, ["TCP 443"]),
+        # unchanged readings
+        ("443 or 8443", "HTTPS", ["TCP 443", "TCP 8443"]),
+        ("1812/udp (RadSec 2083/tcp)", "RADIUS", ["UDP 1812", "TCP 2083"]),
+        ("UDP 161-162", None, ["UDP 161-162"]),
+        ("port 443/TCP", None, ["TCP 443"]),
+        ("TCP/443", None, ["TCP 443"]),
+        (None, "HTTP/2", []),
+        (None, "TLS 1.2, RFC 5425, HL7 v2.6", []),
+        ("HL7 2", None, []),  # a version
+    ],
+)
+def test_ports_are_read_as_stated(port: str | None, protocol: str | None, ports: list[str]) -> None:
+    assert [str(p) for p in parse_ports(port, protocol)] == ports
+
+
+def _guide(port: str, protocol: str = "HTTPS") -> tuple[list[list[str]], str]:
+    m = base(
+        elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="srv", name="Update server", kind="software")],
+        flows=[Flow(id="F-1", name="Sync", source="gw", target="srv", protocol=protocol, port=port)],
+    )
+    doc = build_guides(m)["deployment"]
+    return [r for r in firewall_rows(doc) if r[-1].startswith("F-1")], text_of(doc)
+
+
+def test_a_range_in_words_is_one_rule_port() -> None:
+    rows, _ = _guide("from 5000 to 5010", "TCP")
+    assert rows and {r[4] for r in rows} == {"TCP 5000-5010"}, rows
+
+
+def test_a_port_the_model_excludes_is_not_opened_and_is_said_not_to_be() -> None:
+    rows, text = _guide("443 only, never 80")
+    assert rows and {r[4] for r in rows} == {"TCP 443"}, rows
+    assert "F-1 Sync: the threat model says port 80 is not used (“443 only, never 80”); no rule opens it" in text
