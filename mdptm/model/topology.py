@@ -91,6 +91,8 @@ class NetworkTerms(BaseModel):
     person_terms: list[str] = Field(default_factory=empty_list)
     client_terms: list[str] = Field(default_factory=empty_list)
     attacker_terms: list[str] = Field(default_factory=empty_list)
+    optional_terms: list[str] = Field(default_factory=empty_list)
+    default_off_terms: list[str] = Field(default_factory=empty_list)
 
 
 @cache
@@ -298,6 +300,24 @@ def _read_ports(port: str | None, *texts: str | None, implied: str | None) -> tu
                 if all(p.number != n for p in out):
                     out.append(found)
     return out, excluded
+
+
+_NOT_OPTIONAL = re.compile(r"\b(?:not|never|non)[\s-]*(?:an?\s+)?(?:optional|opt-in)\b", re.IGNORECASE)
+
+
+def optional_flow(f: Flow, terms: NetworkTerms | None = None) -> str:
+    """The words saying a flow is optional, as written, or "": its name or port ("De-identified log upload
+    (optional)", ``optional_terms``), or a sentence of its name, protocol, port or description saying it is off
+    until turned on ("Off by default.", ``default_off_terms``). "An optional keypad lock" in a description
+    speaks of something else, so a description is read only for the second kind."""
+    terms = terms or network_terms()
+    named, off = matcher(terms.optional_terms), matcher(terms.default_off_terms)
+    said = [" ".join(text.split()) for text in (f.name, f.port) if text and named(text) and not _NOT_OPTIONAL.search(text)]
+    for text in (f.name, f.protocol, f.port, f.description):
+        sentence = first_sentence_with(text or "", off)
+        if sentence and not _NOT_OPTIONAL.search(sentence) and sentence not in said:
+            said.append(sentence)
+    return "; ".join(f"“{s}”" for s in said)
 
 
 def transport(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> Transport:

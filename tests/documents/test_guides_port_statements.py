@@ -64,3 +64,28 @@ def test_a_port_the_model_excludes_is_not_opened_and_is_said_not_to_be() -> None
     rows, text = _guide("443 only, never 80")
     assert rows and {r[4] for r in rows} == {"TCP 443"}, rows
     assert "F-1 Sync: the threat model says port 80 is not used (“443 only, never 80”); no rule opens it" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "optional", "said"),
+    [
+        ("De-identified log upload (optional)", "Off by default. Logs are stripped of identifiers.", True, "“Off by default.”"),
+        ("Remote support", "Disabled by default; biomed turns it on for a session.", True, "“Disabled by default;"),
+        ("Telemetry", "Opt-in only.", True, "“Opt-in only.”"),
+        ("Order relay", "An optional keypad lock stops casual changes.", False, ""),  # optional speaks of the lock
+        ("Order relay", "HL7 over MLLP; TLS when enabled by the hospital.", False, ""),  # the encryption, not the flow
+        ("Event forwarding (not optional)", "", False, ""),
+    ],
+)
+def test_a_flow_the_model_calls_optional_is_marked_so(name: str, description: str, optional: bool, said: str) -> None:
+    m = base(
+        elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="srv", name="Update server", kind="software")],
+        flows=[Flow(id="F-1", name=name, source="gw", target="srv", protocol="HTTPS", port="443/tcp", description=description)],
+    )
+    doc = build_guides(m)["deployment"]
+    rows = [r for r in firewall_rows(doc) if r[-1].startswith("F-1")]
+    assert rows and all(r[-1].endswith("(optional)") == optional for r in rows), rows
+    text = text_of(doc)
+    note = "The threat model says this connection is optional, so its rule is needed only where the hospital uses it: F-1"
+    assert (note in text) == optional
+    assert said in text

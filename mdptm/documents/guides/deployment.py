@@ -51,6 +51,8 @@ def deployment(f: Facts) -> Doc:
         )
 
     doc.h("Firewall rules")
+    # a connection the model says is optional or off by default: its rule is needed only where the feature is used
+    optional = {fl.id: said for fl in plan.network if (said := topology.optional_flow(fl))}
     if plan.rules:
         doc.p(
             "Per network segment. Dir: out = a system on this segment opens the connection, in = it accepts "
@@ -66,13 +68,31 @@ def deployment(f: Facts) -> Doc:
             doc.h(seg, 2)
             doc.table(
                 ["Dir", "This end", "Other end", "Protocol", "Port", "Flow"],
-                [[_DIRECTION[r.direction], r.local, r.peer, r.protocol, r.ports, r.flow.id + _BASIS_MARK[r.opener.basis]] for r in rules],
+                [
+                    [
+                        _DIRECTION[r.direction],
+                        r.local,
+                        r.peer,
+                        r.protocol,
+                        r.ports,
+                        r.flow.id + _BASIS_MARK[r.opener.basis] + (" (optional)" if r.flow.id in optional else ""),
+                    ]
+                    for r in rules
+                ],
                 widths=[0.6, 3.3, 4.7, 2.3, 1.4, 0.9],
             )
         if any(r.opener.basis == "assumed" for r in plan.rules):
             doc.p(
                 "* The model does not say which end opens this connection; the rule assumes the end the model "
                 "names first. Confirm it (see the questions at the end).",
+                style="note",
+            )
+        ruled_optional = [fid for fid in dict.fromkeys(r.flow.id for r in plan.rules) if fid in optional]
+        if ruled_optional:
+            said = "; ".join(f"{fid} {optional[fid]}" for fid in ruled_optional)
+            doc.p(
+                "(optional) The threat model says this connection is optional, so its rule is needed only where the "
+                f"hospital uses it: {said}" + ("" if said.endswith((".”", "!”", "?”")) else "."),
                 style="note",
             )
         if any(r.opener.basis == "name" for r in plan.rules):
