@@ -69,11 +69,14 @@ class Plan:
 
 
 def short_protocol(text: str | None) -> str:
-    """A protocol without its parenthesised remarks: "HTTPS over 802.11 (polling every 5 min)" → "HTTPS over 802.11"."""
+    """A protocol without its parenthesised remarks: "HTTPS over 802.11 (polling every 5 min)" → "HTTPS over
+    802.11"; a remark naming an alternative is kept as one: "RADIUS (or RadSec, at the hospital's choice)" →
+    "RADIUS or RadSec", since the port column may list the alternative's port."""
     if not text:
         return "not stated"
-    out = re.sub(r"\s*\([^)]*\)", "", text).strip(" ,;")
-    return out or text.strip()
+    out = re.sub(r"\s*\(\s*(or\s+[^),;]+)[^)]*\)", r" \1", text)
+    out = re.sub(r"\s*\([^)]*\)", "", out).strip(" ,;")
+    return " ".join(out.split()) or text.strip()
 
 
 def ports_text(f: Flow) -> str:

@@ -89,3 +89,12 @@ def test_a_flow_the_model_calls_optional_is_marked_so(name: str, description: st
     note = "The threat model says this connection is optional, so its rule is needed only where the hospital uses it: F-1"
     assert (note in text) == optional
     assert said in text
+
+
+def test_a_protocol_keeps_the_alternative_the_port_column_lists() -> None:
+    """The sample's RADIUS flow states "RADIUS (or RadSec, at the hospital's choice)" and "1812/udp (RadSec
+    2083/tcp)": a row "RADIUS | UDP 1812, TCP 2083" read as RADIUS over TCP 2083."""
+    rows, _ = _guide("1812/udp (RadSec 2083/tcp)", "RADIUS (or RadSec, at the hospital's choice)")
+    assert rows and {(r[3], r[4]) for r in rows} == {("RADIUS or RadSec", "UDP 1812, TCP 2083")}, rows
+    rows, _ = _guide("443/tcp", "HTTPS over 802.11 (pump-initiated polling every 5 min)")
+    assert {r[3] for r in rows} == {"HTTPS over 802.11"}  # a remark is still left out
