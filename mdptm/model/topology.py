@@ -93,6 +93,7 @@ class NetworkTerms(BaseModel):
     attacker_terms: list[str] = Field(default_factory=empty_list)
     optional_terms: list[str] = Field(default_factory=empty_list)
     default_off_terms: list[str] = Field(default_factory=empty_list)
+    loopback_terms: list[str] = Field(default_factory=empty_list)
 
 
 @cache
@@ -318,6 +319,25 @@ def optional_flow(f: Flow, terms: NetworkTerms | None = None) -> str:
         if sentence and not _NOT_OPTIONAL.search(sentence) and sentence not in said:
             said.append(sentence)
     return "; ".join(f"“{s}”" for s in said)
+
+
+_NOT_LOOPBACK = re.compile(r"\b(?:not|never|no longer|instead of)\s+(?:on\s+|over\s+|via\s+|to\s+)?(?:the\s+)?\S*$", re.IGNORECASE)
+
+
+def loopback(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> str:
+    """The sentence saying a flow stays on one host ("random port localhost", "5432/tcp (local to the server)",
+    ``loopback_terms``), as written, or "": its name (without its ends' names), protocol, port or description.
+    A loopback connection never reaches a network firewall. "Not localhost" says the opposite."""
+    terms = terms or network_terms()
+    rx = _rx(tuple(terms.loopback_terms))
+    if rx is None:
+        return ""
+    for text in (_without(f.name, ends), f.protocol, f.port, f.description):
+        for sentence in _SENTENCE_END.split(" ".join((text or "").split())):
+            hits = list(rx.finditer(sentence))
+            if hits and not any(_NOT_LOOPBACK.search(sentence[: h.start()]) for h in hits):
+                return sentence
+    return ""
 
 
 def transport(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> Transport:

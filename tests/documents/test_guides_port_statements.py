@@ -98,3 +98,26 @@ def test_a_protocol_keeps_the_alternative_the_port_column_lists() -> None:
     assert rows and {(r[3], r[4]) for r in rows} == {("RADIUS or RadSec", "UDP 1812, TCP 2083")}, rows
     rows, _ = _guide("443/tcp", "HTTPS over 802.11 (pump-initiated polling every 5 min)")
     assert {r[3] for r in rows} == {"HTTPS over 802.11"}  # a remark is still left out
+
+
+@pytest.mark.parametrize(
+    ("port", "description", "on_host"),
+    [
+        (None, "random port localhost", True),  # a real Threat Dragon model (cryptocurrency wallet, JSON RPC)
+        ("5432/tcp (local to the server)", "", True),
+        ("8080", "Bound to 127.0.0.1 only.", True),
+        ("443", "Not over localhost: the app reaches the gateway across the ward LAN.", False),
+        ("443", "Pushed to the gateway.", False),
+    ],
+)
+def test_a_flow_the_model_keeps_on_one_host_gets_no_rule(port: str | None, description: str, on_host: bool) -> None:
+    m = base(
+        elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="srv", name="Update server", kind="software")],
+        flows=[Flow(id="F-1", name="JSON RPC", source="gw", target="srv", protocol="HTTP", port=port, description=description)],
+    )
+    doc = build_guides(m)["deployment"]
+    rows = [r for r in firewall_rows(doc) if r[-1].startswith("F-1")]
+    text = text_of(doc)
+    assert (not rows) == on_host, rows
+    assert ("On one host, as the threat model says (no network firewall sees it): F-1 Gateway → Update server (" in text) == on_host
+    assert ("Which hospital network does Gateway use for F-1" in text) != on_host

@@ -17,7 +17,7 @@ from mdptm.documents.guides._shared import (
     _use_case_views,
 )
 from mdptm.documents.guides.facts import NOT_STATED, Facts
-from mdptm.model import Model, topology
+from mdptm.model import Flow, Model, topology
 from mdptm.model.evidence import customer_enabled
 from mdptm.render.docir import Doc
 
@@ -151,6 +151,12 @@ def deployment(f: Facts) -> Doc:
             b = fl.target if a == fl.source else fl.source
             same.setdefault(f"{f.name(a)} → {f.name(b)} ({netplan.ports_text(fl) or 'port not stated'})", []).append(fl.id)
         doc.p("Within one segment (no rule between segments): " + "; ".join(f"{', '.join(ids)} {what}" for what, ids in same.items()) + ".")
+    if plan.on_host:
+        doc.p(
+            "On one host, as the threat model says (no network firewall sees it): "
+            + "; ".join(_on_host(f, plan, fl) for fl in m.flows if fl.id in plan.on_host)
+            + "."
+        )
     if plan.people:
         doc.p(
             "A person is not a network endpoint, so no firewall rule is written for a flow with a person at one "
@@ -201,6 +207,13 @@ def deployment(f: Facts) -> Doc:
     else:
         doc.p("None: the model states every port, who opens each connection, and the infrastructure it needs.")
     return doc
+
+
+def _on_host(f: Facts, plan: netplan.Plan, fl: Flow) -> str:
+    a = plan.opener[fl.id].element
+    b = fl.target if a == fl.source else fl.source
+    ports = netplan.ports_text(fl)
+    return f"{fl.id} {f.name(a)} → {f.name(b)} ({ports + '; ' if ports else ''}“{plan.on_host[fl.id]}”)"
 
 
 def _short_details(details: list[str]) -> list[str]:
