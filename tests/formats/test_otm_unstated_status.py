@@ -93,3 +93,30 @@ def test_a_threat_on_no_component_with_no_state_is_not_stated(tmp_path: Path) ->
     )
     back, _report = load_otm(tmp_path, text, "loose.otm.json")
     assert back.threats[0].stated_status() == "status_not_stated"
+
+
+def test_csv_and_threat_dragon_do_not_state_an_unstated_status(tmp_path: Path) -> None:
+    """The other interchange exports keep the difference too: CSV says it in words, Threat Dragon beside its
+    own "Open" (which it must write), and the Threat Dragon import reads it back."""
+    import csv
+    import io
+
+    from mdptm.exporters.csvfile import to_csv
+    from mdptm.exporters.threatdragon import to_threatdragon
+    from mdptm.importers.threatdragon import ThreatDragonImporter
+    from mdptm.model.report import ImportReport
+    from mdptm.plugins import ImportContext
+
+    rows = {r["ID"]: r for r in csv.DictReader(io.StringIO(to_csv(_model())))}
+    assert rows["T-1"]["Status"] == "status not stated"
+    assert rows["M-1"]["Status"] == "implemented (assumed: not stated)"
+    assert rows["M-1"]["Responsibility"] == "manufacturer (assumed: not stated)"
+    assert rows["T-2"]["Status"] == "mitigated" and rows["M-2"]["Status"] == "implemented"
+    assert rows["M-2"]["Responsibility"] == "manufacturer"
+
+    path = tmp_path / "td.json"
+    path.write_text(json.dumps(to_threatdragon(_model())), encoding="utf-8")
+    back = ThreatDragonImporter().load(path, ImportContext(report=ImportReport()))
+    by_title = {t.title: t for t in back.threats}
+    assert by_title["Forged drug library"].stated_status() == "status_not_stated"
+    assert by_title["Firmware tampering"].status == "mitigated" and by_title["Firmware tampering"].status_stated
