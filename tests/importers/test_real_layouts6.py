@@ -46,3 +46,54 @@ def test_a_stride_primer_with_mitigation_options_holds_no_threat(tmp_path: Path,
     # controls made of the mitigation options; now nothing is a threat, and the import says why
     with pytest.raises(InputError, match="STRIDE definitions table|no threat-model content"):
         checked_import(path)
+
+
+# -- an ISO 14971 risk analysis of a glucose-monitoring patch: "### RISK-IOT-001: title" over "**Hazard**:" lines
+# and "**Risk Controls**:" over bullets each labelled with the kind of control
+
+_GLUCOSE = (
+    "# IoT Device Risk Analysis - Glucose Patch\n\n**Document ID**: RMF-IoT-001  \n**Version**: 1.0\n\n"
+    "## Risk Analysis Matrix\n\n"
+    "### RISK-IOT-001: Bluetooth Communication Failure\n"
+    "**Hazard**: Loss of wireless connectivity between patch and smartphone  \n"
+    "**Harm**: Patient unaware of critical glucose levels, delayed treatment  \n"
+    "**Severity**: Major (S3) - could lead to diabetic emergency  \n"
+    "**Probability**: Occasional (P3) - BLE interference common  \n"
+    "**Risk Level**: HIGH (S3 × P3 = 9)\n\n"
+    "**Risk Controls**:\n"
+    "- **Design Control**: Automatic reconnection algorithm with exponential backoff\n"
+    "- **Implementation**: Data buffering for 24 hours of measurements\n"
+    "- **Verification**: TC-002 Bluetooth reliability testing\n\n"
+    "**Residual Risk**: MEDIUM (S3 × P2 = 6) - reduced probability\n\n---\n\n"
+    "### RISK-IOT-002: Firmware Security Vulnerability\n"
+    "**Hazard**: Unauthorized access to device firmware or patient data  \n"
+    "**Harm**: Privacy breach, false glucose readings  \n"
+    "**Risk Level**: MEDIUM (S3 × P2 = 6)\n\n"
+    "**Risk Controls**:\n"
+    "- **Design Control**: AES-128 encryption for all BLE communications\n"
+    "- **Post-Market**: Regular security updates via OTA mechanism\n\n"
+    "**Residual Risk**: LOW (S3 × P1 = 3)\n\n"
+    "## Risk Control Verification Matrix\n\n"
+    "| Risk ID | Primary Control | Verification Method | Test Protocol |\n|---|---|---|---|\n"
+    "| IOT-001 | Auto-reconnection | TC-002 Reliability | TP-001 |\n"
+    "| IOT-002 | AES encryption | TC-004 Security | TP-001 |\n"
+)
+
+
+def test_hazard_blocks_under_dashed_ids_are_risks_with_their_labelled_controls(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _GLUCOSE):
+        # before: no risk at all in Markdown or Word, and one control per bullet (verification tests among them)
+        assert [(t.id, t.title) for t in model.threats] == [
+            ("RISK-IOT-001", "Bluetooth Communication Failure"),
+            ("RISK-IOT-002", "Firmware Security Vulnerability"),
+        ]
+        first, second = model.threats
+        assert first.risk is not None and first.risk.level == "high"
+        assert second.risk is not None and second.risk.level == "medium"
+        controls = {c.id: c for c in model.controls}
+        assert len(model.controls) == 2 and [len(t.controls) for t in model.threats] == [1, 1]
+        one = controls[first.controls[0]]
+        # the block's bullets are that control's text, each with its label; none is lost
+        for said in ("Automatic reconnection algorithm", "Data buffering for 24 hours", "TC-002 Bluetooth reliability"):
+            assert said in (one.description or "")
+        assert "Regular security updates via OTA" in (controls[second.controls[0]].description or "")

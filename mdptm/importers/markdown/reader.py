@@ -18,7 +18,7 @@ from mdptm.importers.markdown.document import (
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
 from mdptm.importers.markdown.lists import ListReading
 from mdptm.importers.markdown.tables import TableReading
-from mdptm.importers.markdown.words import _PREFIX_ID, VIEW_IDS
+from mdptm.importers.markdown.words import VIEW_IDS, written_id
 from mdptm.importers.merge import norm_name
 from mdptm.importers.tabular.lists import THREAT_REFS
 from mdptm.importers.tabular.records import first_sentence, recommended_control
@@ -372,10 +372,9 @@ class BlockReader(ListReading, TableReading):
                     for blk in fields.tables + fields.others:
                         self.block(blk, here, owner=None)
                 else:
-                    written = _PREFIX_ID.match(raw)
-                    if written is not None and written.group("rest"):
-                        tid = raw[written.start("pre") : written.end("num")].strip()
-                        self.threat_block(sec, here, tid, one_line(written.group("rest")), where, fields=fields)
+                    written = written_id(raw)
+                    if written is not None:
+                        self.threat_block(sec, here, written[0], one_line(written[1]), where, fields=fields)
                     else:
                         self.threat_block(sec, here, None, title, where, fields=fields)
                 for child in sec.children:
@@ -633,11 +632,24 @@ class BlockReader(ListReading, TableReading):
         """Split a section's blocks into labelled fields: ``**Concern**`` paragraphs, ``Impact: ...`` bullets."""
         out = _Fields()
         current: str | None = None
+        opened: str | None = None  # a field whose label stands alone ("**Risk Controls**:"), its list to follow
         for blk in blocks:
+            if isinstance(blk, MdList) and opened is not None and not opened.startswith("extra:"):
+                kinds = [self.item_label(it)[0] for it in blk.items]
+                if all(k is None or k.startswith("extra:") for k in kinds):
+                    # "- **Design Control**: Automatic reconnection …" under "**Risk Controls**:": the items are
+                    # that field's text, each with its own label, never fields of their own
+                    for it in blk.items:
+                        out.add(opened, "- " + it.all_text(), it.all_links())
+                    opened = None
+                    continue
+            opened = None
             if isinstance(blk, Para):
                 inl = blk.inline
                 got = self.para_label(inl)
                 label, rest = got if got is not None else (None, "")
+                if label is not None and not rest.strip():
+                    opened = label
                 if label is not None:
                     out.labels.setdefault(label, one_line(inl.bold_lead or inl.text.partition(":")[0]))
                     out.written.setdefault(label, out.labels[label])

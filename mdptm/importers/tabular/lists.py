@@ -768,6 +768,13 @@ class FieldBlocks:
                     values.setdefault("title", first_sentence(values["description"]).rstrip("."))
                     values.setdefault("assets", block.asset)
                     block.headers.setdefault("assets", "heading")
+                if block.title and block.kind == "threat" and "id" not in values and block.tentative is False:
+                    from mdptm.importers.markdown.words import written_id
+
+                    written = written_id(block.title)  # "RISK-IOT-001: Bluetooth …" over its fields: id and title
+                    if written is not None:
+                        values["id"], block.title = written[0], one_line(written[1])
+                        block.headers["id"] = "heading"
                 if block.title:
                     values.setdefault("title", block.title)
                 targets = next((t for k, t in block.extra.items() if norm_text(k) in ("targets", "target")), "")
