@@ -97,3 +97,66 @@ def test_hazard_blocks_under_dashed_ids_are_risks_with_their_labelled_controls(t
         for said in ("Automatic reconnection algorithm", "Data buffering for 24 hours", "TC-002 Bluetooth reliability"):
             assert said in (one.description or "")
         assert "Regular security updates via OTA" in (controls[second.controls[0]].description or "")
+
+
+# -- a telemetry gateway's threat model: "### Spoofed Devices" under "## Threats Considered", a line of prose and
+# "**Mitigation:** …" on the next line of the same paragraph
+
+_GATEWAY = (
+    "# Threat Model — Telemetry Bridge v0.2\n\n## Assets\n- Telemetry integrity\n- Device identity\n\n"
+    "## Threats Considered\n\n"
+    "### Spoofed Devices\nAttackers may attempt to submit fake telemetry.\n"
+    "**Mitigation:** Per-device HMAC secrets and API key verification.\n\n"
+    "### Replay Attacks\nPreviously valid telemetry may be resent.\n\n"
+    "**Mitigation:** Timestamp skew checks and nonce replay protection.\n\n"
+    "## Out of Scope\n- Insider threats\n- Physical device capture\n"
+)
+
+
+def test_prose_then_a_mitigation_under_a_heading_of_threats_is_that_threat(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _GATEWAY):
+        # before: the two threats were lost without a word (only the assets and exclusions were read)
+        assert [(t.title, t.description) for t in model.threats] == [
+            ("Spoofed Devices", "Attackers may attempt to submit fake telemetry."),
+            ("Replay Attacks", "Previously valid telemetry may be resent."),
+        ]
+        titles = {c.id: c.title for c in model.controls}
+        assert [titles[c] for t in model.threats for c in t.controls] == [
+            "Per-device HMAC secrets and API key verification",
+            "Timestamp skew checks and nonce replay protection",
+        ]
+        assert sorted(a.name for a in model.assets) == ["Device identity", "Telemetry integrity"]
+        assert len(model.out_of_scope) == 2
+
+
+def test_prose_under_a_heading_of_the_threat_model_stays_prose(tmp_path: Path) -> None:
+    text = (
+        "# Threat Model — Telemetry Bridge\n\n## System Overview\nThe bridge receives signed events.\n"
+        "**Mitigation:** see the security chapter.\n\n## Threats\n\n### Spoofed Devices\n"
+        "**Threat:** Attackers may submit fake telemetry.\n"
+    )
+    for model, _report in _both(tmp_path, text):
+        # "Threat Model" names the whole document: the overview's prose and its mitigation line are no threat
+        assert [t.title for t in model.threats] == ["Spoofed Devices"]
+
+
+# -- a hospital waveform study tool: "| Threat | Path | Impact | Current/required mitigation |"
+
+_WAVEFORM = (
+    "# Threat model\n\n## Adversaries and failures\n\n"
+    "| Threat | Path | Impact | Current/required mitigation |\n|---|---|---|---|\n"
+    "| Accidental internet egress | Remote API URL | PHI/raw waveform disclosure | Offline default; host firewall |\n"
+    "| Replay session theft | Guess/use session ID | Unauthorized stream consumption | Random ID, one consumer, TTL |\n"
+)
+
+
+def test_a_mitigation_column_named_by_two_words_sharing_its_noun(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _WAVEFORM):
+        # before: both threats kept, their mitigations only in extra (no control, nothing linked)
+        titles = {c.id: c.title for c in model.controls}
+        assert [[titles[c] for c in t.controls] for t in model.threats] == [
+            ["Offline default; host firewall"],
+            ["Random ID, one consumer, TTL"],
+        ]
+        # "current or required": the column does not say which, so no control claims to be in place
+        assert not any(c.status_stated for c in model.controls)

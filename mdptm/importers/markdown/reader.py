@@ -353,6 +353,19 @@ class BlockReader(ListReading, TableReading):
                 for child in sec.children:
                     self.section(child, here)
                 return
+            if (
+                not self.is_threat_block(fields)
+                and "mitigation" in fields.values
+                and fields.lead
+                and asset is None
+                and not stride_only
+                and self.under_threats(ctx)
+            ):
+                # "### Spoofed Devices" under "## Threats Considered": prose, then "**Mitigation:** …": that threat,
+                # described by the prose (as Word reads the same lines)
+                fields.values["description"] = [*fields.lead, *fields.values.get("description", [])]
+                fields.labels.setdefault("description", "text under the heading")
+                fields.lead = []
             if self.is_threat_block(fields) and asset is None and self.only_described(fields, title):
                 # "### Web server" over "**Description:** Serves the dashboard.": a description and no field a
                 # threat has (mitigation, risk, impact …) under a heading that names no threat: no threat
@@ -600,6 +613,13 @@ class BlockReader(ListReading, TableReading):
                     return item_kind
         return None
 
+    @staticmethod
+    def under_threats(ctx: _Ctx) -> bool:
+        """Whether the heading just above names threats ("Threats Considered", "Attacks"; not "Threat Model",
+        whose sections are of every kind)."""
+        words = set(norm_text(ctx.headings[-1]).split()) if ctx.headings else set()
+        return bool(words & {"threat", "threats", "attacks", "risks"}) and not words & {"model", "modeling", "modelling"}
+
     def has_threat_children(self, sec: Section) -> bool:
         for child in sec.children:
             title = self.strip_number(child.title)
@@ -657,6 +677,19 @@ class BlockReader(ListReading, TableReading):
                         part_label = self.rating_of_measures(part_label, part, inl.bold_lead or label)
                         current = part_label
                         out.add(part_label, part, inl.links if part_label == label else None)
+                elif (split := self.later_label(inl.text)) is not None:
+                    # "Attackers may submit fake telemetry." then "**Mitigation:** Per-device HMAC" on the next line
+                    # of the same paragraph: the prose, then that field
+                    before, label, rest = split
+                    if current is not None:
+                        out.add(current, before)
+                    else:
+                        out.lead.append(before)
+                    out.labels.setdefault(label, label)
+                    out.written.setdefault(label, out.labels[label])
+                    for part_label, part in self.split_labels(label, rest):
+                        current = part_label
+                        out.add(part_label, part)
                 elif current is not None:
                     out.add(current, inl.text, inl.links)
                 else:
@@ -685,6 +718,17 @@ class BlockReader(ListReading, TableReading):
             else:
                 out.others.append(blk)
         return out
+
+    def later_label(self, text: str) -> tuple[str, str, str] | None:
+        """(text before, field, the rest) for a paragraph of prose whose later line opens a field ("… telemetry.\n
+        Mitigation: Per-device HMAC"); None when no line after the first opens one."""
+        lines = text.split("\n")
+        for n, line in enumerate(lines[1:], start=1):
+            head, sep, tail = line.partition(":")
+            label = self.label_of(head.strip("* ")) if sep and 0 < len(head.split()) <= 4 else None
+            if label is not None:
+                return "\n".join(lines[:n]).strip(), label, "\n".join([tail.strip("* ").strip(), *lines[n + 1 :]]).strip()
+        return None
 
     @staticmethod
     def rating_of_measures(fname: str, text: str, written: str) -> str:
