@@ -273,20 +273,29 @@ class _Redactor:
         model vocabulary label ("Tampering"), public names and labels put together ("Patient Records (PHI)":
         :func:`public_compound`), one of fewer than three words ("Default passwords", a phrase
         kept text uses for itself; a component's name of two words, "Zephyrine port", or one made of joined
-        parts, "AspireJavaScript.MinimalApi", is a name, not a phrase, and counts) or words mdptm itself prints
+        parts, "AspireJavaScript.MinimalApi", is a name, not a phrase, and counts, and so does one plain word written
+        as a name, "Zephyrine", unless kept text also writes it in lower case, "from the browser") or words mdptm itself prints
         in packages ("End of support", "Coordinated vulnerability disclosure": :func:`shipped_text`) is no secret."""
         kept = {needle_key(label) for _, item in public.items() if (label := _label(item))}
         labels = {needle_key(v) for v in _vocabulary()}
         whole = kept | labels
         out: list[str] = []
+        common: set[str] | None = None  # the plain words kept text writes in lower case, looked up once
         for item in self.left_out:
             if isinstance(getattr(item, "text", None), str):  # an assumption's text is a sentence, not a name
                 continue
             title = _label(item)
             k = needle_key(title)
+            element = self.kind_of.get(item.id) == "element"
+            if element and _proper_word(title) and common is None:
+                common = {w for _, _, text in iter_text(public) for w in _LOWER_WORD.findall(text)}
             if (
                 len(k) >= MIN_ITEM_NEEDLE
-                and (k.count(" ") >= 2 or (self.kind_of.get(item.id) == "element" and _component_name(title, k)))
+                and (
+                    k.count(" ") >= 2
+                    or (element and _component_name(title, k))
+                    or (element and _proper_word(title) and title.strip().casefold() not in (common or set()))
+                )
                 and k not in whole
                 and k not in shipped_text()
                 and not public_compound(k, whole)
@@ -403,6 +412,20 @@ class _Redactor:
 
 # one word made of joined parts: "AspireJavaScript.MinimalApi", "SvelteKit-Aspire", "PumpCtl2"
 _JOINED_NAME = re.compile(r"[a-z][A-Z]|[A-Za-z][._-][A-Za-z]|[A-Za-z]\d|\d[A-Za-z]")
+
+
+# one plain word written as a name: "Zephyrine", "Kestrel" (a capital, then lower case letters)
+_PROPER_WORD = re.compile(r"[A-Z][a-z]+")
+# a word written in lower case in kept text ("requests from the browser")
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
+
+
+def _proper_word(name: str) -> bool:
+    """Whether a left-out component's name is one plain word written as a name ("Zephyrine", "Browser").
+    It is looked for in kept text unless kept text also writes it in lower case: "requests from the
+    browser" uses the common word, which says nothing of the left-out component (the review check
+    ``left-out-name-in-text`` reports it); "the Zephyrine port", always written as a name, is the component."""
+    return bool(_PROPER_WORD.fullmatch(name.strip()))
 
 
 def _component_name(name: str, key: str) -> bool:
