@@ -667,6 +667,30 @@ def property_terms(paths: Iterable[Path], *, keep: Iterable[str] = ()) -> list[s
     return list(out)
 
 
+# a person's name: two or three capitalised words ("Tobias Wren", "Marguerite Okonkwo", "Anne-Marie O'Neil")
+_PERSON = re.compile(r"[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’-]+){1,2}")
+
+
+def surnames(names: Iterable[str], model: Model) -> list[str]:
+    """The family names of the people among *names* (sign-offs, document properties), as terms of their own:
+    "Okonkwo signed off the design" names the person whose full name is withheld. Only a name kept text
+    never writes in lower case and mdptm never prints is one: "Young", "Long" or "White" is also a word
+    ("a long session"), which the name's term would tear out of every sentence."""
+    out: dict[str, None] = {}
+    lower: set[str] | None = None
+    for name in names:
+        if not _PERSON.fullmatch(name.strip()):
+            continue
+        last = name.split()[-1]
+        if len(last) < 4 or not _PROPER_WORD.fullmatch(last) or needle_key(last) in shipped_text():
+            continue
+        if lower is None:
+            lower = {w for _, _, text in iter_text(model) for w in _LOWER_WORD.findall(text)}
+        if last.casefold() not in lower:
+            out.setdefault(last)
+    return list(out)
+
+
 # A person named in a document's comments after a word that introduces one: "Reviewed by Tobias Wren",
 # "Owner: Dana Whitlock", "with Dr. Jane Roe". Two or three capitalised words make the name.
 _NAMED_IN_COMMENT = re.compile(
@@ -680,7 +704,8 @@ def redact(model: Model, policy: Policy, *, extra_terms: Iterable[str] = ()) -> 
 
     *extra_terms* adds terms the policy file does not list (document-property authors, say).
     """
-    policy = policy.with_terms([*signoff_terms(model, policy), *extra_terms])
+    people = [*signoff_terms(model, policy), *extra_terms]
+    policy = policy.with_terms([*people, *surnames(people, model)])
     log = RedactionLog(terms=list(policy.terms))
     work = deep_copy(model)
     red = _Redactor(work, policy, log)
@@ -749,6 +774,7 @@ __all__ = [
     "redact",
     "redact_overrides",
     "signoff_terms",
+    "surnames",
     "text_scrubber",
     "version_before",
     "walk_text",
