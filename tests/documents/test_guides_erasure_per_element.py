@@ -97,3 +97,16 @@ def test_a_part_naming_no_other_place_stays_with_the_element_its_rule_names() ->
     two = _erase(["E-tool", "E-pump"], "Pump: reset by Decommission. Biomed tool: delete the profile. Both need a sanitisation record.")
     assert two["Biomed service tool"] == "Biomed tool: delete the profile. Both need a sanitisation record."
     assert two["Infusion pump"] == "Pump: reset by Decommission. Both need a sanitisation record."
+
+
+def test_an_element_on_a_bench_is_in_the_hospital_not_on_its_network() -> None:
+    """The sample's biomed service tool sits in "Biomed service bench", a room: the deployment guide asks which
+    network it uses, and the decommissioning guide had placed it on the "hospital network"."""
+    m = base(
+        trust_zones=[TrustZone(id="Z-bench", name="Biomed service bench", kind="physical")],
+        elements=[Element(id="E-tool", name="Biomed service tool", kind="software", trust_zone="Z-bench")],
+        assets=[Asset(id="A-1", name="Service credentials", kind="credential", stored_in=["E-tool"], disposal="Expire after 8 hours.")],
+    )
+    doc = build_guides(m)["decommissioning"]
+    (table,) = [b for b in doc.blocks if isinstance(b, Table) and b.header[-1] == "How to erase it"]
+    assert [r[:2] for r in table.rows] == [["Biomed service tool", "in the hospital"]]
