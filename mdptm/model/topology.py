@@ -71,6 +71,7 @@ class NetworkTerms(BaseModel):
     encrypted_protocols: list[str] = Field(default_factory=empty_list)
     outbound_terms: list[str]
     outbound_only_terms: list[str]
+    outbound_only_subject_terms: list[str] = Field(default_factory=empty_list)
     services: dict[DependencyService, _Service]
     short_lived: list[str]
     maker_held: list[str]
@@ -405,7 +406,8 @@ _NEGATED = re.compile(
 )
 # what the clause says of the way it names: "server-initiated push is not used", "… is disabled"
 _DENIED_AFTER = re.compile(
-    r"^[^,;.:!?]*?\b(?:(?:is|are)\s+(?:not|never)\s+(?:used|supported|enabled|allowed|permitted|possible)|disabled|"
+    r"^[^,;.:!?]*?\b(?:(?:is|are)\s+(?:not|never)\s+(?:used|supported|enabled|allowed|permitted|possible|enforced|required|"
+    r"guaranteed|implemented)|disabled|"
     r"prohibited|forbidden|blocked)\b",
     re.IGNORECASE,
 )
@@ -482,10 +484,32 @@ def initiator(
     return Initiator(f.source, "assumed")
 
 
+_CLAUSE = re.compile(r"(?<=[.;:!?])\s+|\s+(?:but|whereas|while)\s+", re.IGNORECASE)
+
+
+def _states_outbound_only(text: str, terms: NetworkTerms) -> bool:
+    """Whether *text* states an outbound-only design: a term of ``outbound_only_terms`` not negated ("not
+    outbound-only", "outbound-only … is not enforced"), or one of ``outbound_only_subject_terms`` ("cannot
+    initiate") said of the outside ("the cloud cannot initiate"; "the device never initiates" says the opposite)."""
+    plain, said_of = _rx(tuple(terms.outbound_only_terms)), _rx(tuple(terms.outbound_only_subject_terms))
+    outside = matcher([w for k in ("internet", "vendor", "cloud") for w in terms.zone_kinds.get(k, [])])
+    for clause in _CLAUSE.split(" ".join((text or "").split())):
+        for m in plain.finditer(clause) if plain is not None else ():
+            if not _NEGATED.search(clause[: m.start()]) and not _DENIED_AFTER.search(clause[m.end() :]):
+                return True
+        for m in said_of.finditer(clause) if said_of is not None else ():
+            if outside(clause[: m.start()]):
+                return True
+    return False
+
+
 def outbound_only_design(model: Model, terms: NetworkTerms | None = None) -> str | None:
     """The id of the first control, assumption or zone that states an outbound-only design, if any."""
     terms = terms or network_terms()
-    hit = matcher(terms.outbound_only_terms)
+
+    def hit(text: str) -> bool:
+        return _states_outbound_only(text, terms)
+
     for c in model.controls:
         if hit(c.title) or hit(c.description):
             return c.id

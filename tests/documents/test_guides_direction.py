@@ -49,3 +49,28 @@ def test_a_way_the_model_says_is_not_used_decides_nothing() -> None:
 def test_never_initiated_by_the_cloud_writes_no_inbound_rule_from_the_internet() -> None:
     rows = firewall_rows(build_guides(_model("Status", "Connections are never initiated by the cloud."))["deployment"])
     assert rows and all(r[0] == "out" and r[1] == "Gateway" for r in rows), rows
+
+
+@pytest.mark.parametrize(
+    ("statement", "design"),
+    [
+        ("All connections are outbound-only from the hospital.", True),
+        ("The cloud cannot initiate connections to the device.", True),
+        ("No inbound connections from the internet are accepted.", True),
+        # the opposite design, or none: never "opened from the hospital only"
+        ("The device never initiates connections; the cloud pushes commands.", False),
+        ("The pump cannot initiate connections to the cloud.", False),
+        ("The design is not outbound-only: the cloud connects to the gateway.", False),
+        ("Outbound-only connections are not enforced.", False),
+    ],
+)
+def test_an_outbound_only_design_is_read_as_stated(statement: str, design: bool) -> None:
+    from mdptm.model import Control
+    from mdptm.model.topology import outbound_only_design
+
+    m = _model("Status", "")
+    m.controls = [Control(id="C-1", title="Connectivity", description=statement, responsibility="manufacturer", status="implemented")]
+    assert (outbound_only_design(m) == "C-1") == design
+    rows = firewall_rows(build_guides(m)["deployment"])
+    # drawn from the cloud with nothing else said: the design alone has the gateway open it
+    assert all(r[0] == "out" for r in rows if r[1] == "Gateway") == design, rows
