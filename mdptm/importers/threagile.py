@@ -144,6 +144,7 @@ class _Risk:
 class _Category:
     name: str
     pointer: str
+    template: bool = False  # named and worded as the stub's example category
     risks: list[_Risk] = field(default_factory=list)
     control: str | None = None
 
@@ -190,11 +191,14 @@ class _Reader:
         """An entry named as the stub names its example and described as the stub describes it (or not at all)."""
         return compact(plain(name)) in self.names and (not plain(description) or self.is_text(description))
 
-    def own_text(self, value: object, where: str) -> str:
-        """*value* as plain text, or nothing when it is a text of the stub (recorded for one warning)."""
+    def own_text(self, value: object, where: str, extra: dict[str, Any] | None = None, key: str = "description") -> str:
+        """*value* as plain text, or nothing when it is a text of the stub (kept in *extra* ``template_text``
+        under *key*, and named in one warning)."""
         text = plain(value)
         if text and self.is_text(text):
             self.template_texts_kept.append(where)
+            if extra is not None:
+                extra.setdefault("template_text", {})[key] = text
             return ""
         return text
 
@@ -216,11 +220,12 @@ class _Reader:
         self._tracking(model)
         self._texts(model)
         self._rest()
+        self.template_texts_kept = list(dict.fromkeys(self.template_texts_kept))
         if self.template_texts_kept:
             self.warn(
                 None,
                 f"{len(self.template_texts_kept)} text(s) are still the ones Threagile's model stub fills in ('Some Description', "
-                f"'Some Owner', …): not used as descriptions, an item's kept in its extra.template_text "
+                f"'Some Owner', …): not used as descriptions, kept in the item's extra.template_text "
                 f"({', '.join(self.template_texts_kept[:10])}{', …' if len(self.template_texts_kept) > 10 else ''})",
             )
         return model
@@ -326,9 +331,10 @@ class _Reader:
                 reason = plain(ta.get("justification_out_of_scope"))
                 if reason:
                     extra["out_of_scope_reason"] = reason
-            description = self.own_text(ta.get("description"), loc)
-            if not description and plain(ta.get("description")):
-                extra["template_text"] = plain(ta.get("description"))
+            for key in ("owner", "justification_cia_rating"):
+                if key in extra and self.is_text(extra[key]):
+                    extra.setdefault("template_text", {})[key] = extra.pop(key)
+            description = self.own_text(ta.get("description"), loc, extra)
             self.report.imported(self.file, loc, eid)
             model.elements.append(
                 Element(
@@ -358,7 +364,7 @@ class _Reader:
             self.zone_of.setdefault(bid, zid)
             btype = one_line(tb.get("type"))
             extra = self._extra(tb, {"id", "description", "tags", "technical_assets_inside", "trust_boundaries_nested"})
-            description = self.own_text(tb.get("description"), loc)
+            description = self.own_text(tb.get("description"), loc, extra)
             model.trust_zones.append(
                 TrustZone(
                     id=zid,
@@ -451,7 +457,7 @@ class _Reader:
             for key in ("owner", "origin", "justification_cia_rating"):
                 if key in extra and self.is_text(extra[key]):
                     extra.setdefault("template_text", {})[key] = extra.pop(key)
-            description = self.own_text(da.get("description"), loc)
+            description = self.own_text(da.get("description"), loc, extra)
             model.assets.append(
                 Asset(
                     id=aid,
@@ -549,7 +555,7 @@ class _Reader:
                         data.append(aid)
                 if mapped:
                     extra[f"data_{direction}"] = mapped
-            description = self.own_text(link.get("description"), loc)
+            description = self.own_text(link.get("description"), loc, extra)
             model.flows.append(
                 Flow(
                     id=fid,
@@ -579,9 +585,17 @@ class _Reader:
             return False
         return all(not plain(cat.get(key)) or self.is_text(cat.get(key)) for key in _CATEGORY_TEXTS)
 
+    def _template_risk(self, title: str, r: dict[str, Any], template_category: bool) -> bool:
+        """The stub's example risk: titled as the stub titles it, or left in the stub's category on the stub's
+        example assets only. A risk its author re-titled or pointed at their own assets is theirs."""
+        if compact(title) in self.names:
+            return True
+        refs = [one_line(r.get(k)) for k in ("most_relevant_technical_asset", "most_relevant_communication_link")]
+        refs = [x for x in refs if x]
+        return template_category and all(x.split(">", 1)[0] in self.template_assets for x in refs)
+
     def _risks(self, model: Model) -> None:
         categories = self._dict("individual_risk_categories")
-        openings = [compact(t) for t in section("threagile", "template_risk_titles") or []]
         seq = 0
         for cat_name, cat in categories.items():
             cloc = pointer("individual_risk_categories", cat_name)
@@ -591,23 +605,15 @@ class _Reader:
             cat_id = self._own_id(cat, cat_name, cloc, "risk category")
             risks = cat.get("risks_identified")
             risks = {str(k): v for k, v in risks.items()} if isinstance(risks, dict) else {}
-            if self._template_category(cat_name, cat):
-                self._template_skip(cloc, "risk category", cat_name)
-                for title, r in risks.items():
-                    self.template_risks.add(self._synthetic(cat_id, as_dict(r)))
-                    self._template_skip(
-                        pointer("individual_risk_categories", cat_name, "risks_identified", title), "risk", one_line(plain(title))
-                    )
-                continue
-            category = _Category(name=one_line(cat_name), pointer=cloc)
-            self.categories.append(category)
+            template = self._template_category(cat_name, cat)
+            category = _Category(name=one_line(cat_name), pointer=cloc, template=template)
             for title, r in risks.items():
                 rloc = pointer("individual_risk_categories", cat_name, "risks_identified", title)
                 if not isinstance(r, dict):
                     self.report.skipped(self.file, rloc, "not a risk (a mapping of its fields)")
                     continue
                 shown = one_line(plain(title))
-                if any(compact(shown).startswith(o) for o in openings):
+                if self._template_risk(shown, r, template):
                     self.template_risks.add(self._synthetic(cat_id, r))
                     self._template_skip(rloc, "risk", shown)
                     continue
@@ -615,6 +621,10 @@ class _Reader:
                 threat = self._threat(model, cat_name, cat, r, rloc, shown, self.ids.claim(f"TG-{seq}"))
                 category.risks.append(_Risk(threat=threat, synthetic=self._synthetic(cat_id, r)))
                 threat.extra["threagile_id"] = category.risks[-1].synthetic
+            if template and not category.risks:
+                self._template_skip(cloc, "risk category", cat_name)
+                continue
+            self.categories.append(category)
             self._mitigation(model, category, cat, cat_name)
 
     @staticmethod
@@ -641,8 +651,8 @@ class _Reader:
                 extra["stride"] = word
                 self.warn(cloc, f"STRIDE category {word!r} is not one of the six; kept in extra")
         cwe = [f"CWE-{c}" for c in (one_line(x) for x in as_list(cat.get("cwe"))) if c and c not in ("0",)]
-        description = self.own_text(cat.get("description"), cloc + "/description")
-        impact = self.own_text(cat.get("impact"), cloc + "/impact")
+        description = self.own_text(cat.get("description"), cloc + "/description", extra)
+        impact = self.own_text(cat.get("impact"), cloc + "/impact", extra, "impact")
         if impact:
             description = f"{description}\n\nImpact: {impact}" if description else f"Impact: {impact}"
         for key in ("action", "check", "asvs", "cheat_sheet", "function", "detection_logic", "risk_assessment", "false_positives"):
@@ -732,6 +742,8 @@ class _Reader:
             return
         if not text or self.is_text(text) or is_no_mitigation(text):
             reason = "no mitigation" if not text else f"its mitigation {text!r} is no mitigation"
+            if category.template:
+                reason = "its name and texts are still those of the stub's example category, its mitigation no mitigation"
             self.report.skipped(
                 self.file, category.pointer, f"risk category {category.name!r}: {reason}; its texts are carried by its threats"
             )
