@@ -354,10 +354,8 @@ def test_untracked_risks_state_no_status(tmp_path: Path) -> None:
 
 
 def test_mitigated_everywhere_makes_the_control_implemented(tmp_path: Path) -> None:
-    text = (
-        MODEL.split("risk_tracking:")[0]
-        + "risk_tracking:\n  dose-manipulation@*:\n    status: mitigated\n  dose-manipulation@*@*:\n    status: mitigated\n  unchecked-thing@x:\n    status: unchecked\n"
-    )
+    tracking = {"dose-manipulation@*": "mitigated", "dose-manipulation@*@*": "mitigated", "unchecked-thing@x": "unchecked"}
+    text = MODEL.split("risk_tracking:")[0] + "risk_tracking:\n" + "".join(f"  {k}:\n    status: {v}\n" for k, v in tracking.items())
     model, report = checked_import(_write(tmp_path, text))
     dose = next(c for c in model.controls if c.description.startswith("Sign every order"))
     assert (dose.status, dose.status_stated) == ("implemented", True)
