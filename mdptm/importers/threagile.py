@@ -13,6 +13,7 @@ entries, which are skipped (``template_names``/``template_texts`` in the vocabul
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -534,7 +535,12 @@ class _Reader:
                     self.warn(loc, why)
                     continue
                 found.append((loc, self.element_of[tid], str(title), link, link_id(tid, str(title))))
-        ids = self.ids.mint([("df-" + (slug(title) or "link"), src) for _l, src, title, _k, _i in found])
+        # df-<title>; a title several assets give their links (two "Make Requests to API Server") gets the source's id
+        bases = Counter("df-" + (slug(title) or "link") for _l, _s, title, _k, _i in found)
+        ids = []
+        for _l, src, title, _k, _i in found:
+            base = "df-" + (slug(title) or "link")
+            ids.append(self.ids.claim(base if bases[base] == 1 else f"{base}-{src}"))
         for (loc, src, title, link, tg_id), fid in zip(found, ids, strict=True):
             self.flow_of[tg_id] = fid
             extra = self._extra(link, _LINK_KEYS)

@@ -383,6 +383,10 @@ def test_questions_abuse_cases_requirements_and_people(read: tuple[Model, Import
 
 def test_ids_threagile_makes() -> None:
     assert link_id("web", "Customer Traffic (HTTPS)") == "web>customer-traffic-https"
+    # as argo-threagile's risk_tracking writes it (SOURCES.md)
+    assert link_id("api-server", "Get/Update/Delete Live Resource State from Kubernetes (Host)") == (
+        "api-server>get-update-delete-live-resource-state-from-kubernetes-host"
+    )
     assert synthetic_id("cat", data="d", asset="a", link="a>l", boundary="b", runtime="r") == "cat@a@a>l@b@r@d"
     assert tracking_pattern("cat@*@x").fullmatch("cat@a@x") and not tracking_pattern("cat@*").fullmatch("cat@a@x")
     assert not tracking_pattern("at@*").fullmatch("cat@a")  # the whole id, not a part of it
@@ -649,3 +653,73 @@ def test_build_of_the_corpus_example(corpus: Path, tmp_path: Path) -> None:
         data = f.read_bytes()
         for secret in (b"John Doe", b"XYZ-1234", b"XYZ-5678", b"ldap-injection", b"missing-hardening"):
             assert secret not in data, (f.name, secret)
+
+
+ARGO_LIKE = """\
+threagile_version: 1.0.0
+title: Argo CD
+technical_assets:
+  API Server:
+    id: api-server
+    description: Argo CD API server.
+    type: process
+    data_assets_sent: [db-export]
+    data_assets_produced: [db-export]
+    communication_links:
+      Get/Update/Delete Live Resource State from Kubernetes (Host):
+        target: host-api
+        protocol: https
+        authentication: token
+  Host Cluster Kubernetes API:
+    id: host-api
+    type: external-entity
+  User CLI:
+    id: user-cli
+    type: process
+    communication_links:
+      Make Requests to API Server: &api-server-request
+        target: api-server
+        protocol: https
+        authentication: token
+  Web UI:
+    id: web-ui
+    type: process
+    communication_links:
+      Make Requests to API Server:
+        <<: *api-server-request
+risk_tracking:
+  server-side-request-forgery@api-server@host-api@api-server>get-update-delete-live-resource-state-from-kubernetes-host:
+    status: false-positive
+    justification: We do not control the Kubernetes API.
+    checked_by: A Maintainer
+  missing-authentication-second-factor@*>make-requests-to-api-server@*@api-server:
+    status: accepted
+    justification: Not supported yet.
+"""
+
+
+def test_a_real_model_without_risks_of_its_own(tmp_path: Path) -> None:
+    """The layout of argo-threagile (SOURCES.md): links written with a YAML merge key, two assets giving a
+    link the same title, link titles with '/' and brackets, assets without a description, keys Threagile does
+    not define on an asset, and a risk_tracking that tracks only risks Threagile's rules make."""
+    path = _write(tmp_path, ARGO_LIKE)
+    model, report = checked_import(path)
+    _accounted(path, report)
+    flows = {f.id: f for f in model.flows}
+    assert sorted(flows) == [
+        "df-get-update-delete-live-resource-state-fr",  # a slug is cut at 40 characters
+        "df-make-requests-to-api-server-user-cli",
+        "df-make-requests-to-api-server-web-ui",
+    ]
+    web = flows["df-make-requests-to-api-server-web-ui"]
+    assert (web.source, web.target, web.protocol, web.authentication) == ("web-ui", "api-server", "https", "token")
+    assert flows["df-get-update-delete-live-resource-state-fr"].extra["threagile_id"] == (
+        "api-server>get-update-delete-live-resource-state-from-kubernetes-host"
+    )
+    api = next(e for e in model.elements if e.id == "api-server")
+    assert api.extra["data_assets_sent"] == ["db-export"] and api.extra["data_assets_produced"] == ["db-export"]
+    assert next(e for e in model.elements if e.id == "host-api").description == ""
+    assert model.threats == [] and model.controls == []
+    tracking = [r for r in report.records if r.locator.startswith("/risk_tracking/") and not r.locator.endswith("/checked_by")]
+    assert len(tracking) == 2 and all("own rules" in (r.reason or "") for r in tracking)
+    assert "A Maintainer" not in model.model_dump_json()
