@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given
 
 from mdptm.cli import cli, main
 from mdptm.errors import InputError
@@ -22,6 +23,7 @@ from mdptm.model import Model
 from mdptm.model.report import ImportReport
 from mdptm.model.validate import pointer
 from tests.importers.import_helpers import checked_import, warnings_with
+from tests.importers.test_fuzz_importers import FUZZ, changes, in_tmp, mutated, outcome
 
 MODEL = """\
 threagile_version: 1.0.0
@@ -723,3 +725,24 @@ def test_a_real_model_without_risks_of_its_own(tmp_path: Path) -> None:
     tracking = [r for r in report.records if r.locator.startswith("/risk_tracking/") and not r.locator.endswith("/checked_by")]
     assert len(tracking) == 2 and all("own rules" in (r.reason or "") for r in tracking)
     assert "A Maintainer" not in model.model_dump_json()
+
+
+def _model() -> Any:
+    return yaml.safe_load(MODEL)
+
+
+@FUZZ
+@given(changes)
+def test_mutated_threagile_models_are_read_or_refused(edits: list[tuple[int, Any]]) -> None:
+    """Any part of a Threagile model replaced by a random value: a model whose report reconciles, or an input
+    error naming the file; never a crash."""
+    data = mutated(_model, edits)
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    in_tmp("threagile.yaml", text.encode("utf-8", "surrogatepass"), lambda p: outcome(p, "threagile"))
+
+
+@pytest.mark.parametrize(
+    "text", ["threagile_version: 1\n", "threagile_version: 1\ntechnical_assets: 5\n", "- threagile_version\n", "null\n"]
+)
+def test_empty_or_odd_files_are_input_errors(tmp_path: Path, text: str) -> None:
+    assert outcome(_write(tmp_path, text), "threagile") == "input error"
