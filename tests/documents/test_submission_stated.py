@@ -154,7 +154,11 @@ def test_likelihood_column_is_called_exploitability_only_when_the_model_says_so(
 
 
 def test_what_else_the_source_says_of_a_threat_or_control_is_in_the_set(tmp_path: Path) -> None:
+    from mdptm.model import Source
+
     model = _model()
+    for item in (*model.threats, *model.controls):
+        item.source = Source(file="tm.md", importer="markdown")
     model.threats[0].extra = {
         "Implementation": "Read-only OS partition,\nsigned OS image",
         "Target Completion Date": "2026-09-30",
@@ -207,3 +211,14 @@ def test_a_model_rating_nothing_says_so_instead_of_a_table_of_dashes() -> None:
     doc = risk_doc(_model(), ExportContext())
     assert not any(isinstance(b, Table) and b.caption == "Exploitability and severity, before and after controls" for b in doc.blocks)
     assert "The threat model rates none of its 2 threats before or after its controls and gives no CVSS vector" in _texts(doc)
+
+
+def test_a_modelling_tools_own_fields_are_not_shown_as_the_authors_word() -> None:
+    """A TMT threat keeps the template's generic description and default priority in extra: not the maker's word."""
+    from mdptm.model import Source
+
+    model = _model()
+    model.threats[0].source = Source(file="tm.tm7", importer="tm7")
+    model.threats[0].extra = {"short_description": "Spoofing is when a process is impersonated.", "priority": "High"}
+    t1 = _detail(risk_doc(model, ExportContext()), "T-1")
+    assert not [k for k in t1 if k.startswith("In the source")]

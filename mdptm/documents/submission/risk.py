@@ -136,7 +136,7 @@ def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
     if not t.rationale and t.status in ("accepted", "transferred", "not_applicable"):
         fills[(9, 1)] = GAP_FILL
     rows += threat_rows(ix.model, t)  # appended: the fills above keep their row numbers
-    rows += source_rows(t.extra)
+    rows += source_rows(t)
     _paragraphs(doc, t.description)
     doc.table([], rows, widths=[2.4, 7.6], fills=fills)
 

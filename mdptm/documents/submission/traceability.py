@@ -177,7 +177,7 @@ def _controls_sheet(model: Model) -> Sheet:
                 "\n".join(c.verification),
                 ", ".join(threats),
                 "; ".join(gaps),
-                "\n".join(f"{k.removeprefix('In the source: ')}: {v}" for k, v in source_rows(c.extra)),
+                "\n".join(f"{k.removeprefix('In the source: ')}: {v}" for k, v in source_rows(c)),
             ]
         )
     note = (
