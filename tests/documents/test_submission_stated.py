@@ -222,3 +222,13 @@ def test_a_modelling_tools_own_fields_are_not_shown_as_the_authors_word() -> Non
     model.threats[0].extra = {"short_description": "Spoofing is when a process is impersonated.", "priority": "High"}
     t1 = _detail(risk_doc(model, ExportContext()), "T-1")
     assert not [k for k in t1 if k.startswith("In the source")]
+
+
+def test_a_severity_alone_is_not_counted_as_a_rating() -> None:
+    from mdptm.model import Risk
+
+    model = _model()
+    model.threats[0].risk = Risk(severity="High")
+    text = _texts(risk_doc(model, ExportContext()))
+    assert "none are rated before controls (1 more give a likelihood or severity but no risk level)" in text
+    assert "0 of 1 rated threats rate exploitability on the likelihood axis; 1 give no likelihood." in text

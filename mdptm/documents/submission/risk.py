@@ -364,16 +364,27 @@ def _method_facts(threats: Sequence[Threat]) -> str:
         return "It records no threat."
     stride = sum(1 for t in threats if t.stride)
     targets = sum(1 for t in threats if t.targets)
-    before = sum(1 for t in threats if t.risk is not None)
-    after = sum(1 for t in threats if t.residual_risk is not None)
+    before = sum(1 for t in threats if _full(t.risk))
+    part = sum(1 for t in threats if t.risk is not None and not _full(t.risk))  # a severity alone rates nothing
+    after = sum(1 for t in threats if _full(t.residual_risk))
+    after_part = sum(1 for t in threats if t.residual_risk is not None and not _full(t.residual_risk))
 
     def of(k: int) -> str:
         return "all" if k == n else "none" if not k else f"{k}"
 
     return (
         f"Of the {n} threats, {of(stride)} are classified with STRIDE and {of(targets)} name the elements or flows they "
-        f"target; {of(before)} are rated before controls and {of(after)} after them (residual risk)."
+        f"target; {of(before)} are rated before controls"
+        + (f" ({part} more give a likelihood or severity but no risk level)" if part else "")
+        + f" and {of(after)} after them (residual risk)"
+        + (f" ({after_part} more give a likelihood or severity but no residual level)" if after_part else "")
+        + "."
     )
+
+
+def _full(r: Risk | None) -> bool:
+    """A rating: a risk level, or both a likelihood and a severity."""
+    return r is not None and bool(r.level or (r.likelihood and r.severity))
 
 
 def _control_word(c: Control) -> str:
