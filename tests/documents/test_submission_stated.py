@@ -232,3 +232,12 @@ def test_a_severity_alone_is_not_counted_as_a_rating() -> None:
     text = _texts(risk_doc(model, ExportContext()))
     assert "none are rated before controls (1 more give a likelihood or severity but no risk level)" in text
     assert "0 of 1 rated threats rate exploitability on the likelihood axis; 1 give no likelihood." in text
+
+
+def test_a_model_without_elements_or_flows_has_no_derived_global_system_view() -> None:
+    from mdptm.documents.submission import architecture_doc
+
+    doc = architecture_doc(_model(), ExportContext())
+    glance = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Views at a glance")
+    assert glance.rows[0][:2] == ["Global System View", "missing"]
+    assert "The model has no Global System View, and none can be derived from it." in _texts(doc)
