@@ -241,3 +241,23 @@ def test_a_model_without_elements_or_flows_has_no_derived_global_system_view() -
     glance = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Views at a glance")
     assert glance.rows[0][:2] == ["Global System View", "missing"]
     assert "The model has no Global System View, and none can be derived from it." in _texts(doc)
+
+
+def test_a_controls_full_text_is_in_the_set_when_its_title_shortens_it(tmp_path: Path) -> None:
+    model = _model()
+    long = "Keys are released only once expired.\n\nThe matching algorithm ignores identifiers from expired keys."
+    model.controls[0].title = "Keys are released only once…"
+    model.controls[0].description = long
+    doc = risk_doc(model, ExportContext())
+    heads = [b.text for b in doc.blocks if isinstance(b, Heading)]
+    assert "Controls in detail" in heads and "C-1 Keys are released only once…" in heads
+    assert "C-2 Message counters" not in heads  # its title says it all
+    text = _texts(doc)
+    assert "Keys are released only once expired." in text
+    assert "The matching algorithm ignores identifiers from expired keys." in text
+    path = tmp_path / "traceability.xlsx"
+    write_traceability(model, path, ExportContext())
+    ws = load_workbook(path)["Controls"]
+    head = [c.value for c in ws[4]]
+    described = {r[0]: r[head.index("Description")] for r in ws.iter_rows(min_row=5, values_only=True)}
+    assert described["C-1"] == " ".join(long.split())

@@ -354,7 +354,29 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         f"is in {TRACEABILITY}."
     )
     _controls_table(doc, model.controls, "Security controls")
+    _control_details(doc, model.controls)
     return _fit_id_columns(doc)
+
+
+def _said_more(c: Control) -> bool:
+    """Whether the control's text says more than its (possibly shortened) title."""
+    return bool(c.description.strip()) and " ".join(c.description.split()) != " ".join(c.title.split())
+
+
+def _control_details(doc: Doc, controls: Sequence[Control]) -> None:
+    """Each control whose text the table's title shortens or leaves out, in full, with what else the author wrote
+    of it: the control's design is what a reviewer traces a threat to."""
+    detailed = [(c, source_rows(c)) for c in controls]
+    detailed = [(c, rows) for c, rows in detailed if _said_more(c) or rows]
+    if not detailed:
+        return
+    doc.h("Controls in detail", 2)
+    for c, rows in detailed:
+        doc.h(f"{c.id} {c.title}", 3)
+        if _said_more(c):
+            _paragraphs(doc, c.description)
+        if rows:
+            doc.table([], rows, widths=[2.4, 7.6])
 
 
 def _method_facts(threats: Sequence[Threat]) -> str:
