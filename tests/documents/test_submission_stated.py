@@ -261,3 +261,19 @@ def test_a_controls_full_text_is_in_the_set_when_its_title_shortens_it(tmp_path:
     head = [c.value for c in ws[4]]
     described = {r[0]: r[head.index("Description")] for r in ws.iter_rows(min_row=5, values_only=True)}
     assert described["C-1"] == " ".join(long.split())
+
+
+def test_assets_no_element_holds_and_no_threat_names_are_still_in_the_set() -> None:
+    from mdptm.documents.submission import architecture_doc
+    from mdptm.model import Asset, Element
+
+    model = _model()
+    model.elements = [Element(id="web", name="Web server", kind="process")]
+    model.assets = [Asset(id="A-1", name="Staff login details", description="Credentials staff use for the back office.")]
+    risk = risk_doc(model, ExportContext())
+    table = next(b for b in risk.blocks if isinstance(b, Table) and b.caption == "Assets of the threat model")
+    assert table.rows[0][:2] == ["A-1", "Staff login details"]
+    assert table.rows[0][-1] == "Credentials staff use for the back office."
+    views = architecture_doc(model, ExportContext())
+    glance = next(b for b in views.blocks if isinstance(b, Table) and b.caption == "Assets — Global System View")
+    assert [r[0] for r in glance.rows] == ["A-1"]

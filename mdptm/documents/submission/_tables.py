@@ -62,8 +62,23 @@ def _assets_table(doc: Doc, ix: Index, assets: Sequence[Asset], caption: str) ->
     rows = []
     for a in assets:
         cia = "/".join(x[0].upper() if x else "–" for x in (a.confidentiality, a.integrity, a.availability))
-        rows.append([a.id, a.name, _words(a.kind), cia, ", ".join(ix.name(s) for s in a.stored_in) or "—", a.disposal or "—"])
-    doc.table(["ID", "Asset", "Kind", "C/I/A", "Stored in", "Disposal"], rows, caption=caption, widths=[1.2, 2.3, 1.6, 1.0, 2.3, 2.6])
+        rows.append(
+            [
+                a.id,
+                a.name,
+                _words(a.kind),
+                cia,
+                ", ".join(ix.name(s) for s in a.stored_in) or "—",
+                a.disposal or "—",
+                " ".join(a.description.split()),
+            ]
+        )
+    doc.table(
+        ["ID", "Asset", "Kind", "C/I/A", "Stored in", "Disposal", "Description"],
+        rows,
+        caption=caption,
+        widths=[1.1, 1.9, 1.2, 0.8, 1.6, 1.4, 3.0],
+    )
 
 
 def _threats_table(doc: Doc, threats: Sequence[Threat], caption: str) -> None:

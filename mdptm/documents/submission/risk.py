@@ -24,7 +24,7 @@ from mdptm.documents.submission._shared import (
     threat_status,
     vocabulary,
 )
-from mdptm.documents.submission._tables import _controls_table, _fit_id_columns
+from mdptm.documents.submission._tables import _assets_table, _controls_table, _fit_id_columns
 from mdptm.documents.submission.premarket import (
     acceptability_section,
     exploitability_chapter,
@@ -163,6 +163,9 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
             [[a.id, a.text, _words(a.responsibility) or "—"] for a in model.assumptions],
             widths=[1.0, 7.4, 1.6],
         )
+    if model.assets:  # what the threats are against: the only place the set lists assets no element holds
+        doc.h("Assets", 2)
+        _assets_table(doc, ix, model.assets, "Assets of the threat model")
     if model.out_of_scope:
         doc.h("Out of scope", 2)
         doc.table(
