@@ -277,3 +277,16 @@ def test_assets_no_element_holds_and_no_threat_names_are_still_in_the_set() -> N
     views = architecture_doc(model, ExportContext())
     glance = next(b for b in views.blocks if isinstance(b, Table) and b.caption == "Assets — Global System View")
     assert [r[0] for r in glance.rows] == ["A-1"]
+
+
+def test_a_threat_model_without_a_system_is_only_partly_in_the_set() -> None:
+    from mdptm.model import Assumption, Element
+    from mdptm.model.premarket import appendix4_index
+
+    model = _model()
+    model.assumptions = [Assumption(id="AS-1", text="The hospital network is segmented.")]
+    files = {"risk-assessment.docx", "architecture-views.docx"}
+    row = next(r for r in appendix4_index(model, files) if r.row.id == "threat_model")
+    assert row.status == "partly in this set" and row.facts_missing == ["elements"]
+    model.elements = [Element(id="pump", name="Pump", kind="device")]
+    assert next(r for r in appendix4_index(model, files) if r.row.id == "threat_model").status == "in this set"
