@@ -290,3 +290,16 @@ def test_a_threat_model_without_a_system_is_only_partly_in_the_set() -> None:
     assert row.status == "partly in this set" and row.facts_missing == ["elements"]
     model.elements = [Element(id="pump", name="Pump", kind="device")]
     assert next(r for r in appendix4_index(model, files) if r.row.id == "threat_model").status == "in this set"
+
+
+def test_a_long_id_widens_its_column_only_up_to_a_cap() -> None:
+    from mdptm.documents.submission._tables import MAX_ID_CM
+    from mdptm.model import Asset
+
+    model = _model()
+    model.assets = [Asset(id="example-tls-certificates-aws-certificate-manager", name="TLS certificates")]
+    doc = risk_doc(model, ExportContext())
+    table = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Assets of the threat model")
+    assert table.widths is not None and table.widths[0] == MAX_ID_CM
+    register = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Threat register")
+    assert register.widths is not None and register.widths[0] < MAX_ID_CM  # short ids keep their column
