@@ -303,3 +303,14 @@ def test_a_long_id_widens_its_column_only_up_to_a_cap() -> None:
     assert table.widths is not None and table.widths[0] == MAX_ID_CM
     register = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Threat register")
     assert register.widths is not None and register.widths[0] < MAX_ID_CM  # short ids keep their column
+
+
+def test_a_rating_without_likelihood_says_none_is_given() -> None:
+    from mdptm.model import Risk
+
+    model = _model()
+    model.threats[0].risk = Risk(level="high")
+    model.threats[1].risk = Risk(likelihood="4", severity="5", level="high")
+    doc = risk_doc(model, ExportContext())
+    assert _detail(doc, "T-1")["Likelihood axis"] == "no likelihood given"
+    assert _detail(doc, "T-2")["Likelihood axis"] == "not stated"

@@ -281,7 +281,8 @@ def threat_rows(model: Model, t: Threat) -> list[list[str]]:
     basis = basis_of(t)
     axis = {"exploitability": "exploitability", "probability": "probability (FDA asks for exploitability)"}
     if t.risk is not None or t.residual_risk is not None:
-        rows.append(["Likelihood axis", axis.get(basis or "", "not stated")])
+        given = any(r is not None and r.likelihood for r in (t.risk, t.residual_risk))
+        rows.append(["Likelihood axis", axis.get(basis or "", "not stated" if given else "no likelihood given")])
     reading = cvss_of(t)
     if reading.vector or reading.stated is not None or reading.problem:
         rows.append(["CVSS", describe_cvss(reading) or f"check: {reading.problem}"])
