@@ -610,6 +610,12 @@ class _Reader:
                 continue
             cat_id = self._own_id(cat, cat_name, cloc, "risk category")
             risks = cat.get("risks_identified")
+            if risks not in (None, "", {}) and not isinstance(risks, dict):
+                where = pointer("individual_risk_categories", cat_name, "risks_identified")
+                self.report.skipped(
+                    self.file, where, f"risks_identified is a {type(risks).__name__}, not a mapping of named risks: not read"
+                )
+                self.warn(where, "risks_identified is not a mapping of named risks as Threagile writes it: no threat made from it")
             risks = {str(k): v for k, v in risks.items()} if isinstance(risks, dict) else {}
             template = self._template_category(cat_name, cat)
             category = _Category(name=one_line(cat_name), pointer=cloc, template=template)

@@ -419,6 +419,9 @@ individual_risk_categories:
   Empty Category:
     id: empty
     mitigation: Do something.
+  Listed Risks:
+    id: listed
+    risks_identified: [a risk written as a list item]
   Odd:
     id: odd
     stride: linkability
@@ -436,6 +439,7 @@ individual_risk_categories:
     assert "no technical asset of this file" in _reason(report, "/technical_assets/Web/communication_links/To Nowhere")
     assert "not a mapping" in _reason(report, "/trust_boundaries")
     assert "identifies no risk" in _reason(report, "/individual_risk_categories/Empty Category")
+    assert "not a mapping of named risks" in _reason(report, "/individual_risk_categories/Listed Risks/risks_identified")
     odd = {t.title: t for t in model.threats}
     assert odd["Odd at Web"].risk is None and odd["Odd at Web"].extra["severity"] == "extreme" and odd["Odd at Web"].stride == []
     assert odd["Odd at Ghost"].targets == [] and odd["Odd at Ghost"].extra["unknown_targets"] == ["ghost"]
