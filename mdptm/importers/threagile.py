@@ -429,6 +429,8 @@ class _Reader:
             for eid in running:
                 elements[eid].extra.setdefault("shared_runtimes", []).append(one_line(name))
             where = f"recorded on the elements it runs in extra.shared_runtimes: {', '.join(running)}" if running else "it runs no element"
+            said = self.own_text(sr.get("description"), loc)
+            where += f"; its description: {said}" if said else ""
             self.report.skipped(self.file, loc, f"shared runtime {one_line(name)!r} (the model has no shared runtimes): {where}")
 
     def _assets(self, model: Model, data: dict[str, Any], assets: dict[str, Any]) -> None:
@@ -671,6 +673,11 @@ class _Reader:
             text = plain(cat.get(key))
             if text and not self.is_text(text):
                 extra[key] = text
+        known = {"id", "description", "impact", "mitigation", "stride", "cwe", "risks_identified", *extra}
+        known |= {"action", "check", "asvs", "cheat_sheet", "function", "detection_logic", "risk_assessment", "false_positives"}
+        for key, value in cat.items():
+            if key not in known and value not in (None, "", [], {}):
+                extra[f"category_{key}"] = json_safe(value)  # model_failure_possible_reason, …
         targets: list[str] = []
         assets: list[str] = []
         ta = one_line(r.get("most_relevant_technical_asset"))

@@ -140,6 +140,7 @@ individual_risk_categories:
     mitigation: Sign every order end to end.
     check: Are orders signed?
     function: architecture
+    model_failure_possible_reason: true
     stride: tampering
     cwe: 345
     risks_identified:
@@ -264,6 +265,7 @@ def test_the_architecture(read: tuple[Model, ImportReport, Path]) -> None:
     assert elements["gateway"].extra["encryption"] == "transparent" and elements["gateway"].tags == ["aws"]
     assert elements["gateway"].extra["shared_runtimes"] == ["Kubernetes"] == elements["log-store"].extra["shared_runtimes"]
     assert "shared runtime 'Kubernetes'" in _reason(report, "/shared_runtimes/Kubernetes")
+    assert "its description: Cluster" in _reason(report, "/shared_runtimes/Kubernetes")
     # nesting: db-net inside cloud; each asset in the innermost boundary that lists it
     zones = {z.id: z for z in model.trust_zones}
     assert zones["db-net"].extra["parent_zone"] == "cloud" and zones["cloud"].kind == "cloud"
@@ -301,6 +303,7 @@ def test_each_risk_identified_is_one_threat(read: tuple[Model, ImportReport, Pat
     assert (at_gateway.risk.likelihood, at_gateway.risk.severity) == ("likely", "high")
     assert at_gateway.extra["threagile_severity"] == "elevated" and at_gateway.extra["threagile_id"] == "dose-manipulation@gateway@orders"
     assert at_gateway.description.startswith("An order can be altered") and "Impact: A wrong dose" in at_gateway.description
+    assert at_gateway.extra["category_model_failure_possible_reason"] is True
     assert at_gateway.extra["action"] == "Order Integrity" and at_gateway.extra["data_breach_technical_assets"] == ["gateway"]
     via_link = threats["Dose Manipulation via Order Entry"]
     assert via_link.targets == [next(f.id for f in model.flows if f.name == "Order Entry")]
