@@ -429,7 +429,7 @@ class _Reader:
             for eid in running:
                 elements[eid].extra.setdefault("shared_runtimes", []).append(one_line(name))
             where = f"recorded on the elements it runs in extra.shared_runtimes: {', '.join(running)}" if running else "it runs no element"
-            said = self.own_text(sr.get("description"), loc)
+            said = "" if self.is_text(sr.get("description")) else plain(sr.get("description"))
             where += f"; its description: {said}" if said else ""
             self.report.skipped(self.file, loc, f"shared runtime {one_line(name)!r} (the model has no shared runtimes): {where}")
 
