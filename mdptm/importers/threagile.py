@@ -820,8 +820,8 @@ class _Reader:
                 "/risk_tracking",
                 f"{len(rule_made)} risk_tracking entr{'y tracks a risk' if len(rule_made) == 1 else 'ies track risks'} "
                 f"Threagile's own rules make when it runs ({', '.join(rule_made[:8])}{', …' if len(rule_made) > 8 else ''}): "
-                "this file holds no such risk, so no "
-                "threat is made; import the risks Threagile writes (risks.xlsx as a register) to have them",
+                "this file holds no such risk, so no threat is made (Threagile writes those risks to its own report, "
+                "risks.xlsx or risks.json, when it runs)",
             )
         unchecked = [r.threat.id for r in risks if r.tracked_by is None]
         if unchecked:
