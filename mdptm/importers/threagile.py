@@ -42,7 +42,7 @@ from mdptm.model.report import ImportReport
 from mdptm.model.validate import pointer
 from mdptm.plugins import ImportContext, Importer
 
-_KEY = re.compile(rb"(?m)^threagile_version\s*:")
+_KEY = re.compile(rb"""(?m)^(?:\xef\xbb\xbf)?["']?threagile_version["']?\s*:""")  # a BOM or quotes may come first
 _LINK_ID = re.compile(r"[^A-Za-z0-9]+")
 _SCALE = "Threagile severity (low/medium/elevated/high/critical)"
 # keys of a technical asset, a link, a data asset the importer maps itself (the others go to extra as written)

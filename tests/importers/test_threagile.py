@@ -402,6 +402,9 @@ def test_detected_by_its_key(tmp_path: Path) -> None:
     head = path.read_bytes()[:8192]
     assert ThreagileImporter().sniff(path, head) > NativeImporter().sniff(path, head)
     assert ThreagileImporter().sniff(tmp_path / "x.yaml", b"title: x\n") == 0
+    assert ThreagileImporter().sniff(path, b"\xef\xbb\xbfthreagile_version: 1.0.0\n") == 95  # saved with a BOM
+    assert ThreagileImporter().sniff(path, b"# my model\n'threagile_version': 1.0.0\n") == 95
+    assert ThreagileImporter().sniff(path, b"title: x\n# threagile_version: 1.0.0\n") == 0
     assert ThreagileImporter().sniff(tmp_path / "x.json", head) == 0
 
 
