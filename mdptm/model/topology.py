@@ -71,6 +71,7 @@ class NetworkTerms(BaseModel):
     encrypted_protocols: list[str] = Field(default_factory=empty_list)
     outbound_terms: list[str]
     outbound_only_terms: list[str]
+    outbound_only_subject_terms: list[str] = Field(default_factory=empty_list)
     services: dict[DependencyService, _Service]
     short_lived: list[str]
     maker_held: list[str]
@@ -397,6 +398,29 @@ def _is_client(el: Element | None, terms: NetworkTerms) -> bool:
     return el.kind == "mobile_app" or matcher(terms.client_terms)(_QUALIFIER.sub(" ", el.name))
 
 
+# a negation that governs what follows it: "never initiated by", "is not cloud-initiated", "cannot be opened by"
+_NEGATED = re.compile(
+    r"\b(?:not|never|cannot|can't|isn't|aren't|doesn't|don't|won't|no longer)\s+(?:(?:be|been|being|ever|always|"
+    r"directly|itself|themselves|an?|the)\s+)*$",
+    re.IGNORECASE,
+)
+# what the clause says of the way it names: "server-initiated push is not used", "… is disabled"
+_DENIED_AFTER = re.compile(
+    r"^[^,;.:!?]*?\b(?:(?:is|are)\s+(?:not|never)\s+(?:used|supported|enabled|allowed|permitted|possible|enforced|required|"
+    r"guaranteed|implemented)|disabled|"
+    r"prohibited|forbidden|blocked)\b",
+    re.IGNORECASE,
+)
+
+
+def _affirmed(text: str, words: list[str]) -> bool:
+    """Whether *text* uses one of *words* without a negation before it ("no outbound connection" does not)."""
+    rx = _rx(tuple(words))
+    return rx is not None and any(
+        not re.search(r"\b(?:no|not|never|without)\s+(?:\w+\s+)?$", text[: m.start()], re.IGNORECASE) for m in rx.finditer(text)
+    )
+
+
 def initiator(
     f: Flow,
     elements: dict[str, Element],
@@ -425,19 +449,23 @@ def initiator(
     for pattern in terms.initiator_patterns:
         for m in re.finditer(pattern, text, re.IGNORECASE):
             who = m.group("who")
-            if len(who) < 3:
+            if len(who) < 3 or _DENIED_AFTER.search(text[m.end() :]):  # "server-initiated push is not used"
                 continue
             hit = matcher([who.rstrip("s") + "*"])
             found = [e for e in ends if hit(_end_words(elements.get(e), zone(e)))]
             if len(found) == 1:
+                if _NEGATED.search(text[: m.start()]):  # "never initiated by the cloud": the other end opens it
+                    other = f.target if found[0] == f.source else f.source
+                    start = max(text.rfind(c, 0, m.start()) for c in ".;,!?") + 1
+                    return Initiator(other, "text", text[start : m.end()].strip())
                 return Initiator(found[0], "text", m.group(0))
-    outbound = matcher(terms.outbound_terms)(text)
+    outbound = _affirmed(text, terms.outbound_terms)  # "no outbound connection" says none
     if outbound or outbound_only:  # where the ends sit matters only then (placing them reads the guide words)
         places = {e: where(e) for e in ends}
         inside = [e for e in ends if places[e] in ("hospital", "device")]
         leaves = "outside" in places.values() and len(inside) == 1
         if leaves and outbound:
-            sentence = first_sentence_with(text, matcher(terms.outbound_terms)) or "outbound"
+            sentence = first_sentence_with(text, lambda s: _affirmed(s, terms.outbound_terms)) or "outbound"
             return Initiator(inside[0], "text", sentence)
         if leaves and outbound_only:
             return Initiator(inside[0], "design", outbound_only)
@@ -456,10 +484,32 @@ def initiator(
     return Initiator(f.source, "assumed")
 
 
+_CLAUSE = re.compile(r"(?<=[.;:!?])\s+|\s+(?:but|whereas|while)\s+", re.IGNORECASE)
+
+
+def _states_outbound_only(text: str, terms: NetworkTerms) -> bool:
+    """Whether *text* states an outbound-only design: a term of ``outbound_only_terms`` not negated ("not
+    outbound-only", "outbound-only … is not enforced"), or one of ``outbound_only_subject_terms`` ("cannot
+    initiate") said of the outside ("the cloud cannot initiate"; "the device never initiates" says the opposite)."""
+    plain, said_of = _rx(tuple(terms.outbound_only_terms)), _rx(tuple(terms.outbound_only_subject_terms))
+    outside = matcher([w for k in ("internet", "vendor", "cloud") for w in terms.zone_kinds.get(k, [])])
+    for clause in _CLAUSE.split(" ".join((text or "").split())):
+        for m in plain.finditer(clause) if plain is not None else ():
+            if not _NEGATED.search(clause[: m.start()]) and not _DENIED_AFTER.search(clause[m.end() :]):
+                return True
+        for m in said_of.finditer(clause) if said_of is not None else ():
+            if outside(clause[: m.start()]):
+                return True
+    return False
+
+
 def outbound_only_design(model: Model, terms: NetworkTerms | None = None) -> str | None:
     """The id of the first control, assumption or zone that states an outbound-only design, if any."""
     terms = terms or network_terms()
-    hit = matcher(terms.outbound_only_terms)
+
+    def hit(text: str) -> bool:
+        return _states_outbound_only(text, terms)
+
     for c in model.controls:
         if hit(c.title) or hit(c.description):
             return c.id
