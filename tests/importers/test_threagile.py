@@ -756,3 +756,30 @@ def test_mutated_threagile_models_are_read_or_refused(edits: list[tuple[int, Any
 )
 def test_empty_or_odd_files_are_input_errors(tmp_path: Path, text: str) -> None:
     assert outcome(_write(tmp_path, text), "threagile") == "input error"
+
+
+def test_build_of_a_model_with_risks_and_tracking(tmp_path: Path) -> None:
+    """A model whose author identified and tracked risks builds into a package: its threats with their tracked
+    statuses, the category's mitigation as a control, and no name of a person, ticket or tracking date in any byte."""
+    project = tmp_path / "project"
+    project.mkdir()
+    _write(project, MODEL)
+    (project / "mdptm.yaml").write_text(
+        "sources: [threagile.yaml]\nproduct: {manufacturer: Pump Maker}\ndocument: {version: '1.0'}\n", encoding="utf-8"
+    )
+    out = tmp_path / "ptm"
+    result = CliRunner().invoke(cli, ["build", str(project), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    published = json.loads((out / "ptm.json").read_text(encoding="utf-8"))
+    statuses = {t["title"]: t["status"] for t in published["threats"]}
+    assert statuses == {
+        "Dose Manipulation at Pump Gateway": "mitigated",
+        "Dose Manipulation via Order Entry": "open",
+        "Log Loss at Log Store": "not_applicable",
+        "Log Loss in DB Network": "open",
+    }
+    assert {c["description"] for c in published["controls"]} == {"Sign every order end to end.", "Replicate logs."}
+    for f in sorted(p for p in out.rglob("*") if p.is_file()):
+        data = f.read_bytes()
+        for secret in (b"Jane Roe", b"Max Mustermann", b"Erika Musterfrau", b"PUMP-12", b"missing-hardening"):
+            assert secret not in data, (f.name, secret)
