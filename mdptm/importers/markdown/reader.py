@@ -711,7 +711,7 @@ class BlockReader(ListReading, TableReading):
                 if label is not None:
                     out.labels.setdefault(label, one_line(inl.bold_lead or inl.text.partition(":")[0]))
                     out.written.setdefault(label, out.labels[label])
-                    for part_label, part in self.split_labels(label, rest):
+                    for part_label, part in self.split_labels(label, rest, out.labels):
                         part_label = self.rating_of_measures(part_label, part, inl.bold_lead or label)
                         current = part_label
                         out.add(part_label, part, inl.links if part_label == label else None)
@@ -740,7 +740,7 @@ class BlockReader(ListReading, TableReading):
                             out.labels.setdefault(lab, lab)
                             out.written.setdefault(lab, one_line(it.lead.bold_lead or it.lead.text.partition(":")[0]))
                             nested = "\n".join(sub.all_text() for ch in it.children for sub in ch.items)
-                            for part_label, part in self.split_labels(lab, "\n".join(x for x in (rest, nested) if x)):
+                            for part_label, part in self.split_labels(lab, "\n".join(x for x in (rest, nested) if x), out.labels):
                                 part_label = self.rating_of_measures(part_label, part, it.lead.bold_lead or lab)
                                 current = part_label
                                 out.add(part_label, part, it.all_links() if part_label == lab else None)

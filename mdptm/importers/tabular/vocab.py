@@ -237,9 +237,14 @@ def scale_hint(header: str) -> int | None:
     """The top of a scale stated in a header: "Exploitability (1–3)", "Risk score /25"."""
     m = _SCALE_HINT.search(header)
     if not m:
-        return None
+        # An FMEA's risk priority number is severity x occurrence x detection, each 1-10: a score out of 1000,
+        # never a product of the two factors beside it ("RPN" 84 is no "critical" 84 of 100)
+        return 1000 if norm_text(header) in _RPN_HEADERS else None
     top = m.group(2) or m.group(3)
     return int(top) if top and int(top) > 1 else None
+
+
+_RPN_HEADERS = frozenset({"rpn", "risk priority number", "rpz", "risikoprioritatszahl"})
 
 
 class _Terms(BaseModel):
