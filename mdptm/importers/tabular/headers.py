@@ -221,6 +221,17 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             status.field = None
             unread = len(values) - len(read)
             out.append(f"column {status.header!r} holds no {kind} statuses ({unread} of {len(values)} cells): kept as written")
+            for other in columns:
+                # "| State | Status |" with "TESTED (fuzz)" then "✅": the other column named so holds the statuses
+                hit = match_header(vocab, kind, other.header) if other.field is None and other is not status else None
+                if hit is None or hit.field != "status":
+                    continue
+                said = cells(other)
+                ok = [v for v in said if (parse_status(vocab, v) if kind == "threat" else parse_choice(vocab, "control_status", v)).ok]
+                if len(said) >= 3 and len(ok) * 2 >= len(said):
+                    other.field = "status"
+                    out.append(f"column {other.header!r} read as the {kind} status instead")
+                    break
     if kind != "threat":
         return out
 

@@ -340,7 +340,17 @@ class RowFields:
                     fields[fname] = got_l.value
                 if not got_l.ok:
                     self._fail(rec, fname, v[fname], extra, f"{prefix} id")
-        refs = self._refs(rec, ("targets", "assets", "controls", "controls.more", "views"))
+        linked: tuple[str, ...] = ("targets", "assets", "controls", "controls.more", "views")
+        said_na = _NOT_APPLICABLE.match(v.get("controls", ""))
+        if said_na is not None:
+            # "N/A — single-hop, no chain walker": why no measure is needed, never a control named so
+            header = rec.headers.get("controls", "Mitigation")
+            extra[header] = clean_text(v["controls"])
+            fields.setdefault("rationale", clean_text(said_na.group("why")))
+            linked = tuple(f for f in linked if f != "controls")
+            said = one_line(v["controls"])[:50]
+            self.warn(rec.locator, f"mitigation {said!r} (column {header!r}) says none applies: no control, kept as the rationale")
+        refs = self._refs(rec, linked)
         if measure is not None and not v.get("controls.more") and (not v.get("controls") or _ID_LIST.fullmatch(v["controls"].strip())):
             # "Treatment: MFA, CA Policies" beside no mitigation text (or only a catalogue's ids, "A.8.2, A.8.5"):
             # the measures are the threat's mitigation
@@ -503,6 +513,10 @@ class RowFields:
         if "rationale" in v:
             fields["rationale"] = clean_text(v["rationale"])
         return fields, extra, []
+
+
+# "N/A — single-hop, no chain walker", "Not applicable: no parser": no measure applies, and why.
+_NOT_APPLICABLE = re.compile(r"^\W*(?:n/a|n\.a\.|not\s+applicable)\W*?\s*[—–:;,(-]\s*(?P<why>\w.*)$", re.I | re.S)
 
 
 def _worded(cell: str | None) -> bool:
