@@ -369,7 +369,7 @@ class RowFields:
         lik_f, sev_f, level_f = f"{base}.likelihood", f"{base}.severity", f"{base}.level"
         cells = (v.get(base), v.get(lik_f), v.get(sev_f), v.get(level_f))
         on = (scales.get(base), scales.get(lik_f), scales.get(sev_f), headers.get(base), headers.get(lik_f), headers.get(level_f))
-        key = (base, *cells, *on)
+        key = (base, *cells, *on, bool(v.get("cvss") or v.get("cvss_score")))  # a CVSS beside it: the severity is the level
         hit = self._risks.get(key)
         if hit is not None:
             kept, entries = hit
@@ -422,6 +422,20 @@ class RowFields:
                         # the score's scale is the two factors' ("5x5"), unless its header states a larger one: an
                         # RPN (severity x occurrence x detection, out of 1000) keeps the scale it is on
                         risk.scale = combined.scale or risk.scale
+        if (
+            base == "risk"
+            and overall is None
+            and stated is None
+            and _worded(sev)
+            and norm_text(rec.headers.get(f"{base}.severity", "")) in _SEVERITY_RATING_HEADERS
+            and any(not is_empty(self.vocab, v.get(f)) for f in ("cvss", "cvss_score"))
+        ):
+            # "Severity: Critical" beside a CVSS score: the vulnerability's severity rating, the row's stated level
+            # (not recomputed from an exploitability such as "Easy")
+            said = parse_risk(self.vocab, sev or "", None, shared=True)
+            if said.ok and said.value is not None and said.value.level:
+                risk = risk or Risk(severity=one_line(sev or ""))
+                risk.level = said.value.level
         if stated is not None and not is_empty(self.vocab, stated):
             got_l = parse_risk(self.vocab, stated, None, shared=True)  # only its level is read
             header = rec.headers.get(f"{base}.level", f"{base}.level")
@@ -503,6 +517,10 @@ class RowFields:
         if "rationale" in v:
             fields["rationale"] = clean_text(v["rationale"])
         return fields, extra, []
+
+
+# A vulnerability's severity rating, the level CVSS gives its score ("Critical" for 9.1): not its impact
+_SEVERITY_RATING_HEADERS = frozenset({"severity", "severity rating", "cvss severity", "vulnerability severity", "base severity"})
 
 
 def _worded(cell: str | None) -> bool:
