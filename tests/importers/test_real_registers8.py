@@ -285,3 +285,42 @@ def test_an_impact_beside_a_cvss_score_stays_a_factor(tmp_path: Path) -> None:
 """
     model, _report = load_text(tmp_path, text)
     assert [t.risk.level for t in model.threats if t.risk] == ["high", "high"]  # from likelihood x impact, as before
+
+
+def test_a_priority_of_level_words_rates_the_risks_when_the_risk_column_says_what_would_follow(tmp_path: Path) -> None:
+    text = "| Bedrohung | Risiko | Priorität |\n|---|---|---|\n" + "".join(f"| {a} | {b} | {c} |\n" for a, b, c in _BEDROHUNGEN[1:])
+    model, report = load_text(tmp_path, text)
+    assert [t.risk.level if t.risk else None for t in model.threats] == ["critical", "critical", "high", "medium"]
+    assert [t.description for t in model.threats][0] == "Umgehung Zero-Trust-Registry, ungeprüfte Toolchains"
+    assert any("'Risiko' rates no risk" in w for w in warnings(report))
+
+
+# -- an ISO 14971 hazard baseline: products written severity first, a residual acceptance that is conditional
+
+_BASELINE = """## Hazard Baseline
+
+| Hazard ID | Hazardous Situation | Harm | Initial SxP | Residual SxP | Acceptance | Risk Controls |
+|---|---|---|---:|---:|---|---|
+| HAZ-001 | Therapy requested while an inhibit is active | unintended therapy | 5x3=15 | 5x1=5 | Conditionally acceptable | RC-001, RC-002 |
+| HAZ-004 | Therapy is requested when the patient connection is absent | ineffective therapy | 4x3=12 | 4x1=4 | Acceptable | RC-001 |
+
+## Risk Controls
+
+| Control ID | Control | Control Type |
+|---|---|---|
+| RC-001 | Implement a single pure transition function that gates all state changes. | software architecture |
+| RC-002 | Block therapy request whenever therapy inhibit is active. | protective measure |
+"""
+
+
+def test_an_sxp_product_is_read_severity_first(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _BASELINE)
+    got = [(t.risk.severity, t.risk.likelihood, t.risk.score, t.residual_risk.severity, t.residual_risk.likelihood) for t in model.threats]
+    assert got == [("5", "3", 15.0, "5", "1"), ("4", "3", 12.0, "4", "1")]
+    assert [t.controls for t in model.threats] == [["RC-001", "RC-002"], ["RC-001"]]
+
+
+def test_a_conditional_or_refused_acceptance_is_no_accepted_status(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _BASELINE)
+    assert [(t.status, t.status_stated) for t in model.threats] == [("open", False), ("accepted", True)]
+    assert any("Conditionally acceptable" in w for w in warnings(report))

@@ -268,6 +268,34 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             col.field = new
             fields.add("description")
     risk = next((c for c in columns if c.field == "risk"), None)
+    if risk is not None and "title" in fields:
+        values = cells(risk)
+        spare = next(
+            (
+                c
+                for c in columns
+                if c.field is None and c.header and (m := match_header(vocab, "threat", c.header)) is not None and m.field == "risk"
+            ),
+            None,
+        )
+        rated = cells(spare) if spare is not None else []
+        if (
+            spare is not None
+            and len(values) >= 2
+            and not any(parse_risk(vocab, v, None, shared=True).ok for v in values)
+            and len(rated) >= 2
+            and all(parse_risk(vocab, v, None, shared=True).ok for v in rated)
+        ):
+            # "Bedrohung | Risiko | Priorität" with what would follow down "Risiko" ("Policy-Bypass, Registry-Manipulation")
+            # and "🔴 Kritisch" down "Priorität": the rated column is the risk, the other one describes it
+            new = "description" if "description" not in fields else None
+            risk.field, spare.field = new, "risk"
+            fields.add("description")
+            out.append(
+                f"column {risk.header!r} rates no risk (its cells say what would follow): read as {'the description' if new else 'extra'}; "
+                f"{spare.header!r} rates the risks"
+            )
+            risk = spare
     if risk is not None and "title" not in fields and fields & {"risk.likelihood", "risk.severity"}:
         values = cells(risk)
         rates = [

@@ -394,6 +394,9 @@ class RowFields:
                 risk = got.value
                 if risk is not None:
                     extra[header] = one_line(overall)
+                    if risk.likelihood is not None and _severity_first(header):
+                        # "Initial SxP" of "5x3=15": severity 5, probability 3 (a product is read likelihood first)
+                        risk.likelihood, risk.severity = risk.severity, risk.likelihood
             else:
                 self._fail(rec, base, overall, extra, "risk")
         stated = v.get(f"{base}.level")
@@ -521,6 +524,18 @@ class RowFields:
 
 # A vulnerability's severity rating, the level CVSS gives its score ("Critical" for 9.1): not its impact
 _SEVERITY_RATING_HEADERS = frozenset({"severity", "severity rating", "cvss severity", "vulnerability severity", "base severity"})
+
+
+def _severity_first(header: str) -> bool:
+    """A header that writes its products severity first: "Initial SxP", "Severity x Probability", "S×O"."""
+    words = norm_text(header.replace("×", " x ")).split()
+    if any(w in ("sxp", "sxl", "sxo") for w in words):
+        return True
+    for first in ("s", "severity", "sev"):
+        for k in range(len(words) - 2):
+            if words[k] == first and words[k + 1] == "x" and words[k + 2] in ("p", "l", "o", "probability", "likelihood", "occurrence"):
+                return True
+    return False
 
 
 def _worded(cell: str | None) -> bool:
