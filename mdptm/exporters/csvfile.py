@@ -53,6 +53,12 @@ def _join(values: list[str]) -> str:
     return "; ".join(values)
 
 
+def _words(status: str) -> str:
+    """A threat's status as the model stores it, but "status not stated" in words: "open" would be mdptm's
+    reading written as the device maker's."""
+    return "status not stated" if status == "status_not_stated" else status
+
+
 def _risk(risk: Risk | None) -> str:
     if risk is None:
         return ""
@@ -69,7 +75,7 @@ def _threat_row(t: Threat) -> dict[str, str]:
         "ID": t.id,
         "Summary": t.title,
         "Description": t.description,
-        "Status": t.status,
+        "Status": _words(t.stated_status()),
         "Priority": PRIORITY.get(level or "", ""),
         "Risk": _risk(t.risk),
         "Residual risk": _risk(t.residual_risk),
@@ -91,10 +97,10 @@ def _control_row(c: Control, threats: list[str]) -> dict[str, str]:
         "ID": c.id,
         "Summary": c.title,
         "Description": c.description,
-        "Status": c.status,
+        "Status": c.status + ("" if c.status_stated else " (assumed: not stated)"),
         "Mitigates": _join(threats),
         "Category": c.category,
-        "Responsibility": c.responsibility,
+        "Responsibility": c.responsibility + ("" if c.responsibility_stated else " (assumed: not stated)"),
         "Verification": _join(c.verification),
         "Labels": _join(c.tags),
     }

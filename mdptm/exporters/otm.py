@@ -21,7 +21,7 @@ from mdptm.base.text import slug
 from mdptm.formats.interchange import section
 from mdptm.formats.otm import MDPTM_ATTR, RISK_SCALE, UNASSIGNED_ZONE
 from mdptm.formats.otm_extension import embed, strip_private
-from mdptm.model import PLACEHOLDER, Model, Risk, Threat
+from mdptm.model import PLACEHOLDER, Control, Model, Risk, Threat
 from mdptm.plugins import ExportContext, Exporter
 from mdptm.render.layout import NODE_H, NODE_W, Layout
 
@@ -72,6 +72,12 @@ def _ours(**values: JSONLike) -> JSONDoc:
     return {MDPTM_ATTR + k: v for k, v in values.items() if v not in (None, "", [])}
 
 
+def _mstate(control: Control, mstates: dict[str, str]) -> str | None:
+    """A mitigation instance's state; none (OTM allows null) when the source states no status for the control:
+    "implemented" would be mdptm's reading written as the device maker's statement."""
+    return mstates.get(control.status, control.status) if control.status_stated else None
+
+
 def _risk(risk: Risk | None) -> JSONDoc:
     """OTM likelihood/impact: the numbers an OTM import gave, else a level's representative values."""
     if risk is not None and risk.scale == RISK_SCALE:
@@ -94,7 +100,7 @@ def to_otm(model: Model, *, content: JSONLike = None) -> JSONDoc:
     zone_ids = {z.id for z in model.trust_zones}
     element_ids = {e.id for e in model.elements}
     flow_ids = {f.id for f in model.flows}
-    control_status = {c.id: c.status for c in model.controls}
+    controls = {c.id: c for c in model.controls}
     layout = Layout(model)
     scale = _trust_scale(model)
 
@@ -112,8 +118,9 @@ def to_otm(model: Model, *, content: JSONLike = None) -> JSONDoc:
 
     instances: dict[str, list[JSONDoc]] = defaultdict(list)
     for t in model.threats:
-        inst = {"threat": t.id, "state": states.get(t.status, t.status)}
-        mits = [{"mitigation": c, "state": mstates.get(control_status[c], control_status[c])} for c in t.controls if c in control_status]
+        status = t.stated_status()
+        inst = {"threat": t.id, "state": states.get(status, status)}
+        mits = [{"mitigation": c, "state": _mstate(controls[c], mstates)} for c in t.controls if c in controls]
         if mits:
             inst["mitigations"] = mits
         for target in t.targets:
@@ -137,7 +144,7 @@ def to_otm(model: Model, *, content: JSONLike = None) -> JSONDoc:
         zones.append(zone)
     unassigned = None
     if any(e.trust_zone not in zone_ids for e in model.elements):
-        taken = zone_ids | element_ids | flow_ids | {t.id for t in model.threats} | set(control_status)
+        taken = zone_ids | element_ids | flow_ids | {t.id for t in model.threats} | set(controls)
         unassigned, n = "mdptm-no-trust-zone", 2
         while unassigned in taken:
             unassigned, n = f"mdptm-no-trust-zone-{n}", n + 1
@@ -196,7 +203,12 @@ def to_otm(model: Model, *, content: JSONLike = None) -> JSONDoc:
         mit: JSONDoc = {"id": c.id, "name": c.title}
         _put(mit, "description", c.description)
         mit["riskReduction"] = section("otm", "default_risk_reduction")
-        mit["attributes"] = _ours(category=c.category, responsibility=c.responsibility, status=c.status)
+        # a status or a responsibility the source does not state is mdptm's reading: it is not written as stated
+        mit["attributes"] = _ours(
+            category=c.category,
+            responsibility=c.responsibility if c.responsibility_stated else None,
+            status=c.status if c.status_stated else None,
+        )
         mitigations.append(mit)
 
     doc: JSONDoc = {"otmVersion": OTM_VERSION, "project": project}
@@ -230,7 +242,7 @@ def _threat(t: Threat, categories: dict[str, str], targets: list[str], zones: se
     out["risk"] = _risk(t.risk)
     _put(out, "tags", list(t.tags))
     out["attributes"] = _ours(
-        status=t.status,
+        status=t.status if t.stated_status() == t.status else None,
         rationale=t.rationale,
         residual_level=t.residual_risk.level if t.residual_risk else None,
         patient_harm=t.patient_harm,

@@ -56,6 +56,8 @@ def _threat(t: Threat, number: int, mitigation: str) -> dict[str, object]:
     }
     if t.status not in _export("statuses"):
         out["mdptmStatus"] = t.status
+    elif t.stated_status() != t.status:  # Threat Dragon has no "not stated": its "Open" is kept, the fact beside it
+        out["mdptmStatus"] = t.stated_status()
     if not t.stride:
         out["mdptmStride"] = []  # Threat Dragon needs a type; this says the model gave none
     return out

@@ -663,6 +663,8 @@ class _OtmReader:
                 fields["category"] = ours["category"]
             if ours.get("responsibility") in get_args(Responsibility):
                 fields["responsibility"] = ours["responsibility"]
+            else:  # OTM has no field for who runs a mitigation: "manufacturer" is mdptm's reading
+                fields["responsibility_stated"] = False
             src = self.src(self.where(loc, otm_id, cid))
             model.controls.append(Control(id=cid, title=title, description=description, source=src, extra=extra, **fields))
             self.report.imported(self.file, self.where(loc, otm_id, cid), cid)
@@ -760,12 +762,16 @@ class _OtmReader:
         statuses: list[str] = []
         status: str
         states: dict[str, str] = {}
+        fields: dict[str, object] = {}
         controls: list[str] = []
+        unstated = {compact(x) for x in section("otm", "unstated_threat_states") or []}
+        stated = False
         for target, state, mitigations, iloc in insts:
             if target and target not in targets:
                 targets.append(target)
             status = self._state(state, iloc)
             statuses.append(status)
+            stated = stated or bool(state.strip()) and compact(state) not in unstated
             if target:
                 states[target] = state
             for m_idx, m in enumerate(mitigations):
@@ -782,19 +788,23 @@ class _OtmReader:
             self.report.merged(self.file, iloc, tid)
         if states:
             extra["states"] = states
-        if statuses:
+        if ours.get("status") in STATUS_ORDER and not stated:
+            status = str(ours["status"])
+        elif statuses:
             status = combine_status(statuses)
+            if not stated:  # every instance states nothing ("not-stated" or blank): open, as no one says otherwise
+                fields["status_stated"] = False
         elif ours.get("status") in STATUS_ORDER:
             status = str(ours["status"])
         else:
             status = "open"
+            fields["status_stated"] = False
             self.warn(loc, f"threat {tid} is defined but not instantiated on any component or data flow")
         if ours.get("targets"):  # written by mdptm: the model's own order, trust zones included
             listed = [x.strip() for x in str(ours["targets"]).split(",")]
             zones = set(self.zone_of.values())
             ordered = [x for x in listed if x in targets or (x in zones and x not in targets)]
             targets = list(dict.fromkeys(ordered + targets))
-        fields: dict[str, object] = {}
         if ours.get("rationale"):
             fields["rationale"] = str(ours["rationale"])
         if ours.get("residual_level") in ("low", "medium", "high", "critical"):

@@ -625,6 +625,8 @@ class _TdReader:
         if status == "not_applicable" and mitigation:
             rationale, mitigation = mitigation, ""
         ours = one_line(t.get("mdptmStatus"))
+        # mdptm's export of a threat whose source stated no status (Threat Dragon's own "Open" beside it)
+        stated = not (ours == "status_not_stated" and status == "open")
         if ours in _THREAT_STATUSES:
             status = ours  # a status Threat Dragon has no word for, kept by mdptm's export
         known = {
@@ -655,6 +657,7 @@ class _TdReader:
             targets=list(targets),
             risk=risk,
             status=status,
+            status_stated=stated,
             rationale=rationale,
             source=self.src(loc),
             extra=extra,

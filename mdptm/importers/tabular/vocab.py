@@ -202,6 +202,9 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SCALE_TAIL = re.compile(r"^(?P<head>.*[a-z].*?)[\s_]+(?P<lo>[01])[\s_]*(?:-|–|_|to|\s)[\s_]*(?P<hi>\d{1,3})$", re.I)
 
 
+_SHARED_NOUN = re.compile(r"^\s*(?P<a>[A-Za-z]+)\s*/\s*(?P<b>[A-Za-z]+)\s+(?P<rest>[A-Za-z][A-Za-z ]*)$")
+
+
 @lru_cache(maxsize=131072)
 def header_forms(text: str) -> tuple[str, ...]:
     """Normalised forms of a column header: with parenthesised text as words, and without it (and without a
@@ -209,6 +212,12 @@ def header_forms(text: str) -> tuple[str, ...]:
     if _CAMEL.search(text) and " " not in text.strip():
         # "FailureModes", "RequirementIDs", "threatId": a tool's export names its columns in camel case
         return header_forms(_CAMEL.sub(" ", text.strip()))
+    shared = _SHARED_NOUN.match(text)
+    if shared is not None:
+        # "Current/required mitigation": two words sharing the noun after them, each read with it as well
+        rest = shared.group("rest")
+        alternatives = (*header_forms(f"{shared.group('a')} {rest}"), *header_forms(f"{shared.group('b')} {rest}"))
+        return tuple(dict.fromkeys((*header_forms(text.replace("/", " ")), *alternatives)))
     tail = _SCALE_TAIL.match(text.strip())
     if tail and int(tail.group("hi")) > int(tail.group("lo")) and not any(ch in text for ch in _FORM_MARKS):
         forms = [norm_text(tail.group("head")), norm_text(text)]
