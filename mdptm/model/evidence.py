@@ -101,6 +101,7 @@ class EvidenceTerms(BaseModel):
     placeholder_openers: list[str] = Field(default_factory=empty_list)
     customer_enabled_patterns: list[str] = Field(default_factory=empty_list)
     deferrals: list[str] = Field(default_factory=empty_list)
+    deferral_patterns: list[str] = Field(default_factory=empty_list)
     durations: _Durations
 
 
@@ -109,9 +110,12 @@ def evidence_words() -> EvidenceWords:
     raw: dict[str, Any] = shipped("evidence", EvidenceTerms).model_dump()
     placeholders = frozenset(_canon(str(p)) for p in raw.get("placeholders", []))
     deferrals = raw.get("deferrals") or []
+    # a document or process still to be made ("A CVD policy will be published in Q3"), a requirement cited
+    # rather than met ("An SBOM is required by the CRA"): the patterns the plain phrases cannot write
+    more = "".join(f"|(?:{p})" for p in raw.get("deferral_patterns") or [])
     # what is only deferred is not stated either: a keyword in "TLS will be implemented in release 3" is no evidence
-    negation = re.compile(rf"(?<![\w'])(?:{_phrases([*raw['negations'], *deferrals])})(?![\w'])", re.I)
-    deferral = re.compile(rf"(?<![\w'])(?:{_phrases(deferrals)})(?![\w'])", re.I) if deferrals else None
+    negation = re.compile(rf"(?<![\w'])(?:{_phrases([*raw['negations'], *deferrals])})(?![\w']){more}", re.I)
+    deferral = re.compile(rf"(?<![\w'])(?:{_phrases(deferrals)})(?![\w']){more}", re.I) if deferrals or more else None
     keep = raw.get("not_negations") or []
     not_negation = re.compile(rf"(?<![\w'])(?:{_phrases(keep)})(?![\w'])", re.I) if keep else None
     # a break word right after "not" or "as" is part of the denial: "not yet implemented" is one clause
@@ -275,11 +279,14 @@ def stated(value: object) -> bool:
     if not isinstance(value, str):
         return True
     clauses = _clauses(value)
-    for i, (_, clause) in enumerate(clauses):
+    low = value.casefold()
+    for i, (start, clause) in enumerate(clauses):
         if _canon(clause) and not is_placeholder(clause) and not _negated(clause, len(clause), len(clause)):
             after = clauses[i + 1] if i + 1 < len(clauses) else None
-            if after is not None and value.casefold()[: after[0]].rstrip().endswith("(") and _takes_back(after[1]):
+            if after is not None and low[: after[0]].rstrip().endswith("(") and _takes_back(after[1]):
                 continue  # "TLS (planned)": the parentheses take the clause back
+            if "?" in low[start + len(clause) : after[0] if after is not None else len(low)]:
+                continue  # "Does the device have a CVD policy? We are checking.": a question states nothing
             return True
     return False
 
