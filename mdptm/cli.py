@@ -136,7 +136,7 @@ def _loaded() -> None:
 @cli.command("import")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="Model file to write (.json or .yaml).")
-@click.option("--format", "fmt", help="Force the input format (docx, xlsx, tm7, threatdragon, otm, mdptm).")
+@click.option("--format", "fmt", help="Force the input format (docx, xlsx, tm7, threatdragon, otm, threagile, mdptm).")
 @click.option("--profile", type=click.Path(path_type=Path), help="YAML profile mapping sheets/columns to fields.")
 @click.option("--report", type=click.Path(path_type=Path), help="Write the import report as JSON.")
 def import_cmd(sources: tuple[Path, ...], output: Path, fmt: str | None, profile: Path | None, report: Path | None) -> None:
@@ -306,6 +306,8 @@ def init(folder: Path) -> None:
         say(f"  source {f.path} ({f.importer}, {f.threats} threat(s))")
     for f in result.rejected:
         warn(f"{folder / f.path}: not listed as a source: {f.problem}")
+    for line in result.unrelated:
+        warn(f"{folder}: {line}")
     if result.redaction_written:
         say(f"wrote {folder / REDACTION_FILE} (a redaction policy to review)")
     missing = [k for k in ("product.name", "product.manufacturer", "document.version") if k not in result.facts]
@@ -344,16 +346,20 @@ def build(projects: tuple[Path, ...], out: Path | None, jobs: int | None, draft:
     """
     from mdptm.base.process import lean_gc
 
-    _plugin_warnings()
     projects = projects or (Path("."),)
     if len(projects) > 1:
+        _plugin_warnings()
         with lean_gc():
             _build_portfolio(projects, out, jobs, draft, Audience(audience))
         return
     from mdptm.pipeline.build import build as run_build
 
-    with lean_gc():
-        result = run_build(projects[0], out, draft=draft, audience=Audience(audience))
+    _plugin_warnings("importer")  # the other doors load while the sources are read (load_later_stages)
+    try:
+        with lean_gc():
+            result = run_build(projects[0], out, draft=draft, audience=Audience(audience))
+    finally:  # a broken plug-in may be why the build failed
+        _plugin_warnings()
     _report_build(result, Audience(audience))
 
 

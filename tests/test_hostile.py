@@ -375,6 +375,9 @@ def test_wrong_formats_say_what_the_file_is(tmp_path: Path, capsys: pytest.Captu
         "scan.docx": (b"%PDF-1.7\n" + bytes(600), "PDF"),
         "empty.xlsx": (b"", "empty file"),
         "model.tm7": (b'{"not": "xml"}', "XML syntax error"),
+        # an extension no importer takes: still said what the file is (a .doc to save as .docx, a PDF to go back to the source of)
+        "threat-model.doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "legacy binary Office file"),
+        "threat-model.pdf": (b"%PDF-1.7\n" + bytes(600), "it looks like a PDF document"),
     }
     for name, (data, words) in cases.items():
         src = tmp_path / name

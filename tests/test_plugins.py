@@ -21,7 +21,7 @@ def fresh_registry() -> Iterator[None]:
 
 
 def _fake_dist(root: Path, name: str, entry_points: str, module: str | None = None) -> None:
-    info = root / f"{name}-1.2.3.dist-info"
+    info = root / f"{name.replace('-', '_')}-1.2.3.dist-info"  # as installers name it: "mdptm-extra-…" would read as mdptm's own
     info.mkdir()
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.2.3\n")
     (info / "entry_points.txt").write_text(entry_points)
@@ -97,3 +97,19 @@ def test_every_door_comes_from_one_scan_of_the_installed_distributions(monkeypat
     assert len(calls) == 1
     for kind, group in plugins.GROUPS.items():
         assert sorted(i.name for i in reg.info if i.kind == kind) == sorted({ep.name for ep in real(group=group)})
+
+
+def test_build_reports_a_broken_plugin_of_a_door_it_loads_while_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_registry: None
+) -> None:
+    """`mdptm build` loads the doors other than the importers' while its sources are read: a broken exporter
+    is still said, after the build (which goes on without it)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    _fake_dist(site, "mdptm-extra", "[mdptm.exporters]\nbroken-out = mdptm_missing_module:Nope\n")
+    monkeypatch.syspath_prepend(str(site))
+    sample = Path(__file__).resolve().parents[1] / "samples" / "patient-monitor"
+    result = CliRunner().invoke(cli, ["build", str(sample), "-o", str(tmp_path / "out"), "--draft"])
+    assert result.exit_code == 0, result.output
+    assert "plug-in 'broken-out' (mdptm.exporters, from mdptm-extra) failed to load" in result.output
+    assert (tmp_path / "out" / "ptm.json").is_file()

@@ -57,6 +57,7 @@ class Plan:
     network: list[Flow] = field(default_factory=list)
     outside: list[Flow] = field(default_factory=list)  # network flows with both ends outside the hospital
     people: list[Flow] = field(default_factory=list)  # flows with a person at one end: no rule names a person
+    on_host: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it stays on one host
     returns: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow it answers (its return traffic)
     needs: list[Need] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
@@ -69,11 +70,14 @@ class Plan:
 
 
 def short_protocol(text: str | None) -> str:
-    """A protocol without its parenthesised remarks: "HTTPS over 802.11 (polling every 5 min)" → "HTTPS over 802.11"."""
+    """A protocol without its parenthesised remarks: "HTTPS over 802.11 (polling every 5 min)" → "HTTPS over
+    802.11"; a remark naming an alternative is kept as one: "RADIUS (or RadSec, at the hospital's choice)" →
+    "RADIUS or RadSec", since the port column may list the alternative's port."""
     if not text:
         return "not stated"
-    out = re.sub(r"\s*\([^)]*\)", "", text).strip(" ,;")
-    return out or text.strip()
+    out = re.sub(r"\s*\(\s*(or\s+[^),;]+)[^)]*\)", r" \1", text)
+    out = re.sub(r"\s*\([^)]*\)", "", out).strip(" ,;")
+    return " ".join(out.split()) or text.strip()
 
 
 def ports_text(f: Flow) -> str:
@@ -92,7 +96,12 @@ def build(f: Facts) -> Plan:
             plan.people.append(fl)  # a person has no address: the hospital decides which workstation it is
             continue
         plan.opener[fl.id] = topology.initiator(fl, f.elements, f.zones, f.where, plan.outbound_only)
-        kind = topology.transport(fl, ends=(f.name(fl.source), f.name(fl.target)))
+        ends = (f.name(fl.source), f.name(fl.target))
+        said = topology.loopback(fl, ends=ends)
+        if said:  # the model says it stays on one host ("localhost"): no network firewall sees it
+            plan.on_host[fl.id] = said
+            continue
+        kind = topology.transport(fl, ends=ends)
         (plan.network if kind == "network" else plan.local if kind == "local" else plan.unclear).append(fl)
     for e in m.elements:
         plan.segment[e.id] = _segment_of(f, e.id, plan)

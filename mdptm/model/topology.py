@@ -71,6 +71,7 @@ class NetworkTerms(BaseModel):
     encrypted_protocols: list[str] = Field(default_factory=empty_list)
     outbound_terms: list[str]
     outbound_only_terms: list[str]
+    outbound_only_subject_terms: list[str] = Field(default_factory=empty_list)
     services: dict[DependencyService, _Service]
     short_lived: list[str]
     maker_held: list[str]
@@ -91,6 +92,9 @@ class NetworkTerms(BaseModel):
     person_terms: list[str] = Field(default_factory=empty_list)
     client_terms: list[str] = Field(default_factory=empty_list)
     attacker_terms: list[str] = Field(default_factory=empty_list)
+    optional_terms: list[str] = Field(default_factory=empty_list)
+    default_off_terms: list[str] = Field(default_factory=empty_list)
+    loopback_terms: list[str] = Field(default_factory=empty_list)
 
 
 @cache
@@ -198,16 +202,37 @@ class Port:
         return f"{text} (not confirmed)" if self.tentative else text
 
 
+_TRANSPORT = r"(?:tcp|udp)(?:\s*(?:/|\+|&|\band\b|\bor\b)\s*(?:tcp|udp))?"  # "TCP", "TCP/UDP", "tcp+udp"
+# a range is "5000-5010", "5000..5010", or in words "5000 to 5010", "from 5000 through 5010"
+_RANGE_WORDS = r"\s+(?:to|through|thru|until)\s+"
 _PORT_RX = re.compile(
-    r"(?:(?P<pre>tcp|udp)\s*[/: ]?\s*)?(?<![\w.-])(?P<num>\d{1,5}(?:\s*[-–]\s*\d{1,5})?)(?![\w.])"
-    r"(?:\s*/\s*(?P<post>tcp|udp)\b)?",
+    rf"(?:(?P<pre>{_TRANSPORT})\s*[/: ]?\s*)?(?<![\w.-])(?P<num>\d{{1,5}}(?:(?:\s*[-–]\s*|\.\.|{_RANGE_WORDS})\d{{1,5}})?)(?![\w.])"
+    rf"(?:\s*/\s*(?P<post>{_TRANSPORT})\b)?",
     re.IGNORECASE,
 )
-_VERSIONISH = re.compile(r"(?<![a-z])(?:v|version|tls|http|ipv|wpa|rfc|iso|iec|ieee|802|hl7|fhir|r)\s*$", re.IGNORECASE)
+# "v2", "version 3", "RFC 5425", "IEC 62443", "802.1X" name a version or a standard whatever the number; a
+# protocol name before a small number is its version ("HTTP/2", "HL7 2"), before a port-sized one or after a
+# colon it labels the port ("HTTP 8080", "HTTP: 80")
+_VERSIONISH = re.compile(r"(?<![a-z])(?:v|version|rfc|iso|iec|ieee|802|r)\s*$", re.IGNORECASE)
+_PROTOCOL_VERSIONISH = re.compile(r"(?<![a-z])(?:tls|http|ipv|wpa|hl7|fhir)\s*[/ ]?\s*$", re.IGNORECASE)
 # a number that points elsewhere ("see table 4", "step 3") or bounds a range ("> 1024", "above 1024") is no port
 _NOT_A_PORT = re.compile(
     r"(?:(?<![a-z])(?:see|table|tab|section|sect|figure|fig|page|p|chapter|annex|appendix|step|row|item|note|ref|"
     r"requirement|req|above|over|below|under|than)\.?|(?<![-=])[<>]|[≤≥])\s*$",
+    re.IGNORECASE,
+)
+# a redirect or a translation names two ports, never a range between them ("redirect from 80 to 443")
+_TWO_ENDS = re.compile(r"\b(?:redirect\w*|forward\w*|map\w*|translat\w*|nat|rewrit\w*)\b", re.IGNORECASE)
+# a port the text excludes: "never 80", "not 8080 or 8443", "443 only, no 80", "except 161"; or says is shut:
+# "22 (disabled)", "22 (SSH, disabled)", "port 80 is closed"
+_EXCLUDED_BEFORE = re.compile(  # the negation governs the number: only port words and other numbers between them
+    r"\b(?:not|never|no|nor|except|excluding|without|instead of)\s+(?:(?:on|via|over|port|ports|tcp|udp|or|and|nor|"
+    r"\d{1,5})\b[\s,/]*)*$",
+    re.IGNORECASE,
+)
+_EXCLUDED_AFTER = re.compile(
+    r"^\s*(?:(?:/\s*)?(?:tcp|udp)\s*)?(?:\((?:[^(),;]*,\s*)?|:\s*|is\s+|are\s+)?(?:closed|blocked|disabled|not used|unused|"
+    r"not (?:open|opened|required|needed|used))\b",
     re.IGNORECASE,
 )
 # words in a port text that make the number a guess: "443?", "443 (to be confirmed)", "e.g. 443", "probably 8443"
@@ -230,24 +255,90 @@ def parse_ports(port: str | None, *texts: str | None, terms: NetworkTerms | None
         implied = "TCP"
     elif matcher(terms.udp_protocols)(joined) and not matcher(terms.tcp_protocols)(joined):
         implied = "UDP"
+    return _read_ports(port, *texts, implied=implied)[0]
+
+
+def excluded_ports(port: str | None, *texts: str | None) -> list[str]:
+    """The port numbers a flow's *port* text (and its protocol, where marked as ports) says are not used:
+    "443 only, never 80" → ["80"]; "22 (SSH, disabled)" → ["22"]."""
+    return _read_ports(port, *texts, implied=None)[1]
+
+
+def _read_ports(port: str | None, *texts: str | None, implied: str | None) -> tuple[list[Port], list[str]]:
     out: list[Port] = []
+    excluded: list[str] = []
     for i, text in enumerate((port, *texts)):
         for m in _PORT_RX.finditer(text or ""):
-            proto = m.group("pre") or m.group("post")
-            before = (text or "")[: m.start("num")].rstrip(" /:#")
-            if not proto and _VERSIONISH.search(before[-8:]):
+            pre, post = m.group("pre"), m.group("post")
+            named = [t.upper() for t in re.findall(r"tcp|udp", f"{pre or ''} {post or ''}", re.IGNORECASE)]
+            proto = named[0] if len(set(named)) == 1 else None  # "TCP/UDP" names no single transport
+            before = (text or "")[: m.start("num")]
+            word = before.rstrip(" /:#")
+            if not named and (
+                _VERSIONISH.search(word[-8:])
+                or (_PROTOCOL_VERSIONISH.search(before[-8:]) and all(int(n) < 10 for n in re.findall(r"\d+", m.group("num"))))
+            ):
                 continue
-            if _NOT_A_PORT.search(before[-14:]):
+            if _NOT_A_PORT.search(word[-14:]):
                 continue
-            if i > 0 and not proto and not re.search(r"\bports?$", before, re.IGNORECASE):
+            if i > 0 and not named and not re.search(r"\bports?$", word, re.IGNORECASE):
                 continue
-            num = re.sub(r"\s+", "", m.group("num")).replace("–", "-")
-            if not all(0 < int(n) < 65536 for n in num.split("-")):
-                continue
-            found = Port(num, proto.upper() if proto else implied, i == 0 and bool(_TENTATIVE.search(text or "")))
-            if all(p.number != num for p in out):
-                out.append(found)
-    return out
+            num = m.group("num")
+            if re.search(_RANGE_WORDS, num, re.IGNORECASE) and _TWO_ENDS.search(before):
+                # "redirect from 80 to 443": two ports, each read on its own
+                first, second = re.split(_RANGE_WORDS, num, flags=re.IGNORECASE)
+                nums = [first, second]
+            else:
+                nums = [re.sub(_RANGE_WORDS + r"|\.\.", "-", num, flags=re.IGNORECASE)]
+            for n in nums:
+                n = re.sub(r"\s+", "", n).replace("–", "-")
+                if not all(0 < int(x) < 65536 for x in n.split("-")):
+                    continue
+                if _EXCLUDED_BEFORE.search(before) or _EXCLUDED_AFTER.search((text or "")[m.end("num") :]):
+                    if n not in excluded:
+                        excluded.append(n)
+                    continue
+                found = Port(n, proto or implied, i == 0 and bool(_TENTATIVE.search(text or "")))
+                if all(p.number != n for p in out):
+                    out.append(found)
+    return out, excluded
+
+
+_NOT_OPTIONAL = re.compile(r"\b(?:not|never|non)[\s-]*(?:an?\s+)?(?:optional|opt-in)\b", re.IGNORECASE)
+
+
+def optional_flow(f: Flow, terms: NetworkTerms | None = None) -> str:
+    """The words saying a flow is optional, as written, or "": its name or port ("De-identified log upload
+    (optional)", ``optional_terms``), or a sentence of its name, protocol, port or description saying it is off
+    until turned on ("Off by default.", ``default_off_terms``). "An optional keypad lock" in a description
+    speaks of something else, so a description is read only for the second kind."""
+    terms = terms or network_terms()
+    named, off = matcher(terms.optional_terms), matcher(terms.default_off_terms)
+    said = [" ".join(text.split()) for text in (f.name, f.port) if text and named(text) and not _NOT_OPTIONAL.search(text)]
+    for text in (f.name, f.protocol, f.port, f.description):
+        sentence = first_sentence_with(text or "", off)
+        if sentence and not _NOT_OPTIONAL.search(sentence) and sentence not in said:
+            said.append(sentence)
+    return "; ".join(f"“{s}”" for s in said)
+
+
+_NOT_LOOPBACK = re.compile(r"\b(?:not|never|no longer|instead of)\s+(?:on\s+|over\s+|via\s+|to\s+)?(?:the\s+)?\S*$", re.IGNORECASE)
+
+
+def loopback(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> str:
+    """The sentence saying a flow stays on one host ("random port localhost", "5432/tcp (local to the server)",
+    ``loopback_terms``), as written, or "": its name (without its ends' names), protocol, port or description.
+    A loopback connection never reaches a network firewall. "Not localhost" says the opposite."""
+    terms = terms or network_terms()
+    rx = _rx(tuple(terms.loopback_terms))
+    if rx is None:
+        return ""
+    for text in (_without(f.name, ends), f.protocol, f.port, f.description):
+        for sentence in _SENTENCE_END.split(" ".join((text or "").split())):
+            hits = list(rx.finditer(sentence))
+            if hits and not any(_NOT_LOOPBACK.search(sentence[: h.start()]) for h in hits):
+                return sentence
+    return ""
 
 
 def transport(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> Transport:
@@ -307,6 +398,29 @@ def _is_client(el: Element | None, terms: NetworkTerms) -> bool:
     return el.kind == "mobile_app" or matcher(terms.client_terms)(_QUALIFIER.sub(" ", el.name))
 
 
+# a negation that governs what follows it: "never initiated by", "is not cloud-initiated", "cannot be opened by"
+_NEGATED = re.compile(
+    r"\b(?:not|never|cannot|can't|isn't|aren't|doesn't|don't|won't|no longer)\s+(?:(?:be|been|being|ever|always|"
+    r"directly|itself|themselves|an?|the)\s+)*$",
+    re.IGNORECASE,
+)
+# what the clause says of the way it names: "server-initiated push is not used", "… is disabled"
+_DENIED_AFTER = re.compile(
+    r"^[^,;.:!?]*?\b(?:(?:is|are)\s+(?:not|never)\s+(?:used|supported|enabled|allowed|permitted|possible|enforced|required|"
+    r"guaranteed|implemented)|disabled|"
+    r"prohibited|forbidden|blocked)\b",
+    re.IGNORECASE,
+)
+
+
+def _affirmed(text: str, words: list[str]) -> bool:
+    """Whether *text* uses one of *words* without a negation before it ("no outbound connection" does not)."""
+    rx = _rx(tuple(words))
+    return rx is not None and any(
+        not re.search(r"\b(?:no|not|never|without)\s+(?:\w+\s+)?$", text[: m.start()], re.IGNORECASE) for m in rx.finditer(text)
+    )
+
+
 def initiator(
     f: Flow,
     elements: dict[str, Element],
@@ -335,19 +449,23 @@ def initiator(
     for pattern in terms.initiator_patterns:
         for m in re.finditer(pattern, text, re.IGNORECASE):
             who = m.group("who")
-            if len(who) < 3:
+            if len(who) < 3 or _DENIED_AFTER.search(text[m.end() :]):  # "server-initiated push is not used"
                 continue
             hit = matcher([who.rstrip("s") + "*"])
             found = [e for e in ends if hit(_end_words(elements.get(e), zone(e)))]
             if len(found) == 1:
+                if _NEGATED.search(text[: m.start()]):  # "never initiated by the cloud": the other end opens it
+                    other = f.target if found[0] == f.source else f.source
+                    start = max(text.rfind(c, 0, m.start()) for c in ".;,!?") + 1
+                    return Initiator(other, "text", text[start : m.end()].strip())
                 return Initiator(found[0], "text", m.group(0))
-    outbound = matcher(terms.outbound_terms)(text)
+    outbound = _affirmed(text, terms.outbound_terms)  # "no outbound connection" says none
     if outbound or outbound_only:  # where the ends sit matters only then (placing them reads the guide words)
         places = {e: where(e) for e in ends}
         inside = [e for e in ends if places[e] in ("hospital", "device")]
         leaves = "outside" in places.values() and len(inside) == 1
         if leaves and outbound:
-            sentence = first_sentence_with(text, matcher(terms.outbound_terms)) or "outbound"
+            sentence = first_sentence_with(text, lambda s: _affirmed(s, terms.outbound_terms)) or "outbound"
             return Initiator(inside[0], "text", sentence)
         if leaves and outbound_only:
             return Initiator(inside[0], "design", outbound_only)
@@ -366,10 +484,32 @@ def initiator(
     return Initiator(f.source, "assumed")
 
 
+_CLAUSE = re.compile(r"(?<=[.;:!?])\s+|\s+(?:but|whereas|while)\s+", re.IGNORECASE)
+
+
+def _states_outbound_only(text: str, terms: NetworkTerms) -> bool:
+    """Whether *text* states an outbound-only design: a term of ``outbound_only_terms`` not negated ("not
+    outbound-only", "outbound-only … is not enforced"), or one of ``outbound_only_subject_terms`` ("cannot
+    initiate") said of the outside ("the cloud cannot initiate"; "the device never initiates" says the opposite)."""
+    plain, said_of = _rx(tuple(terms.outbound_only_terms)), _rx(tuple(terms.outbound_only_subject_terms))
+    outside = matcher([w for k in ("internet", "vendor", "cloud") for w in terms.zone_kinds.get(k, [])])
+    for clause in _CLAUSE.split(" ".join((text or "").split())):
+        for m in plain.finditer(clause) if plain is not None else ():
+            if not _NEGATED.search(clause[: m.start()]) and not _DENIED_AFTER.search(clause[m.end() :]):
+                return True
+        for m in said_of.finditer(clause) if said_of is not None else ():
+            if outside(clause[: m.start()]):
+                return True
+    return False
+
+
 def outbound_only_design(model: Model, terms: NetworkTerms | None = None) -> str | None:
     """The id of the first control, assumption or zone that states an outbound-only design, if any."""
     terms = terms or network_terms()
-    hit = matcher(terms.outbound_only_terms)
+
+    def hit(text: str) -> bool:
+        return _states_outbound_only(text, terms)
+
     for c in model.controls:
         if hit(c.title) or hit(c.description):
             return c.id

@@ -184,6 +184,9 @@ def load_later_stages(project: Project, root: Path) -> None:
     import mdptm.documents.guides
     import mdptm.pipeline.run  # noqa: F401
     from mdptm.mapping.engine import resolve_frameworks
+    from mdptm.plugins import registry
+
+    registry()  # every door, for `mdptm build` to report broken plug-ins once the build is done
 
     with suppress(MdptmError):
         resolve_frameworks(project.frameworks, base_dir=root)  # kept: the mapping reads them again at no cost

@@ -61,7 +61,9 @@ def detect(path: Path, available: dict[str, Importer]) -> Importer:
                 file=str(path),
             )
         known = ", ".join(sorted(available))
-        raise InputError(f"no importer recognises this file (formats: {known}; use --format)", file=str(path))
+        looks = describe_bytes(head)  # "a PDF document", "a legacy binary Office file": what to do about it
+        said = f"; it looks like {looks}" if looks not in ("plain text", "JSON text", "XML or HTML text") else ""
+        raise InputError(f"no importer recognises this file (formats: {known}; use --format){said}", file=str(path))
     return available[scored[0][1]]
 
 

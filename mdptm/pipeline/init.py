@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mdptm.errors import InputError, MdptmError
 from mdptm.model import PLACEHOLDER, Model
-from mdptm.pipeline.importing import ImportSource, detect, import_one, import_sources
+from mdptm.pipeline.importing import ImportSource, detect, import_sources
 from mdptm.pipeline.project import PROJECT_FILE
 from mdptm.plugins import importers
 
@@ -57,6 +57,7 @@ class InitResult:
     rejected: list[Found] = field(default_factory=list)
     facts: dict[str, str] = field(default_factory=dict)
     redaction_written: bool = False
+    unrelated: list[str] = field(default_factory=list)  # sources that may describe another device (:func:`_unrelated`)
 
 
 def _candidates(folder: Path) -> list[tuple[Path, str]]:
@@ -104,10 +105,11 @@ def init_project(folder: Path) -> InitResult:
         raise InputError(f"{PROJECT_FILE} already exists; edit it, or move it away to write a new one", file=str(target))
     result = InitResult(target)
     readable: list[tuple[Path, str]] = []
+    models: list[tuple[str, Model]] = []
     for path, fmt in _candidates(folder):
         rel = path.relative_to(folder).as_posix()
-        try:
-            model, _report = import_one(path, fmt)
+        try:  # references resolved, as build does: a component named only in a threat's row is found
+            model, _report = import_sources([ImportSource(path, fmt)])
         except MdptmError as exc:
             result.rejected.append(Found(rel, fmt, getattr(exc, "message", None) or str(exc)))
             continue
@@ -116,11 +118,13 @@ def init_project(folder: Path) -> InitResult:
             continue
         result.sources.append(Found(rel, fmt, None, len(model.threats)))
         readable.append((path, fmt))
+        models.append((rel, model))
     if not result.sources:
         looked = ", ".join(sorted({ext for imp in importers().values() for ext in imp.extensions}))
         why = "; ".join(f"{f.path}: {f.problem}" for f in result.rejected)
         raise InputError(f"no threat model found to import (looked for {looked})" + (f" — {why}" if why else ""), file=str(folder))
     result.facts = _facts(readable)
+    result.unrelated = _unrelated(models)
     redaction = folder / REDACTION_FILE
     if not redaction.exists():
         redaction.write_text(REDACTION_SKELETON, encoding="utf-8")
@@ -136,6 +140,58 @@ def _facts(readable: list[tuple[Path, str]]) -> dict[str, str]:
     except MdptmError:
         return {}  # the sources read one by one but not together: facts are then left to the maker
     return _stated(model)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _names(model: Model) -> set[str]:
+    """The components and assets a source names: one device's documents name some of the same."""
+    names = [e.name for e in model.elements] + [a.name for a in model.assets]
+    return {_words(n) for n in names if n.strip()}
+
+
+def _product(model: Model) -> str | None:
+    name = model.product.name
+    return _words(name) if name.strip() and name != PLACEHOLDER else None
+
+
+def _same_product(a: str | None, b: str | None) -> bool:
+    """Product names that may be one device's: unstated, equal, or one inside the other ("Acme Pump" and
+    "Acme Pump threat model": a tool file's product name is often its title)."""
+    return a is None or b is None or a in b or b in a
+
+
+def _unrelated(models: list[tuple[str, Model]]) -> list[str]:
+    """Sources that may describe another device than those before them. ``build`` merges every source into
+    one model, so two devices' documents in one folder would become one PTM: said, never decided here (the
+    same device's documents may name things differently). A source is unrelated when it shares no component
+    or asset name with the sources before it (both naming some), or, where names cannot be compared, when it
+    names another product."""
+    out: list[str] = []
+    names: set[str] = set()
+    products: list[str] = []
+    seen: list[str] = []
+    for rel, model in models:
+        own = _names(model)
+        product = _product(model)
+        if seen:
+            if own and names:
+                related = bool(own & names)
+                why = "shares no component or asset name with"
+            else:
+                related = all(_same_product(product, p) for p in products)
+                why = f"names another product ({model.product.name!r}) than"
+            if not related:
+                out.append(
+                    f"{rel} {why} {', '.join(seen)}: build merges every source into one model; list only the documents of one device"
+                )
+        names |= own
+        if product is not None:
+            products.append(product)
+        seen.append(rel)
+    return out
 
 
 def _stated(model: Model) -> dict[str, str]:
@@ -167,6 +223,7 @@ def _render(result: InitResult) -> str:
         "sources:                 # imported in this order and merged; the first source wins a conflict",
     ]
     lines.extend(f"  - {_q(f.path)}   # {f.importer}, {f.threats} threat(s)" for f in result.sources)
+    lines.extend(f"  # CHECK: {line}" for line in result.unrelated)
     lines.extend(f"  # - {_q(f.path)}   # not read: {(f.problem or '?').splitlines()[0][:160]}" for f in result.rejected)
     lines.append("product:")
     for key in PRODUCT_FACTS:

@@ -55,3 +55,58 @@ def test_each_place_of_a_two_place_rule_goes_to_its_element() -> None:
     rows = _rows()
     assert rows["Fleet log service"] == "Cloud copies are deleted after 24 months."
     assert "Event logs: Pump logs are erased by Decommission." in rows["Infusion pump"]
+
+
+def _erase(stored_in: list[str], disposal: str) -> dict[str, str]:
+    m = base(
+        trust_zones=[
+            TrustZone(id="Z-dev", name="Pump enclosure", kind="physical"),
+            TrustZone(id="Z-bench", name="Biomed bench", kind="physical"),
+        ],
+        elements=[
+            Element(id="E-pump", name="Infusion pump", kind="device", trust_zone="Z-dev"),
+            Element(id="E-comms", name="Communication module", kind="hardware", trust_zone="Z-dev"),
+            Element(id="E-tool", name="Biomed service tool", kind="software", trust_zone="Z-bench"),
+        ],
+        assets=[Asset(id="A-1", name="Service credentials", kind="credential", stored_in=stored_in, disposal=disposal)],
+    )
+    doc = build_guides(m)["decommissioning"]
+    (table,) = [b for b in doc.blocks if isinstance(b, Table) and b.header[-1] == "How to erase it"]
+    return {r[0]: r[-1] for r in table.rows}
+
+
+def test_a_rule_for_data_kept_in_one_place_is_given_whole() -> None:
+    """The sample's Wi-Fi credentials are kept in the communication module alone; the row kept the sentences
+    naming the pump and dropped "the hospital then revokes the certificate in its PKI", a step of the erasure."""
+    rule = (
+        "Decommission erases the pump certificate and the Wi-Fi profile; the hospital then revokes the certificate "
+        "in its PKI. Research found credentials still readable on second-hand pumps sold without this step."
+    )
+    assert _erase(["E-comms"], rule)["Communication module"] == rule
+
+
+def test_a_part_naming_no_other_place_stays_with_the_element_its_rule_names() -> None:
+    """The sample's service credentials (tool and pump): the tool's row kept only "the biomed service code is
+    changed when staff leave" and lost "Service certificates expire after 8 hours", which names no place."""
+    rows = _erase(
+        ["E-tool", "E-pump"],
+        "Service certificates expire after 8 hours; the biomed service code is changed when staff leave.",
+    )
+    assert rows["Biomed service tool"] == "Service certificates expire after 8 hours; the biomed service code is changed when staff leave."
+    assert rows["Infusion pump"].startswith("the model's rule for this data, not said to be for Infusion pump")
+    two = _erase(["E-tool", "E-pump"], "Pump: reset by Decommission. Biomed tool: delete the profile. Both need a sanitisation record.")
+    assert two["Biomed service tool"] == "Biomed tool: delete the profile. Both need a sanitisation record."
+    assert two["Infusion pump"] == "Pump: reset by Decommission. Both need a sanitisation record."
+
+
+def test_an_element_on_a_bench_is_in_the_hospital_not_on_its_network() -> None:
+    """The sample's biomed service tool sits in "Biomed service bench", a room: the deployment guide asks which
+    network it uses, and the decommissioning guide had placed it on the "hospital network"."""
+    m = base(
+        trust_zones=[TrustZone(id="Z-bench", name="Biomed service bench", kind="physical")],
+        elements=[Element(id="E-tool", name="Biomed service tool", kind="software", trust_zone="Z-bench")],
+        assets=[Asset(id="A-1", name="Service credentials", kind="credential", stored_in=["E-tool"], disposal="Expire after 8 hours.")],
+    )
+    doc = build_guides(m)["decommissioning"]
+    (table,) = [b for b in doc.blocks if isinstance(b, Table) and b.header[-1] == "How to erase it"]
+    assert [r[:2] for r in table.rows] == [["Biomed service tool", "in the hospital"]]

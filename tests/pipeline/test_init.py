@@ -89,3 +89,50 @@ def test_build_with_no_folder_builds_this_one(tmp_path: Path, capsys: pytest.Cap
     monkeypatch.chdir(tmp_path)
     code, _out, err = run(["build"], capsys)
     assert code == 2 and "no mdptm.yaml in the project folder" in err
+
+
+def _register(path: Path, product: str, components: list[str]) -> None:
+    workbook(
+        path,
+        {
+            "Cover": [["Product", product], ["Manufacturer", "Acme Medical"]],
+            "Components": [["ID", "Component", "Type"], *([f"C-{i}", name, "process"] for i, name in enumerate(components, 1))],
+            "Threats": [
+                ["ID", "Threat", "Component", "STRIDE"],
+                *([f"T-{i}", f"{name} spoofed", name, "S"] for i, name in enumerate(components, 1)),
+            ],
+        },
+    )
+
+
+def test_init_warns_of_sources_that_describe_another_device(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two devices' registers in one folder would become one PTM: init says so, in its output and the file."""
+    _register(tmp_path / "a-pump.xlsx", "Acme Pump", ["Pump Controller", "Drug Library Server"])
+    _register(tmp_path / "b-monitor.xlsx", "Vista Monitor", ["Bedside Display", "Central Station"])
+    code, _out, err = run(["init", str(tmp_path)], capsys)
+    assert code == 0, err
+    assert "b-monitor.xlsx shares no component or asset name with a-pump.xlsx" in err
+    text = (tmp_path / "mdptm.yaml").read_text()
+    assert "# CHECK: b-monitor.xlsx shares no component or asset name with a-pump.xlsx" in text
+    assert yaml.safe_load(text)["sources"] == ["a-pump.xlsx", "b-monitor.xlsx"]  # listed all the same: the maker decides
+
+
+def test_init_is_quiet_about_one_devices_documents(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _register(tmp_path / "a-threats.xlsx", "Acme Pump", ["Pump Controller", "Drug Library Server"])
+    _register(tmp_path / "b-network.xlsx", "Acme Pump network view", ["pump  controller", "Hospital Gateway"])
+    code, _out, err = run(["init", str(tmp_path)], capsys)
+    assert code == 0, err
+    assert "CHECK" not in (tmp_path / "mdptm.yaml").read_text() and "merges every source" not in err
+
+
+def test_init_compares_product_names_where_components_cannot_be(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The fixture's Word model and register name no component; a third document naming another product is said."""
+    d = Doc().title("Vista Monitor Threat Model")
+    d.table([["Product", "Vista Monitor"], ["Manufacturer", "Acme Medical"]])
+    d.heading("Threats", 1)
+    d.table([["ID", "Threat", "STRIDE"], ["T-9", "Alarm silenced", "T"]])
+    d.save(folder / "vista.docx")
+    code, _out, err = run(["init", str(folder)], capsys)
+    assert code == 0, err
+    assert "vista.docx names another product ('Vista Monitor') than threat-model.docx" in err
+    assert "register.xlsx shares" not in err and "register.xlsx names" not in err  # it states no product: not said

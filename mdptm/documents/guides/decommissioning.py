@@ -151,22 +151,23 @@ _STOP = frozenset(
 
 def _disposal_on(f: Facts, a: Asset, e: Element) -> str:
     """The part of an asset's disposal rule about this element ("Pump: ... Server: ..." → the pump's part),
-    found by the words of the element's name that the product name does not share; else the whole rule when
-    the asset is kept in this element alone. A rule for an asset kept in several places that names none of its
-    words is not said to be this element's: it is quoted as the model's rule ("Pump logs are erased by
-    Decommission" is not how the maker's cloud log service erases them)."""
+    found by the words of the element's name that the product name does not share, with the parts that name no
+    other place of the data; the whole rule when the asset is kept in this element alone. A rule for an asset
+    kept in several places that names none of its words is not said to be this element's: it is quoted as the
+    model's rule ("Pump logs are erased by Decommission" is not how the maker's cloud log service erases them)."""
     text = _disposal(f, a)
     if not a.disposal:
         return text
+    places = [x for x in a.stored_in if x in f.elements]
+    if len(places) <= 1:  # kept here alone: the whole rule is this element's ("… ; the hospital then revokes …")
+        return text
     rx = _words_rx(f, e, a)
     parts = [p.strip() for p in re.split(r"(?<=[.;])\s+", text) if p.strip()]
-    if rx is not None:
-        mine = [p for p in parts if rx.search(p)]
-        if mine:
-            return " ".join(mine)
-    places = [x for x in a.stored_in if x in f.elements]
-    if len(places) <= 1:
-        return text
+    if rx is not None and any(rx.search(p) for p in parts):
+        # its own parts, and the parts that name no other place of the data ("Service certificates expire after
+        # 8 hours"), which speak of the data wherever this element's own part is
+        others = [o for x in places if x != e.id and (o := _words_rx(f, f.elements[x], a)) is not None]
+        return " ".join(p for p in parts if rx.search(p) or not any(o.search(p) for o in others))
     return f"the model's rule for this data, not said to be for {e.name}: “{text.rstrip('.')}”"
 
 

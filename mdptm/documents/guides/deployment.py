@@ -17,7 +17,7 @@ from mdptm.documents.guides._shared import (
     _use_case_views,
 )
 from mdptm.documents.guides.facts import NOT_STATED, Facts
-from mdptm.model import Model, topology
+from mdptm.model import Flow, Model, topology
 from mdptm.model.evidence import customer_enabled
 from mdptm.render.docir import Doc
 
@@ -51,6 +51,8 @@ def deployment(f: Facts) -> Doc:
         )
 
     doc.h("Firewall rules")
+    # a connection the model says is optional or off by default: its rule is needed only where the feature is used
+    optional = {fl.id: said for fl in plan.network if (said := topology.optional_flow(fl))}
     if plan.rules:
         doc.p(
             "Per network segment. Dir: out = a system on this segment opens the connection, in = it accepts "
@@ -66,13 +68,31 @@ def deployment(f: Facts) -> Doc:
             doc.h(seg, 2)
             doc.table(
                 ["Dir", "This end", "Other end", "Protocol", "Port", "Flow"],
-                [[_DIRECTION[r.direction], r.local, r.peer, r.protocol, r.ports, r.flow.id + _BASIS_MARK[r.opener.basis]] for r in rules],
+                [
+                    [
+                        _DIRECTION[r.direction],
+                        r.local,
+                        r.peer,
+                        r.protocol,
+                        r.ports,
+                        r.flow.id + _BASIS_MARK[r.opener.basis] + (" (optional)" if r.flow.id in optional else ""),
+                    ]
+                    for r in rules
+                ],
                 widths=[0.6, 3.3, 4.7, 2.3, 1.4, 0.9],
             )
         if any(r.opener.basis == "assumed" for r in plan.rules):
             doc.p(
                 "* The model does not say which end opens this connection; the rule assumes the end the model "
                 "names first. Confirm it (see the questions at the end).",
+                style="note",
+            )
+        ruled_optional = [fid for fid in dict.fromkeys(r.flow.id for r in plan.rules) if fid in optional]
+        if ruled_optional:
+            said = "; ".join(f"{fid} {optional[fid]}" for fid in ruled_optional)
+            doc.p(
+                "(optional) The threat model says this connection is optional, so its rule is needed only where the "
+                f"hospital uses it: {said}" + ("" if said.endswith((".”", "!”", "?”")) else "."),
                 style="note",
             )
         if any(r.opener.basis == "name" for r in plan.rules):
@@ -89,6 +109,18 @@ def deployment(f: Facts) -> Doc:
         )
     elif plan.network and len(plan.same_segment) == len(plan.network):
         doc.p("Every network connection stays within one segment; no rule between segments is needed.")
+    excluded = [
+        f"{fl.id} {fl.name or ''}: the threat model says port{'s' if len(ex) > 1 else ''} {', '.join(ex)} "
+        f"{'are' if len(ex) > 1 else 'is'} not used (“{' '.join(said.split())}”); no rule opens "
+        f"{'them' if len(ex) > 1 else 'it'}".replace("  ", " ")
+        for fl in plan.network
+        for ex in [topology.excluded_ports(fl.port, fl.protocol)]
+        if ex
+        for said in [(fl.port if topology.excluded_ports(fl.port) else fl.protocol) or ""]
+    ]
+    if excluded:  # a port the model rules out is what an engineer must not open
+        doc.p("Ports the threat model rules out:")
+        doc.bullets([e + "." for e in excluded])
     if plan.outside:
         ids = ", ".join(fl.id for fl in plan.outside)
         doc.p(f"Between systems outside the hospital (no hospital firewall rule follows from them): {ids}.")
@@ -119,6 +151,12 @@ def deployment(f: Facts) -> Doc:
             b = fl.target if a == fl.source else fl.source
             same.setdefault(f"{f.name(a)} → {f.name(b)} ({netplan.ports_text(fl) or 'port not stated'})", []).append(fl.id)
         doc.p("Within one segment (no rule between segments): " + "; ".join(f"{', '.join(ids)} {what}" for what, ids in same.items()) + ".")
+    if plan.on_host:
+        doc.p(
+            "On one host, as the threat model says (no network firewall sees it): "
+            + "; ".join(_on_host(f, plan, fl) for fl in m.flows if fl.id in plan.on_host)
+            + "."
+        )
     if plan.people:
         doc.p(
             "A person is not a network endpoint, so no firewall rule is written for a flow with a person at one "
@@ -169,6 +207,13 @@ def deployment(f: Facts) -> Doc:
     else:
         doc.p("None: the model states every port, who opens each connection, and the infrastructure it needs.")
     return doc
+
+
+def _on_host(f: Facts, plan: netplan.Plan, fl: Flow) -> str:
+    a = plan.opener[fl.id].element
+    b = fl.target if a == fl.source else fl.source
+    ports = netplan.ports_text(fl)
+    return f"{fl.id} {f.name(a)} → {f.name(b)} ({ports + '; ' if ports else ''}“{plan.on_host[fl.id]}”)"
 
 
 def _short_details(details: list[str]) -> list[str]:

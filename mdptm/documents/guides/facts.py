@@ -22,7 +22,7 @@ NOT_STATED = "not stated"
 Location = Literal["outside", "hospital", "device", "unknown"]
 LOCATION_WORDS: dict[Location, str] = {
     "outside": "outside the hospital",
-    "hospital": "hospital network",
+    "hospital": "in the hospital",  # a network segment or a room (a service bench): not said to be on a network
     "device": "on the device",
     "unknown": NOT_STATED,
 }

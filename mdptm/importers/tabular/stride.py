@@ -56,7 +56,9 @@ def _stride_rows_of_threats(g: Grid, block: Block) -> bool:
 
     text = [c for c in block.columns if c.field in ("description", "title") and filled(c)]
     mitigated = any(c.field == "controls" and filled(c) for c in block.columns)
-    return mitigated and bool(text) and not any(norm_text(c.header) in defining for c in text)
+    # "Property Violated" beside "Mitigation Options": whatever the text columns are called, a column that says
+    # which property a category violates defines the categories
+    return mitigated and bool(text) and not any(norm_text(c.header) in defining for c in block.columns)
 
 
 def _stride_header(vocab: Vocabulary, header: str) -> str | None:

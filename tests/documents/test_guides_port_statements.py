@@ -1,0 +1,123 @@
+"""A firewall rule is written from the port the threat model states, read as an engineer reads it: "from 5000
+to 5010" is one range, not the two ports 5000 and 5010; "TCP/UDP 53" names both transports, not UDP alone;
+"HTTP: 80" labels port 80 (it is no HTTP version); a port the model says is not used ("443 only, never 80",
+"not 8080", "22 (disabled)") is never printed as one to open."""
+
+from __future__ import annotations
+
+import pytest
+
+from mdptm.documents.guides import build_guides
+from mdptm.model import Element, Flow
+from mdptm.model.topology import parse_ports
+from tests.documents.test_guides_readers import base, firewall_rows, text_of
+
+
+@pytest.mark.parametrize(
+    ("port", "protocol", "ports"),
+    [
+        ("from 5000 to 5010", None, ["5000-5010"]),  # a range in words is one range
+        ("5000 to 5010/tcp", None, ["TCP 5000-5010"]),
+        ("TCP 5000 through 5010", None, ["TCP 5000-5010"]),
+        ("ports 5000..5010", None, ["5000-5010"]),
+        ("redirect from 80 to 443", "HTTPS", ["TCP 80", "TCP 443"]),  # a redirect names two ports, not a range
+        ("TCP/UDP 53", "DNS", ["53"]),  # both transports: not UDP alone (asked)
+        ("TCP and UDP 53", None, ["53"]),
+        ("53/tcp+udp", None, ["53"]),
+        ("HTTP: 80; HTTPS: 443", None, ["TCP 80", "TCP 443"]),  # "HTTP: 80" labels a port, it is no HTTP version
+        ("HTTP 8080", None, ["TCP 8080"]),
+        ("443 only, never 80", "HTTPS", ["TCP 443"]),  # a port the model excludes is no port to open
+        ("443, not 80 or 8080", "HTTPS", ["TCP 443"]),
+        ("not 8080", "HTTPS", []),
+        ("443; 22 (SSH, disabled)", "HTTPS", ["TCP 443"]),
+        ("443/tcp; port 80 is closed", None, ["TCP 443"]),
+        # unchanged readings
+        ("443 or 8443", "HTTPS", ["TCP 443", "TCP 8443"]),
+        ("1812/udp (RadSec 2083/tcp)", "RADIUS", ["UDP 1812", "TCP 2083"]),
+        ("UDP 161-162", None, ["UDP 161-162"]),
+        ("port 443/TCP", None, ["TCP 443"]),
+        ("TCP/443", None, ["TCP 443"]),
+        (None, "HTTP/2", []),
+        (None, "TLS 1.2, RFC 5425, HL7 v2.6", []),
+        ("HL7 2", None, []),  # a version
+    ],
+)
+def test_ports_are_read_as_stated(port: str | None, protocol: str | None, ports: list[str]) -> None:
+    assert [str(p) for p in parse_ports(port, protocol)] == ports
+
+
+def _guide(port: str, protocol: str = "HTTPS") -> tuple[list[list[str]], str]:
+    m = base(
+        elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="srv", name="Update server", kind="software")],
+        flows=[Flow(id="F-1", name="Sync", source="gw", target="srv", protocol=protocol, port=port)],
+    )
+    doc = build_guides(m)["deployment"]
+    return [r for r in firewall_rows(doc) if r[-1].startswith("F-1")], text_of(doc)
+
+
+def test_a_range_in_words_is_one_rule_port() -> None:
+    rows, _ = _guide("from 5000 to 5010", "TCP")
+    assert rows and {r[4] for r in rows} == {"TCP 5000-5010"}, rows
+
+
+def test_a_port_the_model_excludes_is_not_opened_and_is_said_not_to_be() -> None:
+    rows, text = _guide("443 only, never 80")
+    assert rows and {r[4] for r in rows} == {"TCP 443"}, rows
+    assert "F-1 Sync: the threat model says port 80 is not used (“443 only, never 80”); no rule opens it" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "optional", "said"),
+    [
+        ("De-identified log upload (optional)", "Off by default. Logs are stripped of identifiers.", True, "“Off by default.”"),
+        ("Remote support", "Disabled by default; biomed turns it on for a session.", True, "“Disabled by default;"),
+        ("Telemetry", "Opt-in only.", True, "“Opt-in only.”"),
+        ("Order relay", "An optional keypad lock stops casual changes.", False, ""),  # optional speaks of the lock
+        ("Order relay", "HL7 over MLLP; TLS when enabled by the hospital.", False, ""),  # the encryption, not the flow
+        ("Event forwarding (not optional)", "", False, ""),
+    ],
+)
+def test_a_flow_the_model_calls_optional_is_marked_so(name: str, description: str, optional: bool, said: str) -> None:
+    m = base(
+        elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="srv", name="Update server", kind="software")],
+        flows=[Flow(id="F-1", name=name, source="gw", target="srv", protocol="HTTPS", port="443/tcp", description=description)],
+    )
+    doc = build_guides(m)["deployment"]
+    rows = [r for r in firewall_rows(doc) if r[-1].startswith("F-1")]
+    assert rows and all(r[-1].endswith("(optional)") == optional for r in rows), rows
+    text = text_of(doc)
+    note = "The threat model says this connection is optional, so its rule is needed only where the hospital uses it: F-1"
+    assert (note in text) == optional
+    assert said in text
+
+
+def test_a_protocol_keeps_the_alternative_the_port_column_lists() -> None:
+    """The sample's RADIUS flow states "RADIUS (or RadSec, at the hospital's choice)" and "1812/udp (RadSec
+    2083/tcp)": a row "RADIUS | UDP 1812, TCP 2083" read as RADIUS over TCP 2083."""
+    rows, _ = _guide("1812/udp (RadSec 2083/tcp)", "RADIUS (or RadSec, at the hospital's choice)")
+    assert rows and {(r[3], r[4]) for r in rows} == {("RADIUS or RadSec", "UDP 1812, TCP 2083")}, rows
+    rows, _ = _guide("443/tcp", "HTTPS over 802.11 (pump-initiated polling every 5 min)")
+    assert {r[3] for r in rows} == {"HTTPS over 802.11"}  # a remark is still left out
+
+
+@pytest.mark.parametrize(
+    ("port", "description", "on_host"),
+    [
+        (None, "random port localhost", True),  # a real Threat Dragon model (cryptocurrency wallet, JSON RPC)
+        ("5432/tcp (local to the server)", "", True),
+        ("8080", "Bound to 127.0.0.1 only.", True),
+        ("443", "Not over localhost: the app reaches the gateway across the ward LAN.", False),
+        ("443", "Pushed to the gateway.", False),
+    ],
+)
+def test_a_flow_the_model_keeps_on_one_host_gets_no_rule(port: str | None, description: str, on_host: bool) -> None:
+    m = base(
+        elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="srv", name="Update server", kind="software")],
+        flows=[Flow(id="F-1", name="JSON RPC", source="gw", target="srv", protocol="HTTP", port=port, description=description)],
+    )
+    doc = build_guides(m)["deployment"]
+    rows = [r for r in firewall_rows(doc) if r[-1].startswith("F-1")]
+    text = text_of(doc)
+    assert (not rows) == on_host, rows
+    assert ("On one host, as the threat model says (no network firewall sees it): F-1 Gateway → Update server (" in text) == on_host
+    assert ("Which hospital network does Gateway use for F-1" in text) != on_host
