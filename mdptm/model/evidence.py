@@ -463,6 +463,50 @@ def customer_enabled(title: str, description: str) -> str | None:
     return None
 
 
+# Who, besides the device maker, carries out a control: the hospital as an organisation (not a user of the device:
+# "The operator must log in with a PIN" is the device's authentication)
+_PARTY = (
+    r"(?:hospitals?|customers?|hdos?|health(?:care)?\s+delivery\s+organi[sz]ations?|healthcare\s+(?:facilities|facility|"
+    r"providers?|organi[sz]ations?)|care\s+facilit(?:y|ies)|clinics?|facilit(?:y|ies)|sites?|(?:hospital|customer|site)\s+it|"
+    r"it\s+department|clinical\s+engineering|biomedical\s+engineering|biomed)"
+    r"(?:(?:'s|s'|’s)\s+(?:it|network|security|biomed)(?:\s+(?:team|staff|department|administrators?))?)?"
+)
+# a duty, not a capability: "Biomed can back up the configuration" is the device's backup feature
+_MODAL = (
+    r"(?:(?:must|should|shall|will|needs?\s+to|has\s+to|have\s+to|is\s+to|are\s+to|is\s+expected\s+to|are\s+expected\s+to)"
+    r"\s+(?:also\s+|then\s+)?)?"
+)
+_DOES = (
+    r"(?:appl(?:y|ies)|configures?|installs?|deploys?|segments?|maintains?|manages?|performs?|enforces?|implements?|keeps?|"
+    r"monitors?|restricts?|changes?|rotates?|updates?|patch(?:es)?|sets?\s+up|places?|isolates?|runs?|operates?|hardens?|"
+    r"backs?\s+up|handles?|ensures?|takes?\s+care\s+of|(?:is|are)\s+responsible\s+for)"
+)
+# the party as the subject of a clause ("the hospital applies it", "Customers must change the default password"),
+# or as the one a duty is laid on ("is the hospital's responsibility", "must be configured by the customer"); a
+# party after a preposition is no subject ("alerts go to the hospital monitors")
+_HOSPITAL_DOES = re.compile(
+    rf"(?:^\W*|\b(?:and|then|so|while|whereas|where|which|that|but)\s+)(?:the\s+|each\s+|every\s+|a\s+|an\s+)?{_PARTY}\s+{_MODAL}{_DOES}\b"
+    rf"|\b(?:is|are)\s+(?:the\s+)?(?:sole\s+)?responsibility\s+of\s+(?:the\s+)?{_PARTY}\b"
+    rf"|\b(?:the\s+)?{_PARTY}(?:'s|s'|’s)\s+(?:sole\s+)?responsibility\b"
+    rf"|\b(?:is|are|must\s+be|should\s+be|shall\s+be|to\s+be|will\s+be)\s+(?:\w+\s+)?(?:performed|done|applied|configured|managed|"
+    rf"maintained|implemented|installed|enforced|set\s+up|handled|deployed|segmented|changed|rotated|monitored)\s+by\s+(?:the\s+|each\s+)?{_PARTY}\b",
+    re.I,
+)
+
+
+def hospital_performed(title: str, description: str) -> str | None:
+    """The words that say the hospital, not the device maker, carries out a control ("the hospital applies it",
+    "Customers must change the default password", "is the responsibility of the HDO"), in a clause no negation
+    governs, or None. Such a control is the hospital's whatever its responsibility field says: a duty of the
+    device maker cannot rest on it."""
+    for text in (title, description):
+        for _, clause in _clauses(text or ""):
+            for m in _HOSPITAL_DOES.finditer(clause):
+                if not _negated(clause, m.start(), m.end()):
+                    return " ".join(m.group(0).split())
+    return None
+
+
 def void_reason(title: str, description: str) -> str | None:
     """Why a control counts for no clause, or None: ``"void"`` (:func:`void_control`), ``"denied"`` (its
     description denies or defers its title: :func:`denies_title`) or ``"placeholder"`` (its description is
