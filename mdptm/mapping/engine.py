@@ -21,7 +21,17 @@ from pydantic import BaseModel, ValidationError
 from mdptm.errors import InputError
 from mdptm.mapping.framework import TEXT_FIELDS, UNION_LABELS, Assertion, Clause, FieldCheck, Framework, Override, Rule
 from mdptm.model import Flow, Item, Model, View
-from mdptm.model.evidence import affirmed, customer_enabled, durations, first_date, hospital_performed, real_values, stated, void_reason
+from mdptm.model.evidence import (
+    affirmed,
+    customer_enabled,
+    durations,
+    first_date,
+    hospital_performed,
+    real_values,
+    stated,
+    void_reason,
+    without_citations,
+)
 from mdptm.model.io import read_structured
 from mdptm.model.results import CLAUSE_STATUSES, ClauseResult, ClauseStatus, Confirmation, Coverage, FrameworkResult
 from mdptm.model.validate import pointer
@@ -272,7 +282,7 @@ def _text(item: Item, collection: str) -> str:
         if isinstance(value, list):
             parts.extend(str(v) for v in value)
         elif value:
-            parts.append(str(value))
+            parts.append(without_citations(str(value)))  # "… refer to these whitepapers: - Hardening …" cites
     parts.extend(item.tags)
     return "\n".join(parts)
 

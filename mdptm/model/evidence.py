@@ -507,6 +507,41 @@ def hospital_performed(title: str, description: str) -> str | None:
     return None
 
 
+# A sentence that points elsewhere rather than says what is done: "See the hardening guide", "For more information,
+# refer to RFC 8446", "… refer to these two whitepapers"; and a line that only opens a reference list.
+_CITES = re.compile(
+    r"^\W*(?:for\s+(?:more|further|additional)\s+(?:information|details|reading|background)\b[^.;]*?[,:]?\s*)?(?:please\s+)?"
+    r"(?:see|refer\s+to|consult|cf\.?)(?![\w'])"
+    r"|\b(?:refer\s+to|see|read|consult)\s+(?:these|the\s+following|this|those|the\s+two|two|the)\s+(?:\w+\s+)?(?:whitepapers?|white\s+papers?|"
+    r"papers?|articles?|references?|resources?|links?|publications?)\b"
+    r"|^\W*(?:references?|further\s+reading|see\s+also|bibliography|sources?|links?)\W*$",
+    re.I,
+)
+_MAY_CITE = re.compile(r"\b(?:see|refer|consult|cf|references?|reading|bibliography|sources?|links?)\b", re.I)
+_LIST_LINE = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def without_citations(text: str) -> str:
+    """*text* without what only cites other documents: a sentence that points elsewhere ("See the hardening
+    guide", "For more information, refer to …"), and the list right after a line that ends in such a pointer
+    ("… refer to these two whitepapers" over "- Understanding and Hardening Linux Containers"). A title
+    cited is no statement of what the control does: its words ("hardening") are no evidence."""
+    if not _MAY_CITE.search(text):
+        return text
+    out: list[str] = []
+    in_list = False
+    for line in text.split("\n"):
+        if in_list and (_LIST_LINE.match(line) or not line.strip()):
+            continue  # an entry of the reference list, or the blank line between two
+        in_list = False
+        kept = [x for x in _SENTENCE_END.split(line) if not _CITES.search(x)]
+        if line.strip() and (not kept or _CITES.search(_SENTENCE_END.split(line.strip())[-1])):
+            in_list = True  # the line ends by pointing elsewhere: a list under it is the references
+        out.append(" ".join(kept))
+    return "\n".join(out)
+
+
 def void_reason(title: str, description: str) -> str | None:
     """Why a control counts for no clause, or None: ``"void"`` (:func:`void_control`), ``"denied"`` (its
     description denies or defers its title: :func:`denies_title`) or ``"placeholder"`` (its description is
