@@ -34,6 +34,7 @@ def test_secure_boot_and_library_signing_are_no_update_distribution(description:
         "Firmware updates are signed with the maker's key and verified before installation.",
         "The pump only accepts signed firmware.",
         "Software packages are signed and verified before installation.",
+        "Anti-rollback security version counter: images below the counter are refused.",
     ],
 )
 def test_signed_updates_still_count(description: str) -> None:
