@@ -70,6 +70,7 @@ class EvidenceWords:
     attack_subject: re.Pattern[str] | None = None
     opener: re.Pattern[str] | None = None
     deferral: re.Pattern[str] | None = None
+    patterns: re.Pattern[str] | None = None  # the deferral patterns alone (evidence.yaml deferral_patterns)
 
 
 def _phrases(words: list[str]) -> str:
@@ -113,6 +114,7 @@ def evidence_words() -> EvidenceWords:
     # a document or process still to be made ("A CVD policy will be published in Q3"), a requirement cited
     # rather than met ("An SBOM is required by the CRA"): the patterns the plain phrases cannot write
     more = "".join(f"|(?:{p})" for p in raw.get("deferral_patterns") or [])
+    patterns = re.compile(more[1:], re.I) if more else None
     # what is only deferred is not stated either: a keyword in "TLS will be implemented in release 3" is no evidence
     negation = re.compile(rf"(?<![\w'])(?:{_phrases([*raw['negations'], *deferrals])})(?![\w']){more}", re.I)
     deferral = re.compile(rf"(?<![\w'])(?:{_phrases(deferrals)})(?![\w']){more}", re.I) if deferrals or more else None
@@ -155,6 +157,7 @@ def evidence_words() -> EvidenceWords:
         attack_subject,
         opener,
         deferral,
+        patterns,
     )
 
 
@@ -230,8 +233,10 @@ def _negated(clause: str, start: int, end: int) -> bool:
     # when the safeguard acts, it does not deny it
     masked = _CONDITION.sub(lambda m: " " * len(m.group(0)), masked)
     for m in words.negation.finditer(masked):
-        if m.start() < end and m.end() > start:
-            continue  # the negation word is part of the keyword ("disabled by default", "no-touch")
+        if m.start() < end and m.end() > start and not (words.patterns is not None and words.patterns.fullmatch(m.group())):
+            # the negation word is part of the keyword ("disabled by default", "no-touch"); a keyword inside a
+            # deferral pattern's words is what it defers ("IEC 62443 requires audit logs": the standard is cited)
+            continue
         return True
     return False
 
@@ -469,7 +474,8 @@ _PARTY = (
     r"(?:hospitals?|customers?|hdos?|health(?:care)?\s+delivery\s+organi[sz]ations?|healthcare\s+(?:facilities|facility|"
     r"providers?|organi[sz]ations?)|care\s+facilit(?:y|ies)|clinics?|facilit(?:y|ies)|sites?|(?:hospital|customer|site)\s+it|"
     r"it\s+department|clinical\s+engineering|biomedical\s+engineering|biomed)"
-    r"(?:(?:'s|s'|’s)\s+(?:it|network|security|biomed)(?:\s+(?:team|staff|department|administrators?))?)?"
+    r"(?:(?:'s|s'|’s)\s+(?:it|network|security|biomed|siem|soc|firewalls?|proxy|proxies|nac|systems?)"
+    r"(?:\s+(?:team|staff|department|administrators?))?)?"
 )
 # a duty, not a capability: "Biomed can back up the configuration" is the device's backup feature
 _MODAL = (
@@ -479,7 +485,8 @@ _MODAL = (
 _DOES = (
     r"(?:appl(?:y|ies)|configures?|installs?|deploys?|segments?|maintains?|manages?|performs?|enforces?|implements?|keeps?|"
     r"monitors?|restricts?|changes?|rotates?|updates?|patch(?:es)?|sets?\s+up|places?|isolates?|runs?|operates?|hardens?|"
-    r"backs?\s+up|handles?|ensures?|takes?\s+care\s+of|(?:is|are)\s+responsible\s+for)"
+    r"backs?\s+up|handles?|ensures?|records?|logs?|blocks?|filters?|scans?|detects?|collects?|"
+    r"takes?\s+care\s+of|(?:is|are)\s+responsible\s+for)"
 )
 # the party as the subject of a clause ("the hospital applies it", "Customers must change the default password"),
 # or as the one a duty is laid on ("is the hospital's responsibility", "must be configured by the customer"); a
@@ -572,7 +579,8 @@ _PARENS = re.compile(r"\([^()]*\)")
 def only_questions(text: str) -> bool:
     """A text whose every sentence is a question or a placeholder ("Is the database encrypted?", "TLS 1.2 or
     1.3? TBD"): it asks, it does not state. A question in parentheses ("against tampering (TPM?)") leaves the statement standing."""
-    sentences = [x.strip() for x in _SENTENCE.split(_PARENS.sub(" ", text))]
+    # a question in quotes is still one: 'The customer asked: "Does the device keep an audit log?"'
+    sentences = [x.strip().rstrip("\"'”’»") for x in _SENTENCE.split(_PARENS.sub(" ", text))]
     asked = [x for x in sentences if _canon(x) and x.endswith("?")]
     return bool(asked) and all(x.endswith("?") or is_placeholder(x) for x in sentences if _canon(x))
 
