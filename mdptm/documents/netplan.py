@@ -92,11 +92,14 @@ def build(f: Facts) -> Plan:
     for fl in m.flows:
         if fl.id in plan.returns:  # the answer drawn back along a request: the request's rule covers it
             continue
+        ends = (f.name(fl.source), f.name(fl.target))
         if any(topology.is_person(f.elements.get(e)) for e in (fl.source, fl.target)):
-            plan.people.append(fl)  # a person has no address: the hospital decides which workstation it is
+            if topology.transport(fl, ends=ends) == "local":  # a keypad, a USB cable: no network, whoever uses it
+                plan.local.append(fl)
+            else:
+                plan.people.append(fl)  # a person has no address: the hospital decides which workstation it is
             continue
         plan.opener[fl.id] = topology.initiator(fl, f.elements, f.zones, f.where, plan.outbound_only)
-        ends = (f.name(fl.source), f.name(fl.target))
         said = topology.loopback(fl, ends=ends)
         if said:  # the model says it stays on one host ("localhost"): no network firewall sees it
             plan.on_host[fl.id] = said

@@ -362,15 +362,19 @@ def _without(text: str, names: Iterable[str]) -> str:
 
 
 _QUALIFIER = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
+# a phrase after the name saying where or whose ("Clinician at the bedside", "Technician on site"): the person
+# word ends the name before it
+_WHERE_PHRASE = re.compile(r"\s+(?:at|in|on|of|from|with|via|behind|near|inside|outside|using)\s+", re.IGNORECASE)
 
 
 def is_person(el: Element | None, terms: NetworkTerms | None = None) -> bool:
     """Whether *el* is a person (a Threat Dragon actor "User", an external entity "Clinician") rather than a
     system: an external entity whose name ends in a person word (``person_terms``), remarks in brackets
-    left aside. A person has no network address: no firewall rule can name one."""
+    and a phrase saying where ("Clinician at the bedside") left aside. A person has no network address: no firewall rule can name one."""
     if el is None or el.kind != "external_entity":
         return False
-    words = re.findall(r"[\w'-]+", _QUALIFIER.sub(" ", el.name)) or re.findall(r"[\w'-]+", el.name)
+    head = _WHERE_PHRASE.split(_QUALIFIER.sub(" ", el.name), maxsplit=1)[0]  # "Clinician at the bedside": a clinician
+    words = re.findall(r"[\w'-]+", head) or re.findall(r"[\w'-]+", el.name)
     return bool(words) and matcher((terms or network_terms()).person_terms)(words[-1])
 
 
