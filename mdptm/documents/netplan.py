@@ -219,9 +219,12 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             continue
         ends = f"{f.name(fl.source)} and {f.name(fl.target)}"
         if not topology.parse_ports(fl.port, fl.protocol):
+            # a port its description names ("listens on TCP port 8443") is not its stated port: quoted, not ruled
+            said = topology.first_sentence_with(fl.description or "", lambda s: bool(topology.parse_ports(None, s)))
             out.append(
                 f"{fl.id} {fl.name or ''} ({short_protocol(fl.protocol)}, between {ends}): which port and "
                 "transport (TCP or UDP) does it use?".replace("  ", " ")
+                + (f" Its description says “{said.rstrip('.')}”, but gives no port for the flow itself." if said else "")
             )
         elif any(p.tentative for p in topology.parse_ports(fl.port, fl.protocol)):
             out.append(

@@ -206,7 +206,7 @@ _TRANSPORT = r"(?:tcp|udp)(?:\s*(?:/|\+|&|\band\b|\bor\b)\s*(?:tcp|udp))?"  # "T
 # a range is "5000-5010", "5000..5010", or in words "5000 to 5010", "from 5000 through 5010"
 _RANGE_WORDS = r"\s+(?:to|through|thru|until)\s+"
 _PORT_RX = re.compile(
-    rf"(?:(?P<pre>{_TRANSPORT})\s*[/: ]?\s*)?(?<![\w.-])(?P<num>\d{{1,5}}(?:(?:\s*[-–]\s*|\.\.|{_RANGE_WORDS})\d{{1,5}})?)(?![\w.])"
+    rf"(?:(?P<pre>{_TRANSPORT})\s*[/: ]?\s*)?(?<![\w.-])(?P<num>\d{{1,5}}(?:(?:\s*[-–]\s*|\.\.|{_RANGE_WORDS})\d{{1,5}})?)(?!\w|\.\d)"
     rf"(?:\s*/\s*(?P<post>{_TRANSPORT})\b)?",
     re.IGNORECASE,
 )

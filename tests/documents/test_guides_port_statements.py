@@ -31,6 +31,8 @@ from tests.documents.test_guides_readers import base, firewall_rows, text_of
         ("not 8080", "HTTPS", []),
         ("443; 22 (SSH, disabled)", "HTTPS", ["TCP 443"]),
         ("443/tcp; port 80 is closed", None, ["TCP 443"]),
+        ("TCP 443.", None, ["TCP 443"]),  # a sentence's full stop is no decimal point
+        (None, "HTTPS on port 8443.", ["TCP 8443"]),
         # unchanged readings
         ("443 or 8443", "HTTPS", ["TCP 443", "TCP 8443"]),
         ("1812/udp (RadSec 2083/tcp)", "RADIUS", ["UDP 1812", "TCP 2083"]),
@@ -121,3 +123,16 @@ def test_a_flow_the_model_keeps_on_one_host_gets_no_rule(port: str | None, descr
     assert (not rows) == on_host, rows
     assert ("On one host, as the threat model says (no network firewall sees it): F-1 Gateway → Update server (" in text) == on_host
     assert ("Which hospital network does Gateway use for F-1" in text) != on_host
+
+
+def test_a_port_in_the_description_is_quoted_in_the_question_not_written_into_a_rule() -> None:
+    m = base(
+        elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="srv", name="Update server", kind="software")],
+        flows=[
+            Flow(id="F-1", name="Sync", source="gw", target="srv", protocol="HTTPS", description="Listens on TCP port 8443. Daily."),
+        ],
+    )
+    doc = build_guides(m)["deployment"]
+    rows = [r for r in firewall_rows(doc) if r[-1].startswith("F-1")]
+    assert rows and {r[4] for r in rows} == {"not stated"}, rows
+    assert "Its description says “Listens on TCP port 8443”, but gives no port for the flow itself." in text_of(doc)
