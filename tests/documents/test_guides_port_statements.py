@@ -136,3 +136,31 @@ def test_a_port_in_the_description_is_quoted_in_the_question_not_written_into_a_
     rows = [r for r in firewall_rows(doc) if r[-1].startswith("F-1")]
     assert rows and {r[4] for r in rows} == {"not stated"}, rows
     assert "Its description says “Listens on TCP port 8443”, but gives no port for the flow itself." in text_of(doc)
+
+
+def test_a_flow_whose_every_port_is_ruled_out_gets_no_rule() -> None:
+    rows, text = _guide("23 (disabled in production)", "Telnet")
+    assert not rows
+    assert "F-1 Sync: the threat model says port 23 is not used (“23 (disabled in production)”); no rule opens it." in text
+    assert "is it network traffic" not in text  # the model says which port it would be: it is network traffic
+
+
+def test_a_configurable_port_is_printed_so() -> None:
+    rows, _ = _guide("TCP 104 (configurable)", "DICOM")
+    assert rows and {r[4] for r in rows} == {"TCP 104 (configurable)"}, rows
+    rows, _ = _guide("default 8080", "HTTP")
+    assert {r[4] for r in rows} == {"TCP 8080 (configurable)"}, rows
+    rows, _ = _guide("443/tcp", "HTTPS")
+    assert {r[4] for r in rows} == {"TCP 443"}
+
+
+def test_both_transports_named_are_asked_as_both() -> None:
+    rows, text = _guide("TCP/UDP 104", "DICOM")
+    assert {r[4] for r in rows} == {"104"}
+    assert "F-1 Sync: the model names both TCP and UDP (“TCP/UDP 104”): does it use both, or which one?" in text
+
+
+def test_a_vpn_protocol_is_encrypted_by_name() -> None:
+    _, text = _guide("UDP 500, 4500", "IPsec IKEv2")
+    assert "F-1 Sync: is the traffic encrypted" not in text
+    assert "the model names IPsec IKEv2 but not its version" in text
