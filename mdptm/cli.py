@@ -136,7 +136,7 @@ def _loaded() -> None:
 @cli.command("import")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="Model file to write (.json or .yaml).")
-@click.option("--format", "fmt", help="Force the input format (docx, xlsx, tm7, threatdragon, otm, mdptm).")
+@click.option("--format", "fmt", help="Force the input format (docx, xlsx, tm7, threatdragon, otm, threagile, mdptm).")
 @click.option("--profile", type=click.Path(path_type=Path), help="YAML profile mapping sheets/columns to fields.")
 @click.option("--report", type=click.Path(path_type=Path), help="Write the import report as JSON.")
 def import_cmd(sources: tuple[Path, ...], output: Path, fmt: str | None, profile: Path | None, report: Path | None) -> None:

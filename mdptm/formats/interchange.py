@@ -49,6 +49,7 @@ class InterchangeTerms(BaseModel):
     tm7: dict[str, Any]
     threatdragon: dict[str, Any]
     otm: dict[str, Any]
+    threagile: dict[str, Any]
 
 
 @cache

@@ -65,8 +65,8 @@ def _other_tool(data: dict[str, object]) -> str | None:
     mdptm model it would fail on its first item ("required field 'id' is missing"), which says nothing."""
     if "threagile_version" in data:
         return (
-            "a Threagile model (threagile_version): its risks are made when Threagile runs, the file holds none; "
-            "import the risks.xlsx Threagile writes (a register), or an OTM export of the model"
+            "a Threagile model (threagile_version), not an mdptm model: the threagile importer reads it "
+            "(chosen by itself when the format is detected, or --format threagile)"
         )
     if {"boundaries", "flows"} <= data.keys() and ({"isOrdered", "onDuplicates"} & data.keys() or "threatsFile" in data):
         return (

@@ -273,20 +273,29 @@ class _Redactor:
         model vocabulary label ("Tampering"), public names and labels put together ("Patient Records (PHI)":
         :func:`public_compound`), one of fewer than three words ("Default passwords", a phrase
         kept text uses for itself; a component's name of two words, "Zephyrine port", or one made of joined
-        parts, "AspireJavaScript.MinimalApi", is a name, not a phrase, and counts) or words mdptm itself prints
+        parts, "AspireJavaScript.MinimalApi", is a name, not a phrase, and counts, and so does one plain word written
+        as a name, "Zephyrine", unless kept text also writes it in lower case, "from the browser") or words mdptm itself prints
         in packages ("End of support", "Coordinated vulnerability disclosure": :func:`shipped_text`) is no secret."""
         kept = {needle_key(label) for _, item in public.items() if (label := _label(item))}
         labels = {needle_key(v) for v in _vocabulary()}
         whole = kept | labels
         out: list[str] = []
+        common: set[str] | None = None  # the plain words kept text writes in lower case, looked up once
         for item in self.left_out:
             if isinstance(getattr(item, "text", None), str):  # an assumption's text is a sentence, not a name
                 continue
             title = _label(item)
             k = needle_key(title)
+            element = self.kind_of.get(item.id) == "element"
+            if element and _proper_word(title) and common is None:
+                common = {w for _, _, text in iter_text(public) for w in _LOWER_WORD.findall(text)}
             if (
                 len(k) >= MIN_ITEM_NEEDLE
-                and (k.count(" ") >= 2 or (self.kind_of.get(item.id) == "element" and _component_name(title, k)))
+                and (
+                    k.count(" ") >= 2
+                    or (element and _component_name(title, k))
+                    or (element and _proper_word(title) and title.strip().casefold() not in (common or set()))
+                )
                 and k not in whole
                 and k not in shipped_text()
                 and not public_compound(k, whole)
@@ -403,6 +412,20 @@ class _Redactor:
 
 # one word made of joined parts: "AspireJavaScript.MinimalApi", "SvelteKit-Aspire", "PumpCtl2"
 _JOINED_NAME = re.compile(r"[a-z][A-Z]|[A-Za-z][._-][A-Za-z]|[A-Za-z]\d|\d[A-Za-z]")
+
+
+# one plain word written as a name: "Zephyrine", "Kestrel" (a capital, then lower case letters)
+_PROPER_WORD = re.compile(r"[A-Z][a-z]+")
+# a word written in lower case in kept text ("requests from the browser")
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
+
+
+def _proper_word(name: str) -> bool:
+    """Whether a left-out component's name is one plain word written as a name ("Zephyrine", "Browser").
+    It is looked for in kept text unless kept text also writes it in lower case: "requests from the
+    browser" uses the common word, which says nothing of the left-out component (the review check
+    ``left-out-name-in-text`` reports it); "the Zephyrine port", always written as a name, is the component."""
+    return bool(_PROPER_WORD.fullmatch(name.strip()))
 
 
 def _component_name(name: str, key: str) -> bool:
@@ -644,6 +667,30 @@ def property_terms(paths: Iterable[Path], *, keep: Iterable[str] = ()) -> list[s
     return list(out)
 
 
+# a person's name: two or three capitalised words ("Tobias Wren", "Marguerite Okonkwo", "Anne-Marie O'Neil")
+_PERSON = re.compile(r"[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’-]+){1,2}")
+
+
+def surnames(names: Iterable[str], model: Model) -> list[str]:
+    """The family names of the people among *names* (sign-offs, document properties), as terms of their own:
+    "Okonkwo signed off the design" names the person whose full name is withheld. Only a name kept text
+    never writes in lower case and mdptm never prints is one: "Young", "Long" or "White" is also a word
+    ("a long session"), which the name's term would tear out of every sentence."""
+    out: dict[str, None] = {}
+    lower: set[str] | None = None
+    for name in names:
+        if not _PERSON.fullmatch(name.strip()):
+            continue
+        last = name.split()[-1]
+        if len(last) < 4 or not _PROPER_WORD.fullmatch(last) or needle_key(last) in shipped_text():
+            continue
+        if lower is None:
+            lower = {w for _, _, text in iter_text(model) for w in _LOWER_WORD.findall(text)}
+        if last.casefold() not in lower:
+            out.setdefault(last)
+    return list(out)
+
+
 # A person named in a document's comments after a word that introduces one: "Reviewed by Tobias Wren",
 # "Owner: Dana Whitlock", "with Dr. Jane Roe". Two or three capitalised words make the name.
 _NAMED_IN_COMMENT = re.compile(
@@ -657,7 +704,8 @@ def redact(model: Model, policy: Policy, *, extra_terms: Iterable[str] = ()) -> 
 
     *extra_terms* adds terms the policy file does not list (document-property authors, say).
     """
-    policy = policy.with_terms([*signoff_terms(model, policy), *extra_terms])
+    people = [*signoff_terms(model, policy), *extra_terms]
+    policy = policy.with_terms([*people, *surnames(people, model)])
     log = RedactionLog(terms=list(policy.terms))
     work = deep_copy(model)
     red = _Redactor(work, policy, log)
@@ -726,6 +774,7 @@ __all__ = [
     "redact",
     "redact_overrides",
     "signoff_terms",
+    "surnames",
     "text_scrubber",
     "version_before",
     "walk_text",

@@ -347,6 +347,45 @@ class ThreatDropped(ReviewCheck):
                 )
 
 
+# one plain word: a left-out component named so ("Browser") is not looked for in kept text that writes it
+# as a common word (mdptm.redaction.redact._proper_word)
+_PLAIN_WORD = re.compile(r"[A-Za-z]+")
+
+
+class LeftOutNameInText(ReviewCheck):
+    id = "left-out-name-in-text"
+    severity = "warning"
+    description = "A left-out component's one-word name is still in published text, where it reads as a common word."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        if ctx.public is None:
+            return
+        public_ids = {e.id for e in ctx.public.elements}
+        kept_names = {e.name.strip().casefold() for e in ctx.public.elements}
+        names: dict[str, list[str]] = {}
+        for e in ctx.model.elements:
+            name = e.name.strip()
+            if ctx.renames.get(e.id, e.id) in public_ids or not _PLAIN_WORD.fullmatch(name) or len(name) < 4:
+                continue
+            if name.casefold() not in kept_names:
+                names.setdefault(name.casefold(), []).append(e.id)
+        if not names:
+            return
+        rx = re.compile(r"(?<![^\W\d_])(" + "|".join(map(re.escape, sorted(names))) + r")(?![^\W\d_])", re.IGNORECASE)
+        where: dict[str, dict[str, None]] = {}
+        for item, _path, text in iter_text(ctx.public):
+            for m in rx.finditer(text):
+                where.setdefault(m.group().casefold(), {})[item] = None
+        for word, items in where.items():
+            shown = ", ".join(list(items)[:5]) + (f" and {len(items) - 5} more" if len(items) > 5 else "")
+            yield self.finding(
+                f"left-out component {', '.join(names[word])} is named {word!r}, a word published text still uses "
+                f"({shown}): redaction keeps a plain word that kept text writes in lower case; if the text means "
+                "the component, add the name to the policy's terms",
+                [*names[word], *items],
+            )
+
+
 class WithheldWithoutPlaceholder(ReviewCheck):
     id = "withheld-without-placeholder"
     severity = "blocker"

@@ -128,17 +128,59 @@ def test_a_threat_against_only_left_out_components_goes_with_them() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "scrubbed"),
-    [("Zephyrine port", True), ("AspireJavaScript.MinimalApi", True), ("Browser", False)],
+    ("name", "said", "scrubbed"),
+    [
+        ("Zephyrine port", "the Zephyrine port", True),
+        ("AspireJavaScript.MinimalApi", "the AspireJavaScript.MinimalApi", True),
+        # one plain word written as a name, and written so wherever kept text uses it: the component
+        ("Zephyrine", "the Zephyrine", True),
+        ("Zephyrine", "the ZEPHYRINE", True),
+        ("Kestrel", "the Kestrel", True),
+        # kept text also writes it in lower case: the common word, kept (and reported by the review)
+        ("Kestrel", "the Kestrel, as any kestrel", False),
+        ("Browser", "the browser", False),
+        ("Database", "a database", False),
+    ],
 )
-def test_a_left_out_components_name_is_scrubbed_from_kept_text(name: str, scrubbed: bool) -> None:
+def test_a_left_out_components_name_is_scrubbed_from_kept_text(name: str, said: str, scrubbed: bool) -> None:
     """A kept threat against the pump and a dropped component names that component in its description: a
-    two-word name, or one of joined parts, is a name to withhold; one plain word is kept text's own word."""
+    two-word name, or one of joined parts, is a name to withhold, and so is one plain word written as a name;
+    one that kept text also writes in lower case ("requests from the browser") is kept text's own word."""
     m = Model.model_validate(yaml.safe_load(MODEL))
     m.elements.append(m.elements[0].model_copy(update={"id": "E2", "name": name}))
     m.threats[0].targets = ["E1", "E2"]
-    m.threats[0].description = f"Reached through the {name} of the pump."
+    m.threats[0].description = f"Reached through {said} of the pump."
     public, log = redact(m, Policy(drop_items=["E2"]))
     text = next(t for t in public.threats if t.id == "T-1").description or ""
-    assert (name not in text) == scrubbed, text
+    assert (name.casefold() not in text.casefold()) == scrubbed, text
     assert ("[redacted]" in text) == scrubbed
+    assert (name in log.terms) == scrubbed  # and the leak scan looks for it
+
+
+def test_a_left_out_components_common_word_name_kept_in_text_is_reported() -> None:
+    """Threat Dragon's cryptocurrency wallet with the 'Browser' process dropped: a kept threat says "requests
+    from the browser". Redaction keeps the common word; the review tells the analyst, who may add a term."""
+    from mdptm.model.results import Finding
+    from mdptm.plugins import ReviewContext
+    from mdptm.review.engine import review
+
+    m = Model.model_validate(yaml.safe_load(MODEL))
+    m.elements.append(m.elements[0].model_copy(update={"id": "E2", "name": "Browser"}))
+    m.elements.append(m.elements[0].model_copy(update={"id": "E3", "name": "Zephyrine"}))
+    m.threats[0].targets = ["E1", "E2", "E3"]
+    m.threats[0].description = "No authentication for the requests from the browser or the Zephyrine."
+    public, log = redact(m, Policy(drop_items=["E2", "E3"]))
+    text = next(t for t in public.threats if t.id == "T-1").description or ""
+    assert "browser" in text and "Zephyrine" not in text
+
+    def reported(public: Model, renamed: dict[str, str]) -> list[Finding]:
+        return [f for f in review(ReviewContext(model=m, public=public, renames=renamed)).findings if f.check == "left-out-name-in-text"]
+
+    got = reported(public, log.renamed)
+    assert len(got) == 1 and got[0].severity == "warning"
+    assert got[0].items == ["E2", "T-1"] and "'browser'" in got[0].message
+    # nothing to report once the word is gone (a policy term) or when no component was left out
+    public2, log2 = redact(m, Policy(drop_items=["E2", "E3"], terms=["Browser"]))
+    assert not reported(public2, log2.renamed)
+    public3, log3 = redact(m, Policy())
+    assert not reported(public3, log3.renamed)

@@ -419,6 +419,24 @@ def test_property_terms_take_the_person_alone_too(tmp_path: Path, model: Model) 
     assert "Tobias" not in text and "Okonkwo" not in text, text
 
 
+def test_a_persons_surname_alone_is_a_term_unless_it_is_a_word(model: Model) -> None:
+    """ "Okonkwo signed off the design": the full name from the document properties was a term, the surname
+    alone was published. A surname is a term when kept text never writes it as a word ("a long session")."""
+    m = model.model_copy(deep=True)
+    m.threats[1].description = "Okonkwo and WREN found it; Whitlock asked for a long session timeout."
+    m.document.signoffs[0].name = "Dana Whitlock"
+    people = ["Marguerite Okonkwo", "Tobias Wren", "Jane Long", "Acme"]
+    public, log = redact(m, Policy(), extra_terms=people)
+    text = public.threats[1].description or ""
+    assert "Okonkwo" not in text and "WREN" not in text and "Whitlock" not in text, text
+    assert "a long session" in text  # "Long" is a word kept text uses: no term
+    assert {"Okonkwo", "Wren", "Whitlock"} <= set(log.terms) and "Long" not in log.terms
+    # a sign-off published by name gives no term, nor its surname
+    m.document.signoffs[0].name = "Dana Whitlock"
+    _, log2 = redact(m, Policy(publish_signoff_names=True))
+    assert "Whitlock" not in log2.terms
+
+
 def test_evidence_references_are_identifiers_everywhere(model: Model) -> None:
     m = model.model_copy(deep=True)
     m.controls[0].verification = ["VT-112 penetration test"]

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from mdptm.model import Flow, Item, Model, Risk, Strict
+from mdptm.model import Control, Flow, Item, Model, Risk, Strict, Threat
 from mdptm.model.index import ById, threats_by_control
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     premarket_vocabulary,
@@ -76,6 +76,47 @@ def _words(value: str | None) -> str:
     if not value:
         return ""
     return value.replace("_", " ").capitalize()
+
+
+# A threat or control status the source does not state: mdptm reads the threat as open and the control as
+# implemented, but the submission set shows neither reading as the device maker's statement.
+STATUS_NOT_STATED = "status_not_stated"
+CONTROL_STATUS_NOT_STATED = "Not stated in the source"
+THREAT_STATUS_ORDER = ("mitigated", "partially_mitigated", "accepted", "transferred", "open", STATUS_NOT_STATED, "not_applicable")
+
+
+def threat_status(t: Threat) -> str:
+    """A threat's status as the source states it: ``Status not stated`` when it states none."""
+    return _words(t.stated_status())
+
+
+def control_status(c: Control) -> str:
+    """A control's status as the source states it: ``Not stated in the source`` when it states none."""
+    return _words(c.status) if c.status_stated else CONTROL_STATUS_NOT_STATED
+
+
+def control_status_key(c: Control) -> str:
+    """The status a count groups the control under: its own, or ``status_not_stated``."""
+    return c.status if c.status_stated else STATUS_NOT_STATED
+
+
+def responsibility_text(c: Control) -> str:
+    """Who runs the control, as the source states it."""
+    return _words(c.responsibility) if c.responsibility_stated else f"{_words(c.responsibility)} (not stated in the source)"
+
+
+def source_rows(extra: Mapping[str, object]) -> list[list[str]]:
+    """What else the source says of an item (its other columns or labelled lines, kept in ``extra``), word for word:
+    a reviewer sees the source's own treatment, owner, dates or "N/A" rather than only what mdptm read from it.
+    Only plain values: structured import detail (properties, positions) stays in the model."""
+    rows = []
+    for key, value in extra.items():
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            continue
+        text = " ".join(str(value).split())
+        if text:
+            rows.append([f"In the source: {key}", text])
+    return rows
 
 
 def _yes_no(value: bool | None) -> str:

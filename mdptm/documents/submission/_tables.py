@@ -12,8 +12,11 @@ from mdptm.documents.submission._shared import (
     _level,
     _words,
     category_label,
+    control_status,
     level_fill,
+    responsibility_text,
     risk_text,
+    threat_status,
 )
 from mdptm.model import Asset, Control, Element, Flow, Threat
 from mdptm.render.docir import Doc, Table
@@ -70,7 +73,7 @@ def _threats_table(doc: Doc, threats: Sequence[Threat], caption: str) -> None:
     rows, fills = [], {}
     for r, t in enumerate(threats):
         rows.append(
-            [t.id, t.title, ", ".join(_words(s) for s in t.stride) or "—", risk_text(t.risk), risk_text(t.residual_risk), _words(t.status)]
+            [t.id, t.title, ", ".join(_words(s) for s in t.stride) or "—", risk_text(t.risk), risk_text(t.residual_risk), threat_status(t)]
         )
         for c, lvl in ((3, _level(t.risk)), (4, _level(t.residual_risk))):
             if lvl:
@@ -97,12 +100,12 @@ def _controls_table(doc: Doc, controls: Sequence[Control], caption: str) -> None
                 c.id,
                 c.title,
                 category_label(c.category),
-                _words(c.responsibility),
-                _words(c.status) if c.status_stated else f"{_words(c.status)} (not stated in the source)",
+                responsibility_text(c),
+                control_status(c),
                 "; ".join(c.verification) or "none recorded",
             ]
         )
-        if c.status == "implemented" and not c.verification:
+        if (c.status == "implemented" or not c.status_stated) and not c.verification:
             fills[(r, 5)] = GAP_FILL
         if c.status != "implemented" or not c.status_stated:
             fills[(r, 4)] = WARN_FILL

@@ -9,6 +9,7 @@ from mdptm.documents.submission._shared import (
     CLAUSE_FILLS,
     GAP_FILL,
     OPEN_STATUSES,
+    STATUS_NOT_STATED,
     WARN_FILL,
     Index,
     _new_doc,
@@ -140,12 +141,14 @@ def cra_doc(model: Model, ctx: ExportContext) -> Doc:
 
     doc.h("Cybersecurity risk assessment", 1)
     threats = model.threats
-    open_n = sum(1 for t in threats if t.status in OPEN_STATUSES)
+    open_n = sum(1 for t in threats if t.stated_status() in OPEN_STATUSES)
+    unstated = sum(1 for t in threats if t.stated_status() == STATUS_NOT_STATED)
     doc.p(
         f"Article 13(2)-(3): the risk assessment covers {len(threats)} threats against {len(model.elements)} elements, "
         f"{len(model.flows)} data flows and {len(model.assets)} assets, with {len(model.controls)} controls; {open_n} threats "
-        f"are open or only partly mitigated. It is given in full in {RISK}, with the traceability to verification "
-        f"evidence in {TRACEABILITY}."
+        "are open or only partly mitigated"
+        + (f" and the source states no status for {unstated}" if unstated else "")
+        + f". It is given in full in {RISK}, with the traceability to verification evidence in {TRACEABILITY}."
     )
     if model.assumptions:
         doc.p("Conditions of use the assessment assumes:")

@@ -25,6 +25,7 @@ from mdptm.documents.submission._shared import (
     _words,
     _yes_no,
     level_fill,
+    threat_status,
 )
 from mdptm.model import Element, Model, Risk, Threat, View
 from mdptm.model.cvss import describe as describe_cvss
@@ -120,9 +121,28 @@ def method_chapter(doc: Doc, model: Model) -> None:
 def exploitability_chapter(doc: Doc, model: Model, ix: Index) -> None:
     """Pre- and post-control exploitability and severity of every threat, with its CVSS reading."""
     doc.h("Exploitability and severity per threat", 1)
+    rated = [t for t in model.threats if t.risk is not None or t.residual_risk is not None]
+    exploit = sum(1 for t in rated if basis_of(t) == "exploitability")
+    # The column is named after what the model's likelihood axis rates: "exploitability" only when it says so.
+    axis = "Exploitability" if rated and exploit == len(rated) else "Likelihood"
+    scored = [t for t in model.threats if cvss_of(t).vector or cvss_of(t).stated is not None]
+    if model.threats and not rated and not scored:
+        # a table of dashes, one row per threat, would only hide that nothing is rated
+        doc.p(
+            f"The threat model rates none of its {len(model.threats)} threats before or after its controls and gives no CVSS "
+            "vector: FDA V.A.2 asks for each threat's exploitability and severity, with the scoring method.",
+            style="note",
+        )
+        return
     doc.p(
-        "Each threat's exploitability and severity before its controls and after them (residual), as the threat model "
+        f"Each threat's {axis.lower()} and severity before its controls and after them (residual), as the threat model "
         "rates them, with the CVSS base score where one is given (computed from the vector)."
+        + (
+            ""
+            if axis == "Exploitability" or not rated
+            else f" The likelihood axis rates exploitability for {exploit} of the {len(rated)} rated threats; "
+            "for the others the model does not say it does (FDA V.A.2 asks for exploitability rather than probability)."
+        )
     )
     rows, fills = [], {}
     for r, t in enumerate(model.threats):
@@ -145,10 +165,10 @@ def exploitability_chapter(doc: Doc, model: Model, ix: Index) -> None:
             [
                 "ID",
                 "Threat",
-                "Exploitability before",
+                f"{axis} before",
                 "Severity before",
                 "Risk before",
-                "Exploitability after",
+                f"{axis} after",
                 "Severity after",
                 "Residual risk",
                 "CVSS",
@@ -209,7 +229,7 @@ def acceptability_section(doc: Doc, model: Model) -> None:
     rows, fills = [], {}
     for r, (t, v) in enumerate(verdicts):
         lvl = t.residual_risk.level if t.residual_risk is not None else None
-        rows.append([t.id, t.title, (lvl or "—").capitalize(), _words(t.status), v.verdict, v.why])
+        rows.append([t.id, t.title, (lvl or "—").capitalize(), threat_status(t), v.verdict, v.why])
         if lvl:
             fills[(r, 2)] = level_fill(lvl)
         fills[(r, 4)] = VERDICT_FILLS[v.verdict]
@@ -239,7 +259,7 @@ def known_vulnerabilities_chapter(doc: Doc, model: Model, ix: Index) -> None:
     if known:
         rows, fills = [], {}
         for r, t in enumerate(known):
-            rows.append([t.id, t.title, ", ".join(t.cve) or "—", describe_cvss(cvss_of(t)) or "—", _yes_no(t.kev), _words(t.status)])
+            rows.append([t.id, t.title, ", ".join(t.cve) or "—", describe_cvss(cvss_of(t)) or "—", _yes_no(t.kev), threat_status(t)])
             if t.kev:
                 fills[(r, 4)] = GAP_FILL
         doc.table(

@@ -10,6 +10,8 @@ from mdptm.documents.submission._shared import (
     OK_FILL,
     OPEN_STATUSES,
     RISK_LEVELS,
+    STATUS_NOT_STATED,
+    THREAT_STATUS_ORDER,
     Index,
     _level,
     _new_doc,
@@ -18,6 +20,8 @@ from mdptm.documents.submission._shared import (
     _yes_no,
     level_fill,
     risk_text,
+    source_rows,
+    threat_status,
     vocabulary,
 )
 from mdptm.documents.submission._tables import _controls_table, _fit_id_columns
@@ -29,7 +33,7 @@ from mdptm.documents.submission.premarket import (
     safety_chapter,
     threat_rows,
 )
-from mdptm.model import Model, Risk, Threat
+from mdptm.model import Control, Model, Risk, Threat
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     TRACEABILITY,
 )
@@ -106,15 +110,14 @@ def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
         [
             "Controls",
             "; ".join(
-                f"{ix.label(c)} ({_words(ix.controls[c].status).lower()})" if c in ix.controls else f"{c} (not in the model)"
-                for c in t.controls
+                f"{ix.label(c)} ({_control_word(ix.controls[c])})" if c in ix.controls else f"{c} (not in the model)" for c in t.controls
             )
             or "none",
         ],
         ["Residual risk", _risk_with_scale(t.residual_risk)],
         ["Patient harm", _words(t.patient_harm) or "not assessed"],
         ["Could harm many patients at once", _yes_no(t.multi_patient)],
-        ["Status", _words(t.status)],
+        ["Status", threat_status(t)],
         ["Rationale", t.rationale or "none recorded"],
     ]
     refs = [x for x in (", ".join(t.cwe), ", ".join(t.capec)) if x]  # CVSS has a row of its own, read and scored
@@ -133,6 +136,7 @@ def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
     if not t.rationale and t.status in ("accepted", "transferred", "not_applicable"):
         fills[(9, 1)] = GAP_FILL
     rows += threat_rows(ix.model, t)  # appended: the fills above keep their row numbers
+    rows += source_rows(t.extra)
     _paragraphs(doc, t.description)
     doc.table([], rows, widths=[2.4, 7.6], fills=fills)
 
@@ -147,11 +151,10 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     doc.h("Scope and method", 1)
     doc.p(f"This assessment follows {voc.citations['risk_assessment']}")
     _facts_table(doc, model)
-    by_status = Counter(t.status for t in threats)
+    by_status = Counter(t.stated_status() for t in threats)
     doc.p(
         f"The threat model holds {len(model.elements)} elements, {len(model.flows)} data flows, {len(model.assets)} assets, "
-        f"{len(threats)} threats and {len(model.controls)} controls. Threats are classified with STRIDE against the "
-        "elements and flows they target; each is rated before controls and again after them (residual risk)."
+        f"{len(threats)} threats and {len(model.controls)} controls. " + _method_facts(threats)
     )
     if model.assumptions:
         doc.h("Assumptions", 2)
@@ -211,11 +214,7 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     doc.p(f"{sum(1 for t in threats if t.multi_patient)} threats could harm many patients at once.")
 
     doc.h("Threat register", 1)
-    status_text = ", ".join(
-        f"{by_status[s]} {_words(s).lower()}"
-        for s in ("mitigated", "partially_mitigated", "accepted", "transferred", "open", "not_applicable")
-        if by_status[s]
-    )
+    status_text = ", ".join(f"{by_status[s]} {_words(s).lower()}" for s in THREAT_STATUS_ORDER if by_status[s])
     doc.p(f"{len(threats)} threats: {status_text or 'none'}.")
     reg_rows, reg_fills = [], {}
     for r, t in enumerate(threats):
@@ -228,7 +227,7 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
                 _level(t.risk) or "—",
                 ", ".join(t.controls) or "none",
                 _level(t.residual_risk) or "—",
-                _words(t.status),
+                threat_status(t),
             ]
         )
         for c, lvl in ((4, _level(t.risk)), (6, _level(t.residual_risk))):
@@ -258,13 +257,25 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         _threat_detail(doc, ix, t)
 
     doc.h("Open and accepted threats", 1)
+    unstated = [t for t in threats if t.stated_status() == STATUS_NOT_STATED]
     _callout_table(
         doc,
         ix,
-        [t for t in threats if t.status in OPEN_STATUSES],
+        [t for t in threats if t.stated_status() in OPEN_STATUSES],
         "Open",
         "threats are open or only partly mitigated.",
-        "No threat is open or only partly mitigated.",
+        # "no threat is open" would read as all treated when the source states no status at all
+        f"No threat is stated to be open or only partly mitigated; the source states no status for {len(unstated)} (below)."
+        if unstated
+        else "No threat is open or only partly mitigated.",
+    )
+    _callout_table(
+        doc,
+        ix,
+        unstated,
+        "Status not stated",
+        "threats have no status in the source: none of them is shown to be mitigated.",
+        None,
     )
     _callout_table(
         doc,
@@ -303,15 +314,22 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     if accepted:
         doc.p(f"{accepted} threats are accepted with their residual risk; their rationales are listed under 'Open and accepted threats'.")
     high = [t for t in threats if _level(t.residual_risk) in ("high", "critical")]
+    unrated = [t for t in threats if t.residual_risk is None and t.status != "not_applicable"]
+    leveled = sum(1 for t in threats if _level(t.residual_risk))
     _callout_table(
         doc,
         ix,
         high,
         "High residual risk",
         "threats keep a high or critical residual risk; each needs a benefit-risk justification.",
-        "No threat keeps a high or critical residual risk.",
+        # a residual risk left unrated is not shown to be below high
+        "No threat keeps a high or critical residual risk."
+        if not unrated
+        else f"None of the {leveled} threats with a residual risk level keeps a high or critical one; "
+        f"{len(unrated)} threats have no residual risk rating, so they are not shown to stay below high."
+        if leveled
+        else f"No threat has a residual risk level, so none is shown to stay below high ({len(unrated)} not rated).",
     )
-    unrated = [t for t in threats if t.residual_risk is None and t.status != "not_applicable"]
     _callout_table(doc, ix, unrated, "Residual risk not rated", "threats have no residual risk rating.", None)
     signoffs = model.document.signoffs
     if signoffs:
@@ -339,6 +357,30 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     return _fit_id_columns(doc)
 
 
+def _method_facts(threats: Sequence[Threat]) -> str:
+    """How far the threats are classified and rated, counted (not the method a complete model would follow)."""
+    n = len(threats)
+    if not n:
+        return "It records no threat."
+    stride = sum(1 for t in threats if t.stride)
+    targets = sum(1 for t in threats if t.targets)
+    before = sum(1 for t in threats if t.risk is not None)
+    after = sum(1 for t in threats if t.residual_risk is not None)
+
+    def of(k: int) -> str:
+        return "all" if k == n else "none" if not k else f"{k}"
+
+    return (
+        f"Of the {n} threats, {of(stride)} are classified with STRIDE and {of(targets)} name the elements or flows they "
+        f"target; {of(before)} are rated before controls and {of(after)} after them (residual risk)."
+    )
+
+
+def _control_word(c: Control) -> str:
+    """A control's status inside a sentence: ``implemented``, or ``status not stated in the source``."""
+    return _words(c.status).lower() if c.status_stated else "status not stated in the source"
+
+
 def _callout_table(doc: Doc, ix: Index, threats: Sequence[Threat], label: str, some: str, none: str | None) -> None:
     if not threats:
         if none:
@@ -352,7 +394,7 @@ def _callout_table(doc: Doc, ix: Index, threats: Sequence[Threat], label: str, s
             risk_text(t.risk),
             ", ".join(t.controls) or "none",
             risk_text(t.residual_risk),
-            _words(t.status),
+            threat_status(t),
             t.rationale or "none recorded",
         ]
         for t in threats

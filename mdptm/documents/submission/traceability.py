@@ -12,13 +12,20 @@ from openpyxl import Workbook
 from mdptm.documents.submission._shared import (
     GAP_FILL,
     OPEN_STATUSES,
+    STATUS_NOT_STATED,
+    THREAT_STATUS_ORDER,
     WARN_FILL,
     Index,
     _level,
     _words,
     category_label,
+    control_status,
+    control_status_key,
     level_fill,
+    responsibility_text,
     risk_text,
+    source_rows,
+    threat_status,
     vocabulary,
 )
 from mdptm.documents.submission._workbook import Sheet, _save_workbook
@@ -68,14 +75,24 @@ def trace_rows(model: Model) -> list[TraceRow]:
             gaps = []
             if c is None:
                 gaps.append("Control not in the model")
-            elif c.status == "implemented" and not c.verification:
-                gaps.append("Implemented, no verification evidence")
-            elif c.status != "implemented":
-                gaps.append(f"Control {_words(c.status).lower()}")
-            if c is not None and not c.status_stated:
-                gaps.append("Status not stated in the source")
+            else:
+                gaps.extend(_control_gaps(c))
             out.append(TraceRow(t, cid, c, gaps))
     return out
+
+
+def _control_gaps(c: Control) -> list[str]:
+    """What a control still lacks: its status as the source states it, and verification of an implemented one."""
+    if not c.status_stated:
+        return ["Status not stated in the source" + ("" if c.verification else "; no verification evidence")]
+    if c.status == "implemented":
+        return [] if c.verification else ["Implemented, no verification evidence"]
+    return [f"Control {_words(c.status).lower()}"]
+
+
+def _unverified(c: Control) -> bool:
+    """A control counted as in place (implemented, or listed with no status) that cites no verification."""
+    return (c.status == "implemented" or not c.status_stated) and not c.verification
 
 
 def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
@@ -88,14 +105,14 @@ def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
                 t.id,
                 t.title,
                 ", ".join(_words(s) for s in t.stride),
-                _words(t.status),
+                threat_status(t),
                 risk_text(t.risk),
                 risk_text(t.residual_risk),
                 row.control_id or "",
                 c.title if c else ("" if row.control_id is None else "(not in the model)"),
                 category_label(c.category) if c else "",
-                _words(c.responsibility) if c else "",
-                _words(c.status) if c else "",
+                responsibility_text(c) if c else "",
+                control_status(c) if c else "",
                 "\n".join(c.verification) if c else "",
                 "; ".join(row.gaps),
                 ", ".join(t.hazards),  # hazards: FDA V.A traceability to safety
@@ -112,14 +129,16 @@ def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
                 fills[(r, col)] = colour
         elif c is None:
             fills[(r, _C_ID)] = fills[(r, _GAP)] = GAP_FILL
-        elif c.status == "implemented" and not c.verification:
-            fills[(r, _C_VERIF)] = fills[(r, _GAP)] = GAP_FILL
-        elif c.status != "implemented":
-            fills[(r, _C_STATUS)] = fills[(r, _GAP)] = WARN_FILL
+        else:
+            if c.status != "implemented" or not c.status_stated:
+                fills[(r, _C_STATUS)] = fills[(r, _GAP)] = WARN_FILL
+            if _unverified(c):
+                fills[(r, _C_VERIF)] = fills[(r, _GAP)] = GAP_FILL
     note = (
         "One row per threat–control pair. Red: a threat with no control, a control missing from the model, or an "
-        "implemented control with no verification evidence. Amber: a planned or unimplemented control, an open threat. "
-        + vocabulary().citations["traceability"]
+        "implemented control (or one whose status the source does not state) with no verification evidence. Amber: a "
+        "planned or unimplemented control, a control whose status the source does not state, an open threat or one "
+        "whose status the source does not state. " + vocabulary().citations["traceability"]
     )
     return Sheet(
         "Traceability",
@@ -138,37 +157,50 @@ def _controls_sheet(model: Model) -> Sheet:
     fills: dict[tuple[int, int], str] = {}
     for r, c in enumerate(model.controls):
         threats = ix.threats_of_control.get(c.id, [])
-        gaps = []
-        if c.status == "implemented" and not c.verification:
-            gaps.append("Implemented, no verification evidence")
+        gaps = _control_gaps(c)
+        if _unverified(c):
             fills[(r, 5)] = GAP_FILL
         if not threats:
             gaps.append("Linked to no threat")
             fills[(r, 6)] = WARN_FILL
-        if c.status != "implemented":
+        if c.status != "implemented" or not c.status_stated:
             fills[(r, 4)] = WARN_FILL
         if gaps:
-            fills[(r, 7)] = GAP_FILL if c.status == "implemented" and not c.verification else WARN_FILL
+            fills[(r, 7)] = GAP_FILL if _unverified(c) else WARN_FILL
         data.append(
             [
                 c.id,
                 c.title,
                 category_label(c.category),
-                _words(c.responsibility),
-                _words(c.status),
+                responsibility_text(c),
+                control_status(c),
                 "\n".join(c.verification),
                 ", ".join(threats),
                 "; ".join(gaps),
+                "\n".join(f"{k.removeprefix('In the source: ')}: {v}" for k, v in source_rows(c.extra)),
             ]
         )
-    note = "Every control with its verification evidence and the threats it answers."
+    note = (
+        "Every control with its verification evidence and the threats it answers; 'Also in the source' gives what "
+        "else the source says of the control, word for word (such as the threats it lists as mitigated)."
+    )
     return Sheet(
         "Controls",
         "Controls and verification evidence",
         note,
-        ["Control ID", "Control", "FDA category", "Responsibility", "Status", "Verification evidence", "Threats", "Gap"],
+        [
+            "Control ID",
+            "Control",
+            "FDA category",
+            "Responsibility",
+            "Status",
+            "Verification evidence",
+            "Threats",
+            "Gap",
+            "Also in the source",
+        ],
         data,
-        [11, 40, 28, 14, 14, 40, 24, 32],
+        [11, 40, 28, 14, 14, 40, 24, 32, 40],
         fills,
     )
 
@@ -191,26 +223,29 @@ def _trace_summary_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
     add(
         "Gaps",
         "Implemented controls with no verification evidence",
-        sum(1 for c in controls if c.status == "implemented" and not c.verification),
+        sum(1 for c in controls if c.status == "implemented" and c.status_stated and not c.verification),
         True,
     )
+    add("Gaps", "Controls whose status the source does not state", sum(1 for c in controls if not c.status_stated), True)
     add("Gaps", "Control references not in the model", sum(1 for r in rows if r.control_id is not None and r.control is None), True)
     add("Gaps", "Controls linked to no threat", sum(1 for c in controls if c.id not in ix.threats_of_control), True)
-    add("Gaps", "Open or partly mitigated threats", sum(1 for t in threats if t.status in OPEN_STATUSES), True)
-    t_status: Counter[str] = Counter(t.status for t in threats)
-    for s in ("mitigated", "partially_mitigated", "accepted", "transferred", "open", "not_applicable"):
+    add("Gaps", "Open or partly mitigated threats", sum(1 for t in threats if t.stated_status() in OPEN_STATUSES), True)
+    add("Gaps", "Threats whose status the source does not state", sum(1 for t in threats if t.stated_status() == STATUS_NOT_STATED), True)
+    t_status: Counter[str] = Counter(t.stated_status() for t in threats)
+    for s in THREAT_STATUS_ORDER:
         add("Threats by status", _words(s), t_status[s])
-    c_status: Counter[str] = Counter(c.status for c in controls)
-    for s in ("implemented", "planned", "not_implemented"):
+    c_status: Counter[str] = Counter(control_status_key(c) for c in controls)
+    for s in ("implemented", "planned", "not_implemented", STATUS_NOT_STATED):
         add("Controls by status", _words(s), c_status[s])
     add("Verification", "Controls with verification evidence", sum(1 for c in controls if c.verification))
     add("Verification", "Evidence references", sum(len(c.verification) for c in controls))
     c_cat: Counter[str] = Counter(c.category for c in controls)
     for cat in CONTROL_CATEGORIES:
         add("Controls by FDA category", category_label(cat), c_cat[cat])
-    c_resp: Counter[str] = Counter(c.responsibility for c in controls)
+    c_resp: Counter[str] = Counter(c.responsibility if c.responsibility_stated else STATUS_NOT_STATED for c in controls)
     for resp in ("manufacturer", "customer", "shared", "third_party"):
         add("Controls by responsibility", _words(resp), c_resp[resp])
+    add("Controls by responsibility", "Not stated in the source", c_resp[STATUS_NOT_STATED])
     s_count: Counter[str] = Counter(s for t in threats for s in t.stride)
     for s in STRIDE_ORDER:
         add("Threats by STRIDE category", _words(s), s_count[s])

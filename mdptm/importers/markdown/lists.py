@@ -239,7 +239,7 @@ class ListReading(_ReaderState):
                 current[0].add("description", it.all_text(), it.all_links())
             else:
                 current[0].labels.setdefault(lab, it.lead.bold_lead or lab)
-                for part_label, part in self.split_labels(lab, body):
+                for part_label, part in self.split_labels(lab, body, current[0].labels):
                     current[0].add(part_label, part, it.lead.links if part_label == lab else None)
             for sub in own:  # "- **Threat:** ..." with nested "  - **Mitigation:** ..." bullets
                 sub_label, sub_rest = self.item_label(sub)

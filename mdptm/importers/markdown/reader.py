@@ -18,7 +18,7 @@ from mdptm.importers.markdown.document import (
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
 from mdptm.importers.markdown.lists import ListReading
 from mdptm.importers.markdown.tables import TableReading
-from mdptm.importers.markdown.words import _PREFIX_ID, VIEW_IDS
+from mdptm.importers.markdown.words import VIEW_IDS, written_id
 from mdptm.importers.merge import norm_name
 from mdptm.importers.tabular.lists import THREAT_REFS
 from mdptm.importers.tabular.records import first_sentence, recommended_control
@@ -353,6 +353,19 @@ class BlockReader(ListReading, TableReading):
                 for child in sec.children:
                     self.section(child, here)
                 return
+            if (
+                not self.is_threat_block(fields)
+                and "mitigation" in fields.values
+                and fields.lead
+                and asset is None
+                and not stride_only
+                and self.under_threats(ctx)
+            ):
+                # "### Spoofed Devices" under "## Threats Considered": prose, then "**Mitigation:** …": that threat,
+                # described by the prose (as Word reads the same lines)
+                fields.values["description"] = [*fields.lead, *fields.values.get("description", [])]
+                fields.labels.setdefault("description", "text under the heading")
+                fields.lead = []
             if self.is_threat_block(fields) and asset is None and self.only_described(fields, title):
                 # "### Web server" over "**Description:** Serves the dashboard.": a description and no field a
                 # threat has (mitigation, risk, impact …) under a heading that names no threat: no threat
@@ -372,10 +385,9 @@ class BlockReader(ListReading, TableReading):
                     for blk in fields.tables + fields.others:
                         self.block(blk, here, owner=None)
                 else:
-                    written = _PREFIX_ID.match(raw)
-                    if written is not None and written.group("rest"):
-                        tid = raw[written.start("pre") : written.end("num")].strip()
-                        self.threat_block(sec, here, tid, one_line(written.group("rest")), where, fields=fields)
+                    written = written_id(raw)
+                    if written is not None:
+                        self.threat_block(sec, here, written[0], one_line(written[1]), where, fields=fields)
                     else:
                         self.threat_block(sec, here, None, title, where, fields=fields)
                 for child in sec.children:
@@ -601,6 +613,13 @@ class BlockReader(ListReading, TableReading):
                     return item_kind
         return None
 
+    @staticmethod
+    def under_threats(ctx: _Ctx) -> bool:
+        """Whether the heading just above names threats ("Threats Considered", "Attacks"; not "Threat Model",
+        whose sections are of every kind)."""
+        words = set(norm_text(ctx.headings[-1]).split()) if ctx.headings else set()
+        return bool(words & {"threat", "threats", "attacks", "risks"}) and not words & {"model", "modeling", "modelling"}
+
     def has_threat_children(self, sec: Section) -> bool:
         for child in sec.children:
             title = self.strip_number(child.title)
@@ -633,18 +652,44 @@ class BlockReader(ListReading, TableReading):
         """Split a section's blocks into labelled fields: ``**Concern**`` paragraphs, ``Impact: ...`` bullets."""
         out = _Fields()
         current: str | None = None
+        opened: str | None = None  # a field whose label stands alone ("**Risk Controls**:"), its list to follow
         for blk in blocks:
+            if isinstance(blk, MdList) and opened is not None and not opened.startswith("extra:"):
+                kinds = [self.item_label(it)[0] for it in blk.items]
+                if all(k is None or k.startswith("extra:") for k in kinds):
+                    # "- **Design Control**: Automatic reconnection …" under "**Risk Controls**:": the items are
+                    # that field's text, each with its own label, never fields of their own
+                    for it in blk.items:
+                        out.add(opened, "- " + it.all_text(), it.all_links())
+                    opened = None
+                    continue
+            opened = None
             if isinstance(blk, Para):
                 inl = blk.inline
                 got = self.para_label(inl)
                 label, rest = got if got is not None else (None, "")
+                if label is not None and not rest.strip():
+                    opened = label
                 if label is not None:
                     out.labels.setdefault(label, one_line(inl.bold_lead or inl.text.partition(":")[0]))
                     out.written.setdefault(label, out.labels[label])
-                    for part_label, part in self.split_labels(label, rest):
+                    for part_label, part in self.split_labels(label, rest, out.labels):
                         part_label = self.rating_of_measures(part_label, part, inl.bold_lead or label)
                         current = part_label
                         out.add(part_label, part, inl.links if part_label == label else None)
+                elif (split := self.later_label(inl.text)) is not None:
+                    # "Attackers may submit fake telemetry." then "**Mitigation:** Per-device HMAC" on the next line
+                    # of the same paragraph: the prose, then that field
+                    before, label, rest = split
+                    if current is not None:
+                        out.add(current, before)
+                    else:
+                        out.lead.append(before)
+                    out.labels.setdefault(label, label)
+                    out.written.setdefault(label, out.labels[label])
+                    for part_label, part in self.split_labels(label, rest):
+                        current = part_label
+                        out.add(part_label, part)
                 elif current is not None:
                     out.add(current, inl.text, inl.links)
                 else:
@@ -657,7 +702,7 @@ class BlockReader(ListReading, TableReading):
                             out.labels.setdefault(lab, lab)
                             out.written.setdefault(lab, one_line(it.lead.bold_lead or it.lead.text.partition(":")[0]))
                             nested = "\n".join(sub.all_text() for ch in it.children for sub in ch.items)
-                            for part_label, part in self.split_labels(lab, "\n".join(x for x in (rest, nested) if x)):
+                            for part_label, part in self.split_labels(lab, "\n".join(x for x in (rest, nested) if x), out.labels):
                                 part_label = self.rating_of_measures(part_label, part, it.lead.bold_lead or lab)
                                 current = part_label
                                 out.add(part_label, part, it.all_links() if part_label == lab else None)
@@ -673,6 +718,17 @@ class BlockReader(ListReading, TableReading):
             else:
                 out.others.append(blk)
         return out
+
+    def later_label(self, text: str) -> tuple[str, str, str] | None:
+        """(text before, field, the rest) for a paragraph of prose whose later line opens a field ("… telemetry.\n
+        Mitigation: Per-device HMAC"); None when no line after the first opens one."""
+        lines = text.split("\n")
+        for n, line in enumerate(lines[1:], start=1):
+            head, sep, tail = line.partition(":")
+            label = self.label_of(head.strip("* ")) if sep and 0 < len(head.split()) <= 4 else None
+            if label is not None:
+                return "\n".join(lines[:n]).strip(), label, "\n".join([tail.strip("* ").strip(), *lines[n + 1 :]]).strip()
+        return None
 
     @staticmethod
     def rating_of_measures(fname: str, text: str, written: str) -> str:

@@ -144,15 +144,19 @@ class _ReaderState:
             return "extra:" + lead.rstrip(": "), _LABEL_END.sub("", inl.after_bold).strip()
         return None
 
-    def split_labels(self, label: str, text: str) -> list[tuple[str, str]]:
+    def split_labels(self, label: str, text: str, written: dict[str, str] | None = None) -> list[tuple[str, str]]:
         """A field's text with further "Label: ..." lines ("**Threat:** x" then "**Mitigation:** y" in one
-        paragraph) split into their own fields."""
+        paragraph) split into their own fields. Each further label as written goes to *written* (the first
+        of a field), as that of a field of its own does: "**Potential mitigations:**" says its controls'
+        status wherever the line stands."""
         out = [(label, [])]  # type: list[tuple[str, list[str]]]
         for line in text.split("\n"):
             head, sep, tail = line.partition(":")
             other = self.label_of(head.strip("* ")) if sep and len(head.split()) <= 4 else None
             if other is not None:
                 out.append((other, [tail.strip("* ").strip()]))
+                if written is not None:
+                    written.setdefault(other, one_line(head.strip("* ")))
             elif sep and out[-1][0] in _ONE_VALUE and out[-1][1] and 0 < len(head.split()) <= 3 and tail.strip():
                 # "**STRIDE:** Information Disclosure" over "**Files:** src/cli.py": a field of one value ends at its
                 # line; the next "Label: …" line is a field of its own (kept in extra), never more of that value

@@ -25,6 +25,21 @@ _BRACKETED_ID = re.compile(r"^\s*[\[(]\s*([A-Za-z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?
 _PREFIX_ID = re.compile(
     r"^\s*(?P<pre>[A-Za-z]{1,6})[-_.]?(?P<num>\d+(?:\.\d+)*[a-z]?(?:-[A-Z]{0,3}\d+[a-z]?)*)\s*(?:[:：.\-–—)]\s*|\s+|$)(?P<rest>.*)$"
 )
+# "RISK-IOT-001: Bluetooth communication failure": an id of several lettered parts before its number, then a title.
+_DASHED_ID = re.compile(r"^\s*(?P<id>[A-Za-z]{2,6}(?:-[A-Za-z]{2,6})+-\d+[a-z]?)\s*[:：.\-–—)]\s*(?P<rest>\S.*)$")
+
+
+def written_id(title: str) -> tuple[str, str] | None:
+    """(id, title) of a threat's heading that opens with an id of any prefix ("T-03-09-S03 — Path traversal",
+    "RISK-IOT-001: Bluetooth communication failure"), read once the block under it is known to be a threat;
+    None when no id opens it or nothing follows the id."""
+    written = _PREFIX_ID.match(title)
+    if written is not None and written.group("rest"):
+        return title[written.start("pre") : written.end("num")].strip(), written.group("rest")
+    dashed = _DASHED_ID.match(title)
+    return (dashed.group("id"), dashed.group("rest")) if dashed is not None else None
+
+
 _PLACEHOLDER = re.compile(r"\[[^\]]*\]|<[^>]*>|\{\{[^{}]*\}\}|\.\.\.|…|TBD|TODO|x+|-+", re.I)
 # "[ ]", "[x]", "[X]", "[✓]" at the start of a list item: a task box (GitHub renders it as a checkbox).
 _CHECK_BOX = re.compile(r"^\s*\[([ xX✓✔]?)\]\s")

@@ -579,6 +579,12 @@ class TableFinder:
             if title_col is not None and self.vocab.first_column_not_items.get(norm_text(title_col.header)):
                 first, said = norm_text(title_col.header), one_line(title_col.header)
                 entity = self.vocab.first_column_not_items[first]
+        if entity is None and len(heads) > 1 and re.fullmatch(r"id|no|nr|number|ref|#", first):
+            # "ID | Constraint | Target | Work Item": beside the id, the column that names what a row is (constraints
+            # are met by a design, whatever the kind its other headers suggest)
+            second = norm_text(heads[1])
+            if self.vocab.first_column_not_items.get(second) == "constraints":
+                entity, first, said = "constraints", second, one_line(heads[1])
         spec = self.vocab.kinds[block.kind]
         strong = any(
             c.field in ("id", "title", "name", "text")

@@ -407,6 +407,10 @@ class _Block:
     bare_open: bool = False  # the open field was opened by its label alone: the lines below are its text
 
 
+# A heading with one of these words names threats: the sections under it may each be one ("Threats Considered").
+_THREATS_WORDS = frozenset({"threat", "threats", "attacks", "risks"})
+
+
 def heading_threat_id(text: str, kind: str = "threat") -> tuple[str, str] | None:
     """(id, title) of a Word heading that carries a threat's id: "Threat 1: title" ("T-1"), "Threat ID 3 -
     title", "[T-01] title", "T-01: title" (read as the Markdown importer reads its headings:
@@ -492,6 +496,11 @@ class FieldBlocks:
         self.parents: list[_Block] = []  # blocks of headings with no id whose sub-headings decide them
         self._list_headings = [re.compile(p, re.I) for p in vocab.sections.get("threat_lists", {}).get("headings", [])]
         self.heading_ids: dict[str, tuple[str, str]] = {}  # an id from a heading -> (the id it became, its title)
+        self.outline: list[tuple[int, str]] = []  # the headings above the current line: (level, text)
+        # Under a heading that names threats ("Threats Considered"), a heading with no id over prose: (title,
+        # locator, level, the prose). A threat if a "Mitigation: …" line follows the prose, as in Markdown; the
+        # prose is read as any paragraph meanwhile.
+        self.lead: tuple[str, str, int, list[str]] | None = None
 
     def _field(self, key: str, kind: str = "threat") -> str | None:
         if len(key) > 40 or not key.strip():
@@ -513,8 +522,29 @@ class FieldBlocks:
                 # have follows ("Mitigations: …", "Risk Assessment: …"), as in Markdown; else read as before
                 self.block.tentative = False
                 self.block.described = True
+            elif m is None and self._under_threats(self.block.level) and self._mitigated_prose(text):
+                # "Attackers may submit fake telemetry." and "Mitigation: Per-device HMAC" as lines of one paragraph
+                self.block.tentative = False
+                self._drop_parents(self.block.level)
             else:
+                if m is None and self._under_threats(self.block.level):
+                    self.lead = (self.block.title, self.block.locator, self.block.level, [])
                 self.block = None  # a heading over prose: read as any paragraph is
+        if self.block is None and self.lead is not None:
+            if m is None:
+                self.lead[3].append(t)
+            elif fname == "controls" and self.lead[3]:
+                # "### Spoofed Devices" / "Attackers may submit fake telemetry." / "Mitigation: Per-device HMAC"
+                title, where, level, prose = self.lead
+                self.lead = None
+                self.block = _Block(title, where, view, headed=True, level=level)
+                self._add(self.block, "description", "text under the heading", "\n".join(prose))
+                self._add(self.block, "controls", m.group(1), m.group(2).strip())
+                self.block.open_field = "controls"
+                self.block.lines.append((text, locator))
+                return True
+            else:
+                self.lead = None
         if self.block is not None and self.block.headed:
             block = self.block
             block.lines.append((text, locator))
@@ -567,6 +597,22 @@ class FieldBlocks:
         block.values[fname] = value
         block.headers[fname] = header
 
+    def _mitigated_prose(self, text: str) -> bool:
+        """Lines of prose, then a line that opens the mitigation ("Mitigation: …")."""
+        lines = [ln for ln in text.split("\n") if ln.strip()]
+        for n, ln in enumerate(lines):
+            lm = _FIELD.match(_NUMBERED.sub("", one_line(ln)))
+            if lm is not None:
+                return n > 0 and self._field(lm.group(1)) == "controls"
+        return False
+
+    def _under_threats(self, level: int) -> bool:
+        """Whether the heading just above *level* names threats ("Threats Considered", "Attacks"; not "Threat
+        Model", whose sections are of every kind)."""
+        above = [t for lv, t in self.outline if lv < level]
+        words = set(norm_text(above[-1]).split()) if above else set()
+        return bool(words & _THREATS_WORDS) and not words & {"model", "modeling", "modelling"}
+
     def _opens_threat(self, line: str, heading: str) -> bool:
         """A first line under a heading with no id that makes the section a threat: a threat's label alone
         ("Concern", "Scenario") or opening a field ("Threat: …", "Attack scenario: …"); "Description: …" too
@@ -609,6 +655,9 @@ class FieldBlocks:
             self.block = None
         self.close()
         self._flush_parents(level)
+        self.lead = None
+        if level is not None:
+            self.outline = [(lv, t) for lv, t in self.outline if lv < level] + [(level, text)]
         for kind in ("threat", "control"):
             got = heading_threat_id(text, kind)
             if got is None:
@@ -768,6 +817,13 @@ class FieldBlocks:
                     values.setdefault("title", first_sentence(values["description"]).rstrip("."))
                     values.setdefault("assets", block.asset)
                     block.headers.setdefault("assets", "heading")
+                if block.title and block.kind == "threat" and "id" not in values and block.tentative is False:
+                    from mdptm.importers.markdown.words import written_id
+
+                    written = written_id(block.title)  # "RISK-IOT-001: Bluetooth …" over its fields: id and title
+                    if written is not None:
+                        values["id"], block.title = written[0], one_line(written[1])
+                        block.headers["id"] = "heading"
                 if block.title:
                     values.setdefault("title", block.title)
                 targets = next((t for k, t in block.extra.items() if norm_text(k) in ("targets", "target")), "")

@@ -418,7 +418,9 @@ class RowFields:
                     if risk.score is None:
                         risk.score = combined.score
                     risk.likelihood_basis = combined.likelihood_basis or risk.likelihood_basis
-                    if risk.scale is None or risk.scale.startswith("1-"):
+                    if risk.scale is None or (risk.scale.startswith("1-") and not _beyond(rec.scales.get(base), combined.scale)):
+                        # the score's scale is the two factors' ("5x5"), unless its header states a larger one: an
+                        # RPN (severity x occurrence x detection, out of 1000) keeps the scale it is on
                         risk.scale = combined.scale or risk.scale
         if stated is not None and not is_empty(self.vocab, stated):
             got_l = parse_risk(self.vocab, stated, None, shared=True)  # only its level is read
@@ -507,3 +509,11 @@ def _worded(cell: str | None) -> bool:
     """A rating written as a word ("High", "Medium (3)"), not as a number."""
     text = (cell or "").strip()
     return bool(text) and not text[:1].isdigit()
+
+
+def _beyond(hint: int | None, product: str | None) -> bool:
+    """The scale a score's header states (1000 for an RPN) is larger than the product of the factors ("10x10")."""
+    if hint is None or not product or "x" not in product:
+        return False
+    a, _, b = product.partition("x")
+    return a.isdigit() and b.isdigit() and hint > int(a) * int(b)

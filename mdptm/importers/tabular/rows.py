@@ -175,6 +175,7 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
                 "and a count, after a blank row (a legend, a list of values or a table of counts), read as no rows of it",
             )
         )
+    other_below = _other_table_below(g, block) if not below else None
     for r in block.rows:
         loc = g.locator(r, block.c0)
         if g.row_blank(r, block.c0, block.c1):
@@ -204,6 +205,20 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
         texts = cells if dense else [g.data_text(r, c.index) for c in block.columns]
         if all(norm_text(t) == k for t, k in zip(texts, header_key, strict=True)):  # stops at the first cell that differs
             yield RowNote(g.file, loc, "repeated header row")
+            continue
+        if r == other_below:
+            # "Was darf NICHT eingeschränkt werden?" over "Funktion | Begründung" under a threat list: the caption of
+            # another table whose rows leave empty a column every row above fills, not a row or group of this one
+            below_caption = one_line(g.raw(r, block.c0))
+            shown = " | ".join(one_line(c.header) for c in block.columns if c.header)[:80]
+            block.warnings.append(
+                (
+                    loc,
+                    f"unsure of the rows under {below_caption!r} below the table ({shown}): they leave empty a column "
+                    "every row above fills (another table under its caption), read as no rows of it",
+                )
+            )
+            yield RowNote(g.file, loc, f"caption of another table below the table ({below_caption!r}), not a row of it")
             continue
         filled = _filled(cells, block.c0)
         other = _other_row(filled, id_col, vocab)
@@ -290,6 +305,41 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
         )
         prev = (rec, r)
         yield rec
+
+
+def _other_table_below(g: Grid, block: Block) -> int | None:
+    """The row of a caption standing alone in the table's first column after a blank row, when every non-blank
+    row under it leaves empty a column that each of the (two or more) rows above the blank fills: the caption of
+    another table pasted below ("Was darf NICHT eingeschränkt werden?" over "Funktion | Begründung" under a
+    three-column threat list), not a group heading of this one. None when there is no such caption."""
+    if block.kind not in ("threat", "control") or block.c1 <= block.c0:
+        return None
+    c0, c1, rows = block.c0, block.c1, block.rows
+    rest_cols = range(c0 + 1, c1 + 1)
+    at = None
+    prev_blank = False
+    for i, r in enumerate(rows):  # the first lone cell after a blank row: one look at the first cell of most rows
+        if g.data_text(r, c0).strip():
+            if prev_blank and not any(g.data_text(r, c).strip() for c in rest_cols):
+                at = i
+                break
+            prev_blank = False
+        else:
+            prev_blank = g.row_blank(r, c0, c1)
+    if at is None or len(one_line(g.data_text(rows[at], c0)).split()) > 12:
+        return None
+
+    def filled(r: int) -> set[int]:
+        return {c for c in range(c0, c1 + 1) if g.data_text(r, c).strip()}
+
+    above = [filled(r) for r in rows[:at] if not g.row_blank(r, c0, c1)]
+    if len(above) < 2:
+        return None
+    full = set.intersection(*above)
+    under = [filled(r) for r in rows[at + 1 :] if not g.row_blank(r, c0, c1)]
+    if len(under) >= 2 and full and all(full - cols for cols in under):
+        return rows[at]
+    return None
 
 
 def _lists_below(g: Grid, block: Block, vocab: Vocabulary) -> list[int]:

@@ -202,6 +202,9 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SCALE_TAIL = re.compile(r"^(?P<head>.*[a-z].*?)[\s_]+(?P<lo>[01])[\s_]*(?:-|–|_|to|\s)[\s_]*(?P<hi>\d{1,3})$", re.I)
 
 
+_SHARED_NOUN = re.compile(r"^\s*(?P<a>[A-Za-z]+)\s*/\s*(?P<b>[A-Za-z]+)\s+(?P<rest>[A-Za-z][A-Za-z ]*)$")
+
+
 @lru_cache(maxsize=131072)
 def header_forms(text: str) -> tuple[str, ...]:
     """Normalised forms of a column header: with parenthesised text as words, and without it (and without a
@@ -209,6 +212,12 @@ def header_forms(text: str) -> tuple[str, ...]:
     if _CAMEL.search(text) and " " not in text.strip():
         # "FailureModes", "RequirementIDs", "threatId": a tool's export names its columns in camel case
         return header_forms(_CAMEL.sub(" ", text.strip()))
+    shared = _SHARED_NOUN.match(text)
+    if shared is not None:
+        # "Current/required mitigation": two words sharing the noun after them, each read with it as well
+        rest = shared.group("rest")
+        alternatives = (*header_forms(f"{shared.group('a')} {rest}"), *header_forms(f"{shared.group('b')} {rest}"))
+        return tuple(dict.fromkeys((*header_forms(text.replace("/", " ")), *alternatives)))
     tail = _SCALE_TAIL.match(text.strip())
     if tail and int(tail.group("hi")) > int(tail.group("lo")) and not any(ch in text for ch in _FORM_MARKS):
         forms = [norm_text(tail.group("head")), norm_text(text)]
@@ -228,9 +237,14 @@ def scale_hint(header: str) -> int | None:
     """The top of a scale stated in a header: "Exploitability (1–3)", "Risk score /25"."""
     m = _SCALE_HINT.search(header)
     if not m:
-        return None
+        # An FMEA's risk priority number is severity x occurrence x detection, each 1-10: a score out of 1000,
+        # never a product of the two factors beside it ("RPN" 84 is no "critical" 84 of 100)
+        return 1000 if norm_text(header) in _RPN_HEADERS else None
     top = m.group(2) or m.group(3)
     return int(top) if top and int(top) > 1 else None
+
+
+_RPN_HEADERS = frozenset({"rpn", "risk priority number", "rpz", "risikoprioritatszahl"})
 
 
 class _Terms(BaseModel):

@@ -1,0 +1,209 @@
+"""The submission set says what the source states, and no more: a threat or control whose status the source
+does not state is not shown as "Open" or "Implemented" (mdptm's reading) in the risk assessment, the
+traceability workbook or the CRA document, and is counted apart as a gap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from mdptm.documents.submission import cra_doc, risk_doc, trace_rows, write_traceability
+from mdptm.model import Control, Document, Model, Product, Threat
+from mdptm.plugins import ExportContext
+from mdptm.render.docir import Doc, Heading, Paragraph, Table
+
+
+def _model() -> Model:
+    return Model(
+        product=Product(name="Pump", manufacturer="Maker"),
+        document=Document(version="1.0"),
+        threats=[
+            Threat(id="T-1", title="Forged drug library", controls=["C-1"], status_stated=False),
+            Threat(id="T-2", title="Replayed bolus command", controls=["C-2"], status="open"),
+        ],
+        controls=[
+            Control(id="C-1", title="Signed drug library", status_stated=False, responsibility_stated=False),
+            Control(id="C-2", title="Message counters", status="implemented", verification=["TR-7"]),
+        ],
+    )
+
+
+def _texts(doc: Doc) -> str:
+    out: list[str] = []
+    for b in doc.blocks:
+        if isinstance(b, Heading | Paragraph):
+            out.append(b.text if not isinstance(b, Paragraph) or not b.bold_prefix else f"{b.bold_prefix} {b.text}")
+        elif isinstance(b, Table):
+            out.extend(" | ".join(r) for r in b.rows)
+    return "\n".join(out)
+
+
+def _detail(doc: Doc, threat_id: str) -> dict[str, str]:
+    start = next(i for i, b in enumerate(doc.blocks) if isinstance(b, Heading) and b.text.startswith(threat_id + " "))
+    table = next(b for b in doc.blocks[start:] if isinstance(b, Table))
+    return {r[0]: r[1] for r in table.rows}
+
+
+def test_risk_assessment_does_not_state_an_unstated_status() -> None:
+    doc = risk_doc(_model(), ExportContext())
+    t1, t2 = _detail(doc, "T-1"), _detail(doc, "T-2")
+    assert t1["Status"] == "Status not stated"
+    assert t1["Controls"] == "C-1 Signed drug library (status not stated in the source)"
+    assert t2["Status"] == "Open"
+    assert t2["Controls"] == "C-2 Message counters (implemented)"
+    text = _texts(doc)
+    assert "2 threats: 1 open, 1 status not stated." in text
+    assert "Open: 1 threats are open or only partly mitigated." in text
+    assert "Status not stated: 1 threats have no status in the source" in text
+    register = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Threat register")
+    assert [r[-1] for r in register.rows] == ["Status not stated", "Open"]
+    controls = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Security controls")
+    assert controls.rows[0][3:5] == ["Manufacturer (not stated in the source)", "Not stated in the source"]
+
+
+def test_traceability_counts_unstated_statuses_apart(tmp_path: Path) -> None:
+    model = _model()
+    gaps = {r.control_id: r.gaps for r in trace_rows(model)}
+    assert gaps["C-1"] == ["Status not stated in the source; no verification evidence"]
+    assert gaps["C-2"] == []
+    path = tmp_path / "traceability.xlsx"
+    write_traceability(model, path, ExportContext())
+    wb = load_workbook(path)
+    summary = {(r[0], r[1]): r[2] for r in wb["Summary"].iter_rows(min_row=5, values_only=True)}
+    assert summary[("Controls by status", "Implemented")] == 1
+    assert summary[("Controls by status", "Status not stated")] == 1
+    assert summary[("Gaps", "Implemented controls with no verification evidence")] == 0
+    assert summary[("Gaps", "Controls whose status the source does not state")] == 1
+    assert summary[("Threats by status", "Open")] == 1
+    assert summary[("Threats by status", "Status not stated")] == 1
+    assert summary[("Gaps", "Threats whose status the source does not state")] == 1
+    assert summary[("Controls by responsibility", "Manufacturer")] == 1
+    assert summary[("Controls by responsibility", "Not stated in the source")] == 1
+    ws = wb["Traceability"]
+    header = [c.value for c in ws[4]]
+    rows = {r[0]: dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=5, values_only=True)}
+    assert rows["T-1"]["Threat status"] == "Status not stated"
+    assert rows["T-1"]["Control status"] == "Not stated in the source"
+    assert rows["T-2"]["Control status"] == "Implemented"
+    ctl = wb["Controls"]
+    head = [c.value for c in ctl[4]]
+    status = {r[0]: r[head.index("Status")] for r in ctl.iter_rows(min_row=5, values_only=True)}
+    assert status == {"C-1": "Not stated in the source", "C-2": "Implemented"}
+
+
+@pytest.mark.parametrize("stated", [True, False])
+def test_cra_document_counts_unstated_threats_apart(stated: bool) -> None:
+    model = _model()
+    model.threats[0].status_stated = stated
+    text = _texts(cra_doc(model, ExportContext()))
+    if stated:
+        assert "2 threats are open or only partly mitigated." in text
+    else:
+        assert "1 threats are open or only partly mitigated and the source states no status for 1." in text
+
+
+def _rated(likelihood_basis: str | None = None, residual: bool = False) -> Model:
+    from mdptm.model import Risk
+
+    risk = Risk(likelihood="4", severity="5", score=20, level="high", likelihood_basis=likelihood_basis)  # type: ignore[arg-type]
+    model = _model()
+    model.threats[0].risk = risk
+    model.threats[0].stride = ["tampering"]
+    if residual:
+        model.threats[0].residual_risk = Risk(likelihood="2", severity="5", score=10, level="medium", likelihood_basis=likelihood_basis)  # type: ignore[arg-type]
+    return model
+
+
+def test_scope_counts_what_is_classified_and_rated_instead_of_claiming_it() -> None:
+    text = _texts(risk_doc(_rated(), ExportContext()))
+    assert "each is rated before controls and again after them" not in text
+    assert (
+        "Of the 2 threats, 1 are classified with STRIDE and none name the elements or flows they target; "
+        "1 are rated before controls and none after them (residual risk)." in text
+    )
+
+
+@pytest.mark.parametrize(
+    ("residual", "expected"),
+    [
+        (False, "High residual risk: No threat has a residual risk level, so none is shown to stay below high (2 not rated)."),
+        (
+            True,
+            "High residual risk: None of the 1 threats with a residual risk level keeps a high or critical one; "
+            "1 threats have no residual risk rating, so they are not shown to stay below high.",
+        ),
+    ],
+)
+def test_unrated_residual_risk_is_not_read_as_below_high(residual: bool, expected: str) -> None:
+    text = _texts(risk_doc(_rated(residual=residual), ExportContext()))
+    assert expected in text
+    assert "No threat keeps a high or critical residual risk." not in text
+
+
+@pytest.mark.parametrize(("basis", "column"), [(None, "Likelihood before"), ("exploitability", "Exploitability before")])
+def test_likelihood_column_is_called_exploitability_only_when_the_model_says_so(basis: str | None, column: str) -> None:
+    doc = risk_doc(_rated(basis), ExportContext())
+    table = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Exploitability and severity, before and after controls")
+    assert table.header[2] == column
+    text = _texts(doc)
+    if basis is None:
+        assert "The likelihood axis rates exploitability for 0 of the 1 rated threats" in text
+        assert "Each threat's exploitability and severity" not in text
+
+
+def test_what_else_the_source_says_of_a_threat_or_control_is_in_the_set(tmp_path: Path) -> None:
+    model = _model()
+    model.threats[0].extra = {
+        "Implementation": "Read-only OS partition,\nsigned OS image",
+        "Target Completion Date": "2026-09-30",
+        "properties": {"SDL Phase": "Design"},  # structured import detail stays in the model
+        "new": False,
+    }
+    model.threats[1].extra = {"Mitigation": "N/A"}
+    model.controls[0].extra = {"Mitigated Threats": "T-1, T-9"}
+    doc = risk_doc(model, ExportContext())
+    t1 = _detail(doc, "T-1")
+    assert t1["In the source: Implementation"] == "Read-only OS partition, signed OS image"
+    assert t1["In the source: Target Completion Date"] == "2026-09-30"
+    assert not any("properties" in k or "new" in k for k in t1)
+    assert _detail(doc, "T-2")["In the source: Mitigation"] == "N/A"
+    path = tmp_path / "traceability.xlsx"
+    write_traceability(model, path, ExportContext())
+    ws = load_workbook(path)["Controls"]
+    head = [c.value for c in ws[4]]
+    also = {r[0]: r[head.index("Also in the source")] for r in ws.iter_rows(min_row=5, values_only=True)}
+    assert also["C-1"] == "Mitigated Threats: T-1, T-9"
+
+
+@pytest.mark.parametrize(
+    ("links", "verification", "status"),
+    [(True, True, "in this set"), (True, False, "partly in this set"), (False, False, "maker to add")],
+)
+def test_traceability_is_in_the_set_only_when_it_reaches_verification(links: bool, verification: bool, status: str) -> None:
+    from mdptm.model.premarket import appendix4_index
+
+    model = _model()
+    for t in model.threats:
+        t.controls = t.controls if links else []
+    for c in model.controls:
+        c.verification = c.verification if verification else []
+    rows = {r.row.id: r for r in appendix4_index(model, {"traceability.xlsx"})}
+    assert rows["traceability"].status == status
+    if status != "in this set":
+        assert "any:controls.verification" in rows["traceability"].facts_missing
+
+
+def test_no_open_threat_is_not_said_when_the_source_states_no_status() -> None:
+    model = _model()
+    model.threats[1].status_stated = False
+    text = _texts(risk_doc(model, ExportContext()))
+    assert "No threat is open or only partly mitigated." not in text
+    assert "Open: No threat is stated to be open or only partly mitigated; the source states no status for 2 (below)." in text
+
+
+def test_a_model_rating_nothing_says_so_instead_of_a_table_of_dashes() -> None:
+    doc = risk_doc(_model(), ExportContext())
+    assert not any(isinstance(b, Table) and b.caption == "Exploitability and severity, before and after controls" for b in doc.blocks)
+    assert "The threat model rates none of its 2 threats before or after its controls and gives no CVSS vector" in _texts(doc)
