@@ -232,9 +232,14 @@ _EXCLUDED_BEFORE = re.compile(  # the negation governs the number: only port wor
 )
 _EXCLUDED_AFTER = re.compile(
     r"^\s*(?:(?:/\s*)?(?:tcp|udp)\s*)?(?:\((?:[^(),;]*,\s*)?|:\s*|is\s+|are\s+)?(?:closed|blocked|disabled|not used|unused|"
-    r"not (?:open|opened|required|needed|used))\b",
+    r"not (?:open|opened|required|needed|used))\b"
+    # shut only sometimes ("disabled by default", "closed when idle", "disabled unless in service mode"): a port in use
+    r"(?!\s+(?:by default|unless|until|when|while|except|outside|if|during|in normal|between))",
     re.IGNORECASE,
 )
+# a source port is no port a rule opens towards the other end: "1024-65535 (client source ports)", "source port 5000",
+# "ephemeral 49152-65535"
+_SOURCE_PORT = re.compile(r"\b(?:source|src|ephemeral|client[- ]side|client ports?)\b", re.IGNORECASE)
 # words in a port text that make the number a guess: "443?", "443 (to be confirmed)", "e.g. 443", "probably 8443"
 _TENTATIVE = re.compile(
     r"\?|\b(?:tbc|tbd|to be (?:confirmed|defined|decided|determined|agreed)|not confirmed|unconfirmed|tentative|"
@@ -290,6 +295,10 @@ def _read_ports(port: str | None, *texts: str | None, implied: str | None) -> tu
                 nums = [first, second]
             else:
                 nums = [re.sub(_RANGE_WORDS + r"|\.\.", "-", num, flags=re.IGNORECASE)]
+            # its own words: back to the number before it or the clause's start, on to the next number or clause
+            clause = re.split(r"[,;]|\d", before)[-1] + re.split(r"[,;]|\d", (text or "")[m.end("num") :])[0]
+            if _SOURCE_PORT.search(clause):  # the connecting end's own port, not the one a rule opens
+                continue
             for n in nums:
                 n = re.sub(r"\s+", "", n).replace("–", "-")
                 if not all(0 < int(x) < 65536 for x in n.split("-")):

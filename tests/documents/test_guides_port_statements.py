@@ -31,6 +31,11 @@ from tests.documents.test_guides_readers import base, firewall_rows, text_of
         ("not 8080", "HTTPS", []),
         ("443; 22 (SSH, disabled)", "HTTPS", ["TCP 443"]),
         ("443/tcp; port 80 is closed", None, ["TCP 443"]),
+        ("3389 (vendor remote access, disabled by default)", "RDP", ["TCP 3389"]),  # off until enabled: in use, optional
+        ("22 disabled unless in service mode", "SSH", ["TCP 22"]),
+        ("443 (server), 1024-65535 (client source ports)", "HTTPS", ["TCP 443"]),  # a source port is no rule's port
+        ("source port 5000, destination port 443", "HTTPS", ["TCP 443"]),
+        ("ephemeral 49152-65535 to 443", "HTTPS", ["TCP 443"]),
         ("TCP 443.", None, ["TCP 443"]),  # a sentence's full stop is no decimal point
         (None, "HTTPS on port 8443.", ["TCP 8443"]),
         # unchanged readings
