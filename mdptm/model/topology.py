@@ -408,7 +408,12 @@ def _is_client(el: Element | None, terms: NetworkTerms) -> bool:
     (``client_terms``: "Vantage Clinician app (hospital tablet)", "Web browser")."""
     if el is None:
         return False
-    return el.kind == "mobile_app" or matcher(terms.client_terms)(_QUALIFIER.sub(" ", el.name))
+    if el.kind == "mobile_app":
+        return True
+    # the client word heads the name: "Clinician app (tablet)", "Browser Client"; "App server" and "App API" are servers
+    head = _WHERE_PHRASE.split(_QUALIFIER.sub(" ", el.name), maxsplit=1)[0].strip(" .,;:/-")
+    rx = _rx(tuple(terms.client_terms))
+    return rx is not None and any(m.end() == len(head) for m in rx.finditer(head)) or _heads(head, "client")
 
 
 # a negation that governs what follows it: "never initiated by", "is not cloud-initiated", "cannot be opened by"
@@ -432,6 +437,12 @@ def _affirmed(text: str, words: list[str]) -> bool:
     return rx is not None and any(
         not re.search(r"\b(?:no|not|never|without)\s+(?:\w+\s+)?$", text[: m.start()], re.IGNORECASE) for m in rx.finditer(text)
     )
+
+
+def _heads(name: str, word: str) -> bool:
+    """Whether *word* is the last word of *name* ("Browser Client", "DICOM client", "Client")."""
+    words = re.findall(r"[\w'-]+", name)
+    return bool(words) and words[-1].lower() == word
 
 
 def initiator(

@@ -84,3 +84,23 @@ def test_a_download_from_outside_is_not_data_leaving_the_hospital() -> None:
     assert "| Data flows | 1; 1 come in from outside the hospital;" in text
     assert "1 of 1 data flows come in from outside the hospital; none is drawn leaving it." in text
     assert "leave the hospital" not in text
+
+
+@pytest.mark.parametrize(
+    ("name", "client"),
+    [
+        ("Vantage Clinician app (hospital tablet)", True),
+        ("Browser Client", True),
+        ("DICOM client", True),
+        ("Web browser", True),
+        ("App server", False),  # "app" names what the server serves: it accepts connections
+        ("App API", False),
+    ],
+)
+def test_a_client_is_named_by_the_head_of_its_name(name: str, client: bool) -> None:
+    m = base(
+        elements=[Element(id="x", name="Gateway", kind="software"), Element(id="y", name=name, kind="software")],
+        flows=[Flow(id="F-1", name="Data", source="x", target="y", protocol="HTTPS", port="443/tcp")],
+    )
+    o = netplan.build(Facts.of(m)).opener["F-1"]
+    assert (o.element, o.basis) == (("y", "kind") if client else ("x", "assumed"))
