@@ -285,3 +285,36 @@ def test_attack_steps_under_a_bold_threat_line_are_no_threats_of_their_own(tmp_p
     for model, _report in _both(tmp_path, text):
         # "Attack: …" under a threat's bold line is a step of that threat (kept with it), never a threat itself
         assert [t.id for t in model.threats] == ["T1"]
+
+
+# -- the same analysis's vulnerabilities and mitigations: numbered bold titles over labelled items
+
+_NUMBERED_TITLES = (
+    "### 4. Deep Analysis of Attack Tree Path 3.1: Exploit vulnerabilities in the name server\n\n"
+    "**4.1. Potential Vulnerabilities and Attack Vectors**\n\n"
+    "*   **4.1.1. Buffer Overflows:**\n"
+    "    *   **Description:**  The name server copies service names into a fixed buffer.\n"
+    "    *   **Attack Vector:**  A malicious service sends an oversized name.\n"
+    "    *   **Example:**  A 1024-byte name into a 256-byte buffer.\n\n"
+    "*   **4.1.2. Code Injection (via Lua):**\n"
+    "    *   **Description:**  Untrusted input reaches the Lua interpreter.\n"
+    "    *   **Attack Vector:**  A service name holding Lua code.\n\n"
+    "**4.3. Mitigation Strategies (Detailed)**\n\n"
+    "The provided mitigations are a good starting point, but we can expand on them:\n\n"
+    "*   **4.3.1. Memory Safety Tools:**\n"
+    "    *   **Action:**  Run AddressSanitizer in every test.\n"
+    "    *   **Rationale:**  Memory errors are found before release.\n"
+    "*   **4.3.2. Least Privilege:**\n"
+    "    *   **Action:**  Run the name server as a dedicated user.\n"
+    "    *   **Rationale:**  A compromise gains little.\n"
+)
+
+
+def test_numbered_bold_titles_over_a_description_and_an_attack_vector_are_threats(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _NUMBERED_TITLES)
+    # before: one threat named after the section heading, every vulnerability and measure folded into it
+    assert [t.title for t in model.threats] == ["Buffer Overflows", "Code Injection (via Lua)"]
+    assert "oversized name" in model.threats[0].description
+    assert model.threats[0].extra["Example"] == "A 1024-byte name into a 256-byte buffer."
+    assert sorted(c.title for c in model.controls) == ["Least Privilege", "Memory Safety Tools"]
+    assert "AddressSanitizer" in (next(c for c in model.controls if c.title == "Memory Safety Tools").description or "")
