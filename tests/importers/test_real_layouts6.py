@@ -237,3 +237,84 @@ def test_a_threat_file_rated_in_its_front_matter(tmp_path: Path) -> None:
     assert threat.controls == [control.id] and control.status == "planned"  # "attendus": expected, not in place
     assert "CSP stricte" in (control.description or "")
     assert threat.status == "open"  # "status: Draft" is the file's review state, not the threat's
+
+
+# -- a build system's security analysis: component bullets over nested "**Threat:**" bullets, each over
+# "**Attack Vector:**", "**Impact:**" and "**Mitigation:**" bullets (three levels deep)
+
+_NESTED = (
+    "## Deep Analysis of Security Considerations\n\n### Security Implications of Key Components:\n\n"
+    "*   **Nx CLI (Command Line Interface):**\n"
+    "    *   **Threat:** Command Injection. An attacker could inject malicious commands.\n"
+    "        *   **Attack Vector:**  Crafting malicious commands.\n"
+    "        *   **Impact:** Arbitrary code execution on the CI server.\n"
+    "        *   **Mitigation:** Implement strict input validation for shell arguments.\n"
+    "    *   **Threat:** Unauthorized Access to Sensitive Operations. The remote cache is reachable.\n"
+    "        *   **Attack Vector:** Bypassing authorization checks.\n"
+    "        *   **Mitigation:** Enforce strong authentication for remote resources.\n"
+    "*   **Task Runner:**\n"
+    "    *   **Threat:** Execution of Malicious Executors. A compromised executor runs code.\n"
+    "        *   **Mitigation:** Review every custom executor.\n"
+)
+
+
+def test_nested_threat_bullets_under_component_bullets(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _NESTED):
+        # before, in Word: "no threat-model content found" (exit 2); Markdown read them already
+        assert [t.title for t in model.threats] == [
+            "Command Injection",
+            "Unauthorized Access to Sensitive Operations",
+            "Execution of Malicious Executors",
+        ]
+        titles = {c.id: c.title for c in model.controls}
+        assert [[titles[c] for c in t.controls] for t in model.threats] == [
+            ["Implement strict input validation for shell arguments"],
+            ["Enforce strong authentication for remote resources"],
+            ["Review every custom executor"],
+        ]
+        assert "crafting malicious commands" in (str(model.threats[0].extra) + model.threats[0].description).lower()
+
+
+def test_attack_steps_under_a_bold_threat_line_are_no_threats_of_their_own(tmp_path: Path) -> None:
+    text = (
+        "# Threat Model\n\n## STRIDE\n\n| ID | Component | Threat Description |\n|---|---|---|\n"
+        "| T1 | Login | Spoofing via registration |\n\n"
+        "**T1 - Spoofing via registration**\n\n"
+        "- **File**: register.php\n- **Vulnerability**: no e-mail check\n- **Attack**: register as another user\n"
+    )
+    for model, _report in _both(tmp_path, text):
+        # "Attack: …" under a threat's bold line is a step of that threat (kept with it), never a threat itself
+        assert [t.id for t in model.threats] == ["T1"]
+
+
+# -- the same analysis's vulnerabilities and mitigations: numbered bold titles over labelled items
+
+_NUMBERED_TITLES = (
+    "### 4. Deep Analysis of Attack Tree Path 3.1: Exploit vulnerabilities in the name server\n\n"
+    "**4.1. Potential Vulnerabilities and Attack Vectors**\n\n"
+    "*   **4.1.1. Buffer Overflows:**\n"
+    "    *   **Description:**  The name server copies service names into a fixed buffer.\n"
+    "    *   **Attack Vector:**  A malicious service sends an oversized name.\n"
+    "    *   **Example:**  A 1024-byte name into a 256-byte buffer.\n\n"
+    "*   **4.1.2. Code Injection (via Lua):**\n"
+    "    *   **Description:**  Untrusted input reaches the Lua interpreter.\n"
+    "    *   **Attack Vector:**  A service name holding Lua code.\n\n"
+    "**4.3. Mitigation Strategies (Detailed)**\n\n"
+    "The provided mitigations are a good starting point, but we can expand on them:\n\n"
+    "*   **4.3.1. Memory Safety Tools:**\n"
+    "    *   **Action:**  Run AddressSanitizer in every test.\n"
+    "    *   **Rationale:**  Memory errors are found before release.\n"
+    "*   **4.3.2. Least Privilege:**\n"
+    "    *   **Action:**  Run the name server as a dedicated user.\n"
+    "    *   **Rationale:**  A compromise gains little.\n"
+)
+
+
+def test_numbered_bold_titles_over_a_description_and_an_attack_vector_are_threats(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _NUMBERED_TITLES)
+    # before: one threat named after the section heading, every vulnerability and measure folded into it
+    assert [t.title for t in model.threats] == ["Buffer Overflows", "Code Injection (via Lua)"]
+    assert "oversized name" in model.threats[0].description
+    assert model.threats[0].extra["Example"] == "A 1024-byte name into a 256-byte buffer."
+    assert sorted(c.title for c in model.controls) == ["Least Privilege", "Memory Safety Tools"]
+    assert "AddressSanitizer" in (next(c for c in model.controls if c.title == "Memory Safety Tools").description or "")

@@ -21,6 +21,7 @@ from mdptm.importers.tabular.vocab import (
     parse_stride,
 )
 
+_NUMBER_LEAD = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")  # "4.1.1. Buffer Overflows": the numbering
 # The arrow between a flow's two ends in a bold term: "Client → Web Application", "API -> Database".
 _GLOSS = re.compile(r"\s*\(([^()]+)\)\s*$")  # a bracket closing an item glosses it
 _ARROW = re.compile(r"\s*(?:→|->|⇒|=>|⟶|↔|<->|⇄)\s*")
@@ -192,16 +193,54 @@ class ListReading(_ReaderState):
         return bool(lst.items)
 
     def labelled_threats(self, lst: MdList) -> bool:
-        """A list whose items, or their nested items, carry a threat label ("**Threat:** ...")."""
+        """A list whose items, or their nested items, carry a threat label ("**Threat:** ..."), or whose items are
+        bold titles over a threat's fields ("**4.1.1. Buffer Overflows:**" over "**Description:**" and
+        "**Attack Vector:**")."""
         for it in lst.items:
             lab, _rest = self.item_label(it)
             written = norm_text(it.lead.bold_lead or it.lead.text.partition(":")[0])
             if lab == "description" and any(w in written.split() for w in ("threat", "scenario", "attack", "concern")):
                 return True
+            if self.titled_fields(it):
+                return True
             for child in it.children:
                 if self.labelled_threats(child):
                     return True
         return False
+
+    def action_items(self, lst: MdList) -> bool:
+        """Every item a bold title alone ("**4.3.1. Rigorous Code Review:**") over nested "**Action:**" items."""
+        for it in lst.items:
+            bold = one_line(it.lead.bold_lead or "")
+            if not bold or _LABEL_END.sub("", it.lead.after_bold).strip():
+                return False
+            written = {norm_text((sub.lead.bold_lead or "").rstrip(": ")) for child in it.children for sub in child.items}
+            if "action" not in written:
+                return False
+        return bool(lst.items)
+
+    def action_controls(self, lst: MdList, ctx: _Ctx) -> None:
+        """Under a mitigations label: one control per bold title, its "Action:" and "Rationale:" items its text."""
+        for it in lst.items:
+            title = _NUMBER_LEAD.sub("", one_line(it.lead.bold_lead or "")).strip(" :.-–—")
+            text = "\n".join(clean_text(sub.all_text()) for child in it.children for sub in child.items)
+            values = {"id": self.new_control_id(), "title": title, "description": text}
+            self.controls.append(self.record("control", values, self.loc(it.line, "list item"), ctx))
+        self.b.warn(self.loc(lst.line, "list"), f"list of {len(lst.items)} titled measure(s) with their actions read as controls")
+
+    def titled_fields(self, it: ListItem) -> str:
+        """The title of a list item written as a bold title alone ("**4.1.1. Buffer Overflows:**") over nested
+        items of which one describes it ("**Description:**") and another says how the attack goes or what it does
+        ("**Attack Vector:**", "**Impact:**"); "" otherwise."""
+        bold = one_line(it.lead.bold_lead or "")
+        if not bold or _LABEL_END.sub("", it.lead.after_bold).strip() or self.label_of(bold.rstrip(": ")):
+            return ""
+        if self.heading_stride(bold.strip(" :")):
+            return ""  # "**Spoofing Identity:**" over its fields: a category, the threat is titled by its text
+        labels = {self.item_label(sub)[0] for child in it.children for sub in child.items}
+        if "description" not in labels or not labels & {"vector", "impact", "likelihood", "risk", "mitigation"}:
+            return ""
+        return _NUMBER_LEAD.sub("", bold).strip(" :.-–—")
 
     def labelled_list(self, lst: MdList, ctx: _Ctx) -> None:
         """``1. **Spoofing**`` items with nested ``**Threat:**`` / ``**Mitigation:**`` bullets, or flat ones."""
@@ -213,6 +252,11 @@ class ListReading(_ReaderState):
             stride = parse_stride(self.vocab, it.lead.bold_lead or it.lead.text)
             here = replace(ctx, stride=",".join(stride.value) if stride.ok and stride.value else ctx.stride, list_kind=None)
             found = False
+            title = self.titled_fields(it)
+            if title:
+                # "**4.1.1. Buffer Overflows:**" over its "**Description:**" / "**Attack Vector:**" items: that threat
+                self.flat_labelled([sub for child in it.children for sub in child.items], here, stride=here.stride, title=title)
+                continue
             for child in it.children:
                 if self.labelled_threats(child):
                     self.flat_labelled(child.items, here, stride=here.stride)
@@ -220,13 +264,14 @@ class ListReading(_ReaderState):
             if not found:
                 self.b.report.skipped(self.file, self.loc(it.line, "list item"), "list item without a threat label")
 
-    def flat_labelled(self, items: list[ListItem], ctx: _Ctx, stride: str | None) -> None:
+    def flat_labelled(self, items: list[ListItem], ctx: _Ctx, stride: str | None, title: str = "") -> None:
         current: tuple[_Fields, int] | None = None
         for it in items:
             lab, rest = self.item_label(it)
             if lab == "description":
                 if current is not None:
-                    self.emit_item(current[0], current[1], ctx, stride)
+                    self.emit_item(current[0], current[1], ctx, stride, title=title)
+                    title = ""
                 current = (_Fields(), it.line)
             if current is None:
                 self.b.report.skipped(self.file, self.loc(it.line, "list item"), "list item before any threat label")
@@ -248,7 +293,7 @@ class ListReading(_ReaderState):
                 sub_nested = "\n".join(c.all_text() for ch in sub.children for c in ch.items)
                 current[0].add(sub_label, "\n".join(x for x in (sub_rest, sub_nested) if x), sub.all_links())
         if current is not None:
-            self.emit_item(current[0], current[1], ctx, stride)
+            self.emit_item(current[0], current[1], ctx, stride, title=title)
 
     def emit_item(self, fields: _Fields, line: int, ctx: _Ctx, stride: str | None, title: str = "") -> None:
         description = fields.text("description")

@@ -437,7 +437,14 @@ class BlockReader(ListReading, TableReading):
                 labelled: _Ctx | None = None  # "**System Components:**" over a list: the list's kind
                 bold_threat: tuple[str, str, Para] | None = None  # "**T1 - Spoofing via registration**"
                 legend = False  # "**Legend:**" over a list of status marks and their meanings
+                measures = False  # "**4.3. Mitigation Strategies (Detailed)**" came: titled measures may follow
                 for blk in sec.blocks:
+                    if isinstance(blk, Para) and blk.inline.bold_lead and one_line(blk.inline.text) == one_line(blk.inline.bold_lead):
+                        words = set(norm_text(self.strip_number(one_line(blk.inline.text))).split())
+                        measures = bool(words & {"mitigation", "mitigations", "countermeasures", "controls"})
+                    if isinstance(blk, MdList) and measures and self.action_items(blk):
+                        self.action_controls(blk, here)
+                        continue
                     if isinstance(blk, MdList) and legend:
                         legend = False
                         if self.legend_list(blk):

@@ -88,6 +88,9 @@ class ListThreats:
         self.last_sibling: tuple[int, int] | None = None  # (level, depth) of the last category heading
         self.label: tuple[str | None, int] | None = None  # (mode or None for "not a list of items", key)
         self.item_stride: tuple[str, int] | None = None  # a list item "Spoofing" heads the deeper items
+        # the level of a list item written "Threat: …" where nothing says the list holds threats (a component's
+        # bullet over it, as Markdown reads "- **Threat:** …"): it and its deeper items are read as threats are
+        self.item_threat: int | None = None
         self.run: list[_Entry] = []
         self.groups: dict[int, _Group] = {}
         self.own: list[tuple[RowRecord, RowRecord]] = []  # (threat, control) paired in the document
@@ -148,6 +151,19 @@ class ListThreats:
             return "control", m.group(2)
         return None
 
+    def _field_item(self, text: str) -> bool:
+        """ "Attack Vector: …", "Impact: …": a short label (no STRIDE category, no other list's word) and its text."""
+        lead = _LEAD.match(text)
+        return lead is not None and len(lead.group(1).split()) <= 3 and not self.stride_of(lead.group(1))
+
+    @staticmethod
+    def _labelled_as_threat(text: str) -> bool:
+        """ "Threat: …", "Attack scenario: …" (a label that says threat or scenario), as Markdown's labelled list
+        items: "Risks: …", "Examples: …" or "Attack: …" (a step under a threat's bold title) alone make no
+        threat outside a list of threats."""
+        head = norm_text(text.partition(":")[0]).split()
+        return any(w in head for w in ("threat", "scenario"))
+
     # -- the stream
 
     def _new_key(self, section: str) -> int:
@@ -203,6 +219,7 @@ class ListThreats:
         """A paragraph that is not a list item; True when it was a label line (and is nothing else)."""
         self.flush()
         self.item_stride = None
+        self.item_threat = None
         got = self._label(text)
         if got is False:
             return False
@@ -218,6 +235,7 @@ class ListThreats:
         """A table or anything else that ends a list; *threat_table* when it was read as threats."""
         self.flush()
         self.item_stride = None
+        self.item_threat = None
         if threat_table and self.stack:
             self.stack[-1].tabled = True
 
@@ -240,6 +258,19 @@ class ListThreats:
         lead = _LEAD.match(body)
         if lead is not None and norm_text(lead.group(1)) in self.other_labels:
             return False  # "Note: scores use the 5 x 5 matrix"
+        under_category = self.item_stride is not None and level > self.item_stride[1]  # below a "Spoofing" item
+        said = self._inline(body) if mode is None and not under_category else None
+        if said is not None and said[0] == "threat" and self._labelled_as_threat(body):
+            self.item_threat, mode = level, "threat"  # "Threat: Command injection. …" under "Nx CLI:"
+        elif (
+            mode is None
+            and not under_category
+            and self.item_threat is not None
+            and (level > self.item_threat or said is not None or self._field_item(body))
+        ):
+            mode = "threat"  # "Attack Vector: …", "Mitigation: …" under it (or beside it, at its level)
+        elif mode is None and not under_category:
+            self.item_threat = None
         if mode is None:
             cat = self.stride_of(body)
             if cat is not None and len(body) <= 60:
@@ -297,7 +328,7 @@ class ListThreats:
                     x for x in (last.values.get("description") or last.values["title"], one_line(text)) if x
                 )
                 continue
-            rec = self._record(kind, text, e, own_stride or stride or e.stride)
+            rec = self._record(kind, text, e, own_stride or stride or e.stride, labelled=inline is not None)
             group = self.groups[e.key]
             if kind == "threat":
                 last, labelled = rec, inline is not None
@@ -318,7 +349,7 @@ class ListThreats:
             cats.append(cat)
         return len(cats) == len(set(cats)) >= self.definition_run
 
-    def _record(self, kind: str, text: str, e: _Entry, stride: str | None) -> RowRecord:
+    def _record(self, kind: str, text: str, e: _Entry, stride: str | None, labelled: bool = False) -> RowRecord:
         values: dict[str, str] = {}
         headers: dict[str, str] = {}
         m = _ID.match(text)
@@ -326,7 +357,8 @@ class ListThreats:
             values["id"], text = m.group(1), m.group(2)
             headers["id"] = "list item"
         line = one_line(text).rstrip(".").strip()
-        title = line if len(line) <= 100 else first_sentence(line)
+        # "Threat: Command Injection. An attacker could …": titled by its first sentence, as Markdown titles it
+        title = first_sentence(line) if labelled and kind == "threat" or len(line) > 100 else line
         values["title"] = title
         headers["title"] = "list item"
         if title != line:
