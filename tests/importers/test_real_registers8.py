@@ -324,3 +324,34 @@ def test_a_conditional_or_refused_acceptance_is_no_accepted_status(tmp_path: Pat
     model, report = load_text(tmp_path, _BASELINE)
     assert [(t.status, t.status_stated) for t in model.threats] == [("open", False), ("accepted", True)]
     assert any("Conditionally acceptable" in w for w in warnings(report))
+
+
+# -- a STRIDE analysis written in Chinese: a table per category under its heading
+
+
+def test_a_stride_analysis_in_chinese_is_read(tmp_path: Path) -> None:
+    text = """## 四、STRIDE 威胁建模
+
+### 4.1 Spoofing (欺骗)
+
+| 威胁场景 | 位置 | 风险 | 防护措施 |
+|----------|------|------|----------|
+| 证书伪造攻击 | TLS 模块 | Medium | 双向证书认证、CA 验证 |
+| IP 地址欺骗 | RDMA 传输 | Low | RDMA 网络隔离 |
+
+### 4.2 Tampering (篡改)
+
+| 威胁场景 | 位置 | 风险 | 防护措施 |
+|----------|------|------|----------|
+| 内存数据篡改 | RDMA | 低 | 内存注册验证 |
+| 证书文件篡改 | 文件系统 | 高 | 文件权限控制、CRL 检查 |
+"""
+    model, _report = load_text(tmp_path, text)
+    assert [t.title for t in model.threats] == ["证书伪造攻击", "IP 地址欺骗", "内存数据篡改", "证书文件篡改"]
+    assert [t.stride for t in model.threats] == [["spoofing"], ["spoofing"], ["tampering"], ["tampering"]]
+    assert [t.risk.level if t.risk else None for t in model.threats] == ["medium", "low", "low", "high"]
+    assert len(model.controls) == 4
+    names = {e.id: e.name for e in model.elements}
+    assert sorted(names.values()) == ["RDMA", "RDMA 传输", "TLS 模块", "文件系统"]  # "RDMA" is not "RDMA 传输"
+    assert len(set(names)) == 4
+    assert [[names[x] for x in t.targets] for t in model.threats] == [["TLS 模块"], ["RDMA 传输"], ["RDMA"], ["文件系统"]]
