@@ -355,3 +355,28 @@ def test_a_stride_analysis_in_chinese_is_read(tmp_path: Path) -> None:
     assert sorted(names.values()) == ["RDMA", "RDMA 传输", "TLS 模块", "文件系统"]  # "RDMA" is not "RDMA 传输"
     assert len(set(names)) == 4
     assert [[names[x] for x in t.targets] for t in model.threats] == [["TLS 模块"], ["RDMA 传输"], ["RDMA"], ["文件系统"]]
+
+
+def test_a_harm_column_of_descriptions_gives_no_harm_class(tmp_path: Path) -> None:
+    text = """| Hazard ID | Hazardous Situation | Harm | Initial SxP |
+|---|---|---|---|
+| HAZ-001 | Therapy requested while an inhibit is active | serious unintended therapy | 5x3=15 |
+| HAZ-002 | Therapy requested before the controller is armed | serious unintended therapy | 5x2=10 |
+| HAZ-003 | Therapy requested without a valid indication | inappropriate therapy or delayed correct treatment | 5x3=15 |
+| HAZ-004 | Therapy requested when the patient connection is absent | ineffective therapy; delayed treatment | 4x3=12 |
+"""
+    model, report = load_text(tmp_path, text)
+    assert [t.patient_harm for t in model.threats] == [None, None, None, None]
+    assert [t.extra.get("Harm") for t in model.threats][:2] == ["serious unintended therapy", "serious unintended therapy"]
+    assert any("'Harm' describes the harm" in w for w in warnings(report))
+
+
+def test_a_harm_column_of_classes_is_still_read(tmp_path: Path) -> None:
+    text = """| Hazard ID | Hazardous Situation | Harm |
+|---|---|---|
+| HAZ-001 | Therapy requested while an inhibit is active | Serious |
+| HAZ-002 | Therapy requested before the controller is armed | Minor |
+| HAZ-003 | Therapy requested without a valid indication | Negligible |
+"""
+    model, _report = load_text(tmp_path, text)
+    assert [t.patient_harm for t in model.threats] == ["serious", "minor", "negligible"]
