@@ -324,3 +324,59 @@ def test_a_conditional_or_refused_acceptance_is_no_accepted_status(tmp_path: Pat
     model, report = load_text(tmp_path, _BASELINE)
     assert [(t.status, t.status_stated) for t in model.threats] == [("open", False), ("accepted", True)]
     assert any("Conditionally acceptable" in w for w in warnings(report))
+
+
+# -- a STRIDE analysis written in Chinese: a table per category under its heading
+
+
+def test_a_stride_analysis_in_chinese_is_read(tmp_path: Path) -> None:
+    text = """## 四、STRIDE 威胁建模
+
+### 4.1 Spoofing (欺骗)
+
+| 威胁场景 | 位置 | 风险 | 防护措施 |
+|----------|------|------|----------|
+| 证书伪造攻击 | TLS 模块 | Medium | 双向证书认证、CA 验证 |
+| IP 地址欺骗 | RDMA 传输 | Low | RDMA 网络隔离 |
+
+### 4.2 Tampering (篡改)
+
+| 威胁场景 | 位置 | 风险 | 防护措施 |
+|----------|------|------|----------|
+| 内存数据篡改 | RDMA | 低 | 内存注册验证 |
+| 证书文件篡改 | 文件系统 | 高 | 文件权限控制、CRL 检查 |
+"""
+    model, _report = load_text(tmp_path, text)
+    assert [t.title for t in model.threats] == ["证书伪造攻击", "IP 地址欺骗", "内存数据篡改", "证书文件篡改"]
+    assert [t.stride for t in model.threats] == [["spoofing"], ["spoofing"], ["tampering"], ["tampering"]]
+    assert [t.risk.level if t.risk else None for t in model.threats] == ["medium", "low", "low", "high"]
+    assert len(model.controls) == 4
+    names = {e.id: e.name for e in model.elements}
+    assert sorted(names.values()) == ["RDMA", "RDMA 传输", "TLS 模块", "文件系统"]  # "RDMA" is not "RDMA 传输"
+    assert len(set(names)) == 4
+    assert [[names[x] for x in t.targets] for t in model.threats] == [["TLS 模块"], ["RDMA 传输"], ["RDMA"], ["文件系统"]]
+
+
+def test_a_harm_column_of_descriptions_gives_no_harm_class(tmp_path: Path) -> None:
+    text = """| Hazard ID | Hazardous Situation | Harm | Initial SxP |
+|---|---|---|---|
+| HAZ-001 | Therapy requested while an inhibit is active | serious unintended therapy | 5x3=15 |
+| HAZ-002 | Therapy requested before the controller is armed | serious unintended therapy | 5x2=10 |
+| HAZ-003 | Therapy requested without a valid indication | inappropriate therapy or delayed correct treatment | 5x3=15 |
+| HAZ-004 | Therapy requested when the patient connection is absent | ineffective therapy; delayed treatment | 4x3=12 |
+"""
+    model, report = load_text(tmp_path, text)
+    assert [t.patient_harm for t in model.threats] == [None, None, None, None]
+    assert [t.extra.get("Harm") for t in model.threats][:2] == ["serious unintended therapy", "serious unintended therapy"]
+    assert any("'Harm' describes the harm" in w for w in warnings(report))
+
+
+def test_a_harm_column_of_classes_is_still_read(tmp_path: Path) -> None:
+    text = """| Hazard ID | Hazardous Situation | Harm |
+|---|---|---|
+| HAZ-001 | Therapy requested while an inhibit is active | Serious |
+| HAZ-002 | Therapy requested before the controller is armed | Minor |
+| HAZ-003 | Therapy requested without a valid indication | Negligible |
+"""
+    model, _report = load_text(tmp_path, text)
+    assert [t.patient_harm for t in model.threats] == ["serious", "minor", "negligible"]

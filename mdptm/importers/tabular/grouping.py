@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from mdptm.base.text import slug
+from mdptm.base.text import name_slug
 from mdptm.importers.merge import norm_name
 from mdptm.importers.tabular.tables import Block, RowNote, RowRecord
 from mdptm.importers.tabular.vocab import Vocabulary, is_empty, norm_text, one_line
@@ -264,7 +264,7 @@ class Grouper:
             if name:
                 break
         if kind in ("element", "asset", "trust_zone") and name:
-            base = slug(name, 48, "item")
+            base = name_slug(name, 48, "item")
             new, n = base, 2
             while new in used:
                 new = f"{base}-{n}"

@@ -19,6 +19,7 @@ from mdptm.importers.tabular.vocab import (
     norm_text,
     one_line,
     parse_choice,
+    parse_harm,
     parse_level,
     parse_risk,
     parse_status,
@@ -249,6 +250,16 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             # "Asset_Type" (Hardware, Server, Data): a type of something else, not a STRIDE category
             stride.field = None
             out.append(f"column {stride.header!r} holds no STRIDE categories: kept as written")
+    harm = next((c for c in columns if c.field == "patient_harm"), None)
+    if harm is not None:
+        values = cells(harm)
+        described = [v for v in values if not parse_harm(vocab, v).ok]
+        if len(values) >= 3 and len(described) * 2 >= len(values):
+            # "Harm" of "ineffective therapy; delayed treatment", "serious unintended therapy": what the harm is,
+            # no class of it; a word in one such sentence ("serious") is not the row's harm class
+            harm.field = None
+            said = f"{len(described)} of {len(values)} cells name no harm class"
+            out.append(f"column {harm.header!r} describes the harm ({said}): kept as written")
     target = next((c for c in columns if c.field == "targets" and norm_text(c.header) in ("target", "targets")), None)
     kpi = next((c for c in columns if c.field is None and norm_text(c.header) in _KPI_HEADERS), None)
     if target is not None and kpi is not None:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mdptm.base.text import slug
+from mdptm.base.text import name_slug, slug
 from mdptm.importers.merge import norm_name
 from mdptm.model import (
     PLACEHOLDER,
@@ -638,7 +638,7 @@ class Resolver:
 
         src = Source(file=file, locator=loc, importer=_importer(owner))
         clean = " ".join(name.split())
-        iid = self._free_id(slug(clean, 48, "item"))
+        iid = self._free_id(name_slug(clean, 48, "item"))
         if fname == "trust_zone":
             tz = TrustZone(id=iid, name=clean, source=src)
             self.model.trust_zones.append(tz)
