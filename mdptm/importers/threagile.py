@@ -42,7 +42,7 @@ from mdptm.model.report import ImportReport
 from mdptm.model.validate import pointer
 from mdptm.plugins import ImportContext, Importer
 
-_KEY = re.compile(rb"(?m)^threagile_version\s*:")
+_KEY = re.compile(rb"""(?m)^(?:\xef\xbb\xbf)?["']?threagile_version["']?\s*:""")  # a BOM or quotes may come first
 _LINK_ID = re.compile(r"[^A-Za-z0-9]+")
 _SCALE = "Threagile severity (low/medium/elevated/high/critical)"
 # keys of a technical asset, a link, a data asset the importer maps itself (the others go to extra as written)
@@ -429,6 +429,8 @@ class _Reader:
             for eid in running:
                 elements[eid].extra.setdefault("shared_runtimes", []).append(one_line(name))
             where = f"recorded on the elements it runs in extra.shared_runtimes: {', '.join(running)}" if running else "it runs no element"
+            said = "" if self.is_text(sr.get("description")) else plain(sr.get("description"))
+            where += f"; its description: {said}" if said else ""
             self.report.skipped(self.file, loc, f"shared runtime {one_line(name)!r} (the model has no shared runtimes): {where}")
 
     def _assets(self, model: Model, data: dict[str, Any], assets: dict[str, Any]) -> None:
@@ -610,6 +612,12 @@ class _Reader:
                 continue
             cat_id = self._own_id(cat, cat_name, cloc, "risk category")
             risks = cat.get("risks_identified")
+            if risks not in (None, "", {}) and not isinstance(risks, dict):
+                where = pointer("individual_risk_categories", cat_name, "risks_identified")
+                self.report.skipped(
+                    self.file, where, f"risks_identified is a {type(risks).__name__}, not a mapping of named risks: not read"
+                )
+                self.warn(where, "risks_identified is not a mapping of named risks as Threagile writes it: no threat made from it")
             risks = {str(k): v for k, v in risks.items()} if isinstance(risks, dict) else {}
             template = self._template_category(cat_name, cat)
             category = _Category(name=one_line(cat_name), pointer=cloc, template=template)
@@ -665,6 +673,11 @@ class _Reader:
             text = plain(cat.get(key))
             if text and not self.is_text(text):
                 extra[key] = text
+        known = {"id", "description", "impact", "mitigation", "stride", "cwe", "risks_identified", *extra}
+        known |= {"action", "check", "asvs", "cheat_sheet", "function", "detection_logic", "risk_assessment", "false_positives"}
+        for key, value in cat.items():
+            if key not in known and value not in (None, "", [], {}):
+                extra[f"category_{key}"] = json_safe(value)  # model_failure_possible_reason, …
         targets: list[str] = []
         assets: list[str] = []
         ta = one_line(r.get("most_relevant_technical_asset"))
@@ -807,8 +820,8 @@ class _Reader:
                 "/risk_tracking",
                 f"{len(rule_made)} risk_tracking entr{'y tracks a risk' if len(rule_made) == 1 else 'ies track risks'} "
                 f"Threagile's own rules make when it runs ({', '.join(rule_made[:8])}{', …' if len(rule_made) > 8 else ''}): "
-                "this file holds no such risk, so no "
-                "threat is made; import the risks Threagile writes (risks.xlsx as a register) to have them",
+                "this file holds no such risk, so no threat is made (Threagile writes those risks to its own report, "
+                "risks.xlsx or risks.json, when it runs)",
             )
         unchecked = [r.threat.id for r in risks if r.tracked_by is None]
         if unchecked:

@@ -450,14 +450,15 @@ def _human(value: object) -> str:
     return str(value).replace("_", " ")
 
 
-def _describe(collection: str, flt: BaseModel, count: int = 0) -> str:
+def _describe(collection: str, flt: BaseModel, count: int = 0, status: bool = True) -> str:
     """Plain words for a filter: 'implemented event logging controls'. Keywords are not listed: the rule
-    file has them, and the rationale names the items that matched."""
+    file has them, and the rationale names the items that matched. Without *status* the status words are
+    left out ('event logging controls'), for items whose status only mdptm read."""
     noun = _noun(collection, count)
     front: dict[str, str] = {}
     tail: list[str] = []
     for name, cond in flt:
-        if cond is None or name in ("min", "every", "keywords", "exclude"):
+        if cond is None or name in ("min", "every", "keywords", "exclude") or (name == "status" and not status):
             continue
         if name in ("status", "category", "kind") and isinstance(cond, list):
             front[name] = _join([_human(c) for c in cond])
@@ -667,8 +668,12 @@ class Evaluator:
         claims = self._claimed_treated(collection, sel)
         unstated = {it.id for it in matched if getattr(it, "status_stated", True) is False} if _wants_implemented(sel) else set()
 
+        # "2 implemented backup controls; no source states that they are implemented" contradicts itself: when some
+        # matched item's status is only read, the count does not call them implemented
+        read_only = bool(unstated & {it.id for it in matched})
+
         def what(n: int) -> str:
-            return _describe(collection, sel, n)
+            return _describe(collection, sel, n, status=not read_only)
 
         def capped(level: Level, ids: list[str], text: str) -> Outcome:
             read_as = [i for i in (it.id for it in matched) if i in unstated]

@@ -22,7 +22,7 @@ from mdptm.plugins import importers
 
 REDACTION_FILE = "redaction.yaml"
 # Sources first by kind: a Word threat model is the fullest account, a register adds to it (the first wins a conflict).
-ORDER = ("docx", "markdown", "xlsx", "csv", "tm7", "threatdragon", "otm", "mdptm")
+ORDER = ("docx", "markdown", "xlsx", "csv", "tm7", "threatdragon", "otm", "threagile", "mdptm")
 NOT_SOURCES = {PROJECT_FILE, REDACTION_FILE}
 SIGNOFFS = ("product_security", "regulatory")
 PRODUCT_FACTS = ("name", "manufacturer", "model", "version", "device_type", "intended_use")

@@ -140,6 +140,7 @@ individual_risk_categories:
     mitigation: Sign every order end to end.
     check: Are orders signed?
     function: architecture
+    model_failure_possible_reason: true
     stride: tampering
     cwe: 345
     risks_identified:
@@ -264,6 +265,7 @@ def test_the_architecture(read: tuple[Model, ImportReport, Path]) -> None:
     assert elements["gateway"].extra["encryption"] == "transparent" and elements["gateway"].tags == ["aws"]
     assert elements["gateway"].extra["shared_runtimes"] == ["Kubernetes"] == elements["log-store"].extra["shared_runtimes"]
     assert "shared runtime 'Kubernetes'" in _reason(report, "/shared_runtimes/Kubernetes")
+    assert "its description: Cluster" in _reason(report, "/shared_runtimes/Kubernetes")
     # nesting: db-net inside cloud; each asset in the innermost boundary that lists it
     zones = {z.id: z for z in model.trust_zones}
     assert zones["db-net"].extra["parent_zone"] == "cloud" and zones["cloud"].kind == "cloud"
@@ -301,6 +303,7 @@ def test_each_risk_identified_is_one_threat(read: tuple[Model, ImportReport, Pat
     assert (at_gateway.risk.likelihood, at_gateway.risk.severity) == ("likely", "high")
     assert at_gateway.extra["threagile_severity"] == "elevated" and at_gateway.extra["threagile_id"] == "dose-manipulation@gateway@orders"
     assert at_gateway.description.startswith("An order can be altered") and "Impact: A wrong dose" in at_gateway.description
+    assert at_gateway.extra["category_model_failure_possible_reason"] is True
     assert at_gateway.extra["action"] == "Order Integrity" and at_gateway.extra["data_breach_technical_assets"] == ["gateway"]
     via_link = threats["Dose Manipulation via Order Entry"]
     assert via_link.targets == [next(f.id for f in model.flows if f.name == "Order Entry")]
@@ -399,6 +402,9 @@ def test_detected_by_its_key(tmp_path: Path) -> None:
     head = path.read_bytes()[:8192]
     assert ThreagileImporter().sniff(path, head) > NativeImporter().sniff(path, head)
     assert ThreagileImporter().sniff(tmp_path / "x.yaml", b"title: x\n") == 0
+    assert ThreagileImporter().sniff(path, b"\xef\xbb\xbfthreagile_version: 1.0.0\n") == 95  # saved with a BOM
+    assert ThreagileImporter().sniff(path, b"# my model\n'threagile_version': 1.0.0\n") == 95
+    assert ThreagileImporter().sniff(path, b"title: x\n# threagile_version: 1.0.0\n") == 0
     assert ThreagileImporter().sniff(tmp_path / "x.json", head) == 0
 
 
@@ -419,6 +425,9 @@ individual_risk_categories:
   Empty Category:
     id: empty
     mitigation: Do something.
+  Listed Risks:
+    id: listed
+    risks_identified: [a risk written as a list item]
   Odd:
     id: odd
     stride: linkability
@@ -436,6 +445,7 @@ individual_risk_categories:
     assert "no technical asset of this file" in _reason(report, "/technical_assets/Web/communication_links/To Nowhere")
     assert "not a mapping" in _reason(report, "/trust_boundaries")
     assert "identifies no risk" in _reason(report, "/individual_risk_categories/Empty Category")
+    assert "not a mapping of named risks" in _reason(report, "/individual_risk_categories/Listed Risks/risks_identified")
     odd = {t.title: t for t in model.threats}
     assert odd["Odd at Web"].risk is None and odd["Odd at Web"].extra["severity"] == "extreme" and odd["Odd at Web"].stride == []
     assert odd["Odd at Ghost"].targets == [] and odd["Odd at Ghost"].extra["unknown_targets"] == ["ghost"]
@@ -746,3 +756,30 @@ def test_mutated_threagile_models_are_read_or_refused(edits: list[tuple[int, Any
 )
 def test_empty_or_odd_files_are_input_errors(tmp_path: Path, text: str) -> None:
     assert outcome(_write(tmp_path, text), "threagile") == "input error"
+
+
+def test_build_of_a_model_with_risks_and_tracking(tmp_path: Path) -> None:
+    """A model whose author identified and tracked risks builds into a package: its threats with their tracked
+    statuses, the category's mitigation as a control, and no name of a person, ticket or tracking date in any byte."""
+    project = tmp_path / "project"
+    project.mkdir()
+    _write(project, MODEL)
+    (project / "mdptm.yaml").write_text(
+        "sources: [threagile.yaml]\nproduct: {manufacturer: Pump Maker}\ndocument: {version: '1.0'}\n", encoding="utf-8"
+    )
+    out = tmp_path / "ptm"
+    result = CliRunner().invoke(cli, ["build", str(project), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    published = json.loads((out / "ptm.json").read_text(encoding="utf-8"))
+    statuses = {t["title"]: t["status"] for t in published["threats"]}
+    assert statuses == {
+        "Dose Manipulation at Pump Gateway": "mitigated",
+        "Dose Manipulation via Order Entry": "open",
+        "Log Loss at Log Store": "not_applicable",
+        "Log Loss in DB Network": "open",
+    }
+    assert {c["description"] for c in published["controls"]} == {"Sign every order end to end.", "Replicate logs."}
+    for f in sorted(p for p in out.rglob("*") if p.is_file()):
+        data = f.read_bytes()
+        for secret in (b"Jane Roe", b"Max Mustermann", b"Erika Musterfrau", b"PUMP-12", b"missing-hardening"):
+            assert secret not in data, (f.name, secret)
