@@ -26,6 +26,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -326,11 +327,21 @@ def _joined(key: str) -> tuple[str, ...]:
 
 REVERSED_MIN = 8  # letters: a shorter word written backwards is too often another word ("ward", "draw")
 SPACED_MIN, SPACED_MAX = 4, 64  # letters of a needle looked for spaced out letter by letter
+HYPHENATED_MIN, HYPHENATED_MAX = 7, 32  # letters of a one-word needle looked for broken in two ("Zeph-yrine")
 _DISGUISE_REGEX_MAX = 200  # disguised keys compiled into one regex; more are looked up by the automaton first
 _DISGUISE_ANCHOR = 7  # characters of a needle spaced out that the automaton looks for ("p u m p")
 
 
 _ADDRESS = re.compile(r"\w[.@/:\\]\w")  # one word that is a host, an e-mail address, a path
+
+
+@cache
+def _own_words() -> str:
+    """What mdptm itself prints in packages (:func:`mdptm.redaction.corpus.shipped_text`), one space around
+    each line and word run, to look a pair of words up in."""
+    from mdptm.redaction.corpus import shipped_text
+
+    return " " + " ".join(shipped_text().split()) + " "
 
 
 def _disguises(key: str) -> tuple[str, ...]:
@@ -355,6 +366,12 @@ def _disguises(key: str) -> tuple[str, ...]:
         out.append(" ".join(letters))
         if len(letters) >= REVERSED_MIN:
             out.append(" ".join(letters[::-1]))
+    if " " not in key and HYPHENATED_MIN <= len(key) <= HYPHENATED_MAX and key.isalpha():
+        # one word broken in two: hyphenated at a line end ("Zeph-\nyrine"), with a hyphen or a space inside
+        # ("Zeph‐yrine", "Zeph yrine"), each of which folds to a space; both parts at least two letters
+        # (two words mdptm itself prints side by side are left out: the scan would find them in every package)
+        own = _own_words()
+        out.extend(v for i in range(2, len(key) - 1) if f" {(v := f'{key[:i]} {key[i:]}')} " not in own)
     return tuple(out)
 
 

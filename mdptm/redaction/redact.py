@@ -385,7 +385,7 @@ class _Redactor:
                     setattr(item, name, [renames.get(v, v) for v in value])
                 elif isinstance(value, str):
                     setattr(item, name, renames.get(value, value))
-        self.log.renamed = renames
+        self.log.renamed = {**self.log.renamed, **renames}  # a second pass (left-out titles) adds to the first
 
     def scrub_text(self, model: Model, scrubber: Scrubber) -> None:
         def fn(text: str, item: str, path: str) -> str:
@@ -731,6 +731,9 @@ def redact(model: Model, policy: Policy, *, extra_terms: Iterable[str] = ()) -> 
         policy = policy.with_terms(titles)
         log.terms = list(policy.terms)
         scrubber = Scrubber(policy, _exempt(model))
+        # an id holding a left-out name ("class-customerdatabase" beside the dropped "Customer Database") is
+        # re-issued like one holding a term: the name would otherwise stay in the id
+        red.rename_ids(public, scrubber)
     red.scrub_text(public, scrubber)
     red.scrub_left_out_ids(public)
     _exempt_published(log, public, policy)

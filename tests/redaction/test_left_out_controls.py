@@ -184,3 +184,16 @@ def test_a_left_out_components_common_word_name_kept_in_text_is_reported() -> No
     assert not reported(public2, log2.renamed)
     public3, log3 = redact(m, Policy())
     assert not reported(public3, log3.renamed)
+
+
+def test_an_id_holding_a_left_out_components_name_is_reissued() -> None:
+    """OTM spec example with 'Customer Database' dropped: the kept 'Class CustomerDatabase' lost its name, but its
+    id 'class-customerdatabase' still held the withheld one, and the leak scan blocked the package."""
+    m = Model.model_validate(yaml.safe_load(MODEL))
+    m.elements.append(m.elements[0].model_copy(update={"id": "customer-database", "name": "Customer Database"}))
+    m.elements.append(m.elements[0].model_copy(update={"id": "class-customerdatabase", "name": "Class CustomerDatabase"}))
+    public, log = redact(m, Policy(drop_items=["customer-database"]))
+    ids = {e.id for e in public.elements}
+    assert "class-customerdatabase" not in ids
+    assert log.renamed["class-customerdatabase"] in ids
+    assert all("customerdatabase" not in e.name.casefold().replace(" ", "") for e in public.elements)

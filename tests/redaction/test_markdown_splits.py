@@ -58,7 +58,8 @@ def test_the_leak_scan_finds_a_split_term(tmp_path: Path, text: str) -> None:
 
 
 def test_no_split_no_hit(tmp_path: Path) -> None:
-    (tmp_path / "guide.md").write_text("[Night](x) and a jar\\n; Night \\\\ jar", encoding="utf-8")
+    # (the two halves side by side, "Night jar", read as the word broken in two: test_hyphenated_terms.py)
+    (tmp_path / "guide.md").write_text("[Night](x) and a jar\\n; Night \\\\ a jar", encoding="utf-8")
     assert scan(tmp_path, ["Nightjar"]) == []
 
 

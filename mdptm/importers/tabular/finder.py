@@ -161,36 +161,36 @@ class TableFinder:
                         or any(g.merged.get((r, cc)) == (r, c) for cc in range(c0, c1 + 1) if cc != c)
                     )
                     combined.append(f"{top} {sub[k]}".strip() if spans and sub[k] else (sub[k] or top))
-                cls2 = classify(self.vocab, combined, self._context(), only)
+                cls2 = classify(self.vocab, combined, self._context(), only, near=self.grid.heading)
                 if cls2 is not None and not cls2.skipped:
                     # A group cell that is a title ("Threat register" over "Threat | STRIDE"): where the two
                     # words together name no field, the sub-header alone does.
                     plain = [sub[k] or headers[k] for k in range(len(sub))]
                     mixed = [h if match_header(self.vocab, cls2.kind, h) is not None else p for h, p in zip(combined, plain, strict=True)]
-                    cls3 = classify(self.vocab, mixed, self._context(), cls2.kind)
+                    cls3 = classify(self.vocab, mixed, self._context(), cls2.kind, near=self.grid.heading)
                     if cls3 is not None and len(cls3.fields) >= len(cls2.fields) and cls3.score >= cls2.score:
                         return _Candidate(r, c0, c1, cls3, [r, r + 1], mixed)
                     return _Candidate(r, c0, c1, cls2, [r, r + 1], combined)
                 plain = [sub[k] or headers[k] for k in range(len(sub))]
-                cls4 = classify(self.vocab, plain, self._context(), only) if cls2 is None else None
+                cls4 = classify(self.vocab, plain, self._context(), only, near=self.grid.heading) if cls2 is None else None
                 if cls4 is not None and not cls4.skipped:
                     return _Candidate(r, c0, c1, cls4, [r, r + 1], plain)
         if only in (None, "flow") and self._arrow_rows(r, c0, c1):
             # "Boundary | Description | Data Crossing" over "IPC → favorites-manager" rows: each row crosses from one
             # end to the other, a data flow named by its ends, whatever the first column is called
             named = ["flow", *headers[1:]]
-            got = classify(self.vocab, named, self._context(), "flow")
+            got = classify(self.vocab, named, self._context(), "flow", near=self.grid.heading)
             if got is not None and not got.skipped:
                 return _Candidate(r, c0, c1, got, header_rows, [headers[0] or "flow", *headers[1:]])
         if _is_kv_header(self.vocab, headers):
             return _Candidate(r, c0, c1, Classified("facts", 10, {}, 2), header_rows, headers)
         if sum(1 for h in headers if h and self._is_exact(h)) < 1:
             return None
-        cls = classify(self.vocab, headers, self._context(), only)
+        cls = classify(self.vocab, headers, self._context(), only, near=self.grid.heading)
         if only in (None, "threat") and (cls is None or cls.skipped) and self._risk_names(r, c0, c1):
             # "Risk | Probability | Impact" over "Data Breach", "Vendor Delay": the first column names the risks,
             # it rates none: the risk's title
-            by_name = classify(self.vocab, ["Risk Name", *headers[1:]], self._context(), "threat")
+            by_name = classify(self.vocab, ["Risk Name", *headers[1:]], self._context(), "threat", near=self.grid.heading)
             if by_name is not None and not by_name.skipped:
                 cls = by_name
         if cls is None:
@@ -245,7 +245,7 @@ class TableFinder:
                 group = ""
             both = f"{group} {sub}".strip() if group and sub else sub
             combined.append(both if match_header(self.vocab, cls.kind, both) is not None else sub)
-        cls2 = classify(self.vocab, combined, self._context(), only)
+        cls2 = classify(self.vocab, combined, self._context(), only, near=self.grid.heading)
         if cls2 is None or cls2.skipped or cls2.kind != cls.kind or len(cls2.fields) <= len(cls.fields):
             return None
         return _Candidate(r - 1, c0, c1, cls2, [r - 1, r], combined, origin=r)
@@ -378,7 +378,7 @@ class TableFinder:
             found.forced = prof.columns
             return [found]  # a two-level header is read as the heuristics read it
         headers = [one_line(g.header_text(r, c)) for c in range(c0, c1 + 1)]
-        cls = classify(self.vocab, headers, self._context(), only)
+        cls = classify(self.vocab, headers, self._context(), only, near=self.grid.heading)
         if cls is None and only:
             cls = Classified(only, 0, {}, 0)
         if cls is None:
@@ -816,7 +816,7 @@ class TableFinder:
         if g.width < 2:
             return False
         keys = [one_line(g.header_text(r, 0)) for r in range(len(g.cells))]
-        cls = classify(self.vocab, keys, g.context)
+        cls = classify(self.vocab, keys, g.context, near=g.heading)
         if cls is None or cls.skipped or cls.matched < 3 or not any(m.field == "id" for m in cls.fields.values()):
             return False
         item_only = fact_only = 0
@@ -841,7 +841,7 @@ class TableFinder:
         if len(firsts) < 3 or not all(f and _stride_header(self.vocab, f) for f in firsts):
             return []
         headers = [one_line(g.header_text(0, c)) for c in range(g.width)]
-        cls = classify(self.vocab, ["STRIDE", *headers[1:]], self._context(), "threat")
+        cls = classify(self.vocab, ["STRIDE", *headers[1:]], self._context(), "threat", near=self.grid.heading)
         if cls is None or cls.skipped or not any(i and m.field in ("title", "description") for i, m in cls.fields.items()):
             return []
         return [_Candidate(0, 0, g.width - 1, cls, [0], headers)]
@@ -866,7 +866,7 @@ class TableFinder:
         if column_guide([one_line(g.header_text(0, c)) for c in range(g.width)]):
             return False  # "Column | Description" over "Risk ID | Unique identifier …": what each column means, no record
         headers = [one_line(g.header_text(r, 0)) for r in range(len(g.cells))]
-        cls = classify(self.vocab, headers, g.context)
+        cls = classify(self.vocab, headers, g.context, near=g.heading)
         if cls is None or cls.skipped or cls.matched < 3:
             return False
         categories = sum(1 for h in headers[1:] if h and _stride_header(self.vocab, h))

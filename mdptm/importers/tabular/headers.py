@@ -28,12 +28,22 @@ from mdptm.importers.tabular.vocab import (
 )
 
 
-def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str | None = None) -> Classified | None:
-    """The table kind a header row names, or None when it is not a header row."""
+def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str | None = None, near: str = "") -> Classified | None:
+    """The table kind a header row names, or None when it is not a header row. *near* is the heading nearest the
+    table, when the reader knows it (else the last of the context's levels, two spaces apart, is taken)."""
     nonempty = [(i, h) for i, h in enumerate(headers) if h.strip()]
     if not nonempty:
         return None
     ctx_words = norm_text(context).split()
+    # the heading nearest the table that names a kind says most of what its rows are: "## Components" under the
+    # document title "Pump threat model" is a component table (levels are two spaces apart)
+    named: set[str] | None = None
+    for segment in reversed([x for x in [*context.split("  "), near] if x.strip()]):
+        words = norm_text(segment).split()
+        found = {k for k, sp in vocab.kinds.items() if any(w.startswith(c) for c in sp.context for w in words)}
+        if found:
+            named = found
+            break
     results: list[Classified] = []
     # "Document Title" is a references-table word: it is no partial hit for a threat's "title".
     non_content = {i for i, h in nonempty if skipped_hits(vocab, h)}
@@ -68,7 +78,8 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
         if kind == "flow" and len(used & {"source", "target"}) == 1 and not used & {"name", "id", "peer"}:
             continue  # "Flag | Source | Notes": one end alone, no flow's name, names no flow (where a finding came from)
         if any(w.startswith(c) for c in spec.context for w in ctx_words):
-            score += 2.5
+            # named by an outer heading only (the document's title), the kind weighs less than the one named nearest
+            score += 2.5 if named is None or kind in named else 1.0
         if _names_other_kind(vocab, kind, [headers[i] for i, m in fields.items() if spec.fields[m.field].key]):
             score -= 3  # "Asset Name" is the name of an asset, not of a component
         if kind == "control" and _threat_first(vocab, headers, fields):
