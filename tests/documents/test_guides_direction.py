@@ -104,3 +104,9 @@ def test_a_client_is_named_by_the_head_of_its_name(name: str, client: bool) -> N
     )
     o = netplan.build(Facts.of(m)).opener["F-1"]
     assert (o.element, o.basis) == (("y", "kind") if client else ("x", "assumed"))
+
+
+def test_operations_does_not_call_a_flow_drawn_in_from_outside_one_leaving() -> None:
+    text = text_of(build_guides(_model("Status", ""))["operations"])
+    assert "Connections between the hospital and outside it, to watch at the perimeter: F-1 from Cloud service (TCP 443)." in text
+    assert "leaving the hospital" not in text
