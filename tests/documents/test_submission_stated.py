@@ -154,7 +154,11 @@ def test_likelihood_column_is_called_exploitability_only_when_the_model_says_so(
 
 
 def test_what_else_the_source_says_of_a_threat_or_control_is_in_the_set(tmp_path: Path) -> None:
+    from mdptm.model import Source
+
     model = _model()
+    for item in (*model.threats, *model.controls):
+        item.source = Source(file="tm.md", importer="markdown")
     model.threats[0].extra = {
         "Implementation": "Read-only OS partition,\nsigned OS image",
         "Target Completion Date": "2026-09-30",
@@ -207,3 +211,106 @@ def test_a_model_rating_nothing_says_so_instead_of_a_table_of_dashes() -> None:
     doc = risk_doc(_model(), ExportContext())
     assert not any(isinstance(b, Table) and b.caption == "Exploitability and severity, before and after controls" for b in doc.blocks)
     assert "The threat model rates none of its 2 threats before or after its controls and gives no CVSS vector" in _texts(doc)
+
+
+def test_a_modelling_tools_own_fields_are_not_shown_as_the_authors_word() -> None:
+    """A TMT threat keeps the template's generic description and default priority in extra: not the maker's word."""
+    from mdptm.model import Source
+
+    model = _model()
+    model.threats[0].source = Source(file="tm.tm7", importer="tm7")
+    model.threats[0].extra = {"short_description": "Spoofing is when a process is impersonated.", "priority": "High"}
+    t1 = _detail(risk_doc(model, ExportContext()), "T-1")
+    assert not [k for k in t1 if k.startswith("In the source")]
+
+
+def test_a_severity_alone_is_not_counted_as_a_rating() -> None:
+    from mdptm.model import Risk
+
+    model = _model()
+    model.threats[0].risk = Risk(severity="High")
+    text = _texts(risk_doc(model, ExportContext()))
+    assert "none are rated before controls (1 more give a likelihood or severity but no risk level)" in text
+    assert "0 of 1 rated threats rate exploitability on the likelihood axis; 1 give no likelihood." in text
+
+
+def test_a_model_without_elements_or_flows_has_no_derived_global_system_view() -> None:
+    from mdptm.documents.submission import architecture_doc
+
+    doc = architecture_doc(_model(), ExportContext())
+    glance = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Views at a glance")
+    assert glance.rows[0][:2] == ["Global System View", "missing"]
+    assert "The model has no Global System View, and none can be derived from it." in _texts(doc)
+
+
+def test_a_controls_full_text_is_in_the_set_when_its_title_shortens_it(tmp_path: Path) -> None:
+    model = _model()
+    long = "Keys are released only once expired.\n\nThe matching algorithm ignores identifiers from expired keys."
+    model.controls[0].title = "Keys are released only once…"
+    model.controls[0].description = long
+    doc = risk_doc(model, ExportContext())
+    heads = [b.text for b in doc.blocks if isinstance(b, Heading)]
+    assert "Controls in detail" in heads and "C-1 Keys are released only once…" in heads
+    assert "C-2 Message counters" not in heads  # its title says it all
+    text = _texts(doc)
+    assert "Keys are released only once expired." in text
+    assert "The matching algorithm ignores identifiers from expired keys." in text
+    path = tmp_path / "traceability.xlsx"
+    write_traceability(model, path, ExportContext())
+    ws = load_workbook(path)["Controls"]
+    head = [c.value for c in ws[4]]
+    described = {r[0]: r[head.index("Description")] for r in ws.iter_rows(min_row=5, values_only=True)}
+    assert described["C-1"] == " ".join(long.split())
+
+
+def test_assets_no_element_holds_and_no_threat_names_are_still_in_the_set() -> None:
+    from mdptm.documents.submission import architecture_doc
+    from mdptm.model import Asset, Element
+
+    model = _model()
+    model.elements = [Element(id="web", name="Web server", kind="process")]
+    model.assets = [Asset(id="A-1", name="Staff login details", description="Credentials staff use for the back office.")]
+    risk = risk_doc(model, ExportContext())
+    table = next(b for b in risk.blocks if isinstance(b, Table) and b.caption == "Assets of the threat model")
+    assert table.rows[0][:2] == ["A-1", "Staff login details"]
+    assert table.rows[0][-1] == "Credentials staff use for the back office."
+    views = architecture_doc(model, ExportContext())
+    glance = next(b for b in views.blocks if isinstance(b, Table) and b.caption == "Assets — Global System View")
+    assert [r[0] for r in glance.rows] == ["A-1"]
+
+
+def test_a_threat_model_without_a_system_is_only_partly_in_the_set() -> None:
+    from mdptm.model import Assumption, Element
+    from mdptm.model.premarket import appendix4_index
+
+    model = _model()
+    model.assumptions = [Assumption(id="AS-1", text="The hospital network is segmented.")]
+    files = {"risk-assessment.docx", "architecture-views.docx"}
+    row = next(r for r in appendix4_index(model, files) if r.row.id == "threat_model")
+    assert row.status == "partly in this set" and row.facts_missing == ["elements"]
+    model.elements = [Element(id="pump", name="Pump", kind="device")]
+    assert next(r for r in appendix4_index(model, files) if r.row.id == "threat_model").status == "in this set"
+
+
+def test_a_long_id_widens_its_column_only_up_to_a_cap() -> None:
+    from mdptm.documents.submission._tables import MAX_ID_CM
+    from mdptm.model import Asset
+
+    model = _model()
+    model.assets = [Asset(id="example-tls-certificates-aws-certificate-manager", name="TLS certificates")]
+    doc = risk_doc(model, ExportContext())
+    table = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Assets of the threat model")
+    assert table.widths is not None and table.widths[0] == MAX_ID_CM
+    register = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Threat register")
+    assert register.widths is not None and register.widths[0] < MAX_ID_CM  # short ids keep their column
+
+
+def test_a_rating_without_likelihood_says_none_is_given() -> None:
+    from mdptm.model import Risk
+
+    model = _model()
+    model.threats[0].risk = Risk(level="high")
+    model.threats[1].risk = Risk(likelihood="4", severity="5", level="high")
+    doc = risk_doc(model, ExportContext())
+    assert _detail(doc, "T-1")["Likelihood axis"] == "no likelihood given"
+    assert _detail(doc, "T-2")["Likelihood axis"] == "not stated"

@@ -105,10 +105,22 @@ def responsibility_text(c: Control) -> str:
     return _words(c.responsibility) if c.responsibility_stated else f"{_words(c.responsibility)} (not stated in the source)"
 
 
-def source_rows(extra: Mapping[str, object]) -> list[list[str]]:
-    """What else the source says of an item (its other columns or labelled lines, kept in ``extra``), word for word:
+# Readers of documents people write (Word, Excel, CSV, Markdown): what they keep in ``extra`` is the author's
+# own columns and labelled lines. A modelling tool's file (TMT, Threat Dragon, OTM) keeps the tool's fields there
+# (ids, diagram names, the template's generic descriptions and default priorities), which are not the maker's word.
+AUTHORED_IMPORTERS = frozenset({"docx", "xlsx", "csv", "markdown"})
+
+
+def source_rows(item: Item) -> list[list[str]]:
+    """What else the author wrote of an item (its other columns or labelled lines, kept in ``extra``), word for word:
     a reviewer sees the source's own treatment, owner, dates or "N/A" rather than only what mdptm read from it.
     Only plain values: structured import detail (properties, positions) stays in the model."""
+    if item.source is None or item.source.importer not in AUTHORED_IMPORTERS:
+        return []
+    return _plain_rows(item.extra)
+
+
+def _plain_rows(extra: Mapping[str, object]) -> list[list[str]]:
     rows = []
     for key, value in extra.items():
         if isinstance(value, bool) or not isinstance(value, str | int | float):

@@ -62,8 +62,23 @@ def _assets_table(doc: Doc, ix: Index, assets: Sequence[Asset], caption: str) ->
     rows = []
     for a in assets:
         cia = "/".join(x[0].upper() if x else "–" for x in (a.confidentiality, a.integrity, a.availability))
-        rows.append([a.id, a.name, _words(a.kind), cia, ", ".join(ix.name(s) for s in a.stored_in) or "—", a.disposal or "—"])
-    doc.table(["ID", "Asset", "Kind", "C/I/A", "Stored in", "Disposal"], rows, caption=caption, widths=[1.2, 2.3, 1.6, 1.0, 2.3, 2.6])
+        rows.append(
+            [
+                a.id,
+                a.name,
+                _words(a.kind),
+                cia,
+                ", ".join(ix.name(s) for s in a.stored_in) or "—",
+                a.disposal or "—",
+                " ".join(a.description.split()),
+            ]
+        )
+    doc.table(
+        ["ID", "Asset", "Kind", "C/I/A", "Stored in", "Disposal", "Description"],
+        rows,
+        caption=caption,
+        widths=[1.1, 1.8, 1.2, 0.8, 1.5, 1.4, 2.2],
+    )
 
 
 def _threats_table(doc: Doc, threats: Sequence[Threat], caption: str) -> None:
@@ -118,10 +133,14 @@ def _controls_table(doc: Doc, controls: Sequence[Control], caption: str) -> None
     )
 
 
+MAX_ID_CM = 3.0
+
+
 def _fit_id_columns(doc: Doc) -> Doc:
     """Widen a table's id column to its longest id, so ``E-SAFETY`` is not broken across lines."""
     for block in doc.blocks:
         if isinstance(block, Table) and block.widths and block.header and block.header[0] in ("ID", "Clause"):
             longest = max((len(r[0]) for r in block.rows if r), default=0)
-            block.widths[0] = max(block.widths[0], 0.16 * longest + 0.2)
+            # up to a cap: a 48-character slug id would otherwise squeeze every other column to one letter a line
+            block.widths[0] = max(block.widths[0], min(0.16 * longest + 0.2, MAX_ID_CM))
     return doc

@@ -71,13 +71,17 @@ def method_chapter(doc: Doc, model: Model) -> None:
         _paragraphs(doc, rm.method)
     else:
         doc.p("The scoring method is not stated (risk_management.method in the project file). FDA asks for it.", style="note")
-    bases = Counter(basis_of(t) for t in model.threats if t.risk is not None or t.residual_risk is not None)
+    with_risk = [t for t in model.threats if t.risk is not None or t.residual_risk is not None]
+    bases = Counter(basis_of(t) for t in with_risk)
+    # a threat rated by severity alone has no likelihood axis to say anything of
+    no_axis = sum(1 for t in with_risk if basis_of(t) is None and not any(r and r.likelihood for r in (t.risk, t.residual_risk)))
     rated = sum(bases.values())
     if rated:
         doc.p(
             f"{bases['exploitability']} of {rated} rated threats rate exploitability on the likelihood axis"
             + (f"; {bases['probability']} rate probability" if bases["probability"] else "")
-            + (f"; {bases[None]} do not say what the axis rates" if bases[None] else "")
+            + (f"; {bases[None] - no_axis} do not say what the axis rates" if bases[None] - no_axis else "")
+            + (f"; {no_axis} give no likelihood" if no_axis else "")
             + ".",
             bold_prefix="Exploitability rather than probability:",
         )
@@ -277,7 +281,8 @@ def threat_rows(model: Model, t: Threat) -> list[list[str]]:
     basis = basis_of(t)
     axis = {"exploitability": "exploitability", "probability": "probability (FDA asks for exploitability)"}
     if t.risk is not None or t.residual_risk is not None:
-        rows.append(["Likelihood axis", axis.get(basis or "", "not stated")])
+        given = any(r is not None and r.likelihood for r in (t.risk, t.residual_risk))
+        rows.append(["Likelihood axis", axis.get(basis or "", "not stated" if given else "no likelihood given")])
     reading = cvss_of(t)
     if reading.vector or reading.stated is not None or reading.problem:
         rows.append(["CVSS", describe_cvss(reading) or f"check: {reading.problem}"])

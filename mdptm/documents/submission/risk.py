@@ -24,7 +24,7 @@ from mdptm.documents.submission._shared import (
     threat_status,
     vocabulary,
 )
-from mdptm.documents.submission._tables import _controls_table, _fit_id_columns
+from mdptm.documents.submission._tables import _assets_table, _controls_table, _fit_id_columns
 from mdptm.documents.submission.premarket import (
     acceptability_section,
     exploitability_chapter,
@@ -136,7 +136,7 @@ def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
     if not t.rationale and t.status in ("accepted", "transferred", "not_applicable"):
         fills[(9, 1)] = GAP_FILL
     rows += threat_rows(ix.model, t)  # appended: the fills above keep their row numbers
-    rows += source_rows(t.extra)
+    rows += source_rows(t)
     _paragraphs(doc, t.description)
     doc.table([], rows, widths=[2.4, 7.6], fills=fills)
 
@@ -163,6 +163,9 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
             [[a.id, a.text, _words(a.responsibility) or "—"] for a in model.assumptions],
             widths=[1.0, 7.4, 1.6],
         )
+    if model.assets:  # what the threats are against: the only place the set lists assets no element holds
+        doc.h("Assets", 2)
+        _assets_table(doc, ix, model.assets, "Assets of the threat model")
     if model.out_of_scope:
         doc.h("Out of scope", 2)
         doc.table(
@@ -354,7 +357,29 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         f"is in {TRACEABILITY}."
     )
     _controls_table(doc, model.controls, "Security controls")
+    _control_details(doc, model.controls)
     return _fit_id_columns(doc)
+
+
+def _said_more(c: Control) -> bool:
+    """Whether the control's text says more than its (possibly shortened) title."""
+    return bool(c.description.strip()) and " ".join(c.description.split()) != " ".join(c.title.split())
+
+
+def _control_details(doc: Doc, controls: Sequence[Control]) -> None:
+    """Each control whose text the table's title shortens or leaves out, in full, with what else the author wrote
+    of it: the control's design is what a reviewer traces a threat to."""
+    detailed = [(c, source_rows(c)) for c in controls]
+    detailed = [(c, rows) for c, rows in detailed if _said_more(c) or rows]
+    if not detailed:
+        return
+    doc.h("Controls in detail", 2)
+    for c, rows in detailed:
+        doc.h(f"{c.id} {c.title}", 3)
+        if _said_more(c):
+            _paragraphs(doc, c.description)
+        if rows:
+            doc.table([], rows, widths=[2.4, 7.6])
 
 
 def _method_facts(threats: Sequence[Threat]) -> str:
@@ -364,16 +389,27 @@ def _method_facts(threats: Sequence[Threat]) -> str:
         return "It records no threat."
     stride = sum(1 for t in threats if t.stride)
     targets = sum(1 for t in threats if t.targets)
-    before = sum(1 for t in threats if t.risk is not None)
-    after = sum(1 for t in threats if t.residual_risk is not None)
+    before = sum(1 for t in threats if _full(t.risk))
+    part = sum(1 for t in threats if t.risk is not None and not _full(t.risk))  # a severity alone rates nothing
+    after = sum(1 for t in threats if _full(t.residual_risk))
+    after_part = sum(1 for t in threats if t.residual_risk is not None and not _full(t.residual_risk))
 
     def of(k: int) -> str:
         return "all" if k == n else "none" if not k else f"{k}"
 
     return (
         f"Of the {n} threats, {of(stride)} are classified with STRIDE and {of(targets)} name the elements or flows they "
-        f"target; {of(before)} are rated before controls and {of(after)} after them (residual risk)."
+        f"target; {of(before)} are rated before controls"
+        + (f" ({part} more give a likelihood or severity but no risk level)" if part else "")
+        + f" and {of(after)} after them (residual risk)"
+        + (f" ({after_part} more give a likelihood or severity but no residual level)" if after_part else "")
+        + "."
     )
+
+
+def _full(r: Risk | None) -> bool:
+    """A rating: a risk level, or both a likelihood and a severity."""
+    return r is not None and bool(r.level or (r.likelihood and r.severity))
 
 
 def _control_word(c: Control) -> str:

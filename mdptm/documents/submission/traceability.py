@@ -159,25 +159,26 @@ def _controls_sheet(model: Model) -> Sheet:
         threats = ix.threats_of_control.get(c.id, [])
         gaps = _control_gaps(c)
         if _unverified(c):
-            fills[(r, 5)] = GAP_FILL
+            fills[(r, 6)] = GAP_FILL
         if not threats:
             gaps.append("Linked to no threat")
-            fills[(r, 6)] = WARN_FILL
+            fills[(r, 7)] = WARN_FILL
         if c.status != "implemented" or not c.status_stated:
-            fills[(r, 4)] = WARN_FILL
+            fills[(r, 5)] = WARN_FILL
         if gaps:
-            fills[(r, 7)] = GAP_FILL if _unverified(c) else WARN_FILL
+            fills[(r, 8)] = GAP_FILL if _unverified(c) else WARN_FILL
         data.append(
             [
                 c.id,
                 c.title,
+                " ".join(c.description.split()) if c.description.strip() else "",
                 category_label(c.category),
                 responsibility_text(c),
                 control_status(c),
                 "\n".join(c.verification),
                 ", ".join(threats),
                 "; ".join(gaps),
-                "\n".join(f"{k.removeprefix('In the source: ')}: {v}" for k, v in source_rows(c.extra)),
+                "\n".join(f"{k.removeprefix('In the source: ')}: {v}" for k, v in source_rows(c)),
             ]
         )
     note = (
@@ -191,6 +192,7 @@ def _controls_sheet(model: Model) -> Sheet:
         [
             "Control ID",
             "Control",
+            "Description",
             "FDA category",
             "Responsibility",
             "Status",
@@ -200,7 +202,7 @@ def _controls_sheet(model: Model) -> Sheet:
             "Also in the source",
         ],
         data,
-        [11, 40, 28, 14, 14, 40, 24, 32, 40],
+        [11, 40, 60, 28, 14, 14, 40, 24, 32, 40],
         fills,
     )
 

@@ -90,8 +90,12 @@ def _derived_view(ix: Index, kind: ViewKind) -> ViewScope | None:
     m = ix.model
     title = vocabulary().view_kinds[kind].title
     if kind == "global_system":
+        if not m.elements and not m.flows:  # a register of risks with no system in it: nothing to show as a view
+            return None
         view = View(id="derived-global-system", kind=kind, name=title, elements=[e.id for e in m.elements], flows=[f.id for f in m.flows])
-        return view_scope(ix, view, "every element and flow of the model")
+        scope = view_scope(ix, view, "every element, flow and asset of the model")
+        scope.assets = list(m.assets)  # the whole system: its assets too, held by an element or not
+        return scope
     if kind == "multi_patient_harm":
         threats = [t.id for t in m.threats if t.multi_patient]
         if not threats:
