@@ -223,16 +223,17 @@ _NOT_A_PORT = re.compile(
 )
 # a redirect or a translation names two ports, never a range between them ("redirect from 80 to 443")
 _TWO_ENDS = re.compile(r"\b(?:redirect\w*|forward\w*|map\w*|translat\w*|nat|rewrit\w*)\b", re.IGNORECASE)
-# a port the text excludes: "never 80", "not 8080 or 8443", "443 only, no 80", "except 161"; or says is shut:
+# a port the text excludes: "never 80", "not 8080 or 8443", "443 only, no 80" ("except" is left alone: "all ports
+# except 443" names the one in use); or says is shut:
 # "22 (disabled)", "22 (SSH, disabled)", "port 80 is closed"
 _EXCLUDED_BEFORE = re.compile(  # the negation governs the number: only port words and other numbers between them
-    r"\b(?:not|never|no|nor|except|excluding|without|instead of)\s+(?:(?:on|via|over|port|ports|tcp|udp|or|and|nor|"
+    r"\b(?:not|never|no|nor|without|instead of)\s+(?:(?:on|via|over|port|ports|tcp|udp|or|and|nor|"
     r"\d{1,5})\b[\s,/]*)*$",
     re.IGNORECASE,
 )
 _EXCLUDED_AFTER = re.compile(
     r"^\s*(?:(?:/\s*)?(?:tcp|udp)\s*)?(?:\((?:[^(),;]*,\s*)?|:\s*|is\s+|are\s+)?(?:closed|blocked|disabled|not used|unused|"
-    r"not (?:open|opened|required|needed|used))\b"
+    r"not (?:open|opened|required|needed|used|exposed|reachable|accessible|listening|enabled))\b"
     # shut only sometimes ("disabled by default", "closed when idle", "disabled unless in service mode"): a port in use
     r"(?!\s+(?:by default|unless|until|when|while|except|outside|if|during|in normal|between))",
     re.IGNORECASE,

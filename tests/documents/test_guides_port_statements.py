@@ -31,6 +31,8 @@ from tests.documents.test_guides_readers import base, firewall_rows, text_of
         ("not 8080", "HTTPS", []),
         ("443; 22 (SSH, disabled)", "HTTPS", ["TCP 443"]),
         ("443/tcp; port 80 is closed", None, ["TCP 443"]),
+        ("443; 22 (not exposed)", "HTTPS", ["TCP 443"]),
+        ("no ports except 443", "HTTPS", ["TCP 443"]),  # "except" names the one in use
         ("3389 (vendor remote access, disabled by default)", "RDP", ["TCP 3389"]),  # off until enabled: in use, optional
         ("22 disabled unless in service mode", "SSH", ["TCP 22"]),
         ("443 (server), 1024-65535 (client source ports)", "HTTPS", ["TCP 443"]),  # a source port is no rule's port
