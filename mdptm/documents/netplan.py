@@ -282,7 +282,14 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                         f"a hospital network (which segment)? The model {zone}{drawn}, so the rules do not assume either."
                     )
                     continue
-                where = f" (the model places it in {z.name}, which is not a network)" if z is not None else ""
+                known = z is not None and topology.zone_kind(z).kind is not None
+                where = (
+                    ""
+                    if z is None
+                    else f" (the model places it in {z.name}, which is not a network)"
+                    if known
+                    else f" (the model places it in {z.name}, and does not say what kind of place that is)"
+                )
                 out.append(f"Which hospital network does {f.name(e)} use for {fl.id} {fl.name}{where}?")
     out.extend(
         f"{r.flow.id} {r.flow.name} is opened from outside the hospital ({f.name(r.opener.element)}), which "
