@@ -298,14 +298,22 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         if r.direction == "inbound" and plan.segment[r.opener.element].place == "outside"
     )
     encrypted_by_name = topology.matcher(topology.network_terms().encrypted_protocols)
-    out.extend(
-        f"{fl.id} {fl.name}: the model names {short_protocol(fl.protocol)} but not its version or how certificates "
-        "are checked: which are they?"
-        if encrypted_by_name(fl.protocol or "")
-        else f"{fl.id} {fl.name}: is the traffic encrypted, and with what? The model does not say."
-        for fl in plan.network
-        if fl.encryption is None and fl.id in crossing
-    )
+    for fl in plan.network:
+        if fl.encryption is not None or fl.id not in crossing:
+            continue
+        if encrypted_by_name(fl.protocol or ""):
+            out.append(
+                f"{fl.id} {fl.name}: the model names {short_protocol(fl.protocol)} but not its version or how certificates "
+                "are checked: which are they?"
+            )
+        elif encrypted_by_name(topology.without(fl.name, (f.name(fl.source), f.name(fl.target)))):
+            # "Websocket Secure": the flow's name names an encrypted protocol; the model states no protocol or encryption
+            out.append(
+                f"{fl.id} {fl.name}: its name names an encrypted protocol, but the model states neither the protocol nor "
+                "its encryption: which are they, with which version, and how are certificates checked?"
+            )
+        else:
+            out.append(f"{fl.id} {fl.name}: is the traffic encrypted, and with what? The model does not say.")
     for fl in plan.people:
         person, other = _person_ends(f, fl)
         if topology.is_person(f.elements.get(other)) or _attacker(f, person):

@@ -343,7 +343,7 @@ def loopback(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = (
     rx = _rx(tuple(terms.loopback_terms))
     if rx is None:
         return ""
-    for text in (_without(f.name, ends), f.protocol, f.port, f.description):
+    for text in (without(f.name, ends), f.protocol, f.port, f.description):
         for sentence in _SENTENCE_END.split(" ".join((text or "").split())):
             hits = list(rx.finditer(sentence))
             if hits and not any(_NOT_LOOPBACK.search(sentence[: h.start()]) for h in hits):
@@ -356,7 +356,7 @@ def transport(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = 
     of its two ends (*ends*) are left out of its name: a flow an importer called "Cloud API to MySQL database"
     names a database, not the MySQL protocol."""
     terms = terms or network_terms()
-    text = " ".join(x for x in (f.protocol, f.port, _without(f.name, ends)) if x)
+    text = " ".join(x for x in (f.protocol, f.port, without(f.name, ends)) if x)
     if matcher(terms.local_links)(text):
         return "local"
     if matcher(terms.ip_protocols)(text) or parse_ports(f.port, f.protocol, terms=terms):
@@ -364,7 +364,7 @@ def transport(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = 
     return "unknown"
 
 
-def _without(text: str, names: Iterable[str]) -> str:
+def without(text: str, names: Iterable[str]) -> str:
     """*text* with each of *names* (whole, case-insensitive) taken out."""
     for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
         text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text, flags=re.IGNORECASE)

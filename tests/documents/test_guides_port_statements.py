@@ -171,3 +171,15 @@ def test_a_vpn_protocol_is_encrypted_by_name() -> None:
     _, text = _guide("UDP 500, 4500", "IPsec IKEv2")
     assert "F-1 Sync: is the traffic encrypted" not in text
     assert "the model names IPsec IKEv2 but not its version" in text
+
+
+def test_an_encrypted_protocol_named_only_by_the_flow_is_not_said_to_be_unstated() -> None:
+    """The Threat Dragon wallet's "Websocket Secure" flow states no protocol: the guide said the model does not
+    say whether it is encrypted, when its name says it is."""
+    m = base(
+        elements=[Element(id="bot", name="Trading Bot", kind="process"), Element(id="api", name="Exchange API", kind="process")],
+        flows=[Flow(id="F-1", name="Websocket Secure", source="bot", target="api", port="443/tcp")],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert "F-1 Websocket Secure: is the traffic encrypted, and with what? The model does not say." not in text
+    assert "F-1 Websocket Secure: its name names an encrypted protocol, but the model states neither the protocol nor" in text
