@@ -405,7 +405,7 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
     for fl in plan.network:
         a = plan.opener[fl.id].element
         b = fl.target if a == fl.source else fl.source
-        label = ports_text(fl) or "port not stated"
+        label = (ports_text(fl) or "port not stated") + (" (optional)" if topology.optional_flow(fl) else "")
         same = drawn.get((frozenset((a, b)), label))
         if same is None:  # one arrow per pair and port; both heads where each end opens one
             drawn[(frozenset((a, b)), label)] = Flow(id=fl.id, name=label, source=a, target=b)

@@ -183,3 +183,16 @@ def test_an_encrypted_protocol_named_only_by_the_flow_is_not_said_to_be_unstated
     text = text_of(build_guides(m)["deployment"])
     assert "F-1 Websocket Secure: is the traffic encrypted, and with what? The model does not say." not in text
     assert "F-1 Websocket Secure: its name names an encrypted protocol, but the model states neither the protocol nor" in text
+
+
+def test_the_network_picture_marks_an_optional_connection() -> None:
+    from mdptm.documents import netplan
+    from mdptm.documents.guides import Facts
+
+    m = base(
+        elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="srv", name="Update server", kind="software")],
+        flows=[Flow(id="F-1", name="Log upload (optional)", source="gw", target="srv", protocol="HTTPS", port="443/tcp")],
+    )
+    f = Facts.of(m)
+    picture = netplan.diagram_model(f, netplan.build(f))
+    assert picture is not None and [fl.name for fl in picture.flows] == ["TCP 443 (optional)"]
