@@ -282,7 +282,14 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                         f"a hospital network (which segment)? The model {zone}{drawn}, so the rules do not assume either."
                     )
                     continue
-                where = f" (the model places it in {z.name}, which is not a network)" if z is not None else ""
+                known = z is not None and topology.zone_kind(z).kind is not None
+                where = (
+                    ""
+                    if z is None
+                    else f" (the model places it in {z.name}, which is not a network)"
+                    if known
+                    else f" (the model places it in {z.name}, and does not say what kind of place that is)"
+                )
                 out.append(f"Which hospital network does {f.name(e)} use for {fl.id} {fl.name}{where}?")
     out.extend(
         f"{r.flow.id} {r.flow.name} is opened from outside the hospital ({f.name(r.opener.element)}), which "
@@ -291,14 +298,22 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         if r.direction == "inbound" and plan.segment[r.opener.element].place == "outside"
     )
     encrypted_by_name = topology.matcher(topology.network_terms().encrypted_protocols)
-    out.extend(
-        f"{fl.id} {fl.name}: the model names {short_protocol(fl.protocol)} but not its version or how certificates "
-        "are checked: which are they?"
-        if encrypted_by_name(fl.protocol or "")
-        else f"{fl.id} {fl.name}: is the traffic encrypted, and with what? The model does not say."
-        for fl in plan.network
-        if fl.encryption is None and fl.id in crossing
-    )
+    for fl in plan.network:
+        if fl.encryption is not None or fl.id not in crossing:
+            continue
+        if encrypted_by_name(fl.protocol or ""):
+            out.append(
+                f"{fl.id} {fl.name}: the model names {short_protocol(fl.protocol)} but not its version or how certificates "
+                "are checked: which are they?"
+            )
+        elif encrypted_by_name(topology.without(fl.name, (f.name(fl.source), f.name(fl.target)))):
+            # "Websocket Secure": the flow's name names an encrypted protocol; the model states no protocol or encryption
+            out.append(
+                f"{fl.id} {fl.name}: its name names an encrypted protocol, but the model states neither the protocol nor "
+                "its encryption: which are they, with which version, and how are certificates checked?"
+            )
+        else:
+            out.append(f"{fl.id} {fl.name}: is the traffic encrypted, and with what? The model does not say.")
     for fl in plan.people:
         person, other = _person_ends(f, fl)
         if topology.is_person(f.elements.get(other)) or _attacker(f, person):
@@ -390,7 +405,7 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
     for fl in plan.network:
         a = plan.opener[fl.id].element
         b = fl.target if a == fl.source else fl.source
-        label = ports_text(fl) or "port not stated"
+        label = (ports_text(fl) or "port not stated") + (" (optional)" if topology.optional_flow(fl) else "")
         same = drawn.get((frozenset((a, b)), label))
         if same is None:  # one arrow per pair and port; both heads where each end opens one
             drawn[(frozenset((a, b)), label)] = Flow(id=fl.id, name=label, source=a, target=b)

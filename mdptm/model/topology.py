@@ -223,16 +223,17 @@ _NOT_A_PORT = re.compile(
 )
 # a redirect or a translation names two ports, never a range between them ("redirect from 80 to 443")
 _TWO_ENDS = re.compile(r"\b(?:redirect\w*|forward\w*|map\w*|translat\w*|nat|rewrit\w*)\b", re.IGNORECASE)
-# a port the text excludes: "never 80", "not 8080 or 8443", "443 only, no 80", "except 161"; or says is shut:
+# a port the text excludes: "never 80", "not 8080 or 8443", "443 only, no 80" ("except" is left alone: "all ports
+# except 443" names the one in use); or says is shut:
 # "22 (disabled)", "22 (SSH, disabled)", "port 80 is closed"
 _EXCLUDED_BEFORE = re.compile(  # the negation governs the number: only port words and other numbers between them
-    r"\b(?:not|never|no|nor|except|excluding|without|instead of)\s+(?:(?:on|via|over|port|ports|tcp|udp|or|and|nor|"
+    r"\b(?:not|never|no|nor|without|instead of)\s+(?:(?:on|via|over|port|ports|tcp|udp|or|and|nor|"
     r"\d{1,5})\b[\s,/]*)*$",
     re.IGNORECASE,
 )
 _EXCLUDED_AFTER = re.compile(
     r"^\s*(?:(?:/\s*)?(?:tcp|udp)\s*)?(?:\((?:[^(),;]*,\s*)?|:\s*|is\s+|are\s+)?(?:closed|blocked|disabled|not used|unused|"
-    r"not (?:open|opened|required|needed|used))\b"
+    r"not (?:open|opened|required|needed|used|exposed|reachable|accessible|listening|enabled))\b"
     # shut only sometimes ("disabled by default", "closed when idle", "disabled unless in service mode"): a port in use
     r"(?!\s+(?:by default|unless|until|when|while|except|outside|if|during|in normal|between))",
     re.IGNORECASE,
@@ -342,7 +343,7 @@ def loopback(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = (
     rx = _rx(tuple(terms.loopback_terms))
     if rx is None:
         return ""
-    for text in (_without(f.name, ends), f.protocol, f.port, f.description):
+    for text in (without(f.name, ends), f.protocol, f.port, f.description):
         for sentence in _SENTENCE_END.split(" ".join((text or "").split())):
             hits = list(rx.finditer(sentence))
             if hits and not any(_NOT_LOOPBACK.search(sentence[: h.start()]) for h in hits):
@@ -355,7 +356,7 @@ def transport(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = 
     of its two ends (*ends*) are left out of its name: a flow an importer called "Cloud API to MySQL database"
     names a database, not the MySQL protocol."""
     terms = terms or network_terms()
-    text = " ".join(x for x in (f.protocol, f.port, _without(f.name, ends)) if x)
+    text = " ".join(x for x in (f.protocol, f.port, without(f.name, ends)) if x)
     if matcher(terms.local_links)(text):
         return "local"
     if matcher(terms.ip_protocols)(text) or parse_ports(f.port, f.protocol, terms=terms):
@@ -363,7 +364,7 @@ def transport(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = 
     return "unknown"
 
 
-def _without(text: str, names: Iterable[str]) -> str:
+def without(text: str, names: Iterable[str]) -> str:
     """*text* with each of *names* (whole, case-insensitive) taken out."""
     for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
         text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text, flags=re.IGNORECASE)

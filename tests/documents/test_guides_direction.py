@@ -104,3 +104,25 @@ def test_a_client_is_named_by_the_head_of_its_name(name: str, client: bool) -> N
     )
     o = netplan.build(Facts.of(m)).opener["F-1"]
     assert (o.element, o.basis) == (("y", "kind") if client else ("x", "assumed"))
+
+
+def test_operations_does_not_call_a_flow_drawn_in_from_outside_one_leaving() -> None:
+    text = text_of(build_guides(_model("Status", ""))["operations"])
+    assert "Connections between the hospital and outside it, to watch at the perimeter: F-1 from Cloud service (TCP 443)." in text
+    assert "leaving the hospital" not in text
+
+
+def test_a_zone_of_no_stated_kind_is_not_said_to_be_no_network() -> None:
+    """The Threat Dragon wallet's "Electrum Wallet" zone names no kind: the guide said "which is not a network"."""
+    m = base(
+        trust_zones=[TrustZone(id="Zw", name="Electrum Wallet"), TrustZone(id="Zb", name="Service bench", kind="physical")],
+        elements=[
+            Element(id="d", name="Daemon", kind="process", trust_zone="Zw"),
+            Element(id="t", name="Service tool", kind="software", trust_zone="Zb"),
+        ],
+        flows=[Flow(id="F-1", name="RPC", source="t", target="d", protocol="HTTP", port="8080/tcp")],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert "Which hospital network does Daemon use for F-1 RPC (the model places it in Electrum Wallet, and does not say" in text
+    assert "Electrum Wallet, which is not a network" not in text
+    assert "(the model places it in Service bench, which is not a network)?" in text

@@ -8,7 +8,7 @@ from __future__ import annotations
 from mdptm.documents.guides import build_guides
 from mdptm.model import Asset, Element, TrustZone
 from mdptm.render.docir import Table
-from tests.documents.test_guides_readers import base
+from tests.documents.test_guides_readers import base, text_of
 
 
 def _rows() -> dict[str, str]:
@@ -110,3 +110,20 @@ def test_an_element_on_a_bench_is_in_the_hospital_not_on_its_network() -> None:
     doc = build_guides(m)["decommissioning"]
     (table,) = [b for b in doc.blocks if isinstance(b, Table) and b.header[-1] == "How to erase it"]
     assert [r[:2] for r in table.rows] == [["Biomed service tool", "in the hospital"]]
+
+
+def test_a_part_with_no_data_named_is_not_said_to_hold_none() -> None:
+    """The sample's Vantage Connect server has no asset of its own (its database has): "Data on every element"
+    gave it no row, and said nothing of it."""
+    m = base(
+        trust_zones=[TrustZone(id="Z-net", name="Clinical VLAN", kind="network")],
+        elements=[
+            Element(id="E-srv", name="Connect server", kind="software", trust_zone="Z-net"),
+            Element(id="E-db", name="Connect database", kind="data_store", trust_zone="Z-net"),
+            Element(id="E-emr", name="Hospital EMR", kind="external_entity", trust_zone="Z-net"),
+        ],
+        assets=[Asset(id="A-1", name="Patient data", kind="phi", stored_in=["E-db"], disposal="Delete the database.")],
+    )
+    text = text_of(build_guides(m)["decommissioning"])
+    assert "The threat model names no data kept on Connect server: it does not say that it keeps none." in text
+    assert "Hospital EMR" not in text  # the hospital's own system is not the device's to retire

@@ -31,6 +31,8 @@ from tests.documents.test_guides_readers import base, firewall_rows, text_of
         ("not 8080", "HTTPS", []),
         ("443; 22 (SSH, disabled)", "HTTPS", ["TCP 443"]),
         ("443/tcp; port 80 is closed", None, ["TCP 443"]),
+        ("443; 22 (not exposed)", "HTTPS", ["TCP 443"]),
+        ("no ports except 443", "HTTPS", ["TCP 443"]),  # "except" names the one in use
         ("3389 (vendor remote access, disabled by default)", "RDP", ["TCP 3389"]),  # off until enabled: in use, optional
         ("22 disabled unless in service mode", "SSH", ["TCP 22"]),
         ("443 (server), 1024-65535 (client source ports)", "HTTPS", ["TCP 443"]),  # a source port is no rule's port
@@ -169,3 +171,28 @@ def test_a_vpn_protocol_is_encrypted_by_name() -> None:
     _, text = _guide("UDP 500, 4500", "IPsec IKEv2")
     assert "F-1 Sync: is the traffic encrypted" not in text
     assert "the model names IPsec IKEv2 but not its version" in text
+
+
+def test_an_encrypted_protocol_named_only_by_the_flow_is_not_said_to_be_unstated() -> None:
+    """The Threat Dragon wallet's "Websocket Secure" flow states no protocol: the guide said the model does not
+    say whether it is encrypted, when its name says it is."""
+    m = base(
+        elements=[Element(id="bot", name="Trading Bot", kind="process"), Element(id="api", name="Exchange API", kind="process")],
+        flows=[Flow(id="F-1", name="Websocket Secure", source="bot", target="api", port="443/tcp")],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert "F-1 Websocket Secure: is the traffic encrypted, and with what? The model does not say." not in text
+    assert "F-1 Websocket Secure: its name names an encrypted protocol, but the model states neither the protocol nor" in text
+
+
+def test_the_network_picture_marks_an_optional_connection() -> None:
+    from mdptm.documents import netplan
+    from mdptm.documents.guides import Facts
+
+    m = base(
+        elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="srv", name="Update server", kind="software")],
+        flows=[Flow(id="F-1", name="Log upload (optional)", source="gw", target="srv", protocol="HTTPS", port="443/tcp")],
+    )
+    f = Facts.of(m)
+    picture = netplan.diagram_model(f, netplan.build(f))
+    assert picture is not None and [fl.name for fl in picture.flows] == ["TCP 443 (optional)"]

@@ -216,7 +216,10 @@ def test_ptm_network_table_does_not_say_unzoned_flows_cross_a_boundary(tmp_path:
         elements=[e.model_copy(update={"trust_zone": z}) for e, z in zip(ends, ("z1", "z2"), strict=True)],
         flows=[flow],
     )
-    assert captions(zoned) == ["Connections that cross a trust-zone boundary (for firewall rules and segmentation)"]
+    assert captions(zoned) == [
+        "Connections that cross a trust-zone boundary (for firewall rules and segmentation); the arrow shows which way "
+        "the data moves, not which end opens the connection (see the deployment guide)"
+    ]  # the sample's firmware download is drawn from the maker's cloud to the server, which opens it
 
 
 def test_ptm_without_hospital_controls_does_not_say_the_hospital_has_nothing_to_do(tmp_path: Path) -> None:

@@ -30,6 +30,19 @@ def decommissioning(f: Facts) -> Doc:
         doc.table(["Element", "Where", "Data held", "How to erase it"], rows, widths=[3.4, 2.2, 4.4, 4.4])
     else:
         doc.p("The threat model names no asset that holds data or secrets.")
+    silent = _silent_parts(f)
+    if silent:  # "data on every element": a part with no row is not one that holds nothing
+        doc.p(
+            "The threat model names no data kept on "
+            + ", ".join(e.name for e in silent)
+            + (
+                ": it does not say that it keeps none. Ask the device maker whether it keeps any"
+                if len(silent) == 1
+                else ": it does not say that they keep none. Ask the device maker whether they keep any"
+            )
+            + " (logs, caches, configuration, credentials) and how to erase it when the device is retired.",
+            style="note",
+        )
     if m.support.data_disposal:
         doc.p(m.support.data_disposal, bold_prefix="Device maker's erasure procedure:")
 
@@ -89,6 +102,17 @@ def decommissioning(f: Facts) -> Doc:
         doc.p(v.name, bold_prefix="Use case:")
         doc.bullets(v.steps, numbered=True)
     return doc
+
+
+_PARTS = ("software", "process", "hardware", "mobile_app")
+
+
+def _silent_parts(f: Facts) -> list[Element]:
+    """The device's own parts the model places in the hospital or on the device and names no data on: the
+    software, processes, hardware and apps without a row in "Data on every element" (data stores and devices
+    always have one; the hospital's own systems, external entities, are not the device's to retire)."""
+    held = {e for a in holding_assets(f) for e in a.stored_in}
+    return [e for e in f.model.elements if e.kind in _PARTS and e.id not in held and f.stated_where(e.id) in ("hospital", "device")]
 
 
 def holding_assets(f: Facts) -> list[Asset]:

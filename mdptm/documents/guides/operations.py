@@ -154,9 +154,12 @@ def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
     leaving = [fl for fl in m.flows if f.leaves_hospital(fl)]
     if leaving:
         doc.p(
-            "Connections leaving the hospital, to watch at the perimeter: "
+            # crossing either way: a flow drawn in from outside is not one "leaving", and who opens it is the
+            # deployment guide's to say
+            "Connections between the hospital and outside it, to watch at the perimeter: "
             + "; ".join(
-                f"{fl.id} to {f.name(fl.target) if f.where(fl.target) == 'outside' else f.name(fl.source)} "
+                f"{fl.id} {'to' if f.where(fl.target) == 'outside' else 'from'} "
+                f"{f.name(fl.target) if f.where(fl.target) == 'outside' else f.name(fl.source)} "
                 f"({netplan.ports_text(fl) or _port(fl)})"
                 for fl in leaving
             )

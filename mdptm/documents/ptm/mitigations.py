@@ -134,10 +134,15 @@ class MitigationChapter(Chapter):
             self.doc.table(
                 ["Flow", "Between", "Trust zones", "Protocol", "Port", "Encryption"],
                 rows,
-                caption="Connections that cross a trust-zone boundary (for firewall rules and segmentation)"
-                if not unzoned
-                else "Connections that cross a trust-zone boundary or whose ends' trust zones are not stated "
-                "(—: the model places that end in no zone), for firewall rules and segmentation",
+                caption=(
+                    "Connections that cross a trust-zone boundary (for firewall rules and segmentation)"
+                    if not unzoned
+                    else "Connections that cross a trust-zone boundary or whose ends' trust zones are not stated "
+                    "(—: the model places that end in no zone), for firewall rules and segmentation"
+                )
+                # the arrow is the way the model draws the data; a firmware download drawn from the cloud is
+                # opened from the hospital: a rule written from the arrow would be an inbound rule from the internet
+                + "; the arrow shows which way the data moves, not which end opens the connection (see the deployment guide)",
                 widths=[0.6, 2.4, 2.0, 1.5, 0.6, 0.9],
             )
         if people:
