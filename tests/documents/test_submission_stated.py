@@ -314,3 +314,19 @@ def test_a_rating_without_likelihood_says_none_is_given() -> None:
     doc = risk_doc(model, ExportContext())
     assert _detail(doc, "T-1")["Likelihood axis"] == "no likelihood given"
     assert _detail(doc, "T-2")["Likelihood axis"] == "not stated"
+
+
+def test_a_modelling_tools_suggested_mitigation_is_not_read_as_the_makers_decision(tmp_path: Path) -> None:
+    """TMT's 'Possible Mitigation(s)' of a generated threat: the importer tags it 'suggested'; nobody decided it."""
+    model = _model()
+    model.controls[0].status, model.controls[0].status_stated, model.controls[0].tags = "not_implemented", True, ["suggested"]
+    doc = risk_doc(model, ExportContext())
+    assert _detail(doc, "T-1")["Controls"] == "C-1 Signed drug library (suggested by the modelling tool, no decision recorded)"
+    controls = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Security controls")
+    assert controls.rows[0][4] == "Suggested by the modelling tool (no decision recorded)"
+    assert {r.control_id: r.gaps for r in trace_rows(model)}["C-1"] == ["Suggested by the modelling tool (no decision recorded)"]
+    path = tmp_path / "traceability.xlsx"
+    write_traceability(model, path, ExportContext())
+    summary = {(r[0], r[1]): r[2] for r in load_workbook(path)["Summary"].iter_rows(min_row=5, values_only=True)}
+    assert summary[("Controls by status", "Not implemented")] == 0
+    assert summary[("Controls by status", "Suggested by the modelling tool (no decision recorded)")] == 1

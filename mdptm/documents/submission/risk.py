@@ -11,6 +11,7 @@ from mdptm.documents.submission._shared import (
     OPEN_STATUSES,
     RISK_LEVELS,
     STATUS_NOT_STATED,
+    SUGGESTED,
     THREAT_STATUS_ORDER,
     Index,
     _level,
@@ -18,6 +19,7 @@ from mdptm.documents.submission._shared import (
     _paragraphs,
     _words,
     _yes_no,
+    control_status_key,
     level_fill,
     risk_text,
     source_rows,
@@ -414,6 +416,8 @@ def _full(r: Risk | None) -> bool:
 
 def _control_word(c: Control) -> str:
     """A control's status inside a sentence: ``implemented``, or ``status not stated in the source``."""
+    if control_status_key(c) == SUGGESTED:
+        return "suggested by the modelling tool, no decision recorded"
     return _words(c.status).lower() if c.status_stated else "status not stated in the source"
 
 
