@@ -330,3 +330,9 @@ def test_a_modelling_tools_suggested_mitigation_is_not_read_as_the_makers_decisi
     summary = {(r[0], r[1]): r[2] for r in load_workbook(path)["Summary"].iter_rows(min_row=5, values_only=True)}
     assert summary[("Controls by status", "Not implemented")] == 0
     assert summary[("Controls by status", "Suggested by the modelling tool (no decision recorded)")] == 1
+
+
+def test_no_accepted_threat_is_not_worded_as_all_mitigated() -> None:
+    text = _texts(risk_doc(_model(), ExportContext()))
+    assert "Accepted: No threat is recorded as accepted." in text
+    assert "without mitigation" not in text

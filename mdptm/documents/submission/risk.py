@@ -288,7 +288,7 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         [t for t in threats if t.status == "accepted"],
         "Accepted",
         "threats are accepted with their residual risk.",
-        "No threat is accepted without mitigation.",
+        "No threat is recorded as accepted.",  # not "accepted without mitigation": that reads as "all are mitigated"
     )
     _callout_table(
         doc, ix, [t for t in threats if t.status == "transferred"], "Transferred", "threats are transferred to another party.", None
