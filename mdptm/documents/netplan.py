@@ -58,6 +58,7 @@ class Plan:
     outside: list[Flow] = field(default_factory=list)  # network flows with both ends outside the hospital
     people: list[Flow] = field(default_factory=list)  # flows with a person at one end: no rule names a person
     on_host: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it stays on one host
+    ruled_out: list[Flow] = field(default_factory=list)  # flows every stated port of which the model rules out
     returns: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow it answers (its return traffic)
     needs: list[Need] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
@@ -80,9 +81,15 @@ def short_protocol(text: str | None) -> str:
     return " ".join(out.split()) or text.strip()
 
 
+_CONFIGURABLE = re.compile(r"\b(?:configurable|by default|default|can be changed|may be changed|adjustable)\b", re.IGNORECASE)
+
+
 def ports_text(f: Flow) -> str:
+    """The ports stated for a flow, with "(configurable)" where its port text says the port can be set
+    ("TCP 104 (configurable)", "default 8080"): the hospital's site may use another."""
     ports = topology.parse_ports(f.port, f.protocol)
-    return ", ".join(str(p) for p in ports)
+    text = ", ".join(str(p) for p in ports)
+    return f"{text} (configurable)" if text and _CONFIGURABLE.search(f.port or "") else text
 
 
 def build(f: Facts) -> Plan:
@@ -92,14 +99,20 @@ def build(f: Facts) -> Plan:
     for fl in m.flows:
         if fl.id in plan.returns:  # the answer drawn back along a request: the request's rule covers it
             continue
+        ends = (f.name(fl.source), f.name(fl.target))
         if any(topology.is_person(f.elements.get(e)) for e in (fl.source, fl.target)):
-            plan.people.append(fl)  # a person has no address: the hospital decides which workstation it is
+            if topology.transport(fl, ends=ends) == "local":  # a keypad, a USB cable: no network, whoever uses it
+                plan.local.append(fl)
+            else:
+                plan.people.append(fl)  # a person has no address: the hospital decides which workstation it is
             continue
         plan.opener[fl.id] = topology.initiator(fl, f.elements, f.zones, f.where, plan.outbound_only)
-        ends = (f.name(fl.source), f.name(fl.target))
         said = topology.loopback(fl, ends=ends)
         if said:  # the model says it stays on one host ("localhost"): no network firewall sees it
             plan.on_host[fl.id] = said
+            continue
+        if topology.excluded_ports(fl.port, fl.protocol) and not topology.parse_ports(fl.port, fl.protocol):
+            plan.ruled_out.append(fl)  # "23 (disabled in production)": every port it states is shut, no rule opens one
             continue
         kind = topology.transport(fl, ends=ends)
         (plan.network if kind == "network" else plan.local if kind == "local" else plan.unclear).append(fl)
@@ -216,9 +229,12 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             continue
         ends = f"{f.name(fl.source)} and {f.name(fl.target)}"
         if not topology.parse_ports(fl.port, fl.protocol):
+            # a port its description names ("listens on TCP port 8443") is not its stated port: quoted, not ruled
+            said = topology.first_sentence_with(fl.description or "", lambda s: bool(topology.parse_ports(None, s)))
             out.append(
                 f"{fl.id} {fl.name or ''} ({short_protocol(fl.protocol)}, between {ends}): which port and "
                 "transport (TCP or UDP) does it use?".replace("  ", " ")
+                + (f" Its description says “{said.rstrip('.')}”, but gives no port for the flow itself." if said else "")
             )
         elif any(p.tentative for p in topology.parse_ports(fl.port, fl.protocol)):
             out.append(
@@ -226,7 +242,13 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                 "transport does it use?".replace("  ", " ")
             )
         elif any(p.transport is None for p in topology.parse_ports(fl.port, fl.protocol)):
-            out.append(f"{fl.id} {fl.name or ''}: is port {fl.port} TCP or UDP?".replace("  ", " "))
+            said = fl.port or fl.protocol or ""
+            both = re.search(r"\btcp\b", said, re.IGNORECASE) and re.search(r"\budp\b", said, re.IGNORECASE)
+            out.append(
+                f"{fl.id} {fl.name or ''}: the model names both TCP and UDP (“{said}”): does it use both, or which one?".replace("  ", " ")
+                if both
+                else f"{fl.id} {fl.name or ''}: is port {fl.port} TCP or UDP?".replace("  ", " ")
+            )
     out.extend(
         f"{fl.id} {fl.name or ''} (between {f.name(fl.source)} and {f.name(fl.target)}): is it network "
         "traffic (which protocol and port) or a local link such as USB or Bluetooth?".replace("  ", " ")

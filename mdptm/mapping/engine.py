@@ -21,7 +21,17 @@ from pydantic import BaseModel, ValidationError
 from mdptm.errors import InputError
 from mdptm.mapping.framework import TEXT_FIELDS, UNION_LABELS, Assertion, Clause, FieldCheck, Framework, Override, Rule
 from mdptm.model import Flow, Item, Model, View
-from mdptm.model.evidence import affirmed, customer_enabled, durations, first_date, real_values, stated, void_reason
+from mdptm.model.evidence import (
+    affirmed,
+    customer_enabled,
+    durations,
+    first_date,
+    hospital_performed,
+    real_values,
+    stated,
+    void_reason,
+    without_citations,
+)
 from mdptm.model.io import read_structured
 from mdptm.model.results import CLAUSE_STATUSES, ClauseResult, ClauseStatus, Confirmation, Coverage, FrameworkResult
 from mdptm.model.validate import pointer
@@ -272,7 +282,7 @@ def _text(item: Item, collection: str) -> str:
         if isinstance(value, list):
             parts.extend(str(v) for v in value)
         elif value:
-            parts.append(str(value))
+            parts.append(without_citations(str(value)))  # "… refer to these whitepapers: - Hardening …" cites
     parts.extend(item.tags)
     return "\n".join(parts)
 
@@ -316,13 +326,21 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
     """*model* as the mapping reads it. A control that describes no safeguard (all it says is denied or a
     placeholder) is not implemented; one that protects only when the hospital turns it on ("TLS can be
     enabled by the hospital", "optional encryption") is the hospital's configuration, not the maker's
-    safeguard (read as the hospital's control); a threat called (partially) mitigated that names no other control of
+    safeguard (read as the hospital's control), and so is one called the maker's whose text says the hospital
+    carries it out ("the hospital applies it"); a threat called (partially) mitigated that names no other control of
     the model is open. Returns the model (a copy only when something changed) and the ids of those threats."""
     void = {c.id for c in model.controls if c.status != "not_implemented" and void_reason(c.title, c.description)}
     controls = {c.id for c in model.controls if c.id not in void}
     # a control that protects only when the hospital turns it on is the hospital's configuration choice
     optional = {
         c.id for c in model.controls if c.id not in void and c.responsibility != "customer" and customer_enabled(c.title, c.description)
+    }
+    # a control called the maker's whose text says the hospital carries it out ("the hospital applies it",
+    # "Customers must change the default password") is the hospital's: a shared one stays shared
+    optional |= {
+        c.id
+        for c in model.controls
+        if c.id not in void and c.responsibility == "manufacturer" and hospital_performed(c.title, c.description)
     }
     untreated = [t.id for t in model.threats if t.status in TREATED and not [c for c in t.controls if c in controls]]
     empty_views = [v.id for v in model.views if _empty_view(v)]

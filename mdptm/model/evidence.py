@@ -70,6 +70,7 @@ class EvidenceWords:
     attack_subject: re.Pattern[str] | None = None
     opener: re.Pattern[str] | None = None
     deferral: re.Pattern[str] | None = None
+    patterns: re.Pattern[str] | None = None  # the deferral patterns alone (evidence.yaml deferral_patterns)
 
 
 def _phrases(words: list[str]) -> str:
@@ -101,6 +102,7 @@ class EvidenceTerms(BaseModel):
     placeholder_openers: list[str] = Field(default_factory=empty_list)
     customer_enabled_patterns: list[str] = Field(default_factory=empty_list)
     deferrals: list[str] = Field(default_factory=empty_list)
+    deferral_patterns: list[str] = Field(default_factory=empty_list)
     durations: _Durations
 
 
@@ -109,9 +111,13 @@ def evidence_words() -> EvidenceWords:
     raw: dict[str, Any] = shipped("evidence", EvidenceTerms).model_dump()
     placeholders = frozenset(_canon(str(p)) for p in raw.get("placeholders", []))
     deferrals = raw.get("deferrals") or []
+    # a document or process still to be made ("A CVD policy will be published in Q3"), a requirement cited
+    # rather than met ("An SBOM is required by the CRA"): the patterns the plain phrases cannot write
+    more = "".join(f"|(?:{p})" for p in raw.get("deferral_patterns") or [])
+    patterns = re.compile(more[1:], re.I) if more else None
     # what is only deferred is not stated either: a keyword in "TLS will be implemented in release 3" is no evidence
-    negation = re.compile(rf"(?<![\w'])(?:{_phrases([*raw['negations'], *deferrals])})(?![\w'])", re.I)
-    deferral = re.compile(rf"(?<![\w'])(?:{_phrases(deferrals)})(?![\w'])", re.I) if deferrals else None
+    negation = re.compile(rf"(?<![\w'])(?:{_phrases([*raw['negations'], *deferrals])})(?![\w']){more}", re.I)
+    deferral = re.compile(rf"(?<![\w'])(?:{_phrases(deferrals)})(?![\w']){more}", re.I) if deferrals or more else None
     keep = raw.get("not_negations") or []
     not_negation = re.compile(rf"(?<![\w'])(?:{_phrases(keep)})(?![\w'])", re.I) if keep else None
     # a break word right after "not" or "as" is part of the denial: "not yet implemented" is one clause
@@ -151,6 +157,7 @@ def evidence_words() -> EvidenceWords:
         attack_subject,
         opener,
         deferral,
+        patterns,
     )
 
 
@@ -226,8 +233,10 @@ def _negated(clause: str, start: int, end: int) -> bool:
     # when the safeguard acts, it does not deny it
     masked = _CONDITION.sub(lambda m: " " * len(m.group(0)), masked)
     for m in words.negation.finditer(masked):
-        if m.start() < end and m.end() > start:
-            continue  # the negation word is part of the keyword ("disabled by default", "no-touch")
+        if m.start() < end and m.end() > start and not (words.patterns is not None and words.patterns.fullmatch(m.group())):
+            # the negation word is part of the keyword ("disabled by default", "no-touch"); a keyword inside a
+            # deferral pattern's words is what it defers ("IEC 62443 requires audit logs": the standard is cited)
+            continue
         return True
     return False
 
@@ -275,11 +284,14 @@ def stated(value: object) -> bool:
     if not isinstance(value, str):
         return True
     clauses = _clauses(value)
-    for i, (_, clause) in enumerate(clauses):
+    low = value.casefold()
+    for i, (start, clause) in enumerate(clauses):
         if _canon(clause) and not is_placeholder(clause) and not _negated(clause, len(clause), len(clause)):
             after = clauses[i + 1] if i + 1 < len(clauses) else None
-            if after is not None and value.casefold()[: after[0]].rstrip().endswith("(") and _takes_back(after[1]):
+            if after is not None and low[: after[0]].rstrip().endswith("(") and _takes_back(after[1]):
                 continue  # "TLS (planned)": the parentheses take the clause back
+            if "?" in low[start + len(clause) : after[0] if after is not None else len(low)]:
+                continue  # "Does the device have a CVD policy? We are checking.": a question states nothing
             return True
     return False
 
@@ -456,6 +468,87 @@ def customer_enabled(title: str, description: str) -> str | None:
     return None
 
 
+# Who, besides the device maker, carries out a control: the hospital as an organisation (not a user of the device:
+# "The operator must log in with a PIN" is the device's authentication)
+_PARTY = (
+    r"(?:hospitals?|customers?|hdos?|health(?:care)?\s+delivery\s+organi[sz]ations?|healthcare\s+(?:facilities|facility|"
+    r"providers?|organi[sz]ations?)|care\s+facilit(?:y|ies)|clinics?|facilit(?:y|ies)|sites?|(?:hospital|customer|site)\s+it|"
+    r"it\s+department|clinical\s+engineering|biomedical\s+engineering|biomed)"
+    r"(?:(?:'s|s'|’s)\s+(?:it|network|security|biomed|siem|soc|firewalls?|proxy|proxies|nac|systems?)"
+    r"(?:\s+(?:team|staff|department|administrators?))?)?"
+)
+# a duty, not a capability: "Biomed can back up the configuration" is the device's backup feature
+_MODAL = (
+    r"(?:(?:must|should|shall|will|needs?\s+to|has\s+to|have\s+to|is\s+to|are\s+to|is\s+expected\s+to|are\s+expected\s+to)"
+    r"\s+(?:also\s+|then\s+)?)?"
+)
+_DOES = (
+    r"(?:appl(?:y|ies)|configures?|installs?|deploys?|segments?|maintains?|manages?|performs?|enforces?|implements?|keeps?|"
+    r"monitors?|restricts?|changes?|rotates?|updates?|patch(?:es)?|sets?\s+up|places?|isolates?|runs?|operates?|hardens?|"
+    r"backs?\s+up|handles?|ensures?|records?|logs?|blocks?|filters?|scans?|detects?|collects?|"
+    r"takes?\s+care\s+of|(?:is|are)\s+responsible\s+for)"
+)
+# the party as the subject of a clause ("the hospital applies it", "Customers must change the default password"),
+# or as the one a duty is laid on ("is the hospital's responsibility", "must be configured by the customer"); a
+# party after a preposition is no subject ("alerts go to the hospital monitors")
+_HOSPITAL_DOES = re.compile(
+    rf"(?:^\W*|\b(?:and|then|so|while|whereas|where|which|that|but)\s+)(?:the\s+|each\s+|every\s+|a\s+|an\s+)?{_PARTY}\s+{_MODAL}{_DOES}\b"
+    rf"|\b(?:is|are)\s+(?:the\s+)?(?:sole\s+)?responsibility\s+of\s+(?:the\s+)?{_PARTY}\b"
+    rf"|\b(?:the\s+)?{_PARTY}(?:'s|s'|’s)\s+(?:sole\s+)?responsibility\b"
+    rf"|\b(?:is|are|must\s+be|should\s+be|shall\s+be|to\s+be|will\s+be)\s+(?:\w+\s+)?(?:performed|done|applied|configured|managed|"
+    rf"maintained|implemented|installed|enforced|set\s+up|handled|deployed|segmented|changed|rotated|monitored)\s+by\s+(?:the\s+|each\s+)?{_PARTY}\b",
+    re.I,
+)
+
+
+def hospital_performed(title: str, description: str) -> str | None:
+    """The words that say the hospital, not the device maker, carries out a control ("the hospital applies it",
+    "Customers must change the default password", "is the responsibility of the HDO"), in a clause no negation
+    governs, or None. Such a control is the hospital's whatever its responsibility field says: a duty of the
+    device maker cannot rest on it."""
+    for text in (title, description):
+        for _, clause in _clauses(text or ""):
+            for m in _HOSPITAL_DOES.finditer(clause):
+                if not _negated(clause, m.start(), m.end()):
+                    return " ".join(m.group(0).split())
+    return None
+
+
+# A sentence that points elsewhere rather than says what is done: "See the hardening guide", "For more information,
+# refer to RFC 8446", "… refer to these two whitepapers"; and a line that only opens a reference list.
+_CITES = re.compile(
+    r"^\W*(?:for\s+(?:more|further|additional)\s+(?:information|details|reading|background)\b[^.;]*?[,:]?\s*)?(?:please\s+)?"
+    r"(?:see|refer\s+to|consult|cf\.?)(?![\w'])"
+    r"|\b(?:refer\s+to|see|read|consult)\s+(?:these|the\s+following|this|those|the\s+two|two|the)\s+(?:\w+\s+)?(?:whitepapers?|white\s+papers?|"
+    r"papers?|articles?|references?|resources?|links?|publications?)\b"
+    r"|^\W*(?:references?|further\s+reading|see\s+also|bibliography|sources?|links?)\W*$",
+    re.I,
+)
+_MAY_CITE = re.compile(r"\b(?:see|refer|consult|cf|references?|reading|bibliography|sources?|links?)\b", re.I)
+_LIST_LINE = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def without_citations(text: str) -> str:
+    """*text* without what only cites other documents: a sentence that points elsewhere ("See the hardening
+    guide", "For more information, refer to …"), and the list right after a line that ends in such a pointer
+    ("… refer to these two whitepapers" over "- Understanding and Hardening Linux Containers"). A title
+    cited is no statement of what the control does: its words ("hardening") are no evidence."""
+    if not _MAY_CITE.search(text):
+        return text
+    out: list[str] = []
+    in_list = False
+    for line in text.split("\n"):
+        if in_list and (_LIST_LINE.match(line) or not line.strip()):
+            continue  # an entry of the reference list, or the blank line between two
+        in_list = False
+        kept = [x for x in _SENTENCE_END.split(line) if not _CITES.search(x)]
+        if line.strip() and (not kept or _CITES.search(_SENTENCE_END.split(line.strip())[-1])):
+            in_list = True  # the line ends by pointing elsewhere: a list under it is the references
+        out.append(" ".join(kept))
+    return "\n".join(out)
+
+
 def void_reason(title: str, description: str) -> str | None:
     """Why a control counts for no clause, or None: ``"void"`` (:func:`void_control`), ``"denied"`` (its
     description denies or defers its title: :func:`denies_title`) or ``"placeholder"`` (its description is
@@ -486,7 +579,8 @@ _PARENS = re.compile(r"\([^()]*\)")
 def only_questions(text: str) -> bool:
     """A text whose every sentence is a question or a placeholder ("Is the database encrypted?", "TLS 1.2 or
     1.3? TBD"): it asks, it does not state. A question in parentheses ("against tampering (TPM?)") leaves the statement standing."""
-    sentences = [x.strip() for x in _SENTENCE.split(_PARENS.sub(" ", text))]
+    # a question in quotes is still one: 'The customer asked: "Does the device keep an audit log?"'
+    sentences = [x.strip().rstrip("\"'”’»") for x in _SENTENCE.split(_PARENS.sub(" ", text))]
     asked = [x for x in sentences if _canon(x) and x.endswith("?")]
     return bool(asked) and all(x.endswith("?") or is_placeholder(x) for x in sentences if _canon(x))
 

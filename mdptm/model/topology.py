@@ -206,7 +206,7 @@ _TRANSPORT = r"(?:tcp|udp)(?:\s*(?:/|\+|&|\band\b|\bor\b)\s*(?:tcp|udp))?"  # "T
 # a range is "5000-5010", "5000..5010", or in words "5000 to 5010", "from 5000 through 5010"
 _RANGE_WORDS = r"\s+(?:to|through|thru|until)\s+"
 _PORT_RX = re.compile(
-    rf"(?:(?P<pre>{_TRANSPORT})\s*[/: ]?\s*)?(?<![\w.-])(?P<num>\d{{1,5}}(?:(?:\s*[-–]\s*|\.\.|{_RANGE_WORDS})\d{{1,5}})?)(?![\w.])"
+    rf"(?:(?P<pre>{_TRANSPORT})\s*[/: ]?\s*)?(?<![\w.-])(?P<num>\d{{1,5}}(?:(?:\s*[-–]\s*|\.\.|{_RANGE_WORDS})\d{{1,5}})?)(?!\w|\.\d)"
     rf"(?:\s*/\s*(?P<post>{_TRANSPORT})\b)?",
     re.IGNORECASE,
 )
@@ -232,9 +232,14 @@ _EXCLUDED_BEFORE = re.compile(  # the negation governs the number: only port wor
 )
 _EXCLUDED_AFTER = re.compile(
     r"^\s*(?:(?:/\s*)?(?:tcp|udp)\s*)?(?:\((?:[^(),;]*,\s*)?|:\s*|is\s+|are\s+)?(?:closed|blocked|disabled|not used|unused|"
-    r"not (?:open|opened|required|needed|used))\b",
+    r"not (?:open|opened|required|needed|used))\b"
+    # shut only sometimes ("disabled by default", "closed when idle", "disabled unless in service mode"): a port in use
+    r"(?!\s+(?:by default|unless|until|when|while|except|outside|if|during|in normal|between))",
     re.IGNORECASE,
 )
+# a source port is no port a rule opens towards the other end: "1024-65535 (client source ports)", "source port 5000",
+# "ephemeral 49152-65535"
+_SOURCE_PORT = re.compile(r"\b(?:source|src|ephemeral|client[- ]side|client ports?)\b", re.IGNORECASE)
 # words in a port text that make the number a guess: "443?", "443 (to be confirmed)", "e.g. 443", "probably 8443"
 _TENTATIVE = re.compile(
     r"\?|\b(?:tbc|tbd|to be (?:confirmed|defined|decided|determined|agreed)|not confirmed|unconfirmed|tentative|"
@@ -290,6 +295,10 @@ def _read_ports(port: str | None, *texts: str | None, implied: str | None) -> tu
                 nums = [first, second]
             else:
                 nums = [re.sub(_RANGE_WORDS + r"|\.\.", "-", num, flags=re.IGNORECASE)]
+            # its own words: back to the number before it or the clause's start, on to the next number or clause
+            clause = re.split(r"[,;]|\d", before)[-1] + re.split(r"[,;]|\d", (text or "")[m.end("num") :])[0]
+            if _SOURCE_PORT.search(clause):  # the connecting end's own port, not the one a rule opens
+                continue
             for n in nums:
                 n = re.sub(r"\s+", "", n).replace("–", "-")
                 if not all(0 < int(x) < 65536 for x in n.split("-")):
@@ -362,15 +371,19 @@ def _without(text: str, names: Iterable[str]) -> str:
 
 
 _QUALIFIER = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
+# a phrase after the name saying where or whose ("Clinician at the bedside", "Technician on site"): the person
+# word ends the name before it
+_WHERE_PHRASE = re.compile(r"\s+(?:at|in|on|of|from|with|via|behind|near|inside|outside|using)\s+", re.IGNORECASE)
 
 
 def is_person(el: Element | None, terms: NetworkTerms | None = None) -> bool:
     """Whether *el* is a person (a Threat Dragon actor "User", an external entity "Clinician") rather than a
     system: an external entity whose name ends in a person word (``person_terms``), remarks in brackets
-    left aside. A person has no network address: no firewall rule can name one."""
+    and a phrase saying where ("Clinician at the bedside") left aside. A person has no network address: no firewall rule can name one."""
     if el is None or el.kind != "external_entity":
         return False
-    words = re.findall(r"[\w'-]+", _QUALIFIER.sub(" ", el.name)) or re.findall(r"[\w'-]+", el.name)
+    head = _WHERE_PHRASE.split(_QUALIFIER.sub(" ", el.name), maxsplit=1)[0]  # "Clinician at the bedside": a clinician
+    words = re.findall(r"[\w'-]+", head) or re.findall(r"[\w'-]+", el.name)
     return bool(words) and matcher((terms or network_terms()).person_terms)(words[-1])
 
 
@@ -395,7 +408,12 @@ def _is_client(el: Element | None, terms: NetworkTerms) -> bool:
     (``client_terms``: "Vantage Clinician app (hospital tablet)", "Web browser")."""
     if el is None:
         return False
-    return el.kind == "mobile_app" or matcher(terms.client_terms)(_QUALIFIER.sub(" ", el.name))
+    if el.kind == "mobile_app":
+        return True
+    # the client word heads the name: "Clinician app (tablet)", "Browser Client"; "App server" and "App API" are servers
+    head = _WHERE_PHRASE.split(_QUALIFIER.sub(" ", el.name), maxsplit=1)[0].strip(" .,;:/-")
+    rx = _rx(tuple(terms.client_terms))
+    return rx is not None and any(m.end() == len(head) for m in rx.finditer(head)) or _heads(head, "client")
 
 
 # a negation that governs what follows it: "never initiated by", "is not cloud-initiated", "cannot be opened by"
@@ -419,6 +437,12 @@ def _affirmed(text: str, words: list[str]) -> bool:
     return rx is not None and any(
         not re.search(r"\b(?:no|not|never|without)\s+(?:\w+\s+)?$", text[: m.start()], re.IGNORECASE) for m in rx.finditer(text)
     )
+
+
+def _heads(name: str, word: str) -> bool:
+    """Whether *word* is the last word of *name* ("Browser Client", "DICOM client", "Client")."""
+    words = re.findall(r"[\w'-]+", name)
+    return bool(words) and words[-1].lower() == word
 
 
 def initiator(

@@ -174,7 +174,9 @@ def test_holding_assets_by_rating_or_disposal_too() -> None:
 def test_pre_procurement_profile_data_leaving_and_support() -> None:
     doc = build_guides(pump(), None, Review(findings=[Finding(check="x", severity="warning", message="m")]))["pre-procurement"]
     profile = {r[0]: r[1] for r in tables(doc)[0].rows}
-    assert profile["Data flows"].startswith("6; 2 leave the hospital; 1 unencrypted")
+    # F-3 telemetry is drawn out to the cloud, F-4 software updates in from it: not two flows that "leave"
+    assert profile["Data flows"].startswith("6; 2 cross the hospital's boundary (1 out, 1 in); 1 unencrypted")
+    assert "2 of 6 data flows cross the hospital's boundary: 1 carries data out (F-3), 1 brings data in (F-4)." in text_of(doc)
     assert profile["Threats analysed"] == "5 (2 mitigated, 1 partially mitigated, 1 accepted, 1 open)"
     assert "pre-publication review passed" in profile["Publication review"]
     leaving = tables(doc)[1]

@@ -10,7 +10,7 @@ import pytest
 from mdptm.documents import netplan
 from mdptm.documents.guides import Facts, build_guides
 from mdptm.model import Element, Flow, TrustZone
-from tests.documents.test_guides_readers import base, firewall_rows
+from tests.documents.test_guides_readers import base, firewall_rows, text_of
 
 
 def _model(name: str, description: str):  # type: ignore[no-untyped-def]
@@ -74,3 +74,33 @@ def test_an_outbound_only_design_is_read_as_stated(statement: str, design: bool)
     rows = firewall_rows(build_guides(m)["deployment"])
     # drawn from the cloud with nothing else said: the design alone has the gateway open it
     assert all(r[0] == "out" for r in rows if r[1] == "Gateway") == design, rows
+
+
+def test_a_download_from_outside_is_not_data_leaving_the_hospital() -> None:
+    """The sample's firmware download and service certificate issuance are drawn from the maker's cloud into the
+    hospital; the pre-procurement guide said "3 of 18 data flows leave the hospital", counting them."""
+    m = _model("Firmware download", "")
+    text = text_of(build_guides(m)["pre-procurement"])
+    assert "| Data flows | 1; 1 come in from outside the hospital;" in text
+    assert "1 of 1 data flows come in from outside the hospital; none is drawn leaving it." in text
+    assert "leave the hospital" not in text
+
+
+@pytest.mark.parametrize(
+    ("name", "client"),
+    [
+        ("Vantage Clinician app (hospital tablet)", True),
+        ("Browser Client", True),
+        ("DICOM client", True),
+        ("Web browser", True),
+        ("App server", False),  # "app" names what the server serves: it accepts connections
+        ("App API", False),
+    ],
+)
+def test_a_client_is_named_by_the_head_of_its_name(name: str, client: bool) -> None:
+    m = base(
+        elements=[Element(id="x", name="Gateway", kind="software"), Element(id="y", name=name, kind="software")],
+        flows=[Flow(id="F-1", name="Data", source="x", target="y", protocol="HTTPS", port="443/tcp")],
+    )
+    o = netplan.build(Facts.of(m)).opener["F-1"]
+    assert (o.element, o.basis) == (("y", "kind") if client else ("x", "assumed"))

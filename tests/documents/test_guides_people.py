@@ -237,3 +237,43 @@ def test_a_flow_towards_a_person_keeps_its_direction() -> None:
     assert "df-position-subscription (User to Aircraft position over " in text
     assert "df-position (Aircraft position to User over " in text
     assert "df-position (User to Aircraft position" not in text
+
+
+@pytest.mark.parametrize(
+    ("name", "person"),
+    [
+        ("Clinician at the bedside", True),  # the sample's keypad user: "bedside" is where, not who
+        ("Technician on site", True),
+        ("Nurse (ward 3) at the nurses' station", True),
+        ("Patient monitor at the bedside", False),
+        ("User directory", False),
+        ("Data from the user", False),
+    ],
+)
+def test_a_person_is_named_by_the_head_of_the_name(name: str, person: bool) -> None:
+    assert is_person(Element(id="x", name=name, kind="external_entity")) == person
+
+
+def test_a_person_at_a_keypad_is_a_local_link_not_a_workstation_to_place() -> None:
+    m = base(
+        elements=[
+            Element(id="c", name="Clinician at the bedside", kind="external_entity"),
+            Element(id="p", name="Infusion pump", kind="device"),
+        ],
+        flows=[Flow(id="F-15", name="Keypad programming", source="c", target="p", protocol="Touchscreen and keypad")],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert "Not network traffic (local links, no firewall rule): F-15 Keypad programming." in text
+    assert "workstations or devices" not in text
+
+
+def test_a_person_at_a_keypad_is_not_counted_among_person_flows() -> None:
+    m = base(
+        elements=[
+            Element(id="c", name="Clinician at the bedside", kind="external_entity"),
+            Element(id="p", name="Infusion pump", kind="device"),
+        ],
+        flows=[Flow(id="F-15", name="Keypad programming", source="c", target="p", protocol="Touchscreen and keypad")],
+    )
+    text = text_of(build_guides(m)["pre-procurement"])
+    assert "with a person at one end" not in text and "A person is at one end of these flows" not in text

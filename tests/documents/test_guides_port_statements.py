@@ -31,6 +31,13 @@ from tests.documents.test_guides_readers import base, firewall_rows, text_of
         ("not 8080", "HTTPS", []),
         ("443; 22 (SSH, disabled)", "HTTPS", ["TCP 443"]),
         ("443/tcp; port 80 is closed", None, ["TCP 443"]),
+        ("3389 (vendor remote access, disabled by default)", "RDP", ["TCP 3389"]),  # off until enabled: in use, optional
+        ("22 disabled unless in service mode", "SSH", ["TCP 22"]),
+        ("443 (server), 1024-65535 (client source ports)", "HTTPS", ["TCP 443"]),  # a source port is no rule's port
+        ("source port 5000, destination port 443", "HTTPS", ["TCP 443"]),
+        ("ephemeral 49152-65535 to 443", "HTTPS", ["TCP 443"]),
+        ("TCP 443.", None, ["TCP 443"]),  # a sentence's full stop is no decimal point
+        (None, "HTTPS on port 8443.", ["TCP 8443"]),
         # unchanged readings
         ("443 or 8443", "HTTPS", ["TCP 443", "TCP 8443"]),
         ("1812/udp (RadSec 2083/tcp)", "RADIUS", ["UDP 1812", "TCP 2083"]),
@@ -121,3 +128,44 @@ def test_a_flow_the_model_keeps_on_one_host_gets_no_rule(port: str | None, descr
     assert (not rows) == on_host, rows
     assert ("On one host, as the threat model says (no network firewall sees it): F-1 Gateway → Update server (" in text) == on_host
     assert ("Which hospital network does Gateway use for F-1" in text) != on_host
+
+
+def test_a_port_in_the_description_is_quoted_in_the_question_not_written_into_a_rule() -> None:
+    m = base(
+        elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="srv", name="Update server", kind="software")],
+        flows=[
+            Flow(id="F-1", name="Sync", source="gw", target="srv", protocol="HTTPS", description="Listens on TCP port 8443. Daily."),
+        ],
+    )
+    doc = build_guides(m)["deployment"]
+    rows = [r for r in firewall_rows(doc) if r[-1].startswith("F-1")]
+    assert rows and {r[4] for r in rows} == {"not stated"}, rows
+    assert "Its description says “Listens on TCP port 8443”, but gives no port for the flow itself." in text_of(doc)
+
+
+def test_a_flow_whose_every_port_is_ruled_out_gets_no_rule() -> None:
+    rows, text = _guide("23 (disabled in production)", "Telnet")
+    assert not rows
+    assert "F-1 Sync: the threat model says port 23 is not used (“23 (disabled in production)”); no rule opens it." in text
+    assert "is it network traffic" not in text  # the model says which port it would be: it is network traffic
+
+
+def test_a_configurable_port_is_printed_so() -> None:
+    rows, _ = _guide("TCP 104 (configurable)", "DICOM")
+    assert rows and {r[4] for r in rows} == {"TCP 104 (configurable)"}, rows
+    rows, _ = _guide("default 8080", "HTTP")
+    assert {r[4] for r in rows} == {"TCP 8080 (configurable)"}, rows
+    rows, _ = _guide("443/tcp", "HTTPS")
+    assert {r[4] for r in rows} == {"TCP 443"}
+
+
+def test_both_transports_named_are_asked_as_both() -> None:
+    rows, text = _guide("TCP/UDP 104", "DICOM")
+    assert {r[4] for r in rows} == {"104"}
+    assert "F-1 Sync: the model names both TCP and UDP (“TCP/UDP 104”): does it use both, or which one?" in text
+
+
+def test_a_vpn_protocol_is_encrypted_by_name() -> None:
+    _, text = _guide("UDP 500, 4500", "IPsec IKEv2")
+    assert "F-1 Sync: is the traffic encrypted" not in text
+    assert "the model names IPsec IKEv2 but not its version" in text

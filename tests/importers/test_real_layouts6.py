@@ -160,3 +160,80 @@ def test_a_mitigation_column_named_by_two_words_sharing_its_noun(tmp_path: Path)
         ]
         # "current or required": the column does not say which, so no control claims to be in place
         assert not any(c.status_stated for c in model.controls)
+
+
+# -- a security engineer's findings on a delegation library: "| State | Status |" beside each other, the first
+# of test evidence, the second of marks; "N/A — reason" as a mitigation
+
+_FINDINGS = (
+    "# Raw findings\n\n## THREAT TABLE\n\n"
+    "| # | Asset | Attacker | Threat | Mitigation | State | Status |\n|---|---|---|---|---|---|---|\n"
+    "| T1 | Record | Network | Forgery | ES256, curve enforced | TESTED (256+ mutations, fuzz) | ✅ |\n"
+    "| T2 | Record | Holds valid record | Transplantation to C | Records are bearer assertions | ASSERTED as out-of-scope | ⚠️ owned |\n"
+    "| T3 | Verifier CPU | Deep chain | DoS | **N/A — single-hop, no chain walker** | — | ✅ |\n"
+    "| T4 | Clock | Controls verifier clock | Extend expiry | ±skew tolerance; injected clock | Documented (§4.5) | ⚠️ |\n"
+    "| T5 | Record | Network | Algorithm confusion | alg pinned pre-verify | TESTED (neg-vectors) | ✅ |\n"
+)
+
+
+def test_the_second_status_column_holds_the_statuses_and_n_a_names_no_control(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _FINDINGS):
+        # before: every threat "open" (the status marks kept in extra) and a control titled "N/A — single-hop …"
+        statuses = ["mitigated", "partially_mitigated", "mitigated", "partially_mitigated", "mitigated"]
+        assert [t.status for t in model.threats] == statuses
+        assert not any(c.title.startswith("N/A") for c in model.controls)
+        loop = model.threats[2]
+        assert loop.controls == [] and loop.rationale == "single-hop, no chain walker"
+        assert [len(t.controls) for t in model.threats] == [1, 1, 0, 1, 1]
+        assert any("says none applies" in w.message for w in report.warnings)
+
+
+# -- a deep analysis of one attack-tree path: its objectives are a bulleted list after "… we aim to:"
+
+_OBJECTIVES = (
+    "## Deep Analysis: Compromising the Name Server\n\n### 1. Define Objective\n\n"
+    'The objective of this deep analysis is to examine the attack path "Compromise the Name Server". '
+    "Specifically, we aim to:\n\n"
+    "*   Identify the specific vulnerabilities and attack vectors that could lead to the compromise of the service.\n"
+    "*   Assess the likelihood, impact, effort and detection difficulty of exploiting them.\n"
+    "*   Propose concrete, actionable mitigation strategies.\n\n"
+    "### 2. Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n"
+    "| T1 | Buffer overflow in the name buffer | Bounds checks on every name |\n"
+)
+
+
+def test_the_aims_of_an_analysis_are_no_threats(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _OBJECTIVES):
+        # before, in Word: the three aims were three threats ("Identify the specific vulnerabilities …")
+        assert [t.title for t in model.threats] == ["Buffer overflow in the name buffer"]
+
+
+# -- a medical-device documentation kit's threat item (French): one threat per file, rated in its front matter,
+# its text under "## Threat", its expected controls under "## Contrôles attendus"
+
+_THR_ITEM = (
+    "---\nid: THR-EXAMPLE-001\ntitle: Exemple — vol de session via XSS\nstatus: Draft\nstride: [S, I]\n"
+    "asset: Cookie de session\nlikelihood: Medium\nimpact: High\nrisk_level: High\nacceptable: false\n---\n\n"
+    "## Threat\n\nInjection de script dans le frontend permet de voler le cookie de session.\n\n"
+    "## Vecteur d'exploitation\n\nAttaquant Internet non authentifié.\n\n"
+    "## Justification de niveau\n\n`Likelihood: Medium` — XSS reste un défaut fréquent.\n\n"
+    "## Contrôles attendus\n\n- Cookie session `HttpOnly` + `Secure`.\n- CSP stricte.\n"
+)
+
+
+def test_a_threat_file_rated_in_its_front_matter(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _THR_ITEM)
+    (threat,) = model.threats
+    # before: only the id and title were read; the rest sat in extra, no control was made
+    assert (threat.id, threat.title) == ("THR-EXAMPLE-001", "Exemple — vol de session via XSS")
+    assert threat.stride == ["spoofing", "information_disclosure"]
+    assert [a.name for a in model.assets] == ["Cookie de session"]
+    assert threat.risk is not None and threat.risk.level == "high"
+    assert (threat.risk.likelihood, threat.risk.severity) == ("Medium", "High")
+    assert threat.description.startswith("Injection de script")
+    assert "Attaquant Internet" in threat.description  # the attack vector, added to the description
+    assert threat.extra["likelihood"].startswith("Medium — XSS")  # the justification below is kept, not lost
+    (control,) = model.controls
+    assert threat.controls == [control.id] and control.status == "planned"  # "attendus": expected, not in place
+    assert "CSP stricte" in (control.description or "")
+    assert threat.status == "open"  # "status: Draft" is the file's review state, not the threat's

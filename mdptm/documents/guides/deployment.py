@@ -113,7 +113,8 @@ def deployment(f: Facts) -> Doc:
         f"{fl.id} {fl.name or ''}: the threat model says port{'s' if len(ex) > 1 else ''} {', '.join(ex)} "
         f"{'are' if len(ex) > 1 else 'is'} not used (“{' '.join(said.split())}”); no rule opens "
         f"{'them' if len(ex) > 1 else 'it'}".replace("  ", " ")
-        for fl in plan.network
+        for fl in m.flows
+        if fl in plan.network or fl in plan.ruled_out
         for ex in [topology.excluded_ports(fl.port, fl.protocol)]
         if ex
         for said in [(fl.port if topology.excluded_ports(fl.port) else fl.protocol) or ""]

@@ -146,8 +146,12 @@ class Facts:
         return f"{words} (by its name only)" if self.by_name(element_id) else words
 
     def is_person_flow(self, f: Flow) -> bool:
-        """Whether a person (a Threat Dragon actor "User") is at one end: not a network connection."""
-        return any(topology.is_person(self.elements.get(e)) for e in (f.source, f.target))
+        """Whether a person (a Threat Dragon actor "User") is at one end of a flow that is not a local link: not a
+        network connection, and where its data goes depends on the device the person uses. A person at a keypad
+        or a USB cable (a local link) is where the device is."""
+        return any(topology.is_person(self.elements.get(e)) for e in (f.source, f.target)) and (
+            topology.transport(f, ends=(self.name(f.source), self.name(f.target))) != "local"
+        )
 
     def endpoint(self, element_id: str) -> str:
         """``Name (Zone)``: the element and the trust zone it sits in."""

@@ -130,7 +130,7 @@ def _log_destinations(f: Facts, a: Asset) -> str:
         f"{f.name(fl.target)} ({netplan.short_protocol(fl.protocol)}"
         + (f", {netplan.ports_text(fl)}" if netplan.ports_text(fl) else "")
         + ")"
-        + (", leaves the hospital" if f.leaves_hospital(fl) else "")
+        + (", leaves the hospital" if f.leaves_hospital(fl) and f.stated_where(fl.target) == "outside" else "")
         for fl in flows
     )
 

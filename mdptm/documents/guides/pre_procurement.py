@@ -43,7 +43,7 @@ def pre_procurement(f: Facts, review: Review | None = None) -> Doc:
     beyond = _outside_only(f)
     unclear = [fl for fl in m.flows if f.leaves_hospital(fl) is None and fl not in people and fl not in beyond]
     if leaving:
-        doc.p(f"{len(leaving)} of {len(m.flows)} data flows leave the hospital.")
+        doc.p(_crossing_sentence(f, leaving, len(m.flows)))
         doc.table(
             ["Flow", "From", "To", "Data carried", "Encryption"],
             [
@@ -129,7 +129,9 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
     rows.append(["Components", f"{len(m.elements)} ({_count_phrase(kinds)})" if m.elements else NOT_STATED])
     if m.trust_zones:
         rows.append(["Trust zones", ", ".join(z.name for z in m.trust_zones)])
-    leaving = sum(1 for fl in m.flows if f.leaves_hospital(fl))
+    crossing = [fl for fl in m.flows if f.leaves_hospital(fl)]
+    leaving = len(crossing)
+    incoming = sum(1 for fl in crossing if not _carries_out(f, fl))
     outside_only = _outside_only(f)
     persons = sum(1 for fl in m.flows if f.is_person_flow(fl))
     unplaced = sum(1 for fl in m.flows if f.leaves_hospital(fl) is None and not f.is_person_flow(fl) and fl not in outside_only)
@@ -139,7 +141,14 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
     rows.append(
         [
             "Data flows",
-            f"{len(m.flows)}; {leaving} leave the hospital"
+            f"{len(m.flows)}; "
+            + (
+                f"{leaving} leave the hospital"
+                if not incoming
+                else f"{leaving} come in from outside the hospital"
+                if incoming == leaving
+                else f"{leaving} cross the hospital's boundary ({leaving - incoming} out, {incoming} in)"
+            )
             + (f", {unplaced} may (ends not placed)" if unplaced else "")
             + (f", {beyond} run outside it" if beyond else "")
             + (f", {persons} with a person at one end" if persons else "")
@@ -303,3 +312,24 @@ def _outside_only(f: Facts) -> list[Flow]:
 
 def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _carries_out(f: Facts, fl: Flow) -> bool:
+    """Whether a flow that crosses the hospital's boundary carries data out of it: drawn to the outside, or both ways."""
+    return fl.bidirectional or f.stated_where(fl.target) == "outside"
+
+
+def _crossing_sentence(f: Facts, crossing: list[Flow], total: int) -> str:
+    """How many flows cross the hospital's boundary, and which way the model draws their data: a firmware
+    download drawn from the maker's cloud to the hospital brings data in; it does not "leave the hospital"."""
+    out = [fl.id for fl in crossing if _carries_out(f, fl)]
+    into = [fl.id for fl in crossing if not _carries_out(f, fl)]
+    if not into:
+        return f"{len(out)} of {total} data flows leave the hospital."
+    if not out:
+        return f"{len(into)} of {total} data flows come in from outside the hospital; none is drawn leaving it."
+    return (
+        f"{len(crossing)} of {total} data flows cross the hospital's boundary: {len(out)} "
+        f"{'carries' if len(out) == 1 else 'carry'} data out ({', '.join(out)}), {len(into)} "
+        f"{'brings' if len(into) == 1 else 'bring'} data in ({', '.join(into)})."
+    )

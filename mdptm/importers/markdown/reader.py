@@ -55,6 +55,12 @@ _RATED = re.compile(r"^\s*\d+\s*\(\s*([A-Za-z][A-Za-z ]*?)\s*\)\s*$")
 _ANY_ID = re.compile(r"^\s*(?P<id>[A-Z][A-Za-z]{0,9}(?:-[A-Z]{1,8})?-\d+(?:\.\d+)*)\s*(?:[:：–—-]\s*)?(?P<rest>.*)$")
 
 
+# A risk file's sections whose heading is the field they hold ("## Threat", "## Attack vector", "## Controls").
+_HEADED_FIELDS = frozenset({"description", "vector", "impact", "mitigation"})
+# Front matter keys that rate the file's risk; "status" there is the document's review state, never the risk's.
+_FRONT_MATTER_FIELDS = frozenset({"stride", "assets", "likelihood", "impact", "risk", "severity", "residual_risk"})
+
+
 class BlockReader(ListReading, TableReading):
     """One file's walk: sections into threats, controls, assets, zones and views (lists and tables in their own modules)."""
 
@@ -119,6 +125,9 @@ class BlockReader(ListReading, TableReading):
             else:
                 self.block(blk, _Ctx(), owner=None)
         fields = _Fields()
+        for blk in root.blocks:
+            if isinstance(blk, Other) and blk.what == "front matter":
+                self.front_matter_fields(blk.text, fields)
         controls: list[str] = []
         todo = list(root.children)
         while todo:
@@ -141,7 +150,12 @@ class BlockReader(ListReading, TableReading):
                 fields.labels.setdefault(key, got.labels.get(key, key))
             for key, links in got.links.items():
                 fields.links.setdefault(key, []).extend(links)
-            if got.lead and sec.level > 1:
+            headed = self.label_of(name)
+            if got.lead and headed in _HEADED_FIELDS:
+                # "## Threat" / "## Contrôles attendus" over prose or bullets: that field's text
+                fields.add(headed, "\n\n".join(got.lead))
+                fields.labels.setdefault(headed, name)
+            elif got.lead and sec.level > 1:
                 fields.add(f"extra:{name}", "\n\n".join(got.lead))
             elif got.lead:
                 fields.lead.extend(got.lead)
@@ -160,6 +174,16 @@ class BlockReader(ListReading, TableReading):
         for fname, texts in fields.values.items():
             if not fname.startswith("extra:") and fname not in ("description", "mitigation", "threats", "title"):
                 values[fname] = "\n".join(texts)
+        vector = values.pop("vector", "")
+        if vector:  # how the attack goes, added to the description as the block reader adds it
+            values["description"] = f"{values.get('description', '')}\n\nAttack vector: {vector}".strip()
+        for said, fname in (("likelihood", "risk.likelihood"), ("impact", "risk.severity")):
+            if said in values and fname not in values:
+                values.pop(said)
+                first, *more = fields.values[said]
+                values[fname] = one_line(first)  # "likelihood: Medium" in the front matter: the first said
+                if more:  # "`Likelihood: Medium` — XSS reste un défaut fréquent …" further down: kept as written
+                    fields.values[f"extra:{fields.labels.get(said, said)}"] = more
         if controls:
             values["controls"] = ", ".join(controls)
         rec = self.record("threat", values, where, _Ctx())
@@ -175,6 +199,20 @@ class BlockReader(ListReading, TableReading):
         if not controls:
             self.mitigation(pend, fields)
         self.threats.append(pend)
+
+    def front_matter_fields(self, text: str, fields: _Fields) -> None:
+        """A risk file's front matter that rates the risk (``stride: [S, I]``, ``asset: Session cookie``,
+        ``likelihood: Medium``, ``risk_level: High``): those fields; its review state (``status: Draft``) and
+        anything else stay out."""
+        for line in text.split("\n"):
+            m = re.match(r"^([A-Za-z][\w ]{0,30}?)\s*:\s*(\S.*?)\s*$", line)
+            if m is None:
+                continue
+            label = self.label_of(m.group(1).replace("_", " "))
+            value = m.group(2).strip().strip("'\"")
+            if label in _FRONT_MATTER_FIELDS and value and not value.startswith("{"):
+                fields.add(label, value.strip("[]").strip())
+                fields.labels.setdefault(label, m.group(1))
 
     def one_risk_control(self, sec: Section) -> str:
         """A heading under a risk file's controls section: one control ("SRS-005 - Authentication and Access

@@ -14,6 +14,7 @@ from mdptm.importers.tabular.grid import Block, Classified, Column, Grid, RowNot
 from mdptm.importers.tabular.headers import (
     _BORROWED,
     _GENERIC_FIELDS,
+    _control_ids_beside_text,
     _correct_by_values,
     _countermeasures_by_id,
     _id_column,
@@ -152,8 +153,12 @@ class TableFinder:
                 for k, c in enumerate(range(c0, c1 + 1)):
                     top = headers[k]
                     anchor = g.merged.get((r, c), (r, c))
-                    spans = any(g.merged.get((r, cc)) == anchor for cc in range(c0, c1 + 1) if cc != c) or any(
-                        g.merged.get((r, cc)) == (r, c) for cc in range(c0, c1 + 1) if cc != c
+                    # a group cell spans this column: merged from a cell left of it on this row (the last column of a
+                    # two-column group has no other cell under the same anchor), or the anchor of cells right of it
+                    spans = (
+                        (anchor != (r, c) and anchor[0] == r)
+                        or any(g.merged.get((r, cc)) == anchor for cc in range(c0, c1 + 1) if cc != c)
+                        or any(g.merged.get((r, cc)) == (r, c) for cc in range(c0, c1 + 1) if cc != c)
                     )
                     combined.append(f"{top} {sub[k]}".strip() if spans and sub[k] else (sub[k] or top))
                 cls2 = classify(self.vocab, combined, self._context(), only)
@@ -536,6 +541,9 @@ class TableFinder:
         if link is not None:
             warnings.append((loc, f"column {link!r} holds links, not ids: kept in extra; ids are given in row order"))
         _id_column(g, cls.kind, columns, rows, self.vocab)
+        said_ids = _control_ids_beside_text(g, columns, rows, self.vocab) if cls.kind == "threat" and not forced else None
+        if said_ids is not None:
+            warnings.append((loc, said_ids))
         kind = cls.kind
         if kind == "threat" and not forced and _countermeasures_by_id(g, columns, rows, self.vocab):
             kind = "control"

@@ -221,6 +221,17 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             status.field = None
             unread = len(values) - len(read)
             out.append(f"column {status.header!r} holds no {kind} statuses ({unread} of {len(values)} cells): kept as written")
+            for other in columns:
+                # "| State | Status |" with "TESTED (fuzz)" then "✅": the other column named so holds the statuses
+                hit = match_header(vocab, kind, other.header) if other.field is None and other is not status else None
+                if hit is None or hit.field != "status":
+                    continue
+                said = cells(other)
+                ok = [v for v in said if (parse_status(vocab, v) if kind == "threat" else parse_choice(vocab, "control_status", v)).ok]
+                if len(said) >= 3 and len(ok) * 2 >= len(said):
+                    other.field = "status"
+                    out.append(f"column {other.header!r} read as the {kind} status instead")
+                    break
     if kind != "threat":
         return out
 
@@ -238,6 +249,13 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             # "Asset_Type" (Hardware, Server, Data): a type of something else, not a STRIDE category
             stride.field = None
             out.append(f"column {stride.header!r} holds no STRIDE categories: kept as written")
+    target = next((c for c in columns if c.field == "targets" and norm_text(c.header) in ("target", "targets")), None)
+    kpi = next((c for c in columns if c.field is None and norm_text(c.header) in _KPI_HEADERS), None)
+    if target is not None and kpi is not None:
+        # "KPI | Target" ("On-time deprovisioning rate" | "100% within two hours"): the value the measure aims at,
+        # no component the threat targets
+        target.field = None
+        out.append(f"column {target.header!r} beside {kpi.header!r} is the measure's target, no component: kept as written")
     assets = next((c for c in columns if c.field == "assets"), None)
     if assets is not None:
         named = next((c for c in columns if c.field is None and norm_text(c.header) in _ASSET_NAME_HEADERS), None)
@@ -261,6 +279,34 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             col.field = new
             fields.add("description")
     risk = next((c for c in columns if c.field == "risk"), None)
+    if risk is not None and "title" in fields:
+        values = cells(risk)
+        spare = next(
+            (
+                c
+                for c in columns
+                if c.field is None and c.header and (m := match_header(vocab, "threat", c.header)) is not None and m.field == "risk"
+            ),
+            None,
+        )
+        rated = cells(spare) if spare is not None else []
+        if (
+            spare is not None
+            and len(values) >= 2
+            and not any(parse_risk(vocab, v, None, shared=True).ok for v in values)
+            and len(rated) >= 2
+            and all(parse_risk(vocab, v, None, shared=True).ok for v in rated)
+        ):
+            # "Bedrohung | Risiko | Priorität" with what would follow down "Risiko" ("Policy-Bypass, Registry-Manipulation")
+            # and "🔴 Kritisch" down "Priorität": the rated column is the risk, the other one describes it
+            new = "description" if "description" not in fields else None
+            risk.field, spare.field = new, "risk"
+            fields.add("description")
+            out.append(
+                f"column {risk.header!r} rates no risk (its cells say what would follow): read as {'the description' if new else 'extra'}; "
+                f"{spare.header!r} rates the risks"
+            )
+            risk = spare
     if risk is not None and "title" not in fields and fields & {"risk.likelihood", "risk.severity"}:
         values = cells(risk)
         rates = [
@@ -358,6 +404,11 @@ def _spare_ratings(columns: list[Column], cells: Callable[[Column], list[str]], 
     return out
 
 
+_KPI_HEADERS = frozenset(
+    {"kpi", "kpis", "key performance indicator", "key risk indicator", "kri", "metric", "metrics", "measure of success", "success metric"}
+)
+
+
 _LEVEL_HEADERS = frozenset({"level", "rating", "grade", "rank"})
 
 
@@ -388,9 +439,72 @@ def _more_controls(columns: list[Column], vocab: Vocabulary) -> None:
         if m is None or m.field != "controls":
             continue
         other = mitigation_status(vocab, c.header)
-        if other is not None and other != said:
+        if (other is not None and other != said) or _control_type_pair(first.header, c.header):
             c.field = "controls.more"
             return
+
+
+# Kinds of control a register may keep in columns of their own ("Existing Preventive Controls" | "Existing
+# Detective Controls"): two control columns whose headers differ only by these words
+_CONTROL_TYPES = frozenset(
+    {
+        "preventive",
+        "preventative",
+        "detective",
+        "corrective",
+        "compensating",
+        "deterrent",
+        "recovery",
+        "technical",
+        "administrative",
+        "physical",
+        "organisational",
+        "organizational",
+        "procedural",
+    }
+)
+
+
+def _control_type_pair(a: str, b: str) -> bool:
+    """Two control headers that name two kinds of control and are otherwise the same."""
+    wa, wb = norm_text(a).split(), norm_text(b).split()
+    ta, tb = [w for w in wa if w in _CONTROL_TYPES], [w for w in wb if w in _CONTROL_TYPES]
+    if not ta or not tb or ta == tb:
+        return False
+    return [w for w in wa if w not in _CONTROL_TYPES] == [w for w in wb if w not in _CONTROL_TYPES]
+
+
+def _control_ids_beside_text(g: Grid, columns: list[Column], rows: list[int], vocab: Vocabulary) -> str | None:
+    """ "Risk control ID | Risk control summary" in a threat table: one column holds ids only (RC-001), the one its
+    header names with another word holds texts, and that header names controls. The texts are the row's control,
+    the ids its id (``controls.id``); a column read as the controls before ("Requirement" of ids) is kept as
+    written. None when the table is not so."""
+    for ids in columns:
+        words = norm_text(ids.header).split() if ids.header else []
+        if len(words) < 2 or words[-1] not in _ID_WORDS or ids.field not in (None, "controls"):
+            continue
+        stem = words[:-1]
+        values = [t for t in (one_line(g.data_text(r, ids.index)) for r in rows) if t]
+        if len(values) < 2 or not all(_ID_VALUE.match(v) for v in values):
+            continue
+        for c in columns:
+            if c is ids or not c.header or c.field not in (None, "controls"):
+                continue
+            other = norm_text(c.header).split()
+            m = match_header(vocab, "threat", c.header)
+            if other[: len(stem)] != stem or len(other) <= len(stem) or m is None or m.field != "controls":
+                continue
+            texts = [t for t in (one_line(g.data_text(r, c.index)) for r in rows) if t]
+            if len(texts) >= len(values) and all(len(t.split()) >= 3 for t in texts):
+                for before in columns:
+                    if before.field in ("controls", "controls.id"):
+                        before.field = None
+                ids.field, c.field = "controls.id", "controls"
+                return f"column {ids.header!r} holds the ids of the controls in {c.header!r}: each row's control keeps its id"
+    return None
+
+
+_ID_WORDS = frozenset({"id", "ids", "ref", "reference", "no", "nr", "number"})
 
 
 def _stated_levels(columns: list[Column]) -> None:

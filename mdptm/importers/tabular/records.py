@@ -650,6 +650,8 @@ class SourceBuilder:
                 # "controls.more": a second control column ("Recommended Controls"), its header its controls' status
                 field = "controls" if fname == "controls.more" else fname
                 pending.append({"field": field, "raw": raw, "header": header, "locator": rec.locator})
+                if fname == "controls" and rec.values.get("controls.id", "").strip():
+                    pending[-1]["control_id"] = one_line(rec.values["controls.id"])  # "RC-001" beside its text
             for _fname, raw, header, loc in rec.more_controls:
                 pending.append({"field": "controls", "raw": clean_text(raw), "header": header, "locator": loc})
             if rec.hidden:

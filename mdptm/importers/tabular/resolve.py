@@ -510,14 +510,14 @@ class Resolver:
         free_text = any(not ID_LIKE.match(t) or _VERSIONED.match(t) for t in missing)
         if isinstance(item, Threat) and fname == "controls" and free_text:
             if not self.had["controls"]:
-                _add(item.controls, self._create_control(raw, item, file, loc, header))
+                _add(item.controls, self._create_control(raw, item, file, loc, header, control_id=ref.get("control_id")))
                 return
             if not deferred:
                 # Whether a control table links this threat is known once the controls are read.
                 self._mitigation_text.append((item, missing, raw, ref, file))
                 return
             if not item.controls:
-                _add(item.controls, self._create_control(raw, item, file, loc, header, table=True))
+                _add(item.controls, self._create_control(raw, item, file, loc, header, table=True, control_id=ref.get("control_id")))
                 return
         # Zones named only in a component column ("Zone 2", "DMZ") are the zones: created, whatever their form.
         zone_list = kind == "element" and fname == "trust_zone" and not self.had["trust_zones"]
@@ -656,7 +656,9 @@ class Resolver:
         self.index.add("elements", iid, [clean])
         return "elements", iid
 
-    def _create_control(self, text: str, owner: Item, file: str, loc: str | None, header: str = "", *, table: bool = False) -> str:
+    def _create_control(
+        self, text: str, owner: Item, file: str, loc: str | None, header: str = "", *, table: bool = False, control_id: str | None = None
+    ) -> str:
         from mdptm.importers.tabular.records import first_sentence
         from mdptm.importers.tabular.vocab import mitigation_status, parse_choice, recommended_to
 
@@ -668,6 +670,9 @@ class Resolver:
         while iid in self.index.all_ids:
             n += 1
             iid = f"C-{n}"
+        if control_id and control_id not in self.index.all_ids:
+            iid = control_id  # the id the register gives the control beside its text ("RC-001")
+            self.index.all_ids.add(iid)
         src = Source(file=file, locator=loc, importer=_importer(owner))
         ctl = Control(id=iid, title=first_sentence(text), description=text, source=src, status_stated=False, responsibility_stated=False)
         said = mitigation_status(self.vocab, header)

@@ -340,7 +340,17 @@ class RowFields:
                     fields[fname] = got_l.value
                 if not got_l.ok:
                     self._fail(rec, fname, v[fname], extra, f"{prefix} id")
-        refs = self._refs(rec, ("targets", "assets", "controls", "controls.more", "views"))
+        linked: tuple[str, ...] = ("targets", "assets", "controls", "controls.more", "views")
+        said_na = _NOT_APPLICABLE.match(v.get("controls", ""))
+        if said_na is not None:
+            # "N/A — single-hop, no chain walker": why no measure is needed, never a control named so
+            header = rec.headers.get("controls", "Mitigation")
+            extra[header] = clean_text(v["controls"])
+            fields.setdefault("rationale", clean_text(said_na.group("why")))
+            linked = tuple(f for f in linked if f != "controls")
+            said = one_line(v["controls"])[:50]
+            self.warn(rec.locator, f"mitigation {said!r} (column {header!r}) says none applies: no control, kept as the rationale")
+        refs = self._refs(rec, linked)
         if measure is not None and not v.get("controls.more") and (not v.get("controls") or _ID_LIST.fullmatch(v["controls"].strip())):
             # "Treatment: MFA, CA Policies" beside no mitigation text (or only a catalogue's ids, "A.8.2, A.8.5"):
             # the measures are the threat's mitigation
@@ -369,7 +379,7 @@ class RowFields:
         lik_f, sev_f, level_f = f"{base}.likelihood", f"{base}.severity", f"{base}.level"
         cells = (v.get(base), v.get(lik_f), v.get(sev_f), v.get(level_f))
         on = (scales.get(base), scales.get(lik_f), scales.get(sev_f), headers.get(base), headers.get(lik_f), headers.get(level_f))
-        key = (base, *cells, *on)
+        key = (base, *cells, *on, bool(v.get("cvss") or v.get("cvss_score")))  # a CVSS beside it: the severity is the level
         hit = self._risks.get(key)
         if hit is not None:
             kept, entries = hit
@@ -394,6 +404,9 @@ class RowFields:
                 risk = got.value
                 if risk is not None:
                     extra[header] = one_line(overall)
+                    if risk.likelihood is not None and _severity_first(header):
+                        # "Initial SxP" of "5x3=15": severity 5, probability 3 (a product is read likelihood first)
+                        risk.likelihood, risk.severity = risk.severity, risk.likelihood
             else:
                 self._fail(rec, base, overall, extra, "risk")
         stated = v.get(f"{base}.level")
@@ -422,6 +435,20 @@ class RowFields:
                         # the score's scale is the two factors' ("5x5"), unless its header states a larger one: an
                         # RPN (severity x occurrence x detection, out of 1000) keeps the scale it is on
                         risk.scale = combined.scale or risk.scale
+        if (
+            base == "risk"
+            and overall is None
+            and stated is None
+            and _worded(sev)
+            and norm_text(rec.headers.get(f"{base}.severity", "")) in _SEVERITY_RATING_HEADERS
+            and any(not is_empty(self.vocab, v.get(f)) for f in ("cvss", "cvss_score"))
+        ):
+            # "Severity: Critical" beside a CVSS score: the vulnerability's severity rating, the row's stated level
+            # (not recomputed from an exploitability such as "Easy")
+            said = parse_risk(self.vocab, sev or "", None, shared=True)
+            if said.ok and said.value is not None and said.value.level:
+                risk = risk or Risk(severity=one_line(sev or ""))
+                risk.level = said.value.level
         if stated is not None and not is_empty(self.vocab, stated):
             got_l = parse_risk(self.vocab, stated, None, shared=True)  # only its level is read
             header = rec.headers.get(f"{base}.level", f"{base}.level")
@@ -503,6 +530,26 @@ class RowFields:
         if "rationale" in v:
             fields["rationale"] = clean_text(v["rationale"])
         return fields, extra, []
+
+
+# "N/A — single-hop, no chain walker", "Not applicable: no parser": no measure applies, and why.
+_NOT_APPLICABLE = re.compile(r"^\W*(?:n/a|n\.a\.|not\s+applicable)\W*?\s*[—–:;,(-]\s*(?P<why>\w.*)$", re.I | re.S)
+
+
+# A vulnerability's severity rating, the level CVSS gives its score ("Critical" for 9.1): not its impact
+_SEVERITY_RATING_HEADERS = frozenset({"severity", "severity rating", "cvss severity", "vulnerability severity", "base severity"})
+
+
+def _severity_first(header: str) -> bool:
+    """A header that writes its products severity first: "Initial SxP", "Severity x Probability", "S×O"."""
+    words = norm_text(header.replace("×", " x ")).split()
+    if any(w in ("sxp", "sxl", "sxo") for w in words):
+        return True
+    for first in ("s", "severity", "sev"):
+        for k in range(len(words) - 2):
+            if words[k] == first and words[k + 1] == "x" and words[k + 2] in ("p", "l", "o", "probability", "likelihood", "occurrence"):
+                return True
+    return False
 
 
 def _worded(cell: str | None) -> bool:

@@ -787,7 +787,16 @@ def parse_status(vocab: Vocabulary, text: str | None) -> Parsed[str | None]:
     """Threat status: "Mitigated", "Partially mitigated", "Risk accepted", "Transferred", "Open", "N/A"."""
     if text is not None and text.strip().lower() in vocab.status_not_applicable:
         return Parsed("not_applicable")
-    return parse_choice(vocab, "threat_status", text)
+    got = parse_choice(vocab, "threat_status", text)
+    if got.value == "accepted" and text and _NOT_QUITE.search(text) and vocab.tables["threat_status"].exact(text) is None:
+        # "Not accepted", "Conditionally acceptable", "Accepted (conditional)": no risk acceptance the row can be said
+        # to have; kept as written
+        return Parsed(None, False)
+    return got
+
+
+# What takes back an acceptance written beside it
+_NOT_QUITE = re.compile(r"\b(?:not|never|non|conditional|conditionally|conditions?|provisional|provisionally)\b", re.I)
 
 
 def parse_bool(vocab: Vocabulary, text: str | None) -> Parsed[bool | None]:
