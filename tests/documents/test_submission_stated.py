@@ -336,3 +336,18 @@ def test_no_accepted_threat_is_not_worded_as_all_mitigated() -> None:
     text = _texts(risk_doc(_model(), ExportContext()))
     assert "Accepted: No threat is recorded as accepted." in text
     assert "without mitigation" not in text
+
+
+def test_what_an_author_wrote_of_an_element_or_asset_is_in_the_views() -> None:
+    from mdptm.documents.submission import architecture_doc
+    from mdptm.model import Asset, Element, Source
+
+    model = _model()
+    src = Source(file="tm.docx", importer="docx")
+    model.elements = [Element(id="1.1", name="Login page", kind="process", source=src, extra={"Trust Levels": "(1) Anonymous web user"})]
+    model.assets = [Asset(id="A-1", name="Staff login", description="Back-office credentials.", source=src, extra={"Roles": "Admin"})]
+    doc = architecture_doc(model, ExportContext())
+    elements = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Elements — Global System View")
+    assert elements.rows[0][-1] == "Trust Levels: (1) Anonymous web user"
+    assets = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Assets — Global System View")
+    assert assets.rows[0][-1] == "Back-office credentials. — Roles: Admin"
