@@ -351,3 +351,19 @@ def test_what_an_author_wrote_of_an_element_or_asset_is_in_the_views() -> None:
     assert elements.rows[0][-1] == "Trust Levels: (1) Anonymous web user"
     assets = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Assets — Global System View")
     assert assets.rows[0][-1] == "Back-office credentials. — Roles: Admin"
+
+
+def test_what_the_import_left_out_of_the_model_is_listed() -> None:
+    from mdptm.model.report import ImportReport
+
+    report = ImportReport()
+    report.imported("tm.docx", "paragraph 12", "T-1")
+    report.skipped("tm.docx", "table 4 row 2", "unsure of table 4 (ID | Name | Description | Potential Threats)")
+    report.warn("tm.docx", "paragraph 52", "section 'Spoofing': its 6 threat(s) and 6 countermeasure(s) are linked as a group")
+    doc = risk_doc(_model(), ExportContext(import_report=report))
+    sources = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Source documents")
+    assert sources.rows == [["tm.docx", "1", "0", "1", "1"]]
+    text = _texts(doc)
+    assert "tm.docx | table 4 row 2 | unsure of table 4 (ID | Name | Description | Potential Threats)" in text
+    assert "are linked as a group" in text
+    assert "Source documents" not in [b.text for b in risk_doc(_model(), ExportContext()).blocks if isinstance(b, Heading)]

@@ -13,6 +13,7 @@ from mdptm.documents.submission._shared import (
     STATUS_NOT_STATED,
     SUGGESTED,
     THREAT_STATUS_ORDER,
+    WARN_FILL,
     Index,
     _level,
     _new_doc,
@@ -39,6 +40,7 @@ from mdptm.model import Control, Model, Risk, Threat
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     TRACEABILITY,
 )
+from mdptm.model.report import ImportReport
 from mdptm.plugins import ExportContext
 from mdptm.render.docir import Doc, Image
 
@@ -360,7 +362,49 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     )
     _controls_table(doc, model.controls, "Security controls")
     _control_details(doc, model.controls)
+    if ctx.import_report is not None:
+        _sources_chapter(doc, ctx.import_report)
     return _fit_id_columns(doc)
+
+
+def _sources_chapter(doc: Doc, report: ImportReport) -> None:
+    """The documents the model was read from, and what of them the model does not hold: the parts the import
+    skipped and what it noted (a list of threats and mitigations linked as a group, a table it could not place),
+    so that a reviewer sees what the source says beyond the model rather than trusting that nothing is left."""
+    doc.h("Source documents", 1)
+    doc.p(
+        "The threat model was read from these documents. The parts of them the model does not hold, and what the "
+        "import noted while reading them, are listed below: check each before the set is sent."
+    )
+    files = list(dict.fromkeys([*(r.file for r in report.records), *(w.file for w in report.warnings)]))
+    counts = {f: Counter(r.disposition for r in report.records if r.file == f) for f in files}
+    notes = Counter(w.file for w in report.warnings)
+    rows = [[f, str(counts[f]["imported"]), str(counts[f]["merged"]), str(counts[f]["skipped"]), str(notes[f])] for f in files]
+    fills = {(r, 3): WARN_FILL for r, f in enumerate(files) if counts[f]["skipped"]}
+    doc.table(
+        ["Source", "Records imported", "Merged", "Not read", "Import notes"],
+        rows,
+        caption="Source documents",
+        widths=[4.0, 1.6, 1.2, 1.4, 1.8],
+        fills=fills,
+    )
+    skipped = [r for r in report.records if r.disposition == "skipped"]
+    if skipped:
+        doc.h("Parts of the sources not read into the model", 2)
+        doc.table(
+            ["Source", "Where", "Why"],
+            [[r.file, r.locator, r.reason or "—"] for r in skipped],
+            caption="Not read into the model",
+            widths=[2.6, 2.2, 5.2],
+        )
+    if report.warnings:
+        doc.h("Import notes", 2)
+        doc.table(
+            ["Source", "Where", "Note"],
+            [[w.file, w.locator or "—", w.message] for w in report.warnings],
+            caption="Import notes",
+            widths=[2.6, 2.2, 5.2],
+        )
 
 
 def _said_more(c: Control) -> bool:
