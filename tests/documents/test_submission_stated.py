@@ -367,3 +367,15 @@ def test_what_the_import_left_out_of_the_model_is_listed() -> None:
     assert "tm.docx | table 4 row 2 | unsure of table 4 (ID | Name | Description | Potential Threats)" in text
     assert "are linked as a group" in text
     assert "Source documents" not in [b.text for b in risk_doc(_model(), ExportContext()).blocks if isinstance(b, Heading)]
+
+
+def test_rows_of_one_table_skipped_for_one_reason_are_one_line() -> None:
+    from mdptm.model.report import ImportReport
+
+    report = ImportReport()
+    for n in range(1, 13):
+        report.skipped("tm.docx", f"table 2 row {n}", "trust levels table, not threats")
+    report.skipped("tm.docx", "paragraph 3", "a heading")
+    doc = risk_doc(_model(), ExportContext(import_report=report))
+    table = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Not read into the model")
+    assert table.rows == [["tm.docx", "table 2 rows 1–12", "trust levels table, not threats"], ["tm.docx", "paragraph 3", "a heading"]]

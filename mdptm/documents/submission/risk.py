@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -367,6 +368,18 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     return _fit_id_columns(doc)
 
 
+def _places(locators: Sequence[str]) -> str:
+    """``table 2 row 1`` … ``table 2 row 12`` → ``table 2 rows 1–12``; other places listed as they are."""
+    parts = [re.fullmatch(r"(.*\brow) (\d+)", loc) for loc in locators]
+    if len(locators) > 1 and all(parts) and len({m.group(1) for m in parts if m}) == 1:
+        nums = [int(m.group(2)) for m in parts if m]
+        head = parts[0].group(1) if parts[0] else ""
+        if nums == list(range(nums[0], nums[0] + len(nums))):
+            return f"{head}s {nums[0]}–{nums[-1]}"
+        return f"{head}s " + ", ".join(map(str, nums))
+    return "; ".join(locators)
+
+
 def _sources_chapter(doc: Doc, report: ImportReport) -> None:
     """The documents the model was read from, and what of them the model does not hold: the parts the import
     skipped and what it noted (a list of threats and mitigations linked as a group, a table it could not place),
@@ -391,9 +404,12 @@ def _sources_chapter(doc: Doc, report: ImportReport) -> None:
     skipped = [r for r in report.records if r.disposition == "skipped"]
     if skipped:
         doc.h("Parts of the sources not read into the model", 2)
+        groups: dict[tuple[str, str], list[str]] = {}
+        for r in skipped:  # the rows of one table skipped for one reason are one line
+            groups.setdefault((r.file, r.reason or "—"), []).append(r.locator)
         doc.table(
             ["Source", "Where", "Why"],
-            [[r.file, r.locator, r.reason or "—"] for r in skipped],
+            [[file, _places(locators), reason] for (file, reason), locators in groups.items()],
             caption="Not read into the model",
             widths=[2.6, 2.2, 5.2],
         )
