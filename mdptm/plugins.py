@@ -99,6 +99,8 @@ class ExportContext:
     internal_model: Model | None = None
     previous: Model | None = None
     options: Options = field(default_factory=dict)
+    # What the import read, merged and skipped of each source (the submission set lists what it left out).
+    import_report: ImportReport | None = None
 
 
 class Exporter(abc.ABC):

@@ -196,6 +196,7 @@ def _build_submission(result: BuildResult, coverage: Coverage, settings: Setting
         template=settings.template,
         internal_model=result.model,
         review=result.review,
+        import_report=result.report,
     )
     with staged_dir(result.internal) as tmp_internal:
         write_json(tmp_internal / "import-report.json", result.report.model_dump(mode="json"))

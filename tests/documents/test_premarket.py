@@ -11,6 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
+import yaml
 
 from mdptm.documents.submission import ARCHITECTURE, FILES, INDEX, LIFECYCLE, RISK, write_submission
 from mdptm.errors import InputError
@@ -194,6 +195,14 @@ def sample_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build(PROJECT, out, audience="submission")
     assert result.exit_code == 0
     return out / "submission"
+
+
+def test_sample_risk_assessment_lists_its_source_documents(sample_set: Path) -> None:
+    """A build hands the import report to the set: the sources and what the import left out are listed."""
+    rows = table_rows(sample_set / RISK, "Source", "Records imported")
+    listed = yaml.safe_load((PROJECT / "mdptm.yaml").read_text())["sources"]
+    sources = [str(s["path"]) if isinstance(s, dict) else str(s) for s in listed]
+    assert [r[0] for r in rows] == sources and all(int(r[1]) > 0 for r in rows)
 
 
 def test_sample_set_holds_the_index_and_lifecycle_documents(sample_set: Path) -> None:

@@ -314,3 +314,68 @@ def test_a_rating_without_likelihood_says_none_is_given() -> None:
     doc = risk_doc(model, ExportContext())
     assert _detail(doc, "T-1")["Likelihood axis"] == "no likelihood given"
     assert _detail(doc, "T-2")["Likelihood axis"] == "not stated"
+
+
+def test_a_modelling_tools_suggested_mitigation_is_not_read_as_the_makers_decision(tmp_path: Path) -> None:
+    """TMT's 'Possible Mitigation(s)' of a generated threat: the importer tags it 'suggested'; nobody decided it."""
+    model = _model()
+    model.controls[0].status, model.controls[0].status_stated, model.controls[0].tags = "not_implemented", True, ["suggested"]
+    doc = risk_doc(model, ExportContext())
+    assert _detail(doc, "T-1")["Controls"] == "C-1 Signed drug library (suggested by the modelling tool, no decision recorded)"
+    controls = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Security controls")
+    assert controls.rows[0][4] == "Suggested by the modelling tool (no decision recorded)"
+    assert {r.control_id: r.gaps for r in trace_rows(model)}["C-1"] == ["Suggested by the modelling tool (no decision recorded)"]
+    path = tmp_path / "traceability.xlsx"
+    write_traceability(model, path, ExportContext())
+    summary = {(r[0], r[1]): r[2] for r in load_workbook(path)["Summary"].iter_rows(min_row=5, values_only=True)}
+    assert summary[("Controls by status", "Not implemented")] == 0
+    assert summary[("Controls by status", "Suggested by the modelling tool (no decision recorded)")] == 1
+
+
+def test_no_accepted_threat_is_not_worded_as_all_mitigated() -> None:
+    text = _texts(risk_doc(_model(), ExportContext()))
+    assert "Accepted: No threat is recorded as accepted." in text
+    assert "without mitigation" not in text
+
+
+def test_what_an_author_wrote_of_an_element_or_asset_is_in_the_views() -> None:
+    from mdptm.documents.submission import architecture_doc
+    from mdptm.model import Asset, Element, Source
+
+    model = _model()
+    src = Source(file="tm.docx", importer="docx")
+    model.elements = [Element(id="1.1", name="Login page", kind="process", source=src, extra={"Trust Levels": "(1) Anonymous web user"})]
+    model.assets = [Asset(id="A-1", name="Staff login", description="Back-office credentials.", source=src, extra={"Roles": "Admin"})]
+    doc = architecture_doc(model, ExportContext())
+    elements = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Elements — Global System View")
+    assert elements.rows[0][-1] == "Trust Levels: (1) Anonymous web user"
+    assets = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Assets — Global System View")
+    assert assets.rows[0][-1] == "Back-office credentials. — Roles: Admin"
+
+
+def test_what_the_import_left_out_of_the_model_is_listed() -> None:
+    from mdptm.model.report import ImportReport
+
+    report = ImportReport()
+    report.imported("tm.docx", "paragraph 12", "T-1")
+    report.skipped("tm.docx", "table 4 row 2", "unsure of table 4 (ID | Name | Description | Potential Threats)")
+    report.warn("tm.docx", "paragraph 52", "section 'Spoofing': its 6 threat(s) and 6 countermeasure(s) are linked as a group")
+    doc = risk_doc(_model(), ExportContext(import_report=report))
+    sources = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Source documents")
+    assert sources.rows == [["tm.docx", "1", "0", "1", "1"]]
+    text = _texts(doc)
+    assert "tm.docx | table 4 row 2 | unsure of table 4 (ID | Name | Description | Potential Threats)" in text
+    assert "are linked as a group" in text
+    assert "Source documents" not in [b.text for b in risk_doc(_model(), ExportContext()).blocks if isinstance(b, Heading)]
+
+
+def test_rows_of_one_table_skipped_for_one_reason_are_one_line() -> None:
+    from mdptm.model.report import ImportReport
+
+    report = ImportReport()
+    for n in range(1, 13):
+        report.skipped("tm.docx", f"table 2 row {n}", "trust levels table, not threats")
+    report.skipped("tm.docx", "paragraph 3", "a heading")
+    doc = risk_doc(_model(), ExportContext(import_report=report))
+    table = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Not read into the model")
+    assert table.rows == [["tm.docx", "table 2 rows 1–12", "trust levels table, not threats"], ["tm.docx", "paragraph 3", "a heading"]]

@@ -90,13 +90,28 @@ def threat_status(t: Threat) -> str:
     return _words(t.stated_status())
 
 
+# A mitigation a modelling tool's template offers for a generated threat (TMT's "Possible Mitigation(s)"): the
+# importer tags it and reads it as not implemented, but nobody decided anything about it.
+SUGGESTED = "suggested"
+CONTROL_SUGGESTED = "Suggested by the modelling tool (no decision recorded)"
+
+
+def _suggested(c: Control) -> bool:
+    return SUGGESTED in c.tags and c.status == "not_implemented"
+
+
 def control_status(c: Control) -> str:
-    """A control's status as the source states it: ``Not stated in the source`` when it states none."""
+    """A control's status as the source states it: ``Not stated in the source`` when it states none, and a
+    modelling tool's suggestion as such (not as the maker's decision not to implement it)."""
+    if _suggested(c):
+        return CONTROL_SUGGESTED
     return _words(c.status) if c.status_stated else CONTROL_STATUS_NOT_STATED
 
 
 def control_status_key(c: Control) -> str:
-    """The status a count groups the control under: its own, or ``status_not_stated``."""
+    """The status a count groups the control under: its own, ``suggested`` or ``status_not_stated``."""
+    if _suggested(c):
+        return SUGGESTED
     return c.status if c.status_stated else STATUS_NOT_STATED
 
 

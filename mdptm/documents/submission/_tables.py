@@ -16,6 +16,7 @@ from mdptm.documents.submission._shared import (
     level_fill,
     responsibility_text,
     risk_text,
+    source_rows,
     threat_status,
 )
 from mdptm.model import Asset, Control, Element, Flow, Threat
@@ -26,9 +27,7 @@ def _elements_table(doc: Doc, ix: Index, elements: Sequence[Element], caption: s
     if not elements:
         doc.p("No elements are listed for this view.", style="note")
         return
-    rows = [
-        [e.id, e.name, _words(e.kind), ix.name(e.trust_zone) if e.trust_zone else "—", " ".join(e.description.split())] for e in elements
-    ]
+    rows = [[e.id, e.name, _words(e.kind), ix.name(e.trust_zone) if e.trust_zone else "—", _described(e)] for e in elements]
     doc.table(["ID", "Element", "Kind", "Trust zone", "Description"], rows, caption=caption, widths=[1.3, 2.3, 1.5, 1.8, 3.9])
 
 
@@ -70,7 +69,7 @@ def _assets_table(doc: Doc, ix: Index, assets: Sequence[Asset], caption: str) ->
                 cia,
                 ", ".join(ix.name(s) for s in a.stored_in) or "—",
                 a.disposal or "—",
-                " ".join(a.description.split()),
+                _described(a),
             ]
         )
     doc.table(
@@ -79,6 +78,13 @@ def _assets_table(doc: Doc, ix: Index, assets: Sequence[Asset], caption: str) ->
         caption=caption,
         widths=[1.1, 1.8, 1.2, 0.8, 1.5, 1.4, 2.2],
     )
+
+
+def _described(item: Element | Asset) -> str:
+    """An element's or asset's description with what else its author wrote of it (the source's other columns)."""
+    said = [" ".join(item.description.split())] if item.description.strip() else []
+    said += [f"{key.removeprefix('In the source: ')}: {value}" for key, value in source_rows(item)]
+    return " — ".join(said)
 
 
 def _threats_table(doc: Doc, threats: Sequence[Threat], caption: str) -> None:

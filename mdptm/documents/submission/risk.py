@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -11,13 +12,16 @@ from mdptm.documents.submission._shared import (
     OPEN_STATUSES,
     RISK_LEVELS,
     STATUS_NOT_STATED,
+    SUGGESTED,
     THREAT_STATUS_ORDER,
+    WARN_FILL,
     Index,
     _level,
     _new_doc,
     _paragraphs,
     _words,
     _yes_no,
+    control_status_key,
     level_fill,
     risk_text,
     source_rows,
@@ -37,6 +41,7 @@ from mdptm.model import Control, Model, Risk, Threat
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     TRACEABILITY,
 )
+from mdptm.model.report import ImportReport
 from mdptm.plugins import ExportContext
 from mdptm.render.docir import Doc, Image
 
@@ -286,7 +291,7 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         [t for t in threats if t.status == "accepted"],
         "Accepted",
         "threats are accepted with their residual risk.",
-        "No threat is accepted without mitigation.",
+        "No threat is recorded as accepted.",  # not "accepted without mitigation": that reads as "all are mitigated"
     )
     _callout_table(
         doc, ix, [t for t in threats if t.status == "transferred"], "Transferred", "threats are transferred to another party.", None
@@ -358,7 +363,64 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     )
     _controls_table(doc, model.controls, "Security controls")
     _control_details(doc, model.controls)
+    if ctx.import_report is not None:
+        _sources_chapter(doc, ctx.import_report)
     return _fit_id_columns(doc)
+
+
+def _places(locators: Sequence[str]) -> str:
+    """``table 2 row 1`` … ``table 2 row 12`` → ``table 2 rows 1–12``; other places listed as they are."""
+    parts = [re.fullmatch(r"(.*\brow) (\d+)", loc) for loc in locators]
+    if len(locators) > 1 and all(parts) and len({m.group(1) for m in parts if m}) == 1:
+        nums = [int(m.group(2)) for m in parts if m]
+        head = parts[0].group(1) if parts[0] else ""
+        if nums == list(range(nums[0], nums[0] + len(nums))):
+            return f"{head}s {nums[0]}–{nums[-1]}"
+        return f"{head}s " + ", ".join(map(str, nums))
+    return "; ".join(locators)
+
+
+def _sources_chapter(doc: Doc, report: ImportReport) -> None:
+    """The documents the model was read from, and what of them the model does not hold: the parts the import
+    skipped and what it noted (a list of threats and mitigations linked as a group, a table it could not place),
+    so that a reviewer sees what the source says beyond the model rather than trusting that nothing is left."""
+    doc.h("Source documents", 1)
+    doc.p(
+        "The threat model was read from these documents. The parts of them the model does not hold, and what the "
+        "import noted while reading them, are listed below: check each before the set is sent."
+    )
+    files = list(dict.fromkeys([*(r.file for r in report.records), *(w.file for w in report.warnings)]))
+    counts = {f: Counter(r.disposition for r in report.records if r.file == f) for f in files}
+    notes = Counter(w.file for w in report.warnings)
+    rows = [[f, str(counts[f]["imported"]), str(counts[f]["merged"]), str(counts[f]["skipped"]), str(notes[f])] for f in files]
+    fills = {(r, 3): WARN_FILL for r, f in enumerate(files) if counts[f]["skipped"]}
+    doc.table(
+        ["Source", "Records imported", "Merged", "Not read", "Import notes"],
+        rows,
+        caption="Source documents",
+        widths=[4.0, 1.6, 1.2, 1.4, 1.8],
+        fills=fills,
+    )
+    skipped = [r for r in report.records if r.disposition == "skipped"]
+    if skipped:
+        doc.h("Parts of the sources not read into the model", 2)
+        groups: dict[tuple[str, str], list[str]] = {}
+        for r in skipped:  # the rows of one table skipped for one reason are one line
+            groups.setdefault((r.file, r.reason or "—"), []).append(r.locator)
+        doc.table(
+            ["Source", "Where", "Why"],
+            [[file, _places(locators), reason] for (file, reason), locators in groups.items()],
+            caption="Not read into the model",
+            widths=[2.6, 2.2, 5.2],
+        )
+    if report.warnings:
+        doc.h("Import notes", 2)
+        doc.table(
+            ["Source", "Where", "Note"],
+            [[w.file, w.locator or "—", w.message] for w in report.warnings],
+            caption="Import notes",
+            widths=[2.6, 2.2, 5.2],
+        )
 
 
 def _said_more(c: Control) -> bool:
@@ -414,6 +476,8 @@ def _full(r: Risk | None) -> bool:
 
 def _control_word(c: Control) -> str:
     """A control's status inside a sentence: ``implemented``, or ``status not stated in the source``."""
+    if control_status_key(c) == SUGGESTED:
+        return "suggested by the modelling tool, no decision recorded"
     return _words(c.status).lower() if c.status_stated else "status not stated in the source"
 
 

@@ -10,9 +10,11 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from mdptm.documents.submission._shared import (
+    CONTROL_SUGGESTED,
     GAP_FILL,
     OPEN_STATUSES,
     STATUS_NOT_STATED,
+    SUGGESTED,
     THREAT_STATUS_ORDER,
     WARN_FILL,
     Index,
@@ -87,6 +89,8 @@ def _control_gaps(c: Control) -> list[str]:
         return ["Status not stated in the source" + ("" if c.verification else "; no verification evidence")]
     if c.status == "implemented":
         return [] if c.verification else ["Implemented, no verification evidence"]
+    if control_status_key(c) == SUGGESTED:
+        return [CONTROL_SUGGESTED]
     return [f"Control {_words(c.status).lower()}"]
 
 
@@ -239,6 +243,7 @@ def _trace_summary_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
     c_status: Counter[str] = Counter(control_status_key(c) for c in controls)
     for s in ("implemented", "planned", "not_implemented", STATUS_NOT_STATED):
         add("Controls by status", _words(s), c_status[s])
+    add("Controls by status", CONTROL_SUGGESTED, c_status[SUGGESTED])
     add("Verification", "Controls with verification evidence", sum(1 for c in controls if c.verification))
     add("Verification", "Evidence references", sum(len(c.verification) for c in controls))
     c_cat: Counter[str] = Counter(c.category for c in controls)
