@@ -21,7 +21,7 @@ from mdptm.documents.guides._shared import (
 )
 from mdptm.documents.guides.credentials import credentials
 from mdptm.documents.guides.facts import NOT_STATED, Facts
-from mdptm.model import Asset, Control, Threat, topology
+from mdptm.model import Asset, Control, Flow, Threat, topology
 from mdptm.render.docir import Doc
 
 # ----------------------------------------------------------------------------------- operations
@@ -126,13 +126,24 @@ def _log_destinations(f: Facts, a: Asset) -> str:
     flows = [fl for fl in f.model.flows if a.id in fl.data]
     if not flows:
         return "no flow in the model carries it"
-    return "; ".join(
-        f"{f.name(fl.target)} ({netplan.short_protocol(fl.protocol)}"
-        + (f", {netplan.ports_text(fl)}" if netplan.ports_text(fl) else "")
-        + ")"
-        + (", leaves the hospital" if f.leaves_hospital(fl) and f.stated_where(fl.target) == "outside" else "")
-        for fl in flows
-    )
+    return "; ".join(_log_destination(f, a, fl) for fl in flows)
+
+
+def _log_destination(f: Facts, a: Asset, fl: Flow) -> str:
+    """Where *fl* takes the log *a*: its target as drawn; over a flow drawn both ways, the end that does not
+    keep the log, when one end keeps it (a service session's logs go from the pump that keeps them to the
+    tool, not "to the pump"); else both ends, as the model draws it."""
+    via = f"{netplan.short_protocol(fl.protocol)}" + (f", {netplan.ports_text(fl)}" if netplan.ports_text(fl) else "")
+    to = fl.target
+    keeps = [e for e in (fl.source, fl.target) if e in a.stored_in]
+    if fl.bidirectional:
+        if len(keeps) != 1:
+            return f"between {f.name(fl.source)} and {f.name(fl.target)} ({via}; the model draws the flow both ways)"
+        to = fl.target if keeps[0] == fl.source else fl.source
+    elif keeps == [fl.target]:  # drawn to the end that keeps the log: the drawing does not say it is sent there
+        return f"between {f.name(fl.source)} and {f.name(fl.target)} ({via}; drawn to {f.name(fl.target)}, which keeps the log)"
+    leaves = f.leaves_hospital(fl) and f.stated_where(to) == "outside"
+    return f"{f.name(to)} ({via})" + (", leaves the hospital" if leaves else "")
 
 
 def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
