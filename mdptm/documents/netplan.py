@@ -228,15 +228,21 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         if fl.id in outside:  # no hospital firewall between two systems outside the hospital
             continue
         ends = f"{f.name(fl.source)} and {f.name(fl.target)}"
+        # a number where a port goes that is none ("TCP+SSL 500002 JSON RPC"): no rule, and the question names it
+        bad = _invalid_port_words(fl)
         if not topology.parse_ports(fl.port, fl.protocol):
             # a port its description names ("listens on TCP port 8443") is not its stated port: quoted, not ruled
             said = topology.first_sentence_with(fl.description or "", lambda s: bool(topology.parse_ports(None, s)))
             out.append(
                 f"{fl.id} {fl.name or ''} ({short_protocol(fl.protocol)}, between {ends}): which port and "
                 "transport (TCP or UDP) does it use?".replace("  ", " ")
+                + (f" {bad}" if bad else "")
                 + (f" Its description says “{said.rstrip('.')}”, but gives no port for the flow itself." if said else "")
             )
-        elif any(p.tentative for p in topology.parse_ports(fl.port, fl.protocol)):
+            continue
+        if bad:
+            out.append(f"{fl.id} {fl.name or ''}: {bad} Which port does it use?".replace("  ", " "))
+        if any(p.tentative for p in topology.parse_ports(fl.port, fl.protocol)):
             out.append(
                 f"{fl.id} {fl.name or ''}: the model gives its port only tentatively ({fl.port!r}): which port and "
                 "transport does it use?".replace("  ", " ")
@@ -334,6 +340,18 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         )
     out.extend(n.question for n in plan.needs if n.question)
     return out
+
+
+def _invalid_port_words(fl: Flow) -> str:
+    """A sentence naming the numbers a flow gives where a port goes that are no port, or ""."""
+    parts = []
+    for label, text in (("port", fl.port), ("protocol", fl.protocol), ("name", fl.name)):
+        bad = topology.invalid_ports(text) if label == "port" else topology.invalid_ports(None, text)
+        if bad:
+            parts.append(f"its {label} (“{' '.join((text or '').split())}”) gives {' and '.join(bad)}")
+    if not parts:
+        return ""
+    return "The model writes a number where a port goes that is no port number (a port runs from 1 to 65535): " + "; ".join(parts) + "."
 
 
 def _person_ends(f: Facts, fl: Flow) -> tuple[str, str]:

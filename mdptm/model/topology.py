@@ -314,6 +314,26 @@ def _read_ports(port: str | None, *texts: str | None, implied: str | None) -> tu
     return out, excluded
 
 
+# a number written where a port goes but which is none: "TCP+SSL 500002 JSON RPC" (a real Threat Dragon flow name),
+# "port 70000", "0/tcp"; a port runs from 1 to 65535
+_PORT_SIZED = re.compile(r"(?<![\w.])(\d+)(?![\w.]\d|\w)")
+_PORT_MARK = re.compile(r"\b(?:tcp|udp|port|ports|ssl|tls)\b[^\d,;.]{0,12}$", re.IGNORECASE)
+
+
+def invalid_ports(port: str | None, *texts: str | None) -> list[str]:
+    """The numbers a flow gives where a port goes that are no port (0, or above 65535): any such number in its
+    *port* text, and in other *texts* (its name, its protocol) one marked as a port ("TCP+SSL 500002")."""
+    out: list[str] = []
+    for i, text in enumerate((port, *texts)):
+        for m in _PORT_SIZED.finditer(text or ""):
+            n = m.group(1)
+            if 0 < int(n) < 65536 or n in out:
+                continue
+            if i == 0 or _PORT_MARK.search((text or "")[: m.start()]) or re.match(r"\s*/\s*(?:tcp|udp)\b", (text or "")[m.end() :], re.I):
+                out.append(n)
+    return out
+
+
 _NOT_OPTIONAL = re.compile(r"\b(?:not|never|non)[\s-]*(?:an?\s+)?(?:optional|opt-in)\b", re.IGNORECASE)
 
 

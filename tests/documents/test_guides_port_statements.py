@@ -196,3 +196,38 @@ def test_the_network_picture_marks_an_optional_connection() -> None:
     f = Facts.of(m)
     picture = netplan.diagram_model(f, netplan.build(f))
     assert picture is not None and [fl.name for fl in picture.flows] == ["TCP 443 (optional)"]
+
+
+def _questions(doc: object) -> list[str]:
+    text = text_of(doc)  # type: ignore[arg-type]
+    return [line for line in text.split("## Questions for the device maker before go-live", 1)[1].splitlines() if line[:1].isdigit()]
+
+
+def test_a_number_where_a_port_goes_that_is_no_port_is_named_in_the_question() -> None:
+    """A real Threat Dragon flow (cryptocurrency wallet) is named "TCP+SSL 500002 JSON RPC": 500002 is no port.
+    The question quoted the name and asked for the port as if the model said nothing of one."""
+    m = base(
+        elements=[Element(id="w", name="wallet", kind="process"), Element(id="x", name="ElectrumX", kind="process")],
+        flows=[Flow(id="F-1", name="TCP+SSL 500002 JSON RPC", source="w", target="x")],
+    )
+    doc = build_guides(m)["deployment"]
+    asked = [q for q in _questions(doc) if "F-1" in q and "which port" in q]
+    assert asked and "its name (“TCP+SSL 500002 JSON RPC”) gives 500002" in asked[0], asked
+    assert "a port runs from 1 to 65535" in asked[0]
+    assert not any("500002" in r[4] for r in firewall_rows(doc))
+    # SSL names an encrypted protocol: the model is asked which, not whether the traffic is encrypted at all
+    assert any("F-1" in q and "its name names an encrypted protocol" in q for q in _questions(doc))
+
+
+def test_an_invalid_port_beside_a_valid_one_is_asked_about() -> None:
+    rows, text = _guide("443, 70000")
+    assert rows and {r[4] for r in rows} == {"TCP 443"}, rows
+    assert "F-1 Sync: The model writes a number where a port goes that is no port number" in text
+    assert "its port (“443, 70000”) gives 70000" in text
+
+
+@pytest.mark.parametrize("text", ["TLS 1.2", "HL7 v2.6", "every 300 s", "Sync 2024"])
+def test_a_number_that_is_no_port_mark_is_not_called_an_invalid_port(text: str) -> None:
+    from mdptm.model.topology import invalid_ports
+
+    assert invalid_ports(None, text) == []
