@@ -242,6 +242,14 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             continue
         if bad:
             out.append(f"{fl.id} {fl.name or ''}: {bad} Which port does it use?".replace("  ", " "))
+        either = list(dict.fromkeys(p.either for p in topology.parse_ports(fl.port, fl.protocol) if p.either))
+        for words in either:  # "443 to 8443": a range or a mapping; the rules hold the two ports alone
+            first, _, second = words.partition(" to ")
+            out.append(
+                f"{fl.id} {fl.name or ''}: the model writes “{words}”: a range of ports ({first}-{second}), or port "
+                f"{first} sent on (redirected, mapped) to {second}? The rules list {first} and {second} alone, "
+                "not confirmed.".replace("  ", " ")
+            )
         if any(p.tentative for p in topology.parse_ports(fl.port, fl.protocol)):
             out.append(
                 f"{fl.id} {fl.name or ''}: the model gives its port only tentatively ({fl.port!r}): which port and "

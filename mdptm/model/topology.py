@@ -196,10 +196,11 @@ class Port:
     number: str  # "443" or "5000-5010"
     transport: str | None  # "TCP", "UDP" or None when not stated or implied
     tentative: bool = False  # written with a doubt: "443?", "443 (to be confirmed)", "e.g. 443"
+    either: str = ""  # "443 to 8443": a range or one port mapped to another; the words, for the question
 
     def __str__(self) -> str:
         text = f"{self.transport} {self.number}" if self.transport else self.number
-        return f"{text} (not confirmed)" if self.tentative else text
+        return f"{text} (not confirmed)" if self.tentative or self.either else text
 
 
 _TRANSPORT = r"(?:tcp|udp)(?:\s*(?:/|\+|&|\band\b|\bor\b)\s*(?:tcp|udp))?"  # "TCP", "TCP/UDP", "tcp+udp"
@@ -223,6 +224,17 @@ _NOT_A_PORT = re.compile(
 )
 # a redirect or a translation names two ports, never a range between them ("redirect from 80 to 443")
 _TWO_ENDS = re.compile(r"\b(?:redirect\w*|forward\w*|map\w*|translat\w*|nat|rewrit\w*)\b", re.IGNORECASE)
+# "to" between two numbers reads as a range ("5000 to 5010") or as one port sent on to another ("443 to 8443")
+_AMBIGUOUS_TO = re.compile(r"\d\s+to\s+\d", re.IGNORECASE)
+
+
+def _spans_service_ports(num: str) -> bool:
+    """Whether a range in words runs from a well-known port (below 1024) into the registered ones: "443 to 8443",
+    "80 to 8080" open thousands of ports as a range and are more often a mapping; "5000 to 5010" is a range."""
+    first, second = (int(x) for x in re.split(_RANGE_WORDS, num, flags=re.IGNORECASE))
+    return first < 1024 <= second
+
+
 # a port the text excludes: "never 80", "not 8080 or 8443", "443 only, no 80" ("except" is left alone: "all ports
 # except 443" names the one in use); or says is shut:
 # "22 (disabled)", "22 (SSH, disabled)", "port 80 is closed"
@@ -290,10 +302,16 @@ def _read_ports(port: str | None, *texts: str | None, implied: str | None) -> tu
             if i > 0 and not named and not re.search(r"\bports?$", word, re.IGNORECASE):
                 continue
             num = m.group("num")
+            either = ""
             if re.search(_RANGE_WORDS, num, re.IGNORECASE) and _TWO_ENDS.search(before):
                 # "redirect from 80 to 443": two ports, each read on its own
                 first, second = re.split(_RANGE_WORDS, num, flags=re.IGNORECASE)
                 nums = [first, second]
+            elif _AMBIGUOUS_TO.search(num) and _spans_service_ports(num):
+                # "443 to 8443": a range from a well-known port into the registered ones, or 443 mapped to 8443?
+                # the narrower reading is ruled, marked not confirmed, and asked
+                nums = re.split(_RANGE_WORDS, num, flags=re.IGNORECASE)
+                either = " ".join(num.split())
             else:
                 nums = [re.sub(_RANGE_WORDS + r"|\.\.", "-", num, flags=re.IGNORECASE)]
             # its own words: back to the number before it or the clause's start, on to the next number or clause
@@ -308,7 +326,7 @@ def _read_ports(port: str | None, *texts: str | None, implied: str | None) -> tu
                     if n not in excluded:
                         excluded.append(n)
                     continue
-                found = Port(n, proto or implied, i == 0 and bool(_TENTATIVE.search(text or "")))
+                found = Port(n, proto or implied, i == 0 and bool(_TENTATIVE.search(text or "")), either)
                 if all(p.number != n for p in out):
                     out.append(found)
     return out, excluded

@@ -231,3 +231,29 @@ def test_a_number_that_is_no_port_mark_is_not_called_an_invalid_port(text: str) 
     from mdptm.model.topology import invalid_ports
 
     assert invalid_ports(None, text) == []
+
+
+@pytest.mark.parametrize(
+    ("port", "ports"),
+    [
+        ("443 to 8443", ["TCP 443 (not confirmed)", "TCP 8443 (not confirmed)"]),  # not 8001 ports
+        ("80 to 8080/tcp", ["TCP 80 (not confirmed)", "TCP 8080 (not confirmed)"]),
+        ("5000 to 5010", ["TCP 5000-5010"]),  # a range within the registered ports stays a range
+        ("161 to 162", ["TCP 161-162"]),
+        ("redirect from 80 to 443", ["TCP 80", "TCP 443"]),  # a redirect word settles it
+    ],
+)
+def test_to_between_a_well_known_and_a_registered_port_is_not_read_as_a_range(port: str, ports: list[str]) -> None:
+    """ "443 to 8443" without a redirect word was read as the range 443-8443: a rule opening 8001 ports where the
+    model most likely means 443 sent on to 8443. The narrower reading is ruled, not confirmed, and asked."""
+    assert [str(p) for p in parse_ports(port, "HTTPS")] == ports
+
+
+def test_an_ambiguous_to_is_asked_about() -> None:
+    rows, text = _guide("443 to 8443")
+    assert {r[4] for r in rows} == {"TCP 443 (not confirmed), TCP 8443 (not confirmed)"}, rows
+    assert (
+        "F-1 Sync: the model writes “443 to 8443”: a range of ports (443-8443), or port 443 sent on (redirected, mapped) to 8443? "
+        "The rules list 443 and 8443 alone, not confirmed." in text
+    )
+    assert "443-8443" not in " ".join(r[4] for r in rows)
