@@ -547,6 +547,63 @@ def initiator(
     return Initiator(f.source, "assumed")
 
 
+# a port's own words saying where it goes: "162/udp (traps to the NMS)" (the NMS accepts it), "514 from the pump"
+_PORT_TO = re.compile(r"\b(?:to|towards|into)\s+(?:the\s+|its\s+)?(?P<who>[\w-]+(?:\s+[\w-]+){0,3})", re.IGNORECASE)
+_PORT_FROM = re.compile(r"\b(?:from|by)\s+(?:the\s+|its\s+)?(?P<who>[\w-]+(?:\s+[\w-]+){0,3})", re.IGNORECASE)
+
+
+def _initials(name: str) -> str:
+    words = re.findall(r"[A-Za-z][\w-]*", _QUALIFIER.sub(" ", name))
+    return "".join(w[0] for w in words).lower() if len(words) > 1 else ""
+
+
+def _names_end(words: str, el: Element | None, zone: TrustZone | None) -> bool:
+    """Whether *words* ("the NMS", "network management station", "pump") name the end *el*: its name's first
+    word(s), a word of its name, tags or zone, or its name's initials ("NMS" for "Network management station")."""
+    if el is None:
+        return False
+    head = [w.lower() for w in re.findall(r"[\w-]+", words)]
+    if not head:
+        return False
+    own = {w.lower() for w in re.findall(r"[\w-]+", _end_words(el, zone)) if len(w) > 2}
+    return head[0] in own or head[0] == _initials(el.name) or (el.name.lower().startswith(" ".join(head[:2])) and len(head) > 1)
+
+
+def port_openers(
+    f: Flow,
+    elements: dict[str, Element],
+    zones: dict[str, TrustZone],
+    terms: NetworkTerms | None = None,
+) -> dict[str, Initiator]:
+    """Per port of the flow's port text, who opens it, where the port's own words say which end it goes to:
+    "161/udp (get), 162/udp (traps to the NMS)" → 162 is opened by the other end towards the NMS; 161 is not
+    said (left to the flow's opener). Only ports whose words name exactly one end are returned."""
+    terms = terms or network_terms()
+    text = f.port or ""
+    spans = list(_PORT_RX.finditer(text))
+    ports = {p.number: p for p in parse_ports(f.port, terms=terms)}
+    out: dict[str, Initiator] = {}
+
+    def zone(e: str) -> TrustZone | None:
+        el = elements.get(e)
+        return zones.get(el.trust_zone) if el is not None and el.trust_zone else None
+
+    for i, m in enumerate(spans):
+        number = re.sub(r"\s+", "", re.sub(_RANGE_WORDS + r"|\.\.", "-", m.group("num"), flags=re.IGNORECASE)).replace("–", "-")
+        if number not in ports:
+            continue
+        end = spans[i + 1].start() if i + 1 < len(spans) else len(text)
+        own = re.split(r"[;,](?![^()]*\))", text[m.end() : end])[0]  # its own words, to the next clause
+        for rx, listens in ((_PORT_TO, True), (_PORT_FROM, False)):
+            found = [e for hit in rx.finditer(own) for e in (f.source, f.target) if _names_end(hit.group("who"), elements.get(e), zone(e))]
+            ends = list(dict.fromkeys(found))
+            if len(ends) == 1:
+                opener = ends[0] if not listens else (f.target if ends[0] == f.source else f.source)
+                out[number] = Initiator(opener, "text", f"{m.group(0).strip()}{own.rstrip()}")
+                break
+    return out
+
+
 _CLAUSE = re.compile(r"(?<=[.;:!?])\s+|\s+(?:but|whereas|while)\s+", re.IGNORECASE)
 
 
