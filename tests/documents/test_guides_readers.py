@@ -218,8 +218,50 @@ def test_ptm_network_table_does_not_say_unzoned_flows_cross_a_boundary(tmp_path:
     )
     assert captions(zoned) == [
         "Connections that cross a trust-zone boundary (for firewall rules and segmentation); the arrow shows which way "
-        "the data moves, not which end opens the connection (see the deployment guide)"
+        "the data moves; Opened by, which end opens the connection, where the model says so (see the deployment guide)"
     ]  # the sample's firmware download is drawn from the maker's cloud to the server, which opens it
+
+
+def test_ptm_network_table_says_which_end_opens_each_connection_where_the_model_does(tmp_path: Path) -> None:
+    """PTM 3.2 showed the way the data is drawn only: the sample's firmware download, drawn from the maker's cloud
+    to the server, read as a connection from the internet. The "Opened by" column says who opens it where the
+    model says so (its initiator, its words, its outbound-only design, a client end), and "not stated" elsewhere."""
+    from mdptm.documents.ptm import build_ptm_doc
+    from mdptm.model import Control
+    from mdptm.plugins import ExportContext
+
+    m = base(
+        trust_zones=[
+            TrustZone(id="zh", name="Clinical LAN"),
+            TrustZone(id="zc", name="Maker cloud"),
+            TrustZone(id="zp", name="Pharmacy LAN"),
+        ],
+        elements=[
+            Element(id="srv", name="Server", kind="software", trust_zone="zh"),
+            Element(id="app", name="Clinician app", kind="mobile_app", trust_zone="zp"),
+            Element(id="upd", name="Update service", kind="cloud_service", trust_zone="zc"),
+            Element(id="emr", name="EMR", kind="external_entity", trust_zone="zc"),
+            Element(id="ph", name="Pharmacy system", kind="external_entity", trust_zone="zp"),
+        ],
+        flows=[
+            Flow(id="F-1", name="Firmware", source="upd", target="srv", protocol="HTTPS", port="443"),
+            Flow(id="F-2", name="Results", source="srv", target="app", protocol="HTTPS", port="443"),
+            Flow(id="F-3", name="Order relay", source="emr", target="srv", protocol="HL7", port="2575", initiator="emr"),
+            Flow(id="F-4", name="Event forwarding", source="app", target="emr", protocol="HTTPS", port="443"),
+            Flow(id="F-5", name="Event forwarding", source="srv", target="ph", protocol="HTTPS", port="443"),
+            Flow(id="F-6", name="Sync", source="srv", target="ph", protocol="HTTPS", port="443"),
+        ],
+        controls=[Control(id="C-1", title="Outbound-only connections", category="other", description="The cloud cannot initiate.")],
+    )
+    doc = build_ptm_doc(m, ExportContext(), tmp_path)
+    (table,) = [b for b in doc.blocks if isinstance(b, Table) and b.header[:4] == ["Flow", "Between", "Trust zones", "Opened by"]]
+    opened = {r[0]: r[3] for r in table.rows}
+    assert opened["F-1"] == "Server", opened  # drawn from the cloud, opened from the hospital (outbound-only design)
+    assert opened["F-2"] == "Clinician app (a client)"
+    assert opened["F-3"] == "EMR"  # the model's initiator
+    assert opened["F-4"] == "Clinician app"  # to the outside: the outbound-only design says so
+    assert opened["F-5"] == "not stated (its name suggests Server)"  # a name says which way data moves
+    assert opened["F-6"] == "not stated"  # the order of its ends says nothing
 
 
 def test_ptm_without_hospital_controls_does_not_say_the_hospital_has_nothing_to_do(tmp_path: Path) -> None:
