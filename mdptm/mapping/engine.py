@@ -486,7 +486,7 @@ def _ids(ids: Sequence[str]) -> str:
 
 
 def _conditions(flt: BaseModel) -> str:
-    """Plain words for an 'every' filter: 'state encryption', 'not open'."""
+    """Plain words for an 'every' filter: 'state encryption', 'have a status other than open'."""
     parts: list[str] = []
     stated_fields = {name for name, cond in flt if isinstance(cond, bool)}
     for name, cond in flt:
@@ -494,7 +494,10 @@ def _conditions(flt: BaseModel) -> str:
             continue
         if name == "exclude":
             # values excluded from a field that must be stated ("none", "plaintext") are detail of the rule file
-            parts.extend(f"not {_join([_human(v) for v in vals])}" for f, vals in cond if vals and f not in stated_fields)
+            # "have a status other than open" ("none of the 19 threats not open" read as a double negative)
+            parts.extend(
+                f"have a {_human(f)} other than {_join([_human(v) for v in vals])}" for f, vals in cond if vals and f not in stated_fields
+            )
             continue
         if name == "person" and isinstance(cond, bool):
             parts.append("be persons" if cond else "not be persons")
@@ -710,7 +713,7 @@ class Evaluator:
         note = self._untreated_note(collection, bad)
         if collection == "threats" and _on_status(sel.every):
             silent = [it.id for it in matched if it.id not in good_set and getattr(it, "status_stated", True) is False]
-            if silent:  # "none of the 16 threats not open": the source states no status, it does not say they are open
+            if silent:  # "none of the 16 threats have a status other than open": the source states none, not "open"
                 note += f" (the source states no status for {_ids(silent)})"
         if not good:
             read_as = [i for i in bad if i in unstated]
