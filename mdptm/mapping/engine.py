@@ -450,6 +450,9 @@ def _human(value: object) -> str:
     return str(value).replace("_", " ")
 
 
+_FIELD_WORDS = {"stride": "STRIDE category"}  # "3 threats with STRIDE category tampering", not "with stride tampering"
+
+
 def _describe(collection: str, flt: BaseModel, count: int = 0, status: bool = True) -> str:
     """Plain words for a filter: 'implemented event logging controls'. Keywords are not listed: the rule
     file has them, and the rationale names the items that matched. Without *status* the status words are
@@ -474,7 +477,7 @@ def _describe(collection: str, flt: BaseModel, count: int = 0, status: bool = Tr
         elif isinstance(cond, bool):
             tail.append(f"{'with' if cond else 'without'} {_human(name)}")
         else:
-            tail.append(f"with {_human(name)} {_join([_human(c) for c in cond])}")
+            tail.append(f"with {_FIELD_WORDS.get(name, _human(name))} {_join([_human(c) for c in cond])}")
     words = " ".join([*(front[k] for k in ("status", "category", "kind") if k in front), noun])
     return words + (" " + ", ".join(tail) if tail else "")
 
@@ -504,7 +507,7 @@ def _conditions(flt: BaseModel) -> str:
         elif isinstance(cond, bool):
             parts.append(f"{'state' if cond else 'leave out'} {_human(name)}")
         else:
-            parts.append(f"{_human(name)} {_join([_human(c) for c in cond])}")
+            parts.append(f"have {_FIELD_WORDS.get(name, _human(name))} {_join([_human(c) for c in cond])}")  # "have status mitigated"
     return ", ".join(parts) or "meet the rule"
 
 
