@@ -80,23 +80,17 @@ def _log_rows(flows: list[Flow]) -> str:
     return rows[0][2]
 
 
-def test_a_log_is_sent_away_from_where_it_is_kept_over_a_flow_drawn_both_ways() -> None:
+def test_a_log_over_a_flow_drawn_both_ways_is_not_said_to_be_sent_to_its_target() -> None:
     """The sample's USB service session is drawn from the service tool to the pump, both ways, and carries the
-    pump's logs: "Sent to: the pump" told the hospital the logs go to the device that keeps them."""
+    pump's logs: "Sent to: the pump" told the hospital the logs go to the device that writes them."""
     session = Flow(id="F-9", name="USB service session", source="tool", target="pump", protocol="USB", bidirectional=True, data=["A-LOG"])
     sent = _log_rows([session])
-    assert sent.startswith("Service tool (USB)"), sent
-    assert "Pump" not in sent
+    assert sent == "between Service tool and Pump (USB; the model draws the flow both ways)", sent
 
 
-def test_a_log_drawn_to_the_end_that_keeps_it_is_not_said_to_be_sent_there() -> None:
-    sent = _log_rows([Flow(id="F-1", name="Log export", source="tool", target="pump", protocol="USB", data=["A-LOG"])])
-    assert sent == "between Service tool and Pump (USB; drawn to Pump, which keeps the log)", sent
-    # drawn away from where it is kept: as drawn
+def test_a_log_over_a_flow_drawn_one_way_goes_to_its_target() -> None:
     sent = _log_rows([Flow(id="F-2", name="Events", source="pump", target="siem", protocol="Syslog", port="6514/tcp", data=["A-LOG"])])
     assert sent == "SIEM (Syslog, TCP 6514)", sent
-
-
-def test_a_log_over_a_flow_drawn_both_ways_between_two_ends_that_keep_it_or_neither() -> None:
-    sent = _log_rows([Flow(id="F-3", name="Sync", source="tool", target="siem", protocol="HTTPS", bidirectional=True, data=["A-LOG"])])
-    assert sent == "between Service tool and SIEM (HTTPS; the model draws the flow both ways)", sent
+    # where the log is kept does not turn the drawing round: a log service keeps what it receives
+    sent = _log_rows([Flow(id="F-1", name="Log upload", source="tool", target="pump", protocol="USB", data=["A-LOG"])])
+    assert sent == "Pump (USB)", sent

@@ -130,20 +130,15 @@ def _log_destinations(f: Facts, a: Asset) -> str:
 
 
 def _log_destination(f: Facts, a: Asset, fl: Flow) -> str:
-    """Where *fl* takes the log *a*: its target as drawn; over a flow drawn both ways, the end that does not
-    keep the log, when one end keeps it (a service session's logs go from the pump that keeps them to the
-    tool, not "to the pump"); else both ends, as the model draws it."""
+    """Where *fl* takes the log *a*: its target as drawn; a flow drawn both ways runs "between" its ends. The
+    sample's USB service session is drawn from the service tool to the pump, both ways, and carries the pump's
+    logs: "sent to the pump" said the logs go to the device that writes them. Where a log is kept does not say
+    which way it moves (the pump keeps what it writes, the fleet log service what it receives)."""
     via = f"{netplan.short_protocol(fl.protocol)}" + (f", {netplan.ports_text(fl)}" if netplan.ports_text(fl) else "")
-    to = fl.target
-    keeps = [e for e in (fl.source, fl.target) if e in a.stored_in]
     if fl.bidirectional:
-        if len(keeps) != 1:
-            return f"between {f.name(fl.source)} and {f.name(fl.target)} ({via}; the model draws the flow both ways)"
-        to = fl.target if keeps[0] == fl.source else fl.source
-    elif keeps == [fl.target]:  # drawn to the end that keeps the log: the drawing does not say it is sent there
-        return f"between {f.name(fl.source)} and {f.name(fl.target)} ({via}; drawn to {f.name(fl.target)}, which keeps the log)"
-    leaves = f.leaves_hospital(fl) and f.stated_where(to) == "outside"
-    return f"{f.name(to)} ({via})" + (", leaves the hospital" if leaves else "")
+        return f"between {f.name(fl.source)} and {f.name(fl.target)} ({via}; the model draws the flow both ways)"
+    leaves = f.leaves_hospital(fl) and f.stated_where(fl.target) == "outside"
+    return f"{f.name(fl.target)} ({via})" + (", leaves the hospital" if leaves else "")
 
 
 def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
