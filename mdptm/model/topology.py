@@ -815,7 +815,11 @@ def locate(e: Element, zone: TrustZone | None, match: dict[Side, Callable[[str],
 def locate_basis(
     e: Element, zone: TrustZone | None, match: dict[Side, Callable[[str], bool]], kinds: Mapping[Side, list[str]]
 ) -> tuple[Place, PlaceBasis]:
-    """:func:`locate` with what placed the element: its zone's words, its kind, or only its own name."""
+    """:func:`locate` with what placed the element: its zone's stated kind or words, its kind, or only its own
+    name. A kind the model states for the zone comes first: Threagile's "Web DMZ" is a cloud security group
+    (``network-cloud-security-group``), not the hospital's DMZ its name suggests."""
+    if zone is not None and zone.kind in _ZONE_PLACE:
+        return _ZONE_PLACE[zone.kind], "zone"
     if zone is not None:
         words = zone_words(zone)
         for loc, hit in match.items():

@@ -361,3 +361,37 @@ def test_validation_checks_initiators_and_dependencies() -> None:
     problems = [str(p) for p in validate_data(data)[1]]
     assert "/flows/2/initiator: initiator 'E-LDAP' of 'F-03' is neither its source nor its target" in problems
     assert any(p.startswith("/dependencies/0/elements/0: dangling reference 'E-NOPE'") for p in problems)
+
+
+def test_a_zone_kind_the_model_states_places_its_elements_before_the_zone_name_does() -> None:
+    """Threagile's example puts its web server in "Web DMZ", a cloud security group (``network-cloud-security-group``),
+    and its load balancer in the cloud "Application Network". The deployment guide put the flow between them
+    outside the hospital (the stated kind), while the operations guide read "DMZ" in the name as the hospital's and
+    listed it as a connection between the hospital and outside it, to watch at the perimeter."""
+    from tests.documents.test_guides_readers import base, text_of
+
+    m = base(
+        trust_zones=[
+            TrustZone(id="web-dmz", name="Web DMZ", kind="cloud"),
+            TrustZone(id="app-net", name="Application Network", kind="cloud"),
+            TrustZone(id="dev", name="Dev Network", kind="network"),
+        ],
+        elements=[
+            Element(id="lb", name="Load Balancer", kind="process", trust_zone="app-net"),
+            Element(id="web", name="Apache Webserver", kind="process", trust_zone="web-dmz"),
+            Element(id="jenkins", name="Jenkins Build Server", kind="process", trust_zone="dev"),
+        ],
+        flows=[
+            Flow(id="F-1", name="Web Application Traffic", source="lb", target="web", protocol="http", initiator="lb"),
+            Flow(id="F-2", name="Application Deployment", source="jenkins", target="web", protocol="ssh", initiator="jenkins"),
+        ],
+    )
+    docs = build_guides(m)
+    ops = text_of(docs["operations"])
+    watch = next(line for line in ops.splitlines() if "to watch at the perimeter" in line)
+    assert "F-2 to Apache Webserver" in watch and "F-1" not in watch, watch
+    deploy = text_of(docs["deployment"])
+    assert "Between systems outside the hospital (no hospital firewall rule follows from them): F-1." in deploy
+    assert "1 of 2 data flows run outside the hospital, between systems the model places outside it: F-1" in text_of(
+        docs["pre-procurement"]
+    )
