@@ -331,12 +331,20 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                     else f" (the model places it in {z.name}, and does not say what kind of place that is)"
                 )
                 out.append(f"Which hospital network does {f.name(e)} use for {fl.id} {fl.name}{where}?")
-    out.extend(
-        f"{r.flow.id} {r.flow.name} is opened from outside the hospital ({f.name(r.opener.element)}), which "
-        "needs an inbound rule from the internet: is there a way to run it outbound only?"
-        for r in plan.rules
-        if r.direction == "inbound" and plan.segment[r.opener.element].place == "outside"
-    )
+    for r in plan.rules:
+        if r.direction != "inbound" or plan.segment[r.opener.element].place != "outside":
+            continue
+        accepts = r.flow.target if r.opener.element == r.flow.source else r.flow.source
+        # the accepting end on no known network may run outside too (then no hospital rule): the need is conditional
+        needs = (
+            "which needs an inbound rule from the internet"
+            if plan.segment[accepts].place == "hospital"
+            else f"which, if {f.name(accepts)} runs in the hospital, needs an inbound rule from the internet"
+        )
+        out.append(
+            f"{r.flow.id} {r.flow.name} is opened from outside the hospital ({f.name(r.opener.element)}), {needs}: "
+            "is there a way to run it outbound only?"
+        )
     encrypted_by_name = topology.matcher(topology.network_terms().encrypted_protocols)
     for fl in plan.network:
         if fl.encryption is not None or fl.id not in crossing:

@@ -395,3 +395,26 @@ def test_a_zone_kind_the_model_states_places_its_elements_before_the_zone_name_d
     assert "1 of 2 data flows run outside the hospital, between systems the model places outside it: F-1" in text_of(
         docs["pre-procurement"]
     )
+
+
+def test_an_inbound_rule_from_the_internet_to_an_end_on_no_known_network_is_asked_about_conditionally() -> None:
+    """Threagile's example: the web server (a cloud zone) opens a connection to the identity provider, in a zone
+    of no stated kind. The question said the flow "needs an inbound rule from the internet" as a fact; the
+    identity provider may run in the cloud as well (the model nests its zone there), and then no hospital rule
+    is needed."""
+    from tests.documents.test_guides_readers import base, text_of
+
+    m = base(
+        trust_zones=[TrustZone(id="web-dmz", name="Web DMZ", kind="cloud"), TrustZone(id="auth", name="Auth Handling Environment")],
+        elements=[
+            Element(id="web", name="Apache Webserver", kind="process", trust_zone="web-dmz"),
+            Element(id="idp", name="Identity Provider", kind="process", trust_zone="auth"),
+        ],
+        flows=[Flow(id="F-1", name="Auth Credential Check Traffic", source="web", target="idp", protocol="https", initiator="web")],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert (
+        "F-1 Auth Credential Check Traffic is opened from outside the hospital (Apache Webserver), which, if Identity Provider "
+        "runs in the hospital, needs an inbound rule from the internet: is there a way to run it outbound only?"
+    ) in text
+    assert "(Apache Webserver), which needs an inbound rule" not in text
