@@ -345,6 +345,13 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             f"{r.flow.id} {r.flow.name} is opened from outside the hospital ({f.name(r.opener.element)}), {needs}: "
             "is there a way to run it outbound only?"
         )
+    for fl in plan.network:
+        clash = topology.protocol_clash(fl, ends=(f.name(fl.source), f.name(fl.target))) if fl.id in crossing else None
+        if clash:  # "gRPC OTEL" drawn as "RPC or DCOM": the rule's protocol column would say DCOM
+            out.append(
+                f"{fl.id} {fl.name}: its name names {', '.join(_upper(clash[0]))}, its protocol “{fl.protocol}”: which protocol "
+                "does it use, on which port? The rules give the protocol as the model states it."
+            )
     encrypted_by_name = topology.matcher(topology.network_terms().encrypted_protocols)
     for fl in plan.network:
         if fl.encryption is not None or fl.id not in crossing:
@@ -382,6 +389,10 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         )
     out.extend(n.question for n in plan.needs if n.question)
     return out
+
+
+def _upper(words: list[str]) -> list[str]:
+    return [{"grpc": "gRPC"}.get(w, w.upper()) for w in words]
 
 
 def _invalid_port_words(fl: Flow) -> str:

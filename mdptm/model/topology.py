@@ -95,6 +95,7 @@ class NetworkTerms(BaseModel):
     optional_terms: list[str] = Field(default_factory=empty_list)
     default_off_terms: list[str] = Field(default_factory=empty_list)
     loopback_terms: list[str] = Field(default_factory=empty_list)
+    named_protocols: list[str] = Field(default_factory=empty_list)
 
 
 @cache
@@ -400,6 +401,23 @@ def transport(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = 
     if matcher(terms.ip_protocols)(text) or parse_ports(f.port, f.protocol, terms=terms):
         return "network"
     return "unknown"
+
+
+def protocol_clash(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> tuple[list[str], list[str]] | None:
+    """The protocols a flow's name names and the different ones its protocol names, when they disagree
+    (``named_protocols``): "gRPC OTEL" drawn with the protocol "RPC or DCOM" (a real TMT model, its stencil) → the
+    rule's protocol column would tell an engineer DCOM. None when they agree or one side names none. The names of
+    its two ends (*ends*) are left out of its name."""
+    terms = terms or network_terms()
+    if not f.protocol or not f.name:
+        return None
+    name = without(f.name, ends)
+    named = [t for t in terms.named_protocols if matcher([t])(name)]
+    stated = [t for t in terms.named_protocols if matcher([t])(f.protocol)]
+    # a protocol and its secured form agree ("LDAP Credential Check" over ldaps, "HTTP API" over HTTPS)
+    if not named or not stated or any(a in b or b in a for a in named for b in stated):
+        return None
+    return named, stated
 
 
 def without(text: str, names: Iterable[str]) -> str:

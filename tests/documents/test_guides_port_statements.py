@@ -257,3 +257,28 @@ def test_an_ambiguous_to_is_asked_about() -> None:
         "The rules list 443 and 8443 alone, not confirmed." in text
     )
     assert "443-8443" not in " ".join(r[4] for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("name", "protocol", "asked"),
+    [
+        ("gRPC OTEL", "RPC or DCOM", True),  # a real TMT model: the RPC stencil drawn for gRPC
+        ("Syslog export", "SNMP", True),
+        ("LDAP Credential Check Traffic", "ldaps", False),  # a protocol and its secured form agree
+        ("HTTP API", "HTTPS", False),
+        ("HTTPS", "HTTPS", False),
+        ("Cloud API", "HTTPS", False),  # generic words name no protocol
+        ("MySQL replication", "TCP", False),  # a transport is no other protocol
+    ],
+)
+def test_a_flow_named_for_another_protocol_than_its_protocol_is_asked_which(name: str, protocol: str, asked: bool) -> None:
+    """The rule's protocol column gives the protocol field: for "gRPC OTEL" drawn as "RPC or DCOM" an engineer
+    reading "DCOM" opens the endpoint mapper and dynamic RPC ports. The guide asks which it is."""
+    m = base(
+        elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="srv", name="Dashboard", kind="software")],
+        flows=[Flow(id="F-1", name=name, source="gw", target="srv", protocol=protocol, port="443")],
+    )
+    questions = [q for q in _questions(build_guides(m)["deployment"]) if "which protocol does it use, on which port?" in q]
+    assert bool(questions) == asked, questions
+    if asked:
+        assert f"its protocol “{protocol}”" in questions[0]
