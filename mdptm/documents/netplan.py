@@ -139,6 +139,11 @@ def build(f: Facts) -> Plan:
         plan.segment[e.id] = _segment_of(f, e.id, plan)
     for fl in plan.network:
         _rules(f, plan, fl)
+    # a flow of no stated protocol between two systems the model places outside the hospital needs no hospital
+    # rule whatever it is: not a question for the hospital to ask
+    outside = [fl for fl in plan.unclear if plan.segment[fl.source].place == plan.segment[fl.target].place == "outside"]
+    plan.unclear = [fl for fl in plan.unclear if fl not in outside]
+    plan.outside.extend(outside)
     plan.needs = topology.needs(m, f.where)
     plan.questions = _questions(f, plan)
     return plan

@@ -418,3 +418,27 @@ def test_an_inbound_rule_from_the_internet_to_an_end_on_no_known_network_is_aske
         "runs in the hospital, needs an inbound rule from the internet: is there a way to run it outbound only?"
     ) in text
     assert "(Apache Webserver), which needs an inbound rule" not in text
+
+
+def test_a_flow_of_no_stated_protocol_between_two_systems_outside_the_hospital_is_not_asked_about() -> None:
+    """The MTMT mobile API model (TM7 and OTM): "PSQL Request" between the public API and its database, both in the
+    cloud, has no protocol. The guide asked the hospital whether it was network traffic or USB, and said no
+    firewall rule could be written from it, though no hospital firewall sits between two cloud systems."""
+    from tests.documents.test_guides_readers import base, text_of
+
+    m = base(
+        trust_zones=[TrustZone(id="cloud", name="Public Cloud"), TrustZone(id="lan", name="Ward LAN")],
+        elements=[
+            Element(id="api", name="Public API v2", kind="process", trust_zone="cloud"),
+            Element(id="db", name="Accounting PostgreSQL", kind="data_store", trust_zone="cloud"),
+            Element(id="gw", name="Gateway", kind="process", trust_zone="lan"),
+        ],
+        flows=[
+            Flow(id="F-1", name="PSQL Request", source="api", target="db"),
+            Flow(id="F-2", name="Sync", source="gw", target="api"),
+        ],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert "Between systems outside the hospital (no hospital firewall rule follows from them): F-1." in text
+    assert "F-1 PSQL Request (between" not in text
+    assert "F-2 Sync (between Gateway and Public API v2): is it network traffic" in text  # it crosses the hospital's edge

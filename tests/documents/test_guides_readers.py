@@ -81,8 +81,10 @@ def test_connections_between_outside_systems_are_not_said_to_stay_in_one_segment
     docs = build_guides(m)
     deploy, decom = text_of(docs["deployment"]), text_of(docs["decommissioning"])
     assert "Every network connection stays within one segment" not in deploy
-    assert "Between systems outside the hospital (no hospital firewall rule follows from them): df-api-request." in deploy
-    assert "describes 1 data flow (df-psql-request) but not whether it is a network connection" in deploy
+    # the one of no stated protocol too: no hospital firewall sits between two systems outside it, whatever it is
+    assert "Between systems outside the hospital (no hospital firewall rule follows from them): df-api-request, df-psql-request." in deploy
+    assert "but not whether it is a network connection" not in deploy
+    assert "the model states every port" not in deploy  # it states none; none is needed for the hospital's firewalls
     assert "df-api-request API Request (not stated, between" not in deploy  # no port question for the hospital's firewall
     assert "No connection in the model crosses a network segment." not in decom
 
@@ -348,3 +350,16 @@ def test_a_service_only_named_in_a_makers_control_is_not_called_a_need() -> None
     m = base(controls=[Control(id="C-3", title="Update antivirus and patch systems", description="Update antivirus and patch systems.")])
     text = text_of(build_guides(m)["deployment"])
     assert "| Anti-malware signatures | named, not stated as needed from the hospital; no port given | C-3 |" in text
+
+
+def test_decommissioning_says_why_no_rule_is_removed_when_every_connection_runs_outside() -> None:
+    m = base(
+        trust_zones=[TrustZone(id="tz-i", name="Internet"), TrustZone(id="tz-c", name="Public Cloud")],
+        elements=[
+            Element(id="mc", name="Mobile Client", kind="process", trust_zone="tz-i"),
+            Element(id="api", name="Public API v2", kind="process", trust_zone="tz-c"),
+        ],
+        flows=[Flow(id="F-1", name="API Request", source="mc", target="api", protocol="HTTPS")],
+    )
+    decom = text_of(build_guides(m)["decommissioning"])
+    assert "run between systems outside the hospital (F-1): no firewall rule of the hospital follows from them." in decom
