@@ -96,6 +96,7 @@ class NetworkTerms(BaseModel):
     default_off_terms: list[str] = Field(default_factory=empty_list)
     loopback_terms: list[str] = Field(default_factory=empty_list)
     named_protocols: list[str] = Field(default_factory=empty_list)
+    server_terms: list[str] = Field(default_factory=empty_list)
 
 
 @cache
@@ -470,6 +471,10 @@ def _is_client(el: Element | None, terms: NetworkTerms) -> bool:
     # the client word heads the name: "Clinician app (tablet)", "Browser Client"; "App server" and "App API" are servers
     head = _WHERE_PHRASE.split(_QUALIFIER.sub(" ", el.name), maxsplit=1)[0].strip(" .,;:/-")
     rx = _rx(tuple(terms.client_terms))
+    # "Web app" is the server a browser reaches, not the client: an app named for the web is served (``server_terms``)
+    served = _rx(tuple(terms.server_terms))
+    if served is not None and any(m.end() == len(head) for m in served.finditer(head)):
+        return _heads(head, "client")
     return rx is not None and any(m.end() == len(head) for m in rx.finditer(head)) or _heads(head, "client")
 
 

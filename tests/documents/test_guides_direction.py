@@ -95,6 +95,9 @@ def test_a_download_from_outside_is_not_data_leaving_the_hospital() -> None:
         ("Web browser", True),
         ("App server", False),  # "app" names what the server serves: it accepts connections
         ("App API", False),
+        ("Web app", False),  # the server a browser reaches: the guide had the gateway's data fetched by it
+        ("Patient portal web application", False),
+        ("Web app client", True),
     ],
 )
 def test_a_client_is_named_by_the_head_of_its_name(name: str, client: bool) -> None:
