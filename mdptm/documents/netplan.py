@@ -291,7 +291,8 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             )
     out.extend(
         f"{fl.id} {fl.name or ''} (between {f.name(fl.source)} and {f.name(fl.target)}): is it network "
-        "traffic (which protocol and port) or a local link such as USB or Bluetooth?".replace("  ", " ")
+        "traffic (which protocol and port), a local link such as USB or Bluetooth, or within one host (a file or a "
+        "process on the same machine)?".replace("  ", " ")
         for fl in plan.unclear
     )
     crossing = {r.flow.id: r for r in plan.rules}

@@ -99,7 +99,24 @@ def test_a_stated_protocol_such_as_upnp_is_network_traffic() -> None:
     doc = build_guides(m)["deployment"]
     rows = firewall_rows(doc)
     assert rows and {r[3] for r in rows} == {"UPnP"} and {r[4] for r in rows} == {"not stated"}
-    assert "or a local link such as USB or Bluetooth" not in text_of(doc)
+    assert "a local link such as USB or Bluetooth" not in text_of(doc)
+
+
+def test_a_flow_of_no_protocol_may_stay_on_one_host_and_the_question_says_so() -> None:
+    """Threat Dragon's demo draws "Read web app config" from a config store to the web application: most likely
+    a file read on one machine. The question offered only the network or a USB or Bluetooth link."""
+    m = base(
+        elements=[
+            Element(id="cfg", name="Web Application Config", kind="data_store"),
+            Element(id="web", name="Web Application", kind="process"),
+        ],
+        flows=[Flow(id="df-read", name="Read web app config", source="cfg", target="web")],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert (
+        "df-read Read web app config (between Web Application Config and Web Application): is it network traffic (which protocol "
+        "and port), a local link such as USB or Bluetooth, or within one host (a file or a process on the same machine)?"
+    ) in text
 
 
 def test_unplaced_configuration_and_secrets_do_not_say_in_not_stated() -> None:
