@@ -282,3 +282,20 @@ def test_a_flow_named_for_another_protocol_than_its_protocol_is_asked_which(name
     assert bool(questions) == asked, questions
     if asked:
         assert f"its protocol “{protocol}”" in questions[0]
+
+
+@pytest.mark.parametrize(
+    ("protocol", "on_host"),
+    [("ALPC", True), ("IOCTL Interface", True), ("Unix domain socket", True), ("Shared memory", True), ("Named Pipe", False)],
+)
+def test_a_local_ipc_channel_is_on_one_host(protocol: str, on_host: bool) -> None:
+    """TMT draws ALPC and IOCTL flows (its stencils) between a process and a driver or service on one machine: the
+    guide asked which hospital network each end uses and whether it was network traffic. A named pipe may be
+    served over SMB from another host, so it is not read so."""
+    m = base(
+        elements=[Element(id="ui", name="Console", kind="process"), Element(id="svc", name="Pump service", kind="process")],
+        flows=[Flow(id="F-1", name="Commands", source="ui", target="svc", protocol=protocol)],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert ("On one host, as the threat model says (no network firewall sees it): F-1 Console → Pump service" in text) == on_host
+    assert ("F-1 Commands (between Console and Pump service): is it network traffic" in text) != on_host
