@@ -102,12 +102,18 @@ def opener_groups(f: Facts, plan: Plan, fl: Flow) -> list[tuple[Initiator, str |
     the NMS opens 161, the device sends its traps to 162). Each group with its ports' numbers, comma-joined."""
     flow_opener = plan.opener[fl.id]
     per_port = topology.port_openers(fl, f.elements, f.zones)
-    if not per_port or all(o.element == flow_opener.element for o in per_port.values()):
+    # a port's own words only matter where they say more than the flow's opener does: another end, or the same
+    # end where the flow's opener is a guess ("UDP 514 (to the SIEM); TCP 6514": 514 is stated, 6514 assumed)
+    guess = flow_opener.basis in ("name", "assumed")
+    if not per_port or all(o.element == flow_opener.element for o in per_port.values()) and not guess:
         return [(flow_opener, None)]
-    groups: dict[str, tuple[Initiator, list[str]]] = {}
+    groups: dict[tuple[str, bool], tuple[Initiator, list[str]]] = {}
     for p in topology.parse_ports(fl.port, fl.protocol):
         who = per_port.get(p.number, flow_opener)
-        groups.setdefault(who.element, (who, []))[1].append(p.number)
+        groups.setdefault((who.element, p.number in per_port), (who, []))[1].append(p.number)
+    if len(groups) == 1:
+        ((who, _numbers),) = groups.values()
+        return [(who, None)]
     return [(who, ",".join(numbers)) for who, numbers in groups.values()]
 
 
@@ -296,8 +302,8 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         for fl in plan.unclear
     )
     crossing = {r.flow.id: r for r in plan.rules}
-    split = {fid for fid in crossing if len({r.opener.element for r in plan.rules if r.flow.id == fid}) > 1}
-    for r in {(r.flow.id, r.opener.element): r for r in plan.rules}.values():
+    split = {fid for fid in crossing if len({r.ports for r in plan.rules if r.flow.id == fid}) > 1}
+    for r in {(r.flow.id, r.opener.element, r.opener.basis, r.ports): r for r in plan.rules}.values():
         fid = r.flow.id
         other = r.flow.target if r.opener.element == r.flow.source else r.flow.source
         # a flow whose port text sends one port the other way: the question is about the other ports only

@@ -177,3 +177,15 @@ def test_per_port_directions_stated_both_ways_need_no_question() -> None:
 def test_a_port_text_naming_no_end_keeps_one_direction() -> None:
     doc = build_guides(_snmp("UDP 161-162 (to be confirmed)"))["deployment"]
     assert {(r[0], r[1]) for r in firewall_rows(doc)} == {("out", "Network management station"), ("in", "CT scanner")}
+
+
+def test_a_port_stated_towards_the_assumed_end_is_not_marked_assumed() -> None:
+    """ "UDP 514 (to the SIEM); TCP 6514": 514 goes to the SIEM as the port text says; who opens 6514 is not said. The
+    rules marked both assumed and asked about both; 162 "(traps to the NMS)" drawn from the scanner likewise."""
+    m = _snmp("161/udp (get), 162/udp (traps to the NMS)", "ct", "nms")
+    doc = build_guides(m)["deployment"]
+    rows = {(r[0], r[1], r[4], r[5]) for r in firewall_rows(doc)}
+    assert ("out", "CT scanner", "UDP 162", "F-3") in rows and ("out", "CT scanner", "UDP 161", "F-3 *") in rows, rows
+    text = text_of(doc)
+    assert "F-3 SNMP monitoring: which end opens the connection on UDP 161? The rules assume CT scanner" in text
+    assert "on UDP 162" not in text
