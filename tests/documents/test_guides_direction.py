@@ -189,3 +189,15 @@ def test_a_port_stated_towards_the_assumed_end_is_not_marked_assumed() -> None:
     text = text_of(doc)
     assert "F-3 SNMP monitoring: which end opens the connection on UDP 161? The rules assume CT scanner" in text
     assert "on UDP 162" not in text
+
+
+@pytest.mark.parametrize(
+    "port",
+    ["8443 (to be opened by the hospital network team)", "443 (HTTPS, allowed by the hospital core network firewall)"],
+)
+def test_a_port_opened_in_a_firewall_by_someone_says_nothing_of_who_connects(port: str) -> None:
+    doc = build_guides(_snmp(port, "ct", "nms"))["deployment"]
+    assert {(r[0], r[1], r[5]) for r in firewall_rows(doc)} == {
+        ("out", "CT scanner", "F-3 *"),
+        ("in", "Network management station", "F-3 *"),
+    }
