@@ -592,7 +592,8 @@ def _names_end(words: str, el: Element | None, zone: TrustZone | None) -> bool:
     head = [w.lower() for w in re.findall(r"[\w-]+", words)]
     if not head:
         return False
-    own = {w.lower() for w in re.findall(r"[\w-]+", _end_words(el, zone)) if len(w) > 2}
+    # the end's own name and tags: its zone's words ("to the hospital standard") and kind name no end
+    own = {w.lower() for w in re.findall(r"[\w-]+", " ".join([el.name, *el.tags])) if len(w) > 2}
     return head[0] in own or head[0] == _initials(el.name) or (el.name.lower().startswith(" ".join(head[:2])) and len(head) > 1)
 
 

@@ -193,7 +193,11 @@ def test_a_port_stated_towards_the_assumed_end_is_not_marked_assumed() -> None:
 
 @pytest.mark.parametrize(
     "port",
-    ["8443 (to be opened by the hospital network team)", "443 (HTTPS, allowed by the hospital core network firewall)"],
+    [
+        "8443 (to be opened by the hospital network team)",
+        "443 (HTTPS, allowed by the hospital core network firewall)",
+        "443 (TLS set to the hospital core network standard)",
+    ],
 )
 def test_a_port_opened_in_a_firewall_by_someone_says_nothing_of_who_connects(port: str) -> None:
     doc = build_guides(_snmp(port, "ct", "nms"))["deployment"]
