@@ -493,9 +493,8 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
             label = (ports or "port not stated") + (" (optional)" if topology.optional_flow(fl) else "")
             same = drawn.get((frozenset((a, b)), label))
             if same is None:  # one arrow per pair and port; both heads where each end opens one
-                ids = {d.id for d in drawn.values()}
-                fid = fl.id if fl.id not in ids else f"{fl.id}-{len(drawn)}"
-                drawn[(frozenset((a, b)), label)] = Flow(id=fid, name=label, source=a, target=b)
+                # a flow split by its ports keeps its id on each arrow: the short label names the rules' flow
+                drawn[(frozenset((a, b)), label)] = Flow(id=fl.id, name=label, source=a, target=b)
             elif same.source != a:
                 same.bidirectional = True
     m.flows = list(drawn.values())
