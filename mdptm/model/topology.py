@@ -571,7 +571,10 @@ def initiator(
 
 
 # a port's own words saying where it goes: "162/udp (traps to the NMS)" (the NMS accepts it), "514 from the pump"
-_PORT_TO = re.compile(r"\b(?:to|towards|into)\s+(?:the\s+|its\s+)?(?P<who>[\w-]+(?:\s+[\w-]+){0,3})", re.IGNORECASE)
+_PORT_TO = re.compile(
+    r"(?<!local )(?<!next )(?<!close )(?<!similar )\b(?:to|towards|into)\s+(?:the\s+|its\s+)?(?P<who>[\w-]+(?:\s+[\w-]+){0,3})",
+    re.IGNORECASE,
+)
 # "by" only after a verb of connecting: "opened by the hospital" may speak of the firewall, not the connection
 _PORT_FROM = re.compile(
     r"\b(?:from|(?:initiated|polled|queried|requested|sent|pushed)\s+by)\s+(?:the\s+|its\s+)?(?P<who>[\w-]+(?:\s+[\w-]+){0,3})",

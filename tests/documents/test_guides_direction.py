@@ -205,3 +205,16 @@ def test_a_port_opened_in_a_firewall_by_someone_says_nothing_of_who_connects(por
         ("out", "CT scanner", "F-3 *"),
         ("in", "Network management station", "F-3 *"),
     }
+
+
+def test_local_to_a_host_is_no_direction() -> None:
+    """The sample's "5432/tcp (local to the server)" says where the port is, not that the database opens it."""
+    from mdptm.model.topology import port_openers
+
+    els = {
+        "s": Element(id="s", name="Vantage Connect server", kind="software"),
+        "d": Element(id="d", name="Vantage Connect database", kind="data_store"),
+    }
+    assert port_openers(Flow(id="F", name="DB", source="s", target="d", port="5432/tcp (local to the server)"), els, {}) == {}
+    found = port_openers(Flow(id="F", name="DB", source="d", target="s", port="5432/tcp (to the database)"), els, {})
+    assert found["5432"].element == "s"
