@@ -379,6 +379,12 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                 f"{fl.id} {fl.name}: its name names an encrypted protocol, but the model states neither the protocol nor "
                 "its encryption: which are they, with which version, and how are certificates checked?"
             )
+        elif topology.matcher(topology.network_terms().cleartext_protocols)(fl.protocol or ""):
+            # "HTTP", "LDAP": the protocol named carries data in clear; "the model does not say" would be wrong
+            out.append(
+                f"{fl.id} {fl.name}: the model names {short_protocol(fl.protocol)}, which carries data in clear, and says "
+                "nothing else of encryption: is the traffic unencrypted, or carried inside TLS or a VPN?"
+            )
         else:
             out.append(f"{fl.id} {fl.name}: is the traffic encrypted, and with what? The model does not say.")
     for fl in plan.people:

@@ -97,6 +97,7 @@ class NetworkTerms(BaseModel):
     loopback_terms: list[str] = Field(default_factory=empty_list)
     named_protocols: list[str] = Field(default_factory=empty_list)
     server_terms: list[str] = Field(default_factory=empty_list)
+    cleartext_protocols: list[str] = Field(default_factory=empty_list)
 
 
 @cache

@@ -338,7 +338,8 @@ def test_https_is_not_asked_whether_it_is_encrypted() -> None:
     text = text_of(build_guides(m)["deployment"])
     assert "F-1 Pages: is the traffic encrypted" not in text
     assert "F-1 Pages: the model names HTTPS but not its version or how certificates are checked" in text
-    assert "F-2 Admin: is the traffic encrypted, and with what? The model does not say." in text
+    # HTTP carries data in clear: the model does say something of its encryption
+    assert "F-2 Admin: the model names HTTP, which carries data in clear, and says nothing else of encryption" in text
 
 
 def test_an_end_placed_on_the_internet_only_by_its_name_is_not_placed() -> None:
