@@ -42,6 +42,8 @@ PENDING = "_mdptm_pending:"
 
 # "T-01", "SC1", "Zone 2" — but not a product name with a number ("Microsoft 365"): a word and a number
 # separated by a space is an id only when the word is short.
+_BRACKETED = re.compile(r"[(\[]([^()\[\]]+)[)\]]")  # "(SR-08, SR-09)", "[C-3]"
+_CITE_SPLIT = re.compile(r"[,;/&]|\band\b")
 _VERSIONED = re.compile(r"^[A-Za-z]{2,10} \d+\.\d+$")  # "TLS 1.3", "HTTP 1.1"
 # "M-01", "Zone 2", "4.2", and a range of ids written with a dash ("A.5.15–A.5.18": a catalogue's controls)
 ID_LIKE = re.compile(
@@ -516,6 +518,21 @@ class Resolver:
                 # Whether a control table links this threat is known once the controls are read.
                 self._mitigation_text.append((item, missing, raw, ref, file))
                 return
+            cited = [] if item.controls else self._cited(("controls",), raw)
+            if cited:
+                # "Out-of-band pairing with passkey (SR-03)": the mitigation's words, citing the control that does
+                # it; the threat is linked to that control, and its words stay with the threat
+                for cid in cited:
+                    _add(item.controls, cid)
+                old = item.extra.get(header)
+                item.extra[header] = raw if old in (None, "") else f"{old}\n{raw}"
+                said = " ".join(raw.split())[:60]
+                whom = "it" if len(cited) == 1 else "them"
+                named = ", ".join(cited)
+                self.report.warn(
+                    file, loc, f"{item.id}: mitigation {said!r} cites {named}: linked to {whom}, its words kept with the threat"
+                )
+                return
             if not item.controls:
                 _add(item.controls, self._create_control(raw, item, file, loc, header, table=True, control_id=ref.get("control_id")))
                 return
@@ -566,6 +583,19 @@ class Resolver:
         item.extra[header] = text if old in (None, "") else f"{old}\n{text}"
         names = ", ".join(repr(t) for t in kept)
         self.report.warn(file, loc, f"{item.id}: {what} {names} (column {header!r}) matches no {what} by id or name; kept in extra")
+
+    def _cited(self, colls: tuple[str, ...], raw: str) -> list[str]:
+        """The ids of known items a text cites in brackets ("… (SR-08, SR-09)", "… [C-3]"): a bracket counts
+        only when every piece of it is the id of one."""
+        out: list[str] = []
+        for group in _BRACKETED.findall(raw):
+            pieces = [p.strip() for p in _CITE_SPLIT.split(group) if p.strip()]
+            found = [self.index.find(colls, p) if ID_LIKE.match(p) and not _VERSIONED.match(p) else None for p in pieces]
+            if pieces and all(f is not None and f[1] in self.index.ids.get(f[0], {}) for f in found):
+                for f in found:
+                    if f is not None:
+                        _add(out, f[1])
+        return out
 
     def _interaction(self, item: Item, raw: str, file: str, loc: str | None, header: str) -> bool:
         """A threat's location written as an interaction ("Smart TV <-> Streaming/CDN", "User -> Smart TV
