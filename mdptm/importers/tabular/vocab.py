@@ -149,6 +149,8 @@ class Vocabulary:
     summary_rows: frozenset[str] = frozenset()  # first words of a totals row below a table
     note_rows: frozenset[str] = frozenset()  # first words of a legend or note row below a table
     planned_mitigations: frozenset[str] = frozenset()  # mitigation labels and headers of proposed controls
+    verification_result_headers: frozenset[str] = frozenset()  # a control's verification result column ("Result")
+    verification_not_passed: frozenset[str] = frozenset()  # its words for a verification that did not pass ("Fail")
     implemented_mitigations: frozenset[str] = frozenset()  # ... and of controls said to be in place
     status_not_applicable: frozenset[str] = frozenset()  # "nothing here" words that in a status cell mean not applicable
     status_deferral: re.Pattern[str] | None = None  # words after a done status that take it back ("Implemented in the next release")
@@ -324,6 +326,8 @@ class ValueTerms(_Terms):
     flow_security_none: list[str]
     flow_security_unknown: list[str]
     planned_mitigations: list[str] = Field(default_factory=list)
+    verification_result_headers: list[str] = Field(default_factory=list)
+    verification_not_passed: list[str] = Field(default_factory=list)
     implemented_mitigations: list[str] = Field(default_factory=list)
     status_deferrals: list[str] = Field(default_factory=list)
     linddun: dict[str, list[str]] = Field(default_factory=dict)
@@ -478,6 +482,8 @@ def load_vocabulary() -> Vocabulary:
         status_not_applicable=frozenset(str(w).strip().lower() for w in values["status_not_applicable"]),
         status_deferral=_phrase_rx(values.get("status_deferrals", [])),
         planned_mitigations=_words(values.get("planned_mitigations", [])),
+        verification_result_headers=_words(values.get("verification_result_headers", [])),
+        verification_not_passed=_words(values.get("verification_not_passed", [])),
         implemented_mitigations=_words(values.get("implemented_mitigations", [])),
         all_targets=frozenset(str(w).casefold() for w in values["all_targets"]),
         flow_security_none=frozenset(str(w).lower() for w in values["flow_security_none"]),
