@@ -269,8 +269,8 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             # "Harm" of "ineffective therapy; delayed treatment", "serious unintended therapy": what the harm is,
             # no class of it; a word in one such sentence ("serious") is not the row's harm class
             harm.field = None
-            said = f"{len(described)} of {len(values)} cells name no harm class"
-            out.append(f"column {harm.header!r} describes the harm ({said}): kept as written")
+            counted = f"{len(described)} of {len(values)} cells name no harm class"
+            out.append(f"column {harm.header!r} describes the harm ({counted}): kept as written")
     target = next((c for c in columns if c.field == "targets" and norm_text(c.header) in ("target", "targets")), None)
     kpi = next((c for c in columns if c.field is None and norm_text(c.header) in _KPI_HEADERS), None)
     if target is not None and kpi is not None:
@@ -412,8 +412,12 @@ def _spare_ratings(columns: list[Column], cells: Callable[[Column], list[str]], 
                 out.append(f"column {col.header!r} states the level of the scores in {taken.header!r}: kept as stated")
     # "Score | Level" with no word of risk in "Level": beside the risk's bare scores, a column of level words
     # ("CRITICAL", "HIGH"; a cell or so shifted by its author is warned of, row by row) is their stated level
+    # "Risk | Level | Treatment" with no rating column at all: a column named only "Level" whose cells are level
+    # words ("High", "Moderate") is the risk level the author stated for the row
     taken = next((c for c in columns if c.field == "risk"), None)
-    if taken is not None and "risk.level" not in fields and all(_BARE_NUMBER.match(v) for v in cells(taken) or ["x"]):
+    alone = taken is None and not fields & {"risk.likelihood", "risk.severity"}
+    scored = taken is not None and all(_BARE_NUMBER.match(v) for v in cells(taken) or ["x"])
+    if "risk.level" not in fields and (alone or scored):
         for col in columns:
             if col.field is not None or norm_text(col.header) not in _LEVEL_HEADERS:
                 continue
@@ -421,7 +425,8 @@ def _spare_ratings(columns: list[Column], cells: Callable[[Column], list[str]], 
             read = sum(1 for v in values if parse_level(vocab, v).value is not None)
             if len(values) >= 3 and read * 5 >= len(values) * 4:
                 col.field = "risk.level"
-                out.append(f"column {col.header!r} states the level of the scores in {taken.header!r}: kept as stated")
+                beside = f"the level of the scores in {taken.header!r}" if taken is not None else "each row's risk level"
+                out.append(f"column {col.header!r} states {beside}: kept as stated")
                 break
     return out
 

@@ -660,7 +660,7 @@ class Resolver:
         self, text: str, owner: Item, file: str, loc: str | None, header: str = "", *, table: bool = False, control_id: str | None = None
     ) -> str:
         from mdptm.importers.tabular.records import first_sentence
-        from mdptm.importers.tabular.vocab import mitigation_status, parse_choice, recommended_to
+        from mdptm.importers.tabular.vocab import deferred_by_note, mitigation_status, parse_choice, plan_date, recommended_to
 
         key = norm_name(text)
         if key in self.created_controls:
@@ -678,6 +678,14 @@ class Resolver:
         said = mitigation_status(self.vocab, header)
         if said is not None:
             ctl.status, ctl.status_stated = said, True  # type: ignore[assignment]  # "Recommended mitigation": proposed
+        elif (note := deferred_by_note(self.vocab, text)) is not None:
+            # "LocalStorage autosave (future enhancement)": the author says it is not there yet
+            ctl.status, ctl.status_stated = "planned", True
+            self.report.warn(file, loc, f"control {iid}: {note!r} read as planned, not in place")
+        elif not getattr(owner, "status_stated", True) and (due := plan_date(self.vocab, owner.extra)) is not None:
+            # "| Treatment | Owner | Due |" with "2027-01-31" and no status: a treatment plan, not a control in place
+            ctl.status, ctl.status_stated = "planned", True
+            self.report.warn(file, loc, f"control {iid}: due {due[1]} (column {due[0]!r}) and no status: read as planned")
         names_who = "responsib" in header.lower() or "action" in header.lower()
         who = parse_choice(self.vocab, "responsibility", header).value if names_who else None
         if who is not None:

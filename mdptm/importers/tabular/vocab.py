@@ -152,6 +152,8 @@ class Vocabulary:
     implemented_mitigations: frozenset[str] = frozenset()  # ... and of controls said to be in place
     status_not_applicable: frozenset[str] = frozenset()  # "nothing here" words that in a status cell mean not applicable
     status_deferral: re.Pattern[str] | None = None  # words after a done status that take it back ("Implemented in the next release")
+    deferral_note: re.Pattern[str] | None = None  # a mitigation's closing note saying it is not in place ("(future enhancement)")
+    plan_date_headers: frozenset[str] = frozenset()  # a column giving the date a treatment is due ("Due", "Target date")
     all_targets: frozenset[str] = frozenset()  # a target cell naming every element ("All components")
     flow_security_none: frozenset[str] = frozenset()  # a flow's encryption/authentication cell saying there is none
     flow_security_unknown: frozenset[str] = frozenset()  # ... or saying nothing
@@ -326,6 +328,8 @@ class ValueTerms(_Terms):
     planned_mitigations: list[str] = Field(default_factory=list)
     implemented_mitigations: list[str] = Field(default_factory=list)
     status_deferrals: list[str] = Field(default_factory=list)
+    deferral_notes: list[str] = Field(default_factory=list)
+    plan_date_headers: list[str] = Field(default_factory=list)
     linddun: dict[str, list[str]] = Field(default_factory=dict)
 
 
@@ -477,6 +481,8 @@ def load_vocabulary() -> Vocabulary:
         note_rows=_words(values.get("note_rows", [])),
         status_not_applicable=frozenset(str(w).strip().lower() for w in values["status_not_applicable"]),
         status_deferral=_phrase_rx(values.get("status_deferrals", [])),
+        deferral_note=_phrase_rx([*values.get("status_deferrals", []), *values.get("deferral_notes", [])]),
+        plan_date_headers=_words(values.get("plan_date_headers", [])),
         planned_mitigations=_words(values.get("planned_mitigations", [])),
         implemented_mitigations=_words(values.get("implemented_mitigations", [])),
         all_targets=frozenset(str(w).casefold() for w in values["all_targets"]),
@@ -997,6 +1003,28 @@ def mitigation_status(vocab: Vocabulary, label: str) -> str | None:
         return "planned"
     if key in vocab.implemented_mitigations:
         return "implemented"
+    return None
+
+
+# A note closing a mitigation: "LocalStorage autosave (future enhancement)", "Rate limiting (planned)".
+_CLOSING_NOTE = re.compile(r"\(([^()]{2,60})\)[\s.;]*$")
+
+
+def deferred_by_note(vocab: Vocabulary, text: str) -> str | None:
+    """The note in brackets that closes a mitigation's text when it says the measure is not in place yet
+    ("(future enhancement)", "(planned for v2)", "(TBD)"); None when there is none or it says something else."""
+    m = _CLOSING_NOTE.search(text.strip())
+    if m is None or vocab.deferral_note is None or not vocab.deferral_note.search(m.group(1)):
+        return None
+    return m.group(1).strip()
+
+
+def plan_date(vocab: Vocabulary, extra: dict[str, object]) -> tuple[str, str] | None:
+    """The column and date a row gives for when its treatment is due ("Due: 2027-01-31", "Target date: Q3
+    2026"): a date to come says the treatment is a plan. None when the row has no such dated cell."""
+    for header, value in extra.items():
+        if norm_text(header) in vocab.plan_date_headers and isinstance(value, str) and any(ch.isdigit() for ch in value):
+            return header, value.strip()
     return None
 
 
