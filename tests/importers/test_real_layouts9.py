@@ -82,3 +82,80 @@ def test_a_mitigation_closing_on_future_enhancement_is_planned(tmp_path: Path) -
         assert status["Each assessment timestamped"] == ("implemented", False)
         assert len(model.controls) == 3
         assert any("'future enhancement' read as planned" in w.message for w in report.warnings)
+
+
+# -- an ISO 14971 IoT risk analysis: "**Risk Controls**:" over bullets each labelled with the kind of control
+
+_RISK_CONTROLS = (
+    "# IoT Device Risk Analysis\n\n## Risk Analysis\n\n"
+    "### RISK-IOT-001: Bluetooth Communication Failure\n"
+    "**Hazard**: Loss of wireless connectivity between patch and smartphone  \n"
+    "**Harm**: Patient unaware of critical glucose levels, delayed treatment  \n"
+    "**Severity**: Major (S3) - could lead to diabetic emergency  \n"
+    "**Probability**: Occasional (P3) - BLE interference common  \n"
+    "**Risk Level**: HIGH (S3 × P3 = 9)\n\n"
+    "**Risk Controls**:\n"
+    "- **Design Control**: Automatic reconnection algorithm with exponential backoff\n"
+    "- **Implementation**: Data buffering for 24 hours of measurements\n"
+    "- **Verification**: TC-002 Bluetooth reliability testing\n\n"
+    "**Residual Risk**: MEDIUM (S3 × P2 = 6) - reduced probability through robust protocols\n"
+)
+
+
+def test_a_control_written_as_labelled_lines_is_titled_by_its_first_measure(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _RISK_CONTROLS):
+        assert [t.id for t in model.threats] == ["RISK-IOT-001"]
+        (ctl,) = model.controls
+        # before: "Design Control: Automatic reconnection …" (the label kept in the title)
+        assert ctl.title == "Automatic reconnection algorithm with exponential backoff"
+        assert "Implementation: Data buffering" in (ctl.description or "")
+        assert model.threats[0].controls == [ctl.id]
+
+
+_ONE_LABELLED = "## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| T1 | Token theft | MFA: required for every admin |\n"
+
+
+def test_a_single_labelled_mitigation_keeps_its_label_in_the_title(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _ONE_LABELLED)
+    assert [c.title for c in model.controls] == ["MFA: required for every admin"]
+
+
+# -- a medical wearable's attack tree: the same "Attack | Mitigation" table under a heading naming the
+# mitigations of a sub-tree, once titled by an attack and once not
+
+_ATTACK_MITIGATIONS = (
+    "# Attack Tree\n\n## 5. G4 — Compromise Tailscale Mesh (new sub-tree)\n\n### 5.2 Mitigations for G4\n\n"
+    "| Attack | Mitigation |\n|--------|-----------|\n"
+    "| G4.1 (credential theft) | Enable 2FA on the mesh account; device keys with short expiry |\n"
+    "| G4.2 (ACL misconfiguration) | Apply tag-based ACL; audit ACL in the admin console |\n\n"
+    "## 6. G5 — Firmware Tampering Attacks (new sub-tree)\n\n### 6.2 Mitigations for G5\n\n"
+    "| Attack | Mitigation |\n|--------|-----------|\n"
+    "| G5.1 (firmware replacement) | SHA-256 integrity manifest verified at boot |\n"
+    "| G5.2 (gateway modification) | Secure Boot; least-privilege service user |\n"
+)
+
+
+def test_attack_and_mitigation_tables_are_read_whatever_the_section_title(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _ATTACK_MITIGATIONS):
+        # before: only the G5 rows (their section title holds "Attacks"); the G4 table "no threat-model table"
+        assert [t.title for t in model.threats] == [
+            "G4.1 (credential theft)",
+            "G4.2 (ACL misconfiguration)",
+            "G5.1 (firmware replacement)",
+            "G5.2 (gateway modification)",
+        ]
+        assert [len(t.controls) for t in model.threats] == [1, 1, 1, 1]
+        unsure = [w.message for w in report.warnings if w.message.startswith("unsure of")]
+        assert len(unsure) == 1 and "(Attack | Mitigation): its heading names controls" in unsure[0]
+
+
+_MITIGATION_LIST = (
+    "# Security design\n\n## Mitigations\n\n| Mitigation | Owner |\n|---|---|\n"
+    "| TLS 1.3 on every connection | Platform team |\n| Signed firmware images | Firmware team |\n"
+)
+
+
+def test_a_table_of_mitigations_under_a_mitigations_heading_stays_controls(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _MITIGATION_LIST)
+    assert model.threats == []
+    assert [c.title for c in model.controls] == ["TLS 1.3 on every connection", "Signed firmware images"]

@@ -103,8 +103,18 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
     if best.skipped:
         return best
     need = min(2, len(nonempty))
-    wide = best.matched >= 5 and best.score >= 10  # a 34-column register: unknown columns go to extra
-    if best.matched < need or best.score < (2 if only else 3) or (best.matched * 3 < len(nonempty) and not wide):
+
+    def weak(c: Classified) -> bool:
+        wide = c.matched >= 5 and c.score >= 10  # a 34-column register: unknown columns go to extra
+        return c.matched < need or c.score < (2 if only else 3) or (c.matched * 3 < len(nonempty) and not wide)
+
+    if weak(best):
+        # "Attack | Mitigation" under "Mitigations for G4": the heading's word made it a control table of one
+        # column, too weak to be items; the kind its header names in full is read (and the table named, unsure)
+        other = next((c for c in results if c is not best and not c.skipped and not weak(c)), None)
+        if other is not None and not any(c.skipped for c in results):
+            other.over = best.kind
+            return other
         # too weak to be items: a header that names a table of no items ("Term | Definition | Example")
         # still says what it is
         return next((c for c in results if c.skipped), None)

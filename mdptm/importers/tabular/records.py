@@ -129,6 +129,28 @@ def first_sentence(text: str, limit: int = 100) -> str:
     return cut + "…"
 
 
+_LABELLED_LINE = re.compile(r"^(?:[-*•]\s+)?([^\W\d_][\w/&()-]*(?:\s+[\w/&()-]+){0,2})\s*:\s+(\S.*)$")
+
+
+def labelled_lead(text: str) -> str | None:
+    """The text of the first line of a mitigation written as labelled lines ("Design Control: Automatic
+    reconnection …", "Implementation: …", "Verification: …"): its title is that measure, not its label. None
+    unless every line (two or more) opens on a label of up to three words."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    found = [_LABELLED_LINE.match(ln) for ln in lines]
+    if len(lines) < 2 or not all(found):
+        return None
+    first = found[0]
+    assert first is not None
+    return first.group(2)
+
+
+def mitigation_title(text: str) -> str:
+    """A control's title from its mitigation text: the first sentence, of the first measure when the text is
+    written as labelled lines ("Design Control: …" / "Implementation: …")."""
+    return first_sentence(labelled_lead(text) or text)
+
+
 @dataclass
 class Fact:
     path: str

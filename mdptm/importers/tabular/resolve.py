@@ -659,7 +659,7 @@ class Resolver:
     def _create_control(
         self, text: str, owner: Item, file: str, loc: str | None, header: str = "", *, table: bool = False, control_id: str | None = None
     ) -> str:
-        from mdptm.importers.tabular.records import first_sentence
+        from mdptm.importers.tabular.records import first_sentence, mitigation_title
         from mdptm.importers.tabular.vocab import deferred_by_note, mitigation_status, parse_choice, plan_date, recommended_to
 
         key = norm_name(text)
@@ -674,7 +674,8 @@ class Resolver:
             iid = control_id  # the id the register gives the control beside its text ("RC-001")
             self.index.all_ids.add(iid)
         src = Source(file=file, locator=loc, importer=_importer(owner))
-        ctl = Control(id=iid, title=first_sentence(text), description=text, source=src, status_stated=False, responsibility_stated=False)
+        title = mitigation_title(text)
+        ctl = Control(id=iid, title=title, description=text, source=src, status_stated=False, responsibility_stated=False)
         said = mitigation_status(self.vocab, header)
         if said is not None:
             ctl.status, ctl.status_stated = said, True  # type: ignore[assignment]  # "Recommended mitigation": proposed
