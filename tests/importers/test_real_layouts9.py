@@ -159,3 +159,53 @@ def test_a_table_of_mitigations_under_a_mitigations_heading_stays_controls(tmp_p
     model, _report = load_text(tmp_path, _MITIGATION_LIST)
     assert model.threats == []
     assert [c.title for c in model.controls] == ["TLS 1.3 on every connection", "Signed firmware images"]
+
+
+_NAMED_MEASURES = (
+    "# Threat model\n\n## Threats\n\n### Threat: Cross-patient data access\n\n**Mitigation:**\n"
+    "- **RLS**: sessions policy using (user_id = auth.uid())\n"
+    "- **Audit**: every read of a session logged\n"
+)
+
+
+def test_labelled_lines_named_by_the_measure_keep_the_name_in_the_title(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _NAMED_MEASURES):
+        assert [t.title for t in model.threats] == ["Cross-patient data access"]
+        # "RLS" is the measure's own name, no kind of control: the title keeps it
+        assert [c.title for c in model.controls] == ["RLS: sessions policy using (user_id = auth.uid())"]
+
+
+# -- an ISO 14971 hazard register of a neuro-navigation device: "Initial Risk (S×P)" cells written in words,
+# "Serious × Probable (Medium)", and residual cells "Serious × Remote (Acceptable)"
+
+_WORDED_SXP = (
+    "# ISO 14971 Initial Hazard Analysis & Risk Register v1.0\n\n"
+    "## Initial Hazard Analysis & Risk Mitigation Table\n\n"
+    "| Risk ID | Hazard & Sequence of Events | Hazardous Situation | Harm | Initial Risk (S×P) | Risk Control Measure "
+    "| Requirement ID | Verification Method | Residual Risk (S×P) |\n|---|---|---|---|---|---|---|---|---|\n"
+    "| **HAZ-001** | Clinician approves a candidate target without review. | Off-target stimulation delivered. "
+    "| Lack of treatment efficacy. | Serious × Probable (Medium) | 1. No pre-selected default candidate in UI.<br>"
+    "2. Explicit manual confirmation required. | `MAG-UX-031` | Usability Validation (`HF-07`) | Serious × Remote (Acceptable) |\n"
+    "| **HAZ-003** | Patient motion corrupts connectome estimation. | Spurious target displacement. "
+    "| Suboptimal target selection. | Minor × Probable (Medium) | 1. Automated motion censoring.<br>"
+    "2. Fallback to Evidence-Only Prior upon QC failure. | `MAG-IMG-001` | QC Unit Testing (`QC-04`) | Minor × Remote (Acceptable) |\n"
+)
+
+
+def test_a_product_of_rating_words_keeps_the_level_its_author_states(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _WORDED_SXP):
+        assert [t.id for t in model.threats] == ["HAZ-001", "HAZ-003"]
+        # before: "high" then "low" (the level of the severity word alone), against the "(Medium)" written
+        assert [t.risk.level if t.risk else None for t in model.threats] == ["medium", "medium"]
+        first = model.threats[0]
+        assert first.risk is not None and (first.risk.severity, first.risk.likelihood) == ("Serious", "Probable")
+        # before: residual "high"; "(Acceptable)" states an acceptability, no level
+        assert first.residual_risk is not None and first.residual_risk.level is None
+        assert (first.residual_risk.severity, first.residual_risk.likelihood) == ("Serious", "Remote")
+
+
+def test_a_mitigation_cell_numbered_as_a_list_is_titled_without_the_number(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _WORDED_SXP):
+        # before: "1. No pre-selected default candidate in UI"
+        assert [c.title for c in model.controls] == ["No pre-selected default candidate in UI", "Automated motion censoring"]
+        assert "2. Explicit manual confirmation required." in (model.controls[0].description or "")

@@ -1075,7 +1075,7 @@ class BlockReader(ListReading, TableReading):
                     kind="control",
                     file=self.file,
                     locator=pend.rec.locator,
-                    values={"id": cid, "title": mitigation_title(text.lstrip("-* ")).rstrip("."), "description": text},
+                    values={"id": cid, "title": mitigation_title(self.vocab, text.lstrip("-* ")).rstrip("."), "description": text},
                     headers={"id": "id", "title": "mitigation", "description": "mitigation"},
                     extra={},
                     view=pend.rec.view,

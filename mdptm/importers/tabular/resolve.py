@@ -674,7 +674,7 @@ class Resolver:
             iid = control_id  # the id the register gives the control beside its text ("RC-001")
             self.index.all_ids.add(iid)
         src = Source(file=file, locator=loc, importer=_importer(owner))
-        title = mitigation_title(text)
+        title = mitigation_title(self.vocab, text)
         ctl = Control(id=iid, title=title, description=text, source=src, status_stated=False, responsibility_stated=False)
         said = mitigation_status(self.vocab, header)
         if said is not None:

@@ -154,6 +154,7 @@ class Vocabulary:
     status_deferral: re.Pattern[str] | None = None  # words after a done status that take it back ("Implemented in the next release")
     deferral_note: re.Pattern[str] | None = None  # a mitigation's closing note saying it is not in place ("(future enhancement)")
     plan_date_headers: frozenset[str] = frozenset()  # a column giving the date a treatment is due ("Due", "Target date")
+    control_kind_labels: frozenset[str] = frozenset()  # labels naming a measure's kind ("Design Control:"), not the measure
     all_targets: frozenset[str] = frozenset()  # a target cell naming every element ("All components")
     flow_security_none: frozenset[str] = frozenset()  # a flow's encryption/authentication cell saying there is none
     flow_security_unknown: frozenset[str] = frozenset()  # ... or saying nothing
@@ -330,6 +331,7 @@ class ValueTerms(_Terms):
     status_deferrals: list[str] = Field(default_factory=list)
     deferral_notes: list[str] = Field(default_factory=list)
     plan_date_headers: list[str] = Field(default_factory=list)
+    control_kind_labels: list[str] = Field(default_factory=list)
     linddun: dict[str, list[str]] = Field(default_factory=dict)
 
 
@@ -483,6 +485,7 @@ def load_vocabulary() -> Vocabulary:
         status_deferral=_phrase_rx(values.get("status_deferrals", [])),
         deferral_note=_phrase_rx([*values.get("status_deferrals", []), *values.get("deferral_notes", [])]),
         plan_date_headers=_words(values.get("plan_date_headers", [])),
+        control_kind_labels=_words(values.get("control_kind_labels", [])),
         planned_mitigations=_words(values.get("planned_mitigations", [])),
         implemented_mitigations=_words(values.get("implemented_mitigations", [])),
         all_targets=frozenset(str(w).casefold() for w in values["all_targets"]),
@@ -911,6 +914,18 @@ def _parse_risk(vocab: Vocabulary, text: str | None, scale: int | None) -> Parse
                 score = _num(m.group(num_i))
                 shown = f"1-{scale}" if scale and score <= scale else None
                 return Parsed(Risk(score=score, level=lvl, scale=shown))
+    m = _WORDED_PRODUCT.match(t)
+    if m:
+        # "Serious × Probable (Medium)" (ISO 14971 S×P in words): the level the author states in brackets, never
+        # one computed from the two words on a scale the cell does not give ("(Acceptable)" states no level)
+        w1, w2 = m.group("a").strip(), m.group("b").strip()
+        sev_first = vocab.severity_words.find(w1) is not None and vocab.likelihood_words.find(w2) is not None
+        lik_first = vocab.likelihood_words.find(w1) is not None and vocab.severity_words.find(w2) is not None
+        if sev_first or lik_first:
+            sev, lik = (w1, w2) if sev_first else (w2, w1)
+            stated = m.group("said") or m.group("said2")
+            said = parse_level(vocab, stated).value if stated else None
+            return Parsed(Risk(likelihood=lik, severity=sev, level=said))
     m = _WORDED_FACTORS.match(t)
     if m:
         # "High severity, Low likelihood", "likelihood low / impact high": the two factors, level from their product
@@ -922,6 +937,12 @@ def _parse_risk(vocab: Vocabulary, text: str | None, scale: int | None) -> Parse
         return Parsed(Risk(level=lvl))
     return Parsed(None, False)
 
+
+# "Serious × Probable (Medium)", "Minor x Remote = Acceptable": two rating words multiplied, then what the author says
+_WORDED_PRODUCT = re.compile(
+    r"^\s*(?P<a>[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+)?)(?:\s*[×*]\s*|\s+[xX]\s+)(?P<b>[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+)?)"
+    r"\s*(?:\((?P<said>[^()]+)\)|[=:→]\s*(?P<said2>.+))?\s*\.?\s*$"
+)
 
 _SEV = r"(?:severity|impact)"
 _LIK = r"(?:likelihood|probability)"
