@@ -209,3 +209,30 @@ def test_a_mitigation_cell_numbered_as_a_list_is_titled_without_the_number(tmp_p
         # before: "1. No pre-selected default candidate in UI"
         assert [c.title for c in model.controls] == ["No pre-selected default candidate in UI", "Automated motion censoring"]
         assert "2. Explicit manual confirmation required." in (model.controls[0].description or "")
+
+
+# -- a patient-data app's security report: "### Threat: title" over "**Threat Level**:", "**Mitigation**:" (a line
+# or a list) and "**Status**:" written right under the list's last bullet, no blank line between
+
+_STATUS_UNDER_LIST = (
+    "# Security Report\n\n## 10. Threat Model & Mitigations\n\n"
+    "### Threat: Encryption Key Compromise\n\n**Threat Level**: CRITICAL\n**Mitigation**:\n"
+    "- Keys stored in environment variables (not in code)\n- Never log or expose keys\n**Status**: ✅ Implemented\n\n"
+    "### Threat: Man-in-the-Middle Attack\n\n**Threat Level**: MEDIUM\n**Mitigation**: TLS 1.3 HTTPS encryption\n"
+    "**Status**: ✅ Implemented\n"
+)
+
+
+def test_a_status_label_right_under_a_list_is_the_next_field(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _STATUS_UNDER_LIST):
+        # before (Markdown): the first threat "open", its status swallowed by the last bullet of its mitigation
+        assert [(t.title, t.status) for t in model.threats] == [
+            ("Encryption Key Compromise", "mitigated"),
+            ("Man-in-the-Middle Attack", "mitigated"),
+        ]
+        assert not any("Status" in (c.description or "") for c in model.controls)
+        # before: "**Threat Level**: CRITICAL" kept in extra, no risk
+        assert [t.risk.level if t.risk else None for t in model.threats] == ["critical", "medium"]
+    md, _ = load_text(tmp_path, _STATUS_UNDER_LIST)
+    # line numbers stay the author's although a blank line is put in before "**Status**"
+    assert md.threats[1].source.locator == "line 13 (heading 'Threat: Man-in-the-Middle Attack')"
