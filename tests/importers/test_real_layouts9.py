@@ -236,3 +236,52 @@ def test_a_status_label_right_under_a_list_is_the_next_field(tmp_path: Path) -> 
     md, _ = load_text(tmp_path, _STATUS_UNDER_LIST)
     # line numbers stay the author's although a blank line is put in before "**Status**"
     assert md.threats[1].source.locator == "line 13 (heading 'Threat: Man-in-the-Middle Attack')"
+
+
+# -- a sports-tracker's one-page "Threat Model (STRIDE)": front matter, then one bullet per category
+# "- **Spoofing:** rogue BLE devices → whitelist and mapping lock" (the others name only their measures)
+
+_STRIDE_BULLETS = (
+    '---\ntitle: "Threat Model (STRIDE)"\nstatus: "Draft"\nversion: "0.1.0"\n---\n\n# Threat Model (STRIDE)\n\n'
+    "- **Spoofing:** Rogue BLE devices → Whitelist and mapping lock\n"
+    "- **Tampering:** No external write paths; local integrity check\n"
+    "- **Repudiation:** Minimal local logs; no personal data in logs\n"
+    "- **Information Disclosure:** Scoreboard shows anonymous aliases only (optional)\n"
+    "- **Denial of Service:** Limit the scan rate; connection limits\n"
+    "- **Elevation of Privilege:** One local trainer role only, device PIN/MDM\n"
+)
+
+
+def test_bullets_labelled_by_stride_categories_are_one_threat_each(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _STRIDE_BULLETS):
+        # before: exit 2 ("no threat-model content found"; the list skipped as bold terms)
+        assert [t.stride for t in model.threats] == [
+            ["spoofing"],
+            ["tampering"],
+            ["repudiation"],
+            ["information_disclosure"],
+            ["denial_of_service"],
+            ["elevation_of_privilege"],
+        ]
+        first = model.threats[0]
+        assert first.title == "Rogue BLE devices"
+        assert [c.title for c in model.controls if c.id in first.controls] == ["Whitelist and mapping lock"]
+        assert model.threats[1].title == "No external write paths; local integrity check"
+
+
+_STRIDE_PRIMER_LIST = (
+    "# Threat model\n\n## STRIDE\n\n"
+    "- **Spoofing:** Pretending to be someone or something else\n"
+    "- **Tampering:** Modifying data or code without authorisation\n"
+    "- **Repudiation:** Claiming not to have performed an action\n\n"
+    "## STRIDE Categories\n\n"
+    "- **Spoofing:** Impersonation of a user or system\n"
+    "- **Tampering:** Unauthorized modification of data\n"
+    "- **Denial of Service:** Service unavailability\n\n"
+    "## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| T1 | Forged pump commands | Signed commands |\n"
+)
+
+
+def test_bullets_defining_the_stride_categories_are_no_threats(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _STRIDE_PRIMER_LIST):
+        assert [t.title for t in model.threats] == ["Forged pump commands"]

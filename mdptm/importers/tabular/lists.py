@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
+from mdptm.importers.tabular.stride import stride_definition_texts, stride_primer_heading
 from mdptm.importers.tabular.tables import RowRecord, stride_default
 from mdptm.importers.tabular.vocab import Vocabulary, clean_text, match_header, norm_text, one_line, parse_stride
 from mdptm.model import Model
@@ -271,6 +272,8 @@ class ListThreats:
             mode = "threat"  # "Attack Vector: …", "Mitigation: …" under it (or beside it, at its level)
         elif mode is None and not under_category:
             self.item_threat = None
+        if mode is None and not under_category and self._stride_labelled(lead):
+            mode = "threat"  # "Spoofing: Rogue BLE devices → whitelist" under "Threat Model (STRIDE)"
         if mode is None:
             cat = self.stride_of(body)
             if cat is not None and len(body) <= 60:
@@ -286,6 +289,17 @@ class ListThreats:
         category = ctx.category if ctx else None
         self.run.append(_Entry(body, level, locator, mode, stride, view, key, section, category, ctx.asset if ctx else None))
         return True
+
+    def _stride_labelled(self, lead: re.Match[str] | None) -> bool:
+        """An item "Spoofing: …" (a full category name as its label) under a heading of threats, of STRIDE or of
+        the threat model that is no STRIDE primer ("STRIDE Categories"): a threat of that category."""
+        if lead is None or len(lead.group(1).strip()) < 3 or self.stride_of(lead.group(1)) is None:
+            return False
+        for c in reversed(self.stack):
+            words = norm_text(c.name)
+            if "stride" in words.split() or "threat model" in words or any(rx.search(c.name) for rx in self.headings):
+                return not stride_primer_heading(c.name)
+        return False
 
     def finish(self) -> None:
         self.flush()
@@ -320,8 +334,12 @@ class ListThreats:
             kind, text = inline if inline else (e.mode, e.text)
             own_stride = None
             lead = _LEAD.match(text) if kind == "threat" else None
+            measure = None
             if lead is not None and self.stride_of(lead.group(1)) is not None:
                 own_stride, text = self.stride_of(lead.group(1)), lead.group(2)  # "Spoofing: a rogue tablet ..."
+                parts = [p.strip() for p in re.split(r"\s*→\s*", text)]
+                if len(parts) == 2 and all(parts):
+                    text, measure = parts  # "Rogue BLE devices → Whitelist": the threat, then its measure
             if e.level > base and last is not None and inline is None:
                 # A line under a threat says more about it.
                 last.values["description"] = "\n".join(
@@ -333,6 +351,10 @@ class ListThreats:
             if kind == "threat":
                 last, labelled = rec, inline is not None
                 group.threats.append(rec)
+                if measure is not None:
+                    ctl = self._record("control", measure, e, None)
+                    self.own.append((rec, ctl))
+                    ctl.own = True
             elif last is not None and (inline is not None or e.level > base):
                 self.own.append((last, rec))  # "Mitigation: ..." right under its threat
                 rec.own = True
@@ -340,14 +362,20 @@ class ListThreats:
                 group.controls.append(rec)
 
     def _definitions(self, run: list[_Entry]) -> bool:
-        cats = []
+        """A run of "Category: text" items that defines STRIDE: texts that define ("Pretending to be someone
+        else", questions), a primer's heading, or every category once (``definition_run`` or more) where no
+        heading names the threats, STRIDE or the threat model."""
+        cats, pairs = [], []
         for e in run:
             m = _LEAD.match(e.text)
             cat = self.stride_of(m.group(1)) if m else None
-            if cat is None:
+            if cat is None or m is None:
                 return False
             cats.append(cat)
-        return len(cats) == len(set(cats)) >= self.definition_run
+            pairs.append((m.group(1), m.group(2)))
+        if stride_definition_texts(pairs) or any(stride_primer_heading(e.section) for e in run):
+            return True
+        return len(cats) == len(set(cats)) >= self.definition_run and not self._stride_labelled(_LEAD.match(run[0].text))
 
     def _record(self, kind: str, text: str, e: _Entry, stride: str | None, labelled: bool = False) -> RowRecord:
         values: dict[str, str] = {}
