@@ -285,3 +285,37 @@ _STRIDE_PRIMER_LIST = (
 def test_bullets_defining_the_stride_categories_are_no_threats(tmp_path: Path) -> None:
     for model, _report in _both(tmp_path, _STRIDE_PRIMER_LIST):
         assert [t.title for t in model.threats] == ["Forged pump commands"]
+
+
+# -- a medication-data pipeline's run notes: "| Misuse case | Control | Result |" with "Mitigated." / "Open."
+
+_MISUSE_RESULTS = (
+    "# Trial run notes\n\n## Misuse cases\n\n| Misuse case | Control | Result |\n|---|---|---|\n"
+    "| Source-page medication identity promoted to trial acceptance. | Source research only selects candidates. | Mitigated. |\n"
+    "| Read-only dry-run treated as a live write. | Dry-run flag printed on every line. | Mitigated. |\n"
+    "| Checkpoint overwritten by a later run. | Checkpoints are append-only. | Open. |\n"
+)
+
+
+def test_the_result_column_of_misuse_cases_is_their_status(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _MISUSE_RESULTS):
+        # before: every case "open" (not stated), "Mitigated." kept in extra
+        assert [(t.status, t.status_stated) for t in model.threats] == [
+            ("mitigated", True),
+            ("mitigated", True),
+            ("open", True),
+        ]
+        assert [len(t.controls) for t in model.threats] == [1, 1, 1]
+
+
+_TEST_RESULTS = (
+    "## Threats\n\n| ID | Threat | Mitigation | Result |\n|---|---|---|---|\n"
+    "| T1 | Forged pump commands | Signed commands | Pass (12 vectors) |\n"
+    "| T2 | Replayed boluses | Nonces | Fail, fixed in 2.1 |\n"
+)
+
+
+def test_a_result_column_of_test_outcomes_is_no_status(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _TEST_RESULTS)
+    assert [t.status_stated for t in model.threats] == [False, False]
+    assert model.threats[0].extra["Result"] == "Pass (12 vectors)"

@@ -256,6 +256,16 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
                     break
     if kind != "threat":
         return out
+    if "status" not in {c.field for c in columns}:
+        # "| Misuse case | Control | Result |" with "Mitigated." / "Open.": the result of each case is its status
+        for col in columns:
+            if col.field is not None or norm_text(col.header) not in _RESULT_HEADERS:
+                continue
+            said = cells(col)
+            if len(said) >= 2 and all(parse_status(vocab, v.rstrip(".")).ok for v in said):
+                col.field = "status"
+                out.append(f"column {col.header!r} holds threat statuses: read as the status")
+                break
 
     title = next((c for c in columns if c.field == "title"), None)
     if title is not None and "stride" not in fields:
@@ -444,6 +454,9 @@ def _spare_ratings(columns: list[Column], cells: Callable[[Column], list[str]], 
 _KPI_HEADERS = frozenset(
     {"kpi", "kpis", "key performance indicator", "key risk indicator", "kri", "metric", "metrics", "measure of success", "success metric"}
 )
+
+
+_RESULT_HEADERS = frozenset({"result", "results", "outcome", "resolution", "control result", "control / result"})
 
 
 _LEVEL_HEADERS = frozenset({"level", "rating", "grade", "rank"})
