@@ -319,3 +319,20 @@ def test_a_result_column_of_test_outcomes_is_no_status(tmp_path: Path) -> None:
     model, _report = load_text(tmp_path, _TEST_RESULTS)
     assert [t.status_stated for t in model.threats] == [False, False]
     assert model.threats[0].extra["Result"] == "Pass (12 vectors)"
+
+
+# -- an IoT accessory's THREAT_MODEL.md: "## Assets", "## Attack Surfaces", "## Defenses", "## Residual Risks" lists
+
+_DEFENSES = (
+    "\n# Threat Model\n\n## Assets\n- pairing keys\n- session keys\n\n## Attack Surfaces\n- WiFi network\n- pairing endpoint\n\n"
+    "## Defenses\n- SRP authentication\n- encrypted transport\n- rate limiting\n\n"
+    "## Residual Risks\n- hardware probing\n- fault injection\n"
+)
+
+
+def test_a_defenses_list_holds_one_control_per_bullet(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _DEFENSES):
+        # before (Markdown): the defenses skipped ("list under 'Defenses' without threat labels")
+        assert [c.title for c in model.controls] == ["SRP authentication", "encrypted transport", "rate limiting"]
+        assert [a.name for a in model.assets] == ["pairing keys", "session keys"]
+        assert model.threats == []
