@@ -336,3 +336,51 @@ def test_a_defenses_list_holds_one_control_per_bullet(tmp_path: Path) -> None:
         assert [c.title for c in model.controls] == ["SRP authentication", "encrypted transport", "rate limiting"]
         assert [a.name for a in model.assets] == ["pairing keys", "session keys"]
         assert model.threats == []
+
+
+# -- a deep analysis of one attack path, in Word as in Markdown: numbered bold titles over "Description:" /
+# "Attack Vector:" items (threats) and, after a bold line naming mitigations, over "Action:" / "Rationale:" (controls)
+
+_TITLED_ITEMS = (
+    "### 4. Deep Analysis of Attack Tree Path 3.1: Exploit the name server\n\n"
+    "**4.1. Potential Vulnerabilities and Attack Vectors**\n\n"
+    "*   **4.1.1. Buffer Overflows:**\n"
+    "    *   **Description:**  The name server copies service names into a fixed buffer.\n"
+    "    *   **Attack Vector:**  A malicious service sends an oversized name.\n"
+    "    *   **Example:**  A 1024-byte name into a 256-byte buffer.\n\n"
+    "*   **4.1.2. Code Injection (via Lua):**\n"
+    "    *   **Description:**  Untrusted input reaches the Lua interpreter.\n"
+    "    *   **Attack Vector:**  A service name holding Lua code.\n\n"
+    "**4.2. Assessment**\n\n"
+    "*   **Likelihood:**  Low (if well-audited).\n*   **Impact:**  Very High.\n\n"
+    "**4.3. Mitigation Strategies (Detailed)**\n\n"
+    "*   **4.3.1. Memory Safety Tools:**\n"
+    "    *   **Action:**  Run AddressSanitizer in every test.\n"
+    "    *   **Rationale:**  Memory errors are found before release.\n"
+    "*   **4.3.2. Least Privilege:**\n"
+    "    *   **Action:**  Run the name server as a dedicated user.\n"
+    "    *   **Rationale:**  A compromise gains little.\n"
+)
+
+
+def test_numbered_titles_over_labelled_items_read_alike_in_word(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _TITLED_ITEMS):
+        # before (Word): no threat, and every Action and Rationale line a control of its own (6 controls)
+        assert [t.title for t in model.threats] == ["Buffer Overflows", "Code Injection (via Lua)"]
+        assert sorted(c.title for c in model.controls) == ["Least Privilege", "Memory Safety Tools"]
+        tools = next(c for c in model.controls if c.title == "Memory Safety Tools")
+        assert "AddressSanitizer" in (tools.description or "") and "found before release" in (tools.description or "")
+
+
+_DESCRIBED_SECTIONS = (
+    "# Design notes\n\n**2. Components**\n\n"
+    "*   **2.1. Name server:**\n    *   **Description:**  Keeps the service registry.\n"
+    "    *   **Owner:**  Platform team.\n"
+    "*   **2.2. Gateway:**\n    *   **Description:**  Terminates TLS.\n\n"
+    "## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| T1 | Registry poisoning | Signed registrations |\n"
+)
+
+
+def test_numbered_titles_over_descriptions_without_an_attack_vector_are_no_threats(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _DESCRIBED_SECTIONS):
+        assert [t.title for t in model.threats] == ["Registry poisoning"]

@@ -685,7 +685,8 @@ class BlockReader(ListReading, TableReading):
     def only_described(self, fields: _Fields, title: str) -> bool:
         """A block opened by a generic label ("Description", "Details") under a heading that names no threat, and
         with no field only a threat has: the description of something else (a component, a tool), as in Word."""
-        written = norm_text(fields.written.get("description", ""))
+        # a description read from nested items ("**2.1. Name server:**" over "**Description:**") was written so
+        written = norm_text(fields.written.get("description", "description"))
         if written not in _GENERIC_LABELS:
             return False
         if set(norm_text(title).split()) & {"threat", "threats", "scenario", "attack", "abuse", "misuse", "risk", "hazard"}:
