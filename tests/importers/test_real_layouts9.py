@@ -332,7 +332,7 @@ _DEFENSES = (
 
 def test_a_defenses_list_holds_one_control_per_bullet(tmp_path: Path) -> None:
     for model, _report in _both(tmp_path, _DEFENSES):
-        # before (Markdown): the defenses skipped ("list under 'Defenses' without threat labels")
+        # before: the defenses skipped in both formats (Markdown: "list under 'Defenses' without threat labels")
         assert [c.title for c in model.controls] == ["SRP authentication", "encrypted transport", "rate limiting"]
         assert [a.name for a in model.assets] == ["pairing keys", "session keys"]
         assert model.threats == []
