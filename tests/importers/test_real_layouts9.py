@@ -384,3 +384,20 @@ _DESCRIBED_SECTIONS = (
 def test_numbered_titles_over_descriptions_without_an_attack_vector_are_no_threats(tmp_path: Path) -> None:
     for model, _report in _both(tmp_path, _DESCRIBED_SECTIONS):
         assert [t.title for t in model.threats] == ["Registry poisoning"]
+
+
+_PRIVACY_RIGHTS = (
+    "# Security Report\n\n## 9. CCPA Compliance Checklist\n\n| Right/Requirement | Status | Implementation |\n"
+    "|---|---|---|\n| Right to know | ✅ | Users can view data via app |\n| Right to delete | ✅ | Secure delete function |\n"
+    "| Do Not Sell | ✅ | Data not shared/sold |\n\n"
+    "## 10. Threat Model & Mitigations\n\n### Threat: Unauthorized Access to Patient Data\n\n"
+    "**Threat Level**: HIGH\n**Mitigation**: RLS policies + JWT authentication\n**Status**: ✅ Implemented\n"
+)
+
+
+def test_a_privacy_rights_checklist_holds_no_controls(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _PRIVACY_RIGHTS):
+        # before: "Right to know", "Right to delete", "Do Not Sell" read as three security controls in place
+        assert [c.title for c in model.controls] == ["RLS policies + JWT authentication"]
+        assert [t.title for t in model.threats] == ["Unauthorized Access to Patient Data"]
+        assert any("privacy rights table" in w.message for w in report.warnings)
