@@ -401,3 +401,26 @@ def test_a_privacy_rights_checklist_holds_no_controls(tmp_path: Path) -> None:
         assert [c.title for c in model.controls] == ["RLS policies + JWT authentication"]
         assert [t.title for t in model.threats] == ["Unauthorized Access to Patient Data"]
         assert any("privacy rights table" in w.message for w in report.warnings)
+
+
+# -- a DCB0129 hazard log of a kidney self-care app: measures numbered on one line ("1. … 2. …"), risks "High (4x3=12)"
+
+_ONE_LINE_NUMBERED = (
+    "# Clinical Safety & Hazard Log (DCB0129 / DCB0160)\n\n## 2. DCB0129 Hazard Log\n\n"
+    "| Hazard ID | Hazard Description | Potential Clinical Consequence | Initial Risk Score | Mitigation & Design Controls "
+    "| Residual Risk Score |\n|---|---|---|---|---|---|\n"
+    "| **HAZ-001** | **Patient reads an estimate as a diagnosis.** | Unwarranted anxiety. | Moderate (3x3=9) "
+    "| 1. Warning banners on all calculators. 2. No automatic diagnostic labels. | Low (1x2=2) |\n"
+    "| **HAZ-005** | **Calculation error in the eGFR formula.** | Wrong risk shown. | High (4x3=12) "
+    "| 1. Verified equation test suite. 2. Input bounds validation. | Low (1x1=1) |\n"
+)
+
+
+def test_measures_numbered_on_one_line_are_titled_without_the_number(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _ONE_LINE_NUMBERED):
+        # before: "1. Warning banners on all calculators"
+        assert [c.title for c in model.controls] == ["Warning banners on all calculators", "Verified equation test suite"]
+        assert [(t.risk.level if t.risk else None, t.residual_risk.level if t.residual_risk else None) for t in model.threats] == [
+            ("medium", "low"),
+            ("high", "low"),
+        ]

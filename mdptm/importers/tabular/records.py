@@ -94,6 +94,7 @@ _ATTACK_ID = re.compile(r"^T\d{4}(?:\.\d{3})?$")  # a MITRE ATT&CK technique ("T
 _RANGE_FIRST = re.compile(r"^\s*(?:\d+(?:[.,]\d+)?\s*[-–—]\s*\d+(?:[.,]\d+)?|[<>]=?\s*\d+(?:[.,]\d+)?)\s*$")
 # A legend line: a mark that is no word ("✅", "⚠️", "🔄") and what it means ("Implemented and Verified").
 _LEGEND_LINE = re.compile(r"^\s*([^\w\s*\[\]()]{1,3})\s*(?:[=:–—-]\s*)?(\w.{0,60})$")
+_SECOND_ITEM = re.compile(r"[.;:!?]\s+2[.)]\s+\S")  # "1. Warning banners. 2. No labels.": the list on one line
 _ENUMERATED = re.compile(r"^\s*\d{1,2}[.)]\s+(?=\S)")  # "1. ", "2) " opening the items of a numbered list
 _BULLET_MARK = re.compile(r"^\s*(?:[•·▪◦‣●■]|✅|✔️?|✓|☑️?)\s*")
 
@@ -122,7 +123,7 @@ def first_sentence(text: str, limit: int = 100) -> str:
     lines = clean_text(text).split("\n")
     line = one_line(lines[0])
     line = _BULLET_MARK.sub("", line) or line  # "• PBKDF2 with 100,000 iterations": the bullet is no word
-    if _ENUMERATED.match(line) and any(_ENUMERATED.match(ln) for ln in lines[1:]):
+    if _ENUMERATED.match(line) and (any(_ENUMERATED.match(ln) for ln in lines[1:]) or _SECOND_ITEM.search(line)):
         line = _ENUMERATED.sub("", line)  # "1. No default candidate<br>2. Manual confirmation": the number is no word
     m = re.match(r"(.+?[.!?])(\s|$)", line)
     if m and len(m.group(1)) >= 12:
