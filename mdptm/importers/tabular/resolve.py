@@ -689,8 +689,8 @@ class Resolver:
     def _create_control(
         self, text: str, owner: Item, file: str, loc: str | None, header: str = "", *, table: bool = False, control_id: str | None = None
     ) -> str:
-        from mdptm.importers.tabular.records import first_sentence
-        from mdptm.importers.tabular.vocab import mitigation_status, parse_choice, recommended_to
+        from mdptm.importers.tabular.records import first_sentence, mitigation_title
+        from mdptm.importers.tabular.vocab import deferred_by_note, mitigation_status, parse_choice, plan_date, recommended_to
 
         key = norm_name(text)
         if key in self.created_controls:
@@ -704,10 +704,19 @@ class Resolver:
             iid = control_id  # the id the register gives the control beside its text ("RC-001")
             self.index.all_ids.add(iid)
         src = Source(file=file, locator=loc, importer=_importer(owner))
-        ctl = Control(id=iid, title=first_sentence(text), description=text, source=src, status_stated=False, responsibility_stated=False)
+        title = mitigation_title(self.vocab, text)
+        ctl = Control(id=iid, title=title, description=text, source=src, status_stated=False, responsibility_stated=False)
         said = mitigation_status(self.vocab, header)
         if said is not None:
             ctl.status, ctl.status_stated = said, True  # type: ignore[assignment]  # "Recommended mitigation": proposed
+        elif (note := deferred_by_note(self.vocab, text)) is not None:
+            # "LocalStorage autosave (future enhancement)": the author says it is not there yet
+            ctl.status, ctl.status_stated = "planned", True
+            self.report.warn(file, loc, f"control {iid}: {note!r} read as planned, not in place")
+        elif not getattr(owner, "status_stated", True) and (due := plan_date(self.vocab, owner.extra)) is not None:
+            # "| Treatment | Owner | Due |" with "2027-01-31" and no status: a treatment plan, not a control in place
+            ctl.status, ctl.status_stated = "planned", True
+            self.report.warn(file, loc, f"control {iid}: due {due[1]} (column {due[0]!r}) and no status: read as planned")
         names_who = "responsib" in header.lower() or "action" in header.lower()
         who = parse_choice(self.vocab, "responsibility", header).value if names_who else None
         if who is not None:

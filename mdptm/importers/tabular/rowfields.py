@@ -404,7 +404,7 @@ class RowFields:
                 risk = got.value
                 if risk is not None:
                     extra[header] = one_line(overall)
-                    if risk.likelihood is not None and _severity_first(header):
+                    if risk.likelihood is not None and risk.score is not None and _severity_first(header):
                         # "Initial SxP" of "5x3=15": severity 5, probability 3 (a product is read likelihood first)
                         risk.likelihood, risk.severity = risk.severity, risk.likelihood
             else:
