@@ -269,8 +269,8 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             # "Harm" of "ineffective therapy; delayed treatment", "serious unintended therapy": what the harm is,
             # no class of it; a word in one such sentence ("serious") is not the row's harm class
             harm.field = None
-            said = f"{len(described)} of {len(values)} cells name no harm class"
-            out.append(f"column {harm.header!r} describes the harm ({said}): kept as written")
+            counted = f"{len(described)} of {len(values)} cells name no harm class"
+            out.append(f"column {harm.header!r} describes the harm ({counted}): kept as written")
     target = next((c for c in columns if c.field == "targets" and norm_text(c.header) in ("target", "targets")), None)
     kpi = next((c for c in columns if c.field is None and norm_text(c.header) in _KPI_HEADERS), None)
     if target is not None and kpi is not None:
@@ -555,6 +555,8 @@ def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab
     for col in columns:
         if col.field not in (None, "title", "name", "text") or (col.field is not None and not described):
             continue
+        if col.field is None and vocab.first_column_not_items.get(norm_text(col.header)):
+            continue  # "Attack Path Number" A.1, A.2: the ids of the attack paths of a row, not of the row's threat
         values = [g.data_text(r, col.index).strip() for r in rows]
         values = [v for v in values if v]
         if len(values) >= 1 and len(set(values)) == len(values) and all(_ID_VALUE.match(v) for v in values):

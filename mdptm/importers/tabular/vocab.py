@@ -149,6 +149,7 @@ class Vocabulary:
     summary_rows: frozenset[str] = frozenset()  # first words of a totals row below a table
     note_rows: frozenset[str] = frozenset()  # first words of a legend or note row below a table
     planned_mitigations: frozenset[str] = frozenset()  # mitigation labels and headers of proposed controls
+    treatment_decisions: frozenset[str] = frozenset()  # "Mitigation" in a Risk Treatment column: a decision, no measure
     implemented_mitigations: frozenset[str] = frozenset()  # ... and of controls said to be in place
     status_not_applicable: frozenset[str] = frozenset()  # "nothing here" words that in a status cell mean not applicable
     status_deferral: re.Pattern[str] | None = None  # words after a done status that take it back ("Implemented in the next release")
@@ -327,6 +328,8 @@ class ValueTerms(_Terms):
     implemented_mitigations: list[str] = Field(default_factory=list)
     status_deferrals: list[str] = Field(default_factory=list)
     linddun: dict[str, list[str]] = Field(default_factory=dict)
+    impact_categories: dict[str, list[str]] = Field(default_factory=dict)
+    treatment_decisions: list[str] = Field(default_factory=list)
 
 
 class _SectionView(_Terms):
@@ -446,6 +449,7 @@ def load_vocabulary() -> Vocabulary:
     }
     tables["risk_level"] = PhraseTable(scale.level_words())
     tables["linddun"] = PhraseTable(values.get("linddun", {}))
+    tables["impact_categories"] = PhraseTable(values.get("impact_categories", {}))
     not_items = headers.get("not_items", {}) or {}
     first_col = {norm_text(str(word)): str(label) for label, words in (not_items.get("first_column", {}) or {}).items() for word in words}
     return Vocabulary(
@@ -478,6 +482,7 @@ def load_vocabulary() -> Vocabulary:
         status_not_applicable=frozenset(str(w).strip().lower() for w in values["status_not_applicable"]),
         status_deferral=_phrase_rx(values.get("status_deferrals", [])),
         planned_mitigations=_words(values.get("planned_mitigations", [])),
+        treatment_decisions=_words(values.get("treatment_decisions", [])),
         implemented_mitigations=_words(values.get("implemented_mitigations", [])),
         all_targets=frozenset(str(w).casefold() for w in values["all_targets"]),
         flow_security_none=frozenset(str(w).lower() for w in values["flow_security_none"]),
