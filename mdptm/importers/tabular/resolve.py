@@ -52,6 +52,14 @@ ID_LIKE = re.compile(
 )
 _INTERACTION = re.compile(r"\s*(?:<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒)\s*")
 ARROW = re.compile(r"\s*(?:<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←|\bto\b|\s-\s|\s–\s)\s*", re.I)
+# "PLC to Positioner via Modbus RTU (RS-485)", "Debugger to MCU over JTAG", "Media device to MCU (RS-232)": a flow
+# written in words, read only in a column named for flows ("Interaction", "Data flow")
+_WORDED_INTERACTION = re.compile(
+    r"^(?P<a>[^,;()]{1,40}?) to (?P<b>[^,;()]{1,40}?)"
+    r"(?: (?:via|over|using) (?P<via>[^,;]{1,60})| \((?P<medium>[^()]{1,40})\))$",
+    re.I,
+)
+_FLOW_HEADER = re.compile(r"\b(?:interaction|data ?flow|flow)\b", re.I)
 _ARROW_SIGN = re.compile(r"<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←")
 _ABBREV = re.compile(r"^(.+?)\s*\(([A-Za-z][A-Za-z0-9&/+-]{1,11})\)\s*$")
 _SPLIT = re.compile(r"(\s*[,;\n|/]\s*)")
@@ -603,6 +611,17 @@ class Resolver:
         end a component (found or created), the flow created once; never split at its "/" into components."""
         text = " ".join(raw.split())
         parts = [p.strip() for p in _INTERACTION.split(text)]
+        protocol = None
+        worded = _WORDED_INTERACTION.match(text) if len(parts) == 1 and _FLOW_HEADER.search(header) else None
+        if worded is not None:
+            # "PLC to Positioner via Modbus RTU (RS-485)" under "Interaction" (the Threat Modeling Tool's flow): the
+            # flow from the one to the other, over what follows "via" / "over"
+            parts = [worded.group("a").strip(), worded.group("b").strip()]
+            protocol = (worded.group("via") or worded.group("medium") or "").strip() or None
+            from mdptm.importers.tabular.vocab import is_fill_in
+
+            if any(is_fill_in(p) for p in parts):
+                return False
         if len(parts) != 2 or not all(parts) or any(ch in text for ch in ",;\n"):
             return False
         if not isinstance(item, Threat):
@@ -622,7 +641,9 @@ class Resolver:
         found = next((f for f in self.model.flows if f.name == text), None)
         if found is None:
             iid = self._free_id(slug(text, 48, "flow"))
-            found = Flow.model_validate({"id": iid, "name": text, "source": ends[0], "target": ends[1], "bidirectional": both})
+            found = Flow.model_validate(
+                {"id": iid, "name": text, "source": ends[0], "target": ends[1], "bidirectional": both, "protocol": protocol}
+            )
             found.provenance = Source(file=file, locator=loc, importer=_importer(item))
             self.model.flows.append(found)
             self.index.add("flows", iid, [text])
