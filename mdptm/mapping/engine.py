@@ -485,24 +485,43 @@ def _ids(ids: Sequence[str]) -> str:
     return shown + (f" and {len(ids) - MAX_NAMED} more" if len(ids) > MAX_NAMED else "")
 
 
-def _conditions(flt: BaseModel) -> str:
-    """Plain words for an 'every' filter: 'state encryption', 'not open'."""
+Form = Literal["plural", "singular", "denied"]
+
+
+def _conditions(flt: BaseModel, form: Form = "plural") -> str:
+    """Plain words for an 'every' filter, as a verb phrase that agrees with its subject: 'state encryption'
+    (plural), 'states encryption' (one item), 'does not state encryption' (the one item fails it); an excluded
+    status reads 'have a status other than open'."""
     parts: list[str] = []
     stated_fields = {name for name, cond in flt if isinstance(cond, bool)}
+
+    def verb(plural: str, singular: str, rest: str) -> str:
+        if form == "denied":
+            return f"does not {plural} {rest}"
+        return f"{plural if form == 'plural' else singular} {rest}"
+
     for name, cond in flt:
         if cond is None or name == "keywords":
             continue
         if name == "exclude":
             # values excluded from a field that must be stated ("none", "plaintext") are detail of the rule file
-            parts.extend(f"not {_join([_human(v) for v in vals])}" for f, vals in cond if vals and f not in stated_fields)
+            parts.extend(
+                verb("have", "has", f"a {_human(f)} other than {_join([_human(v) for v in vals])}")
+                for f, vals in cond
+                if vals and f not in stated_fields
+            )
             continue
         if name == "person" and isinstance(cond, bool):
-            parts.append("be persons" if cond else "not be persons")
+            one = {"plural": "are persons", "singular": "is a person", "denied": "is not a person"}
+            other = {"plural": "are not persons", "singular": "is not a person", "denied": "is a person"}
+            parts.append((one if cond else other)[form])
         elif isinstance(cond, bool):
-            parts.append(f"{'state' if cond else 'leave out'} {_human(name)}")
+            parts.append(verb("state", "states", _human(name)) if cond else verb("leave out", "leaves out", _human(name)))
         else:
-            parts.append(f"{_human(name)} {_join([_human(c) for c in cond])}")
-    return ", ".join(parts) or "meet the rule"
+            parts.append(verb("have", "has", f"{_human(name)} {_join([_human(c) for c in cond])}"))
+    if not parts:
+        return {"plural": "meet the rule", "singular": "meets the rule", "denied": "does not meet the rule"}[form]
+    return _join(parts, "or") if form == "denied" and len(parts) > 1 else ", ".join(parts)
 
 
 def _on_status(flt: BaseModel | None) -> bool:
@@ -703,7 +722,7 @@ class Evaluator:
         good = [it.id for it in good_all if it.id in matched_ids]
         good_set = set(good)
         bad = [it.id for it in matched if it.id not in good_set]
-        cond = _conditions(sel.every)
+        cond = _conditions(sel.every)  # with a plural subject: "none of the 10 threats state risk"
         if not matched:
             return Outcome("unmet", [], f"no {what(0)}", hospital)
         total = len(matched)
@@ -717,13 +736,18 @@ class Evaluator:
             if read_as:  # "none of the 10 implemented controls …": say whose status is only read
                 verb = "is" if len(read_as) == 1 else "are"
                 note += f"; no source states that {_ids(read_as)} {verb} implemented (listed as mitigations)"
+            if total == 1:  # "none of the 1 threat state risk": the one item fails the condition
+                said = f"the 1 {what(1)} {_conditions(sel.every, 'denied')} ({_ids(bad)}){note}"
+                return Outcome("unmet", [], said, hospital)
             return Outcome("unmet", [], f"none of the {total} {what(total)} {cond} ({_ids(bad)}){note}", hospital)
         if bad:
-            return capped("partial", good, f"{len(good)} of {total} {what(total)} {cond}; not {_ids(bad)}{note}")
+            agreed = _conditions(sel.every, "singular" if len(good) == 1 else "plural")  # "1 of 4 threats has …"
+            return capped("partial", good, f"{len(good)} of {total} {what(total)} {agreed}; not {_ids(bad)}{note}")
         level = "met" if len(good) >= sel.min else "partial"
         need = f", {sel.min} needed" if level == "partial" else ""
         every = "all" if len(good) > 1 else "the"
-        return capped(level, good, f"{every} {len(good)} {what(len(good))} {cond} ({_ids(good)}{need})")
+        agreed = _conditions(sel.every, "singular" if len(good) == 1 else "plural")  # "the 1 threat states risk"
+        return capped(level, good, f"{every} {len(good)} {what(len(good))} {agreed} ({_ids(good)}{need})")
 
     def _claimed_treated(self, collection: str, sel: object) -> list[str]:
         """Threats a rule on treated threats would have counted, had they named a control."""
