@@ -282,6 +282,20 @@ class Threat(Item):
     patient_harm: PatientHarm | None = None
     multi_patient: bool | None = None
     controls: list[str] = Field(default_factory=empty_list)
+    # How the source states the links in ``controls``: a link the source states for this threat and control
+    # (a mitigation written under the threat, an id in its row) is in neither list below.
+    controls_grouped: list[str] = Field(
+        default_factory=empty_list,
+        description="Controls of 'controls' that the source lists beside this threat under one heading without "
+        "pairing them (a STRIDE section's threats and countermeasures): linked as a group, not a stated pair.",
+    )
+    controls_disputed: list[str] = Field(
+        default_factory=empty_list,
+        description="Controls the source links to this threat in one direction only: the threat names the control "
+        "but the control's list of the threats it mitigates leaves this threat out (the id is in 'controls'), or "
+        "the control lists this threat but the threat does not name the control (the id is not in 'controls': "
+        "not linked). Forward and back links disagree.",
+    )
     status: ThreatStatus = "open"
     # False when the threat came from a document (Word, Excel, CSV, Markdown) that gives it no status: the
     # threat keeps "open" (nothing says it is treated), but the documents say "status not stated" rather than

@@ -158,14 +158,14 @@ def test_traceability_workbook(model: Model, ctx: ExportContext, tmp_path: Path)
     ws = wb["Traceability"]
     assert str(ws["A1"].value).startswith("CONFIDENTIAL")
     assert ws.freeze_panes == "B5"
-    assert ws.auto_filter.ref == f"A4:N{4 + len(rows)}"
+    assert ws.auto_filter.ref == f"A4:O{4 + len(rows)}"
     assert "CONFIDENTIAL" in ws.oddHeader.center.text
     assert ws["B4"].alignment.wrap_text or ws["B5"].alignment.wrap_text
     assert ws.column_dimensions["B"].width > 20
     t08 = next(i for i, r in enumerate(rows, start=5) if r["Threat ID"] == "T-08")
-    assert ws.cell(row=t08, column=13).fill.fgColor.rgb.endswith("F4CCCC")  # a threat with no control is red
+    assert ws.cell(row=t08, column=14).fill.fgColor.rgb.endswith("F4CCCC")  # a threat with no control is red
     rate = next(i for i, r in enumerate(rows, start=5) if r["Control ID"] == "C-RATE")
-    assert ws.cell(row=rate, column=12).fill.fgColor.rgb.endswith("F4CCCC")  # implemented, no evidence
+    assert ws.cell(row=rate, column=13).fill.fgColor.rgb.endswith("F4CCCC")  # implemented, no evidence
 
     summary = {(r["Group"], r["Measure"]): r["Count"] for r in sheet_rows(path, "Summary")}
     assert summary[("Totals", "Threats")] == 12
