@@ -450,6 +450,9 @@ def _human(value: object) -> str:
     return str(value).replace("_", " ")
 
 
+_FIELD_WORDS = {"stride": "STRIDE category"}  # "3 threats with STRIDE category tampering", not "with stride tampering"
+
+
 def _describe(collection: str, flt: BaseModel, count: int = 0, status: bool = True) -> str:
     """Plain words for a filter: 'implemented event logging controls'. Keywords are not listed: the rule
     file has them, and the rationale names the items that matched. Without *status* the status words are
@@ -474,7 +477,7 @@ def _describe(collection: str, flt: BaseModel, count: int = 0, status: bool = Tr
         elif isinstance(cond, bool):
             tail.append(f"{'with' if cond else 'without'} {_human(name)}")
         else:
-            tail.append(f"with {_human(name)} {_join([_human(c) for c in cond])}")
+            tail.append(f"with {_FIELD_WORDS.get(name, _human(name))} {_join([_human(c) for c in cond])}")
     words = " ".join([*(front[k] for k in ("status", "category", "kind") if k in front), noun])
     return words + (" " + ", ".join(tail) if tail else "")
 
@@ -518,7 +521,7 @@ def _conditions(flt: BaseModel, form: Form = "plural") -> str:
         elif isinstance(cond, bool):
             parts.append(verb("state", "states", _human(name)) if cond else verb("leave out", "leaves out", _human(name)))
         else:
-            parts.append(verb("have", "has", f"{_human(name)} {_join([_human(c) for c in cond])}"))
+            parts.append(verb("have", "has", f"{_FIELD_WORDS.get(name, _human(name))} {_join([_human(c) for c in cond])}"))
     if not parts:
         return {"plural": "meet the rule", "singular": "meets the rule", "denied": "does not meet the rule"}[form]
     return _join(parts, "or") if form == "denied" and len(parts) > 1 else ", ".join(parts)
@@ -729,7 +732,7 @@ class Evaluator:
         note = self._untreated_note(collection, bad)
         if collection == "threats" and _on_status(sel.every):
             silent = [it.id for it in matched if it.id not in good_set and getattr(it, "status_stated", True) is False]
-            if silent:  # "none of the 16 threats not open": the source states no status, it does not say they are open
+            if silent:  # "none of the 16 threats have a status other than open": the source states none, not "open"
                 note += f" (the source states no status for {_ids(silent)})"
         if not good:
             read_as = [i for i in bad if i in unstated]
