@@ -23,6 +23,7 @@ from mdptm.model.vocabulary import shipped
 
 __all__ = [
     "EvidenceWords",
+    "accepts_risk",
     "affirmed",
     "denied",
     "denies_title",
@@ -103,6 +104,7 @@ class EvidenceTerms(BaseModel):
     customer_enabled_patterns: list[str] = Field(default_factory=empty_list)
     deferrals: list[str] = Field(default_factory=empty_list)
     deferral_patterns: list[str] = Field(default_factory=empty_list)
+    risk_acceptance_patterns: list[str] = Field(default_factory=empty_list)
     durations: _Durations
 
 
@@ -606,3 +608,22 @@ def void_control(title: str, description: str) -> bool:
         and strong is not None
         and any(strong.search(c) for c in said)
     )
+
+
+@cache
+def _acceptance() -> re.Pattern[str] | None:
+    pats = shipped("evidence", EvidenceTerms).risk_acceptance_patterns
+    return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
+
+
+def accepts_risk(text: str) -> str | None:
+    """The words that make a mitigation text argue that a risk is acceptable rather than say what is done about
+    it ("We acknowledge that …, but we note that …", "Risk accepted: …", "The residual risk is considered
+    acceptable"), read on its first sentence; or None (``risk_acceptance_patterns`` in evidence.yaml). Such a text
+    is the reasoning of a risk acceptance, not a control."""
+    rx = _acceptance()
+    if rx is None or not text.strip():
+        return None
+    first = _SENTENCE.split(text.strip().lstrip("-*• "), maxsplit=1)[0]
+    found = rx.search(first)
+    return " ".join(found.group(0).split()) if found else None

@@ -32,6 +32,7 @@ from mdptm.importers.tabular.vocab import (
     parse_risk,
 )
 from mdptm.model import Model, View
+from mdptm.model.evidence import accepts_risk
 
 # A paragraph made only of template slots: "{{THREAT_TABLE}}", "{{ASSETS}} {{FLOWS}}".
 _GLOSS = re.compile(r"\s*\([^()]+\)\s*$")
@@ -1070,6 +1071,17 @@ class BlockReader(ListReading, TableReading):
             if pend.mitigation_refs:
                 pend.rec.values["controls"] = ", ".join(pend.mitigation_refs)
                 pend.rec.headers["controls"] = "mitigation"
+            elif pend.mitigation and accepts_risk(pend.mitigation):
+                # "We acknowledge that … but we note that: …" argues the risk is acceptable: the threat's rationale
+                text = pend.mitigation
+                said = pend.rec.values.get("rationale")
+                pend.rec.values["rationale"] = f"{said}\n\n{text}" if said else text
+                pend.rec.headers["rationale"] = "mitigation"
+                self.b.warn(
+                    pend.rec.locator,
+                    f"the mitigation text argues that the risk is acceptable ({accepts_risk(text)!r} …): kept as the "
+                    "threat's rationale, not made a control",
+                )
             elif pend.mitigation:
                 cid = self.new_control_id()
                 text = pend.mitigation
