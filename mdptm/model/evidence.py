@@ -552,11 +552,14 @@ def without_citations(text: str) -> str:
 
 
 def void_reason(title: str, description: str) -> str | None:
-    """Why a control counts for no clause, or None: ``"void"`` (:func:`void_control`), ``"denied"`` (its
+    """Why a control counts for no clause, or None: ``"question"`` (it only asks), ``"acceptance"`` (it argues
+    that a risk is acceptable: :func:`accepts_risk`), ``"void"`` (:func:`void_control`), ``"denied"`` (its
     description denies or defers its title: :func:`denies_title`) or ``"placeholder"`` (its description is
     only "TBD" or the like). The one definition the mapping and the review both read."""
     if only_questions(description) or (not description.strip() and only_questions(title)):
         return "question"
+    if accepts_risk(description) or (not description.strip() and accepts_risk(title)):
+        return "acceptance"  # "We acknowledge that … but we note that …": why the risk is acceptable, no safeguard
     if void_control(title, description):
         return "void"
     if denies_title(title, description) or deferred(description):
