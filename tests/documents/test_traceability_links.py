@@ -50,3 +50,36 @@ def test_workbook_shows_the_link_and_counts_the_gaps(tmp_path: Path) -> None:
     assert summary[("Totals", "Threat–control pairs")] == 3  # the control-only row is no link
     assert summary[("Gaps", "Pairs linked only as a group (not stated as pairs)")] == 1
     assert summary[("Gaps", "Links the threat and the control state differently")] == 2
+
+
+def _texts(doc: object) -> str:
+    from mdptm.render.docir import Table
+
+    out: list[str] = []
+    for b in getattr(doc, "blocks", []):
+        if isinstance(b, Table):
+            out.extend(" | ".join(r) for r in b.rows)
+        elif hasattr(b, "rows"):  # a titled table
+            out.extend(" | ".join(str(c) for c in r) for r in b.rows)
+    return "\n".join(out)
+
+
+def test_risk_assessment_says_how_each_link_is_stated() -> None:
+    from mdptm.documents.submission import risk_doc
+
+    m = model()
+    m.product.name, m.product.manufacturer = "Pump", "Maker"
+    text = _texts(risk_doc(m, ExportContext()))
+    assert "C-2 Control C-2 (implemented) — listed beside this threat under one heading, not paired with it" in text
+    assert "C-3 lists this threat, but the threat does not name it (not linked)" in text
+    assert "C-1 Control C-1 (implemented) — the control's list of threats leaves this threat out" in text
+
+
+def test_ptm_threat_register_marks_grouped_and_one_sided_links(tmp_path: Path) -> None:
+    from mdptm.documents.ptm import build_ptm_doc
+
+    m = model()
+    m.product.name, m.product.manufacturer = "Pump", "Maker"
+    text = _texts(build_ptm_doc(m, ExportContext(), tmp_path, layout="register"))
+    assert "C-2 Control C-2 (listed beside this threat under one heading, not paired with it)" in text
+    assert "C-1 Control C-1 (the control does not list this threat)" in text

@@ -105,6 +105,21 @@ def _risk_with_scale(risk: Risk | None) -> str:
     return risk_text(risk) + (f" — scale: {risk.scale}" if risk is not None and risk.scale else "")
 
 
+def _controls_text(ix: Index, t: Threat) -> str:
+    """A threat's controls with their status, and how the source states each link when it is not a pair: listed
+    beside the threat under one heading, or named by one side only (Threat.controls_grouped, controls_disputed)."""
+    parts = []
+    for c in t.controls:
+        said = f"{ix.label(c)} ({_control_word(ix.controls[c])})" if c in ix.controls else f"{c} (not in the model)"
+        if c in t.controls_disputed:
+            said += " — the control's list of threats leaves this threat out"
+        elif c in t.controls_grouped:
+            said += " — listed beside this threat under one heading, not paired with it"
+        parts.append(said)
+    parts += [f"{c} lists this threat, but the threat does not name it (not linked)" for c in t.controls_disputed if c not in t.controls]
+    return "; ".join(parts) or "none"
+
+
 def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
     doc.h(f"{t.id} {t.title}", 2)
     rows: list[list[str]] = [
@@ -112,13 +127,7 @@ def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
         ["Targets", ix.labels(t.targets) or "none recorded"],
         ["Assets", ix.labels(t.assets) or "none recorded"],
         ["Risk before controls", _risk_with_scale(t.risk)],
-        [
-            "Controls",
-            "; ".join(
-                f"{ix.label(c)} ({_control_word(ix.controls[c])})" if c in ix.controls else f"{c} (not in the model)" for c in t.controls
-            )
-            or "none",
-        ],
+        ["Controls", _controls_text(ix, t)],
         ["Residual risk", _risk_with_scale(t.residual_risk)],
         ["Patient harm", _words(t.patient_harm) or "not assessed"],
         ["Could harm many patients at once", _yes_no(t.multi_patient)],
