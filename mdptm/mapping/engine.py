@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from mdptm.errors import InputError
 from mdptm.mapping.framework import TEXT_FIELDS, UNION_LABELS, Assertion, Clause, FieldCheck, Framework, Override, Rule
-from mdptm.model import Flow, Item, Model, View
+from mdptm.model import Flow, Item, Model, Risk, View
 from mdptm.model.evidence import (
     affirmed,
     customer_enabled,
@@ -266,7 +266,9 @@ def _present(value: object) -> bool:
         return any(_real(v) for v in value) if all(isinstance(v, str) for v in value) else bool(value)
     if isinstance(value, dict):
         return bool(value)
-    if isinstance(value, BaseModel):  # e.g. a risk rating: stated when any part of it is
+    if isinstance(value, Risk):  # a severity alone ("High", no likelihood, no level) is one axis, not a rating
+        return value.rated() and any(_present(v) for _, v in value)
+    if isinstance(value, BaseModel):
         return any(_present(v) for _, v in value)
     return bool(value) if isinstance(value, bool) else True
 
@@ -450,7 +452,11 @@ def _human(value: object) -> str:
     return str(value).replace("_", " ")
 
 
-_FIELD_WORDS = {"stride": "STRIDE category"}  # "3 threats with STRIDE category tampering", not "with stride tampering"
+_FIELD_WORDS = {
+    "stride": "STRIDE category",
+    "risk": "a risk rating",
+    "residual_risk": "a residual risk rating",
+}  # "3 threats with STRIDE category tampering", not "with stride tampering"
 
 
 def _describe(collection: str, flt: BaseModel, count: int = 0, status: bool = True) -> str:
@@ -519,7 +525,8 @@ def _conditions(flt: BaseModel, form: Form = "plural") -> str:
             other = {"plural": "are not persons", "singular": "is not a person", "denied": "is a person"}
             parts.append((one if cond else other)[form])
         elif isinstance(cond, bool):
-            parts.append(verb("state", "states", _human(name)) if cond else verb("leave out", "leaves out", _human(name)))
+            said = _FIELD_WORDS.get(name, _human(name))  # "state a risk rating"
+            parts.append(verb("state", "states", said) if cond else verb("leave out", "leaves out", said))
         else:
             parts.append(verb("have", "has", f"{_FIELD_WORDS.get(name, _human(name))} {_join([_human(c) for c in cond])}"))
     if not parts:

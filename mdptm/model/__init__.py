@@ -271,6 +271,11 @@ class Risk(Strict):
     # What the likelihood axis rates: FDA V.A.2 asks for exploitability rather than probability.
     likelihood_basis: LikelihoodBasis | None = None
 
+    def rated(self) -> bool:
+        """Whether this states a rating: a risk level, a score, or both a likelihood and a severity. A severity (or a
+        likelihood) alone rates no risk: it is one axis of it."""
+        return bool(self.level or self.score is not None or (self.likelihood and self.severity))
+
 
 class Threat(Item):
     title: str

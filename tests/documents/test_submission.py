@@ -313,8 +313,8 @@ def test_risk_assessment_calls_out_open_and_accepted_threats(model: Model, ctx: 
     doc = risk_doc(model, ctx)
     callouts = {b.bold_prefix: b.text for b in doc.blocks if isinstance(b, Paragraph) and b.bold_prefix}
     assert callouts["Open:"].startswith("2 threats")  # T-02 partially mitigated, T-08 open
-    assert callouts["Accepted:"].startswith("1 threats")
-    assert callouts["High residual risk:"].startswith("1 threats")
+    assert callouts["Accepted:"].startswith("1 threat is accepted with its residual risk")
+    assert callouts["High residual risk:"].startswith("1 threat keeps a high or critical residual risk")
     tables = [b for b in doc.blocks if isinstance(b, Table) and b.caption == "Accepted threats"]
     assert tables[0].rows[0][0] == "T-05" and "Dana Whitfield" in tables[0].rows[0][6]
     signoffs = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Sign-offs")

@@ -22,7 +22,7 @@ def rationale(model: Model, fid: str, cid: str) -> str:
 
 def test_one_rated_open_threat_reads_in_the_singular() -> None:
     text = rationale(one_threat(), "cra-annex-i", "I.1")
-    assert "the 1 threat states risk (T-1)" in text
+    assert "the 1 threat states a risk rating (T-1)" in text
     assert "the 1 threat does not have a status other than open (T-1)" in text
     assert "the 1 threat state " not in text and "none of the 1 threat" not in text
 
@@ -32,7 +32,7 @@ def test_one_of_several_reads_in_the_singular_and_several_in_the_plural() -> Non
     m.threats.append(Threat(id="T-2", title="Replay of bolus command", risk=Risk(level="low")))
     m.threats.append(Threat(id="T-3", title="Spoofed pump", risk=Risk(level="low")))
     text = rationale(m, "cra-annex-i", "I.1")
-    assert "all 3 threats state risk" in text
+    assert "all 3 threats state a risk rating" in text
     assert "1 of 3 threats has a status other than open; not T-2, T-3" in text
     m.threats[1].status = "accepted"
     assert "2 of 3 threats have a status other than open; not T-3" in rationale(m, "cra-annex-i", "I.1")
@@ -43,4 +43,18 @@ def test_several_unrated_threats_keep_the_plural() -> None:
     m.threats[0].risk = None
     m.threats.append(Threat(id="T-2", title="Replay of bolus command"))
     text = rationale(m, "cra-annex-i", "I.1")
-    assert "none of the 2 threats state risk (T-1, T-2)" in text
+    assert "none of the 2 threats state a risk rating (T-1, T-2)" in text
+
+
+def test_a_severity_alone_is_no_risk_rating() -> None:
+    """A register giving each threat a severity and nothing else (the Uptane threat analysis workbook) rates no
+    risk: the risk assessment says so, and CRA Annex II 5 and I.1 must not read 'all 17 threats state risk'."""
+    m = one_threat()
+    m.threats[0].risk = Risk(severity="High")
+    m.threats.append(Threat(id="T-2", title="Replay of bolus command", risk=Risk(severity="Medium")))
+    text = rationale(m, "cra-annex-i", "I.1")
+    assert "none of the 2 threats state a risk rating (T-1, T-2)" in text
+    fw = map_model(m, ["cra-annex-ii"]).framework("cra-annex-ii")
+    assert fw is not None and next(c for c in fw.clauses if c.id == "5").status == "partial"
+    m.threats[1].risk = Risk(likelihood="3", severity="Medium")  # both axes: a rating
+    assert "1 of 2 threats states a risk rating; not T-1" in rationale(m, "cra-annex-i", "I.1")
