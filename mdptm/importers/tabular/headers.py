@@ -269,8 +269,8 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             # "Harm" of "ineffective therapy; delayed treatment", "serious unintended therapy": what the harm is,
             # no class of it; a word in one such sentence ("serious") is not the row's harm class
             harm.field = None
-            said = f"{len(described)} of {len(values)} cells name no harm class"
-            out.append(f"column {harm.header!r} describes the harm ({said}): kept as written")
+            counted = f"{len(described)} of {len(values)} cells name no harm class"
+            out.append(f"column {harm.header!r} describes the harm ({counted}): kept as written")
     target = next((c for c in columns if c.field == "targets" and norm_text(c.header) in ("target", "targets")), None)
     kpi = next((c for c in columns if c.field is None and norm_text(c.header) in _KPI_HEADERS), None)
     if target is not None and kpi is not None:
