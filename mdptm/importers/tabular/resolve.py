@@ -31,6 +31,7 @@ from mdptm.model import (
     View,
     provenance,
 )
+from mdptm.model.evidence import accepts_risk
 from mdptm.model.report import ImportReport
 from mdptm.model.validate import REFERENCES
 
@@ -518,6 +519,9 @@ class Resolver:
         }[fname]
         # "TLS 1.3" is a mitigation's words, not an id of the kind of "Zone 2"
         free_text = any(not ID_LIKE.match(t) or _VERSIONED.match(t) for t in missing)
+        if isinstance(item, Threat) and fname == "controls" and free_text and accepts_risk(raw):
+            self._acceptance(item, raw, file, loc, header)  # "Risk accepted: …" argues, it is no control
+            return
         if isinstance(item, Threat) and fname == "controls" and free_text:
             if not self.had["controls"]:
                 _add(item.controls, self._create_control(raw, item, file, loc, header, control_id=ref.get("control_id")))
@@ -706,6 +710,18 @@ class Resolver:
         self.model.elements.append(el)
         self.index.add("elements", iid, [clean])
         return "elements", iid
+
+    def _acceptance(self, threat: Threat, text: str, file: str, loc: str | None, header: str) -> None:
+        """A mitigation cell that argues the risk is acceptable ("We acknowledge that …, but we note that …",
+        "Risk accepted: …"): the threat's rationale, not a control."""
+        threat.rationale = f"{threat.rationale}\n\n{text}" if threat.rationale else text
+        said = accepts_risk(text)
+        self.report.warn(
+            file,
+            loc,
+            f"{threat.id}: the {header or 'mitigation'} text argues that the risk is acceptable ({said!r} …): kept as the "
+            "threat's rationale, not made a control",
+        )
 
     def _create_control(
         self, text: str, owner: Item, file: str, loc: str | None, header: str = "", *, table: bool = False, control_id: str | None = None
