@@ -7,13 +7,13 @@ written reproducibly by :mod:`mdptm.base.office`.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 import os
 import re
 import shutil
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -38,7 +38,7 @@ def source_date_epoch(document_date: str | None = None) -> int:
     if document_date:
         try:
             d = date.fromisoformat(document_date[:10])
-            return max(int(time.mktime(d.timetuple())) - time.timezone, DEFAULT_EPOCH)
+            return max(calendar.timegm(d.timetuple()), DEFAULT_EPOCH)
         except ValueError:
             pass
     return DEFAULT_EPOCH
