@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -262,6 +262,45 @@ def check_not_inside(out: Path, protected: list[Path]) -> None:
                         "choose a folder beside or below the project",
                         file=str(out),
                     )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def check_file_outputs(outputs: Mapping[str, Path | None], inputs: Sequence[Path | None] = ()) -> None:
+    """Refuse file outputs that would destroy or misplace something: an output that is one of the command's
+    inputs (``mdptm import t.docx -o t.docx`` replaced the Word document with JSON), two outputs that are
+    one file (``mdptm redact -o public.json --log public.json`` wrote the redaction log, every withheld
+    string, under the public model's name), or an output inside a folder mdptm wrote (a package: an
+    internal report would be published with it, and the next build would refuse the folder).
+
+    *outputs* maps each option (``-o``, ``--log``) to its path; ``None`` and ``-`` (standard output) are
+    skipped. Raises :class:`InputError` naming the output."""
+    named = [(opt, path) for opt, path in outputs.items() if path is not None and str(path) != "-"]
+    for i, (opt, path) in enumerate(named):
+        for other_opt, other in named[:i]:
+            if _same_file(path, other):
+                raise InputError(f"{other_opt} and {opt} name the same file; give each output its own", file=str(path))
+        for source in inputs:
+            if source is not None and str(source) != "-" and _same_file(path, source):
+                raise InputError(
+                    f"{opt} names an input of this command ({source}); writing there would replace it: choose another file",
+                    file=str(path),
+                )
+        for folder in Path(os.path.abspath(path)).parents:
+            if is_ours(folder):
+                raise InputError(
+                    f"{opt} is inside {folder}, a folder mdptm wrote (it holds {MARKER}): a file written there "
+                    "is not part of what mdptm wrote (an internal report would be published with the package, and the "
+                    "next build would refuse the folder): write it elsewhere",
+                    file=str(path),
+                )
 
 
 def _lock_path(final: Path) -> Path:
