@@ -190,18 +190,20 @@ def foreign_files(folder: Path) -> list[str]:
     """Paths in an mdptm folder that mdptm did not write there, or that changed since (a user's notes, an
     edited document, an editor's lock file): replacing the folder would delete them. A folder inside it
     that mdptm wrote on its own (``OUT/submission/``) is checked the same way. A marker with no inventory
-    (an older mdptm) vouches for the whole folder."""
+    (an older mdptm) vouches only for what the folder's MANIFEST.json lists (:func:`_legacy_inventory`), and
+    one that is not text mdptm writes vouches for nothing."""
     try:
         text = (folder / MARKER).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return []
+        text = ""  # not a marker mdptm wrote: it vouches for nothing
     _head, sep, body = text.partition(_INVENTORY)
-    if not sep:
-        return []
     wrote: dict[str, str] = {}
-    for line in body.splitlines():
-        digest, _, path = line.partition("  ")
-        wrote[path] = digest
+    if sep:
+        for line in body.splitlines():
+            digest, _, path = line.partition("  ")
+            wrote[path] = digest
+    else:
+        wrote = _legacy_inventory(folder)
     found: list[str] = []
 
     def walk(here: Path) -> None:
@@ -219,6 +221,32 @@ def foreign_files(folder: Path) -> list[str]:
 
     walk(folder)
     return found
+
+
+# The internal reports an older mdptm wrote into OUT.internal/, which has no MANIFEST.json.
+_LEGACY_INTERNAL = ("coverage.json", "import-report.json", "redaction-log.json", "review.json")
+
+
+def _legacy_inventory(folder: Path) -> dict[str, str]:
+    """What a marker with no inventory (an older mdptm wrote it, or it was copied from one) vouches for: the
+    files its folder's MANIFEST.json lists, as they were written, that manifest, and the internal reports by
+    name. Copying such a marker into a folder of one's own makes nothing else in it mdptm's."""
+    wrote: dict[str, str] = {}
+    manifest = folder / "MANIFEST.json"
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        if data.get("tool") != "mdptm":
+            return wrote
+        for entry in data.get("files", []):
+            if isinstance(entry, dict) and isinstance(entry.get("path"), str) and isinstance(entry.get("sha256"), str):
+                wrote[entry["path"]] = entry["sha256"]
+        wrote["MANIFEST.json"] = sha256_file(manifest)
+    except (OSError, ValueError, AttributeError):
+        pass
+    for name in _LEGACY_INTERNAL if folder.name.endswith(".internal") else ():
+        if (folder / name).is_file() and not (folder / name).is_symlink():
+            wrote.setdefault(name, sha256_file(folder / name))
+    return wrote
 
 
 def check_replaceable(final: Path, *, contents: bool = True) -> None:
