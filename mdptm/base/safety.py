@@ -316,10 +316,43 @@ def read_zip_member(zf: zipfile.ZipFile, member: str | zipfile.ZipInfo, *, file:
 # ------------------------------------------------------------------------------- JSON, YAML
 
 
+class _DuplicateJsonKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise _DuplicateJsonKey(key)
+            seen.add(key)
+    return data
+
+
+def _json_key_line(text: str, key: str) -> str | None:
+    """The line of the second *key* when the text writes it as a key exactly twice (then those are the two)."""
+    places = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
+    if len(places) != 2:
+        return None
+    return f"line {text.count(chr(10), 0, places[1]) + 1}"
+
+
 def parse_json(text: str, *, file: str) -> object:
-    """JSON, with the line and column of a syntax error; absurd nesting or numbers are refused."""
+    """JSON, with the line and column of a syntax error; absurd nesting or numbers are refused, and so is an
+    object that writes one key twice (the standard reader keeps the last silently: a policy written in JSON
+    with two "terms" lists published the terms of the first)."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_pairs)
+    except _DuplicateJsonKey as exc:
+        raise InputError(
+            f"the key {exc.key!r} is written twice in one object; JSON readers keep only the last",
+            file=file,
+            locator=_json_key_line(text, exc.key),
+        ) from None
     except json.JSONDecodeError as exc:
         conflict = conflict_markers(text)
         if conflict is not None:

@@ -1,4 +1,4 @@
-"""A YAML mapping that writes one key twice is refused with its line, not read as its last value: a redaction
+"""A YAML mapping or JSON object that writes one key twice is refused with its line, not read as its last value: a redaction
 policy with two ``terms:`` lists published every term of the first (docs/security.md)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mdptm.base.safety import parse_yaml
+from mdptm.base.safety import parse_json, parse_yaml
 from mdptm.errors import InputError
 from tests.conftest import SAMPLES
 from tests.test_cli_foundation import run
@@ -62,3 +62,27 @@ def test_a_project_file_with_two_sources_keys_is_refused(tmp_path: Path, capsys:
     assert code == 2, err
     assert "mdptm.yaml (line 3, column 1)" in err and "'sources'" in err
     assert not (tmp_path / "out").exists() and not (tmp_path / "out.internal").exists()
+
+
+@settings(max_examples=60, deadline=None)
+@given(keys=st.lists(KEY, min_size=1, max_size=6, unique=True), dup=st.integers(0, 5), nested=st.booleans())
+def test_a_json_key_written_twice_is_refused(keys: list[str], dup: int, nested: bool) -> None:
+    again = keys[dup % len(keys)]
+    pairs = [f'"{k}": {i}' for i, k in enumerate(keys)] + [f'"{again}": "last"']
+    body = "{" + ",\n".join(pairs) + "}"
+    text = '{"outer": ' + body + "}" if nested else body
+    with pytest.raises(InputError) as exc:
+        parse_json(text, file="p.json")
+    assert repr(again) in str(exc.value) and "twice" in str(exc.value)
+    assert exc.value.locator == f"line {len(pairs)}"
+    assert parse_json("{" + ",".join(pairs[:-1]) + "}", file="p.json") == {k: i for i, k in enumerate(keys)}
+
+
+def test_a_policy_written_as_json_with_two_terms_lists_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    policy = tmp_path / "policy.json"
+    policy.write_text('{"terms": ["Dana Whitlock"],\n "replacement": "[x]",\n "terms": ["kestrel"]}\n')
+    out = tmp_path / "public.json"
+    code, _, err = run(["redact", str(SAMPLES / "infusion-pump" / "model.yaml"), "--policy", str(policy), "-o", str(out)], capsys)
+    assert code == 2, err
+    assert "policy.json (line 3)" in err and "'terms'" in err
+    assert not out.exists()
