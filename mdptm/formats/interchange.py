@@ -28,11 +28,12 @@ from mdptm.model.vocabulary import risk_scale, shipped, stride_terms
 
 
 def compact(label: object) -> str:
-    """The key a label is matched by: case-folded, letters and digits only."""
+    """The key a label is matched by: case-folded, letters and digits only (of any script: "高" and "中" are
+    two keys, not both the empty one)."""
     return _compact(str(label))
 
 
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 @lru_cache(maxsize=16384)

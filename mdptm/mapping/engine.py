@@ -450,6 +450,9 @@ def _human(value: object) -> str:
     return str(value).replace("_", " ")
 
 
+_FIELD_WORDS = {"stride": "STRIDE category"}  # "3 threats with STRIDE category tampering", not "with stride tampering"
+
+
 def _describe(collection: str, flt: BaseModel, count: int = 0, status: bool = True) -> str:
     """Plain words for a filter: 'implemented event logging controls'. Keywords are not listed: the rule
     file has them, and the rationale names the items that matched. Without *status* the status words are
@@ -474,7 +477,7 @@ def _describe(collection: str, flt: BaseModel, count: int = 0, status: bool = Tr
         elif isinstance(cond, bool):
             tail.append(f"{'with' if cond else 'without'} {_human(name)}")
         else:
-            tail.append(f"with {_human(name)} {_join([_human(c) for c in cond])}")
+            tail.append(f"with {_FIELD_WORDS.get(name, _human(name))} {_join([_human(c) for c in cond])}")
     words = " ".join([*(front[k] for k in ("status", "category", "kind") if k in front), noun])
     return words + (" " + ", ".join(tail) if tail else "")
 
@@ -486,7 +489,7 @@ def _ids(ids: Sequence[str]) -> str:
 
 
 def _conditions(flt: BaseModel) -> str:
-    """Plain words for an 'every' filter: 'state encryption', 'not open'."""
+    """Plain words for an 'every' filter: 'state encryption', 'have a status other than open'."""
     parts: list[str] = []
     stated_fields = {name for name, cond in flt if isinstance(cond, bool)}
     for name, cond in flt:
@@ -494,14 +497,17 @@ def _conditions(flt: BaseModel) -> str:
             continue
         if name == "exclude":
             # values excluded from a field that must be stated ("none", "plaintext") are detail of the rule file
-            parts.extend(f"not {_join([_human(v) for v in vals])}" for f, vals in cond if vals and f not in stated_fields)
+            # "have a status other than open" ("none of the 19 threats not open" read as a double negative)
+            parts.extend(
+                f"have a {_human(f)} other than {_join([_human(v) for v in vals])}" for f, vals in cond if vals and f not in stated_fields
+            )
             continue
         if name == "person" and isinstance(cond, bool):
             parts.append("be persons" if cond else "not be persons")
         elif isinstance(cond, bool):
             parts.append(f"{'state' if cond else 'leave out'} {_human(name)}")
         else:
-            parts.append(f"{_human(name)} {_join([_human(c) for c in cond])}")
+            parts.append(f"have {_FIELD_WORDS.get(name, _human(name))} {_join([_human(c) for c in cond])}")  # "have status mitigated"
     return ", ".join(parts) or "meet the rule"
 
 
@@ -710,7 +716,7 @@ class Evaluator:
         note = self._untreated_note(collection, bad)
         if collection == "threats" and _on_status(sel.every):
             silent = [it.id for it in matched if it.id not in good_set and getattr(it, "status_stated", True) is False]
-            if silent:  # "none of the 16 threats not open": the source states no status, it does not say they are open
+            if silent:  # "none of the 16 threats have a status other than open": the source states none, not "open"
                 note += f" (the source states no status for {_ids(silent)})"
         if not good:
             read_as = [i for i in bad if i in unstated]

@@ -112,6 +112,54 @@ def _wrap(text: str, width: int, lines: int) -> str:
     return "\n".join(out)
 
 
+_NAME_ROOM_PT = (_BW - 0.2) * INCH_PER_UNIT * 72  # the width an element's name may take inside its box
+
+
+@cache
+def _name_width(text: str, size: float) -> float:
+    """The width in points of *text* in the bold face of the element names, as drawn."""
+    from matplotlib.textpath import text_to_path
+
+    return float(text_to_path.get_text_width_height_descent(text, _fp(size, bold=True), ismath=False)[0])
+
+
+def _measured_lines(text: str, size: float) -> list[str]:
+    """*text* wrapped at word breaks into lines that fit an element box at *size*; a word too long for a
+    line is broken inside. Counting characters let "Management Page" spill over the box's edges."""
+    out: list[str] = []
+    line = ""
+    for word in text.split():
+        joined = f"{line} {word}" if line else word
+        if _name_width(joined, size) <= _NAME_ROOM_PT:
+            line = joined
+            continue
+        if line:
+            out.append(line)
+        line = word
+        while _name_width(line, size) > _NAME_ROOM_PT and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and _name_width(line[:cut], size) > _NAME_ROOM_PT:
+                cut -= 1
+            out.append(line[:cut])
+            line = line[cut:]
+    return [*out, line] if line or not out else out
+
+
+def _fit_name(label: str) -> tuple[str, float]:
+    """An element's name as drawn in its box, and its font size: two lines at 7 pt, else three at 6 pt, else
+    four at 5 pt; a name is cut (with an ellipsis) only when it fits none of these."""
+    for size, most in ((7.0, 2), (6.0, 3), (5.0, 4)):
+        lines = _measured_lines(label, size)
+        if len(lines) <= most:
+            return "\n".join(lines), size
+    lines = lines[:4]
+    last = lines[-1]
+    while last and _name_width(last + "…", 5.0) > _NAME_ROOM_PT:
+        last = last[:-1]
+    lines[-1] = last.rstrip() + "…"
+    return "\n".join(lines), 5.0
+
+
 # ------------------------------------------------------------------------------- view diagrams
 
 
@@ -548,11 +596,7 @@ def _draw_node(ax: Axes, n: _Node) -> FancyBboxPatch:
             linespacing=1.15,
         )
         return box
-    name, size = _wrap(n.label, 16, 2), 7.0
-    if name.endswith("…"):  # a long name gets a third line in a smaller size before it is cut
-        name, size = _wrap(n.label, 19, 3), 6.0
-    if name.endswith("…"):  # and a fourth, smaller still: a name is cut only when nothing else fits
-        name, size = _wrap(n.label, 24, 4), 5.0
+    name, size = _fit_name(n.label)
     ax.text(
         n.x,
         n.y + 0.14,

@@ -494,3 +494,20 @@ def test_sample_model_maps_onto_all_four_frameworks() -> None:
     assert status(model, "cra-annex-ii", "2") == "gap"
     model.support.vulnerability_disclosure = "psirt@example.com"
     assert status(model, "cra-annex-ii", "2") == "covered"
+
+
+def test_untreated_threats_are_named_without_a_double_negative() -> None:
+    """CRA I.2.a's "no open threats": "none of the 2 threats not open" read as if every threat were treated."""
+    from mdptm.model import Threat
+
+    model = Model.empty().model_copy(
+        update={
+            "threats": [
+                Threat(id="T-1", title="Spoofed server", status="open"),
+                Threat(id="T-2", title="Forged library", status="open", status_stated=False),
+            ]
+        }
+    )
+    text = clause(map_model(model, ["cra-annex-i"]), "cra-annex-i", "I.2.a").rationale
+    assert "none of the 2 threats have a status other than open (T-1, T-2) (the source states no status for T-2)" in text
+    assert "not open" not in text

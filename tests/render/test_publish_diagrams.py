@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from mdptm.model import Model, Risk, Threat
 from mdptm.model.results import Coverage
 from mdptm.render import diagrams
@@ -89,3 +91,26 @@ def test_coverage_chart(tmp_path: Path) -> None:
     out = diagrams.coverage_chart(coverage(), tmp_path / "c.png")
     assert out is not None and out.stat().st_size > 1000
     assert diagrams.coverage_chart(Coverage(), tmp_path / "none.png") is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Warehouse Management Page",
+        "Order Management Page",
+        "Pump",
+        "Drug library server (hospital-hosted)",
+        "Supercalifragilisticexpialidocious",
+    ],
+)
+def test_an_element_name_fits_its_box_as_measured(name: str) -> None:
+    """Names were wrapped by counting characters: "Management Page" (15) at 7 pt spilled over the box's edges."""
+    text, size = diagrams._fit_name(name)
+    assert all(diagrams._name_width(line, size) <= diagrams._NAME_ROOM_PT for line in text.split("\n"))
+    assert text.replace("\n", " ").replace("  ", " ") == name or "".join(text.split()) == "".join(name.split())
+
+
+def test_a_name_too_long_for_four_lines_is_cut_with_an_ellipsis() -> None:
+    text, size = diagrams._fit_name("a very long element name " * 8)
+    assert size == 5.0 and text.count("\n") == 3 and text.endswith("…")
+    assert all(diagrams._name_width(line, size) <= diagrams._NAME_ROOM_PT for line in text.split("\n"))

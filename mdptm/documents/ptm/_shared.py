@@ -55,11 +55,14 @@ class TitledTable(Table):
     bold_first_line: tuple[int, ...] = ()
 
 
+_ACRONYMS = {w: w.upper() for w in ("phi", "pii", "pki", "dns", "dhcp", "ntp", "os", "mdr", "ivdr")}
+
+
 def label(value: str | None) -> str:
     """An enum value as words: ``information_disclosure`` → ``Information disclosure``."""
     if not value:
         return ""
-    text = value.replace("_", " ")
+    text = " ".join(_ACRONYMS.get(w, w) for w in value.split("_"))  # "pii" → "PII", not "Pii"
     return text[:1].upper() + text[1:]
 
 

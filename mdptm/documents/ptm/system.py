@@ -108,7 +108,7 @@ class SystemChapter(Chapter):
         missing = [VIEW_TITLES[k] for k in VIEW_KINDS if k not in present]
         if missing:
             d.p("This model contains no " + _join_words(missing) + ".", style="note")
-        if not others:
+        if not others and gsv is not None:  # with no view at all, the note above says so: no Global System View either
             d.p("There are no views besides the Global System View.")
         for n, v in enumerate(others):
             self._view_section(v, n, draw=n < MAX_VIEW_DIAGRAMS)
