@@ -89,11 +89,14 @@ def ports_text(f: Flow, only: Iterable[str] | None = None) -> str:
     """The ports stated for a flow (*only* those numbers, when given), with "(configurable)" where its port
     text says the port can be set ("TCP 104 (configurable)", "default 8080"): the hospital's site may use another."""
     ports = topology.parse_ports(f.port, f.protocol)
+    said = f.port or ""
     if only is not None:
         keep = set(only)
         ports = [p for p in ports if p.number in keep]
+        # "(configurable)" for these ports only where their own clause says so ("162/udp (default)" is not 161's)
+        said = " ".join(part for part in re.split(r"[,;](?![^()]*\))", said) if any(n in part for n in keep))
     text = ", ".join(str(p) for p in ports)
-    return f"{text} (configurable)" if text and _CONFIGURABLE.search(f.port or "") else text
+    return f"{text} (configurable)" if text and _CONFIGURABLE.search(said) else text
 
 
 def opener_groups(f: Facts, plan: Plan, fl: Flow) -> list[tuple[Initiator, str | None]]:

@@ -218,3 +218,9 @@ def test_local_to_a_host_is_no_direction() -> None:
     assert port_openers(Flow(id="F", name="DB", source="s", target="d", port="5432/tcp (local to the server)"), els, {}) == {}
     found = port_openers(Flow(id="F", name="DB", source="d", target="s", port="5432/tcp (to the database)"), els, {})
     assert found["5432"].element == "s"
+
+
+def test_a_configurable_port_of_a_split_flow_is_marked_alone() -> None:
+    doc = build_guides(_snmp("161/udp (get), 162/udp (traps to the NMS, configurable)"))["deployment"]
+    ports = {r[4] for r in firewall_rows(doc)}
+    assert ports == {"UDP 161", "UDP 162 (configurable)"}, ports
