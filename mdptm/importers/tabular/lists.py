@@ -232,6 +232,11 @@ class ListThreats:
         self.item_threat = None
         got = self._label(text)
         if got is False:
+            short_label = one_line(text).endswith(":") and len(one_line(text).split()) <= 4
+            if self.label is not None and self.label[0] == "control" and (short_label or not one_line(text).endswith(":")):
+                # "Residual Risk: Low – acceptable", "Hazard H002: False Positive Results" after the measures'
+                # list: the label's list has ended, the next list is not more of its measures
+                self.label = None
             return False
         key = self.stack[-1].key if self.stack else self._new_key("")
         if got is None:
