@@ -449,8 +449,13 @@ _BOLD_HAZARDS = (
 
 
 def test_bold_hazard_lines_with_ids_are_one_risk_each(tmp_path: Path) -> None:
-    model, _report = load_text(tmp_path, _BOLD_HAZARDS)
-    # before: the file read as one risk named after its title ("Hazard Analysis — …"), one control
+    for model, _report in _both(tmp_path, _BOLD_HAZARDS):
+        _two_hazards(model)
+
+
+def _two_hazards(model) -> None:  # noqa: ANN001
+    # before: the file read as one risk named after its title ("Hazard Analysis — …"), one control (Markdown); no
+    # threat and the second hazard's fields as controls (Word)
     assert [(t.id, t.title) for t in model.threats] == [
         ("H001", "False Negative Results (Missed Cancer Diagnosis)"),
         ("H002", "False Positive Results (Incorrect Cancer Diagnosis)"),
@@ -471,7 +476,19 @@ def test_in_word_the_fields_after_a_measures_label_are_no_controls(tmp_path: Pat
     # before: "Description: …", "Severity: …", "Initial Risk Level: Medium" of the second hazard read as controls
     titles = [c.title for c in model.controls]
     assert not any(t.startswith(("Description", "Severity", "Initial Risk")) for t in titles)
-    assert len(titles) == 4
+    assert titles == ["Mandatory pathologist review of all AI results", "Pathologist verification of all positive results"]
+
+
+_MEASURES_THEN_PROSE = (
+    "# Device risk notes\n\n## Alarm handling\n\n**Mitigations:**\n- Redundant alarm tones\n- Alarm self-test at start-up\n\n"
+    "The alarm subsystem was reviewed in March.\n\n- Reviewed by the clinical lead\n- Signed off in the design review\n"
+)
+
+
+def test_in_word_prose_after_a_measures_list_ends_it(tmp_path: Path) -> None:
+    model, _report = checked_import(word_from_markdown(_MEASURES_THEN_PROSE, tmp_path / "tm.docx"))
+    # before: "Reviewed by the clinical lead" and "Signed off in the design review" read as two more controls
+    assert [c.title for c in model.controls] == ["Redundant alarm tones", "Alarm self-test at start-up"]
 
 
 # -- an ISO 14971 hazard analysis of an applicator-tracking system: "### HAZ-001: title" over an "Attribute |

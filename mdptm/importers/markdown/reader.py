@@ -20,7 +20,7 @@ from mdptm.importers.markdown.lists import ListReading
 from mdptm.importers.markdown.tables import TableReading
 from mdptm.importers.markdown.words import VIEW_IDS, written_id
 from mdptm.importers.merge import norm_name
-from mdptm.importers.tabular.lists import THREAT_REFS
+from mdptm.importers.tabular.lists import RISK_LEAD, THREAT_REFS
 from mdptm.importers.tabular.records import first_sentence, mitigation_title, recommended_control
 from mdptm.importers.tabular.tables import RowRecord
 from mdptm.importers.tabular.vocab import (
@@ -47,12 +47,6 @@ _SLOTS = re.compile(r"(?:\{\{[^{}]*\}\}\s*)+")
 ONE_RISK = re.compile(
     r"^\s*(?:(?:security|cybersecurity)\s+)?(?:risk|threat|hazard)(?:\s+(?:analysis|assessment|record|file|scenario))?"
     r"\s*[:：–—]\s*(?P<title>\S.*)$",
-    re.I,
-)
-# "HAZ-001: Incorrect Applicator Tracking", "Hazard H001: False Negative Results", "RISK-SEC-002 — …": a risk's id
-# leading a heading or a bold line
-_RISK_LEAD = re.compile(
-    r"^\s*(?:(?:hazard|risk|threat)\s+)?(?P<id>(?:HAZ|RISK|RSK|THREAT|THR|TS|H|R|T)(?:-[A-Z]{1,8})?-?\d+)\s*[:：–—-]\s*\S",
     re.I,
 )
 _RISK_ID = re.compile(r"^\s*(?:RISK|RSK|HAZ|THREAT|THR|TS)(?:-[A-Z]{1,8})?-\d+\s*$")
@@ -134,7 +128,7 @@ class BlockReader(ListReading, TableReading):
         for blk in sec.blocks:
             inl = blk.inline if isinstance(blk, Para) else None
             bold = one_line(inl.bold_lead or "") if inl is not None else ""
-            m = _RISK_LEAD.match(bold) if bold and inl is not None and bold == one_line(inl.text) else None
+            m = RISK_LEAD.match(bold) if bold and inl is not None and bold == one_line(inl.text) else None
             if m is not None:
                 title = re.sub(r"^\s*(?:hazard|risk|threat)\s+", "", bold, flags=re.I).rstrip(" :")
                 made.append(Section(sec.level + 1, title, blk.line))
@@ -152,12 +146,12 @@ class BlockReader(ListReading, TableReading):
         Applicator Tracking", "**Hazard H001: False Negative Results**")."""
         found: set[str] = set()
         for sec in self.all_sections(root):
-            m = _RISK_LEAD.match(self.strip_number(one_line(sec.title)))
+            m = RISK_LEAD.match(self.strip_number(one_line(sec.title)))
             if m is not None:
                 found.add(m.group("id").upper())
             for blk in sec.blocks:
                 if isinstance(blk, Para) and blk.inline.bold_lead:
-                    m = _RISK_LEAD.match(one_line(blk.inline.bold_lead))
+                    m = RISK_LEAD.match(one_line(blk.inline.bold_lead))
                     if m is not None:
                         found.add(m.group("id").upper())
         return found
