@@ -516,3 +516,20 @@ def test_a_file_of_hazard_forms_is_not_one_risk_named_after_its_title(tmp_path: 
         assert [t.id for t in model.threats] == ["HAZ-001", "HAZ-003"]
         # before (Word): the residual-risk bullets read as controls
         assert sorted(c.id for c in model.controls) == ["RC-001-A", "RC-003-A"]
+
+
+# -- a security audit: "### Threat: title" over "**Likelihood**:", "**Risk**:" and "**Mitigations Required**:" bullets
+
+_REQUIRED = (
+    "# Security Audit\n\n## Threat Model Analysis\n\n### Threat: Unauthorized Data Access\n**Likelihood**: MEDIUM\n"
+    "**Impact**: HIGH\n**Risk**: HIGH\n\n**Mitigations Required**:\n- Implement agent ID validation (H-1)\n"
+    "- Audit log all pattern access\n\n### Threat: Denial of Service\n**Likelihood**: MEDIUM\n**Impact**: MEDIUM\n"
+    "**Risk**: MEDIUM\n\n**Mitigations Required**:\n- Add global memory limits (M-2)\n"
+)
+
+
+def test_mitigations_required_are_planned_controls_in_word_too(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _REQUIRED):
+        # before (Word): the required mitigations kept in the threats' extra, no control
+        assert [len(t.controls) for t in model.threats] == [1, 1]
+        assert [(c.status, c.status_stated) for c in model.controls] == [("planned", True), ("planned", True)]

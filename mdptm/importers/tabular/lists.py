@@ -637,7 +637,11 @@ class FieldBlocks:
         if len(key) > 40 or not key.strip():
             return None
         hit = match_header(self.vocab, kind, key)
-        return hit.field if hit is not None and hit.exact else None
+        if hit is not None and hit.exact:
+            return hit.field
+        # "Mitigations Required: …", "Initial Risk Level: …": a label the Markdown importer reads as that field
+        bare = self._bare[kind].get(norm_text(key)) if kind in self._bare else None
+        return bare if bare in ("controls", "risk", "residual_risk") else None
 
     def line(self, text: str, locator: str, view: str | None) -> bool:
         """A paragraph or list item; True when it belongs to a block of threat fields."""
