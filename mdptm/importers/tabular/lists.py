@@ -640,8 +640,13 @@ class FieldBlocks:
         if hit is not None and hit.exact:
             return hit.field
         # "Mitigations Required: …", "Initial Risk Level: …": a label the Markdown importer reads as that field
+        from mdptm.importers.tabular.vocab import mitigation_status
+
         bare = self._bare[kind].get(norm_text(key)) if kind in self._bare else None
-        return bare if bare in ("controls", "risk", "residual_risk") else None
+        if bare == "controls":
+            # only a label that says whether they are in place ("Safeguards: 4/5 (Strong)" rates the safeguards)
+            return bare if mitigation_status(self.vocab, key) is not None else None
+        return bare if bare in ("risk", "residual_risk") else None
 
     def line(self, text: str, locator: str, view: str | None) -> bool:
         """A paragraph or list item; True when it belongs to a block of threat fields."""
