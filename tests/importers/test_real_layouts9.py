@@ -516,6 +516,8 @@ def test_a_file_of_hazard_forms_is_not_one_risk_named_after_its_title(tmp_path: 
         assert [t.id for t in model.threats] == ["HAZ-001", "HAZ-003"]
         # before (Word): the residual-risk bullets read as controls
         assert sorted(c.id for c in model.controls) == ["RC-001-A", "RC-003-A"]
+        # before: the control tables under each hazard's heading linked to nothing
+        assert [t.controls for t in model.threats] == [["RC-001-A"], ["RC-003-A"]]
 
 
 # -- a security audit: "### Threat: title" over "**Likelihood**:", "**Risk**:" and "**Mitigations Required**:" bullets
