@@ -32,7 +32,8 @@ from mdptm.importers.tabular.vocab import (
     one_line,
     parse_risk,
 )
-from mdptm.model import View
+from mdptm.model import Model, View
+from mdptm.model.evidence import accepts_risk
 
 # A paragraph made only of template slots: "{{THREAT_TABLE}}", "{{ASSETS}} {{FLOWS}}".
 _GLOSS = re.compile(r"\s*\([^()]+\)\s*$")
@@ -562,6 +563,7 @@ class BlockReader(ListReading, TableReading):
                 cids.append(cid)
             for pend in made:
                 pend.mitigation_refs = list(cids)
+                pend.grouped = True
             self.b.warn(
                 where,
                 f"its {len(made)} threat(s) and {len(cids)} countermeasure(s) are linked as a group (the document lists "
@@ -574,6 +576,8 @@ class BlockReader(ListReading, TableReading):
             made[0].mitigation = text
             for other in made[1:]:
                 other.shared_with = made[0]
+            for pend in made if len(made) > 1 else ():
+                pend.grouped = True  # one list for the section's threats, not one per threat
         elif text:
             self.b.report.skipped(self.file, where, "mitigations under a STRIDE heading with no threat bullets")
 
@@ -1110,6 +1114,17 @@ class BlockReader(ListReading, TableReading):
             if pend.mitigation_refs:
                 pend.rec.values["controls"] = ", ".join(pend.mitigation_refs)
                 pend.rec.headers["controls"] = "mitigation"
+            elif pend.mitigation and accepts_risk(pend.mitigation):
+                # "We acknowledge that … but we note that: …" argues the risk is acceptable: the threat's rationale
+                text = pend.mitigation
+                said = pend.rec.values.get("rationale")
+                pend.rec.values["rationale"] = f"{said}\n\n{text}" if said else text
+                pend.rec.headers["rationale"] = "mitigation"
+                self.b.warn(
+                    pend.rec.locator,
+                    f"the mitigation text argues that the risk is acceptable ({accepts_risk(text)!r} …): kept as the "
+                    "threat's rationale, not made a control",
+                )
             elif pend.mitigation:
                 cid = self.new_control_id()
                 text = pend.mitigation
@@ -1168,6 +1183,27 @@ class BlockReader(ListReading, TableReading):
                     ctl.headers["status"] = pend.planned
                 self.b.records.append(ctl)
 
+    def link_basis(self, model: Model, item_of: dict[int, str]) -> None:
+        """After the build: say on each threat which of its links the document does not state as a pair
+        (``controls_grouped``: listed side by side under one heading) and which it states in one direction only
+        (``controls_disputed``: the threat names the control and the control's list leaves it out, or the other
+        way round)."""
+        threats = {t.id: t for t in model.threats}
+        controls = {c.id for c in model.controls}
+        for pend in self.threats:
+            threat = threats.get(item_of.get(id(pend.rec), ""))
+            if threat is None or not pend.grouped:
+                continue
+            # the ids the group links (resolved into ``controls`` with the rest of the references)
+            group = [*pend.mitigation_refs, pend.control, pend.shared_with.control if pend.shared_with else ""]
+            threat.controls_grouped = [c for c in dict.fromkeys(group) if c]
+        by_source = {p.threat_id: p for p in self.threats if p.threat_id}
+        for tid, cid in self.disputed:
+            named = by_source.get(tid)
+            threat = threats.get(item_of.get(id(named.rec), "")) if named is not None else None
+            if threat is not None and cid in controls and cid not in threat.controls_disputed:
+                threat.controls_disputed.append(cid)
+
     def links(self) -> None:
         """Forward links (threat -> mitigation) and back links (mitigation -> threats) that disagree are reported."""
         if not self.control_backlinks:
@@ -1177,11 +1213,13 @@ class BlockReader(ListReading, TableReading):
         where = {p.threat_id: p.rec.locator for p in self.threats}
         for t, c in sorted(forward - back):
             if c in self.control_backlinks:
+                self.disputed.append((t, c))
                 self.b.warn(
                     where.get(t),
                     f"{t} names {c} as its mitigation, but {c} does not list {t} among the threats it mitigates; kept as the threat says",
                 )
         for t, c in sorted(back - forward):
+            self.disputed.append((t, c))
             self.b.warn(
                 self.control_backlinks[c][1],
                 f"{c} lists {t} among the threats it mitigates, but {t} does not name {c}; not linked (kept in the control's extra)",

@@ -583,6 +583,8 @@ def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab
     for col in columns:
         if col.field not in (None, "title", "name", "text") or (col.field is not None and not described):
             continue
+        if col.field is None and vocab.first_column_not_items.get(norm_text(col.header)):
+            continue  # "Attack Path Number" A.1, A.2: the ids of the attack paths of a row, not of the row's threat
         values = [g.data_text(r, col.index).strip() for r in rows]
         values = [v for v in values if v]
         if len(values) >= 1 and len(set(values)) == len(values) and all(_ID_VALUE.match(v) for v in values):

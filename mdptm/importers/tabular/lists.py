@@ -493,6 +493,7 @@ class ListThreats:
                 for cid in cids:
                     if cid not in threat.controls:
                         threat.controls.append(cid)
+                        threat.controls_grouped.append(cid)  # listed beside it, not paired with it
             self.b.warn(
                 loose[0].locator,
                 f"section {group.section!r}: its {len(loose)} threat(s) and {len(cids)} countermeasure(s) are linked "

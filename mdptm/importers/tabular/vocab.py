@@ -149,6 +149,9 @@ class Vocabulary:
     summary_rows: frozenset[str] = frozenset()  # first words of a totals row below a table
     note_rows: frozenset[str] = frozenset()  # first words of a legend or note row below a table
     planned_mitigations: frozenset[str] = frozenset()  # mitigation labels and headers of proposed controls
+    verification_result_headers: frozenset[str] = frozenset()  # a control's verification result column ("Result")
+    verification_not_passed: frozenset[str] = frozenset()  # its words for a verification that did not pass ("Fail")
+    treatment_decisions: frozenset[str] = frozenset()  # "Mitigation" in a Risk Treatment column: a decision, no measure
     implemented_mitigations: frozenset[str] = frozenset()  # ... and of controls said to be in place
     status_not_applicable: frozenset[str] = frozenset()  # "nothing here" words that in a status cell mean not applicable
     status_deferral: re.Pattern[str] | None = None  # words after a done status that take it back ("Implemented in the next release")
@@ -327,12 +330,16 @@ class ValueTerms(_Terms):
     flow_security_none: list[str]
     flow_security_unknown: list[str]
     planned_mitigations: list[str] = Field(default_factory=list)
+    verification_result_headers: list[str] = Field(default_factory=list)
+    verification_not_passed: list[str] = Field(default_factory=list)
     implemented_mitigations: list[str] = Field(default_factory=list)
     status_deferrals: list[str] = Field(default_factory=list)
     deferral_notes: list[str] = Field(default_factory=list)
     plan_date_headers: list[str] = Field(default_factory=list)
     control_kind_labels: list[str] = Field(default_factory=list)
     linddun: dict[str, list[str]] = Field(default_factory=dict)
+    impact_categories: dict[str, list[str]] = Field(default_factory=dict)
+    treatment_decisions: list[str] = Field(default_factory=list)
 
 
 class _SectionView(_Terms):
@@ -452,6 +459,7 @@ def load_vocabulary() -> Vocabulary:
     }
     tables["risk_level"] = PhraseTable(scale.level_words())
     tables["linddun"] = PhraseTable(values.get("linddun", {}))
+    tables["impact_categories"] = PhraseTable(values.get("impact_categories", {}))
     not_items = headers.get("not_items", {}) or {}
     first_col = {norm_text(str(word)): str(label) for label, words in (not_items.get("first_column", {}) or {}).items() for word in words}
     return Vocabulary(
@@ -487,6 +495,9 @@ def load_vocabulary() -> Vocabulary:
         plan_date_headers=_words(values.get("plan_date_headers", [])),
         control_kind_labels=_words(values.get("control_kind_labels", [])),
         planned_mitigations=_words(values.get("planned_mitigations", [])),
+        verification_result_headers=_words(values.get("verification_result_headers", [])),
+        verification_not_passed=_words(values.get("verification_not_passed", [])),
+        treatment_decisions=_words(values.get("treatment_decisions", [])),
         implemented_mitigations=_words(values.get("implemented_mitigations", [])),
         all_targets=frozenset(str(w).casefold() for w in values["all_targets"]),
         flow_security_none=frozenset(str(w).lower() for w in values["flow_security_none"]),
