@@ -535,3 +535,17 @@ def test_mitigations_required_are_planned_controls_in_word_too(tmp_path: Path) -
         # before (Word): the required mitigations kept in the threats' extra, no control
         assert [len(t.controls) for t in model.threats] == [1, 1]
         assert [(c.status, c.status_stated) for c in model.controls] == [("planned", True), ("planned", True)]
+
+
+_REQUIREMENTS_TO_HAZARDS = (
+    "# Hazard Analysis\n\n## Hazards\n\n| Hazard ID | Hazard | Initial Risk |\n|---|---|---|\n"
+    "| HAZ-001 | Applicator usage not recorded | Medium |\n| HAZ-003 | Unauthorized access to treatment data | Medium |\n\n"
+    "## Safety-Critical Requirements\n\n| Requirement ID | Description | Related Hazards |\n|---|---|---|\n"
+    "| SRS-SCAN-003 | Validate applicator against inventory | HAZ-001 |\n| SRS-AUTH-007 | HttpOnly secure cookies | HAZ-003 |\n"
+)
+
+
+def test_safety_requirements_traced_to_hazards_link_them(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _REQUIREMENTS_TO_HAZARDS):
+        # before: the requirements read as controls linked to nothing ("Related Hazards" not read)
+        assert [t.controls for t in model.threats] == [["SRS-SCAN-003"], ["SRS-AUTH-007"]]
