@@ -43,6 +43,7 @@ _GENERIC_LABELS = {"description", "details", "problem", "issue", "summary"}
 _THREAT_FIELDS = ("mitigation", "risk", "likelihood", "impact", "severity", "stride", "residual_risk", "vector", "status")
 # "4/5 (Strong - …)": a rating on a scale written before anything else
 _RATING_LEAD = re.compile(r"^\s*\d+(?:\.\d+)?\s*/\s*\d+\b")
+_LISTED_ITEM = re.compile(r"\n\s*(?:[-*•+]|\d+[.)])\s+\S")  # a list item after a text's lead-in
 _SLOTS = re.compile(r"(?:\{\{[^{}]*\}\}\s*)+")
 # A file's title naming the one risk it analyses: "Risk Analysis: Unauthorized Access to Patient Data".
 ONE_RISK = re.compile(
@@ -1114,7 +1115,7 @@ class BlockReader(ListReading, TableReading):
             if pend.mitigation_refs:
                 pend.rec.values["controls"] = ", ".join(pend.mitigation_refs)
                 pend.rec.headers["controls"] = "mitigation"
-            elif pend.mitigation and accepts_risk(pend.mitigation):
+            elif pend.mitigation and accepts_risk(pend.mitigation) and not _LISTED_ITEM.search(pend.mitigation):
                 # "We acknowledge that … but we note that: …" argues the risk is acceptable: the threat's rationale
                 text = pend.mitigation
                 said = pend.rec.values.get("rationale")
@@ -1128,6 +1129,15 @@ class BlockReader(ListReading, TableReading):
             elif pend.mitigation:
                 cid = self.new_control_id()
                 text = pend.mitigation
+                if (argued := accepts_risk(text)) is not None:
+                    # "… should be considered small because:" over "MAC addresses rotate every 15 minutes", "we turn
+                    # off discoverability …": the reasons list measures, so the block is a control, as its author
+                    # wrote it under "Mitigations"; the reader is told it opens by arguing the risk is acceptable
+                    self.b.warn(
+                        pend.rec.locator,
+                        f"the mitigation text opens by arguing that the risk is acceptable ({argued!r} …) and then lists "
+                        f"items: control {cid} made of it; check which items are measures",
+                    )
                 ctl = RowRecord(
                     kind="control",
                     file=self.file,
