@@ -44,6 +44,8 @@ _THREAT_FIELDS = ("mitigation", "risk", "likelihood", "impact", "severity", "str
 # "4/5 (Strong - …)": a rating on a scale written before anything else
 _RATING_LEAD = re.compile(r"^\s*\d+(?:\.\d+)?\s*/\s*\d+\b")
 _LISTED_ITEM = re.compile(r"\n\s*(?:[-*•+]|\d+[.)])\s+\S")  # a list item after a text's lead-in
+# Fields whose value is a word or a name on its label's line: a paragraph of its own after one is no more of it
+_ONE_LINE_FIELDS = frozenset({"targets", "stride", "status", "id", "likelihood", "severity", "risk", "residual_risk", "category"})
 _SLOTS = re.compile(r"(?:\{\{[^{}]*\}\}\s*)+")
 # A file's title naming the one risk it analyses: "Risk Analysis: Unauthorized Access to Patient Data".
 ONE_RISK = re.compile(
@@ -745,6 +747,7 @@ class BlockReader(ListReading, TableReading):
         """Split a section's blocks into labelled fields: ``**Concern**`` paragraphs, ``Impact: ...`` bullets."""
         out = _Fields()
         current: str | None = None
+        current_inline = False  # the current field's value stood on its label's line ("**Target:** Pump")
         opened: str | None = None  # a field whose label stands alone ("**Risk Controls**:"), its list to follow
         for blk in blocks:
             if isinstance(blk, MdList) and opened is not None and not opened.startswith("extra:"):
@@ -769,6 +772,7 @@ class BlockReader(ListReading, TableReading):
                     for part_label, part in self.split_labels(label, rest, out.labels):
                         part_label = self.rating_of_measures(part_label, part, inl.bold_lead or label)
                         current = part_label
+                        current_inline = bool(part.strip())
                         out.add(part_label, part, inl.links if part_label == label else None)
                 elif (split := self.later_label(inl.text)) is not None:
                     # "Attackers may submit fake telemetry." then "**Mitigation:** Per-device HMAC" on the next line
@@ -782,10 +786,13 @@ class BlockReader(ListReading, TableReading):
                     out.written.setdefault(label, out.labels[label])
                     for part_label, part in self.split_labels(label, rest):
                         current = part_label
+                        current_inline = bool(part.strip())
                         out.add(part_label, part)
-                elif current is not None:
+                elif current is not None and not (current in _ONE_LINE_FIELDS and current_inline):
                     out.add(current, inl.text, inl.links)
                 else:
+                    # "**Target:** Pump", a blank line, "An attacker spoofs the pump …": a paragraph of its own after
+                    # a one-line field given on its label's line is the threat's text, not more of that field
                     out.lead.append(inl.text)
             elif isinstance(blk, MdList):
                 labelled = [self.item_label(it) for it in blk.items]
@@ -798,6 +805,7 @@ class BlockReader(ListReading, TableReading):
                             for part_label, part in self.split_labels(lab, "\n".join(x for x in (rest, nested) if x), out.labels):
                                 part_label = self.rating_of_measures(part_label, part, it.lead.bold_lead or lab)
                                 current = part_label
+                                current_inline = bool(part.strip())
                                 out.add(part_label, part, it.all_links() if part_label == lab else None)
                         elif current is not None:
                             out.add(current, "- " + it.all_text(), it.all_links())
