@@ -192,8 +192,11 @@ def is_placeholder(value: object) -> bool:
     if first in words.placeholders:
         return True
     # a placeholder as the label of what follows: "Planned: TLS 1.3", "TBD: AES or ChaCha", "N/A: internal"
-    head, colon, _ = first.partition(":")
+    head, colon, tail = first.partition(":")
     if colon and _canon(head) in words.placeholders and _canon(head):
+        return True
+    # a short label over a placeholder: "SBOM: planned", "Encryption: suggested", "Verschlüsselung: k. A."
+    if colon and len(head.split()) <= 4 and _canon(tail) in words.placeholders:
         return True
     # a deferral that opens the value, after a short label: "Authentication: to be defined", "Patches: to be
     # agreed with each customer", "N/A for this product"

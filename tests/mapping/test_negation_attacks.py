@@ -90,3 +90,33 @@ def test_review_says_acceptance_reasoning_is_no_safeguard() -> None:
     model = _model("BLE pairing", NO_SAFEGUARD[16][1])
     findings = list(PlaceholderValue().run(ReviewContext(model)))
     assert any("argues that the risk is acceptable" in f.message and f.items == ["C1"] for f in findings)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "SBOM: planned",
+        "Encryption: suggested",
+        "k. A.",
+        "entfällt",
+        "Nicht zutreffend",
+        "Wird noch festgelegt",
+        "non applicable",
+        "À définir",
+        "We are working on a CVD policy",
+        "A CVD policy is in the works",
+    ],
+)
+def test_support_facts_that_state_nothing(value: str) -> None:
+    """A short label over a placeholder, a German or French placeholder, or work still being done is no fact:
+    'SBOM: planned' made CRA Annex II 9 and FDA labelling 5 read 'support.sbom is stated'."""
+    assert not stated(value)
+    m = Model(product=Product(name="P", manufacturer="M"), document=Document(version="1"))
+    m.support.sbom = value
+    fw = map_model(m, ["cra-annex-ii"]).framework("cra-annex-ii")
+    assert fw is not None and next(c for c in fw.clauses if c.id == "9").status == "gap"
+
+
+@pytest.mark.parametrize("value", ["Authentication: PIN with lockout", "SBOM: CycloneDX 1.5, on request", "Time: 10:30 daily backups"])
+def test_a_label_over_a_statement_is_stated(value: str) -> None:
+    assert stated(value)
