@@ -120,3 +120,38 @@ def test_support_facts_that_state_nothing(value: str) -> None:
 @pytest.mark.parametrize("value", ["Authentication: PIN with lockout", "SBOM: CycloneDX 1.5, on request", "Time: 10:30 daily backups"])
 def test_a_label_over_a_statement_is_stated(value: str) -> None:
     assert stated(value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Encryption at rest (not implemented)",
+        "Audit logging (planned)",
+        "TLS (future release)",
+        "Audit logging - not yet",
+        "Encrypted: false",
+        "Encryption = No",
+        "Encryption: ✗",
+        "Encryption ❌",
+        "Encryption — N/A",
+    ],
+)
+def test_a_keyword_taken_back_by_what_follows_is_no_evidence(text: str) -> None:
+    """A parenthesis, a dash or a label's value that withdraws the keyword: 'Audit logging (planned)' counted as
+    audit logging for the keyword rules."""
+    assert affirmed(text, ["encrypt", "logging", "tls"]) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TLS 1.3 (no plaintext fallback)",
+        "TLS 1.3 - no plaintext fallback",
+        "Audit logging (syslog, RFC 5424)",
+        "Encryption: AES-256",
+        "Logging: enabled",
+        "Encryption ✅",
+    ],
+)
+def test_a_keyword_with_its_detail_stays_evidence(text: str) -> None:
+    assert affirmed(text, ["encrypt", "logging", "tls"]) != []
