@@ -155,3 +155,24 @@ def test_a_keyword_taken_back_by_what_follows_is_no_evidence(text: str) -> None:
 )
 def test_a_keyword_with_its_detail_stays_evidence(text: str) -> None:
     assert affirmed(text, ["encrypt", "logging", "tls"]) != []
+
+
+@pytest.mark.parametrize("description", ["To be defined", "Not implemented in this release."])
+def test_a_hospital_control_that_describes_no_measure_documents_nothing(description: str) -> None:
+    """A hospital control reading 'To be defined' made FDA labelling 1 ('recommended security controls for the use
+    environment') covered: the instructions must name a measure."""
+
+    def labeling(desc: str) -> tuple[str, str]:
+        c = Control(id="C1", title="Network segmentation", responsibility="customer", description=desc)
+        m = Model(product=Product(name="P", manufacturer="M"), document=Document(version="1"), controls=[c])
+        fw = map_model(m, ["fda-premarket"]).framework("fda-premarket")
+        assert fw is not None
+        found = next(c for c in fw.clauses if c.id == "labeling.1")
+        return found.status, found.rationale
+
+    status, text = labeling(description)
+    assert status == "gap" and "leaving out not implemented ones (and those that describe no measure)" in text
+    assert labeling("Place the pump on an isolated VLAN") == (
+        "covered",
+        "Controls for the customer: 1 control owned by the hospital or shared (C1).",
+    )
