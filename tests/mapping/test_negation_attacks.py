@@ -176,3 +176,25 @@ def test_a_hospital_control_that_describes_no_measure_documents_nothing(descript
         "covered",
         "Controls for the customer: 1 control owned by the hospital or shared (C1).",
     )
+
+
+@pytest.mark.parametrize(
+    ("fid", "cid", "title", "category"),
+    [
+        ("cra-annex-ii", "8.e", "Automatic updates with opt-out", "updatability_patchability"),
+        ("cra-annex-i", "I.2.g", "Data minimisation: collects only the data needed", "other"),
+        ("mc2", "v2.46", "Secure development per IEC 81001-5-1", "other"),
+    ],
+)
+def test_a_control_not_implemented_is_no_keyword_evidence(fid: str, cid: str, title: str, category: str) -> None:
+    """Keyword rules without a status filter counted a rejected (or void) control as partial evidence."""
+
+    def evidence(status: str) -> list[str]:
+        c = Control(id="C1", title=title, category=category, status=status)  # type: ignore[arg-type]
+        m = Model(product=Product(name="P", manufacturer="M"), document=Document(version="1"), controls=[c])
+        fw = map_model(m, [fid]).framework(fid)
+        assert fw is not None
+        return next(x for x in fw.clauses if x.id == cid).evidence
+
+    assert "C1" not in evidence("not_implemented")
+    assert "C1" in evidence("implemented")
