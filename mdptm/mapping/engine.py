@@ -330,7 +330,7 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
     enabled by the hospital", "optional encryption") is the hospital's configuration, not the maker's
     safeguard (read as the hospital's control), and so is one called the maker's whose text says the hospital
     carries it out ("the hospital applies it"); a threat called (partially) mitigated that names no other control of
-    the model is open. Returns the model (a copy only when something changed) and the ids of those threats."""
+    the model is open; an assumption that states nothing ("TBD") is left out. Returns the model (a copy only when something changed) and the ids of those threats."""
     void = {c.id for c in model.controls if c.status != "not_implemented" and void_reason(c.title, c.description)}
     controls = {c.id for c in model.controls if c.id not in void}
     # a control that protects only when the hospital turns it on is the hospital's configuration choice
@@ -346,7 +346,10 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
     }
     untreated = [t.id for t in model.threats if t.status in TREATED and not [c for c in t.controls if c in controls]]
     empty_views = [v.id for v in model.views if _empty_view(v)]
-    if not untreated and not void and not empty_views and not optional:
+    # an assumption that says nothing ("TBD", "N/A") is none; one written as a denial stays ("The pump is not
+    # reachable from the internet" is an operating assumption)
+    silent = {a.id for a in model.assumptions if not _real(a.text)}
+    if not untreated and not void and not empty_views and not optional and not silent:
         return model, []
     ids = set(untreated)
     threats = [t.model_copy(update={"status": "open"}) if t.id in ids else t for t in model.threats]
@@ -359,7 +362,9 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
         for c in model.controls
     ]
     views = [v for v in model.views if v.id not in empty_views]
-    return model.model_copy(update={"threats": threats, "controls": kept, "views": views}), untreated
+    assumptions = [a for a in model.assumptions if a.id not in silent]
+    update = {"threats": threats, "controls": kept, "views": views, "assumptions": assumptions}
+    return model.model_copy(update=update), untreated
 
 
 def _empty_view(v: View) -> bool:

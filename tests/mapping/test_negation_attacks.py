@@ -198,3 +198,24 @@ def test_a_control_not_implemented_is_no_keyword_evidence(fid: str, cid: str, ti
 
     assert "C1" not in evidence("not_implemented")
     assert "C1" in evidence("implemented")
+
+
+def test_an_assumption_that_states_nothing_is_no_assumption() -> None:
+    """'TBD' as an operating assumption made CRA Annex II 8(a) and FDA labelling 4 count '2 assumptions'."""
+    from mdptm.model import Assumption
+
+    m = Model(
+        product=Product(name="P", manufacturer="M"),
+        document=Document(version="1"),
+        assumptions=[
+            Assumption(id="AS-1", text="TBD"),
+            Assumption(id="AS-2", text="N/A"),
+            Assumption(id="AS-4", text="The pump is not reachable from the internet."),
+            Assumption(id="AS-3", text="The pump sits on a segmented clinical VLAN."),
+        ],
+    )
+    fw = map_model(m, ["fda-premarket"]).framework("fda-premarket")
+    assert fw is not None
+    c = next(x for x in fw.clauses if x.id == "labeling.4")
+    assert "AS-1" not in c.evidence and "AS-2" not in c.evidence
+    assert "2 assumptions (AS-3, AS-4)" in c.rationale  # a denial is an assumption too
