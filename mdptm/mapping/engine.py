@@ -330,7 +330,8 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
     enabled by the hospital", "optional encryption") is the hospital's configuration, not the maker's
     safeguard (read as the hospital's control), and so is one called the maker's whose text says the hospital
     carries it out ("the hospital applies it"); a threat called (partially) mitigated that names no other control of
-    the model is open; an assumption that states nothing ("TBD") is left out. Returns the model (a copy only when something changed) and the ids of those threats."""
+    the model is open; an assumption that states nothing ("TBD") is left out. Returns the model (a copy only when
+    something changed) and the ids of those threats."""
     void = {c.id for c in model.controls if c.status != "not_implemented" and void_reason(c.title, c.description)}
     controls = {c.id for c in model.controls if c.id not in void}
     # a control that protects only when the hospital turns it on is the hospital's configuration choice

@@ -218,4 +218,4 @@ def test_an_assumption_that_states_nothing_is_no_assumption() -> None:
     assert fw is not None
     c = next(x for x in fw.clauses if x.id == "labeling.4")
     assert "AS-1" not in c.evidence and "AS-2" not in c.evidence
-    assert "2 assumptions (AS-3, AS-4)" in c.rationale  # a denial is an assumption too
+    assert "2 assumptions (AS-4, AS-3)" in c.rationale  # a denial is an assumption too
