@@ -21,9 +21,10 @@ from mdptm.importers.markdown.tables import TableReading
 from mdptm.importers.markdown.words import VIEW_IDS, written_id
 from mdptm.importers.merge import norm_name
 from mdptm.importers.tabular.lists import THREAT_REFS
-from mdptm.importers.tabular.records import first_sentence, recommended_control
+from mdptm.importers.tabular.records import first_sentence, mitigation_title, recommended_control
 from mdptm.importers.tabular.tables import RowRecord
 from mdptm.importers.tabular.vocab import (
+    deferred_by_note,
     fact_key,
     is_fill_in,
     match_header,
@@ -688,7 +689,8 @@ class BlockReader(ListReading, TableReading):
     def only_described(self, fields: _Fields, title: str) -> bool:
         """A block opened by a generic label ("Description", "Details") under a heading that names no threat, and
         with no field only a threat has: the description of something else (a component, a tool), as in Word."""
-        written = norm_text(fields.written.get("description", ""))
+        # a description read from nested items ("**2.1. Name server:**" over "**Description:**") was written so
+        written = norm_text(fields.written.get("description", "description"))
         if written not in _GENERIC_LABELS:
             return False
         if set(norm_text(title).split()) & {"threat", "threats", "scenario", "attack", "abuse", "misuse", "risk", "hazard"}:
@@ -1089,7 +1091,7 @@ class BlockReader(ListReading, TableReading):
                     kind="control",
                     file=self.file,
                     locator=pend.rec.locator,
-                    values={"id": cid, "title": first_sentence(text.lstrip("-* ")).rstrip("."), "description": text},
+                    values={"id": cid, "title": mitigation_title(self.vocab, text.lstrip("-* ")).rstrip("."), "description": text},
                     headers={"id": "id", "title": "mitigation", "description": "mitigation"},
                     extra={},
                     view=pend.rec.view,
@@ -1097,6 +1099,9 @@ class BlockReader(ListReading, TableReading):
                 if pend.planned:
                     ctl.values["status"] = pend.said_status  # "Potential mitigations": proposed, not in place
                     ctl.headers["status"] = pend.planned
+                elif (note := deferred_by_note(self.vocab, text)) is not None:
+                    ctl.values["status"] = "planned"  # "Autosave (future enhancement)": not in place yet
+                    ctl.headers["status"] = f"note ({note})"
                 recommended_control(self.vocab, ctl, text, self.b.warn)
                 self.b.records.append(ctl)
                 pend.control = cid
