@@ -36,3 +36,25 @@ def test_planned_and_foreign_statuses_are_read(tmp_path: Path) -> None:
     assert [w.message for w in report.warnings if "not understood" in w.message] == [
         "control status 'Accepted' (column 'Status') not understood; kept in extra"
     ]
+
+
+THREATS = """ID,Bedrohung,Status
+T-1,Manipulation der Dosis,Offen
+T-2,Replay eines Bolusbefehls,Mitigiert
+T-3,Abhören der Serviceschnittstelle,Akzeptiert
+T-4,Ausfall der Cloud,Teilweise mitigiert
+T-5,Usurpation du serveur,Atténué
+T-6,Déni de service,Ouvert
+"""
+
+
+def test_german_and_french_threat_statuses_are_read(tmp_path: Path) -> None:
+    model, _ = load_text(tmp_path, THREATS, "threats.csv")
+    assert [(t.status, t.status_stated) for t in model.threats] == [
+        ("open", True),
+        ("mitigated", True),
+        ("accepted", True),
+        ("partially_mitigated", True),
+        ("mitigated", True),
+        ("open", True),
+    ]
