@@ -462,7 +462,16 @@ _FIELD_WORDS = {
     "stride": "STRIDE category",
     "risk": "a risk rating",
     "residual_risk": "a residual risk rating",
+    "controls_grouped": "controls linked only as a group",
 }  # "3 threats with STRIDE category tampering", not "with stride tampering"
+# a list field that must be empty, in words per form (plural, singular, denied)
+_NONE_WORDS = {
+    "controls_grouped": {
+        "plural": "name no control linked only as a group",
+        "singular": "names no control linked only as a group",
+        "denied": "names a control linked only as a group",
+    }
+}
 
 
 def _describe(collection: str, flt: BaseModel, count: int = 0, status: bool = True) -> str:
@@ -535,6 +544,9 @@ def _conditions(flt: BaseModel, form: Form = "plural") -> str:
             parts.append((one if cond else other)[form])
         elif isinstance(cond, bool):
             said = _FIELD_WORDS.get(name, _human(name))  # "state a risk rating"
+            if not cond and name in _NONE_WORDS:  # "name no controls linked only as a group", not "leave out …"
+                parts.append(_NONE_WORDS[name][form])
+                continue
             parts.append(verb("state", "states", said) if cond else verb("leave out", "leaves out", said))
         else:
             parts.append(verb("have", "has", f"{_FIELD_WORDS.get(name, _human(name))} {_join([_human(c) for c in cond])}"))
