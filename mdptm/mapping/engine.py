@@ -330,7 +330,8 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
     enabled by the hospital", "optional encryption") is the hospital's configuration, not the maker's
     safeguard (read as the hospital's control), and so is one called the maker's whose text says the hospital
     carries it out ("the hospital applies it"); a threat called (partially) mitigated that names no other control of
-    the model is open. Returns the model (a copy only when something changed) and the ids of those threats."""
+    the model is open; an assumption that states nothing ("TBD") is left out. Returns the model (a copy only when
+    something changed) and the ids of those threats."""
     void = {c.id for c in model.controls if c.status != "not_implemented" and void_reason(c.title, c.description)}
     controls = {c.id for c in model.controls if c.id not in void}
     # a control that protects only when the hospital turns it on is the hospital's configuration choice
@@ -346,7 +347,10 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
     }
     untreated = [t.id for t in model.threats if t.status in TREATED and not [c for c in t.controls if c in controls]]
     empty_views = [v.id for v in model.views if _empty_view(v)]
-    if not untreated and not void and not empty_views and not optional:
+    # an assumption that says nothing ("TBD", "N/A") is none; one written as a denial stays ("The pump is not
+    # reachable from the internet" is an operating assumption)
+    silent = {a.id for a in model.assumptions if not _real(a.text)}
+    if not untreated and not void and not empty_views and not optional and not silent:
         return model, []
     ids = set(untreated)
     threats = [t.model_copy(update={"status": "open"}) if t.id in ids else t for t in model.threats]
@@ -359,7 +363,9 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
         for c in model.controls
     ]
     views = [v for v in model.views if v.id not in empty_views]
-    return model.model_copy(update={"threats": threats, "controls": kept, "views": views}), untreated
+    assumptions = [a for a in model.assumptions if a.id not in silent]
+    update = {"threats": threats, "controls": kept, "views": views, "assumptions": assumptions}
+    return model.model_copy(update=update), untreated
 
 
 def _empty_view(v: View) -> bool:
@@ -456,7 +462,16 @@ _FIELD_WORDS = {
     "stride": "STRIDE category",
     "risk": "a risk rating",
     "residual_risk": "a residual risk rating",
+    "controls_grouped": "controls linked only as a group",
 }  # "3 threats with STRIDE category tampering", not "with stride tampering"
+# a list field that must be empty, in words per form (plural, singular, denied)
+_NONE_WORDS = {
+    "controls_grouped": {
+        "plural": "name no control linked only as a group",
+        "singular": "names no control linked only as a group",
+        "denied": "names a control linked only as a group",
+    }
+}
 
 
 def _describe(collection: str, flt: BaseModel, count: int = 0, status: bool = True) -> str:
@@ -484,6 +499,9 @@ def _describe(collection: str, flt: BaseModel, count: int = 0, status: bool = Tr
             tail.append(f"{'with' if cond else 'without'} {_human(name)}")
         else:
             tail.append(f"with {_FIELD_WORDS.get(name, _human(name))} {_join([_human(c) for c in cond])}")
+    excluded = [v for f, vals in (getattr(flt, "exclude", None) or ()) if f == "status" and vals for v in vals]
+    if excluded and collection == "controls" and not count:  # "no controls owned by the hospital …" must not hide a void one
+        tail.append(f"leaving out {_join([_human(v) for v in excluded])} ones (and those that describe no measure)")
     words = " ".join([*(front[k] for k in ("status", "category", "kind") if k in front), noun])
     return words + (" " + ", ".join(tail) if tail else "")
 
@@ -526,6 +544,9 @@ def _conditions(flt: BaseModel, form: Form = "plural") -> str:
             parts.append((one if cond else other)[form])
         elif isinstance(cond, bool):
             said = _FIELD_WORDS.get(name, _human(name))  # "state a risk rating"
+            if not cond and name in _NONE_WORDS:  # "name no controls linked only as a group", not "leave out …"
+                parts.append(_NONE_WORDS[name][form])
+                continue
             parts.append(verb("state", "states", said) if cond else verb("leave out", "leaves out", said))
         else:
             parts.append(verb("have", "has", f"{_FIELD_WORDS.get(name, _human(name))} {_join([_human(c) for c in cond])}"))

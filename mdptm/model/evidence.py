@@ -192,8 +192,11 @@ def is_placeholder(value: object) -> bool:
     if first in words.placeholders:
         return True
     # a placeholder as the label of what follows: "Planned: TLS 1.3", "TBD: AES or ChaCha", "N/A: internal"
-    head, colon, _ = first.partition(":")
+    head, colon, tail = first.partition(":")
     if colon and _canon(head) in words.placeholders and _canon(head):
+        return True
+    # a short label over a placeholder: "SBOM: planned", "Encryption: suggested", "Verschlüsselung: k. A."
+    if colon and len(head.split()) <= 4 and _canon(tail) in words.placeholders:
         return True
     # a deferral that opens the value, after a short label: "Authentication: to be defined", "Patches: to be
     # agreed with each customer", "N/A for this product"
@@ -256,7 +259,11 @@ def affirmed(text: str, keywords: tuple[str, ...] | list[str]) -> list[str]:
     if not wanted:
         return found
     subject = evidence_words().attack_subject
-    for _, clause in _clauses(text):
+    clauses = _clauses(text)
+    low = text.casefold()
+    for i, (_start, clause) in enumerate(clauses):
+        if _taken_back(low, clauses, i) or _labelled_void(clause):
+            continue  # "Audit logging (planned)", "TLS - not yet", "Encrypted: false": the keyword is withdrawn
         attacker = subject.search(clause) if subject is not None else None
         for kw in wanted:
             if kw in found:
@@ -268,6 +275,35 @@ def affirmed(text: str, keywords: tuple[str, ...] | list[str]) -> list[str]:
                     break
                 pos = clause.find(kw, pos + 1)
     return found
+
+
+_LABEL_VALUE = re.compile(r"^\s*[^:=]{1,40}?\s*[:=]\s*(\S.*?)\s*$", re.S)
+_NO_SAFEGUARD = re.compile(r"^\s*(?:no|without|never)\b")  # "TLS 1.3 (no plaintext fallback)" states TLS
+
+
+def _taken_back(low: str, clauses: list[tuple[int, str]], i: int) -> bool:
+    """Whether what follows clause *i* withdraws it: a parenthesis that is a placeholder or a denial ("Audit logging
+    (planned)", "Encryption at rest (not implemented)"), or a dash before a placeholder ("TLS - not yet",
+    "Encryption — N/A"). "(no plaintext fallback)" and "- no default password" state a safeguard."""
+    if i + 1 >= len(clauses):
+        return False
+    start, clause = clauses[i]
+    nxt_start, nxt = clauses[i + 1]
+    between = low[start + len(clause) : nxt_start]
+    if not _canon(nxt):
+        return False
+    if "(" in between:
+        return is_placeholder(nxt) or (_takes_back(nxt) and not _NO_SAFEGUARD.match(nxt))
+    if any(d in between for d in "-–—"):
+        return is_placeholder(nxt)
+    return False
+
+
+def _labelled_void(clause: str) -> bool:
+    """A clause written as a label and a value that denies or says nothing: "Encrypted: false", "Encryption = No",
+    "Encryption: ✗". The keyword is the label of an empty answer."""
+    m = _LABEL_VALUE.match(clause)
+    return m is not None and is_placeholder(m.group(1))
 
 
 def _word_start(clause: str, pos: int, kw: str) -> bool:

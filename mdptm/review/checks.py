@@ -186,6 +186,34 @@ class ThreatWithoutControl(ReviewCheck):
             yield self.finding(f"threat {label(t)} {why}", [t.id])
 
 
+class LinkNotStated(ReviewCheck):
+    id = "link-not-stated"
+    severity = "warning"
+    description = (
+        "A threat–control link the source does not state as a pair: listed side by side under one heading (linked as a "
+        "group), or named by the threat and not by the control's own list of threats (or the other way round)."
+    )
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        grouped = [t.id for t in ctx.model.threats if t.controls_grouped]
+        if grouped:
+            shown = ", ".join(grouped[:5]) + (f" and {len(grouped) - 5} more" if len(grouped) > 5 else "")
+            one = len(grouped) == 1
+            yield self.finding(
+                f"{len(grouped)} {'threat is' if one else 'threats are'} linked to {'its' if one else 'their'} controls only as "
+                f"a group ({shown}): the source lists threats and countermeasures side by side under one heading without "
+                "pairing them, so the traceability cannot say which control answers which threat; pair them in the source",
+                grouped,
+            )
+        for t in ctx.model.threats:
+            for cid in t.controls_disputed:
+                if cid in t.controls:
+                    said = f"threat {label(t)} names {cid}, but {cid}'s own list of the threats it mitigates leaves it out"
+                else:
+                    said = f"control {cid} lists threat {label(t)} among the threats it mitigates, but the threat does not name it"
+                yield self.finding(said + ": the links disagree; correct one side in the source", [t.id, cid])
+
+
 class ControlUnverified(ReviewCheck):
     id = "control-unverified"
     severity = "warning"

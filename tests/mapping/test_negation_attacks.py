@@ -90,3 +90,132 @@ def test_review_says_acceptance_reasoning_is_no_safeguard() -> None:
     model = _model("BLE pairing", NO_SAFEGUARD[16][1])
     findings = list(PlaceholderValue().run(ReviewContext(model)))
     assert any("argues that the risk is acceptable" in f.message and f.items == ["C1"] for f in findings)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "SBOM: planned",
+        "Encryption: suggested",
+        "k. A.",
+        "entfällt",
+        "Nicht zutreffend",
+        "Wird noch festgelegt",
+        "non applicable",
+        "À définir",
+        "We are working on a CVD policy",
+        "A CVD policy is in the works",
+    ],
+)
+def test_support_facts_that_state_nothing(value: str) -> None:
+    """A short label over a placeholder, a German or French placeholder, or work still being done is no fact:
+    'SBOM: planned' made CRA Annex II 9 and FDA labelling 5 read 'support.sbom is stated'."""
+    assert not stated(value)
+    m = Model(product=Product(name="P", manufacturer="M"), document=Document(version="1"))
+    m.support.sbom = value
+    fw = map_model(m, ["cra-annex-ii"]).framework("cra-annex-ii")
+    assert fw is not None and next(c for c in fw.clauses if c.id == "9").status == "gap"
+
+
+@pytest.mark.parametrize("value", ["Authentication: PIN with lockout", "SBOM: CycloneDX 1.5, on request", "Time: 10:30 daily backups"])
+def test_a_label_over_a_statement_is_stated(value: str) -> None:
+    assert stated(value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Encryption at rest (not implemented)",
+        "Audit logging (planned)",
+        "TLS (future release)",
+        "Audit logging - not yet",
+        "Encrypted: false",
+        "Encryption = No",
+        "Encryption: ✗",
+        "Encryption ❌",
+        "Encryption — N/A",
+    ],
+)
+def test_a_keyword_taken_back_by_what_follows_is_no_evidence(text: str) -> None:
+    """A parenthesis, a dash or a label's value that withdraws the keyword: 'Audit logging (planned)' counted as
+    audit logging for the keyword rules."""
+    assert affirmed(text, ["encrypt", "logging", "tls"]) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TLS 1.3 (no plaintext fallback)",
+        "TLS 1.3 - no plaintext fallback",
+        "Audit logging (syslog, RFC 5424)",
+        "Encryption: AES-256",
+        "Logging: enabled",
+        "Encryption ✅",
+    ],
+)
+def test_a_keyword_with_its_detail_stays_evidence(text: str) -> None:
+    assert affirmed(text, ["encrypt", "logging", "tls"]) != []
+
+
+@pytest.mark.parametrize("description", ["To be defined", "Not implemented in this release."])
+def test_a_hospital_control_that_describes_no_measure_documents_nothing(description: str) -> None:
+    """A hospital control reading 'To be defined' made FDA labelling 1 ('recommended security controls for the use
+    environment') covered: the instructions must name a measure."""
+
+    def labeling(desc: str) -> tuple[str, str]:
+        c = Control(id="C1", title="Network segmentation", responsibility="customer", description=desc)
+        m = Model(product=Product(name="P", manufacturer="M"), document=Document(version="1"), controls=[c])
+        fw = map_model(m, ["fda-premarket"]).framework("fda-premarket")
+        assert fw is not None
+        found = next(c for c in fw.clauses if c.id == "labeling.1")
+        return found.status, found.rationale
+
+    status, text = labeling(description)
+    assert status == "gap" and "leaving out not implemented ones (and those that describe no measure)" in text
+    assert labeling("Place the pump on an isolated VLAN") == (
+        "covered",
+        "Controls for the customer: 1 control owned by the hospital or shared (C1).",
+    )
+
+
+@pytest.mark.parametrize(
+    ("fid", "cid", "title", "category"),
+    [
+        ("cra-annex-ii", "8.e", "Automatic updates with opt-out", "updatability_patchability"),
+        ("cra-annex-i", "I.2.g", "Data minimisation: collects only the data needed", "other"),
+        ("mc2", "v2.46", "Secure development per IEC 81001-5-1", "other"),
+    ],
+)
+def test_a_control_not_implemented_is_no_keyword_evidence(fid: str, cid: str, title: str, category: str) -> None:
+    """Keyword rules without a status filter counted a rejected (or void) control as partial evidence."""
+
+    def evidence(status: str) -> list[str]:
+        c = Control(id="C1", title=title, category=category, status=status)  # type: ignore[arg-type]
+        m = Model(product=Product(name="P", manufacturer="M"), document=Document(version="1"), controls=[c])
+        fw = map_model(m, [fid]).framework(fid)
+        assert fw is not None
+        return next(x for x in fw.clauses if x.id == cid).evidence
+
+    assert "C1" not in evidence("not_implemented")
+    assert "C1" in evidence("implemented")
+
+
+def test_an_assumption_that_states_nothing_is_no_assumption() -> None:
+    """'TBD' as an operating assumption made CRA Annex II 8(a) and FDA labelling 4 count '2 assumptions'."""
+    from mdptm.model import Assumption
+
+    m = Model(
+        product=Product(name="P", manufacturer="M"),
+        document=Document(version="1"),
+        assumptions=[
+            Assumption(id="AS-1", text="TBD"),
+            Assumption(id="AS-2", text="N/A"),
+            Assumption(id="AS-4", text="The pump is not reachable from the internet."),
+            Assumption(id="AS-3", text="The pump sits on a segmented clinical VLAN."),
+        ],
+    )
+    fw = map_model(m, ["fda-premarket"]).framework("fda-premarket")
+    assert fw is not None
+    c = next(x for x in fw.clauses if x.id == "labeling.4")
+    assert "AS-1" not in c.evidence and "AS-2" not in c.evidence
+    assert "2 assumptions (AS-4, AS-3)" in c.rationale  # a denial is an assumption too

@@ -58,3 +58,18 @@ def test_a_severity_alone_is_no_risk_rating() -> None:
     assert fw is not None and next(c for c in fw.clauses if c.id == "5").status == "partial"
     m.threats[1].risk = Risk(likelihood="3", severity="Medium")  # both axes: a rating
     assert "1 of 2 threats states a risk rating; not T-1" in rationale(m, "cra-annex-i", "I.1")
+
+
+def test_a_control_linked_only_as_a_group_answers_no_threat_in_particular() -> None:
+    """MC2 secure design asks that treated threats name their controls: a control a STRIDE section lists beside
+    its threats (controls_grouped) is no stated answer."""
+    from mdptm.model import Control
+
+    m = one_threat(status="mitigated", controls=["C-1"], controls_grouped=["C-1"])
+    m.controls.append(Control(id="C-1", title="Mutual TLS"))
+    m.threats.append(Threat(id="T-2", title="Replay of bolus command", status="mitigated", controls=["C-1"]))
+    text = rationale(m, "mc2", "secure_design")
+    assert "1 of 2 mitigated or partially mitigated threats states controls, names no control linked only as a group; not T-1" in text
+    m.threats[0].controls_grouped = []
+    text = rationale(m, "mc2", "secure_design")
+    assert "all 2 mitigated or partially mitigated threats state controls, name no control linked only as a group" in text
