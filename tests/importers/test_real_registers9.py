@@ -235,3 +235,84 @@ def test_an_impact_rated_per_category_in_columns_gives_the_highest_as_severity(t
     said = [w for w in warnings(report) if "impact rated per category" in w]
     assert len(said) == 1 and "Safety, Financial, Operational, Privacy" in said[0]
     assert model.controls == []  # "mitigate" is a decision, no measure
+
+
+# -- what a register says of its scale: a 1-5 likelihood and impact with no scale named (the shape of a small
+#    company's risk register), and a priority with no likelihood or severity behind it
+
+_ACME_LIKE = [
+    ["Risk ID", "Risk Name", "Asset", "Likelihood", "Impact", "Risk Score", "Risk Level", "Mitigation Strategy", "Status"],
+    ["R-001", "Phishing Attack", "Mail", 5, 5, 25, "High", "MFA and phishing training", "Open"],
+    ["R-007", "Firewall Misconfiguration", "Firewall", 3, 3, 9, "Medium", "Monthly firewall audits", "In Progress"],
+]
+
+
+def test_a_scale_no_header_names_is_said_to_be_inferred(tmp_path: Path) -> None:
+    model, _ = checked_import(workbook(tmp_path / "register.xlsx", {"Sheet1": _ACME_LIKE}))
+    risks = [t.risk for t in model.threats]
+    assert [(r.score, r.level, r.scale) for r in risks if r] == [(25, "high", "5x5 (inferred)"), (9, "medium", "5x5 (inferred)")]
+    stated = [[*_ACME_LIKE[0][:3], "Likelihood (1-5)", "Impact (1-5)", *_ACME_LIKE[0][5:]], *_ACME_LIKE[1:]]
+    model, _ = checked_import(workbook(tmp_path / "stated.xlsx", {"Sheet1": stated}))
+    assert [t.risk.scale for t in model.threats if t.risk] == ["5x5", "5x5"]
+
+
+def test_a_priority_alone_is_a_level_that_says_what_it_rests_on(tmp_path: Path) -> None:
+    rows = [
+        ["ID", "Threat", "Priority", "Mitigation"],
+        ["T1", "Spoofed pump joins the network", "High", "Mutual TLS"],
+        ["T2", "Therapy log altered", "Low", "Signed logs"],
+    ]
+    model, _ = checked_import(workbook(tmp_path / "prio.xlsx", {"Threats": rows}))
+    got = [(t.risk.level, t.risk.likelihood, t.risk.severity, t.risk.scale) for t in model.threats if t.risk]
+    assert got == [
+        ("high", None, None, "Priority as stated (no likelihood or severity)"),
+        ("low", None, None, "Priority as stated (no likelihood or severity)"),
+    ]
+    # beside a likelihood and an impact the priority is the stated level of a rated risk, on their scale
+    rows = [["ID", "Threat", "Likelihood", "Impact", "Priority"], ["T1", "Spoofed pump", "4", "5", "Critical"]]
+    model, _ = checked_import(workbook(tmp_path / "rated.xlsx", {"Threats": rows}))
+    risk = model.threats[0].risk
+    assert risk is not None and (risk.level, risk.likelihood, risk.severity, risk.scale) == ("critical", "4", "5", "5x5 (inferred)")
+
+
+# -- a security requirement traceability matrix whose cells are ids only (requirement, threat, control, test), under
+#    a threat register of the same document
+
+_TRACE = """# Path handling specification
+
+## Threats
+
+| ID | Threat | Mitigation |
+|---|---|---|
+| TH-001 | A key with `..` escapes the capture root | Refuse traversing keys |
+| TH-002 | A drive-relative key writes outside the root | Refuse drive-relative keys |
+
+## Security view
+
+| Security requirement | Threat | Control | Security test | Result |
+|---|---|---|---|---|
+| `SEC-001` | `TH-001` | `CTRL-001` | `ST-001` | pass |
+| `SEC-002` | `TH-002` | `CTRL-002`, `CTRL-007` | `ST-002`, `ST-003` | pass, residual risk open |
+"""
+
+
+def test_a_traceability_matrix_of_ids_makes_no_control_titled_by_an_id(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _TRACE, "spec.md")
+    assert [t.id for t in model.threats] == ["TH-001", "TH-002"]
+    # the two mitigations are controls; no control is titled "CTRL-001" or "CTRL-002, CTRL-007"
+    assert sorted(c.title for c in model.controls) == ["Refuse drive-relative keys", "Refuse traversing keys"]
+    reasons = [r.reason for r in report.records if r.disposition == "skipped"]
+    assert sum("a traceability row" in r for r in reasons) == 2, reasons
+    assert any("traceability matrix" in w and "Security requirement | Threat | Control" in w for w in warnings(report))
+
+
+def test_a_control_table_titled_by_names_is_no_traceability_matrix(tmp_path: Path) -> None:
+    text = """## Security requirements
+
+| Security requirement | Threat | Control | Verification |
+|---|---|---|---|
+| SEC-001 | TH-001 | AES-256 | Code review |
+| SEC-002 | TH-002 | Signed firmware images | Test ST-2 |
+"""
+    model, _ = load_text(tmp_path, text, "reqs.md")
+    assert sorted(c.title for c in model.controls) == ["AES-256", "Signed firmware images"]
