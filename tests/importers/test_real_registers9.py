@@ -316,3 +316,48 @@ def test_a_control_table_titled_by_names_is_no_traceability_matrix(tmp_path: Pat
 """
     model, _ = load_text(tmp_path, text, "reqs.md")
     assert sorted(c.title for c in model.controls) == ["AES-256", "Signed firmware images"]
+
+
+# -- threat lists in project write-ups: "PROTECTED" / "PARTIAL" statuses, a gaps table below, "retired" threats
+
+_PROTECTED = """### Threats Addressed
+
+| Threat | Severity | Status | Mitigation |
+|--------|----------|--------|-----------|
+| Email Enumeration | Low | MITIGATED | Same response |
+| Token Brute Force | Critical | PROTECTED | HMAC-SHA256 |
+| Token Replay | Medium | PROTECTED | Password change |
+| Password Spraying | Medium | PARTIAL | Rate limiting |
+
+### Identified Gaps
+
+| Gap | Severity | Priority | Status |
+|-----|----------|----------|--------|
+| Per-email rate limit | Medium | Medium | Not implemented |
+| HIBP integration | Low | Low | Not planned |
+"""
+
+
+def test_protected_is_a_status_and_a_gaps_table_lists_no_threats(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _PROTECTED, "summary.md")
+    assert [(t.title, t.status, t.status_stated) for t in model.threats] == [
+        ("Email Enumeration", "mitigated", True),
+        ("Token Brute Force", "mitigated", True),
+        ("Token Replay", "mitigated", True),
+        ("Password Spraying", "partially_mitigated", True),
+    ]
+    assert not any("holds no threat statuses" in w for w in warnings(report))
+
+
+def test_a_retired_threat_no_longer_applies(tmp_path: Path) -> None:
+    text = """## Threat register
+
+| # | Threat | Severity | Status | Mitigation |
+|---|---|---|---|---|
+| 2 | Webhook SSRF to internal hosts | n/a | retired | No surface accepts registered URLs today |
+| 6 | Rate-limit bypass over IPv6 | medium | mitigated | Pinned to a patched release |
+| 9 | Session fixation on the SSO cookie | high | not protected | Rotate the session on login |
+"""
+    model, report = load_text(tmp_path, text, "audit.md")
+    assert [(t.id, t.status) for t in model.threats] == [("2", "not_applicable"), ("6", "mitigated"), ("9", "open")]
+    assert not any("not understood" in w for w in warnings(report))
