@@ -235,6 +235,9 @@ def test_an_impact_rated_per_category_in_columns_gives_the_highest_as_severity(t
     said = [w for w in warnings(report) if "impact rated per category" in w]
     assert len(said) == 1 and "Safety, Financial, Operational, Privacy" in said[0]
     assert model.controls == []  # "mitigate" is a decision, no measure
+    # "Attack Vector" of "local" is CVSS's attack vector, not the threats' description
+    assert first.description == "" and first.extra["Attack Vector"] == "local"
+    assert any("'Attack Vector' holds attack vectors" in w for w in warnings(report))
 
 
 # -- what a register says of its scale: a 1-5 likelihood and impact with no scale named (the shape of a small

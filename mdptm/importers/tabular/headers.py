@@ -247,6 +247,15 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
     if kind != "threat":
         return out
 
+    described = next((c for c in columns if c.field == "description"), None)
+    if described is not None and "title" in fields:
+        values = cells(described)
+        if len(values) >= 2 and all(norm_text(v) in _ATTACK_VECTORS for v in values):
+            # "Attack Vector" of "local", "network": CVSS's attack vector of the threat, no description of it
+            described.field = None
+            out.append(
+                f"column {described.header!r} holds attack vectors ({', '.join(sorted(set(values))[:4])}), not descriptions: kept as written"
+            )
     title = next((c for c in columns if c.field == "title"), None)
     if title is not None and "stride" not in fields:
         values = cells(title)
@@ -526,6 +535,8 @@ def _control_ids_beside_text(g: Grid, columns: list[Column], rows: list[int], vo
     return None
 
 
+# CVSS's attack vector values (v3 and v4), as a column of them writes them
+_ATTACK_VECTORS = frozenset({"network", "adjacent", "adjacent network", "local", "physical", "av n", "av a", "av l", "av p"})
 _ID_WORDS = frozenset({"id", "ids", "ref", "reference", "no", "nr", "number"})
 
 
