@@ -146,11 +146,12 @@ def import_cmd(sources: tuple[Path, ...], output: Path, fmt: str | None, profile
     Example:  mdptm import threat-model.docx register.xlsx -o model.json --report report.json
     """
     _loading()
-    from mdptm.base.output import staged_file
+    from mdptm.base.output import check_file_outputs, staged_file
     from mdptm.base.process import lean_gc
     from mdptm.model.io import dumps, fmt_for
     from mdptm.pipeline.importing import ImportSource, import_sources, read_profile
 
+    check_file_outputs({"-o": output, "--report": report}, [*sources, profile])
     _plugin_warnings("importer")
     _loaded()
     prof = read_profile(profile) if profile is not None else None
@@ -201,9 +202,11 @@ def inspect(source: Path, fmt: str | None, profile: Path | None, write_profile: 
     Example:  mdptm inspect register.xlsx --write-profile register.profile.yaml
               mdptm import register.xlsx -o model.yaml --profile register.profile.yaml
     """
-    from mdptm.base.output import staged_file
+    from mdptm.base.output import check_file_outputs, staged_file
     from mdptm.pipeline.importing import read_profile
     from mdptm.pipeline.inspection import inspect_file, profile_yaml, render
+
+    check_file_outputs({"--write-profile": write_profile}, [source, profile])
 
     _plugin_warnings("importer")
     insp = inspect_file(source, fmt, read_profile(profile) if profile is not None else None)
@@ -419,11 +422,12 @@ def export(model: Path, fmt: str | None, output: Path, audience: str | None) -> 
     Example:  mdptm export model.json -o model.otm.json
               mdptm export model.json --format csv -o - > threats.csv
     """
-    from mdptm.base.output import source_date_epoch
+    from mdptm.base.output import check_file_outputs, source_date_epoch
     from mdptm.model.io import load
     from mdptm.pipeline.exporting import STDOUT, export_bytes, export_one, is_binary, not_public, resolve_format
     from mdptm.plugins import ExportContext
 
+    check_file_outputs({"-o": output}, [model])
     loaded = load(model)
     reasons = not_public(loaded)
     if audience == Audience.PUBLIC and reasons:
@@ -517,8 +521,11 @@ def review_cmd(
     Example:  mdptm review model.json --public public.json --format json
               mdptm review samples/infusion-pump --format sarif -o review.sarif
     """
+    from mdptm.base.output import check_file_outputs
+    from mdptm.pipeline.project import project_paths
     from mdptm.pipeline.reviewing import review_report, review_target
 
+    check_file_outputs({"-o": output}, [model, public_path, policy, package, log_path, *project_paths(model)])
     _plugin_warnings("check", "framework")
     run = review_target(
         model,
@@ -636,12 +643,13 @@ def map_cmd(model: Path, frameworks: tuple[str, ...], output: Path | None, fmt: 
     Example:  mdptm map model.json --framework cra-annex-ii -o coverage.xlsx
               mdptm map model.json --format json > coverage.json
     """
-    from mdptm.base.output import json_text, source_date_epoch
+    from mdptm.base.output import check_file_outputs, json_text, source_date_epoch
     from mdptm.documents.coverage import coverage_data, render_table, write_coverage
     from mdptm.mapping.engine import framework_conflicts, map_model
     from mdptm.model.io import load
-    from mdptm.pipeline.project import PROJECT_FILE, load_project
+    from mdptm.pipeline.project import PROJECT_FILE, load_project, project_paths
 
+    check_file_outputs({"-o": output}, [model, *project_paths(project), *(Path(f) for f in frameworks)])
     _plugin_warnings("framework")
     for w in framework_conflicts():
         warn(w)
@@ -778,9 +786,11 @@ def compare(ptms: tuple[Path, ...], output: Path) -> None:
     \b
     Example:  mdptm compare vendor-a/ptm vendor-b/ptm.otm.json -o comparison.xlsx
     """
+    from mdptm.base.output import check_file_outputs
     from mdptm.pipeline.compare import compare as run_compare
     from mdptm.pipeline.compare_render import write_comparison
 
+    check_file_outputs({"-o": output}, list(ptms))
     result = run_compare(list(ptms))
     write_comparison(result, output)
     for line in result.highlights:

@@ -81,7 +81,13 @@ _DROP = re.compile(
 )
 _RSID_ATTR = re.compile(rb'\s(?:w:rsid\w*|w14:paraId|w14:textId)="[^"]*"')
 _RSIDS_EL = re.compile(rb"<w:rsids>.*?</w:rsids>|<w:rsids/>", re.S)
-_SETTINGS_DROP = re.compile(rb"<w:attachedTemplate [^>]*/>|<w:trackRevisions(?: [^>]*)?/>|<w:docVars>.*?</w:docVars>", re.S)
+# settings a template carries that name its maker's machines: the template it came from, document variables,
+# a mail merge's data source and query (a connection string, a path on a file server), attached XML schemas
+_SETTINGS_DROP = re.compile(
+    rb"<w:attachedTemplate [^>]*/>|<w:trackRevisions(?: [^>]*)?/>|<w:docVars>.*?</w:docVars>|<w:docVars/>"
+    rb"|<w:mailMerge>.*?</w:mailMerge>|<w:mailMerge/>|<w:attachedSchema [^>]*/>",
+    re.S,
+)
 
 # Rewrites one member on the way (splices in content written as text); may return it in pieces.
 Edit = Callable[[str, bytes], bytes | Iterable[bytes]]

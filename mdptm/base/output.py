@@ -7,14 +7,14 @@ written reproducibly by :mod:`mdptm.base.office`.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 import os
 import re
 import shutil
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -38,7 +38,7 @@ def source_date_epoch(document_date: str | None = None) -> int:
     if document_date:
         try:
             d = date.fromisoformat(document_date[:10])
-            return max(int(time.mktime(d.timetuple())) - time.timezone, DEFAULT_EPOCH)
+            return max(calendar.timegm(d.timetuple()), DEFAULT_EPOCH)
         except ValueError:
             pass
     return DEFAULT_EPOCH
@@ -190,18 +190,20 @@ def foreign_files(folder: Path) -> list[str]:
     """Paths in an mdptm folder that mdptm did not write there, or that changed since (a user's notes, an
     edited document, an editor's lock file): replacing the folder would delete them. A folder inside it
     that mdptm wrote on its own (``OUT/submission/``) is checked the same way. A marker with no inventory
-    (an older mdptm) vouches for the whole folder."""
+    (an older mdptm) vouches only for what the folder's MANIFEST.json lists (:func:`_legacy_inventory`), and
+    one that is not text mdptm writes vouches for nothing."""
     try:
         text = (folder / MARKER).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return []
+        text = ""  # not a marker mdptm wrote: it vouches for nothing
     _head, sep, body = text.partition(_INVENTORY)
-    if not sep:
-        return []
     wrote: dict[str, str] = {}
-    for line in body.splitlines():
-        digest, _, path = line.partition("  ")
-        wrote[path] = digest
+    if sep:
+        for line in body.splitlines():
+            digest, _, path = line.partition("  ")
+            wrote[path] = digest
+    else:
+        wrote = _legacy_inventory(folder)
     found: list[str] = []
 
     def walk(here: Path) -> None:
@@ -219,6 +221,32 @@ def foreign_files(folder: Path) -> list[str]:
 
     walk(folder)
     return found
+
+
+# The internal reports an older mdptm wrote into OUT.internal/, which has no MANIFEST.json.
+_LEGACY_INTERNAL = ("coverage.json", "import-report.json", "redaction-log.json", "review.json")
+
+
+def _legacy_inventory(folder: Path) -> dict[str, str]:
+    """What a marker with no inventory (an older mdptm wrote it, or it was copied from one) vouches for: the
+    files its folder's MANIFEST.json lists, as they were written, that manifest, and the internal reports by
+    name. Copying such a marker into a folder of one's own makes nothing else in it mdptm's."""
+    wrote: dict[str, str] = {}
+    manifest = folder / "MANIFEST.json"
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        if data.get("tool") != "mdptm":
+            return wrote
+        for entry in data.get("files", []):
+            if isinstance(entry, dict) and isinstance(entry.get("path"), str) and isinstance(entry.get("sha256"), str):
+                wrote[entry["path"]] = entry["sha256"]
+        wrote["MANIFEST.json"] = sha256_file(manifest)
+    except (OSError, ValueError, AttributeError):
+        pass
+    for name in _LEGACY_INTERNAL if folder.name.endswith(".internal") else ():
+        if (folder / name).is_file() and not (folder / name).is_symlink():
+            wrote.setdefault(name, sha256_file(folder / name))
+    return wrote
 
 
 def check_replaceable(final: Path, *, contents: bool = True) -> None:
@@ -262,6 +290,45 @@ def check_not_inside(out: Path, protected: list[Path]) -> None:
                         "choose a folder beside or below the project",
                         file=str(out),
                     )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def check_file_outputs(outputs: Mapping[str, Path | None], inputs: Sequence[Path | None] = ()) -> None:
+    """Refuse file outputs that would destroy or misplace something: an output that is one of the command's
+    inputs (``mdptm import t.docx -o t.docx`` replaced the Word document with JSON), two outputs that are
+    one file (``mdptm redact -o public.json --log public.json`` wrote the redaction log, every withheld
+    string, under the public model's name), or an output inside a folder mdptm wrote (a package: an
+    internal report would be published with it, and the next build would refuse the folder).
+
+    *outputs* maps each option (``-o``, ``--log``) to its path; ``None`` and ``-`` (standard output) are
+    skipped. Raises :class:`InputError` naming the output."""
+    named = [(opt, path) for opt, path in outputs.items() if path is not None and str(path) != "-"]
+    for i, (opt, path) in enumerate(named):
+        for other_opt, other in named[:i]:
+            if _same_file(path, other):
+                raise InputError(f"{other_opt} and {opt} name the same file; give each output its own", file=str(path))
+        for source in inputs:
+            if source is not None and str(source) != "-" and _same_file(path, source):
+                raise InputError(
+                    f"{opt} names an input of this command ({source}); writing there would replace it: choose another file",
+                    file=str(path),
+                )
+        for folder in Path(os.path.abspath(path)).parents:
+            if is_ours(folder):
+                raise InputError(
+                    f"{opt} is inside {folder}, a folder mdptm wrote (it holds {MARKER}): a file written there "
+                    "is not part of what mdptm wrote (an internal report would be published with the package, and the "
+                    "next build would refuse the folder): write it elsewhere",
+                    file=str(path),
+                )
 
 
 def _lock_path(final: Path) -> Path:

@@ -316,10 +316,43 @@ def read_zip_member(zf: zipfile.ZipFile, member: str | zipfile.ZipInfo, *, file:
 # ------------------------------------------------------------------------------- JSON, YAML
 
 
+class _DuplicateJsonKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise _DuplicateJsonKey(key)
+            seen.add(key)
+    return data
+
+
+def _json_key_line(text: str, key: str) -> str | None:
+    """The line of the second *key* when the text writes it as a key exactly twice (then those are the two)."""
+    places = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
+    if len(places) != 2:
+        return None
+    return f"line {text.count(chr(10), 0, places[1]) + 1}"
+
+
 def parse_json(text: str, *, file: str) -> object:
-    """JSON, with the line and column of a syntax error; absurd nesting or numbers are refused."""
+    """JSON, with the line and column of a syntax error; absurd nesting or numbers are refused, and so is an
+    object that writes one key twice (the standard reader keeps the last silently: a policy written in JSON
+    with two "terms" lists published the terms of the first)."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_pairs)
+    except _DuplicateJsonKey as exc:
+        raise InputError(
+            f"the key {exc.key!r} is written twice in one object; JSON readers keep only the last",
+            file=file,
+            locator=_json_key_line(text, exc.key),
+        ) from None
     except json.JSONDecodeError as exc:
         conflict = conflict_markers(text)
         if conflict is not None:
@@ -368,11 +401,14 @@ def yaml_loader(yaml12: bool = False) -> type:
     import yaml
 
     if not yaml12:
-        loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return loader
 
-    class Yaml12Loader(yaml.SafeLoader):
-        """SafeLoader that reads only true/false as booleans (YAML 1.2)."""
+        class UniqueKeysLoader(_unique_keys(yaml), getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+            """The safe loader, refusing a key written twice in one mapping."""
+
+        return UniqueKeysLoader
+
+    class Yaml12Loader(_unique_keys(yaml), yaml.SafeLoader):  # type: ignore[misc]
+        """SafeLoader that reads only true/false as booleans (YAML 1.2), refusing a key written twice."""
 
     Yaml12Loader.yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
@@ -380,6 +416,37 @@ def yaml_loader(yaml12: bool = False) -> type:
     }
     Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
     return Yaml12Loader
+
+
+class DuplicateKeyError(ValueError):
+    """A YAML mapping holds one key twice; *line* and *column* (1-based) are where the second one is."""
+
+    def __init__(self, key: str, line: int, column: int, first: int) -> None:
+        super().__init__(f"the key {key!r} is written twice in one mapping (first on line {first}); YAML keeps only the last")
+        self.line, self.column = line, column
+
+
+@cache
+def _unique_keys(yaml: Any) -> type:
+    """A constructor mixin refusing a mapping that writes one key twice. PyYAML keeps the last value
+    silently: a redaction policy with two ``terms:`` lists published every term of the first. Merge keys
+    (``<<: *base``) may still be overridden by the mapping's own keys, as YAML intends."""
+
+    class UniqueKeys:
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            if isinstance(node, yaml.MappingNode):
+                seen: dict[tuple[str, str], int] = {}
+                for key_node, _value in node.value:
+                    if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                        continue
+                    key = (key_node.tag, key_node.value)
+                    line = key_node.start_mark.line + 1
+                    if key in seen:
+                        raise DuplicateKeyError(key_node.value, line, key_node.start_mark.column + 1, seen[key])
+                    seen[key] = line
+            return super().construct_mapping(node, deep)  # type: ignore[misc]
+
+    return UniqueKeys
 
 
 def parse_yaml(text: str, *, file: str, yaml12: bool = False) -> object:
@@ -398,6 +465,8 @@ def parse_yaml(text: str, *, file: str, yaml12: bool = False) -> object:
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(f"YAML syntax error: {problem}", file=file, locator=where) from None
+    except DuplicateKeyError as exc:
+        raise InputError(str(exc), file=file, locator=f"line {exc.line}, column {exc.column}") from None
     except RecursionError:
         raise InputError("YAML nested too deeply to read", file=file) from None
     except (ValueError, TypeError, OverflowError) as exc:  # an over-long integer, an unhashable key

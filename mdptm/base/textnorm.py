@@ -52,10 +52,18 @@ _CONFUSABLE_PAIRS = (
     " ꓐB ꓑP ꓓD ꓔT ꓖG ꓗK ꓙJ ꓚC ꓜZ ꓝF ꓟM ꓠN ꓡL ꓢS ꓣR ꓦV ꓧH ꓪW ꓫX ꓬY ꓮA ꓰE ꓲI ꓳO ꓴU"
     # Cherokee capitals (their small letters, U+AB70 on, are added below)
     " ᎪA ᏴB ᏟC ᎠD ᎬE ᏀG ᎻH ᎥI ᎫJ ᏦK ᏞL ᎷM ᏢP ᏒR ᏚS ᎢT ᏙV ᎳW ᏃZ ᎾO ᏏS Ꮟb Ꮒh"
+    # more Cyrillic small letters drawn like Latin ones in common fonts (Unicode confusables: п n, г r, ԍ g)
+    " пn гr ԍg ꙇi ҺH"
+    # Latin letters with a stroke or bar, read as the letter (as a W̶ struck through with U+0336 is): ħ, ł, ø, ŧ
+    " ħh ĦH ƀb ɃB đd ĐD ǥg ǤG ɨi ƗI ɉj ɈJ łl ŁL ƚl ꝁk ꝀK ƞn ȠN øo ØO ɍr ɌR ŧt ŦT ʉu ɄU ɏy ɎY ƶz ƵZ ⱥa ȺA ȼc ȻC ɇe ɆE ꭇr"
 )
 _CONFUSABLE = {ord(pair[0]): pair[-1] for pair in _CONFUSABLE_PAIRS.split() if len(pair) >= 2}
 # a Cherokee small letter (what case folding makes of a capital, and a letter one can type) reads as its capital
 _CONFUSABLE.update({cp - 0x13A0 + 0xAB70: latin for cp, latin in list(_CONFUSABLE.items()) if 0x13A0 <= cp <= 0x13EF})
+# letters in a box, a circle or brackets that NFKC leaves alone or spells with brackets: negative circled and
+# squared capitals (🅽🅸🅶🅷🆃🅹🅰🆁), regional indicator letters, parenthesized small letters (⒩⒤⒢⒣⒯⒥⒜⒭)
+for _first, _base in ((0x1F150, "A"), (0x1F170, "A"), (0x1F1E6, "A"), (0x249C, "a")):
+    _CONFUSABLE.update({_first + i: chr(ord(_base) + i) for i in range(26)})
 _BIDI_END = "\u202c\u2069\n\r"
 _EXTRA_INVISIBLE = {0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, *range(0xFE00, 0xFE10)}
 _DASHES = {0x2212, 0x2043, 0xFE63, 0xFF0D}
@@ -87,7 +95,7 @@ def _tables() -> tuple[dict[int, None], dict[int, str]]:
         cat = unicodedata.category(chr(cp))
         if (cat == "Cf" and cp != 0x202E) or cp in _EXTRA_INVISIBLE:
             remove[cp] = None
-        elif cat in ("Pd", "Zs", "Zl", "Zp") or cp in _DASHES or chr(cp).isspace() or cp == ord("_"):
+        elif cat in ("Pd", "Zs", "Zl", "Zp") or cp in _DASHES or chr(cp).isspace() or cp in (ord("_"), 0x2800):
             sep[cp] = " "
     return remove, sep
 
@@ -148,12 +156,20 @@ def _unreverse(text: str) -> str:
     return _RLO_RUN.sub(lambda m: m.group(1)[::-1], text) if RLO in text else text
 
 
+def _is_mark(ch: str) -> bool:
+    """A combining mark: one with a combining class (accents, U+0336 struck through), an enclosing mark
+    (``N⃝`` with U+20DD, a circle drawn around the letter) or a non-spacing mark of class 0 (Khmer U+17B4,
+    which shows nothing)."""
+    return bool(unicodedata.combining(ch)) or (ch > "\u02ff" and unicodedata.category(ch) in ("Mn", "Me"))
+
+
 def _bare(text: str) -> str:
-    """*text* without combining marks: ``Dána``, ``Tomas`` for ``Tomás`` and a ``W̶`` struck through with
-    U+0336 read as their letters (NFKC composes some accents, but adds none and removes none)."""
+    """*text* without combining marks: ``Dána``, ``Tomas`` for ``Tomás``, a ``W̶`` struck through with
+    U+0336 and an ``N⃝`` circled with U+20DD read as their letters (NFKC composes some accents, but adds
+    none and removes none)."""
     if text.isascii():
         return text
-    bare = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    bare = "".join(c for c in unicodedata.normalize("NFD", text) if not _is_mark(c))
     return unicodedata.normalize("NFC", bare)  # Hangul syllables decomposed by NFD compose again
 
 
@@ -236,7 +252,7 @@ def key_map(text: str, *, fold: bool = True) -> tuple[str, list[int], list[int]]
                 i += 1
                 continue
             j = i + 1  # a character and the combining marks after it compose as one
-            while j < stop and (unicodedata.combining(text[j]) or ord(text[j]) in remove) and text[j] != RLO:
+            while j < stop and (_is_mark(text[j]) or ord(text[j]) in remove) and text[j] != RLO:
                 j += 1
             emit("".join(c for c in text[i:j] if ord(c) not in remove), i, j)
             i = j

@@ -121,6 +121,14 @@ class _Workbook:
                 target = rels.get(rid or "")
                 if target and target in self.names:
                     self.sheets.append((el.get("name") or target, el.get("state") or "visible", target))
+                else:  # Excel refuses such a file: what the sheet held is lost, so nothing is imported
+                    raise InputError(
+                        f"the workbook lists sheet {el.get('name')!r} but holds no part for it"
+                        + (f" ({target} is missing)" if target else f" (no relationship {rid!r})")
+                        + ": the file is damaged; open and save it in Excel, or export it again",
+                        file=file,
+                        locator=self.wb_path,
+                    )
         self.shared = self._shared_strings(rels)
         self.unseen_styles: dict[int, str] = {}  # cell style index -> why its values are not seen
         self.date_styles = self._date_styles(rels)
@@ -218,6 +226,7 @@ class _Workbook:
         hidden_rows: set[int] = set()
         merges: list[tuple[int, int, int, int]] = []
         rows = _RowReader(self, cells, hidden_rows)
+        rows.sheet = name
         for el in self._stream(part, "{*}row", "{*}cols", "{*}mergeCells"):
             tag = _local(el.tag)
             if tag == "row":
@@ -261,9 +270,12 @@ class _Workbook:
             return ""
         if kind == "s":
             try:
-                return self.shared[int(v)]
-            except (ValueError, IndexError):
+                index = int(v)
+            except ValueError:
                 return ""
+            if not 0 <= index < len(self.shared):
+                raise _NoSharedString(index, len(self.shared))
+            return self.shared[index]
         if kind == "b":
             return "TRUE" if v.strip() in ("1", "true") else "FALSE"
         if kind in ("str", "e"):
@@ -296,11 +308,20 @@ class _Workbook:
         return out
 
 
+class _NoSharedString(Exception):
+    """A cell refers to a shared string the workbook does not hold (the part is missing or cut short)."""
+
+    def __init__(self, index: int, count: int) -> None:
+        super().__init__(index)
+        self.index, self.count = index, count
+
+
 class _RowReader:
     """Rows of one sheet's ``sheetData``, read one at a time as the sheet streams by."""
 
     def __init__(self, wb: _Workbook, cells: dict[tuple[int, int], str], hidden_rows: set[int]):
         self.wb = wb
+        self.sheet = ""
         self.cells = cells
         self.hidden_rows = hidden_rows
         self.parent: etree._Element | None = None  # the sheetData being read
@@ -338,7 +359,15 @@ class _RowReader:
                     col_no += 1
             else:
                 col_no += 1
-            text = value(c, self.ns, v_tag, is_tag)
+            try:
+                text = value(c, self.ns, v_tag, is_tag)
+            except _NoSharedString as exc:
+                raise InputError(
+                    f"the cell refers to shared string {exc.index}, and the workbook holds {exc.count}: "
+                    "its text is lost, the file is damaged; open and save it in Excel, or export it again",
+                    file=self.wb.file,
+                    locator=f"{self.sheet}!{col_letter(col_no)}{row_no}",
+                ) from None
             if text:
                 why = unseen.get(_int(c.get("s"), 0)) if unseen else None
                 if why is not None:

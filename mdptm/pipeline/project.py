@@ -80,3 +80,23 @@ def load_project(folder: Path) -> tuple[Project, Path]:
     if not project.sources:
         raise InputError("'sources' lists no threat model to import", file=str(path))
     return project, path.parent
+
+
+def project_paths(target: Path | None) -> list[Path]:
+    """The files a project folder (or its ``mdptm.yaml``) reads: the project file, its sources and their
+    profiles, the policy, the previous version and the template; ``[]`` for anything else. An output must
+    not replace one of them. A project file that cannot be read gives its own path alone (the command
+    reports what is wrong with it)."""
+    if target is None:
+        return []
+    path = target / PROJECT_FILE if target.is_dir() else target
+    if not path.is_file() or path.name != PROJECT_FILE:
+        return []
+    try:
+        project, base = load_project(path)
+    except InputError:
+        return [path]
+    named = [project.redaction, project.previous, project.template]
+    for s in project.sources:
+        named += [s.path, s.profile]
+    return [path, *(base / n for n in named if n)]

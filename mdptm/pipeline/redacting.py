@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from mdptm.base.output import staged_file, write_json
+from mdptm.base.output import check_file_outputs, staged_file, write_json
 from mdptm.model.io import dumps, fmt_for, load
 from mdptm.redaction.leakscan import LeakError, scan
 from mdptm.redaction.redact import RedactionLog, load_policy, property_terms, redact
@@ -22,6 +22,7 @@ def redact_file(
     :class:`LeakError` and nothing is written. The redaction *log* (internal: it names what was
     withheld) is written only after the model.
     """
+    check_file_outputs({"-o": output, "--log": log}, [model, policy, *documents])
     internal = load(model)
     terms = property_terms(documents, keep=[internal.product.manufacturer])
     public, redaction_log = redact(internal, load_policy(policy), extra_terms=terms)

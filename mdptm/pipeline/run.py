@@ -95,7 +95,9 @@ def _run_pipeline(
     internal_map = jobs.enter_context(internal_job)
     with timer("redact"):
         policy = load_policy(settings.policy)
-        terms = property_terms(settings.documents, keep=[model.product.manufacturer])
+        # the branding template is a maker's document too: its author may be named in its header
+        documents = [*settings.documents, *([settings.template] if settings.template is not None else [])]
+        terms = property_terms(documents, keep=[model.product.manufacturer])
         public, log = redact(model, policy, extra_terms=terms)
     # the package shows the evidence it publishes, and override justifications redacted like model text
     where = settings.overrides_file or "overrides"

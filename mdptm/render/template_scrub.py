@@ -3,10 +3,12 @@
 A maker's template is an internal document too: its header may name a ticket, an internal host or a
 person. The renderer keeps the template's headers and footers, so before a public build uses it, the
 text of those parts goes through the same redaction as the model (terms, patterns, detectors), pictures'
-alt text too, the pictures lose their metadata text (:mod:`mdptm.render.image_meta`), and
-hyperlinks to outside the document lose their target. External relationships (``attachedTemplate``
-pointing at ``file:///C:/Users/...``) are dropped when the document is written
-(:func:`mdptm.base.office.rewrite_zip`). The leak scan then reads every part as usual.
+alt text and names, field codes and links' screen tips too; their tracked changes are accepted (deleted
+text and the authors' names go) and content controls lose their titles and tags; the pictures lose their
+metadata text (:mod:`mdptm.render.image_meta`), and hyperlinks to outside the document lose their
+target. External relationships (``attachedTemplate`` pointing at ``file:///C:/Users/...``) are dropped
+when the document is written (:func:`mdptm.base.office.rewrite_zip`). The leak scan then reads every
+part as usual.
 """
 
 from __future__ import annotations
@@ -42,21 +44,87 @@ def scrub_template(template: Path, scrub: Callable[[str, str], str], out: Path) 
     return out
 
 
+# Tracked changes: what was deleted is gone (its text and the change with it), what was inserted stays as
+# plain text; the record of a formatting change is dropped. Each carried its author's name and a date.
+_DELETED = {f"{W}{n}" for n in ("del", "moveFrom", "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd")}
+_INSERTED = {f"{W}{n}" for n in ("ins", "moveTo")}
+_FORMAT_CHANGES = {
+    f"{W}{n}"
+    for n in (
+        "rPrChange",
+        "pPrChange",
+        "sectPrChange",
+        "tblPrChange",
+        "tblGridChange",
+        "trPrChange",
+        "tcPrChange",
+        "numberingChange",
+        "tblPrExChange",
+    )
+}
+_PEOPLE_ATTRS = (f"{W}author", f"{W}initials", f"{W}date")
+# a content control's title and tag name its owner or purpose for the editors; nothing shows them
+_CONTROL_LABELS = {f"{W}alias", f"{W}tag"}
+# Text a reader of the document never sees but its file carries: a field's code (a HYPERLINK or
+# INCLUDEPICTURE path), a content control's title and tag, a link's screen tip, a picture's name.
+_TEXT_ATTRS = {
+    f"{W}fldSimple": (f"{W}instr",),
+    f"{W}hyperlink": (f"{W}tooltip",),
+    f"{WP}docPr": ("descr", "title", "name"),
+    f"{PIC}cNvPr": ("descr", "title", "name"),
+}
+
+
+def _accept_changes(root: etree._Element) -> bool:
+    """Every tracked change in *root* accepted (deletions dropped, insertions kept as text), no author,
+    initials or date left on any element and no content control title or tag; whether anything changed."""
+    changed = False
+    for el in [e for e in root.iter() if e.tag in _DELETED or e.tag in _FORMAT_CHANGES or e.tag in _CONTROL_LABELS]:
+        parent = el.getparent()
+        if parent is not None:
+            parent.remove(el)
+            changed = True
+    for el in [e for e in root.iter() if e.tag in _INSERTED]:
+        parent = el.getparent()
+        if parent is None:
+            continue
+        at = parent.index(el)
+        for i, child in enumerate(list(el)):
+            parent.insert(at + i, child)
+        parent.remove(el)
+        changed = True
+    for el in root.iter():
+        for attr in _PEOPLE_ATTRS:
+            if attr in el.attrib:
+                del el.attrib[attr]
+                changed = True
+    return changed
+
+
 def _scrub_part(data: bytes, part: str, scrub: Callable[[str, str], str], file: str) -> bytes:
     root = parse_xml(data, file=file, part=part)
-    changed = False
-    for link in root.iter(f"{W}hyperlink"):
-        if link.get(R_ID) is not None:  # a link out of the document: its text stays, the target goes
-            del link.attrib[R_ID]
-            changed = True
-    for el in root.iter(f"{WP}docPr", f"{PIC}cNvPr"):  # a picture's alt text and title are published too
-        for attr in ("descr", "title"):
+    changed = _accept_changes(root)
+    for el in root.iter(*_TEXT_ATTRS):
+        for attr in _TEXT_ATTRS[el.tag]:
             value = el.get(attr)
             if value:
                 new_value = scrub(value, part)
                 if new_value != value:
                     el.set(attr, new_value)
                     changed = True
+    for para in root.iter(f"{W}p"):  # a field's code, split across runs like its text
+        codes = list(para.iter(f"{W}instrText"))
+        joined = "".join(t.text or "" for t in codes)
+        new = scrub(joined, part) if joined else joined
+        if new != joined:
+            codes[0].text = new
+            for t in codes[1:]:
+                t.text = ""
+            changed = True
+    for link in root.iter(f"{W}hyperlink"):
+        if link.get(R_ID) is not None:  # a link out of the document: its text stays, the target goes
+            del link.attrib[R_ID]
+            changed = True
     for para in root.iter(f"{W}p"):
         texts = list(para.iter(f"{W}t"))
         if not texts:

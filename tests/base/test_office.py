@@ -137,3 +137,21 @@ def test_only_the_office_module_writes_zips_and_workbooks() -> None:
         if found:
             writers[path.relative_to(ROOT).as_posix()] = found
     assert list(writers) == ["mdptm/base/office.py"], writers
+
+
+def test_publishing_drops_a_templates_mail_merge_source_and_schemas(tmp_path: Path) -> None:
+    # a template's mail merge named a data source on a file server and a query naming a person's folder
+    settings = (
+        b'<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:zoom w:percent="100"/>'
+        b'<w:mailMerge><w:mainDocumentType w:val="formLetters"/><w:connectString w:val="Provider=Microsoft.ACE.OLEDB.12.0;'
+        b'Data Source=\\\\fs01.meridian.corp\\hr\\staff.xlsx"/><w:query w:val="SELECT * FROM `C:\\Users\\dana.whitlock\\x`"/>'
+        b'</w:mailMerge><w:attachedSchema w:val="http://schemas.meridian.corp/kestrel"/><w:docVars/>'
+        b'<w:defaultTabStop w:val="720"/></w:settings>'
+    )
+    path = _zip(tmp_path / "t.docx", {**MEMBERS, "word/settings.xml": settings}, (2001, 2, 3, 4, 5, 6))
+    rewrite_zip(path, EPOCH, publish="Pump PTM")
+    with zipfile.ZipFile(path) as zf:
+        kept = zf.read("word/settings.xml").decode()
+    for secret in ("fs01", "meridian", "dana", "mailMerge", "attachedSchema", "docVars"):
+        assert secret not in kept, secret
+    assert '<w:zoom w:percent="100"/>' in kept and '<w:defaultTabStop w:val="720"/>' in kept

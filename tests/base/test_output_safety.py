@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -149,10 +150,46 @@ def test_a_rebuild_replaces_what_mdptm_wrote_and_the_marker_is_the_same(
     (out / "ptm.xlsx").unlink()  # a file removed: nothing of the user's to lose
     assert run(["build", str(project), "-o", str(out)], capsys)[0] == 0
     assert (out / MARKER).read_bytes() == first and (out / "ptm.xlsx").is_file()
-    (out / MARKER).write_text("This folder was written by mdptm; the next build into it replaces it whole.\n")
-    (out / "old.txt").write_text("a folder an older mdptm wrote vouches for all it holds")
+    # a marker an older mdptm wrote (no list) vouches for what the folder's MANIFEST.json lists
+    for folder in (out, tmp_path / "pkg.internal"):
+        (folder / MARKER).write_text("This folder was written by mdptm; the next build into it replaces it whole.\n")
     assert run(["build", str(project), "-o", str(out)], capsys)[0] == 0
-    assert not (out / "old.txt").exists()
+    assert b"  ptm.json\n" in (out / MARKER).read_bytes()
+    (out / MARKER).write_text("This folder was written by mdptm; the next build into it replaces it whole.\n")
+    (out / "old.txt").write_text("not in the manifest: not mdptm's")
+    code, _, err = run(["build", str(project), "-o", str(out)], capsys)
+    assert code == 2 and "old.txt" in err
+    assert (out / "old.txt").read_text() == "not in the manifest: not mdptm's"
+
+
+LEGACY = "This folder was written by mdptm; the next build into it replaces it whole.\n"
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [LEGACY.encode(), b"\xff\xfe not text", b"", b"marker from a real package"],
+    ids=["older-mdptm", "not-utf8", "empty", "copied-from-package"],
+)
+def test_a_marker_copied_into_a_users_folder_vouches_for_none_of_its_files(
+    project: Path, tmp_path: Path, marker: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A user's folder holding a marker copied from a package (older mdptm: no list of files; or any bytes)
+    was deleted whole by a build into it."""
+    docs = tmp_path / "Documents"
+    (docs / "drafts").mkdir(parents=True)
+    (docs / "thesis.txt").write_text("four years of work")
+    (docs / "drafts" / "ch1.txt").write_text("chapter one")
+    (docs / "review.json").write_text("{}")  # named like an internal report; this is no .internal folder
+    if marker == b"marker from a real package":
+        assert run(["build", str(project), "-o", str(tmp_path / "real")], capsys)[0] == 0
+        marker = (tmp_path / "real" / MARKER).read_bytes()
+        shutil.copy(tmp_path / "real" / "MANIFEST.json", docs / "MANIFEST.json")
+    (docs / MARKER).write_bytes(marker)
+    before = _tree(docs)
+    code, _, err = run(["build", str(project), "-o", str(docs)], capsys)
+    assert code == 2, err
+    assert "thesis.txt" in err and "Traceback" not in err
+    assert _tree(docs) == before
 
 
 def _mdptm(*args: str) -> subprocess.Popen[bytes]:

@@ -62,3 +62,53 @@ def test_template_header_and_footer_are_redacted_and_external_links_dropped(tmp_
     assert any("Ticket [redacted]" in h for h in headers)
     log = (tmp_path / "pkg.internal" / "redaction-log.json").read_text(encoding="utf-8")
     assert "PUMPSEC-777" in log  # the maker's log says what was removed, and where
+
+
+HIDDEN_HEADER = (
+    # a tracked insertion and deletion: the authors' names, and deleted text the reader never sees
+    '<w:p><w:ins w:id="91" w:author="Marguerite Okonkwo" w:date="2026-01-01T00:00:00Z"><w:r><w:t>Product security</w:t></w:r></w:ins>'
+    '<w:del w:id="92" w:author="Marguerite Okonkwo" w:date="2026-01-01T00:00:00Z"><w:r>'
+    "<w:delText>Draft by Tobias Wren ext 4471</w:delText></w:r></w:del></w:p>"
+    # a field whose code is an attribute, and one written as runs
+    '<w:p><w:fldSimple w:instr=" HYPERLINK &quot;http://wiki.meridian.corp/branding&quot; "><w:r><w:t>Branding</w:t></w:r>'
+    "</w:fldSimple></w:p>"
+    '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> INCLUDEPICTURE '
+    '"\\\\fs01.meridian</w:instrText></w:r><w:r><w:instrText>.corp\\branding\\logo.png" </w:instrText></w:r>'
+    '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    # a content control's title and tag, a link's screen tip
+    '<w:sdt><w:sdtPr><w:alias w:val="Owner Tobias Wren"/><w:tag w:val="owner:tobias.wren@meridian.corp"/></w:sdtPr>'
+    "<w:sdtContent><w:p><w:r><w:t>Public</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+    '<w:p><w:hyperlink w:anchor="top" w:tooltip="see http://jira.meridian.corp/browse/BRAND-9"><w:r><w:t>Top</w:t></w:r></w:hyperlink></w:p>'
+)
+
+
+def test_template_header_text_no_reader_sees_is_redacted_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Tracked changes (their authors and deleted text), field codes, content control titles and tags and
+    screen tips of the template's header were published as they were: an internal host in a field code,
+    a person in deleted text or as a change's author."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "model.yaml").write_text(MODEL)
+    d = docx.Document()
+    d.core_properties.author = "Marguerite Okonkwo"  # the template's author is a term, as a source's is
+    d.sections[0].header.paragraphs[0].text = "Meridian Infusion Systems"
+    plain = tmp_path / "plain.docx"
+    d.save(str(plain))
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(project / "brand.docx", "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.startswith("word/header"):
+                data = data.replace(b"</w:hdr>", HIDDEN_HEADER.encode() + b"</w:hdr>")
+            zout.writestr(info, data)
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\ntemplate: brand.docx\n")
+    code, _, err = run(["build", str(project), "-o", str(tmp_path / "pkg")], capsys)
+    assert code == 0, err
+    text = package_text(tmp_path / "pkg")
+    for secret in ["Okonkwo", "Tobias Wren", "4471", "meridian.corp", "fs01", "BRAND-9", "tobias.wren"]:
+        assert not holds(text, secret), secret
+    with zipfile.ZipFile(tmp_path / "pkg" / "ptm.docx") as zf:
+        header = next(zf.read(n).decode() for n in zf.namelist() if n.startswith("word/header"))
+    # what a reader sees stays: the inserted text, the field results, the control's content
+    for shown in ("Meridian Infusion Systems", "Product security", "Branding", "Public", "Top"):
+        assert shown in header, shown
+    assert "INCLUDEPICTURE" in header and "HYPERLINK" in header

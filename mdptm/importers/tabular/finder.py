@@ -41,6 +41,8 @@ from mdptm.importers.tabular.vocab import (
     scale_hint,
 )
 
+_LETTER_REVISION = re.compile(r"[A-Z]{1,2}\d{0,2}")  # "C", "AB", "B2": a document-control revision
+
 _ID_CELL = re.compile(r"^[A-Za-z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
 
 
@@ -652,7 +654,19 @@ class TableFinder:
             for c in block.columns
             if c.field and c.field not in _GENERIC_FIELDS and (m := match_header(self.vocab, spec.name, c.header)) and m.exact
         )
-        if strong or specific >= 2 or (exact >= 3 and specific) or (exact and exact == named and specific):
+        if cand.cls.over is not None:
+            # the heading names another kind ("Mitigations for G4" over "Attack | Mitigation"): read as the
+            # header says, and named so the author can check it
+            block.confidence = "medium"
+            other = self.vocab.kinds[cand.cls.over].label
+            block.warnings.append(
+                (
+                    g.locator(block.header_rows[0], block.c0),
+                    f"unsure of {where}: its heading names {other}s, its header {block.label}s; read as {block.label}s, "
+                    "a profile can correct it (mdptm inspect --write-profile)",
+                )
+            )
+        elif strong or specific >= 2 or (exact >= 3 and specific) or (exact and exact == named and specific):
             block.confidence = "high"
         elif exact >= 2 or mapped >= 3:
             block.confidence = "medium"
@@ -781,7 +795,9 @@ class TableFinder:
                 continue
             path = fact_key(self.vocab, v)
             nxt = values[i + 1] if i + 1 < len(values) else ""
-            if path and nxt and fact_key(self.vocab, nxt) is None and not self._is_exact(nxt):
+            # "Revision | C": a document's letter revision is its version, though "C" also heads a C/I/A column
+            letter_rev = path == "document.version" and _LETTER_REVISION.fullmatch(nxt.strip()) is not None
+            if path and nxt and fact_key(self.vocab, nxt) is None and (letter_rev or not self._is_exact(nxt)):
                 out.append((path, values[i + 1].strip()))
                 i += 2
                 continue

@@ -464,7 +464,7 @@ class RowFields:
                 risk = got.value
                 if risk is not None:
                     extra[header] = one_line(overall)
-                    if risk.likelihood is not None and _severity_first(header):
+                    if risk.likelihood is not None and risk.score is not None and _severity_first(header):
                         # "Initial SxP" of "5x3=15": severity 5, probability 3 (a product is read likelihood first)
                         risk.likelihood, risk.severity = risk.severity, risk.likelihood
             else:
@@ -527,8 +527,30 @@ class RowFields:
         self._set_choice(rec, "responsibility", "responsibility", fields, extra, "responsibility")
         self._set_choice(rec, "status", "control_status", fields, extra, "control status")
         if "verification" in v:
-            fields["verification"] = [one_line(x) for x in split_evidence(self.vocab, v["verification"])]
+            refs = [one_line(x) for x in split_evidence(self.vocab, v["verification"])]
+            failed = self._not_passed(extra) if refs else None
+            if failed is None:
+                fields["verification"] = refs
+            else:
+                # "TC-202 | Fail — fix planned for 2.1": the test shows the control does not work yet; cited as
+                # verification evidence it made the control count as verified
+                header = rec.headers.get("verification", "verification")
+                extra[header] = one_line(v["verification"])
+                self.warn(
+                    rec.locator,
+                    f"verification {one_line(v['verification'])[:60]!r} (column {header!r}) did not pass ({failed[:60]!r}): "
+                    "kept in extra, not cited as evidence",
+                )
         return fields, extra, self._refs(rec, ("threats",))
+
+    def _not_passed(self, extra: dict[str, Any]) -> str | None:
+        """The row's verification result, where a result column says the verification did not pass."""
+        for header, value in extra.items():
+            if norm_text(str(header)) in self.vocab.verification_result_headers and isinstance(value, str):
+                said = norm_text(value)
+                if any(said == w or said.startswith(w + " ") for w in self.vocab.verification_not_passed):
+                    return one_line(value)
+        return None
 
     def _element(self, rec: RowRecord) -> Read:
         v, fields, extra = self._start(rec, "name")
