@@ -267,15 +267,14 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
                 out.append(f"column {col.header!r} holds threat statuses: read as the status")
                 break
 
-    described = next((c for c in columns if c.field == "description"), None)
-    if described is not None and "title" in fields:
-        values = cells(described)
+    vectors = next((c for c in columns if c.field == "description"), None)
+    if vectors is not None and "title" in fields:
+        values = cells(vectors)
         if len(values) >= 2 and all(norm_text(v) in _ATTACK_VECTORS for v in values):
             # "Attack Vector" of "local", "network": CVSS's attack vector of the threat, no description of it
-            described.field = None
-            out.append(
-                f"column {described.header!r} holds attack vectors ({', '.join(sorted(set(values))[:4])}), not descriptions: kept as written"
-            )
+            vectors.field = None
+            shown = ", ".join(sorted(set(values))[:4])
+            out.append(f"column {vectors.header!r} holds attack vectors ({shown}), not descriptions: kept as written")
     title = next((c for c in columns if c.field == "title"), None)
     if title is not None and "stride" not in fields:
         values = cells(title)
