@@ -115,6 +115,10 @@ def test_the_same_tara_saved_as_csv_reads_the_category_rows_as_the_threat_above(
     assert eaves.extra["Impact level by Impact category"] == "Safety: -\nFinancial: Medium\nOperational: -\nPrivacy: High"
     assert report.counts.merged == 6
     assert any("leave empty its title and every column left of it" in w for w in warnings(report)), warnings(report)
+    # the second threat's component, function and asset were the merged cells above it: they repeat, as in the workbook
+    assert slow.targets == eaves.targets == ["telematics-unit"] and eaves.assets == ["modem"]
+    assert eaves.extra["Function"] == "Talks to the back end"
+    assert any("repeat the ones above it (Component: 'Telematics unit'" in w for w in warnings(report)), warnings(report)
 
 
 def test_a_register_row_without_a_title_under_an_id_column_is_still_its_own_row(tmp_path: Path) -> None:
