@@ -368,3 +368,54 @@ def test_a_retired_threat_no_longer_applies(tmp_path: Path) -> None:
     model, report = load_text(tmp_path, text, "audit.md")
     assert [(t.id, t.status) for t in model.threats] == [("2", "not_applicable"), ("6", "mitigated"), ("9", "open")]
     assert not any("not understood" in w for w in warnings(report))
+
+
+# -- an IEC 62304 / ISO 14971 risk assessment of clinical software: foreseeable misuse, hazards, and risk control
+#    measures keyed by hazard with the residual risk of each
+
+_HAZARDS = """# IEC 62304 Risk Assessment — ward-sheet OCR
+
+### 2.2 Foreseeable Misuse
+| Misuse | Risk Level | Mitigation |
+|--------|-----------|------------|
+| Trusting OCR output without review | HIGH | Three-tier review with safety flags |
+| Scanning non-medical documents | LOW | Medical vocabulary validation |
+
+### 3.1 Hazard Identification
+
+| ID | Hazard | Cause | Severity | Probability | Risk |
+|----|--------|-------|----------|-------------|------|
+| H-001 | Patient misidentification | OCR misreads name | Critical | Moderate | HIGH |
+| H-004 | Wrong medication listed | OCR misreads medication name | Critical | Moderate | HIGH |
+
+### 3.2 Risk Control Measures
+
+| Hazard | Control Measure | Residual Risk |
+|--------|----------------|---------------|
+| H-001 | Mandatory review flag when name confidence is low | LOW |
+| H-004 | Fuzzy matching against a pharmacology database | MEDIUM |
+
+## Document Control
+
+| Version | Date | Author | Change |
+|---------|------|--------|--------|
+| 1.0 | 2026-03-22 | Engineering | Initial risk assessment |
+"""
+
+
+def test_misuse_rows_are_risks_and_a_control_row_gives_its_hazard_residual_risk(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _HAZARDS, "risk.md")
+    titles = [t.title for t in model.threats]
+    assert titles == [
+        "Trusting OCR output without review",
+        "Scanning non-medical documents",
+        "Patient misidentification",
+        "Wrong medication listed",
+    ]
+    misuse, _, h1, h4 = model.threats
+    assert misuse.risk is not None and misuse.risk.level == "high"
+    assert [c.title for c in model.controls if c.id in misuse.controls] == ["Three-tier review with safety flags"]
+    # the residual risk written on the risk control's row is the hazard's (each row treats one hazard)
+    assert h1.residual_risk is not None and h1.residual_risk.level == "low"
+    assert h4.residual_risk is not None and h4.residual_risk.level == "medium"
+    assert any("H-004: residual risk 'MEDIUM' taken from the row of control" in w for w in warnings(report))
