@@ -121,6 +121,17 @@ def test_the_same_tara_saved_as_csv_reads_the_category_rows_as_the_threat_above(
     assert any("repeat the ones above it (Component: 'Telematics unit'" in w for w in warnings(report)), warnings(report)
 
 
+def test_the_same_tara_as_a_markdown_table_reads_alike(tmp_path: Path) -> None:
+    # Markdown's reader repeats the first column down: a row whose cells left of the title repeat the ones above
+    # and whose title is empty is still more of the threat above
+    lines = ["| " + " | ".join(_TARA[1]) + " |", "|" + "---|" * len(_TARA[1])]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in _TARA[2:]]
+    model, report = load_text(tmp_path, "# TARA\n\n" + "\n".join(lines) + "\n", "tara.md")
+    assert [t.title for t in model.threats] == ["Slow delivery", "Eavesdropping"]
+    assert model.threats[1].extra["Impact level by Impact category"] == "Safety: -\nFinancial: Medium\nOperational: -\nPrivacy: High"
+    assert report.counts.merged == 6
+
+
 def test_a_register_row_without_a_title_under_an_id_column_is_still_its_own_row(tmp_path: Path) -> None:
     # with an id column a row that leaves the title empty is not read as more of the row above
     rows = [

@@ -93,7 +93,9 @@ def _continuation_row(block: Block, filled: list[tuple[int, str]], key_cols: lis
 _FLATTENED = "read as more of the item above"
 
 
-def _flattened_continuation(block: Block, filled: list[tuple[int, str]], by_field: dict[str, Column], prev: RowRecord) -> bool:
+def _flattened_continuation(
+    g: Grid, r: int, block: Block, filled: list[tuple[int, str]], by_field: dict[str, Column], prev: RowRecord
+) -> bool:
     """A row of a threat table with no id column that leaves empty its title cell and every cell left of it, under
     a titled threat: the rest of that threat's rows (an impact rated per category, a second attack path) in a sheet
     whose merged cells were lost when it was saved as CSV ("Gateway ECU | … | Slow-retrieval attack | S | Medium"
@@ -103,7 +105,12 @@ def _flattened_continuation(block: Block, filled: list[tuple[int, str]], by_fiel
     title_col = by_field["title"].index
     if title_col <= block.c0 or not prev.values.get("title", "").strip():
         return False
-    return filled[0][0] > title_col
+    # a cell left of the title may repeat the one above it (a reader that fills a group column down, as Markdown's
+    # does for the first column)
+    left = [(c, t) for c, t in filled if c <= title_col]
+    if any(c == title_col for c, _t in left) or len(left) == len(filled):
+        return False
+    return all(r > 0 and one_line(g.data_text(r - 1, c)) == one_line(t) for c, t in left) if left else True
 
 
 def _fill_left(block: Block, texts: list[str], title_col: int, left: dict[int, str], filling: bool, loc: str) -> list[str]:
@@ -372,14 +379,15 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             # "5 | 5 | 10 | 15 | 20 | 25": a row of a risk matrix or a scale, no threat however its cells line up
             yield RowNote(g.file, loc, f"a row of numbers only ({' | '.join(t for _c, t in filled[:6])}), not a {block.label}")
             continue
-        flattened = prev is not None and _flattened_continuation(block, filled, by_field, prev[0])
+        flattened = prev is not None and _flattened_continuation(g, r, block, filled, by_field, prev[0])
         filling = filling or flattened
         if flattened and not any(_FLATTENED in w for _l, w in block.warnings):
             shown = " | ".join(one_line(c.header) for c in block.columns if c.header)[:80]
             block.warnings.append(
                 (
                     loc,
-                    f"unsure of the rows of the table ({shown}) that leave empty its title and every column left of it: "
+                    f"unsure of the rows of the table ({shown}) that leave empty its title and every column left of it "
+                    "(or repeat the cell above): "
                     f"{_FLATTENED} (cells merged over them in the workbook this was saved from), not threats of their own",
                 )
             )
