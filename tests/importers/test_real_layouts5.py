@@ -380,7 +380,7 @@ def test_a_failure_mode_written_as_labelled_bullets_under_a_plain_heading_in_wor
     model, _report = checked_import(d.save(tmp_path / "fma.docx"))
     assert [t.title for t in model.threats] == ["Incorrect Linux/MIPS emulation"]
     fm = model.threats[0]
-    assert fm.risk is not None and fm.risk.level == "medium" and fm.risk.scale == "5x5"
+    assert fm.risk is not None and fm.risk.level == "medium" and fm.risk.scale == "5x5 (inferred)"
     # "Detection:" and "Recovery Path(s):" are fields of their own, not more text of the mitigation
     assert fm.extra["Detection"] == "op-dispute-mon alerts on undesirable game resolutions."
     assert fm.extra["Recovery Path(s)"] == "See Fault Proof Recovery."

@@ -115,6 +115,21 @@ def test_the_same_tara_saved_as_csv_reads_the_category_rows_as_the_threat_above(
     assert eaves.extra["Impact level by Impact category"] == "Safety: -\nFinancial: Medium\nOperational: -\nPrivacy: High"
     assert report.counts.merged == 6
     assert any("leave empty its title and every column left of it" in w for w in warnings(report)), warnings(report)
+    # the second threat's component, function and asset were the merged cells above it: they repeat, as in the workbook
+    assert slow.targets == eaves.targets == ["telematics-unit"] and eaves.assets == ["modem"]
+    assert eaves.extra["Function"] == "Talks to the back end"
+    assert any("repeat the ones above it (Component: 'Telematics unit'" in w for w in warnings(report)), warnings(report)
+
+
+def test_the_same_tara_as_a_markdown_table_reads_alike(tmp_path: Path) -> None:
+    # Markdown's reader repeats the first column down: a row whose cells left of the title repeat the ones above
+    # and whose title is empty is still more of the threat above
+    lines = ["| " + " | ".join(_TARA[1]) + " |", "|" + "---|" * len(_TARA[1])]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in _TARA[2:]]
+    model, report = load_text(tmp_path, "# TARA\n\n" + "\n".join(lines) + "\n", "tara.md")
+    assert [t.title for t in model.threats] == ["Slow delivery", "Eavesdropping"]
+    assert model.threats[1].extra["Impact level by Impact category"] == "Safety: -\nFinancial: Medium\nOperational: -\nPrivacy: High"
+    assert report.counts.merged == 6
 
 
 def test_a_register_row_without_a_title_under_an_id_column_is_still_its_own_row(tmp_path: Path) -> None:
@@ -235,3 +250,183 @@ def test_an_impact_rated_per_category_in_columns_gives_the_highest_as_severity(t
     said = [w for w in warnings(report) if "impact rated per category" in w]
     assert len(said) == 1 and "Safety, Financial, Operational, Privacy" in said[0]
     assert model.controls == []  # "mitigate" is a decision, no measure
+    # "Attack Vector" of "local" is CVSS's attack vector, not the threats' description
+    assert first.description == "" and first.extra["Attack Vector"] == "local"
+    assert any("'Attack Vector' holds attack vectors" in w for w in warnings(report))
+
+
+# -- what a register says of its scale: a 1-5 likelihood and impact with no scale named (the shape of a small
+#    company's risk register), and a priority with no likelihood or severity behind it
+
+_ACME_LIKE = [
+    ["Risk ID", "Risk Name", "Asset", "Likelihood", "Impact", "Risk Score", "Risk Level", "Mitigation Strategy", "Status"],
+    ["R-001", "Phishing Attack", "Mail", 5, 5, 25, "High", "MFA and phishing training", "Open"],
+    ["R-007", "Firewall Misconfiguration", "Firewall", 3, 3, 9, "Medium", "Monthly firewall audits", "In Progress"],
+]
+
+
+def test_a_scale_no_header_names_is_said_to_be_inferred(tmp_path: Path) -> None:
+    model, _ = checked_import(workbook(tmp_path / "register.xlsx", {"Sheet1": _ACME_LIKE}))
+    risks = [t.risk for t in model.threats]
+    assert [(r.score, r.level, r.scale) for r in risks if r] == [(25, "high", "5x5 (inferred)"), (9, "medium", "5x5 (inferred)")]
+    stated = [[*_ACME_LIKE[0][:3], "Likelihood (1-5)", "Impact (1-5)", *_ACME_LIKE[0][5:]], *_ACME_LIKE[1:]]
+    model, _ = checked_import(workbook(tmp_path / "stated.xlsx", {"Sheet1": stated}))
+    assert [t.risk.scale for t in model.threats if t.risk] == ["5x5", "5x5"]
+
+
+def test_a_priority_alone_is_a_level_that_says_what_it_rests_on(tmp_path: Path) -> None:
+    rows = [
+        ["ID", "Threat", "Priority", "Mitigation"],
+        ["T1", "Spoofed pump joins the network", "High", "Mutual TLS"],
+        ["T2", "Therapy log altered", "Low", "Signed logs"],
+    ]
+    model, _ = checked_import(workbook(tmp_path / "prio.xlsx", {"Threats": rows}))
+    got = [(t.risk.level, t.risk.likelihood, t.risk.severity, t.risk.scale) for t in model.threats if t.risk]
+    assert got == [
+        ("high", None, None, "Priority as stated (no likelihood or severity)"),
+        ("low", None, None, "Priority as stated (no likelihood or severity)"),
+    ]
+    # beside a likelihood and an impact the priority is the stated level of a rated risk, on their scale
+    rows = [["ID", "Threat", "Likelihood", "Impact", "Priority"], ["T1", "Spoofed pump", "4", "5", "Critical"]]
+    model, _ = checked_import(workbook(tmp_path / "rated.xlsx", {"Threats": rows}))
+    risk = model.threats[0].risk
+    assert risk is not None and (risk.level, risk.likelihood, risk.severity, risk.scale) == ("critical", "4", "5", "5x5 (inferred)")
+
+
+# -- a security requirement traceability matrix whose cells are ids only (requirement, threat, control, test), under
+#    a threat register of the same document
+
+_TRACE = """# Path handling specification
+
+## Threats
+
+| ID | Threat | Mitigation |
+|---|---|---|
+| TH-001 | A key with `..` escapes the capture root | Refuse traversing keys |
+| TH-002 | A drive-relative key writes outside the root | Refuse drive-relative keys |
+
+## Security view
+
+| Security requirement | Threat | Control | Security test | Result |
+|---|---|---|---|---|
+| `SEC-001` | `TH-001` | `CTRL-001` | `ST-001` | pass |
+| `SEC-002` | `TH-002` | `CTRL-002`, `CTRL-007` | `ST-002`, `ST-003` | pass, residual risk open |
+"""
+
+
+def test_a_traceability_matrix_of_ids_makes_no_control_titled_by_an_id(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _TRACE, "spec.md")
+    assert [t.id for t in model.threats] == ["TH-001", "TH-002"]
+    # the two mitigations are controls; no control is titled "CTRL-001" or "CTRL-002, CTRL-007"
+    assert sorted(c.title for c in model.controls) == ["Refuse drive-relative keys", "Refuse traversing keys"]
+    reasons = [r.reason for r in report.records if r.disposition == "skipped"]
+    assert sum("a traceability row" in r for r in reasons) == 2, reasons
+    assert any("traceability matrix" in w and "Security requirement | Threat | Control" in w for w in warnings(report))
+
+
+def test_a_control_table_titled_by_names_is_no_traceability_matrix(tmp_path: Path) -> None:
+    text = """## Security requirements
+
+| Security requirement | Threat | Control | Verification |
+|---|---|---|---|
+| SEC-001 | TH-001 | AES-256 | Code review |
+| SEC-002 | TH-002 | Signed firmware images | Test ST-2 |
+"""
+    model, _ = load_text(tmp_path, text, "reqs.md")
+    assert sorted(c.title for c in model.controls) == ["AES-256", "Signed firmware images"]
+
+
+# -- threat lists in project write-ups: "PROTECTED" / "PARTIAL" statuses, a gaps table below, "retired" threats
+
+_PROTECTED = """### Threats Addressed
+
+| Threat | Severity | Status | Mitigation |
+|--------|----------|--------|-----------|
+| Email Enumeration | Low | MITIGATED | Same response |
+| Token Brute Force | Critical | PROTECTED | HMAC-SHA256 |
+| Token Replay | Medium | PROTECTED | Password change |
+| Password Spraying | Medium | PARTIAL | Rate limiting |
+
+### Identified Gaps
+
+| Gap | Severity | Priority | Status |
+|-----|----------|----------|--------|
+| Per-email rate limit | Medium | Medium | Not implemented |
+| HIBP integration | Low | Low | Not planned |
+"""
+
+
+def test_protected_is_a_status_and_a_gaps_table_lists_no_threats(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _PROTECTED, "summary.md")
+    assert [(t.title, t.status, t.status_stated) for t in model.threats] == [
+        ("Email Enumeration", "mitigated", True),
+        ("Token Brute Force", "mitigated", True),
+        ("Token Replay", "mitigated", True),
+        ("Password Spraying", "partially_mitigated", True),
+    ]
+    assert not any("holds no threat statuses" in w for w in warnings(report))
+
+
+def test_a_retired_threat_no_longer_applies(tmp_path: Path) -> None:
+    text = """## Threat register
+
+| # | Threat | Severity | Status | Mitigation |
+|---|---|---|---|---|
+| 2 | Webhook SSRF to internal hosts | n/a | retired | No surface accepts registered URLs today |
+| 6 | Rate-limit bypass over IPv6 | medium | mitigated | Pinned to a patched release |
+| 9 | Session fixation on the SSO cookie | high | not protected | Rotate the session on login |
+"""
+    model, report = load_text(tmp_path, text, "audit.md")
+    assert [(t.id, t.status) for t in model.threats] == [("2", "not_applicable"), ("6", "mitigated"), ("9", "open")]
+    assert not any("not understood" in w for w in warnings(report))
+
+
+# -- an IEC 62304 / ISO 14971 risk assessment of clinical software: foreseeable misuse, hazards, and risk control
+#    measures keyed by hazard with the residual risk of each
+
+_HAZARDS = """# IEC 62304 Risk Assessment — ward-sheet OCR
+
+### 2.2 Foreseeable Misuse
+| Misuse | Risk Level | Mitigation |
+|--------|-----------|------------|
+| Trusting OCR output without review | HIGH | Three-tier review with safety flags |
+| Scanning non-medical documents | LOW | Medical vocabulary validation |
+
+### 3.1 Hazard Identification
+
+| ID | Hazard | Cause | Severity | Probability | Risk |
+|----|--------|-------|----------|-------------|------|
+| H-001 | Patient misidentification | OCR misreads name | Critical | Moderate | HIGH |
+| H-004 | Wrong medication listed | OCR misreads medication name | Critical | Moderate | HIGH |
+
+### 3.2 Risk Control Measures
+
+| Hazard | Control Measure | Residual Risk |
+|--------|----------------|---------------|
+| H-001 | Mandatory review flag when name confidence is low | LOW |
+| H-004 | Fuzzy matching against a pharmacology database | MEDIUM |
+
+## Document Control
+
+| Version | Date | Author | Change |
+|---------|------|--------|--------|
+| 1.0 | 2026-03-22 | Engineering | Initial risk assessment |
+"""
+
+
+def test_misuse_rows_are_risks_and_a_control_row_gives_its_hazard_residual_risk(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _HAZARDS, "risk.md")
+    titles = [t.title for t in model.threats]
+    assert titles == [
+        "Trusting OCR output without review",
+        "Scanning non-medical documents",
+        "Patient misidentification",
+        "Wrong medication listed",
+    ]
+    misuse, _, h1, h4 = model.threats
+    assert misuse.risk is not None and misuse.risk.level == "high"
+    assert [c.title for c in model.controls if c.id in misuse.controls] == ["Three-tier review with safety flags"]
+    # the residual risk written on the risk control's row is the hazard's (each row treats one hazard)
+    assert h1.residual_risk is not None and h1.residual_risk.level == "low"
+    assert h4.residual_risk is not None and h4.residual_risk.level == "medium"
+    assert any("H-004: residual risk 'MEDIUM' taken from the row of control" in w for w in warnings(report))

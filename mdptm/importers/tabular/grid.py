@@ -150,6 +150,8 @@ class RowRecord:
     group: str | None = None
     view: str | None = None
     scales: dict[str, int | None] = field(default_factory=dict)
+    # the risk fields whose scale was inferred from the values of the table (no header states one): "5x5 (inferred)"
+    inferred_scales: frozenset[str] = frozenset()
     joined: list[str] = field(default_factory=list)  # locators of rows under merged cells that joined this one
     # a control written right under its one threat ("Mitigation: …" under "Threat: …"): its own, never joined by its
     # words to another threat's control of the same text (as a Markdown threat block's mitigation is its own)

@@ -275,6 +275,14 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
                 out.append(f"column {col.header!r} holds threat statuses: read as the status")
                 break
 
+    vectors = next((c for c in columns if c.field == "description"), None)
+    if vectors is not None and "title" in fields:
+        values = cells(vectors)
+        if len(values) >= 2 and all(norm_text(v) in _ATTACK_VECTORS for v in values):
+            # "Attack Vector" of "local", "network": CVSS's attack vector of the threat, no description of it
+            vectors.field = None
+            shown = ", ".join(sorted(set(values))[:4])
+            out.append(f"column {vectors.header!r} holds attack vectors ({shown}), not descriptions: kept as written")
     paired = _letter_ratings(columns, cells, vocab) if not fields & {"risk.likelihood", "risk.severity"} else None
     if paired is not None:
         lik, sev = paired
@@ -600,6 +608,8 @@ def _control_ids_beside_text(g: Grid, columns: list[Column], rows: list[int], vo
     return None
 
 
+# CVSS's attack vector values (v3 and v4), as a column of them writes them
+_ATTACK_VECTORS = frozenset({"network", "adjacent", "adjacent network", "local", "physical", "av n", "av a", "av l", "av p"})
 _ID_WORDS = frozenset({"id", "ids", "ref", "reference", "no", "nr", "number"})
 
 

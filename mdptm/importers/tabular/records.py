@@ -82,6 +82,14 @@ REF_FIELDS = {
 }
 # The fields that make a row an item of its kind: without any of them a row is no threat (control ...).
 CONTENT_FIELDS = {"threat": ("title", "description"), "control": ("title", "description")}
+# one id of a traceability matrix: a prefix of letters, a hyphen or underscore, digits ("CTRL-005", "SEC_01", "TH-3a")
+_REF_ID = re.compile(r"^`?[A-Za-z]{2,10}[-_]\d{1,5}[A-Za-z]?`?$")
+
+
+def _ids_only(text: str) -> bool:
+    """A cell holding ids alone: "CTRL-005", "`CTRL-001`, `CTRL-007`"."""
+    pieces = [p for p in re.split(r"[,;\n]|\s+and\s+|\s+", text) if p.strip()]
+    return bool(pieces) and all(_REF_ID.match(p.strip()) for p in pieces)
 
 
 # A score band: "Critical (20-25): Immediate action", "Medium 10–14", "Low (<10)", "High: >= 15".
@@ -198,6 +206,7 @@ class SourceBuilder:
         self.inferred_categories: list[str] = []
         self.item_of: dict[int, str] = {}  # id(record) -> the id of the item it became, for links made after the build
         self.record_blocks: dict[int, Block] = {}  # the table each record came from, by id(record)
+        self._said_references: set[str] = set()  # traceability matrices already warned of
         self.named_only: list[tuple[str, str, str]] = []  # (kind, name, locator) named in rows that are no item
         self.deferred: list[Block] = []  # summary tables: read only when no other table of their kind is
         self.rows = RowFields(vocab, self.warn)
@@ -537,14 +546,55 @@ class SourceBuilder:
             )
             self._take(block, out)
 
+    def _reference_tables(self, groups: list[Group]) -> dict[int, str]:
+        """The threat and control tables (two rows or more) whose every title and description cell holds ids only
+        (`CTRL-005`, `CTRL-001, CTRL-007` beside `SEC-001`): a traceability matrix of items described elsewhere.
+        By the table's id, its header shown."""
+        rows: dict[int, list[bool]] = {}
+        blocks: dict[int, Block] = {}
+        for grp in groups:
+            fields = CONTENT_FIELDS.get(grp.kind)
+            if not fields:
+                continue
+            for rec in grp.records:
+                block = self.record_blocks.get(id(rec))
+                if block is None:
+                    continue
+                texts = [rec.values[f] for f in fields if rec.values.get(f, "").strip()]
+                blocks[id(block)] = block
+                rows.setdefault(id(block), []).append(bool(texts) and all(_ids_only(t) for t in texts))
+        return {
+            key: " | ".join(one_line(c.header) for c in blocks[key].columns if c.header)[:80]
+            for key, marks in rows.items()
+            if len(marks) >= 2 and all(marks)
+        }
+
     def _without_content(self, groups: list[Group]) -> list[Group]:
         """A threat or control needs words: rows that give it none (a template's numbered empty rows, the
         impact rows of a component with no threat) are skipped with their reason, never titled "Threat T-3".
         Components and assets such a row names are still recorded."""
         direct = {item.id for _k, item, _l in self.items}
         kept: list[Group] = []
+        references = self._reference_tables(groups)
         for grp in groups:
             fields = CONTENT_FIELDS.get(grp.kind)
+            table = next((references[id(b)] for b in (self.record_blocks.get(id(r)) for r in grp.records) if id(b) in references), None)
+            if table is not None and fields and not (grp.explicit_id and grp.explicit_id in direct):
+                shown = ", ".join(repr(one_line(rec.values[f])) for rec in grp.records[:1] for f in fields if rec.values.get(f, "").strip())
+                label = grp.kind.replace("_", " ")
+                reason = f"a traceability row: its {label} cells are ids of items described elsewhere ({shown}); not a {label}"
+                for rec in grp.records:
+                    self.report.skipped(rec.file, rec.locator, reason)
+                    for loc in rec.joined:
+                        self.report.skipped(rec.file, loc, f"continues {rec.locator}: {reason}")
+                if table not in self._said_references:
+                    self._said_references.add(table)
+                    self.warn(
+                        grp.records[0].locator,
+                        f"unsure of the table ({table}): every title and description in it is an id of an item described "
+                        "elsewhere (a traceability matrix): no item made from it; import the document that describes them",
+                    )
+                continue
             if (
                 not fields
                 or any(rec.values.get(f, "").strip() and not is_empty(self.vocab, rec.values[f]) for rec in grp.records for f in fields)

@@ -301,6 +301,8 @@ class Resolver:
         hits, missing = self._resolve_text(colls, raw, kind, fname)
         for coll, iid in hits:
             self._attach(item, kind, fname, coll, iid)
+        if isinstance(item, Control) and fname == "threats" and len(hits) == 1 and not missing:
+            self._residual_of_one(item, hits[0][1], file)
         if not missing:
             return True
         if not self.final:
@@ -309,6 +311,30 @@ class Resolver:
             return False
         self._unresolved(item, kind, fname, missing, raw, ref, file)
         return True
+
+    def _residual_of_one(self, control: Control, tid: str, file: str) -> None:
+        """A risk control table keyed by the one hazard or threat each row treats ("H-001 | Mandatory review flag |
+        Residual Risk: LOW", ISO 14971's risk control measures): the residual risk is that threat's, when it has none."""
+        from mdptm.importers.tabular.vocab import match_header, parse_risk
+
+        threat = self._get("threats", tid)
+        if not isinstance(threat, Threat) or threat.residual_risk is not None:
+            return
+        for header, value in control.extra.items():
+            hit = match_header(self.vocab, "threat", header) if isinstance(value, str) and not header.startswith(PENDING) else None
+            if hit is None or hit.field not in ("residual_risk", "residual_risk.level"):
+                continue
+            got = parse_risk(self.vocab, value, None)
+            if got.ok and got.value is not None:
+                threat.residual_risk = got.value
+                src = provenance(control)
+                loc = src.locator if src else None
+                self.report.warn(
+                    file,
+                    loc,
+                    f"{threat.id}: residual risk {value!r} taken from the row of control {control.id} that treats it (column {header!r})",
+                )
+            return
 
     def _resolve_text(self, colls: tuple[str, ...], raw: str, kind: str, fname: str) -> tuple[list[tuple[str, str]], list[str]]:
         hits, missing = self._resolve_once(colls, raw, kind, fname)

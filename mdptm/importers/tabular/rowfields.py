@@ -421,7 +421,9 @@ class RowFields:
         lik_f, sev_f, level_f = f"{base}.likelihood", f"{base}.severity", f"{base}.level"
         cells = (v.get(base), v.get(lik_f), v.get(sev_f), v.get(level_f))
         on = (scales.get(base), scales.get(lik_f), scales.get(sev_f), headers.get(base), headers.get(lik_f), headers.get(level_f))
-        key = (base, *cells, *on, bool(v.get("cvss") or v.get("cvss_score")))  # a CVSS beside it: the severity is the level
+        stated = any(scales.get(f) and f not in rec.inferred_scales for f in (base, lik_f, sev_f))
+        # a CVSS beside it: the severity is the level; a scale no header states is said to be inferred
+        key = (base, *cells, *on, bool(v.get("cvss") or v.get("cvss_score")), stated)
         hit = self._risks.get(key)
         if hit is not None:
             kept, entries = hit
@@ -435,6 +437,22 @@ class RowFields:
         return risk
 
     def _read_risk(self, rec: RowRecord, base: str, extra: dict[str, Any]) -> Risk | None:
+        risk = self._read_risk_cells(rec, base, extra)
+        if risk is not None and risk.level and risk.scale is None and not (risk.likelihood or risk.severity) and risk.score is None:
+            header = rec.headers.get(base) or rec.headers.get(f"{base}.level") or ""
+            if "priority" in norm_text(header).split():
+                # "Priority: High" alone: the author's ranking of the threat, read as its level with no likelihood or
+                # severity behind it; the scale says so wherever the risk is shown
+                risk.scale = f"{one_line(header)} {PRIORITY_ONLY}"
+        if risk is not None and risk.scale and _BARE_SCALE.match(risk.scale):
+            lik_f, sev_f = f"{base}.likelihood", f"{base}.severity"
+            if not any(rec.scales.get(f) and f not in rec.inferred_scales for f in (base, lik_f, sev_f)):
+                # "5x5" worked out from the values (likelihoods and impacts up to 5, or words) where no header names a
+                # scale: said so, never shown as the register's own
+                risk.scale = f"{risk.scale} {INFERRED}"
+        return risk
+
+    def _read_risk_cells(self, rec: RowRecord, base: str, extra: dict[str, Any]) -> Risk | None:
         v = rec.values
         overall = v.get(base)
         lik, sev = v.get(f"{base}.likelihood"), v.get(f"{base}.severity")
@@ -620,6 +638,11 @@ def _worded(cell: str | None) -> bool:
     """A rating written as a word ("High", "Medium (3)"), not as a number."""
     text = (cell or "").strip()
     return bool(text) and not text[:1].isdigit()
+
+
+INFERRED = "(inferred)"
+PRIORITY_ONLY = "as stated (no likelihood or severity)"
+_BARE_SCALE = re.compile(r"^(?:\d+x\d+|1-\d+)$")
 
 
 def _has_factors(text: str) -> bool:

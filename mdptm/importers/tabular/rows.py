@@ -93,7 +93,9 @@ def _continuation_row(block: Block, filled: list[tuple[int, str]], key_cols: lis
 _FLATTENED = "read as more of the item above"
 
 
-def _flattened_continuation(block: Block, filled: list[tuple[int, str]], by_field: dict[str, Column], prev: RowRecord) -> bool:
+def _flattened_continuation(
+    g: Grid, r: int, block: Block, filled: list[tuple[int, str]], by_field: dict[str, Column], prev: RowRecord
+) -> bool:
     """A row of a threat table with no id column that leaves empty its title cell and every cell left of it, under
     a titled threat: the rest of that threat's rows (an impact rated per category, a second attack path) in a sheet
     whose merged cells were lost when it was saved as CSV ("Gateway ECU | … | Slow-retrieval attack | S | Medium"
@@ -103,7 +105,33 @@ def _flattened_continuation(block: Block, filled: list[tuple[int, str]], by_fiel
     title_col = by_field["title"].index
     if title_col <= block.c0 or not prev.values.get("title", "").strip():
         return False
-    return filled[0][0] > title_col
+    # a cell left of the title may repeat the one above it (a reader that fills a group column down, as Markdown's
+    # does for the first column)
+    left = [(c, t) for c, t in filled if c <= title_col]
+    if any(c == title_col for c, _t in left) or len(left) == len(filled):
+        return False
+    return all(r > 0 and one_line(g.data_text(r - 1, c)) == one_line(t) for c, t in left) if left else True
+
+
+def _fill_left(block: Block, texts: list[str], title_col: int, left: dict[int, str], filling: bool, loc: str) -> list[str]:
+    """The row's cells, those left of the title that it leaves empty taken from the rows above once the table is
+    known to be a flattened merged register (*filling*); *left* keeps the last cell of each such column."""
+    out = list(texts)
+    taken: list[str] = []
+    for i, col in enumerate(block.columns):
+        if col.index >= title_col:
+            continue
+        if out[i].strip():
+            left[col.index] = out[i]
+        elif filling and col.index in left:
+            out[i] = left[col.index]
+            taken.append(f"{col.header or col.index}: {one_line(left[col.index])[:40]!r}")
+    if taken and not any(_FILLED_DOWN in w for _l, w in block.warnings):
+        block.warnings.append((loc, f"{_FILLED_DOWN} ({', '.join(taken)}), as the cells merged over them were"))
+    return out
+
+
+_FILLED_DOWN = "cells left of the title that a threat's row leaves empty repeat the ones above it"
 
 
 def _continues(g: Grid, r: int, c: int, start: int) -> bool:
@@ -277,6 +305,11 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             )
         )
     other_below = _other_table_below(g, block) if not below else None
+    # a merged register saved as CSV: once rows of it prove flattened, the cells left of the title a threat's row leaves
+    # empty are the ones above it, as the merged cells were
+    title_col = by_field["title"].index if block.kind == "threat" and "title" in by_field and "id" not in by_field else None
+    left_cells: dict[int, str] = {}
+    filling = False
     for r in block.rows:
         loc = g.locator(r, block.c0)
         if g.row_blank(r, block.c0, block.c1):
@@ -346,13 +379,15 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             # "5 | 5 | 10 | 15 | 20 | 25": a row of a risk matrix or a scale, no threat however its cells line up
             yield RowNote(g.file, loc, f"a row of numbers only ({' | '.join(t for _c, t in filled[:6])}), not a {block.label}")
             continue
-        flattened = prev is not None and _flattened_continuation(block, filled, by_field, prev[0])
+        flattened = prev is not None and _flattened_continuation(g, r, block, filled, by_field, prev[0])
+        filling = filling or flattened
         if flattened and not any(_FLATTENED in w for _l, w in block.warnings):
             shown = " | ".join(one_line(c.header) for c in block.columns if c.header)[:80]
             block.warnings.append(
                 (
                     loc,
-                    f"unsure of the rows of the table ({shown}) that leave empty its title and every column left of it: "
+                    f"unsure of the rows of the table ({shown}) that leave empty its title and every column left of it "
+                    "(or repeat the cell above): "
                     f"{_FLATTENED} (cells merged over them in the workbook this was saved from), not threats of their own",
                 )
             )
@@ -364,6 +399,8 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             _join(prev[0], g, r, block, texts, vocab, prev[1])  # reported as merged into the item of the row above
             prev[0].joined.append(loc)
             continue
+        if title_col is not None:
+            texts = _fill_left(block, texts, title_col, left_cells, filling, loc)
         values: dict[str, str] = {}
         headers: dict[str, str] = {}
         extra: dict[str, str] = {}

@@ -85,5 +85,7 @@ def infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
     for base in guessed:
         if widest:
             found[base] = widest
+    inferred = frozenset(found)  # every scale found here came from the values, none from a header
     for rec in records:
         rec.scales.update(found)
+        rec.inferred_scales = inferred
