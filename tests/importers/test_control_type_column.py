@@ -30,3 +30,14 @@ def test_a_type_column_of_categories_is_still_read(tmp_path: Path) -> None:
     text = text.replace("| Administrative |", "| Other |")
     model, _report = load_text(tmp_path, text)
     assert [c.category for c in model.controls] == ["cryptography", "integrity", "other"]
+
+
+def test_iso_14971_control_options_are_one_note(tmp_path: Path) -> None:
+    model, report = load_text(
+        tmp_path,
+        "## Risk controls\n\n| Control ID | Risk Control Measure | Control Type |\n|---|---|---|\n"
+        "| RC-1 | Dose limits enforced by the pump firmware | Inherent Safety by Design |\n"
+        "| RC-2 | Occlusion alarm | Protective Measure |\n| RC-3 | Warning in the IFU about wireless use | Information for Safety |\n",
+    )
+    assert sum("'Control Type'" in w for w in warning_messages(report)) == 1
+    assert [c.extra["Control Type"] for c in model.controls][:1] == ["Inherent Safety by Design"]

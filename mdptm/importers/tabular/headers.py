@@ -255,11 +255,11 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
                     out.append(f"column {other.header!r} read as the {kind} status instead")
                     break
     category = next((c for c in columns if c.field == "category"), None) if kind == "control" else None
-    if category is not None and norm_text(category.header) in vocab.generic_headers:
+    if category is not None:
         values = cells(category)
         if len(values) >= 3 and not any(parse_choice(vocab, "control_category", v).ok for v in values):
-            # "Type": Technical, Administrative, Physical — a kind of control of another scheme, no FDA category:
-            # one note for the column, not a warning on every row
+            # "Type": Technical, Administrative, Physical; ISO 14971's "Inherent Safety by Design", "Protective
+            # Measure": a kind of control of another scheme, no FDA category: one note, not a warning on every row
             category.field = None
             out.append(f"column {category.header!r} holds no control categories (e.g. {values[0]!r}): kept as written")
     if kind != "threat":
