@@ -9,6 +9,7 @@ each connection (:func:`mdptm.model.topology.initiator`), so an outbound-only de
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -84,12 +85,30 @@ def short_protocol(text: str | None) -> str:
 _CONFIGURABLE = re.compile(r"\b(?:configurable|by default|default|can be changed|may be changed|adjustable)\b", re.IGNORECASE)
 
 
-def ports_text(f: Flow) -> str:
-    """The ports stated for a flow, with "(configurable)" where its port text says the port can be set
-    ("TCP 104 (configurable)", "default 8080"): the hospital's site may use another."""
+def ports_text(f: Flow, only: Iterable[str] | None = None) -> str:
+    """The ports stated for a flow (*only* those numbers, when given), with "(configurable)" where its port
+    text says the port can be set ("TCP 104 (configurable)", "default 8080"): the hospital's site may use another."""
     ports = topology.parse_ports(f.port, f.protocol)
+    if only is not None:
+        keep = set(only)
+        ports = [p for p in ports if p.number in keep]
     text = ", ".join(str(p) for p in ports)
     return f"{text} (configurable)" if text and _CONFIGURABLE.search(f.port or "") else text
+
+
+def opener_groups(f: Facts, plan: Plan, fl: Flow) -> list[tuple[Initiator, str | None]]:
+    """Who opens the connection, per group of the flow's ports: one group (the flow's opener, all its ports:
+    None) unless the port text says one port goes the other way ("161/udp (get), 162/udp (traps to the NMS)":
+    the NMS opens 161, the device sends its traps to 162). Each group with its ports' numbers, comma-joined."""
+    flow_opener = plan.opener[fl.id]
+    per_port = topology.port_openers(fl, f.elements, f.zones)
+    if not per_port or all(o.element == flow_opener.element for o in per_port.values()):
+        return [(flow_opener, None)]
+    groups: dict[str, tuple[Initiator, list[str]]] = {}
+    for p in topology.parse_ports(fl.port, fl.protocol):
+        who = per_port.get(p.number, flow_opener)
+        groups.setdefault(who.element, (who, []))[1].append(p.number)
+    return [(who, ",".join(numbers)) for who, numbers in groups.values()]
 
 
 def build(f: Facts) -> Plan:
@@ -120,6 +139,11 @@ def build(f: Facts) -> Plan:
         plan.segment[e.id] = _segment_of(f, e.id, plan)
     for fl in plan.network:
         _rules(f, plan, fl)
+    # a flow of no stated protocol between two systems the model places outside the hospital needs no hospital
+    # rule whatever it is: not a question for the hospital to ask
+    outside = [fl for fl in plan.unclear if plan.segment[fl.source].place == plan.segment[fl.target].place == "outside"]
+    plan.unclear = [fl for fl in plan.unclear if fl not in outside]
+    plan.outside.extend(outside)
     plan.needs = topology.needs(m, f.where)
     plan.questions = _questions(f, plan)
     return plan
@@ -195,23 +219,25 @@ def _peer(f: Facts, plan: Plan, element_id: str) -> str:
 
 
 def _rules(f: Facts, plan: Plan, fl: Flow) -> None:
-    opener = plan.opener[fl.id]
-    a = opener.element
-    b = fl.target if a == fl.source else fl.source
-    sa, sb = plan.segment[a], plan.segment[b]
+    sa, sb = plan.segment[fl.source], plan.segment[fl.target]
     if sa.place == "hospital" and sa == sb or (sa.place == sb.place == "hospital" and sa.name == sb.name):
         plan.same_segment.append(fl)
         return
-    proto, ports = short_protocol(fl.protocol), ports_text(fl) or "not stated"
     if sa.place == sb.place == "outside":  # both ends outside the hospital: no hospital firewall sees it
         plan.outside.append(fl)
         return
-    if sa.place != "outside":
-        seg = sa.name if sa.place == "hospital" else NOT_PLACED
-        plan.rules.append(Rule(seg, "outbound", f.name(a), _peer(f, plan, b), proto, ports, fl, opener))
-    if sb.place != "outside":
-        seg = sb.name if sb.place == "hospital" else NOT_PLACED
-        plan.rules.append(Rule(seg, "inbound", f.name(b), _peer(f, plan, a), proto, ports, fl, opener))
+    proto = short_protocol(fl.protocol)
+    for opener, numbers in opener_groups(f, plan, fl):
+        a = opener.element
+        b = fl.target if a == fl.source else fl.source
+        sa, sb = plan.segment[a], plan.segment[b]
+        ports = ports_text(fl, None if numbers is None else numbers.split(",")) or "not stated"
+        if sa.place != "outside":
+            seg = sa.name if sa.place == "hospital" else NOT_PLACED
+            plan.rules.append(Rule(seg, "outbound", f.name(a), _peer(f, plan, b), proto, ports, fl, opener))
+        if sb.place != "outside":
+            seg = sb.name if sb.place == "hospital" else NOT_PLACED
+            plan.rules.append(Rule(seg, "inbound", f.name(b), _peer(f, plan, a), proto, ports, fl, opener))
 
 
 def _questions(f: Facts, plan: Plan) -> list[str]:
@@ -228,15 +254,29 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         if fl.id in outside:  # no hospital firewall between two systems outside the hospital
             continue
         ends = f"{f.name(fl.source)} and {f.name(fl.target)}"
+        # a number where a port goes that is none ("TCP+SSL 500002 JSON RPC"): no rule, and the question names it
+        bad = _invalid_port_words(fl)
         if not topology.parse_ports(fl.port, fl.protocol):
             # a port its description names ("listens on TCP port 8443") is not its stated port: quoted, not ruled
             said = topology.first_sentence_with(fl.description or "", lambda s: bool(topology.parse_ports(None, s)))
             out.append(
                 f"{fl.id} {fl.name or ''} ({short_protocol(fl.protocol)}, between {ends}): which port and "
                 "transport (TCP or UDP) does it use?".replace("  ", " ")
+                + (f" {bad}" if bad else "")
                 + (f" Its description says “{said.rstrip('.')}”, but gives no port for the flow itself." if said else "")
             )
-        elif any(p.tentative for p in topology.parse_ports(fl.port, fl.protocol)):
+            continue
+        if bad:
+            out.append(f"{fl.id} {fl.name or ''}: {bad} Which port does it use?".replace("  ", " "))
+        either = list(dict.fromkeys(p.either for p in topology.parse_ports(fl.port, fl.protocol) if p.either))
+        for words in either:  # "443 to 8443": a range or a mapping; the rules hold the two ports alone
+            first, _, second = words.partition(" to ")
+            out.append(
+                f"{fl.id} {fl.name or ''}: the model writes “{words}”: a range of ports ({first}-{second}), or port "
+                f"{first} sent on (redirected, mapped) to {second}? The rules list {first} and {second} alone, "
+                "not confirmed.".replace("  ", " ")
+            )
+        if any(p.tentative for p in topology.parse_ports(fl.port, fl.protocol)):
             out.append(
                 f"{fl.id} {fl.name or ''}: the model gives its port only tentatively ({fl.port!r}): which port and "
                 "transport does it use?".replace("  ", " ")
@@ -251,19 +291,25 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             )
     out.extend(
         f"{fl.id} {fl.name or ''} (between {f.name(fl.source)} and {f.name(fl.target)}): is it network "
-        "traffic (which protocol and port) or a local link such as USB or Bluetooth?".replace("  ", " ")
+        "traffic (which protocol and port), a local link such as USB or Bluetooth, or within one host (a file or a "
+        "process on the same machine)?".replace("  ", " ")
         for fl in plan.unclear
     )
     crossing = {r.flow.id: r for r in plan.rules}
-    for fid, r in crossing.items():
+    split = {fid for fid in crossing if len({r.opener.element for r in plan.rules if r.flow.id == fid}) > 1}
+    for r in {(r.flow.id, r.opener.element): r for r in plan.rules}.values():
+        fid = r.flow.id
         other = r.flow.target if r.opener.element == r.flow.source else r.flow.source
+        # a flow whose port text sends one port the other way: the question is about the other ports only
+        on = f" on {r.ports}" if fid in split else ""
         if r.opener.basis == "assumed":
             out.append(
-                f"{fid} {r.flow.name}: which end opens the connection? The rules assume {f.name(r.opener.element)}, not {f.name(other)}."
+                f"{fid} {r.flow.name}: which end opens the connection{on}? The rules assume {f.name(r.opener.element)}, "
+                f"not {f.name(other)}."
             )
         elif r.opener.basis == "name":  # a name says which way data moves, not who connects
             out.append(
-                f"{fid} {r.flow.name}: does {f.name(r.opener.element)} open the connection, as the flow's name suggests, "
+                f"{fid} {r.flow.name}: does {f.name(r.opener.element)} open the connection{on}, as the flow's name suggests, "
                 f"or {f.name(other)}?"
             )
     asked: set[str] = set()
@@ -291,12 +337,27 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                     else f" (the model places it in {z.name}, and does not say what kind of place that is)"
                 )
                 out.append(f"Which hospital network does {f.name(e)} use for {fl.id} {fl.name}{where}?")
-    out.extend(
-        f"{r.flow.id} {r.flow.name} is opened from outside the hospital ({f.name(r.opener.element)}), which "
-        "needs an inbound rule from the internet: is there a way to run it outbound only?"
-        for r in plan.rules
-        if r.direction == "inbound" and plan.segment[r.opener.element].place == "outside"
-    )
+    for r in plan.rules:
+        if r.direction != "inbound" or plan.segment[r.opener.element].place != "outside":
+            continue
+        accepts = r.flow.target if r.opener.element == r.flow.source else r.flow.source
+        # the accepting end on no known network may run outside too (then no hospital rule): the need is conditional
+        needs = (
+            "which needs an inbound rule from the internet"
+            if plan.segment[accepts].place == "hospital"
+            else f"which, if {f.name(accepts)} runs in the hospital, needs an inbound rule from the internet"
+        )
+        out.append(
+            f"{r.flow.id} {r.flow.name} is opened from outside the hospital ({f.name(r.opener.element)}), {needs}: "
+            "is there a way to run it outbound only?"
+        )
+    for fl in plan.network:
+        clash = topology.protocol_clash(fl, ends=(f.name(fl.source), f.name(fl.target))) if fl.id in crossing else None
+        if clash:  # "gRPC OTEL" drawn as "RPC or DCOM": the rule's protocol column would say DCOM
+            out.append(
+                f"{fl.id} {fl.name}: its name names {', '.join(_upper(clash[0]))}, its protocol “{fl.protocol}”: which protocol "
+                "does it use, on which port? The rules give the protocol as the model states it."
+            )
     encrypted_by_name = topology.matcher(topology.network_terms().encrypted_protocols)
     for fl in plan.network:
         if fl.encryption is not None or fl.id not in crossing:
@@ -334,6 +395,22 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         )
     out.extend(n.question for n in plan.needs if n.question)
     return out
+
+
+def _upper(words: list[str]) -> list[str]:
+    return [{"grpc": "gRPC"}.get(w, w.upper()) for w in words]
+
+
+def _invalid_port_words(fl: Flow) -> str:
+    """A sentence naming the numbers a flow gives where a port goes that are no port, or ""."""
+    parts = []
+    for label, text in (("port", fl.port), ("protocol", fl.protocol), ("name", fl.name)):
+        bad = topology.invalid_ports(text) if label == "port" else topology.invalid_ports(None, text)
+        if bad:
+            parts.append(f"its {label} (“{' '.join((text or '').split())}”) gives {' and '.join(bad)}")
+    if not parts:
+        return ""
+    return "The model writes a number where a port goes that is no port number (a port runs from 1 to 65535): " + "; ".join(parts) + "."
 
 
 def _person_ends(f: Facts, fl: Flow) -> tuple[str, str]:
@@ -403,14 +480,18 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
     ]
     drawn: dict[tuple[frozenset[str], str], Flow] = {}
     for fl in plan.network:
-        a = plan.opener[fl.id].element
-        b = fl.target if a == fl.source else fl.source
-        label = (ports_text(fl) or "port not stated") + (" (optional)" if topology.optional_flow(fl) else "")
-        same = drawn.get((frozenset((a, b)), label))
-        if same is None:  # one arrow per pair and port; both heads where each end opens one
-            drawn[(frozenset((a, b)), label)] = Flow(id=fl.id, name=label, source=a, target=b)
-        elif same.source != a:
-            same.bidirectional = True
+        for opener, numbers in opener_groups(f, plan, fl):  # "162/udp (traps to the NMS)": its own arrow
+            a = opener.element
+            b = fl.target if a == fl.source else fl.source
+            ports = ports_text(fl, None if numbers is None else numbers.split(","))
+            label = (ports or "port not stated") + (" (optional)" if topology.optional_flow(fl) else "")
+            same = drawn.get((frozenset((a, b)), label))
+            if same is None:  # one arrow per pair and port; both heads where each end opens one
+                ids = {d.id for d in drawn.values()}
+                fid = fl.id if fl.id not in ids else f"{fl.id}-{len(drawn)}"
+                drawn[(frozenset((a, b)), label)] = Flow(id=fid, name=label, source=a, target=b)
+            elif same.source != a:
+                same.bidirectional = True
     m.flows = list(drawn.values())
     return m
 

@@ -28,7 +28,7 @@ from mdptm.errors import InputError
 from mdptm.importers.doors import DocxDoor
 from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable, Other, Para, Section
 from mdptm.importers.markdown.reader import ONE_RISK, BlockReader
-from mdptm.importers.tabular.lists import FieldBlocks, ListThreats, id_led_threat
+from mdptm.importers.tabular.lists import _TITLE_OVER_PARTS, FieldBlocks, ListThreats, id_led_threat
 from mdptm.importers.tabular.markings import marker_table, withheld_marking
 from mdptm.importers.tabular.pairs import continuation_rows, continuation_warning, flow_context, flow_rows, known_targets, target_column
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
@@ -997,6 +997,7 @@ class _Walker:
         self.assumption_n = 0
         self.oos_n = 0
         self.control_n = 0
+        self.titled_control: tuple[Control, int] | None = None  # "4.3.1. Least Privilege:" over its parts
         self.facts_from_sections: dict[str, list[str]] = {}
         self.named_n: dict[str, int] = {}
         self.label_list: str | None = None  # the kind a label paragraph ("Assets:") names for the list below it
@@ -1217,6 +1218,7 @@ class _Walker:
                 return
             if text:
                 self._heading(info.heading, one_line(text), loc)
+                self.titled_control = None
                 self.lists.heading(info.heading, self.strip_number(one_line(text))[0])
                 raw = one_line(text)  # "T-01: Spoofed server" keeps its id; "3.2.1 Spoofed server" loses its number
                 view_here = self._current_view()
@@ -1287,6 +1289,8 @@ class _Walker:
             self.lists.boundary()
             self.b.records.append(led)
             return
+        if not info.is_list:
+            self.titled_control = None  # prose ends the parts of a titled measure
         if info.is_list:
             if self.lists.item(text, info.level, loc, view_now.id if view_now else None):
                 return
@@ -1298,7 +1302,7 @@ class _Walker:
         if sec is None:
             return
         if sec.kind in ("assumptions", "out_of_scope", "controls") and (info.is_list or self._id_line(text)):
-            self._list_item(sec.kind, text, loc)
+            self._list_item(sec.kind, text, loc, info.level if info.is_list else -1)
             return
         if sec.kind in ("assets", "elements", "interfaces") and info.is_list and self._named_item(sec.kind, text, loc):
             return
@@ -1375,10 +1379,22 @@ class _Walker:
         self.b.report.imported(self.b.file, loc, path.split(".")[0])
         return True
 
-    def _list_item(self, kind: str, text: str, loc: str) -> None:
+    def _list_item(self, kind: str, text: str, loc: str, level: int = -1) -> None:
+        """One assumption, out-of-scope entry or control per item (*level* the list level, -1 for no list item)."""
         m = _ID_PREFIX.match(text)
         item_id, body = (m.group(1), m.group(2)) if m else (None, text)
         body = clean_text(_LIST_PREFIX.sub("", body))
+        titled, self.titled_control = self.titled_control, None
+        if kind == "controls" and titled is not None and level > titled[1]:
+            # "Action: Run it as a dedicated user." under "4.3.5. Least Privilege:": a part of that measure
+            ctl = titled[0]
+            ctl.description = "\n".join(x for x in (ctl.description, one_line(body)) if x)
+            self.titled_control = titled
+            self.b.report.merged(self.b.file, loc, ctl.id)
+            return
+        over_parts = _TITLE_OVER_PARTS.match(one_line(body)) if kind == "controls" and level >= 0 else None
+        if over_parts is not None:
+            body = over_parts.group(1)  # "4.3.1. Memory Safety Tools:" over its Action and Rationale items
         if kind == "assumptions":
             self.assumption_n += 1
             iid = item_id or f"AS-{self.assumption_n}"
@@ -1396,6 +1412,8 @@ class _Walker:
             if guess and guess != "other":
                 c.category = guess  # type: ignore[assignment]
             self.b.add_item("control", c, loc)
+            if over_parts is not None:
+                self.titled_control = (c, level)
         else:
             self.oos_n += 1
             iid = item_id or f"OOS-{self.oos_n}"

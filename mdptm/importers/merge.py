@@ -20,7 +20,7 @@ from mdptm.model.report import ImportReport
 
 _SKIP_FIELDS = {"id", "source", "provenance"}
 # list fields that hold ids of other items (flows.data, assets.stored_in, views.*, threats.*)
-_LIST_REFS = ("data", "stored_in", "elements", "flows", "threats", "controls", "targets", "assets")
+_LIST_REFS = ("data", "stored_in", "elements", "flows", "threats", "controls", "controls_grouped", "controls_disputed", "targets", "assets")
 # fields whose model default is also what a source says when it says nothing
 _DEFAULTED = ("sensitivity", "kind", "status", "category", "responsibility")
 # lists whose order is meaning (steps of a use case): a second list conflicts instead of joining
@@ -87,6 +87,14 @@ class _Merger:
             if fname in _SKIP_FIELDS:
                 continue
             old_v, new_v = getattr(base, fname), getattr(new, fname)
+            if fname == "controls_grouped":
+                continue  # decided with the controls
+            if fname == "controls" and isinstance(base, Threat) and isinstance(new, Threat):
+                # a link one source states as a pair is stated, though another lists it only as a group
+                pairs = {c for c in base.controls if c not in base.controls_grouped}
+                pairs |= {c for c in new.controls if c not in new.controls_grouped}
+                grouped = [c for c in dict.fromkeys([*base.controls_grouped, *new.controls_grouped]) if c not in pairs]
+                base.controls_grouped = grouped
             if fname in ("status_stated", "responsibility_stated"):  # stated by any source is stated
                 if new_v and not old_v:
                     setattr(base, fname, True)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from mdptm.errors import InputError
 from mdptm.mapping.framework import TEXT_FIELDS, UNION_LABELS, Assertion, Clause, FieldCheck, Framework, Override, Rule
-from mdptm.model import Flow, Item, Model, View
+from mdptm.model import Flow, Item, Model, Risk, View
 from mdptm.model.evidence import (
     affirmed,
     customer_enabled,
@@ -266,7 +266,9 @@ def _present(value: object) -> bool:
         return any(_real(v) for v in value) if all(isinstance(v, str) for v in value) else bool(value)
     if isinstance(value, dict):
         return bool(value)
-    if isinstance(value, BaseModel):  # e.g. a risk rating: stated when any part of it is
+    if isinstance(value, Risk):  # a severity alone ("High", no likelihood, no level) is one axis, not a rating
+        return value.rated() and any(_present(v) for _, v in value)
+    if isinstance(value, BaseModel):
         return any(_present(v) for _, v in value)
     return bool(value) if isinstance(value, bool) else True
 
@@ -450,7 +452,11 @@ def _human(value: object) -> str:
     return str(value).replace("_", " ")
 
 
-_FIELD_WORDS = {"stride": "STRIDE category"}  # "3 threats with STRIDE category tampering", not "with stride tampering"
+_FIELD_WORDS = {
+    "stride": "STRIDE category",
+    "risk": "a risk rating",
+    "residual_risk": "a residual risk rating",
+}  # "3 threats with STRIDE category tampering", not "with stride tampering"
 
 
 def _describe(collection: str, flt: BaseModel, count: int = 0, status: bool = True) -> str:
@@ -488,27 +494,44 @@ def _ids(ids: Sequence[str]) -> str:
     return shown + (f" and {len(ids) - MAX_NAMED} more" if len(ids) > MAX_NAMED else "")
 
 
-def _conditions(flt: BaseModel) -> str:
-    """Plain words for an 'every' filter: 'state encryption', 'have a status other than open'."""
+Form = Literal["plural", "singular", "denied"]
+
+
+def _conditions(flt: BaseModel, form: Form = "plural") -> str:
+    """Plain words for an 'every' filter, as a verb phrase that agrees with its subject: 'state encryption'
+    (plural), 'states encryption' (one item), 'does not state encryption' (the one item fails it); an excluded
+    status reads 'have a status other than open'."""
     parts: list[str] = []
     stated_fields = {name for name, cond in flt if isinstance(cond, bool)}
+
+    def verb(plural: str, singular: str, rest: str) -> str:
+        if form == "denied":
+            return f"does not {plural} {rest}"
+        return f"{plural if form == 'plural' else singular} {rest}"
+
     for name, cond in flt:
         if cond is None or name == "keywords":
             continue
         if name == "exclude":
             # values excluded from a field that must be stated ("none", "plaintext") are detail of the rule file
-            # "have a status other than open" ("none of the 19 threats not open" read as a double negative)
             parts.extend(
-                f"have a {_human(f)} other than {_join([_human(v) for v in vals])}" for f, vals in cond if vals and f not in stated_fields
+                verb("have", "has", f"a {_human(f)} other than {_join([_human(v) for v in vals])}")
+                for f, vals in cond
+                if vals and f not in stated_fields
             )
             continue
         if name == "person" and isinstance(cond, bool):
-            parts.append("be persons" if cond else "not be persons")
+            one = {"plural": "are persons", "singular": "is a person", "denied": "is not a person"}
+            other = {"plural": "are not persons", "singular": "is not a person", "denied": "is a person"}
+            parts.append((one if cond else other)[form])
         elif isinstance(cond, bool):
-            parts.append(f"{'state' if cond else 'leave out'} {_human(name)}")
+            said = _FIELD_WORDS.get(name, _human(name))  # "state a risk rating"
+            parts.append(verb("state", "states", said) if cond else verb("leave out", "leaves out", said))
         else:
-            parts.append(f"have {_FIELD_WORDS.get(name, _human(name))} {_join([_human(c) for c in cond])}")  # "have status mitigated"
-    return ", ".join(parts) or "meet the rule"
+            parts.append(verb("have", "has", f"{_FIELD_WORDS.get(name, _human(name))} {_join([_human(c) for c in cond])}"))
+    if not parts:
+        return {"plural": "meet the rule", "singular": "meets the rule", "denied": "does not meet the rule"}[form]
+    return _join(parts, "or") if form == "denied" and len(parts) > 1 else ", ".join(parts)
 
 
 def _on_status(flt: BaseModel | None) -> bool:
@@ -709,7 +732,7 @@ class Evaluator:
         good = [it.id for it in good_all if it.id in matched_ids]
         good_set = set(good)
         bad = [it.id for it in matched if it.id not in good_set]
-        cond = _conditions(sel.every)
+        cond = _conditions(sel.every)  # with a plural subject: "none of the 10 threats state risk"
         if not matched:
             return Outcome("unmet", [], f"no {what(0)}", hospital)
         total = len(matched)
@@ -723,13 +746,18 @@ class Evaluator:
             if read_as:  # "none of the 10 implemented controls …": say whose status is only read
                 verb = "is" if len(read_as) == 1 else "are"
                 note += f"; no source states that {_ids(read_as)} {verb} implemented (listed as mitigations)"
+            if total == 1:  # "none of the 1 threat state risk": the one item fails the condition
+                said = f"the 1 {what(1)} {_conditions(sel.every, 'denied')} ({_ids(bad)}){note}"
+                return Outcome("unmet", [], said, hospital)
             return Outcome("unmet", [], f"none of the {total} {what(total)} {cond} ({_ids(bad)}){note}", hospital)
         if bad:
-            return capped("partial", good, f"{len(good)} of {total} {what(total)} {cond}; not {_ids(bad)}{note}")
+            agreed = _conditions(sel.every, "singular" if len(good) == 1 else "plural")  # "1 of 4 threats has …"
+            return capped("partial", good, f"{len(good)} of {total} {what(total)} {agreed}; not {_ids(bad)}{note}")
         level = "met" if len(good) >= sel.min else "partial"
         need = f", {sel.min} needed" if level == "partial" else ""
         every = "all" if len(good) > 1 else "the"
-        return capped(level, good, f"{every} {len(good)} {what(len(good))} {cond} ({_ids(good)}{need})")
+        agreed = _conditions(sel.every, "singular" if len(good) == 1 else "plural")  # "the 1 threat states risk"
+        return capped(level, good, f"{every} {len(good)} {what(len(good))} {agreed} ({_ids(good)}{need})")
 
     def _claimed_treated(self, collection: str, sel: object) -> list[str]:
         """Threats a rule on treated threats would have counted, had they named a control."""

@@ -271,6 +271,11 @@ class Risk(Strict):
     # What the likelihood axis rates: FDA V.A.2 asks for exploitability rather than probability.
     likelihood_basis: LikelihoodBasis | None = None
 
+    def rated(self) -> bool:
+        """Whether this states a rating: a risk level, a score, or both a likelihood and a severity. A severity (or a
+        likelihood) alone rates no risk: it is one axis of it."""
+        return bool(self.level or self.score is not None or (self.likelihood and self.severity))
+
 
 class Threat(Item):
     title: str
@@ -282,6 +287,20 @@ class Threat(Item):
     patient_harm: PatientHarm | None = None
     multi_patient: bool | None = None
     controls: list[str] = Field(default_factory=empty_list)
+    # How the source states the links in ``controls``: a link the source states for this threat and control
+    # (a mitigation written under the threat, an id in its row) is in neither list below.
+    controls_grouped: list[str] = Field(
+        default_factory=empty_list,
+        description="Controls of 'controls' that the source lists beside this threat under one heading without "
+        "pairing them (a STRIDE section's threats and countermeasures): linked as a group, not a stated pair.",
+    )
+    controls_disputed: list[str] = Field(
+        default_factory=empty_list,
+        description="Controls the source links to this threat in one direction only: the threat names the control "
+        "but the control's list of the threats it mitigates leaves this threat out (the id is in 'controls'), or "
+        "the control lists this threat but the threat does not name the control (the id is not in 'controls': "
+        "not linked). Forward and back links disagree.",
+    )
     status: ThreatStatus = "open"
     # False when the threat came from a document (Word, Excel, CSV, Markdown) that gives it no status: the
     # threat keeps "open" (nothing says it is treated), but the documents say "status not stated" rather than

@@ -23,6 +23,7 @@ from mdptm.model.vocabulary import shipped
 
 __all__ = [
     "EvidenceWords",
+    "accepts_risk",
     "affirmed",
     "denied",
     "denies_title",
@@ -103,6 +104,7 @@ class EvidenceTerms(BaseModel):
     customer_enabled_patterns: list[str] = Field(default_factory=empty_list)
     deferrals: list[str] = Field(default_factory=empty_list)
     deferral_patterns: list[str] = Field(default_factory=empty_list)
+    risk_acceptance_patterns: list[str] = Field(default_factory=empty_list)
     durations: _Durations
 
 
@@ -550,11 +552,14 @@ def without_citations(text: str) -> str:
 
 
 def void_reason(title: str, description: str) -> str | None:
-    """Why a control counts for no clause, or None: ``"void"`` (:func:`void_control`), ``"denied"`` (its
+    """Why a control counts for no clause, or None: ``"question"`` (it only asks), ``"acceptance"`` (it argues
+    that a risk is acceptable: :func:`accepts_risk`), ``"void"`` (:func:`void_control`), ``"denied"`` (its
     description denies or defers its title: :func:`denies_title`) or ``"placeholder"`` (its description is
     only "TBD" or the like). The one definition the mapping and the review both read."""
     if only_questions(description) or (not description.strip() and only_questions(title)):
         return "question"
+    if accepts_risk(description) or (not description.strip() and accepts_risk(title)):
+        return "acceptance"  # "We acknowledge that … but we note that …": why the risk is acceptable, no safeguard
     if void_control(title, description):
         return "void"
     if denies_title(title, description) or deferred(description):
@@ -606,3 +611,22 @@ def void_control(title: str, description: str) -> bool:
         and strong is not None
         and any(strong.search(c) for c in said)
     )
+
+
+@cache
+def _acceptance() -> re.Pattern[str] | None:
+    pats = shipped("evidence", EvidenceTerms).risk_acceptance_patterns
+    return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
+
+
+def accepts_risk(text: str) -> str | None:
+    """The words that make a mitigation text argue that a risk is acceptable rather than say what is done about
+    it ("We acknowledge that …, but we note that …", "Risk accepted: …", "The residual risk is considered
+    acceptable"), read on its first sentence; or None (``risk_acceptance_patterns`` in evidence.yaml). Such a text
+    is the reasoning of a risk acceptance, not a control."""
+    rx = _acceptance()
+    if rx is None or not text.strip():
+        return None
+    first = _SENTENCE.split(text.strip().lstrip("-*• "), maxsplit=1)[0]
+    found = rx.search(first)
+    return " ".join(found.group(0).split()) if found else None

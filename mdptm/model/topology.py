@@ -95,6 +95,8 @@ class NetworkTerms(BaseModel):
     optional_terms: list[str] = Field(default_factory=empty_list)
     default_off_terms: list[str] = Field(default_factory=empty_list)
     loopback_terms: list[str] = Field(default_factory=empty_list)
+    named_protocols: list[str] = Field(default_factory=empty_list)
+    server_terms: list[str] = Field(default_factory=empty_list)
 
 
 @cache
@@ -196,10 +198,11 @@ class Port:
     number: str  # "443" or "5000-5010"
     transport: str | None  # "TCP", "UDP" or None when not stated or implied
     tentative: bool = False  # written with a doubt: "443?", "443 (to be confirmed)", "e.g. 443"
+    either: str = ""  # "443 to 8443": a range or one port mapped to another; the words, for the question
 
     def __str__(self) -> str:
         text = f"{self.transport} {self.number}" if self.transport else self.number
-        return f"{text} (not confirmed)" if self.tentative else text
+        return f"{text} (not confirmed)" if self.tentative or self.either else text
 
 
 _TRANSPORT = r"(?:tcp|udp)(?:\s*(?:/|\+|&|\band\b|\bor\b)\s*(?:tcp|udp))?"  # "TCP", "TCP/UDP", "tcp+udp"
@@ -223,6 +226,17 @@ _NOT_A_PORT = re.compile(
 )
 # a redirect or a translation names two ports, never a range between them ("redirect from 80 to 443")
 _TWO_ENDS = re.compile(r"\b(?:redirect\w*|forward\w*|map\w*|translat\w*|nat|rewrit\w*)\b", re.IGNORECASE)
+# "to" between two numbers reads as a range ("5000 to 5010") or as one port sent on to another ("443 to 8443")
+_AMBIGUOUS_TO = re.compile(r"\d\s+to\s+\d", re.IGNORECASE)
+
+
+def _spans_service_ports(num: str) -> bool:
+    """Whether a range in words runs from a well-known port (below 1024) into the registered ones: "443 to 8443",
+    "80 to 8080" open thousands of ports as a range and are more often a mapping; "5000 to 5010" is a range."""
+    first, second = (int(x) for x in re.split(_RANGE_WORDS, num, flags=re.IGNORECASE))
+    return first < 1024 <= second
+
+
 # a port the text excludes: "never 80", "not 8080 or 8443", "443 only, no 80" ("except" is left alone: "all ports
 # except 443" names the one in use); or says is shut:
 # "22 (disabled)", "22 (SSH, disabled)", "port 80 is closed"
@@ -290,10 +304,16 @@ def _read_ports(port: str | None, *texts: str | None, implied: str | None) -> tu
             if i > 0 and not named and not re.search(r"\bports?$", word, re.IGNORECASE):
                 continue
             num = m.group("num")
+            either = ""
             if re.search(_RANGE_WORDS, num, re.IGNORECASE) and _TWO_ENDS.search(before):
                 # "redirect from 80 to 443": two ports, each read on its own
                 first, second = re.split(_RANGE_WORDS, num, flags=re.IGNORECASE)
                 nums = [first, second]
+            elif _AMBIGUOUS_TO.search(num) and _spans_service_ports(num):
+                # "443 to 8443": a range from a well-known port into the registered ones, or 443 mapped to 8443?
+                # the narrower reading is ruled, marked not confirmed, and asked
+                nums = re.split(_RANGE_WORDS, num, flags=re.IGNORECASE)
+                either = " ".join(num.split())
             else:
                 nums = [re.sub(_RANGE_WORDS + r"|\.\.", "-", num, flags=re.IGNORECASE)]
             # its own words: back to the number before it or the clause's start, on to the next number or clause
@@ -308,10 +328,30 @@ def _read_ports(port: str | None, *texts: str | None, implied: str | None) -> tu
                     if n not in excluded:
                         excluded.append(n)
                     continue
-                found = Port(n, proto or implied, i == 0 and bool(_TENTATIVE.search(text or "")))
+                found = Port(n, proto or implied, i == 0 and bool(_TENTATIVE.search(text or "")), either)
                 if all(p.number != n for p in out):
                     out.append(found)
     return out, excluded
+
+
+# a number written where a port goes but which is none: "TCP+SSL 500002 JSON RPC" (a real Threat Dragon flow name),
+# "port 70000", "0/tcp"; a port runs from 1 to 65535
+_PORT_SIZED = re.compile(r"(?<![\w.])(\d+)(?![\w.]\d|\w)")
+_PORT_MARK = re.compile(r"\b(?:tcp|udp|port|ports|ssl|tls)\b[^\d,;.]{0,12}$", re.IGNORECASE)
+
+
+def invalid_ports(port: str | None, *texts: str | None) -> list[str]:
+    """The numbers a flow gives where a port goes that are no port (0, or above 65535): any such number in its
+    *port* text, and in other *texts* (its name, its protocol) one marked as a port ("TCP+SSL 500002")."""
+    out: list[str] = []
+    for i, text in enumerate((port, *texts)):
+        for m in _PORT_SIZED.finditer(text or ""):
+            n = m.group(1)
+            if 0 < int(n) < 65536 or n in out:
+                continue
+            if i == 0 or _PORT_MARK.search((text or "")[: m.start()]) or re.match(r"\s*/\s*(?:tcp|udp)\b", (text or "")[m.end() :], re.I):
+                out.append(n)
+    return out
 
 
 _NOT_OPTIONAL = re.compile(r"\b(?:not|never|non)[\s-]*(?:an?\s+)?(?:optional|opt-in)\b", re.IGNORECASE)
@@ -364,6 +404,23 @@ def transport(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = 
     return "unknown"
 
 
+def protocol_clash(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> tuple[list[str], list[str]] | None:
+    """The protocols a flow's name names and the different ones its protocol names, when they disagree
+    (``named_protocols``): "gRPC OTEL" drawn with the protocol "RPC or DCOM" (a real TMT model, its stencil) → the
+    rule's protocol column would tell an engineer DCOM. None when they agree or one side names none. The names of
+    its two ends (*ends*) are left out of its name."""
+    terms = terms or network_terms()
+    if not f.protocol or not f.name:
+        return None
+    name = without(f.name, ends)
+    named = [t for t in terms.named_protocols if matcher([t])(name)]
+    stated = [t for t in terms.named_protocols if matcher([t])(f.protocol)]
+    # a protocol and its secured form agree ("LDAP Credential Check" over ldaps, "HTTP API" over HTTPS)
+    if not named or not stated or any(a in b or b in a for a in named for b in stated):
+        return None
+    return named, stated
+
+
 def without(text: str, names: Iterable[str]) -> str:
     """*text* with each of *names* (whole, case-insensitive) taken out."""
     for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
@@ -414,6 +471,10 @@ def _is_client(el: Element | None, terms: NetworkTerms) -> bool:
     # the client word heads the name: "Clinician app (tablet)", "Browser Client"; "App server" and "App API" are servers
     head = _WHERE_PHRASE.split(_QUALIFIER.sub(" ", el.name), maxsplit=1)[0].strip(" .,;:/-")
     rx = _rx(tuple(terms.client_terms))
+    # "Web app" is the server a browser reaches, not the client: an app named for the web is served (``server_terms``)
+    served = _rx(tuple(terms.server_terms))
+    if served is not None and any(m.end() == len(head) for m in served.finditer(head)):
+        return _heads(head, "client")
     return rx is not None and any(m.end() == len(head) for m in rx.finditer(head)) or _heads(head, "client")
 
 
@@ -507,6 +568,63 @@ def initiator(
     if matcher(terms.pull_terms)(name) and not matcher(terms.push_terms)(name):
         return Initiator(f.target, "name", f"the flow's name: {name}")
     return Initiator(f.source, "assumed")
+
+
+# a port's own words saying where it goes: "162/udp (traps to the NMS)" (the NMS accepts it), "514 from the pump"
+_PORT_TO = re.compile(r"\b(?:to|towards|into)\s+(?:the\s+|its\s+)?(?P<who>[\w-]+(?:\s+[\w-]+){0,3})", re.IGNORECASE)
+_PORT_FROM = re.compile(r"\b(?:from|by)\s+(?:the\s+|its\s+)?(?P<who>[\w-]+(?:\s+[\w-]+){0,3})", re.IGNORECASE)
+
+
+def _initials(name: str) -> str:
+    words = re.findall(r"[A-Za-z][\w-]*", _QUALIFIER.sub(" ", name))
+    return "".join(w[0] for w in words).lower() if len(words) > 1 else ""
+
+
+def _names_end(words: str, el: Element | None, zone: TrustZone | None) -> bool:
+    """Whether *words* ("the NMS", "network management station", "pump") name the end *el*: its name's first
+    word(s), a word of its name, tags or zone, or its name's initials ("NMS" for "Network management station")."""
+    if el is None:
+        return False
+    head = [w.lower() for w in re.findall(r"[\w-]+", words)]
+    if not head:
+        return False
+    own = {w.lower() for w in re.findall(r"[\w-]+", _end_words(el, zone)) if len(w) > 2}
+    return head[0] in own or head[0] == _initials(el.name) or (el.name.lower().startswith(" ".join(head[:2])) and len(head) > 1)
+
+
+def port_openers(
+    f: Flow,
+    elements: dict[str, Element],
+    zones: dict[str, TrustZone],
+    terms: NetworkTerms | None = None,
+) -> dict[str, Initiator]:
+    """Per port of the flow's port text, who opens it, where the port's own words say which end it goes to:
+    "161/udp (get), 162/udp (traps to the NMS)" → 162 is opened by the other end towards the NMS; 161 is not
+    said (left to the flow's opener). Only ports whose words name exactly one end are returned."""
+    terms = terms or network_terms()
+    text = f.port or ""
+    spans = list(_PORT_RX.finditer(text))
+    ports = {p.number: p for p in parse_ports(f.port, terms=terms)}
+    out: dict[str, Initiator] = {}
+
+    def zone(e: str) -> TrustZone | None:
+        el = elements.get(e)
+        return zones.get(el.trust_zone) if el is not None and el.trust_zone else None
+
+    for i, m in enumerate(spans):
+        number = re.sub(r"\s+", "", re.sub(_RANGE_WORDS + r"|\.\.", "-", m.group("num"), flags=re.IGNORECASE)).replace("–", "-")
+        if number not in ports:
+            continue
+        end = spans[i + 1].start() if i + 1 < len(spans) else len(text)
+        own = re.split(r"[;,](?![^()]*\))", text[m.end() : end])[0]  # its own words, to the next clause
+        for rx, listens in ((_PORT_TO, True), (_PORT_FROM, False)):
+            found = [e for hit in rx.finditer(own) for e in (f.source, f.target) if _names_end(hit.group("who"), elements.get(e), zone(e))]
+            ends = list(dict.fromkeys(found))
+            if len(ends) == 1:
+                opener = ends[0] if not listens else (f.target if ends[0] == f.source else f.source)
+                out[number] = Initiator(opener, "text", f"{m.group(0).strip()}{own.rstrip()}")
+                break
+    return out
 
 
 _CLAUSE = re.compile(r"(?<=[.;:!?])\s+|\s+(?:but|whereas|while)\s+", re.IGNORECASE)
@@ -720,7 +838,11 @@ def locate(e: Element, zone: TrustZone | None, match: dict[Side, Callable[[str],
 def locate_basis(
     e: Element, zone: TrustZone | None, match: dict[Side, Callable[[str], bool]], kinds: Mapping[Side, list[str]]
 ) -> tuple[Place, PlaceBasis]:
-    """:func:`locate` with what placed the element: its zone's words, its kind, or only its own name."""
+    """:func:`locate` with what placed the element: its zone's stated kind or words, its kind, or only its own
+    name. A kind the model states for the zone comes first: Threagile's "Web DMZ" is a cloud security group
+    (``network-cloud-security-group``), not the hospital's DMZ its name suggests."""
+    if zone is not None and zone.kind in _ZONE_PLACE:
+        return _ZONE_PLACE[zone.kind], "zone"
     if zone is not None:
         words = zone_words(zone)
         for loc, hit in match.items():

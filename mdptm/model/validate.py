@@ -27,6 +27,8 @@ REFERENCES: dict[tuple[str, str], tuple[str, ...]] = {
     ("threats", "targets"): ("elements", "flows", "trust_zones"),
     ("threats", "assets"): ("assets",),
     ("threats", "controls"): ("controls",),
+    ("threats", "controls_grouped"): ("controls",),
+    ("threats", "controls_disputed"): ("controls",),
     ("flows", "initiator"): ("elements",),
     ("dependencies", "elements"): ("elements",),
 }

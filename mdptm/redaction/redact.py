@@ -258,6 +258,8 @@ class _Redactor:
             threat.targets, lost = keep(threat.targets)
             threat.assets, lost_assets = keep(threat.assets)
             threat.controls, _ = keep(threat.controls)  # withheld controls stay, as placeholders
+            threat.controls_grouped, _ = keep(threat.controls_grouped)
+            threat.controls_disputed, _ = keep(threat.controls_disputed)
             self.note(threat, lost + lost_assets)
         for dep in model.dependencies:
             dep.elements, lost = keep(dep.elements)

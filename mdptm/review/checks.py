@@ -18,7 +18,7 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict
 
 from mdptm.model import PLACEHOLDER, STRIDE_ORDER, VIEW_KINDS, Model, Signoff, Stride, Threat
-from mdptm.model.evidence import is_placeholder, real_values, void_reason
+from mdptm.model.evidence import accepts_risk, is_placeholder, real_values, void_reason
 from mdptm.model.results import Finding
 from mdptm.model.vocabulary import shipped
 from mdptm.plugins import ReviewContext
@@ -292,6 +292,13 @@ class PlaceholderValue(ReviewCheck):
                 yield self.finding(
                     f"control {label(c)} is described only by a placeholder ({c.description.strip()!r}): the mapping "
                     "counts it for no clause; describe the safeguard",
+                    [c.id],
+                )
+            elif why == "acceptance":
+                yield self.finding(
+                    f"control {label(c)} argues that the risk is acceptable ({accepts_risk(c.description or c.title)!r} …) "
+                    "rather than saying what is done: the mapping counts it for no clause; record it as the threat's "
+                    "rationale (status accepted, if the maker accepts the risk) or describe the safeguard",
                     [c.id],
                 )
             elif why == "question":

@@ -9,7 +9,7 @@ import pytest
 
 from mdptm.documents import netplan
 from mdptm.documents.guides import Facts, build_guides
-from mdptm.model import Element, Flow, TrustZone
+from mdptm.model import Element, Flow, Model, TrustZone
 from tests.documents.test_guides_readers import base, firewall_rows, text_of
 
 
@@ -95,6 +95,9 @@ def test_a_download_from_outside_is_not_data_leaving_the_hospital() -> None:
         ("Web browser", True),
         ("App server", False),  # "app" names what the server serves: it accepts connections
         ("App API", False),
+        ("Web app", False),  # the server a browser reaches: the guide had the gateway's data fetched by it
+        ("Patient portal web application", False),
+        ("Web app client", True),
     ],
 )
 def test_a_client_is_named_by_the_head_of_its_name(name: str, client: bool) -> None:
@@ -126,3 +129,51 @@ def test_a_zone_of_no_stated_kind_is_not_said_to_be_no_network() -> None:
     assert "Which hospital network does Daemon use for F-1 RPC (the model places it in Electrum Wallet, and does not say" in text
     assert "Electrum Wallet, which is not a network" not in text
     assert "(the model places it in Service bench, which is not a network)?" in text
+
+
+def _snmp(port: str, source: str = "nms", target: str = "ct") -> Model:
+    return base(
+        trust_zones=[
+            TrustZone(id="Zd", name="Imaging VLAN", kind="network"),
+            TrustZone(id="Zh", name="Hospital core network", kind="network"),
+        ],
+        elements=[
+            Element(id="ct", name="CT scanner", kind="device", trust_zone="Zd"),
+            Element(id="nms", name="Network management station", kind="external_entity", trust_zone="Zh"),
+        ],
+        flows=[Flow(id="F-3", name="SNMP monitoring", source=source, target=target, protocol="SNMPv2c", port=port)],
+    )
+
+
+def test_a_port_text_giving_each_port_its_own_direction_gets_a_rule_per_direction() -> None:
+    """ "161/udp (get), 162/udp (traps to the NMS)": the NMS polls the scanner on 161, the scanner sends its traps
+    to the NMS on 162. One direction for both ports opened 162 on the scanner and never let its traps out."""
+    doc = build_guides(_snmp("161/udp (get), 162/udp (traps to the NMS)"))["deployment"]
+    rows = {(r[0], r[1], r[4]) for r in firewall_rows(doc)}
+    assert rows == {
+        ("out", "Network management station", "UDP 161"),
+        ("in", "CT scanner", "UDP 161"),
+        ("out", "CT scanner", "UDP 162"),
+        ("in", "Network management station", "UDP 162"),
+    }, rows
+    text = text_of(doc)
+    # the port without words of its own follows the flow's assumed opener, and the question names that port only
+    assert "F-3 SNMP monitoring: which end opens the connection on UDP 161? The rules assume Network management station" in text
+    assert "on UDP 162" not in text
+    # the picture draws each direction
+    f = Facts.of(_snmp("161/udp (get), 162/udp (traps to the NMS)"))
+    picture = netplan.diagram_model(f, netplan.build(f))
+    assert picture is not None
+    assert {(fl.source, fl.target, fl.name) for fl in picture.flows} == {("nms", "ct", "UDP 161"), ("ct", "nms", "UDP 162")}
+
+
+def test_per_port_directions_stated_both_ways_need_no_question() -> None:
+    doc = build_guides(_snmp("161/udp (polled by the network management station), 162/udp (traps to the NMS)", "ct", "nms"))["deployment"]
+    rows = {(r[0], r[1], r[4], r[5]) for r in firewall_rows(doc)}
+    assert ("out", "Network management station", "UDP 161", "F-3") in rows and ("out", "CT scanner", "UDP 162", "F-3") in rows, rows
+    assert "which end opens" not in text_of(doc)
+
+
+def test_a_port_text_naming_no_end_keeps_one_direction() -> None:
+    doc = build_guides(_snmp("UDP 161-162 (to be confirmed)"))["deployment"]
+    assert {(r[0], r[1]) for r in firewall_rows(doc)} == {("out", "Network management station"), ("in", "CT scanner")}

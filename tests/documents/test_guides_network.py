@@ -361,3 +361,84 @@ def test_validation_checks_initiators_and_dependencies() -> None:
     problems = [str(p) for p in validate_data(data)[1]]
     assert "/flows/2/initiator: initiator 'E-LDAP' of 'F-03' is neither its source nor its target" in problems
     assert any(p.startswith("/dependencies/0/elements/0: dangling reference 'E-NOPE'") for p in problems)
+
+
+def test_a_zone_kind_the_model_states_places_its_elements_before_the_zone_name_does() -> None:
+    """Threagile's example puts its web server in "Web DMZ", a cloud security group (``network-cloud-security-group``),
+    and its load balancer in the cloud "Application Network". The deployment guide put the flow between them
+    outside the hospital (the stated kind), while the operations guide read "DMZ" in the name as the hospital's and
+    listed it as a connection between the hospital and outside it, to watch at the perimeter."""
+    from tests.documents.test_guides_readers import base, text_of
+
+    m = base(
+        trust_zones=[
+            TrustZone(id="web-dmz", name="Web DMZ", kind="cloud"),
+            TrustZone(id="app-net", name="Application Network", kind="cloud"),
+            TrustZone(id="dev", name="Dev Network", kind="network"),
+        ],
+        elements=[
+            Element(id="lb", name="Load Balancer", kind="process", trust_zone="app-net"),
+            Element(id="web", name="Apache Webserver", kind="process", trust_zone="web-dmz"),
+            Element(id="jenkins", name="Jenkins Build Server", kind="process", trust_zone="dev"),
+        ],
+        flows=[
+            Flow(id="F-1", name="Web Application Traffic", source="lb", target="web", protocol="http", initiator="lb"),
+            Flow(id="F-2", name="Application Deployment", source="jenkins", target="web", protocol="ssh", initiator="jenkins"),
+        ],
+    )
+    docs = build_guides(m)
+    ops = text_of(docs["operations"])
+    watch = next(line for line in ops.splitlines() if "to watch at the perimeter" in line)
+    assert "F-2 to Apache Webserver" in watch and "F-1" not in watch, watch
+    deploy = text_of(docs["deployment"])
+    assert "Between systems outside the hospital (no hospital firewall rule follows from them): F-1." in deploy
+    assert "1 of 2 data flows run outside the hospital, between systems the model places outside it: F-1" in text_of(
+        docs["pre-procurement"]
+    )
+
+
+def test_an_inbound_rule_from_the_internet_to_an_end_on_no_known_network_is_asked_about_conditionally() -> None:
+    """Threagile's example: the web server (a cloud zone) opens a connection to the identity provider, in a zone
+    of no stated kind. The question said the flow "needs an inbound rule from the internet" as a fact; the
+    identity provider may run in the cloud as well (the model nests its zone there), and then no hospital rule
+    is needed."""
+    from tests.documents.test_guides_readers import base, text_of
+
+    m = base(
+        trust_zones=[TrustZone(id="web-dmz", name="Web DMZ", kind="cloud"), TrustZone(id="auth", name="Auth Handling Environment")],
+        elements=[
+            Element(id="web", name="Apache Webserver", kind="process", trust_zone="web-dmz"),
+            Element(id="idp", name="Identity Provider", kind="process", trust_zone="auth"),
+        ],
+        flows=[Flow(id="F-1", name="Auth Credential Check Traffic", source="web", target="idp", protocol="https", initiator="web")],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert (
+        "F-1 Auth Credential Check Traffic is opened from outside the hospital (Apache Webserver), which, if Identity Provider "
+        "runs in the hospital, needs an inbound rule from the internet: is there a way to run it outbound only?"
+    ) in text
+    assert "(Apache Webserver), which needs an inbound rule" not in text
+
+
+def test_a_flow_of_no_stated_protocol_between_two_systems_outside_the_hospital_is_not_asked_about() -> None:
+    """The MTMT mobile API model (TM7 and OTM): "PSQL Request" between the public API and its database, both in the
+    cloud, has no protocol. The guide asked the hospital whether it was network traffic or USB, and said no
+    firewall rule could be written from it, though no hospital firewall sits between two cloud systems."""
+    from tests.documents.test_guides_readers import base, text_of
+
+    m = base(
+        trust_zones=[TrustZone(id="cloud", name="Public Cloud"), TrustZone(id="lan", name="Ward LAN")],
+        elements=[
+            Element(id="api", name="Public API v2", kind="process", trust_zone="cloud"),
+            Element(id="db", name="Accounting PostgreSQL", kind="data_store", trust_zone="cloud"),
+            Element(id="gw", name="Gateway", kind="process", trust_zone="lan"),
+        ],
+        flows=[
+            Flow(id="F-1", name="PSQL Request", source="api", target="db"),
+            Flow(id="F-2", name="Sync", source="gw", target="api"),
+        ],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert "Between systems outside the hospital (no hospital firewall rule follows from them): F-1." in text
+    assert "F-1 PSQL Request (between" not in text
+    assert "F-2 Sync (between Gateway and Public API v2): is it network traffic" in text  # it crosses the hospital's edge

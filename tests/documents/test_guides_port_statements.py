@@ -196,3 +196,106 @@ def test_the_network_picture_marks_an_optional_connection() -> None:
     f = Facts.of(m)
     picture = netplan.diagram_model(f, netplan.build(f))
     assert picture is not None and [fl.name for fl in picture.flows] == ["TCP 443 (optional)"]
+
+
+def _questions(doc: object) -> list[str]:
+    text = text_of(doc)  # type: ignore[arg-type]
+    return [line for line in text.split("## Questions for the device maker before go-live", 1)[1].splitlines() if line[:1].isdigit()]
+
+
+def test_a_number_where_a_port_goes_that_is_no_port_is_named_in_the_question() -> None:
+    """A real Threat Dragon flow (cryptocurrency wallet) is named "TCP+SSL 500002 JSON RPC": 500002 is no port.
+    The question quoted the name and asked for the port as if the model said nothing of one."""
+    m = base(
+        elements=[Element(id="w", name="wallet", kind="process"), Element(id="x", name="ElectrumX", kind="process")],
+        flows=[Flow(id="F-1", name="TCP+SSL 500002 JSON RPC", source="w", target="x")],
+    )
+    doc = build_guides(m)["deployment"]
+    asked = [q for q in _questions(doc) if "F-1" in q and "which port" in q]
+    assert asked and "its name (“TCP+SSL 500002 JSON RPC”) gives 500002" in asked[0], asked
+    assert "a port runs from 1 to 65535" in asked[0]
+    assert not any("500002" in r[4] for r in firewall_rows(doc))
+    # SSL names an encrypted protocol: the model is asked which, not whether the traffic is encrypted at all
+    assert any("F-1" in q and "its name names an encrypted protocol" in q for q in _questions(doc))
+
+
+def test_an_invalid_port_beside_a_valid_one_is_asked_about() -> None:
+    rows, text = _guide("443, 70000")
+    assert rows and {r[4] for r in rows} == {"TCP 443"}, rows
+    assert "F-1 Sync: The model writes a number where a port goes that is no port number" in text
+    assert "its port (“443, 70000”) gives 70000" in text
+
+
+@pytest.mark.parametrize("text", ["TLS 1.2", "HL7 v2.6", "every 300 s", "Sync 2024"])
+def test_a_number_that_is_no_port_mark_is_not_called_an_invalid_port(text: str) -> None:
+    from mdptm.model.topology import invalid_ports
+
+    assert invalid_ports(None, text) == []
+
+
+@pytest.mark.parametrize(
+    ("port", "ports"),
+    [
+        ("443 to 8443", ["TCP 443 (not confirmed)", "TCP 8443 (not confirmed)"]),  # not 8001 ports
+        ("80 to 8080/tcp", ["TCP 80 (not confirmed)", "TCP 8080 (not confirmed)"]),
+        ("5000 to 5010", ["TCP 5000-5010"]),  # a range within the registered ports stays a range
+        ("161 to 162", ["TCP 161-162"]),
+        ("redirect from 80 to 443", ["TCP 80", "TCP 443"]),  # a redirect word settles it
+    ],
+)
+def test_to_between_a_well_known_and_a_registered_port_is_not_read_as_a_range(port: str, ports: list[str]) -> None:
+    """ "443 to 8443" without a redirect word was read as the range 443-8443: a rule opening 8001 ports where the
+    model most likely means 443 sent on to 8443. The narrower reading is ruled, not confirmed, and asked."""
+    assert [str(p) for p in parse_ports(port, "HTTPS")] == ports
+
+
+def test_an_ambiguous_to_is_asked_about() -> None:
+    rows, text = _guide("443 to 8443")
+    assert {r[4] for r in rows} == {"TCP 443 (not confirmed), TCP 8443 (not confirmed)"}, rows
+    assert (
+        "F-1 Sync: the model writes “443 to 8443”: a range of ports (443-8443), or port 443 sent on (redirected, mapped) to 8443? "
+        "The rules list 443 and 8443 alone, not confirmed." in text
+    )
+    assert "443-8443" not in " ".join(r[4] for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("name", "protocol", "asked"),
+    [
+        ("gRPC OTEL", "RPC or DCOM", True),  # a real TMT model: the RPC stencil drawn for gRPC
+        ("Syslog export", "SNMP", True),
+        ("LDAP Credential Check Traffic", "ldaps", False),  # a protocol and its secured form agree
+        ("HTTP API", "HTTPS", False),
+        ("HTTPS", "HTTPS", False),
+        ("Cloud API", "HTTPS", False),  # generic words name no protocol
+        ("MySQL replication", "TCP", False),  # a transport is no other protocol
+    ],
+)
+def test_a_flow_named_for_another_protocol_than_its_protocol_is_asked_which(name: str, protocol: str, asked: bool) -> None:
+    """The rule's protocol column gives the protocol field: for "gRPC OTEL" drawn as "RPC or DCOM" an engineer
+    reading "DCOM" opens the endpoint mapper and dynamic RPC ports. The guide asks which it is."""
+    m = base(
+        elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="srv", name="Dashboard", kind="software")],
+        flows=[Flow(id="F-1", name=name, source="gw", target="srv", protocol=protocol, port="443")],
+    )
+    questions = [q for q in _questions(build_guides(m)["deployment"]) if "which protocol does it use, on which port?" in q]
+    assert bool(questions) == asked, questions
+    if asked:
+        assert f"its protocol “{protocol}”" in questions[0]
+
+
+@pytest.mark.parametrize(
+    ("protocol", "on_host"),
+    [("ALPC", True), ("IOCTL Interface", True), ("Unix domain socket", True), ("Shared memory", True), ("Named Pipe", False)],
+)
+def test_a_local_ipc_channel_is_on_one_host(protocol: str, on_host: bool) -> None:
+    """TMT draws ALPC and IOCTL flows (its stencils) between a process and a driver or service on one machine: the
+    guide asked which hospital network each end uses and whether it was network traffic. A named pipe may be
+    served over SMB from another host, so it is not read so."""
+    m = base(
+        elements=[Element(id="ui", name="Console", kind="process"), Element(id="svc", name="Pump service", kind="process")],
+        flows=[Flow(id="F-1", name="Commands", source="ui", target="svc", protocol=protocol)],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert ("On one host, as the threat model says (no network firewall sees it): F-1 Console → Pump service" in text) == on_host
+    assert ("F-1 Commands (between Console and Pump service): is it network traffic" in text) != on_host

@@ -81,8 +81,10 @@ def test_connections_between_outside_systems_are_not_said_to_stay_in_one_segment
     docs = build_guides(m)
     deploy, decom = text_of(docs["deployment"]), text_of(docs["decommissioning"])
     assert "Every network connection stays within one segment" not in deploy
-    assert "Between systems outside the hospital (no hospital firewall rule follows from them): df-api-request." in deploy
-    assert "describes 1 data flow (df-psql-request) but not whether it is a network connection" in deploy
+    # the one of no stated protocol too: no hospital firewall sits between two systems outside it, whatever it is
+    assert "Between systems outside the hospital (no hospital firewall rule follows from them): df-api-request, df-psql-request." in deploy
+    assert "but not whether it is a network connection" not in deploy
+    assert "the model states every port" not in deploy  # it states none; none is needed for the hospital's firewalls
     assert "df-api-request API Request (not stated, between" not in deploy  # no port question for the hospital's firewall
     assert "No connection in the model crosses a network segment." not in decom
 
@@ -97,7 +99,24 @@ def test_a_stated_protocol_such_as_upnp_is_network_traffic() -> None:
     doc = build_guides(m)["deployment"]
     rows = firewall_rows(doc)
     assert rows and {r[3] for r in rows} == {"UPnP"} and {r[4] for r in rows} == {"not stated"}
-    assert "or a local link such as USB or Bluetooth" not in text_of(doc)
+    assert "a local link such as USB or Bluetooth" not in text_of(doc)
+
+
+def test_a_flow_of_no_protocol_may_stay_on_one_host_and_the_question_says_so() -> None:
+    """Threat Dragon's demo draws "Read web app config" from a config store to the web application: most likely
+    a file read on one machine. The question offered only the network or a USB or Bluetooth link."""
+    m = base(
+        elements=[
+            Element(id="cfg", name="Web Application Config", kind="data_store"),
+            Element(id="web", name="Web Application", kind="process"),
+        ],
+        flows=[Flow(id="df-read", name="Read web app config", source="cfg", target="web")],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert (
+        "df-read Read web app config (between Web Application Config and Web Application): is it network traffic (which protocol "
+        "and port), a local link such as USB or Bluetooth, or within one host (a file or a process on the same machine)?"
+    ) in text
 
 
 def test_unplaced_configuration_and_secrets_do_not_say_in_not_stated() -> None:
@@ -218,8 +237,50 @@ def test_ptm_network_table_does_not_say_unzoned_flows_cross_a_boundary(tmp_path:
     )
     assert captions(zoned) == [
         "Connections that cross a trust-zone boundary (for firewall rules and segmentation); the arrow shows which way "
-        "the data moves, not which end opens the connection (see the deployment guide)"
+        "the data moves; Opened by, which end opens the connection, where the model says so (see the deployment guide)"
     ]  # the sample's firmware download is drawn from the maker's cloud to the server, which opens it
+
+
+def test_ptm_network_table_says_which_end_opens_each_connection_where_the_model_does(tmp_path: Path) -> None:
+    """PTM 3.2 showed the way the data is drawn only: the sample's firmware download, drawn from the maker's cloud
+    to the server, read as a connection from the internet. The "Opened by" column says who opens it where the
+    model says so (its initiator, its words, its outbound-only design, a client end), and "not stated" elsewhere."""
+    from mdptm.documents.ptm import build_ptm_doc
+    from mdptm.model import Control
+    from mdptm.plugins import ExportContext
+
+    m = base(
+        trust_zones=[
+            TrustZone(id="zh", name="Clinical LAN"),
+            TrustZone(id="zc", name="Maker cloud"),
+            TrustZone(id="zp", name="Pharmacy LAN"),
+        ],
+        elements=[
+            Element(id="srv", name="Server", kind="software", trust_zone="zh"),
+            Element(id="app", name="Clinician app", kind="mobile_app", trust_zone="zp"),
+            Element(id="upd", name="Update service", kind="cloud_service", trust_zone="zc"),
+            Element(id="emr", name="EMR", kind="external_entity", trust_zone="zc"),
+            Element(id="ph", name="Pharmacy system", kind="external_entity", trust_zone="zp"),
+        ],
+        flows=[
+            Flow(id="F-1", name="Firmware", source="upd", target="srv", protocol="HTTPS", port="443"),
+            Flow(id="F-2", name="Results", source="srv", target="app", protocol="HTTPS", port="443"),
+            Flow(id="F-3", name="Order relay", source="emr", target="srv", protocol="HL7", port="2575", initiator="emr"),
+            Flow(id="F-4", name="Event forwarding", source="app", target="emr", protocol="HTTPS", port="443"),
+            Flow(id="F-5", name="Event forwarding", source="srv", target="ph", protocol="HTTPS", port="443"),
+            Flow(id="F-6", name="Sync", source="srv", target="ph", protocol="HTTPS", port="443"),
+        ],
+        controls=[Control(id="C-1", title="Outbound-only connections", category="other", description="The cloud cannot initiate.")],
+    )
+    doc = build_ptm_doc(m, ExportContext(), tmp_path)
+    (table,) = [b for b in doc.blocks if isinstance(b, Table) and b.header[:4] == ["Flow", "Between", "Trust zones", "Opened by"]]
+    opened = {r[0]: r[3] for r in table.rows}
+    assert opened["F-1"] == "Server", opened  # drawn from the cloud, opened from the hospital (outbound-only design)
+    assert opened["F-2"] == "Clinician app (a client)"
+    assert opened["F-3"] == "EMR"  # the model's initiator
+    assert opened["F-4"] == "Clinician app"  # to the outside: the outbound-only design says so
+    assert opened["F-5"] == "not stated (its name suggests Server)"  # a name says which way data moves
+    assert opened["F-6"] == "not stated"  # the order of its ends says nothing
 
 
 def test_ptm_without_hospital_controls_does_not_say_the_hospital_has_nothing_to_do(tmp_path: Path) -> None:
@@ -306,3 +367,16 @@ def test_a_service_only_named_in_a_makers_control_is_not_called_a_need() -> None
     m = base(controls=[Control(id="C-3", title="Update antivirus and patch systems", description="Update antivirus and patch systems.")])
     text = text_of(build_guides(m)["deployment"])
     assert "| Anti-malware signatures | named, not stated as needed from the hospital; no port given | C-3 |" in text
+
+
+def test_decommissioning_says_why_no_rule_is_removed_when_every_connection_runs_outside() -> None:
+    m = base(
+        trust_zones=[TrustZone(id="tz-i", name="Internet"), TrustZone(id="tz-c", name="Public Cloud")],
+        elements=[
+            Element(id="mc", name="Mobile Client", kind="process", trust_zone="tz-i"),
+            Element(id="api", name="Public API v2", kind="process", trust_zone="tz-c"),
+        ],
+        flows=[Flow(id="F-1", name="API Request", source="mc", target="api", protocol="HTTPS")],
+    )
+    decom = text_of(build_guides(m)["decommissioning"])
+    assert "run between systems outside the hospital (F-1): no firewall rule of the hospital follows from them." in decom

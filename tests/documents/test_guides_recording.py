@@ -5,7 +5,7 @@ to protect sensitive information", "Regularly back up logs", the sample's authen
 from __future__ import annotations
 
 from mdptm.documents.guides import build_guides
-from mdptm.model import Control, Threat
+from mdptm.model import Asset, Control, Element, Flow, Threat
 from mdptm.render.docir import Table
 from tests.documents.test_guides_readers import base, text_of
 
@@ -63,3 +63,34 @@ def test_deployment_names_the_makers_controls_the_hospital_must_turn_on() -> Non
     text = text_of(build_guides(base(controls=[optional, always]))["deployment"])
     line = next(line for line in text.splitlines() if "protect only once the hospital turns them on" in line)
     assert "C1 TLS on the network link" in line and "can be enabled" in line and "C2" not in line
+
+
+def _log_rows(flows: list[Flow]) -> str:
+    m = base(
+        elements=[
+            Element(id="pump", name="Pump", kind="device"),
+            Element(id="tool", name="Service tool", kind="software"),
+            Element(id="siem", name="SIEM", kind="external_entity"),
+        ],
+        assets=[Asset(id="A-LOG", name="Event log", kind="log", stored_in=["pump"])],
+        flows=flows,
+    )
+    rows = _tables(build_guides(m)["operations"], "Log")
+    assert len(rows) == 1, rows
+    return rows[0][2]
+
+
+def test_a_log_over_a_flow_drawn_both_ways_is_not_said_to_be_sent_to_its_target() -> None:
+    """The sample's USB service session is drawn from the service tool to the pump, both ways, and carries the
+    pump's logs: "Sent to: the pump" told the hospital the logs go to the device that writes them."""
+    session = Flow(id="F-9", name="USB service session", source="tool", target="pump", protocol="USB", bidirectional=True, data=["A-LOG"])
+    sent = _log_rows([session])
+    assert sent == "between Service tool and Pump (USB; the model draws the flow both ways)", sent
+
+
+def test_a_log_over_a_flow_drawn_one_way_goes_to_its_target() -> None:
+    sent = _log_rows([Flow(id="F-2", name="Events", source="pump", target="siem", protocol="Syslog", port="6514/tcp", data=["A-LOG"])])
+    assert sent == "SIEM (Syslog, TCP 6514)", sent
+    # where the log is kept does not turn the drawing round: a log service keeps what it receives
+    sent = _log_rows([Flow(id="F-1", name="Log upload", source="tool", target="pump", protocol="USB", data=["A-LOG"])])
+    assert sent == "Pump (USB)", sent

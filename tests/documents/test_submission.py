@@ -158,14 +158,14 @@ def test_traceability_workbook(model: Model, ctx: ExportContext, tmp_path: Path)
     ws = wb["Traceability"]
     assert str(ws["A1"].value).startswith("CONFIDENTIAL")
     assert ws.freeze_panes == "B5"
-    assert ws.auto_filter.ref == f"A4:N{4 + len(rows)}"
+    assert ws.auto_filter.ref == f"A4:O{4 + len(rows)}"
     assert "CONFIDENTIAL" in ws.oddHeader.center.text
     assert ws["B4"].alignment.wrap_text or ws["B5"].alignment.wrap_text
     assert ws.column_dimensions["B"].width > 20
     t08 = next(i for i, r in enumerate(rows, start=5) if r["Threat ID"] == "T-08")
-    assert ws.cell(row=t08, column=13).fill.fgColor.rgb.endswith("F4CCCC")  # a threat with no control is red
+    assert ws.cell(row=t08, column=14).fill.fgColor.rgb.endswith("F4CCCC")  # a threat with no control is red
     rate = next(i for i, r in enumerate(rows, start=5) if r["Control ID"] == "C-RATE")
-    assert ws.cell(row=rate, column=12).fill.fgColor.rgb.endswith("F4CCCC")  # implemented, no evidence
+    assert ws.cell(row=rate, column=13).fill.fgColor.rgb.endswith("F4CCCC")  # implemented, no evidence
 
     summary = {(r["Group"], r["Measure"]): r["Count"] for r in sheet_rows(path, "Summary")}
     assert summary[("Totals", "Threats")] == 12
@@ -313,8 +313,8 @@ def test_risk_assessment_calls_out_open_and_accepted_threats(model: Model, ctx: 
     doc = risk_doc(model, ctx)
     callouts = {b.bold_prefix: b.text for b in doc.blocks if isinstance(b, Paragraph) and b.bold_prefix}
     assert callouts["Open:"].startswith("2 threats")  # T-02 partially mitigated, T-08 open
-    assert callouts["Accepted:"].startswith("1 threats")
-    assert callouts["High residual risk:"].startswith("1 threats")
+    assert callouts["Accepted:"].startswith("1 threat is accepted with its residual risk")
+    assert callouts["High residual risk:"].startswith("1 threat keeps a high or critical residual risk")
     tables = [b for b in doc.blocks if isinstance(b, Table) and b.caption == "Accepted threats"]
     assert tables[0].rows[0][0] == "T-05" and "Dana Whitfield" in tables[0].rows[0][6]
     signoffs = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Sign-offs")

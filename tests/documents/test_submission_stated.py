@@ -55,8 +55,8 @@ def test_risk_assessment_does_not_state_an_unstated_status() -> None:
     assert t2["Controls"] == "C-2 Message counters (implemented)"
     text = _texts(doc)
     assert "2 threats: 1 open, 1 status not stated." in text
-    assert "Open: 1 threats are open or only partly mitigated." in text
-    assert "Status not stated: 1 threats have no status in the source" in text
+    assert "Open: 1 threat is open or only partly mitigated." in text
+    assert "Status not stated: 1 threat has no status in the source" in text
     register = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Threat register")
     assert [r[-1] for r in register.rows] == ["Status not stated", "Open"]
     controls = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Security controls")
@@ -101,7 +101,7 @@ def test_cra_document_counts_unstated_threats_apart(stated: bool) -> None:
     if stated:
         assert "2 threats are open or only partly mitigated." in text
     else:
-        assert "1 threats are open or only partly mitigated and the source states no status for 1." in text
+        assert "1 threat is open or only partly mitigated and the source states no status for 1." in text
 
 
 def _rated(likelihood_basis: str | None = None, residual: bool = False) -> Model:
@@ -120,8 +120,8 @@ def test_scope_counts_what_is_classified_and_rated_instead_of_claiming_it() -> N
     text = _texts(risk_doc(_rated(), ExportContext()))
     assert "each is rated before controls and again after them" not in text
     assert (
-        "Of the 2 threats, 1 are classified with STRIDE and none name the elements or flows they target; "
-        "1 are rated before controls and none after them (residual risk)." in text
+        "Of the 2 threats, 1 is classified with STRIDE and none name the elements or flows they target; "
+        "1 is rated before controls and none are rated after them (residual risk)." in text
     )
 
 
@@ -131,8 +131,8 @@ def test_scope_counts_what_is_classified_and_rated_instead_of_claiming_it() -> N
         (False, "High residual risk: No threat has a residual risk level, so none is shown to stay below high (2 not rated)."),
         (
             True,
-            "High residual risk: None of the 1 threats with a residual risk level keeps a high or critical one; "
-            "1 threats have no residual risk rating, so they are not shown to stay below high.",
+            "High residual risk: The 1 threat with a residual risk level does not keep a high or critical one; "
+            "1 threat has no residual risk rating, so it is not shown to stay below high.",
         ),
     ],
 )
@@ -230,7 +230,7 @@ def test_a_severity_alone_is_not_counted_as_a_rating() -> None:
     model = _model()
     model.threats[0].risk = Risk(severity="High")
     text = _texts(risk_doc(model, ExportContext()))
-    assert "none are rated before controls (1 more give a likelihood or severity but no risk level)" in text
+    assert "none are rated before controls (1 more gives a likelihood or severity but no risk level)" in text
     assert "0 of 1 rated threats rate exploitability on the likelihood axis; 1 give no likelihood." in text
 
 
@@ -379,3 +379,15 @@ def test_rows_of_one_table_skipped_for_one_reason_are_one_line() -> None:
     doc = risk_doc(_model(), ExportContext(import_report=report))
     table = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Not read into the model")
     assert table.rows == [["tm.docx", "table 2 rows 1–12", "trust levels table, not threats"], ["tm.docx", "paragraph 3", "a heading"]]
+
+
+def test_scope_of_one_threat_speaks_of_it_in_the_singular() -> None:
+    """'Of the 1 threats, all are classified …' said of the OTM specification example's one threat."""
+    model = _rated()
+    model.threats = model.threats[:1]
+    text = _texts(risk_doc(model, ExportContext()))
+    assert "Of the 1 threats" not in text
+    assert (
+        "The only threat is classified with STRIDE and names no element or flow it targets; it is rated before controls "
+        "and not after them (residual risk)." in text
+    )

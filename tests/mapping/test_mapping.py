@@ -298,7 +298,7 @@ def test_an_empty_risk_rating_is_not_a_rating() -> None:
     model = rich()
     model.threats[2].risk = Risk()
     c = clause(map_model(model, ["cra-annex-i"]), "cra-annex-i", "I.1")
-    assert c.status == "partial" and "5 of 6 threats state risk" in c.rationale and "not T-3" in c.rationale
+    assert c.status == "partial" and "5 of 6 threats state a risk rating" in c.rationale and "not T-3" in c.rationale
 
 
 def test_keyword_rules_read_control_titles_and_give_at_most_partial() -> None:

@@ -98,7 +98,7 @@ def test_custom_framework_file_maps_like_the_shipped_ones(tmp_path: Path) -> Non
     assert fw is not None and fw.note == "Internal checklist of an example hospital."
     hc1, hc2 = fw.clauses[0], fw.clauses[1]
     assert hc1.evidence == ["C-1"] and "2 needed" in hc1.rationale and hc1.group == "basics"
-    assert "tampering: none of the 1 threat with STRIDE category tampering have status mitigated (T-2)" in hc2.rationale
+    assert "tampering: the 1 threat with STRIDE category tampering does not have status mitigated (T-2)" in hc2.rationale
     assert fw.summary == {"covered": 0, "partial": 3, "gap": 0, "not_applicable": 1}
 
     m.controls.append(Control(id="C-2", title="Dose change log", category="event_logging"))

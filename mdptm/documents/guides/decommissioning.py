@@ -96,6 +96,12 @@ def decommissioning(f: Facts) -> Doc:
             "The threat model does not say which of its data flows are network connections (no protocol or port): "
             "ask the device maker which network access to remove, and remove every rule the hospital set up for it."
         )
+    elif plan.outside and not (plan.same_segment or plan.local or plan.people or plan.on_host):
+        doc.p(
+            "The connections the threat model describes run between systems outside the hospital ("
+            + ", ".join(fl.id for fl in plan.outside)
+            + "): no firewall rule of the hospital follows from them."
+        )
     else:
         doc.p("No connection in the model crosses a network segment.")
     for v in _use_case_views(f, "decommissioning"):

@@ -206,7 +206,11 @@ def deployment(f: Facts) -> Doc:
     if plan.questions:
         doc.bullets(plan.questions, numbered=True)
     else:
-        doc.p("None: the model states every port, who opens each connection, and the infrastructure it needs.")
+        doc.p(
+            "None: the model states every port, who opens each connection, and the infrastructure it needs."
+            if plan.rules
+            else "None: no connection the threat model describes needs a rule in the hospital's firewalls."
+        )
     return doc
 
 

@@ -21,7 +21,7 @@ from mdptm.documents.guides._shared import (
 )
 from mdptm.documents.guides.credentials import credentials
 from mdptm.documents.guides.facts import NOT_STATED, Facts
-from mdptm.model import Asset, Control, Threat, topology
+from mdptm.model import Asset, Control, Flow, Threat, topology
 from mdptm.render.docir import Doc
 
 # ----------------------------------------------------------------------------------- operations
@@ -126,13 +126,19 @@ def _log_destinations(f: Facts, a: Asset) -> str:
     flows = [fl for fl in f.model.flows if a.id in fl.data]
     if not flows:
         return "no flow in the model carries it"
-    return "; ".join(
-        f"{f.name(fl.target)} ({netplan.short_protocol(fl.protocol)}"
-        + (f", {netplan.ports_text(fl)}" if netplan.ports_text(fl) else "")
-        + ")"
-        + (", leaves the hospital" if f.leaves_hospital(fl) and f.stated_where(fl.target) == "outside" else "")
-        for fl in flows
-    )
+    return "; ".join(_log_destination(f, a, fl) for fl in flows)
+
+
+def _log_destination(f: Facts, a: Asset, fl: Flow) -> str:
+    """Where *fl* takes the log *a*: its target as drawn; a flow drawn both ways runs "between" its ends. The
+    sample's USB service session is drawn from the service tool to the pump, both ways, and carries the pump's
+    logs: "sent to the pump" said the logs go to the device that writes them. Where a log is kept does not say
+    which way it moves (the pump keeps what it writes, the fleet log service what it receives)."""
+    via = f"{netplan.short_protocol(fl.protocol)}" + (f", {netplan.ports_text(fl)}" if netplan.ports_text(fl) else "")
+    if fl.bidirectional:
+        return f"between {f.name(fl.source)} and {f.name(fl.target)} ({via}; the model draws the flow both ways)"
+    leaves = f.leaves_hospital(fl) and f.stated_where(fl.target) == "outside"
+    return f"{f.name(fl.target)} ({via})" + (", leaves the hospital" if leaves else "")
 
 
 def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:

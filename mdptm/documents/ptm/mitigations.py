@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
 from mdptm.documents.ptm._shared import (
     LEVEL_ORDER,
@@ -17,7 +18,7 @@ from mdptm.documents.ptm._shared import (
     label,
     plural,
 )
-from mdptm.model import CONTROL_CATEGORIES, Control, Threat, topology
+from mdptm.model import CONTROL_CATEGORIES, Control, Flow, Threat, topology
 from mdptm.model.vocabulary import category_title
 from mdptm.render import diagrams
 from mdptm.render.docir import PageBreak, Table
@@ -104,10 +105,36 @@ class MitigationChapter(Chapter):
         d.h("3.3 Residual risk", 2)
         self._residual()
 
+    def _opened_by(self) -> Callable[[Flow], str]:
+        """Which end opens each connection, as far as the model says: its ``initiator``, its own words, its
+        outbound-only design or a client end; "not stated" where only the flow's name or the order of its ends
+        would say (the deployment guide marks and asks about those)."""
+        m, ix = self.m, self.ix
+        terms = topology.place_terms()
+        placed = topology.places(m, terms.locations, terms.element_kinds)
+        design = topology.outbound_only_design(m)
+
+        def where(e: str) -> topology.Place:
+            return placed.get(e, "unknown")
+
+        def opened(f: Flow) -> str:
+            who = topology.initiator(f, ix.elements, ix.zones, where, design)
+            name = ix.elements[who.element].name if who.element in ix.elements else who.element
+            if who.basis in ("stated", "text", "design"):
+                return name
+            if who.basis == "kind":
+                return f"{name} (a client)"
+            if who.basis == "name":
+                return f"not stated (its name suggests {name})"
+            return "not stated"
+
+        return opened
+
     def _network_table(self) -> None:
         ix = self.ix
         rows = []
         people: list[str] = []
+        opened = self._opened_by()
         for f in self.m.flows:
             a, b = ix.elements.get(f.source), ix.elements.get(f.target)
             if a is None or b is None or (a.trust_zone == b.trust_zone and a.trust_zone is not None):
@@ -124,6 +151,7 @@ class MitigationChapter(Chapter):
                     f.id,
                     ix.route(f),
                     f"{za} {'↔' if f.bidirectional else '→'} {zb}",
+                    opened(f),
                     f.protocol or "—",
                     f.port or "—",
                     _security_text(f.encryption),
@@ -132,7 +160,7 @@ class MitigationChapter(Chapter):
         if rows:
             unzoned = any("—" in r[2].split(" ") for r in rows)
             self.doc.table(
-                ["Flow", "Between", "Trust zones", "Protocol", "Port", "Encryption"],
+                ["Flow", "Between", "Trust zones", "Opened by", "Protocol", "Port", "Encryption"],
                 rows,
                 caption=(
                     "Connections that cross a trust-zone boundary (for firewall rules and segmentation)"
@@ -142,8 +170,9 @@ class MitigationChapter(Chapter):
                 )
                 # the arrow is the way the model draws the data; a firmware download drawn from the cloud is
                 # opened from the hospital: a rule written from the arrow would be an inbound rule from the internet
-                + "; the arrow shows which way the data moves, not which end opens the connection (see the deployment guide)",
-                widths=[0.6, 2.4, 2.0, 1.5, 0.6, 0.9],
+                + "; the arrow shows which way the data moves; Opened by, which end opens the connection, where the model "
+                "says so (see the deployment guide)",
+                widths=[0.6, 2.0, 1.8, 1.3, 1.3, 0.6, 0.8],
             )
         if people:
             self.doc.p(

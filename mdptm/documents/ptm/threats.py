@@ -69,9 +69,14 @@ class ThreatChapter(Chapter):
             lines.append("Rationale: " + t.rationale.strip())
         return "\n".join(lines)
 
-    def _controls_cell(self, ids: Sequence[str]) -> str:
+    def _controls_cell(self, ids: Sequence[str], threat: Threat | None = None) -> str:
+        """The controls of a threat, one a line, each with what the reader must know of it: its status when it is not
+        implemented or not stated, who runs it, and a link the source does not state as a pair (a STRIDE section's
+        threats and countermeasures listed side by side) or states from one side only."""
         if not ids:
             return "None listed"
+        grouped = set(threat.controls_grouped) if threat is not None else set()
+        disputed = set(threat.controls_disputed) if threat is not None else set()
         out = []
         for cid in dict.fromkeys(ids):
             c = self.ix.controls.get(cid)
@@ -85,6 +90,10 @@ class ThreatChapter(Chapter):
                 suffix = " (status not stated)"
             if c.responsibility in ("customer", "shared"):
                 suffix += " [hospital]" if c.responsibility == "customer" else " [shared]"
+            if cid in disputed:
+                suffix += " (the control does not list this threat)"
+            elif cid in grouped:
+                suffix += " (listed beside this threat under one heading, not paired with it)"
             out.append(f"{c.id} {c.title}{suffix}")
         return "\n".join(out)
 
@@ -175,7 +184,7 @@ class ThreatChapter(Chapter):
                 self._stride(t),
                 self._risk_text(t),
                 STATUS_TITLES[t.stated_status()],
-                self._controls_cell(t.controls),
+                self._controls_cell(t.controls, t),
             ]
             residual = (t.residual_risk.level if t.residual_risk else None) or (t.risk.level if t.risk else None)
             cached = self.row_cache[t.id] = (row, diagrams.level_colour(residual))

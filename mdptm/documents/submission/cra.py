@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from mdptm.documents.ptm._shared import plural
 from mdptm.documents.submission._shared import (
     CLAUSE_FILLS,
     GAP_FILL,
@@ -144,9 +145,11 @@ def cra_doc(model: Model, ctx: ExportContext) -> Doc:
     open_n = sum(1 for t in threats if t.stated_status() in OPEN_STATUSES)
     unstated = sum(1 for t in threats if t.stated_status() == STATUS_NOT_STATED)
     doc.p(
-        f"Article 13(2)-(3): the risk assessment covers {len(threats)} threats against {len(model.elements)} elements, "
-        f"{len(model.flows)} data flows and {len(model.assets)} assets, with {len(model.controls)} controls; {open_n} threats "
-        "are open or only partly mitigated"
+        f"Article 13(2)-(3): the risk assessment covers {plural(len(threats), 'threat')} against "
+        f"{plural(len(model.elements), 'element')}, {plural(len(model.flows), 'data flow')} and "
+        f"{plural(len(model.assets), 'asset')}, with {plural(len(model.controls), 'control')}; {plural(open_n, 'threat')} "
+        + ("is" if open_n == 1 else "are")
+        + " open or only partly mitigated"
         + (f" and the source states no status for {unstated}" if unstated else "")
         + f". It is given in full in {RISK}, with the traceability to verification evidence in {TRACEABILITY}."
     )

@@ -105,6 +105,21 @@ def _risk_with_scale(risk: Risk | None) -> str:
     return risk_text(risk) + (f" — scale: {risk.scale}" if risk is not None and risk.scale else "")
 
 
+def _controls_text(ix: Index, t: Threat) -> str:
+    """A threat's controls with their status, and how the source states each link when it is not a pair: listed
+    beside the threat under one heading, or named by one side only (Threat.controls_grouped, controls_disputed)."""
+    parts = []
+    for c in t.controls:
+        said = f"{ix.label(c)} ({_control_word(ix.controls[c])})" if c in ix.controls else f"{c} (not in the model)"
+        if c in t.controls_disputed:
+            said += " — the control's list of threats leaves this threat out"
+        elif c in t.controls_grouped:
+            said += " — listed beside this threat under one heading, not paired with it"
+        parts.append(said)
+    parts += [f"{c} lists this threat, but the threat does not name it (not linked)" for c in t.controls_disputed if c not in t.controls]
+    return "; ".join(parts) or "none"
+
+
 def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
     doc.h(f"{t.id} {t.title}", 2)
     rows: list[list[str]] = [
@@ -112,13 +127,7 @@ def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
         ["Targets", ix.labels(t.targets) or "none recorded"],
         ["Assets", ix.labels(t.assets) or "none recorded"],
         ["Risk before controls", _risk_with_scale(t.risk)],
-        [
-            "Controls",
-            "; ".join(
-                f"{ix.label(c)} ({_control_word(ix.controls[c])})" if c in ix.controls else f"{c} (not in the model)" for c in t.controls
-            )
-            or "none",
-        ],
+        ["Controls", _controls_text(ix, t)],
         ["Residual risk", _risk_with_scale(t.residual_risk)],
         ["Patient harm", _words(t.patient_harm) or "not assessed"],
         ["Could harm many patients at once", _yes_no(t.multi_patient)],
@@ -271,7 +280,7 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         ix,
         [t for t in threats if t.stated_status() in OPEN_STATUSES],
         "Open",
-        "threats are open or only partly mitigated.",
+        ("threats are open or only partly mitigated.", "threat is open or only partly mitigated."),
         # "no threat is open" would read as all treated when the source states no status at all
         f"No threat is stated to be open or only partly mitigated; the source states no status for {len(unstated)} (below)."
         if unstated
@@ -282,7 +291,10 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         ix,
         unstated,
         "Status not stated",
-        "threats have no status in the source: none of them is shown to be mitigated.",
+        (
+            "threats have no status in the source: none of them is shown to be mitigated.",
+            "threat has no status in the source: it is not shown to be mitigated.",
+        ),
         None,
     )
     _callout_table(
@@ -290,14 +302,26 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         ix,
         [t for t in threats if t.status == "accepted"],
         "Accepted",
-        "threats are accepted with their residual risk.",
+        ("threats are accepted with their residual risk.", "threat is accepted with its residual risk."),
         "No threat is recorded as accepted.",  # not "accepted without mitigation": that reads as "all are mitigated"
     )
     _callout_table(
-        doc, ix, [t for t in threats if t.status == "transferred"], "Transferred", "threats are transferred to another party.", None
+        doc,
+        ix,
+        [t for t in threats if t.status == "transferred"],
+        "Transferred",
+        ("threats are transferred to another party.", "threat is transferred to another party."),
+        None,
     )
     no_control = [t for t in threats if not t.controls and t.status != "not_applicable"]
-    _callout_table(doc, ix, no_control, "No control", "threats have no control.", "Every applicable threat has at least one control.")
+    _callout_table(
+        doc,
+        ix,
+        no_control,
+        "No control",
+        ("threats have no control.", "threat has no control."),
+        "Every applicable threat has at least one control.",
+    )
 
     doc.h("Residual risk acceptance", 1)
     res = Counter(_level(t.residual_risk) for t in threats)
@@ -320,7 +344,12 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         )
     accepted = sum(1 for t in threats if t.status == "accepted")
     if accepted:
-        doc.p(f"{accepted} threats are accepted with their residual risk; their rationales are listed under 'Open and accepted threats'.")
+        said = (
+            "1 threat is accepted with its residual risk; its rationale is"
+            if accepted == 1
+            else f"{accepted} threats are accepted with their residual risk; their rationales are"
+        )
+        doc.p(f"{said} listed under 'Open and accepted threats'.")
     high = [t for t in threats if _level(t.residual_risk) in ("high", "critical")]
     unrated = [t for t in threats if t.residual_risk is None and t.status != "not_applicable"]
     leveled = sum(1 for t in threats if _level(t.residual_risk))
@@ -329,16 +358,20 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         ix,
         high,
         "High residual risk",
-        "threats keep a high or critical residual risk; each needs a benefit-risk justification.",
+        (
+            "threats keep a high or critical residual risk; each needs a benefit-risk justification.",
+            "threat keeps a high or critical residual risk; it needs a benefit-risk justification.",
+        ),
         # a residual risk left unrated is not shown to be below high
         "No threat keeps a high or critical residual risk."
         if not unrated
-        else f"None of the {leveled} threats with a residual risk level keeps a high or critical one; "
-        f"{len(unrated)} threats have no residual risk rating, so they are not shown to stay below high."
+        else f"{_none_keeps(leveled)}; {_have_no_rating(len(unrated))}"
         if leveled
         else f"No threat has a residual risk level, so none is shown to stay below high ({len(unrated)} not rated).",
     )
-    _callout_table(doc, ix, unrated, "Residual risk not rated", "threats have no residual risk rating.", None)
+    _callout_table(
+        doc, ix, unrated, "Residual risk not rated", ("threats have no residual risk rating.", "threat has no residual risk rating."), None
+    )
     signoffs = model.document.signoffs
     if signoffs:
         doc.p("Acceptance of the residual risk is recorded by these sign-offs:")
@@ -456,22 +489,39 @@ def _method_facts(threats: Sequence[Threat]) -> str:
     after = sum(1 for t in threats if _full(t.residual_risk))
     after_part = sum(1 for t in threats if t.residual_risk is not None and not _full(t.residual_risk))
 
-    def of(k: int) -> str:
-        return "all" if k == n else "none" if not k else f"{k}"
+    if n == 1:  # "Of the 1 threats, all are classified …" said of one threat
+        return (
+            "The only threat "
+            + ("is classified with STRIDE" if stride else "is not classified with STRIDE")
+            + (" and names the elements or flows it targets" if targets else " and names no element or flow it targets")
+            + ("; it is rated before controls" if before else "; it is not rated before controls")
+            + (" (it gives a likelihood or severity but no risk level)" if part else "")
+            + (" and after them (residual risk)" if after else " and not after them (residual risk)")
+            + (" (it gives a likelihood or severity but no residual level)" if after_part else "")
+            + "."
+        )
+
+    def of(k: int, plural: str, one: str) -> str:
+        """'all are …', 'none are …', '1 is …', '3 are …': the count agrees with its verb."""
+        return "all " + plural if k == n else "none " + plural if not k else f"{k} " + (one if k == 1 else plural)
+
+    def more(k: int, what: str) -> str:
+        return f" ({k} more {'gives' if k == 1 else 'give'} a likelihood or severity but no {what})" if k else ""
 
     return (
-        f"Of the {n} threats, {of(stride)} are classified with STRIDE and {of(targets)} name the elements or flows they "
-        f"target; {of(before)} are rated before controls"
-        + (f" ({part} more give a likelihood or severity but no risk level)" if part else "")
-        + f" and {of(after)} after them (residual risk)"
-        + (f" ({after_part} more give a likelihood or severity but no residual level)" if after_part else "")
+        f"Of the {n} threats, {of(stride, 'are classified', 'is classified')} with STRIDE and "
+        f"{of(targets, 'name the elements or flows they target', 'names the elements or flows it targets')}; "
+        f"{of(before, 'are rated', 'is rated')} before controls"
+        + more(part, "risk level")
+        + f" and {of(after, 'are rated', 'is rated')} after them (residual risk)"
+        + more(after_part, "residual level")
         + "."
     )
 
 
 def _full(r: Risk | None) -> bool:
-    """A rating: a risk level, or both a likelihood and a severity."""
-    return r is not None and bool(r.level or (r.likelihood and r.severity))
+    """A rating: a risk level, a score, or both a likelihood and a severity (:meth:`Risk.rated`, as the mapping reads it)."""
+    return r is not None and r.rated()
 
 
 def _control_word(c: Control) -> str:
@@ -481,12 +531,27 @@ def _control_word(c: Control) -> str:
     return _words(c.status).lower() if c.status_stated else "status not stated in the source"
 
 
-def _callout_table(doc: Doc, ix: Index, threats: Sequence[Threat], label: str, some: str, none: str | None) -> None:
+def _none_keeps(n: int) -> str:
+    """'None of the 3 threats with a residual risk level keeps …', never 'None of the 1 threats …'."""
+    if n == 1:
+        return "The 1 threat with a residual risk level does not keep a high or critical one"
+    return f"None of the {n} threats with a residual risk level keeps a high or critical one"
+
+
+def _have_no_rating(n: int) -> str:
+    if n == 1:
+        return "1 threat has no residual risk rating, so it is not shown to stay below high."
+    return f"{n} threats have no residual risk rating, so they are not shown to stay below high."
+
+
+def _callout_table(doc: Doc, ix: Index, threats: Sequence[Threat], label: str, some: tuple[str, str], none: str | None) -> None:
+    """A call-out (*label*: "3 threats have no control.", or *none* when no threat is listed) and the threats'
+    table. *some* is the sentence after the count, for several threats and for one."""
     if not threats:
         if none:
             doc.p(none, bold_prefix=f"{label}:")
         return
-    doc.p(f"{len(threats)} {some}", bold_prefix=f"{label}:")
+    doc.p(f"{len(threats)} {some[1] if len(threats) == 1 else some[0]}", bold_prefix=f"{label}:")
     rows = [
         [
             t.id,

@@ -45,6 +45,7 @@ TRACE_HEADER = [
     "Residual risk",
     "Control ID",
     "Control",
+    "Link as the source states it",
     "FDA category",
     "Responsibility",
     "Control status",
@@ -52,7 +53,20 @@ TRACE_HEADER = [
     "Gap",
     "Safety hazards",
 ]
-_T_STATUS, _T_RISK, _T_RES, _C_ID, _C_STATUS, _C_VERIF, _GAP = 3, 4, 5, 6, 10, 11, 12
+_T_STATUS, _T_RISK, _T_RES, _C_ID, _LINK, _C_STATUS, _C_VERIF, _GAP = 3, 4, 5, 6, 8, 11, 12, 13
+# How the source states a threat–control link (Threat.controls_grouped, Threat.controls_disputed)
+STATED, GROUPED, THREAT_ONLY, CONTROL_ONLY = "stated", "grouped", "threat_only", "control_only"
+LINK_WORDS = {
+    STATED: "Stated",
+    GROUPED: "Listed side by side under one heading (not paired)",
+    THREAT_ONLY: "Stated by the threat only",
+    CONTROL_ONLY: "Stated by the control only (not linked)",
+}
+LINK_GAPS = {
+    GROUPED: "Link not stated as a pair: the source lists the threat and the control under one heading without pairing them",
+    THREAT_ONLY: "Links disagree: the threat names the control, the control's list of threats leaves the threat out",
+    CONTROL_ONLY: "Links disagree: the control lists the threat, the threat does not name the control",
+}
 
 
 @dataclass
@@ -61,25 +75,36 @@ class TraceRow:
     control_id: str | None
     control: Control | None
     gaps: list[str]
+    link: str = STATED  # how the source states the link (LINK_WORDS); "control_only" rows are no link
+
+
+def link_kind(t: Threat, cid: str) -> str:
+    """How the source states the link of threat *t* to control *cid*: a pair, a group, or one direction only."""
+    if cid in t.controls_disputed:
+        return THREAT_ONLY if cid in t.controls else CONTROL_ONLY
+    return GROUPED if cid in t.controls_grouped else STATED
 
 
 def trace_rows(model: Model) -> list[TraceRow]:
-    """One row per threat–control pair, in threat order; a threat with no control gets one row."""
+    """One row per threat–control pair, in threat order; a threat with no control gets one row. A pair the
+    source states only as a group, or in one direction only, says so in its Link and Gap cells; a control that
+    lists a threat which does not name it gets a row of its own, marked not linked."""
     ix = Index(model)
     out = []
     for t in model.threats:
+        back_only = [cid for cid in t.controls_disputed if cid not in t.controls]
         if not t.controls:
             gap = "No control (threat not applicable)" if t.status == "not_applicable" else "No control"
             out.append(TraceRow(t, None, None, [gap]))
-            continue
-        for cid in dict.fromkeys(t.controls):
+        for cid in dict.fromkeys([*t.controls, *back_only]):
             c = ix.controls.get(cid)
-            gaps = []
+            link = link_kind(t, cid)
+            gaps = [LINK_GAPS[link]] if link in LINK_GAPS else []
             if c is None:
                 gaps.append("Control not in the model")
-            else:
+            elif link != CONTROL_ONLY:
                 gaps.extend(_control_gaps(c))
-            out.append(TraceRow(t, cid, c, gaps))
+            out.append(TraceRow(t, cid, c, gaps, link))
     return out
 
 
@@ -114,6 +139,7 @@ def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
                 risk_text(t.residual_risk),
                 row.control_id or "",
                 c.title if c else ("" if row.control_id is None else "(not in the model)"),
+                LINK_WORDS[row.link] if row.control_id is not None else "",
                 category_label(c.category) if c else "",
                 responsibility_text(c) if c else "",
                 control_status(c) if c else "",
@@ -133,16 +159,24 @@ def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
                 fills[(r, col)] = colour
         elif c is None:
             fills[(r, _C_ID)] = fills[(r, _GAP)] = GAP_FILL
+        elif row.link == CONTROL_ONLY:
+            fills[(r, _LINK)] = fills[(r, _GAP)] = GAP_FILL
         else:
             if c.status != "implemented" or not c.status_stated:
                 fills[(r, _C_STATUS)] = fills[(r, _GAP)] = WARN_FILL
             if _unverified(c):
                 fills[(r, _C_VERIF)] = fills[(r, _GAP)] = GAP_FILL
+            if row.link == THREAT_ONLY:
+                fills[(r, _LINK)] = fills[(r, _GAP)] = GAP_FILL
+            elif row.link == GROUPED:
+                fills[(r, _LINK)] = WARN_FILL
+                fills.setdefault((r, _GAP), WARN_FILL)
     note = (
-        "One row per threat–control pair. Red: a threat with no control, a control missing from the model, or an "
-        "implemented control (or one whose status the source does not state) with no verification evidence. Amber: a "
-        "planned or unimplemented control, a control whose status the source does not state, an open threat or one "
-        "whose status the source does not state. " + vocabulary().citations["traceability"]
+        "One row per threat–control pair. Red: a threat with no control, a control missing from the model, an "
+        "implemented control (or one whose status the source does not state) with no verification evidence, or a link "
+        "the threat and the control state differently. Amber: a planned or unimplemented control, a control whose "
+        "status the source does not state, an open threat or one whose status the source does not state, or a link the "
+        "source states only by listing threats and controls side by side. " + vocabulary().citations["traceability"]
     )
     return Sheet(
         "Traceability",
@@ -150,7 +184,7 @@ def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
         note,
         TRACE_HEADER,
         data,
-        [11, 38, 20, 14, 22, 22, 11, 36, 26, 14, 14, 36, 30, 16],
+        [11, 38, 20, 14, 22, 22, 11, 36, 20, 26, 14, 14, 36, 30, 16],
         fills,
     )
 
@@ -224,7 +258,7 @@ def _trace_summary_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
     threats, controls = model.threats, model.controls
     add("Totals", "Threats", len(threats))
     add("Totals", "Controls", len(controls))
-    add("Totals", "Threat–control pairs", sum(1 for r in rows if r.control_id is not None))
+    add("Totals", "Threat–control pairs", sum(1 for r in rows if r.control_id is not None and r.link != CONTROL_ONLY))
     add("Gaps", "Threats with no control", sum(1 for t in threats if not t.controls and t.status != "not_applicable"), True)
     add(
         "Gaps",
@@ -233,6 +267,8 @@ def _trace_summary_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
         True,
     )
     add("Gaps", "Controls whose status the source does not state", sum(1 for c in controls if not c.status_stated), True)
+    add("Gaps", "Pairs linked only as a group (not stated as pairs)", sum(1 for r in rows if r.link == GROUPED), True)
+    add("Gaps", "Links the threat and the control state differently", sum(1 for r in rows if r.link in (THREAT_ONLY, CONTROL_ONLY)), True)
     add("Gaps", "Control references not in the model", sum(1 for r in rows if r.control_id is not None and r.control is None), True)
     add("Gaps", "Controls linked to no threat", sum(1 for c in controls if c.id not in ix.threats_of_control), True)
     add("Gaps", "Open or partly mitigated threats", sum(1 for t in threats if t.stated_status() in OPEN_STATUSES), True)

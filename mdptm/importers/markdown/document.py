@@ -229,8 +229,48 @@ def _close(tokens: list[Token], i: int) -> int:
     return len(tokens) - 1
 
 
+# Blank lines put in before parsing (their 0-based indexes in the text parsed, in order): every line number
+# said of the file is the author's own, counted without them.
+_PUT_IN: list[int] = []
+
+
+def _orig(n: int) -> int:
+    """Line index *n* of the text parsed, as a line index of the author's file."""
+    return n - sum(1 for k in _PUT_IN if k < n)
+
+
 def _line(tok: Token) -> int:
-    return (tok.map[0] + 1) if tok.map else 0
+    return (_orig(tok.map[0]) + 1) if tok.map else 0
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
+_FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
+# "**Status**: ✅ Implemented" at the margin, right under a bullet: a field label, not more words of the bullet
+_MARGIN_LABEL = re.compile(r"^\*\*[^*\n]{1,40}?(?::\*\*|\*\*\s*:)")
+
+
+def _end_lazy_labels(text: str) -> str:
+    """A bold label written at the margin on the line right after a list item ("- Secure localStorage" then
+    "**Status**: ✅ Implemented") continues that item in CommonMark (a lazy line), yet its author wrote the
+    next field of the block: a blank line is put in before it (and kept in ``_PUT_IN``)."""
+    _PUT_IN.clear()
+    if "**" not in text:
+        return text
+    out: list[str] = []
+    in_item = in_fence = False
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        if not in_fence and in_item and _MARGIN_LABEL.match(line):
+            _PUT_IN.append(len(out))
+            out.append("")
+            in_item = False
+        if not line.strip():
+            in_item = False
+        elif _LIST_ITEM.match(line) and not in_fence:
+            in_item = True
+        out.append(line)
+    return "\n".join(out)
 
 
 def _parse_list(tokens: list[Token], i: int, hoisted: list[MdTable] | None = None) -> tuple[MdList, int]:
@@ -282,7 +322,7 @@ def _parse_table(tokens: list[Token], i: int) -> tuple[MdTable, int]:
         elif t.type == "inline" and row is not None:
             row.append(_inline(t).text)
     span = tokens[i].map
-    last = span[1] if span else _line(tokens[i])
+    last = _orig(span[1]) if span else _line(tokens[i])
     return MdTable(rows=rows, line=_line(tokens[i]), end=last), end + 1
 
 
@@ -310,7 +350,7 @@ def unescape_export(text: str) -> tuple[str, int]:
 
 def parse_markdown(text: str) -> Section:
     """The document as a tree of sections holding their blocks, from markdown-it's tokens."""
-    tokens = _parser().parse(text)
+    tokens = _parser().parse(_end_lazy_labels(text))
     root = Section(0, "", 1)
     _HIDDEN_FOUND.clear()
     stack = [root]
@@ -342,14 +382,14 @@ def parse_markdown(text: str) -> Section:
             stack[-1].blocks.append(Code(t.info.strip(), t.content, _line(t)))
             i += 1
         elif t.type == "front_matter":
-            end = t.map[1] if t.map else 1
+            end = _orig(t.map[1]) if t.map else 1
             stack[-1].blocks.append(Other("front matter", _line(t), end, t.content))
             i += 1
         elif t.type == "dl_open":
             j = _close(tokens, i)
             words = [_inline(x).text for x in tokens[i:j] if x.type == "inline"]
             span = tokens[i].map
-            end = span[1] if span else _line(t)
+            end = _orig(span[1]) if span else _line(t)
             stack[-1].blocks.append(Other("definition list", _line(t), end, "\n".join(words)))
             i = j + 1
         elif t.type == "html_block":  # not read: a comment or hidden element is said in the report

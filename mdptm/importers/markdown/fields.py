@@ -50,6 +50,7 @@ class _Pending:
     mitigation_refs: list[str] = field(default_factory=list)
     threat_id: str = ""
     shared_with: _Pending | None = None  # takes the control made for another threat's mitigation
+    grouped: bool = False  # its controls are listed beside it under one heading, not paired with it
     control: str = ""
     planned: str = ""  # the label that states the mitigation's status ("Potential mitigations"), if one did
     said_status: str = ""  # that status: "planned" or "implemented" ("Mitigations implemented")

@@ -69,4 +69,5 @@ class MarkdownImporter(MarkdownDoor):
             looked += f"; {len(unread)} block(s) that may be threats were not recognised, the first at {unread[0].locator}"
         ctx.looked_at = looked
         model = builder.build()
+        reader.link_basis(model, builder.item_of)
         return resolve_references(model, ctx.report, final=False)

@@ -14,6 +14,7 @@ from mdptm.importers.markdown.state import _ReaderState
 from mdptm.importers.markdown.words import _CHECK_BOX, _LABEL_END
 from mdptm.importers.tabular.lists import id_led_threat
 from mdptm.importers.tabular.records import first_sentence
+from mdptm.importers.tabular.stride import stride_definition_texts, stride_primer_heading
 from mdptm.importers.tabular.vocab import (
     clean_text,
     norm_text,
@@ -111,6 +112,8 @@ class ListReading(_ReaderState):
                 self.b.records.append(rec)
             self.b.warn(where, f"list of {len(led)} item(s) led by a threat's id and title read as those threats")
             return
+        if self.stride_labelled(lst, ctx, where):
+            return
         if any(self.label_of(it.lead.bold_lead) or it.lead.bold_lead for it in lst.items):
             self.b.report.skipped(self.file, where, "list of bold terms (definitions or emphasis): not threat-model records")
             return
@@ -130,6 +133,52 @@ class ListReading(_ReaderState):
                 "no threat label (**Threat:**, a STRIDE heading or a threat heading)",
             )
         self.b.report.skipped(self.file, where, f"list under {heading!r} without threat labels: not read as records")
+
+    def stride_labelled(self, lst: MdList, ctx: _Ctx, where: str) -> bool:
+        """ "- **Spoofing:** Rogue BLE devices → whitelist" under a heading of threats, of STRIDE or of the threat
+        model: one threat per item, of the category its bold label names, titled by the words after it; words after
+        a single arrow are its mitigation. A list whose texts define the categories ("Pretending to be someone
+        else", questions) is a primer: skipped, said so. False when the items are not all so labelled."""
+        pairs: list[tuple[str, str, str]] = []  # (category, label, text)
+        for it in lst.items:
+            bold = one_line(it.lead.bold_lead or "").strip(" :.-–—")
+            cat = self.heading_stride(bold) if len(bold) >= 3 else None  # "**S**poofing": a letter, no label
+            text = _LABEL_END.sub("", it.lead.after_bold).strip(" :-–—")
+            if cat is None or not text:
+                return False
+            pairs.append((cat, bold, text))
+        if len(pairs) < 2:
+            return False
+        named = [h for h in ctx.headings if h]
+        said = next(
+            (
+                h
+                for h in reversed(named)
+                if self.names_threats(h) or {"stride"} & set(norm_text(h).split()) or "threat model" in norm_text(h)
+            ),
+            None,
+        )
+        if said is None:
+            return False
+        if stride_primer_heading(said) or stride_definition_texts([(label, text) for _cat, label, text in pairs]):
+            self.b.report.skipped(self.file, where, "list defining the STRIDE categories (a primer), not threats")
+            self.b.warn(where, f"list under {said!r} not read as threats: its texts define the STRIDE categories")
+            return True
+        for it, (cat, _label, text) in zip(lst.items, pairs, strict=True):
+            fields = _Fields()
+            parts = [p.strip() for p in re.split(r"\s*→\s*", text)]
+            threat = text
+            if len(parts) == 2 and all(parts):
+                threat = parts[0]  # "Fremde BLE-Geräte → Whitelist & Mapping-Lock": the threat, then its measure
+                fields.add("mitigation", parts[1])
+            fields.add("description", text, it.lead.links)
+            for child in it.children:
+                for sub in child.items:
+                    fields.add("description", "- " + sub.all_text(), sub.all_links())
+            title = threat.rstrip(".") if len(threat) <= 100 else first_sentence(threat).rstrip(".")
+            self.emit_item(fields, it.line, ctx, cat, title=title)
+        self.b.warn(where, f"list of {len(pairs)} item(s) labelled by STRIDE categories under {said!r} read as threats, one per item")
+        return True
 
     def plain_items(self, kind: str, lst: MdList, ctx: _Ctx, where: str) -> None:
         """One threat or control per top-level item of a plain list under a "Threats" or "Mitigations" heading,

@@ -21,9 +21,10 @@ from mdptm.importers.markdown.tables import TableReading
 from mdptm.importers.markdown.words import VIEW_IDS, written_id
 from mdptm.importers.merge import norm_name
 from mdptm.importers.tabular.lists import THREAT_REFS
-from mdptm.importers.tabular.records import first_sentence, recommended_control
+from mdptm.importers.tabular.records import first_sentence, mitigation_title, recommended_control
 from mdptm.importers.tabular.tables import RowRecord
 from mdptm.importers.tabular.vocab import (
+    deferred_by_note,
     fact_key,
     is_fill_in,
     match_header,
@@ -31,7 +32,8 @@ from mdptm.importers.tabular.vocab import (
     one_line,
     parse_risk,
 )
-from mdptm.model import View
+from mdptm.model import Model, View
+from mdptm.model.evidence import accepts_risk
 
 # A paragraph made only of template slots: "{{THREAT_TABLE}}", "{{ASSETS}} {{FLOWS}}".
 _GLOSS = re.compile(r"\s*\([^()]+\)\s*$")
@@ -520,6 +522,7 @@ class BlockReader(ListReading, TableReading):
                 cids.append(cid)
             for pend in made:
                 pend.mitigation_refs = list(cids)
+                pend.grouped = True
             self.b.warn(
                 where,
                 f"its {len(made)} threat(s) and {len(cids)} countermeasure(s) are linked as a group (the document lists "
@@ -532,6 +535,8 @@ class BlockReader(ListReading, TableReading):
             made[0].mitigation = text
             for other in made[1:]:
                 other.shared_with = made[0]
+            for pend in made if len(made) > 1 else ():
+                pend.grouped = True  # one list for the section's threats, not one per threat
         elif text:
             self.b.report.skipped(self.file, where, "mitigations under a STRIDE heading with no threat bullets")
 
@@ -684,7 +689,8 @@ class BlockReader(ListReading, TableReading):
     def only_described(self, fields: _Fields, title: str) -> bool:
         """A block opened by a generic label ("Description", "Details") under a heading that names no threat, and
         with no field only a threat has: the description of something else (a component, a tool), as in Word."""
-        written = norm_text(fields.written.get("description", ""))
+        # a description read from nested items ("**2.1. Name server:**" over "**Description:**") was written so
+        written = norm_text(fields.written.get("description", "description"))
         if written not in _GENERIC_LABELS:
             return False
         if set(norm_text(title).split()) & {"threat", "threats", "scenario", "attack", "abuse", "misuse", "risk", "hazard"}:
@@ -1067,6 +1073,17 @@ class BlockReader(ListReading, TableReading):
             if pend.mitigation_refs:
                 pend.rec.values["controls"] = ", ".join(pend.mitigation_refs)
                 pend.rec.headers["controls"] = "mitigation"
+            elif pend.mitigation and accepts_risk(pend.mitigation):
+                # "We acknowledge that … but we note that: …" argues the risk is acceptable: the threat's rationale
+                text = pend.mitigation
+                said = pend.rec.values.get("rationale")
+                pend.rec.values["rationale"] = f"{said}\n\n{text}" if said else text
+                pend.rec.headers["rationale"] = "mitigation"
+                self.b.warn(
+                    pend.rec.locator,
+                    f"the mitigation text argues that the risk is acceptable ({accepts_risk(text)!r} …): kept as the "
+                    "threat's rationale, not made a control",
+                )
             elif pend.mitigation:
                 cid = self.new_control_id()
                 text = pend.mitigation
@@ -1074,7 +1091,7 @@ class BlockReader(ListReading, TableReading):
                     kind="control",
                     file=self.file,
                     locator=pend.rec.locator,
-                    values={"id": cid, "title": first_sentence(text.lstrip("-* ")).rstrip("."), "description": text},
+                    values={"id": cid, "title": mitigation_title(self.vocab, text.lstrip("-* ")).rstrip("."), "description": text},
                     headers={"id": "id", "title": "mitigation", "description": "mitigation"},
                     extra={},
                     view=pend.rec.view,
@@ -1082,6 +1099,9 @@ class BlockReader(ListReading, TableReading):
                 if pend.planned:
                     ctl.values["status"] = pend.said_status  # "Potential mitigations": proposed, not in place
                     ctl.headers["status"] = pend.planned
+                elif (note := deferred_by_note(self.vocab, text)) is not None:
+                    ctl.values["status"] = "planned"  # "Autosave (future enhancement)": not in place yet
+                    ctl.headers["status"] = f"note ({note})"
                 recommended_control(self.vocab, ctl, text, self.b.warn)
                 self.b.records.append(ctl)
                 pend.control = cid
@@ -1122,6 +1142,27 @@ class BlockReader(ListReading, TableReading):
                     ctl.headers["status"] = pend.planned
                 self.b.records.append(ctl)
 
+    def link_basis(self, model: Model, item_of: dict[int, str]) -> None:
+        """After the build: say on each threat which of its links the document does not state as a pair
+        (``controls_grouped``: listed side by side under one heading) and which it states in one direction only
+        (``controls_disputed``: the threat names the control and the control's list leaves it out, or the other
+        way round)."""
+        threats = {t.id: t for t in model.threats}
+        controls = {c.id for c in model.controls}
+        for pend in self.threats:
+            threat = threats.get(item_of.get(id(pend.rec), ""))
+            if threat is None or not pend.grouped:
+                continue
+            # the ids the group links (resolved into ``controls`` with the rest of the references)
+            group = [*pend.mitigation_refs, pend.control, pend.shared_with.control if pend.shared_with else ""]
+            threat.controls_grouped = [c for c in dict.fromkeys(group) if c]
+        by_source = {p.threat_id: p for p in self.threats if p.threat_id}
+        for tid, cid in self.disputed:
+            named = by_source.get(tid)
+            threat = threats.get(item_of.get(id(named.rec), "")) if named is not None else None
+            if threat is not None and cid in controls and cid not in threat.controls_disputed:
+                threat.controls_disputed.append(cid)
+
     def links(self) -> None:
         """Forward links (threat -> mitigation) and back links (mitigation -> threats) that disagree are reported."""
         if not self.control_backlinks:
@@ -1131,11 +1172,13 @@ class BlockReader(ListReading, TableReading):
         where = {p.threat_id: p.rec.locator for p in self.threats}
         for t, c in sorted(forward - back):
             if c in self.control_backlinks:
+                self.disputed.append((t, c))
                 self.b.warn(
                     where.get(t),
                     f"{t} names {c} as its mitigation, but {c} does not list {t} among the threats it mitigates; kept as the threat says",
                 )
         for t, c in sorted(back - forward):
+            self.disputed.append((t, c))
             self.b.warn(
                 self.control_backlinks[c][1],
                 f"{c} lists {t} among the threats it mitigates, but {t} does not name {c}; not linked (kept in the control's extra)",

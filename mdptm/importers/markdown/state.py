@@ -70,6 +70,7 @@ class _ReaderState:
         self.threats: list[_Pending] = []
         self.controls: list[RowRecord] = []
         self.control_backlinks: dict[str, tuple[list[str], str]] = {}  # control id -> (threat ids, locator)
+        self.disputed: list[tuple[str, str]] = []  # (threat id, control id) linked in one direction only
         self.tables: list[tuple[MdTable, _Ctx]] = []
         self.codes: list[tuple[Code, _Ctx]] = []
         self.assets: dict[str, str] = {}  # norm name -> asset id

@@ -652,7 +652,19 @@ class TableFinder:
             for c in block.columns
             if c.field and c.field not in _GENERIC_FIELDS and (m := match_header(self.vocab, spec.name, c.header)) and m.exact
         )
-        if strong or specific >= 2 or (exact >= 3 and specific) or (exact and exact == named and specific):
+        if cand.cls.over is not None:
+            # the heading names another kind ("Mitigations for G4" over "Attack | Mitigation"): read as the
+            # header says, and named so the author can check it
+            block.confidence = "medium"
+            other = self.vocab.kinds[cand.cls.over].label
+            block.warnings.append(
+                (
+                    g.locator(block.header_rows[0], block.c0),
+                    f"unsure of {where}: its heading names {other}s, its header {block.label}s; read as {block.label}s, "
+                    "a profile can correct it (mdptm inspect --write-profile)",
+                )
+            )
+        elif strong or specific >= 2 or (exact >= 3 and specific) or (exact and exact == named and specific):
             block.confidence = "high"
         elif exact >= 2 or mapped >= 3:
             block.confidence = "medium"

@@ -175,3 +175,4 @@ class Classified:
     fields: dict[int, HeaderMatch]
     matched: int
     skipped: bool = False
+    over: str | None = None  # the kind the heading named first, too weak to be items: this one was read instead

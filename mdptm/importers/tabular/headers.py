@@ -103,8 +103,18 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
     if best.skipped:
         return best
     need = min(2, len(nonempty))
-    wide = best.matched >= 5 and best.score >= 10  # a 34-column register: unknown columns go to extra
-    if best.matched < need or best.score < (2 if only else 3) or (best.matched * 3 < len(nonempty) and not wide):
+
+    def weak(c: Classified) -> bool:
+        wide = c.matched >= 5 and c.score >= 10  # a 34-column register: unknown columns go to extra
+        return c.matched < need or c.score < (2 if only else 3) or (c.matched * 3 < len(nonempty) and not wide)
+
+    if weak(best):
+        # "Attack | Mitigation" under "Mitigations for G4": the heading's word made it a control table of one
+        # column, too weak to be items; the kind its header names in full is read (and the table named, unsure)
+        other = next((c for c in results if c is not best and not c.skipped and not weak(c)), None)
+        if other is not None and not any(c.skipped for c in results):
+            other.over = best.kind
+            return other
         # too weak to be items: a header that names a table of no items ("Term | Definition | Example")
         # still says what it is
         return next((c for c in results if c.skipped), None)
@@ -246,6 +256,16 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
                     break
     if kind != "threat":
         return out
+    if "status" not in {c.field for c in columns}:
+        # "| Misuse case | Control | Result |" with "Mitigated." / "Open.": the result of each case is its status
+        for col in columns:
+            if col.field is not None or norm_text(col.header) not in _RESULT_HEADERS:
+                continue
+            said = cells(col)
+            if len(said) >= 2 and all(parse_status(vocab, v.rstrip(".")).ok for v in said):
+                col.field = "status"
+                out.append(f"column {col.header!r} holds threat statuses: read as the status")
+                break
 
     title = next((c for c in columns if c.field == "title"), None)
     if title is not None and "stride" not in fields:
@@ -269,8 +289,8 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             # "Harm" of "ineffective therapy; delayed treatment", "serious unintended therapy": what the harm is,
             # no class of it; a word in one such sentence ("serious") is not the row's harm class
             harm.field = None
-            said = f"{len(described)} of {len(values)} cells name no harm class"
-            out.append(f"column {harm.header!r} describes the harm ({said}): kept as written")
+            counted = f"{len(described)} of {len(values)} cells name no harm class"
+            out.append(f"column {harm.header!r} describes the harm ({counted}): kept as written")
     target = next((c for c in columns if c.field == "targets" and norm_text(c.header) in ("target", "targets")), None)
     kpi = next((c for c in columns if c.field is None and norm_text(c.header) in _KPI_HEADERS), None)
     if target is not None and kpi is not None:
@@ -412,8 +432,12 @@ def _spare_ratings(columns: list[Column], cells: Callable[[Column], list[str]], 
                 out.append(f"column {col.header!r} states the level of the scores in {taken.header!r}: kept as stated")
     # "Score | Level" with no word of risk in "Level": beside the risk's bare scores, a column of level words
     # ("CRITICAL", "HIGH"; a cell or so shifted by its author is warned of, row by row) is their stated level
+    # "Risk | Level | Treatment" with no rating column at all: a column named only "Level" whose cells are level
+    # words ("High", "Moderate") is the risk level the author stated for the row
     taken = next((c for c in columns if c.field == "risk"), None)
-    if taken is not None and "risk.level" not in fields and all(_BARE_NUMBER.match(v) for v in cells(taken) or ["x"]):
+    alone = taken is None and not fields & {"risk.likelihood", "risk.severity"}
+    scored = taken is not None and all(_BARE_NUMBER.match(v) for v in cells(taken) or ["x"])
+    if "risk.level" not in fields and (alone or scored):
         for col in columns:
             if col.field is not None or norm_text(col.header) not in _LEVEL_HEADERS:
                 continue
@@ -421,7 +445,8 @@ def _spare_ratings(columns: list[Column], cells: Callable[[Column], list[str]], 
             read = sum(1 for v in values if parse_level(vocab, v).value is not None)
             if len(values) >= 3 and read * 5 >= len(values) * 4:
                 col.field = "risk.level"
-                out.append(f"column {col.header!r} states the level of the scores in {taken.header!r}: kept as stated")
+                beside = f"the level of the scores in {taken.header!r}" if taken is not None else "each row's risk level"
+                out.append(f"column {col.header!r} states {beside}: kept as stated")
                 break
     return out
 
@@ -429,6 +454,9 @@ def _spare_ratings(columns: list[Column], cells: Callable[[Column], list[str]], 
 _KPI_HEADERS = frozenset(
     {"kpi", "kpis", "key performance indicator", "key risk indicator", "kri", "metric", "metrics", "measure of success", "success metric"}
 )
+
+
+_RESULT_HEADERS = frozenset({"result", "results", "outcome", "resolution", "control result", "control / result"})
 
 
 _LEVEL_HEADERS = frozenset({"level", "rating", "grade", "rank"})
@@ -555,6 +583,8 @@ def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab
     for col in columns:
         if col.field not in (None, "title", "name", "text") or (col.field is not None and not described):
             continue
+        if col.field is None and vocab.first_column_not_items.get(norm_text(col.header)):
+            continue  # "Attack Path Number" A.1, A.2: the ids of the attack paths of a row, not of the row's threat
         values = [g.data_text(r, col.index).strip() for r in rows]
         values = [v for v in values if v]
         if len(values) >= 1 and len(set(values)) == len(values) and all(_ID_VALUE.match(v) for v in values):

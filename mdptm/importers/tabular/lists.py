@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
+from mdptm.importers.tabular.stride import stride_definition_texts, stride_primer_heading
 from mdptm.importers.tabular.tables import RowRecord, stride_default
 from mdptm.importers.tabular.vocab import Vocabulary, clean_text, match_header, norm_text, one_line, parse_stride
 from mdptm.model import Model
@@ -32,6 +33,10 @@ _LABEL_LINE = re.compile(r"^\s*([A-Z][\w()/ -]{0,40}?)\s*:\s+(\S.*)$")
 _THREAT_ONLY = {"controls", "risk", "risk.level", "risk.likelihood", "risk.severity", "residual_risk", "stride", "patient_harm"}
 # "Threat: Phishing", "Threat – Phishing": a word, a colon or a dash, the rest (Markdown's state.heading_id alike)
 _WORDED = re.compile(r"^\s*(?P<word>[A-Za-z ]{2,24}?)\s*[:：\-–—]\s+(?P<rest>\S.*)$")
+_DESCRIBING_LABELS = frozenset({"description", "threat description", "vulnerability", "weakness", "issue"})
+_VECTOR_LABELS = frozenset({"attack vector", "attack vectors", "attack path", "attack scenario", "exploit scenario"})
+# "4.3.1. Rigorous Code Review and Static Analysis:": a numbered title ending in a colon, its parts in the items below
+_TITLE_OVER_PARTS = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+([^:]{2,100}?)\s*:\s*$")
 _LEAD = re.compile(r"^\s*([^:–—]{2,60}?)\s*(?::|\s[-–—]\s)\s*(\S.*)$", re.S)
 
 
@@ -88,6 +93,9 @@ class ListThreats:
         self.last_sibling: tuple[int, int] | None = None  # (level, depth) of the last category heading
         self.label: tuple[str | None, int] | None = None  # (mode or None for "not a list of items", key)
         self.item_stride: tuple[str, int] | None = None  # a list item "Spoofing" heads the deeper items
+        # "4.1.1. Buffer Overflows:" and the items under it so far (text, level, locator, view, items): a threat
+        # once an attack vector is met under a description
+        self.held_title: tuple[str, int, str, str | None, list[str]] | None = None
         # the level of a list item written "Threat: …" where nothing says the list holds threats (a component's
         # bullet over it, as Markdown reads "- **Threat:** …"): it and its deeper items are read as threats are
         self.item_threat: int | None = None
@@ -175,6 +183,8 @@ class ListThreats:
         """A heading (its numbering already removed) opens a section."""
         self.flush()
         self.label = None
+        self.item_threat = None  # "4.2. Assessment" after the titled threats: its items are no fields of theirs
+        self.held_title = None
         while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
         stride = self.stride_of(name)
@@ -271,6 +281,10 @@ class ListThreats:
             mode = "threat"  # "Attack Vector: …", "Mitigation: …" under it (or beside it, at its level)
         elif mode is None and not under_category:
             self.item_threat = None
+        if mode is None and not under_category and self._titled_threat(body, level, locator, view, lead):
+            return True
+        if mode is None and not under_category and self._stride_labelled(lead):
+            mode = "threat"  # "Spoofing: Rogue BLE devices → whitelist" under "Threat Model (STRIDE)"
         if mode is None:
             cat = self.stride_of(body)
             if cat is not None and len(body) <= 60:
@@ -286,6 +300,47 @@ class ListThreats:
         category = ctx.category if ctx else None
         self.run.append(_Entry(body, level, locator, mode, stride, view, key, section, category, ctx.asset if ctx else None))
         return True
+
+    def _titled_threat(self, body: str, level: int, locator: str, view: str | None, lead: re.Match[str] | None) -> bool:
+        """ "4.1.1. Buffer Overflows:" over "Description: …" and "Attack Vector: …" items (nothing above says the
+        list holds threats): a threat titled so, its items its description, as Markdown reads them. The title is
+        held until an attack vector is met under it; True once the items are read as that threat's."""
+        held = self.held_title
+        if _TITLE_OVER_PARTS.match(body):
+            self.held_title = (body, level, locator, view, [])
+            return False
+        if held is None or level <= held[1] or lead is None:
+            self.held_title = None
+            return False
+        held[4].append(body)
+        label = norm_text(lead.group(1))
+        if label not in _VECTOR_LABELS or not any(norm_text(x.partition(":")[0]) in _DESCRIBING_LABELS for x in held[4]):
+            return False
+        # the vector under a described title: the threat, its items so far, and the deeper items after them
+        self.held_title = None
+        ctx = self.stack[-1] if self.stack else None
+        key = ctx.key if ctx else self._new_key("")
+        if key not in self.groups:
+            key = self._new_key(ctx.name if ctx else "")
+        section, category, asset = (ctx.name, ctx.category, ctx.asset) if ctx else ("", None, None)
+        stride = ctx.stride if ctx else None
+        title = _TITLE_OVER_PARTS.sub(r"\1", held[0])
+        self.run.append(_Entry(title, held[1], held[2], "threat", stride, held[3], key, section, category, asset))
+        for text in held[4]:
+            self.run.append(_Entry(text, level, locator, "threat", stride, view, key, section, category, asset))
+        self.item_threat = held[1]
+        return True
+
+    def _stride_labelled(self, lead: re.Match[str] | None) -> bool:
+        """An item "Spoofing: …" (a full category name as its label) under a heading of threats, of STRIDE or of
+        the threat model that is no STRIDE primer ("STRIDE Categories"): a threat of that category."""
+        if lead is None or len(lead.group(1).strip()) < 3 or self.stride_of(lead.group(1)) is None:
+            return False
+        for c in reversed(self.stack):
+            words = norm_text(c.name)
+            if "stride" in words.split() or "threat model" in words or any(rx.search(c.name) for rx in self.headings):
+                return not stride_primer_heading(c.name)
+        return False
 
     def finish(self) -> None:
         self.flush()
@@ -305,8 +360,16 @@ class ListThreats:
         last: RowRecord | None = None
         labelled = False  # the last threat was written "Threat: ..."
         stride: str | None = None
+        titled: tuple[RowRecord, int] | None = None  # a control titled "4.3.1. Least Privilege:" over its parts
         for e in run:
             inline = self._inline(e.text)
+            if titled is not None and e.level > titled[1] and (inline is None or inline[0] == "control"):
+                # "Action: Run it as a dedicated user." / "Rationale: …" under "4.3.5. Least Privilege:": that measure
+                ctl = titled[0]
+                ctl.values["description"] = "\n".join(x for x in (ctl.values.get("description"), one_line(e.text)) if x)
+                ctl.headers.setdefault("description", "list item")
+                continue
+            titled = None
             cat = self.stride_of(e.text) if inline is None and len(e.text) <= 60 else None
             if cat is not None:
                 stride = cat  # "Spoofing" as an item heads the items below it
@@ -320,19 +383,32 @@ class ListThreats:
             kind, text = inline if inline else (e.mode, e.text)
             own_stride = None
             lead = _LEAD.match(text) if kind == "threat" else None
+            measure = None
             if lead is not None and self.stride_of(lead.group(1)) is not None:
                 own_stride, text = self.stride_of(lead.group(1)), lead.group(2)  # "Spoofing: a rogue tablet ..."
+                parts = [p.strip() for p in re.split(r"\s*→\s*", text)]
+                if len(parts) == 2 and all(parts):
+                    text, measure = parts  # "Rogue BLE devices → Whitelist": the threat, then its measure
             if e.level > base and last is not None and inline is None:
                 # A line under a threat says more about it.
                 last.values["description"] = "\n".join(
                     x for x in (last.values.get("description") or last.values["title"], one_line(text)) if x
                 )
                 continue
+            title_only = kind == "control" and inline is None and _TITLE_OVER_PARTS.match(one_line(text))
+            if title_only:
+                text = _TITLE_OVER_PARTS.sub(r"\1", one_line(text))
             rec = self._record(kind, text, e, own_stride or stride or e.stride, labelled=inline is not None)
+            if title_only:
+                titled = (rec, e.level)
             group = self.groups[e.key]
             if kind == "threat":
                 last, labelled = rec, inline is not None
                 group.threats.append(rec)
+                if measure is not None:
+                    ctl = self._record("control", measure, e, None)
+                    self.own.append((rec, ctl))
+                    ctl.own = True
             elif last is not None and (inline is not None or e.level > base):
                 self.own.append((last, rec))  # "Mitigation: ..." right under its threat
                 rec.own = True
@@ -340,14 +416,20 @@ class ListThreats:
                 group.controls.append(rec)
 
     def _definitions(self, run: list[_Entry]) -> bool:
-        cats = []
+        """A run of "Category: text" items that defines STRIDE: texts that define ("Pretending to be someone
+        else", questions), a primer's heading, or every category once (``definition_run`` or more) where no
+        heading names the threats, STRIDE or the threat model."""
+        cats, pairs = [], []
         for e in run:
             m = _LEAD.match(e.text)
             cat = self.stride_of(m.group(1)) if m else None
-            if cat is None:
+            if cat is None or m is None:
                 return False
             cats.append(cat)
-        return len(cats) == len(set(cats)) >= self.definition_run
+            pairs.append((m.group(1), m.group(2)))
+        if stride_definition_texts(pairs) or any(stride_primer_heading(e.section) for e in run):
+            return True
+        return len(cats) == len(set(cats)) >= self.definition_run and not self._stride_labelled(_LEAD.match(run[0].text))
 
     def _record(self, kind: str, text: str, e: _Entry, stride: str | None, labelled: bool = False) -> RowRecord:
         values: dict[str, str] = {}
@@ -400,6 +482,7 @@ class ListThreats:
                 for cid in cids:
                     if cid not in threat.controls:
                         threat.controls.append(cid)
+                        threat.controls_grouped.append(cid)  # listed beside it, not paired with it
             self.b.warn(
                 loose[0].locator,
                 f"section {group.section!r}: its {len(loose)} threat(s) and {len(cids)} countermeasure(s) are linked "

@@ -94,6 +94,8 @@ _ATTACK_ID = re.compile(r"^T\d{4}(?:\.\d{3})?$")  # a MITRE ATT&CK technique ("T
 _RANGE_FIRST = re.compile(r"^\s*(?:\d+(?:[.,]\d+)?\s*[-–—]\s*\d+(?:[.,]\d+)?|[<>]=?\s*\d+(?:[.,]\d+)?)\s*$")
 # A legend line: a mark that is no word ("✅", "⚠️", "🔄") and what it means ("Implemented and Verified").
 _LEGEND_LINE = re.compile(r"^\s*([^\w\s*\[\]()]{1,3})\s*(?:[=:–—-]\s*)?(\w.{0,60})$")
+_SECOND_ITEM = re.compile(r"[.;:!?]\s+2[.)]\s+\S")  # "1. Warning banners. 2. No labels.": the list on one line
+_ENUMERATED = re.compile(r"^\s*\d{1,2}[.)]\s+(?=\S)")  # "1. ", "2) " opening the items of a numbered list
 _BULLET_MARK = re.compile(r"^\s*(?:[•·▪◦‣●■]|✅|✔️?|✓|☑️?)\s*")
 
 
@@ -118,8 +120,11 @@ def recommended_control(vocab: Vocabulary, rec: RowRecord, text: str, warn: Call
 
 def first_sentence(text: str, limit: int = 100) -> str:
     """A title for a threat that only has a description: its first line or sentence, shortened."""
-    line = one_line(clean_text(text).split("\n", 1)[0])
+    lines = clean_text(text).split("\n")
+    line = one_line(lines[0])
     line = _BULLET_MARK.sub("", line) or line  # "• PBKDF2 with 100,000 iterations": the bullet is no word
+    if _ENUMERATED.match(line) and (any(_ENUMERATED.match(ln) for ln in lines[1:]) or _SECOND_ITEM.search(line)):
+        line = _ENUMERATED.sub("", line)  # "1. No default candidate<br>2. Manual confirmation": the number is no word
     m = re.match(r"(.+?[.!?])(\s|$)", line)
     if m and len(m.group(1)) >= 12:
         line = m.group(1).rstrip(".")
@@ -127,6 +132,29 @@ def first_sentence(text: str, limit: int = 100) -> str:
         return line
     cut = line[:limit].rsplit(" ", 1)[0]
     return cut + "…"
+
+
+_LABELLED_LINE = re.compile(r"^(?:[-*•]\s+)?([^\W\d_][\w/&()-]*(?:\s+[\w/&()-]+){0,2})\s*:\s+(\S.*)$")
+
+
+def labelled_lead(vocab: Vocabulary, text: str) -> str | None:
+    """The text of the first line of a mitigation written as lines labelled with the kind of each measure
+    ("Design Control: Automatic reconnection …", "Implementation: …", "Verification: …"): its title is that
+    measure, not its label. None unless every line (two or more) opens on a label and the first label names a
+    kind of measure (``control_kind_labels``): in "RLS: policy …" the label is the measure's own name."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    found = [_LABELLED_LINE.match(ln) for ln in lines]
+    if len(lines) < 2 or not all(found):
+        return None
+    first = found[0]
+    assert first is not None
+    return first.group(2) if norm_text(first.group(1)) in vocab.control_kind_labels else None
+
+
+def mitigation_title(vocab: Vocabulary, text: str) -> str:
+    """A control's title from its mitigation text: the first sentence, of the first measure when the text is
+    written as lines labelled with the kind of each measure ("Design Control: …" / "Implementation: …")."""
+    return first_sentence(labelled_lead(vocab, text) or text)
 
 
 @dataclass

@@ -31,6 +31,7 @@ from mdptm.model import (
     View,
     provenance,
 )
+from mdptm.model.evidence import accepts_risk
 from mdptm.model.report import ImportReport
 from mdptm.model.validate import REFERENCES
 
@@ -42,6 +43,8 @@ PENDING = "_mdptm_pending:"
 
 # "T-01", "SC1", "Zone 2" — but not a product name with a number ("Microsoft 365"): a word and a number
 # separated by a space is an id only when the word is short.
+_BRACKETED = re.compile(r"[(\[]([^()\[\]]+)[)\]]")  # "(SR-08, SR-09)", "[C-3]"
+_CITE_SPLIT = re.compile(r"[,;/&]|\band\b")
 _VERSIONED = re.compile(r"^[A-Za-z]{2,10} \d+\.\d+$")  # "TLS 1.3", "HTTP 1.1"
 # "M-01", "Zone 2", "4.2", and a range of ids written with a dash ("A.5.15–A.5.18": a catalogue's controls)
 ID_LIKE = re.compile(
@@ -50,6 +53,14 @@ ID_LIKE = re.compile(
 )
 _INTERACTION = re.compile(r"\s*(?:<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒)\s*")
 ARROW = re.compile(r"\s*(?:<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←|\bto\b|\s-\s|\s–\s)\s*", re.I)
+# "PLC to Positioner via Modbus RTU (RS-485)", "Debugger to MCU over JTAG", "Media device to MCU (RS-232)": a flow
+# written in words, read only in a column named for flows ("Interaction", "Data flow")
+_WORDED_INTERACTION = re.compile(
+    r"^(?P<a>[^,;()]{1,40}?) to (?P<b>[^,;()]{1,40}?)"
+    r"(?: (?:via|over|using) (?P<via>[^,;]{1,60})| \((?P<medium>[^()]{1,40})\))$",
+    re.I,
+)
+_FLOW_HEADER = re.compile(r"\b(?:interaction|data ?flow|flow)\b", re.I)
 _ARROW_SIGN = re.compile(r"<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←")
 _ABBREV = re.compile(r"^(.+?)\s*\(([A-Za-z][A-Za-z0-9&/+-]{1,11})\)\s*$")
 _SPLIT = re.compile(r"(\s*[,;\n|/]\s*)")
@@ -508,6 +519,9 @@ class Resolver:
         }[fname]
         # "TLS 1.3" is a mitigation's words, not an id of the kind of "Zone 2"
         free_text = any(not ID_LIKE.match(t) or _VERSIONED.match(t) for t in missing)
+        if isinstance(item, Threat) and fname == "controls" and free_text and accepts_risk(raw):
+            self._acceptance(item, raw, file, loc, header)  # "Risk accepted: …" argues, it is no control
+            return
         if isinstance(item, Threat) and fname == "controls" and free_text:
             if not self.had["controls"]:
                 _add(item.controls, self._create_control(raw, item, file, loc, header, control_id=ref.get("control_id")))
@@ -515,6 +529,21 @@ class Resolver:
             if not deferred:
                 # Whether a control table links this threat is known once the controls are read.
                 self._mitigation_text.append((item, missing, raw, ref, file))
+                return
+            cited = [] if item.controls else self._cited(("controls",), raw)
+            if cited:
+                # "Out-of-band pairing with passkey (SR-03)": the mitigation's words, citing the control that does
+                # it; the threat is linked to that control, and its words stay with the threat
+                for cid in cited:
+                    _add(item.controls, cid)
+                old = item.extra.get(header)
+                item.extra[header] = raw if old in (None, "") else f"{old}\n{raw}"
+                said = " ".join(raw.split())[:60]
+                whom = "it" if len(cited) == 1 else "them"
+                named = ", ".join(cited)
+                self.report.warn(
+                    file, loc, f"{item.id}: mitigation {said!r} cites {named}: linked to {whom}, its words kept with the threat"
+                )
                 return
             if not item.controls:
                 _add(item.controls, self._create_control(raw, item, file, loc, header, table=True, control_id=ref.get("control_id")))
@@ -567,12 +596,36 @@ class Resolver:
         names = ", ".join(repr(t) for t in kept)
         self.report.warn(file, loc, f"{item.id}: {what} {names} (column {header!r}) matches no {what} by id or name; kept in extra")
 
+    def _cited(self, colls: tuple[str, ...], raw: str) -> list[str]:
+        """The ids of known items a text cites in brackets ("… (SR-08, SR-09)", "… [C-3]"): a bracket counts
+        only when every piece of it is the id of one."""
+        out: list[str] = []
+        for group in _BRACKETED.findall(raw):
+            pieces = [p.strip() for p in _CITE_SPLIT.split(group) if p.strip()]
+            found = [self.index.find(colls, p) if ID_LIKE.match(p) and not _VERSIONED.match(p) else None for p in pieces]
+            if pieces and all(f is not None and f[1] in self.index.ids.get(f[0], {}) for f in found):
+                for f in found:
+                    if f is not None:
+                        _add(out, f[1])
+        return out
+
     def _interaction(self, item: Item, raw: str, file: str, loc: str | None, header: str) -> bool:
         """A threat's location written as an interaction ("Smart TV <-> Streaming/CDN", "User -> Smart TV
         (IR/Bluetooth/App)") where no table defines the components: the flow between its two ends, each
         end a component (found or created), the flow created once; never split at its "/" into components."""
         text = " ".join(raw.split())
         parts = [p.strip() for p in _INTERACTION.split(text)]
+        protocol = None
+        worded = _WORDED_INTERACTION.match(text) if len(parts) == 1 and _FLOW_HEADER.search(header) else None
+        if worded is not None:
+            # "PLC to Positioner via Modbus RTU (RS-485)" under "Interaction" (the Threat Modeling Tool's flow): the
+            # flow from the one to the other, over what follows "via" / "over"
+            parts = [worded.group("a").strip(), worded.group("b").strip()]
+            protocol = (worded.group("via") or worded.group("medium") or "").strip() or None
+            from mdptm.importers.tabular.vocab import is_fill_in
+
+            if any(is_fill_in(p) for p in parts):
+                return False
         if len(parts) != 2 or not all(parts) or any(ch in text for ch in ",;\n"):
             return False
         if not isinstance(item, Threat):
@@ -592,7 +645,9 @@ class Resolver:
         found = next((f for f in self.model.flows if f.name == text), None)
         if found is None:
             iid = self._free_id(slug(text, 48, "flow"))
-            found = Flow.model_validate({"id": iid, "name": text, "source": ends[0], "target": ends[1], "bidirectional": both})
+            found = Flow.model_validate(
+                {"id": iid, "name": text, "source": ends[0], "target": ends[1], "bidirectional": both, "protocol": protocol}
+            )
             found.provenance = Source(file=file, locator=loc, importer=_importer(item))
             self.model.flows.append(found)
             self.index.add("flows", iid, [text])
@@ -656,11 +711,23 @@ class Resolver:
         self.index.add("elements", iid, [clean])
         return "elements", iid
 
+    def _acceptance(self, threat: Threat, text: str, file: str, loc: str | None, header: str) -> None:
+        """A mitigation cell that argues the risk is acceptable ("We acknowledge that …, but we note that …",
+        "Risk accepted: …"): the threat's rationale, not a control."""
+        threat.rationale = f"{threat.rationale}\n\n{text}" if threat.rationale else text
+        said = accepts_risk(text)
+        self.report.warn(
+            file,
+            loc,
+            f"{threat.id}: the {header or 'mitigation'} text argues that the risk is acceptable ({said!r} …): kept as the "
+            "threat's rationale, not made a control",
+        )
+
     def _create_control(
         self, text: str, owner: Item, file: str, loc: str | None, header: str = "", *, table: bool = False, control_id: str | None = None
     ) -> str:
-        from mdptm.importers.tabular.records import first_sentence
-        from mdptm.importers.tabular.vocab import mitigation_status, parse_choice, recommended_to
+        from mdptm.importers.tabular.records import first_sentence, mitigation_title
+        from mdptm.importers.tabular.vocab import deferred_by_note, mitigation_status, parse_choice, plan_date, recommended_to
 
         key = norm_name(text)
         if key in self.created_controls:
@@ -674,10 +741,19 @@ class Resolver:
             iid = control_id  # the id the register gives the control beside its text ("RC-001")
             self.index.all_ids.add(iid)
         src = Source(file=file, locator=loc, importer=_importer(owner))
-        ctl = Control(id=iid, title=first_sentence(text), description=text, source=src, status_stated=False, responsibility_stated=False)
+        title = mitigation_title(self.vocab, text)
+        ctl = Control(id=iid, title=title, description=text, source=src, status_stated=False, responsibility_stated=False)
         said = mitigation_status(self.vocab, header)
         if said is not None:
             ctl.status, ctl.status_stated = said, True  # type: ignore[assignment]  # "Recommended mitigation": proposed
+        elif (note := deferred_by_note(self.vocab, text)) is not None:
+            # "LocalStorage autosave (future enhancement)": the author says it is not there yet
+            ctl.status, ctl.status_stated = "planned", True
+            self.report.warn(file, loc, f"control {iid}: {note!r} read as planned, not in place")
+        elif not getattr(owner, "status_stated", True) and (due := plan_date(self.vocab, owner.extra)) is not None:
+            # "| Treatment | Owner | Due |" with "2027-01-31" and no status: a treatment plan, not a control in place
+            ctl.status, ctl.status_stated = "planned", True
+            self.report.warn(file, loc, f"control {iid}: due {due[1]} (column {due[0]!r}) and no status: read as planned")
         names_who = "responsib" in header.lower() or "action" in header.lower()
         who = parse_choice(self.vocab, "responsibility", header).value if names_who else None
         if who is not None:

@@ -24,6 +24,7 @@ from mdptm.importers.tabular.vocab import (
     norm_text,
     normalise_cwe,
     one_line,
+    ordinal,
     own_risk,
     parse_bool,
     parse_choice,
@@ -89,6 +90,7 @@ class RowFields:
         self._risks: dict[tuple[object, ...], tuple[Risk | None, tuple[tuple[str, Any], ...]]] = {}
         # withheld_markers of sections.yaml: marking phrase (as _marker_key reads it) -> sensitivity
         self._markers = marker_table(vocab.sections)[0]
+        self._per_category_said: set[tuple[str, ...]] = set()  # impact columns per category already warned of
 
     def read(self, kind: str, rec: RowRecord) -> Read:
         """The fields, extra columns and references *rec* gives an item of *kind*."""
@@ -237,6 +239,8 @@ class RowFields:
         if raw is None or is_empty(self.vocab, raw) or not set(header.split()) & {"treatment", "response"}:
             return None
         text = clean_text(raw)
+        if norm_text(text) in self.vocab.treatment_decisions:
+            return None  # "Mitigation" beside "Acceptance" and "Avoidance": the decision, no measure named
         if not parse_status(self.vocab, text).ok:
             return text
         m = _DECISION_REST.match(text)  # "Mitigate — encrypt or move to Worker secrets"
@@ -302,6 +306,7 @@ class RowFields:
                     self.warn(rec.locator, f"{said!r} (column {rec.headers.get('mitigated')!r}) is no yes or no; kept in extra")
             else:
                 fields["status"] = "mitigated" if flag.value else "open"
+        self._impact_by_category(rec, extra)
         for base in RISK_FIELDS:
             risk = self._risk(rec, base, extra)
             if risk is not None:
@@ -371,6 +376,43 @@ class RowFields:
                 header = rec.headers.get("cvss", rec.headers.get("cvss_score", "cvss"))
                 self.warn(rec.locator, f"CVSS (column {header!r}): {reading.problem}; kept as written")
 
+    def _impact_by_category(self, rec: RowRecord, extra: dict[str, Any]) -> None:
+        """An impact rated in a column per category ("Safety | Financial | Operational | Privacy", ISO/SAE 21434's
+        SFOP) beside no severity column: the threat's severity is the highest of them (each kept as written under
+        its header; a "Safety" column read as the patient harm is kept there too). Nothing when a rating is not
+        understood, or fewer than two categories are rated."""
+        v = rec.values
+        if "risk.severity" in v or "risk" in v and not is_empty(self.vocab, v["risk"]) and _has_factors(v["risk"]):
+            return
+        named = self.vocab.tables["impact_categories"]
+        cells: list[tuple[str, str]] = []
+        for header, text in rec.extra.items():
+            if named.exact(header) is not None and len(norm_text(header)) > 1:
+                cells.append((header, text))
+        harm_header = rec.headers.get("patient_harm", "")
+        if "patient_harm" in v and named.exact(harm_header) is not None and len(norm_text(harm_header)) > 1:
+            cells.insert(0, (harm_header, v["patient_harm"]))
+        if len(cells) < 2:
+            return
+        ranked = [(ordinal(self.vocab, "severity", text), header, text) for header, text in cells if not is_empty(self.vocab, text)]
+        if not ranked or any(r is None for r, _h, _t in ranked):
+            return
+        top = max(ranked, key=lambda x: x[0] or 0.0)
+        headers = tuple(h for h, _t in cells)
+        v["risk.severity"] = top[2]
+        rec.headers["risk.severity"] = f"highest of {', '.join(headers)}"
+        if rec.scales.get("risk.likelihood"):  # one scale for every row, the likelihood's (not one per highest value)
+            rec.scales["risk.severity"] = rec.scales["risk.likelihood"]
+        if harm_header in headers:
+            extra.setdefault(harm_header, one_line(v["patient_harm"]))
+        if headers not in self._per_category_said:
+            self._per_category_said.add(headers)
+            self.warn(
+                rec.locator,
+                f"impact rated per category ({', '.join(headers)}) with no severity column: each threat's severity is the "
+                f"highest of them ({top[1]}: {one_line(top[2])} here); each kept as written",
+            )
+
     def _risk(self, rec: RowRecord, base: str, extra: dict[str, Any]) -> Risk | None:
         """:meth:`_read_risk`, read once per distinct cells, scales and headers (a register repeats "3 x 4 = 12"
         and "Medium" on every row): the row gets its own copy of the risk and the same extra entries.
@@ -404,7 +446,7 @@ class RowFields:
                 risk = got.value
                 if risk is not None:
                     extra[header] = one_line(overall)
-                    if risk.likelihood is not None and _severity_first(header):
+                    if risk.likelihood is not None and risk.score is not None and _severity_first(header):
                         # "Initial SxP" of "5x3=15": severity 5, probability 3 (a product is read likelihood first)
                         risk.likelihood, risk.severity = risk.severity, risk.likelihood
             else:
@@ -467,8 +509,30 @@ class RowFields:
         self._set_choice(rec, "responsibility", "responsibility", fields, extra, "responsibility")
         self._set_choice(rec, "status", "control_status", fields, extra, "control status")
         if "verification" in v:
-            fields["verification"] = [one_line(x) for x in split_evidence(self.vocab, v["verification"])]
+            refs = [one_line(x) for x in split_evidence(self.vocab, v["verification"])]
+            failed = self._not_passed(extra) if refs else None
+            if failed is None:
+                fields["verification"] = refs
+            else:
+                # "TC-202 | Fail — fix planned for 2.1": the test shows the control does not work yet; cited as
+                # verification evidence it made the control count as verified
+                header = rec.headers.get("verification", "verification")
+                extra[header] = one_line(v["verification"])
+                self.warn(
+                    rec.locator,
+                    f"verification {one_line(v['verification'])[:60]!r} (column {header!r}) did not pass ({failed[:60]!r}): "
+                    "kept in extra, not cited as evidence",
+                )
         return fields, extra, self._refs(rec, ("threats",))
+
+    def _not_passed(self, extra: dict[str, Any]) -> str | None:
+        """The row's verification result, where a result column says the verification did not pass."""
+        for header, value in extra.items():
+            if norm_text(str(header)) in self.vocab.verification_result_headers and isinstance(value, str):
+                said = norm_text(value)
+                if any(said == w or said.startswith(w + " ") for w in self.vocab.verification_not_passed):
+                    return one_line(value)
+        return None
 
     def _element(self, rec: RowRecord) -> Read:
         v, fields, extra = self._start(rec, "name")
@@ -556,6 +620,11 @@ def _worded(cell: str | None) -> bool:
     """A rating written as a word ("High", "Medium (3)"), not as a number."""
     text = (cell or "").strip()
     return bool(text) and not text[:1].isdigit()
+
+
+def _has_factors(text: str) -> bool:
+    """A risk cell written with its factors ("4 x 5 = 20"): it states the severity itself."""
+    return bool(re.search(r"\d\s*[x×*]\s*\d", text))
 
 
 def _beyond(hint: int | None, product: str | None) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mdptm.importers.tabular.grid import Block, Grid, RowNote, RowRecord
+from mdptm.importers.tabular.grid import Block, Column, Grid, RowNote, RowRecord
 from mdptm.importers.tabular.stride import stride_default
 from mdptm.importers.tabular.vocab import (
     Vocabulary,
@@ -90,20 +90,121 @@ def _continuation_row(block: Block, filled: list[tuple[int, str]], key_cols: lis
     return bool(filled) and len(filled) <= 3 and filled[0][0] > max(key_cols)
 
 
+_FLATTENED = "read as more of the item above"
+
+
+def _flattened_continuation(block: Block, filled: list[tuple[int, str]], by_field: dict[str, Column], prev: RowRecord) -> bool:
+    """A row of a threat table with no id column that leaves empty its title cell and every cell left of it, under
+    a titled threat: the rest of that threat's rows (an impact rated per category, a second attack path) in a sheet
+    whose merged cells were lost when it was saved as CSV ("Gateway ECU | … | Slow-retrieval attack | S | Medium"
+    over " | | | | F | - | …"). Only where something stands left of the title (a component, an asset)."""
+    if block.kind != "threat" or "id" in by_field or "title" not in by_field or not filled:
+        return False
+    title_col = by_field["title"].index
+    if title_col <= block.c0 or not prev.values.get("title", "").strip():
+        return False
+    return filled[0][0] > title_col
+
+
 def _continues(g: Grid, r: int, c: int, start: int) -> bool:
     """The cell is covered by a vertical merge that began on the row *start*."""
     anchor = g.merged.get((r, c))
     return anchor is not None and anchor == (start, c) and r > start
 
 
-def _join(prev: RowRecord, g: Grid, r: int, block: Block, texts: list[str], vocab: Vocabulary) -> None:
+_LABEL_MAX_WORDS = 3
+
+
+def _header_words(header: str) -> set[str]:
+    return {w for w in norm_text(header).split() if len(w) >= 4}
+
+
+def _is_rating(col: Column) -> bool:
+    return bool(col.field) and str(col.field).split(".")[0] in ("risk", "residual_risk")
+
+
+def _label_column(block: Block, col: Column) -> Column | None:
+    """The column that names what each row of an item rates, for *col*: for a rating column, the nearest column
+    with no field of its own whose header shares a word with it ("Impact category" for "Impact level"); for a
+    column of text with no field, the label column of a rating column of the same subject ("Description of
+    impact"), never that label column itself. None when there is none."""
+    if not col.header:
+        return None
+    words = _header_words(col.header)
+    if _is_rating(col):
+        cands = [c for c in block.columns if not c.field and c.header and words & _header_words(c.header)]
+        return min(cands, key=lambda c: abs(c.index - col.index)) if cands else None
+    if col.field:
+        return None
+    for rating in block.columns:
+        if _is_rating(rating) and rating.header and words & _header_words(rating.header):
+            label = _label_column(block, rating)
+            if label is not None and label.index != col.index:
+                return label
+    return None
+
+
+def _row_label(g: Grid, block: Block, start: int, r: int, col: Column, vocab: Vocabulary) -> tuple[str, str, str] | None:
+    """What the cell of row *r* in column *col* rates or says, when the rows of one item name it in a column of the
+    same subject: "Impact level" beside "Impact category" S, F, O, P (an ISO/SAE 21434 TARA rating a threat once
+    per impact category on rows of its own). The label on the item's first row and on this row must be short and
+    differ. Returns (the label column's header, the first row's label, this row's label), the letters of
+    ISO/SAE 21434's categories named (Safety, Financial, Operational, Privacy)."""
+    c = _label_column(block, col)
+    if c is None or c.index == col.index:
+        return None
+    anchor = g.merged.get((r, c.index))
+    if anchor is not None and anchor[0] < r:
+        return None
+    first, here = one_line(g.data_text(start, c.index)), one_line(g.data_text(r, c.index))
+    if not first or not here or first == here or max(len(first.split()), len(here.split())) > _LABEL_MAX_WORDS:
+        return None
+    named = vocab.tables["impact_categories"]
+    return c.header, named.exact(first) or first, named.exact(here) or here
+
+
+def _labelled(old: str, first_label: str, first_text: str) -> str:
+    """The first row's own text under its label, once ("A safety-sensitive update …" → "Safety: A safety-…")."""
+    if old and old.strip() == first_text.strip() and not old.startswith(f"{first_label}: "):
+        return f"{first_label}: {old}"
+    return old
+
+
+def _join(prev: RowRecord, g: Grid, r: int, block: Block, texts: list[str], vocab: Vocabulary, start: int | None = None) -> None:
     """A row under cells merged over it adds to the record above: lines are joined, and for a risk
-    factor the highest value is kept ("Medium", "-", "High", "-" → "High")."""
+    factor the highest value is kept ("Medium", "-", "High", "-" → "High"). When the rows name what each rates
+    in a column of the same subject ("Impact category" S, F, O, P beside "Impact level"), the rating of each is
+    kept too, under "<rating header> by <label header>" ("Safety: Medium", "Financial: -" …), and the lines of
+    the columns of that subject ("Description of impact") are labelled alike."""
     names = _extra_names(block)
     for col, text in zip(block.columns, texts, strict=True):
         text = text.strip()
         anchor = g.merged.get((r, col.index))
         if not text or (anchor is not None and anchor[0] < r):
+            continue
+        label = _row_label(g, block, start, r, col, vocab) if start is not None else None
+        if label is not None and col.field and col.field.split(".")[0] in ("risk", "residual_risk"):
+            key = f"{col.header} by {label[0]}"
+            if key not in prev.extra:
+                first = one_line(g.data_text(start, col.index)) if start is not None else ""
+                prev.extra[key] = f"{label[1]}: {first or '(not stated)'}"
+                said = f"rated once per {label[0]!r} on rows of their own"
+                if not any(said in w for _l, w in block.warnings):
+                    block.warnings.append(
+                        (
+                            prev.locator,
+                            f"{block.label}s {said}: {col.header!r} is the highest of them, each kept with the item "
+                            f"under {key!r} ({label[1]}: {first or '(not stated)'}, {label[2]}: {one_line(text)} …)",
+                        )
+                    )
+            prev.extra[key] += f"\n{label[2]}: {one_line(text)}"
+        elif label is not None and not col.field:
+            key = names[col.index]
+            first_text = g.data_text(start, col.index).strip() if start is not None else ""
+            old = _labelled(prev.extra.get(key, ""), label[1], first_text)
+            line = f"{label[2]}: {text}"
+            if line not in old.split("\n"):
+                prev.extra[key] = f"{old}\n{line}" if old else line
             continue
         if col.field in ("controls", "controls.more") and block.kind == "threat" and prev.values.get(col.field, "").strip():
             # a further mitigation on a row of its own under the threat (a merged register saved as CSV): a control
@@ -245,8 +346,22 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             # "5 | 5 | 10 | 15 | 20 | 25": a row of a risk matrix or a scale, no threat however its cells line up
             yield RowNote(g.file, loc, f"a row of numbers only ({' | '.join(t for _c, t in filled[:6])}), not a {block.label}")
             continue
-        if prev is not None and key_col is not None and (_continues(g, r, key_col, prev[1]) or _continuation_row(block, filled, key_cols)):
-            _join(prev[0], g, r, block, texts, vocab)  # reported as merged into the item of the row above
+        flattened = prev is not None and _flattened_continuation(block, filled, by_field, prev[0])
+        if flattened and not any(_FLATTENED in w for _l, w in block.warnings):
+            shown = " | ".join(one_line(c.header) for c in block.columns if c.header)[:80]
+            block.warnings.append(
+                (
+                    loc,
+                    f"unsure of the rows of the table ({shown}) that leave empty its title and every column left of it: "
+                    f"{_FLATTENED} (cells merged over them in the workbook this was saved from), not threats of their own",
+                )
+            )
+        if (
+            prev is not None
+            and key_col is not None
+            and (_continues(g, r, key_col, prev[1]) or _continuation_row(block, filled, key_cols) or flattened)
+        ):
+            _join(prev[0], g, r, block, texts, vocab, prev[1])  # reported as merged into the item of the row above
             prev[0].joined.append(loc)
             continue
         values: dict[str, str] = {}

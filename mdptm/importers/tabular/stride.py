@@ -77,6 +77,58 @@ def _stride_matrix(columns: list[Column], vocab: Vocabulary) -> None:
         col.field = f"stride:{_stride_header(vocab, col.header)}"
 
 
+_GERUND_LEAD = re.compile(r"^\s*([A-Z][a-z]+ing)\b")  # "Pretending to be …", "Modifying data …"
+_GENERIC_PARTY = re.compile(r"\bsome(?:one|body|thing)\b|\bwithout (?:proper )?authori[sz]ation\b", re.I)
+# "Unauthorized modification of data", "Impersonation of a user", "Violates integrity": a category defined
+_DEFINING_LEAD = re.compile(
+    r"^\s*(unauthori[sz]ed|illegitimate(?:ly)?|impersonat\w*|violat\w*|the ability|ability|claim\w*|den(?:y|ial)|"
+    r"disclos\w*|exposure|gain\w*)\b",
+    re.I,
+)
+# Headings over a STRIDE primer: "STRIDE Categories", "What is STRIDE?", "STRIDE Overview"
+_PRIMER_WORDS = frozenset(
+    {
+        "categories",
+        "category",
+        "overview",
+        "framework",
+        "methodology",
+        "definitions",
+        "definition",
+        "mnemonic",
+        "introduction",
+        "background",
+        "primer",
+        "explained",
+        "basics",
+    }
+)
+
+
+def stride_primer_heading(heading: str) -> bool:
+    """A heading over STRIDE's definitions rather than a system's threats ("STRIDE Categories", "What is STRIDE?")."""
+    words = norm_text(heading).split()
+    return bool(set(words) & _PRIMER_WORDS) or " ".join(words[:2]) == "what is"
+
+
+def stride_definition_texts(pairs: list[tuple[str, str]]) -> bool:
+    """Whether the texts written beside STRIDE categories ((category, text) pairs) define the categories rather
+    than name threats: questions ("Can an attacker impersonate a user?"), gerunds other than the category's own
+    word ("Pretending to be someone else", "Modifying data"), generic parties ("someone", "something"). Half or
+    more such texts make the list a primer."""
+    if not pairs:
+        return False
+    defining = 0
+    for category, text in pairs:
+        t = text.strip()
+        own_words = norm_text(category).split()
+        lead = _GERUND_LEAD.match(t) or _DEFINING_LEAD.match(t)
+        own = lead is not None and norm_text(lead.group(1))[:6] in {w[:6] for w in own_words}
+        if t.endswith("?") or (lead is not None and not own) or _GENERIC_PARTY.search(t):
+            defining += 1
+    return defining * 2 >= len(pairs)
+
+
 _LETTER_LEAD = re.compile(r"^\s*([A-Za-z])\s*[-–—:.)]\s*")  # "S — Spoofing", "T) Tampering"
 _LETTER_BRACKET = re.compile(r"\(\s*[A-Za-z]\s*\)")  # "Spoofing (S)"
 _ANY_BRACKET = re.compile(r"\([^)]*\)|\[[^\]]*\]")  # "Denial of Service (DoS)"

@@ -149,9 +149,15 @@ class Vocabulary:
     summary_rows: frozenset[str] = frozenset()  # first words of a totals row below a table
     note_rows: frozenset[str] = frozenset()  # first words of a legend or note row below a table
     planned_mitigations: frozenset[str] = frozenset()  # mitigation labels and headers of proposed controls
+    verification_result_headers: frozenset[str] = frozenset()  # a control's verification result column ("Result")
+    verification_not_passed: frozenset[str] = frozenset()  # its words for a verification that did not pass ("Fail")
+    treatment_decisions: frozenset[str] = frozenset()  # "Mitigation" in a Risk Treatment column: a decision, no measure
     implemented_mitigations: frozenset[str] = frozenset()  # ... and of controls said to be in place
     status_not_applicable: frozenset[str] = frozenset()  # "nothing here" words that in a status cell mean not applicable
     status_deferral: re.Pattern[str] | None = None  # words after a done status that take it back ("Implemented in the next release")
+    deferral_note: re.Pattern[str] | None = None  # a mitigation's closing note saying it is not in place ("(future enhancement)")
+    plan_date_headers: frozenset[str] = frozenset()  # a column giving the date a treatment is due ("Due", "Target date")
+    control_kind_labels: frozenset[str] = frozenset()  # labels naming a measure's kind ("Design Control:"), not the measure
     all_targets: frozenset[str] = frozenset()  # a target cell naming every element ("All components")
     flow_security_none: frozenset[str] = frozenset()  # a flow's encryption/authentication cell saying there is none
     flow_security_unknown: frozenset[str] = frozenset()  # ... or saying nothing
@@ -324,9 +330,16 @@ class ValueTerms(_Terms):
     flow_security_none: list[str]
     flow_security_unknown: list[str]
     planned_mitigations: list[str] = Field(default_factory=list)
+    verification_result_headers: list[str] = Field(default_factory=list)
+    verification_not_passed: list[str] = Field(default_factory=list)
     implemented_mitigations: list[str] = Field(default_factory=list)
     status_deferrals: list[str] = Field(default_factory=list)
+    deferral_notes: list[str] = Field(default_factory=list)
+    plan_date_headers: list[str] = Field(default_factory=list)
+    control_kind_labels: list[str] = Field(default_factory=list)
     linddun: dict[str, list[str]] = Field(default_factory=dict)
+    impact_categories: dict[str, list[str]] = Field(default_factory=dict)
+    treatment_decisions: list[str] = Field(default_factory=list)
 
 
 class _SectionView(_Terms):
@@ -446,6 +459,7 @@ def load_vocabulary() -> Vocabulary:
     }
     tables["risk_level"] = PhraseTable(scale.level_words())
     tables["linddun"] = PhraseTable(values.get("linddun", {}))
+    tables["impact_categories"] = PhraseTable(values.get("impact_categories", {}))
     not_items = headers.get("not_items", {}) or {}
     first_col = {norm_text(str(word)): str(label) for label, words in (not_items.get("first_column", {}) or {}).items() for word in words}
     return Vocabulary(
@@ -477,7 +491,13 @@ def load_vocabulary() -> Vocabulary:
         note_rows=_words(values.get("note_rows", [])),
         status_not_applicable=frozenset(str(w).strip().lower() for w in values["status_not_applicable"]),
         status_deferral=_phrase_rx(values.get("status_deferrals", [])),
+        deferral_note=_phrase_rx([*values.get("status_deferrals", []), *values.get("deferral_notes", [])]),
+        plan_date_headers=_words(values.get("plan_date_headers", [])),
+        control_kind_labels=_words(values.get("control_kind_labels", [])),
         planned_mitigations=_words(values.get("planned_mitigations", [])),
+        verification_result_headers=_words(values.get("verification_result_headers", [])),
+        verification_not_passed=_words(values.get("verification_not_passed", [])),
+        treatment_decisions=_words(values.get("treatment_decisions", [])),
         implemented_mitigations=_words(values.get("implemented_mitigations", [])),
         all_targets=frozenset(str(w).casefold() for w in values["all_targets"]),
         flow_security_none=frozenset(str(w).lower() for w in values["flow_security_none"]),
@@ -905,6 +925,18 @@ def _parse_risk(vocab: Vocabulary, text: str | None, scale: int | None) -> Parse
                 score = _num(m.group(num_i))
                 shown = f"1-{scale}" if scale and score <= scale else None
                 return Parsed(Risk(score=score, level=lvl, scale=shown))
+    m = _WORDED_PRODUCT.match(t)
+    if m:
+        # "Serious × Probable (Medium)" (ISO 14971 S×P in words): the level the author states in brackets, never
+        # one computed from the two words on a scale the cell does not give ("(Acceptable)" states no level)
+        w1, w2 = m.group("a").strip(), m.group("b").strip()
+        sev_first = vocab.severity_words.find(w1) is not None and vocab.likelihood_words.find(w2) is not None
+        lik_first = vocab.likelihood_words.find(w1) is not None and vocab.severity_words.find(w2) is not None
+        if sev_first or lik_first:
+            sev, lik = (w1, w2) if sev_first else (w2, w1)
+            stated = m.group("said") or m.group("said2")
+            said = parse_level(vocab, stated).value if stated else None
+            return Parsed(Risk(likelihood=lik, severity=sev, level=said))
     m = _WORDED_FACTORS.match(t)
     if m:
         # "High severity, Low likelihood", "likelihood low / impact high": the two factors, level from their product
@@ -916,6 +948,12 @@ def _parse_risk(vocab: Vocabulary, text: str | None, scale: int | None) -> Parse
         return Parsed(Risk(level=lvl))
     return Parsed(None, False)
 
+
+# "Serious × Probable (Medium)", "Minor x Remote = Acceptable": two rating words multiplied, then what the author says
+_WORDED_PRODUCT = re.compile(
+    r"^\s*(?P<a>[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+)?)(?:\s*[×*]\s*|\s+[xX]\s+)(?P<b>[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+)?)"
+    r"\s*(?:\((?P<said>[^()]+)\)|[=:→]\s*(?P<said2>.+))?\s*\.?\s*$"
+)
 
 _SEV = r"(?:severity|impact)"
 _LIK = r"(?:likelihood|probability)"
@@ -997,6 +1035,28 @@ def mitigation_status(vocab: Vocabulary, label: str) -> str | None:
         return "planned"
     if key in vocab.implemented_mitigations:
         return "implemented"
+    return None
+
+
+# A note closing a mitigation: "LocalStorage autosave (future enhancement)", "Rate limiting (planned)".
+_CLOSING_NOTE = re.compile(r"\(([^()]{2,60})\)[\s.;]*$")
+
+
+def deferred_by_note(vocab: Vocabulary, text: str) -> str | None:
+    """The note in brackets that closes a mitigation's text when it says the measure is not in place yet
+    ("(future enhancement)", "(planned for v2)", "(TBD)"); None when there is none or it says something else."""
+    m = _CLOSING_NOTE.search(text.strip())
+    if m is None or vocab.deferral_note is None or not vocab.deferral_note.search(m.group(1)):
+        return None
+    return m.group(1).strip()
+
+
+def plan_date(vocab: Vocabulary, extra: dict[str, object]) -> tuple[str, str] | None:
+    """The column and date a row gives for when its treatment is due ("Due: 2027-01-31", "Target date: Q3
+    2026"): a date to come says the treatment is a plan. None when the row has no such dated cell."""
+    for header, value in extra.items():
+        if norm_text(header) in vocab.plan_date_headers and isinstance(value, str) and any(ch.isdigit() for ch in value):
+            return header, value.strip()
     return None
 
 
