@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -412,10 +413,33 @@ def staged_dir(final: Path) -> Iterator[Path]:
 
 @contextmanager
 def staged_file(final: Path) -> Iterator[Path]:
-    """Yield a temporary path beside *final*; on success it replaces *final* atomically."""
+    """Yield a temporary path beside *final*; on success it replaces *final* atomically.
+
+    A *final* that is a character device or a pipe (``-o /dev/null``, ``-o /dev/stdout``, a named pipe) is
+    written into once the output is complete, never replaced: renaming over it would put a regular file
+    where the system's ``/dev/null`` was. A block device or a socket is refused."""
     parent = final.parent
     if final.is_dir():
         raise InputError("output path is a folder", file=str(final))
+    try:
+        mode = final.stat().st_mode
+    except OSError:
+        mode = 0
+    if mode and not stat.S_ISREG(mode):
+        if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+            raise InputError("output path is a device or socket, not a file", file=str(final))
+        fd, name = tempfile.mkstemp(prefix="mdptm-output-", suffix=".tmp")
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            yield tmp
+            with tmp.open("rb") as src, final.open("wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+        except OSError as exc:
+            raise InputError(f"cannot write the output: {exc.strerror}", file=str(final)) from None
+        finally:
+            tmp.unlink(missing_ok=True)
+        return
     if not parent.exists():
         raise InputError("output folder does not exist", file=str(parent))
     try:
