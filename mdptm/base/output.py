@@ -278,6 +278,19 @@ def check_replaceable(final: Path, *, contents: bool = True) -> None:
             )
 
 
+def check_not_in_ours(folder: Path) -> None:
+    """Refuse a folder output inside a folder mdptm wrote: ``-o ptm/next`` put ``ptm/next.internal/``, the
+    redaction log with every withheld string, inside the public package ``ptm/``; and the next build into
+    ``ptm/`` would refuse it for what it holds."""
+    for parent in Path(os.path.abspath(folder)).parents:
+        if is_ours(parent):
+            raise InputError(
+                f"output folder is inside {parent}, a folder mdptm wrote (it holds {MARKER}): its internal reports "
+                "would be published with that package; choose a folder outside it",
+                file=str(folder),
+            )
+
+
 def check_not_inside(out: Path, protected: list[Path]) -> None:
     """Refuse an output that equals or contains a source or the project folder (it would be replaced)."""
     target = Path(os.path.abspath(out))

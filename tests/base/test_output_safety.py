@@ -217,3 +217,18 @@ def test_concurrent_builds_into_one_folder_take_turns(project: Path, tmp_path: P
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pkg", "pkg.internal", "proj"]
     assert (out / "ptm.json").is_file()
     os.sync()
+
+
+@pytest.mark.parametrize("inside", ["pkg/next", "pkg/guides/next", "pkg.internal/next"])
+def test_a_build_inside_a_folder_mdptm_wrote_is_refused(
+    project: Path, tmp_path: Path, inside: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'-o pkg/next' wrote pkg/next.internal/ (the redaction log, every withheld string) into the public package."""
+    assert run(["build", str(project), "-o", str(tmp_path / "pkg")], capsys)[0] == 0
+    before = _tree(tmp_path)
+    code, _, err = run(["build", str(project), "-o", str(tmp_path / inside)], capsys)
+    assert code == 2, err
+    assert "a folder mdptm wrote" in err and "Traceback" not in err
+    assert _tree(tmp_path) == before
+    # beside it is fine
+    assert run(["build", str(project), "-o", str(tmp_path / "next")], capsys)[0] == 0
