@@ -27,6 +27,12 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 PIC = "{http://schemas.openxmlformats.org/drawingml/2006/picture}"
+_DOCUMENT_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_TEMPLATE_MAIN = (
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    b"application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+    b"application/vnd.ms-word.document.macroEnabled.main+xml",
+)
 _TEXT_PARTS = re.compile(r"^word/(header\d*|footer\d*|footnotes|endnotes)\.xml$")
 
 
@@ -38,6 +44,10 @@ def scrub_template(template: Path, scrub: Callable[[str, str], str], out: Path) 
     def edit(name: str, data: bytes) -> bytes:
         if name.startswith("word/media/"):  # a logo's author, path or editing history in its metadata
             return strip_metadata(data)
+        if name == "[Content_Types].xml":  # a .dotx or .dotm template's main part is a document's once used
+            for kind in _TEMPLATE_MAIN:
+                data = data.replace(kind, _DOCUMENT_MAIN)
+            return data
         return _scrub_part(data, name, scrub, str(template)) if _TEXT_PARTS.match(name) else data
 
     rewrite_zip(template, edit=edit, target=out)
