@@ -83,3 +83,16 @@ def test_ptm_threat_register_marks_grouped_and_one_sided_links(tmp_path: Path) -
     text = _texts(build_ptm_doc(m, ExportContext(), tmp_path, layout="register"))
     assert "C-2 Control C-2 (listed beside this threat under one heading, not paired with it)" in text
     assert "C-1 Control C-1 (the control does not list this threat)" in text
+
+
+def test_ptm_says_once_that_all_of_a_threats_controls_are_only_grouped(tmp_path: Path) -> None:
+    """Six controls each marked "listed beside this threat under one heading …" made one threat a page long."""
+    from mdptm.documents.ptm import build_ptm_doc
+
+    m = model()
+    m.product.name, m.product.manufacturer = "Pump", "Maker"
+    m.threats.append(Threat(id="T-3", title="Tampering", controls=["C-1", "C-2"], controls_grouped=["C-1", "C-2"]))
+    text = _texts(build_ptm_doc(m, ExportContext(), tmp_path, layout="register"))
+    cell = "Listed beside this threat under one heading, not paired with it:\nC-1 Control C-1\nC-2 Control C-2"
+    assert cell in text
+    assert text.count("(listed beside this threat under one heading, not paired with it)") == 1  # T-1's C-2 only

@@ -77,8 +77,12 @@ class ThreatChapter(Chapter):
             return "None listed"
         grouped = set(threat.controls_grouped) if threat is not None else set()
         disputed = set(threat.controls_disputed) if threat is not None else set()
-        out = []
-        for cid in dict.fromkeys(ids):
+        unique = list(dict.fromkeys(ids))
+        # a STRIDE section's countermeasures listed beside each of its threats: said once for the cell, not on every
+        # control (six controls each "listed beside this threat under one heading …" made a threat a page long)
+        all_grouped = all(cid in grouped and cid not in disputed for cid in unique)
+        out = ["Listed beside this threat under one heading, not paired with it:"] if all_grouped else []
+        for cid in unique:
             c = self.ix.controls.get(cid)
             if c is None:
                 out.append(cid)
@@ -92,7 +96,7 @@ class ThreatChapter(Chapter):
                 suffix += " [hospital]" if c.responsibility == "customer" else " [shared]"
             if cid in disputed:
                 suffix += " (the control does not list this threat)"
-            elif cid in grouped:
+            elif cid in grouped and not all_grouped:
                 suffix += " (listed beside this threat under one heading, not paired with it)"
             out.append(f"{c.id} {c.title}{suffix}")
         return "\n".join(out)

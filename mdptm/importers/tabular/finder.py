@@ -41,6 +41,8 @@ from mdptm.importers.tabular.vocab import (
     scale_hint,
 )
 
+_LETTER_REVISION = re.compile(r"[A-Z]{1,2}\d{0,2}")  # "C", "AB", "B2": a document-control revision
+
 _ID_CELL = re.compile(r"^[A-Za-z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
 
 
@@ -793,7 +795,9 @@ class TableFinder:
                 continue
             path = fact_key(self.vocab, v)
             nxt = values[i + 1] if i + 1 < len(values) else ""
-            if path and nxt and fact_key(self.vocab, nxt) is None and not self._is_exact(nxt):
+            # "Revision | C": a document's letter revision is its version, though "C" also heads a C/I/A column
+            letter_rev = path == "document.version" and _LETTER_REVISION.fullmatch(nxt.strip()) is not None
+            if path and nxt and fact_key(self.vocab, nxt) is None and (letter_rev or not self._is_exact(nxt)):
                 out.append((path, values[i + 1].strip()))
                 i += 2
                 continue
