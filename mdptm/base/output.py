@@ -278,6 +278,24 @@ def check_replaceable(final: Path, *, contents: bool = True) -> None:
             )
 
 
+def check_name_length(out: Path) -> None:
+    """Refuse an output folder whose name leaves no room for the names mdptm makes beside it
+    (``OUT.internal``, staging folders ``.OUT.internal.xxxxxxxx.tmp``): the file system would refuse them
+    half-way, with an error naming none of this."""
+    try:
+        limit = os.pathconf(Path(os.path.abspath(out)).parent if Path(os.path.abspath(out)).parent.exists() else "/", "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        limit = 255
+    longest = f".{out.name}.internal.xxxxxxxx.tmp"
+    if len(os.fsencode(longest)) > limit:
+        raise InputError(
+            f"output folder name is {len(os.fsencode(out.name))} bytes long; beside it mdptm writes '{out.name}.internal' "
+            f"and staging folders named like {longest!r}, which must fit the file system's limit of {limit} bytes: "
+            "choose a shorter name",
+            file=str(out),
+        )
+
+
 def check_not_in_ours(folder: Path) -> None:
     """Refuse a folder output inside a folder mdptm wrote: ``-o ptm/next`` put ``ptm/next.internal/``, the
     redaction log with every withheld string, inside the public package ``ptm/``; and the next build into

@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from mdptm.base.output import (
+    check_name_length,
     check_not_in_ours,
     check_not_inside,
     check_replaceable,
@@ -79,6 +80,7 @@ def _run_pipeline(
         report.warn(settings.overrides_file or "model", None, line)
     protected = [settings.base_dir, *settings.documents]
     replaced = out / SUBMISSION_DIR if settings.audience == Audience.SUBMISSION else out
+    check_name_length(out)
     for folder in (out, internal):  # never inside a package: the internal reports would be published with it
         check_not_in_ours(folder)
     for folder in (replaced, internal):  # the output replaces a folder: never one holding the inputs

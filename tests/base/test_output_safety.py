@@ -232,3 +232,16 @@ def test_a_build_inside_a_folder_mdptm_wrote_is_refused(
     assert _tree(tmp_path) == before
     # beside it is fine
     assert run(["build", str(project), "-o", str(tmp_path / "next")], capsys)[0] == 0
+
+
+def test_an_output_name_too_long_for_what_mdptm_writes_beside_it_is_refused(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 250-character folder name left no room for 'NAME.internal': 'unexpected OSError: File name too long'."""
+    out = tmp_path / ("p" * 250)
+    code, _, err = run(["build", str(project), "-o", str(out)], capsys)
+    assert code == 2, err
+    assert "choose a shorter name" in err and "unexpected" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["proj"]
+    fits = tmp_path / ("p" * 200)
+    assert run(["build", str(project), "-o", str(fits)], capsys)[0] == 0
