@@ -242,7 +242,7 @@ def _legacy_inventory(folder: Path) -> dict[str, str]:
             if isinstance(entry, dict) and isinstance(entry.get("path"), str) and isinstance(entry.get("sha256"), str):
                 wrote[entry["path"]] = entry["sha256"]
         wrote["MANIFEST.json"] = sha256_file(manifest)
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, TypeError, RecursionError):  # no manifest mdptm wrote: nothing listed
         pass
     for name in _LEGACY_INTERNAL if folder.name.endswith(".internal") else ():
         if (folder / name).is_file() and not (folder / name).is_symlink():

@@ -245,3 +245,23 @@ def test_an_output_name_too_long_for_what_mdptm_writes_beside_it_is_refused(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["proj"]
     fits = tmp_path / ("p" * 200)
     assert run(["build", str(project), "-o", str(fits)], capsys)[0] == 0
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    ['{"tool": "mdptm", "files": 5}', '{"tool": "mdptm", "files": [' * 5000 + "]" * 5000 + "}", "[1, 2]", "\xff not json"],
+    ids=["files-not-a-list", "deeply-nested", "not-an-object", "not-text"],
+)
+def test_a_legacy_marker_beside_a_hostile_manifest_vouches_for_nothing(
+    project: Path, tmp_path: Path, manifest: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs = tmp_path / "Documents"
+    docs.mkdir()
+    (docs / "thesis.txt").write_text("four years of work")
+    (docs / "MANIFEST.json").write_text(manifest, encoding="utf-8", errors="surrogateescape")
+    (docs / MARKER).write_text(LEGACY)
+    before = _tree(docs)
+    code, _, err = run(["build", str(project), "-o", str(docs)], capsys)
+    assert code == 2, err
+    assert "thesis.txt" in err and "unexpected" not in err
+    assert _tree(docs) == before
