@@ -217,7 +217,7 @@ def foreign_files(folder: Path) -> list[str]:
                     found.extend(f"{rel}/{f}" for f in foreign_files(p))
                 else:
                     found.append(rel + "/")
-            elif rel != MARKER and (rel not in wrote or p.is_symlink() or sha256_file(p) != wrote[rel]):
+            elif rel != MARKER and (rel not in wrote or p.is_symlink() or not p.is_file() or sha256_file(p) != wrote[rel]):
                 found.append(rel)
 
     walk(folder)

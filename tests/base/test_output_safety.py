@@ -265,3 +265,16 @@ def test_a_legacy_marker_beside_a_hostile_manifest_vouches_for_nothing(
     assert code == 2, err
     assert "thesis.txt" in err and "unexpected" not in err
     assert _tree(docs) == before
+
+
+def test_a_pipe_in_place_of_a_file_mdptm_wrote_is_foreign_and_not_read(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Reading a named pipe put where ptm.json was, to hash it, waited for a writer forever."""
+    out = tmp_path / "pkg"
+    assert run(["build", str(project), "-o", str(out)], capsys)[0] == 0
+    (out / "ptm.json").unlink()
+    os.mkfifo(out / "ptm.json")
+    code, _, err = run(["build", str(project), "-o", str(out)], capsys)
+    assert code == 2, err
+    assert "ptm.json" in err
