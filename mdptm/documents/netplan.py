@@ -89,11 +89,14 @@ def ports_text(f: Flow, only: Iterable[str] | None = None) -> str:
     """The ports stated for a flow (*only* those numbers, when given), with "(configurable)" where its port
     text says the port can be set ("TCP 104 (configurable)", "default 8080"): the hospital's site may use another."""
     ports = topology.parse_ports(f.port, f.protocol)
+    said = f.port or ""
     if only is not None:
         keep = set(only)
         ports = [p for p in ports if p.number in keep]
+        # "(configurable)" for these ports only where their own clause says so ("162/udp (default)" is not 161's)
+        said = " ".join(part for part in re.split(r"[,;](?![^()]*\))", said) if any(n in part for n in keep))
     text = ", ".join(str(p) for p in ports)
-    return f"{text} (configurable)" if text and _CONFIGURABLE.search(f.port or "") else text
+    return f"{text} (configurable)" if text and _CONFIGURABLE.search(said) else text
 
 
 def opener_groups(f: Facts, plan: Plan, fl: Flow) -> list[tuple[Initiator, str | None]]:
@@ -102,12 +105,18 @@ def opener_groups(f: Facts, plan: Plan, fl: Flow) -> list[tuple[Initiator, str |
     the NMS opens 161, the device sends its traps to 162). Each group with its ports' numbers, comma-joined."""
     flow_opener = plan.opener[fl.id]
     per_port = topology.port_openers(fl, f.elements, f.zones)
-    if not per_port or all(o.element == flow_opener.element for o in per_port.values()):
+    # a port's own words only matter where they say more than the flow's opener does: another end, or the same
+    # end where the flow's opener is a guess ("UDP 514 (to the SIEM); TCP 6514": 514 is stated, 6514 assumed)
+    guess = flow_opener.basis in ("name", "assumed")
+    if not per_port or all(o.element == flow_opener.element for o in per_port.values()) and not guess:
         return [(flow_opener, None)]
-    groups: dict[str, tuple[Initiator, list[str]]] = {}
+    groups: dict[tuple[str, bool], tuple[Initiator, list[str]]] = {}
     for p in topology.parse_ports(fl.port, fl.protocol):
         who = per_port.get(p.number, flow_opener)
-        groups.setdefault(who.element, (who, []))[1].append(p.number)
+        groups.setdefault((who.element, p.number in per_port), (who, []))[1].append(p.number)
+    if len(groups) == 1:
+        ((who, _numbers),) = groups.values()
+        return [(who, None)]
     return [(who, ",".join(numbers)) for who, numbers in groups.values()]
 
 
@@ -296,8 +305,8 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         for fl in plan.unclear
     )
     crossing = {r.flow.id: r for r in plan.rules}
-    split = {fid for fid in crossing if len({r.opener.element for r in plan.rules if r.flow.id == fid}) > 1}
-    for r in {(r.flow.id, r.opener.element): r for r in plan.rules}.values():
+    split = {fid for fid in crossing if len({r.ports for r in plan.rules if r.flow.id == fid}) > 1}
+    for r in {(r.flow.id, r.opener.element, r.opener.basis, r.ports): r for r in plan.rules}.values():
         fid = r.flow.id
         other = r.flow.target if r.opener.element == r.flow.source else r.flow.source
         # a flow whose port text sends one port the other way: the question is about the other ports only
@@ -372,6 +381,12 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             out.append(
                 f"{fl.id} {fl.name}: its name names an encrypted protocol, but the model states neither the protocol nor "
                 "its encryption: which are they, with which version, and how are certificates checked?"
+            )
+        elif topology.matcher(topology.network_terms().cleartext_protocols)(fl.protocol or ""):
+            # "HTTP", "LDAP": the protocol named carries data in clear; "the model does not say" would be wrong
+            out.append(
+                f"{fl.id} {fl.name}: the model names {short_protocol(fl.protocol)}, which carries data in clear, and says "
+                "nothing else of encryption: is the traffic unencrypted, or carried inside TLS or a VPN?"
             )
         else:
             out.append(f"{fl.id} {fl.name}: is the traffic encrypted, and with what? The model does not say.")
@@ -487,9 +502,8 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
             label = (ports or "port not stated") + (" (optional)" if topology.optional_flow(fl) else "")
             same = drawn.get((frozenset((a, b)), label))
             if same is None:  # one arrow per pair and port; both heads where each end opens one
-                ids = {d.id for d in drawn.values()}
-                fid = fl.id if fl.id not in ids else f"{fl.id}-{len(drawn)}"
-                drawn[(frozenset((a, b)), label)] = Flow(id=fid, name=label, source=a, target=b)
+                # a flow split by its ports keeps its id on each arrow: the short label names the rules' flow
+                drawn[(frozenset((a, b)), label)] = Flow(id=fl.id, name=label, source=a, target=b)
             elif same.source != a:
                 same.bidirectional = True
     m.flows = list(drawn.values())

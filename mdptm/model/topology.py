@@ -97,6 +97,7 @@ class NetworkTerms(BaseModel):
     loopback_terms: list[str] = Field(default_factory=empty_list)
     named_protocols: list[str] = Field(default_factory=empty_list)
     server_terms: list[str] = Field(default_factory=empty_list)
+    cleartext_protocols: list[str] = Field(default_factory=empty_list)
 
 
 @cache
@@ -571,8 +572,15 @@ def initiator(
 
 
 # a port's own words saying where it goes: "162/udp (traps to the NMS)" (the NMS accepts it), "514 from the pump"
-_PORT_TO = re.compile(r"\b(?:to|towards|into)\s+(?:the\s+|its\s+)?(?P<who>[\w-]+(?:\s+[\w-]+){0,3})", re.IGNORECASE)
-_PORT_FROM = re.compile(r"\b(?:from|by)\s+(?:the\s+|its\s+)?(?P<who>[\w-]+(?:\s+[\w-]+){0,3})", re.IGNORECASE)
+_PORT_TO = re.compile(
+    r"(?<!local )(?<!next )(?<!close )(?<!similar )\b(?:to|towards|into)\s+(?:the\s+|its\s+)?(?P<who>[\w-]+(?:\s+[\w-]+){0,3})",
+    re.IGNORECASE,
+)
+# "by" only after a verb of connecting: "opened by the hospital" may speak of the firewall, not the connection
+_PORT_FROM = re.compile(
+    r"\b(?:from|(?:initiated|polled|queried|requested|sent|pushed)\s+by)\s+(?:the\s+|its\s+)?(?P<who>[\w-]+(?:\s+[\w-]+){0,3})",
+    re.IGNORECASE,
+)
 
 
 def _initials(name: str) -> str:
@@ -588,7 +596,8 @@ def _names_end(words: str, el: Element | None, zone: TrustZone | None) -> bool:
     head = [w.lower() for w in re.findall(r"[\w-]+", words)]
     if not head:
         return False
-    own = {w.lower() for w in re.findall(r"[\w-]+", _end_words(el, zone)) if len(w) > 2}
+    # the end's own name and tags: its zone's words ("to the hospital standard") and kind name no end
+    own = {w.lower() for w in re.findall(r"[\w-]+", " ".join([el.name, *el.tags])) if len(w) > 2}
     return head[0] in own or head[0] == _initials(el.name) or (el.name.lower().startswith(" ".join(head[:2])) and len(head) > 1)
 
 

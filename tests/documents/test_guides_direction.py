@@ -177,3 +177,50 @@ def test_per_port_directions_stated_both_ways_need_no_question() -> None:
 def test_a_port_text_naming_no_end_keeps_one_direction() -> None:
     doc = build_guides(_snmp("UDP 161-162 (to be confirmed)"))["deployment"]
     assert {(r[0], r[1]) for r in firewall_rows(doc)} == {("out", "Network management station"), ("in", "CT scanner")}
+
+
+def test_a_port_stated_towards_the_assumed_end_is_not_marked_assumed() -> None:
+    """ "UDP 514 (to the SIEM); TCP 6514": 514 goes to the SIEM as the port text says; who opens 6514 is not said. The
+    rules marked both assumed and asked about both; 162 "(traps to the NMS)" drawn from the scanner likewise."""
+    m = _snmp("161/udp (get), 162/udp (traps to the NMS)", "ct", "nms")
+    doc = build_guides(m)["deployment"]
+    rows = {(r[0], r[1], r[4], r[5]) for r in firewall_rows(doc)}
+    assert ("out", "CT scanner", "UDP 162", "F-3") in rows and ("out", "CT scanner", "UDP 161", "F-3 *") in rows, rows
+    text = text_of(doc)
+    assert "F-3 SNMP monitoring: which end opens the connection on UDP 161? The rules assume CT scanner" in text
+    assert "on UDP 162" not in text
+
+
+@pytest.mark.parametrize(
+    "port",
+    [
+        "8443 (to be opened by the hospital network team)",
+        "443 (HTTPS, allowed by the hospital core network firewall)",
+        "443 (TLS set to the hospital core network standard)",
+    ],
+)
+def test_a_port_opened_in_a_firewall_by_someone_says_nothing_of_who_connects(port: str) -> None:
+    doc = build_guides(_snmp(port, "ct", "nms"))["deployment"]
+    assert {(r[0], r[1], r[5]) for r in firewall_rows(doc)} == {
+        ("out", "CT scanner", "F-3 *"),
+        ("in", "Network management station", "F-3 *"),
+    }
+
+
+def test_local_to_a_host_is_no_direction() -> None:
+    """The sample's "5432/tcp (local to the server)" says where the port is, not that the database opens it."""
+    from mdptm.model.topology import port_openers
+
+    els = {
+        "s": Element(id="s", name="Vantage Connect server", kind="software"),
+        "d": Element(id="d", name="Vantage Connect database", kind="data_store"),
+    }
+    assert port_openers(Flow(id="F", name="DB", source="s", target="d", port="5432/tcp (local to the server)"), els, {}) == {}
+    found = port_openers(Flow(id="F", name="DB", source="d", target="s", port="5432/tcp (to the database)"), els, {})
+    assert found["5432"].element == "s"
+
+
+def test_a_configurable_port_of_a_split_flow_is_marked_alone() -> None:
+    doc = build_guides(_snmp("161/udp (get), 162/udp (traps to the NMS, configurable)"))["deployment"]
+    ports = {r[4] for r in firewall_rows(doc)}
+    assert ports == {"UDP 161", "UDP 162 (configurable)"}, ports

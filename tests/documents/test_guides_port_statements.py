@@ -299,3 +299,16 @@ def test_a_local_ipc_channel_is_on_one_host(protocol: str, on_host: bool) -> Non
     text = text_of(build_guides(m)["deployment"])
     assert ("On one host, as the threat model says (no network firewall sees it): F-1 Console → Pump service" in text) == on_host
     assert ("F-1 Commands (between Console and Pump service): is it network traffic" in text) != on_host
+
+
+@pytest.mark.parametrize(
+    ("protocol", "clear"),
+    [("HTTP", True), ("ldap", True), ("HL7 over MLLP", True), ("HL7 over MLLP with TLS", False), ("HTTPS", False), ("DICOM", False)],
+)
+def test_a_cleartext_protocol_is_not_said_to_state_nothing_of_encryption(protocol: str, clear: bool) -> None:
+    """Threagile's "Auth Traffic" over ldap and SvelteKit's HTTP flows: the guide said "is the traffic encrypted,
+    and with what? The model does not say", though the protocol it names carries data in clear."""
+    rows, text = _guide("8080", protocol)
+    asked = f"F-1 Sync: the model names {protocol}, which carries data in clear, and says nothing else of encryption"
+    assert (asked in text) == clear
+    assert ("F-1 Sync: is the traffic encrypted, and with what? The model does not say." in text) == (protocol == "DICOM")

@@ -283,6 +283,23 @@ def test_ptm_network_table_says_which_end_opens_each_connection_where_the_model_
     assert opened["F-6"] == "not stated"  # the order of its ends says nothing
 
 
+def test_ptm_network_table_says_who_opens_each_port_where_the_port_text_does(tmp_path: Path) -> None:
+    from mdptm.documents.ptm import build_ptm_doc
+    from mdptm.plugins import ExportContext
+
+    m = base(
+        trust_zones=[TrustZone(id="zd", name="Imaging VLAN"), TrustZone(id="zh", name="Hospital core network")],
+        elements=[
+            Element(id="ct", name="CT scanner", kind="device", trust_zone="zd"),
+            Element(id="nms", name="Network management station", kind="external_entity", trust_zone="zh"),
+        ],
+        flows=[Flow(id="F-3", name="SNMP", source="nms", target="ct", protocol="SNMP", port="161/udp (get), 162/udp (traps to the NMS)")],
+    )
+    doc = build_ptm_doc(m, ExportContext(), tmp_path)
+    (table,) = [b for b in doc.blocks if isinstance(b, Table) and b.header[:4] == ["Flow", "Between", "Trust zones", "Opened by"]]
+    assert table.rows[0][3] == "not stated (UDP 161); CT scanner (UDP 162)", table.rows
+
+
 def test_ptm_without_hospital_controls_does_not_say_the_hospital_has_nothing_to_do(tmp_path: Path) -> None:
     from mdptm.documents.ptm import build_ptm_doc
     from mdptm.plugins import ExportContext
@@ -338,7 +355,8 @@ def test_https_is_not_asked_whether_it_is_encrypted() -> None:
     text = text_of(build_guides(m)["deployment"])
     assert "F-1 Pages: is the traffic encrypted" not in text
     assert "F-1 Pages: the model names HTTPS but not its version or how certificates are checked" in text
-    assert "F-2 Admin: is the traffic encrypted, and with what? The model does not say." in text
+    # HTTP carries data in clear: the model does say something of its encryption
+    assert "F-2 Admin: the model names HTTP, which carries data in clear, and says nothing else of encryption" in text
 
 
 def test_an_end_placed_on_the_internet_only_by_its_name_is_not_placed() -> None:

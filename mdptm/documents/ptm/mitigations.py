@@ -117,8 +117,7 @@ class MitigationChapter(Chapter):
         def where(e: str) -> topology.Place:
             return placed.get(e, "unknown")
 
-        def opened(f: Flow) -> str:
-            who = topology.initiator(f, ix.elements, ix.zones, where, design)
+        def said(who: topology.Initiator) -> str:
             name = ix.elements[who.element].name if who.element in ix.elements else who.element
             if who.basis in ("stated", "text", "design"):
                 return name
@@ -127,6 +126,19 @@ class MitigationChapter(Chapter):
             if who.basis == "name":
                 return f"not stated (its name suggests {name})"
             return "not stated"
+
+        def opened(f: Flow) -> str:
+            who = topology.initiator(f, ix.elements, ix.zones, where, design)
+            # a port whose own words say where it goes ("162/udp (traps to the NMS)"): per port, as the guide's rules
+            per_port = topology.port_openers(f, ix.elements, ix.zones)
+            if not per_port:
+                return said(who)
+            parts: dict[str, list[str]] = {}
+            for p in topology.parse_ports(f.port, f.protocol):
+                parts.setdefault(said(per_port.get(p.number, who)), []).append(str(p))
+            if len(parts) == 1:
+                return next(iter(parts))
+            return "; ".join(f"{text} ({', '.join(ports)})" for text, ports in parts.items())
 
         return opened
 

@@ -254,6 +254,14 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
                     other.field = "status"
                     out.append(f"column {other.header!r} read as the {kind} status instead")
                     break
+    category = next((c for c in columns if c.field == "category"), None) if kind == "control" else None
+    if category is not None and norm_text(category.header) in vocab.generic_headers:
+        values = cells(category)
+        if len(values) >= 3 and not any(parse_choice(vocab, "control_category", v).ok for v in values):
+            # "Type": Technical, Administrative, Physical — a kind of control of another scheme, no FDA category:
+            # one note for the column, not a warning on every row
+            category.field = None
+            out.append(f"column {category.header!r} holds no control categories (e.g. {values[0]!r}): kept as written")
     if kind != "threat":
         return out
     if "status" not in {c.field for c in columns}:
@@ -267,6 +275,12 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
                 out.append(f"column {col.header!r} holds threat statuses: read as the status")
                 break
 
+    paired = _letter_ratings(columns, cells, vocab) if not fields & {"risk.likelihood", "risk.severity"} else None
+    if paired is not None:
+        lik, sev = paired
+        lik.field, sev.field = "risk.likelihood", "risk.severity"
+        fields.update(("risk.likelihood", "risk.severity"))
+        out.append(f"columns {lik.header!r} and {sev.header!r} read as the likelihood and the severity")
     title = next((c for c in columns if c.field == "title"), None)
     if title is not None and "stride" not in fields:
         values = cells(title)
@@ -466,6 +480,38 @@ _BARE_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 
 
 _ASSET_NAME_HEADERS = frozenset({"asset name", "name of asset", "asset description", "asset title"})
+
+
+_LETTER_HEADER = re.compile(r"^\s*([A-Za-z])\s*(?:\([^()]*\))?\s*$")  # "L", "S (1-5)", "P (1–4)"
+
+
+def _letter_ratings(columns: list[Column], cells: Callable[[Column], list[str]], vocab: Vocabulary) -> tuple[Column, Column] | None:
+    """The likelihood and severity of a threat table rated in one-letter columns ("L (1-5)" | "S (1-5)"): one
+    column a likelihood letter, one a severity letter, both of numbers only; never in a table whose headers are
+    STRIDE's letters."""
+    letters: dict[str, Column] = {}
+    for col in columns:
+        m = _LETTER_HEADER.match(col.header)
+        if m:
+            letters.setdefault(m.group(1).lower(), col)
+    if len(set(letters) & set("strider")) >= 4:
+        return None  # "S | T | R | I | D | E": a STRIDE checklist
+    found: dict[str, list[Column]] = {
+        axis: [c for k, c in letters.items() if k in vocab.rating_letters.get(axis, ()) and c.field is None]
+        for axis in ("likelihood", "severity")
+    }
+    if len(found["likelihood"]) != 1 or len(found["severity"]) != 1:
+        return None
+    lik, sev = found["likelihood"][0], found["severity"][0]
+    for col in (lik, sev):
+        values = cells(col)
+        numbers = sum(1 for v in values if _SMALL_NUMBER.match(v))
+        if numbers < 2 or len(values) - numbers > max(1, len(values) // 5):  # a template's example row ("<1-5>")
+            return None
+    return lik, sev
+
+
+_SMALL_NUMBER = re.compile(r"^(?:10|[0-9])(?:\.0)?$")
 
 
 def _names_own_field(vocab: Vocabulary, header: str, fname: str) -> bool:
