@@ -21,6 +21,7 @@ from lxml import etree
 
 from mdptm.base.office import rewrite_zip
 from mdptm.base.safety import check_zip, parse_xml
+from mdptm.errors import InputError
 from mdptm.render.image_meta import strip_metadata
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -51,6 +52,12 @@ def scrub_template(template: Path, scrub: Callable[[str, str], str], out: Path) 
         return _scrub_part(data, name, scrub, str(template)) if _TEXT_PARTS.match(name) else data
 
     rewrite_zip(template, edit=edit, target=out)
+    import docx  # the renderer opens the copy: a template it cannot use is named here, not as the copy
+
+    try:
+        docx.Document(str(out))
+    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for a bad file
+        raise InputError(f"not a usable Word template: {str(exc).replace(str(out), template.name)}", file=str(template)) from None
     return out
 
 

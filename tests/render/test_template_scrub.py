@@ -157,3 +157,19 @@ def test_a_macro_enabled_template_gives_documents_without_its_macros(tmp_path: P
         assert "wordprocessingml.document.main+xml" in types
         assert "Meridian Infusion Systems" in header
     assert not holds(package_text(tmp_path / "pkg"), "share01")
+
+
+def test_a_template_that_is_no_word_document_is_named_as_the_projects_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The error named the scrubbed copy in the work folder (/tmp/mdptm-work-…/template.docx)."""
+    import openpyxl
+
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "model.yaml").write_text(MODEL)
+    openpyxl.Workbook().save(project / "brand.docx")  # a workbook under a Word name
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\ntemplate: brand.docx\n")
+    code, _, err = run(["build", str(project), "-o", str(tmp_path / "pkg")], capsys)
+    assert code == 2, err
+    assert str(project / "brand.docx") in err and "not a usable Word template" in err
+    assert "mdptm-work-" not in err and "template.docx" not in err
+    assert not (tmp_path / "pkg").exists()
