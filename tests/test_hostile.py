@@ -378,6 +378,11 @@ def test_wrong_formats_say_what_the_file_is(tmp_path: Path, capsys: pytest.Captu
         # an extension no importer takes: still said what the file is (a .doc to save as .docx, a PDF to go back to the source of)
         "threat-model.doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "legacy binary Office file"),
         "threat-model.pdf": (b"%PDF-1.7\n" + bytes(600), "it looks like a PDF document"),
+        # the Threat Modeling Tool's report of a .tm7 (Threat-List.htm): the model is in the .tm7
+        "Threat-List.htm": (
+            b"\xef\xbb\xbf\r\n<!DOCTYPE html><html><head><title>Threat Modeling Report</title></head><body></body></html>",
+            "Threat Modeling Tool HTML report: import the .tm7",
+        ),
     }
     for name, (data, words) in cases.items():
         src = tmp_path / name

@@ -563,6 +563,9 @@ def describe_bytes(head: bytes) -> str:
         return "text with unresolved merge-conflict markers (<<<<<<<)"
     if stripped.startswith((b"{", b"[")):
         return "JSON text"
+    if stripped.startswith(b"<") and b"<title>Threat Modeling Report</title>" in head:
+        # Microsoft's Threat Modeling Tool writes this report from a .tm7: the model itself is in the .tm7
+        return "a Microsoft Threat Modeling Tool HTML report: import the .tm7 model it was made from"
     if stripped.startswith(b"<"):
         return "XML or HTML text"
     if b"\x00" in head[:512]:

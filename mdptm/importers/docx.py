@@ -28,7 +28,7 @@ from mdptm.errors import InputError
 from mdptm.importers.doors import DocxDoor
 from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable, Other, Para, Section
 from mdptm.importers.markdown.reader import ONE_RISK, BlockReader
-from mdptm.importers.tabular.lists import _TITLE_OVER_PARTS, FieldBlocks, ListThreats, id_led_threat
+from mdptm.importers.tabular.lists import _TITLE_OVER_PARTS, RISK_LEAD, FieldBlocks, ListThreats, id_led_threat
 from mdptm.importers.tabular.markings import marker_table, withheld_marking
 from mdptm.importers.tabular.pairs import continuation_rows, continuation_warning, flow_context, flow_rows, known_targets, target_column
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
@@ -1204,6 +1204,12 @@ class _Walker:
             return depth
         if len(rest.split()) <= 8 and self.view_kind(rest) and (bold or depth is not None):
             return depth or (self.stack[-1].level + 1 if self.stack else 2)
+        if bold and RISK_LEAD.match(t):
+            # "Hazard H001: False Negative Results" in bold on a line of its own: that risk's heading, its fields below
+            # (the next such line its sibling, never a heading under it)
+            if self.stack and RISK_LEAD.match(self.stack[-1].text):
+                return self.stack[-1].level
+            return self.stack[-1].level + 1 if self.stack else 2
         return None
 
     def _paragraph(self, p: etree._Element) -> None:

@@ -424,3 +424,128 @@ def test_measures_numbered_on_one_line_are_titled_without_the_number(tmp_path: P
             ("medium", "low"),
             ("high", "low"),
         ]
+
+
+# -- an AI pathology device's hazard analysis: "**Hazard H001: title**" bold lines (no headings) over labelled
+# bullets, "**Risk Control Measures:**" over "1. **Primary Control:** …", "**Residual Risk:** Low (P2/S4) - …"
+
+_BOLD_HAZARDS = (
+    "# Hazard Analysis — AI Pathology Decision Support\n\n## 2. Hazard Analysis\n\n#### 2.1.1 Diagnostic Accuracy Hazards\n\n"
+    "**Hazard H001: False Negative Results (Missed Cancer Diagnosis)**\n"
+    "- **Description:** AI system fails to detect cancer in positive cases\n"
+    "- **Severity:** S4 (Critical - potential for permanent moderate injury)\n"
+    "- **Initial Risk Level:** Medium\n\n"
+    "**Risk Control Measures:**\n1. **Primary Control:** Mandatory pathologist review of all AI results\n"
+    "2. **Secondary Control:** Conservative diagnostic thresholds\n\n"
+    "**Residual Risk:** Low (P2/S4) - Acceptable with pathologist oversight\n\n---\n\n"
+    "**Hazard H002: False Positive Results (Incorrect Cancer Diagnosis)**\n"
+    "- **Description:** AI system incorrectly identifies cancer in negative cases\n"
+    "- **Severity:** S3 (Serious - temporary moderate injury)\n"
+    "- **Initial Risk Level:** Medium\n\n"
+    "**Risk Control Measures:**\n1. **Primary Control:** Pathologist verification of all positive results\n"
+    "2. **Training:** Comprehensive user training on AI limitations\n\n"
+    "**Residual Risk:** Low (P2/S3) - Acceptable with clinical oversight\n"
+)
+
+
+def test_bold_hazard_lines_with_ids_are_one_risk_each(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _BOLD_HAZARDS):
+        _two_hazards(model)
+
+
+def _two_hazards(model) -> None:  # noqa: ANN001
+    # before: the file read as one risk named after its title ("Hazard Analysis — …"), one control (Markdown); no
+    # threat and the second hazard's fields as controls (Word)
+    assert [(t.id, t.title) for t in model.threats] == [
+        ("H001", "False Negative Results (Missed Cancer Diagnosis)"),
+        ("H002", "False Positive Results (Incorrect Cancer Diagnosis)"),
+    ]
+    assert [(t.risk.level if t.risk else None, t.residual_risk.level if t.residual_risk else None) for t in model.threats] == [
+        ("medium", "low"),
+        ("medium", "low"),
+    ]
+    titles = {c.id: c.title for c in model.controls}
+    assert [[titles[c] for c in t.controls] for t in model.threats] == [
+        ["Mandatory pathologist review of all AI results"],
+        ["Pathologist verification of all positive results"],
+    ]
+
+
+def test_in_word_the_fields_after_a_measures_label_are_no_controls(tmp_path: Path) -> None:
+    model, _report = checked_import(word_from_markdown(_BOLD_HAZARDS, tmp_path / "tm.docx"))
+    # before: "Description: …", "Severity: …", "Initial Risk Level: Medium" of the second hazard read as controls
+    titles = [c.title for c in model.controls]
+    assert not any(t.startswith(("Description", "Severity", "Initial Risk")) for t in titles)
+    assert titles == ["Mandatory pathologist review of all AI results", "Pathologist verification of all positive results"]
+
+
+_MEASURES_THEN_PROSE = (
+    "# Device risk notes\n\n## Alarm handling\n\n**Mitigations:**\n- Redundant alarm tones\n- Alarm self-test at start-up\n\n"
+    "The alarm subsystem was reviewed in March.\n\n- Reviewed by the clinical lead\n- Signed off in the design review\n"
+)
+
+
+def test_in_word_prose_after_a_measures_list_ends_it(tmp_path: Path) -> None:
+    model, _report = checked_import(word_from_markdown(_MEASURES_THEN_PROSE, tmp_path / "tm.docx"))
+    # before: "Reviewed by the clinical lead" and "Signed off in the design review" read as two more controls
+    assert [c.title for c in model.controls] == ["Redundant alarm tones", "Alarm self-test at start-up"]
+
+
+# -- an ISO 14971 hazard analysis of an applicator-tracking system: "### HAZ-001: title" over an "Attribute |
+# Value" form and a "Control ID | Control Measure | Type" table, under "# Hazard Analysis — <system>"
+
+_HAZARD_FORMS = (
+    "# Hazard Analysis — Applicator Tracking System (ISO 14971)\n\n## 3. Hazard Identification and Analysis\n\n"
+    "### HAZ-001: Incorrect Applicator Tracking\n\n| Attribute | Value |\n|---|---|\n| **Hazard ID** | HAZ-001 |\n"
+    "| **Hazard Description** | Applicator usage not correctly recorded |\n| **Initial Risk** | Medium |\n\n"
+    "**Risk Control Measures:**\n| Control ID | Control Measure | Type |\n|---|---|---|\n"
+    "| RC-001-A | Validate applicator serial numbers against inventory | Inherent Safety |\n\n"
+    "**Residual Risk:**\n- Severity: 4 | Probability: 1 | Risk Level: **Medium (Acceptable with ALARP)**\n\n"
+    "### HAZ-003: Unauthorized Access to Patient Treatment Data\n\n| Attribute | Value |\n|---|---|\n"
+    "| **Hazard ID** | HAZ-003 |\n| **Hazard Description** | Unauthorized users access treatment records |\n"
+    "| **Initial Risk** | Medium |\n\n"
+    "**Risk Control Measures:**\n| Control ID | Control Measure | Type |\n|---|---|---|\n"
+    "| RC-003-A | Validate user email against the phone book | Inherent Safety |\n\n"
+    "**Residual Risk:**\n- Severity: 3 | Probability: 1 | Risk Level: **Low (Acceptable)**\n"
+)
+
+
+def test_a_file_of_hazard_forms_is_not_one_risk_named_after_its_title(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _HAZARD_FORMS):
+        # before (Markdown): a third "risk" titled "Applicator Tracking System (ISO 14971)", made of the whole file
+        assert [t.id for t in model.threats] == ["HAZ-001", "HAZ-003"]
+        # before (Word): the residual-risk bullets read as controls
+        assert sorted(c.id for c in model.controls) == ["RC-001-A", "RC-003-A"]
+        # before: the control tables under each hazard's heading linked to nothing
+        assert [t.controls for t in model.threats] == [["RC-001-A"], ["RC-003-A"]]
+
+
+# -- a security audit: "### Threat: title" over "**Likelihood**:", "**Risk**:" and "**Mitigations Required**:" bullets
+
+_REQUIRED = (
+    "# Security Audit\n\n## Threat Model Analysis\n\n### Threat: Unauthorized Data Access\n**Likelihood**: MEDIUM\n"
+    "**Impact**: HIGH\n**Risk**: HIGH\n\n**Mitigations Required**:\n- Implement agent ID validation (H-1)\n"
+    "- Audit log all pattern access\n\n### Threat: Denial of Service\n**Likelihood**: MEDIUM\n**Impact**: MEDIUM\n"
+    "**Risk**: MEDIUM\n\n**Mitigations Required**:\n- Add global memory limits (M-2)\n"
+)
+
+
+def test_mitigations_required_are_planned_controls_in_word_too(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _REQUIRED):
+        # before (Word): the required mitigations kept in the threats' extra, no control
+        assert [len(t.controls) for t in model.threats] == [1, 1]
+        assert [(c.status, c.status_stated) for c in model.controls] == [("planned", True), ("planned", True)]
+
+
+_REQUIREMENTS_TO_HAZARDS = (
+    "# Hazard Analysis\n\n## Hazards\n\n| Hazard ID | Hazard | Initial Risk |\n|---|---|---|\n"
+    "| HAZ-001 | Applicator usage not recorded | Medium |\n| HAZ-003 | Unauthorized access to treatment data | Medium |\n\n"
+    "## Safety-Critical Requirements\n\n| Requirement ID | Description | Related Hazards |\n|---|---|---|\n"
+    "| SRS-SCAN-003 | Validate applicator against inventory | HAZ-001 |\n| SRS-AUTH-007 | HttpOnly secure cookies | HAZ-003 |\n"
+)
+
+
+def test_safety_requirements_traced_to_hazards_link_them(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _REQUIREMENTS_TO_HAZARDS):
+        # before: the requirements read as controls linked to nothing ("Related Hazards" not read)
+        assert [t.controls for t in model.threats] == [["SRS-SCAN-003"], ["SRS-AUTH-007"]]

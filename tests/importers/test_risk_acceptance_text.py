@@ -58,12 +58,31 @@ Every command carries a counter and a MAC checked by the pump.
 
 
 def test_markdown_acceptance_reasoning_is_the_threats_rationale(tmp_path: Path) -> None:
-    model, report = load_text(tmp_path, MARKDOWN)
+    text = MARKDOWN.replace(
+        "We acknowledge that a sophisticated adversary could relay advertisements but we note that:\n\n"
+        "* the attack needs high-powered antennas close to the patient;\n"
+        "* pairing still requires the code shown on the pump screen.\n",
+        "We acknowledge that a sophisticated adversary could relay advertisements but we note that the attack needs "
+        "high-powered antennas close to the patient.\n",
+    )
+    model, report = load_text(tmp_path, text)
     by_title = {t.title: t for t in model.threats}
     relay, replay = by_title["Relaying advertisements"], by_title["Replayed bolus command"]
     assert relay.controls == [] and "high-powered antennas" in (relay.rationale or "")
     assert len(replay.controls) == 1 and len(model.controls) == 1
     assert any("argues that the risk is acceptable" in w.message for w in report.warnings)
+
+
+def test_acceptance_reasoning_that_lists_items_is_a_control(tmp_path: Path) -> None:
+    """ "… but we note that:" over items that are measures ("pairing still requires the code shown on the pump
+    screen"): the block is a control, as its author wrote it under "Mitigations", with a warning to check it."""
+    model, report = load_text(tmp_path, MARKDOWN)
+    by_title = {t.title: t for t in model.threats}
+    relay = by_title["Relaying advertisements"]
+    assert len(relay.controls) == 1 and len(model.controls) == 2
+    control = next(c for c in model.controls if c.id == relay.controls[0])
+    assert "pairing still requires the code shown on the pump screen" in (control.description or "")
+    assert any("opens by arguing that the risk is acceptable" in w.message for w in report.warnings)
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from mdptm.importers.markdown.lists import ListReading
 from mdptm.importers.markdown.tables import TableReading
 from mdptm.importers.markdown.words import VIEW_IDS, written_id
 from mdptm.importers.merge import norm_name
-from mdptm.importers.tabular.lists import THREAT_REFS
+from mdptm.importers.tabular.lists import RISK_LEAD, THREAT_REFS
 from mdptm.importers.tabular.records import first_sentence, mitigation_title, recommended_control
 from mdptm.importers.tabular.tables import RowRecord
 from mdptm.importers.tabular.vocab import (
@@ -43,6 +43,7 @@ _GENERIC_LABELS = {"description", "details", "problem", "issue", "summary"}
 _THREAT_FIELDS = ("mitigation", "risk", "likelihood", "impact", "severity", "stride", "residual_risk", "vector", "status")
 # "4/5 (Strong - …)": a rating on a scale written before anything else
 _RATING_LEAD = re.compile(r"^\s*\d+(?:\.\d+)?\s*/\s*\d+\b")
+_LISTED_ITEM = re.compile(r"\n\s*(?:[-*•+]|\d+[.)])\s+\S")  # a list item after a text's lead-in
 _SLOTS = re.compile(r"(?:\{\{[^{}]*\}\}\s*)+")
 # A file's title naming the one risk it analyses: "Risk Analysis: Unauthorized Access to Patient Data".
 ONE_RISK = re.compile(
@@ -78,6 +79,8 @@ class BlockReader(ListReading, TableReading):
         if first is not None:
             self.title_heading = self.strip_number(first.title)
         one = self.one_risk(root, first)
+        if one is None and len(self.hazard_ids(root)) >= 2:
+            self.split_bold_risks(root)
         if one is not None:
             self.one_risk_file(root, *one)
             self.finish()
@@ -112,9 +115,48 @@ class BlockReader(ListReading, TableReading):
             if s is not first
         ):
             return None
+        if len(self.hazard_ids(root)) >= 2:
+            return None  # "### HAZ-001: …" and "### HAZ-003: …", "**Hazard H001: …**": a file of several risks
         title = meta.get("title") or (named.group("title") if named is not None else "")
         at = first.line if first is not None and named is not None else 1
         return fm_id if risk_id else "", one_line(title), self.loc(at, "the file's one risk")
+
+    def split_bold_risks(self, sec: Section) -> None:
+        """A bold line of its own naming a risk by its id ("**Hazard H001: False Negative Results**"), in a file of
+        several such: a heading one level down, over the blocks up to the next one, as if its author had written
+        "#### H001: False Negative Results" (its fields, its "Risk Control Measures" and its residual risk)."""
+        kept: list[MdBlock] = []
+        made: list[Section] = []
+        for blk in sec.blocks:
+            inl = blk.inline if isinstance(blk, Para) else None
+            bold = one_line(inl.bold_lead or "") if inl is not None else ""
+            m = RISK_LEAD.match(bold) if bold and inl is not None and bold == one_line(inl.text) else None
+            if m is not None:
+                title = re.sub(r"^\s*(?:hazard|risk|threat)\s+", "", bold, flags=re.I).rstrip(" :")
+                made.append(Section(sec.level + 1, title, blk.line))
+                continue
+            (made[-1].blocks if made else kept).append(blk)
+        if made:
+            sec.blocks = kept
+            sec.children = [*made, *sec.children]
+        for child in sec.children:
+            if child not in made:
+                self.split_bold_risks(child)
+
+    def hazard_ids(self, root: Section) -> set[str]:
+        """The ids of risks, hazards or threats that lead a heading or a bold line of the file ("HAZ-001: Incorrect
+        Applicator Tracking", "**Hazard H001: False Negative Results**")."""
+        found: set[str] = set()
+        for sec in self.all_sections(root):
+            m = RISK_LEAD.match(self.strip_number(one_line(sec.title)))
+            if m is not None:
+                found.add(m.group("id").upper())
+            for blk in sec.blocks:
+                if isinstance(blk, Para) and blk.inline.bold_lead:
+                    m = RISK_LEAD.match(one_line(blk.inline.bold_lead))
+                    if m is not None:
+                        found.add(m.group("id").upper())
+        return found
 
     def one_risk_file(self, root: Section, tid: str, title: str, where: str) -> None:
         """The whole file as one risk: its sections' labelled lines and prose are the risk's fields, "Factor |
@@ -1073,7 +1115,7 @@ class BlockReader(ListReading, TableReading):
             if pend.mitigation_refs:
                 pend.rec.values["controls"] = ", ".join(pend.mitigation_refs)
                 pend.rec.headers["controls"] = "mitigation"
-            elif pend.mitigation and accepts_risk(pend.mitigation):
+            elif pend.mitigation and accepts_risk(pend.mitigation) and not _LISTED_ITEM.search(pend.mitigation):
                 # "We acknowledge that … but we note that: …" argues the risk is acceptable: the threat's rationale
                 text = pend.mitigation
                 said = pend.rec.values.get("rationale")
@@ -1087,6 +1129,15 @@ class BlockReader(ListReading, TableReading):
             elif pend.mitigation:
                 cid = self.new_control_id()
                 text = pend.mitigation
+                if (argued := accepts_risk(text)) is not None:
+                    # "… should be considered small because:" over "MAC addresses rotate every 15 minutes", "we turn
+                    # off discoverability …": the reasons list measures, so the block is a control, as its author
+                    # wrote it under "Mitigations"; the reader is told it opens by arguing the risk is acceptable
+                    self.b.warn(
+                        pend.rec.locator,
+                        f"the mitigation text opens by arguing that the risk is acceptable ({argued!r} …) and then lists "
+                        f"items: control {cid} made of it; check which items are measures",
+                    )
                 ctl = RowRecord(
                     kind="control",
                     file=self.file,

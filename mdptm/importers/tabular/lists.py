@@ -33,6 +33,12 @@ _LABEL_LINE = re.compile(r"^\s*([A-Z][\w()/ -]{0,40}?)\s*:\s+(\S.*)$")
 _THREAT_ONLY = {"controls", "risk", "risk.level", "risk.likelihood", "risk.severity", "residual_risk", "stride", "patient_harm"}
 # "Threat: Phishing", "Threat – Phishing": a word, a colon or a dash, the rest (Markdown's state.heading_id alike)
 _WORDED = re.compile(r"^\s*(?P<word>[A-Za-z ]{2,24}?)\s*[:：\-–—]\s+(?P<rest>\S.*)$")
+# "HAZ-001: Incorrect Applicator Tracking", "Hazard H001: False Negative Results", "RISK-SEC-002 — …": a risk's id
+# leading a heading or a bold line
+RISK_LEAD = re.compile(
+    r"^\s*(?:(?:hazard|risk|threat)\s+)?(?P<id>(?:HAZ|RISK|RSK|THREAT|THR|TS|H|R|T)(?:-[A-Z]{1,8})?-?\d+)\s*[:：–—-]\s*\S",
+    re.I,
+)
 _DESCRIBING_LABELS = frozenset({"description", "threat description", "vulnerability", "weakness", "issue"})
 _VECTOR_LABELS = frozenset({"attack vector", "attack vectors", "attack path", "attack scenario", "exploit scenario"})
 # "4.3.1. Rigorous Code Review and Static Analysis:": a numbered title ending in a colon, its parts in the items below
@@ -232,6 +238,11 @@ class ListThreats:
         self.item_threat = None
         got = self._label(text)
         if got is False:
+            short_label = one_line(text).endswith(":") and len(one_line(text).split()) <= 4
+            if self.label is not None and self.label[0] == "control" and (short_label or not one_line(text).endswith(":")):
+                # "Residual Risk: Low – acceptable", "Hazard H002: False Positive Results" after the measures'
+                # list: the label's list has ended, the next list is not more of its measures
+                self.label = None
             return False
         key = self.stack[-1].key if self.stack else self._new_key("")
         if got is None:
@@ -533,7 +544,13 @@ def heading_threat_id(text: str, kind: str = "threat") -> tuple[str, str] | None
     title" ("M-2"), "SC-01: title". None otherwise, and for an id with no title."""
     from mdptm.importers.markdown.words import heading_id, markdown_words
 
-    found = heading_id(one_line(text), kind, markdown_words())
+    text = one_line(text)
+    found = heading_id(text, kind, markdown_words())
+    lead = RISK_LEAD.match(text) if kind == "threat" and found is None else None
+    if lead is not None:
+        # "Hazard H001: False Negative Results", "HAZ-001: Incorrect Applicator Tracking": that risk's id and title
+        title = re.sub(r"^\s*[:：–—-]\s*", "", text[lead.end("id") :]).strip()
+        found = (lead.group("id"), title) if title else None
     return found if found is not None and found[1] else None
 
 
@@ -621,7 +638,16 @@ class FieldBlocks:
         if len(key) > 40 or not key.strip():
             return None
         hit = match_header(self.vocab, kind, key)
-        return hit.field if hit is not None and hit.exact else None
+        if hit is not None and hit.exact:
+            return hit.field
+        # "Mitigations Required: …", "Initial Risk Level: …": a label the Markdown importer reads as that field
+        from mdptm.importers.tabular.vocab import mitigation_status
+
+        bare = self._bare[kind].get(norm_text(key)) if kind in self._bare else None
+        if bare == "controls":
+            # only a label that says whether they are in place ("Safeguards: 4/5 (Strong)" rates the safeguards)
+            return bare if mitigation_status(self.vocab, key) is not None else None
+        return bare if bare in ("risk", "residual_risk") else None
 
     def line(self, text: str, locator: str, view: str | None) -> bool:
         """A paragraph or list item; True when it belongs to a block of threat fields."""

@@ -297,6 +297,8 @@ class SourceBuilder:
         """The warnings and rows of one table read: its records are kept, its notes reported."""
         for loc, message in block.warnings:
             self.warn(loc, message)
+        if block.kind == "control":
+            self._under_risk_heading(block, [r for r in out if isinstance(r, RowRecord)])
         for rec in out:
             if isinstance(rec, RowRecord):
                 template = template_row_reason(self.vocab, rec)
@@ -307,6 +309,29 @@ class SourceBuilder:
                 self.record_blocks[id(rec)] = block
             else:
                 self._notes([rec])
+
+    def _under_risk_heading(self, block: Block, rows: list[RowRecord]) -> None:
+        """A control table under the heading of one risk ("### HAZ-001: Incorrect Applicator Tracking" over
+        "Control ID | Control Measure | Type"), that risk read from the same file: each control that names no
+        threat is that risk's (warned, naming the table)."""
+        from mdptm.importers.tabular.lists import RISK_LEAD, heading_threat_id
+
+        heading = one_line(block.grid.heading or "")
+        got = heading_threat_id(heading) if heading and RISK_LEAD.match(heading) else None
+        if got is None:
+            return
+        hid = got[0]
+        if not any(r.kind == "threat" and r.values.get("id") == hid for r in self.records):
+            return
+        linked = 0
+        for rec in rows:
+            if rec.kind == "control" and not rec.values.get("threats"):
+                rec.values["threats"] = hid
+                rec.headers["threats"] = f"heading {heading[:60]!r}"
+                linked += 1
+        if linked:
+            where = block.grid.locator(block.header_rows[0], block.c0) if block.header_rows else block.grid.name
+            self.warn(where, f"{linked} control(s) under the heading {heading[:60]!r} read as the controls of {hid}")
 
     def _notes(self, notes: Iterable[RowNote]) -> None:
         for note in notes:
