@@ -8,6 +8,7 @@ written reproducibly by :mod:`mdptm.base.office`.
 from __future__ import annotations
 
 import calendar
+import errno
 import hashlib
 import json
 import os
@@ -476,6 +477,10 @@ def staged_file(final: Path) -> Iterator[Path]:
     try:
         fd, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=parent)
     except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:  # the staging name beside it is 14 bytes longer than the output's
+            raise InputError(
+                "output file name is too long for the file system (with the staging name beside it): choose a shorter name", file=str(final)
+            ) from None
         raise InputError(f"output folder is not writable: {exc.strerror}", file=str(parent)) from None
     os.close(fd)
     tmp = Path(name)

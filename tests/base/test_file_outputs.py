@@ -136,3 +136,9 @@ def test_o_at_a_named_pipe_writes_the_output_into_it(work: Path, capsys: pytest.
     assert stat.S_ISFIFO(pipe.stat().st_mode), "the pipe was replaced by a file"
     reader.join(timeout=60)
     assert got and b"Issue Type,ID" in got[0]
+
+
+def test_a_file_output_name_too_long_is_named_as_such(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = work / ("m" * 245 + ".json")  # fits alone, not with the staging name beside it
+    err = _refused(["export", str(work / "model.yaml"), "-o", str(out)], capsys, {})
+    assert "too long" in err and str(out) in err and "not writable" not in err
