@@ -77,7 +77,11 @@ _APP = (
 # Parts that can carry people, paths or history and have no place in a published document.
 _DROP = re.compile(
     r"^(docProps/(custom\.xml|thumbnail\.\w+)|customXml/.*|word/(comments\w*|people|commentsIds|commentsExtended"
-    r"|commentsExtensible)\.xml|xl/persons/.*|word/glossary/.*)$"
+    r"|commentsExtensible)\.xml|xl/persons/.*|word/glossary/.*"
+    # a macro-enabled template's macros (their code names the maker's shares and people), its key bindings,
+    # toolbars and ribbon: a published document carries no code
+    r"|(word|xl)/(vbaProject\.bin|vbaData\.xml|_rels/vbaProject\.bin\.rels|keyMapCustomizations\.xml|attachedToolbars\.bin)"
+    r"|customUI/.*|_rels/customUI\w*\.xml\.rels)$"
 )
 _RSID_ATTR = re.compile(rb'\s(?:w:rsid\w*|w14:paraId|w14:textId)="[^"]*"')
 _RSIDS_EL = re.compile(rb"<w:rsids>.*?</w:rsids>|<w:rsids/>", re.S)

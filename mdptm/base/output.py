@@ -8,11 +8,13 @@ written reproducibly by :mod:`mdptm.base.office`.
 from __future__ import annotations
 
 import calendar
+import errno
 import hashlib
 import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -216,7 +218,7 @@ def foreign_files(folder: Path) -> list[str]:
                     found.extend(f"{rel}/{f}" for f in foreign_files(p))
                 else:
                     found.append(rel + "/")
-            elif rel != MARKER and (rel not in wrote or p.is_symlink() or sha256_file(p) != wrote[rel]):
+            elif rel != MARKER and (rel not in wrote or p.is_symlink() or not p.is_file() or sha256_file(p) != wrote[rel]):
                 found.append(rel)
 
     walk(folder)
@@ -241,7 +243,7 @@ def _legacy_inventory(folder: Path) -> dict[str, str]:
             if isinstance(entry, dict) and isinstance(entry.get("path"), str) and isinstance(entry.get("sha256"), str):
                 wrote[entry["path"]] = entry["sha256"]
         wrote["MANIFEST.json"] = sha256_file(manifest)
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, TypeError, RecursionError):  # no manifest mdptm wrote: nothing listed
         pass
     for name in _LEGACY_INTERNAL if folder.name.endswith(".internal") else ():
         if (folder / name).is_file() and not (folder / name).is_symlink():
@@ -274,6 +276,37 @@ def check_replaceable(final: Path, *, contents: bool = True) -> None:
                 "the folder is left untouched: move those files out (close a document open in an editor), "
                 "or choose another folder",
                 file=str(final),
+            )
+
+
+def check_name_length(out: Path) -> None:
+    """Refuse an output folder whose name leaves no room for the names mdptm makes beside it
+    (``OUT.internal``, staging folders ``.OUT.internal.xxxxxxxx.tmp``): the file system would refuse them
+    half-way, with an error naming none of this."""
+    try:
+        limit = os.pathconf(Path(os.path.abspath(out)).parent if Path(os.path.abspath(out)).parent.exists() else "/", "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        limit = 255
+    longest = f".{out.name}.internal.xxxxxxxx.tmp"
+    if len(os.fsencode(longest)) > limit:
+        raise InputError(
+            f"output folder name is {len(os.fsencode(out.name))} bytes long; beside it mdptm writes '{out.name}.internal' "
+            f"and staging folders named like {longest!r}, which must fit the file system's limit of {limit} bytes: "
+            "choose a shorter name",
+            file=str(out),
+        )
+
+
+def check_not_in_ours(folder: Path) -> None:
+    """Refuse a folder output inside a folder mdptm wrote: ``-o ptm/next`` put ``ptm/next.internal/``, the
+    redaction log with every withheld string, inside the public package ``ptm/``; and the next build into
+    ``ptm/`` would refuse it for what it holds."""
+    for parent in Path(os.path.abspath(folder)).parents:
+        if is_ours(parent):
+            raise InputError(
+                f"output folder is inside {parent}, a folder mdptm wrote (it holds {MARKER}): its internal reports "
+                "would be published with that package; choose a folder outside it",
+                file=str(folder),
             )
 
 
@@ -412,15 +445,42 @@ def staged_dir(final: Path) -> Iterator[Path]:
 
 @contextmanager
 def staged_file(final: Path) -> Iterator[Path]:
-    """Yield a temporary path beside *final*; on success it replaces *final* atomically."""
+    """Yield a temporary path beside *final*; on success it replaces *final* atomically.
+
+    A *final* that is a character device or a pipe (``-o /dev/null``, ``-o /dev/stdout``, a named pipe) is
+    written into once the output is complete, never replaced: renaming over it would put a regular file
+    where the system's ``/dev/null`` was. A block device or a socket is refused."""
     parent = final.parent
     if final.is_dir():
         raise InputError("output path is a folder", file=str(final))
+    try:
+        mode = final.stat().st_mode
+    except OSError:
+        mode = 0
+    if mode and not stat.S_ISREG(mode):
+        if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+            raise InputError("output path is a device or socket, not a file", file=str(final))
+        fd, name = tempfile.mkstemp(prefix="mdptm-output-", suffix=".tmp")
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            yield tmp
+            with tmp.open("rb") as src, final.open("wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+        except OSError as exc:
+            raise InputError(f"cannot write the output: {exc.strerror}", file=str(final)) from None
+        finally:
+            tmp.unlink(missing_ok=True)
+        return
     if not parent.exists():
         raise InputError("output folder does not exist", file=str(parent))
     try:
         fd, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=parent)
     except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:  # the staging name beside it is 14 bytes longer than the output's
+            raise InputError(
+                "output file name is too long for the file system (with the staging name beside it): choose a shorter name", file=str(final)
+            ) from None
         raise InputError(f"output folder is not writable: {exc.strerror}", file=str(parent)) from None
     os.close(fd)
     tmp = Path(name)

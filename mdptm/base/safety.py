@@ -79,7 +79,11 @@ def not_utf8(raw: bytes, exc: UnicodeDecodeError) -> str:
     is named as such, with what to do, rather than a byte offset."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8: save it as UTF-8 and import again"
-    return f"not UTF-8 text (byte {exc.start})"
+    data = exc.object if isinstance(exc.object, bytes) else raw  # after a byte-order mark, where the offset counts
+    line = data.count(b"\n", 0, exc.start) + 1
+    start = data.rfind(b"\n", 0, exc.start) + 1
+    column = len(data[start : exc.start].decode("utf-8", errors="replace")) + 1
+    return f"not UTF-8 text (byte {exc.start}, 0x{data[exc.start]:02X}, at line {line}, column {column}): save it as UTF-8"
 
 
 def read_input(path: Path, *, limit: int | None = None) -> bytes:

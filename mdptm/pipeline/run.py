@@ -14,7 +14,17 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from mdptm.base.output import check_not_inside, check_replaceable, sha256_file, source_date_epoch, staged_dir, write_json, write_manifest
+from mdptm.base.output import (
+    check_name_length,
+    check_not_in_ours,
+    check_not_inside,
+    check_replaceable,
+    sha256_file,
+    source_date_epoch,
+    staged_dir,
+    write_json,
+    write_manifest,
+)
 from mdptm.base.parallel import Inbox, background
 from mdptm.base.process import give_back_memory, keep_long_lived
 from mdptm.documents.changes import record_history
@@ -70,6 +80,9 @@ def _run_pipeline(
         report.warn(settings.overrides_file or "model", None, line)
     protected = [settings.base_dir, *settings.documents]
     replaced = out / SUBMISSION_DIR if settings.audience == Audience.SUBMISSION else out
+    check_name_length(out)
+    for folder in (out, internal):  # never inside a package: the internal reports would be published with it
+        check_not_in_ours(folder)
     for folder in (replaced, internal):  # the output replaces a folder: never one holding the inputs
         check_not_inside(folder, protected)
         check_replaceable(folder)

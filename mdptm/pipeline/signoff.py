@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from mdptm.base.output import staged_file
-from mdptm.base.safety import parse_yaml, read_input
+from mdptm.base.safety import not_utf8, parse_yaml, read_input
 from mdptm.errors import InputError
 from mdptm.model import Signoff
 from mdptm.model.io import dumps, fmt_for, load, read_structured
@@ -56,10 +56,11 @@ def record_signoff(path: Path, signoff: Signoff) -> Path:
 
 
 def _read_text(path: Path) -> str:
+    raw = read_input(path)
     try:
-        return read_input(path).decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
+        raise InputError(not_utf8(raw, exc), file=str(path)) from None
 
 
 def _entry(signoff: Signoff) -> dict[str, object]:

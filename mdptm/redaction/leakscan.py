@@ -43,6 +43,26 @@ from mdptm.base.safety import DEFAULT_LIMITS, Limits, check_zip, parse_xml, pars
 
 _WS = re.compile(r"\s+")
 _TAG = re.compile(r"<[^<>]*>")
+# attributes that hold text a document carries but shows nowhere, or only on demand: a Word field's code
+# (HYPERLINK or INCLUDEPICTURE with its address), a link's screen tip, a picture's alt text, a change's author
+_TEXT_ATTRS = (' w:instr="', ' w:tooltip="', ' descr="', ' title="', ' o:title="', ' alt="', ' w:author="')
+
+
+def _attribute_text(text: str) -> list[str]:
+    """The values of :data:`_TEXT_ATTRS` in *text*, found by ``str.find`` (C speed on a 30 MB Word part,
+    where a regular expression tried at every space took a tenth of the scan)."""
+    out = []
+    for name in _TEXT_ATTRS:
+        at = text.find(name)
+        while at >= 0:
+            start = at + len(name)
+            end = text.find('"', start, start + 4000)
+            if end > start:
+                out.append(text[start:end])
+            at = text.find(name, start)
+    return out
+
+
 # written with "%" first, not as "(?:%XX)+": a leading literal lets the engine skip to each "%" (70 times
 # faster on a 10 MB page holding a few, such as CSS widths)
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")
@@ -703,6 +723,8 @@ class _Scanner:
         found: set[str] = set()
         text = _DATA_URI_TEXT.sub(" ", text)
         views = [html.unescape(_TAG.sub(" ", text))] if "<" in text else [text]
+        if "<" in text and (said := _attribute_text(text)):  # text a file carries in markup: a field code, a tip
+            views.append(html.unescape("\n".join(said)))
         if "\\" in views[0]:
             views[0] = _BACKSLASHED.sub(r"\1", views[0])
         if "%" in text and _PERCENT.search(text):

@@ -21,12 +21,19 @@ from lxml import etree
 
 from mdptm.base.office import rewrite_zip
 from mdptm.base.safety import check_zip, parse_xml
+from mdptm.errors import InputError
 from mdptm.render.image_meta import strip_metadata
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 PIC = "{http://schemas.openxmlformats.org/drawingml/2006/picture}"
+_DOCUMENT_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_TEMPLATE_MAIN = (
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    b"application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+    b"application/vnd.ms-word.document.macroEnabled.main+xml",
+)
 _TEXT_PARTS = re.compile(r"^word/(header\d*|footer\d*|footnotes|endnotes)\.xml$")
 
 
@@ -38,9 +45,19 @@ def scrub_template(template: Path, scrub: Callable[[str, str], str], out: Path) 
     def edit(name: str, data: bytes) -> bytes:
         if name.startswith("word/media/"):  # a logo's author, path or editing history in its metadata
             return strip_metadata(data)
+        if name == "[Content_Types].xml":  # a .dotx or .dotm template's main part is a document's once used
+            for kind in _TEMPLATE_MAIN:
+                data = data.replace(kind, _DOCUMENT_MAIN)
+            return data
         return _scrub_part(data, name, scrub, str(template)) if _TEXT_PARTS.match(name) else data
 
     rewrite_zip(template, edit=edit, target=out)
+    import docx  # the renderer opens the copy: a template it cannot use is named here, not as the copy
+
+    try:
+        docx.Document(str(out))
+    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for a bad file
+        raise InputError(f"not a usable Word template: {str(exc).replace(str(out), template.name)}", file=str(template)) from None
     return out
 
 

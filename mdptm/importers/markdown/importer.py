@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mdptm.base.safety import not_utf8
 from mdptm.errors import InputError
 from mdptm.importers.doors import MarkdownDoor
 from mdptm.importers.markdown.document import (
@@ -39,7 +40,7 @@ class MarkdownImporter(MarkdownDoor):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text (byte {exc.start})", file=file) from None
+            raise InputError(not_utf8(data, exc), file=file) from None
         vocab = vocabulary()
         profile = load_profile(ctx.profile, vocab, file="profile")
         if profile is not None:
