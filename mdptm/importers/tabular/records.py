@@ -552,17 +552,21 @@ class SourceBuilder:
         By the table's id, its header shown."""
         rows: dict[int, list[bool]] = {}
         blocks: dict[int, Block] = {}
+        worded: set[int] = set()  # tables with a row of words: no matrix, their other rows need no look
         for grp in groups:
             fields = CONTENT_FIELDS.get(grp.kind)
             if not fields:
                 continue
             for rec in grp.records:
                 block = self.record_blocks.get(id(rec))
-                if block is None:
+                if block is None or id(block) in worded:
                     continue
                 texts = [rec.values[f] for f in fields if rec.values.get(f, "").strip()]
                 blocks[id(block)] = block
-                rows.setdefault(id(block), []).append(bool(texts) and all(_ids_only(t) for t in texts))
+                ids = bool(texts) and all(_ids_only(t) for t in texts)
+                if not ids:
+                    worded.add(id(block))
+                rows.setdefault(id(block), []).append(ids)
         return {
             key: " | ".join(one_line(c.header) for c in blocks[key].columns if c.header)[:80]
             for key, marks in rows.items()
