@@ -11,6 +11,9 @@ from typing import Any
 
 import docx
 
+from mdptm.model import Model
+from mdptm.model.report import ImportReport
+
 _BOLD = re.compile(r"(\*\*[^*]+\*\*)")
 
 
@@ -98,3 +101,12 @@ def word_from_markdown(text: str, path: Path) -> Path:
     flush()
     d.save(str(path))
     return path
+
+
+def both(tmp_path: Path, text: str) -> list[tuple[Model, ImportReport]]:
+    """The model of *text* read as Markdown and as the same text in Word."""
+    from tests.importers.import_helpers import checked_import, load_text
+
+    md = load_text(tmp_path, text)
+    word = checked_import(word_from_markdown(text, tmp_path / "tm.docx"))
+    return [md, word]

@@ -6,15 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.importers.import_helpers import checked_import, load_text
+from tests.importers.md_word import both as _both
 from tests.importers.md_word import word_from_markdown
-
-
-def _both(tmp_path: Path, text: str) -> list:
-    """The model of *text* read as Markdown and as the same text in Word."""
-    md = load_text(tmp_path, text)
-    word = checked_import(word_from_markdown(text, tmp_path / "tm.docx"))
-    return [md, word]
-
 
 # -- an OT risk register report: "| Risk ID | Risk | Level | Treatment | Owner | Due |", no score, no status
 
