@@ -283,8 +283,9 @@ def check_name_length(out: Path) -> None:
     """Refuse an output folder whose name leaves no room for the names mdptm makes beside it
     (``OUT.internal``, staging folders ``.OUT.internal.xxxxxxxx.tmp``): the file system would refuse them
     half-way, with an error naming none of this."""
+    parent = Path(os.path.abspath(out)).parent
     try:
-        limit = os.pathconf(Path(os.path.abspath(out)).parent if Path(os.path.abspath(out)).parent.exists() else "/", "PC_NAME_MAX")
+        limit = os.pathconf(parent if parent.exists() else "/", "PC_NAME_MAX")
     except (OSError, ValueError, AttributeError):
         limit = 255
     longest = f".{out.name}.internal.xxxxxxxx.tmp"
@@ -297,17 +298,22 @@ def check_name_length(out: Path) -> None:
         )
 
 
+def _ours_above(path: Path) -> Path | None:
+    """The nearest folder above *path* that mdptm wrote (it holds the marker), if any."""
+    return next((parent for parent in Path(os.path.abspath(path)).parents if is_ours(parent)), None)
+
+
 def check_not_in_ours(folder: Path) -> None:
     """Refuse a folder output inside a folder mdptm wrote: ``-o ptm/next`` put ``ptm/next.internal/``, the
     redaction log with every withheld string, inside the public package ``ptm/``; and the next build into
     ``ptm/`` would refuse it for what it holds."""
-    for parent in Path(os.path.abspath(folder)).parents:
-        if is_ours(parent):
-            raise InputError(
-                f"output folder is inside {parent}, a folder mdptm wrote (it holds {MARKER}): its internal reports "
-                "would be published with that package; choose a folder outside it",
-                file=str(folder),
-            )
+    parent = _ours_above(folder)
+    if parent is not None:
+        raise InputError(
+            f"output folder is inside {parent}, a folder mdptm wrote (it holds {MARKER}): its internal reports "
+            "would be published with that package; choose a folder outside it",
+            file=str(folder),
+        )
 
 
 def check_not_inside(out: Path, protected: list[Path]) -> None:
@@ -354,14 +360,14 @@ def check_file_outputs(outputs: Mapping[str, Path | None], inputs: Sequence[Path
                     f"{opt} names an input of this command ({source}); writing there would replace it: choose another file",
                     file=str(path),
                 )
-        for folder in Path(os.path.abspath(path)).parents:
-            if is_ours(folder):
-                raise InputError(
-                    f"{opt} is inside {folder}, a folder mdptm wrote (it holds {MARKER}): a file written there "
-                    "is not part of what mdptm wrote (an internal report would be published with the package, and the "
-                    "next build would refuse the folder): write it elsewhere",
-                    file=str(path),
-                )
+        folder = _ours_above(path)
+        if folder is not None:
+            raise InputError(
+                f"{opt} is inside {folder}, a folder mdptm wrote (it holds {MARKER}): a file written there "
+                "is not part of what mdptm wrote (an internal report would be published with the package, and the "
+                "next build would refuse the folder): write it elsewhere",
+                file=str(path),
+            )
 
 
 def _lock_path(final: Path) -> Path:
