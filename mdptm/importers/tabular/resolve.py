@@ -624,15 +624,15 @@ class Resolver:
 
     def _cited(self, colls: tuple[str, ...], raw: str) -> list[str]:
         """The ids of known items a text cites in brackets ("… (SR-08, SR-09)", "… [C-3]"): a bracket counts
-        only when every piece of it is the id of one."""
+        only when every piece of it is written as an id and names a known item."""
         out: list[str] = []
         for group in _BRACKETED.findall(raw):
             pieces = [p.strip() for p in _CITE_SPLIT.split(group) if p.strip()]
-            found = [self.index.find(colls, p) if ID_LIKE.match(p) and not _VERSIONED.match(p) else None for p in pieces]
-            if pieces and all(f is not None and f[1] in self.index.ids.get(f[0], {}) for f in found):
-                for f in found:
-                    if f is not None:
-                        _add(out, f[1])
+            found = [self.index.find(colls, p) for p in pieces if ID_LIKE.match(p) and not _VERSIONED.match(p)]
+            hits = [f for f in found if f is not None]
+            if pieces and len(hits) == len(pieces):
+                for _coll, iid in hits:
+                    _add(out, iid)
         return out
 
     def _interaction(self, item: Item, raw: str, file: str, loc: str | None, header: str) -> bool:

@@ -34,6 +34,7 @@ from mdptm.importers.tabular.vocab import (
     parse_stride,
     split_evidence,
     split_list,
+    verification_not_passed,
 )
 from mdptm.model import Risk
 from mdptm.model.cvss import read as read_cvss
@@ -421,9 +422,8 @@ class RowFields:
         lik_f, sev_f, level_f = f"{base}.likelihood", f"{base}.severity", f"{base}.level"
         cells = (v.get(base), v.get(lik_f), v.get(sev_f), v.get(level_f))
         on = (scales.get(base), scales.get(lik_f), scales.get(sev_f), headers.get(base), headers.get(lik_f), headers.get(level_f))
-        stated = any(scales.get(f) and f not in rec.inferred_scales for f in (base, lik_f, sev_f))
         # a CVSS beside it: the severity is the level; a scale no header states is said to be inferred
-        key = (base, *cells, *on, bool(v.get("cvss") or v.get("cvss_score")), stated)
+        key = (base, *cells, *on, bool(v.get("cvss") or v.get("cvss_score")), _header_scale(rec, base))
         hit = self._risks.get(key)
         if hit is not None:
             kept, entries = hit
@@ -444,12 +444,10 @@ class RowFields:
                 # "Priority: High" alone: the author's ranking of the threat, read as its level with no likelihood or
                 # severity behind it; the scale says so wherever the risk is shown
                 risk.scale = f"{one_line(header)} {PRIORITY_ONLY}"
-        if risk is not None and risk.scale and _BARE_SCALE.match(risk.scale):
-            lik_f, sev_f = f"{base}.likelihood", f"{base}.severity"
-            if not any(rec.scales.get(f) and f not in rec.inferred_scales for f in (base, lik_f, sev_f)):
-                # "5x5" worked out from the values (likelihoods and impacts up to 5, or words) where no header names a
-                # scale: said so, never shown as the register's own
-                risk.scale = f"{risk.scale} {INFERRED}"
+        if risk is not None and risk.scale and _BARE_SCALE.match(risk.scale) and not _header_scale(rec, base):
+            # "5x5" worked out from the values (likelihoods and impacts up to 5, or words) where no header names a
+            # scale: said so, never shown as the register's own
+            risk.scale = f"{risk.scale} {INFERRED}"
         return risk
 
     def _read_risk_cells(self, rec: RowRecord, base: str, extra: dict[str, Any]) -> Risk | None:
@@ -528,7 +526,7 @@ class RowFields:
         self._set_choice(rec, "status", "control_status", fields, extra, "control status")
         if "verification" in v:
             refs = [one_line(x) for x in split_evidence(self.vocab, v["verification"])]
-            failed = self._not_passed(extra) if refs else None
+            failed = verification_not_passed(self.vocab, extra) if refs else None
             if failed is None:
                 fields["verification"] = refs
             else:
@@ -542,15 +540,6 @@ class RowFields:
                     "kept in extra, not cited as evidence",
                 )
         return fields, extra, self._refs(rec, ("threats",))
-
-    def _not_passed(self, extra: dict[str, Any]) -> str | None:
-        """The row's verification result, where a result column says the verification did not pass."""
-        for header, value in extra.items():
-            if norm_text(str(header)) in self.vocab.verification_result_headers and isinstance(value, str):
-                said = norm_text(value)
-                if any(said == w or said.startswith(w + " ") for w in self.vocab.verification_not_passed):
-                    return one_line(value)
-        return None
 
     def _element(self, rec: RowRecord) -> Read:
         v, fields, extra = self._start(rec, "name")
@@ -643,6 +632,12 @@ def _worded(cell: str | None) -> bool:
 INFERRED = "(inferred)"
 PRIORITY_ONLY = "as stated (no likelihood or severity)"
 _BARE_SCALE = re.compile(r"^(?:\d+x\d+|1-\d+)$")
+
+
+def _header_scale(rec: RowRecord, base: str) -> bool:
+    """Whether a header of the row's table states the scale of the risk *base* ("Likelihood (1-5)"), rather
+    than the importer working it out from the values."""
+    return any(rec.scales.get(f) and f not in rec.inferred_scales for f in (base, f"{base}.likelihood", f"{base}.severity"))
 
 
 def _has_factors(text: str) -> bool:
