@@ -1120,24 +1120,26 @@ class BlockReader(ListReading, TableReading):
                 # The mitigation names a control written under its own heading: a reference, not a new control.
                 pend.mitigation_refs = [named.values.get("id") or named.values["title"]]
                 pend.mitigation = ""
+            # "We acknowledge that … but we note that: …": the words that argue the risk is acceptable, if any
+            argued = accepts_risk(pend.mitigation) if pend.mitigation and not pend.mitigation_refs else None
             if pend.mitigation_refs:
                 pend.rec.values["controls"] = ", ".join(pend.mitigation_refs)
                 pend.rec.headers["controls"] = "mitigation"
-            elif pend.mitigation and accepts_risk(pend.mitigation) and not _LISTED_ITEM.search(pend.mitigation):
-                # "We acknowledge that … but we note that: …" argues the risk is acceptable: the threat's rationale
+            elif argued is not None and not _LISTED_ITEM.search(pend.mitigation):
+                # a text that only argues the risk is acceptable: the threat's rationale
                 text = pend.mitigation
                 said = pend.rec.values.get("rationale")
                 pend.rec.values["rationale"] = f"{said}\n\n{text}" if said else text
                 pend.rec.headers["rationale"] = "mitigation"
                 self.b.warn(
                     pend.rec.locator,
-                    f"the mitigation text argues that the risk is acceptable ({accepts_risk(text)!r} …): kept as the "
-                    "threat's rationale, not made a control",
+                    f"the mitigation text argues that the risk is acceptable ({argued!r} …): kept as the threat's rationale, "
+                    "not made a control",
                 )
             elif pend.mitigation:
                 cid = self.new_control_id()
                 text = pend.mitigation
-                if (argued := accepts_risk(text)) is not None:
+                if argued is not None:
                     # "… should be considered small because:" over "MAC addresses rotate every 15 minutes", "we turn
                     # off discoverability …": the reasons list measures, so the block is a control, as its author
                     # wrote it under "Mitigations"; the reader is told it opens by arguing the risk is acceptable

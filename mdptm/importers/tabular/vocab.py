@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any, Generic, TypeVar
@@ -1054,12 +1054,29 @@ def deferred_by_note(vocab: Vocabulary, text: str) -> str | None:
     return m.group(1).strip()
 
 
+def _cells_under(extra: dict[str, object], headers: frozenset[str]) -> Iterator[tuple[str, str]]:
+    """The text cells a row keeps in *extra* under one of *headers* (normalised), as (header, text)."""
+    for header, value in extra.items():
+        if isinstance(value, str) and norm_text(str(header)) in headers:
+            yield header, value
+
+
 def plan_date(vocab: Vocabulary, extra: dict[str, object]) -> tuple[str, str] | None:
     """The column and date a row gives for when its treatment is due ("Due: 2027-01-31", "Target date: Q3
     2026"): a date to come says the treatment is a plan. None when the row has no such dated cell."""
-    for header, value in extra.items():
-        if norm_text(header) in vocab.plan_date_headers and isinstance(value, str) and any(ch.isdigit() for ch in value):
+    for header, value in _cells_under(extra, vocab.plan_date_headers):
+        if any(ch.isdigit() for ch in value):
             return header, value.strip()
+    return None
+
+
+def verification_not_passed(vocab: Vocabulary, extra: dict[str, object]) -> str | None:
+    """A control row's verification result, where a result column says the verification did not pass ("Fail —
+    fix planned for 2.1", "Not run"); None otherwise."""
+    for _header, value in _cells_under(extra, vocab.verification_result_headers):
+        said = norm_text(value)
+        if any(said == w or said.startswith(w + " ") for w in vocab.verification_not_passed):
+            return one_line(value)
     return None
 
 
