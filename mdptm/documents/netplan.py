@@ -240,7 +240,7 @@ def _rules(f: Facts, plan: Plan, fl: Flow) -> None:
         a = opener.element
         b = fl.target if a == fl.source else fl.source
         sa, sb = plan.segment[a], plan.segment[b]
-        ports = ports_text(fl, None if numbers is None else numbers.split(",")) or "not stated"
+        ports = ports_text(fl, None if numbers is None else numbers.split(",")) or no_port(fl)
         if sa.place != "outside":
             seg = sa.name if sa.place == "hospital" else NOT_PLACED
             plan.rules.append(Rule(seg, "outbound", f.name(a), _peer(f, plan, b), proto, ports, fl, opener))
@@ -269,8 +269,7 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             # a port its description names ("listens on TCP port 8443") is not its stated port: quoted, not ruled
             said = topology.first_sentence_with(fl.description or "", lambda s: bool(topology.parse_ports(None, s)))
             out.append(
-                f"{fl.id} {fl.name or ''} ({short_protocol(fl.protocol)}, between {ends}): which port and "
-                "transport (TCP or UDP) does it use?".replace("  ", " ")
+                f"{fl.id} {fl.name or ''} ({short_protocol(fl.protocol)}, between {ends}): {_port_question(fl)}".replace("  ", " ")
                 + (f" {bad}" if bad else "")
                 + (f" Its description says “{said.rstrip('.')}”, but gives no port for the flow itself." if said else "")
             )
@@ -296,7 +295,7 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             out.append(
                 f"{fl.id} {fl.name or ''}: the model names both TCP and UDP (“{said}”): does it use both, or which one?".replace("  ", " ")
                 if both
-                else f"{fl.id} {fl.name or ''}: is port {fl.port} TCP or UDP?".replace("  ", " ")
+                else f"{fl.id} {fl.name or ''}: is port {fl.port} TCP or UDP?{_either_note(fl)}".replace("  ", " ")
             )
     out.extend(
         f"{fl.id} {fl.name or ''} (between {f.name(fl.source)} and {f.name(fl.target)}): is it network "
@@ -412,6 +411,37 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
     return out
 
 
+def no_port(fl: Flow) -> str:
+    """The port column of a flow that states no port: the transport its protocol implies, where it does ("TCP, port
+    not stated" for HTTPS), else "not stated"."""
+    implied = topology.implied_transport(fl.port, fl.protocol)
+    return f"{implied}, port not stated" if implied else "not stated"
+
+
+def port_label(fl: Flow) -> str:
+    """A flow's ports in a sentence: "TCP 443", "TCP, port not stated" (HTTPS), "port not stated"."""
+    said = no_port(fl)
+    return ports_text(fl) or (said if said != "not stated" else "port not stated")
+
+
+def _port_question(fl: Flow) -> str:
+    """The question for a flow that states no port: its transport only where the protocol leaves it open (HTTPS
+    runs over TCP; HTTP/3 over UDP; syslog over either)."""
+    implied = topology.implied_transport(fl.port, fl.protocol)
+    if implied is None:
+        return "which port and transport (TCP or UDP) does it use?" + _either_note(fl)
+    proto = short_protocol(fl.protocol)
+    runs = "uses both" if implied == "UDP and TCP" else "runs over"
+    why = "" if proto.upper() in ("TCP", "UDP") else f"{proto} {runs} {implied}; "  # "TCP" alone needs no reason
+    return f"which port does it use? ({why}the rules say {implied} and leave the port open.)"
+
+
+def _either_note(fl: Flow) -> str:
+    """ " Syslog runs over UDP or TCP, as set up." where the flow names such a protocol (``either_transport_protocols``)."""
+    names = [t for t in topology.network_terms().either_transport_protocols if topology.matcher([t])(fl.protocol or "")]
+    return f" (It names {names[0]}, which runs over UDP or TCP, as set up.)" if names else ""
+
+
 def _upper(words: list[str]) -> list[str]:
     return [{"grpc": "gRPC"}.get(w, w.upper()) for w in words]
 
@@ -499,7 +529,7 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
             a = opener.element
             b = fl.target if a == fl.source else fl.source
             ports = ports_text(fl, None if numbers is None else numbers.split(","))
-            label = (ports or "port not stated") + (" (optional)" if topology.optional_flow(fl) else "")
+            label = (ports or port_label(fl)) + (" (optional)" if topology.optional_flow(fl) else "")
             same = drawn.get((frozenset((a, b)), label))
             if same is None:  # one arrow per pair and port; both heads where each end opens one
                 # a flow split by its ports keeps its id on each arrow: the short label names the rules' flow

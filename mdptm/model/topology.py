@@ -64,6 +64,9 @@ class NetworkTerms(BaseModel):
     ip_protocols: list[str]
     tcp_protocols: list[str]
     udp_protocols: list[str]
+    udp_variant_terms: list[str] = Field(default_factory=empty_list)
+    both_transport_protocols: list[str] = Field(default_factory=empty_list)
+    either_transport_protocols: list[str] = Field(default_factory=empty_list)
     initiator_patterns: list[str]
     push_terms: list[str]
     pull_terms: list[str]
@@ -268,15 +271,40 @@ def parse_ports(port: str | None, *texts: str | None, terms: NetworkTerms | None
     """Every port stated for a flow: any number in its *port* text ("443/tcp", "1812/udp (RadSec 2083/tcp)"),
     and in other *texts* (its protocol) only a number marked as a port ("HTTPS / TCP 443", "port 2575"), so
     that "every 5 min" is not a port. The transport is as written, else as the protocol name implies
-    (HTTPS is TCP). Versions and standards ("TLS 1.2", "RFC 5425", "802.11") are never ports."""
+    (:func:`implied_transport`: HTTPS is TCP, HTTP/3 UDP; a DNS port is opened on UDP and on TCP). Versions and
+    standards ("TLS 1.2", "RFC 5425", "802.11") are never ports."""
     terms = terms or network_terms()
-    joined = " ".join(t for t in (port, *texts) if t)
-    implied: str | None = None
-    if matcher(terms.tcp_protocols)(joined) and not matcher(terms.udp_protocols)(joined):
-        implied = "TCP"
-    elif matcher(terms.udp_protocols)(joined) and not matcher(terms.tcp_protocols)(joined):
-        implied = "UDP"
-    return _read_ports(port, *texts, implied=implied)[0]
+    implied = implied_transport(port, *texts, terms=terms)
+    ports = _read_ports(port, *texts, implied=implied if implied in ("TCP", "UDP") else None)[0]
+    if implied != "UDP and TCP":
+        return ports
+    # DNS, Kerberos: the one port on both transports, UDP first as the protocol mostly uses it
+    return [q for p in ports for q in ((p,) if p.transport else _both(p))]
+
+
+def _both(p: Port) -> tuple[Port, Port]:
+    return (
+        Port(p.number, "UDP", p.tentative, p.either),
+        Port(p.number, "TCP", p.tentative, p.either),
+    )
+
+
+def implied_transport(*texts: str | None, terms: NetworkTerms | None = None) -> str | None:
+    """The transport a flow's protocol names imply, where its text says neither TCP nor UDP alone: "TCP" (HTTPS,
+    SSH, LDAP, MLLP, DICOM: ``tcp_protocols``), "UDP" (NTP, SNMP, RADIUS: ``udp_protocols``; HTTP/3 and QUIC:
+    ``udp_variant_terms``, though they say HTTP too), "UDP and TCP" (DNS, Kerberos: ``both_transport_protocols``,
+    where no other protocol names the transport: "DNS over HTTPS" is TCP); None where the names leave it open
+    (syslog, a protocol of both lists, no known protocol)."""
+    terms = terms or network_terms()
+    joined = " ".join(t for t in texts if t)
+    tcp, udp = matcher(terms.tcp_protocols)(joined), matcher(terms.udp_protocols)(joined)
+    if matcher(terms.udp_variant_terms)(joined) and not re.search(r"\btcp\b", joined, re.IGNORECASE):
+        return "UDP"
+    if tcp != udp:
+        return "TCP" if tcp else "UDP"
+    if not tcp and matcher(terms.both_transport_protocols)(joined):
+        return "UDP and TCP"
+    return None
 
 
 def excluded_ports(port: str | None, *texts: str | None) -> list[str]:

@@ -200,10 +200,10 @@ def test_an_attackers_flow_is_an_attack_path_not_traffic_to_allow() -> None:
     ("port", "protocol", "rule_port", "asked"),
     [
         ("443 or 8443", "HTTPS", "TCP 443, TCP 8443", None),  # "or" was read as a version mark ("FHIR R4")
-        ("see table 4", "HTTPS", "not stated", "which port and transport"),  # a reference, not port 4
-        (">1024", "TCP", "not stated", "which port and transport"),  # a bound, not port 1024
+        ("see table 4", "HTTPS", "TCP, port not stated", "which port does it use? (HTTPS runs over TCP;"),  # a reference, not port 4
+        (">1024", "TCP", "TCP, port not stated", "which port does it use? (the rules say TCP"),  # a bound, not port 1024
         ("443 (to be confirmed)", "HTTPS", "TCP 443 (not confirmed)", "only tentatively ('443 (to be confirmed)')"),
-        ("443?", "HTTPS", "not stated", "which port and transport"),  # a port field that only asks states none
+        ("443?", "HTTPS", "TCP, port not stated", "which port does it use?"),  # a port field that only asks states none
         ("5000-5010", "TCP/UDP", "5000-5010", "is port 5000-5010 TCP or UDP?"),  # both named: not UDP alone
     ],
 )

@@ -83,7 +83,7 @@ def decommissioning(f: Facts) -> Doc:
         ruled = {r.flow.id for r in plan.rules}
         doc.p(
             "Remove the firewall rules of the deployment guide for: "
-            + "; ".join(f"{fl.id} {fl.name} ({netplan.ports_text(fl) or 'port not stated'})" for fl in m.flows if fl.id in ruled)
+            + "; ".join(f"{fl.id} {fl.name} ({netplan.port_label(fl)})" for fl in m.flows if fl.id in ruled)
             + "."
         )
     elif not m.flows:

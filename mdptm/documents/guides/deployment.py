@@ -150,7 +150,7 @@ def deployment(f: Facts) -> Doc:
         for fl in plan.same_segment:
             a = plan.opener[fl.id].element
             b = fl.target if a == fl.source else fl.source
-            same.setdefault(f"{f.name(a)} → {f.name(b)} ({netplan.ports_text(fl) or 'port not stated'})", []).append(fl.id)
+            same.setdefault(f"{f.name(a)} → {f.name(b)} ({netplan.port_label(fl)})", []).append(fl.id)
         doc.p("Within one segment (no rule between segments): " + "; ".join(f"{', '.join(ids)} {what}" for what, ids in same.items()) + ".")
     if plan.on_host:
         doc.p(
