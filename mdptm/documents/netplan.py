@@ -60,6 +60,7 @@ class Plan:
     people: list[Flow] = field(default_factory=list)  # flows with a person at one end: no rule names a person
     on_host: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it stays on one host
     ruled_out: list[Flow] = field(default_factory=list)  # flows every stated port of which the model rules out
+    multicast: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it is broadcast or multicast
     returns: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow it answers (its return traffic)
     needs: list[Need] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
@@ -143,6 +144,10 @@ def build(f: Facts) -> Plan:
             plan.ruled_out.append(fl)  # "23 (disabled in production)": every port it states is shut, no rule opens one
             continue
         kind = topology.transport(fl, ends=ends)
+        said = topology.multicast(fl, ends=ends) if kind != "local" else ""
+        if said:  # discovery to a multicast group or the broadcast address: one subnet only, no unicast rule
+            plan.multicast[fl.id] = said
+            continue
         (plan.network if kind == "network" else plan.local if kind == "local" else plan.unclear).append(fl)
     for e in m.elements:
         plan.segment[e.id] = _segment_of(f, e.id, plan)
@@ -407,8 +412,49 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             f"{f.name(other)} (a hospital workstation, a phone, the device's own screen){over}, "
             "and if over the network, which port does it use?".replace("  ", " ")
         )
+    for fid in plan.multicast:
+        fl = next(o for o in f.model.flows if o.id == fid)
+        if disable_words(fl):
+            continue
+        out.append(
+            f"{fl.id} {fl.name or ''} (discovery by broadcast or multicast): can it be turned off, and how does "
+            f"{f.name(fl.target)} then find {f.name(fl.source)} (an address set by hand)? Which unicast connections follow "
+            "it, on which ports?".replace("  ", " ")
+        )
     out.extend(n.question for n in plan.needs if n.question)
     return out
+
+
+def disable_words(fl: Flow) -> str:
+    """The model's words saying a flow can be turned off or is optional (``can_disable_terms``, ``optional_flow``), or ""."""
+    said = topology.optional_flow(fl)
+    if said:
+        return said
+    hit = topology.matcher(topology.network_terms().can_disable_terms)
+    for text in (fl.name, fl.protocol, fl.port, fl.description):
+        sentence = topology.first_sentence_with(text or "", hit)
+        if sentence and not re.search(r"\b(?:cannot|can ?not|can't)\b", sentence, re.IGNORECASE):
+            return f"“{sentence}”"
+    return ""
+
+
+def multicast_note(f: Facts, plan: Plan, fl: Flow) -> str:
+    """One flow sent by broadcast or multicast, for the deployment guide: its ends, what the model says, the
+    discovery protocol's standard group and port where the model gives none, where its ends sit, and whether the
+    model says it can be turned off."""
+    proto = topology.multicast_protocol(fl)
+    said = " ".join(x for x in (short_protocol(fl.protocol) if fl.protocol else "", ports_text(fl)) if x)
+    parts = [f"{fl.id} {fl.name or ''}: {f.name(fl.source)} → {f.name(fl.target)}".replace("  ", " ") + (f" ({said})" if said else "")]
+    if proto is not None and not ports_text(fl):
+        parts.append(f"{proto.label} uses the group {proto.group} and {proto.port} by its standard; the model states no port")
+    sa, sb = plan.segment[fl.source], plan.segment[fl.target]
+    if sa.place == sb.place == "hospital" and sa.name != sb.name:
+        parts.append(f"the model places its ends on two segments ({sa.name}, {sb.name}): it does not reach across unless relayed")
+    off = disable_words(fl)
+    parts.append(
+        f"the model says it can be turned off or is optional: {off}" if off else "the model does not say whether it can be turned off"
+    )
+    return "; ".join(parts)
 
 
 def no_port(fl: Flow) -> str:

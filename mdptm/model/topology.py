@@ -54,6 +54,14 @@ class _CredentialKind(BaseModel):
     terms: list[str]
 
 
+class _Multicast(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    names: list[str]
+    label: str
+    group: str
+    port: str
+
+
 class NetworkTerms(BaseModel):
     """The vocabulary file, validated."""
 
@@ -67,6 +75,10 @@ class NetworkTerms(BaseModel):
     udp_variant_terms: list[str] = Field(default_factory=empty_list)
     both_transport_protocols: list[str] = Field(default_factory=empty_list)
     either_transport_protocols: list[str] = Field(default_factory=empty_list)
+    multicast_terms: list[str] = Field(default_factory=empty_list)
+    discovery_terms: list[str] = Field(default_factory=empty_list)
+    can_disable_terms: list[str] = Field(default_factory=empty_list)
+    multicast_protocols: list[_Multicast] = Field(default_factory=empty_list)
     initiator_patterns: list[str]
     push_terms: list[str]
     pull_terms: list[str]
@@ -431,6 +443,36 @@ def transport(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = 
     if matcher(terms.ip_protocols)(text) or parse_ports(f.port, f.protocol, terms=terms):
         return "network"
     return "unknown"
+
+
+_NOT_MULTICAST = re.compile(r"\b(?:not|never|no|non|without)[\s-]+(?:a\s+|by\s+|via\s+)?$", re.IGNORECASE)
+
+
+def multicast(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> str:
+    """The words saying a flow is sent by multicast or broadcast (discovery: "Broadcast" over UPnP, SSDP, mDNS), as
+    written, or "": its name (without its ends' names *ends*), protocol or port has a ``multicast_terms`` term not
+    negated ("no broadcast", "non-multicast"), or a ``discovery_terms`` word beside a protocol of
+    ``multicast_protocols`` ("UPnP discovery"). Such traffic reaches one subnet only: no unicast rule carries it."""
+    terms = terms or network_terms()
+    texts = [t for t in (without(f.name or "", ends), f.protocol, f.port) if t and t.strip()]
+    hit = _rx(tuple(terms.multicast_terms))
+    said = [
+        " ".join(text.split())
+        for text in texts
+        if hit is not None and any(not _NOT_MULTICAST.search(text[: h.start()]) for h in hit.finditer(text))
+    ]
+    joined = " ".join(texts)
+    names = [n for p in terms.multicast_protocols for n in p.names]
+    if not said and matcher(names)(joined) and matcher(terms.discovery_terms)(joined):
+        said = [" ".join(t.split()) for t in texts]
+    return "; ".join(dict.fromkeys(said))
+
+
+def multicast_protocol(f: Flow, terms: NetworkTerms | None = None) -> _Multicast | None:
+    """The discovery protocol a flow's protocol or name names (``multicast_protocols``), with its standard group and port."""
+    terms = terms or network_terms()
+    text = " ".join(t for t in (f.protocol, f.name) if t)
+    return next((p for p in terms.multicast_protocols if matcher(p.names)(text)), None)
 
 
 def protocol_clash(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> tuple[list[str], list[str]] | None:

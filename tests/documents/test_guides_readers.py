@@ -94,7 +94,7 @@ def test_a_stated_protocol_such_as_upnp_is_network_traffic() -> None:
     is network traffic at all."""
     m = base(
         elements=[Element(id="dev", name="IoT Device", kind="process"), Element(id="app", name="Mobile App", kind="process")],
-        flows=[Flow(id="df-broadcast", name="Broadcast", source="dev", target="app", protocol="UPnP")],
+        flows=[Flow(id="df-control", name="Device control", source="dev", target="app", protocol="UPnP")],
     )
     doc = build_guides(m)["deployment"]
     rows = firewall_rows(doc)

@@ -137,7 +137,7 @@ def deployment(f: Facts) -> Doc:
             f"The threat model describes {n} {what.format(ids)} (no protocol or port is given): no firewall rule can be "
             f"written from {'it' if n == 1 else 'them'}. See the questions at the end."
         )
-    elif not plan.rules and not plan.network and not plan.unclear and not plan.people and m.flows:
+    elif not plan.rules and not plan.network and not plan.unclear and not plan.people and not plan.multicast and m.flows:
         doc.p("The threat model describes no network connection: its data flows are local links or return traffic.")
     if plan.returns:
         doc.p(
@@ -158,6 +158,13 @@ def deployment(f: Facts) -> Doc:
             + "; ".join(_on_host(f, plan, fl) for fl in m.flows if fl.id in plan.on_host)
             + "."
         )
+    if plan.multicast:
+        doc.p(
+            "Sent by broadcast or multicast (discovery): a router does not pass such traffic on, so it reaches only "
+            "hosts on the same subnet, and no rule between segments carries it. Place both ends on one subnet, or relay "
+            "it between segments (a multicast router, an mDNS or SSDP gateway) where the hospital allows discovery:"
+        )
+        doc.bullets([netplan.multicast_note(f, plan, fl) + "." for fl in m.flows if fl.id in plan.multicast])
     if plan.people:
         doc.p(
             "A person is not a network endpoint, so no firewall rule is written for a flow with a person at one "
