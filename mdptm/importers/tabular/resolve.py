@@ -791,7 +791,7 @@ class Resolver:
             # "| Treatment | Owner | Due |" with "2027-01-31" and no status, or a risk still "Open" / "In Progress":
             # a treatment plan, not a control in place (a risk stated mitigated keeps its treatment as in place)
             ctl.status, ctl.status_stated = "planned", True
-            said = f"the risk is {_STATUS_WORDS[owner.status]}" if getattr(owner, "status_stated", False) else "no status"
+            said = f"the risk is {_STATUS_WORDS[owner.status]}" if isinstance(owner, Threat) and owner.status_stated else "no status"
             self.report.warn(file, loc, f"control {iid}: due {due[1]} (column {due[0]!r}) and {said}: read as planned")
         names_who = "responsib" in header.lower() or "action" in header.lower()
         who = parse_choice(self.vocab, "responsibility", header).value if names_who else None
