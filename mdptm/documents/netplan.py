@@ -457,10 +457,20 @@ def multicast_note(f: Facts, plan: Plan, fl: Flow) -> str:
     return "; ".join(parts)
 
 
-def no_port(fl: Flow) -> str:
-    """The port column of a flow that states no port: the transport its protocol implies, where it does ("TCP, port
-    not stated" for HTTPS), else "not stated"."""
+def _implied(fl: Flow) -> tuple[str | None, bool]:
+    """The transport a flow's protocol implies (its port text saying none), or, where the model states no protocol,
+    its name ("TCP+SSL 500002 JSON RPC", "Websocket Secure"); and whether it was read from the name."""
     implied = topology.implied_transport(fl.port, fl.protocol)
+    if implied is not None or fl.protocol:
+        return implied, False
+    implied = topology.implied_transport(fl.name)
+    return implied, implied is not None
+
+
+def no_port(fl: Flow) -> str:
+    """The port column of a flow that states no port: the transport its protocol (or, with no protocol, its name)
+    implies, where it does ("TCP, port not stated" for HTTPS), else "not stated"."""
+    implied, _ = _implied(fl)
     return f"{implied}, port not stated" if implied else "not stated"
 
 
@@ -473,12 +483,15 @@ def port_label(fl: Flow) -> str:
 def _port_question(fl: Flow) -> str:
     """The question for a flow that states no port: its transport only where the protocol leaves it open (HTTPS
     runs over TCP; HTTP/3 over UDP; syslog over either)."""
-    implied = topology.implied_transport(fl.port, fl.protocol)
+    implied, by_name = _implied(fl)
     if implied is None:
         return "which port and transport (TCP or UDP) does it use?" + _either_note(fl)
     proto = short_protocol(fl.protocol)
     runs = "uses both" if implied == "UDP and TCP" else "runs over"
-    why = "" if proto.upper() in ("TCP", "UDP") else f"{proto} {runs} {implied}; "  # "TCP" alone needs no reason
+    if by_name:
+        why = f"its name, “{' '.join((fl.name or '').split())}”, implies {implied}, as no protocol is stated; "
+    else:
+        why = "" if proto.upper() in ("TCP", "UDP") else f"{proto} {runs} {implied}; "  # "TCP" alone needs no reason
     return f"which port does it use? ({why}the rules say {implied} and leave the port open.)"
 
 

@@ -367,3 +367,23 @@ def test_a_port_of_no_transport_is_asked_only_where_the_protocol_leaves_it_open(
     assert "TCP or UDP" not in text
     _, text = _guide("514", "Syslog")
     assert "F-1 Sync: is port 514 TCP or UDP? (It names syslog, which runs over UDP or TCP, as set up.)" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "column", "question"),
+    [
+        # real Threat Dragon flows of no protocol (the cryptocurrency wallet): the name says the transport
+        ("TCP+SSL 500002 JSON RPC", "TCP, port not stated", "which port does it use? (its name, “TCP+SSL 500002 JSON RPC”, implies TCP"),
+        ("Websocket Secure", "TCP, port not stated", "which port does it use? (its name, “Websocket Secure”, implies TCP"),
+        ("Telemetry over QUIC", "UDP, port not stated", "which port does it use? (its name, “Telemetry over QUIC”, implies UDP"),
+    ],
+)
+def test_a_flow_of_no_protocol_takes_its_transport_from_its_name(name: str, column: str, question: str) -> None:
+    m = base(
+        elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="srv", name="Update server", kind="software")],
+        flows=[Flow(id="F-1", name=name, source="gw", target="srv")],
+    )
+    doc = build_guides(m)["deployment"]
+    rows = [r for r in firewall_rows(doc) if r[-1].startswith("F-1")]
+    assert rows and {r[4] for r in rows} == {column}, rows
+    assert f"F-1 {name} (not stated, between Gateway and Update server): {question}" in text_of(doc)
