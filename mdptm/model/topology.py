@@ -806,7 +806,9 @@ def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | Non
                 n.stated_in.append(f.id)
                 ports = ", ".join(str(p) for p in parse_ports(f.port, f.protocol, terms=terms))
                 kind = transport(f, terms, (names.get(f.source, ""), names.get(f.target, "")))
-                n.details.append(f"{ports} ({f.id})" if ports else f"{'local link' if kind == 'local' else 'port not stated'} ({f.id})")
+                implied = implied_transport(f.port, f.protocol, terms=terms)
+                missing = "local link" if kind == "local" else f"{implied}, port not stated" if implied else "port not stated"
+                n.details.append(f"{ports} ({f.id})" if ports else f"{missing} ({f.id})")
             elif hit(f.authentication or ""):  # the flow signs in or checks certificates with it
                 n = need(service)
                 n.stated_in.append(f.id)

@@ -387,3 +387,13 @@ def test_a_flow_of_no_protocol_takes_its_transport_from_its_name(name: str, colu
     rows = [r for r in firewall_rows(doc) if r[-1].startswith("F-1")]
     assert rows and {r[4] for r in rows} == {column}, rows
     assert f"F-1 {name} (not stated, between Gateway and Update server): {question}" in text_of(doc)
+
+
+def test_an_infrastructure_flow_of_no_port_says_its_transport() -> None:
+    """Threagile's LDAP flows (ldaps, no port): the infrastructure table said "port not stated" where the rules say TCP."""
+    m = base(
+        elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="dir", name="Directory", kind="software")],
+        flows=[Flow(id="F-1", name="User lookup", source="gw", target="dir", protocol="ldaps")],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert "| Directory (LDAP / Active Directory) | TCP, port not stated (F-1) |" in text
