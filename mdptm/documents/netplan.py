@@ -371,6 +371,15 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                 f"{fl.id} {fl.name}: its name names {', '.join(_upper(clash[0]))}, its protocol “{fl.protocol}”: which protocol "
                 "does it use, on which port? The rules give the protocol as the model states it."
             )
+    for fl in plan.network:  # FTP's data connection, IPsec's ESP, SIP's media: more than the port a rule names
+        if fl.id not in crossing or topology.protocol_clash(fl, ends=(f.name(fl.source), f.name(fl.target))):
+            continue  # a protocol in doubt ("gRPC OTEL" drawn as "RPC or DCOM") is asked above
+        text = " ".join(x for x in (fl.protocol, topology.without(fl.name, (f.name(fl.source), f.name(fl.target)))) if x)
+        out.extend(
+            f"{fl.id} {fl.name}: {extra.question}"
+            for extra in topology.network_terms().extra_port_protocols
+            if topology.matcher(extra.terms)(text)
+        )
     encrypted_by_name = topology.matcher(topology.network_terms().encrypted_protocols)
     for fl in plan.network:
         if fl.encryption is not None or fl.id not in crossing:
@@ -487,7 +496,7 @@ def _port_question(fl: Flow) -> str:
     if implied is None:
         return "which port and transport (TCP or UDP) does it use?" + _either_note(fl)
     proto = short_protocol(fl.protocol)
-    runs = "uses both" if implied == "UDP and TCP" else "runs over"
+    runs = "needs" if implied == "UDP and TCP" else "runs over"
     if by_name:
         why = f"its name, “{' '.join((fl.name or '').split())}”, implies {implied}, as no protocol is stated; "
     else:

@@ -54,6 +54,12 @@ class _CredentialKind(BaseModel):
     terms: list[str]
 
 
+class _ExtraPorts(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    terms: list[str]
+    question: str
+
+
 class _Multicast(BaseModel):
     model_config = ConfigDict(extra="forbid")
     names: list[str]
@@ -76,6 +82,7 @@ class NetworkTerms(BaseModel):
     both_transport_protocols: list[str] = Field(default_factory=empty_list)
     either_transport_protocols: list[str] = Field(default_factory=empty_list)
     multicast_terms: list[str] = Field(default_factory=empty_list)
+    extra_port_protocols: list[_ExtraPorts] = Field(default_factory=empty_list)
     discovery_terms: list[str] = Field(default_factory=empty_list)
     can_disable_terms: list[str] = Field(default_factory=empty_list)
     multicast_protocols: list[_Multicast] = Field(default_factory=empty_list)
@@ -304,18 +311,21 @@ def _both(p: Port) -> tuple[Port, Port]:
 def implied_transport(*texts: str | None, terms: NetworkTerms | None = None) -> str | None:
     """The transport a flow's protocol names imply, where its text says neither TCP nor UDP alone: "TCP" (HTTPS,
     SSH, LDAP, MLLP, DICOM: ``tcp_protocols``), "UDP" (NTP, SNMP, RADIUS: ``udp_protocols``; HTTP/3 and QUIC:
-    ``udp_variant_terms``, though they say HTTP too), "UDP and TCP" (DNS, Kerberos: ``both_transport_protocols``,
-    where no other protocol names the transport: "DNS over HTTPS" is TCP); None where the names leave it open
-    (syslog, a protocol of both lists, no known protocol)."""
+    ``udp_variant_terms``, though they say HTTP too), "UDP and TCP" (DNS, Kerberos: ``both_transport_protocols``, alone
+    or named beside another protocol, "LDAPS / Kerberos"; not carried in one: "DNS over HTTPS" is TCP); None where the
+    names leave it open (syslog, a protocol of both lists, no known protocol)."""
     terms = terms or network_terms()
     joined = " ".join(t for t in texts if t)
     tcp, udp = matcher(terms.tcp_protocols)(joined), matcher(terms.udp_protocols)(joined)
     if matcher(terms.udp_variant_terms)(joined) and not re.search(r"\btcp\b", joined, re.IGNORECASE):
         return "UDP"
+    both = matcher(terms.both_transport_protocols)(joined)
+    # a protocol of both transports named beside another ("LDAPS / Kerberos"), not carried in it ("DNS over HTTPS")
+    said = re.search(r"\b(?:tcp|udp)\b", joined, re.IGNORECASE)  # a transport written ("DNS (UDP)") is the model's
+    if both and not said and (not (tcp or udp) or not re.search(r"\b(?:over|via|in|inside|through)\b", joined, re.IGNORECASE)):
+        return "UDP and TCP"
     if tcp != udp:
         return "TCP" if tcp else "UDP"
-    if not tcp and matcher(terms.both_transport_protocols)(joined):
-        return "UDP and TCP"
     return None
 
 

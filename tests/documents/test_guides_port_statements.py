@@ -331,6 +331,8 @@ def test_a_cleartext_protocol_is_not_said_to_state_nothing_of_encryption(protoco
         ("53", "DNS", ["UDP 53", "TCP 53"]),  # DNS uses both: a rule for each
         ("88", "Kerberos", ["UDP 88", "TCP 88"]),
         ("853", "DNS over TLS", ["TCP 853"]),  # the carrier names the transport
+        ("53", "DNS (UDP)", ["UDP 53"]),  # the transport written is the model's
+        ("88", "LDAPS / Kerberos", ["UDP 88", "TCP 88"]),  # named beside another protocol, not carried in it
         ("514", "Syslog", ["514"]),  # either, as set up: asked
     ],
 )
@@ -347,7 +349,8 @@ def test_a_protocol_of_known_transport_names_it(port: str, protocol: str, ports:
         ("HL7 over MLLP", "TCP, port not stated", "which port does it use? (HL7 over MLLP runs over TCP;"),
         ("NTP", "UDP, port not stated", "which port does it use? (NTP runs over UDP;"),
         ("HTTP/3", "UDP, port not stated", "which port does it use? (HTTP/3 runs over UDP;"),
-        ("DNS", "UDP and TCP, port not stated", "which port does it use? (DNS uses both UDP and TCP;"),
+        ("DNS", "UDP and TCP, port not stated", "which port does it use? (DNS needs UDP and TCP;"),
+        ("LDAPS / Kerberos", "UDP and TCP, port not stated", "which port does it use? (LDAPS / Kerberos needs UDP and TCP;"),
         ("Syslog", "not stated", "which port and transport (TCP or UDP) does it use? (It names syslog, which runs over UDP or TCP"),
         ("OPC UA", "not stated", "which port and transport (TCP or UDP) does it use?"),
     ],
@@ -397,3 +400,24 @@ def test_an_infrastructure_flow_of_no_port_says_its_transport() -> None:
     )
     text = text_of(build_guides(m)["deployment"])
     assert "| Directory (LDAP / Active Directory) | TCP, port not stated (F-1) |" in text
+
+
+@pytest.mark.parametrize(
+    ("protocol", "port", "asked"),
+    [
+        ("IPsec IKEv2", "UDP 500, 4500", "IPsec carries its data in ESP (IP protocol 50) unless NAT traversal puts it in UDP 4500"),
+        ("FTP", "21", "FTP opens a second connection for its data"),
+        ("SIP", "5060", "SIP sets up its media (RTP) on ports the two ends agree at run time"),
+        ("DCOM", "135", "DCOM and MS-RPC start on TCP 135 and move to a port the server assigns"),
+        ("SFTP", "22", None),  # one connection: nothing more to open
+        ("HTTPS", "443", None),
+    ],
+)
+def test_a_protocol_that_needs_more_than_its_port_is_asked_about_the_rest(protocol: str, port: str, asked: str | None) -> None:
+    """An engineer opening "UDP 500, UDP 4500" for an IPsec tunnel, or TCP 21 for FTP, finds the data blocked: the
+    protocol opens more than the port the rule names."""
+    _, text = _guide(port, protocol)
+    if asked is None:
+        assert "more than" not in text and "second connection" not in text and "ESP" not in text
+    else:
+        assert f"F-1 Sync: {asked}" in text
