@@ -270,6 +270,8 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         ends = f"{f.name(fl.source)} and {f.name(fl.target)}"
         # a number where a port goes that is none ("TCP+SSL 500002 JSON RPC"): no rule, and the question names it
         bad = _invalid_port_words(fl)
+        if topology.portless(fl):  # ICMP, GRE: a rule names the protocol, there is no port to ask
+            continue
         if not topology.parse_ports(fl.port, fl.protocol):
             # a port its description names ("listens on TCP port 8443") is not its stated port: quoted, not ruled
             said = topology.first_sentence_with(fl.description or "", lambda s: bool(topology.parse_ports(None, s)))
@@ -480,7 +482,7 @@ def no_port(fl: Flow) -> str:
     """The port column of a flow that states no port: the transport its protocol (or, with no protocol, its name)
     implies, where it does ("TCP, port not stated" for HTTPS), else "not stated"."""
     implied, _ = _implied(fl)
-    return f"{implied}, port not stated" if implied else "not stated"
+    return f"{implied}, port not stated" if implied else topology.portless(fl) or "not stated"
 
 
 def port_label(fl: Flow) -> str:

@@ -54,6 +54,12 @@ class _CredentialKind(BaseModel):
     terms: list[str]
 
 
+class _Portless(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    terms: list[str]
+    label: str
+
+
 class _ExtraPorts(BaseModel):
     model_config = ConfigDict(extra="forbid")
     terms: list[str]
@@ -83,6 +89,7 @@ class NetworkTerms(BaseModel):
     either_transport_protocols: list[str] = Field(default_factory=empty_list)
     multicast_terms: list[str] = Field(default_factory=empty_list)
     extra_port_protocols: list[_ExtraPorts] = Field(default_factory=empty_list)
+    portless_protocols: list[_Portless] = Field(default_factory=empty_list)
     discovery_terms: list[str] = Field(default_factory=empty_list)
     can_disable_terms: list[str] = Field(default_factory=empty_list)
     multicast_protocols: list[_Multicast] = Field(default_factory=empty_list)
@@ -306,6 +313,16 @@ def _both(p: Port) -> tuple[Port, Port]:
         Port(p.number, "UDP", p.tentative, p.either),
         Port(p.number, "TCP", p.tentative, p.either),
     )
+
+
+def portless(f: Flow, terms: NetworkTerms | None = None) -> str:
+    """The rule's protocol for a flow over an IP protocol that has no port ("ICMP (no port)", ``portless_protocols``),
+    or "": read from its protocol, where no port and no transport is stated ("Ping API" names no protocol)."""
+    terms = terms or network_terms()
+    text = f.protocol or ""
+    if f.port and parse_ports(f.port, f.protocol, terms=terms) or implied_transport(f.port, f.protocol, terms=terms):
+        return ""
+    return next((p.label for p in terms.portless_protocols if matcher(p.terms)(text)), "")
 
 
 def implied_transport(*texts: str | None, terms: NetworkTerms | None = None) -> str | None:

@@ -421,3 +421,14 @@ def test_a_protocol_that_needs_more_than_its_port_is_asked_about_the_rest(protoc
         assert "more than" not in text and "second connection" not in text and "ESP" not in text
     else:
         assert f"F-1 Sync: {asked}" in text
+
+
+@pytest.mark.parametrize(
+    ("protocol", "column"),
+    [("ICMP echo", "ICMP (no port)"), ("GRE", "IP protocol 47, GRE (no port)"), ("ICMPv6", "ICMPv6 (no port)")],
+)
+def test_an_ip_protocol_of_no_port_is_ruled_by_the_protocol(protocol: str, column: str) -> None:
+    """A heartbeat over ICMP was asked whether it is network traffic or a USB link, and would be asked its port."""
+    rows, text = _guide(None, protocol)
+    assert rows and {r[4] for r in rows} == {column}, rows
+    assert "is it network traffic" not in text and "which port" not in text
