@@ -43,9 +43,9 @@ def test_one_unit_leaving_removes_only_the_rules_with_a_unit_at_one_end() -> Non
     assert "F-2 Updates (TCP 443)" in keep and "F-3 RADIUS (UDP 1812)" in keep
     assert "F-2" not in one.split("Keep the rules", 1)[0]  # the server's rule is not the unit's to remove
     # the whole system: the device's rules, not the hospital's own RADIUS rule
-    removed, theirs = whole.split("The rules between the hospital's own systems", 1)
+    removed, theirs = whole.split("The rules between two of the hospital's own systems", 1)
     assert "F-1 Status (TCP 443); F-2 Updates (TCP 443)." in removed and "F-3" not in removed
-    assert "(F-3 RADIUS (UDP 1812)) are not the device's: remove them only where no other device uses them." in theirs
+    assert "(F-3 RADIUS (UDP 1812)) may serve other devices too: remove them only where none needs them." in theirs
 
 
 def test_a_system_of_no_unit_lists_its_rules_for_its_retirement() -> None:
@@ -54,7 +54,7 @@ def test_a_system_of_no_unit_lists_its_rules_for_its_retirement() -> None:
     section = _network_section(text_of(build_guides(base(trust_zones=_ZONES, elements=elements, flows=flows))["decommissioning"]))
     assert "When one unit" not in section
     assert "Remove the firewall rules of the deployment guide for: F-2 Updates (TCP 443)." in section
-    assert "The rules between the hospital's own systems (F-3 RADIUS (UDP 1812))" in section
+    assert "The rules between two of the hospital's own systems (F-3 RADIUS (UDP 1812))" in section
 
 
 def test_a_unit_whose_connections_stay_in_its_segment_has_no_rule_of_its_own() -> None:

@@ -29,7 +29,7 @@ def _deployment(*flows: Flow) -> tuple[list[list[str]], str]:
 def test_a_broadcast_discovery_flow_gets_no_unicast_rule() -> None:
     rows, text = _deployment(Flow(id="df-broadcast", name="Broadcast", source="dev", target="app", protocol="UPnP"))
     assert not [r for r in rows if r[-1].startswith("df-broadcast")], rows
-    assert "a router does not pass such traffic on, so it reaches only hosts on the same subnet" in text
+    assert "a router passes such traffic on only where it is set up to (multicast routing, a relay), so it reaches the hosts of one" in text
     assert (
         "df-broadcast Broadcast: IoT Device → Mobile App (UPnP); SSDP (UPnP discovery) uses the group 239.255.255.250 "
         "(IPv6 ff02::c) and UDP 1900 by its standard; the model states no port" in text

@@ -119,8 +119,8 @@ def _rules_to_remove(doc: Doc, f: Facts, plan: netplan.Plan) -> None:
     theirs = [fl for fl in ruled if all(getattr(f.elements.get(e), "kind", None) in _HOSPITAL_KINDS for e in (fl.source, fl.target))]
     system = [fl for fl in ruled if fl not in theirs]
     infra = (
-        f"The rules between the hospital's own systems ({listed(theirs)}) are not the device's: remove them only where no "
-        "other device uses them."
+        f"The rules between two of the hospital's own systems ({listed(theirs)}) may serve other devices too: remove them "
+        "only where none needs them."
         if theirs
         else ""
     )

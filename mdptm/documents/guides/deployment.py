@@ -160,9 +160,10 @@ def deployment(f: Facts) -> Doc:
         )
     if plan.multicast:
         doc.p(
-            "Sent by broadcast or multicast (discovery): a router does not pass such traffic on, so it reaches only "
-            "hosts on the same subnet, and no rule between segments carries it. Place both ends on one subnet, or relay "
-            "it between segments (a multicast router, an mDNS or SSDP gateway) where the hospital allows discovery:"
+            "Sent by broadcast or multicast (discovery): a router passes such traffic on only where it is set up to "
+            "(multicast routing, a relay), so it reaches the hosts of one subnet, and no unicast rule between segments "
+            "carries it. Place both ends on one subnet, or relay it between segments (a multicast router, an mDNS or "
+            "SSDP gateway) where the hospital allows discovery:"
         )
         doc.bullets([netplan.multicast_note(f, plan, fl) + "." for fl in m.flows if fl.id in plan.multicast])
     if plan.people:
