@@ -398,7 +398,8 @@ def _read_ports(port: str | None, *texts: str | None, implied: str | None) -> tu
                         excluded.append(n)
                     continue
                 found = Port(n, proto or implied, i == 0 and bool(_TENTATIVE.search(text or "")), either)
-                if all(p.number != n for p in out):
+                # one port per number and transport: "TCP 443 and UDP 443" is two ports (HTTP/2 and HTTP/3)
+                if all(p.number != n or None not in (p.transport, found.transport) and p.transport != found.transport for p in out):
                     out.append(found)
     return out, excluded
 

@@ -333,6 +333,7 @@ def test_a_cleartext_protocol_is_not_said_to_state_nothing_of_encryption(protoco
         ("853", "DNS over TLS", ["TCP 853"]),  # the carrier names the transport
         ("53", "DNS (UDP)", ["UDP 53"]),  # the transport written is the model's
         ("UDP 514/TCP 6514", "Syslog", ["UDP 514", "TCP 6514"]),  # "/TCP" opens the next port, it is not 514's
+        ("TCP 443 and UDP 443", "HTTPS", ["TCP 443", "UDP 443"]),  # one number on two transports: two ports
         ("UDP 514 / TCP 6514", "Syslog", ["UDP 514", "TCP 6514"]),
         ("88", "LDAPS / Kerberos", ["UDP 88", "TCP 88"]),  # named beside another protocol, not carried in it
         ("514", "Syslog", ["514"]),  # either, as set up: asked
