@@ -524,6 +524,10 @@ class RowFields:
         self._set_choice(rec, "category", "control_category", fields, extra, "control category")
         self._set_choice(rec, "responsibility", "responsibility", fields, extra, "responsibility")
         self._set_choice(rec, "status", "control_status", fields, extra, "control status")
+        said = v.get("status")
+        if fields.get("status") == "not_implemented" and said is not None and self._not_a_control(said):
+            # "Risk accepted", "N/A": read as not in place, and kept as written (what it means is more than that)
+            extra[rec.headers.get("status", "status")] = one_line(said)
         if "verification" in v:
             refs = [one_line(x) for x in split_evidence(self.vocab, v["verification"])]
             failed = verification_not_passed(self.vocab, extra) if refs else None
@@ -540,6 +544,11 @@ class RowFields:
                     "kept in extra, not cited as evidence",
                 )
         return fields, extra, self._refs(rec, ("threats",))
+
+    def _not_a_control(self, said: str) -> bool:
+        """A control status that says no control is in place for another reason than "not implemented": the risk
+        is accepted ("Risk accepted", the threat status words for an acceptance) or the control does not apply ("N/A")."""
+        return said.strip().lower() in self.vocab.control_not_applicable or self.vocab.tables["threat_status"].exact(said) == "accepted"
 
     def _element(self, rec: RowRecord) -> Read:
         v, fields, extra = self._start(rec, "name")

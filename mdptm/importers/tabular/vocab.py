@@ -154,6 +154,7 @@ class Vocabulary:
     treatment_decisions: frozenset[str] = frozenset()  # "Mitigation" in a Risk Treatment column: a decision, no measure
     implemented_mitigations: frozenset[str] = frozenset()  # ... and of controls said to be in place
     status_not_applicable: frozenset[str] = frozenset()  # "nothing here" words that in a status cell mean not applicable
+    control_not_applicable: frozenset[str] = frozenset()  # the same in a control status cell: the control is not in place
     status_deferral: re.Pattern[str] | None = None  # words after a done status that take it back ("Implemented in the next release")
     deferral_note: re.Pattern[str] | None = None  # a mitigation's closing note saying it is not in place ("(future enhancement)")
     plan_date_headers: frozenset[str] = frozenset()  # a column giving the date a treatment is due ("Due", "Target date")
@@ -323,6 +324,7 @@ class ValueTerms(_Terms):
     document_status: dict[str, list[str]]
     sensitivity: dict[str, list[str]]
     status_not_applicable: list[str]
+    control_status_not_applicable: list[str] = Field(default_factory=list)
     wins_ties: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
     reference_noise: list[str]
     name_qualifiers: list[str] = Field(default_factory=list)
@@ -492,6 +494,7 @@ def load_vocabulary() -> Vocabulary:
         summary_rows=_words(values.get("summary_rows", [])),
         note_rows=_words(values.get("note_rows", [])),
         status_not_applicable=frozenset(str(w).strip().lower() for w in values["status_not_applicable"]),
+        control_not_applicable=frozenset(str(w).strip().lower() for w in values.get("control_status_not_applicable", [])),
         status_deferral=_phrase_rx(values.get("status_deferrals", [])),
         deferral_note=_phrase_rx([*values.get("status_deferrals", []), *values.get("deferral_notes", [])]),
         plan_date_headers=_words(values.get("plan_date_headers", [])),
@@ -758,6 +761,8 @@ def _stride_token(vocab: Vocabulary, token: str) -> list[str] | None:
 
 def parse_choice(vocab: Vocabulary, table: str, text: str | None) -> Parsed[str | None]:
     """One value from a named synonym table (statuses, kinds, categories, responsibility...)."""
+    if table == "control_status" and text is not None and text.strip().lower() in vocab.control_not_applicable:
+        return Parsed("not_implemented")  # "N/A" in a control's status: the control does not apply, it is not in place
     if is_empty(vocab, text):
         return Parsed(None)
     assert text is not None
