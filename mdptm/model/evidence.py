@@ -26,6 +26,7 @@ __all__ = [
     "accepts_risk",
     "affirmed",
     "denied",
+    "denies_measure",
     "denies_title",
     "durations",
     "evidence_words",
@@ -98,6 +99,7 @@ class EvidenceTerms(BaseModel):
     control_denials: list[str] = Field(default_factory=empty_list)
     title_denials: list[str] = Field(default_factory=empty_list)
     title_denial_patterns: list[str] = Field(default_factory=empty_list)
+    measure_denial_patterns: list[str] = Field(default_factory=empty_list)
     clause_breaks: list[str] = Field(default_factory=empty_list)
     attack_subjects: list[str] = Field(default_factory=empty_list)
     placeholder_openers: list[str] = Field(default_factory=empty_list)
@@ -123,7 +125,10 @@ def evidence_words() -> EvidenceWords:
     keep = raw.get("not_negations") or []
     not_negation = re.compile(rf"(?<![\w'])(?:{_phrases(keep)})(?![\w'])", re.I) if keep else None
     # a break word right after "not" or "as" is part of the denial: "not yet implemented" is one clause
-    breaks = "|".join(rf"(?<!\bnot)(?<!\bas){re.escape(b.casefold())}" for b in raw.get("clause_breaks", []))
+    # and so is " yet " after "has" or "is": "MFA has yet to be configured" (auxiliaries that never end a clause)
+    breaks = "|".join(
+        rf"(?<!\bnot)(?<!\bas)(?<!\bhas)(?<!\bhave)(?<!\bis)(?<!\bare){re.escape(b.casefold())}" for b in raw.get("clause_breaks", [])
+    )
     clause_break = re.compile(rf"{_HARD_BREAK.pattern}|{breaks}" if breaks else _HARD_BREAK.pattern, re.I)
     dur = raw.get("durations", {})
     units = {str(k).casefold(): int(v) for k, v in dur.get("units", {}).items()}
@@ -225,6 +230,16 @@ def _clauses(text: str) -> list[tuple[int, str]]:
 
 
 _CONDITION = re.compile(r"(?<![\w'])(?:if|when|whenever|in case)(?![\w'])[^,;]*")
+# a purpose says what the safeguard achieves: a negation in it ("signed so that it has not been altered", "hashes
+# verified to confirm that the firmware was not tampered with") denies the attack, not the safeguard
+_PURPOSE = re.compile(
+    r"(?<![\w'])(?:so\s+that|so\s+as\s+to|in\s+order\s+(?:to|that)|to\s+(?:ensure|confirm|verify|guarantee|make\s+sure|check)"
+    r"(?:\s+that)?|ensur(?:e|es|ing)\s+that)(?![\w'])[^,;]*"
+)
+
+
+def _blank(rx: re.Pattern[str], text: str) -> str:
+    return rx.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def _negated(clause: str, start: int, end: int) -> bool:
@@ -236,7 +251,7 @@ def _negated(clause: str, start: int, end: int) -> bool:
         masked = words.not_negation.sub(lambda m: " " * len(m.group(0)), masked)
     # a negation in a condition ("if the webhook is unavailable", "when the certificate is not valid") says
     # when the safeguard acts, it does not deny it
-    masked = _CONDITION.sub(lambda m: " " * len(m.group(0)), masked)
+    masked = _blank(_PURPOSE, _blank(_CONDITION, masked))
     for m in words.negation.finditer(masked):
         if m.start() < end and m.end() > start and not (words.patterns is not None and words.patterns.fullmatch(m.group())):
             # the negation word is part of the keyword ("disabled by default", "no-touch"); a keyword inside a
@@ -455,6 +470,20 @@ def _title_denial() -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.I) if parts else None
 
 
+_ACRONYM_SKIP = frozenset({"of", "and", "for", "the", "to", "in", "on", "with", "a", "an", "by", "at", "or", "via"})
+
+
+def _acronyms(title: str) -> set[str]:
+    """The short names a description may use for what a title names: the initials of a title of three words or more
+    ("Role-based access control" → "rbac", "Multi-factor authentication" → "mfa"), and a title's own upper-case
+    abbreviations of three letters ("TLS", "MFA"), which the six-letter stems leave out."""
+    words = [w for w in re.findall(r"[A-Za-z]+", title) if w.casefold() not in _ACRONYM_SKIP]
+    found = {w.casefold() for w in words if len(w) == 3 and w.isupper()}
+    if len(words) >= 3:
+        found.add("".join(w[0] for w in words).casefold())
+    return {a for a in found if len(a) >= 3}
+
+
 def _stem(word: str) -> str:
     """The first six letters of a title word, shorter where its ending would hide other forms ("logging"
     finds "logged")."""
@@ -473,17 +502,53 @@ def denies_title(title: str, description: str) -> bool:
     if rx is None or not description.strip() or rx.search(title):  # "Objects are not deserialized": the denial is the safeguard
         return False
     stems = {_stem(w) for w in re.findall(r"[a-z]{4,}", title.casefold()) if w not in _GENERIC_TITLE_WORDS}
-    if not stems:
+    short = _acronyms(title)  # "RBAC hasn't been rolled out yet" speaks of "Role-based access control"
+    if not stems and not short:
         return False
+    named = re.compile(rf"(?<![\w'])(?:{'|'.join(sorted(short))})(?![\w'])") if short else None
     words = evidence_words()
-    hits = [p for _, c in _clauses(description) for p in c.split(",") if any(s in p for s in stems)]
+    hits = [
+        p for _, c in _clauses(description) for p in c.split(",") if any(s in p for s in stems) or (named is not None and named.search(p))
+    ]
     if not hits:
         return False
     for clause in hits:
         masked = words.not_negation.sub(lambda m: " " * len(m.group(0)), clause) if words.not_negation else clause
-        if not rx.search(masked):
-            return False
+        found = rx.search(_blank(_PURPOSE, masked))
+        if found is None or _CONDITION_AFTER.search(masked, found.end()):
+            return False  # "Updates are not rolled out until the hospital approves them": a condition of the safeguard
     return True
+
+
+@cache
+def _measure_denial() -> re.Pattern[str] | None:
+    pats = shipped("evidence", EvidenceTerms).measure_denial_patterns
+    return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
+
+
+# what turns a denial into a condition of the safeguard: "not rolled out until the hospital approves", "is not
+# applied without the clinician's confirmation"
+_CONDITION_AFTER = re.compile(r"(?<![\w'])(?:without|unless|until|before|except|other\s+than)(?![\w'])", re.I)
+
+
+def denies_measure(text: str) -> bool:
+    """A text that says nothing but that a measure is not in place: each of its clauses denies one
+    (``measure_denial_patterns``: "RBAC hasn't been rolled out yet", "Role checks are not enforced on the service
+    port", "Signature checks are no longer enforced", "RBAC TBD", "Out of scope for this release") or is a
+    placeholder, whatever words the measure is named with. "No default passwords are shipped", "Prevents
+    unauthenticated access", "Telnet is not enabled" deny nothing of the kind."""
+    rx = _measure_denial()
+    if rx is None or not text.strip():
+        return False
+    said = [c for _, c in _clauses(text) if _canon(c)]
+    denials = 0
+    for clause in said:
+        m = rx.search(_blank(_PURPOSE, clause))
+        if m is not None and not _CONDITION_AFTER.search(clause, m.end()):
+            denials += 1
+        elif not is_placeholder(clause):
+            return False
+    return denials > 0
 
 
 @cache
@@ -598,7 +663,7 @@ def void_reason(title: str, description: str) -> str | None:
         return "acceptance"  # "We acknowledge that … but we note that …": why the risk is acceptable, no safeguard
     if void_control(title, description):
         return "void"
-    if denies_title(title, description) or deferred(description):
+    if denies_title(title, description) or deferred(description) or denies_measure(description or title):
         return "denied"
     if description.strip() and is_placeholder(description):
         return "placeholder"
