@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mdptm.model import PLACEHOLDER, empty_list
+from mdptm.model import PLACEHOLDER, Control, empty_list
 from mdptm.model.vocabulary import shipped
 
 __all__ = [
@@ -32,8 +32,12 @@ __all__ = [
     "evidence_words",
     "first_date",
     "is_placeholder",
+    "not_in_place",
+    "read_as_requirement",
     "real_values",
+    "requirement_only",
     "stated",
+    "status_shown",
     "void_control",
     "void_reason",
 ]
@@ -100,6 +104,7 @@ class EvidenceTerms(BaseModel):
     title_denials: list[str] = Field(default_factory=empty_list)
     title_denial_patterns: list[str] = Field(default_factory=empty_list)
     measure_denial_patterns: list[str] = Field(default_factory=empty_list)
+    requirement_patterns: list[str] = Field(default_factory=empty_list)
     clause_breaks: list[str] = Field(default_factory=empty_list)
     attack_subjects: list[str] = Field(default_factory=empty_list)
     placeholder_openers: list[str] = Field(default_factory=empty_list)
@@ -549,6 +554,67 @@ def denies_measure(text: str) -> bool:
         elif not is_placeholder(clause):
             return False
     return denials > 0
+
+
+@cache
+def _requirement() -> re.Pattern[str] | None:
+    pats = shipped("evidence", EvidenceTerms).requirement_patterns
+    return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
+
+
+_MODAL_WORD = re.compile(r"\b(?:shall|must|required\s+to)\b", re.I)
+
+
+def requirement_only(title: str, description: str) -> str | None:
+    """The requirement word ("shall", "must") when a control's text (its description, else its title) is only
+    requirement wording ("The device shall encrypt stored data.", ``requirement_patterns``): it says what the device
+    is to do, not that it does it. None when any sentence states something else ("The device shall encrypt stored
+    data. Keys are kept in the secure element.")."""
+    rx = _requirement()
+    text = description if description.strip() else title
+    if rx is None or not text.strip():
+        return None
+    sentences = [x.strip() for x in _SENTENCE.split(text.strip().lstrip("-*• ")) if _canon(x)]
+    said = [x for x in sentences if not is_placeholder(x)]
+    if not said or not all(rx.search(x.lstrip("-*• ")) for x in said):
+        return None
+    found = _MODAL_WORD.search(said[0])
+    return " ".join(found.group(0).casefold().split()) if found else None
+
+
+def read_as_requirement(c: Control) -> bool:
+    """A maker's control read as implemented only because no source states its status, whose text is only
+    requirement wording and which cites no verification: a requirement, not a control shown in place. A stated
+    status stands, and so does a requirement a passed test verifies."""
+    return (
+        c.status == "implemented"
+        and not c.status_stated
+        and c.responsibility != "customer"
+        and not real_values(c.verification)
+        and requirement_only(c.title, c.description) is not None
+    )
+
+
+def not_in_place(c: Control) -> str | None:
+    """Why a control listed as implemented (as stated, or read so) is not counted as in place, in words for a
+    rationale ("verification did not pass: TC-202: Fail — fix planned for 2.1", "written as a requirement
+    ("shall"); no source states it is implemented"); None when it counts as the source says."""
+    if c.status == "implemented" and c.verification_failed:
+        return f"verification did not pass: {c.verification_failed}"
+    if read_as_requirement(c):
+        return f'written as a requirement ("{requirement_only(c.title, c.description)}"); no source states it is implemented'
+    return None
+
+
+def status_shown(c: Control) -> str | None:
+    """What the documents say in place of "Implemented" for a control listed so but not in place
+    (:func:`not_in_place`): "Verification did not pass (TC-202: Fail — fix planned for 2.1)", "Not stated (written
+    as a requirement)"; None when the status stands as the source gives it (or as mdptm reads it)."""
+    if c.status == "implemented" and c.verification_failed:
+        return f"Verification did not pass ({c.verification_failed})"
+    if read_as_requirement(c):
+        return "Not stated (written as a requirement)"
+    return None
 
 
 @cache

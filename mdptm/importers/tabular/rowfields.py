@@ -538,6 +538,7 @@ class RowFields:
                 # verification evidence it made the control count as verified
                 header = rec.headers.get("verification", "verification")
                 extra[header] = one_line(v["verification"])
+                fields["verification_failed"] = f"{'; '.join(refs)}: {failed}"
                 self.warn(
                     rec.locator,
                     f"verification {one_line(v['verification'])[:60]!r} (column {header!r}) did not pass ({failed[:60]!r}): "
