@@ -243,8 +243,24 @@ _PURPOSE = re.compile(
 )
 
 
+# a refusal of what fails a check is the check: "The bootloader does not start an image whose signature does not
+# verify", "rejects any update that is not signed" (the refusal and what it refuses say the safeguard, not its absence)
+_REFUSAL = re.compile(
+    r"(?<![\w'])(?:(?:does|do|will|shall|must)(?:\s+not|n['’]t)\s+(?:start|boot|accept|load|run|install|execute|apply|open)|"
+    r"won['’]t\s+(?:start|boot|accept|load|run|install|execute|apply|open)|cannot\s+(?:start|boot|load|run|install|execute)|"
+    r"rejects?|refuses?|discards?|drops?|blocks?)(?![\w'])"
+    r"[^,;]{0,60}?(?<![\w'])(?:whose|that|which|unless|if|with|without)(?![\w'])[^,;]*"
+)
+
+
 def _blank(rx: re.Pattern[str], text: str) -> str:
     return rx.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _unconditional(text: str) -> str:
+    """*text* without the parts whose negations deny no safeguard: a purpose ("so that it has not been altered") and
+    a refusal of what fails a check ("does not start an image whose signature does not verify")."""
+    return _blank(_REFUSAL, _blank(_PURPOSE, text))
 
 
 def _negated(clause: str, start: int, end: int) -> bool:
@@ -256,7 +272,7 @@ def _negated(clause: str, start: int, end: int) -> bool:
         masked = words.not_negation.sub(lambda m: " " * len(m.group(0)), masked)
     # a negation in a condition ("if the webhook is unavailable", "when the certificate is not valid") says
     # when the safeguard acts, it does not deny it
-    masked = _blank(_PURPOSE, _blank(_CONDITION, masked))
+    masked = _unconditional(_blank(_CONDITION, masked))
     for m in words.negation.finditer(masked):
         if m.start() < end and m.end() > start and not (words.patterns is not None and words.patterns.fullmatch(m.group())):
             # the negation word is part of the keyword ("disabled by default", "no-touch"); a keyword inside a
@@ -519,7 +535,7 @@ def denies_title(title: str, description: str) -> bool:
         return False
     for clause in hits:
         masked = words.not_negation.sub(lambda m: " " * len(m.group(0)), clause) if words.not_negation else clause
-        found = rx.search(_blank(_PURPOSE, masked))
+        found = rx.search(_unconditional(masked))
         if found is None or _CONDITION_AFTER.search(masked, found.end()):
             return False  # "Updates are not rolled out until the hospital approves them": a condition of the safeguard
     return True
@@ -548,7 +564,7 @@ def denies_measure(text: str) -> bool:
     said = [c for _, c in _clauses(text) if _canon(c)]
     denials = 0
     for clause in said:
-        m = rx.search(_blank(_PURPOSE, clause))
+        m = rx.search(_unconditional(clause))
         if m is not None and not _CONDITION_AFTER.search(clause, m.end()):
             denials += 1
         elif not is_placeholder(clause):
