@@ -93,3 +93,21 @@ def test_a_stated_status_or_a_cited_test_stands_for_a_requirement(tmp_path: Path
     assert "C-1" in _evidence(model)
     expected = "Implemented" if stated else "Implemented (assumed: not stated)"
     assert _status_cells(build_ptm_doc(model, ExportContext(), tmp_path))["C-1"] == expected
+
+
+def test_traceability_says_the_verification_failed(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from mdptm.documents.submission import trace_rows, write_traceability
+
+    c = Control(id="C-1", title="Signed updates", category="integrity", verification_failed="TC-9: Fail")
+    t = Threat(id="T-1", title="Forged update", stride=["tampering"], status="mitigated", controls=["C-1"])
+    model = Model(product=Product(name="P", manufacturer="M"), document=Document(version="1"), controls=[c], threats=[t])
+    assert {r.control_id: r.gaps for r in trace_rows(model)}["C-1"] == ["Verification did not pass: TC-9: Fail"]
+    path = tmp_path / "traceability.xlsx"
+    write_traceability(model, path, ExportContext())
+    summary = {(r[0], r[1]): r[2] for r in load_workbook(path)["Summary"].iter_rows(min_row=5, values_only=True)}
+    assert summary[("Gaps", "Controls whose verification did not pass")] == 1
+    assert summary[("Gaps", "Implemented controls with no verification evidence")] == 0
+    assert summary[("Controls by status", "Implemented")] == 0
+    assert summary[("Controls by status", "Not implemented")] == 1
