@@ -111,3 +111,15 @@ def test_traceability_says_the_verification_failed(tmp_path: Path) -> None:
     assert summary[("Gaps", "Implemented controls with no verification evidence")] == 0
     assert summary[("Controls by status", "Implemented")] == 0
     assert summary[("Controls by status", "Not implemented")] == 1
+
+
+def test_guides_do_not_list_a_failed_control_as_in_place() -> None:
+    from mdptm.documents.guides import build_guides
+    from tests.documents.test_guides_readers import text_of
+
+    c = Control(id="C-1", title="Signed updates", category="integrity", verification_failed="TC-9: Fail")
+    ok = Control(id="C-2", title="Audit log", category="event_logging", description="Every login is logged.")
+    m = Model(product=Product(name="P", manufacturer="M"), document=Document(version="1"), controls=[c, ok])
+    text = text_of(build_guides(m)["pre-procurement"])
+    assert "2 by the device maker (1 implemented, 1 not implemented)" in text
+    assert "Control C-1 (Signed updates) is listed as implemented, but its verification did not pass: TC-9: Fail." in text
