@@ -30,6 +30,7 @@ from mdptm.model.evidence import (
     not_in_place,
     read_as_requirement,
     real_values,
+    requirement_only,
     stated,
     void_reason,
     without_citations,
@@ -744,13 +745,13 @@ class Evaluator:
             read_as = [i for i in (it.id for it in matched) if i in unstated]
             if read_as and (level != "met" or textual):  # the maker's word on the status is missing: say so
                 verb = "is" if len(read_as) == 1 else "are"
-                text = f"{text}; no source states that {_ids(read_as)} {verb} implemented (listed as mitigations)"
+                text = f"{text}; no source states that {_ids(read_as)} {verb} implemented ({self._listed_as(read_as)})"
             if textual and level == "met":
                 return Outcome("partial", ids, f"{text} ({TEXT_MATCH})", hospital)
             assumed = [i for i in ids if i in unstated]
             if assumed and level == "met":  # listed as mitigations, but no source says they are in place
                 verb = "is" if len(assumed) == 1 else "are"
-                said = f"{text}; but no source states that {_ids(assumed)} {verb} implemented (listed as mitigations): confirm"
+                said = f"{text}; but no source states that {_ids(assumed)} {verb} implemented ({self._listed_as(assumed)}): confirm"
                 return Outcome("partial", ids, said, hospital)
             if claims and level == "met":  # the threats called treated without a control are part of the answer
                 return Outcome("partial", ids, f"{text}; but {_ids(claims)} called mitigated name no control", hospital)
@@ -781,7 +782,7 @@ class Evaluator:
             read_as = [i for i in bad if i in unstated]
             if read_as:  # "none of the 10 implemented controls …": say whose status is only read
                 verb = "is" if len(read_as) == 1 else "are"
-                note += f"; no source states that {_ids(read_as)} {verb} implemented (listed as mitigations)"
+                note += f"; no source states that {_ids(read_as)} {verb} implemented ({self._listed_as(read_as)})"
             if total == 1:  # "none of the 1 threat state risk": the one item fails the condition
                 said = f"the 1 {what(1)} {_conditions(sel.every, 'denied')} ({_ids(bad)}){note}"
                 return Outcome("unmet", [], said, hospital)
@@ -794,6 +795,19 @@ class Evaluator:
         every = "all" if len(good) > 1 else "the"
         agreed = _conditions(sel.every, "singular" if len(good) == 1 else "plural")  # "the 1 threat states risk"
         return capped(level, good, f"{every} {len(good)} {what(len(good))} {agreed} ({_ids(good)}{need})")
+
+    def _listed_as(self, ids: Sequence[str]) -> str:
+        """How controls read as implemented are listed: as mitigations, or (every one of them) as requirements a
+        cited test verifies ("SR-03 | Pairing shall require a passkey | TC-101 | Pass")."""
+        controls = {c.id: c for c in self.model.controls}
+        written = [controls[i] for i in ids if i in controls]
+        if written and len(written) == len(ids) and all(requirement_only(c.title, c.description) for c in written):
+            return (
+                "written as requirements, verified by the tests they cite"
+                if len(ids) > 1
+                else "written as a requirement, verified by the test it cites"
+            )
+        return "listed as mitigations"
 
     def _left_out(self, collection: str, sel: Selector, checks: tuple[Check, ...]) -> str:
         """ "; not counted: SR-09 (its verification did not pass (…))": the controls a rule asking for implemented

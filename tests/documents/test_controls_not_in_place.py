@@ -123,3 +123,11 @@ def test_guides_do_not_list_a_failed_control_as_in_place() -> None:
     text = text_of(build_guides(m)["pre-procurement"])
     assert "2 by the device maker (1 implemented, 1 not implemented)" in text
     assert "Control C-1 (Signed updates) is listed as implemented, but its verification did not pass: TC-9: Fail." in text
+
+
+def test_a_verified_requirement_is_said_to_be_one(tmp_path: Path) -> None:
+    """SR-03 counts (a passed test verifies it) but is not "listed as mitigations": it is written as a requirement."""
+    model, _ = load_text(tmp_path, TRACE)
+    rationales = [cl.rationale for fw in map_model(model).frameworks for cl in fw.clauses if "SR-03" in cl.evidence]
+    assert rationales and all("listed as mitigations" not in r for r in rationales)
+    assert any("SR-03 is implemented (written as a requirement, verified by the test it cites)" in r for r in rationales)
