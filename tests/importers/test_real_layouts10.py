@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.importers.import_helpers import reconciles, skipped
+from tests.importers.import_helpers import load_text, reconciles, skipped
 from tests.importers.md_word import both as _both
 
 # -- STRIDE per element: one table per element, a row per category with "Applicable?" and the threat's id, then a
@@ -62,3 +62,105 @@ def test_a_stride_table_without_applicability_is_still_a_primer(tmp_path: Path) 
     )
     for model, _report in _both(tmp_path, primer):
         assert [t.id for t in model.threats] == ["T1"]
+
+
+# -- an implementation plan: "## Risks and mitigations" over numbered "Risk: <sentence>" items whose next line is
+# "Mitigation: …", then tasks and decisions (no threats)
+
+_PLAN = (
+    "# Remote verification offload\n\n## Risks and mitigations\n\n"
+    "1. Risk: two worktrees overwrite one shared remote checkout.\n"
+    "   Mitigation: give each worktree its own lease id and work root; serialise syncs\n"
+    "   through the artifact lock.\n"
+    "2. Risk: a remote account exposes credentials to the code under test.\n"
+    "   Mitigation: use a dedicated account without product credentials.\n\n"
+    "## Tasks\n\n1. Refactor the runner so the trusted entry point stays.\n2. Add host validation.\n\n"
+    "## Decisions\n\n- Keep the local executor as the default.\n"
+)
+
+
+def test_numbered_risk_items_with_a_mitigation_line_are_threats(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _PLAN)
+    # before: exit 2, "no threat-model content found" (the list had no threat label)
+    assert [t.title for t in model.threats] == [
+        "two worktrees overwrite one shared remote checkout",
+        "a remote account exposes credentials to the code under test",
+    ]
+    assert [c.title for c in model.controls][1] == "use a dedicated account without product credentials"
+    assert model.controls[0].description.endswith("through the artifact lock.")
+    assert [len(t.controls) for t in model.threats] == [1, 1]
+    assert any("'Risk: <sentence>'" in w.message for w in report.warnings)
+    assert reconciles(report)
+
+
+def test_a_risk_label_over_a_level_is_no_risk_item(tmp_path: Path) -> None:
+    text = (
+        "## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| T1 | Pump link spoofed | PIN pairing |\n\n"
+        "## Notes\n\n1. Risk: High for the pump link.\n   Mitigation: pairing with a PIN.\n2. Risk: Low.\n   Mitigation: none.\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    assert [t.id for t in model.threats] == ["T1"]
+
+
+# -- findings written as blocks of plain "Label: value" lines under an id line, citing the table's threat ids
+
+_FINDINGS = (
+    "# Security engineer — raw findings\n\n## THREAT TABLE\n\n"
+    "| # | Asset | Threat | Mitigation | Status |\n|---|---|---|---|---|\n"
+    "| T1 | Record | Forgery | ES256 signatures | ✅ |\n"
+    "| T3 | Record | Transplantation to another party | **No audience claim**; records are bearer tokens | ⚠️ owned |\n"
+    "| T5 | Snapshot | Fleet fail-closed | Staleness bound R | ⚠️ |\n"
+    "| T8 | Verifier CPU | Looping chain | **N/A — single-hop, no chain walker** | ✅ |\n\n"
+    "THREAT-1  (T5 — the finding that orbits everything)\n"
+    "  Asset:            Snapshot distribution\n"
+    "  Threat:           Fleet-wide fail-closed once every verifier ages past R\n"
+    "  Mitigation:       R bounds the window; fails closed\n"
+    "  Mitigation state: IMPLEMENTED (the bound)\n\n"
+    "THREAT-2  (governance/process, not a runtime threat)\n"
+    "  Asset:            The disclosure process itself\n"
+    "  Threat:           A researcher who finds a bug has a one-line SECURITY.md and no terms\n"
+    "  Mitigation state: ABSENT\n"
+    "  Residual risk:    A credibility gap for a crypto project;\n"
+    "                    a blocker for the foundation.\n"
+    "  Fix:              Expand SECURITY.md with an SLA and supported versions.\n"
+)
+
+
+def test_finding_blocks_of_label_lines_are_threats_joined_by_the_cited_id(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _FINDINGS)
+    # before: the blocks were plain paragraphs, nothing read from them (THREAT-2 lost)
+    assert sorted(t.id for t in model.threats) == ["T1", "T3", "T5", "T8", "THREAT-2"]
+    t5 = next(t for t in model.threats if t.id == "T5")
+    assert len(t5.controls) == 1  # the finding's mitigation restates the table's: no second control
+    assert any("finding THREAT-1 cites T5" in w.message for w in report.warnings)
+    new = next(t for t in model.threats if t.id == "THREAT-2")
+    assert new.title.startswith("A researcher who finds a bug")
+    fix = next(c for c in model.controls if c.id in new.controls)
+    assert fix.status == "planned"  # "Mitigation state: ABSENT" beside "Fix:": to be done
+    assert reconciles(report)
+
+
+def test_a_not_applicable_mitigation_beside_prose_controls_is_no_control(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _FINDINGS)
+    t8 = next(t for t in model.threats if t.id == "T8")
+    # before: "N/A — single-hop, no chain walker" became a control once the findings made controls of their own
+    assert t8.controls == [] and t8.rationale == "single-hop, no chain walker"
+
+
+def test_roam_owned_is_open_and_unconfirmed_findings_are_open(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _FINDINGS)
+    status = {t.id: t.status for t in model.threats}
+    # before: "⚠️ owned" read as partially mitigated by its mark; ROAM's "Owned" is a risk with an owner, not resolved
+    assert status["T3"] == "open" and status["T5"] == "partially_mitigated"
+    text = (
+        "## Findings\n\n| Threat ID | Threat | Existing control | Status |\n|---|---|---|---|\n"
+        "| F-1 | Object disclosure by id | Field filtering | **Potential (TO CONFIRM)** |\n"
+        "| F-2 | Enumeration via prompts | domain-scoped sets | **Mitigated (partial)** |\n"
+        "| F-3 | Pagination leak | none yet | **TO CONFIRM** |\n"
+        "| F-4 | Write tampering | no write operations | **Not Applicable** |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    assert [t.status for t in model.threats] == ["open", "partially_mitigated", "open", "not_applicable"]
+    # "none yet": no measure in place, kept as the rationale (before: a control named "none yet")
+    assert model.threats[2].controls == [] and model.threats[2].rationale == "none yet"
+    assert len(model.controls) == 3

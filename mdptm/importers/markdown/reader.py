@@ -30,6 +30,7 @@ from mdptm.importers.tabular.vocab import (
     match_header,
     norm_text,
     one_line,
+    parse_choice,
     parse_risk,
 )
 from mdptm.model import Model, View
@@ -39,6 +40,12 @@ from mdptm.model.evidence import accepts_risk
 _GLOSS = re.compile(r"\s*\([^()]+\)\s*$")
 _LEGEND_ITEM = re.compile(r"^\s*[^\w\s*\[\]()]{1,3}\s*(?:[=:–—-]\s*)?\w")  # "✅ Implemented", "⚠️ = Partial"
 # Labels that open a threat block only beside a field only a threat has (Word's FieldBlocks reads them alike)
+# The first line of a finding block: "THREAT-1  (T5 — the finding …)", "FINDING 3: …", "F-07 (…)".
+_FINDING_ID = re.compile(r"^([A-Z][A-Za-z]*[-_ ]?\d+(?:\.\d+)*)\b(?!:\s*\S+:)\s*(.*)$")
+# "Mitigation state: ABSENT", "Control status: …": whether the finding's mitigation is in place
+_MEASURE_STATE = re.compile(r"(?:mitigation|control|fix|remediation) (?:state|status)")
+# What follows it, citing the threat it restates: "(T5 — the finding that orbits everything)"
+_CITED_THREAT = re.compile(r"^\(\s*([A-Z][A-Za-z]{0,5}-?\d+(?:\.\d+)*)\s*[—–:-]\s*[^()]*\)\s*$")
 _GENERIC_LABELS = {"description", "details", "problem", "issue", "summary"}
 _THREAT_FIELDS = ("mitigation", "risk", "likelihood", "impact", "severity", "stride", "residual_risk", "vector", "status")
 # "4/5 (Strong - …)": a rating on a scale written before anything else
@@ -388,6 +395,12 @@ class BlockReader(ListReading, TableReading):
             for child in sec.children:
                 self.section(child, here)
             return
+        found = [b for b in sec.blocks if isinstance(b, Para) and self.label_block(b) is not None]
+        if found:
+            # "THREAT-1  (T5 — …)" over "  Asset: …" / "  Threat: …" / "  Mitigation: …" lines: a finding each
+            for para in found:
+                self.finding_block(sec, here, para)
+            sec = replace(sec, blocks=[b for b in sec.blocks if all(b is not p for p in found)])
         # "T-01 title" looks like heading numbering ("A-1 Scope"): ids are read before numbering is removed.
         raw = one_line(sec.title)
         threat = self.heading_id(raw, "threat") or self.heading_id(title, "threat")
@@ -652,6 +665,56 @@ class BlockReader(ListReading, TableReading):
         if got is None or not got[0] or not got[1]:
             return None
         return got[0], got[1], para
+
+    def label_block(self, para: Para) -> tuple[str, str, list[tuple[str, str, str]]] | None:
+        """(id, what follows it, [(field, label as written, text)]) for a paragraph that is a finding written as a
+        block of plain "Label: value" lines under a line opening with an id ("THREAT-1  (T5 — clock trust)" over
+        "Asset: …", "Threat: …", "Mitigation: …"): at least three labelled lines, one of them the threat's text."""
+        lines = [ln.strip() for ln in para.inline.text.split("\n") if ln.strip()]
+        head = _FINDING_ID.match(lines[0]) if lines else None
+        if head is None or len(lines) < 4:
+            return None
+        out: list[tuple[str, str, str]] = []
+        for line in lines[1:]:
+            label, sep, tail = line.partition(":")
+            if sep and 0 < len(label.split()) <= 4 and label[:1].isupper() and (not tail or tail[:1].isspace()):
+                fname = self.label_of(label.strip()) or "extra:" + label.strip()
+                out.append((fname, label.strip(), tail.strip()))
+            elif out:
+                name, said, text = out[-1]
+                out[-1] = (name, said, f"{text} {line}".strip())
+            else:
+                return None
+        if len(out) < 3 or not any(f == "description" for f, _s, _t in out):
+            return None
+        return head.group(1), head.group(2).strip(), out
+
+    def finding_block(self, sec: Section, ctx: _Ctx, para: Para) -> None:
+        got = self.label_block(para)
+        assert got is not None
+        fid, note, lines = got
+        where = self.loc(para.line, f"finding {fid!r}")
+        fields = _Fields()
+        for fname, said, text in lines:
+            fields.labels.setdefault(fname, said)
+            fields.written.setdefault(fname, said)
+            fields.add(fname, text)
+        cited = _CITED_THREAT.match(note)
+        tid = fid
+        if cited is not None:
+            # "THREAT-2  (T3 — transplantation …)": the finding restates threat T3; read as T3, so that it joins the
+            # row of that id, and its mitigation restates T3's (kept as written, no second control)
+            tid = cited.group(1)
+            self.b.warn(where, f"finding {fid} cites {tid} on its first line ({note[:60]!r}): read as {tid}, joined with it")
+            if "mitigation" in fields.values:
+                fields.values[f"extra:{fields.labels['mitigation']} ({fid})"] = fields.values.pop("mitigation")
+        fields.add("extra:Finding", f"{fid} {note}".strip())
+        self.threat_block(sec, ctx, tid, "", where, fields=fields)
+        state = next((f for f in fields.values if _MEASURE_STATE.fullmatch(norm_text(f.removeprefix("extra:")))), None)
+        state_said = parse_choice(self.vocab, "control_status", fields.text(state)) if state else None
+        if state and state_said is not None and state_said.value in ("not_implemented", "planned") and self.threats[-1].mitigation:
+            # "Mitigation state: ABSENT" beside "Fix: Expand SECURITY.md": the fix is to be done, not in place
+            self.threats[-1].planned, self.threats[-1].said_status = state.removeprefix("extra:"), "planned"
 
     def legend_label(self, para: Para) -> bool:
         """ "**Legend:**" (or "Status legend:", "Key:") on a line of its own, or over lines of marks and their
