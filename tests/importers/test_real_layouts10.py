@@ -156,11 +156,11 @@ def test_roam_owned_is_open_and_unconfirmed_findings_are_open(tmp_path: Path) ->
         "## Findings\n\n| Threat ID | Threat | Existing control | Status |\n|---|---|---|---|\n"
         "| F-1 | Object disclosure by id | Field filtering | **Potential (TO CONFIRM)** |\n"
         "| F-2 | Enumeration via prompts | domain-scoped sets | **Mitigated (partial)** |\n"
-        "| F-3 | Pagination leak | none yet | **TO CONFIRM** |\n"
+        "| F-3 | Pagination leak | none if counts ignore visibility | **TO CONFIRM** |\n"
         "| F-4 | Write tampering | no write operations | **Not Applicable** |\n"
     )
     model, _report = load_text(tmp_path, text)
     assert [t.status for t in model.threats] == ["open", "partially_mitigated", "open", "not_applicable"]
-    # "none yet": no measure in place, kept as the rationale (before: a control named "none yet")
-    assert model.threats[2].controls == [] and model.threats[2].rationale == "none yet"
+    # "none if …": no measure in place, kept as the rationale (before: a control named "none if counts …")
+    assert model.threats[2].controls == [] and model.threats[2].rationale == "none if counts ignore visibility"
     assert len(model.controls) == 3
