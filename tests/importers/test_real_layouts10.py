@@ -80,17 +80,19 @@ _PLAN = (
 
 
 def test_numbered_risk_items_with_a_mitigation_line_are_threats(tmp_path: Path) -> None:
-    model, report = load_text(tmp_path, _PLAN)
-    # before: exit 2, "no threat-model content found" (the list had no threat label)
-    assert [t.title for t in model.threats] == [
-        "two worktrees overwrite one shared remote checkout",
-        "a remote account exposes credentials to the code under test",
-    ]
-    assert [c.title for c in model.controls][1] == "use a dedicated account without product credentials"
-    assert model.controls[0].description.endswith("through the artifact lock.")
-    assert [len(t.controls) for t in model.threats] == [1, 1]
-    assert any("'Risk: <sentence>'" in w.message for w in report.warnings)
-    assert reconciles(report)
+    for model, report in _both(tmp_path, _PLAN):
+        # before: exit 2, "no threat-model content found" (the list had no threat label), in both formats
+        assert [t.title for t in model.threats] == [
+            "two worktrees overwrite one shared remote checkout",
+            "a remote account exposes credentials to the code under test",
+        ]
+        assert [c.title for c in model.controls][1] == "use a dedicated account without product credentials"
+        first = model.controls[0]
+        assert "through the artifact lock" in f"{first.title} {first.description}"  # the mitigation's every line
+        assert [len(t.controls) for t in model.threats] == [1, 1]
+        assert reconciles(report)
+    md, _report = load_text(tmp_path, _PLAN)
+    assert any("'Risk: <sentence>'" in w.message for w in _report.warnings)
 
 
 def test_a_risk_label_over_a_level_is_no_risk_item(tmp_path: Path) -> None:
@@ -127,17 +129,19 @@ _FINDINGS = (
 
 
 def test_finding_blocks_of_label_lines_are_threats_joined_by_the_cited_id(tmp_path: Path) -> None:
-    model, report = load_text(tmp_path, _FINDINGS)
-    # before: the blocks were plain paragraphs, nothing read from them (THREAT-2 lost)
-    assert sorted(t.id for t in model.threats) == ["T1", "T3", "T5", "T8", "THREAT-2"]
-    t5 = next(t for t in model.threats if t.id == "T5")
-    assert len(t5.controls) == 1  # the finding's mitigation restates the table's: no second control
-    assert any("finding THREAT-1 cites T5" in w.message for w in report.warnings)
-    new = next(t for t in model.threats if t.id == "THREAT-2")
-    assert new.title.startswith("A researcher who finds a bug")
-    fix = next(c for c in model.controls if c.id in new.controls)
-    assert fix.status == "planned"  # "Mitigation state: ABSENT" beside "Fix:": to be done
-    assert reconciles(report)
+    for model, report in _both(tmp_path, _FINDINGS):
+        # before: the blocks were plain paragraphs, nothing read from them (THREAT-2 lost), in both formats
+        assert sorted(t.id for t in model.threats) == ["T1", "T3", "T5", "T8", "THREAT-2"]
+        t5 = next(t for t in model.threats if t.id == "T5")
+        assert len(t5.controls) == 1  # the finding's mitigation restates the table's: no second control
+        assert any("finding THREAT-1 cites T5" in w.message for w in report.warnings)
+        new = next(t for t in model.threats if t.id == "THREAT-2")
+        assert new.title.startswith("A researcher who finds a bug")
+        assert [a.name for a in model.assets if a.id in new.assets] == ["The disclosure process itself"]
+        fix = next(c for c in model.controls if c.id in new.controls)
+        assert fix.status == "planned"  # "Mitigation state: ABSENT" beside "Fix:": to be done
+        assert len(model.controls) == 4
+        assert reconciles(report)
 
 
 def test_a_not_applicable_mitigation_beside_prose_controls_is_no_control(tmp_path: Path) -> None:

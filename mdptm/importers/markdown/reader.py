@@ -20,7 +20,7 @@ from mdptm.importers.markdown.lists import ListReading
 from mdptm.importers.markdown.tables import TableReading
 from mdptm.importers.markdown.words import VIEW_IDS, written_id
 from mdptm.importers.merge import norm_name
-from mdptm.importers.tabular.lists import RISK_LEAD, THREAT_REFS
+from mdptm.importers.tabular.lists import CITED_THREAT, MEASURE_STATE, RISK_LEAD, THREAT_REFS, finding_lines
 from mdptm.importers.tabular.records import first_sentence, mitigation_title, recommended_control
 from mdptm.importers.tabular.tables import RowRecord
 from mdptm.importers.tabular.vocab import (
@@ -40,12 +40,6 @@ from mdptm.model.evidence import accepts_risk
 _GLOSS = re.compile(r"\s*\([^()]+\)\s*$")
 _LEGEND_ITEM = re.compile(r"^\s*[^\w\s*\[\]()]{1,3}\s*(?:[=:–—-]\s*)?\w")  # "✅ Implemented", "⚠️ = Partial"
 # Labels that open a threat block only beside a field only a threat has (Word's FieldBlocks reads them alike)
-# The first line of a finding block: "THREAT-1  (T5 — the finding …)", "FINDING 3: …", "F-07 (…)".
-_FINDING_ID = re.compile(r"^([A-Z][A-Za-z]*[-_ ]?\d+(?:\.\d+)*)\b(?!:\s*\S+:)\s*(.*)$")
-# "Mitigation state: ABSENT", "Control status: …": whether the finding's mitigation is in place
-_MEASURE_STATE = re.compile(r"(?:mitigation|control|fix|remediation) (?:state|status)")
-# What follows it, citing the threat it restates: "(T5 — the finding that orbits everything)"
-_CITED_THREAT = re.compile(r"^\(\s*([A-Z][A-Za-z]{0,5}-?\d+(?:\.\d+)*)\s*[—–:-]\s*[^()]*\)\s*$")
 _GENERIC_LABELS = {"description", "details", "problem", "issue", "summary"}
 _THREAT_FIELDS = ("mitigation", "risk", "likelihood", "impact", "severity", "stride", "residual_risk", "vector", "status")
 # "4/5 (Strong - …)": a rating on a scale written before anything else
@@ -667,27 +661,9 @@ class BlockReader(ListReading, TableReading):
         return got[0], got[1], para
 
     def label_block(self, para: Para) -> tuple[str, str, list[tuple[str, str, str]]] | None:
-        """(id, what follows it, [(field, label as written, text)]) for a paragraph that is a finding written as a
-        block of plain "Label: value" lines under a line opening with an id ("THREAT-1  (T5 — clock trust)" over
-        "Asset: …", "Threat: …", "Mitigation: …"): at least three labelled lines, one of them the threat's text."""
-        lines = [ln.strip() for ln in para.inline.text.split("\n") if ln.strip()]
-        head = _FINDING_ID.match(lines[0]) if lines else None
-        if head is None or len(lines) < 4:
-            return None
-        out: list[tuple[str, str, str]] = []
-        for line in lines[1:]:
-            label, sep, tail = line.partition(":")
-            if sep and 0 < len(label.split()) <= 4 and label[:1].isupper() and (not tail or tail[:1].isspace()):
-                fname = self.label_of(label.strip()) or "extra:" + label.strip()
-                out.append((fname, label.strip(), tail.strip()))
-            elif out:
-                name, said, text = out[-1]
-                out[-1] = (name, said, f"{text} {line}".strip())
-            else:
-                return None
-        if len(out) < 3 or not any(f == "description" for f, _s, _t in out):
-            return None
-        return head.group(1), head.group(2).strip(), out
+        """A paragraph that is a finding written as a block of plain "Label: value" lines under an id line
+        (:func:`~mdptm.importers.tabular.lists.finding_lines`)."""
+        return finding_lines(para.inline.text, self.label_of)
 
     def finding_block(self, sec: Section, ctx: _Ctx, para: Para) -> None:
         got = self.label_block(para)
@@ -699,7 +675,7 @@ class BlockReader(ListReading, TableReading):
             fields.labels.setdefault(fname, said)
             fields.written.setdefault(fname, said)
             fields.add(fname, text)
-        cited = _CITED_THREAT.match(note)
+        cited = CITED_THREAT.match(note)
         tid = fid
         if cited is not None:
             # "THREAT-2  (T3 — transplantation …)": the finding restates threat T3; read as T3, so that it joins the
@@ -710,7 +686,7 @@ class BlockReader(ListReading, TableReading):
                 fields.values[f"extra:{fields.labels['mitigation']} ({fid})"] = fields.values.pop("mitigation")
         fields.add("extra:Finding", f"{fid} {note}".strip())
         self.threat_block(sec, ctx, tid, "", where, fields=fields)
-        state = next((f for f in fields.values if _MEASURE_STATE.fullmatch(norm_text(f.removeprefix("extra:")))), None)
+        state = next((f for f in fields.values if MEASURE_STATE.fullmatch(norm_text(f.removeprefix("extra:")))), None)
         state_said = parse_choice(self.vocab, "control_status", fields.text(state)) if state else None
         if state and state_said is not None and state_said.value in ("not_implemented", "planned") and self.threats[-1].mitigation:
             # "Mitigation state: ABSENT" beside "Fix: Expand SECURITY.md": the fix is to be done, not in place
