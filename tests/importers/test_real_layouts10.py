@@ -168,3 +168,23 @@ def test_roam_owned_is_open_and_unconfirmed_findings_are_open(tmp_path: Path) ->
     # "none if …": no measure in place, kept as the rationale (before: a control named "none if counts …")
     assert model.threats[2].controls == [] and model.threats[2].rationale == "none if counts ignore visibility"
     assert len(model.controls) == 3
+
+
+# -- an IEC 62304 hazard table whose controls are "software safety contracts" (rules, checks, proofs)
+
+_CONTRACTS = (
+    "## 2. Hazard Mitigation & Traceability Matrix (IEC 62304 §7)\n\n"
+    "| Hazard ID | Hazard Description | Software Safety Contract | Verification Method | Status |\n|---|---|---|---|---|\n"
+    "| **HAZ-MED-01** | Excess flow rate leaves pores in a titanium implant. | `Rule max-flow-rate` (verify.rs) | "
+    "Automated analysis of the flow rate | **PASS (0 violations)** |\n"
+    "| **HAZ-MED-02** | A tool plunge gouges the cutting guide. | `Theorem singularity_hold_preserved` | "
+    "Machine-checked theorem | **PASS (Mathematically Proven)** |\n"
+)
+
+
+def test_a_software_safety_contract_column_holds_the_controls(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _CONTRACTS):
+        # before: the contracts were kept in each hazard's extra, no control
+        assert [t.id for t in model.threats] == ["HAZ-MED-01", "HAZ-MED-02"]
+        assert [c.title for c in model.controls] == ["Rule max-flow-rate (verify.rs)", "Theorem singularity_hold_preserved"]
+        assert [len(t.controls) for t in model.threats] == [1, 1]
