@@ -188,3 +188,28 @@ def test_a_software_safety_contract_column_holds_the_controls(tmp_path: Path) ->
         assert [t.id for t in model.threats] == ["HAZ-MED-01", "HAZ-MED-02"]
         assert [c.title for c in model.controls] == ["Rule max-flow-rate (verify.rs)", "Theorem singularity_hold_preserved"]
         assert [len(t.controls) for t in model.threats] == [1, 1]
+
+
+# -- an ISO 14971 analysis: hazards in tables, then "#### INF-001: Provider Outage" over labelled lists of measures
+
+_HAZARD_MEASURES = (
+    "## 4. Risk Analysis\n\n### 4.1 Hazard Identification\n\n| HAZ-ID | Hazard | Hazardous Situation | Harm |\n"
+    "|---|---|---|---|\n| INF-001 | Cloud provider outage | Platform unavailable at a deadline | Missed deadline |\n"
+    "| INF-002 | Data breach at provider | Unauthorized access to records | Legal liability |\n\n"
+    "### 4.4 Risk Control Measures\n\n#### INF-001: Provider Outage\n\n**Design Controls:**\n"
+    "- Multi-AZ deployment\n- Database replication across zones\n\n**Information Controls:**\n- Status page monitoring\n\n"
+    "#### INF-009: Something not analysed\n\n**Design Controls:**\n- Quarterly review\n"
+)
+
+
+def test_measures_listed_under_a_risks_id_heading_are_its_controls(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _HAZARD_MEASURES):
+        # before: the listed measures were controls linked to nothing
+        titles = {c.id: c.title for c in model.controls}
+        links = {t.id: sorted(titles[c] for c in t.controls) for t in model.threats}
+        assert links == {
+            "INF-001": ["Database replication across zones", "Multi-AZ deployment", "Status page monitoring"],
+            "INF-002": [],
+        }
+        assert "Quarterly review" in titles.values()  # under an id no risk of the file has: linked to nothing
+        assert any("read as the controls of INF-001" in w.message for w in report.warnings)

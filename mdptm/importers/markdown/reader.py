@@ -1213,10 +1213,27 @@ class BlockReader(ListReading, TableReading):
                 pend.rec.headers["controls"] = "mitigation"
         self.links()
         self.read_tables()
+        self.heading_risk_controls()
         self.id_led_controls()
         self.read_codes()
         for vid, paras in self.view_text.items():
             self.views[vid].description = "\n\n".join(paras)
+
+    def heading_risk_controls(self) -> None:
+        """Measures listed under the heading of one risk ("#### INF-001: Provider Outage" over "**Design
+        Controls:**" and its bullets), that risk read from the same file: each is that risk's control (warned)."""
+        threats = {r.values.get("id") for r in self.b.records if r.kind == "threat"}
+        linked: dict[str, tuple[str, int]] = {}  # id -> (where the first control is, how many)
+        heads: dict[str, str] = {}
+        for ctl, hid, heading in self.heading_controls:
+            if hid in threats and not ctl.values.get("threats"):
+                ctl.values["threats"] = hid
+                ctl.headers["threats"] = f"heading {heading[:60]!r}"
+                where, n = linked.get(hid, (ctl.locator, 0))
+                linked[hid] = (where, n + 1)
+                heads[hid] = heading
+        for hid, (where, n) in linked.items():
+            self.b.warn(where, f"{n} control(s) listed under the heading {heads[hid][:60]!r} read as the controls of {hid}")
 
     def id_led_controls(self) -> None:
         """Mitigation lines led by a control id ("- [SC-01] FIPS 140-2 HSM") name the control of that id; one

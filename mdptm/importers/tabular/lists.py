@@ -44,6 +44,8 @@ _DESCRIBING_LABELS = frozenset({"description", "threat description", "vulnerabil
 _VECTOR_LABELS = frozenset({"attack vector", "attack vectors", "attack path", "attack scenario", "exploit scenario"})
 # "4.3.1. Rigorous Code Review and Static Analysis:": a numbered title ending in a colon, its parts in the items below
 _TITLE_OVER_PARTS = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+([^:]{2,100}?)\s*:\s*$")
+# A heading led by an item's id: "INF-001: Provider Outage", "HAZ-3 — Overdose"
+HEADING_ID_LEAD = re.compile(r"^\s*([A-Z]{1,6}(?:-[A-Z]{1,8})?-?\d+(?:\.\d+)*)\s*[:：–—-]\s*\S")
 # "Risk: <a sentence of four words or more>" over "Mitigation: …" on the item's next line
 _RISK_ITEM = re.compile(r"^\s*Risk\s*:\s*(\S+(?:\s+\S+){3,}?[^\n]*)\n\s*(Mitigations?|Countermeasures?)\s*:\s*(\S.*)$", re.S | re.I)
 _LEAD = re.compile(r"^\s*([^:–—]{2,60}?)\s*(?::|\s[-–—]\s)\s*(\S.*)$", re.S)
@@ -495,6 +497,18 @@ class ListThreats:
             if threat is not None and cid and cid not in threat.controls:
                 threat.controls.append(cid)
         for group in self.groups.values():
+            led = HEADING_ID_LEAD.match(group.section) if group.controls and not group.threats else None
+            threat = threats.get(led.group(1)) if led is not None else None
+            if threat is not None:
+                # "INF-001: Provider Outage" over "Design Controls:" and its bullets, INF-001 read elsewhere in the
+                # file: the measures are that risk's, as in Markdown
+                cids = [c for c in (item_of.get(id(r)) for r in group.controls) if c and c not in threat.controls]
+                threat.controls.extend(cids)
+                self.b.warn(
+                    group.controls[0].locator,
+                    f"{len(cids)} control(s) listed under the heading {group.section[:60]!r} read as the controls of {threat.id}",
+                )
+                continue
             loose = [t for t in group.threats if id(t) not in paired]
             if not loose or not group.controls:
                 continue
