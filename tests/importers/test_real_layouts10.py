@@ -213,3 +213,29 @@ def test_measures_listed_under_a_risks_id_heading_are_its_controls(tmp_path: Pat
         }
         assert "Quarterly review" in titles.values()  # under an id no risk of the file has: linked to nothing
         assert any("read as the controls of INF-001" in w.message for w in report.warnings)
+
+
+# -- an FMEA of a clinical record system: S, O and D scored 1–5, their product the RPN (out of 125)
+
+_FMEA_FIVE = (
+    "## 2. FMEA Table\n\n| # | Failure mode | Effect | Cause | S | O | D | RPN | Control (module) |\n"
+    "|---|---|---|---|---|---|---|---|---|\n"
+    "| R1 | Audit entry is altered or deleted | Loss of the record of changes | Update on the audit collection | "
+    "5 | 3 | 4 | 60 | Append-only plugin blocks every mutation |\n"
+    "| R12 | Query history lost | Cannot reconstruct clarifications | History not retained | 3 | 2 | 3 | 18 | "
+    "Query history kept with an audit entry per transition |\n"
+)
+
+
+def test_an_rpn_of_factors_scored_one_to_five_is_out_of_125(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _FMEA_FIVE):
+        risks = [t.risk for t in model.threats]
+        # before: read out of 1000 (factors of 1–10), so 60 was "low"
+        assert [(r.score, r.scale, r.level) for r in risks if r] == [(60.0, "1-125", "high"), (18.0, "1-125", "low")]
+        assert any("read out of 125" in w.message for w in report.warnings)
+
+
+def test_an_rpn_of_factors_scored_to_ten_stays_out_of_1000(tmp_path: Path) -> None:
+    text = _FMEA_FIVE.replace("| 5 | 3 | 4 | 60 |", "| 9 | 8 | 4 | 288 |").replace("| 3 | 2 | 3 | 18 |", "| 7 | 2 | 3 | 42 |")
+    model, _report = load_text(tmp_path, text)
+    assert [t.risk.scale for t in model.threats if t.risk] == ["1-1000", "1-1000"]

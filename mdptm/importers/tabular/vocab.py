@@ -248,12 +248,12 @@ def scale_hint(header: str) -> int | None:
     if not m:
         # An FMEA's risk priority number is severity x occurrence x detection, each 1-10: a score out of 1000,
         # never a product of the two factors beside it ("RPN" 84 is no "critical" 84 of 100)
-        return 1000 if norm_text(header) in _RPN_HEADERS else None
+        return 1000 if norm_text(header) in RPN_HEADERS else None
     top = m.group(2) or m.group(3)
     return int(top) if top and int(top) > 1 else None
 
 
-_RPN_HEADERS = frozenset({"rpn", "risk priority number", "rpz", "risikoprioritatszahl"})
+RPN_HEADERS = frozenset({"rpn", "risk priority number", "rpz", "risikoprioritatszahl"})
 
 
 class _Terms(BaseModel):
