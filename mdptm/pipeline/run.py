@@ -27,7 +27,7 @@ from mdptm.base.output import (
 )
 from mdptm.base.parallel import Inbox, background
 from mdptm.base.process import give_back_memory, keep_long_lived
-from mdptm.documents.changes import record_history
+from mdptm.documents.changes import check_published, record_history
 from mdptm.documents.coverage import coverage_data
 from mdptm.errors import ExitCode
 from mdptm.mapping.engine import map_model
@@ -116,7 +116,7 @@ def _run_pipeline(
     where = settings.overrides_file or "overrides"
     overrides = redact_overrides(settings.overrides, model, policy, log, where)
     assertions = redact_assertions(settings.assertions, model, policy, log, where)
-    previous = load(settings.previous) if settings.previous else None
+    previous = check_published(load(settings.previous), settings.previous) if settings.previous else None
     corpus = log.corpus()  # what the public model holds, built by redaction: the leak scan's too...
     if previous is not None:  # document.history gains this version, summarised from the published diff
         record_history(public, previous)
