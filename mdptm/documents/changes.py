@@ -445,29 +445,6 @@ def _plural(kind: str) -> str:
 # ------------------------------------------------------------------------------------- history
 
 
-def check_published(previous: Model, path: Path) -> Model:
-    """*previous* as the version the change log compares with, refused when it is an internal model.
-
-    The change log names what changed since the previous *published* version and quotes its old values; an
-    internal model given there put its text into the public package (a description since rewritten, the
-    title of a threat that was never published), which the leak scan cannot know to look for, and made the
-    ids of today's withheld items look published. A published model never holds ``source``,
-    ``provenance``, ``notes`` or ``extra`` (the package writes ``ptm.json`` without them)."""
-    for kind, item in previous.items():
-        held = [
-            name
-            for name in ("source", "provenance", "notes", "extra")
-            if getattr(item, name, None) and not (name == "source" and kind == "flow")
-        ]
-        if held:
-            raise InputError(
-                f"the previous version is not a published threat model: {kind} {item.id} holds {', '.join(held)}, "
-                "which a published ptm.json never carries; give the ptm.json of the package published last",
-                file=str(path),
-            )
-    return previous
-
-
 def record_history(model: Model, previous: Model, diff: Diff | None = None) -> Diff:
     """Carry the previous version's history into *model* and add an entry for this version.
 

@@ -500,10 +500,11 @@ def _describe(collection: str, flt: BaseModel, count: int = 0, status: bool = Tr
         else:
             tail.append(f"with {_FIELD_WORDS.get(name, _human(name))} {_join([_human(c) for c in cond])}")
     excluded = [v for f, vals in (getattr(flt, "exclude", None) or ()) if f == "status" and vals for v in vals]
-    if excluded and collection == "controls" and not count:  # "no controls owned by the hospital …" must not hide a void one
-        tail.append(f"leaving out {_join([_human(v) for v in excluded])} ones (and those that describe no measure)")
     words = " ".join([*(front[k] for k in ("status", "category", "kind") if k in front), noun])
-    return words + (" " + ", ".join(tail) if tail else "")
+    words += " " + ", ".join(tail) if tail else ""
+    if excluded and collection == "controls" and not count:  # "no controls owned by the hospital …" must not hide a void one
+        words += f" (not counting {_join([_human(v) for v in excluded])} ones or those that describe no measure)"
+    return words
 
 
 def _ids(ids: Sequence[str]) -> str:

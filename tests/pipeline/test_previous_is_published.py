@@ -52,7 +52,7 @@ def test_an_internal_previous_model_is_refused(project: Path, tmp_path: Path, fi
     out = tmp_path / "pkg"
     code, _, err = run(["build", str(project), "-o", str(out)], capsys)
     assert code == 2, err
-    assert "v1.json" in err and "not a published threat model" in err and f"threat T1 holds {field}" in err
+    assert "v1.json" in err and "not a published PTM" in err and f"T1 has {field}" in err
     assert not out.exists()
 
 

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from mdptm.documents.ptm._shared import plural
 from mdptm.documents.submission._shared import (
     GAP_FILL,
     OK_FILL,
@@ -228,7 +229,10 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     ]
     if harm_rows:
         doc.table(["Patient harm", "Threats"], harm_rows, caption="Threats by potential patient harm", widths=[3.0, 2.0])
-    doc.p(f"{sum(1 for t in threats if t.multi_patient)} threats could harm many patients at once.")
+    many, unsaid = sum(1 for t in threats if t.multi_patient), sum(1 for t in threats if t.multi_patient is None)
+    doc.p(
+        f"{plural(many, 'threat')} could harm many patients at once" + (f"; for {unsaid} the threat model does not say." if unsaid else ".")
+    )
 
     doc.h("Threat register", 1)
     status_text = ", ".join(f"{by_status[s]} {_words(s).lower()}" for s in THREAT_STATUS_ORDER if by_status[s])
