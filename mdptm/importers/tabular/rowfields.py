@@ -8,6 +8,7 @@ with a warning naming the row.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -371,7 +372,10 @@ class RowFields:
         raw = rec.values.get("cvss_score")
         if raw is not None and not is_empty(self.vocab, raw):
             try:
-                fields["cvss_score"] = float(one_line(raw).replace(",", "."))
+                score = float(one_line(raw).replace(",", "."))
+                if not math.isfinite(score):  # "NaN", "inf", "1e999": JSON has no such number
+                    raise ValueError(raw)
+                fields["cvss_score"] = score
             except ValueError:
                 self._fail(rec, "cvss_score", raw, extra, "CVSS score")
         if "cvss" in fields or "cvss_score" in fields:

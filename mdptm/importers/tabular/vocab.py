@@ -29,7 +29,8 @@ _OTHER_LETTERS = re.compile(r"[^\w#&]")  # after folding: what is no letter, dig
 _SEPARATORS = re.compile(r"\s*(?:[,;\n|/\\+&]|\band\b|\r)\s*")
 _LIST_SEPARATORS = re.compile(r"\s*(?:[,;\n|]|\r|\s/\s|/)\s*")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d+[.)])\s+")
-_NUMBER = r"(\d+(?:[.,]\d+)?)"
+# at most 15 digits a side: a longer run is no score a person wrote (400 nines made float() infinite)
+_NUMBER = r"(\d{1,15}(?:[.,]\d{1,15})?)(?!\d)"
 _PRODUCT = re.compile(rf"^\s*{_NUMBER}\s*[x×*]\s*{_NUMBER}\s*(?:=\s*{_NUMBER})?\s*(?:[-–:(]\s*([A-Za-z][A-Za-z ]*?)\s*\)?)?\s*$", re.I)
 _NUM_LABEL = re.compile(rf"^\s*{_NUMBER}\s*(?:[-–:(/]\s*)?([A-Za-z][A-Za-z ]*?)\s*\)?\s*$")
 _LABEL_NUM = re.compile(rf"^\s*([A-Za-z][A-Za-z ]*?)\s*(?:[-–:(/]\s*)?{_NUMBER}\s*\)?\s*$")
