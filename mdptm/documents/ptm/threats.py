@@ -18,6 +18,7 @@ from mdptm.documents.ptm._shared import (
     plural,
 )
 from mdptm.model import STRIDE_ORDER, Risk, Threat
+from mdptm.model.evidence import status_shown
 from mdptm.model.vocabulary import stride_title
 from mdptm.render import diagrams
 from mdptm.render.docir import Doc, PageBreak
@@ -88,7 +89,10 @@ class ThreatChapter(Chapter):
                 out.append(cid)
                 continue
             suffix = ""
-            if c.status != "implemented":
+            shown = status_shown(c)
+            if shown is not None:
+                suffix = f" ({shown[0].lower()}{shown[1:]})"
+            elif c.status != "implemented":
                 suffix = f" ({c.status.replace('_', ' ')})"
             elif not c.status_stated:
                 suffix = " (status not stated)"

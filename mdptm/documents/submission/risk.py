@@ -39,6 +39,7 @@ from mdptm.documents.submission.premarket import (
     threat_rows,
 )
 from mdptm.model import Control, Model, Risk, Threat
+from mdptm.model.evidence import status_shown
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     TRACEABILITY,
 )
@@ -532,6 +533,9 @@ def _control_word(c: Control) -> str:
     """A control's status inside a sentence: ``implemented``, or ``status not stated in the source``."""
     if control_status_key(c) == SUGGESTED:
         return "suggested by the modelling tool, no decision recorded"
+    shown = status_shown(c)  # "verification did not pass (…)", "not stated (written as a requirement)"
+    if shown is not None:
+        return shown[0].lower() + shown[1:]
     return _words(c.status).lower() if c.status_stated else "status not stated in the source"
 
 
