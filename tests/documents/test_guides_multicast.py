@@ -75,3 +75,11 @@ def test_which_flows_are_discovery_by_broadcast_or_multicast(name: str, protocol
     rows, text = _deployment(Flow(id="F-1", name=name, source="dev", target="app", protocol=protocol))
     assert ("Sent by broadcast or multicast (discovery)" in text) == multicast
     assert (not [r for r in rows if r[-1].startswith("F-1")]) == (multicast or protocol == "BLE"), rows
+
+
+def test_decommissioning_names_a_relay_for_discovery_not_a_rule() -> None:
+    m = base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[Flow(id="F-1", name="Broadcast", source="dev", target="app", protocol="UPnP")])
+    text = text_of(build_guides(m)["decommissioning"])
+    section = text.split("## Network access to remove", 1)[1]
+    assert "No connection in the model crosses a network segment." not in section
+    assert "Discovery sent by broadcast or multicast (F-1) has no firewall rule: where the hospital relays it" in section
