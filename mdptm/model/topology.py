@@ -621,7 +621,8 @@ def initiator(
     data a model draws from the gateway to the tablet app is still fetched by the app; a UPnP broadcast drawn
     from a device to the app is not read so); else a name that
     says sending ("event forwarding": the source) or fetching ("firmware
-    download": the target); else the source end, marked assumed."""
+    download": the target); else, where one end is a data store, the other end (a store opens no connection);
+    else the source end, marked assumed."""
     terms = terms or network_terms()
     if f.initiator in (f.source, f.target):
         return Initiator(f.initiator, "stated")
@@ -667,6 +668,12 @@ def initiator(
         return Initiator(f.source, "name", f"the flow's name: {name}")
     if matcher(terms.pull_terms)(name) and not matcher(terms.push_terms)(name):
         return Initiator(f.target, "name", f"the flow's name: {name}")
+    # a data store opens no connection (in a data flow diagram only a process moves data to or from it): the
+    # results a database is drawn sending to the app are fetched by the app
+    stores = [e for e in ends if getattr(elements.get(e), "kind", None) == "data_store"]
+    if len(stores) == 1 and f.source != f.target:
+        other = f.target if stores[0] == f.source else f.source
+        return Initiator(other, "kind", f"{elements[stores[0]].name} is a data store, which accepts connections")
     return Initiator(f.source, "assumed")
 
 

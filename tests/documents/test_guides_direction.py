@@ -224,3 +224,25 @@ def test_a_configurable_port_of_a_split_flow_is_marked_alone() -> None:
     doc = build_guides(_snmp("161/udp (get), 162/udp (traps to the NMS, configurable)"))["deployment"]
     ports = {r[4] for r in firewall_rows(doc)}
     assert ports == {"UDP 161", "UDP 162 (configurable)"}, ports
+
+
+def test_a_data_store_accepts_the_connection_whichever_way_the_data_is_drawn() -> None:
+    """A database drawn sending its rows to the app ("Patient records", DB → app over PostgreSQL) got the rule "out
+    from the database, in on the app": the engineer opens a connection from the database server to the app server,
+    which the app never accepts. A data store opens no connection."""
+    from mdptm.documents.guides import build_guides
+    from mdptm.model import Element, Flow, TrustZone
+    from tests.documents.test_guides_readers import base, firewall_rows, text_of
+
+    m = base(
+        trust_zones=[TrustZone(id="za", name="App VLAN", kind="network"), TrustZone(id="zd", name="Database VLAN", kind="network")],
+        elements=[
+            Element(id="app", name="Order service", kind="process", trust_zone="za"),
+            Element(id="db", name="Orders database", kind="data_store", trust_zone="zd"),
+        ],
+        flows=[Flow(id="F-1", name="Patient records", source="db", target="app", protocol="PostgreSQL", port="5432")],
+    )
+    doc = build_guides(m)["deployment"]
+    rows = {(r[0], r[1]) for r in firewall_rows(doc)}
+    assert rows == {("out", "Order service"), ("in", "Orders database")}, rows
+    assert "F-1 Patient records: which end opens the connection?" not in text_of(doc)
