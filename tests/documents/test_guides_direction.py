@@ -246,3 +246,12 @@ def test_a_data_store_accepts_the_connection_whichever_way_the_data_is_drawn() -
     rows = {(r[0], r[1]) for r in firewall_rows(doc)}
     assert rows == {("out", "Order service"), ("in", "Orders database")}, rows
     assert "F-1 Patient records: which end opens the connection?" not in text_of(doc)
+
+
+def test_operations_says_who_opens_a_connection_at_the_perimeter_where_the_model_does() -> None:
+    """The sample's firmware download is listed "F-10 from Meridian update service (TCP 443)": an engineer watching
+    the perimeter looks for an inbound connection, while the gateway opens it (outbound from the hospital)."""
+    text = text_of(build_guides(_model("Firmware", "Outbound from the hospital."))["operations"])
+    assert "to watch at the perimeter: F-1 from Cloud service (TCP 443; opened by Gateway)." in text
+    text = text_of(build_guides(_model("Status", ""))["operations"])  # only assumed: not said
+    assert "to watch at the perimeter: F-1 from Cloud service (TCP 443)." in text
