@@ -567,10 +567,12 @@ def person_note(f: Facts, fl: Flow) -> str:
 def diagram_model(f: Facts, plan: Plan) -> Model | None:
     """The deployment picture as a model: one zone per segment in topology order (the device's own
     segments, the other hospital segments, unplaced elements, outside), the elements that use the network,
-    and each network flow drawn from the end that opens it, labelled with its ports."""
+    and each network flow drawn from the end that opens it, labelled with its ports; a discovery sent by broadcast
+    or multicast drawn from its sender, labelled so."""
     from mdptm.model import Document, Element, Product, TrustZone
 
-    used = list(dict.fromkeys(e for fl in plan.network for e in (fl.source, fl.target)))
+    casts = [fl for fl in f.model.flows if fl.id in plan.multicast]
+    used = list(dict.fromkeys(e for fl in [*plan.network, *casts] for e in (fl.source, fl.target)))
     if not used:
         return None
     device_side = {plan.segment[e].name for e in used if f.where(e) == "device"}
@@ -606,6 +608,10 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
                 drawn[(frozenset((a, b)), label)] = Flow(id=fl.id, name=label, source=a, target=b)
             elif same.source != a:
                 same.bidirectional = True
+    for fl in casts:  # discovery: sent by its source to a group or the subnet, no connection opened
+        drawn[(frozenset((fl.source, fl.target)), fl.id)] = Flow(
+            id=fl.id, name="broadcast or multicast (one subnet)", source=fl.source, target=fl.target
+        )
     m.flows = list(drawn.values())
     return m
 

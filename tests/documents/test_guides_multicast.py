@@ -83,3 +83,13 @@ def test_decommissioning_names_a_relay_for_discovery_not_a_rule() -> None:
     section = text.split("## Network access to remove", 1)[1]
     assert "No connection in the model crosses a network segment." not in section
     assert "Discovery sent by broadcast or multicast (F-1) has no firewall rule: where the hospital relays it" in section
+
+
+def test_the_network_picture_draws_discovery_as_broadcast_or_multicast() -> None:
+    from mdptm.documents import netplan
+    from mdptm.documents.guides import Facts
+
+    m = base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[Flow(id="F-1", name="Broadcast", source="dev", target="app", protocol="UPnP")])
+    f = Facts.of(m)
+    picture = netplan.diagram_model(f, netplan.build(f))
+    assert picture is not None and [(fl.source, fl.name) for fl in picture.flows] == [("dev", "broadcast or multicast (one subnet)")]
