@@ -387,8 +387,10 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         if fl.encryption is not None or fl.id not in crossing:
             continue
         if encrypted_by_name(fl.protocol or ""):
+            # SSH checks host keys; TLS and its kin certificates
+            keys = "host keys" if topology.matcher(topology.network_terms().host_key_protocols)(fl.protocol or "") else "certificates"
             out.append(
-                f"{fl.id} {fl.name}: the model names {short_protocol(fl.protocol)} but not its version or how certificates "
+                f"{fl.id} {fl.name}: the model names {short_protocol(fl.protocol)} but not its version or how {keys} "
                 "are checked: which are they?"
             )
         elif encrypted_by_name(topology.without(fl.name, (f.name(fl.source), f.name(fl.target)))):

@@ -90,6 +90,7 @@ class NetworkTerms(BaseModel):
     multicast_terms: list[str] = Field(default_factory=empty_list)
     extra_port_protocols: list[_ExtraPorts] = Field(default_factory=empty_list)
     portless_protocols: list[_Portless] = Field(default_factory=empty_list)
+    host_key_protocols: list[str] = Field(default_factory=empty_list)
     discovery_terms: list[str] = Field(default_factory=empty_list)
     can_disable_terms: list[str] = Field(default_factory=empty_list)
     multicast_protocols: list[_Multicast] = Field(default_factory=empty_list)

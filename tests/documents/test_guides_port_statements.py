@@ -435,3 +435,11 @@ def test_an_ip_protocol_of_no_port_is_ruled_by_the_protocol(protocol: str, colum
     rows, text = _guide(None, protocol)
     assert rows and {r[4] for r in rows} == {column}, rows
     assert "is it network traffic" not in text and "which port" not in text
+
+
+def test_ssh_is_asked_about_its_host_keys_not_certificates() -> None:
+    """Threagile's ssh flows were asked "how certificates are checked": SSH checks host keys."""
+    _, text = _guide("22", "ssh")
+    assert "F-1 Sync: the model names ssh but not its version or how host keys are checked: which are they?" in text
+    _, text = _guide("443", "HTTPS")
+    assert "F-1 Sync: the model names HTTPS but not its version or how certificates are checked: which are they?" in text
