@@ -421,6 +421,7 @@ def test_ptm_network_table_lists_no_local_link_or_host_channel_for_firewall_rule
             Flow(id="F-3", name="Service session", source="srv", target="pump", protocol="USB 2.0", port="USB service port"),
             Flow(id="F-4", name="Driver calls", source="svc", target="srv", protocol="ALPC"),
             Flow(id="F-5", name="Broadcast", source="pump", target="srv", protocol="UPnP"),
+            Flow(id="F-6", name="Send command", source="srv", target="pump"),
         ],
     )
     doc = build_ptm_doc(m, ExportContext(), tmp_path)
@@ -430,3 +431,4 @@ def test_ptm_network_table_lists_no_local_link_or_host_channel_for_firewall_rule
     notes = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
     assert "Not listed for firewall rules: F-2, F-3: local links (USB, Bluetooth, the Wi-Fi association)" in notes
     assert "Not listed for firewall rules: F-4, which the threat model keeps on one host" in notes
+    assert "Not listed: F-6, which crosses a trust-zone boundary but for which the threat model states neither protocol" in notes

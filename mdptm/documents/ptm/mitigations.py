@@ -149,12 +149,14 @@ class MitigationChapter(Chapter):
         people: list[str] = []
         local: list[str] = []
         on_host: list[str] = []
+        silent: list[str] = []
         opened = self._opened_by()
         for f in self.m.flows:
             a, b = ix.elements.get(f.source), ix.elements.get(f.target)
             if a is None or b is None or (a.trust_zone == b.trust_zone and a.trust_zone is not None):
                 continue
             if not (f.protocol or f.port):
+                silent.append(f.id)
                 continue
             if topology.is_person(a) or topology.is_person(b):  # a person has no address a firewall rule can name
                 people.append(f.id)
@@ -207,6 +209,13 @@ class MitigationChapter(Chapter):
             self.doc.p(
                 f"Not listed for firewall rules: {', '.join(local)}: local links (USB, Bluetooth, the Wi-Fi association), "
                 "not network traffic a firewall sees.",
+                style="note",
+            )
+        if silent:  # crossing a boundary, but no protocol or port: not a row an engineer can write a rule from
+            self.doc.p(
+                f"Not listed: {', '.join(silent)}, which {'cross' if len(silent) > 1 else 'crosses'} a trust-zone boundary but "
+                "for which the threat model states "
+                "neither protocol nor port (see the deployment guide's questions).",
                 style="note",
             )
         if on_host:
