@@ -431,4 +431,4 @@ def test_ptm_network_table_lists_no_local_link_or_host_channel_for_firewall_rule
     notes = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
     assert "Not listed for firewall rules: F-2, F-3: local links (USB, Bluetooth, the Wi-Fi association)" in notes
     assert "Not listed for firewall rules: F-4, which the threat model keeps on one host" in notes
-    assert "Not listed: F-6, which crosses a trust-zone boundary but for which the threat model states neither protocol" in notes
+    assert "Not listed: F-6, for which the threat model states neither protocol nor port" in notes

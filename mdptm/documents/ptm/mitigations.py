@@ -155,9 +155,6 @@ class MitigationChapter(Chapter):
             a, b = ix.elements.get(f.source), ix.elements.get(f.target)
             if a is None or b is None or (a.trust_zone == b.trust_zone and a.trust_zone is not None):
                 continue
-            if not (f.protocol or f.port):
-                silent.append(f.id)
-                continue
             if topology.is_person(a) or topology.is_person(b):  # a person has no address a firewall rule can name
                 people.append(f.id)
                 continue
@@ -167,6 +164,9 @@ class MitigationChapter(Chapter):
                 continue
             if topology.loopback(f, ends=ends):  # "local to the server", an ALPC channel: within one host
                 on_host.append(f.id)
+                continue
+            if not (f.protocol or f.port):
+                silent.append(f.id)
                 continue
             za = ix.zones[a.trust_zone].name if a.trust_zone in ix.zones else "—"
             zb = ix.zones[b.trust_zone].name if b.trust_zone in ix.zones else "—"
@@ -213,9 +213,8 @@ class MitigationChapter(Chapter):
             )
         if silent:  # crossing a boundary, but no protocol or port: not a row an engineer can write a rule from
             self.doc.p(
-                f"Not listed: {', '.join(silent)}, which {'cross' if len(silent) > 1 else 'crosses'} a trust-zone boundary but "
-                "for which the threat model states "
-                "neither protocol nor port (see the deployment guide's questions).",
+                f"Not listed: {', '.join(silent)}, for which the threat model states neither protocol nor port (see the "
+                "deployment guide's questions).",
                 style="note",
             )
         if on_host:
