@@ -231,7 +231,7 @@ class MitigationChapter(Chapter):
             w, _ = diagrams.png_size_cm(pic)
             d.image(
                 pic,
-                "Risk heat map: number of threats per likelihood and severity, before and after controls",
+                f"Risk heat map: number of threats per likelihood and severity, {diagrams.heat_map_phases(m.threats)}",
                 width_cm=min(16.0, w),
             )
         elif m.threats:
