@@ -484,6 +484,9 @@ def multicast(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = 
     negated ("no broadcast", "non-multicast"), or a ``discovery_terms`` word beside a protocol of
     ``multicast_protocols`` ("UPnP discovery"). Such traffic reaches one subnet only: no unicast rule carries it."""
     terms = terms or network_terms()
+    ports = parse_ports(f.port, f.protocol, terms=terms)
+    if implied_transport(f.port, f.protocol, terms=terms) == "TCP" or (ports and all(p.transport == "TCP" for p in ports)):
+        return ""  # TCP is one connection between two hosts: an "alarm broadcast" over HTTPS is sent to each by name
     texts = [t for t in (without(f.name or "", ends), f.protocol, f.port) if t and t.strip()]
     hit = _rx(tuple(terms.multicast_terms))
     said = [

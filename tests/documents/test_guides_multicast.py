@@ -69,6 +69,8 @@ def test_the_model_saying_discovery_can_be_turned_off_is_quoted_and_not_asked() 
         ("Control", "UPnP", False),  # UPnP's control is unicast HTTP
         ("Status (no broadcast)", "UDP 5000", False),
         ("Alarm broadcast", "BLE", False),  # a local radio link, not the network
+        ("Alarm broadcast", "HTTPS", False),  # TCP connects two hosts: sent to each by name, not to a group
+        ("Broadcast", "TCP 5000", False),
     ],
 )
 def test_which_flows_are_discovery_by_broadcast_or_multicast(name: str, protocol: str, multicast: bool) -> None:
