@@ -255,3 +255,11 @@ def test_operations_says_who_opens_a_connection_at_the_perimeter_where_the_model
     assert "to watch at the perimeter: F-1 from Cloud service (TCP 443; opened by Gateway)." in text
     text = text_of(build_guides(_model("Status", ""))["operations"])  # only assumed: not said
     assert "to watch at the perimeter: F-1 from Cloud service (TCP 443)." in text
+
+
+def test_operations_gives_the_transport_of_a_perimeter_flow_of_no_port() -> None:
+    """Threagile's https flows at the perimeter read "(https, port not stated)", where the rules say TCP."""
+    m = _model("Status", "")
+    m.flows[0] = m.flows[0].model_copy(update={"port": None})
+    text = text_of(build_guides(m)["operations"])
+    assert "to watch at the perimeter: F-1 from Cloud service (HTTPS, TCP, port not stated)." in text
