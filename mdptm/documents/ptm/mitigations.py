@@ -178,7 +178,8 @@ class MitigationChapter(Chapter):
                     # discovery sent to a multicast group or broadcast: no end opens a connection, one subnet only
                     "none: broadcast or multicast, one subnet only" if topology.multicast(f, ends=ends) else opened(f),
                     f.protocol or "—",
-                    f.port or "—",
+                    # no port: the transport its protocol implies still tells the engineer TCP or UDP ("https": TCP)
+                    f.port or (f"not stated ({t})" if (t := topology.implied_transport(f.protocol)) else "—"),
                     _security_text(f.encryption),
                 ]
             )
