@@ -54,6 +54,12 @@ class _CredentialKind(BaseModel):
     terms: list[str]
 
 
+class _ServiceServer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    protocols: list[str]
+    servers: list[str]
+
+
 class _Portless(BaseModel):
     model_config = ConfigDict(extra="forbid")
     terms: list[str]
@@ -91,6 +97,7 @@ class NetworkTerms(BaseModel):
     extra_port_protocols: list[_ExtraPorts] = Field(default_factory=empty_list)
     portless_protocols: list[_Portless] = Field(default_factory=empty_list)
     host_key_protocols: list[str] = Field(default_factory=empty_list)
+    service_servers: list[_ServiceServer] = Field(default_factory=empty_list)
     discovery_terms: list[str] = Field(default_factory=empty_list)
     can_disable_terms: list[str] = Field(default_factory=empty_list)
     multicast_protocols: list[_Multicast] = Field(default_factory=empty_list)
@@ -667,6 +674,14 @@ def initiator(
     if len(clients) == 1 and (clients[0] == f.source or matcher(terms.tcp_protocols)(f.protocol or "")):
         el = elements[clients[0]]
         return Initiator(clients[0], "kind", f"{el.name} is a client (an app or a browser)")
+    # an NTP, DNS or directory server accepts the connection its client opens, whichever way the answer is drawn
+    for service in terms.service_servers:
+        if not matcher(service.protocols)(f.protocol or ""):
+            continue
+        servers = [e for e in ends if matcher(service.servers)(_QUALIFIER.sub(" ", getattr(elements.get(e), "name", "")))]
+        if len(servers) == 1:
+            other = f.target if servers[0] == f.source else f.source
+            return Initiator(other, "kind", f"{elements[servers[0]].name} serves {(f.protocol or '').strip()}: it accepts connections")
     name = f.name or ""
     if matcher(terms.push_terms)(name) and not matcher(terms.pull_terms)(name):
         return Initiator(f.source, "name", f"the flow's name: {name}")

@@ -263,3 +263,38 @@ def test_operations_gives_the_transport_of_a_perimeter_flow_of_no_port() -> None
     m.flows[0] = m.flows[0].model_copy(update={"port": None})
     text = text_of(build_guides(m)["operations"])
     assert "to watch at the perimeter: F-1 from Cloud service (HTTPS, TCP, port not stated)." in text
+
+
+@pytest.mark.parametrize(
+    ("server", "protocol"),
+    [("Hospital NTP server", "NTP"), ("Hospital DNS", "DNS"), ("Active Directory", "LDAPS"), ("Time source", "SNTP")],
+)
+def test_an_infrastructure_server_drawn_sending_its_answer_accepts_the_connection(server: str, protocol: str) -> None:
+    """A model draws the time from the hospital's NTP server to the scanner (the way the data moves): the rule assumed
+    the NTP server opens a connection to the scanner, an inbound rule the NTP server never uses."""
+    from mdptm.documents.guides import build_guides
+    from mdptm.model import Element, Flow, TrustZone
+    from tests.documents.test_guides_readers import base, firewall_rows
+
+    m = base(
+        trust_zones=[TrustZone(id="zd", name="Imaging VLAN", kind="network"), TrustZone(id="zh", name="Core network", kind="network")],
+        elements=[
+            Element(id="srv", name=server, kind="external_entity", trust_zone="zh"),
+            Element(id="ct", name="CT scanner", kind="device", trust_zone="zd"),
+        ],
+        flows=[Flow(id="F-1", name="Answers", source="srv", target="ct", protocol=protocol)],
+    )
+    rows = {(r[0], r[1], r[-1]) for r in firewall_rows(build_guides(m)["deployment"])}
+    assert rows == {("out", "CT scanner", "F-1"), ("in", server, "F-1")}, rows
+
+
+def test_a_flow_between_two_servers_of_its_protocol_keeps_its_reading() -> None:
+    o = netplan.build(
+        Facts.of(
+            base(
+                elements=[Element(id="a", name="Primary DNS", kind="software"), Element(id="b", name="Secondary DNS", kind="software")],
+                flows=[Flow(id="F-1", name="Zone transfer", source="a", target="b", protocol="DNS", port="53")],
+            )
+        )
+    ).opener["F-1"]
+    assert (o.element, o.basis) == ("a", "assumed")
