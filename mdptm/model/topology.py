@@ -344,7 +344,8 @@ def implied_transport(*texts: str | None, terms: NetworkTerms | None = None) -> 
     joined = " ".join(t for t in texts if t)
     tcp, udp = matcher(terms.tcp_protocols)(joined), matcher(terms.udp_protocols)(joined)
     if matcher(terms.udp_variant_terms)(joined) and not re.search(r"\btcp\b", joined, re.IGNORECASE):
-        return "UDP"
+        # "HTTP/2 or HTTP/3": the TCP form beside the UDP one (a client falls back to it)
+        return "UDP and TCP" if re.search(r"\bhttp/(?:1(?:\.[01])?|2)(?![\w.])|\bh2\b", joined, re.IGNORECASE) else "UDP"
     both = matcher(terms.both_transport_protocols)(joined)
     # a protocol of both transports named beside another ("LDAPS / Kerberos"), not carried in it ("DNS over HTTPS")
     said = re.search(r"\b(?:tcp|udp)\b", joined, re.IGNORECASE)  # a transport written ("DNS (UDP)") is the model's

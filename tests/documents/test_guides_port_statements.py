@@ -321,6 +321,7 @@ def test_a_cleartext_protocol_is_not_said_to_state_nothing_of_encryption(protoco
         ("443", "HTTP/3", ["UDP 443"]),  # HTTP/3 runs over QUIC, which is UDP, though it says HTTP
         ("443", "HTTPS (QUIC)", ["UDP 443"]),
         ("443/tcp", "HTTP/3", ["TCP 443"]),  # the transport written wins
+        ("443", "HTTPS (HTTP/2 or HTTP/3)", ["UDP 443", "TCP 443"]),  # both forms named: both transports
         ("22", "SSH", ["TCP 22"]),
         ("636", "LDAPS", ["TCP 636"]),
         ("2575", "HL7 v2 over MLLP", ["TCP 2575"]),
