@@ -279,6 +279,7 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                 f"{fl.id} {fl.name or ''} ({short_protocol(fl.protocol)}, between {ends}): {_port_question(fl)}".replace("  ", " ")
                 + (f" {bad}" if bad else "")
                 + (f" Its description says “{said.rstrip('.')}”, but gives no port for the flow itself." if said else "")
+                + (f" Its name gives {named} (“{fl.name}”), but the model states no port for it." if (named := _name_port(fl)) else "")
             )
             continue
         if bad:
@@ -512,6 +513,21 @@ def _either_note(fl: Flow) -> str:
     """ " Syslog runs over UDP or TCP, as set up." where the flow names such a protocol (``either_transport_protocols``)."""
     names = [t for t in topology.network_terms().either_transport_protocols if topology.matcher([t])(fl.protocol or "")]
     return f" (It names {names[0]}, which runs over UDP or TCP, as set up.)" if names else ""
+
+
+_NAME_PORT = re.compile(r"(?P<word>[A-Za-z][\w+-]*)\s*[:/ ]\s*(?P<num>\d{2,5})(?![\w.])")
+
+
+def _name_port(fl: Flow) -> str:
+    """A port a flow's name gives after a protocol or port word ("HTTPS 8443 API" → "8443"), quoted in the question
+    but not ruled: the name is not the flow's port text. "" where it gives none."""
+    ip = topology.matcher([*topology.network_terms().ip_protocols, "port", "ports"])
+    nums = [
+        m.group("num")
+        for m in _NAME_PORT.finditer(fl.name or "")
+        if ip(m.group("word")) and 0 < int(m.group("num")) < 65536 and not re.match(r"(?i)(?:tls|http|hl7|ipv|snmpv)$", m.group("word"))
+    ]
+    return " and ".join(dict.fromkeys(nums))
 
 
 def _upper(words: list[str]) -> list[str]:

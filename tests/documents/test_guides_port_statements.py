@@ -444,3 +444,18 @@ def test_ssh_is_asked_about_its_host_keys_not_certificates() -> None:
     assert "F-1 Sync: the model names ssh but not its version or how host keys are checked: which are they?" in text
     _, text = _guide("443", "HTTPS")
     assert "F-1 Sync: the model names HTTPS but not its version or how certificates are checked: which are they?" in text
+
+
+def test_a_port_the_flow_name_gives_is_quoted_in_the_question_not_ruled() -> None:
+    m = base(
+        elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="srv", name="Update server", kind="software")],
+        flows=[
+            Flow(id="F-1", name="HTTPS 8443 API", source="gw", target="srv", protocol="HTTPS"),
+            Flow(id="F-2", name="TLS 12 sync", source="gw", target="srv", protocol="HTTPS"),
+        ],
+    )
+    doc = build_guides(m)["deployment"]
+    assert {r[4] for r in firewall_rows(doc) if r[-1].startswith("F-1")} == {"TCP, port not stated"}
+    text = text_of(doc)
+    assert "Its name gives 8443 (“HTTPS 8443 API”), but the model states no port for it." in text
+    assert "Its name gives 12" not in text  # a version, not a port
