@@ -413,6 +413,7 @@ def test_an_infrastructure_flow_of_no_port_says_its_transport() -> None:
         ("FTP", "21", "FTP opens a second connection for its data"),
         ("SIP", "5060", "SIP sets up its media (RTP) on ports the two ends agree at run time"),
         ("DCOM", "135", "DCOM and MS-RPC start on TCP 135 and move to a port the server assigns"),
+        ("DHCP", "67", "DHCP starts by broadcast (UDP 67 and 68), which reaches a server on another segment only through a relay"),
         ("SFTP", "22", None),  # one connection: nothing more to open
         ("HTTPS", "443", None),
     ],
