@@ -719,28 +719,8 @@ def _place_label(
     occupied: list[tuple[float, float, float, float]],
     bounds: tuple[float, float],
 ) -> None:
-    """Put a flow's label on its arrow where it covers no box and no other label; where the full
-    label fits nowhere, its short form (the flow id) is tried before accepting an overlap."""
-    best: tuple[int, float, float, tuple[float, float, float, float], str] | None = None
-    positions = [(t, d) for d in (0.0, 0.32, -0.32) for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85)]
-    for candidate in dict.fromkeys(c for c in (text, short) if c):
-        lines = candidate.split("\n")
-        w = max(len(s) for s in lines) * 0.115 + 0.2
-        h = len(lines) * 0.25 + 0.12
-        for t, d in positions:
-            x, y = _bezier(p1, p2, rad, t)
-            x, y = _offset(p1, p2, x, y, d)
-            rect = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
-            hits = sum(1 for o in occupied if rect[0] < o[2] and o[0] < rect[2] and rect[1] < o[3] and o[1] < rect[3])
-            hits += 0 if bounds[0] <= rect[0] and rect[2] <= bounds[1] else 5
-            if best is None or hits < best[0]:
-                best = (hits, x, y, rect, candidate)
-            if hits == 0:
-                break
-        if best is not None and best[0] == 0:
-            break
-    assert best is not None
-    _, x, y, rect, chosen = best
+    """Draw a flow's label where :func:`_label_spot` puts it; the space it takes is *occupied* from then on."""
+    x, y, rect, chosen = _label_spot(text, short, p1, p2, rad, occupied, bounds)
     occupied.append(rect)
     ax.text(
         x,
@@ -761,6 +741,52 @@ def _place_label(
             "alpha": 0.92,
         },
     )
+
+
+def _label_spot(
+    text: str,
+    short: str,
+    p1: tuple[float, float],
+    p2: tuple[float, float],
+    rad: float,
+    occupied: Sequence[tuple[float, float, float, float]],
+    bounds: tuple[float, float],
+) -> tuple[float, float, tuple[float, float, float, float], str]:
+    """Where a flow's label goes, and which: on its arrow where it covers no box and no other label; where the
+    full label fits nowhere, its short form (the flow id), then (between neighbours) the full label just beside
+    the arrow, before accepting the placement that covers least."""
+    best: tuple[tuple[int, float], float, float, tuple[float, float, float, float], str] | None = None
+    near = [(t, d) for d in (0.0, 0.32, -0.32) for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85)]
+    tries = [(c, near) for c in dict.fromkeys(c for c in (text, short) if c)]
+    if math.hypot(p2[0] - p1[0], p2[1] - p1[1]) < _PX * 1.2:
+        # neighbours: the gap between their boxes holds neither label; the whole label then goes just beside the
+        # arrow, clear of both boxes' names, rather than over them
+        tries.append((text, [(0.5, 0.8), (0.5, -0.8)]))
+    for candidate, positions in tries:
+        lines = candidate.split("\n")
+        w = max(len(s) for s in lines) * 0.115 + 0.2
+        h = len(lines) * 0.25 + 0.12
+        for t, d in positions:
+            x, y = _bezier(p1, p2, rad, t)
+            x, y = _offset(p1, p2, x, y, d)
+            rect = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+            overlaps = [
+                (min(rect[2], o[2]) - max(rect[0], o[0])) * (min(rect[3], o[3]) - max(rect[1], o[1]))
+                for o in occupied
+                if rect[0] < o[2] and o[0] < rect[2] and rect[1] < o[3] and o[1] < rect[3]
+            ]
+            hits = len(overlaps) + (0 if bounds[0] <= rect[0] and rect[2] <= bounds[1] else 5)
+            # fewest things covered, then least covered: where nothing is free, the smaller label hides less of a name
+            score = (hits, round(sum(overlaps), 6))
+            if best is None or score < best[0]:
+                best = (score, x, y, rect, candidate)
+            if hits == 0:
+                break
+        if best is not None and best[0][0] == 0:
+            break
+    assert best is not None
+    _, x, y, rect, chosen = best
+    return x, y, rect, chosen
 
 
 # ------------------------------------------------------------------------------- risk heat map

@@ -144,3 +144,18 @@ def test_a_flow_bends_around_a_box_it_would_cross(tmp_path: Path) -> None:
     assert diagrams._boxes_crossed(diagrams._arc_points((server.x, server.y), (update.x, update.y), rad), others) == 0
     # a flow that crosses nothing keeps its bend
     assert diagrams._around_boxes(server, editor, 0.0, [update], 13.0, []) == 0.0
+
+
+def test_a_label_between_neighbours_goes_beside_the_arrow_not_over_their_names() -> None:
+    """Threagile's 'Jenkins Build Server' → 'Git Repository' label ('TCP, port not stated', its id longer still) was
+    drawn over both boxes' names: the gap between neighbours holds neither."""
+    left, right = (1.6, -1.0), (4.8, -1.0)
+    half_w, half_h = diagrams._BW / 2, diagrams._BH / 2
+    boxes = [(x - half_w, y - half_h, x + half_w, y + half_h) for x, y in (left, right)]
+    x, y, rect, chosen = diagrams._label_spot("TCP, port not stated", "df-jenkins-to-git", left, right, 0.0, boxes, (0.0, 8.0))
+    assert chosen == "TCP, port not stated"
+    assert not any(rect[0] < b[2] and b[0] < rect[2] and rect[1] < b[3] and b[1] < rect[3] for b in boxes)
+    assert abs(x - 3.2) < 0.01 and abs(y + 1.0) <= 0.9  # just beside the arrow's middle
+    # a short id that fits in the gap stays on the arrow
+    x, y, rect, chosen = diagrams._label_spot("TCP 443", "F-02", left, right, 0.0, boxes, (0.0, 8.0))
+    assert chosen == "F-02" and abs(y + 1.0) < 0.01
