@@ -173,8 +173,17 @@ def evidence_words() -> EvidenceWords:
     )
 
 
+# a typographic apostrophe (Word writes "isn’t") reads as the plain one the vocabulary is written with; one
+# character for one, so offsets into the text stay the same
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+def _straight(text: str) -> str:
+    return text.translate(_APOSTROPHES)
+
+
 def _canon(text: str) -> str:
-    return _SPACES.sub(" ", _EDGE.sub("", text.strip().casefold()))
+    return _SPACES.sub(" ", _EDGE.sub("", _straight(text.strip().casefold())))
 
 
 def is_placeholder(value: object) -> bool:
@@ -198,7 +207,7 @@ def is_placeholder(value: object) -> bool:
     if text in words.placeholders:
         return True
     # the first clause that says anything: "(D)TLS (PSK/RSA) to encrypt" opens with an empty one
-    first = next((c for c in (_canon(x) for x in words.clause_break.split(value.casefold())) if c), "")
+    first = next((c for c in (_canon(x) for x in words.clause_break.split(_straight(value.casefold()))) if c), "")
     if first in words.placeholders:
         return True
     # a placeholder as the label of what follows: "Planned: TLS 1.3", "TBD: AES or ChaCha", "N/A: internal"
@@ -224,7 +233,7 @@ def real_values(values: Iterable[object]) -> list[str]:
 def _clauses(text: str) -> list[tuple[int, str]]:
     """(offset, text) of each clause of *text*, casefolded, split at the clause breaks."""
     words = evidence_words()
-    low = text.casefold()
+    low = _straight(text.casefold())
     out: list[tuple[int, str]] = []
     start = 0
     for m in words.clause_break.finditer(low):
@@ -296,7 +305,7 @@ def affirmed(text: str, keywords: tuple[str, ...] | list[str]) -> list[str]:
         return found
     subject = evidence_words().attack_subject
     clauses = _clauses(text)
-    low = text.casefold()
+    low = _straight(text.casefold())
     for i, (_start, clause) in enumerate(clauses):
         if _taken_back(low, clauses, i) or _labelled_void(clause):
             continue  # "Audit logging (planned)", "TLS - not yet", "Encrypted: false": the keyword is withdrawn
@@ -358,7 +367,7 @@ def stated(value: object) -> bool:
     if not isinstance(value, str):
         return True
     clauses = _clauses(value)
-    low = value.casefold()
+    low = _straight(value.casefold())
     for i, (start, clause) in enumerate(clauses):
         if _canon(clause) and not is_placeholder(clause) and not _negated(clause, len(clause), len(clause)):
             after = clauses[i + 1] if i + 1 < len(clauses) else None

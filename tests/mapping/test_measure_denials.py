@@ -88,3 +88,16 @@ def test_a_negation_in_the_purpose_does_not_deny_the_safeguard() -> None:
     assert affirmed("Firmware is signed so that it has not been altered.", ["signed"]) == ["signed"]
     assert affirmed("Hashes are verified to confirm that the image was not tampered with.", ["verified"]) == ["verified"]
     assert affirmed("Firmware is not signed, so that updates stay small.", ["signed"]) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Encryption at rest", "Patient data isn’t encrypted on the SD card."),  # Word's typographic apostrophe
+        ("Role-based access control", "RBAC hasn’t been rolled out yet."),
+        ("Audit logging", "Service logins aren’t logged."),
+    ],
+)
+def test_a_typographic_apostrophe_denies_like_the_plain_one(title: str, description: str) -> None:
+    assert void_reason(title, description) is not None
+    assert affirmed(description, ["encrypt", "rbac", "logged"]) == []
