@@ -28,6 +28,8 @@ DENIALS = [
     ("Certificate pinning", "Pinning pending for release 3."),
     ("Log review", "Reviews of the audit trail are no longer performed since the SOC moved."),
     ("Intrusion detection", "The network IDS isn't in place at the pilot site."),
+    ("Role-based access control", "There is currently no role-based access control."),
+    ("Audit logging", "There is currently no audit logging on the service port."),
 ]
 
 # real safeguards that mention "not": they stay evidence
@@ -45,6 +47,9 @@ SAFEGUARDS = [
     ("Secrets handling", "Passwords are never written to the log, and keys are not stored in plaintext."),
     ("Debug interfaces", "JTAG is not populated on production boards and the UART console is disabled."),
     ("Stale command expiry", "Commands pending for more than 30 seconds are discarded by the pump."),
+    ("Encryption", "There is currently no way to disable encryption."),
+    ("Default passwords", "There are still no default passwords on any unit."),
+    ("Remote access", "There is no remote access from outside the hospital."),
 ]
 
 
