@@ -106,3 +106,8 @@ def test_a_negation_in_the_purpose_does_not_deny_the_safeguard() -> None:
 def test_a_typographic_apostrophe_denies_like_the_plain_one(title: str, description: str) -> None:
     assert void_reason(title, description) is not None
     assert affirmed(description, ["encrypt", "rbac", "logged"]) == []
+
+
+def test_no_way_to_check_is_still_a_denial_of_the_check() -> None:
+    """ "no way to" is not a phrase that only sounds negative: "There is no way to verify firmware signatures" is a gap."""
+    assert affirmed("There is no way to verify firmware signatures.", ["verif"]) == []
