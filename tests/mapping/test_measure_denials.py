@@ -111,3 +111,9 @@ def test_a_typographic_apostrophe_denies_like_the_plain_one(title: str, descript
 def test_no_way_to_check_is_still_a_denial_of_the_check() -> None:
     """ "no way to" is not a phrase that only sounds negative: "There is no way to verify firmware signatures" is a gap."""
     assert affirmed("There is no way to verify firmware signatures.", ["verif"]) == []
+
+
+def test_a_refusal_counts_only_when_what_it_refuses_fails_a_check() -> None:
+    assert affirmed("The bootloader does not start an image whose signature does not verify.", ["signature"]) == ["signature"]
+    assert affirmed("The pump rejects commands that are not signed.", ["signed"]) == ["signed"]
+    assert affirmed("The device does not run signature checks that the spec requires.", ["signature"]) == []
