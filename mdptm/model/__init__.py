@@ -133,7 +133,7 @@ def empty_dict() -> dict[Any, Any]:
 class Strict(BaseModel):
     """Base for every model class: unknown keys are errors, never silently accepted."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, allow_inf_nan=False)
 
 
 class Source(Strict):

@@ -126,6 +126,9 @@ class ThreatChapter(Chapter):
             rows = [[STATUS_TITLES[s], str(status[s])] for s in STATUS_TITLES if status.get(s)]
             d.table(["Status", "Threats"], rows, caption="Threats by status", widths=[2, 1])
             rows = [[stride_title(s), str(stride[s])] for s in STRIDE_ORDER if stride.get(s)]
+            unclassified = sum(1 for t in m.threats if not t.stride)
+            if rows and unclassified:  # the table counts every threat: those with no category too
+                rows.append(["Not classified", str(unclassified)])
             if rows:
                 d.table(["STRIDE category", "Threats"], rows, caption="Threats by STRIDE category", widths=[2, 1])
         d.h("2.2 Threats by view and element", 2)

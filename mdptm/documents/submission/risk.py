@@ -221,7 +221,9 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         header, matrix, caption="Risk before controls against residual risk (number of threats)", widths=[2.2, 1.3, 1.3, 1.3, 1.3, 1.3]
     )
     if heat_map is not None:
-        doc.image(heat_map.path, caption="Likelihood and severity of the threats, before controls and residual", width_cm=heat_map.width_cm)
+        from mdptm.render.diagrams import heat_map_phases  # drawn already: its library is loaded
+
+        doc.image(heat_map.path, caption=f"Likelihood and severity of the threats, {heat_map_phases(threats)}", width_cm=heat_map.width_cm)
     harm = Counter(t.patient_harm for t in threats)
     harm_rows = [
         [_words(h) or "Not assessed", str(harm[h])]

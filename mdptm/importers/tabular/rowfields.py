@@ -8,6 +8,7 @@ with a warning naming the row.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -348,11 +349,14 @@ class RowFields:
                     self._fail(rec, fname, v[fname], extra, f"{prefix} id")
         linked: tuple[str, ...] = ("targets", "assets", "controls", "controls.more", "views")
         said_na = _NOT_APPLICABLE.match(v.get("controls", ""))
+        if said_na is not None and not said_na.group("na") and is_empty(self.vocab, v["controls"]):
+            said_na = None  # "None identified": an empty cell, as before ("none yet" says why there is none)
         if said_na is not None:
             # "N/A — single-hop, no chain walker": why no measure is needed, never a control named so
             header = rec.headers.get("controls", "Mitigation")
             extra[header] = clean_text(v["controls"])
-            fields.setdefault("rationale", clean_text(said_na.group("why")))
+            # "N/A — why": the why; "none yet", "none if counts ignore visibility": the whole cell says it
+            fields.setdefault("rationale", clean_text(said_na.group("why") if said_na.group("na") else v["controls"]))
             linked = tuple(f for f in linked if f != "controls")
             said = one_line(v["controls"])[:50]
             self.warn(rec.locator, f"mitigation {said!r} (column {header!r}) says none applies: no control, kept as the rationale")
@@ -368,7 +372,10 @@ class RowFields:
         raw = rec.values.get("cvss_score")
         if raw is not None and not is_empty(self.vocab, raw):
             try:
-                fields["cvss_score"] = float(one_line(raw).replace(",", "."))
+                score = float(one_line(raw).replace(",", "."))
+                if not math.isfinite(score):  # "NaN", "inf", "1e999": JSON has no such number
+                    raise ValueError(raw)
+                fields["cvss_score"] = score
             except ValueError:
                 self._fail(rec, "cvss_score", raw, extra, "CVSS score")
         if "cvss" in fields or "cvss_score" in fields:
@@ -613,8 +620,16 @@ class RowFields:
         return fields, extra, []
 
 
-# "N/A — single-hop, no chain walker", "Not applicable: no parser": no measure applies, and why.
-_NOT_APPLICABLE = re.compile(r"^\W*(?:n/a|n\.a\.|not\s+applicable)\W*?\s*[—–:;,(-]\s*(?P<why>\w.*)$", re.I | re.S)
+# "N/A — single-hop, no chain walker", "Not applicable: no parser": no measure applies, and why. "none specific",
+# "none yet", "none if counts ignore visibility" in a control column: no measure is in place, and the rest says why.
+_NOT_APPLICABLE = re.compile(
+    r"^\W*(?:(?P<na>n/a|n\.a\.|not\s+applicable)\W*?\s*[—–:;,(-]\s*|none\s*[—–:;,(-]?\s+)(?P<why>\w.*)$", re.I | re.S
+)
+
+
+def none_applies(text: str) -> bool:
+    """A mitigation cell saying that no measure applies or is in place, and why ("N/A — …", "none yet")."""
+    return _NOT_APPLICABLE.match(text) is not None
 
 
 # A vulnerability's severity rating, the level CVSS gives its score ("Critical" for 9.1): not its impact

@@ -29,7 +29,8 @@ _OTHER_LETTERS = re.compile(r"[^\w#&]")  # after folding: what is no letter, dig
 _SEPARATORS = re.compile(r"\s*(?:[,;\n|/\\+&]|\band\b|\r)\s*")
 _LIST_SEPARATORS = re.compile(r"\s*(?:[,;\n|]|\r|\s/\s|/)\s*")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d+[.)])\s+")
-_NUMBER = r"(\d+(?:[.,]\d+)?)"
+# at most 15 digits a side: a longer run is no score a person wrote (400 nines made float() infinite)
+_NUMBER = r"(\d{1,15}(?:[.,]\d{1,15})?)(?!\d)"
 _PRODUCT = re.compile(rf"^\s*{_NUMBER}\s*[x×*]\s*{_NUMBER}\s*(?:=\s*{_NUMBER})?\s*(?:[-–:(]\s*([A-Za-z][A-Za-z ]*?)\s*\)?)?\s*$", re.I)
 _NUM_LABEL = re.compile(rf"^\s*{_NUMBER}\s*(?:[-–:(/]\s*)?([A-Za-z][A-Za-z ]*?)\s*\)?\s*$")
 _LABEL_NUM = re.compile(rf"^\s*([A-Za-z][A-Za-z ]*?)\s*(?:[-–:(/]\s*)?{_NUMBER}\s*\)?\s*$")
@@ -158,6 +159,8 @@ class Vocabulary:
     status_deferral: re.Pattern[str] | None = None  # words after a done status that take it back ("Implemented in the next release")
     deferral_note: re.Pattern[str] | None = None  # a mitigation's closing note saying it is not in place ("(future enhancement)")
     plan_date_headers: frozenset[str] = frozenset()  # a column giving the date a treatment is due ("Due", "Target date")
+    applicability_headers: frozenset[str] = frozenset()  # "Applicable?" beside a STRIDE category of an element
+    applicability_no: frozenset[str] = frozenset()  # ... and its words saying the category does not apply ("No")
     control_kind_labels: frozenset[str] = frozenset()  # labels naming a measure's kind ("Design Control:"), not the measure
     all_targets: frozenset[str] = frozenset()  # a target cell naming every element ("All components")
     flow_security_none: frozenset[str] = frozenset()  # a flow's encryption/authentication cell saying there is none
@@ -247,12 +250,12 @@ def scale_hint(header: str) -> int | None:
     if not m:
         # An FMEA's risk priority number is severity x occurrence x detection, each 1-10: a score out of 1000,
         # never a product of the two factors beside it ("RPN" 84 is no "critical" 84 of 100)
-        return 1000 if norm_text(header) in _RPN_HEADERS else None
+        return 1000 if norm_text(header) in RPN_HEADERS else None
     top = m.group(2) or m.group(3)
     return int(top) if top and int(top) > 1 else None
 
 
-_RPN_HEADERS = frozenset({"rpn", "risk priority number", "rpz", "risikoprioritatszahl"})
+RPN_HEADERS = frozenset({"rpn", "risk priority number", "rpz", "risikoprioritatszahl"})
 
 
 class _Terms(BaseModel):
@@ -340,6 +343,8 @@ class ValueTerms(_Terms):
     status_deferrals: list[str] = Field(default_factory=list)
     deferral_notes: list[str] = Field(default_factory=list)
     plan_date_headers: list[str] = Field(default_factory=list)
+    applicability_headers: list[str] = Field(default_factory=list)
+    applicability_no: list[str] = Field(default_factory=list)
     control_kind_labels: list[str] = Field(default_factory=list)
     linddun: dict[str, list[str]] = Field(default_factory=dict)
     impact_categories: dict[str, list[str]] = Field(default_factory=dict)
@@ -498,6 +503,8 @@ def load_vocabulary() -> Vocabulary:
         status_deferral=_phrase_rx(values.get("status_deferrals", [])),
         deferral_note=_phrase_rx([*values.get("status_deferrals", []), *values.get("deferral_notes", [])]),
         plan_date_headers=_words(values.get("plan_date_headers", [])),
+        applicability_headers=_words(values.get("applicability_headers", [])),
+        applicability_no=frozenset(str(w).strip().lower() for w in values.get("applicability_no", [])),
         control_kind_labels=_words(values.get("control_kind_labels", [])),
         planned_mitigations=_words(values.get("planned_mitigations", [])),
         verification_result_headers=_words(values.get("verification_result_headers", [])),
