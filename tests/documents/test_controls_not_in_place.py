@@ -131,3 +131,15 @@ def test_a_verified_requirement_is_said_to_be_one(tmp_path: Path) -> None:
     rationales = [cl.rationale for fw in map_model(model).frameworks for cl in fw.clauses if "SR-03" in cl.evidence]
     assert rationales and all("listed as mitigations" not in r for r in rationales)
     assert any("SR-03 is implemented (written as a requirement, verified by the test it cites)" in r for r in rationales)
+
+
+def test_review_says_why_a_control_is_not_counted() -> None:
+    from mdptm.review.checks import ControlUnverified
+    from mdptm.review.engine import ReviewContext
+
+    failed = Control(id="C-1", title="Signed updates", category="integrity", verification_failed="TC-9: Fail")
+    required = _requirement(stated=False).controls[0].model_copy(update={"id": "C-2"})
+    m = Model(product=Product(name="P", manufacturer="M"), document=Document(version="1"), controls=[failed, required])
+    said = {f.items[0]: f.message for f in ControlUnverified().run(ReviewContext(m))}
+    assert "verification did not pass (TC-9: Fail)" in said["C-1"]
+    assert "written as a requirement" in said["C-2"]
