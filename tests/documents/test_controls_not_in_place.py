@@ -143,3 +143,22 @@ def test_review_says_why_a_control_is_not_counted() -> None:
     said = {f.items[0]: f.message for f in ControlUnverified().run(ReviewContext(m))}
     assert "verification did not pass (TC-9: Fail)" in said["C-1"]
     assert "written as a requirement" in said["C-2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("The device shall not store passwords in plaintext.", "shall"),
+        ("SR-1: The pump SHALL verify firmware signatures before installation.", "shall"),
+        ("The system must be able to restore from backup within 4 hours.", "must"),
+        ("The gateway is required to authenticate every client.", "required to"),
+        ("A user must be authenticated before changing a dose.", None),  # what the device enforces on a person
+        ("The operator must confirm each bolus.", None),
+        ("The device shall encrypt stored data. Keys are kept in the secure element.", None),  # a statement beside it
+        ("Firmware images are signed with ECDSA P-256.", None),
+    ],
+)
+def test_requirement_wording(text: str, word: str | None) -> None:
+    from mdptm.model.evidence import requirement_only
+
+    assert requirement_only("Control", text) == word
