@@ -270,14 +270,35 @@ def _blank(rx: re.Pattern[str], text: str) -> str:
 # verify", "… that is not signed", "… with an expired certificate"); "does not run signature checks that the spec
 # requires" refuses nothing
 _FAILS = re.compile(
-    r"(?<![\w'])(?:not|n't|no|fails?|failed|invalid|unsigned|untrusted|unknown|expired|revoked|tampered|wrong|bad|malformed|"
+    r"(?:\w+n't(?![\w']))|(?<![\w'])(?:not|no|fails?|failed|invalid|unsigned|untrusted|unknown|expired|revoked|tampered|wrong|bad|malformed|"
     r"unauthenticated|unauthori[sz]ed|unverified|mismatch\w*|without)(?![\w'])"
 )
 
 
+# a refusal written in the passive, or what a safeguard does to what fails a check: "Updates that haven't been signed
+# are rejected", "Accounts not used for 90 days are disabled", "Sessions that are not yet authenticated time out",
+# "Access is denied to accounts that have not been enrolled". Never itself denied ("are not rejected" is no refusal).
+_PASSIVE_REFUSAL = re.compile(
+    r"(?<![\w'])(?:(?:is|are|was|were|will\s+be|gets?|get)\s+(?:then\s+|automatically\s+|always\s+|immediately\s+)?"
+    r"(?:rejected|refused|denied|discarded|dropped|blocked|disabled|locked(?:\s+out)?|quarantined|ignored|terminated|"
+    r"logged\s+out|revoked|deleted|wiped)|(?:times?|timed)\s+out|expires?|(?:is|are)\s+(?:never|not)\s+(?:installed|executed|"
+    r"accepted|loaded|run|started|booted|applied|processed|forwarded|trusted))(?![\w'])"
+)
+
+
+def _refuses_failure(text: str) -> bool:
+    """Whether *text* is a safeguard refusing what fails a check (:data:`_PASSIVE_REFUSAL` with a failure word
+    outside the refusal itself): its negations say what is refused, not that a safeguard is missing."""
+    m = _PASSIVE_REFUSAL.search(text)
+    return m is not None and _FAILS.search(text[: m.start()] + " " + text[m.end() :]) is not None
+
+
 def _unconditional(text: str) -> str:
     """*text* without the parts whose negations deny no safeguard: a purpose ("so that it has not been altered") and
-    a refusal of what fails a check ("does not start an image whose signature does not verify")."""
+    a refusal of what fails a check ("does not start an image whose signature does not verify", "Updates that
+    haven't been signed are rejected")."""
+    if _refuses_failure(text):
+        return " " * len(text)
     text = _blank(_PURPOSE, text)
     return _REFUSAL.sub(lambda m: " " * len(m.group(0)) if _FAILS.search(m.group("refused")) else m.group(0), text)
 

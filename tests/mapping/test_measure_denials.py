@@ -30,6 +30,10 @@ DENIALS = [
     ("Intrusion detection", "The network IDS isn't in place at the pilot site."),
     ("Role-based access control", "There is currently no role-based access control."),
     ("Audit logging", "There is currently no audit logging on the service port."),
+    # the same shapes with nothing refused: a gap
+    ("Secure update", "Images that have not been verified are installed."),
+    ("Account management", "Accounts not used for 90 days are not disabled."),
+    ("Secure update", "Security updates are not installed automatically."),
 ]
 
 # real safeguards that mention "not": they stay evidence
@@ -50,6 +54,14 @@ SAFEGUARDS = [
     ("Encryption", "There is currently no way to disable encryption."),
     ("Default passwords", "There are still no default passwords on any unit."),
     ("Remote access", "There is no remote access from outside the hospital."),
+    # what a safeguard does to what fails a check: the negation says what is refused
+    ("Secure update", "Images that have not been verified are not installed."),
+    ("Secure update", "Updates that haven't been signed by the release key are rejected."),
+    ("Code signing", "Unsigned code is not executed."),
+    ("Session management", "Sessions that are not yet authenticated time out after 30 s."),
+    ("Access control", "Access is denied to accounts that have not been enrolled."),
+    ("Account management", "Accounts not used for 90 days are disabled."),
+    ("Certificate validation", "Connections are refused if the certificate has not been issued by the hospital CA."),
 ]
 
 
