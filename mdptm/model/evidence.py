@@ -670,7 +670,22 @@ def status_shown(c: Control) -> str | None:
         return f"Verification did not pass ({c.verification_failed})"
     if read_as_requirement(c):
         return "Not stated (written as a requirement)"
+    if c.status == "implemented":
+        why = void_reason(c.title, c.description)  # "RBAC hasn't been rolled out yet": the text takes the status back
+        if why is not None:
+            said = "Stated implemented" if c.status_stated else "Not stated"
+            return f"{said}; {_VOID_WORDS[why]}"
     return None
+
+
+# what a control's text says instead of a safeguard, by void_reason
+_VOID_WORDS = {
+    "question": "its text only asks",
+    "acceptance": "its text argues the risk is acceptable",
+    "void": "its text describes no safeguard in place",
+    "denied": "its text says it is not in place",
+    "placeholder": "its text says nothing yet",
+}
 
 
 @cache

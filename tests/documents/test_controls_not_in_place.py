@@ -162,3 +162,19 @@ def test_requirement_wording(text: str, word: str | None) -> None:
     from mdptm.model.evidence import requirement_only
 
     assert requirement_only("Control", text) == word
+
+
+def test_a_control_whose_text_denies_it_is_not_shown_as_implemented(tmp_path: Path) -> None:
+    """The PTM's control table said "Implemented" for "RBAC hasn't been rolled out yet" (only 4.1 noted it)."""
+    denied = Control(id="C-1", title="Role-based access control", category="authorization", description="RBAC hasn't been rolled out yet.")
+    unsaid = Control(id="C-2", title="Backups", category="resiliency_recovery", description="TBD", status_stated=False)
+    ok = Control(id="C-3", title="Audit log", category="event_logging", description="Every login is logged.")
+    m = Model(product=Product(name="P", manufacturer="M"), document=Document(version="1"), controls=[denied, unsaid, ok])
+    status = _status_cells(build_ptm_doc(m, ExportContext(), tmp_path))
+    assert status == {
+        "C-1": "Stated implemented; its text says it is not in place",
+        "C-2": "Not stated; its text says nothing yet",
+        "C-3": "Implemented",
+    }
+    controls = next(b for b in risk_doc(m, ExportContext()).blocks if isinstance(b, Table) and b.caption == "Security controls")
+    assert {r[0]: r[4] for r in controls.rows}["C-1"] == "Stated implemented; its text says it is not in place"
