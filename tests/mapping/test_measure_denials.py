@@ -54,6 +54,8 @@ SAFEGUARDS = [
     ("Encryption", "There is currently no way to disable encryption."),
     ("Default passwords", "There are still no default passwords on any unit."),
     ("Remote access", "There is no remote access from outside the hospital."),
+    ("Release hardening", "Debug builds have not been deployed to the field."),
+    ("Privacy by design", "Third-party analytics SDKs have not been integrated into the app."),
     # what a safeguard does to what fails a check: the negation says what is refused
     ("Secure update", "Images that have not been verified are not installed."),
     ("Secure update", "Updates that haven't been signed by the release key are rejected."),
