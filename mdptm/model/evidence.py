@@ -271,7 +271,7 @@ def _blank(rx: re.Pattern[str], text: str) -> str:
 # requires" refuses nothing
 _FAILS = re.compile(
     r"(?:\w+n't(?![\w']))|(?<![\w'])(?:not|no|fails?|failed|invalid|unsigned|untrusted|unknown|expired|revoked|tampered|wrong|bad|malformed|"
-    r"unauthenticated|unauthori[sz]ed|unverified|mismatch\w*|without)(?![\w'])"
+    r"un\w{3,}ed|mismatch\w*|without)(?![\w'])"
 )
 
 
@@ -282,7 +282,9 @@ _PASSIVE_REFUSAL = re.compile(
     r"(?<![\w'])(?:(?:is|are|was|were|will\s+be|gets?|get)\s+(?:then\s+|automatically\s+|always\s+|immediately\s+)?"
     r"(?:rejected|refused|denied|discarded|dropped|blocked|disabled|locked(?:\s+out)?|quarantined|ignored|terminated|"
     r"logged\s+out|revoked|deleted|wiped)|(?:times?|timed)\s+out|expires?|(?:is|are)\s+(?:never|not)\s+(?:installed|executed|"
-    r"accepted|loaded|run|started|booted|applied|processed|forwarded|trusted))(?![\w'])"
+    r"accepted|loaded|run|started|booted|applied|processed|forwarded|trusted|allowed|permitted)|"
+    # a restriction on what fails the check: "Devices not yet paired cannot send commands", "… gets no drug library"
+    r"cannot\s+\w+|can['’]t\s+\w+|(?:gets?|sees?|receives?|gains?)\s+no)(?![\w'])"
 )
 
 
@@ -290,7 +292,14 @@ def _refuses_failure(text: str) -> bool:
     """Whether *text* is a safeguard refusing what fails a check (:data:`_PASSIVE_REFUSAL` with a failure word
     outside the refusal itself): its negations say what is refused, not that a safeguard is missing."""
     m = _PASSIVE_REFUSAL.search(text)
-    return m is not None and _FAILS.search(text[: m.start()] + " " + text[m.end() :]) is not None
+    if m is None:
+        return False
+    # the failure is said in the same part of the sentence: "RBAC is not enforced, so clinicians cannot change limits"
+    # denies RBAC in its own part
+    start = max(text.rfind(",", 0, m.start()), text.rfind(";", 0, m.start())) + 1
+    ends = [i for i in (text.find(",", m.end()), text.find(";", m.end())) if i >= 0]
+    end = min(ends) if ends else len(text)
+    return _FAILS.search(text[start : m.start()] + " " + text[m.end() : end]) is not None
 
 
 def _unconditional(text: str) -> str:

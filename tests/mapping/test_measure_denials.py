@@ -34,6 +34,8 @@ DENIALS = [
     ("Secure update", "Images that have not been verified are installed."),
     ("Account management", "Accounts not used for 90 days are not disabled."),
     ("Secure update", "Security updates are not installed automatically."),
+    ("Role-based access control", "RBAC is not enforced, so clinicians cannot change limits."),
+    ("Firmware signing", "Firmware that is not signed is allowed."),
 ]
 
 # real safeguards that mention "not": they stay evidence
@@ -55,6 +57,9 @@ SAFEGUARDS = [
     ("Default passwords", "There are still no default passwords on any unit."),
     ("Remote access", "There is no remote access from outside the hospital."),
     ("Release hardening", "Debug builds have not been deployed to the field."),
+    ("Pairing", "Devices that are not yet paired cannot send commands."),
+    ("Enrollment", "A pump that has not yet been enrolled gets no drug library."),
+    ("Pairing", "Unpaired phones are not allowed to connect."),
     ("Privacy by design", "Third-party analytics SDKs have not been integrated into the app."),
     # what a safeguard does to what fails a check: the negation says what is refused
     ("Secure update", "Images that have not been verified are not installed."),
@@ -131,3 +136,7 @@ def test_a_refusal_counts_only_when_what_it_refuses_fails_a_check() -> None:
     assert affirmed("The bootloader does not start an image whose signature does not verify.", ["signature"]) == ["signature"]
     assert affirmed("The pump rejects commands that are not signed.", ["signed"]) == ["signed"]
     assert affirmed("The device does not run signature checks that the spec requires.", ["signature"]) == []
+
+
+def test_a_restriction_in_another_part_of_the_sentence_does_not_excuse_a_denial() -> None:
+    assert affirmed("RBAC is not enforced, so clinicians cannot change limits.", ["rbac", "enforc"]) == []
