@@ -284,7 +284,9 @@ _PASSIVE_REFUSAL = re.compile(
     r"logged\s+out|revoked|deleted|wiped)|(?:times?|timed)\s+out|expires?|(?:is|are)\s+(?:never|not)\s+(?:installed|executed|"
     r"accepted|loaded|run|started|booted|applied|processed|forwarded|trusted|allowed|permitted)|"
     # a restriction on what fails the check: "Devices not yet paired cannot send commands", "… gets no drug library"
-    r"cannot\s+\w+|can['’]t\s+\w+|(?:gets?|sees?|receives?|gains?)\s+no)(?![\w'])"
+    r"(?:cannot|can['’]t|can\s+not)\s+(?:send|connect|log\s+in|login|sign\s+in|access|change|install|run|execute|boot|pair|"
+    r"read|write|open|start|control|modify|reach|join|use|submit|issue|delete|upload|download|update|unlock|enter)|"
+    r"(?:gets?|sees?|receives?|gains?)\s+no)(?![\w'])"
 )
 
 

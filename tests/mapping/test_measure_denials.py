@@ -140,3 +140,9 @@ def test_a_refusal_counts_only_when_what_it_refuses_fails_a_check() -> None:
 
 def test_a_restriction_in_another_part_of_the_sentence_does_not_excuse_a_denial() -> None:
     assert affirmed("RBAC is not enforced, so clinicians cannot change limits.", ["rbac", "enforc"]) == []
+
+
+def test_a_consequence_is_no_restriction() -> None:
+    """ "cannot be trusted" says what goes wrong, not what is refused: the missing encryption stays a denial."""
+    assert affirmed("Logs that are not encrypted cannot be trusted.", ["encrypt"]) == []
+    assert affirmed("Devices that are not yet paired cannot send commands.", ["paired"]) == ["paired"]
