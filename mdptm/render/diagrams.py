@@ -533,6 +533,7 @@ def _draw(groups: list[_Group], edges: list[_Edge], path: Path, *, zone_boxes: b
             occupied.append((n.x - _BW / 2, n.y - _BH / 2, n.x + _BW / 2, n.y + _BH / 2))
     nodes = {n.id: n for g in groups for n in g.nodes}
     pair_seen: dict[frozenset[str], int] = defaultdict(int)
+    drawn: list[tuple[float, float]] = []  # points along the arcs drawn so far
     for e in edges:
         a, b = nodes.get(e.source), nodes.get(e.target)
         if a is None or b is None or a is b:
@@ -548,6 +549,8 @@ def _draw(groups: list[_Group], edges: list[_Edge], path: Path, *, zone_boxes: b
             rad = -rad
         if rad and not (1.0 < _bezier((a.x, a.y), (b.x, b.y), rad, 0.5)[0] < width - 1.0):
             rad = -rad  # bend towards the inside of the picture, never off its edge
+        rad = _around_boxes(a, b, rad, [n for n in nodes.values() if n is not a and n is not b], width, drawn)
+        drawn.extend(_arc_points((a.x, a.y), (b.x, b.y), rad))
         ax.add_patch(
             FancyArrowPatch(
                 path=_arc_between((a.x, a.y), (b.x, b.y), rad),
@@ -621,6 +624,43 @@ def _draw_node(ax: Axes, n: _Node) -> FancyBboxPatch:
         zorder=5,
     )
     return box
+
+
+_DETOURS = (0.12, -0.12, 0.2, -0.2, 0.3, -0.3, 0.5, -0.5, 0.7, -0.7)  # bends tried, in turn, for a flow whose arc crosses another box
+
+
+def _arc_points(p1: tuple[float, float], p2: tuple[float, float], rad: float) -> list[tuple[float, float]]:
+    return [_bezier(p1, p2, rad, k / 40) for k in range(2, 39)]
+
+
+def _boxes_crossed(points: Sequence[tuple[float, float]], others: Sequence[_Node]) -> int:
+    """How many of the *others*' boxes an arc (its sampled *points*) passes through."""
+    return sum(1 for n in others if any(_inside_box(x, y, (n.x, n.y), pad=0.02) for x, y in points))
+
+
+def _close_to(points: Sequence[tuple[float, float]], drawn: Sequence[tuple[float, float]], gap: float = 0.2) -> int:
+    """How many of an arc's *points* run within *gap* of an arc already drawn (two flows that would read as one)."""
+    return sum(1 for x, y in points if any(abs(x - u) < gap and abs(y - v) < gap for u, v in drawn))
+
+
+def _around_boxes(a: _Node, b: _Node, rad: float, others: Sequence[_Node], width: float, drawn: Sequence[tuple[float, float]]) -> float:
+    """The bend for the flow a→b: *rad* unless its arc passes through another element's box, which would read as
+    a flow to that element; then the detour inside the picture that crosses fewest boxes and, of those, runs least
+    along the arcs already *drawn*."""
+    p1, p2 = (a.x, a.y), (b.x, b.y)
+    crossed = _boxes_crossed(_arc_points(p1, p2, rad), others)
+    if not crossed:
+        return rad
+    best, score = rad, (crossed, 0)
+    for detour in _DETOURS:
+        bend = -detour if a.id > b.id else detour  # the same bend whichever way the flow was written
+        if not 0.3 < _bezier(p1, p2, bend, 0.5)[0] < width - 0.3:
+            continue
+        points = _arc_points(p1, p2, bend)
+        n = _boxes_crossed(points, others)
+        if n < score[0] or (n == score[0] and n < crossed and _close_to(points, drawn) < score[1]):
+            best, score = bend, (n, _close_to(points, drawn))
+    return best
 
 
 def _inside_box(x: float, y: float, centre: tuple[float, float], pad: float = 0.06) -> bool:
