@@ -351,11 +351,6 @@ class Control(Item):
         "('TC-202: Fail — fix planned for 2.1'): the control is not shown or counted as implemented.",
     )
 
-    @property
-    def in_place(self) -> bool:
-        """Implemented, and no verification of it failed: what the documents and the mapping count as in place."""
-        return self.status == "implemented" and self.verification_failed is None
-
 
 class Assumption(Item):
     text: str

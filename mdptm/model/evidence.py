@@ -173,8 +173,17 @@ def evidence_words() -> EvidenceWords:
     )
 
 
+# a typographic apostrophe (Word writes "isn’t") reads as the plain one the vocabulary is written with; one
+# character for one, so offsets into the text stay the same
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+def _straight(text: str) -> str:
+    return text.translate(_APOSTROPHES)
+
+
 def _canon(text: str) -> str:
-    return _SPACES.sub(" ", _EDGE.sub("", text.strip().casefold()))
+    return _SPACES.sub(" ", _EDGE.sub("", _straight(text.strip().casefold())))
 
 
 def is_placeholder(value: object) -> bool:
@@ -198,7 +207,7 @@ def is_placeholder(value: object) -> bool:
     if text in words.placeholders:
         return True
     # the first clause that says anything: "(D)TLS (PSK/RSA) to encrypt" opens with an empty one
-    first = next((c for c in (_canon(x) for x in words.clause_break.split(value.casefold())) if c), "")
+    first = next((c for c in (_canon(x) for x in words.clause_break.split(_straight(value.casefold()))) if c), "")
     if first in words.placeholders:
         return True
     # a placeholder as the label of what follows: "Planned: TLS 1.3", "TBD: AES or ChaCha", "N/A: internal"
@@ -224,7 +233,7 @@ def real_values(values: Iterable[object]) -> list[str]:
 def _clauses(text: str) -> list[tuple[int, str]]:
     """(offset, text) of each clause of *text*, casefolded, split at the clause breaks."""
     words = evidence_words()
-    low = text.casefold()
+    low = _straight(text.casefold())
     out: list[tuple[int, str]] = []
     start = 0
     for m in words.clause_break.finditer(low):
@@ -249,7 +258,7 @@ _REFUSAL = re.compile(
     r"(?<![\w'])(?:(?:does|do|will|shall|must)(?:\s+not|n['’]t)\s+(?:start|boot|accept|load|run|install|execute|apply|open)|"
     r"won['’]t\s+(?:start|boot|accept|load|run|install|execute|apply|open)|cannot\s+(?:start|boot|load|run|install|execute)|"
     r"rejects?|refuses?|discards?|drops?|blocks?)(?![\w'])"
-    r"[^,;]{0,60}?(?<![\w'])(?:whose|that|which|unless|if|with|without)(?![\w'])[^,;]*"
+    r"(?P<refused>[^,;]{0,60}?(?<![\w'])(?:whose|that|which|unless|if|with|without)(?![\w'])[^,;]*)"
 )
 
 
@@ -257,10 +266,52 @@ def _blank(rx: re.Pattern[str], text: str) -> str:
     return rx.sub(lambda m: " " * len(m.group(0)), text)
 
 
+# what a refused thing fails: a refusal counts only when what it refuses fails a check ("… whose signature does not
+# verify", "… that is not signed", "… with an expired certificate"); "does not run signature checks that the spec
+# requires" refuses nothing
+_FAILS = re.compile(
+    r"(?:\w+n't(?![\w']))|(?<![\w'])(?:not|no|fails?|failed|invalid|unsigned|untrusted|unknown|expired|revoked|tampered|wrong|bad|malformed|"
+    r"un\w{3,}ed|mismatch\w*|without)(?![\w'])"
+)
+
+
+# a refusal written in the passive, or what a safeguard does to what fails a check: "Updates that haven't been signed
+# are rejected", "Accounts not used for 90 days are disabled", "Sessions that are not yet authenticated time out",
+# "Access is denied to accounts that have not been enrolled". Never itself denied ("are not rejected" is no refusal).
+_PASSIVE_REFUSAL = re.compile(
+    r"(?<![\w'])(?:(?:is|are|was|were|will\s+be|gets?|get)\s+(?:then\s+|automatically\s+|always\s+|immediately\s+)?"
+    r"(?:rejected|refused|denied|discarded|dropped|blocked|disabled|locked(?:\s+out)?|quarantined|ignored|terminated|"
+    r"logged\s+out|revoked|deleted|wiped)|(?:times?|timed)\s+out|expires?|(?:is|are)\s+(?:never|not)\s+(?:installed|executed|"
+    r"accepted|loaded|run|started|booted|applied|processed|forwarded|trusted|allowed|permitted)|"
+    # a restriction on what fails the check: "Devices not yet paired cannot send commands", "… gets no drug library"
+    r"(?:cannot|can['’]t|can\s+not)\s+(?:send|connect|log\s+in|login|sign\s+in|access|change|install|run|execute|boot|pair|"
+    r"read|write|open|start|control|modify|reach|join|use|submit|issue|delete|upload|download|update|unlock|enter)|"
+    r"(?:gets?|sees?|receives?|gains?)\s+no)(?![\w'])"
+)
+
+
+def _refuses_failure(text: str) -> bool:
+    """Whether *text* is a safeguard refusing what fails a check (:data:`_PASSIVE_REFUSAL` with a failure word
+    outside the refusal itself): its negations say what is refused, not that a safeguard is missing."""
+    m = _PASSIVE_REFUSAL.search(text)
+    if m is None:
+        return False
+    # the failure is said in the same part of the sentence: "RBAC is not enforced, so clinicians cannot change limits"
+    # denies RBAC in its own part
+    start = max(text.rfind(",", 0, m.start()), text.rfind(";", 0, m.start())) + 1
+    ends = [i for i in (text.find(",", m.end()), text.find(";", m.end())) if i >= 0]
+    end = min(ends) if ends else len(text)
+    return _FAILS.search(text[start : m.start()] + " " + text[m.end() : end]) is not None
+
+
 def _unconditional(text: str) -> str:
     """*text* without the parts whose negations deny no safeguard: a purpose ("so that it has not been altered") and
-    a refusal of what fails a check ("does not start an image whose signature does not verify")."""
-    return _blank(_REFUSAL, _blank(_PURPOSE, text))
+    a refusal of what fails a check ("does not start an image whose signature does not verify", "Updates that
+    haven't been signed are rejected")."""
+    if _refuses_failure(text):
+        return " " * len(text)
+    text = _blank(_PURPOSE, text)
+    return _REFUSAL.sub(lambda m: " " * len(m.group(0)) if _FAILS.search(m.group("refused")) else m.group(0), text)
 
 
 def _negated(clause: str, start: int, end: int) -> bool:
@@ -296,7 +347,7 @@ def affirmed(text: str, keywords: tuple[str, ...] | list[str]) -> list[str]:
         return found
     subject = evidence_words().attack_subject
     clauses = _clauses(text)
-    low = text.casefold()
+    low = _straight(text.casefold())
     for i, (_start, clause) in enumerate(clauses):
         if _taken_back(low, clauses, i) or _labelled_void(clause):
             continue  # "Audit logging (planned)", "TLS - not yet", "Encrypted: false": the keyword is withdrawn
@@ -358,7 +409,7 @@ def stated(value: object) -> bool:
     if not isinstance(value, str):
         return True
     clauses = _clauses(value)
-    low = value.casefold()
+    low = _straight(value.casefold())
     for i, (start, clause) in enumerate(clauses):
         if _canon(clause) and not is_placeholder(clause) and not _negated(clause, len(clause), len(clause)):
             after = clauses[i + 1] if i + 1 < len(clauses) else None
@@ -630,7 +681,22 @@ def status_shown(c: Control) -> str | None:
         return f"Verification did not pass ({c.verification_failed})"
     if read_as_requirement(c):
         return "Not stated (written as a requirement)"
+    if c.status == "implemented":
+        why = void_reason(c.title, c.description)  # "RBAC hasn't been rolled out yet": the text takes the status back
+        if why is not None:
+            said = "Stated implemented" if c.status_stated else "Not stated"
+            return f"{said}; {_VOID_WORDS[why]}"
     return None
+
+
+# what a control's text says instead of a safeguard, by void_reason
+_VOID_WORDS = {
+    "question": "its text only asks",
+    "acceptance": "its text argues the risk is acceptable",
+    "void": "its text describes no safeguard in place",
+    "denied": "its text says it is not in place",
+    "placeholder": "its text says nothing yet",
+}
 
 
 @cache

@@ -18,7 +18,7 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict
 
 from mdptm.model import PLACEHOLDER, STRIDE_ORDER, VIEW_KINDS, Model, Signoff, Stride, Threat
-from mdptm.model.evidence import accepts_risk, is_placeholder, real_values, void_reason
+from mdptm.model.evidence import accepts_risk, is_placeholder, read_as_requirement, real_values, void_reason
 from mdptm.model.results import Finding
 from mdptm.model.vocabulary import shipped
 from mdptm.plugins import ReviewContext
@@ -221,8 +221,20 @@ class ControlUnverified(ReviewCheck):
 
     def run(self, ctx: ReviewContext) -> Iterator[Finding]:
         for c in ctx.model.controls:
-            if c.status == "implemented" and not real_values(c.verification):
-                if c.status_stated:
+            if c.status == "implemented" and c.verification_failed:
+                yield self.finding(
+                    f"control {label(c)} is listed as implemented, but its verification did not pass "
+                    f"({c.verification_failed}): it is not presented or counted as implemented until a passing result is cited",
+                    [c.id],
+                )
+            elif c.status == "implemented" and not real_values(c.verification):
+                if read_as_requirement(c):
+                    yield self.finding(
+                        f"control {label(c)} is written as a requirement and no source states it is implemented or cites a "
+                        "verification: it is read as planned; state its status (and its verification) in the source",
+                        [c.id],
+                    )
+                elif c.status_stated:
                     yield self.finding(f"control {label(c)} is implemented but cites no verification evidence", [c.id])
                 else:
                     yield self.finding(

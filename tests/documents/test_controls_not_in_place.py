@@ -131,3 +131,50 @@ def test_a_verified_requirement_is_said_to_be_one(tmp_path: Path) -> None:
     rationales = [cl.rationale for fw in map_model(model).frameworks for cl in fw.clauses if "SR-03" in cl.evidence]
     assert rationales and all("listed as mitigations" not in r for r in rationales)
     assert any("SR-03 is implemented (written as a requirement, verified by the test it cites)" in r for r in rationales)
+
+
+def test_review_says_why_a_control_is_not_counted() -> None:
+    from mdptm.review.checks import ControlUnverified
+    from mdptm.review.engine import ReviewContext
+
+    failed = Control(id="C-1", title="Signed updates", category="integrity", verification_failed="TC-9: Fail")
+    required = _requirement(stated=False).controls[0].model_copy(update={"id": "C-2"})
+    m = Model(product=Product(name="P", manufacturer="M"), document=Document(version="1"), controls=[failed, required])
+    said = {f.items[0]: f.message for f in ControlUnverified().run(ReviewContext(m))}
+    assert "verification did not pass (TC-9: Fail)" in said["C-1"]
+    assert "written as a requirement" in said["C-2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("The device shall not store passwords in plaintext.", "shall"),
+        ("SR-1: The pump SHALL verify firmware signatures before installation.", "shall"),
+        ("The system must be able to restore from backup within 4 hours.", "must"),
+        ("The gateway is required to authenticate every client.", "required to"),
+        ("A user must be authenticated before changing a dose.", None),  # what the device enforces on a person
+        ("The operator must confirm each bolus.", None),
+        ("The device shall encrypt stored data. Keys are kept in the secure element.", None),  # a statement beside it
+        ("Firmware images are signed with ECDSA P-256.", None),
+    ],
+)
+def test_requirement_wording(text: str, word: str | None) -> None:
+    from mdptm.model.evidence import requirement_only
+
+    assert requirement_only("Control", text) == word
+
+
+def test_a_control_whose_text_denies_it_is_not_shown_as_implemented(tmp_path: Path) -> None:
+    """The PTM's control table said "Implemented" for "RBAC hasn't been rolled out yet" (only 4.1 noted it)."""
+    denied = Control(id="C-1", title="Role-based access control", category="authorization", description="RBAC hasn't been rolled out yet.")
+    unsaid = Control(id="C-2", title="Backups", category="resiliency_recovery", description="TBD", status_stated=False)
+    ok = Control(id="C-3", title="Audit log", category="event_logging", description="Every login is logged.")
+    m = Model(product=Product(name="P", manufacturer="M"), document=Document(version="1"), controls=[denied, unsaid, ok])
+    status = _status_cells(build_ptm_doc(m, ExportContext(), tmp_path))
+    assert status == {
+        "C-1": "Stated implemented; its text says it is not in place",
+        "C-2": "Not stated; its text says nothing yet",
+        "C-3": "Implemented",
+    }
+    controls = next(b for b in risk_doc(m, ExportContext()).blocks if isinstance(b, Table) and b.caption == "Security controls")
+    assert {r[0]: r[4] for r in controls.rows}["C-1"] == "Stated implemented; its text says it is not in place"

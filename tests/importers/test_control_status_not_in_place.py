@@ -42,3 +42,22 @@ def test_coverage_counts_none_of_them(tmp_path: Path) -> None:
     evidence = {x for fw in map_model(model).frameworks for cl in fw.clauses for x in cl.evidence}
     assert "C-5" in evidence
     assert not evidence & {"C-1", "C-2", "C-3", "C-4", "C-6"}
+
+
+@pytest.mark.parametrize(
+    ("written", "threat", "control"),
+    [
+        ("Mitigated - awaiting fix", "open", "planned"),
+        ("Implemented in v2 (not released)", "open", "planned"),
+        ("Closed - not fixed", "open", None),
+        ("No longer implemented", "open", "not_implemented"),
+        ("Mitigated - pending verification", "mitigated", "implemented"),  # done, its verification to come
+    ],
+)
+def test_a_done_status_taken_back_by_its_own_words(written: str, threat: str, control: str | None) -> None:
+    """'Mitigated - awaiting fix' was read as mitigated and implemented: the words after the status take it back."""
+    from mdptm.importers.tabular.vocab import parse_choice, parse_status, vocabulary
+
+    v = vocabulary()
+    assert parse_status(v, written).value == threat
+    assert parse_choice(v, "control_status", written).value == control

@@ -28,6 +28,14 @@ DENIALS = [
     ("Certificate pinning", "Pinning pending for release 3."),
     ("Log review", "Reviews of the audit trail are no longer performed since the SOC moved."),
     ("Intrusion detection", "The network IDS isn't in place at the pilot site."),
+    ("Role-based access control", "There is currently no role-based access control."),
+    ("Audit logging", "There is currently no audit logging on the service port."),
+    # the same shapes with nothing refused: a gap
+    ("Secure update", "Images that have not been verified are installed."),
+    ("Account management", "Accounts not used for 90 days are not disabled."),
+    ("Secure update", "Security updates are not installed automatically."),
+    ("Role-based access control", "RBAC is not enforced, so clinicians cannot change limits."),
+    ("Firmware signing", "Firmware that is not signed is allowed."),
 ]
 
 # real safeguards that mention "not": they stay evidence
@@ -45,6 +53,22 @@ SAFEGUARDS = [
     ("Secrets handling", "Passwords are never written to the log, and keys are not stored in plaintext."),
     ("Debug interfaces", "JTAG is not populated on production boards and the UART console is disabled."),
     ("Stale command expiry", "Commands pending for more than 30 seconds are discarded by the pump."),
+    ("Encryption", "There is currently no way to disable encryption."),
+    ("Default passwords", "There are still no default passwords on any unit."),
+    ("Remote access", "There is no remote access from outside the hospital."),
+    ("Release hardening", "Debug builds have not been deployed to the field."),
+    ("Pairing", "Devices that are not yet paired cannot send commands."),
+    ("Enrollment", "A pump that has not yet been enrolled gets no drug library."),
+    ("Pairing", "Unpaired phones are not allowed to connect."),
+    ("Privacy by design", "Third-party analytics SDKs have not been integrated into the app."),
+    # what a safeguard does to what fails a check: the negation says what is refused
+    ("Secure update", "Images that have not been verified are not installed."),
+    ("Secure update", "Updates that haven't been signed by the release key are rejected."),
+    ("Code signing", "Unsigned code is not executed."),
+    ("Session management", "Sessions that are not yet authenticated time out after 30 s."),
+    ("Access control", "Access is denied to accounts that have not been enrolled."),
+    ("Account management", "Accounts not used for 90 days are disabled."),
+    ("Certificate validation", "Connections are refused if the certificate has not been issued by the hospital CA."),
 ]
 
 
@@ -88,3 +112,37 @@ def test_a_negation_in_the_purpose_does_not_deny_the_safeguard() -> None:
     assert affirmed("Firmware is signed so that it has not been altered.", ["signed"]) == ["signed"]
     assert affirmed("Hashes are verified to confirm that the image was not tampered with.", ["verified"]) == ["verified"]
     assert affirmed("Firmware is not signed, so that updates stay small.", ["signed"]) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Encryption at rest", "Patient data isn’t encrypted on the SD card."),  # Word's typographic apostrophe
+        ("Role-based access control", "RBAC hasn’t been rolled out yet."),
+        ("Audit logging", "Service logins aren’t logged."),
+    ],
+)
+def test_a_typographic_apostrophe_denies_like_the_plain_one(title: str, description: str) -> None:
+    assert void_reason(title, description) is not None
+    assert affirmed(description, ["encrypt", "rbac", "logged"]) == []
+
+
+def test_no_way_to_check_is_still_a_denial_of_the_check() -> None:
+    """ "no way to" is not a phrase that only sounds negative: "There is no way to verify firmware signatures" is a gap."""
+    assert affirmed("There is no way to verify firmware signatures.", ["verif"]) == []
+
+
+def test_a_refusal_counts_only_when_what_it_refuses_fails_a_check() -> None:
+    assert affirmed("The bootloader does not start an image whose signature does not verify.", ["signature"]) == ["signature"]
+    assert affirmed("The pump rejects commands that are not signed.", ["signed"]) == ["signed"]
+    assert affirmed("The device does not run signature checks that the spec requires.", ["signature"]) == []
+
+
+def test_a_restriction_in_another_part_of_the_sentence_does_not_excuse_a_denial() -> None:
+    assert affirmed("RBAC is not enforced, so clinicians cannot change limits.", ["rbac", "enforc"]) == []
+
+
+def test_a_consequence_is_no_restriction() -> None:
+    """ "cannot be trusted" says what goes wrong, not what is refused: the missing encryption stays a denial."""
+    assert affirmed("Logs that are not encrypted cannot be trusted.", ["encrypt"]) == []
+    assert affirmed("Devices that are not yet paired cannot send commands.", ["paired"]) == ["paired"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from mdptm.model import Control, Flow, Item, Model, Risk, Strict, Threat
-from mdptm.model.evidence import read_as_requirement, status_shown
+from mdptm.model.evidence import read_as_requirement, status_shown, void_reason
 from mdptm.model.index import ById, threats_by_control
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     premarket_vocabulary,
@@ -116,7 +116,7 @@ def control_status_key(c: Control) -> str:
     """The status a count groups the control under: its own, ``suggested`` or ``status_not_stated``."""
     if _suggested(c):
         return SUGGESTED
-    if c.status == "implemented" and c.verification_failed:
+    if c.status == "implemented" and (c.verification_failed or (c.status_stated and void_reason(c.title, c.description))):
         return "not_implemented"  # counted with the controls not in place, never as implemented
     return c.status if c.status_stated and not read_as_requirement(c) else STATUS_NOT_STATED
 
