@@ -22,6 +22,7 @@ from mdptm.formats.interchange import section
 from mdptm.formats.otm import MDPTM_ATTR, RISK_SCALE, UNASSIGNED_ZONE
 from mdptm.formats.otm_extension import embed, strip_private
 from mdptm.model import PLACEHOLDER, Control, Model, Risk, Threat
+from mdptm.model.evidence import not_in_place
 from mdptm.plugins import ExportContext, Exporter
 from mdptm.render.layout import NODE_H, NODE_W, Layout
 
@@ -74,8 +75,12 @@ def _ours(**values: JSONLike) -> JSONDoc:
 
 def _mstate(control: Control, mstates: dict[str, str]) -> str | None:
     """A mitigation instance's state; none (OTM allows null) when the source states no status for the control:
-    "implemented" would be mdptm's reading written as the device maker's statement."""
-    return mstates.get(control.status, control.status) if control.status_stated else None
+    "implemented" would be mdptm's reading written as the device maker's statement. Nor is a control written as
+    implemented that is not in place (its verification did not pass, it is only a requirement): the embedded model
+    says why."""
+    if not control.status_stated or not_in_place(control) is not None:
+        return None
+    return mstates.get(control.status, control.status)
 
 
 def _risk(risk: Risk | None) -> JSONDoc:
@@ -208,6 +213,7 @@ def to_otm(model: Model, *, content: JSONLike = None) -> JSONDoc:
             category=c.category,
             responsibility=c.responsibility if c.responsibility_stated else None,
             status=c.status if c.status_stated else None,
+            verification_failed=c.verification_failed,
         )
         mitigations.append(mit)
 

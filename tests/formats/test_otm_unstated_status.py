@@ -120,3 +120,14 @@ def test_csv_and_threat_dragon_do_not_state_an_unstated_status(tmp_path: Path) -
     by_title = {t.title: t for t in back.threats}
     assert by_title["Forged drug library"].stated_status() == "status_not_stated"
     assert by_title["Firmware tampering"].status == "mitigated" and by_title["Firmware tampering"].status_stated
+
+
+def test_a_control_whose_verification_failed_is_not_written_as_implemented() -> None:
+    """The PTM said "Verification did not pass" while ptm.otm.json still gave the mitigation instance "implemented"."""
+    m = _model()
+    m.controls[1].verification_failed = "TC-202: Fail — fix planned for 2.1"
+    doc = to_otm(m)
+    assert _instances(doc)["T-2"]["mitigations"] == [{"mitigation": "M-2", "state": None}]
+    mits = {x["id"]: x for x in doc["mitigations"]}  # type: ignore[attr-defined]
+    assert mits["M-2"]["attributes"]["mdptm.status"] == "implemented"  # as the source states it ...
+    assert mits["M-2"]["attributes"]["mdptm.verification_failed"] == "TC-202: Fail — fix planned for 2.1"  # ... and why not
