@@ -81,6 +81,9 @@ _DROP = re.compile(
     # a macro-enabled template's macros (their code names the maker's shares and people), its key bindings,
     # toolbars and ribbon: a published document carries no code
     r"|(word|xl)/(vbaProject\.bin|vbaData\.xml|_rels/vbaProject\.bin\.rels|keyMapCustomizations\.xml|attachedToolbars\.bin)"
+    # objects embedded in a template's header (a workbook, a drawing): documents of their own, with their own
+    # author and editing history; the header keeps the picture that shows them
+    r"|(word|xl)/embeddings/.*"
     r"|customUI/.*|_rels/customUI\w*\.xml\.rels)$"
 )
 _RSID_ATTR = re.compile(rb'\s(?:w:rsid\w*|w14:paraId|w14:textId)="[^"]*"')
