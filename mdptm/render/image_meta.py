@@ -3,14 +3,22 @@
 A branding template's logo can carry its author, a path on the maker's network or an editing history in
 PNG text chunks (``tEXt``, compressed ``zTXt``/``iTXt``), EXIF (UTF-16 ``XPAuthor``) or XMP. Compressed
 or UTF-16 text is not what the leak scan reads in a binary, so the metadata goes before the picture is
-published. The chunks and segments are cut out byte for byte (no re-encoding: output stays
-deterministic, colours stay as drawn); a picture in another format, or one that does not parse, is kept as
-it is.
+published. An SVG logo (Word keeps one beside its PNG fallback) carries its editor's record as XML: RDF
+metadata naming its creator, Inkscape's ``export-filename`` and ``docname`` (a path in a user's home),
+comments, and links to pictures on the maker's disk; these go, the drawing and its text stay. PNG chunks
+and JPEG segments are cut out byte for byte (no re-encoding: output stays deterministic, colours stay as
+drawn); a picture in another format, or one that does not parse, is kept as it is.
 """
 
 from __future__ import annotations
 
+import re
 import struct
+
+from lxml import etree
+
+from mdptm.base.safety import parse_xml
+from mdptm.errors import InputError
 
 _PNG = b"\x89PNG\r\n\x1a\n"
 _PNG_TEXT = {b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"}
@@ -19,13 +27,15 @@ _JPEG_TEXT = {0xE1, 0xEC, 0xED, 0xFE}
 
 
 def strip_metadata(data: bytes) -> bytes:
-    """*data* without its metadata text, when it is a PNG or JPEG picture; otherwise *data* itself."""
+    """*data* without its metadata text, when it is a PNG, JPEG or SVG picture; otherwise *data* itself."""
     try:
         if data.startswith(_PNG):
             return _png(data)
         if data.startswith(b"\xff\xd8"):
             return _jpeg(data)
-    except (ValueError, struct.error):
+        if _SVG_START.match(data[:4096]):
+            return _svg(data)
+    except (ValueError, struct.error, InputError):
         return data
     return data
 
@@ -77,3 +87,57 @@ def _jpeg(data: bytes) -> bytes:
             out.append(data[pos:end])
         pos = end
     return b"".join(out)
+
+
+_SVG_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE[^>]*>\s*)?<svg[\s>]", re.S)
+_SVG = "{http://www.w3.org/2000/svg}"
+# the namespaces of an editor's own record: Inkscape, Sodipodi, Adobe Illustrator's and RDF / Dublin Core
+_EDITOR_NS = (
+    "http://www.inkscape.org/namespaces/inkscape",
+    "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd",
+    "http://ns.adobe.com/",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "http://purl.org/dc/",
+    "http://creativecommons.org/ns#",
+    "http://web.resource.org/cc/",
+)
+_HREFS = ("href", "{http://www.w3.org/1999/xlink}href")
+
+
+def _editor(name: str) -> bool:
+    return name.startswith("{") and name[1:].startswith(_EDITOR_NS)
+
+
+def _svg(data: bytes) -> bytes:
+    root = parse_xml(_DOCTYPE.sub(b"", data, count=1), file="picture", part="svg")
+    for el in list(root.iter(etree.Comment, etree.ProcessingInstruction, f"{_SVG}metadata", "metadata")):
+        _drop(el)
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        if _editor(el.tag):
+            _drop(el)
+            continue
+        for attr in list(el.attrib):
+            value = el.attrib[attr]
+            if _editor(str(attr)) or (str(attr) in _HREFS and not value.startswith(("#", "data:"))):
+                del el.attrib[attr]
+    etree.cleanup_namespaces(root)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*>")  # an SVG 1.1 DOCTYPE names its DTD, which the parser never fetches
+
+
+def _drop(el: etree._Element) -> None:
+    """*el* removed, the text that followed it kept."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
