@@ -89,10 +89,13 @@ _DROP = re.compile(
 _RSID_ATTR = re.compile(rb'\s(?:w:rsid\w*|w14:paraId|w14:textId)="[^"]*"')
 _RSIDS_EL = re.compile(rb"<w:rsids>.*?</w:rsids>|<w:rsids/>", re.S)
 # settings a template carries that name its maker's machines: the template it came from, document variables,
-# a mail merge's data source and query (a connection string, a path on a file server), attached XML schemas
+# a mail merge's data source and query (a connection string, a path on a file server), attached XML schemas;
+# and its editing restriction, whose salted hash of the maker's password can be cracked offline (a published
+# document restricts no one's editing anyway)
 _SETTINGS_DROP = re.compile(
     rb"<w:attachedTemplate [^>]*/>|<w:trackRevisions(?: [^>]*)?/>|<w:docVars>.*?</w:docVars>|<w:docVars/>"
-    rb"|<w:mailMerge>.*?</w:mailMerge>|<w:mailMerge/>|<w:attachedSchema [^>]*/>",
+    rb"|<w:mailMerge>.*?</w:mailMerge>|<w:mailMerge/>|<w:attachedSchema [^>]*/>"
+    rb"|<w:(?:documentProtection|writeProtection)(?: [^>]*)?/>",
     re.S,
 )
 

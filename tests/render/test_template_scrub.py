@@ -267,3 +267,38 @@ def test_an_object_embedded_in_the_templates_header_is_not_published(tmp_path: P
             assert not [n for n in zf.namelist() if "embeddings/" in n], word
             header = next(zf.read(n).decode() for n in zf.namelist() if n.startswith("word/header"))
         assert "OLEObject" not in header and "Meridian Infusion Systems" in header
+
+
+def test_a_templates_editing_restriction_and_password_hash_are_not_published(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A template restricted for editing carries a salted hash of the maker's password in its settings; every
+    published Word file carried it (a hash to crack offline) and was itself restricted."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "model.yaml").write_text(MODEL)
+    plain = tmp_path / "plain.docx"
+    docx.Document().save(str(plain))
+    protection = (
+        b'<w:documentProtection w:edit="readOnly" w:enforcement="1" w:cryptProviderType="rsaAES" w:cryptAlgorithmClass="hash" '
+        b'w:cryptAlgorithmType="typeAny" w:cryptAlgorithmSid="14" w:cryptSpinCount="100000" '
+        b'w:hash="c2VjcmV0LWhhc2gtb2YtdGhlLXBhc3N3b3Jk" w:salt="c2FsdHNhbHRzYWx0"/>'
+        b'<w:writeProtection w:recommended="1" w:hashValue="d3JpdGUtcHJvdGVjdGlvbi1oYXNo" w:saltValue="c2FsdA=="/>'
+    )
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(project / "brand.docx", "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/settings.xml":
+                data = data.replace(b"<w:zoom", protection + b"<w:zoom", 1)
+                assert protection in data
+            elif info.filename == "word/numbering.xml":
+                data = data.replace(b'<w:lvlText w:val="', b'<w:lvlText w:val="ops@meridian.corp ', 1)
+            zout.writestr(info, data)
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\ntemplate: brand.docx\n")
+    code, _, err = run(["build", str(project), "-o", str(tmp_path / "pkg")], capsys)
+    assert code == 0, err
+    for word in sorted((tmp_path / "pkg").rglob("*.docx")):
+        with zipfile.ZipFile(word) as zf:
+            settings = zf.read("word/settings.xml")
+            numbering = zf.read("word/numbering.xml") if "word/numbering.xml" in zf.namelist() else b""
+        for gone in (b"documentProtection", b"writeProtection", b"c2VjcmV0LWhhc2gtb2YtdGhlLXBhc3N3b3Jk", b"d3JpdGUtcHJvdGVjdGlvbi1oYXNo"):
+            assert gone not in settings, (word.name, gone)
+        assert b"ops@meridian.corp" not in numbering, word.name
