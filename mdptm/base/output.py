@@ -452,7 +452,9 @@ def staged_dir(final: Path) -> Iterator[Path]:
         try:
             write_marker(tmp)
             tmp.chmod(0o755)
-            if final.exists():
+            if final.exists() or final.is_symlink():
+                # again: while the package was written, a user may have made the folder, or put a file into it
+                check_replaceable(final)
                 old = final.with_name(f".{final.name}.old-{os.getpid()}")
                 if old.exists() and is_ours(old):
                     shutil.rmtree(old)

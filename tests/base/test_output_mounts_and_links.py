@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from mdptm.base import output
+from mdptm.errors import InputError
 from tests.base.test_output_safety import _tree
 from tests.test_cli_foundation import MODEL, run
 
@@ -118,3 +119,20 @@ def test_a_build_through_a_linked_parent_waits_for_one_into_the_same_folder(tmp_
         assert not entered.wait(1.0), "the build through the link did not wait for the lock"
     worker.join(10)
     assert entered.is_set()
+
+
+@pytest.mark.parametrize("when", ["made", "filled"])
+def test_a_folder_a_user_makes_or_fills_while_the_build_runs_is_not_deleted(tmp_path: Path, when: str) -> None:
+    """A build into 'reports/q3' (not there yet, or a package mdptm wrote) checked the folder when it started;
+    a user who made the folder meanwhile and saved notes into it lost them when the package was moved in."""
+    final = tmp_path / "q3"
+    if when == "filled":
+        with output.staged_dir(final) as first:
+            (first / "ptm.json").write_text("{}")
+    with pytest.raises(InputError) as err, output.staged_dir(final) as tmp:
+        (tmp / "ptm.json").write_text("{}")
+        final.mkdir(exist_ok=True)
+        (final / "notes.txt").write_text("my notes")
+    assert str(final) in str(err.value)
+    assert (final / "notes.txt").read_text() == "my notes"
+    assert _leftovers(tmp_path) == []
