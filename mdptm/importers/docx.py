@@ -28,7 +28,7 @@ from mdptm.errors import InputError
 from mdptm.importers.doors import DocxDoor
 from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable, Other, Para, Section
 from mdptm.importers.markdown.reader import ONE_RISK, BlockReader
-from mdptm.importers.tabular.lists import _TITLE_OVER_PARTS, RISK_LEAD, FieldBlocks, ListThreats, id_led_threat
+from mdptm.importers.tabular.lists import _TITLE_OVER_PARTS, RISK_LEAD, FieldBlocks, ListThreats, finding_record, id_led_threat
 from mdptm.importers.tabular.markings import marker_table, withheld_marking
 from mdptm.importers.tabular.pairs import continuation_rows, continuation_warning, flow_context, flow_rows, known_targets, target_column
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
@@ -1264,6 +1264,12 @@ class _Walker:
         self.pending_diagram = None if not info.stats.images else self.pending_diagram
         self.last_text = text
         view_now = self._current_view()
+        found = finding_record(text, self.b.file, loc, self.vocab, self.b.warn) if not info.is_list and "\n" in text else []
+        if found:
+            # "THREAT-1  (T5 — …)" over "Asset: …" / "Threat: …" / "Mitigation: …" lines: a finding, as in Markdown
+            self.lists.boundary()
+            self.b.records.extend(found)
+            return
         taken = self.forms.line(text, loc, view_now.id if view_now else None)
         self._replay()
         if taken:

@@ -89,8 +89,18 @@ def word_from_markdown(text: str, path: Path) -> Path:
             depth = min(len(item.group(1).expandtabs(4)) // 4 + (1 if len(item.group(1)) % 4 >= 2 else 0), 2)
             if depth:
                 style += f" {depth + 1}"
-            _runs(d.add_paragraph(style=style), item.group(3))
+            text = item.group(3)
             i += 1
+            while (
+                i < len(lines)
+                and re.match(r"^\s{2,}\S", lines[i])
+                and not re.match(r"^\s*([-*•]|\d+\.)\s+", lines[i])
+                and not lines[i].strip().startswith(("|", "```"))
+            ):
+                # a line of the item's own text under it ("   Mitigation: …"): a line break in the same item, as Word shows it
+                text += "<br>" + lines[i].strip()
+                i += 1
+            _runs(d.add_paragraph(style=style), text)
             continue
         if not ln.strip() or re.match(r"^\s*(---|\*\*\*)\s*$", ln):
             flush()

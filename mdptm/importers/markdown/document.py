@@ -119,6 +119,8 @@ _HIDDEN_OPEN = re.compile(
 )
 _COMMENT = re.compile(r"^<!--.*-->$", re.DOTALL)
 _BREAK = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
+# A line opening with a short plain label: "Mitigation: …", "Residual risk:    …", "Stated?:  YES"
+_LINE_LABEL = re.compile(r"^\s*[A-Z][\w()/?-]*(?: [\w()/?-]+){0,3}:\s")
 _VOID = {"br", "img", "hr", "input", "wbr", "meta", "link", "source"}
 _HIDDEN_FOUND: list[tuple[int, str]] = []  # filled while a document is parsed, then kept on its root section
 
@@ -190,8 +192,11 @@ def _inline(tok: Token) -> Inline:
             text = ch.content if t != "html_inline" else ""
         elif t == "softbreak":
             # A line break before a bold run may start another label ("**Mitigation:** ..."): kept as a line.
-            nxt = next((c.type for c in children[k + 1 :] if c.type != "text" or c.content), "")
-            text = "\n" if nxt == "strong_open" else " "
+            nxt_tok = next((c for c in children[k + 1 :] if c.type != "text" or c.content), None)
+            nxt = nxt_tok.type if nxt_tok is not None else ""
+            # ... as is a line that opens with a plain label ("   Mitigation: derive …", "  Asset:   Snapshot")
+            label_line = nxt == "text" and nxt_tok is not None and _LINE_LABEL.match(nxt_tok.content) is not None
+            text = "\n" if nxt == "strong_open" or label_line else " "
         elif t == "hardbreak":
             text = "\n"
         elif t == "link_open":

@@ -12,18 +12,21 @@ from mdptm.importers.markdown.document import (
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
 from mdptm.importers.markdown.state import _ReaderState
 from mdptm.importers.markdown.words import _CHECK_BOX, _LABEL_END
-from mdptm.importers.tabular.lists import id_led_threat
+from mdptm.importers.tabular.lists import HEADING_ID_LEAD, id_led_threat
 from mdptm.importers.tabular.records import first_sentence
 from mdptm.importers.tabular.stride import stride_definition_texts, stride_primer_heading
 from mdptm.importers.tabular.vocab import (
     clean_text,
     norm_text,
     one_line,
+    parse_risk,
     parse_stride,
 )
 
 _NUMBER_LEAD = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")  # "4.1.1. Buffer Overflows": the numbering
 # The arrow between a flow's two ends in a bold term: "Client → Web Application", "API -> Database".
+# "… checkout. Mitigation: derive …": a label after the end of a sentence (a line of its own before lines were joined)
+_INLINE_LABEL = re.compile(r"(?<=[.;!?])\s+(([A-Z][\w()/-]*(?: [\w()/-]+){0,3}):\s)")
 _GLOSS = re.compile(r"\s*\(([^()]+)\)\s*$")  # a bracket closing an item glosses it
 _ARROW = re.compile(r"\s*(?:→|->|⇒|=>|⟶|↔|<->|⇄)\s*")
 
@@ -39,6 +42,12 @@ class ListReading(_ReaderState):
             return
         if self.labelled_threats(lst):
             self.labelled_list(lst, ctx)
+            return
+        if self.risk_items(lst):
+            # "1. Risk: a remote account exposes credentials …" over "Mitigation: require a dedicated account …":
+            # each item one risk named by its sentence, with its mitigation
+            self.b.warn(where, f"list of {len(lst.items)} item(s) each 'Risk: <sentence>' with a mitigation read as threats")
+            self.flat_labelled(lst.items, ctx, stride=ctx.stride, opener="risk")
             return
         if self.b.add_bands([it.lead.text for it in lst.items], where):
             # "- **Critical (20-25):** Immediate action": the document's score bands, not records
@@ -198,6 +207,9 @@ class ListReading(_ReaderState):
                 if description:
                     values["description"] = description
                 self.controls.append(self.record("control", values, loc, ctx))
+                led = next((m for h in reversed(ctx.headings) if (m := HEADING_ID_LEAD.match(h)) is not None), None)
+                if led is not None:
+                    self.heading_controls.append((self.controls[-1], led.group(1), one_line(led.string)))
             else:
                 fields = _Fields()
                 fields.add("description", "\n".join(x for x in [text, *more] if x), it.lead.links)
@@ -257,6 +269,28 @@ class ListReading(_ReaderState):
                     return True
         return False
 
+    def risk_items(self, lst: MdList) -> bool:
+        """Every item opens with a plain "Risk:" label over a sentence (not a level: "Risk: High" is a rating) and
+        holds a mitigation label of its own: "1. Risk: a stale checkout changes results. / Mitigation: resync …"."""
+        for it in lst.items:
+            lab, rest = self.item_label(it)
+            if lab != "risk" or len(rest.split()) < 4 or parse_risk(self.vocab, rest.split()[0].strip(".,;:")).ok:
+                return False
+            parts = self.split_labels(lab, self.label_lines(rest))
+            subs = [self.item_label(c)[0] for child in it.children for c in child.items]
+            if not any(p == "mitigation" for p, _t in parts) and "mitigation" not in subs:
+                return False
+        return bool(lst.items)
+
+    def label_lines(self, text: str) -> str:
+        """*text* with each field label that follows the end of a sentence put on a line of its own: the lines of
+        "Risk: a stale checkout changes results.\n   Mitigation: resync …" are one paragraph once read."""
+
+        def cut(m: re.Match[str]) -> str:
+            return "\n" + m.group(1) if self.label_of(m.group(2)) is not None else m.group(0)
+
+        return _INLINE_LABEL.sub(cut, text)
+
     def action_items(self, lst: MdList) -> bool:
         """Every item a bold title alone ("**4.3.1. Rigorous Code Review:**") over nested "**Action:**" items."""
         for it in lst.items:
@@ -313,10 +347,12 @@ class ListReading(_ReaderState):
             if not found:
                 self.b.report.skipped(self.file, self.loc(it.line, "list item"), "list item without a threat label")
 
-    def flat_labelled(self, items: list[ListItem], ctx: _Ctx, stride: str | None, title: str = "") -> None:
+    def flat_labelled(self, items: list[ListItem], ctx: _Ctx, stride: str | None, title: str = "", opener: str = "description") -> None:
         current: tuple[_Fields, int] | None = None
         for it in items:
             lab, rest = self.item_label(it)
+            if lab == opener:
+                lab, rest = "description", self.label_lines(rest)  # "Risk: <sentence>" opens a risk as "Threat:" does
             if lab == "description":
                 if current is not None:
                     self.emit_item(current[0], current[1], ctx, stride, title=title)

@@ -20,7 +20,7 @@ from mdptm.importers.markdown.lists import ListReading
 from mdptm.importers.markdown.tables import TableReading
 from mdptm.importers.markdown.words import VIEW_IDS, written_id
 from mdptm.importers.merge import norm_name
-from mdptm.importers.tabular.lists import RISK_LEAD, THREAT_REFS
+from mdptm.importers.tabular.lists import CITED_THREAT, MEASURE_STATE, RISK_LEAD, THREAT_REFS, finding_lines
 from mdptm.importers.tabular.records import first_sentence, mitigation_title, recommended_control
 from mdptm.importers.tabular.tables import RowRecord
 from mdptm.importers.tabular.vocab import (
@@ -30,6 +30,7 @@ from mdptm.importers.tabular.vocab import (
     match_header,
     norm_text,
     one_line,
+    parse_choice,
     parse_risk,
 )
 from mdptm.model import Model, View
@@ -388,6 +389,12 @@ class BlockReader(ListReading, TableReading):
             for child in sec.children:
                 self.section(child, here)
             return
+        found = [b for b in sec.blocks if isinstance(b, Para) and self.label_block(b) is not None]
+        if found:
+            # "THREAT-1  (T5 — …)" over "  Asset: …" / "  Threat: …" / "  Mitigation: …" lines: a finding each
+            for para in found:
+                self.finding_block(sec, here, para)
+            sec = replace(sec, blocks=[b for b in sec.blocks if all(b is not p for p in found)])
         # "T-01 title" looks like heading numbering ("A-1 Scope"): ids are read before numbering is removed.
         raw = one_line(sec.title)
         threat = self.heading_id(raw, "threat") or self.heading_id(title, "threat")
@@ -652,6 +659,38 @@ class BlockReader(ListReading, TableReading):
         if got is None or not got[0] or not got[1]:
             return None
         return got[0], got[1], para
+
+    def label_block(self, para: Para) -> tuple[str, str, list[tuple[str, str, str]]] | None:
+        """A paragraph that is a finding written as a block of plain "Label: value" lines under an id line
+        (:func:`~mdptm.importers.tabular.lists.finding_lines`)."""
+        return finding_lines(para.inline.text, self.label_of)
+
+    def finding_block(self, sec: Section, ctx: _Ctx, para: Para) -> None:
+        got = self.label_block(para)
+        assert got is not None
+        fid, note, lines = got
+        where = self.loc(para.line, f"finding {fid!r}")
+        fields = _Fields()
+        for fname, said, text in lines:
+            fields.labels.setdefault(fname, said)
+            fields.written.setdefault(fname, said)
+            fields.add(fname, text)
+        cited = CITED_THREAT.match(note)
+        tid = fid
+        if cited is not None:
+            # "THREAT-2  (T3 — transplantation …)": the finding restates threat T3; read as T3, so that it joins the
+            # row of that id, and its mitigation restates T3's (kept as written, no second control)
+            tid = cited.group(1)
+            self.b.warn(where, f"finding {fid} cites {tid} on its first line ({note[:60]!r}): read as {tid}, joined with it")
+            if "mitigation" in fields.values:
+                fields.values[f"extra:{fields.labels['mitigation']} ({fid})"] = fields.values.pop("mitigation")
+        fields.add("extra:Finding", f"{fid} {note}".strip())
+        self.threat_block(sec, ctx, tid, "", where, fields=fields)
+        state = next((f for f in fields.values if MEASURE_STATE.fullmatch(norm_text(f.removeprefix("extra:")))), None)
+        state_said = parse_choice(self.vocab, "control_status", fields.text(state)) if state else None
+        if state and state_said is not None and state_said.value in ("not_implemented", "planned") and self.threats[-1].mitigation:
+            # "Mitigation state: ABSENT" beside "Fix: Expand SECURITY.md": the fix is to be done, not in place
+            self.threats[-1].planned, self.threats[-1].said_status = state.removeprefix("extra:"), "planned"
 
     def legend_label(self, para: Para) -> bool:
         """ "**Legend:**" (or "Status legend:", "Key:") on a line of its own, or over lines of marks and their
@@ -1174,10 +1213,27 @@ class BlockReader(ListReading, TableReading):
                 pend.rec.headers["controls"] = "mitigation"
         self.links()
         self.read_tables()
+        self.heading_risk_controls()
         self.id_led_controls()
         self.read_codes()
         for vid, paras in self.view_text.items():
             self.views[vid].description = "\n\n".join(paras)
+
+    def heading_risk_controls(self) -> None:
+        """Measures listed under the heading of one risk ("#### INF-001: Provider Outage" over "**Design
+        Controls:**" and its bullets), that risk read from the same file: each is that risk's control (warned)."""
+        threats = {r.values.get("id") for r in self.b.records if r.kind == "threat"}
+        linked: dict[str, tuple[str, int]] = {}  # id -> (where the first control is, how many)
+        heads: dict[str, str] = {}
+        for ctl, hid, heading in self.heading_controls:
+            if hid in threats and not ctl.values.get("threats"):
+                ctl.values["threats"] = hid
+                ctl.headers["threats"] = f"heading {heading[:60]!r}"
+                where, n = linked.get(hid, (ctl.locator, 0))
+                linked[hid] = (where, n + 1)
+                heads[hid] = heading
+        for hid, (where, n) in linked.items():
+            self.b.warn(where, f"{n} control(s) listed under the heading {heads[hid][:60]!r} read as the controls of {hid}")
 
     def id_led_controls(self) -> None:
         """Mitigation lines led by a control id ("- [SC-01] FIPS 140-2 HSM") name the control of that id; one

@@ -69,6 +69,8 @@ class _ReaderState:
         self.threat_ids: dict[str, str] = {}  # heading id -> its threat's title, to tell a reused id
         self.threats: list[_Pending] = []
         self.controls: list[RowRecord] = []
+        # controls listed under a heading led by an id ("#### INF-001: Provider Outage"): (control, id, heading)
+        self.heading_controls: list[tuple[RowRecord, str, str]] = []
         self.control_backlinks: dict[str, tuple[list[str], str]] = {}  # control id -> (threat ids, locator)
         self.disputed: list[tuple[str, str]] = []  # (threat id, control id) linked in one direction only
         self.tables: list[tuple[MdTable, _Ctx]] = []

@@ -13,6 +13,7 @@ from mdptm.importers.markdown.words import _PLACEHOLDER, _PREFIX_ID
 from mdptm.importers.merge import norm_name
 from mdptm.importers.tabular.pairs import continuation_rows, flow_context, flow_rows, target_column
 from mdptm.importers.tabular.records import first_sentence, recommended_control
+from mdptm.importers.tabular.rowfields import none_applies
 from mdptm.importers.tabular.stride import read_stride_matrix
 from mdptm.importers.tabular.tables import Grid, RowRecord
 from mdptm.importers.tabular.vocab import (
@@ -90,8 +91,8 @@ class TableReading(_ReaderState):
         known |= {c.values.get("id", "") for c in self.controls}
         for rec in records:
             text = rec.values.get("controls", "")
-            if rec.kind != "threat" or not text.strip() or is_empty(self.vocab, text):
-                continue
+            if rec.kind != "threat" or not text.strip() or is_empty(self.vocab, text) or none_applies(clean_text(text)):
+                continue  # "N/A — single-hop": no measure, read as the threat's rationale
             tokens = [t for t in re.split(r"[\s,;]+", text) if t]
             if all(_PREFIX_ID.fullmatch(t) for t in tokens) or norm_name(text) in known or text in known:
                 continue  # ids or a control's title: the resolver links them

@@ -13,12 +13,13 @@ paragraphs are never items; a list that defines the STRIDE categories ("Spoofing
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.stride import stride_definition_texts, stride_primer_heading
 from mdptm.importers.tabular.tables import RowRecord, stride_default
-from mdptm.importers.tabular.vocab import Vocabulary, clean_text, match_header, norm_text, one_line, parse_stride
+from mdptm.importers.tabular.vocab import Vocabulary, clean_text, match_header, norm_text, one_line, parse_risk, parse_stride
 from mdptm.model import Model
 
 # "Additional Concerns", "Other issues", "Further considerations" after the STRIDE headings: remarks, not a category
@@ -43,6 +44,10 @@ _DESCRIBING_LABELS = frozenset({"description", "threat description", "vulnerabil
 _VECTOR_LABELS = frozenset({"attack vector", "attack vectors", "attack path", "attack scenario", "exploit scenario"})
 # "4.3.1. Rigorous Code Review and Static Analysis:": a numbered title ending in a colon, its parts in the items below
 _TITLE_OVER_PARTS = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+([^:]{2,100}?)\s*:\s*$")
+# A heading led by an item's id: "INF-001: Provider Outage", "HAZ-3 — Overdose"
+HEADING_ID_LEAD = re.compile(r"^\s*([A-Z]{1,6}(?:-[A-Z]{1,8})?-?\d+(?:\.\d+)*)\s*[:：–—-]\s*\S")
+# "Risk: <a sentence of four words or more>" over "Mitigation: …" on the item's next line
+_RISK_ITEM = re.compile(r"^\s*Risk\s*:\s*(\S+(?:\s+\S+){3,}?[^\n]*)\n\s*(Mitigations?|Countermeasures?)\s*:\s*(\S.*)$", re.S | re.I)
 _LEAD = re.compile(r"^\s*([^:–—]{2,60}?)\s*(?::|\s[-–—]\s)\s*(\S.*)$", re.S)
 
 
@@ -280,6 +285,16 @@ class ListThreats:
         if lead is not None and norm_text(lead.group(1)) in self.other_labels:
             return False  # "Note: scores use the 5 x 5 matrix"
         under_category = self.item_stride is not None and level > self.item_stride[1]  # below a "Spoofing" item
+        risk = _RISK_ITEM.match(body) if mode in (None, "threat") and not under_category else None
+        if risk is not None and not parse_risk(self.vocab, risk.group(1).split()[0].strip(".,;:")).ok:
+            # "1. Risk: a stale checkout changes results." with "Mitigation: resync …" on the item's next line: that
+            # risk and its mitigation, as Markdown reads them
+            if key not in self.groups:
+                key = self._new_key(ctx.name if ctx else "")
+            section, category, asset = (ctx.name, ctx.category, ctx.asset) if ctx else ("", None, None)
+            for text in (f"Threat: {one_line(risk.group(1))}", f"{risk.group(2)}: {one_line(risk.group(3))}"):
+                self.run.append(_Entry(text, level, locator, "threat", stride, view, key, section, category, asset))
+            return True
         said = self._inline(body) if mode is None and not under_category else None
         if said is not None and said[0] == "threat" and self._labelled_as_threat(body):
             self.item_threat, mode = level, "threat"  # "Threat: Command injection. …" under "Nx CLI:"
@@ -482,6 +497,18 @@ class ListThreats:
             if threat is not None and cid and cid not in threat.controls:
                 threat.controls.append(cid)
         for group in self.groups.values():
+            led = HEADING_ID_LEAD.match(group.section) if group.controls and not group.threats else None
+            threat = threats.get(led.group(1)) if led is not None else None
+            if threat is not None:
+                # "INF-001: Provider Outage" over "Design Controls:" and its bullets, INF-001 read elsewhere in the
+                # file: the measures are that risk's, as in Markdown
+                cids = [c for c in (item_of.get(id(r)) for r in group.controls) if c and c not in threat.controls]
+                threat.controls.extend(cids)
+                self.b.warn(
+                    group.controls[0].locator,
+                    f"{len(cids)} control(s) listed under the heading {group.section[:60]!r} read as the controls of {threat.id}",
+                )
+                continue
             loose = [t for t in group.threats if id(t) not in paired]
             if not loose or not group.controls:
                 continue
@@ -577,6 +604,88 @@ def id_led_threat(text: str, heading: str, file: str, locator: str, view: str | 
         values["description"] = rest
     headers = {"id": "list item", "title": "list item", **({"controls": "mitigated by"} if said else {"description": "list item"})}
     return RowRecord(kind="threat", file=file, locator=locator, values=values, headers=headers, extra={}, view=view)
+
+
+# The first line of a finding block: "THREAT-1  (T5 — the finding …)", "FINDING 3", "F-07 (…)".
+_FINDING_ID = re.compile(r"^([A-Z][A-Za-z]*[-_ ]?\d+(?:\.\d+)*)\b(?!:\s*\S+:)\s*(.*)$")
+# What follows it, citing the threat it restates: "(T5 — the finding that orbits everything)"
+CITED_THREAT = re.compile(r"^\(\s*([A-Z][A-Za-z]{0,5}-?\d+(?:\.\d+)*)\s*[—–:-]\s*[^()]*\)\s*$")
+# "Mitigation state: ABSENT", "Control status: …": whether the finding's mitigation is in place
+MEASURE_STATE = re.compile(r"(?:mitigation|control|fix|remediation) (?:state|status)")
+
+
+def finding_lines(text: str, label_of: Callable[[str], str | None]) -> tuple[str, str, list[tuple[str, str, str]]] | None:
+    """(id, what follows it, [(field, label as written, text)]) for a finding written as a block of plain
+    "Label: value" lines under a line opening with an id ("THREAT-1  (T5 — clock trust)" over "Asset: …",
+    "Threat: …", "Mitigation: …"): at least three labelled lines, one of them the threat's text (the field
+    *label_of* gives "description"). A line that opens no label continues the one above. None otherwise."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    head = _FINDING_ID.match(lines[0]) if lines else None
+    if head is None or len(lines) < 4:
+        return None
+    out: list[tuple[str, str, str]] = []
+    for line in lines[1:]:
+        label, sep, tail = line.partition(":")
+        if sep and 0 < len(label.split()) <= 4 and label[:1].isupper() and (not tail or tail[:1].isspace()):
+            out.append((label_of(label.strip()) or "extra:" + label.strip(), label.strip(), tail.strip()))
+        elif out:
+            name, said, value = out[-1]
+            out[-1] = (name, said, f"{value} {line}".strip())
+        else:
+            return None
+    if len(out) < 3 or not any(f == "description" for f, _s, _t in out):
+        return None
+    return head.group(1), head.group(2).strip(), out
+
+
+def finding_record(text: str, file: str, locator: str, vocab: Vocabulary, warn: Callable[[str, str], None]) -> list[RowRecord]:
+    """A finding block (:func:`finding_lines`) as a threat record, with a planned control when its mitigation state
+    says the fix is not in place; [] for any other text. Word's reading of what Markdown reads in
+    :meth:`~mdptm.importers.markdown.reader.BlockReader.finding_block`."""
+    from mdptm.importers.markdown.words import markdown_words
+    from mdptm.importers.tabular.vocab import parse_choice
+
+    labels = {norm_text(str(w)): str(f) for f, ws in markdown_words()["labels"].items() for w in ws}
+    got = finding_lines(text, lambda label: labels.get(norm_text(label)))
+    if got is None:
+        return []
+    fid, note, lines = got
+    fields: dict[str, str] = {}
+    written: dict[str, str] = {}
+    for fname, said, value in lines:
+        fields[fname] = f"{fields[fname]}\n{value}" if fname in fields else value
+        written.setdefault(fname, said)
+    cited = CITED_THREAT.match(note)
+    tid = cited.group(1) if cited is not None else fid
+    extra = {k[6:]: v for k, v in fields.items() if k.startswith("extra:")}
+    extra["Finding"] = f"{fid} {note}".strip()
+    description = fields["description"]
+    for fname, said_as in (("vector", "Attack vector"), ("impact", "Impact")):
+        if fields.get(fname):
+            description += f"\n\n{said_as}: {fields[fname]}"
+    values = {"id": tid, "title": first_sentence(fields["description"]), "description": description}
+    for fname in ("assets", "targets", "status", "risk", "residual_risk", "stride"):
+        if fields.get(fname):
+            values[fname] = fields[fname]
+    records: list[RowRecord] = []
+    mitigation = fields.get("mitigation", "")
+    if cited is not None:
+        warn(locator, f"finding {fid} cites {tid} on its first line ({note[:60]!r}): read as {tid}, joined with it")
+        if mitigation:
+            extra[f"{written['mitigation']} ({fid})"] = mitigation  # it restates the cited threat's: no second control
+    elif mitigation:
+        values["controls"] = first_sentence(mitigation)
+        state = next((f for f in fields if MEASURE_STATE.fullmatch(norm_text(f.removeprefix("extra:")))), None)
+        said_state = parse_choice(vocab, "control_status", fields[state]).value if state else None
+        control = {"title": first_sentence(mitigation), "description": mitigation}
+        heads = {"title": written["mitigation"], "description": written["mitigation"]}
+        if state and said_state in ("not_implemented", "planned"):
+            # "Mitigation state: ABSENT" beside "Fix: Expand SECURITY.md": the fix is to be done, not in place
+            control["status"], heads["status"] = "planned", state.removeprefix("extra:")
+        records.append(RowRecord(kind="control", file=file, locator=locator, values=control, headers=heads, extra={}))
+    headers = {k: written.get(k, k) for k in values}
+    records.insert(0, RowRecord(kind="threat", file=file, locator=locator, values=values, headers=headers, extra=extra))
+    return records
 
 
 def _bare_labels() -> dict[str, dict[str, str]]:

@@ -349,11 +349,14 @@ class RowFields:
                     self._fail(rec, fname, v[fname], extra, f"{prefix} id")
         linked: tuple[str, ...] = ("targets", "assets", "controls", "controls.more", "views")
         said_na = _NOT_APPLICABLE.match(v.get("controls", ""))
+        if said_na is not None and not said_na.group("na") and is_empty(self.vocab, v["controls"]):
+            said_na = None  # "None identified": an empty cell, as before ("none yet" says why there is none)
         if said_na is not None:
             # "N/A — single-hop, no chain walker": why no measure is needed, never a control named so
             header = rec.headers.get("controls", "Mitigation")
             extra[header] = clean_text(v["controls"])
-            fields.setdefault("rationale", clean_text(said_na.group("why")))
+            # "N/A — why": the why; "none yet", "none if counts ignore visibility": the whole cell says it
+            fields.setdefault("rationale", clean_text(said_na.group("why") if said_na.group("na") else v["controls"]))
             linked = tuple(f for f in linked if f != "controls")
             said = one_line(v["controls"])[:50]
             self.warn(rec.locator, f"mitigation {said!r} (column {header!r}) says none applies: no control, kept as the rationale")
@@ -528,6 +531,10 @@ class RowFields:
         self._set_choice(rec, "category", "control_category", fields, extra, "control category")
         self._set_choice(rec, "responsibility", "responsibility", fields, extra, "responsibility")
         self._set_choice(rec, "status", "control_status", fields, extra, "control status")
+        said = v.get("status")
+        if fields.get("status") == "not_implemented" and said is not None and self._not_a_control(said):
+            # "Risk accepted", "N/A": read as not in place, and kept as written (what it means is more than that)
+            extra[rec.headers.get("status", "status")] = one_line(said)
         if "verification" in v:
             refs = [one_line(x) for x in split_evidence(self.vocab, v["verification"])]
             failed = verification_not_passed(self.vocab, extra) if refs else None
@@ -538,12 +545,18 @@ class RowFields:
                 # verification evidence it made the control count as verified
                 header = rec.headers.get("verification", "verification")
                 extra[header] = one_line(v["verification"])
+                fields["verification_failed"] = f"{'; '.join(refs)}: {failed}"
                 self.warn(
                     rec.locator,
                     f"verification {one_line(v['verification'])[:60]!r} (column {header!r}) did not pass ({failed[:60]!r}): "
                     "kept in extra, not cited as evidence",
                 )
         return fields, extra, self._refs(rec, ("threats",))
+
+    def _not_a_control(self, said: str) -> bool:
+        """A control status that says no control is in place for another reason than "not implemented": the risk
+        is accepted ("Risk accepted", the threat status words for an acceptance) or the control does not apply ("N/A")."""
+        return said.strip().lower() in self.vocab.control_not_applicable or self.vocab.tables["threat_status"].exact(said) == "accepted"
 
     def _element(self, rec: RowRecord) -> Read:
         v, fields, extra = self._start(rec, "name")
@@ -607,8 +620,16 @@ class RowFields:
         return fields, extra, []
 
 
-# "N/A — single-hop, no chain walker", "Not applicable: no parser": no measure applies, and why.
-_NOT_APPLICABLE = re.compile(r"^\W*(?:n/a|n\.a\.|not\s+applicable)\W*?\s*[—–:;,(-]\s*(?P<why>\w.*)$", re.I | re.S)
+# "N/A — single-hop, no chain walker", "Not applicable: no parser": no measure applies, and why. "none specific",
+# "none yet", "none if counts ignore visibility" in a control column: no measure is in place, and the rest says why.
+_NOT_APPLICABLE = re.compile(
+    r"^\W*(?:(?P<na>n/a|n\.a\.|not\s+applicable)\W*?\s*[—–:;,(-]\s*|none\s*[—–:;,(-]?\s+)(?P<why>\w.*)$", re.I | re.S
+)
+
+
+def none_applies(text: str) -> bool:
+    """A mitigation cell saying that no measure applies or is in place, and why ("N/A — …", "none yet")."""
+    return _NOT_APPLICABLE.match(text) is not None
 
 
 # A vulnerability's severity rating, the level CVSS gives its score ("Critical" for 9.1): not its impact

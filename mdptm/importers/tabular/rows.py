@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from mdptm.importers.tabular.grid import Block, Column, Grid, RowNote, RowRecord
-from mdptm.importers.tabular.stride import stride_default
+from mdptm.importers.tabular.stride import applicability_column, stride_default
 from mdptm.importers.tabular.vocab import (
     Vocabulary,
     fact_key,
@@ -305,6 +305,7 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             )
         )
     other_below = _other_table_below(g, block) if not below else None
+    applies = applicability_column(block, vocab) if block.kind == "threat" else None
     # a merged register saved as CSV: once rows of it prove flattened, the cells left of the title a threat's row leaves
     # empty are the ones above it, as the merged cells were
     title_col = by_field["title"].index if block.kind == "threat" and "title" in by_field and "id" not in by_field else None
@@ -353,6 +354,16 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
                 )
             )
             yield RowNote(g.file, loc, f"caption of another table below the table ({below_caption!r}), not a row of it")
+            continue
+        if applies is not None and one_line(g.data_text(r, applies.index)).lower() in vocab.applicability_no:
+            # "Information Disclosure | No | The fetch itself does not expose user data | --": the category does not
+            # apply to the element, and the row says why; no threat
+            said = one_line(g.data_text(r, applies.index))
+            why = next((t for c, t in zip(block.columns, texts, strict=True) if c.field == "description" and t.strip()), "")
+            because = f": {one_line(why)[:80]!r}" if why else ""
+            yield RowNote(
+                g.file, loc, f"category not applicable to the element ({applies.header.strip()!r} says {said!r}){because}, not a threat"
+            )
             continue
         filled = _filled(cells, block.c0)
         other = _other_row(filled, id_col, vocab)

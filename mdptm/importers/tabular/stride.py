@@ -40,7 +40,16 @@ def _stride_definitions(g: Grid, block: Block, vocab: Vocabulary) -> bool:
     values = [v for v in values if v]
     if not (len(values) >= 3 and all(_stride_header(vocab, v) for v in values)):
         return False
+    if applicability_column(block, vocab) is not None:
+        # "| STRIDE Category | Applicable? | Threat Description | Threat ID |" under an element's heading: STRIDE per
+        # element, each category that applies one threat, not a primer
+        return False
     return not _stride_rows_of_threats(g, block)
+
+
+def applicability_column(block: Block, vocab: Vocabulary) -> Column | None:
+    """The column of a STRIDE-per-element table that says whether a category applies ("Applicable?")."""
+    return next((c for c in block.columns if c.field is None and norm_text(c.header) in vocab.applicability_headers), None)
 
 
 def _stride_rows_of_threats(g: Grid, block: Block) -> bool:

@@ -155,9 +155,12 @@ class Vocabulary:
     treatment_decisions: frozenset[str] = frozenset()  # "Mitigation" in a Risk Treatment column: a decision, no measure
     implemented_mitigations: frozenset[str] = frozenset()  # ... and of controls said to be in place
     status_not_applicable: frozenset[str] = frozenset()  # "nothing here" words that in a status cell mean not applicable
+    control_not_applicable: frozenset[str] = frozenset()  # the same in a control status cell: the control is not in place
     status_deferral: re.Pattern[str] | None = None  # words after a done status that take it back ("Implemented in the next release")
     deferral_note: re.Pattern[str] | None = None  # a mitigation's closing note saying it is not in place ("(future enhancement)")
     plan_date_headers: frozenset[str] = frozenset()  # a column giving the date a treatment is due ("Due", "Target date")
+    applicability_headers: frozenset[str] = frozenset()  # "Applicable?" beside a STRIDE category of an element
+    applicability_no: frozenset[str] = frozenset()  # ... and its words saying the category does not apply ("No")
     control_kind_labels: frozenset[str] = frozenset()  # labels naming a measure's kind ("Design Control:"), not the measure
     all_targets: frozenset[str] = frozenset()  # a target cell naming every element ("All components")
     flow_security_none: frozenset[str] = frozenset()  # a flow's encryption/authentication cell saying there is none
@@ -247,12 +250,12 @@ def scale_hint(header: str) -> int | None:
     if not m:
         # An FMEA's risk priority number is severity x occurrence x detection, each 1-10: a score out of 1000,
         # never a product of the two factors beside it ("RPN" 84 is no "critical" 84 of 100)
-        return 1000 if norm_text(header) in _RPN_HEADERS else None
+        return 1000 if norm_text(header) in RPN_HEADERS else None
     top = m.group(2) or m.group(3)
     return int(top) if top and int(top) > 1 else None
 
 
-_RPN_HEADERS = frozenset({"rpn", "risk priority number", "rpz", "risikoprioritatszahl"})
+RPN_HEADERS = frozenset({"rpn", "risk priority number", "rpz", "risikoprioritatszahl"})
 
 
 class _Terms(BaseModel):
@@ -324,6 +327,7 @@ class ValueTerms(_Terms):
     document_status: dict[str, list[str]]
     sensitivity: dict[str, list[str]]
     status_not_applicable: list[str]
+    control_status_not_applicable: list[str] = Field(default_factory=list)
     wins_ties: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
     reference_noise: list[str]
     name_qualifiers: list[str] = Field(default_factory=list)
@@ -339,6 +343,8 @@ class ValueTerms(_Terms):
     status_deferrals: list[str] = Field(default_factory=list)
     deferral_notes: list[str] = Field(default_factory=list)
     plan_date_headers: list[str] = Field(default_factory=list)
+    applicability_headers: list[str] = Field(default_factory=list)
+    applicability_no: list[str] = Field(default_factory=list)
     control_kind_labels: list[str] = Field(default_factory=list)
     linddun: dict[str, list[str]] = Field(default_factory=dict)
     impact_categories: dict[str, list[str]] = Field(default_factory=dict)
@@ -493,9 +499,12 @@ def load_vocabulary() -> Vocabulary:
         summary_rows=_words(values.get("summary_rows", [])),
         note_rows=_words(values.get("note_rows", [])),
         status_not_applicable=frozenset(str(w).strip().lower() for w in values["status_not_applicable"]),
+        control_not_applicable=frozenset(str(w).strip().lower() for w in values.get("control_status_not_applicable", [])),
         status_deferral=_phrase_rx(values.get("status_deferrals", [])),
         deferral_note=_phrase_rx([*values.get("status_deferrals", []), *values.get("deferral_notes", [])]),
         plan_date_headers=_words(values.get("plan_date_headers", [])),
+        applicability_headers=_words(values.get("applicability_headers", [])),
+        applicability_no=frozenset(str(w).strip().lower() for w in values.get("applicability_no", [])),
         control_kind_labels=_words(values.get("control_kind_labels", [])),
         planned_mitigations=_words(values.get("planned_mitigations", [])),
         verification_result_headers=_words(values.get("verification_result_headers", [])),
@@ -759,6 +768,8 @@ def _stride_token(vocab: Vocabulary, token: str) -> list[str] | None:
 
 def parse_choice(vocab: Vocabulary, table: str, text: str | None) -> Parsed[str | None]:
     """One value from a named synonym table (statuses, kinds, categories, responsibility...)."""
+    if table == "control_status" and text is not None and text.strip().lower() in vocab.control_not_applicable:
+        return Parsed("not_implemented")  # "N/A" in a control's status: the control does not apply, it is not in place
     if is_empty(vocab, text):
         return Parsed(None)
     assert text is not None

@@ -1,0 +1,241 @@
+"""Layouts of real threat models written by other people (tests/data/markdown-real/SOURCES.md, "round 10"), each as
+a short paraphrased excerpt in the same shape, read alike in Markdown and in Word (tests/importers/md_word.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.importers.import_helpers import load_text, reconciles, skipped
+from tests.importers.md_word import both as _both
+
+# -- STRIDE per element: one table per element, a row per category with "Applicable?" and the threat's id, then a
+# register keyed by the same ids and mitigation sections naming the threats they address
+
+_PER_ELEMENT = (
+    "# Threat Model: Content Builder\n\n## STRIDE Analysis\n\n### Element: Upstream Fetch (DF-1)\n"
+    "**Type:** data flow\n\n"
+    "| STRIDE Category | Applicable? | Threat Description | Threat ID |\n|---|---|---|---|\n"
+    "| **S**poofing | Yes | A hijacked upstream account delivers content that looks legitimate | T-001 |\n"
+    "| **T**ampering | Yes | Content altered in transit between upstream and the local copy | T-002 |\n"
+    "| **R**epudiation | No | Every fetch is logged locally | -- |\n"
+    "| **I**nformation Disclosure | No | The fetch sends no user data | -- |\n"
+    "| **D**enial of Service | Yes | The upstream is unreachable and updates stop | T-003 |\n"
+    "| **E**levation of Privilege | No | The fetch runs with the user's rights only | -- |\n\n"
+    "## Risk Assessment\n\n### Threat Register\n\n"
+    "| Threat ID | Threat | STRIDE | Element | Likelihood | Impact | Risk Level | Mitigation ID |\n"
+    "|---|---|---|---|---|---|---|---|\n"
+    "| T-001 | Upstream account takeover | S | DF-1 | Low | High | Moderate | M-001 |\n"
+    "| T-002 | Transport tampering | T | DF-1 | Low | High | Low | M-001 |\n\n"
+    "## Mitigations\n\n### M-001: Pinned copies by commit hash\n\n"
+    "- **Threat(s) addressed:** T-001, T-002\n- **Description:** Content is copied at a pinned commit.\n"
+    "- **Status:** implemented\n\n"
+    "### M-002: Cached last good copy\n\n- **Threat(s) addressed:** T-003\n"
+    "- **Description:** The last accepted copy stays usable offline.\n- **Status:** implemented\n"
+)
+
+
+def test_stride_per_element_rows_that_apply_are_threats_and_the_others_are_skipped(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _PER_ELEMENT):
+        # before: the table was skipped as "STRIDE definitions" (T-003 lost) and only the register's rows read
+        assert [t.id for t in model.threats] == ["T-001", "T-002", "T-003"]
+        assert [t.stride for t in model.threats] == [["spoofing"], ["tampering"], ["denial_of_service"]]
+        assert model.threats[2].description.startswith("The upstream is unreachable")
+        assert model.threats[0].title == "Upstream account takeover"  # the register's title joins the row by id
+        notes = [s for s in skipped(report) if "not applicable to the element" in s]
+        assert len(notes) == 3 and any("sends no user data" in n for n in notes)
+        assert reconciles(report)
+
+
+def test_threats_addressed_label_links_a_mitigation_section(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _PER_ELEMENT):
+        # before: "Threat(s) addressed" was kept in extra, so T-003 had no control
+        links = {t.id: t.controls for t in model.threats}
+        assert links == {"T-001": ["M-001"], "T-002": ["M-001"], "T-003": ["M-002"]}
+
+
+def test_a_stride_table_without_applicability_is_still_a_primer(tmp_path: Path) -> None:
+    primer = (
+        "## STRIDE Categories\n\n| Category | Description |\n|---|---|\n| Spoofing | Pretending to be someone else |\n"
+        "| Tampering | Modifying data |\n| Repudiation | Denying an action |\n| Information Disclosure | Exposing data |\n"
+        "| Denial of Service | Making it unavailable |\n| Elevation of Privilege | Gaining rights |\n\n"
+        "## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| T1 | Stolen session token | Short-lived tokens |\n"
+    )
+    for model, _report in _both(tmp_path, primer):
+        assert [t.id for t in model.threats] == ["T1"]
+
+
+# -- an implementation plan: "## Risks and mitigations" over numbered "Risk: <sentence>" items whose next line is
+# "Mitigation: …", then tasks and decisions (no threats)
+
+_PLAN = (
+    "# Remote verification offload\n\n## Risks and mitigations\n\n"
+    "1. Risk: two worktrees overwrite one shared remote checkout.\n"
+    "   Mitigation: give each worktree its own lease id and work root; serialise syncs\n"
+    "   through the artifact lock.\n"
+    "2. Risk: a remote account exposes credentials to the code under test.\n"
+    "   Mitigation: use a dedicated account without product credentials.\n\n"
+    "## Tasks\n\n1. Refactor the runner so the trusted entry point stays.\n2. Add host validation.\n\n"
+    "## Decisions\n\n- Keep the local executor as the default.\n"
+)
+
+
+def test_numbered_risk_items_with_a_mitigation_line_are_threats(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _PLAN):
+        # before: exit 2, "no threat-model content found" (the list had no threat label), in both formats
+        assert [t.title for t in model.threats] == [
+            "two worktrees overwrite one shared remote checkout",
+            "a remote account exposes credentials to the code under test",
+        ]
+        assert [c.title for c in model.controls][1] == "use a dedicated account without product credentials"
+        first = model.controls[0]
+        assert "through the artifact lock" in f"{first.title} {first.description}"  # the mitigation's every line
+        assert [len(t.controls) for t in model.threats] == [1, 1]
+        assert reconciles(report)
+    md, _report = load_text(tmp_path, _PLAN)
+    assert any("'Risk: <sentence>'" in w.message for w in _report.warnings)
+
+
+def test_a_risk_label_over_a_level_is_no_risk_item(tmp_path: Path) -> None:
+    text = (
+        "## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| T1 | Pump link spoofed | PIN pairing |\n\n"
+        "## Notes\n\n1. Risk: High for the pump link.\n   Mitigation: pairing with a PIN.\n2. Risk: Low.\n   Mitigation: none.\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    assert [t.id for t in model.threats] == ["T1"]
+
+
+# -- findings written as blocks of plain "Label: value" lines under an id line, citing the table's threat ids
+
+_FINDINGS = (
+    "# Security engineer — raw findings\n\n## THREAT TABLE\n\n"
+    "| # | Asset | Threat | Mitigation | Status |\n|---|---|---|---|---|\n"
+    "| T1 | Record | Forgery | ES256 signatures | ✅ |\n"
+    "| T3 | Record | Transplantation to another party | **No audience claim**; records are bearer tokens | ⚠️ owned |\n"
+    "| T5 | Snapshot | Fleet fail-closed | Staleness bound R | ⚠️ |\n"
+    "| T8 | Verifier CPU | Looping chain | **N/A — single-hop, no chain walker** | ✅ |\n\n"
+    "THREAT-1  (T5 — the finding that orbits everything)\n"
+    "  Asset:            Snapshot distribution\n"
+    "  Threat:           Fleet-wide fail-closed once every verifier ages past R\n"
+    "  Mitigation:       R bounds the window; fails closed\n"
+    "  Mitigation state: IMPLEMENTED (the bound)\n\n"
+    "THREAT-2  (governance/process, not a runtime threat)\n"
+    "  Asset:            The disclosure process itself\n"
+    "  Threat:           A researcher who finds a bug has a one-line SECURITY.md and no terms\n"
+    "  Mitigation state: ABSENT\n"
+    "  Residual risk:    A credibility gap for a crypto project;\n"
+    "                    a blocker for the foundation.\n"
+    "  Fix:              Expand SECURITY.md with an SLA and supported versions.\n"
+)
+
+
+def test_finding_blocks_of_label_lines_are_threats_joined_by_the_cited_id(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _FINDINGS):
+        # before: the blocks were plain paragraphs, nothing read from them (THREAT-2 lost), in both formats
+        assert sorted(t.id for t in model.threats) == ["T1", "T3", "T5", "T8", "THREAT-2"]
+        t5 = next(t for t in model.threats if t.id == "T5")
+        assert len(t5.controls) == 1  # the finding's mitigation restates the table's: no second control
+        assert any("finding THREAT-1 cites T5" in w.message for w in report.warnings)
+        new = next(t for t in model.threats if t.id == "THREAT-2")
+        assert new.title.startswith("A researcher who finds a bug")
+        assert [a.name for a in model.assets if a.id in new.assets] == ["The disclosure process itself"]
+        fix = next(c for c in model.controls if c.id in new.controls)
+        assert fix.status == "planned"  # "Mitigation state: ABSENT" beside "Fix:": to be done
+        assert len(model.controls) == 4
+        assert reconciles(report)
+
+
+def test_a_not_applicable_mitigation_beside_prose_controls_is_no_control(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _FINDINGS)
+    t8 = next(t for t in model.threats if t.id == "T8")
+    # before: "N/A — single-hop, no chain walker" became a control once the findings made controls of their own
+    assert t8.controls == [] and t8.rationale == "single-hop, no chain walker"
+
+
+def test_roam_owned_is_open_and_unconfirmed_findings_are_open(tmp_path: Path) -> None:
+    model, _report = load_text(tmp_path, _FINDINGS)
+    status = {t.id: t.status for t in model.threats}
+    # before: "⚠️ owned" read as partially mitigated by its mark; ROAM's "Owned" is a risk with an owner, not resolved
+    assert status["T3"] == "open" and status["T5"] == "partially_mitigated"
+    text = (
+        "## Findings\n\n| Threat ID | Threat | Existing control | Status |\n|---|---|---|---|\n"
+        "| F-1 | Object disclosure by id | Field filtering | **Potential (TO CONFIRM)** |\n"
+        "| F-2 | Enumeration via prompts | domain-scoped sets | **Mitigated (partial)** |\n"
+        "| F-3 | Pagination leak | none if counts ignore visibility | **TO CONFIRM** |\n"
+        "| F-4 | Write tampering | no write operations | **Not Applicable** |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    assert [t.status for t in model.threats] == ["open", "partially_mitigated", "open", "not_applicable"]
+    # "none if …": no measure in place, kept as the rationale (before: a control named "none if counts …")
+    assert model.threats[2].controls == [] and model.threats[2].rationale == "none if counts ignore visibility"
+    assert len(model.controls) == 3
+
+
+# -- an IEC 62304 hazard table whose controls are "software safety contracts" (rules, checks, proofs)
+
+_CONTRACTS = (
+    "## 2. Hazard Mitigation & Traceability Matrix (IEC 62304 §7)\n\n"
+    "| Hazard ID | Hazard Description | Software Safety Contract | Verification Method | Status |\n|---|---|---|---|---|\n"
+    "| **HAZ-MED-01** | Excess flow rate leaves pores in a titanium implant. | `Rule max-flow-rate` (verify.rs) | "
+    "Automated analysis of the flow rate | **PASS (0 violations)** |\n"
+    "| **HAZ-MED-02** | A tool plunge gouges the cutting guide. | `Theorem singularity_hold_preserved` | "
+    "Machine-checked theorem | **PASS (Mathematically Proven)** |\n"
+)
+
+
+def test_a_software_safety_contract_column_holds_the_controls(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _CONTRACTS):
+        # before: the contracts were kept in each hazard's extra, no control
+        assert [t.id for t in model.threats] == ["HAZ-MED-01", "HAZ-MED-02"]
+        assert [c.title for c in model.controls] == ["Rule max-flow-rate (verify.rs)", "Theorem singularity_hold_preserved"]
+        assert [len(t.controls) for t in model.threats] == [1, 1]
+
+
+# -- an ISO 14971 analysis: hazards in tables, then "#### INF-001: Provider Outage" over labelled lists of measures
+
+_HAZARD_MEASURES = (
+    "## 4. Risk Analysis\n\n### 4.1 Hazard Identification\n\n| HAZ-ID | Hazard | Hazardous Situation | Harm |\n"
+    "|---|---|---|---|\n| INF-001 | Cloud provider outage | Platform unavailable at a deadline | Missed deadline |\n"
+    "| INF-002 | Data breach at provider | Unauthorized access to records | Legal liability |\n\n"
+    "### 4.4 Risk Control Measures\n\n#### INF-001: Provider Outage\n\n**Design Controls:**\n"
+    "- Multi-AZ deployment\n- Database replication across zones\n\n**Information Controls:**\n- Status page monitoring\n\n"
+    "#### INF-009: Something not analysed\n\n**Design Controls:**\n- Quarterly review\n"
+)
+
+
+def test_measures_listed_under_a_risks_id_heading_are_its_controls(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _HAZARD_MEASURES):
+        # before: the listed measures were controls linked to nothing
+        titles = {c.id: c.title for c in model.controls}
+        links = {t.id: sorted(titles[c] for c in t.controls) for t in model.threats}
+        assert links == {
+            "INF-001": ["Database replication across zones", "Multi-AZ deployment", "Status page monitoring"],
+            "INF-002": [],
+        }
+        assert "Quarterly review" in titles.values()  # under an id no risk of the file has: linked to nothing
+        assert any("read as the controls of INF-001" in w.message for w in report.warnings)
+
+
+# -- an FMEA of a clinical record system: S, O and D scored 1–5, their product the RPN (out of 125)
+
+_FMEA_FIVE = (
+    "## 2. FMEA Table\n\n| # | Failure mode | Effect | Cause | S | O | D | RPN | Control (module) |\n"
+    "|---|---|---|---|---|---|---|---|---|\n"
+    "| R1 | Audit entry is altered or deleted | Loss of the record of changes | Update on the audit collection | "
+    "5 | 3 | 4 | 60 | Append-only plugin blocks every mutation |\n"
+    "| R12 | Query history lost | Cannot reconstruct clarifications | History not retained | 3 | 2 | 3 | 18 | "
+    "Query history kept with an audit entry per transition |\n"
+)
+
+
+def test_an_rpn_of_factors_scored_one_to_five_is_out_of_125(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _FMEA_FIVE):
+        risks = [t.risk for t in model.threats]
+        # before: read out of 1000 (factors of 1–10), so 60 was "low"
+        assert [(r.score, r.scale, r.level) for r in risks if r] == [(60.0, "1-125", "high"), (18.0, "1-125", "low")]
+        assert any("read out of 125" in w.message for w in report.warnings)
+
+
+def test_an_rpn_of_factors_scored_to_ten_stays_out_of_1000(tmp_path: Path) -> None:
+    text = _FMEA_FIVE.replace("| 5 | 3 | 4 | 60 |", "| 9 | 8 | 4 | 288 |").replace("| 3 | 2 | 3 | 18 |", "| 7 | 2 | 3 | 42 |")
+    model, _report = load_text(tmp_path, text)
+    assert [t.risk.scale for t in model.threats if t.risk] == ["1-1000", "1-1000"]
