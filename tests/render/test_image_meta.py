@@ -136,3 +136,34 @@ def test_a_template_svg_logo_reaches_the_package_without_its_editors_record(tmp_
                 assert PERSON.encode() not in data and b"cvance" not in data, (path.name, name)
                 svgs += name.endswith(".svg")
     assert svgs  # the logo itself is published
+
+
+def _gif() -> bytes:
+    frames = [Image.new("RGB", (8, 4), colour) for colour in ("red", "blue")]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], loop=0, comment=PERSON.encode())
+    return out.getvalue()
+
+
+def _webp() -> bytes:
+    img = Image.new("RGB", (8, 4), "green")
+    exif = img.getexif()
+    exif[0x9C9D] = PERSON.encode("utf-16-le") + b"\0\0"  # XPAuthor, UTF-16: not what the scan reads
+    xmp = f"<x:xmpmeta><dc:creator>{PERSON}</dc:creator></x:xmpmeta>".encode()
+    out = io.BytesIO()
+    img.save(out, "WEBP", exif=exif, xmp=xmp, lossless=True)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("make", [_gif, _webp])
+def test_a_gif_or_webp_loses_its_comments_exif_and_xmp(make: object) -> None:
+    """Word takes GIF and WebP pictures too: a GIF's comment and a WebP's EXIF (UTF-16) and XMP named their author."""
+    data = make()  # type: ignore[operator]
+    assert PERSON.encode() in data or PERSON.encode("utf-16-le") in data
+    clean = strip_metadata(data)
+    assert PERSON.encode() not in clean and PERSON.encode("utf-16-le") not in clean
+    before, after = Image.open(io.BytesIO(data)), Image.open(io.BytesIO(clean))
+    assert after.size == before.size and getattr(after, "n_frames", 1) == getattr(before, "n_frames", 1)
+    assert after.convert("RGB").tobytes() == before.convert("RGB").tobytes()
+    assert after.info.get("loop") == before.info.get("loop")  # an animation still loops as it did
+    assert strip_metadata(clean) == clean
