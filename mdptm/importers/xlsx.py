@@ -360,6 +360,10 @@ class _RowReader:
                     col_no += 1
             else:
                 col_no += 1
+            if c.get("t") == "e":  # an error a formula gave (#REF!, #N/A): no text anyone wrote
+                code = next((child.text or "" for child in c if child.tag == v_tag), "")
+                self.unseen.append((row_no, col_no, f"error:{code.strip()}"))
+                continue
             try:
                 text = value(c, self.ns, v_tag, is_tag)
             except _NoSharedString as exc:
@@ -533,6 +537,13 @@ def import_grids(path: Path, grids: list[Grid], ctx: ImportContext, importer: st
                     where,
                     "cell holds a formula with no saved result (the file was written by a program that computes no "
                     "formulas): its value is not imported; open and save the workbook in Excel to import it",
+                )
+                continue
+            if why.startswith("error:"):  # "#REF!" would have become a component's name, "#N/A" a description
+                ctx.report.warn(
+                    file,
+                    where,
+                    f"cell shows the error {why[6:] or 'value'} (its formula failed): not imported; fix the formula in Excel",
                 )
                 continue
             ctx.report.warn(file, where, f"cell value hidden by {words.get(why, why)} left out: it is not imported")

@@ -49,3 +49,35 @@ def test_a_computed_formula_is_read_and_not_warned_about(tmp_path: Path) -> None
     model, report = checked_import(path)
     assert [t.title for t in model.threats] == ["Spoofing of the pump", "Tampering of the pump"]
     assert not [w for w in report.warnings if "formula" in w.message]
+
+
+def test_an_error_a_formula_gave_is_no_text(tmp_path: Path) -> None:
+    """'#REF!' in a component column became a component of that name (an element invented), '#N/A' a description."""
+    plain = tmp_path / "plain.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Threats"
+    for row in (
+        ["ID", "Threat", "STRIDE", "Description", "Component"],
+        ["T-1", "Spoofing of the pump", "Spoofing", "d1", "Pump"],
+        ["T-2", "Tampering of the pump", "Tampering", "d2", "Pump"],
+    ):
+        ws.append(row)
+    wb.save(plain)
+    path = tmp_path / "register.xlsx"
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                na = b'<c r="D2" t="e"><f>VLOOKUP(A2,N!A:B,2,0)</f><v>#N/A</v></c>'
+                ref = b'<c r="E3" t="e"><f>Components!B7</f><v>#REF!</v></c>'
+                data = data.replace(b'<c r="D2" t="inlineStr"><is><t>d1</t></is></c>', na)
+                data = data.replace(b'<c r="E3" t="inlineStr"><is><t>Pump</t></is></c>', ref)
+                assert data.count(b't="e"') == 2
+            zout.writestr(info, data)
+    model, report = checked_import(path)
+    assert [e.name for e in model.elements] == ["Pump"]
+    assert [t.description or "" for t in model.threats] == ["", "d2"]
+    said = {w.locator: w.message for w in report.warnings}
+    assert "#N/A" in said["Threats!D2"] and "#REF!" in said["Threats!E3"]
