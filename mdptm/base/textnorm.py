@@ -87,8 +87,31 @@ def _dashes() -> dict[int, str]:
     return {cp: "-" for cp in sep if cp != ord("-") and (unicodedata.category(chr(cp)) == "Pd" or cp in _DASHES)}
 
 
+# Latin letters with a hook, tail, curl, belt or stroke that NFD does not take apart (ɲ ɳ ɠ ɦ ʈ ƭ ʝ ɽ ƙ ɭ ʂ ɗ ɓ ɱ
+# ʐ ƴ ...): "ɲiɠɦʈjar" reads as Nightjar, as an accent added disguises nothing. Found by their Unicode names in the
+# Latin extension blocks, once, on the first use of the tables; letters mapped above keep their reading.
+_LATIN_BLOCKS = ((0x0180, 0x0250), (0x0250, 0x02B0), (0x1D00, 0x1DC0), (0x2C60, 0x2C80), (0xA720, 0xA800), (0xAB30, 0xAB70))
+_DECORATED = re.compile(r"LATIN (SMALL|CAPITAL) LETTER ([A-Z]) WITH [A-Z -]+")
+
+
+def _decorated_letters() -> dict[int, str]:
+    out: dict[int, str] = {}
+    for lo, hi in _LATIN_BLOCKS:
+        for cp in range(lo, hi):
+            ch = chr(cp)
+            m = _DECORATED.fullmatch(unicodedata.name(ch, ""))
+            if m and not unicodedata.decomposition(ch) and cp not in _CONFUSABLE:
+                out[cp] = m.group(2).lower() if m.group(1) == "SMALL" else m.group(2)
+    for cp, latin in list(out.items()):  # the other case, when its name says it differently (Ɖ "AFRICAN D" of ɖ)
+        for other, reading in ((chr(cp).upper(), latin.upper()), (chr(cp).lower(), latin.lower())):
+            if len(other) == 1 and ord(other) not in out and ord(other) not in _CONFUSABLE and other != chr(cp):
+                out[ord(other)] = reading
+    return out
+
+
 @cache
 def _tables() -> tuple[dict[int, None], dict[int, str]]:
+    _CONFUSABLE.update(_decorated_letters())  # every user of the confusables gets the tables first
     remove: dict[int, None] = {}
     sep: dict[int, str] = {}
     # the format characters outside the BMP, listed: a scan of all 1.1 million code points costs a second
