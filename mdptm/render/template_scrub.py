@@ -109,7 +109,7 @@ _NAME_ATTRS = {
     f"{W}aliases": (f"{W}val",),
     f"{W}altName": (f"{W}val",),
     f"{W}font": (f"{W}name",),
-    f"{W}lvlText": (f"{W}val",),  # a list's numbering text, shown before every item ("KESTREL-%1.")
+    f"{W}lvlText": (f"{W}val",),  # a list's numbering text, shown before every item
     f"{W}rFonts": (f"{W}ascii", f"{W}hAnsi", f"{W}eastAsia", f"{W}cs"),
     f"{A}theme": ("name",),
     f"{A}clrScheme": ("name",),
