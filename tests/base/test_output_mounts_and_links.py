@@ -136,3 +136,34 @@ def test_a_folder_a_user_makes_or_fills_while_the_build_runs_is_not_deleted(tmp_
     assert str(final) in str(err.value)
     assert (final / "notes.txt").read_text() == "my notes"
     assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT, errno.EROFS])
+def test_a_full_drive_is_named_and_leaves_the_old_output(tmp_path: Path, code: int) -> None:
+    """A build onto a full USB stick ended 'unexpected OSError: [Errno 28] No space left on device', naming nothing."""
+    final = tmp_path / "pkg"
+    with output.staged_dir(final) as first:
+        (first / "ptm.json").write_text("{}")
+    before = _tree(final)
+    with pytest.raises(InputError) as err, output.staged_dir(final) as tmp:
+        raise OSError(code, os.strerror(code), str(tmp / "ptm.docx"))
+    assert str(final) in str(err.value) and os.strerror(code) in str(err.value)
+    assert _tree(final) == before and _leftovers(tmp_path) == []
+    target = tmp_path / "model.json"
+    target.write_text("old")
+    with pytest.raises(InputError) as err, output.staged_file(target):
+        raise OSError(code, os.strerror(code))
+    assert str(target) in str(err.value) and target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.skipif(not _CAN_MOUNT, reason="needs root and unshare")
+def test_a_real_full_drive_is_named(project: Path, tmp_path: Path) -> None:
+    mount = tmp_path / "stick"
+    mount.mkdir()
+    script = f'mount -t tmpfs -o size=64k none "{mount}" || exit 77; exec "{sys.executable}" -m mdptm build "{project}" -o "{mount}/out"'
+    proc = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=300)
+    if proc.returncode == 77:
+        pytest.skip("cannot mount here")
+    assert proc.returncode == 2, proc.stderr
+    assert "No space left on device" in proc.stderr and f"{mount}/out" in proc.stderr and "unexpected" not in proc.stderr
