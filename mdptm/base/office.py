@@ -81,15 +81,21 @@ _DROP = re.compile(
     # a macro-enabled template's macros (their code names the maker's shares and people), its key bindings,
     # toolbars and ribbon: a published document carries no code
     r"|(word|xl)/(vbaProject\.bin|vbaData\.xml|_rels/vbaProject\.bin\.rels|keyMapCustomizations\.xml|attachedToolbars\.bin)"
+    # objects embedded in a template's header (a workbook, a drawing): documents of their own, with their own
+    # author and editing history; the header keeps the picture that shows them
+    r"|(word|xl)/embeddings/.*"
     r"|customUI/.*|_rels/customUI\w*\.xml\.rels)$"
 )
 _RSID_ATTR = re.compile(rb'\s(?:w:rsid\w*|w14:paraId|w14:textId)="[^"]*"')
 _RSIDS_EL = re.compile(rb"<w:rsids>.*?</w:rsids>|<w:rsids/>", re.S)
 # settings a template carries that name its maker's machines: the template it came from, document variables,
-# a mail merge's data source and query (a connection string, a path on a file server), attached XML schemas
+# a mail merge's data source and query (a connection string, a path on a file server), attached XML schemas;
+# and its editing restriction, whose salted hash of the maker's password can be cracked offline (a published
+# document restricts no one's editing anyway)
 _SETTINGS_DROP = re.compile(
     rb"<w:attachedTemplate [^>]*/>|<w:trackRevisions(?: [^>]*)?/>|<w:docVars>.*?</w:docVars>|<w:docVars/>"
-    rb"|<w:mailMerge>.*?</w:mailMerge>|<w:mailMerge/>|<w:attachedSchema [^>]*/>",
+    rb"|<w:mailMerge>.*?</w:mailMerge>|<w:mailMerge/>|<w:attachedSchema [^>]*/>"
+    rb"|<w:(?:documentProtection|writeProtection)(?: [^>]*)?/>",
     re.S,
 )
 

@@ -422,6 +422,21 @@ def clean_stale(final: Path) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
+# a drive that is full, over its quota or read-only: the output is not written, and that is the whole story
+_NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+
+
+def _no_room(exc: BaseException, final: Path) -> InputError | None:
+    """An error naming *final* for a write that failed for want of room (or a read-only drive), else None."""
+    if isinstance(exc, OSError) and exc.errno in _NO_ROOM:
+        where = f" (writing {exc.filename})" if exc.filename else ""
+        return InputError(
+            f"cannot write the output: {exc.strerror}{where}; nothing was written and an earlier output there is untouched",
+            file=str(final),
+        )
+    return None
+
+
 @contextmanager
 def staged_dir(final: Path) -> Iterator[Path]:
     """Yield an empty temporary folder beside *final*; on success it replaces *final*.
@@ -445,14 +460,18 @@ def staged_dir(final: Path) -> Iterator[Path]:
         try:
             (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             yield tmp
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(tmp, ignore_errors=True)
+            if (clear := _no_room(exc, final)) is not None:  # a full drive: "unexpected OSError" named nothing
+                raise clear from None
             raise
         old = None
         try:
             write_marker(tmp)
             tmp.chmod(0o755)
-            if final.exists():
+            if final.exists() or final.is_symlink():
+                # again: while the package was written, a user may have made the folder, or put a file into it
+                check_replaceable(final)
                 old = final.with_name(f".{final.name}.old-{os.getpid()}")
                 if old.exists() and is_ours(old):
                     shutil.rmtree(old)
@@ -512,8 +531,10 @@ def staged_file(final: Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if (clear := _no_room(exc, final)) is not None:
+            raise clear from None
         raise
     os.chmod(tmp, 0o644)
     tmp.replace(final)

@@ -427,7 +427,7 @@ def yaml_loader(yaml12: bool = False) -> type:
         class UniqueKeysLoader(_unique_keys(yaml), getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
             """The safe loader, refusing a key written twice in one mapping."""
 
-        return UniqueKeysLoader
+        return _placed_values(yaml, UniqueKeysLoader)
 
     class Yaml12Loader(_unique_keys(yaml), yaml.SafeLoader):  # type: ignore[misc]
         """SafeLoader that reads only true/false as booleans (YAML 1.2), refusing a key written twice."""
@@ -437,7 +437,31 @@ def yaml_loader(yaml12: bool = False) -> type:
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
     Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-    return Yaml12Loader
+    return _placed_values(yaml, Yaml12Loader)
+
+
+class ValueAtError(ValueError):
+    """A YAML value that cannot become a Python one, with the *line* and *column* (1-based) it is written at."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.line, self.column = line, column
+
+
+def _placed_values(yaml: Any, loader: type) -> type:
+    """*loader* whose integers and dates that cannot be read (a 5 000-digit number, 2026-13-45) are refused with
+    the place they are written; only these constructors are wrapped, so other values load at full speed."""
+    for tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:timestamp"):
+        plain = loader.yaml_constructors[tag]  # type: ignore[attr-defined]
+
+        def placed(self: Any, node: Any, plain: Any = plain) -> Any:
+            try:
+                return plain(self, node)
+            except (ValueError, OverflowError) as exc:
+                raise ValueAtError(str(exc), node.start_mark.line + 1, node.start_mark.column + 1) from None
+
+        loader.add_constructor(tag, placed)  # type: ignore[attr-defined]
+    return loader
 
 
 class DuplicateKeyError(ValueError):
@@ -487,8 +511,9 @@ def parse_yaml(text: str, *, file: str, yaml12: bool = False) -> object:
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(f"YAML syntax error: {problem}", file=file, locator=where) from None
-    except DuplicateKeyError as exc:
-        raise InputError(str(exc), file=file, locator=f"line {exc.line}, column {exc.column}") from None
+    except (DuplicateKeyError, ValueAtError) as exc:
+        prefix = "YAML value cannot be read: " if isinstance(exc, ValueAtError) else ""
+        raise InputError(f"{prefix}{exc}", file=file, locator=f"line {exc.line}, column {exc.column}") from None
     except RecursionError:
         raise InputError("YAML nested too deeply to read", file=file) from None
     except (ValueError, TypeError, OverflowError) as exc:  # an over-long integer, an unhashable key

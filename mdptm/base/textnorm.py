@@ -64,6 +64,16 @@ _CONFUSABLE.update({cp - 0x13A0 + 0xAB70: latin for cp, latin in list(_CONFUSABL
 # squared capitals (🅽🅸🅶🅷🆃🅹🅰🆁), regional indicator letters, parenthesized small letters (⒩⒤⒢⒣⒯⒥⒜⒭)
 for _first, _base in ((0x1F150, "A"), (0x1F170, "A"), (0x1F1E6, "A"), (0x249C, "a")):
     _CONFUSABLE.update({_first + i: chr(ord(_base) + i) for i in range(26)})
+# the digits of other scripts (Arabic-Indic ٢١٤, Devanagari २१४, Thai, Myanmar ...), which NFKC leaves alone, as ASCII
+# digits: "build٠١.meridian.corp" is the term "build01.meridian.corp", "PUMPSEC-٢١٤" the ticket (each zero listed)
+_DIGIT_ZEROS = (
+    0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6, 0xE50, 0xED0, 0xF20, 0x1040,
+    0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0,
+    0xA9F0, 0xAA50, 0xABF0, 0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650,
+    0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50, 0x1E140, 0x1E2F0, 0x1E950,
+)  # fmt: skip
+for _zero in _DIGIT_ZEROS:
+    _CONFUSABLE.update({_zero + i: str(i) for i in range(10)})
 _BIDI_END = "\u202c\u2069\n\r"
 _EXTRA_INVISIBLE = {0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, *range(0xFE00, 0xFE10)}
 _DASHES = {0x2212, 0x2043, 0xFE63, 0xFF0D}
@@ -77,8 +87,31 @@ def _dashes() -> dict[int, str]:
     return {cp: "-" for cp in sep if cp != ord("-") and (unicodedata.category(chr(cp)) == "Pd" or cp in _DASHES)}
 
 
+# Latin letters with a hook, tail, curl, belt or stroke that NFD does not take apart (ɲ ɳ ɠ ɦ ʈ ƭ ʝ ɽ ƙ ɭ ʂ ɗ ɓ ɱ
+# ʐ ƴ ...): "ɲiɠɦʈjar" reads as Nightjar, as an accent added disguises nothing. Found by their Unicode names in the
+# Latin extension blocks, once, on the first use of the tables; letters mapped above keep their reading.
+_LATIN_BLOCKS = ((0x0180, 0x0250), (0x0250, 0x02B0), (0x1D00, 0x1DC0), (0x2C60, 0x2C80), (0xA720, 0xA800), (0xAB30, 0xAB70))
+_DECORATED = re.compile(r"LATIN (SMALL|CAPITAL) LETTER ([A-Z]) WITH [A-Z -]+")
+
+
+def _decorated_letters() -> dict[int, str]:
+    out: dict[int, str] = {}
+    for lo, hi in _LATIN_BLOCKS:
+        for cp in range(lo, hi):
+            ch = chr(cp)
+            m = _DECORATED.fullmatch(unicodedata.name(ch, ""))
+            if m and not unicodedata.decomposition(ch) and cp not in _CONFUSABLE:
+                out[cp] = m.group(2).lower() if m.group(1) == "SMALL" else m.group(2)
+    for cp, latin in list(out.items()):  # the other case, when its name says it differently (Ɖ "AFRICAN D" of ɖ)
+        for other, reading in ((chr(cp).upper(), latin.upper()), (chr(cp).lower(), latin.lower())):
+            if len(other) == 1 and ord(other) not in out and ord(other) not in _CONFUSABLE and other != chr(cp):
+                out[ord(other)] = reading
+    return out
+
+
 @cache
 def _tables() -> tuple[dict[int, None], dict[int, str]]:
+    _CONFUSABLE.update(_decorated_letters())  # every user of the confusables gets the tables first
     remove: dict[int, None] = {}
     sep: dict[int, str] = {}
     # the format characters outside the BMP, listed: a scan of all 1.1 million code points costs a second

@@ -333,8 +333,26 @@ _RECURSE = {
 }
 
 
+_SDT, _SDT_PR, _SHOWING_PLACEHOLDER = _w("sdt"), _w("sdtPr"), _w("showingPlcHdr")
+
+
+def _placeholder(sdt: etree._Element) -> bool:
+    """Whether content control *sdt* shows its placeholder ("Click or tap here to enter text."): nobody wrote it."""
+    pr = _first(sdt, _SDT_PR)
+    return pr is not None and _first(pr, _SHOWING_PLACEHOLDER) is not None
+
+
+def drop_placeholders(el: etree._Element) -> None:
+    """Remove from *el* every content control that shows its placeholder: an empty field of a form, whose
+    prompt ("Click or tap here to enter text.") was read as the author's text and published in a title."""
+    for sdt in [s for s in el.iter(_SDT) if _placeholder(s)]:
+        parent = sdt.getparent()
+        if parent is not None:
+            parent.remove(sdt)
+
+
 def paragraph_text(p: etree._Element) -> tuple[str, Stats]:
-    """The text a reader sees with every tracked change accepted; hidden runs left out."""
+    """The text a reader sees with every tracked change accepted; hidden runs and placeholders left out."""
     stats = Stats()
     parts: list[str] = []
     hiding = _HIDING.get()
@@ -397,6 +415,8 @@ def _walk(el: etree._Element, parts: list[str], stats: Stats) -> None:
         if action == _RUN:
             _run(child, parts, stats)
         elif action == _INTO:
+            if tag == _SDT and _placeholder(child):  # an empty field's prompt: nobody wrote it
+                continue
             _walk(child, parts, stats)
         elif action == _DEL:
             stats.deleted += 1
@@ -691,6 +711,7 @@ class _Rows:
     table_shaded: bool | None = None  # whether the table's style or properties shade it (set at its first row)
 
     def add(self, tr: etree._Element) -> None:
+        drop_placeholders(tr)
         r = len(self.cells)
         cells, merged = self.cells, self.merged
         trpr, tcs = _row_cells(tr)
@@ -943,7 +964,7 @@ def _paragraphs(
             yield child, None
             child.clear(keep_tail=True)
             container.remove(child)
-        elif name in _WRAPPERS and not (name == "sdt" and _is_toc(child)):
+        elif name in _WRAPPERS and not (name == "sdt" and (_is_toc(child) or _placeholder(child))):
             used_up = yield from _paragraphs(child, kept, path, stop, complete=not still_open)
             if not used_up or still_open:
                 return False

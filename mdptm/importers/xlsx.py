@@ -340,6 +340,7 @@ class _RowReader:
             self.ns = ns = tag[: tag.index("}") + 1] if isinstance(tag, str) and tag.startswith("{") else ""
             self.tags = (ns + "row", ns + "c", ns + "v", ns + "is")
         row_tag, c_tag, v_tag, is_tag = self.tags
+        f_tag = self.ns + "f"
         if row.tag != row_tag:
             return
         row_no = self.row_no = _int(row.get("r"), self.row_no + 1)
@@ -359,6 +360,10 @@ class _RowReader:
                     col_no += 1
             else:
                 col_no += 1
+            if c.get("t") == "e":  # an error a formula gave (#REF!, #N/A): no text anyone wrote
+                code = next((child.text or "" for child in c if child.tag == v_tag), "")
+                self.unseen.append((row_no, col_no, f"error:{code.strip()}"))
+                continue
             try:
                 text = value(c, self.ns, v_tag, is_tag)
             except _NoSharedString as exc:
@@ -368,12 +373,23 @@ class _RowReader:
                     file=self.wb.file,
                     locator=f"{self.sheet}!{col_letter(col_no)}{row_no}",
                 ) from None
+            if not text and len(c) and _uncomputed(c, f_tag, v_tag):
+                self.unseen.append((row_no, col_no, "formula"))  # written by a program that computes no formula
             if text:
                 why = unseen.get(_int(c.get("s"), 0)) if unseen else None
                 if why is not None:
                     self.unseen.append((row_no, col_no, why))
                     continue
                 self.cells[(row_no, col_no)] = text
+
+
+def _uncomputed(c: etree._Element, f_tag: str, v_tag: str) -> bool:
+    """Whether cell *c* holds a formula whose result was never saved: no value, or an empty one where a text
+    result is not what the cell says it holds (Excel writes ``t="str"`` for a formula giving "")."""
+    if not any(child.tag == f_tag for child in c):
+        return False
+    value = next((child for child in c if child.tag == v_tag), None)
+    return value is None or (not value.text and c.get("t") != "str")
 
 
 def _font_hides(font: etree._Element) -> str | None:
@@ -515,6 +531,21 @@ def import_grids(path: Path, grids: list[Grid], ctx: ImportContext, importer: st
         first = len(builder.records)
         words = {"white": "white text on an uncoloured cell", "tiny": "a font of 2 pt or less", "format": "the number format ;;;"}
         for where, why in grid.unseen:  # nobody sees it in the workbook: not imported, so never published
+            if why == "formula":  # its value was never computed: nothing to read, and nothing silently lost
+                ctx.report.warn(
+                    file,
+                    where,
+                    "cell holds a formula with no saved result (the file was written by a program that computes no "
+                    "formulas): its value is not imported; open and save the workbook in Excel to import it",
+                )
+                continue
+            if why.startswith("error:"):  # "#REF!" would have become a component's name, "#N/A" a description
+                ctx.report.warn(
+                    file,
+                    where,
+                    f"cell shows the error {why[6:] or 'value'} (its formula failed): not imported; fix the formula in Excel",
+                )
+                continue
             ctx.report.warn(file, where, f"cell value hidden by {words.get(why, why)} left out: it is not imported")
         stride = stride_default(vocab, grid.name) if grid.name else None
         if stride:

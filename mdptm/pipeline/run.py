@@ -78,7 +78,10 @@ def _run_pipeline(
     xml_removed = describe(strip_forbidden(model))  # before anything writes XML (docx, xlsx, html)
     for line in xml_removed:
         report.warn(settings.overrides_file or "model", None, line)
-    protected = [settings.base_dir, *settings.documents]
+    # the sources, and the files the build reads beside them wherever they are: the previous package's ptm.json
+    # (a build of version 2 into the folder of version 1 replaced the published version it compared with)
+    extra_inputs = (settings.previous, settings.template, settings.policy)
+    protected = [settings.base_dir, *settings.documents, *(p for p in extra_inputs if p is not None)]
     replaced = out / SUBMISSION_DIR if settings.audience == Audience.SUBMISSION else out
     check_name_length(out)
     for folder in (out, internal):  # never inside a package: the internal reports would be published with it

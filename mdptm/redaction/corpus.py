@@ -100,8 +100,28 @@ _WRITERS = ("documents", "exporters", "render", "mapping")
 _SHIPPED_DATA = ("mappings", "templates")
 
 
-# a Python string literal (a prefix such as f or r before it is left out)
-_LITERAL = re.compile(r'"""(.*?)"""|\'\'\'(.*?)\'\'\'|"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'', re.S)
+# a comment, or a Python string literal (a prefix such as f or r before it is left out): scanned left to right, a
+# "#" inside a string is the string's and a quote inside a comment the comment's
+_LITERAL = re.compile(r'(#[^\n]*)|"""(.*?)"""|\'\'\'(.*?)\'\'\'|"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'', re.S)
+_BLANK = " \t\r\n\\fFrRbBuU"
+
+
+def _docstring(source: str, start: int, end: int) -> bool:
+    """Whether the triple-quoted literal at *start*..*end* of *source* is a docstring: a statement of its own
+    (nothing else on its lines) first in its module, class or function. Its words describe the code (examples
+    such as "Meridian fleet log service" included); the package never prints them."""
+    line_start = source.rfind("\n", 0, start) + 1
+    line_end = source.find("\n", end)
+    if source[line_start:start].strip(_BLANK) or source[end : len(source) if line_end < 0 else line_end].strip():
+        return False
+    at = line_start - 1
+    while at > 0:  # the code line before it, comments and blank lines passed over
+        prev = source.rfind("\n", 0, at) + 1
+        code = source[prev:at].strip()
+        if code and not code.startswith("#"):
+            return code.endswith(":")
+        at = prev - 1
+    return True  # the module's first statement
 
 
 def _literals(source: str) -> Iterator[str]:
@@ -116,7 +136,12 @@ def _literals_at(source: str) -> Iterator[tuple[int, str]]:
     run: list[str] = []
     first = last = 0
     for m in _LITERAL.finditer(source):
-        if run and source[last : m.start()].strip(" \t\r\n\\fFrRbBuU"):
+        if m.group(1) is not None or (m.group(2) is not None or m.group(3) is not None) and _docstring(source, m.start(), m.end()):
+            # a comment, or a docstring: words about the code, never printed
+            if run and not source[last : m.start()].strip(_BLANK):
+                last = m.end()
+            continue
+        if run and source[last : m.start()].strip(_BLANK):
             yield first, " ".join(run)
             run = []
         if not run:

@@ -48,7 +48,16 @@ _TAG = re.compile(r"<[^<>]*>")
 # and the text a template brings in attributes: a watermark's words (VML ``v:textpath string``, shown on every
 # page), style names, font and theme names (a style "Body for jenkins.meridian.corp builds")
 _TEXT_ATTRS = (' w:instr="', ' w:tooltip="', ' descr="', ' title="', ' o:title="', ' alt="', ' w:author="')
-_TEMPLATE_ATTRS = (' string="', '<w:name w:val="', '<w:aliases w:val="', '<w:altName w:val="', ' w:name="', ' name="', ' typeface="')
+_TEMPLATE_ATTRS = (
+    ' string="',
+    '<w:name w:val="',
+    '<w:aliases w:val="',
+    '<w:altName w:val="',
+    '<w:lvlText w:val="',
+    ' w:name="',
+    ' name="',
+    ' typeface="',
+)
 # a template is only ever in an Office file, and the body of a Word document is mdptm's writing from the
 # public model (a template's body is discarded): the names a template brings are looked for in the other
 # members of an Office file, not in index.html or a 30 MB body once more

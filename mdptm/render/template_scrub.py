@@ -90,6 +90,8 @@ _FORMAT_CHANGES = {
 _PEOPLE_ATTRS = (f"{W}author", f"{W}initials", f"{W}date")
 # a content control's title and tag name its owner or purpose for the editors; nothing shows them
 _CONTROL_LABELS = {f"{W}alias", f"{W}tag"}
+# an embedded object's link to its document (dropped when a document is published): the picture that shows it stays
+_EMBEDDED = {f"{VO}OLEObject"}
 # Text a reader of the document never sees but its file carries: a field's code (a HYPERLINK or
 # INCLUDEPICTURE path), a content control's title and tag, a link's screen tip, a picture's name.
 _TEXT_ATTRS = {
@@ -107,6 +109,7 @@ _NAME_ATTRS = {
     f"{W}aliases": (f"{W}val",),
     f"{W}altName": (f"{W}val",),
     f"{W}font": (f"{W}name",),
+    f"{W}lvlText": (f"{W}val",),  # a list's numbering text, shown before every item
     f"{W}rFonts": (f"{W}ascii", f"{W}hAnsi", f"{W}eastAsia", f"{W}cs"),
     f"{A}theme": ("name",),
     f"{A}clrScheme": ("name",),
@@ -123,7 +126,7 @@ def _accept_changes(root: etree._Element) -> bool:
     """Every tracked change in *root* accepted (deletions dropped, insertions kept as text), no author,
     initials or date left on any element and no content control title or tag; whether anything changed."""
     changed = False
-    for el in [e for e in root.iter() if e.tag in _DELETED or e.tag in _FORMAT_CHANGES or e.tag in _CONTROL_LABELS]:
+    for el in [e for e in root.iter() if e.tag in _DELETED or e.tag in _FORMAT_CHANGES or e.tag in _CONTROL_LABELS or e.tag in _EMBEDDED]:
         parent = el.getparent()
         if parent is not None:
             parent.remove(el)

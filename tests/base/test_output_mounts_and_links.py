@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from mdptm.base import output
+from mdptm.errors import InputError
 from tests.base.test_output_safety import _tree
 from tests.test_cli_foundation import MODEL, run
 
@@ -118,3 +119,51 @@ def test_a_build_through_a_linked_parent_waits_for_one_into_the_same_folder(tmp_
         assert not entered.wait(1.0), "the build through the link did not wait for the lock"
     worker.join(10)
     assert entered.is_set()
+
+
+@pytest.mark.parametrize("when", ["made", "filled"])
+def test_a_folder_a_user_makes_or_fills_while_the_build_runs_is_not_deleted(tmp_path: Path, when: str) -> None:
+    """A build into 'reports/q3' (not there yet, or a package mdptm wrote) checked the folder when it started;
+    a user who made the folder meanwhile and saved notes into it lost them when the package was moved in."""
+    final = tmp_path / "q3"
+    if when == "filled":
+        with output.staged_dir(final) as first:
+            (first / "ptm.json").write_text("{}")
+    with pytest.raises(InputError) as err, output.staged_dir(final) as tmp:
+        (tmp / "ptm.json").write_text("{}")
+        final.mkdir(exist_ok=True)
+        (final / "notes.txt").write_text("my notes")
+    assert str(final) in str(err.value)
+    assert (final / "notes.txt").read_text() == "my notes"
+    assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT, errno.EROFS])
+def test_a_full_drive_is_named_and_leaves_the_old_output(tmp_path: Path, code: int) -> None:
+    """A build onto a full USB stick ended 'unexpected OSError: [Errno 28] No space left on device', naming nothing."""
+    final = tmp_path / "pkg"
+    with output.staged_dir(final) as first:
+        (first / "ptm.json").write_text("{}")
+    before = _tree(final)
+    with pytest.raises(InputError) as err, output.staged_dir(final) as tmp:
+        raise OSError(code, os.strerror(code), str(tmp / "ptm.docx"))
+    assert str(final) in str(err.value) and os.strerror(code) in str(err.value)
+    assert _tree(final) == before and _leftovers(tmp_path) == []
+    target = tmp_path / "model.json"
+    target.write_text("old")
+    with pytest.raises(InputError) as err, output.staged_file(target):
+        raise OSError(code, os.strerror(code))
+    assert str(target) in str(err.value) and target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.skipif(not _CAN_MOUNT, reason="needs root and unshare")
+def test_a_real_full_drive_is_named(project: Path, tmp_path: Path) -> None:
+    mount = tmp_path / "stick"
+    mount.mkdir()
+    script = f'mount -t tmpfs -o size=64k none "{mount}" || exit 77; exec "{sys.executable}" -m mdptm build "{project}" -o "{mount}/out"'
+    proc = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=300)
+    if proc.returncode == 77:
+        pytest.skip("cannot mount here")
+    assert proc.returncode == 2, proc.stderr
+    assert "No space left on device" in proc.stderr and f"{mount}/out" in proc.stderr and "unexpected" not in proc.stderr

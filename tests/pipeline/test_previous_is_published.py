@@ -68,3 +68,20 @@ def test_the_published_previous_version_gives_the_change_log(project: Path, tmp_
     code, _, err = run(["build", str(project), "-o", str(out)], capsys)
     assert code == 0, err
     assert OLD_TITLE in _files_text(out)  # published before: the change log may quote it
+
+
+def test_a_build_into_the_folder_of_the_previous_version_is_refused(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'previous: ../v1/ptm.json' and '-o ../v1': version 2 replaced the published version 1 it compared with
+    (the record of what was published, and the next build's previous version)."""
+    first = tmp_path / "v1"
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\n")
+    assert run(["build", str(project), "-o", str(first)], capsys)[0] == 0
+    before = {p.relative_to(first).as_posix(): p.read_bytes() for p in sorted(first.rglob("*")) if p.is_file()}
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\nprevious: ../v1/ptm.json\n")
+    code, _, err = run(["build", str(project), "-o", str(first)], capsys)
+    assert code == 2, err
+    assert "ptm.json" in err and "replace it" in err
+    assert {p.relative_to(first).as_posix(): p.read_bytes() for p in sorted(first.rglob("*")) if p.is_file()} == before
+    assert run(["build", str(project), "-o", str(tmp_path / "v2")], capsys)[0] == 0  # beside it is fine

@@ -27,6 +27,7 @@ SECRET = st.lists(WORD, min_size=2, max_size=3).map(" ".join)
 
 INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u034f"]
 LATIN_TO_LOOKALIKE: dict[str, list[str]] = {}
+textnorm._tables()  # the letters with hooks and tails join the confusables with the tables
 for code, latin in _CONFUSABLE.items():
     LATIN_TO_LOOKALIKE.setdefault(latin, []).append(chr(code))
 

@@ -211,3 +211,94 @@ def test_a_templates_watermark_style_and_font_names_are_redacted(tmp_path: Path,
         styles = zf.read("word/styles.xml").decode()
     assert 'string="DRAFT ask [redacted]"' in header  # the watermark stays, without the address
     assert "Body for [redacted] builds" in styles
+
+
+def test_an_object_embedded_in_the_templates_header_is_not_published(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A workbook embedded in the template's header (an OLE object) was copied into every published Word file,
+    with its own document properties: its author's name, which no term and no detector names."""
+    import io
+
+    import openpyxl
+
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "model.yaml").write_text(MODEL)
+    wb = openpyxl.Workbook()
+    wb.properties.creator = "Carl Vance"
+    ws = wb.active
+    assert ws is not None
+    ws["A1"] = "Logo sizes for the Kestrel programme"
+    book = io.BytesIO()
+    wb.save(book)
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "Meridian Infusion Systems"
+    plain = tmp_path / "plain.docx"
+    d.save(str(plain))
+    ole = (
+        '<w:r><w:object><o:OLEObject xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:r="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships" Type="Embed" ProgID="Excel.Sheet.12" ObjectID="_1" r:id="rIdEmb1"/></w:object></w:r></w:p>'
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+        '2006/relationships"><Relationship Id="rIdEmb1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'package" Target="embeddings/Book1.xlsx"/></Relationships>'
+    )
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(project / "brand.docx", "w", zipfile.ZIP_DEFLATED) as zout:
+        assert "word/_rels/header1.xml.rels" not in zin.namelist()
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Default Extension="xlsx" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/></Types>',
+                )
+            elif info.filename == "word/header1.xml":
+                data = data.replace(b"</w:p>", ole.encode(), 1)
+            zout.writestr(info, data)
+        zout.writestr("word/_rels/header1.xml.rels", rels)
+        zout.writestr("word/embeddings/Book1.xlsx", book.getvalue())
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\ntemplate: brand.docx\n")
+    code, _, err = run(["build", str(project), "-o", str(tmp_path / "pkg")], capsys)
+    assert code == 0, err
+    text = package_text(tmp_path / "pkg")
+    assert not holds(text, "Carl Vance") and not holds(text, "Logo sizes")
+    for word in sorted((tmp_path / "pkg").rglob("*.docx")):
+        with zipfile.ZipFile(word) as zf:
+            assert not [n for n in zf.namelist() if "embeddings/" in n], word
+            header = next(zf.read(n).decode() for n in zf.namelist() if n.startswith("word/header"))
+        assert "OLEObject" not in header and "Meridian Infusion Systems" in header
+
+
+def test_a_templates_editing_restriction_and_password_hash_are_not_published(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A template restricted for editing carries a salted hash of the maker's password in its settings; every
+    published Word file carried it (a hash to crack offline) and was itself restricted."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "model.yaml").write_text(MODEL)
+    plain = tmp_path / "plain.docx"
+    docx.Document().save(str(plain))
+    protection = (
+        b'<w:documentProtection w:edit="readOnly" w:enforcement="1" w:cryptProviderType="rsaAES" w:cryptAlgorithmClass="hash" '
+        b'w:cryptAlgorithmType="typeAny" w:cryptAlgorithmSid="14" w:cryptSpinCount="100000" '
+        b'w:hash="c2VjcmV0LWhhc2gtb2YtdGhlLXBhc3N3b3Jk" w:salt="c2FsdHNhbHRzYWx0"/>'
+        b'<w:writeProtection w:recommended="1" w:hashValue="d3JpdGUtcHJvdGVjdGlvbi1oYXNo" w:saltValue="c2FsdA=="/>'
+    )
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(project / "brand.docx", "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/settings.xml":
+                data = data.replace(b"<w:zoom", protection + b"<w:zoom", 1)
+                assert protection in data
+            elif info.filename == "word/numbering.xml":
+                data = data.replace(b'<w:lvlText w:val="', b'<w:lvlText w:val="ops@meridian.corp ', 1)
+            zout.writestr(info, data)
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\ntemplate: brand.docx\n")
+    code, _, err = run(["build", str(project), "-o", str(tmp_path / "pkg")], capsys)
+    assert code == 0, err
+    for word in sorted((tmp_path / "pkg").rglob("*.docx")):
+        with zipfile.ZipFile(word) as zf:
+            settings = zf.read("word/settings.xml")
+            numbering = zf.read("word/numbering.xml") if "word/numbering.xml" in zf.namelist() else b""
+        for gone in (b"documentProtection", b"writeProtection", b"c2VjcmV0LWhhc2gtb2YtdGhlLXBhc3N3b3Jk", b"d3JpdGUtcHJvdGVjdGlvbi1oYXNo"):
+            assert gone not in settings, (word.name, gone)
+        assert b"ops@meridian.corp" not in numbering, word.name
