@@ -239,3 +239,37 @@ def test_an_rpn_of_factors_scored_to_ten_stays_out_of_1000(tmp_path: Path) -> No
     text = _FMEA_FIVE.replace("| 5 | 3 | 4 | 60 |", "| 9 | 8 | 4 | 288 |").replace("| 3 | 2 | 3 | 18 |", "| 7 | 2 | 3 | 42 |")
     model, _report = load_text(tmp_path, text)
     assert [t.risk.scale for t in model.threats if t.risk] == ["1-1000", "1-1000"]
+
+
+# -- a design review: "| Threat | <option A> | <option B> | Verdict |" under "Threat model for …", options weighed per
+# threat (no mitigation, no rating column)
+
+_OPTIONS = (
+    "# Vault revival review\n\n### Threat model for a browser-only, no-backend app\n\n"
+    "| Threat | Session-only (status quo) | Vault (revived) | Verdict |\n|---|---|---|---|\n"
+    "| **XSS / malicious dependency in the page** | Reads the current tab's secret | Reads every wrapped secret | "
+    "Vault widens the blast radius. |\n"
+    "| **Stolen laptop, tab closed** | Nothing on disk | Ciphertext on disk behind a passphrase | Vault wins. |\n"
+    "| **Shared/kiosk machine** | Secret dies on tab close | Ciphertext persists for the next user | Vault loses. |\n"
+)
+
+
+def test_a_threat_column_beside_options_weighed_is_threats_named_as_unsure(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _OPTIONS):
+        # before: exit 2, "no threat-model table recognised" (one header word of four)
+        assert [t.title for t in model.threats] == [
+            "XSS / malicious dependency in the page",
+            "Stolen laptop, tab closed",
+            "Shared/kiosk machine",
+        ]
+        assert model.controls == []  # the options and the verdict are no mitigation
+        assert model.threats[1].extra["Verdict"] == "Vault wins."
+        assert any("only its first column names threats" in w.message and "Verdict" in w.message for w in report.warnings)
+
+
+def test_a_threat_column_under_a_heading_of_no_threats_is_still_no_table(tmp_path: Path) -> None:
+    text = _OPTIONS.replace("### Threat model for a browser-only, no-backend app", "### Options weighed") + (
+        "\n## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| T1 | Token theft | Short-lived tokens |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    assert [t.id for t in model.threats] == ["T1"]

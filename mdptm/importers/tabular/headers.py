@@ -105,8 +105,24 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
         return best
     need = min(2, len(nonempty))
 
+    first = next((m for i, m in best.fields.items() if i == nonempty[0][0]), None) if best.fields else None
+    # "| Threat | Session-only | Vault | Verdict |" under "Threat model for …": the first column named exactly for the
+    # items the nearest heading names, the other columns what is said of each (options weighed): items, unsure
+    headed = (
+        len(nonempty) >= 3
+        and first is not None
+        and first.exact
+        and vocab.kinds[best.kind].fields[first.field].key
+        and first.field in ("title", "name", "text")
+        and named is not None
+        and best.kind in named
+        and best.kind == "threat"
+    )
+
     def weak(c: Classified) -> bool:
         wide = c.matched >= 5 and c.score >= 10  # a 34-column register: unknown columns go to extra
+        if headed and c is best:
+            return False
         return c.matched < need or c.score < (2 if only else 3) or (c.matched * 3 < len(nonempty) and not wide)
 
     if weak(best):
