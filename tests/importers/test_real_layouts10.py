@@ -273,3 +273,47 @@ def test_a_threat_column_under_a_heading_of_no_threats_is_still_no_table(tmp_pat
     )
     model, _report = load_text(tmp_path, text)
     assert [t.id for t in model.threats] == ["T1"]
+
+
+# -- a story's security review: "| Threat | Attack Vector | Impact |" with N/A rows, then findings with a code
+# location and a remediation
+
+_REVIEW = (
+    "## Threat Model for This Story\n\n| Threat | Attack Vector | Impact |\n|---|---|---|\n"
+    "| SQL injection via `search_term` | Crafted Postgres syntax in the search term | Read or destroy events |\n"
+    "| Open redirect / path traversal | N/A — no redirects or filesystem ops in handler | — |\n\n"
+    "## Findings\n\n| # | Severity | Location | Vulnerability | Remediation |\n|---|---|---|---|---|\n"
+    "| LOW-1 | LOW | `search.go:122-138` (gRPC error mapping) | Unexpected gRPC codes are not logged server-side. | "
+    "Log the gRPC status code in the default arm. |\n"
+)
+
+
+def test_a_findings_remediation_is_a_planned_control_and_a_code_location_no_component(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _REVIEW):
+        low = next(t for t in model.threats if t.id == "LOW-1")
+        # before: the remediation was kept in extra (no control) and "search.go:122-138 (…)" became a component
+        assert [(c.title, c.status) for c in model.controls] == [("Log the gRPC status code in the default arm", "planned")]
+        assert low.controls == [model.controls[0].id]
+        assert model.elements == []
+        assert any("names a place in source code" in w.message for w in report.warnings)
+
+
+def test_a_threat_whose_vector_says_n_a_is_not_applicable(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _REVIEW):
+        redirect = next(t for t in model.threats if t.title.startswith("Open redirect"))
+        # before: "open", as if the threat stood
+        assert redirect.status == "not_applicable"
+        assert redirect.rationale == "no redirects or filesystem ops in handler"
+        assert next(t for t in model.threats if t.title.startswith("SQL")).status == "open"
+
+
+def test_a_risk_severity_label_gives_the_risk(tmp_path: Path) -> None:
+    text = (
+        "### Threat Model for Flask Applications\n\n#### 1. **Insecure Client-Side Session Management**\n"
+        "- **Description**: Attackers may forge session cookies if the secret key is weak.\n"
+        "- **Impact**: Session hijacking.\n- **Risk Severity**: Critical.\n"
+        "- **Mitigation**:\n  - Use a strong secret key.\n  - Enforce HTTPS.\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    # before: no risk ("Risk Severity" kept in extra)
+    assert [t.risk.level if t.risk else None for t in model.threats] == ["critical"]
