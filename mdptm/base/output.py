@@ -211,7 +211,9 @@ def foreign_files(folder: Path) -> list[str]:
     def walk(here: Path) -> None:
         for p in sorted(here.iterdir(), key=lambda q: q.name):
             rel = _rel(folder)(p)
-            if p.is_dir() and not p.is_symlink():
+            if p.is_dir() and not p.is_symlink() and os.path.ismount(p):
+                found.append(rel + "/")  # a drive mounted inside: replacing the folder would empty it
+            elif p.is_dir() and not p.is_symlink():
                 if any(w.startswith(rel + "/") for w in wrote):
                     walk(p)
                 elif is_ours(p):
@@ -261,6 +263,12 @@ def check_replaceable(final: Path, *, contents: bool = True) -> None:
         raise InputError("output path is a symbolic link; mdptm writes only a folder it owns", file=str(final))
     if final.exists() and not final.is_dir():
         raise InputError("output path exists and is not a folder", file=str(final))
+    if final.is_dir() and os.path.ismount(final):
+        raise InputError(
+            "output folder is a mount point (a drive or share mounted there); mdptm replaces its output folder "
+            "whole, which a mount point cannot be: choose a folder inside it",
+            file=str(final),
+        )
     if final.is_dir() and not is_ours(final) and any(final.iterdir()):
         raise InputError(
             f"output folder exists and was not written by mdptm (no {MARKER} file); it is left untouched: "
@@ -371,8 +379,12 @@ def check_file_outputs(outputs: Mapping[str, Path | None], inputs: Sequence[Path
 
 
 def _lock_path(final: Path) -> Path:
-    """A lock file for *final*, kept in the temporary folder so nothing is left beside the output."""
-    key = hashlib.sha256(str(Path(os.path.abspath(final))).encode("utf-8")).hexdigest()[:32]
+    """A lock file for *final*, kept in the temporary folder so nothing is left beside the output. The
+    folder is named through its parent's real path: a second build into ``link/out`` (``link`` a symbolic
+    link to the parent) is the same output, and without the same lock it removed the first build's staging
+    folder as one a killed run left behind."""
+    where = Path(os.path.realpath(final.parent)) / final.name
+    key = hashlib.sha256(str(where).encode("utf-8")).hexdigest()[:32]
     folder = Path(tempfile.gettempdir()) / "mdptm-locks"
     folder.mkdir(mode=0o700, exist_ok=True)
     return folder / f"{key}.lock"
@@ -436,15 +448,23 @@ def staged_dir(final: Path) -> Iterator[Path]:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        write_marker(tmp)
-        tmp.chmod(0o755)
         old = None
-        if final.exists():
-            old = final.with_name(f".{final.name}.old-{os.getpid()}")
-            if old.exists() and is_ours(old):
-                shutil.rmtree(old)
-            final.rename(old)
-        tmp.rename(final)
+        try:
+            write_marker(tmp)
+            tmp.chmod(0o755)
+            if final.exists():
+                old = final.with_name(f".{final.name}.old-{os.getpid()}")
+                if old.exists() and is_ours(old):
+                    shutil.rmtree(old)
+                final.rename(old)
+            tmp.rename(final)
+        except BaseException as exc:  # nothing half-written is left: the staging folder goes, the old output stays
+            if old is not None and old.exists() and not final.exists():
+                old.rename(final)
+            shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise InputError(f"cannot put the output folder in place: {exc.strerror}", file=str(final)) from None
+            raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 

@@ -244,12 +244,30 @@ def check_zip(path: Path, lim: Limits | None = None, *, scan_xml: bool = True) -
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             _check_sizes(infos, name, limits_)
+            _check_unique_names(infos, name)
             if scan_xml:
                 _check_xml_heads(zf, infos, name, limits_)
     except InputError:
         raise
     except _ZIP_ERRORS as exc:
         raise InputError(f"corrupt or truncated zip: {exc}", file=name) from None
+
+
+def _check_unique_names(infos: list[zipfile.ZipInfo], name: str) -> None:
+    """Refuse a zip that holds two members of one name (part names compare without case, as Office's do):
+    Python's zip reader takes the last, Office the first or neither, so which text was imported depended on
+    the reader, and the other was lost without a word."""
+    seen: set[str] = set()
+    for info in infos:
+        key = info.filename.replace("\\", "/").lstrip("/").casefold()
+        if key in seen:
+            raise InputError(
+                f"damaged: the zip holds two members named {info.filename!r} (Office does not open such a file, "
+                "and readers disagree on which one counts); save the file again from its application",
+                file=name,
+                locator=info.filename,
+            )
+        seen.add(key)
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], name: str, lim: Limits) -> None:

@@ -60,6 +60,7 @@ class Plan:
     people: list[Flow] = field(default_factory=list)  # flows with a person at one end: no rule names a person
     on_host: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it stays on one host
     ruled_out: list[Flow] = field(default_factory=list)  # flows every stated port of which the model rules out
+    multicast: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it is broadcast or multicast
     returns: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow it answers (its return traffic)
     needs: list[Need] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
@@ -143,6 +144,10 @@ def build(f: Facts) -> Plan:
             plan.ruled_out.append(fl)  # "23 (disabled in production)": every port it states is shut, no rule opens one
             continue
         kind = topology.transport(fl, ends=ends)
+        said = topology.multicast(fl, ends=ends) if kind != "local" else ""
+        if said:  # discovery to a multicast group or the broadcast address: one subnet only, no unicast rule
+            plan.multicast[fl.id] = said
+            continue
         (plan.network if kind == "network" else plan.local if kind == "local" else plan.unclear).append(fl)
     for e in m.elements:
         plan.segment[e.id] = _segment_of(f, e.id, plan)
@@ -240,7 +245,7 @@ def _rules(f: Facts, plan: Plan, fl: Flow) -> None:
         a = opener.element
         b = fl.target if a == fl.source else fl.source
         sa, sb = plan.segment[a], plan.segment[b]
-        ports = ports_text(fl, None if numbers is None else numbers.split(",")) or "not stated"
+        ports = ports_text(fl, None if numbers is None else numbers.split(",")) or no_port(fl)
         if sa.place != "outside":
             seg = sa.name if sa.place == "hospital" else NOT_PLACED
             plan.rules.append(Rule(seg, "outbound", f.name(a), _peer(f, plan, b), proto, ports, fl, opener))
@@ -265,12 +270,13 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         ends = f"{f.name(fl.source)} and {f.name(fl.target)}"
         # a number where a port goes that is none ("TCP+SSL 500002 JSON RPC"): no rule, and the question names it
         bad = _invalid_port_words(fl)
+        if topology.portless(fl):  # ICMP, GRE: a rule names the protocol, there is no port to ask
+            continue
         if not topology.parse_ports(fl.port, fl.protocol):
             # a port its description names ("listens on TCP port 8443") is not its stated port: quoted, not ruled
             said = topology.first_sentence_with(fl.description or "", lambda s: bool(topology.parse_ports(None, s)))
             out.append(
-                f"{fl.id} {fl.name or ''} ({short_protocol(fl.protocol)}, between {ends}): which port and "
-                "transport (TCP or UDP) does it use?".replace("  ", " ")
+                f"{fl.id} {fl.name or ''} ({short_protocol(fl.protocol)}, between {ends}): {_port_question(fl)}".replace("  ", " ")
                 + (f" {bad}" if bad else "")
                 + (f" Its description says “{said.rstrip('.')}”, but gives no port for the flow itself." if said else "")
             )
@@ -296,7 +302,7 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             out.append(
                 f"{fl.id} {fl.name or ''}: the model names both TCP and UDP (“{said}”): does it use both, or which one?".replace("  ", " ")
                 if both
-                else f"{fl.id} {fl.name or ''}: is port {fl.port} TCP or UDP?".replace("  ", " ")
+                else f"{fl.id} {fl.name or ''}: is port {fl.port} TCP or UDP?{_either_note(fl)}".replace("  ", " ")
             )
     out.extend(
         f"{fl.id} {fl.name or ''} (between {f.name(fl.source)} and {f.name(fl.target)}): is it network "
@@ -367,6 +373,15 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                 f"{fl.id} {fl.name}: its name names {', '.join(_upper(clash[0]))}, its protocol “{fl.protocol}”: which protocol "
                 "does it use, on which port? The rules give the protocol as the model states it."
             )
+    for fl in plan.network:  # FTP's data connection, IPsec's ESP, SIP's media: more than the port a rule names
+        if fl.id not in crossing or topology.protocol_clash(fl, ends=(f.name(fl.source), f.name(fl.target))):
+            continue  # a protocol in doubt ("gRPC OTEL" drawn as "RPC or DCOM") is asked above
+        text = " ".join(x for x in (fl.protocol, topology.without(fl.name, (f.name(fl.source), f.name(fl.target)))) if x)
+        out.extend(
+            f"{fl.id} {fl.name}: {extra.question}"
+            for extra in topology.network_terms().extra_port_protocols
+            if topology.matcher(extra.terms)(text)
+        )
     encrypted_by_name = topology.matcher(topology.network_terms().encrypted_protocols)
     for fl in plan.network:
         if fl.encryption is not None or fl.id not in crossing:
@@ -408,8 +423,93 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             f"{f.name(other)} (a hospital workstation, a phone, the device's own screen){over}, "
             "and if over the network, which port does it use?".replace("  ", " ")
         )
+    for fid in plan.multicast:
+        fl = next(o for o in f.model.flows if o.id == fid)
+        if disable_words(fl):
+            continue
+        out.append(
+            f"{fl.id} {fl.name or ''} (discovery by broadcast or multicast): can it be turned off, and how does "
+            f"{f.name(fl.target)} then find {f.name(fl.source)} (an address set by hand)? Which unicast connections follow "
+            "it, on which ports?".replace("  ", " ")
+        )
     out.extend(n.question for n in plan.needs if n.question)
     return out
+
+
+def disable_words(fl: Flow) -> str:
+    """The model's words saying a flow can be turned off or is optional (``can_disable_terms``, ``optional_flow``), or ""."""
+    said = topology.optional_flow(fl)
+    if said:
+        return said
+    hit = topology.matcher(topology.network_terms().can_disable_terms)
+    for text in (fl.name, fl.protocol, fl.port, fl.description):
+        sentence = topology.first_sentence_with(text or "", hit)
+        if sentence and not re.search(r"\b(?:cannot|can ?not|can't)\b", sentence, re.IGNORECASE):
+            return f"“{sentence}”"
+    return ""
+
+
+def multicast_note(f: Facts, plan: Plan, fl: Flow) -> str:
+    """One flow sent by broadcast or multicast, for the deployment guide: its ends, what the model says, the
+    discovery protocol's standard group and port where the model gives none, where its ends sit, and whether the
+    model says it can be turned off."""
+    proto = topology.multicast_protocol(fl)
+    said = " ".join(x for x in (short_protocol(fl.protocol) if fl.protocol else "", ports_text(fl)) if x)
+    parts = [f"{fl.id} {fl.name or ''}: {f.name(fl.source)} → {f.name(fl.target)}".replace("  ", " ") + (f" ({said})" if said else "")]
+    if proto is not None and not ports_text(fl):
+        parts.append(f"{proto.label} uses the group {proto.group} and {proto.port} by its standard; the model states no port")
+    sa, sb = plan.segment[fl.source], plan.segment[fl.target]
+    if sa.place == sb.place == "hospital" and sa.name != sb.name:
+        parts.append(f"the model places its ends on two segments ({sa.name}, {sb.name}): it does not reach across unless relayed")
+    off = disable_words(fl)
+    parts.append(
+        f"the model says it can be turned off or is optional: {off}" if off else "the model does not say whether it can be turned off"
+    )
+    return "; ".join(parts)
+
+
+def _implied(fl: Flow) -> tuple[str | None, bool]:
+    """The transport a flow's protocol implies (its port text saying none), or, where the model states no protocol,
+    its name ("TCP+SSL 500002 JSON RPC", "Websocket Secure"); and whether it was read from the name."""
+    implied = topology.implied_transport(fl.port, fl.protocol)
+    if implied is not None or fl.protocol:
+        return implied, False
+    implied = topology.implied_transport(fl.name)
+    return implied, implied is not None
+
+
+def no_port(fl: Flow) -> str:
+    """The port column of a flow that states no port: the transport its protocol (or, with no protocol, its name)
+    implies, where it does ("TCP, port not stated" for HTTPS), else "not stated"."""
+    implied, _ = _implied(fl)
+    return f"{implied}, port not stated" if implied else topology.portless(fl) or "not stated"
+
+
+def port_label(fl: Flow) -> str:
+    """A flow's ports in a sentence: "TCP 443", "TCP, port not stated" (HTTPS), "port not stated"."""
+    said = no_port(fl)
+    return ports_text(fl) or (said if said != "not stated" else "port not stated")
+
+
+def _port_question(fl: Flow) -> str:
+    """The question for a flow that states no port: its transport only where the protocol leaves it open (HTTPS
+    runs over TCP; HTTP/3 over UDP; syslog over either)."""
+    implied, by_name = _implied(fl)
+    if implied is None:
+        return "which port and transport (TCP or UDP) does it use?" + _either_note(fl)
+    proto = short_protocol(fl.protocol)
+    runs = "needs" if implied == "UDP and TCP" else "runs over"
+    if by_name:
+        why = f"its name, “{' '.join((fl.name or '').split())}”, implies {implied}, as no protocol is stated; "
+    else:
+        why = "" if proto.upper() in ("TCP", "UDP") else f"{proto} {runs} {implied}; "  # "TCP" alone needs no reason
+    return f"which port does it use? ({why}the rules say {implied} and leave the port open.)"
+
+
+def _either_note(fl: Flow) -> str:
+    """ " Syslog runs over UDP or TCP, as set up." where the flow names such a protocol (``either_transport_protocols``)."""
+    names = [t for t in topology.network_terms().either_transport_protocols if topology.matcher([t])(fl.protocol or "")]
+    return f" (It names {names[0]}, which runs over UDP or TCP, as set up.)" if names else ""
 
 
 def _upper(words: list[str]) -> list[str]:
@@ -499,7 +599,7 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
             a = opener.element
             b = fl.target if a == fl.source else fl.source
             ports = ports_text(fl, None if numbers is None else numbers.split(","))
-            label = (ports or "port not stated") + (" (optional)" if topology.optional_flow(fl) else "")
+            label = (ports or port_label(fl)) + (" (optional)" if topology.optional_flow(fl) else "")
             same = drawn.get((frozenset((a, b)), label))
             if same is None:  # one arrow per pair and port; both heads where each end opens one
                 # a flow split by its ports keeps its id on each arrow: the short label names the rules' flow

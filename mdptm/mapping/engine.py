@@ -27,7 +27,10 @@ from mdptm.model.evidence import (
     durations,
     first_date,
     hospital_performed,
+    not_in_place,
+    read_as_requirement,
     real_values,
+    requirement_only,
     stated,
     void_reason,
     without_citations,
@@ -345,18 +348,26 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
         for c in model.controls
         if c.id not in void and c.responsibility == "manufacturer" and hospital_performed(c.title, c.description)
     }
+    # a control whose verification failed does not work yet ("TC-202: Fail — fix planned"): not in place
+    failed = {c.id for c in model.controls if c.id not in void and c.status == "implemented" and c.verification_failed}
+    # a requirement ("The device shall encrypt …") no source states as implemented, and no passed test verifies, says
+    # what the device is to do: it is planned, not a control in place. A stated status stands.
+    required = {c.id for c in model.controls if c.id not in void | failed | optional and read_as_requirement(c)}
+    controls -= failed | required
     untreated = [t.id for t in model.threats if t.status in TREATED and not [c for c in t.controls if c in controls]]
     empty_views = [v.id for v in model.views if _empty_view(v)]
     # an assumption that says nothing ("TBD", "N/A") is none; one written as a denial stays ("The pump is not
     # reachable from the internet" is an operating assumption)
     silent = {a.id for a in model.assumptions if not _real(a.text)}
-    if not untreated and not void and not empty_views and not optional and not silent:
+    if not untreated and not void and not empty_views and not optional and not silent and not failed and not required:
         return model, []
     ids = set(untreated)
     threats = [t.model_copy(update={"status": "open"}) if t.id in ids else t for t in model.threats]
     kept = [
         c.model_copy(update={"status": "not_implemented"})
-        if c.id in void
+        if c.id in void or c.id in failed
+        else c.model_copy(update={"status": "planned"})
+        if c.id in required
         else c.model_copy(update={"responsibility": "customer"})
         if c.id in optional
         else c
@@ -383,6 +394,8 @@ class ModelIndex:
 
     def __init__(self, model: Model):
         self.model, self.untreated = effective_model(model)
+        # the controls listed as implemented that the mapping does not count, and why (verification failed, a requirement)
+        self.left_out = {c.id: why for c in model.controls if (why := not_in_place(c)) is not None}
         self._texts: dict[str, list[str]] = {}
         self._selected: dict[tuple[str, tuple[Check, ...]], list[Item]] = {}
         self._references: list[tuple[str, str]] | None = None
@@ -500,10 +513,11 @@ def _describe(collection: str, flt: BaseModel, count: int = 0, status: bool = Tr
         else:
             tail.append(f"with {_FIELD_WORDS.get(name, _human(name))} {_join([_human(c) for c in cond])}")
     excluded = [v for f, vals in (getattr(flt, "exclude", None) or ()) if f == "status" and vals for v in vals]
-    if excluded and collection == "controls" and not count:  # "no controls owned by the hospital …" must not hide a void one
-        tail.append(f"leaving out {_join([_human(v) for v in excluded])} ones (and those that describe no measure)")
     words = " ".join([*(front[k] for k in ("status", "category", "kind") if k in front), noun])
-    return words + (" " + ", ".join(tail) if tail else "")
+    words += " " + ", ".join(tail) if tail else ""
+    if excluded and collection == "controls" and not count:  # "no controls owned by the hospital …" must not hide a void one
+        words += f" (not counting {_join([_human(v) for v in excluded])} ones or those that describe no measure)"
+    return words
 
 
 def _ids(ids: Sequence[str]) -> str:
@@ -716,6 +730,7 @@ class Evaluator:
                     hospital = owned
         textual = _uses_keywords(sel)
         claims = self._claimed_treated(collection, sel)
+        skipped = self._left_out(collection, sel, checks)
         unstated = {it.id for it in matched if getattr(it, "status_stated", True) is False} if _wants_implemented(sel) else set()
 
         # "2 implemented backup controls; no source states that they are implemented" contradicts itself: when some
@@ -726,16 +741,17 @@ class Evaluator:
             return _describe(collection, sel, n, status=not read_only)
 
         def capped(level: Level, ids: list[str], text: str) -> Outcome:
+            text += skipped
             read_as = [i for i in (it.id for it in matched) if i in unstated]
             if read_as and (level != "met" or textual):  # the maker's word on the status is missing: say so
                 verb = "is" if len(read_as) == 1 else "are"
-                text = f"{text}; no source states that {_ids(read_as)} {verb} implemented (listed as mitigations)"
+                text = f"{text}; no source states that {_ids(read_as)} {verb} implemented ({self._listed_as(read_as)})"
             if textual and level == "met":
                 return Outcome("partial", ids, f"{text} ({TEXT_MATCH})", hospital)
             assumed = [i for i in ids if i in unstated]
             if assumed and level == "met":  # listed as mitigations, but no source says they are in place
                 verb = "is" if len(assumed) == 1 else "are"
-                said = f"{text}; but no source states that {_ids(assumed)} {verb} implemented (listed as mitigations): confirm"
+                said = f"{text}; but no source states that {_ids(assumed)} {verb} implemented ({self._listed_as(assumed)}): confirm"
                 return Outcome("partial", ids, said, hospital)
             if claims and level == "met":  # the threats called treated without a control are part of the answer
                 return Outcome("partial", ids, f"{text}; but {_ids(claims)} called mitigated name no control", hospital)
@@ -744,7 +760,7 @@ class Evaluator:
         if sel.every is None:
             ids = [it.id for it in matched]
             if not ids:  # the hospital's own controls, if any, are named once for the clause
-                return Outcome("unmet", [], f"no {what(0)}", hospital)
+                return Outcome("unmet", [], f"no {what(0)}{skipped}", hospital)
             level: Level = "met" if len(ids) >= sel.min else "partial"
             need = f", {sel.min} needed" if level == "partial" else ""
             return capped(level, ids, f"{len(ids)} {what(len(ids))} ({_ids(ids)}{need})")
@@ -755,7 +771,7 @@ class Evaluator:
         bad = [it.id for it in matched if it.id not in good_set]
         cond = _conditions(sel.every)  # with a plural subject: "none of the 10 threats state risk"
         if not matched:
-            return Outcome("unmet", [], f"no {what(0)}", hospital)
+            return Outcome("unmet", [], f"no {what(0)}{skipped}", hospital)
         total = len(matched)
         note = self._untreated_note(collection, bad)
         if collection == "threats" and _on_status(sel.every):
@@ -766,7 +782,7 @@ class Evaluator:
             read_as = [i for i in bad if i in unstated]
             if read_as:  # "none of the 10 implemented controls …": say whose status is only read
                 verb = "is" if len(read_as) == 1 else "are"
-                note += f"; no source states that {_ids(read_as)} {verb} implemented (listed as mitigations)"
+                note += f"; no source states that {_ids(read_as)} {verb} implemented ({self._listed_as(read_as)})"
             if total == 1:  # "none of the 1 threat state risk": the one item fails the condition
                 said = f"the 1 {what(1)} {_conditions(sel.every, 'denied')} ({_ids(bad)}){note}"
                 return Outcome("unmet", [], said, hospital)
@@ -779,6 +795,34 @@ class Evaluator:
         every = "all" if len(good) > 1 else "the"
         agreed = _conditions(sel.every, "singular" if len(good) == 1 else "plural")  # "the 1 threat states risk"
         return capped(level, good, f"{every} {len(good)} {what(len(good))} {agreed} ({_ids(good)}{need})")
+
+    def _listed_as(self, ids: Sequence[str]) -> str:
+        """How controls read as implemented are listed: as mitigations, or (every one of them) as requirements a
+        cited test verifies ("SR-03 | Pairing shall require a passkey | TC-101 | Pass")."""
+        controls = {c.id: c for c in self.model.controls}
+        written = [controls[i] for i in ids if i in controls]
+        if written and len(written) == len(ids) and all(requirement_only(c.title, c.description) for c in written):
+            return (
+                "written as requirements, verified by the tests they cite"
+                if len(ids) > 1
+                else "written as a requirement, verified by the test it cites"
+            )
+        return "listed as mitigations"
+
+    def _left_out(self, collection: str, sel: Selector, checks: tuple[Check, ...]) -> str:
+        """ "; not counted: SR-09 (its verification did not pass (…))": the controls a rule asking for implemented
+        controls would have counted as the source lists them, and why it does not."""
+        if collection != "controls" or not self.index.left_out or not _wants_implemented(sel):
+            return ""
+        loose = tuple(c for c in checks if c[1] != "status")
+        ids = [it.id for it in self.index.select(collection, loose) if it.id in self.index.left_out]
+        if not ids:
+            return ""
+        return (
+            "; not counted: "
+            + "; ".join(f"{i} ({self.index.left_out[i]})" for i in ids[:MAX_NAMED])
+            + (f" and {len(ids) - MAX_NAMED} more" if len(ids) > MAX_NAMED else "")
+        )
 
     def _claimed_treated(self, collection: str, sel: object) -> list[str]:
         """Threats a rule on treated threats would have counted, had they named a control."""

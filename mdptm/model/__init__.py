@@ -133,7 +133,7 @@ def empty_dict() -> dict[Any, Any]:
 class Strict(BaseModel):
     """Base for every model class: unknown keys are errors, never silently accepted."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, allow_inf_nan=False)
 
 
 class Source(Strict):
@@ -343,6 +343,18 @@ class Control(Item):
         description="False when the source names no one who runs the control: 'manufacturer' is then mdptm's "
         "reading, not the device maker's statement.",
     )
+    # A verification the source reports as not passed ("TC-202: Fail — fix planned for 2.1"): the test shows the
+    # control does not work yet, so it is not shown or counted as implemented, whatever its status says.
+    verification_failed: str | None = Field(
+        default=None,
+        description="A verification of the control that the source reports as not passed, with its result "
+        "('TC-202: Fail — fix planned for 2.1'): the control is not shown or counted as implemented.",
+    )
+
+    @property
+    def in_place(self) -> bool:
+        """Implemented, and no verification of it failed: what the documents and the mapping count as in place."""
+        return self.status == "implemented" and self.verification_failed is None
 
 
 class Assumption(Item):

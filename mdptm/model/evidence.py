@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mdptm.model import PLACEHOLDER, empty_list
+from mdptm.model import PLACEHOLDER, Control, empty_list
 from mdptm.model.vocabulary import shipped
 
 __all__ = [
@@ -26,13 +26,18 @@ __all__ = [
     "accepts_risk",
     "affirmed",
     "denied",
+    "denies_measure",
     "denies_title",
     "durations",
     "evidence_words",
     "first_date",
     "is_placeholder",
+    "not_in_place",
+    "read_as_requirement",
     "real_values",
+    "requirement_only",
     "stated",
+    "status_shown",
     "void_control",
     "void_reason",
 ]
@@ -98,6 +103,8 @@ class EvidenceTerms(BaseModel):
     control_denials: list[str] = Field(default_factory=empty_list)
     title_denials: list[str] = Field(default_factory=empty_list)
     title_denial_patterns: list[str] = Field(default_factory=empty_list)
+    measure_denial_patterns: list[str] = Field(default_factory=empty_list)
+    requirement_patterns: list[str] = Field(default_factory=empty_list)
     clause_breaks: list[str] = Field(default_factory=empty_list)
     attack_subjects: list[str] = Field(default_factory=empty_list)
     placeholder_openers: list[str] = Field(default_factory=empty_list)
@@ -123,7 +130,10 @@ def evidence_words() -> EvidenceWords:
     keep = raw.get("not_negations") or []
     not_negation = re.compile(rf"(?<![\w'])(?:{_phrases(keep)})(?![\w'])", re.I) if keep else None
     # a break word right after "not" or "as" is part of the denial: "not yet implemented" is one clause
-    breaks = "|".join(rf"(?<!\bnot)(?<!\bas){re.escape(b.casefold())}" for b in raw.get("clause_breaks", []))
+    # and so is " yet " after "has" or "is": "MFA has yet to be configured" (auxiliaries that never end a clause)
+    breaks = "|".join(
+        rf"(?<!\bnot)(?<!\bas)(?<!\bhas)(?<!\bhave)(?<!\bis)(?<!\bare){re.escape(b.casefold())}" for b in raw.get("clause_breaks", [])
+    )
     clause_break = re.compile(rf"{_HARD_BREAK.pattern}|{breaks}" if breaks else _HARD_BREAK.pattern, re.I)
     dur = raw.get("durations", {})
     units = {str(k).casefold(): int(v) for k, v in dur.get("units", {}).items()}
@@ -225,6 +235,32 @@ def _clauses(text: str) -> list[tuple[int, str]]:
 
 
 _CONDITION = re.compile(r"(?<![\w'])(?:if|when|whenever|in case)(?![\w'])[^,;]*")
+# a purpose says what the safeguard achieves: a negation in it ("signed so that it has not been altered", "hashes
+# verified to confirm that the firmware was not tampered with") denies the attack, not the safeguard
+_PURPOSE = re.compile(
+    r"(?<![\w'])(?:so\s+that|so\s+as\s+to|in\s+order\s+(?:to|that)|to\s+(?:ensure|confirm|verify|guarantee|make\s+sure|check)"
+    r"(?:\s+that)?|ensur(?:e|es|ing)\s+that)(?![\w'])[^,;]*"
+)
+
+
+# a refusal of what fails a check is the check: "The bootloader does not start an image whose signature does not
+# verify", "rejects any update that is not signed" (the refusal and what it refuses say the safeguard, not its absence)
+_REFUSAL = re.compile(
+    r"(?<![\w'])(?:(?:does|do|will|shall|must)(?:\s+not|n['’]t)\s+(?:start|boot|accept|load|run|install|execute|apply|open)|"
+    r"won['’]t\s+(?:start|boot|accept|load|run|install|execute|apply|open)|cannot\s+(?:start|boot|load|run|install|execute)|"
+    r"rejects?|refuses?|discards?|drops?|blocks?)(?![\w'])"
+    r"[^,;]{0,60}?(?<![\w'])(?:whose|that|which|unless|if|with|without)(?![\w'])[^,;]*"
+)
+
+
+def _blank(rx: re.Pattern[str], text: str) -> str:
+    return rx.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _unconditional(text: str) -> str:
+    """*text* without the parts whose negations deny no safeguard: a purpose ("so that it has not been altered") and
+    a refusal of what fails a check ("does not start an image whose signature does not verify")."""
+    return _blank(_REFUSAL, _blank(_PURPOSE, text))
 
 
 def _negated(clause: str, start: int, end: int) -> bool:
@@ -236,7 +272,7 @@ def _negated(clause: str, start: int, end: int) -> bool:
         masked = words.not_negation.sub(lambda m: " " * len(m.group(0)), masked)
     # a negation in a condition ("if the webhook is unavailable", "when the certificate is not valid") says
     # when the safeguard acts, it does not deny it
-    masked = _CONDITION.sub(lambda m: " " * len(m.group(0)), masked)
+    masked = _unconditional(_blank(_CONDITION, masked))
     for m in words.negation.finditer(masked):
         if m.start() < end and m.end() > start and not (words.patterns is not None and words.patterns.fullmatch(m.group())):
             # the negation word is part of the keyword ("disabled by default", "no-touch"); a keyword inside a
@@ -455,6 +491,20 @@ def _title_denial() -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.I) if parts else None
 
 
+_ACRONYM_SKIP = frozenset({"of", "and", "for", "the", "to", "in", "on", "with", "a", "an", "by", "at", "or", "via"})
+
+
+def _acronyms(title: str) -> set[str]:
+    """The short names a description may use for what a title names: the initials of a title of three words or more
+    ("Role-based access control" → "rbac", "Multi-factor authentication" → "mfa"), and a title's own upper-case
+    abbreviations of three letters ("TLS", "MFA"), which the six-letter stems leave out."""
+    words = [w for w in re.findall(r"[A-Za-z]+", title) if w.casefold() not in _ACRONYM_SKIP]
+    found = {w.casefold() for w in words if len(w) == 3 and w.isupper()}
+    if len(words) >= 3:
+        found.add("".join(w[0] for w in words).casefold())
+    return {a for a in found if len(a) >= 3}
+
+
 def _stem(word: str) -> str:
     """The first six letters of a title word, shorter where its ending would hide other forms ("logging"
     finds "logged")."""
@@ -473,17 +523,114 @@ def denies_title(title: str, description: str) -> bool:
     if rx is None or not description.strip() or rx.search(title):  # "Objects are not deserialized": the denial is the safeguard
         return False
     stems = {_stem(w) for w in re.findall(r"[a-z]{4,}", title.casefold()) if w not in _GENERIC_TITLE_WORDS}
-    if not stems:
+    short = _acronyms(title)  # "RBAC hasn't been rolled out yet" speaks of "Role-based access control"
+    if not stems and not short:
         return False
+    named = re.compile(rf"(?<![\w'])(?:{'|'.join(sorted(short))})(?![\w'])") if short else None
     words = evidence_words()
-    hits = [p for _, c in _clauses(description) for p in c.split(",") if any(s in p for s in stems)]
+    hits = [
+        p for _, c in _clauses(description) for p in c.split(",") if any(s in p for s in stems) or (named is not None and named.search(p))
+    ]
     if not hits:
         return False
     for clause in hits:
         masked = words.not_negation.sub(lambda m: " " * len(m.group(0)), clause) if words.not_negation else clause
-        if not rx.search(masked):
-            return False
+        found = rx.search(_unconditional(masked))
+        if found is None or _CONDITION_AFTER.search(masked, found.end()):
+            return False  # "Updates are not rolled out until the hospital approves them": a condition of the safeguard
     return True
+
+
+@cache
+def _measure_denial() -> re.Pattern[str] | None:
+    pats = shipped("evidence", EvidenceTerms).measure_denial_patterns
+    return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
+
+
+# what turns a denial into a condition of the safeguard: "not rolled out until the hospital approves", "is not
+# applied without the clinician's confirmation"
+_CONDITION_AFTER = re.compile(r"(?<![\w'])(?:without|unless|until|before|except|other\s+than)(?![\w'])", re.I)
+
+
+def denies_measure(text: str) -> bool:
+    """A text that says nothing but that a measure is not in place: each of its clauses denies one
+    (``measure_denial_patterns``: "RBAC hasn't been rolled out yet", "Role checks are not enforced on the service
+    port", "Signature checks are no longer enforced", "RBAC TBD", "Out of scope for this release") or is a
+    placeholder, whatever words the measure is named with. "No default passwords are shipped", "Prevents
+    unauthenticated access", "Telnet is not enabled" deny nothing of the kind."""
+    rx = _measure_denial()
+    if rx is None or not text.strip():
+        return False
+    said = [c for _, c in _clauses(text) if _canon(c)]
+    denials = 0
+    for clause in said:
+        m = rx.search(_unconditional(clause))
+        if m is not None and not _CONDITION_AFTER.search(clause, m.end()):
+            denials += 1
+        elif not is_placeholder(clause):
+            return False
+    return denials > 0
+
+
+@cache
+def _requirement() -> re.Pattern[str] | None:
+    pats = shipped("evidence", EvidenceTerms).requirement_patterns
+    return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
+
+
+_MODAL_WORD = re.compile(r"\b(?:shall|must|required\s+to)\b", re.I)
+
+
+def requirement_only(title: str, description: str) -> str | None:
+    """The requirement word ("shall", "must") when a control's text (its description, else its title) is only
+    requirement wording ("The device shall encrypt stored data.", ``requirement_patterns``): it says what the device
+    is to do, not that it does it. None when any sentence states something else ("The device shall encrypt stored
+    data. Keys are kept in the secure element.")."""
+    rx = _requirement()
+    text = description if description.strip() else title
+    if rx is None or not text.strip():
+        return None
+    sentences = [x.strip() for x in _SENTENCE.split(text.strip().lstrip("-*• ")) if _canon(x)]
+    said = [x for x in sentences if not is_placeholder(x)]
+    if not said or not all(rx.search(x.lstrip("-*• ")) for x in said):
+        return None
+    found = _MODAL_WORD.search(said[0])
+    return " ".join(found.group(0).casefold().split()) if found else None
+
+
+def read_as_requirement(c: Control) -> bool:
+    """A maker's control read as implemented only because no source states its status, whose text is only
+    requirement wording and which cites no verification: a requirement, not a control shown in place. A stated
+    status stands, and so does a requirement a passed test verifies."""
+    return (
+        c.status == "implemented"
+        and not c.status_stated
+        and c.responsibility != "customer"
+        and not real_values(c.verification)
+        and requirement_only(c.title, c.description) is not None
+    )
+
+
+def not_in_place(c: Control) -> str | None:
+    """Why a control listed as implemented (as stated, or read so) is not counted as in place, in words for a
+    rationale ("verification did not pass: TC-202: Fail — fix planned for 2.1", "written as a requirement
+    ("shall"); no source states it is implemented"); None when it counts as the source says."""
+    if c.status == "implemented" and c.verification_failed:
+        return f"verification did not pass: {c.verification_failed}"
+    if read_as_requirement(c):
+        return f'written as a requirement ("{requirement_only(c.title, c.description)}"); no source states it is implemented'
+    return None
+
+
+def status_shown(c: Control) -> str | None:
+    """What the documents say in place of "Implemented" for a control listed so but not in place
+    (:func:`not_in_place`): "Verification did not pass (TC-202: Fail — fix planned for 2.1)", "Not stated (written
+    as a requirement)"; None when the status stands as the source gives it (or as mdptm reads it)."""
+    if c.status == "implemented" and c.verification_failed:
+        return f"Verification did not pass ({c.verification_failed})"
+    if read_as_requirement(c):
+        return "Not stated (written as a requirement)"
+    return None
 
 
 @cache
@@ -598,7 +745,7 @@ def void_reason(title: str, description: str) -> str | None:
         return "acceptance"  # "We acknowledge that … but we note that …": why the risk is acceptable, no safeguard
     if void_control(title, description):
         return "void"
-    if denies_title(title, description) or deferred(description):
+    if denies_title(title, description) or deferred(description) or denies_measure(description or title):
         return "denied"
     if description.strip() and is_placeholder(description):
         return "placeholder"

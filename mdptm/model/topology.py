@@ -54,6 +54,26 @@ class _CredentialKind(BaseModel):
     terms: list[str]
 
 
+class _Portless(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    terms: list[str]
+    label: str
+
+
+class _ExtraPorts(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    terms: list[str]
+    question: str
+
+
+class _Multicast(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    names: list[str]
+    label: str
+    group: str
+    port: str
+
+
 class NetworkTerms(BaseModel):
     """The vocabulary file, validated."""
 
@@ -64,6 +84,15 @@ class NetworkTerms(BaseModel):
     ip_protocols: list[str]
     tcp_protocols: list[str]
     udp_protocols: list[str]
+    udp_variant_terms: list[str] = Field(default_factory=empty_list)
+    both_transport_protocols: list[str] = Field(default_factory=empty_list)
+    either_transport_protocols: list[str] = Field(default_factory=empty_list)
+    multicast_terms: list[str] = Field(default_factory=empty_list)
+    extra_port_protocols: list[_ExtraPorts] = Field(default_factory=empty_list)
+    portless_protocols: list[_Portless] = Field(default_factory=empty_list)
+    discovery_terms: list[str] = Field(default_factory=empty_list)
+    can_disable_terms: list[str] = Field(default_factory=empty_list)
+    multicast_protocols: list[_Multicast] = Field(default_factory=empty_list)
     initiator_patterns: list[str]
     push_terms: list[str]
     pull_terms: list[str]
@@ -268,15 +297,53 @@ def parse_ports(port: str | None, *texts: str | None, terms: NetworkTerms | None
     """Every port stated for a flow: any number in its *port* text ("443/tcp", "1812/udp (RadSec 2083/tcp)"),
     and in other *texts* (its protocol) only a number marked as a port ("HTTPS / TCP 443", "port 2575"), so
     that "every 5 min" is not a port. The transport is as written, else as the protocol name implies
-    (HTTPS is TCP). Versions and standards ("TLS 1.2", "RFC 5425", "802.11") are never ports."""
+    (:func:`implied_transport`: HTTPS is TCP, HTTP/3 UDP; a DNS port is opened on UDP and on TCP). Versions and
+    standards ("TLS 1.2", "RFC 5425", "802.11") are never ports."""
     terms = terms or network_terms()
-    joined = " ".join(t for t in (port, *texts) if t)
-    implied: str | None = None
-    if matcher(terms.tcp_protocols)(joined) and not matcher(terms.udp_protocols)(joined):
-        implied = "TCP"
-    elif matcher(terms.udp_protocols)(joined) and not matcher(terms.tcp_protocols)(joined):
-        implied = "UDP"
-    return _read_ports(port, *texts, implied=implied)[0]
+    implied = implied_transport(port, *texts, terms=terms)
+    ports = _read_ports(port, *texts, implied=implied if implied in ("TCP", "UDP") else None)[0]
+    if implied != "UDP and TCP":
+        return ports
+    # DNS, Kerberos: the one port on both transports, UDP first as the protocol mostly uses it
+    return [q for p in ports for q in ((p,) if p.transport else _both(p))]
+
+
+def _both(p: Port) -> tuple[Port, Port]:
+    return (
+        Port(p.number, "UDP", p.tentative, p.either),
+        Port(p.number, "TCP", p.tentative, p.either),
+    )
+
+
+def portless(f: Flow, terms: NetworkTerms | None = None) -> str:
+    """The rule's protocol for a flow over an IP protocol that has no port ("ICMP (no port)", ``portless_protocols``),
+    or "": read from its protocol, where no port and no transport is stated ("Ping API" names no protocol)."""
+    terms = terms or network_terms()
+    text = f.protocol or ""
+    if f.port and parse_ports(f.port, f.protocol, terms=terms) or implied_transport(f.port, f.protocol, terms=terms):
+        return ""
+    return next((p.label for p in terms.portless_protocols if matcher(p.terms)(text)), "")
+
+
+def implied_transport(*texts: str | None, terms: NetworkTerms | None = None) -> str | None:
+    """The transport a flow's protocol names imply, where its text says neither TCP nor UDP alone: "TCP" (HTTPS,
+    SSH, LDAP, MLLP, DICOM: ``tcp_protocols``), "UDP" (NTP, SNMP, RADIUS: ``udp_protocols``; HTTP/3 and QUIC:
+    ``udp_variant_terms``, though they say HTTP too), "UDP and TCP" (DNS, Kerberos: ``both_transport_protocols``, alone
+    or named beside another protocol, "LDAPS / Kerberos"; not carried in one: "DNS over HTTPS" is TCP); None where the
+    names leave it open (syslog, a protocol of both lists, no known protocol)."""
+    terms = terms or network_terms()
+    joined = " ".join(t for t in texts if t)
+    tcp, udp = matcher(terms.tcp_protocols)(joined), matcher(terms.udp_protocols)(joined)
+    if matcher(terms.udp_variant_terms)(joined) and not re.search(r"\btcp\b", joined, re.IGNORECASE):
+        return "UDP"
+    both = matcher(terms.both_transport_protocols)(joined)
+    # a protocol of both transports named beside another ("LDAPS / Kerberos"), not carried in it ("DNS over HTTPS")
+    said = re.search(r"\b(?:tcp|udp)\b", joined, re.IGNORECASE)  # a transport written ("DNS (UDP)") is the model's
+    if both and not said and (not (tcp or udp) or not re.search(r"\b(?:over|via|in|inside|through)\b", joined, re.IGNORECASE)):
+        return "UDP and TCP"
+    if tcp != udp:
+        return "TCP" if tcp else "UDP"
+    return None
 
 
 def excluded_ports(port: str | None, *texts: str | None) -> list[str]:
@@ -403,6 +470,36 @@ def transport(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = 
     if matcher(terms.ip_protocols)(text) or parse_ports(f.port, f.protocol, terms=terms):
         return "network"
     return "unknown"
+
+
+_NOT_MULTICAST = re.compile(r"\b(?:not|never|no|non|without)[\s-]+(?:a\s+|by\s+|via\s+)?$", re.IGNORECASE)
+
+
+def multicast(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> str:
+    """The words saying a flow is sent by multicast or broadcast (discovery: "Broadcast" over UPnP, SSDP, mDNS), as
+    written, or "": its name (without its ends' names *ends*), protocol or port has a ``multicast_terms`` term not
+    negated ("no broadcast", "non-multicast"), or a ``discovery_terms`` word beside a protocol of
+    ``multicast_protocols`` ("UPnP discovery"). Such traffic reaches one subnet only: no unicast rule carries it."""
+    terms = terms or network_terms()
+    texts = [t for t in (without(f.name or "", ends), f.protocol, f.port) if t and t.strip()]
+    hit = _rx(tuple(terms.multicast_terms))
+    said = [
+        " ".join(text.split())
+        for text in texts
+        if hit is not None and any(not _NOT_MULTICAST.search(text[: h.start()]) for h in hit.finditer(text))
+    ]
+    joined = " ".join(texts)
+    names = [n for p in terms.multicast_protocols for n in p.names]
+    if not said and matcher(names)(joined) and matcher(terms.discovery_terms)(joined):
+        said = [" ".join(t.split()) for t in texts]
+    return "; ".join(dict.fromkeys(said))
+
+
+def multicast_protocol(f: Flow, terms: NetworkTerms | None = None) -> _Multicast | None:
+    """The discovery protocol a flow's protocol or name names (``multicast_protocols``), with its standard group and port."""
+    terms = terms or network_terms()
+    text = " ".join(t for t in (f.protocol, f.name) if t)
+    return next((p for p in terms.multicast_protocols if matcher(p.names)(text)), None)
 
 
 def protocol_clash(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> tuple[list[str], list[str]] | None:
@@ -736,7 +833,9 @@ def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | Non
                 n.stated_in.append(f.id)
                 ports = ", ".join(str(p) for p in parse_ports(f.port, f.protocol, terms=terms))
                 kind = transport(f, terms, (names.get(f.source, ""), names.get(f.target, "")))
-                n.details.append(f"{ports} ({f.id})" if ports else f"{'local link' if kind == 'local' else 'port not stated'} ({f.id})")
+                implied = implied_transport(f.port, f.protocol, terms=terms)
+                missing = "local link" if kind == "local" else f"{implied}, port not stated" if implied else "port not stated"
+                n.details.append(f"{ports} ({f.id})" if ports else f"{missing} ({f.id})")
             elif hit(f.authentication or ""):  # the flow signs in or checks certificates with it
                 n = need(service)
                 n.stated_in.append(f.id)

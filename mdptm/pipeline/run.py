@@ -29,10 +29,10 @@ from mdptm.base.parallel import Inbox, background
 from mdptm.base.process import give_back_memory, keep_long_lived
 from mdptm.documents.changes import record_history
 from mdptm.documents.coverage import coverage_data
-from mdptm.errors import ExitCode
+from mdptm.errors import ExitCode, InputError
 from mdptm.mapping.engine import map_model
 from mdptm.mapping.framework import Assertion, Override
-from mdptm.model import Model
+from mdptm.model import COLLECTIONS, Flow, Model, provenance
 from mdptm.model.io import load
 from mdptm.model.premarket import SUBMISSION_DIR
 from mdptm.model.report import ImportReport
@@ -116,7 +116,7 @@ def _run_pipeline(
     where = settings.overrides_file or "overrides"
     overrides = redact_overrides(settings.overrides, model, policy, log, where)
     assertions = redact_assertions(settings.assertions, model, policy, log, where)
-    previous = load(settings.previous) if settings.previous else None
+    previous = load_previous(settings.previous) if settings.previous else None
     corpus = log.corpus()  # what the public model holds, built by redaction: the leak scan's too...
     if previous is not None:  # document.history gains this version, summarised from the published diff
         record_history(public, previous)
@@ -186,6 +186,33 @@ def _run_pipeline(
         assert result.review is not None
         write_json(tmp_internal / "review.json", result.review.model_dump(mode="json"))
     return result
+
+
+def load_previous(path: Path) -> Model:
+    """The version published before (``previous:``, ``--previous``), whose ids the change log and the leak scan take
+    as public already. A threat model given there instead of a package's ``ptm.json`` would make public the ids of
+    what this version withholds: it is refused where an item holds what a package never publishes (its source,
+    notes or extra columns)."""
+    model = load(path)
+    for coll, _kind in COLLECTIONS:
+        for i, item in enumerate(getattr(model, coll)):
+            held = [
+                name
+                for name, value in (
+                    ("provenance" if isinstance(item, Flow) else "source", provenance(item)),
+                    ("notes", item.notes),
+                    ("extra", item.extra),
+                )
+                if value
+            ]
+            if held:
+                raise InputError(
+                    f"not a published PTM: {item.id} has {held[0]}, which a package never publishes; give the ptm.json "
+                    "of the package published before, not a threat model",
+                    file=str(path),
+                    locator=f"/{coll}/{i}/{held[0]}",
+                )
+    return model
 
 
 class _NotPublished(Exception):

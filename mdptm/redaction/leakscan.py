@@ -44,15 +44,24 @@ from mdptm.base.safety import DEFAULT_LIMITS, Limits, check_zip, parse_xml, pars
 _WS = re.compile(r"\s+")
 _TAG = re.compile(r"<[^<>]*>")
 # attributes that hold text a document carries but shows nowhere, or only on demand: a Word field's code
-# (HYPERLINK or INCLUDEPICTURE with its address), a link's screen tip, a picture's alt text, a change's author
+# (HYPERLINK or INCLUDEPICTURE with its address), a link's screen tip, a picture's alt text, a change's author;
+# and the text a template brings in attributes: a watermark's words (VML ``v:textpath string``, shown on every
+# page), style names, font and theme names (a style "Body for jenkins.meridian.corp builds")
 _TEXT_ATTRS = (' w:instr="', ' w:tooltip="', ' descr="', ' title="', ' o:title="', ' alt="', ' w:author="')
+_TEMPLATE_ATTRS = (' string="', '<w:name w:val="', '<w:aliases w:val="', '<w:altName w:val="', ' w:name="', ' name="', ' typeface="')
+# a template is only ever in an Office file, and the body of a Word document is mdptm's writing from the
+# public model (a template's body is discarded): the names a template brings are looked for in the other
+# members of an Office file, not in index.html or a 30 MB body once more
+_BODY = "word/document.xml"
 
 
-def _attribute_text(text: str) -> list[str]:
-    """The values of :data:`_TEXT_ATTRS` in *text*, found by ``str.find`` (C speed on a 30 MB Word part,
-    where a regular expression tried at every space took a tenth of the scan)."""
+def _attribute_text(text: str, part: str | None = None) -> list[str]:
+    """The values of :data:`_TEXT_ATTRS` in *text* (and of :data:`_TEMPLATE_ATTRS` in a member *part* of an
+    Office file other than a Word document's body), found by ``str.find`` (C speed on a 30 MB Word part, where a regular expression tried at
+    every space took a tenth of the scan)."""
     out = []
-    for name in _TEXT_ATTRS:
+    template = part is not None and part != _BODY and not part.endswith("/" + _BODY)
+    for name in _TEXT_ATTRS + _TEMPLATE_ATTRS if template else _TEXT_ATTRS:
         at = text.find(name)
         while at >= 0:
             start = at + len(name)
@@ -698,7 +707,7 @@ class _Scanner:
             for view in _views(_without_payloads(picture_text(data)), name):
                 found |= self.matcher.found(view)
         if self.detect is not None:
-            found.update(self._detected(data))
+            found.update(self._detected(data, part))
         self.hits.update(Hit(file, part, needle) for needle in found)
         if depth >= _MAX_DEPTH:
             return
@@ -710,7 +719,7 @@ class _Scanner:
             label = f"{part + ' ' if part else ''}data URI #{i}"
             self.member(inner, file, label, name, depth + 1)
 
-    def _detected(self, data: bytes) -> set[str]:
+    def _detected(self, data: bytes, part: str | None = None) -> set[str]:
         """What the policy's patterns and detectors find in a text file's visible text (markup and
         embedded pictures apart: a tag boundary separates words, base64 is not text)."""
         assert self.detect is not None
@@ -723,7 +732,7 @@ class _Scanner:
         found: set[str] = set()
         text = _DATA_URI_TEXT.sub(" ", text)
         views = [html.unescape(_TAG.sub(" ", text))] if "<" in text else [text]
-        if "<" in text and (said := _attribute_text(text)):  # text a file carries in markup: a field code, a tip
+        if "<" in text and (said := _attribute_text(text, part)):  # text a file carries in markup: a field code, a tip
             views.append(html.unescape("\n".join(said)))
         if "\\" in views[0]:
             views[0] = _BACKSLASHED.sub(r"\1", views[0])

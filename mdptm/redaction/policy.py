@@ -21,7 +21,7 @@ DETECTORS = ("email", "ip", "hostname", "url", "ticket")
 NEVER_PUBLISHED = ("source", "provenance", "notes", "extra")
 # Fields that hold identifiers by design (evidence references, weakness and attack-pattern ids): the
 # ticket detector leaves them alone; terms, patterns and the other detectors still apply.
-IDENTIFIER_FIELDS = frozenset({"verification", "cwe", "capec", "cvss"})
+IDENTIFIER_FIELDS = frozenset({"verification", "verification_failed", "cwe", "capec", "cvss"})
 # An item's own name is where makers put interface and requirement ids ("IF-01 Pump to gateway"): the
 # ticket detector leaves names alone (terms, patterns and the other detectors still apply).
 NAME_FIELDS = frozenset({"name"})

@@ -124,6 +124,10 @@ def _label(item: Item) -> str:
     return ""
 
 
+# what a summarised control keeps of a verification that did not pass
+WITHHELD_RESULT = "details withheld"
+
+
 class _Redactor:
     def __init__(self, model: Model, policy: Policy, log: RedactionLog) -> None:
         self.policy = policy
@@ -163,6 +167,10 @@ class _Redactor:
             if old:
                 self.log.add(item.id, name, "summarised", rule, _flat(old), secret=True)
                 setattr(item, name, empty)
+        failed = getattr(item, "verification_failed", None)
+        if failed:  # the test and its result are details; that it did not pass stays said (never shown as implemented)
+            self.log.add(item.id, "verification_failed", "summarised", rule, failed, WITHHELD_RESULT, secret=True)
+            item.verification_failed = WITHHELD_RESULT  # type: ignore[attr-defined]
 
     # --- dropping ----------------------------------------------------------------------------
 

@@ -769,6 +769,15 @@ def _risk_pairs(threats: Sequence[Threat], residual: bool) -> list[tuple[str, st
     return out
 
 
+def heat_map_phases(threats: Sequence[Threat]) -> str:
+    """What :func:`risk_heat_map` draws, for its caption: "before and after controls", "before controls" or
+    "after controls" (a panel only for ratings the model gives), or "" when it draws nothing."""
+    before, after = bool(_risk_pairs(threats, False)), bool(_risk_pairs(threats, True))
+    return {(True, True): "before and after controls", (True, False): "before controls", (False, True): "after controls"}.get(
+        (before, after), ""
+    )
+
+
 def risk_heat_map(threats: Sequence[Threat], path: Path) -> Path | None:
     """Likelihood × severity grid with threat counts, before controls and (when assessed) after.
     Axes use the model's own labels. None when no threat has both a likelihood and a severity."""
@@ -793,7 +802,7 @@ def risk_heat_map(threats: Sequence[Threat], path: Path) -> Path | None:
                 sev_scores[r.severity.strip()].append(value)
     lik = _label_order([p[0] for p in before + after], "likelihood", lik_scores)[:12]
     sev = _label_order([p[1] for p in before + after], "severity", sev_scores)[:12]
-    panels = [("Before controls", before)] + ([("After controls (residual risk)", after)] if after else [])
+    panels = ([("Before controls", before)] if before else []) + ([("After controls (residual risk)", after)] if after else [])
     cell = 0.55
     pw = max(len(sev) * cell, 2.2)
     ph = max(len(lik) * cell, 1.6)

@@ -28,6 +28,9 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 PIC = "{http://schemas.openxmlformats.org/drawingml/2006/picture}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+V = "{urn:schemas-microsoft-com:vml}"
+VO = "{urn:schemas-microsoft-com:office:office}"
 _DOCUMENT_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _TEMPLATE_MAIN = (
     b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
@@ -35,6 +38,9 @@ _TEMPLATE_MAIN = (
     b"application/vnd.ms-word.document.macroEnabled.main+xml",
 )
 _TEXT_PARTS = re.compile(r"^word/(header\d*|footer\d*|footnotes|endnotes)\.xml$")
+# parts whose text is names: styles, fonts, numbering and the theme (a style "Body for jenkins.meridian.corp
+# builds", a watermark font named after a file server); their name attributes are scrubbed like text
+_NAME_PARTS = re.compile(r"^word/(styles|stylesWithEffects|fontTable|numbering)\.xml$|^word/theme/theme\d*\.xml$")
 
 
 def scrub_template(template: Path, scrub: Callable[[str, str], str], out: Path) -> Path:
@@ -49,7 +55,9 @@ def scrub_template(template: Path, scrub: Callable[[str, str], str], out: Path) 
             for kind in _TEMPLATE_MAIN:
                 data = data.replace(kind, _DOCUMENT_MAIN)
             return data
-        return _scrub_part(data, name, scrub, str(template)) if _TEXT_PARTS.match(name) else data
+        if _TEXT_PARTS.match(name):
+            return _scrub_part(data, name, scrub, str(template))
+        return _scrub_names(data, name, scrub, str(template)) if _NAME_PARTS.match(name) else data
 
     rewrite_zip(template, edit=edit, target=out)
     import docx  # the renderer opens the copy: a template it cannot use is named here, not as the copy
@@ -89,6 +97,25 @@ _TEXT_ATTRS = {
     f"{W}hyperlink": (f"{W}tooltip",),
     f"{WP}docPr": ("descr", "title", "name"),
     f"{PIC}cNvPr": ("descr", "title", "name"),
+    # a VML watermark's words are an attribute, shown on every page; its shape's alt text and picture's title
+    f"{V}textpath": ("string",),
+    f"{V}shape": ("alt",),
+    f"{V}imagedata": (f"{VO}title",),
+}
+_NAME_ATTRS = {
+    f"{W}name": (f"{W}val",),
+    f"{W}aliases": (f"{W}val",),
+    f"{W}altName": (f"{W}val",),
+    f"{W}font": (f"{W}name",),
+    f"{W}rFonts": (f"{W}ascii", f"{W}hAnsi", f"{W}eastAsia", f"{W}cs"),
+    f"{A}theme": ("name",),
+    f"{A}clrScheme": ("name",),
+    f"{A}fontScheme": ("name",),
+    f"{A}fmtScheme": ("name",),
+    f"{A}latin": ("typeface",),
+    f"{A}ea": ("typeface",),
+    f"{A}cs": ("typeface",),
+    f"{A}font": ("typeface",),
 }
 
 
@@ -118,17 +145,31 @@ def _accept_changes(root: etree._Element) -> bool:
     return changed
 
 
-def _scrub_part(data: bytes, part: str, scrub: Callable[[str, str], str], file: str) -> bytes:
-    root = parse_xml(data, file=file, part=part)
-    changed = _accept_changes(root)
-    for el in root.iter(*_TEXT_ATTRS):
-        for attr in _TEXT_ATTRS[el.tag]:
+def _scrub_attributes(root: etree._Element, attrs: dict[str, tuple[str, ...]], part: str, scrub: Callable[[str, str], str]) -> bool:
+    """The attributes *attrs* names of the elements of *root* scrubbed as text; whether any changed."""
+    changed = False
+    for el in root.iter(*attrs):
+        for attr in attrs[el.tag]:
             value = el.get(attr)
             if value:
                 new_value = scrub(value, part)
                 if new_value != value:
                     el.set(attr, new_value)
                     changed = True
+    return changed
+
+
+def _scrub_names(data: bytes, part: str, scrub: Callable[[str, str], str], file: str) -> bytes:
+    root = parse_xml(data, file=file, part=part)
+    if not _scrub_attributes(root, _NAME_ATTRS, part, scrub):
+        return data
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def _scrub_part(data: bytes, part: str, scrub: Callable[[str, str], str], file: str) -> bytes:
+    root = parse_xml(data, file=file, part=part)
+    changed = _accept_changes(root)
+    changed = _scrub_attributes(root, _TEXT_ATTRS, part, scrub) or changed
     for para in root.iter(f"{W}p"):  # a field's code, split across runs like its text
         codes = list(para.iter(f"{W}instrText"))
         joined = "".join(t.text or "" for t in codes)

@@ -157,7 +157,8 @@ def test_an_app_opens_its_connection_whichever_way_the_data_is_drawn() -> None:
 def test_a_broadcast_drawn_to_an_app_is_not_read_as_opened_by_the_app() -> None:
     """Threat Dragon IoT device: "Broadcast" (UPnP) from the IoT device to the mobile app. An app opens the
     connections it requests; a discovery broadcast the device sends is none, so the guide must not write an
-    unmarked rule letting the app open it: which end opens it is assumed and asked."""
+    unmarked rule letting the app open it. Being discovery by broadcast, it gets no unicast rule at all: it is
+    listed as the device's broadcast to the app (test_guides_multicast.py)."""
     m = base(
         elements=[
             Element(id="dev", name="IoT Device", kind="device"),
@@ -167,9 +168,9 @@ def test_a_broadcast_drawn_to_an_app_is_not_read_as_opened_by_the_app() -> None:
     )
     doc = build_guides(m)["deployment"]
     rows = [r for r in firewall_rows(doc) if r[-1].startswith("df-broadcast")]
-    assert rows and all(r[-1] == "df-broadcast *" for r in rows), rows
-    assert ("out", "IoT Device") in {(r[0], r[1]) for r in rows}
-    assert "df-broadcast Broadcast: which end opens the connection?" in text_of(doc)
+    assert not rows, rows
+    assert "df-broadcast Broadcast: IoT Device → Mobile App (UPnP)" in text_of(doc)
+    assert "Mobile App → IoT Device" not in text_of(doc)
 
 
 @pytest.mark.skipif(not CORPUS_TD.exists(), reason="shared corpus not present")
@@ -180,8 +181,8 @@ def test_corpus_iot_broadcast_rule_is_marked(tmp_path: Path) -> None:
     assert result.exit_code in (0, 1), result.warnings
     guide = (out / "guides" / "deployment.md").read_text(encoding="utf-8")
     rows = [line for line in guide.splitlines() if "df-broadcast" in line and line.startswith(("| out |", "| in |"))]
-    assert rows and all(line.rstrip().endswith("df-broadcast * |") for line in rows), rows
-    assert "| out | Mobile App | IoT Device" not in guide
+    assert not rows, rows  # discovery by broadcast: one subnet, no unicast rule
+    assert "- df-broadcast Broadcast: IoT Device → Mobile App (UPnP); SSDP (UPnP discovery) uses the group" in guide
 
 
 def test_an_attackers_flow_is_an_attack_path_not_traffic_to_allow() -> None:
@@ -200,10 +201,10 @@ def test_an_attackers_flow_is_an_attack_path_not_traffic_to_allow() -> None:
     ("port", "protocol", "rule_port", "asked"),
     [
         ("443 or 8443", "HTTPS", "TCP 443, TCP 8443", None),  # "or" was read as a version mark ("FHIR R4")
-        ("see table 4", "HTTPS", "not stated", "which port and transport"),  # a reference, not port 4
-        (">1024", "TCP", "not stated", "which port and transport"),  # a bound, not port 1024
+        ("see table 4", "HTTPS", "TCP, port not stated", "which port does it use? (HTTPS runs over TCP;"),  # a reference, not port 4
+        (">1024", "TCP", "TCP, port not stated", "which port does it use? (the rules say TCP"),  # a bound, not port 1024
         ("443 (to be confirmed)", "HTTPS", "TCP 443 (not confirmed)", "only tentatively ('443 (to be confirmed)')"),
-        ("443?", "HTTPS", "not stated", "which port and transport"),  # a port field that only asks states none
+        ("443?", "HTTPS", "TCP, port not stated", "which port does it use?"),  # a port field that only asks states none
         ("5000-5010", "TCP/UDP", "5000-5010", "is port 5000-5010 TCP or UDP?"),  # both named: not UDP alone
     ],
 )

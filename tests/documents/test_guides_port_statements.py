@@ -55,7 +55,7 @@ def test_ports_are_read_as_stated(port: str | None, protocol: str | None, ports:
     assert [str(p) for p in parse_ports(port, protocol)] == ports
 
 
-def _guide(port: str, protocol: str = "HTTPS") -> tuple[list[list[str]], str]:
+def _guide(port: str | None, protocol: str = "HTTPS") -> tuple[list[list[str]], str]:
     m = base(
         elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="srv", name="Update server", kind="software")],
         flows=[Flow(id="F-1", name="Sync", source="gw", target="srv", protocol=protocol, port=port)],
@@ -141,7 +141,7 @@ def test_a_port_in_the_description_is_quoted_in_the_question_not_written_into_a_
     )
     doc = build_guides(m)["deployment"]
     rows = [r for r in firewall_rows(doc) if r[-1].startswith("F-1")]
-    assert rows and {r[4] for r in rows} == {"not stated"}, rows
+    assert rows and {r[4] for r in rows} == {"TCP, port not stated"}, rows  # HTTPS runs over TCP: only the port is open
     assert "Its description says “Listens on TCP port 8443”, but gives no port for the flow itself." in text_of(doc)
 
 
@@ -312,3 +312,123 @@ def test_a_cleartext_protocol_is_not_said_to_state_nothing_of_encryption(protoco
     asked = f"F-1 Sync: the model names {protocol}, which carries data in clear, and says nothing else of encryption"
     assert (asked in text) == clear
     assert ("F-1 Sync: is the traffic encrypted, and with what? The model does not say." in text) == (protocol == "DICOM")
+
+
+@pytest.mark.parametrize(
+    ("port", "protocol", "ports"),
+    [
+        ("443", "HTTPS", ["TCP 443"]),  # HTTP/1.1 and HTTP/2 over TLS: TCP
+        ("443", "HTTP/3", ["UDP 443"]),  # HTTP/3 runs over QUIC, which is UDP, though it says HTTP
+        ("443", "HTTPS (QUIC)", ["UDP 443"]),
+        ("443/tcp", "HTTP/3", ["TCP 443"]),  # the transport written wins
+        ("22", "SSH", ["TCP 22"]),
+        ("636", "LDAPS", ["TCP 636"]),
+        ("2575", "HL7 v2 over MLLP", ["TCP 2575"]),
+        ("104", "DICOM", ["TCP 104"]),
+        ("445", "SMB", ["TCP 445"]),
+        ("123", "NTP", ["UDP 123"]),
+        ("161", "SNMPv3", ["UDP 161"]),
+        ("53", "DNS", ["UDP 53", "TCP 53"]),  # DNS uses both: a rule for each
+        ("88", "Kerberos", ["UDP 88", "TCP 88"]),
+        ("853", "DNS over TLS", ["TCP 853"]),  # the carrier names the transport
+        ("53", "DNS (UDP)", ["UDP 53"]),  # the transport written is the model's
+        ("88", "LDAPS / Kerberos", ["UDP 88", "TCP 88"]),  # named beside another protocol, not carried in it
+        ("514", "Syslog", ["514"]),  # either, as set up: asked
+    ],
+)
+def test_a_protocol_of_known_transport_names_it(port: str, protocol: str, ports: list[str]) -> None:
+    assert [str(p) for p in parse_ports(port, protocol)] == ports
+
+
+@pytest.mark.parametrize(
+    ("protocol", "column", "question"),
+    [
+        ("HTTPS", "TCP, port not stated", "which port does it use? (HTTPS runs over TCP; the rules say TCP and leave the port open.)"),
+        ("ssh", "TCP, port not stated", "which port does it use? (ssh runs over TCP;"),
+        ("ldaps", "TCP, port not stated", "which port does it use? (ldaps runs over TCP;"),
+        ("HL7 over MLLP", "TCP, port not stated", "which port does it use? (HL7 over MLLP runs over TCP;"),
+        ("NTP", "UDP, port not stated", "which port does it use? (NTP runs over UDP;"),
+        ("HTTP/3", "UDP, port not stated", "which port does it use? (HTTP/3 runs over UDP;"),
+        ("DNS", "UDP and TCP, port not stated", "which port does it use? (DNS needs UDP and TCP;"),
+        ("LDAPS / Kerberos", "UDP and TCP, port not stated", "which port does it use? (LDAPS / Kerberos needs UDP and TCP;"),
+        ("Syslog", "not stated", "which port and transport (TCP or UDP) does it use? (It names syslog, which runs over UDP or TCP"),
+        ("OPC UA", "not stated", "which port and transport (TCP or UDP) does it use?"),
+    ],
+)
+def test_a_flow_of_no_port_is_asked_its_transport_only_where_the_protocol_leaves_it_open(protocol: str, column: str, question: str) -> None:
+    """A real Threagile model: "df-customer-traffic Customer Traffic (https, …): which port and transport (TCP or UDP)
+    does it use?": an engineer is told the model leaves open what HTTPS fixes (TCP)."""
+    rows, text = _guide(None, protocol)
+    assert rows and {r[4] for r in rows} == {column}, rows
+    assert f"F-1 Sync ({protocol}, between Gateway and Update server): {question}" in text
+    if column != "not stated":
+        assert "TCP or UDP" not in text
+
+
+def test_a_port_of_no_transport_is_asked_only_where_the_protocol_leaves_it_open() -> None:
+    _, text = _guide("443", "HTTPS")
+    assert "TCP or UDP" not in text
+    _, text = _guide("514", "Syslog")
+    assert "F-1 Sync: is port 514 TCP or UDP? (It names syslog, which runs over UDP or TCP, as set up.)" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "column", "question"),
+    [
+        # real Threat Dragon flows of no protocol (the cryptocurrency wallet): the name says the transport
+        ("TCP+SSL 500002 JSON RPC", "TCP, port not stated", "which port does it use? (its name, “TCP+SSL 500002 JSON RPC”, implies TCP"),
+        ("Websocket Secure", "TCP, port not stated", "which port does it use? (its name, “Websocket Secure”, implies TCP"),
+        ("Telemetry over QUIC", "UDP, port not stated", "which port does it use? (its name, “Telemetry over QUIC”, implies UDP"),
+    ],
+)
+def test_a_flow_of_no_protocol_takes_its_transport_from_its_name(name: str, column: str, question: str) -> None:
+    m = base(
+        elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="srv", name="Update server", kind="software")],
+        flows=[Flow(id="F-1", name=name, source="gw", target="srv")],
+    )
+    doc = build_guides(m)["deployment"]
+    rows = [r for r in firewall_rows(doc) if r[-1].startswith("F-1")]
+    assert rows and {r[4] for r in rows} == {column}, rows
+    assert f"F-1 {name} (not stated, between Gateway and Update server): {question}" in text_of(doc)
+
+
+def test_an_infrastructure_flow_of_no_port_says_its_transport() -> None:
+    """Threagile's LDAP flows (ldaps, no port): the infrastructure table said "port not stated" where the rules say TCP."""
+    m = base(
+        elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="dir", name="Directory", kind="software")],
+        flows=[Flow(id="F-1", name="User lookup", source="gw", target="dir", protocol="ldaps")],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert "| Directory (LDAP / Active Directory) | TCP, port not stated (F-1) |" in text
+
+
+@pytest.mark.parametrize(
+    ("protocol", "port", "asked"),
+    [
+        ("IPsec IKEv2", "UDP 500, 4500", "IPsec carries its data in ESP (IP protocol 50) unless NAT traversal puts it in UDP 4500"),
+        ("FTP", "21", "FTP opens a second connection for its data"),
+        ("SIP", "5060", "SIP sets up its media (RTP) on ports the two ends agree at run time"),
+        ("DCOM", "135", "DCOM and MS-RPC start on TCP 135 and move to a port the server assigns"),
+        ("SFTP", "22", None),  # one connection: nothing more to open
+        ("HTTPS", "443", None),
+    ],
+)
+def test_a_protocol_that_needs_more_than_its_port_is_asked_about_the_rest(protocol: str, port: str, asked: str | None) -> None:
+    """An engineer opening "UDP 500, UDP 4500" for an IPsec tunnel, or TCP 21 for FTP, finds the data blocked: the
+    protocol opens more than the port the rule names."""
+    _, text = _guide(port, protocol)
+    if asked is None:
+        assert "more than" not in text and "second connection" not in text and "ESP" not in text
+    else:
+        assert f"F-1 Sync: {asked}" in text
+
+
+@pytest.mark.parametrize(
+    ("protocol", "column"),
+    [("ICMP echo", "ICMP (no port)"), ("GRE", "IP protocol 47, GRE (no port)"), ("ICMPv6", "ICMPv6 (no port)")],
+)
+def test_an_ip_protocol_of_no_port_is_ruled_by_the_protocol(protocol: str, column: str) -> None:
+    """A heartbeat over ICMP was asked whether it is network traffic or a USB link, and would be asked its port."""
+    rows, text = _guide(None, protocol)
+    assert rows and {r[4] for r in rows} == {column}, rows
+    assert "is it network traffic" not in text and "which port" not in text

@@ -94,7 +94,7 @@ def test_a_stated_protocol_such_as_upnp_is_network_traffic() -> None:
     is network traffic at all."""
     m = base(
         elements=[Element(id="dev", name="IoT Device", kind="process"), Element(id="app", name="Mobile App", kind="process")],
-        flows=[Flow(id="df-broadcast", name="Broadcast", source="dev", target="app", protocol="UPnP")],
+        flows=[Flow(id="df-control", name="Device control", source="dev", target="app", protocol="UPnP")],
     )
     doc = build_guides(m)["deployment"]
     rows = firewall_rows(doc)
@@ -398,3 +398,35 @@ def test_decommissioning_says_why_no_rule_is_removed_when_every_connection_runs_
     )
     decom = text_of(build_guides(m)["decommissioning"])
     assert "run between systems outside the hospital (F-1): no firewall rule of the hospital follows from them." in decom
+
+
+def test_ptm_network_table_lists_no_local_link_or_host_channel_for_firewall_rules(tmp_path: Path) -> None:
+    """PTM 3.2, "for firewall rules and segmentation", listed the sample's BLE link, USB service session and Wi-Fi
+    association beside the network connections (Port "BLE", "USB service port"), and would list a TMT model's ALPC
+    channel: an engineer reading it looks for a rule to write. A discovery broadcast is opened by no end."""
+    from mdptm.documents.ptm import build_ptm_doc
+    from mdptm.plugins import ExportContext
+    from mdptm.render.docir import Paragraph
+
+    m = base(
+        trust_zones=[TrustZone(id="zp", name="Pump enclosure"), TrustZone(id="zh", name="Clinical LAN")],
+        elements=[
+            Element(id="pump", name="Pump", kind="device", trust_zone="zp"),
+            Element(id="srv", name="Server", kind="software", trust_zone="zh"),
+            Element(id="svc", name="Service", kind="process", trust_zone="zp"),
+        ],
+        flows=[
+            Flow(id="F-1", name="Status", source="pump", target="srv", protocol="HTTPS", port="443/tcp"),
+            Flow(id="F-2", name="Bedside status", source="pump", target="srv", protocol="Bluetooth Low Energy", port="BLE"),
+            Flow(id="F-3", name="Service session", source="srv", target="pump", protocol="USB 2.0", port="USB service port"),
+            Flow(id="F-4", name="Driver calls", source="svc", target="srv", protocol="ALPC"),
+            Flow(id="F-5", name="Broadcast", source="pump", target="srv", protocol="UPnP"),
+        ],
+    )
+    doc = build_ptm_doc(m, ExportContext(), tmp_path)
+    (table,) = [b for b in doc.blocks if isinstance(b, Table) and b.header[:4] == ["Flow", "Between", "Trust zones", "Opened by"]]
+    assert [r[0] for r in table.rows] == ["F-1", "F-5"], table.rows
+    assert table.rows[1][3] == "none: broadcast or multicast, one subnet only"
+    notes = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
+    assert "Not listed for firewall rules: F-2, F-3: local links (USB, Bluetooth, the Wi-Fi association)" in notes
+    assert "Not listed for firewall rules: F-4, which the threat model keeps on one host" in notes

@@ -6,6 +6,7 @@ read back from the written Word files; the gaps are checked on a model that stat
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -234,7 +235,8 @@ def test_sample_risk_assessment_links_threats_to_hazards_and_judges_acceptabilit
     hazards = {r[0]: r for r in table_rows(sample_set / RISK, "ID", "Threat", "Patient harm")}
     assert hazards["T-001"][4] == "HAZ-01" and "HAZ-03" in hazards["T-051"][4]
     text = docx_text(sample_set / RISK)
-    assert "none linked" not in text
+    # every threat rated to harm a patient is linked to a hazard (the others say their harm is not assessed)
+    assert not re.search(r"none linked(?! \(patient harm not assessed\))", text)
     verdicts = table_rows(sample_set / RISK, "ID", "Threat", "Residual risk", "Status", "Acceptability")
     assert len(verdicts) == len(load(PROJECT / "model.yaml").threats)
     assert all(r[4] in ("acceptable", "acceptable with rationale") for r in verdicts)

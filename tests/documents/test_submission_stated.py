@@ -391,3 +391,20 @@ def test_scope_of_one_threat_speaks_of_it_in_the_singular() -> None:
         "The only threat is classified with STRIDE and names no element or flow it targets; it is rated before controls "
         "and not after them (residual risk)." in text
     )
+
+
+def test_patient_harm_not_assessed_is_not_said_to_be_none() -> None:
+    """A register that rates no patient harm read "0 threats could harm a patient", "0 threats could harm many patients
+    at once" and, per threat, "Safety hazards: none (no patient harm)": more than the source states."""
+    m = _model()
+    m.threats[1].patient_harm = "serious"
+    m.threats[1].multi_patient = True
+    m.threats.append(Threat(id="T-3", title="Spoofed alarm silence", patient_harm="none", multi_patient=False))
+    doc = risk_doc(m, ExportContext())
+    text = _texts(doc)
+    assert "1 threat could harm a patient; 0 of them are linked to hazards of the safety risk management file." in text
+    assert "For 1 threat the threat model does not assess patient harm." in text
+    assert "1 threat could harm many patients at once; for 1 the threat model does not say." in text
+    assert _detail(doc, "T-1")["Safety hazards"] == "none linked (patient harm not assessed)"
+    assert _detail(doc, "T-2")["Safety hazards"] == "none linked"
+    assert _detail(doc, "T-3")["Safety hazards"] == "none (no patient harm)"

@@ -53,6 +53,29 @@ def test_a_due_date_beside_a_stated_status_changes_nothing(tmp_path: Path) -> No
     assert not any(c.status == "planned" for c in model.controls)
 
 
+# -- a healthcare GRC risk register (office-real/acme-health-risk-register.xlsx): "| Risk | Mitigation Strategy |
+# Status | Target Completion Date |" with "Open" and "In Progress" risks, whose strategies are still to be done
+
+_OPEN_AND_DUE = (
+    "## Risks\n\n| Risk ID | Risk Name | Mitigation Strategy | Status | Target Completion Date |\n|---|---|---|---|---|\n"
+    "| R-001 | Phishing Attack | Enable MFA and phishing training | Open | 2026-08-31 |\n"
+    "| R-003 | Malware Infection | Update antivirus and patch systems | In Progress | 2026-08-20 |\n"
+    "| R-007 | Stolen laptop | Full-disk encryption | Mitigated | 2026-01-31 |\n"
+)
+
+
+def test_a_treatment_due_on_a_risk_still_open_is_a_plan(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _OPEN_AND_DUE):
+        assert [t.status for t in model.threats] == ["open", "partially_mitigated", "mitigated"]
+        # before: the open risks' strategies shown as "Implemented (assumed: not stated)"
+        status = {c.title: (c.status, c.status_stated) for c in model.controls}
+        assert status["Enable MFA and phishing training"] == ("planned", True)
+        assert status["Update antivirus and patch systems"] == ("planned", True)
+        assert status["Full-disk encryption"] == ("implemented", False)  # a mitigated risk's treatment stays in place
+        assert any("due 2026-08-31 (column 'Target Completion Date') and the risk is open" in w.message for w in report.warnings)
+        assert any("the risk is partly mitigated (in progress): read as planned" in w.message for w in report.warnings)
+
+
 # -- a DCB0129 clinical hazard log: "| ID | Hazard | Cause | Mitigation |", one mitigation closing on
 # "(future enhancement)"
 

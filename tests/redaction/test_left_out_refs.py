@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
+from mdptm.errors import InputError
 from mdptm.model import Model
 from mdptm.pipeline.build import build
 from mdptm.redaction.redact import Policy, iter_text, redact
@@ -127,3 +129,28 @@ def test_a_short_generic_label_of_a_left_out_threat_stays_in_kept_text() -> None
     data["controls"][0]["description"] = "No default passwords: each unit has its own."
     public, _ = redact(Model.model_validate(data), Policy())
     assert public.controls[0].description == "No default passwords: each unit has its own."
+
+
+def test_a_threat_model_given_as_the_previous_version_is_refused(tmp_path: Path) -> None:
+    """``previous:`` names the ptm.json published before: its ids are public already. The imported (internal) model
+    given there instead would have made the withheld T-9 a public id, named in the change log as removed."""
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "model.yaml").write_text(MODEL, encoding="utf-8")
+    (project / "policy.yaml").write_text("terms: [Zzyzx]\n", encoding="utf-8")
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\nredaction: policy.yaml\n", encoding="utf-8")
+    assert build(project, tmp_path / "v1", draft=True).exit_code == 0
+    internal = Model.model_validate(yaml.safe_load(MODEL))
+    for _kind, item in internal.items():
+        item.notes = "internal"  # as every imported model has: sources, notes, extra columns
+    (project / "previous.json").write_text(internal.model_dump_json(), encoding="utf-8")
+    (project / "model.yaml").write_text(MODEL.replace('version: "1.0"', 'version: "2.0"'), encoding="utf-8")
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\nredaction: policy.yaml\nprevious: previous.json\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"not a published PTM: E-MON has notes") as err:
+        build(project, tmp_path / "v2", draft=True)
+    assert err.value.file is not None and err.value.file.endswith("previous.json")
+    assert err.value.locator == "/elements/0/notes"
+    assert not (tmp_path / "v2").exists() and not (tmp_path / "v2.internal").exists()
+    # the package published before is accepted
+    (project / "previous.json").write_bytes((tmp_path / "v1" / "ptm.json").read_bytes())
+    assert build(project, tmp_path / "v2", draft=True).exit_code == 0

@@ -87,6 +87,20 @@ def test_heat_map_needs_ratings(tmp_path: Path) -> None:
     assert diagrams.risk_heat_map(rated, tmp_path / "one.png") is not None
 
 
+def test_heat_map_draws_and_names_only_the_phases_the_model_rates(tmp_path: Path) -> None:
+    """A register rating risk before controls only had its caption say "before and after controls"."""
+    before = [Threat(id="T1", title="t", risk=Risk(likelihood="Likely", severity="Major"))]
+    assert diagrams.heat_map_phases(before) == "before controls"
+    after = [Threat(id="T1", title="t", residual_risk=Risk(likelihood="Rare", severity="Minor"))]
+    assert diagrams.heat_map_phases(after) == "after controls"
+    both = [before[0].model_copy(update={"residual_risk": after[0].residual_risk})]
+    assert diagrams.heat_map_phases(both) == "before and after controls"
+    assert diagrams.heat_map_phases([Threat(id="T1", title="t")]) == ""
+    one = diagrams.png_size_cm(diagrams.risk_heat_map(after, tmp_path / "after.png") or tmp_path / "missing")
+    two = diagrams.png_size_cm(diagrams.risk_heat_map(both, tmp_path / "both.png") or tmp_path / "missing")
+    assert one[0] < two[0]  # one panel, not an empty "Before controls" beside it
+
+
 def test_coverage_chart(tmp_path: Path) -> None:
     out = diagrams.coverage_chart(coverage(), tmp_path / "c.png")
     assert out is not None and out.stat().st_size > 1000

@@ -173,3 +173,41 @@ def test_a_template_that_is_no_word_document_is_named_as_the_projects_file(tmp_p
     assert str(project / "brand.docx") in err and "not a usable Word template" in err
     assert "mdptm-work-" not in err and "template.docx" not in err
     assert not (tmp_path / "pkg").exists()
+
+
+def test_a_templates_watermark_style_and_font_names_are_redacted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A VML watermark's words (an attribute, shown on every page), a style name and a font name of the branding
+    template were published as they were: 'ask ops-wiki.meridian.corp' in every Word file of the package."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "model.yaml").write_text(MODEL)
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "Meridian Infusion Systems"
+    plain = tmp_path / "plain.docx"
+    d.save(str(plain))
+    watermark = (
+        '<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml" id="PowerPlusWaterMarkObject" alt="by eve.stone@meridian.corp">'
+        '<v:textpath string="DRAFT ask ops-wiki.meridian.corp"/></v:shape></w:pict></w:r></w:p>'
+    )
+    style = '<w:style w:type="paragraph" w:customStyle="1" w:styleId="X1"><w:name w:val="Body for jenkins.meridian.corp builds"/></w:style>'
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(project / "brand.docx", "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.startswith("word/header"):
+                data = data.replace(b"</w:p>", watermark.encode(), 1)
+            elif info.filename == "word/styles.xml":
+                data = data.replace(b"</w:styles>", style.encode() + b"</w:styles>")
+            elif info.filename == "word/fontTable.xml":
+                data = data.replace(b"</w:fonts>", b'<w:font w:name="Build svc01.meridian.corp Sans"/></w:fonts>')
+            zout.writestr(info, data)
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\ntemplate: brand.docx\n")
+    code, _, err = run(["build", str(project), "-o", str(tmp_path / "pkg")], capsys)
+    assert code == 0, err
+    text = package_text(tmp_path / "pkg")
+    for secret in ["ops-wiki", "eve.stone", "jenkins", "svc01", "meridian.corp"]:
+        assert not holds(text, secret), secret
+    with zipfile.ZipFile(tmp_path / "pkg" / "ptm.docx") as zf:
+        header = next(zf.read(n).decode() for n in zf.namelist() if n.startswith("word/header"))
+        styles = zf.read("word/styles.xml").decode()
+    assert 'string="DRAFT ask [redacted]"' in header  # the watermark stays, without the address
+    assert "Body for [redacted] builds" in styles

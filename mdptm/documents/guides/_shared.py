@@ -10,7 +10,7 @@ from typing import Literal
 
 from mdptm.documents.guides.facts import NOT_STATED, Facts, _matcher
 from mdptm.model import Assumption, Control, Flow, Item, Threat, View, topology
-from mdptm.model.evidence import stated
+from mdptm.model.evidence import stated, status_shown
 from mdptm.render.docir import Doc, Image
 
 PHASES: tuple[str, ...] = ("pre-procurement", "procurement", "deployment", "operations", "decommissioning")
@@ -161,6 +161,9 @@ def _run_by(c: Control) -> str:
 def _control_label(c: Control) -> str:
     """``C-07 Title``, with the status when the control is not stated to be in place: a planned or
     unstated control is never listed as something the device already does."""
+    shown = status_shown(c)
+    if shown is not None:  # "verification did not pass (…)": not something the device already does
+        return f"{c.id} {c.title} ({shown[0].lower()}{shown[1:]})"
     if c.status != "implemented":
         return f"{c.id} {c.title} ({c.status.replace('_', ' ')})"
     return f"{c.id} {c.title}" + ("" if c.status_stated else " (status not stated)")

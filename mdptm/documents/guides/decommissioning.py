@@ -8,7 +8,7 @@ from mdptm.documents import netplan
 from mdptm.documents.guides._shared import _new_doc, _sentences, _use_case_views, _words
 from mdptm.documents.guides.credentials import credentials
 from mdptm.documents.guides.facts import NOT_STATED, Facts
-from mdptm.model import Asset, Element, topology
+from mdptm.model import Asset, Element, Flow, topology
 from mdptm.render.docir import Doc
 
 # ------------------------------------------------------------------------------ decommissioning
@@ -80,12 +80,7 @@ def decommissioning(f: Facts) -> Doc:
     doc.h("Network access to remove")
     plan = netplan.build(f)
     if plan.rules:
-        ruled = {r.flow.id for r in plan.rules}
-        doc.p(
-            "Remove the firewall rules of the deployment guide for: "
-            + "; ".join(f"{fl.id} {fl.name} ({netplan.ports_text(fl) or 'port not stated'})" for fl in m.flows if fl.id in ruled)
-            + "."
-        )
+        _rules_to_remove(doc, f, plan)
     elif not m.flows:
         doc.p(
             "The threat model describes no data flow, so it does not show which network access the device has: "
@@ -110,7 +105,63 @@ def decommissioning(f: Facts) -> Doc:
     return doc
 
 
+def _rules_to_remove(doc: Doc, f: Facts, plan: netplan.Plan) -> None:
+    """The firewall rules to remove: when one unit of the device leaves, only those with a unit at one end (and
+    those only for its own address); the rules the servers and gateways need for the other units are kept until
+    the whole system is retired. A model with no element on the device lists them all, for the system's retirement."""
+    m = f.model
+    ruled = [fl for fl in m.flows if fl.id in {r.flow.id for r in plan.rules}]
+
+    def listed(flows: list[Flow]) -> str:
+        return "; ".join(f"{fl.id} {fl.name} ({netplan.port_label(fl)})" for fl in flows)
+
+    # a rule between two of the hospital's own systems (its Wi-Fi and its RADIUS server): other devices may need it
+    theirs = [fl for fl in ruled if all(getattr(f.elements.get(e), "kind", None) in _HOSPITAL_KINDS for e in (fl.source, fl.target))]
+    system = [fl for fl in ruled if fl not in theirs]
+    infra = (
+        f"The rules between two of the hospital's own systems ({listed(theirs)}) may serve other devices too: remove them "
+        "only where none needs them."
+        if theirs
+        else ""
+    )
+    # the device's units: its devices and hardware, and whatever the model places on the device (a physical zone)
+    units = {e.id for e in m.elements if e.kind in ("device", "hardware") or f.where(e.id) == "device"}
+    if not units:
+        if system:
+            doc.p(f"Remove the firewall rules of the deployment guide for: {listed(system)}.")
+        if infra:
+            doc.p(infra)
+        return
+    own = [fl for fl in ruled if units & {fl.source, fl.target}]
+    shared = [fl for fl in ruled if fl not in own]
+    doc.p("When one unit is retired or sent away for service:")
+    lines = []
+    if own:
+        lines.append(
+            f"The rules with a unit at one end: {listed(own)}. Remove this unit from them where the hospital names units "
+            "one by one (its address); a rule written for the unit's whole segment stays while other units use it."
+        )
+    else:
+        inside = [fl.id for fl in plan.same_segment if units & {fl.source, fl.target}]
+        lines.append(
+            "No firewall rule of the deployment guide has a unit at one end"
+            + (f": the units' connections ({', '.join(inside)}) stay within one segment" if inside else "")
+            + "."
+        )
+    if shared:
+        lines.append(
+            f"Keep the rules the other units and the systems that serve them still need: {listed(shared)}. They name no "
+            "unit, so they are not the leaving unit's own."
+        )
+    doc.bullets(lines)
+    if system:
+        doc.p(f"When the whole system is retired, remove the firewall rules of the deployment guide for: {listed(system)}.")
+    if infra:
+        doc.p(infra)
+
+
 _PARTS = ("software", "process", "hardware", "mobile_app")
+_HOSPITAL_KINDS = frozenset({"external_entity", "network"})  # the hospital's systems the device uses, not its parts
 
 
 def _silent_parts(f: Facts) -> list[Element]:

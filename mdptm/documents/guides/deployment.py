@@ -137,7 +137,7 @@ def deployment(f: Facts) -> Doc:
             f"The threat model describes {n} {what.format(ids)} (no protocol or port is given): no firewall rule can be "
             f"written from {'it' if n == 1 else 'them'}. See the questions at the end."
         )
-    elif not plan.rules and not plan.network and not plan.unclear and not plan.people and m.flows:
+    elif not plan.rules and not plan.network and not plan.unclear and not plan.people and not plan.multicast and m.flows:
         doc.p("The threat model describes no network connection: its data flows are local links or return traffic.")
     if plan.returns:
         doc.p(
@@ -150,7 +150,7 @@ def deployment(f: Facts) -> Doc:
         for fl in plan.same_segment:
             a = plan.opener[fl.id].element
             b = fl.target if a == fl.source else fl.source
-            same.setdefault(f"{f.name(a)} → {f.name(b)} ({netplan.ports_text(fl) or 'port not stated'})", []).append(fl.id)
+            same.setdefault(f"{f.name(a)} → {f.name(b)} ({netplan.port_label(fl)})", []).append(fl.id)
         doc.p("Within one segment (no rule between segments): " + "; ".join(f"{', '.join(ids)} {what}" for what, ids in same.items()) + ".")
     if plan.on_host:
         doc.p(
@@ -158,6 +158,14 @@ def deployment(f: Facts) -> Doc:
             + "; ".join(_on_host(f, plan, fl) for fl in m.flows if fl.id in plan.on_host)
             + "."
         )
+    if plan.multicast:
+        doc.p(
+            "Sent by broadcast or multicast (discovery): a router passes such traffic on only where it is set up to "
+            "(multicast routing, a relay), so it reaches the hosts of one subnet, and no unicast rule between segments "
+            "carries it. Place both ends on one subnet, or relay it between segments (a multicast router, an mDNS or "
+            "SSDP gateway) where the hospital allows discovery:"
+        )
+        doc.bullets([netplan.multicast_note(f, plan, fl) + "." for fl in m.flows if fl.id in plan.multicast])
     if plan.people:
         doc.p(
             "A person is not a network endpoint, so no firewall rule is written for a flow with a person at one "

@@ -22,6 +22,7 @@ from mdptm.documents.guides._shared import (
 from mdptm.documents.guides.credentials import credentials
 from mdptm.documents.guides.facts import NOT_STATED, Facts
 from mdptm.model import Asset, Control, Flow, Threat, topology
+from mdptm.model.evidence import not_in_place
 from mdptm.render.docir import Doc
 
 # ----------------------------------------------------------------------------------- operations
@@ -237,7 +238,7 @@ def _incidents(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
             "keep the affected devices on their segment and block what is not in the firewall rules."
         )
     # only controls in place say what keeps working or what evidence there is; an unstated status is said
-    in_place = [c for c in m.controls if c.status == "implemented"]
+    in_place = [c for c in m.controls if c.status == "implemented" and not_in_place(c) is None]
 
     def named(c: Control) -> str:
         return f"{c.title} ({c.id}{'' if c.status_stated else ', status not stated'})"

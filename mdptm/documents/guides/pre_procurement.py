@@ -18,7 +18,7 @@ from mdptm.documents.guides._shared import (
     unencrypted,
 )
 from mdptm.documents.guides.facts import NOT_STATED, Facts
-from mdptm.model import STRIDE_ORDER, Flow, Model
+from mdptm.model import STRIDE_ORDER, Control, Flow, Model
 from mdptm.model.results import Review
 from mdptm.render.docir import Doc
 
@@ -179,7 +179,15 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
         )
     maker = [c for c in m.controls if c.responsibility not in ("customer", "shared")]
     c_status = _counts(
-        (c.status if c.status_stated else "status_not_stated" for c in maker),
+        # a control whose verification did not pass is not counted as implemented
+        (
+            "not_implemented"
+            if c.status == "implemented" and c.verification_failed
+            else c.status
+            if c.status_stated
+            else "status_not_stated"
+            for c in maker
+        ),
         ("implemented", "planned", "not_implemented", "status_not_stated"),
     )
     customer = len(_customer_controls(f))
@@ -241,6 +249,13 @@ def _responsibilities(doc: Doc, f: Facts) -> None:
         doc.p("The threat model assigns no control or assumption to the hospital.")
 
 
+def _status_key(c: Control) -> str:
+    """The status a control is counted under: a failed verification is not implemented, an unstated one apart."""
+    if c.status == "implemented" and c.verification_failed:
+        return "not_implemented"
+    return c.status if c.status_stated else "status_not_stated"
+
+
 def _open_points(f: Facts) -> list[str]:
     m = f.model
     opened, left_out = _most_severe([t for t in m.threats if t.status == "open" and t.status_stated])
@@ -258,7 +273,13 @@ def _open_points(f: Facts) -> list[str]:
             if len(bare) <= 12
             else f"No control is named for {len(bare)} threats (see the register, ptm.xlsx)."
         )
-    unstated = [c.id for c in m.controls if not c.status_stated and c.responsibility not in ("customer", "shared")]
+    failed = [
+        c for c in m.controls if c.status == "implemented" and c.verification_failed and c.responsibility not in ("customer", "shared")
+    ]
+    out += [
+        f"Control {c.id} ({c.title}) is listed as implemented, but its verification did not pass: {c.verification_failed}." for c in failed
+    ]
+    unstated = [c.id for c in m.controls if not c.status_stated and c.responsibility not in ("customer", "shared") and c not in failed]
     if unstated:
         listed = f"controls {_id_list(unstated)}" if len(unstated) <= 12 else f"{len(unstated)} controls (see the register, ptm.xlsx)"
         out.append(f"The threat model lists {listed} without saying whether they are implemented.")

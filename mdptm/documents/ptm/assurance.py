@@ -8,7 +8,7 @@ from typing import Any
 
 from mdptm.documents.ptm._shared import CLAUSE_TITLES, QUESTIONS, Chapter, _id_list, _Index, _short, label, plural
 from mdptm.model import Model
-from mdptm.model.evidence import real_values, void_reason
+from mdptm.model.evidence import not_in_place, real_values, void_reason
 from mdptm.model.results import CLAUSE_STATUSES, Coverage, Review
 from mdptm.render import diagrams
 from mdptm.render.docir import PageBreak, Table
@@ -33,16 +33,27 @@ class AssuranceChapter(Chapter):
         marked = [c for c in m.controls if c.status == "implemented" and c.responsibility != "customer"]
         # as the coverage reads them: a control whose text denies or defers what its title names is not in place
         void = [c for c in marked if void_reason(c.title, c.description)]
-        implemented = [c for c in marked if c not in void]
         if void:
             d.p(
                 f"Marked implemented, but their text denies or defers what they name, so they are not counted here "
                 f"or in the coverage: {_id_list([c.id for c in void])}.",
                 style="note",
             )
+        # a verification that did not pass, a requirement no source states as implemented: not in place either
+        off = [(c, why) for c in marked if c not in void and (why := not_in_place(c)) is not None]
+        if off:
+            d.p(
+                "Listed as implemented, but not counted here or in the coverage: " + "; ".join(f"{c.id} ({why})" for c, why in off) + ".",
+                style="note",
+            )
+        implemented = [c for c in marked if c not in void and not_in_place(c) is None]
         verified = [c for c in implemented if real_values(c.verification)]  # "TBD", "N/A" cite nothing
         if not implemented:
-            d.p("No other manufacturer control is marked as implemented." if void else "No manufacturer control is marked as implemented.")
+            d.p(
+                "No other manufacturer control is marked as implemented."
+                if void or off
+                else "No manufacturer control is marked as implemented."
+            )
             return
         unstated = [c for c in implemented if not c.status_stated]
         d.p(

@@ -19,6 +19,7 @@ from mdptm.documents.ptm._shared import (
     plural,
 )
 from mdptm.model import CONTROL_CATEGORIES, Control, Flow, Threat, topology
+from mdptm.model.evidence import status_shown
 from mdptm.model.vocabulary import category_title
 from mdptm.render import diagrams
 from mdptm.render.docir import PageBreak, Table
@@ -49,7 +50,7 @@ class MitigationChapter(Chapter):
                     c.id,
                     _titled(c.title, c.description),
                     RESPONSIBILITY_TITLES[c.responsibility] + ("" if c.responsibility_stated else " (assumed: not stated)"),
-                    label(c.status) + ("" if c.status_stated else " (assumed: not stated)"),
+                    status_shown(c) or label(c.status) + ("" if c.status_stated else " (assumed: not stated)"),
                     ", ".join(ix.threats_by_control.get(c.id, [])) or "—",
                 ]
                 for c in controls
@@ -146,6 +147,8 @@ class MitigationChapter(Chapter):
         ix = self.ix
         rows = []
         people: list[str] = []
+        local: list[str] = []
+        on_host: list[str] = []
         opened = self._opened_by()
         for f in self.m.flows:
             a, b = ix.elements.get(f.source), ix.elements.get(f.target)
@@ -156,6 +159,13 @@ class MitigationChapter(Chapter):
             if topology.is_person(a) or topology.is_person(b):  # a person has no address a firewall rule can name
                 people.append(f.id)
                 continue
+            ends = (a.name, b.name)
+            if topology.transport(f, ends=ends) == "local":  # BLE, USB, the Wi-Fi association: no firewall sees it
+                local.append(f.id)
+                continue
+            if topology.loopback(f, ends=ends):  # "local to the server", an ALPC channel: within one host
+                on_host.append(f.id)
+                continue
             za = ix.zones[a.trust_zone].name if a.trust_zone in ix.zones else "—"
             zb = ix.zones[b.trust_zone].name if b.trust_zone in ix.zones else "—"
             rows.append(
@@ -163,7 +173,8 @@ class MitigationChapter(Chapter):
                     f.id,
                     ix.route(f),
                     f"{za} {'↔' if f.bidirectional else '→'} {zb}",
-                    opened(f),
+                    # discovery sent to a multicast group or broadcast: no end opens a connection, one subnet only
+                    "none: broadcast or multicast, one subnet only" if topology.multicast(f, ends=ends) else opened(f),
                     f.protocol or "—",
                     f.port or "—",
                     _security_text(f.encryption),
@@ -192,6 +203,18 @@ class MitigationChapter(Chapter):
                 "endpoint (see the deployment guide).",
                 style="note",
             )
+        if local:
+            self.doc.p(
+                f"Not listed for firewall rules: {', '.join(local)}: local links (USB, Bluetooth, the Wi-Fi association), "
+                "not network traffic a firewall sees.",
+                style="note",
+            )
+        if on_host:
+            self.doc.p(
+                f"Not listed for firewall rules: {', '.join(on_host)}, which the threat model keeps on one host (see the "
+                "deployment guide).",
+                style="note",
+            )
 
     def _residual(self) -> None:
         d, m = self.doc, self.m
@@ -200,7 +223,7 @@ class MitigationChapter(Chapter):
             w, _ = diagrams.png_size_cm(pic)
             d.image(
                 pic,
-                "Risk heat map: number of threats per likelihood and severity, before and after controls",
+                f"Risk heat map: number of threats per likelihood and severity, {diagrams.heat_map_phases(m.threats)}",
                 width_cm=min(16.0, w),
             )
         elif m.threats:

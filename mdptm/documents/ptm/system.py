@@ -84,12 +84,13 @@ class SystemChapter(Chapter):
         d.h("1.2 Global System View", 2)
         if gsv is not None and gsv.description:
             d.p(gsv.description)
+        pic = self._figure("view-global", lambda path: diagrams.view_diagram(m, path, gsv))
         if gsv is None:
             d.p(
-                "The model has no view marked as the Global System View; the picture below shows every element and flow.",
+                "The model has no view marked as the Global System View"
+                + ("; the picture below shows every element and flow." if pic is not None else "."),
                 style="note",
             )
-        pic = self._figure("view-global", lambda path: diagrams.view_diagram(m, path, gsv))
         if pic is not None:
             w, _ = diagrams.png_size_cm(pic)
             d.image(

@@ -18,6 +18,7 @@ from mdptm.documents.ptm._shared import (
     plural,
 )
 from mdptm.model import STRIDE_ORDER, Risk, Threat
+from mdptm.model.evidence import status_shown
 from mdptm.model.vocabulary import stride_title
 from mdptm.render import diagrams
 from mdptm.render.docir import Doc, PageBreak
@@ -88,7 +89,10 @@ class ThreatChapter(Chapter):
                 out.append(cid)
                 continue
             suffix = ""
-            if c.status != "implemented":
+            shown = status_shown(c)
+            if shown is not None:
+                suffix = f" ({shown[0].lower()}{shown[1:]})"
+            elif c.status != "implemented":
                 suffix = f" ({c.status.replace('_', ' ')})"
             elif not c.status_stated:
                 suffix = " (status not stated)"
@@ -122,6 +126,9 @@ class ThreatChapter(Chapter):
             rows = [[STATUS_TITLES[s], str(status[s])] for s in STATUS_TITLES if status.get(s)]
             d.table(["Status", "Threats"], rows, caption="Threats by status", widths=[2, 1])
             rows = [[stride_title(s), str(stride[s])] for s in STRIDE_ORDER if stride.get(s)]
+            unclassified = sum(1 for t in m.threats if not t.stride)
+            if rows and unclassified:  # the table counts every threat: those with no category too
+                rows.append(["Not classified", str(unclassified)])
             if rows:
                 d.table(["STRIDE category", "Threats"], rows, caption="Threats by STRIDE category", widths=[2, 1])
         d.h("2.2 Threats by view and element", 2)

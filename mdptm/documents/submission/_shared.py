@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from mdptm.model import Control, Flow, Item, Model, Risk, Strict, Threat
+from mdptm.model.evidence import read_as_requirement, status_shown
 from mdptm.model.index import ById, threats_by_control
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     premarket_vocabulary,
@@ -105,6 +106,9 @@ def control_status(c: Control) -> str:
     modelling tool's suggestion as such (not as the maker's decision not to implement it)."""
     if _suggested(c):
         return CONTROL_SUGGESTED
+    shown = status_shown(c)  # "Verification did not pass (TC-202: Fail …)": never "Implemented"
+    if shown is not None:
+        return shown
     return _words(c.status) if c.status_stated else CONTROL_STATUS_NOT_STATED
 
 
@@ -112,7 +116,9 @@ def control_status_key(c: Control) -> str:
     """The status a count groups the control under: its own, ``suggested`` or ``status_not_stated``."""
     if _suggested(c):
         return SUGGESTED
-    return c.status if c.status_stated else STATUS_NOT_STATED
+    if c.status == "implemented" and c.verification_failed:
+        return "not_implemented"  # counted with the controls not in place, never as implemented
+    return c.status if c.status_stated and not read_as_requirement(c) else STATUS_NOT_STATED
 
 
 def responsibility_text(c: Control) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from mdptm.documents.ptm._shared import plural
 from mdptm.documents.submission._shared import (
     GAP_FILL,
     NOT_STATED,
@@ -192,9 +193,12 @@ def safety_chapter(doc: Doc, model: Model, ix: Index) -> None:
     doc.h("Security risks carried into the safety risk assessment", 1)
     harmful = [t for t in model.threats if t.patient_harm in HARM_ORDER]
     linked = [t for t in harmful if t.hazards]
+    unassessed = sum(1 for t in model.threats if t.patient_harm is None)
     doc.p(
-        f"{len(harmful)} threats could harm a patient; {len(linked)} of them are linked to hazards of the safety risk "
-        f"management file{' (' + model.risk_management.hazard_file.split(',')[0] + ')' if model.risk_management.hazard_file else ''}."
+        f"{plural(len(harmful), 'threat')} could harm a patient; {len(linked)} of them "
+        f"{'is' if len(linked) == 1 else 'are'} linked to hazards of the safety risk management file"
+        f"{' (' + model.risk_management.hazard_file.split(',')[0] + ')' if model.risk_management.hazard_file else ''}."
+        + (f" For {plural(unassessed, 'threat')} the threat model does not assess patient harm." if unassessed else "")
     )
     if not harmful:
         return
@@ -293,7 +297,14 @@ def threat_rows(model: Model, t: Threat) -> list[list[str]]:
                 (", ".join(t.cve) or "no CVE id") + "; in CISA KEV: " + ("unknown" if t.kev is None else "yes" if t.kev else "no"),
             ]
         )
-    rows.append(["Safety hazards", ", ".join(t.hazards) or ("none linked" if t.patient_harm in HARM_ORDER else "none (no patient harm)")])
+    no_hazard = (
+        "none linked"
+        if t.patient_harm in HARM_ORDER
+        else "none (no patient harm)"
+        if t.patient_harm == "none"
+        else "none linked (patient harm not assessed)"
+    )
+    rows.append(["Safety hazards", ", ".join(t.hazards) or no_hazard])
     v = acceptability(model, t)
     rows.append(["Residual-risk acceptability", f"{v.verdict}: {v.why}"])
     return rows

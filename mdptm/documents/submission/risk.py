@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from mdptm.documents.ptm._shared import plural
 from mdptm.documents.submission._shared import (
     GAP_FILL,
     OK_FILL,
@@ -38,6 +39,7 @@ from mdptm.documents.submission.premarket import (
     threat_rows,
 )
 from mdptm.model import Control, Model, Risk, Threat
+from mdptm.model.evidence import status_shown
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     TRACEABILITY,
 )
@@ -219,7 +221,9 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         header, matrix, caption="Risk before controls against residual risk (number of threats)", widths=[2.2, 1.3, 1.3, 1.3, 1.3, 1.3]
     )
     if heat_map is not None:
-        doc.image(heat_map.path, caption="Likelihood and severity of the threats, before controls and residual", width_cm=heat_map.width_cm)
+        from mdptm.render.diagrams import heat_map_phases  # drawn already: its library is loaded
+
+        doc.image(heat_map.path, caption=f"Likelihood and severity of the threats, {heat_map_phases(threats)}", width_cm=heat_map.width_cm)
     harm = Counter(t.patient_harm for t in threats)
     harm_rows = [
         [_words(h) or "Not assessed", str(harm[h])]
@@ -228,7 +232,10 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
     ]
     if harm_rows:
         doc.table(["Patient harm", "Threats"], harm_rows, caption="Threats by potential patient harm", widths=[3.0, 2.0])
-    doc.p(f"{sum(1 for t in threats if t.multi_patient)} threats could harm many patients at once.")
+    many, unsaid = sum(1 for t in threats if t.multi_patient), sum(1 for t in threats if t.multi_patient is None)
+    doc.p(
+        f"{plural(many, 'threat')} could harm many patients at once" + (f"; for {unsaid} the threat model does not say." if unsaid else ".")
+    )
 
     doc.h("Threat register", 1)
     status_text = ", ".join(f"{by_status[s]} {_words(s).lower()}" for s in THREAT_STATUS_ORDER if by_status[s])
@@ -528,6 +535,9 @@ def _control_word(c: Control) -> str:
     """A control's status inside a sentence: ``implemented``, or ``status not stated in the source``."""
     if control_status_key(c) == SUGGESTED:
         return "suggested by the modelling tool, no decision recorded"
+    shown = status_shown(c)  # "verification did not pass (…)", "not stated (written as a requirement)"
+    if shown is not None:
+        return shown[0].lower() + shown[1:]
     return _words(c.status).lower() if c.status_stated else "status not stated in the source"
 
 

@@ -110,6 +110,8 @@ def trace_rows(model: Model) -> list[TraceRow]:
 
 def _control_gaps(c: Control) -> list[str]:
     """What a control still lacks: its status as the source states it, and verification of an implemented one."""
+    if c.status == "implemented" and c.verification_failed:  # not "no verification evidence": the test failed
+        return [f"Verification did not pass: {c.verification_failed}"]
     if not c.status_stated:
         return ["Status not stated in the source" + ("" if c.verification else "; no verification evidence")]
     if c.status == "implemented":
@@ -263,7 +265,13 @@ def _trace_summary_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
     add(
         "Gaps",
         "Implemented controls with no verification evidence",
-        sum(1 for c in controls if c.status == "implemented" and c.status_stated and not c.verification),
+        sum(1 for c in controls if c.status == "implemented" and c.status_stated and not c.verification and not c.verification_failed),
+        True,
+    )
+    add(
+        "Gaps",
+        "Controls whose verification did not pass",
+        sum(1 for c in controls if c.status == "implemented" and c.verification_failed),
         True,
     )
     add("Gaps", "Controls whose status the source does not state", sum(1 for c in controls if not c.status_stated), True)

@@ -194,6 +194,17 @@ def _where(item: Item) -> str | None:
     return src.locator if src else None
 
 
+_STATUS_WORDS = {"open": "open", "partially_mitigated": "partly mitigated (in progress)"}
+
+
+def _still_to_do(owner: Item) -> bool:
+    """Whether the row a treatment stands on leaves it to be done: no status at all, or a risk stated open or
+    partly mitigated ("Open", "In Progress"). With a due date beside it, such a treatment is a plan."""
+    if not getattr(owner, "status_stated", True):
+        return True
+    return isinstance(owner, Threat) and owner.status in _STATUS_WORDS
+
+
 def _importer(item: Item) -> str | None:
     src = provenance(item)
     return src.importer if src else None
@@ -788,10 +799,12 @@ class Resolver:
             # "LocalStorage autosave (future enhancement)": the author says it is not there yet
             ctl.status, ctl.status_stated = "planned", True
             self.report.warn(file, loc, f"control {iid}: {note!r} read as planned, not in place")
-        elif not getattr(owner, "status_stated", True) and (due := plan_date(self.vocab, owner.extra)) is not None:
-            # "| Treatment | Owner | Due |" with "2027-01-31" and no status: a treatment plan, not a control in place
+        elif _still_to_do(owner) and (due := plan_date(self.vocab, owner.extra)) is not None:
+            # "| Treatment | Owner | Due |" with "2027-01-31" and no status, or a risk still "Open" / "In Progress":
+            # a treatment plan, not a control in place (a risk stated mitigated keeps its treatment as in place)
             ctl.status, ctl.status_stated = "planned", True
-            self.report.warn(file, loc, f"control {iid}: due {due[1]} (column {due[0]!r}) and no status: read as planned")
+            said = f"the risk is {_STATUS_WORDS[owner.status]}" if isinstance(owner, Threat) and owner.status_stated else "no status"
+            self.report.warn(file, loc, f"control {iid}: due {due[1]} (column {due[0]!r}) and {said}: read as planned")
         names_who = "responsib" in header.lower() or "action" in header.lower()
         who = parse_choice(self.vocab, "responsibility", header).value if names_who else None
         if who is not None:

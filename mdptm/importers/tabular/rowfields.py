@@ -8,6 +8,7 @@ with a warning naming the row.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -380,7 +381,10 @@ class RowFields:
         raw = rec.values.get("cvss_score")
         if raw is not None and not is_empty(self.vocab, raw):
             try:
-                fields["cvss_score"] = float(one_line(raw).replace(",", "."))
+                score = float(one_line(raw).replace(",", "."))
+                if not math.isfinite(score):  # "NaN", "inf", "1e999": JSON has no such number
+                    raise ValueError(raw)
+                fields["cvss_score"] = score
             except ValueError:
                 self._fail(rec, "cvss_score", raw, extra, "CVSS score")
         if "cvss" in fields or "cvss_score" in fields:
@@ -536,6 +540,10 @@ class RowFields:
         self._set_choice(rec, "category", "control_category", fields, extra, "control category")
         self._set_choice(rec, "responsibility", "responsibility", fields, extra, "responsibility")
         self._set_choice(rec, "status", "control_status", fields, extra, "control status")
+        said = v.get("status")
+        if fields.get("status") == "not_implemented" and said is not None and self._not_a_control(said):
+            # "Risk accepted", "N/A": read as not in place, and kept as written (what it means is more than that)
+            extra[rec.headers.get("status", "status")] = one_line(said)
         if "verification" in v:
             refs = [one_line(x) for x in split_evidence(self.vocab, v["verification"])]
             failed = verification_not_passed(self.vocab, extra) if refs else None
@@ -546,12 +554,18 @@ class RowFields:
                 # verification evidence it made the control count as verified
                 header = rec.headers.get("verification", "verification")
                 extra[header] = one_line(v["verification"])
+                fields["verification_failed"] = f"{'; '.join(refs)}: {failed}"
                 self.warn(
                     rec.locator,
                     f"verification {one_line(v['verification'])[:60]!r} (column {header!r}) did not pass ({failed[:60]!r}): "
                     "kept in extra, not cited as evidence",
                 )
         return fields, extra, self._refs(rec, ("threats",))
+
+    def _not_a_control(self, said: str) -> bool:
+        """A control status that says no control is in place for another reason than "not implemented": the risk
+        is accepted ("Risk accepted", the threat status words for an acceptance) or the control does not apply ("N/A")."""
+        return said.strip().lower() in self.vocab.control_not_applicable or self.vocab.tables["threat_status"].exact(said) == "accepted"
 
     def _element(self, rec: RowRecord) -> Read:
         v, fields, extra = self._start(rec, "name")

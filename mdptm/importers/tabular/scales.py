@@ -13,7 +13,7 @@ from mdptm.importers.tabular.vocab import Vocabulary, ordinal, scale_for
 
 RISK_FIELDS = ("risk", "residual_risk")
 _NOT_WORDS = re.compile(r"\(.*?\)|\d")  # what a likelihood or severity label is written with besides its words
-_SCORE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:[x×*]\s*(\d+(?:\.\d+)?))?")
+_SCORE = re.compile(r"^\s*(\d{1,15}(?:\.\d{1,15})?)(?!\d)\s*(?:[x×*]\s*(\d{1,15}(?:\.\d{1,15})?)(?!\d))?")  # as vocab's numbers
 
 
 def infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:

@@ -29,7 +29,8 @@ _OTHER_LETTERS = re.compile(r"[^\w#&]")  # after folding: what is no letter, dig
 _SEPARATORS = re.compile(r"\s*(?:[,;\n|/\\+&]|\band\b|\r)\s*")
 _LIST_SEPARATORS = re.compile(r"\s*(?:[,;\n|]|\r|\s/\s|/)\s*")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d+[.)])\s+")
-_NUMBER = r"(\d+(?:[.,]\d+)?)"
+# at most 15 digits a side: a longer run is no score a person wrote (400 nines made float() infinite)
+_NUMBER = r"(\d{1,15}(?:[.,]\d{1,15})?)(?!\d)"
 _PRODUCT = re.compile(rf"^\s*{_NUMBER}\s*[x×*]\s*{_NUMBER}\s*(?:=\s*{_NUMBER})?\s*(?:[-–:(]\s*([A-Za-z][A-Za-z ]*?)\s*\)?)?\s*$", re.I)
 _NUM_LABEL = re.compile(rf"^\s*{_NUMBER}\s*(?:[-–:(/]\s*)?([A-Za-z][A-Za-z ]*?)\s*\)?\s*$")
 _LABEL_NUM = re.compile(rf"^\s*([A-Za-z][A-Za-z ]*?)\s*(?:[-–:(/]\s*)?{_NUMBER}\s*\)?\s*$")
@@ -154,6 +155,7 @@ class Vocabulary:
     treatment_decisions: frozenset[str] = frozenset()  # "Mitigation" in a Risk Treatment column: a decision, no measure
     implemented_mitigations: frozenset[str] = frozenset()  # ... and of controls said to be in place
     status_not_applicable: frozenset[str] = frozenset()  # "nothing here" words that in a status cell mean not applicable
+    control_not_applicable: frozenset[str] = frozenset()  # the same in a control status cell: the control is not in place
     status_deferral: re.Pattern[str] | None = None  # words after a done status that take it back ("Implemented in the next release")
     deferral_note: re.Pattern[str] | None = None  # a mitigation's closing note saying it is not in place ("(future enhancement)")
     plan_date_headers: frozenset[str] = frozenset()  # a column giving the date a treatment is due ("Due", "Target date")
@@ -325,6 +327,7 @@ class ValueTerms(_Terms):
     document_status: dict[str, list[str]]
     sensitivity: dict[str, list[str]]
     status_not_applicable: list[str]
+    control_status_not_applicable: list[str] = Field(default_factory=list)
     wins_ties: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
     reference_noise: list[str]
     name_qualifiers: list[str] = Field(default_factory=list)
@@ -496,6 +499,7 @@ def load_vocabulary() -> Vocabulary:
         summary_rows=_words(values.get("summary_rows", [])),
         note_rows=_words(values.get("note_rows", [])),
         status_not_applicable=frozenset(str(w).strip().lower() for w in values["status_not_applicable"]),
+        control_not_applicable=frozenset(str(w).strip().lower() for w in values.get("control_status_not_applicable", [])),
         status_deferral=_phrase_rx(values.get("status_deferrals", [])),
         deferral_note=_phrase_rx([*values.get("status_deferrals", []), *values.get("deferral_notes", [])]),
         plan_date_headers=_words(values.get("plan_date_headers", [])),
@@ -764,6 +768,8 @@ def _stride_token(vocab: Vocabulary, token: str) -> list[str] | None:
 
 def parse_choice(vocab: Vocabulary, table: str, text: str | None) -> Parsed[str | None]:
     """One value from a named synonym table (statuses, kinds, categories, responsibility...)."""
+    if table == "control_status" and text is not None and text.strip().lower() in vocab.control_not_applicable:
+        return Parsed("not_implemented")  # "N/A" in a control's status: the control does not apply, it is not in place
     if is_empty(vocab, text):
         return Parsed(None)
     assert text is not None

@@ -1,0 +1,70 @@
+"""The previous version the change log compares with must be a published model, not an internal one.
+
+With ``previous:`` naming the maker's internal model of the last version, the change log quoted its old
+values: a title since rewritten ("Spoofed server via maintenance PIN 4471") was published in ptm.docx and
+index.html, and nothing the leak scan looks for said it was withheld."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.test_cli_foundation import MODEL, run
+
+OLD_TITLE = "Spoofed server via maintenance PIN 4471"
+
+
+def _files_text(folder: Path) -> str:
+    import zipfile
+
+    out = []
+    for p in sorted(folder.rglob("*")):
+        if p.suffix in (".docx", ".xlsx"):
+            with zipfile.ZipFile(p) as z:
+                out += [z.read(n).decode("utf-8", "replace") for n in z.namelist()]
+        elif p.is_file():
+            out.append(p.read_text(encoding="utf-8", errors="replace"))
+    return "\n".join(out)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    folder = tmp_path / "proj"
+    folder.mkdir()
+    (folder / "model.yaml").write_text(MODEL.replace('version: "1.0"', 'version: "2.0"'))
+    (folder / "mdptm.yaml").write_text("sources: [model.yaml]\nprevious: v1.json\n")
+    return folder
+
+
+@pytest.mark.parametrize("field", ["notes", "source", "extra"])
+def test_an_internal_previous_model_is_refused(project: Path, tmp_path: Path, field: str, capsys: pytest.CaptureFixture[str]) -> None:
+    old = yaml.safe_load(MODEL)
+    old["threats"][0]["title"] = OLD_TITLE
+    old["threats"][0][field] = {
+        "notes": "Keep the PIN out of the submission.",
+        "source": {"file": "tm-v1.docx", "locator": "table 3 row 2"},
+        "extra": {"Owner": "QA"},
+    }[field]
+    (project / "v1.json").write_text(json.dumps(old))
+    out = tmp_path / "pkg"
+    code, _, err = run(["build", str(project), "-o", str(out)], capsys)
+    assert code == 2, err
+    assert "v1.json" in err and "not a published PTM" in err and f"T1 has {field}" in err
+    assert not out.exists()
+
+
+def test_the_published_previous_version_gives_the_change_log(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = tmp_path / "v1pkg"
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\n")
+    (project / "model.yaml").write_text(MODEL.replace("title: Spoofed server", f"title: {OLD_TITLE}"))
+    assert run(["build", str(project), "-o", str(first)], capsys)[0] == 0
+    (project / "v1.json").write_bytes((first / "ptm.json").read_bytes())
+    (project / "model.yaml").write_text(MODEL.replace('version: "1.0"', 'version: "2.0"'))
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\nprevious: v1.json\n")
+    out = tmp_path / "pkg"
+    code, _, err = run(["build", str(project), "-o", str(out)], capsys)
+    assert code == 0, err
+    assert OLD_TITLE in _files_text(out)  # published before: the change log may quote it
