@@ -235,6 +235,20 @@ def test_an_rpn_of_factors_scored_one_to_five_is_out_of_125(tmp_path: Path) -> N
         assert any("read out of 125" in w.message for w in report.warnings)
 
 
+def test_residual_fmea_columns_give_the_residual_risk(tmp_path: Path) -> None:
+    text = _FMEA_FIVE.replace(
+        "| Control (module) |\n|---|---|---|---|---|---|---|---|---|",
+        "| Control (module) | Res. S | Res. O | Res. D | Res. RPN |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    )
+    text = text.replace("every mutation |", "every mutation | 5 | 3 | 1 | **15** |").replace(
+        "per transition |", "per transition | 3 | 1 | 1 | **3** |"
+    )
+    model, _report = load_text(tmp_path, text)
+    # before: "Res. S" … "Res. RPN" kept in extra, no residual risk
+    residual = [t.residual_risk for t in model.threats]
+    assert [(r.severity, r.likelihood, r.score, r.scale) for r in residual if r] == [("5", "3", 15.0, "1-125"), ("3", "1", 3.0, "1-125")]
+
+
 def test_an_rpn_of_factors_scored_to_ten_stays_out_of_1000(tmp_path: Path) -> None:
     text = _FMEA_FIVE.replace("| 5 | 3 | 4 | 60 |", "| 9 | 8 | 4 | 288 |").replace("| 3 | 2 | 3 | 18 |", "| 7 | 2 | 3 | 42 |")
     model, _report = load_text(tmp_path, text)

@@ -306,14 +306,15 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
         lik.field, sev.field = "risk.likelihood", "risk.severity"
         fields.update(("risk.likelihood", "risk.severity"))
         out.append(f"columns {lik.header!r} and {sev.header!r} read as the likelihood and the severity")
-    rpn = next((c for c in columns if c.scale == 1000 and norm_text(c.header) in RPN_HEADERS), None)
+    rpns = [c for c in columns if c.scale == 1000 and norm_text(c.header) in RPN_HEADERS]
     factors = [c for c in columns if c.field in ("risk.likelihood", "risk.severity")]
-    if rpn is not None and len(factors) == 2:
+    if rpns and len(factors) == 2:
         points = [int(v) for c in factors for v in cells(c) if v.strip().isdigit()]
         if points and max(points) <= 5:
             # "S | O | D | RPN" scored 1–5 each: the priority number is out of 125, not the 1000 of 1–10 factors
-            rpn.scale = 125
-            out.append(f"column {rpn.header!r}: its factors are scored 1–5, so it is read out of 125")
+            for rpn in rpns:
+                rpn.scale = 125
+                out.append(f"column {rpn.header!r}: its factors are scored 1–5, so it is read out of 125")
     title = next((c for c in columns if c.field == "title"), None)
     if title is not None and "stride" not in fields:
         values = cells(title)

@@ -255,7 +255,20 @@ def scale_hint(header: str) -> int | None:
     return int(top) if top and int(top) > 1 else None
 
 
-RPN_HEADERS = frozenset({"rpn", "risk priority number", "rpz", "risikoprioritatszahl"})
+RPN_HEADERS = frozenset(
+    {
+        "rpn",
+        "risk priority number",
+        "rpz",
+        "risikoprioritatszahl",
+        "res rpn",
+        "residual rpn",
+        "rpn after",
+        "rpn after mitigation",
+        "revised rpn",
+        "new rpn",
+    }
+)
 
 
 class _Terms(BaseModel):
