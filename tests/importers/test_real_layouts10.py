@@ -331,3 +331,18 @@ def test_a_risk_severity_label_gives_the_risk(tmp_path: Path) -> None:
     model, _report = load_text(tmp_path, text)
     # before: no risk ("Risk Severity" kept in extra)
     assert [t.risk.level if t.risk else None for t in model.threats] == ["critical"]
+
+
+def test_one_letter_columns_of_letter_points_are_the_likelihood_and_severity(tmp_path: Path) -> None:
+    text = (
+        "## 2. Hazard Analysis Table (ISO 14971:2019)\n\n"
+        "| H-ID | Hazard | Hazardous Situation | Harm | P | S | R | Risk Control |\n|---|---|---|---|---|---|---|---|\n"
+        "| **H-001** | Phenotype miscalculated | Wrong phenotype prescribed for | Contraindicated drug | P3 | S3 | ALARP | "
+        "Confidence below 0.65 locks the state |\n"
+        "| **H-003** | Input out of bounds | Glucose values give false results | Overdose | P4 | S3 | UNA | "
+        "Bounds checked at the API |\n"
+    )
+    for model, _report in _both(tmp_path, text):
+        # before: "P" and "S" kept in extra (points written with their letter), no risk at all
+        assert [(t.risk.likelihood, t.risk.severity) for t in model.threats if t.risk] == [("P3", "S3"), ("P4", "S3")]
+        assert all(t.risk.level is None for t in model.threats if t.risk)  # no scale stated beside the table: no level made up

@@ -539,7 +539,9 @@ def _letter_ratings(columns: list[Column], cells: Callable[[Column], list[str]],
     lik, sev = found["likelihood"][0], found["severity"][0]
     for col in (lik, sev):
         values = cells(col)
-        numbers = sum(1 for v in values if _SMALL_NUMBER.match(v))
+        letter = col.header.strip()[:1].upper()
+        # "P3" under "P", "S4" under "S": the column's letter before each point, as ISO 14971 tables write them
+        numbers = sum(1 for v in values if _SMALL_NUMBER.match(v[1:] if v[:1].upper() == letter else v))
         if numbers < 2 or len(values) - numbers > max(1, len(values) // 5):  # a template's example row ("<1-5>")
             return None
     return lik, sev
