@@ -346,3 +346,25 @@ def test_one_letter_columns_of_letter_points_are_the_likelihood_and_severity(tmp
         # before: "P" and "S" kept in extra (points written with their letter), no risk at all
         assert [(t.risk.likelihood, t.risk.severity) for t in model.threats if t.risk] == [("P3", "S3"), ("P4", "S3")]
         assert all(t.risk.level is None for t in model.threats if t.risk)  # no scale stated beside the table: no level made up
+
+
+# -- "Protect against:" over a plain list under "## Threat Model For …", then guidance sections (no threats)
+
+_PROTECT = (
+    "# Security And Privacy Reference\n\n## Threat Model For the Laundry Service\n\nProtect against:\n\n"
+    "- leaked API keys and service-role secrets\n- fake WhatsApp webhook requests\n- replayed webhooks\n\n"
+    "## Secret Management\n\nRules:\n\n- Rotate keys after suspected exposure.\n- Keep example env files empty.\n\n"
+    "## Review Checklist\n\nBefore approving changes, confirm:\n\n- secrets are not committed\n- SQL is parameterized\n"
+)
+
+
+def test_a_protect_against_line_over_a_list_names_threats(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _PROTECT):
+        # before (Markdown): exit 2, "list under 'Threat Model For …' without threat labels"
+        assert [t.title for t in model.threats] == [
+            "leaked API keys and service-role secrets",
+            "fake WhatsApp webhook requests",
+            "replayed webhooks",
+        ]
+        assert model.controls == []  # the rules and the checklist are guidance, linked to nothing: not read
+        assert reconciles(report)
