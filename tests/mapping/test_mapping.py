@@ -509,5 +509,30 @@ def test_untreated_threats_are_named_without_a_double_negative() -> None:
         }
     )
     text = clause(map_model(model, ["cra-annex-i"]), "cra-annex-i", "I.2.a").rationale
-    assert "none of the 2 threats have a status other than open (T-1, T-2) (the source states no status for T-2)" in text
+    assert (
+        "none of the 2 threats have a status other than open or partially mitigated (T-1, T-2) (the source states no status for T-2)"
+        in text
+    )
     assert "not open" not in text
+
+
+def test_a_threat_mitigated_in_part_leaves_a_known_vulnerability() -> None:
+    """CRA I.2.a (no known exploitable vulnerability): two risks "In Progress" of ten made the clause partly covered,
+    as if mitigating part of a threat closed it."""
+    from mdptm.model import Control, Threat
+
+    def i2a(status: str) -> tuple[str, list[str]]:
+        model = Model.empty().model_copy(
+            update={
+                "threats": [Threat(id="T-1", title="Spoofed server", status=status, controls=["C-1"])],
+                "controls": [Control(id="C-1", title="Mutual TLS", status="implemented", verification=["TR-1"])],
+            }
+        )
+        found = clause(map_model(model, ["cra-annex-i"]), "cra-annex-i", "I.2.a")
+        return found.rationale, found.evidence
+
+    text, evidence = i2a("partially_mitigated")
+    assert "the 1 threat does not have a status other than open or partially mitigated (T-1)" in text
+    assert "T-1" not in evidence
+    _text, evidence = i2a("mitigated")
+    assert "T-1" in evidence
