@@ -368,3 +368,47 @@ def test_a_protect_against_line_over_a_list_names_threats(tmp_path: Path) -> Non
         ]
         assert model.controls == []  # the rules and the checklist are guidance, linked to nothing: not read
         assert reconciles(report)
+
+
+# -- STRIDE per trust boundary answered by a question ("| STRIDE | Có mối đe dọa? | Ghi chú |": "is there a threat?"),
+# the answers citing the threats of a catalogue written below ("Có → T-02"), or "Không áp dụng" (not applicable)
+
+_ANSWERED = (
+    "# Threat model\n\n### TB-1 — browser ↔ server\n| STRIDE | Threat? | Notes |\n|---|---|---|\n"
+    "| S — Spoofing | Yes → T-02 | No authentication; every sender is anonymous. |\n"
+    "| T — Tampering | Yes → T-03, T-06 | The client edits any field. |\n"
+    "| R — Repudiation | No | Nothing to log. |\n| I — Information disclosure | Yes (low) | Tracebacks show paths. |\n"
+    "| D — Denial of service | Negligible | Local demo only. |\n| E — Elevation of privilege | Not applicable | No roles. |\n\n"
+    "## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n"
+    "| T-02 | Anonymous sign-ups under another name | Accepted for the demo |\n"
+    "| T-03 | Browser checks bypassed with curl | Server-side validation |\n| T-06 | Oversized reason field | Length check |\n"
+)
+
+
+def test_stride_rows_answered_by_a_question_column_invent_nothing(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _ANSWERED):
+        # before: read as a STRIDE x component matrix — a threat per cell ("Yes → T-02", "Not applicable", …) on
+        # components named "Threat?" and "Notes"
+        assert model.elements == []
+        assert sorted(t.title for t in model.threats) == [
+            "Anonymous sign-ups under another name",
+            "Browser checks bypassed with curl",
+            "Oversized reason field",
+            "Tracebacks show paths.",
+        ]
+        notes = skipped(report)
+        assert sum("not applicable to the element" in n for n in notes) == 3
+        assert any("answered by 'T-03, T-06'" in n for n in notes)
+        assert reconciles(report)
+
+
+def test_vietnamese_answers_invent_no_threat(tmp_path: Path) -> None:
+    text = (
+        "### TB-3 — tiến trình ↔ đĩa\n| STRIDE | Có mối đe dọa? | Ghi chú |\n|---|---|---|\n"
+        "| S | Không áp dụng | Không có định danh ở tầng tệp. |\n| T | Có → T-12 | Người dùng OS khác sửa được bản ghi. |\n"
+        "| D | Không đáng kể | Chấp nhận. |\n| E | Không áp dụng | Không có phân quyền. |\n\n"
+        "## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| T-12 | Database file edited by another OS user | chmod 600 |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    # before: 8 threats titled "Không áp dụng", "Có → T-12", … on components "Có mối đe dọa?" and "Ghi chú"
+    assert [t.id for t in model.threats] == ["T-12"] and model.elements == []
