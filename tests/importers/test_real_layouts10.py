@@ -412,3 +412,28 @@ def test_vietnamese_answers_invent_no_threat(tmp_path: Path) -> None:
     model, _report = load_text(tmp_path, text)
     # before: 8 threats titled "Không áp dụng", "Có → T-12", … on components "Có mối đe dọa?" and "Ghi chú"
     assert [t.id for t in model.threats] == ["T-12"] and model.elements == []
+
+
+# -- a Vietnamese catalogue: a bold id line over "Kịch bản:" (scenario) / "Giảm nhẹ:" (mitigation) lines, fields
+# joined on one line by a middle dot ("Owner: backend · Trạng thái: open")
+
+_CATALOGUE_VI = (
+    "## 6. Danh mục mối đe dọa\n\n"
+    "**T-02 · Spoofing · A-01 · CVSS 4.0 ~2.0 (Low)**\n"
+    "Kịch bản: không có xác thực, ATK-02 gửi đăng ký dưới tên người khác.\n"
+    "Giảm nhẹ: chấp nhận rủi ro — dữ liệu là mô phỏng, không có hệ quả nghiệp vụ.\n"
+    "Yêu cầu ánh xạ: W-01 · Ticket: không · Trạng thái: **accepted** (trong phạm vi Won't).\n\n"
+    "**T-10 · Information disclosure · A-01, A-03 · CVSS 4.0 ~4.0 (Medium)**\n"
+    "Kịch bản: thông báo lỗi chèn giá trị người dùng vào log.\n"
+    "Giảm nhẹ: log chỉ ghi TÊN trường lỗi, không ghi giá trị.\n"
+    "Owner: backend · Trạng thái: **mitigated một phần** — nhánh traceback chưa có yêu cầu.\n"
+)
+
+
+def test_a_vietnamese_catalogue_of_label_lines(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _CATALOGUE_VI):
+        # before: exit 2 (nothing read)
+        assert [(t.id, t.status) for t in model.threats] == [("T-02", "accepted"), ("T-10", "partially_mitigated")]
+        t02, t10 = model.threats
+        assert t02.controls == [] and (t02.rationale or "").startswith("chấp nhận rủi ro")  # "risk accepted": no control
+        assert [c.title for c in model.controls if c.id in t10.controls] == ["log chỉ ghi TÊN trường lỗi, không ghi giá trị"]
