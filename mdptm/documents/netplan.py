@@ -279,6 +279,7 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                 f"{fl.id} {fl.name or ''} ({short_protocol(fl.protocol)}, between {ends}): {_port_question(fl)}".replace("  ", " ")
                 + (f" {bad}" if bad else "")
                 + (f" Its description says “{said.rstrip('.')}”, but gives no port for the flow itself." if said else "")
+                + (f" Its name gives {named} (“{fl.name}”), but the model states no port for it." if (named := _name_port(fl)) else "")
             )
             continue
         if bad:
@@ -387,8 +388,10 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         if fl.encryption is not None or fl.id not in crossing:
             continue
         if encrypted_by_name(fl.protocol or ""):
+            # SSH checks host keys; TLS and its kin certificates
+            keys = "host keys" if topology.matcher(topology.network_terms().host_key_protocols)(fl.protocol or "") else "certificates"
             out.append(
-                f"{fl.id} {fl.name}: the model names {short_protocol(fl.protocol)} but not its version or how certificates "
+                f"{fl.id} {fl.name}: the model names {short_protocol(fl.protocol)} but not its version or how {keys} "
                 "are checked: which are they?"
             )
         elif encrypted_by_name(topology.without(fl.name, (f.name(fl.source), f.name(fl.target)))):
@@ -512,6 +515,21 @@ def _either_note(fl: Flow) -> str:
     return f" (It names {names[0]}, which runs over UDP or TCP, as set up.)" if names else ""
 
 
+_NAME_PORT = re.compile(r"(?P<word>[A-Za-z][\w+-]*)\s*[:/ ]\s*(?P<num>\d{2,5})(?![\w.])")
+
+
+def _name_port(fl: Flow) -> str:
+    """A port a flow's name gives after a protocol or port word ("HTTPS 8443 API" → "8443"), quoted in the question
+    but not ruled: the name is not the flow's port text. "" where it gives none."""
+    ip = topology.matcher([*topology.network_terms().ip_protocols, "port", "ports"])
+    nums = [
+        m.group("num")
+        for m in _NAME_PORT.finditer(fl.name or "")
+        if ip(m.group("word")) and 0 < int(m.group("num")) < 65536 and not re.match(r"(?i)(?:tls|http|hl7|ipv|snmpv)$", m.group("word"))
+    ]
+    return " and ".join(dict.fromkeys(nums))
+
+
 def _upper(words: list[str]) -> list[str]:
     return [{"grpc": "gRPC"}.get(w, w.upper()) for w in words]
 
@@ -567,10 +585,12 @@ def person_note(f: Facts, fl: Flow) -> str:
 def diagram_model(f: Facts, plan: Plan) -> Model | None:
     """The deployment picture as a model: one zone per segment in topology order (the device's own
     segments, the other hospital segments, unplaced elements, outside), the elements that use the network,
-    and each network flow drawn from the end that opens it, labelled with its ports."""
+    and each network flow drawn from the end that opens it, labelled with its ports; a discovery sent by broadcast
+    or multicast drawn from its sender, labelled so."""
     from mdptm.model import Document, Element, Product, TrustZone
 
-    used = list(dict.fromkeys(e for fl in plan.network for e in (fl.source, fl.target)))
+    casts = [fl for fl in f.model.flows if fl.id in plan.multicast]
+    used = list(dict.fromkeys(e for fl in [*plan.network, *casts] for e in (fl.source, fl.target)))
     if not used:
         return None
     device_side = {plan.segment[e].name for e in used if f.where(e) == "device"}
@@ -606,6 +626,10 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
                 drawn[(frozenset((a, b)), label)] = Flow(id=fl.id, name=label, source=a, target=b)
             elif same.source != a:
                 same.bidirectional = True
+    for fl in casts:  # discovery: sent by its source to a group or the subnet, no connection opened
+        drawn[(frozenset((fl.source, fl.target)), fl.id)] = Flow(
+            id=fl.id, name="broadcast or multicast (one subnet)", source=fl.source, target=fl.target
+        )
     m.flows = list(drawn.values())
     return m
 

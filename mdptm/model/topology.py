@@ -54,6 +54,12 @@ class _CredentialKind(BaseModel):
     terms: list[str]
 
 
+class _ServiceServer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    protocols: list[str]
+    servers: list[str]
+
+
 class _Portless(BaseModel):
     model_config = ConfigDict(extra="forbid")
     terms: list[str]
@@ -90,6 +96,8 @@ class NetworkTerms(BaseModel):
     multicast_terms: list[str] = Field(default_factory=empty_list)
     extra_port_protocols: list[_ExtraPorts] = Field(default_factory=empty_list)
     portless_protocols: list[_Portless] = Field(default_factory=empty_list)
+    host_key_protocols: list[str] = Field(default_factory=empty_list)
+    service_servers: list[_ServiceServer] = Field(default_factory=empty_list)
     discovery_terms: list[str] = Field(default_factory=empty_list)
     can_disable_terms: list[str] = Field(default_factory=empty_list)
     multicast_protocols: list[_Multicast] = Field(default_factory=empty_list)
@@ -240,7 +248,8 @@ _TRANSPORT = r"(?:tcp|udp)(?:\s*(?:/|\+|&|\band\b|\bor\b)\s*(?:tcp|udp))?"  # "T
 _RANGE_WORDS = r"\s+(?:to|through|thru|until)\s+"
 _PORT_RX = re.compile(
     rf"(?:(?P<pre>{_TRANSPORT})\s*[/: ]?\s*)?(?<![\w.-])(?P<num>\d{{1,5}}(?:(?:\s*[-–]\s*|\.\.|{_RANGE_WORDS})\d{{1,5}})?)(?!\w|\.\d)"
-    rf"(?:\s*/\s*(?P<post>{_TRANSPORT})\b)?",
+    # a transport after the number is its own ("514/udp"), not the next port's ("UDP 514/TCP 6514")
+    rf"(?:\s*/\s*(?P<post>{_TRANSPORT})\b(?!\s*[:/]?\s*\d))?",
     re.IGNORECASE,
 )
 # "v2", "version 3", "RFC 5425", "IEC 62443", "802.1X" name a version or a standard whatever the number; a
@@ -335,7 +344,8 @@ def implied_transport(*texts: str | None, terms: NetworkTerms | None = None) -> 
     joined = " ".join(t for t in texts if t)
     tcp, udp = matcher(terms.tcp_protocols)(joined), matcher(terms.udp_protocols)(joined)
     if matcher(terms.udp_variant_terms)(joined) and not re.search(r"\btcp\b", joined, re.IGNORECASE):
-        return "UDP"
+        # "HTTP/2 or HTTP/3": the TCP form beside the UDP one (a client falls back to it)
+        return "UDP and TCP" if re.search(r"\bhttp/(?:1(?:\.[01])?|2)(?![\w.])|\bh2\b", joined, re.IGNORECASE) else "UDP"
     both = matcher(terms.both_transport_protocols)(joined)
     # a protocol of both transports named beside another ("LDAPS / Kerberos"), not carried in it ("DNS over HTTPS")
     said = re.search(r"\b(?:tcp|udp)\b", joined, re.IGNORECASE)  # a transport written ("DNS (UDP)") is the model's
@@ -397,7 +407,8 @@ def _read_ports(port: str | None, *texts: str | None, implied: str | None) -> tu
                         excluded.append(n)
                     continue
                 found = Port(n, proto or implied, i == 0 and bool(_TENTATIVE.search(text or "")), either)
-                if all(p.number != n for p in out):
+                # one port per number and transport: "TCP 443 and UDP 443" is two ports (HTTP/2 and HTTP/3)
+                if all(p.number != n or None not in (p.transport, found.transport) and p.transport != found.transport for p in out):
                     out.append(found)
     return out, excluded
 
@@ -481,6 +492,9 @@ def multicast(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = 
     negated ("no broadcast", "non-multicast"), or a ``discovery_terms`` word beside a protocol of
     ``multicast_protocols`` ("UPnP discovery"). Such traffic reaches one subnet only: no unicast rule carries it."""
     terms = terms or network_terms()
+    ports = parse_ports(f.port, f.protocol, terms=terms)
+    if implied_transport(f.port, f.protocol, terms=terms) == "TCP" or (ports and all(p.transport == "TCP" for p in ports)):
+        return ""  # TCP is one connection between two hosts: an "alarm broadcast" over HTTPS is sent to each by name
     texts = [t for t in (without(f.name or "", ends), f.protocol, f.port) if t and t.strip()]
     hit = _rx(tuple(terms.multicast_terms))
     said = [
@@ -619,7 +633,8 @@ def initiator(
     data a model draws from the gateway to the tablet app is still fetched by the app; a UPnP broadcast drawn
     from a device to the app is not read so); else a name that
     says sending ("event forwarding": the source) or fetching ("firmware
-    download": the target); else the source end, marked assumed."""
+    download": the target); else, where one end is a data store, the other end (a store opens no connection);
+    else the source end, marked assumed."""
     terms = terms or network_terms()
     if f.initiator in (f.source, f.target):
         return Initiator(f.initiator, "stated")
@@ -660,11 +675,25 @@ def initiator(
     if len(clients) == 1 and (clients[0] == f.source or matcher(terms.tcp_protocols)(f.protocol or "")):
         el = elements[clients[0]]
         return Initiator(clients[0], "kind", f"{el.name} is a client (an app or a browser)")
+    # an NTP, DNS or directory server accepts the connection its client opens, whichever way the answer is drawn
+    for service in terms.service_servers:
+        if not matcher(service.protocols)(f.protocol or ""):
+            continue
+        servers = [e for e in ends if matcher(service.servers)(_QUALIFIER.sub(" ", getattr(elements.get(e), "name", "")))]
+        if len(servers) == 1:
+            other = f.target if servers[0] == f.source else f.source
+            return Initiator(other, "kind", f"{elements[servers[0]].name} serves {(f.protocol or '').strip()}: it accepts connections")
     name = f.name or ""
     if matcher(terms.push_terms)(name) and not matcher(terms.pull_terms)(name):
         return Initiator(f.source, "name", f"the flow's name: {name}")
     if matcher(terms.pull_terms)(name) and not matcher(terms.push_terms)(name):
         return Initiator(f.target, "name", f"the flow's name: {name}")
+    # a data store opens no connection (in a data flow diagram only a process moves data to or from it): the
+    # results a database is drawn sending to the app are fetched by the app
+    stores = [e for e in ends if getattr(elements.get(e), "kind", None) == "data_store"]
+    if len(stores) == 1 and f.source != f.target:
+        other = f.target if stores[0] == f.source else f.source
+        return Initiator(other, "kind", f"{elements[stores[0]].name} is a data store, which accepts connections")
     return Initiator(f.source, "assumed")
 
 

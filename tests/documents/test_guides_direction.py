@@ -224,3 +224,77 @@ def test_a_configurable_port_of_a_split_flow_is_marked_alone() -> None:
     doc = build_guides(_snmp("161/udp (get), 162/udp (traps to the NMS, configurable)"))["deployment"]
     ports = {r[4] for r in firewall_rows(doc)}
     assert ports == {"UDP 161", "UDP 162 (configurable)"}, ports
+
+
+def test_a_data_store_accepts_the_connection_whichever_way_the_data_is_drawn() -> None:
+    """A database drawn sending its rows to the app ("Patient records", DB → app over PostgreSQL) got the rule "out
+    from the database, in on the app": the engineer opens a connection from the database server to the app server,
+    which the app never accepts. A data store opens no connection."""
+    from mdptm.documents.guides import build_guides
+    from mdptm.model import Element, Flow, TrustZone
+    from tests.documents.test_guides_readers import base, firewall_rows, text_of
+
+    m = base(
+        trust_zones=[TrustZone(id="za", name="App VLAN", kind="network"), TrustZone(id="zd", name="Database VLAN", kind="network")],
+        elements=[
+            Element(id="app", name="Order service", kind="process", trust_zone="za"),
+            Element(id="db", name="Orders database", kind="data_store", trust_zone="zd"),
+        ],
+        flows=[Flow(id="F-1", name="Patient records", source="db", target="app", protocol="PostgreSQL", port="5432")],
+    )
+    doc = build_guides(m)["deployment"]
+    rows = {(r[0], r[1]) for r in firewall_rows(doc)}
+    assert rows == {("out", "Order service"), ("in", "Orders database")}, rows
+    assert "F-1 Patient records: which end opens the connection?" not in text_of(doc)
+
+
+def test_operations_says_who_opens_a_connection_at_the_perimeter_where_the_model_does() -> None:
+    """The sample's firmware download is listed "F-10 from Meridian update service (TCP 443)": an engineer watching
+    the perimeter looks for an inbound connection, while the gateway opens it (outbound from the hospital)."""
+    text = text_of(build_guides(_model("Firmware", "Outbound from the hospital."))["operations"])
+    assert "to watch at the perimeter: F-1 from Cloud service (TCP 443; opened by Gateway)." in text
+    text = text_of(build_guides(_model("Status", ""))["operations"])  # only assumed: not said
+    assert "to watch at the perimeter: F-1 from Cloud service (TCP 443)." in text
+
+
+def test_operations_gives_the_transport_of_a_perimeter_flow_of_no_port() -> None:
+    """Threagile's https flows at the perimeter read "(https, port not stated)", where the rules say TCP."""
+    m = _model("Status", "")
+    m.flows[0] = m.flows[0].model_copy(update={"port": None})
+    text = text_of(build_guides(m)["operations"])
+    assert "to watch at the perimeter: F-1 from Cloud service (HTTPS, TCP, port not stated)." in text
+
+
+@pytest.mark.parametrize(
+    ("server", "protocol"),
+    [("Hospital NTP server", "NTP"), ("Hospital DNS", "DNS"), ("Active Directory", "LDAPS"), ("Time source", "SNTP")],
+)
+def test_an_infrastructure_server_drawn_sending_its_answer_accepts_the_connection(server: str, protocol: str) -> None:
+    """A model draws the time from the hospital's NTP server to the scanner (the way the data moves): the rule assumed
+    the NTP server opens a connection to the scanner, an inbound rule the NTP server never uses."""
+    from mdptm.documents.guides import build_guides
+    from mdptm.model import Element, Flow, TrustZone
+    from tests.documents.test_guides_readers import base, firewall_rows
+
+    m = base(
+        trust_zones=[TrustZone(id="zd", name="Imaging VLAN", kind="network"), TrustZone(id="zh", name="Core network", kind="network")],
+        elements=[
+            Element(id="srv", name=server, kind="external_entity", trust_zone="zh"),
+            Element(id="ct", name="CT scanner", kind="device", trust_zone="zd"),
+        ],
+        flows=[Flow(id="F-1", name="Answers", source="srv", target="ct", protocol=protocol)],
+    )
+    rows = {(r[0], r[1], r[-1]) for r in firewall_rows(build_guides(m)["deployment"])}
+    assert rows == {("out", "CT scanner", "F-1"), ("in", server, "F-1")}, rows
+
+
+def test_a_flow_between_two_servers_of_its_protocol_keeps_its_reading() -> None:
+    o = netplan.build(
+        Facts.of(
+            base(
+                elements=[Element(id="a", name="Primary DNS", kind="software"), Element(id="b", name="Secondary DNS", kind="software")],
+                flows=[Flow(id="F-1", name="Zone transfer", source="a", target="b", protocol="DNS", port="53")],
+            )
+        )
+    ).opener["F-1"]
+    assert (o.element, o.basis) == ("a", "assumed")

@@ -69,9 +69,29 @@ def test_the_model_saying_discovery_can_be_turned_off_is_quoted_and_not_asked() 
         ("Control", "UPnP", False),  # UPnP's control is unicast HTTP
         ("Status (no broadcast)", "UDP 5000", False),
         ("Alarm broadcast", "BLE", False),  # a local radio link, not the network
+        ("Alarm broadcast", "HTTPS", False),  # TCP connects two hosts: sent to each by name, not to a group
+        ("Broadcast", "TCP 5000", False),
     ],
 )
 def test_which_flows_are_discovery_by_broadcast_or_multicast(name: str, protocol: str, multicast: bool) -> None:
     rows, text = _deployment(Flow(id="F-1", name=name, source="dev", target="app", protocol=protocol))
     assert ("Sent by broadcast or multicast (discovery)" in text) == multicast
     assert (not [r for r in rows if r[-1].startswith("F-1")]) == (multicast or protocol == "BLE"), rows
+
+
+def test_decommissioning_names_a_relay_for_discovery_not_a_rule() -> None:
+    m = base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[Flow(id="F-1", name="Broadcast", source="dev", target="app", protocol="UPnP")])
+    text = text_of(build_guides(m)["decommissioning"])
+    section = text.split("## Network access to remove", 1)[1]
+    assert "No connection in the model crosses a network segment." not in section
+    assert "Discovery sent by broadcast or multicast (F-1) has no firewall rule: where the hospital relays it" in section
+
+
+def test_the_network_picture_draws_discovery_as_broadcast_or_multicast() -> None:
+    from mdptm.documents import netplan
+    from mdptm.documents.guides import Facts
+
+    m = base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[Flow(id="F-1", name="Broadcast", source="dev", target="app", protocol="UPnP")])
+    f = Facts.of(m)
+    picture = netplan.diagram_model(f, netplan.build(f))
+    assert picture is not None and [(fl.source, fl.name) for fl in picture.flows] == [("dev", "broadcast or multicast (one subnet)")]

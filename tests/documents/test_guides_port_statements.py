@@ -321,6 +321,7 @@ def test_a_cleartext_protocol_is_not_said_to_state_nothing_of_encryption(protoco
         ("443", "HTTP/3", ["UDP 443"]),  # HTTP/3 runs over QUIC, which is UDP, though it says HTTP
         ("443", "HTTPS (QUIC)", ["UDP 443"]),
         ("443/tcp", "HTTP/3", ["TCP 443"]),  # the transport written wins
+        ("443", "HTTPS (HTTP/2 or HTTP/3)", ["UDP 443", "TCP 443"]),  # both forms named: both transports
         ("22", "SSH", ["TCP 22"]),
         ("636", "LDAPS", ["TCP 636"]),
         ("2575", "HL7 v2 over MLLP", ["TCP 2575"]),
@@ -332,6 +333,9 @@ def test_a_cleartext_protocol_is_not_said_to_state_nothing_of_encryption(protoco
         ("88", "Kerberos", ["UDP 88", "TCP 88"]),
         ("853", "DNS over TLS", ["TCP 853"]),  # the carrier names the transport
         ("53", "DNS (UDP)", ["UDP 53"]),  # the transport written is the model's
+        ("UDP 514/TCP 6514", "Syslog", ["UDP 514", "TCP 6514"]),  # "/TCP" opens the next port, it is not 514's
+        ("TCP 443 and UDP 443", "HTTPS", ["TCP 443", "UDP 443"]),  # one number on two transports: two ports
+        ("UDP 514 / TCP 6514", "Syslog", ["UDP 514", "TCP 6514"]),
         ("88", "LDAPS / Kerberos", ["UDP 88", "TCP 88"]),  # named beside another protocol, not carried in it
         ("514", "Syslog", ["514"]),  # either, as set up: asked
     ],
@@ -409,6 +413,7 @@ def test_an_infrastructure_flow_of_no_port_says_its_transport() -> None:
         ("FTP", "21", "FTP opens a second connection for its data"),
         ("SIP", "5060", "SIP sets up its media (RTP) on ports the two ends agree at run time"),
         ("DCOM", "135", "DCOM and MS-RPC start on TCP 135 and move to a port the server assigns"),
+        ("DHCP", "67", "DHCP starts by broadcast (UDP 67 and 68), which reaches a server on another segment only through a relay"),
         ("SFTP", "22", None),  # one connection: nothing more to open
         ("HTTPS", "443", None),
     ],
@@ -432,3 +437,26 @@ def test_an_ip_protocol_of_no_port_is_ruled_by_the_protocol(protocol: str, colum
     rows, text = _guide(None, protocol)
     assert rows and {r[4] for r in rows} == {column}, rows
     assert "is it network traffic" not in text and "which port" not in text
+
+
+def test_ssh_is_asked_about_its_host_keys_not_certificates() -> None:
+    """Threagile's ssh flows were asked "how certificates are checked": SSH checks host keys."""
+    _, text = _guide("22", "ssh")
+    assert "F-1 Sync: the model names ssh but not its version or how host keys are checked: which are they?" in text
+    _, text = _guide("443", "HTTPS")
+    assert "F-1 Sync: the model names HTTPS but not its version or how certificates are checked: which are they?" in text
+
+
+def test_a_port_the_flow_name_gives_is_quoted_in_the_question_not_ruled() -> None:
+    m = base(
+        elements=[Element(id="gw", name="Gateway", kind="software"), Element(id="srv", name="Update server", kind="software")],
+        flows=[
+            Flow(id="F-1", name="HTTPS 8443 API", source="gw", target="srv", protocol="HTTPS"),
+            Flow(id="F-2", name="TLS 12 sync", source="gw", target="srv", protocol="HTTPS"),
+        ],
+    )
+    doc = build_guides(m)["deployment"]
+    assert {r[4] for r in firewall_rows(doc) if r[-1].startswith("F-1")} == {"TCP, port not stated"}
+    text = text_of(doc)
+    assert "Its name gives 8443 (“HTTPS 8443 API”), but the model states no port for it." in text
+    assert "Its name gives 12" not in text  # a version, not a port

@@ -421,12 +421,36 @@ def test_ptm_network_table_lists_no_local_link_or_host_channel_for_firewall_rule
             Flow(id="F-3", name="Service session", source="srv", target="pump", protocol="USB 2.0", port="USB service port"),
             Flow(id="F-4", name="Driver calls", source="svc", target="srv", protocol="ALPC"),
             Flow(id="F-5", name="Broadcast", source="pump", target="srv", protocol="UPnP"),
+            Flow(id="F-6", name="Send command", source="srv", target="pump"),
         ],
     )
     doc = build_ptm_doc(m, ExportContext(), tmp_path)
     (table,) = [b for b in doc.blocks if isinstance(b, Table) and b.header[:4] == ["Flow", "Between", "Trust zones", "Opened by"]]
     assert [r[0] for r in table.rows] == ["F-1", "F-5"], table.rows
+    assert table.rows[0][5] == "443/tcp" and table.rows[1][5] == "—"  # UPnP implies no transport
     assert table.rows[1][3] == "none: broadcast or multicast, one subnet only"
     notes = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
     assert "Not listed for firewall rules: F-2, F-3: local links (USB, Bluetooth, the Wi-Fi association)" in notes
     assert "Not listed for firewall rules: F-4, which the threat model keeps on one host" in notes
+    assert "Not listed: F-6, for which the threat model states neither protocol nor port" in notes
+
+
+def test_ptm_network_table_gives_the_transport_of_a_flow_of_no_port(tmp_path: Path) -> None:
+    """Threagile's links state https, ssh, ldaps and no port: PTM 3.2's Port column read "—"."""
+    from mdptm.documents.ptm import build_ptm_doc
+    from mdptm.plugins import ExportContext
+
+    m = base(
+        trust_zones=[TrustZone(id="za", name="Dev network"), TrustZone(id="zb", name="DMZ")],
+        elements=[
+            Element(id="a", name="Admin client", kind="process", trust_zone="za"),
+            Element(id="b", name="Web", kind="process", trust_zone="zb"),
+        ],
+        flows=[
+            Flow(id="F-1", name="Deploy", source="a", target="b", protocol="ssh"),
+            Flow(id="F-2", name="Time", source="a", target="b", protocol="NTP"),
+        ],
+    )
+    doc = build_ptm_doc(m, ExportContext(), tmp_path)
+    (table,) = [b for b in doc.blocks if isinstance(b, Table) and b.header[:4] == ["Flow", "Between", "Trust zones", "Opened by"]]
+    assert [r[5] for r in table.rows] == ["not stated (TCP)", "not stated (UDP)"], table.rows

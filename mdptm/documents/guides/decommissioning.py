@@ -91,14 +91,20 @@ def decommissioning(f: Facts) -> Doc:
             "The threat model does not say which of its data flows are network connections (no protocol or port): "
             "ask the device maker which network access to remove, and remove every rule the hospital set up for it."
         )
-    elif plan.outside and not (plan.same_segment or plan.local or plan.people or plan.on_host):
+    elif plan.outside and not (plan.same_segment or plan.local or plan.people or plan.on_host or plan.multicast):
         doc.p(
             "The connections the threat model describes run between systems outside the hospital ("
             + ", ".join(fl.id for fl in plan.outside)
             + "): no firewall rule of the hospital follows from them."
         )
-    else:
+    elif not plan.multicast:
         doc.p("No connection in the model crosses a network segment.")
+    if plan.multicast:  # no rule carries discovery; a relay the hospital set up for it is access to remove
+        ids = ", ".join(plan.multicast)
+        doc.p(
+            f"Discovery sent by broadcast or multicast ({ids}) has no firewall rule: where the hospital relays it between "
+            "segments (a multicast router, an mDNS or SSDP gateway), remove that relay when the whole system is retired."
+        )
     for v in _use_case_views(f, "decommissioning"):
         doc.p(v.name, bold_prefix="Use case:")
         doc.bullets(v.steps, numbered=True)

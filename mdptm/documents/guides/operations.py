@@ -142,6 +142,15 @@ def _log_destination(f: Facts, a: Asset, fl: Flow) -> str:
     return f"{f.name(fl.target)} ({via})" + (", leaves the hospital" if leaves else "")
 
 
+def _perimeter_port(fl: Flow) -> str:
+    """A flow of no parsed port at the perimeter: its protocol with the transport it implies ("https, TCP, port not
+    stated"), else what the model writes."""
+    said = netplan.no_port(fl)
+    if said == "not stated" or (fl.port and fl.port.strip()):
+        return _port(fl)
+    return f"{fl.protocol}, {said}" if fl.protocol else said
+
+
 def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
     m = f.model
     hit = topology.matcher(nt.detective_terms)
@@ -160,14 +169,16 @@ def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
         )
     leaving = [fl for fl in m.flows if f.leaves_hospital(fl)]
     if leaving:
+        # crossing either way, as the data is drawn: a flow drawn in from outside is not one "leaving"; which end
+        # opens it is added where the model says (a firmware download drawn from the cloud is opened from inside)
+        opener = netplan.build(f).opener
+        said = {fid: who.element for fid, who in opener.items() if who.basis in ("stated", "text", "design", "kind")}
         doc.p(
-            # crossing either way: a flow drawn in from outside is not one "leaving", and who opens it is the
-            # deployment guide's to say
             "Connections between the hospital and outside it, to watch at the perimeter: "
             + "; ".join(
                 f"{fl.id} {'to' if f.where(fl.target) == 'outside' else 'from'} "
                 f"{f.name(fl.target) if f.where(fl.target) == 'outside' else f.name(fl.source)} "
-                f"({netplan.ports_text(fl) or _port(fl)})"
+                f"({netplan.ports_text(fl) or _perimeter_port(fl)}" + (f"; opened by {f.name(said[fl.id])}" if fl.id in said else "") + ")"
                 for fl in leaving
             )
             + "."

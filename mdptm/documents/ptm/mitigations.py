@@ -149,12 +149,11 @@ class MitigationChapter(Chapter):
         people: list[str] = []
         local: list[str] = []
         on_host: list[str] = []
+        silent: list[str] = []
         opened = self._opened_by()
         for f in self.m.flows:
             a, b = ix.elements.get(f.source), ix.elements.get(f.target)
             if a is None or b is None or (a.trust_zone == b.trust_zone and a.trust_zone is not None):
-                continue
-            if not (f.protocol or f.port):
                 continue
             if topology.is_person(a) or topology.is_person(b):  # a person has no address a firewall rule can name
                 people.append(f.id)
@@ -166,6 +165,9 @@ class MitigationChapter(Chapter):
             if topology.loopback(f, ends=ends):  # "local to the server", an ALPC channel: within one host
                 on_host.append(f.id)
                 continue
+            if not (f.protocol or f.port):
+                silent.append(f.id)
+                continue
             za = ix.zones[a.trust_zone].name if a.trust_zone in ix.zones else "—"
             zb = ix.zones[b.trust_zone].name if b.trust_zone in ix.zones else "—"
             rows.append(
@@ -176,7 +178,8 @@ class MitigationChapter(Chapter):
                     # discovery sent to a multicast group or broadcast: no end opens a connection, one subnet only
                     "none: broadcast or multicast, one subnet only" if topology.multicast(f, ends=ends) else opened(f),
                     f.protocol or "—",
-                    f.port or "—",
+                    # no port: the transport its protocol implies still tells the engineer TCP or UDP ("https": TCP)
+                    f.port or (f"not stated ({t})" if (t := topology.implied_transport(f.protocol)) else "—"),
                     _security_text(f.encryption),
                 ]
             )
@@ -207,6 +210,12 @@ class MitigationChapter(Chapter):
             self.doc.p(
                 f"Not listed for firewall rules: {', '.join(local)}: local links (USB, Bluetooth, the Wi-Fi association), "
                 "not network traffic a firewall sees.",
+                style="note",
+            )
+        if silent:  # crossing a boundary, but no protocol or port: not a row an engineer can write a rule from
+            self.doc.p(
+                f"Not listed: {', '.join(silent)}, for which the threat model states neither protocol nor port (see the "
+                "deployment guide's questions).",
                 style="note",
             )
         if on_host:
