@@ -533,6 +533,7 @@ def _draw(groups: list[_Group], edges: list[_Edge], path: Path, *, zone_boxes: b
             occupied.append((n.x - _BW / 2, n.y - _BH / 2, n.x + _BW / 2, n.y + _BH / 2))
     nodes = {n.id: n for g in groups for n in g.nodes}
     pair_seen: dict[frozenset[str], int] = defaultdict(int)
+    drawn: list[tuple[float, float]] = []  # points along the arcs drawn so far
     for e in edges:
         a, b = nodes.get(e.source), nodes.get(e.target)
         if a is None or b is None or a is b:
@@ -548,6 +549,8 @@ def _draw(groups: list[_Group], edges: list[_Edge], path: Path, *, zone_boxes: b
             rad = -rad
         if rad and not (1.0 < _bezier((a.x, a.y), (b.x, b.y), rad, 0.5)[0] < width - 1.0):
             rad = -rad  # bend towards the inside of the picture, never off its edge
+        rad = _around_boxes(a, b, rad, [n for n in nodes.values() if n is not a and n is not b], width, drawn)
+        drawn.extend(_arc_points((a.x, a.y), (b.x, b.y), rad))
         ax.add_patch(
             FancyArrowPatch(
                 path=_arc_between((a.x, a.y), (b.x, b.y), rad),
@@ -623,6 +626,43 @@ def _draw_node(ax: Axes, n: _Node) -> FancyBboxPatch:
     return box
 
 
+_DETOURS = (0.12, -0.12, 0.2, -0.2, 0.3, -0.3, 0.5, -0.5, 0.7, -0.7)  # bends tried, in turn, for a flow whose arc crosses another box
+
+
+def _arc_points(p1: tuple[float, float], p2: tuple[float, float], rad: float) -> list[tuple[float, float]]:
+    return [_bezier(p1, p2, rad, k / 40) for k in range(2, 39)]
+
+
+def _boxes_crossed(points: Sequence[tuple[float, float]], others: Sequence[_Node]) -> int:
+    """How many of the *others*' boxes an arc (its sampled *points*) passes through."""
+    return sum(1 for n in others if any(_inside_box(x, y, (n.x, n.y), pad=0.02) for x, y in points))
+
+
+def _close_to(points: Sequence[tuple[float, float]], drawn: Sequence[tuple[float, float]], gap: float = 0.2) -> int:
+    """How many of an arc's *points* run within *gap* of an arc already drawn (two flows that would read as one)."""
+    return sum(1 for x, y in points if any(abs(x - u) < gap and abs(y - v) < gap for u, v in drawn))
+
+
+def _around_boxes(a: _Node, b: _Node, rad: float, others: Sequence[_Node], width: float, drawn: Sequence[tuple[float, float]]) -> float:
+    """The bend for the flow a→b: *rad* unless its arc passes through another element's box, which would read as
+    a flow to that element; then the detour inside the picture that crosses fewest boxes and, of those, runs least
+    along the arcs already *drawn*."""
+    p1, p2 = (a.x, a.y), (b.x, b.y)
+    crossed = _boxes_crossed(_arc_points(p1, p2, rad), others)
+    if not crossed:
+        return rad
+    best, score = rad, (crossed, 0)
+    for detour in _DETOURS:
+        bend = -detour if a.id > b.id else detour  # the same bend whichever way the flow was written
+        if not 0.3 < _bezier(p1, p2, bend, 0.5)[0] < width - 0.3:
+            continue
+        points = _arc_points(p1, p2, bend)
+        n = _boxes_crossed(points, others)
+        if n < score[0] or (n == score[0] and n < crossed and _close_to(points, drawn) < score[1]):
+            best, score = bend, (n, _close_to(points, drawn))
+    return best
+
+
 def _inside_box(x: float, y: float, centre: tuple[float, float], pad: float = 0.06) -> bool:
     return abs(x - centre[0]) <= _BW / 2 + pad and abs(y - centre[1]) <= _BH / 2 + pad
 
@@ -679,28 +719,8 @@ def _place_label(
     occupied: list[tuple[float, float, float, float]],
     bounds: tuple[float, float],
 ) -> None:
-    """Put a flow's label on its arrow where it covers no box and no other label; where the full
-    label fits nowhere, its short form (the flow id) is tried before accepting an overlap."""
-    best: tuple[int, float, float, tuple[float, float, float, float], str] | None = None
-    positions = [(t, d) for d in (0.0, 0.32, -0.32) for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85)]
-    for candidate in dict.fromkeys(c for c in (text, short) if c):
-        lines = candidate.split("\n")
-        w = max(len(s) for s in lines) * 0.115 + 0.2
-        h = len(lines) * 0.25 + 0.12
-        for t, d in positions:
-            x, y = _bezier(p1, p2, rad, t)
-            x, y = _offset(p1, p2, x, y, d)
-            rect = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
-            hits = sum(1 for o in occupied if rect[0] < o[2] and o[0] < rect[2] and rect[1] < o[3] and o[1] < rect[3])
-            hits += 0 if bounds[0] <= rect[0] and rect[2] <= bounds[1] else 5
-            if best is None or hits < best[0]:
-                best = (hits, x, y, rect, candidate)
-            if hits == 0:
-                break
-        if best is not None and best[0] == 0:
-            break
-    assert best is not None
-    _, x, y, rect, chosen = best
+    """Draw a flow's label where :func:`_label_spot` puts it; the space it takes is *occupied* from then on."""
+    x, y, rect, chosen = _label_spot(text, short, p1, p2, rad, occupied, bounds)
     occupied.append(rect)
     ax.text(
         x,
@@ -721,6 +741,52 @@ def _place_label(
             "alpha": 0.92,
         },
     )
+
+
+def _label_spot(
+    text: str,
+    short: str,
+    p1: tuple[float, float],
+    p2: tuple[float, float],
+    rad: float,
+    occupied: Sequence[tuple[float, float, float, float]],
+    bounds: tuple[float, float],
+) -> tuple[float, float, tuple[float, float, float, float], str]:
+    """Where a flow's label goes, and which: on its arrow where it covers no box and no other label; where the
+    full label fits nowhere, its short form (the flow id), then (between neighbours) the full label just beside
+    the arrow, before accepting the placement that covers least."""
+    best: tuple[tuple[int, float], float, float, tuple[float, float, float, float], str] | None = None
+    near = [(t, d) for d in (0.0, 0.32, -0.32) for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85)]
+    tries = [(c, near) for c in dict.fromkeys(c for c in (text, short) if c)]
+    if math.hypot(p2[0] - p1[0], p2[1] - p1[1]) < _PX * 1.2:
+        # neighbours: the gap between their boxes holds neither label; the whole label then goes just beside the
+        # arrow, clear of both boxes' names, rather than over them
+        tries.append((text, [(0.5, 0.8), (0.5, -0.8)]))
+    for candidate, positions in tries:
+        lines = candidate.split("\n")
+        w = max(len(s) for s in lines) * 0.115 + 0.2
+        h = len(lines) * 0.25 + 0.12
+        for t, d in positions:
+            x, y = _bezier(p1, p2, rad, t)
+            x, y = _offset(p1, p2, x, y, d)
+            rect = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+            overlaps = [
+                (min(rect[2], o[2]) - max(rect[0], o[0])) * (min(rect[3], o[3]) - max(rect[1], o[1]))
+                for o in occupied
+                if rect[0] < o[2] and o[0] < rect[2] and rect[1] < o[3] and o[1] < rect[3]
+            ]
+            hits = len(overlaps) + (0 if bounds[0] <= rect[0] and rect[2] <= bounds[1] else 5)
+            # fewest things covered, then least covered: where nothing is free, the smaller label hides less of a name
+            score = (hits, round(sum(overlaps), 6))
+            if best is None or score < best[0]:
+                best = (score, x, y, rect, candidate)
+            if hits == 0:
+                break
+        if best is not None and best[0][0] == 0:
+            break
+    assert best is not None
+    _, x, y, rect, chosen = best
+    return x, y, rect, chosen
 
 
 # ------------------------------------------------------------------------------- risk heat map

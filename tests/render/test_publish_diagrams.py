@@ -128,3 +128,34 @@ def test_a_name_too_long_for_four_lines_is_cut_with_an_ellipsis() -> None:
     text, size = diagrams._fit_name("a very long element name " * 8)
     assert size == 5.0 and text.count("\n") == 3 and text.endswith("…")
     assert all(diagrams._name_width(line, size) <= diagrams._NAME_ROOM_PT for line in text.split("\n"))
+
+
+def test_a_flow_bends_around_a_box_it_would_cross(tmp_path: Path) -> None:
+    """The sample's update flow (server → cloud, two bands down) ran straight through the drug library editor's box
+    in the deployment guide's network picture, as if the editor were one of its ends."""
+    server = diagrams._Node("S", "Server", "software", "vlan", x=6.5, y=-1.4)
+    editor = diagrams._Node("E", "Editor", "software", "enterprise", x=6.5, y=-3.7)
+    update = diagrams._Node("U", "Update service", "cloud_service", "cloud", x=4.0, y=-8.3)
+    others = [editor]
+    straight = diagrams._arc_points((server.x, server.y), (update.x, update.y), 0.0)
+    assert diagrams._boxes_crossed(straight, others) == 1
+    rad = diagrams._around_boxes(server, update, 0.0, others, 13.0, [])
+    assert rad != 0.0
+    assert diagrams._boxes_crossed(diagrams._arc_points((server.x, server.y), (update.x, update.y), rad), others) == 0
+    # a flow that crosses nothing keeps its bend
+    assert diagrams._around_boxes(server, editor, 0.0, [update], 13.0, []) == 0.0
+
+
+def test_a_label_between_neighbours_goes_beside_the_arrow_not_over_their_names() -> None:
+    """Threagile's 'Jenkins Build Server' → 'Git Repository' label ('TCP, port not stated', its id longer still) was
+    drawn over both boxes' names: the gap between neighbours holds neither."""
+    left, right = (1.6, -1.0), (4.8, -1.0)
+    half_w, half_h = diagrams._BW / 2, diagrams._BH / 2
+    boxes = [(x - half_w, y - half_h, x + half_w, y + half_h) for x, y in (left, right)]
+    x, y, rect, chosen = diagrams._label_spot("TCP, port not stated", "df-jenkins-to-git", left, right, 0.0, boxes, (0.0, 8.0))
+    assert chosen == "TCP, port not stated"
+    assert not any(rect[0] < b[2] and b[0] < rect[2] and rect[1] < b[3] and b[1] < rect[3] for b in boxes)
+    assert abs(x - 3.2) < 0.01 and abs(y + 1.0) <= 0.9  # just beside the arrow's middle
+    # a short id that fits in the gap stays on the arrow
+    x, y, rect, chosen = diagrams._label_spot("TCP 443", "F-02", left, right, 0.0, boxes, (0.0, 8.0))
+    assert chosen == "F-02" and abs(y + 1.0) < 0.01
