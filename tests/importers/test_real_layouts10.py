@@ -235,7 +235,205 @@ def test_an_rpn_of_factors_scored_one_to_five_is_out_of_125(tmp_path: Path) -> N
         assert any("read out of 125" in w.message for w in report.warnings)
 
 
+def test_residual_fmea_columns_give_the_residual_risk(tmp_path: Path) -> None:
+    text = _FMEA_FIVE.replace(
+        "| Control (module) |\n|---|---|---|---|---|---|---|---|---|",
+        "| Control (module) | Res. S | Res. O | Res. D | Res. RPN |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    )
+    text = text.replace("every mutation |", "every mutation | 5 | 3 | 1 | **15** |").replace(
+        "per transition |", "per transition | 3 | 1 | 1 | **3** |"
+    )
+    model, _report = load_text(tmp_path, text)
+    # before: "Res. S" … "Res. RPN" kept in extra, no residual risk
+    residual = [t.residual_risk for t in model.threats]
+    assert [(r.severity, r.likelihood, r.score, r.scale) for r in residual if r] == [("5", "3", 15.0, "1-125"), ("3", "1", 3.0, "1-125")]
+
+
 def test_an_rpn_of_factors_scored_to_ten_stays_out_of_1000(tmp_path: Path) -> None:
     text = _FMEA_FIVE.replace("| 5 | 3 | 4 | 60 |", "| 9 | 8 | 4 | 288 |").replace("| 3 | 2 | 3 | 18 |", "| 7 | 2 | 3 | 42 |")
     model, _report = load_text(tmp_path, text)
     assert [t.risk.scale for t in model.threats if t.risk] == ["1-1000", "1-1000"]
+
+
+# -- a design review: "| Threat | <option A> | <option B> | Verdict |" under "Threat model for …", options weighed per
+# threat (no mitigation, no rating column)
+
+_OPTIONS = (
+    "# Vault revival review\n\n### Threat model for a browser-only, no-backend app\n\n"
+    "| Threat | Session-only (status quo) | Vault (revived) | Verdict |\n|---|---|---|---|\n"
+    "| **XSS / malicious dependency in the page** | Reads the current tab's secret | Reads every wrapped secret | "
+    "Vault widens the blast radius. |\n"
+    "| **Stolen laptop, tab closed** | Nothing on disk | Ciphertext on disk behind a passphrase | Vault wins. |\n"
+    "| **Shared/kiosk machine** | Secret dies on tab close | Ciphertext persists for the next user | Vault loses. |\n"
+)
+
+
+def test_a_threat_column_beside_options_weighed_is_threats_named_as_unsure(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _OPTIONS):
+        # before: exit 2, "no threat-model table recognised" (one header word of four)
+        assert [t.title for t in model.threats] == [
+            "XSS / malicious dependency in the page",
+            "Stolen laptop, tab closed",
+            "Shared/kiosk machine",
+        ]
+        assert model.controls == []  # the options and the verdict are no mitigation
+        assert model.threats[1].extra["Verdict"] == "Vault wins."
+        assert any("only its first column names threats" in w.message and "Verdict" in w.message for w in report.warnings)
+
+
+def test_a_threat_column_under_a_heading_of_no_threats_is_still_no_table(tmp_path: Path) -> None:
+    text = _OPTIONS.replace("### Threat model for a browser-only, no-backend app", "### Options weighed") + (
+        "\n## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| T1 | Token theft | Short-lived tokens |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    assert [t.id for t in model.threats] == ["T1"]
+
+
+# -- a story's security review: "| Threat | Attack Vector | Impact |" with N/A rows, then findings with a code
+# location and a remediation
+
+_REVIEW = (
+    "## Threat Model for This Story\n\n| Threat | Attack Vector | Impact |\n|---|---|---|\n"
+    "| SQL injection via `search_term` | Crafted Postgres syntax in the search term | Read or destroy events |\n"
+    "| Open redirect / path traversal | N/A — no redirects or filesystem ops in handler | — |\n\n"
+    "## Findings\n\n| # | Severity | Location | Vulnerability | Remediation |\n|---|---|---|---|---|\n"
+    "| LOW-1 | LOW | `search.go:122-138` (gRPC error mapping) | Unexpected gRPC codes are not logged server-side. | "
+    "Log the gRPC status code in the default arm. |\n"
+)
+
+
+def test_a_findings_remediation_is_a_planned_control_and_a_code_location_no_component(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _REVIEW):
+        low = next(t for t in model.threats if t.id == "LOW-1")
+        # before: the remediation was kept in extra (no control) and "search.go:122-138 (…)" became a component
+        assert [(c.title, c.status) for c in model.controls] == [("Log the gRPC status code in the default arm", "planned")]
+        assert low.controls == [model.controls[0].id]
+        assert model.elements == []
+        assert any("names a place in source code" in w.message for w in report.warnings)
+
+
+def test_a_threat_whose_vector_says_n_a_is_not_applicable(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _REVIEW):
+        redirect = next(t for t in model.threats if t.title.startswith("Open redirect"))
+        # before: "open", as if the threat stood
+        assert redirect.status == "not_applicable"
+        assert redirect.rationale == "no redirects or filesystem ops in handler"
+        assert next(t for t in model.threats if t.title.startswith("SQL")).status == "open"
+
+
+def test_a_risk_severity_label_gives_the_risk(tmp_path: Path) -> None:
+    text = (
+        "### Threat Model for Flask Applications\n\n#### 1. **Insecure Client-Side Session Management**\n"
+        "- **Description**: Attackers may forge session cookies if the secret key is weak.\n"
+        "- **Impact**: Session hijacking.\n- **Risk Severity**: Critical.\n"
+        "- **Mitigation**:\n  - Use a strong secret key.\n  - Enforce HTTPS.\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    # before: no risk ("Risk Severity" kept in extra)
+    assert [t.risk.level if t.risk else None for t in model.threats] == ["critical"]
+
+
+def test_one_letter_columns_of_letter_points_are_the_likelihood_and_severity(tmp_path: Path) -> None:
+    text = (
+        "## 2. Hazard Analysis Table (ISO 14971:2019)\n\n"
+        "| H-ID | Hazard | Hazardous Situation | Harm | P | S | R | Risk Control |\n|---|---|---|---|---|---|---|---|\n"
+        "| **H-001** | Phenotype miscalculated | Wrong phenotype prescribed for | Contraindicated drug | P3 | S3 | ALARP | "
+        "Confidence below 0.65 locks the state |\n"
+        "| **H-003** | Input out of bounds | Glucose values give false results | Overdose | P4 | S3 | UNA | "
+        "Bounds checked at the API |\n"
+    )
+    for model, _report in _both(tmp_path, text):
+        # before: "P" and "S" kept in extra (points written with their letter), no risk at all
+        assert [(t.risk.likelihood, t.risk.severity) for t in model.threats if t.risk] == [("P3", "S3"), ("P4", "S3")]
+        assert all(t.risk.level is None for t in model.threats if t.risk)  # no scale stated beside the table: no level made up
+
+
+# -- "Protect against:" over a plain list under "## Threat Model For …", then guidance sections (no threats)
+
+_PROTECT = (
+    "# Security And Privacy Reference\n\n## Threat Model For the Laundry Service\n\nProtect against:\n\n"
+    "- leaked API keys and service-role secrets\n- fake WhatsApp webhook requests\n- replayed webhooks\n\n"
+    "## Secret Management\n\nRules:\n\n- Rotate keys after suspected exposure.\n- Keep example env files empty.\n\n"
+    "## Review Checklist\n\nBefore approving changes, confirm:\n\n- secrets are not committed\n- SQL is parameterized\n"
+)
+
+
+def test_a_protect_against_line_over_a_list_names_threats(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _PROTECT):
+        # before (Markdown): exit 2, "list under 'Threat Model For …' without threat labels"
+        assert [t.title for t in model.threats] == [
+            "leaked API keys and service-role secrets",
+            "fake WhatsApp webhook requests",
+            "replayed webhooks",
+        ]
+        assert model.controls == []  # the rules and the checklist are guidance, linked to nothing: not read
+        assert reconciles(report)
+
+
+# -- STRIDE per trust boundary answered by a question ("| STRIDE | Có mối đe dọa? | Ghi chú |": "is there a threat?"),
+# the answers citing the threats of a catalogue written below ("Có → T-02"), or "Không áp dụng" (not applicable)
+
+_ANSWERED = (
+    "# Threat model\n\n### TB-1 — browser ↔ server\n| STRIDE | Threat? | Notes |\n|---|---|---|\n"
+    "| S — Spoofing | Yes → T-02 | No authentication; every sender is anonymous. |\n"
+    "| T — Tampering | Yes → T-03, T-06 | The client edits any field. |\n"
+    "| R — Repudiation | No | Nothing to log. |\n| I — Information disclosure | Yes (low) | Tracebacks show paths. |\n"
+    "| D — Denial of service | Negligible | Local demo only. |\n| E — Elevation of privilege | Not applicable | No roles. |\n\n"
+    "## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n"
+    "| T-02 | Anonymous sign-ups under another name | Accepted for the demo |\n"
+    "| T-03 | Browser checks bypassed with curl | Server-side validation |\n| T-06 | Oversized reason field | Length check |\n"
+)
+
+
+def test_stride_rows_answered_by_a_question_column_invent_nothing(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _ANSWERED):
+        # before: read as a STRIDE x component matrix — a threat per cell ("Yes → T-02", "Not applicable", …) on
+        # components named "Threat?" and "Notes"
+        assert model.elements == []
+        assert sorted(t.title for t in model.threats) == [
+            "Anonymous sign-ups under another name",
+            "Browser checks bypassed with curl",
+            "Oversized reason field",
+            "Tracebacks show paths.",
+        ]
+        notes = skipped(report)
+        assert sum("not applicable to the element" in n for n in notes) == 3
+        assert any("answered by 'T-03, T-06'" in n for n in notes)
+        assert reconciles(report)
+
+
+def test_vietnamese_answers_invent_no_threat(tmp_path: Path) -> None:
+    text = (
+        "### TB-3 — tiến trình ↔ đĩa\n| STRIDE | Có mối đe dọa? | Ghi chú |\n|---|---|---|\n"
+        "| S | Không áp dụng | Không có định danh ở tầng tệp. |\n| T | Có → T-12 | Người dùng OS khác sửa được bản ghi. |\n"
+        "| D | Không đáng kể | Chấp nhận. |\n| E | Không áp dụng | Không có phân quyền. |\n\n"
+        "## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| T-12 | Database file edited by another OS user | chmod 600 |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    # before: 8 threats titled "Không áp dụng", "Có → T-12", … on components "Có mối đe dọa?" and "Ghi chú"
+    assert [t.id for t in model.threats] == ["T-12"] and model.elements == []
+
+
+# -- a Vietnamese catalogue: a bold id line over "Kịch bản:" (scenario) / "Giảm nhẹ:" (mitigation) lines, fields
+# joined on one line by a middle dot ("Owner: backend · Trạng thái: open")
+
+_CATALOGUE_VI = (
+    "## 6. Danh mục mối đe dọa\n\n"
+    "**T-02 · Spoofing · A-01 · CVSS 4.0 ~2.0 (Low)**\n"
+    "Kịch bản: không có xác thực, ATK-02 gửi đăng ký dưới tên người khác.\n"
+    "Giảm nhẹ: chấp nhận rủi ro — dữ liệu là mô phỏng, không có hệ quả nghiệp vụ.\n"
+    "Yêu cầu ánh xạ: W-01 · Ticket: không · Trạng thái: **accepted** (trong phạm vi Won't).\n\n"
+    "**T-10 · Information disclosure · A-01, A-03 · CVSS 4.0 ~4.0 (Medium)**\n"
+    "Kịch bản: thông báo lỗi chèn giá trị người dùng vào log.\n"
+    "Giảm nhẹ: log chỉ ghi TÊN trường lỗi, không ghi giá trị.\n"
+    "Owner: backend · Trạng thái: **mitigated một phần** — nhánh traceback chưa có yêu cầu.\n"
+)
+
+
+def test_a_vietnamese_catalogue_of_label_lines(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _CATALOGUE_VI):
+        # before: exit 2 (nothing read)
+        assert [(t.id, t.status) for t in model.threats] == [("T-02", "accepted"), ("T-10", "partially_mitigated")]
+        t02, t10 = model.threats
+        assert t02.controls == [] and (t02.rationale or "").startswith("chấp nhận rủi ro")  # "risk accepted": no control
+        assert [c.title for c in model.controls if c.id in t10.controls] == ["log chỉ ghi TÊN trường lỗi, không ghi giá trị"]

@@ -135,6 +135,12 @@ class ListReading(_ReaderState):
             # "## Threats" / "## Primary threats" over plain bullets: one threat per item, as Word reads them
             self.plain_items("threat", lst, ctx, where)
             return
+        lead = self.lead_rule.lead_in(self.lead_in) if self.lead_in else None
+        if owner is not None and lead == "threat" and len(one_line(self.lead_in).split()) <= 4:
+            # "Protect against:" / "Most likely threats:" right above a plain list: one threat per item, as Word
+            # reads a label line over a list
+            self.plain_items("threat", lst, ctx, where, named_by=f"the line above names them: {one_line(self.lead_in)!r}")
+            return
         if self.names_threats(heading) or norm_text(self.strip_number(heading)) in ("threat model", "threat models"):
             self.b.warn(
                 where,
@@ -189,7 +195,7 @@ class ListReading(_ReaderState):
         self.b.warn(where, f"list of {len(pairs)} item(s) labelled by STRIDE categories under {said!r} read as threats, one per item")
         return True
 
-    def plain_items(self, kind: str, lst: MdList, ctx: _Ctx, where: str) -> None:
+    def plain_items(self, kind: str, lst: MdList, ctx: _Ctx, where: str, named_by: str = "the heading names them") -> None:
         """One threat or control per top-level item of a plain list under a "Threats" or "Mitigations" heading,
         titled by its text (its first sentence when long); nested items describe it. Questions are skipped."""
         made = 0
@@ -216,7 +222,7 @@ class ListReading(_ReaderState):
                 self.emit_item(fields, it.line, ctx, ctx.stride, title=title)
             made += 1
         if made:
-            self.b.warn(where, f"plain list of {made} item(s) read as {kind}s, one per item (the heading names them)")
+            self.b.warn(where, f"plain list of {made} item(s) read as {kind}s, one per item ({named_by})")
 
     def arrow_list(self, lst: MdList, where: str) -> bool:
         """Bold terms naming two ends with an arrow ("**Client → Web Application**: HTTPS/TLS encrypted"), two

@@ -295,6 +295,9 @@ class TableFinder:
                     prev_blank = False
                     continue
             hits = words + (stride_cols if stride_cols >= 3 else 0)
+            if hits == 1 and r == 0 and len(filled) >= 3 and norm_text(filled[0]) in ("threat", "threats") and _names_threats(g.heading):
+                # "| Threat | Session-only | Vault | Verdict |" under "Threat model for …": options weighed per threat
+                hits = len(filled)
             inside = bool(active_until)
             # A header row is mostly header words; inside a table only a clear one (after a gap) starts another.
             if (
@@ -654,6 +657,19 @@ class TableFinder:
             for c in block.columns
             if c.field and c.field not in _GENERIC_FIELDS and (m := match_header(self.vocab, spec.name, c.header)) and m.exact
         )
+        if block.kind == "threat" and mapped == 1 and named >= 3 and cand.cls.over is None:
+            # "| Threat | Session-only | Vault | Verdict |": one column names the threats, the others say what each
+            # option does about them; threats titled by the first column, the rest kept as written
+            block.confidence = "low"
+            others = ", ".join(repr(one_line(c.header)) for c in block.columns if c.header and not c.field)
+            block.warnings.append(
+                (
+                    g.locator(block.header_rows[0], block.c0),
+                    f"unsure of {where}: only its first column names threats; {others} kept as written with each threat "
+                    "(no mitigation or rating read from them), a profile can name them",
+                )
+            )
+            return
         if cand.cls.over is not None:
             # the heading names another kind ("Mitigations for G4" over "Attack | Mitigation"): read as the
             # header says, and named so the author can check it
@@ -906,3 +922,9 @@ class TableFinder:
         finder.grid = t
         self.blocks.append(finder._make_block(cand, t.width - 1, rows))
         return True
+
+
+def _names_threats(heading: str) -> bool:
+    """The heading over a table says it holds a threat model or threats ("Threat model for a browser-only app")."""
+    words = norm_text(heading or "").split()
+    return "threat" in words or "threats" in words

@@ -105,8 +105,24 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
         return best
     need = min(2, len(nonempty))
 
+    first = next((m for i, m in best.fields.items() if i == nonempty[0][0]), None) if best.fields else None
+    # "| Threat | Session-only | Vault | Verdict |" under "Threat model for …": the first column named exactly for the
+    # items the nearest heading names, the other columns what is said of each (options weighed): items, unsure
+    headed = (
+        len(nonempty) >= 3
+        and first is not None
+        and first.exact
+        and vocab.kinds[best.kind].fields[first.field].key
+        and first.field in ("title", "name", "text")
+        and named is not None
+        and best.kind in named
+        and best.kind == "threat"
+    )
+
     def weak(c: Classified) -> bool:
         wide = c.matched >= 5 and c.score >= 10  # a 34-column register: unknown columns go to extra
+        if headed and c is best:
+            return False
         return c.matched < need or c.score < (2 if only else 3) or (c.matched * 3 < len(nonempty) and not wide)
 
     if weak(best):
@@ -290,14 +306,15 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
         lik.field, sev.field = "risk.likelihood", "risk.severity"
         fields.update(("risk.likelihood", "risk.severity"))
         out.append(f"columns {lik.header!r} and {sev.header!r} read as the likelihood and the severity")
-    rpn = next((c for c in columns if c.scale == 1000 and norm_text(c.header) in RPN_HEADERS), None)
+    rpns = [c for c in columns if c.scale == 1000 and norm_text(c.header) in RPN_HEADERS]
     factors = [c for c in columns if c.field in ("risk.likelihood", "risk.severity")]
-    if rpn is not None and len(factors) == 2:
+    if rpns and len(factors) == 2:
         points = [int(v) for c in factors for v in cells(c) if v.strip().isdigit()]
         if points and max(points) <= 5:
             # "S | O | D | RPN" scored 1–5 each: the priority number is out of 125, not the 1000 of 1–10 factors
-            rpn.scale = 125
-            out.append(f"column {rpn.header!r}: its factors are scored 1–5, so it is read out of 125")
+            for rpn in rpns:
+                rpn.scale = 125
+                out.append(f"column {rpn.header!r}: its factors are scored 1–5, so it is read out of 125")
     title = next((c for c in columns if c.field == "title"), None)
     if title is not None and "stride" not in fields:
         values = cells(title)
@@ -522,7 +539,9 @@ def _letter_ratings(columns: list[Column], cells: Callable[[Column], list[str]],
     lik, sev = found["likelihood"][0], found["severity"][0]
     for col in (lik, sev):
         values = cells(col)
-        numbers = sum(1 for v in values if _SMALL_NUMBER.match(v))
+        letter = col.header.strip()[:1].upper()
+        # "P3" under "P", "S4" under "S": the column's letter before each point, as ISO 14971 tables write them
+        numbers = sum(1 for v in values if _SMALL_NUMBER.match(v[1:] if v[:1].upper() == letter else v))
         if numbers < 2 or len(values) - numbers > max(1, len(values) // 5):  # a template's example row ("<1-5>")
             return None
     return lik, sev

@@ -608,6 +608,7 @@ def id_led_threat(text: str, heading: str, file: str, locator: str, view: str | 
 
 # The first line of a finding block: "THREAT-1  (T5 — the finding …)", "FINDING 3", "F-07 (…)".
 _FINDING_ID = re.compile(r"^([A-Z][A-Za-z]*[-_ ]?\d+(?:\.\d+)*)\b(?!:\s*\S+:)\s*(.*)$")
+_DOT_FIELDS = re.compile(r"\s+·\s+(?=[^\W\d_][\w ]{0,30}:\s)")
 # What follows it, citing the threat it restates: "(T5 — the finding that orbits everything)"
 CITED_THREAT = re.compile(r"^\(\s*([A-Z][A-Za-z]{0,5}-?\d+(?:\.\d+)*)\s*[—–:-]\s*[^()]*\)\s*$")
 # "Mitigation state: ABSENT", "Control status: …": whether the finding's mitigation is in place
@@ -619,7 +620,8 @@ def finding_lines(text: str, label_of: Callable[[str], str | None]) -> tuple[str
     "Label: value" lines under a line opening with an id ("THREAT-1  (T5 — clock trust)" over "Asset: …",
     "Threat: …", "Mitigation: …"): at least three labelled lines, one of them the threat's text (the field
     *label_of* gives "description"). A line that opens no label continues the one above. None otherwise."""
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    # "Owner: backend · Trạng thái: open": fields written on one line, apart by a middle dot
+    lines = [part.strip() for ln in text.split("\n") for part in _DOT_FIELDS.split(ln) if part.strip()]
     head = _FINDING_ID.match(lines[0]) if lines else None
     if head is None or len(lines) < 4:
         return None
@@ -644,6 +646,7 @@ def finding_record(text: str, file: str, locator: str, vocab: Vocabulary, warn: 
     :meth:`~mdptm.importers.markdown.reader.BlockReader.finding_block`."""
     from mdptm.importers.markdown.words import markdown_words
     from mdptm.importers.tabular.vocab import parse_choice
+    from mdptm.model.evidence import accepts_risk
 
     labels = {norm_text(str(w)): str(f) for f, ws in markdown_words()["labels"].items() for w in ws}
     got = finding_lines(text, lambda label: labels.get(norm_text(label)))
@@ -673,6 +676,10 @@ def finding_record(text: str, file: str, locator: str, vocab: Vocabulary, warn: 
         warn(locator, f"finding {fid} cites {tid} on its first line ({note[:60]!r}): read as {tid}, joined with it")
         if mitigation:
             extra[f"{written['mitigation']} ({fid})"] = mitigation  # it restates the cited threat's: no second control
+    elif mitigation and accepts_risk(mitigation):
+        # "Giảm nhẹ: chấp nhận rủi ro — …", "Mitigation: risk accepted — …": why the risk is accepted, no control
+        values["rationale"] = mitigation
+        warn(locator, f"{tid}: the {written['mitigation']!r} text argues that the risk is acceptable: kept as the rationale")
     elif mitigation:
         values["controls"] = first_sentence(mitigation)
         state = next((f for f in fields if MEASURE_STATE.fullmatch(norm_text(f.removeprefix("extra:")))), None)

@@ -155,6 +155,10 @@ class _Index:
         return None
 
 
+# "search.go:122-138 (gRPC error mapping)", "`src/app/auth.py:42`": a file and a line in it, perhaps a note in brackets
+_CODE_LOCATION = re.compile(
+    r"`?[\w./\\-]+\.\w{1,6}:\d+(?:\s*[-–]\s*\d+)?`?(?:\s*\([^()]*\))?(?:\s*[,;]\s*`?[\w./\\-]+\.\w{1,6}:\d+(?:\s*[-–]\s*\d+)?`?(?:\s*\([^()]*\))?)*"
+)
 _SENTENCE_END = re.compile(r"[a-z)][.!?]\s+[A-Z`]")
 
 
@@ -599,6 +603,14 @@ class Resolver:
             old = item.extra.get(header)
             item.extra[header] = raw if old in (None, "") else f"{old}\n{raw}"
             self.report.warn(file, loc, f"{item.id}: {what}s cell {header!r} reads as sentences, not names: kept in extra, nothing created")
+            return
+        if create and fname == "targets" and _CODE_LOCATION.fullmatch(raw.strip()):
+            # "search.go:122-138 (gRPC error mapping)" in a finding's Location: where in the code, no component
+            old = item.extra.get(header)
+            item.extra[header] = raw if old in (None, "") else f"{old}\n{raw}"
+            self.report.warn(
+                file, loc, f"{item.id}: {header!r} names a place in source code ({raw.strip()[:60]!r}): kept in extra, no component made"
+            )
             return
         if create and kind == "threat" and fname == "targets" and self._interaction(item, raw, file, loc, header):
             return

@@ -297,6 +297,15 @@ class RowFields:
                 fields["status"] = st.value
             elif not st.ok:
                 self._fail(rec, status_field, v[status_field], extra, "status")
+        said_na = _NOT_APPLICABLE.match(clean_text(v.get("description", ""))) if "status" not in fields else None
+        if said_na is not None and said_na.group("na"):
+            # "Open redirect | N/A — no redirects or filesystem ops in handler | —": the threat was weighed and does
+            # not apply here; the words after "N/A" say why
+            fields["status"] = "not_applicable"
+            fields.setdefault("rationale", clean_text(said_na.group("why")))
+            self.warn(
+                rec.locator, f"{rec.headers.get('description', 'description')!r} says N/A: read as not applicable, its reason the rationale"
+            )
         if "mitigated" in v:
             # "Mitigated (Y/N)": Y is mitigated, N open; beside a status column it is kept as written
             flag = parse_bool(self.vocab, v["mitigated"])

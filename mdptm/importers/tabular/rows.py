@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from mdptm.importers.tabular.grid import Block, Column, Grid, RowNote, RowRecord
-from mdptm.importers.tabular.stride import applicability_column, stride_default
+from mdptm.importers.tabular.stride import applicability_column, says_not_applicable, stride_default
 from mdptm.importers.tabular.vocab import (
     Vocabulary,
     fact_key,
@@ -258,6 +258,10 @@ def _join(prev: RowRecord, g: Grid, r: int, block: Block, texts: list[str], voca
                 prev.extra[key] = f"{old}\n{text}" if old else text
 
 
+# "Có → T-03, T-06", "Yes -> T-2": an applicability answer pointing at threats written elsewhere
+_CITED_IDS = re.compile(r"^\s*\S+(?:\s*\([^()]*\))?\s*(?:→|->|=>|:)\s*((?:[A-Z]{1,6}[-_.]?\d+(?:\.\d+)*\s*[,;&]?\s*)+)$")
+
+
 def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNote]:
     g = block.grid
     if block.kind == "skip":
@@ -355,7 +359,7 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             )
             yield RowNote(g.file, loc, f"caption of another table below the table ({below_caption!r}), not a row of it")
             continue
-        if applies is not None and one_line(g.data_text(r, applies.index)).lower() in vocab.applicability_no:
+        if applies is not None and says_not_applicable(g.data_text(r, applies.index), vocab):
             # "Information Disclosure | No | The fetch itself does not expose user data | --": the category does not
             # apply to the element, and the row says why; no threat
             said = one_line(g.data_text(r, applies.index))
@@ -363,6 +367,14 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             because = f": {one_line(why)[:80]!r}" if why else ""
             yield RowNote(
                 g.file, loc, f"category not applicable to the element ({applies.header.strip()!r} says {said!r}){because}, not a threat"
+            )
+            continue
+        cited = _CITED_IDS.match(one_line(g.data_text(r, applies.index))) if applies is not None else None
+        if cited is not None:
+            # "T — Tampering | Có → T-03, T-06 | …": the category applies, and the row names the threats written
+            # elsewhere in the document; it restates them, no threat of its own
+            yield RowNote(
+                g.file, loc, f"category of the element answered by {cited.group(1).strip()!r} (cited threats): read where they are written"
             )
             continue
         filled = _filled(cells, block.c0)
@@ -435,6 +447,14 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             # "T-03-04 (DoS)" in the id column: the threat's id, and its STRIDE category in brackets
             values["id"], values["stride"] = bracket.group(1), bracket.group(2)
             headers["stride"] = headers.get("id", "id")
+        if applies is not None and applies.field == "title" and "title" in values:
+            # "I — Information disclosure | Yes (low) | Tracebacks show paths.": the answer is no title; the note says
+            # what the threat is, the answer is kept as written
+            text = values.get("description") or values.get("notes") or ""
+            if text.strip():
+                extra[applies.header.strip() or "applies"] = values.pop("title")
+                values["title"] = text
+                headers["title"] = headers.get("description") or headers.get("notes") or "notes"
         texts_said = [values[f].strip() for f in ("title", "description", "name") if values.get(f, "").strip()]
         if block.kind in ("threat", "control") and texts_said and all(_NUMBER.match(t) for t in texts_said):
             # "Likelihood \ Impact | 1 | 2 | 3": the head of a matrix under the register, its "title" a number

@@ -48,8 +48,31 @@ def _stride_definitions(g: Grid, block: Block, vocab: Vocabulary) -> bool:
 
 
 def applicability_column(block: Block, vocab: Vocabulary) -> Column | None:
-    """The column of a STRIDE-per-element table that says whether a category applies ("Applicable?")."""
-    return next((c for c in block.columns if c.field is None and norm_text(c.header) in vocab.applicability_headers), None)
+    """The column of a STRIDE-per-element table that says whether a category applies: named so ("Applicable?"), or
+    a question ("Có mối đe dọa?", "Threat?") whose cells open with yes or no on most rows."""
+    named = next((c for c in block.columns if c.field is None and norm_text(c.header) in vocab.applicability_headers), None)
+    if named is not None:
+        return named
+    g = block.grid
+    for col in block.columns:
+        if col.field is not None and col.field != "title" or not col.header.strip().endswith("?"):
+            continue
+        said = [one_line(g.data_text(r, col.index)).lower() for r in block.rows]
+        said = [s for s in said if s]
+        answers = sum(1 for s in said if s in vocab.applicability_no or _first_word(s) in vocab.applicability_yes)
+        if said and answers * 3 >= len(said) * 2:
+            return col
+    return None
+
+
+def _first_word(text: str) -> str:
+    return re.split(r"[\s(→,;:.-]+", text.strip(), maxsplit=1)[0]
+
+
+def says_not_applicable(text: str, vocab: Vocabulary) -> bool:
+    """An applicability cell saying the category does not apply ("No", "Không áp dụng", "Negligible")."""
+    low = one_line(text).lower().strip(" .")
+    return low in vocab.applicability_no or re.sub(r"\s*\([^()]*\)$", "", low) in vocab.applicability_no
 
 
 def _stride_rows_of_threats(g: Grid, block: Block) -> bool:
@@ -194,6 +217,8 @@ def read_stride_matrix(grid: Grid, vocab: Vocabulary, builder: SourceBuilder, fi
         # blank rows part the matrices
     if not segments:
         return False
+    if any(str(x).strip().endswith("?") for x in cells[segments[0][0]]):
+        return False  # "| STRIDE | Có mối đe dọa? | Ghi chú |": a question over the cells names no component
     plans = [_matrix_plan(grid, rows, vocab) for rows in segments]
     # a title or a note line or two above the first matrix ("Threat model — STRIDE per element")
     titles = 0

@@ -161,6 +161,7 @@ class Vocabulary:
     plan_date_headers: frozenset[str] = frozenset()  # a column giving the date a treatment is due ("Due", "Target date")
     applicability_headers: frozenset[str] = frozenset()  # "Applicable?" beside a STRIDE category of an element
     applicability_no: frozenset[str] = frozenset()  # ... and its words saying the category does not apply ("No")
+    applicability_yes: frozenset[str] = frozenset()  # ... and its first words saying it does ("Yes", "Có → T-02")
     control_kind_labels: frozenset[str] = frozenset()  # labels naming a measure's kind ("Design Control:"), not the measure
     all_targets: frozenset[str] = frozenset()  # a target cell naming every element ("All components")
     flow_security_none: frozenset[str] = frozenset()  # a flow's encryption/authentication cell saying there is none
@@ -255,7 +256,20 @@ def scale_hint(header: str) -> int | None:
     return int(top) if top and int(top) > 1 else None
 
 
-RPN_HEADERS = frozenset({"rpn", "risk priority number", "rpz", "risikoprioritatszahl"})
+RPN_HEADERS = frozenset(
+    {
+        "rpn",
+        "risk priority number",
+        "rpz",
+        "risikoprioritatszahl",
+        "res rpn",
+        "residual rpn",
+        "rpn after",
+        "rpn after mitigation",
+        "revised rpn",
+        "new rpn",
+    }
+)
 
 
 class _Terms(BaseModel):
@@ -345,6 +359,7 @@ class ValueTerms(_Terms):
     plan_date_headers: list[str] = Field(default_factory=list)
     applicability_headers: list[str] = Field(default_factory=list)
     applicability_no: list[str] = Field(default_factory=list)
+    applicability_yes: list[str] = Field(default_factory=list)
     control_kind_labels: list[str] = Field(default_factory=list)
     linddun: dict[str, list[str]] = Field(default_factory=dict)
     impact_categories: dict[str, list[str]] = Field(default_factory=dict)
@@ -505,6 +520,7 @@ def load_vocabulary() -> Vocabulary:
         plan_date_headers=_words(values.get("plan_date_headers", [])),
         applicability_headers=_words(values.get("applicability_headers", [])),
         applicability_no=frozenset(str(w).strip().lower() for w in values.get("applicability_no", [])),
+        applicability_yes=frozenset(str(w).strip().lower() for w in values.get("applicability_yes", [])),
         control_kind_labels=_words(values.get("control_kind_labels", [])),
         planned_mitigations=_words(values.get("planned_mitigations", [])),
         verification_result_headers=_words(values.get("verification_result_headers", [])),
