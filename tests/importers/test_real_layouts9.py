@@ -76,6 +76,24 @@ def test_a_treatment_due_on_a_risk_still_open_is_a_plan(tmp_path: Path) -> None:
         assert any("the risk is partly mitigated (in progress): read as planned" in w.message for w in report.warnings)
 
 
+# -- a program risk register (tests/data/markdown-real/SOURCES.md, round 10): "| Mitigation | Status | Target close UTC |"
+
+_TARGET_CLOSE = (
+    "# Program Risk Register\n\n| Risk ID | Risk statement | Mitigation | Status | Target close UTC |\n|---|---|---|---|---|\n"
+    "| RISK-001 | Claims could ship without complete evidence mapping. | enforce release/evidence gate | open | "
+    "2026-02-28T00:00:00Z |\n"
+    "| RISK-002 | Spend can exceed the intended envelope. | enforce budget caps | closed | 2026-02-21T00:00:00Z |\n"
+)
+
+
+def test_a_target_close_date_in_a_time_zone_is_a_due_date(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _TARGET_CLOSE):
+        status = {c.title.lower(): (c.status, c.status_stated) for c in model.controls}
+        assert status["enforce release/evidence gate"] == ("planned", True)  # before: shown as in place
+        assert status["enforce budget caps"][0] == "implemented"  # the closed risk's treatment is done
+        assert any("(column 'Target close UTC') and the risk is open" in w.message for w in report.warnings)
+
+
 # -- a DCB0129 clinical hazard log: "| ID | Hazard | Cause | Mitigation |", one mitigation closing on
 # "(future enhancement)"
 

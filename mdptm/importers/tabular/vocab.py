@@ -1092,10 +1092,17 @@ def _cells_under(extra: dict[str, object], headers: frozenset[str]) -> Iterator[
 def plan_date(vocab: Vocabulary, extra: dict[str, object]) -> tuple[str, str] | None:
     """The column and date a row gives for when its treatment is due ("Due: 2027-01-31", "Target date: Q3
     2026"): a date to come says the treatment is a plan. None when the row has no such dated cell."""
-    for header, value in _cells_under(extra, vocab.plan_date_headers):
-        if any(ch.isdigit() for ch in value):
+    for header, value in extra.items():
+        if not isinstance(value, str) or not any(ch.isdigit() for ch in value):
+            continue
+        said = norm_text(str(header))
+        zone = said.rsplit(" ", 1)  # "Target close UTC": the date's time zone is no part of the column's name
+        if said in vocab.plan_date_headers or (len(zone) == 2 and zone[1] in _TIME_ZONES and zone[0] in vocab.plan_date_headers):
             return header, value.strip()
     return None
+
+
+_TIME_ZONES = frozenset({"utc", "gmt", "cet", "cest", "est", "edt", "pst", "pdt", "z", "local"})
 
 
 def verification_not_passed(vocab: Vocabulary, extra: dict[str, object]) -> str | None:
