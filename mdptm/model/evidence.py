@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -632,6 +632,12 @@ def _requirement() -> re.Pattern[str] | None:
 _MODAL_WORD = re.compile(r"\b(?:shall|must|required\s+to)\b", re.I)
 
 
+# Remembered per text: every document that lists a control's status asks again (a 10 000-threat register's
+# PTM asks once per threat row and control, 20 000 times of 333 controls); bounded for hostile input.
+_TEXT_CACHE = 1 << 15
+
+
+@lru_cache(maxsize=_TEXT_CACHE)
 def requirement_only(title: str, description: str) -> str | None:
     """The requirement word ("shall", "must") when a control's text (its description, else its title) is only
     requirement wording ("The device shall encrypt stored data.", ``requirement_patterns``): it says what the device
@@ -800,6 +806,7 @@ def without_citations(text: str) -> str:
     return "\n".join(out)
 
 
+@lru_cache(maxsize=_TEXT_CACHE)
 def void_reason(title: str, description: str) -> str | None:
     """Why a control counts for no clause, or None: ``"question"`` (it only asks), ``"acceptance"`` (it argues
     that a risk is acceptable: :func:`accepts_risk`), ``"void"`` (:func:`void_control`), ``"denied"`` (its
