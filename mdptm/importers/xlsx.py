@@ -250,7 +250,7 @@ class _Workbook:
                         merges.append((r0, c0, r1, c1))
         comments = self._comments(part)
         grid = _make_grid(self.file, name, state, cells, hidden_rows, hidden_cols, merges, comments)
-        grid.unseen = [(f"{name}!{col_letter(c)}{r}", why) for r, c, why in rows.unseen]
+        grid.unseen += [(f"{name}!{col_letter(c)}{r}", why) for r, c, why in rows.unseen]
         return grid
 
     def _value(self, c: etree._Element, ns: str, v_tag: str | None = None, is_tag: str | None = None) -> str:
@@ -456,6 +456,39 @@ def _is_date_format(code: str) -> bool:
     return bool(_DATE_TOKENS.search(stripped)) and "General" not in code
 
 
+_FAR_ROWS, _FAR_COLS = 1_000, 50  # an empty stretch this long parts a sheet's cells into blocks
+_MAX_STRAYS = 20  # more cells than this outside the largest block are a sheet that is large, not a stray
+
+
+def _strays_apart(cells: dict[tuple[int, int], str]) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]:
+    """The cells of a sheet's largest block, and the few cells far from it (a value typed at the sheet's last cell
+    by mistake): those are reported and not read, rather than refusing the whole workbook. Where more than a few
+    lie outside, nothing is set apart (the sheet is then refused as too large)."""
+
+    def blocks(values: set[int], gap: int) -> dict[int, int]:
+        out: dict[int, int] = {}
+        block, last = 0, None
+        for v in sorted(values):
+            if last is not None and v - last > gap:
+                block += 1
+            out[v] = block
+            last = v
+        return out
+
+    row_block = blocks({r for r, _c in cells}, _FAR_ROWS)
+    col_block = blocks({c for _r, c in cells}, _FAR_COLS)
+    sizes: dict[tuple[int, int], int] = {}
+    for r, c in cells:
+        key = (row_block[r], col_block[c])
+        sizes[key] = sizes.get(key, 0) + 1
+    main = max(sorted(sizes), key=lambda k: sizes[k])
+    kept = {rc: v for rc, v in cells.items() if (row_block[rc[0]], col_block[rc[1]]) == main}
+    far = {rc: v for rc, v in cells.items() if rc not in kept}
+    if len(far) > _MAX_STRAYS:
+        return cells, {}
+    return kept, far
+
+
 def _make_grid(
     file: str,
     name: str,
@@ -472,8 +505,14 @@ def _make_grid(
     rows = [r for r, _c in cells]
     cols = [c for _r, c in cells]
     r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
+    far: dict[tuple[int, int], str] = {}
     if (r1 - r0 + 1) * (c1 - c0 + 1) > MAX_CELLS:
-        raise InputError(f"sheet spans {r1 - r0 + 1} rows × {c1 - c0 + 1} columns; too large to read", file=file, locator=name)
+        cells, far = _strays_apart(cells)  # a value typed at XFD1048576 would make the sheet a billion cells
+        rows = [r for r, _c in cells]
+        cols = [c for _r, c in cells]
+        r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
+        if not far or (r1 - r0 + 1) * (c1 - c0 + 1) > MAX_CELLS:
+            raise InputError(f"sheet spans {r1 - r0 + 1} rows × {c1 - c0 + 1} columns; too large to read", file=file, locator=name)
     dense = [[""] * (c1 - c0 + 1) for _ in range(r1 - r0 + 1)]
     for (r, c), text in cells.items():
         dense[r - r0][c - c0] = text
@@ -488,7 +527,7 @@ def _make_grid(
             for c in range(max(mc0, c0), min(mc1, c1) + 1):
                 if (r, c) != (mr0, mc0):
                     merged[(r - r0, c - c0)] = anchor
-    return Grid(
+    grid = Grid(
         file=file,
         name=name,
         style="sheet",
@@ -502,6 +541,8 @@ def _make_grid(
         context=name,
         hidden=state != "visible",
     )
+    grid.unseen = [(f"{name}!{col_letter(c)}{r}", "far:" + text) for (r, c), text in sorted(far.items())]
+    return grid
 
 
 def read_workbook(path: Path) -> list[Grid]:
@@ -544,6 +585,14 @@ def import_grids(path: Path, grids: list[Grid], ctx: ImportContext, importer: st
                     file,
                     where,
                     f"cell shows the error {why[6:] or 'value'} (its formula failed): not imported; fix the formula in Excel",
+                )
+                continue
+            if why.startswith("far:"):  # typed far from the sheet's table (its last cell): no row of any table
+                ctx.report.warn(
+                    file,
+                    where,
+                    f"cell {why[4:][:60]!r} stands far from the sheet's table, with nothing around it: not imported; "
+                    "move it into a table row if it belongs to one",
                 )
                 continue
             ctx.report.warn(file, where, f"cell value hidden by {words.get(why, why)} left out: it is not imported")

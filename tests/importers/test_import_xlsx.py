@@ -482,3 +482,30 @@ def test_a_hidden_column_of_prose_is_kept_internal(tmp_path: Path) -> None:
     assert warnings_with(report, "hidden column(s) C (Description) kept internal, not published")
     assert warnings_with(report, "hidden column(s) A (ID) read like the others")
     assert reconciles(report)
+
+
+def test_a_stray_value_in_the_last_cell_is_reported_not_a_refusal(tmp_path: Path) -> None:
+    """A value typed at XFD1048576 made the sheet 1 048 576 rows × 16 384 columns: the whole register was refused
+    as too large to read. The table is read; the stray cell is named and not imported."""
+
+    def stray(wb: openpyxl.Workbook) -> None:
+        wb["Threats"]["XFD1048576"] = "oops"
+
+    model, report = run_import(workbook(tmp_path / "r.xlsx", _basic_sheets(), stray))
+    _check_basic(model)
+    assert reconciles(report)
+    (w,) = warnings_with(report, "stands far from the sheet's table")
+    assert w.locator == "Threats!XFD1048576" and "'oops'" in w.message
+    assert "oops" not in model.model_dump_json()
+
+
+def test_a_sheet_large_in_truth_is_still_refused(tmp_path: Path) -> None:
+    """Many cells far apart are a sheet too large to read, not strays: refused, naming the sheet."""
+
+    def spread(wb: openpyxl.Workbook) -> None:
+        for k in range(30):
+            wb["Threats"].cell(row=5_000 * (k + 1), column=16_000, value=f"x{k}")
+
+    with pytest.raises(InputError, match="too large to read") as err:
+        run_import(workbook(tmp_path / "r.xlsx", _basic_sheets(), spread))
+    assert err.value.locator == "Threats"
