@@ -535,6 +535,14 @@ _GENERIC_TITLE_WORDS = frozenset(
 
 
 @cache
+def _patterns(field: str) -> re.Pattern[str] | None:
+    """One of the vocabulary's lists of regular expressions (``measure_denial_patterns``, ``requirement_patterns``,
+    ``customer_enabled_patterns``, ``risk_acceptance_patterns``) as one case-insensitive pattern; None when empty."""
+    pats: list[str] = getattr(shipped("evidence", EvidenceTerms), field)
+    return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
+
+
+@cache
 def _title_denial() -> re.Pattern[str] | None:
     terms = shipped("evidence", EvidenceTerms)
     parts = [rf"(?<![\w'])(?:{_phrases(terms.title_denials)})(?![\w'])"] if terms.title_denials else []
@@ -592,12 +600,6 @@ def denies_title(title: str, description: str) -> bool:
     return True
 
 
-@cache
-def _measure_denial() -> re.Pattern[str] | None:
-    pats = shipped("evidence", EvidenceTerms).measure_denial_patterns
-    return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
-
-
 # what turns a denial into a condition of the safeguard: "not rolled out until the hospital approves", "is not
 # applied without the clinician's confirmation"
 _CONDITION_AFTER = re.compile(r"(?<![\w'])(?:without|unless|until|before|except|other\s+than)(?![\w'])", re.I)
@@ -609,7 +611,7 @@ def denies_measure(text: str) -> bool:
     port", "Signature checks are no longer enforced", "RBAC TBD", "Out of scope for this release") or is a
     placeholder, whatever words the measure is named with. "No default passwords are shipped", "Prevents
     unauthenticated access", "Telnet is not enabled" deny nothing of the kind."""
-    rx = _measure_denial()
+    rx = _patterns("measure_denial_patterns")
     if rx is None or not text.strip():
         return False
     said = [c for _, c in _clauses(text) if _canon(c)]
@@ -621,12 +623,6 @@ def denies_measure(text: str) -> bool:
         elif not is_placeholder(clause):
             return False
     return denials > 0
-
-
-@cache
-def _requirement() -> re.Pattern[str] | None:
-    pats = shipped("evidence", EvidenceTerms).requirement_patterns
-    return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
 
 
 _MODAL_WORD = re.compile(r"\b(?:shall|must|required\s+to)\b", re.I)
@@ -643,7 +639,7 @@ def requirement_only(title: str, description: str) -> str | None:
     requirement wording ("The device shall encrypt stored data.", ``requirement_patterns``): it says what the device
     is to do, not that it does it. None when any sentence states something else ("The device shall encrypt stored
     data. Keys are kept in the secure element.")."""
-    rx = _requirement()
+    rx = _patterns("requirement_patterns")
     text = description if description.strip() else title
     if rx is None or not text.strip():
         return None
@@ -705,18 +701,12 @@ _VOID_WORDS = {
 }
 
 
-@cache
-def _customer_enabled() -> re.Pattern[str] | None:
-    pats = shipped("evidence", EvidenceTerms).customer_enabled_patterns
-    return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
-
-
 def customer_enabled(title: str, description: str) -> str | None:
     """The words that make a control protect only when the customer turns it on ("TLS can be enabled by
     the hospital", "optional encryption", "encrypted if configured"), or None. Such a control is the
     hospital's configuration choice: not the maker's safeguard, nor a sign the product is secure by
     default (``customer_enabled_patterns`` in evidence.yaml). A denied clause does not count."""
-    rx = _customer_enabled()
+    rx = _patterns("customer_enabled_patterns")
     if rx is None:
         return None
     for text in (title, description):
@@ -869,18 +859,12 @@ def void_control(title: str, description: str) -> bool:
     )
 
 
-@cache
-def _acceptance() -> re.Pattern[str] | None:
-    pats = shipped("evidence", EvidenceTerms).risk_acceptance_patterns
-    return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
-
-
 def accepts_risk(text: str) -> str | None:
     """The words that make a mitigation text argue that a risk is acceptable rather than say what is done about
     it ("We acknowledge that …, but we note that …", "Risk accepted: …", "The residual risk is considered
     acceptable"), read on its first sentence; or None (``risk_acceptance_patterns`` in evidence.yaml). Such a text
     is the reasoning of a risk acceptance, not a control."""
-    rx = _acceptance()
+    rx = _patterns("risk_acceptance_patterns")
     if rx is None or not text.strip():
         return None
     first = _SENTENCE.split(text.strip().lstrip("-*• "), maxsplit=1)[0]
