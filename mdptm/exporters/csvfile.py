@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 
 from mdptm.model import Control, Model, Risk, Threat
-from mdptm.model.evidence import status_shown
+from mdptm.model.evidence import status_text
 from mdptm.plugins import ExportContext, Exporter
 
 COLUMNS = (
@@ -98,7 +98,7 @@ def _control_row(c: Control, threats: list[str]) -> dict[str, str]:
         "ID": c.id,
         "Summary": c.title,
         "Description": c.description,
-        "Status": status_shown(c) or c.status + ("" if c.status_stated else " (assumed: not stated)"),
+        "Status": status_text(c, str),
         "Mitigates": _join(threats),
         "Category": c.category,
         "Responsibility": c.responsibility + ("" if c.responsibility_stated else " (assumed: not stated)"),

@@ -10,7 +10,7 @@ this module applies them: :func:`is_placeholder` for values, :func:`affirmed` fo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
@@ -38,6 +38,7 @@ __all__ = [
     "requirement_only",
     "stated",
     "status_shown",
+    "status_text",
     "void_control",
     "void_reason",
 ]
@@ -689,6 +690,13 @@ def status_shown(c: Control) -> str | None:
             said = "Stated implemented" if c.status_stated else "Not stated"
             return f"{said}; {_VOID_WORDS[why]}"
     return None
+
+
+def status_text(c: Control, words: Callable[[str], str]) -> str:
+    """A control's status as a table shows it: :func:`status_shown` where the control is listed as implemented but
+    not in place, else its status in *words*, marked where no source states it ("Implemented (assumed: not
+    stated)")."""
+    return status_shown(c) or words(c.status) + ("" if c.status_stated else " (assumed: not stated)")
 
 
 # what a control's text says instead of a safeguard, by void_reason
