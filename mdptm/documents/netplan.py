@@ -268,11 +268,12 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         if fl.id in outside:  # no hospital firewall between two systems outside the hospital
             continue
         ends = f"{f.name(fl.source)} and {f.name(fl.target)}"
-        # a number where a port goes that is none ("TCP+SSL 500002 JSON RPC"): no rule, and the question names it
-        bad = _invalid_port_words(fl)
         if topology.portless(fl):  # ICMP, GRE: a rule names the protocol, there is no port to ask
             continue
-        if not topology.parse_ports(fl.port, fl.protocol):
+        # a number where a port goes that is none ("TCP+SSL 500002 JSON RPC"): no rule, and the question names it
+        bad = _invalid_port_words(fl)
+        ports = topology.parse_ports(fl.port, fl.protocol)
+        if not ports:
             # a port its description names ("listens on TCP port 8443") is not its stated port: quoted, not ruled
             said = topology.first_sentence_with(fl.description or "", lambda s: bool(topology.parse_ports(None, s)))
             out.append(
@@ -284,7 +285,7 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             continue
         if bad:
             out.append(f"{fl.id} {fl.name or ''}: {bad} Which port does it use?".replace("  ", " "))
-        either = list(dict.fromkeys(p.either for p in topology.parse_ports(fl.port, fl.protocol) if p.either))
+        either = list(dict.fromkeys(p.either for p in ports if p.either))
         for words in either:  # "443 to 8443": a range or a mapping; the rules hold the two ports alone
             first, _, second = words.partition(" to ")
             out.append(
@@ -292,12 +293,12 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                 f"{first} sent on (redirected, mapped) to {second}? The rules list {first} and {second} alone, "
                 "not confirmed.".replace("  ", " ")
             )
-        if any(p.tentative for p in topology.parse_ports(fl.port, fl.protocol)):
+        if any(p.tentative for p in ports):
             out.append(
                 f"{fl.id} {fl.name or ''}: the model gives its port only tentatively ({fl.port!r}): which port and "
                 "transport does it use?".replace("  ", " ")
             )
-        elif any(p.transport is None for p in topology.parse_ports(fl.port, fl.protocol)):
+        elif any(p.transport is None for p in ports):
             said = fl.port or fl.protocol or ""
             both = re.search(r"\btcp\b", said, re.IGNORECASE) and re.search(r"\budp\b", said, re.IGNORECASE)
             out.append(

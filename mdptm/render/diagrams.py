@@ -658,8 +658,11 @@ def _around_boxes(a: _Node, b: _Node, rad: float, others: Sequence[_Node], width
             continue
         points = _arc_points(p1, p2, bend)
         n = _boxes_crossed(points, others)
-        if n < score[0] or (n == score[0] and n < crossed and _close_to(points, drawn) < score[1]):
-            best, score = bend, (n, _close_to(points, drawn))
+        if n > score[0] or (n == score[0] and n >= crossed):
+            continue  # crosses more, or no fewer than the flow's own bend
+        close = _close_to(points, drawn)
+        if n < score[0] or close < score[1]:
+            best, score = bend, (n, close)
     return best
 
 

@@ -116,7 +116,8 @@ def _rules_to_remove(doc: Doc, f: Facts, plan: netplan.Plan) -> None:
     those only for its own address); the rules the servers and gateways need for the other units are kept until
     the whole system is retired. A model with no element on the device lists them all, for the system's retirement."""
     m = f.model
-    ruled = [fl for fl in m.flows if fl.id in {r.flow.id for r in plan.rules}]
+    ruled_ids = {r.flow.id for r in plan.rules}
+    ruled = [fl for fl in m.flows if fl.id in ruled_ids]
 
     def listed(flows: list[Flow]) -> str:
         return "; ".join(f"{fl.id} {fl.name} ({netplan.port_label(fl)})" for fl in flows)

@@ -178,18 +178,7 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
             ]
         )
     maker = [c for c in m.controls if c.responsibility not in ("customer", "shared")]
-    c_status = _counts(
-        # a control whose verification did not pass is not counted as implemented
-        (
-            "not_implemented"
-            if c.status == "implemented" and c.verification_failed
-            else c.status
-            if c.status_stated
-            else "status_not_stated"
-            for c in maker
-        ),
-        ("implemented", "planned", "not_implemented", "status_not_stated"),
-    )
+    c_status = _counts((_status_key(c) for c in maker), ("implemented", "planned", "not_implemented", "status_not_stated"))
     customer = len(_customer_controls(f))
     rows.append(
         [
