@@ -536,7 +536,7 @@ class TableFinder:
                 fname = None
             if fname is not None:
                 seen_fields.add(fname)
-            columns.append(Column(c, header, fname, c in g.hidden_cols, scale_hint(header) if header else None))
+            columns.append(Column(c, header, fname, c in g.hidden_cols, scale_hint(header, self.vocab.rpn_headers) if header else None))
         if cls.kind == "threat" and not forced:
             _more_controls(columns, self.vocab)
         _second_title(g, cls.kind, columns, rows, self.vocab)

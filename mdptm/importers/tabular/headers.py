@@ -11,7 +11,6 @@ from mdptm.importers.tabular.grid import Classified, Column, Grid
 from mdptm.importers.tabular.rows import _group_row, _lone_group_cell, other_row
 from mdptm.importers.tabular.stride import _stride_cell, _stride_header
 from mdptm.importers.tabular.vocab import (
-    RPN_HEADERS,
     HeaderMatch,
     KindSpec,
     Vocabulary,
@@ -306,7 +305,7 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
         lik.field, sev.field = "risk.likelihood", "risk.severity"
         fields.update(("risk.likelihood", "risk.severity"))
         out.append(f"columns {lik.header!r} and {sev.header!r} read as the likelihood and the severity")
-    rpns = [c for c in columns if c.scale == 1000 and norm_text(c.header) in RPN_HEADERS]
+    rpns = [c for c in columns if c.scale == 1000 and norm_text(c.header) in vocab.rpn_headers]
     factors = [c for c in columns if c.field in ("risk.likelihood", "risk.severity")]
     if rpns and len(factors) == 2:
         points = [int(v) for c in factors for v in cells(c) if v.strip().isdigit()]

@@ -159,6 +159,7 @@ class Vocabulary:
     status_deferral: re.Pattern[str] | None = None  # words after a done status that take it back ("Implemented in the next release")
     deferral_note: re.Pattern[str] | None = None  # a mitigation's closing note saying it is not in place ("(future enhancement)")
     plan_date_headers: frozenset[str] = frozenset()  # a column giving the date a treatment is due ("Due", "Target date")
+    rpn_headers: frozenset[str] = frozenset()  # an FMEA's risk priority number, before or after the controls ("RPN", "Res. RPN")
     applicability_headers: frozenset[str] = frozenset()  # "Applicable?" beside a STRIDE category of an element
     applicability_no: frozenset[str] = frozenset()  # ... and its words saying the category does not apply ("No")
     applicability_yes: frozenset[str] = frozenset()  # ... and its first words saying it does ("Yes", "Có → T-02")
@@ -245,31 +246,16 @@ def header_forms(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
-def scale_hint(header: str) -> int | None:
-    """The top of a scale stated in a header: "Exploitability (1–3)", "Risk score /25"."""
+def scale_hint(header: str, rpn_headers: frozenset[str] = frozenset()) -> int | None:
+    """The top of a scale stated in a header: "Exploitability (1–3)", "Risk score /25"; 1000 for a risk priority
+    number (*rpn_headers*, the vocabulary's ``rpn_headers``)."""
     m = _SCALE_HINT.search(header)
     if not m:
         # An FMEA's risk priority number is severity x occurrence x detection, each 1-10: a score out of 1000,
         # never a product of the two factors beside it ("RPN" 84 is no "critical" 84 of 100)
-        return 1000 if norm_text(header) in RPN_HEADERS else None
+        return 1000 if norm_text(header) in rpn_headers else None
     top = m.group(2) or m.group(3)
     return int(top) if top and int(top) > 1 else None
-
-
-RPN_HEADERS = frozenset(
-    {
-        "rpn",
-        "risk priority number",
-        "rpz",
-        "risikoprioritatszahl",
-        "res rpn",
-        "residual rpn",
-        "rpn after",
-        "rpn after mitigation",
-        "revised rpn",
-        "new rpn",
-    }
-)
 
 
 class _Terms(BaseModel):
@@ -357,6 +343,7 @@ class ValueTerms(_Terms):
     status_deferrals: list[str] = Field(default_factory=list)
     deferral_notes: list[str] = Field(default_factory=list)
     plan_date_headers: list[str] = Field(default_factory=list)
+    rpn_headers: list[str] = Field(default_factory=list)
     applicability_headers: list[str] = Field(default_factory=list)
     applicability_no: list[str] = Field(default_factory=list)
     applicability_yes: list[str] = Field(default_factory=list)
@@ -518,6 +505,7 @@ def load_vocabulary() -> Vocabulary:
         status_deferral=_phrase_rx(values.get("status_deferrals", [])),
         deferral_note=_phrase_rx([*values.get("status_deferrals", []), *values.get("deferral_notes", [])]),
         plan_date_headers=_words(values.get("plan_date_headers", [])),
+        rpn_headers=_words(values.get("rpn_headers", [])),
         applicability_headers=_words(values.get("applicability_headers", [])),
         applicability_no=frozenset(str(w).strip().lower() for w in values.get("applicability_no", [])),
         applicability_yes=frozenset(str(w).strip().lower() for w in values.get("applicability_yes", [])),
