@@ -208,7 +208,7 @@ def is_placeholder(value: object) -> bool:
     if text in words.placeholders:
         return True
     # the first clause that says anything: "(D)TLS (PSK/RSA) to encrypt" opens with an empty one
-    first = next((c for c in (_canon(x) for x in words.clause_break.split(_straight(value.casefold()))) if c), "")
+    first = next((c for c in (_canon(x) for _, x in _clauses(value)) if c), "")
     if first in words.placeholders:
         return True
     # a placeholder as the label of what follows: "Planned: TLS 1.3", "TBD: AES or ChaCha", "N/A: internal"
@@ -231,6 +231,13 @@ def real_values(values: Iterable[object]) -> list[str]:
     return [str(v) for v in values if v is not None and not is_placeholder(str(v))]
 
 
+# " yet " right after a negation of at most five words, no comma between, is the adverb of a measure still to come ("No
+# RBAC yet on the service port", "Audit logging is not enabled yet on the router", "Devices that are not paired yet
+# cannot send commands"), not the conjunction that ends a clause ("The pump has no display, yet every dose is logged",
+# "Small yet encrypted")
+_YET_ADVERB = re.compile(r"(?:(?<![\w'])(?:no|not|none|never|nothing)|n't)(?:\s+[\w'/.-]+){0,5}$")
+
+
 def _clauses(text: str) -> list[tuple[int, str]]:
     """(offset, text) of each clause of *text*, casefolded, split at the clause breaks."""
     words = evidence_words()
@@ -238,6 +245,8 @@ def _clauses(text: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     start = 0
     for m in words.clause_break.finditer(low):
+        if m.group(0) == " yet " and _YET_ADVERB.search(low, start, m.start()):
+            continue  # "No RBAC yet on the service port": the adverb, the denial goes on
         out.append((start, low[start : m.start()]))
         start = m.end()
     out.append((start, low[start:]))
