@@ -388,10 +388,10 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
     for fl in plan.network:
         if fl.encryption is not None or fl.id not in crossing:
             continue
-        asked = protection_question(fl)
-        if asked is not None:  # the protocol's own question (TLS: certificates; SSH: host keys; RADIUS: its secret)
-            if asked:
-                out.append(f"{fl.id} {fl.name}: {asked}")
+        question = protection_question(fl)
+        if question is not None:  # the protocol's own question (TLS: certificates; SSH: host keys; RADIUS: its secret)
+            if question:
+                out.append(f"{fl.id} {fl.name}: {question}")
         elif encrypted_by_name(topology.without(fl.name, (f.name(fl.source), f.name(fl.target)))):
             # "Websocket Secure": the flow's name names an encrypted protocol; the model states no protocol or encryption
             out.append(
