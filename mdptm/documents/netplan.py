@@ -388,24 +388,15 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
     for fl in plan.network:
         if fl.encryption is not None or fl.id not in crossing:
             continue
-        if encrypted_by_name(fl.protocol or ""):
-            # SSH checks host keys; TLS and its kin certificates
-            keys = "host keys" if topology.matcher(topology.network_terms().host_key_protocols)(fl.protocol or "") else "certificates"
-            out.append(
-                f"{fl.id} {fl.name}: the model names {short_protocol(fl.protocol)} but not its version or how {keys} "
-                "are checked: which are they?"
-            )
+        question = protection_question(fl)
+        if question is not None:  # the protocol's own question (TLS: certificates; SSH: host keys; RADIUS: its secret)
+            if question:
+                out.append(f"{fl.id} {fl.name}: {question}")
         elif encrypted_by_name(topology.without(fl.name, (f.name(fl.source), f.name(fl.target)))):
             # "Websocket Secure": the flow's name names an encrypted protocol; the model states no protocol or encryption
             out.append(
                 f"{fl.id} {fl.name}: its name names an encrypted protocol, but the model states neither the protocol nor "
                 "its encryption: which are they, with which version, and how are certificates checked?"
-            )
-        elif topology.matcher(topology.network_terms().cleartext_protocols)(fl.protocol or ""):
-            # "HTTP", "LDAP": the protocol named carries data in clear; "the model does not say" would be wrong
-            out.append(
-                f"{fl.id} {fl.name}: the model names {short_protocol(fl.protocol)}, which carries data in clear, and says "
-                "nothing else of encryption: is the traffic unencrypted, or carried inside TLS or a VPN?"
             )
         else:
             out.append(f"{fl.id} {fl.name}: is the traffic encrypted, and with what? The model does not say.")
@@ -438,6 +429,46 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         )
     out.extend(n.question for n in plan.needs if n.question)
     return out
+
+
+_CLEAR_QUESTION = (
+    "the model names {protocol} on {ports}, its port in clear by its standard, and says nothing else of encryption: is "
+    "the traffic unencrypted, or carried inside a VPN?"
+)
+_TLS_QUESTION = (
+    "the model names {protocol} on {ports}, its port for TLS by its standard, but not the TLS version or how certificates "
+    "are checked: which are they?"
+)
+
+
+def protection_question(fl: Flow) -> str | None:
+    """What to ask of a flow's protection, by the protocol it names (``protection``): only what applies to that
+    protocol (SSH its host keys, TLS its version and certificates, RADIUS its shared secret, SNMP its version); ""
+    where nothing applies (DHCP, ICMP); None where its protocol is none of them. A protocol naming alternatives
+    ("RADIUS or RadSec") is asked which it uses, then each alternative's question."""
+    proto = short_protocol(fl.protocol) if fl.protocol else ""
+    if not proto:
+        return None
+    entries = topology.network_terms().protection
+    alternatives = [a.strip() for a in re.split(r"\s+or\s+", proto) if a.strip()] or [proto]
+    picked: dict[int, str] = {}  # entry (its index) -> its question, for the first alternative naming it
+    ports = topology.parse_ports(fl.port, fl.protocol)
+    for alt in alternatives:
+        i, entry = next(((i, e) for i, e in enumerate(entries) if topology.matcher(e.terms)(alt)), (-1, None))
+        if entry is None or i in picked:
+            continue
+        if entry.tls_ports and ports and all(p.number in entry.tls_ports for p in ports):
+            picked[i] = _TLS_QUESTION.format(protocol=alt, ports=", ".join(str(p) for p in ports))
+        elif entry.clear_ports and ports and all(p.number in entry.clear_ports for p in ports):
+            picked[i] = _CLEAR_QUESTION.format(protocol=alt, ports=", ".join(str(p) for p in ports))
+        else:
+            picked[i] = entry.question.format(protocol=alt) if entry.question else ""
+    if not picked:
+        return None
+    asked = [q for q in picked.values() if q]
+    if len(asked) < 2:
+        return asked[0] if asked else ""
+    return f"which of {proto} does it use? " + " ".join(q[0].upper() + q[1:] for q in asked)
 
 
 def disable_words(fl: Flow) -> str:

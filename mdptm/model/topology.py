@@ -72,6 +72,14 @@ class _ExtraPorts(BaseModel):
     question: str
 
 
+class _Protection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    terms: list[str]
+    question: str | None
+    tls_ports: list[str] = Field(default_factory=empty_list)
+    clear_ports: list[str] = Field(default_factory=empty_list)
+
+
 class _Multicast(BaseModel):
     model_config = ConfigDict(extra="forbid")
     names: list[str]
@@ -96,7 +104,7 @@ class NetworkTerms(BaseModel):
     multicast_terms: list[str] = Field(default_factory=empty_list)
     extra_port_protocols: list[_ExtraPorts] = Field(default_factory=empty_list)
     portless_protocols: list[_Portless] = Field(default_factory=empty_list)
-    host_key_protocols: list[str] = Field(default_factory=empty_list)
+    protection: list[_Protection] = Field(default_factory=empty_list)
     service_servers: list[_ServiceServer] = Field(default_factory=empty_list)
     discovery_terms: list[str] = Field(default_factory=empty_list)
     can_disable_terms: list[str] = Field(default_factory=empty_list)
@@ -134,7 +142,6 @@ class NetworkTerms(BaseModel):
     loopback_terms: list[str] = Field(default_factory=empty_list)
     named_protocols: list[str] = Field(default_factory=empty_list)
     server_terms: list[str] = Field(default_factory=empty_list)
-    cleartext_protocols: list[str] = Field(default_factory=empty_list)
 
 
 @cache

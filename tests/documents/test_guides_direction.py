@@ -267,7 +267,16 @@ def test_operations_gives_the_transport_of_a_perimeter_flow_of_no_port() -> None
 
 @pytest.mark.parametrize(
     ("server", "protocol"),
-    [("Hospital NTP server", "NTP"), ("Hospital DNS", "DNS"), ("Active Directory", "LDAPS"), ("Time source", "SNTP")],
+    [
+        ("Hospital NTP server", "NTP"),
+        ("Hospital DNS", "DNS"),
+        ("Active Directory", "LDAPS"),
+        ("Time source", "SNTP"),
+        # the Wi-Fi controller asks the RADIUS server; a log collector receives; a broker accepts its clients' connections
+        ("Hospital RADIUS server", "RADIUS"),
+        ("Hospital SIEM", "Syslog"),
+        ("Cloud MQTT broker", "MQTT over TLS"),
+    ],
 )
 def test_an_infrastructure_server_drawn_sending_its_answer_accepts_the_connection(server: str, protocol: str) -> None:
     """A model draws the time from the hospital's NTP server to the scanner (the way the data moves): the rule assumed

@@ -154,7 +154,8 @@ def test_who_opens_a_connection() -> None:
     f = Facts.of(m)
     plan = netplan.build(f)
     assert plan.opener["F-05"] == topology.Initiator("E-CS", "stated")  # the model says so
-    assert plan.opener["F-08"].basis == "assumed" and plan.opener["F-08"].element == "E-CS"
+    # syslog to the hospital's log collector: the collector accepts, the sender opens (no longer an assumption)
+    assert plan.opener["F-08"].basis == "kind" and plan.opener["F-08"].element == "E-CS"
     fl = Flow(id="X", name="Telemetry", source="E-RS", target="E-CS", protocol="HTTPS (outbound from the hospital)")
     assert topology.initiator(fl, f.elements, f.zones, f.where, None).element == "E-CS"
     fl = Flow(id="X", name="Firmware download", source="E-RS", target="E-CS", protocol="HTTPS")
