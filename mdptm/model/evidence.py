@@ -26,6 +26,7 @@ __all__ = [
     "accepts_risk",
     "affirmed",
     "denied",
+    "denied_part",
     "denies_measure",
     "denies_title",
     "durations",
@@ -670,6 +671,25 @@ def requirement_only(title: str, description: str) -> str | None:
         return None
     found = _MODAL_WORD.search(said[0])
     return " ".join(found.group(0).casefold().split()) if found else None
+
+
+@lru_cache(maxsize=_TEXT_CACHE)
+def denied_part(title: str, description: str) -> str | None:
+    """The first clause of a control's text (its description, else its title) that denies a measure
+    (``measure_denial_patterns``: "TLS on the HL7 link; not yet on DICOM" → "not yet on DICOM"), as written, when the
+    rest states one: the control is in place only in part. None when no clause denies one, or when the control as a
+    whole describes no safeguard (:func:`void_reason`: it counts for nothing, not in part)."""
+    rx = _patterns("measure_denial_patterns")
+    text = description if description.strip() else title
+    if rx is None or not text.strip() or void_reason(title, description) is not None:
+        return None
+    same = len(_straight(text.casefold())) == len(text)  # offsets into the casefolded text are offsets into the text
+    for start, clause in _clauses(text):
+        m = rx.search(_unconditional(clause))
+        if m is not None and not _CONDITION_AFTER.search(clause, m.end()):
+            said = text[start : start + len(clause)] if same else clause
+            return " ".join(said.split()).strip(" ,:")
+    return None
 
 
 def read_as_requirement(c: Control) -> bool:
