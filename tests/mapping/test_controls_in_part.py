@@ -78,3 +78,13 @@ def test_documents_show_the_part_not_in_place(tmp_path: Path) -> None:
     assert status_text(unstated, str) == 'Implemented in part (assumed: not stated; its text says "not yet on DICOM")'
     whole = _model("TLS 1.3 on the HL7 and the DICOM links.").controls[0]
     assert status_text(whole, lambda s: s.capitalize()) == "Implemented"
+
+
+def test_real_safeguards_that_mention_not_are_whole() -> None:
+    """The safeguards of the denial tests ("No default passwords are shipped; …", "Telnet and FTP are not enabled; only
+    SSH is open") are in place whole: no part of them is read as denied."""
+    from tests.mapping.test_measure_denials import SAFEGUARDS
+    from tests.mapping.test_opposite_meaning import REAL
+
+    texts = [*SAFEGUARDS, *((t, d) for t, _, d in REAL)]
+    assert [d for t, d in texts if denied_part(t, d) is not None] == []
