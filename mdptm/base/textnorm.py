@@ -10,7 +10,9 @@ text searched -- go through the same steps:
    U+034F, variation selectors); text under a right-to-left override (U+202E) is reversed;
 2. NFKC (compatibility forms: fullwidth, ligatures, composed accents), and letters of other scripts drawn
    like Latin ones read as those (``Nightjаr`` with a Cyrillic ``а``; Greek, Armenian, Coptic, Lisu and
-   Cherokee letters, Latin small capitals ``ᴋᴇsᴛʀᴇʟ`` and IPA letters ``nıghtjɑr``; :data:`_CONFUSABLE`);
+   Cherokee letters, Latin small capitals ``ᴋᴇsᴛʀᴇʟ`` and IPA letters ``nıghtjɑr``; :data:`_CONFUSABLE`), then
+   what Unicode's confusables data lists as drawn like a Latin letter (``ռ``, ``ꮁ``, ``⍺``), and letters with a
+   hook, turned, reversed or insular by their Unicode names (``ɲ``, ``ʇ``, ``ǝ``, ``Ǝ``, ``ꞇ``);
 3. case folding (``ß`` → ``ss``), and combining marks removed (``Dána`` and ``Tomas`` read as ``Dana`` and
    ``Tomás``; an accent added or left out disguises nothing);
 4. dashes and hyphens of every kind, and whitespace of every kind, become one space; Markdown's formatting
@@ -25,7 +27,9 @@ each character of the key came from, so redaction can replace the original text.
 
 from __future__ import annotations
 
+import json
 import re
+import string
 import unicodedata
 from collections.abc import Callable
 from functools import cache
@@ -90,8 +94,36 @@ def _dashes() -> dict[int, str]:
 # Latin letters with a hook, tail, curl, belt or stroke that NFD does not take apart (ɲ ɳ ɠ ɦ ʈ ƭ ʝ ɽ ƙ ɭ ʂ ɗ ɓ ɱ
 # ʐ ƴ ...): "ɲiɠɦʈjar" reads as Nightjar, as an accent added disguises nothing. Found by their Unicode names in the
 # Latin extension blocks, once, on the first use of the tables; letters mapped above keep their reading.
-_LATIN_BLOCKS = ((0x0180, 0x0250), (0x0250, 0x02B0), (0x1D00, 0x1DC0), (0x2C60, 0x2C80), (0xA720, 0xA800), (0xAB30, 0xAB70))
+_LATIN_BLOCKS = (
+    *((0x0180, 0x0250), (0x0250, 0x02B0), (0x1D00, 0x1DC0), (0x1E00, 0x1F00), (0x2180, 0x2190), (0x2C60, 0x2C80)),
+    *((0xA720, 0xA800), (0xAB30, 0xAB70), (0x1DF00, 0x1DF20)),
+)
 _DECORATED = re.compile(r"LATIN (SMALL|CAPITAL) LETTER ([A-Z]) WITH [A-Z -]+")
+# Letters turned, reversed, or drawn in an older hand or as a small capital, with or without a hook (ɐ ǝ ɹ ʇ ɥ ᴉ
+# Ǝ, insular ꞇ ꝼ, ᵻ, dotless ɟ): one such letter in a word reads as its letter ("Nighʇjar", "Zǝphyrine"). Text
+# turned upside down whole ("ɹɐɾʇɥƃıu", read from the end with u for n) is not read: it is a puzzle, not a word.
+_DRAWN = re.compile(
+    r"LATIN (SMALL|CAPITAL) (?:CAPITAL )?LETTER (?:(?:TURNED|REVERSED|INSULAR|SMALL CAPITAL|DOTLESS|SCRIPT|BLACKLETTER"
+    r"|VISIGOTHIC|ANGLICANA|MIDDLE-WELSH|BROKEN|LENIS|SIDEWAYS) )*([A-Z])(?: WITH [A-Z -]+)?"
+)
+
+
+def _unicode_confusables() -> dict[int, str]:
+    """The letters Unicode's confusables data (UTS #39, as the confusable-homoglyphs package ships it) says are
+    drawn like a Latin letter, and NFKC leaves as they are: ``ꭇ``, ``ꮁ`` (Cherokee), ``ռ`` and ``գ`` (Armenian),
+    ``ѵ``, ``ƽ``, ``⍺``, Canadian syllabics ``ᑯ`` ``ᗷ``, Lisu ``ꓒ``, ``℮``. Those read as digits are left out (``б``
+    is no 6 in a Russian text)."""
+    from importlib import resources
+
+    data = json.loads(resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text(encoding="utf-8"))
+    out: dict[int, str] = {}
+    for latin in string.ascii_letters:
+        for entry in data.get(latin, ()):
+            ch = entry.get("c", "") if isinstance(entry, dict) else ""
+            if len(ch) != 1 or ch.isascii() or unicodedata.category(ch)[0] in "MZC" or unicodedata.normalize("NFKC", ch) != ch:
+                continue
+            out.setdefault(ord(ch), latin)
+    return out
 
 
 def _decorated_letters() -> dict[int, str]:
@@ -102,10 +134,20 @@ def _decorated_letters() -> dict[int, str]:
             m = _DECORATED.fullmatch(unicodedata.name(ch, ""))
             if m and not unicodedata.decomposition(ch) and cp not in _CONFUSABLE:
                 out[cp] = m.group(2).lower() if m.group(1) == "SMALL" else m.group(2)
+    shapes = _unicode_confusables()
+    for lo, hi in _LATIN_BLOCKS:  # then letters turned, reversed, insular ... by their names, unless drawn like another
+        for cp in range(lo, hi):
+            ch = chr(cp)
+            m = _DRAWN.fullmatch(unicodedata.name(ch, ""))
+            if m and not unicodedata.decomposition(ch) and cp not in _CONFUSABLE and cp not in out and cp not in shapes:
+                out[cp] = m.group(2).lower() if m.group(1) == "SMALL" else m.group(2)
     for cp, latin in list(out.items()):  # the other case, when its name says it differently (Ɖ "AFRICAN D" of ɖ)
         for other, reading in ((chr(cp).upper(), latin.upper()), (chr(cp).lower(), latin.lower())):
             if len(other) == 1 and ord(other) not in out and ord(other) not in _CONFUSABLE and other != chr(cp):
                 out[ord(other)] = reading
+    for cp, latin in shapes.items():  # what Unicode's data says is drawn like a letter (its own case: Σ is no O)
+        if cp not in _CONFUSABLE and cp not in out:
+            out[cp] = latin
     return out
 
 
