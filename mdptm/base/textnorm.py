@@ -15,7 +15,8 @@ text searched -- go through the same steps:
    hook, turned, reversed or insular by their Unicode names (``ɲ``, ``ʇ``, ``ǝ``, ``Ǝ``, ``ꞇ``);
 3. case folding (``ß`` → ``ss``), and combining marks removed (``Dána`` and ``Tomas`` read as ``Dana`` and
    ``Tomás``; an accent added or left out disguises nothing);
-4. dashes and hyphens of every kind, and whitespace of every kind, become one space; Markdown's formatting
+4. dashes and hyphens of every kind, the dots that split a word for its syllables (``Night·jar``, ``Night‧jar``),
+   and whitespace of every kind, become one space; Markdown's formatting
    marks (asterisk, backtick, tilde) are left out (``**Night**jar`` reads as ``Nightjar`` once rendered).
 
 A second reading, beside the text as written (:func:`rendered`, :func:`rendered_map`): Markdown links and
@@ -81,6 +82,10 @@ for _zero in _DIGIT_ZEROS:
 _BIDI_END = "\u202c\u2069\n\r"
 _EXTRA_INVISIBLE = {0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, *range(0xFE00, 0xFE10)}
 _DASHES = {0x2212, 0x2043, 0xFE63, 0xFF0D}
+# dots a word is split at for its syllables or by a bullet ("Night·jar", "Night‧jar" with a hyphenation point,
+# "Night•jar"): read as the word broken in two, as with a hyphen; a full stop
+# stays itself ("build01.meridian.corp" is an address, not three words)
+_WORD_DOTS = {0x00B7, 0x0387, 0x2022, 0x2027, 0x2219, 0x22C5, 0x30FB, 0xFF65}
 
 
 @cache
@@ -170,7 +175,7 @@ def _tables() -> tuple[dict[int, None], dict[int, str]]:
         cat = unicodedata.category(chr(cp))
         if (cat == "Cf" and cp != 0x202E) or cp in _EXTRA_INVISIBLE:
             remove[cp] = None
-        elif cat in ("Pd", "Zs", "Zl", "Zp") or cp in _DASHES or chr(cp).isspace() or cp in (ord("_"), 0x2800):
+        elif cat in ("Pd", "Zs", "Zl", "Zp") or cp in _DASHES or cp in _WORD_DOTS or chr(cp).isspace() or cp in (ord("_"), 0x2800):
             sep[cp] = " "
     return remove, sep
 

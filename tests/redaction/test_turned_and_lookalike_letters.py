@@ -75,3 +75,17 @@ def test_lookalikes_of_digits_and_upside_down_text_are_not_read_as_letters() -> 
     assert key("PUMPSEC-०१") == "pumpsec 01"  # other scripts' digits stay digits, not o and l
     assert key("ɹɐɾʇɥƃıu") != "nightjar" and "nightjar" not in key("ɹɐɾʇɥƃıu")[::-1]
     assert key("Σ") == "σ"  # a Greek capital sigma is no O, whatever its small letter looks like
+
+
+@pytest.mark.parametrize("shown", ["Night·jar", "Night‧jar", "Night•jar", "Dana·Whitlock", "Night∙jar"])
+def test_a_term_split_by_a_syllable_dot_or_a_bullet_is_removed_and_found(shown: str, tmp_path: Path) -> None:
+    """A middle dot, a hyphenation point or a bullet inside a word ("Night·jar", as a dictionary splits its
+    syllables) was read as a letter of another word: neither redaction nor the scan saw the term. It is read like
+    a hyphen now; a full stop is not ("build01.meridian.corp" stays an address)."""
+    term = "Dana Whitlock" if shown.startswith("Dana") else "Nightjar"
+    assert LiteralMatcher([term]).found(f"see {shown} here") == {term}
+    new, _ = Scrubber(Policy(terms=[term])).scrub(f"see {shown} here")
+    assert new == "see [redacted] here", new
+    (tmp_path / "page.md").write_text(f"Reviewed by {shown}.\n", encoding="utf-8")
+    assert [h.needle for h in scan(tmp_path, [term])] == [term]
+    assert key("build01.meridian.corp") == "build01.meridian.corp"
