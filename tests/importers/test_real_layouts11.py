@@ -42,13 +42,15 @@ def test_a_table_of_threat_agents_without_mitigations_is_still_skipped(tmp_path:
     )
     for model, report in _both(tmp_path, text):
         assert [t.id for t in model.threats] == ["T1"]
-        assert any("Insider" in s for s in skipped(report))
+        assert any("Insider" in s or "threat agents table" in s for s in skipped(report))
+        assert reconciles(report)
     ids_first = "# Model\n\n## Actors\n\n| ID | Threat Actor | Motivation |\n|---|---|---|\n"
     ids_first += "| TA-1 | Crime | Money |\n| TA-2 | Insider | Revenge |\n"
     ids_first += "\n## Risks\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| T1 | Ransomware | Backups |\n"
     for model, report in _both(tmp_path, ids_first):
         assert [t.id for t in model.threats] == ["T1"]
-        assert any("TA-1" in s for s in skipped(report))
+        assert any("TA-1" in s or "threat agents table" in s for s in skipped(report))
+        assert reconciles(report)
 
 
 # -- STRIDE per DFD element: "Threat ID | STRIDE | Description | Threat Agent | Attack Vector" per element, the
@@ -97,4 +99,98 @@ def test_summary_rows_whose_ids_no_other_table_has_are_read(tmp_path: Path) -> N
         assert any("written in no other table (T-03)" in w for w in warning_messages(report))
         # the two rows that repeat the element tables stay skipped as the summary's
         assert len([s for s in skipped(report) if "summary" in s]) >= 2
+        assert reconciles(report)
+
+
+# -- a starter register: a LINDDUN table "Threat | Where | Initial mitigation" (the category in the Threat column,
+# where it arises said in a phrase) and a STRIDE table "Threat | Initial mitigation" (one category per row)
+
+_STARTER = (
+    "# Threat model (starter) — LINDDUN + STRIDE\n\n## LINDDUN (privacy)\n\n"
+    "| Threat | Where | Initial mitigation |\n|---|---|---|\n"
+    "| **L**inking | Readings joined to single out one pupil across sources | Family-scoped ids; little source metadata |\n"
+    "| **D**ata disclosure | Message text shown to a guardian | No text column; deny-by-default row security |\n"
+    "| **N**on-compliance | Consent law breached | Consent flow; retention limits |\n\n"
+    "## STRIDE (security)\n\n| Threat | Initial mitigation |\n|---|---|\n"
+    "| **S**poofing | Hosted sign-in; row security keyed on the user id |\n"
+    "| **T**ampering | Database constraints; server-only writes |\n"
+    "| **R**epudiation | Audit events table |\n"
+    "| **I**nformation disclosure | Row security; derived data only |\n"
+    "| **D**enial of service | Rate limits on ingest |\n"
+    "| **E**levation of privilege | No client write path; narrow admin flag |\n"
+)
+
+
+def test_stride_rows_with_only_a_mitigation_are_threats_of_their_category(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _STARTER):
+        # before: "Initial mitigation" read as a component of a STRIDE x component matrix (6 threats titled by
+        # their mitigations on a component "Initial mitigation", no control)
+        stride_rows = model.threats[3:]
+        assert [t.title for t in stride_rows] == [
+            "Spoofing",
+            "Tampering",
+            "Repudiation",
+            "Information disclosure",
+            "Denial of service",
+            "Elevation of privilege",
+        ]
+        assert [t.stride for t in stride_rows][:2] == [["spoofing"], ["tampering"]]
+        assert all(len(t.controls) == 1 for t in model.threats)
+        assert len(model.controls) == 9
+        assert not model.elements
+        assert reconciles(report)
+
+
+def test_a_where_column_of_phrases_describes_the_threat(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _STARTER):
+        privacy = model.threats[:3]
+        # before: each "Where" phrase made a component of its own ("Readings joined to single out one pupil …")
+        assert [t.title for t in privacy] == ["Linking", "Data disclosure", "Non-compliance"]
+        assert privacy[0].description.startswith("Readings joined to single out")
+        assert [t.extra.get("LINDDUN category") for t in privacy] == ["Linking", "Data disclosure", "Non-compliance"]
+        assert privacy[1].stride == ["information_disclosure"]
+        assert not model.elements
+
+
+def test_a_where_column_of_component_names_stays_the_component(tmp_path: Path) -> None:
+    text = (
+        "# Threats\n\n| Threat | Where | Mitigation |\n|---|---|---|\n| Session theft | Web portal | Short sessions |\n"
+        "| Firmware swap | Pump | Signed images |\n"
+    )
+    for model, _report in _both(tmp_path, text):
+        assert sorted(e.name for e in model.elements) == ["Pump", "Web portal"]
+
+
+# -- one threat per heading ("### TM-S1 — title (STRIDE categories)") described by a two-column form with an
+# empty header ("| **Threat** | … |", "| **Risk** | H |", "| **Protection** | … |"), in Russian; a LINDDUN table
+# after them
+
+_FORMS = (
+    "# Модель угроз — сервис проверки документов\n\n## 2. STRIDE\n\n"
+    "### TM-S1 — Загрузка вредоносных файлов (Spoofing/Tampering/DoS)\n\n| | |\n|--|--|\n"
+    "| **Угроза** | Вредоносный PDF, zip-бомба, эксплойт парсера |\n| **Риск** | H |\n"
+    "| **Защита** | Allowlist типов; лимиты размера; парсеры в изолированных воркерах |\n"
+    "| **Детект** | Алерты антивируса |\n| **Acceptance** | AT-MALWARE |\n\n"
+    "### TM-S2 — Перебор идентификаторов отчётов (Information disclosure)\n\n| | |\n|--|--|\n"
+    "| **Угроза** | Подбор UUID чужого отчёта |\n| **Риск** | M |\n"
+    "| **Защита** | Проверка владельца на каждый объект; непрозрачные ID |\n"
+    "| **Детект** | Метрики отказов авторизации |\n| **Acceptance** | AT-IDOR |\n\n"
+    "## 3. LINDDUN\n\n| ID | Категория | Угроза | Защита | Acceptance |\n|----|----|----|----|----|\n"
+    "| TM-L1 | Linkability | Связывание личности через оплату и документы | Раздельные идентификаторы | Privacy review |\n"
+)
+
+
+def test_a_form_under_a_heading_naming_the_threat_is_that_threat(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _FORMS):
+        # before: the forms were no table recognised (2 threats lost) and the LINDDUN table had no control
+        assert [t.id for t in model.threats] == ["TM-S1", "TM-S2", "TM-L1"]
+        s1 = model.threats[0]
+        assert s1.title == "Загрузка вредоносных файлов"
+        assert s1.stride == ["spoofing", "tampering", "denial_of_service"]
+        assert s1.description.startswith("Вредоносный PDF")
+        assert s1.risk is not None and s1.risk.level == "high"
+        assert s1.extra.get("Детект") == "Алерты антивируса"
+        assert model.threats[1].stride == ["information_disclosure"]
+        assert all(len(t.controls) == 1 for t in model.threats)
+        assert model.threats[2].extra.get("LINDDUN category") == "Linkability"
         assert reconciles(report)
