@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.importers.import_helpers import reconciles, skipped, warning_messages
+from tests.importers.import_helpers import load_text, reconciles, skipped, warning_messages
 from tests.importers.md_word import both as _both
 
 # -- "Threat Agent | Attack Vector | Mitigation Strategy": who attacks, how, and what counters it; one agent on
@@ -194,3 +194,98 @@ def test_a_form_under_a_heading_naming_the_threat_is_that_threat(tmp_path: Path)
         assert all(len(t.controls) == 1 for t in model.threats)
         assert model.threats[2].extra.get("LINDDUN category") == "Linkability"
         assert reconciles(report)
+
+
+# -- a STRIDE template's tables written in HTML inside the Markdown: "Thread | Issues" with several threats listed
+# in one cell ("<strong>Spoof.1</strong> - (Area) text <br>"), and "Threat | Remediation" whose cells name each
+# threat on a line of its own over its remediation ("Spoof.1<br>S1R1 - text")
+
+_HTML = (
+    "## What can go wrong?\n\n### Threat Table\n\n<table>\n  <tr>\n    <th>Thread</th>\n    <th>Issues</th>\n  </tr>\n"
+    "  <tr>\n    <td>Spoofing</td>\n    <td>\n"
+    "      <strong>Spoof.1</strong> - (Sign-in) A stolen signing key is used to approve payments. <br>\n"
+    "      <strong>Spoof.2</strong> - (Look-alike) A copy of the wallet contract tricks users into using it.\n"
+    "    </td>\n  </tr>\n  <tr>\n    <td>Tampering</td>\n    <td>\n"
+    "      <strong>Tamper.1</strong> - (Storage) Signer records are overwritten through a storage flaw.\n"
+    "    </td>\n  </tr>\n  <tr>\n    <td>Information Disclosure</td>\n    <td>\n"
+    "      <strong>Info.1</strong> - (Enumeration) On-chain history reveals every signer of an account. <br>\n"
+    "    </td>\n  </tr>\n</table>\n\n## What are we going to do about it?\n\n<table>\n"
+    "  <tr>\n    <th>Threat</th>\n    <th>Remediation</th>\n  </tr>\n  <tr>\n    <td>Spoofing</td>\n    <td>\n"
+    "      <strong>Spoof.1</strong><br>\n      <strong>S1R1</strong> - Keep signing keys in a hardware wallet.\n"
+    "      <br><br>\n      <strong>Spoof.2</strong><br>\n"
+    "      <strong>S2R1</strong> - Bind every approval to the contract's own address.\n    </td>\n  </tr>\n"
+    "  <tr>\n    <td>Tampering</td>\n    <td>\n      <strong>Tamper.1</strong><br>\n"
+    "      <strong>T1R1</strong> - Only admin signers may change stored signers.\n    </td>\n  </tr>\n"
+    "  <tr>\n    <td>Information Disclosure</td>\n    <td>\n      <strong>Info.1</strong><br>\n"
+    "      <strong>I1R1</strong> - Accept that signer keys are public; rely on signatures only.\n    </td>\n  </tr>\n"
+    "</table>\n"
+)
+
+# the same two tables as a Word author types them: a table cell with a line per threat
+_PIPES = (
+    "## What can go wrong?\n\n### Threat Table\n\n| Thread | Issues |\n|---|---|\n"
+    "| Spoofing | **Spoof.1** - (Sign-in) A stolen signing key is used to approve payments.<br>"
+    "**Spoof.2** - (Look-alike) A copy of the wallet contract tricks users into using it. |\n"
+    "| Tampering | **Tamper.1** - (Storage) Signer records are overwritten through a storage flaw. |\n"
+    "| Information Disclosure | **Info.1** - (Enumeration) On-chain history reveals every signer of an account. |\n\n"
+    "## What are we going to do about it?\n\n| Threat | Remediation |\n|---|---|\n"
+    "| Spoofing | **Spoof.1**<br>**S1R1** - Keep signing keys in a hardware wallet.<br><br>**Spoof.2**<br>"
+    "**S2R1** - Bind every approval to the contract's own address. |\n"
+    "| Tampering | **Tamper.1**<br>**T1R1** - Only admin signers may change stored signers. |\n"
+    "| Information Disclosure | **Info.1**<br>**I1R1** - Accept that signer keys are public; rely on signatures only. |\n"
+)
+
+
+def _listed_threats_read(model: object) -> None:
+    threats = model.threats  # type: ignore[attr-defined]
+    assert [t.id for t in threats] == ["Spoof.1", "Spoof.2", "Tamper.1", "Info.1"]
+    assert [t.stride for t in threats] == [["spoofing"], ["spoofing"], ["tampering"], ["information_disclosure"]]
+    assert threats[0].description == "(Sign-in) A stolen signing key is used to approve payments."
+    controls = {c.id: c for c in model.controls}  # type: ignore[attr-defined]
+    assert [[controls[c].description for c in t.controls] for t in threats] == [
+        ["S1R1 - Keep signing keys in a hardware wallet."],
+        ["S2R1 - Bind every approval to the contract's own address."],
+        ["T1R1 - Only admin signers may change stored signers."],
+        ["I1R1 - Accept that signer keys are public; rely on signatures only."],
+    ]
+
+
+def test_html_tables_in_markdown_are_read(tmp_path: Path) -> None:
+    # before: the HTML was not read (exit 2, "no threat-model content found")
+    model, report = load_text(tmp_path, _HTML)
+    _listed_threats_read(model)
+    assert reconciles(report)
+
+
+def test_several_threats_listed_in_one_cell_are_one_threat_each(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _PIPES):
+        # before: "Issues" read as a component of a STRIDE x component matrix, one threat per cell (two of three
+        # lost), and the remediation table's rows made threats "Spoofing", "Information Disclosure" of their own
+        _listed_threats_read(model)
+        assert reconciles(report)
+
+
+def test_html_table_cells_spanning_rows_repeat_down(tmp_path: Path) -> None:
+    text = (
+        "# STRIDE per boundary\n\n<table>\n<tr><th>Boundary</th><th>Category</th><th>Threat</th><th>Mitigation</th></tr>\n"
+        '<tr><td rowspan="2"><strong>Clinician → Portal</strong></td><td>Spoofing</td><td>Stolen clinician password</td>'
+        "<td>MFA</td></tr>\n<tr><td>Tampering</td><td>Orders altered in transit</td><td>TLS 1.3</td></tr>\n"
+        '<tr><td>Portal → Pump</td><td>Denial of Service</td><td>Command flood</td><td style="display:none">secret</td></tr>\n'
+        "</table>\n"
+    )
+    model, report = load_text(tmp_path, text)
+    assert [t.title for t in model.threats] == ["Stolen clinician password", "Orders altered in transit", "Command flood"]
+    assert [t.stride for t in model.threats] == [["spoofing"], ["tampering"], ["denial_of_service"]]
+    assert len(model.threats[1].controls) == 1
+    # the hidden cell's text is read nowhere
+    assert "secret" not in model.model_dump_json()
+    assert reconciles(report)
+
+
+def test_a_single_title_opening_on_a_short_id_is_left_as_written(tmp_path: Path) -> None:
+    text = (
+        "# Threats\n\n| Threat | Mitigation |\n|---|---|\n| T1 - Pump spoofing | Signed commands |\n| T2 - Drug library edit | Hashes |\n"
+    )
+    for model, _report in _both(tmp_path, text):
+        assert len(model.threats) == 2
+        assert all(len(t.controls) == 1 for t in model.threats)

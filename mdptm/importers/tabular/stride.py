@@ -284,8 +284,11 @@ def _matrix_plan(grid: Grid, rows: list[int], vocab: Vocabulary) -> _Plan | None
             return None  # "| STRIDE | Threat | Mitigation |": a register whose rows start with a category
         if m is not None and m.field in ("controls", "controls.more") and set(norm_text(h).split()) & _MITIGATION_WORDS:
             # "| Threat | Initial mitigation |": what is done about each category's threat, no component ("Access
-            # Controls", "Password Protection" across a matrix's header are components named for what they do)
-            return None
+            # Controls", "Password Protection" across a matrix's header are components named for what they do;
+            # "Portal Threat | Portal Mitigation" pairs a component's threats with their mitigations)
+            heads = [one_line(cell(head, k)) for k in range(1, grid.width)]
+            if not any((p := _PAIRED.match(x)) and p.group("what").lower().startswith("threat") for x in heads):
+                return None
         if norm_text(h) in not_components:
             return None  # "| Threat | Violates | Question |": definitions of the categories
     # "Webserver Threat | Webserver Mitigation": a threat column and a mitigation column per component
