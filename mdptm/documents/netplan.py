@@ -178,9 +178,20 @@ def return_legs(flows: list[Flow]) -> dict[str, Flow]:
     out: dict[str, Flow] = {}
     for fl in flows:
         ask = requests.get((fl.target, fl.source)) if fl.id in answers else None
-        if ask is not None:
+        if ask is not None and not _own_connection(fl, ask):
             out[fl.id] = ask
     return out
+
+
+def _own_connection(answer: Flow, request: Flow) -> bool:
+    """Whether a flow named as an answer is a connection of its own all the same: the model says which end opens it,
+    or it states ports other than the request's (HL7 results sent to the interface engine's TCP 2575 beside the
+    admissions it sends to TCP 2576): an answer comes back on the request's connection, so on its ports."""
+    if answer.initiator:
+        return True
+    mine = {(p.transport, p.number) for p in topology.parse_ports(answer.port, answer.protocol)}
+    theirs = {(p.transport, p.number) for p in topology.parse_ports(request.port, request.protocol)}
+    return bool(mine and theirs and not mine & theirs)
 
 
 def _zone_segment(f: Facts, element_id: str) -> Segment | None:
