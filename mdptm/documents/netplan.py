@@ -59,6 +59,7 @@ class Plan:
     outside: list[Flow] = field(default_factory=list)  # network flows with both ends outside the hospital
     people: list[Flow] = field(default_factory=list)  # flows with a person at one end: no rule names a person
     on_host: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it stays on one host
+    tunnelled: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # flow id -> the words, the tunnel flows
     ruled_out: list[Flow] = field(default_factory=list)  # flows every stated port of which the model rules out
     multicast: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it is broadcast or multicast
     returns: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow it answers (its return traffic)
@@ -139,6 +140,10 @@ def build(f: Facts) -> Plan:
         said = topology.loopback(fl, ends=ends)
         if said:  # the model says it stays on one host ("localhost"): no network firewall sees it
             plan.on_host[fl.id] = said
+            continue
+        inside = topology.tunnelled(fl, m.flows)
+        if inside[0]:  # carried inside another flow's tunnel: the firewall sees the tunnel, not this
+            plan.tunnelled[fl.id] = inside
             continue
         if topology.excluded_ports(fl.port, fl.protocol) and not topology.parse_ports(fl.port, fl.protocol):
             plan.ruled_out.append(fl)  # "23 (disabled in production)": every port it states is shut, no rule opens one

@@ -140,6 +140,8 @@ class NetworkTerms(BaseModel):
     optional_terms: list[str] = Field(default_factory=empty_list)
     default_off_terms: list[str] = Field(default_factory=empty_list)
     loopback_terms: list[str] = Field(default_factory=empty_list)
+    tunnel_terms: list[str] = Field(default_factory=empty_list)
+    tunnel_protocols: list[str] = Field(default_factory=empty_list)
     named_protocols: list[str] = Field(default_factory=empty_list)
     server_terms: list[str] = Field(default_factory=empty_list)
 
@@ -475,6 +477,24 @@ def loopback(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = (
             if hits and not any(_NOT_LOOPBACK.search(sentence[: h.start()]) for h in hits):
                 return sentence
     return ""
+
+
+def tunnelled(f: Flow, flows: Iterable[Flow], terms: NetworkTerms | None = None) -> tuple[str, list[str]]:
+    """The sentence saying a flow runs inside a tunnel (``tunnel_terms``: "Runs inside the IPsec tunnel of F-08"), as
+    written, and the ids of the flows beside it that are tunnels (``tunnel_protocols``, sharing one of its ends); ("",
+    []) where it says none, names a tunnel protocol itself, or no tunnel flow shares an end with it. A firewall sees the
+    tunnel, not what it carries."""
+    terms = terms or network_terms()
+    tunnel = matcher(terms.tunnel_protocols)
+    if tunnel(f.protocol or ""):
+        return "", []
+    hit = matcher(terms.tunnel_terms)
+    said = next((s for text in (f.protocol, f.port, f.description) if (s := first_sentence_with(text or "", hit))), "")
+    if not said:
+        return "", []
+    ends = {f.source, f.target}
+    tunnels = [o.id for o in flows if o.id != f.id and ends & {o.source, o.target} and tunnel(f"{o.protocol or ''} {o.name or ''}")]
+    return (said, tunnels) if tunnels else ("", [])
 
 
 def transport(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> Transport:
