@@ -57,7 +57,9 @@ class _CredentialKind(BaseModel):
 class _ServiceServer(BaseModel):
     model_config = ConfigDict(extra="forbid")
     protocols: list[str]
-    servers: list[str]
+    servers: list[str] = Field(default_factory=empty_list)  # the end so named accepts the connection
+    clients: list[str] = Field(default_factory=empty_list)  # the end so named opens it (an SNMP manager polling)
+    ports: list[str] = Field(default_factory=empty_list)  # read only where every port the flow states is one of these
 
 
 class _Portless(BaseModel):
@@ -706,10 +708,18 @@ def initiator(
     for service in terms.service_servers:
         if not matcher(service.protocols)(f.protocol or ""):
             continue
-        servers = [e for e in ends if matcher(service.servers)(_QUALIFIER.sub(" ", getattr(elements.get(e), "name", "")))]
+        if service.ports:  # SNMP: the manager polls the agent's 161, the agent sends traps to the manager's 162
+            stated = parse_ports(f.port, f.protocol, terms=terms)
+            if not stated or any(p.number not in service.ports for p in stated):
+                continue
+        named = {e: _QUALIFIER.sub(" ", getattr(elements.get(e), "name", "")) for e in ends}
+        servers = [e for e in ends if matcher(service.servers)(named[e])]
         if len(servers) == 1:
             other = f.target if servers[0] == f.source else f.source
             return Initiator(other, "kind", f"{elements[servers[0]].name} serves {(f.protocol or '').strip()}: it accepts connections")
+        clients = [e for e in ends if matcher(service.clients)(named[e])]
+        if len(clients) == 1:
+            return Initiator(clients[0], "kind", f"{elements[clients[0]].name} is the {(f.protocol or '').strip()} client: it opens")
     name = f.name or ""
     if matcher(terms.push_terms)(name) and not matcher(terms.pull_terms)(name):
         return Initiator(f.source, "name", f"the flow's name: {name}")
