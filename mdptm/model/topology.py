@@ -913,10 +913,13 @@ def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | Non
             if hit(a.text):
                 need(service).stated_in.append(a.id)
     flow_text = " ".join(" ".join(x for x in (f.name, f.protocol, f.authentication, f.encryption) if x) for f in model.flows)
+    # the maker's own elements, named and described: a hospital's "DHCP server" (an external entity) is no server of the
+    # device whose operating system needs updates; a central station "Windows server application" is
+    owned = [f"{e.name} {e.description or ''}" for e in model.elements if e.kind != "external_entity"]
     for service, s in terms.services.items():
         if service in out or not s.question or not s.ask_when:
             continue
-        if matcher(s.ask_when)(flow_text) or any(matcher(s.ask_when)(e.name) for e in model.elements):
+        if matcher(s.ask_when)(flow_text) or any(matcher(s.ask_when)(own) for own in owned):
             need(service).question = s.question
     order = list(terms.services)
     for n in out.values():

@@ -481,3 +481,22 @@ def test_results_sent_to_another_port_are_a_connection_not_return_traffic(result
     rules = {(r[0], r[1], r[4], r[-1]) for r in firewall_rows(doc)}
     assert (("out", "Central station", "TCP 2575", "F-03 *") in rules) == own, rules
     assert ("Return traffic of another flow (no rule of its own): F-03 answers F-04." in text_of(doc)) != own
+
+
+@pytest.mark.parametrize(
+    ("element", "asked"),
+    [
+        (Element(id="dhcp", name="Hospital DHCP server", kind="external_entity"), False),  # the hospital's, not the device's
+        (Element(id="cs", name="Central station", kind="software", description="Windows server application."), True),
+        (Element(id="cs", name="Vantage Connect server", kind="software"), True),
+    ],
+)
+def test_the_server_update_question_needs_a_server_of_the_device(element: Element, asked: bool) -> None:
+    """An infusion gateway's model names the hospital's DHCP server: the guide asked how "the server's operating
+    system" gets its updates, of a device that has no server."""
+    m = base(
+        elements=[Element(id="gw", name="Infusion gateway", kind="device"), element],
+        flows=[Flow(id="F-1", name="Sync", source="gw", target=element.id, protocol="HTTPS", port="443")],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert ("How does the server's operating system get its updates" in text) == asked
