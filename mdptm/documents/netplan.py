@@ -60,6 +60,7 @@ class Plan:
     people: list[Flow] = field(default_factory=list)  # flows with a person at one end: no rule names a person
     on_host: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it stays on one host
     tunnelled: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # flow id -> the words, the tunnel flows
+    relayed: list[Flow] = field(default_factory=list)  # DHCP between two segments: through a relay, no rule of the device's
     ruled_out: list[Flow] = field(default_factory=list)  # flows every stated port of which the model rules out
     multicast: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it is broadcast or multicast
     returns: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow it answers (its return traffic)
@@ -255,6 +256,9 @@ def _rules(f: Facts, plan: Plan, fl: Flow) -> None:
         return
     if sa.place == sb.place == "outside":  # both ends outside the hospital: no hospital firewall sees it
         plan.outside.append(fl)
+        return
+    if sa.place == sb.place == "hospital" and topology.matcher(topology.network_terms().relayed_protocols)(fl.protocol or ""):
+        plan.relayed.append(fl)  # DHCP's broadcast crosses no router: a relay sends it on from its own address
         return
     proto = short_protocol(fl.protocol)
     for opener, numbers in opener_groups(f, plan, fl):

@@ -462,3 +462,23 @@ def test_a_port_the_flow_name_gives_is_quoted_in_the_question_not_ruled() -> Non
     text = text_of(doc)
     assert "Its name gives 8443 (“HTTPS 8443 API”), but the model states no port for it." in text
     assert "Its name gives 12" not in text  # a version, not a port
+
+
+def test_dhcp_between_two_segments_is_relayed_not_ruled_from_the_device() -> None:
+    """An infusion gateway on the device VLAN takes its address from the hospital's DHCP server on another LAN: the
+    guide wrote a rule from the gateway to the server's UDP 67, which no packet uses (the gateway's request is a
+    broadcast; the router's relay sends it on from its own address)."""
+    from mdptm.model import TrustZone
+
+    m = base(
+        trust_zones=[TrustZone(id="zd", name="Device VLAN", kind="network"), TrustZone(id="zc", name="Clinical LAN", kind="network")],
+        elements=[
+            Element(id="gw", name="Gateway", kind="device", trust_zone="zd"),
+            Element(id="dhcp", name="Hospital DHCP server", kind="external_entity", trust_zone="zc"),
+        ],
+        flows=[Flow(id="F-10", name="Address assignment", source="gw", target="dhcp", protocol="DHCP", port="67/udp")],
+    )
+    doc = build_guides(m)["deployment"]
+    assert not [r for r in firewall_rows(doc) if r[-1].startswith("F-10")]
+    text = text_of(doc)
+    assert "Allow UDP 67 between the relay and the DHCP server, both ways: F-10 Gateway (Device VLAN) → Hospital DHCP server" in text

@@ -158,6 +158,17 @@ def deployment(f: Facts) -> Doc:
             + "; ".join(_on_host(f, plan, fl) for fl in m.flows if fl.id in plan.on_host)
             + "."
         )
+    if plan.relayed:
+        doc.p(
+            "Through a relay: the device asks by broadcast on its own segment, which no router passes on; the router's "
+            "DHCP relay (helper) on that segment sends the request on from its own address, so no rule names the device. "
+            "Allow UDP 67 between the relay and the DHCP server, both ways: "
+            + "; ".join(
+                f"{fl.id} {f.name(fl.source)} ({plan.segment[fl.source].name}) → {f.name(fl.target)} ({plan.segment[fl.target].name})"
+                for fl in plan.relayed
+            )
+            + "."
+        )
     if plan.tunnelled:
         doc.p(
             "Carried inside a tunnel, as the threat model says: a firewall between segments sees the tunnel's own "
