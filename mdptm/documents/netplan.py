@@ -98,8 +98,20 @@ def ports_text(f: Flow, only: Iterable[str] | None = None) -> str:
         ports = [p for p in ports if p.number in keep]
         # "(configurable)" for these ports only where their own clause says so ("162/udp (default)" is not 161's)
         said = " ".join(part for part in re.split(r"[,;](?![^()]*\))", said) if any(n in part for n in keep))
-    text = ", ".join(str(p) for p in ports)
+    text = (" or " if len(ports) > 1 and alternatives(f) else ", ").join(str(p) for p in ports)
     return f"{text} (configurable)" if text and _CONFIGURABLE.search(said) else text
+
+
+_OR_PORTS = re.compile(r"\d\s*(?:/\s*(?:tcp|udp))?(?:\s+|\s*[()]\s*)or\s+\(?\s*(?:tcp\s*|udp\s*)?\d", re.IGNORECASE)
+
+
+def alternatives(f: Flow) -> str:
+    """The model's words giving a flow's ports as alternatives, one of which the site uses ("RADIUS (or RadSec, at the
+    hospital's choice)" with 1812/udp and 2083/tcp; "443 or 8443"), or "": its rule opens one, not all."""
+    proto = short_protocol(f.protocol) if f.protocol else ""
+    if re.search(r"\bor\b", proto, re.IGNORECASE) and len(topology.parse_ports(f.port, f.protocol)) > 1:
+        return proto
+    return (f.port or "") if _OR_PORTS.search(f.port or "") else ""
 
 
 def opener_groups(f: Facts, plan: Plan, fl: Flow) -> list[tuple[Initiator, str | None]]:
@@ -312,6 +324,11 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                 f"{fl.id} {fl.name or ''}: the model writes “{words}”: a range of ports ({first}-{second}), or port "
                 f"{first} sent on (redirected, mapped) to {second}? The rules list {first} and {second} alone, "
                 "not confirmed.".replace("  ", " ")
+            )
+        if len(ports) > 1 and (alt := alternatives(fl)):
+            out.append(
+                f"{fl.id} {fl.name or ''}: the model gives alternatives (“{alt}”): which does the site use? The rules list "
+                f"{' or '.join(str(p) for p in ports)}; only the port of the one used is needed.".replace("  ", " ")
             )
         if any(p.tentative for p in ports):
             out.append(

@@ -104,7 +104,18 @@ def test_a_protocol_keeps_the_alternative_the_port_column_lists() -> None:
     """The sample's RADIUS flow states "RADIUS (or RadSec, at the hospital's choice)" and "1812/udp (RadSec
     2083/tcp)": a row "RADIUS | UDP 1812, TCP 2083" read as RADIUS over TCP 2083."""
     rows, _ = _guide("1812/udp (RadSec 2083/tcp)", "RADIUS (or RadSec, at the hospital's choice)")
-    assert rows and {(r[3], r[4]) for r in rows} == {("RADIUS or RadSec", "UDP 1812, TCP 2083")}, rows
+    # the two are alternatives at the hospital's choice: one port or the other, not both (was "UDP 1812, TCP 2083")
+    rows, text = _guide("1812/udp (RadSec 2083/tcp)", "RADIUS (or RadSec, at the hospital's choice)")
+    assert rows and {(r[3], r[4]) for r in rows} == {("RADIUS or RadSec", "UDP 1812 or TCP 2083")}, rows
+    assert (
+        "F-1 Sync: the model gives alternatives (“RADIUS or RadSec”): which does the site use? The rules list UDP 1812 or "
+        "TCP 2083; only the port of the one used is needed." in text
+    )
+    rows, text = _guide("443 (or 8443 if configured)", "HTTPS")
+    assert {r[4] for r in rows} == {"TCP 443 or TCP 8443"}, rows
+    assert "F-1 Sync: the model gives alternatives (“443 (or 8443 if configured)”): which does the site use?" in text
+    rows, text = _guide("443, 8443", "HTTPS")  # both: no alternative
+    assert {r[4] for r in rows} == {"TCP 443, TCP 8443"} and "alternatives" not in text
     rows, _ = _guide("443/tcp", "HTTPS over 802.11 (pump-initiated polling every 5 min)")
     assert {r[3] for r in rows} == {"HTTPS over 802.11"}  # a remark is still left out
 
