@@ -325,7 +325,9 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                 f"{first} sent on (redirected, mapped) to {second}? The rules list {first} and {second} alone, "
                 "not confirmed.".replace("  ", " ")
             )
-        if len(ports) > 1 and (alt := alternatives(fl)):
+        # alternative protocols the protection question already asks about ("which of RADIUS or RadSec does it use?")
+        asked_which = fl.encryption is None and (protection_question(fl) or "").startswith("which of ")
+        if len(ports) > 1 and (alt := alternatives(fl)) and not asked_which:
             out.append(
                 f"{fl.id} {fl.name or ''}: the model gives alternatives (“{alt}”): which does the site use? The rules list "
                 f"{' or '.join(str(p) for p in ports)}; only the port of the one used is needed.".replace("  ", " ")
@@ -487,10 +489,10 @@ def protection_question(fl: Flow) -> str | None:
     if not proto:
         return None
     entries = topology.network_terms().protection
-    alternatives = [a.strip() for a in re.split(r"\s+or\s+", proto) if a.strip()] or [proto]
+    alts = [a.strip() for a in re.split(r"\s+or\s+", proto) if a.strip()] or [proto]
     picked: dict[int, str] = {}  # entry (its index) -> its question, for the first alternative naming it
     ports = topology.parse_ports(fl.port, fl.protocol)
-    for alt in alternatives:
+    for alt in alts:
         i, entry = next(((i, e) for i, e in enumerate(entries) if topology.matcher(e.terms)(alt)), (-1, None))
         if entry is None or i in picked:
             continue
@@ -505,7 +507,9 @@ def protection_question(fl: Flow) -> str | None:
     asked = [q for q in picked.values() if q]
     if len(asked) < 2:
         return asked[0] if asked else ""
-    return f"which of {proto} does it use? " + " ".join(q[0].upper() + q[1:] for q in asked)
+    ports_said = " or ".join(str(p) for p in topology.parse_ports(fl.port, fl.protocol))
+    rules = f" (the rules list {ports_said}: only the port of the one used is needed)" if alternatives(fl) and ports_said else ""
+    return f"which of {proto} does it use{rules}? " + " ".join(q[0].upper() + q[1:] for q in asked)
 
 
 def disable_words(fl: Flow) -> str:

@@ -107,9 +107,10 @@ def test_a_protocol_keeps_the_alternative_the_port_column_lists() -> None:
     # the two are alternatives at the hospital's choice: one port or the other, not both (was "UDP 1812, TCP 2083")
     rows, text = _guide("1812/udp (RadSec 2083/tcp)", "RADIUS (or RadSec, at the hospital's choice)")
     assert rows and {(r[3], r[4]) for r in rows} == {("RADIUS or RadSec", "UDP 1812 or TCP 2083")}, rows
+    assert "F-1 Sync: the model gives alternatives (“RADIUS or RadSec”)" not in text  # asked with their protection
     assert (
-        "F-1 Sync: the model gives alternatives (“RADIUS or RadSec”): which does the site use? The rules list UDP 1812 or "
-        "TCP 2083; only the port of the one used is needed." in text
+        "F-1 Sync: which of RADIUS or RadSec does it use (the rules list UDP 1812 or TCP 2083: only the port of the one used "
+        "is needed)? The model names RADIUS" in text
     )
     rows, text = _guide("443 (or 8443 if configured)", "HTTPS")
     assert {r[4] for r in rows} == {"TCP 443 or TCP 8443"}, rows
