@@ -41,6 +41,7 @@ __all__ = [
     "status_text",
     "void_control",
     "void_reason",
+    "written_as",
 ]
 
 _EDGE = re.compile(r"^[\s\"'`*_.,;:!?()\[\]{}<>]+|[\s\"'`*_,;:!?()\[\]{}<>]+$")
@@ -208,7 +209,7 @@ def is_placeholder(value: object) -> bool:
     if text in words.placeholders:
         return True
     # the first clause that says anything: "(D)TLS (PSK/RSA) to encrypt" opens with an empty one
-    first = next((c for c in (_canon(x) for x in words.clause_break.split(_straight(value.casefold()))) if c), "")
+    first = next((c for c in (_canon(x) for _, x in _clauses(value)) if c), "")
     if first in words.placeholders:
         return True
     # a placeholder as the label of what follows: "Planned: TLS 1.3", "TBD: AES or ChaCha", "N/A: internal"
@@ -231,6 +232,13 @@ def real_values(values: Iterable[object]) -> list[str]:
     return [str(v) for v in values if v is not None and not is_placeholder(str(v))]
 
 
+# " yet " right after a negation of at most five words, no comma between, is the adverb of a measure still to come ("No
+# RBAC yet on the service port", "Audit logging is not enabled yet on the router", "Devices that are not paired yet
+# cannot send commands"), not the conjunction that ends a clause ("The pump has no display, yet every dose is logged",
+# "Small yet encrypted")
+_YET_ADVERB = re.compile(r"(?:(?<![\w'])(?:no|not|none|never|nothing)|n't)(?:\s+[\w'/.-]+){0,5}$")
+
+
 def _clauses(text: str) -> list[tuple[int, str]]:
     """(offset, text) of each clause of *text*, casefolded, split at the clause breaks."""
     words = evidence_words()
@@ -238,6 +246,8 @@ def _clauses(text: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     start = 0
     for m in words.clause_break.finditer(low):
+        if m.group(0) == " yet " and _YET_ADVERB.search(low, start, m.start()):
+            continue  # "No RBAC yet on the service port": the adverb, the denial goes on
         out.append((start, low[start : m.start()]))
         start = m.end()
     out.append((start, low[start:]))
@@ -626,7 +636,17 @@ def denies_measure(text: str) -> bool:
     return denials > 0
 
 
-_MODAL_WORD = re.compile(r"\b(?:shall|must|required\s+to)\b", re.I)
+_MODAL_WORD = re.compile(r"\b(?:shall|must|should|required\s+to)\b", re.I)
+
+
+def _written_as(word: str | None) -> str:
+    """What requirement wording makes of a control: "should" recommends, "shall" and "must" require."""
+    return "recommendation" if word == "should" else "requirement"
+
+
+def written_as(c: Control) -> str:
+    """ "recommendation" for a control written with "should", else "requirement" (:func:`requirement_only`)."""
+    return _written_as(requirement_only(c.title, c.description))
 
 
 # Remembered per text: every document that lists a control's status asks again (a 10 000-threat register's
@@ -636,10 +656,10 @@ _TEXT_CACHE = 1 << 15
 
 @lru_cache(maxsize=_TEXT_CACHE)
 def requirement_only(title: str, description: str) -> str | None:
-    """The requirement word ("shall", "must") when a control's text (its description, else its title) is only
-    requirement wording ("The device shall encrypt stored data.", ``requirement_patterns``): it says what the device
-    is to do, not that it does it. None when any sentence states something else ("The device shall encrypt stored
-    data. Keys are kept in the secure element.")."""
+    """The requirement word ("shall", "must", "should") when a control's text (its description, else its title) is
+    only requirement wording ("The device shall encrypt stored data.", "Firmware updates should be signed.",
+    ``requirement_patterns``): it says what the device is to do, not that it does it. None when any sentence states
+    something else ("The device shall encrypt stored data. Keys are kept in the secure element.")."""
     rx = _patterns("requirement_patterns")
     text = description if description.strip() else title
     if rx is None or not text.strip():
@@ -672,7 +692,8 @@ def not_in_place(c: Control) -> str | None:
     if c.status == "implemented" and c.verification_failed:
         return f"verification did not pass: {c.verification_failed}"
     if read_as_requirement(c):
-        return f'written as a requirement ("{requirement_only(c.title, c.description)}"); no source states it is implemented'
+        word = requirement_only(c.title, c.description)
+        return f'written as a {_written_as(word)} ("{word}"); no source states it is implemented'
     return None
 
 
@@ -683,7 +704,7 @@ def status_shown(c: Control) -> str | None:
     if c.status == "implemented" and c.verification_failed:
         return f"Verification did not pass ({c.verification_failed})"
     if read_as_requirement(c):
-        return "Not stated (written as a requirement)"
+        return f"Not stated (written as a {_written_as(requirement_only(c.title, c.description))})"
     if c.status == "implemented":
         why = void_reason(c.title, c.description)  # "RBAC hasn't been rolled out yet": the text takes the status back
         if why is not None:

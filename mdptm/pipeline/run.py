@@ -57,27 +57,27 @@ from mdptm.render.template_scrub import scrub_template
 from mdptm.review.engine import package_review, publish_blockers, review
 
 
-def run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer | None = None) -> BuildResult:
+def run_pipeline(
+    model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer | None = None, *, neutral: Path | None = None
+) -> BuildResult:
     """Map, redact, review, publish and leak-scan one model.
 
     Internal reports always land in ``OUT.internal/`` so a refused build can be understood; the
     package itself is written only when review has no blocker (or ``draft``) and the leak scan of
     every written byte is clean. Either way nothing half-written is left behind.
+
+    *out* named by mdptm after the project's folder (a portfolio build) comes with a *neutral* folder: the
+    package goes there instead when the leak scan finds something withheld in *out*'s name (a code name).
     """
     if out.name in ("", ".", ".."):  # "-o ." or "-o ..": the folder has a name only once made absolute
         out = Path(os.path.abspath(out))
     with tempfile.TemporaryDirectory(prefix="mdptm-work-") as work, ExitStack() as jobs:
-        return _run_pipeline(model, report, out, settings, timer or Timer(), Path(work), jobs)
+        return _run_pipeline(model, report, out, settings, timer or Timer(), Path(work), jobs, neutral)
 
 
-def _run_pipeline(
-    model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer, work: Path, jobs: ExitStack
-) -> BuildResult:
-    """:func:`run_pipeline`; a job started in *jobs* is stopped when the build fails before asking for its result."""
+def _checked_outputs(out: Path, settings: Settings) -> Path:
+    """The internal folder beside *out*, once both are known fit to be written (or replaced)."""
     internal = out.with_name(out.name + ".internal")
-    xml_removed = describe(strip_forbidden(model))  # before anything writes XML (docx, xlsx, html)
-    for line in xml_removed:
-        report.warn(settings.overrides_file or "model", None, line)
     # the sources, and the files the build reads beside them wherever they are: the previous package's ptm.json
     # (a build of version 2 into the folder of version 1 replaced the published version it compared with)
     extra_inputs = (settings.previous, settings.template, settings.policy)
@@ -89,6 +89,24 @@ def _run_pipeline(
     for folder in (replaced, internal):  # the output replaces a folder: never one holding the inputs
         check_not_inside(folder, protected)
         check_replaceable(folder)
+    return internal
+
+
+def _run_pipeline(
+    model: Model,
+    report: ImportReport,
+    out: Path,
+    settings: Settings,
+    timer: Timer,
+    work: Path,
+    jobs: ExitStack,
+    neutral: Path | None = None,
+) -> BuildResult:
+    """:func:`run_pipeline`; a job started in *jobs* is stopped when the build fails before asking for its result."""
+    xml_removed = describe(strip_forbidden(model))  # before anything writes XML (docx, xlsx, html)
+    for line in xml_removed:
+        report.warn(settings.overrides_file or "model", None, line)
+    internal = _checked_outputs(out, settings)
     epoch = source_date_epoch(model.document.date)
     result = BuildResult(out=out, internal=internal, model=model, report=report, timings=timer.stages, warnings=xml_removed)
 
@@ -134,6 +152,10 @@ def _run_pipeline(
     # an id the previous version published (its change log names a threat removed since) is public already
     earlier = [item.id for _, item in previous.items()] if previous is not None else []
     leaks = PackageScan(log.needles(earlier), detect=output_detector(policy, model, public, corpus=corpus, log=log, published=published))
+    if neutral is not None and leaks.name_hits(out.name):  # the project folder's name, which a package folder would show
+        out, internal = neutral, _checked_outputs(neutral, settings)
+        result.out, result.internal = out, internal
+        result.warnings.append(f"the project folder's name holds what the policy withholds: the package is written to {out} instead")
     base_ctx = ExportContext(draft=settings.draft, template=template, epoch=epoch, previous=previous)
 
     def data_half(folder: Path, inbox: Inbox) -> Scanned:

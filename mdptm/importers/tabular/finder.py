@@ -589,6 +589,7 @@ class TableFinder:
         said = one_line(heads[0]) if heads else ""
         if entity is None:  # "ID | Threat Agent | Motivation": the title column says what a row is
             title_col = next((c for c in block.columns if c.field in ("title", "name")), None)
+            title_col = title_col or next((c for c in block.columns if c.field == "threat_agent"), None)
             if title_col is not None and self.vocab.first_column_not_items.get(norm_text(title_col.header)):
                 first, said = norm_text(title_col.header), one_line(title_col.header)
                 entity = self.vocab.first_column_not_items[first]
@@ -598,6 +599,15 @@ class TableFinder:
             second = norm_text(heads[1])
             if self.vocab.first_column_not_items.get(second) == "constraints":
                 entity, first, said = "constraints", second, one_line(heads[1])
+        if (
+            entity == "threat agents"
+            and block.kind == "threat"
+            and any(c.field == "controls" for c in block.columns)
+            and any(c.field in ("title", "description") for c in block.columns)
+        ):
+            # "Threat Agent | Attack Vector | Mitigation Strategy": each row is an attack by that agent and what
+            # counters it (a table of agents says who they are, not what is done against them)
+            entity = None
         spec = self.vocab.kinds[block.kind]
         strong = any(
             c.field in ("id", "title", "name", "text")

@@ -292,6 +292,13 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
                 break
 
     vectors = next((c for c in columns if c.field == "description"), None)
+    plain = next((c for c in columns if c.field is None and norm_text(c.header) in _DESCRIPTION_HEADERS), None)
+    if vectors is not None and plain is not None and "title" not in fields and norm_text(vectors.header) in _VECTOR_HEADERS:
+        # "Threat ID | STRIDE | Description | Threat Agent | Attack Vector": with no title column, the column named
+        # "Description" says what the threat is (its title is taken from it); how it is carried out stays as written
+        plain.field, vectors.field = "description", None
+        out.append(f"column {plain.header!r} read as the description, {vectors.header!r} kept as written")
+        vectors = plain
     if vectors is not None and "title" in fields:
         values = cells(vectors)
         if len(values) >= 2 and all(norm_text(v) in _ATTACK_VECTORS for v in values):
@@ -636,6 +643,10 @@ def _control_ids_beside_text(g: Grid, columns: list[Column], rows: list[int], vo
 
 
 # CVSS's attack vector values (v3 and v4), as a column of them writes them
+_DESCRIPTION_HEADERS = frozenset({"description", "threat description", "threat scenario description", "scenario description"})
+_VECTOR_HEADERS = frozenset(
+    {"attack vector", "attack vectors", "vector", "threat vector", "attack path", "angriffsvektor", "vecteur d attaque"}
+)
 _ATTACK_VECTORS = frozenset({"network", "adjacent", "adjacent network", "local", "physical", "av n", "av a", "av l", "av p"})
 _ID_WORDS = frozenset({"id", "ids", "ref", "reference", "no", "nr", "number"})
 

@@ -317,6 +317,9 @@ class RowFields:
                     self.warn(rec.locator, f"{said!r} (column {rec.headers.get('mitigated')!r}) is no yes or no; kept in extra")
             else:
                 fields["status"] = "mitigated" if flag.value else "open"
+        if "threat_agent" in v and not is_empty(self.vocab, v["threat_agent"]):
+            # who would do it ("Malicious Server"): said of the threat, kept as written
+            extra[rec.headers.get("threat_agent", "threat agent")] = one_line(v["threat_agent"])
         self._impact_by_category(rec, extra)
         for base in RISK_FIELDS:
             risk = self._risk(rec, base, extra)
