@@ -66,7 +66,8 @@ def test_radius_or_radsec_asks_which_then_each_its_own() -> None:
     _, text = _guide("1812/udp (RadSec 2083/tcp)", "RADIUS (or RadSec, at the hospital's choice)")
     assert "the model names RADIUS or RadSec but not its version or how certificates are checked" not in text
     assert (
-        "F-1 Sync: which of RADIUS or RadSec does it use? The model names RADIUS, which is not encrypted (a shared secret "
+        "F-1 Sync: which of RADIUS or RadSec does it use (the rules list UDP 1812 or TCP 2083: only the port of the one used "
+        "is needed)? The model names RADIUS, which is not encrypted (a shared secret "
         "authenticates its messages and hides only the password and session keys): is it carried inside RadSec (TLS, TCP "
         "2083) or IPsec, and how is the shared secret set and changed? The model names RadSec but not its version or how "
         "certificates are checked: which are they?"
@@ -77,4 +78,4 @@ def test_the_sample_radius_flow_is_not_asked_about_certificates_as_tls() -> None
     model = load(Path(__file__).resolve().parents[2] / "samples" / "infusion-pump" / "model.yaml")
     text = text_of(build_guides(model)["deployment"])
     assert "F-14 RADIUS authentication: the model names RADIUS or RadSec but not its version" not in text
-    assert "F-14 RADIUS authentication: which of RADIUS or RadSec does it use?" in text
+    assert "F-14 RADIUS authentication: which of RADIUS or RadSec does it use (the rules list UDP 1812 or TCP 2083" in text
