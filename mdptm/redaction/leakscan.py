@@ -516,6 +516,18 @@ def _cut(data: bytes, pos: int) -> int:
     return pos
 
 
+def _utf16_runs(data: bytes) -> list[str]:
+    """The runs of readable characters of *data* read as UTF-16, little- and big-endian, from its first byte and
+    from its second: a font's name table (big-endian: "Nightjar Sans, designed for Project Nightjar"), the text
+    records of an EMF logo, a picture's UTF-16 EXIF, at whatever offset its structure puts them."""
+    runs: list[str] = []
+    for codec in ("utf-16-le", "utf-16-be"):
+        for start in (0, 1):
+            body = data[start:]
+            runs += _READABLE_16.findall(body[: len(body) // 2 * 2].decode(codec, errors="replace"))
+    return runs
+
+
 def _views(data: bytes, name: str) -> Iterator[str]:
     """The texts a needle could hide in: raw, entity-decoded, markup removed, JSON- and URL-decoded.
 
@@ -524,8 +536,8 @@ def _views(data: bytes, name: str) -> Iterator[str]:
     """
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         yield data.decode("utf-16", errors="replace")
-    elif data.count(b"\x00") > len(data) // 4:  # UTF-16 without a mark, or a picture: its readable runs
-        yield "\n".join(_READABLE_16.findall(data.decode("utf-16", errors="replace")))
+    elif b"\x00" in data:  # UTF-16 without a mark, in a binary file or not: its readable runs
+        yield "\n".join(_utf16_runs(data))
     lower = name.lower()
     structured = lower.endswith(".json") or (data.lstrip()[:1] in (b"{", b"[") and lower.endswith((".otm", ".js")))
     # where Markdown's reading may differ (textnorm.rendered), looked for once in the bytes: a search per

@@ -89,3 +89,19 @@ def test_a_term_split_by_a_syllable_dot_or_a_bullet_is_removed_and_found(shown: 
     (tmp_path / "page.md").write_text(f"Reviewed by {shown}.\n", encoding="utf-8")
     assert [h.needle for h in scan(tmp_path, [term])] == [term]
     assert key("build01.meridian.corp") == "build01.meridian.corp"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x00\x01" * 8 + "Project Nightjar".encode("utf-16-be") + b"\x00" * 40,  # a font's name table
+        b"\x01" * 3 + "Project Nightjar".encode("utf-16-le") + b"\x07" * 400,  # at an odd offset
+        b"\xff" * 4000 + "Project Nightjar".encode("utf-16-le") + b"\xfe" * 4000,  # few zero bytes around it
+    ],
+    ids=["big-endian", "odd offset", "few zeros"],
+)
+def test_utf16_text_in_a_binary_file_is_read(data: bytes, tmp_path: Path) -> None:
+    """The scan read UTF-16 only little-endian, from a file's first byte, and only in a file of a quarter zero
+    bytes: a font's big-endian name table, or an EMF logo's text at an odd offset, hid a term."""
+    (tmp_path / "logo.emf").write_bytes(data)
+    assert [h.needle for h in scan(tmp_path, ["Nightjar"])] == ["Nightjar"]
