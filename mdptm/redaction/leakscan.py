@@ -98,6 +98,7 @@ def _without_payloads(data: bytes) -> bytes:
 
 
 _DATA_URI_TEXT = re.compile(r"data:[\w.+/-]*(?:;[\w=.-]+)*;base64,[A-Za-z0-9+/=\s]*")
+_TAG_CHARS = re.compile("[\U000e0020-\U000e007e]")
 _READABLE = re.compile(rb"[\t\n\r\x20-\x7e]{4,}")
 _READABLE_16 = re.compile(r"[\t\n\r\x20-\x7e\u00c0-\u024f]{4,}")
 _BACKSLASHED = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -676,6 +677,8 @@ def _text_views(text: str, *, marks: re.Pattern[str] | None = _MARKS) -> Iterato
 
     A picture's base64 payload in a ``data:`` URI is blanked before (:func:`_without_payloads`)."""
     yield text
+    if not text.isascii() and _TAG_CHARS.search(text):  # text written in invisible tag characters, read back
+        yield _TAG_CHARS.sub(lambda m: chr(ord(m.group()) - 0xE0000), text)
     unescaped = html.unescape(text)  # the same object when there is no '&'
     if unescaped is not text and unescaped != text:
         yield unescaped
