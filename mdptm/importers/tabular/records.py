@@ -126,13 +126,21 @@ def recommended_control(vocab: Vocabulary, rec: RowRecord, text: str, warn: Call
         warn(rec.locator, f"control {cid} is partly a recommendation to {named}: kept the device maker's; check who runs it")
 
 
-def first_sentence(text: str, limit: int = 100) -> str:
-    """A title for a threat that only has a description: its first line or sentence, shortened."""
+# "Name — what happens": a short name (no sentence of its own) set off by a dash from the text that explains it
+_NAMED_LEAD = re.compile(r"^([^.!?:;—–]{3,80}?)\s+[—–]\s+\S")
+
+
+def first_sentence(text: str, limit: int = 100, *, named: bool = False) -> str:
+    """A title for a threat that only has a description: its first line or sentence, shortened. *named*: a
+    threat's description that opens on its name set off by a dash is titled by that name."""
     lines = clean_text(text).split("\n")
     line = one_line(lines[0])
     line = _BULLET_MARK.sub("", line) or line  # "• PBKDF2 with 100,000 iterations": the bullet is no word
     if _ENUMERATED.match(line) and (any(_ENUMERATED.match(ln) for ln in lines[1:]) or _SECOND_ITEM.search(line)):
         line = _ENUMERATED.sub("", line)  # "1. No default candidate<br>2. Manual confirmation": the number is no word
+    lead = _NAMED_LEAD.match(line) if named else None
+    if lead is not None:
+        return lead.group(1)  # "JWT Algorithm Confusion — Attacker forges a JWT …": the name before the dash
     m = re.match(r"(.+?[.!?])(\s|$)", line)
     if m and len(m.group(1)) >= 12:
         line = m.group(1).rstrip(".")
@@ -531,7 +539,17 @@ class SourceBuilder:
             if block.fallback in kinds:
                 for loc, message in block.warnings:
                     self.warn(loc, message)
-                self._notes([n for n in block_records(block, self.vocab) if isinstance(n, RowNote)])
+                notes = [n for n in block_records(block, self.vocab) if isinstance(n, RowNote)]
+                fresh = self._rows_of_their_own(block)
+                self._notes([n for n in notes if n.locator not in {r.locator for r in fresh}])
+                if fresh:
+                    shown = ", ".join(one_line(r.values["id"]) for r in fresh[:6]) + (" …" if len(fresh) > 6 else "")
+                    self.warn(
+                        fresh[0].locator,
+                        f"{len(fresh)} row(s) of this {(block.reason or 'summary').split(' (')[0]} name "
+                        f"{self.vocab.kinds[block.fallback].label}s written in no other table ({shown}): read from it",
+                    )
+                    self._take_rows(block, fresh)
                 continue
             reason = block.reason
             block.kind, block.reason, block.warnings = block.fallback, None, []
@@ -545,6 +563,35 @@ class SourceBuilder:
                 f"{block.label} table in {self.file}",
             )
             self._take(block, out)
+
+    def _rows_of_their_own(self, block: Block) -> list[RowRecord]:
+        """The rows of a summary that repeats the register and whose ids no other table has (the summary of a
+        document whose details were cut, or left for another file): the only place those items are written."""
+        taken = {one_line(r.values.get("id", "")).upper() for r in self.records if r.kind == block.fallback}
+        kind, reason, warnings = block.kind, block.reason, block.warnings
+        block.kind, block.reason, block.warnings = block.fallback, None, []
+        try:
+            out = [r for r in block_records(block, self.vocab) if isinstance(r, RowRecord)]
+        finally:
+            block.kind, block.reason, block.warnings = kind, reason, warnings
+        rows = [r for r in out if r.kind == block.fallback and one_line(r.values.get("id", ""))]
+        if not any(one_line(r.values["id"]).upper() in taken for r in rows):
+            return []  # numbered its own way ("1", "2" beside T-1, T-2): a repetition whose ids say nothing
+        titles = {norm_text(r.values.get("title", "")) for r in self.records if r.kind == block.fallback} - {""}
+        fresh = [r for r in rows if one_line(r.values["id"]).upper() not in taken and norm_text(r.values.get("title", "")) not in titles]
+        if fresh:
+            infer_scales(fresh, self.vocab)
+        return fresh
+
+    def _take_rows(self, block: Block, rows: list[RowRecord]) -> None:
+        """Rows of a table otherwise skipped, kept as records of the table's fallback kind."""
+        for rec in rows:
+            template = template_row_reason(self.vocab, rec)
+            if template is not None:
+                self.report.skipped(rec.file, rec.locator, template)
+                continue
+            self.records.append(rec)
+            self.record_blocks[id(rec)] = block
 
     def _reference_tables(self, groups: list[Group]) -> dict[int, str]:
         """The threat and control tables (two rows or more) whose every title and description cell holds ids only
@@ -873,7 +920,7 @@ class SourceBuilder:
             item.responsibility_stated = True
         if isinstance(item, (Threat, Control)) and not item.title:
             if item.description:
-                item.title = first_sentence(item.description)
+                item.title = first_sentence(item.description, named=isinstance(item, Threat))
             else:
                 item.title = f"{kind.capitalize()} {item.id}"
                 self.warn(_loc(item), f"{kind} {item.id} has no title or description")

@@ -267,6 +267,12 @@ class RowFields:
             if not got.ok and not is_empty(self.vocab, v["stride"]):
                 self._fail(rec, "stride", v["stride"], extra, "STRIDE value")
         title = fields.get("title") or ""
+        named_privacy = self.vocab.tables["linddun"].exact(title) if "stride" not in v and "linddun" in self.vocab.tables else None
+        if named_privacy is not None and title:
+            # a privacy register's row titled by its LINDDUN category ("Linking", "Data disclosure"): kept as written
+            extra["LINDDUN category"] = title
+            if named_privacy == "disclosure_of_information":
+                fields["stride"] = ["information_disclosure"]
         if "stride" not in fields and "stride" not in v and title and len(title) >= 3:
             # a full name ("Spoofing", "Denial of Service (DDoS)": its bracket only glosses it), not "Spoof"
             named = self.vocab.stride_names.exact(title) or self.vocab.stride_names.exact(re.sub(r"\s*\([^()]*\)$", "", title))
@@ -317,6 +323,9 @@ class RowFields:
                     self.warn(rec.locator, f"{said!r} (column {rec.headers.get('mitigated')!r}) is no yes or no; kept in extra")
             else:
                 fields["status"] = "mitigated" if flag.value else "open"
+        if "threat_agent" in v and not is_empty(self.vocab, v["threat_agent"]):
+            # who would do it ("Malicious Server"): said of the threat, kept as written
+            extra[rec.headers.get("threat_agent", "threat agent")] = one_line(v["threat_agent"])
         self._impact_by_category(rec, extra)
         for base in RISK_FIELDS:
             risk = self._risk(rec, base, extra)
@@ -543,6 +552,9 @@ class RowFields:
         said = v.get("status")
         if fields.get("status") == "not_implemented" and said is not None and self._not_a_control(said):
             # "Risk accepted", "N/A": read as not in place, and kept as written (what it means is more than that)
+            extra[rec.headers.get("status", "status")] = one_line(said)
+        elif fields.get("status") == "planned" and said is not None and self.vocab.tables["control_status"].exact(said) is None:
+            # "Postponed to 2.1", "Planned for Q3 2027": the release or date it is planned for is more than "planned"
             extra[rec.headers.get("status", "status")] = one_line(said)
         if "verification" in v:
             refs = [one_line(x) for x in split_evidence(self.vocab, v["verification"])]
