@@ -188,7 +188,8 @@ class LiteralMatcher:
             if key in self._ids:  # an id is looked for as written
                 continue
             for variant in _joined(key):  # "DanaWhitlock", "dana.whitlock" (a zero-width joiner for the space)
-                self.by_key.setdefault(variant, needle)
+                if f" {variant} " not in _own_words():  # "S-IGNOFFS" joined is "signoffs", a key of every ptm.json
+                    self.by_key.setdefault(variant, needle)
             for variant in _disguises(key):  # "tsoh dliub lanretni", "n i g h t j a r"
                 if variant not in self.by_key:
                     self.by_key[variant] = needle
