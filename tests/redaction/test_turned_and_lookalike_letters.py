@@ -105,3 +105,20 @@ def test_utf16_text_in_a_binary_file_is_read(data: bytes, tmp_path: Path) -> Non
     bytes: a font's big-endian name table, or an EMF logo's text at an odd offset, hid a term."""
     (tmp_path / "logo.emf").write_bytes(data)
     assert [h.needle for h in scan(tmp_path, ["Nightjar"])] == ["Nightjar"]
+
+
+@pytest.mark.parametrize(
+    "shown",
+    ["build01ꓸmeridianꓸcorp", "jenkins꘎meridian꘎corp", "ops@meridianꓸcorp", "http:∕∕wiki։8080", "10ꓸ44ꓸ1ꓸ2"],
+)
+def test_an_address_written_with_lookalike_dots_slashes_or_colons_is_found(shown: str, tmp_path: Path) -> None:
+    """A host, an e-mail address or an IP address whose dots are a Lisu tone mark (ꓸ) or a Vai full stop (꘎),
+    a URL's slashes division slashes, read as the address: neither the term nor the detectors found them."""
+    from mdptm.redaction.redact import load_policy
+
+    term = "build01.meridian.corp"
+    new, _ = Scrubber(load_policy(None).with_terms([term, "http://wiki:8080"])).scrub(f"see {shown} now")
+    assert new == "see [redacted] now", new
+    (tmp_path / "page.md").write_text(f"Reviewed on {shown}.\n", encoding="utf-8")
+    if shown.startswith("build01"):
+        assert [h.needle for h in scan(tmp_path, [term])] == [term]
