@@ -404,6 +404,9 @@ def _disguises(key: str) -> tuple[str, ...]:
             out.extend(_joined(key[::-1]))
     if SPACED_MIN <= len(letters) <= SPACED_MAX and letters.isalpha():  # words, not numbers, spaced out
         out.append(" ".join(letters))
+        out.append(".".join(letters))  # or dotted as initials are ("N.i.g.h.t.j.a.r"): a full stop is no space
+        if " " in key:  # each word dotted ("D.a.n.a W.h.i.t.l.o.c.k")
+            out.append(" ".join(".".join(word) for word in key.split(" ")))
         if len(letters) >= REVERSED_MIN:
             out.append(" ".join(letters[::-1]))
     if " " not in key and HYPHENATED_MIN <= len(key) <= HYPHENATED_MAX and key.isalpha():

@@ -122,3 +122,14 @@ def test_an_address_written_with_lookalike_dots_slashes_or_colons_is_found(shown
     (tmp_path / "page.md").write_text(f"Reviewed on {shown}.\n", encoding="utf-8")
     if shown.startswith("build01"):
         assert [h.needle for h in scan(tmp_path, [term])] == [term]
+
+
+@pytest.mark.parametrize("shown", ["N.i.g.h.t.j.a.r", "N.I.G.H.T.J.A.R.", "D.a.n.a W.h.i.t.l.o.c.k", "D.a.n.a.W.h.i.t.l.o.c.k"])
+def test_a_term_dotted_letter_by_letter_is_removed_and_found(shown: str, tmp_path: Path) -> None:
+    """Spelled out with a full stop after each letter, as initials are, a term was neither redacted nor found (the
+    letters spaced out were)."""
+    term = "Dana Whitlock" if shown.startswith("D") else "Nightjar"
+    new, _ = Scrubber(Policy(terms=[term])).scrub(f"see {shown} here")
+    assert new.startswith("see [redacted]") and "a.r" not in new and "c.k" not in new, new
+    (tmp_path / "page.md").write_text(f"Reviewed by {shown} today.\n", encoding="utf-8")
+    assert [h.needle for h in scan(tmp_path, [term])] == [term]
