@@ -289,3 +289,64 @@ def test_a_single_title_opening_on_a_short_id_is_left_as_written(tmp_path: Path)
     for model, _report in _both(tmp_path, text):
         assert len(model.threats) == 2
         assert all(len(t.controls) == 1 for t in model.threats)
+
+
+# -- a course's reference solution: a STRIDE table of one data flow (HTML, the flow's cell spanning every row, blank
+# lines inside the table), then the same threats again word for word with likelihood, impact, priority and mitigations
+
+_STEPS = (
+    "### Exercise: STRIDE of one data flow\n\n<details>\n<summary><b>Reference solution for step 1</b></summary>\n\n"
+    "<table>\n<thead>\n<tr><th>Data Flow / Asset</th><th>Category</th><th>Threat</th></tr>\n</thead>\n<tbody>\n"
+    '<tr>\n    <td rowspan="3"><strong>Guest researcher → Job scheduler</strong></td>\n    <td>Spoofing</td>\n'
+    "    <td>Someone signs in with a guest researcher's stolen password</td>\n</tr>\n"
+    "<tr>\n    <td>Tampering</td>\n    <td>A submitted job rewrites the weights of the trial model</td>\n</tr>\n\n"
+    "<tr>\n    <td>Denial of Service</td>\n    <td>A guest floods the cluster with jobs that never end</td>\n</tr>\n\n"
+    "</tbody>\n</table>\n</details>\n\n**Step 2: Add priorities and mitigations**\n\n<table>\n<thead>\n"
+    "<tr><th>Data Flow / Asset</th><th>Category</th><th>Threat</th><th>Priority</th><th>Mitigations</th></tr>\n"
+    "</thead>\n<tbody>\n"
+    '<tr>\n    <td rowspan="3"><strong>Guest researcher → Job scheduler</strong></td>\n    <td>Spoofing</td>\n'
+    "    <td>Someone signs in with a guest researcher's stolen password</td>\n    <td><strong>High</strong></td>\n"
+    "    <td>• Single sign-on with MFA<br>\n        • Short sessions</td>\n</tr>\n"
+    "<tr>\n    <td>Tampering</td>\n    <td>A submitted job rewrites the weights of the trial model</td>\n"
+    "    <td>Medium</td>\n    <td>• Read-only weights<br>\n        • Jobs run in sandboxes</td>\n</tr>\n"
+    "<tr>\n    <td>Denial of Service</td>\n    <td>A guest floods the cluster with jobs that never end</td>\n"
+    "    <td>High</td>\n    <td>• Quotas per guest</td>\n</tr>\n</tbody>\n</table>\n"
+)
+
+
+def test_an_html_table_with_blank_lines_inside_is_read_whole(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _STEPS)
+    # before: nothing read (exit 2); a blank line inside the table also cut it at that line
+    assert [t.stride for t in model.threats] == [["spoofing"], ["tampering"], ["denial_of_service"]]
+    assert reconciles(report)
+
+
+def test_a_table_repeating_an_earlier_tables_threats_word_for_word_rates_them(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _STEPS)
+    # before (once read): six threats, each said twice
+    assert len(model.threats) == 3
+    assert [t.risk.level if t.risk else None for t in model.threats] == ["high", "medium", "high"]
+    assert all(len(t.controls) == 1 for t in model.threats)
+    assert any("word for word" in w for w in warning_messages(report))
+    pipes = (
+        "# Threats\n\n## Step 1\n\n| Category | Threat |\n|---|---|\n"
+        "| Spoofing | Someone signs in with a guest researcher's stolen password |\n"
+        "| Tampering | A submitted job rewrites the weights of the trial model |\n\n"
+        "## Step 2\n\n| Category | Threat | Priority | Mitigations |\n|---|---|---|---|\n"
+        "| Spoofing | Someone signs in with a guest researcher's stolen password | High | MFA |\n"
+        "| Tampering | A submitted job rewrites the weights of the trial model | Medium | Read-only weights |\n"
+    )
+    for model, report in _both(tmp_path, pipes):
+        assert len(model.threats) == 2
+        assert all(len(t.controls) == 1 for t in model.threats)
+        assert reconciles(report)
+
+
+def test_short_titles_repeated_in_two_tables_stay_two_threats(tmp_path: Path) -> None:
+    text = (
+        "# STRIDE per element\n\n## Web portal\n\n| Category | Threat |\n|---|---|\n| Spoofing | Stolen password |\n"
+        "| Tampering | Altered request |\n\n## Database\n\n| Category | Threat |\n|---|---|\n| Spoofing | Stolen password |\n"
+        "| Tampering | Altered request |\n"
+    )
+    for model, _report in _both(tmp_path, text):
+        assert len(model.threats) == 4
