@@ -350,3 +350,62 @@ def test_short_titles_repeated_in_two_tables_stay_two_threats(tmp_path: Path) ->
     )
     for model, _report in _both(tmp_path, text):
         assert len(model.threats) == 4
+
+
+# -- an OT platform's attack-surface table ("Attack Surface | Threat Agent | Attack Vector | … | Mitigation") beside
+# IEC 62443 conduit, compliance and incident-tier tables that hold no threats
+
+_SURFACES = (
+    "## Threat Model\n\n### Attack Surface Analysis\n\n"
+    "| Attack Surface | Threat Agent | Attack Vector | Impact | Likelihood | Risk | Mitigation |\n|---|---|---|---|---|---|---|\n"
+    "| Plant Wi-Fi | External attacker | Pivot from the office network into the cell network | Line stops | High | Critical |"
+    " Zone segmentation; DMZ with conduits |\n"
+    "| Gateway firmware | Advanced persistent threat | Implant firmware to copy recipes | Trade secrets lost | Low | High |"
+    " Secure boot; signed firmware |\n\n"
+    "## Compliance Matrix\n\n| Regulation / Standard | Scope | Key Requirements | Platform Implementation |\n|---|---|---|---|\n"
+    "| **IEC 62443** | OT security | Zones, security levels | Five zones |\n"
+    "| **NIS2** | Critical services | Incident reporting | 24h notice |\n\n"
+    "## Conduit Specifications\n\n| Conduit | From Zone | To Zone | Protocols | Direction |\n|---|---|---|---|---|\n"
+    "| C1: Process data | Zone 1 (OT) | Zone 2 (Edge) | OPC-UA | Bidirectional |\n"
+    "| C2: Telemetry export | Zone 2 (Edge) | Zone 3 (DMZ) | HTTPS | OT→IT only |\n"
+)
+
+
+def test_attack_surface_rows_with_a_threat_agent_column_are_threats(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _SURFACES):
+        # before: refused as a table of threat agents (exit 2)
+        assert [t.title for t in model.threats] == [
+            "Pivot from the office network into the cell network",
+            "Implant firmware to copy recipes",
+        ]
+        assert [t.risk.level if t.risk else None for t in model.threats] == ["critical", "high"]
+        assert [t.extra.get("Threat Agent") for t in model.threats] == ["External attacker", "Advanced persistent threat"]
+        assert len(model.controls) == 2
+        assert reconciles(report)
+
+
+# -- STRIDE per DFD element with a catalogue of threat agents first, each element's table
+# "# | STRIDE | Threat | Threat Agent | Attack Vector | Abuse Case | Mitigation" citing the agents by id
+
+_AGENT_IDS = (
+    "## 3. Threat Agent Catalogue\n\n| ID | Threat Agent | Description | Capability |\n|----|----|----|----|\n"
+    "| TA-01 | **External Attacker** | Unauthenticated actor on the internet | Low to High |\n"
+    "| TA-02 | **Malicious Buyer** | Signed-in buyer reaching beyond their rights | Low |\n\n"
+    "## 4. DFD Level 0\n\n#### ENTITY: Shop Users\n\n"
+    "| # | STRIDE | Threat | Threat Agent | Attack Vector | Abuse Case | Mitigation |\n|---|---|---|---|---|---|---|\n"
+    "| L0-E-01 | Spoofing | Identity impersonation at the boundary | TA-01 | Credential stuffing with leaked passwords |"
+    " Attacker signs in as a seller and uploads files under their name | MFA; short-lived tokens |\n"
+    "| L0-E-02 | Tampering | Order price changed in the request | TA-02 | Body edited before it is sent |"
+    " Buyer pays 0.01 for a full-price game | Prices resolved on the server |\n"
+)
+
+
+def test_the_threat_column_titles_the_row_beside_an_abuse_case_column(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _AGENT_IDS):
+        # before: titled by the abuse case ("Attacker signs in as a seller …"), the Threat column kept in extra
+        assert [t.id for t in model.threats] == ["L0-E-01", "L0-E-02"]
+        assert [t.title for t in model.threats] == ["Identity impersonation at the boundary", "Order price changed in the request"]
+        assert model.threats[0].extra["Abuse Case"].startswith("Attacker signs in as a seller")
+        assert model.threats[0].extra["Threat Agent"] == "TA-01"
+        assert any("threat agents table" in s for s in skipped(report))
+        assert reconciles(report)
