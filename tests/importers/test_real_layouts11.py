@@ -409,3 +409,50 @@ def test_the_threat_column_titles_the_row_beside_an_abuse_case_column(tmp_path: 
         assert model.threats[0].extra["Threat Agent"] == "TA-01"
         assert any("threat agents table" in s for s in skipped(report))
         assert reconciles(report)
+
+
+# -- a course guide's threat model: a STRIDE table of ✔ marks per element (no threat written in it), a DREAD table
+# "| # | Threat | D | R | E | A | D | Avg |" (the threats), then "**Threat #1 – …**" bold lines over bullet measures
+
+_DREAD = (
+    "# FitQuest – Threat Modeling\n\n## Section 6 – STRIDE Analysis Table\n\n"
+    "| Element | S | T | R | I | D | E |\n|---|---|---|---|---|---|---|\n"
+    "| **Login** | ✔ | | | ✔ | | ✔ |\n| **REST API** | ✔ | ✔ | ✔ | ✔ | ✔ | ✔ |\n| **Pose Engine** | | ✔ | ✔ | | ✔ | |\n\n"
+    "**Legend:** S=Spoofing, T=Tampering, R=Repudiation, I=Info Disclosure, D=Denial of Service, E=Elevation of Privilege\n\n"
+    "## Section 7 – DREAD Risk Assessment Table\n\n| # | Threat | D | R | E | A | D | **Avg** |\n|---|---|---|---|---|---|---|---|\n"
+    "| 1 | **Public API key shipped in the app** | 8 | 9 | 7 | 10 | 9 | **8.6** |\n"
+    "| 2 | **Rep counts forged by the client** | 6 | 7 | 5 | 8 | 7 | **6.6** |\n"
+    "| 3 | **Flood of requests on the API** | 7 | 8 | 7 | 10 | 7 | **7.8** |\n\n"
+    "## Section 8 – Mitigation Strategies\n\n### Critical (Avg ≥ 7.5)\n\n"
+    "**Threat #1 – Public API key shipped in the app**\n- Row-level security on every table\n- Keep the service key off the device\n\n"
+    "**Threat #3 – Flood of requests**\n- Rate limits at the gateway\n"
+)
+
+
+def test_a_stride_table_of_tick_marks_makes_no_threat_per_mark(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _DREAD):
+        # before: 11 threats titled "✔" (one per mark) beside the three of the DREAD table
+        assert [t.id for t in model.threats] == ["1", "2", "3"]
+        assert not any(t.title == "✔" for t in model.threats)
+        assert reconciles(report)
+
+
+def test_dread_letter_columns_are_no_stride_marks(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _DREAD):
+        # before: "D", "R", "E" read as STRIDE columns (denial of service, repudiation, elevation) whose "8", "9" were
+        # no marks (warned and kept in extra)
+        assert all(t.stride == [] for t in model.threats)
+        assert model.threats[0].extra["Avg"] == "8.6"
+        assert not any("STRIDE mark" in w for w in warning_messages(report))
+
+
+def test_a_bold_line_naming_a_threat_by_number_links_the_measures_below(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _DREAD)
+    # before: the three measures were read as controls linked to nothing
+    links = {t.id: [c.title for c in model.controls if c.id in t.controls] for t in model.threats}
+    assert links == {
+        "1": ["Row-level security on every table", "Keep the service key off the device"],
+        "2": [],
+        "3": ["Rate limits at the gateway"],
+    }
+    assert reconciles(report)

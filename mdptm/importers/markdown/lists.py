@@ -23,6 +23,11 @@ from mdptm.importers.tabular.vocab import (
     parse_stride,
 )
 
+# a line naming the threat the list below answers: "Threat #1 – Supabase anon key exposed", "Risk R-03: …"
+_THREAT_REF_LEAD = re.compile(
+    r"^(?:threat|risk|hazard)\s*(?:#\s*|no\.?\s*|nr\.?\s*)?([A-Za-z]{0,6}-?\d+(?:\.\d+)*)\s*[:–—-]\s*\S", re.IGNORECASE
+)
+
 _NUMBER_LEAD = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")  # "4.1.1. Buffer Overflows": the numbering
 # The arrow between a flow's two ends in a bold term: "Client → Web Application", "API -> Database".
 # "… checkout. Mitigation: derive …": a label after the end of a sentence (a line of its own before lines were joined)
@@ -216,6 +221,9 @@ class ListReading(_ReaderState):
                 led = next((m for h in reversed(ctx.headings) if (m := HEADING_ID_LEAD.match(h)) is not None), None)
                 if led is not None:
                     self.heading_controls.append((self.controls[-1], led.group(1), one_line(led.string)))
+                elif (named := _THREAT_REF_LEAD.match(one_line(self.lead_in))) is not None:
+                    # "**Threat #1 – Anon key exposed in app**" over the list: the measures of threat 1
+                    self.heading_controls.append((self.controls[-1], named.group(1), one_line(self.lead_in)))
             else:
                 fields = _Fields()
                 fields.add("description", "\n".join(x for x in [text, *more] if x), it.lead.links)
