@@ -826,6 +826,9 @@ def _build_portfolio(projects: tuple[Path, ...], out: Path | None, jobs: int | N
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     for row in rows:  # the last column is not padded: it may be long
         say("  ".join(v.ljust(w) for v, w in zip(row[:5], widths, strict=True)) + "  " + row[5])
+    for r in results:
+        if r.renamed:  # the folder mdptm would have named after the project would publish a withheld name
+            say(f"warning: {r.project}: the folder's name holds what its policy withholds; its package is {r.out}, not named after it")
     counts = {s: sum(1 for r in results if r.status == s) for s in ("built", "blocked", "failed")}
     say(f"{counts['built']} built, {counts['blocked']} blocked, {counts['failed']} failed in {elapsed:.1f} s ({workers} processes)")
     worst = max((r.exit_code for r in results), default=ExitCode.OK)

@@ -18,7 +18,7 @@ import posixpath
 import re
 import time
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -86,6 +86,13 @@ _DROP = re.compile(
     r"|(word|xl)/embeddings/.*"
     r"|customUI/.*|_rels/customUI\w*\.xml\.rels)$"
 )
+
+
+def dropped_when_published(name: str) -> bool:
+    """Whether a member of this name is left out of a published document (:func:`rewrite_zip` with *publish*)."""
+    return bool(_DROP.match(name))
+
+
 _RSID_ATTR = re.compile(rb'\s(?:w:rsid\w*|w14:paraId|w14:textId)="[^"]*"')
 _RSIDS_EL = re.compile(rb"<w:rsids>.*?</w:rsids>|<w:rsids/>", re.S)
 # settings a template carries that name its maker's machines: the template it came from, document variables,
@@ -158,7 +165,13 @@ def _published(name: str, data: bytes, dropped: set[str], title: str, epoch: int
 
 
 def rewrite_zip(
-    path: Path, epoch: int = DEFAULT_EPOCH, *, publish: str | None = None, edit: Edit | None = None, target: Path | None = None
+    path: Path,
+    epoch: int = DEFAULT_EPOCH,
+    *,
+    publish: str | None = None,
+    edit: Edit | None = None,
+    target: Path | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> None:
     """Rewrite the zip at *path* (in place, or to *target*), members in their order, every entry stamped
     by :func:`fixed_entry`. Members are read within the size limits (:func:`read_zip_member`): the zip
@@ -168,7 +181,8 @@ def rewrite_zip(
     author, company, template or editing history; created = modified = *epoch*), no thumbnails, custom
     properties, comments or revision ids, no relationship to outside the package. *edit* may rewrite any
     member after that clean-up (which must never touch spliced-in model text); a member it returns in
-    pieces is compressed as they come rather than joined first.
+    pieces is compressed as they come rather than joined first. *names* renames members (old name to new):
+    *edit* sees the new name, and must itself update what refers to a renamed member.
     """
     with zipfile.ZipFile(path) as zin:
         members = [(info.filename, read_zip_member(zin, info, file=str(path))) for info in zin.infolist()]
@@ -181,6 +195,8 @@ def rewrite_zip(
                 continue
             if publish is not None:
                 data = _published(name, data, dropped, publish, epoch)
+            if names:
+                name = names.get(name, name)
             new = data if edit is None else edit(name, data)
             info = fixed_entry(name, epoch)
             if isinstance(new, bytes):

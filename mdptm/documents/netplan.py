@@ -59,6 +59,8 @@ class Plan:
     outside: list[Flow] = field(default_factory=list)  # network flows with both ends outside the hospital
     people: list[Flow] = field(default_factory=list)  # flows with a person at one end: no rule names a person
     on_host: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it stays on one host
+    tunnelled: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # flow id -> the words, the tunnel flows
+    relayed: list[Flow] = field(default_factory=list)  # DHCP between two segments: through a relay, no rule of the device's
     ruled_out: list[Flow] = field(default_factory=list)  # flows every stated port of which the model rules out
     multicast: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it is broadcast or multicast
     returns: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow it answers (its return traffic)
@@ -96,8 +98,20 @@ def ports_text(f: Flow, only: Iterable[str] | None = None) -> str:
         ports = [p for p in ports if p.number in keep]
         # "(configurable)" for these ports only where their own clause says so ("162/udp (default)" is not 161's)
         said = " ".join(part for part in re.split(r"[,;](?![^()]*\))", said) if any(n in part for n in keep))
-    text = ", ".join(str(p) for p in ports)
+    text = (" or " if len(ports) > 1 and alternatives(f) else ", ").join(str(p) for p in ports)
     return f"{text} (configurable)" if text and _CONFIGURABLE.search(said) else text
+
+
+_OR_PORTS = re.compile(r"\d\s*(?:/\s*(?:tcp|udp))?(?:\s+|\s*[()]\s*)or\s+\(?\s*(?:tcp\s*|udp\s*)?\d", re.IGNORECASE)
+
+
+def alternatives(f: Flow) -> str:
+    """The model's words giving a flow's ports as alternatives, one of which the site uses ("RADIUS (or RadSec, at the
+    hospital's choice)" with 1812/udp and 2083/tcp; "443 or 8443"), or "": its rule opens one, not all."""
+    proto = short_protocol(f.protocol) if f.protocol else ""
+    if re.search(r"\bor\b", proto, re.IGNORECASE) and len(topology.parse_ports(f.port, f.protocol)) > 1:
+        return proto
+    return (f.port or "") if _OR_PORTS.search(f.port or "") else ""
 
 
 def opener_groups(f: Facts, plan: Plan, fl: Flow) -> list[tuple[Initiator, str | None]]:
@@ -140,6 +154,10 @@ def build(f: Facts) -> Plan:
         if said:  # the model says it stays on one host ("localhost"): no network firewall sees it
             plan.on_host[fl.id] = said
             continue
+        inside = topology.tunnelled(fl, m.flows)
+        if inside[0]:  # carried inside another flow's tunnel: the firewall sees the tunnel, not this
+            plan.tunnelled[fl.id] = inside
+            continue
         if topology.excluded_ports(fl.port, fl.protocol) and not topology.parse_ports(fl.port, fl.protocol):
             plan.ruled_out.append(fl)  # "23 (disabled in production)": every port it states is shut, no rule opens one
             continue
@@ -178,9 +196,20 @@ def return_legs(flows: list[Flow]) -> dict[str, Flow]:
     out: dict[str, Flow] = {}
     for fl in flows:
         ask = requests.get((fl.target, fl.source)) if fl.id in answers else None
-        if ask is not None:
+        if ask is not None and not _own_connection(fl, ask):
             out[fl.id] = ask
     return out
+
+
+def _own_connection(answer: Flow, request: Flow) -> bool:
+    """Whether a flow named as an answer is a connection of its own all the same: the model says which end opens it,
+    or it states ports other than the request's (HL7 results sent to the interface engine's TCP 2575 beside the
+    admissions it sends to TCP 2576): an answer comes back on the request's connection, so on its ports."""
+    if answer.initiator:
+        return True
+    mine = {(p.transport, p.number) for p in topology.parse_ports(answer.port, answer.protocol)}
+    theirs = {(p.transport, p.number) for p in topology.parse_ports(request.port, request.protocol)}
+    return bool(mine and theirs and not mine & theirs)
 
 
 def _zone_segment(f: Facts, element_id: str) -> Segment | None:
@@ -240,6 +269,9 @@ def _rules(f: Facts, plan: Plan, fl: Flow) -> None:
     if sa.place == sb.place == "outside":  # both ends outside the hospital: no hospital firewall sees it
         plan.outside.append(fl)
         return
+    if sa.place == sb.place == "hospital" and topology.matcher(topology.network_terms().relayed_protocols)(fl.protocol or ""):
+        plan.relayed.append(fl)  # DHCP's broadcast crosses no router: a relay sends it on from its own address
+        return
     proto = short_protocol(fl.protocol)
     for opener, numbers in opener_groups(f, plan, fl):
         a = opener.element
@@ -292,6 +324,13 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                 f"{fl.id} {fl.name or ''}: the model writes “{words}”: a range of ports ({first}-{second}), or port "
                 f"{first} sent on (redirected, mapped) to {second}? The rules list {first} and {second} alone, "
                 "not confirmed.".replace("  ", " ")
+            )
+        # alternative protocols the protection question already asks about ("which of RADIUS or RadSec does it use?")
+        asked_which = fl.encryption is None and (protection_question(fl) or "").startswith("which of ")
+        if len(ports) > 1 and (alt := alternatives(fl)) and not asked_which:
+            out.append(
+                f"{fl.id} {fl.name or ''}: the model gives alternatives (“{alt}”): which does the site use? The rules list "
+                f"{' or '.join(str(p) for p in ports)}; only the port of the one used is needed.".replace("  ", " ")
             )
         if any(p.tentative for p in ports):
             out.append(
@@ -388,24 +427,15 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
     for fl in plan.network:
         if fl.encryption is not None or fl.id not in crossing:
             continue
-        if encrypted_by_name(fl.protocol or ""):
-            # SSH checks host keys; TLS and its kin certificates
-            keys = "host keys" if topology.matcher(topology.network_terms().host_key_protocols)(fl.protocol or "") else "certificates"
-            out.append(
-                f"{fl.id} {fl.name}: the model names {short_protocol(fl.protocol)} but not its version or how {keys} "
-                "are checked: which are they?"
-            )
+        question = protection_question(fl)
+        if question is not None:  # the protocol's own question (TLS: certificates; SSH: host keys; RADIUS: its secret)
+            if question:
+                out.append(f"{fl.id} {fl.name}: {question}")
         elif encrypted_by_name(topology.without(fl.name, (f.name(fl.source), f.name(fl.target)))):
             # "Websocket Secure": the flow's name names an encrypted protocol; the model states no protocol or encryption
             out.append(
                 f"{fl.id} {fl.name}: its name names an encrypted protocol, but the model states neither the protocol nor "
                 "its encryption: which are they, with which version, and how are certificates checked?"
-            )
-        elif topology.matcher(topology.network_terms().cleartext_protocols)(fl.protocol or ""):
-            # "HTTP", "LDAP": the protocol named carries data in clear; "the model does not say" would be wrong
-            out.append(
-                f"{fl.id} {fl.name}: the model names {short_protocol(fl.protocol)}, which carries data in clear, and says "
-                "nothing else of encryption: is the traffic unencrypted, or carried inside TLS or a VPN?"
             )
         else:
             out.append(f"{fl.id} {fl.name}: is the traffic encrypted, and with what? The model does not say.")
@@ -438,6 +468,48 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         )
     out.extend(n.question for n in plan.needs if n.question)
     return out
+
+
+_CLEAR_QUESTION = (
+    "the model names {protocol} on {ports}, its port in clear by its standard, and says nothing else of encryption: is "
+    "the traffic unencrypted, or carried inside a VPN?"
+)
+_TLS_QUESTION = (
+    "the model names {protocol} on {ports}, its port for TLS by its standard, but not the TLS version or how certificates "
+    "are checked: which are they?"
+)
+
+
+def protection_question(fl: Flow) -> str | None:
+    """What to ask of a flow's protection, by the protocol it names (``protection``): only what applies to that
+    protocol (SSH its host keys, TLS its version and certificates, RADIUS its shared secret, SNMP its version); ""
+    where nothing applies (DHCP, ICMP); None where its protocol is none of them. A protocol naming alternatives
+    ("RADIUS or RadSec") is asked which it uses, then each alternative's question."""
+    proto = short_protocol(fl.protocol) if fl.protocol else ""
+    if not proto:
+        return None
+    entries = topology.network_terms().protection
+    alts = [a.strip() for a in re.split(r"\s+or\s+", proto) if a.strip()] or [proto]
+    picked: dict[int, str] = {}  # entry (its index) -> its question, for the first alternative naming it
+    ports = topology.parse_ports(fl.port, fl.protocol)
+    for alt in alts:
+        i, entry = next(((i, e) for i, e in enumerate(entries) if topology.matcher(e.terms)(alt)), (-1, None))
+        if entry is None or i in picked:
+            continue
+        if entry.tls_ports and ports and all(p.number in entry.tls_ports for p in ports):
+            picked[i] = _TLS_QUESTION.format(protocol=alt, ports=", ".join(str(p) for p in ports))
+        elif entry.clear_ports and ports and all(p.number in entry.clear_ports for p in ports):
+            picked[i] = _CLEAR_QUESTION.format(protocol=alt, ports=", ".join(str(p) for p in ports))
+        else:
+            picked[i] = entry.question.format(protocol=alt) if entry.question else ""
+    if not picked:
+        return None
+    asked = [q for q in picked.values() if q]
+    if len(asked) < 2:
+        return asked[0] if asked else ""
+    ports_said = " or ".join(str(p) for p in topology.parse_ports(fl.port, fl.protocol))
+    rules = f" (the rules list {ports_said}: only the port of the one used is needed)" if alternatives(fl) and ports_said else ""
+    return f"which of {proto} does it use{rules}? " + " ".join(q[0].upper() + q[1:] for q in asked)
 
 
 def disable_words(fl: Flow) -> str:

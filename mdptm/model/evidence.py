@@ -26,6 +26,7 @@ __all__ = [
     "accepts_risk",
     "affirmed",
     "denied",
+    "denied_part",
     "denies_measure",
     "denies_title",
     "durations",
@@ -41,6 +42,7 @@ __all__ = [
     "status_text",
     "void_control",
     "void_reason",
+    "written_as",
 ]
 
 _EDGE = re.compile(r"^[\s\"'`*_.,;:!?()\[\]{}<>]+|[\s\"'`*_,;:!?()\[\]{}<>]+$")
@@ -208,7 +210,7 @@ def is_placeholder(value: object) -> bool:
     if text in words.placeholders:
         return True
     # the first clause that says anything: "(D)TLS (PSK/RSA) to encrypt" opens with an empty one
-    first = next((c for c in (_canon(x) for x in words.clause_break.split(_straight(value.casefold()))) if c), "")
+    first = next((c for c in (_canon(x) for _, x in _clauses(value)) if c), "")
     if first in words.placeholders:
         return True
     # a placeholder as the label of what follows: "Planned: TLS 1.3", "TBD: AES or ChaCha", "N/A: internal"
@@ -231,6 +233,31 @@ def real_values(values: Iterable[object]) -> list[str]:
     return [str(v) for v in values if v is not None and not is_placeholder(str(v))]
 
 
+# " yet " right after a negation of at most five words, no comma between, is the adverb of a measure still to come ("No
+# RBAC yet on the service port", "Audit logging is not enabled yet on the router", "Devices that are not paired yet
+# cannot send commands"), not the conjunction that ends a clause ("The pump has no display, yet every dose is logged",
+# "Small yet encrypted")
+_YET_ADVERB = re.compile(r"(?:(?<![\w'])(?:no|not|none|never|nothing)|n't)(?:\s+[\w'/.-]+){0,5}$")
+
+
+# a verb right after "yet": the negation before it was said of the subject ("Data not uploaded yet is kept encrypted",
+# "Events not sent yet are logged locally"), and what follows is the statement
+_YET_VERB = re.compile(
+    r"(?:is|are|was|were|has|have|had|can|cannot|can't|could|will|won't|would|must|shall|should|may|might|do|does|did|"
+    r"doesn't|don't|gets?|remains?|stays?)(?![\w'])"
+)
+
+
+def _yet_inside(low: str, start: int, m: re.Match[str]) -> bool:
+    """Whether the adverb "yet" at *m* (after a negation) stays inside its clause: unless a verb follows it, and then
+    only when the whole is a safeguard refusing what fails a check ("Devices that are not paired yet cannot send
+    commands")."""
+    if not _YET_VERB.match(low, m.end()):
+        return True
+    end = next((b.start() for b in evidence_words().clause_break.finditer(low, m.end())), len(low))
+    return _refuses_failure(low[start:end])
+
+
 def _clauses(text: str) -> list[tuple[int, str]]:
     """(offset, text) of each clause of *text*, casefolded, split at the clause breaks."""
     words = evidence_words()
@@ -238,6 +265,8 @@ def _clauses(text: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     start = 0
     for m in words.clause_break.finditer(low):
+        if m.group(0) == " yet " and _YET_ADVERB.search(low, start, m.start()) and _yet_inside(low, start, m):
+            continue  # "No RBAC yet on the service port": the adverb, the denial goes on
         out.append((start, low[start : m.start()]))
         start = m.end()
     out.append((start, low[start:]))
@@ -626,7 +655,17 @@ def denies_measure(text: str) -> bool:
     return denials > 0
 
 
-_MODAL_WORD = re.compile(r"\b(?:shall|must|required\s+to)\b", re.I)
+_MODAL_WORD = re.compile(r"\b(?:shall|must|should|required\s+to)\b", re.I)
+
+
+def _written_as(word: str | None) -> str:
+    """What requirement wording makes of a control: "should" recommends, "shall" and "must" require."""
+    return "recommendation" if word == "should" else "requirement"
+
+
+def written_as(c: Control) -> str:
+    """ "recommendation" for a control written with "should", else "requirement" (:func:`requirement_only`)."""
+    return _written_as(requirement_only(c.title, c.description))
 
 
 # Remembered per text: every document that lists a control's status asks again (a 10 000-threat register's
@@ -636,10 +675,10 @@ _TEXT_CACHE = 1 << 15
 
 @lru_cache(maxsize=_TEXT_CACHE)
 def requirement_only(title: str, description: str) -> str | None:
-    """The requirement word ("shall", "must") when a control's text (its description, else its title) is only
-    requirement wording ("The device shall encrypt stored data.", ``requirement_patterns``): it says what the device
-    is to do, not that it does it. None when any sentence states something else ("The device shall encrypt stored
-    data. Keys are kept in the secure element.")."""
+    """The requirement word ("shall", "must", "should") when a control's text (its description, else its title) is
+    only requirement wording ("The device shall encrypt stored data.", "Firmware updates should be signed.",
+    ``requirement_patterns``): it says what the device is to do, not that it does it. None when any sentence states
+    something else ("The device shall encrypt stored data. Keys are kept in the secure element.")."""
     rx = _patterns("requirement_patterns")
     text = description if description.strip() else title
     if rx is None or not text.strip():
@@ -650,6 +689,25 @@ def requirement_only(title: str, description: str) -> str | None:
         return None
     found = _MODAL_WORD.search(said[0])
     return " ".join(found.group(0).casefold().split()) if found else None
+
+
+@lru_cache(maxsize=_TEXT_CACHE)
+def denied_part(title: str, description: str) -> str | None:
+    """The first clause of a control's text (its description, else its title) that denies a measure
+    (``measure_denial_patterns``: "TLS on the HL7 link; not yet on DICOM" → "not yet on DICOM"), as written, when the
+    rest states one: the control is in place only in part. None when no clause denies one, or when the control as a
+    whole describes no safeguard (:func:`void_reason`: it counts for nothing, not in part)."""
+    rx = _patterns("measure_denial_patterns")
+    text = description if description.strip() else title
+    if rx is None or not text.strip() or void_reason(title, description) is not None:
+        return None
+    same = len(_straight(text.casefold())) == len(text)  # offsets into the casefolded text are offsets into the text
+    for start, clause in _clauses(text):
+        m = rx.search(_unconditional(clause))
+        if m is not None and not _CONDITION_AFTER.search(clause, m.end()):
+            said = text[start : start + len(clause)] if same else clause
+            return " ".join(said.split()).strip(" ,:")
+    return None
 
 
 def read_as_requirement(c: Control) -> bool:
@@ -672,7 +730,8 @@ def not_in_place(c: Control) -> str | None:
     if c.status == "implemented" and c.verification_failed:
         return f"verification did not pass: {c.verification_failed}"
     if read_as_requirement(c):
-        return f'written as a requirement ("{requirement_only(c.title, c.description)}"); no source states it is implemented'
+        word = requirement_only(c.title, c.description)
+        return f'written as a {_written_as(word)} ("{word}"); no source states it is implemented'
     return None
 
 
@@ -683,7 +742,7 @@ def status_shown(c: Control) -> str | None:
     if c.status == "implemented" and c.verification_failed:
         return f"Verification did not pass ({c.verification_failed})"
     if read_as_requirement(c):
-        return "Not stated (written as a requirement)"
+        return f"Not stated (written as a {_written_as(requirement_only(c.title, c.description))})"
     if c.status == "implemented":
         why = void_reason(c.title, c.description)  # "RBAC hasn't been rolled out yet": the text takes the status back
         if why is not None:

@@ -57,7 +57,9 @@ class _CredentialKind(BaseModel):
 class _ServiceServer(BaseModel):
     model_config = ConfigDict(extra="forbid")
     protocols: list[str]
-    servers: list[str]
+    servers: list[str] = Field(default_factory=empty_list)  # the end so named accepts the connection
+    clients: list[str] = Field(default_factory=empty_list)  # the end so named opens it (an SNMP manager polling)
+    ports: list[str] = Field(default_factory=empty_list)  # read only where every port the flow states is one of these
 
 
 class _Portless(BaseModel):
@@ -70,6 +72,14 @@ class _ExtraPorts(BaseModel):
     model_config = ConfigDict(extra="forbid")
     terms: list[str]
     question: str
+
+
+class _Protection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    terms: list[str]
+    question: str | None
+    tls_ports: list[str] = Field(default_factory=empty_list)
+    clear_ports: list[str] = Field(default_factory=empty_list)
 
 
 class _Multicast(BaseModel):
@@ -96,7 +106,7 @@ class NetworkTerms(BaseModel):
     multicast_terms: list[str] = Field(default_factory=empty_list)
     extra_port_protocols: list[_ExtraPorts] = Field(default_factory=empty_list)
     portless_protocols: list[_Portless] = Field(default_factory=empty_list)
-    host_key_protocols: list[str] = Field(default_factory=empty_list)
+    protection: list[_Protection] = Field(default_factory=empty_list)
     service_servers: list[_ServiceServer] = Field(default_factory=empty_list)
     discovery_terms: list[str] = Field(default_factory=empty_list)
     can_disable_terms: list[str] = Field(default_factory=empty_list)
@@ -132,9 +142,11 @@ class NetworkTerms(BaseModel):
     optional_terms: list[str] = Field(default_factory=empty_list)
     default_off_terms: list[str] = Field(default_factory=empty_list)
     loopback_terms: list[str] = Field(default_factory=empty_list)
+    tunnel_terms: list[str] = Field(default_factory=empty_list)
+    relayed_protocols: list[str] = Field(default_factory=empty_list)
+    tunnel_protocols: list[str] = Field(default_factory=empty_list)
     named_protocols: list[str] = Field(default_factory=empty_list)
     server_terms: list[str] = Field(default_factory=empty_list)
-    cleartext_protocols: list[str] = Field(default_factory=empty_list)
 
 
 @cache
@@ -470,6 +482,24 @@ def loopback(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = (
     return ""
 
 
+def tunnelled(f: Flow, flows: Iterable[Flow], terms: NetworkTerms | None = None) -> tuple[str, list[str]]:
+    """The sentence saying a flow runs inside a tunnel (``tunnel_terms``: "Runs inside the IPsec tunnel of F-08"), as
+    written, and the ids of the flows beside it that are tunnels (``tunnel_protocols``, sharing one of its ends); ("",
+    []) where it says none, names a tunnel protocol itself, or no tunnel flow shares an end with it. A firewall sees the
+    tunnel, not what it carries."""
+    terms = terms or network_terms()
+    tunnel = matcher(terms.tunnel_protocols)
+    if tunnel(f.protocol or ""):
+        return "", []
+    hit = matcher(terms.tunnel_terms)
+    said = next((s for text in (f.protocol, f.port, f.description) if (s := first_sentence_with(text or "", hit))), "")
+    if not said:
+        return "", []
+    ends = {f.source, f.target}
+    tunnels = [o.id for o in flows if o.id != f.id and ends & {o.source, o.target} and tunnel(f"{o.protocol or ''} {o.name or ''}")]
+    return (said, tunnels) if tunnels else ("", [])
+
+
 def transport(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> Transport:
     """Whether a flow is IP traffic a firewall sees, a local link (USB, BLE, keypad), or not clear. The names
     of its two ends (*ends*) are left out of its name: a flow an importer called "Cloud API to MySQL database"
@@ -679,10 +709,18 @@ def initiator(
     for service in terms.service_servers:
         if not matcher(service.protocols)(f.protocol or ""):
             continue
-        servers = [e for e in ends if matcher(service.servers)(_QUALIFIER.sub(" ", getattr(elements.get(e), "name", "")))]
+        if service.ports:  # SNMP: the manager polls the agent's 161, the agent sends traps to the manager's 162
+            stated = parse_ports(f.port, f.protocol, terms=terms)
+            if not stated or any(p.number not in service.ports for p in stated):
+                continue
+        named = {e: _QUALIFIER.sub(" ", getattr(elements.get(e), "name", "")) for e in ends}
+        servers = [e for e in ends if matcher(service.servers)(named[e])]
         if len(servers) == 1:
             other = f.target if servers[0] == f.source else f.source
             return Initiator(other, "kind", f"{elements[servers[0]].name} serves {(f.protocol or '').strip()}: it accepts connections")
+        clients = [e for e in ends if matcher(service.clients)(named[e])]
+        if len(clients) == 1:
+            return Initiator(clients[0], "kind", f"{elements[clients[0]].name} is the {(f.protocol or '').strip()} client: it opens")
     name = f.name or ""
     if matcher(terms.push_terms)(name) and not matcher(terms.pull_terms)(name):
         return Initiator(f.source, "name", f"the flow's name: {name}")
@@ -876,10 +914,13 @@ def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | Non
             if hit(a.text):
                 need(service).stated_in.append(a.id)
     flow_text = " ".join(" ".join(x for x in (f.name, f.protocol, f.authentication, f.encryption) if x) for f in model.flows)
+    # the maker's own elements, named and described: a hospital's "DHCP server" (an external entity) is no server of the
+    # device whose operating system needs updates; a central station "Windows server application" is
+    owned = [f"{e.name} {e.description or ''}" for e in model.elements if e.kind != "external_entity"]
     for service, s in terms.services.items():
         if service in out or not s.question or not s.ask_when:
             continue
-        if matcher(s.ask_when)(flow_text) or any(matcher(s.ask_when)(e.name) for e in model.elements):
+        if matcher(s.ask_when)(flow_text) or any(matcher(s.ask_when)(own) for own in owned):
             need(service).question = s.question
     order = list(terms.services)
     for n in out.values():

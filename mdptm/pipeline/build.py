@@ -163,8 +163,11 @@ class Settings:
         )
 
 
-def build(folder: Path, out: Path | None = None, *, draft: bool = False, audience: Audience = Audience.PUBLIC) -> BuildResult:
-    """Import a project's sources, then run every later stage (:func:`run_pipeline`)."""
+def build(
+    folder: Path, out: Path | None = None, *, draft: bool = False, audience: Audience = Audience.PUBLIC, neutral: Path | None = None
+) -> BuildResult:
+    """Import a project's sources, then run every later stage (:func:`run_pipeline`); *neutral*: where the package
+    goes instead of *out* when *out*'s name (mdptm's choice) holds something withheld."""
     timer = Timer()
     with timer("import"):
         model, report, project, root = load_project_model(folder, meanwhile=load_later_stages)
@@ -174,7 +177,7 @@ def build(folder: Path, out: Path | None = None, *, draft: bool = False, audienc
     settings = Settings.from_project(project, root, draft=draft, audience=audience)
     from mdptm.pipeline.run import run_pipeline
 
-    return run_pipeline(model, report, out, settings, timer)
+    return run_pipeline(model, report, out, settings, timer, neutral=neutral)
 
 
 def load_later_stages(project: Project, root: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from mdptm.errors import ExitCode, MdptmError
 from mdptm.plugins import Audience
 
-__all__ = ["ProjectResult", "build_many", "default_jobs", "output_folders"]
+__all__ = ["ProjectResult", "build_many", "default_jobs", "neutral_folders", "output_folders"]
 
 
 @dataclass
@@ -32,6 +32,7 @@ class ProjectResult:
     threats: int = 0
     message: str = ""  # the error, or why the package was not written
     warnings: list[str] = field(default_factory=list)
+    renamed: bool = False  # written to its neutral folder: the project folder's name holds something withheld
 
     @property
     def status(self) -> str:
@@ -49,22 +50,40 @@ def default_jobs() -> int:
 def output_folders(projects: Sequence[Path], out_root: Path | None) -> list[Path | None]:
     """Where each package goes: its project's own default (None) or, under *out_root*, a folder
     named after the project (``-2``, ``-3``... when two projects share a folder name)."""
+    return [pair[0] if pair else None for pair in _folders(projects, out_root)]
+
+
+def neutral_folders(projects: Sequence[Path], out_root: Path | None) -> list[Path | None]:
+    """Under *out_root*, the folder each package goes to instead when its project folder's name holds something
+    the project's policy withholds (``kestrel-pump`` of the code name Kestrel): ``package-N``, N its place in
+    *projects*, never the name of another project's folder."""
+    return [pair[1] if pair else None for pair in _folders(projects, out_root)]
+
+
+def _folders(projects: Sequence[Path], out_root: Path | None) -> list[tuple[Path, Path] | None]:
     if out_root is None:
         return [None] * len(projects)
     taken: set[str] = set()
-    out: list[Path | None] = []
+    names: list[str] = []
     for project in projects:
         folder = project if project.is_dir() else project.parent
         base = folder.resolve().name or "project"
         name, n = base, 2
-        while name in taken:
+        while name.casefold() in taken:
             name, n = f"{base}-{n}", n + 1
-        taken.add(name)
-        out.append(out_root / name)
-    return out
+        taken.add(name.casefold())
+        names.append(name)
+    neutral: list[str] = []
+    for i in range(len(projects)):
+        name, n = f"package-{i + 1}", 2
+        while name.casefold() in taken:
+            name, n = f"package-{i + 1}-{n}", n + 1
+        taken.add(name.casefold())
+        neutral.append(name)
+    return [(out_root / a, out_root / b) for a, b in zip(names, neutral, strict=True)]
 
 
-def build_one(project: Path, out: Path | None, draft: bool, audience: Audience) -> ProjectResult:
+def build_one(project: Path, out: Path | None, draft: bool, audience: Audience, neutral: Path | None = None) -> ProjectResult:
     """Build one project, turning every failure into a result: a worker never raises."""
     from mdptm.base.parallel import sequential
     from mdptm.base.process import lean_gc
@@ -75,7 +94,7 @@ def build_one(project: Path, out: Path | None, draft: bool, audience: Audience) 
     try:
         # A worker is a process of its own: its memory policy is set here, as the CLI sets the main process's.
         with sequential(), lean_gc():  # the portfolio already keeps every core busy
-            built = build(project, out, draft=draft, audience=audience)
+            built = build(project, out, draft=draft, audience=audience, neutral=neutral)
     except MdptmError as exc:
         result.exit_code, result.message = exc.exit_code, str(exc)
     except Exception as exc:  # noqa: BLE001 - one broken project must not stop a portfolio
@@ -83,6 +102,7 @@ def build_one(project: Path, out: Path | None, draft: bool, audience: Audience) 
     else:
         result.exit_code = built.exit_code
         result.out = built.out if built.exit_code == ExitCode.OK else built.internal
+        result.renamed = neutral is not None and built.out == neutral
         result.threats = len(built.model.threats)
         result.warnings = list(built.warnings)
         if built.exit_code and built.warnings:
@@ -106,6 +126,7 @@ def build_many(
     """
     jobs = max(1, min(jobs or default_jobs(), len(projects) or 1))
     outs = output_folders(projects, out_root)
+    neutrals = neutral_folders(projects, out_root)
     results: list[ProjectResult | None] = [None] * len(projects)
 
     def finish(i: int, res: ProjectResult) -> None:
@@ -114,15 +135,15 @@ def build_many(
             on_done(res)
 
     if jobs == 1:
-        for i, (project, out) in enumerate(zip(projects, outs, strict=True)):
-            finish(i, build_one(project, out, draft, audience))
+        for i, (project, out, neutral) in enumerate(zip(projects, outs, neutrals, strict=True)):
+            finish(i, build_one(project, out, draft, audience, neutral))
     else:
         import mdptm.pipeline.build  # noqa: F401 - loaded once here, so forked workers start ready
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures: dict[Future[ProjectResult], int] = {
-                pool.submit(build_one, project, out, draft, audience): i
-                for i, (project, out) in enumerate(zip(projects, outs, strict=True))
+                pool.submit(build_one, project, out, draft, audience, neutral): i
+                for i, (project, out, neutral) in enumerate(zip(projects, outs, neutrals, strict=True))
             }
             pending = set(futures)
             while pending:

@@ -7,6 +7,7 @@ matplotlib, the exporters): a build imports this module while its sources are st
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from contextlib import ExitStack
@@ -57,27 +58,27 @@ from mdptm.render.template_scrub import scrub_template
 from mdptm.review.engine import package_review, publish_blockers, review
 
 
-def run_pipeline(model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer | None = None) -> BuildResult:
+def run_pipeline(
+    model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer | None = None, *, neutral: Path | None = None
+) -> BuildResult:
     """Map, redact, review, publish and leak-scan one model.
 
     Internal reports always land in ``OUT.internal/`` so a refused build can be understood; the
     package itself is written only when review has no blocker (or ``draft``) and the leak scan of
     every written byte is clean. Either way nothing half-written is left behind.
+
+    *out* named by mdptm after the project's folder (a portfolio build) comes with a *neutral* folder: the
+    package goes there instead when the leak scan finds something withheld in *out*'s name (a code name).
     """
     if out.name in ("", ".", ".."):  # "-o ." or "-o ..": the folder has a name only once made absolute
         out = Path(os.path.abspath(out))
     with tempfile.TemporaryDirectory(prefix="mdptm-work-") as work, ExitStack() as jobs:
-        return _run_pipeline(model, report, out, settings, timer or Timer(), Path(work), jobs)
+        return _run_pipeline(model, report, out, settings, timer or Timer(), Path(work), jobs, neutral)
 
 
-def _run_pipeline(
-    model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer, work: Path, jobs: ExitStack
-) -> BuildResult:
-    """:func:`run_pipeline`; a job started in *jobs* is stopped when the build fails before asking for its result."""
+def _checked_outputs(out: Path, settings: Settings) -> Path:
+    """The internal folder beside *out*, once both are known fit to be written (or replaced)."""
     internal = out.with_name(out.name + ".internal")
-    xml_removed = describe(strip_forbidden(model))  # before anything writes XML (docx, xlsx, html)
-    for line in xml_removed:
-        report.warn(settings.overrides_file or "model", None, line)
     # the sources, and the files the build reads beside them wherever they are: the previous package's ptm.json
     # (a build of version 2 into the folder of version 1 replaced the published version it compared with)
     extra_inputs = (settings.previous, settings.template, settings.policy)
@@ -89,6 +90,24 @@ def _run_pipeline(
     for folder in (replaced, internal):  # the output replaces a folder: never one holding the inputs
         check_not_inside(folder, protected)
         check_replaceable(folder)
+    return internal
+
+
+def _run_pipeline(
+    model: Model,
+    report: ImportReport,
+    out: Path,
+    settings: Settings,
+    timer: Timer,
+    work: Path,
+    jobs: ExitStack,
+    neutral: Path | None = None,
+) -> BuildResult:
+    """:func:`run_pipeline`; a job started in *jobs* is stopped when the build fails before asking for its result."""
+    xml_removed = describe(strip_forbidden(model))  # before anything writes XML (docx, xlsx, html)
+    for line in xml_removed:
+        report.warn(settings.overrides_file or "model", None, line)
+    internal = _checked_outputs(out, settings)
     epoch = source_date_epoch(model.document.date)
     result = BuildResult(out=out, internal=internal, model=model, report=report, timings=timer.stages, warnings=xml_removed)
 
@@ -134,6 +153,10 @@ def _run_pipeline(
     # an id the previous version published (its change log names a threat removed since) is public already
     earlier = [item.id for _, item in previous.items()] if previous is not None else []
     leaks = PackageScan(log.needles(earlier), detect=output_detector(policy, model, public, corpus=corpus, log=log, published=published))
+    if neutral is not None and leaks.name_hits(out.name):  # the project folder's name, which a package folder would show
+        out, internal = neutral, _checked_outputs(neutral, settings)
+        result.out, result.internal = out, internal
+        result.warnings.append(f"the project folder's name holds what the policy withholds: the package is written to {out} instead")
     base_ctx = ExportContext(draft=settings.draft, template=template, epoch=epoch, previous=previous)
 
     def data_half(folder: Path, inbox: Inbox) -> Scanned:
@@ -194,8 +217,9 @@ def _run_pipeline(
 def load_previous(path: Path) -> Model:
     """The version published before (``previous:``, ``--previous``), whose ids the change log and the leak scan take
     as public already. A threat model given there instead of a package's ``ptm.json`` would make public the ids of
-    what this version withholds: it is refused where an item holds what a package never publishes (its source,
-    notes or extra columns)."""
+    what this version withholds, and the change log would quote its old values: it is refused unless the package's
+    ``MANIFEST.json`` beside it records it (mdptm wrote it, unchanged since), and where an item holds what a package
+    never publishes (its source, notes or extra columns)."""
     model = load(path)
     for coll, _kind in COLLECTIONS:
         for i, item in enumerate(getattr(model, coll)):
@@ -215,7 +239,30 @@ def load_previous(path: Path) -> Model:
                     file=str(path),
                     locator=f"/{coll}/{i}/{held[0]}",
                 )
+    _check_published(path)
     return model
+
+
+def _check_published(path: Path) -> None:
+    """*path* is the ``ptm.json`` of a package mdptm wrote, as written: the MANIFEST.json beside it says so.
+
+    A hand-written or imported threat model without notes, sources or extra columns looks like a published one;
+    what tells them apart is the package it came in."""
+    hint = "give the ptm.json of the package published before, in its folder beside its MANIFEST.json, not a threat model"
+    manifest = path.parent / "MANIFEST.json"
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"not a published PTM: no MANIFEST.json beside it; {hint}", file=str(path)) from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"not a published PTM: the MANIFEST.json beside it cannot be read ({exc}); {hint}", file=str(path)) from None
+    if not isinstance(data, dict) or data.get("tool") != "mdptm" or not isinstance(data.get("model_sha256"), str):
+        raise InputError(f"not a published PTM: the MANIFEST.json beside it is not an mdptm package's; {hint}", file=str(path))
+    if data["model_sha256"] != sha256_file(path):
+        raise InputError(
+            f"not a published PTM: it is not the ptm.json the MANIFEST.json beside it records (changed since it was written); {hint}",
+            file=str(path),
+        )
 
 
 class _NotPublished(Exception):

@@ -977,6 +977,15 @@ class PackageScan:
         done.hits = scanner.hits
         return done
 
+    def name_hits(self, name: str) -> list[Hit]:
+        """What the scan finds in *name* (a package folder's name mdptm chose: a project folder's)."""
+        if not self.active:
+            return []
+        scanner = _Scanner([], self._scanner.limits, self._scanner.detect)
+        scanner.matcher = self._scanner.matcher
+        scanner.search(name.encode("utf-8"), name, "(folder name)", "", _MAX_DEPTH)
+        return sorted(scanner.hits, key=Hit.sort_key)
+
     def add(self, done: Scanned) -> None:
         """Count what another process (or an earlier call) scanned."""
         self._done.append(done)

@@ -6,21 +6,25 @@ text of those parts goes through the same redaction as the model (terms, pattern
 alt text and names, field codes and links' screen tips too; their tracked changes are accepted (deleted
 text and the authors' names go) and content controls lose their titles and tags; the pictures lose their
 metadata text (:mod:`mdptm.render.image_meta`), and hyperlinks to outside the document lose their
-target. External relationships (``attachedTemplate`` pointing at ``file:///C:/Users/...``) are dropped
+target. Pictures and parts a maker's tool named (``word/media/ProjectNightjar-logo.png``) are renamed
+neutrally (:func:`neutral_part_names`). External relationships (``attachedTemplate`` pointing at ``file:///C:/Users/...``) are dropped
 when the document is written (:func:`mdptm.base.office.rewrite_zip`). The leak scan then reads every
 part as usual.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from mdptm.base.office import rewrite_zip
-from mdptm.base.safety import check_zip, parse_xml
+from mdptm.base.office import dropped_when_published, rewrite_zip
+from mdptm.base.safety import check_zip, parse_xml, read_zip_member
 from mdptm.errors import InputError
 from mdptm.render.image_meta import strip_metadata
 
@@ -47,8 +51,14 @@ def scrub_template(template: Path, scrub: Callable[[str, str], str], out: Path) 
     """Write to *out* a copy of *template* whose header, footer and note text passed through
     ``scrub(text, part)``; returns *out*."""
     check_zip(template)
+    with zipfile.ZipFile(template) as zf:
+        members = [i.filename for i in zf.infolist() if not i.is_dir()]
+        types = read_zip_member(zf, "[Content_Types].xml", file=str(template)) if "[Content_Types].xml" in members else b""
+    renames = neutral_part_names(members, _content_types(types, str(template)))
 
     def edit(name: str, data: bytes) -> bytes:
+        if renames:
+            data = _renamed_references(name, data, renames, str(template))
         if name.startswith("word/media/"):  # a logo's author, path or editing history in its metadata
             return strip_metadata(data)
         if name == "[Content_Types].xml":  # a .dotx or .dotm template's main part is a document's once used
@@ -59,7 +69,7 @@ def scrub_template(template: Path, scrub: Callable[[str, str], str], out: Path) 
             return _scrub_part(data, name, scrub, str(template))
         return _scrub_names(data, name, scrub, str(template)) if _NAME_PARTS.match(name) else data
 
-    rewrite_zip(template, edit=edit, target=out)
+    rewrite_zip(template, edit=edit, target=out, names=renames)
     import docx  # the renderer opens the copy: a template it cannot use is named here, not as the copy
 
     try:
@@ -201,3 +211,131 @@ def _scrub_part(data: bytes, part: str, scrub: Callable[[str, str], str], file: 
     if not changed:
         return data
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+# Part names as Word and python-docx write them. Any other name is the maker's tool's choice and may say what the
+# template is for ("word/media/ProjectNightjar-logo.png", a picture a tool did not rename to image1.png): such a
+# part is renamed neutrally, in the order of the zip, and every reference to it follows (relationships, content
+# types, a picture's name that repeats its file's). Pictures are always numbered anew, whatever they were called;
+# a part publication leaves out (an embedded workbook, custom XML) keeps its name, by which it is left out.
+_KEPT_NAME = re.compile(
+    r"^(\[Content_Types\]\.xml|docProps/(core|app|custom)\.xml|docProps/thumbnail\.[A-Za-z]{3,4}"
+    r"|word/(document|styles|stylesWithEffects|settings|webSettings|fontTable|numbering|footnotes|endnotes"
+    r"|comments(Extended|Ids|Extensible)?|people|vbaData|keyMapCustomizations|(header|footer)\d*|theme/theme\d*)\.xml"
+    r"|word/(vbaProject|attachedToolbars)\.bin|customXml/(item|itemProps)\d*\.xml)$"
+)
+_NEUTRAL = re.compile(r"(image|header|footer|part)\d+\.\w+")
+_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_KNOWN_EXT = {
+    *("png", "jpg", "jpeg", "jpe", "jfif", "gif", "bmp", "tif", "tiff", "emf", "wmf", "emz", "wmz", "svg", "webp", "ico", "wdp"),
+    *("xml", "bin"),
+}
+_CT_HEADER = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
+_CT_FOOTER = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
+
+
+def _content_types(data: bytes, file: str) -> Callable[[str], str]:
+    """The content type of a part name by the package's [Content_Types].xml (override, then default by extension)."""
+    overrides: dict[str, str] = {}
+    defaults: dict[str, str] = {}
+    if data:
+        for node in parse_xml(data, file=file, part="[Content_Types].xml"):
+            if node.tag == f"{_CT}Override":
+                overrides[(node.get("PartName") or "").lstrip("/")] = node.get("ContentType") or ""
+            elif node.tag == f"{_CT}Default":
+                defaults[(node.get("Extension") or "").lower()] = node.get("ContentType") or ""
+    return lambda name: overrides.get(name) or defaults.get(posixpath.splitext(name)[1][1:].lower(), "")
+
+
+def _rels_source(rels_name: str) -> str | None:
+    """The part whose relationships *rels_name* holds (``word/_rels/header1.xml.rels`` -> ``word/header1.xml``)."""
+    folder, base = posixpath.split(rels_name)
+    if posixpath.basename(folder) != "_rels" or not base.endswith(".rels"):
+        return None
+    return posixpath.join(posixpath.dirname(folder), base[: -len(".rels")])
+
+
+def neutral_part_names(members: list[str], content_type: Callable[[str], str]) -> dict[str, str]:
+    """Old name to new for each part of a template whose name is not one Word gives (and for each picture),
+    and for the relationships of a renamed part; deterministic (the zip's order)."""
+    taken = set(members)
+    renames: dict[str, str] = {}
+    counters: dict[str, int] = {}
+
+    def fresh(stem: str, ext: str) -> str:
+        while True:
+            counters[stem] = counters.get(stem, 0) + 1
+            new = f"{stem}{counters[stem]}.{ext}"
+            if new not in taken or new in renames:  # a picture's old name may be another's new one: all are renamed
+                taken.add(new)
+                return new
+
+    media = [n for n in members if n.startswith("word/media/")]
+    others = [
+        n
+        for n in members
+        if not n.startswith("word/media/") and not n.endswith(".rels") and not _KEPT_NAME.match(n) and not dropped_when_published(n)
+    ]
+    taken -= set(media)
+    for name in [*media, *others]:
+        ext = posixpath.splitext(name)[1][1:]
+        ext = ext if ext.lower() in _KNOWN_EXT else "bin"
+        kind = content_type(name)
+        stem = (
+            "word/media/image"
+            if name in media
+            else "word/header"
+            if kind == _CT_HEADER
+            else "word/footer"
+            if kind == _CT_FOOTER
+            else "word/part"
+        )
+        new = fresh(stem, ext)
+        if new != name:
+            renames[name] = new
+    for name in members:
+        source = _rels_source(name)
+        if source in renames:
+            new_source = renames[source]
+            renames[name] = posixpath.join(posixpath.dirname(new_source), "_rels", posixpath.basename(new_source) + ".rels")
+    return renames
+
+
+def _renamed_references(name: str, data: bytes, renames: Mapping[str, str], file: str) -> bytes:
+    """*data* (part *name*, as renamed) with what referred to a renamed part following it."""
+    old_of = {new: old for old, new in renames.items()}
+    if name == "[Content_Types].xml":
+        root = parse_xml(data, file=file, part=name)
+        defaults = {(n.get("Extension") or "").lower(): n.get("ContentType") for n in root if n.tag == f"{_CT}Default"}
+        for node in list(root):
+            if node.tag == f"{_CT}Override" and (node.get("PartName") or "").lstrip("/") in renames:
+                node.set("PartName", "/" + renames[(node.get("PartName") or "").lstrip("/")])
+        overridden = {(n.get("PartName") or "").lstrip("/") for n in root if n.tag == f"{_CT}Override"}
+        for old, new in renames.items():  # a new extension's type: that of the old name
+            if new in overridden or new.endswith(".rels"):
+                continue
+            old_kind = defaults.get(posixpath.splitext(old)[1][1:].lower())
+            if old_kind and defaults.get(posixpath.splitext(new)[1][1:].lower()) != old_kind:
+                etree.SubElement(root, f"{_CT}Override", PartName="/" + new, ContentType=old_kind)
+        return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+    if name.endswith(".rels"):
+        source = _rels_source(old_of.get(name, name))
+        base = posixpath.dirname(source) if source is not None else ""
+        new_base = posixpath.dirname(renames.get(source, source)) if source is not None else ""
+        root = parse_xml(data, file=file, part=name)
+        for rel in root.iter(f"{_RELS}Relationship"):
+            target = rel.get("Target") or ""
+            if rel.get("TargetMode") == "External" or not target:
+                continue
+            resolved = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(base, target))
+            moved = renames.get(resolved, resolved)
+            if moved != resolved or new_base != base:
+                rel.set("Target", "/" + moved if target.startswith("/") else posixpath.relpath(moved, new_base or "."))
+        return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+    if name.endswith(".xml"):  # a picture's name or alt text that repeats its file's name
+        for old, new in renames.items():
+            before, after = posixpath.basename(old), posixpath.basename(new)
+            if len(before) >= 5 and "." in before and not _NEUTRAL.fullmatch(before):
+                data = data.replace(escape(before).encode("utf-8"), after.encode("utf-8"))
+    return data

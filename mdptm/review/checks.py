@@ -18,7 +18,7 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict
 
 from mdptm.model import PLACEHOLDER, STRIDE_ORDER, VIEW_KINDS, Model, Signoff, Stride, Threat
-from mdptm.model.evidence import accepts_risk, is_placeholder, read_as_requirement, real_values, void_reason
+from mdptm.model.evidence import accepts_risk, is_placeholder, read_as_requirement, real_values, void_reason, written_as
 from mdptm.model.results import Finding
 from mdptm.model.vocabulary import shipped
 from mdptm.plugins import ReviewContext
@@ -230,7 +230,7 @@ class ControlUnverified(ReviewCheck):
             elif c.status == "implemented" and not real_values(c.verification):
                 if read_as_requirement(c):
                     yield self.finding(
-                        f"control {label(c)} is written as a requirement and no source states it is implemented or cites a "
+                        f"control {label(c)} is written as a {written_as(c)} and no source states it is implemented or cites a "
                         "verification: it is read as planned; state its status (and its verification) in the source",
                         [c.id],
                     )

@@ -267,7 +267,16 @@ def test_operations_gives_the_transport_of_a_perimeter_flow_of_no_port() -> None
 
 @pytest.mark.parametrize(
     ("server", "protocol"),
-    [("Hospital NTP server", "NTP"), ("Hospital DNS", "DNS"), ("Active Directory", "LDAPS"), ("Time source", "SNTP")],
+    [
+        ("Hospital NTP server", "NTP"),
+        ("Hospital DNS", "DNS"),
+        ("Active Directory", "LDAPS"),
+        ("Time source", "SNTP"),
+        # the Wi-Fi controller asks the RADIUS server; a log collector receives; a broker accepts its clients' connections
+        ("Hospital RADIUS server", "RADIUS"),
+        ("Hospital SIEM", "Syslog"),
+        ("Cloud MQTT broker", "MQTT over TLS"),
+    ],
 )
 def test_an_infrastructure_server_drawn_sending_its_answer_accepts_the_connection(server: str, protocol: str) -> None:
     """A model draws the time from the hospital's NTP server to the scanner (the way the data moves): the rule assumed
@@ -298,3 +307,34 @@ def test_a_flow_between_two_servers_of_its_protocol_keeps_its_reading() -> None:
         )
     ).opener["F-1"]
     assert (o.element, o.basis) == ("a", "assumed")
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "port", "opener"),
+    [
+        ("SNMP polling", "nms", "161/udp", "nms"),  # "polling" read from the name made the polled end open it
+        ("Device status", "cs", "161/udp", "nms"),  # drawn as the data moves, from the agent: the manager still polls
+        ("SNMP traps", "cs", "162/udp", "cs"),  # the agent sends its traps to the manager's 162
+        ("SNMP traps", "nms", "162/udp", "cs"),
+    ],
+)
+def test_an_snmp_manager_polls_the_agent_and_receives_its_traps(name: str, source: str, port: str, opener: str) -> None:
+    """A patient monitor's model draws "SNMP polling" from the hospital's network management system to the central
+    station: the rule said the central station opens it (the word "polling" read as the fetching end), an outbound rule
+    from the monitoring VLAN to UDP 161 on the NMS that no packet uses, and none for the NMS's real polls."""
+    from mdptm.documents.guides import build_guides
+    from mdptm.model import Element, Flow, TrustZone
+    from tests.documents.test_guides_readers import base, firewall_rows
+
+    m = base(
+        trust_zones=[TrustZone(id="zm", name="Monitoring VLAN", kind="network"), TrustZone(id="zc", name="Core network", kind="network")],
+        elements=[
+            Element(id="nms", name="Hospital network management system", kind="external_entity", trust_zone="zc"),
+            Element(id="cs", name="Central station", kind="software", trust_zone="zm"),
+        ],
+        flows=[Flow(id="F-1", name=name, source=source, target="cs" if source == "nms" else "nms", protocol="SNMPv2c", port=port)],
+    )
+    rows = {(r[0], r[1], r[-1]) for r in firewall_rows(build_guides(m)["deployment"])}
+    names = {"nms": "Hospital network management system", "cs": "Central station"}
+    other = "cs" if opener == "nms" else "nms"
+    assert rows == {("out", names[opener], "F-1"), ("in", names[other], "F-1")}, rows

@@ -230,7 +230,7 @@ def test_a_direction_read_from_a_flow_name_is_marked_and_asked() -> None:
         elements=[
             Element(id="web", name="Web Application", kind="process", trust_zone="z-a"),
             Element(id="db", name="Database", kind="data_store", trust_zone="z-b"),
-            Element(id="siem", name="SIEM", kind="process", trust_zone="z-a"),
+            Element(id="siem", name="Monitoring console", kind="process", trust_zone="z-a"),
         ],
         flows=[
             Flow(id="F-q", name="Queries", source="web", target="db", protocol="PostgreSQL", port="5432/tcp"),
@@ -246,7 +246,7 @@ def test_a_direction_read_from_a_flow_name_is_marked_and_asked() -> None:
     assert any(r[-1] == "F-s †" for r in rows)
     text = text_of(doc)
     assert "† Which end opens this connection is read from the flow's name" in text
-    assert "F-s Security event forwarding: does Database open the connection, as the flow's name suggests, or SIEM?" in text
+    assert "F-s Security event forwarding: does Database open the connection, as the flow's name suggests, or Monitoring console?" in text
 
 
 def test_guides_read_placeholders_and_void_controls_as_the_mapping_does() -> None:

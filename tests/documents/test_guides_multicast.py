@@ -95,3 +95,29 @@ def test_the_network_picture_draws_discovery_as_broadcast_or_multicast() -> None
     f = Facts.of(m)
     picture = netplan.diagram_model(f, netplan.build(f))
     assert picture is not None and [(fl.source, fl.name) for fl in picture.flows] == [("dev", "broadcast or multicast (one subnet)")]
+
+
+@pytest.mark.parametrize("zoned", [True, False])
+def test_pre_procurement_does_not_count_a_broadcast_among_flows_that_may_leave(zoned: bool) -> None:
+    """The Threat Dragon IoT model's "Broadcast" (UPnP) was listed among the flows of which "whether they leave the
+    hospital is not clear": a broadcast or link-local multicast reaches only the sender's subnet."""
+    elements = _ELEMENTS if zoned else [e.model_copy(update={"trust_zone": None}) for e in _ELEMENTS]
+    flows = [
+        Flow(id="df-broadcast", name="Broadcast", source="dev", target="app", protocol="UPnP"),
+        Flow(id="F-2", name="Status", source="dev", target="app", protocol="HTTPS", port="443"),
+    ]
+    text = text_of(build_guides(base(trust_zones=_ZONES if zoned else [], elements=elements, flows=flows))["pre-procurement"])
+    where = text[text.index("## Where data goes") : text.index("## Support")]
+    assert "whether they leave the hospital is not clear: df-broadcast" not in where
+    assert "df-broadcast (" not in where.split("Sent by broadcast or multicast")[0]
+    assert (
+        "Sent by broadcast or multicast (discovery), which reaches only the hosts of the sender's subnet (further only where "
+        "the hospital's own routers are set up to pass it on), so it does not leave the hospital: df-broadcast (IoT Device"
+    ) in where
+    profile = text[: text.index("## Where data goes")]
+    assert "1 broadcast or multicast (one subnet)" in profile
+    if zoned:  # F-2's ends are placed: it is the one flow counted as staying
+        assert "None of the 1 data flows whose ends the model places leaves the hospital." in where
+    else:  # F-2's ends are not placed: it may leave, the broadcast cannot
+        assert "whether they leave the hospital is not clear: F-2 (IoT Device → Mobile App)." in where
+        assert "None of the" not in where

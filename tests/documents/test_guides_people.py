@@ -200,7 +200,7 @@ def test_an_attackers_flow_is_an_attack_path_not_traffic_to_allow() -> None:
 @pytest.mark.parametrize(
     ("port", "protocol", "rule_port", "asked"),
     [
-        ("443 or 8443", "HTTPS", "TCP 443, TCP 8443", None),  # "or" was read as a version mark ("FHIR R4")
+        ("443 or 8443", "HTTPS", "TCP 443 or TCP 8443", None),  # "or" was read as a version mark ("FHIR R4"); one of the two
         ("see table 4", "HTTPS", "TCP, port not stated", "which port does it use? (HTTPS runs over TCP;"),  # a reference, not port 4
         (">1024", "TCP", "TCP, port not stated", "which port does it use? (the rules say TCP"),  # a bound, not port 1024
         ("443 (to be confirmed)", "HTTPS", "TCP 443 (not confirmed)", "only tentatively ('443 (to be confirmed)')"),

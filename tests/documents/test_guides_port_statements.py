@@ -104,7 +104,19 @@ def test_a_protocol_keeps_the_alternative_the_port_column_lists() -> None:
     """The sample's RADIUS flow states "RADIUS (or RadSec, at the hospital's choice)" and "1812/udp (RadSec
     2083/tcp)": a row "RADIUS | UDP 1812, TCP 2083" read as RADIUS over TCP 2083."""
     rows, _ = _guide("1812/udp (RadSec 2083/tcp)", "RADIUS (or RadSec, at the hospital's choice)")
-    assert rows and {(r[3], r[4]) for r in rows} == {("RADIUS or RadSec", "UDP 1812, TCP 2083")}, rows
+    # the two are alternatives at the hospital's choice: one port or the other, not both (was "UDP 1812, TCP 2083")
+    rows, text = _guide("1812/udp (RadSec 2083/tcp)", "RADIUS (or RadSec, at the hospital's choice)")
+    assert rows and {(r[3], r[4]) for r in rows} == {("RADIUS or RadSec", "UDP 1812 or TCP 2083")}, rows
+    assert "F-1 Sync: the model gives alternatives (“RADIUS or RadSec”)" not in text  # asked with their protection
+    assert (
+        "F-1 Sync: which of RADIUS or RadSec does it use (the rules list UDP 1812 or TCP 2083: only the port of the one used "
+        "is needed)? The model names RADIUS" in text
+    )
+    rows, text = _guide("443 (or 8443 if configured)", "HTTPS")
+    assert {r[4] for r in rows} == {"TCP 443 or TCP 8443"}, rows
+    assert "F-1 Sync: the model gives alternatives (“443 (or 8443 if configured)”): which does the site use?" in text
+    rows, text = _guide("443, 8443", "HTTPS")  # both: no alternative
+    assert {r[4] for r in rows} == {"TCP 443, TCP 8443"} and "alternatives" not in text
     rows, _ = _guide("443/tcp", "HTTPS over 802.11 (pump-initiated polling every 5 min)")
     assert {r[3] for r in rows} == {"HTTPS over 802.11"}  # a remark is still left out
 
@@ -170,7 +182,8 @@ def test_both_transports_named_are_asked_as_both() -> None:
 def test_a_vpn_protocol_is_encrypted_by_name() -> None:
     _, text = _guide("UDP 500, 4500", "IPsec IKEv2")
     assert "F-1 Sync: is the traffic encrypted" not in text
-    assert "the model names IPsec IKEv2 but not its version" in text
+    # IPsec authenticates its ends by certificates or a pre-shared key: both are asked of, not certificates alone
+    assert "the model names IPsec IKEv2 but not its IKE version or how the ends authenticate (certificates or a pre-shared key)" in text
 
 
 def test_an_encrypted_protocol_named_only_by_the_flow_is_not_said_to_be_unstated() -> None:
@@ -311,7 +324,8 @@ def test_a_cleartext_protocol_is_not_said_to_state_nothing_of_encryption(protoco
     rows, text = _guide("8080", protocol)
     asked = f"F-1 Sync: the model names {protocol}, which carries data in clear, and says nothing else of encryption"
     assert (asked in text) == clear
-    assert ("F-1 Sync: is the traffic encrypted, and with what? The model does not say." in text) == (protocol == "DICOM")
+    # DICOM is asked its own question (whether it is set up for TLS), not the generic one
+    assert "F-1 Sync: is the traffic encrypted, and with what? The model does not say." not in text
 
 
 @pytest.mark.parametrize(
@@ -460,3 +474,23 @@ def test_a_port_the_flow_name_gives_is_quoted_in_the_question_not_ruled() -> Non
     text = text_of(doc)
     assert "Its name gives 8443 (“HTTPS 8443 API”), but the model states no port for it." in text
     assert "Its name gives 12" not in text  # a version, not a port
+
+
+def test_dhcp_between_two_segments_is_relayed_not_ruled_from_the_device() -> None:
+    """An infusion gateway on the device VLAN takes its address from the hospital's DHCP server on another LAN: the
+    guide wrote a rule from the gateway to the server's UDP 67, which no packet uses (the gateway's request is a
+    broadcast; the router's relay sends it on from its own address)."""
+    from mdptm.model import TrustZone
+
+    m = base(
+        trust_zones=[TrustZone(id="zd", name="Device VLAN", kind="network"), TrustZone(id="zc", name="Clinical LAN", kind="network")],
+        elements=[
+            Element(id="gw", name="Gateway", kind="device", trust_zone="zd"),
+            Element(id="dhcp", name="Hospital DHCP server", kind="external_entity", trust_zone="zc"),
+        ],
+        flows=[Flow(id="F-10", name="Address assignment", source="gw", target="dhcp", protocol="DHCP", port="67/udp")],
+    )
+    doc = build_guides(m)["deployment"]
+    assert not [r for r in firewall_rows(doc) if r[-1].startswith("F-10")]
+    text = text_of(doc)
+    assert "Allow UDP 67 between the relay and the DHCP server, both ways: F-10 Gateway (Device VLAN) → Hospital DHCP server" in text

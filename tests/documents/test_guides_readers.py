@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from mdptm.documents.guides import build_guides
 from mdptm.model import Asset, Assumption, Document, Element, Flow, Model, Product, TrustZone
 from mdptm.render import markdown as render_md
@@ -454,3 +456,47 @@ def test_ptm_network_table_gives_the_transport_of_a_flow_of_no_port(tmp_path: Pa
     doc = build_ptm_doc(m, ExportContext(), tmp_path)
     (table,) = [b for b in doc.blocks if isinstance(b, Table) and b.header[:4] == ["Flow", "Between", "Trust zones", "Opened by"]]
     assert [r[5] for r in table.rows] == ["not stated (TCP)", "not stated (UDP)"], table.rows
+
+
+@pytest.mark.parametrize(
+    ("results_port", "own"),
+    [("TCP 2575", True), ("TCP 2576", False), (None, False)],
+)
+def test_results_sent_to_another_port_are_a_connection_not_return_traffic(results_port: str | None, own: bool) -> None:
+    """A patient monitor's central station sends HL7 results (ORU) to the interface engine's TCP 2575; the engine sends
+    admissions (ADT) to the central station's TCP 2576. "Vital signs results" was read as the admissions' return
+    traffic: the rule for TCP 2575 was missing."""
+    m = base(
+        trust_zones=[TrustZone(id="z1", name="Monitoring VLAN", kind="network"), TrustZone(id="z2", name="Core", kind="network")],
+        elements=[
+            Element(id="cs", name="Central station", kind="software", trust_zone="z1"),
+            Element(id="ie", name="HL7 interface engine", kind="external_entity", trust_zone="z2"),
+        ],
+        flows=[
+            Flow(id="F-03", name="Vital signs results (ORU)", source="cs", target="ie", protocol="HL7 over MLLP", port=results_port),
+            Flow(id="F-04", name="Admissions (ADT)", source="ie", target="cs", protocol="HL7 over MLLP", port="TCP 2576"),
+        ],
+    )
+    doc = build_guides(m)["deployment"]
+    rules = {(r[0], r[1], r[4], r[-1]) for r in firewall_rows(doc)}
+    assert (("out", "Central station", "TCP 2575", "F-03 *") in rules) == own, rules
+    assert ("Return traffic of another flow (no rule of its own): F-03 answers F-04." in text_of(doc)) != own
+
+
+@pytest.mark.parametrize(
+    ("element", "asked"),
+    [
+        (Element(id="dhcp", name="Hospital DHCP server", kind="external_entity"), False),  # the hospital's, not the device's
+        (Element(id="cs", name="Central station", kind="software", description="Windows server application."), True),
+        (Element(id="cs", name="Vantage Connect server", kind="software"), True),
+    ],
+)
+def test_the_server_update_question_needs_a_server_of_the_device(element: Element, asked: bool) -> None:
+    """An infusion gateway's model names the hospital's DHCP server: the guide asked how "the server's operating
+    system" gets its updates, of a device that has no server."""
+    m = base(
+        elements=[Element(id="gw", name="Infusion gateway", kind="device"), element],
+        flows=[Flow(id="F-1", name="Sync", source="gw", target=element.id, protocol="HTTPS", port="443")],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert ("How does the server's operating system get its updates" in text) == asked

@@ -100,3 +100,40 @@ def test_building_again_in_one_process_does_not_keep_the_last_build(tmp_path: Pa
         assert build_one(project, tmp_path / "out", False, "public").exit_code == 0
         counts.append(len(gc.get_objects()))
     assert counts[3] <= counts[1] * 1.01, counts
+
+
+def test_a_project_folder_named_after_a_withheld_code_name_does_not_name_its_package(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`mdptm build a b -o release` named each package folder after its project folder: release/kestrel-pump/
+    published the code name Kestrel the project's policy withholds (no scan read the folder's name). Such a
+    package goes to a neutral folder, with a warning; the other projects keep their names."""
+    from tests.test_cli_foundation import MODEL
+
+    projects = []
+    for name in ("kestrel-pump", "plain"):
+        project = tmp_path / "src" / name
+        project.mkdir(parents=True)
+        (project / "model.yaml").write_text(MODEL)
+        (project / "redaction.yaml").write_text("terms: [Kestrel]\n")
+        (project / "mdptm.yaml").write_text("sources: [model.yaml]\nredaction: redaction.yaml\n")
+        projects.append(project)
+    release = tmp_path / "release"
+    with pytest.raises(SystemExit) as exc:
+        main(["build", *map(str, projects), "-o", str(release), "--jobs", "1"])
+    out = capsys.readouterr().out
+    assert exc.value.code == 0, out
+    assert sorted(p.name for p in release.iterdir()) == ["package-1", "package-1.internal", "plain", "plain.internal"]
+    assert (release / "package-1" / "ptm.json").is_file() and (release / "plain" / "ptm.json").is_file()
+    assert not [p for p in release.rglob("*") if "kestrel" in p.name.casefold()]
+    assert "warning:" in out and str(release / "package-1") in out
+
+
+def test_neutral_folders_never_take_a_projects_name(tmp_path: Path) -> None:
+    from mdptm.pipeline.portfolio import neutral_folders
+
+    projects = [tmp_path / "package-2", tmp_path / "x", tmp_path / "y"]
+    for p in projects:
+        p.mkdir()
+    names = [p.name for p in neutral_folders(projects, tmp_path / "out") if p is not None]
+    assert names == ["package-1", "package-2-2", "package-3"]

@@ -302,3 +302,64 @@ def test_a_templates_editing_restriction_and_password_hash_are_not_published(tmp
         for gone in (b"documentProtection", b"writeProtection", b"c2VjcmV0LWhhc2gtb2YtdGhlLXBhc3N3b3Jk", b"d3JpdGUtcHJvdGVjdGlvbi1oYXNo"):
             assert gone not in settings, (word.name, gone)
         assert b"ops@meridian.corp" not in numbering, word.name
+
+
+def _picture_template(path: Path, picture: str, header_part: str = "word/header1.xml") -> Path:
+    """A template whose header shows a picture stored under *picture* (a tool that does not rename pictures to
+    image1.png), the picture's name repeating the file's, the header stored as *header_part*."""
+    import io
+
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 0, 0)).save(png, "PNG")
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].add_run().add_picture(io.BytesIO(png.getvalue()))
+    plain = path.with_name("plain.docx")
+    d.save(str(plain))
+    base = picture.rsplit("/", 1)[-1]
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            name, data = info.filename, zin.read(info)
+            name = picture if name.startswith("word/media/") else name
+            name = {"word/header1.xml": header_part, "word/_rels/header1.xml.rels": f"word/_rels/{header_part[5:]}.rels"}.get(name, name)
+            data = data.replace(b"media/image1.png", picture[5:].encode()).replace(b"header1.xml", header_part[5:].encode())
+            if name == header_part:
+                data = data.replace(b'descr=""', f'descr="{base}"'.encode()).replace(b'name="Picture 1"', f'name="{base}"'.encode())
+            zout.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("picture", "header_part"),
+    [
+        ("word/media/ProjectNightjar-logo.png", "word/header1.xml"),
+        ("word/media/carl-vance-headshot.PNG", "word/header-nightjar.xml"),  # a person no term names; a header renamed
+    ],
+)
+def test_a_templates_picture_and_part_names_are_published_neutrally(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], picture: str, header_part: str
+) -> None:
+    """A template's picture kept the name the maker's tool gave it ("ProjectNightjar-logo.png", a code name the
+    policy withholds): the leak scan refused every build with that template. The package is now written, the
+    picture renamed image1.png and every reference following it, nothing of the old names left."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "model.yaml").write_text(MODEL)
+    _picture_template(project / "brand.docx", picture, header_part)
+    (project / "redaction.yaml").write_text("terms: [Nightjar]\n")
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\ntemplate: brand.docx\nredaction: redaction.yaml\n")
+    code, _, err = run(["build", str(project), "-o", str(tmp_path / "pkg")], capsys)
+    assert code == 0, err
+    text = package_text(tmp_path / "pkg")
+    for secret in ("nightjar", "carl-vance", "carl vance", "headshot"):
+        assert not holds(text, secret), secret
+    with zipfile.ZipFile(tmp_path / "pkg" / "ptm.docx") as zf:
+        names = zf.namelist()
+        header = next(n for n in names if n.startswith("word/header"))
+        rels = zf.read(f"word/_rels/{header[5:]}.rels").decode()
+    assert "word/media/image1.png" in names or "word/media/image1.PNG" in names
+    target = rels.split('Target="')[1].split('"')[0]
+    assert f"word/{target}" in names  # the header's picture is there, under its new name
+    shown = docx.Document(str(tmp_path / "pkg" / "ptm.docx")).sections[0].header
+    assert shown.part.related_parts  # python-docx follows the header's relationship to the picture

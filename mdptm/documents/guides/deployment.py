@@ -158,6 +158,25 @@ def deployment(f: Facts) -> Doc:
             + "; ".join(_on_host(f, plan, fl) for fl in m.flows if fl.id in plan.on_host)
             + "."
         )
+    if plan.relayed:
+        doc.p(
+            "Through a relay: the device asks by broadcast on its own segment, which no router passes on; the router's "
+            "DHCP relay (helper) on that segment sends the request on from its own address, so no rule names the device. "
+            "Allow UDP 67 between the relay and the DHCP server, both ways: "
+            + "; ".join(
+                f"{fl.id} {f.name(fl.source)} ({plan.segment[fl.source].name}) → {f.name(fl.target)} ({plan.segment[fl.target].name})"
+                for fl in plan.relayed
+            )
+            + "."
+        )
+    if plan.tunnelled:
+        doc.p(
+            "Carried inside a tunnel, as the threat model says: a firewall between segments sees the tunnel's own "
+            "traffic, which its rule allows, not what the tunnel carries, so no rule of its own; the tunnel's own policy "
+            "(at the end that terminates it) should let through only this: "
+            + "; ".join(_tunnelled(f, plan, fl) for fl in m.flows if fl.id in plan.tunnelled)
+            + "."
+        )
     if plan.multicast:
         doc.p(
             "Sent by broadcast or multicast (discovery): a router passes such traffic on only where it is set up to "
@@ -227,6 +246,14 @@ def _on_host(f: Facts, plan: netplan.Plan, fl: Flow) -> str:
     b = fl.target if a == fl.source else fl.source
     ports = netplan.ports_text(fl)
     return f"{fl.id} {f.name(a)} → {f.name(b)} ({ports + '; ' if ports else ''}“{plan.on_host[fl.id]}”)"
+
+
+def _tunnelled(f: Facts, plan: netplan.Plan, fl: Flow) -> str:
+    said, tunnels = plan.tunnelled[fl.id]
+    a = plan.opener[fl.id].element
+    b = fl.target if a == fl.source else fl.source
+    what = " ".join(x for x in (netplan.short_protocol(fl.protocol) if fl.protocol else "", netplan.ports_text(fl)) if x)
+    return f"{fl.id} {f.name(a)} → {f.name(b)} ({what + '; ' if what else ''}inside {', '.join(tunnels)}; “{said}”)"
 
 
 def _short_details(details: list[str]) -> list[str]:

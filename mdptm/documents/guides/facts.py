@@ -162,12 +162,24 @@ class Facts:
         a, b = self.elements.get(f.source), self.elements.get(f.target)
         return a is not None and b is not None and (a.trust_zone or None) != (b.trust_zone or None)
 
+    def subnet_only(self, f: Flow) -> bool:
+        """Whether a flow is sent by broadcast or multicast (discovery: SSDP, mDNS, a UPnP "Broadcast"), which reaches
+        the hosts of the sender's subnet only (further only where the hospital's own routers pass it on): wherever its
+        ends sit, it does not leave the hospital. Not a local link, nor a person's use of a system."""
+        ends = (self.name(f.source), self.name(f.target))
+        if self.is_person_flow(f) or topology.transport(f, ends=ends) == "local":
+            return False
+        return bool(topology.multicast(f, ends=ends))
+
     def leaves_hospital(self, f: Flow) -> bool | None:
         """True when one end is outside the hospital and the other inside; None when the model does not
         say enough to tell (an end that cannot be placed, on the far side of a trust boundary; an end only
-        its own name places; a person at one end, who is not a network endpoint)."""
+        its own name places; a person at one end, who is not a network endpoint). False for a broadcast or
+        multicast (:meth:`subnet_only`): it reaches one subnet, whatever the model says of its ends."""
         if self.is_person_flow(f):
             return None
+        if self.subnet_only(f):
+            return False
         ends = {self.stated_where(f.source), self.stated_where(f.target)}
         if "unknown" not in ends:
             return "outside" in ends and len(ends) > 1

@@ -42,6 +42,8 @@ def pre_procurement(f: Facts, review: Review | None = None) -> Doc:
     leaving = [fl for fl in m.flows if f.leaves_hospital(fl)]
     beyond = _outside_only(f)
     unclear = [fl for fl in m.flows if f.leaves_hospital(fl) is None and fl not in people and fl not in beyond]
+    # discovery by broadcast or multicast reaches the sender's subnet only: it stays, whether or not its ends are placed
+    subnet = [fl for fl in m.flows if f.subnet_only(fl) and fl not in beyond]
     if leaving:
         doc.p(_crossing_sentence(f, leaving, len(m.flows)))
         doc.table(
@@ -55,10 +57,18 @@ def pre_procurement(f: Facts, review: Review | None = None) -> Doc:
         doc.p("The threat model describes no data flow, so where the device's data goes is not stated: ask the device maker.")
     else:
         # a flow between two systems outside the hospital never was in it: it is not one that "stays"
-        inside = len(m.flows) - len(unclear) - len(beyond) - len(people)
+        inside = len(m.flows) - len(unclear) - len(beyond) - len(people) - len(subnet)
         if inside:
-            scope = "whose ends the model places" if unclear or beyond or people else "in the threat model"
+            scope = "whose ends the model places" if unclear or beyond or people or subnet else "in the threat model"
             doc.p(f"None of the {inside} data flows {scope} leaves the hospital.")
+    if subnet:
+        doc.p(
+            "Sent by broadcast or multicast (discovery), which reaches only the hosts of the sender's subnet (further "
+            "only where the hospital's own routers are set up to pass it on), so it does not leave the hospital: "
+            + "; ".join(f"{fl.id} ({f.endpoint(fl.source)} → {f.endpoint(fl.target)})" for fl in subnet)
+            + ".",
+            style="note",
+        )
     if beyond:
         doc.p(
             f"{len(beyond)} of {len(m.flows)} data flows run outside the hospital, between systems the model places "
@@ -136,6 +146,7 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
     persons = sum(1 for fl in m.flows if f.is_person_flow(fl))
     unplaced = sum(1 for fl in m.flows if f.leaves_hospital(fl) is None and not f.is_person_flow(fl) and fl not in outside_only)
     beyond = len(outside_only)
+    subnet = sum(1 for fl in m.flows if f.subnet_only(fl) and fl not in outside_only)
     plain = sum(1 for fl in m.flows if unencrypted(fl))
     unknown = sum(1 for fl in m.flows if fl.encryption is None)
     rows.append(
@@ -150,6 +161,7 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
                 else f"{leaving} cross the hospital's boundary ({leaving - incoming} out, {incoming} in)"
             )
             + (f", {unplaced} may (ends not placed)" if unplaced else "")
+            + (f", {subnet} broadcast or multicast (one subnet)" if subnet else "")
             + (f", {beyond} run outside it" if beyond else "")
             + (f", {persons} with a person at one end" if persons else "")
             + f"; {plain} unencrypted; encryption not stated for {unknown}"

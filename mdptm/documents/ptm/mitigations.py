@@ -149,6 +149,7 @@ class MitigationChapter(Chapter):
         people: list[str] = []
         local: list[str] = []
         on_host: list[str] = []
+        tunnelled: dict[str, list[str]] = {}  # flow id -> the tunnel flows it runs inside
         silent: list[str] = []
         opened = self._opened_by()
         for f in self.m.flows:
@@ -164,6 +165,10 @@ class MitigationChapter(Chapter):
                 continue
             if topology.loopback(f, ends=ends):  # "local to the server", an ALPC channel: within one host
                 on_host.append(f.id)
+                continue
+            inside = topology.tunnelled(f, self.m.flows)
+            if inside[0]:  # remote desktop inside the maker's IPsec tunnel: the firewall sees the tunnel
+                tunnelled[f.id] = inside[1]
                 continue
             if not (f.protocol or f.port):
                 silent.append(f.id)
@@ -222,6 +227,14 @@ class MitigationChapter(Chapter):
             self.doc.p(
                 f"Not listed for firewall rules: {', '.join(on_host)}, which the threat model keeps on one host (see the "
                 "deployment guide).",
+                style="note",
+            )
+        if tunnelled:
+            self.doc.p(
+                "Not listed for firewall rules: "
+                + ", ".join(f"{fid} (inside {', '.join(ts)})" for fid, ts in tunnelled.items())
+                + ", carried inside a tunnel the threat model describes; a firewall sees the tunnel, not what it carries "
+                "(see the deployment guide).",
                 style="note",
             )
 

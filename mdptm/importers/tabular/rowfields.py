@@ -553,6 +553,9 @@ class RowFields:
         if fields.get("status") == "not_implemented" and said is not None and self._not_a_control(said):
             # "Risk accepted", "N/A": read as not in place, and kept as written (what it means is more than that)
             extra[rec.headers.get("status", "status")] = one_line(said)
+        elif fields.get("status") == "planned" and said is not None and self.vocab.tables["control_status"].exact(said) is None:
+            # "Postponed to 2.1", "Planned for Q3 2027": the release or date it is planned for is more than "planned"
+            extra[rec.headers.get("status", "status")] = one_line(said)
         if "verification" in v:
             refs = [one_line(x) for x in split_evidence(self.vocab, v["verification"])]
             failed = verification_not_passed(self.vocab, extra) if refs else None

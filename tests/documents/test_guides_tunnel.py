@@ -1,0 +1,61 @@
+"""A flow the model says runs inside another flow's tunnel (the maker's support engineer's remote desktop inside the
+IPsec tunnel the central station opens) was given its own inbound rule from the internet (RDP, TCP 3389) and a
+question whether it could run outbound only: a firewall sees the tunnel, not what it carries."""
+
+from __future__ import annotations
+
+import pytest
+
+from mdptm.documents.guides import build_guides
+from mdptm.model import Element, Flow, TrustZone
+from tests.documents.test_guides_readers import base, firewall_rows, text_of
+
+_ZONES = [TrustZone(id="zm", name="Monitoring VLAN", kind="network"), TrustZone(id="zv", name="Maker remote support", kind="vendor")]
+_ELEMENTS = [
+    Element(id="cs", name="Central station", kind="software", trust_zone="zm"),
+    Element(id="vpn", name="Maker VPN concentrator", kind="external_entity", trust_zone="zv"),
+    Element(id="rsw", name="Support engineer workstation", kind="external_entity", trust_zone="zv"),
+]
+_TUNNEL = Flow(
+    id="F-08",
+    name="Remote support tunnel",
+    source="cs",
+    target="vpn",
+    protocol="IPsec (IKEv2)",
+    port="UDP 500, UDP 4500",
+    description="Opened by the central station, outbound only.",
+)
+
+
+def _rdp(description: str) -> Flow:
+    return Flow(id="F-09", name="Remote desktop", source="rsw", target="cs", protocol="RDP", port="TCP 3389", description=description)
+
+
+def test_a_flow_inside_a_tunnel_gets_no_rule_of_its_own() -> None:
+    m = base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[_TUNNEL, _rdp("Runs inside the IPsec tunnel of F-08.")])
+    docs = build_guides(m)
+    rows = firewall_rows(docs["deployment"])
+    assert not [r for r in rows if r[-1].startswith("F-09")], rows
+    assert [r for r in rows if r[-1].startswith("F-08")]  # the tunnel keeps its rule
+    text = text_of(docs["deployment"])
+    assert (
+        "F-09 Support engineer workstation → Central station (RDP TCP 3389; inside F-08; “Runs inside the IPsec tunnel of F-08.”)" in text
+    )
+    assert "F-09 Remote desktop is opened from outside the hospital" not in text
+
+
+@pytest.mark.parametrize(
+    ("flows", "ruled"),
+    [
+        ([_rdp("Runs over the VPN.")], True),  # no tunnel flow beside it: not read, the rule stays
+        ([_TUNNEL, _rdp("Direct connection; the VPN is not used.")], True),  # no tunnel phrase
+        # the tunnel itself, though its text says "through the VPN", is never read as carried; what it carries is
+        ([_TUNNEL.model_copy(update={"description": "Remote support through the VPN."}), _rdp("Inside the tunnel.")], False),
+    ],
+)
+def test_only_a_flow_beside_a_tunnel_is_read_as_carried(flows: list[Flow], ruled: bool) -> None:
+    m = base(trust_zones=_ZONES, elements=_ELEMENTS, flows=flows)
+    rows = firewall_rows(build_guides(m)["deployment"])
+    ids = {r[-1].split()[0] for r in rows}
+    assert ("F-09" in ids) == ruled, rows
+    assert ("F-08" in ids) == any(fl.id == "F-08" for fl in flows)
