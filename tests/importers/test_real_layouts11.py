@@ -447,12 +447,24 @@ def test_dread_letter_columns_are_no_stride_marks(tmp_path: Path) -> None:
 
 
 def test_a_bold_line_naming_a_threat_by_number_links_the_measures_below(tmp_path: Path) -> None:
-    model, report = load_text(tmp_path, _DREAD)
-    # before: the three measures were read as controls linked to nothing
-    links = {t.id: [c.title for c in model.controls if c.id in t.controls] for t in model.threats}
-    assert links == {
-        "1": ["Row-level security on every table", "Keep the service key off the device"],
-        "2": [],
-        "3": ["Rate limits at the gateway"],
-    }
-    assert reconciles(report)
+    for model, report in _both(tmp_path, _DREAD):
+        # before: Markdown read the three measures as controls linked to nothing; Word read none of them (a
+        # heading "Critical (Avg ≥ 7.5)" under "Mitigation Strategies" was no section of measures)
+        links = {t.id: [c.title for c in model.controls if c.id in t.controls] for t in model.threats}
+        assert links == {
+            "1": ["Row-level security on every table", "Keep the service key off the device"],
+            "2": [],
+            "3": ["Rate limits at the gateway"],
+        }
+        assert reconciles(report)
+
+
+def test_measures_under_a_subheading_of_mitigations_are_controls_in_word(tmp_path: Path) -> None:
+    text = (
+        "# Model\n\n## Threats\n\n| ID | Threat | Risk |\n|---|---|---|\n| T1 | Stolen password used to sign in | High |\n\n"
+        "## Mitigation Strategies\n\n### Critical\n\n- Multi-factor sign-in for every account\n- Rate limits at the gateway\n"
+    )
+    for model, report in _both(tmp_path, text):
+        # before (Word): the two items were neither imported nor reported
+        assert [c.title for c in model.controls] == ["Multi-factor sign-in for every account", "Rate limits at the gateway"]
+        assert reconciles(report)

@@ -12,7 +12,7 @@ from mdptm.importers.markdown.document import (
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
 from mdptm.importers.markdown.state import _ReaderState
 from mdptm.importers.markdown.words import _CHECK_BOX, _LABEL_END
-from mdptm.importers.tabular.lists import HEADING_ID_LEAD, id_led_threat
+from mdptm.importers.tabular.lists import HEADING_ID_LEAD, THREAT_REF_LEAD, id_led_threat
 from mdptm.importers.tabular.records import first_sentence
 from mdptm.importers.tabular.stride import stride_definition_texts, stride_primer_heading
 from mdptm.importers.tabular.vocab import (
@@ -21,11 +21,6 @@ from mdptm.importers.tabular.vocab import (
     one_line,
     parse_risk,
     parse_stride,
-)
-
-# a line naming the threat the list below answers: "Threat #1 – Supabase anon key exposed", "Risk R-03: …"
-_THREAT_REF_LEAD = re.compile(
-    r"^(?:threat|risk|hazard)\s*(?:#\s*|no\.?\s*|nr\.?\s*)?([A-Za-z]{0,6}-?\d+(?:\.\d+)*)\s*[:–—-]\s*\S", re.IGNORECASE
 )
 
 _NUMBER_LEAD = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")  # "4.1.1. Buffer Overflows": the numbering
@@ -221,7 +216,7 @@ class ListReading(_ReaderState):
                 led = next((m for h in reversed(ctx.headings) if (m := HEADING_ID_LEAD.match(h)) is not None), None)
                 if led is not None:
                     self.heading_controls.append((self.controls[-1], led.group(1), one_line(led.string)))
-                elif (named := _THREAT_REF_LEAD.match(one_line(self.lead_in))) is not None:
+                elif (named := THREAT_REF_LEAD.match(one_line(self.lead_in))) is not None:
                     # "**Threat #1 – Anon key exposed in app**" over the list: the measures of threat 1
                     self.heading_controls.append((self.controls[-1], named.group(1), one_line(self.lead_in)))
             else:
