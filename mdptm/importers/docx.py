@@ -995,6 +995,13 @@ class _Section:
     kind: str  # view | container | assumptions | out_of_scope | intended_use | product_description | other
     view: View | None = None
     marking: tuple[str, str] | None = None  # (sensitivity, heading or line) that sets the section apart
+    number: str = ""  # the heading's own numbering ("4.3"), "" when it has none
+
+
+def _within(number: str, parent: str) -> bool:
+    """A heading numbered *number* belongs under one numbered *parent* ("3.1.1" under "3"); an unnumbered heading, or
+    one under an unnumbered parent, is taken to."""
+    return not number or not parent or number.startswith(parent + ".")
 
 
 @dataclass
@@ -1026,6 +1033,7 @@ class _Walker:
         self.assumption_n = 0
         self.oos_n = 0
         self.control_n = 0
+        self._heading_number = ""  # the numbering of the heading being opened ("4.3")
         # "**Threat #1 – Anon key exposed**" over a list of measures: (threat id, line) they answer, and the links made
         self.measures_of: tuple[str, str] | None = None
         self.measure_links: list[tuple[str, str, str, str]] = []  # (control id, threat id, line, locator)
@@ -1549,6 +1557,8 @@ class _Walker:
         while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
         self.measures_of = None
+        numbered = re.match(r"^\s*(\d+(?:\.\d+)*)[.)]?\s", text)
+        self._heading_number = numbered.group(1) if numbered else ""
         self.pending_diagram = None
         name, _depth = self.strip_number(text)
         own = self.withheld_marking(text)
@@ -1585,10 +1595,12 @@ class _Walker:
             self.stack.append(_Section(level, name, "view", view))
             return
         kind = self.section_kind(name)
-        if kind == "other" and parent is not None and parent.kind == "controls":
-            # "Critical (Avg ≥ 7.5)", "Moderate" under "Mitigation Strategies": groups of the same measures
+        number = self._heading_number
+        if kind == "other" and parent is not None and parent.kind == "controls" and _within(number, parent.number):
+            # "Critical (Avg ≥ 7.5)", "Moderate" under "Mitigation Strategies": groups of the same measures ("5.
+            # Cascading Effects" after "4.3 Mitigation Strategies" is another section, not one of them)
             kind = "controls"
-        self.stack.append(_Section(level, name, kind))
+        self.stack.append(_Section(level, name, kind, number=number))
 
     def _drop_stand_in(self) -> None:
         """A use case heading arrived under a container: the container was no use case itself."""

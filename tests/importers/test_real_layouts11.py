@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.importers.import_helpers import load_text, reconciles, skipped, warning_messages
+from tests.importers.import_helpers import checked_import, load_text, reconciles, skipped, warning_messages
 from tests.importers.md_word import both as _both
+from tests.importers.md_word import word_from_markdown
 
 # -- "Threat Agent | Attack Vector | Mitigation Strategy": who attacks, how, and what counters it; one agent on
 # two rows (two attacks by the same agent)
@@ -468,3 +469,14 @@ def test_measures_under_a_subheading_of_mitigations_are_controls_in_word(tmp_pat
         # before (Word): the two items were neither imported nor reported
         assert [c.title for c in model.controls] == ["Multi-factor sign-in for every account", "Rate limits at the gateway"]
         assert reconciles(report)
+
+
+def test_a_heading_numbered_outside_the_mitigations_section_holds_no_measures(tmp_path: Path) -> None:
+    text = (
+        "# Model\n\n## Threats\n\n| ID | Threat | Risk |\n|---|---|---|\n| T1 | Stolen password used to sign in | High |\n\n"
+        "## 4.3 Mitigation Strategies\n\n- Multi-factor sign-in for every account\n\n"
+        "### 5. Cascading Effects\n\n- Service hijacking: requests go to a rogue service\n- Reputation damage\n"
+    )
+    model, _report = checked_import(word_from_markdown(text, tmp_path / "tm.docx"))
+    # the effects listed under "5." are no measures of "4.3" (a guard on the subheading rule)
+    assert [c.title for c in model.controls] == ["Multi-factor sign-in for every account"]
