@@ -512,6 +512,9 @@ class BlockReader(ListReading, TableReading):
                         self.threat_block(sec, here, tid, ttitle, where_b, fields=self.fields([blk]))
                         bold_threat = None
                         continue
+                    if isinstance(blk, MdList) and bold_threat is not None:
+                        # "**Threat #1 – Anon key exposed**" over a plain list of measures: the line above it
+                        self.lead_in = bold_threat[2].inline.text
                     bold_threat = self.bold_threat(blk) if isinstance(blk, Para) else None
                     if bold_threat is not None:
                         continue
