@@ -686,24 +686,36 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
     m.elements = [
         Element(id=e, name=f.name(e), kind=f.elements[e].kind, trust_zone=zone_id[plan.segment[e].name]) for e in used if e in f.elements
     ]
-    drawn: dict[tuple[frozenset[str], str], Flow] = {}
+    # one arrow per pair and opener, its label every port the opener uses towards the other end ("TCP 80, TCP 443"):
+    # a renderer counts more than two arrows between a pair as "3 flows", hiding the ports an engineer needs
+    drawn: dict[tuple[str, str, bool], tuple[Flow, list[str]]] = {}
+    relayed = {fl.id for fl in plan.relayed}
     for fl in plan.network:
         for opener, numbers in opener_groups(f, plan, fl):  # "162/udp (traps to the NMS)": its own arrow
             a = opener.element
             b = fl.target if a == fl.source else fl.source
             ports = ports_text(fl, None if numbers is None else numbers.split(","))
-            label = (ports or port_label(fl)) + (" (optional)" if topology.optional_flow(fl) else "")
-            same = drawn.get((frozenset((a, b)), label))
-            if same is None:  # one arrow per pair and port; both heads where each end opens one
-                # a flow split by its ports keeps its id on each arrow: the short label names the rules' flow
-                drawn[(frozenset((a, b)), label)] = Flow(id=fl.id, name=label, source=a, target=b)
-            elif same.source != a:
-                same.bidirectional = True
-    for fl in casts:  # discovery: sent by its source to a group or the subnet, no connection opened
-        drawn[(frozenset((fl.source, fl.target)), fl.id)] = Flow(
-            id=fl.id, name="broadcast or multicast (one subnet)", source=fl.source, target=fl.target
-        )
-    m.flows = list(drawn.values())
+            optional = bool(topology.optional_flow(fl))
+            if fl.id in relayed:  # DHCP across segments: the relay, not the device, reaches the server
+                pieces = [f"{ports or port_label(fl)} (relay)"]
+            elif ports and " or " not in ports and "(configurable)" not in ports:
+                pieces = [str(p) for p in topology.parse_ports(fl.port, fl.protocol) if numbers is None or p.number in numbers.split(",")]
+            else:
+                pieces = [ports or port_label(fl)]
+            known = drawn.get((a, b, optional))
+            if known is None:  # a flow split by its ports keeps its id on each arrow: the short label names the rules' flow
+                drawn[(a, b, optional)] = (Flow(id=fl.id, name="", source=a, target=b), pieces)
+            else:
+                known[1].extend(p for p in pieces if p not in known[1])
+    for (a, b, optional), (arrow, pieces) in list(drawn.items()):
+        arrow.name = ", ".join(pieces) + (" (optional)" if optional else "")
+        back = drawn.get((b, a, optional))
+        if back is not None and back[1] == pieces and a < b:  # each end opens the same ports to the other: one arrow
+            arrow.bidirectional = True
+            del drawn[(b, a, optional)]
+    # discovery: sent by its source to a group or the subnet, no connection opened
+    casts_drawn = [Flow(id=fl.id, name="broadcast or multicast (one subnet)", source=fl.source, target=fl.target) for fl in casts]
+    m.flows = [arrow for arrow, _pieces in drawn.values()] + casts_drawn
     return m
 
 

@@ -494,3 +494,36 @@ def test_dhcp_between_two_segments_is_relayed_not_ruled_from_the_device() -> Non
     assert not [r for r in firewall_rows(doc) if r[-1].startswith("F-10")]
     text = text_of(doc)
     assert "Allow UDP 67 between the relay and the DHCP server, both ways: F-10 Gateway (Device VLAN) → Hospital DHCP server" in text
+
+
+def test_the_network_picture_draws_one_arrow_per_opener_with_all_its_ports() -> None:
+    """An infusion gateway's web UI (HTTPS 443 and an HTTP 80 redirect from the browser) and its mDNS announcement to the
+    browser were three arrows between one pair, which the picture drew as one double-headed "3 flows": no port shown,
+    and the gateway seemed to open connections to the browser. DHCP through a relay was drawn as a direct connection."""
+    from mdptm.documents import netplan
+    from mdptm.documents.guides import Facts
+    from mdptm.model import TrustZone
+
+    m = base(
+        trust_zones=[TrustZone(id="zd", name="Device VLAN", kind="network"), TrustZone(id="zc", name="Clinical LAN", kind="network")],
+        elements=[
+            Element(id="gw", name="Gateway", kind="device", trust_zone="zd"),
+            Element(id="ws", name="Workstation browser", kind="external_entity", trust_zone="zc"),
+            Element(id="dhcp", name="Hospital DHCP server", kind="external_entity", trust_zone="zc"),
+        ],
+        flows=[
+            Flow(id="F-4", name="Local web UI", source="ws", target="gw", protocol="HTTPS", port="443/tcp"),
+            Flow(id="F-5", name="Web UI redirect", source="ws", target="gw", protocol="HTTP", port="80"),
+            Flow(id="F-7", name="Web UI announcement", source="gw", target="ws", protocol="mDNS", port="5353/udp"),
+            Flow(id="F-10", name="Address assignment", source="gw", target="dhcp", protocol="DHCP", port="67/udp"),
+        ],
+    )
+    f = Facts.of(m)
+    picture = netplan.diagram_model(f, netplan.build(f))
+    assert picture is not None
+    arrows = {(fl.source, fl.target, fl.name, fl.bidirectional) for fl in picture.flows}
+    assert arrows == {
+        ("ws", "gw", "TCP 443, TCP 80", False),
+        ("gw", "ws", "broadcast or multicast (one subnet)", False),
+        ("gw", "dhcp", "UDP 67 (relay)", False),
+    }, arrows
