@@ -124,11 +124,10 @@ def _rules_to_remove(doc: Doc, f: Facts, plan: netplan.Plan) -> None:
 
     # a rule between two of the hospital's own systems (its Wi-Fi and its RADIUS server): other devices may need it; an
     # external system outside the hospital (the device maker's cloud portal) is not the hospital's
-    theirs = [
-        fl
-        for fl in ruled
-        if all(getattr(f.elements.get(e), "kind", None) in _HOSPITAL_KINDS and f.stated_where(e) != "outside" for e in (fl.source, fl.target))
-    ]
+    def hospitals(e: str) -> bool:
+        return getattr(f.elements.get(e), "kind", None) in _HOSPITAL_KINDS and f.stated_where(e) != "outside"
+
+    theirs = [fl for fl in ruled if hospitals(fl.source) and hospitals(fl.target)]
     system = [fl for fl in ruled if fl not in theirs]
     infra = (
         f"The rules between two of the hospital's own systems ({listed(theirs)}) may serve other devices too: remove them "
