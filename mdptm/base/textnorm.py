@@ -10,10 +10,13 @@ text searched -- go through the same steps:
    U+034F, variation selectors); text under a right-to-left override (U+202E) is reversed;
 2. NFKC (compatibility forms: fullwidth, ligatures, composed accents), and letters of other scripts drawn
    like Latin ones read as those (``Nightjаr`` with a Cyrillic ``а``; Greek, Armenian, Coptic, Lisu and
-   Cherokee letters, Latin small capitals ``ᴋᴇsᴛʀᴇʟ`` and IPA letters ``nıghtjɑr``; :data:`_CONFUSABLE`);
+   Cherokee letters, Latin small capitals ``ᴋᴇsᴛʀᴇʟ`` and IPA letters ``nıghtjɑr``; :data:`_CONFUSABLE`), then
+   what Unicode's confusables data lists as drawn like a Latin letter (``ռ``, ``ꮁ``, ``⍺``), and letters with a
+   hook, turned, reversed or insular by their Unicode names (``ɲ``, ``ʇ``, ``ǝ``, ``Ǝ``, ``ꞇ``);
 3. case folding (``ß`` → ``ss``), and combining marks removed (``Dána`` and ``Tomas`` read as ``Dana`` and
    ``Tomás``; an accent added or left out disguises nothing);
-4. dashes and hyphens of every kind, and whitespace of every kind, become one space; Markdown's formatting
+4. dashes and hyphens of every kind, the dots that split a word for its syllables (``Night·jar``, ``Night‧jar``),
+   and whitespace of every kind, become one space; Markdown's formatting
    marks (asterisk, backtick, tilde) are left out (``**Night**jar`` reads as ``Nightjar`` once rendered).
 
 A second reading, beside the text as written (:func:`rendered`, :func:`rendered_map`): Markdown links and
@@ -25,7 +28,9 @@ each character of the key came from, so redaction can replace the original text.
 
 from __future__ import annotations
 
+import json
 import re
+import string
 import unicodedata
 from collections.abc import Callable
 from functools import cache
@@ -77,6 +82,10 @@ for _zero in _DIGIT_ZEROS:
 _BIDI_END = "\u202c\u2069\n\r"
 _EXTRA_INVISIBLE = {0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, *range(0xFE00, 0xFE10)}
 _DASHES = {0x2212, 0x2043, 0xFE63, 0xFF0D}
+# dots a word is split at for its syllables or by a bullet ("Night·jar", "Night‧jar" with a hyphenation point,
+# "Night•jar"): read as the word broken in two, as with a hyphen; a full stop
+# stays itself ("build01.meridian.corp" is an address, not three words)
+_WORD_DOTS = {0x00B7, 0x0387, 0x2022, 0x2027, 0x2219, 0x22C5, 0x30FB, 0xFF65}
 
 
 @cache
@@ -90,8 +99,36 @@ def _dashes() -> dict[int, str]:
 # Latin letters with a hook, tail, curl, belt or stroke that NFD does not take apart (ɲ ɳ ɠ ɦ ʈ ƭ ʝ ɽ ƙ ɭ ʂ ɗ ɓ ɱ
 # ʐ ƴ ...): "ɲiɠɦʈjar" reads as Nightjar, as an accent added disguises nothing. Found by their Unicode names in the
 # Latin extension blocks, once, on the first use of the tables; letters mapped above keep their reading.
-_LATIN_BLOCKS = ((0x0180, 0x0250), (0x0250, 0x02B0), (0x1D00, 0x1DC0), (0x2C60, 0x2C80), (0xA720, 0xA800), (0xAB30, 0xAB70))
+_LATIN_BLOCKS = (
+    *((0x0180, 0x0250), (0x0250, 0x02B0), (0x1D00, 0x1DC0), (0x1E00, 0x1F00), (0x2180, 0x2190), (0x2C60, 0x2C80)),
+    *((0xA720, 0xA800), (0xAB30, 0xAB70), (0x1DF00, 0x1DF20)),
+)
 _DECORATED = re.compile(r"LATIN (SMALL|CAPITAL) LETTER ([A-Z]) WITH [A-Z -]+")
+# Letters turned, reversed, or drawn in an older hand or as a small capital, with or without a hook (ɐ ǝ ɹ ʇ ɥ ᴉ
+# Ǝ, insular ꞇ ꝼ, ᵻ, dotless ɟ): one such letter in a word reads as its letter ("Nighʇjar", "Zǝphyrine"). Text
+# turned upside down whole ("ɹɐɾʇɥƃıu", read from the end with u for n) is not read: it is a puzzle, not a word.
+_DRAWN = re.compile(
+    r"LATIN (SMALL|CAPITAL) (?:CAPITAL )?LETTER (?:(?:TURNED|REVERSED|INSULAR|SMALL CAPITAL|DOTLESS|SCRIPT|BLACKLETTER"
+    r"|VISIGOTHIC|ANGLICANA|MIDDLE-WELSH|BROKEN|LENIS|SIDEWAYS) )*([A-Z])(?: WITH [A-Z -]+)?"
+)
+
+
+def _unicode_confusables() -> dict[int, str]:
+    """The letters Unicode's confusables data (UTS #39, as the confusable-homoglyphs package ships it) says are
+    drawn like a Latin letter, and NFKC leaves as they are: ``ꭇ``, ``ꮁ`` (Cherokee), ``ռ`` and ``գ`` (Armenian),
+    ``ѵ``, ``ƽ``, ``⍺``, Canadian syllabics ``ᑯ`` ``ᗷ``, Lisu ``ꓒ``, ``℮``. Those read as digits are left out (``б``
+    is no 6 in a Russian text)."""
+    from importlib import resources
+
+    data = json.loads(resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text(encoding="utf-8"))
+    out: dict[int, str] = {}
+    for latin in string.ascii_letters:
+        for entry in data.get(latin, ()):
+            ch = entry.get("c", "") if isinstance(entry, dict) else ""
+            if len(ch) != 1 or ch.isascii() or unicodedata.category(ch)[0] in "MZC" or unicodedata.normalize("NFKC", ch) != ch:
+                continue
+            out.setdefault(ord(ch), latin)
+    return out
 
 
 def _decorated_letters() -> dict[int, str]:
@@ -102,10 +139,20 @@ def _decorated_letters() -> dict[int, str]:
             m = _DECORATED.fullmatch(unicodedata.name(ch, ""))
             if m and not unicodedata.decomposition(ch) and cp not in _CONFUSABLE:
                 out[cp] = m.group(2).lower() if m.group(1) == "SMALL" else m.group(2)
+    shapes = _unicode_confusables()
+    for lo, hi in _LATIN_BLOCKS:  # then letters turned, reversed, insular ... by their names, unless drawn like another
+        for cp in range(lo, hi):
+            ch = chr(cp)
+            m = _DRAWN.fullmatch(unicodedata.name(ch, ""))
+            if m and not unicodedata.decomposition(ch) and cp not in _CONFUSABLE and cp not in out and cp not in shapes:
+                out[cp] = m.group(2).lower() if m.group(1) == "SMALL" else m.group(2)
     for cp, latin in list(out.items()):  # the other case, when its name says it differently (Ɖ "AFRICAN D" of ɖ)
         for other, reading in ((chr(cp).upper(), latin.upper()), (chr(cp).lower(), latin.lower())):
             if len(other) == 1 and ord(other) not in out and ord(other) not in _CONFUSABLE and other != chr(cp):
                 out[ord(other)] = reading
+    for cp, latin in shapes.items():  # what Unicode's data says is drawn like a letter (its own case: Σ is no O)
+        if cp not in _CONFUSABLE and cp not in out:
+            out[cp] = latin
     return out
 
 
@@ -128,7 +175,7 @@ def _tables() -> tuple[dict[int, None], dict[int, str]]:
         cat = unicodedata.category(chr(cp))
         if (cat == "Cf" and cp != 0x202E) or cp in _EXTRA_INVISIBLE:
             remove[cp] = None
-        elif cat in ("Pd", "Zs", "Zl", "Zp") or cp in _DASHES or chr(cp).isspace() or cp in (ord("_"), 0x2800):
+        elif cat in ("Pd", "Zs", "Zl", "Zp") or cp in _DASHES or cp in _WORD_DOTS or chr(cp).isspace() or cp in (ord("_"), 0x2800):
             sep[cp] = " "
     return remove, sep
 

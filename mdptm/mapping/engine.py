@@ -24,6 +24,7 @@ from mdptm.model import Flow, Item, Model, Risk, View
 from mdptm.model.evidence import (
     affirmed,
     customer_enabled,
+    denied_part,
     durations,
     first_date,
     hospital_performed,
@@ -396,6 +397,13 @@ class ModelIndex:
         self.model, self.untreated = effective_model(model)
         # the controls listed as implemented that the mapping does not count, and why (verification failed, a requirement)
         self.left_out = {c.id: why for c in model.controls if (why := not_in_place(c)) is not None}
+        # the controls in place only in part: the clause of their text that denies a measure ("TLS on the HL7 link; not
+        # yet on DICOM" → "not yet on DICOM")
+        self.in_part = {
+            c.id: part
+            for c in self.model.controls
+            if c.status == "implemented" and (part := denied_part(c.title, c.description)) is not None
+        }
         self._texts: dict[str, list[str]] = {}
         self._selected: dict[tuple[str, tuple[Check, ...]], list[Item]] = {}
         self._references: list[tuple[str, str]] | None = None
@@ -742,6 +750,13 @@ class Evaluator:
 
         def capped(level: Level, ids: list[str], text: str) -> Outcome:
             text += skipped
+            partly = [i for i in ids if i in self.index.in_part] if collection == "controls" else []
+            if partly:  # "TLS on the HL7 link; not yet on DICOM": evidence of the part in place, not of the whole
+                said = "; ".join(f'{i} is in place only in part (its text says "{self.index.in_part[i]}")' for i in partly[:MAX_NAMED])
+                more = f" and {len(partly) - MAX_NAMED} more" if len(partly) > MAX_NAMED else ""
+                text = f"{text}; {said}{more}"
+                if level == "met":
+                    level = "partial"
             read_as = [i for i in (it.id for it in matched) if i in unstated]
             if read_as and (level != "met" or textual):  # the maker's word on the status is missing: say so
                 verb = "is" if len(read_as) == 1 else "are"

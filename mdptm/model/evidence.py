@@ -26,6 +26,7 @@ __all__ = [
     "accepts_risk",
     "affirmed",
     "denied",
+    "denied_part",
     "denies_measure",
     "denies_title",
     "durations",
@@ -239,6 +240,24 @@ def real_values(values: Iterable[object]) -> list[str]:
 _YET_ADVERB = re.compile(r"(?:(?<![\w'])(?:no|not|none|never|nothing)|n't)(?:\s+[\w'/.-]+){0,5}$")
 
 
+# a verb right after "yet": the negation before it was said of the subject ("Data not uploaded yet is kept encrypted",
+# "Events not sent yet are logged locally"), and what follows is the statement
+_YET_VERB = re.compile(
+    r"(?:is|are|was|were|has|have|had|can|cannot|can't|could|will|won't|would|must|shall|should|may|might|do|does|did|"
+    r"doesn't|don't|gets?|remains?|stays?)(?![\w'])"
+)
+
+
+def _yet_inside(low: str, start: int, m: re.Match[str]) -> bool:
+    """Whether the adverb "yet" at *m* (after a negation) stays inside its clause: unless a verb follows it, and then
+    only when the whole is a safeguard refusing what fails a check ("Devices that are not paired yet cannot send
+    commands")."""
+    if not _YET_VERB.match(low, m.end()):
+        return True
+    end = next((b.start() for b in evidence_words().clause_break.finditer(low, m.end())), len(low))
+    return _refuses_failure(low[start:end])
+
+
 def _clauses(text: str) -> list[tuple[int, str]]:
     """(offset, text) of each clause of *text*, casefolded, split at the clause breaks."""
     words = evidence_words()
@@ -246,7 +265,7 @@ def _clauses(text: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     start = 0
     for m in words.clause_break.finditer(low):
-        if m.group(0) == " yet " and _YET_ADVERB.search(low, start, m.start()):
+        if m.group(0) == " yet " and _YET_ADVERB.search(low, start, m.start()) and _yet_inside(low, start, m):
             continue  # "No RBAC yet on the service port": the adverb, the denial goes on
         out.append((start, low[start : m.start()]))
         start = m.end()
@@ -670,6 +689,25 @@ def requirement_only(title: str, description: str) -> str | None:
         return None
     found = _MODAL_WORD.search(said[0])
     return " ".join(found.group(0).casefold().split()) if found else None
+
+
+@lru_cache(maxsize=_TEXT_CACHE)
+def denied_part(title: str, description: str) -> str | None:
+    """The first clause of a control's text (its description, else its title) that denies a measure
+    (``measure_denial_patterns``: "TLS on the HL7 link; not yet on DICOM" → "not yet on DICOM"), as written, when the
+    rest states one: the control is in place only in part. None when no clause denies one, or when the control as a
+    whole describes no safeguard (:func:`void_reason`: it counts for nothing, not in part)."""
+    rx = _patterns("measure_denial_patterns")
+    text = description if description.strip() else title
+    if rx is None or not text.strip() or void_reason(title, description) is not None:
+        return None
+    same = len(_straight(text.casefold())) == len(text)  # offsets into the casefolded text are offsets into the text
+    for start, clause in _clauses(text):
+        m = rx.search(_unconditional(clause))
+        if m is not None and not _CONDITION_AFTER.search(clause, m.end()):
+            said = text[start : start + len(clause)] if same else clause
+            return " ".join(said.split()).strip(" ,:")
+    return None
 
 
 def read_as_requirement(c: Control) -> bool:

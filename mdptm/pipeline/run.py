@@ -7,6 +7,7 @@ matplotlib, the exporters): a build imports this module while its sources are st
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from contextlib import ExitStack
@@ -216,8 +217,9 @@ def _run_pipeline(
 def load_previous(path: Path) -> Model:
     """The version published before (``previous:``, ``--previous``), whose ids the change log and the leak scan take
     as public already. A threat model given there instead of a package's ``ptm.json`` would make public the ids of
-    what this version withholds: it is refused where an item holds what a package never publishes (its source,
-    notes or extra columns)."""
+    what this version withholds, and the change log would quote its old values: it is refused unless the package's
+    ``MANIFEST.json`` beside it records it (mdptm wrote it, unchanged since), and where an item holds what a package
+    never publishes (its source, notes or extra columns)."""
     model = load(path)
     for coll, _kind in COLLECTIONS:
         for i, item in enumerate(getattr(model, coll)):
@@ -237,7 +239,30 @@ def load_previous(path: Path) -> Model:
                     file=str(path),
                     locator=f"/{coll}/{i}/{held[0]}",
                 )
+    _check_published(path)
     return model
+
+
+def _check_published(path: Path) -> None:
+    """*path* is the ``ptm.json`` of a package mdptm wrote, as written: the MANIFEST.json beside it says so.
+
+    A hand-written or imported threat model without notes, sources or extra columns looks like a published one;
+    what tells them apart is the package it came in."""
+    hint = "give the ptm.json of the package published before, in its folder beside its MANIFEST.json, not a threat model"
+    manifest = path.parent / "MANIFEST.json"
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"not a published PTM: no MANIFEST.json beside it; {hint}", file=str(path)) from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"not a published PTM: the MANIFEST.json beside it cannot be read ({exc}); {hint}", file=str(path)) from None
+    if not isinstance(data, dict) or data.get("tool") != "mdptm" or not isinstance(data.get("model_sha256"), str):
+        raise InputError(f"not a published PTM: the MANIFEST.json beside it is not an mdptm package's; {hint}", file=str(path))
+    if data["model_sha256"] != sha256_file(path):
+        raise InputError(
+            f"not a published PTM: it is not the ptm.json the MANIFEST.json beside it records (changed since it was written); {hint}",
+            file=str(path),
+        )
 
 
 class _NotPublished(Exception):

@@ -26,6 +26,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from mdptm.base.copies import deep_copy
+from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.mapping.framework import Assertion, Override
 from mdptm.model import COLLECTIONS, Control, Flow, Item, Model, RiskManagement
@@ -375,6 +376,8 @@ class _Redactor:
             if gone is not None and gone.search(item.id):
                 spans = [*spans, (0, len(item.id), "left-out-id")]
             if not spans:
+                spans = _id_from_redacted_name(item, scrubber)
+            if not spans:
                 continue
             new = ""
             while not new or new in taken:
@@ -443,6 +446,17 @@ def _component_name(name: str, key: str) -> bool:
     more ("Zephyrine port", "Key store"), or one made of joined parts ("AspireJavaScript.MinimalApi"). One
     plain word ("Browser", "Database") is kept text's own word too."""
     return key.count(" ") >= 1 or bool(_JOINED_NAME.search(name.strip()))
+
+
+def _id_from_redacted_name(item: Item, scrubber: Scrubber) -> list[Span]:
+    """The id's spans when it was made from the item's name and shows what redaction removes from that name: the
+    importers' slug drops the letters that fold to no ASCII, so "Pump Nıghtjar server" (dotless i) got the id
+    ``pump-nghtjar-server``, which is not the term but shows it. A fragment of three characters or more counts."""
+    name = getattr(item, "name", None) or getattr(item, "title", None)
+    if not isinstance(name, str) or not name:
+        return []
+    low = item.id.lower()
+    return [(0, len(item.id), rule) for start, end, rule in scrubber.spans(name) if len(frag := slug(name[start:end])) >= 3 and frag in low]
 
 
 def _left_out_ids(ids: Iterable[str]) -> re.Pattern[str] | None:

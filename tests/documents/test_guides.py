@@ -522,9 +522,10 @@ def test_build_with_a_previous_version_records_the_history(tmp_path: Path) -> No
     old, new = pump(), pump()
     new.document.version = "1.1"
     new.threats = [t for t in new.threats if t.id != "T-4"]
-    proj = _project(tmp_path, new, previous="previous/ptm.json")
-    (proj / "previous").mkdir()
-    (proj / "previous" / "ptm.json").write_text(old.model_dump_json(by_alias=True), encoding="utf-8")
+    (tmp_path / "v1").mkdir()
+    first = _project(tmp_path / "v1", old)  # the previous version: the package published from the old model
+    assert build(first, first / "previous", draft=True).exit_code == 0
+    proj = _project(tmp_path, new, previous="../v1/proj/previous/ptm.json")
     build(proj, tmp_path / "out", draft=True)
     published = yaml.safe_load((tmp_path / "out" / "ptm.json").read_text(encoding="utf-8"))
     history = published["document"]["history"]

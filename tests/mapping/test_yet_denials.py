@@ -53,6 +53,8 @@ def test_a_title_alone_that_says_not_yet_counts_for_no_clause(title: str) -> Non
         ("The pump has no display, yet every dose change is logged.", ["logged"], ["logged"]),
         ("The pump is small yet every dose change is logged locally.", ["logged"], ["logged"]),
         ("Small yet encrypted with AES-256.", ["aes"], ["aes"]),
+        ("Data not uploaded yet is kept encrypted on the pump.", ["encrypt"], ["encrypt"]),
+        ("Events not sent yet are logged locally and retried.", ["logged"], ["logged"]),
     ],
 )
 def test_yet_as_adverb_and_as_conjunction(text: str, keywords: list[str], found: list[str]) -> None:
@@ -66,6 +68,9 @@ def test_yet_as_adverb_and_as_conjunction(text: str, keywords: list[str], found:
         ("Default passwords", "No default passwords on any unit; each pump gets its own at manufacture."),
         ("Audit logging", "The pump has no display, yet every dose change is logged with the nurse's badge ID."),
         ("Pairing", "Devices that are not paired yet cannot send commands."),
+        # "yet" then a verb: the negation was said of the subject, the statement follows
+        ("Encryption at rest", "Data not uploaded yet is kept encrypted on the pump."),
+        ("Audit logging", "Events not sent yet are logged locally and retried."),
     ],
 )
 def test_safeguards_are_not_read_as_not_yet(title: str, description: str) -> None:

@@ -53,9 +53,8 @@ def test_the_early_writer_writes_what_one_process_writes_with_a_previous_version
     project = tmp_path / "project"
     shutil.copytree(SAMPLES / "infusion-pump", project)
     assert build(project, tmp_path / "v1").exit_code == ExitCode.OK
-    shutil.copy(tmp_path / "v1" / "ptm.json", project / "previous.json")
     settings = project / "mdptm.yaml"
-    text = settings.read_text().replace("redaction: redaction.yaml", "redaction: redaction.yaml\nprevious: previous.json")
+    text = settings.read_text().replace("redaction: redaction.yaml", f"redaction: redaction.yaml\nprevious: {tmp_path / 'v1' / 'ptm.json'}")
     settings.write_text(text)
     with sequential():
         one = build(project, tmp_path / "one")

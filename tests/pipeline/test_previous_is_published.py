@@ -61,9 +61,8 @@ def test_the_published_previous_version_gives_the_change_log(project: Path, tmp_
     (project / "mdptm.yaml").write_text("sources: [model.yaml]\n")
     (project / "model.yaml").write_text(MODEL.replace("title: Spoofed server", f"title: {OLD_TITLE}"))
     assert run(["build", str(project), "-o", str(first)], capsys)[0] == 0
-    (project / "v1.json").write_bytes((first / "ptm.json").read_bytes())
     (project / "model.yaml").write_text(MODEL.replace('version: "1.0"', 'version: "2.0"'))
-    (project / "mdptm.yaml").write_text("sources: [model.yaml]\nprevious: v1.json\n")
+    (project / "mdptm.yaml").write_text(f"sources: [model.yaml]\nprevious: {first / 'ptm.json'}\n")
     out = tmp_path / "pkg"
     code, _, err = run(["build", str(project), "-o", str(out)], capsys)
     assert code == 0, err
@@ -85,3 +84,28 @@ def test_a_build_into_the_folder_of_the_previous_version_is_refused(
     assert "ptm.json" in err and "replace it" in err
     assert {p.relative_to(first).as_posix(): p.read_bytes() for p in sorted(first.rglob("*")) if p.is_file()} == before
     assert run(["build", str(project), "-o", str(tmp_path / "v2")], capsys)[0] == 0  # beside it is fine
+
+
+@pytest.mark.parametrize("manifest", ["none", "other tool", "changed since"])
+def test_a_hand_written_previous_model_without_internal_fields_is_refused(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], manifest: str
+) -> None:
+    """A hand-written internal model with no notes, source or extra passed as the previous version: its ids were
+    taken as public (the leak scan stopped looking for a threat this version withholds) and the change log quoted
+    its old values. Only a ptm.json its package's MANIFEST.json records is a previous version."""
+    old = yaml.safe_load(MODEL)
+    old["threats"][0]["title"] = OLD_TITLE
+    text = json.dumps(old)
+    (project / "v1.json").write_text(text)
+    import hashlib
+
+    if manifest == "other tool":
+        (project / "MANIFEST.json").write_text(json.dumps({"tool": "other", "model_sha256": hashlib.sha256(text.encode()).hexdigest()}))
+    elif manifest == "changed since":
+        (project / "MANIFEST.json").write_text(json.dumps({"tool": "mdptm", "model_sha256": "0" * 64}))
+    out = tmp_path / "pkg"
+    code, _, err = run(["build", str(project), "-o", str(out)], capsys)
+    assert code == 2, err
+    assert "v1.json" in err and "not a published PTM" in err and "MANIFEST.json" in err
+    assert not out.exists()
+    assert OLD_TITLE not in err  # the message names the file, never its content

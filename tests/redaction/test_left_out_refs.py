@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -99,8 +100,7 @@ def test_a_threat_withheld_since_the_previous_version_is_named_by_its_id_alone(t
     (project / "policy.yaml").write_text("terms: [Zzyzx]\n", encoding="utf-8")
     (project / "mdptm.yaml").write_text("sources: [model.yaml]\nredaction: policy.yaml\n", encoding="utf-8")
     assert build(project, tmp_path / "v1", draft=True).exit_code == 0
-    (project / "previous").mkdir()
-    (project / "previous" / "ptm.json").write_bytes((tmp_path / "v1" / "ptm.json").read_bytes())
+    shutil.copytree(tmp_path / "v1", project / "previous")  # the package published before, copied whole
     (project / "model.yaml").write_text(MODEL.replace('version: "1.0"', 'version: "2.0"'), encoding="utf-8")  # ... and is withheld in 2.0
     (project / "mdptm.yaml").write_text("sources: [model.yaml]\nredaction: policy.yaml\nprevious: previous/ptm.json\n", encoding="utf-8")
     result = build(project, tmp_path / "v2", draft=True)
@@ -152,5 +152,5 @@ def test_a_threat_model_given_as_the_previous_version_is_refused(tmp_path: Path)
     assert err.value.locator == "/elements/0/notes"
     assert not (tmp_path / "v2").exists() and not (tmp_path / "v2.internal").exists()
     # the package published before is accepted
-    (project / "previous.json").write_bytes((tmp_path / "v1" / "ptm.json").read_bytes())
+    (project / "mdptm.yaml").write_text(f"sources: [model.yaml]\nredaction: policy.yaml\nprevious: {tmp_path / 'v1' / 'ptm.json'}\n")
     assert build(project, tmp_path / "v2", draft=True).exit_code == 0

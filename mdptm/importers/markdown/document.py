@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 from mdptm.importers.tabular.vocab import (
@@ -397,6 +398,13 @@ def parse_markdown(text: str) -> Section:
             end = _orig(span[1]) if span else _line(t)
             stack[-1].blocks.append(Other("definition list", _line(t), end, "\n".join(words)))
             i = j + 1
+        elif t.type == "html_block" and _HTML_TABLE.match(t.content.strip()):
+            # "<table><tr><th>Threat</th>…": a table written in HTML inside the Markdown, read as a pipe table is
+            span = t.map
+            last = _orig(span[1]) if span else _line(t)
+            for rows in html_tables(t.content, _line(t)):
+                stack[-1].blocks.append(MdTable(rows=rows, line=_line(t), end=last))
+            i += 1
         elif t.type == "html_block":  # not read: a comment or hidden element is said in the report
             block = t.content.strip()
             if _COMMENT.match(block) and block[4:-3].strip():
@@ -409,6 +417,98 @@ def parse_markdown(text: str) -> Section:
     root.hidden = sorted(set(_HIDDEN_FOUND))
     _HIDDEN_FOUND.clear()
     return root
+
+
+_HTML_TABLE = re.compile(r"^(?:<(?:div|details|figure|center)\b[^>]*>\s*)*<table\b", re.IGNORECASE)
+
+
+class _TableHTML(HTMLParser):
+    """The rows of the tables in an HTML fragment, each cell as the text a reader sees: "<br>" and block
+    elements as line breaks, a cell spanning rows repeated in the rows it covers, one spanning columns given
+    once and followed by empty cells. Text in an element a browser hides is left out (and said)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.line = line
+        self.tables: list[list[list[str]]] = []
+        self.rows: list[list[str]] | None = None
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+        self.spans: list[tuple[int, int]] = []  # (rowspan, colspan) of each cell of the row being read
+        self.down: dict[int, tuple[int, str]] = {}  # column -> (rows still covered, text) of a rowspan
+        self.hidden: list[str] = []  # the hidden elements open
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        shown = " ".join(f'{k}="{v or ""}"' for k, v in attrs)
+        if self.hidden or (tag not in _VOID and _HIDDEN_OPEN.match(f"<{tag} {shown}>")):
+            if tag not in _VOID:
+                if not self.hidden:
+                    _HIDDEN_FOUND.append((self.line, f"text in a hidden <{tag}>"))
+                self.hidden.append(tag)
+            return
+        if tag == "table":
+            self.rows = []
+        elif tag == "tr" and self.rows is not None:
+            self.row, self.spans = [], []
+        elif tag in ("td", "th") and self.row is not None:
+            self.cell = []
+            got = dict(attrs)
+            self.spans.append((_span(got.get("rowspan")), _span(got.get("colspan"))))
+        elif self.cell is not None and tag in ("br", "p", "div", "li", "tr"):
+            self.cell.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.hidden:
+            if tag == self.hidden[-1]:
+                self.hidden.pop()
+            return
+        if tag in ("td", "th") and self.cell is not None and self.row is not None:
+            lines = [" ".join(ln.split()) for ln in "".join(self.cell).split("\n")]
+            self.row.append("\n".join(ln for ln in lines if ln))
+            self.cell = None
+        elif tag == "tr" and self.row is not None and self.rows is not None:
+            self.rows.append(self._placed(self.row, self.spans))
+            self.row = None
+        elif tag == "table" and self.rows is not None:
+            self.tables.append(self.rows)
+            self.rows, self.down = None, {}
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None and not self.hidden:
+            self.cell.append(data)
+
+    def _placed(self, cells: list[str], spans: list[tuple[int, int]]) -> list[str]:
+        out: list[str] = []
+        queue = list(zip(cells, spans, strict=True))
+        col = 0
+        while queue or any(c >= col for c in self.down):
+            if col in self.down:
+                left, text = self.down[col]
+                out.append(text)
+                self.down = {**self.down, col: (left - 1, text)} if left > 1 else {k: v for k, v in self.down.items() if k != col}
+                col += 1
+                continue
+            if not queue:
+                break
+            text, (rows, cols) = queue.pop(0)
+            if rows > 1:
+                self.down[col] = (rows - 1, text)
+            out.append(text)
+            out.extend("" for _ in range(cols - 1))
+            col += cols
+        return out
+
+
+def _span(value: str | None) -> int:
+    return max(1, min(int(value), 100)) if value and value.strip().isdigit() else 1
+
+
+def html_tables(fragment: str, line: int) -> list[list[list[str]]]:
+    """The tables of an HTML fragment as rows of cell texts (see :class:`_TableHTML`)."""
+    reader = _TableHTML(line)
+    reader.feed(fragment)
+    reader.close()
+    return [rows for rows in reader.tables if rows]
 
 
 def iter_sections(sec: Section) -> Iterator[Section]:

@@ -38,11 +38,16 @@ from mdptm.importers.tabular.vocab import (
     norm_text,
     one_line,
     parse_risk,
+    parse_stride,
     scale_hint,
 )
 
 _LETTER_REVISION = re.compile(r"[A-Z]{1,2}\d{0,2}")  # "C", "AB", "B2": a document-control revision
 
+# "TM-S1 — Загрузка вредоносных файлов (Spoofing/Tampering/DoS)": a threat's id, title and categories in a heading
+_FORM_HEADING = re.compile(
+    r"^(?P<id>[A-Za-z]{1,6}(?:[-_.][A-Za-z]{1,4})?[-_.]?\d+[A-Za-z]?)\s*[—–:-]\s*(?P<title>.+?)(?:\s*\((?P<cats>[^()]+)\))?$"
+)
 _ID_CELL = re.compile(r"^[A-Za-z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
 
 
@@ -930,8 +935,32 @@ class TableFinder:
         cand = _Candidate(0, 0, t.width - 1, cls, [0], headers)
         rows = [r for r in range(1, len(t.cells)) if not t.row_blank(r)]
         finder.grid = t
-        self.blocks.append(finder._make_block(cand, t.width - 1, rows))
+        block = finder._make_block(cand, t.width - 1, rows)
+        if block.kind == "threat" and len(rows) == 1:
+            self._form_under_heading(block)
+        self.blocks.append(block)
         return True
+
+    def _form_under_heading(self, block: Block) -> None:
+        """ "### TM-S1 — Malicious uploads (Spoofing/Tampering)" over "| **Threat** | … |", "| **Mitigation** | … |": the
+        heading names the one threat its form describes (its id, its title, its STRIDE categories in brackets);
+        the form's threat text is then its description."""
+        fields = {c.field for c in block.columns if c.field}
+        said = _FORM_HEADING.match(one_line(self.grid.heading or ""))
+        if said is None or "id" in fields:
+            return
+        title, cats = said.group("title"), said.group("cats")
+        if cats and "stride" not in fields and parse_stride(self.vocab, cats).ok:
+            block.defaults["stride"] = cats
+        elif cats:
+            title = f"{title} ({cats})"
+        if "description" not in fields:
+            for col in block.columns:
+                if col.field == "title":
+                    col.field = "description"
+        block.defaults["id"] = said.group("id")
+        block.defaults["title"] = title
+        block.caption = one_line(self.grid.heading or "")
 
 
 def _names_threats(heading: str) -> bool:

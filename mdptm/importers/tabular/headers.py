@@ -14,6 +14,7 @@ from mdptm.importers.tabular.vocab import (
     HeaderMatch,
     KindSpec,
     Vocabulary,
+    is_empty,
     match_header,
     mitigation_status,
     norm_text,
@@ -291,6 +292,16 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
                 out.append(f"column {col.header!r} holds threat statuses: read as the status")
                 break
 
+    where = next((c for c in columns if c.field == "targets" and norm_text(c.header) == "where"), None)
+    if where is not None and "description" not in fields:
+        said = [v for v in cells(where) if not is_empty(vocab, v)]
+        if said and sum(len(v.split()) >= 4 for v in said) * 2 > len(said):
+            # "Threat | Where | Initial mitigation" of "Linking | Signals linked to identify a child across sources":
+            # where in the use of the system the threat arises, said in a phrase: its description, no component
+            where.field = "description"
+            fields.discard("targets")
+            fields.add("description")
+            out.append(f"column {where.header!r} says in phrases where each threat arises: read as the description")
     vectors = next((c for c in columns if c.field == "description"), None)
     plain = next((c for c in columns if c.field is None and norm_text(c.header) in _DESCRIPTION_HEADERS), None)
     if vectors is not None and plain is not None and "title" not in fields and norm_text(vectors.header) in _VECTOR_HEADERS:
@@ -324,6 +335,11 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
     title = next((c for c in columns if c.field == "title"), None)
     if title is not None and "stride" not in fields:
         values = cells(title)
+        by_name = all(vocab.stride_names.exact(v) for v in values)
+        if by_name and "description" not in {c.field for c in columns}:
+            # with nothing else to say what each threat is, "Spoofing | Supabase Auth; RLS" is the threat of that
+            # category, titled so (its category read from the title)
+            values = []
         if len(values) >= 2 and all(_stride_cell(vocab, v) for v in values):
             title.field = "stride"
             fields.add("stride")

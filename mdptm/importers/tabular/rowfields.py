@@ -267,6 +267,12 @@ class RowFields:
             if not got.ok and not is_empty(self.vocab, v["stride"]):
                 self._fail(rec, "stride", v["stride"], extra, "STRIDE value")
         title = fields.get("title") or ""
+        named_privacy = self.vocab.tables["linddun"].exact(title) if "stride" not in v and "linddun" in self.vocab.tables else None
+        if named_privacy is not None and title:
+            # a privacy register's row titled by its LINDDUN category ("Linking", "Data disclosure"): kept as written
+            extra["LINDDUN category"] = title
+            if named_privacy == "disclosure_of_information":
+                fields["stride"] = ["information_disclosure"]
         if "stride" not in fields and "stride" not in v and title and len(title) >= 3:
             # a full name ("Spoofing", "Denial of Service (DDoS)": its bracket only glosses it), not "Spoof"
             named = self.vocab.stride_names.exact(title) or self.vocab.stride_names.exact(re.sub(r"\s*\([^()]*\)$", "", title))
@@ -546,6 +552,9 @@ class RowFields:
         said = v.get("status")
         if fields.get("status") == "not_implemented" and said is not None and self._not_a_control(said):
             # "Risk accepted", "N/A": read as not in place, and kept as written (what it means is more than that)
+            extra[rec.headers.get("status", "status")] = one_line(said)
+        elif fields.get("status") == "planned" and said is not None and self.vocab.tables["control_status"].exact(said) is None:
+            # "Postponed to 2.1", "Planned for Q3 2027": the release or date it is planned for is more than "planned"
             extra[rec.headers.get("status", "status")] = one_line(said)
         if "verification" in v:
             refs = [one_line(x) for x in split_evidence(self.vocab, v["verification"])]

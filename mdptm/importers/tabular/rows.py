@@ -4,6 +4,7 @@ guidance, footnote and fact rows become a :class:`RowNote` saying why they are n
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 
@@ -26,7 +27,72 @@ def block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowNo
     """Each data row of a table as a record, each other row as a note saying why it was skipped."""
     out = list(_block_records(block, vocab))
     _scope_restarting_ids(block, [r for r in out if isinstance(r, RowRecord)])
-    yield from out
+    for rec in out:
+        if isinstance(rec, RowRecord) and rec.kind == "threat":
+            yield from _listed_in_cell(rec)
+        else:
+            yield rec
+
+
+# "Spoof.1 - (Authorization Flow) An attacker …": one of several threats listed in one cell, each on a line of its own
+_LISTED = re.compile(r"^(?P<id>[A-Za-z]{1,12}[.\-_]?\d{1,3}[a-z]?)\s*[-–—:]\s+(?P<text>\S.*)$")
+_DOTTED = re.compile(r"^[A-Za-z]{2,12}\.\d{1,3}$")  # "Info.1": a threat's id of the kind a template numbers, never a word
+_ID_ALONE = re.compile(r"^[A-Za-z]{1,12}[.\-_]?\d{1,3}[a-z]?$")
+
+
+def _listed_in_cell(rec: RowRecord) -> list[RowRecord]:
+    """A row of a threat table with no id whose threat cell lists several threats, a line each opening on its
+    id ("Spoof.1 - …", "Spoof.2 - …"): one record per threat, the row's other cells (its STRIDE category) said
+    of each. A mitigation cell that names the threats it answers on lines of their own ("Spoof.1" over "S1R1 -
+    …"): one record per threat named, holding that threat's mitigation (joined by id to the threat)."""
+    v = rec.values
+    if one_line(v.get("id", "")):
+        return [rec]
+    for fname in ("title", "description"):
+        lines = [ln.strip() for ln in v.get(fname, "").split("\n") if ln.strip()]
+        found = [_LISTED.match(ln) for ln in lines]
+        ids = [m.group("id") for m in found if m]
+        if lines and all(found) and len(set(ids)) == len(ids) and (len(lines) >= 2 or _DOTTED.match(ids[0])):
+            rest = {k: x for k, x in v.items() if k not in ("title", "description")}
+            heads = {k: x for k, x in rec.headers.items() if k not in ("title", "description")}
+            return [
+                dataclasses.replace(
+                    rec,
+                    locator=f"{rec.locator} ({m.group('id')})",
+                    values={**rest, "id": m.group("id"), "description": m.group("text")},
+                    headers={**heads, "id": rec.headers.get(fname, fname), "description": rec.headers.get(fname, fname)},
+                    extra=dict(rec.extra),
+                )
+                for m in found
+                if m
+            ]
+    lines = [ln.strip() for ln in v.get("controls", "").split("\n") if ln.strip()]
+    if len(lines) < 2 or not _ID_ALONE.match(lines[0]):
+        return [rec]
+    parts: list[tuple[str, list[str]]] = []
+    for ln in lines:
+        if _ID_ALONE.match(ln):
+            parts.append((ln, []))
+        else:
+            parts[-1][1].append(ln)
+    if not all(said for _tid, said in parts) or len({t for t, _ in parts}) != len(parts) or not _DOTTED.match(parts[0][0]):
+        return [rec]
+    keep = {k: x for k, x in v.items() if k in ("stride",)}
+    said_in = rec.headers.get("controls", "controls")
+    return [
+        dataclasses.replace(
+            rec,
+            locator=f"{rec.locator} ({tid})",
+            values={**keep, "id": tid, "controls": "\n".join(said)},
+            headers={
+                **{k: x for k, x in rec.headers.items() if k in keep},
+                "id": said_in,
+                "controls": said_in,
+            },
+            extra={},
+        )
+        for tid, said in parts
+    ]
 
 
 def _scope_restarting_ids(block: Block, records: list[RowRecord]) -> None:

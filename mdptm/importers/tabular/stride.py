@@ -253,6 +253,9 @@ def _title_lines(grid: Grid, rows: list[int]) -> bool:
 _Plan = tuple[list[tuple[int, int, str, str]], dict[int, int], set[int]]
 
 
+_MITIGATION_WORDS = frozenset({"mitigation", "mitigations", "countermeasure", "countermeasures", "remediation"})
+
+
 def _matrix_plan(grid: Grid, rows: list[int], vocab: Vocabulary) -> _Plan | None:
     """The cells of one matrix (rows *rows* of the grid, the first its header): (row, column, STRIDE,
     component) of each threat cell, the mitigation column of each paired threat column, the mitigation
@@ -279,6 +282,13 @@ def _matrix_plan(grid: Grid, rows: list[int], vocab: Vocabulary) -> _Plan | None
         m = match_header(vocab, "threat", h)
         if m is not None and getattr(m, "exact", False):
             return None  # "| STRIDE | Threat | Mitigation |": a register whose rows start with a category
+        if m is not None and m.field in ("controls", "controls.more") and set(norm_text(h).split()) & _MITIGATION_WORDS:
+            # "| Threat | Initial mitigation |": what is done about each category's threat, no component ("Access
+            # Controls", "Password Protection" across a matrix's header are components named for what they do;
+            # "Portal Threat | Portal Mitigation" pairs a component's threats with their mitigations)
+            heads = [one_line(cell(head, k)) for k in range(1, grid.width)]
+            if not any((p := _PAIRED.match(x)) and p.group("what").lower().startswith("threat") for x in heads):
+                return None
         if norm_text(h) in not_components:
             return None  # "| Threat | Violates | Question |": definitions of the categories
     # "Webserver Threat | Webserver Mitigation": a threat column and a mitigation column per component
