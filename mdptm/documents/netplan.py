@@ -296,8 +296,9 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             "local links (USB, Bluetooth, serial) does it have?"
         )
     outside = {fl.id for fl in plan.outside}
+    same = {fl.id for fl in plan.same_segment}
     for fl in plan.network:
-        if fl.id in outside:  # no hospital firewall between two systems outside the hospital
+        if fl.id in outside or fl.id in same:  # no hospital firewall between them: no rule needs the port
             continue
         ends = f"{f.name(fl.source)} and {f.name(fl.target)}"
         if topology.portless(fl):  # ICMP, GRE: a rule names the protocol, there is no port to ask

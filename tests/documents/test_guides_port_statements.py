@@ -527,3 +527,26 @@ def test_the_network_picture_draws_one_arrow_per_opener_with_all_its_ports() -> 
         ("gw", "ws", "broadcast or multicast (one subnet)", False),
         ("gw", "dhcp", "UDP 67 (relay)", False),
     }, arrows
+
+
+def test_a_flow_within_one_segment_is_not_asked_its_port_for_a_rule() -> None:
+    """Threagile's "Git Repo Code Read Access" stays within the Dev Network (no rule between segments), yet was asked
+    "which port does it use? (ssh runs over TCP; the rules say TCP and leave the port open.)": no rule names it."""
+    from mdptm.model import TrustZone
+
+    m = base(
+        trust_zones=[TrustZone(id="z", name="Dev Network", kind="network"), TrustZone(id="o", name="Ops Network", kind="network")],
+        elements=[
+            Element(id="ci", name="Build server", kind="software", trust_zone="z"),
+            Element(id="git", name="Git repository", kind="software", trust_zone="z"),
+            Element(id="web", name="Web server", kind="software", trust_zone="o"),
+        ],
+        flows=[
+            Flow(id="F-1", name="Code read", source="ci", target="git", protocol="ssh"),
+            Flow(id="F-2", name="Deployment", source="ci", target="web", protocol="ssh"),
+        ],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert "Within one segment (no rule between segments): F-1 Build server → Git repository (TCP, port not stated)." in text
+    assert "F-1 Code read (ssh, between Build server and Git repository): which port" not in text
+    assert "F-2 Deployment (ssh, between Build server and Web server): which port does it use?" in text
