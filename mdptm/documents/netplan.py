@@ -74,15 +74,7 @@ class Plan:
         return [s for s in segs if s != NOT_PLACED] + [s for s in segs if s == NOT_PLACED]
 
 
-def short_protocol(text: str | None) -> str:
-    """A protocol without its parenthesised remarks: "HTTPS over 802.11 (polling every 5 min)" → "HTTPS over
-    802.11"; a remark naming an alternative is kept as one: "RADIUS (or RadSec, at the hospital's choice)" →
-    "RADIUS or RadSec", since the port column may list the alternative's port."""
-    if not text:
-        return "not stated"
-    out = re.sub(r"\s*\(\s*(or\s+[^),;]+)[^)]*\)", r" \1", text)
-    out = re.sub(r"\s*\([^)]*\)", "", out).strip(" ,;")
-    return " ".join(out.split()) or text.strip()
+short_protocol = topology.short_protocol
 
 
 _CONFIGURABLE = re.compile(r"\b(?:configurable|by default|default|can be changed|may be changed|adjustable)\b", re.IGNORECASE)
@@ -102,16 +94,7 @@ def ports_text(f: Flow, only: Iterable[str] | None = None) -> str:
     return f"{text} (configurable)" if text and _CONFIGURABLE.search(said) else text
 
 
-_OR_PORTS = re.compile(r"\d\s*(?:/\s*(?:tcp|udp))?(?:\s+|\s*[()]\s*)or\s+\(?\s*(?:tcp\s*|udp\s*)?\d", re.IGNORECASE)
-
-
-def alternatives(f: Flow) -> str:
-    """The model's words giving a flow's ports as alternatives, one of which the site uses ("RADIUS (or RadSec, at the
-    hospital's choice)" with 1812/udp and 2083/tcp; "443 or 8443"), or "": its rule opens one, not all."""
-    proto = short_protocol(f.protocol) if f.protocol else ""
-    if re.search(r"\bor\b", proto, re.IGNORECASE) and len(topology.parse_ports(f.port, f.protocol)) > 1:
-        return proto
-    return (f.port or "") if _OR_PORTS.search(f.port or "") else ""
+alternatives = topology.alternatives
 
 
 def opener_groups(f: Facts, plan: Plan, fl: Flow) -> list[tuple[Initiator, str | None]]:

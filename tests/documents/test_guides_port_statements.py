@@ -108,6 +108,8 @@ def test_a_protocol_keeps_the_alternative_the_port_column_lists() -> None:
     rows, text = _guide("1812/udp (RadSec 2083/tcp)", "RADIUS (or RadSec, at the hospital's choice)")
     assert rows and {(r[3], r[4]) for r in rows} == {("RADIUS or RadSec", "UDP 1812 or TCP 2083")}, rows
     assert "F-1 Sync: the model gives alternatives (“RADIUS or RadSec”)" not in text  # asked with their protection
+    # the infrastructure table says the same as the rules
+    assert "| Network admission (802.1X / RADIUS) | UDP 1812 or TCP 2083 (F-1) |" in text
     assert (
         "F-1 Sync: which of RADIUS or RadSec does it use (the rules list UDP 1812 or TCP 2083: only the port of the one used "
         "is needed)? The model names RADIUS" in text
