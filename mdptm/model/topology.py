@@ -112,6 +112,7 @@ class NetworkTerms(BaseModel):
     can_disable_terms: list[str] = Field(default_factory=empty_list)
     multicast_protocols: list[_Multicast] = Field(default_factory=empty_list)
     initiator_patterns: list[str]
+    acceptor_patterns: list[str] = Field(default_factory=empty_list)
     push_terms: list[str]
     pull_terms: list[str]
     response_terms: list[str] = Field(default_factory=empty_list)
@@ -157,7 +158,7 @@ def network_terms() -> NetworkTerms:
 def read_terms(path: Path) -> NetworkTerms:
     terms = load_validated(path, NetworkTerms)
     try:
-        for rx in (*terms.initiator_patterns, *terms.short_lived, *terms.retention_patterns):
+        for rx in (*terms.initiator_patterns, *terms.acceptor_patterns, *terms.short_lived, *terms.retention_patterns):
             re.compile(rx)
     except re.error as exc:
         raise InputError(f"not a regular expression: {exc}", file=str(path)) from None
@@ -711,6 +712,15 @@ def initiator(
                     start = max(text.rfind(c, 0, m.start()) for c in ".;,!?") + 1
                     return Initiator(other, "text", text[start : m.end()].strip())
                 return Initiator(found[0], "text", m.group(0))
+    for pattern in terms.acceptor_patterns:  # "The central station serves time to its monitors": the monitors ask it
+        for m in re.finditer(pattern, f.description or "", re.IGNORECASE):
+            who = m.group("who")
+            if len(who) < 3 or _NEGATED.search((f.description or "")[: m.start()]):
+                continue
+            hit = matcher([who.rstrip("s") + "*"])
+            found = [e for e in ends if hit(_end_words(elements.get(e), zone(e)))]
+            if len(found) == 1:
+                return Initiator(f.target if found[0] == f.source else f.source, "text", m.group(0))
     outbound = _affirmed(text, terms.outbound_terms)  # "no outbound connection" says none
     if outbound or outbound_only:  # where the ends sit matters only then (placing them reads the guide words)
         places = {e: where(e) for e in ends}
