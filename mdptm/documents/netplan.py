@@ -64,6 +64,7 @@ class Plan:
     ruled_out: list[Flow] = field(default_factory=list)  # flows every stated port of which the model rules out
     multicast: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it is broadcast or multicast
     returns: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow it answers (its return traffic)
+    carried: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow whose connection it rides on
     needs: list[Need] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     outbound_only: str | None = None
@@ -122,9 +123,10 @@ def build(f: Facts) -> Plan:
     m = f.model
     plan = Plan(outbound_only=topology.outbound_only_design(m))
     plan.returns = return_legs(m.flows)
+    plan.carried = {fid: o for fid, o in carried_legs(m.flows).items() if fid not in plan.returns}
     for fl in m.flows:
-        if fl.id in plan.returns:  # the answer drawn back along a request: the request's rule covers it
-            continue
+        if fl.id in plan.returns or fl.id in plan.carried:  # the answer drawn back along a request, or a flow riding on
+            continue  # another's connection: that flow's rule covers it
         ends = (f.name(fl.source), f.name(fl.target))
         if any(topology.is_person(f.elements.get(e)) for e in (fl.source, fl.target)):
             if topology.transport(fl, ends=ends) == "local":  # a keypad, a USB cable: no network, whoever uses it
@@ -181,6 +183,24 @@ def return_legs(flows: list[Flow]) -> dict[str, Flow]:
         ask = requests.get((fl.target, fl.source)) if fl.id in answers else None
         if ask is not None and not _own_connection(fl, ask):
             out[fl.id] = ask
+    return out
+
+
+def carried_legs(flows: list[Flow]) -> dict[str, Flow]:
+    """Flows the model says ride on another flow's connection ("Delivered over the connection of F-06";
+    ``same_connection_terms``): the other flow between the same two ends, named by its id, else the only one there.
+    No connection of their own, so no rule; the carrying flow's rule covers them."""
+    said = topology.matcher(topology.network_terms().same_connection_terms)
+    out: dict[str, Flow] = {}
+    for fl in flows:
+        text = " ".join(x for x in (fl.protocol, fl.port, fl.description) if x)
+        if not said(text):
+            continue
+        beside = [o for o in flows if o.id != fl.id and {o.source, o.target} == {fl.source, fl.target}]
+        named = [o for o in beside if re.search(rf"(?<![\w-]){re.escape(o.id)}(?![\w-])", text)]
+        pick = named if named else beside
+        if len(pick) == 1 and pick[0].id not in out:
+            out[fl.id] = pick[0]
     return out
 
 

@@ -144,6 +144,7 @@ class NetworkTerms(BaseModel):
     default_off_terms: list[str] = Field(default_factory=empty_list)
     loopback_terms: list[str] = Field(default_factory=empty_list)
     tunnel_terms: list[str] = Field(default_factory=empty_list)
+    same_connection_terms: list[str] = Field(default_factory=empty_list)
     relayed_protocols: list[str] = Field(default_factory=empty_list)
     tunnel_protocols: list[str] = Field(default_factory=empty_list)
     named_protocols: list[str] = Field(default_factory=empty_list)

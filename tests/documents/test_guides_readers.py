@@ -500,3 +500,47 @@ def test_the_server_update_question_needs_a_server_of_the_device(element: Elemen
     )
     text = text_of(build_guides(m)["deployment"])
     assert ("How does the server's operating system get its updates" in text) == asked
+
+
+@pytest.mark.parametrize(
+    ("description", "carried"),
+    [
+        ("Delivered over the connection of F-06.", True),
+        ("Sent back on the same connection.", True),  # the one other flow between the two ends
+        ("The service platform connects to the console.", False),
+    ],
+)
+def test_a_flow_over_another_flows_connection_gets_no_rule_of_its_own(description: str, carried: bool) -> None:
+    """A CT scanner's remote service: the console connects out (F-06, HTTPS 443, outbound only); the service commands
+    (F-07) are "Delivered over the connection of F-06". The guide wrote F-07 an inbound rule from the internet and asked
+    whether it could run outbound only."""
+    m = base(
+        trust_zones=[
+            TrustZone(id="zi", name="Imaging VLAN", kind="network"),
+            TrustZone(id="zv", name="Maker service centre", kind="vendor"),
+        ],
+        elements=[
+            Element(id="ct", name="CT console", kind="device", trust_zone="zi"),
+            Element(id="svc", name="Remote service platform", kind="external_entity", trust_zone="zv"),
+        ],
+        flows=[
+            Flow(
+                id="F-06",
+                name="Remote service session",
+                source="ct",
+                target="svc",
+                protocol="HTTPS",
+                port="TCP 443",
+                description="The console connects out; outbound only.",
+            ),
+            Flow(id="F-07", name="Remote service commands", source="svc", target="ct", protocol="HTTPS", description=description),
+        ],
+    )
+    docs = build_guides(m)
+    rows = firewall_rows(docs["deployment"])
+    assert bool([r for r in rows if r[-1].startswith("F-07")]) != carried, rows
+    text = text_of(docs["deployment"])
+    assert ("Carried over another flow's connection, as the threat model says (no rule of its own): F-07 over F-06." in text) == carried
+    assert ("F-07 Remote service commands is opened from outside the hospital" in text) != carried
+    ops = text_of(docs["operations"])
+    assert ("F-07 from Remote service platform" in ops) != carried

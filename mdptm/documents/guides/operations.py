@@ -170,7 +170,8 @@ def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
     plan = netplan.build(f)
     # a flow inside another's tunnel (remote desktop inside the maker's IPsec tunnel) is not seen at the perimeter: the
     # tunnel is; it is named with the tunnel it runs in
-    leaving = [fl for fl in m.flows if f.leaves_hospital(fl) and fl.id not in plan.tunnelled]
+    leaving = [fl for fl in m.flows if f.leaves_hospital(fl) and fl.id not in plan.tunnelled and fl.id not in plan.carried]
+    riding = [fl for fl in m.flows if f.leaves_hospital(fl) and fl.id in plan.carried]
     inside = [fl for fl in m.flows if f.leaves_hospital(fl) and fl.id in plan.tunnelled]
     if leaving:
         # crossing either way, as the data is drawn: a flow drawn in from outside is not one "leaving"; which end
@@ -191,6 +192,13 @@ def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
                 + "; ".join(f"{fl.id} {fl.name or ''} (inside {', '.join(plan.tunnelled[fl.id][1])})".replace("  ", " ") for fl in inside)
                 + "."
                 if inside
+                else ""
+            )
+            + (
+                " Over another flow's connection, so seen as that connection: "
+                + "; ".join(f"{fl.id} over {plan.carried[fl.id].id}" for fl in riding)
+                + "."
+                if riding
                 else ""
             )
         )
