@@ -544,3 +544,31 @@ def test_a_flow_over_another_flows_connection_gets_no_rule_of_its_own(descriptio
     assert ("F-07 Remote service commands is opened from outside the hospital" in text) != carried
     ops = text_of(docs["operations"])
     assert ("F-07 from Remote service platform" in ops) != carried
+
+
+def test_ptm_network_table_lists_no_flow_carried_over_another_or_inside_a_tunnel(tmp_path: Path) -> None:
+    """PTM 3.2 listed a CT scanner's remote service commands ("Delivered over the connection of F-06") and a remote
+    desktop inside the maker's IPsec tunnel as connections for firewall rules."""
+    from mdptm.documents.ptm import build_ptm_doc
+    from mdptm.plugins import ExportContext
+    from mdptm.render.docir import Paragraph
+
+    m = base(
+        trust_zones=[TrustZone(id="zi", name="Imaging VLAN", kind="network"), TrustZone(id="zv", name="Maker site", kind="vendor")],
+        elements=[
+            Element(id="ct", name="CT console", kind="device", trust_zone="zi"),
+            Element(id="svc", name="Remote service platform", kind="external_entity", trust_zone="zv"),
+        ],
+        flows=[
+            Flow(id="F-6", name="Session", source="ct", target="svc", protocol="HTTPS", port="TCP 443"),
+            Flow(id="F-7", name="Commands", source="svc", target="ct", protocol="HTTPS", description="Over the connection of F-6."),
+            Flow(id="F-8", name="Tunnel", source="ct", target="svc", protocol="IPsec", port="UDP 500, UDP 4500"),
+            Flow(id="F-9", name="Remote desktop", source="svc", target="ct", protocol="RDP", port="3389", description="Inside the tunnel."),
+        ],
+    )
+    doc = build_ptm_doc(m, ExportContext(), tmp_path)
+    (table,) = [b for b in doc.blocks if isinstance(b, Table) and b.header[:4] == ["Flow", "Between", "Trust zones", "Opened by"]]
+    assert [r[0] for r in table.rows] == ["F-6", "F-8"], table.rows
+    notes = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
+    assert "Not listed for firewall rules: F-7 over F-6, carried over another flow's connection" in notes
+    assert "Not listed for firewall rules: F-9 (inside F-8), carried inside a tunnel" in notes
