@@ -411,6 +411,22 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             f"{r.flow.id} {r.flow.name} is opened from outside the hospital ({f.name(r.opener.element)}), {needs}: "
             "is there a way to run it outbound only?"
         )
+    # an end outside the hospital that a rule names: the rule needs its host names or addresses, or it allows any
+    outside_ends: dict[str, list[Rule]] = {}
+    for r in plan.rules:
+        far = r.flow.target if plan.segment.get(r.flow.source, Segment("", "unknown")).place != "outside" else r.flow.source
+        if plan.segment[far].place == "outside":
+            outside_ends.setdefault(far, []).append(r)
+    for e, rules in outside_ends.items():
+        flows = list(dict.fromkeys(r.flow.id for r in rules))
+        texts = [f.name(e), getattr(f.elements.get(e), "description", "") or ""]
+        texts += [x or "" for r in rules for x in (r.flow.port, r.flow.description)]
+        if any(_ADDRESS.search(t) for t in texts):
+            continue
+        out.append(
+            f"Which host names or addresses does {f.name(e)} use ({', '.join(flows)})? The rules name it, not its addresses: "
+            "without them a rule can only allow any internet address as the other end."
+        )
     for fl in plan.network:
         clash = topology.protocol_clash(fl, ends=(f.name(fl.source), f.name(fl.target))) if fl.id in crossing else None
         if clash:  # "gRPC OTEL" drawn as "RPC or DCOM": the rule's protocol column would say DCOM
@@ -514,6 +530,14 @@ def protection_question(fl: Flow) -> str | None:
     ports_said = " or ".join(str(p) for p in topology.parse_ports(fl.port, fl.protocol))
     rules = f" (the rules list {ports_said}: only the port of the one used is needed)" if alternatives(fl) and ports_said else ""
     return f"which of {proto} does it use{rules}? " + " ".join(q[0].upper() + q[1:] for q in asked)
+
+
+# a host name ("updates.maker.com", "*.maker-cloud.net") or an IPv4 address or network ("203.0.113.10", "198.51.100.0/24")
+_ADDRESS = re.compile(
+    r"(?<![\w.-])(?:\*\.)?(?:[a-z0-9-]+\.)+(?:com|net|org|io|cloud|health|care|med|eu|us|uk|de|fr|nl|ch|at|se|dk|no|fi|it|es|"
+    r"ca|au|jp|info|biz|app|dev)(?![\w-])|(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?(?![\d.])",
+    re.IGNORECASE,
+)
 
 
 def disable_words(fl: Flow) -> str:

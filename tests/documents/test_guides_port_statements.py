@@ -552,3 +552,33 @@ def test_a_flow_within_one_segment_is_not_asked_its_port_for_a_rule() -> None:
     assert "Within one segment (no rule between segments): F-1 Build server → Git repository (TCP, port not stated)." in text
     assert "F-1 Code read (ssh, between Build server and Git repository): which port" not in text
     assert "F-2 Deployment (ssh, between Build server and Web server): which port does it use?" in text
+
+
+@pytest.mark.parametrize(
+    ("description", "asked"),
+    [
+        ("", True),
+        ("Answers at updates.maker-cloud.com.", False),
+        ("Reached at 203.0.113.0/24.", False),
+        ("Publishes signed firmware packages.", True),
+    ],
+)
+def test_an_outside_end_a_rule_names_is_asked_its_addresses(description: str, asked: bool) -> None:
+    """The sample's rules to the Meridian update service name a cloud service, not an address: an engineer can only
+    allow TCP 443 to any internet address, and no question asked for the host names."""
+    from mdptm.model import TrustZone
+
+    m = base(
+        trust_zones=[TrustZone(id="zd", name="Device VLAN", kind="network"), TrustZone(id="zc", name="Maker cloud", kind="cloud")],
+        elements=[
+            Element(id="srv", name="Device server", kind="software", trust_zone="zd"),
+            Element(id="upd", name="Update service", kind="cloud_service", trust_zone="zc", description=description),
+        ],
+        flows=[Flow(id="F-10", name="Updates", source="srv", target="upd", protocol="HTTPS", port="443/tcp")],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    question = (
+        "Which host names or addresses does Update service use (F-10)? The rules name it, not its addresses: without them a "
+        "rule can only allow any internet address as the other end."
+    )
+    assert (question in text) == asked
