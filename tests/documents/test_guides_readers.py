@@ -572,3 +572,28 @@ def test_ptm_network_table_lists_no_flow_carried_over_another_or_inside_a_tunnel
     notes = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
     assert "Not listed for firewall rules: F-7 over F-6, carried over another flow's connection" in notes
     assert "Not listed for firewall rules: F-9 (inside F-8), carried inside a tunnel" in notes
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Each pump reports on its connection status.",
+        "Authenticated with the same session token as the portal.",
+        "Therapy never depends on that connection.",
+    ],
+)
+def test_words_near_connection_that_say_something_else_keep_the_rule(description: str) -> None:
+    """Only a flow the model says rides on another's connection loses its rule; these speak of something else."""
+    m = base(
+        trust_zones=[TrustZone(id="zi", name="Imaging VLAN", kind="network"), TrustZone(id="zv", name="Maker site", kind="vendor")],
+        elements=[
+            Element(id="ct", name="CT console", kind="device", trust_zone="zi"),
+            Element(id="svc", name="Remote service platform", kind="external_entity", trust_zone="zv"),
+        ],
+        flows=[
+            Flow(id="F-06", name="Session", source="ct", target="svc", protocol="HTTPS", port="TCP 443"),
+            Flow(id="F-07", name="Status", source="ct", target="svc", protocol="HTTPS", port="TCP 8443", description=description),
+        ],
+    )
+    rows = firewall_rows(build_guides(m)["deployment"])
+    assert [r for r in rows if r[-1].startswith("F-07")], rows
