@@ -166,3 +166,21 @@ def test_recovering_data_or_a_database_is_no_retention_of_the_configuration() ->
     got = _evidence(m, "fda-premarket", "labeling.10")
     assert "M-8" not in got and "M-3" not in got
     assert {"C-5", "M-53", "M-39"} <= set(got)  # a backup, a configuration recovered or restored still counts
+
+
+def test_a_secure_development_environment_names_no_secure_development_framework() -> None:
+    """MC2 v2.46 asks the supplier to attest a secure development framework. AWS timeshift's BSC60 "Use Amazon
+    recommended build and deployment tools to maintain a secure development environment" names tools and a place;
+    the rationale called it a "named secure development framework"."""
+    m = _model(
+        Control(
+            id="BSC60",
+            title="Use Amazon recommended build and deployment tools to maintain a secure development environment",
+            status="implemented",
+        ),  # fmt: skip
+        Control(id="C-9", title="Secure development lifecycle per IEC 81001-5-1", status="implemented"),
+        Control(id="C-10", title="We follow a secure development process with threat modelling and code review", status="implemented"),
+    )
+    got = _evidence(m, "mc2", "v2.46")
+    assert "BSC60" not in got
+    assert {"C-9", "C-10"} <= set(got)
