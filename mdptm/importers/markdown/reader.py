@@ -572,7 +572,11 @@ class BlockReader(ListReading, TableReading):
             for measure, line in measures:
                 cid = self.new_control_id()
                 values = {"id": cid, "title": first_sentence(measure).rstrip("."), "description": measure}
-                self.controls.append(self.record("control", values, self.loc(line, "list item"), ctx))
+                rec = self.record("control", values, self.loc(line, "list item"), ctx)
+                if (note := deferred_by_note(self.vocab, measure)) is not None:
+                    rec.values["status"] = "planned"  # "Optional local audit log (planned)": not in place yet
+                    rec.headers["status"] = f"note ({note})"
+                self.controls.append(rec)
                 cids.append(cid)
             for pend in made:
                 pend.mitigation_refs = list(cids)
