@@ -269,6 +269,10 @@ class ListThreats:
         if threat_table and self.stack:
             self.stack[-1].tabled = True
 
+    def mode(self) -> str | None:
+        """What a list item here would be read as ("threat", "control"), None when nothing says."""
+        return self._mode()
+
     def _mode(self) -> str | None:
         if self.label is not None:
             return self.label[0]

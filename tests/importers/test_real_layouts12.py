@@ -1,0 +1,47 @@
+"""Layouts of real threat models written by other people (tests/data/markdown-real/SOURCES.md, "round 12"), each as
+a short paraphrased excerpt in the same shape, read in Markdown and in Word (tests/importers/md_word.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.importers.import_helpers import reconciles, skipped
+from tests.importers.md_word import both as _both
+
+# -- nothing lost: list items and sentences the Word reader does not read are reported, as Markdown reports them
+
+_HARDENING = (
+    "# Gym app threat model\n\n## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n"
+    "| T1 | Stolen session token | Short-lived tokens |\n\n"
+    "## Further hardening\n\n- Rate-limit the login endpoint\n- Rotate API keys every 90 days\n\n"
+    "Some closing words about the team.\n"
+)
+
+
+def test_a_list_nothing_reads_is_reported_with_its_heading_and_place(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _HARDENING):
+        assert [t.title for t in model.threats] == ["Stolen session token"]
+        said = [s for s in skipped(report) if "Further hardening" in s]
+        assert len(said) == 1  # one line for the list, not one per item
+        assert reconciles(report)
+    _md, (_model, word) = _both(tmp_path, _HARDENING)
+    assert [s for s in skipped(word) if "Further hardening" in s] == [
+        "paragraph 4: 2 list item(s) (paragraphs 4-5) under 'Further hardening': not read as threats, measures or other records"
+    ]
+    assert not any("closing words" in s or "paragraph 6" in s for s in skipped(word))  # ordinary prose: no report line
+
+
+_PROSE_MEASURE = (
+    "# Gym app threat model\n\n## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n"
+    "| T1 | Stolen session token | Short-lived tokens |\n\n"
+    "## Mitigations\n\nThe measures below are in place.\n\n- MFA for coaches\n- Audit log of changes\n\n"
+    "All traffic between the app and the server is encrypted with TLS 1.3.\n"
+)
+
+
+def test_word_reports_a_sentence_under_measures_but_not_the_lead_in_of_their_list(tmp_path: Path) -> None:
+    _md, (model, word) = _both(tmp_path, _PROSE_MEASURE)
+    assert [c.title for c in model.controls] == ["MFA for coaches", "Audit log of changes", "Short-lived tokens"]
+    said = [s for s in skipped(word) if "Mitigations" in s]
+    assert said == ["paragraph 7: paragraph under 'Mitigations' (a heading of measures) read as prose, not as a record"]
+    assert reconciles(word)
