@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.importers.import_helpers import reconciles, skipped
+from tests.importers.import_helpers import reconciles, skipped, warning_messages
 from tests.importers.md_word import both as _both
 
 # -- nothing lost: list items and sentences the Word reader does not read are reported, as Markdown reports them
@@ -45,3 +45,32 @@ def test_word_reports_a_sentence_under_measures_but_not_the_lead_in_of_their_lis
     said = [s for s in skipped(word) if "Mitigations" in s]
     assert said == ["paragraph 7: paragraph under 'Mitigations' (a heading of measures) read as prose, not as a record"]
     assert reconciles(word)
+
+
+# -- a residual-risk table beside the threat tables: what stays of a threat after its controls, not a new threat
+
+_RESIDUAL = (
+    "# Document analyzer threat model\n\n## 3. Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n"
+    "| TM-S1 | Forged upload token replayed by another tenant | Signed, short-lived upload tokens |\n"
+    "| TM-I2 | Extracted text leaks to the external AI processor | Data processing agreement |\n\n"
+    "## 5. Residual risks\n\n| ID | Residual risk | Level | Status |\n|---|---|---|---|\n"
+    "| RR-01 | Token theft within its lifetime (TM-S1) | Low | Accepted |\n"
+    "| RR-02 | Extracted text leaks to the external AI processor | Medium | Accepted |\n"
+    "| RR-03 | Sandbox quality depends on the chosen pipeline | Medium | Accepted |\n"
+)
+
+
+def test_a_residual_risk_row_is_the_residual_risk_of_the_threat_it_names(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _RESIDUAL):
+        by_id = {t.id: t for t in model.threats}
+        assert sorted(by_id) == ["RR-03", "TM-I2", "TM-S1"]  # before: RR-01 and RR-02 were threats of their own
+        s1, i2 = by_id["TM-S1"], by_id["TM-I2"]
+        assert s1.residual_risk is not None and s1.residual_risk.level == "low"
+        assert i2.residual_risk is not None and i2.residual_risk.level == "medium"
+        assert s1.status == "accepted" and i2.status == "accepted"
+        assert s1.title == "Forged upload token replayed by another tenant"
+        assert s1.extra.get("Residual risk (RR-01)") == "Token theft within its lifetime (TM-S1)"
+        said = warning_messages(report)
+        assert any("RR-01" in w and "TM-S1" in w for w in said)
+        assert any("RR-03" in w and "imported as a risk of its own" in w for w in said)
+        assert reconciles(report)
