@@ -43,7 +43,17 @@ from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.resolve import resolve_references
 from mdptm.importers.tabular.stride import read_stride_matrix
 from mdptm.importers.tabular.tables import Grid, RowRecord, load_profile, profile_vocabulary, stride_default
-from mdptm.importers.tabular.vocab import Vocabulary, clean_text, fact_key, kind_from_name, norm_text, one_line, parse_choice, vocabulary
+from mdptm.importers.tabular.vocab import (
+    Vocabulary,
+    clean_text,
+    deferred_by_note,
+    fact_key,
+    kind_from_name,
+    norm_text,
+    one_line,
+    parse_choice,
+    vocabulary,
+)
 from mdptm.model import Asset, Assumption, Control, Diagram, Element, Model, OutOfScope, View
 from mdptm.plugins import ImportContext
 
@@ -1386,8 +1396,8 @@ class _Walker:
 
     def _unread_text(self, info: _Para, text: str, loc: str, sec: _Section | None) -> None:
         """A paragraph nothing read. List items are reported as skipped, a run of them on one line (as Markdown
-        reports a list it does not read); prose is reported only where it could be a threat or a measure: under a
-        heading of measures or of threats, a sentence that is no lead-in to what follows."""
+        reports a list it does not read); prose is reported only where it could be a measure: under a heading of
+        measures, a sentence that is no lead-in to what follows (a list or a table after it) nor a template slot."""
         heading = sec.text if sec is not None else None
         if info.is_list:
             run = self.unread
@@ -1399,12 +1409,12 @@ class _Walker:
             return
         self._say_unread()
         line = one_line(text)
-        if sec is None or line.endswith(":") or len(line.split()) < 3:
-            return
-        mode = self.lists.mode()
-        if sec.kind == "controls" or mode in ("threat", "control"):
-            what = "measures" if sec.kind == "controls" or mode == "control" else "threats"
-            self.prose = (loc, f"paragraph under {sec.text[:60]!r} (a heading of {what}) read as prose, not as a record")
+        if sec is None or line.endswith(":") or len(line.split()) < 3 or line.startswith("<"):
+            return  # a lead-in, a label, a template's "<Describe …>" slot
+        if sec.kind == "controls" or self.lists.mode() == "control":
+            # a sentence under a heading of threats is most often their introduction (or a diagram's source): only a
+            # measure written as prose is said
+            self.prose = (loc, f"paragraph under {sec.text[:60]!r} (a heading of measures) read as prose, not as a record")
 
     def _say_unread(self) -> None:
         if self.prose is not None:
@@ -1530,6 +1540,11 @@ class _Walker:
             guess = parse_choice(self.vocab, "control_category", title).value
             if guess and guess != "other":
                 c.category = guess  # type: ignore[assignment]
+            note = deferred_by_note(self.vocab, one_line(body))
+            if note is not None:
+                # "Secure enclave for keys (Future Scope)": the author says it is not in place yet, as Markdown reads it
+                c.status, c.status_stated = "planned", True
+                self.b.warn(loc, f"control {iid}: {note!r} read as planned, not in place")
             self.b.add_item("control", c, loc)
             if over_parts is not None:
                 self.titled_control = (c, level)
