@@ -222,12 +222,13 @@ class Grouper:
                         rec.headers["residual_" + fname] = rec.headers.pop(fname)
             target = next(iter(cited)) if len(cited) == 1 else next(iter(named)) if not cited and len(named) == 1 else None
             own = rid or words[:40]
-            if target is None:
+            if target is None and words:  # no words: the row is skipped later as no threat ("All Others | LOW")
                 self.warn(
                     rec.locator,
                     f"residual risk {own!r} of {table} names no single threat of this file (no threat id, no threat's "
                     "title): imported as a risk of its own",
                 )
+            if target is None:
                 continue
             how = "cites" if cited else "repeats the title of"
             keep = {f: v for f, v in rec.values.items() if f.startswith("residual_risk") or f in ("status", "rationale")}
