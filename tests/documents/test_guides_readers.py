@@ -580,6 +580,7 @@ def test_ptm_network_table_lists_no_flow_carried_over_another_or_inside_a_tunnel
         "Each pump reports on its connection status.",
         "Authenticated with the same session token as the portal.",
         "Therapy never depends on that connection.",
+        "Sent on a connection of its own, not over the same connection as F-06.",
     ],
 )
 def test_words_near_connection_that_say_something_else_keep_the_rule(description: str) -> None:
