@@ -84,6 +84,9 @@ _DROP = re.compile(
     # objects embedded in a template's header (a workbook, a drawing): documents of their own, with their own
     # author and editing history; the header keeps the picture that shows them
     r"|(word|xl)/embeddings/.*"
+    # fonts embedded in a template: a font's name table (UTF-16) names its family, designer and licensee, and a
+    # maker's own font may be named after the product's code name; a published document names its fonts only
+    r"|word/fonts/.*"
     r"|customUI/.*|_rels/customUI\w*\.xml\.rels)$"
 )
 
@@ -102,9 +105,11 @@ _RSIDS_EL = re.compile(rb"<w:rsids>.*?</w:rsids>|<w:rsids/>", re.S)
 _SETTINGS_DROP = re.compile(
     rb"<w:attachedTemplate [^>]*/>|<w:trackRevisions(?: [^>]*)?/>|<w:docVars>.*?</w:docVars>|<w:docVars/>"
     rb"|<w:mailMerge>.*?</w:mailMerge>|<w:mailMerge/>|<w:attachedSchema [^>]*/>"
-    rb"|<w:(?:documentProtection|writeProtection)(?: [^>]*)?/>",
+    rb"|<w:(?:documentProtection|writeProtection)(?: [^>]*)?/>|<w:(?:embedTrueTypeFonts|embedSystemFonts|saveSubsetFonts)(?: [^>]*)?/>",
     re.S,
 )
+
+_FONT_EMBED = re.compile(rb"<w:embed(?:Regular|Bold|Italic|BoldItalic) [^>]*/>")
 
 # Rewrites one member on the way (splices in content written as text); may return it in pieces.
 Edit = Callable[[str, bytes], bytes | Iterable[bytes]]
@@ -161,6 +166,8 @@ def _published(name: str, data: bytes, dropped: set[str], title: str, epoch: int
         data = _RSID_ATTR.sub(b"", data)
         if name == "word/settings.xml":
             data = _SETTINGS_DROP.sub(b"", _RSIDS_EL.sub(b"", data))
+        elif name == "word/fontTable.xml":  # the embedded fonts are left out: no reference to them stays
+            data = _FONT_EMBED.sub(b"", data)
     return data
 
 

@@ -128,6 +128,17 @@ def _unicode_confusables() -> dict[int, str]:
             if len(ch) != 1 or ch.isascii() or unicodedata.category(ch)[0] in "MZC" or unicodedata.normalize("NFKC", ch) != ch:
                 continue
             out.setdefault(ord(ch), latin)
+    # the punctuation of addresses and paths, drawn by signs of other scripts: "build01ꓸmeridianꓸcorp" (a Lisu
+    # tone mark), "jenkins꘎meridian꘎corp" (a Vai full stop), "http:∕∕wiki" (a division slash) read as the host and
+    # the address the term, the policy's patterns and the detectors look for; only signs and marks of punctuation
+    # (a letter of a script, a Katakana ノ, stays a letter)
+    for mark in "./:":
+        for entry in data.get(mark, ()):
+            ch = entry.get("c", "") if isinstance(entry, dict) else ""
+            if len(ch) != 1 or ch.isascii() or unicodedata.normalize("NFKC", ch) != ch:
+                continue
+            if unicodedata.category(ch)[0] in "PS" or unicodedata.category(ch) == "Lm":
+                out.setdefault(ord(ch), mark)
     return out
 
 

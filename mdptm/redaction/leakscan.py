@@ -98,6 +98,7 @@ def _without_payloads(data: bytes) -> bytes:
 
 
 _DATA_URI_TEXT = re.compile(r"data:[\w.+/-]*(?:;[\w=.-]+)*;base64,[A-Za-z0-9+/=\s]*")
+_TAG_CHARS = re.compile("[\U000e0020-\U000e007e]")
 _READABLE = re.compile(rb"[\t\n\r\x20-\x7e]{4,}")
 _READABLE_16 = re.compile(r"[\t\n\r\x20-\x7e\u00c0-\u024f]{4,}")
 _BACKSLASHED = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -187,7 +188,8 @@ class LiteralMatcher:
             if key in self._ids:  # an id is looked for as written
                 continue
             for variant in _joined(key):  # "DanaWhitlock", "dana.whitlock" (a zero-width joiner for the space)
-                self.by_key.setdefault(variant, needle)
+                if f" {variant} " not in _own_words():  # "S-IGNOFFS" joined is "signoffs", a key of every ptm.json
+                    self.by_key.setdefault(variant, needle)
             for variant in _disguises(key):  # "tsoh dliub lanretni", "n i g h t j a r"
                 if variant not in self.by_key:
                     self.by_key[variant] = needle
@@ -402,6 +404,9 @@ def _disguises(key: str) -> tuple[str, ...]:
             out.extend(_joined(key[::-1]))
     if SPACED_MIN <= len(letters) <= SPACED_MAX and letters.isalpha():  # words, not numbers, spaced out
         out.append(" ".join(letters))
+        out.append(".".join(letters))  # or dotted as initials are ("N.i.g.h.t.j.a.r"): a full stop is no space
+        if " " in key:  # each word dotted ("D.a.n.a W.h.i.t.l.o.c.k")
+            out.append(" ".join(".".join(word) for word in key.split(" ")))
         if len(letters) >= REVERSED_MIN:
             out.append(" ".join(letters[::-1]))
     if " " not in key and HYPHENATED_MIN <= len(key) <= HYPHENATED_MAX and key.isalpha():
@@ -516,6 +521,18 @@ def _cut(data: bytes, pos: int) -> int:
     return pos
 
 
+def _utf16_runs(data: bytes) -> list[str]:
+    """The runs of readable characters of *data* read as UTF-16, little- and big-endian, from its first byte and
+    from its second: a font's name table (big-endian: "Nightjar Sans, designed for Project Nightjar"), the text
+    records of an EMF logo, a picture's UTF-16 EXIF, at whatever offset its structure puts them."""
+    runs: list[str] = []
+    for codec in ("utf-16-le", "utf-16-be"):
+        for start in (0, 1):
+            body = data[start:]
+            runs += _READABLE_16.findall(body[: len(body) // 2 * 2].decode(codec, errors="replace"))
+    return runs
+
+
 def _views(data: bytes, name: str) -> Iterator[str]:
     """The texts a needle could hide in: raw, entity-decoded, markup removed, JSON- and URL-decoded.
 
@@ -524,8 +541,8 @@ def _views(data: bytes, name: str) -> Iterator[str]:
     """
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         yield data.decode("utf-16", errors="replace")
-    elif data.count(b"\x00") > len(data) // 4:  # UTF-16 without a mark, or a picture: its readable runs
-        yield "\n".join(_READABLE_16.findall(data.decode("utf-16", errors="replace")))
+    elif b"\x00" in data:  # UTF-16 without a mark, in a binary file or not: its readable runs
+        yield "\n".join(_utf16_runs(data))
     lower = name.lower()
     structured = lower.endswith(".json") or (data.lstrip()[:1] in (b"{", b"[") and lower.endswith((".otm", ".js")))
     # where Markdown's reading may differ (textnorm.rendered), looked for once in the bytes: a search per
@@ -664,6 +681,8 @@ def _text_views(text: str, *, marks: re.Pattern[str] | None = _MARKS) -> Iterato
 
     A picture's base64 payload in a ``data:`` URI is blanked before (:func:`_without_payloads`)."""
     yield text
+    if not text.isascii() and _TAG_CHARS.search(text):  # text written in invisible tag characters, read back
+        yield _TAG_CHARS.sub(lambda m: chr(ord(m.group()) - 0xE0000), text)
     unescaped = html.unescape(text)  # the same object when there is no '&'
     if unescaped is not text and unescaped != text:
         yield unescaped

@@ -14,6 +14,10 @@ from mdptm.model import Model
 
 # XML 1.0: Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Unicode tag characters (U+E0000-U+E007F): invisible, each the copy of an ASCII character, so a run of them is
+# text no reader sees that any program reads back ("Pump" followed by "Nightjar" written in tags). The leak scan
+# and redaction read past invisible characters, not through them: the runs are taken out of every text, and said.
+TAGS = re.compile("[\U000e0000-\U000e007f]+")
 
 
 def strip_forbidden(model: Model) -> list[tuple[str, str, str]]:
@@ -26,6 +30,11 @@ def strip_forbidden(model: Model) -> list[tuple[str, str, str]]:
     changed: list[tuple[str, str, str]] = []
 
     def fn(text: str, item: str, path: str) -> str:
+        if text.isascii() and not FORBIDDEN.search(text):
+            return text
+        if TAGS.search(text):
+            changed.append((item, path, f"{len(''.join(TAGS.findall(text)))} invisible tag character(s)"))
+            text = TAGS.sub("", text)
         if not FORBIDDEN.search(text):
             return text
         gone = sorted({f"U+{ord(c):04X}" for c in FORBIDDEN.findall(text)})
@@ -44,4 +53,5 @@ def strip_forbidden(model: Model) -> list[tuple[str, str, str]]:
 
 def describe(changes: list[tuple[str, str, str]]) -> list[str]:
     """One line per field changed, for a report or a warning."""
-    return [f"{item} {path}: removed {chars}, which XML documents cannot hold" for item, path, chars in changes]
+    why = {True: "which hide text no reader sees", False: "which XML documents cannot hold"}
+    return [f"{item} {path}: removed {chars}, {why[chars.endswith('tag character(s)')]}" for item, path, chars in changes]

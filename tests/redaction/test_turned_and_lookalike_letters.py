@@ -89,3 +89,47 @@ def test_a_term_split_by_a_syllable_dot_or_a_bullet_is_removed_and_found(shown: 
     (tmp_path / "page.md").write_text(f"Reviewed by {shown}.\n", encoding="utf-8")
     assert [h.needle for h in scan(tmp_path, [term])] == [term]
     assert key("build01.meridian.corp") == "build01.meridian.corp"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x00\x01" * 8 + "Project Nightjar".encode("utf-16-be") + b"\x00" * 40,  # a font's name table
+        b"\x01" * 3 + "Project Nightjar".encode("utf-16-le") + b"\x07" * 400,  # at an odd offset
+        b"\xff" * 4000 + "Project Nightjar".encode("utf-16-le") + b"\xfe" * 4000,  # few zero bytes around it
+    ],
+    ids=["big-endian", "odd offset", "few zeros"],
+)
+def test_utf16_text_in_a_binary_file_is_read(data: bytes, tmp_path: Path) -> None:
+    """The scan read UTF-16 only little-endian, from a file's first byte, and only in a file of a quarter zero
+    bytes: a font's big-endian name table, or an EMF logo's text at an odd offset, hid a term."""
+    (tmp_path / "logo.emf").write_bytes(data)
+    assert [h.needle for h in scan(tmp_path, ["Nightjar"])] == ["Nightjar"]
+
+
+@pytest.mark.parametrize(
+    "shown",
+    ["build01ꓸmeridianꓸcorp", "jenkins꘎meridian꘎corp", "ops@meridianꓸcorp", "http:∕∕wiki։8080", "10ꓸ44ꓸ1ꓸ2"],
+)
+def test_an_address_written_with_lookalike_dots_slashes_or_colons_is_found(shown: str, tmp_path: Path) -> None:
+    """A host, an e-mail address or an IP address whose dots are a Lisu tone mark (ꓸ) or a Vai full stop (꘎),
+    a URL's slashes division slashes, read as the address: neither the term nor the detectors found them."""
+    from mdptm.redaction.redact import load_policy
+
+    term = "build01.meridian.corp"
+    new, _ = Scrubber(load_policy(None).with_terms([term, "http://wiki:8080"])).scrub(f"see {shown} now")
+    assert new == "see [redacted] now", new
+    (tmp_path / "page.md").write_text(f"Reviewed on {shown}.\n", encoding="utf-8")
+    if shown.startswith("build01"):
+        assert [h.needle for h in scan(tmp_path, [term])] == [term]
+
+
+@pytest.mark.parametrize("shown", ["N.i.g.h.t.j.a.r", "N.I.G.H.T.J.A.R.", "D.a.n.a W.h.i.t.l.o.c.k", "D.a.n.a.W.h.i.t.l.o.c.k"])
+def test_a_term_dotted_letter_by_letter_is_removed_and_found(shown: str, tmp_path: Path) -> None:
+    """Spelled out with a full stop after each letter, as initials are, a term was neither redacted nor found (the
+    letters spaced out were)."""
+    term = "Dana Whitlock" if shown.startswith("D") else "Nightjar"
+    new, _ = Scrubber(Policy(terms=[term])).scrub(f"see {shown} here")
+    assert new.startswith("see [redacted]") and "a.r" not in new and "c.k" not in new, new
+    (tmp_path / "page.md").write_text(f"Reviewed by {shown} today.\n", encoding="utf-8")
+    assert [h.needle for h in scan(tmp_path, [term])] == [term]

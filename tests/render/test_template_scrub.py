@@ -363,3 +363,50 @@ def test_a_templates_picture_and_part_names_are_published_neutrally(
     assert f"word/{target}" in names  # the header's picture is there, under its new name
     shown = docx.Document(str(tmp_path / "pkg" / "ptm.docx")).sections[0].header
     assert shown.part.related_parts  # python-docx follows the header's relationship to the picture
+
+
+def test_a_font_embedded_in_the_template_is_not_published(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A font embedded in the template was copied into every Word file (renamed, once pictures and parts were):
+    its name table, UTF-16 the scan did not read, named "Nightjar Sans ... for Project Nightjar by Carl Vance".
+    Embedded fonts are left out with every reference to them; the document names its fonts as before."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "model.yaml").write_text(MODEL)
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "Meridian Infusion Systems"
+    plain = tmp_path / "plain.docx"
+    d.save(str(plain))
+    name = "Nightjar Sans; designed for Project Nightjar by Carl Vance"
+    font = b"\x00\x01\x00\x00" + b"\x00" * 60 + name.encode("utf-16-be") + b"\x00" * 99
+    embed = b'<w:font w:name="Brand Sans"><w:embedRegular r:id="rIdF1" w:fontKey="{00000000-0000-0000-0000-000000000000}"/></w:font>'
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+        '2006/relationships"><Relationship Id="rIdF1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'font" Target="fonts/font1.odttf"/></Relationships>'
+    )
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(project / "brand.docx", "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/fontTable.xml":
+                data = data.replace(b"</w:fonts>", embed + b"</w:fonts>")
+                assert b"xmlns:r=" in data
+            elif info.filename == "word/settings.xml":
+                data = data.replace(b"<w:zoom", b"<w:embedTrueTypeFonts/><w:zoom", 1)
+            elif info.filename == "[Content_Types].xml":
+                kind = b"application/vnd.openxmlformats-officedocument.obfuscatedFont"
+                data = data.replace(b"</Types>", b'<Default Extension="odttf" ContentType="' + kind + b'"/></Types>')
+            zout.writestr(info, data)
+        zout.writestr("word/_rels/fontTable.xml.rels", rels)
+        zout.writestr("word/fonts/font1.odttf", font)
+    (project / "redaction.yaml").write_text("terms: [Nightjar]\n")
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\ntemplate: brand.docx\nredaction: redaction.yaml\n")
+    code, _, err = run(["build", str(project), "-o", str(tmp_path / "pkg")], capsys)
+    assert code == 0, err
+    for word in sorted((tmp_path / "pkg").rglob("*.docx")):
+        with zipfile.ZipFile(word) as zf:
+            members = {n: zf.read(n) for n in zf.namelist()}
+        assert not [n for n in members if n.startswith("word/fonts/") or n.endswith((".odttf", ".bin"))], word
+        for name, data in members.items():
+            assert "Nightjar".encode("utf-16-be") not in data and b"Carl Vance" not in data, (word, name)
+        assert b"embedRegular" not in members["word/fontTable.xml"] and b"embedTrueTypeFonts" not in members["word/settings.xml"]
+        docx.Document(str(word))  # still opens
