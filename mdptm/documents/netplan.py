@@ -64,6 +64,7 @@ class Plan:
     ruled_out: list[Flow] = field(default_factory=list)  # flows every stated port of which the model rules out
     multicast: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it is broadcast or multicast
     returns: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow it answers (its return traffic)
+    carried: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow whose connection it rides on
     needs: list[Need] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     outbound_only: str | None = None
@@ -74,15 +75,7 @@ class Plan:
         return [s for s in segs if s != NOT_PLACED] + [s for s in segs if s == NOT_PLACED]
 
 
-def short_protocol(text: str | None) -> str:
-    """A protocol without its parenthesised remarks: "HTTPS over 802.11 (polling every 5 min)" → "HTTPS over
-    802.11"; a remark naming an alternative is kept as one: "RADIUS (or RadSec, at the hospital's choice)" →
-    "RADIUS or RadSec", since the port column may list the alternative's port."""
-    if not text:
-        return "not stated"
-    out = re.sub(r"\s*\(\s*(or\s+[^),;]+)[^)]*\)", r" \1", text)
-    out = re.sub(r"\s*\([^)]*\)", "", out).strip(" ,;")
-    return " ".join(out.split()) or text.strip()
+short_protocol = topology.short_protocol
 
 
 _CONFIGURABLE = re.compile(r"\b(?:configurable|by default|default|can be changed|may be changed|adjustable)\b", re.IGNORECASE)
@@ -102,16 +95,7 @@ def ports_text(f: Flow, only: Iterable[str] | None = None) -> str:
     return f"{text} (configurable)" if text and _CONFIGURABLE.search(said) else text
 
 
-_OR_PORTS = re.compile(r"\d\s*(?:/\s*(?:tcp|udp))?(?:\s+|\s*[()]\s*)or\s+\(?\s*(?:tcp\s*|udp\s*)?\d", re.IGNORECASE)
-
-
-def alternatives(f: Flow) -> str:
-    """The model's words giving a flow's ports as alternatives, one of which the site uses ("RADIUS (or RadSec, at the
-    hospital's choice)" with 1812/udp and 2083/tcp; "443 or 8443"), or "": its rule opens one, not all."""
-    proto = short_protocol(f.protocol) if f.protocol else ""
-    if re.search(r"\bor\b", proto, re.IGNORECASE) and len(topology.parse_ports(f.port, f.protocol)) > 1:
-        return proto
-    return (f.port or "") if _OR_PORTS.search(f.port or "") else ""
+alternatives = topology.alternatives
 
 
 def opener_groups(f: Facts, plan: Plan, fl: Flow) -> list[tuple[Initiator, str | None]]:
@@ -139,9 +123,10 @@ def build(f: Facts) -> Plan:
     m = f.model
     plan = Plan(outbound_only=topology.outbound_only_design(m))
     plan.returns = return_legs(m.flows)
+    plan.carried = {fid: o for fid, o in carried_legs(m.flows).items() if fid not in plan.returns}
     for fl in m.flows:
-        if fl.id in plan.returns:  # the answer drawn back along a request: the request's rule covers it
-            continue
+        if fl.id in plan.returns or fl.id in plan.carried:  # the answer drawn back along a request, or a flow riding on
+            continue  # another's connection: that flow's rule covers it
         ends = (f.name(fl.source), f.name(fl.target))
         if any(topology.is_person(f.elements.get(e)) for e in (fl.source, fl.target)):
             if topology.transport(fl, ends=ends) == "local":  # a keypad, a USB cable: no network, whoever uses it
@@ -198,6 +183,24 @@ def return_legs(flows: list[Flow]) -> dict[str, Flow]:
         ask = requests.get((fl.target, fl.source)) if fl.id in answers else None
         if ask is not None and not _own_connection(fl, ask):
             out[fl.id] = ask
+    return out
+
+
+def carried_legs(flows: list[Flow]) -> dict[str, Flow]:
+    """Flows the model says ride on another flow's connection ("Delivered over the connection of F-06";
+    ``same_connection_terms``): the other flow between the same two ends, named by its id, else the only one there.
+    No connection of their own, so no rule; the carrying flow's rule covers them."""
+    said = topology.matcher(topology.network_terms().same_connection_terms)
+    out: dict[str, Flow] = {}
+    for fl in flows:
+        text = " ".join(x for x in (fl.protocol, fl.port, fl.description) if x)
+        if not said(text):
+            continue
+        beside = [o for o in flows if o.id != fl.id and {o.source, o.target} == {fl.source, fl.target}]
+        named = [o for o in beside if re.search(rf"(?<![\w-]){re.escape(o.id)}(?![\w-])", text)]
+        pick = named if named else beside
+        if len(pick) == 1 and pick[0].id not in out:
+            out[fl.id] = pick[0]
     return out
 
 
@@ -296,8 +299,9 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             "local links (USB, Bluetooth, serial) does it have?"
         )
     outside = {fl.id for fl in plan.outside}
+    same = {fl.id for fl in plan.same_segment}
     for fl in plan.network:
-        if fl.id in outside:  # no hospital firewall between two systems outside the hospital
+        if fl.id in outside or fl.id in same:  # no hospital firewall between them: no rule needs the port
             continue
         ends = f"{f.name(fl.source)} and {f.name(fl.target)}"
         if topology.portless(fl):  # ICMP, GRE: a rule names the protocol, there is no port to ask
@@ -407,6 +411,22 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             f"{r.flow.id} {r.flow.name} is opened from outside the hospital ({f.name(r.opener.element)}), {needs}: "
             "is there a way to run it outbound only?"
         )
+    # an end outside the hospital that a rule names: the rule needs its host names or addresses, or it allows any
+    outside_ends: dict[str, list[Rule]] = {}
+    for r in plan.rules:
+        far = r.flow.target if plan.segment.get(r.flow.source, Segment("", "unknown")).place != "outside" else r.flow.source
+        if plan.segment[far].place == "outside":
+            outside_ends.setdefault(far, []).append(r)
+    for e, rules in outside_ends.items():
+        flows = list(dict.fromkeys(r.flow.id for r in rules))
+        texts = [f.name(e), getattr(f.elements.get(e), "description", "") or ""]
+        texts += [x or "" for r in rules for x in (r.flow.port, r.flow.description)]
+        if any(_ADDRESS.search(t) for t in texts):
+            continue
+        out.append(
+            f"Which host names or addresses does {f.name(e)} use ({', '.join(flows)})? The rules name it, not its addresses: "
+            "without them a rule can only allow any internet address as the other end."
+        )
     for fl in plan.network:
         clash = topology.protocol_clash(fl, ends=(f.name(fl.source), f.name(fl.target))) if fl.id in crossing else None
         if clash:  # "gRPC OTEL" drawn as "RPC or DCOM": the rule's protocol column would say DCOM
@@ -510,6 +530,14 @@ def protection_question(fl: Flow) -> str | None:
     ports_said = " or ".join(str(p) for p in topology.parse_ports(fl.port, fl.protocol))
     rules = f" (the rules list {ports_said}: only the port of the one used is needed)" if alternatives(fl) and ports_said else ""
     return f"which of {proto} does it use{rules}? " + " ".join(q[0].upper() + q[1:] for q in asked)
+
+
+# a host name ("updates.maker.com", "*.maker-cloud.net") or an IPv4 address or network ("203.0.113.10", "198.51.100.0/24")
+_ADDRESS = re.compile(
+    r"(?<![\w.-])(?:\*\.)?(?:[a-z0-9-]+\.)+(?:com|net|org|io|cloud|health|care|med|eu|us|uk|de|fr|nl|ch|at|se|dk|no|fi|it|es|"
+    r"ca|au|jp|info|biz|app|dev)(?![\w-])|(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?(?![\d.])",
+    re.IGNORECASE,
+)
 
 
 def disable_words(fl: Flow) -> str:
@@ -686,24 +714,36 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
     m.elements = [
         Element(id=e, name=f.name(e), kind=f.elements[e].kind, trust_zone=zone_id[plan.segment[e].name]) for e in used if e in f.elements
     ]
-    drawn: dict[tuple[frozenset[str], str], Flow] = {}
+    # one arrow per pair and opener, its label every port the opener uses towards the other end ("TCP 80, TCP 443"):
+    # a renderer counts more than two arrows between a pair as "3 flows", hiding the ports an engineer needs
+    drawn: dict[tuple[str, str, bool], tuple[Flow, list[str]]] = {}
+    relayed = {fl.id for fl in plan.relayed}
     for fl in plan.network:
         for opener, numbers in opener_groups(f, plan, fl):  # "162/udp (traps to the NMS)": its own arrow
             a = opener.element
             b = fl.target if a == fl.source else fl.source
             ports = ports_text(fl, None if numbers is None else numbers.split(","))
-            label = (ports or port_label(fl)) + (" (optional)" if topology.optional_flow(fl) else "")
-            same = drawn.get((frozenset((a, b)), label))
-            if same is None:  # one arrow per pair and port; both heads where each end opens one
-                # a flow split by its ports keeps its id on each arrow: the short label names the rules' flow
-                drawn[(frozenset((a, b)), label)] = Flow(id=fl.id, name=label, source=a, target=b)
-            elif same.source != a:
-                same.bidirectional = True
-    for fl in casts:  # discovery: sent by its source to a group or the subnet, no connection opened
-        drawn[(frozenset((fl.source, fl.target)), fl.id)] = Flow(
-            id=fl.id, name="broadcast or multicast (one subnet)", source=fl.source, target=fl.target
-        )
-    m.flows = list(drawn.values())
+            optional = bool(topology.optional_flow(fl))
+            if fl.id in relayed:  # DHCP across segments: the relay, not the device, reaches the server
+                pieces = [f"{ports or port_label(fl)} (relay)"]
+            elif ports and " or " not in ports and "(configurable)" not in ports:
+                pieces = [str(p) for p in topology.parse_ports(fl.port, fl.protocol) if numbers is None or p.number in numbers.split(",")]
+            else:
+                pieces = [ports or port_label(fl)]
+            known = drawn.get((a, b, optional))
+            if known is None:  # a flow split by its ports keeps its id on each arrow: the short label names the rules' flow
+                drawn[(a, b, optional)] = (Flow(id=fl.id, name="", source=a, target=b), pieces)
+            else:
+                known[1].extend(p for p in pieces if p not in known[1])
+    for (a, b, optional), (arrow, pieces) in list(drawn.items()):
+        arrow.name = ", ".join(pieces) + (" (optional)" if optional else "")
+        back = drawn.get((b, a, optional))
+        if back is not None and back[1] == pieces and a < b:  # each end opens the same ports to the other: one arrow
+            arrow.bidirectional = True
+            del drawn[(b, a, optional)]
+    # discovery: sent by its source to a group or the subnet, no connection opened
+    casts_drawn = [Flow(id=fl.id, name="broadcast or multicast (one subnet)", source=fl.source, target=fl.target) for fl in casts]
+    m.flows = [arrow for arrow, _pieces in drawn.values()] + casts_drawn
     return m
 
 

@@ -28,7 +28,15 @@ from mdptm.errors import InputError
 from mdptm.importers.doors import DocxDoor
 from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable, Other, Para, Section
 from mdptm.importers.markdown.reader import ONE_RISK, BlockReader
-from mdptm.importers.tabular.lists import _TITLE_OVER_PARTS, RISK_LEAD, FieldBlocks, ListThreats, finding_record, id_led_threat
+from mdptm.importers.tabular.lists import (
+    _TITLE_OVER_PARTS,
+    RISK_LEAD,
+    THREAT_REF_LEAD,
+    FieldBlocks,
+    ListThreats,
+    finding_record,
+    id_led_threat,
+)
 from mdptm.importers.tabular.markings import marker_table, withheld_marking
 from mdptm.importers.tabular.pairs import continuation_rows, continuation_warning, flow_context, flow_rows, known_targets, target_column
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
@@ -987,6 +995,13 @@ class _Section:
     kind: str  # view | container | assumptions | out_of_scope | intended_use | product_description | other
     view: View | None = None
     marking: tuple[str, str] | None = None  # (sensitivity, heading or line) that sets the section apart
+    number: str = ""  # the heading's own numbering ("4.3"), "" when it has none
+
+
+def _within(number: str, parent: str) -> bool:
+    """A heading numbered *number* belongs under one numbered *parent* ("3.1.1" under "3"); an unnumbered heading, or
+    one under an unnumbered parent, is taken to."""
+    return not number or not parent or number.startswith(parent + ".")
 
 
 @dataclass
@@ -1018,6 +1033,10 @@ class _Walker:
         self.assumption_n = 0
         self.oos_n = 0
         self.control_n = 0
+        self._heading_number = ""  # the numbering of the heading being opened ("4.3")
+        # "**Threat #1 – Anon key exposed**" over a list of measures: (threat id, line) they answer, and the links made
+        self.measures_of: tuple[str, str] | None = None
+        self.measure_links: list[tuple[str, str, str, str]] = []  # (control id, threat id, line, locator)
         self.titled_control: tuple[Control, int] | None = None  # "4.3.1. Least Privilege:" over its parts
         self.facts_from_sections: dict[str, list[str]] = {}
         self.named_n: dict[str, int] = {}
@@ -1334,6 +1353,9 @@ class _Walker:
         sec = self._current()
         if sec is None:
             return
+        if sec.kind == "controls" and not info.is_list:
+            named = THREAT_REF_LEAD.match(one_line(text))
+            self.measures_of = (named.group(1), one_line(text)) if named is not None else None
         if sec.kind in ("assumptions", "out_of_scope", "controls") and (info.is_list or self._id_line(text)):
             self._list_item(sec.kind, text, loc, info.level if info.is_list else -1)
             return
@@ -1412,6 +1434,22 @@ class _Walker:
         self.b.report.imported(self.b.file, loc, path.split(".")[0])
         return True
 
+    def link_measures(self, model: Model) -> None:
+        """The measures listed under a line naming a threat ("Threat #1 – …") are that threat's, when the file
+        reads a threat of that id (warned once per line); under an id no threat has, they stay unlinked."""
+        threats = {t.id: t for t in model.threats}
+        said: dict[tuple[str, str], tuple[str, int]] = {}
+        for cid, tid, line, loc in self.measure_links:
+            threat = threats.get(tid)
+            if threat is None or cid not in {c.id for c in model.controls}:
+                continue
+            if cid not in threat.controls:
+                threat.controls.append(cid)
+            where, n = said.get((tid, line), (loc, 0))
+            said[(tid, line)] = (where, n + 1)
+        for (tid, line), (where, n) in said.items():
+            self.b.warn(where, f"{n} control(s) listed under {line[:60]!r} read as the controls of {tid}")
+
     def _list_item(self, kind: str, text: str, loc: str, level: int = -1) -> None:
         """One assumption, out-of-scope entry or control per item (*level* the list level, -1 for no list item)."""
         m = _ID_PREFIX.match(text)
@@ -1447,6 +1485,8 @@ class _Walker:
             self.b.add_item("control", c, loc)
             if over_parts is not None:
                 self.titled_control = (c, level)
+            if self.measures_of is not None:
+                self.measure_links.append((iid, *self.measures_of, loc))
         else:
             self.oos_n += 1
             iid = item_id or f"OOS-{self.oos_n}"
@@ -1516,6 +1556,9 @@ class _Walker:
     def _heading(self, level: int, text: str, loc: str) -> None:
         while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
+        self.measures_of = None
+        numbered = re.match(r"^\s*(\d+(?:\.\d+)*)[.)]?\s", text)
+        self._heading_number = numbered.group(1) if numbered else ""
         self.pending_diagram = None
         name, _depth = self.strip_number(text)
         own = self.withheld_marking(text)
@@ -1551,7 +1594,13 @@ class _Walker:
             view = self._new_view("security_use_case", name, loc)
             self.stack.append(_Section(level, name, "view", view))
             return
-        self.stack.append(_Section(level, name, self.section_kind(name)))
+        kind = self.section_kind(name)
+        number = self._heading_number
+        if kind == "other" and parent is not None and parent.kind == "controls" and _within(number, parent.number):
+            # "Critical (Avg ≥ 7.5)", "Moderate" under "Mitigation Strategies": groups of the same measures ("5.
+            # Cascading Effects" after "4.3 Mitigation Strategies" is another section, not one of them)
+            kind = "controls"
+        self.stack.append(_Section(level, name, kind, number=number))
 
     def _drop_stand_in(self) -> None:
         """A use case heading arrived under a container: the container was no use case itself."""
@@ -1780,6 +1829,7 @@ class DocxImporter(DocxDoor):
             raise InputError(f"corrupt Word document: {exc}", file=file) from None
         model = builder.build()
         walker.lists.link(model, builder.item_of)
+        walker.link_measures(model)
         return resolve_references(model, ctx.report, final=False)
 
 

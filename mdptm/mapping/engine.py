@@ -35,6 +35,7 @@ from mdptm.model.evidence import (
     stated,
     void_reason,
     without_citations,
+    written_as,
 )
 from mdptm.model.io import read_structured
 from mdptm.model.results import CLAUSE_STATUSES, ClauseResult, ClauseStatus, Confirmation, Coverage, FrameworkResult
@@ -817,10 +818,12 @@ class Evaluator:
         controls = {c.id: c for c in self.model.controls}
         written = [controls[i] for i in ids if i in controls]
         if written and len(written) == len(ids) and all(requirement_only(c.title, c.description) for c in written):
+            kinds = {written_as(c) for c in written}  # "should" recommends, "shall" requires
+            noun = kinds.pop() if len(kinds) == 1 else "requirement"
             return (
-                "written as requirements, verified by the tests they cite"
+                f"written as {noun}s, verified by the tests they cite"
                 if len(ids) > 1
-                else "written as a requirement, verified by the test it cites"
+                else f"written as a {noun}, verified by the test it cites"
             )
         return "listed as mitigations"
 

@@ -738,7 +738,8 @@ def not_in_place(c: Control) -> str | None:
 def status_shown(c: Control) -> str | None:
     """What the documents say in place of "Implemented" for a control listed so but not in place
     (:func:`not_in_place`): "Verification did not pass (TC-202: Fail — fix planned for 2.1)", "Not stated (written
-    as a requirement)"; None when the status stands as the source gives it (or as mdptm reads it)."""
+    as a requirement)", or in place only in part ('Implemented in part (its text says "not yet on DICOM")'); None
+    when the status stands as the source gives it (or as mdptm reads it)."""
     if c.status == "implemented" and c.verification_failed:
         return f"Verification did not pass ({c.verification_failed})"
     if read_as_requirement(c):
@@ -748,6 +749,10 @@ def status_shown(c: Control) -> str | None:
         if why is not None:
             said = "Stated implemented" if c.status_stated else "Not stated"
             return f"{said}; {_VOID_WORDS[why]}"
+        part = denied_part(c.title, c.description)  # "TLS on the HL7 link; not yet on DICOM"
+        if part is not None:
+            assumed = "" if c.status_stated else "assumed: not stated; "
+            return f'Implemented in part ({assumed}its text says "{part}")'
     return None
 
 

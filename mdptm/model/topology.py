@@ -112,6 +112,7 @@ class NetworkTerms(BaseModel):
     can_disable_terms: list[str] = Field(default_factory=empty_list)
     multicast_protocols: list[_Multicast] = Field(default_factory=empty_list)
     initiator_patterns: list[str]
+    acceptor_patterns: list[str] = Field(default_factory=empty_list)
     push_terms: list[str]
     pull_terms: list[str]
     response_terms: list[str] = Field(default_factory=empty_list)
@@ -143,6 +144,7 @@ class NetworkTerms(BaseModel):
     default_off_terms: list[str] = Field(default_factory=empty_list)
     loopback_terms: list[str] = Field(default_factory=empty_list)
     tunnel_terms: list[str] = Field(default_factory=empty_list)
+    same_connection_terms: list[str] = Field(default_factory=empty_list)
     relayed_protocols: list[str] = Field(default_factory=empty_list)
     tunnel_protocols: list[str] = Field(default_factory=empty_list)
     named_protocols: list[str] = Field(default_factory=empty_list)
@@ -157,7 +159,7 @@ def network_terms() -> NetworkTerms:
 def read_terms(path: Path) -> NetworkTerms:
     terms = load_validated(path, NetworkTerms)
     try:
-        for rx in (*terms.initiator_patterns, *terms.short_lived, *terms.retention_patterns):
+        for rx in (*terms.initiator_patterns, *terms.acceptor_patterns, *terms.short_lived, *terms.retention_patterns):
             re.compile(rx)
     except re.error as exc:
         raise InputError(f"not a regular expression: {exc}", file=str(path)) from None
@@ -482,6 +484,29 @@ def loopback(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = (
     return ""
 
 
+def short_protocol(text: str | None) -> str:
+    """A protocol without its parenthesised remarks: "HTTPS over 802.11 (polling every 5 min)" → "HTTPS over
+    802.11"; a remark naming an alternative is kept as one: "RADIUS (or RadSec, at the hospital's choice)" →
+    "RADIUS or RadSec", since the port column may list the alternative's port."""
+    if not text:
+        return "not stated"
+    out = re.sub(r"\s*\(\s*(or\s+[^),;]+)[^)]*\)", r" \1", text)
+    out = re.sub(r"\s*\([^)]*\)", "", out).strip(" ,;")
+    return " ".join(out.split()) or text.strip()
+
+
+_OR_PORTS = re.compile(r"\d\s*(?:/\s*(?:tcp|udp))?(?:\s+|\s*[()]\s*)or\s+\(?\s*(?:tcp\s*|udp\s*)?\d", re.IGNORECASE)
+
+
+def alternatives(f: Flow) -> str:
+    """The model's words giving a flow's ports as alternatives, one of which the site uses ("RADIUS (or RadSec, at the
+    hospital's choice)" with 1812/udp and 2083/tcp; "443 or 8443"), or "": its rule opens one, not all."""
+    proto = short_protocol(f.protocol) if f.protocol else ""
+    if re.search(r"\bor\b", proto, re.IGNORECASE) and len(parse_ports(f.port, f.protocol)) > 1:
+        return proto
+    return (f.port or "") if _OR_PORTS.search(f.port or "") else ""
+
+
 def tunnelled(f: Flow, flows: Iterable[Flow], terms: NetworkTerms | None = None) -> tuple[str, list[str]]:
     """The sentence saying a flow runs inside a tunnel (``tunnel_terms``: "Runs inside the IPsec tunnel of F-08"), as
     written, and the ids of the flows beside it that are tunnels (``tunnel_protocols``, sharing one of its ends); ("",
@@ -688,6 +713,15 @@ def initiator(
                     start = max(text.rfind(c, 0, m.start()) for c in ".;,!?") + 1
                     return Initiator(other, "text", text[start : m.end()].strip())
                 return Initiator(found[0], "text", m.group(0))
+    for pattern in terms.acceptor_patterns:  # "The central station serves time to its monitors": the monitors ask it
+        for m in re.finditer(pattern, f.description or "", re.IGNORECASE):
+            who = m.group("who")
+            if len(who) < 3 or _NEGATED.search((f.description or "")[: m.start()]):
+                continue
+            hit = matcher([who.rstrip("s") + "*"])
+            found = [e for e in ends if hit(_end_words(elements.get(e), zone(e)))]
+            if len(found) == 1:
+                return Initiator(f.target if found[0] == f.source else f.source, "text", m.group(0))
     outbound = _affirmed(text, terms.outbound_terms)  # "no outbound connection" says none
     if outbound or outbound_only:  # where the ends sit matters only then (placing them reads the guide words)
         places = {e: where(e) for e in ends}
@@ -888,7 +922,7 @@ def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | Non
                     n = need(service)
                     n.stated_in.append(f.id)
                     n.needed_by.append(ends[0][0])
-                    ports = ", ".join(str(p) for p in parse_ports(f.port, f.protocol, terms=terms))
+                    ports = (" or " if alternatives(f) else ", ").join(str(p) for p in parse_ports(f.port, f.protocol, terms=terms))
                     n.details.append(f"to {names.get(ends[0][1], ends[0][1])}" + (f", {ports}" if ports else "") + f" ({f.id})")
             continue
         for e in model.elements:
@@ -898,7 +932,7 @@ def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | Non
             if hit(" ".join(x for x in (f.name, f.protocol) if x)):  # the flow is the service itself
                 n = need(service)
                 n.stated_in.append(f.id)
-                ports = ", ".join(str(p) for p in parse_ports(f.port, f.protocol, terms=terms))
+                ports = (" or " if alternatives(f) else ", ").join(str(p) for p in parse_ports(f.port, f.protocol, terms=terms))
                 kind = transport(f, terms, (names.get(f.source, ""), names.get(f.target, "")))
                 implied = implied_transport(f.port, f.protocol, terms=terms)
                 missing = "local link" if kind == "local" else f"{implied}, port not stated" if implied else "port not stated"

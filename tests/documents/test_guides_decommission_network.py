@@ -62,3 +62,16 @@ def test_a_unit_whose_connections_stay_in_its_segment_has_no_rule_of_its_own() -
     section = _network_section(text_of(build_guides(base(trust_zones=_ZONES, elements=elements, flows=_FLOWS))["decommissioning"]))
     said = "No firewall rule of the deployment guide has a unit at one end: the units' connections (F-1) stay within one segment."
     assert said in section
+
+
+def test_a_workstation_reaching_the_makers_cloud_portal_is_the_systems_rule_not_the_hospitals_own() -> None:
+    """An infusion gateway's model draws the hospital's workstation browser using the maker's cloud portal, both external
+    entities: the guide called F-4 a rule "between two of the hospital's own systems" that "may serve other devices",
+    though the portal is the device maker's, outside the hospital, and goes with the system."""
+    elements = [*_ELEMENTS, Element(id="ws", name="Workstation browser", kind="external_entity", trust_zone="zi")]
+    elements.append(Element(id="portal", name="Maker clinical portal", kind="external_entity", trust_zone="zc"))
+    flows = [*_FLOWS, Flow(id="F-4", name="Portal use", source="ws", target="portal", protocol="HTTPS", port="443")]
+    section = _network_section(text_of(build_guides(base(trust_zones=_ZONES, elements=elements, flows=flows))["decommissioning"]))
+    removed, theirs = section.split("When the whole system is retired", 1)[1].split("The rules between two of the hospital's own", 1)
+    assert "F-4 Portal use (TCP 443)" in removed
+    assert "F-4" not in theirs and "(F-3 RADIUS (UDP 1812)) may serve other devices too" in theirs

@@ -338,3 +338,35 @@ def test_an_snmp_manager_polls_the_agent_and_receives_its_traps(name: str, sourc
     names = {"nms": "Hospital network management system", "cs": "Central station"}
     other = "cs" if opener == "nms" else "nms"
     assert rows == {("out", names[opener], "F-1"), ("in", names[other], "F-1")}, rows
+
+
+@pytest.mark.parametrize(
+    ("description", "opener"),
+    [
+        ("The central station serves time to its monitors.", "mon"),  # drawn from the server: the monitors ask it
+        ("Each monitor listens on UDP 123.", "cs"),
+        ("The central station serves as the ward's time source.", None),  # "serves as" is no accepting end: assumed
+        ("The central station never serves time.", None),
+    ],
+)
+def test_a_description_naming_the_accepting_end_gives_the_opener(description: str, opener: str | None) -> None:
+    """A patient monitor's model draws "Time to monitors" from the central station, which "serves time to its
+    monitors": the guide read the central station as opening a connection to each monitor's UDP 123."""
+    from mdptm.documents.guides import build_guides
+    from mdptm.model import Element, Flow, TrustZone
+    from tests.documents.test_guides_readers import base, firewall_rows
+
+    m = base(
+        trust_zones=[TrustZone(id="zs", name="Server VLAN", kind="network"), TrustZone(id="zm", name="Monitor VLAN", kind="network")],
+        elements=[
+            Element(id="cs", name="Central station", kind="software", trust_zone="zs"),
+            Element(id="mon", name="Bedside monitor", kind="device", trust_zone="zm"),
+        ],
+        flows=[Flow(id="F-6", name="Time", source="cs", target="mon", protocol="SNTP", port="123/udp", description=description)],
+    )
+    rows = {(r[0], r[1], r[-1]) for r in firewall_rows(build_guides(m)["deployment"])}
+    if opener is None:  # not read: the source is assumed, marked
+        assert ("out", "Central station", "F-6 *") in rows, rows
+    else:
+        names = {"cs": "Central station", "mon": "Bedside monitor"}
+        assert ("out", names[opener], "F-6") in rows, rows

@@ -222,7 +222,11 @@ def test_monitor_deployment_rules_and_questions() -> None:
         "F-04 Results to the EMR: which end opens the connection? The rules assume Central station, not "
         "Electronic medical record." in questions
     )
-    assert not any("F-05" in q for q in questions)  # stated: nothing to ask
+    # stated: nothing to ask but the remote gateway's addresses, which the rule needs and the model does not give
+    assert [q for q in questions if "F-05" in q] == [
+        "Which host names or addresses does Lumen remote support gateway use (F-05)? The rules name it, not its addresses: "
+        "without them a rule can only allow any internet address as the other end."
+    ]
     assert not any("DNS" in q for q in questions)  # the dependency is stated
     assert not any(q.startswith("F-03") for q in questions)
 

@@ -108,6 +108,8 @@ def test_a_protocol_keeps_the_alternative_the_port_column_lists() -> None:
     rows, text = _guide("1812/udp (RadSec 2083/tcp)", "RADIUS (or RadSec, at the hospital's choice)")
     assert rows and {(r[3], r[4]) for r in rows} == {("RADIUS or RadSec", "UDP 1812 or TCP 2083")}, rows
     assert "F-1 Sync: the model gives alternatives (“RADIUS or RadSec”)" not in text  # asked with their protection
+    # the infrastructure table says the same as the rules
+    assert "| Network admission (802.1X / RADIUS) | UDP 1812 or TCP 2083 (F-1) |" in text
     assert (
         "F-1 Sync: which of RADIUS or RadSec does it use (the rules list UDP 1812 or TCP 2083: only the port of the one used "
         "is needed)? The model names RADIUS" in text
@@ -494,3 +496,89 @@ def test_dhcp_between_two_segments_is_relayed_not_ruled_from_the_device() -> Non
     assert not [r for r in firewall_rows(doc) if r[-1].startswith("F-10")]
     text = text_of(doc)
     assert "Allow UDP 67 between the relay and the DHCP server, both ways: F-10 Gateway (Device VLAN) → Hospital DHCP server" in text
+
+
+def test_the_network_picture_draws_one_arrow_per_opener_with_all_its_ports() -> None:
+    """An infusion gateway's web UI (HTTPS 443 and an HTTP 80 redirect from the browser) and its mDNS announcement to the
+    browser were three arrows between one pair, which the picture drew as one double-headed "3 flows": no port shown,
+    and the gateway seemed to open connections to the browser. DHCP through a relay was drawn as a direct connection."""
+    from mdptm.documents import netplan
+    from mdptm.documents.guides import Facts
+    from mdptm.model import TrustZone
+
+    m = base(
+        trust_zones=[TrustZone(id="zd", name="Device VLAN", kind="network"), TrustZone(id="zc", name="Clinical LAN", kind="network")],
+        elements=[
+            Element(id="gw", name="Gateway", kind="device", trust_zone="zd"),
+            Element(id="ws", name="Workstation browser", kind="external_entity", trust_zone="zc"),
+            Element(id="dhcp", name="Hospital DHCP server", kind="external_entity", trust_zone="zc"),
+        ],
+        flows=[
+            Flow(id="F-4", name="Local web UI", source="ws", target="gw", protocol="HTTPS", port="443/tcp"),
+            Flow(id="F-5", name="Web UI redirect", source="ws", target="gw", protocol="HTTP", port="80"),
+            Flow(id="F-7", name="Web UI announcement", source="gw", target="ws", protocol="mDNS", port="5353/udp"),
+            Flow(id="F-10", name="Address assignment", source="gw", target="dhcp", protocol="DHCP", port="67/udp"),
+        ],
+    )
+    f = Facts.of(m)
+    picture = netplan.diagram_model(f, netplan.build(f))
+    assert picture is not None
+    arrows = {(fl.source, fl.target, fl.name, fl.bidirectional) for fl in picture.flows}
+    assert arrows == {
+        ("ws", "gw", "TCP 443, TCP 80", False),
+        ("gw", "ws", "broadcast or multicast (one subnet)", False),
+        ("gw", "dhcp", "UDP 67 (relay)", False),
+    }, arrows
+
+
+def test_a_flow_within_one_segment_is_not_asked_its_port_for_a_rule() -> None:
+    """Threagile's "Git Repo Code Read Access" stays within the Dev Network (no rule between segments), yet was asked
+    "which port does it use? (ssh runs over TCP; the rules say TCP and leave the port open.)": no rule names it."""
+    from mdptm.model import TrustZone
+
+    m = base(
+        trust_zones=[TrustZone(id="z", name="Dev Network", kind="network"), TrustZone(id="o", name="Ops Network", kind="network")],
+        elements=[
+            Element(id="ci", name="Build server", kind="software", trust_zone="z"),
+            Element(id="git", name="Git repository", kind="software", trust_zone="z"),
+            Element(id="web", name="Web server", kind="software", trust_zone="o"),
+        ],
+        flows=[
+            Flow(id="F-1", name="Code read", source="ci", target="git", protocol="ssh"),
+            Flow(id="F-2", name="Deployment", source="ci", target="web", protocol="ssh"),
+        ],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert "Within one segment (no rule between segments): F-1 Build server → Git repository (TCP, port not stated)." in text
+    assert "F-1 Code read (ssh, between Build server and Git repository): which port" not in text
+    assert "F-2 Deployment (ssh, between Build server and Web server): which port does it use?" in text
+
+
+@pytest.mark.parametrize(
+    ("description", "asked"),
+    [
+        ("", True),
+        ("Answers at updates.maker-cloud.com.", False),
+        ("Reached at 203.0.113.0/24.", False),
+        ("Publishes signed firmware packages.", True),
+    ],
+)
+def test_an_outside_end_a_rule_names_is_asked_its_addresses(description: str, asked: bool) -> None:
+    """The sample's rules to the Meridian update service name a cloud service, not an address: an engineer can only
+    allow TCP 443 to any internet address, and no question asked for the host names."""
+    from mdptm.model import TrustZone
+
+    m = base(
+        trust_zones=[TrustZone(id="zd", name="Device VLAN", kind="network"), TrustZone(id="zc", name="Maker cloud", kind="cloud")],
+        elements=[
+            Element(id="srv", name="Device server", kind="software", trust_zone="zd"),
+            Element(id="upd", name="Update service", kind="cloud_service", trust_zone="zc", description=description),
+        ],
+        flows=[Flow(id="F-10", name="Updates", source="srv", target="upd", protocol="HTTPS", port="443/tcp")],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    question = (
+        "Which host names or addresses does Update service use (F-10)? The rules name it, not its addresses: without them a "
+        "rule can only allow any internet address as the other end."
+    )
+    assert (question in text) == asked

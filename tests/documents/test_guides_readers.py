@@ -500,3 +500,100 @@ def test_the_server_update_question_needs_a_server_of_the_device(element: Elemen
     )
     text = text_of(build_guides(m)["deployment"])
     assert ("How does the server's operating system get its updates" in text) == asked
+
+
+@pytest.mark.parametrize(
+    ("description", "carried"),
+    [
+        ("Delivered over the connection of F-06.", True),
+        ("Sent back on the same connection.", True),  # the one other flow between the two ends
+        ("The service platform connects to the console.", False),
+    ],
+)
+def test_a_flow_over_another_flows_connection_gets_no_rule_of_its_own(description: str, carried: bool) -> None:
+    """A CT scanner's remote service: the console connects out (F-06, HTTPS 443, outbound only); the service commands
+    (F-07) are "Delivered over the connection of F-06". The guide wrote F-07 an inbound rule from the internet and asked
+    whether it could run outbound only."""
+    m = base(
+        trust_zones=[
+            TrustZone(id="zi", name="Imaging VLAN", kind="network"),
+            TrustZone(id="zv", name="Maker service centre", kind="vendor"),
+        ],
+        elements=[
+            Element(id="ct", name="CT console", kind="device", trust_zone="zi"),
+            Element(id="svc", name="Remote service platform", kind="external_entity", trust_zone="zv"),
+        ],
+        flows=[
+            Flow(
+                id="F-06",
+                name="Remote service session",
+                source="ct",
+                target="svc",
+                protocol="HTTPS",
+                port="TCP 443",
+                description="The console connects out; outbound only.",
+            ),
+            Flow(id="F-07", name="Remote service commands", source="svc", target="ct", protocol="HTTPS", description=description),
+        ],
+    )
+    docs = build_guides(m)
+    rows = firewall_rows(docs["deployment"])
+    assert bool([r for r in rows if r[-1].startswith("F-07")]) != carried, rows
+    text = text_of(docs["deployment"])
+    assert ("Carried over another flow's connection, as the threat model says (no rule of its own): F-07 over F-06." in text) == carried
+    assert ("F-07 Remote service commands is opened from outside the hospital" in text) != carried
+    ops = text_of(docs["operations"])
+    assert ("F-07 from Remote service platform" in ops) != carried
+
+
+def test_ptm_network_table_lists_no_flow_carried_over_another_or_inside_a_tunnel(tmp_path: Path) -> None:
+    """PTM 3.2 listed a CT scanner's remote service commands ("Delivered over the connection of F-06") and a remote
+    desktop inside the maker's IPsec tunnel as connections for firewall rules."""
+    from mdptm.documents.ptm import build_ptm_doc
+    from mdptm.plugins import ExportContext
+    from mdptm.render.docir import Paragraph
+
+    m = base(
+        trust_zones=[TrustZone(id="zi", name="Imaging VLAN", kind="network"), TrustZone(id="zv", name="Maker site", kind="vendor")],
+        elements=[
+            Element(id="ct", name="CT console", kind="device", trust_zone="zi"),
+            Element(id="svc", name="Remote service platform", kind="external_entity", trust_zone="zv"),
+        ],
+        flows=[
+            Flow(id="F-6", name="Session", source="ct", target="svc", protocol="HTTPS", port="TCP 443"),
+            Flow(id="F-7", name="Commands", source="svc", target="ct", protocol="HTTPS", description="Over the connection of F-6."),
+            Flow(id="F-8", name="Tunnel", source="ct", target="svc", protocol="IPsec", port="UDP 500, UDP 4500"),
+            Flow(id="F-9", name="Remote desktop", source="svc", target="ct", protocol="RDP", port="3389", description="Inside the tunnel."),
+        ],
+    )
+    doc = build_ptm_doc(m, ExportContext(), tmp_path)
+    (table,) = [b for b in doc.blocks if isinstance(b, Table) and b.header[:4] == ["Flow", "Between", "Trust zones", "Opened by"]]
+    assert [r[0] for r in table.rows] == ["F-6", "F-8"], table.rows
+    notes = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
+    assert "Not listed for firewall rules: F-7 over F-6, carried over another flow's connection" in notes
+    assert "Not listed for firewall rules: F-9 (inside F-8), carried inside a tunnel" in notes
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Each pump reports on its connection status.",
+        "Authenticated with the same session token as the portal.",
+        "Therapy never depends on that connection.",
+    ],
+)
+def test_words_near_connection_that_say_something_else_keep_the_rule(description: str) -> None:
+    """Only a flow the model says rides on another's connection loses its rule; these speak of something else."""
+    m = base(
+        trust_zones=[TrustZone(id="zi", name="Imaging VLAN", kind="network"), TrustZone(id="zv", name="Maker site", kind="vendor")],
+        elements=[
+            Element(id="ct", name="CT console", kind="device", trust_zone="zi"),
+            Element(id="svc", name="Remote service platform", kind="external_entity", trust_zone="zv"),
+        ],
+        flows=[
+            Flow(id="F-06", name="Session", source="ct", target="svc", protocol="HTTPS", port="TCP 443"),
+            Flow(id="F-07", name="Status", source="ct", target="svc", protocol="HTTPS", port="TCP 8443", description=description),
+        ],
+    )
+    rows = firewall_rows(build_guides(m)["deployment"])
+    assert [r for r in rows if r[-1].startswith("F-07")], rows

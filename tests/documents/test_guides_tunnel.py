@@ -59,3 +59,11 @@ def test_only_a_flow_beside_a_tunnel_is_read_as_carried(flows: list[Flow], ruled
     ids = {r[-1].split()[0] for r in rows}
     assert ("F-09" in ids) == ruled, rows
     assert ("F-08" in ids) == any(fl.id == "F-08" for fl in flows)
+
+
+def test_operations_does_not_watch_a_tunnelled_flow_at_the_perimeter() -> None:
+    m = base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[_TUNNEL, _rdp("Runs inside the IPsec tunnel of F-08.")])
+    text = text_of(build_guides(m)["operations"])
+    assert "F-09 from Support engineer workstation (TCP 3389)" not in text
+    assert "to watch at the perimeter: F-08 to Maker VPN concentrator (UDP 500, UDP 4500; opened by Central station)." in text
+    assert "Inside a tunnel, so seen at the perimeter only as the tunnel's traffic: F-09 Remote desktop (inside F-08)." in text

@@ -2,7 +2,7 @@
 was given up: "Deferred" read as not implemented, and "Postponed to 2.1" was not understood at all, so the control was
 read as implemented (assumed) and counted as partial evidence. Both are planned now, and what the cell says beyond
 the status word (the release or date it moved to) is kept as written. A deferral with no end ("Deferred
-indefinitely") is no plan: not implemented."""
+indefinitely", "Deferred - risk accepted") is no plan: not implemented."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ DOC = """# Controls
 | C-6 | USB port lock | Authorization | Deferred indefinitely |
 | C-7 | Session timeout on the service console | Authentication | Implemented |
 | C-8 | Network segmentation guide | Other | Planned for release 3.0 |
+| C-9 | Remote wipe | Other | Deferred - risk accepted |
 """
 
 
@@ -60,6 +61,8 @@ def test_a_bare_status_word_is_not_copied(tmp_path: Path) -> None:
 def test_a_deferral_with_no_end_is_not_a_plan(tmp_path: Path) -> None:
     model, _ = load_text(tmp_path, DOC)
     assert next(c for c in model.controls if c.id == "C-6").status == "not_implemented"
+    given_up = next(c for c in model.controls if c.id == "C-9")  # the risk is accepted instead
+    assert (given_up.status, given_up.extra["Status"]) == ("not_implemented", "Deferred - risk accepted")
 
 
 def test_coverage_counts_a_postponed_control_as_planned_only(tmp_path: Path) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.importers.import_helpers import load_text, reconciles, skipped, warning_messages
+from tests.importers.import_helpers import checked_import, load_text, reconciles, skipped, warning_messages
 from tests.importers.md_word import both as _both
+from tests.importers.md_word import word_from_markdown
 
 # -- "Threat Agent | Attack Vector | Mitigation Strategy": who attacks, how, and what counters it; one agent on
 # two rows (two attacks by the same agent)
@@ -289,3 +290,193 @@ def test_a_single_title_opening_on_a_short_id_is_left_as_written(tmp_path: Path)
     for model, _report in _both(tmp_path, text):
         assert len(model.threats) == 2
         assert all(len(t.controls) == 1 for t in model.threats)
+
+
+# -- a course's reference solution: a STRIDE table of one data flow (HTML, the flow's cell spanning every row, blank
+# lines inside the table), then the same threats again word for word with likelihood, impact, priority and mitigations
+
+_STEPS = (
+    "### Exercise: STRIDE of one data flow\n\n<details>\n<summary><b>Reference solution for step 1</b></summary>\n\n"
+    "<table>\n<thead>\n<tr><th>Data Flow / Asset</th><th>Category</th><th>Threat</th></tr>\n</thead>\n<tbody>\n"
+    '<tr>\n    <td rowspan="3"><strong>Guest researcher → Job scheduler</strong></td>\n    <td>Spoofing</td>\n'
+    "    <td>Someone signs in with a guest researcher's stolen password</td>\n</tr>\n"
+    "<tr>\n    <td>Tampering</td>\n    <td>A submitted job rewrites the weights of the trial model</td>\n</tr>\n\n"
+    "<tr>\n    <td>Denial of Service</td>\n    <td>A guest floods the cluster with jobs that never end</td>\n</tr>\n\n"
+    "</tbody>\n</table>\n</details>\n\n**Step 2: Add priorities and mitigations**\n\n<table>\n<thead>\n"
+    "<tr><th>Data Flow / Asset</th><th>Category</th><th>Threat</th><th>Priority</th><th>Mitigations</th></tr>\n"
+    "</thead>\n<tbody>\n"
+    '<tr>\n    <td rowspan="3"><strong>Guest researcher → Job scheduler</strong></td>\n    <td>Spoofing</td>\n'
+    "    <td>Someone signs in with a guest researcher's stolen password</td>\n    <td><strong>High</strong></td>\n"
+    "    <td>• Single sign-on with MFA<br>\n        • Short sessions</td>\n</tr>\n"
+    "<tr>\n    <td>Tampering</td>\n    <td>A submitted job rewrites the weights of the trial model</td>\n"
+    "    <td>Medium</td>\n    <td>• Read-only weights<br>\n        • Jobs run in sandboxes</td>\n</tr>\n"
+    "<tr>\n    <td>Denial of Service</td>\n    <td>A guest floods the cluster with jobs that never end</td>\n"
+    "    <td>High</td>\n    <td>• Quotas per guest</td>\n</tr>\n</tbody>\n</table>\n"
+)
+
+
+def test_an_html_table_with_blank_lines_inside_is_read_whole(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _STEPS)
+    # before: nothing read (exit 2); a blank line inside the table also cut it at that line
+    assert [t.stride for t in model.threats] == [["spoofing"], ["tampering"], ["denial_of_service"]]
+    assert reconciles(report)
+
+
+def test_a_table_repeating_an_earlier_tables_threats_word_for_word_rates_them(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _STEPS)
+    # before (once read): six threats, each said twice
+    assert len(model.threats) == 3
+    assert [t.risk.level if t.risk else None for t in model.threats] == ["high", "medium", "high"]
+    assert all(len(t.controls) == 1 for t in model.threats)
+    assert any("word for word" in w for w in warning_messages(report))
+    pipes = (
+        "# Threats\n\n## Step 1\n\n| Category | Threat |\n|---|---|\n"
+        "| Spoofing | Someone signs in with a guest researcher's stolen password |\n"
+        "| Tampering | A submitted job rewrites the weights of the trial model |\n\n"
+        "## Step 2\n\n| Category | Threat | Priority | Mitigations |\n|---|---|---|---|\n"
+        "| Spoofing | Someone signs in with a guest researcher's stolen password | High | MFA |\n"
+        "| Tampering | A submitted job rewrites the weights of the trial model | Medium | Read-only weights |\n"
+    )
+    for model, report in _both(tmp_path, pipes):
+        assert len(model.threats) == 2
+        assert all(len(t.controls) == 1 for t in model.threats)
+        assert reconciles(report)
+
+
+def test_short_titles_repeated_in_two_tables_stay_two_threats(tmp_path: Path) -> None:
+    text = (
+        "# STRIDE per element\n\n## Web portal\n\n| Category | Threat |\n|---|---|\n| Spoofing | Stolen password |\n"
+        "| Tampering | Altered request |\n\n## Database\n\n| Category | Threat |\n|---|---|\n| Spoofing | Stolen password |\n"
+        "| Tampering | Altered request |\n"
+    )
+    for model, _report in _both(tmp_path, text):
+        assert len(model.threats) == 4
+
+
+# -- an OT platform's attack-surface table ("Attack Surface | Threat Agent | Attack Vector | … | Mitigation") beside
+# IEC 62443 conduit, compliance and incident-tier tables that hold no threats
+
+_SURFACES = (
+    "## Threat Model\n\n### Attack Surface Analysis\n\n"
+    "| Attack Surface | Threat Agent | Attack Vector | Impact | Likelihood | Risk | Mitigation |\n|---|---|---|---|---|---|---|\n"
+    "| Plant Wi-Fi | External attacker | Pivot from the office network into the cell network | Line stops | High | Critical |"
+    " Zone segmentation; DMZ with conduits |\n"
+    "| Gateway firmware | Advanced persistent threat | Implant firmware to copy recipes | Trade secrets lost | Low | High |"
+    " Secure boot; signed firmware |\n\n"
+    "## Compliance Matrix\n\n| Regulation / Standard | Scope | Key Requirements | Platform Implementation |\n|---|---|---|---|\n"
+    "| **IEC 62443** | OT security | Zones, security levels | Five zones |\n"
+    "| **NIS2** | Critical services | Incident reporting | 24h notice |\n\n"
+    "## Conduit Specifications\n\n| Conduit | From Zone | To Zone | Protocols | Direction |\n|---|---|---|---|---|\n"
+    "| C1: Process data | Zone 1 (OT) | Zone 2 (Edge) | OPC-UA | Bidirectional |\n"
+    "| C2: Telemetry export | Zone 2 (Edge) | Zone 3 (DMZ) | HTTPS | OT→IT only |\n"
+)
+
+
+def test_attack_surface_rows_with_a_threat_agent_column_are_threats(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _SURFACES):
+        # before: refused as a table of threat agents (exit 2)
+        assert [t.title for t in model.threats] == [
+            "Pivot from the office network into the cell network",
+            "Implant firmware to copy recipes",
+        ]
+        assert [t.risk.level if t.risk else None for t in model.threats] == ["critical", "high"]
+        assert [t.extra.get("Threat Agent") for t in model.threats] == ["External attacker", "Advanced persistent threat"]
+        assert len(model.controls) == 2
+        assert reconciles(report)
+
+
+# -- STRIDE per DFD element with a catalogue of threat agents first, each element's table
+# "# | STRIDE | Threat | Threat Agent | Attack Vector | Abuse Case | Mitigation" citing the agents by id
+
+_AGENT_IDS = (
+    "## 3. Threat Agent Catalogue\n\n| ID | Threat Agent | Description | Capability |\n|----|----|----|----|\n"
+    "| TA-01 | **External Attacker** | Unauthenticated actor on the internet | Low to High |\n"
+    "| TA-02 | **Malicious Buyer** | Signed-in buyer reaching beyond their rights | Low |\n\n"
+    "## 4. DFD Level 0\n\n#### ENTITY: Shop Users\n\n"
+    "| # | STRIDE | Threat | Threat Agent | Attack Vector | Abuse Case | Mitigation |\n|---|---|---|---|---|---|---|\n"
+    "| L0-E-01 | Spoofing | Identity impersonation at the boundary | TA-01 | Credential stuffing with leaked passwords |"
+    " Attacker signs in as a seller and uploads files under their name | MFA; short-lived tokens |\n"
+    "| L0-E-02 | Tampering | Order price changed in the request | TA-02 | Body edited before it is sent |"
+    " Buyer pays 0.01 for a full-price game | Prices resolved on the server |\n"
+)
+
+
+def test_the_threat_column_titles_the_row_beside_an_abuse_case_column(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _AGENT_IDS):
+        # before: titled by the abuse case ("Attacker signs in as a seller …"), the Threat column kept in extra
+        assert [t.id for t in model.threats] == ["L0-E-01", "L0-E-02"]
+        assert [t.title for t in model.threats] == ["Identity impersonation at the boundary", "Order price changed in the request"]
+        assert model.threats[0].extra["Abuse Case"].startswith("Attacker signs in as a seller")
+        assert model.threats[0].extra["Threat Agent"] == "TA-01"
+        assert any("threat agents table" in s for s in skipped(report))
+        assert reconciles(report)
+
+
+# -- a course guide's threat model: a STRIDE table of ✔ marks per element (no threat written in it), a DREAD table
+# "| # | Threat | D | R | E | A | D | Avg |" (the threats), then "**Threat #1 – …**" bold lines over bullet measures
+
+_DREAD = (
+    "# FitQuest – Threat Modeling\n\n## Section 6 – STRIDE Analysis Table\n\n"
+    "| Element | S | T | R | I | D | E |\n|---|---|---|---|---|---|---|\n"
+    "| **Login** | ✔ | | | ✔ | | ✔ |\n| **REST API** | ✔ | ✔ | ✔ | ✔ | ✔ | ✔ |\n| **Pose Engine** | | ✔ | ✔ | | ✔ | |\n\n"
+    "**Legend:** S=Spoofing, T=Tampering, R=Repudiation, I=Info Disclosure, D=Denial of Service, E=Elevation of Privilege\n\n"
+    "## Section 7 – DREAD Risk Assessment Table\n\n| # | Threat | D | R | E | A | D | **Avg** |\n|---|---|---|---|---|---|---|---|\n"
+    "| 1 | **Public API key shipped in the app** | 8 | 9 | 7 | 10 | 9 | **8.6** |\n"
+    "| 2 | **Rep counts forged by the client** | 6 | 7 | 5 | 8 | 7 | **6.6** |\n"
+    "| 3 | **Flood of requests on the API** | 7 | 8 | 7 | 10 | 7 | **7.8** |\n\n"
+    "## Section 8 – Mitigation Strategies\n\n### Critical (Avg ≥ 7.5)\n\n"
+    "**Threat #1 – Public API key shipped in the app**\n- Row-level security on every table\n- Keep the service key off the device\n\n"
+    "**Threat #3 – Flood of requests**\n- Rate limits at the gateway\n"
+)
+
+
+def test_a_stride_table_of_tick_marks_makes_no_threat_per_mark(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _DREAD):
+        # before: 11 threats titled "✔" (one per mark) beside the three of the DREAD table
+        assert [t.id for t in model.threats] == ["1", "2", "3"]
+        assert not any(t.title == "✔" for t in model.threats)
+        assert reconciles(report)
+
+
+def test_dread_letter_columns_are_no_stride_marks(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _DREAD):
+        # before: "D", "R", "E" read as STRIDE columns (denial of service, repudiation, elevation) whose "8", "9" were
+        # no marks (warned and kept in extra)
+        assert all(t.stride == [] for t in model.threats)
+        assert model.threats[0].extra["Avg"] == "8.6"
+        assert not any("STRIDE mark" in w for w in warning_messages(report))
+
+
+def test_a_bold_line_naming_a_threat_by_number_links_the_measures_below(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _DREAD):
+        # before: Markdown read the three measures as controls linked to nothing; Word read none of them (a
+        # heading "Critical (Avg ≥ 7.5)" under "Mitigation Strategies" was no section of measures)
+        links = {t.id: [c.title for c in model.controls if c.id in t.controls] for t in model.threats}
+        assert links == {
+            "1": ["Row-level security on every table", "Keep the service key off the device"],
+            "2": [],
+            "3": ["Rate limits at the gateway"],
+        }
+        assert reconciles(report)
+
+
+def test_measures_under_a_subheading_of_mitigations_are_controls_in_word(tmp_path: Path) -> None:
+    text = (
+        "# Model\n\n## Threats\n\n| ID | Threat | Risk |\n|---|---|---|\n| T1 | Stolen password used to sign in | High |\n\n"
+        "## Mitigation Strategies\n\n### Critical\n\n- Multi-factor sign-in for every account\n- Rate limits at the gateway\n"
+    )
+    for model, report in _both(tmp_path, text):
+        # before (Word): the two items were neither imported nor reported
+        assert [c.title for c in model.controls] == ["Multi-factor sign-in for every account", "Rate limits at the gateway"]
+        assert reconciles(report)
+
+
+def test_a_heading_numbered_outside_the_mitigations_section_holds_no_measures(tmp_path: Path) -> None:
+    text = (
+        "# Model\n\n## Threats\n\n| ID | Threat | Risk |\n|---|---|---|\n| T1 | Stolen password used to sign in | High |\n\n"
+        "## 4.3 Mitigation Strategies\n\n- Multi-factor sign-in for every account\n\n"
+        "### 5. Cascading Effects\n\n- Service hijacking: requests go to a rogue service\n- Reputation damage\n"
+    )
+    model, _report = checked_import(word_from_markdown(text, tmp_path / "tm.docx"))
+    # the effects listed under "5." are no measures of "4.3" (a guard on the subheading rule)
+    assert [c.title for c in model.controls] == ["Multi-factor sign-in for every account"]

@@ -4,6 +4,8 @@ encrypted), but at most as partial, and the rationale names the part its text de
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mdptm.mapping.engine import map_model
@@ -59,3 +61,30 @@ def test_a_control_in_place_whole_is_covered() -> None:
     status, evidence, rationale = _fda_crypto(_model("TLS 1.3 on the HL7 and the DICOM links."))
     assert (status, evidence) == ("covered", ["C-1"])
     assert "only in part" not in rationale
+
+
+def test_documents_show_the_part_not_in_place(tmp_path: Path) -> None:
+    """The PTM's control table, the register and the threat cells said "Implemented" for it."""
+    from mdptm.documents.ptm import build_ptm_doc
+    from mdptm.model.evidence import status_text
+    from mdptm.plugins import ExportContext
+    from mdptm.render.docir import Table
+
+    model = _model("TLS on the HL7 link; not yet on DICOM.")
+    doc = build_ptm_doc(model, ExportContext(), tmp_path)
+    cells = {r[0]: r[3] for b in doc.blocks if isinstance(b, Table) and b.header[:4] == ["ID", "Control", "Who", "Status"] for r in b.rows}
+    assert cells["C-1"] == 'Implemented in part (its text says "not yet on DICOM")'
+    unstated = model.controls[0].model_copy(update={"status_stated": False})
+    assert status_text(unstated, str) == 'Implemented in part (assumed: not stated; its text says "not yet on DICOM")'
+    whole = _model("TLS 1.3 on the HL7 and the DICOM links.").controls[0]
+    assert status_text(whole, lambda s: s.capitalize()) == "Implemented"
+
+
+def test_real_safeguards_that_mention_not_are_whole() -> None:
+    """The safeguards of the denial tests ("No default passwords are shipped; …", "Telnet and FTP are not enabled; only
+    SSH is open") are in place whole: no part of them is read as denied."""
+    from tests.mapping.test_measure_denials import SAFEGUARDS
+    from tests.mapping.test_opposite_meaning import REAL
+
+    texts = [*SAFEGUARDS, *((t, d) for t, _, d in REAL)]
+    assert [d for t, d in texts if denied_part(t, d) is not None] == []

@@ -120,3 +120,67 @@ def test_controls_in_the_clause_sense_still_are() -> None:
     assert "C-2" in _evidence(m, "cra-annex-i", "I.2.g")
     assert "C-3" in _evidence(m, "cra-annex-i", "II.7")
     assert "C-4" in _evidence(m, "fda-premarket", "labeling.10")
+
+
+def test_recovering_data_or_a_database_is_no_retention_of_the_configuration() -> None:
+    """FDA labelling 10 asks how the configuration is kept and recovered. "recover" alone matched the attacker who
+    recovers data after a reset (exposure notifications, M-8: the only evidence the clause had) and the database
+    recovered after an attack (Dragonfly, M-3)."""
+    m = _model(
+        Control(
+            id="M-8",
+            title="Storage encryption",
+            category="cryptography",
+            status="implemented",
+            description="Devices running FBE or FDE generally require at least the physical compromise of the flash memory "
+            "to recover any data after FDR.",
+        ),
+        Control(
+            id="M-3",
+            title="Database cache",
+            category="resiliency_recovery",
+            status="implemented",
+            description="Scheduler and manager cache the data in memory. Users can use the short time to recover the database.",
+        ),
+        Control(
+            id="M-39",
+            title="Implement secure logging to record all backup and recovery operations",
+            category="event_logging",
+            status="implemented",
+        ),  # fmt: skip
+        Control(
+            id="C-5",
+            title="Settings recovery",
+            category="resiliency_recovery",
+            status="implemented",
+            description="After a repair, biomed recovers the configuration from the exported file.",
+        ),
+        Control(
+            id="M-53",
+            title="Restore",
+            category="integrity",
+            status="implemented",
+            description="Use backup and recovery mechanisms to quickly restore configuration data to a known good state.",
+        ),  # fmt: skip
+    )
+    got = _evidence(m, "fda-premarket", "labeling.10")
+    assert "M-8" not in got and "M-3" not in got
+    assert {"C-5", "M-53", "M-39"} <= set(got)  # a backup, a configuration recovered or restored still counts
+
+
+def test_a_secure_development_environment_names_no_secure_development_framework() -> None:
+    """MC2 v2.46 asks the supplier to attest a secure development framework. AWS timeshift's BSC60 "Use Amazon
+    recommended build and deployment tools to maintain a secure development environment" names tools and a place;
+    the rationale called it a "named secure development framework"."""
+    m = _model(
+        Control(
+            id="BSC60",
+            title="Use Amazon recommended build and deployment tools to maintain a secure development environment",
+            status="implemented",
+        ),  # fmt: skip
+        Control(id="C-9", title="Secure development lifecycle per IEC 81001-5-1", status="implemented"),
+        Control(id="C-10", title="We follow a secure development process with threat modelling and code review", status="implemented"),
+    )
+    got = _evidence(m, "mc2", "v2.46")
+    assert "BSC60" not in got
+    assert {"C-9", "C-10"} <= set(got)

@@ -82,3 +82,10 @@ def test_a_stated_status_or_a_cited_test_stands_for_a_should(tmp_path: Path, sta
 def test_a_hospital_should_is_not_read_as_the_makers_recommendation() -> None:
     model = _model(stated=False, description="The hospital should encrypt the backup share.")
     assert not_in_place(model.controls[0]) is None
+
+
+def test_a_verified_recommendation_is_called_one() -> None:
+    model = _model(stated=False, verification=["TR-12 encryption test report"])
+    rationales = [cl.rationale for fw in map_model(model).frameworks for cl in fw.clauses if "C-1" in cl.evidence]
+    assert any("written as a recommendation, verified by the test it cites" in r for r in rationales)
+    assert not any("written as a requirement" in r for r in rationales)

@@ -71,6 +71,8 @@ def test_yet_as_adverb_and_as_conjunction(text: str, keywords: list[str], found:
         # "yet" then a verb: the negation was said of the subject, the statement follows
         ("Encryption at rest", "Data not uploaded yet is kept encrypted on the pump."),
         ("Audit logging", "Events not sent yet are logged locally and retried."),
+        # "no" before a verb: what the device does not do, not a measure missing
+        ("Data minimisation", "No PHI is stored yet."),
     ],
 )
 def test_safeguards_are_not_read_as_not_yet(title: str, description: str) -> None:

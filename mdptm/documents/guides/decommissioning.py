@@ -122,8 +122,12 @@ def _rules_to_remove(doc: Doc, f: Facts, plan: netplan.Plan) -> None:
     def listed(flows: list[Flow]) -> str:
         return "; ".join(f"{fl.id} {fl.name} ({netplan.port_label(fl)})" for fl in flows)
 
-    # a rule between two of the hospital's own systems (its Wi-Fi and its RADIUS server): other devices may need it
-    theirs = [fl for fl in ruled if all(getattr(f.elements.get(e), "kind", None) in _HOSPITAL_KINDS for e in (fl.source, fl.target))]
+    # a rule between two of the hospital's own systems (its Wi-Fi and its RADIUS server): other devices may need it; an
+    # external system outside the hospital (the device maker's cloud portal) is not the hospital's
+    def hospitals(e: str) -> bool:
+        return getattr(f.elements.get(e), "kind", None) in _HOSPITAL_KINDS and f.stated_where(e) != "outside"
+
+    theirs = [fl for fl in ruled if hospitals(fl.source) and hospitals(fl.target)]
     system = [fl for fl in ruled if fl not in theirs]
     infra = (
         f"The rules between two of the hospital's own systems ({listed(theirs)}) may serve other devices too: remove them "

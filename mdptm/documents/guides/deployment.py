@@ -145,6 +145,12 @@ def deployment(f: Facts) -> Doc:
             + "; ".join(f"{fid} answers {req.id}" for fid, req in plan.returns.items())
             + "."
         )
+    if plan.carried:
+        doc.p(
+            "Carried over another flow's connection, as the threat model says (no rule of its own): "
+            + "; ".join(f"{fid} over {o.id}" for fid, o in plan.carried.items())
+            + "."
+        )
     if plan.same_segment:
         same: dict[str, list[str]] = {}
         for fl in plan.same_segment:

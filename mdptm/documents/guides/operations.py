@@ -167,11 +167,16 @@ def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
             "The threat model names no detective control (logging, alarms, integrity checks); ask the device "
             "maker what the hospital can monitor."
         )
-    leaving = [fl for fl in m.flows if f.leaves_hospital(fl)]
+    plan = netplan.build(f)
+    # a flow inside another's tunnel (remote desktop inside the maker's IPsec tunnel) is not seen at the perimeter: the
+    # tunnel is; it is named with the tunnel it runs in
+    leaving = [fl for fl in m.flows if f.leaves_hospital(fl) and fl.id not in plan.tunnelled and fl.id not in plan.carried]
+    riding = [fl for fl in m.flows if f.leaves_hospital(fl) and fl.id in plan.carried]
+    inside = [fl for fl in m.flows if f.leaves_hospital(fl) and fl.id in plan.tunnelled]
     if leaving:
         # crossing either way, as the data is drawn: a flow drawn in from outside is not one "leaving"; which end
         # opens it is added where the model says (a firmware download drawn from the cloud is opened from inside)
-        opener = netplan.build(f).opener
+        opener = plan.opener
         said = {fid: who.element for fid, who in opener.items() if who.basis in ("stated", "text", "design", "kind")}
         doc.p(
             "Connections between the hospital and outside it, to watch at the perimeter: "
@@ -182,6 +187,20 @@ def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
                 for fl in leaving
             )
             + "."
+            + (
+                " Inside a tunnel, so seen at the perimeter only as the tunnel's traffic: "
+                + "; ".join(f"{fl.id} {fl.name or ''} (inside {', '.join(plan.tunnelled[fl.id][1])})".replace("  ", " ") for fl in inside)
+                + "."
+                if inside
+                else ""
+            )
+            + (
+                " Over another flow's connection, so seen as that connection: "
+                + "; ".join(f"{fl.id} over {plan.carried[fl.id].id}" for fl in riding)
+                + "."
+                if riding
+                else ""
+            )
         )
     multi = [t for t in m.threats if t.multi_patient and t.status not in ("mitigated", "not_applicable")]
     if multi:

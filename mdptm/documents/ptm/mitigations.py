@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
+from mdptm.documents import netplan
 from mdptm.documents.ptm._shared import (
     LEVEL_ORDER,
     QUESTIONS,
@@ -150,6 +151,9 @@ class MitigationChapter(Chapter):
         local: list[str] = []
         on_host: list[str] = []
         tunnelled: dict[str, list[str]] = {}  # flow id -> the tunnel flows it runs inside
+        # a flow riding on another's connection ("Delivered over the connection of F-06"): no connection of its own
+        riding = {fid: o.id for fid, o in netplan.carried_legs(self.m.flows).items()}
+        carried: list[str] = []
         silent: list[str] = []
         opened = self._opened_by()
         for f in self.m.flows:
@@ -165,6 +169,9 @@ class MitigationChapter(Chapter):
                 continue
             if topology.loopback(f, ends=ends):  # "local to the server", an ALPC channel: within one host
                 on_host.append(f.id)
+                continue
+            if f.id in riding:
+                carried.append(f"{f.id} over {riding[f.id]}")
                 continue
             inside = topology.tunnelled(f, self.m.flows)
             if inside[0]:  # remote desktop inside the maker's IPsec tunnel: the firewall sees the tunnel
@@ -227,6 +234,12 @@ class MitigationChapter(Chapter):
             self.doc.p(
                 f"Not listed for firewall rules: {', '.join(on_host)}, which the threat model keeps on one host (see the "
                 "deployment guide).",
+                style="note",
+            )
+        if carried:
+            self.doc.p(
+                f"Not listed for firewall rules: {', '.join(carried)}, carried over another flow's connection, as the threat "
+                "model says (see the deployment guide).",
                 style="note",
             )
         if tunnelled:

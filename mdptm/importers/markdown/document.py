@@ -400,9 +400,12 @@ def parse_markdown(text: str) -> Section:
             i = j + 1
         elif t.type == "html_block" and _HTML_TABLE.match(t.content.strip()):
             # "<table><tr><th>Threat</th>…": a table written in HTML inside the Markdown, read as a pipe table is
-            span = t.map
+            fragment, span = t.content, t.map
+            while "</table" not in fragment.lower() and i + 1 < len(tokens) and tokens[i + 1].type == "html_block":
+                i += 1  # a blank line inside the table ends markdown-it's HTML block: the table goes on in the next
+                fragment, span = fragment + tokens[i].content, tokens[i].map or span
             last = _orig(span[1]) if span else _line(t)
-            for rows in html_tables(t.content, _line(t)):
+            for rows in html_tables(fragment, _line(t)):
                 stack[-1].blocks.append(MdTable(rows=rows, line=_line(t), end=last))
             i += 1
         elif t.type == "html_block":  # not read: a comment or hidden element is said in the report
@@ -508,6 +511,8 @@ def html_tables(fragment: str, line: int) -> list[list[list[str]]]:
     reader = _TableHTML(line)
     reader.feed(fragment)
     reader.close()
+    if reader.rows:  # a table never closed: the rows read are kept
+        reader.tables.append(reader.rows)
     return [rows for rows in reader.tables if rows]
 
 

@@ -12,7 +12,7 @@ from mdptm.importers.markdown.document import (
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
 from mdptm.importers.markdown.state import _ReaderState
 from mdptm.importers.markdown.words import _CHECK_BOX, _LABEL_END
-from mdptm.importers.tabular.lists import HEADING_ID_LEAD, id_led_threat
+from mdptm.importers.tabular.lists import HEADING_ID_LEAD, THREAT_REF_LEAD, id_led_threat
 from mdptm.importers.tabular.records import first_sentence
 from mdptm.importers.tabular.stride import stride_definition_texts, stride_primer_heading
 from mdptm.importers.tabular.vocab import (
@@ -216,6 +216,9 @@ class ListReading(_ReaderState):
                 led = next((m for h in reversed(ctx.headings) if (m := HEADING_ID_LEAD.match(h)) is not None), None)
                 if led is not None:
                     self.heading_controls.append((self.controls[-1], led.group(1), one_line(led.string)))
+                elif (named := THREAT_REF_LEAD.match(one_line(self.lead_in))) is not None:
+                    # "**Threat #1 – Anon key exposed in app**" over the list: the measures of threat 1
+                    self.heading_controls.append((self.controls[-1], named.group(1), one_line(self.lead_in)))
             else:
                 fields = _Fields()
                 fields.add("description", "\n".join(x for x in [text, *more] if x), it.lead.links)

@@ -512,6 +512,9 @@ class BlockReader(ListReading, TableReading):
                         self.threat_block(sec, here, tid, ttitle, where_b, fields=self.fields([blk]))
                         bold_threat = None
                         continue
+                    if isinstance(blk, MdList) and bold_threat is not None:
+                        # "**Threat #1 – Anon key exposed**" over a plain list of measures: the line above it
+                        self.lead_in = bold_threat[2].inline.text
                     bold_threat = self.bold_threat(blk) if isinstance(blk, Para) else None
                     if bold_threat is not None:
                         continue
@@ -569,7 +572,11 @@ class BlockReader(ListReading, TableReading):
             for measure, line in measures:
                 cid = self.new_control_id()
                 values = {"id": cid, "title": first_sentence(measure).rstrip("."), "description": measure}
-                self.controls.append(self.record("control", values, self.loc(line, "list item"), ctx))
+                rec = self.record("control", values, self.loc(line, "list item"), ctx)
+                if (note := deferred_by_note(self.vocab, measure)) is not None:
+                    rec.values["status"] = "planned"  # "Optional local audit log (planned)": not in place yet
+                    rec.headers["status"] = f"note ({note})"
+                self.controls.append(rec)
                 cids.append(cid)
             for pend in made:
                 pend.mitigation_refs = list(cids)

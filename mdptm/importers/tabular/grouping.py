@@ -172,6 +172,7 @@ class Grouper:
         groups: list[Group] = []
         index: dict[tuple[str, str], Group] = {}
         titled: dict[str, list[tuple[Group, Block | None]]] = {}  # threat title -> groups with an id
+        untitled: dict[str, list[tuple[Group, Block | None, RowRecord]]] = {}  # long threat title -> rows with no id
         copies: dict[tuple[tuple[str, str], ...], tuple[str, str]] = {}  # a threat row's cells but its id -> (its id, where)
         for rec in self.records:
             rid = one_line(rec.values.get("id", ""))
@@ -212,6 +213,11 @@ class Grouper:
                 grp = self._same_titled(rec, titled)
                 if grp is not None:
                     self.warn(rec.locator, f"no id: joined threat {grp.explicit_id!r} of the same title in another table")
+            if grp is None and not rid and rec.kind == "threat":
+                grp = self._repeated(rec, untitled)
+                if grp is not None:
+                    first = grp.records[0].locator
+                    self.warn(rec.locator, f"no id: the threat of {first} word for word (title and category): one threat")
             if grp is not None and rid and grp.explicit_id and grp.explicit_id != rid:
                 what = rec.kind.replace("_", " ")
                 self.warn(rec.locator, f"{what} id {rid!r} is {grp.explicit_id!r} written another way: one {what}")
@@ -223,7 +229,26 @@ class Grouper:
             grp.records.append(rec)
             if rid and rec.kind == "threat" and rec.values.get("title", "").strip():
                 titled.setdefault(norm_name(rec.values["title"]), []).append((grp, self.record_blocks.get(id(rec))))
+            elif not rid and rec.kind == "threat" and len(rec.values.get("title", "").split()) >= 5:
+                # "Step 1: Category | Threat" then "Step 2: Category | Threat | Priority | Mitigations": a table
+                # that repeats an earlier one's threats, word for word, to rate them
+                untitled.setdefault(norm_name(rec.values["title"]), []).append((grp, self.record_blocks.get(id(rec)), rec))
         return groups
+
+    def _repeated(self, rec: RowRecord, untitled: dict[str, list[tuple[Group, Block | None, RowRecord]]]) -> Group | None:
+        """A threat row with no id whose long title (five words or more) and STRIDE category are word for word
+        those of exactly one threat with no id of another table, neither naming another component: that threat."""
+        title = rec.values.get("title", "").strip()
+        block = self.record_blocks.get(id(rec))
+        hits = [(g, r) for g, b, r in untitled.get(norm_name(title), []) if b is not block] if title else []
+        if len({id(g) for g, _r in hits}) != 1 or len(hits) != 1:
+            return None
+        grp, other = hits[0]
+        for fname in ("stride", "targets"):
+            mine, theirs = norm_text(rec.values.get(fname, "")), norm_text(other.values.get(fname, ""))
+            if mine and theirs and mine != theirs:
+                return None
+        return grp
 
     def _same_titled(self, rec: RowRecord, titled: dict[str, list[tuple[Group, Block | None]]]) -> Group | None:
         """A threat row with no id in a later table (a residual-risk table keyed by the threat's title) is

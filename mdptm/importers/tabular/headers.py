@@ -709,9 +709,16 @@ def _second_title(g: Grid, kind: str, columns: list[Column], rows: list[int], vo
     """ "Threat | Threat Scenario": two columns both name the title and none the description. The one with
     the shorter texts is the title, the other the description."""
     fields = vocab.kinds[kind].fields
+    title = next((c for c in columns if c.field == "title"), None)
+    kind_col = next((c for c in columns if c.field is None and norm_text(c.header) in _KIND_NAMES.get(kind, ())), None)
+    described = any(c.field == "description" for c in columns)
+    if title is not None and kind_col is not None and described and norm_text(title.header) not in _KIND_NAMES.get(kind, ()):
+        # "Threat | Threat Agent | Attack Vector | Abuse Case": the column named for what a row is titles it; the
+        # other (an abuse case, a scenario) is kept as written beside the description
+        kind_col.field, title.field = "title", None
+        return
     if "title" not in fields or "description" not in fields or any(c.field == "description" for c in columns):
         return
-    title = next((c for c in columns if c.field == "title"), None)
     if title is None:
         return
     for col in columns:

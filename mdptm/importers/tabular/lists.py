@@ -45,6 +45,10 @@ _VECTOR_LABELS = frozenset({"attack vector", "attack vectors", "attack path", "a
 # "4.3.1. Rigorous Code Review and Static Analysis:": a numbered title ending in a colon, its parts in the items below
 _TITLE_OVER_PARTS = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+([^:]{2,100}?)\s*:\s*$")
 # A heading led by an item's id: "INF-001: Provider Outage", "HAZ-3 — Overdose"
+# a line naming the threat the list below answers: "Threat #1 – Supabase anon key exposed", "Risk R-03: …"
+THREAT_REF_LEAD = re.compile(
+    r"^(?:threat|risk|hazard)\s*(?:#\s*|no\.?\s*|nr\.?\s*)?([A-Za-z]{0,6}-?\d+(?:\.\d+)*)\s*[:–—-]\s*\S", re.IGNORECASE
+)
 HEADING_ID_LEAD = re.compile(r"^\s*([A-Z]{1,6}(?:-[A-Z]{1,8})?-?\d+(?:\.\d+)*)\s*[:：–—-]\s*\S")
 # "Risk: <a sentence of four words or more>" over "Mitigation: …" on the item's next line
 _RISK_ITEM = re.compile(r"^\s*Risk\s*:\s*(\S+(?:\s+\S+){3,}?[^\n]*)\n\s*(Mitigations?|Countermeasures?)\s*:\s*(\S.*)$", re.S | re.I)

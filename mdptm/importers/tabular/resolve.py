@@ -792,6 +792,11 @@ class Resolver:
         src = Source(file=file, locator=loc, importer=_importer(owner))
         title = mitigation_title(self.vocab, text)
         ctl = Control(id=iid, title=title, description=text, source=src, status_stated=False, responsibility_stated=False)
+        guess = parse_choice(self.vocab, "control_category", title).value
+        if guess and guess != "other":
+            # the FDA category is often plain in the mitigation's title ("Input validation", "Implement audit trail"), as for
+            # a control row with no category column
+            ctl.category = guess  # type: ignore[assignment]
         said = mitigation_status(self.vocab, header)
         if said is not None:
             ctl.status, ctl.status_stated = said, True  # type: ignore[assignment]  # "Recommended mitigation": proposed

@@ -553,8 +553,9 @@ class RowFields:
         if fields.get("status") == "not_implemented" and said is not None and self._not_a_control(said):
             # "Risk accepted", "N/A": read as not in place, and kept as written (what it means is more than that)
             extra[rec.headers.get("status", "status")] = one_line(said)
-        elif fields.get("status") == "planned" and said is not None and self.vocab.tables["control_status"].exact(said) is None:
-            # "Postponed to 2.1", "Planned for Q3 2027": the release or date it is planned for is more than "planned"
+        elif said is not None and fields.get("status") in ("planned", "not_implemented") and self._more_than_a_status(said):
+            # "Postponed to 2.1", "Planned for Q3 2027", "Deferred - risk accepted": the release or date it is planned
+            # for, or why it is not in place, is more than the status word
             extra[rec.headers.get("status", "status")] = one_line(said)
         if "verification" in v:
             refs = [one_line(x) for x in split_evidence(self.vocab, v["verification"])]
@@ -573,6 +574,10 @@ class RowFields:
                     "kept in extra, not cited as evidence",
                 )
         return fields, extra, self._refs(rec, ("threats",))
+
+    def _more_than_a_status(self, said: str) -> bool:
+        """A control status cell that says more than one of the status words ("Postponed to 2.1")."""
+        return self.vocab.tables["control_status"].exact(said) is None
 
     def _not_a_control(self, said: str) -> bool:
         """A control status that says no control is in place for another reason than "not implemented": the risk

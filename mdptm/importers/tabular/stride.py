@@ -14,6 +14,7 @@ from mdptm.importers.tabular.vocab import (
     match_header,
     norm_text,
     one_line,
+    parse_bool,
     parse_stride,
     stride_letters_only,
 )
@@ -105,6 +106,9 @@ def _stride_matrix(columns: list[Column], vocab: Vocabulary) -> None:
     marks = [c for c in columns if c.field is None and c.header and _stride_header(vocab, c.header)]
     if len(marks) < 3:
         return
+    letters = "".join(c.header.strip().upper() for c in columns if len(c.header.strip()) == 1)
+    if "DREAD" in letters:
+        return  # "| Threat | D | R | E | A | D | Avg |": DREAD's five factors scored, no STRIDE marks
     for col in marks:
         col.field = f"stride:{_stride_header(vocab, col.header)}"
 
@@ -253,6 +257,7 @@ def _title_lines(grid: Grid, rows: list[int]) -> bool:
 _Plan = tuple[list[tuple[int, int, str, str]], dict[int, int], set[int]]
 
 
+_TICKS = frozenset({"✔", "✓", "✔️", "☑", "●", "•", "x", "X", "✗", "✘", "+"})
 _MITIGATION_WORDS = frozenset({"mitigation", "mitigations", "countermeasure", "countermeasures", "remediation"})
 
 
@@ -315,6 +320,11 @@ def _matrix_plan(grid: Grid, rows: list[int], vocab: Vocabulary) -> _Plan | None
         return None
     if any(not one_line(name) for _r, _c, _s, name in pairs):
         return None  # a component without a name: not a matrix this reader understands
+    said = [one_line(cell(r, c)) for r, c, _s, _n in pairs if one_line(cell(r, c))]
+    if said and all(parse_bool(vocab, x).value is True or x in _TICKS for x in said):
+        # "| Element | S | T | R | I | D | E |" of ✔ marks: which categories apply to each element, no threat said
+        # (the threats are written elsewhere); read as a table whose STRIDE columns are marks, not one threat a mark
+        return None
     return pairs, {}, set()
 
 

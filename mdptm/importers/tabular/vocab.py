@@ -787,6 +787,11 @@ def parse_choice(vocab: Vocabulary, table: str, text: str | None) -> Parsed[str 
         if hit is None and first is not None and len(first.group(1).split()) <= 4:
             # "Accepted. Any report of wrong-patient display is treated as …": the status, then why
             hit = vocab.tables[table].exact(first.group(1))
+    if table == "control_status" and hit == "planned" and text is not None:
+        # "Deferred - risk accepted", "Postponed (risk accepted)": the words after the deferral give the control up
+        after = _HEAD.split(text, maxsplit=1)[1:]
+        if after and vocab.tables["threat_status"].find(after[0].strip(" )]-–—")) == "accepted":
+            return Parsed("not_implemented")
     if hit in _DONE.get(table, ()) and text is not None:
         # "Implemented?", "Mitigated in the next release", "Implemented - planned for v2": the words after
         # the status take it back; a question states none, a deferral is not done yet
