@@ -52,3 +52,14 @@ def test_flexycode_countermeasures_answer_the_control_clauses_in_part() -> None:
         # listed as a mitigation with no status: partial, and the rationale asks to confirm it is implemented
         assert got.status == "partial" and by_title[title].id in got.evidence, (fw, clause, got.rationale)
         assert "no source states" in got.rationale
+
+
+def test_the_report_names_the_categories_taken_from_titles(tmp_path: Path) -> None:
+    src = tmp_path / "tm.md"
+    src.write_text(DOC, encoding="utf-8")
+    model, report = load(src)
+    ids = [c.id for c in model.controls if c.category != "other"]
+    said = [w.message for w in report.warnings if "categories taken from the titles of controls made of mitigation text" in w.message]
+    assert said == [
+        f"no control category stated: 3 categories taken from the titles of controls made of mitigation text ({', '.join(ids)}); check them"
+    ]
