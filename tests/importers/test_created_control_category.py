@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from mdptm.importers.tabular.vocab import parse_choice, vocabulary
 from mdptm.mapping.engine import map_model
 from tests.importers.import_helpers import checked_import as load
 
@@ -63,3 +66,20 @@ def test_the_report_names_the_categories_taken_from_titles(tmp_path: Path) -> No
     assert said == [
         f"no control category stated: 3 categories taken from the titles of controls made of mitigation text ({', '.join(ids)}); check them"
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        # the verb names the measure as plainly as the noun (Kubernetes admission control M-3, Azure IoT, ESP32 HomeKit)
+        ("Webhook authenticates callers", "authentication"),
+        ("Authenticating the Field gateway to Cloud Gateway (such as cert based, PSK, or Claim based.)", "authentication"),
+        ("Encrypt sensitive data", "cryptography"),
+        ("encrypted transport", "cryptography"),
+        ("Enforce an encrypted connection at the DB server", "cryptography"),
+        # two categories named equally stay unread (other), never the wrong one
+        ("Encrypt logs to protect sensitive information", None),
+    ],
+)
+def test_category_words_in_a_title(title: str, category: str | None) -> None:
+    assert parse_choice(vocabulary(), "control_category", title).value == category
