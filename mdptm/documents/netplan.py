@@ -190,11 +190,11 @@ def carried_legs(flows: list[Flow]) -> dict[str, Flow]:
     """Flows the model says ride on another flow's connection ("Delivered over the connection of F-06";
     ``same_connection_terms``): the other flow between the same two ends, named by its id, else the only one there.
     No connection of their own, so no rule; the carrying flow's rule covers them."""
-    said = topology.matcher(topology.network_terms().same_connection_terms)
+    terms = topology.network_terms().same_connection_terms
     out: dict[str, Flow] = {}
     for fl in flows:
         text = " ".join(x for x in (fl.protocol, fl.port, fl.description) if x)
-        if not said(text):
+        if not topology.affirmed(text, terms):  # "not over the same connection" says the opposite
             continue
         beside = [o for o in flows if o.id != fl.id and {o.source, o.target} == {fl.source, fl.target}]
         named = [o for o in beside if re.search(rf"(?<![\w-]){re.escape(o.id)}(?![\w-])", text)]

@@ -516,7 +516,10 @@ def tunnelled(f: Flow, flows: Iterable[Flow], terms: NetworkTerms | None = None)
     tunnel = matcher(terms.tunnel_protocols)
     if tunnel(f.protocol or ""):
         return "", []
-    hit = matcher(terms.tunnel_terms)
+
+    def hit(sentence: str) -> bool:
+        return _affirmed(sentence, terms.tunnel_terms)
+
     said = next((s for text in (f.protocol, f.port, f.description) if (s := first_sentence_with(text or "", hit))), "")
     if not said:
         return "", []
@@ -666,6 +669,11 @@ def _affirmed(text: str, words: list[str]) -> bool:
     return rx is not None and any(
         not re.search(r"\b(?:no|not|never|without)\s+(?:\w+\s+)?$", text[: m.start()], re.IGNORECASE) for m in rx.finditer(text)
     )
+
+
+def affirmed(text: str, words: list[str]) -> bool:
+    """Whether *text* uses one of *words* not negated ("is not tunnelled", "does not run inside the tunnel" do not)."""
+    return _affirmed(text, words)
 
 
 def _heads(name: str, word: str) -> bool:

@@ -580,6 +580,7 @@ def test_ptm_network_table_lists_no_flow_carried_over_another_or_inside_a_tunnel
         "Each pump reports on its connection status.",
         "Authenticated with the same session token as the portal.",
         "Therapy never depends on that connection.",
+        "Sent on a connection of its own, not over the same connection as F-06.",
     ],
 )
 def test_words_near_connection_that_say_something_else_keep_the_rule(description: str) -> None:
@@ -597,3 +598,22 @@ def test_words_near_connection_that_say_something_else_keep_the_rule(description
     )
     rows = firewall_rows(build_guides(m)["deployment"])
     assert [r for r in rows if r[-1].startswith("F-07")], rows
+
+
+def test_ptm_network_table_says_dhcp_between_zones_goes_through_a_relay(tmp_path: Path) -> None:
+    """PTM 3.2 gave an infusion gateway's DHCP to the hospital's DHCP server on another LAN as opened by the gateway,
+    a rule from the gateway's address that no packet uses (its request is a broadcast the router's relay sends on)."""
+    from mdptm.documents.ptm import build_ptm_doc
+    from mdptm.plugins import ExportContext
+
+    m = base(
+        trust_zones=[TrustZone(id="zd", name="Device VLAN", kind="network"), TrustZone(id="zc", name="Clinical LAN", kind="network")],
+        elements=[
+            Element(id="gw", name="Gateway", kind="device", trust_zone="zd"),
+            Element(id="dhcp", name="Hospital DHCP server", kind="external_entity", trust_zone="zc"),
+        ],
+        flows=[Flow(id="F-10", name="Address assignment", source="gw", target="dhcp", protocol="DHCP", port="67/udp")],
+    )
+    doc = build_ptm_doc(m, ExportContext(), tmp_path)
+    (table,) = [b for b in doc.blocks if isinstance(b, Table) and b.header[:4] == ["Flow", "Between", "Trust zones", "Opened by"]]
+    assert table.rows[0][3] == "a DHCP relay (the client's request is a broadcast)", table.rows

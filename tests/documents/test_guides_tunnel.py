@@ -48,6 +48,8 @@ def test_a_flow_inside_a_tunnel_gets_no_rule_of_its_own() -> None:
     ("flows", "ruled"),
     [
         ([_rdp("Runs over the VPN.")], True),  # no tunnel flow beside it: not read, the rule stays
+        ([_TUNNEL, _rdp("Not tunnelled: a direct connection.")], True),  # negated
+        ([_TUNNEL, _rdp("Does not run inside the tunnel.")], True),
         ([_TUNNEL, _rdp("Direct connection; the VPN is not used.")], True),  # no tunnel phrase
         # the tunnel itself, though its text says "through the VPN", is never read as carried; what it carries is
         ([_TUNNEL.model_copy(update={"description": "Remote support through the VPN."}), _rdp("Inside the tunnel.")], False),

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from mdptm.importers.tabular.vocab import parse_choice, vocabulary
 from mdptm.mapping.engine import map_model
 from tests.importers.import_helpers import checked_import as load
 
@@ -52,3 +55,31 @@ def test_flexycode_countermeasures_answer_the_control_clauses_in_part() -> None:
         # listed as a mitigation with no status: partial, and the rationale asks to confirm it is implemented
         assert got.status == "partial" and by_title[title].id in got.evidence, (fw, clause, got.rationale)
         assert "no source states" in got.rationale
+
+
+def test_the_report_names_the_categories_taken_from_titles(tmp_path: Path) -> None:
+    src = tmp_path / "tm.md"
+    src.write_text(DOC, encoding="utf-8")
+    model, report = load(src)
+    ids = [c.id for c in model.controls if c.category != "other"]
+    said = [w.message for w in report.warnings if "categories taken from the titles of controls made of mitigation text" in w.message]
+    assert said == [
+        f"no control category stated: 3 categories taken from the titles of controls made of mitigation text ({', '.join(ids)}); check them"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        # the verb names the measure as plainly as the noun (Kubernetes admission control M-3, Azure IoT, ESP32 HomeKit)
+        ("Webhook authenticates callers", "authentication"),
+        ("Authenticating the Field gateway to Cloud Gateway (such as cert based, PSK, or Claim based.)", "authentication"),
+        ("Encrypt sensitive data", "cryptography"),
+        ("encrypted transport", "cryptography"),
+        ("Enforce an encrypted connection at the DB server", "cryptography"),
+        # two categories named equally stay unread (other), never the wrong one
+        ("Encrypt logs to protect sensitive information", None),
+    ],
+)
+def test_category_words_in_a_title(title: str, category: str | None) -> None:
+    assert parse_choice(vocabulary(), "control_category", title).value == category

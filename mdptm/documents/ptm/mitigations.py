@@ -188,7 +188,16 @@ class MitigationChapter(Chapter):
                     ix.route(f),
                     f"{za} {'↔' if f.bidirectional else '→'} {zb}",
                     # discovery sent to a multicast group or broadcast: no end opens a connection, one subnet only
-                    "none: broadcast or multicast, one subnet only" if topology.multicast(f, ends=ends) else opened(f),
+                    "none: broadcast or multicast, one subnet only"
+                    if topology.multicast(f, ends=ends)
+                    # DHCP between two zones: the device's request is a broadcast; a relay sends it on from its own address
+                    else "a DHCP relay (the client's request is a broadcast)"
+                    if topology.matcher(topology.network_terms().relayed_protocols)(f.protocol or "")
+                    and all(
+                        z in ix.zones and topology.zone_kind(ix.zones[z]).kind in topology.NETWORK_KINDS
+                        for z in (a.trust_zone, b.trust_zone)
+                    )
+                    else opened(f),
                     f.protocol or "—",
                     # no port: the transport its protocol implies still tells the engineer TCP or UDP ("https": TCP)
                     f.port or (f"not stated ({t})" if (t := topology.implied_transport(f.protocol)) else "—"),

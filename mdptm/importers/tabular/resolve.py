@@ -228,6 +228,7 @@ class Resolver:
             coll: any(not _named_only(i) for i in getattr(model, coll)) for coll in ("elements", "assets", "controls", "trust_zones")
         }
         self.created_controls: dict[str, str] = {}
+        self.inferred_categories: dict[str, list[str]] = {}  # file -> ids of created controls whose title gave the category
         self._mitigation_text: list[tuple[Threat, list[str], str, dict[str, str], str]] = []
         self._link_tables: set[tuple[str, str]] = set()
         self.by_id: dict[tuple[str, str], Item] = {}
@@ -282,6 +283,11 @@ class Resolver:
         for item, missing, raw, ref, file in self._mitigation_text:
             self._unresolved(item, "threat", "controls", missing, raw, ref, file, deferred=True)
         self._mitigation_text = []
+        for file, ids in self.inferred_categories.items():
+            shown = ", ".join(ids[:10]) + (" ..." if len(ids) > 10 else "")
+            said = f"{len(ids)} categories taken from the titles of controls made of mitigation text ({shown}); check them"
+            self.report.warn(file, None, f"no control category stated: {said}")
+        self.inferred_categories = {}
         if self.final:
             self._drop_dangling()
         self._flow_ends()
@@ -797,6 +803,7 @@ class Resolver:
             # the FDA category is often plain in the mitigation's title ("Input validation", "Implement audit trail"), as for
             # a control row with no category column
             ctl.category = guess  # type: ignore[assignment]
+            self.inferred_categories.setdefault(file, []).append(iid)
         said = mitigation_status(self.vocab, header)
         if said is not None:
             ctl.status, ctl.status_stated = said, True  # type: ignore[assignment]  # "Recommended mitigation": proposed
