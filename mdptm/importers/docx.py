@@ -1365,6 +1365,7 @@ class _Walker:
             self.titled_control = None  # prose ends the parts of a titled measure
         if info.is_list:
             if self.lists.item(text, info.level, loc, view_now.id if view_now else None):
+                self._took_held()
                 return
         elif self.lists.paragraph(text):
             return
@@ -1415,6 +1416,20 @@ class _Walker:
             # a sentence under a heading of threats is most often their introduction (or a diagram's source): only a
             # measure written as prose is said
             self.prose = (loc, f"paragraph under {sec.text[:60]!r} (a heading of measures) read as prose, not as a record")
+
+    def _took_held(self) -> None:
+        """The list reader made a threat of a held title ("4.1.1. Buffer Overflows:") and the items under it: they
+        are no longer unread."""
+        took, self.lists.took_held = self.lists.took_held, None
+        m = re.fullmatch(r"paragraph (\d+)", took or "")
+        run = self.unread
+        if m is None or run is None:
+            return
+        first, last, n, heading = run
+        start = int(m.group(1))
+        if not first <= start <= last:
+            return
+        self.unread = (first, start - 1, start - first, heading) if start > first else None
 
     def _say_unread(self) -> None:
         if self.prose is not None:
