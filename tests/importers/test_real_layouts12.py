@@ -116,6 +116,9 @@ def test_word_does_not_report_the_items_of_a_titled_threat_it_reads_after_all(tm
     said = [s for s in skipped(word) if "list item(s)" in s]
     # the title and description items are held until the attack vector makes them a threat: not unread
     assert not any(s.startswith(("paragraph 3:", "paragraph 7:")) or "paragraphs 3-" in s or "paragraphs 6-8" in s for s in said)
+    assert said == []
+    # "Example: …" under the threat says more of it (before: neither read nor reported, then reported as unread)
+    assert "1024-byte name" in model.threats[0].description
     assert reconciles(word)
 
 
