@@ -110,3 +110,26 @@ def test_pre_procurement_keeps_a_flows_own_encryption_inside_a_tunnel() -> None:
     rdp = _rdp("Runs inside the IPsec tunnel of F-08.").model_copy(update={"encryption": "TLS 1.2"})
     doc = build_guides(base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[tunnel, rdp]))["pre-procurement"]
     assert _leaving_rows(doc)["F-09"] == "TLS 1.2"
+
+
+def test_pre_procurement_gives_a_flow_over_another_flows_connection_that_connections_encryption() -> None:
+    """Remote service commands "Delivered over the connection of F-06" (HTTPS, TLS 1.3) were "not stated"."""
+    zones = [TrustZone(id="zi", name="Imaging VLAN", kind="network"), TrustZone(id="zv", name="Maker service centre", kind="vendor")]
+    elements = [
+        Element(id="ct", name="CT console", kind="device", trust_zone="zi"),
+        Element(id="svc", name="Remote service platform", kind="external_entity", trust_zone="zv"),
+    ]
+    session = Flow(
+        id="F-06", name="Remote service session", source="ct", target="svc", protocol="HTTPS", port="TCP 443", encryption="TLS 1.3"
+    )
+    commands = Flow(
+        id="F-07",
+        name="Remote service commands",
+        source="svc",
+        target="ct",
+        protocol="HTTPS",
+        description="Delivered over the connection of F-06.",
+    )
+    doc = build_guides(base(trust_zones=zones, elements=elements, flows=[session, commands]))["pre-procurement"]
+    assert _leaving_rows(doc)["F-07"] == "over F-06's connection: TLS 1.3"
+    assert "Encryption not stated for flows" not in text_of(doc)
