@@ -5,6 +5,8 @@ and wonders what the second is. One row, citing both flows."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mdptm.documents.guides import build_guides
 from mdptm.model import Element, Flow, TrustZone
 from tests.documents.test_guides_readers import base, firewall_rows, text_of
@@ -60,3 +62,19 @@ def test_flows_with_no_stated_port_are_not_merged() -> None:
     m = base(trust_zones=_ZONES, elements=_ELEMENTS, flows=flows)
     rows = firewall_rows(build_guides(m)["deployment"])
     assert sorted(r[-1].split()[0] for r in rows) == ["F-02", "F-03"], rows
+
+
+def test_ptm_network_table_says_which_flows_need_one_rule(tmp_path: Path) -> None:
+    """PTM 3.2 lists each flow (their encryption differs), but says the two need one firewall rule."""
+    from mdptm.documents.ptm import build_ptm_doc
+    from mdptm.plugins import ExportContext
+    from mdptm.render.docir import Paragraph
+
+    other = Flow(id="F-04", name="Firmware", source="gw", target="upd", protocol="HTTPS", port="8883/tcp")
+    doc = build_ptm_doc(base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[_PUBLISH, _COMMANDS, other]), ExportContext(), tmp_path)
+    notes = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
+    assert (
+        "F-02 and F-03 need no more than one firewall rule between them: the same end opens each to the same other end, "
+        "on the same transport and port (see the deployment guide)." in notes
+    ), notes
+    assert "F-04 and" not in notes and "and F-04" not in notes
