@@ -43,7 +43,17 @@ from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.resolve import resolve_references
 from mdptm.importers.tabular.stride import read_stride_matrix
 from mdptm.importers.tabular.tables import Grid, RowRecord, load_profile, profile_vocabulary, stride_default
-from mdptm.importers.tabular.vocab import Vocabulary, clean_text, fact_key, kind_from_name, norm_text, one_line, parse_choice, vocabulary
+from mdptm.importers.tabular.vocab import (
+    Vocabulary,
+    clean_text,
+    deferred_by_note,
+    fact_key,
+    kind_from_name,
+    norm_text,
+    one_line,
+    parse_choice,
+    vocabulary,
+)
 from mdptm.model import Asset, Assumption, Control, Diagram, Element, Model, OutOfScope, View
 from mdptm.plugins import ImportContext
 
@@ -1051,6 +1061,11 @@ class _Walker:
         self._markers, self._marker_nouns = marker_table(self.sections_cfg)
         self.marked: dict[str, tuple[str, str]] = {}  # "paragraph N" / "table N" -> the marking over it
         self._pending_mark: tuple[str, str] | None = None
+        # list items read as nothing so far, one run of them: (first paragraph, last paragraph, count, heading)
+        self.unread: tuple[int, int, int, str | None] | None = None
+        # a sentence under a heading of measures or threats that nothing read: (locator, reason), said unless what
+        # follows it (a list, a table) shows it was their lead-in
+        self.prose: tuple[str, str] | None = None
 
     # -- patterns
 
@@ -1257,6 +1272,7 @@ class _Walker:
         text = clean_text(info.text)
         loc = f"paragraph {info.index}"
         if info.heading is not None:
+            self._say_unread()
             if info.heading == 0:
                 if text and self.title is None:
                     self.title = one_line(text)
@@ -1285,6 +1301,10 @@ class _Walker:
             self._image(rid, alt, loc)
         if not text:
             return
+        if self.prose is not None:
+            if not info.is_list:
+                self.b.report.skipped(self.b.file, *self.prose)
+            self.prose = None  # a list right after it: it was the list's lead-in
         sec = self._current()
         if sec is not None and len(text) <= 80 and not info.is_list:  # a bullet "Confidential" names a class of data
             level = self.withheld_marking(text, whole_only=True)
@@ -1345,6 +1365,7 @@ class _Walker:
             self.titled_control = None  # prose ends the parts of a titled measure
         if info.is_list:
             if self.lists.item(text, info.level, loc, view_now.id if view_now else None):
+                self._took_held()
                 return
         elif self.lists.paragraph(text):
             return
@@ -1352,6 +1373,7 @@ class _Walker:
             return
         sec = self._current()
         if sec is None:
+            self._unread_text(info, text, loc, None)
             return
         if sec.kind == "controls" and not info.is_list:
             named = THREAT_REF_LEAD.match(one_line(text))
@@ -1370,6 +1392,57 @@ class _Walker:
             return
         if sec.kind in ("intended_use", "product_description"):
             self.facts_from_sections.setdefault(sec.kind, []).append(text)
+            return
+        self._unread_text(info, text, loc, sec)
+
+    def _unread_text(self, info: _Para, text: str, loc: str, sec: _Section | None) -> None:
+        """A paragraph nothing read. List items are reported as skipped, a run of them on one line (as Markdown
+        reports a list it does not read); prose is reported only where it could be a measure: under a heading of
+        measures, a sentence that is no lead-in to what follows (a list or a table after it) nor a template slot."""
+        heading = sec.text if sec is not None else None
+        if info.is_list:
+            run = self.unread
+            if run is not None and run[1] == info.index - 1 and run[3] == heading:
+                self.unread = (run[0], info.index, run[2] + 1, heading)
+                return
+            self._say_unread()
+            self.unread = (info.index, info.index, 1, heading)
+            return
+        self._say_unread()
+        line = one_line(text)
+        if sec is None or line.endswith(":") or len(line.split()) < 3 or line.startswith("<"):
+            return  # a lead-in, a label, a template's "<Describe …>" slot
+        if sec.kind == "controls" or self.lists.mode() == "control":
+            # a sentence under a heading of threats is most often their introduction (or a diagram's source): only a
+            # measure written as prose is said
+            self.prose = (loc, f"paragraph under {sec.text[:60]!r} (a heading of measures) read as prose, not as a record")
+
+    def _took_held(self) -> None:
+        """The list reader made a threat of a held title ("4.1.1. Buffer Overflows:") and the items under it: they
+        are no longer unread."""
+        took, self.lists.took_held = self.lists.took_held, None
+        m = re.fullmatch(r"paragraph (\d+)", took or "")
+        run = self.unread
+        if m is None or run is None:
+            return
+        first, last, n, heading = run
+        start = int(m.group(1))
+        if not first <= start <= last:
+            return
+        self.unread = (first, start - 1, start - first, heading) if start > first else None
+
+    def _say_unread(self) -> None:
+        if self.prose is not None:
+            self.b.report.skipped(self.b.file, *self.prose)
+            self.prose = None
+        run, self.unread = self.unread, None
+        if run is None:
+            return
+        first, last, n, heading = run
+        where = f"under {heading[:60]!r}" if heading is not None else "before any heading"
+        span = f"paragraph {first}" if first == last else f"paragraphs {first}-{last}"
+        why = f"{n} list item(s) ({span}) {where}: not read as threats, measures or other records"
+        self.b.report.skipped(self.b.file, f"paragraph {first}", why)
 
     def _comments(self, info: _Para, loc: str) -> None:
         texts = [self.doc.comments.get(c, "") for c in info.stats.comments]
@@ -1482,6 +1555,11 @@ class _Walker:
             guess = parse_choice(self.vocab, "control_category", title).value
             if guess and guess != "other":
                 c.category = guess  # type: ignore[assignment]
+            note = deferred_by_note(self.vocab, one_line(body))
+            if note is not None:
+                # "Secure enclave for keys (Future Scope)": the author says it is not in place yet, as Markdown reads it
+                c.status, c.status_stated = "planned", True
+                self.b.warn(loc, f"control {iid}: {note!r} read as planned, not in place")
             self.b.add_item("control", c, loc)
             if over_parts is not None:
                 self.titled_control = (c, level)
@@ -1645,6 +1723,8 @@ class _Walker:
     # -- tables
 
     def _table(self, rows: _Rows) -> None:
+        self.prose = None  # "The table below lists the threats." led into it
+        self._say_unread()
         self.lists.flush()
         self.forms.boundary()
         self._replay()
@@ -1722,6 +1802,7 @@ class _Walker:
             self._kv_paragraph(text, loc)
 
     def _finish(self) -> None:
+        self._say_unread()
         self.lists.finish()
         self.forms.finish()
         self._replay()

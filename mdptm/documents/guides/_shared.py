@@ -53,6 +53,33 @@ def _encryption(f: Flow) -> str:
     return f.encryption if stated(text) else f"none ({text})"  # "not encrypted", "TLS (planned)": a denial
 
 
+def carriers(f: Facts, fl: Flow) -> list[Flow]:
+    """The flows whose tunnel the model says carries *fl* (:func:`topology.tunnelled`: remote desktop "inside the
+    IPsec tunnel of F-08"): those its sentence names by id, else every tunnel flow beside it."""
+    said, ids = topology.tunnelled(fl, f.model.flows)
+    if not said:
+        return []
+    named = [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", said)]
+    keep = set(named or ids)
+    return [o for o in f.model.flows if o.id in keep]
+
+
+def transit_encryption(f: Facts, fl: Flow) -> str:
+    """A flow's encryption; where it states none but runs inside another flow's tunnel, what the model states of the
+    tunnel's ("inside F-08's tunnel: AES-256-GCM"), and "not stated" still where the tunnel's is not stated either."""
+    own = _encryption(fl)
+    tunnels = carriers(f, fl) if fl.encryption is None else []
+    if not tunnels:
+        return own
+    which = f"{tunnels[0].id}'s tunnel" if len(tunnels) == 1 else f"the tunnel of {' or '.join(t.id for t in tunnels)}"
+    states = [(t.id, _encryption(t)) for t in tunnels]
+    if all(e == NOT_STATED for _, e in states):
+        return f"{NOT_STATED} (inside {which}, whose encryption the model does not state either)"
+    if len(states) == 1:
+        return f"inside {which}: {states[0][1]}"
+    return f"inside {which}: " + "; ".join(f"{i} {e}" for i, e in states)
+
+
 def unencrypted(f: Flow) -> bool:
     """Whether the model says the flow is not encrypted ("none", "not encrypted", "TLS disabled")."""
     return _encryption(f).startswith("none")

@@ -64,6 +64,12 @@ def _next_free(written: str, taken: set[str]) -> str:
     return f"{written}-{n}"
 
 
+# a residual risk's own id ("RR-01", "RR1", "RES-2"), the heading over a residual-risk table, an id a cell cites
+_RESIDUAL_ID = re.compile(r"^(?:RR|RES|RRISK)[-_.]?\d+", re.I)
+_RESIDUAL_HEADING = re.compile(r"^[\W\d.]*(?:accepted\s+)?(?:residual\s+risks?|остаточн\w*\s+риск\w*|restrisik\w*)(?:\W|$)", re.I)
+_CITED_ID = re.compile(r"\b[A-Z][A-Z0-9]{0,5}(?:[-_.][A-Z0-9]{1,6})?[-_.]?\d+(?:\.\d+)*[a-z]?\b")
+
+
 class Grouper:
     """Groups the row records of one source (*records*, each from its table in *record_blocks*) into items
     and gives each its id; *warn* reports what it decided (locator, message)."""
@@ -168,7 +174,73 @@ class Grouper:
             said = one_line(rec.values.get("title", ""))
             self.warn(rec.locator, f"threat id {written} is used again for another threat ({said!r}); this one is {new}")
 
+    def _residual_table(self, rec: RowRecord) -> str | None:
+        """The table a residual-risk row sits in ("RR-01 | risk left after the controls | accepted", or any row of a
+        table under a "Residual risks" heading), None for any other row."""
+        block = self.record_blocks.get(id(rec))
+        if rec.kind != "threat" or block is None:
+            return None
+        rid = one_line(rec.values.get("id", ""))
+        heading = block.grid.heading or block.caption
+        if _RESIDUAL_ID.match(rid) or _RESIDUAL_HEADING.match(heading):
+            return block.grid.name or "a table"
+        return None
+
+    def residual_rows(self) -> None:
+        """A residual risk is what stays of a threat after its controls, not a new threat. A row of a residual-risk
+        table that cites one threat's id, or repeats one threat's title, is read as that threat's row (its residual
+        level and acceptance fill what the threat leaves empty; its words kept in extra); one that names no threat
+        of the file stays a risk of its own, said so with its table."""
+        tables = {id(rec): t for rec in self.records if (t := self._residual_table(rec)) is not None}
+        if not tables:
+            return
+        ids: dict[str, str] = {}
+        titles: dict[str, list[str]] = {}
+        for rec in self.records:
+            rid = one_line(rec.values.get("id", ""))
+            if rec.kind != "threat" or id(rec) in tables or not rid:
+                continue
+            ids.setdefault(id_key(rid), rid)
+            title = norm_name(rec.values.get("title", ""))
+            if len(title.split()) >= 3 and rid not in titles.setdefault(title, []):
+                titles[title].append(rid)
+        for rec in self.records:
+            table = tables.get(id(rec))
+            rid = one_line(rec.values.get("id", ""))
+            if table is None or (rid and id_key(rid) in ids):
+                continue  # "T4 | accepted" in a residual table: T4's row already, joined by its id
+            texts = [v for f, v in rec.values.items() if f != "id"] + list(rec.extra.values())
+            cited = {ids[id_key(m)] for t in texts for m in _CITED_ID.findall(t) if id_key(m) in ids}
+            words = one_line(rec.values.get("title") or rec.values.get("description") or "")
+            title = norm_name(words)
+            named = {r for t, rs in titles.items() if t and (t == title or f" {t} " in f" {title} ") for r in rs}
+            if not any(f.startswith("residual_risk") for f in rec.values):
+                for fname in [f for f in rec.values if f == "risk" or f.startswith("risk.")]:
+                    # "Level" of a residual-risk table: the risk left after the controls
+                    rec.values["residual_" + fname] = rec.values.pop(fname)
+                    if fname in rec.headers:
+                        rec.headers["residual_" + fname] = rec.headers.pop(fname)
+            target = next(iter(cited)) if len(cited) == 1 else next(iter(named)) if not cited and len(named) == 1 else None
+            own = rid or words[:40]
+            if target is None and words:  # no words: the row is skipped later as no threat ("All Others | LOW")
+                self.warn(
+                    rec.locator,
+                    f"residual risk {own!r} of {table} names no single threat of this file (no threat id, no threat's "
+                    "title): imported as a risk of its own",
+                )
+            if target is None:
+                continue
+            how = "cites" if cited else "repeats the title of"
+            keep = {f: v for f, v in rec.values.items() if f.startswith("residual_risk") or f in ("status", "rationale")}
+            for fname in ("title", "description"):
+                if rec.values.get(fname):
+                    label = "Residual risk" if fname == "title" or "title" not in rec.values else "Residual risk description"
+                    rec.extra[label + (f" ({rid})" if rid else "")] = one_line(rec.values[fname])
+            rec.values = {"id": target, **keep}
+            self.warn(rec.locator, f"residual risk {own!r} of {table} {how} threat {target}: read as that threat's residual risk")
+
     def group(self) -> list[Group]:
+        self.residual_rows()
         groups: list[Group] = []
         index: dict[tuple[str, str], Group] = {}
         titled: dict[str, list[tuple[Group, Block | None]]] = {}  # threat title -> groups with an id

@@ -114,6 +114,9 @@ class ListThreats:
         # the level of a list item written "Threat: …" where nothing says the list holds threats (a component's
         # bullet over it, as Markdown reads "- **Threat:** …"): it and its deeper items are read as threats are
         self.item_threat: int | None = None
+        # the locator of a held title that the last item made a threat of (it and the items under it, passed over
+        # as they came, are read after all)
+        self.took_held: str | None = None
         self.run: list[_Entry] = []
         self.groups: dict[int, _Group] = {}
         self.own: list[tuple[RowRecord, RowRecord]] = []  # (threat, control) paired in the document
@@ -269,6 +272,10 @@ class ListThreats:
         if threat_table and self.stack:
             self.stack[-1].tabled = True
 
+    def mode(self) -> str | None:
+        """What a list item here would be read as ("threat", "control"), None when nothing says."""
+        return self._mode()
+
     def _mode(self) -> str | None:
         if self.label is not None:
             return self.label[0]
@@ -359,6 +366,7 @@ class ListThreats:
         for text in held[4]:
             self.run.append(_Entry(text, level, locator, "threat", stride, view, key, section, category, asset))
         self.item_threat = held[1]
+        self.took_held = held[2]
         return True
 
     def _stride_labelled(self, lead: re.Match[str] | None) -> bool:

@@ -880,6 +880,12 @@ class SourceBuilder:
         data["provenance" if cls is Flow else "source"] = Source(file=rec.file, locator=rec.locator, importer=self.importer)
         if kind in ("control", "threat") and "status" not in fields:
             data["status_stated"] = False  # no status in the document: "implemented" / "open" is our reading of it
+            words = [str(data.get(f) or "") for f in ("title", "description")]
+            note = next((n for w in words if (n := deferred_by_note(self.vocab, w)) is not None), None) if kind == "control" else None
+            if note is not None:
+                # "Secure enclave for keys (Future Scope)", "Key rotation (v2)": the author says it is not in place yet
+                data["status"], data["status_stated"] = "planned", True
+                self.warn(rec.locator, f"control {item_id}: {note!r} read as planned, not in place")
         if kind == "control" and "responsibility" not in fields:
             data["responsibility_stated"] = False  # no one named: "manufacturer" is our reading of it
         item = cls.model_validate(data)

@@ -158,6 +158,7 @@ class Vocabulary:
     control_not_applicable: frozenset[str] = frozenset()  # the same in a control status cell: the control is not in place
     status_deferral: re.Pattern[str] | None = None  # words after a done status that take it back ("Implemented in the next release")
     deferral_note: re.Pattern[str] | None = None  # a mitigation's closing note saying it is not in place ("(future enhancement)")
+    deferral_note_whole: frozenset[str] = frozenset()  # ... said in a word that defers only as the whole note ("(future)", "(v2)")
     plan_date_headers: frozenset[str] = frozenset()  # a column giving the date a treatment is due ("Due", "Target date")
     rpn_headers: frozenset[str] = frozenset()  # an FMEA's risk priority number, before or after the controls ("RPN", "Res. RPN")
     applicability_headers: frozenset[str] = frozenset()  # "Applicable?" beside a STRIDE category of an element
@@ -342,6 +343,7 @@ class ValueTerms(_Terms):
     implemented_mitigations: list[str] = Field(default_factory=list)
     status_deferrals: list[str] = Field(default_factory=list)
     deferral_notes: list[str] = Field(default_factory=list)
+    deferral_notes_whole: list[str] = Field(default_factory=list)
     plan_date_headers: list[str] = Field(default_factory=list)
     rpn_headers: list[str] = Field(default_factory=list)
     applicability_headers: list[str] = Field(default_factory=list)
@@ -504,6 +506,7 @@ def load_vocabulary() -> Vocabulary:
         control_not_applicable=frozenset(str(w).strip().lower() for w in values.get("control_status_not_applicable", [])),
         status_deferral=_phrase_rx(values.get("status_deferrals", [])),
         deferral_note=_phrase_rx([*values.get("status_deferrals", []), *values.get("deferral_notes", [])]),
+        deferral_note_whole=_words(values.get("deferral_notes_whole", [])),
         plan_date_headers=_words(values.get("plan_date_headers", [])),
         rpn_headers=_words(values.get("rpn_headers", [])),
         applicability_headers=_words(values.get("applicability_headers", [])),
@@ -1070,7 +1073,11 @@ def deferred_by_note(vocab: Vocabulary, text: str) -> str | None:
     """The note in brackets that closes a mitigation's text when it says the measure is not in place yet
     ("(future enhancement)", "(planned for v2)", "(TBD)"); None when there is none or it says something else."""
     m = _CLOSING_NOTE.search(text.strip())
-    if m is None or vocab.deferral_note is None or not vocab.deferral_note.search(m.group(1)):
+    if m is None:
+        return None
+    if norm_text(m.group(1)) in vocab.deferral_note_whole:
+        return m.group(1).strip()  # "(future)", "(v2)": the whole note defers
+    if vocab.deferral_note is None or not vocab.deferral_note.search(m.group(1)):
         return None
     return m.group(1).strip()
 
