@@ -1798,8 +1798,13 @@ class _Walker:
     def _replay(self) -> None:
         """Lines a block of threat fields took in but that made no threat: read as they would have been."""
         lines, self.forms.replay = self.forms.replay, []
-        for text, loc in lines:
-            self._kv_paragraph(text, loc)
+        unread = [(text, loc) for text, loc in lines if not self._kv_paragraph(text, loc)]
+        if unread:
+            # "Description: …" of a component or a tool under its heading: fields that make no threat, said
+            first = unread[0][1]
+            label = one_line(unread[0][0]).partition(":")[0][:40]
+            why = f"{len(unread)} field line(s) from {first} ({label!r} …) make no threat or measure: not read as records"
+            self.b.report.skipped(self.b.file, first, why)
 
     def _finish(self) -> None:
         self._say_unread()

@@ -116,4 +116,23 @@ def test_word_does_not_report_the_items_of_a_titled_threat_it_reads_after_all(tm
     said = [s for s in skipped(word) if "list item(s)" in s]
     # the title and description items are held until the attack vector makes them a threat: not unread
     assert not any(s.startswith(("paragraph 3:", "paragraph 7:")) or "paragraphs 3-" in s or "paragraphs 6-8" in s for s in said)
+    assert said == []
+    # "Example: …" under the threat says more of it (before: neither read nor reported, then reported as unread)
+    assert "1024-byte name" in model.threats[0].description
+    assert reconciles(word)
+
+
+_TEMPLATE_FIELDS = (
+    "# Vehicle TARA\n\n## Threat Scenarios\n\n### Threat Scenario Template\n\nEach threat follows the structure:\n\n"
+    "Threat ID: Unique identifier\n\nThreat Agent: Who or what can exploit\n\nAttack Vector: How the attack is carried out\n\n"
+    "## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| T-01 | Private key compromise | Keys in the HSM |\n"
+)
+
+
+def test_word_reports_threat_fields_that_make_no_threat(tmp_path: Path) -> None:
+    _md, (model, word) = _both(tmp_path, _TEMPLATE_FIELDS)
+    assert [t.title for t in model.threats] == ["Private key compromise"]  # the template's fields are no threat
+    assert [s for s in skipped(word) if "field line" in s] == [
+        "paragraph 5: 3 field line(s) from paragraph 5 ('Threat ID' …) make no threat or measure: not read as records"
+    ]
     assert reconciles(word)

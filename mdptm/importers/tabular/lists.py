@@ -293,8 +293,9 @@ class ListThreats:
         stride = ctx.stride if ctx else None
         key = self.label[1] if self.label is not None else (ctx.key if ctx else 0)
         lead = _LEAD.match(body)
-        if lead is not None and norm_text(lead.group(1)) in self.other_labels:
-            return False  # "Note: scores use the 5 x 5 matrix"
+        under_threat = self.item_threat is not None and level > self.item_threat and mode is None
+        if lead is not None and norm_text(lead.group(1)) in self.other_labels and not under_threat:
+            return False  # "Note: scores use the 5 x 5 matrix" (under a threat's item, "Example: …" says more of it)
         under_category = self.item_stride is not None and level > self.item_stride[1]  # below a "Spoofing" item
         risk = _RISK_ITEM.match(body) if mode in (None, "threat") and not under_category else None
         if risk is not None and not parse_risk(self.vocab, risk.group(1).split()[0].strip(".,;:")).ok:
