@@ -69,6 +69,26 @@ class Plan:
     questions: list[str] = field(default_factory=list)
     outbound_only: str | None = None
 
+    def rows(self, segment: str) -> list[list[Rule]]:
+        """The rules of one segment, those asking for the same rule (:func:`rule_key`) in one row: the gateway's
+        telemetry to the maker's MQTT broker and the commands the broker delivers on the gateway's subscription are
+        both the gateway opening TCP 8883 to the broker, one rule for an engineer."""
+        rows: dict[object, list[Rule]] = {}
+        for i, r in enumerate(r for r in self.rules if r.segment == segment):
+            rows.setdefault(rule_key(self, r) or i, []).append(r)
+        return list(rows.values())
+
+    def same_rules(self) -> list[list[str]]:
+        """Flow ids grouped where every rule one flow asks for is a rule another asks for too (and the other way):
+        in order of their first rule; a flow with no such twin alone."""
+        keys: dict[str, list[object]] = {}
+        for i, r in enumerate(self.rules):
+            keys.setdefault(r.flow.id, []).append(rule_key(self, r) or ("own", i))
+        groups: dict[tuple[object, ...], list[str]] = {}
+        for fid, k in keys.items():
+            groups.setdefault(tuple(sorted(k, key=repr)), []).append(fid)
+        return list(groups.values())
+
     def segments_in_order(self) -> list[str]:
         """Hospital segments in rule order; the unplaced ones last."""
         segs = list(dict.fromkeys(r.segment for r in self.rules))
@@ -96,6 +116,16 @@ def ports_text(f: Flow, only: Iterable[str] | None = None) -> str:
 
 
 alternatives = topology.alternatives
+
+
+def rule_key(plan: Plan, r: Rule) -> tuple[str, str, str, str, str] | None:
+    """What makes a rule the one an engineer writes: its segment, direction, the end that opens it, the end that
+    accepts it and its ports (transport and number); None where the flow states no port ("TCP, port not stated"
+    twice is not one rule: the two may use different ports)."""
+    if not topology.parse_ports(r.flow.port, r.flow.protocol):
+        return None
+    other = r.flow.target if r.opener.element == r.flow.source else r.flow.source
+    return (r.segment, r.direction, r.opener.element, other, r.ports)
 
 
 def opener_groups(f: Facts, plan: Plan, fl: Flow) -> list[tuple[Initiator, str | None]]:

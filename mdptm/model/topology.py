@@ -149,6 +149,7 @@ class NetworkTerms(BaseModel):
     tunnel_protocols: list[str] = Field(default_factory=empty_list)
     named_protocols: list[str] = Field(default_factory=empty_list)
     server_terms: list[str] = Field(default_factory=empty_list)
+    listener_terms: list[str] = Field(default_factory=empty_list)
 
 
 @cache
@@ -682,6 +683,30 @@ def _heads(name: str, word: str) -> bool:
     return bool(words) and words[-1].lower() == word
 
 
+_CONNECTS = re.compile(r"\b(?:connects?\s+to|opens|initiat\w*)\b", re.IGNORECASE)
+
+
+def _listens_on(el: Element | None, f: Flow, terms: NetworkTerms) -> str:
+    """The sentence of an element's own description or settings saying it listens on one of the flow's stated ports
+    (``listener_terms``: "Listens for HL7 results on TCP 2575", "The ADT listener accepts connections on TCP 2576"),
+    as written; "" where none does, the listening is negated ("does not listen"), or the sentence speaks of connecting
+    to another end ("connects to the station, which listens on 2575")."""
+    if el is None or not terms.listener_terms:
+        return ""
+    numbers = {p.number for p in parse_ports(f.port, f.protocol, terms=terms)}
+    if not numbers:
+        return ""
+
+    def hit(sentence: str) -> bool:
+        return (
+            _affirmed(sentence, terms.listener_terms)
+            and not _CONNECTS.search(sentence)
+            and any(re.search(rf"(?<![\w.]){n}(?!\w|\.\d)", sentence) for n in numbers)
+        )
+
+    return next((s for text in (el.description, el.default_settings) if (s := first_sentence_with(text or "", hit))), "")
+
+
 def initiator(
     f: Flow,
     elements: dict[str, Element],
@@ -763,6 +788,11 @@ def initiator(
         clients = [e for e in ends if matcher(service.clients)(named[e])]
         if len(clients) == 1:
             return Initiator(clients[0], "kind", f"{elements[clients[0]].name} is the {(f.protocol or '').strip()} client: it opens")
+    # one end the model says listens on the flow's port ("Listens for HL7 results on TCP 2575"): the other end opens
+    listening = [(e, said) for e in ends if (said := _listens_on(elements.get(e), f, terms))]
+    if len(listening) == 1:
+        e, said = listening[0]
+        return Initiator(f.target if e == f.source else f.source, "text", f"{elements[e].name}: {said}")
     name = f.name or ""
     if matcher(terms.push_terms)(name) and not matcher(terms.pull_terms)(name):
         return Initiator(f.source, "name", f"the flow's name: {name}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import replace
 from functools import partial
@@ -53,6 +54,7 @@ from mdptm.redaction.redact import (
     redact_overrides,
     text_scrubber,
 )
+from mdptm.redaction.textfields import walk_text
 from mdptm.redaction.xmlchars import describe, strip_forbidden
 from mdptm.render.template_scrub import scrub_template
 from mdptm.review.engine import package_review, publish_blockers, review
@@ -139,6 +141,8 @@ def _run_pipeline(
     overrides = redact_overrides(settings.overrides, model, policy, log, where)
     assertions = redact_assertions(settings.assertions, model, policy, log, where)
     previous = load_previous(settings.previous) if settings.previous else None
+    if previous is not None:  # what it published that this version's policy withholds is not quoted again
+        walk_text(previous, _logged(text_scrubber(model, policy, log, str(settings.previous))))
     corpus = log.corpus()  # what the public model holds, built by redaction: the leak scan's too...
     if previous is not None:  # document.history gains this version, summarised from the published diff
         record_history(public, previous)
@@ -212,6 +216,11 @@ def _run_pipeline(
         assert result.review is not None
         write_json(tmp_internal / "review.json", result.review.model_dump(mode="json"))
     return result
+
+
+def _logged(scrub: Callable[[str, str], str]) -> Callable[[str, str, str], str]:
+    """*scrub* as a text walker's function: the place it logs is the item and field."""
+    return lambda text, item, path: scrub(text, f"{item} {path}")
 
 
 def load_previous(path: Path) -> Model:

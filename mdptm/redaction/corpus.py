@@ -228,7 +228,9 @@ def own_text(found: str, context: str, scrubber: Scrubber) -> str | None:
         for start, end, rule in scrubber.spans(text):
             if k not in needle_key(text[start:end]):
                 continue
-            before, after = text[:start].split(), text[end:].split()
+            # words around it: a bracket or quote standing alone is none ('"Key rotation (v2)"' is no 'v2' alone)
+            before = [w for w in text[:start].split() if any(c.isalnum() for c in w)]
+            after = [w for w in text[end:].split() if any(c.isalnum() for c in w)]
             for n in (4, 2, 1, 0):
                 window = " ".join([*(before[len(before) - n :] if n else []), text[start:end], *after[:n]]).strip(_EDGE)
                 if (n or not (before or after)) and needle_key(window) in around:

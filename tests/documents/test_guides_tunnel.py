@@ -69,3 +69,67 @@ def test_operations_does_not_watch_a_tunnelled_flow_at_the_perimeter() -> None:
     assert "F-09 from Support engineer workstation (TCP 3389)" not in text
     assert "to watch at the perimeter: F-08 to Maker VPN concentrator (UDP 500, UDP 4500; opened by Central station)." in text
     assert "Inside a tunnel, so seen at the perimeter only as the tunnel's traffic: F-09 Remote desktop (inside F-08)." in text
+
+
+def _leaving_rows(doc: object) -> dict[str, str]:
+    from mdptm.render.docir import Table
+
+    return {
+        row[0].split()[0]: row[-1]
+        for b in doc.blocks  # type: ignore[attr-defined]
+        if isinstance(b, Table) and b.header[-1] == "Encryption" and b.header[0] == "Flow"
+        for row in b.rows
+    }
+
+
+@pytest.mark.parametrize(
+    ("tunnel_encryption", "cell", "gap", "plain"),
+    [
+        ("AES-256-GCM", "inside F-08's tunnel: AES-256-GCM", False, 0),
+        # the tunnel's encryption not stated either: still "not stated", and said why
+        (None, "not stated (inside F-08's tunnel, whose encryption the model does not state either)", True, 0),
+        ("none", "inside F-08's tunnel: none", False, 2),  # an unencrypted tunnel: both counted unencrypted
+    ],
+)
+def test_pre_procurement_gives_a_tunnelled_flow_its_tunnels_encryption(
+    tunnel_encryption: str | None, cell: str, gap: bool, plain: int
+) -> None:
+    """Remote desktop inside the maker's AES-256-GCM IPsec tunnel was "not stated": a hospital asking how the session
+    is protected between the maker and the hospital reads the tunnel's encryption."""
+    tunnel = _TUNNEL.model_copy(update={"encryption": tunnel_encryption})
+    m = base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[tunnel, _rdp("Runs inside the IPsec tunnel of F-08.")])
+    doc = build_guides(m)["pre-procurement"]
+    assert _leaving_rows(doc)["F-09"] == cell
+    text = text_of(doc)
+    assert ("Encryption not stated for flows F-08, F-09." in text or "Encryption not stated for flows F-09" in text) == gap, text
+    assert f"; {plain} unencrypted; encryption not stated for {2 if gap else 0}" in text
+
+
+def test_pre_procurement_keeps_a_flows_own_encryption_inside_a_tunnel() -> None:
+    tunnel = _TUNNEL.model_copy(update={"encryption": "AES-256-GCM"})
+    rdp = _rdp("Runs inside the IPsec tunnel of F-08.").model_copy(update={"encryption": "TLS 1.2"})
+    doc = build_guides(base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[tunnel, rdp]))["pre-procurement"]
+    assert _leaving_rows(doc)["F-09"] == "TLS 1.2"
+
+
+def test_pre_procurement_gives_a_flow_over_another_flows_connection_that_connections_encryption() -> None:
+    """Remote service commands "Delivered over the connection of F-06" (HTTPS, TLS 1.3) were "not stated"."""
+    zones = [TrustZone(id="zi", name="Imaging VLAN", kind="network"), TrustZone(id="zv", name="Maker service centre", kind="vendor")]
+    elements = [
+        Element(id="ct", name="CT console", kind="device", trust_zone="zi"),
+        Element(id="svc", name="Remote service platform", kind="external_entity", trust_zone="zv"),
+    ]
+    session = Flow(
+        id="F-06", name="Remote service session", source="ct", target="svc", protocol="HTTPS", port="TCP 443", encryption="TLS 1.3"
+    )
+    commands = Flow(
+        id="F-07",
+        name="Remote service commands",
+        source="svc",
+        target="ct",
+        protocol="HTTPS",
+        description="Delivered over the connection of F-06.",
+    )
+    doc = build_guides(base(trust_zones=zones, elements=elements, flows=[session, commands]))["pre-procurement"]
+    assert _leaving_rows(doc)["F-07"] == "over F-06's connection: TLS 1.3"
+    assert "Encryption not stated for flows" not in text_of(doc)

@@ -109,3 +109,33 @@ def test_a_hand_written_previous_model_without_internal_fields_is_refused(
     assert "v1.json" in err and "not a published PTM" in err and "MANIFEST.json" in err
     assert not out.exists()
     assert OLD_TITLE not in err  # the message names the file, never its content
+
+
+def test_what_the_previous_version_published_and_this_policy_withholds_is_not_quoted(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Version 1 published "Reviewed by Dana Whitlock on site."; version 2 adds her name to the policy and
+    rewrites the text. The change log quoted the old value, the scan found the term and version 2 could not be
+    published at all (nothing in the model to fix). The previous version's text is read through this version's
+    policy: the change log quotes it redacted."""
+    first = tmp_path / "v1"
+
+    def model(version: str, description: str) -> str:
+        data = yaml.safe_load(MODEL)
+        data["document"]["version"] = version
+        data["threats"][0]["description"] = description
+        return yaml.safe_dump(data)
+
+    (project / "model.yaml").write_text(model("1.0", "Reviewed by Dana Whitlock on site."))
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\n")
+    assert run(["build", str(project), "-o", str(first)], capsys)[0] == 0
+    assert "Dana Whitlock" in (first / "ptm.json").read_text(encoding="utf-8")
+    (project / "model.yaml").write_text(model("2.0", "Reviewed on site by the security team."))
+    (project / "redaction.yaml").write_text("terms: [Dana Whitlock]\n")
+    (project / "mdptm.yaml").write_text(f"sources: [model.yaml]\nredaction: redaction.yaml\nprevious: {first / 'ptm.json'}\n")
+    out = tmp_path / "v2"
+    code, _, err = run(["build", str(project), "-o", str(out)], capsys)
+    assert code == 0, err
+    text = _files_text(out)
+    assert "Whitlock" not in text
+    assert "Reviewed by [redacted] on site." in text  # the change log still says what changed

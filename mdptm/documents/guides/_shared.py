@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from mdptm.documents import netplan
 from mdptm.documents.guides.facts import NOT_STATED, Facts, _matcher
 from mdptm.model import Assumption, Control, Flow, Item, Threat, View, topology
 from mdptm.model.evidence import stated, status_shown
@@ -51,6 +52,49 @@ def _encryption(f: Flow) -> str:
     if text.lower() in ("none", "no", ""):
         return "none"
     return f.encryption if stated(text) else f"none ({text})"  # "not encrypted", "TLS (planned)": a denial
+
+
+def carriers(f: Facts, fl: Flow) -> list[Flow]:
+    """The flows whose tunnel the model says carries *fl* (:func:`topology.tunnelled`: remote desktop "inside the
+    IPsec tunnel of F-08"): those its sentence names by id, else every tunnel flow beside it."""
+    said, ids = topology.tunnelled(fl, f.model.flows)
+    if not said:
+        return []
+    named = [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", said)]
+    keep = set(named or ids)
+    return [o for o in f.model.flows if o.id in keep]
+
+
+def transit_encryption(f: Facts, fl: Flow, riding: dict[str, Flow] | None = None) -> str:
+    """A flow's encryption; where it states none but runs inside another flow's tunnel, what the model states of the
+    tunnel's ("inside F-08's tunnel: AES-256-GCM"), or rides on another flow's connection (*riding*:
+    :func:`netplan.carried_legs`; "Delivered over the connection of F-06"), that connection's ("over F-06's
+    connection: TLS 1.3"); "not stated" still where the carrier's is not stated either."""
+    own = _encryption(fl)
+    if fl.encryption is not None:
+        return own
+    over = (riding if riding is not None else netplan.carried_legs(f.model.flows)).get(fl.id)
+    tunnels = [over] if over is not None else carriers(f, fl)
+    if not tunnels:
+        return own
+    if over is not None:
+        where = f"over {over.id}'s connection"
+    elif len(tunnels) == 1:
+        where = f"inside {tunnels[0].id}'s tunnel"
+    else:
+        where = f"inside the tunnel of {' or '.join(t.id for t in tunnels)}"
+    states = [(t.id, _encryption(t)) for t in tunnels]
+    if all(e == NOT_STATED for _, e in states):
+        return f"{NOT_STATED} ({where}, whose encryption the model does not state either)"
+    if len(states) == 1:
+        return f"{where}: {states[0][1]}"
+    return f"{where}: " + "; ".join(f"{i} {e}" for i, e in states)
+
+
+def carried_by(f: Facts, fl: Flow, riding: dict[str, Flow]) -> list[Flow]:
+    """The flow whose connection *fl* rides on (*riding*), else the tunnels the model says carry it."""
+    over = riding.get(fl.id)
+    return [over] if over is not None else carriers(f, fl)
 
 
 def unencrypted(f: Flow) -> bool:

@@ -119,8 +119,23 @@ def _rules_to_remove(doc: Doc, f: Facts, plan: netplan.Plan) -> None:
     ruled_ids = {r.flow.id for r in plan.rules}
     ruled = [fl for fl in m.flows if fl.id in ruled_ids]
 
+    # flows that ask for the same rule (telemetry and the commands on the same subscription): one entry, both named
+    twins = {fid: group for group in plan.same_rules() for fid in group}
+
     def listed(flows: list[Flow]) -> str:
-        return "; ".join(f"{fl.id} {fl.name} ({netplan.port_label(fl)})" for fl in flows)
+        out: list[str] = []
+        done: set[str] = set()
+        for fl in flows:
+            if fl.id in done:
+                continue
+            group = [o for o in flows if o.id in twins.get(fl.id, [fl.id])]
+            done.update(o.id for o in group)
+            if len(group) == 1:
+                out.append(f"{fl.id} {fl.name} ({netplan.port_label(fl)})")
+            else:
+                names = [f"{o.id} {o.name}" for o in group]
+                out.append(f"{', '.join(names[:-1])} and {names[-1]} (one rule: {netplan.port_label(fl)})")
+        return "; ".join(out)
 
     # a rule between two of the hospital's own systems (its Wi-Fi and its RADIUS server): other devices may need it; an
     # external system outside the hospital (the device maker's cloud portal) is not the hospital's

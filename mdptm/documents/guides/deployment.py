@@ -64,7 +64,6 @@ def deployment(f: Facts) -> Doc:
             )
         )
         for seg in plan.segments_in_order():
-            rules = [r for r in plan.rules if r.segment == seg]
             doc.h(seg, 2)
             doc.table(
                 ["Dir", "This end", "Other end", "Protocol", "Port", "Flow"],
@@ -73,11 +72,12 @@ def deployment(f: Facts) -> Doc:
                         _DIRECTION[r.direction],
                         r.local,
                         r.peer,
-                        r.protocol,
+                        "; ".join(dict.fromkeys(o.protocol for o in row)),
                         r.ports,
-                        r.flow.id + _BASIS_MARK[r.opener.basis] + (" (optional)" if r.flow.id in optional else ""),
+                        ", ".join(o.flow.id + _BASIS_MARK[o.opener.basis] + (" (optional)" if o.flow.id in optional else "") for o in row),
                     ]
-                    for r in rules
+                    for row in plan.rows(seg)
+                    for r in row[:1]
                 ],
                 widths=[0.6, 3.3, 4.7, 2.3, 1.4, 0.9],
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mdptm.documents import netplan
 from mdptm.documents.guides._shared import (
     _EXPECTED_OF,
     ASK,
@@ -10,11 +11,12 @@ from mdptm.documents.guides._shared import (
     _counts,
     _customer_assumptions,
     _customer_controls,
-    _encryption,
     _id_list,
     _most_severe,
     _new_doc,
     _words,
+    carried_by,
+    transit_encryption,
     unencrypted,
 )
 from mdptm.documents.guides.facts import NOT_STATED, Facts
@@ -44,12 +46,19 @@ def pre_procurement(f: Facts, review: Review | None = None) -> Doc:
     unclear = [fl for fl in m.flows if f.leaves_hospital(fl) is None and fl not in people and fl not in beyond]
     # discovery by broadcast or multicast reaches the sender's subnet only: it stays, whether or not its ends are placed
     subnet = [fl for fl in m.flows if f.subnet_only(fl) and fl not in beyond]
+    riding = netplan.carried_legs(m.flows)  # flows over another flow's connection: that connection's encryption
     if leaving:
         doc.p(_crossing_sentence(f, leaving, len(m.flows)))
         doc.table(
             ["Flow", "From", "To", "Data carried", "Encryption"],
             [
-                [f"{fl.id} {fl.name}".strip(), f.endpoint(fl.source), f.endpoint(fl.target), f.names(fl.data), _encryption(fl)]
+                [
+                    f"{fl.id} {fl.name}".strip(),
+                    f.endpoint(fl.source),
+                    f.endpoint(fl.target),
+                    f.names(fl.data),
+                    transit_encryption(f, fl, riding),
+                ]
                 for fl in leaving
             ],
         )
@@ -147,8 +156,14 @@ def _profile_rows(f: Facts, review: Review | None) -> list[list[str]]:
     unplaced = sum(1 for fl in m.flows if f.leaves_hospital(fl) is None and not f.is_person_flow(fl) and fl not in outside_only)
     beyond = len(outside_only)
     subnet = sum(1 for fl in m.flows if f.subnet_only(fl) and fl not in outside_only)
-    plain = sum(1 for fl in m.flows if unencrypted(fl))
-    unknown = sum(1 for fl in m.flows if fl.encryption is None)
+    # a flow inside another flow's tunnel is as encrypted as the model says that tunnel is
+    riding = netplan.carried_legs(m.flows)
+    plain = sum(
+        1
+        for fl in m.flows
+        if unencrypted(fl) or fl.encryption is None and (ts := carried_by(f, fl, riding)) and all(unencrypted(t) for t in ts)
+    )
+    unknown = sum(1 for fl in m.flows if fl.encryption is None and transit_encryption(f, fl, riding).startswith(NOT_STATED))
     rows.append(
         [
             "Data flows",
@@ -313,7 +328,8 @@ def _open_points(f: Facts) -> list[str]:
         out.append("Not stated: " + ", ".join(missing) + ".")
     if not m.flows:
         out.append("No data flow is described: which connections the device makes, and where its data goes.")
-    unknown = [fl.id for fl in m.flows if fl.encryption is None]
+    riding = netplan.carried_legs(m.flows)
+    unknown = [fl.id for fl in m.flows if fl.encryption is None and transit_encryption(f, fl, riding).startswith(NOT_STATED)]
     if unknown:
         out.append(
             "Encryption not stated for flows " + _id_list(unknown) + "."

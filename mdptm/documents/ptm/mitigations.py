@@ -156,6 +156,11 @@ class MitigationChapter(Chapter):
         carried: list[str] = []
         silent: list[str] = []
         opened = self._opened_by()
+        # flows needing one firewall rule (same opening end, other end, transport and port): said below the table
+        same_rule: dict[tuple[str, str, frozenset[tuple[str | None, str]]], list[str]] = {}
+        place_terms = topology.place_terms()
+        placed = topology.places(self.m, place_terms.locations, place_terms.element_kinds)
+        design = topology.outbound_only_design(self.m)
         for f in self.m.flows:
             a, b = ix.elements.get(f.source), ix.elements.get(f.target)
             if a is None or b is None or (a.trust_zone == b.trust_zone and a.trust_zone is not None):
@@ -180,6 +185,11 @@ class MitigationChapter(Chapter):
             if not (f.protocol or f.port):
                 silent.append(f.id)
                 continue
+            ports = frozenset((p.transport, p.number) for p in topology.parse_ports(f.port, f.protocol))
+            relayed = topology.matcher(topology.network_terms().relayed_protocols)(f.protocol or "")
+            if ports and not relayed and not topology.multicast(f, ends=ends) and not topology.port_openers(f, ix.elements, ix.zones):
+                who = topology.initiator(f, ix.elements, ix.zones, lambda e: placed.get(e, "unknown"), design).element
+                same_rule.setdefault((who, f.target if who == f.source else f.source, ports), []).append(f.id)
             za = ix.zones[a.trust_zone].name if a.trust_zone in ix.zones else "—"
             zb = ix.zones[b.trust_zone].name if b.trust_zone in ix.zones else "—"
             rows.append(
@@ -220,6 +230,12 @@ class MitigationChapter(Chapter):
                 + "; the arrow shows which way the data moves; Opened by, which end opens the connection, where the model "
                 "says so (see the deployment guide)",
                 widths=[0.6, 2.0, 1.8, 1.3, 1.3, 0.6, 0.8],
+            )
+        for ids in (ids for ids in same_rule.values() if len(ids) > 1):
+            self.doc.p(
+                f"{', '.join(ids[:-1])} and {ids[-1]} need no more than one firewall rule between them: the same end opens each "
+                "to the same other end, on the same transport and port (see the deployment guide).",
+                style="note",
             )
         if people:
             self.doc.p(
