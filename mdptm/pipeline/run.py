@@ -228,7 +228,9 @@ def load_previous(path: Path) -> Model:
     as public already. A threat model given there instead of a package's ``ptm.json`` would make public the ids of
     what this version withholds, and the change log would quote its old values: it is refused unless the package's
     ``MANIFEST.json`` beside it records it (mdptm wrote it, unchanged since), and where an item holds what a package
-    never publishes (its source, notes or extra columns)."""
+    never publishes (its source, notes or extra columns). The package's folder stands for its ``ptm.json``."""
+    if path.is_dir():  # "previous: ../v1": the published package itself
+        path = path / "ptm.json"
     model = load(path)
     for coll, _kind in COLLECTIONS:
         for i, item in enumerate(getattr(model, coll)):

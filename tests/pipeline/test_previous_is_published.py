@@ -69,6 +69,27 @@ def test_the_published_previous_version_gives_the_change_log(project: Path, tmp_
     assert OLD_TITLE in _files_text(out)  # published before: the change log may quote it
 
 
+def test_the_previous_package_folder_stands_for_its_ptm_json(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'previous: ../v1', the published package as it was handed out: read as its ptm.json (it was refused as
+    'a folder, not a file'). A folder that is no package is still refused, naming what is missing."""
+    first = tmp_path / "v1pkg"
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\n")
+    (project / "model.yaml").write_text(MODEL.replace("title: Spoofed server", f"title: {OLD_TITLE}"))
+    assert run(["build", str(project), "-o", str(first)], capsys)[0] == 0
+    (project / "model.yaml").write_text(MODEL.replace('version: "1.0"', 'version: "2.0"'))
+    (project / "mdptm.yaml").write_text(f"sources: [model.yaml]\nprevious: {first}\n")
+    code, _, err = run(["build", str(project), "-o", str(tmp_path / "pkg")], capsys)
+    assert code == 0, err
+    assert OLD_TITLE in _files_text(tmp_path / "pkg")  # the change log compared with version 1
+    empty = tmp_path / "not-a-package"
+    empty.mkdir()
+    (project / "mdptm.yaml").write_text(f"sources: [model.yaml]\nprevious: {empty}\n")
+    code, _, err = run(["build", str(project), "-o", str(tmp_path / "pkg2")], capsys)
+    assert code == 2, err
+    assert "ptm.json" in err and "Traceback" not in err
+    assert not (tmp_path / "pkg2").exists()
+
+
 def test_a_build_into_the_folder_of_the_previous_version_is_refused(
     project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
