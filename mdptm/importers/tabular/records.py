@@ -832,12 +832,6 @@ class SourceBuilder:
             if guess:
                 item.kind = guess  # type: ignore[attr-defined]
         self._finish(grp.kind, item)
-        if isinstance(item, Control) and not any("status" in r.values for r in grp.records) and not item.status_stated:
-            # "Audit logging (planned)" with no status column: the closing note says it is not in place yet
-            deferral = deferred_by_note(self.vocab, item.title) or deferred_by_note(self.vocab, item.description or "")
-            if deferral is not None:
-                item.status, item.status_stated = "planned", True
-                self.warn(grp.records[0].locator, f"control {item.id}: {deferral!r} read as planned, not in place")
         if isinstance(item, Control) and not any("category" in r.values for r in grp.records):
             # No category column: the FDA category is often plain in the title ("Code signing", "Audit log").
             guess = parse_choice(self.vocab, "control_category", item.title).value
@@ -883,7 +877,7 @@ class SourceBuilder:
             words = [str(data.get(f) or "") for f in ("title", "description")]
             note = next((n for w in words if (n := deferred_by_note(self.vocab, w)) is not None), None) if kind == "control" else None
             if note is not None:
-                # "Secure enclave for keys (Future Scope)", "Key rotation (v2)": the author says it is not in place yet
+                # "Secure enclave for keys (Future Scope)", "Audit logging (planned)": the author says it is not in place yet
                 data["status"], data["status_stated"] = "planned", True
                 self.warn(rec.locator, f"control {item_id}: {note!r} read as planned, not in place")
         if kind == "control" and "responsibility" not in fields:
