@@ -302,7 +302,7 @@ def _rules(f: Facts, plan: Plan, fl: Flow) -> None:
     if sa.place == sb.place == "outside":  # both ends outside the hospital: no hospital firewall sees it
         plan.outside.append(fl)
         return
-    if sa.place == sb.place == "hospital" and topology.matcher(topology.network_terms().relayed_protocols)(fl.protocol or ""):
+    if sa.place == sb.place == "hospital" and topology.relayed(fl):
         plan.relayed.append(fl)  # DHCP's broadcast crosses no router: a relay sends it on from its own address
         return
     proto = short_protocol(fl.protocol)
@@ -557,7 +557,7 @@ def protection_question(fl: Flow) -> str | None:
     asked = [q for q in picked.values() if q]
     if len(asked) < 2:
         return asked[0] if asked else ""
-    ports_said = " or ".join(str(p) for p in topology.parse_ports(fl.port, fl.protocol))
+    ports_said = " or ".join(str(p) for p in ports)
     rules = f" (the rules list {ports_said}: only the port of the one used is needed)" if alternatives(fl) and ports_said else ""
     return f"which of {proto} does it use{rules}? " + " ".join(q[0].upper() + q[1:] for q in asked)
 

@@ -1511,10 +1511,11 @@ class _Walker:
         """The measures listed under a line naming a threat ("Threat #1 – …") are that threat's, when the file
         reads a threat of that id (warned once per line); under an id no threat has, they stay unlinked."""
         threats = {t.id: t for t in model.threats}
+        controls = {c.id for c in model.controls}
         said: dict[tuple[str, str], tuple[str, int]] = {}
         for cid, tid, line, loc in self.measure_links:
             threat = threats.get(tid)
-            if threat is None or cid not in {c.id for c in model.controls}:
+            if threat is None or cid not in controls:
                 continue
             if cid not in threat.controls:
                 threat.controls.append(cid)

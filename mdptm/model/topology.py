@@ -508,6 +508,13 @@ def alternatives(f: Flow) -> str:
     return (f.port or "") if _OR_PORTS.search(f.port or "") else ""
 
 
+def relayed(f: Flow, terms: NetworkTerms | None = None) -> bool:
+    """Whether a flow's protocol is one a relay carries between segments (``relayed_protocols``: DHCP, whose request
+    is a broadcast a router's relay sends on from its own address)."""
+    terms = terms or network_terms()
+    return matcher(terms.relayed_protocols)(f.protocol or "")
+
+
 def tunnelled(f: Flow, flows: Iterable[Flow], terms: NetworkTerms | None = None) -> tuple[str, list[str]]:
     """The sentence saying a flow runs inside a tunnel (``tunnel_terms``: "Runs inside the IPsec tunnel of F-08"), as
     written, and the ids of the flows beside it that are tunnels (``tunnel_protocols``, sharing one of its ends); ("",

@@ -186,8 +186,9 @@ class MitigationChapter(Chapter):
                 silent.append(f.id)
                 continue
             ports = frozenset((p.transport, p.number) for p in topology.parse_ports(f.port, f.protocol))
-            relayed = topology.matcher(topology.network_terms().relayed_protocols)(f.protocol or "")
-            if ports and not relayed and not topology.multicast(f, ends=ends) and not topology.port_openers(f, ix.elements, ix.zones):
+            relayed = topology.relayed(f)
+            cast = topology.multicast(f, ends=ends)
+            if ports and not relayed and not cast and not topology.port_openers(f, ix.elements, ix.zones):
                 who = topology.initiator(f, ix.elements, ix.zones, lambda e: placed.get(e, "unknown"), design).element
                 same_rule.setdefault((who, f.target if who == f.source else f.source, ports), []).append(f.id)
             za = ix.zones[a.trust_zone].name if a.trust_zone in ix.zones else "—"
@@ -199,10 +200,10 @@ class MitigationChapter(Chapter):
                     f"{za} {'↔' if f.bidirectional else '→'} {zb}",
                     # discovery sent to a multicast group or broadcast: no end opens a connection, one subnet only
                     "none: broadcast or multicast, one subnet only"
-                    if topology.multicast(f, ends=ends)
+                    if cast
                     # DHCP between two zones: the device's request is a broadcast; a relay sends it on from its own address
                     else "a DHCP relay (the client's request is a broadcast)"
-                    if topology.matcher(topology.network_terms().relayed_protocols)(f.protocol or "")
+                    if relayed
                     and all(
                         z in ix.zones and topology.zone_kind(ix.zones[z]).kind in topology.NETWORK_KINDS
                         for z in (a.trust_zone, b.trust_zone)
