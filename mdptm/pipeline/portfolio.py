@@ -125,8 +125,9 @@ def build_many(
     *on_done* is called in this process as each project finishes (for a progress bar).
     """
     jobs = max(1, min(jobs or default_jobs(), len(projects) or 1))
-    outs = output_folders(projects, out_root)
-    neutrals = neutral_folders(projects, out_root)
+    pairs = _folders(projects, out_root)  # each package's folder, and its neutral one
+    outs = [pair[0] if pair else None for pair in pairs]
+    neutrals = [pair[1] if pair else None for pair in pairs]
     results: list[ProjectResult | None] = [None] * len(projects)
 
     def finish(i: int, res: ProjectResult) -> None:
