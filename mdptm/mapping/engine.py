@@ -214,14 +214,20 @@ def load_framework(ref: str | Path, base_dir: Path | None = None) -> Framework:
     return fw
 
 
-def resolve_frameworks(refs: Sequence[str | Path] | None, base_dir: Path | None = None) -> list[Framework]:
-    """The frameworks to map onto: those named (ids or paths), or every available one."""
+def resolve_frameworks(refs: Sequence[str | Path] | None, base_dir: Path | None = None, *, where: str | None = None) -> list[Framework]:
+    """The frameworks to map onto: those named (ids or paths), or every available one. *where* is the file
+    that names them (the project file): an unknown id is reported at its place there."""
     if not refs:
         refs = _order(available_frameworks())
     out: list[Framework] = []
     seen: dict[str, str] = {}
-    for ref in refs:
-        fw = load_framework(ref, base_dir)
+    for n, ref in enumerate(refs):
+        try:
+            fw = load_framework(ref, base_dir)
+        except InputError as exc:
+            if where is None or exc.file is not None:
+                raise
+            raise InputError(exc.message, file=where, locator=pointer("frameworks", n)) from None
         if fw.id in seen:
             if seen[fw.id] == str(ref):
                 continue
@@ -1114,7 +1120,7 @@ def map_model(
     against *base_dir* (the project folder in ``build``). *assertions* are the maker's recorded
     confirmations (project file ``assertions``): each sets its clause to covered, shown as confirmed.
     """
-    fws = resolve_frameworks(frameworks, base_dir)
+    fws = resolve_frameworks(frameworks, base_dir, where=overrides_file)
     check_overrides(fws, overrides, overrides_file, assertions)
     index = ModelIndex(model)
     return Coverage(frameworks=[Evaluator(model, fw, overrides, index, assertions).run() for fw in fws])

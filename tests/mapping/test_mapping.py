@@ -464,6 +464,14 @@ def test_frameworks_by_id_in_the_order_given_and_unknown_ids_refused() -> None:
     assert load_framework("mc2").id == "mc2"
 
 
+def test_an_unknown_framework_in_the_project_file_is_reported_at_its_place() -> None:
+    """The user must find the typo: the file and the entry, not only the id."""
+    with pytest.raises(InputError) as caught:
+        map_model(rich(), ["mc2", "fda-premarkt"], overrides_file="proj/mdptm.yaml")
+    assert caught.value.file == "proj/mdptm.yaml" and caught.value.locator == "/frameworks/1"
+    assert str(caught.value).startswith("proj/mdptm.yaml (/frameworks/1): unknown framework 'fda-premarkt'")
+
+
 def test_mapping_does_not_change_the_model() -> None:
     model = rich()
     before = model.model_dump()
