@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from pydantic import BaseModel, ConfigDict
@@ -313,6 +314,10 @@ class PlaceholderValue(ReviewCheck):
                         f"{section}.{name} reads {value.strip()!r}: the mapping treats it as not stated; "
                         "give the real value or leave it empty",
                     )
+        for where, value in _document_dates(m):
+            problem = _date_problem(value)
+            if problem:
+                yield self.finding(f"{where} reads {value.strip()!r}: {problem}; the PTM shows it as written")
         for c in m.controls:
             why = void_reason(c.title, c.description) if c.status != "not_implemented" else None
             if why == "void":
@@ -354,6 +359,35 @@ class PlaceholderValue(ReviewCheck):
                     f"control {label(c)} cites {', '.join(repr(v) for v in empty)} as verification: a placeholder is no evidence",
                     [c.id],
                 )
+
+
+def _document_dates(m: Model) -> Iterator[tuple[str, str]]:
+    """The document's dates a reader takes as when it was issued, revised and signed."""
+    if m.document.date:
+        yield "document.date", m.document.date
+    for n, h in enumerate(m.document.history):
+        if h.date:
+            yield f"document.history[{n}].date ({h.version})", h.date
+    for n, s in enumerate(m.document.signoffs):
+        if s.date:
+            yield f"document.signoffs[{n}].date ({s.role})", s.date
+
+
+_ISO_START = re.compile(r"\s*\d{4}-\d{2}-\d{2}\b")
+# a template's date field left as it came: "YYYY-MM-DD", "DD/MM/YYYY", "XX.XX.XXXX", "<date>", "[Date]"
+_DATE_TEMPLATE = re.compile(r"\s*(?:(?:[dmyx]{1,4}[-/. ]){2}[dmyx]{1,4}|[<\[{(]\s*date\s*[>\]})])\s*", re.IGNORECASE)
+
+
+def _date_problem(value: str) -> str | None:
+    """Why a date is none: a placeholder ("TBD") or a calendar date that does not exist ("2026-02-31")."""
+    if is_placeholder(value) or _DATE_TEMPLATE.fullmatch(value):
+        return "a placeholder, not a date"
+    if _ISO_START.match(value):
+        try:
+            date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return "no such day in the calendar"
+    return None
 
 
 class CoverageDisagreement(ReviewCheck):

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from mdptm.cli import STATE, main
-from mdptm.model import PLACEHOLDER, Model, Signoff
+from mdptm.model import PLACEHOLDER, HistoryEntry, Model, Signoff
 from mdptm.model.io import dumps
 from mdptm.model.results import Finding
 from mdptm.plugins import Check, ReviewContext, registry
@@ -221,6 +221,21 @@ def test_unknown_placeholders_block() -> None:
     got = findings(ReviewContext(model=m), "unknown-placeholder")
     assert [(f.severity, f.items) for f in got] == [("blocker", []), ("blocker", ["E1"])]
     assert got[0].message.startswith("product.manufacturer is still a placeholder")
+
+
+def test_dates_that_are_no_dates_are_named() -> None:
+    """A PTM dated "TBD" or "2026-02-31" tells a hospital nothing about its age: the maker is told."""
+    m = load()
+    assert findings(ReviewContext(model=m), "placeholder-value") == []
+    m.document.date = "TBD"
+    m.document.history = [HistoryEntry(version="1.0", date="2026-02-31"), HistoryEntry(version="1.1", date="March 2026")]
+    m.document.signoffs = [Signoff(role="regulatory", name="R. Lee", date="YYYY-MM-DD", decision="approved")]
+    got = [f.message for f in findings(ReviewContext(model=m), "placeholder-value")]
+    assert got == [
+        "document.date reads 'TBD': a placeholder, not a date; the PTM shows it as written",
+        "document.history[0].date (1.0) reads '2026-02-31': no such day in the calendar; the PTM shows it as written",
+        "document.signoffs[0].date (regulatory) reads 'YYYY-MM-DD': a placeholder, not a date; the PTM shows it as written",
+    ]
 
 
 def test_a_crashing_check_is_itself_a_blocker(monkeypatch: pytest.MonkeyPatch) -> None:
