@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import re._parser as sre  # type: ignore[import-not-found]  # a pattern parsed (no stub: the module is private)
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -29,6 +30,64 @@ DEFAULT_DROP: tuple[Sensitivity, ...] = ("internal", "confidential", "trade_secr
 
 
 # -------------------------------------------------------------------------------------- policy
+
+
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT)
+_Node = tuple[object, object]
+
+
+def nested_repeat(pattern: str) -> bool:
+    """Whether *pattern* repeats without bound a group whose every part is a repeat without bound or
+    optional (``(a+)+``, ``(\\w+\\s?)*``, ``(x+x+)+``): the group then matches one run of characters in
+    exponentially many ways, and a search that fails tries them all (catastrophic backtracking: Python's
+    ``re`` has no time limit). A group with a required part the inner repeat cannot take (``(\\w+\\.)+``, a
+    host name) is matched one way and is not refused; alternatives that overlap (``(a|aa)+``) are not read."""
+    try:
+        tree = sre.parse(pattern)
+    except re.error:
+        return False
+    return _has_nested(list(tree))
+
+
+def _unbounded(node: _Node) -> bool:
+    op, arg = node
+    return op in _REPEATS and isinstance(arg, tuple) and arg[1] == sre.MAXREPEAT
+
+
+def _optional(node: _Node) -> bool:
+    op, arg = node
+    return op in _REPEATS and isinstance(arg, tuple) and arg[0] == 0
+
+
+def _parts(items: list[_Node]) -> list[_Node]:
+    """*items* with groups opened: a group's parts stand in its place."""
+    out: list[_Node] = []
+    for op, arg in items:
+        if op is sre.SUBPATTERN and isinstance(arg, tuple):
+            out.extend(_parts(list(arg[-1])))
+        else:
+            out.append((op, arg))
+    return out
+
+
+def _only_repeats(items: list[_Node]) -> bool:
+    parts = _parts(items)
+    return any(_unbounded(p) for p in parts) and all(_unbounded(p) or _optional(p) for p in parts)
+
+
+def _has_nested(items: list[_Node]) -> bool:
+    for op, arg in items:
+        if not isinstance(arg, tuple):
+            continue
+        if op in _REPEATS:
+            body = list(arg[2])
+            if (arg[1] == sre.MAXREPEAT and _only_repeats(body)) or _has_nested(body):
+                return True
+            continue
+        inner = [list(arg[-1])] if op is sre.SUBPATTERN else [list(alt) for alt in arg[1]] if op is sre.BRANCH else []
+        if any(_has_nested(part) for part in inner):
+            return True
+    return False
 
 
 class Detectors(BaseModel):
@@ -92,6 +151,12 @@ class Policy(BaseModel):
                 raise ValueError(f"pattern {i + 1} ({pat!r}) is not a valid regular expression: {exc}") from None
             if rx.search("") is not None or re.compile(pat, re.IGNORECASE).search("") is not None:
                 raise ValueError(f"pattern {i + 1} ({pat!r}) matches the empty string")
+            if nested_repeat(pat):
+                raise ValueError(
+                    f"pattern {i + 1} ({pat!r}) repeats a group that is itself only repeats, such as (\\w+\\s?)* or (a+)+: "
+                    "on a long text it does not match, such a pattern can run for hours; repeat the characters once "
+                    "instead ([\\w\\s]*, a+)"
+                )
         return v
 
     def pattern_flags(self) -> int:

@@ -13,6 +13,7 @@ from mdptm.errors import InputError
 from mdptm.model import Diagram, HistoryEntry, Model, Source
 from mdptm.model.io import dumps
 from mdptm.model.validate import validate_model
+from mdptm.redaction.policy import nested_repeat
 from mdptm.redaction.redact import Policy, Scrubber, iter_text, load_policy, property_terms, public_view, redact
 
 MODEL = """\
@@ -189,6 +190,8 @@ def test_policy_file_round_trip(tmp_path: Path) -> None:
         ("terms: [ok]\ncolour: red\n", "unknown policy key 'colour'", "/colour"),
         ("patterns: ['(unclosed']\n", "not a valid regular expression", "/patterns"),
         ("patterns: ['x*']\n", "matches the empty string", "/patterns"),
+        ("patterns: ['(\\w+\\s?)*END']\n", "repeats a group that is itself only repeats", "/patterns"),
+        ("drop_titles: ['(?:a+)+b']\n", "repeats a group that is itself only repeats", "/drop_titles"),
         ("terms: ['a']\n", "shorter than 2 characters", "/terms"),
         ("terms: ['edacted']\n", "replacement contains the term", "/"),
         ("drop: [secret]\n", "", "/drop/0"),
@@ -204,6 +207,26 @@ def test_bad_policies_name_the_place(tmp_path: Path, content: str, message: str,
     assert message in exc.value.message
     assert exc.value.file == str(path)
     assert exc.value.locator == locator
+
+
+@pytest.mark.parametrize(
+    ("pattern", "refused"),
+    [
+        (r"(a+)+$", True),
+        (r"(\w+\s?)*X", True),
+        (r"(x+x+)+y", True),
+        (r"(?:\s*\w+)*end", True),
+        (r"((ab)*)+c", True),
+        (r"(\w+\.)+corp", False),  # a host name: the dot is required and no \w, one way to match
+        (r"(?:[a-z0-9-]+\.)+meridian\.corp", False),
+        (r"\bPN \d{3}-\d{4}-\d{2}\b", False),
+        (r"(\d{3}-)+\d+", False),
+        (r"PUMPSEC-\d+", False),
+    ],
+)
+def test_patterns_that_backtrack_for_hours_are_refused(pattern: str, refused: bool) -> None:
+    """Python's re has no time limit: a policy pattern that nests repeats hung the build with no word."""
+    assert nested_repeat(pattern) is refused
 
 
 def test_policy_text_that_a_detector_would_redact_is_refused() -> None:
