@@ -418,6 +418,9 @@ def _disguises(key: str) -> tuple[str, ...]:
         # (two words mdptm itself prints side by side are left out: the scan would find them in every package)
         own = _own_words()
         out.extend(v for i in range(2, len(key) - 1) if f" {(v := f'{key[:i]} {key[i:]}')} " not in own)
+        # or split by a full stop or a slash, as a file name or a path writes it ("night.jar", "Night/jar"): the
+        # code name is what the reader sees; a dotted name mdptm itself prints ("ptm.json") is left out
+        out.extend(v for sep in "./" for i in range(2, len(key) - 1) if (v := f"{key[:i]}{sep}{key[i:]}") not in own)
     return tuple(out)
 
 
