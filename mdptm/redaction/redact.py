@@ -390,14 +390,7 @@ class _Redactor:
             self.log.add(new, "id", "renamed", rules, item.id, new, secret=rules != "left-out-id")
         if not renames:
             return
-        for item in all_items(model):
-            item.id = renames.get(item.id, item.id)
-            for name in _REFS.get(type(item), ()):
-                value = getattr(item, name)
-                if isinstance(value, list):
-                    setattr(item, name, [renames.get(v, v) for v in value])
-                elif isinstance(value, str):
-                    setattr(item, name, renames.get(value, value))
+        _apply_renames(model, renames)
         self.log.renamed = {**self.log.renamed, **renames}  # a second pass (left-out titles) adds to the first
 
     def scrub_text(self, model: Model, scrubber: Scrubber) -> None:
@@ -610,6 +603,45 @@ def text_scrubber(model: Model, policy: Policy, log: RedactionLog, where: str) -
     return scrub
 
 
+def _apply_renames(model: Model, renames: dict[str, str]) -> None:
+    """Every item of *model* whose id *renames* holds takes its new id, and so does every reference to it."""
+    for item in all_items(model):
+        item.id = renames.get(item.id, item.id)
+        for name in _REFS.get(type(item), ()):
+            value = getattr(item, name)
+            if isinstance(value, list):
+                setattr(item, name, [renames.get(v, v) for v in value])
+            elif isinstance(value, str):
+                setattr(item, name, renames.get(value, value))
+
+
+def public_previous(previous: Model, model: Model, public: Model, policy: Policy, log: RedactionLog, where: str) -> None:
+    """The previous version read through this version's policy, in place, before the change log quotes it.
+
+    What it published that this policy withholds (a name added to the terms since) is not quoted again: its text
+    is scrubbed, and an id holding a term, a pattern match or an internal address (``E-NIGHTJAR``, published
+    before ``Nightjar`` became a term) takes the public id this version gave the same item (``redacted-element-1``,
+    so the change log sees it unchanged), or a neutral one of its own when this version no longer has it."""
+    scrub = text_scrubber(model, policy, log, where)
+    scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), exempt_of(model, log))
+    taken = {item.id for _, item in public.items()} | {item.id for _, item in previous.items()}
+    renames: dict[str, str] = {}
+    counters: Counter[str] = Counter()
+    for kind, item in previous.items():
+        if not scrubber.spans(item.id, ids_expected=True):
+            continue
+        new = log.renamed.get(item.id, "")  # the id this version gave the same item
+        while not new or (new in taken and item.id not in log.renamed):  # one it no longer has: a neutral id
+            counters[kind] += 1
+            new = f"redacted-previous-{kind.replace('_', '-')}-{counters[kind]}"
+        taken.add(new)
+        renames[item.id] = new
+    if renames:
+        _apply_renames(previous, renames)
+    follow = _renamed_rx(renames)
+    walk_text(previous, lambda text, item, path: scrub(follow(text), f"{item} {path}"))
+
+
 def public_review(review: Review, log: RedactionLog, replacement: str) -> Review:
     """Review findings as a published document may show them.
 
@@ -804,5 +836,6 @@ __all__ = [
     "surnames",
     "text_scrubber",
     "version_before",
+    "public_previous",
     "walk_text",
 ]
