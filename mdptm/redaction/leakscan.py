@@ -283,8 +283,20 @@ class LiteralMatcher:
 
         The match is made on the normalised text (:mod:`mdptm.base.textnorm`), so a term disguised by an
         invisible character, a compatibility form or a hyphen is found, and the span covers it whole; a
-        needle written backwards or spaced out letter by letter is found too.
+        needle written backwards or spaced out letter by letter is found too. A text holding a bare
+        vertical stroke (:func:`_strokes_flipped`) is read both ways, its positions unchanged.
         """
+        flipped = _strokes_flipped(text)
+        if flipped is None:
+            yield from self._spans_of(text)
+            return
+        end = 0
+        for start, stop, needle in sorted([*self._spans_of(text), *self._spans_of(flipped)], key=lambda s: (s[0], -s[1])):
+            if start >= end:
+                yield start, stop, needle
+                end = stop
+
+    def _spans_of(self, text: str) -> Iterator[tuple[int, int, str]]:
         patterns = [p for p in (self.pattern, self._disguise_pattern(text)) if p is not None]
         if len(patterns) == 1:
             yield from self._spans(patterns, text)
@@ -319,7 +331,13 @@ class LiteralMatcher:
             return set()
         if self._automaton is None:
             return {needle for _, _, needle in self.spans(text)}
-        low = needle_key(text)
+        flipped = _strokes_flipped(text)
+        found = self._found_in(needle_key(text))
+        return found if flipped is None else found | self._found_in(needle_key(flipped))
+
+    def _found_in(self, low: str) -> set[str]:
+        """The needles the automaton finds in *low*, a text's key."""
+        assert self._automaton is not None
         found: set[str] = set()
         for end, (word, keys) in self._automaton.iter(low):
             for key, words, at in keys:
@@ -327,6 +345,23 @@ class LiteralMatcher:
                 if needle not in found and _present(low, end, word, key, words, at):
                     found.add(needle)
         return found
+
+
+# Letters drawn as a bare vertical stroke, which a reader takes for a capital I or a small l as the word around
+# them asks: the Cyrillic palochka in "NӀGHTJAR" is an I, in "KestreӀ" an l. The normalisation reads each one
+# way (textnorm's confusables: the palochka as l, the Greek capital iota as I); a text holding one is also read
+# with each turned the other way, one character for one, so the positions of the first reading hold.
+_STROKES_AS_L = "\u01c0\u0196\u04c0\u04cf\u16c1\u2223\u23fd\u2d4f\U00010309\U00010320\U0001028a\U00016f28"
+_STROKES_AS_I = "\u0399\u0406\u2c92\ua4f2"
+_STROKE_FLIP = str.maketrans({**dict.fromkeys(_STROKES_AS_L, "I"), **dict.fromkeys(_STROKES_AS_I, "l")})
+_STROKE = re.compile(f"[{_STROKES_AS_L}{_STROKES_AS_I}]")
+
+
+def _strokes_flipped(text: str) -> str | None:
+    """*text* with each bare vertical stroke read as the other letter, or None when it holds none."""
+    if text.isascii() or _STROKE.search(text) is None:
+        return None
+    return text.translate(_STROKE_FLIP)
 
 
 def _word_char(text: str, i: int) -> bool:
