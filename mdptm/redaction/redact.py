@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -298,7 +299,7 @@ class _Redactor:
             title = _label(item)
             k = needle_key(title)
             element = self.kind_of.get(item.id) == "element"
-            if element and _proper_word(title) and common is None:
+            if ((element and _proper_word(title)) or k.count(" ") == 1) and common is None:
                 common = {w for _, _, text in iter_text(public) for w in _LOWER_WORD.findall(text)}
             if (
                 len(k) >= MIN_ITEM_NEEDLE
@@ -306,6 +307,7 @@ class _Redactor:
                     k.count(" ") >= 2
                     or (element and _component_name(title, k))
                     or (element and _proper_word(title) and title.strip().casefold() not in (common or set()))
+                    or (k.count(" ") == 1 and _names_a_thing(title, common or set()))
                 )
                 and k not in whole
                 and k not in shipped_text()
@@ -432,6 +434,22 @@ def _proper_word(name: str) -> bool:
     browser" uses the common word, which says nothing of the left-out component (the review check
     ``left-out-name-in-text`` reports it); "the Zephyrine port", always written as a name, is the component."""
     return bool(_PROPER_WORD.fullmatch(name.strip()))
+
+
+@cache
+def _shipped_words() -> frozenset[str]:
+    """The words mdptm itself prints in packages (:func:`shipped_text`), to tell a name from a common word."""
+    return frozenset(re.findall(r"[a-z]+", shipped_text()))
+
+
+def _names_a_thing(title: str, common: set[str]) -> bool:
+    """Whether a left-out label of two words holds a word written as a name that neither mdptm's own text nor
+    kept text (in lower case) uses: "Zephyrine backdoor" names the withheld thing, and a kept threat's "distinct
+    from the Zephyrine backdoor" publishes it; "Default passwords" is a phrase kept text uses for itself."""
+    return any(
+        _PROPER_WORD.fullmatch(word) and (low := word.casefold()) not in _shipped_words() and low not in common
+        for word in re.findall(r"[^\W\d_]+", title)
+    )
 
 
 def _component_name(name: str, key: str) -> bool:
