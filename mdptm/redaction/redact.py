@@ -293,21 +293,24 @@ class _Redactor:
         whole = kept | labels
         out: list[str] = []
         common: set[str] | None = None  # the plain words kept text writes in lower case, looked up once
+        named: set[str] = set()  # and the words it writes as names, inside a sentence ("the Zephyrine backdoor")
         for item in self.left_out:
             if isinstance(getattr(item, "text", None), str):  # an assumption's text is a sentence, not a name
                 continue
             title = _label(item)
             k = needle_key(title)
             element = self.kind_of.get(item.id) == "element"
-            if ((element and _proper_word(title)) or k.count(" ") == 1) and common is None:
-                common = {w for _, _, text in iter_text(public) for w in _LOWER_WORD.findall(text)}
+            if ((element and _proper_word(title)) or (k.count(" ") <= 1 and _unusual_names(title))) and common is None:
+                texts = [text for _, _, text in iter_text(public)]
+                common = {w for text in texts for w in _LOWER_WORD.findall(text)}
+                named = {w.casefold() for text in texts for w in _NAMED_WORD.findall(text)}
             if (
                 len(k) >= MIN_ITEM_NEEDLE
                 and (
                     k.count(" ") >= 2
                     or (element and _component_name(title, k))
                     or (element and _proper_word(title) and title.strip().casefold() not in (common or set()))
-                    or (k.count(" ") == 1 and _names_a_thing(title, common or set()))
+                    or (k.count(" ") <= 1 and _names_a_thing(title, common or set(), named))
                 )
                 and k not in whole
                 and k not in shipped_text()
@@ -426,6 +429,8 @@ _JOINED_NAME = re.compile(r"[a-z][A-Z]|[A-Za-z][._-][A-Za-z]|[A-Za-z]\d|\d[A-Za-
 _PROPER_WORD = re.compile(r"[A-Z][a-z]+")
 # a word written in lower case in kept text ("requests from the browser")
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
+# a word written as a name inside a sentence, after a word in lower case or a comma ("from the Zephyrine backdoor")
+_NAMED_WORD = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?![\w-])")
 
 
 def _proper_word(name: str) -> bool:
@@ -442,14 +447,19 @@ def _shipped_words() -> frozenset[str]:
     return frozenset(re.findall(r"[a-z]+", shipped_text()))
 
 
-def _names_a_thing(title: str, common: set[str]) -> bool:
-    """Whether a left-out label of two words holds a word written as a name that neither mdptm's own text nor
-    kept text (in lower case) uses: "Zephyrine backdoor" names the withheld thing, and a kept threat's "distinct
-    from the Zephyrine backdoor" publishes it; "Default passwords" is a phrase kept text uses for itself."""
-    return any(
-        _PROPER_WORD.fullmatch(word) and (low := word.casefold()) not in _shipped_words() and low not in common
-        for word in re.findall(r"[^\W\d_]+", title)
-    )
+def _unusual_names(title: str) -> list[str]:
+    """The words of *title* written as a name that mdptm's own text does not use, folded ("zephyrine")."""
+    return [
+        low for word in re.findall(r"[^\W\d_]+", title) if _PROPER_WORD.fullmatch(word) and (low := word.casefold()) not in _shipped_words()
+    ]
+
+
+def _names_a_thing(title: str, common: set[str], named: set[str]) -> bool:
+    """Whether a left-out label of one or two words holds a word that kept text writes as a name inside a sentence
+    and never in lower case, and that mdptm's own text does not use: "Zephyrine backdoor" names the withheld
+    thing, and a kept threat's "distinct from the Zephyrine backdoor" publishes it; "Default passwords" is a
+    phrase kept text uses for itself, and "Eavesdropping is prevented" opens a sentence."""
+    return any(low in named and low not in common for low in _unusual_names(title))
 
 
 def _component_name(name: str, key: str) -> bool:

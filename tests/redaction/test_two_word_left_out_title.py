@@ -41,3 +41,11 @@ def test_a_common_two_word_title_stays_kept_texts_phrase() -> None:
 def test_a_word_kept_text_writes_in_lower_case_is_no_name() -> None:
     text, _ = _public("Backdoor access", "A backdoor is ruled out; Backdoor access needs the service key.")
     assert "Backdoor access" in text
+
+
+def test_a_one_word_title_that_is_a_name_is_redacted() -> None:
+    """A withheld threat titled by one name ("Kestrelguard") is the same: the element rule, for any item."""
+    text, _ = _public("Kestrelguard", "Unlike Kestrelguard, this needs no service key.")
+    assert "kestrelguard" not in text.lower(), text
+    text, _ = _public("Eavesdropping", "Eavesdropping is prevented by TLS.")
+    assert text == "Eavesdropping is prevented by TLS."
