@@ -738,8 +738,12 @@ def property_terms(paths: Iterable[Path], *, keep: Iterable[str] = ()) -> list[s
     out: dict[str, None] = {}
     for path in paths:
         props = property_values(path)
-        for key in ("core:creator", "core:lastModifiedBy", "app:Manager", "app:Company", "core:description"):
-            value = props.get(key, "").strip()
+        named = [
+            (key, props.get(key, "").strip())
+            for key in ("core:creator", "core:lastModifiedBy", "app:Manager", "app:Company", "core:description")
+        ]
+        named += [(key, line.strip()) for key, value in tool_people(path).items() for line in value.splitlines()]  # one a line
+        for key, value in named:
             # the person alone as well: "Marguerite Okonkwo, QA lead"; in a comment, the people it names
             # after "by", "with", "owner:" … ("Reviewed by Tobias Wren, ext. 4471")
             people = [m.group(1) for m in _NAMED_IN_COMMENT.finditer(value)] if key == "core:description" else bare_names(value)
@@ -749,6 +753,46 @@ def property_terms(paths: Iterable[Path], *, keep: Iterable[str] = ()) -> list[s
                     continue
                 out.setdefault(v)
     return list(out)
+
+
+def tool_people(path: Path) -> dict[str, str]:
+    """The owner, reviewer, contributors or author a diagram tool's file names (``tool:<role>``), by format: a
+    Threat Dragon model (``summary.owner``, ``detail.reviewer``, ``detail.contributors[].name``), a ``.tm7`` file's
+    ``MetaInformation``, a Threagile model's ``author.name``; contributors one a line. ``{}`` for anything else."""
+    from mdptm.base.safety import current_limits, local_name, parse_json, parse_xml, parse_yaml, read_input
+
+    suffix = path.suffix.lower()
+    if suffix not in (".json", ".tm7", ".yaml", ".yml"):
+        return {}
+    people: dict[str, object] = {}
+    try:
+        raw = read_input(path, limit=current_limits().max_xml_bytes)
+        if suffix == ".tm7":
+            meta = next((el for el in parse_xml(raw, file=str(path)).iter() if local_name(el.tag) == "MetaInformation"), None)
+            found = {local_name(el.tag).lower(): "".join(el.itertext()) for el in (meta if meta is not None else [])}
+            people = {role: found.get(role) for role in ("owner", "reviewer")}
+            people["contributors"] = "\n".join(_PERSON.findall(found.get("contributors", "")))
+        elif (suffix == ".json" and b'"diagrams"' in raw) or b"threagile_version" in raw:  # not a native model read again
+            text = raw.decode("utf-8", errors="replace")
+            data = parse_json(text, file=str(path)) if suffix == ".json" else parse_yaml(text, file=str(path))
+            if not isinstance(data, dict):
+                return {}
+            summary, detail, author = (_dict(data.get(k)) for k in ("summary", "detail", "author"))
+            listed = detail.get("contributors")
+            names = [c.get("name") for c in listed if isinstance(c, dict)] if isinstance(listed, list) else []
+            people = {
+                "owner": summary.get("owner"),
+                "reviewer": detail.get("reviewer"),
+                "contributors": "\n".join(n for n in names if isinstance(n, str)),
+                "author": author.get("name"),
+            }
+    except (InputError, ValueError, RecursionError):  # the importer names what is wrong with the file
+        return {}
+    return {f"tool:{role}": value for role, value in people.items() if isinstance(value, str) and value.strip()}
+
+
+def _dict(value: object) -> dict[str, object]:
+    return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
 
 
 # a person's name: two or three capitalised words ("Tobias Wren", "Marguerite Okonkwo", "Anne-Marie O'Neil")
