@@ -757,7 +757,8 @@ def property_terms(paths: Iterable[Path], *, keep: Iterable[str] = ()) -> list[s
 
 def tool_people(path: Path) -> dict[str, str]:
     """The owner, reviewer, contributors or author a diagram tool's file names (``tool:<role>``), by format: a
-    Threat Dragon model (``summary.owner``, ``detail.reviewer``, ``detail.contributors[].name``), a ``.tm7`` file's
+    Threat Dragon model (``summary.owner``, ``detail.reviewer``, ``detail.contributors[].name``), an OTM file's
+    ``project.owner``, a ``.tm7`` file's
     ``MetaInformation``, a Threagile model's ``author.name``; contributors one a line. ``{}`` for anything else."""
     from mdptm.base.safety import current_limits, local_name, parse_json, parse_xml, parse_yaml, read_input
 
@@ -772,16 +773,16 @@ def tool_people(path: Path) -> dict[str, str]:
             found = {local_name(el.tag).lower(): "".join(el.itertext()) for el in (meta if meta is not None else [])}
             people = {role: found.get(role) for role in ("owner", "reviewer")}
             people["contributors"] = "\n".join(_PERSON.findall(found.get("contributors", "")))
-        elif (suffix == ".json" and b'"diagrams"' in raw) or b"threagile_version" in raw:  # not a native model read again
+        elif (suffix == ".json" and (b'"diagrams"' in raw or b'"otmVersion"' in raw)) or b"threagile_version" in raw:  # a native model is not read again
             text = raw.decode("utf-8", errors="replace")
             data = parse_json(text, file=str(path)) if suffix == ".json" else parse_yaml(text, file=str(path))
             if not isinstance(data, dict):
                 return {}
-            summary, detail, author = (_dict(data.get(k)) for k in ("summary", "detail", "author"))
+            summary, detail, author, project = (_dict(data.get(k)) for k in ("summary", "detail", "author", "project"))
             listed = detail.get("contributors")
             names = [c.get("name") for c in listed if isinstance(c, dict)] if isinstance(listed, list) else []
             people = {
-                "owner": summary.get("owner"),
+                "owner": summary.get("owner") or project.get("owner"),
                 "reviewer": detail.get("reviewer"),
                 "contributors": "\n".join(n for n in names if isinstance(n, str)),
                 "author": author.get("name"),

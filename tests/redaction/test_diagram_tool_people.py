@@ -80,3 +80,9 @@ def test_a_kept_threat_naming_the_owner_is_redacted(tmp_path: Path, capsys: pyte
     assert code == 0, err
     for where, text in package_views(tmp_path / "out"):
         assert "tobias wren" not in text and "priya raman" not in text, where
+
+
+def test_otm_project_owner_is_a_term(tmp_path: Path) -> None:
+    path = tmp_path / "m.otm.json"
+    path.write_text(json.dumps({"otmVersion": "0.2.0", "project": {"name": "Pump", "id": "p", "owner": "Tobias Wren"}}), encoding="utf-8")
+    assert "Tobias Wren" in property_terms([path])
