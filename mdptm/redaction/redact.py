@@ -773,7 +773,8 @@ def tool_people(path: Path) -> dict[str, str]:
             found = {local_name(el.tag).lower(): "".join(el.itertext()) for el in (meta if meta is not None else [])}
             people = {role: found.get(role) for role in ("owner", "reviewer")}
             people["contributors"] = "\n".join(_PERSON.findall(found.get("contributors", "")))
-        elif (suffix == ".json" and (b'"diagrams"' in raw or b'"otmVersion"' in raw)) or b"threagile_version" in raw:  # a native model is not read again
+        # a tool's file, by what it holds: a native model (a large one too) is not parsed a second time here
+        elif (suffix == ".json" and (b'"diagrams"' in raw or b'"otmVersion"' in raw)) or b"threagile_version" in raw:
             text = raw.decode("utf-8", errors="replace")
             data = parse_json(text, file=str(path)) if suffix == ".json" else parse_yaml(text, file=str(path))
             if not isinstance(data, dict):
