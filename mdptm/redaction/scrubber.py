@@ -398,6 +398,10 @@ class Scrubber:
                 if plain and self.terms.found(plain):
                     raw.append((m.start(), m.end(), "term"))
         raw.extend(self._rule_spans(text, ids_expected))
+        defanged = textnorm.refanged_map(text)
+        if defanged is not None:  # "build01[.]meridian[.]corp": the address, brackets and all
+            plain, where = defanged
+            raw.extend((where[s][0], where[e - 1][1], rule) for s, e, rule in self._rule_spans(plain, ids_expected) if e > s)
         if not textnorm.simple(text):  # a disguised address or ticket: matched on the cleaned text
             cleaned, starts, ends = textnorm.key_map(text, fold=False)
             if cleaned != text:
