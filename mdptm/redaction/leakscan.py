@@ -193,7 +193,7 @@ class LiteralMatcher:
             for variant in _joined(key):  # "DanaWhitlock", "dana.whitlock" (a zero-width joiner for the space)
                 if f" {variant} " not in _own_words():  # "S-IGNOFFS" joined is "signoffs", a key of every ptm.json
                     self.by_key.setdefault(variant, needle)
-            for variant in _disguises(key):  # "tsoh dliub lanretni", "n i g h t j a r"
+            for variant in (*_disguises(key), *_name_broken(needle, key)):  # "tsoh dliub lanretni", "n i g h t j a r"
                 if variant not in self.by_key:
                     self.by_key[variant] = needle
                     disguised.add(variant)
@@ -406,6 +406,7 @@ def _joined(key: str) -> tuple[str, ...]:
 REVERSED_MIN = 8  # letters: a shorter word written backwards is too often another word ("ward", "draw")
 SPACED_MIN, SPACED_MAX = 4, 64  # letters of a needle looked for spaced out letter by letter
 HYPHENATED_MIN, HYPHENATED_MAX = 7, 32  # letters of a one-word needle looked for broken in two ("Zeph-yrine")
+NAME_BROKEN_MAX = 48  # characters of a name of two to four words looked for with one word broken ("Dana Whit-lock")
 _DISGUISE_REGEX_MAX = 200  # disguised keys compiled into one regex; more are looked up by the automaton first
 _DISGUISE_ANCHOR = 7  # characters of a needle spaced out that the automaton looks for ("p u m p")
 
@@ -456,6 +457,28 @@ def _disguises(key: str) -> tuple[str, ...]:
         # or split by a full stop or a slash, as a file name or a path writes it ("night.jar", "Night/jar"): the
         # code name is what the reader sees; a dotted name mdptm itself prints ("ptm.json") is left out
         out.extend(v for sep in "./" for i in range(2, len(key) - 1) if (v := f"{key[:i]}{sep}{key[i:]}") not in own)
+    return tuple(out)
+
+
+_NAME_WORD = re.compile(r"[A-Z][a-z]+")
+
+
+def _name_broken(needle: str, key: str) -> tuple[str, ...]:
+    """A name of two to four capitalised words ("Dana Whitlock", "Meridian Fleet Gateway") with one word of
+    7 to 32 letters hyphenated at a line end ("Dana Whit-" and "lock", as text pasted from a PDF breaks it), one
+    break at a time. Only names: a title in sentence case ("Tampered drug library") would add a form per
+    break anchored by a common word, which every guide holds."""
+    words = key.split(" ")
+    if not 2 <= len(words) <= 4 or len(key) > NAME_BROKEN_MAX or not all(_NAME_WORD.fullmatch(w) for w in needle.split()):
+        return ()
+    own = _own_words()
+    out: list[str] = []
+    for j, word in enumerate(words):
+        if HYPHENATED_MIN <= len(word) <= HYPHENATED_MAX:
+            for i in range(2, len(word) - 1):
+                v = " ".join([*words[:j], word[:i], word[i:], *words[j + 1 :]])
+                if f" {v} " not in own:
+                    out.append(v)
     return tuple(out)
 
 
