@@ -464,7 +464,7 @@ _NAME_WORD = re.compile(r"[A-Z][a-z]+")
 
 
 def _name_broken(needle: str, key: str) -> tuple[str, ...]:
-    """A name of two to four capitalised words ("Dana Whitlock", "Meridian Fleet Gateway") with one word of
+    """A name of two capitalised words written family name first ("Whitlock, Dana"), and a name of two to four capitalised words ("Dana Whitlock", "Meridian Fleet Gateway") with one word of
     7 to 32 letters hyphenated at a line end ("Dana Whit-" and "lock", as text pasted from a PDF breaks it), one
     break at a time. Only names: a title in sentence case ("Tampered drug library") would add a form per
     break anchored by a common word, which every guide holds."""
@@ -472,7 +472,9 @@ def _name_broken(needle: str, key: str) -> tuple[str, ...]:
     if not 2 <= len(words) <= 4 or len(key) > NAME_BROKEN_MAX or not all(_NAME_WORD.fullmatch(w) for w in needle.split()):
         return ()
     own = _own_words()
-    out: list[str] = []
+    # a person's name of two words written family name first, as a mail client's directory shows it and an
+    # owner column or a "reviewed by" line pastes it ("Whitlock, Dana")
+    out: list[str] = [f"{words[1]}, {words[0]}"] if len(words) == 2 else []
     for j, word in enumerate(words):
         if HYPHENATED_MIN <= len(word) <= HYPHENATED_MAX:
             for i in range(2, len(word) - 1):

@@ -43,3 +43,15 @@ def test_short_words_and_long_texts_are_not_broken() -> None:
     assert not LiteralMatcher(["Dana Whitlock"]).found("Da na Whitlock")
     sentence = "The Zephyrine service accepts unsigned orders from anyone"
     assert not LiteralMatcher([sentence]).found(sentence.replace("unsigned", "un-\nsigned"))
+
+
+@pytest.mark.parametrize("written", ["Whitlock, Dana", "WHITLOCK, DANA", "Whitlock,\nDana"])
+def test_a_name_written_family_name_first_is_the_name(tmp_path: Path, written: str) -> None:
+    """Mail directories show people as "Whitlock, Dana", and an owner column or a "reviewed by" line pastes it so."""
+    m = Model.model_validate(yaml.safe_load(MODEL))
+    m.threats[0].description = f"Owner: {written}."
+    public, _log = redact(m, Policy(terms=["Dana Whitlock"]))
+    assert next(t for t in public.threats if t.id == "T-1").description == "Owner: [redacted]."
+    (tmp_path / "guide.md").write_text(f"Ask {written} first.", encoding="utf-8")
+    assert [h.needle for h in scan(tmp_path, ["Dana Whitlock"])] == ["Dana Whitlock"]
+    assert not LiteralMatcher(["Replay of orders"]).found("orders, Replay of")  # names only
