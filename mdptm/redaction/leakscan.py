@@ -464,10 +464,11 @@ _NAME_WORD = re.compile(r"[A-Z][a-z]+")
 
 
 def _name_broken(needle: str, key: str) -> tuple[str, ...]:
-    """A name of two capitalised words written family name first ("Whitlock, Dana"), and a name of two to four capitalised words ("Dana Whitlock", "Meridian Fleet Gateway") with one word of
-    7 to 32 letters hyphenated at a line end ("Dana Whit-" and "lock", as text pasted from a PDF breaks it), one
-    break at a time. Only names: a title in sentence case ("Tampered drug library") would add a form per
-    break anchored by a common word, which every guide holds."""
+    """A name of two capitalised words written family name first ("Whitlock, Dana"), and a name of two to four
+    capitalised words ("Dana Whitlock", "Meridian Fleet Gateway") with one word of 7 to 32 letters hyphenated at
+    a line end ("Dana Whit-" and "lock", as text pasted from a PDF breaks it), one break at a time. Only names: a
+    title in sentence case ("Tampered drug library") would add a form per break anchored by a common word, which
+    every guide holds."""
     words = key.split(" ")
     if not 2 <= len(words) <= 4 or len(key) > NAME_BROKEN_MAX or not all(_NAME_WORD.fullmatch(w) for w in needle.split()):
         return ()
