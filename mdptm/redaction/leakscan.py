@@ -354,13 +354,13 @@ class LiteralMatcher:
 _STROKES_AS_L = "\u01c0\u0196\u04c0\u04cf\u16c1\u2223\u23fd\u2d4f\U00010309\U00010320\U0001028a\U00016f28"
 _STROKES_AS_I = "\u0399\u0406\u2c92\ua4f2"
 _STROKE_FLIP = str.maketrans({**dict.fromkeys(_STROKES_AS_L, "I"), **dict.fromkeys(_STROKES_AS_I, "l")})
-_STROKE = re.compile(f"[{_STROKES_AS_L}{_STROKES_AS_I}]")
+_STROKES = _STROKES_AS_L + _STROKES_AS_I
 
 
 def _strokes_flipped(text: str) -> str | None:
     """*text* with each bare vertical stroke read as the other letter, or None when it holds none."""
-    if text.isascii() or _STROKE.search(text) is None:
-        return None
+    if text.isascii() or not any(ch in text for ch in _STROKES):  # a search per character: C speed, where a regex
+        return None  # of the sixteen took a tenth of a second on 20 MB of German text
     return text.translate(_STROKE_FLIP)
 
 
