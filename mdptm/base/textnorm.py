@@ -411,6 +411,38 @@ def rendered_map(text: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(out), where
 
 
+# an address defanged, as security writing does so that no tool links it: a dot or an at sign in brackets, or
+# the words dot and at in brackets ("build01[.]meridian[.]corp", "10.0.5[.]196", "dana.whitlock[at]meridian[.]corp")
+_DEFANGED = re.compile(r"[\[({](?:(\.|dot)|(@|at))[\])}]", re.IGNORECASE)
+
+
+def refanged_map(text: str) -> tuple[str, list[tuple[int, int]]] | None:
+    """*text* with each defanged dot or at sign (:data:`_DEFANGED`) written as itself, and for each character the
+    span of *text* it stands for (a bracketed mark for the whole bracket), so the detectors and the policy's
+    patterns read the address and redaction removes it brackets and all; None when *text* holds none."""
+    if "[" not in text and "(" not in text and "{" not in text:
+        return None
+    out: list[str] = []
+    where: list[tuple[int, int]] = []
+    pos = 0
+    for m in _DEFANGED.finditer(text):
+        out.extend(text[pos : m.start()])
+        where.extend((i, i + 1) for i in range(pos, m.start()))
+        out.append("." if m.group(1) else "@")
+        where.append((m.start(), m.end()))
+        pos = m.end()
+    if not pos:
+        return None
+    out.extend(text[pos:])
+    where.extend((i, i + 1) for i in range(pos, len(text)))
+    return "".join(out), where
+
+
+def refanged(text: str) -> str:
+    """*text* with its defanged dots and at signs written as themselves (:func:`refanged_map`)."""
+    return _DEFANGED.sub(lambda m: "." if m.group(1) else "@", text) if ("[" in text or "(" in text or "{" in text) else text
+
+
 def span_back(starts: list[int], ends: list[int], a: int, b: int, text: str = "") -> tuple[int, int]:
     """The span of the original *text* that characters ``[a, b)`` of a mapped text came from, widened
     over the invisible and bidirectional characters around it (a replacement must not be left inside

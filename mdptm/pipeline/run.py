@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import replace
 from functools import partial
@@ -49,12 +48,12 @@ from mdptm.redaction.redact import (
     load_policy,
     output_detector,
     property_terms,
+    public_previous,
     redact,
     redact_assertions,
     redact_overrides,
     text_scrubber,
 )
-from mdptm.redaction.textfields import walk_text
 from mdptm.redaction.xmlchars import describe, strip_forbidden
 from mdptm.render.template_scrub import scrub_template
 from mdptm.review.engine import package_review, publish_blockers, review
@@ -142,7 +141,7 @@ def _run_pipeline(
     assertions = redact_assertions(settings.assertions, model, policy, log, where)
     previous = load_previous(settings.previous) if settings.previous else None
     if previous is not None:  # what it published that this version's policy withholds is not quoted again
-        walk_text(previous, _logged(text_scrubber(model, policy, log, str(settings.previous))))
+        public_previous(previous, model, public, policy, log, str(settings.previous))
     corpus = log.corpus()  # what the public model holds, built by redaction: the leak scan's too...
     if previous is not None:  # document.history gains this version, summarised from the published diff
         record_history(public, previous)
@@ -216,11 +215,6 @@ def _run_pipeline(
         assert result.review is not None
         write_json(tmp_internal / "review.json", result.review.model_dump(mode="json"))
     return result
-
-
-def _logged(scrub: Callable[[str, str], str]) -> Callable[[str, str, str], str]:
-    """*scrub* as a text walker's function: the place it logs is the item and field."""
-    return lambda text, item, path: scrub(text, f"{item} {path}")
 
 
 def load_previous(path: Path) -> Model:

@@ -348,7 +348,7 @@ def output_detector(
         return verdict
 
     def detect(text: str) -> list[str]:
-        cleaned = textnorm.clean(text)
+        cleaned = textnorm.refanged(textnorm.clean(text))  # "10.0.5[.]196" is the address
         out = [hit for start, end, _rule in scrubber.pattern_spans(cleaned) if leak(hit := cleaned[start:end])]
         # the detectors run on each distinct word once: a package repeats its ids, names and
         # addresses thousands of times, in every file (see Scrubber.word_spans)

@@ -193,7 +193,7 @@ class LiteralMatcher:
             for variant in _joined(key):  # "DanaWhitlock", "dana.whitlock" (a zero-width joiner for the space)
                 if f" {variant} " not in _own_words():  # "S-IGNOFFS" joined is "signoffs", a key of every ptm.json
                     self.by_key.setdefault(variant, needle)
-            for variant in _disguises(key):  # "tsoh dliub lanretni", "n i g h t j a r"
+            for variant in (*_disguises(key), *_name_broken(needle, key)):  # "tsoh dliub lanretni", "n i g h t j a r"
                 if variant not in self.by_key:
                     self.by_key[variant] = needle
                     disguised.add(variant)
@@ -283,8 +283,20 @@ class LiteralMatcher:
 
         The match is made on the normalised text (:mod:`mdptm.base.textnorm`), so a term disguised by an
         invisible character, a compatibility form or a hyphen is found, and the span covers it whole; a
-        needle written backwards or spaced out letter by letter is found too.
+        needle written backwards or spaced out letter by letter is found too. A text holding a bare
+        vertical stroke (:func:`_strokes_flipped`) is read both ways, its positions unchanged.
         """
+        flipped = _strokes_flipped(text)
+        if flipped is None:
+            yield from self._spans_of(text)
+            return
+        end = 0
+        for start, stop, needle in sorted([*self._spans_of(text), *self._spans_of(flipped)], key=lambda s: (s[0], -s[1])):
+            if start >= end:
+                yield start, stop, needle
+                end = stop
+
+    def _spans_of(self, text: str) -> Iterator[tuple[int, int, str]]:
         patterns = [p for p in (self.pattern, self._disguise_pattern(text)) if p is not None]
         if len(patterns) == 1:
             yield from self._spans(patterns, text)
@@ -319,7 +331,13 @@ class LiteralMatcher:
             return set()
         if self._automaton is None:
             return {needle for _, _, needle in self.spans(text)}
-        low = needle_key(text)
+        flipped = _strokes_flipped(text)
+        found = self._found_in(needle_key(text))
+        return found if flipped is None else found | self._found_in(needle_key(flipped))
+
+    def _found_in(self, low: str) -> set[str]:
+        """The needles the automaton finds in *low*, a text's key."""
+        assert self._automaton is not None
         found: set[str] = set()
         for end, (word, keys) in self._automaton.iter(low):
             for key, words, at in keys:
@@ -327,6 +345,23 @@ class LiteralMatcher:
                 if needle not in found and _present(low, end, word, key, words, at):
                     found.add(needle)
         return found
+
+
+# Letters drawn as a bare vertical stroke, which a reader takes for a capital I or a small l as the word around
+# them asks: the Cyrillic palochka in "NӀGHTJAR" is an I, in "KestreӀ" an l. The normalisation reads each one
+# way (textnorm's confusables: the palochka as l, the Greek capital iota as I); a text holding one is also read
+# with each turned the other way, one character for one, so the positions of the first reading hold.
+_STROKES_AS_L = "\u01c0\u0196\u04c0\u04cf\u16c1\u2223\u23fd\u2d4f\U00010309\U00010320\U0001028a\U00016f28"
+_STROKES_AS_I = "\u0399\u0406\u2c92\ua4f2"
+_STROKE_FLIP = str.maketrans({**dict.fromkeys(_STROKES_AS_L, "I"), **dict.fromkeys(_STROKES_AS_I, "l")})
+_STROKES = _STROKES_AS_L + _STROKES_AS_I
+
+
+def _strokes_flipped(text: str) -> str | None:
+    """*text* with each bare vertical stroke read as the other letter, or None when it holds none."""
+    if text.isascii() or not any(ch in text for ch in _STROKES):  # a search per character: C speed, where a regex
+        return None  # of the sixteen took a tenth of a second on 20 MB of German text
+    return text.translate(_STROKE_FLIP)
 
 
 def _word_char(text: str, i: int) -> bool:
@@ -371,6 +406,7 @@ def _joined(key: str) -> tuple[str, ...]:
 REVERSED_MIN = 8  # letters: a shorter word written backwards is too often another word ("ward", "draw")
 SPACED_MIN, SPACED_MAX = 4, 64  # letters of a needle looked for spaced out letter by letter
 HYPHENATED_MIN, HYPHENATED_MAX = 7, 32  # letters of a one-word needle looked for broken in two ("Zeph-yrine")
+NAME_BROKEN_MAX = 48  # characters of a name of two to four words looked for with one word broken ("Dana Whit-lock")
 _DISGUISE_REGEX_MAX = 200  # disguised keys compiled into one regex; more are looked up by the automaton first
 _DISGUISE_ANCHOR = 7  # characters of a needle spaced out that the automaton looks for ("p u m p")
 
@@ -418,6 +454,34 @@ def _disguises(key: str) -> tuple[str, ...]:
         # (two words mdptm itself prints side by side are left out: the scan would find them in every package)
         own = _own_words()
         out.extend(v for i in range(2, len(key) - 1) if f" {(v := f'{key[:i]} {key[i:]}')} " not in own)
+        # or split by a full stop or a slash, as a file name or a path writes it ("night.jar", "Night/jar"): the
+        # code name is what the reader sees; a dotted name mdptm itself prints ("ptm.json") is left out
+        out.extend(v for sep in "./" for i in range(2, len(key) - 1) if (v := f"{key[:i]}{sep}{key[i:]}") not in own)
+    return tuple(out)
+
+
+_NAME_WORD = re.compile(r"[A-Z][a-z]+")
+
+
+def _name_broken(needle: str, key: str) -> tuple[str, ...]:
+    """A name of two capitalised words written family name first ("Whitlock, Dana"), and a name of two to four
+    capitalised words ("Dana Whitlock", "Meridian Fleet Gateway") with one word of 7 to 32 letters hyphenated at
+    a line end ("Dana Whit-" and "lock", as text pasted from a PDF breaks it), one break at a time. Only names: a
+    title in sentence case ("Tampered drug library") would add a form per break anchored by a common word, which
+    every guide holds."""
+    words = key.split(" ")
+    if not 2 <= len(words) <= 4 or len(key) > NAME_BROKEN_MAX or not all(_NAME_WORD.fullmatch(w) for w in needle.split()):
+        return ()
+    own = _own_words()
+    # a person's name of two words written family name first, as a mail client's directory shows it and an
+    # owner column or a "reviewed by" line pastes it ("Whitlock, Dana")
+    out: list[str] = [f"{words[1]}, {words[0]}"] if len(words) == 2 else []
+    for j, word in enumerate(words):
+        if HYPHENATED_MIN <= len(word) <= HYPHENATED_MAX:
+            for i in range(2, len(word) - 1):
+                v = " ".join([*words[:j], word[:i], word[i:], *words[j + 1 :]])
+                if f" {v} " not in own:
+                    out.append(v)
     return tuple(out)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -292,20 +293,24 @@ class _Redactor:
         whole = kept | labels
         out: list[str] = []
         common: set[str] | None = None  # the plain words kept text writes in lower case, looked up once
+        named: set[str] = set()  # and the words it writes as names, inside a sentence ("the Zephyrine backdoor")
         for item in self.left_out:
             if isinstance(getattr(item, "text", None), str):  # an assumption's text is a sentence, not a name
                 continue
             title = _label(item)
             k = needle_key(title)
             element = self.kind_of.get(item.id) == "element"
-            if element and _proper_word(title) and common is None:
-                common = {w for _, _, text in iter_text(public) for w in _LOWER_WORD.findall(text)}
+            if ((element and _proper_word(title)) or (k.count(" ") <= 1 and _unusual_names(title))) and common is None:
+                texts = [text for _, _, text in iter_text(public)]
+                common = {w for text in texts for w in _LOWER_WORD.findall(text)}
+                named = {w.casefold() for text in texts for w in _NAMED_WORD.findall(text)}
             if (
                 len(k) >= MIN_ITEM_NEEDLE
                 and (
                     k.count(" ") >= 2
                     or (element and _component_name(title, k))
                     or (element and _proper_word(title) and title.strip().casefold() not in (common or set()))
+                    or (k.count(" ") <= 1 and _names_a_thing(title, common or set(), named))
                 )
                 and k not in whole
                 and k not in shipped_text()
@@ -390,14 +395,7 @@ class _Redactor:
             self.log.add(new, "id", "renamed", rules, item.id, new, secret=rules != "left-out-id")
         if not renames:
             return
-        for item in all_items(model):
-            item.id = renames.get(item.id, item.id)
-            for name in _REFS.get(type(item), ()):
-                value = getattr(item, name)
-                if isinstance(value, list):
-                    setattr(item, name, [renames.get(v, v) for v in value])
-                elif isinstance(value, str):
-                    setattr(item, name, renames.get(value, value))
+        _apply_renames(model, renames)
         self.log.renamed = {**self.log.renamed, **renames}  # a second pass (left-out titles) adds to the first
 
     def scrub_text(self, model: Model, scrubber: Scrubber) -> None:
@@ -431,6 +429,8 @@ _JOINED_NAME = re.compile(r"[a-z][A-Z]|[A-Za-z][._-][A-Za-z]|[A-Za-z]\d|\d[A-Za-
 _PROPER_WORD = re.compile(r"[A-Z][a-z]+")
 # a word written in lower case in kept text ("requests from the browser")
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
+# a word written as a name inside a sentence, after a word in lower case or a comma ("from the Zephyrine backdoor")
+_NAMED_WORD = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?![\w-])")
 
 
 def _proper_word(name: str) -> bool:
@@ -439,6 +439,27 @@ def _proper_word(name: str) -> bool:
     browser" uses the common word, which says nothing of the left-out component (the review check
     ``left-out-name-in-text`` reports it); "the Zephyrine port", always written as a name, is the component."""
     return bool(_PROPER_WORD.fullmatch(name.strip()))
+
+
+@cache
+def _shipped_words() -> frozenset[str]:
+    """The words mdptm itself prints in packages (:func:`shipped_text`), to tell a name from a common word."""
+    return frozenset(re.findall(r"[a-z]+", shipped_text()))
+
+
+def _unusual_names(title: str) -> list[str]:
+    """The words of *title* written as a name that mdptm's own text does not use, folded ("zephyrine")."""
+    return [
+        low for word in re.findall(r"[^\W\d_]+", title) if _PROPER_WORD.fullmatch(word) and (low := word.casefold()) not in _shipped_words()
+    ]
+
+
+def _names_a_thing(title: str, common: set[str], named: set[str]) -> bool:
+    """Whether a left-out label of one or two words holds a word that kept text writes as a name inside a sentence
+    and never in lower case, and that mdptm's own text does not use: "Zephyrine backdoor" names the withheld
+    thing, and a kept threat's "distinct from the Zephyrine backdoor" publishes it; "Default passwords" is a
+    phrase kept text uses for itself, and "Eavesdropping is prevented" opens a sentence."""
+    return any(low in named and low not in common for low in _unusual_names(title))
 
 
 def _component_name(name: str, key: str) -> bool:
@@ -610,6 +631,45 @@ def text_scrubber(model: Model, policy: Policy, log: RedactionLog, where: str) -
     return scrub
 
 
+def _apply_renames(model: Model, renames: dict[str, str]) -> None:
+    """Every item of *model* whose id *renames* holds takes its new id, and so does every reference to it."""
+    for item in all_items(model):
+        item.id = renames.get(item.id, item.id)
+        for name in _REFS.get(type(item), ()):
+            value = getattr(item, name)
+            if isinstance(value, list):
+                setattr(item, name, [renames.get(v, v) for v in value])
+            elif isinstance(value, str):
+                setattr(item, name, renames.get(value, value))
+
+
+def public_previous(previous: Model, model: Model, public: Model, policy: Policy, log: RedactionLog, where: str) -> None:
+    """The previous version read through this version's policy, in place, before the change log quotes it.
+
+    What it published that this policy withholds (a name added to the terms since) is not quoted again: its text
+    is scrubbed, and an id holding a term, a pattern match or an internal address (``E-NIGHTJAR``, published
+    before ``Nightjar`` became a term) takes the public id this version gave the same item (``redacted-element-1``,
+    so the change log sees it unchanged), or a neutral one of its own when this version no longer has it."""
+    scrub = text_scrubber(model, policy, log, where)
+    scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), exempt_of(model, log))
+    taken = {item.id for _, item in public.items()} | {item.id for _, item in previous.items()}
+    renames: dict[str, str] = {}
+    counters: Counter[str] = Counter()
+    for kind, item in previous.items():
+        if not scrubber.spans(item.id, ids_expected=True):
+            continue
+        new = log.renamed.get(item.id, "")  # the id this version gave the same item
+        while not new or (new in taken and item.id not in log.renamed):  # one it no longer has: a neutral id
+            counters[kind] += 1
+            new = f"redacted-previous-{kind.replace('_', '-')}-{counters[kind]}"
+        taken.add(new)
+        renames[item.id] = new
+    if renames:
+        _apply_renames(previous, renames)
+    follow = _renamed_rx(renames)
+    walk_text(previous, lambda text, item, path: scrub(follow(text), f"{item} {path}"))
+
+
 def public_review(review: Review, log: RedactionLog, replacement: str) -> Review:
     """Review findings as a published document may show them.
 
@@ -678,8 +738,12 @@ def property_terms(paths: Iterable[Path], *, keep: Iterable[str] = ()) -> list[s
     out: dict[str, None] = {}
     for path in paths:
         props = property_values(path)
-        for key in ("core:creator", "core:lastModifiedBy", "app:Manager", "app:Company", "core:description"):
-            value = props.get(key, "").strip()
+        named = [
+            (key, props.get(key, "").strip())
+            for key in ("core:creator", "core:lastModifiedBy", "app:Manager", "app:Company", "core:description")
+        ]
+        named += [(key, line.strip()) for key, value in tool_people(path).items() for line in value.splitlines()]  # one a line
+        for key, value in named:
             # the person alone as well: "Marguerite Okonkwo, QA lead"; in a comment, the people it names
             # after "by", "with", "owner:" … ("Reviewed by Tobias Wren, ext. 4471")
             people = [m.group(1) for m in _NAMED_IN_COMMENT.finditer(value)] if key == "core:description" else bare_names(value)
@@ -689,6 +753,48 @@ def property_terms(paths: Iterable[Path], *, keep: Iterable[str] = ()) -> list[s
                     continue
                 out.setdefault(v)
     return list(out)
+
+
+def tool_people(path: Path) -> dict[str, str]:
+    """The owner, reviewer, contributors or author a diagram tool's file names (``tool:<role>``), by format: a
+    Threat Dragon model (``summary.owner``, ``detail.reviewer``, ``detail.contributors[].name``), an OTM file's
+    ``project.owner``, a ``.tm7`` file's
+    ``MetaInformation``, a Threagile model's ``author.name``; contributors one a line. ``{}`` for anything else."""
+    from mdptm.base.safety import current_limits, local_name, parse_json, parse_xml, parse_yaml, read_input
+
+    suffix = path.suffix.lower()
+    if suffix not in (".json", ".tm7", ".yaml", ".yml"):
+        return {}
+    people: dict[str, object] = {}
+    try:
+        raw = read_input(path, limit=current_limits().max_xml_bytes)
+        if suffix == ".tm7":
+            meta = next((el for el in parse_xml(raw, file=str(path)).iter() if local_name(el.tag) == "MetaInformation"), None)
+            found = {local_name(el.tag).lower(): "".join(el.itertext()) for el in (meta if meta is not None else [])}
+            people = {role: found.get(role) for role in ("owner", "reviewer")}
+            people["contributors"] = "\n".join(_PERSON.findall(found.get("contributors", "")))
+        # a tool's file, by what it holds: a native model (a large one too) is not parsed a second time here
+        elif (suffix == ".json" and (b'"diagrams"' in raw or b'"otmVersion"' in raw)) or b"threagile_version" in raw:
+            text = raw.decode("utf-8", errors="replace")
+            data = parse_json(text, file=str(path)) if suffix == ".json" else parse_yaml(text, file=str(path))
+            if not isinstance(data, dict):
+                return {}
+            summary, detail, author, project = (_dict(data.get(k)) for k in ("summary", "detail", "author", "project"))
+            listed = detail.get("contributors")
+            names = [c.get("name") for c in listed if isinstance(c, dict)] if isinstance(listed, list) else []
+            people = {
+                "owner": summary.get("owner") or project.get("owner"),
+                "reviewer": detail.get("reviewer"),
+                "contributors": "\n".join(n for n in names if isinstance(n, str)),
+                "author": author.get("name"),
+            }
+    except (InputError, ValueError, RecursionError):  # the importer names what is wrong with the file
+        return {}
+    return {f"tool:{role}": value for role, value in people.items() if isinstance(value, str) and value.strip()}
+
+
+def _dict(value: object) -> dict[str, object]:
+    return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
 
 
 # a person's name: two or three capitalised words ("Tobias Wren", "Marguerite Okonkwo", "Anne-Marie O'Neil")
@@ -804,5 +910,6 @@ __all__ = [
     "surnames",
     "text_scrubber",
     "version_before",
+    "public_previous",
     "walk_text",
 ]

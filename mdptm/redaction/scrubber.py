@@ -106,7 +106,8 @@ _ESCAPE = re.compile(
     r"|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\u\{[0-9A-Fa-f]{1,6}\}"
 )
 _ROUNDS = 4  # escapes inside escapes: Dana%2520Whitlock, Dana&amp;nbsp;Whitlock
-_BASE64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{12,}={0,2}(?![A-Za-z0-9+/=_-])")
+# a run of 12 characters or more, its padding counted, as the leak scan reads it (leakscan._B64_MIN)
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/_-])(?=[A-Za-z0-9+/_-]{10}[A-Za-z0-9+/_=-]{2})[A-Za-z0-9+/_-]+={0,2}(?![A-Za-z0-9+/=_-])")
 
 
 def _escape_char(esc: str) -> str:
@@ -397,6 +398,10 @@ class Scrubber:
                 if plain and self.terms.found(plain):
                     raw.append((m.start(), m.end(), "term"))
         raw.extend(self._rule_spans(text, ids_expected))
+        defanged = textnorm.refanged_map(text)
+        if defanged is not None:  # "build01[.]meridian[.]corp": the address, brackets and all
+            plain, where = defanged
+            raw.extend((where[s][0], where[e - 1][1], rule) for s, e, rule in self._rule_spans(plain, ids_expected) if e > s)
         if not textnorm.simple(text):  # a disguised address or ticket: matched on the cleaned text
             cleaned, starts, ends = textnorm.key_map(text, fold=False)
             if cleaned != text:

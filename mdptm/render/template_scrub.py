@@ -35,6 +35,7 @@ PIC = "{http://schemas.openxmlformats.org/drawingml/2006/picture}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 V = "{urn:schemas-microsoft-com:vml}"
 VO = "{urn:schemas-microsoft-com:office:office}"
+THM15 = "{http://schemas.microsoft.com/office/thememl/2012/main}"
 _DOCUMENT_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _TEMPLATE_MAIN = (
     b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
@@ -125,6 +126,7 @@ _NAME_ATTRS = {
     f"{A}clrScheme": ("name",),
     f"{A}fontScheme": ("name",),
     f"{A}fmtScheme": ("name",),
+    f"{THM15}themeFamily": ("name",),  # Word 2013 on names the theme's family too ("Office Theme", a brand's name)
     f"{A}latin": ("typeface",),
     f"{A}ea": ("typeface",),
     f"{A}cs": ("typeface",),
