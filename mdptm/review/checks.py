@@ -23,6 +23,7 @@ from mdptm.model.evidence import accepts_risk, is_placeholder, read_as_requireme
 from mdptm.model.results import Finding
 from mdptm.model.vocabulary import shipped
 from mdptm.plugins import ReviewContext
+from mdptm.redaction.leakscan import needle_key
 from mdptm.redaction.redact import iter_text
 from mdptm.review._shared import ReviewCheck, label
 
@@ -465,6 +466,62 @@ class LeftOutNameInText(ReviewCheck):
                 "the component, add the name to the policy's terms",
                 [*names[word], *items],
             )
+
+
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+_QUOTED_WORDS = 8  # a sentence this long, repeated word for word, is quoted, not said again by chance
+_LEFT_OUT_KINDS = frozenset({"threat", "control", "element"})
+
+
+class WithheldTextKept(ReviewCheck):
+    id = "withheld-text-kept"
+    severity = "warning"
+    description = "Published text repeats the title or a sentence of a threat, control or component the public model leaves out."
+
+    def run(self, ctx: ReviewContext) -> Iterator[Finding]:
+        """Redaction makes a left-out item's title a term only where the title is distinctive (three words or
+        more, or a name); kept text that quotes a shorter title ("Debug backdoor"), or copies a sentence of a
+        left-out description, publishes what the maker withheld. Whether it does is the maker's to judge: named
+        here, in the internal review, with the place."""
+        if ctx.public is None:
+            return
+        public_ids = {item.id for _, item in ctx.public.items()}
+        kept = {needle_key(_title(item)) for _, item in ctx.public.items()}
+        phrases: dict[str, list[tuple[str, str]]] = {}  # key -> (left-out item, what of it)
+        for kind, item in ctx.model.items():
+            if kind not in _LEFT_OUT_KINDS or ctx.renames.get(item.id, item.id) in public_ids:
+                continue
+            title = needle_key(_title(item))
+            if " " in title and len(title) >= 8 and title not in kept:
+                phrases.setdefault(title, []).append((item.id, "title"))
+            for sentence in _SENTENCE.split(getattr(item, "description", None) or ""):
+                key = needle_key(sentence.strip().rstrip(".!?;:"))
+                if key.count(" ") + 1 >= _QUOTED_WORDS:
+                    phrases.setdefault(key, []).append((item.id, "description"))
+        if not phrases:
+            return
+        rx = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(phrases, key=len, reverse=True))) + r")(?!\w)")
+        where: dict[str, dict[str, None]] = {}
+        for item_id, path, text in iter_text(ctx.public):
+            for m in rx.finditer(needle_key(text)):
+                where.setdefault(m.group(), {})[f"{item_id} {path}"] = None
+        for key, places in where.items():
+            for left, what in phrases[key]:
+                shown = ", ".join(list(places)[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
+                said = "its title" if what == "title" else "a sentence of its description"
+                yield self.finding(
+                    f"{left}, left out of the public model, is quoted by published text ({shown}): {said}, "
+                    f"{key!r}; if the text gives away what was withheld, reword it or add the words to the policy's terms",
+                    [left, *(p.split(" ", 1)[0] for p in places)],
+                )
+
+
+def _title(item: object) -> str:
+    for attr in ("title", "name"):
+        value = getattr(item, attr, None)
+        if isinstance(value, str) and value.strip():
+            return value
+    return ""
 
 
 class WithheldWithoutPlaceholder(ReviewCheck):

@@ -238,6 +238,35 @@ def test_dates_that_are_no_dates_are_named() -> None:
     ]
 
 
+def test_kept_text_quoting_a_withheld_item_is_named() -> None:
+    """A two-word withheld title is no term (it may be a common phrase): where kept text quotes it, or copies
+    a sentence of the withheld description, the maker is told which item and where."""
+    m = load()
+    m.threats[0].description = "Unlike the Debug backdoor, this needs a forged certificate."
+    m.controls[0].description = "Certificates per device. The service shell listens on TCP 2222 with a fixed password in every unit."
+    secret = {
+        "id": "T9",
+        "title": "Debug backdoor",
+        "stride": ["elevation_of_privilege"],
+        "targets": ["E1"],
+        "sensitivity": "confidential",
+        "status": "open",
+        "description": "The service shell listens on TCP 2222 with a fixed password in every unit.",
+    }
+    m.threats.append(type(m.threats[0]).model_validate(secret))
+    public, log = redact(m, Policy())
+    got = findings(ReviewContext(model=m, public=public, renames=log.renamed), "withheld-text-kept")
+    by_place = {f.items[1]: f for f in got}
+    assert sorted(by_place) == ["C1", "T1"] and {f.severity for f in got} == {"warning"}
+    assert all(f.items[0] == "T9" for f in got)
+    assert "its title, 'debug backdoor'" in by_place["T1"].message and "(T1 description)" in by_place["T1"].message
+    assert "a sentence of its description" in by_place["C1"].message
+    # kept text that quotes nothing withheld: silent
+    m.threats[0].description, m.controls[0].description = "Spoofing needs a forged certificate.", "Certificates per device."
+    public, log = redact(m, Policy())
+    assert findings(ReviewContext(model=m, public=public, renames=log.renamed), "withheld-text-kept") == []
+
+
 def test_a_crashing_check_is_itself_a_blocker(monkeypatch: pytest.MonkeyPatch) -> None:
     class Broken(Check):
         id = "broken"
