@@ -123,7 +123,7 @@ _ASCII_SEP = str.maketrans("-_", "  ")
 _Trie = dict[str, "_Trie"]  # one level per character; "" marks the end of a key
 
 
-def _trie_pattern(keys: Iterable[str]) -> str:
+def trie_pattern(keys: Iterable[str]) -> str:
     """One regex alternation shaped as a trie, so a search costs one pass whatever the needle count.
 
     A space in a key matches any whitespace run, so a term broken over a line still matches.
@@ -243,9 +243,9 @@ class LiteralMatcher:
         stand alone (a short word; letters spaced out)."""
         alone = [k for k in keys if self._alone(k)]
         free = [k for k in keys if not self._alone(k)]
-        parts = [_trie_pattern(free)] if free else []
+        parts = [trie_pattern(free)] if free else []
         if alone:
-            parts.append(r"(?<!\w)(?:" + _trie_pattern(alone) + r")(?!\w)")
+            parts.append(r"(?<!\w)(?:" + trie_pattern(alone) + r")(?!\w)")
         return re.compile("|".join(parts), re.IGNORECASE)
 
     def _alone(self, key: str) -> bool:

@@ -23,7 +23,7 @@ from mdptm.model.evidence import accepts_risk, is_placeholder, read_as_requireme
 from mdptm.model.results import Finding
 from mdptm.model.vocabulary import shipped
 from mdptm.plugins import ReviewContext
-from mdptm.redaction.leakscan import needle_key
+from mdptm.redaction.leakscan import needle_key, trie_pattern
 from mdptm.redaction.redact import iter_text
 from mdptm.review._shared import ReviewCheck, label
 
@@ -470,6 +470,7 @@ class LeftOutNameInText(ReviewCheck):
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 _QUOTED_WORDS = 8  # a sentence this long, repeated word for word, is quoted, not said again by chance
+_BOILERPLATE = 3  # ... unless this many published items say it too: the model's stock wording
 _LEFT_OUT_KINDS = frozenset({"threat", "control", "element"})
 
 
@@ -500,13 +501,16 @@ class WithheldTextKept(ReviewCheck):
                     phrases.setdefault(key, []).append((item.id, "description"))
         if not phrases:
             return
-        rx = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(phrases, key=len, reverse=True))) + r")(?!\w)")
+        rx = re.compile(r"(?<!\w)(?:" + trie_pattern(phrases) + r")(?!\w)")  # one pass, however many phrases
         where: dict[str, dict[str, None]] = {}
         for item_id, path, text in iter_text(ctx.public):
             for m in rx.finditer(needle_key(text)):
-                where.setdefault(m.group(), {})[f"{item_id} {path}"] = None
+                where.setdefault(needle_key(m.group()), {})[f"{item_id} {path}"] = None
         for key, places in where.items():
+            items = {p.split(" ", 1)[0] for p in places}
             for left, what in phrases[key]:
+                if what == "description" and len(items) >= _BOILERPLATE:  # a sentence many items share says nothing of one
+                    continue
                 shown = ", ".join(list(places)[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
                 said = "its title" if what == "title" else "a sentence of its description"
                 yield self.finding(
