@@ -182,7 +182,7 @@ class TableFinder:
                 cls4 = classify(self.vocab, plain, self._context(), only, near=self.grid.heading) if cls2 is None else None
                 if cls4 is not None and not cls4.skipped:
                     return _Candidate(r, c0, c1, cls4, [r, r + 1], plain)
-        if only in (None, "flow") and self._arrow_rows(r, c0, c1):
+        if only in (None, "flow") and self._arrow_rows(r, c0, c1) and (only == "flow" or not self._titles_threats(headers)):
             # "Boundary | Description | Data Crossing" over "IPC → favorites-manager" rows: each row crosses from one
             # end to the other, a data flow named by its ends, whatever the first column is called
             named = ["flow", *headers[1:]]
@@ -218,6 +218,15 @@ class TableFinder:
         if len(cells) < 2 or any(parse_risk(self.vocab, c, None, shared=True).ok for c in cells):
             return False
         return sum(1 for c in cells if len(c.split()) >= 2) * 2 > len(cells)
+
+    def _titles_threats(self, headers: list[str]) -> bool:
+        """A column of the header is exactly a threat's title ("Threat") beside a column of its mitigations: the rows are
+        threats, and an "A → B" first column names where each one crosses, not a data flow of its own."""
+        got = classify(self.vocab, headers, self._context(), "threat", near=self.grid.heading)
+        if got is None or got.skipped:
+            return False
+        fields = {m.field: m.exact for m in got.fields.values()}
+        return bool(fields.get("title")) and "controls" in fields
 
     def _arrow_rows(self, r: int, c0: int, c1: int) -> bool:
         """Every row below the header names two ends with an arrow in its first cell ("IPC → favorites-manager"),

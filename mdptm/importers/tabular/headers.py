@@ -386,6 +386,12 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
         values = cells(col)
         prose = [v for v in values if len(v.split()) >= 5 and not parse_risk(vocab, v, None, shared=True).ok]
         if values and len(prose) * 2 >= len(values):
+            if col.field == "residual_risk":
+                # "Residual risk" of "Repository compromise can still alter trusted automation": what is left once
+                # the mitigation is in place, not what the threat is; kept as written with the threat
+                out.append(f"column {col.header!r} holds sentences, not risk ratings: what remains after the mitigation, kept as written")
+                col.field = None
+                continue
             new = "description" if "description" not in fields else None
             out.append(f"column {col.header!r} holds sentences, not risk ratings: read as {'the description' if new else 'extra'}")
             col.field = new
