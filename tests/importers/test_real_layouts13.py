@@ -56,3 +56,29 @@ def test_a_residual_risk_column_of_levels_is_still_the_residual_risk(tmp_path: P
     for model, report in _both(tmp_path, text):
         assert [t.residual_risk.level if t.residual_risk else None for t in model.threats] == ["low", "medium"]
         assert reconciles(report)
+
+
+# -- threats as "#### THREAT-001: title" headings over bold fields and a "**Mitigations**:" list whose every item
+# carries its own mark ("✅" in place, "⚠️ TODO:" to do); a risk matrix keyed by the same "THREAT-001" ids
+
+_MARKED_MEASURES = (
+    "# Threat Model - Scheduling Assistant\n\n## Threat Analysis\n\n### 1. Authentication Threats\n\n"
+    "#### THREAT-001: Stolen Refresh Token\n**Category**: Spoofing\n**Description**: Someone copies a user's refresh token\n\n"
+    "**Likelihood**: Medium\n**Impact**: Critical\n\n**Mitigations**:\n"
+    "- ✅ Tokens kept on the server only\n- ✅ Tokens encrypted in the database\n- ⚠️ TODO: Rotate the token on every use\n\n"
+    "**Residual Risk**: Low\n\n---\n\n"
+    "#### THREAT-002: Guessed Logins\n**Category**: Spoofing\n**Description**: Someone tries many passwords\n\n"
+    "**Likelihood**: High\n**Impact**: High\n\n**Mitigations**:\n"
+    "- ✅ Sign-in through the identity provider only\n- ⚠️ TODO: Rate limit the sign-in endpoint\n\n"
+    "**Residual Risk**: Medium\n\n"
+    "## Risk Matrix\n\n| Threat ID | Threat | Likelihood | Impact | Risk Score | Priority |\n|---|---|---|---|---|---|\n"
+    "| THREAT-001 | Stolen Refresh Token | Medium | Critical | 12 | P0 |\n| THREAT-002 | Guessed Logins | High | High | 12 | P0 |\n"
+)
+
+
+def test_a_heading_id_written_in_capitals_is_kept_so_the_risk_matrix_joins_it(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _MARKED_MEASURES):
+        # before: the headings gave T-001, T-002 and the matrix THREAT-001, THREAT-002: four threats
+        assert [t.id for t in model.threats] == ["THREAT-001", "THREAT-002"]
+        assert model.threats[0].extra.get("Priority") == "P0"
+        assert reconciles(report)

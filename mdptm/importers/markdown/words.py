@@ -89,6 +89,11 @@ def heading_id(title: str, kind: str, words: dict[str, Any]) -> tuple[str, str] 
     title = _BRACKETED_ID.sub(r"\1 ", title)  # "[T-01] Private key compromise", "(T-01) ..."
     m = _HEADING_ID.match(title)
     if m and norm_text(m.group("word")) in {norm_text(str(x)) for x in words[f"{kind}_words"]}:
+        word = m.group("word")
+        if len(word) > 1 and word.isupper() and title[m.end("word") : m.end("word") + 1] == "-":
+            # "THREAT-001: OAuth Token Theft": an id written whole, as a risk matrix elsewhere cites it ("THREAT-001"),
+            # not the word "Threat" before a number ("Threat 1" is T-1)
+            return f"{word}-{m.group('num')}{m.group('suffix') or ''}", one_line(m.group("rest"))
         return f"{_ID_PREFIX[kind]}-{m.group('num')}{m.group('suffix') or ''}", one_line(m.group("rest"))
     p = _PREFIX_ID.match(title)
     if p and len(p.group("pre")) == 1 and title[p.end("pre") : p.end("pre") + 1] == ".":
