@@ -82,3 +82,27 @@ def test_a_heading_id_written_in_capitals_is_kept_so_the_risk_matrix_joins_it(tm
         assert [t.id for t in model.threats] == ["THREAT-001", "THREAT-002"]
         assert model.threats[0].extra.get("Priority") == "P0"
         assert reconciles(report)
+
+
+def test_each_measure_marked_with_its_own_status_is_a_control(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _MARKED_MEASURES):
+        # before: one control per list, titled by its first item and in place, its "TODO" items with it
+        by_id = {c.id: c for c in model.controls}
+        first = [by_id[c] for c in model.threats[0].controls]
+        assert [(c.title, c.status) for c in first] == [
+            ("Tokens kept on the server only", "implemented"),
+            ("Tokens encrypted in the database", "implemented"),
+            ("Rotate the token on every use", "planned"),
+        ]
+        second = [by_id[c] for c in model.threats[1].controls]
+        assert [c.status for c in second] == ["implemented", "planned"]
+        assert len(model.controls) == 5
+        assert reconciles(report)
+
+
+def test_a_list_of_measures_without_marks_stays_one_control(tmp_path: Path) -> None:
+    text = _MARKED_MEASURES.replace("✅ ", "").replace("⚠️ TODO: ", "")
+    for model, report in _both(tmp_path, text):
+        assert len(model.controls) == 2
+        assert all(len(t.controls) <= 1 for t in model.threats)
+        assert reconciles(report)

@@ -21,7 +21,7 @@ from mdptm.importers.markdown.tables import TableReading
 from mdptm.importers.markdown.words import VIEW_IDS, written_id
 from mdptm.importers.merge import norm_name
 from mdptm.importers.tabular.lists import CITED_THREAT, MEASURE_STATE, RISK_LEAD, THREAT_REFS, finding_lines
-from mdptm.importers.tabular.records import first_sentence, mitigation_title, recommended_control
+from mdptm.importers.tabular.records import first_sentence, mitigation_title, recommended_control, status_marked_items
 from mdptm.importers.tabular.tables import RowRecord
 from mdptm.importers.tabular.vocab import (
     deferred_by_note,
@@ -1182,6 +1182,21 @@ class BlockReader(ListReading, TableReading):
                     f"the mitigation text argues that the risk is acceptable ({argued!r} …): kept as the threat's rationale, "
                     "not made a control",
                 )
+            elif pend.mitigation and not pend.planned and (marked := status_marked_items(self.vocab, pend.mitigation)) is not None:
+                # "- ✅ Tokens encrypted at rest" beside "- ⚠️ TODO: Token rotation on use": a control for each
+                # measure, in place or to do as its mark says
+                cids = []
+                for text, status in marked:
+                    cid = self.new_control_id()
+                    values = {"id": cid, "title": mitigation_title(self.vocab, text).rstrip("."), "description": text, "status": status}
+                    heads = {"id": "id", "title": "mitigation", "description": "mitigation", "status": "mark"}
+                    rec = RowRecord(kind="control", file=self.file, locator=pend.rec.locator, values=values, headers=heads, extra={})
+                    rec.view = pend.rec.view
+                    self.b.records.append(rec)
+                    cids.append(cid)
+                pend.control = ", ".join(cids)
+                pend.rec.values["controls"] = pend.control
+                pend.rec.headers["controls"] = "mitigation"
             elif pend.mitigation:
                 cid = self.new_control_id()
                 text = pend.mitigation

@@ -571,7 +571,8 @@ class Resolver:
             return
         if isinstance(item, Threat) and fname == "controls" and free_text:
             if not self.had["controls"]:
-                _add(item.controls, self._create_control(raw, item, file, loc, header, control_id=ref.get("control_id")))
+                for cid in self._create_controls(raw, item, file, loc, header, control_id=ref.get("control_id")):
+                    _add(item.controls, cid)
                 return
             if not deferred:
                 # Whether a control table links this threat is known once the controls are read.
@@ -593,7 +594,8 @@ class Resolver:
                 )
                 return
             if not item.controls:
-                _add(item.controls, self._create_control(raw, item, file, loc, header, table=True, control_id=ref.get("control_id")))
+                for cid in self._create_controls(raw, item, file, loc, header, table=True, control_id=ref.get("control_id")):
+                    _add(item.controls, cid)
                 return
         # Zones named only in a component column ("Zone 2", "DMZ") are the zones: created, whatever their form.
         zone_list = kind == "element" and fname == "trust_zone" and not self.had["trust_zones"]
@@ -777,6 +779,26 @@ class Resolver:
             f"{threat.id}: the {header or 'mitigation'} text argues that the risk is acceptable ({said!r} …): kept as the "
             "threat's rationale, not made a control",
         )
+
+    def _create_controls(
+        self, text: str, owner: Item, file: str, loc: str | None, header: str = "", *, table: bool = False, control_id: str | None = None
+    ) -> list[str]:
+        """The controls of a mitigation text: one, or one for each measure when every line of it opens with its own
+        status mark ("✅ Tokens encrypted at rest" over "⚠️ TODO: Token rotation"), with the status its mark says."""
+        from mdptm.importers.tabular.records import status_marked_items
+        from mdptm.importers.tabular.vocab import mitigation_status
+
+        marked = status_marked_items(self.vocab, text) if mitigation_status(self.vocab, header) is None else None
+        if marked is None:
+            return [self._create_control(text, owner, file, loc, header, table=table, control_id=control_id)]
+        out = []
+        for measure, status in marked:
+            cid = self._create_control(measure, owner, file, loc, header, table=table)
+            for ctl in self.model.controls:
+                if ctl.id == cid:
+                    ctl.status, ctl.status_stated = status, True  # type: ignore[assignment]
+            out.append(cid)
+        return out
 
     def _create_control(
         self, text: str, owner: Item, file: str, loc: str | None, header: str = "", *, table: bool = False, control_id: str | None = None
