@@ -69,7 +69,8 @@ _MARKED_MEASURES = (
     "**Residual Risk**: Low\n\n---\n\n"
     "#### THREAT-002: Guessed Logins\n**Category**: Spoofing\n**Description**: Someone tries many passwords\n\n"
     "**Likelihood**: High\n**Impact**: High\n\n**Mitigations**:\n"
-    "- ✅ Sign-in through the identity provider only\n- ⚠️ TODO: Rate limit the sign-in endpoint\n\n"
+    "- ✅ Sign-in through the identity provider only\n- ⚠️ TODO: Rate limit the sign-in endpoint\n"
+    "  - Public: 10 tries a minute per IP\n  - Signed in: 100 a minute\n- ⚠️ TODO: Alert on many failures\n\n"
     "**Residual Risk**: Medium\n\n"
     "## Risk Matrix\n\n| Threat ID | Threat | Likelihood | Impact | Risk Score | Priority |\n|---|---|---|---|---|---|\n"
     "| THREAT-001 | Stolen Refresh Token | Medium | Critical | 12 | P0 |\n| THREAT-002 | Guessed Logins | High | High | 12 | P0 |\n"
@@ -95,9 +96,19 @@ def test_each_measure_marked_with_its_own_status_is_a_control(tmp_path: Path) ->
             ("Rotate the token on every use", "planned"),
         ]
         second = [by_id[c] for c in model.threats[1].controls]
-        assert [c.status for c in second] == ["implemented", "planned"]
-        assert len(model.controls) == 5
+        assert [c.status for c in second] == ["implemented", "planned", "planned"]
+        assert second[1].description == "Rate limit the sign-in endpoint\nPublic: 10 tries a minute per IP\nSigned in: 100 a minute"
+        assert len(model.controls) == 6
         assert reconciles(report)
+
+
+def test_a_public_label_under_a_measure_is_the_measure_words_not_the_threat_marking(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _MARKED_MEASURES):
+        # before (Word): "Public: 10 tries a minute per IP" was read as the threat's sensitivity ("… per IP" as a
+        # trade secret), so the threat was withheld, and the measures below it went into its description
+        assert [t.sensitivity for t in model.threats] == ["public", "public"]
+        assert (model.threats[1].description or "").startswith("Someone tries many passwords")
+        assert "Alert on many failures" not in (model.threats[1].description or "")
 
 
 def test_a_list_of_measures_without_marks_stays_one_control(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.stride import stride_definition_texts, stride_primer_heading
 from mdptm.importers.tabular.tables import RowRecord, stride_default
-from mdptm.importers.tabular.vocab import Vocabulary, clean_text, match_header, norm_text, one_line, parse_risk, parse_stride
+from mdptm.importers.tabular.vocab import Vocabulary, clean_text, match_header, norm_text, one_line, parse_choice, parse_risk, parse_stride
 from mdptm.model import Model
 
 # "Additional Concerns", "Other issues", "Further considerations" after the STRIDE headings: remarks, not a category
@@ -1016,6 +1016,15 @@ class FieldBlocks:
         label = m.group(1).strip() if m is not None else ""
         value = m.group(2).strip() if m is not None else ""
         bare = one_line(text).strip(" *_")
+        if (
+            fname == "sensitivity"
+            and block.open_field is not None
+            and block.bare_open
+            and parse_choice(self.vocab, "sensitivity", label).ok
+        ):
+            # "Public: 100 req/min per IP" under "Mitigations:" (a rate limit for public callers): a line of that
+            # list, no marking of the threat; "Classification: Confidential" names the field and stays one
+            fname = None
         if m is None and 0 < len(bare.split()) <= 3 and not bare.endswith((".", ",", ";")):
             # "Scenario", "Impact", "Mitigation" alone on a line: a label whose lines follow
             said = self._bare.get(block.kind, {}).get(norm_text(bare))

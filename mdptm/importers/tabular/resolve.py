@@ -793,15 +793,27 @@ class Resolver:
             return [self._create_control(text, owner, file, loc, header, table=table, control_id=control_id)]
         out = []
         for measure, status in marked:
-            cid = self._create_control(measure, owner, file, loc, header, table=table)
+            cid = self._create_control(measure, owner, file, loc, header, table=table, quiet=True)
             for ctl in self.model.controls:
                 if ctl.id == cid:
                     ctl.status, ctl.status_stated = status, True  # type: ignore[assignment]
             out.append(cid)
+        said = "names no control" if table else "comes with no control table in any source"
+        named = ", ".join(out)
+        self.report.warn(file, loc, f"{owner.id}: mitigation list {said}: controls {named} created, one per measure, each as its mark says")
         return out
 
     def _create_control(
-        self, text: str, owner: Item, file: str, loc: str | None, header: str = "", *, table: bool = False, control_id: str | None = None
+        self,
+        text: str,
+        owner: Item,
+        file: str,
+        loc: str | None,
+        header: str = "",
+        *,
+        table: bool = False,
+        control_id: str | None = None,
+        quiet: bool = False,
     ) -> str:
         from mdptm.importers.tabular.records import first_sentence, mitigation_title
         from mdptm.importers.tabular.vocab import deferred_by_note, mitigation_status, parse_choice, plan_date, recommended_to
@@ -859,6 +871,8 @@ class Resolver:
         self.model.controls.append(ctl)
         self.index.add("controls", iid, [ctl.title, text])
         self.created_controls[key] = iid
+        if quiet:
+            return iid  # the caller says it once for all the controls of one text
         if table:
             said = first_sentence(text)[:60]
             why = f"names no control and no control links {owner.id}"
