@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.importers.import_helpers import reconciles, warning_messages
+from tests.importers.import_helpers import load_text, reconciles, warning_messages
 from tests.importers.md_word import both as _both
 
 # -- "Boundary | Protected asset | Threat | Mitigation | Residual risk": each threat placed on the boundary it crosses
@@ -117,3 +117,63 @@ def test_a_list_of_measures_without_marks_stays_one_control(tmp_path: Path) -> N
         assert len(model.controls) == 2
         assert all(len(t.controls) <= 1 for t in model.threats)
         assert reconciles(report)
+
+
+# -- threats as "#### Threat n: title" headings over one paragraph of label lines: "**Attack:**", a mitigation named
+# after the product and its phase ("**Acme Mitigation (Phase 1):**"), "**Remaining Risk:**", "**Phase 2 Mitigation:**",
+# "**Residual Risk (Phase 2):**"; a risk matrix after them that names the same threats in words of its own
+
+_PHASED = (
+    "# Acme Security Report\n\n## Threat Modeling\n\n"
+    "#### Threat 1: Agent Identity Spoofing\n\n"
+    "**Attack:** A rogue agent claims a trusted agent's name  \n**Acme Mitigation (Phase 1):** Signed agent cards  \n"
+    "**Remaining Risk:** ⚠️ A stolen key cannot be rotated at once  \n**Phase 2 Mitigation:** Automatic key rotation  \n"
+    "**Residual Risk (Phase 2):** ✅ Negligible\n\n"
+    "#### Threat 2: Silent Behavioral Drift\n\n"
+    "**Attack:** The agent slowly makes wrong decisions  \n**Acme Mitigation (Phase 1):** Anomaly rules  \n"
+    "**Remaining Risk:** ⚠️ The rules are static  \n**Phase 2 Mitigation:** Learned baselines  \n"
+    "**Residual Risk (Phase 2):** ✅ Negligible\n\n"
+    "#### Threat 3: Ledger Tampering\n\n"
+    "**Attack:** Someone edits the audit ledger  \n**Acme Mitigation (Phase 1):** Hash chain over every entry  \n"
+    "**Remaining Risk:** ✅ None  \n**Residual Risk (Phase 1):** ✅ Negligible\n\n"
+    "### Risk Matrix\n\n| Threat | Severity | Phase 1 Risk | Phase 2 Risk |\n|---|---|---|---|\n"
+    "| Agent identity spoofing | Critical | Medium | Low |\n| Behavioral drift | High | Medium | Low |\n"
+    "| Ledger tampering | Critical | Low | Low |\n"
+)
+
+
+def test_mitigations_of_two_phases_are_a_control_each_the_later_planned(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _PHASED)
+    # before: no mitigation read from the headings (the labels named the product and the phase): 0 links there
+    by_id = {c.id: c for c in model.controls}
+    first = [(by_id[c].title, by_id[c].status) for c in model.threats[0].controls]
+    assert first == [("Signed agent cards", "implemented"), ("Automatic key rotation", "planned")]
+    third = [(by_id[c].title, by_id[c].status) for c in model.threats[2].controls]
+    assert third == [("Hash chain over every entry", "implemented")]
+    assert model.threats[0].description == "A rogue agent claims a trusted agent's name"
+    assert any("Phase 2 Mitigation" in w and "planned" in w for w in warning_messages(report))
+    assert reconciles(report)
+
+
+def test_a_matrix_row_in_words_all_of_one_threat_title_joins_that_threat(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _PHASED)
+    # before: "Behavioral drift" was a threat of its own beside "Silent Behavioral Drift"
+    assert [t.title for t in model.threats] == ["Agent Identity Spoofing", "Silent Behavioral Drift", "Ledger Tampering"]
+    assert any("every word of 'Behavioral drift'" in w for w in warning_messages(report))
+    assert reconciles(report)
+
+
+def test_a_row_of_a_table_that_repeats_no_threat_is_not_joined_by_words(tmp_path: Path) -> None:
+    text = (
+        "# Model\n\n#### Threat 1: Data Leakage from the vector store\n\n**Attack:** Someone copies the embeddings\n\n"
+        "## Other risks\n\n| Threat | Likelihood |\n|---|---|\n| Data leakage | High |\n| Ransomware outbreak | Low |\n"
+        "| Insider sabotage | Low |\n"
+    )
+    model, report = load_text(tmp_path, text)
+    assert [t.title for t in model.threats] == [
+        "Data Leakage from the vector store",
+        "Data leakage",
+        "Ransomware outbreak",
+        "Insider sabotage",
+    ]
+    assert reconciles(report)

@@ -815,11 +815,12 @@ class BlockReader(ListReading, TableReading):
                 if label is not None:
                     out.labels.setdefault(label, one_line(inl.bold_lead or inl.text.partition(":")[0]))
                     out.written.setdefault(label, out.labels[label])
-                    for part_label, part in self.split_labels(label, rest, out.labels):
+                    for k, (part_label, part) in enumerate(self.split_labels(label, rest, out.labels)):
+                        said = self.split_written[k] or one_line(inl.bold_lead or inl.text.partition(":")[0])
                         part_label = self.rating_of_measures(part_label, part, inl.bold_lead or label)
                         current = part_label
                         current_inline = bool(part.strip())
-                        out.add(part_label, part, inl.links if part_label == label else None)
+                        out.add(part_label, part, inl.links if part_label == label else None, said)
                 elif (split := self.later_label(inl.text)) is not None:
                     # "Attackers may submit fake telemetry." then "**Mitigation:** Per-device HMAC" on the next line
                     # of the same paragraph: the prose, then that field
@@ -1182,6 +1183,24 @@ class BlockReader(ListReading, TableReading):
                     f"the mitigation text argues that the risk is acceptable ({argued!r} …): kept as the threat's rationale, "
                     "not made a control",
                 )
+            elif pend.phased:
+                # "SMAOS Mitigation (Phase 1): …" then "Phase 2 Mitigation: …": a control for each phase, a later
+                # one planned
+                cids = []
+                for label, text, status in pend.phased:
+                    cid = self.new_control_id()
+                    values = {"id": cid, "title": mitigation_title(self.vocab, text).rstrip("."), "description": text}
+                    heads = {"id": "id", "title": label, "description": label}
+                    if status:
+                        values["status"], heads["status"] = status, label
+                        self.b.warn(pend.rec.locator, f"control {cid} under {label!r}, a later phase than the first: read as planned")
+                    rec = RowRecord(kind="control", file=self.file, locator=pend.rec.locator, values=values, headers=heads, extra={})
+                    rec.view = pend.rec.view
+                    self.b.records.append(rec)
+                    cids.append(cid)
+                pend.control = ", ".join(cids)
+                pend.rec.values["controls"] = pend.control
+                pend.rec.headers["controls"] = "mitigation"
             elif pend.mitigation and not pend.planned and (marked := status_marked_items(self.vocab, pend.mitigation)) is not None:
                 # "- ✅ Tokens encrypted at rest" beside "- ⚠️ TODO: Token rotation on use": a control for each
                 # measure, in place or to do as its mark says

@@ -41,6 +41,29 @@ _OF_SCALE = re.compile(r"^\d+(?:\.\d+)?\s*/\s*\d+$")
 _LEVEL_HEAD = re.compile(r"\s+[–—-]\s+|\s*[(:;,.]\s*|\s+/\s+")
 
 
+# a qualifier in brackets closing a label: "Residual Risk (Phase 2)"
+_QUALIFIER = re.compile(r"\s*\([^()]{1,40}\)\s*$")
+# the nouns that name a measure at the end of a longer label ("Phase 2 Mitigation"; not "Security Controls", a heading)
+_MEASURE_NOUNS = frozenset({"mitigation", "mitigations", "countermeasure", "countermeasures"})
+
+
+_PHASE = re.compile(r"\bphase\s*(\d+)\b", re.I)
+
+
+def _phases(parts: list[tuple[str, str]]) -> list[tuple[str, str, str]] | None:
+    """(label, text, status) for mitigations written under labels of two phases or more ("SMAOS Mitigation (Phase
+    1)" then "Phase 2 Mitigation"): the first phase's measure as any mitigation, a later phase's planned (not in
+    place yet). None unless every part's label names a phase and they name two at least."""
+    numbers = [_PHASE.search(label) for label, _text in parts]
+    if len(parts) < 2 or any(n is None for n in numbers):
+        return None
+    phases = [int(n.group(1)) for n in numbers if n is not None]
+    if len(set(phases)) < 2:
+        return None
+    first = min(phases)
+    return [(label, text, "planned" if n > first else "") for (label, text), n in zip(parts, phases, strict=True)]
+
+
 class _ReaderState:
     """What the reading of one file keeps, and how it reads a label, an id or a location."""
 
@@ -85,6 +108,7 @@ class _ReaderState:
         self.view_text: dict[str, list[str]] = {}
         self.explicit_ids: set[str] = set()
         self.control_n = 0
+        self.split_written: list[str] = [""]  # the labels as written of the parts split_labels last gave
         self.n_tables = 0
         self.n_sections = 0
 
@@ -93,7 +117,19 @@ class _ReaderState:
     def label_of(self, text: str | None) -> str | None:
         if not text:
             return None
-        return self.labels.get(norm_text(text.rstrip(":：")))
+        key = norm_text(text.rstrip(":："))
+        hit = self.labels.get(key)
+        if hit is not None:
+            return hit
+        # "Residual Risk (Phase 2)", "Mitigation (v1)": a label, qualified in brackets
+        base = norm_text(_QUALIFIER.sub("", text.rstrip(":：")))
+        if base != key and base in self.labels:
+            return self.labels[base]
+        # "SMAOS Mitigation (Phase 1)", "Phase 2 Mitigation": a mitigation named after a product or a phase
+        words = base.split()
+        if 2 <= len(words) <= 4 and self.labels.get(words[-1]) == "mitigation" and words[-1] in _MEASURE_NOUNS:
+            return "mitigation"
+        return None
 
     def skip_kind(self, title: str) -> str | None:
         for kind, rxs in self.skip_rx.items():
@@ -153,17 +189,20 @@ class _ReaderState:
         of a field), as that of a field of its own does: "**Potential mitigations:**" says its controls'
         status wherever the line stands."""
         out = [(label, [])]  # type: list[tuple[str, list[str]]]
+        self.split_written = [""]  # each part's label as written ("" for the first: the caller has it)
         for line in text.split("\n"):
             head, sep, tail = line.partition(":")
             other = self.label_of(head.strip("* ")) if sep and len(head.split()) <= 4 else None
             if other is not None:
                 out.append((other, [tail.strip("* ").strip()]))
+                self.split_written.append(one_line(head.strip("* ")))
                 if written is not None:
                     written.setdefault(other, one_line(head.strip("* ")))
             elif sep and out[-1][0] in _ONE_VALUE and out[-1][1] and 0 < len(head.split()) <= 3 and tail.strip():
                 # "**STRIDE:** Information Disclosure" over "**Files:** src/cli.py": a field of one value ends at its
                 # line; the next "Label: …" line is a field of its own (kept in extra), never more of that value
                 out.append(("extra:" + head.strip("* "), [tail.strip("* ").strip()]))
+                self.split_written.append(one_line(head.strip("* ")))
             else:
                 out[-1][1].append(line)
         return [(lab, "\n".join(lines).strip()) for lab, lines in out]
@@ -217,6 +256,10 @@ class _ReaderState:
                 fields.values.setdefault("extra:" + fields.labels.get("likelihood", "Likelihood").strip("*: ").capitalize(), [text])
 
     def mitigation(self, pend: _Pending, fields: _Fields) -> None:
+        phased = _phases([(label, text) for fname, label, text in fields.parts if fname == "mitigation"])
+        if phased is not None:
+            pend.phased = phased  # "SMAOS Mitigation (Phase 1)" then "Phase 2 Mitigation": a control each
+            return
         text = fields.text("mitigation")
         label = fields.labels.get("mitigation", "")
         said = mitigation_status(self.vocab, label)
