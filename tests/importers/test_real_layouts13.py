@@ -177,3 +177,37 @@ def test_a_row_of_a_table_that_repeats_no_threat_is_not_joined_by_words(tmp_path
         "Insider sabotage",
     ]
     assert reconciles(report)
+
+
+# -- an asset table of two columns under "## Assets": the asset, and where it lies in plaintext (or why it matters)
+
+
+def test_a_two_column_table_under_an_assets_heading_lists_the_assets(tmp_path: Path) -> None:
+    text = (
+        "# Threat model\n\n## Assets\n\n| Asset | Where it exists in plaintext |\n|---|---|\n"
+        "| Master password | typed into a client; never stored |\n| Session tokens | client storage; hashed on the server |\n\n"
+        "## Threats and mitigations\n\n| # | Threat | Mitigation |\n|---|---|---|\n"
+        "| T1 | Server reads vault data | Client-side encryption |\n"
+    )
+    for model, report in _both(tmp_path, text):
+        # before: "no threat-model table recognised", both assets lost (reported)
+        assert [a.name for a in model.assets] == ["Master password", "Session tokens"]
+        assert model.assets[0].extra.get("Where it exists in plaintext") == "typed into a client; never stored"
+        assert [t.id for t in model.threats] == ["T1"]
+        assert reconciles(report)
+    german = "# Bedrohungsmodell\n\n## System und Schutzgüter\n\n| Schutzgut | Warum kritisch |\n|---|---|\n"
+    german += "| Mail-Zugangsdaten | Zugriff auf das Postfach |\n| Exportdateien | Falsche Aufträge |\n\n"
+    german += "## Bedrohungen\n\n| ID | Bedrohung | Maßnahme |\n|---|---|---|\n| T-01 | MitM liest Mails | Nur TLS |\n"
+    for model, report in _both(tmp_path, german):
+        assert [a.name for a in model.assets] == ["Mail-Zugangsdaten", "Exportdateien"]
+        assert reconciles(report)
+
+
+def test_a_two_column_table_under_an_assets_heading_that_names_no_asset_column_is_still_skipped(tmp_path: Path) -> None:
+    text = (
+        "# Threat model\n\n## Assets\n\n| Term | Meaning |\n|---|---|\n| PHI | health data |\n\n"
+        "## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| T1 | Data theft | Encryption |\n"
+    )
+    for model, report in _both(tmp_path, text):
+        assert model.assets == []
+        assert reconciles(report)

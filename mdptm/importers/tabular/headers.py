@@ -109,14 +109,15 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
     # "| Threat | Session-only | Vault | Verdict |" under "Threat model for …": the first column named exactly for the
     # items the nearest heading names, the other columns what is said of each (options weighed): items, unsure
     headed = (
-        len(nonempty) >= 3
+        len(nonempty) >= (3 if best.kind == "threat" else 2)
         and first is not None
         and first.exact
         and vocab.kinds[best.kind].fields[first.field].key
         and first.field in ("title", "name", "text")
         and named is not None
         and best.kind in named
-        and best.kind == "threat"
+        # "| Asset | Where it exists in plaintext |" under "## Assets": the assets, what is said of each kept with it
+        and best.kind in ("threat", "asset")
     )
 
     def weak(c: Classified) -> bool:
