@@ -211,3 +211,17 @@ def test_a_two_column_table_under_an_assets_heading_that_names_no_asset_column_i
     for model, report in _both(tmp_path, text):
         assert model.assets == []
         assert reconciles(report)
+
+
+def test_a_later_phase_alone_is_planned_and_a_future_label_is_no_measure_in_place(tmp_path: Path) -> None:
+    text = (
+        "# Report\n\n## Threat Modeling\n\n#### Threat 1: Key Theft\n\n"
+        "**Attack:** Someone copies the signing key  \n**Phase 2 Mitigation:** Keys kept in an HSM\n\n"
+        "#### Threat 2: Log Loss\n\n**Attack:** The audit log is deleted  \n**Future Mitigation:** Remote log copies\n"
+    )
+    model, report = load_text(tmp_path, text)
+    by_id = {c.id: c for c in model.controls}
+    assert [(by_id[c].title, by_id[c].status) for c in model.threats[0].controls] == [("Keys kept in an HSM", "planned")]
+    # "Future Mitigation" names no product and no phase: not read as a measure in place
+    assert all(by_id[c].status != "implemented" for c in model.threats[1].controls)
+    assert reconciles(report)

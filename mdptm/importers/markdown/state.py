@@ -53,11 +53,14 @@ _PHASE = re.compile(r"\bphase\s*(\d+)\b", re.I)
 def _phases(parts: list[tuple[str, str]]) -> list[tuple[str, str, str]] | None:
     """(label, text, status) for mitigations written under labels of two phases or more ("SMAOS Mitigation (Phase
     1)" then "Phase 2 Mitigation"): the first phase's measure as any mitigation, a later phase's planned (not in
-    place yet). None unless every part's label names a phase and they name two at least."""
+    place yet); a label of a phase after the first alone is planned too. None unless every part's label names a
+    phase."""
     numbers = [_PHASE.search(label) for label, _text in parts]
-    if len(parts) < 2 or any(n is None for n in numbers):
+    if not parts or any(n is None for n in numbers):
         return None
     phases = [int(n.group(1)) for n in numbers if n is not None]
+    if len(parts) == 1 and phases[0] > 1:
+        return [(parts[0][0], parts[0][1], "planned")]  # "Phase 2 Mitigation" alone: a later phase, not in place yet
     if len(set(phases)) < 2:
         return None
     first = min(phases)
@@ -125,9 +128,11 @@ class _ReaderState:
         base = norm_text(_QUALIFIER.sub("", text.rstrip(":：")))
         if base != key and base in self.labels:
             return self.labels[base]
-        # "SMAOS Mitigation (Phase 1)", "Phase 2 Mitigation": a mitigation named after a product or a phase
+        # "SMAOS Mitigation (Phase 1)", "Phase 2 Mitigation": a mitigation named after a product or a phase ("Future
+        # Mitigation" names neither: not read as one, never taken for a measure in place)
         words = base.split()
-        if 2 <= len(words) <= 4 and self.labels.get(words[-1]) == "mitigation" and words[-1] in _MEASURE_NOUNS:
+        named = _PHASE.search(text) is not None or bool(re.fullmatch(r"[A-Z][A-Z0-9]{1,11}", text.split()[0]))
+        if 2 <= len(words) <= 4 and words[-1] in _MEASURE_NOUNS and self.labels.get(words[-1]) == "mitigation" and named:
             return "mitigation"
         return None
 
