@@ -143,24 +143,24 @@ _PHASED = (
 
 
 def test_mitigations_of_two_phases_are_a_control_each_the_later_planned(tmp_path: Path) -> None:
-    model, report = load_text(tmp_path, _PHASED)
-    # before: no mitigation read from the headings (the labels named the product and the phase): 0 links there
-    by_id = {c.id: c for c in model.controls}
-    first = [(by_id[c].title, by_id[c].status) for c in model.threats[0].controls]
-    assert first == [("Signed agent cards", "implemented"), ("Automatic key rotation", "planned")]
-    third = [(by_id[c].title, by_id[c].status) for c in model.threats[2].controls]
-    assert third == [("Hash chain over every entry", "implemented")]
-    assert model.threats[0].description == "A rogue agent claims a trusted agent's name"
-    assert any("Phase 2 Mitigation" in w and "planned" in w for w in warning_messages(report))
-    assert reconciles(report)
+    for model, report in _both(tmp_path, _PHASED):
+        # before: no mitigation read from the headings (the labels named the product and the phase): 0 links there
+        by_id = {c.id: c for c in model.controls}
+        first = [(by_id[c].title, by_id[c].status) for c in model.threats[0].controls]
+        assert first == [("Signed agent cards", "implemented"), ("Automatic key rotation", "planned")]
+        third = [(by_id[c].title, by_id[c].status) for c in model.threats[2].controls]
+        assert third == [("Hash chain over every entry", "implemented")]
+        assert model.threats[0].description == "A rogue agent claims a trusted agent's name"
+        assert any("Phase 2 Mitigation" in w and "planned" in w for w in warning_messages(report))
+        assert reconciles(report)
 
 
 def test_a_matrix_row_in_words_all_of_one_threat_title_joins_that_threat(tmp_path: Path) -> None:
-    model, report = load_text(tmp_path, _PHASED)
-    # before: "Behavioral drift" was a threat of its own beside "Silent Behavioral Drift"
-    assert [t.title for t in model.threats] == ["Agent Identity Spoofing", "Silent Behavioral Drift", "Ledger Tampering"]
-    assert any("every word of 'Behavioral drift'" in w for w in warning_messages(report))
-    assert reconciles(report)
+    for model, report in _both(tmp_path, _PHASED):
+        # before: "Behavioral drift" was a threat of its own beside "Silent Behavioral Drift"
+        assert [t.title for t in model.threats] == ["Agent Identity Spoofing", "Silent Behavioral Drift", "Ledger Tampering"]
+        assert any("every word of 'Behavioral drift'" in w for w in warning_messages(report))
+        assert reconciles(report)
 
 
 def test_a_row_of_a_table_that_repeats_no_threat_is_not_joined_by_words(tmp_path: Path) -> None:
@@ -219,9 +219,9 @@ def test_a_later_phase_alone_is_planned_and_a_future_label_is_no_measure_in_plac
         "**Attack:** Someone copies the signing key  \n**Phase 2 Mitigation:** Keys kept in an HSM\n\n"
         "#### Threat 2: Log Loss\n\n**Attack:** The audit log is deleted  \n**Future Mitigation:** Remote log copies\n"
     )
-    model, report = load_text(tmp_path, text)
-    by_id = {c.id: c for c in model.controls}
-    assert [(by_id[c].title, by_id[c].status) for c in model.threats[0].controls] == [("Keys kept in an HSM", "planned")]
-    # "Future Mitigation" names no product and no phase: not read as a measure in place
-    assert all(by_id[c].status != "implemented" for c in model.threats[1].controls)
-    assert reconciles(report)
+    for model, report in _both(tmp_path, text):
+        by_id = {c.id: c for c in model.controls}
+        assert [(by_id[c].title, by_id[c].status) for c in model.threats[0].controls] == [("Keys kept in an HSM", "planned")]
+        # "Future Mitigation" names no product and no phase: not read as a measure in place
+        assert all(by_id[c].status != "implemented" for c in model.threats[1].controls)
+        assert reconciles(report)

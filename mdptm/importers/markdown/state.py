@@ -11,7 +11,7 @@ from mdptm.importers.markdown.document import (
     MdTable,
 )
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
-from mdptm.importers.markdown.words import _CHECK_BOX, _LABEL_END, _PREFIX_ID, heading_id, markdown_words
+from mdptm.importers.markdown.words import _CHECK_BOX, _LABEL_END, _PREFIX_ID, heading_id, label_phases, markdown_words, qualified_label
 from mdptm.importers.tabular.lists import ListThreats
 from mdptm.importers.tabular.markings import marker_table, withheld_marking
 from mdptm.importers.tabular.records import SourceBuilder
@@ -39,32 +39,6 @@ _ONE_VALUE = frozenset({"stride", "status", "risk", "severity", "likelihood", "r
 # "3/5", "4 / 5": a rating on a scale whose top is written after the slash
 _OF_SCALE = re.compile(r"^\d+(?:\.\d+)?\s*/\s*\d+$")
 _LEVEL_HEAD = re.compile(r"\s+[–—-]\s+|\s*[(:;,.]\s*|\s+/\s+")
-
-
-# a qualifier in brackets closing a label: "Residual Risk (Phase 2)"
-_QUALIFIER = re.compile(r"\s*\([^()]{1,40}\)\s*$")
-# the nouns that name a measure at the end of a longer label ("Phase 2 Mitigation"; not "Security Controls", a heading)
-_MEASURE_NOUNS = frozenset({"mitigation", "mitigations", "countermeasure", "countermeasures"})
-
-
-_PHASE = re.compile(r"\bphase\s*(\d+)\b", re.I)
-
-
-def _phases(parts: list[tuple[str, str]]) -> list[tuple[str, str, str]] | None:
-    """(label, text, status) for mitigations written under labels of two phases or more ("SMAOS Mitigation (Phase
-    1)" then "Phase 2 Mitigation"): the first phase's measure as any mitigation, a later phase's planned (not in
-    place yet); a label of a phase after the first alone is planned too. None unless every part's label names a
-    phase."""
-    numbers = [_PHASE.search(label) for label, _text in parts]
-    if not parts or any(n is None for n in numbers):
-        return None
-    phases = [int(n.group(1)) for n in numbers if n is not None]
-    if len(parts) == 1 and phases[0] > 1:
-        return [(parts[0][0], parts[0][1], "planned")]  # "Phase 2 Mitigation" alone: a later phase, not in place yet
-    if len(set(phases)) < 2:
-        return None
-    first = min(phases)
-    return [(label, text, "planned" if n > first else "") for (label, text), n in zip(parts, phases, strict=True)]
 
 
 class _ReaderState:
@@ -124,17 +98,7 @@ class _ReaderState:
         hit = self.labels.get(key)
         if hit is not None:
             return hit
-        # "Residual Risk (Phase 2)", "Mitigation (v1)": a label, qualified in brackets
-        base = norm_text(_QUALIFIER.sub("", text.rstrip(":：")))
-        if base != key and base in self.labels:
-            return self.labels[base]
-        # "SMAOS Mitigation (Phase 1)", "Phase 2 Mitigation": a mitigation named after a product or a phase ("Future
-        # Mitigation" names neither: not read as one, never taken for a measure in place)
-        words = base.split()
-        named = _PHASE.search(text) is not None or bool(re.fullmatch(r"[A-Z][A-Z0-9]{1,11}", text.split()[0]))
-        if 2 <= len(words) <= 4 and words[-1] in _MEASURE_NOUNS and self.labels.get(words[-1]) == "mitigation" and named:
-            return "mitigation"
-        return None
+        return qualified_label(text, self.labels.get, "mitigation")
 
     def skip_kind(self, title: str) -> str | None:
         for kind, rxs in self.skip_rx.items():
@@ -261,7 +225,7 @@ class _ReaderState:
                 fields.values.setdefault("extra:" + fields.labels.get("likelihood", "Likelihood").strip("*: ").capitalize(), [text])
 
     def mitigation(self, pend: _Pending, fields: _Fields) -> None:
-        phased = _phases([(label, text) for fname, label, text in fields.parts if fname == "mitigation"])
+        phased = label_phases([(label, text) for fname, label, text in fields.parts if fname == "mitigation"])
         if phased is not None:
             pend.phased = phased  # "SMAOS Mitigation (Phase 1)" then "Phase 2 Mitigation": a control each
             return
