@@ -225,3 +225,17 @@ def test_a_later_phase_alone_is_planned_and_a_future_label_is_no_measure_in_plac
         # "Future Mitigation" names no product and no phase: not read as a measure in place
         assert all(by_id[c].status != "implemented" for c in model.threats[1].controls)
         assert reconciles(report)
+
+
+def test_a_measure_closed_by_a_later_phase_note_is_planned(tmp_path: Path) -> None:
+    text = (
+        "# Threat Model\n\n## Assets\n- Medication orders\n\n## Threats\n- Unauthorized access\n- Availability attacks\n\n"
+        "## Mitigations\n- RBAC and least privilege\n- Rate limiting (Phase 3)\n"
+    )
+    for model, report in _both(tmp_path, text):
+        # before: "Rate limiting (Phase 3)" read as in place ("(Phase 2)" already deferred, "(Phase 3)" did not)
+        assert [(c.title, c.status) for c in model.controls] == [
+            ("RBAC and least privilege", "implemented"),
+            ("Rate limiting (Phase 3)", "planned"),
+        ]
+        assert reconciles(report)
