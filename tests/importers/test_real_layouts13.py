@@ -239,3 +239,15 @@ def test_a_measure_closed_by_a_later_phase_note_is_planned(tmp_path: Path) -> No
             ("Rate limiting (Phase 3)", "planned"),
         ]
         assert reconciles(report)
+
+
+def test_classification_levels_under_the_assets_heading_are_no_assets(tmp_path: Path) -> None:
+    text = (
+        "# Threat Model\n\n## Assets\n\n### Critical Assets\n1. **User Credentials**: OAuth tokens\n2. **Calendar Data**: events\n\n"
+        "### Classification\n- **Public**: marketing pages\n- **Confidential**: user PII\n- **Secret**: API keys\n\n"
+        "## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| T1 | Token theft | Server-side storage |\n"
+    )
+    for model, report in _both(tmp_path, text):
+        # before (Markdown): Public, Confidential and Secret were three more assets
+        assert [a.name for a in model.assets] == ["User Credentials", "Calendar Data"]
+        assert reconciles(report)
