@@ -251,3 +251,40 @@ def test_classification_levels_under_the_assets_heading_are_no_assets(tmp_path: 
         # before (Markdown): Public, Confidential and Secret were three more assets
         assert [a.name for a in model.assets] == ["User Credentials", "Calendar Data"]
         assert reconciles(report)
+
+
+# -- "OWASP ID | Risk | Mitigation in architecture": the catalogue entry, the risk named in words, its mitigation
+
+
+def test_a_risk_column_of_names_after_a_catalogue_column_titles_the_threats(tmp_path: Path) -> None:
+    text = (
+        "# Architecture\n\n## OWASP Top 10 Mapping\n\n| OWASP ID | Risk | Mitigation in architecture |\n|---|---|---|\n"
+        "| **A01 Broken Access Control** | Local debug endpoint left open | Deny-by-default access; no open IPC. |\n"
+        "| **A02 Cryptographic Failures** | Weak hashing, plaintext secrets | SHA-256 minimum; OS keystore. |\n"
+        "| **A03 Injection** | Sample strings injected into the report | Escaped HTML; prepared statements. |\n"
+    )
+    for model, report in _both(tmp_path, text):
+        # before: "no threat-model table recognised", the three rows skipped
+        assert [t.title for t in model.threats] == [
+            "Local debug endpoint left open",
+            "Weak hashing, plaintext secrets",
+            "Sample strings injected into the report",
+        ]
+        assert [t.extra.get("OWASP ID") for t in model.threats] == [
+            "A01 Broken Access Control",
+            "A02 Cryptographic Failures",
+            "A03 Injection",
+        ]
+        assert [len(t.controls) for t in model.threats] == [1, 1, 1]
+        assert reconciles(report)
+
+
+def test_a_risk_column_of_names_without_a_mitigation_column_beside_it_is_not_read_so(tmp_path: Path) -> None:
+    text = (
+        "# Register\n\n## Review\n\n| Reviewer | Risk | Notes |\n|---|---|---|\n| Ana | Data loss in backups | checked |\n"
+        "| Ben | Late security patches | open |\n\n"
+        "## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| T1 | Token theft | Short tokens |\n"
+    )
+    for model, report in _both(tmp_path, text):
+        assert [t.id for t in model.threats] == ["T1"]
+        assert reconciles(report)
