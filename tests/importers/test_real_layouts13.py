@@ -288,3 +288,23 @@ def test_a_risk_column_of_names_without_a_mitigation_column_beside_it_is_not_rea
     for model, report in _both(tmp_path, text):
         assert [t.id for t in model.threats] == ["T1"]
         assert reconciles(report)
+
+
+def test_a_mitigation_that_opens_by_saying_not_mitigated_is_no_control_in_place(tmp_path: Path) -> None:
+    table = (
+        "# Threat model\n\n## Threats and mitigations\n\n| # | Threat | Mitigation | Residual risk |\n|---|---|---|---|\n"
+        "| T1 | The server serves a changed web app | **Not mitigated for the web client.** Use the desktop app; strict CSP |"
+        " Documented non-goal |\n| T2 | Traffic is read on the way | TLS required; HSTS | Compromised CA |\n"
+    )
+    headed = (
+        "# Threat model\n\n### Threat 1: Changed web app\n\n**Threat:** The server serves a changed web app\n\n"
+        "**Mitigation:** Not mitigated for the web client. Use the desktop app.\n"
+    )
+    for text in (table, headed):
+        for model, report in _both(tmp_path, text):
+            # before: the text was a control in place ("Not mitigated for the web client", implemented)
+            first = next(c for c in model.controls if c.id == model.threats[0].controls[0])
+            assert first.status == "not_implemented"
+            assert all(c.status == "implemented" for c in model.controls if c is not first)
+            assert any("not mitigated" in w for w in warning_messages(report))
+            assert reconciles(report)

@@ -21,7 +21,7 @@ from mdptm.importers.markdown.tables import TableReading
 from mdptm.importers.markdown.words import VIEW_IDS, written_id
 from mdptm.importers.merge import norm_name
 from mdptm.importers.tabular.lists import CITED_THREAT, MEASURE_STATE, RISK_LEAD, THREAT_REFS, finding_lines
-from mdptm.importers.tabular.records import first_sentence, mitigation_title, recommended_control, status_marked_items
+from mdptm.importers.tabular.records import denies_mitigation, first_sentence, mitigation_title, recommended_control, status_marked_items
 from mdptm.importers.tabular.tables import RowRecord
 from mdptm.importers.tabular.vocab import (
     deferred_by_note,
@@ -1237,7 +1237,13 @@ class BlockReader(ListReading, TableReading):
                     extra={},
                     view=pend.rec.view,
                 )
-                if pend.planned:
+                if denies_mitigation(text):
+                    ctl.values["status"] = "not_implemented"  # "Not mitigated for the web client. Use …": none in place
+                    ctl.headers["status"] = "mitigation"
+                    self.b.warn(
+                        pend.rec.locator, f"control {cid}: its text opens by saying the threat is not mitigated: read as not in place"
+                    )
+                elif pend.planned:
                     ctl.values["status"] = pend.said_status  # "Potential mitigations": proposed, not in place
                     ctl.headers["status"] = pend.planned
                 elif (note := deferred_by_note(self.vocab, text)) is not None:

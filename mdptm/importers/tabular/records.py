@@ -203,6 +203,16 @@ def status_marked_items(vocab: Vocabulary, text: str) -> list[tuple[str, str]] |
     return [("\n".join(lines), said) for lines, said in items]
 
 
+# "**Not mitigated for the web client.** Use the desktop app …": a mitigation text that opens by saying there is none
+_NOT_MITIGATED = re.compile(r"^[\s*_]*(?:not|un)[\s-]?mitigated\b|^[\s*_]*no\s+mitigations?\b", re.I)
+
+
+def denies_mitigation(text: str) -> bool:
+    """Whether a mitigation text opens by saying the threat is not mitigated ("Not mitigated for the web client. Use
+    the desktop app …"): what follows is advice or a part measure, and nothing of it is claimed in place."""
+    return _NOT_MITIGATED.match(text) is not None
+
+
 @dataclass
 class Fact:
     path: str

@@ -815,7 +815,7 @@ class Resolver:
         control_id: str | None = None,
         quiet: bool = False,
     ) -> str:
-        from mdptm.importers.tabular.records import first_sentence, mitigation_title
+        from mdptm.importers.tabular.records import denies_mitigation, first_sentence, mitigation_title
         from mdptm.importers.tabular.vocab import deferred_by_note, mitigation_status, parse_choice, plan_date, recommended_to
 
         key = norm_name(text)
@@ -839,7 +839,12 @@ class Resolver:
             ctl.category = guess  # type: ignore[assignment]
             self.inferred_categories.setdefault(file, []).append(iid)
         said = mitigation_status(self.vocab, header)
-        if said is not None:
+        if denies_mitigation(text):
+            # "Not mitigated for the web client. Use the desktop app …": what follows is advice or a part measure;
+            # the text denies that the threat is mitigated, so nothing of it is claimed in place
+            ctl.status, ctl.status_stated = "not_implemented", True
+            self.report.warn(file, loc, f"control {iid}: its text opens by saying the threat is not mitigated: read as not in place")
+        elif said is not None:
             ctl.status, ctl.status_stated = said, True  # type: ignore[assignment]  # "Recommended mitigation": proposed
         elif (note := deferred_by_note(self.vocab, text)) is not None:
             # "LocalStorage autosave (future enhancement)": the author says it is not there yet
