@@ -30,10 +30,15 @@ class _Fields:
     lead: list[str] = field(default_factory=list)  # text before any label
     tables: list[MdTable] = field(default_factory=list)
     others: list[MdBlock] = field(default_factory=list)
+    # (field, label as written, text) of each labelled part: "SMAOS Mitigation (Phase 1)" and "Phase 2 Mitigation"
+    # are two parts of one field
+    parts: list[tuple[str, str, str]] = field(default_factory=list)
 
-    def add(self, fname: str, text: str, links: list[tuple[str, str]] | None = None) -> None:
+    def add(self, fname: str, text: str, links: list[tuple[str, str]] | None = None, label: str = "") -> None:
         if text.strip():
             self.values.setdefault(fname, []).append(text.strip())
+            if label:
+                self.parts.append((fname, label, text.strip()))
         if links:
             self.links.setdefault(fname, []).extend(links)
 
@@ -56,3 +61,5 @@ class _Pending:
     said_status: str = ""  # that status: "planned" or "implemented" ("Mitigations implemented")
     # "- [SC-01] HSM with tamper-evident packaging": each mitigation line led by a control's id (id, its text)
     id_lines: list[tuple[str, str]] = field(default_factory=list)
+    # mitigations written under labels of successive phases: (label as written, text, "planned" for a later phase)
+    phased: list[tuple[str, str, str]] = field(default_factory=list)

@@ -21,7 +21,7 @@ from mdptm.importers.markdown.tables import TableReading
 from mdptm.importers.markdown.words import VIEW_IDS, written_id
 from mdptm.importers.merge import norm_name
 from mdptm.importers.tabular.lists import CITED_THREAT, MEASURE_STATE, RISK_LEAD, THREAT_REFS, finding_lines
-from mdptm.importers.tabular.records import first_sentence, mitigation_title, recommended_control
+from mdptm.importers.tabular.records import denies_mitigation, first_sentence, mitigation_title, recommended_control, status_marked_items
 from mdptm.importers.tabular.tables import RowRecord
 from mdptm.importers.tabular.vocab import (
     deferred_by_note,
@@ -815,11 +815,12 @@ class BlockReader(ListReading, TableReading):
                 if label is not None:
                     out.labels.setdefault(label, one_line(inl.bold_lead or inl.text.partition(":")[0]))
                     out.written.setdefault(label, out.labels[label])
-                    for part_label, part in self.split_labels(label, rest, out.labels):
+                    for k, (part_label, part) in enumerate(self.split_labels(label, rest, out.labels)):
+                        said = self.split_written[k] or one_line(inl.bold_lead or inl.text.partition(":")[0])
                         part_label = self.rating_of_measures(part_label, part, inl.bold_lead or label)
                         current = part_label
                         current_inline = bool(part.strip())
-                        out.add(part_label, part, inl.links if part_label == label else None)
+                        out.add(part_label, part, inl.links if part_label == label else None, said)
                 elif (split := self.later_label(inl.text)) is not None:
                     # "Attackers may submit fake telemetry." then "**Mitigation:** Per-device HMAC" on the next line
                     # of the same paragraph: the prose, then that field
@@ -1182,6 +1183,39 @@ class BlockReader(ListReading, TableReading):
                     f"the mitigation text argues that the risk is acceptable ({argued!r} …): kept as the threat's rationale, "
                     "not made a control",
                 )
+            elif pend.phased:
+                # "SMAOS Mitigation (Phase 1): …" then "Phase 2 Mitigation: …": a control for each phase, a later
+                # one planned
+                cids = []
+                for label, text, status in pend.phased:
+                    cid = self.new_control_id()
+                    values = {"id": cid, "title": mitigation_title(self.vocab, text).rstrip("."), "description": text}
+                    heads = {"id": "id", "title": label, "description": label}
+                    if status:
+                        values["status"], heads["status"] = status, label
+                        self.b.warn(pend.rec.locator, f"control {cid} under {label!r}, a later phase than the first: read as planned")
+                    rec = RowRecord(kind="control", file=self.file, locator=pend.rec.locator, values=values, headers=heads, extra={})
+                    rec.view = pend.rec.view
+                    self.b.records.append(rec)
+                    cids.append(cid)
+                pend.control = ", ".join(cids)
+                pend.rec.values["controls"] = pend.control
+                pend.rec.headers["controls"] = "mitigation"
+            elif pend.mitigation and not pend.planned and (marked := status_marked_items(self.vocab, pend.mitigation)) is not None:
+                # "- ✅ Tokens encrypted at rest" beside "- ⚠️ TODO: Token rotation on use": a control for each
+                # measure, in place or to do as its mark says
+                cids = []
+                for text, status in marked:
+                    cid = self.new_control_id()
+                    values = {"id": cid, "title": mitigation_title(self.vocab, text).rstrip("."), "description": text, "status": status}
+                    heads = {"id": "id", "title": "mitigation", "description": "mitigation", "status": "mark"}
+                    rec = RowRecord(kind="control", file=self.file, locator=pend.rec.locator, values=values, headers=heads, extra={})
+                    rec.view = pend.rec.view
+                    self.b.records.append(rec)
+                    cids.append(cid)
+                pend.control = ", ".join(cids)
+                pend.rec.values["controls"] = pend.control
+                pend.rec.headers["controls"] = "mitigation"
             elif pend.mitigation:
                 cid = self.new_control_id()
                 text = pend.mitigation
@@ -1203,7 +1237,13 @@ class BlockReader(ListReading, TableReading):
                     extra={},
                     view=pend.rec.view,
                 )
-                if pend.planned:
+                if denies_mitigation(text):
+                    ctl.values["status"] = "not_implemented"  # "Not mitigated for the web client. Use …": none in place
+                    ctl.headers["status"] = "mitigation"
+                    self.b.warn(
+                        pend.rec.locator, f"control {cid}: its text opens by saying the threat is not mitigated: read as not in place"
+                    )
+                elif pend.planned:
                     ctl.values["status"] = pend.said_status  # "Potential mitigations": proposed, not in place
                     ctl.headers["status"] = pend.planned
                 elif (note := deferred_by_note(self.vocab, text)) is not None:

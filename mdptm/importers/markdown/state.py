@@ -11,7 +11,7 @@ from mdptm.importers.markdown.document import (
     MdTable,
 )
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
-from mdptm.importers.markdown.words import _CHECK_BOX, _LABEL_END, _PREFIX_ID, heading_id, markdown_words
+from mdptm.importers.markdown.words import _CHECK_BOX, _LABEL_END, _PREFIX_ID, heading_id, label_phases, markdown_words, qualified_label
 from mdptm.importers.tabular.lists import ListThreats
 from mdptm.importers.tabular.markings import marker_table, withheld_marking
 from mdptm.importers.tabular.records import SourceBuilder
@@ -85,6 +85,7 @@ class _ReaderState:
         self.view_text: dict[str, list[str]] = {}
         self.explicit_ids: set[str] = set()
         self.control_n = 0
+        self.split_written: list[str] = [""]  # the labels as written of the parts split_labels last gave
         self.n_tables = 0
         self.n_sections = 0
 
@@ -93,7 +94,11 @@ class _ReaderState:
     def label_of(self, text: str | None) -> str | None:
         if not text:
             return None
-        return self.labels.get(norm_text(text.rstrip(":：")))
+        key = norm_text(text.rstrip(":："))
+        hit = self.labels.get(key)
+        if hit is not None:
+            return hit
+        return qualified_label(text, self.labels.get, "mitigation")
 
     def skip_kind(self, title: str) -> str | None:
         for kind, rxs in self.skip_rx.items():
@@ -153,17 +158,20 @@ class _ReaderState:
         of a field), as that of a field of its own does: "**Potential mitigations:**" says its controls'
         status wherever the line stands."""
         out = [(label, [])]  # type: list[tuple[str, list[str]]]
+        self.split_written = [""]  # each part's label as written ("" for the first: the caller has it)
         for line in text.split("\n"):
             head, sep, tail = line.partition(":")
             other = self.label_of(head.strip("* ")) if sep and len(head.split()) <= 4 else None
             if other is not None:
                 out.append((other, [tail.strip("* ").strip()]))
+                self.split_written.append(one_line(head.strip("* ")))
                 if written is not None:
                     written.setdefault(other, one_line(head.strip("* ")))
             elif sep and out[-1][0] in _ONE_VALUE and out[-1][1] and 0 < len(head.split()) <= 3 and tail.strip():
                 # "**STRIDE:** Information Disclosure" over "**Files:** src/cli.py": a field of one value ends at its
                 # line; the next "Label: …" line is a field of its own (kept in extra), never more of that value
                 out.append(("extra:" + head.strip("* "), [tail.strip("* ").strip()]))
+                self.split_written.append(one_line(head.strip("* ")))
             else:
                 out[-1][1].append(line)
         return [(lab, "\n".join(lines).strip()) for lab, lines in out]
@@ -217,6 +225,10 @@ class _ReaderState:
                 fields.values.setdefault("extra:" + fields.labels.get("likelihood", "Likelihood").strip("*: ").capitalize(), [text])
 
     def mitigation(self, pend: _Pending, fields: _Fields) -> None:
+        phased = label_phases([(label, text) for fname, label, text in fields.parts if fname == "mitigation"])
+        if phased is not None:
+            pend.phased = phased  # "SMAOS Mitigation (Phase 1)" then "Phase 2 Mitigation": a control each
+            return
         text = fields.text("mitigation")
         label = fields.labels.get("mitigation", "")
         said = mitigation_status(self.vocab, label)

@@ -17,6 +17,7 @@ from mdptm.importers.tabular.rowfields import none_applies
 from mdptm.importers.tabular.stride import read_stride_matrix
 from mdptm.importers.tabular.tables import Grid, RowRecord
 from mdptm.importers.tabular.vocab import (
+    HeaderMatch,
     clean_text,
     is_empty,
     match_header,
@@ -28,6 +29,14 @@ from mdptm.importers.tabular.vocab import (
     stride_letters_only,
 )
 from mdptm.model.vocabulary import stride_title
+
+
+def _names_first(headers: list[HeaderMatch | None], c: int) -> bool:
+    """Whether column *c* is the first a threat table says anything of: the first column, or the first mdptm reads
+    beside a mitigation column ("| OWASP ID | Risk | Mitigation in architecture |", "Weak hashing, plaintext secrets"
+    down the Risk column)."""
+    known = [h for h in headers[:c] if h is not None]
+    return c == 0 or (not known and any(h is not None and h.field == "controls" for h in headers[c + 1 :]))
 
 
 class TableReading(_ReaderState):
@@ -181,7 +190,9 @@ class TableReading(_ReaderState):
                     grid.locator(0, c), f"column {grid.cells[0][c]!r} holds sentences, no risk levels; read as the threat's description"
                 )
                 grid.cells[0][c] = "Description"
-            elif len(vals) >= 2 and all(len(v.split()) >= 2 and not parse_risk(self.vocab, v).ok for v in vals) and c == 0:
+            elif (
+                len(vals) >= 2 and _names_first(headers, c) and all(len(v.split()) >= 2 and not parse_risk(self.vocab, v).ok for v in vals)
+            ):
                 # "| Risk | Likelihood | Impact | Mitigation |" with "Unauthorized access to patient data" down it:
                 # the first column names the risks, it rates none
                 self.b.warn(grid.locator(0, c), f"column {grid.cells[0][c]!r} names the risks, no risk levels; read as the threat's title")

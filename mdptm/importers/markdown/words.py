@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -89,6 +90,11 @@ def heading_id(title: str, kind: str, words: dict[str, Any]) -> tuple[str, str] 
     title = _BRACKETED_ID.sub(r"\1 ", title)  # "[T-01] Private key compromise", "(T-01) ..."
     m = _HEADING_ID.match(title)
     if m and norm_text(m.group("word")) in {norm_text(str(x)) for x in words[f"{kind}_words"]}:
+        word = m.group("word")
+        if len(word) > 1 and word.isupper() and title[m.end("word") : m.end("word") + 1] == "-":
+            # "THREAT-001: OAuth Token Theft": an id written whole, as a risk matrix elsewhere cites it ("THREAT-001"),
+            # not the word "Threat" before a number ("Threat 1" is T-1)
+            return f"{word}-{m.group('num')}{m.group('suffix') or ''}", one_line(m.group("rest"))
         return f"{_ID_PREFIX[kind]}-{m.group('num')}{m.group('suffix') or ''}", one_line(m.group("rest"))
     p = _PREFIX_ID.match(title)
     if p and len(p.group("pre")) == 1 and title[p.end("pre") : p.end("pre") + 1] == ".":
@@ -96,3 +102,48 @@ def heading_id(title: str, kind: str, words: dict[str, Any]) -> tuple[str, str] 
     if p and p.group("pre") in {str(x) for x in words.get(f"{kind}_prefixes", [])}:
         return title[p.start("pre") : p.end("num")].strip(), one_line(p.group("rest"))
     return None
+
+
+# a qualifier in brackets closing a label: "Residual Risk (Phase 2)"
+_QUALIFIER = re.compile(r"\s*\([^()]{1,40}\)\s*$")
+# the nouns that name a measure at the end of a longer label ("Phase 2 Mitigation"; not "Security Controls", a heading)
+_MEASURE_NOUNS = frozenset({"mitigation", "mitigations", "countermeasure", "countermeasures"})
+_PHASE = re.compile(r"\bphase\s*(\d+)\b", re.I)
+_PRODUCT = re.compile(r"[A-Z][A-Z0-9]{1,11}")  # "SMAOS": a product's name in capitals
+
+
+def qualified_label(text: str, lookup: Callable[[str], str | None], measure: str) -> str | None:
+    """The field a label names once its qualifier is set aside, for a label no word list has whole: "Residual Risk
+    (Phase 2)" is the residual risk; "SMAOS Mitigation (Phase 1)", "Phase 2 Mitigation" are mitigations (*measure*,
+    the field *lookup* gives "mitigation"), named after a product or a phase. "Future Mitigation" names neither: it
+    is never read as a measure in place. Read alike in Markdown and in Word."""
+    from mdptm.importers.tabular.vocab import norm_text
+
+    raw = text.rstrip(":：").strip()
+    if not raw:
+        return None
+    base = norm_text(_QUALIFIER.sub("", raw))
+    if base != norm_text(raw) and (hit := lookup(base)) is not None:
+        return hit
+    words = base.split()
+    named = _PHASE.search(raw) is not None or _PRODUCT.fullmatch(raw.split()[0]) is not None
+    if 2 <= len(words) <= 4 and words[-1] in _MEASURE_NOUNS and lookup(words[-1]) == measure and named:
+        return measure
+    return None
+
+
+def label_phases(parts: list[tuple[str, str]]) -> list[tuple[str, str, str]] | None:
+    """(label, text, status) for mitigations written under labels of two phases or more ("SMAOS Mitigation (Phase
+    1)" then "Phase 2 Mitigation"): the first phase's measure as any mitigation, a later phase's planned (not in
+    place yet); a label of a phase after the first alone is planned too. None unless every part's label names a
+    phase."""
+    numbers = [_PHASE.search(label) for label, _text in parts]
+    if not parts or any(n is None for n in numbers):
+        return None
+    phases = [int(n.group(1)) for n in numbers if n is not None]
+    if len(parts) == 1 and phases[0] > 1:
+        return [(parts[0][0], parts[0][1], "planned")]  # "Phase 2 Mitigation" alone: a later phase, not in place yet
+    if len(set(phases)) < 2:
+        return None
+    first = min(phases)
+    return [(label, text, "planned" if n > first else "") for (label, text), n in zip(parts, phases, strict=True)]

@@ -182,7 +182,7 @@ class TableFinder:
                 cls4 = classify(self.vocab, plain, self._context(), only, near=self.grid.heading) if cls2 is None else None
                 if cls4 is not None and not cls4.skipped:
                     return _Candidate(r, c0, c1, cls4, [r, r + 1], plain)
-        if only in (None, "flow") and self._arrow_rows(r, c0, c1):
+        if only in (None, "flow") and self._arrow_rows(r, c0, c1) and (only == "flow" or not self._titles_threats(headers)):
             # "Boundary | Description | Data Crossing" over "IPC → favorites-manager" rows: each row crosses from one
             # end to the other, a data flow named by its ends, whatever the first column is called
             named = ["flow", *headers[1:]]
@@ -194,12 +194,14 @@ class TableFinder:
         if sum(1 for h in headers if h and self._is_exact(h)) < 1:
             return None
         cls = classify(self.vocab, headers, self._context(), only, near=self.grid.heading)
-        if only in (None, "threat") and (cls is None or cls.skipped) and self._risk_names(r, c0, c1):
+        risk_col = self._risk_names(r, c0, c1, headers) if only in (None, "threat") and (cls is None or cls.skipped) else None
+        if risk_col is not None:
             # "Risk | Probability | Impact" over "Data Breach", "Vendor Delay": the first column names the risks,
-            # it rates none: the risk's title
-            by_name = classify(self.vocab, ["Risk Name", *headers[1:]], self._context(), "threat", near=self.grid.heading)
+            # it rates none: the risk's title ("OWASP ID | Risk | Mitigation in architecture" alike)
+            renamed = [("Risk Name" if k == risk_col else h) for k, h in enumerate(headers)]
+            by_name = classify(self.vocab, renamed, self._context(), "threat", near=self.grid.heading)
             if by_name is not None and not by_name.skipped:
-                cls = by_name
+                cls, headers = by_name, renamed
         if cls is None:
             return None
         grouped = self._group_row_above(r, c0, c1, headers, cls, only)
@@ -207,17 +209,36 @@ class TableFinder:
             return grouped
         return _Candidate(r, c0, c1, cls, header_rows, headers)
 
-    def _risk_names(self, r: int, c0: int, c1: int) -> bool:
-        """The first header is "Risk" (or "Risks", "Threats") and the cells below it are names, no ratings (two rows at least),
-        most of two words or more ("Ransomware" beside "Insider Threats"), beside other columns."""
+    def _risk_names(self, r: int, c0: int, c1: int, headers: list[str]) -> int | None:
+        """The index in *headers* of the column headed "Risk" (or "Risks", "Threats") whose cells are names, no
+        ratings (two rows at least), most of two words or more ("Ransomware" beside "Insider Threats"), beside other
+        columns: the first column, or the first one mdptm reads beside a mitigation column ("OWASP ID | Risk |
+        Mitigation in architecture"). None otherwise."""
         g = self.grid
-        if c1 <= c0 or norm_text(one_line(g.header_text(r, c0))) not in ("risk", "risks", "threats"):
+        if c1 <= c0:
+            return None
+        known = [match_header(self.vocab, "threat", h) if h else None for h in headers]
+        for k, head in enumerate(headers):
+            if norm_text(head) not in ("risk", "risks", "threats"):
+                continue
+            mitigated = any(m is not None and m.field == "controls" for m in known[k + 1 :])
+            if k > 0 and (any(m is not None for m in known[:k]) or not mitigated):
+                return None
+            cells = [one_line(g.cells[row][c0 + k]) for row in range(r + 1, len(g.cells)) if not g.row_blank(row)]
+            cells = [c for c in cells if c]
+            if len(cells) < 2 or any(parse_risk(self.vocab, c, None, shared=True).ok for c in cells):
+                return None
+            return k if sum(1 for c in cells if len(c.split()) >= 2) * 2 > len(cells) else None
+        return None
+
+    def _titles_threats(self, headers: list[str]) -> bool:
+        """A column of the header is exactly a threat's title ("Threat") beside a column of its mitigations: the rows are
+        threats, and an "A → B" first column names where each one crosses, not a data flow of its own."""
+        got = classify(self.vocab, headers, self._context(), "threat", near=self.grid.heading)
+        if got is None or got.skipped:
             return False
-        cells = [one_line(g.cells[k][c0]) for k in range(r + 1, len(g.cells)) if not g.row_blank(k)]
-        cells = [c for c in cells if c]
-        if len(cells) < 2 or any(parse_risk(self.vocab, c, None, shared=True).ok for c in cells):
-            return False
-        return sum(1 for c in cells if len(c.split()) >= 2) * 2 > len(cells)
+        fields = {m.field: m.exact for m in got.fields.values()}
+        return bool(fields.get("title")) and "controls" in fields
 
     def _arrow_rows(self, r: int, c0: int, c1: int) -> bool:
         """Every row below the header names two ends with an arrow in its first cell ("IPC → favorites-manager"),

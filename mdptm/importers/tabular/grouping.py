@@ -245,6 +245,7 @@ class Grouper:
         index: dict[tuple[str, str], Group] = {}
         titled: dict[str, list[tuple[Group, Block | None]]] = {}  # threat title -> groups with an id
         untitled: dict[str, list[tuple[Group, Block | None, RowRecord]]] = {}  # long threat title -> rows with no id
+        summaries: dict[int, bool] = {}  # a table -> whether most of its rows with no id repeat threats of this file
         copies: dict[tuple[tuple[str, str], ...], tuple[str, str]] = {}  # a threat row's cells but its id -> (its id, where)
         for rec in self.records:
             rid = one_line(rec.values.get("id", ""))
@@ -285,6 +286,15 @@ class Grouper:
                 grp = self._same_titled(rec, titled)
                 if grp is not None:
                     self.warn(rec.locator, f"no id: joined threat {grp.explicit_id!r} of the same title in another table")
+            if grp is None and not rid and rec.kind == "threat" and self._summary_table(rec, titled, summaries):
+                grp = self._worded_titled(rec, titled)
+                if grp is not None:
+                    said = one_line(rec.values.get("title", ""))
+                    self.warn(
+                        rec.locator,
+                        f"no id: every word of {said!r} is in the title of threat {grp.explicit_id!r} (a table that repeats "
+                        "this file's threats in words of its own): joined",
+                    )
             if grp is None and not rid and rec.kind == "threat":
                 grp = self._repeated(rec, untitled)
                 if grp is not None:
@@ -321,6 +331,28 @@ class Grouper:
             if mine and theirs and mine != theirs:
                 return None
         return grp
+
+    def _worded_titled(self, rec: RowRecord, titled: dict[str, list[tuple[Group, Block | None]]]) -> Group | None:
+        """A threat row with no id whose title's words (two at least, "Behavioral drift") are all words of the title
+        of exactly one threat with an id of another table or heading ("Silent Behavioral Drift"): that threat."""
+        words = _content_words(rec.values.get("title", ""))
+        if len(words) < 2:
+            return None
+        block = self.record_blocks.get(id(rec))
+        groups = {id(g): g for key, hits in titled.items() if words <= _content_words(key) for g, b in hits if b is not block}
+        return next(iter(groups.values())) if len(groups) == 1 else None
+
+    def _summary_table(self, rec: RowRecord, titled: dict[str, list[tuple[Group, Block | None]]], seen: dict[int, bool]) -> bool:
+        """Whether the table of *rec* repeats this file's threats: half its threat rows with no id or more name one
+        threat read before it, by its title or by words all in its title ("Risk Matrix" under threat headings)."""
+        block = self.record_blocks.get(id(rec))
+        if block is None:
+            return False
+        if id(block) not in seen:
+            rows = [r for r in self.records if r.kind == "threat" and self.record_blocks.get(id(r)) is block and not r.values.get("id")]
+            named = sum(1 for r in rows if self._same_titled(r, titled) is not None or self._worded_titled(r, titled) is not None)
+            seen[id(block)] = len(rows) >= 2 and named * 2 >= len(rows)
+        return seen[id(block)]
 
     def _same_titled(self, rec: RowRecord, titled: dict[str, list[tuple[Group, Block | None]]]) -> Group | None:
         """A threat row with no id in a later table (a residual-risk table keyed by the threat's title) is

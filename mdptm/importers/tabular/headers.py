@@ -109,14 +109,15 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
     # "| Threat | Session-only | Vault | Verdict |" under "Threat model for …": the first column named exactly for the
     # items the nearest heading names, the other columns what is said of each (options weighed): items, unsure
     headed = (
-        len(nonempty) >= 3
+        len(nonempty) >= (3 if best.kind == "threat" else 2)
         and first is not None
         and first.exact
         and vocab.kinds[best.kind].fields[first.field].key
         and first.field in ("title", "name", "text")
         and named is not None
         and best.kind in named
-        and best.kind == "threat"
+        # "| Asset | Where it exists in plaintext |" under "## Assets": the assets, what is said of each kept with it
+        and best.kind in ("threat", "asset")
     )
 
     def weak(c: Classified) -> bool:
@@ -386,6 +387,12 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
         values = cells(col)
         prose = [v for v in values if len(v.split()) >= 5 and not parse_risk(vocab, v, None, shared=True).ok]
         if values and len(prose) * 2 >= len(values):
+            if col.field == "residual_risk":
+                # "Residual risk" of "Repository compromise can still alter trusted automation": what is left once
+                # the mitigation is in place, not what the threat is; kept as written with the threat
+                out.append(f"column {col.header!r} holds sentences, not risk ratings: what remains after the mitigation, kept as written")
+                col.field = None
+                continue
             new = "description" if "description" not in fields else None
             out.append(f"column {col.header!r} holds sentences, not risk ratings: read as {'the description' if new else 'extra'}")
             col.field = new

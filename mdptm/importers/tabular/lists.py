@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.stride import stride_definition_texts, stride_primer_heading
 from mdptm.importers.tabular.tables import RowRecord, stride_default
-from mdptm.importers.tabular.vocab import Vocabulary, clean_text, match_header, norm_text, one_line, parse_risk, parse_stride
+from mdptm.importers.tabular.vocab import Vocabulary, clean_text, match_header, norm_text, one_line, parse_choice, parse_risk, parse_stride
 from mdptm.model import Model
 
 # "Additional Concerns", "Other issues", "Further considerations" after the STRIDE headings: remarks, not a category
@@ -571,6 +571,8 @@ class _Block:
     described: bool = False
     labelled: bool = False  # a line "Label: value" naming a field was read in the block
     bare_open: bool = False  # the open field was opened by its label alone: the lines below are its text
+    # each "Label: text" line that gave the mitigation ("SMAOS Mitigation (Phase 1)", "Phase 2 Mitigation"): (label, text)
+    control_parts: list[tuple[str, str]] = field(default_factory=list)
 
 
 # A heading with one of these words names threats: the sections under it may each be one ("Threats Considered").
@@ -773,6 +775,12 @@ class FieldBlocks:
         from mdptm.importers.tabular.vocab import mitigation_status
 
         bare = self._bare[kind].get(norm_text(key)) if kind in self._bare else None
+        if bare is None and kind in self._bare:
+            from mdptm.importers.markdown.words import qualified_label
+
+            bare = qualified_label(key, self._bare[kind].get, "controls")
+            if bare == "controls":
+                return bare  # "SMAOS Mitigation (Phase 1)", "Phase 2 Mitigation": a mitigation named after a product or phase
         if bare == "controls":
             # only a label that says whether they are in place ("Safeguards: 4/5 (Strong)" rates the safeguards)
             return bare if mitigation_status(self.vocab, key) is not None else None
@@ -1016,6 +1024,15 @@ class FieldBlocks:
         label = m.group(1).strip() if m is not None else ""
         value = m.group(2).strip() if m is not None else ""
         bare = one_line(text).strip(" *_")
+        if (
+            fname == "sensitivity"
+            and block.open_field is not None
+            and block.bare_open
+            and parse_choice(self.vocab, "sensitivity", label).ok
+        ):
+            # "Public: 100 req/min per IP" under "Mitigations:" (a rate limit for public callers): a line of that
+            # list, no marking of the threat; "Classification: Confidential" names the field and stays one
+            fname = None
         if m is None and 0 < len(bare.split()) <= 3 and not bare.endswith((".", ",", ";")):
             # "Scenario", "Impact", "Mitigation" alone on a line: a label whose lines follow
             said = self._bare.get(block.kind, {}).get(norm_text(bare))
@@ -1039,6 +1056,8 @@ class FieldBlocks:
             if value:
                 self._append(block, key, value)
                 block.open_field = key if fname in ("description", "controls") else None
+                if fname == "controls":
+                    block.control_parts.append((label, value))
             return
         key = block.open_field or "description"
         line = clean_text(text)
@@ -1059,6 +1078,27 @@ class FieldBlocks:
             return
         block.values[key] = f"{block.values[key]}\n{value}" if key in block.values else value
         block.headers.setdefault(key, key)
+
+    def _phased_controls(self, block: _Block, values: dict[str, str]) -> None:
+        """A threat's mitigations under labels of phases ("SMAOS Mitigation (Phase 1)", "Phase 2 Mitigation"): a
+        control each, linked to the threat by its id, a later phase's planned (as in Markdown). Left whole when lines
+        were added under a label (no clean split) or the threat has no id to link by."""
+        from mdptm.importers.markdown.words import label_phases
+
+        phased = label_phases(block.control_parts) if block.kind == "threat" else None
+        tid = values.get("id", "")
+        if not phased or not tid or values.get("controls") != "\n".join(text for _l, text in block.control_parts):
+            return
+        values.pop("controls", None)
+        for label, text, status in phased:
+            heads = {"title": label, "description": label, "threats": "heading"}
+            ctl = {"title": first_sentence(text).rstrip("."), "description": text, "threats": tid}
+            if status:
+                ctl["status"], heads["status"] = status, label
+                self.b.warn(block.locator, f"{tid}: the mitigation under {label!r}, a later phase than the first, read as planned")
+            rec = RowRecord(kind="control", file=self.b.file, locator=block.locator, values=ctl, headers=heads, extra={})
+            rec.view = block.view
+            self.b.records.append(rec)
 
     def boundary(self) -> None:
         self.close()
@@ -1096,6 +1136,7 @@ class FieldBlocks:
                         block.headers["id"] = "heading"
                 if block.title:
                     values.setdefault("title", block.title)
+                self._phased_controls(block, values)
                 targets = next((t for k, t in block.extra.items() if norm_text(k) in ("targets", "target")), "")
                 if block.kind == "control" and "threats" not in values and THREAT_REFS.match(targets):
                     # "Targets: T1 full" under a control's heading: the threats it targets, by their ids (as Markdown)

@@ -174,6 +174,45 @@ def mitigation_title(vocab: Vocabulary, text: str) -> str:
     return first_sentence(labelled_lead(vocab, text) or text)
 
 
+# "- ✅ Tokens encrypted at rest", "⚠️ TODO: Token rotation on use": a line (a list item) opened by a status mark
+_MARKED_ITEM = re.compile(
+    r"^\s*(?:[-*+•]\s*)?(?P<mark>[^\w\s*\[\](){}<>\-+•.,;:'\"`|/\\#]{1,4}(?:\s*TODO\b)?|TODO\b)\s*:?\s*(?P<rest>\S.*)$"
+)
+
+
+def status_marked_items(vocab: Vocabulary, text: str) -> list[tuple[str, str]] | None:
+    """(measure, status) for each item of a mitigation list whose every item opens with its own status mark
+    ("- ✅ Tokens encrypted at rest", "- ⚠️ TODO: Token rotation on use"): the author rated each measure on its
+    own, so each is a control of its own with that status. A line opened by no mark continues the item above
+    (its sub-items). None unless there are two items at least, the first line opens one, and every mark is a
+    status the vocabulary knows."""
+    items: list[tuple[list[str], str]] = []
+    for line in text.strip().split("\n"):
+        if not line.strip():
+            continue
+        m = _MARKED_ITEM.match(line)
+        said = parse_choice(vocab, "control_status", m.group("mark")).value if m is not None else None
+        if m is not None and said is not None:
+            items.append(([m.group("rest").strip()], said))
+        elif items:
+            items[-1][0].append(line.strip().lstrip("-*+• ").strip())
+        else:
+            return None
+    if len(items) < 2:
+        return None
+    return [("\n".join(lines), said) for lines, said in items]
+
+
+# "**Not mitigated for the web client.** Use the desktop app …": a mitigation text that opens by saying there is none
+_NOT_MITIGATED = re.compile(r"^[\s*_]*(?:not|un)[\s-]?mitigated\b|^[\s*_]*no\s+mitigations?\b", re.I)
+
+
+def denies_mitigation(text: str) -> bool:
+    """Whether a mitigation text opens by saying the threat is not mitigated ("Not mitigated for the web client. Use
+    the desktop app …"): what follows is advice or a part measure, and nothing of it is claimed in place."""
+    return _NOT_MITIGATED.match(text) is not None
+
+
 @dataclass
 class Fact:
     path: str

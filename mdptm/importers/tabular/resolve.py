@@ -571,7 +571,8 @@ class Resolver:
             return
         if isinstance(item, Threat) and fname == "controls" and free_text:
             if not self.had["controls"]:
-                _add(item.controls, self._create_control(raw, item, file, loc, header, control_id=ref.get("control_id")))
+                for cid in self._create_controls(raw, item, file, loc, header, control_id=ref.get("control_id")):
+                    _add(item.controls, cid)
                 return
             if not deferred:
                 # Whether a control table links this threat is known once the controls are read.
@@ -593,7 +594,8 @@ class Resolver:
                 )
                 return
             if not item.controls:
-                _add(item.controls, self._create_control(raw, item, file, loc, header, table=True, control_id=ref.get("control_id")))
+                for cid in self._create_controls(raw, item, file, loc, header, table=True, control_id=ref.get("control_id")):
+                    _add(item.controls, cid)
                 return
         # Zones named only in a component column ("Zone 2", "DMZ") are the zones: created, whatever their form.
         zone_list = kind == "element" and fname == "trust_zone" and not self.had["trust_zones"]
@@ -778,10 +780,42 @@ class Resolver:
             "threat's rationale, not made a control",
         )
 
-    def _create_control(
+    def _create_controls(
         self, text: str, owner: Item, file: str, loc: str | None, header: str = "", *, table: bool = False, control_id: str | None = None
+    ) -> list[str]:
+        """The controls of a mitigation text: one, or one for each measure when every line of it opens with its own
+        status mark ("✅ Tokens encrypted at rest" over "⚠️ TODO: Token rotation"), with the status its mark says."""
+        from mdptm.importers.tabular.records import status_marked_items
+        from mdptm.importers.tabular.vocab import mitigation_status
+
+        marked = status_marked_items(self.vocab, text) if mitigation_status(self.vocab, header) is None else None
+        if marked is None:
+            return [self._create_control(text, owner, file, loc, header, table=table, control_id=control_id)]
+        out = []
+        for measure, status in marked:
+            cid = self._create_control(measure, owner, file, loc, header, table=table, quiet=True)
+            for ctl in self.model.controls:
+                if ctl.id == cid:
+                    ctl.status, ctl.status_stated = status, True  # type: ignore[assignment]
+            out.append(cid)
+        said = "names no control" if table else "comes with no control table in any source"
+        named = ", ".join(out)
+        self.report.warn(file, loc, f"{owner.id}: mitigation list {said}: controls {named} created, one per measure, each as its mark says")
+        return out
+
+    def _create_control(
+        self,
+        text: str,
+        owner: Item,
+        file: str,
+        loc: str | None,
+        header: str = "",
+        *,
+        table: bool = False,
+        control_id: str | None = None,
+        quiet: bool = False,
     ) -> str:
-        from mdptm.importers.tabular.records import first_sentence, mitigation_title
+        from mdptm.importers.tabular.records import denies_mitigation, first_sentence, mitigation_title
         from mdptm.importers.tabular.vocab import deferred_by_note, mitigation_status, parse_choice, plan_date, recommended_to
 
         key = norm_name(text)
@@ -805,7 +839,12 @@ class Resolver:
             ctl.category = guess  # type: ignore[assignment]
             self.inferred_categories.setdefault(file, []).append(iid)
         said = mitigation_status(self.vocab, header)
-        if said is not None:
+        if denies_mitigation(text):
+            # "Not mitigated for the web client. Use the desktop app …": what follows is advice or a part measure;
+            # the text denies that the threat is mitigated, so nothing of it is claimed in place
+            ctl.status, ctl.status_stated = "not_implemented", True
+            self.report.warn(file, loc, f"control {iid}: its text opens by saying the threat is not mitigated: read as not in place")
+        elif said is not None:
             ctl.status, ctl.status_stated = said, True  # type: ignore[assignment]  # "Recommended mitigation": proposed
         elif (note := deferred_by_note(self.vocab, text)) is not None:
             # "LocalStorage autosave (future enhancement)": the author says it is not there yet
@@ -837,6 +876,8 @@ class Resolver:
         self.model.controls.append(ctl)
         self.index.add("controls", iid, [ctl.title, text])
         self.created_controls[key] = iid
+        if quiet:
+            return iid  # the caller says it once for all the controls of one text
         if table:
             said = first_sentence(text)[:60]
             why = f"names no control and no control links {owner.id}"

@@ -554,6 +554,10 @@ def match_header(vocab: Vocabulary, kind: str, header: str) -> HeaderMatch | Non
     return result
 
 
+# "mitigation in architecture": one word naming a column, then where or for what it is said
+_QUALIFIED_HEADER = re.compile(r"^(\w+)\s+(?:in|for|within|per)\s+\w.*$")
+
+
 def _compute_header(spec: KindSpec, header: str) -> HeaderMatch | None:
     if not header or len(header) > 80:
         return None
@@ -563,6 +567,10 @@ def _compute_header(spec: KindSpec, header: str) -> HeaderMatch | None:
         hit = spec.exact.get(form)
         if hit is not None:
             return HeaderMatch(hit, 100.0 + len(form.split()), True)
+    qualified = _QUALIFIED_HEADER.match(forms[0]) if forms else None
+    if qualified is not None and spec.exact.get(qualified.group(1)) in ("controls", "title"):
+        # "Mitigation in architecture", "Countermeasure for v1": that column, said of one place or release
+        return HeaderMatch(spec.exact[qualified.group(1)], 50.0, False)
     best: HeaderMatch | None = None
     for form in forms:
         toks = form.split()
