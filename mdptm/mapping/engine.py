@@ -33,7 +33,9 @@ from mdptm.model.evidence import (
     real_values,
     requirement_only,
     stated,
+    third_party_performed,
     void_reason,
+    with_article,
     without_citations,
     written_as,
 )
@@ -334,7 +336,8 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
     placeholder) is not implemented; one that protects only when the hospital turns it on ("TLS can be
     enabled by the hospital", "optional encryption") is the hospital's configuration, not the maker's
     safeguard (read as the hospital's control), and so is one called the maker's whose text says the hospital
-    carries it out ("the hospital applies it"); a threat called (partially) mitigated that names no other control of
+    carries it out ("the hospital applies it"); one whose text says a third party carries it out ("The cloud provider
+    encrypts data at rest") is that party's (``third_party``); a threat called (partially) mitigated that names no other control of
     the model is open; an assumption that states nothing ("TBD") is left out. Returns the model (a copy only when
     something changed) and the ids of those threats."""
     void = {c.id for c in model.controls if c.status != "not_implemented" and void_reason(c.title, c.description)}
@@ -350,18 +353,25 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
         for c in model.controls
         if c.id not in void and c.responsibility == "manufacturer" and hospital_performed(c.title, c.description)
     }
+    # one whose text says a third party carries it out ("The cloud provider encrypts data at rest", "(provided by the
+    # cloud vendor)") is that party's measure, not the maker's
+    others = {
+        c.id
+        for c in model.controls
+        if c.id not in void | optional and c.responsibility == "manufacturer" and third_party_performed(c.title, c.description)
+    }
     # a control whose verification failed does not work yet ("TC-202: Fail — fix planned"): not in place
     failed = {c.id for c in model.controls if c.id not in void and c.status == "implemented" and c.verification_failed}
     # a requirement ("The device shall encrypt …") no source states as implemented, and no passed test verifies, says
     # what the device is to do: it is planned, not a control in place. A stated status stands.
-    required = {c.id for c in model.controls if c.id not in void | failed | optional and read_as_requirement(c)}
+    required = {c.id for c in model.controls if c.id not in void | failed | optional | others and read_as_requirement(c)}
     controls -= failed | required
     untreated = [t.id for t in model.threats if t.status in TREATED and not [c for c in t.controls if c in controls]]
     empty_views = [v.id for v in model.views if _empty_view(v)]
     # an assumption that says nothing ("TBD", "N/A") is none; one written as a denial stays ("The pump is not
     # reachable from the internet" is an operating assumption)
     silent = {a.id for a in model.assumptions if not _real(a.text)}
-    if not untreated and not void and not empty_views and not optional and not silent and not failed and not required:
+    if not untreated and not void and not empty_views and not optional and not others and not silent and not failed and not required:
         return model, []
     ids = set(untreated)
     threats = [t.model_copy(update={"status": "open"}) if t.id in ids else t for t in model.threats]
@@ -372,6 +382,8 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
         if c.id in required
         else c.model_copy(update={"responsibility": "customer"})
         if c.id in optional
+        else c.model_copy(update={"responsibility": "third_party"})
+        if c.id in others
         else c
         for c in model.controls
     ]
@@ -614,6 +626,7 @@ class Evaluator:
     ):
         self.index = index or ModelIndex(model)
         self.model = self.index.model
+        self._third_party = {c.id for c in self.model.controls if c.responsibility == "third_party"}
         self.framework = framework
         self.overrides = {o.clause: o for o in overrides if o.framework == framework.id}
         self.assertions = {a.clause: a for a in assertions if a.framework == framework.id}
@@ -663,8 +676,13 @@ class Evaluator:
                 out = self._external(clause, out)
             status, evidence, hospital = _STATUS[out.level], out.evidence, out.hospital
             text = _sentence(out.text)
+        others = [i for i in hospital if i in self._third_party]
+        if others:
+            hospital = [i for i in hospital if i not in self._third_party]
         if hospital:
             text += f" Relies on the hospital for {_ids(hospital)}: the hospital's own controls do not count for the maker."
+        if others:
+            text += f" Relies on a third party for {_ids(others)}: another party's measures do not count for the maker."
         if status in ("gap", "partial") and clause.hint:
             text += " " + clause.hint.strip()
         if self._prefix:
@@ -730,8 +748,8 @@ class Evaluator:
         matched = self.index.select(collection, checks)
         hospital: list[str] = []
         if collection == "controls" and getattr(sel, "responsibility", None) is None:
-            # a duty of the device maker: the hospital's own controls never meet it
-            owned = [it.id for it in matched if getattr(it, "responsibility", None) == "customer"]
+            # a duty of the device maker: the hospital's own controls, or a third party's, never meet it
+            owned = [it.id for it in matched if getattr(it, "responsibility", None) in ("customer", "third_party")]
             if owned:
                 mine = set(owned)
                 matched = [it for it in matched if it.id not in mine]
@@ -823,7 +841,7 @@ class Evaluator:
             return (
                 f"written as {noun}s, verified by the tests they cite"
                 if len(ids) > 1
-                else f"written as a {noun}, verified by the test it cites"
+                else f"written as {with_article(noun)}, verified by the test it cites"
             )
         return "listed as mitigations"
 

@@ -115,6 +115,7 @@ class EvidenceTerms(BaseModel):
     deferrals: list[str] = Field(default_factory=empty_list)
     deferral_patterns: list[str] = Field(default_factory=empty_list)
     risk_acceptance_patterns: list[str] = Field(default_factory=empty_list)
+    safeguards: list[str] = Field(default_factory=empty_list)
     durations: _Durations
 
 
@@ -568,8 +569,11 @@ _GENERIC_TITLE_WORDS = frozenset(
 def _patterns(field: str) -> re.Pattern[str] | None:
     """One of the vocabulary's lists of regular expressions (``measure_denial_patterns``, ``requirement_patterns``,
     ``customer_enabled_patterns``, ``risk_acceptance_patterns``) as one case-insensitive pattern; None when empty."""
-    pats: list[str] = getattr(shipped("evidence", EvidenceTerms), field)
-    return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
+    terms = shipped("evidence", EvidenceTerms)
+    pats: list[str] = getattr(terms, field)
+    # "{safeguard}" stands for the words that name a safeguard ("No encryption", "Authentication is not required")
+    safeguard = _phrases(terms.safeguards) or r"(?!)"
+    return re.compile("|".join(f"(?:{p.replace('{safeguard}', safeguard)})" for p in pats), re.I) if pats else None
 
 
 @cache
@@ -655,17 +659,29 @@ def denies_measure(text: str) -> bool:
     return denials > 0
 
 
-_MODAL_WORD = re.compile(r"\b(?:shall|must|should|required\s+to)\b", re.I)
+# the word that makes a sentence a requirement; an instruction opens with its verb ("Implement MFA", "Ensure audit
+# logs are recorded": what is to be done, written in a mitigation cell)
+_INSTRUCTION_VERBS = r"implement|ensure|make\s+sure|introduce|establish|adopt|put\s+in\s+place|add|deploy"
+_MODAL_WORD = re.compile(rf"\b(?:shall|must|should|required\s+to)\b|^\W*(?:please\s+)?(?:{_INSTRUCTION_VERBS})\b", re.I)
 
 
 def _written_as(word: str | None) -> str:
-    """What requirement wording makes of a control: "should" recommends, "shall" and "must" require."""
-    return "recommendation" if word == "should" else "requirement"
+    """What requirement wording makes of a control: "should" recommends, "shall" and "must" require, a verb that
+    opens the text ("Implement", "Ensure") instructs."""
+    if word == "should":
+        return "recommendation"
+    return "requirement" if word in (None, "shall", "must", "required to") else "instruction"
 
 
 def written_as(c: Control) -> str:
-    """ "recommendation" for a control written with "should", else "requirement" (:func:`requirement_only`)."""
+    """ "recommendation" for a control written with "should", "instruction" for one that opens with "Implement",
+    "Ensure" …, else "requirement" (:func:`requirement_only`)."""
     return _written_as(requirement_only(c.title, c.description))
+
+
+def with_article(noun: str) -> str:
+    """ "a requirement", "an instruction"."""
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
 # Remembered per text: every document that lists a control's status asks again (a 10 000-threat register's
@@ -687,8 +703,8 @@ def requirement_only(title: str, description: str) -> str | None:
     said = [x for x in sentences if not is_placeholder(x)]
     if not said or not all(rx.search(x.lstrip("-*• ")) for x in said):
         return None
-    found = _MODAL_WORD.search(said[0])
-    return " ".join(found.group(0).casefold().split()) if found else None
+    found = _MODAL_WORD.search(said[0].lstrip("-*• "))
+    return " ".join(found.group(0).casefold().strip(" \t\n-*•\"'").removeprefix("please ").split()) if found else None
 
 
 @lru_cache(maxsize=_TEXT_CACHE)
@@ -731,19 +747,53 @@ def not_in_place(c: Control) -> str | None:
         return f"verification did not pass: {c.verification_failed}"
     if read_as_requirement(c):
         word = requirement_only(c.title, c.description)
-        return f'written as a {_written_as(word)} ("{word}"); no source states it is implemented'
+        return f'written as {with_article(_written_as(word))} ("{word}"); no source states it is implemented'
+    return None
+
+
+_MONTH_NAMES = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+# the release or date a planned control's text names: "planned for release 2.1", "scheduled for Q3 2027", "deferred to
+# v3", "Planned: H1 2027", "(planned for the next release)"
+_TARGET = (
+    r"(?:(?:software\s+|firmware\s+|product\s+)?(?:release|version|build|sprint|milestone|iteration)\s+v?\d[\w.-]*"
+    r"|v\d+(?:\.\d+)*\b|q[1-4]\s*[/-]?\s*(?:fy\s*)?(?:20)?\d\d\b|h[12]\s*[/-]?\s*20\d\d|(?:early|mid|late|end\s+of)[\s-]+20\d\d"
+    rf"|(?:{_MONTH_NAMES})\.?\s+20\d\d|20\d\d-\d\d(?:-\d\d)?|\d{{1,2}}[./]\d{{1,2}}[./]20\d\d|20\d\d\b"
+    r"|(?:the\s+)?next\s+(?:major\s+|minor\s+|software\s+|firmware\s+)?(?:release|version|update))"
+)
+_PLANNED_FOR = re.compile(
+    r"(?<![\w'])(?:planned|scheduled|targeted|deferred|postponed|moved|expected|due|slated|foreseen|intended|"
+    r"will\s+be\s+(?:implemented|added|introduced|enabled|delivered|available|released)|to\s+be\s+(?:implemented|added|introduced|delivered))"
+    rf"(?:\s+(?:for|to|in|by|until|with|from)\s+(?:the\s+(?!next\b))?|\s*[:–—-]\s*|\s+)({_TARGET})",
+    re.I,
+)
+
+
+def planned_for(c: Control) -> str | None:
+    """The release or date a planned control's text says it is planned for ("release 2.1", "Q3 2027", "the next
+    release"), as written; None when the control is not planned or its text names none. Shown with its status:
+    "Planned" alone leaves out when."""
+    if c.status != "planned":
+        return None
+    for text in (c.description, c.title):
+        m = _PLANNED_FOR.search(text or "")
+        if m is not None:
+            return " ".join(m.group(1).split()).rstrip(".")
     return None
 
 
 def status_shown(c: Control) -> str | None:
     """What the documents say in place of "Implemented" for a control listed so but not in place
     (:func:`not_in_place`): "Verification did not pass (TC-202: Fail — fix planned for 2.1)", "Not stated (written
-    as a requirement)", or in place only in part ('Implemented in part (its text says "not yet on DICOM")'); None
-    when the status stands as the source gives it (or as mdptm reads it)."""
+    as a requirement)", or in place only in part ('Implemented in part (its text says "not yet on DICOM")'); for a
+    planned control, the release or date its text names ("Planned for release 2.1"); None when the status stands as the
+    source gives it (or as mdptm reads it) with nothing to add."""
     if c.status == "implemented" and c.verification_failed:
         return f"Verification did not pass ({c.verification_failed})"
     if read_as_requirement(c):
-        return f"Not stated (written as a {_written_as(requirement_only(c.title, c.description))})"
+        return f"Not stated (written as {with_article(_written_as(requirement_only(c.title, c.description)))})"
     if c.status == "implemented":
         why = void_reason(c.title, c.description)  # "RBAC hasn't been rolled out yet": the text takes the status back
         if why is not None:
@@ -753,6 +803,9 @@ def status_shown(c: Control) -> str | None:
         if part is not None:
             assumed = "" if c.status_stated else "assumed: not stated; "
             return f'Implemented in part ({assumed}its text says "{part}")'
+    target = planned_for(c)  # "Planned for release 2.1": when, as the text says, not "Planned" alone
+    if target is not None:
+        return f"Planned for {target}" + ("" if c.status_stated else " (assumed: not stated)")
     return None
 
 
@@ -770,6 +823,7 @@ _VOID_WORDS = {
     "void": "its text describes no safeguard in place",
     "denied": "its text says it is not in place",
     "placeholder": "its text says nothing yet",
+    "citation": "its text only points to another document",
 }
 
 
@@ -815,7 +869,33 @@ _HOSPITAL_DOES = re.compile(
     rf"|\b(?:is|are)\s+(?:the\s+)?(?:sole\s+)?responsibility\s+of\s+(?:the\s+)?{_PARTY}\b"
     rf"|\b(?:the\s+)?{_PARTY}(?:'s|s'|’s)\s+(?:sole\s+)?responsibility\b"
     rf"|\b(?:is|are|must\s+be|should\s+be|shall\s+be|to\s+be|will\s+be)\s+(?:\w+\s+)?(?:performed|done|applied|configured|managed|"
-    rf"maintained|implemented|installed|enforced|set\s+up|handled|deployed|segmented|changed|rotated|monitored)\s+by\s+(?:the\s+|each\s+)?{_PARTY}\b",
+    rf"maintained|implemented|installed|enforced|set\s+up|handled|deployed|segmented|changed|rotated|monitored)\s+by\s+(?:the\s+|each\s+)?{_PARTY}\b"
+    # what the control leans on is the party's: "Relies on the hospital firewall", "Assumes the hospital network is segmented"
+    rf"|\b(?:relies|relying|rely|depends|depending|depend)\s+(?:up)?on\s+(?:the\s+|each\s+|a\s+)?{_PARTY}\b"
+    rf"|(?:^\W*|\b(?:it|this|the\s+(?:control|design|device|system|product))\s+)assum(?:es|ed|ing|e)\s+(?:that\s+)?(?:the\s+|each\s+|a\s+)?{_PARTY}\b"
+    rf"|^\W*(?:the\s+|each\s+)?{_PARTY}(?:\s+[\w-]+)?\s+(?:is|are)\s+assumed\s+to\b",
+    re.I,
+)
+
+# Who else carries out a control: a cloud or hosting provider, a platform vendor, a third party. Not "the vendor" or
+# "the supplier" alone (in a device's threat model that is often the device maker), nor "the provider" alone (a
+# healthcare provider is the hospital).
+_OTHER = (
+    r"(?:(?:cloud|hosting|infrastructure|platform|iaas|paas|saas|managed\s+service|internet\s+service|telecom(?:munications)?)"
+    r"\s+(?:service\s+)?(?:providers?|vendors?|operators?)|third[\s-]part(?:y|ies)(?:\s+(?:providers?|vendors?|services?))?|"
+    r"aws|amazon(?:\s+web\s+services)?|(?:microsoft\s+)?azure|microsoft|google(?:\s+cloud)?|gcp|(?:os|operating[\s-]system)\s+vendors?|isps?)"
+)
+_OTHER_DOES = rf"(?:{_DOES}|encrypts?|provides?|supplies|offers?|hosts?|secures?|protects?|signs?|authenticates?|terminates?)"
+# the other party as the subject ("The cloud provider encrypts data at rest"), as the one who does it ("Encryption at
+# rest is provided by AWS", "(provided by the cloud vendor)"), or as the one responsible ("is the cloud provider's
+# responsibility"); a party after another preposition is no subject ("backups are stored in AWS")
+_OTHER_DOES_RX = re.compile(
+    rf"(?:^\W*|\b(?:and|then|so|while|whereas|where|which|that|but)\s+)(?:the\s+|our\s+|a\s+)?{_OTHER}\s+{_MODAL}{_OTHER_DOES}\b"
+    rf"|\b(?:provided|performed|handled|done|operated|enforced|applied|implemented|supplied|offered|managed|encrypted|secured|"
+    rf"terminated|hosted|taken\s+care\s+of)\s+by\s+(?:the\s+|our\s+|a\s+)?{_OTHER}\b"
+    rf"|\b(?:is|are)\s+(?:the\s+)?(?:sole\s+)?responsibility\s+of\s+(?:the\s+)?{_OTHER}\b"
+    rf"|\b(?:the\s+)?{_OTHER}(?:'s|s'|’s)\s+(?:sole\s+)?responsibility\b"
+    rf"|\b(?:relies|relying|rely|depends|depending|depend)\s+(?:up)?on\s+(?:the\s+|a\s+)?{_OTHER}\b",
     re.I,
 )
 
@@ -828,6 +908,19 @@ def hospital_performed(title: str, description: str) -> str | None:
     for text in (title, description):
         for _, clause in _clauses(text or ""):
             for m in _HOSPITAL_DOES.finditer(clause):
+                if not _negated(clause, m.start(), m.end()):
+                    return " ".join(m.group(0).split())
+    return None
+
+
+def third_party_performed(title: str, description: str) -> str | None:
+    """The words that say a third party, neither the device maker nor the hospital, carries out a control ("The
+    cloud provider encrypts data at rest", "AWS KMS (provided by the cloud vendor) encrypts the bucket", "is the
+    hosting provider's responsibility"), in a clause no negation governs, or None. Such a measure is another party's:
+    a duty of the device maker cannot rest on it."""
+    for text in (title, description):
+        for _, clause in _clauses(text or ""):
+            for m in _OTHER_DOES_RX.finditer(clause):
                 if not _negated(clause, m.start(), m.end()):
                     return " ".join(m.group(0).split())
     return None
@@ -872,8 +965,9 @@ def without_citations(text: str) -> str:
 def void_reason(title: str, description: str) -> str | None:
     """Why a control counts for no clause, or None: ``"question"`` (it only asks), ``"acceptance"`` (it argues
     that a risk is acceptable: :func:`accepts_risk`), ``"void"`` (:func:`void_control`), ``"denied"`` (its
-    description denies or defers its title: :func:`denies_title`) or ``"placeholder"`` (its description is
-    only "TBD" or the like). The one definition the mapping and the review both read."""
+    description denies or defers its title: :func:`denies_title`), ``"placeholder"`` (its description is
+    only "TBD" or the like) or ``"citation"`` (it only points elsewhere: "See vendor documentation"). The one
+    definition the mapping and the review both read."""
     if only_questions(description) or (not description.strip() and only_questions(title)):
         return "question"
     if accepts_risk(description) or (not description.strip() and accepts_risk(title)):
@@ -884,6 +978,9 @@ def void_reason(title: str, description: str) -> str | None:
         return "denied"
     if description.strip() and is_placeholder(description):
         return "placeholder"
+    said = description if description.strip() else title
+    if said.strip() and not _canon(without_citations(said)):
+        return "citation"  # "See vendor documentation": it points elsewhere and says nothing of what is done
     return None
 
 

@@ -18,7 +18,7 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict
 
 from mdptm.model import PLACEHOLDER, STRIDE_ORDER, VIEW_KINDS, Model, Signoff, Stride, Threat
-from mdptm.model.evidence import accepts_risk, is_placeholder, read_as_requirement, real_values, void_reason, written_as
+from mdptm.model.evidence import accepts_risk, is_placeholder, read_as_requirement, real_values, void_reason, with_article, written_as
 from mdptm.model.results import Finding
 from mdptm.model.vocabulary import shipped
 from mdptm.plugins import ReviewContext
@@ -230,7 +230,7 @@ class ControlUnverified(ReviewCheck):
             elif c.status == "implemented" and not real_values(c.verification):
                 if read_as_requirement(c):
                     yield self.finding(
-                        f"control {label(c)} is written as a {written_as(c)} and no source states it is implemented or cites a "
+                        f"control {label(c)} is written as {with_article(written_as(c))} and no source states it is implemented or cites a "
                         "verification: it is read as planned; state its status (and its verification) in the source",
                         [c.id],
                     )
@@ -332,6 +332,12 @@ class PlaceholderValue(ReviewCheck):
                 yield self.finding(
                     f"control {label(c)} is described only by a placeholder ({c.description.strip()!r}): the mapping "
                     "counts it for no clause; describe the safeguard",
+                    [c.id],
+                )
+            elif why == "citation":
+                yield self.finding(
+                    f"control {label(c)} only points to another document ({(c.description or c.title).strip()!r}): the "
+                    "mapping counts it for no clause; say what the control does",
                     [c.id],
                 )
             elif why == "acceptance":

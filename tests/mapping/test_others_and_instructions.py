@@ -1,0 +1,232 @@
+"""Texts that are not the maker's measure in place: a safeguard said to be absent ("Encryption is not used on the
+service port"), a pointer elsewhere ("See vendor documentation"), a third party's measure ("The cloud provider encrypts
+data at rest"), an instruction in a mitigation cell ("Implement multi-factor authentication"). No clause is covered or
+partial on them; the keyword rules for backup and restore (FDA labelling 9, 10) and for changes to the product (CRA
+Annex II 8(b)) take what is backed up or changed, not a "backup generator" or a "TLS configuration"; a planned control
+shows the release or date its text gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from mdptm.documents.labeling import answer_labeling
+from mdptm.mapping.engine import map_model
+from mdptm.model import Asset, Control, ControlCategory, Document, Model, Product, Threat
+from mdptm.model.evidence import planned_for, status_shown, status_text, third_party_performed, void_reason
+
+
+def _model(text: str, category: ControlCategory = "other", *, stated: bool = True, title: str | None = None) -> Model:
+    return Model(
+        product=Product(name="P", manufacturer="M"),
+        document=Document(version="1.0"),
+        assets=[Asset(id="A-CFG", name="Pump configuration", kind="configuration")],
+        controls=[Control(id="C1", title=title or text, description=text, category=category, status="implemented", status_stated=stated)],
+        threats=[Threat(id="T1", title="Attack", stride=["tampering"], status="mitigated", controls=["C1"])],
+    )
+
+
+def _citing(model: Model, cid: str = "C1") -> list[str]:
+    """The clauses covered or partial with *cid* among their evidence."""
+    return [
+        f"{fw.id}:{c.id}={c.status}"
+        for fw in map_model(model).frameworks
+        for c in fw.clauses
+        if c.status in ("covered", "partial") and cid in c.evidence
+    ]
+
+
+def _clause(model: Model, framework: str, clause: str) -> tuple[str, list[str], str]:
+    fw = next(f for f in map_model(model).frameworks if f.id == framework)
+    c = next(c for c in fw.clauses if c.id == clause)
+    return c.status, c.evidence, c.rationale
+
+
+SAFEGUARD_ABSENT = [
+    ("Encryption is not used on the service port", "cryptography"),
+    ("No authentication is required for the service port", "authentication"),
+    ("Authentication is not required for the service port", "authentication"),
+    ("TLS is not used for the HL7 feed", "cryptography"),
+    ("Data is not encrypted", "cryptography"),
+    ("Firmware updates are not signed", "integrity"),
+    ("Logging is not performed", "event_logging"),
+    ("No encryption", "cryptography"),
+    ("No audit log", "event_logging"),
+    ("Passwords are stored in plaintext", "authentication"),
+    ("The service port has no authentication", "authentication"),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), SAFEGUARD_ABSENT)
+def test_a_safeguard_said_to_be_absent_counts_for_no_clause(text: str, category: ControlCategory) -> None:
+    assert void_reason(text, text) == "denied"
+    assert _citing(_model(text, category)) == []  # stated implemented, its category set: still nothing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No remote access from outside the hospital network",
+        "No default passwords",
+        "No unencrypted traffic is allowed",
+        "Updates that are not signed are rejected",
+        "Data that is not encrypted is never sent",
+        "Passwords are never stored in plaintext",
+        "No access without authentication",
+        "No firewall exceptions are needed",
+        "Debug logging is not enabled",
+        "Self-signed certificates are not accepted",
+        "Prevents unauthenticated access",
+    ],
+)
+def test_safeguards_written_with_a_negation_stay_safeguards(text: str) -> None:
+    assert void_reason(text, text) is None
+
+
+def test_a_safeguard_absent_in_one_part_makes_the_control_in_place_in_part() -> None:
+    status, evidence, rationale = _clause(
+        _model("TLS 1.3 on the HL7 link; no TLS on DICOM", "cryptography"), "fda-premarket", "control.cryptography"
+    )
+    assert (status, evidence) == ("partial", ["C1"])
+    assert 'its text says "no TLS on DICOM"' in rationale
+
+
+@pytest.mark.parametrize("text", ["See vendor documentation", "Refer to the vendor's documentation."])
+def test_a_pointer_elsewhere_is_no_control(text: str) -> None:
+    assert void_reason(text, text) == "citation"
+    assert _citing(_model(text)) == []
+    assert void_reason("Hardening", "See the hardening guide. Telnet is disabled.") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AWS KMS (provided by the cloud vendor) encrypts the bucket",
+        "The cloud provider encrypts data at rest",
+        "Encryption at rest is provided by AWS",
+        "Encryption of the bucket is the hosting provider's responsibility",
+    ],
+)
+def test_a_third_partys_measure_does_not_meet_the_makers_duty(text: str) -> None:
+    assert third_party_performed(text, text) is not None
+    model = _model(text, "cryptography")
+    assert _citing(model) == []
+    status, _, rationale = _clause(model, "fda-premarket", "control.cryptography")
+    assert status == "gap"
+    assert "Relies on a third party for C1" in rationale
+    assert "Relies on the hospital" not in rationale
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Keys are kept in AWS KMS; the backend encrypts each record with AES-256",
+        "Backups are stored in AWS S3, encrypted by the backend",
+        "The vendor signs every firmware image",  # in a device's threat model "the vendor" is often the maker
+        "The device does not rely on the cloud provider for encryption",
+    ],
+)
+def test_the_makers_measure_that_names_a_cloud_stays_the_makers(text: str) -> None:
+    assert third_party_performed(text, text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Relies on the hospital firewall", "Assumes the hospital network is segmented", "The hospital network is assumed to be segmented"],
+)
+def test_what_a_control_leans_on_at_the_hospital_is_the_hospitals(text: str) -> None:
+    status, _, rationale = _clause(_model(text, "authorization"), "fda-premarket", "control.authorization")
+    assert status == "gap" and "Relies on the hospital for C1" in rationale
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "clause"),
+    [
+        ("Implement multi-factor authentication for clinician login", "authentication", "control.authentication"),
+        ("Ensure audit logs are recorded for every dose change", "event_logging", "control.event_logging"),
+        ("Make sure the service port requires a PIN", "authentication", "control.authentication"),
+    ],
+)
+def test_an_instruction_in_a_mitigation_cell_is_no_measure_in_place(text: str, category: ControlCategory, clause: str) -> None:
+    model = _model(text, category, stated=False)
+    c = model.controls[0]
+    assert status_shown(c) == "Not stated (written as an instruction)"
+    assert status_text(c, str) == "Not stated (written as an instruction)"
+    cra = _clause(model, "cra-annex-i", "I.1")
+    assert "C1" not in cra[1]
+    assert 'not counted: C1 (written as an instruction ("' in cra[2]
+    # the FDA control categories take a planned control as partial, never as covered
+    status, _, rationale = _clause(model, "fda-premarket", clause)
+    assert status != "covered" and "planned" in rationale
+    # a status the source states stands
+    assert _clause(_model(text, category), "fda-premarket", clause)[0] == "covered"
+
+
+@pytest.mark.parametrize(
+    "text", ["Implemented MFA for every clinician login", "Ensures the integrity of the drug library", "Encrypt the database with AES-256"]
+)
+def test_a_statement_or_a_plain_imperative_is_no_instruction(text: str) -> None:
+    c = _model(text, "cryptography", stated=False).controls[0]
+    assert status_shown(c) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The backup generator keeps the pump powered during a power cut",
+        "The app can restore the session after a network drop",
+        "Backup power from the internal battery for two hours",
+    ],
+)
+def test_backup_power_or_a_restored_session_is_no_backup_and_restore(text: str) -> None:
+    model = _model(text)
+    assert _clause(model, "fda-premarket", "labeling.9")[0] == "gap"
+    assert "C1" not in _clause(model, "fda-premarket", "labeling.10")[1]
+    answers = {a.item.id: a for a in answer_labeling(model)}
+    assert "C1" not in answers["labeling.9"].where
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Daily backup of the configuration to the hospital server",
+        "Biomed can back up and restore the settings",
+        "Offline backups of the drug library",
+    ],
+)
+def test_what_is_backed_up_still_answers_backup_and_restore(text: str) -> None:
+    status, evidence, _ = _clause(_model(text), "fda-premarket", "labeling.9")
+    assert status == "partial" and evidence == ["C1"]
+
+
+def test_changes_to_the_product_need_more_than_the_word_configuration() -> None:
+    where_a_setting_lives = _model("Event log, configuration and credentials are encrypted (AES-256) with keys in the secure element")
+    assert "C1" not in _clause(where_a_setting_lives, "cra-annex-ii", "8.b")[1]
+    logged = _model("Every configuration change is recorded in the append-only event log")
+    assert "C1" in _clause(logged, "cra-annex-ii", "8.b")[1]
+
+
+def test_a_denied_answer_is_not_listed_by_the_labelling_checklist() -> None:
+    answers = {a.item.id: a for a in answer_labeling(_model("There is no backup of the configuration"))}
+    assert answers["labeling.9"].where == [] and "C1" not in answers["labeling.10"].where
+    answers = {a.item.id: a for a in answer_labeling(_model("TBD", title="Backup of the configuration"))}
+    assert answers["labeling.9"].where == []
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Encryption at rest is planned for release 2.1", "release 2.1"),
+        ("Scheduled for Q3 2027", "Q3 2027"),
+        ("Rate limiting (planned for v2)", "v2"),
+        ("Deferred to Q3 2027", "Q3 2027"),
+        ("MFA will be added in the next release", "the next release"),
+        ("Due 2027-03-31", "2027-03-31"),
+    ],
+)
+def test_a_planned_control_shows_when(text: str, target: str) -> None:
+    c = Control(id="C1", title="Measure", description=text, status="planned")
+    assert planned_for(c) == target
+    assert status_shown(c) == f"Planned for {target}"
+    assert status_text(c, str) == f"Planned for {target}"
+    assert status_shown(c.model_copy(update={"description": "TLS for the HL7 feed"})) is None
+    assert planned_for(c.model_copy(update={"status": "implemented"})) is None
