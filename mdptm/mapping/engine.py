@@ -28,7 +28,9 @@ from mdptm.model.evidence import (
     durations,
     first_date,
     hospital_performed,
+    instruction,
     not_in_place,
+    others_only,
     read_as_requirement,
     real_values,
     requirement_only,
@@ -368,10 +370,14 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
     controls -= failed | required
     untreated = [t.id for t in model.threats if t.status in TREATED and not [c for c in t.controls if c in controls]]
     empty_views = [v.id for v in model.views if _empty_view(v)]
+    # a flow's encryption that the hospital turns on ("optional TLS", "TLS can be enabled by the hospital"), that another
+    # party provides ("the hospital VPN encrypts it", "AWS handles TLS termination") or that is only asked for ("TLS 1.2
+    # should be used", "Implement TLS") is no encryption the maker's product applies: read as not stated
+    others_flows = {fl.id for fl in model.flows if fl.encryption and not_the_products(fl.encryption)}
     # an assumption that says nothing ("TBD", "N/A") is none; one written as a denial stays ("The pump is not
     # reachable from the internet" is an operating assumption)
     silent = {a.id for a in model.assumptions if not _real(a.text)}
-    if not untreated and not void and not empty_views and not optional and not others and not silent and not failed and not required:
+    if not (untreated or void or empty_views or optional or others or others_flows or silent or failed or required):
         return model, []
     ids = set(untreated)
     threats = [t.model_copy(update={"status": "open"}) if t.id in ids else t for t in model.threats]
@@ -389,8 +395,16 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
     ]
     views = [v for v in model.views if v.id not in empty_views]
     assumptions = [a for a in model.assumptions if a.id not in silent]
-    update = {"threats": threats, "controls": kept, "views": views, "assumptions": assumptions}
+    flows = [fl.model_copy(update={"encryption": None}) if fl.id in others_flows else fl for fl in model.flows]
+    update = {"threats": threats, "controls": kept, "views": views, "assumptions": assumptions, "flows": flows}
     return model.model_copy(update=update), untreated
+
+
+def not_the_products(encryption: str) -> bool:
+    """Whether a flow's encryption is not one the product applies: the hospital turns it on ("optional TLS", "when
+    enabled by the hospital"), another party provides it ("the hospital VPN encrypts it"), or it is only asked for
+    ("TLS 1.2 should be used", "Implement TLS")."""
+    return bool(customer_enabled(encryption, "") or others_only(encryption) or requirement_only(encryption, ""))
 
 
 def _empty_view(v: View) -> bool:
@@ -407,6 +421,7 @@ class ModelIndex:
     and the items each distinct filter selects. Lookups never rescan a collection."""
 
     def __init__(self, model: Model):
+        self.original = model
         self.model, self.untreated = effective_model(model)
         # the controls listed as implemented that the mapping does not count, and why (verification failed, a requirement)
         self.left_out = {c.id: why for c in model.controls if (why := not_in_place(c)) is not None}
@@ -868,6 +883,13 @@ class Evaluator:
         return list(self.index.untreated)
 
     def _untreated_note(self, collection: str, bad: list[str]) -> str:
+        if collection == "flows":  # "TLS 1.2 (when enabled by the hospital)": stated, but not the product's
+            said = {fl.id: fl.encryption for fl in self.index.original.flows}
+            theirs = [i for i in bad if (enc := said.get(i)) and not_the_products(enc)]
+            if theirs:
+                why = "the hospital turns on, another party provides or the text only asks for: not the product's"
+                return f" ({_ids(theirs)} state encryption that {why})"
+            return ""
         if collection != "threats" or not self.index.untreated:
             return ""
         untreated = set(self.index.untreated)
@@ -952,6 +974,19 @@ def _quote(value: str, width: int = 40) -> str:
 
 
 def _field_check(check: FieldCheck, value: object, model: Model) -> tuple[Level, str]:
+    """Whether one product/support/document field answers, and a phrase saying why (:func:`_field_level`). A support
+    fact written as an instruction ("Ensure patches are released within 30 days", "Implement a CVD process") says what
+    is to be done, not the maker's practice: at most partial. The disposal instructions are the user's to follow."""
+    level, phrase = _field_level(check, value, model)
+    if level != "met" or not isinstance(value, str) or not check.path.startswith("support.") or check.path == "support.data_disposal":
+        return level, phrase
+    word = instruction(value)
+    if word is None:
+        return level, phrase
+    return "partial", f'{phrase}; but it is written as an instruction ("{word}"): confirm'
+
+
+def _field_level(check: FieldCheck, value: object, model: Model) -> tuple[Level, str]:
     """Whether one product/support/document field answers, and a phrase saying why (with the numbers)."""
     path = check.path
     if value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, dict)) and not value):
@@ -962,6 +997,9 @@ def _field_check(check: FieldCheck, value: object, model: Model) -> tuple[Level,
         shown = value if isinstance(value, str) else ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
         return "unmet", f"{path} reads {_quote(str(shown))}, which states nothing"
     shown = str(value)
+    who = others_only(shown) if path.startswith("support.") else None
+    if who is not None:  # "The hospital is responsible for patching": the maker states no practice of its own
+        return "unmet", f"{path} reads {_quote(shown)}, which gives it to {who}, not the maker"
     if check.in_ is not None:
         if _norm(shown) not in {_norm(v) for v in check.in_}:
             return "unmet", f"{path} is {shown!r}, not {_join(check.in_)}"

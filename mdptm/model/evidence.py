@@ -679,6 +679,12 @@ def written_as(c: Control) -> str:
     return _written_as(requirement_only(c.title, c.description))
 
 
+def instruction(text: str) -> str | None:
+    """The verb that makes *text* only an instruction ("Implement a CVD process" → "implement"), or None."""
+    word = requirement_only(text, "")
+    return word if word is not None and _written_as(word) == "instruction" else None
+
+
 def with_article(noun: str) -> str:
     """ "a requirement", "an instruction"."""
     return ("an " if noun[:1] in "aeiou" else "a ") + noun
@@ -847,7 +853,7 @@ _PARTY = (
     r"(?:hospitals?|customers?|hdos?|health(?:care)?\s+delivery\s+organi[sz]ations?|healthcare\s+(?:facilities|facility|"
     r"providers?|organi[sz]ations?)|care\s+facilit(?:y|ies)|clinics?|facilit(?:y|ies)|sites?|(?:hospital|customer|site)\s+it|"
     r"it\s+department|clinical\s+engineering|biomedical\s+engineering|biomed)"
-    r"(?:(?:'s|s'|’s)\s+(?:it|network|security|biomed|siem|soc|firewalls?|proxy|proxies|nac|systems?)"
+    r"(?:(?:'s|s'|’s)\s+(?:it|network|security|biomed|siem|soc|firewalls?|proxy|proxies|nac|systems?|vpns?|infrastructure)"
     r"(?:\s+(?:team|staff|department|administrators?))?)?"
 )
 # a duty, not a capability: "Biomed can back up the configuration" is the device's backup feature
@@ -859,7 +865,7 @@ _DOES = (
     r"(?:appl(?:y|ies)|configures?|installs?|deploys?|segments?|maintains?|manages?|performs?|enforces?|implements?|keeps?|"
     r"monitors?|restricts?|changes?|rotates?|updates?|patch(?:es)?|sets?\s+up|places?|isolates?|runs?|operates?|hardens?|"
     r"backs?\s+up|handles?|ensures?|records?|logs?|blocks?|filters?|scans?|detects?|collects?|"
-    r"takes?\s+care\s+of|(?:is|are)\s+responsible\s+for)"
+    r"encrypts?|provides?|takes?\s+care\s+of|(?:is|are)\s+responsible\s+for)"
 )
 # the party as the subject of a clause ("the hospital applies it", "Customers must change the default password"),
 # or as the one a duty is laid on ("is the hospital's responsibility", "must be configured by the customer"); a
@@ -869,7 +875,9 @@ _HOSPITAL_DOES = re.compile(
     rf"|\b(?:is|are)\s+(?:the\s+)?(?:sole\s+)?responsibility\s+of\s+(?:the\s+)?{_PARTY}\b"
     rf"|\b(?:the\s+)?{_PARTY}(?:'s|s'|’s)\s+(?:sole\s+)?responsibility\b"
     rf"|\b(?:is|are|must\s+be|should\s+be|shall\s+be|to\s+be|will\s+be)\s+(?:\w+\s+)?(?:performed|done|applied|configured|managed|"
-    rf"maintained|implemented|installed|enforced|set\s+up|handled|deployed|segmented|changed|rotated|monitored)\s+by\s+(?:the\s+|each\s+)?{_PARTY}\b"
+    rf"maintained|implemented|installed|enforced|set\s+up|handled|deployed|segmented|changed|rotated|monitored|provided|encrypted)"
+    rf"\s+by\s+(?:the\s+|each\s+)?{_PARTY}\b"
+    rf"|\b(?:provided|performed|handled|operated|supplied|enforced)\s+by\s+(?:the\s+|each\s+)?{_PARTY}\b"
     # what the control leans on is the party's: "Relies on the hospital firewall", "Assumes the hospital network is segmented"
     rf"|\b(?:relies|relying|rely|depends|depending|depend)\s+(?:up)?on\s+(?:the\s+|each\s+|a\s+)?{_PARTY}\b"
     rf"|(?:^\W*|\b(?:it|this|the\s+(?:control|design|device|system|product))\s+)assum(?:es|ed|ing|e)\s+(?:that\s+)?(?:the\s+|each\s+|a\s+)?{_PARTY}\b"
@@ -924,6 +932,24 @@ def third_party_performed(title: str, description: str) -> str | None:
                 if not _negated(clause, m.start(), m.end()):
                     return " ".join(m.group(0).split())
     return None
+
+
+def others_only(text: str) -> str | None:
+    """Who else a text gives the work to when it says nothing else ("The hospital is responsible for patching",
+    "Microsoft provides the Windows patches"): "the hospital" or "a third party"; None when any clause says something
+    the maker does ("Microsoft provides the Windows patches; we validate them within 30 days"). A support fact written
+    so is not the device maker's."""
+    who: str | None = None
+    for _, clause in _clauses(text):
+        if not _canon(clause) or is_placeholder(clause):
+            continue
+        if hospital_performed(clause, "") is not None:
+            who = who or "the hospital"
+        elif third_party_performed(clause, "") is not None:
+            who = who or "a third party"
+        else:
+            return None
+    return who
 
 
 # A sentence that points elsewhere rather than says what is done: "See the hardening guide", "For more information,

@@ -11,7 +11,7 @@ import pytest
 
 from mdptm.documents.labeling import answer_labeling
 from mdptm.mapping.engine import map_model
-from mdptm.model import Asset, Control, ControlCategory, Document, Model, Product, Threat
+from mdptm.model import Asset, Control, ControlCategory, Document, Element, Flow, Model, Product, Support, Threat
 from mdptm.model.evidence import planned_for, status_shown, status_text, third_party_performed, void_reason
 
 
@@ -90,10 +90,11 @@ def test_a_safeguard_absent_in_one_part_makes_the_control_in_place_in_part() -> 
     assert 'its text says "no TLS on DICOM"' in rationale
 
 
-@pytest.mark.parametrize("text", ["See vendor documentation", "Refer to the vendor's documentation."])
+@pytest.mark.parametrize("text", ["See vendor documentation", "Refer to the hardening guide for the port list."])
 def test_a_pointer_elsewhere_is_no_control(text: str) -> None:
-    assert void_reason(text, text) == "citation"
+    assert void_reason(text, text) is not None  # a pointer that names no document is a placeholder; one that does, a citation
     assert _citing(_model(text)) == []
+    assert void_reason(text, text) == "citation" or text == "See vendor documentation"
     assert void_reason("Hardening", "See the hardening guide. Telnet is disabled.") is None
 
 
@@ -230,3 +231,86 @@ def test_a_planned_control_shows_when(text: str, target: str) -> None:
     assert status_text(c, str) == f"Planned for {target}"
     assert status_shown(c.model_copy(update={"description": "TLS for the HL7 feed"})) is None
     assert planned_for(c.model_copy(update={"status": "implemented"})) is None
+
+
+def _support(**values: str) -> Model:
+    return Model(product=Product(name="P", manufacturer="M"), document=Document(version="1.0"), support=Support(**values))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "framework", "clause"),
+    [
+        ("vulnerability_disclosure", "See vendor documentation", "cra-annex-i", "II.5"),
+        ("vulnerability_disclosure", "As per company policy", "cra-annex-i", "II.5"),
+        ("sbom", "Refer to the vendor's documentation", "mc2", "v2.44"),
+    ],
+)
+def test_a_support_fact_that_only_points_to_no_document_states_nothing(field: str, value: str, framework: str, clause: str) -> None:
+    status, evidence, rationale = _clause(_support(**{field: value}), framework, clause)
+    assert status == "gap" and f"support.{field}" not in evidence
+    assert "states nothing" in rationale
+
+
+@pytest.mark.parametrize(
+    ("value", "who"),
+    [
+        ("The hospital is responsible for patching", "the hospital"),
+        ("Security updates are the responsibility of the hospital", "the hospital"),
+        ("Microsoft provides the Windows patches", "a third party"),
+    ],
+)
+def test_a_patch_policy_that_gives_the_work_to_others_is_not_the_makers(value: str, who: str) -> None:
+    status, evidence, rationale = _clause(_support(patch_policy=value), "mc2", "security_patching")
+    assert status == "gap" and evidence == []
+    assert f"gives it to {who}, not the maker" in rationale
+
+
+def test_a_patch_policy_that_says_what_the_maker_does_beside_others_stays_stated() -> None:
+    value = "Microsoft provides the Windows patches; we validate and ship them within 30 days"
+    status, evidence, _ = _clause(_support(patch_policy=value), "mc2", "v2.31")
+    assert status == "covered" and evidence == ["support.patch_policy"]
+
+
+def test_a_support_fact_written_as_an_instruction_is_at_most_partial() -> None:
+    status, _, rationale = _clause(_support(patch_policy="Ensure patches are released within 30 days"), "mc2", "v2.31")
+    assert status == "partial" and 'written as an instruction ("ensure"): confirm' in rationale
+    assert _clause(_support(patch_policy="Patches are released within 30 days"), "mc2", "v2.31")[0] == "covered"
+    disposal = _support(data_disposal="Ensure the pump is wiped with the Decommission function before it leaves the hospital")
+    assert "written as an instruction" not in _clause(disposal, "fda-premarket", "labeling.14")[2]  # the user's to follow
+
+
+def _flow(encryption: str) -> Model:
+    return Model(
+        product=Product(name="P", manufacturer="M"),
+        document=Document(version="1.0"),
+        elements=[Element(id="E1", name="Pump", kind="device"), Element(id="E2", name="Server", kind="software")],
+        flows=[Flow(id="F1", source="E1", target="E2", protocol="HL7", port="2575", encryption=encryption)],
+    )
+
+
+@pytest.mark.parametrize(
+    "encryption",
+    [
+        "HTTP",
+        "MLLP",
+        "optional TLS",
+        "TLS can be enabled by the hospital",
+        "TLS 1.2 or higher should be used",
+        "Implement TLS",
+        "The hospital's VPN encrypts it",
+        "Provided by the hospital VPN",
+        "AWS handles TLS termination",
+        "TLS is not used",
+    ],
+)
+def test_a_flow_encryption_that_is_not_the_products_is_no_encryption_in_transit(encryption: str) -> None:
+    assert "F1" not in _clause(_flow(encryption), "cra-annex-i", "I.2.e")[1]
+
+
+def test_a_flow_encrypted_by_the_product_counts() -> None:
+    assert "F1" in _clause(_flow("TLS 1.3, mutual authentication"), "cra-annex-i", "I.2.e")[1]
+
+
+def test_the_rationale_says_why_a_stated_flow_encryption_is_not_counted() -> None:
+    rationale = _clause(_flow("TLS 1.2 (when enabled by the hospital)"), "cra-annex-i", "I.2.e")[2]
+    assert "F1 state encryption that the hospital turns on, another party provides or the text only asks for" in rationale
