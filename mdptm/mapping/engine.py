@@ -27,15 +27,14 @@ from mdptm.model.evidence import (
     denied_part,
     durations,
     first_date,
-    hospital_performed,
     instruction,
     not_in_place,
     others_only,
     read_as_requirement,
+    read_responsibility,
     real_values,
     requirement_only,
     stated,
-    third_party_performed,
     void_reason,
     with_article,
     without_citations,
@@ -344,24 +343,13 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
     something changed) and the ids of those threats."""
     void = {c.id for c in model.controls if c.status != "not_implemented" and void_reason(c.title, c.description)}
     controls = {c.id for c in model.controls if c.id not in void}
-    # a control that protects only when the hospital turns it on is the hospital's configuration choice
-    optional = {
-        c.id for c in model.controls if c.id not in void and c.responsibility != "customer" and customer_enabled(c.title, c.description)
-    }
-    # a control called the maker's whose text says the hospital carries it out ("the hospital applies it",
-    # "Customers must change the default password") is the hospital's: a shared one stays shared
-    optional |= {
-        c.id
-        for c in model.controls
-        if c.id not in void and c.responsibility == "manufacturer" and hospital_performed(c.title, c.description)
-    }
-    # one whose text says a third party carries it out ("The cloud provider encrypts data at rest", "(provided by the
-    # cloud vendor)") is that party's measure, not the maker's
-    others = {
-        c.id
-        for c in model.controls
-        if c.id not in void | optional and c.responsibility == "manufacturer" and third_party_performed(c.title, c.description)
-    }
+    # a control that protects only when the hospital turns it on is the hospital's configuration choice, and so is one
+    # called the maker's whose text says the hospital carries it out ("the hospital applies it", "Customers must change
+    # the default password"): a shared one stays shared; one whose text says a third party carries it out ("The cloud
+    # provider encrypts data at rest", "(provided by the cloud vendor)") is that party's measure, not the maker's
+    read = {c.id: who for c in model.controls if c.id not in void and (who := read_responsibility(c)) is not None}
+    optional = {cid for cid, (party, _) in read.items() if party == "customer"}
+    others = {cid for cid, (party, _) in read.items() if party == "third_party"}
     # a control whose verification failed does not work yet ("TC-202: Fail — fix planned"): not in place
     failed = {c.id for c in model.controls if c.id not in void and c.status == "implemented" and c.verification_failed}
     # a requirement ("The device shall encrypt …") no source states as implemented, and no passed test verifies, says

@@ -38,6 +38,8 @@ __all__ = [
     "real_values",
     "requirement_only",
     "stated",
+    "read_responsibility",
+    "responsibility_shown",
     "status_shown",
     "status_text",
     "void_control",
@@ -781,8 +783,10 @@ def planned_for(c: Control) -> str | None:
     """The release or date a planned control's text says it is planned for ("release 2.1", "Q3 2027", "the next
     release"), as written; None when the control is not planned or its text names none. Shown with its status:
     "Planned" alone leaves out when."""
-    if c.status != "planned":
-        return None
+    return _target(c) if c.status == "planned" else None
+
+
+def _target(c: Control) -> str | None:
     for text in (c.description, c.title):
         m = _PLANNED_FOR.search(text or "")
         if m is not None:
@@ -804,7 +808,8 @@ def status_shown(c: Control) -> str | None:
         why = void_reason(c.title, c.description)  # "RBAC hasn't been rolled out yet": the text takes the status back
         if why is not None:
             said = "Stated implemented" if c.status_stated else "Not stated"
-            return f"{said}; {_VOID_WORDS[why]}"
+            target = _target(c) if why == "denied" else None  # "Rate limiting is planned for release 2.1"
+            return f"{said}; its text says it is planned for {target}" if target else f"{said}; {_VOID_WORDS[why]}"
         part = denied_part(c.title, c.description)  # "TLS on the HL7 link; not yet on DICOM"
         if part is not None:
             assumed = "" if c.status_stated else "assumed: not stated; "
@@ -950,6 +955,32 @@ def others_only(text: str) -> str | None:
         else:
             return None
     return who
+
+
+def read_responsibility(c: Control) -> tuple[str, str] | None:
+    """Who a control's text says carries it out when that is not who its responsibility says, with the words that say
+    so: ("customer", "can be enabled by the hospital") for a protection the hospital turns on, ("customer", "the
+    hospital's firewall blocks") for a control called the maker's that the hospital carries out, ("third_party",
+    "provided by the cloud vendor") for another party's; None when the text agrees. The one reading the mapping and
+    the documents share: a duty of the maker never rests on such a control, and no table shows it as the maker's."""
+    if c.responsibility != "customer" and (said := customer_enabled(c.title, c.description)) is not None:
+        return "customer", said
+    if c.responsibility == "manufacturer":
+        if (said := hospital_performed(c.title, c.description)) is not None:
+            return "customer", said
+        if (said := third_party_performed(c.title, c.description)) is not None:
+            return "third_party", said
+    return None
+
+
+def responsibility_shown(c: Control, words: Callable[[str], str], unstated: str = " (assumed: not stated)") -> str:
+    """Who runs a control as a table shows it: as its text reads (:func:`read_responsibility`: 'Hospital (its text
+    says "the hospital's firewall blocks")'), else its responsibility in *words*, marked *unstated* where no source
+    names anyone."""
+    read = read_responsibility(c)
+    if read is not None:
+        return f'{words(read[0])} (its text says "{read[1]}")'
+    return words(c.responsibility) + ("" if c.responsibility_stated else unstated)
 
 
 # A sentence that points elsewhere rather than says what is done: "See the hardening guide", "For more information,

@@ -12,7 +12,15 @@ import pytest
 from mdptm.documents.labeling import answer_labeling
 from mdptm.mapping.engine import map_model
 from mdptm.model import Asset, Control, ControlCategory, Document, Element, Flow, Model, Product, Support, Threat
-from mdptm.model.evidence import planned_for, status_shown, status_text, third_party_performed, void_reason
+from mdptm.model.evidence import (
+    planned_for,
+    read_responsibility,
+    responsibility_shown,
+    status_shown,
+    status_text,
+    third_party_performed,
+    void_reason,
+)
 
 
 def _model(text: str, category: ControlCategory = "other", *, stated: bool = True, title: str | None = None) -> Model:
@@ -314,3 +322,24 @@ def test_a_flow_encrypted_by_the_product_counts() -> None:
 def test_the_rationale_says_why_a_stated_flow_encryption_is_not_counted() -> None:
     rationale = _clause(_flow("TLS 1.2 (when enabled by the hospital)"), "cra-annex-i", "I.2.e")[2]
     assert "F1 state encryption that the hospital turns on, another party provides or the text only asks for" in rationale
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("The hospital's firewall blocks inbound traffic to the pump", 'customer (its text says "the hospital\'s firewall blocks")'),
+        ("AWS KMS (provided by the cloud vendor) encrypts the bucket", 'third_party (its text says "provided by the cloud vendor")'),
+        ("TLS can be enabled by the hospital", 'customer (its text says "can be enabled")'),
+        ("TLS 1.3 on every connection", "manufacturer (assumed: not stated)"),
+    ],
+)
+def test_the_register_shows_whose_measure_the_text_says_it_is(text: str, shown: str) -> None:
+    c = Control(id="C1", title=text, description=text, responsibility_stated=False)
+    assert responsibility_shown(c, str) == shown
+    assert read_responsibility(c) == (None if "TLS 1.3" in text else (shown.split()[0], shown.split('"')[1]))
+
+
+def test_a_control_deferred_in_its_text_shows_when() -> None:
+    text = "Rate limiting is planned for release 2.1"
+    c = Control(id="C1", title=text, description=text, status_stated=False)
+    assert status_shown(c) == "Not stated; its text says it is planned for release 2.1"
