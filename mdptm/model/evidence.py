@@ -880,7 +880,8 @@ _HOSPITAL_DOES = re.compile(
     rf"|\b(?:is|are)\s+(?:the\s+)?(?:sole\s+)?responsibility\s+of\s+(?:the\s+)?{_PARTY}\b"
     rf"|\b(?:the\s+)?{_PARTY}(?:'s|s'|’s)\s+(?:sole\s+)?responsibility\b"
     rf"|\b(?:is|are|must\s+be|should\s+be|shall\s+be|to\s+be|will\s+be)\s+(?:\w+\s+)?(?:performed|done|applied|configured|managed|"
-    rf"maintained|implemented|installed|enforced|set\s+up|handled|deployed|segmented|changed|rotated|monitored|provided|encrypted)"
+    rf"maintained|implemented|installed|enforced|set\s+up|handled|deployed|segmented|changed|rotated|monitored|provided|encrypted|"
+    rf"wiped|erased|saniti[sz]ed|taken|backed\s+up|patched|updated|reviewed|audited)"
     rf"\s+by\s+(?:the\s+|each\s+)?{_PARTY}\b"
     rf"|\b(?:provided|performed|handled|operated|supplied|enforced)\s+by\s+(?:the\s+|each\s+)?{_PARTY}\b"
     # what the control leans on is the party's: "Relies on the hospital firewall", "Assumes the hospital network is segmented"
@@ -895,7 +896,7 @@ _HOSPITAL_DOES = re.compile(
 # healthcare provider is the hospital).
 _OTHER = (
     r"(?:(?:cloud|hosting|infrastructure|platform|iaas|paas|saas|managed\s+service|internet\s+service|telecom(?:munications)?)"
-    r"\s+(?:service\s+)?(?:providers?|vendors?|operators?)|third[\s-]part(?:y|ies)(?:\s+(?:providers?|vendors?|services?))?|"
+    r"\s+(?:service\s+)?(?:providers?|vendors?|operators?)|(?:chip|silicon|semiconductor)\s+(?:vendors?|suppliers?|makers?)|third[\s-]part(?:y|ies)(?:\s+(?:providers?|vendors?|services?))?|"
     r"aws|amazon(?:\s+web\s+services)?|(?:microsoft\s+)?azure|microsoft|google(?:\s+cloud)?|gcp|(?:os|operating[\s-]system)\s+vendors?|isps?)"
 )
 _OTHER_DOES = rf"(?:{_DOES}|encrypts?|provides?|supplies|offers?|hosts?|secures?|protects?|signs?|authenticates?|terminates?)"

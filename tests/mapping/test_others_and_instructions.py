@@ -61,6 +61,13 @@ SAFEGUARD_ABSENT = [
     ("No audit log", "event_logging"),
     ("Passwords are stored in plaintext", "authentication"),
     ("The service port has no authentication", "authentication"),
+    ("Default credentials are used", "authentication"),
+    ("The device does not support updates", "updatability_patchability"),
+    ("Updates are installed without signature verification", "integrity"),
+    ("Logs are not retained", "event_logging"),
+    ("Unused ports are left open", "other"),
+    ("The debug port remains enabled in production", "other"),
+    ("There is no factory reset", "other"),
 ]
 
 
@@ -84,6 +91,12 @@ def test_a_safeguard_said_to_be_absent_counts_for_no_clause(text: str, category:
         "Debug logging is not enabled",
         "Self-signed certificates are not accepted",
         "Prevents unauthenticated access",
+        "Commands are rejected without a valid token",
+        "Port 443 is open for TLS connections from the hospital",
+        "The service port is enabled only after authentication",
+        "Basal delivery remains active during network loss",
+        "Logs are not kept beyond 90 days",
+        "Updates are installed only after signature verification",
     ],
 )
 def test_safeguards_written_with_a_negation_stay_safeguards(text: str) -> None:
@@ -113,6 +126,7 @@ def test_a_pointer_elsewhere_is_no_control(text: str) -> None:
         "The cloud provider encrypts data at rest",
         "Encryption at rest is provided by AWS",
         "Encryption of the bucket is the hosting provider's responsibility",
+        "Firmware signing is performed by the chip vendor",
     ],
 )
 def test_a_third_partys_measure_does_not_meet_the_makers_duty(text: str) -> None:
@@ -140,7 +154,12 @@ def test_the_makers_measure_that_names_a_cloud_stays_the_makers(text: str) -> No
 
 @pytest.mark.parametrize(
     "text",
-    ["Relies on the hospital firewall", "Assumes the hospital network is segmented", "The hospital network is assumed to be segmented"],
+    [
+        "Relies on the hospital firewall",
+        "Assumes the hospital network is segmented",
+        "The hospital network is assumed to be segmented",
+        "Access rights are reviewed by the hospital IT",
+    ],
 )
 def test_what_a_control_leans_on_at_the_hospital_is_the_hospitals(text: str) -> None:
     status, _, rationale = _clause(_model(text, "authorization"), "fda-premarket", "control.authorization")
@@ -330,6 +349,7 @@ def test_the_rationale_says_why_a_stated_flow_encryption_is_not_counted() -> Non
         ("The hospital's firewall blocks inbound traffic to the pump", 'customer (its text says "the hospital\'s firewall blocks")'),
         ("AWS KMS (provided by the cloud vendor) encrypts the bucket", 'third_party (its text says "provided by the cloud vendor")'),
         ("TLS can be enabled by the hospital", 'customer (its text says "can be enabled")'),
+        ("Data is wiped by the hospital before disposal", 'customer (its text says "is wiped by the hospital")'),
         ("TLS 1.3 on every connection", "manufacturer (assumed: not stated)"),
     ],
 )
