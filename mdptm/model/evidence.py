@@ -780,13 +780,16 @@ _PLANNED_FOR = re.compile(
 
 
 def planned_for(c: Control) -> str | None:
-    """The release or date a planned control's text says it is planned for ("release 2.1", "Q3 2027", "the next
-    release"), as written; None when the control is not planned or its text names none. Shown with its status:
+    """The release or date a planned control is due: as the source gives it beside the control (``planned_for``), else
+    as its text says ("release 2.1", "Q3 2027", "the next release"); None when the control is not planned or neither
+    names one. Shown with its status:
     "Planned" alone leaves out when."""
     return _target(c) if c.status == "planned" else None
 
 
 def _target(c: Control) -> str | None:
+    if c.planned_for is not None and stated(c.planned_for):  # "Target Completion Date: 2026-08-31" beside the control
+        return " ".join(c.planned_for.split())
     for text in (c.description, c.title):
         m = _PLANNED_FOR.search(text or "")
         if m is not None:

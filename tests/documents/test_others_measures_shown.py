@@ -64,3 +64,22 @@ def test_register_shows_whose_measure_it_is_and_when_it_is_due(tmp_path: Path) -
     assert str(got["C-2"][who]).startswith("third party (its text says")
     assert got["C-3"][status] == "Not stated (written as an instruction)"
     assert got["C-4"][status] == "Planned for release 2.1"
+
+
+def test_a_register_due_date_is_shown_with_the_planned_status(tmp_path: Path) -> None:
+    from mdptm.model.evidence import status_text
+    from mdptm.model.schema import model_schema
+    from tests.importers.import_helpers import checked_import
+
+    src = tmp_path / "register.csv"
+    src.write_text(
+        "Risk ID,Risk Title,Risk Level,Mitigation,Target Completion Date,Status\n"
+        "R-001,Phishing attack,High,Enable MFA and phishing training,2026-08-31,Open\n",
+        encoding="utf-8",
+    )
+    model, _ = checked_import(src)
+    c = model.controls[0]
+    assert (c.status, c.planned_for) == ("planned", "2026-08-31")
+    assert status_text(c, str) == "Planned for 2026-08-31"
+    props = model_schema()["$defs"]["Control"]["properties"]  # type: ignore[index]
+    assert "planned_for" in props and "due" in props["planned_for"]["description"]
