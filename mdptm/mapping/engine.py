@@ -35,6 +35,7 @@ from mdptm.model.evidence import (
     real_values,
     requirement_only,
     stated,
+    verified,
     void_reason,
     with_article,
     without_citations,
@@ -442,6 +443,8 @@ class ModelIndex:
             if kind == "keywords":
                 texts = self.texts(collection)
                 keep = [i for i in keep if any(k in texts[i].casefold() for k in arg) and affirmed(texts[i], arg)]
+            elif kind == "present" and name == "verification":  # "Not tested", "Planned pen test" verify nothing
+                keep = [i for i in keep if bool(verified(getattr(items[i], name))) == arg]
             elif kind == "present":
                 keep = [i for i in keep if _present(getattr(items[i], name)) == arg]
             elif kind == "in":
@@ -466,7 +469,7 @@ class ModelIndex:
         if self._references is None:
             refs: list[tuple[str, str]] = []
             for c in self.model.controls:
-                refs.extend((c.id, v) for v in real_values(c.verification))
+                refs.extend((c.id, v) for v in verified(c.verification))
             for name, value in self.model.support:
                 if isinstance(value, str) and stated(value):
                     refs.append((f"support.{name}", value))

@@ -236,6 +236,32 @@ def real_values(values: Iterable[object]) -> list[str]:
     return [str(v) for v in values if v is not None and not is_placeholder(str(v))]
 
 
+class _VerificationWords(BaseModel):
+    """The words of values.yaml that report a verification as not passed (the importers read the same list)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    verification_not_passed: list[str] = Field(default_factory=empty_list)
+
+
+# what an entry says when the test is still to come or did not happen: "Planned pen test", "Untested", "Verification
+# pending", "Will be verified in V&V", "Scheduled for Q3"
+_NOT_DONE = re.compile(r"(?<![\w'])(?:untested|unverified|not\s+yet|pending|planned|scheduled|will\s+be|to\s+be|no\s+test)(?![\w'])", re.I)
+
+
+def verified(values: Iterable[object]) -> list[str]:
+    """The entries of a control's ``verification`` that cite a verification done: not a placeholder ("TBD"), not one
+    that says it was not done ("Not tested"), not a result that did not pass ("Fail", "Not run", values.yaml ``verification_not_passed``)
+    and not a test still to come ("Planned pen test", "Verification pending"). Only these show a control verified."""
+    words = shipped("values", _VerificationWords).verification_not_passed
+    out: list[str] = []
+    for v in real_values(values):
+        said = _canon(v)
+        if _NOT_DONE.search(v) or any(said == w or said.startswith(w + " ") for w in words):
+            continue
+        out.append(v)
+    return out
+
+
 # " yet " right after a negation of at most five words, no comma between, is the adverb of a measure still to come ("No
 # RBAC yet on the service port", "Audit logging is not enabled yet on the router", "Devices that are not paired yet
 # cannot send commands"), not the conjunction that ends a clause ("The pump has no display, yet every dose is logged",
@@ -742,7 +768,7 @@ def read_as_requirement(c: Control) -> bool:
         c.status == "implemented"
         and not c.status_stated
         and c.responsibility != "customer"
-        and not real_values(c.verification)
+        and not verified(c.verification)
         and requirement_only(c.title, c.description) is not None
     )
 

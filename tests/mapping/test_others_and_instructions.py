@@ -19,6 +19,7 @@ from mdptm.model.evidence import (
     status_shown,
     status_text,
     third_party_performed,
+    verified,
     void_reason,
 )
 
@@ -363,3 +364,35 @@ def test_a_control_deferred_in_its_text_shows_when() -> None:
     text = "Rate limiting is planned for release 2.1"
     c = Control(id="C1", title=text, description=text, status_stated=False)
     assert status_shown(c) == "Not stated; its text says it is planned for release 2.1"
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "Not tested",
+        "To be tested",
+        "Planned pen test",
+        "Will be verified in V&V",
+        "Fail",
+        "Not run",
+        "Test not yet executed",
+        "Untested",
+        "Verification pending",
+        "Manual review (planned)",
+    ],
+)
+def test_a_verification_not_done_verifies_nothing(entry: str) -> None:
+    assert verified([entry]) == []
+    model = _model("TLS 1.3 on every connection", "cryptography")
+    model.controls[0].verification = [entry]
+    status, evidence, rationale = _clause(model, "cra-annex-i", "II.3")
+    assert "C1" not in evidence and status != "covered"
+    assert "the 1 implemented control does not state verification (C1)" in rationale
+
+
+@pytest.mark.parametrize("entry", ["TC-101", "Pen test 2026-03 (passed)", "Penetration test report PT-2026-03: no open findings"])
+def test_a_verification_done_still_counts(entry: str) -> None:
+    assert verified([entry]) == [entry]
+    model = _model("TLS 1.3 on every connection", "cryptography")
+    model.controls[0].verification = [entry]
+    assert "C1" in _clause(model, "cra-annex-i", "II.3")[1]
