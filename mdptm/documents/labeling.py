@@ -15,7 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mdptm.model import Asset, Assumption, Flow, Item, Model
+from mdptm.model import Asset, Assumption, Control, Flow, Item, Model
+from mdptm.model.evidence import affirmed, void_reason
 from mdptm.model.io import load_validated
 from mdptm.model.results import FrameworkResult
 from mdptm.model.vocabulary import vocabulary_file
@@ -144,10 +145,11 @@ def _word_pattern(words: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z0-9])(?:{alts})(?![a-z0-9])")
 
 
-def _item_text(item: object) -> str:
+def _item_text(item: object, *, lower: bool = True) -> str:
     parts = [str(getattr(item, f, "") or "") for f in _TEXT_FIELDS]
     parts.extend(getattr(item, "tags", []) or [])
-    return " ".join(parts).lower()
+    text = "\n".join(parts)
+    return text.lower() if lower else text
 
 
 def _matches_where(item: object, where: dict[str, list[str | bool | int]]) -> bool:
@@ -193,11 +195,17 @@ def _place(model: Model, sel: Selector, names: dict[str, str]) -> PlaceAnswer:
             continue
         if sel.has_any and not any(_filled(getattr(item, f, None)) for f in sel.has_any):
             continue
+        if isinstance(item, Control) and (item.status == "not_implemented" or void_reason(item.title, item.description)):
+            continue  # "Encryption is not used", "TBD", "See vendor documentation": it answers nothing
         if any_kw or all_kw:
             text = _item_text(item)
             if any_kw and not any_kw.search(text):
                 continue
             if not all(p.search(text) for p in all_kw):
+                continue
+            # a keyword in a denied clause is no answer ("There is no backup of the settings"), as for the mapping
+            said = _item_text(item, lower=False)
+            if (sel.keywords and not affirmed(said, sel.keywords)) or not all(affirmed(said, g) for g in sel.keywords_all if g):
                 continue
         found.append(item)
     incomplete = [i.id for i in found if sel.complete and not all(_filled(getattr(i, f, None)) for f in sel.complete)]

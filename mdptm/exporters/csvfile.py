@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 
 from mdptm.model import Control, Model, Risk, Threat
-from mdptm.model.evidence import status_text
+from mdptm.model.evidence import responsibility_shown, status_text
 from mdptm.plugins import ExportContext, Exporter
 
 COLUMNS = (
@@ -101,7 +101,7 @@ def _control_row(c: Control, threats: list[str]) -> dict[str, str]:
         "Status": status_text(c, str),
         "Mitigates": _join(threats),
         "Category": c.category,
-        "Responsibility": c.responsibility + ("" if c.responsibility_stated else " (assumed: not stated)"),
+        "Responsibility": responsibility_shown(c, str),
         "Verification": _join(c.verification),
         "Labels": _join(c.tags),
     }

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from mdptm.base.office import Column, StreamedSheet, save_workbook
 from mdptm.model import Model, Risk
-from mdptm.model.evidence import status_text
+from mdptm.model.evidence import responsibility_shown, status_text
 from mdptm.model.index import threats_by_control, threats_by_target, views_by_threat
 from mdptm.model.results import Coverage
 from mdptm.model.vocabulary import risk_scale
@@ -192,7 +192,7 @@ class WorkbookBuilder:
             _f("Title", 40, lambda c: c.title, wrap=True),
             _f("Description", 55, lambda c: c.description, wrap=True),
             _f("FDA category", 22, lambda c: _words(c.category)),
-            _f("Responsibility", 15, lambda c: _words(c.responsibility) + ("" if c.responsibility_stated else " (assumed: not stated)")),
+            _f("Responsibility", 15, lambda c: responsibility_shown(c, _words)),
             _f("Status", 15, lambda c: status_text(c, _words)),
             _f("Verification evidence", 40, lambda c: _join(c.verification, "; "), wrap=True),
             _f("Threats addressed", 30, lambda c: _join(self.threats_by_control.get(c.id, [])), wrap=True),

@@ -27,13 +27,17 @@ from mdptm.model.evidence import (
     denied_part,
     durations,
     first_date,
-    hospital_performed,
+    instruction,
     not_in_place,
+    others_only,
     read_as_requirement,
+    read_responsibility,
     real_values,
     requirement_only,
     stated,
+    verified,
     void_reason,
+    with_article,
     without_citations,
     written_as,
 )
@@ -340,34 +344,35 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
     placeholder) is not implemented; one that protects only when the hospital turns it on ("TLS can be
     enabled by the hospital", "optional encryption") is the hospital's configuration, not the maker's
     safeguard (read as the hospital's control), and so is one called the maker's whose text says the hospital
-    carries it out ("the hospital applies it"); a threat called (partially) mitigated that names no other control of
+    carries it out ("the hospital applies it"); one whose text says a third party carries it out ("The cloud provider
+    encrypts data at rest") is that party's (``third_party``); a threat called (partially) mitigated that names no other control of
     the model is open; an assumption that states nothing ("TBD") is left out. Returns the model (a copy only when
     something changed) and the ids of those threats."""
     void = {c.id for c in model.controls if c.status != "not_implemented" and void_reason(c.title, c.description)}
     controls = {c.id for c in model.controls if c.id not in void}
-    # a control that protects only when the hospital turns it on is the hospital's configuration choice
-    optional = {
-        c.id for c in model.controls if c.id not in void and c.responsibility != "customer" and customer_enabled(c.title, c.description)
-    }
-    # a control called the maker's whose text says the hospital carries it out ("the hospital applies it",
-    # "Customers must change the default password") is the hospital's: a shared one stays shared
-    optional |= {
-        c.id
-        for c in model.controls
-        if c.id not in void and c.responsibility == "manufacturer" and hospital_performed(c.title, c.description)
-    }
+    # a control that protects only when the hospital turns it on is the hospital's configuration choice, and so is one
+    # called the maker's whose text says the hospital carries it out ("the hospital applies it", "Customers must change
+    # the default password"): a shared one stays shared; one whose text says a third party carries it out ("The cloud
+    # provider encrypts data at rest", "(provided by the cloud vendor)") is that party's measure, not the maker's
+    read = {c.id: who for c in model.controls if c.id not in void and (who := read_responsibility(c)) is not None}
+    optional = {cid for cid, (party, _) in read.items() if party == "customer"}
+    others = {cid for cid, (party, _) in read.items() if party == "third_party"}
     # a control whose verification failed does not work yet ("TC-202: Fail — fix planned"): not in place
     failed = {c.id for c in model.controls if c.id not in void and c.status == "implemented" and c.verification_failed}
     # a requirement ("The device shall encrypt …") no source states as implemented, and no passed test verifies, says
     # what the device is to do: it is planned, not a control in place. A stated status stands.
-    required = {c.id for c in model.controls if c.id not in void | failed | optional and read_as_requirement(c)}
+    required = {c.id for c in model.controls if c.id not in void | failed | optional | others and read_as_requirement(c)}
     controls -= failed | required
     untreated = [t.id for t in model.threats if t.status in TREATED and not [c for c in t.controls if c in controls]]
     empty_views = [v.id for v in model.views if _empty_view(v)]
+    # a flow's encryption that the hospital turns on ("optional TLS", "TLS can be enabled by the hospital"), that another
+    # party provides ("the hospital VPN encrypts it", "AWS handles TLS termination") or that is only asked for ("TLS 1.2
+    # should be used", "Implement TLS") is no encryption the maker's product applies: read as not stated
+    others_flows = {fl.id for fl in model.flows if fl.encryption and not_the_products(fl.encryption)}
     # an assumption that says nothing ("TBD", "N/A") is none; one written as a denial stays ("The pump is not
     # reachable from the internet" is an operating assumption)
     silent = {a.id for a in model.assumptions if not _real(a.text)}
-    if not untreated and not void and not empty_views and not optional and not silent and not failed and not required:
+    if not (untreated or void or empty_views or optional or others or others_flows or silent or failed or required):
         return model, []
     ids = set(untreated)
     threats = [t.model_copy(update={"status": "open"}) if t.id in ids else t for t in model.threats]
@@ -378,13 +383,23 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
         if c.id in required
         else c.model_copy(update={"responsibility": "customer"})
         if c.id in optional
+        else c.model_copy(update={"responsibility": "third_party"})
+        if c.id in others
         else c
         for c in model.controls
     ]
     views = [v for v in model.views if v.id not in empty_views]
     assumptions = [a for a in model.assumptions if a.id not in silent]
-    update = {"threats": threats, "controls": kept, "views": views, "assumptions": assumptions}
+    flows = [fl.model_copy(update={"encryption": None}) if fl.id in others_flows else fl for fl in model.flows]
+    update = {"threats": threats, "controls": kept, "views": views, "assumptions": assumptions, "flows": flows}
     return model.model_copy(update=update), untreated
+
+
+def not_the_products(encryption: str) -> bool:
+    """Whether a flow's encryption is not one the product applies: the hospital turns it on ("optional TLS", "when
+    enabled by the hospital"), another party provides it ("the hospital VPN encrypts it"), or it is only asked for
+    ("TLS 1.2 should be used", "Implement TLS")."""
+    return bool(customer_enabled(encryption, "") or others_only(encryption) or requirement_only(encryption, ""))
 
 
 def _empty_view(v: View) -> bool:
@@ -401,6 +416,7 @@ class ModelIndex:
     and the items each distinct filter selects. Lookups never rescan a collection."""
 
     def __init__(self, model: Model):
+        self.original = model
         self.model, self.untreated = effective_model(model)
         # the controls listed as implemented that the mapping does not count, and why (verification failed, a requirement)
         self.left_out = {c.id: why for c in model.controls if (why := not_in_place(c)) is not None}
@@ -433,6 +449,8 @@ class ModelIndex:
             if kind == "keywords":
                 texts = self.texts(collection)
                 keep = [i for i in keep if any(k in texts[i].casefold() for k in arg) and affirmed(texts[i], arg)]
+            elif kind == "present" and name == "verification":  # "Not tested", "Planned pen test" verify nothing
+                keep = [i for i in keep if bool(verified(getattr(items[i], name))) == arg]
             elif kind == "present":
                 keep = [i for i in keep if _present(getattr(items[i], name)) == arg]
             elif kind == "in":
@@ -457,7 +475,7 @@ class ModelIndex:
         if self._references is None:
             refs: list[tuple[str, str]] = []
             for c in self.model.controls:
-                refs.extend((c.id, v) for v in real_values(c.verification))
+                refs.extend((c.id, v) for v in verified(c.verification))
             for name, value in self.model.support:
                 if isinstance(value, str) and stated(value):
                     refs.append((f"support.{name}", value))
@@ -620,6 +638,7 @@ class Evaluator:
     ):
         self.index = index or ModelIndex(model)
         self.model = self.index.model
+        self._third_party = {c.id for c in self.model.controls if c.responsibility == "third_party"}
         self.framework = framework
         self.overrides = {o.clause: o for o in overrides if o.framework == framework.id}
         self.assertions = {a.clause: a for a in assertions if a.framework == framework.id}
@@ -669,8 +688,13 @@ class Evaluator:
                 out = self._external(clause, out)
             status, evidence, hospital = _STATUS[out.level], out.evidence, out.hospital
             text = _sentence(out.text)
+        others = [i for i in hospital if i in self._third_party]
+        if others:
+            hospital = [i for i in hospital if i not in self._third_party]
         if hospital:
             text += f" Relies on the hospital for {_ids(hospital)}: the hospital's own controls do not count for the maker."
+        if others:
+            text += f" Relies on a third party for {_ids(others)}: another party's measures do not count for the maker."
         if status in ("gap", "partial") and clause.hint:
             text += " " + clause.hint.strip()
         if self._prefix:
@@ -736,8 +760,8 @@ class Evaluator:
         matched = self.index.select(collection, checks)
         hospital: list[str] = []
         if collection == "controls" and getattr(sel, "responsibility", None) is None:
-            # a duty of the device maker: the hospital's own controls never meet it
-            owned = [it.id for it in matched if getattr(it, "responsibility", None) == "customer"]
+            # a duty of the device maker: the hospital's own controls, or a third party's, never meet it
+            owned = [it.id for it in matched if getattr(it, "responsibility", None) in ("customer", "third_party")]
             if owned:
                 mine = set(owned)
                 matched = [it for it in matched if it.id not in mine]
@@ -829,7 +853,7 @@ class Evaluator:
             return (
                 f"written as {noun}s, verified by the tests they cite"
                 if len(ids) > 1
-                else f"written as a {noun}, verified by the test it cites"
+                else f"written as {with_article(noun)}, verified by the test it cites"
             )
         return "listed as mitigations"
 
@@ -856,6 +880,13 @@ class Evaluator:
         return list(self.index.untreated)
 
     def _untreated_note(self, collection: str, bad: list[str]) -> str:
+        if collection == "flows":  # "TLS 1.2 (when enabled by the hospital)": stated, but not the product's
+            said = {fl.id: fl.encryption for fl in self.index.original.flows}
+            theirs = [i for i in bad if (enc := said.get(i)) and not_the_products(enc)]
+            if theirs:
+                why = "the hospital turns on, another party provides or the text only asks for: not the product's"
+                return f" ({_ids(theirs)} state encryption that {why})"
+            return ""
         if collection != "threats" or not self.index.untreated:
             return ""
         untreated = set(self.index.untreated)
@@ -940,6 +971,19 @@ def _quote(value: str, width: int = 40) -> str:
 
 
 def _field_check(check: FieldCheck, value: object, model: Model) -> tuple[Level, str]:
+    """Whether one product/support/document field answers, and a phrase saying why (:func:`_field_level`). A support
+    fact written as an instruction ("Ensure patches are released within 30 days", "Implement a CVD process") says what
+    is to be done, not the maker's practice: at most partial. The disposal instructions are the user's to follow."""
+    level, phrase = _field_level(check, value, model)
+    if level != "met" or not isinstance(value, str) or not check.path.startswith("support.") or check.path == "support.data_disposal":
+        return level, phrase
+    word = instruction(value)
+    if word is None:
+        return level, phrase
+    return "partial", f'{phrase}; but it is written as an instruction ("{word}"): confirm'
+
+
+def _field_level(check: FieldCheck, value: object, model: Model) -> tuple[Level, str]:
     """Whether one product/support/document field answers, and a phrase saying why (with the numbers)."""
     path = check.path
     if value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, dict)) and not value):
@@ -950,6 +994,9 @@ def _field_check(check: FieldCheck, value: object, model: Model) -> tuple[Level,
         shown = value if isinstance(value, str) else ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
         return "unmet", f"{path} reads {_quote(str(shown))}, which states nothing"
     shown = str(value)
+    who = others_only(shown) if path.startswith("support.") else None
+    if who is not None:  # "The hospital is responsible for patching": the maker states no practice of its own
+        return "unmet", f"{path} reads {_quote(shown)}, which gives it to {who}, not the maker"
     if check.in_ is not None:
         if _norm(shown) not in {_norm(v) for v in check.in_}:
             return "unmet", f"{path} is {shown!r}, not {_join(check.in_)}"

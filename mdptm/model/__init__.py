@@ -350,6 +350,13 @@ class Control(Item):
         description="A verification of the control that the source reports as not passed, with its result "
         "('TC-202: Fail — fix planned for 2.1'): the control is not shown or counted as implemented.",
     )
+    # When a planned control is due, as the source gives it beside the control ("Target Completion Date: 2026-08-31"):
+    # the documents show it with the status ("Planned for 2026-08-31") rather than "Planned" alone.
+    planned_for: str | None = Field(
+        default=None,
+        description="The release or date a planned control is due, as the source gives it ('2026-08-31', "
+        "'release 2.1'); shown with its status.",
+    )
 
 
 class Assumption(Item):

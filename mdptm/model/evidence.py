@@ -38,6 +38,8 @@ __all__ = [
     "real_values",
     "requirement_only",
     "stated",
+    "read_responsibility",
+    "responsibility_shown",
     "status_shown",
     "status_text",
     "void_control",
@@ -115,6 +117,7 @@ class EvidenceTerms(BaseModel):
     deferrals: list[str] = Field(default_factory=empty_list)
     deferral_patterns: list[str] = Field(default_factory=empty_list)
     risk_acceptance_patterns: list[str] = Field(default_factory=empty_list)
+    safeguards: list[str] = Field(default_factory=empty_list)
     durations: _Durations
 
 
@@ -231,6 +234,32 @@ def is_placeholder(value: object) -> bool:
 def real_values(values: Iterable[object]) -> list[str]:
     """The entries of a list field that are not placeholders."""
     return [str(v) for v in values if v is not None and not is_placeholder(str(v))]
+
+
+class _VerificationWords(BaseModel):
+    """The words of values.yaml that report a verification as not passed (the importers read the same list)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    verification_not_passed: list[str] = Field(default_factory=empty_list)
+
+
+# what an entry says when the test is still to come or did not happen: "Planned pen test", "Untested", "Verification
+# pending", "Will be verified in V&V", "Scheduled for Q3"
+_NOT_DONE = re.compile(r"(?<![\w'])(?:untested|unverified|not\s+yet|pending|planned|scheduled|will\s+be|to\s+be|no\s+test)(?![\w'])", re.I)
+
+
+def verified(values: Iterable[object]) -> list[str]:
+    """The entries of a control's ``verification`` that cite a verification done: not a placeholder ("TBD"), not one
+    that says it was not done ("Not tested"), not a result that did not pass ("Fail", "Not run", values.yaml ``verification_not_passed``)
+    and not a test still to come ("Planned pen test", "Verification pending"). Only these show a control verified."""
+    words = shipped("values", _VerificationWords).verification_not_passed
+    out: list[str] = []
+    for v in real_values(values):
+        said = _canon(v)
+        if _NOT_DONE.search(v) or any(said == w or said.startswith(w + " ") for w in words):
+            continue
+        out.append(v)
+    return out
 
 
 # " yet " right after a negation of at most five words, no comma between, is the adverb of a measure still to come ("No
@@ -568,8 +597,11 @@ _GENERIC_TITLE_WORDS = frozenset(
 def _patterns(field: str) -> re.Pattern[str] | None:
     """One of the vocabulary's lists of regular expressions (``measure_denial_patterns``, ``requirement_patterns``,
     ``customer_enabled_patterns``, ``risk_acceptance_patterns``) as one case-insensitive pattern; None when empty."""
-    pats: list[str] = getattr(shipped("evidence", EvidenceTerms), field)
-    return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
+    terms = shipped("evidence", EvidenceTerms)
+    pats: list[str] = getattr(terms, field)
+    # "{safeguard}" stands for the words that name a safeguard ("No encryption", "Authentication is not required")
+    safeguard = _phrases(terms.safeguards) or r"(?!)"
+    return re.compile("|".join(f"(?:{p.replace('{safeguard}', safeguard)})" for p in pats), re.I) if pats else None
 
 
 @cache
@@ -655,17 +687,35 @@ def denies_measure(text: str) -> bool:
     return denials > 0
 
 
-_MODAL_WORD = re.compile(r"\b(?:shall|must|should|required\s+to)\b", re.I)
+# the word that makes a sentence a requirement; an instruction opens with its verb ("Implement MFA", "Ensure audit
+# logs are recorded": what is to be done, written in a mitigation cell)
+_INSTRUCTION_VERBS = r"implement|ensure|make\s+sure|introduce|establish|adopt|put\s+in\s+place|add|deploy"
+_MODAL_WORD = re.compile(rf"\b(?:shall|must|should|required\s+to)\b|^\W*(?:please\s+)?(?:{_INSTRUCTION_VERBS})\b", re.I)
 
 
 def _written_as(word: str | None) -> str:
-    """What requirement wording makes of a control: "should" recommends, "shall" and "must" require."""
-    return "recommendation" if word == "should" else "requirement"
+    """What requirement wording makes of a control: "should" recommends, "shall" and "must" require, a verb that
+    opens the text ("Implement", "Ensure") instructs."""
+    if word == "should":
+        return "recommendation"
+    return "requirement" if word in (None, "shall", "must", "required to") else "instruction"
 
 
 def written_as(c: Control) -> str:
-    """ "recommendation" for a control written with "should", else "requirement" (:func:`requirement_only`)."""
+    """ "recommendation" for a control written with "should", "instruction" for one that opens with "Implement",
+    "Ensure" …, else "requirement" (:func:`requirement_only`)."""
     return _written_as(requirement_only(c.title, c.description))
+
+
+def instruction(text: str) -> str | None:
+    """The verb that makes *text* only an instruction ("Implement a CVD process" → "implement"), or None."""
+    word = requirement_only(text, "")
+    return word if word is not None and _written_as(word) == "instruction" else None
+
+
+def with_article(noun: str) -> str:
+    """ "a requirement", "an instruction"."""
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
 # Remembered per text: every document that lists a control's status asks again (a 10 000-threat register's
@@ -687,8 +737,8 @@ def requirement_only(title: str, description: str) -> str | None:
     said = [x for x in sentences if not is_placeholder(x)]
     if not said or not all(rx.search(x.lstrip("-*• ")) for x in said):
         return None
-    found = _MODAL_WORD.search(said[0])
-    return " ".join(found.group(0).casefold().split()) if found else None
+    found = _MODAL_WORD.search(said[0].lstrip("-*• "))
+    return " ".join(found.group(0).casefold().strip(" \t\n-*•\"'").removeprefix("please ").split()) if found else None
 
 
 @lru_cache(maxsize=_TEXT_CACHE)
@@ -718,7 +768,7 @@ def read_as_requirement(c: Control) -> bool:
         c.status == "implemented"
         and not c.status_stated
         and c.responsibility != "customer"
-        and not real_values(c.verification)
+        and not verified(c.verification)
         and requirement_only(c.title, c.description) is not None
     )
 
@@ -731,28 +781,71 @@ def not_in_place(c: Control) -> str | None:
         return f"verification did not pass: {c.verification_failed}"
     if read_as_requirement(c):
         word = requirement_only(c.title, c.description)
-        return f'written as a {_written_as(word)} ("{word}"); no source states it is implemented'
+        return f'written as {with_article(_written_as(word))} ("{word}"); no source states it is implemented'
+    return None
+
+
+_MONTH_NAMES = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+# the release or date a planned control's text names: "planned for release 2.1", "scheduled for Q3 2027", "deferred to
+# v3", "Planned: H1 2027", "(planned for the next release)"
+_TARGET = (
+    r"(?:(?:software\s+|firmware\s+|product\s+)?(?:release|version|build|sprint|milestone|iteration)\s+v?\d[\w.-]*"
+    r"|v\d+(?:\.\d+)*\b|q[1-4]\s*[/-]?\s*(?:fy\s*)?(?:20)?\d\d\b|h[12]\s*[/-]?\s*20\d\d|(?:early|mid|late|end\s+of)[\s-]+20\d\d"
+    rf"|(?:{_MONTH_NAMES})\.?\s+20\d\d|20\d\d-\d\d(?:-\d\d)?|\d{{1,2}}[./]\d{{1,2}}[./]20\d\d|20\d\d\b"
+    r"|(?:the\s+)?next\s+(?:major\s+|minor\s+|software\s+|firmware\s+)?(?:release|version|update))"
+)
+_PLANNED_FOR = re.compile(
+    r"(?<![\w'])(?:planned|scheduled|targeted|deferred|postponed|moved|expected|due|slated|foreseen|intended|"
+    r"will\s+be\s+(?:implemented|added|introduced|enabled|delivered|available|released)|to\s+be\s+(?:implemented|added|introduced|delivered))"
+    rf"(?:\s+(?:for|to|in|by|until|with|from)\s+(?:the\s+(?!next\b))?|\s*[:–—-]\s*|\s+)({_TARGET})",
+    re.I,
+)
+
+
+def planned_for(c: Control) -> str | None:
+    """The release or date a planned control is due: as the source gives it beside the control (``planned_for``), else
+    as its text says ("release 2.1", "Q3 2027", "the next release"); None when the control is not planned or neither
+    names one. Shown with its status:
+    "Planned" alone leaves out when."""
+    return _target(c) if c.status == "planned" else None
+
+
+def _target(c: Control) -> str | None:
+    if c.planned_for is not None and stated(c.planned_for):  # "Target Completion Date: 2026-08-31" beside the control
+        return " ".join(c.planned_for.split())
+    for text in (c.description, c.title):
+        m = _PLANNED_FOR.search(text or "")
+        if m is not None:
+            return " ".join(m.group(1).split()).rstrip(".")
     return None
 
 
 def status_shown(c: Control) -> str | None:
     """What the documents say in place of "Implemented" for a control listed so but not in place
     (:func:`not_in_place`): "Verification did not pass (TC-202: Fail — fix planned for 2.1)", "Not stated (written
-    as a requirement)", or in place only in part ('Implemented in part (its text says "not yet on DICOM")'); None
-    when the status stands as the source gives it (or as mdptm reads it)."""
+    as a requirement)", or in place only in part ('Implemented in part (its text says "not yet on DICOM")'); for a
+    planned control, the release or date its text names ("Planned for release 2.1"); None when the status stands as the
+    source gives it (or as mdptm reads it) with nothing to add."""
     if c.status == "implemented" and c.verification_failed:
         return f"Verification did not pass ({c.verification_failed})"
     if read_as_requirement(c):
-        return f"Not stated (written as a {_written_as(requirement_only(c.title, c.description))})"
+        return f"Not stated (written as {with_article(_written_as(requirement_only(c.title, c.description)))})"
     if c.status == "implemented":
         why = void_reason(c.title, c.description)  # "RBAC hasn't been rolled out yet": the text takes the status back
         if why is not None:
             said = "Stated implemented" if c.status_stated else "Not stated"
-            return f"{said}; {_VOID_WORDS[why]}"
+            target = _target(c) if why == "denied" else None  # "Rate limiting is planned for release 2.1"
+            return f"{said}; its text says it is planned for {target}" if target else f"{said}; {_VOID_WORDS[why]}"
         part = denied_part(c.title, c.description)  # "TLS on the HL7 link; not yet on DICOM"
         if part is not None:
             assumed = "" if c.status_stated else "assumed: not stated; "
             return f'Implemented in part ({assumed}its text says "{part}")'
+    target = planned_for(c)  # "Planned for release 2.1": when, as the text says, not "Planned" alone
+    if target is not None:
+        return f"Planned for {target}" + ("" if c.status_stated else " (assumed: not stated)")
     return None
 
 
@@ -770,6 +863,7 @@ _VOID_WORDS = {
     "void": "its text describes no safeguard in place",
     "denied": "its text says it is not in place",
     "placeholder": "its text says nothing yet",
+    "citation": "its text only points to another document",
 }
 
 
@@ -793,7 +887,7 @@ _PARTY = (
     r"(?:hospitals?|customers?|hdos?|health(?:care)?\s+delivery\s+organi[sz]ations?|healthcare\s+(?:facilities|facility|"
     r"providers?|organi[sz]ations?)|care\s+facilit(?:y|ies)|clinics?|facilit(?:y|ies)|sites?|(?:hospital|customer|site)\s+it|"
     r"it\s+department|clinical\s+engineering|biomedical\s+engineering|biomed)"
-    r"(?:(?:'s|s'|’s)\s+(?:it|network|security|biomed|siem|soc|firewalls?|proxy|proxies|nac|systems?)"
+    r"(?:(?:'s|s'|’s)\s+(?:it|network|security|biomed|siem|soc|firewalls?|proxy|proxies|nac|systems?|vpns?|infrastructure)"
     r"(?:\s+(?:team|staff|department|administrators?))?)?"
 )
 # a duty, not a capability: "Biomed can back up the configuration" is the device's backup feature
@@ -805,7 +899,7 @@ _DOES = (
     r"(?:appl(?:y|ies)|configures?|installs?|deploys?|segments?|maintains?|manages?|performs?|enforces?|implements?|keeps?|"
     r"monitors?|restricts?|changes?|rotates?|updates?|patch(?:es)?|sets?\s+up|places?|isolates?|runs?|operates?|hardens?|"
     r"backs?\s+up|handles?|ensures?|records?|logs?|blocks?|filters?|scans?|detects?|collects?|"
-    r"takes?\s+care\s+of|(?:is|are)\s+responsible\s+for)"
+    r"encrypts?|provides?|takes?\s+care\s+of|(?:is|are)\s+responsible\s+for)"
 )
 # the party as the subject of a clause ("the hospital applies it", "Customers must change the default password"),
 # or as the one a duty is laid on ("is the hospital's responsibility", "must be configured by the customer"); a
@@ -815,7 +909,36 @@ _HOSPITAL_DOES = re.compile(
     rf"|\b(?:is|are)\s+(?:the\s+)?(?:sole\s+)?responsibility\s+of\s+(?:the\s+)?{_PARTY}\b"
     rf"|\b(?:the\s+)?{_PARTY}(?:'s|s'|’s)\s+(?:sole\s+)?responsibility\b"
     rf"|\b(?:is|are|must\s+be|should\s+be|shall\s+be|to\s+be|will\s+be)\s+(?:\w+\s+)?(?:performed|done|applied|configured|managed|"
-    rf"maintained|implemented|installed|enforced|set\s+up|handled|deployed|segmented|changed|rotated|monitored)\s+by\s+(?:the\s+|each\s+)?{_PARTY}\b",
+    rf"maintained|implemented|installed|enforced|set\s+up|handled|deployed|segmented|changed|rotated|monitored|provided|encrypted|"
+    rf"wiped|erased|saniti[sz]ed|taken|backed\s+up|patched|updated|reviewed|audited)"
+    rf"\s+by\s+(?:the\s+|each\s+)?{_PARTY}\b"
+    rf"|\b(?:provided|performed|handled|operated|supplied|enforced)\s+by\s+(?:the\s+|each\s+)?{_PARTY}\b"
+    # what the control leans on is the party's: "Relies on the hospital firewall", "Assumes the hospital network is segmented"
+    rf"|\b(?:relies|relying|rely|depends|depending|depend)\s+(?:up)?on\s+(?:the\s+|each\s+|a\s+)?{_PARTY}\b"
+    rf"|(?:^\W*|\b(?:it|this|the\s+(?:control|design|device|system|product))\s+)assum(?:es|ed|ing|e)\s+(?:that\s+)?(?:the\s+|each\s+|a\s+)?{_PARTY}\b"
+    rf"|^\W*(?:the\s+|each\s+)?{_PARTY}(?:\s+[\w-]+)?\s+(?:is|are)\s+assumed\s+to\b",
+    re.I,
+)
+
+# Who else carries out a control: a cloud or hosting provider, a platform vendor, a third party. Not "the vendor" or
+# "the supplier" alone (in a device's threat model that is often the device maker), nor "the provider" alone (a
+# healthcare provider is the hospital).
+_OTHER = (
+    r"(?:(?:cloud|hosting|infrastructure|platform|iaas|paas|saas|managed\s+service|internet\s+service|telecom(?:munications)?)"
+    r"\s+(?:service\s+)?(?:providers?|vendors?|operators?)|(?:chip|silicon|semiconductor)\s+(?:vendors?|suppliers?|makers?)|third[\s-]part(?:y|ies)(?:\s+(?:providers?|vendors?|services?))?|"
+    r"aws|amazon(?:\s+web\s+services)?|(?:microsoft\s+)?azure|microsoft|google(?:\s+cloud)?|gcp|(?:os|operating[\s-]system)\s+vendors?|isps?)"
+)
+_OTHER_DOES = rf"(?:{_DOES}|encrypts?|provides?|supplies|offers?|hosts?|secures?|protects?|signs?|authenticates?|terminates?)"
+# the other party as the subject ("The cloud provider encrypts data at rest"), as the one who does it ("Encryption at
+# rest is provided by AWS", "(provided by the cloud vendor)"), or as the one responsible ("is the cloud provider's
+# responsibility"); a party after another preposition is no subject ("backups are stored in AWS")
+_OTHER_DOES_RX = re.compile(
+    rf"(?:^\W*|\b(?:and|then|so|while|whereas|where|which|that|but)\s+)(?:the\s+|our\s+|a\s+)?{_OTHER}\s+{_MODAL}{_OTHER_DOES}\b"
+    rf"|\b(?:provided|performed|handled|done|operated|enforced|applied|implemented|supplied|offered|managed|encrypted|secured|"
+    rf"terminated|hosted|taken\s+care\s+of)\s+by\s+(?:the\s+|our\s+|a\s+)?{_OTHER}\b"
+    rf"|\b(?:is|are)\s+(?:the\s+)?(?:sole\s+)?responsibility\s+of\s+(?:the\s+)?{_OTHER}\b"
+    rf"|\b(?:the\s+)?{_OTHER}(?:'s|s'|’s)\s+(?:sole\s+)?responsibility\b"
+    rf"|\b(?:relies|relying|rely|depends|depending|depend)\s+(?:up)?on\s+(?:the\s+|a\s+)?{_OTHER}\b",
     re.I,
 )
 
@@ -831,6 +954,63 @@ def hospital_performed(title: str, description: str) -> str | None:
                 if not _negated(clause, m.start(), m.end()):
                     return " ".join(m.group(0).split())
     return None
+
+
+def third_party_performed(title: str, description: str) -> str | None:
+    """The words that say a third party, neither the device maker nor the hospital, carries out a control ("The
+    cloud provider encrypts data at rest", "AWS KMS (provided by the cloud vendor) encrypts the bucket", "is the
+    hosting provider's responsibility"), in a clause no negation governs, or None. Such a measure is another party's:
+    a duty of the device maker cannot rest on it."""
+    for text in (title, description):
+        for _, clause in _clauses(text or ""):
+            for m in _OTHER_DOES_RX.finditer(clause):
+                if not _negated(clause, m.start(), m.end()):
+                    return " ".join(m.group(0).split())
+    return None
+
+
+def others_only(text: str) -> str | None:
+    """Who else a text gives the work to when it says nothing else ("The hospital is responsible for patching",
+    "Microsoft provides the Windows patches"): "the hospital" or "a third party"; None when any clause says something
+    the maker does ("Microsoft provides the Windows patches; we validate them within 30 days"). A support fact written
+    so is not the device maker's."""
+    who: str | None = None
+    for _, clause in _clauses(text):
+        if not _canon(clause) or is_placeholder(clause):
+            continue
+        if hospital_performed(clause, "") is not None:
+            who = who or "the hospital"
+        elif third_party_performed(clause, "") is not None:
+            who = who or "a third party"
+        else:
+            return None
+    return who
+
+
+def read_responsibility(c: Control) -> tuple[str, str] | None:
+    """Who a control's text says carries it out when that is not who its responsibility says, with the words that say
+    so: ("customer", "can be enabled by the hospital") for a protection the hospital turns on, ("customer", "the
+    hospital's firewall blocks") for a control called the maker's that the hospital carries out, ("third_party",
+    "provided by the cloud vendor") for another party's; None when the text agrees. The one reading the mapping and
+    the documents share: a duty of the maker never rests on such a control, and no table shows it as the maker's."""
+    if c.responsibility != "customer" and (said := customer_enabled(c.title, c.description)) is not None:
+        return "customer", said
+    if c.responsibility == "manufacturer":
+        if (said := hospital_performed(c.title, c.description)) is not None:
+            return "customer", said
+        if (said := third_party_performed(c.title, c.description)) is not None:
+            return "third_party", said
+    return None
+
+
+def responsibility_shown(c: Control, words: Callable[[str], str], unstated: str = " (assumed: not stated)") -> str:
+    """Who runs a control as a table shows it: as its text reads (:func:`read_responsibility`: 'Hospital (its text
+    says "the hospital's firewall blocks")'), else its responsibility in *words*, marked *unstated* where no source
+    names anyone."""
+    read = read_responsibility(c)
+    if read is not None:
+        return f'{words(read[0])} (its text says "{read[1]}")'
+    return words(c.responsibility) + ("" if c.responsibility_stated else unstated)
 
 
 # A sentence that points elsewhere rather than says what is done: "See the hardening guide", "For more information,
@@ -872,8 +1052,9 @@ def without_citations(text: str) -> str:
 def void_reason(title: str, description: str) -> str | None:
     """Why a control counts for no clause, or None: ``"question"`` (it only asks), ``"acceptance"`` (it argues
     that a risk is acceptable: :func:`accepts_risk`), ``"void"`` (:func:`void_control`), ``"denied"`` (its
-    description denies or defers its title: :func:`denies_title`) or ``"placeholder"`` (its description is
-    only "TBD" or the like). The one definition the mapping and the review both read."""
+    description denies or defers its title: :func:`denies_title`), ``"placeholder"`` (its description is
+    only "TBD" or the like) or ``"citation"`` (it only points elsewhere: "See vendor documentation"). The one
+    definition the mapping and the review both read."""
     if only_questions(description) or (not description.strip() and only_questions(title)):
         return "question"
     if accepts_risk(description) or (not description.strip() and accepts_risk(title)):
@@ -884,6 +1065,9 @@ def void_reason(title: str, description: str) -> str | None:
         return "denied"
     if description.strip() and is_placeholder(description):
         return "placeholder"
+    said = description if description.strip() else title
+    if said.strip() and not _canon(without_citations(said)):
+        return "citation"  # "See vendor documentation": it points elsewhere and says nothing of what is done
     return None
 
 

@@ -19,7 +19,15 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict
 
 from mdptm.model import PLACEHOLDER, STRIDE_ORDER, VIEW_KINDS, Model, Signoff, Stride, Threat
-from mdptm.model.evidence import accepts_risk, is_placeholder, read_as_requirement, real_values, void_reason, written_as
+from mdptm.model.evidence import (
+    accepts_risk,
+    is_placeholder,
+    read_as_requirement,
+    verified,
+    void_reason,
+    with_article,
+    written_as,
+)
 from mdptm.model.results import Finding
 from mdptm.model.vocabulary import shipped
 from mdptm.plugins import ReviewContext
@@ -229,10 +237,10 @@ class ControlUnverified(ReviewCheck):
                     f"({c.verification_failed}): it is not presented or counted as implemented until a passing result is cited",
                     [c.id],
                 )
-            elif c.status == "implemented" and not real_values(c.verification):
+            elif c.status == "implemented" and not verified(c.verification):
                 if read_as_requirement(c):
                     yield self.finding(
-                        f"control {label(c)} is written as a {written_as(c)} and no source states it is implemented or cites a "
+                        f"control {label(c)} is written as {with_article(written_as(c))} and no source states it is implemented or cites a "
                         "verification: it is read as planned; state its status (and its verification) in the source",
                         [c.id],
                     )
@@ -338,6 +346,12 @@ class PlaceholderValue(ReviewCheck):
                 yield self.finding(
                     f"control {label(c)} is described only by a placeholder ({c.description.strip()!r}): the mapping "
                     "counts it for no clause; describe the safeguard",
+                    [c.id],
+                )
+            elif why == "citation":
+                yield self.finding(
+                    f"control {label(c)} only points to another document ({(c.description or c.title).strip()!r}): the "
+                    "mapping counts it for no clause; say what the control does",
                     [c.id],
                 )
             elif why == "acceptance":

@@ -11,7 +11,7 @@ from typing import Literal
 from mdptm.documents import netplan
 from mdptm.documents.guides.facts import NOT_STATED, Facts, _matcher
 from mdptm.model import Assumption, Control, Flow, Item, Threat, View, topology
-from mdptm.model.evidence import stated, status_shown
+from mdptm.model.evidence import responsibility_shown, stated, status_shown
 from mdptm.render.docir import Doc, Image
 
 PHASES: tuple[str, ...] = ("pre-procurement", "procurement", "deployment", "operations", "decommissioning")
@@ -198,8 +198,7 @@ _EXPECTED_OF = {
 def _run_by(c: Control) -> str:
     """Who runs *c*, as the model says; "the device maker (assumed: not stated)" when no source named anyone
     and "the device maker" is only mdptm's reading of the maker's own threat model."""
-    who = _EXPECTED_OF.get(c.responsibility, "the device maker")
-    return who if c.responsibility_stated else f"{who} (assumed: not stated)"
+    return responsibility_shown(c, lambda r: _EXPECTED_OF.get(r, "the device maker"))
 
 
 def _control_label(c: Control) -> str:

@@ -7,11 +7,18 @@ from collections import Counter
 from typing import Any
 
 from mdptm.documents.ptm._shared import CLAUSE_TITLES, QUESTIONS, Chapter, _id_list, _Index, _short, label, plural
-from mdptm.model import Model
-from mdptm.model.evidence import not_in_place, real_values, void_reason
+from mdptm.model import Control, Model
+from mdptm.model.evidence import not_in_place, real_values, verified, void_reason
 from mdptm.model.results import CLAUSE_STATUSES, Coverage, Review
 from mdptm.render import diagrams
 from mdptm.render.docir import PageBreak, Table
+
+
+def _not_cited(c: Control) -> str:
+    """What the verification column says of a control that cites no verification done: the entries the source gives
+    that verify nothing ("Not tested", "Planned pen test"), or that it cites none."""
+    said = real_values(c.verification)
+    return f"None done (the source says: {'; '.join(said)})" if said else "No evidence cited"
 
 
 class AssuranceChapter(Chapter):
@@ -47,7 +54,7 @@ class AssuranceChapter(Chapter):
                 style="note",
             )
         implemented = [c for c in marked if c not in void and not_in_place(c) is None]
-        verified = [c for c in implemented if real_values(c.verification)]  # "TBD", "N/A" cite nothing
+        verified_ = [c for c in implemented if verified(c.verification)]  # "TBD", "N/A", "Not tested" cite nothing
         if not implemented:
             d.p(
                 "No other manufacturer control is marked as implemented."
@@ -57,7 +64,7 @@ class AssuranceChapter(Chapter):
             return
         unstated = [c for c in implemented if not c.status_stated]
         d.p(
-            f"{len(verified)} of {plural(len(implemented), 'implemented manufacturer control')} cite verification "
+            f"{len(verified_)} of {plural(len(implemented), 'implemented manufacturer control')} cite verification "
             "evidence (tests, reviews, assessments)."
             + (
                 f" For {len(unstated)} of them the threat model gives no status: they are listed as mitigations, and read as implemented."
@@ -65,8 +72,8 @@ class AssuranceChapter(Chapter):
                 else ""
             )
         )
-        rows = [[c.id, c.title, "; ".join(real_values(c.verification)) or "No evidence cited"] for c in implemented]
-        fills = {(r, 2): "FFE0B2" for r, c in enumerate(implemented) if not real_values(c.verification)}
+        rows = [[c.id, c.title, "; ".join(verified(c.verification)) or _not_cited(c)] for c in implemented]
+        fills = {(r, 2): "FFE0B2" for r, c in enumerate(implemented) if not verified(c.verification)}
         d.blocks.append(
             Table(
                 ["ID", "Control", "Verification evidence"],

@@ -20,7 +20,7 @@ from mdptm.documents.ptm._shared import (
     plural,
 )
 from mdptm.model import CONTROL_CATEGORIES, Control, Flow, Threat, topology
-from mdptm.model.evidence import status_text
+from mdptm.model.evidence import responsibility_shown, status_text
 from mdptm.model.vocabulary import category_title
 from mdptm.render import diagrams
 from mdptm.render.docir import PageBreak, Table
@@ -50,7 +50,7 @@ class MitigationChapter(Chapter):
                 [
                     c.id,
                     _titled(c.title, c.description),
-                    RESPONSIBILITY_TITLES[c.responsibility] + ("" if c.responsibility_stated else " (assumed: not stated)"),
+                    responsibility_shown(c, RESPONSIBILITY_TITLES.__getitem__),
                     status_text(c, label),
                     ", ".join(ix.threats_by_control.get(c.id, [])) or "—",
                 ]

@@ -18,7 +18,7 @@ from mdptm.documents.ptm._shared import (
     plural,
 )
 from mdptm.model import STRIDE_ORDER, Risk, Threat
-from mdptm.model.evidence import status_shown
+from mdptm.model.evidence import read_responsibility, status_shown
 from mdptm.model.vocabulary import stride_title
 from mdptm.render import diagrams
 from mdptm.render.docir import Doc, PageBreak
@@ -96,8 +96,10 @@ class ThreatChapter(Chapter):
                 suffix = f" ({c.status.replace('_', ' ')})"
             elif not c.status_stated:
                 suffix = " (status not stated)"
-            if c.responsibility in ("customer", "shared"):
-                suffix += " [hospital]" if c.responsibility == "customer" else " [shared]"
+            read = read_responsibility(c)  # "The hospital's firewall blocks …": the hospital's, whatever the field says
+            who = read[0] if read is not None else c.responsibility
+            if who in ("customer", "shared", "third_party"):
+                suffix += {"customer": " [hospital]", "shared": " [shared]", "third_party": " [third party]"}[who]
             if cid in disputed:
                 suffix += " (the control does not list this threat)"
             elif cid in grouped and not all_grouped:

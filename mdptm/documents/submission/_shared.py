@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from mdptm.model import Control, Flow, Item, Model, Risk, Strict, Threat
-from mdptm.model.evidence import read_as_requirement, status_shown, void_reason
+from mdptm.model.evidence import read_as_requirement, responsibility_shown, status_shown, void_reason
 from mdptm.model.index import ById, threats_by_control
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     premarket_vocabulary,
@@ -123,7 +123,7 @@ def control_status_key(c: Control) -> str:
 
 def responsibility_text(c: Control) -> str:
     """Who runs the control, as the source states it."""
-    return _words(c.responsibility) if c.responsibility_stated else f"{_words(c.responsibility)} (not stated in the source)"
+    return responsibility_shown(c, _words, " (not stated in the source)")
 
 
 # Readers of documents people write (Word, Excel, CSV, Markdown): what they keep in ``extra`` is the author's

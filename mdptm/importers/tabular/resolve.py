@@ -854,6 +854,7 @@ class Resolver:
             # "| Treatment | Owner | Due |" with "2027-01-31" and no status, or a risk still "Open" / "In Progress":
             # a treatment plan, not a control in place (a risk stated mitigated keeps its treatment as in place)
             ctl.status, ctl.status_stated = "planned", True
+            ctl.planned_for = due[1]  # shown with the status: "Planned for 2026-08-31"
             said = f"the risk is {_STATUS_WORDS[owner.status]}" if isinstance(owner, Threat) and owner.status_stated else "no status"
             self.report.warn(file, loc, f"control {iid}: due {due[1]} (column {due[0]!r}) and {said}: read as planned")
         names_who = "responsib" in header.lower() or "action" in header.lower()
