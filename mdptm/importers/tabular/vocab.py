@@ -1054,14 +1054,18 @@ def normalise_cwe(vocab: Vocabulary, text: str | None, prefix: str) -> Parsed[li
     return Parsed(out, ok)
 
 
+_PLURAL_MARK = re.compile(r"(?<=\w)\((e?s)\)", re.I)  # "Mitigation(s)", "Match(es)": the plural, as header_forms reads it
+
+
 def mitigation_status(vocab: Vocabulary, label: str) -> str | None:
     """The status a mitigation label or column header states of the controls under it: "planned" for
-    "Potential mitigations", "implemented" for "Mitigations Implemented" / "Mitigation Controls (Implemented)"."""
-    key = norm_text(label)
-    if key in vocab.planned_mitigations:
-        return "planned"
-    if key in vocab.implemented_mitigations:
-        return "implemented"
+    "Potential mitigations", "implemented" for "Mitigations Implemented" / "Mitigation Controls (Implemented)".
+    A plural written "(s)" is the plural: the Threat Modeling Tool's "Possible Mitigation(s)" is "possible mitigations"."""
+    for key in dict.fromkeys((norm_text(label), norm_text(_PLURAL_MARK.sub(r"\1", label)))):
+        if key in vocab.planned_mitigations:
+            return "planned"
+        if key in vocab.implemented_mitigations:
+            return "implemented"
     return None
 
 

@@ -1,0 +1,65 @@
+"""Layouts of real tabular registers written by other people (tests/data/markdown-real/SOURCES.md, "round 13
+(tabular)"), each as a short paraphrased excerpt in the same shape, read alike as CSV and as a workbook laid out
+as people keep one (a merged title row and a version line above the header, a scale sheet beside it)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+
+from mdptm.model import Model
+from mdptm.model.report import ImportReport
+from tests.importers.import_helpers import checked_import
+
+
+def _both(tmp_path: Path, text: str, name: str = "register") -> Iterator[tuple[Model, ImportReport]]:
+    """*text* imported as a CSV file and as a workbook: a merged title, a version line and a blank row above the
+    header, numbers as numbers, and a second sheet holding a likelihood scale."""
+    plain = tmp_path / f"{name}.csv"
+    plain.write_text(text, encoding="utf-8")
+    yield checked_import(plain)
+    rows = list(csv.reader(io.StringIO(text)))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Register"
+    width = max(len(r) for r in rows)
+    ws.append([f"{name.title()} register"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.append(["Version 1.2", None, "Reviewed 2024-03-01"])
+    ws.append([])
+    for row in rows:
+        ws.append([int(c) if c.isdigit() else (c or None) for c in row])
+    scale = wb.create_sheet("Scales")
+    scale.append(["Likelihood scale"])
+    scale.append(["Rating", "Level", "Meaning"])
+    for n, level, meaning in [(1, "Low", "Unlikely"), (2, "Medium", "Possible"), (3, "High", "Likely")]:
+        scale.append([n, level, meaning])
+    book = tmp_path / f"{name}.xlsx"
+    wb.save(str(book))
+    yield checked_import(book)
+
+
+# -- the Threat Modeling Tool's CSV export: "Possible Mitigation(s)" are the tool's suggestions, written with HTML
+# links; "Interaction" names the data flow the threat is on, whose ends the export does not give
+
+_TOOL_EXPORT = (
+    "Id,Title,Category,Interaction,Priority,State,Description,Possible Mitigation(s)\n"
+    "12,An adversary can read stored readings,Information Disclosure,Request,High,Not Started,Readings kept in clear "
+    'on the handset,"Encrypt readings at rest. Refer: <a href=""https://example.org/enc"">https://example.org/enc</a>  '
+    'Wipe readings on logout. Refer: <a href=""https://example.org/wipe"">wipe guidance</a>"\n'
+    "11,An adversary may inject script into the portal,Tampering,Response,Medium,Not Started,"
+    "Input such as <script> reaches the page unescaped,"
+    '"Encode output. Refer: <a href=""https://example.org/xss"">https://example.org/xss</a>"\n'
+)
+
+
+def test_possible_mitigations_of_a_tool_export_are_proposed_not_in_place(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _TOOL_EXPORT, "export"):
+        # before: both controls read as implemented (status not stated), though the tool only proposed them
+        assert [(c.status, c.status_stated) for c in model.controls] == [("planned", True), ("planned", True)]
+        assert [t.status for t in model.threats] == ["open", "open"]
