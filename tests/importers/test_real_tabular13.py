@@ -63,3 +63,15 @@ def test_possible_mitigations_of_a_tool_export_are_proposed_not_in_place(tmp_pat
         # before: both controls read as implemented (status not stated), though the tool only proposed them
         assert [(c.status, c.status_stated) for c in model.controls] == [("planned", True), ("planned", True)]
         assert [t.status for t in model.threats] == ["open", "open"]
+
+
+def test_html_links_in_cells_read_as_their_text(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _TOOL_EXPORT, "export"):
+        first, second = model.controls
+        # before: the control's description was the markup ("Refer: <a href="https://…">https://…</a>")
+        assert "<a" not in first.description and "</a>" not in first.description
+        assert "Refer: https://example.org/enc" in first.description
+        assert "Refer: wipe guidance (https://example.org/wipe)" in first.description
+        assert second.description == "Encode output. Refer: https://example.org/xss"
+        # angle brackets that are no link are the threat's own words
+        assert "<script>" in model.threats[1].description
