@@ -13,7 +13,7 @@ import openpyxl
 
 from mdptm.model import Model
 from mdptm.model.report import ImportReport
-from tests.importers.import_helpers import checked_import
+from tests.importers.import_helpers import checked_import, warning_messages
 
 
 def _both(tmp_path: Path, text: str, name: str = "register") -> Iterator[tuple[Model, ImportReport]]:
@@ -75,3 +75,12 @@ def test_html_links_in_cells_read_as_their_text(tmp_path: Path) -> None:
         assert second.description == "Encode output. Refer: https://example.org/xss"
         # angle brackets that are no link are the threat's own words
         assert "<script>" in model.threats[1].description
+
+
+def test_an_interaction_named_without_its_ends_makes_no_component(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _TOOL_EXPORT, "export"):
+        # before: components "Request" and "Response" were created from the flows' names
+        assert model.elements == []
+        assert [t.targets for t in model.threats] == [[], []]
+        assert [t.extra.get("Interaction") for t in model.threats] == ["Request", "Response"]
+        assert sum("names a data flow with no ends given" in w for w in warning_messages(report)) == 2

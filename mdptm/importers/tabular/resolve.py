@@ -620,6 +620,15 @@ class Resolver:
             return
         if create and kind == "threat" and fname == "targets" and self._interaction(item, raw, file, loc, header):
             return
+        if create and kind == "threat" and fname == "targets" and _FLOW_HEADER.search(header) and not _ARROW_SIGN.search(raw):
+            # "Interaction: Request" (the Threat Modeling Tool's CSV export): the name of the data flow the threat is
+            # on, whose ends the row does not give: no component is made of a flow's name
+            old = item.extra.get(header)
+            item.extra[header] = raw if old in (None, "") else f"{old}\n{raw}"
+            names = ", ".join(repr(t) for t in missing)
+            said = f"{item.id}: {header!r} {names} names a data flow with no ends given: kept in extra, no component made"
+            self.report.warn(file, loc, said)
+            return
         kept: list[str] = []
         for token in missing:
             if token.strip().casefold() in self.vocab.all_targets:
