@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 
+from mdptm.importers.tabular.records import first_sentence
 from mdptm.model import Model
 from mdptm.model.report import ImportReport
 from tests.importers.import_helpers import checked_import, warning_messages
@@ -84,3 +85,50 @@ def test_an_interaction_named_without_its_ends_makes_no_component(tmp_path: Path
         assert [t.targets for t in model.threats] == [[], []]
         assert [t.extra.get("Interaction") for t in model.threats] == ["Request", "Response"]
         assert sum("names a data flow with no ends given" in w for w in warning_messages(report)) == 2
+
+
+# -- an O-RAN risk assessment: "Risk ID | Threat Key | Risk Description", several risk rows of one threat, each
+# keyed by the threat's id; the descriptions open with "(e.g. …)" inside their first sentence
+
+_RISKS_BY_THREAT = (
+    "Risk ID,Threat Key,Risk Description,Severity Level,Likelihood Level,Risk Score\n"
+    '"TK-01 (radio unit)",TK-01,"A rogue operator weakens hardening (e.g. open ports) on the radio unit, causing:\n'
+    ' - loss of service",High,High,High\n'
+    '"TK-01 (control node)",TK-01,"A rogue operator weakens hardening (e.g. open ports) on the control node, causing:\n'
+    ' - loss of service",High,Medium,High\n'
+    "TK-PLANE-02,TK-PLANE-02,An attacker replays timing messages to a clock over the fronthaul,Medium,Low,Low\n"
+)
+
+
+def test_a_column_of_threat_ids_beside_the_risk_ids_titles_nothing(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _RISKS_BY_THREAT, "risks"):
+        # before: every risk titled by its threat's id ("TK-01", "TK-01", "TK-PLANE-02")
+        assert [t.title for t in model.threats] == [
+            "A rogue operator weakens hardening (e.g. open ports) on the radio unit, causing:",
+            "A rogue operator weakens hardening (e.g. open ports) on the control node, causing:",
+            "An attacker replays timing messages to a clock over the fronthaul",
+        ]
+        assert [t.extra.get("Threat Key") for t in model.threats] == ["TK-01", "TK-01", "TK-PLANE-02"]
+        assert [t.id for t in model.threats] == ["TK-01 (radio unit)", "TK-01 (control node)", "TK-PLANE-02"]
+        assert any("'Threat Key' holds ids only" in w for w in warning_messages(report))
+
+
+def test_a_title_column_of_names_beside_the_risk_ids_stays_the_title(tmp_path: Path) -> None:
+    text = (
+        "Risk ID,Threat,Risk Description,Severity Level\n"
+        "R-1,Phishing,Staff give their passwords to a forged login page,High\n"
+        "R-2,Malware 2.0,A worm spreads from a laptop to the pump server,Medium\n"
+    )
+    for model, _report in _both(tmp_path, text, "named"):
+        assert [t.title for t in model.threats] == ["Phishing", "Malware 2.0"]
+
+
+def test_a_first_sentence_does_not_end_at_an_abbreviation_or_inside_brackets() -> None:
+    # before: "… weakens hardening (e.g" — the title cut at the abbreviation's full stop
+    assert first_sentence("A rogue operator weakens hardening (e.g. open ports) on the pump. Then more.") == (
+        "A rogue operator weakens hardening (e.g. open ports) on the pump"
+    )
+    assert first_sentence("Telemetry is altered in transit (see sect. 4.2 of the spec). It is unsigned.") == (
+        "Telemetry is altered in transit (see sect. 4.2 of the spec)"
+    )
+    assert first_sentence("Attacker floods the gateway, i.e. the hub. Alarms are lost.") == "Attacker floods the gateway, i.e. the hub"

@@ -344,6 +344,14 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             title.field = "stride"
             fields.add("stride")
             out.append(f"column {title.header!r} holds STRIDE categories, not threat titles: read as the STRIDE column")
+    told = next((c for c in columns if c.field == "description"), None)
+    if title is not None and title.field == "title" and told is not None and any(c.field == "id" for c in columns):
+        values, said = cells(title), cells(told)
+        if len(values) >= 2 and all(_REF_ID.match(v) for v in values) and said and all(len(v.split()) >= 3 for v in said):
+            # "Risk ID | Threat Key | Risk Description" with "T-O-RAN-01" down "Threat Key": the threat each risk row
+            # belongs to, named by its id beside the row's own: no title; the description says what the risk is
+            title.field = None
+            out.append(f"column {title.header!r} holds ids only ({values[0]!r}, …), no titles: kept as written")
     stride = next((c for c in columns if c.field == "stride"), None)
     if stride is not None and not _names_own_field(vocab, stride.header, "stride"):
         values = cells(stride)
@@ -677,6 +685,8 @@ def _stated_levels(columns: list[Column]) -> None:
 
 
 _ID_VALUE = re.compile(r"^[A-Za-z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
+# an id of letter groups before its number ("T-O-RAN-01", "T-NEAR-RT-02A", "THR-001"): one word, ending in its number
+_REF_ID = re.compile(r"^(?=.{2,24}$)[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*?[-_.]?\d+[A-Za-z]?$")
 
 
 def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab: Vocabulary) -> None:
