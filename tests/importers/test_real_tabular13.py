@@ -10,11 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
+import pytest
 
+from mdptm.errors import InputError
 from mdptm.importers.tabular.records import first_sentence
 from mdptm.model import Model
 from mdptm.model.report import ImportReport
-from tests.importers.import_helpers import checked_import, warning_messages
+from mdptm.pipeline.importing import ImportSource, import_sources
+from tests.importers.import_helpers import checked_import, skipped, warning_messages, workbook
 
 
 def _both(tmp_path: Path, text: str, name: str = "register") -> Iterator[tuple[Model, ImportReport]]:
@@ -132,3 +135,31 @@ def test_a_first_sentence_does_not_end_at_an_abbreviation_or_inside_brackets() -
         "Telemetry is altered in transit (see sect. 4.2 of the spec)"
     )
     assert first_sentence("Attacker floods the gateway, i.e. the hub. Alarms are lost.") == "Attacker floods the gateway, i.e. the hub"
+
+
+# -- a public catalogue of threat types kept beside a system's register (MITRE EMB3D: "id | name | category"): its
+# rows are the catalogue's entries, not threats of the device
+
+_CATALOGUE = (
+    "id,name,category\n"
+    "TID-101,Power draw side channel,hardware\n"
+    "TID-201,Bootloader not verified,system software\n"
+    "TID-311,Default credentials,application software\n"
+    "TID-408,Sensitive data sent in clear,networking\n"
+)
+
+
+def test_a_catalogue_of_threat_types_is_no_threat_of_the_system(tmp_path: Path) -> None:
+    for name in ("threats.csv", "register.csv"):
+        path = tmp_path / name
+        path.write_text(_CATALOGUE, encoding="utf-8")
+        # before: four threats "Power draw side channel" … read from a file named for threats, nothing said
+        with pytest.raises(InputError, match="MITRE EMB3D catalogue of threat types"):
+            import_sources([ImportSource(path)])
+    rows = [r.split(",") for r in _CATALOGUE.splitlines()]
+    register = [["ID", "Threat", "Component", "Mitigation"], ["T-1", "Firmware replaced over USB", "Pump", "Signed images"]]
+    book = workbook(tmp_path / "model.xlsx", {"Threats": rows, "Register": register})
+    model, report = checked_import(book)
+    assert [t.id for t in model.threats] == ["T-1"]
+    said = [s for s in skipped(report) if "MITRE EMB3D catalogue" in s]
+    assert all(any(s.startswith(f"Threats!A{r}:") for s in said) for r in range(2, 6))
