@@ -163,3 +163,42 @@ def test_a_catalogue_of_threat_types_is_no_threat_of_the_system(tmp_path: Path) 
     assert [t.id for t in model.threats] == ["T-1"]
     said = [s for s in skipped(report) if "MITRE EMB3D catalogue" in s]
     assert all(any(s.startswith(f"Threats!A{r}:") for s in said) for r in range(2, 6))
+
+
+# -- a drone threat register's "disposition" (mitigate / accept): what was decided for each threat
+
+_DISPOSITION = (
+    "threat_id,title,element_id,stride,description,disposition,acceptance_rationale\n"
+    "THR-001,Spoofed ground-station heartbeats keep the link-loss failsafe off,CMP-GCS,S,"
+    "An adversary on any link impersonates the ground station,mitigate,\n"
+    "THR-002,Telemetry read off the radio link,CMP-RADIO,I,Telemetry is sent unencrypted,accept,Holds no personal data\n"
+    "THR-003,Parameters rewritten over the debug port,CMP-FC,T,The debug port is open on the bench,Mitigated,\n"
+)
+
+
+def test_a_disposition_to_mitigate_is_a_decision_not_a_status(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _DISPOSITION, "drone"):
+        # before: THR-001 read as mitigated (stated) though only the decision to mitigate is written
+        assert [(t.status, t.status_stated) for t in model.threats] == [("open", False), ("accepted", True), ("mitigated", True)]
+        assert model.threats[0].extra.get("disposition") == "mitigate"
+        assert model.threats[1].rationale == "Holds no personal data"
+        assert any("is a decision to mitigate" in w for w in warning_messages(report))
+
+
+# -- a clinic's risk register with its controls in place split by kind: "Existing Preventive Controls | Existing
+# Detective Controls", each cell several measures apart by ";"
+
+_CONTROLS_BY_KIND = (
+    "Risk ID,Risk Statement,Likelihood,Impact,Inherent Risk Rating,Existing Preventive Controls,Existing Detective Controls,Status\n"
+    "RR-1,Former staff keep active accounts after leaving,High,9,Critical,Offboarding revokes access within two hours,"
+    "Monthly audit of leavers against active accounts,Open\n"
+    "RR-2,Vendors with remote access have weak security,High,10,Critical,Vendor assessment before access; MFA for vendors,"
+    "Vendor access logs reviewed weekly,Open\n"
+)
+
+
+def test_existing_controls_split_by_kind_are_stated_in_place(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _CONTROLS_BY_KIND, "clinic"):
+        # before: the four controls' status was not stated ("implemented" by default, shown as not stated)
+        assert [(c.status, c.status_stated) for c in model.controls] == [("implemented", True)] * 4
+        assert [len(t.controls) for t in model.threats] == [2, 2]
