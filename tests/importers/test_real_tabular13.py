@@ -157,6 +157,12 @@ def test_a_catalogue_of_threat_types_is_no_threat_of_the_system(tmp_path: Path) 
         with pytest.raises(InputError, match="MITRE EMB3D catalogue of threat types"):
             import_sources([ImportSource(path)])
     rows = [r.split(",") for r in _CATALOGUE.splitlines()]
+    titled = workbook(
+        tmp_path / "catalogue.xlsx", {"Register": [["EMB3D threats"], ["Version 1.2", None, "Reviewed 2024-03-01"], [], *rows]}
+    )
+    # the error names the catalogue, not the version line above it
+    with pytest.raises(InputError, match="Register!A4: MITRE EMB3D catalogue of threat types"):
+        import_sources([ImportSource(titled)])
     register = [["ID", "Threat", "Component", "Mitigation"], ["T-1", "Firmware replaced over USB", "Pump", "Signed images"]]
     book = workbook(tmp_path / "model.xlsx", {"Threats": rows, "Register": register})
     model, report = checked_import(book)
