@@ -208,3 +208,34 @@ def test_existing_controls_split_by_kind_are_stated_in_place(tmp_path: Path) -> 
         # before: the four controls' status was not stated ("implemented" by default, shown as not stated)
         assert [(c.status, c.status_stated) for c in model.controls] == [("implemented", True)] * 4
         assert [len(t.controls) for t in model.threats] == [2, 2]
+
+
+# -- a penetration-test findings register mapped to ISO 27001 (hand-written CSV): a summary whose commas were not
+# quoted, and a remediation time frame beside each finding
+
+_FINDINGS = (
+    "ID,Finding,CVSS Score (approx),Severity,Primary Annex A Control,Business Risk Summary,Priority,Remediation Timeframe\n"
+    "1,Malicious file upload,9.4,Critical,A.8.28 Secure Coding,Remote code execution and full server compromise,Critical,24-48 hours\n"
+    "2,Broken access control on admin pages,8.1,High,A.5.15 Access Control,Standard users reach admin functions; data changed, "
+    "privileges raised, or settings altered,High,1-2 weeks\n"
+    "3,Session timeout too long,4.8,Medium,A.8.5 Secure Authentication,Longer window for hijacking, mainly on shared devices,"
+    "Medium,4 weeks\n"
+)
+
+
+def test_a_text_split_at_unquoted_commas_is_rejoined(tmp_path: Path) -> None:
+    path = tmp_path / "findings.csv"
+    path.write_text(_FINDINGS, encoding="utf-8")
+    model, report = checked_import(path)
+    # before: the summary's pieces ran into the next columns ("privileges raised" read as the priority, the
+    # time frame and priority of the row pushed into two columns with no header)
+    second = model.threats[1]
+    assert (
+        second.extra["Business Risk Summary"]
+        == "Standard users reach admin functions; data changed, privileges raised, or settings altered"
+    )
+    assert second.extra["Priority"] == "High" and second.extra["Remediation Timeframe"] == "1-2 weeks"
+    assert model.threats[2].extra["Business Risk Summary"] == "Longer window for hijacking, mainly on shared devices"
+    said = [w for w in warning_messages(report) if "rejoined" in w]
+    assert len(said) == 2 and "F3" in said[0]
+    assert not any("column K" in k or "column I" in k for t in model.threats for k in t.extra)
