@@ -239,3 +239,40 @@ def test_a_text_split_at_unquoted_commas_is_rejoined(tmp_path: Path) -> None:
     said = [w for w in warning_messages(report) if "rejoined" in w]
     assert len(said) == 2 and "F3" in said[0]
     assert not any("column K" in k or "column I" in k for t in model.threats for k in t.extra)
+
+
+def test_a_remediation_time_frame_is_no_measure(tmp_path: Path) -> None:
+    text = _FINDINGS.replace("data changed, privileges raised, or settings altered", "data changed").replace(
+        "hijacking, mainly on shared devices", "hijacking"
+    )
+    for model, report in _both(tmp_path, text, "findings"):
+        # before: three "controls" titled "24-48 hours", "1-2 weeks", "4 weeks", read as implemented
+        assert model.controls == []
+        assert [t.extra.get("Remediation Timeframe") for t in model.threats] == ["24-48 hours", "1-2 weeks", "4 weeks"]
+        assert any("holds time frames" in w for w in warning_messages(report))
+
+
+# -- a drone operator's compliance risk register: rows grouped by the operator profile they belong to, each with
+# the action recommended
+
+_BY_PROFILE = (
+    "Risk ID,Gap ID,Profile Name,Risk Description,Likelihood,Consequence,Risk Rating,Recommended Action\n"
+    "RSK-001,GAP-001,Hobbyist,Flying an unregistered drone — a fine,Medium,Medium,Medium,Register the drone\n"
+    "RSK-002,GAP-002,Hobbyist,Flying without a pilot certificate — a fine,Medium,High,High,Pass the basic exam\n"
+    "RSK-003,GAP-003,Hobbyist,Flying in controlled airspace — serious enforcement,High,Critical,Critical,Check the airspace map\n"
+    "RSK-004,GAP-008,Delivery pilot,Flying beyond line of sight without a permit — shutdown,High,Critical,Critical,Halt those routes\n"
+)
+
+
+def test_a_column_grouping_the_rows_titles_none_and_recommended_actions_are_planned(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _BY_PROFILE, "drone-ops"):
+        # before: titled "Hobbyist" three times and "Delivery pilot"; the recommended actions kept in extra
+        assert [t.title for t in model.threats] == [
+            "Flying an unregistered drone",
+            "Flying without a pilot certificate",
+            "Flying in controlled airspace",
+            "Flying beyond line of sight without a permit",
+        ]
+        assert [t.extra.get("Profile Name") for t in model.threats] == ["Hobbyist"] * 3 + ["Delivery pilot"]
+        assert [(c.title, c.status) for c in model.controls][:2] == [("Register the drone", "planned"), ("Pass the basic exam", "planned")]
+        assert [len(t.controls) for t in model.threats] == [1, 1, 1, 1]
