@@ -245,10 +245,12 @@ def test_a_remediation_time_frame_is_no_measure(tmp_path: Path) -> None:
     text = _FINDINGS.replace("data changed, privileges raised, or settings altered", "data changed").replace(
         "hijacking, mainly on shared devices", "hijacking"
     )
+    text += "4,Self-signed certificate,3.7,Low,A.8.24 Use of Cryptography,Weak trust,Low,with the next release\n"
     for model, report in _both(tmp_path, text, "findings"):
-        # before: three "controls" titled "24-48 hours", "1-2 weeks", "4 weeks", read as implemented
+        # before: four "controls" titled "24-48 hours", "1-2 weeks", "4 weeks", …, read as implemented
         assert model.controls == []
-        assert [t.extra.get("Remediation Timeframe") for t in model.threats] == ["24-48 hours", "1-2 weeks", "4 weeks"]
+        spans = ["24-48 hours", "1-2 weeks", "4 weeks", "with the next release"]
+        assert [t.extra.get("Remediation Timeframe") for t in model.threats] == spans
         assert any("holds time frames" in w for w in warning_messages(report))
 
 

@@ -348,8 +348,9 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
         if col.field != "controls":
             continue
         spans = cells(col)
-        if len(spans) >= 2 and all(_TIME_SPAN.match(v) for v in spans):
-            # "Remediation Timeframe" of "24-48 hours", "1-2 weeks": when the measure is due, no measure
+        if len(spans) >= 2 and sum(bool(_TIME_SPAN.match(v)) for v in spans) * 4 >= len(spans) * 3:
+            # "Remediation Timeframe" of "24-48 hours", "1-2 weeks": when the measure is due, no measure (nor the odd
+            # cell a row shifted into it)
             col.field = None
             out.append(f"column {col.header!r} holds time frames ({spans[0]!r}, …), not measures: kept as written")
     told = next((c for c in columns if c.field == "description"), None)
