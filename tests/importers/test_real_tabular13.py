@@ -62,11 +62,16 @@ _TOOL_EXPORT = (
 )
 
 
-def test_possible_mitigations_of_a_tool_export_are_proposed_not_in_place(tmp_path: Path) -> None:
+def test_possible_mitigations_of_a_tool_export_are_its_suggestions(tmp_path: Path) -> None:
     for model, _report in _both(tmp_path, _TOOL_EXPORT, "export"):
-        # before: both controls read as implemented (status not stated), though the tool only proposed them
-        assert [(c.status, c.status_stated) for c in model.controls] == [("planned", True), ("planned", True)]
+        # before: both controls read as implemented (status not stated), though the tool only suggested them; now
+        # as the .tm7 importer reads the same field: not implemented, tagged suggested (no decision recorded)
+        assert [(c.status, c.status_stated, c.tags) for c in model.controls] == [("not_implemented", True, ["suggested"])] * 2
         assert [t.status for t in model.threats] == ["open", "open"]
+    mitigated = _TOOL_EXPORT.replace("Medium,Not Started", "Medium,Mitigated")
+    for model, _report in _both(tmp_path, mitigated, "export-mitigated"):
+        # the threat the author marked mitigated has its mitigation in place
+        assert [(c.status, c.tags) for c in model.controls] == [("not_implemented", ["suggested"]), ("implemented", [])]
 
 
 def test_html_links_in_cells_read_as_their_text(tmp_path: Path) -> None:

@@ -814,7 +814,14 @@ class Resolver:
             ctl.category = guess  # type: ignore[assignment]
             self.inferred_categories.setdefault(file, []).append(iid)
         said = mitigation_status(self.vocab, header)
-        if said is not None:
+        if said == "planned" and " ".join(header.lower().split()) in self.vocab.tool_suggestions:
+            # the Threat Modeling Tool's "Possible Mitigation(s)": what the tool offers for its generated threat, no
+            # decision of the maker (as the .tm7 importer reads it): in place only where the threat is mitigated
+            mitigated = isinstance(owner, Threat) and owner.status == "mitigated"
+            ctl.status, ctl.status_stated = ("implemented" if mitigated else "not_implemented"), True
+            if not mitigated:
+                ctl.tags.append("suggested")
+        elif said is not None:
             ctl.status, ctl.status_stated = said, True  # type: ignore[assignment]  # "Recommended mitigation": proposed
         elif (note := deferred_by_note(self.vocab, text)) is not None:
             # "LocalStorage autosave (future enhancement)": the author says it is not there yet

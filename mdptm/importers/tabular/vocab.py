@@ -168,6 +168,7 @@ class Vocabulary:
     # public catalogues of threat types, by the form of their ids ("EMB3D": TID-101): their rows are no system's threats
     threat_catalogues: tuple[tuple[str, re.Pattern[str]], ...] = ()
     disposition_decisions: frozenset[str] = frozenset()  # "mitigate" in a Disposition column: a decision, no status
+    tool_suggestions: frozenset[str] = frozenset()  # a modelling tool's column of suggested mitigations, as written
     all_targets: frozenset[str] = frozenset()  # a target cell naming every element ("All components")
     flow_security_none: frozenset[str] = frozenset()  # a flow's encryption/authentication cell saying there is none
     flow_security_unknown: frozenset[str] = frozenset()  # ... or saying nothing
@@ -355,6 +356,7 @@ class ValueTerms(_Terms):
     control_kind_labels: list[str] = Field(default_factory=list)
     threat_catalogue_ids: dict[str, str] = Field(default_factory=dict)
     disposition_decisions: list[str] = Field(default_factory=list)
+    tool_suggestions: list[str] = Field(default_factory=list)
     linddun: dict[str, list[str]] = Field(default_factory=dict)
     impact_categories: dict[str, list[str]] = Field(default_factory=dict)
     treatment_decisions: list[str] = Field(default_factory=list)
@@ -519,6 +521,7 @@ def load_vocabulary() -> Vocabulary:
         applicability_yes=frozenset(str(w).strip().lower() for w in values.get("applicability_yes", [])),
         control_kind_labels=_words(values.get("control_kind_labels", [])),
         disposition_decisions=_words(values.get("disposition_decisions", [])),
+        tool_suggestions=frozenset(" ".join(str(w).lower().split()) for w in values.get("tool_suggestions", [])),
         threat_catalogues=tuple((name, re.compile(rf"(?:{rx})", re.I)) for name, rx in values.get("threat_catalogue_ids", {}).items()),
         planned_mitigations=_words(values.get("planned_mitigations", [])),
         verification_result_headers=_words(values.get("verification_result_headers", [])),
