@@ -688,8 +688,8 @@ def sniff_delimiter(text: str) -> str:
 _SEP_LINE = re.compile(r"^\ufeff?sep=([^\r\n])[ \t]*\r?\n", re.I)
 
 
-def read_csv(path: Path) -> tuple[Grid, str, str]:
-    """A CSV file as one grid, with the encoding and delimiter found."""
+def read_csv(path: Path) -> tuple[Grid, str, str, list[tuple[int, int, int]]]:
+    """A CSV file as one grid, with the encoding and delimiter found and the rows rejoined (:func:`rejoin_spilled`)."""
     data = read_input(path, limit=min(MAX_CSV_BYTES, current_limits().max_input_bytes))
     text, encoding = decode_text(data)
     delim = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text)
@@ -703,14 +703,49 @@ def read_csv(path: Path) -> tuple[Grid, str, str]:
         raise InputError(f"CSV syntax error: {exc}", file=path.name) from None
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
-    return Grid(file=path.name, name="", style="sheet", cells=rows, context=path.stem), encoding, delim
+    rejoined = rejoin_spilled(rows, delim)
+    return Grid(file=path.name, name="", style="sheet", cells=rows, context=path.stem), encoding, delim, rejoined
+
+
+def rejoin_spilled(rows: list[list[str]], delim: str) -> list[tuple[int, int, int]]:
+    """Rows a hand-written CSV split at a delimiter inside an unquoted text ("… data manipulation, privilege
+    escalation, or …"): a row with k more filled cells than the others, where exactly one run of k cells opens
+    with a space (as text after a comma does, and a field after a delimiter does not), has that run joined back
+    to the cell before it. (row index, column, k) of each row rejoined; a row with no single such run is left."""
+    widths: dict[int, int] = {}
+    for r in rows:
+        filled = len(r) - next((i for i, c in enumerate(reversed(r)) if c.strip()), len(r))
+        if filled > 1:
+            widths[filled] = widths.get(filled, 0) + 1
+    if not widths:
+        return []
+    width = max(widths.items(), key=lambda kv: (kv[1], -kv[0]))[0]
+    done: list[tuple[int, int, int]] = []
+    for n, row in enumerate(rows):
+        while len(row) > width and not row[-1].strip():
+            row.pop()
+        k = len(row) - width
+        if k <= 0:
+            continue
+        opens = [c[:1] == " " and c[1:2].strip() != "" for c in row]
+        runs = [j for j in range(1, len(row) - k + 1) if all(opens[j : j + k]) and not opens[j - 1]]
+        if len(runs) != 1:
+            continue
+        j = runs[0] - 1
+        row[j : j + k + 1] = [delim.join(row[j : j + k + 1])]
+        done.append((n, j, k))
+    return done
 
 
 class CsvImporter(CsvDoor):
     """CSV threat registers: delimiter (, ; tab |) and encoding (UTF-8, BOM, cp1252) sniffed."""
 
     def load(self, path: Path, ctx: ImportContext) -> Model:
-        grid, encoding, _delim = read_csv(path)
+        grid, encoding, delim, rejoined = read_csv(path)
         if encoding not in ("utf-8", "utf-8-sig"):
             ctx.report.warn(path.name, None, f"read as {encoding} (not UTF-8)")
+        for n, col, k in rejoined:
+            where = f"{col_letter(col + 1)}{grid.row_numbers[n]}"
+            said = f"row had {k} cell(s) more than the table: the text in {where} held {delim!r} unquoted; rejoined"
+            ctx.report.warn(path.name, where, said)
         return import_grids(path, [grid], ctx, self.name)

@@ -111,7 +111,7 @@ def import_one(
         looked = ctx.looked_at
         said = [r for r in report.records if r.disposition == "skipped" and r.reason and not r.reason.startswith(("header row", "blank"))]
         # a row of a table that says why it is none ("gives no threat text") tells more than a title line or a sheet of notes
-        vague = ("title row above the table", "no threat-model table recognised")
+        vague = ("title row above the table", "no threat-model table recognised", "row of a table of no threat-model kind")
         why = next((r for r in said if not (r.reason or "").startswith(vague)), None)
         why = why or next(iter(said), None)
         hint = f"; e.g. {why.locator}: {why.reason} (`mdptm inspect {path.name}` shows how each table was read)" if why is not None else ""

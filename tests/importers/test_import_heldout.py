@@ -177,7 +177,7 @@ def _rows_with_content(path: Path) -> list[tuple[str, int]]:
                 if any(c.value not in (None, "") for c in row):
                     out.append((ws.title, row[0].row))
     else:
-        grid, _enc, _delim = read_csv(path)
+        grid, _enc, _delim, _rejoined = read_csv(path)
         out.extend(("", r) for r, cells in enumerate(grid.cells, start=1) if any(c.strip() for c in cells))
     return out
 

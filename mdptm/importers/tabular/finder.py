@@ -50,6 +50,9 @@ _FORM_HEADING = re.compile(
 )
 _ID_CELL = re.compile(r"^[A-Za-z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
 
+# what a catalogue's table may say of each entry: its id, name, text, category and references, nothing of a system
+_CATALOGUE_FIELDS = frozenset({None, "id", "title", "description", "stride", "cwe", "capec", "references"})
+
 
 @dataclass
 class _Candidate:
@@ -663,6 +666,8 @@ class TableFinder:
             reason = "software bill of materials (its rows are software with versions and licences), not components"
         if reason is None and block.kind == "threat" and _stride_definitions(g, block, self.vocab):
             reason = "STRIDE definitions table (its rows are the six categories), not threats"
+        if reason is None and block.kind == "threat" and (listed := self._catalogue(block)) is not None:
+            reason = f"{listed} catalogue of threat types (its rows are the catalogue's entries), not threats of this system"
         if reason is None and not strong and block.columns and block.rows:
             run = list(itertools.takewhile(lambda r: not g.row_blank(r, block.c0, block.c1), block.rows))
             firsts = [one_line(g.data_text(r, block.c0)) for r in run]
@@ -733,6 +738,22 @@ class TableFinder:
                     "a profile can correct it (mdptm inspect --write-profile)",
                 )
             )
+
+    def _catalogue(self, block: Block) -> str | None:
+        """The public catalogue a threat table lists ("MITRE EMB3D" for "TID-101 | Power Consumption Analysis Side
+        Channel | hardware"): every id is of that catalogue and no column says anything of a system (a component,
+        an asset, a rating, a status, a measure). None otherwise."""
+        if any(c.field not in _CATALOGUE_FIELDS for c in block.columns):
+            return None
+        idcol = next((c for c in block.columns if c.field == "id"), None)
+        if idcol is None:
+            return None
+        g = block.grid
+        ids = [one_line(g.data_text(r, idcol.index)) for r in block.rows]
+        ids = [i for i in ids if i]
+        if len(ids) < 3:
+            return None
+        return next((name for name, rx in self.vocab.threat_catalogues if all(rx.fullmatch(i) for i in ids)), None)
 
     def _evidence(self, block: Block) -> bool:
         """Whether the header or the heading names the kind, or a column is one only that kind has."""

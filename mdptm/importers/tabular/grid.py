@@ -5,6 +5,7 @@ reader and step can name them without importing how tables are found."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -20,6 +21,23 @@ def col_letter(n: int) -> str:
         n, rem = divmod(n - 1, 26)
         out = chr(65 + rem) + out
     return out
+
+
+# An HTML link written into a cell ("Refer: <a href="https://…">https://…</a>", as the Threat Modeling Tool's CSV
+# export writes its mitigations): only links are rewritten, other angle brackets ("<script>" in a threat) are text
+_LINK = re.compile(r"<a\s[^<>]*?href\s*=\s*[\"']?([^\"'\s<>]*)[\"']?[^<>]*>(.*?)</a\s*>", re.I | re.S)
+
+
+def link_text(cell: str) -> str:
+    """A cell with its HTML links as text: the words of the link, with its address in brackets where they differ."""
+
+    def text(m: re.Match[str]) -> str:
+        url, words = m.group(1).strip(), " ".join(m.group(2).split())
+        if not words or words == url:
+            return url or words
+        return f"{words} ({url})" if url else words
+
+    return _LINK.sub(text, cell)
 
 
 @dataclass
@@ -50,6 +68,9 @@ class Grid:
         for row in self.cells:
             if len(row) < width:
                 row.extend([""] * (width - len(row)))
+            for i, cell in enumerate(row):
+                if "</a>" in cell or "</A>" in cell:
+                    row[i] = link_text(cell)
         if not self.row_numbers:
             self.row_numbers = list(range(1, len(self.cells) + 1))
 

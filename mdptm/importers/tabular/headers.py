@@ -345,6 +345,30 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             title.field = "stride"
             fields.add("stride")
             out.append(f"column {title.header!r} holds STRIDE categories, not threat titles: read as the STRIDE column")
+    for col in columns:
+        if col.field != "controls":
+            continue
+        spans = cells(col)
+        if len(spans) >= 2 and sum(bool(_TIME_SPAN.match(v)) for v in spans) * 4 >= len(spans) * 3:
+            # "Remediation Timeframe" of "24-48 hours", "1-2 weeks": when the measure is due, no measure (nor the odd
+            # cell a row shifted into it)
+            col.field = None
+            out.append(f"column {col.header!r} holds time frames ({spans[0]!r}, …), not measures: kept as written")
+    told = next((c for c in columns if c.field == "description"), None)
+    if title is not None and title.field == "title" and told is not None and (m := match_header(vocab, kind, title.header)) and not m.exact:
+        names, said = cells(title), cells(told)
+        if len(names) >= 4 and len(set(names)) * 2 <= len(names) and len(set(said)) == len(said) == len(names):
+            # "Risk ID | Profile Name | Risk Description" with "Weekend Hobbyist" on four rows: a column only loosely
+            # named for titles whose few names group the rows, beside a description for each: no titles
+            title.field = None
+            out.append(f"column {title.header!r} repeats {len(set(names))} names over {len(names)} rows: it groups them, no titles")
+    if title is not None and title.field == "title" and told is not None and any(c.field == "id" for c in columns):
+        values, said = cells(title), cells(told)
+        if len(values) >= 2 and all(_REF_ID.match(v) for v in values) and said and all(len(v.split()) >= 3 for v in said):
+            # "Risk ID | Threat Key | Risk Description" with "T-O-RAN-01" down "Threat Key": the threat each risk row
+            # belongs to, named by its id beside the row's own: no title; the description says what the risk is
+            title.field = None
+            out.append(f"column {title.header!r} holds ids only ({values[0]!r}, …), no titles: kept as written")
     stride = next((c for c in columns if c.field == "stride"), None)
     if stride is not None and not _names_own_field(vocab, stride.header, "stride"):
         values = cells(stride)
@@ -445,6 +469,13 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
 
 
 _LETTER = re.compile(r"[^\W\d_]")
+# a time frame or a date, as a remediation deadline is written: "24-48 hours", "1-2 weeks", "within 30 days", "Q3 2025",
+# "2025-09-30", "Immediate"
+_TIME_SPAN = re.compile(
+    r"^\s*(?:(?:within|in|by|<|≤)\s*)?(?:\d+(?:\s*[-–]\s*\d+)?\s*(?:h|hrs?|hours?|d|days?|w|wks?|weeks?|months?|mos?|years?|yrs?)"
+    r"|q[1-4]\s*\d{4}|\d{4}-\d{2}(?:-\d{2})?|\d{1,2}/\d{1,2}/\d{2,4}|immediate(?:ly)?|asap)\s*$",
+    re.I,
+)
 _RISK_HEADERS = frozenset({"risk", "risks", "risk description", "risk statement", "risk scenario", "risk event"})
 
 
@@ -684,6 +715,8 @@ def _stated_levels(columns: list[Column]) -> None:
 
 
 _ID_VALUE = re.compile(r"^[A-Za-z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
+# an id of letter groups before its number ("T-O-RAN-01", "T-NEAR-RT-02A", "THR-001"): one word, ending in its number
+_REF_ID = re.compile(r"^(?=.{2,24}$)[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*?[-_.]?\d+[A-Za-z]?$")
 
 
 def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab: Vocabulary) -> None:

@@ -142,13 +142,29 @@ def first_sentence(text: str, limit: int = 100, *, named: bool = False) -> str:
     lead = _NAMED_LEAD.match(line) if named else None
     if lead is not None:
         return lead.group(1)  # "JWT Algorithm Confusion — Attacker forges a JWT …": the name before the dash
-    m = re.match(r"(.+?[.!?])(\s|$)", line)
-    if m and len(m.group(1)) >= 12:
-        line = m.group(1).rstrip(".")
+    end = _sentence_end(line)
+    if end is not None and end >= 12:
+        line = line[:end].rstrip(".")
     if len(line) <= limit:
         return line
     cut = line[:limit].rsplit(" ", 1)[0]
     return cut + "…"
+
+
+_STOP = re.compile(r"[.!?](?=\s|$)")
+# "(e.g. hardening)", "etc. and": a full stop that closes an abbreviation ends no sentence
+_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|incl|resp|esp)|\b[A-Za-z])\.$", re.I)
+
+
+def _sentence_end(line: str) -> int | None:
+    """Where the first sentence of *line* ends (after its mark), or None: a stop inside brackets or after an
+    abbreviation ("… security controls (e.g. hardening) in O-RAN components") ends none."""
+    for m in _STOP.finditer(line):
+        head = line[: m.end()]
+        if head.count("(") > head.count(")") or _ABBREVIATION.search(head):
+            continue
+        return m.end()
+    return None
 
 
 _LABELLED_LINE = re.compile(r"^(?:[-*•]\s+)?([^\W\d_][\w/&()-]*(?:\s+[\w/&()-]+){0,2})\s*:\s+(\S.*)$")

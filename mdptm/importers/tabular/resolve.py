@@ -622,6 +622,15 @@ class Resolver:
             return
         if create and kind == "threat" and fname == "targets" and self._interaction(item, raw, file, loc, header):
             return
+        if create and kind == "threat" and fname == "targets" and _FLOW_HEADER.search(header) and not _ARROW_SIGN.search(raw):
+            # "Interaction: Request" (the Threat Modeling Tool's CSV export): the name of the data flow the threat is
+            # on, whose ends the row does not give: no component is made of a flow's name
+            old = item.extra.get(header)
+            item.extra[header] = raw if old in (None, "") else f"{old}\n{raw}"
+            names = ", ".join(repr(t) for t in missing)
+            said = f"{item.id}: {header!r} {names} names a data flow with no ends given: kept in extra, no component made"
+            self.report.warn(file, loc, said)
+            return
         kept: list[str] = []
         for token in missing:
             if token.strip().casefold() in self.vocab.all_targets:
@@ -844,6 +853,13 @@ class Resolver:
             # the text denies that the threat is mitigated, so nothing of it is claimed in place
             ctl.status, ctl.status_stated = "not_implemented", True
             self.report.warn(file, loc, f"control {iid}: its text opens by saying the threat is not mitigated: read as not in place")
+        elif said == "planned" and " ".join(header.lower().split()) in self.vocab.tool_suggestions:
+            # the Threat Modeling Tool's "Possible Mitigation(s)": what the tool offers for its generated threat, no
+            # decision of the maker (as the .tm7 importer reads it): in place only where the threat is mitigated
+            mitigated = isinstance(owner, Threat) and owner.status == "mitigated"
+            ctl.status, ctl.status_stated = ("implemented" if mitigated else "not_implemented"), True
+            if not mitigated:
+                ctl.tags.append("suggested")
         elif said is not None:
             ctl.status, ctl.status_stated = said, True  # type: ignore[assignment]  # "Recommended mitigation": proposed
         elif (note := deferred_by_note(self.vocab, text)) is not None:

@@ -299,6 +299,22 @@ class RowFields:
                 # "Mitigate", "Reduce — EDR, backups": a decision to treat the risk, not a statement that it is
                 # treated; the status stays not stated and the decision is kept as written
                 extra.setdefault(rec.headers.get("acceptability", "acceptability"), one_line(v["acceptability"]))
+            elif (
+                st.value == "mitigated"
+                and status_field == "status"
+                and "disposition" in norm_text(rec.headers.get("status", "")).split()
+                and norm_text(v["status"]) in self.vocab.disposition_decisions
+            ):
+                # "disposition: mitigate" (beside "accept"): what was decided for the threat, not that it is mitigated;
+                # the decision is kept as written ("Mitigated" there is a status) and a "Status" column beside it
+                # ("closed") says where the threat stands; without one the status stays not stated
+                extra.setdefault(rec.headers.get("status", "status"), one_line(v["status"]))
+                beside = next((k for k in rec.extra if norm_text(k) == "status" and parse_status(self.vocab, rec.extra[k]).value), None)
+                if beside is not None:
+                    fields["status"] = parse_status(self.vocab, rec.extra[beside]).value
+                else:
+                    said = f"{one_line(v['status'])!r} (column {rec.headers.get('status')!r}) is a decision to mitigate: status not stated"
+                    self.warn(rec.locator, said)
             elif st.value:
                 fields["status"] = st.value
             elif not st.ok:

@@ -165,6 +165,10 @@ class Vocabulary:
     applicability_no: frozenset[str] = frozenset()  # ... and its words saying the category does not apply ("No")
     applicability_yes: frozenset[str] = frozenset()  # ... and its first words saying it does ("Yes", "Có → T-02")
     control_kind_labels: frozenset[str] = frozenset()  # labels naming a measure's kind ("Design Control:"), not the measure
+    # public catalogues of threat types, by the form of their ids ("EMB3D": TID-101): their rows are no system's threats
+    threat_catalogues: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    disposition_decisions: frozenset[str] = frozenset()  # "mitigate" in a Disposition column: a decision, no status
+    tool_suggestions: frozenset[str] = frozenset()  # a modelling tool's column of suggested mitigations, as written
     all_targets: frozenset[str] = frozenset()  # a target cell naming every element ("All components")
     flow_security_none: frozenset[str] = frozenset()  # a flow's encryption/authentication cell saying there is none
     flow_security_unknown: frozenset[str] = frozenset()  # ... or saying nothing
@@ -350,6 +354,9 @@ class ValueTerms(_Terms):
     applicability_no: list[str] = Field(default_factory=list)
     applicability_yes: list[str] = Field(default_factory=list)
     control_kind_labels: list[str] = Field(default_factory=list)
+    threat_catalogue_ids: dict[str, str] = Field(default_factory=dict)
+    disposition_decisions: list[str] = Field(default_factory=list)
+    tool_suggestions: list[str] = Field(default_factory=list)
     linddun: dict[str, list[str]] = Field(default_factory=dict)
     impact_categories: dict[str, list[str]] = Field(default_factory=dict)
     treatment_decisions: list[str] = Field(default_factory=list)
@@ -513,6 +520,9 @@ def load_vocabulary() -> Vocabulary:
         applicability_no=frozenset(str(w).strip().lower() for w in values.get("applicability_no", [])),
         applicability_yes=frozenset(str(w).strip().lower() for w in values.get("applicability_yes", [])),
         control_kind_labels=_words(values.get("control_kind_labels", [])),
+        disposition_decisions=_words(values.get("disposition_decisions", [])),
+        tool_suggestions=frozenset(" ".join(str(w).lower().split()) for w in values.get("tool_suggestions", [])),
+        threat_catalogues=tuple((name, re.compile(rf"(?:{rx})", re.I)) for name, rx in values.get("threat_catalogue_ids", {}).items()),
         planned_mitigations=_words(values.get("planned_mitigations", [])),
         verification_result_headers=_words(values.get("verification_result_headers", [])),
         verification_not_passed=_words(values.get("verification_not_passed", [])),
@@ -1062,14 +1072,18 @@ def normalise_cwe(vocab: Vocabulary, text: str | None, prefix: str) -> Parsed[li
     return Parsed(out, ok)
 
 
+_PLURAL_MARK = re.compile(r"(?<=\w)\((e?s)\)", re.I)  # "Mitigation(s)", "Match(es)": the plural, as header_forms reads it
+
+
 def mitigation_status(vocab: Vocabulary, label: str) -> str | None:
     """The status a mitigation label or column header states of the controls under it: "planned" for
-    "Potential mitigations", "implemented" for "Mitigations Implemented" / "Mitigation Controls (Implemented)"."""
-    key = norm_text(label)
-    if key in vocab.planned_mitigations:
-        return "planned"
-    if key in vocab.implemented_mitigations:
-        return "implemented"
+    "Potential mitigations", "implemented" for "Mitigations Implemented" / "Mitigation Controls (Implemented)".
+    A plural written "(s)" is the plural: the Threat Modeling Tool's "Possible Mitigation(s)" is "possible mitigations"."""
+    for key in dict.fromkeys((norm_text(label), norm_text(_PLURAL_MARK.sub(r"\1", label)))):
+        if key in vocab.planned_mitigations:
+            return "planned"
+        if key in vocab.implemented_mitigations:
+            return "implemented"
     return None
 
 
