@@ -141,7 +141,7 @@ class ThreatChapter(Chapter):
             "Threats are grouped by the security use case or view they belong to, otherwise by the element or data "
             "flow they affect first. “Risk” gives the rating before and after the listed controls, in the "
             "manufacturer’s own scale; the cell is shaded by the risk that remains. Controls marked [hospital] or "
-            "[shared] depend on you (see 3.2)."
+            "[shared] depend on you (see 3.2); those marked [third party] on another party, such as a cloud provider."
         )
         groups = self._threat_groups()
         self.groups = groups
