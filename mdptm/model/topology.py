@@ -536,15 +536,21 @@ def tunnelled(f: Flow, flows: Iterable[Flow], terms: NetworkTerms | None = None)
     return (said, tunnels) if tunnels else ("", [])
 
 
+_WRITTEN_TRANSPORT = re.compile(r"\b(?:tcp|udp)\b", re.IGNORECASE)
+
+
 def transport(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> Transport:
     """Whether a flow is IP traffic a firewall sees, a local link (USB, BLE, keypad), or not clear. The names
     of its two ends (*ends*) are left out of its name: a flow an importer called "Cloud API to MySQL database"
     names a database, not the MySQL protocol."""
     terms = terms or network_terms()
     text = " ".join(x for x in (f.protocol, f.port, without(f.name, ends)) if x)
-    if matcher(terms.local_links)(text):
+    ports = parse_ports(f.port, f.protocol, terms=terms)
+    # "Raw TCP (serial tunnelling)" on TCP 4001: a serial stream a device server carries over IP is network traffic
+    carried = any(p.transport for p in ports) and _WRITTEN_TRANSPORT.search(" ".join(x for x in (f.protocol, f.port) if x))
+    if matcher(terms.local_links)(text) and not carried:
         return "local"
-    if matcher(terms.ip_protocols)(text) or parse_ports(f.port, f.protocol, terms=terms):
+    if matcher(terms.ip_protocols)(text) or ports:
         return "network"
     return "unknown"
 
@@ -826,9 +832,12 @@ _PORT_FROM = re.compile(
 )
 
 
-def _initials(name: str) -> str:
+def _initials(name: str) -> set[str]:
+    """The initials of the name and of its last three or more words: "NMS" names the "Hospital network management
+    system" as it names the "Network management system"."""
     words = re.findall(r"[A-Za-z][\w-]*", _QUALIFIER.sub(" ", name))
-    return "".join(w[0] for w in words).lower() if len(words) > 1 else ""
+    whole = "".join(w[0] for w in words).lower() if len(words) > 1 else ""
+    return {x for x in (whole, *("".join(w[0] for w in words[i:]).lower() for i in range(len(words) - 2))) if x}
 
 
 def _names_end(words: str, el: Element | None, zone: TrustZone | None) -> bool:
@@ -841,7 +850,7 @@ def _names_end(words: str, el: Element | None, zone: TrustZone | None) -> bool:
         return False
     # the end's own name and tags: its zone's words ("to the hospital standard") and kind name no end
     own = {w.lower() for w in re.findall(r"[\w-]+", " ".join([el.name, *el.tags])) if len(w) > 2}
-    return head[0] in own or head[0] == _initials(el.name) or (el.name.lower().startswith(" ".join(head[:2])) and len(head) > 1)
+    return head[0] in own or head[0] in _initials(el.name) or (el.name.lower().startswith(" ".join(head[:2])) and len(head) > 1)
 
 
 def port_openers(
@@ -876,6 +885,21 @@ def port_openers(
                 opener = ends[0] if not listens else (f.target if ends[0] == f.source else f.source)
                 out[number] = Initiator(opener, "text", f"{m.group(0).strip()}{own.rstrip()}")
                 break
+    # SNMP's two ports go opposite ways: the manager polls the agent's 161, the agent sends traps to the manager's 162
+    named = {e: _QUALIFIER.sub(" ", getattr(elements.get(e), "name", "")) for e in (f.source, f.target)}
+    for service in terms.service_servers:
+        if not service.ports or not matcher(service.protocols)(f.protocol or ""):
+            continue
+        for number in service.ports:
+            if number not in ports or number in out:
+                continue
+            servers = [e for e in named if matcher(service.servers)(named[e])]
+            clients = [e for e in named if matcher(service.clients)(named[e])]
+            if len(servers) == 1:
+                other = f.target if servers[0] == f.source else f.source
+                out[number] = Initiator(other, "kind", f"{named[servers[0]].strip()} accepts {f.protocol} on {number}")
+            elif len(clients) == 1:
+                out[number] = Initiator(clients[0], "kind", f"{named[clients[0]].strip()} opens {f.protocol} to {number}")
     return out
 
 

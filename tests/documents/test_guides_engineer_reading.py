@@ -1,0 +1,73 @@
+"""Deployment guides read line by line as the hospital's network engineer reads them, on devices unlike the
+sample pump: an anesthesia workstation behind a serial device server, an insulin pump's phone app, an ultrasound
+cart reaching its maker's service gateway, a lab analyzer. Each test is one rule or sentence the engineer would
+otherwise have got wrong, or one question the guide left for the engineer to ask."""
+
+from __future__ import annotations
+
+from mdptm.documents.guides import build_guides
+from mdptm.model import Element, Flow, TrustZone
+from tests.documents.test_guides_readers import base, firewall_rows, text_of
+
+ZONES = [
+    TrustZone(id="z-or", name="OR device network", kind="network"),
+    TrustZone(id="z-it", name="Hospital server network", kind="network"),
+    TrustZone(id="z-room", name="Operating room", kind="physical"),
+]
+
+
+def test_a_serial_stream_carried_over_tcp_gets_its_rule() -> None:
+    """A serial device server carries the workstation's RS-232 data over TCP 4001 to the AIMS: the words
+    "serial tunnelling" name what the stream carries, not a local link; the main data flow needs its rule."""
+    m = base(
+        trust_zones=ZONES,
+        elements=[
+            Element(id="a7", name="Anesthesia workstation", kind="device", trust_zone="z-room"),
+            Element(id="ds", name="Serial device server", kind="hardware", trust_zone="z-or"),
+            Element(id="aims", name="AIMS", kind="external_entity", trust_zone="z-it"),
+        ],
+        flows=[
+            Flow(id="F-1", name="Serial data link", source="a7", target="ds", protocol="RS-232"),
+            Flow(id="F-2", name="Ventilation data to AIMS", source="ds", target="aims", protocol="Raw TCP (serial tunnelling)",
+                 port="TCP 4001", initiator="aims"),
+        ],
+    )  # fmt: skip
+    doc = build_guides(m)["deployment"]
+    rows = firewall_rows(doc)
+    assert ["out", "AIMS", "Serial device server (OR device network)", "Raw TCP", "TCP 4001", "F-2"] in rows
+    text = text_of(doc)
+    assert "Not network traffic (local links, no firewall rule): F-1 Serial data link." in text
+
+
+def _snmp(nms: str, port: str) -> list[list[str]]:
+    m = base(
+        trust_zones=ZONES,
+        elements=[
+            Element(id="ds", name="Serial device server", kind="hardware", trust_zone="z-or"),
+            Element(id="nms", name=nms, kind="external_entity", trust_zone="z-it"),
+        ],
+        flows=[Flow(id="F-4", name="Device server monitoring", source="nms", target="ds", protocol="SNMP v2c", port=port,
+                    encryption="none")],
+    )  # fmt: skip
+    return firewall_rows(build_guides(m)["deployment"])
+
+
+def test_snmp_traps_go_to_the_manager_named_by_the_initials_of_its_last_words() -> None:
+    """ "traps to the NMS" names the "Campus network monitoring station": its last three words' initials. The
+    traps arrive at the station's UDP 162; a rule letting the station open 162 on the device server is wrong."""
+    rows = _snmp("Campus network monitoring station", "161/udp (get), 162/udp (traps to the NMS)")
+    assert ["out", "Serial device server", "Campus network monitoring station (Hospital server network)", "SNMP v2c", "UDP 162",
+            "F-4"] in rows  # fmt: skip
+    assert ["in", "Campus network monitoring station", "Serial device server (OR device network)", "SNMP v2c", "UDP 162",
+            "F-4"] in rows  # fmt: skip
+    assert not any(r[1] == "Campus network monitoring station" and r[0] == "out" and r[4] == "UDP 162" for r in rows)
+
+
+def test_snmp_polls_and_traps_split_by_port_where_both_are_stated() -> None:
+    """Both SNMP ports stated with no words: the manager polls the agent's UDP 161 and the agent sends traps to
+    the manager's UDP 162, two rules in opposite directions, neither assumed."""
+    rows = _snmp("Hospital network management system", "161/udp, 162/udp")
+    nms, ds = "Hospital network management system", "Serial device server"
+    assert ["out", nms, f"{ds} (OR device network)", "SNMP v2c", "UDP 161", "F-4"] in rows
+    assert ["out", ds, f"{nms} (Hospital server network)", "SNMP v2c", "UDP 162", "F-4"] in rows
+    assert not any("*" in r[-1] for r in rows)
