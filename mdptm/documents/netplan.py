@@ -284,14 +284,23 @@ def _segment_of(f: Facts, element_id: str, plan: Plan) -> Segment:
     return Segment("segment not stated", "unknown", note=hint)
 
 
-def _peer(f: Facts, plan: Plan, element_id: str) -> str:
+def addresses(f: Facts, element_id: str, flows: Iterable[Flow]) -> list[str]:
+    """The host names and addresses the model gives for an end (its description, the flows' port or description):
+    the rule needs them, or it allows any internet address as that end."""
+    texts = [getattr(f.elements.get(element_id), "description", "") or ""]
+    texts += [x or "" for fl in flows for x in (fl.port, fl.description)]
+    return list(dict.fromkeys(m.group(0) for t in texts for m in _ADDRESS.finditer(t)))
+
+
+def _peer(f: Facts, plan: Plan, element_id: str, fl: Flow) -> str:
     seg = plan.segment[element_id]
+    given = [a for a in addresses(f, element_id, [fl]) if a.lower() not in f.name(element_id).lower()] if seg.place == "outside" else []
     where = {
         "hospital": seg.name,
         "outside": f"{seg.name}, {INTERNET.lower()}" if seg.name != INTERNET else INTERNET.lower() + (f", {seg.note}" if seg.note else ""),
         "unknown": "segment not stated" + (f"; {seg.note}" if seg.note else ""),
     }[seg.place]
-    return f"{f.name(element_id)} ({where})"
+    return f"{f.name(element_id)} ({'; '.join([*given, where])})"
 
 
 def _rules(f: Facts, plan: Plan, fl: Flow) -> None:
@@ -313,10 +322,10 @@ def _rules(f: Facts, plan: Plan, fl: Flow) -> None:
         ports = ports_text(fl, None if numbers is None else numbers.split(",")) or no_port(fl)
         if sa.place != "outside":
             seg = sa.name if sa.place == "hospital" else NOT_PLACED
-            plan.rules.append(Rule(seg, "outbound", f.name(a), _peer(f, plan, b), proto, ports, fl, opener))
+            plan.rules.append(Rule(seg, "outbound", f.name(a), _peer(f, plan, b, fl), proto, ports, fl, opener))
         if sb.place != "outside":
             seg = sb.name if sb.place == "hospital" else NOT_PLACED
-            plan.rules.append(Rule(seg, "inbound", f.name(b), _peer(f, plan, a), proto, ports, fl, opener))
+            plan.rules.append(Rule(seg, "inbound", f.name(b), _peer(f, plan, a, fl), proto, ports, fl, opener))
 
 
 def _questions(f: Facts, plan: Plan) -> list[str]:
@@ -449,9 +458,7 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             outside_ends.setdefault(far, []).append(r)
     for e, rules in outside_ends.items():
         flows = list(dict.fromkeys(r.flow.id for r in rules))
-        texts = [f.name(e), getattr(f.elements.get(e), "description", "") or ""]
-        texts += [x or "" for r in rules for x in (r.flow.port, r.flow.description)]
-        if any(_ADDRESS.search(t) for t in texts):
+        if _ADDRESS.search(f.name(e)) or addresses(f, e, [r.flow for r in rules]):
             continue
         out.append(
             f"Which host names or addresses does {f.name(e)} use ({', '.join(flows)})? The rules name it, not its addresses: "

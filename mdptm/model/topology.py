@@ -782,7 +782,10 @@ def initiator(
     # an app or a browser opens its connections; it accepts none. Drawn towards the client, that holds for a
     # connection it requests (HTTPS, FHIR: ``tcp_protocols``), not for what another end broadcasts or sends
     # it over a protocol that names no connection (UPnP discovery, no protocol at all)
-    if len(clients) == 1 and (clients[0] == f.source or matcher(terms.tcp_protocols)(f.protocol or "")):
+    # a connection: a protocol that names one, or every stated port TCP ("APNs" on "TCP 5223": the phone connects)
+    stated = parse_ports(f.port, f.protocol, terms=terms)
+    connection = matcher(terms.tcp_protocols)(f.protocol or "") or (bool(stated) and all(p.transport == "TCP" for p in stated))
+    if len(clients) == 1 and (clients[0] == f.source or connection):
         el = elements[clients[0]]
         return Initiator(clients[0], "kind", f"{el.name} is a client (an app or a browser)")
     # an NTP, DNS or directory server accepts the connection its client opens, whichever way the answer is drawn

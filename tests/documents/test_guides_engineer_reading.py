@@ -71,3 +71,45 @@ def test_snmp_polls_and_traps_split_by_port_where_both_are_stated() -> None:
     assert ["out", nms, f"{ds} (OR device network)", "SNMP v2c", "UDP 161", "F-4"] in rows
     assert ["out", ds, f"{nms} (Hospital server network)", "SNMP v2c", "UDP 162", "F-4"] in rows
     assert not any("*" in r[-1] for r in rows)
+
+
+def test_an_app_opens_a_connection_drawn_to_it_over_a_stated_tcp_port() -> None:
+    """Push notifications drawn from the push service to the phone app, over "TCP 5223": the app keeps the
+    connection open; the guide must not ask for an inbound rule from the internet to the phone."""
+    m = base(
+        trust_zones=[
+            TrustZone(id="z-clinic", name="Clinic network", kind="network"),
+            TrustZone(id="z-push", name="Push services", kind="internet"),
+        ],
+        elements=[
+            Element(id="app", name="Pump app", kind="mobile_app", trust_zone="z-clinic"),
+            Element(id="apns", name="Push service", kind="cloud_service", trust_zone="z-push"),
+        ],
+        flows=[Flow(id="F-7", name="Push delivery to the phone", source="apns", target="app", protocol="APNs", port="TCP 5223")],
+    )  # fmt: skip
+    doc = build_guides(m)["deployment"]
+    assert firewall_rows(doc) == [["out", "Pump app", "Push service (Push services, internet)", "APNs", "TCP 5223", "F-7"]]
+    assert "is opened from outside the hospital" not in text_of(doc)
+
+
+def test_a_rule_to_the_outside_names_the_host_the_model_gives() -> None:
+    """The model gives the maker's service gateway's host name: the guide stopped asking for it, so the rule itself
+    must carry it, or the engineer is left to allow any internet address or to search the PTM."""
+    m = base(
+        trust_zones=[
+            TrustZone(id="z-img", name="Imaging VLAN", kind="network"),
+            TrustZone(id="z-hal", name="Maker service centre", kind="vendor"),
+        ],
+        elements=[
+            Element(id="cart", name="Ultrasound cart", kind="device", trust_zone="z-img"),
+            Element(id="rsg", name="Remote service gateway", kind="cloud_service", trust_zone="z-hal",
+                    description="Reached at rs.halcyon-imaging.com."),
+        ],
+        flows=[Flow(id="F-6", name="Remote service VPN", source="cart", target="rsg", protocol="OpenVPN", port="UDP 1194",
+                    initiator="cart", encryption="AES-256-GCM")],
+    )  # fmt: skip
+    doc = build_guides(m)["deployment"]
+    rows = firewall_rows(doc)
+    assert rows == [["out", "Ultrasound cart", "Remote service gateway (rs.halcyon-imaging.com; Maker service centre, internet)", "OpenVPN",
+                     "UDP 1194", "F-6"]]  # fmt: skip
+    assert "Which host names or addresses does Remote service gateway use" not in text_of(doc)

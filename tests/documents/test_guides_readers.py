@@ -299,7 +299,8 @@ def test_ptm_network_table_says_who_opens_each_port_where_the_port_text_does(tmp
     )
     doc = build_ptm_doc(m, ExportContext(), tmp_path)
     (table,) = [b for b in doc.blocks if isinstance(b, Table) and b.header[:4] == ["Flow", "Between", "Trust zones", "Opened by"]]
-    assert table.rows[0][3] == "not stated (UDP 161); CT scanner (UDP 162)", table.rows
+    # 161 is the manager's poll by SNMP's own ports (the manager is the SNMP client); 162 goes where its words say
+    assert table.rows[0][3] == "Network management station (a client) (UDP 161); CT scanner (UDP 162)", table.rows
 
 
 def test_ptm_without_hospital_controls_does_not_say_the_hospital_has_nothing_to_do(tmp_path: Path) -> None:
