@@ -101,10 +101,17 @@ short_protocol = topology.short_protocol
 _CONFIGURABLE = re.compile(r"\b(?:configurable|by default|default|can be changed|may be changed|adjustable)\b", re.IGNORECASE)
 
 
+def rule_ports(f: Flow) -> list[topology.Port]:
+    """The ports a rule opens for a flow: those it states, less one that only redirects to another of them ("80
+    (redirects to 443)" over HTTPS: the connection needs 443; the guide names the redirect below the rules)."""
+    redirects = topology.redirect_only(f)
+    return [p for p in topology.parse_ports(f.port, f.protocol) if p.number not in redirects]
+
+
 def ports_text(f: Flow, only: Iterable[str] | None = None) -> str:
     """The ports stated for a flow (*only* those numbers, when given), with "(configurable)" where its port
     text says the port can be set ("TCP 104 (configurable)", "default 8080"): the hospital's site may use another."""
-    ports = topology.parse_ports(f.port, f.protocol)
+    ports = rule_ports(f)
     said = f.port or ""
     if only is not None:
         keep = set(only)
@@ -140,7 +147,7 @@ def opener_groups(f: Facts, plan: Plan, fl: Flow) -> list[tuple[Initiator, str |
     if not per_port or all(o.element == flow_opener.element for o in per_port.values()) and not guess:
         return [(flow_opener, None)]
     groups: dict[tuple[str, bool], tuple[Initiator, list[str]]] = {}
-    for p in topology.parse_ports(fl.port, fl.protocol):
+    for p in rule_ports(fl):
         who = per_port.get(p.number, flow_opener)
         groups.setdefault((who.element, p.number in per_port), (who, []))[1].append(p.number)
     if len(groups) == 1:
@@ -516,6 +523,13 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         )
     for fid in plan.multicast:
         fl = next(o for o in f.model.flows if o.id == fid)
+        if not topology.discovery(fl, ends=(f.name(fl.source), f.name(fl.target))):  # a stream to a group: its group
+            if not topology.multicast_groups(fl):
+                out.append(
+                    f"{fl.id} {fl.name or ''} (sent to a multicast group): which group address does it use, and with which "
+                    "TTL (how many routers it may cross)?".replace("  ", " ")
+                )
+            continue
         if disable_words(fl):
             continue
         out.append(
@@ -599,9 +613,14 @@ def multicast_note(f: Facts, plan: Plan, fl: Flow) -> str:
     parts = [f"{fl.id} {fl.name or ''}: {f.name(fl.source)} → {f.name(fl.target)}".replace("  ", " ") + (f" ({said})" if said else "")]
     if proto is not None and not ports_text(fl):
         parts.append(f"{proto.label} uses the group {proto.group} and {proto.port} by its standard; the model states no port")
+    groups = topology.multicast_groups(fl)
+    if groups:
+        parts.append(f"group {', '.join(groups)}")
     sa, sb = plan.segment[fl.source], plan.segment[fl.target]
     if sa.place == sb.place == "hospital" and sa.name != sb.name:
         parts.append(f"the model places its ends on two segments ({sa.name}, {sb.name}): it does not reach across unless relayed")
+    if not topology.discovery(fl, ends=(f.name(fl.source), f.name(fl.target))):
+        return "; ".join([*parts, "a stream of data sent to a group, not discovery"])
     off = disable_words(fl)
     parts.append(
         f"the model says it can be turned off or is optional: {off}" if off else "the model does not say whether it can be turned off"
@@ -764,7 +783,7 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
             if fl.id in relayed:  # DHCP across segments: the relay, not the device, reaches the server
                 pieces = [f"{ports or port_label(fl)} (relay)"]
             elif ports and " or " not in ports and "(configurable)" not in ports:
-                pieces = [str(p) for p in topology.parse_ports(fl.port, fl.protocol) if numbers is None or p.number in numbers.split(",")]
+                pieces = [str(p) for p in rule_ports(fl) if numbers is None or p.number in numbers.split(",")]
             else:
                 pieces = [ports or port_label(fl)]
             known = drawn.get((a, b, optional))

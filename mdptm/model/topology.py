@@ -109,6 +109,7 @@ class NetworkTerms(BaseModel):
     protection: list[_Protection] = Field(default_factory=empty_list)
     service_servers: list[_ServiceServer] = Field(default_factory=empty_list)
     discovery_terms: list[str] = Field(default_factory=empty_list)
+    stream_terms: list[str] = Field(default_factory=empty_list)
     can_disable_terms: list[str] = Field(default_factory=empty_list)
     multicast_protocols: list[_Multicast] = Field(default_factory=empty_list)
     initiator_patterns: list[str]
@@ -337,6 +338,31 @@ def _both(p: Port) -> tuple[Port, Port]:
         Port(p.number, "UDP", p.tentative, p.either),
         Port(p.number, "TCP", p.tentative, p.either),
     )
+
+
+# a port that only sends a browser on to another: "80 (redirects to 443)", "redirect from 80 to 443", "80 redirected to 443"
+_REDIRECT = re.compile(
+    r"\bredirect\w*\s+(?:from\s+)?(?:port\s+)?(?:tcp\s*)?(?P<a>\d{1,5})(?:/tcp)?\s+to\s+(?:port\s+)?(?:tcp\s*)?(?P<b>\d{1,5})"
+    r"|(?<![\w.])(?P<c>\d{1,5})(?:/tcp)?\s*[(:,-]?\s*(?:is\s+|are\s+|only\s+)*redirect\w*\s+(?:\w+\s+){0,2}?to\s+(?:port\s+)?(?:tcp\s*)?"
+    r"(?P<d>\d{1,5})\b",
+    re.IGNORECASE,
+)
+_PLAIN_HTTP = re.compile(r"\bhttp\b(?![/ ]*(?:s\b|over tls|with tls))", re.IGNORECASE)
+
+
+def redirect_only(f: Flow, terms: NetworkTerms | None = None) -> dict[str, str]:
+    """The ports of a flow that only redirect to another of its ports ("80 (redirects to 443)"), each with the port it
+    sends on to, where the flow's protocol serves no plain HTTP: HTTPS needs the port it is sent to, not the redirect.
+    A protocol naming HTTP itself ("HTTP / HTTPS") serves pages on the first port too: nothing is left out."""
+    if _PLAIN_HTTP.search(f.protocol or "") or not f.port:
+        return {}
+    numbers = {p.number for p in parse_ports(f.port, f.protocol, terms=terms)}
+    out: dict[str, str] = {}
+    for m in _REDIRECT.finditer(f.port):
+        a, b = m.group("a") or m.group("c"), m.group("b") or m.group("d")
+        if a in numbers and b in numbers and a != b:
+            out[a] = b
+    return out
 
 
 def portless(f: Flow, terms: NetworkTerms | None = None) -> str:
@@ -579,6 +605,27 @@ def multicast(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = 
     if not said and matcher(names)(joined) and matcher(terms.discovery_terms)(joined):
         said = [" ".join(t.split()) for t in texts]
     return "; ".join(dict.fromkeys(said))
+
+
+# a multicast group the model gives: IPv4 224.0.0.0/4, IPv6 ff00::/8
+_GROUP = re.compile(
+    r"(?<![\d.])2(?:2[4-9]|3\d)(?:\.\d{1,3}){3}(?![\d.])|(?<![\w:])ff[0-9a-f]{2}:[0-9a-f:]*[0-9a-f](?![\w:])", re.IGNORECASE
+)
+
+
+def multicast_groups(f: Flow) -> list[str]:
+    """The multicast group addresses a flow's port or protocol text gives ("239.10.1.1 UDP 7100")."""
+    return list(dict.fromkeys(m.group(0) for t in (f.port, f.protocol) if t for m in _GROUP.finditer(t)))
+
+
+def discovery(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> bool:
+    """Whether a flow sent by multicast or broadcast is discovery (SSDP, mDNS, "Printer discovery"), which a setting
+    may turn off and an address set by hand may replace, rather than a stream of data sent to a group ("Waveform
+    multicast" to the central station), which is the device's work."""
+    terms = terms or network_terms()
+    text = " ".join(t for t in (without(f.name or "", ends), f.protocol, f.port) if t)
+    names = [n for p in terms.multicast_protocols for n in p.names]
+    return matcher([*names, *terms.discovery_terms])(text) or not matcher(terms.stream_terms)(text)
 
 
 def multicast_protocol(f: Flow, terms: NetworkTerms | None = None) -> _Multicast | None:
@@ -1022,12 +1069,15 @@ def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | Non
     flow_text = " ".join(" ".join(x for x in (f.name, f.protocol, f.authentication, f.encryption) if x) for f in model.flows)
     # the maker's own elements, named and described: a hospital's "DHCP server" (an external entity) is no server of the
     # device whose operating system needs updates; a central station "Windows server application" is
-    owned = [f"{e.name} {e.description or ''}" for e in model.elements if e.kind != "external_entity"]
+    owned = {e.name: f"{e.name} {e.description or ''}" for e in model.elements if e.kind != "external_entity" and where(e.id) != "outside"}
     for service, s in terms.services.items():
         if service in out or not s.question or not s.ask_when:
             continue
-        if matcher(s.ask_when)(flow_text) or any(matcher(s.ask_when)(own) for own in owned):
-            need(service).question = s.question
+        # the question names the parts that make it matter ("Aurora cart", a Windows scanner), not "the server"
+        which = [name for name, own in owned.items() if matcher(s.ask_when)(own)]
+        if which or matcher(s.ask_when)(flow_text):
+            named = " and ".join(which) if len(which) < 2 else "each of " + ", ".join(which[:-1]) + " and " + which[-1]
+            need(service).question = s.question.replace("{elements}", named or "the device")
     order = list(terms.services)
     for n in out.values():
         n.stated_in = list(dict.fromkeys(n.stated_in))

@@ -113,3 +113,79 @@ def test_a_rule_to_the_outside_names_the_host_the_model_gives() -> None:
     assert rows == [["out", "Ultrasound cart", "Remote service gateway (rs.halcyon-imaging.com; Maker service centre, internet)", "OpenVPN",
                      "UDP 1194", "F-6"]]  # fmt: skip
     assert "Which host names or addresses does Remote service gateway use" not in text_of(doc)
+
+
+def test_the_operating_system_questions_name_the_part_that_runs_one_not_a_server() -> None:
+    """A lab analyzer on embedded Linux, with no server at all: the guide asked how "the server's operating system"
+    gets its updates. It names the analyzer; the maker's cloud, whose updates are the maker's affair, is left out."""
+    m = base(
+        trust_zones=[
+            TrustZone(id="z-lab", name="Laboratory instrument VLAN", kind="network"),
+            TrustZone(id="z-cloud", name="Maker cloud", kind="vendor"),
+        ],
+        elements=[
+            Element(id="an", name="Chemistry analyzer", kind="device", trust_zone="z-lab", description="Embedded Linux controller."),
+            Element(id="upd", name="Software update server", kind="cloud_service", trust_zone="z-cloud"),
+        ],
+        flows=[Flow(id="F-8", name="Software update", source="an", target="upd", protocol="HTTPS", port="443", initiator="an")],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert "How does the operating system of Chemistry analyzer get its updates" in text
+    assert "the server's operating system" not in text and "Software update server get" not in text
+
+
+def _web(port: str, protocol: str) -> tuple[list[list[str]], str]:
+    m = base(
+        trust_zones=ZONES,
+        elements=[
+            Element(id="cart", name="Ultrasound cart", kind="device", trust_zone="z-or"),
+            Element(id="br", name="Biomed browser", kind="external_entity", trust_zone="z-it"),
+        ],
+        flows=[Flow(id="F-9", name="Web configuration page", source="br", target="cart", protocol=protocol, port=port,
+                    initiator="br", encryption="TLS 1.2")],
+    )  # fmt: skip
+    doc = build_guides(m)["deployment"]
+    return firewall_rows(doc), text_of(doc)
+
+
+def test_a_port_that_only_redirects_to_https_gets_no_rule_and_is_named() -> None:
+    """HTTPS on "80 (redirects to 443)": the page is served on 443; 80 answers only with a redirect. The engineer
+    opens 443 and is told what 80 is for, so as to leave a plain-HTTP listener shut or open it knowingly."""
+    rows, text = _web("80 (redirects to 443)", "HTTPS")
+    assert {r[4] for r in rows} == {"TCP 443"}, rows
+    assert (
+        "F-9 Web configuration page: the threat model says TCP 80 only redirects to TCP 443 (“80 (redirects to 443)”), so "
+        "the rule opens TCP 443 alone; TCP 80 serves nothing but the redirect, to a browser that asks for plain HTTP."
+    ) in text
+
+
+def test_a_redirect_beside_plain_http_keeps_both_ports() -> None:
+    """ "HTTP / HTTPS" names plain HTTP: port 80 may serve pages, not only the redirect; both ports keep their rule."""
+    rows, text = _web("80 (redirects to 443)", "HTTP / HTTPS")
+    assert {r[4] for r in rows} == {"TCP 80, TCP 443"}, rows
+    assert "only redirects to" not in text
+
+
+def _stream(port: str) -> str:
+    m = base(
+        trust_zones=[TrustZone(id="z-mon", name="Monitoring network", kind="network")],
+        elements=[
+            Element(id="bed", name="Bedside monitor", kind="device", trust_zone="z-mon"),
+            Element(id="cs", name="Central station", kind="software", trust_zone="z-mon"),
+        ],
+        flows=[
+            Flow(id="F-1", name="Waveform multicast", source="bed", target="cs", protocol="UDP multicast", port=port, encryption="none")
+        ],
+    )
+    return text_of(build_guides(m)["deployment"])
+
+
+def test_a_multicast_stream_of_data_is_not_asked_about_as_discovery() -> None:
+    """A monitor's waveforms sent to a multicast group are the device's work: the guide asked whether they can be
+    turned off and what then finds the monitor, and dropped the group address the switches' IGMP settings need."""
+    text = _stream("239.10.1.1 UDP 7100")
+    assert "- F-1 Waveform multicast: Bedside monitor → Central station (UDP multicast UDP 7100); group 239.10.1.1; a stream" in text
+    assert "can it be turned off" not in text and "the model does not say whether it can be turned off" not in text
+    assert "Sent by broadcast or multicast (discovery, or data sent to a multicast group)" in text
+    # with no group given, the group is what the engineer asks for
+    assert "F-1 Waveform multicast (sent to a multicast group): which group address does it use" in _stream("UDP 7100")

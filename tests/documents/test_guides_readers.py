@@ -500,7 +500,7 @@ def test_the_server_update_question_needs_a_server_of_the_device(element: Elemen
         flows=[Flow(id="F-1", name="Sync", source="gw", target=element.id, protocol="HTTPS", port="443")],
     )
     text = text_of(build_guides(m)["deployment"])
-    assert ("How does the server's operating system get its updates" in text) == asked
+    assert (f"How does the operating system of {element.name} get its updates" in text) == asked
 
 
 @pytest.mark.parametrize(

@@ -122,6 +122,18 @@ def deployment(f: Facts) -> Doc:
     if excluded:  # a port the model rules out is what an engineer must not open
         doc.p("Ports the threat model rules out:")
         doc.bullets([e + "." for e in excluded])
+    ruled = {r.flow.id for r in plan.rules}
+    redirects = [
+        f"{fl.id} {fl.name or ''}: the threat model says {_port_words(fl, a)} only redirects to {_port_words(fl, b)} "
+        f"(“{' '.join((fl.port or '').split())}”), so the rule opens {_port_words(fl, b)} alone; {_port_words(fl, a)} serves "
+        "nothing but the redirect, to a browser that asks for plain HTTP".replace("  ", " ")
+        for fl in m.flows
+        if fl.id in ruled
+        for a, b in topology.redirect_only(fl).items()
+    ]
+    if redirects:  # what a redirect port is for, so that the engineer can decide to leave it shut
+        doc.p("Ports that only redirect to another:")
+        doc.bullets([r + "." for r in redirects])
     if plan.outside:
         ids = ", ".join(fl.id for fl in plan.outside)
         doc.p(f"Between systems outside the hospital (no hospital firewall rule follows from them): {ids}.")
@@ -184,11 +196,18 @@ def deployment(f: Facts) -> Doc:
             + "."
         )
     if plan.multicast:
+        sent = [fl for fl in m.flows if fl.id in plan.multicast]
+        # a monitor's waveforms sent to a group are the device's work, not discovery to allow or turn off
+        streams = any(not topology.discovery(fl, ends=(f.name(fl.source), f.name(fl.target))) for fl in sent)
         doc.p(
-            "Sent by broadcast or multicast (discovery): a router passes such traffic on only where it is set up to "
-            "(multicast routing, a relay), so it reaches the hosts of one subnet, and no unicast rule between segments "
-            "carries it. Place both ends on one subnet, or relay it between segments (a multicast router, an mDNS or "
-            "SSDP gateway) where the hospital allows discovery:"
+            f"Sent by broadcast or multicast ({'discovery, or data sent to a multicast group' if streams else 'discovery'}): a "
+            "router passes such traffic on only where it is set up to (multicast routing, a relay), so it reaches the hosts "
+            "of one subnet, and no unicast rule between segments carries it. Place both ends on one subnet, or relay it "
+            + (
+                "between segments (a multicast router; for discovery, an mDNS or SSDP gateway where the hospital allows it):"
+                if streams
+                else "between segments (a multicast router, an mDNS or SSDP gateway) where the hospital allows discovery:"
+            )
         )
         doc.bullets([netplan.multicast_note(f, plan, fl) + "." for fl in m.flows if fl.id in plan.multicast])
     if plan.people:
@@ -245,6 +264,11 @@ def deployment(f: Facts) -> Doc:
             else "None: no connection the threat model describes needs a rule in the hospital's firewalls."
         )
     return doc
+
+
+def _port_words(fl: Flow, number: str) -> str:
+    """A port of the flow as its rules print it ("TCP 80")."""
+    return next((str(p) for p in topology.parse_ports(fl.port, fl.protocol) if p.number == number), number)
 
 
 def _on_host(f: Facts, plan: netplan.Plan, fl: Flow) -> str:
