@@ -532,13 +532,25 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             continue
         if disable_words(fl):
             continue
+        # "Printer discovery" drawn from the station to the printer: the station looks for the printer, not the other way
+        found, finder = (fl.target, fl.source) if _discovered(f, fl, fl.target) else (fl.source, fl.target)
         out.append(
             f"{fl.id} {fl.name or ''} (discovery by broadcast or multicast): can it be turned off, and how does "
-            f"{f.name(fl.target)} then find {f.name(fl.source)} (an address set by hand)? Which unicast connections follow "
+            f"{f.name(finder)} then find {f.name(found)} (an address set by hand)? Which unicast connections follow "
             "it, on which ports?".replace("  ", " ")
         )
     out.extend(n.question for n in plan.needs if n.question)
     return out
+
+
+def _discovered(f: Facts, fl: Flow, end: str) -> bool:
+    """Whether the flow's name names *end* as what is discovered: a word of its name before the discovery word
+    ("Printer discovery (mDNS)" of the "Ward printer")."""
+    words = re.findall(r"[\w-]+", fl.name or "")
+    discovery = topology.matcher(topology.network_terms().discovery_terms)
+    first = next((i for i, w in enumerate(words) if discovery(w)), None)
+    own = {w.lower() for w in re.findall(r"[\w-]{3,}", f.name(end))}
+    return first is not None and any(w.lower() in own for w in words[:first])
 
 
 _CLEAR_QUESTION = (
@@ -586,7 +598,8 @@ def protection_question(fl: Flow) -> str | None:
 # a host name ("updates.maker.com", "*.maker-cloud.net") or an IPv4 address or network ("203.0.113.10", "198.51.100.0/24")
 _ADDRESS = re.compile(
     r"(?<![\w.-])(?:\*\.)?(?:[a-z0-9-]+\.)+(?:com|net|org|io|cloud|health|care|med|eu|us|uk|de|fr|nl|ch|at|se|dk|no|fi|it|es|"
-    r"ca|au|jp|info|biz|app|dev)(?![\w-])|(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?(?![\d.])",
+    r"ca|au|jp|info|biz|app|dev)(?![\w-])|(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?(?![\d.])"
+    rf"|(?:{topology.IPV6.pattern})(?:/\d{{1,3}})?",  # an IPv6 address or prefix too
     re.IGNORECASE,
 )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -102,6 +102,7 @@ class NetworkTerms(BaseModel):
     udp_protocols: list[str]
     udp_variant_terms: list[str] = Field(default_factory=empty_list)
     both_transport_protocols: list[str] = Field(default_factory=empty_list)
+    both_transport_ports: dict[str, list[str]] = Field(default_factory=empty_dict)
     either_transport_protocols: list[str] = Field(default_factory=empty_list)
     multicast_terms: list[str] = Field(default_factory=empty_list)
     extra_port_protocols: list[_ExtraPorts] = Field(default_factory=empty_list)
@@ -329,8 +330,19 @@ def parse_ports(port: str | None, *texts: str | None, terms: NetworkTerms | None
     ports = _read_ports(port, *texts, implied=implied if implied in ("TCP", "UDP") else None)[0]
     if implied != "UDP and TCP":
         return ports
-    # DNS, Kerberos: the one port on both transports, UDP first as the protocol mostly uses it
-    return [q for p in ports for q in ((p,) if p.transport else _both(p))]
+    # DNS, Kerberos: the one port on both transports, UDP first as the protocol mostly uses it. Named beside another
+    # protocol ("LDAPS / Kerberos" on "636, 88"), only their own ports run on both: 636 is the other's, over its transport
+    joined = " ".join(t for t in (port, *texts) if t)
+    beside = implied_transport(re.sub(_words_rx(terms.both_transport_protocols), " ", joined), terms=terms)
+    own = {n for name, numbers in terms.both_transport_ports.items() if matcher([name])(joined) for n in numbers}
+    if beside not in ("TCP", "UDP"):
+        return [q for p in ports for q in ((p,) if p.transport else _both(p))]
+    return [q for p in ports for q in ((p,) if p.transport else _both(p) if p.number in own else (replace(p, transport=beside),))]
+
+
+def _words_rx(words: Iterable[str]) -> str:
+    """A pattern for any of *words* as whole words (case-insensitive)."""
+    return r"(?i)\b(?:" + "|".join(re.escape(w) for w in words) + r")\b"
 
 
 def _both(p: Port) -> tuple[Port, Port]:
@@ -403,10 +415,15 @@ def excluded_ports(port: str | None, *texts: str | None) -> list[str]:
     return _read_ports(port, *texts, implied=None)[1]
 
 
+# an IPv6 address ("[2001:db8::10]:443", "fd00:10::20"): its groups are no ports; at least two colons, so "HTTP: 80" stays
+IPV6 = re.compile(r"\[?(?<![\w:])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?<=[0-9a-f:])(?![\w:])\]?", re.IGNORECASE)
+
+
 def _read_ports(port: str | None, *texts: str | None, implied: str | None) -> tuple[list[Port], list[str]]:
     out: list[Port] = []
     excluded: list[str] = []
-    for i, text in enumerate((port, *texts)):
+    for i, raw in enumerate((port, *texts)):
+        text = IPV6.sub(lambda a: " " * len(a.group(0)), raw or "")  # blanked, so that offsets stay
         for m in _PORT_RX.finditer(text or ""):
             pre, post = m.group("pre"), m.group("post")
             named = [t.upper() for t in re.findall(r"tcp|udp", f"{pre or ''} {post or ''}", re.IGNORECASE)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from mdptm.documents.guides import build_guides
 from mdptm.model import Element, Flow, TrustZone
+from mdptm.model.topology import parse_ports
 from tests.documents.test_guides_readers import base, firewall_rows, text_of
 
 ZONES = [
@@ -189,3 +190,49 @@ def test_a_multicast_stream_of_data_is_not_asked_about_as_discovery() -> None:
     assert "Sent by broadcast or multicast (discovery, or data sent to a multicast group)" in text
     # with no group given, the group is what the engineer asks for
     assert "F-1 Waveform multicast (sent to a multicast group): which group address does it use" in _stream("UDP 7100")
+
+
+def test_an_ipv6_address_in_a_port_text_opens_no_ports_and_is_the_address_of_the_end() -> None:
+    """ "[2001:db8:40::10]:443": the groups of an IPv6 address were read as ports (TCP 2001, TCP 40, TCP 10); the rule
+    opens TCP 443 to that address, which the model gives, so the guide does not ask for it."""
+    m = base(
+        trust_zones=[
+            TrustZone(id="z-lab", name="Laboratory instrument VLAN", kind="network"),
+            TrustZone(id="z-cloud", name="Maker cloud", kind="vendor"),
+        ],
+        elements=[
+            Element(id="an", name="Analyzer", kind="device", trust_zone="z-lab"),
+            Element(id="rs", name="Remote service", kind="cloud_service", trust_zone="z-cloud"),
+        ],
+        flows=[Flow(id="F-7", name="Remote service", source="an", target="rs", protocol="HTTPS", port="[2001:db8:40::10]:443",
+                    initiator="an", encryption="TLS 1.3")],
+    )  # fmt: skip
+    doc = build_guides(m)["deployment"]
+    assert firewall_rows(doc) == [
+        ["out", "Analyzer", "Remote service ([2001:db8:40::10]; Maker cloud, internet)", "HTTPS", "TCP 443", "F-7"]
+    ]
+    assert "Which host names or addresses does Remote service use" not in text_of(doc)
+
+
+def test_the_discovery_question_asks_how_the_seeker_finds_what_the_name_says_it_discovers() -> None:
+    """ "Printer discovery (mDNS)" drawn from the central station to the ward printer: the station looks for the
+    printer. The guide asked how the printer would find the station."""
+    m = base(
+        trust_zones=[TrustZone(id="z-mon", name="Monitoring network", kind="network")],
+        elements=[
+            Element(id="cs", name="Central station", kind="software", trust_zone="z-mon"),
+            Element(id="prn", name="Ward printer", kind="external_entity", trust_zone="z-mon"),
+        ],
+        flows=[Flow(id="F-2", name="Printer discovery (mDNS)", source="cs", target="prn", protocol="mDNS", port="5353/udp")],
+    )
+    text = text_of(build_guides(m)["deployment"])
+    assert "how does Central station then find Ward printer (an address set by hand)?" in text
+    assert "how does Ward printer then find Central station" not in text
+
+
+def test_ldaps_beside_kerberos_opens_636_on_tcp_only() -> None:
+    """ "LDAPS / Kerberos" on "636, 88": Kerberos runs on UDP and TCP 88, LDAPS on TCP 636 alone. The rule opened
+    UDP 636 too, a port nothing uses."""
+    assert [str(p) for p in parse_ports("636, 88", "LDAPS / Kerberos")] == ["TCP 636", "UDP 88", "TCP 88"]
+    assert [str(p) for p in parse_ports("88", "LDAPS / Kerberos")] == ["UDP 88", "TCP 88"]
+    assert [str(p) for p in parse_ports("53", "DNS")] == ["UDP 53", "TCP 53"]
