@@ -236,3 +236,25 @@ def test_ldaps_beside_kerberos_opens_636_on_tcp_only() -> None:
     assert [str(p) for p in parse_ports("636, 88", "LDAPS / Kerberos")] == ["TCP 636", "UDP 88", "TCP 88"]
     assert [str(p) for p in parse_ports("88", "LDAPS / Kerberos")] == ["UDP 88", "TCP 88"]
     assert [str(p) for p in parse_ports("53", "DNS")] == ["UDP 53", "TCP 53"]
+
+
+def test_a_worklist_drawn_from_the_ris_is_fetched_by_the_modality() -> None:
+    """DICOM modality worklist drawn from the RIS to the ultrasound cart: the cart (the SCU) opens the association
+    to the RIS; the rule assumed the RIS opens TCP 104 on the cart, a hole the worklist never uses."""
+    m = base(
+        trust_zones=[
+            TrustZone(id="a", name="Imaging VLAN", kind="network"),
+            TrustZone(id="b", name="Hospital data centre", kind="network"),
+        ],
+        elements=[
+            Element(id="us", name="Ultrasound cart", kind="device", trust_zone="a"),
+            Element(id="ris", name="RIS", kind="external_entity", trust_zone="b"),
+        ],
+        flows=[Flow(id="F-1", name="Modality worklist", source="ris", target="us", protocol="DICOM", port="104", encryption="none")],
+    )
+    doc = build_guides(m)["deployment"]
+    assert firewall_rows(doc) == [
+        ["out", "Ultrasound cart", "RIS (Hospital data centre)", "DICOM", "TCP 104", "F-1"],
+        ["in", "RIS", "Ultrasound cart (Imaging VLAN)", "DICOM", "TCP 104", "F-1"],
+    ]
+    assert "which end opens the connection" not in text_of(doc)
