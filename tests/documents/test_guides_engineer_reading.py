@@ -258,3 +258,21 @@ def test_a_worklist_drawn_from_the_ris_is_fetched_by_the_modality() -> None:
         ["in", "RIS", "Ultrasound cart (Imaging VLAN)", "DICOM", "TCP 104", "F-1"],
     ]
     assert "which end opens the connection" not in text_of(doc)
+
+
+def test_commands_over_the_connection_the_gateway_keeps_open_need_no_inbound_rule() -> None:
+    """Configuration pushed from the maker's portal "over the WebSocket the gateway keeps open to the portal": the
+    gateway opens the connection. The guide wrote an inbound rule from the internet and asked for an outbound design
+    the model already states."""
+    m = base(
+        trust_zones=[TrustZone(id="z-a", name="Device VLAN", kind="network"), TrustZone(id="z-c", name="Maker cloud", kind="vendor")],
+        elements=[
+            Element(id="d", name="Gateway", kind="device", trust_zone="z-a"),
+            Element(id="c", name="Maker portal", kind="cloud_service", trust_zone="z-c", description="portal.maker.com"),
+        ],
+        flows=[Flow(id="F-2", name="Config push", source="c", target="d", protocol="HTTPS", port="443", encryption="TLS 1.2",
+                    description="Sent over the WebSocket the gateway keeps open to the portal.")],
+    )  # fmt: skip
+    doc = build_guides(m)["deployment"]
+    assert firewall_rows(doc) == [["out", "Gateway", "Maker portal (portal.maker.com; Maker cloud, internet)", "HTTPS", "TCP 443", "F-2"]]
+    assert "is opened from outside the hospital" not in text_of(doc)
