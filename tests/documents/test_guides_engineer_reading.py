@@ -276,3 +276,42 @@ def test_commands_over_the_connection_the_gateway_keeps_open_need_no_inbound_rul
     doc = build_guides(m)["deployment"]
     assert firewall_rows(doc) == [["out", "Gateway", "Maker portal (portal.maker.com; Maker cloud, internet)", "HTTPS", "TCP 443", "F-2"]]
     assert "is opened from outside the hospital" not in text_of(doc)
+
+
+def _pump_flow(fl: Flow) -> list[list[str]]:
+    m = base(
+        trust_zones=[
+            TrustZone(id="z-a", name="Device VLAN", kind="network"),
+            TrustZone(id="z-b", name="Hospital core", kind="network"),
+            TrustZone(id="z-c", name="Maker cloud", kind="vendor"),
+        ],
+        elements=[
+            Element(id="d", name="Infusion pump", kind="device", trust_zone="z-a"),
+            Element(id="h", name="Interface engine", kind="external_entity", trust_zone="z-b"),
+            Element(id="c", name="Maker update server", kind="cloud_service", trust_zone="z-c", description="updates.maker.com"),
+        ],
+        flows=[fl],
+    )
+    return [r[:2] + r[4:] for r in firewall_rows(build_guides(m)["deployment"])]
+
+
+def test_a_description_naming_the_client_or_the_server_decides_the_opener() -> None:
+    """Sentences a maker writes: "The interface engine acts as the TCP client" (the rule had the pump open TCP 3001,
+    assumed from the drawing), "The interface engine queries each pump's status page", "Each pump checks for new
+    firmware every night" (the rule let the update server open TCP 443 into the pump), "The pump is the MLLP server"."""
+    events = Flow(id="F-3", name="Events", source="d", target="h", protocol="HL7 over MLLP", port="TCP 3001",
+                  description="The interface engine acts as the TCP client.", encryption="none")  # fmt: skip
+    assert _pump_flow(events) == [["out", "Interface engine", "TCP 3001", "F-3"], ["in", "Infusion pump", "TCP 3001", "F-3"]]
+    status = Flow(id="F-6", name="Status", source="d", target="h", protocol="HTTPS", port="8443",
+                  description="The interface engine queries each pump's status page.", encryption="TLS 1.2")  # fmt: skip
+    assert _pump_flow(status) == [["out", "Interface engine", "TCP 8443", "F-6"], ["in", "Infusion pump", "TCP 8443", "F-6"]]
+    firmware = Flow(id="F-1", name="Firmware", source="c", target="d", protocol="HTTPS", port="443",
+                    description="Each pump checks for new firmware every night.", encryption="TLS 1.2")  # fmt: skip
+    assert _pump_flow(firmware) == [["out", "Infusion pump", "TCP 443", "F-1"]]
+    order = Flow(id="F-2", name="Order", source="h", target="d", protocol="HL7 over MLLP", port="TCP 3000",
+                 description="The pump is the MLLP server.", encryption="none")  # fmt: skip
+    assert _pump_flow(order) == [["out", "Interface engine", "TCP 3000", "F-2"], ["in", "Infusion pump", "TCP 3000", "F-2"]]
+    # negated, or of no end: not read
+    never = Flow(id="F-8", name="Status", source="d", target="h", protocol="HTTPS", port="8443",
+                 description="The interface engine never queries the pump.", encryption="TLS 1.2")  # fmt: skip
+    assert all(r[-1] == "F-8 *" for r in _pump_flow(never))
