@@ -63,6 +63,8 @@ class Plan:
     relayed: list[Flow] = field(default_factory=list)  # DHCP between two segments: through a relay, no rule of the device's
     ruled_out: list[Flow] = field(default_factory=list)  # flows every stated port of which the model rules out
     multicast: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it is broadcast or multicast
+    # flows either end may open (HL7 over MLLP) whose opener the model does not state: their rules give no direction
+    undecided: set[str] = field(default_factory=set)
     returns: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow it answers (its return traffic)
     carried: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow whose connection it rides on
     needs: list[Need] = field(default_factory=list)
@@ -172,6 +174,8 @@ def build(f: Facts) -> Plan:
                 plan.people.append(fl)  # a person has no address: the hospital decides which workstation it is
             continue
         plan.opener[fl.id] = topology.initiator(fl, f.elements, f.zones, f.where, plan.outbound_only)
+        if plan.opener[fl.id].basis == "assumed" and topology.either_opener(fl):
+            plan.undecided.add(fl.id)
         said = topology.loopback(fl, ends=ends)
         if said:  # the model says it stays on one host ("localhost"): no network firewall sees it
             plan.on_host[fl.id] = said
@@ -408,7 +412,10 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         other = r.flow.target if r.opener.element == r.flow.source else r.flow.source
         # a flow whose port text sends one port the other way: the question is about the other ports only
         on = f" on {r.ports}" if fid in split else ""
-        if r.opener.basis == "assumed":
+        if fid in plan.undecided:  # HL7 over MLLP: either end may be set up to open it; no guess, a question
+            listens = f", and which listens on {r.ports}" if r.ports and "not stated" not in r.ports else ""
+            out.append(f"{fid} {r.flow.name}: which end opens the connection{listens}? Either end may (the rules give no direction).")
+        elif r.opener.basis == "assumed":
             out.append(
                 f"{fid} {r.flow.name}: which end opens the connection{on}? The rules assume {f.name(r.opener.element)}, "
                 f"not {f.name(other)}."
@@ -785,7 +792,7 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
     ]
     # one arrow per pair and opener, its label every port the opener uses towards the other end ("TCP 80, TCP 443"):
     # a renderer counts more than two arrows between a pair as "3 flows", hiding the ports an engineer needs
-    drawn: dict[tuple[str, str, bool], tuple[Flow, list[str]]] = {}
+    drawn: dict[tuple[str, str, bool, bool], tuple[Flow, list[str]]] = {}
     relayed = {fl.id for fl in plan.relayed}
     for fl in plan.network:
         for opener, numbers in opener_groups(f, plan, fl):  # "162/udp (traps to the NMS)": its own arrow
@@ -799,17 +806,19 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
                 pieces = [str(p) for p in rule_ports(fl) if numbers is None or p.number in numbers.split(",")]
             else:
                 pieces = [ports or port_label(fl)]
-            known = drawn.get((a, b, optional))
+            key = (a, b, optional, fl.id in plan.undecided)  # no direction stated (HL7 over MLLP): a head at each end
+            known = drawn.get(key)
             if known is None:  # a flow split by its ports keeps its id on each arrow: the short label names the rules' flow
-                drawn[(a, b, optional)] = (Flow(id=fl.id, name="", source=a, target=b), pieces)
+                drawn[key] = (Flow(id=fl.id, name="", source=a, target=b), pieces)
             else:
                 known[1].extend(p for p in pieces if p not in known[1])
-    for (a, b, optional), (arrow, pieces) in list(drawn.items()):
+    for (a, b, optional, loose), (arrow, pieces) in list(drawn.items()):
         arrow.name = ", ".join(pieces) + (" (optional)" if optional else "")
-        back = drawn.get((b, a, optional))
+        arrow.bidirectional = loose
+        back = drawn.get((b, a, optional, loose))
         if back is not None and back[1] == pieces and a < b:  # each end opens the same ports to the other: one arrow
             arrow.bidirectional = True
-            del drawn[(b, a, optional)]
+            del drawn[(b, a, optional, loose)]
     # discovery: sent by its source to a group or the subnet, no connection opened
     casts_drawn = [Flow(id=fl.id, name="broadcast or multicast (one subnet)", source=fl.source, target=fl.target) for fl in casts]
     m.flows = [arrow for arrow, _pieces in drawn.values()] + casts_drawn

@@ -111,6 +111,7 @@ class NetworkTerms(BaseModel):
     service_servers: list[_ServiceServer] = Field(default_factory=empty_list)
     discovery_terms: list[str] = Field(default_factory=empty_list)
     stream_terms: list[str] = Field(default_factory=empty_list)
+    either_opener_protocols: list[str] = Field(default_factory=empty_list)
     can_disable_terms: list[str] = Field(default_factory=empty_list)
     multicast_protocols: list[_Multicast] = Field(default_factory=empty_list)
     initiator_patterns: list[str]
@@ -643,6 +644,13 @@ def discovery(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = 
     text = " ".join(t for t in (without(f.name or "", ends), f.protocol, f.port) if t)
     names = [n for p in terms.multicast_protocols for n in p.names]
     return matcher([*names, *terms.discovery_terms])(text) or not matcher(terms.stream_terms)(text)
+
+
+def either_opener(f: Flow, terms: NetworkTerms | None = None) -> bool:
+    """Whether the flow's protocol is one either end may open, as the two systems are set up (HL7 v2 over MLLP):
+    with no opener stated, no end is more likely than the other."""
+    terms = terms or network_terms()
+    return matcher(terms.either_opener_protocols)(f.protocol or "")
 
 
 def multicast_protocol(f: Flow, terms: NetworkTerms | None = None) -> _Multicast | None:

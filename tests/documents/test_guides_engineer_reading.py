@@ -5,8 +5,9 @@ otherwise have got wrong, or one question the guide left for the engineer to ask
 
 from __future__ import annotations
 
-from mdptm.documents.guides import build_guides
-from mdptm.model import Element, Flow, TrustZone
+from mdptm.documents import netplan
+from mdptm.documents.guides import Facts, build_guides
+from mdptm.model import Element, Flow, Model, TrustZone
 from mdptm.model.topology import parse_ports
 from tests.documents.test_guides_readers import base, firewall_rows, text_of
 
@@ -315,3 +316,33 @@ def test_a_description_naming_the_client_or_the_server_decides_the_opener() -> N
     never = Flow(id="F-8", name="Status", source="d", target="h", protocol="HTTPS", port="8443",
                  description="The interface engine never queries the pump.", encryption="TLS 1.2")  # fmt: skip
     assert all(r[-1] == "F-8 *" for r in _pump_flow(never))
+
+
+def _hl7_model(**kw: str) -> Model:
+    return base(
+        trust_zones=[TrustZone(id="z-lab", name="Lab VLAN", kind="network"), TrustZone(id="z-dc", name="Data centre", kind="network")],
+        elements=[
+            Element(id="an", name="Analyzer", kind="device", trust_zone="z-lab"),
+            Element(id="mw", name="Laboratory middleware", kind="external_entity", trust_zone="z-dc"),
+        ],
+        flows=[
+            Flow(id="F-3", name="Results", source="an", target="mw", protocol="HL7 v2.5.1 over MLLP", port="2575", encryption="none", **kw)
+        ],  # type: ignore[arg-type]
+    )
+
+
+def test_an_hl7_mllp_flow_of_no_stated_opener_gets_no_guessed_direction() -> None:
+    """HL7 over MLLP is opened by whichever end the two interfaces are set up to connect from. With no opener
+    stated, the rule assumed the analyzer (the end named first) opens TCP 2575 on the middleware: a guess an
+    engineer would carry into the firewall. The rule gives no direction and the question asks which end listens."""
+    doc = build_guides(_hl7_model())["deployment"]
+    rows, text = firewall_rows(doc), text_of(doc)
+    assert [r[0] for r in rows] == ["out or in", "out or in"] and all(r[-1] == "F-3" for r in rows), rows
+    assert "F-3 Results: which end opens the connection, and which listens on TCP 2575? Either end may" in text
+    assert "The rules assume Analyzer" not in text and "* The model does not say which end opens" not in text
+    f = Facts.of(_hl7_model())
+    picture = netplan.diagram_model(f, netplan.build(f))
+    assert picture is not None and [a.bidirectional for a in picture.flows] == [True]
+    # an opener the model states is kept
+    doc = build_guides(_hl7_model(initiator="mw"))["deployment"]
+    assert sorted(r[0] for r in firewall_rows(doc)) == ["in", "out"] and "which end opens" not in text_of(doc)

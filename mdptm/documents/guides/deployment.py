@@ -69,19 +69,30 @@ def deployment(f: Facts) -> Doc:
                 ["Dir", "This end", "Other end", "Protocol", "Port", "Flow"],
                 [
                     [
-                        _DIRECTION[r.direction],
+                        "out or in" if all(o.flow.id in plan.undecided for o in row) else _DIRECTION[r.direction],
                         r.local,
                         r.peer,
                         "; ".join(dict.fromkeys(o.protocol for o in row)),
                         r.ports,
-                        ", ".join(o.flow.id + _BASIS_MARK[o.opener.basis] + (" (optional)" if o.flow.id in optional else "") for o in row),
+                        ", ".join(
+                            o.flow.id
+                            + ("" if o.flow.id in plan.undecided else _BASIS_MARK[o.opener.basis])
+                            + (" (optional)" if o.flow.id in optional else "")
+                            for o in row
+                        ),
                     ]
                     for row in plan.rows(seg)
                     for r in row[:1]
                 ],
                 widths=[0.6, 3.3, 4.7, 2.3, 1.4, 0.9],
             )
-        if any(r.opener.basis == "assumed" for r in plan.rules):
+        if plan.undecided & {r.flow.id for r in plan.rules}:
+            doc.p(
+                "out or in: either end may open this connection (HL7 over MLLP, as the two systems are set up) and the "
+                "model does not say which: allow only the direction the device maker names (see the questions at the end).",
+                style="note",
+            )
+        if any(r.opener.basis == "assumed" and r.flow.id not in plan.undecided for r in plan.rules):
             doc.p(
                 "* The model does not say which end opens this connection; the rule assumes the end the model "
                 "names first. Confirm it (see the questions at the end).",
