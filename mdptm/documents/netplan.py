@@ -811,7 +811,7 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
             if known is None:  # a flow split by its ports keeps its id on each arrow: the short label names the rules' flow
                 drawn[key] = (Flow(id=fl.id, name="", source=a, target=b), pieces)
             else:
-                known[1].extend(p for p in pieces if p not in known[1])
+                _add_pieces(known[1], pieces)
     for (a, b, optional, loose), (arrow, pieces) in list(drawn.items()):
         arrow.name = ", ".join(pieces) + (" (optional)" if optional else "")
         arrow.bidirectional = loose
@@ -823,6 +823,19 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
     casts_drawn = [Flow(id=fl.id, name="broadcast or multicast (one subnet)", source=fl.source, target=fl.target) for fl in casts]
     m.flows = [arrow for arrow, _pieces in drawn.values()] + casts_drawn
     return m
+
+
+def _add_pieces(known: list[str], pieces: list[str]) -> None:
+    """Add an arrow's port labels to those it has, a port once: "TCP 104" beside "TCP 104 (configurable)" is the same
+    port (a label the picture cannot fit is replaced by the flow id, hiding every port)."""
+    for p in pieces:
+        if any(k == p or k.startswith(p + " (") for k in known):
+            continue
+        fuller = [i for i, k in enumerate(known) if p.startswith(k + " (")]
+        if fuller:
+            known[fuller[0]] = p
+        else:
+            known.append(p)
 
 
 def _zone_index(f: Facts, seg: Segment) -> int:

@@ -346,3 +346,24 @@ def test_an_hl7_mllp_flow_of_no_stated_opener_gets_no_guessed_direction() -> Non
     # an opener the model states is kept
     doc = build_guides(_hl7_model(initiator="mw"))["deployment"]
     assert sorted(r[0] for r in firewall_rows(doc)) == ["in", "out"] and "which end opens" not in text_of(doc)
+
+
+def test_the_picture_labels_one_port_once() -> None:
+    """Image storage on "104 (configurable)" and storage commitment on "104", both from the cart to the PACS: the
+    arrow's label named TCP 104 twice, grew too long to place, and the picture showed the flow id, no port."""
+    m = base(
+        trust_zones=[TrustZone(id="z-i", name="Imaging VLAN", kind="network"), TrustZone(id="z-d", name="Data centre", kind="network")],
+        elements=[
+            Element(id="cart", name="Ultrasound cart", kind="device", trust_zone="z-i"),
+            Element(id="pacs", name="PACS", kind="external_entity", trust_zone="z-d"),
+        ],
+        flows=[
+            Flow(
+                id="F-1", name="Image storage", source="cart", target="pacs", protocol="DICOM", port="104 (configurable)", initiator="cart"
+            ),
+            Flow(id="F-2", name="Storage commitment", source="cart", target="pacs", protocol="DICOM", port="104", initiator="cart"),
+        ],
+    )
+    f = Facts.of(m)
+    picture = netplan.diagram_model(f, netplan.build(f))
+    assert picture is not None and [a.name for a in picture.flows] == ["TCP 104 (configurable)"]
