@@ -582,8 +582,13 @@ def protection_question(fl: Flow) -> str | None:
     alts = [a.strip() for a in re.split(r"\s+or\s+", proto) if a.strip()] or [proto]
     picked: dict[int, str] = {}  # entry (its index) -> its question, for the first alternative naming it
     ports = topology.parse_ports(fl.port, fl.protocol)
+    # a wrapper the port text names ("25 / 587 (STARTTLS)" of SMTP): the protocol is carried in it, as "SMTP over TLS"
+    wrapped = fl.port and next(((i, e) for i, e in enumerate(entries) if topology.matcher(e.terms)(fl.port or "")), None)
     for alt in alts:
         i, entry = next(((i, e) for i, e in enumerate(entries) if topology.matcher(e.terms)(alt)), (-1, None))
+        if wrapped and wrapped[1].question and (entry is None or wrapped[0] < i) and len(alts) == 1:
+            picked[wrapped[0]] = wrapped[1].question.format(protocol=f"{alt} on “{' '.join((fl.port or '').split())}”")
+            continue
         if entry is None or i in picked:
             continue
         if entry.tls_ports and ports and all(p.number in entry.tls_ports for p in ports):

@@ -367,3 +367,14 @@ def test_the_picture_labels_one_port_once() -> None:
     f = Facts.of(m)
     picture = netplan.diagram_model(f, netplan.build(f))
     assert picture is not None and [a.name for a in picture.flows] == ["TCP 104 (configurable)"]
+
+
+def test_a_wrapper_the_port_text_names_is_read_for_the_protection_question() -> None:
+    """SMTP on "25 / 587 (STARTTLS)": the guide said the model "says nothing else of encryption" and asked whether the
+    traffic is unencrypted; the port text names STARTTLS, so the question is TLS's: its version and certificate checks."""
+    smtp = Flow(id="F-7", name="Alerts", source="a", target="b", protocol="SMTP", port="25 / 587 (STARTTLS)")
+    assert netplan.protection_question(smtp) == (
+        "the model names SMTP on “25 / 587 (STARTTLS)” but not its version or how certificates are checked: which are they?"
+    )
+    plain = Flow(id="F-8", name="Alerts", source="a", target="b", protocol="SMTP", port="25")
+    assert "carries data in clear" in (netplan.protection_question(plain) or "")
