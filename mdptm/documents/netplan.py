@@ -489,11 +489,12 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         if fl.id not in crossing or topology.protocol_clash(fl, ends=(f.name(fl.source), f.name(fl.target))):
             continue  # a protocol in doubt ("gRPC OTEL" drawn as "RPC or DCOM") is asked above
         text = " ".join(x for x in (fl.protocol, topology.without(fl.name, (f.name(fl.source), f.name(fl.target)))) if x)
-        out.extend(
-            f"{fl.id} {fl.name}: {extra.question}"
-            for extra in topology.network_terms().extra_port_protocols
-            if topology.matcher(extra.terms)(text)
-        )
+        said = fl.port or ""
+        for extra in topology.network_terms().extra_port_protocols:
+            if not topology.matcher(extra.terms)(text) or any(re.search(rx, said, re.IGNORECASE) for rx in extra.answered_by):
+                continue  # "passive 50000-50100": the rule's ports already say it
+            narrowed = next((n.question for n in extra.narrowed if re.search(n.pattern, said, re.IGNORECASE)), extra.question)
+            out.append(f"{fl.id} {fl.name}: {narrowed}")
     encrypted_by_name = topology.matcher(topology.network_terms().encrypted_protocols)
     for fl in plan.network:
         if fl.encryption is not None or fl.id not in crossing:

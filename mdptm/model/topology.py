@@ -68,10 +68,18 @@ class _Portless(BaseModel):
     label: str
 
 
+class _Narrowed(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    pattern: str  # the flow's port text saying part of the answer ("passive mode")
+    question: str  # what is left to ask
+
+
 class _ExtraPorts(BaseModel):
     model_config = ConfigDict(extra="forbid")
     terms: list[str]
     question: str
+    answered_by: list[str] = Field(default_factory=empty_list)  # port texts that answer it ("passive 50000-50100")
+    narrowed: list[_Narrowed] = Field(default_factory=empty_list)
 
 
 class _Protection(BaseModel):

@@ -378,3 +378,28 @@ def test_a_wrapper_the_port_text_names_is_read_for_the_protection_question() -> 
     )
     plain = Flow(id="F-8", name="Alerts", source="a", target="b", protocol="SMTP", port="25")
     assert "carries data in clear" in (netplan.protection_question(plain) or "")
+
+
+def _ftp(port: str) -> str:
+    m = base(
+        trust_zones=[
+            TrustZone(id="z-m", name="Monitoring network", kind="network"),
+            TrustZone(id="z-s", name="Server network", kind="network"),
+        ],
+        elements=[
+            Element(id="cs", name="Central station", kind="software", trust_zone="z-m"),
+            Element(id="ftp", name="Hospital FTP server", kind="external_entity", trust_zone="z-s"),
+        ],
+        flows=[Flow(id="F-5", name="Log export", source="cs", target="ftp", protocol="FTP", port=port, initiator="cs", encryption="none")],
+    )
+    return text_of(build_guides(m)["deployment"])
+
+
+def test_the_ftp_question_asks_only_what_the_port_text_leaves_open() -> None:
+    """ "21/tcp (passive mode)": the model states the mode, so the guide asks for the passive port range only, not
+    "which mode does it use"; with the range stated too, nothing is left to ask."""
+    text = _ftp("21/tcp (passive mode)")
+    assert "F-5 Log export: the model says FTP runs in passive mode" in text and "which mode does it use" not in text
+    assert "FTP runs in passive mode" not in _ftp("21/tcp; passive 50000-50100/tcp")
+    assert "F-5 Log export: FTP opens a second connection for its data" not in _ftp("21/tcp; passive 50000-50100/tcp")
+    assert "which mode does it use, and which port range?" in _ftp("21/tcp")
