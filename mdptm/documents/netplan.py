@@ -63,6 +63,8 @@ class Plan:
     relayed: list[Flow] = field(default_factory=list)  # DHCP between two segments: through a relay, no rule of the device's
     ruled_out: list[Flow] = field(default_factory=list)  # flows every stated port of which the model rules out
     multicast: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it is broadcast or multicast
+    # flows either end may open (HL7 over MLLP) whose opener the model does not state: their rules give no direction
+    undecided: set[str] = field(default_factory=set)
     returns: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow it answers (its return traffic)
     carried: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow whose connection it rides on
     needs: list[Need] = field(default_factory=list)
@@ -101,10 +103,17 @@ short_protocol = topology.short_protocol
 _CONFIGURABLE = re.compile(r"\b(?:configurable|by default|default|can be changed|may be changed|adjustable)\b", re.IGNORECASE)
 
 
+def rule_ports(f: Flow) -> list[topology.Port]:
+    """The ports a rule opens for a flow: those it states, less one that only redirects to another of them ("80
+    (redirects to 443)" over HTTPS: the connection needs 443; the guide names the redirect below the rules)."""
+    redirects = topology.redirect_only(f)
+    return [p for p in topology.parse_ports(f.port, f.protocol) if p.number not in redirects]
+
+
 def ports_text(f: Flow, only: Iterable[str] | None = None) -> str:
     """The ports stated for a flow (*only* those numbers, when given), with "(configurable)" where its port
     text says the port can be set ("TCP 104 (configurable)", "default 8080"): the hospital's site may use another."""
-    ports = topology.parse_ports(f.port, f.protocol)
+    ports = rule_ports(f)
     said = f.port or ""
     if only is not None:
         keep = set(only)
@@ -140,7 +149,7 @@ def opener_groups(f: Facts, plan: Plan, fl: Flow) -> list[tuple[Initiator, str |
     if not per_port or all(o.element == flow_opener.element for o in per_port.values()) and not guess:
         return [(flow_opener, None)]
     groups: dict[tuple[str, bool], tuple[Initiator, list[str]]] = {}
-    for p in topology.parse_ports(fl.port, fl.protocol):
+    for p in rule_ports(fl):
         who = per_port.get(p.number, flow_opener)
         groups.setdefault((who.element, p.number in per_port), (who, []))[1].append(p.number)
     if len(groups) == 1:
@@ -165,6 +174,8 @@ def build(f: Facts) -> Plan:
                 plan.people.append(fl)  # a person has no address: the hospital decides which workstation it is
             continue
         plan.opener[fl.id] = topology.initiator(fl, f.elements, f.zones, f.where, plan.outbound_only)
+        if plan.opener[fl.id].basis == "assumed" and topology.either_opener(fl):
+            plan.undecided.add(fl.id)
         said = topology.loopback(fl, ends=ends)
         if said:  # the model says it stays on one host ("localhost"): no network firewall sees it
             plan.on_host[fl.id] = said
@@ -284,14 +295,23 @@ def _segment_of(f: Facts, element_id: str, plan: Plan) -> Segment:
     return Segment("segment not stated", "unknown", note=hint)
 
 
-def _peer(f: Facts, plan: Plan, element_id: str) -> str:
+def addresses(f: Facts, element_id: str, flows: Iterable[Flow]) -> list[str]:
+    """The host names and addresses the model gives for an end (its description, the flows' port or description):
+    the rule needs them, or it allows any internet address as that end."""
+    texts = [getattr(f.elements.get(element_id), "description", "") or ""]
+    texts += [x or "" for fl in flows for x in (fl.port, fl.description)]
+    return list(dict.fromkeys(m.group(0) for t in texts for m in _ADDRESS.finditer(t)))
+
+
+def _peer(f: Facts, plan: Plan, element_id: str, fl: Flow) -> str:
     seg = plan.segment[element_id]
+    given = [a for a in addresses(f, element_id, [fl]) if a.lower() not in f.name(element_id).lower()] if seg.place == "outside" else []
     where = {
         "hospital": seg.name,
         "outside": f"{seg.name}, {INTERNET.lower()}" if seg.name != INTERNET else INTERNET.lower() + (f", {seg.note}" if seg.note else ""),
         "unknown": "segment not stated" + (f"; {seg.note}" if seg.note else ""),
     }[seg.place]
-    return f"{f.name(element_id)} ({where})"
+    return f"{f.name(element_id)} ({'; '.join([*given, where])})"
 
 
 def _rules(f: Facts, plan: Plan, fl: Flow) -> None:
@@ -313,10 +333,10 @@ def _rules(f: Facts, plan: Plan, fl: Flow) -> None:
         ports = ports_text(fl, None if numbers is None else numbers.split(",")) or no_port(fl)
         if sa.place != "outside":
             seg = sa.name if sa.place == "hospital" else NOT_PLACED
-            plan.rules.append(Rule(seg, "outbound", f.name(a), _peer(f, plan, b), proto, ports, fl, opener))
+            plan.rules.append(Rule(seg, "outbound", f.name(a), _peer(f, plan, b, fl), proto, ports, fl, opener))
         if sb.place != "outside":
             seg = sb.name if sb.place == "hospital" else NOT_PLACED
-            plan.rules.append(Rule(seg, "inbound", f.name(b), _peer(f, plan, a), proto, ports, fl, opener))
+            plan.rules.append(Rule(seg, "inbound", f.name(b), _peer(f, plan, a, fl), proto, ports, fl, opener))
 
 
 def _questions(f: Facts, plan: Plan) -> list[str]:
@@ -392,7 +412,10 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         other = r.flow.target if r.opener.element == r.flow.source else r.flow.source
         # a flow whose port text sends one port the other way: the question is about the other ports only
         on = f" on {r.ports}" if fid in split else ""
-        if r.opener.basis == "assumed":
+        if fid in plan.undecided:  # HL7 over MLLP: either end may be set up to open it; no guess, a question
+            listens = f", and which listens on {r.ports}" if r.ports and "not stated" not in r.ports else ""
+            out.append(f"{fid} {r.flow.name}: which end opens the connection{listens}? Either end may (the rules give no direction).")
+        elif r.opener.basis == "assumed":
             out.append(
                 f"{fid} {r.flow.name}: which end opens the connection{on}? The rules assume {f.name(r.opener.element)}, "
                 f"not {f.name(other)}."
@@ -449,9 +472,7 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             outside_ends.setdefault(far, []).append(r)
     for e, rules in outside_ends.items():
         flows = list(dict.fromkeys(r.flow.id for r in rules))
-        texts = [f.name(e), getattr(f.elements.get(e), "description", "") or ""]
-        texts += [x or "" for r in rules for x in (r.flow.port, r.flow.description)]
-        if any(_ADDRESS.search(t) for t in texts):
+        if _ADDRESS.search(f.name(e)) or addresses(f, e, [r.flow for r in rules]):
             continue
         out.append(
             f"Which host names or addresses does {f.name(e)} use ({', '.join(flows)})? The rules name it, not its addresses: "
@@ -468,11 +489,12 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         if fl.id not in crossing or topology.protocol_clash(fl, ends=(f.name(fl.source), f.name(fl.target))):
             continue  # a protocol in doubt ("gRPC OTEL" drawn as "RPC or DCOM") is asked above
         text = " ".join(x for x in (fl.protocol, topology.without(fl.name, (f.name(fl.source), f.name(fl.target)))) if x)
-        out.extend(
-            f"{fl.id} {fl.name}: {extra.question}"
-            for extra in topology.network_terms().extra_port_protocols
-            if topology.matcher(extra.terms)(text)
-        )
+        said = fl.port or ""
+        for extra in topology.network_terms().extra_port_protocols:
+            if not topology.matcher(extra.terms)(text) or any(re.search(rx, said, re.IGNORECASE) for rx in extra.answered_by):
+                continue  # "passive 50000-50100": the rule's ports already say it
+            narrowed = next((n.question for n in extra.narrowed if re.search(n.pattern, said, re.IGNORECASE)), extra.question)
+            out.append(f"{fl.id} {fl.name}: {narrowed}")
     encrypted_by_name = topology.matcher(topology.network_terms().encrypted_protocols)
     for fl in plan.network:
         if fl.encryption is not None or fl.id not in crossing:
@@ -509,15 +531,34 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         )
     for fid in plan.multicast:
         fl = next(o for o in f.model.flows if o.id == fid)
+        if not topology.discovery(fl, ends=(f.name(fl.source), f.name(fl.target))):  # a stream to a group: its group
+            if not topology.multicast_groups(fl):
+                out.append(
+                    f"{fl.id} {fl.name or ''} (sent to a multicast group): which group address does it use, and with which "
+                    "TTL (how many routers it may cross)?".replace("  ", " ")
+                )
+            continue
         if disable_words(fl):
             continue
+        # "Printer discovery" drawn from the station to the printer: the station looks for the printer, not the other way
+        found, finder = (fl.target, fl.source) if _discovered(f, fl, fl.target) else (fl.source, fl.target)
         out.append(
             f"{fl.id} {fl.name or ''} (discovery by broadcast or multicast): can it be turned off, and how does "
-            f"{f.name(fl.target)} then find {f.name(fl.source)} (an address set by hand)? Which unicast connections follow "
+            f"{f.name(finder)} then find {f.name(found)} (an address set by hand)? Which unicast connections follow "
             "it, on which ports?".replace("  ", " ")
         )
     out.extend(n.question for n in plan.needs if n.question)
     return out
+
+
+def _discovered(f: Facts, fl: Flow, end: str) -> bool:
+    """Whether the flow's name names *end* as what is discovered: a word of its name before the discovery word
+    ("Printer discovery (mDNS)" of the "Ward printer")."""
+    words = re.findall(r"[\w-]+", fl.name or "")
+    discovery = topology.matcher(topology.network_terms().discovery_terms)
+    first = next((i for i, w in enumerate(words) if discovery(w)), None)
+    own = {w.lower() for w in re.findall(r"[\w-]{3,}", f.name(end))}
+    return first is not None and any(w.lower() in own for w in words[:first])
 
 
 _CLEAR_QUESTION = (
@@ -542,8 +583,13 @@ def protection_question(fl: Flow) -> str | None:
     alts = [a.strip() for a in re.split(r"\s+or\s+", proto) if a.strip()] or [proto]
     picked: dict[int, str] = {}  # entry (its index) -> its question, for the first alternative naming it
     ports = topology.parse_ports(fl.port, fl.protocol)
+    # a wrapper the port text names ("25 / 587 (STARTTLS)" of SMTP): the protocol is carried in it, as "SMTP over TLS"
+    wrapped = fl.port and next(((i, e) for i, e in enumerate(entries) if topology.matcher(e.terms)(fl.port or "")), None)
     for alt in alts:
         i, entry = next(((i, e) for i, e in enumerate(entries) if topology.matcher(e.terms)(alt)), (-1, None))
+        if wrapped and wrapped[1].question and (entry is None or wrapped[0] < i) and len(alts) == 1:
+            picked[wrapped[0]] = wrapped[1].question.format(protocol=f"{alt} on “{' '.join((fl.port or '').split())}”")
+            continue
         if entry is None or i in picked:
             continue
         if entry.tls_ports and ports and all(p.number in entry.tls_ports for p in ports):
@@ -565,7 +611,8 @@ def protection_question(fl: Flow) -> str | None:
 # a host name ("updates.maker.com", "*.maker-cloud.net") or an IPv4 address or network ("203.0.113.10", "198.51.100.0/24")
 _ADDRESS = re.compile(
     r"(?<![\w.-])(?:\*\.)?(?:[a-z0-9-]+\.)+(?:com|net|org|io|cloud|health|care|med|eu|us|uk|de|fr|nl|ch|at|se|dk|no|fi|it|es|"
-    r"ca|au|jp|info|biz|app|dev)(?![\w-])|(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?(?![\d.])",
+    r"ca|au|jp|info|biz|app|dev)(?![\w-])|(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?(?![\d.])"
+    rf"|(?:{topology.IPV6.pattern})(?:/\d{{1,3}})?",  # an IPv6 address or prefix too
     re.IGNORECASE,
 )
 
@@ -592,9 +639,14 @@ def multicast_note(f: Facts, plan: Plan, fl: Flow) -> str:
     parts = [f"{fl.id} {fl.name or ''}: {f.name(fl.source)} → {f.name(fl.target)}".replace("  ", " ") + (f" ({said})" if said else "")]
     if proto is not None and not ports_text(fl):
         parts.append(f"{proto.label} uses the group {proto.group} and {proto.port} by its standard; the model states no port")
+    groups = topology.multicast_groups(fl)
+    if groups:
+        parts.append(f"group {', '.join(groups)}")
     sa, sb = plan.segment[fl.source], plan.segment[fl.target]
     if sa.place == sb.place == "hospital" and sa.name != sb.name:
         parts.append(f"the model places its ends on two segments ({sa.name}, {sb.name}): it does not reach across unless relayed")
+    if not topology.discovery(fl, ends=(f.name(fl.source), f.name(fl.target))):
+        return "; ".join([*parts, "a stream of data sent to a group, not discovery"])
     off = disable_words(fl)
     parts.append(
         f"the model says it can be turned off or is optional: {off}" if off else "the model does not say whether it can be turned off"
@@ -746,7 +798,7 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
     ]
     # one arrow per pair and opener, its label every port the opener uses towards the other end ("TCP 80, TCP 443"):
     # a renderer counts more than two arrows between a pair as "3 flows", hiding the ports an engineer needs
-    drawn: dict[tuple[str, str, bool], tuple[Flow, list[str]]] = {}
+    drawn: dict[tuple[str, str, bool, bool], tuple[Flow, list[str]]] = {}
     relayed = {fl.id for fl in plan.relayed}
     for fl in plan.network:
         for opener, numbers in opener_groups(f, plan, fl):  # "162/udp (traps to the NMS)": its own arrow
@@ -757,24 +809,39 @@ def diagram_model(f: Facts, plan: Plan) -> Model | None:
             if fl.id in relayed:  # DHCP across segments: the relay, not the device, reaches the server
                 pieces = [f"{ports or port_label(fl)} (relay)"]
             elif ports and " or " not in ports and "(configurable)" not in ports:
-                pieces = [str(p) for p in topology.parse_ports(fl.port, fl.protocol) if numbers is None or p.number in numbers.split(",")]
+                pieces = [str(p) for p in rule_ports(fl) if numbers is None or p.number in numbers.split(",")]
             else:
                 pieces = [ports or port_label(fl)]
-            known = drawn.get((a, b, optional))
+            key = (a, b, optional, fl.id in plan.undecided)  # no direction stated (HL7 over MLLP): a head at each end
+            known = drawn.get(key)
             if known is None:  # a flow split by its ports keeps its id on each arrow: the short label names the rules' flow
-                drawn[(a, b, optional)] = (Flow(id=fl.id, name="", source=a, target=b), pieces)
+                drawn[key] = (Flow(id=fl.id, name="", source=a, target=b), pieces)
             else:
-                known[1].extend(p for p in pieces if p not in known[1])
-    for (a, b, optional), (arrow, pieces) in list(drawn.items()):
+                _add_pieces(known[1], pieces)
+    for (a, b, optional, loose), (arrow, pieces) in list(drawn.items()):
         arrow.name = ", ".join(pieces) + (" (optional)" if optional else "")
-        back = drawn.get((b, a, optional))
+        arrow.bidirectional = loose
+        back = drawn.get((b, a, optional, loose))
         if back is not None and back[1] == pieces and a < b:  # each end opens the same ports to the other: one arrow
             arrow.bidirectional = True
-            del drawn[(b, a, optional)]
+            del drawn[(b, a, optional, loose)]
     # discovery: sent by its source to a group or the subnet, no connection opened
     casts_drawn = [Flow(id=fl.id, name="broadcast or multicast (one subnet)", source=fl.source, target=fl.target) for fl in casts]
     m.flows = [arrow for arrow, _pieces in drawn.values()] + casts_drawn
     return m
+
+
+def _add_pieces(known: list[str], pieces: list[str]) -> None:
+    """Add an arrow's port labels to those it has, a port once: "TCP 104" beside "TCP 104 (configurable)" is the same
+    port (a label the picture cannot fit is replaced by the flow id, hiding every port)."""
+    for p in pieces:
+        if any(k == p or k.startswith(p + " (") for k in known):
+            continue
+        fuller = [i for i, k in enumerate(known) if p.startswith(k + " (")]
+        if fuller:
+            known[fuller[0]] = p
+        else:
+            known.append(p)
 
 
 def _zone_index(f: Facts, seg: Segment) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -68,10 +68,18 @@ class _Portless(BaseModel):
     label: str
 
 
+class _Narrowed(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    pattern: str  # the flow's port text saying part of the answer ("passive mode")
+    question: str  # what is left to ask
+
+
 class _ExtraPorts(BaseModel):
     model_config = ConfigDict(extra="forbid")
     terms: list[str]
     question: str
+    answered_by: list[str] = Field(default_factory=empty_list)  # port texts that answer it ("passive 50000-50100")
+    narrowed: list[_Narrowed] = Field(default_factory=empty_list)
 
 
 class _Protection(BaseModel):
@@ -102,6 +110,7 @@ class NetworkTerms(BaseModel):
     udp_protocols: list[str]
     udp_variant_terms: list[str] = Field(default_factory=empty_list)
     both_transport_protocols: list[str] = Field(default_factory=empty_list)
+    both_transport_ports: dict[str, list[str]] = Field(default_factory=empty_dict)
     either_transport_protocols: list[str] = Field(default_factory=empty_list)
     multicast_terms: list[str] = Field(default_factory=empty_list)
     extra_port_protocols: list[_ExtraPorts] = Field(default_factory=empty_list)
@@ -109,6 +118,8 @@ class NetworkTerms(BaseModel):
     protection: list[_Protection] = Field(default_factory=empty_list)
     service_servers: list[_ServiceServer] = Field(default_factory=empty_list)
     discovery_terms: list[str] = Field(default_factory=empty_list)
+    stream_terms: list[str] = Field(default_factory=empty_list)
+    either_opener_protocols: list[str] = Field(default_factory=empty_list)
     can_disable_terms: list[str] = Field(default_factory=empty_list)
     multicast_protocols: list[_Multicast] = Field(default_factory=empty_list)
     initiator_patterns: list[str]
@@ -328,8 +339,19 @@ def parse_ports(port: str | None, *texts: str | None, terms: NetworkTerms | None
     ports = _read_ports(port, *texts, implied=implied if implied in ("TCP", "UDP") else None)[0]
     if implied != "UDP and TCP":
         return ports
-    # DNS, Kerberos: the one port on both transports, UDP first as the protocol mostly uses it
-    return [q for p in ports for q in ((p,) if p.transport else _both(p))]
+    # DNS, Kerberos: the one port on both transports, UDP first as the protocol mostly uses it. Named beside another
+    # protocol ("LDAPS / Kerberos" on "636, 88"), only their own ports run on both: 636 is the other's, over its transport
+    joined = " ".join(t for t in (port, *texts) if t)
+    beside = implied_transport(re.sub(_words_rx(terms.both_transport_protocols), " ", joined), terms=terms)
+    own = {n for name, numbers in terms.both_transport_ports.items() if matcher([name])(joined) for n in numbers}
+    if beside not in ("TCP", "UDP"):
+        return [q for p in ports for q in ((p,) if p.transport else _both(p))]
+    return [q for p in ports for q in ((p,) if p.transport else _both(p) if p.number in own else (replace(p, transport=beside),))]
+
+
+def _words_rx(words: Iterable[str]) -> str:
+    """A pattern for any of *words* as whole words (case-insensitive)."""
+    return r"(?i)\b(?:" + "|".join(re.escape(w) for w in words) + r")\b"
 
 
 def _both(p: Port) -> tuple[Port, Port]:
@@ -337,6 +359,31 @@ def _both(p: Port) -> tuple[Port, Port]:
         Port(p.number, "UDP", p.tentative, p.either),
         Port(p.number, "TCP", p.tentative, p.either),
     )
+
+
+# a port that only sends a browser on to another: "80 (redirects to 443)", "redirect from 80 to 443", "80 redirected to 443"
+_REDIRECT = re.compile(
+    r"\bredirect\w*\s+(?:from\s+)?(?:port\s+)?(?:tcp\s*)?(?P<a>\d{1,5})(?:/tcp)?\s+to\s+(?:port\s+)?(?:tcp\s*)?(?P<b>\d{1,5})"
+    r"|(?<![\w.])(?P<c>\d{1,5})(?:/tcp)?\s*[(:,-]?\s*(?:is\s+|are\s+|only\s+)*redirect\w*\s+(?:\w+\s+){0,2}?to\s+(?:port\s+)?(?:tcp\s*)?"
+    r"(?P<d>\d{1,5})\b",
+    re.IGNORECASE,
+)
+_PLAIN_HTTP = re.compile(r"\bhttp\b(?![/ ]*(?:s\b|over tls|with tls))", re.IGNORECASE)
+
+
+def redirect_only(f: Flow, terms: NetworkTerms | None = None) -> dict[str, str]:
+    """The ports of a flow that only redirect to another of its ports ("80 (redirects to 443)"), each with the port it
+    sends on to, where the flow's protocol serves no plain HTTP: HTTPS needs the port it is sent to, not the redirect.
+    A protocol naming HTTP itself ("HTTP / HTTPS") serves pages on the first port too: nothing is left out."""
+    if _PLAIN_HTTP.search(f.protocol or "") or not f.port:
+        return {}
+    numbers = {p.number for p in parse_ports(f.port, f.protocol, terms=terms)}
+    out: dict[str, str] = {}
+    for m in _REDIRECT.finditer(f.port):
+        a, b = m.group("a") or m.group("c"), m.group("b") or m.group("d")
+        if a in numbers and b in numbers and a != b:
+            out[a] = b
+    return out
 
 
 def portless(f: Flow, terms: NetworkTerms | None = None) -> str:
@@ -377,10 +424,15 @@ def excluded_ports(port: str | None, *texts: str | None) -> list[str]:
     return _read_ports(port, *texts, implied=None)[1]
 
 
+# an IPv6 address ("[2001:db8::10]:443", "fd00:10::20"): its groups are no ports; at least two colons, so "HTTP: 80" stays
+IPV6 = re.compile(r"\[?(?<![\w:])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?<=[0-9a-f:])(?![\w:])\]?", re.IGNORECASE)
+
+
 def _read_ports(port: str | None, *texts: str | None, implied: str | None) -> tuple[list[Port], list[str]]:
     out: list[Port] = []
     excluded: list[str] = []
-    for i, text in enumerate((port, *texts)):
+    for i, raw in enumerate((port, *texts)):
+        text = IPV6.sub(lambda a: " " * len(a.group(0)), raw or "")  # blanked, so that offsets stay
         for m in _PORT_RX.finditer(text or ""):
             pre, post = m.group("pre"), m.group("post")
             named = [t.upper() for t in re.findall(r"tcp|udp", f"{pre or ''} {post or ''}", re.IGNORECASE)]
@@ -536,15 +588,21 @@ def tunnelled(f: Flow, flows: Iterable[Flow], terms: NetworkTerms | None = None)
     return (said, tunnels) if tunnels else ("", [])
 
 
+_WRITTEN_TRANSPORT = re.compile(r"\b(?:tcp|udp)\b", re.IGNORECASE)
+
+
 def transport(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> Transport:
     """Whether a flow is IP traffic a firewall sees, a local link (USB, BLE, keypad), or not clear. The names
     of its two ends (*ends*) are left out of its name: a flow an importer called "Cloud API to MySQL database"
     names a database, not the MySQL protocol."""
     terms = terms or network_terms()
     text = " ".join(x for x in (f.protocol, f.port, without(f.name, ends)) if x)
-    if matcher(terms.local_links)(text):
+    ports = parse_ports(f.port, f.protocol, terms=terms)
+    # "Raw TCP (serial tunnelling)" on TCP 4001: a serial stream a device server carries over IP is network traffic
+    carried = any(p.transport for p in ports) and _WRITTEN_TRANSPORT.search(" ".join(x for x in (f.protocol, f.port) if x))
+    if matcher(terms.local_links)(text) and not carried:
         return "local"
-    if matcher(terms.ip_protocols)(text) or parse_ports(f.port, f.protocol, terms=terms):
+    if matcher(terms.ip_protocols)(text) or ports:
         return "network"
     return "unknown"
 
@@ -573,6 +631,34 @@ def multicast(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = 
     if not said and matcher(names)(joined) and matcher(terms.discovery_terms)(joined):
         said = [" ".join(t.split()) for t in texts]
     return "; ".join(dict.fromkeys(said))
+
+
+# a multicast group the model gives: IPv4 224.0.0.0/4, IPv6 ff00::/8
+_GROUP = re.compile(
+    r"(?<![\d.])2(?:2[4-9]|3\d)(?:\.\d{1,3}){3}(?![\d.])|(?<![\w:])ff[0-9a-f]{2}:[0-9a-f:]*[0-9a-f](?![\w:])", re.IGNORECASE
+)
+
+
+def multicast_groups(f: Flow) -> list[str]:
+    """The multicast group addresses a flow's port or protocol text gives ("239.10.1.1 UDP 7100")."""
+    return list(dict.fromkeys(m.group(0) for t in (f.port, f.protocol) if t for m in _GROUP.finditer(t)))
+
+
+def discovery(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> bool:
+    """Whether a flow sent by multicast or broadcast is discovery (SSDP, mDNS, "Printer discovery"), which a setting
+    may turn off and an address set by hand may replace, rather than a stream of data sent to a group ("Waveform
+    multicast" to the central station), which is the device's work."""
+    terms = terms or network_terms()
+    text = " ".join(t for t in (without(f.name or "", ends), f.protocol, f.port) if t)
+    names = [n for p in terms.multicast_protocols for n in p.names]
+    return matcher([*names, *terms.discovery_terms])(text) or not matcher(terms.stream_terms)(text)
+
+
+def either_opener(f: Flow, terms: NetworkTerms | None = None) -> bool:
+    """Whether the flow's protocol is one either end may open, as the two systems are set up (HL7 v2 over MLLP):
+    with no opener stated, no end is more likely than the other."""
+    terms = terms or network_terms()
+    return matcher(terms.either_opener_protocols)(f.protocol or "")
 
 
 def multicast_protocol(f: Flow, terms: NetworkTerms | None = None) -> _Multicast | None:
@@ -776,7 +862,10 @@ def initiator(
     # an app or a browser opens its connections; it accepts none. Drawn towards the client, that holds for a
     # connection it requests (HTTPS, FHIR: ``tcp_protocols``), not for what another end broadcasts or sends
     # it over a protocol that names no connection (UPnP discovery, no protocol at all)
-    if len(clients) == 1 and (clients[0] == f.source or matcher(terms.tcp_protocols)(f.protocol or "")):
+    # a connection: a protocol that names one, or every stated port TCP ("APNs" on "TCP 5223": the phone connects)
+    stated = parse_ports(f.port, f.protocol, terms=terms)
+    connection = matcher(terms.tcp_protocols)(f.protocol or "") or (bool(stated) and all(p.transport == "TCP" for p in stated))
+    if len(clients) == 1 and (clients[0] == f.source or connection):
         el = elements[clients[0]]
         return Initiator(clients[0], "kind", f"{el.name} is a client (an app or a browser)")
     # an NTP, DNS or directory server accepts the connection its client opens, whichever way the answer is drawn
@@ -826,9 +915,12 @@ _PORT_FROM = re.compile(
 )
 
 
-def _initials(name: str) -> str:
+def _initials(name: str) -> set[str]:
+    """The initials of the name and of its last three or more words: "NMS" names the "Hospital network management
+    system" as it names the "Network management system"."""
     words = re.findall(r"[A-Za-z][\w-]*", _QUALIFIER.sub(" ", name))
-    return "".join(w[0] for w in words).lower() if len(words) > 1 else ""
+    whole = "".join(w[0] for w in words).lower() if len(words) > 1 else ""
+    return {x for x in (whole, *("".join(w[0] for w in words[i:]).lower() for i in range(len(words) - 2))) if x}
 
 
 def _names_end(words: str, el: Element | None, zone: TrustZone | None) -> bool:
@@ -841,7 +933,7 @@ def _names_end(words: str, el: Element | None, zone: TrustZone | None) -> bool:
         return False
     # the end's own name and tags: its zone's words ("to the hospital standard") and kind name no end
     own = {w.lower() for w in re.findall(r"[\w-]+", " ".join([el.name, *el.tags])) if len(w) > 2}
-    return head[0] in own or head[0] == _initials(el.name) or (el.name.lower().startswith(" ".join(head[:2])) and len(head) > 1)
+    return head[0] in own or head[0] in _initials(el.name) or (el.name.lower().startswith(" ".join(head[:2])) and len(head) > 1)
 
 
 def port_openers(
@@ -876,6 +968,21 @@ def port_openers(
                 opener = ends[0] if not listens else (f.target if ends[0] == f.source else f.source)
                 out[number] = Initiator(opener, "text", f"{m.group(0).strip()}{own.rstrip()}")
                 break
+    # SNMP's two ports go opposite ways: the manager polls the agent's 161, the agent sends traps to the manager's 162
+    named = {e: _QUALIFIER.sub(" ", getattr(elements.get(e), "name", "")) for e in (f.source, f.target)}
+    for service in terms.service_servers:
+        if not service.ports or not matcher(service.protocols)(f.protocol or ""):
+            continue
+        for number in service.ports:
+            if number not in ports or number in out:
+                continue
+            servers = [e for e in named if matcher(service.servers)(named[e])]
+            clients = [e for e in named if matcher(service.clients)(named[e])]
+            if len(servers) == 1:
+                other = f.target if servers[0] == f.source else f.source
+                out[number] = Initiator(other, "kind", f"{named[servers[0]].strip()} accepts {f.protocol} on {number}")
+            elif len(clients) == 1:
+                out[number] = Initiator(clients[0], "kind", f"{named[clients[0]].strip()} opens {f.protocol} to {number}")
     return out
 
 
@@ -995,12 +1102,15 @@ def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | Non
     flow_text = " ".join(" ".join(x for x in (f.name, f.protocol, f.authentication, f.encryption) if x) for f in model.flows)
     # the maker's own elements, named and described: a hospital's "DHCP server" (an external entity) is no server of the
     # device whose operating system needs updates; a central station "Windows server application" is
-    owned = [f"{e.name} {e.description or ''}" for e in model.elements if e.kind != "external_entity"]
+    owned = {e.name: f"{e.name} {e.description or ''}" for e in model.elements if e.kind != "external_entity" and where(e.id) != "outside"}
     for service, s in terms.services.items():
         if service in out or not s.question or not s.ask_when:
             continue
-        if matcher(s.ask_when)(flow_text) or any(matcher(s.ask_when)(own) for own in owned):
-            need(service).question = s.question
+        # the question names the parts that make it matter ("Aurora cart", a Windows scanner), not "the server"
+        which = [name for name, own in owned.items() if matcher(s.ask_when)(own)]
+        if which or matcher(s.ask_when)(flow_text):
+            named = " and ".join(which) if len(which) < 2 else "each of " + ", ".join(which[:-1]) + " and " + which[-1]
+            need(service).question = s.question.replace("{elements}", named or "the device")
     order = list(terms.services)
     for n in out.values():
         n.stated_in = list(dict.fromkeys(n.stated_in))

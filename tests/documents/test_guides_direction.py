@@ -157,8 +157,8 @@ def test_a_port_text_giving_each_port_its_own_direction_gets_a_rule_per_directio
         ("in", "Network management station", "UDP 162"),
     }, rows
     text = text_of(doc)
-    # the port without words of its own follows the flow's assumed opener, and the question names that port only
-    assert "F-3 SNMP monitoring: which end opens the connection on UDP 161? The rules assume Network management station" in text
+    # the port without words of its own is the manager's poll (SNMP's 161): no opener is assumed, none asked
+    assert "F-3 SNMP monitoring: which end opens the connection" not in text
     assert "on UDP 162" not in text
     # the picture draws each direction
     f = Facts.of(_snmp("161/udp (get), 162/udp (traps to the NMS)"))
@@ -185,9 +185,11 @@ def test_a_port_stated_towards_the_assumed_end_is_not_marked_assumed() -> None:
     m = _snmp("161/udp (get), 162/udp (traps to the NMS)", "ct", "nms")
     doc = build_guides(m)["deployment"]
     rows = {(r[0], r[1], r[4], r[5]) for r in firewall_rows(doc)}
-    assert ("out", "CT scanner", "UDP 162", "F-3") in rows and ("out", "CT scanner", "UDP 161", "F-3 *") in rows, rows
+    assert ("out", "CT scanner", "UDP 162", "F-3") in rows, rows
+    # 161 is the manager's poll whichever way the flow is drawn (SNMP's ports say so): not assumed from the drawing
+    assert ("out", "Network management station", "UDP 161", "F-3") in rows and ("out", "CT scanner", "UDP 161", "F-3 *") not in rows
     text = text_of(doc)
-    assert "F-3 SNMP monitoring: which end opens the connection on UDP 161? The rules assume CT scanner" in text
+    assert "F-3 SNMP monitoring: which end opens the connection" not in text
     assert "on UDP 162" not in text
 
 

@@ -204,7 +204,8 @@ def test_monitor_deployment_rules_and_questions() -> None:
         "HTTPS / TCP 443",
         "TCP 443",
     ]
-    assert vlan["F-04 *"][4] == "TCP 6661"  # the port written into the protocol column
+    assert vlan["F-04"][4] == "TCP 6661"  # the port written into the protocol column
+    assert vlan["F-04"][0] == "out or in"  # HL7 over MLLP of no stated opener: no direction guessed
     assert not any(r[0] == "in" and "internet" in r[2] for rows in rules.values() for r in rows)
     text = text_of(doc)
     assert "F-03 Bedside monitor → Central station (UDP 7000-7010)" in text  # same segment, no rule
@@ -219,8 +220,8 @@ def test_monitor_deployment_rules_and_questions() -> None:
     questions = bullets_after(doc, "Questions for the device maker before go-live")
     assert any(q.startswith("F-07 Alarm escalation") for q in questions)  # no port, no known transport
     assert (
-        "F-04 Results to the EMR: which end opens the connection? The rules assume Central station, not "
-        "Electronic medical record." in questions
+        "F-04 Results to the EMR: which end opens the connection, and which listens on TCP 6661? Either end may (the rules "
+        "give no direction)." in questions
     )
     # stated: nothing to ask but the remote gateway's addresses, which the rule needs and the model does not give
     assert [q for q in questions if "F-05" in q] == [

@@ -69,19 +69,30 @@ def deployment(f: Facts) -> Doc:
                 ["Dir", "This end", "Other end", "Protocol", "Port", "Flow"],
                 [
                     [
-                        _DIRECTION[r.direction],
+                        "out or in" if all(o.flow.id in plan.undecided for o in row) else _DIRECTION[r.direction],
                         r.local,
                         r.peer,
                         "; ".join(dict.fromkeys(o.protocol for o in row)),
                         r.ports,
-                        ", ".join(o.flow.id + _BASIS_MARK[o.opener.basis] + (" (optional)" if o.flow.id in optional else "") for o in row),
+                        ", ".join(
+                            o.flow.id
+                            + ("" if o.flow.id in plan.undecided else _BASIS_MARK[o.opener.basis])
+                            + (" (optional)" if o.flow.id in optional else "")
+                            for o in row
+                        ),
                     ]
                     for row in plan.rows(seg)
                     for r in row[:1]
                 ],
                 widths=[0.6, 3.3, 4.7, 2.3, 1.4, 0.9],
             )
-        if any(r.opener.basis == "assumed" for r in plan.rules):
+        if plan.undecided & {r.flow.id for r in plan.rules}:
+            doc.p(
+                "out or in: either end may open this connection (HL7 over MLLP, as the two systems are set up) and the "
+                "model does not say which: allow only the direction the device maker names (see the questions at the end).",
+                style="note",
+            )
+        if any(r.opener.basis == "assumed" and r.flow.id not in plan.undecided for r in plan.rules):
             doc.p(
                 "* The model does not say which end opens this connection; the rule assumes the end the model "
                 "names first. Confirm it (see the questions at the end).",
@@ -122,6 +133,18 @@ def deployment(f: Facts) -> Doc:
     if excluded:  # a port the model rules out is what an engineer must not open
         doc.p("Ports the threat model rules out:")
         doc.bullets([e + "." for e in excluded])
+    ruled = {r.flow.id for r in plan.rules}
+    redirects = [
+        f"{fl.id} {fl.name or ''}: the threat model says {_port_words(fl, a)} only redirects to {_port_words(fl, b)} "
+        f"(“{' '.join((fl.port or '').split())}”), so the rule opens {_port_words(fl, b)} alone; {_port_words(fl, a)} serves "
+        "nothing but the redirect, to a browser that asks for plain HTTP".replace("  ", " ")
+        for fl in m.flows
+        if fl.id in ruled
+        for a, b in topology.redirect_only(fl).items()
+    ]
+    if redirects:  # what a redirect port is for, so that the engineer can decide to leave it shut
+        doc.p("Ports that only redirect to another:")
+        doc.bullets([r + "." for r in redirects])
     if plan.outside:
         ids = ", ".join(fl.id for fl in plan.outside)
         doc.p(f"Between systems outside the hospital (no hospital firewall rule follows from them): {ids}.")
@@ -184,11 +207,18 @@ def deployment(f: Facts) -> Doc:
             + "."
         )
     if plan.multicast:
+        sent = [fl for fl in m.flows if fl.id in plan.multicast]
+        # a monitor's waveforms sent to a group are the device's work, not discovery to allow or turn off
+        streams = any(not topology.discovery(fl, ends=(f.name(fl.source), f.name(fl.target))) for fl in sent)
         doc.p(
-            "Sent by broadcast or multicast (discovery): a router passes such traffic on only where it is set up to "
-            "(multicast routing, a relay), so it reaches the hosts of one subnet, and no unicast rule between segments "
-            "carries it. Place both ends on one subnet, or relay it between segments (a multicast router, an mDNS or "
-            "SSDP gateway) where the hospital allows discovery:"
+            f"Sent by broadcast or multicast ({'discovery, or data sent to a multicast group' if streams else 'discovery'}): a "
+            "router passes such traffic on only where it is set up to (multicast routing, a relay), so it reaches the hosts "
+            "of one subnet, and no unicast rule between segments carries it. Place both ends on one subnet, or relay it "
+            + (
+                "between segments (a multicast router; for discovery, an mDNS or SSDP gateway where the hospital allows it):"
+                if streams
+                else "between segments (a multicast router, an mDNS or SSDP gateway) where the hospital allows discovery:"
+            )
         )
         doc.bullets([netplan.multicast_note(f, plan, fl) + "." for fl in m.flows if fl.id in plan.multicast])
     if plan.people:
@@ -245,6 +275,11 @@ def deployment(f: Facts) -> Doc:
             else "None: no connection the threat model describes needs a rule in the hospital's firewalls."
         )
     return doc
+
+
+def _port_words(fl: Flow, number: str) -> str:
+    """A port of the flow as its rules print it ("TCP 80")."""
+    return next((str(p) for p in topology.parse_ports(fl.port, fl.protocol) if p.number == number), number)
 
 
 def _on_host(f: Facts, plan: netplan.Plan, fl: Flow) -> str:
