@@ -1159,6 +1159,26 @@ class BlockReader(ListReading, TableReading):
 
     # -- after the walk
 
+    def _measures(self, pend: _Pending, items: list[tuple[str, str | None, str, str, bool]]) -> None:
+        """A control for each of a threat's measures, linked to it: (text, status, the label it stood under, where its
+        status came from, whether a status is warned as read from that label)."""
+        cids = []
+        for text, status, label, status_head, warned in items:
+            cid = self.new_control_id()
+            values = {"id": cid, "title": mitigation_title(self.vocab, text).rstrip("."), "description": text}
+            heads = {"id": "id", "title": label, "description": label}
+            if status:
+                values["status"], heads["status"] = status, status_head
+                if warned:
+                    self.b.warn(pend.rec.locator, f"control {cid} under {label!r}, a later phase than the first: read as planned")
+            rec = RowRecord(kind="control", file=self.file, locator=pend.rec.locator, values=values, headers=heads, extra={})
+            rec.view = pend.rec.view
+            self.b.records.append(rec)
+            cids.append(cid)
+        pend.control = ", ".join(cids)
+        pend.rec.values["controls"] = pend.control
+        pend.rec.headers["controls"] = "mitigation"
+
     def finish(self) -> None:
         by_title = {norm_name(c.values.get("title", "")): c for c in self.controls if c.values.get("title")}
         for pend in self.threats:
@@ -1186,36 +1206,11 @@ class BlockReader(ListReading, TableReading):
             elif pend.phased:
                 # "SMAOS Mitigation (Phase 1): …" then "Phase 2 Mitigation: …": a control for each phase, a later
                 # one planned
-                cids = []
-                for label, text, status in pend.phased:
-                    cid = self.new_control_id()
-                    values = {"id": cid, "title": mitigation_title(self.vocab, text).rstrip("."), "description": text}
-                    heads = {"id": "id", "title": label, "description": label}
-                    if status:
-                        values["status"], heads["status"] = status, label
-                        self.b.warn(pend.rec.locator, f"control {cid} under {label!r}, a later phase than the first: read as planned")
-                    rec = RowRecord(kind="control", file=self.file, locator=pend.rec.locator, values=values, headers=heads, extra={})
-                    rec.view = pend.rec.view
-                    self.b.records.append(rec)
-                    cids.append(cid)
-                pend.control = ", ".join(cids)
-                pend.rec.values["controls"] = pend.control
-                pend.rec.headers["controls"] = "mitigation"
+                self._measures(pend, [(text, status, label, label, True) for label, text, status in pend.phased])
             elif pend.mitigation and not pend.planned and (marked := status_marked_items(self.vocab, pend.mitigation)) is not None:
                 # "- ✅ Tokens encrypted at rest" beside "- ⚠️ TODO: Token rotation on use": a control for each
                 # measure, in place or to do as its mark says
-                cids = []
-                for text, status in marked:
-                    cid = self.new_control_id()
-                    values = {"id": cid, "title": mitigation_title(self.vocab, text).rstrip("."), "description": text, "status": status}
-                    heads = {"id": "id", "title": "mitigation", "description": "mitigation", "status": "mark"}
-                    rec = RowRecord(kind="control", file=self.file, locator=pend.rec.locator, values=values, headers=heads, extra={})
-                    rec.view = pend.rec.view
-                    self.b.records.append(rec)
-                    cids.append(cid)
-                pend.control = ", ".join(cids)
-                pend.rec.values["controls"] = pend.control
-                pend.rec.headers["controls"] = "mitigation"
+                self._measures(pend, [(text, status, "mitigation", "mark", False) for text, status in marked])
             elif pend.mitigation:
                 cid = self.new_control_id()
                 text = pend.mitigation
