@@ -337,7 +337,7 @@ def test_an_hl7_mllp_flow_of_no_stated_opener_gets_no_guessed_direction() -> Non
     engineer would carry into the firewall. The rule gives no direction and the question asks which end listens."""
     doc = build_guides(_hl7_model())["deployment"]
     rows, text = firewall_rows(doc), text_of(doc)
-    assert [r[0] for r in rows] == ["out or in", "out or in"] and all(r[-1] == "F-3" for r in rows), rows
+    assert [r[0] for r in rows] == ["?", "?"] and all(r[-1] == "F-3" for r in rows), rows
     assert "F-3 Results: which end opens the connection, and which listens on TCP 2575? Either end may" in text
     assert "The rules assume Analyzer" not in text and "* The model does not say which end opens" not in text
     f = Facts.of(_hl7_model())

@@ -55,13 +55,13 @@ def test_a_listener_port_on_one_end_makes_the_other_end_the_opener() -> None:
     ],
 )
 def test_without_a_listener_port_on_one_end_the_rule_stays_assumed(engine: str) -> None:
-    """Not decided: HL7 over MLLP, which either end may open, then gets no direction ("out or in"), and is asked."""
+    """Not decided: HL7 over MLLP, which either end may open, then gets no direction ("?"), and is asked."""
     docs = build_guides(_model(engine=engine))
     rows = firewall_rows(docs["deployment"])
-    assert {r[0] for r in rows if r[-1] == "F-03"} == {"out or in"}, rows
+    assert {r[0] for r in rows if r[-1] == "F-03"} == {"?"}, rows
     assert "F-03 Results (ORU): which end opens the connection, and which listens on TCP 2575?" in text_of(docs["deployment"])
 
 
 def test_both_ends_listening_on_the_port_decides_nothing() -> None:
     docs = build_guides(_model(engine="Listens on TCP 2575.", station="Listens on TCP 2575 too."))
-    assert {r[0] for r in firewall_rows(docs["deployment"]) if r[-1] == "F-03"} == {"out or in"}
+    assert {r[0] for r in firewall_rows(docs["deployment"]) if r[-1] == "F-03"} == {"?"}

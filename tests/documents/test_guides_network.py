@@ -205,7 +205,7 @@ def test_monitor_deployment_rules_and_questions() -> None:
         "TCP 443",
     ]
     assert vlan["F-04"][4] == "TCP 6661"  # the port written into the protocol column
-    assert vlan["F-04"][0] == "out or in"  # HL7 over MLLP of no stated opener: no direction guessed
+    assert vlan["F-04"][0] == "?"  # HL7 over MLLP of no stated opener: no direction guessed
     assert not any(r[0] == "in" and "internet" in r[2] for rows in rules.values() for r in rows)
     text = text_of(doc)
     assert "F-03 Bedside monitor → Central station (UDP 7000-7010)" in text  # same segment, no rule

@@ -69,7 +69,7 @@ def deployment(f: Facts) -> Doc:
                 ["Dir", "This end", "Other end", "Protocol", "Port", "Flow"],
                 [
                     [
-                        "out or in" if all(o.flow.id in plan.undecided for o in row) else _DIRECTION[r.direction],
+                        "?" if all(o.flow.id in plan.undecided for o in row) else _DIRECTION[r.direction],
                         r.local,
                         r.peer,
                         "; ".join(dict.fromkeys(o.protocol for o in row)),
@@ -88,7 +88,7 @@ def deployment(f: Facts) -> Doc:
             )
         if plan.undecided & {r.flow.id for r in plan.rules}:
             doc.p(
-                "out or in: either end may open this connection (HL7 over MLLP, as the two systems are set up) and the "
+                "?: either end may open this connection (HL7 over MLLP, as the two systems are set up) and the "
                 "model does not say which: allow only the direction the device maker names (see the questions at the end).",
                 style="note",
             )
