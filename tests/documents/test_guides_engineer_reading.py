@@ -188,9 +188,27 @@ def test_a_multicast_stream_of_data_is_not_asked_about_as_discovery() -> None:
     text = _stream("239.10.1.1 UDP 7100")
     assert "- F-1 Waveform multicast: Bedside monitor → Central station (UDP multicast UDP 7100); group 239.10.1.1; a stream" in text
     assert "can it be turned off" not in text and "the model does not say whether it can be turned off" not in text
-    assert "Sent by broadcast or multicast (discovery, or data sent to a multicast group)" in text
+    assert "Sent by broadcast or multicast (data sent to a multicast group)" in text
     # with no group given, the group is what the engineer asks for
     assert "F-1 Waveform multicast (sent to a multicast group): which group address does it use" in _stream("UDP 7100")
+
+
+def test_the_other_guides_call_a_multicast_stream_what_it_is() -> None:
+    """Pre-procurement and decommissioning called every broadcast or multicast flow "discovery"; a monitor's
+    waveforms are data sent to a group."""
+    m = base(
+        trust_zones=[TrustZone(id="z-mon", name="Monitoring network", kind="network")],
+        elements=[
+            Element(id="bed", name="Bedside monitor", kind="device", trust_zone="z-mon"),
+            Element(id="cs", name="Central station", kind="software", trust_zone="z-mon"),
+        ],
+        flows=[Flow(id="F-1", name="Waveform multicast", source="bed", target="cs", protocol="UDP multicast", port="UDP 7100")],
+    )
+    guides = build_guides(m)
+    assert "Sent by broadcast or multicast (data sent to a multicast group), which reaches only" in text_of(guides["pre-procurement"])
+    retired = text_of(guides["decommissioning"])
+    assert "Traffic sent by broadcast or multicast (data sent to a multicast group: F-1) has no firewall rule" in retired
+    assert "discovery" not in retired.split("## Network access to remove", 1)[1].split("##", 1)[0].replace("an mDNS or SSDP", "")
 
 
 def test_an_ipv6_address_in_a_port_text_opens_no_ports_and_is_the_address_of_the_end() -> None:

@@ -84,7 +84,7 @@ def test_decommissioning_names_a_relay_for_discovery_not_a_rule() -> None:
     text = text_of(build_guides(m)["decommissioning"])
     section = text.split("## Network access to remove", 1)[1]
     assert "No connection in the model crosses a network segment." not in section
-    assert "Discovery sent by broadcast or multicast (F-1) has no firewall rule: where the hospital relays it" in section
+    assert "Traffic sent by broadcast or multicast (discovery: F-1) has no firewall rule: where the hospital relays it" in section
 
 
 def test_the_network_picture_draws_discovery_as_broadcast_or_multicast() -> None:

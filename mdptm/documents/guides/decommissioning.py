@@ -99,11 +99,13 @@ def decommissioning(f: Facts) -> Doc:
         )
     elif not plan.multicast:
         doc.p("No connection in the model crosses a network segment.")
-    if plan.multicast:  # no rule carries discovery; a relay the hospital set up for it is access to remove
+    if plan.multicast:  # no rule carries group traffic; a relay the hospital set up for it is access to remove
         ids = ", ".join(plan.multicast)
+        what = f.group_traffic([fl for fl in f.model.flows if fl.id in plan.multicast])
         doc.p(
-            f"Discovery sent by broadcast or multicast ({ids}) has no firewall rule: where the hospital relays it between "
-            "segments (a multicast router, an mDNS or SSDP gateway), remove that relay when the whole system is retired."
+            f"Traffic sent by broadcast or multicast ({what}: {ids}) has no firewall rule: where the hospital "
+            "relays it between segments (a multicast router, an mDNS or SSDP gateway), remove that relay when the whole "
+            "system is retired."
         )
     for v in _use_case_views(f, "decommissioning"):
         doc.p(v.name, bold_prefix="Use case:")

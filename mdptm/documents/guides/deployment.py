@@ -209,9 +209,10 @@ def deployment(f: Facts) -> Doc:
     if plan.multicast:
         sent = [fl for fl in m.flows if fl.id in plan.multicast]
         # a monitor's waveforms sent to a group are the device's work, not discovery to allow or turn off
-        streams = any(not topology.discovery(fl, ends=(f.name(fl.source), f.name(fl.target))) for fl in sent)
+        what = f.group_traffic(sent)
+        streams = what != "discovery"
         doc.p(
-            f"Sent by broadcast or multicast ({'discovery, or data sent to a multicast group' if streams else 'discovery'}): a "
+            f"Sent by broadcast or multicast ({what}): a "
             "router passes such traffic on only where it is set up to (multicast routing, a relay), so it reaches the hosts "
             "of one subnet, and no unicast rule between segments carries it. Place both ends on one subnet, or relay it "
             + (

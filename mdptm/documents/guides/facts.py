@@ -171,6 +171,14 @@ class Facts:
             return False
         return bool(topology.multicast(f, ends=ends))
 
+    def group_traffic(self, flows: list[Flow]) -> str:
+        """What flows sent by broadcast or multicast are, in a guide's words: "discovery" (SSDP, mDNS), "data sent to
+        a multicast group" (a monitor's waveforms, the device's work), or both."""
+        kinds = {topology.discovery(fl, ends=(self.name(fl.source), self.name(fl.target))) for fl in flows}
+        if kinds == {True}:
+            return "discovery"
+        return "data sent to a multicast group" if kinds == {False} else "discovery, or data sent to a multicast group"
+
     def leaves_hospital(self, f: Flow) -> bool | None:
         """True when one end is outside the hospital and the other inside; None when the model does not
         say enough to tell (an end that cannot be placed, on the far side of a trust boundary; an end only

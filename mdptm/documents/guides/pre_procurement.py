@@ -72,7 +72,7 @@ def pre_procurement(f: Facts, review: Review | None = None) -> Doc:
             doc.p(f"None of the {inside} data flows {scope} leaves the hospital.")
     if subnet:
         doc.p(
-            "Sent by broadcast or multicast (discovery), which reaches only the hosts of the sender's subnet (further "
+            f"Sent by broadcast or multicast ({f.group_traffic(subnet)}), which reaches only the hosts of the sender's subnet (further "
             "only where the hospital's own routers are set up to pass it on), so it does not leave the hospital: "
             + "; ".join(f"{fl.id} ({f.endpoint(fl.source)} → {f.endpoint(fl.target)})" for fl in subnet)
             + ".",
