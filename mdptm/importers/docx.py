@@ -86,7 +86,7 @@ def _w(tag: str) -> str:
 
 _RPR, _VANISH, _VAL, _ID, _T = _w("rPr"), _w("vanish"), _w("val"), _w("id"), _w("t")
 _TXBX = _w("txbxContent")
-_TRPR, _TCPR, _GRIDSPAN, _VMERGE, _P_TAG = _w("trPr"), _w("tcPr"), _w("gridSpan"), _w("vMerge"), _w("p")
+_TRPR, _TCPR, _GRIDSPAN, _VMERGE, _P_TAG, _TBL_TAG = _w("trPr"), _w("tcPr"), _w("gridSpan"), _w("vMerge"), _w("p"), _w("tbl")
 _BODY = _w("body")
 
 
@@ -704,12 +704,34 @@ def _images(el: etree._Element, stats: Stats) -> None:
     # table cell reads every paragraph inside it, text boxes included). Word writes it twice (the DrawingML
     # choice and its VML fallback): each distinct text is reported once.
     for box in el.iter(_TXBX):
-        text = " ".join("".join(t.text or "" for t in box.iter(_T)).split())
+        boxed = {t for tbl in _boxed_tables(box, whole=True) for t in tbl.iter(_T)}  # read as tables: not lost
+        text = " ".join("".join(t.text or "" for t in box.iter(_T) if t not in boxed).split())
         if text and text not in stats.textboxes:
             stats.textboxes.append(text)
 
 
 # ------------------------------------------------------------------------------------ tables
+
+
+def _boxed_tables(el: etree._Element, *, whole: bool = False) -> list[etree._Element]:
+    """The tables in the text boxes of body paragraph *el* (a threat table laid in a text box to place it on the
+    page): read as tables of the body, where the text box stands. Word writes a text box twice, as a drawing and
+    as its VML fallback: the fallback's copy is left out. *whole*: *el* is one text box's content."""
+    out: list[etree._Element] = []
+    boxes = [el] if whole else [box for box in el.iter(_TXBX) if not any(_local(a) == "Fallback" for a in box.iterancestors())]
+    for box in boxes:
+        _collect(box, "tbl", out, stop="tbl")
+    return out
+
+
+def _boxed_rows(tbl: etree._Element, comments: dict[str, str]) -> _Rows:
+    """Table *tbl* of a text box read as the streamed tables are (:class:`_Rows`)."""
+    rows: list[etree._Element] = []
+    _collect(tbl, "tr", rows, stop="tbl")
+    reader = _Rows(comments)
+    for tr in rows:
+        reader.add(tr)
+    return reader
 
 
 class _Rows:
@@ -772,6 +794,13 @@ class _Rows:
             texts: list[str] = []
             st: Stats | None = None
             for p in paras:
+                if p.tag == _TBL_TAG:
+                    nested = Stats()
+                    texts.extend(_nested_lines(p, self.comments, nested))
+                    if nested.inserted or nested.deleted or nested.hidden or nested.comments or nested.images:
+                        st = st or Stats()
+                        st.add(nested)
+                    continue
                 if hiding is not None:
                     if len(p) and p[0].tag == _PPR:
                         _paragraph_look(p, hiding, shaded)
@@ -864,17 +893,54 @@ def _row_cells(tr: etree._Element) -> tuple[etree._Element | None, list[etree._E
 
 
 def _cell_paragraphs(tr: etree._Element, tcs: list[etree._Element]) -> list[list[etree._Element]]:
-    """Each cell's paragraphs, as ``tc.iter(w:p)`` gives them (nested tables and text boxes included),
-    found in one pass over the row rather than one search per cell."""
+    """Each cell's paragraphs, as ``tc.iter(w:p)`` gives them (text boxes included), found in one pass over
+    the row rather than one search per cell; a table nested in a cell comes as that table, in its place, and
+    its own paragraphs do not (it is read row by row: see :func:`_nested_lines`)."""
     out: list[list[etree._Element]] = [[] for _ in tcs]
     index = {tc: i for i, tc in enumerate(tcs)}
-    for p in tr.iter(_P_TAG):
-        parent = p.getparent()
-        while parent is not None and parent not in index and parent is not tr:
+    for el in tr.iter(_P_TAG, _TBL_TAG):
+        parent = el.getparent()
+        while parent is not None and parent not in index and parent is not tr and parent.tag != _TBL_TAG:
             parent = parent.getparent()
-        if parent is not None and parent is not tr:
-            out[index[parent]].append(p)
+        if parent is not None and parent in index:
+            out[index[parent]].append(el)
     return out
+
+
+def _nested_lines(tbl: etree._Element, comments: dict[str, str], stats: Stats) -> list[str]:
+    """A table nested in a cell (the measures of one threat as "Control | Status" rows): one line per row, its
+    first cell, then the others named by the nested header ("Rate limiting. Status: Implemented"), so the cell
+    reads as the list it shows; its header row is no line, and a row deleted in tracked changes none either."""
+    rows: list[etree._Element] = []
+    _collect(tbl, "tr", rows, stop="tbl")
+    reader = _Rows(comments)
+    for row in rows:
+        reader.add(row)
+    stats.add(reader.total)
+    cells = [row for r, row in enumerate(reader.cells) if r not in reader.deleted]
+    header: list[str] = []
+    if len(cells) >= 2 and len(cells[0]) >= 2 and (_repeated_header(rows[0]) or all(_label(c) for c in cells[0])):
+        header, cells = cells[0], cells[1:]
+    lines: list[str] = []
+    for row in cells:
+        filled = [(c, header[k] if k < len(header) else "") for k, c in enumerate(row) if c.strip()]
+        if not filled:
+            continue
+        first, rest = one_line(filled[0][0]), filled[1:]
+        said = "; ".join(f"{h}: {one_line(c)}" if h else one_line(c) for c, h in rest)
+        lines.append(f"{first.rstrip('.')}. {said}" if said else first)
+    return lines
+
+
+def _repeated_header(tr: etree._Element) -> bool:
+    trpr = _first(tr, _TRPR)
+    return trpr is not None and _first(trpr, _w("tblHeader")) is not None
+
+
+def _label(text: str) -> bool:
+    """A cell that reads as a column label: short, one line, no sentence."""
+    text = text.strip()
+    return bool(text) and "\n" not in text and len(text.split()) <= 3 and not text.endswith(".")
 
 
 def table_grid(tbl: etree._Element, number: int, file: str, comments: dict[str, str]) -> tuple[Grid, Stats, dict[int, tuple[int, int]]]:
@@ -1122,6 +1188,9 @@ class _Walker:
             if rows is None:
                 self.paras += 1
                 self._paragraph(el)
+                for tbl in _boxed_tables(el):
+                    self.tables += 1
+                    self._table(_boxed_rows(tbl, self.doc.comments))
             else:
                 self.tables += 1
                 self._table(rows)
