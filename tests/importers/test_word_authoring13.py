@@ -66,6 +66,26 @@ def test_a_table_of_measures_nested_in_a_threat_cell_gives_its_measures_not_its_
     assert reconciles(report)
 
 
+def test_threat_and_mitigation_lead_ins_in_one_numbered_paragraph(tmp_path: Path) -> None:
+    """Before, "Mitigation: …" stayed in the threat's description and no control was made."""
+    d = docx.Document()
+    d.add_heading("Admission control threat model", 1)
+    d.add_heading("Threats", 1)
+    for threat, measure in ((FLOOD, "Rate-limit the API server"), (BYPASS, "Review webhook failure policy")):
+        p = d.add_paragraph(style="List Number")
+        p.add_run("Threat: ").bold = True
+        p.add_run(f"{threat}. ")
+        p.add_run("Mitigation: ").bold = True
+        p.add_run(f"{measure}.")
+    path = tmp_path / "leads.docx"
+    d.save(str(path))
+    model, report = run_import(path)
+    assert [t.title for t in model.threats] == [FLOOD, BYPASS]
+    assert [_controls_of(model, t.id) for t in model.threats] == [["Rate-limit the API server"], ["Review webhook failure policy"]]
+    assert not any("Mitigation" in t.description for t in model.threats)
+    assert reconciles(report)
+
+
 def test_a_threat_table_in_a_text_box_is_read_once(tmp_path: Path) -> None:
     """Before, a table laid in a text box was left out (only named in a warning): no threat was imported. Word
     writes the box twice (drawing and VML fallback); its table is read once."""
