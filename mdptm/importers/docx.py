@@ -28,6 +28,7 @@ from mdptm.errors import InputError
 from mdptm.importers.doors import DocxDoor
 from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable, Other, Para, Section
 from mdptm.importers.markdown.reader import ONE_RISK, BlockReader
+from mdptm.importers.tabular.headers import classify
 from mdptm.importers.tabular.lists import (
     _TITLE_OVER_PARTS,
     RISK_LEAD,
@@ -78,6 +79,7 @@ _ID_PREFIX = re.compile(r"^\s*([A-Z]{1,6}[-_]?\d+[a-z]?)\s*[:.\-–—)]\s+(.+)$
 _CAPTION = re.compile(r"^\s*(figure|fig\.|diagram|image)\s*\d*[.:\s-]", re.I)
 _TOC_LINE = re.compile(r"\t\s*\d+\s*$")
 _TABLE_CAPTION = re.compile(r"^\s*table\s*\d*[.:\s-]", re.I)
+_CONTINUED = re.compile(r"\bcont(?:inued|'d|\.)", re.I)
 
 
 def _w(tag: str) -> str:
@@ -1132,6 +1134,9 @@ class _Walker:
         # a sentence under a heading of measures or threats that nothing read: (locator, reason), said unless what
         # follows it (a list, a table) shows it was their lead-in
         self.prose: tuple[str, str] | None = None
+        # the header of the threat table just read, while nothing but blank lines (a page break) follows it: a table
+        # of the same width with no header of its own is its rest (header rows, merges among them, width)
+        self.threat_head: tuple[list[list[str]], dict[tuple[int, int], tuple[int, int]], int] | None = None
 
     # -- patterns
 
@@ -1340,6 +1345,8 @@ class _Walker:
         info = self._para_info(p)
         text = clean_text(info.text)
         loc = f"paragraph {info.index}"
+        if text.strip() and not (len(text) < 80 and _CONTINUED.search(text)):
+            self.threat_head = None  # "Table 4 (continued)" between the parts keeps them one table
         if info.heading is not None:
             self._say_unread()
             if info.heading == 0:
@@ -1838,6 +1845,7 @@ class _Walker:
         sec = self._current()
         if sec is not None and sec.kind in ("assumptions", "out_of_scope") and "assumption" not in grid.context.lower():
             grid.context += " assumptions" if sec.kind == "assumptions" else " out of scope"
+        head = self._continued(grid) if self.b.profile is None else 0
         if self.b.profile is None:
             self._pairs_and_continuations(grid, heading)
         if self.b.profile is None and read_stride_matrix(grid, self.vocab, self.b, self.b.file):
@@ -1846,8 +1854,41 @@ class _Walker:
             self.last_text = ""
             return
         blocks = self.b.add_grid(grid)
+        if head:
+            # the header rows lent by the part above are no rows of this table: no record of their own
+            lent = f"{grid.name} row 0"
+            self.b.report.records = [r for r in self.b.report.records if not (r.file == self.b.file and r.locator == lent)]
+        threat = next((block for block in blocks if block.kind == "threat" and block.header_rows), None)
+        self.threat_head = None
+        if threat is not None and threat.header_rows == list(range(len(threat.header_rows))) and threat.c0 == 0:
+            n = len(threat.header_rows)
+            merged = {k: v for k, v in grid.merged.items() if k[0] < n}
+            self.threat_head = ([list(grid.cells[r]) for r in range(n)], merged, grid.width)
         self.lists.boundary(threat_table=any(block.kind == "threat" for block in blocks))
         self.last_text = ""
+
+    def _continued(self, grid: Grid) -> int:
+        """A threat table split by a page break whose header was not repeated: this table, as wide as the threat
+        table right above it (only blank lines or a "(continued)" caption between them) and with no header row of its
+        own, takes that table's header rows, numbered row 0 (its own rows keep their numbers). How many were lent."""
+        if self.threat_head is None or not grid.cells:
+            return 0
+        cells, merged, width = self.threat_head
+        first = grid.cells[0]
+        if grid.width != width or width < 3 or not any(c.strip() for c in first) or classify(self.vocab, first) is not None:
+            return 0  # two columns are a form ("Threat ID | TP-02"), each table its own record
+        if classify(self.vocab, [row[0] for row in grid.cells]) is not None:
+            return 0  # its first column names fields: a form laid across, not the rest of a register
+        n = len(cells)
+        grid.cells[:0] = [list(row) for row in cells]
+        grid.row_numbers[:0] = [0] * n
+        grid.merged = {**merged, **{(r + n, c): (ar + n, ac) for (r, c), (ar, ac) in grid.merged.items()}}
+        grid.comments = {(r + n, c): v for (r, c), v in grid.comments.items()}
+        grid.deleted_rows = {r + n for r in grid.deleted_rows}
+        said = " | ".join(one_line(c) for c in cells[-1] if c.strip())
+        why = "has no header row and follows a threat table as wide: read as its rest, under its header"
+        self.b.warn(grid.locator(n), f"{grid.name} {why} ({said})")
+        return n
 
     def _pairs_and_continuations(self, grid: Grid, heading: str) -> None:
         """A threat table's component column, as Markdown reads it: a blank cell under a named one continues it

@@ -116,3 +116,58 @@ def test_a_threat_table_in_a_text_box_is_read_once(tmp_path: Path) -> None:
     assert _controls_of(model, "T-2") == ["Set webhook timeouts"]
     assert not warnings_with(report, "text box not imported")  # its text is imported: nothing to warn of
     assert reconciles(report)
+
+
+def test_a_threat_table_split_by_a_page_break_without_its_header_keeps_its_rest(tmp_path: Path) -> None:
+    """Before, the part after the page break (no header repeated) was skipped as no table: T-3 and T-4 were lost."""
+    d = docx.Document()
+    d.add_heading("Admission control threat model", 1)
+    d.add_heading("Threats", 2)
+    head = [("ID", "Threat", "Component", "Mitigation")]
+    parts = [
+        [("T-1", FLOOD, "Webhook", "Rate-limit the API server"), ("T-2", SLOW, "Webhook", "Set webhook timeouts")],
+        [
+            ("T-3", BYPASS, "API server", "Review webhook failure policy"),
+            ("T-4", "Attacker sniffs traffic on the container network", "Network", "Encrypt traffic with TLS"),
+        ],
+    ]
+    for k, rows in enumerate(parts):
+        if k:
+            d.add_paragraph().add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
+        table = d.add_table(rows=0, cols=4)
+        for row in (head if not k else []) + rows:
+            cells = table.add_row().cells
+            for c, value in enumerate(row):
+                cells[c].text = value
+    path = tmp_path / "split.docx"
+    d.save(str(path))
+    model, report = run_import(path)
+    assert [t.id for t in model.threats] == ["T-1", "T-2", "T-3", "T-4"]
+    assert _controls_of(model, "T-4") == ["Encrypt traffic with TLS"]
+    assert [r.locator for r in report.records if r.item == "T-3"] == ["table 2 row 1"]  # its own row, not shifted
+    assert len(report.records) == 5  # the header lent to the second part is no record of its own
+    assert warnings_with(report, "read as its rest")
+    assert reconciles(report)
+
+
+def test_a_table_after_a_threat_table_with_its_own_header_is_its_own_table(tmp_path: Path) -> None:
+    """A control table right after the threat table, as wide, keeps its own header: nothing is lent to it."""
+    d = docx.Document()
+    d.add_heading("Admission control threat model", 1)
+    d.add_heading("Threats", 2)
+    for rows in (
+        [("ID", "Threat", "Component", "Mitigation"), ("T-1", FLOOD, "Webhook", "C-1")],
+        [("ID", "Control", "Status", "Owner"), ("C-1", "Rate-limit the API server", "Implemented", "Platform team")],
+    ):
+        table = d.add_table(rows=0, cols=4)
+        for row in rows:
+            cells = table.add_row().cells
+            for c, value in enumerate(row):
+                cells[c].text = value
+        d.add_paragraph()
+    path = tmp_path / "two.docx"
+    d.save(str(path))
+    model, report = run_import(path)
+    assert [t.id for t in model.threats] == ["T-1"]
+    assert [(c.id, c.title) for c in model.controls] == [("C-1", "Rate-limit the API server")]
+    assert not warnings_with(report, "read as its rest")
