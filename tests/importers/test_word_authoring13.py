@@ -171,3 +171,31 @@ def test_a_table_after_a_threat_table_with_its_own_header_is_its_own_table(tmp_p
     assert [t.id for t in model.threats] == ["T-1"]
     assert [(c.id, c.title) for c in model.controls] == [("C-1", "Rate-limit the API server")]
     assert not warnings_with(report, "read as its rest")
+
+
+def test_a_merged_section_row_right_under_the_header_heads_its_group(tmp_path: Path) -> None:
+    """Before, "Denial of service threats" (four words in the id column) right under the header was a note row, so
+    T-1 and T-2 had no STRIDE category while "Spoofing threats" further down gave T-3 its category."""
+
+    def section(text: str) -> str:
+        return _row(f"<w:tc><w:tcPr><w:gridSpan w:val='3'/></w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>")
+
+    rows = [_row(_cell("ID"), _cell("Threat"), _cell("Mitigation")), section("Denial of service threats")]
+    rows += [
+        _row(_cell("T-1"), _cell(FLOOD), _cell("Rate-limit the API server")),
+        _row(_cell("T-2"), _cell(SLOW), _cell("Set webhook timeouts")),
+    ]
+    rows += [section("Spoofing threats"), _row(_cell("T-3"), _cell(BYPASS), _cell("Review webhook failure policy"))]
+    d = docx.Document()
+    d.add_heading("Admission control threat model", 1)
+    d.add_heading("Threats", 2)
+    d.element.body.insert(len(d.element.body) - 1, etree.fromstring(f"<w:tbl {NS}>" + _table(rows, 3)[7:]))
+    path = tmp_path / "sections.docx"
+    d.save(str(path))
+    model, report = run_import(path)
+    assert [(t.id, t.stride) for t in model.threats] == [
+        ("T-1", ["denial_of_service"]),
+        ("T-2", ["denial_of_service"]),
+        ("T-3", ["spoofing"]),
+    ]
+    assert reconciles(report)
