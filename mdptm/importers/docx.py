@@ -749,6 +749,8 @@ class _Rows:
         self.deleted: set[int] = set()
         self.changed: dict[int, tuple[int, int]] = {}  # row -> tracked (insertions, deletions)
         self.total = Stats()
+        self.nested: list[_Rows] = []  # the tables nested in its cells, as read
+        self.own: list[str] = []  # the text of its one-cell rows outside nested tables (a frame's caption)
 
     table_shaded: bool | None = None  # whether the table's style or properties shade it (set at its first row)
 
@@ -794,11 +796,14 @@ class _Rows:
                 if vm is not None:
                     vmerge = vm.get(_VAL) or "continue"
             texts: list[str] = []
+            lent: set[str] = set()  # the lines of tables nested in the cell
             st: Stats | None = None
             for p in paras:
                 if p.tag == _TBL_TAG:
                     nested = Stats()
-                    texts.extend(_nested_lines(p, self.comments, nested))
+                    lines = _nested_lines(p, self.comments, nested, self.nested)
+                    lent.update(lines)
+                    texts.extend(lines)
                     if nested.inserted or nested.deleted or nested.hidden or nested.comments or nested.images:
                         st = st or Stats()
                         st.add(nested)
@@ -820,6 +825,8 @@ class _Rows:
                     st.add(scratch)
                     scratch = Stats()
                 texts.append("".join(parts))
+            if len(tcs) == 1 and (mine := [t for t in texts if t.strip() and t not in lent]):  # a frame's own text
+                self.own.extend(mine)
             text = texts[0] if len(texts) == 1 else "\n".join(texts)
             text = clean_text(text) if "\n" in text or "\r" in text else text.strip()  # the same, for one line
             if st is not None:
@@ -909,7 +916,7 @@ def _cell_paragraphs(tr: etree._Element, tcs: list[etree._Element]) -> list[list
     return out
 
 
-def _nested_lines(tbl: etree._Element, comments: dict[str, str], stats: Stats) -> list[str]:
+def _nested_lines(tbl: etree._Element, comments: dict[str, str], stats: Stats, keep: list[_Rows]) -> list[str]:
     """A table nested in a cell (the measures of one threat as "Control | Status" rows): one line per row, its
     first cell, then the others named by the nested header ("Rate limiting. Status: Implemented"), so the cell
     reads as the list it shows; its header row is no line, and a row deleted in tracked changes none either."""
@@ -919,6 +926,7 @@ def _nested_lines(tbl: etree._Element, comments: dict[str, str], stats: Stats) -
     for row in rows:
         reader.add(row)
     stats.add(reader.total)
+    keep.append(reader)  # a layout table around it reads it as a table of its own (see _Walker._frame)
     cells = [row for r, row in enumerate(reader.cells) if r not in reader.deleted]
     header: list[str] = []
     if len(cells) >= 2 and len(cells[0]) >= 2 and (_repeated_header(rows[0]) or all(_label(c) for c in cells[0])):
@@ -1799,7 +1807,28 @@ class _Walker:
 
     # -- tables
 
+    def _frame(self, rows: _Rows) -> bool:
+        """A layout table of one column around tables (a frame drawn around a threat register): each table in it is
+        read as a table of its own, numbered after the frame; the frame is no table of records. True if so."""
+        if not rows.nested or any(len(row) != 1 for row in rows.cells):
+            return False
+        frame = self.tables
+        shown = ", ".join(f"table {frame + 1 + k}" for k in range(len(rows.nested)))
+        self.b.report.skipped(
+            self.b.file, f"table {frame}", f"layout table of one column around {len(rows.nested)} table(s), read as {shown}"
+        )
+        if rows.own:
+            said = one_line(" ".join(rows.own))
+            said = said if len(said) <= 100 else said[:100] + "…"
+            self.b.warn(f"table {frame}", f"text of the layout table outside its tables not imported ({said!r})")
+        for inner in rows.nested:
+            self.tables += 1
+            self._table(inner)
+        return True
+
     def _table(self, rows: _Rows) -> None:
+        if self._frame(rows):
+            return
         self.prose = None  # "The table below lists the threats." led into it
         self._say_unread()
         self.lists.flush()

@@ -199,3 +199,23 @@ def test_a_merged_section_row_right_under_the_header_heads_its_group(tmp_path: P
         ("T-3", ["spoofing"]),
     ]
     assert reconciles(report)
+
+
+def test_a_threat_table_framed_by_a_one_column_layout_table_is_read(tmp_path: Path) -> None:
+    """Before, the frame's one cell held the register's text as lines and no table was recognised: the import
+    failed with "no threat-model content found"."""
+    rows = [_row(_cell("ID"), _cell("Threat"), _cell("Mitigation"))]
+    rows += [_row(_cell("T-1"), _cell(FLOOD), _cell("Rate-limit the API server"))]
+    rows += [_row(_cell("T-2"), _cell(SLOW), _cell("Set webhook timeouts"))]
+    frame = _row(f"<w:tc><w:tcPr/><w:p><w:r><w:t>Threat register</w:t></w:r></w:p>{_table(rows, 3)}<w:p/></w:tc>")
+    d = docx.Document()
+    d.add_heading("Admission control threat model", 1)
+    d.add_heading("Threats", 2)
+    d.element.body.insert(len(d.element.body) - 1, etree.fromstring(f"<w:tbl {NS}>" + _table([frame], 1)[7:]))
+    path = tmp_path / "frame.docx"
+    d.save(str(path))
+    model, report = run_import(path)
+    assert [(t.id, t.title) for t in model.threats] == [("T-1", FLOOD), ("T-2", SLOW)]
+    assert [r.locator for r in report.records if r.item == "T-2"] == ["table 2 row 3"]
+    assert warnings_with(report, "'Threat register'")  # the frame's own words are named, not dropped silently
+    assert reconciles(report)
