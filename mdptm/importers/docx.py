@@ -1812,6 +1812,8 @@ class _Walker:
         read as a table of its own, numbered after the frame; the frame is no table of records. True if so."""
         if not rows.nested or any(len(row) != 1 for row in rows.cells):
             return False
+        if len(rows.own) > len(rows.nested) + 1 or sum(len(t) for t in rows.own) > 200:
+            return False  # more than a caption of its own: cards of text with tables in them, read as the table they are
         frame = self.tables
         shown = ", ".join(f"table {frame + 1 + k}" for k in range(len(rows.nested)))
         self.b.report.skipped(
