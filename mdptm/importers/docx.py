@@ -28,6 +28,7 @@ from mdptm.errors import InputError
 from mdptm.importers.doors import DocxDoor
 from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable, Other, Para, Section
 from mdptm.importers.markdown.reader import ONE_RISK, BlockReader
+from mdptm.importers.tabular.headers import classify
 from mdptm.importers.tabular.lists import (
     _TITLE_OVER_PARTS,
     RISK_LEAD,
@@ -78,6 +79,7 @@ _ID_PREFIX = re.compile(r"^\s*([A-Z]{1,6}[-_]?\d+[a-z]?)\s*[:.\-–—)]\s+(.+)$
 _CAPTION = re.compile(r"^\s*(figure|fig\.|diagram|image)\s*\d*[.:\s-]", re.I)
 _TOC_LINE = re.compile(r"\t\s*\d+\s*$")
 _TABLE_CAPTION = re.compile(r"^\s*table\s*\d*[.:\s-]", re.I)
+_CONTINUED = re.compile(r"\bcont(?:inued|'d|\.)", re.I)
 
 
 def _w(tag: str) -> str:
@@ -86,7 +88,7 @@ def _w(tag: str) -> str:
 
 _RPR, _VANISH, _VAL, _ID, _T = _w("rPr"), _w("vanish"), _w("val"), _w("id"), _w("t")
 _TXBX = _w("txbxContent")
-_TRPR, _TCPR, _GRIDSPAN, _VMERGE, _P_TAG = _w("trPr"), _w("tcPr"), _w("gridSpan"), _w("vMerge"), _w("p")
+_TRPR, _TCPR, _GRIDSPAN, _VMERGE, _P_TAG, _TBL_TAG = _w("trPr"), _w("tcPr"), _w("gridSpan"), _w("vMerge"), _w("p"), _w("tbl")
 _BODY = _w("body")
 
 
@@ -704,12 +706,34 @@ def _images(el: etree._Element, stats: Stats) -> None:
     # table cell reads every paragraph inside it, text boxes included). Word writes it twice (the DrawingML
     # choice and its VML fallback): each distinct text is reported once.
     for box in el.iter(_TXBX):
-        text = " ".join("".join(t.text or "" for t in box.iter(_T)).split())
+        boxed = {t for tbl in _boxed_tables(box, whole=True) for t in tbl.iter(_T)}  # read as tables: not lost
+        text = " ".join("".join(t.text or "" for t in box.iter(_T) if t not in boxed).split())
         if text and text not in stats.textboxes:
             stats.textboxes.append(text)
 
 
 # ------------------------------------------------------------------------------------ tables
+
+
+def _boxed_tables(el: etree._Element, *, whole: bool = False) -> list[etree._Element]:
+    """The tables in the text boxes of body paragraph *el* (a threat table laid in a text box to place it on the
+    page): read as tables of the body, where the text box stands. Word writes a text box twice, as a drawing and
+    as its VML fallback: the fallback's copy is left out. *whole*: *el* is one text box's content."""
+    out: list[etree._Element] = []
+    boxes = [el] if whole else [box for box in el.iter(_TXBX) if not any(_local(a) == "Fallback" for a in box.iterancestors())]
+    for box in boxes:
+        _collect(box, "tbl", out, stop="tbl")
+    return out
+
+
+def _boxed_rows(tbl: etree._Element, comments: dict[str, str]) -> _Rows:
+    """Table *tbl* of a text box read as the streamed tables are (:class:`_Rows`)."""
+    rows: list[etree._Element] = []
+    _collect(tbl, "tr", rows, stop="tbl")
+    reader = _Rows(comments)
+    for tr in rows:
+        reader.add(tr)
+    return reader
 
 
 class _Rows:
@@ -725,6 +749,8 @@ class _Rows:
         self.deleted: set[int] = set()
         self.changed: dict[int, tuple[int, int]] = {}  # row -> tracked (insertions, deletions)
         self.total = Stats()
+        self.nested: list[_Rows] = []  # the tables nested in its cells, as read
+        self.own: list[str] = []  # the text of its one-cell rows outside nested tables (a frame's caption)
 
     table_shaded: bool | None = None  # whether the table's style or properties shade it (set at its first row)
 
@@ -770,8 +796,18 @@ class _Rows:
                 if vm is not None:
                     vmerge = vm.get(_VAL) or "continue"
             texts: list[str] = []
+            lent: set[str] = set()  # the lines of tables nested in the cell
             st: Stats | None = None
             for p in paras:
+                if p.tag == _TBL_TAG:
+                    nested = Stats()
+                    lines = _nested_lines(p, self.comments, nested, self.nested)
+                    lent.update(lines)
+                    texts.extend(lines)
+                    if nested.inserted or nested.deleted or nested.hidden or nested.comments or nested.images:
+                        st = st or Stats()
+                        st.add(nested)
+                    continue
                 if hiding is not None:
                     if len(p) and p[0].tag == _PPR:
                         _paragraph_look(p, hiding, shaded)
@@ -789,6 +825,8 @@ class _Rows:
                     st.add(scratch)
                     scratch = Stats()
                 texts.append("".join(parts))
+            if len(tcs) == 1 and (mine := [t for t in texts if t.strip() and t not in lent]):  # a frame's own text
+                self.own.extend(mine)
             text = texts[0] if len(texts) == 1 else "\n".join(texts)
             text = clean_text(text) if "\n" in text or "\r" in text else text.strip()  # the same, for one line
             if st is not None:
@@ -864,17 +902,55 @@ def _row_cells(tr: etree._Element) -> tuple[etree._Element | None, list[etree._E
 
 
 def _cell_paragraphs(tr: etree._Element, tcs: list[etree._Element]) -> list[list[etree._Element]]:
-    """Each cell's paragraphs, as ``tc.iter(w:p)`` gives them (nested tables and text boxes included),
-    found in one pass over the row rather than one search per cell."""
+    """Each cell's paragraphs, as ``tc.iter(w:p)`` gives them (text boxes included), found in one pass over
+    the row rather than one search per cell; a table nested in a cell comes as that table, in its place, and
+    its own paragraphs do not (it is read row by row: see :func:`_nested_lines`)."""
     out: list[list[etree._Element]] = [[] for _ in tcs]
     index = {tc: i for i, tc in enumerate(tcs)}
-    for p in tr.iter(_P_TAG):
-        parent = p.getparent()
-        while parent is not None and parent not in index and parent is not tr:
+    for el in tr.iter(_P_TAG, _TBL_TAG):
+        parent = el.getparent()
+        while parent is not None and parent not in index and parent is not tr and parent.tag != _TBL_TAG:
             parent = parent.getparent()
-        if parent is not None and parent is not tr:
-            out[index[parent]].append(p)
+        if parent is not None and parent in index:
+            out[index[parent]].append(el)
     return out
+
+
+def _nested_lines(tbl: etree._Element, comments: dict[str, str], stats: Stats, keep: list[_Rows]) -> list[str]:
+    """A table nested in a cell (the measures of one threat as "Control | Status" rows): one line per row, its
+    first cell, then the others named by the nested header ("Rate limiting. Status: Implemented"), so the cell
+    reads as the list it shows; its header row is no line, and a row deleted in tracked changes none either."""
+    rows: list[etree._Element] = []
+    _collect(tbl, "tr", rows, stop="tbl")
+    reader = _Rows(comments)
+    for row in rows:
+        reader.add(row)
+    stats.add(reader.total)
+    keep.append(reader)  # a layout table around it reads it as a table of its own (see _Walker._frame)
+    cells = [row for r, row in enumerate(reader.cells) if r not in reader.deleted]
+    header: list[str] = []
+    if len(cells) >= 2 and len(cells[0]) >= 2 and (_repeated_header(rows[0]) or all(_label(c) for c in cells[0])):
+        header, cells = cells[0], cells[1:]
+    lines: list[str] = []
+    for row in cells:
+        filled = [(c, header[k] if k < len(header) else "") for k, c in enumerate(row) if c.strip()]
+        if not filled:
+            continue
+        first, rest = one_line(filled[0][0]), filled[1:]
+        said = "; ".join(f"{h}: {one_line(c)}" if h else one_line(c) for c, h in rest)
+        lines.append(f"{first.rstrip('.')}. {said}" if said else first)
+    return lines
+
+
+def _repeated_header(tr: etree._Element) -> bool:
+    trpr = _first(tr, _TRPR)
+    return trpr is not None and _first(trpr, _w("tblHeader")) is not None
+
+
+def _label(text: str) -> bool:
+    """A cell that reads as a column label: short, one line, no sentence."""
+    text = text.strip()
+    return bool(text) and "\n" not in text and len(text.split()) <= 3 and not text.endswith(".")
 
 
 def table_grid(tbl: etree._Element, number: int, file: str, comments: dict[str, str]) -> tuple[Grid, Stats, dict[int, tuple[int, int]]]:
@@ -1066,6 +1142,9 @@ class _Walker:
         # a sentence under a heading of measures or threats that nothing read: (locator, reason), said unless what
         # follows it (a list, a table) shows it was their lead-in
         self.prose: tuple[str, str] | None = None
+        # the header of the threat table just read, while nothing but blank lines (a page break) follows it: a table
+        # of the same width with no header of its own is its rest (header rows, merges among them, width)
+        self.threat_head: tuple[list[list[str]], dict[tuple[int, int], tuple[int, int]], int] | None = None
 
     # -- patterns
 
@@ -1122,6 +1201,9 @@ class _Walker:
             if rows is None:
                 self.paras += 1
                 self._paragraph(el)
+                for tbl in _boxed_tables(el):
+                    self.tables += 1
+                    self._table(_boxed_rows(tbl, self.doc.comments))
             else:
                 self.tables += 1
                 self._table(rows)
@@ -1271,6 +1353,8 @@ class _Walker:
         info = self._para_info(p)
         text = clean_text(info.text)
         loc = f"paragraph {info.index}"
+        if text.strip() and not (len(text) < 80 and _CONTINUED.search(text)):
+            self.threat_head = None  # "Table 4 (continued)" between the parts keeps them one table
         if info.heading is not None:
             self._say_unread()
             if info.heading == 0:
@@ -1723,7 +1807,30 @@ class _Walker:
 
     # -- tables
 
+    def _frame(self, rows: _Rows) -> bool:
+        """A layout table of one column around tables (a frame drawn around a threat register): each table in it is
+        read as a table of its own, numbered after the frame; the frame is no table of records. True if so."""
+        if not rows.nested or any(len(row) != 1 for row in rows.cells):
+            return False
+        if len(rows.own) > len(rows.nested) + 1 or sum(len(t) for t in rows.own) > 200:
+            return False  # more than a caption of its own: cards of text with tables in them, read as the table they are
+        frame = self.tables
+        shown = ", ".join(f"table {frame + 1 + k}" for k in range(len(rows.nested)))
+        self.b.report.skipped(
+            self.b.file, f"table {frame}", f"layout table of one column around {len(rows.nested)} table(s), read as {shown}"
+        )
+        if rows.own:
+            said = one_line(" ".join(rows.own))
+            said = said if len(said) <= 100 else said[:100] + "…"
+            self.b.warn(f"table {frame}", f"text of the layout table outside its tables not imported ({said!r})")
+        for inner in rows.nested:
+            self.tables += 1
+            self._table(inner)
+        return True
+
     def _table(self, rows: _Rows) -> None:
+        if self._frame(rows):
+            return
         self.prose = None  # "The table below lists the threats." led into it
         self._say_unread()
         self.lists.flush()
@@ -1769,6 +1876,7 @@ class _Walker:
         sec = self._current()
         if sec is not None and sec.kind in ("assumptions", "out_of_scope") and "assumption" not in grid.context.lower():
             grid.context += " assumptions" if sec.kind == "assumptions" else " out of scope"
+        head = self._continued(grid) if self.b.profile is None else 0
         if self.b.profile is None:
             self._pairs_and_continuations(grid, heading)
         if self.b.profile is None and read_stride_matrix(grid, self.vocab, self.b, self.b.file):
@@ -1777,8 +1885,41 @@ class _Walker:
             self.last_text = ""
             return
         blocks = self.b.add_grid(grid)
+        if head:
+            # the header rows lent by the part above are no rows of this table: no record of their own
+            lent = f"{grid.name} row 0"
+            self.b.report.records = [r for r in self.b.report.records if not (r.file == self.b.file and r.locator == lent)]
+        threat = next((block for block in blocks if block.kind == "threat" and block.header_rows), None)
+        self.threat_head = None
+        if threat is not None and threat.header_rows == list(range(len(threat.header_rows))) and threat.c0 == 0:
+            n = len(threat.header_rows)
+            merged = {k: v for k, v in grid.merged.items() if k[0] < n}
+            self.threat_head = ([list(grid.cells[r]) for r in range(n)], merged, grid.width)
         self.lists.boundary(threat_table=any(block.kind == "threat" for block in blocks))
         self.last_text = ""
+
+    def _continued(self, grid: Grid) -> int:
+        """A threat table split by a page break whose header was not repeated: this table, as wide as the threat
+        table right above it (only blank lines or a "(continued)" caption between them) and with no header row of its
+        own, takes that table's header rows, numbered row 0 (its own rows keep their numbers). How many were lent."""
+        if self.threat_head is None or not grid.cells:
+            return 0
+        cells, merged, width = self.threat_head
+        first = grid.cells[0]
+        if grid.width != width or width < 3 or not any(c.strip() for c in first) or classify(self.vocab, first) is not None:
+            return 0  # two columns are a form ("Threat ID | TP-02"), each table its own record
+        if classify(self.vocab, [row[0] for row in grid.cells]) is not None:
+            return 0  # its first column names fields: a form laid across, not the rest of a register
+        n = len(cells)
+        grid.cells[:0] = [list(row) for row in cells]
+        grid.row_numbers[:0] = [0] * n
+        grid.merged = {**merged, **{(r + n, c): (ar + n, ac) for (r, c), (ar, ac) in grid.merged.items()}}
+        grid.comments = {(r + n, c): v for (r, c), v in grid.comments.items()}
+        grid.deleted_rows = {r + n for r in grid.deleted_rows}
+        said = " | ".join(one_line(c) for c in cells[-1] if c.strip())
+        why = "has no header row and follows a threat table as wide: read as its rest, under its header"
+        self.b.warn(grid.locator(n), f"{grid.name} {why} ({said})")
+        return n
 
     def _pairs_and_continuations(self, grid: Grid, heading: str) -> None:
         """A threat table's component column, as Markdown reads it: a blank cell under a named one continues it

@@ -50,6 +50,8 @@ THREAT_REF_LEAD = re.compile(
     r"^(?:threat|risk|hazard)\s*(?:#\s*|no\.?\s*|nr\.?\s*)?([A-Za-z]{0,6}-?\d+(?:\.\d+)*)\s*[:–—-]\s*\S", re.IGNORECASE
 )
 HEADING_ID_LEAD = re.compile(r"^\s*([A-Z]{1,6}(?:-[A-Z]{1,8})?-?\d+(?:\.\d+)*)\s*[:：–—-]\s*\S")
+# ". Mitigation: …" after a sentence of the same line: a label that opens a sentence of its own
+_INLINE_LABEL = re.compile(r"(?<=[.;!?])\s+([A-Za-z][A-Za-z ]{1,40}?)\s*:\s+\S")
 # "Risk: <a sentence of four words or more>" over "Mitigation: …" on the item's next line
 _RISK_ITEM = re.compile(r"^\s*Risk\s*:\s*(\S+(?:\s+\S+){3,}?[^\n]*)\n\s*(Mitigations?|Countermeasures?)\s*:\s*(\S.*)$", re.S | re.I)
 _LEAD = re.compile(r"^\s*([^:–—]{2,60}?)\s*(?::|\s[-–—]\s)\s*(\S.*)$", re.S)
@@ -175,6 +177,14 @@ class ListThreats:
             return "threat", m.group(2)
         if words in self.control_labels:
             return "control", m.group(2)
+        return None
+
+    def _inline_measure(self, text: str) -> int | None:
+        """Where a measure's label ("Mitigation:", "Countermeasure:") opens a new sentence inside a "Threat: …"
+        item, or None."""
+        for m in _INLINE_LABEL.finditer(text):
+            if norm_text(m.group(1)) in self.control_labels:
+                return m.start(1)
         return None
 
     def _field_item(self, text: str) -> bool:
@@ -336,7 +346,11 @@ class ListThreats:
             key = self._new_key(ctx.name if ctx else "")
         section = ctx.name if ctx else ""
         category = ctx.category if ctx else None
-        self.run.append(_Entry(body, level, locator, mode, stride, view, key, section, category, ctx.asset if ctx else None))
+        then = self._inline_measure(body) if mode == "threat" and self._labelled_as_threat(body) else None
+        # "Threat: Spoofed update source. Mitigation: Signed images." in one item (bold lead-ins in Word): the threat
+        # and its measure, read as the two labelled lines they stand for
+        for part in (body[:then].strip(), body[then:].strip()) if then is not None else (body,):
+            self.run.append(_Entry(part, level, locator, mode, stride, view, key, section, category, ctx.asset if ctx else None))
         return True
 
     def _titled_threat(self, body: str, level: int, locator: str, view: str | None, lead: re.Match[str] | None) -> bool:

@@ -444,7 +444,7 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             )
             continue
         filled = _filled(cells, block.c0)
-        other = _other_row(filled, id_col, vocab)
+        other = _other_row(filled, id_col, vocab, spanned=_group_row(g, r, block.c0, block.c1))
         if other is not None:
             yield RowNote(g.file, loc, other)
             continue
@@ -731,8 +731,9 @@ def other_row(g: Grid, r: int, c0: int, c1: int, id_col: int | None, vocab: Voca
     return _other_row(_filled([g.data_text(r, c) for c in range(c0, c1 + 1)], c0), id_col, vocab)
 
 
-def _other_row(filled: list[tuple[int, str]], id_col: int | None, vocab: Vocabulary) -> str | None:
-    """:func:`other_row` of a row's non-blank data cells *filled* (:func:`_filled`)."""
+def _other_row(filled: list[tuple[int, str]], id_col: int | None, vocab: Vocabulary, *, spanned: bool = False) -> str | None:
+    """:func:`other_row` of a row's non-blank data cells *filled* (:func:`_filled`). *spanned*: the row is one cell
+    merged across the table, where a few words that end no sentence ("Denial of service threats") head a group."""
     if not filled:
         return None
     first = filled[0][1]
@@ -753,6 +754,8 @@ def _other_row(filled: list[tuple[int, str]], id_col: int | None, vocab: Vocabul
     head = re.match(r"^\s*([A-Za-z][A-Za-z. ]{0,20}?)\s*[:=–—-]\s*\S", text)
     if head and norm_text(head.group(1)) in vocab.note_rows:
         return f"legend or note row ({short!r})"
+    if spanned and len(text.split()) <= 8 and not text.endswith((".", "!", "?", ":", ";")):
+        return None
     if filled[0][0] == id_col and len(text.split()) >= 4 and not _ID_LIKE_CELL.match(text):
         return f"note row: a sentence alone in the id column ({short!r})"
     return None
