@@ -867,6 +867,7 @@ _VOID_WORDS = {
 }
 
 
+@lru_cache(maxsize=_TEXT_CACHE)  # asked of each control for every threat row that lists it
 def customer_enabled(title: str, description: str) -> str | None:
     """The words that make a control protect only when the customer turns it on ("TLS can be enabled by
     the hospital", "optional encryption", "encrypted if configured"), or None. Such a control is the
@@ -901,24 +902,30 @@ _DOES = (
     r"backs?\s+up|handles?|ensures?|records?|logs?|blocks?|filters?|scans?|detects?|collects?|"
     r"encrypts?|provides?|takes?\s+care\s+of|(?:is|are)\s+responsible\s+for)"
 )
+
+
 # the party as the subject of a clause ("the hospital applies it", "Customers must change the default password"),
 # or as the one a duty is laid on ("is the hospital's responsibility", "must be configured by the customer"); a
 # party after a preposition is no subject ("alerts go to the hospital monitors")
-_HOSPITAL_DOES = re.compile(
-    rf"(?:^\W*|\b(?:and|then|so|while|whereas|where|which|that|but)\s+)(?:the\s+|each\s+|every\s+|a\s+|an\s+)?{_PARTY}\s+{_MODAL}{_DOES}\b"
-    rf"|\b(?:is|are)\s+(?:the\s+)?(?:sole\s+)?responsibility\s+of\s+(?:the\s+)?{_PARTY}\b"
-    rf"|\b(?:the\s+)?{_PARTY}(?:'s|s'|’s)\s+(?:sole\s+)?responsibility\b"
-    rf"|\b(?:is|are|must\s+be|should\s+be|shall\s+be|to\s+be|will\s+be)\s+(?:\w+\s+)?(?:performed|done|applied|configured|managed|"
-    rf"maintained|implemented|installed|enforced|set\s+up|handled|deployed|segmented|changed|rotated|monitored|provided|encrypted|"
-    rf"wiped|erased|saniti[sz]ed|taken|backed\s+up|patched|updated|reviewed|audited)"
-    rf"\s+by\s+(?:the\s+|each\s+)?{_PARTY}\b"
-    rf"|\b(?:provided|performed|handled|operated|supplied|enforced)\s+by\s+(?:the\s+|each\s+)?{_PARTY}\b"
-    # what the control leans on is the party's: "Relies on the hospital firewall", "Assumes the hospital network is segmented"
-    rf"|\b(?:relies|relying|rely|depends|depending|depend)\s+(?:up)?on\s+(?:the\s+|each\s+|a\s+)?{_PARTY}\b"
-    rf"|(?:^\W*|\b(?:it|this|the\s+(?:control|design|device|system|product))\s+)assum(?:es|ed|ing|e)\s+(?:that\s+)?(?:the\s+|each\s+|a\s+)?{_PARTY}\b"
-    rf"|^\W*(?:the\s+|each\s+)?{_PARTY}(?:\s+[\w-]+)?\s+(?:is|are)\s+assumed\s+to\b",
-    re.I,
-)
+@cache
+def _hospital_does() -> re.Pattern[str]:
+    """Compiled on first use (10 ms): an import that reads no control's text does not pay for it."""
+    return re.compile(
+        rf"(?:^\W*|\b(?:and|then|so|while|whereas|where|which|that|but)\s+)(?:the\s+|each\s+|every\s+|a\s+|an\s+)?{_PARTY}\s+{_MODAL}{_DOES}\b"
+        rf"|\b(?:is|are)\s+(?:the\s+)?(?:sole\s+)?responsibility\s+of\s+(?:the\s+)?{_PARTY}\b"
+        rf"|\b(?:the\s+)?{_PARTY}(?:'s|s'|’s)\s+(?:sole\s+)?responsibility\b"
+        rf"|\b(?:is|are|must\s+be|should\s+be|shall\s+be|to\s+be|will\s+be)\s+(?:\w+\s+)?(?:performed|done|applied|configured|managed|"
+        rf"maintained|implemented|installed|enforced|set\s+up|handled|deployed|segmented|changed|rotated|monitored|provided|encrypted|"
+        rf"wiped|erased|saniti[sz]ed|taken|backed\s+up|patched|updated|reviewed|audited)"
+        rf"\s+by\s+(?:the\s+|each\s+)?{_PARTY}\b"
+        rf"|\b(?:provided|performed|handled|operated|supplied|enforced)\s+by\s+(?:the\s+|each\s+)?{_PARTY}\b"
+        # what the control leans on is the party's: "Relies on the hospital firewall", "Assumes the hospital network is segmented"
+        rf"|\b(?:relies|relying|rely|depends|depending|depend)\s+(?:up)?on\s+(?:the\s+|each\s+|a\s+)?{_PARTY}\b"
+        rf"|(?:^\W*|\b(?:it|this|the\s+(?:control|design|device|system|product))\s+)assum(?:es|ed|ing|e)\s+(?:that\s+)?(?:the\s+|each\s+|a\s+)?{_PARTY}\b"
+        rf"|^\W*(?:the\s+|each\s+)?{_PARTY}(?:\s+[\w-]+)?\s+(?:is|are)\s+assumed\s+to\b",
+        re.I,
+    )
+
 
 # Who else carries out a control: a cloud or hosting provider, a platform vendor, a third party. Not "the vendor" or
 # "the supplier" alone (in a device's threat model that is often the device maker), nor "the provider" alone (a
@@ -929,20 +936,26 @@ _OTHER = (
     r"aws|amazon(?:\s+web\s+services)?|(?:microsoft\s+)?azure|microsoft|google(?:\s+cloud)?|gcp|(?:os|operating[\s-]system)\s+vendors?|isps?)"
 )
 _OTHER_DOES = rf"(?:{_DOES}|encrypts?|provides?|supplies|offers?|hosts?|secures?|protects?|signs?|authenticates?|terminates?)"
+
+
 # the other party as the subject ("The cloud provider encrypts data at rest"), as the one who does it ("Encryption at
 # rest is provided by AWS", "(provided by the cloud vendor)"), or as the one responsible ("is the cloud provider's
 # responsibility"); a party after another preposition is no subject ("backups are stored in AWS")
-_OTHER_DOES_RX = re.compile(
-    rf"(?:^\W*|\b(?:and|then|so|while|whereas|where|which|that|but)\s+)(?:the\s+|our\s+|a\s+)?{_OTHER}\s+{_MODAL}{_OTHER_DOES}\b"
-    rf"|\b(?:provided|performed|handled|done|operated|enforced|applied|implemented|supplied|offered|managed|encrypted|secured|"
-    rf"terminated|hosted|taken\s+care\s+of)\s+by\s+(?:the\s+|our\s+|a\s+)?{_OTHER}\b"
-    rf"|\b(?:is|are)\s+(?:the\s+)?(?:sole\s+)?responsibility\s+of\s+(?:the\s+)?{_OTHER}\b"
-    rf"|\b(?:the\s+)?{_OTHER}(?:'s|s'|’s)\s+(?:sole\s+)?responsibility\b"
-    rf"|\b(?:relies|relying|rely|depends|depending|depend)\s+(?:up)?on\s+(?:the\s+|a\s+)?{_OTHER}\b",
-    re.I,
-)
+@cache
+def _other_does() -> re.Pattern[str]:
+    """Compiled on first use, as :func:`_hospital_does`."""
+    return re.compile(
+        rf"(?:^\W*|\b(?:and|then|so|while|whereas|where|which|that|but)\s+)(?:the\s+|our\s+|a\s+)?{_OTHER}\s+{_MODAL}{_OTHER_DOES}\b"
+        rf"|\b(?:provided|performed|handled|done|operated|enforced|applied|implemented|supplied|offered|managed|encrypted|secured|"
+        rf"terminated|hosted|taken\s+care\s+of)\s+by\s+(?:the\s+|our\s+|a\s+)?{_OTHER}\b"
+        rf"|\b(?:is|are)\s+(?:the\s+)?(?:sole\s+)?responsibility\s+of\s+(?:the\s+)?{_OTHER}\b"
+        rf"|\b(?:the\s+)?{_OTHER}(?:'s|s'|’s)\s+(?:sole\s+)?responsibility\b"
+        rf"|\b(?:relies|relying|rely|depends|depending|depend)\s+(?:up)?on\s+(?:the\s+|a\s+)?{_OTHER}\b",
+        re.I,
+    )
 
 
+@lru_cache(maxsize=_TEXT_CACHE)  # asked of each control for every threat row that lists it
 def hospital_performed(title: str, description: str) -> str | None:
     """The words that say the hospital, not the device maker, carries out a control ("the hospital applies it",
     "Customers must change the default password", "is the responsibility of the HDO"), in a clause no negation
@@ -950,12 +963,13 @@ def hospital_performed(title: str, description: str) -> str | None:
     device maker cannot rest on it."""
     for text in (title, description):
         for _, clause in _clauses(text or ""):
-            for m in _HOSPITAL_DOES.finditer(clause):
+            for m in _hospital_does().finditer(clause):
                 if not _negated(clause, m.start(), m.end()):
                     return " ".join(m.group(0).split())
     return None
 
 
+@lru_cache(maxsize=_TEXT_CACHE)  # asked of each control for every threat row that lists it
 def third_party_performed(title: str, description: str) -> str | None:
     """The words that say a third party, neither the device maker nor the hospital, carries out a control ("The
     cloud provider encrypts data at rest", "AWS KMS (provided by the cloud vendor) encrypts the bucket", "is the
@@ -963,7 +977,7 @@ def third_party_performed(title: str, description: str) -> str | None:
     a duty of the device maker cannot rest on it."""
     for text in (title, description):
         for _, clause in _clauses(text or ""):
-            for m in _OTHER_DOES_RX.finditer(clause):
+            for m in _other_does().finditer(clause):
                 if not _negated(clause, m.start(), m.end()):
                     return " ".join(m.group(0).split())
     return None
