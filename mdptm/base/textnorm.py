@@ -416,31 +416,43 @@ def rendered_map(text: str) -> tuple[str, list[tuple[int, int]]]:
 _DEFANGED = re.compile(r"[\[({](?:(\.|dot)|(@|at))[\])}]", re.IGNORECASE)
 
 
+def sub_mapped(rx: re.Pattern[str], repl: str | Callable[[re.Match[str]], str], text: str) -> tuple[str, list[tuple[int, int]]] | None:
+    """*text* with each match of *rx* replaced by *repl* (a string, or what it gives for the match), and for each
+    character of the result the span of *text* it stands for (a replacement's characters the whole match), so what is
+    found in the result is replaced in *text*, marks and all; None when *rx* matches nowhere."""
+    out: list[str] = []
+    where: list[tuple[int, int]] = []
+    pos = 0
+    for m in rx.finditer(text):
+        out.append(text[pos : m.start()])
+        where.extend((i, i + 1) for i in range(pos, m.start()))
+        said = repl if isinstance(repl, str) else repl(m)
+        out.append(said)
+        where.extend((m.start(), m.end()) for _ in said)
+        pos = m.end()
+    if not out:
+        return None
+    out.append(text[pos:])
+    where.extend((i, i + 1) for i in range(pos, len(text)))
+    return "".join(out), where
+
+
 def refanged_map(text: str) -> tuple[str, list[tuple[int, int]]] | None:
     """*text* with each defanged dot or at sign (:data:`_DEFANGED`) written as itself, and for each character the
     span of *text* it stands for (a bracketed mark for the whole bracket), so the detectors and the policy's
     patterns read the address and redaction removes it brackets and all; None when *text* holds none."""
     if "[" not in text and "(" not in text and "{" not in text:
         return None
-    out: list[str] = []
-    where: list[tuple[int, int]] = []
-    pos = 0
-    for m in _DEFANGED.finditer(text):
-        out.extend(text[pos : m.start()])
-        where.extend((i, i + 1) for i in range(pos, m.start()))
-        out.append("." if m.group(1) else "@")
-        where.append((m.start(), m.end()))
-        pos = m.end()
-    if not pos:
-        return None
-    out.extend(text[pos:])
-    where.extend((i, i + 1) for i in range(pos, len(text)))
-    return "".join(out), where
+    return sub_mapped(_DEFANGED, _refang, text)
+
+
+def _refang(m: re.Match[str]) -> str:
+    return "." if m.group(1) else "@"
 
 
 def refanged(text: str) -> str:
     """*text* with its defanged dots and at signs written as themselves (:func:`refanged_map`)."""
-    return _DEFANGED.sub(lambda m: "." if m.group(1) else "@", text) if ("[" in text or "(" in text or "{" in text) else text
+    return _DEFANGED.sub(_refang, text) if ("[" in text or "(" in text or "{" in text) else text
 
 
 def span_back(starts: list[int], ends: list[int], a: int, b: int, text: str = "") -> tuple[int, int]:

@@ -124,19 +124,11 @@ def _escape_char(esc: str) -> str:
 _INLINE_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>|<!--.{0,200}?-->", re.S)
 
 
-def _untagged(text: str) -> tuple[str, list[tuple[int, int]]]:
+def _untagged(text: str) -> tuple[str, list[tuple[int, int]]] | None:
     """*text* without its HTML tags ("Night<b>jar</b>" reads as Nightjar once rendered), and for each
-    character left the span of *text* it came from: a term split by a tag is found, and replaced with it."""
-    out: list[str] = []
-    where: list[tuple[int, int]] = []
-    pos = 0
-    for m in _INLINE_TAG.finditer(text):
-        out.append(text[pos : m.start()])
-        where.extend((i, i + 1) for i in range(pos, m.start()))
-        pos = m.end()
-    out.append(text[pos:])
-    where.extend((i, i + 1) for i in range(pos, len(text)))
-    return "".join(out), where
+    character left the span of *text* it came from: a term split by a tag is found, and replaced with it;
+    None when it holds no tag."""
+    return textnorm.sub_mapped(_INLINE_TAG, "", text)
 
 
 _CLOSING_TAG = re.compile(r"</[A-Za-z][^<>]{0,200}>")
@@ -380,8 +372,9 @@ class Scrubber:
             if decoded != text:
                 raw.extend((where[s][0], where[e - 1][1], "term") for s, e, _ in self.terms.spans(decoded) if e > s)
         if "<" in text and self.terms:  # "Night<b>jar</b>": the term, tags and all, goes
-            untagged, where = _untagged(text)
-            if untagged != text:
+            found = _untagged(text)
+            if found is not None:
+                untagged, where = found
                 for s, e, _ in self.terms.spans(untagged):
                     if e > s:
                         raw.append((where[s][0], _closed(text, where[s][0], where[e - 1][1]), "term"))
