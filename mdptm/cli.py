@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from mdptm import __version__
+from mdptm.base.process import Terminated, stop_now, stop_was_asked
 from mdptm.errors import ExitCode, MdptmError, UsageError
 from mdptm.plugins import Audience
 
@@ -871,10 +872,19 @@ def main(argv: list[str] | None = None) -> None:
     STATE.debug, STATE.verbosity = False, 1  # each call starts afresh (tests call main repeatedly)
     args = _pre_scan(list(sys.argv[1:] if argv is None else argv))
     previous = _on_sigterm()
+    stop_was_asked(forget=True)
     try:
-        rc = cli.main(args=args, prog_name="mdptm", standalone_mode=False)
+        try:
+            rc = cli.main(args=args, prog_name="mdptm", standalone_mode=False)
+        except BaseException as exc:
+            # the stop may come back as another error: a C library turns what a callback raised into its own
+            if stop_was_asked() and not isinstance(exc, Terminated):
+                if STATE.debug:
+                    traceback.print_exc()
+                raise Terminated from exc
+            raise
     except Terminated:
-        click.echo("mdptm: terminated; nothing was written", err=True)
+        click.echo(_TERMINATED_TEXT, err=True)
         sys.exit(TERMINATED)
     except click.exceptions.Abort:
         click.echo("mdptm: aborted", err=True)
@@ -899,23 +909,19 @@ def main(argv: list[str] | None = None) -> None:
         _gc_as_before()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+    if stop_was_asked():  # asked after the last output was put in place: the outputs are whole, the stop is still said
+        click.echo(_TERMINATED_TEXT, err=True)
+        sys.exit(TERMINATED)
     sys.exit(rc if isinstance(rc, int) else ExitCode.OK)
 
 
 # Killed by SIGTERM: the shell's convention (128 + signal number), outside ExitCode's closed set on purpose.
 TERMINATED = 128 + signal.SIGTERM
-
-
-class Terminated(BaseException):
-    """SIGTERM arrived: unwinding removes staging folders and half-written files on the way out."""
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated
+_TERMINATED_TEXT = "mdptm: terminated; nothing half-written was left (each output is as it was before, or complete)"
 
 
 def _on_sigterm() -> signal.Handlers | Callable[..., object] | int | None:
     """Turn SIGTERM into an exception so every ``staged_dir``/``staged_file`` cleans up (main thread only)."""
     if threading.current_thread() is not threading.main_thread():
         return None
-    return signal.signal(signal.SIGTERM, _terminate)
+    return signal.signal(signal.SIGTERM, stop_now)

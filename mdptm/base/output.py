@@ -24,6 +24,7 @@ from typing import IO, TYPE_CHECKING
 
 import pydantic_core
 
+from mdptm.base.process import stop_if_asked
 from mdptm.errors import InputError
 
 if TYPE_CHECKING:
@@ -467,6 +468,7 @@ def staged_dir(final: Path) -> Iterator[Path]:
             raise
         old = None
         try:
+            stop_if_asked()  # a stop a library swallowed on the way: the output is not put in place
             write_marker(tmp)
             tmp.chmod(0o755)
             if final.exists() or final.is_symlink():
@@ -510,6 +512,7 @@ def staged_file(final: Path) -> Iterator[Path]:
         tmp = Path(name)
         try:
             yield tmp
+            stop_if_asked()
             with tmp.open("rb") as src, final.open("wb") as dst:
                 shutil.copyfileobj(src, dst, 1 << 20)
         except OSError as exc:
@@ -536,5 +539,10 @@ def staged_file(final: Path) -> Iterator[Path]:
         if (clear := _no_room(exc, final)) is not None:
             raise clear from None
         raise
-    os.chmod(tmp, 0o644)
-    tmp.replace(final)
+    try:
+        stop_if_asked()
+        os.chmod(tmp, 0o644)
+        tmp.replace(final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

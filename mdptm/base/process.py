@@ -1,4 +1,4 @@
-"""Process policy: how the process that runs a build manages its memory.
+"""Process policy: how the process that runs a build manages its memory, and how it stops when asked.
 
 How often the garbage collector runs is a setting of the whole process, not of one stage, so it is
 set where a process starts its work: the command line (``mdptm build``, ``mdptm publish``) and the
@@ -13,7 +13,41 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
-__all__ = ["give_back_memory", "keep_long_lived", "lean_gc"]
+__all__ = ["Terminated", "give_back_memory", "keep_long_lived", "lean_gc", "stop_if_asked", "stop_now", "stop_was_asked"]
+
+
+class Terminated(BaseException):
+    """The process was asked to stop (SIGTERM): unwinding removes staging folders and half-written files."""
+
+
+_STOP = {"asked": False}
+
+
+def stop_now(*_signal: object) -> None:
+    """Record that the process must stop, and stop: a signal handler.
+
+    The exception alone is not enough. Raised while a C library calls back into Python (a drawing
+    library turned it into "Invalid bounding box") or while a finaliser runs (Python ignores it there),
+    it never reaches the command, and the build would go on to put its output in place. The record
+    stays, so every later commit refuses (:func:`stop_if_asked`) and the command still reports the stop.
+    """
+    _STOP["asked"] = True
+    raise Terminated
+
+
+def stop_if_asked() -> None:
+    """Raise :class:`Terminated` when a stop was asked: called before an output is put in place."""
+    if _STOP["asked"]:
+        raise Terminated
+
+
+def stop_was_asked(*, forget: bool = False) -> bool:
+    """Whether a stop was asked since the last time it was forgotten (each command starts afresh)."""
+    asked = _STOP["asked"]
+    if forget:
+        _STOP["asked"] = False
+    return asked
+
 
 _LEAN_GC = {"depth": 0, "runs": 0}
 

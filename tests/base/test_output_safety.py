@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from mdptm.base.output import MARKER
+from mdptm.base import process
+from mdptm.base.output import MARKER, staged_file
 from tests.conftest import SAMPLES
 from tests.test_cli_foundation import MODEL, run
 
@@ -207,6 +209,57 @@ def test_sigterm_leaves_no_staging_folder(tmp_path: Path) -> None:
     proc.communicate(timeout=60)
     assert proc.returncode != 0
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp") or ".old-" in p.name] == []
+
+
+def _stop_on_the_way(monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    """SIGTERM's handler run where the build cannot see its exception: swallowed (as Python does in a
+    finaliser) or turned into the library's own error (matplotlib gave "Invalid bounding box")."""
+    import mdptm.pipeline.run as run_module
+
+    real = run_module.map_model
+
+    def mapping_then_stopped(*args: object, **kwargs: object) -> object:
+        try:
+            process.stop_now()
+        except process.Terminated:
+            if kind == "converted":
+                raise ValueError("Invalid bounding box") from None
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run_module, "map_model", mapping_then_stopped)
+
+
+@pytest.mark.parametrize("kind", ["swallowed", "converted"])
+def test_a_stop_a_library_swallowed_still_stops_and_puts_nothing_in_place(
+    project: Path, tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SIGTERM during a build exited 0 with the new package in place (1 run in 80), or exit 2 "unexpected
+    ValueError: Invalid bounding box": the handler's exception had been lost in a library."""
+    out = tmp_path / "pkg"
+    assert run(["build", str(project), "-o", str(out)], capsys)[0] == 0
+    before = _tree(tmp_path)
+    (project / "model.yaml").write_text(MODEL + "\n# changed\n")
+    _stop_on_the_way(monkeypatch, kind)
+    code, _, err = run(["build", str(project), "-o", str(out)], capsys)
+    assert code == 143, err
+    assert "terminated" in err and "unexpected" not in err and "Traceback" not in err
+    after = _tree(tmp_path)
+    assert {k: v for k, v in after.items() if "proj" not in k} == {k: v for k, v in before.items() if "proj" not in k}
+    # the next command starts afresh
+    monkeypatch.undo()
+    assert run(["build", str(project), "-o", str(out)], capsys)[0] == 0
+
+
+def test_a_stop_asked_before_a_file_is_put_in_place_leaves_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "model.json"
+    target.write_text("old")
+    with pytest.raises(process.Terminated):
+        with staged_file(target) as tmp:
+            tmp.write_text("new")
+            with contextlib.suppress(process.Terminated):
+                process.stop_now()
+    assert target.read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]
+    assert process.stop_was_asked(forget=True) and not process.stop_was_asked()
 
 
 def test_concurrent_builds_into_one_folder_take_turns(project: Path, tmp_path: Path) -> None:
