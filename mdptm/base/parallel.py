@@ -158,7 +158,13 @@ class Pending(Generic[B]):
         assert self._pid is not None and self._read_end is not None
         pid, read_end = self._pid, self._read_end
         self._pid = self._read_end = None  # reaped once, whatever happens next
-        return _collect(pid, read_end)
+        try:
+            return _collect(pid, read_end)
+        except BaseException:  # a stop (SIGTERM) while waiting: the child must not go on writing after us
+            with contextlib.suppress(ProcessLookupError, ChildProcessError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            raise
 
     def _abandon(self) -> None:
         """The caller failed before asking for the result: the job's output is not wanted, but the

@@ -253,11 +253,10 @@ def test_a_stop_a_library_swallowed_still_stops_and_puts_nothing_in_place(
 def test_a_stop_asked_before_a_file_is_put_in_place_leaves_the_old_file(tmp_path: Path) -> None:
     target = tmp_path / "model.json"
     target.write_text("old")
-    with pytest.raises(process.Terminated):
-        with staged_file(target) as tmp:
-            tmp.write_text("new")
-            with contextlib.suppress(process.Terminated):
-                process.stop_now()
+    with pytest.raises(process.Terminated), staged_file(target) as tmp:
+        tmp.write_text("new")
+        with contextlib.suppress(process.Terminated):
+            process.stop_now()
     assert target.read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]
     assert process.stop_was_asked(forget=True) and not process.stop_was_asked()
 

@@ -159,3 +159,36 @@ def test_the_child_leaves_what_it_inherited_out_of_the_collectors_scans() -> Non
     assert n == 1000
     assert frozen >= before + len(inherited)
     assert gc.get_freeze_count() == before  # this process's collector is left as it was
+
+
+@needs_fork
+def test_a_stop_while_waiting_for_the_child_stops_the_child(tmp_path: Path) -> None:
+    """SIGTERM while the parent read the child's result left the child running, writing into a staging
+    folder the parent was removing (it was no longer known to the block)."""
+    import signal
+    import time
+
+    from mdptm.base.process import Terminated, stop_now, stop_was_asked
+
+    def slow(_inbox: Inbox) -> None:
+        (tmp_path / "pid").write_text(str(os.getpid()))
+        time.sleep(60)
+        (tmp_path / "late").write_text("done")
+
+    previous = signal.signal(signal.SIGALRM, stop_now)
+    try:
+        with pytest.raises(Terminated), background(slow) as pending:
+            while not (tmp_path / "pid").exists():
+                time.sleep(0.01)
+            signal.setitimer(signal.ITIMER_REAL, 0.2)
+            pending.result()  # the stop arrives while this waits
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        stop_was_asked(forget=True)
+    child = int((tmp_path / "pid").read_text())
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)
+    assert not (tmp_path / "late").exists()
