@@ -88,9 +88,25 @@ def _new_figure(width_in: float, height_in: float) -> Figure:
     return fig
 
 
+# zlib level 3: of a diagram's PNG time, most goes into level 6's search (0.18 s of a sample's 14 pictures,
+# about a twentieth of its build) for 7 % fewer bytes
+_PNG_LEVEL = 3
+
+
 def _save(fig: Figure, path: Path) -> Path:
-    with matplotlib.rc_context({"svg.hashsalt": "mdptm", "path.simplify": True, "savefig.transparent": False}):
-        fig.savefig(path, dpi=DPI, format="png", facecolor="white", metadata={"Software": None})
+    """The figure as an opaque RGB PNG with no metadata but its dpi.
+
+    Drawn on a white face (:func:`_new_figure`), a diagram has no transparent pixel: the alpha channel savefig writes is
+    a quarter of the data to compress for nothing (dropping it saves time and 9 % of the bytes).
+    """
+    from PIL import Image
+
+    with matplotlib.rc_context({"path.simplify": True}):
+        canvas = fig.canvas
+        assert isinstance(canvas, FigureCanvasAgg)  # every figure here is made by _new_figure
+        rgba, size = canvas.print_to_buffer()  # type: ignore[no-untyped-call]  # the Agg backend has no type hints
+        image = Image.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1).convert("RGB")
+    image.save(path, format="PNG", compress_level=_PNG_LEVEL, dpi=(DPI, DPI))
     return path
 
 
