@@ -7,7 +7,9 @@ with its exit code and message, and the others carry on. Results come back in th
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -15,6 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mdptm.base.process import stop_now
 from mdptm.errors import ExitCode, MdptmError
 from mdptm.plugins import Audience
 
@@ -83,6 +86,37 @@ def _folders(projects: Sequence[Path], out_root: Path | None) -> list[tuple[Path
     return [(out_root / a, out_root / b) for a, b in zip(names, neutral, strict=True)]
 
 
+_WORKER = {"busy": False, "stopped": False}
+
+
+def _worker_start() -> None:
+    """A worker stops when the portfolio is stopped (SIGTERM from :func:`build_many`)."""
+    signal.signal(signal.SIGTERM, _worker_stop)
+
+
+def _worker_stop(*_signal: object) -> None:
+    """Mid-build, unwind as ``mdptm build`` does (its staging folders go), then leave (:func:`build_one`);
+    idle, leave at once, quietly. A worker that stayed would wait for work from a portfolio that is gone."""
+    if _WORKER["busy"]:
+        _WORKER["stopped"] = True
+        stop_now()
+    os._exit(128 + signal.SIGTERM)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """The portfolio was stopped: no further project starts, and the ones being built stop now.
+
+    Left to the pool, its shutdown waits for every project already handed to it: a portfolio stopped
+    after 6 s went on for 48 s, building all six before it exited.
+    """
+    pool.shutdown(wait=False, cancel_futures=True)
+    workers = multiprocessing.active_children()  # the pool's workers: the executor has no public list
+    for child in workers:
+        child.terminate()
+    for child in workers:  # each removes its staging folders before it goes
+        child.join(timeout=30)
+
+
 def build_one(project: Path, out: Path | None, draft: bool, audience: Audience, neutral: Path | None = None) -> ProjectResult:
     """Build one project, turning every failure into a result: a worker never raises."""
     from mdptm.base.parallel import sequential
@@ -91,6 +125,7 @@ def build_one(project: Path, out: Path | None, draft: bool, audience: Audience, 
 
     t0 = time.perf_counter()
     result = ProjectResult(project=project)
+    _WORKER["busy"] = True
     try:
         # A worker is a process of its own: its memory policy is set here, as the CLI sets the main process's.
         with sequential(), lean_gc():  # the portfolio already keeps every core busy
@@ -107,6 +142,10 @@ def build_one(project: Path, out: Path | None, draft: bool, audience: Audience, 
         result.warnings = list(built.warnings)
         if built.exit_code and built.warnings:
             result.message = built.warnings[-1]
+    finally:
+        _WORKER["busy"] = False
+        if _WORKER["stopped"]:  # unwound: its staging folders are gone; the portfolio wants no result
+            os._exit(128 + signal.SIGTERM)
     result.seconds = time.perf_counter() - t0
     return result
 
@@ -141,19 +180,24 @@ def build_many(
     else:
         import mdptm.pipeline.build  # noqa: F401 - loaded once here, so forked workers start ready
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start) as pool:
             futures: dict[Future[ProjectResult], int] = {
                 pool.submit(build_one, project, out, draft, audience, neutral): i
                 for i, (project, out, neutral) in enumerate(zip(projects, outs, neutrals, strict=True))
             }
             pending = set(futures)
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in sorted(done, key=lambda f: futures[f]):
-                    i = futures[fut]
-                    try:
-                        res = fut.result()
-                    except BrokenProcessPool:
-                        res = ProjectResult(project=projects[i], exit_code=ExitCode.INPUT, message="the worker process building it died")
-                    finish(i, res)
+            try:
+                while pending:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in sorted(done, key=lambda f: futures[f]):
+                        i = futures[fut]
+                        try:
+                            res = fut.result()
+                        except BrokenProcessPool:
+                            died = "the worker process building it died"
+                            res = ProjectResult(project=projects[i], exit_code=ExitCode.INPUT, message=died)
+                        finish(i, res)
+            except BaseException:  # stopped (SIGTERM), or the caller's progress report failed
+                _stop_workers(pool)
+                raise
     return [r for r in results if r is not None]

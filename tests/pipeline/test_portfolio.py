@@ -137,3 +137,53 @@ def test_neutral_folders_never_take_a_projects_name(tmp_path: Path) -> None:
         p.mkdir()
     names = [p.name for p in neutral_folders(projects, tmp_path / "out") if p is not None]
     assert names == ["package-1", "package-2-2", "package-3"]
+
+
+def _running(marker: str) -> list[int]:
+    """Processes whose command line holds *marker* (this test's own folder): the portfolio and its workers."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmdline = (proc / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if marker.encode() in cmdline:
+                found.append(int(proc.name))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc to find the workers")
+def test_a_stopped_portfolio_stops_its_workers_and_leaves_no_staging_folder(tmp_path: Path) -> None:
+    """SIGTERM to a portfolio build went on building every project handed to its pool (48 s after the
+    signal for six projects) and only then exited; its workers, left waiting for more work, outlived it."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    projects = [_copy_sample(tmp_path / f"pump-{i}") for i in range(4)]
+    out = tmp_path / "packages"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mdptm", "build", *map(str, projects), "--jobs", "2", "-o", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 120
+    while not list(out.glob(".pump-*.tmp")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert proc.poll() is None, "the portfolio ended before it staged anything"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err.decode()[-500:]
+    assert b"Traceback" not in err
+    deadline = time.monotonic() + 30
+    while _running(str(tmp_path)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _running(str(tmp_path)) == []  # no worker outlived the portfolio
+    assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []
+    # every project either built whole or not at all, and none that had not started when the signal came
+    for name in ("pump-0", "pump-1", "pump-2", "pump-3"):
+        assert (out / name).exists() == (out / name / "MANIFEST.json").is_file()
+    assert not (out / "pump-2").exists() and not (out / "pump-3").exists()
