@@ -346,14 +346,16 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             fields.add("stride")
             out.append(f"column {title.header!r} holds STRIDE categories, not threat titles: read as the STRIDE column")
     for col in columns:
-        if col.field != "controls":
+        if col.field not in ("controls", "targets"):
             continue
         spans = cells(col)
         if len(spans) >= 2 and sum(bool(_TIME_SPAN.match(v)) for v in spans) * 4 >= len(spans) * 3:
             # "Remediation Timeframe" of "24-48 hours", "1-2 weeks": when the measure is due, no measure (nor the odd
-            # cell a row shifted into it)
+            # cell a row shifted into it); "Target" of "3 days", "0-30 days": when the finding is due to be fixed, no
+            # component the threat targets
+            what = "measures" if col.field == "controls" else "components"
             col.field = None
-            out.append(f"column {col.header!r} holds time frames ({spans[0]!r}, …), not measures: kept as written")
+            out.append(f"column {col.header!r} holds time frames ({spans[0]!r}, …), not {what}: kept as written")
     told = next((c for c in columns if c.field == "description"), None)
     if title is not None and title.field == "title" and told is not None and (m := match_header(vocab, kind, title.header)) and not m.exact:
         names, said = cells(title), cells(told)

@@ -394,6 +394,15 @@ class RowFields:
             linked = tuple(f for f in linked if f != "controls")
             said = one_line(v["controls"])[:50]
             self.warn(rec.locator, f"mitigation {said!r} (column {header!r}) says none applies: no control, kept as the rationale")
+        absent = _NONE_IN_PLACE.match(v.get("controls", "")) if said_na is None else None
+        if absent is not None:
+            # "Existing control: No separate admin account evidenced": the cell says the measure is missing, never a
+            # control in place named so
+            header = rec.headers.get("controls", "Mitigation")
+            extra[header] = clean_text(v["controls"])
+            linked = tuple(f for f in linked if f != "controls")
+            said = one_line(v["controls"])[:50]
+            self.warn(rec.locator, f"mitigation {said!r} (column {header!r}) says no measure is in place: no control, kept in extra")
         refs = self._refs(rec, linked)
         if measure is not None and not v.get("controls.more") and (not v.get("controls") or _ID_LIST.fullmatch(v["controls"].strip())):
             # "Treatment: MFA, CA Policies" beside no mitigation text (or only a catalogue's ids, "A.8.2, A.8.5"):
@@ -666,6 +675,13 @@ class RowFields:
 # "none yet", "none if counts ignore visibility" in a control column: no measure is in place, and the rest says why.
 _NOT_APPLICABLE = re.compile(
     r"^\W*(?:(?P<na>n/a|n\.a\.|not\s+applicable)\W*?\s*[—–:;,(-]\s*|none\s*[—–:;,(-]?\s+)(?P<why>\w.*)$", re.I | re.S
+)
+
+
+# "No separate admin account evidenced", "No MFA in place": a measure said to be missing (a cell opening "No" that says
+# nothing is in place is no design measure such as "No default passwords")
+_NONE_IN_PLACE = re.compile(
+    r"^\W*no\s+\S.*\s(?:evidenced|in\s+place|implemented|documented|defined|enforced|deployed|configured)\W*$", re.I | re.S
 )
 
 
