@@ -14,7 +14,7 @@ import openpyxl
 
 from mdptm.model import Model
 from mdptm.model.report import ImportReport
-from tests.importers.import_helpers import checked_import, warning_messages
+from tests.importers.import_helpers import checked_import, run_import, warning_messages
 
 
 def _rows(text: str) -> list[list[str]]:
@@ -114,3 +114,60 @@ def test_an_existing_control_cell_saying_none_is_in_place_makes_no_control(tmp_p
         assert [t.controls != [] for t in model.threats] == [True, False, True]
         assert model.threats[1].extra["existing_control"] == "No separate admin account evidenced"
         assert any("says no measure is in place: no control" in w for w in warning_messages(report))
+
+
+# -- a GRC case study: the risk register names one control id per risk ("existing_control_id"); the control
+# matrix, a file (or sheet) of its own, maps each control to the risks it treats by id, several in one cell
+# ("R-02; R-13"), among them a control the register's rows do not name
+
+_RISKS = (
+    "risk_id,asset_id,risk_area,threat_event,likelihood_score,impact_score,inherent_risk_score,existing_control_id,control_effectiveness,residual_risk_score\n"
+    "R-01,A-005; A-009,Access Management,Outdated access rights are misused after a role change,4,5,20,C-01,Partial,15\n"
+    "R-02,A-001; A-006,Data Privacy,A user exports personal data beyond the job's need,3,5,15,C-02,Partial,12\n"
+    "R-10,A-009; A-005,User Lifecycle,A leaver's account keeps access to admin functions,4,4,16,C-02,Partial,12\n"
+    "R-13,A-001; A-006,Data Retention,Old personal records are kept with no need,3,4,12,C-08,Missing,12\n"
+)
+_CONTROLS = (
+    "control_id,control_area,control_activity,control_type,mapped_risk_id,implementation_status\n"
+    "C-01,Access Management,Quarterly access review and role recertification,Detective,R-01,Partial\n"
+    'C-02,User Lifecycle,"Approve access requests; reconcile accounts with HR leavers",Preventive,"R-02; R-10",Partial\n'
+    "C-08,Data Retention,Retention schedule and deletion review,Preventive,R-13,Missing\n"
+    'C-14,Personal Data Export Review,Approve and log bulk exports of personal data,Detective,"R-02; R-13",Planned\n'
+)
+
+
+def _links(model: Model) -> dict[str, list[str]]:
+    return {t.id: sorted(t.controls) for t in model.threats}
+
+
+def test_a_control_matrix_maps_its_controls_to_risks_by_id(tmp_path: Path) -> None:
+    risks, controls = tmp_path / "risk_register.csv", tmp_path / "control_matrix.csv"
+    risks.write_text(_RISKS, encoding="utf-8")
+    controls.write_text(_CONTROLS, encoding="utf-8")
+    book = tmp_path / "grc.xlsx"
+    _book(book, {"Risk register": _rows(_RISKS), "Control matrix": _rows(_CONTROLS)})
+    newline = tmp_path / "grc-newline.xlsx"
+    _book(newline, {"Risk register": _rows(_RISKS), "Control matrix": _rows(_CONTROLS.replace("; R-", "\nR-"))})
+    for model, _report in (run_import(risks, controls), run_import(book), run_import(newline)):
+        # before: C-14 (named by no risk row) linked to nothing; its "mapped_risk_id" kept in extra
+        assert _links(model) == {"R-01": ["C-01"], "R-02": ["C-02", "C-14"], "R-10": ["C-02"], "R-13": ["C-08", "C-14"]}
+        assert [c.status for c in model.controls] == ["planned", "planned", "not_implemented", "planned"]
+
+
+# -- a course's risk matrix in Spanish: "activo | amenaza | probabilidad | impacto", one asset and one threat a row
+
+_RIESGOS = (
+    "activo,amenaza,probabilidad,impacto\n"
+    "Servidor web,Fallo de disco,2,3\n"
+    "Correo,Phishing,3,3\n"
+    "Portátil comercial,Robo,2,3\n"
+    "Oficina,Incendio,1,3\n"
+)
+
+
+def test_a_risk_matrix_with_spanish_headers(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _RIESGOS, "riesgos", ("Valoración", ["probabilidad", "impacto"])):
+        # before: exit 2, "no threat-model table recognised in this sheet ('activo amenaza probabilidad impacto')"
+        assert [t.title for t in model.threats] == ["Fallo de disco", "Phishing", "Robo", "Incendio"]
+        assert [a.name for a in model.assets] == ["Servidor web", "Correo", "Portátil comercial", "Oficina"]
+        assert [(t.risk.likelihood, t.risk.severity) for t in model.threats if t.risk] == [("2", "3"), ("3", "3"), ("2", "3"), ("1", "3")]
