@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
+import pytest
 
+from mdptm.errors import InputError
 from mdptm.model import Model
 from mdptm.model.report import ImportReport
 from tests.importers.import_helpers import checked_import, run_import, warning_messages
@@ -171,3 +173,29 @@ def test_a_risk_matrix_with_spanish_headers(tmp_path: Path) -> None:
         assert [t.title for t in model.threats] == ["Fallo de disco", "Phishing", "Robo", "Incendio"]
         assert [a.name for a in model.assets] == ["Servidor web", "Correo", "Portátil comercial", "Oficina"]
         assert [(t.risk.likelihood, t.risk.severity) for t in model.threats if t.risk] == [("2", "3"), ("3", "3"), ("2", "3"), ("1", "3")]
+
+
+# -- an attack tree kept as a table: "name | id | parent | type", one goal ("Open a safe", parent NA, an OR gate)
+# and the steps that reach it (OR, AND, LEAF): no list of threats
+
+_TREE = (
+    '"name","id","parent","type","description","difficulty"\n'
+    '"open safe",1,NA,OR,"Open a safe",""\n'
+    '"Pick lock",2,1,LEAF,"Pick the lock of the safe","Hard"\n'
+    '"Learn combo",4,1,OR,"Learn the combination","Hard"\n'
+    '"Get combo from target",7,4,AND,"Get the combination from a person","Hard"\n'
+    '"Bribe",10,7,LEAF,"Bribe a person","Hard"\n'
+)
+
+
+def test_an_attack_tree_is_no_list_of_threats(tmp_path: Path) -> None:
+    path = tmp_path / "attack_tree.csv"
+    path.write_text(_TREE, encoding="utf-8")
+    # before: five threats (every node of the tree), each warned that its gate "OR", "LEAF" is no STRIDE value
+    with pytest.raises(InputError, match=r"attack tree \(its rows are a goal and the steps that reach it"):
+        run_import(path)
+    register = _rows(_FINDINGS)
+    book = _book(tmp_path / "tree.xlsx", {"Findings": register, "Attack tree": _rows(_TREE)})
+    model, report = checked_import(book)
+    assert [t.id for t in model.threats] == ["F-01", "F-02", "F-03", "F-04"]
+    assert any("attack tree" in w for w in warning_messages(report))
