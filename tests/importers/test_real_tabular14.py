@@ -118,6 +118,13 @@ def test_an_existing_control_cell_saying_none_is_in_place_makes_no_control(tmp_p
         assert any("says no measure is in place: no control" in w for w in warning_messages(report))
 
 
+def test_a_design_measure_opening_with_no_stays_a_control(tmp_path: Path) -> None:
+    design = _WINDOWS.replace("No separate admin account evidenced", "No remote login service implemented")
+    for model, _report in _both(tmp_path, design, "design"):
+        # the absence of an attack surface is a measure; only "evidenced", "in place" … say a measure is missing
+        assert [c.title for c in model.controls][1] == "No remote login service implemented"
+
+
 # -- a GRC case study: the risk register names one control id per risk ("existing_control_id"); the control
 # matrix, a file (or sheet) of its own, maps each control to the risks it treats by id, several in one cell
 # ("R-02; R-13"), among them a control the register's rows do not name

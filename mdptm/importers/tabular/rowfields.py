@@ -678,11 +678,9 @@ _NOT_APPLICABLE = re.compile(
 )
 
 
-# "No separate admin account evidenced", "No MFA in place": a measure said to be missing (a cell opening "No" that says
-# nothing is in place is no design measure such as "No default passwords")
-_NONE_IN_PLACE = re.compile(
-    r"^\W*no\s+\S.*\s(?:evidenced|in\s+place|implemented|documented|defined|enforced|deployed|configured)\W*$", re.I | re.S
-)
+# "No separate admin account evidenced", "No MFA in place": a measure said to be missing. Only words that say whether
+# something is in place close such a cell: "No remote access implemented" may be a design measure (no such port).
+_NONE_IN_PLACE = re.compile(r"^\W*no\s+\S.*\s(?:evidenced|in\s+place|documented|enforced)\W*$", re.I | re.S)
 
 
 def none_applies(text: str) -> bool:
