@@ -206,3 +206,22 @@ def test_an_attack_tree_is_no_list_of_threats(tmp_path: Path) -> None:
     model, report = checked_import(book)
     assert [t.id for t in model.threats] == ["F-01", "F-02", "F-03", "F-04"]
     assert any("attack tree" in w for w in warning_messages(report))
+
+
+# -- an LLM risk analysis: "control_effectiveness" is a factor (0.5 on every row) that halves the inherent risk
+
+_FACTORS = (
+    "threat_id,threat_name,base_severity,likelihood,inherent_risk,control_effectiveness,residual_risk,risk_level\n"
+    "LLM01,Prompt Injection,10,0.9,9.0,0.5,4.5,Medium\n"
+    "LLM05,Supply Chain Vulnerabilities,8,0.6,4.8,0.5,2.4,Low\n"
+    "LLM10,Model Theft,8,0.6,4.8,0.5,2.4,Low\n"
+)
+
+
+def test_a_control_effectiveness_factor_names_no_control(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _FACTORS, "factors"):
+        assert model.controls == []
+        # before: three warnings "control '0.5' (column 'control_effectiveness') matches no control by id or name"
+        assert not any("matches no control" in w for w in warning_messages(report))
+        assert any("holds fractions ('0.5', …), not measures" in w for w in warning_messages(report))
+        assert [t.extra.get("control_effectiveness") for t in model.threats] == ["0.5"] * 3
