@@ -666,6 +666,8 @@ class TableFinder:
             reason = "software bill of materials (its rows are software with versions and licences), not components"
         if reason is None and block.kind == "threat" and _stride_definitions(g, block, self.vocab):
             reason = "STRIDE definitions table (its rows are the six categories), not threats"
+        if reason is None and block.kind == "threat" and self._attack_tree(block):
+            reason = "attack tree (its rows are a goal and the steps that reach it, linked by their parent), not a list of threats"
         if reason is None and block.kind == "threat" and (listed := self._catalogue(block)) is not None:
             reason = f"{listed} catalogue of threat types (its rows are the catalogue's entries), not threats of this system"
         if reason is None and not strong and block.columns and block.rows:
@@ -754,6 +756,19 @@ class TableFinder:
         if len(ids) < 3:
             return None
         return next((name for name, rx in self.vocab.threat_catalogues if all(rx.fullmatch(i) for i in ids)), None)
+
+    def _attack_tree(self, block: Block) -> bool:
+        """An attack tree written as a table: a column naming each row's parent and a column of gates only ("AND",
+        "OR", "LEAF"), over three rows or more."""
+        g = block.grid
+        if not any(norm_text(c.header) in self.vocab.attack_tree_parents for c in block.columns):
+            return False
+        for c in block.columns:
+            values = [norm_text(one_line(g.data_text(r, c.index))) for r in block.rows]
+            values = [v for v in values if v]
+            if len(values) >= 3 and all(v in self.vocab.attack_tree_gates for v in values) and len(set(values)) >= 2:
+                return True
+        return False
 
     def _evidence(self, block: Block) -> bool:
         """Whether the header or the heading names the kind, or a column is one only that kind has."""

@@ -346,14 +346,20 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             fields.add("stride")
             out.append(f"column {title.header!r} holds STRIDE categories, not threat titles: read as the STRIDE column")
     for col in columns:
-        if col.field != "controls":
+        if col.field not in ("controls", "targets"):
             continue
         spans = cells(col)
         if len(spans) >= 2 and sum(bool(_TIME_SPAN.match(v)) for v in spans) * 4 >= len(spans) * 3:
             # "Remediation Timeframe" of "24-48 hours", "1-2 weeks": when the measure is due, no measure (nor the odd
-            # cell a row shifted into it)
+            # cell a row shifted into it); "Target" of "3 days", "0-30 days": when the finding is due to be fixed, no
+            # component the threat targets
+            what = "measures" if col.field == "controls" else "components"
             col.field = None
-            out.append(f"column {col.header!r} holds time frames ({spans[0]!r}, …), not measures: kept as written")
+            out.append(f"column {col.header!r} holds time frames ({spans[0]!r}, …), not {what}: kept as written")
+        elif col.field == "controls" and len(spans) >= 2 and all(_FRACTION.match(v) for v in spans):
+            # "control_effectiveness" of 0.5 on every row: a factor the risk is scaled by, no measure named
+            col.field = None
+            out.append(f"column {col.header!r} holds fractions ({spans[0]!r}, …), not measures: kept as written")
     told = next((c for c in columns if c.field == "description"), None)
     if title is not None and title.field == "title" and told is not None and (m := match_header(vocab, kind, title.header)) and not m.exact:
         names, said = cells(title), cells(told)
@@ -476,6 +482,8 @@ _TIME_SPAN = re.compile(
     r"|q[1-4]\s*\d{4}|\d{4}-\d{2}(?:-\d{2})?|\d{1,2}/\d{1,2}/\d{2,4}|immediate(?:ly)?|asap)\s*$",
     re.I,
 )
+# a fraction or a percentage ("0.5", "0,75", "80%"): a rating of something, never the name of a measure
+_FRACTION = re.compile(r"^\s*(?:0?[.,]\d+|\d{1,3}(?:[.,]\d+)?\s*%)\s*$")
 _RISK_HEADERS = frozenset({"risk", "risks", "risk description", "risk statement", "risk scenario", "risk event"})
 
 

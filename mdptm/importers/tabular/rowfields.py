@@ -394,6 +394,15 @@ class RowFields:
             linked = tuple(f for f in linked if f != "controls")
             said = one_line(v["controls"])[:50]
             self.warn(rec.locator, f"mitigation {said!r} (column {header!r}) says none applies: no control, kept as the rationale")
+        absent = _NONE_IN_PLACE.match(v.get("controls", "")) if said_na is None else None
+        if absent is not None:
+            # "Existing control: No separate admin account evidenced": the cell says the measure is missing, never a
+            # control in place named so
+            header = rec.headers.get("controls", "Mitigation")
+            extra[header] = clean_text(v["controls"])
+            linked = tuple(f for f in linked if f != "controls")
+            said = one_line(v["controls"])[:50]
+            self.warn(rec.locator, f"mitigation {said!r} (column {header!r}) says no measure is in place: no control, kept in extra")
         refs = self._refs(rec, linked)
         if measure is not None and not v.get("controls.more") and (not v.get("controls") or _ID_LIST.fullmatch(v["controls"].strip())):
             # "Treatment: MFA, CA Policies" beside no mitigation text (or only a catalogue's ids, "A.8.2, A.8.5"):
@@ -667,6 +676,11 @@ class RowFields:
 _NOT_APPLICABLE = re.compile(
     r"^\W*(?:(?P<na>n/a|n\.a\.|not\s+applicable)\W*?\s*[—–:;,(-]\s*|none\s*[—–:;,(-]?\s+)(?P<why>\w.*)$", re.I | re.S
 )
+
+
+# "No separate admin account evidenced", "No MFA in place": a measure said to be missing. Only words that say whether
+# something is in place close such a cell: "No remote access implemented" may be a design measure (no such port).
+_NONE_IN_PLACE = re.compile(r"^\W*no\s+\S.*\s(?:evidenced|in\s+place|documented|enforced)\W*$", re.I | re.S)
 
 
 def none_applies(text: str) -> bool:

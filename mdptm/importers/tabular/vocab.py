@@ -167,6 +167,8 @@ class Vocabulary:
     control_kind_labels: frozenset[str] = frozenset()  # labels naming a measure's kind ("Design Control:"), not the measure
     # public catalogues of threat types, by the form of their ids ("EMB3D": TID-101): their rows are no system's threats
     threat_catalogues: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    attack_tree_parents: frozenset[str] = frozenset()  # an attack tree's column naming each node's parent ("parent")
+    attack_tree_gates: frozenset[str] = frozenset()  # ... and the gate of each node ("AND", "OR", "LEAF")
     disposition_decisions: frozenset[str] = frozenset()  # "mitigate" in a Disposition column: a decision, no status
     tool_suggestions: frozenset[str] = frozenset()  # a modelling tool's column of suggested mitigations, as written
     all_targets: frozenset[str] = frozenset()  # a target cell naming every element ("All components")
@@ -355,6 +357,8 @@ class ValueTerms(_Terms):
     applicability_yes: list[str] = Field(default_factory=list)
     control_kind_labels: list[str] = Field(default_factory=list)
     threat_catalogue_ids: dict[str, str] = Field(default_factory=dict)
+    attack_tree_parents: list[str] = Field(default_factory=list)
+    attack_tree_gates: list[str] = Field(default_factory=list)
     disposition_decisions: list[str] = Field(default_factory=list)
     tool_suggestions: list[str] = Field(default_factory=list)
     linddun: dict[str, list[str]] = Field(default_factory=dict)
@@ -522,6 +526,8 @@ def load_vocabulary() -> Vocabulary:
         control_kind_labels=_words(values.get("control_kind_labels", [])),
         disposition_decisions=_words(values.get("disposition_decisions", [])),
         tool_suggestions=frozenset(" ".join(str(w).lower().split()) for w in values.get("tool_suggestions", [])),
+        attack_tree_parents=_words(values.get("attack_tree_parents", [])),
+        attack_tree_gates=_words(values.get("attack_tree_gates", [])),
         threat_catalogues=tuple((name, re.compile(rf"(?:{rx})", re.I)) for name, rx in values.get("threat_catalogue_ids", {}).items()),
         planned_mitigations=_words(values.get("planned_mitigations", [])),
         verification_result_headers=_words(values.get("verification_result_headers", [])),
