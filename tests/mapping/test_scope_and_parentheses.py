@@ -191,3 +191,16 @@ def test_german_and_french_denials_and_deferrals_state_nothing(title: str, descr
 def test_german_and_french_statements_stay_measures(title: str, description: str) -> None:
     assert void_reason(title, description) is None
     assert _clause(_model(description, title=title), "fda-premarket", "control.cryptography")[:3:2] == ("covered", ["C1"])
+
+
+@pytest.mark.parametrize(("framework", "clause"), [("cra-annex-i", "II.5"), ("cra-annex-ii", "2")])
+def test_a_reporting_address_is_no_disclosure_policy(framework: str, clause: str) -> None:
+    model = Model.empty()
+    model.support.vulnerability_disclosure = "psirt@example.com"
+    status, rationale, _ = _clause(model, framework, clause)
+    assert status == "partial"
+    assert "refers to no coordinated vulnerability disclosure policy" in rationale
+    model.support.vulnerability_disclosure = "We have no CVD policy yet; psirt@example.com"
+    assert _clause(model, framework, clause)[0] == "partial"
+    model.support.vulnerability_disclosure = "psirt@example.com; coordinated vulnerability disclosure policy: https://example.com/cvd"
+    assert _clause(model, framework, clause)[:3:2] == ("covered", ["support.vulnerability_disclosure"])
