@@ -29,6 +29,25 @@ def test_a_parenthesis_denying_something_else_leaves_the_clause_standing(text: s
     assert stated(text)
 
 
+def test_a_control_whose_parenthesis_denies_something_else_is_a_control() -> None:
+    # it had been read as all denied ("cannot") and counted for no clause
+    assert void_reason("Audit log", "Audit log of all service sessions (entries cannot be deleted).") is None
+    model = Model(
+        product=Product(name="P", manufacturer="M"),
+        document=Document(version="1.0"),
+        controls=[
+            Control(
+                id="C1",
+                title="Audit log",
+                category="event_logging",
+                description="Audit log of all service sessions (entries cannot be deleted).",
+            )
+        ],
+        threats=[Threat(id="T1", title="Repudiation", stride=["repudiation"], status="mitigated", controls=["C1"])],
+    )
+    assert _clause(model, "fda-premarket", "control.event_logging")[:3:2] == ("covered", ["C1"])
+
+
 @pytest.mark.parametrize(
     "text",
     [
