@@ -781,6 +781,7 @@ class Evaluator:
 
         def capped(level: Level, ids: list[str], text: str) -> Outcome:
             text += skipped
+            met = level == "met"  # before a control in place only in part lowers it: the notes below still apply
             partly = [i for i in ids if i in self.index.in_part] if collection == "controls" else []
             if partly:  # "TLS on the HL7 link; not yet on DICOM": evidence of the part in place, not of the whole
                 said = "; ".join(f'{i} is in place only in part (its text says "{self.index.in_part[i]}")' for i in partly[:MAX_NAMED])
@@ -789,17 +790,17 @@ class Evaluator:
                 if level == "met":
                     level = "partial"
             read_as = [i for i in (it.id for it in matched) if i in unstated]
-            if read_as and (level != "met" or textual):  # the maker's word on the status is missing: say so
+            if read_as and (not met or textual):  # the maker's word on the status is missing: say so
                 verb = "is" if len(read_as) == 1 else "are"
                 text = f"{text}; no source states that {_ids(read_as)} {verb} implemented ({self._listed_as(read_as)})"
-            if textual and level == "met":
+            if textual and met:
                 return Outcome("partial", ids, f"{text} ({TEXT_MATCH})", hospital)
             assumed = [i for i in ids if i in unstated]
-            if assumed and level == "met":  # listed as mitigations, but no source says they are in place
+            if assumed and met:  # listed as mitigations, but no source says they are in place
                 verb = "is" if len(assumed) == 1 else "are"
                 said = f"{text}; but no source states that {_ids(assumed)} {verb} implemented ({self._listed_as(assumed)}): confirm"
                 return Outcome("partial", ids, said, hospital)
-            if claims and level == "met":  # the threats called treated without a control are part of the answer
+            if claims and met:  # the threats called treated without a control are part of the answer
                 return Outcome("partial", ids, f"{text}; but {_ids(claims)} called mitigated name no control", hospital)
             return Outcome(level, ids, text, hospital)
 

@@ -61,6 +61,8 @@ _MONTHS = {
 _MONTH_DATE = re.compile(r"\b(?:(\d{1,2})\s+)?(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.I)
 _DMY = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
 _YEAR = re.compile(r"\b(20\d{2}|19\d{2})\b")
+# a template's slot left as it was: "[describe]", "<insert description>", "{{mitigation}}"
+_SLOT = re.compile(r"^\s*(?:\[[^\[\]]*\]|<[^<>]*>|\{\{?[^{}]*\}?\})\s*\.?\s*$")
 DENIAL_WORDS = 6  # a denying first clause is short: "Not implemented in this release"
 
 
@@ -117,6 +119,8 @@ class EvidenceTerms(BaseModel):
     deferrals: list[str] = Field(default_factory=empty_list)
     deferral_patterns: list[str] = Field(default_factory=empty_list)
     risk_acceptance_patterns: list[str] = Field(default_factory=empty_list)
+    scope_limit_patterns: list[str] = Field(default_factory=empty_list)
+    back_references: list[str] = Field(default_factory=empty_list)
     safeguards: list[str] = Field(default_factory=empty_list)
     durations: _Durations
 
@@ -206,7 +210,7 @@ def is_placeholder(value: object) -> bool:
         return not real_values(value)
     if not isinstance(value, str):
         return False
-    if PLACEHOLDER in value:
+    if PLACEHOLDER in value or _SLOT.match(value):
         return True
     words = evidence_words()
     text = _canon(value)
@@ -379,17 +383,23 @@ def _unconditional(text: str) -> str:
     return _REFUSAL.sub(lambda m: " " * len(m.group(0)) if _FAILS.search(m.group("refused")) else m.group(0), text)
 
 
-def _negated(clause: str, start: int, end: int) -> bool:
-    """Does a negation govern the keyword at clause[start:end]? A negation word inside the keyword
-    itself, or inside a phrase that only sounds negative ("no later than"), does not count."""
+def _masked(clause: str) -> str:
+    """*clause* with what only sounds negative blanked out ("no later than", a condition, a purpose, a refusal of what
+    fails a check), offsets kept: the negations left in it deny."""
     words = evidence_words()
     masked = clause
     if words.not_negation is not None:
         masked = words.not_negation.sub(lambda m: " " * len(m.group(0)), masked)
     # a negation in a condition ("if the webhook is unavailable", "when the certificate is not valid") says
     # when the safeguard acts, it does not deny it
-    masked = _unconditional(_blank(_CONDITION, masked))
-    for m in words.negation.finditer(masked):
+    return _unconditional(_blank(_CONDITION, masked))
+
+
+def _negated(clause: str, start: int, end: int) -> bool:
+    """Does a negation govern the keyword at clause[start:end]? A negation word inside the keyword
+    itself, or inside a phrase that only sounds negative ("no later than"), does not count."""
+    words = evidence_words()
+    for m in words.negation.finditer(_masked(clause)):
         if m.start() < end and m.end() > start and not (words.patterns is not None and words.patterns.fullmatch(m.group())):
             # the negation word is part of the keyword ("disabled by default", "no-touch"); a keyword inside a
             # deferral pattern's words is what it defers ("IEC 62443 requires audit logs": the standard is cited)
@@ -445,7 +455,7 @@ def _taken_back(low: str, clauses: Sequence[tuple[int, str]], i: int) -> bool:
     if not _canon(nxt):
         return False
     if "(" in between:
-        return is_placeholder(nxt) or (_takes_back(nxt) and not _NO_SAFEGUARD.match(nxt))
+        return _takes_back(nxt, clause)
     if any(d in between for d in "-–—"):
         return is_placeholder(nxt)
     return False
@@ -478,7 +488,7 @@ def stated(value: object) -> bool:
     for i, (start, clause) in enumerate(clauses):
         if _canon(clause) and not is_placeholder(clause) and not _negated(clause, len(clause), len(clause)):
             after = clauses[i + 1] if i + 1 < len(clauses) else None
-            if after is not None and low[: after[0]].rstrip().endswith("(") and _takes_back(after[1]):
+            if after is not None and low[: after[0]].rstrip().endswith("(") and _takes_back(after[1], clause):
                 continue  # "TLS (planned)": the parentheses take the clause back
             if "?" in low[start + len(clause) : after[0] if after is not None else len(low)]:
                 continue  # "Does the device have a CVD policy? We are checking.": a question states nothing
@@ -486,9 +496,42 @@ def stated(value: object) -> bool:
     return False
 
 
-def _takes_back(clause: str) -> bool:
-    """A parenthesis that withdraws what came before it: a placeholder or a denial ("planned", "not yet")."""
-    return bool(_canon(clause)) and (is_placeholder(clause) or _negated(clause, len(clause), len(clause)))
+@cache
+def _back_references() -> frozenset[str]:
+    """``back_references`` of evidence.yaml: the words a parenthesis may open with and still speak of what came before it."""
+    return frozenset(w.casefold() for w in shipped("evidence", EvidenceTerms).back_references)
+
+
+def _takes_back(clause: str, before: str = "") -> bool:
+    """Whether a parenthesis withdraws the clause *before* it: a placeholder or a denial of that clause ("planned",
+    "not yet", "this is not implemented", "data is not encrypted" after "Encryption at rest"). Only what the parenthesis
+    speaks of is withdrawn: one that denies something else with its own subject ("AES-256 (keys are not exported)",
+    "(the key never leaves the secure element)") or writes a safeguard ("(no plaintext fallback)") leaves the clause
+    standing, and one that limits where it applies ("(not on the service port)") leaves it in part
+    (:func:`scope_limit`)."""
+    if not _canon(clause):
+        return False
+    if is_placeholder(clause):
+        return True
+    limit = scope_limit(f"{before} ({clause})")
+    if _NO_SAFEGUARD.match(clause) or (limit is not None and limit.casefold() in clause):
+        return False
+    found = evidence_words().negation.search(_masked(clause))
+    if found is None:
+        return False
+    back = _back_references()
+    subject = [w for w in _WORD.findall(clause[: found.start()]) if w not in back]
+    if not subject:
+        return True  # "(not implemented)", "(this is not enabled yet)": said of what came before
+    # a subject of its own: the parenthesis withdraws the clause only when it names what the clause names ("TLS 1.2 (TLS
+    # is not yet enabled)", "Encryption at rest (data is not encrypted)"); its negation words name nothing
+    said = before.casefold()
+    rest = evidence_words().negation.sub(" ", clause[found.start() :])
+    named = [w for w in _WORD.findall(rest) if len(w) >= 4 and w not in back]
+    return any(_stem(w) in said for w in named) or all(_stem(w) in said for w in subject)
+
+
+_WORD = re.compile(r"[^\W_]+")
 
 
 def durations(text: str, *, deadlines: bool = False) -> list[tuple[int, str]]:
@@ -742,6 +785,27 @@ def requirement_only(title: str, description: str) -> str | None:
     return " ".join(found.group(0).casefold().strip(" \t\n-*•\"'").removeprefix("please ").split()) if found else None
 
 
+@cache
+def _scope_limits() -> tuple[re.Pattern[str], ...]:
+    """``scope_limit_patterns``, each compiled on its own (each names its group ``limit``)."""
+    terms = shipped("evidence", EvidenceTerms)
+    safeguard = _phrases(terms.safeguards) or r"(?!)"
+    return tuple(re.compile(p.replace("{safeguard}", safeguard), re.I) for p in terms.scope_limit_patterns)
+
+
+def scope_limit(text: str) -> str | None:
+    """The words that limit the measure *text* states to a part of the product or of the time, as written ("not on
+    the service port", "except the service port", "only for the web UI", "partially implemented", "where supported"),
+    or None (``scope_limit_patterns``). Such a measure is in place only in part."""
+    for sentence in _SENTENCE.split(_straight(text)):
+        for rx in _scope_limits():
+            m = rx.search(sentence)
+            if m is not None:
+                said = m.group("limit") if "limit" in rx.groupindex and m.group("limit") else m.group(0)
+                return " ".join(said.split())
+    return None
+
+
 @lru_cache(maxsize=_TEXT_CACHE)
 def denied_part(title: str, description: str) -> str | None:
     """The first clause of a control's text (its description, else its title) that denies a measure
@@ -758,7 +822,7 @@ def denied_part(title: str, description: str) -> str | None:
         if m is not None and not _CONDITION_AFTER.search(clause, m.end()):
             said = text[start : start + len(clause)] if same else clause
             return " ".join(said.split()).strip(" ,:")
-    return None
+    return scope_limit(text)  # "TLS 1.2 on all interfaces except the service port", "partially implemented"
 
 
 def read_as_requirement(c: Control) -> bool:

@@ -160,8 +160,10 @@ def test_annex_ii_2_is_a_gap_without_disclosure_contact_and_covered_with_one() -
     assert "support.vulnerability_disclosure is not stated" in c.rationale
     model.support.vulnerability_disclosure = "https://example.com/.well-known/security.txt"
     c = clause(map_model(model, ["cra-annex-ii"]), "cra-annex-ii", "2")
-    assert c.status == "covered"
+    assert c.status == "partial"  # a contact; where the disclosure policy is, it does not say
     assert c.evidence == ["support.vulnerability_disclosure"]
+    model.support.vulnerability_disclosure = "https://example.com/.well-known/security.txt; CVD policy: https://example.com/cvd"
+    assert status(model, "cra-annex-ii", "2") == "covered"
 
 
 def test_annex_ii_2_on_an_otherwise_empty_model() -> None:
@@ -170,6 +172,8 @@ def test_annex_ii_2_on_an_otherwise_empty_model() -> None:
     model.support.contact = "sales@example.com"  # a general contact is not a disclosure contact
     assert status(model, "cra-annex-ii", "2") == "gap"
     model.support.vulnerability_disclosure = "psirt@example.com"
+    assert status(model, "cra-annex-ii", "2") == "partial"
+    model.support.vulnerability_disclosure = "psirt@example.com, coordinated vulnerability disclosure policy at https://example.com/cvd"
     assert status(model, "cra-annex-ii", "2") == "covered"
 
 
@@ -497,10 +501,10 @@ def test_sample_model_maps_onto_all_four_frameworks() -> None:
             assert c.title and c.rationale and c.status in ("covered", "partial", "gap", "not_applicable")
     for kind in {v.kind for v in model.views}:
         assert clause(cov, "fda-premarket", f"view.{kind}").status == "covered"
-    assert clause(cov, "cra-annex-ii", "2").status == "covered"
+    assert clause(cov, "cra-annex-ii", "2").status == "partial"  # a web page and a PSIRT address, no policy named
     model.support.vulnerability_disclosure = None
     assert status(model, "cra-annex-ii", "2") == "gap"
-    model.support.vulnerability_disclosure = "psirt@example.com"
+    model.support.vulnerability_disclosure = "psirt@example.com; vulnerability disclosure policy: https://example.com/cvd"
     assert status(model, "cra-annex-ii", "2") == "covered"
 
 
