@@ -67,7 +67,7 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
             fields[i] = m
             score += spec.fields[m.field].weight * (1.0 if m.exact else 0.7)
         if spec.first_column_under and not any(spec.fields[m.field].key for m in fields.values()):
-            score += _first_column_by_heading(spec, nonempty, context, fields)
+            score += _first_column_by_heading(spec, nonempty, context, fields, near)
         matched = len(fields)
         if kind == "threat" and "stride" not in used:
             matrix = [i for i, h in nonempty if i not in fields and _stride_header(vocab, h)]
@@ -144,13 +144,17 @@ def _last_named(context_words: Sequence[str], ctx_words: list[str]) -> int:
     return max((i for i, w in enumerate(ctx_words) if any(w.startswith(c) for c in context_words)), default=-1)
 
 
-def _first_column_by_heading(spec: KindSpec, nonempty: list[tuple[int, str]], context: str, fields: dict[int, HeaderMatch]) -> float:
+def _first_column_by_heading(
+    spec: KindSpec, nonempty: list[tuple[int, str]], context: str, fields: dict[int, HeaderMatch], near: str = ""
+) -> float:
     """Under a heading that names the kind ("Out of Scope"), the first column lists its items whatever
     it is called ("Component | Reason"): read it as the kind's text, a partial match. Only when the
     first column names nothing of the kind itself, so "ID | Assumption" under "Assumptions and
     exclusions" stays an assumption table."""
     i0 = nonempty[0][0]
-    if i0 in fields or not any(rx.search(context) for rx in spec.first_column_under):
+    # the context whole ("… Out of Scope …") or the heading nearest the table alone ("Abuse Cases")
+    texts = [context, near] if near else [context]
+    if i0 in fields or not any(rx.search(t) for rx in spec.first_column_under for t in texts):
         return 0.0
     key = next((f for f, fs in spec.fields.items() if fs.key and f != "id"), None)
     if key is None or key in {m.field for m in fields.values()}:

@@ -391,6 +391,9 @@ class SectionTerms(_Terms):
     threat_lists: _ThreatLists
     withheld_markers: dict[str, list[str]] = {}
     withheld_marker_nouns: list[str] = []
+    # headings under which a table's first column names the items of a kind, whatever its header says (no list or
+    # paragraph under them is read by their name, so they are kept apart from `sections`)
+    table_sections: dict[str, list[str]] = {}
 
 
 def _load(name: str, schema: type[_Terms]) -> dict[str, Any]:
@@ -452,7 +455,8 @@ def load_vocabulary() -> Vocabulary:
     sections = _load("sections", SectionTerms)
     stride = stride_terms()
     scale = risk_scale()
-    kinds = {name: _kind_spec(name, data, sections["sections"]) for name, data in headers["kinds"].items()}
+    under = {**sections["sections"], **sections.get("table_sections", {})}
+    kinds = {name: _kind_spec(name, data, under) for name, data in headers["kinds"].items()}
     skipped = {
         name: (str(d.get("label", name)), frozenset(norm_text(str(s)) for s in d["synonyms"]))
         for name, d in headers.get("skipped", {}).items()
