@@ -45,3 +45,71 @@ def test_a_case_column_under_another_heading_is_still_no_threat_table(tmp_path: 
     text = _ABUSE_CASES.replace("## Abuse Cases", "## Test cases")
     for model, _report in _both(tmp_path, text):
         assert model.threats == []
+
+
+# -- "| ID | Threat | STRIDE | Assets | Hazard | Controls |" of a wearable's threat model: the "Hazard" column holds the
+# ids of the maker's ISO 14971 hazards each threat leads to ("HAZ-013", "—", "Depends on the component")
+
+_HAZARD_IDS = (
+    "# Cybersecurity\n\n## 4. Threat model\n\n### 4.1 Radio link\n\n"
+    "| ID | Threat | STRIDE | Assets | Hazard | Controls |\n|---|---|---|---|---|---|\n"
+    "| TH-1 | A nearby receiver listens to the ECG stream | I | A-1 | — | SC-1 |\n"
+    "| TH-2 | A look-alike sensor streams to the app, shown as the wearer's signal | S | A-1 | HAZ-013 | SC-1, SC-2 |\n"
+    "| TH-3 | Packets are injected or changed in flight | T, I | A-1 | HAZ-001, HAZ-002 (altered processing) | SC-2 |\n\n"
+    "### 4.2 Supply chain\n\n"
+    "| ID | Threat | STRIDE | Assets | Hazard | Controls |\n|---|---|---|---|---|---|\n"
+    "| TH-4 | A dependency with a known vulnerability is shipped | T, E | A-2 | Depends on the component | SC-3 |\n"
+    "| TH-5 | Reference data are altered | T | A-2 | HAZ-004 | SC-3 |\n\n"
+    "## 5. Security controls\n\n| ID | Control | Threats | Status |\n|---|---|---|---|\n"
+    "| SC-1 | Encrypted, bonded link | TH-1, TH-2 | Planned |\n| SC-2 | Sequence numbers on packets | TH-2, TH-3 | Planned |\n"
+    "| SC-3 | Pinned dependencies and checksums | TH-4, TH-5 | In place |\n"
+)
+
+
+def test_a_hazard_column_of_ids_beside_the_threat_column_links_the_hazards(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _HAZARD_IDS):
+        by_id = {t.id: t for t in model.threats}
+        # before: no hazard linked at all; "HAZ-013" was the threat's description
+        assert {tid: t.hazards for tid, t in by_id.items()} == {
+            "TH-1": [],
+            "TH-2": ["HAZ-013"],
+            "TH-3": ["HAZ-001", "HAZ-002"],
+            "TH-4": [],
+            "TH-5": ["HAZ-004"],
+        }
+        assert [t.description for t in model.threats] == [""] * 5
+        # the words beside the ids, and a cell of words only, are kept as written
+        assert by_id["TH-3"].extra.get("Hazard") == "HAZ-001, HAZ-002 (altered processing)"
+        assert by_id["TH-4"].extra.get("Hazard") == "Depends on the component"
+        assert by_id["TH-2"].title == "A look-alike sensor streams to the app, shown as the wearer's signal"
+
+
+def test_a_hazard_column_of_names_in_a_hazard_log_still_titles_its_rows(tmp_path: Path) -> None:
+    text = (
+        "# Hazard log\n\n| ID | Hazard | Cause | Control |\n|---|---|---|---|\n"
+        "| H-1 | Overdose after a changed rate | Tampered command | Signed commands |\n"
+        "| H-2 | No therapy after a crash | Malformed packet | Input checks |\n"
+    )
+    for model, _report in _both(tmp_path, text):
+        assert [t.title for t in model.threats] == ["Overdose after a changed rate", "No therapy after a crash"]
+        assert [t.hazards for t in model.threats] == [[], []]
+
+
+# -- "| ID | Severity | Title | Categories | Primary Controls |": privacy misuse cases whose categories mix LINDDUN
+# ("identifiability", "linkability") and STRIDE ("information-disclosure")
+
+_MISUSE_CATEGORIES = (
+    "# Address Proof Threat Model\n\n## Misuse Cases\n\n"
+    "| ID | Severity | Title | Categories | Primary Controls |\n| --- | --- | --- | --- | --- |\n"
+    "| tm-01 | critical | Public signals reveal one exact place | identifiability, information-disclosure |"
+    " minimum anonymity set; coarse predicates |\n"
+    "| tm-02 | critical | One nullifier ties unrelated proofs together | linkability | domain separation; scoped challenge |\n"
+)
+
+
+def test_a_categories_column_mixing_linddun_and_stride_reads_both(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _MISUSE_CATEGORIES):
+        # before: "Categories" was no STRIDE column: no category read, the cell kept as written
+        assert [t.stride for t in model.threats] == [["information_disclosure"], []]
+        assert [t.extra.get("LINDDUN category") for t in model.threats] == ["identifiability", "linkability"]
+        assert not any("not understood" in w for w in warning_messages(report))

@@ -746,6 +746,29 @@ def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab
             return
 
 
+# an id of the maker's hazard analysis opening a cell ("HAZ-013", "H-2", "HAZ-001, HAZ-002 (altered processing)")
+HAZARD_ID = re.compile(r"\b[A-Z][A-Za-z]{0,5}[-_.]?\d+(?:[.\-]\d+)*[a-z]?\b")
+
+
+def hazard_ids_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab: Vocabulary) -> None:
+    """ "| ID | Threat | STRIDE | Hazard | Controls |" of "HAZ-013", "—": beside the column that titles each threat,
+    a column named "Hazard" whose cells open with ids names the hazards of the maker's ISO 14971 file each threat
+    leads to, not a second title (read as the description, the ids were lost to the traceability)."""
+    if kind != "threat" or "hazards" not in vocab.kinds[kind].fields or any(c.field == "hazards" for c in columns):
+        return
+    if not any(c.field == "title" for c in columns):
+        return
+    for col in columns:
+        if col.field not in (None, "description") or set(norm_text(col.header).split()) != {"hazard"}:
+            continue
+        said = [t for t in (one_line(g.data_text(r, col.index)) for r in rows) if t and not is_empty(vocab, t)]
+        led = [t for t in said if (m := HAZARD_ID.match(t)) is not None and m.start() == 0]
+        if led:
+            # a cell of words beside the ids ("Depends on the component") is kept as written, no hazard
+            col.field = "hazards"
+            return
+
+
 _KIND_NAMES = {"threat": ("threat", "threat title", "threat name", "threats"), "control": ("control", "control name", "control title")}
 
 
