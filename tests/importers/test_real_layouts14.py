@@ -113,3 +113,29 @@ def test_a_categories_column_mixing_linddun_and_stride_reads_both(tmp_path: Path
         assert [t.stride for t in model.threats] == [["information_disclosure"], []]
         assert [t.extra.get("LINDDUN category") for t in model.threats] == ["identifiability", "linkability"]
         assert not any("not understood" in w for w in warning_messages(report))
+
+
+# -- "**Mitigations:** R6.3 (signed manifests, local-only, human approval), R3.2 (sandbox)": requirement ids glossed
+# in brackets that hold commas, no control table anywhere: the measures are the words (Word lost the control)
+
+_GLOSSED_IDS = (
+    "# Agent Gateway Threat Model\n\n## 3. Threat Scenarios\n\n"
+    "### T1 — Malicious plug-in installed\n"
+    "**Attack:** A user is talked into installing a plug-in that hides a backdoor.  \n"
+    "**Mitigations:** R6.3 (signed manifests, local-only, human approval), R3.2 (sandbox isolation), R8.2 (linter in CI).  \n"
+    "**Residual risk:** Medium — people can still be fooled.\n\n"
+    "### T2 — Supply chain compromise\n"
+    "**Attack:** A bad package is pulled into the image.  \n"
+    "**Mitigations:** R8.2 (SCA, image scan), R8.4 (pinned dependencies), R8.1 (signed images).  \n"
+    "**Residual risk:** Low.\n"
+)
+
+
+def test_requirement_ids_glossed_with_commas_make_the_control_of_their_words(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _GLOSSED_IDS):
+        # before (Word): the ids alone were taken as control ids naming nothing, no control, T1 and T2 unmitigated
+        assert [len(t.controls) for t in model.threats] == [1, 1]
+        titles = [_control(model, t.controls[0]).title for t in model.threats]
+        assert titles[0].startswith("R6.3 (signed manifests, local-only, human approval)")
+        assert titles[1].startswith("R8.2 (SCA, image scan)")
+        assert not any("matches no control" in w for w in warning_messages(report))
