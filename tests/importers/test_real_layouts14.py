@@ -139,3 +139,34 @@ def test_requirement_ids_glossed_with_commas_make_the_control_of_their_words(tmp
         assert titles[0].startswith("R6.3 (signed manifests, local-only, human approval)")
         assert titles[1].startswith("R8.2 (SCA, image scan)")
         assert not any("matches no control" in w for w in warning_messages(report))
+
+
+# -- "- **Mitigation:** (Out of scope for the library itself.) The user's code must use timeouts": the measure is the
+# user's, not one the maker has in place
+
+_OUTSIDE_PRODUCT = (
+    "# Threat Model\n\n## Threats mitigated\n\n### T1 — Forged approvals\n\n"
+    "- **Threat:** A captured approval is replayed later.\n"
+    "- **Mitigation:** Approval tokens are single-use.\n\n"
+    "### T2 — Hung process\n\n"
+    "- **Threat:** A long file operation freezes the bot while its watchdog thinks it alive.\n"
+    "- **Mitigation:** (Out of scope for the library itself.) The user's code must use timeouts on all I/O.\n"
+)
+
+
+def test_a_mitigation_said_out_of_scope_of_the_product_is_the_customers(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _OUTSIDE_PRODUCT):
+        first, second = (_control(model, t.controls[0]) for t in model.threats)
+        assert (first.responsibility, first.responsibility_stated) == ("manufacturer", False)
+        # before: the device maker's measure (not stated), as if the product did it
+        assert (second.responsibility, second.responsibility_stated) == ("customer", True)
+        assert any("read as the customer's measure" in w for w in warning_messages(report))
+
+
+def test_a_closing_out_of_scope_for_v1_note_still_defers(tmp_path: Path) -> None:
+    text = _OUTSIDE_PRODUCT.replace(
+        "(Out of scope for the library itself.) The user's code must use timeouts on all I/O.", "(Out of scope for v1) Heartbeat check"
+    )
+    for model, _report in _both(tmp_path, text):
+        second = _control(model, model.threats[1].controls[0])
+        assert second.responsibility_stated is False

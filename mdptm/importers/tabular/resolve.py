@@ -828,7 +828,14 @@ class Resolver:
         quiet: bool = False,
     ) -> str:
         from mdptm.importers.tabular.records import denies_mitigation, first_sentence, mitigation_title
-        from mdptm.importers.tabular.vocab import deferred_by_note, mitigation_status, parse_choice, plan_date, recommended_to
+        from mdptm.importers.tabular.vocab import (
+            deferred_by_note,
+            mitigation_status,
+            outside_by_note,
+            parse_choice,
+            plan_date,
+            recommended_to,
+        )
 
         key = norm_name(text)
         if key in self.created_controls:
@@ -882,6 +889,11 @@ class Resolver:
             ctl.responsibility = who  # type: ignore[assignment]  # "User Responsibility": the user's control
             ctl.responsibility_stated = True
         asked = recommended_to(self.vocab, text) if who is None else None
+        outside = outside_by_note(self.vocab, text) if who is None and asked is None else None
+        if outside is not None:
+            # "(Out of scope for the library itself.) The user's code must use timeouts": the user's measure
+            ctl.responsibility, ctl.responsibility_stated = "customer", True
+            self.report.warn(file, loc, f"control {iid}: {outside!r} read as the customer's measure, not the maker's")
         if asked is not None:
             # "We strongly recommend that hospitals segment the network": the hospital's control, not the maker's
             kind, parties, whole = asked

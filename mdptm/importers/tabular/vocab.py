@@ -159,6 +159,8 @@ class Vocabulary:
     status_deferral: re.Pattern[str] | None = None  # words after a done status that take it back ("Implemented in the next release")
     deferral_note: re.Pattern[str] | None = None  # a mitigation's closing note saying it is not in place ("(future enhancement)")
     deferral_note_whole: frozenset[str] = frozenset()  # ... said in a word that defers only as the whole note ("(future)", "(v2)")
+    # a mitigation's opening note saying the product does not do it ("(Out of scope for the library itself.)")
+    outside_note: re.Pattern[str] | None = None
     plan_date_headers: frozenset[str] = frozenset()  # a column giving the date a treatment is due ("Due", "Target date")
     rpn_headers: frozenset[str] = frozenset()  # an FMEA's risk priority number, before or after the controls ("RPN", "Res. RPN")
     applicability_headers: frozenset[str] = frozenset()  # "Applicable?" beside a STRIDE category of an element
@@ -348,6 +350,7 @@ class ValueTerms(_Terms):
     status_deferrals: list[str] = Field(default_factory=list)
     deferral_notes: list[str] = Field(default_factory=list)
     deferral_notes_whole: list[str] = Field(default_factory=list)
+    outside_product_notes: list[str] = Field(default_factory=list)
     plan_date_headers: list[str] = Field(default_factory=list)
     rpn_headers: list[str] = Field(default_factory=list)
     applicability_headers: list[str] = Field(default_factory=list)
@@ -518,6 +521,7 @@ def load_vocabulary() -> Vocabulary:
         status_deferral=_phrase_rx(values.get("status_deferrals", [])),
         deferral_note=_phrase_rx([*values.get("status_deferrals", []), *values.get("deferral_notes", [])]),
         deferral_note_whole=_words(values.get("deferral_notes_whole", [])),
+        outside_note=_phrase_rx(values.get("outside_product_notes", [])),
         plan_date_headers=_words(values.get("plan_date_headers", [])),
         rpn_headers=_words(values.get("rpn_headers", [])),
         applicability_headers=_words(values.get("applicability_headers", [])),
@@ -1105,6 +1109,21 @@ def deferred_by_note(vocab: Vocabulary, text: str) -> str | None:
         return m.group(1).strip()  # "(future)", "(v2)": the whole note defers
     if vocab.deferral_note is None or not vocab.deferral_note.search(m.group(1)):
         return None
+    return m.group(1).strip()
+
+
+_OPENING_NOTE = re.compile(r"^\(([^()]{2,80})\)")
+
+
+def outside_by_note(vocab: Vocabulary, text: str) -> str | None:
+    """The note in brackets that opens a mitigation's text when it says the measure is no part of the product
+    ("(Out of scope for the library itself.) The user's code must use timeouts"): someone else's to take, not a
+    control of the maker in place. None when there is none, or it defers the measure (read as planned)."""
+    m = _OPENING_NOTE.match(text.strip())
+    if m is None or vocab.outside_note is None or not vocab.outside_note.search(m.group(1)):
+        return None
+    if vocab.deferral_note is not None and vocab.deferral_note.search(m.group(1)):
+        return None  # "(Out of scope for v1)": a plan
     return m.group(1).strip()
 
 
