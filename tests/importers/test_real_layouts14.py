@@ -170,3 +170,31 @@ def test_a_closing_out_of_scope_for_v1_note_still_defers(tmp_path: Path) -> None
     for model, _report in _both(tmp_path, text):
         second = _control(model, model.threats[1].controls[0])
         assert second.responsibility_stated is False
+
+
+# -- "| Threat | Impact | Current mitigation | Disposition |" with "**Blocking:** #100 …", "Mitigated; preserve in
+# #151 tests", "Validate continuously in #158": a release-blocking threat is open, a mitigated one mitigated
+
+_DISPOSITIONS = (
+    "# Author Mutation Threat Model\n\n## Abuse cases and disposition\n\n"
+    "| Threat | Impact | Current mitigation | Disposition |\n|---|---|---|---|\n"
+    "| A cross-site link triggers a state change | Critical integrity | Confirmation flag only | **Blocking:** #100 moves it to POST |\n"
+    "| A cross-site form saves a page | Critical overwrite | Author mode check only | **Blocking:** #100 adds CSRF |\n"
+    "| A path escapes the content root | Critical file write | Resolved-path containment | Mitigated; keep in #151 tests |\n"
+    "| A token shows in the audit log | High disclosure | Token-like keys redacted | Mitigated; keep regression tests |\n"
+    "| Private pages reach public output | Critical disclosure | Lifecycle filtering | Validate continuously in #158 |\n"
+)
+
+
+def test_blocking_and_mitigated_dispositions_give_the_status(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _DISPOSITIONS):
+        # before: the column was dropped ("holds no threat statuses"), so the two mitigated threats read open (not stated)
+        assert [(t.status, t.status_stated) for t in model.threats] == [
+            ("open", True),
+            ("open", True),
+            ("mitigated", True),
+            ("mitigated", True),
+            ("open", False),
+        ]
+        assert model.threats[4].extra.get("Disposition") == "Validate continuously in #158"
+        assert any("'Validate continuously in #158'" in w for w in warning_messages(report))
