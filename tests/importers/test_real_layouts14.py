@@ -198,3 +198,27 @@ def test_blocking_and_mitigated_dispositions_give_the_status(tmp_path: Path) -> 
         ]
         assert model.threats[4].extra.get("Disposition") == "Validate continuously in #158"
         assert any("'Validate continuously in #158'" in w for w in warning_messages(report))
+
+
+# -- a sentence over a list that speaks of threats and defenses alike ("Both ways can list the known threats and
+# defenses; where they differ is in:") says the list is neither: Word read its two items as threats, Markdown none
+
+_THREATS_AND_DEFENSES = (
+    "# Demonstrator Threat Model\n\n## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n"
+    "| T-1 | Someone in radio range changes BLE packets | Authenticated pairing |\n\n"
+    "## Ranking\n\nBoth ways can list the known threats and defenses, and where they differ is in:\n"
+    "  * a plain text view against a web table usual in risk analysis,\n"
+    "  * the link to public catalogues, which eases upkeep of the shared database\n"
+)
+
+
+def test_a_lead_in_naming_threats_and_defenses_makes_no_threats_of_its_list(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _THREATS_AND_DEFENSES):
+        # before (Word): 3 threats, the two points of difference among them
+        assert [t.title for t in model.threats] == ["Someone in radio range changes BLE packets"]
+
+
+def test_a_short_lead_in_naming_threats_still_lists_threats(tmp_path: Path) -> None:
+    text = "# Pump\n\n## Threats\n\nThe threats considered:\n\n- Replayed dose command\n- Forged firmware image\n"
+    for model, _report in _both(tmp_path, text):
+        assert [t.title for t in model.threats] == ["Replayed dose command", "Forged firmware image"]
