@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mdptm.model import Control, Model
-from tests.importers.import_helpers import warning_messages
+from tests.importers.import_helpers import load_text, reconciles, warning_messages
 from tests.importers.md_word import both as _both
 
 
@@ -222,3 +222,45 @@ def test_a_short_lead_in_naming_threats_still_lists_threats(tmp_path: Path) -> N
     text = "# Pump\n\n## Threats\n\nThe threats considered:\n\n- Replayed dose command\n- Forged firmware image\n"
     for model, _report in _both(tmp_path, text):
         assert [t.title for t in model.threats] == ["Replayed dose command", "Forged firmware image"]
+
+
+# -- a risk matrix after the threats' headings names each threat's measure shortly ("Key rotation + MFA" beside the
+# heading's planned "Key rotation automation + MFA approval"): the same control, not a second one shown in place
+
+_RESTATED = (
+    "# Agent Platform Security Report\n\n## Threat Modeling\n\n"
+    "#### Threat 1: Agent Identity Spoofing\n\n"
+    "**Attack:** A rogue agent claims a trusted agent's name  \n**Acme Mitigation (Phase 1):** Signed agent cards  \n"
+    "**Phase 2 Mitigation:** Key rotation automation + MFA approval  \n**Residual Risk (Phase 2):** ✅ Negligible\n\n"
+    "#### Threat 2: Tool Misuse by Agent\n\n"
+    "**Attack:** An agent calls a tool it may not use  \n**Acme Mitigation (Phase 1):** Per-tool allow lists  \n"
+    "**Phase 2 Mitigation:** Graduated permission levels + time windows  \n**Residual Risk (Phase 2):** ✅ Negligible\n\n"
+    "### Risk Matrix\n\n| Threat | Severity | Phase 1 Risk | Mitigation |\n|---|---|---|---|\n"
+    "| Agent identity spoofing | Critical | Medium | Key rotation + MFA |\n"
+    "| Tool misuse | Medium | Low | Graduated permissions |\n"
+)
+
+
+def test_a_matrix_restating_a_threats_measure_in_fewer_words_adds_no_control(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _RESTATED):
+        by_id = {c.id: c for c in model.controls}
+        # before (Markdown): 6 controls, "Key rotation + MFA" and "Graduated permissions" shown implemented beside
+        # the planned measures they restate (Word made no control of the matrix's cells)
+        assert [[(by_id[c].title, by_id[c].status) for c in t.controls] for t in model.threats] == [
+            [("Signed agent cards", "implemented"), ("Key rotation automation + MFA approval", "planned")],
+            [("Per-tool allow lists", "implemented"), ("Graduated permission levels + time windows", "planned")],
+        ]
+        assert len(model.controls) == 4
+        assert reconciles(report)
+    _model, report = load_text(tmp_path, _RESTATED)
+    assert sum("in fewer words: joined" in w for w in warning_messages(report)) == 2
+
+
+def test_two_measures_of_one_table_sharing_words_stay_two(tmp_path: Path) -> None:
+    text = (
+        "# Register\n\n| ID | Threat | Mitigation |\n|---|---|---|\n"
+        "| T-1 | Stolen laptop exposes records | Disk encryption |\n"
+        "| T-1 | Stolen laptop exposes records | Disk encryption with TPM keys |\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    assert sorted(c.title for c in model.controls) == ["Disk encryption", "Disk encryption with TPM keys"]
