@@ -26,6 +26,7 @@ from mdptm.importers.tabular.headers import (
     _stated_levels,
     _text_column,
     classify,
+    hazard_ids_column,
 )
 from mdptm.importers.tabular.profile import Profile, TableProfile
 from mdptm.importers.tabular.scale_tables import caption_status, column_guide, scale_definition
@@ -568,6 +569,8 @@ class TableFinder:
             columns.append(Column(c, header, fname, c in g.hidden_cols, scale_hint(header, self.vocab.rpn_headers) if header else None))
         if cls.kind == "threat" and not forced:
             _more_controls(columns, self.vocab)
+        if not forced:
+            hazard_ids_column(g, cls.kind, columns, rows, self.vocab)
         _second_title(g, cls.kind, columns, rows, self.vocab)
         warnings: list[tuple[str, str]] = []
         loc = g.locator(cand.header_rows[0], cand.c0)

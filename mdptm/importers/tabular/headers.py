@@ -67,7 +67,7 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
             fields[i] = m
             score += spec.fields[m.field].weight * (1.0 if m.exact else 0.7)
         if spec.first_column_under and not any(spec.fields[m.field].key for m in fields.values()):
-            score += _first_column_by_heading(spec, nonempty, context, fields)
+            score += _first_column_by_heading(spec, nonempty, context, fields, near)
         matched = len(fields)
         if kind == "threat" and "stride" not in used:
             matrix = [i for i, h in nonempty if i not in fields and _stride_header(vocab, h)]
@@ -144,13 +144,17 @@ def _last_named(context_words: Sequence[str], ctx_words: list[str]) -> int:
     return max((i for i, w in enumerate(ctx_words) if any(w.startswith(c) for c in context_words)), default=-1)
 
 
-def _first_column_by_heading(spec: KindSpec, nonempty: list[tuple[int, str]], context: str, fields: dict[int, HeaderMatch]) -> float:
+def _first_column_by_heading(
+    spec: KindSpec, nonempty: list[tuple[int, str]], context: str, fields: dict[int, HeaderMatch], near: str = ""
+) -> float:
     """Under a heading that names the kind ("Out of Scope"), the first column lists its items whatever
     it is called ("Component | Reason"): read it as the kind's text, a partial match. Only when the
     first column names nothing of the kind itself, so "ID | Assumption" under "Assumptions and
     exclusions" stays an assumption table."""
     i0 = nonempty[0][0]
-    if i0 in fields or not any(rx.search(context) for rx in spec.first_column_under):
+    # the context whole ("… Out of Scope …") or the heading nearest the table alone ("Abuse Cases")
+    texts = [context, near] if near else [context]
+    if i0 in fields or not any(rx.search(t) for rx in spec.first_column_under for t in texts):
         return 0.0
     key = next((f for f, fs in spec.fields.items() if fs.key and f != "id"), None)
     if key is None or key in {m.field for m in fields.values()}:
@@ -747,6 +751,29 @@ def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab
         values = [v for v in values if v]
         if len(values) >= 1 and len(set(values)) == len(values) and all(_ID_VALUE.match(v) for v in values):
             col.field = "id"
+            return
+
+
+# an id of the maker's hazard analysis opening a cell ("HAZ-013", "H-2", "HAZ-001, HAZ-002 (altered processing)")
+HAZARD_ID = re.compile(r"\b[A-Z][A-Za-z]{0,5}[-_.]?\d+(?:[.\-]\d+)*[a-z]?\b")
+
+
+def hazard_ids_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab: Vocabulary) -> None:
+    """ "| ID | Threat | STRIDE | Hazard | Controls |" of "HAZ-013", "—": beside the column that titles each threat,
+    a column named "Hazard" whose cells open with ids names the hazards of the maker's ISO 14971 file each threat
+    leads to, not a second title (read as the description, the ids were lost to the traceability)."""
+    if kind != "threat" or "hazards" not in vocab.kinds[kind].fields or any(c.field == "hazards" for c in columns):
+        return
+    if not any(c.field == "title" for c in columns):
+        return
+    for col in columns:
+        if col.field not in (None, "description") or set(norm_text(col.header).split()) != {"hazard"}:
+            continue
+        said = [t for t in (one_line(g.data_text(r, col.index)) for r in rows) if t and not is_empty(vocab, t)]
+        led = [t for t in said if (m := HAZARD_ID.match(t)) is not None and m.start() == 0]
+        if led:
+            # a cell of words beside the ids ("Depends on the component") is kept as written, no hazard
+            col.field = "hazards"
             return
 
 

@@ -156,7 +156,12 @@ class ListThreats:
         tokens = set(re.sub(r"\bthreat\s+model(?:s|ing|ling|ed)?\b", " ", words).split())
         if tokens & self.other_words:
             return None
-        if tokens & {w for w in self.threat_labels if " " not in w}:
+        threats = tokens & {w for w in self.threat_labels if " " not in w}
+        if threats and len(t.split()) > 6 and tokens & {w for w in self.control_labels if " " not in w}:
+            # "Both approaches can enumerate threats and defenses, while the difference is in:": a sentence about
+            # threats and measures alike says its list is neither (the points where two methods differ)
+            return None
+        if threats:
             return "threat"
         if tokens & {w for w in self.control_labels if " " not in w}:
             return "control"

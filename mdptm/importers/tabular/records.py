@@ -32,6 +32,7 @@ from mdptm.importers.tabular.vocab import (
     kind_from_name,
     norm_text,
     one_line,
+    outside_by_note,
     parse_choice,
     parse_stride,
     recommended_to,
@@ -935,7 +936,13 @@ class SourceBuilder:
                 # "Secure enclave for keys (Future Scope)", "Audit logging (planned)": the author says it is not in place yet
                 data["status"], data["status_stated"] = "planned", True
                 self.warn(rec.locator, f"control {item_id}: {note!r} read as planned, not in place")
-        if kind == "control" and "responsibility" not in fields:
+        unnamed = kind == "control" and "responsibility" not in fields
+        outside = outside_by_note(self.vocab, str(data.get("title") or "")) if unnamed else None
+        if outside is not None:
+            # "(Out of scope for the library itself.) The user's code must …": the user's measure, not the maker's
+            data["responsibility"], data["responsibility_stated"] = "customer", True
+            self.warn(rec.locator, f"control {item_id}: {outside!r} read as the customer's measure, not the maker's")
+        elif kind == "control" and "responsibility" not in fields:
             data["responsibility_stated"] = False  # no one named: "manufacturer" is our reading of it
         item = cls.model_validate(data)
         self._given[id(item)] = set(fields)

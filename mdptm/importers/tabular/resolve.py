@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from mdptm.base.text import name_slug, slug
 from mdptm.importers.merge import norm_name
+from mdptm.importers.tabular.grouping import _content_words
 from mdptm.model import (
     PLACEHOLDER,
     Asset,
@@ -289,10 +290,57 @@ class Resolver:
             self.report.warn(file, None, f"no control category stated: {said}")
         self.inferred_categories = {}
         if self.final:
+            self._restated_controls()
             self._drop_dangling()
         self._flow_ends()
         if self.final:
             self._placeholders()
+
+    def _restated_controls(self) -> None:
+        """A table that repeats the threats in words of its own ("Risk Matrix" after the threats' headings) names
+        each one's measure shortly too ("Key rotation + MFA" beside the heading's "Key rotation automation + MFA
+        approval"): a control made of that cell, with no status of its own and no other threat, whose every word is
+        in the title of exactly one control the threat has from another place is that control, not a second one
+        shown in place while the measure it restates is planned."""
+        by_id = {c.id: c for c in self.model.controls}
+        users: dict[str, int] = {}
+        for t in self.model.threats:
+            for cid in t.controls:
+                users[cid] = users.get(cid, 0) + 1
+        gone: set[str] = set()
+        for t in self.model.threats:
+            for cid in list(t.controls):
+                short = by_id.get(cid)
+                if short is None or cid in gone or short.status_stated or users.get(cid) != 1:
+                    continue
+                words = _content_words(short.title)
+                if len(words) < 2:
+                    continue
+                place = _place(short)
+                hits = [
+                    c
+                    for o in t.controls
+                    if o != cid and o not in gone and (c := by_id.get(o)) is not None and _place(c) != place
+                    if _words_within(words, c.title)
+                ]
+                if len(hits) != 1:
+                    continue
+                full = hits[0]
+                full.extra.setdefault("Restated as", short.title)
+                t.controls = [full.id if x == cid else x for x in t.controls]
+                t.controls = list(dict.fromkeys(t.controls))
+                for group in (t.controls_grouped, t.controls_disputed):
+                    if cid in group:
+                        group[group.index(cid)] = full.id
+                gone.add(cid)
+                self.report.retarget(cid, full.id)
+                self.report.warn(
+                    _file(short, ""),
+                    short.source.locator if short.source else None,
+                    f"control {cid} {short.title!r} restates {full.id} {full.title!r} of {t.id} in fewer words: joined",
+                )
+        if gone:
+            self.model.controls = [c for c in self.model.controls if c.id not in gone]
 
     # -- one item
 
@@ -363,7 +411,10 @@ class Resolver:
             # "C-01 (Mutual TLS), C-02 (signed images)": the words in brackets only explain the reference.
             bare = re.sub(r"\s*\([^()]*\)", "", raw)
             hits2, missing2 = self._resolve_once(colls, bare, kind, fname)
-            if len(missing2) < len(missing):
+            # "R6.3 (GPG-signed manifests, local-only), R3.2 (sandbox)" where no control table is read: the ids
+            # name nothing, the words in brackets are the measures (a control made of them, as of any mitigation)
+            unnamed = not hits2 and kind == "threat" and fname == "controls" and not self.had["controls"]
+            if len(missing2) < len(missing) and not unnamed:
                 return hits2, missing2
         return hits, missing
 
@@ -825,7 +876,14 @@ class Resolver:
         quiet: bool = False,
     ) -> str:
         from mdptm.importers.tabular.records import denies_mitigation, first_sentence, mitigation_title
-        from mdptm.importers.tabular.vocab import deferred_by_note, mitigation_status, parse_choice, plan_date, recommended_to
+        from mdptm.importers.tabular.vocab import (
+            deferred_by_note,
+            mitigation_status,
+            outside_by_note,
+            parse_choice,
+            plan_date,
+            recommended_to,
+        )
 
         key = norm_name(text)
         if key in self.created_controls:
@@ -879,6 +937,11 @@ class Resolver:
             ctl.responsibility = who  # type: ignore[assignment]  # "User Responsibility": the user's control
             ctl.responsibility_stated = True
         asked = recommended_to(self.vocab, text) if who is None else None
+        outside = outside_by_note(self.vocab, text) if who is None and asked is None else None
+        if outside is not None:
+            # "(Out of scope for the library itself.) The user's code must use timeouts": the user's measure
+            ctl.responsibility, ctl.responsibility_stated = "customer", True
+            self.report.warn(file, loc, f"control {iid}: {outside!r} read as the customer's measure, not the maker's")
         if asked is not None:
             # "We strongly recommend that hospitals segment the network": the hospital's control, not the maker's
             kind, parties, whole = asked
@@ -1102,6 +1165,25 @@ def _table_of(item: Item) -> tuple[str, str]:
     where = _where(item) or ""
     table = re.sub(r"\s+row\s+\d+$", "", where) if " row " in where else where.split("!", 1)[0]
     return _file(item, "?"), table
+
+
+def _place(item: Item) -> str:
+    """Where an item was read, its row left out ("table 1 at line 62"): two rows of one table share it."""
+    loc = item.source.locator if item.source and item.source.locator else ""
+    file = (item.source.file if item.source else None) or ""
+    return file + ":" + _ROW.sub("", loc)
+
+
+_ROW = re.compile(r"\s+row\s+\d+$")
+
+
+def _words_within(words: set[str], title: str) -> bool:
+    """Whether every word of *words* is a word of *title*, as written, in the singular or shortened ("sig" of
+    "signature", "permissions" of "permission")."""
+    from mdptm.importers.tabular.vocab import norm_text
+
+    theirs = norm_text(title).split()
+    return all(any(v == w or v.startswith(w) or v.rstrip("s") == w.rstrip("s") for v in theirs) for w in words)
 
 
 def _add(values: list[str], iid: str) -> None:

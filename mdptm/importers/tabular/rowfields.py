@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from mdptm.importers.tabular.headers import HAZARD_ID
 from mdptm.importers.tabular.markings import marker_key, marker_table
 from mdptm.importers.tabular.scales import RISK_FIELDS
 from mdptm.importers.tabular.tables import RowRecord
@@ -252,9 +253,50 @@ class RowFields:
 
     # -- one reader per kind
 
+    def _privacy_parts(self, cell: str) -> tuple[list[str], str] | None:
+        """The LINDDUN categories of a category cell that lists STRIDE ones too, and the rest of the cell; None
+        when the cell names no LINDDUN category beside another (a lone one is read as before)."""
+        table = self.vocab.tables.get("linddun")
+        parts = split_list(self.vocab, cell)
+        if table is None or len(parts) < 2:
+            return None
+        said = [p for p in parts if table.exact(p) is not None]
+        rest = [p for p in parts if table.exact(p) is None]
+        if not said or not rest:
+            return None
+        return said, ", ".join(rest)
+
+    def _hazards(self, rec: RowRecord, cell: str, extra: dict[str, object]) -> dict[str, list[str]]:
+        """The hazard ids a threat's row names. A cell opening with ids ("HAZ-001, HAZ-002 (altered processing)")
+        gives those ids, its other words kept as written; a bare "Hazard" column (a threat title's word, read as
+        hazards because its cells open with ids) gives no hazard from a cell of words ("Depends on the change");
+        a "Related hazards" column of names keeps each phrase whole."""
+        header = rec.headers.get("hazards", "Hazards")
+        lead = HAZARD_ID.match(cell.strip())
+        if lead is not None and lead.start() == 0:
+            ids = list(dict.fromkeys(HAZARD_ID.findall(cell)))
+            if re.sub(r"[\W_]+", "", HAZARD_ID.sub("", cell)):
+                extra[header] = one_line(cell)
+            return {"hazards": ids}
+        if is_empty(self.vocab, cell):
+            return {}
+        if set(norm_text(header).split()) == {"hazard"}:
+            extra[header] = one_line(cell)
+            return {}
+        parts = split_list(self.vocab, cell)
+        if any(" " in p or len(p) > 24 for p in parts):  # hazard names rather than ids: keep each phrase whole
+            parts = [one_line(p) for p in re.split(r"\s*[\n;]\s*", cell) if p.strip() and not is_empty(self.vocab, p)]
+        return {"hazards": parts} if parts else {}
+
     def _threat(self, rec: RowRecord) -> Read:
         v, fields, extra = self._start(rec, "title")
         privacy = self.vocab.tables["linddun"].exact(v["stride"]) if "stride" in v and "linddun" in self.vocab.tables else None
+        mixed = self._privacy_parts(v["stride"]) if "stride" in v and privacy is None else None
+        if mixed is not None:
+            # "identifiability, information-disclosure": a LINDDUN category beside a STRIDE one; the privacy one kept
+            # as written, the STRIDE one read
+            named_privacy_parts, v["stride"] = mixed
+            extra["LINDDUN category"] = ", ".join(named_privacy_parts)
         if privacy is not None:
             # "Linkability", "Non-repudiation": a LINDDUN category, no STRIDE one; kept as written
             extra["LINDDUN category"] = one_line(v["stride"])
@@ -362,11 +404,7 @@ class RowFields:
             fields["cvss"] = one_line(v["cvss"])
         self._cvss(rec, fields, extra)
         if "hazards" in v:
-            parts = split_list(self.vocab, v["hazards"])
-            if any(" " in p or len(p) > 24 for p in parts):  # hazard names rather than ids: keep each phrase whole
-                parts = [one_line(p) for p in re.split(r"\s*[\n;]\s*", v["hazards"]) if p.strip() and not is_empty(self.vocab, p)]
-            if parts:
-                fields["hazards"] = parts
+            fields.update(self._hazards(rec, v["hazards"], extra))
         if "cve" in v and not is_empty(self.vocab, v["cve"]):
             cves = list(dict.fromkeys(m.upper() for m in re.findall(r"\bCVE-\d{4}-\d{4,}\b", v["cve"], re.I)))
             if cves:

@@ -159,6 +159,8 @@ class Vocabulary:
     status_deferral: re.Pattern[str] | None = None  # words after a done status that take it back ("Implemented in the next release")
     deferral_note: re.Pattern[str] | None = None  # a mitigation's closing note saying it is not in place ("(future enhancement)")
     deferral_note_whole: frozenset[str] = frozenset()  # ... said in a word that defers only as the whole note ("(future)", "(v2)")
+    # a mitigation's opening note saying the product does not do it ("(Out of scope for the library itself.)")
+    outside_note: re.Pattern[str] | None = None
     plan_date_headers: frozenset[str] = frozenset()  # a column giving the date a treatment is due ("Due", "Target date")
     rpn_headers: frozenset[str] = frozenset()  # an FMEA's risk priority number, before or after the controls ("RPN", "Res. RPN")
     applicability_headers: frozenset[str] = frozenset()  # "Applicable?" beside a STRIDE category of an element
@@ -350,6 +352,7 @@ class ValueTerms(_Terms):
     status_deferrals: list[str] = Field(default_factory=list)
     deferral_notes: list[str] = Field(default_factory=list)
     deferral_notes_whole: list[str] = Field(default_factory=list)
+    outside_product_notes: list[str] = Field(default_factory=list)
     plan_date_headers: list[str] = Field(default_factory=list)
     rpn_headers: list[str] = Field(default_factory=list)
     applicability_headers: list[str] = Field(default_factory=list)
@@ -395,6 +398,9 @@ class SectionTerms(_Terms):
     threat_lists: _ThreatLists
     withheld_markers: dict[str, list[str]] = {}
     withheld_marker_nouns: list[str] = []
+    # headings under which a table's first column names the items of a kind, whatever its header says (no list or
+    # paragraph under them is read by their name, so they are kept apart from `sections`)
+    table_sections: dict[str, list[str]] = {}
 
 
 def _load(name: str, schema: type[_Terms]) -> dict[str, Any]:
@@ -456,7 +462,8 @@ def load_vocabulary() -> Vocabulary:
     sections = _load("sections", SectionTerms)
     stride = stride_terms()
     scale = risk_scale()
-    kinds = {name: _kind_spec(name, data, sections["sections"]) for name, data in headers["kinds"].items()}
+    under = {**sections["sections"], **sections.get("table_sections", {})}
+    kinds = {name: _kind_spec(name, data, under) for name, data in headers["kinds"].items()}
     skipped = {
         name: (str(d.get("label", name)), frozenset(norm_text(str(s)) for s in d["synonyms"]))
         for name, d in headers.get("skipped", {}).items()
@@ -518,6 +525,7 @@ def load_vocabulary() -> Vocabulary:
         status_deferral=_phrase_rx(values.get("status_deferrals", [])),
         deferral_note=_phrase_rx([*values.get("status_deferrals", []), *values.get("deferral_notes", [])]),
         deferral_note_whole=_words(values.get("deferral_notes_whole", [])),
+        outside_note=_phrase_rx(values.get("outside_product_notes", [])),
         plan_date_headers=_words(values.get("plan_date_headers", [])),
         rpn_headers=_words(values.get("rpn_headers", [])),
         applicability_headers=_words(values.get("applicability_headers", [])),
@@ -1107,6 +1115,21 @@ def deferred_by_note(vocab: Vocabulary, text: str) -> str | None:
         return m.group(1).strip()  # "(future)", "(v2)": the whole note defers
     if vocab.deferral_note is None or not vocab.deferral_note.search(m.group(1)):
         return None
+    return m.group(1).strip()
+
+
+_OPENING_NOTE = re.compile(r"^\(([^()]{2,80})\)")
+
+
+def outside_by_note(vocab: Vocabulary, text: str) -> str | None:
+    """The note in brackets that opens a mitigation's text when it says the measure is no part of the product
+    ("(Out of scope for the library itself.) The user's code must use timeouts"): someone else's to take, not a
+    control of the maker in place. None when there is none, or it defers the measure (read as planned)."""
+    m = _OPENING_NOTE.match(text.strip())
+    if m is None or vocab.outside_note is None or not vocab.outside_note.search(m.group(1)):
+        return None
+    if vocab.deferral_note is not None and vocab.deferral_note.search(m.group(1)):
+        return None  # "(Out of scope for v1)": a plan
     return m.group(1).strip()
 
 
