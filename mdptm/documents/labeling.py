@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mdptm.model import Asset, Assumption, Control, Flow, Item, Model
-from mdptm.model.evidence import affirmed, void_reason
+from mdptm.model.evidence import affirmed, is_placeholder, void_reason
 from mdptm.model.io import load_validated
 from mdptm.model.results import FrameworkResult
 from mdptm.model.vocabulary import vocabulary_file
@@ -76,6 +76,7 @@ class PlaceAnswer:
     found: list[str]  # item ids, or the dotted field path for support/product/document
     text: str  # a readable answer
     incomplete: list[str] = field(default_factory=list)  # ids of matches lacking a `complete` field
+    placeholder: str | None = None  # what a support/product/document field reads when it states nothing ("TBD")
 
     @property
     def answered(self) -> bool:
@@ -107,7 +108,13 @@ class LabelingAnswer:
     @property
     def missing(self) -> list[str]:
         """What the model lacks: required places that found nothing, and matches lacking a field."""
-        out = [p.selector.what for p in self.places if not p.answered and not p.selector.optional]
+        out = [
+            f"{p.selector.what} ({p.selector.from_}.{p.selector.field} reads {p.placeholder!r}, a placeholder)"
+            if p.placeholder is not None
+            else p.selector.what
+            for p in self.places
+            if not p.answered and not p.selector.optional
+        ]
         for p in self.places:
             if p.incomplete:
                 fields = " or ".join(p.selector.complete)
@@ -181,6 +188,8 @@ def _place(model: Model, sel: Selector, names: dict[str, str]) -> PlaceAnswer:
     if sel.from_ in ("support", "product", "document"):
         section = getattr(model, sel.from_)
         value = getattr(section, sel.field or "", None)
+        if _filled(value) and isinstance(value, str) and is_placeholder(value):
+            return PlaceAnswer(sel, [], "", placeholder=value.strip())  # "TBD" answers nothing: shown as missing
         if _filled(value):
             return PlaceAnswer(sel, [f"{sel.from_}.{sel.field}"], str(value).strip())
         return PlaceAnswer(sel, [], "")

@@ -18,6 +18,7 @@ from pydantic import Field
 from mdptm.model import Element, LikelihoodBasis, Model, State, Strict, Threat, View, empty_list
 from mdptm.model.cvss import CvssReading
 from mdptm.model.cvss import read as read_cvss
+from mdptm.model.evidence import is_placeholder
 from mdptm.model.vocabulary import shipped
 
 # ------------------------------------------------------------------------------------ vocabulary
@@ -207,7 +208,10 @@ MAKER_ADDS = "maker to add"
 
 
 def model_fact(model: Model, path: str) -> bool:
-    """Whether the model states the fact at a dotted path (``any:`` — some item of a list has it)."""
+    """Whether the model states the fact at a dotted path (``any:`` — some item of a list has it).
+
+    A placeholder ("TBD", "N/A", "to be defined") states nothing, so a row it alone answers stays the maker's.
+    """
     any_item = path.startswith("any:")
     parts = path.removeprefix("any:").split(".")
     values: list[object] = [model]
@@ -223,7 +227,7 @@ def model_fact(model: Model, path: str) -> bool:
 
     def present(v: object) -> bool:
         if isinstance(v, str):
-            return bool(v.strip())
+            return not is_placeholder(v)
         if isinstance(v, list | dict):
             return bool(v)
         return v is not None

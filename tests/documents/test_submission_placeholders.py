@@ -1,0 +1,37 @@
+"""A placeholder the maker left in the model (``sbom: TBD``) is no fact: the submission set does not count it as
+answering FDA Appendix 4 Table 1 or a labelling recommendation, and says what it is instead."""
+
+from __future__ import annotations
+
+import pytest
+
+from mdptm.documents.labeling import answer_labeling
+from mdptm.model import Document, Model, Product, Support
+from mdptm.model.premarket import MAKER_ADDS, PARTLY, appendix4_index
+
+
+def _model(sbom: str | None) -> Model:
+    return Model(
+        product=Product(name="Monitor", manufacturer="Maker"),
+        document=Document(version="1.0"),
+        support=Support(sbom=sbom),
+    )
+
+
+@pytest.mark.parametrize("sbom", ["TBD", "N/A", "  to be defined  "])
+def test_a_placeholder_sbom_leaves_the_index_row_to_the_maker(sbom: str) -> None:
+    row = next(r for r in appendix4_index(_model(sbom), set()) if r.row.id == "sbom")
+    assert row.status == MAKER_ADDS
+    assert row.facts_missing == ["support.sbom"]
+
+
+def test_a_stated_sbom_still_counts() -> None:
+    row = next(r for r in appendix4_index(_model("CycloneDX 1.5 on the customer portal"), set()) if r.row.id == "sbom")
+    assert row.status == PARTLY and row.facts_missing == []
+
+
+def test_a_placeholder_sbom_is_no_labelling_answer_and_says_what_it_reads() -> None:
+    answer = next(a for a in answer_labeling(_model("TBD")) if a.item.number == 5)
+    assert answer.status == "missing"
+    assert answer.answer == "" and answer.where == []
+    assert answer.missing == ["SBOM reference (support.sbom reads 'TBD', a placeholder)"]
