@@ -261,9 +261,10 @@ def architecture_doc(
             [
                 voc.view_kinds[kind].title,
                 names,
-                str(sum(len(s.elements) for s in found)),
-                str(sum(len(s.flows) for s in found)),
-                str(sum(len(s.threats) for s in found)),
+                # items the views of a kind share count once: the row never says more than the model holds
+                str(len({e.id for s in found for e in s.elements})),
+                str(len({f.id for s in found for f in s.flows})),
+                str(len({t.id for s in found for t in s.threats})),
             ]
         )
     doc.table(

@@ -1,0 +1,31 @@
+"""The architecture views' "Views at a glance" counts what the views of a kind cover: an element, flow or threat
+two security use case views share is one item, not two, so the row never counts more than the model holds."""
+
+from __future__ import annotations
+
+from mdptm.documents.submission import architecture_doc
+from mdptm.model import Document, Element, Flow, Model, Product, Threat, View
+from mdptm.plugins import ExportContext
+from mdptm.render.docir import Table
+
+
+def _model() -> Model:
+    return Model(
+        product=Product(name="Pump", manufacturer="Maker"),
+        document=Document(version="1.0"),
+        elements=[Element(id="pump", name="Pump", kind="device"), Element(id="srv", name="Server", kind="software")],
+        flows=[Flow(id="F-1", name="Orders", source="srv", target="pump")],
+        threats=[Threat(id="T-1", title="Forged order", targets=["F-1"])],
+        views=[
+            View(id="UC-1", kind="security_use_case", name="Remote programming", elements=["pump", "srv"], flows=["F-1"]),
+            View(id="UC-2", kind="security_use_case", name="Order check", elements=["pump", "srv"], flows=["F-1"]),
+        ],
+    )
+
+
+def test_views_sharing_items_count_each_item_once() -> None:
+    doc = architecture_doc(_model(), ExportContext())
+    glance = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Views at a glance")
+    row = next(r for r in glance.rows if r[0] == "Security Use Case Views")
+    assert row[1] == "Remote programming; Order check"
+    assert row[2:] == ["2", "1", "1"]  # 2 elements, 1 flow, 1 threat: the model holds no more
