@@ -35,3 +35,16 @@ def test_a_placeholder_sbom_is_no_labelling_answer_and_says_what_it_reads() -> N
     assert answer.status == "missing"
     assert answer.answer == "" and answer.where == []
     assert answer.missing == ["SBOM reference (support.sbom reads 'TBD', a placeholder)"]
+
+
+def test_the_cra_document_flags_a_placeholder_support_fact() -> None:
+    from mdptm.documents.submission import cra_doc
+    from mdptm.documents.submission._shared import GAP_FILL
+    from mdptm.plugins import ExportContext
+    from mdptm.render.docir import Table
+
+    doc = cra_doc(_model("TBD"), ExportContext())
+    table = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Vulnerability handling")
+    r = next(i for i, row in enumerate(table.rows) if row[0] == "SBOM")
+    assert table.rows[r][1] == "TBD (a placeholder: states nothing)"
+    assert table.fills[(r, 1)] == GAP_FILL

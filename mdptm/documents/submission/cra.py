@@ -20,6 +20,7 @@ from mdptm.documents.submission._shared import (
 )
 from mdptm.documents.submission._tables import _controls_table, _fit_id_columns
 from mdptm.model import Model
+from mdptm.model.evidence import is_placeholder
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     RISK,
     TRACEABILITY,
@@ -188,6 +189,13 @@ def cra_doc(model: Model, ctx: ExportContext) -> Doc:
 
 
 def _support_table(doc: Doc, facts: Sequence[tuple[str, str | None]], caption: str) -> None:
-    rows = [[k, v.strip() if v and v.strip() else "missing"] for k, v in facts]
-    fills = {(r, 1): GAP_FILL for r, row in enumerate(rows) if row[1] == "missing"}
+    """Each support fact as stated; one missing, or only a placeholder ("TBD"), is red and says so."""
+    rows: list[list[str]] = []
+    fills: dict[tuple[int, int], str] = {}
+    for r, (k, v) in enumerate(facts):
+        text = (v or "").strip()
+        if not text or is_placeholder(text):
+            text = f"{text} (a placeholder: states nothing)" if text else "missing"
+            fills[(r, 1)] = GAP_FILL
+        rows.append([k, text])
     doc.table([], rows, caption=caption, widths=[3.0, 7.0], fills=fills)
