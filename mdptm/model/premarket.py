@@ -228,7 +228,9 @@ def model_fact(model: Model, path: str) -> bool:
     def present(v: object) -> bool:
         if isinstance(v, str):
             return not is_placeholder(v)
-        if isinstance(v, list | dict):
+        if isinstance(v, list):
+            return any(present(x) for x in v)  # ["TBD"] states nothing either
+        if isinstance(v, dict):
             return bool(v)
         return v is not None
 

@@ -18,6 +18,8 @@ from mdptm.documents.submission._shared import (
     risk_text,
     source_rows,
     threat_status,
+    unverified,
+    verification_text,
 )
 from mdptm.model import Asset, Control, Element, Flow, Threat
 from mdptm.render.docir import Doc, Table
@@ -123,10 +125,10 @@ def _controls_table(doc: Doc, controls: Sequence[Control], caption: str) -> None
                 category_label(c.category),
                 responsibility_text(c),
                 control_status(c),
-                "; ".join(c.verification) or "none recorded",
+                verification_text(c),
             ]
         )
-        if (c.status == "implemented" or not c.status_stated) and not c.verification:
+        if unverified(c):
             fills[(r, 5)] = GAP_FILL
         if c.status != "implemented" or not c.status_stated:
             fills[(r, 4)] = WARN_FILL
