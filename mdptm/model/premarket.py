@@ -107,8 +107,11 @@ def acceptability(model: Model, t: Threat) -> Acceptability:
     if level in rm.acceptable_levels:
         return Acceptability(ACCEPTABLE, f"residual risk {level} is acceptable under the criteria")
     if level in rm.justify_levels:
-        if t.rationale and t.rationale.strip():
-            return Acceptability(WITH_RATIONALE, t.rationale.strip())
+        said = (t.rationale or "").strip()
+        if said and not is_placeholder(said):
+            return Acceptability(WITH_RATIONALE, said)
+        if said:  # "TBD" justifies nothing
+            return Acceptability(NOT_ACCEPTABLE, f"residual risk {level} needs a benefit-risk rationale; the source gives only {said!r}")
         return Acceptability(NOT_ACCEPTABLE, f"residual risk {level} needs a benefit-risk rationale and none is recorded")
     return Acceptability(NOT_ACCEPTABLE, f"residual risk {level} exceeds the acceptance criteria")
 

@@ -48,3 +48,25 @@ def test_the_cra_document_flags_a_placeholder_support_fact() -> None:
     r = next(i for i, row in enumerate(table.rows) if row[0] == "SBOM")
     assert table.rows[r][1] == "TBD (a placeholder: states nothing)"
     assert table.fills[(r, 1)] == GAP_FILL
+
+
+def test_a_placeholder_rationale_does_not_make_a_residual_risk_acceptable() -> None:
+    from mdptm.documents.submission import risk_doc
+    from mdptm.documents.submission._shared import GAP_FILL
+    from mdptm.model import Risk, Threat
+    from mdptm.model.premarket import NOT_ACCEPTABLE, acceptability
+    from mdptm.plugins import ExportContext
+    from mdptm.render.docir import Table
+
+    model = _model(None)
+    model.risk_management.acceptable_levels = ["low"]
+    model.risk_management.justify_levels = ["medium"]
+    model.threats = [
+        Threat(id="T-1", title="Replayed order", status="accepted", residual_risk=Risk(level="medium"), rationale="TBD")
+    ]
+    verdict = acceptability(model, model.threats[0])
+    assert verdict.verdict == NOT_ACCEPTABLE
+    assert "'TBD'" in verdict.why
+    doc = risk_doc(model, ExportContext())
+    accepted = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Accepted threats")
+    assert accepted.fills.get((0, 6)) == GAP_FILL

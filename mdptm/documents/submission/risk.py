@@ -39,7 +39,7 @@ from mdptm.documents.submission.premarket import (
     threat_rows,
 )
 from mdptm.model import Control, Model, Risk, Threat
-from mdptm.model.evidence import status_shown
+from mdptm.model.evidence import is_placeholder, status_shown
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     TRACEABILITY,
 )
@@ -149,7 +149,7 @@ def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
         fills[(4, 1)] = GAP_FILL
     if t.status in OPEN_STATUSES:
         fills[(8, 1)] = GAP_FILL
-    if not t.rationale and t.status in ("accepted", "transferred", "not_applicable"):
+    if is_placeholder(t.rationale) and t.status in ("accepted", "transferred", "not_applicable"):  # "TBD" is none
         fills[(9, 1)] = GAP_FILL
     rows += threat_rows(ix.model, t)  # appended: the fills above keep their row numbers
     rows += source_rows(t)
@@ -574,7 +574,7 @@ def _callout_table(doc: Doc, ix: Index, threats: Sequence[Threat], label: str, s
         ]
         for t in threats
     ]
-    fills = {(r, 6): GAP_FILL for r, t in enumerate(threats) if not t.rationale}
+    fills = {(r, 6): GAP_FILL for r, t in enumerate(threats) if is_placeholder(t.rationale)}
     doc.table(
         ["ID", "Threat", "Before", "Controls", "Residual", "Status", "Rationale"],
         rows,
