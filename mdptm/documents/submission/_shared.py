@@ -155,6 +155,14 @@ def unverified_gap(c: Control) -> str:
     return "no verification evidence" + (f" (the source says: {'; '.join(said)})" if said else "")
 
 
+def sensitivity_rows(item: Item) -> list[list[str]]:
+    """A row saying the public PTM withholds *item* (its sensitivity is not public), so the confidential set shows
+    reviewers what the published package leaves out; none for a public item."""
+    if item.sensitivity == "public":
+        return []
+    return [["Sensitivity", f"{_words(item.sensitivity)} — withheld or summarised in the public PTM"]]
+
+
 def source_rows(item: Item) -> list[list[str]]:
     """What else the author wrote of an item (its other columns or labelled lines, kept in ``extra``), word for word:
     a reviewer sees the source's own treatment, owner, dates or "N/A" rather than only what mdptm read from it.

@@ -25,6 +25,7 @@ from mdptm.documents.submission._shared import (
     control_status_key,
     level_fill,
     risk_text,
+    sensitivity_rows,
     source_rows,
     threat_status,
     vocabulary,
@@ -139,8 +140,7 @@ def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
     refs = [x for x in (", ".join(t.cwe), ", ".join(t.capec)) if x]  # CVSS has a row of its own, read and scored
     if refs:
         rows.append(["References", "; ".join(refs)])
-    if t.sensitivity != "public":
-        rows.append(["Sensitivity", f"{_words(t.sensitivity)} — withheld or summarised in the public PTM"])
+    rows += sensitivity_rows(t)
     fills: dict[tuple[int, int], str] = {}
     for r, lvl in ((3, _level(t.risk)), (5, _level(t.residual_risk))):
         if lvl:
@@ -470,8 +470,8 @@ def _said_more(c: Control) -> bool:
 
 def _control_details(doc: Doc, controls: Sequence[Control]) -> None:
     """Each control whose text the table's title shortens or leaves out, in full, with what else the author wrote
-    of it: the control's design is what a reviewer traces a threat to."""
-    detailed = [(c, source_rows(c)) for c in controls]
+    of it and whether the public PTM withholds it: the control's design is what a reviewer traces a threat to."""
+    detailed = [(c, sensitivity_rows(c) + source_rows(c)) for c in controls]  # a withheld control says so
     detailed = [(c, rows) for c, rows in detailed if _said_more(c) or rows]
     if not detailed:
         return
