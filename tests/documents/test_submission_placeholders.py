@@ -70,3 +70,27 @@ def test_a_placeholder_rationale_does_not_make_a_residual_risk_acceptable() -> N
     doc = risk_doc(model, ExportContext())
     accepted = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Accepted threats")
     assert accepted.fills.get((0, 6)) == GAP_FILL
+
+
+def test_architecture_views_flag_placeholder_flow_and_asset_facts() -> None:
+    from mdptm.documents.submission import architecture_doc
+    from mdptm.documents.submission._shared import GAP_FILL, WARN_FILL
+    from mdptm.model import Asset, Element, Flow
+    from mdptm.plugins import ExportContext
+    from mdptm.render.docir import Table
+
+    model = _model(None)
+    model.elements = [Element(id="E-1", name="Pump", kind="device"), Element(id="E-2", name="Server", kind="software")]
+    model.flows = [
+        Flow(id="F-1", name="Orders", source="E-2", target="E-1", protocol="TBD", port="TBD", authentication="TBD", encryption="none"),
+    ]
+    model.assets = [Asset(id="A-1", name="Firmware", kind="firmware", stored_in=["E-1"], disposal="N/A")]
+    doc = architecture_doc(model, ExportContext())
+    flows = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Data flows — Global System View")
+    assert flows.rows[0][3] == "TBD / TBD (placeholders: not stated)"
+    assert flows.rows[0][5] == "TBD (a placeholder: not stated)"
+    assert flows.rows[0][6] == "none"  # "none" says there is none: a gap, not a placeholder
+    assert flows.fills[(0, 3)] == WARN_FILL and flows.fills[(0, 5)] == WARN_FILL and flows.fills[(0, 6)] == GAP_FILL
+    assets = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Assets — Global System View")
+    assert assets.rows[0][5] == "N/A (a placeholder: not stated)"
+    assert assets.fills[(0, 5)] == WARN_FILL
