@@ -183,8 +183,8 @@ def element_detail(e: Element) -> dict[str, str]:
     for name, _label in APPENDIX2_FIELDS:
         value: object = getattr(e, name)
         if isinstance(value, list):
-            value = "\n".join(f"• {v.strip()}" for v in value if v.strip())
-        if value and str(value).strip():
+            value = "\n".join(f"• {v.strip()}" for v in value if v.strip() and not is_placeholder(v))
+        if value and str(value).strip() and not is_placeholder(str(value)):  # "TBD" states nothing
             out[name] = str(value).strip()
     return out
 

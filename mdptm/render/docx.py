@@ -182,7 +182,7 @@ def _longest_word(text: str) -> int:
 # Advance widths of Arial (and its metric twin Liberation Sans) in thousandths of an em, by glyph class: a word
 # of wide letters ("Medium", "WPA2") is wider than its length times an average character.
 _NARROW = dict.fromkeys("ijl|'", 222) | dict.fromkeys("ft!.,:;/()[]I ", 278) | dict.fromkeys("r-`", 333)
-_SMALL = dict.fromkeys("cksvxyzJ\"", 500) | {"m": 833, "w": 722, "M": 833, "W": 944, "@": 1015, "%": 889}
+_SMALL = dict.fromkeys('cksvxyzJ"', 500) | {"m": 833, "w": 722, "M": 833, "W": 944, "@": 1015, "%": 889}
 _UPPER_EM = 690  # the capitals between E (667) and O (778)
 _TEXT_EM_TWIPS = 170  # one em of 8.5 pt table text
 

@@ -46,7 +46,7 @@ def test_the_cra_document_flags_a_placeholder_support_fact() -> None:
     doc = cra_doc(_model("TBD"), ExportContext())
     table = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Vulnerability handling")
     r = next(i for i, row in enumerate(table.rows) if row[0] == "SBOM")
-    assert table.rows[r][1] == "TBD (a placeholder: states nothing)"
+    assert table.rows[r][1] == "TBD (a placeholder: not stated)"
     assert table.fills[(r, 1)] == GAP_FILL
 
 
@@ -61,9 +61,7 @@ def test_a_placeholder_rationale_does_not_make_a_residual_risk_acceptable() -> N
     model = _model(None)
     model.risk_management.acceptable_levels = ["low"]
     model.risk_management.justify_levels = ["medium"]
-    model.threats = [
-        Threat(id="T-1", title="Replayed order", status="accepted", residual_risk=Risk(level="medium"), rationale="TBD")
-    ]
+    model.threats = [Threat(id="T-1", title="Replayed order", status="accepted", residual_risk=Risk(level="medium"), rationale="TBD")]
     verdict = acceptability(model, model.threats[0])
     assert verdict.verdict == NOT_ACCEPTABLE
     assert "'TBD'" in verdict.why
@@ -94,3 +92,41 @@ def test_architecture_views_flag_placeholder_flow_and_asset_facts() -> None:
     assets = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Assets — Global System View")
     assert assets.rows[0][5] == "N/A (a placeholder: not stated)"
     assert assets.fills[(0, 5)] == WARN_FILL
+
+
+def test_a_placeholder_anomaly_rationale_and_fix_are_gaps() -> None:
+    from mdptm.documents.submission import lifecycle_doc
+    from mdptm.documents.submission._shared import GAP_FILL, WARN_FILL
+    from mdptm.model import Anomaly
+    from mdptm.plugins import ExportContext
+    from mdptm.render.docir import Table
+
+    model = _model(None)
+    model.risk_management.anomalies = [
+        Anomaly(id="AN-1", title="Session not ended", cwe=["CWE-613"], impact="TBD", rationale="N/A", fix="TBD")
+    ]
+    doc = lifecycle_doc(model, ExportContext())
+    listing = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Unresolved anomalies")
+    assert listing.rows[0][5] == "TBD (a placeholder: not stated)" and listing.fills[(0, 5)] == WARN_FILL
+    detail = next(b for b in doc.blocks if isinstance(b, Table) and b.rows and b.rows[0][0] == "CWE")
+    said = {row[0]: (row[1], detail.fills.get((r, 1))) for r, row in enumerate(detail.rows)}
+    assert said["Security impact"] == ("TBD (a placeholder: not stated)", GAP_FILL)
+    assert said["Why it may ship unresolved"] == ("N/A (a placeholder: not stated)", GAP_FILL)
+
+
+def test_a_placeholder_appendix_2_fact_is_not_stated() -> None:
+    from mdptm.documents.submission import architecture_doc
+    from mdptm.documents.submission._shared import GAP_FILL
+    from mdptm.model import Element
+    from mdptm.model.premarket import missing_detail
+    from mdptm.plugins import ExportContext
+    from mdptm.render.docir import Table
+
+    model = _model(None)
+    pump = Element(id="E-1", name="Pump", kind="device", dormant_interfaces=["TBD"], sessions="Sessions end after 15 min")
+    model.elements = [pump]
+    assert "Dormant and debug interfaces" in missing_detail(pump)
+    doc = architecture_doc(model, ExportContext())
+    table = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Appendix 2 detail — Global System View")
+    assert table.rows[0][1] == "TBD (a placeholder: not stated)" and table.fills[(0, 1)] == GAP_FILL
+    assert table.rows[0][3] == "Sessions end after 15 min" and (0, 3) not in table.fills

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from mdptm.model import Control, Flow, Item, Model, Risk, Strict, Threat
-from mdptm.model.evidence import read_as_requirement, responsibility_shown, status_shown, verified, void_reason
+from mdptm.model.evidence import is_placeholder, read_as_requirement, responsibility_shown, status_shown, verified, void_reason
 from mdptm.model.index import ById, threats_by_control
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     premarket_vocabulary,
@@ -130,6 +130,17 @@ def responsibility_text(c: Control) -> str:
 # own columns and labelled lines. A modelling tool's file (TMT, Threat Dragon, OTM) keeps the tool's fields there
 # (ids, diagram names, the template's generic descriptions and default priorities), which are not the maker's word.
 AUTHORED_IMPORTERS = frozenset({"docx", "xlsx", "csv", "markdown"})
+
+
+def stated(value: str | None, missing: str) -> tuple[str, bool]:
+    """A fact as the set shows it, and whether it is a gap: blank reads *missing*; a placeholder ("TBD", "N/A") is
+    shown as written and said to state nothing, so it never reads as a stated fact."""
+    text = (value or "").strip()
+    if not text:
+        return missing, True
+    if is_placeholder(text):
+        return f"{text} (a placeholder: not stated)", True
+    return text, False
 
 
 def verification_text(c: Control) -> str:

@@ -17,6 +17,7 @@ from mdptm.documents.submission._shared import (
     responsibility_text,
     risk_text,
     source_rows,
+    stated,
     threat_status,
     unverified,
     verification_text,
@@ -55,7 +56,7 @@ def _flows_table(doc: Doc, ix: Index, flows: Sequence[Flow], caption: str) -> No
                 cells.append(value)
                 fills[(r, c)] = GAP_FILL
             elif is_placeholder(value):  # "TBD" is as unknown as a blank
-                cells.append(f"{value.strip()} (a placeholder: not stated)")
+                cells.append(stated(value, "unknown")[0])
                 fills[(r, c)] = WARN_FILL
             else:
                 cells.append(value)
@@ -77,9 +78,8 @@ def _assets_table(doc: Doc, ix: Index, assets: Sequence[Asset], caption: str) ->
     fills: dict[tuple[int, int], str] = {}
     for r, a in enumerate(assets):
         cia = "/".join(x[0].upper() if x else "–" for x in (a.confidentiality, a.integrity, a.availability))
-        disposal = a.disposal or "—"
-        if a.disposal and is_placeholder(a.disposal):
-            disposal = f"{a.disposal.strip()} (a placeholder: not stated)"
+        disposal, gap = stated(a.disposal, "—")
+        if gap and disposal != "—":  # a placeholder; a blank stays a plain dash
             fills[(r, 5)] = WARN_FILL
         rows.append(
             [

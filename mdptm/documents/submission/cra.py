@@ -16,11 +16,11 @@ from mdptm.documents.submission._shared import (
     _new_doc,
     _paragraphs,
     _words,
+    stated,
     vocabulary,
 )
 from mdptm.documents.submission._tables import _controls_table, _fit_id_columns
 from mdptm.model import Model
-from mdptm.model.evidence import is_placeholder
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     RISK,
     TRACEABILITY,
@@ -193,9 +193,8 @@ def _support_table(doc: Doc, facts: Sequence[tuple[str, str | None]], caption: s
     rows: list[list[str]] = []
     fills: dict[tuple[int, int], str] = {}
     for r, (k, v) in enumerate(facts):
-        text = (v or "").strip()
-        if not text or is_placeholder(text):
-            text = f"{text} (a placeholder: states nothing)" if text else "missing"
+        text, gap = stated(v, "missing")
+        if gap:
             fills[(r, 1)] = GAP_FILL
         rows.append([k, text])
     doc.table([], rows, caption=caption, widths=[3.0, 7.0], fills=fills)

@@ -26,6 +26,7 @@ from mdptm.documents.submission._shared import (
     _words,
     _yes_no,
     level_fill,
+    stated,
     threat_status,
 )
 from mdptm.model import Element, Model, Risk, Threat, View
@@ -369,9 +370,13 @@ def appendix2_section(doc: Doc, elements: Sequence[Element], level: int, caption
         r = len(rows)
         row = [f"{e.id} {e.name}"]
         for c, (name, _label) in enumerate(APPENDIX2_FIELDS, start=1):
-            row.append(have.get(name, NOT_STATED))
-            if name not in have:
-                fills[(r, c)] = GAP_FILL
+            if name in have:
+                row.append(have[name])
+                continue
+            raw = getattr(e, name)
+            raw = "; ".join(v.strip() for v in raw if v.strip()) if isinstance(raw, list) else raw
+            row.append(stated(raw, NOT_STATED)[0])  # a placeholder is shown as written, and as not stated
+            fills[(r, c)] = GAP_FILL
         rows.append(row)
     if rows:
         doc.table(
