@@ -68,6 +68,7 @@ def test_a_placeholder_rationale_does_not_make_a_residual_risk_acceptable() -> N
     doc = risk_doc(model, ExportContext())
     accepted = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Accepted threats")
     assert accepted.fills.get((0, 6)) == GAP_FILL
+    assert accepted.rows[0][6] == "TBD (a placeholder: not stated)"
 
 
 def test_architecture_views_flag_placeholder_flow_and_asset_facts() -> None:

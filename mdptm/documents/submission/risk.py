@@ -27,6 +27,7 @@ from mdptm.documents.submission._shared import (
     risk_text,
     sensitivity_rows,
     source_rows,
+    stated,
     threat_status,
     vocabulary,
 )
@@ -135,7 +136,7 @@ def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
         ["Patient harm", _words(t.patient_harm) or "not assessed"],
         ["Could harm many patients at once", _yes_no(t.multi_patient)],
         ["Status", threat_status(t)],
-        ["Rationale", t.rationale or "none recorded"],
+        ["Rationale", stated(t.rationale, "none recorded")[0]],
     ]
     refs = [x for x in (", ".join(t.cwe), ", ".join(t.capec)) if x]  # CVSS has a row of its own, read and scored
     if refs:
@@ -570,7 +571,7 @@ def _callout_table(doc: Doc, ix: Index, threats: Sequence[Threat], label: str, s
             ", ".join(t.controls) or "none",
             risk_text(t.residual_risk),
             threat_status(t),
-            t.rationale or "none recorded",
+            stated(t.rationale, "none recorded")[0],
         ]
         for t in threats
     ]
