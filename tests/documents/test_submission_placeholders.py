@@ -131,3 +131,16 @@ def test_a_placeholder_appendix_2_fact_is_not_stated() -> None:
     table = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Appendix 2 detail — Global System View")
     assert table.rows[0][1] == "TBD (a placeholder: not stated)" and table.fills[(0, 1)] == GAP_FILL
     assert table.rows[0][3] == "Sessions end after 15 min" and (0, 3) not in table.fills
+
+
+def test_a_row_partly_in_the_set_names_the_files_that_show_it() -> None:
+    # a stated SBOM reference is shown by the CRA document and the labelling checklist: "partly in this set"
+    # pointed nowhere ("Where: —") before
+    from mdptm.documents.submission import FILES
+
+    model = _model("CycloneDX 1.5 on the customer portal")
+    model.support.patch_policy = "Security fixes within 60 days."
+    rows = {r.row.id: r for r in appendix4_index(model, set(FILES))}
+    for row_id in ("sbom", "management_plans"):
+        assert rows[row_id].status == PARTLY
+        assert rows[row_id].files
