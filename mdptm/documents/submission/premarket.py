@@ -79,11 +79,18 @@ def method_chapter(doc: Doc, model: Model) -> None:
     no_axis = sum(1 for t in with_risk if basis_of(t) is None and not any(r and r.likelihood for r in (t.risk, t.residual_risk)))
     rated = sum(bases.values())
     if rated:
+        unsaid = bases[None] - no_axis
+
+        def verb(n: int, one: str, many: str) -> str:  # "1 does not say", "2 do not say"
+            return f"{n} {one if n == 1 else many}"
+
         doc.p(
-            f"{bases['exploitability']} of {rated} rated threats rate exploitability on the likelihood axis"
-            + (f"; {bases['probability']} rate probability" if bases["probability"] else "")
-            + (f"; {bases[None] - no_axis} do not say what the axis rates" if bases[None] - no_axis else "")
-            + (f"; {no_axis} give no likelihood" if no_axis else "")
+            f"{bases['exploitability']} of {plural(rated, 'rated threat')} "
+            + ("rates" if bases["exploitability"] == 1 else "rate")
+            + " exploitability on the likelihood axis"
+            + (f"; {verb(bases['probability'], 'rates', 'rate')} probability" if bases["probability"] else "")
+            + (f"; {verb(unsaid, 'does', 'do')} not say what the axis rates" if unsaid else "")
+            + (f"; {verb(no_axis, 'gives', 'give')} no likelihood" if no_axis else "")
             + ".",
             bold_prefix="Exploitability rather than probability:",
         )
