@@ -218,7 +218,13 @@ def _place(model: Model, sel: Selector, names: dict[str, str]) -> PlaceAnswer:
                 continue
         found.append(item)
     incomplete = [i.id for i in found if sel.complete and not all(_filled(getattr(i, f, None)) for f in sel.complete)]
-    shown = [_describe(sel.from_, i, names) for i in found]
+    shown = []
+    for i in found:
+        text = _describe(sel.from_, i, names)
+        lacking = [f for f in sel.complete if not _filled(getattr(i, f, None))]
+        if lacking and not text.endswith("not stated"):  # an asset listed without its disposal answers nothing of it
+            text += f" ({' and '.join(lacking)} not stated)"
+        shown.append(text)
     if sel.from_ == "flows":  # the list of ports and interfaces is itself the answer: all of it, one a line
         text = "\n" + "\n".join(shown) if shown else ""
     else:

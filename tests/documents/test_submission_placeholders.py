@@ -144,3 +144,20 @@ def test_a_row_partly_in_the_set_names_the_files_that_show_it() -> None:
     for row_id in ("sbom", "management_plans"):
         assert rows[row_id].status == PARTLY
         assert rows[row_id].files
+
+
+def test_a_labelling_answer_says_which_matching_items_lack_the_field_asked_for() -> None:
+    # "How each sensitive asset is disposed of: A-VITALS Live vital signs" read as if the asset said how
+    from mdptm.model import Asset, Element, Flow
+
+    model = _model(None)
+    model.elements = [Element(id="E-1", name="Monitor", kind="device"), Element(id="E-2", name="Station", kind="software")]
+    model.flows = [Flow(id="F-1", name="Vitals", source="E-1", target="E-2", protocol="TCP")]
+    model.assets = [
+        Asset(id="A-1", name="Vital signs", kind="phi"),
+        Asset(id="A-2", name="Keys", kind="cryptographic_key", disposal="Zeroised on reset"),
+    ]
+    answers = {a.item.number: a for a in answer_labeling(model)}
+    assert "A-1 Vital signs (disposal not stated)" in answers[14].answer
+    assert "A-2 Keys (disposal: Zeroised on reset)" in answers[14].answer
+    assert "F-1 (Vitals): Monitor → Station, TCP (port not stated)" in answers[3].answer
