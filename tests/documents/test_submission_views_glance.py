@@ -29,3 +29,18 @@ def test_views_sharing_items_count_each_item_once() -> None:
     row = next(r for r in glance.rows if r[0] == "Security Use Case Views")
     assert row[1] == "Remote programming; Order check"
     assert row[2:] == ["2", "1", "1"]  # 2 elements, 1 flow, 1 threat: the model holds no more
+
+
+def test_a_derived_update_view_says_what_it_was_derived_from() -> None:
+    # derived from an update control alone, the chapter claimed firmware flows and elements the model does not hold
+    from mdptm.model import Control
+    from mdptm.render.docir import Paragraph
+
+    model = _model()
+    model.views = []
+    model.controls = [Control(id="C-5", title="Apply validated updates", category="updatability_patchability")]
+    model.threats[0].controls = ["C-5"]
+    doc = architecture_doc(model, ExportContext())
+    text = "\n".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
+    assert "The tables below are derived from the update controls; the model records no firmware asset" in text
+    assert "carry or hold firmware" not in text

@@ -119,7 +119,14 @@ def _derived_view(ix: Index, kind: ViewKind) -> ViewScope | None:
             threats=threats,
             controls=controls,
         )
-        return view_scope(ix, view, "the flows and elements that carry or hold firmware and the update controls")
+        # say what it was derived from: an update control alone shows no update path
+        sources = [
+            x
+            for x, present in (("the flows and elements that carry or hold firmware", flows or elements), ("the update controls", controls))
+            if present
+        ]
+        why = " and ".join(sources) + ("" if firmware else "; the model records no firmware asset, so no update path is shown")
+        return view_scope(ix, view, why)
     return None
 
 
