@@ -44,3 +44,19 @@ def test_a_derived_update_view_says_what_it_was_derived_from() -> None:
     text = "\n".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
     assert "The tables below are derived from the update controls; the model records no firmware asset" in text
     assert "carry or hold firmware" not in text
+
+
+def test_a_missing_multi_patient_harm_view_is_said_before_its_sections() -> None:
+    # the chapter's "no view" statement sat under the "Detect, respond, recover" heading, as if it were part of it
+    from mdptm.render.docir import Heading, Paragraph
+
+    doc = architecture_doc(_model(), ExportContext())
+    blocks = doc.blocks
+    chapter = next(i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.text == "Multi-Patient Harm View")
+    missing = next(
+        i
+        for i, b in enumerate(blocks)
+        if isinstance(b, Paragraph) and b.text.startswith("The model has no Multi-Patient Harm View, and none")
+    )
+    first_section = next(i for i, b in enumerate(blocks) if i > chapter and isinstance(b, Heading))
+    assert chapter < missing < first_section

@@ -288,15 +288,16 @@ def architecture_doc(
         doc.p(f"{text.citation}: {text.purpose}", style="note")
         found = scopes.get(kind, [])
         reach = (lambda f=found: _mph_sections(doc, ix, f)) if kind == "multi_patient_harm" else None
-        if reach is not None and len(found) != 1:
-            reach()  # several views or none: the reach table opens the chapter
-            reach = None
-        if not found:
+        if not found:  # said first: the chapter's statement, not part of its first section
             doc.p(
                 f"The model has no {text.title}, and none can be derived from it. An FDA submission should include "
                 "this view or justify its omission.",
                 style="note",
             )
+        if reach is not None and len(found) != 1:
+            reach()  # several views or none: the reach table opens the chapter
+            reach = None
+        if not found:
             continue
         for s in found:
             if len(found) > 1:
