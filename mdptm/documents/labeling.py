@@ -23,6 +23,7 @@ from mdptm.model.vocabulary import vocabulary_file
 
 LabelStatus = Literal["answered", "partial", "missing"]
 LABEL_STATUSES: tuple[LabelStatus, ...] = ("answered", "partial", "missing")
+_RANK: dict[LabelStatus, int] = {"missing": 0, "partial": 1, "answered": 2}
 Collection = Literal["controls", "assumptions", "flows", "views", "assets", "elements", "threats"]
 Section = Literal["support", "product", "document"]
 
@@ -88,6 +89,7 @@ class LabelingAnswer:
     item: LabelingItem
     status: LabelStatus
     places: list[PlaceAnswer]
+    own_status: LabelStatus | None = None  # the checklist's own reading, when the mapping's verdict set the status
 
     @property
     def answer(self) -> str:
@@ -120,6 +122,9 @@ class LabelingAnswer:
                 fields = " or ".join(p.selector.complete)
                 shown = ", ".join(p.incomplete[:_LIST_PREVIEW]) + (" ..." if len(p.incomplete) > _LIST_PREVIEW else "")
                 out.append(f"{p.selector.what}: {len(p.incomplete)} lack {fields} ({shown})")
+        if not out and self.own_status is not None and _RANK[self.status] < _RANK[self.own_status]:
+            # what the checklist found is no answer to the mapping (placeholders, unstated statuses, denials)
+            out.append("What the model states here is not counted by the fda-premarket mapping (see its verdict)")
         return out
 
 
@@ -266,5 +271,5 @@ def agree_with_mapping(answers: list[LabelingAnswer], fw: FrameworkResult | None
     out = []
     for a in answers:
         status = VERDICT_STATUS.get(verdicts.get(a.item.id, ""))
-        out.append(replace(a, status=status) if status is not None else a)
+        out.append(replace(a, status=status, own_status=a.status) if status is not None else a)
     return out

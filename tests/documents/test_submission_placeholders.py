@@ -161,3 +161,17 @@ def test_a_labelling_answer_says_which_matching_items_lack_the_field_asked_for()
     assert "A-1 Vital signs (disposal not stated)" in answers[14].answer
     assert "A-2 Keys (disposal: Zeroised on reset)" in answers[14].answer
     assert "F-1 (Vitals): Monitor → Station, TCP (port not stated)" in answers[3].answer
+
+
+def test_a_recommendation_the_mapping_does_not_count_says_why_under_missing() -> None:
+    # the checklist found an answer, the mapping counted none: the row read 'missing' with nothing under Missing
+    from mdptm.documents.labeling import agree_with_mapping
+    from mdptm.model.results import ClauseResult, FrameworkResult
+
+    model = _model("Available on request")
+    own = next(a for a in answer_labeling(model) if a.item.number == 5)
+    assert own.status == "answered" and own.missing == []
+    fw = FrameworkResult(id="fda-premarket", title="FDA", clauses=[ClauseResult(id=own.item.id, title="SBOM", status="gap")])
+    agreed = next(a for a in agree_with_mapping([own], fw))
+    assert agreed.status == "missing"
+    assert agreed.missing == ["What the model states here is not counted by the fda-premarket mapping (see its verdict)"]
