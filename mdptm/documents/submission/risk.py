@@ -249,9 +249,9 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
                 t.title,
                 ", ".join(_words(s) for s in t.stride) or "—",
                 ", ".join(ix.name(x) for x in t.targets) or "—",
-                _level(t.risk) or "—",
+                (_level(t.risk) or "—").capitalize(),  # "High", as every other table of the set writes it
                 ", ".join(t.controls) or "none",
-                _level(t.residual_risk) or "—",
+                (_level(t.residual_risk) or "—").capitalize(),
                 threat_status(t),
             ]
         )
