@@ -16,13 +16,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mdptm.model import Asset, Assumption, Control, Flow, Item, Model
-from mdptm.model.evidence import affirmed, void_reason
+from mdptm.model.evidence import affirmed, is_placeholder, void_reason
 from mdptm.model.io import load_validated
 from mdptm.model.results import FrameworkResult
 from mdptm.model.vocabulary import vocabulary_file
 
 LabelStatus = Literal["answered", "partial", "missing"]
 LABEL_STATUSES: tuple[LabelStatus, ...] = ("answered", "partial", "missing")
+_RANK: dict[LabelStatus, int] = {"missing": 0, "partial": 1, "answered": 2}
 Collection = Literal["controls", "assumptions", "flows", "views", "assets", "elements", "threats"]
 Section = Literal["support", "product", "document"]
 
@@ -76,6 +77,7 @@ class PlaceAnswer:
     found: list[str]  # item ids, or the dotted field path for support/product/document
     text: str  # a readable answer
     incomplete: list[str] = field(default_factory=list)  # ids of matches lacking a `complete` field
+    placeholder: str | None = None  # what a support/product/document field reads when it states nothing ("TBD")
 
     @property
     def answered(self) -> bool:
@@ -87,6 +89,7 @@ class LabelingAnswer:
     item: LabelingItem
     status: LabelStatus
     places: list[PlaceAnswer]
+    own_status: LabelStatus | None = None  # the checklist's own reading, when the mapping's verdict set the status
 
     @property
     def answer(self) -> str:
@@ -107,12 +110,21 @@ class LabelingAnswer:
     @property
     def missing(self) -> list[str]:
         """What the model lacks: required places that found nothing, and matches lacking a field."""
-        out = [p.selector.what for p in self.places if not p.answered and not p.selector.optional]
+        out = [
+            f"{p.selector.what} ({p.selector.from_}.{p.selector.field} reads {p.placeholder!r}, a placeholder)"
+            if p.placeholder is not None
+            else p.selector.what
+            for p in self.places
+            if not p.answered and not p.selector.optional
+        ]
         for p in self.places:
             if p.incomplete:
                 fields = " or ".join(p.selector.complete)
                 shown = ", ".join(p.incomplete[:_LIST_PREVIEW]) + (" ..." if len(p.incomplete) > _LIST_PREVIEW else "")
                 out.append(f"{p.selector.what}: {len(p.incomplete)} lack {fields} ({shown})")
+        if not out and self.own_status is not None and _RANK[self.status] < _RANK[self.own_status]:
+            # what the checklist found is no answer to the mapping (placeholders, unstated statuses, denials)
+            out.append("What the model states here is not counted by the fda-premarket mapping (see its verdict)")
         return out
 
 
@@ -181,6 +193,8 @@ def _place(model: Model, sel: Selector, names: dict[str, str]) -> PlaceAnswer:
     if sel.from_ in ("support", "product", "document"):
         section = getattr(model, sel.from_)
         value = getattr(section, sel.field or "", None)
+        if _filled(value) and isinstance(value, str) and is_placeholder(value):
+            return PlaceAnswer(sel, [], "", placeholder=value.strip())  # "TBD" answers nothing: shown as missing
         if _filled(value):
             return PlaceAnswer(sel, [f"{sel.from_}.{sel.field}"], str(value).strip())
         return PlaceAnswer(sel, [], "")
@@ -209,7 +223,13 @@ def _place(model: Model, sel: Selector, names: dict[str, str]) -> PlaceAnswer:
                 continue
         found.append(item)
     incomplete = [i.id for i in found if sel.complete and not all(_filled(getattr(i, f, None)) for f in sel.complete)]
-    shown = [_describe(sel.from_, i, names) for i in found]
+    shown = []
+    for i in found:
+        text = _describe(sel.from_, i, names)
+        lacking = [f for f in sel.complete if not _filled(getattr(i, f, None))]
+        if lacking and not text.endswith("not stated"):  # an asset listed without its disposal answers nothing of it
+            text += f" ({' and '.join(lacking)} not stated)"
+        shown.append(text)
     if sel.from_ == "flows":  # the list of ports and interfaces is itself the answer: all of it, one a line
         text = "\n" + "\n".join(shown) if shown else ""
     else:
@@ -251,5 +271,5 @@ def agree_with_mapping(answers: list[LabelingAnswer], fw: FrameworkResult | None
     out = []
     for a in answers:
         status = VERDICT_STATUS.get(verdicts.get(a.item.id, ""))
-        out.append(replace(a, status=status) if status is not None else a)
+        out.append(replace(a, status=status, own_status=a.status) if status is not None else a)
     return out

@@ -18,6 +18,7 @@ from pydantic import Field
 from mdptm.model import Element, LikelihoodBasis, Model, State, Strict, Threat, View, empty_list
 from mdptm.model.cvss import CvssReading
 from mdptm.model.cvss import read as read_cvss
+from mdptm.model.evidence import is_placeholder
 from mdptm.model.vocabulary import shipped
 
 # ------------------------------------------------------------------------------------ vocabulary
@@ -106,8 +107,11 @@ def acceptability(model: Model, t: Threat) -> Acceptability:
     if level in rm.acceptable_levels:
         return Acceptability(ACCEPTABLE, f"residual risk {level} is acceptable under the criteria")
     if level in rm.justify_levels:
-        if t.rationale and t.rationale.strip():
-            return Acceptability(WITH_RATIONALE, t.rationale.strip())
+        said = (t.rationale or "").strip()
+        if said and not is_placeholder(said):
+            return Acceptability(WITH_RATIONALE, said)
+        if said:  # "TBD" justifies nothing
+            return Acceptability(NOT_ACCEPTABLE, f"residual risk {level} needs a benefit-risk rationale; the source gives only {said!r}")
         return Acceptability(NOT_ACCEPTABLE, f"residual risk {level} needs a benefit-risk rationale and none is recorded")
     return Acceptability(NOT_ACCEPTABLE, f"residual risk {level} exceeds the acceptance criteria")
 
@@ -179,8 +183,8 @@ def element_detail(e: Element) -> dict[str, str]:
     for name, _label in APPENDIX2_FIELDS:
         value: object = getattr(e, name)
         if isinstance(value, list):
-            value = "\n".join(f"• {v.strip()}" for v in value if v.strip())
-        if value and str(value).strip():
+            value = "\n".join(f"• {v.strip()}" for v in value if v.strip() and not is_placeholder(v))
+        if value and str(value).strip() and not is_placeholder(str(value)):  # "TBD" states nothing
             out[name] = str(value).strip()
     return out
 
@@ -207,7 +211,10 @@ MAKER_ADDS = "maker to add"
 
 
 def model_fact(model: Model, path: str) -> bool:
-    """Whether the model states the fact at a dotted path (``any:`` — some item of a list has it)."""
+    """Whether the model states the fact at a dotted path (``any:`` — some item of a list has it).
+
+    A placeholder ("TBD", "N/A", "to be defined") states nothing, so a row it alone answers stays the maker's.
+    """
     any_item = path.startswith("any:")
     parts = path.removeprefix("any:").split(".")
     values: list[object] = [model]
@@ -223,8 +230,10 @@ def model_fact(model: Model, path: str) -> bool:
 
     def present(v: object) -> bool:
         if isinstance(v, str):
-            return bool(v.strip())
-        if isinstance(v, list | dict):
+            return not is_placeholder(v)
+        if isinstance(v, list):
+            return any(present(x) for x in v)  # ["TBD"] states nothing either
+        if isinstance(v, dict):
             return bool(v)
         return v is not None
 

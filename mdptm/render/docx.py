@@ -179,6 +179,36 @@ def _longest_word(text: str) -> int:
     return max((len(w) for w in text.replace("/", "/ ").split()), default=0)
 
 
+# Advance widths of Arial (and its metric twin Liberation Sans) in thousandths of an em, by glyph class: a word
+# of wide letters ("Medium", "WPA2") is wider than its length times an average character.
+_NARROW = dict.fromkeys("ijl|'", 222) | dict.fromkeys("ft!.,:;/()[]I ", 278) | dict.fromkeys("r-`", 333)
+_SMALL = dict.fromkeys('cksvxyzJ"', 500) | {"m": 833, "w": 722, "M": 833, "W": 944, "@": 1015, "%": 889}
+_UPPER_EM = 690  # the capitals between E (667) and O (778)
+_TEXT_EM_TWIPS = 170  # one em of 8.5 pt table text
+
+
+def _word_twips(word: str) -> int:
+    """How wide *word* sets in 8.5 pt Arial table text, so a column is given room for its longest word."""
+    em = 0
+    for ch in word:
+        if ch in _NARROW:
+            em += _NARROW[ch]
+        elif ch in _SMALL:
+            em += _SMALL[ch]
+        elif ch.isupper():
+            em += _UPPER_EM
+        elif ord(ch) >= 0x2E80:  # CJK and other full-width scripts
+            em += 1000
+        else:
+            em += 556  # digits and the other lower-case letters
+    return em * _TEXT_EM_TWIPS // 1000
+
+
+def _widest_word(text: str) -> int:
+    """Width in twips of the widest unbreakable run; lines may break after a slash."""
+    return max((_word_twips(w) for w in text.replace("/", "/ ").split()), default=0)
+
+
 def bold_columns(block: Table) -> tuple[int, ...]:
     """Columns whose first line is a title, rendered bold, and whose later lines may open with a
     label (``Affects:``) set in bold too. A plain :class:`Table` has none; a subclass may set
@@ -213,7 +243,13 @@ def column_widths(block: Table, total: int) -> list[int]:
         line_lengths = sorted(max((len(x) for x in cell.split("\n")), default=0) for cell in cells) or [0]
         longest.append(max(line_lengths[-1], len(head), 1))
         typical.append(line_lengths[int(len(line_lengths) * 0.8)] if line_lengths else 0)
-        words.append(max([_longest_word(head)] + [_longest_word(x) for x in cells]))
+        # measured glyph by glyph (a header is set bold, about 7 % wider), never below the length times an average letter
+        words.append(
+            max(
+                [int(_widest_word(head) * 1.07), _longest_word(head) * _CHAR_TWIPS]
+                + [max(_widest_word(x), _longest_word(x) * _CHAR_TWIPS) for x in cells]
+            )
+        )
     if block.widths and len(block.widths) == n and sum(block.widths) > 0:
         weights = [max(float(w), 0.01) for w in block.widths]
     else:
@@ -226,7 +262,7 @@ def column_widths(block: Table, total: int) -> list[int]:
         weights = [min(x, 60) * _CHAR_TWIPS + _CELL_PAD for x in longest]
     scale = total / sum(weights)
     widths = [w * scale for w in weights]
-    floor = [min(wd * _CHAR_TWIPS + _CELL_PAD, total / 4) for wd in words]
+    floor = [min(wd + _CELL_PAD, total / 4) for wd in words]
     need = {i: floor[i] - widths[i] for i in range(n) if widths[i] < floor[i]}
     # donors give at most a quarter of their width, the main text column only a tenth
     main = max(range(n), key=lambda i: widths[i])

@@ -231,7 +231,7 @@ def test_a_severity_alone_is_not_counted_as_a_rating() -> None:
     model.threats[0].risk = Risk(severity="High")
     text = _texts(risk_doc(model, ExportContext()))
     assert "none are rated before controls (1 more gives a likelihood or severity but no risk level)" in text
-    assert "0 of 1 rated threats rate exploitability on the likelihood axis; 1 give no likelihood." in text
+    assert "0 of 1 rated threat rate exploitability on the likelihood axis; 1 gives no likelihood." in text
 
 
 def test_a_model_without_elements_or_flows_has_no_derived_global_system_view() -> None:

@@ -133,3 +133,16 @@ def test_committed_template_is_what_the_script_makes(tmp_path: Path) -> None:
     out = tmp_path / "t.docx"
     subprocess.run([sys.executable, str(ROOT / "templates" / "make_ptm_template.py"), str(out)], check=True)
     assert out.read_bytes() == default_template().read_bytes()
+
+
+def test_a_column_of_wide_letters_is_not_broken_mid_word() -> None:
+    # the risk assessment's exploitability table: "Medium (9)" set in a column sized for six average letters broke
+    # as "Mediu / m (9)"; Arial sets "Medium" 604 twips wide at 8.5 pt, plus 2 x 80 twips of cell margin
+    head = ["ID", "Threat", "Exploitability before", "Severity before", "Risk before", "Exploitability after"]
+    head += ["Severity after", "Residual risk", "CVSS"]
+    row = ["T-021", "Malformed or high-rate traffic crashes the module", "Likely (4)", "Serious (3)", "Medium (9)"]
+    row += ["Unlikely (2)", "Negligible (1)", "Medium (6)", "8.0 (High)"]
+    table = Table(head, [row] * 20, widths=[0.9, 2.1, 1.3, 1.6, 1.2, 1.3, 1.6, 1.2, 0.9])
+    widths = column_widths(table, 9412)
+    assert widths[4] >= 604 + 160 and widths[7] >= 604 + 160
+    assert sum(widths) == 9412

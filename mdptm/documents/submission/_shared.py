@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from mdptm.model import Control, Flow, Item, Model, Risk, Strict, Threat
-from mdptm.model.evidence import read_as_requirement, responsibility_shown, status_shown, void_reason
+from mdptm.model.evidence import is_placeholder, read_as_requirement, responsibility_shown, status_shown, verified, void_reason
 from mdptm.model.index import ById, threats_by_control
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     premarket_vocabulary,
@@ -130,6 +130,48 @@ def responsibility_text(c: Control) -> str:
 # own columns and labelled lines. A modelling tool's file (TMT, Threat Dragon, OTM) keeps the tool's fields there
 # (ids, diagram names, the template's generic descriptions and default priorities), which are not the maker's word.
 AUTHORED_IMPORTERS = frozenset({"docx", "xlsx", "csv", "markdown"})
+
+
+def stated(value: str | None, missing: str) -> tuple[str, bool]:
+    """A fact as the set shows it, and whether it is a gap: blank reads *missing*; a placeholder ("TBD", "N/A") is
+    shown as written and said to state nothing, so it never reads as a stated fact."""
+    text = (value or "").strip()
+    if not text:
+        return missing, True
+    if is_placeholder(text):
+        return f"{text} (a placeholder: not stated)", True
+    return text, False
+
+
+def verification_text(c: Control) -> str:
+    """The verification a control cites, with entries that cite no test done ("TBD", "Planned pen test") marked as
+    no evidence, so a placeholder never reads as evidence (``evidence.verified``, as the review and the PTM read it)."""
+    said = [v.strip() for v in c.verification if v.strip()]
+    done = set(verified(said))
+    if not said:
+        return "none recorded"
+    if not done:
+        return f"none done (the source says: {'; '.join(said)})"
+    return "; ".join(v if v in done else f"{v} (no evidence)" for v in said)
+
+
+def unverified(c: Control) -> bool:
+    """A control counted as in place (implemented, or listed with no status) that cites no verification done."""
+    return (c.status == "implemented" or not c.status_stated) and not verified(c.verification)
+
+
+def unverified_gap(c: Control) -> str:
+    """The gap of such a control, with what the source cites instead of evidence."""
+    said = [v.strip() for v in c.verification if v.strip()]
+    return "no verification evidence" + (f" (the source says: {'; '.join(said)})" if said else "")
+
+
+def sensitivity_rows(item: Item) -> list[list[str]]:
+    """A row saying the public PTM withholds *item* (its sensitivity is not public), so the confidential set shows
+    reviewers what the published package leaves out; none for a public item."""
+    if item.sensitivity == "public":
+        return []
+    return [["Sensitivity", f"{_words(item.sensitivity)} — withheld or summarised in the public PTM"]]
 
 
 def source_rows(item: Item) -> list[list[str]]:

@@ -17,9 +17,13 @@ from mdptm.documents.submission._shared import (
     responsibility_text,
     risk_text,
     source_rows,
+    stated,
     threat_status,
+    unverified,
+    verification_text,
 )
 from mdptm.model import Asset, Control, Element, Flow, Threat
+from mdptm.model.evidence import is_placeholder
 from mdptm.render.docir import Doc, Table
 
 
@@ -38,13 +42,25 @@ def _flows_table(doc: Doc, ix: Index, flows: Sequence[Flow], caption: str) -> No
     rows: list[list[str]] = []
     fills: dict[tuple[int, int], str] = {}
     for r, f in enumerate(flows):
-        proto = " / ".join(x for x in (f.protocol, f.port) if x) or "not stated"
-        auth = f.authentication if f.authentication is not None else "unknown"
-        enc = f.encryption if f.encryption is not None else "unknown"
-        rows.append([f.id, f.name or "—", ix.ends(f), proto, ix.labels(f.data) or "—", auth, enc])
+        said = [x for x in (f.protocol, f.port) if x]
+        proto = " / ".join(said) or "not stated"
+        if said and all(is_placeholder(x) for x in said):  # "TBD / TBD" states no protocol or port
+            proto += " (placeholders: not stated)" if len(said) > 1 else " (a placeholder: not stated)"
+            fills[(r, 3)] = WARN_FILL
+        cells = []
         for c, value in ((5, f.authentication), (6, f.encryption)):
-            if value is None or value.strip().lower() in ("none", "no", ""):
-                fills[(r, c)] = GAP_FILL if value is not None else WARN_FILL
+            if value is None:
+                cells.append("unknown")
+                fills[(r, c)] = WARN_FILL
+            elif value.strip().lower() in ("none", "no", ""):  # the source says there is none: a gap
+                cells.append(value)
+                fills[(r, c)] = GAP_FILL
+            elif is_placeholder(value):  # "TBD" is as unknown as a blank
+                cells.append(stated(value, "unknown")[0])
+                fills[(r, c)] = WARN_FILL
+            else:
+                cells.append(value)
+        rows.append([f.id, f.name or "—", ix.ends(f), proto, ix.labels(f.data) or "—", *cells])
     doc.table(
         ["ID", "Flow", "From → to", "Protocol / port", "Data", "Authentication", "Encryption"],
         rows,
@@ -59,8 +75,12 @@ def _assets_table(doc: Doc, ix: Index, assets: Sequence[Asset], caption: str) ->
         doc.p("No assets are recorded for this view.", style="note")
         return
     rows = []
-    for a in assets:
+    fills: dict[tuple[int, int], str] = {}
+    for r, a in enumerate(assets):
         cia = "/".join(x[0].upper() if x else "–" for x in (a.confidentiality, a.integrity, a.availability))
+        disposal, gap = stated(a.disposal, "—")
+        if gap and disposal != "—":  # a placeholder; a blank stays a plain dash
+            fills[(r, 5)] = WARN_FILL
         rows.append(
             [
                 a.id,
@@ -68,7 +88,7 @@ def _assets_table(doc: Doc, ix: Index, assets: Sequence[Asset], caption: str) ->
                 _words(a.kind),
                 cia,
                 ", ".join(ix.name(s) for s in a.stored_in) or "—",
-                a.disposal or "—",
+                disposal,
                 _described(a),
             ]
         )
@@ -77,6 +97,7 @@ def _assets_table(doc: Doc, ix: Index, assets: Sequence[Asset], caption: str) ->
         rows,
         caption=caption,
         widths=[1.1, 1.8, 1.2, 0.8, 1.5, 1.4, 2.2],
+        fills=fills,
     )
 
 
@@ -123,10 +144,10 @@ def _controls_table(doc: Doc, controls: Sequence[Control], caption: str) -> None
                 category_label(c.category),
                 responsibility_text(c),
                 control_status(c),
-                "; ".join(c.verification) or "none recorded",
+                verification_text(c),
             ]
         )
-        if (c.status == "implemented" or not c.status_stated) and not c.verification:
+        if unverified(c):
             fills[(r, 5)] = GAP_FILL
         if c.status != "implemented" or not c.status_stated:
             fills[(r, 4)] = WARN_FILL

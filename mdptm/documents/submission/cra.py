@@ -16,6 +16,7 @@ from mdptm.documents.submission._shared import (
     _new_doc,
     _paragraphs,
     _words,
+    stated,
     vocabulary,
 )
 from mdptm.documents.submission._tables import _controls_table, _fit_id_columns
@@ -188,6 +189,12 @@ def cra_doc(model: Model, ctx: ExportContext) -> Doc:
 
 
 def _support_table(doc: Doc, facts: Sequence[tuple[str, str | None]], caption: str) -> None:
-    rows = [[k, v.strip() if v and v.strip() else "missing"] for k, v in facts]
-    fills = {(r, 1): GAP_FILL for r, row in enumerate(rows) if row[1] == "missing"}
+    """Each support fact as stated; one missing, or only a placeholder ("TBD"), is red and says so."""
+    rows: list[list[str]] = []
+    fills: dict[tuple[int, int], str] = {}
+    for r, (k, v) in enumerate(facts):
+        text, gap = stated(v, "missing")
+        if gap:
+            fills[(r, 1)] = GAP_FILL
+        rows.append([k, text])
     doc.table([], rows, caption=caption, widths=[3.0, 7.0], fills=fills)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mdptm.documents.submission._shared import GAP_FILL, NOT_STATED, WARN_FILL, Index, _cite, _new_doc, _paragraphs
+from mdptm.documents.submission._shared import GAP_FILL, NOT_STATED, WARN_FILL, Index, _cite, _new_doc, _paragraphs, stated
 from mdptm.model import Model
 from mdptm.model.cvss import describe as describe_cvss
 from mdptm.model.cvss import read as read_cvss
@@ -33,19 +33,11 @@ def lifecycle_doc(model: Model, ctx: ExportContext) -> Doc:
         )
         rows, fills = [], {}
         for r, a in enumerate(rm.anomalies):
-            rows.append(
-                [
-                    a.id,
-                    a.title,
-                    ", ".join(a.cwe) or "missing",
-                    ix.labels(a.affects) or "—",
-                    ", ".join(a.threats) or "—",
-                    a.fix or NOT_STATED,
-                ]
-            )
+            fix, no_fix = stated(a.fix, NOT_STATED)
+            rows.append([a.id, a.title, ", ".join(a.cwe) or "missing", ix.labels(a.affects) or "—", ", ".join(a.threats) or "—", fix])
             if not a.cwe:
                 fills[(r, 2)] = GAP_FILL
-            if not a.fix:
+            if no_fix:
                 fills[(r, 5)] = WARN_FILL
         doc.table(
             ["ID", "Anomaly", "CWE", "Affects", "Threats", "Planned fix"],
@@ -57,17 +49,19 @@ def lifecycle_doc(model: Model, ctx: ExportContext) -> Doc:
         for a in rm.anomalies:
             doc.h(f"{a.id} {a.title}", 2)
             _paragraphs(doc, a.description)
-            detail = [["CWE", ", ".join(a.cwe) or "missing"]]
+            # a placeholder ("TBD") assesses nothing: red like a blank
+            facts: list[tuple[str, tuple[str, bool]]] = [("CWE", (", ".join(a.cwe) or "missing", not a.cwe))]
             if a.cvss:
-                detail.append(["CVSS", describe_cvss(read_cvss(a.cvss)) or a.cvss])
-            detail += [
-                ["Affects", ix.labels(a.affects) or "—"],
-                ["Threats", ix.labels(a.threats) or "—"],
-                ["Security impact", a.impact or "missing"],
-                ["Why it may ship unresolved", a.rationale or "missing"],
-                ["Planned fix", a.fix or NOT_STATED],
+                facts.append(("CVSS", (describe_cvss(read_cvss(a.cvss)) or a.cvss, False)))
+            facts += [
+                ("Affects", (ix.labels(a.affects) or "—", False)),
+                ("Threats", (ix.labels(a.threats) or "—", False)),
+                ("Security impact", stated(a.impact, "missing")),
+                ("Why it may ship unresolved", stated(a.rationale, "missing")),
+                ("Planned fix", (stated(a.fix, NOT_STATED)[0], False)),
             ]
-            fills = {(r, 1): GAP_FILL for r, row in enumerate(detail) if row[1] == "missing"}
+            detail = [[label, text] for label, (text, _gap) in facts]
+            fills = {(r, 1): GAP_FILL for r, (_label, (_text, gap)) in enumerate(facts) if gap}
             doc.table([], detail, widths=[2.6, 7.4], fills=fills)
 
     doc.h("TPLC security risk management: measures and metrics", 1)

@@ -26,6 +26,7 @@ from mdptm.documents.submission._shared import (
     _words,
     _yes_no,
     level_fill,
+    stated,
     threat_status,
 )
 from mdptm.model import Element, Model, Risk, Threat, View
@@ -78,11 +79,18 @@ def method_chapter(doc: Doc, model: Model) -> None:
     no_axis = sum(1 for t in with_risk if basis_of(t) is None and not any(r and r.likelihood for r in (t.risk, t.residual_risk)))
     rated = sum(bases.values())
     if rated:
+        unsaid = bases[None] - no_axis
+
+        def verb(n: int, one: str, many: str) -> str:  # "1 does not say", "2 do not say"
+            return f"{n} {one if n == 1 else many}"
+
         doc.p(
-            f"{bases['exploitability']} of {rated} rated threats rate exploitability on the likelihood axis"
-            + (f"; {bases['probability']} rate probability" if bases["probability"] else "")
-            + (f"; {bases[None] - no_axis} do not say what the axis rates" if bases[None] - no_axis else "")
-            + (f"; {no_axis} give no likelihood" if no_axis else "")
+            f"{bases['exploitability']} of {plural(rated, 'rated threat')} "
+            + ("rates" if bases["exploitability"] == 1 else "rate")
+            + " exploitability on the likelihood axis"
+            + (f"; {verb(bases['probability'], 'rates', 'rate')} probability" if bases["probability"] else "")
+            + (f"; {verb(unsaid, 'does', 'do')} not say what the axis rates" if unsaid else "")
+            + (f"; {verb(no_axis, 'gives', 'give')} no likelihood" if no_axis else "")
             + ".",
             bold_prefix="Exploitability rather than probability:",
         )
@@ -369,9 +377,13 @@ def appendix2_section(doc: Doc, elements: Sequence[Element], level: int, caption
         r = len(rows)
         row = [f"{e.id} {e.name}"]
         for c, (name, _label) in enumerate(APPENDIX2_FIELDS, start=1):
-            row.append(have.get(name, NOT_STATED))
-            if name not in have:
-                fills[(r, c)] = GAP_FILL
+            if name in have:
+                row.append(have[name])
+                continue
+            raw = getattr(e, name)
+            raw = "; ".join(v.strip() for v in raw if v.strip()) if isinstance(raw, list) else raw
+            row.append(stated(raw, NOT_STATED)[0])  # a placeholder is shown as written, and as not stated
+            fills[(r, c)] = GAP_FILL
         rows.append(row)
     if rows:
         doc.table(

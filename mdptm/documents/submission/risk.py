@@ -25,7 +25,9 @@ from mdptm.documents.submission._shared import (
     control_status_key,
     level_fill,
     risk_text,
+    sensitivity_rows,
     source_rows,
+    stated,
     threat_status,
     vocabulary,
 )
@@ -39,7 +41,7 @@ from mdptm.documents.submission.premarket import (
     threat_rows,
 )
 from mdptm.model import Control, Model, Risk, Threat
-from mdptm.model.evidence import status_shown
+from mdptm.model.evidence import is_placeholder, status_shown
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     TRACEABILITY,
 )
@@ -134,13 +136,12 @@ def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
         ["Patient harm", _words(t.patient_harm) or "not assessed"],
         ["Could harm many patients at once", _yes_no(t.multi_patient)],
         ["Status", threat_status(t)],
-        ["Rationale", t.rationale or "none recorded"],
+        ["Rationale", stated(t.rationale, "none recorded")[0]],
     ]
     refs = [x for x in (", ".join(t.cwe), ", ".join(t.capec)) if x]  # CVSS has a row of its own, read and scored
     if refs:
         rows.append(["References", "; ".join(refs)])
-    if t.sensitivity != "public":
-        rows.append(["Sensitivity", f"{_words(t.sensitivity)} — withheld or summarised in the public PTM"])
+    rows += sensitivity_rows(t)
     fills: dict[tuple[int, int], str] = {}
     for r, lvl in ((3, _level(t.risk)), (5, _level(t.residual_risk))):
         if lvl:
@@ -149,7 +150,7 @@ def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
         fills[(4, 1)] = GAP_FILL
     if t.status in OPEN_STATUSES:
         fills[(8, 1)] = GAP_FILL
-    if not t.rationale and t.status in ("accepted", "transferred", "not_applicable"):
+    if is_placeholder(t.rationale) and t.status in ("accepted", "transferred", "not_applicable"):  # "TBD" is none
         fills[(9, 1)] = GAP_FILL
     rows += threat_rows(ix.model, t)  # appended: the fills above keep their row numbers
     rows += source_rows(t)
@@ -248,9 +249,9 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
                 t.title,
                 ", ".join(_words(s) for s in t.stride) or "—",
                 ", ".join(ix.name(x) for x in t.targets) or "—",
-                _level(t.risk) or "—",
+                (_level(t.risk) or "—").capitalize(),  # "High", as every other table of the set writes it
                 ", ".join(t.controls) or "none",
-                _level(t.residual_risk) or "—",
+                (_level(t.residual_risk) or "—").capitalize(),
                 threat_status(t),
             ]
         )
@@ -470,8 +471,8 @@ def _said_more(c: Control) -> bool:
 
 def _control_details(doc: Doc, controls: Sequence[Control]) -> None:
     """Each control whose text the table's title shortens or leaves out, in full, with what else the author wrote
-    of it: the control's design is what a reviewer traces a threat to."""
-    detailed = [(c, source_rows(c)) for c in controls]
+    of it and whether the public PTM withholds it: the control's design is what a reviewer traces a threat to."""
+    detailed = [(c, sensitivity_rows(c) + source_rows(c)) for c in controls]  # a withheld control says so
     detailed = [(c, rows) for c, rows in detailed if _said_more(c) or rows]
     if not detailed:
         return
@@ -570,11 +571,11 @@ def _callout_table(doc: Doc, ix: Index, threats: Sequence[Threat], label: str, s
             ", ".join(t.controls) or "none",
             risk_text(t.residual_risk),
             threat_status(t),
-            t.rationale or "none recorded",
+            stated(t.rationale, "none recorded")[0],
         ]
         for t in threats
     ]
-    fills = {(r, 6): GAP_FILL for r, t in enumerate(threats) if not t.rationale}
+    fills = {(r, 6): GAP_FILL for r, t in enumerate(threats) if is_placeholder(t.rationale)}
     doc.table(
         ["ID", "Threat", "Before", "Controls", "Residual", "Status", "Rationale"],
         rows,

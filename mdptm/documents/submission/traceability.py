@@ -28,10 +28,13 @@ from mdptm.documents.submission._shared import (
     risk_text,
     source_rows,
     threat_status,
+    unverified,
+    unverified_gap,
     vocabulary,
 )
 from mdptm.documents.submission._workbook import Sheet, _save_workbook
 from mdptm.model import CONTROL_CATEGORIES, STRIDE_ORDER, Control, Model, Threat
+from mdptm.model.evidence import verified
 from mdptm.plugins import ExportContext
 
 # ---------------------------------------------------------------------------- traceability.xlsx
@@ -113,17 +116,12 @@ def _control_gaps(c: Control) -> list[str]:
     if c.status == "implemented" and c.verification_failed:  # not "no verification evidence": the test failed
         return [f"Verification did not pass: {c.verification_failed}"]
     if not c.status_stated:
-        return ["Status not stated in the source" + ("" if c.verification else "; no verification evidence")]
+        return ["Status not stated in the source" + ("" if not unverified(c) else "; " + unverified_gap(c))]
     if c.status == "implemented":
-        return [] if c.verification else ["Implemented, no verification evidence"]
+        return [] if not unverified(c) else ["Implemented, " + unverified_gap(c)]
     if control_status_key(c) == SUGGESTED:
         return [CONTROL_SUGGESTED]
     return [f"Control {_words(c.status).lower()}"]
-
-
-def _unverified(c: Control) -> bool:
-    """A control counted as in place (implemented, or listed with no status) that cites no verification."""
-    return (c.status == "implemented" or not c.status_stated) and not c.verification
 
 
 def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
@@ -166,7 +164,7 @@ def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
         else:
             if c.status != "implemented" or not c.status_stated:
                 fills[(r, _C_STATUS)] = fills[(r, _GAP)] = WARN_FILL
-            if _unverified(c):
+            if unverified(c):
                 fills[(r, _C_VERIF)] = fills[(r, _GAP)] = GAP_FILL
             if row.link == THREAT_ONLY:
                 fills[(r, _LINK)] = fills[(r, _GAP)] = GAP_FILL
@@ -198,7 +196,7 @@ def _controls_sheet(model: Model) -> Sheet:
     for r, c in enumerate(model.controls):
         threats = ix.threats_of_control.get(c.id, [])
         gaps = _control_gaps(c)
-        if _unverified(c):
+        if unverified(c):
             fills[(r, 6)] = GAP_FILL
         if not threats:
             gaps.append("Linked to no threat")
@@ -206,7 +204,7 @@ def _controls_sheet(model: Model) -> Sheet:
         if c.status != "implemented" or not c.status_stated:
             fills[(r, 5)] = WARN_FILL
         if gaps:
-            fills[(r, 8)] = GAP_FILL if _unverified(c) else WARN_FILL
+            fills[(r, 8)] = GAP_FILL if unverified(c) else WARN_FILL
         data.append(
             [
                 c.id,
@@ -265,7 +263,7 @@ def _trace_summary_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
     add(
         "Gaps",
         "Implemented controls with no verification evidence",
-        sum(1 for c in controls if c.status == "implemented" and c.status_stated and not c.verification and not c.verification_failed),
+        sum(1 for c in controls if c.status == "implemented" and c.status_stated and unverified(c) and not c.verification_failed),
         True,
     )
     add(
@@ -288,8 +286,8 @@ def _trace_summary_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
     for s in ("implemented", "planned", "not_implemented", STATUS_NOT_STATED):
         add("Controls by status", _words(s), c_status[s])
     add("Controls by status", CONTROL_SUGGESTED, c_status[SUGGESTED])
-    add("Verification", "Controls with verification evidence", sum(1 for c in controls if c.verification))
-    add("Verification", "Evidence references", sum(len(c.verification) for c in controls))
+    add("Verification", "Controls with verification evidence", sum(1 for c in controls if verified(c.verification)))
+    add("Verification", "Evidence references", sum(len(verified(c.verification)) for c in controls))
     c_cat: Counter[str] = Counter(c.category for c in controls)
     for cat in CONTROL_CATEGORIES:
         add("Controls by FDA category", category_label(cat), c_cat[cat])

@@ -119,7 +119,14 @@ def _derived_view(ix: Index, kind: ViewKind) -> ViewScope | None:
             threats=threats,
             controls=controls,
         )
-        return view_scope(ix, view, "the flows and elements that carry or hold firmware and the update controls")
+        # say what it was derived from: an update control alone shows no update path
+        sources = [
+            x
+            for x, present in (("the flows and elements that carry or hold firmware", flows or elements), ("the update controls", controls))
+            if present
+        ]
+        why = " and ".join(sources) + ("" if firmware else "; the model records no firmware asset, so no update path is shown")
+        return view_scope(ix, view, why)
     return None
 
 
@@ -261,9 +268,10 @@ def architecture_doc(
             [
                 voc.view_kinds[kind].title,
                 names,
-                str(sum(len(s.elements) for s in found)),
-                str(sum(len(s.flows) for s in found)),
-                str(sum(len(s.threats) for s in found)),
+                # items the views of a kind share count once: the row never says more than the model holds
+                str(len({e.id for s in found for e in s.elements})),
+                str(len({f.id for s in found for f in s.flows})),
+                str(len({t.id for s in found for t in s.threats})),
             ]
         )
     doc.table(
@@ -280,15 +288,16 @@ def architecture_doc(
         doc.p(f"{text.citation}: {text.purpose}", style="note")
         found = scopes.get(kind, [])
         reach = (lambda f=found: _mph_sections(doc, ix, f)) if kind == "multi_patient_harm" else None
-        if reach is not None and len(found) != 1:
-            reach()  # several views or none: the reach table opens the chapter
-            reach = None
-        if not found:
+        if not found:  # said first: the chapter's statement, not part of its first section
             doc.p(
                 f"The model has no {text.title}, and none can be derived from it. An FDA submission should include "
                 "this view or justify its omission.",
                 style="note",
             )
+        if reach is not None and len(found) != 1:
+            reach()  # several views or none: the reach table opens the chapter
+            reach = None
+        if not found:
             continue
         for s in found:
             if len(found) > 1:
