@@ -18,7 +18,7 @@ from pydantic import Field
 from mdptm.model import Element, LikelihoodBasis, Model, State, Strict, Threat, View, empty_list
 from mdptm.model.cvss import CvssReading
 from mdptm.model.cvss import read as read_cvss
-from mdptm.model.evidence import is_placeholder
+from mdptm.model.evidence import is_placeholder, verified
 from mdptm.model.vocabulary import shipped
 
 # ------------------------------------------------------------------------------------ vocabulary
@@ -213,7 +213,8 @@ MAKER_ADDS = "maker to add"
 def model_fact(model: Model, path: str) -> bool:
     """Whether the model states the fact at a dotted path (``any:`` — some item of a list has it).
 
-    A placeholder ("TBD", "N/A", "to be defined") states nothing, so a row it alone answers stays the maker's.
+    A placeholder ("TBD", "N/A", "to be defined") states nothing, so a row it alone answers stays the maker's;
+    nor does a verification entry that cites none done ("Planned pen test", "Not tested").
     """
     any_item = path.startswith("any:")
     parts = path.removeprefix("any:").split(".")
@@ -230,7 +231,8 @@ def model_fact(model: Model, path: str) -> bool:
 
     def present(v: object) -> bool:
         if isinstance(v, str):
-            return not is_placeholder(v)
+            # a verification entry counts only when it cites a verification done ("Planned pen test" does not)
+            return bool(verified([v])) if parts[-1] == "verification" else not is_placeholder(v)
         if isinstance(v, list):
             return any(present(x) for x in v)  # ["TBD"] states nothing either
         if isinstance(v, dict):

@@ -60,3 +60,17 @@ def test_a_placeholder_verification_does_not_put_traceability_in_the_set() -> No
     model.controls[1].verification = ["N/A"]
     row = next(r for r in appendix4_index(model, {"traceability.xlsx"}) if r.row.id == "traceability")
     assert "any:controls.verification" in row.facts_missing
+
+
+def test_a_planned_or_failed_test_does_not_put_traceability_in_the_set() -> None:
+    """The documentation index counted "Planned pen test" as the verification the traceability matrix cites."""
+    model = _model()
+    model.controls = model.controls[1:2]
+    model.threats[0].controls = ["C-2"]
+    for entry in ("Planned pen test", "Not tested", "Fail"):
+        model.controls[0].verification = [entry]
+        row = next(r for r in appendix4_index(model, {"traceability.xlsx"}) if r.row.id == "traceability")
+        assert "any:controls.verification" in row.facts_missing, entry
+    model.controls[0].verification = ["VT-130 penetration test report, passed"]
+    row = next(r for r in appendix4_index(model, {"traceability.xlsx"}) if r.row.id == "traceability")
+    assert "any:controls.verification" not in row.facts_missing
