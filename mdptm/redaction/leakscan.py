@@ -117,7 +117,7 @@ def needle_key(text: str) -> str:
     return textnorm.key(text)
 
 
-_ASCII_SEP = str.maketrans("-_", "  ")
+_ASCII_SEP = str.maketrans(textnorm.WORD_SEP_ASCII, " " * len(textnorm.WORD_SEP_ASCII))  # as key() reads them
 
 
 _Trie = dict[str, "_Trie"]  # one level per character; "" marks the end of a key
@@ -311,7 +311,7 @@ class LiteralMatcher:
         """The matches of each of *patterns* in *text*, normalised once for all of them."""
         if not patterns:
             return
-        if textnorm.simple(text):  # lower case and hyphens as spaces keep every position
+        if textnorm.simple(text):  # lower case and separators as spaces keep every position
             low = text.lower().translate(_ASCII_SEP)
             for pattern in patterns:
                 for m in pattern.finditer(low):
