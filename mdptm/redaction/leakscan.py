@@ -720,28 +720,46 @@ def decoded(text: str) -> str:
     return text
 
 
-def _base64_texts(text: str) -> str:
-    """The text hidden in each run of base64 in *text* (standard or URL-safe alphabet) that decodes to
-    readable UTF-8, one per line. A run must mix upper and lower case and hold a digit or ``+/=-_``, so an
-    ordinary long word is not decoded."""
-    out: list[str] = []
-    words = _B64_WORD.findall(b" " + text.encode("utf-8", errors="replace").translate(_B64_ONLY))
-    for word in words:
-        if word.islower() or word.isupper():  # one case (or none): a word, a hex id
+_HEX_RUN = re.compile(r"(?:0x)?((?:[0-9a-f]{2}){8,})", re.IGNORECASE)  # 8 bytes or more, as a hex dump writes them
+
+
+def hidden_text(run: str) -> str | None:
+    """The readable UTF-8 text a run of hex digits (``4e696768746a6172``, ``0x4E69...``: 8 bytes or more) or of
+    base64 (standard or URL-safe alphabet, mixing upper and lower case: an ordinary long word or a hex id in
+    one case is no base64) spells, or None. One reading for redaction and the leak scan."""
+    hexed = _HEX_RUN.fullmatch(run)
+    if hexed is not None:
+        return _readable(bytes.fromhex(hexed.group(1)))
+    if run.islower() or run.isupper():
+        return None
+    body = run.rstrip("=")
+    for alphabet in (None, b"-_"):
+        try:
+            raw = base64.b64decode(body + "=" * (-len(body) % 4), altchars=alphabet, validate=True)
+        except (binascii.Error, ValueError):
             continue
-        body = word.decode("ascii").rstrip("=")
-        for alphabet in (None, b"-_"):
-            try:
-                raw = base64.b64decode(body + "=" * (-len(body) % 4), altchars=alphabet, validate=True)
-            except (binascii.Error, ValueError):
-                continue
-            try:
-                plain = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-            if plain and sum(c.isprintable() or c.isspace() for c in plain) >= 0.9 * len(plain):
-                out.append(plain)
-                break
+        plain = _readable(raw)
+        if plain is not None:
+            return plain
+    return None
+
+
+def _readable(raw: bytes) -> str | None:
+    try:
+        plain = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return plain if plain and sum(c.isprintable() or c.isspace() for c in plain) >= 0.9 * len(plain) else None
+
+
+def _base64_texts(text: str) -> str:
+    """The text hidden in each run of base64 or hex digits in *text* that decodes to readable UTF-8, one per
+    line (:func:`hidden_text`)."""
+    out: list[str] = []
+    for word in _B64_WORD.findall(b" " + text.encode("utf-8", errors="replace").translate(_B64_ONLY)):
+        plain = hidden_text(word.decode("ascii"))
+        if plain is not None:
+            out.append(plain)
     return "\n".join(out)
 
 
