@@ -80,6 +80,10 @@ _DIGIT_ZEROS = (
 )  # fmt: skip
 for _zero in _DIGIT_ZEROS:
     _CONFUSABLE.update({_zero + i: str(i) for i in range(10)})
+# the full stops IDNA reads as the dot between the labels of a host name (UTS #46): "build01。meridian。corp", typed
+# with a Chinese or Japanese input method, is the host build01.meridian.corp to a browser and to DNS (the
+# fullwidth and halfwidth forms are NFKC's; the ideographic full stop itself NFKC leaves alone)
+_CONFUSABLE[0x3002] = "."
 _BIDI_END = "\u202c\u2069\n\r"
 _EXTRA_INVISIBLE = {0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, *range(0xFE00, 0xFE10)}
 _DASHES = {0x2212, 0x2043, 0xFE63, 0xFF0D}

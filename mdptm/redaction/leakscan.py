@@ -423,6 +423,12 @@ def _own_words() -> str:
     return " " + " ".join(shipped_text().split()) + " "
 
 
+@cache
+def _own_words_folded() -> str:
+    """:func:`_own_words` in the form needles are compared in."""
+    return f" {needle_key(_own_words())} "
+
+
 def _disguises(key: str) -> tuple[str, ...]:
     """*key* written backwards ("tsoh-dliub-lanretni" for "internal-build-host"), and spaced out letter by
     letter ("i n t e r n a l - b u i l d - h o s t": its key is the letters one
@@ -464,7 +470,7 @@ _NAME_WORD = re.compile(r"[A-Z][a-z]+")
 
 
 def _name_broken(needle: str, key: str) -> tuple[str, ...]:
-    """A name of two capitalised words written family name first ("Whitlock, Dana"), and a name of two to four
+    """A name of two capitalised words written family name first ("Whitlock, Dana", "WHITLOCK Dana"), and a name of two to four
     capitalised words ("Dana Whitlock", "Meridian Fleet Gateway") with one word of 7 to 32 letters hyphenated at
     a line end ("Dana Whit-" and "lock", as text pasted from a PDF breaks it), one break at a time. Only names: a
     title in sentence case ("Tampered drug library") would add a form per break anchored by a common word, which
@@ -476,6 +482,10 @@ def _name_broken(needle: str, key: str) -> tuple[str, ...]:
     # a person's name of two words written family name first, as a mail client's directory shows it and an
     # owner column or a "reviewed by" line pastes it ("Whitlock, Dana")
     out: list[str] = [f"{words[1]}, {words[0]}"] if len(words) == 2 else []
+    # or, as an official list or a passport writes it, family name first without the comma ("WHITLOCK Dana"),
+    # unless mdptm itself prints the two words so ("Flow Data" turned is the "data flow" of every package)
+    if len(words) == 2 and f" {words[1]} {words[0]} " not in _own_words_folded():
+        out.append(f"{words[1]} {words[0]}")
     for j, word in enumerate(words):
         if HYPHENATED_MIN <= len(word) <= HYPHENATED_MAX:
             for i in range(2, len(word) - 1):
