@@ -190,9 +190,7 @@ class _Automaton:
         cubic in the run (200 s on 4,000 letters); a pattern that ends there stops at its first match."""
         loops = {p for p, q in self.edges if p == q}
         masks = _masks(self.classes)
-        return any(
-            p != q and p in loops and q in loops and q not in last and masks[p] & masks[q] for p, q in self.edges
-        )
+        return any(p != q and p in loops and q in loops and q not in last and masks[p] & masks[q] for p, q in self.edges)
 
 
 def polynomial_backtracking(pattern: str, *, ignore_case: bool = True) -> bool:
