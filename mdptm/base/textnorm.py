@@ -16,7 +16,8 @@ text searched -- go through the same steps:
 3. case folding (``ß`` → ``ss``), and combining marks removed (``Dána`` and ``Tomas`` read as ``Dana`` and
    ``Tomás``; an accent added or left out disguises nothing);
 4. dashes and hyphens of every kind, the dots that split a word for its syllables (``Night·jar``, ``Night‧jar``),
-   and whitespace of every kind, become one space; Markdown's formatting
+   apostrophes of every kind (``O’Brien`` is ``O'Brien``), the colon (``Night:jar``) and whitespace of every kind,
+   become one space; Markdown's formatting
    marks (asterisk, backtick, tilde) are left out (``**Night**jar`` reads as ``Nightjar`` once rendered).
 
 A second reading, beside the text as written (:func:`rendered`, :func:`rendered_map`): Markdown links and
@@ -79,6 +80,10 @@ _DIGIT_ZEROS = (
 )  # fmt: skip
 for _zero in _DIGIT_ZEROS:
     _CONFUSABLE.update({_zero + i: str(i) for i in range(10)})
+# the full stops IDNA reads as the dot between the labels of a host name (UTS #46): "build01。meridian。corp", typed
+# with a Chinese or Japanese input method, is the host build01.meridian.corp to a browser and to DNS (the
+# fullwidth and halfwidth forms are NFKC's; the ideographic full stop itself NFKC leaves alone)
+_CONFUSABLE[0x3002] = "."
 _BIDI_END = "\u202c\u2069\n\r"
 _EXTRA_INVISIBLE = {0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, *range(0xFE00, 0xFE10)}
 _DASHES = {0x2212, 0x2043, 0xFE63, 0xFF0D}
@@ -86,6 +91,11 @@ _DASHES = {0x2212, 0x2043, 0xFE63, 0xFF0D}
 # "Night•jar"): read as the word broken in two, as with a hyphen; a full stop
 # stays itself ("build01.meridian.corp" is an address, not three words)
 _WORD_DOTS = {0x00B7, 0x0387, 0x2022, 0x2027, 0x2219, 0x22C5, 0x30FB, 0xFF65}
+# apostrophes of every kind and the colon, read as a break like a hyphen: Word types "O'Brien" as "O’Brien" (its
+# quotes are typographic) and a term typed with the ASCII apostrophe must find both; "Night:jar" and "NIGHT::JAR"
+# (a namespace, a label) are the term "Nightjar" broken in two, as "Night-jar" is
+_WORD_BREAKS = {ord(":"), ord("'"), 0x2018, 0x2019, 0x201B, 0x02BC, 0x2032}
+_SEPARATORS = {*_DASHES, *_WORD_DOTS, *_WORD_BREAKS, ord("_"), 0x2800}
 
 
 @cache
@@ -186,7 +196,7 @@ def _tables() -> tuple[dict[int, None], dict[int, str]]:
         cat = unicodedata.category(chr(cp))
         if (cat == "Cf" and cp != 0x202E) or cp in _EXTRA_INVISIBLE:
             remove[cp] = None
-        elif cat in ("Pd", "Zs", "Zl", "Zp") or cp in _DASHES or cp in _WORD_DOTS or chr(cp).isspace() or cp in (ord("_"), 0x2800):
+        elif cat in ("Pd", "Zs", "Zl", "Zp") or cp in _SEPARATORS or chr(cp).isspace():
             sep[cp] = " "
     return remove, sep
 
@@ -199,7 +209,9 @@ def _one_space(text: str) -> str:
     return text
 
 
-_SEP_CHARS = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f-_"
+# the ASCII characters other than whitespace that read as a space (a hyphen, an underscore, a colon, an apostrophe)
+WORD_SEP_ASCII = "-_:'"
+_SEP_CHARS = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f" + WORD_SEP_ASCII
 # Markdown's emphasis, code and strike-through marks: "**Night**jar", "Night`jar`" and "Night~~jar~~" read as
 # Nightjar once rendered, so the compared form leaves them out like an invisible character
 _MARK_CHARS = "*`~"

@@ -43,6 +43,13 @@ from mdptm.base.safety import DEFAULT_LIMITS, Limits, check_zip, parse_xml, pars
 
 _WS = re.compile(r"\s+")
 _TAG = re.compile(r"<[^<>]*>")
+# the end of a paragraph, a cell, a row, a list item or a line break (Word, Excel, DrawingML, HTML): a line
+# break in the text the patterns read, so that none of it is one line of megabytes
+_BLOCK_END = re.compile(
+    r"</(?:w:p|w:tc|w:tr|a:p|si|c|row|p|div|li|tr|td|th|h[1-6]|dd|dt|caption|figcaption|pre|table|section)>"
+    r"|<(?:w:br|w:cr|br)\b[^<>]*>",
+    re.IGNORECASE,
+)
 # attributes that hold text a document carries but shows nowhere, or only on demand: a Word field's code
 # (HYPERLINK or INCLUDEPICTURE with its address), a link's screen tip, a picture's alt text, a change's author;
 # and the text a template brings in attributes: a watermark's words (VML ``v:textpath string``, shown on every
@@ -117,7 +124,7 @@ def needle_key(text: str) -> str:
     return textnorm.key(text)
 
 
-_ASCII_SEP = str.maketrans("-_", "  ")
+_ASCII_SEP = str.maketrans(textnorm.WORD_SEP_ASCII, " " * len(textnorm.WORD_SEP_ASCII))  # as key() reads them
 
 
 _Trie = dict[str, "_Trie"]  # one level per character; "" marks the end of a key
@@ -311,7 +318,7 @@ class LiteralMatcher:
         """The matches of each of *patterns* in *text*, normalised once for all of them."""
         if not patterns:
             return
-        if textnorm.simple(text):  # lower case and hyphens as spaces keep every position
+        if textnorm.simple(text):  # lower case and separators as spaces keep every position
             low = text.lower().translate(_ASCII_SEP)
             for pattern in patterns:
                 for m in pattern.finditer(low):
@@ -423,6 +430,12 @@ def _own_words() -> str:
     return " " + " ".join(shipped_text().split()) + " "
 
 
+@cache
+def _own_words_folded() -> str:
+    """:func:`_own_words` in the form needles are compared in."""
+    return f" {needle_key(_own_words())} "
+
+
 def _disguises(key: str) -> tuple[str, ...]:
     """*key* written backwards ("tsoh-dliub-lanretni" for "internal-build-host"), and spaced out letter by
     letter ("i n t e r n a l - b u i l d - h o s t": its key is the letters one
@@ -464,7 +477,7 @@ _NAME_WORD = re.compile(r"[A-Z][a-z]+")
 
 
 def _name_broken(needle: str, key: str) -> tuple[str, ...]:
-    """A name of two capitalised words written family name first ("Whitlock, Dana"), and a name of two to four
+    """A name of two capitalised words written family name first ("Whitlock, Dana", "WHITLOCK Dana"), and a name of two to four
     capitalised words ("Dana Whitlock", "Meridian Fleet Gateway") with one word of 7 to 32 letters hyphenated at
     a line end ("Dana Whit-" and "lock", as text pasted from a PDF breaks it), one break at a time. Only names: a
     title in sentence case ("Tampered drug library") would add a form per break anchored by a common word, which
@@ -476,6 +489,10 @@ def _name_broken(needle: str, key: str) -> tuple[str, ...]:
     # a person's name of two words written family name first, as a mail client's directory shows it and an
     # owner column or a "reviewed by" line pastes it ("Whitlock, Dana")
     out: list[str] = [f"{words[1]}, {words[0]}"] if len(words) == 2 else []
+    # or, as an official list or a passport writes it, family name first without the comma ("WHITLOCK Dana"),
+    # unless mdptm itself prints the two words so ("Flow Data" turned is the "data flow" of every package)
+    if len(words) == 2 and f" {words[1]} {words[0]} " not in _own_words_folded():
+        out.append(f"{words[1]} {words[0]}")
     for j, word in enumerate(words):
         if HYPHENATED_MIN <= len(word) <= HYPHENATED_MAX:
             for i in range(2, len(word) - 1):
@@ -720,28 +737,46 @@ def decoded(text: str) -> str:
     return text
 
 
-def _base64_texts(text: str) -> str:
-    """The text hidden in each run of base64 in *text* (standard or URL-safe alphabet) that decodes to
-    readable UTF-8, one per line. A run must mix upper and lower case and hold a digit or ``+/=-_``, so an
-    ordinary long word is not decoded."""
-    out: list[str] = []
-    words = _B64_WORD.findall(b" " + text.encode("utf-8", errors="replace").translate(_B64_ONLY))
-    for word in words:
-        if word.islower() or word.isupper():  # one case (or none): a word, a hex id
+_HEX_RUN = re.compile(r"(?:0x)?((?:[0-9a-f]{2}){8,})", re.IGNORECASE)  # 8 bytes or more, as a hex dump writes them
+
+
+def hidden_text(run: str) -> str | None:
+    """The readable UTF-8 text a run of hex digits (``4e696768746a6172``, ``0x4E69...``: 8 bytes or more) or of
+    base64 (standard or URL-safe alphabet, mixing upper and lower case: an ordinary long word or a hex id in
+    one case is no base64) spells, or None. One reading for redaction and the leak scan."""
+    hexed = _HEX_RUN.fullmatch(run)
+    if hexed is not None:
+        return _readable(bytes.fromhex(hexed.group(1)))
+    if run.islower() or run.isupper():
+        return None
+    body = run.rstrip("=")
+    for alphabet in (None, b"-_"):
+        try:
+            raw = base64.b64decode(body + "=" * (-len(body) % 4), altchars=alphabet, validate=True)
+        except (binascii.Error, ValueError):
             continue
-        body = word.decode("ascii").rstrip("=")
-        for alphabet in (None, b"-_"):
-            try:
-                raw = base64.b64decode(body + "=" * (-len(body) % 4), altchars=alphabet, validate=True)
-            except (binascii.Error, ValueError):
-                continue
-            try:
-                plain = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-            if plain and sum(c.isprintable() or c.isspace() for c in plain) >= 0.9 * len(plain):
-                out.append(plain)
-                break
+        plain = _readable(raw)
+        if plain is not None:
+            return plain
+    return None
+
+
+def _readable(raw: bytes) -> str | None:
+    try:
+        plain = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return plain if plain and sum(c.isprintable() or c.isspace() for c in plain) >= 0.9 * len(plain) else None
+
+
+def _base64_texts(text: str) -> str:
+    """The text hidden in each run of base64 or hex digits in *text* that decodes to readable UTF-8, one per
+    line (:func:`hidden_text`)."""
+    out: list[str] = []
+    for word in _B64_WORD.findall(b" " + text.encode("utf-8", errors="replace").translate(_B64_ONLY)):
+        plain = hidden_text(word.decode("ascii"))
+        if plain is not None:
+            out.append(plain)
     return "\n".join(out)
 
 
@@ -829,7 +864,9 @@ class _Scanner:
             return set()
         found: set[str] = set()
         text = _DATA_URI_TEXT.sub(" ", text)
-        views = [html.unescape(_TAG.sub(" ", text))] if "<" in text else [text]
+        # a tag a space, the end of a paragraph or a cell a line break: a pattern such as '.*Zzyzx.*' is tried
+        # from every place of a line, and Word's body read as one line of 180 KB took it 157 s (quadratic)
+        views = [html.unescape(_TAG.sub(" ", _BLOCK_END.sub("\n", text)))] if "<" in text else [text]
         if "<" in text and (said := _attribute_text(text, part)):  # text a file carries in markup: a field code, a tip
             views.append(html.unescape("\n".join(said)))
         if "\\" in views[0]:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import re._parser as sre  # type: ignore[import-not-found]  # a pattern parsed (no stub: the module is private)
-from collections.abc import Iterable
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from mdptm.errors import InputError
 from mdptm.model import Sensitivity
@@ -32,62 +35,311 @@ DEFAULT_DROP: tuple[Sensitivity, ...] = ("internal", "confidential", "trade_secr
 # -------------------------------------------------------------------------------------- policy
 
 
-_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT)
 _Node = tuple[object, object]
+_T = TypeVar("_T")
+# a part of a pattern: how many ways it matches the empty string (0, 1, 2 for more), its first and its last
+# character positions, a position once for each way it is first or last (`(a|a)` is `a(|)`: a, two ways last)
+_Frag = tuple[int, list[int], list[int]]
+_EMPTY: _Frag = (1, [], [])
+_UNROLL = 16  # a repeat of at most this many copies is analysed copy by copy ({0,3} is no loop)
+_STEPS = 200_000  # pairs of transitions read before a pattern counts as too large to check
+_SIZE = 400  # ... unless the copies would hold more character positions than this
+_SAMPLES = "aAzZ09_ \t\n\r.,-!@/\\:\x00\xa0\xe9\xc9\xdf\u0663\u017f\u0131\u0130\u212a\u2028"
+_CATEGORIES = {
+    sre.CATEGORY_DIGIT: r"\d",
+    sre.CATEGORY_NOT_DIGIT: r"\D",
+    sre.CATEGORY_SPACE: r"\s",
+    sre.CATEGORY_NOT_SPACE: r"\S",
+    sre.CATEGORY_WORD: r"\w",
+    sre.CATEGORY_NOT_WORD: r"\W",
+}
 
 
-def nested_repeat(pattern: str) -> bool:
-    """Whether *pattern* repeats without bound a group whose every part is a repeat without bound or
-    optional (``(a+)+``, ``(\\w+\\s?)*``, ``(x+x+)+``): the group then matches one run of characters in
-    exponentially many ways, and a search that fails tries them all (catastrophic backtracking: Python's
-    ``re`` has no time limit). A group with a required part the inner repeat cannot take (``(\\w+\\.)+``, a
-    host name) is matched one way and is not refused; alternatives that overlap (``(a|aa)+``) are not read."""
+def exponential_backtracking(pattern: str, *, ignore_case: bool = True) -> bool:
+    """Whether *pattern* can match one run of characters in exponentially many ways, so that a search that
+    fails tries them all (Python's ``re`` has no time limit: ``(a|aa)+b``, ``(x+x+)+y``, ``(.*,)+x`` or a name
+    pattern ``([A-Z][a-z]+\\s?)+`` in any case ran for hours on a line of 40 letters).
+
+    The pattern's parse tree is read as an automaton with one state per character position (Glushkov),
+    whose transitions are counted: the inner and the outer ``+`` of ``(a+)+`` give ``a`` two ways back to
+    itself. The growth is exponential exactly when some state has two different cycles through it that
+    read the same characters (Weber and Seidl), found on the automaton paired with itself. Character
+    classes meet where one of the pattern's own characters, range ends or a sample of each category is in
+    both; a repeat of at most ``_UNROLL`` copies is read copy by copy, a larger one as a loop; lookarounds are
+    read on their own; atomic groups and possessive repeats as if they backtracked. Raises
+    :class:`PatternTooLarge` when the automaton paired with itself is too large to read."""
     try:
         tree = sre.parse(pattern)
     except re.error:
         return False
-    return _has_nested(list(tree))
+    icase = ignore_case or bool(tree.state.flags & re.IGNORECASE)
+    bodies: list[tuple[list[_Node], bool]] = [(list(tree), icase)]
+    while bodies:
+        items, case = bodies.pop()
+        auto = _Automaton()
+        auto.seq(items, case)
+        if auto.exponential():
+            return True
+        bodies.extend(auto.lookarounds)
+    return False
 
 
-def _unbounded(node: _Node) -> bool:
-    op, arg = node
-    return op in _REPEATS and isinstance(arg, tuple) and arg[1] == sre.MAXREPEAT
+class PatternTooLarge(Exception):
+    """A pattern repeats so many character positions that the check would take too long."""
 
 
-def _optional(node: _Node) -> bool:
-    op, arg = node
-    return op in _REPEATS and isinstance(arg, tuple) and arg[0] == 0
+class _Automaton:
+    """The Glushkov automaton of a parse tree: positions (character classes) and counted transitions."""
 
+    def __init__(self) -> None:
+        self.classes: list[tuple[_Node | None, bool]] = []  # None: any character (a back-reference)
+        self.edges: Counter[tuple[int, int]] = Counter()
+        self.lookarounds: list[tuple[list[_Node], bool]] = []
 
-def _parts(items: list[_Node]) -> list[_Node]:
-    """*items* with groups opened: a group's parts stand in its place."""
-    out: list[_Node] = []
-    for op, arg in items:
+    def _join(self, last: list[int], first: list[int]) -> None:
+        for p in last:
+            for q in first:
+                self.edges[(p, q)] += 1
+
+    def _cat(self, a: _Frag, b: _Frag) -> _Frag:
+        self._join(a[2], b[1])
+        return min(a[0] * b[0], 2), _ways(a[1] + b[1] * a[0]), _ways(b[2] + a[2] * b[0])
+
+    def seq(self, items: list[_Node], icase: bool) -> _Frag:
+        frag = _EMPTY
+        for node in items:
+            frag = self._cat(frag, self.node(node, icase))
+        return frag
+
+    def _position(self, node: _Node | None, icase: bool) -> _Frag:
+        self.classes.append((node, icase))
+        i = len(self.classes) - 1
+        return 0, [i], [i]
+
+    def node(self, node: _Node, icase: bool) -> _Frag:
+        op, arg = node
+        if op in (sre.LITERAL, sre.NOT_LITERAL, sre.ANY, sre.IN):
+            return self._position(node, icase)
         if op is sre.SUBPATTERN and isinstance(arg, tuple):
-            out.extend(_parts(list(arg[-1])))
-        else:
-            out.append((op, arg))
+            add, drop = int(arg[1]), int(arg[2])
+            return self.seq(list(arg[3]), bool((icase or add & re.IGNORECASE) and not drop & re.IGNORECASE))
+        if op is sre.BRANCH and isinstance(arg, tuple):
+            alts = [self.seq(list(alt), icase) for alt in arg[1]]
+            return _either(alts)
+        if op is sre.GROUPREF_EXISTS and isinstance(arg, tuple):
+            return _either([self.seq(list(alt), icase) if alt is not None else _EMPTY for alt in arg[1:]])
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and isinstance(arg, tuple):
+            return self.repeat(int(arg[0]), int(arg[1]), list(arg[2]), icase)
+        if op is sre.ATOMIC_GROUP:
+            return self.seq(list(arg), icase)  # type: ignore[call-overload]
+        if op in (sre.ASSERT, sre.ASSERT_NOT) and isinstance(arg, tuple):
+            self.lookarounds.append((list(arg[1]), icase))
+            return _EMPTY
+        if op is sre.AT:
+            return _EMPTY
+        return self._position(None, icase)  # a back-reference: any text
+
+    def repeat(self, lo: int, hi: int, body: list[_Node], icase: bool) -> _Frag:
+        if hi == 0:
+            return _EMPTY
+        if hi > _UNROLL or hi * _size(body) > _SIZE:
+            once = self.seq(body, icase)
+            self._join(once[2], once[1])
+            return (1 if lo == 0 else once[0]), once[1], once[2]
+        optional = _EMPTY
+        for _ in range(hi - lo):  # (x(x(x)?)?)?: one way to match each count
+            inner = self._cat(self.seq(body, icase), optional)
+            optional = (1, inner[1], inner[2])
+        frag = _EMPTY
+        for _ in range(lo):
+            frag = self._cat(frag, self.seq(body, icase))
+        return self._cat(frag, optional)
+
+    def exponential(self) -> bool:
+        """Whether some state has two different cycles through it reading the same characters."""
+        out: dict[int, list[int]] = {}
+        for p, q in self.edges:
+            out.setdefault(p, []).append(q)
+        comp = _components(range(len(self.classes)), lambda p: out.get(p, []))
+        succ = {p: [q for q in qs if comp[q] == comp[p]] for p, qs in out.items()}  # a cycle stays in its component
+        masks = _masks(self.classes)
+        budget = [_STEPS]
+
+        @cache
+        def steps(pair: tuple[int, int]) -> list[tuple[int, int]]:
+            p, q = pair
+            out = [(p2, q2) for p2 in succ.get(p, []) for q2 in succ.get(q, []) if masks[p2] & masks[q2]]
+            budget[0] -= len(out) + 1
+            if budget[0] < 0:
+                raise PatternTooLarge
+            return out
+
+        pairs = _components([(p, p) for p in succ], steps)
+        diagonal = {c for (p, q), c in pairs.items() if p == q}
+        for (p, q), c in pairs.items():
+            if c in diagonal:
+                for p2, q2 in steps((p, q)):
+                    if pairs.get((p2, q2)) == c and (p != q or p2 != q2 or self.edges[(p, p2)] > 1):
+                        return True
+        return False
+
+    def chained_loops(self, last: list[int]) -> bool:
+        """Whether a repeated class is followed directly (or across optional parts) by another repeated class
+        that takes one of its characters, and something must match after it (``\\w+\\s*\\w+x``): a run
+        of such characters splits between the two in as many ways as it is long, so a search that fails is
+        cubic in the run (200 s on 4,000 letters); a pattern that ends there stops at its first match."""
+        loops = {p for p, q in self.edges if p == q}
+        masks = _masks(self.classes)
+        return any(p != q and p in loops and q in loops and q not in last and masks[p] & masks[q] for p, q in self.edges)
+
+
+def polynomial_backtracking(pattern: str, *, ignore_case: bool = True) -> bool:
+    """Whether *pattern* chains two repeats of overlapping classes before a required part
+    (:meth:`_Automaton.chained_loops`: ``\\w+\\s*\\w+x``, ``(?:\\w+\\s*){1,3}secret``, ``.*\\d+.*x``), read as
+    :func:`exponential_backtracking` reads it. ``.*Kestrel.*`` and ``Kestrel.*\\d+`` are not: a literal
+    stands between the two repeats of the first, and nothing follows the second."""
+    try:
+        tree = sre.parse(pattern)
+    except re.error:
+        return False
+    icase = ignore_case or bool(tree.state.flags & re.IGNORECASE)
+    bodies: list[tuple[list[_Node], bool]] = [(list(tree), icase)]
+    while bodies:
+        items, case = bodies.pop()
+        auto = _Automaton()
+        frag = auto.seq(items, case)
+        if auto.chained_loops(frag[2]):
+            return True
+        bodies.extend(auto.lookarounds)
+    return False
+
+
+def _either(alts: list[_Frag]) -> _Frag:
+    """Alternatives: each way any of them matches is a way the whole does."""
+    return min(sum(a[0] for a in alts), 2), _ways([p for a in alts for p in a[1]]), _ways([p for a in alts for p in a[2]])
+
+
+def _ways(positions: list[int]) -> list[int]:
+    """*positions* with each kept at most twice: two ways are as many as the analysis needs."""
+    seen: Counter[int] = Counter()
+    out = []
+    for p in positions:
+        seen[p] += 1
+        if seen[p] <= 2:
+            out.append(p)
     return out
 
 
-def _only_repeats(items: list[_Node]) -> bool:
-    parts = _parts(items)
-    return any(_unbounded(p) for p in parts) and all(_unbounded(p) or _optional(p) for p in parts)
-
-
-def _has_nested(items: list[_Node]) -> bool:
+def _size(items: list[_Node]) -> int:
+    """How many character positions *items* hold once their small repeats are copied out."""
+    total = 0
     for op, arg in items:
-        if not isinstance(arg, tuple):
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and isinstance(arg, tuple):
+            total += _size(list(arg[2])) * (int(arg[1]) if int(arg[1]) <= _UNROLL else 1)
+        elif op is sre.SUBPATTERN and isinstance(arg, tuple):
+            total += _size(list(arg[3]))
+        elif op is sre.BRANCH and isinstance(arg, tuple):
+            total += sum(_size(list(alt)) for alt in arg[1])
+        elif op is sre.GROUPREF_EXISTS and isinstance(arg, tuple):
+            total += sum(_size(list(alt)) for alt in arg[1:] if alt is not None)
+        elif op is sre.ATOMIC_GROUP:
+            total += _size(list(arg))  # type: ignore[call-overload]
+        else:
+            total += 1
+        if total > _SIZE:
+            return total
+    return total
+
+
+def _components(starts: Iterable[_T], succ: Callable[[_T], list[_T]]) -> dict[_T, int]:
+    """The strongly connected components (Tarjan, without recursion) of the graph reachable from *starts*."""
+    index: dict[_T, int] = {}
+    low: dict[_T, int] = {}
+    comp: dict[_T, int] = {}
+    stack: list[_T] = []
+    for start in starts:
+        if start in index:
             continue
-        if op in _REPEATS:
-            body = list(arg[2])
-            if (arg[1] == sre.MAXREPEAT and _only_repeats(body)) or _has_nested(body):
-                return True
+        work: list[tuple[_T, Iterator[_T]]] = [(start, iter(succ(start)))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        while work:
+            node, it = work[-1]
+            nxt = next(it, None)
+            if nxt is not None:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    work.append((nxt, iter(succ(nxt))))
+                elif nxt not in comp:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                while True:
+                    member = stack.pop()
+                    comp[member] = index[node]
+                    if member == node:
+                        break
+    return comp
+
+
+def _masks(classes: list[tuple[_Node | None, bool]]) -> list[int]:
+    """Each position's characters among a sample (the pattern's own characters, the ends of its ranges and
+    their neighbours, and characters of each category) as bits: two classes meet where their bits do."""
+    sample = set(_SAMPLES)
+    for node, _ in classes:
+        if node is None:
             continue
-        inner = [list(arg[-1])] if op is sre.SUBPATTERN else [list(alt) for alt in arg[1]] if op is sre.BRANCH else []
-        if any(_has_nested(part) for part in inner):
-            return True
-    return False
+        op, arg = node
+        codes = [arg] if op in (sre.LITERAL, sre.NOT_LITERAL) else []
+        if op is sre.IN and isinstance(arg, list):
+            for item_op, item_arg in arg:
+                if item_op is sre.LITERAL:
+                    codes.append(item_arg)
+                elif item_op is sre.RANGE:
+                    lo, hi = item_arg
+                    codes += [lo, hi, max(lo - 1, 0), min(hi + 1, sys.maxunicode)]
+        for code in codes:
+            ch = chr(int(code))  # type: ignore[call-overload]
+            sample |= {ch, ch.lower()[:1] or ch, ch.upper()[:1] or ch}
+    chars = sorted(sample)
+    out = []
+    for node, icase in classes:
+        bits = 0
+        for i, ch in enumerate(chars):
+            variants = {ch, ch.lower(), ch.upper(), ch.swapcase()} if icase else {ch}
+            if node is None or any(len(v) == 1 and _member(node, v) for v in variants):
+                bits |= 1 << i
+        out.append(bits)
+    return out
+
+
+def _member(node: _Node, ch: str) -> bool:
+    """Whether the character class *node* (a literal, ``.``, a set) takes *ch*, case as written."""
+    op, arg = node
+    if op is sre.LITERAL:
+        return ord(ch) == arg
+    if op is sre.NOT_LITERAL:
+        return ord(ch) != arg
+    if op is sre.ANY:
+        return True  # with or without DOTALL: a wider class only refuses more
+    if op is sre.IN and isinstance(arg, list):
+        negate = bool(arg) and arg[0][0] is sre.NEGATE
+        hit = False
+        for item_op, item_arg in arg:
+            if item_op is sre.LITERAL:
+                hit = ord(ch) == item_arg
+            elif item_op is sre.RANGE:
+                hit = item_arg[0] <= ord(ch) <= item_arg[1]
+            elif item_op is sre.CATEGORY:
+                hit = item_arg not in _CATEGORIES or re.fullmatch(_CATEGORIES[item_arg], ch) is not None
+            if hit:
+                break
+        return hit != negate
+    return True
 
 
 class Detectors(BaseModel):
@@ -111,13 +363,14 @@ class Policy(BaseModel):
     # items carrying one of these tags (any case), or whose title or name one of these patterns finds (any
     # case, as ``patterns``), are dropped like ``drop_items``
     drop_tags: list[str] = Field(default_factory=list)
+    # patterns match any case unless this is set (or a pattern says so itself: ``(?-i:PN)-\d{6}``); read
+    # before the patterns, whose check for backtracking depends on it
+    patterns_case_sensitive: bool = False
     drop_titles: list[str] = Field(default_factory=list)
     summarise: list[Sensitivity] = Field(default_factory=list)
     summary: str = "Details of this item are summarised in this public version."
     terms: list[str] = Field(default_factory=list)
     patterns: list[str] = Field(default_factory=list)
-    # patterns match any case unless this is set (or a pattern says so itself: ``(?-i:PN)-\d{6}``)
-    patterns_case_sensitive: bool = False
     replacement: str = "[redacted]"
     withheld_mitigation: str = "Mitigated by a proprietary control; details are available under NDA."
     withheld_title: str = "Withheld mitigation"
@@ -143,7 +396,7 @@ class Policy(BaseModel):
 
     @field_validator("patterns", "drop_titles")
     @classmethod
-    def _patterns(cls, v: list[str]) -> list[str]:
+    def _patterns(cls, v: list[str], info: ValidationInfo) -> list[str]:
         for i, pat in enumerate(v):
             try:
                 rx = re.compile(pat)
@@ -151,11 +404,26 @@ class Policy(BaseModel):
                 raise ValueError(f"pattern {i + 1} ({pat!r}) is not a valid regular expression: {exc}") from None
             if rx.search("") is not None or re.compile(pat, re.IGNORECASE).search("") is not None:
                 raise ValueError(f"pattern {i + 1} ({pat!r}) matches the empty string")
-            if nested_repeat(pat):
+            try:
+                slow = exponential_backtracking(pat, ignore_case=not info.data.get("patterns_case_sensitive", False))
+            except PatternTooLarge:
                 raise ValueError(
-                    f"pattern {i + 1} ({pat!r}) repeats a group that is itself only repeats, such as (\\w+\\s?)* or (a+)+: "
-                    "on a long text it does not match, such a pattern can run for hours; repeat the characters once "
-                    "instead ([\\w\\s]*, a+)"
+                    f"pattern {i + 1} ({pat[:80]!r}) repeats too many alternatives to check that it cannot run for "
+                    "hours; split it into several patterns, or list the strings as terms"
+                ) from None
+            if not slow and polynomial_backtracking(pat, ignore_case=not info.data.get("patterns_case_sensitive", False)):
+                raise ValueError(
+                    f"pattern {i + 1} ({pat!r}) repeats two overlapping classes one after the other before a required "
+                    "part, as \\w+\\s*\\w+x or (\\w+\\s*){1,3}x do: a long run of such characters (a key, a hash) "
+                    "splits between them in so many ways that a search runs for minutes; make the classes exclusive "
+                    "(\\w+\\s+\\w+x) or repeat once"
+                )
+            if slow:
+                raise ValueError(
+                    f"pattern {i + 1} ({pat!r}) can match the same text in exponentially many ways, as (a+)+, "
+                    "(\\w+\\s?)* or (a|aa)+ do: on a long text it does not match, such a pattern can run for hours; "
+                    "repeat the characters once instead ([\\w\\s]*, a+) and let the alternatives of a repeated group "
+                    "start differently"
                 )
         return v
 

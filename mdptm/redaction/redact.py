@@ -26,6 +26,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from mdptm.base import textnorm
 from mdptm.base.copies import deep_copy
 from mdptm.base.text import slug
 from mdptm.errors import InputError
@@ -332,11 +333,10 @@ class _Redactor:
 
         def fn(text: str, item: str, path: str) -> str:
             text = follow(text)  # "see TM7-131-M1": the control's public id
-            if not rx.search(text):
-                return text
-            for m in rx.finditer(text):
-                self.log.add(item, path, "replaced", "left-out-id", m.group(), replacement)
-            return rx.sub(replacement, text)
+            text, removed = rx.replace(text, replacement)
+            for written in removed:
+                self.log.add(item, path, "replaced", "left-out-id", written, replacement)
+            return text
 
         walk_text(public, fn)
 
@@ -378,7 +378,7 @@ class _Redactor:
         gone = _left_out_ids(self.log.dropped)
         for kind, item in model.items():
             spans = scrubber.spans(item.id, ids_expected=True)
-            if gone is not None and gone.search(item.id):
+            if gone is not None and gone.spans(item.id):
                 spans = [*spans, (0, len(item.id), "left-out-id")]
             if not spans:
                 spans = _id_from_redacted_name(item, scrubber)
@@ -480,7 +480,37 @@ def _id_from_redacted_name(item: Item, scrubber: Scrubber) -> list[Span]:
     return [(0, len(item.id), rule) for start, end, rule in scrubber.spans(name) if len(frag := slug(name[start:end])) >= 3 and frag in low]
 
 
-def _left_out_ids(ids: Iterable[str]) -> re.Pattern[str] | None:
+class _IdFinder:
+    """The ids of left-out items in text (:func:`_ids_rx`), also where their characters are disguised: when
+    the text as written holds none, it is read cleaned (:func:`mdptm.base.textnorm.clean`: NFKC, letters of
+    other scripts drawn like Latin ones, every dash a hyphen), so "T-０８" with fullwidth digits, "Т-08" with a
+    Cyrillic Т and "T−08" with a minus sign are the withheld threat T-08, as the leak scan reads them."""
+
+    def __init__(self, rx: re.Pattern[str]) -> None:
+        self.rx = rx
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, the id as written) of each mention, in order, none overlapping."""
+        if text.isascii():
+            return [(m.start(), m.end(), m.group()) for m in self.rx.finditer(text)]
+        found: list[tuple[int, int, str]] = []
+        if not self.rx.search(textnorm.clean(text)):  # the cleaned text holds every mention the text does
+            return found
+        normal, starts, ends = textnorm.key_map(text, fold=False)
+        for m in self.rx.finditer(normal):
+            start, end = textnorm.span_back(starts, ends, m.start(), m.end(), text)
+            found.append((start, end, text[start:end]))
+        return found
+
+    def replace(self, text: str, replacement: str) -> tuple[str, list[str]]:
+        """*text* with each mention replaced, and the mentions as written."""
+        spans = self.spans(text)
+        for start, end, _ in reversed(spans):
+            text = text[:start] + replacement + text[end:]
+        return text, [written for _, _, written in spans]
+
+
+def _left_out_ids(ids: Iterable[str]) -> _IdFinder | None:
     """A pattern for the ids of left-out items in text or in another id (any case; a dash, an underscore
     or a space for each of them), standing alone or split off a longer id by a separator (``TM7-131`` in
     ``TM7-131-M1``), never inside a longer number or word (``TM7-1310``); ids that could be plain words
@@ -488,7 +518,8 @@ def _left_out_ids(ids: Iterable[str]) -> re.Pattern[str] | None:
     which "TLS 1.2" and every clause number hold) are not looked for. The leak scan finds an id the same way
     (:class:`~mdptm.redaction.leakscan.IdNeedle`)."""
     wanted = sorted({i for i in ids if len(i) >= 2 and re.search(r"[\d_-]", i) and re.search(r"[^\W\d_]", i)}, key=lambda i: (-len(i), i))
-    return _ids_rx(wanted)
+    rx = _ids_rx(wanted)
+    return None if rx is None else _IdFinder(rx)
 
 
 _ID_SEP = r"[-_\s\u2010-\u2015]"
@@ -577,10 +608,10 @@ def _cleaner(scrubber: Scrubber, log: RedactionLog, where: str) -> Callable[...,
         new, removed = scrubber.scrub(follow(text), ids_expected=ids)
         for rule, gone in removed:
             log.add(where, place, "replaced", rule, gone, scrubber.replacement, secret=True)
-        if left_out is not None and left_out.search(new):
-            for m in left_out.finditer(new):
-                log.add(where, place, "replaced", "left-out-id", m.group(), scrubber.replacement)
-            new = left_out.sub(scrubber.replacement, new)
+        if left_out is not None:
+            new, mentions = left_out.replace(new, scrubber.replacement)
+            for written in mentions:
+                log.add(where, place, "replaced", "left-out-id", written, scrubber.replacement)
         return new
 
     return clean

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import html
 import ipaddress
 import re
@@ -15,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 from mdptm.base import textnorm
 from mdptm.errors import InputError
 from mdptm.model import Model
-from mdptm.redaction.leakscan import LiteralMatcher, needle_key
+from mdptm.redaction.leakscan import LiteralMatcher, hidden_text, needle_key
 from mdptm.redaction.policy import (
     IDENTIFIER_FIELDS,
     Policy,
@@ -195,17 +193,6 @@ def _unescaped(text: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(out), where
 
 
-def _base64_text(run: str) -> str | None:
-    body = run.rstrip("=")
-    for alphabet in (None, b"-_"):
-        try:
-            raw = base64.b64decode(body + "=" * (-len(body) % 4), altchars=alphabet, validate=True)
-            return raw.decode("utf-8")
-        except (binascii.Error, ValueError):
-            continue
-    return None
-
-
 class Scrubber:
     """Finds what the policy removes in one string: terms, patterns and detector hits."""
 
@@ -382,12 +369,9 @@ class Scrubber:
             shown, where = textnorm.rendered_map(text)
             if shown != text:
                 raw.extend((where[s][0], where[e - 1][1], "term") for s, e, _ in self.terms.spans(shown) if e > s)
-        if self.terms and len(text) >= 12 and max(map(len, text.split()), default=0) >= 12:  # a term in base64: the whole run goes
+        if self.terms and len(text) >= 12 and max(map(len, text.split()), default=0) >= 12:  # a term in base64 or hex: the whole run goes
             for m in _BASE64.finditer(text):
-                run = m.group()
-                if run.islower() or run.isupper():
-                    continue
-                plain = _base64_text(run)
+                plain = hidden_text(m.group())
                 if plain and self.terms.found(plain):
                     raw.append((m.start(), m.end(), "term"))
         raw.extend(self._rule_spans(text, ids_expected))
