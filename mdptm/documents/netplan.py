@@ -59,6 +59,7 @@ class Plan:
     outside: list[Flow] = field(default_factory=list)  # network flows with both ends outside the hospital
     people: list[Flow] = field(default_factory=list)  # flows with a person at one end: no rule names a person
     on_host: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it stays on one host
+    cellular: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it goes over a cellular link
     tunnelled: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # flow id -> the words, the tunnel flows
     relayed: list[Flow] = field(default_factory=list)  # DHCP between two segments: through a relay, no rule of the device's
     ruled_out: list[Flow] = field(default_factory=list)  # flows every stated port of which the model rules out
@@ -179,6 +180,10 @@ def build(f: Facts) -> Plan:
         said = topology.loopback(fl, ends=ends)
         if said:  # the model says it stays on one host ("localhost"): no network firewall sees it
             plan.on_host[fl.id] = said
+            continue
+        said = topology.cellular(fl, ends=ends)
+        if said:  # over the device's own modem and the carrier's network: no hospital firewall sees it
+            plan.cellular[fl.id] = said
             continue
         inside = topology.tunnelled(fl, m.flows)
         if inside[0]:  # carried inside another flow's tunnel: the firewall sees the tunnel, not this
@@ -405,6 +410,17 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         "process on the same machine)?".replace("  ", " ")
         for fl in plan.unclear
     )
+    # a flow written as carried over a VPN the model does not draw ("RDP over VPN"): its port is inside the tunnel, and
+    # the tunnel a firewall sees is described nowhere
+    for fl in f.model.flows:
+        said, tunnels = plan.tunnelled.get(fl.id, ("", []))
+        if said and not tunnels:
+            out.append(
+                f"{fl.id} {fl.name or ''} runs over a VPN (“{said}”) that the model does not draw as a flow of its own, so "
+                "its port is inside the tunnel and no rule is written for it: which VPN protocol and ports does the tunnel "
+                "use, which end opens it, where does it end on the hospital's side, and which host names or addresses does "
+                "its other end use?".replace("  ", " ")
+            )
     crossing = {r.flow.id: r for r in plan.rules}
     split = {fid for fid in crossing if len({r.ports for r in plan.rules if r.flow.id == fid}) > 1}
     for r in {(r.flow.id, r.opener.element, r.opener.basis, r.ports): r for r in plan.rules}.values():

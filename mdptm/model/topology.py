@@ -158,6 +158,10 @@ class NetworkTerms(BaseModel):
     same_connection_terms: list[str] = Field(default_factory=empty_list)
     relayed_protocols: list[str] = Field(default_factory=empty_list)
     tunnel_protocols: list[str] = Field(default_factory=empty_list)
+    tunnel_carrier_words: list[str] = Field(default_factory=empty_list)
+    cellular_terms: list[str] = Field(default_factory=empty_list)
+    cellular_other_links: list[str] = Field(default_factory=empty_list)
+    clear_ports_beside_tls: dict[str, str] = Field(default_factory=dict)
     named_protocols: list[str] = Field(default_factory=empty_list)
     server_terms: list[str] = Field(default_factory=empty_list)
     listener_terms: list[str] = Field(default_factory=empty_list)
@@ -537,6 +541,27 @@ def loopback(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = (
     return ""
 
 
+def cellular(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> str:
+    """The words saying a flow runs over the device's own cellular link ("HTTPS over LTE", ``cellular_terms``), as
+    written, or "": its name (without its ends' names), protocol or port; not its description, which may speak of a
+    fallback. Such a flow leaves through the carrier's network, not the hospital's: no hospital firewall sees or stops
+    it. Not where the same text names a hospital link too ("Wi-Fi or LTE") or denies it ("not over LTE")."""
+    terms = terms or network_terms()
+    rx = _rx(tuple(terms.cellular_terms))
+    other = _rx(tuple(terms.cellular_other_links))
+    if rx is None:
+        return ""
+    texts = [t for t in (f.protocol, f.port, without(f.name, ends)) if t]
+    if other is not None and any(other.search(t) for t in texts):
+        return ""
+    for text in texts:
+        for sentence in _SENTENCE_END.split(" ".join(text.split())):
+            hits = list(rx.finditer(sentence))
+            if hits and not any(_NOT_LOOPBACK.search(sentence[: h.start()]) for h in hits):
+                return sentence
+    return ""
+
+
 def short_protocol(text: str | None) -> str:
     """A protocol without its parenthesised remarks: "HTTPS over 802.11 (polling every 5 min)" → "HTTPS over
     802.11"; a remark naming an alternative is kept as one: "RADIUS (or RadSec, at the hospital's choice)" →
@@ -567,25 +592,56 @@ def relayed(f: Flow, terms: NetworkTerms | None = None) -> bool:
     return matcher(terms.relayed_protocols)(f.protocol or "")
 
 
+def over_tunnel(protocol: str, terms: NetworkTerms | None = None) -> bool:
+    """Whether a protocol is written as another protocol carried over a tunnel ("RDP over VPN", "SSH via IPsec";
+    ``tunnel_carrier_words``): its port is what runs inside the tunnel, not what a firewall between segments sees.
+    Not a tunnel protocol named first ("OpenVPN over UDP", "IPsec in tunnel mode"): that is the tunnel itself."""
+    terms = terms or network_terms()
+    if not terms.tunnel_carrier_words:
+        return False
+    tunnel = matcher(terms.tunnel_protocols)
+    words = "|".join(re.escape(w) for w in terms.tunnel_carrier_words)
+    m = re.match(rf"\s*(?P<inner>.+?)\s+(?:{words})\s+(?:(?:an?|the)\s+)?(?P<outer>.+)$", protocol, re.IGNORECASE | re.DOTALL)
+    return bool(m and tunnel(m["outer"]) and not tunnel(m["inner"]))
+
+
 def tunnelled(f: Flow, flows: Iterable[Flow], terms: NetworkTerms | None = None) -> tuple[str, list[str]]:
-    """The sentence saying a flow runs inside a tunnel (``tunnel_terms``: "Runs inside the IPsec tunnel of F-08"), as
-    written, and the ids of the flows beside it that are tunnels (``tunnel_protocols``, sharing one of its ends); ("",
-    []) where it says none, names a tunnel protocol itself, or no tunnel flow shares an end with it. A firewall sees the
-    tunnel, not what it carries."""
+    """The words saying a flow runs inside a tunnel (``tunnel_terms``: "Runs inside the IPsec tunnel of F-08"; or its
+    protocol written so: "RDP over VPN", :func:`over_tunnel`), as written, and the ids of the flows beside it that are
+    tunnels (``tunnel_protocols``, sharing one of its ends); ("", []) where it says none, names a tunnel protocol
+    itself, or, said only in a sentence, no tunnel flow shares an end with it. A protocol written as carried over a
+    tunnel is so even where the model draws no tunnel beside it (the ids are then empty): its port is inside a VPN
+    the model does not describe. A firewall sees the tunnel, not what it carries."""
     terms = terms or network_terms()
     tunnel = matcher(terms.tunnel_protocols)
-    if tunnel(f.protocol or ""):
+    over = over_tunnel(f.protocol or "", terms)
+    if tunnel(f.protocol or "") and not over:
         return "", []
 
     def hit(sentence: str) -> bool:
         return _affirmed(sentence, terms.tunnel_terms)
 
     said = next((s for text in (f.protocol, f.port, f.description) if (s := first_sentence_with(text or "", hit))), "")
+    if over and not said:
+        said = (f.protocol or "").strip()
     if not said:
         return "", []
     ends = {f.source, f.target}
-    tunnels = [o.id for o in flows if o.id != f.id and ends & {o.source, o.target} and tunnel(f"{o.protocol or ''} {o.name or ''}")]
-    return (said, tunnels) if tunnels else ("", [])
+    tunnels = [
+        o.id
+        for o in flows
+        if o.id != f.id
+        and ends & {o.source, o.target}
+        and tunnel(f"{o.protocol or ''} {o.name or ''}")
+        and not over_tunnel(o.protocol or "", terms)  # another flow carried over a tunnel is not the tunnel
+    ]
+    return (said, tunnels) if tunnels or over else ("", [])
+
+
+def inside_what(tunnels: list[str]) -> str:
+    """Where a tunnelled flow runs, for the guides and the PTM: "inside F-08", or, where the model names a tunnel it
+    does not draw as a flow ("RDP over VPN" and no VPN flow), says so."""
+    return f"inside {', '.join(tunnels)}" if tunnels else "inside a VPN the model does not draw as a flow"
 
 
 _WRITTEN_TRANSPORT = re.compile(r"\b(?:tcp|udp)\b", re.IGNORECASE)

@@ -107,6 +107,20 @@ def decommissioning(f: Facts) -> Doc:
             "relays it between segments (a multicast router, an mDNS or SSDP gateway), remove that relay when the whole "
             "system is retired."
         )
+    if plan.cellular:  # no hospital rule to remove: the link is the device's own
+        doc.p(
+            "Connections over a cellular link ("
+            + "; ".join(f"{fl.id} {fl.name or ''}, “{plan.cellular[fl.id]}”".replace("  ", " ") for fl in m.flows if fl.id in plan.cellular)
+            + ") have no firewall rule of the hospital to remove; the threat model does not say how that link is ended "
+            "when a unit leaves: ask the device maker."
+        )
+    if plan.tunnelled:  # no rule of their own, but the tunnel's policy lets them through: access all the same
+        doc.p(
+            "Connections carried inside a tunnel have no firewall rule of their own: when the whole system is retired, "
+            "remove them from the tunnel's own policy, and the tunnel where nothing else uses it: "
+            + "; ".join(f"{fl.id} {fl.name or ''} ({topology.inside_what(plan.tunnelled[fl.id][1])})".replace("  ", " ") for fl in m.flows if fl.id in plan.tunnelled)
+            + "."
+        )
     for v in _use_case_views(f, "decommissioning"):
         doc.p(v.name, bold_prefix="Use case:")
         doc.bullets(v.steps, numbered=True)

@@ -170,7 +170,12 @@ def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
     plan = netplan.build(f)
     # a flow inside another's tunnel (remote desktop inside the maker's IPsec tunnel) is not seen at the perimeter: the
     # tunnel is; it is named with the tunnel it runs in
-    leaving = [fl for fl in m.flows if f.leaves_hospital(fl) and fl.id not in plan.tunnelled and fl.id not in plan.carried]
+    # one over the device's own cellular link never reaches the perimeter either: named apart
+    leaving = [
+        fl
+        for fl in m.flows
+        if f.leaves_hospital(fl) and fl.id not in plan.tunnelled and fl.id not in plan.carried and fl.id not in plan.cellular
+    ]
     riding = [fl for fl in m.flows if f.leaves_hospital(fl) and fl.id in plan.carried]
     inside = [fl for fl in m.flows if f.leaves_hospital(fl) and fl.id in plan.tunnelled]
     if leaving:
@@ -188,19 +193,25 @@ def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
             )
             + "."
             + (
-                " Inside a tunnel, so seen at the perimeter only as the tunnel's traffic: "
-                + "; ".join(f"{fl.id} {fl.name or ''} (inside {', '.join(plan.tunnelled[fl.id][1])})".replace("  ", " ") for fl in inside)
-                + "."
-                if inside
-                else ""
-            )
-            + (
                 " Over another flow's connection, so seen as that connection: "
                 + "; ".join(f"{fl.id} over {plan.carried[fl.id].id}" for fl in riding)
                 + "."
                 if riding
                 else ""
             )
+        )
+    if plan.cellular:
+        doc.p(
+            "Not seen at the hospital's perimeter, over a cellular link, as the threat model says: "
+            + "; ".join(f"{fl.id} {fl.name or ''} (“{plan.cellular[fl.id]}”)".replace("  ", " ") for fl in m.flows if fl.id in plan.cellular)
+            + "."
+        )
+    if inside:  # said even where nothing else crosses: a remote session over a VPN the model does not draw
+        doc.p(
+            "Connections between the hospital and outside it inside a tunnel, so seen at the perimeter only as the "
+            "tunnel's traffic: "
+            + "; ".join(f"{fl.id} {fl.name or ''} ({topology.inside_what(plan.tunnelled[fl.id][1])})".replace("  ", " ") for fl in inside)
+            + "."
         )
     multi = [t for t in m.threats if t.multi_patient and t.status not in ("mitigated", "not_applicable")]
     if multi:

@@ -271,7 +271,7 @@ class MitigationChapter(Chapter):
         if tunnelled:
             self.doc.p(
                 "Not listed for firewall rules: "
-                + ", ".join(f"{fid} (inside {', '.join(ts)})" for fid, ts in tunnelled.items())
+                + ", ".join(f"{fid} ({topology.inside_what(ts)})" for fid, ts in tunnelled.items())
                 + ", carried inside a tunnel the threat model describes; a firewall sees the tunnel, not what it carries "
                 "(see the deployment guide).",
                 style="note",
