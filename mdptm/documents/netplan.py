@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from mdptm.model import Flow, Model, topology
+from mdptm.model.evidence import stated
 from mdptm.model.topology import NETWORK_KINDS, OUTSIDE_KINDS, Initiator, Need, Place
 
 if TYPE_CHECKING:
@@ -512,7 +513,18 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             narrowed = next((n.question for n in extra.narrowed if re.search(n.pattern, said, re.IGNORECASE)), extra.question)
             out.append(f"{fl.id} {fl.name}: {narrowed}")
     encrypted_by_name = topology.matcher(topology.network_terms().encrypted_protocols)
+    clear_by_standard = topology.network_terms().clear_ports_beside_tls
     for fl in plan.network:
+        if fl.id in crossing and fl.encryption is not None and encryption_stated(fl.encryption):
+            # "HTTP / HTTPS" on 80 and 443 with "TLS 1.2": the stated encryption may be the other port's only
+            ports = rule_ports(fl)
+            for p in ports:
+                if p.number in clear_by_standard and len(ports) > 1:
+                    out.append(
+                        f"{fl.id} {fl.name}: the model states its encryption (“{fl.encryption}”) but also gives {p}, "
+                        f"{clear_by_standard[p.number]}'s port in clear by its standard: does {p} carry data in clear, or "
+                        f"only redirect to an encrypted port? Its rule is needed only if it is used."
+                    )
         if fl.encryption is not None or fl.id not in crossing:
             continue
         question = protection_question(fl)
@@ -585,6 +597,12 @@ _TLS_QUESTION = (
     "the model names {protocol} on {ports}, its port for TLS by its standard, but not the TLS version or how certificates "
     "are checked: which are they?"
 )
+
+
+def encryption_stated(text: str) -> bool:
+    """Whether a flow's encryption text states some encryption: not "none", a placeholder or a denial ("not
+    encrypted", "TLS (planned)"), read as the guides read it."""
+    return text.strip().lower() not in ("none", "no", "") and stated(text)
 
 
 def protection_question(fl: Flow) -> str | None:

@@ -51,7 +51,7 @@ def _encryption(f: Flow) -> str:
     text = f.encryption.strip()
     if text.lower() in ("none", "no", ""):
         return "none"
-    return f.encryption if stated(text) else f"none ({text})"  # "not encrypted", "TLS (planned)": a denial
+    return f.encryption if netplan.encryption_stated(text) else f"none ({text})"  # "not encrypted", "TLS (planned)"
 
 
 def carriers(f: Facts, fl: Flow) -> list[Flow]:
