@@ -309,9 +309,26 @@ def addresses(f: Facts, element_id: str, flows: Iterable[Flow]) -> list[str]:
     return list(dict.fromkeys(m.group(0) for t in texts for m in _ADDRESS.finditer(t)))
 
 
+def zone_addresses(f: Facts, element_id: str) -> tuple[list[str], list[str]]:
+    """The host names and addresses the description of an end's trust zone gives ("Aurora remote service platform at
+    203.0.113.0/28"), and the other elements the model places in that zone: the addresses are the end's own only
+    where it is alone there; beside others, the model does not say whose they are."""
+    z = f.zone_of(element_id)
+    if z is None or not z.description:
+        return [], []
+    found = list(dict.fromkeys(m.group(0) for m in _ADDRESS.finditer(z.description)))
+    others = [e.id for e in f.model.elements if e.trust_zone == z.id and e.id != element_id] if found else []
+    return found, others
+
+
 def _peer(f: Facts, plan: Plan, element_id: str, fl: Flow) -> str:
     seg = plan.segment[element_id]
     given = [a for a in addresses(f, element_id, [fl]) if a.lower() not in f.name(element_id).lower()] if seg.place == "outside" else []
+    if seg.place == "outside" and not given:  # its zone's description may give them: its own only where it is alone
+        zoned, others = zone_addresses(f, element_id)
+        zone = f.zone_of(element_id)
+        if zoned and zone is not None:
+            given = zoned if not others else [f"{', '.join(zoned)} given for its zone {zone.name}, not for it alone"]
     where = {
         "hospital": seg.name,
         "outside": f"{seg.name}, {INTERNET.lower()}" if seg.name != INTERNET else INTERNET.lower() + (f", {seg.note}" if seg.note else ""),
@@ -491,6 +508,16 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         flows = list(dict.fromkeys(r.flow.id for r in rules))
         if _ADDRESS.search(f.name(e)) or addresses(f, e, [r.flow for r in rules]):
             continue
+        zoned, others = zone_addresses(f, e)
+        zone = f.zone_of(e)
+        if zoned and zone is not None:
+            if others:  # the zone's description gives addresses, but the zone holds other systems too
+                out.append(
+                    f"Which host names or addresses does {f.name(e)} use ({', '.join(flows)})? The model gives "
+                    f"{', '.join(zoned)} for its zone {zone.name}, which holds {f.names(others)} too, not for "
+                    f"{f.name(e)} alone: which of them are its own?"
+                )
+            continue
         out.append(
             f"Which host names or addresses does {f.name(e)} use ({', '.join(flows)})? The rules name it, not its addresses: "
             "without them a rule can only allow any internet address as the other end."
@@ -642,10 +669,11 @@ def protection_question(fl: Flow) -> str | None:
     return f"which of {proto} does it use{rules}? " + " ".join(q[0].upper() + q[1:] for q in asked)
 
 
-# a host name ("updates.maker.com", "*.maker-cloud.net") or an IPv4 address or network ("203.0.113.10", "198.51.100.0/24")
+# a host name ("updates.maker.com", "*.maker-cloud.net") or an IPv4 address or network ("203.0.113.10", "198.51.100.0/24"),
+# also where a sentence ends on it ("… at 203.0.113.0/28.")
 _ADDRESS = re.compile(
     r"(?<![\w.-])(?:\*\.)?(?:[a-z0-9-]+\.)+(?:com|net|org|io|cloud|health|care|med|eu|us|uk|de|fr|nl|ch|at|se|dk|no|fi|it|es|"
-    r"ca|au|jp|info|biz|app|dev)(?![\w-])|(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?(?![\d.])"
+    r"ca|au|jp|info|biz|app|dev)(?![\w-])|(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?(?!\d|\.\d)"
     rf"|(?:{topology.IPV6.pattern})(?:/\d{{1,3}})?",  # an IPv6 address or prefix too
     re.IGNORECASE,
 )
