@@ -509,12 +509,12 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         if _ADDRESS.search(f.name(e)) or addresses(f, e, [r.flow for r in rules]):
             continue
         zoned, others = zone_addresses(f, e)
-        zone = f.zone_of(e)
-        if zoned and zone is not None:
-            if others:  # the zone's description gives addresses, but the zone holds other systems too
+        home = f.zone_of(e)
+        if zoned and home is not None:
+            if others:  # its zone's description gives addresses, but the zone holds others too
                 out.append(
                     f"Which host names or addresses does {f.name(e)} use ({', '.join(flows)})? The model gives "
-                    f"{', '.join(zoned)} for its zone {zone.name}, which holds {f.names(others)} too, not for "
+                    f"{', '.join(zoned)} for its zone {home.name}, which holds {f.names(others)} too, not for "
                     f"{f.name(e)} alone: which of them are its own?"
                 )
             continue
@@ -545,13 +545,13 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         if fl.id in crossing and fl.encryption is not None and encryption_stated(fl.encryption):
             # "HTTP / HTTPS" on 80 and 443 with "TLS 1.2": the stated encryption may be the other port's only
             ports = rule_ports(fl)
-            for p in ports:
-                if p.number in clear_by_standard and len(ports) > 1:
-                    out.append(
-                        f"{fl.id} {fl.name}: the model states its encryption (“{fl.encryption}”) but also gives {p}, "
-                        f"{clear_by_standard[p.number]}'s port in clear by its standard: does {p} carry data in clear, or "
-                        f"only redirect to an encrypted port? Its rule is needed only if it is used."
-                    )
+            out.extend(
+                f"{fl.id} {fl.name}: the model states its encryption (“{fl.encryption}”) but also gives {p}, "
+                f"{clear_by_standard[p.number]}'s port in clear by its standard: does {p} carry data in clear, or "
+                f"only redirect to an encrypted port? Its rule is needed only if it is used."
+                for p in ports
+                if p.number in clear_by_standard and len(ports) > 1
+            )
         if fl.encryption is not None or fl.id not in crossing:
             continue
         question = protection_question(fl)

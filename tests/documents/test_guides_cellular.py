@@ -18,10 +18,20 @@ _ELEMENTS = [
 
 
 def _link(protocol: str, name: str = "Service link", description: str | None = None) -> Flow:
-    return Flow(id="F-06", name=name, source="d8", target="sc", protocol=protocol, port="443", **({"description": description} if description else {}))
+    return Flow(
+        id="F-06",
+        name=name,
+        source="d8",
+        target="sc",
+        protocol=protocol,
+        port="443",
+        **({"description": description} if description else {}),
+    )
 
 
-@pytest.mark.parametrize(("protocol", "name"), [("HTTPS over LTE", "Service link"), ("HTTPS", "4G service link"), ("MQTT over cellular", "Telemetry")])
+@pytest.mark.parametrize(
+    ("protocol", "name"), [("HTTPS over LTE", "Service link"), ("HTTPS", "4G service link"), ("MQTT over cellular", "Telemetry")]
+)
 def test_a_flow_over_a_cellular_link_gets_no_hospital_rule(protocol: str, name: str) -> None:
     docs = build_guides(base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[_link(protocol, name)]))
     assert not firewall_rows(docs["deployment"])

@@ -17,11 +17,15 @@ _ELEMENTS = [
 
 
 def _viewer(protocol: str, port: str, encryption: str) -> Flow:
-    return Flow(id="F-08", name="Web viewer", source="ws", target="con", protocol=protocol, port=port, encryption=encryption, initiator="ws")
+    return Flow(
+        id="F-08", name="Web viewer", source="ws", target="con", protocol=protocol, port=port, encryption=encryption, initiator="ws"
+    )
 
 
 def test_a_clear_port_beside_a_stated_encryption_is_asked_about() -> None:
-    text = text_of(build_guides(base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[_viewer("HTTP / HTTPS", "80, 443", "TLS 1.2")]))["deployment"])
+    text = text_of(
+        build_guides(base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[_viewer("HTTP / HTTPS", "80, 443", "TLS 1.2")]))["deployment"]
+    )
     assert (
         "F-08 Web viewer: the model states its encryption (“TLS 1.2”) but also gives TCP 80, HTTP's port in clear by its "
         "standard: does TCP 80 carry data in clear, or only redirect to an encrypted port? Its rule is needed only if it is used."

@@ -159,7 +159,11 @@ def test_a_protocol_written_over_an_undrawn_vpn_gets_no_rule_and_a_question(prot
 
 
 def test_a_protocol_written_over_a_drawn_vpn_is_inside_that_vpn() -> None:
-    m = base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[_TUNNEL.model_copy(update={"source": "cs", "target": "rsw"}), _over("SSH over VPN", "22")])
+    m = base(
+        trust_zones=_ZONES,
+        elements=_ELEMENTS,
+        flows=[_TUNNEL.model_copy(update={"source": "cs", "target": "rsw"}), _over("SSH over VPN", "22")],
+    )
     docs = build_guides(m)
     ids = {r[-1].split()[0] for r in firewall_rows(docs["deployment"])}
     assert ids == {"F-08"}

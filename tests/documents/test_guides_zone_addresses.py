@@ -21,8 +21,16 @@ def _model(zone_description: str, alone: bool = True, flow_description: str | No
     if not alone:
         elements.append(Element(id="lic", name="Licence server", kind="cloud_service", trust_zone="zv"))
     flows = [
-        Flow(id="F-09", name="Log upload", source="con", target="rs", protocol="HTTPS", port="443", initiator="con",
-             **({"description": flow_description} if flow_description else {}))
+        Flow(
+            id="F-09",
+            name="Log upload",
+            source="con",
+            target="rs",
+            protocol="HTTPS",
+            port="443",
+            initiator="con",
+            **({"description": flow_description} if flow_description else {}),
+        )
     ]
     return base(trust_zones=zones, elements=elements, flows=flows)
 

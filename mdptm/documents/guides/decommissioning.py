@@ -118,7 +118,11 @@ def decommissioning(f: Facts) -> Doc:
         doc.p(
             "Connections carried inside a tunnel have no firewall rule of their own: when the whole system is retired, "
             "remove them from the tunnel's own policy, and the tunnel where nothing else uses it: "
-            + "; ".join(f"{fl.id} {fl.name or ''} ({topology.inside_what(plan.tunnelled[fl.id][1])})".replace("  ", " ") for fl in m.flows if fl.id in plan.tunnelled)
+            + "; ".join(
+                f"{fl.id} {fl.name or ''} ({topology.inside_what(plan.tunnelled[fl.id][1])})".replace("  ", " ")
+                for fl in m.flows
+                if fl.id in plan.tunnelled
+            )
             + "."
         )
     for v in _use_case_views(f, "decommissioning"):

@@ -203,7 +203,9 @@ def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
     if plan.cellular:
         doc.p(
             "Not seen at the hospital's perimeter, over a cellular link, as the threat model says: "
-            + "; ".join(f"{fl.id} {fl.name or ''} (“{plan.cellular[fl.id]}”)".replace("  ", " ") for fl in m.flows if fl.id in plan.cellular)
+            + "; ".join(
+                f"{fl.id} {fl.name or ''} (“{plan.cellular[fl.id]}”)".replace("  ", " ") for fl in m.flows if fl.id in plan.cellular
+            )
             + "."
         )
     if inside:  # said even where nothing else crosses: a remote session over a VPN the model does not draw
