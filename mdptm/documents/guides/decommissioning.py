@@ -303,12 +303,17 @@ def words(text: str) -> set[str]:
 
 
 def _words_rx(f: Facts, e: Element, a: Asset) -> re.Pattern[str] | None:
-    """The words that name *e* in a disposal rule: of its name and its zone's, not shared with the product's
-    or the asset's name ("Meridian fleet log service" is not named by "Pump logs")."""
+    """The words that name *e* in a disposal rule: of its name and its zone's, not shared with the asset's name
+    ("Meridian fleet log service" is not named by "Pump logs"), nor with the product's where another element's name
+    has the word too ("Vantage" of "Vantage Connect server" and "Vantage LVP pump"); a product word only this element
+    bears names it ("On the pump: …" is the Pump's part in "Nimbus Smart Pump", "The console's SSD …" the MR-3
+    console's in "Aurora MR-3 Console")."""
     zone = f.zone_of(e.id)
-    own = (words(e.name) | (words(zone.name) if zone is not None else set())) - _STOP - words(f.model.product.name) - words(a.name)
+    others = {w for o in f.model.elements if o.id != e.id for w in words(o.name)}
+    shared_product = words(f.model.product.name) & others
+    own = (words(e.name) | (words(zone.name) if zone is not None else set())) - _STOP - shared_product - words(a.name)
     own = {w for w in own if w.rstrip("s") not in {x.rstrip("s") for x in words(a.name)}}
-    if kind_word := {"data_store": "database", "software": "server", "mobile_app": "tablet"}.get(e.kind):
+    for kind_word in {"data_store": ("database",), "software": ("server",), "mobile_app": ("tablet", "app")}.get(e.kind, ()):
         own.add(kind_word)
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(own)) + r")s?\b", re.IGNORECASE) if own else None
 
