@@ -135,7 +135,10 @@ def _erase_rows(product: str, elements: list[Element], stored_in: list[str], dis
     m = Model(
         product=Product(name=product, manufacturer="Maker"),
         document=Document(version="1.0"),
-        trust_zones=[TrustZone(id="Z-net", name="Clinical VLAN", kind="network"), TrustZone(id="Z-cloud", name="Maker cloud", kind="cloud")],
+        trust_zones=[
+            TrustZone(id="Z-net", name="Clinical VLAN", kind="network"),
+            TrustZone(id="Z-cloud", name="Maker cloud", kind="cloud"),
+        ],
         elements=elements,
         assets=[Asset(id="A-ev", name="Infusion events", kind="therapy_data", stored_in=stored_in, disposal=disposal)],
     )
@@ -163,7 +166,7 @@ def test_a_product_word_only_one_element_bears_names_that_element() -> None:
 
 
 def test_a_product_word_several_elements_bear_names_none_of_them() -> None:
-    """"Vantage" is in the product's name and in two elements': "Vantage deletes …" is not the server's alone."""
+    """The word "Vantage" is in the product's name and in two elements': "Vantage deletes …" is not the server's alone."""
     rows = _erase_rows(
         "Vantage Infusion System",
         [
