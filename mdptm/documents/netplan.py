@@ -61,6 +61,7 @@ class Plan:
     people: list[Flow] = field(default_factory=list)  # flows with a person at one end: no rule names a person
     on_host: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it stays on one host
     cellular: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it goes over a cellular link
+    eap: dict[str, str] = field(default_factory=dict)  # flow id -> the RADIUS server a device's EAP is drawn straight to
     tunnelled: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # flow id -> the words, the tunnel flows
     relayed: list[Flow] = field(default_factory=list)  # DHCP between two segments: through a relay, no rule of the device's
     ruled_out: list[Flow] = field(default_factory=list)  # flows every stated port of which the model rules out
@@ -185,6 +186,10 @@ def build(f: Facts) -> Plan:
         said = topology.cellular(fl, ends=ends)
         if said:  # over the device's own modem and the carrier's network: no hospital firewall sees it
             plan.cellular[fl.id] = said
+            continue
+        server = topology.eap_to_radius(fl, f.elements)
+        if server:  # 802.1X: the authenticator, not the device, sends RADIUS to the server
+            plan.eap[fl.id] = server
             continue
         inside = topology.tunnelled(fl, m.flows)
         if inside[0]:  # carried inside another flow's tunnel: the firewall sees the tunnel, not this

@@ -160,6 +160,8 @@ class NetworkTerms(BaseModel):
     tunnel_protocols: list[str] = Field(default_factory=empty_list)
     tunnel_carrier_words: list[str] = Field(default_factory=empty_list)
     cellular_terms: list[str] = Field(default_factory=empty_list)
+    eap_terms: list[str] = Field(default_factory=empty_list)
+    authenticator_terms: list[str] = Field(default_factory=empty_list)
     cellular_other_links: list[str] = Field(default_factory=empty_list)
     clear_ports_beside_tls: dict[str, str] = Field(default_factory=dict)
     named_protocols: list[str] = Field(default_factory=empty_list)
@@ -539,6 +541,28 @@ def loopback(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = (
             if hits and not any(_NOT_LOOPBACK.search(sentence[: h.start()]) for h in hits):
                 return sentence
     return ""
+
+
+def eap_to_radius(f: Flow, elements: dict[str, Element], terms: NetworkTerms | None = None) -> str:
+    """The RADIUS server's id where a flow draws a device's EAP (802.1X) straight to it ("EAP-TLS over RADIUS" from the
+    pump, ``eap_terms``), else "": the device speaks EAP over its link to the access point or switch it joins, which
+    sends it on in RADIUS from its own address; a rule from the device's address to the server would be wrong. Not
+    where the other end is the authenticator itself (kind ``network``, or ``authenticator_terms`` in its name)."""
+    terms = terms or network_terms()
+    if not matcher(terms.eap_terms)(f.protocol or ""):
+        return ""
+    radius = next((s for s in terms.service_servers if "radius" in s.protocols), None)
+    if radius is None:
+        return ""
+    named = {e: _QUALIFIER.sub(" ", getattr(elements.get(e), "name", "")) for e in (f.source, f.target)}
+    servers = [e for e in named if matcher(radius.servers)(named[e])]
+    if len(servers) != 1 or f.source == f.target:
+        return ""
+    other = f.target if servers[0] == f.source else f.source
+    el = elements.get(other)
+    if el is None or el.kind == "network" or matcher(terms.authenticator_terms)(named[other]):
+        return ""
+    return servers[0]
 
 
 def cellular(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> str:

@@ -194,6 +194,22 @@ def deployment(f: Facts) -> Doc:
             + "; ".join(_on_host(f, plan, fl, plan.cellular) for fl in m.flows if fl.id in plan.cellular)
             + "."
         )
+    if plan.eap:
+        doc.p(
+            "Through the authenticator (802.1X): the device speaks EAP over its link to the access point or switch it "
+            "joins (EAPOL, no IP), which sends it on in RADIUS from its own address as the RADIUS client, so no rule names "
+            "the device. Allow RADIUS from the hospital's access points, Wi-Fi controllers or switches (the model does not "
+            "name them) to the RADIUS server: "
+            + "; ".join(
+                f"{fl.id} {f.name(fl.target if plan.eap[fl.id] == fl.source else fl.source)} → {f.name(plan.eap[fl.id])} "
+                f"({plan.segment[plan.eap[fl.id]].name}; {netplan.short_protocol(fl.protocol)}"
+                + (f", {ports}" if (ports := netplan.ports_text(fl)) else "")
+                + ")"
+                for fl in m.flows
+                if fl.id in plan.eap
+            )
+            + "."
+        )
     if plan.relayed:
         doc.p(
             "Through a relay: the device asks by broadcast on its own segment, which no router passes on; the router's "
