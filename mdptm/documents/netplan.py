@@ -553,7 +553,7 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             out.extend(
                 f"{fl.id} {fl.name}: the model states its encryption (“{fl.encryption}”) but also gives {p}, "
                 f"{clear_by_standard[p.number]}'s port in clear by its standard: does {p} carry data in clear, or "
-                f"only redirect to an encrypted port? Its rule is needed only if it is used."
+                f"does it carry none (unused, or only a redirect to an encrypted port)? Its rule is needed only if it is used."
                 for p in ports
                 if p.number in clear_by_standard and len(ports) > 1
             )

@@ -28,7 +28,8 @@ def test_a_clear_port_beside_a_stated_encryption_is_asked_about() -> None:
     )
     assert (
         "F-08 Web viewer: the model states its encryption (“TLS 1.2”) but also gives TCP 80, HTTP's port in clear by its "
-        "standard: does TCP 80 carry data in clear, or only redirect to an encrypted port? Its rule is needed only if it is used."
+        "standard: does TCP 80 carry data in clear, or does it carry none (unused, or only a redirect to an encrypted "
+        "port)? Its rule is needed only if it is used."
     ) in text
 
 
