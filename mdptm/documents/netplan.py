@@ -709,9 +709,15 @@ def multicast_note(f: Facts, plan: Plan, fl: Flow) -> str:
     groups = topology.multicast_groups(fl)
     if groups:
         parts.append(f"group {', '.join(groups)}")
+    local = [g for g in groups if topology.link_local_group(g)]
+    if local:  # ff02::1, 224.0.0.x: a multicast router never forwards it
+        parts.append(f"{', '.join(local)} is of link-local scope: no multicast router forwards it, only a gateway that repeats it")
     sa, sb = plan.segment[fl.source], plan.segment[fl.target]
     if sa.place == sb.place == "hospital" and sa.name != sb.name:
-        parts.append(f"the model places its ends on two segments ({sa.name}, {sb.name}): it does not reach across unless relayed")
+        parts.append(
+            f"the model places its ends on two segments ({sa.name}, {sb.name}): it does not reach across unless "
+            + ("repeated by such a gateway" if local else "relayed")
+        )
     if not topology.discovery(fl, ends=(f.name(fl.source), f.name(fl.target))):
         return "; ".join([*parts, "a stream of data sent to a group, not discovery"])
     off = disable_words(fl)

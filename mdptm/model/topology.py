@@ -724,6 +724,15 @@ def multicast_groups(f: Flow) -> list[str]:
     return list(dict.fromkeys(m.group(0) for t in (f.port, f.protocol) if t for m in _GROUP.finditer(t)))
 
 
+def link_local_group(group: str) -> bool:
+    """Whether a multicast group is of link-local scope (IPv4 224.0.0.0/24, IPv6 ff02::/16 and ff01::/16): no multicast
+    router forwards it, whatever the hospital sets up; only a gateway that repeats it (an mDNS gateway) reaches further."""
+    g = group.strip().lower()
+    if g.startswith("ff"):
+        return len(g) >= 4 and g[3] in "12"
+    return g.startswith("224.0.0.")
+
+
 def discovery(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> bool:
     """Whether a flow sent by multicast or broadcast is discovery (SSDP, mDNS, "Printer discovery"), which a setting
     may turn off and an address set by hand may replace, rather than a stream of data sent to a group ("Waveform
