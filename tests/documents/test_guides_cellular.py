@@ -56,3 +56,12 @@ def test_a_flow_that_may_cross_the_hospital_network_keeps_its_rule(protocol: str
     docs = build_guides(base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[_link(protocol, name, description)]))
     assert [r for r in firewall_rows(docs["deployment"]) if r[-1].startswith("F-06")]
     assert "Over a cellular link" not in text_of(docs["deployment"])
+
+
+def test_pre_procurement_says_the_cellular_link_bypasses_the_hospital_network() -> None:
+    docs = build_guides(base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[_link("HTTPS over LTE")]))
+    text = text_of(docs["pre-procurement"])
+    assert (
+        "Over a cellular link, as the threat model says, not through the hospital's network, so no firewall of the "
+        "hospital sees it: F-06 (“HTTPS over LTE”)." in text
+    )

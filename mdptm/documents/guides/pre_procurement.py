@@ -20,7 +20,7 @@ from mdptm.documents.guides._shared import (
     unencrypted,
 )
 from mdptm.documents.guides.facts import NOT_STATED, Facts
-from mdptm.model import STRIDE_ORDER, Control, Flow, Model
+from mdptm.model import STRIDE_ORDER, Control, Flow, Model, topology
 from mdptm.model.results import Review
 from mdptm.render.docir import Doc
 
@@ -62,6 +62,13 @@ def pre_procurement(f: Facts, review: Review | None = None) -> Doc:
                 for fl in leaving
             ],
         )
+        # over the device's own modem: the data leaves without crossing the hospital's network or firewall
+        cellular = [(fl, said) for fl in leaving if (said := topology.cellular(fl, ends=(f.name(fl.source), f.name(fl.target))))]
+        if cellular:
+            doc.p(
+                "Over a cellular link, as the threat model says, not through the hospital's network, so no firewall of the "
+                "hospital sees it: " + "; ".join(f"{fl.id} (“{said}”)" for fl, said in cellular) + "."
+            )
     elif not m.flows:  # no flow described is not "no data leaves": the model is silent
         doc.p("The threat model describes no data flow, so where the device's data goes is not stated: ask the device maker.")
     else:
