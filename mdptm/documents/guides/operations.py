@@ -124,8 +124,19 @@ def _log_events(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
 
 
 def _log_destinations(f: Facts, a: Asset) -> str:
+    """The flows that carry log *a*; where none lists it, a flow drawn from one place the model keeps it to another
+    ("Audit log forwarding" from the console to the syslog collector, both keeping the audit log) is named as one
+    that may, not said to carry nothing: the model does not list the log among that flow's data."""
     flows = [fl for fl in f.model.flows if a.id in fl.data]
     if not flows:
+        kept = set(a.stored_in)
+        between = [fl for fl in f.model.flows if fl.source in kept and fl.target in kept and fl.source != fl.target]
+        if between:
+            return (
+                "no flow lists it among its data; drawn between two places that keep it: "
+                + "; ".join(f"{fl.id} {fl.name or ''} to {_log_destination(f, a, fl)}".replace("  ", " ") for fl in between)
+                + " (ask the device maker whether it carries it)"
+            )
         return "no flow in the model carries it"
     return "; ".join(_log_destination(f, a, fl) for fl in flows)
 
