@@ -253,8 +253,19 @@ def _support_rows(f: Facts) -> list[list[str]]:
         ["Vulnerability disclosure", s.vulnerability_disclosure or ASK],
         ["Security contact", s.contact or ASK],
         ["Software bill of materials (SBOM)", s.sbom or ASK],
-        ["Data disposal", s.data_disposal or ASK],
+        ["Data disposal", s.data_disposal or _asset_disposal(f) or ASK],
     ]
+
+
+def _asset_disposal(f: Facts) -> str:
+    """Where the model states no disposal term but gives steps for some of its assets ("The console's SSD is removed
+    and returned for shredding"): said so, not "not stated"."""
+    said = [a.name for a in f.model.assets if a.disposal]
+    if not said:
+        return ""
+    return (
+        "Not stated as a support term; the threat model gives disposal steps for " + ", ".join(said) + " (see the decommissioning guide)."
+    )
 
 
 def _responsibilities(doc: Doc, f: Facts) -> None:
@@ -328,6 +339,8 @@ def _open_points(f: Facts) -> list[str]:
             ("patch policy", s.patch_policy),
             ("vulnerability disclosure", s.vulnerability_disclosure),
             ("SBOM", s.sbom),
+            ("security contact", s.contact),
+            ("data disposal", s.data_disposal or _asset_disposal(f)),
         )
         if not v
     ]
