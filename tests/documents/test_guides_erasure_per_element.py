@@ -189,5 +189,5 @@ def test_a_mobile_app_is_named_by_app() -> None:
         ["E-patch", "E-app"],
         "The patch is returned in the prepaid envelope; the app deletes recordings after upload.",
     )
-    assert rows["ECG patch"] == "The patch is returned in the prepaid envelope;"
+    assert rows["ECG patch"] == "The patch is returned in the prepaid envelope."  # not cut at its semicolon
     assert rows["PulseBand app"] == "the app deletes recordings after upload."

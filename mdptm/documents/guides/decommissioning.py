@@ -294,7 +294,8 @@ def _disposal_on(f: Facts, a: Asset, e: Element) -> str:
         # its own parts, and the parts that name no other place of the data ("Service certificates expire after
         # 8 hours"), which speak of the data wherever this element's own part is
         others = [o for x in places if x != e.id and (o := _words_rx(f, f.elements[x], a)) is not None]
-        return " ".join(p for p in parts if rx.search(p) or not any(o.search(p) for o in others))
+        kept = " ".join(p for p in parts if rx.search(p) or not any(o.search(p) for o in others))
+        return re.sub(r"[;,]$", ".", kept)  # a clause cut at its semicolon ends as a sentence
     return f"the model's rule for this data, not said to be for {e.name}: “{text.rstrip('.')}”"
 
 
