@@ -584,6 +584,14 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                 "and if over the network, which end opens the connection and which port does it use?".replace("  ", " ")
             )
             continue
+        if f.stated_where(person) == "outside" and f.stated_where(other) != "outside":
+            out.append(
+                f"{fl.id} {fl.name or ''}: {f.name(person)} is a person outside the hospital; from which system does the "
+                f"session reach {f.name(other)}{over} (a system of the device maker's, a relay {f.name(other)} connects "
+                f"to), and which end opens the connection{'' if fl.port else ', on which port'}? An inbound rule from the "
+                "internet is needed only if the outside end opens it.".replace("  ", " ")
+            )
+            continue
         out.append(
             f"{fl.id} {fl.name or ''}: {f.name(person)} is a person; from which device does {f.name(person)} reach "
             f"{f.name(other)} (a hospital workstation, a phone, the device's own screen){over}, "
@@ -830,6 +838,13 @@ def person_note(f: Facts, fl: Flow) -> str:
             f"between {f.name(other)} and those workstations' segment, in the direction the device maker states (the "
             f"threat model does not say which end opens the connection); if {f.name(other)} runs on the workstation "
             "itself, no rule is needed"
+        )
+    if f.stated_where(person) == "outside" and f.stated_where(other) != "outside":
+        # the maker's service engineer: not at a hospital workstation; the system the session comes from is not named
+        return (
+            f"{fl.id} ({ends}{via}): {f.name(person)} is a person the model places outside the hospital; it does not say "
+            f"from which system the session reaches {f.name(other)}, nor which end opens the connection, so no rule is "
+            "written (see the questions)"
         )
     return (
         f"{fl.id} ({ends}{via}): the hospital decides from which workstations or devices "
