@@ -547,11 +547,19 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
     encrypted_by_name = topology.matcher(topology.network_terms().encrypted_protocols)
     clear_by_standard = topology.network_terms().clear_ports_beside_tls
     for fl in plan.network:
-        if fl.id in crossing and fl.encryption is not None and encryption_stated(fl.encryption):
+        # its encryption stated, or its protocol one encrypted by name ("HTTPS" on "80,443", no encryption stated)
+        claimed = (
+            f"states its encryption (“{fl.encryption}”)"
+            if fl.encryption is not None and encryption_stated(fl.encryption)
+            else f"names {short_protocol(fl.protocol)}, an encrypted protocol,"
+            if fl.encryption is None and encrypted_by_name(short_protocol(fl.protocol) if fl.protocol else "")
+            else ""
+        )
+        if fl.id in crossing and claimed:
             # "HTTP / HTTPS" on 80 and 443 with "TLS 1.2": the stated encryption may be the other port's only
             ports = rule_ports(fl)
             out.extend(
-                f"{fl.id} {fl.name}: the model states its encryption (“{fl.encryption}”) but also gives {p}, "
+                f"{fl.id} {fl.name}: the model {claimed} but also gives {p}, "
                 f"{clear_by_standard[p.number]}'s port in clear by its standard: does {p} carry data in clear, or "
                 f"does it carry none (unused, or only a redirect to an encrypted port)? Its rule is needed only if it is used."
                 for p in ports

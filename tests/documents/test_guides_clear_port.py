@@ -45,3 +45,10 @@ def test_a_clear_port_beside_a_stated_encryption_is_asked_about() -> None:
 def test_no_clear_port_question_where_the_model_answers_it(protocol: str, port: str, encryption: str) -> None:
     text = text_of(build_guides(base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[_viewer(protocol, port, encryption)]))["deployment"])
     assert "port in clear by its standard: does" not in text
+
+
+def test_a_clear_port_beside_an_encrypted_protocol_is_asked_about() -> None:
+    """ "HTTPS" on "80,443" with no encryption stated: the protocol claims TLS, port 80 is HTTP's in clear."""
+    fl = Flow(id="F-08", name="Web viewer", source="ws", target="con", protocol="HTTPS", port="80,443", initiator="ws")
+    text = text_of(build_guides(base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[fl]))["deployment"])
+    assert "F-08 Web viewer: the model names HTTPS, an encrypted protocol, but also gives TCP 80, HTTP's port in clear" in text
