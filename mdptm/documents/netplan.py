@@ -243,9 +243,13 @@ def carried_legs(flows: list[Flow]) -> dict[str, Flow]:
     ``same_connection_terms``): the other flow between the same two ends, named by its id, else the only one there.
     No connection of their own, so no rule; the carrying flow's rule covers them."""
     terms = topology.network_terms().same_connection_terms
+    ids = "|".join(re.escape(o.id) for o in sorted(flows, key=lambda o: -len(o.id)))
     out: dict[str, Flow] = {}
     for fl in flows:
         text = " ".join(x for x in (fl.protocol, fl.port, fl.description) if x)
+        # "F-1's connection", "the F-1 connection", "the relay connection of F-1": written "the connection of F-1"
+        text = re.sub(rf"(?:\bthe\s+)?(?<![\w-])({ids})(?:'s)?\s+connection\b", r"the connection of \1", text) if ids else text
+        text = re.sub(r"\bthe\s+(?:[\w-]+\s+){1,2}connection of\b", "the connection of", text)
         if not topology.affirmed(text, terms):  # "not over the same connection" says the opposite
             continue
         beside = [o for o in flows if o.id != fl.id and {o.source, o.target} == {fl.source, fl.target}]
