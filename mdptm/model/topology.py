@@ -129,6 +129,7 @@ class NetworkTerms(BaseModel):
     response_terms: list[str] = Field(default_factory=empty_list)
     encrypted_protocols: list[str] = Field(default_factory=empty_list)
     outbound_terms: list[str]
+    inbound_terms: list[str] = Field(default_factory=empty_list)
     outbound_only_terms: list[str]
     outbound_only_subject_terms: list[str] = Field(default_factory=empty_list)
     services: dict[DependencyService, _Service]
@@ -938,13 +939,18 @@ def initiator(
             if len(found) == 1:
                 return Initiator(f.target if found[0] == f.source else f.source, "text", m.group(0))
     outbound = _affirmed(text, terms.outbound_terms)  # "no outbound connection" says none
-    if outbound or outbound_only:  # where the ends sit matters only then (placing them reads the guide words)
+    said_in = " ".join(x for x in (text, f.port) if x)  # the port's words too: "443 (inbound to the hospital)"
+    inbound = _affirmed(said_in, terms.inbound_terms) and not outbound
+    if outbound or inbound or outbound_only:  # where the ends sit matters only then (placing them reads the guide words)
         places = {e: where(e) for e in ends}
         inside = [e for e in ends if places[e] in ("hospital", "device")]
         leaves = "outside" in places.values() and len(inside) == 1
         if leaves and outbound:
             sentence = first_sentence_with(text, lambda s: _affirmed(s, terms.outbound_terms)) or "outbound"
             return Initiator(inside[0], "text", sentence)
+        if leaves and inbound:  # the outside end opens it, as the model says
+            sentence = first_sentence_with(said_in, lambda s: _affirmed(s, terms.inbound_terms)) or "inbound"
+            return Initiator(next(e for e in ends if e not in inside), "text", sentence)
         if leaves and outbound_only:
             return Initiator(inside[0], "design", outbound_only)
     clients = [e for e in ends if _is_client(elements.get(e), terms)]

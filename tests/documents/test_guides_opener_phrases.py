@@ -56,3 +56,18 @@ def test_the_flow_s_words_name_the_opener(source: str, target: str, name: str, d
     )
     got = [(r[0], r[1], r[-1]) for r in firewall_rows(build_guides(base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[fl]))["deployment"])]
     assert got == rows
+
+
+@pytest.mark.parametrize("port", ["443 (inbound to the hospital)", "443, opened from the internet"])
+def test_a_port_said_inbound_to_the_hospital_is_opened_from_outside(port: str) -> None:
+    """A flow drawn from the pump to the maker's cloud on "443 (inbound to the hospital)" got an outbound rule from
+    the pump, marked assumed: the port's own words say the connection comes in."""
+    fl = Flow(id="F-1", name="Data", source="dev", target="cloud", protocol="HTTPS", port=port)
+    got = [(r[0], r[1], r[-1]) for r in firewall_rows(build_guides(base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[fl]))["deployment"])]
+    assert got == [("in", "Pump", "F-1")]
+
+
+def test_inbound_words_that_name_neither_side_decide_nothing() -> None:
+    fl = Flow(id="F-1", name="Inbound HL7 messages", source="dev", target="cloud", protocol="HTTPS", port="443")
+    got = [(r[0], r[1], r[-1]) for r in firewall_rows(build_guides(base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[fl]))["deployment"])]
+    assert got == [("out", "Pump", "F-1 *")]
