@@ -46,6 +46,7 @@ def deployment(f: Facts) -> Doc:
                 Path("deployment-network.png"),
                 "Network segments and connections; each arrow starts at the end that opens the connection.",
                 12.5,
+                15.0,  # a tall picture (few segments side by side) still fits under the title on the first page
                 _network_picture(picture),
             )
         )
