@@ -47,7 +47,12 @@ def decommissioning(f: Facts) -> Doc:
         doc.p(m.support.data_disposal, bold_prefix="Device maker's erasure procedure:")
 
     doc.h("Devices returned for service or repair")
-    back = _sentences(f, topology.matcher(nt.service_return_terms), [*m.assumptions, *m.controls, *m.views, *m.assets])
+    service_return = topology.matcher(nt.service_return_terms)
+    back = _sentences(f, service_return, [*m.assumptions, *m.controls, *m.views, *m.assets])
+    # the maker's own disposal term ("Units returned for repair are wiped by the service tool") says it too
+    said = topology.first_sentence_with(m.support.data_disposal or "", service_return)
+    if said:
+        back.insert(0, ("the device maker's erasure procedure", said))
     if back:
         doc.bullets([f"{s} ({i})" for i, s in back[:4]])
     else:
