@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from mdptm.model import Flow, Model, topology
+from mdptm.model.evidence import stated
 from mdptm.model.topology import NETWORK_KINDS, OUTSIDE_KINDS, Initiator, Need, Place
 
 if TYPE_CHECKING:
@@ -59,6 +60,8 @@ class Plan:
     outside: list[Flow] = field(default_factory=list)  # network flows with both ends outside the hospital
     people: list[Flow] = field(default_factory=list)  # flows with a person at one end: no rule names a person
     on_host: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it stays on one host
+    cellular: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it goes over a cellular link
+    eap: dict[str, str] = field(default_factory=dict)  # flow id -> the RADIUS server a device's EAP is drawn straight to
     tunnelled: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # flow id -> the words, the tunnel flows
     relayed: list[Flow] = field(default_factory=list)  # DHCP between two segments: through a relay, no rule of the device's
     ruled_out: list[Flow] = field(default_factory=list)  # flows every stated port of which the model rules out
@@ -180,6 +183,14 @@ def build(f: Facts) -> Plan:
         if said:  # the model says it stays on one host ("localhost"): no network firewall sees it
             plan.on_host[fl.id] = said
             continue
+        said = topology.cellular(fl, ends=ends)
+        if said:  # over the device's own modem and the carrier's network: no hospital firewall sees it
+            plan.cellular[fl.id] = said
+            continue
+        server = topology.eap_to_radius(fl, f.elements)
+        if server:  # 802.1X: the authenticator, not the device, sends RADIUS to the server
+            plan.eap[fl.id] = server
+            continue
         inside = topology.tunnelled(fl, m.flows)
         if inside[0]:  # carried inside another flow's tunnel: the firewall sees the tunnel, not this
             plan.tunnelled[fl.id] = inside
@@ -232,9 +243,13 @@ def carried_legs(flows: list[Flow]) -> dict[str, Flow]:
     ``same_connection_terms``): the other flow between the same two ends, named by its id, else the only one there.
     No connection of their own, so no rule; the carrying flow's rule covers them."""
     terms = topology.network_terms().same_connection_terms
+    ids = "|".join(re.escape(o.id) for o in sorted(flows, key=lambda o: -len(o.id)))
     out: dict[str, Flow] = {}
     for fl in flows:
         text = " ".join(x for x in (fl.protocol, fl.port, fl.description) if x)
+        # "F-1's connection", "the F-1 connection", "the relay connection of F-1": written "the connection of F-1"
+        text = re.sub(rf"(?:\bthe\s+)?(?<![\w-])({ids})(?:'s)?\s+connection\b", r"the connection of \1", text) if ids else text
+        text = re.sub(r"\bthe\s+(?:[\w-]+\s+){1,2}connection of\b", "the connection of", text)
         if not topology.affirmed(text, terms):  # "not over the same connection" says the opposite
             continue
         beside = [o for o in flows if o.id != fl.id and {o.source, o.target} == {fl.source, fl.target}]
@@ -303,9 +318,26 @@ def addresses(f: Facts, element_id: str, flows: Iterable[Flow]) -> list[str]:
     return list(dict.fromkeys(m.group(0) for t in texts for m in _ADDRESS.finditer(t)))
 
 
+def zone_addresses(f: Facts, element_id: str) -> tuple[list[str], list[str]]:
+    """The host names and addresses the description of an end's trust zone gives ("Aurora remote service platform at
+    203.0.113.0/28"), and the other elements the model places in that zone: the addresses are the end's own only
+    where it is alone there; beside others, the model does not say whose they are."""
+    z = f.zone_of(element_id)
+    if z is None or not z.description:
+        return [], []
+    found = list(dict.fromkeys(m.group(0) for m in _ADDRESS.finditer(z.description)))
+    others = [e.id for e in f.model.elements if e.trust_zone == z.id and e.id != element_id] if found else []
+    return found, others
+
+
 def _peer(f: Facts, plan: Plan, element_id: str, fl: Flow) -> str:
     seg = plan.segment[element_id]
     given = [a for a in addresses(f, element_id, [fl]) if a.lower() not in f.name(element_id).lower()] if seg.place == "outside" else []
+    if seg.place == "outside" and not given:  # its zone's description may give them: its own only where it is alone
+        zoned, others = zone_addresses(f, element_id)
+        zone = f.zone_of(element_id)
+        if zoned and zone is not None:
+            given = zoned if not others else [f"{', '.join(zoned)} given for its zone {zone.name}, not for it alone"]
     where = {
         "hospital": seg.name,
         "outside": f"{seg.name}, {INTERNET.lower()}" if seg.name != INTERNET else INTERNET.lower() + (f", {seg.note}" if seg.note else ""),
@@ -405,6 +437,17 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         "process on the same machine)?".replace("  ", " ")
         for fl in plan.unclear
     )
+    # a flow written as carried over a VPN the model does not draw ("RDP over VPN"): its port is inside the tunnel, and
+    # the tunnel a firewall sees is described nowhere
+    for fl in f.model.flows:
+        said, tunnels = plan.tunnelled.get(fl.id, ("", []))
+        if said and not tunnels:
+            out.append(
+                f"{fl.id} {fl.name or ''} runs over a VPN (“{said}”) that the model does not draw as a flow of its own, so "
+                "its port is inside the tunnel and no rule is written for it: which VPN protocol and ports does the tunnel "
+                "use, which end opens it, where does it end on the hospital's side, and which host names or addresses does "
+                "its other end use?".replace("  ", " ")
+            )
     crossing = {r.flow.id: r for r in plan.rules}
     split = {fid for fid in crossing if len({r.ports for r in plan.rules if r.flow.id == fid}) > 1}
     for r in {(r.flow.id, r.opener.element, r.opener.basis, r.ports): r for r in plan.rules}.values():
@@ -474,6 +517,16 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
         flows = list(dict.fromkeys(r.flow.id for r in rules))
         if _ADDRESS.search(f.name(e)) or addresses(f, e, [r.flow for r in rules]):
             continue
+        zoned, others = zone_addresses(f, e)
+        home = f.zone_of(e)
+        if zoned and home is not None:
+            if others:  # its zone's description gives addresses, but the zone holds others too
+                out.append(
+                    f"Which host names or addresses does {f.name(e)} use ({', '.join(flows)})? The model gives "
+                    f"{', '.join(zoned)} for its zone {home.name}, which holds {f.names(others)} too, not for "
+                    f"{f.name(e)} alone: which of them are its own?"
+                )
+            continue
         out.append(
             f"Which host names or addresses does {f.name(e)} use ({', '.join(flows)})? The rules name it, not its addresses: "
             "without them a rule can only allow any internet address as the other end."
@@ -496,7 +549,26 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             narrowed = next((n.question for n in extra.narrowed if re.search(n.pattern, said, re.IGNORECASE)), extra.question)
             out.append(f"{fl.id} {fl.name}: {narrowed}")
     encrypted_by_name = topology.matcher(topology.network_terms().encrypted_protocols)
+    clear_by_standard = topology.network_terms().clear_ports_beside_tls
     for fl in plan.network:
+        # its encryption stated, or its protocol one encrypted by name ("HTTPS" on "80,443", no encryption stated)
+        claimed = (
+            f"states its encryption (“{fl.encryption}”)"
+            if fl.encryption is not None and encryption_stated(fl.encryption)
+            else f"names {short_protocol(fl.protocol)}, an encrypted protocol,"
+            if fl.encryption is None and encrypted_by_name(short_protocol(fl.protocol) if fl.protocol else "")
+            else ""
+        )
+        if fl.id in crossing and claimed:
+            # "HTTP / HTTPS" on 80 and 443 with "TLS 1.2": the stated encryption may be the other port's only
+            ports = rule_ports(fl)
+            out.extend(
+                f"{fl.id} {fl.name}: the model {claimed} but also gives {p}, "
+                f"{clear_by_standard[p.number]}'s port in clear by its standard: does {p} carry data in clear, or "
+                f"does it carry none (unused, or only a redirect to an encrypted port)? Its rule is needed only if it is used."
+                for p in ports
+                if p.number in clear_by_standard and len(ports) > 1
+            )
         if fl.encryption is not None or fl.id not in crossing:
             continue
         question = protection_question(fl)
@@ -522,6 +594,14 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
                 f"{fl.id} {fl.name or ''}: {f.name(person)} is a person; on which device does {f.name(person)} receive "
                 f"what {f.name(other)} sends (a hospital workstation, a phone, the device's own screen){over}, "
                 "and if over the network, which end opens the connection and which port does it use?".replace("  ", " ")
+            )
+            continue
+        if f.stated_where(person) == "outside" and f.stated_where(other) != "outside":
+            out.append(
+                f"{fl.id} {fl.name or ''}: {f.name(person)} is a person outside the hospital; from which system does the "
+                f"session reach {f.name(other)}{over} (a system of the device maker's, a relay {f.name(other)} connects "
+                f"to), and which end opens the connection{'' if fl.port else ', on which port'}? An inbound rule from the "
+                "internet is needed only if the outside end opens it.".replace("  ", " ")
             )
             continue
         out.append(
@@ -571,6 +651,12 @@ _TLS_QUESTION = (
 )
 
 
+def encryption_stated(text: str) -> bool:
+    """Whether a flow's encryption text states some encryption: not "none", a placeholder or a denial ("not
+    encrypted", "TLS (planned)"), read as the guides read it."""
+    return text.strip().lower() not in ("none", "no", "") and stated(text)
+
+
 def protection_question(fl: Flow) -> str | None:
     """What to ask of a flow's protection, by the protocol it names (``protection``): only what applies to that
     protocol (SSH its host keys, TLS its version and certificates, RADIUS its shared secret, SNMP its version); ""
@@ -608,10 +694,11 @@ def protection_question(fl: Flow) -> str | None:
     return f"which of {proto} does it use{rules}? " + " ".join(q[0].upper() + q[1:] for q in asked)
 
 
-# a host name ("updates.maker.com", "*.maker-cloud.net") or an IPv4 address or network ("203.0.113.10", "198.51.100.0/24")
+# a host name ("updates.maker.com", "*.maker-cloud.net") or an IPv4 address or network ("203.0.113.10", "198.51.100.0/24"),
+# also where a sentence ends on it ("… at 203.0.113.0/28.")
 _ADDRESS = re.compile(
     r"(?<![\w.-])(?:\*\.)?(?:[a-z0-9-]+\.)+(?:com|net|org|io|cloud|health|care|med|eu|us|uk|de|fr|nl|ch|at|se|dk|no|fi|it|es|"
-    r"ca|au|jp|info|biz|app|dev)(?![\w-])|(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?(?![\d.])"
+    r"ca|au|jp|info|biz|app|dev)(?![\w-])|(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?(?!\d|\.\d)"
     rf"|(?:{topology.IPV6.pattern})(?:/\d{{1,3}})?",  # an IPv6 address or prefix too
     re.IGNORECASE,
 )
@@ -642,9 +729,15 @@ def multicast_note(f: Facts, plan: Plan, fl: Flow) -> str:
     groups = topology.multicast_groups(fl)
     if groups:
         parts.append(f"group {', '.join(groups)}")
+    local = [g for g in groups if topology.link_local_group(g)]
+    if local:  # ff02::1, 224.0.0.x: a multicast router never forwards it
+        parts.append(f"{', '.join(local)} is of link-local scope: no multicast router forwards it, only a gateway that repeats it")
     sa, sb = plan.segment[fl.source], plan.segment[fl.target]
     if sa.place == sb.place == "hospital" and sa.name != sb.name:
-        parts.append(f"the model places its ends on two segments ({sa.name}, {sb.name}): it does not reach across unless relayed")
+        parts.append(
+            f"the model places its ends on two segments ({sa.name}, {sb.name}): it does not reach across unless "
+            + ("repeated by such a gateway" if local else "relayed")
+        )
     if not topology.discovery(fl, ends=(f.name(fl.source), f.name(fl.target))):
         return "; ".join([*parts, "a stream of data sent to a group, not discovery"])
     off = disable_words(fl)
@@ -757,6 +850,13 @@ def person_note(f: Facts, fl: Flow) -> str:
             f"between {f.name(other)} and those workstations' segment, in the direction the device maker states (the "
             f"threat model does not say which end opens the connection); if {f.name(other)} runs on the workstation "
             "itself, no rule is needed"
+        )
+    if f.stated_where(person) == "outside" and f.stated_where(other) != "outside":
+        # the maker's service engineer: not at a hospital workstation; the system the session comes from is not named
+        return (
+            f"{fl.id} ({ends}{via}): {f.name(person)} is a person the model places outside the hospital; it does not say "
+            f"from which system the session reaches {f.name(other)}, nor which end opens the connection, so no rule is "
+            "written (see the questions)"
         )
     return (
         f"{fl.id} ({ends}{via}): the hospital decides from which workstations or devices "

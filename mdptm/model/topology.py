@@ -129,6 +129,7 @@ class NetworkTerms(BaseModel):
     response_terms: list[str] = Field(default_factory=empty_list)
     encrypted_protocols: list[str] = Field(default_factory=empty_list)
     outbound_terms: list[str]
+    inbound_terms: list[str] = Field(default_factory=empty_list)
     outbound_only_terms: list[str]
     outbound_only_subject_terms: list[str] = Field(default_factory=empty_list)
     services: dict[DependencyService, _Service]
@@ -158,6 +159,12 @@ class NetworkTerms(BaseModel):
     same_connection_terms: list[str] = Field(default_factory=empty_list)
     relayed_protocols: list[str] = Field(default_factory=empty_list)
     tunnel_protocols: list[str] = Field(default_factory=empty_list)
+    tunnel_carrier_words: list[str] = Field(default_factory=empty_list)
+    cellular_terms: list[str] = Field(default_factory=empty_list)
+    eap_terms: list[str] = Field(default_factory=empty_list)
+    authenticator_terms: list[str] = Field(default_factory=empty_list)
+    cellular_other_links: list[str] = Field(default_factory=empty_list)
+    clear_ports_beside_tls: dict[str, str] = Field(default_factory=empty_dict)
     named_protocols: list[str] = Field(default_factory=empty_list)
     server_terms: list[str] = Field(default_factory=empty_list)
     listener_terms: list[str] = Field(default_factory=empty_list)
@@ -537,6 +544,49 @@ def loopback(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = (
     return ""
 
 
+def eap_to_radius(f: Flow, elements: dict[str, Element], terms: NetworkTerms | None = None) -> str:
+    """The RADIUS server's id where a flow draws a device's EAP (802.1X) straight to it ("EAP-TLS over RADIUS" from the
+    pump, ``eap_terms``), else "": the device speaks EAP over its link to the access point or switch it joins, which
+    sends it on in RADIUS from its own address; a rule from the device's address to the server would be wrong. Not
+    where the other end is the authenticator itself (kind ``network``, or ``authenticator_terms`` in its name)."""
+    terms = terms or network_terms()
+    if not matcher(terms.eap_terms)(f.protocol or ""):
+        return ""
+    radius = next((s for s in terms.service_servers if "radius" in s.protocols), None)
+    if radius is None:
+        return ""
+    named = {e: _QUALIFIER.sub(" ", getattr(elements.get(e), "name", "")) for e in (f.source, f.target)}
+    servers = [e for e in named if matcher(radius.servers)(named[e])]
+    if len(servers) != 1 or f.source == f.target:
+        return ""
+    other = f.target if servers[0] == f.source else f.source
+    el = elements.get(other)
+    if el is None or el.kind == "network" or matcher(terms.authenticator_terms)(named[other]):
+        return ""
+    return servers[0]
+
+
+def cellular(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> str:
+    """The words saying a flow runs over the device's own cellular link ("HTTPS over LTE", ``cellular_terms``), as
+    written, or "": its name (without its ends' names), protocol or port; not its description, which may speak of a
+    fallback. Such a flow leaves through the carrier's network, not the hospital's: no hospital firewall sees or stops
+    it. Not where the same text names a hospital link too ("Wi-Fi or LTE") or denies it ("not over LTE")."""
+    terms = terms or network_terms()
+    rx = _rx(tuple(terms.cellular_terms))
+    other = _rx(tuple(terms.cellular_other_links))
+    if rx is None:
+        return ""
+    texts = [t for t in (f.protocol, f.port, without(f.name, ends)) if t]
+    if other is not None and any(other.search(t) for t in texts):
+        return ""
+    for text in texts:
+        for sentence in _SENTENCE_END.split(" ".join(text.split())):
+            hits = list(rx.finditer(sentence))
+            if hits and not any(_NOT_LOOPBACK.search(sentence[: h.start()]) for h in hits):
+                return sentence
+    return ""
+
+
 def short_protocol(text: str | None) -> str:
     """A protocol without its parenthesised remarks: "HTTPS over 802.11 (polling every 5 min)" → "HTTPS over
     802.11"; a remark naming an alternative is kept as one: "RADIUS (or RadSec, at the hospital's choice)" →
@@ -567,25 +617,56 @@ def relayed(f: Flow, terms: NetworkTerms | None = None) -> bool:
     return matcher(terms.relayed_protocols)(f.protocol or "")
 
 
+def over_tunnel(protocol: str, terms: NetworkTerms | None = None) -> bool:
+    """Whether a protocol is written as another protocol carried over a tunnel ("RDP over VPN", "SSH via IPsec";
+    ``tunnel_carrier_words``): its port is what runs inside the tunnel, not what a firewall between segments sees.
+    Not a tunnel protocol named first ("OpenVPN over UDP", "IPsec in tunnel mode"): that is the tunnel itself."""
+    terms = terms or network_terms()
+    if not terms.tunnel_carrier_words:
+        return False
+    tunnel = matcher(terms.tunnel_protocols)
+    words = "|".join(re.escape(w) for w in terms.tunnel_carrier_words)
+    m = re.match(rf"\s*(?P<inner>.+?)\s+(?:{words})\s+(?:(?:an?|the)\s+)?(?P<outer>.+)$", protocol, re.IGNORECASE | re.DOTALL)
+    return bool(m and tunnel(m["outer"]) and not tunnel(m["inner"]))
+
+
 def tunnelled(f: Flow, flows: Iterable[Flow], terms: NetworkTerms | None = None) -> tuple[str, list[str]]:
-    """The sentence saying a flow runs inside a tunnel (``tunnel_terms``: "Runs inside the IPsec tunnel of F-08"), as
-    written, and the ids of the flows beside it that are tunnels (``tunnel_protocols``, sharing one of its ends); ("",
-    []) where it says none, names a tunnel protocol itself, or no tunnel flow shares an end with it. A firewall sees the
-    tunnel, not what it carries."""
+    """The words saying a flow runs inside a tunnel (``tunnel_terms``: "Runs inside the IPsec tunnel of F-08"; or its
+    protocol written so: "RDP over VPN", :func:`over_tunnel`), as written, and the ids of the flows beside it that are
+    tunnels (``tunnel_protocols``, sharing one of its ends); ("", []) where it says none, names a tunnel protocol
+    itself, or, said only in a sentence, no tunnel flow shares an end with it. A protocol written as carried over a
+    tunnel is so even where the model draws no tunnel beside it (the ids are then empty): its port is inside a VPN
+    the model does not describe. A firewall sees the tunnel, not what it carries."""
     terms = terms or network_terms()
     tunnel = matcher(terms.tunnel_protocols)
-    if tunnel(f.protocol or ""):
+    over = over_tunnel(f.protocol or "", terms)
+    if tunnel(f.protocol or "") and not over:
         return "", []
 
     def hit(sentence: str) -> bool:
         return _affirmed(sentence, terms.tunnel_terms)
 
     said = next((s for text in (f.protocol, f.port, f.description) if (s := first_sentence_with(text or "", hit))), "")
+    if over and not said:
+        said = (f.protocol or "").strip()
     if not said:
         return "", []
     ends = {f.source, f.target}
-    tunnels = [o.id for o in flows if o.id != f.id and ends & {o.source, o.target} and tunnel(f"{o.protocol or ''} {o.name or ''}")]
-    return (said, tunnels) if tunnels else ("", [])
+    tunnels = [
+        o.id
+        for o in flows
+        if o.id != f.id
+        and ends & {o.source, o.target}
+        and tunnel(f"{o.protocol or ''} {o.name or ''}")
+        and not over_tunnel(o.protocol or "", terms)  # another flow carried over a tunnel is not the tunnel
+    ]
+    return (said, tunnels) if tunnels or over else ("", [])
+
+
+def inside_what(tunnels: list[str]) -> str:
+    """Where a tunnelled flow runs, for the guides and the PTM: "inside F-08", or, where the model names a tunnel it
+    does not draw as a flow ("RDP over VPN" and no VPN flow), says so."""
+    return f"inside {', '.join(tunnels)}" if tunnels else "inside a VPN the model does not draw as a flow"
 
 
 _WRITTEN_TRANSPORT = re.compile(r"\b(?:tcp|udp)\b", re.IGNORECASE)
@@ -642,6 +723,15 @@ _GROUP = re.compile(
 def multicast_groups(f: Flow) -> list[str]:
     """The multicast group addresses a flow's port or protocol text gives ("239.10.1.1 UDP 7100")."""
     return list(dict.fromkeys(m.group(0) for t in (f.port, f.protocol) if t for m in _GROUP.finditer(t)))
+
+
+def link_local_group(group: str) -> bool:
+    """Whether a multicast group is of link-local scope (IPv4 224.0.0.0/24, IPv6 ff02::/16 and ff01::/16): no multicast
+    router forwards it, whatever the hospital sets up; only a gateway that repeats it (an mDNS gateway) reaches further."""
+    g = group.strip().lower()
+    if g.startswith("ff"):
+        return len(g) >= 4 and g[3] in "12"
+    return g.startswith("224.0.0.")
 
 
 def discovery(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> bool:
@@ -849,13 +939,18 @@ def initiator(
             if len(found) == 1:
                 return Initiator(f.target if found[0] == f.source else f.source, "text", m.group(0))
     outbound = _affirmed(text, terms.outbound_terms)  # "no outbound connection" says none
-    if outbound or outbound_only:  # where the ends sit matters only then (placing them reads the guide words)
+    said_in = " ".join(x for x in (text, f.port) if x)  # the port's words too: "443 (inbound to the hospital)"
+    inbound = _affirmed(said_in, terms.inbound_terms) and not outbound
+    if outbound or inbound or outbound_only:  # where the ends sit matters only then (placing them reads the guide words)
         places = {e: where(e) for e in ends}
         inside = [e for e in ends if places[e] in ("hospital", "device")]
         leaves = "outside" in places.values() and len(inside) == 1
         if leaves and outbound:
             sentence = first_sentence_with(text, lambda s: _affirmed(s, terms.outbound_terms)) or "outbound"
             return Initiator(inside[0], "text", sentence)
+        if leaves and inbound:  # the outside end opens it, as the model says
+            sentence = first_sentence_with(said_in, lambda s: _affirmed(s, terms.inbound_terms)) or "inbound"
+            return Initiator(next(e for e in ends if e not in inside), "text", sentence)
         if leaves and outbound_only:
             return Initiator(inside[0], "design", outbound_only)
     clients = [e for e in ends if _is_client(elements.get(e), terms)]

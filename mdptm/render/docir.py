@@ -44,6 +44,9 @@ class Image:
     path: Path
     caption: str | None = None
     width_cm: float = 16.0
+    # a cap on its height, where a tall picture must leave room for the text before it on its page (the deployment
+    # guide's network picture under the title); None: the renderer's own limit
+    max_height_cm: float | None = None
 
 
 @dataclass

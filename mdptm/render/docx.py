@@ -567,6 +567,8 @@ class DocxRenderer:
         width = min(int(block.width_cm * 360000), self.text_width)
         height = int(width * info.px_height / max(info.px_width, 1))
         limit = int(self.text_height * 0.85)
+        if block.max_height_cm is not None:
+            limit = min(limit, int(block.max_height_cm * 360000))
         if height > limit:
             width, height = int(width * limit / height), limit
         inline = self.document.part.new_pic_inline(str(path), Emu(width), Emu(height))

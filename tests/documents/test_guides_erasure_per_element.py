@@ -127,3 +127,67 @@ def test_a_part_with_no_data_named_is_not_said_to_hold_none() -> None:
     text = text_of(build_guides(m)["decommissioning"])
     assert "The threat model names no data kept on Connect server: it does not say that it keeps none." in text
     assert "Hospital EMR" not in text  # the hospital's own system is not the device's to retire
+
+
+def _erase_rows(product: str, elements: list[Element], stored_in: list[str], disposal: str) -> dict[str, str]:
+    from mdptm.model import Document, Model, Product
+
+    m = Model(
+        product=Product(name=product, manufacturer="Maker"),
+        document=Document(version="1.0"),
+        trust_zones=[
+            TrustZone(id="Z-net", name="Clinical VLAN", kind="network"),
+            TrustZone(id="Z-cloud", name="Maker cloud", kind="cloud"),
+        ],
+        elements=elements,
+        assets=[Asset(id="A-ev", name="Infusion events", kind="therapy_data", stored_in=stored_in, disposal=disposal)],
+    )
+    doc = build_guides(m)["decommissioning"]
+    return {row[0]: row[-1] for b in doc.blocks if isinstance(b, Table) and b.header[0] == "Element" for row in b.rows}
+
+
+def test_a_product_word_only_one_element_bears_names_that_element() -> None:
+    """Product "Nimbus Smart Pump", element "Pump": "On the pump: …" was not said to be the pump's (every word of its
+    name is the product's), and the pump's step was printed as the way to erase the server's and the cloud's copies."""
+    rows = _erase_rows(
+        "Nimbus Smart Pump",
+        [
+            Element(id="E-pump", name="Pump", kind="device", trust_zone="Z-net"),
+            Element(id="E-dls", name="Drug library server", kind="software", trust_zone="Z-net"),
+            Element(id="E-nc", name="Nimbus analytics", kind="cloud_service", trust_zone="Z-cloud"),
+        ],
+        ["E-pump", "E-dls", "E-nc"],
+        "On the pump: Settings > Service > Erase logs. On the server: delete the event database. "
+        "Nimbus deletes cloud data 90 days after contract end.",
+    )
+    assert rows["Pump"] == "On the pump: Settings > Service > Erase logs."
+    assert rows["Drug library server"] == "On the server: delete the event database."
+    assert rows["Nimbus analytics"] == "Nimbus deletes cloud data 90 days after contract end."
+
+
+def test_a_product_word_several_elements_bear_names_none_of_them() -> None:
+    """The word "Vantage" is in the product's name and in two elements': "Vantage deletes …" is not the server's alone."""
+    rows = _erase_rows(
+        "Vantage Infusion System",
+        [
+            Element(id="E-pump", name="Vantage pump", kind="device", trust_zone="Z-net"),
+            Element(id="E-srv", name="Vantage Connect server", kind="software", trust_zone="Z-net"),
+        ],
+        ["E-pump", "E-srv"],
+        "Vantage deletes them on request.",
+    )
+    assert rows["Vantage Connect server"].startswith("the model's rule for this data, not said to be for Vantage Connect server")
+
+
+def test_a_mobile_app_is_named_by_app() -> None:
+    rows = _erase_rows(
+        "PulseBand",
+        [
+            Element(id="E-patch", name="ECG patch", kind="device", trust_zone="Z-net"),
+            Element(id="E-app", name="PulseBand app", kind="mobile_app", trust_zone="Z-cloud"),
+        ],
+        ["E-patch", "E-app"],
+        "The patch is returned in the prepaid envelope; the app deletes recordings after upload.",
+    )
+    assert rows["ECG patch"] == "The patch is returned in the prepaid envelope."  # not cut at its semicolon
+    assert rows["PulseBand app"] == "the app deletes recordings after upload."

@@ -54,5 +54,5 @@ def test_no_placeholder_is_quoted_as_the_makers_statement() -> None:
             assert placeholder not in text, (name, placeholder)
     pre = _guides()["pre-procurement"]
     assert "| End of support | Not stated in the threat model: ask the device maker. |" in pre
-    assert "Not stated: end of support, patch policy, vulnerability disclosure, SBOM." in pre
+    assert "Not stated: end of support, patch policy, vulnerability disclosure, SBOM, security contact, data disposal." in pre
     assert "no support term unstated" not in pre

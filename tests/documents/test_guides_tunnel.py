@@ -68,7 +68,7 @@ def test_operations_does_not_watch_a_tunnelled_flow_at_the_perimeter() -> None:
     text = text_of(build_guides(m)["operations"])
     assert "F-09 from Support engineer workstation (TCP 3389)" not in text
     assert "to watch at the perimeter: F-08 to Maker VPN concentrator (UDP 500, UDP 4500; opened by Central station)." in text
-    assert "Inside a tunnel, so seen at the perimeter only as the tunnel's traffic: F-09 Remote desktop (inside F-08)." in text
+    assert "inside a tunnel, so seen at the perimeter only as the tunnel's traffic: F-09 Remote desktop (inside F-08)." in text
 
 
 def _leaving_rows(doc: object) -> dict[str, str]:
@@ -133,3 +133,47 @@ def test_pre_procurement_gives_a_flow_over_another_flows_connection_that_connect
     doc = build_guides(base(trust_zones=zones, elements=elements, flows=[session, commands]))["pre-procurement"]
     assert _leaving_rows(doc)["F-07"] == "over F-06's connection: TLS 1.3"
     assert "Encryption not stated for flows" not in text_of(doc)
+
+
+# "RDP over VPN" on TCP 3389 from the maker's support centre (the patient-monitor sample's F-05) was an inbound rule
+# from the internet to TCP 3389: the flow's own protocol says its port runs inside a VPN, which the firewall sees
+# instead, whether or not the model draws that VPN as a flow.
+def _over(protocol: str, port: str = "TCP 3389") -> Flow:
+    return Flow(id="F-09", name="Remote service session", source="rsw", target="cs", protocol=protocol, port=port)
+
+
+@pytest.mark.parametrize("protocol", ["RDP over VPN", "SSH via IPsec", "RDP inside the VPN tunnel", "HL7 through a WireGuard tunnel"])
+def test_a_protocol_written_over_an_undrawn_vpn_gets_no_rule_and_a_question(protocol: str) -> None:
+    m = base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[_over(protocol)])
+    docs = build_guides(m)
+    rows = firewall_rows(docs["deployment"])
+    assert not [r for r in rows if r[-1].startswith("F-09")], rows
+    text = text_of(docs["deployment"])
+    assert "inside a VPN the model does not draw as a flow" in text
+    assert f"F-09 Remote service session runs over a VPN (“{protocol}”) that the model does not draw as a flow" in text
+    assert "F-09 Remote service session is opened from outside the hospital" not in text
+    decom = text_of(docs["decommissioning"])
+    assert "remove them from the tunnel's own policy" in decom and "F-09 Remote service session (inside a VPN" in decom
+    ops = text_of(docs["operations"])
+    assert "F-09 Remote service session (inside a VPN the model does not draw as a flow)" in ops
+
+
+def test_a_protocol_written_over_a_drawn_vpn_is_inside_that_vpn() -> None:
+    m = base(
+        trust_zones=_ZONES,
+        elements=_ELEMENTS,
+        flows=[_TUNNEL.model_copy(update={"source": "cs", "target": "rsw"}), _over("SSH over VPN", "22")],
+    )
+    docs = build_guides(m)
+    ids = {r[-1].split()[0] for r in firewall_rows(docs["deployment"])}
+    assert ids == {"F-08"}
+    text = text_of(docs["deployment"])
+    assert "(SSH over VPN TCP 22; inside F-08; “SSH over VPN”)" in text
+    assert "does not draw as a flow" not in text
+
+
+@pytest.mark.parametrize("protocol", ["OpenVPN over UDP", "IPsec in tunnel mode", "VPN", "HTTPS over TCP", "RDP"])
+def test_a_tunnel_protocol_itself_or_no_tunnel_keeps_its_rule(protocol: str) -> None:
+    m = base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[_over(protocol)])
+    ids = {r[-1].split()[0] for r in firewall_rows(build_guides(m)["deployment"])}
+    assert "F-09" in ids

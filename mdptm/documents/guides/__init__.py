@@ -98,5 +98,5 @@ def write_guides(folder: Path, docs: dict[str, Doc], ctx: ExportContext) -> list
 def _absolute_pictures(doc: Doc, folder: Path) -> Doc:
     from dataclasses import replace
 
-    blocks = [Image(folder / b.path.name, b.caption, b.width_cm) if isinstance(b, Image) else b for b in doc.blocks]
+    blocks = [Image(folder / b.path.name, b.caption, b.width_cm, b.max_height_cm) if isinstance(b, Image) else b for b in doc.blocks]
     return replace(doc, blocks=blocks)

@@ -11,7 +11,7 @@ from typing import Literal
 from mdptm.documents import netplan
 from mdptm.documents.guides.facts import NOT_STATED, Facts, _matcher
 from mdptm.model import Assumption, Control, Flow, Item, Threat, View, topology
-from mdptm.model.evidence import responsibility_shown, stated, status_shown
+from mdptm.model.evidence import responsibility_shown, status_shown
 from mdptm.render.docir import Doc, Image
 
 PHASES: tuple[str, ...] = ("pre-procurement", "procurement", "deployment", "operations", "decommissioning")
@@ -51,7 +51,7 @@ def _encryption(f: Flow) -> str:
     text = f.encryption.strip()
     if text.lower() in ("none", "no", ""):
         return "none"
-    return f.encryption if stated(text) else f"none ({text})"  # "not encrypted", "TLS (planned)": a denial
+    return f.encryption if netplan.encryption_stated(text) else f"none ({text})"  # "not encrypted", "TLS (planned)"
 
 
 def carriers(f: Facts, fl: Flow) -> list[Flow]:

@@ -4,6 +4,7 @@ lifetime and how it is revoked (the operations guide tables them; decommissionin
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from mdptm.documents.guides.facts import NOT_STATED, Facts, _matcher
@@ -35,9 +36,13 @@ def credentials(f: Facts, nt: topology.NetworkTerms | None = None) -> list[Crede
     renew_hit = topology.matcher(["renew*", "rotat*", "expir*", "valid for", "lifetime", "re-enrol*", "reissu*"])
     cred = _matcher(f.terms.credential_terms)
 
+    issue_hit = topology.matcher(["issu*", "provision*", "generat*", "assign*", "enrol*", "creat*", "set up", "sets up"])
+
     def issuer(texts: list[str]) -> str:
         who = ["the hospital" for t in texts if by_hospital(t)][:1]
-        who += ["the device maker" for t in texts if by_maker(t) or _maker_named(f, t)][:1]
+        # the maker named in a sentence about the credential ("Sentinel service account"), not in one about something
+        # else ("Opened by Sentinel's support centre"): who opens a connection does not issue its accounts
+        who += ["the device maker" for t in texts if by_maker(t) or _maker_named(f, t, lambda s: cred(s) or issue_hit(s))][:1]
         return " and ".join(who) or NOT_STATED
 
     def lifetime(texts: list[str]) -> str:
@@ -109,6 +114,10 @@ def _flow_ids(flows: list[Flow]) -> str:
     return ", ".join(fl.id for fl in flows)
 
 
-def _maker_named(f: Facts, text: str) -> bool:
+def _maker_named(f: Facts, text: str, about: Callable[[str], bool]) -> bool:
+    """Whether a sentence of *text* names the device maker (its name's first word) and is *about* the credential."""
     name = f.model.product.manufacturer.split()[0] if f.model.product.manufacturer else ""
-    return len(name) > 2 and bool(re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE))
+    if len(name) <= 2:
+        return False
+    named = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
+    return topology.first_sentence_with(text, lambda s: bool(named.search(s)) and about(s)) is not None

@@ -47,7 +47,12 @@ def decommissioning(f: Facts) -> Doc:
         doc.p(m.support.data_disposal, bold_prefix="Device maker's erasure procedure:")
 
     doc.h("Devices returned for service or repair")
-    back = _sentences(f, topology.matcher(nt.service_return_terms), [*m.assumptions, *m.controls, *m.views, *m.assets])
+    service_return = topology.matcher(nt.service_return_terms)
+    back = _sentences(f, service_return, [*m.assumptions, *m.controls, *m.views, *m.assets])
+    # the maker's own disposal term ("Units returned for repair are wiped by the service tool") says it too
+    said = topology.first_sentence_with(m.support.data_disposal or "", service_return)
+    if said:
+        back.insert(0, ("the device maker's erasure procedure", said))
     if back:
         doc.bullets([f"{s} ({i})" for i, s in back[:4]])
     else:
@@ -106,6 +111,24 @@ def decommissioning(f: Facts) -> Doc:
             f"Traffic sent by broadcast or multicast ({what}: {ids}) has no firewall rule: where the hospital "
             "relays it between segments (a multicast router, an mDNS or SSDP gateway), remove that relay when the whole "
             "system is retired."
+        )
+    if plan.cellular:  # no hospital rule to remove: the link is the device's own
+        doc.p(
+            "Connections over a cellular link ("
+            + "; ".join(f"{fl.id} {fl.name or ''}, “{plan.cellular[fl.id]}”".replace("  ", " ") for fl in m.flows if fl.id in plan.cellular)
+            + ") have no firewall rule of the hospital to remove; the threat model does not say how that link is ended "
+            "when a unit leaves: ask the device maker."
+        )
+    if plan.tunnelled:  # no rule of their own, but the tunnel's policy lets them through: access all the same
+        doc.p(
+            "Connections carried inside a tunnel have no firewall rule of their own: when the whole system is retired, "
+            "remove them from the tunnel's own policy, and the tunnel where nothing else uses it: "
+            + "; ".join(
+                f"{fl.id} {fl.name or ''} ({topology.inside_what(plan.tunnelled[fl.id][1])})".replace("  ", " ")
+                for fl in m.flows
+                if fl.id in plan.tunnelled
+            )
+            + "."
         )
     for v in _use_case_views(f, "decommissioning"):
         doc.p(v.name, bold_prefix="Use case:")
@@ -276,7 +299,8 @@ def _disposal_on(f: Facts, a: Asset, e: Element) -> str:
         # its own parts, and the parts that name no other place of the data ("Service certificates expire after
         # 8 hours"), which speak of the data wherever this element's own part is
         others = [o for x in places if x != e.id and (o := _words_rx(f, f.elements[x], a)) is not None]
-        return " ".join(p for p in parts if rx.search(p) or not any(o.search(p) for o in others))
+        kept = " ".join(p for p in parts if rx.search(p) or not any(o.search(p) for o in others))
+        return re.sub(r"[;,]$", ".", kept)  # a clause cut at its semicolon ends as a sentence
     return f"the model's rule for this data, not said to be for {e.name}: “{text.rstrip('.')}”"
 
 
@@ -285,12 +309,17 @@ def words(text: str) -> set[str]:
 
 
 def _words_rx(f: Facts, e: Element, a: Asset) -> re.Pattern[str] | None:
-    """The words that name *e* in a disposal rule: of its name and its zone's, not shared with the product's
-    or the asset's name ("Meridian fleet log service" is not named by "Pump logs")."""
+    """The words that name *e* in a disposal rule: of its name and its zone's, not shared with the asset's name
+    ("Meridian fleet log service" is not named by "Pump logs"), nor with the product's where another element's name
+    has the word too ("Vantage" of "Vantage Connect server" and "Vantage LVP pump"); a product word only this element
+    bears names it ("On the pump: …" is the Pump's part in "Nimbus Smart Pump", "The console's SSD …" the MR-3
+    console's in "Aurora MR-3 Console")."""
     zone = f.zone_of(e.id)
-    own = (words(e.name) | (words(zone.name) if zone is not None else set())) - _STOP - words(f.model.product.name) - words(a.name)
+    others = {w for o in f.model.elements if o.id != e.id for w in words(o.name)}
+    shared_product = words(f.model.product.name) & others
+    own = (words(e.name) | (words(zone.name) if zone is not None else set())) - _STOP - shared_product - words(a.name)
     own = {w for w in own if w.rstrip("s") not in {x.rstrip("s") for x in words(a.name)}}
-    if kind_word := {"data_store": "database", "software": "server", "mobile_app": "tablet"}.get(e.kind):
+    for kind_word in {"data_store": ("database",), "software": ("server",), "mobile_app": ("tablet", "app")}.get(e.kind, ()):
         own.add(kind_word)
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(own)) + r")s?\b", re.IGNORECASE) if own else None
 

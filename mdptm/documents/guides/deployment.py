@@ -46,6 +46,7 @@ def deployment(f: Facts) -> Doc:
                 Path("deployment-network.png"),
                 "Network segments and connections; each arrow starts at the end that opens the connection.",
                 12.5,
+                15.0,  # a tall picture (few segments side by side) still fits under the title on the first page
                 _network_picture(picture),
             )
         )
@@ -187,6 +188,29 @@ def deployment(f: Facts) -> Doc:
             + "; ".join(_on_host(f, plan, fl) for fl in m.flows if fl.id in plan.on_host)
             + "."
         )
+    if plan.cellular:
+        doc.p(
+            "Over a cellular link, as the threat model says: the traffic leaves through the carrier's network, not the "
+            "hospital's, so no firewall of the hospital sees or stops it and no rule is written for it: "
+            + "; ".join(_on_host(f, plan, fl, plan.cellular) for fl in m.flows if fl.id in plan.cellular)
+            + "."
+        )
+    if plan.eap:
+        doc.p(
+            "Through the authenticator (802.1X): the device speaks EAP over its link to the access point or switch it "
+            "joins (EAPOL, no IP), which sends it on in RADIUS from its own address as the RADIUS client, so no rule names "
+            "the device. Allow RADIUS from the hospital's access points, Wi-Fi controllers or switches (the model does not "
+            "name them) to the RADIUS server: "
+            + "; ".join(
+                f"{fl.id} {f.name(fl.target if plan.eap[fl.id] == fl.source else fl.source)} → {f.name(plan.eap[fl.id])} "
+                f"({plan.segment[plan.eap[fl.id]].name}; {netplan.short_protocol(fl.protocol)}"
+                + (f", {ports}" if (ports := netplan.ports_text(fl)) else "")
+                + ")"
+                for fl in m.flows
+                if fl.id in plan.eap
+            )
+            + "."
+        )
     if plan.relayed:
         doc.p(
             "Through a relay: the device asks by broadcast on its own segment, which no router passes on; the router's "
@@ -283,11 +307,12 @@ def _port_words(fl: Flow, number: str) -> str:
     return next((str(p) for p in topology.parse_ports(fl.port, fl.protocol) if p.number == number), number)
 
 
-def _on_host(f: Facts, plan: netplan.Plan, fl: Flow) -> str:
+def _on_host(f: Facts, plan: netplan.Plan, fl: Flow, said: dict[str, str] | None = None) -> str:
+    """A flow listed apart with the model's words for why (*said*: on one host, over a cellular link)."""
     a = plan.opener[fl.id].element
     b = fl.target if a == fl.source else fl.source
     ports = netplan.ports_text(fl)
-    return f"{fl.id} {f.name(a)} → {f.name(b)} ({ports + '; ' if ports else ''}“{plan.on_host[fl.id]}”)"
+    return f"{fl.id} {f.name(a)} → {f.name(b)} ({ports + '; ' if ports else ''}“{(said or plan.on_host)[fl.id]}”)"
 
 
 def _tunnelled(f: Facts, plan: netplan.Plan, fl: Flow) -> str:
@@ -295,7 +320,7 @@ def _tunnelled(f: Facts, plan: netplan.Plan, fl: Flow) -> str:
     a = plan.opener[fl.id].element
     b = fl.target if a == fl.source else fl.source
     what = " ".join(x for x in (netplan.short_protocol(fl.protocol) if fl.protocol else "", netplan.ports_text(fl)) if x)
-    return f"{fl.id} {f.name(a)} → {f.name(b)} ({what + '; ' if what else ''}inside {', '.join(tunnels)}; “{said}”)"
+    return f"{fl.id} {f.name(a)} → {f.name(b)} ({what + '; ' if what else ''}{topology.inside_what(tunnels)}; “{said}”)"
 
 
 def _short_details(details: list[str]) -> list[str]:

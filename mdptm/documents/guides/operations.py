@@ -124,8 +124,19 @@ def _log_events(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
 
 
 def _log_destinations(f: Facts, a: Asset) -> str:
+    """The flows that carry log *a*; where none lists it, a flow drawn from one place the model keeps it to another
+    ("Audit log forwarding" from the console to the syslog collector, both keeping the audit log) is named as one
+    that may, not said to carry nothing: the model does not list the log among that flow's data."""
     flows = [fl for fl in f.model.flows if a.id in fl.data]
     if not flows:
+        kept = set(a.stored_in)
+        between = [fl for fl in f.model.flows if fl.source in kept and fl.target in kept and fl.source != fl.target]
+        if between:
+            return (
+                "no flow lists it among its data; drawn between two places that keep it: "
+                + "; ".join(f"{fl.id} {fl.name or ''} to {_log_destination(f, a, fl)}".replace("  ", " ") for fl in between)
+                + " (ask the device maker whether it carries it)"
+            )
         return "no flow in the model carries it"
     return "; ".join(_log_destination(f, a, fl) for fl in flows)
 
@@ -170,7 +181,12 @@ def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
     plan = netplan.build(f)
     # a flow inside another's tunnel (remote desktop inside the maker's IPsec tunnel) is not seen at the perimeter: the
     # tunnel is; it is named with the tunnel it runs in
-    leaving = [fl for fl in m.flows if f.leaves_hospital(fl) and fl.id not in plan.tunnelled and fl.id not in plan.carried]
+    # one over the device's own cellular link never reaches the perimeter either: named apart
+    leaving = [
+        fl
+        for fl in m.flows
+        if f.leaves_hospital(fl) and fl.id not in plan.tunnelled and fl.id not in plan.carried and fl.id not in plan.cellular
+    ]
     riding = [fl for fl in m.flows if f.leaves_hospital(fl) and fl.id in plan.carried]
     inside = [fl for fl in m.flows if f.leaves_hospital(fl) and fl.id in plan.tunnelled]
     if leaving:
@@ -188,19 +204,27 @@ def _monitoring(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
             )
             + "."
             + (
-                " Inside a tunnel, so seen at the perimeter only as the tunnel's traffic: "
-                + "; ".join(f"{fl.id} {fl.name or ''} (inside {', '.join(plan.tunnelled[fl.id][1])})".replace("  ", " ") for fl in inside)
-                + "."
-                if inside
-                else ""
-            )
-            + (
                 " Over another flow's connection, so seen as that connection: "
                 + "; ".join(f"{fl.id} over {plan.carried[fl.id].id}" for fl in riding)
                 + "."
                 if riding
                 else ""
             )
+        )
+    if plan.cellular:
+        doc.p(
+            "Not seen at the hospital's perimeter, over a cellular link, as the threat model says: "
+            + "; ".join(
+                f"{fl.id} {fl.name or ''} (“{plan.cellular[fl.id]}”)".replace("  ", " ") for fl in m.flows if fl.id in plan.cellular
+            )
+            + "."
+        )
+    if inside:  # said even where nothing else crosses: a remote session over a VPN the model does not draw
+        doc.p(
+            "Connections between the hospital and outside it inside a tunnel, so seen at the perimeter only as the "
+            "tunnel's traffic: "
+            + "; ".join(f"{fl.id} {fl.name or ''} ({topology.inside_what(plan.tunnelled[fl.id][1])})".replace("  ", " ") for fl in inside)
+            + "."
         )
     multi = [t for t in m.threats if t.multi_patient and t.status not in ("mitigated", "not_applicable")]
     if multi:

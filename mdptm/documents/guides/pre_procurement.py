@@ -20,7 +20,7 @@ from mdptm.documents.guides._shared import (
     unencrypted,
 )
 from mdptm.documents.guides.facts import NOT_STATED, Facts
-from mdptm.model import STRIDE_ORDER, Control, Flow, Model
+from mdptm.model import STRIDE_ORDER, Control, Flow, Model, topology
 from mdptm.model.results import Review
 from mdptm.render.docir import Doc
 
@@ -62,6 +62,13 @@ def pre_procurement(f: Facts, review: Review | None = None) -> Doc:
                 for fl in leaving
             ],
         )
+        # over the device's own modem: the data leaves without crossing the hospital's network or firewall
+        cellular = [(fl, said) for fl in leaving if (said := topology.cellular(fl, ends=(f.name(fl.source), f.name(fl.target))))]
+        if cellular:
+            doc.p(
+                "Over a cellular link, as the threat model says, not through the hospital's network, so no firewall of the "
+                "hospital sees it: " + "; ".join(f"{fl.id} (“{said}”)" for fl, said in cellular) + "."
+            )
     elif not m.flows:  # no flow described is not "no data leaves": the model is silent
         doc.p("The threat model describes no data flow, so where the device's data goes is not stated: ask the device maker.")
     else:
@@ -246,8 +253,19 @@ def _support_rows(f: Facts) -> list[list[str]]:
         ["Vulnerability disclosure", s.vulnerability_disclosure or ASK],
         ["Security contact", s.contact or ASK],
         ["Software bill of materials (SBOM)", s.sbom or ASK],
-        ["Data disposal", s.data_disposal or ASK],
+        ["Data disposal", s.data_disposal or _asset_disposal(f) or ASK],
     ]
+
+
+def _asset_disposal(f: Facts) -> str:
+    """Where the model states no disposal term but gives steps for some of its assets ("The console's SSD is removed
+    and returned for shredding"): said so, not "not stated"."""
+    said = [a.name for a in f.model.assets if a.disposal]
+    if not said:
+        return ""
+    return (
+        "Not stated as a support term; the threat model gives disposal steps for " + ", ".join(said) + " (see the decommissioning guide)."
+    )
 
 
 def _responsibilities(doc: Doc, f: Facts) -> None:
@@ -321,6 +339,8 @@ def _open_points(f: Facts) -> list[str]:
             ("patch policy", s.patch_policy),
             ("vulnerability disclosure", s.vulnerability_disclosure),
             ("SBOM", s.sbom),
+            ("security contact", s.contact),
+            ("data disposal", s.data_disposal or _asset_disposal(f)),
         )
         if not v
     ]

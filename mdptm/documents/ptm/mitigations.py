@@ -150,6 +150,8 @@ class MitigationChapter(Chapter):
         people: list[str] = []
         local: list[str] = []
         on_host: list[str] = []
+        cellular: list[str] = []  # over the device's own cellular link: no hospital firewall sees it
+        eap: list[str] = []  # a device's EAP drawn to the RADIUS server: the authenticator sends the RADIUS
         tunnelled: dict[str, list[str]] = {}  # flow id -> the tunnel flows it runs inside
         # a flow riding on another's connection ("Delivered over the connection of F-06"): no connection of its own
         riding = {fid: o.id for fid, o in netplan.carried_legs(self.m.flows).items()}
@@ -174,6 +176,12 @@ class MitigationChapter(Chapter):
                 continue
             if topology.loopback(f, ends=ends):  # "local to the server", an ALPC channel: within one host
                 on_host.append(f.id)
+                continue
+            if topology.cellular(f, ends=ends):  # "HTTPS over LTE": through the carrier's network, not the hospital's
+                cellular.append(f.id)
+                continue
+            if topology.eap_to_radius(f, ix.elements):  # 802.1X: the access point or switch is the RADIUS client
+                eap.append(f.id)
                 continue
             if f.id in riding:
                 carried.append(f"{f.id} over {riding[f.id]}")
@@ -262,6 +270,18 @@ class MitigationChapter(Chapter):
                 "deployment guide).",
                 style="note",
             )
+        if cellular:
+            self.doc.p(
+                f"Not listed for firewall rules: {', '.join(cellular)}, over a cellular link, as the threat model says: "
+                "through the carrier's network, not the hospital's (see the deployment guide).",
+                style="note",
+            )
+        if eap:
+            self.doc.p(
+                f"Not listed for firewall rules: {', '.join(eap)}, a device's EAP (802.1X) drawn to the RADIUS server: the "
+                "access point or switch it joins sends the RADIUS from its own address (see the deployment guide).",
+                style="note",
+            )
         if carried:
             self.doc.p(
                 f"Not listed for firewall rules: {', '.join(carried)}, carried over another flow's connection, as the threat "
@@ -271,8 +291,8 @@ class MitigationChapter(Chapter):
         if tunnelled:
             self.doc.p(
                 "Not listed for firewall rules: "
-                + ", ".join(f"{fid} (inside {', '.join(ts)})" for fid, ts in tunnelled.items())
-                + ", carried inside a tunnel the threat model describes; a firewall sees the tunnel, not what it carries "
+                + ", ".join(f"{fid} ({topology.inside_what(ts)})" for fid, ts in tunnelled.items())
+                + ", carried inside a tunnel, as the threat model says; a firewall sees the tunnel, not what it carries "
                 "(see the deployment guide).",
                 style="note",
             )
