@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from mdptm.base.text import name_slug, slug
 from mdptm.importers.merge import norm_name
-from mdptm.importers.tabular.grouping import _content_words
 from mdptm.model import (
     PLACEHOLDER,
     Asset,
@@ -313,6 +312,9 @@ class Resolver:
                 short = by_id.get(cid)
                 if short is None or cid in gone or short.status_stated or users.get(cid) != 1:
                     continue
+                # here, not at the top: a .tm7 import resolves references too and must not load the table readers
+                from mdptm.importers.tabular.grouping import _content_words
+
                 words = _content_words(short.title)
                 if len(words) < 2:
                     continue
