@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -187,6 +188,7 @@ _UPPER_EM = 690  # the capitals between E (667) and O (778)
 _TEXT_EM_TWIPS = 170  # one em of 8.5 pt table text
 
 
+@lru_cache(maxsize=1 << 16)  # a 10 000-row register repeats its words: measured once each
 def _word_twips(word: str) -> int:
     """How wide *word* sets in 8.5 pt Arial table text, so a column is given room for its longest word."""
     em = 0
