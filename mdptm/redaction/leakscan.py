@@ -45,10 +45,11 @@ _WS = re.compile(r"\s+")
 _TAG = re.compile(r"<[^<>]*>")
 # the end of a paragraph, a cell, a row, a list item or a line break (Word, Excel, DrawingML, HTML): a line
 # break in the text the patterns read, so that none of it is one line of megabytes
+# (Case-sensitive and opening on one "<": the files scanned are the ones mdptm wrote, whose HTML is lower case,
+# and the pass over a 10 000-threat document.xml of 35 MB takes 0.15 s instead of 0.29 s.)
 _BLOCK_END = re.compile(
-    r"</(?:w:p|w:tc|w:tr|a:p|si|c|row|p|div|li|tr|td|th|h[1-6]|dd|dt|caption|figcaption|pre|table|section)>"
-    r"|<(?:w:br|w:cr|br)\b[^<>]*>",
-    re.IGNORECASE,
+    r"<(?:/(?:w:p|w:tc|w:tr|a:p|si|c|row|p|div|li|tr|td|th|h[1-6]|dd|dt|caption|figcaption|pre|table|section)>"
+    r"|(?:w:br|w:cr|br)\b[^<>]*>)"
 )
 # attributes that hold text a document carries but shows nowhere, or only on demand: a Word field's code
 # (HYPERLINK or INCLUDEPICTURE with its address), a link's screen tip, a picture's alt text, a change's author;
@@ -827,6 +828,25 @@ def _text_views(text: str, *, marks: re.Pattern[str] | None = _MARKS) -> Iterato
 Detect = Callable[[str], Iterable[str]]  # the policy's patterns and detectors: what they find in a text
 
 
+_VISIBLE_PIECE = 1 << 22  # characters of markup turned into text at a time
+
+
+def _visible(text: str) -> str:
+    """*text*'s markup as a reader sees it: a tag a space, the end of a paragraph, a cell or a line a line break,
+    entities decoded. A few MB at a time, cut after a tag: a 10 000-threat ``document.xml`` of 35 MB had been
+    copied whole with its line breaks marked (70 MB more at the peak for one with a character beyond Latin-1)."""
+    if len(text) <= _VISIBLE_PIECE:
+        return html.unescape(_TAG.sub(" ", _BLOCK_END.sub("\n", text)))
+    out: list[str] = []
+    start = 0
+    while start < len(text):
+        cut = text.find(">", start + _VISIBLE_PIECE)
+        end = len(text) if cut < 0 else cut + 1
+        out.append(_TAG.sub(" ", _BLOCK_END.sub("\n", text[start:end])))
+        start = end
+    return html.unescape("".join(out))
+
+
 class _Scanner:
     def __init__(self, needles: Iterable[str], limits: Limits, detect: Detect | None = None) -> None:
         self.matcher = LiteralMatcher(needles)
@@ -866,7 +886,7 @@ class _Scanner:
         text = _DATA_URI_TEXT.sub(" ", text)
         # a tag a space, the end of a paragraph or a cell a line break: a pattern such as '.*Zzyzx.*' is tried
         # from every place of a line, and Word's body read as one line of 180 KB took it 157 s (quadratic)
-        views = [html.unescape(_TAG.sub(" ", _BLOCK_END.sub("\n", text)))] if "<" in text else [text]
+        views = [_visible(text)] if "<" in text else [text]
         if "<" in text and (said := _attribute_text(text, part)):  # text a file carries in markup: a field code, a tip
             views.append(html.unescape("\n".join(said)))
         if "\\" in views[0]:
