@@ -13,14 +13,27 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
-__all__ = ["Terminated", "give_back_memory", "keep_long_lived", "lean_gc", "stop_if_asked", "stop_now", "stop_was_asked"]
+__all__ = [
+    "Terminated",
+    "give_back_memory",
+    "keep_long_lived",
+    "lean_gc",
+    "stop_deferred",
+    "stop_if_asked",
+    "stop_now",
+    "stop_was_asked",
+]
 
 
 class Terminated(BaseException):
     """The process was asked to stop (SIGTERM): unwinding removes staging folders and half-written files."""
 
 
-_STOP = {"asked": False}
+class _Stop:
+    """The process's stop: asked (SIGTERM came), and how many :func:`stop_deferred` blocks are open."""
+
+    asked = False
+    deferred = 0
 
 
 def stop_now(*_signal: object) -> None:
@@ -31,21 +44,39 @@ def stop_now(*_signal: object) -> None:
     it never reaches the command, and the build would go on to put its output in place. The record
     stays, so every later commit refuses (:func:`stop_if_asked`) and the command still reports the stop.
     """
-    _STOP["asked"] = True
-    raise Terminated
+    _Stop.asked = True
+    if not _Stop.deferred:
+        raise Terminated
 
 
 def stop_if_asked() -> None:
     """Raise :class:`Terminated` when a stop was asked: called before an output is put in place."""
-    if _STOP["asked"]:
+    if _Stop.asked and not _Stop.deferred:
         raise Terminated
+
+
+@contextmanager
+def stop_deferred() -> Iterator[None]:
+    """Within this block a stop waits: it is recorded, and raised when the block ends.
+
+    For outputs that belong together (a package and its internal folder, put in place one after the other
+    in milliseconds): a stop between the two left the new package beside the old internal report. A stop
+    asked before the block raises at once; the block ending in an error lets that error go on.
+    """
+    stop_if_asked()
+    _Stop.deferred += 1
+    try:
+        yield
+    finally:
+        _Stop.deferred -= 1
+    stop_if_asked()
 
 
 def stop_was_asked(*, forget: bool = False) -> bool:
     """Whether a stop was asked since the last time it was forgotten (each command starts afresh)."""
-    asked = _STOP["asked"]
+    asked = _Stop.asked
     if forget:
-        _STOP["asked"] = False
+        _Stop.asked = False
     return asked
 
 

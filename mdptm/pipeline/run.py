@@ -27,7 +27,7 @@ from mdptm.base.output import (
     write_manifest,
 )
 from mdptm.base.parallel import Inbox, background
-from mdptm.base.process import give_back_memory, keep_long_lived
+from mdptm.base.process import give_back_memory, keep_long_lived, stop_deferred
 from mdptm.documents.changes import record_history
 from mdptm.documents.coverage import coverage_data
 from mdptm.errors import ExitCode, InputError
@@ -174,7 +174,8 @@ def _run_pipeline(
 
         return data_files(public, folder, context, lambda names: leaks.files(folder, names))[1]
 
-    with staged_dir(internal) as tmp_internal:
+    together = ExitStack()  # from the package's leak scan passed to the internal folder in place: a stop waits
+    with together, staged_dir(internal) as tmp_internal:
         write_json(tmp_internal / "import-report.json", report.model_dump(mode="json"))
         write_json(tmp_internal / "redaction-log.json", log.model_dump(mode="json"))
         try:
@@ -206,6 +207,7 @@ def _run_pipeline(
                 if hits:  # a hit in text mdptm itself writes says so: the policy is to be fixed, not the model
                     scrubber = Scrubber(policy.with_terms(log.terms), exempt_of(model, log))
                     raise LeakError(explain_own_text(hits, tmp_out, scrubber))
+                together.enter_context(stop_deferred())
         except _NotPublished:
             pass
         except LeakError as exc:

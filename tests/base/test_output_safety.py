@@ -330,3 +330,28 @@ def test_a_pipe_in_place_of_a_file_mdptm_wrote_is_foreign_and_not_read(
     code, _, err = run(["build", str(project), "-o", str(out)], capsys)
     assert code == 2, err
     assert "ptm.json" in err
+
+
+def test_a_stop_between_the_package_and_its_internal_folder_waits_for_both(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stop after the package was put in place and before the internal folder was left the new package beside
+    the old internal report; now the two are put in place together, then the stop is said (143)."""
+    import mdptm.pipeline.run as run_module
+
+    out = tmp_path / "pkg"
+    assert run(["build", str(project), "-o", str(out)], capsys)[0] == 0
+    old_internal, old_package = (out.parent / "pkg.internal").stat().st_ino, out.stat().st_ino  # each build makes new folders
+    real = run_module.write_json
+
+    def review_then_stop(path: Path, data: object) -> None:
+        real(path, data)  # type: ignore[arg-type]
+        if path.name == "review.json":  # written after the package is in place, before its internal folder is
+            process.stop_now()
+
+    monkeypatch.setattr(run_module, "write_json", review_then_stop)
+    code, _, err = run(["build", str(project), "-o", str(out)], capsys)
+    assert code == 143, err
+    assert out.stat().st_ino != old_package and (out / "MANIFEST.json").is_file()  # the new package
+    assert (out.parent / "pkg.internal").stat().st_ino != old_internal  # and its new internal folder with it
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp") or ".old-" in p.name] == []
