@@ -141,3 +141,47 @@ def test_an_attack_mapping_saying_what_the_product_does_is_not_refused(tmp_path:
     assert len(model.threats) == 1
     assert "T1190" in (model.threats[0].description or "")
     assert any("may be a catalogue extract" in w for w in warning_messages(report))
+
+
+# -- the catalogues as MITRE exports them: CAPEC's and CWE's own columns, with their generic likelihood and mitigations
+
+_CAPEC = (
+    "'ID,Name,Abstraction,Status,Description,Likelihood Of Attack,Typical Severity,Related Attack Patterns,"
+    "Mitigations,Related Weaknesses,Taxonomy Mappings\n"
+    "1,Functionality not constrained by ACLs,Standard,Draft,Functions reachable without an ACL check.,High,High,"
+    "::ChildOf:122::,Enforce least privilege.,::285::,\n"
+    "10,Overflow through environment variables,Detailed,Draft,A buffer overflowed from an environment variable.,High,"
+    "High,::ChildOf:100::,Keep environment variables from users.,::120::,\n"
+    "100,Buffers overflowed,Standard,Draft,Missing bounds checks exploited.,High,Very High,::ChildOf:123::,"
+    "Check bounds automatically.,::119::,\n"
+)
+_CWE = (
+    "CWE-ID,Name,Weakness Abstraction,Status,Description,Related Weaknesses,Modes Of Introduction,"
+    "Likelihood of Exploit,Potential Mitigations,Observed Examples\n"
+    "79,Input not neutralised in a web page,Base,Stable,Input placed in a page unescaped.,::74::,,High,Escape output.,\n"
+    "22,Pathname not limited,Base,Stable,External input builds a path.,::706::,,High,Canonicalise paths.,\n"
+    "89,SQL command built from input,Base,Stable,Input joined into SQL.,::943::,,High,Use prepared statements.,\n"
+)
+
+
+@pytest.mark.parametrize(("name", "text", "catalogue"), [("capec.csv", _CAPEC, "CAPEC"), ("cwe.csv", _CWE, "CWE")])
+def test_a_catalogue_as_mitre_exports_it_is_refused(tmp_path: Path, name: str, text: str, catalogue: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    # before: 3 threats with 3 controls made of the catalogue's generic mitigations
+    with pytest.raises(InputError, match=rf"{name}.*A1: {catalogue} catalogue"):
+        import_sources([ImportSource(path)])
+
+
+def test_the_refusal_names_the_catalogue_table_not_a_neighbouring_row(tmp_path: Path) -> None:
+    text = (
+        "Malware report\n\n## Overview\n\n| Field | Details |\n|---|---|\n| Victim Host | 10.0.0.5 |\n\n"
+        "## MITRE ATT&CK Mapping\n\n| Technique ID | Technique | Tactic |\n|---|---|---|\n"
+        "| T1059.001 | PowerShell | Execution |\n| T1041 | Exfiltration Over C2 Channel | Exfiltration |\n"
+        "| T1189 | Drive-by Compromise | Initial Access |\n"
+    )
+    path = tmp_path / "report.md"
+    path.write_text(text, encoding="utf-8")
+    # before this: "e.g. table 1 …: key/value row with no model field ('Victim Host')"
+    with pytest.raises(InputError, match=r"report\.md.*e\.g\. table 2 .*catalogue extract"):
+        import_sources([ImportSource(path)])

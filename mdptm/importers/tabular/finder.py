@@ -749,7 +749,12 @@ class TableFinder:
         Channel | hardware"): every id is of that catalogue and no column says anything of a system (a component,
         an asset, a rating, a status, a measure). A column of the catalogue's tactics ("MS-TA9001 | Using cloud
         credentials | InitialAccess | kube-apiserver") says so even beside the generic part each entry concerns.
-        None otherwise."""
+        A catalogue as its publisher exports it is known by its own columns ("Abstraction | Related Attack Patterns |
+        Execution Flow": CAPEC), whatever else it carries. None otherwise."""
+        said = {norm_text(c.header) for c in block.columns}
+        exported = next((name for name, cols in self.vocab.threat_catalogue_exports if len(said & cols) >= 3), None)
+        if exported is not None:
+            return exported
         tactics = any(norm_text(c.header) in self.vocab.threat_catalogue_headers for c in block.columns)
         allowed = CATALOGUE_FIELDS | {"targets"} if tactics else CATALOGUE_FIELDS
         if any(c.field not in allowed for c in block.columns):
