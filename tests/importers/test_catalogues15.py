@@ -185,3 +185,17 @@ def test_the_refusal_names_the_catalogue_table_not_a_neighbouring_row(tmp_path: 
     # before this: "e.g. table 1 …: key/value row with no model field ('Victim Host')"
     with pytest.raises(InputError, match=r"report\.md.*e\.g\. table 2 .*catalogue extract"):
         import_sources([ImportSource(path)])
+
+
+def test_a_register_keyed_t0001_with_a_tactic_column_keeps_its_threats(tmp_path: Path) -> None:
+    # "T0001" is no ATT&CK technique (T1001 …, ICS T0800 …): a register's own key, not the steps of one scenario
+    rows = [
+        ["Threat ID", "Threat", "Tactic", "Component"],
+        ["T0001", "Attacker replays BLE pairing", "Initial Access", "BLE radio"],
+        ["T0002", "Firmware tampered in transit", "Persistence", "Update service"],
+        ["T0003", "Clinician session hijacked", "Credential Access", "Tablet app"],
+    ]
+    model, _ = checked_import(_csv(tmp_path / "register.csv", rows))
+    # before: one threat titled "register", the three rows its description
+    assert [t.id for t in model.threats] == ["T0001", "T0002", "T0003"]
+    assert len(model.elements) == 3

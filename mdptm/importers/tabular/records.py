@@ -102,7 +102,6 @@ _BAND = re.compile(
     r"|(?P<op><=?|≤)\s*(?P<lt>\d+(?:[.,]\d+)?)|(?:>=?|≥)\s*(?P<ge>\d+(?:[.,]\d+)?))\s*\)?\s*(?::.*|\|.*)?$"
 )
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-_ATTACK_ID = re.compile(r"^T\d{4}(?:\.\d{3})?$")  # a MITRE ATT&CK technique ("T1566", "T1565.001")
 _RANGE_FIRST = re.compile(r"^\s*(?:\d+(?:[.,]\d+)?\s*[-–—]\s*\d+(?:[.,]\d+)?|[<>]=?\s*\d+(?:[.,]\d+)?)\s*$")
 # A legend line: a mark that is no word ("✅", "⚠️", "🔄") and what it means ("Implemented and Verified").
 _LEGEND_LINE = re.compile(r"^\s*([^\w\s*\[\]()]{1,3})\s*(?:[=:–—-]\s*)?(\w.{0,60})$")
@@ -297,7 +296,10 @@ class SourceBuilder:
         if not any("tactic" in h.split() or "att ck" in h for h in header):
             return False
         rows = [r for r in range(1, len(grid.cells)) if any(x.strip() for x in grid.cells[r])]
-        idcol = next((c for c in range(grid.width) if all(_ATTACK_ID.match(grid.cells[r][c].strip()) for r in rows)), None)
+        attack = dict(self.vocab.threat_catalogues).get("MITRE ATT&CK")  # "T1566", "T1565.001"; not a register's "T0001"
+        if attack is None:
+            return False
+        idcol = next((c for c in range(grid.width) if all(attack.fullmatch(grid.cells[r][c].strip()) for r in rows)), None)
         if idcol is None or not rows:
             return False
         heading = one_line(re.sub(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[A-Z][.)])\s+", "", grid.heading or grid.context.split("  ")[-1] or ""))
