@@ -112,7 +112,10 @@ def import_one(
         said = [r for r in report.records if r.disposition == "skipped" and r.reason and not r.reason.startswith(("header row", "blank"))]
         # a row of a table that says why it is none ("gives no threat text") tells more than a title line or a sheet of notes
         vague = ("title row above the table", "no threat-model table recognised", "row of a table of no threat-model kind")
-        why = next((r for r in said if not (r.reason or "").startswith(vague)), None)
+        # ... and a table found to be a public catalogue ("not threats of this system") says most of all
+        decisive = ("not threats of this system", "not a threat of this system")
+        why = next((r for r in said if any(d in (r.reason or "") for d in decisive)), None)
+        why = why or next((r for r in said if not (r.reason or "").startswith(vague)), None)
         why = why or next(iter(said), None)
         hint = f"; e.g. {why.locator}: {why.reason} (`mdptm inspect {path.name}` shows how each table was read)" if why is not None else ""
         raise InputError(

@@ -52,7 +52,7 @@ _FORM_HEADING = re.compile(
 _ID_CELL = re.compile(r"^[A-Za-z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
 
 # what a catalogue's table may say of each entry: its id, name, text, category and references, nothing of a system
-_CATALOGUE_FIELDS = frozenset({None, "id", "title", "description", "stride", "cwe", "capec", "references"})
+CATALOGUE_FIELDS = frozenset({None, "id", "title", "description", "stride", "cwe", "capec", "references"})
 
 
 @dataclass
@@ -747,8 +747,17 @@ class TableFinder:
     def _catalogue(self, block: Block) -> str | None:
         """The public catalogue a threat table lists ("MITRE EMB3D" for "TID-101 | Power Consumption Analysis Side
         Channel | hardware"): every id is of that catalogue and no column says anything of a system (a component,
-        an asset, a rating, a status, a measure). None otherwise."""
-        if any(c.field not in _CATALOGUE_FIELDS for c in block.columns):
+        an asset, a rating, a status, a measure). A column of the catalogue's tactics ("MS-TA9001 | Using cloud
+        credentials | InitialAccess | kube-apiserver") says so even beside the generic part each entry concerns.
+        A catalogue as its publisher exports it is known by its own columns ("Abstraction | Related Attack Patterns |
+        Execution Flow": CAPEC), whatever else it carries. None otherwise."""
+        said = {norm_text(c.header) for c in block.columns}
+        exported = next((name for name, cols in self.vocab.threat_catalogue_exports if len(said & cols) >= 3), None)
+        if exported is not None:
+            return exported
+        tactics = any(norm_text(c.header) in self.vocab.threat_catalogue_headers for c in block.columns)
+        allowed = CATALOGUE_FIELDS | {"targets"} if tactics else CATALOGUE_FIELDS
+        if any(c.field not in allowed for c in block.columns):
             return None
         idcol = next((c for c in block.columns if c.field == "id"), None)
         if idcol is None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from mdptm.base.text import slug
 from mdptm.importers.merge import norm_name
+from mdptm.importers.tabular.finder import CATALOGUE_FIELDS
 from mdptm.importers.tabular.grouping import Group, Grouper, most, scope_stacked_ids
 from mdptm.importers.tabular.resolve import PENDING
 from mdptm.importers.tabular.rowfields import RowFields
@@ -30,6 +31,7 @@ from mdptm.importers.tabular.vocab import (
     deferred_by_note,
     is_empty,
     kind_from_name,
+    match_header,
     norm_text,
     one_line,
     outside_by_note,
@@ -100,7 +102,6 @@ _BAND = re.compile(
     r"|(?P<op><=?|≤)\s*(?P<lt>\d+(?:[.,]\d+)?)|(?:>=?|≥)\s*(?P<ge>\d+(?:[.,]\d+)?))\s*\)?\s*(?::.*|\|.*)?$"
 )
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-_ATTACK_ID = re.compile(r"^T\d{4}(?:\.\d{3})?$")  # a MITRE ATT&CK technique ("T1566", "T1565.001")
 _RANGE_FIRST = re.compile(r"^\s*(?:\d+(?:[.,]\d+)?\s*[-–—]\s*\d+(?:[.,]\d+)?|[<>]=?\s*\d+(?:[.,]\d+)?)\s*$")
 # A legend line: a mark that is no word ("✅", "⚠️", "🔄") and what it means ("Implemented and Verified").
 _LEGEND_LINE = re.compile(r"^\s*([^\w\s*\[\]()]{1,3})\s*(?:[=:–—-]\s*)?(\w.{0,60})$")
@@ -286,17 +287,47 @@ class SourceBuilder:
     def _attack_mapping(self, grid: Grid) -> bool:
         """ "ATT&CK Tactic | Technique | ID | Description" rows with technique ids ("T1566", "T1565.001"): the steps
         of the threat the heading above names ("### 1. Phishing Attack Leading to Credential Theft"), never threats
-        of their own. One threat titled by the heading, its techniques its description; with no heading, skipped."""
+        of their own. One threat titled by the heading, its techniques its description; with no heading, or under a
+        heading naming the catalogue ("MITRE ATT&CK Mapping"), or in the catalogue's own words ("Adversaries may …"),
+        skipped, unless a column says what the product does (a control, a component)."""
         if len(grid.cells) < 2:
             return False
         header = [norm_text(h) for h in grid.cells[0]]
         if not any("tactic" in h.split() or "att ck" in h for h in header):
             return False
         rows = [r for r in range(1, len(grid.cells)) if any(x.strip() for x in grid.cells[r])]
-        idcol = next((c for c in range(grid.width) if all(_ATTACK_ID.match(grid.cells[r][c].strip()) for r in rows)), None)
+        attack = dict(self.vocab.threat_catalogues).get("MITRE ATT&CK")  # "T1566", "T1565.001"; not a register's "T0001"
+        if attack is None:
+            return False
+        idcol = next((c for c in range(grid.width) if all(attack.fullmatch(grid.cells[r][c].strip()) for r in rows)), None)
         if idcol is None or not rows:
             return False
         heading = one_line(re.sub(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[A-Z][.)])\s+", "", grid.heading or grid.context.split("  ")[-1] or ""))
+        words = f" {norm_text(heading)} "
+        named = next((w for w in sorted(self.vocab.threat_catalogue_headings) if f" {w} " in words), None)
+        texts = [norm_text(grid.cells[r][c]) for r in rows for c in range(grid.width) if c != idcol]
+        worded = any(t.startswith(w) for t in texts for w in self.vocab.threat_catalogue_wording)
+        said = f"named so by {heading!r}" if named is not None else "worded as the catalogue describes them"
+        # "Technique ID | Technique | Tactic | Presence in the project | Control": what the product does, no bare extract
+        bare = all(
+            c == idcol
+            or (h := norm_text(grid.cells[0][c])) in self.vocab.threat_catalogue_headers
+            or h in self.vocab.threat_catalogue_columns
+            or ((m := match_header(self.vocab, "threat", grid.cells[0][c])) is not None and m.field in CATALOGUE_FIELDS - {None})
+            for c in range(grid.width)
+        )
+        if (named is not None or worded) and not bare:
+            self.warn(
+                grid.locator(0),
+                f"unsure of the table of {len(rows)} MITRE ATT&CK technique(s): it may be a catalogue extract ({said}); "
+                "read as the steps of one threat, a profile can correct it",
+            )
+        if (named is not None or worded) and bare:
+            for r in rows:
+                why = f"MITRE ATT&CK technique of a catalogue extract ({said}), not a threat of this system"
+                self.report.skipped(self.file, grid.locator(r), why)
+            self.warn(grid.locator(0), f"table of {len(rows)} MITRE ATT&CK technique(s) not read as threats: a catalogue extract ({said})")
+            return True
         lines = []
         for r in rows:
             cells = [one_line(grid.cells[r][c]) for c in range(grid.width)]

@@ -169,6 +169,12 @@ class Vocabulary:
     control_kind_labels: frozenset[str] = frozenset()  # labels naming a measure's kind ("Design Control:"), not the measure
     # public catalogues of threat types, by the form of their ids ("EMB3D": TID-101): their rows are no system's threats
     threat_catalogues: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    threat_catalogue_headers: frozenset[str] = frozenset()  # ... a column of its tactics ("Tactic"), even beside components
+    # ... as its publisher exports it, by columns no register has ("Abstraction", "Related Attack Patterns": CAPEC)
+    threat_catalogue_exports: tuple[tuple[str, frozenset[str]], ...] = ()
+    threat_catalogue_columns: frozenset[str] = frozenset()  # ... its other columns ("Technique ID", "Technique")
+    threat_catalogue_headings: frozenset[str] = frozenset()  # ... a heading word naming it ("MITRE ATT&CK Mapping")
+    threat_catalogue_wording: frozenset[str] = frozenset()  # ... its own opening of an entry ("Adversaries may")
     attack_tree_parents: frozenset[str] = frozenset()  # an attack tree's column naming each node's parent ("parent")
     attack_tree_gates: frozenset[str] = frozenset()  # ... and the gate of each node ("AND", "OR", "LEAF")
     disposition_decisions: frozenset[str] = frozenset()  # "mitigate" in a Disposition column: a decision, no status
@@ -360,6 +366,11 @@ class ValueTerms(_Terms):
     applicability_yes: list[str] = Field(default_factory=list)
     control_kind_labels: list[str] = Field(default_factory=list)
     threat_catalogue_ids: dict[str, str] = Field(default_factory=dict)
+    threat_catalogue_headers: list[str] = Field(default_factory=list)
+    threat_catalogue_exports: dict[str, list[str]] = Field(default_factory=dict)
+    threat_catalogue_columns: list[str] = Field(default_factory=list)
+    threat_catalogue_headings: list[str] = Field(default_factory=list)
+    threat_catalogue_wording: list[str] = Field(default_factory=list)
     attack_tree_parents: list[str] = Field(default_factory=list)
     attack_tree_gates: list[str] = Field(default_factory=list)
     disposition_decisions: list[str] = Field(default_factory=list)
@@ -537,6 +548,11 @@ def load_vocabulary() -> Vocabulary:
         attack_tree_parents=_words(values.get("attack_tree_parents", [])),
         attack_tree_gates=_words(values.get("attack_tree_gates", [])),
         threat_catalogues=tuple((name, re.compile(rf"(?:{rx})", re.I)) for name, rx in values.get("threat_catalogue_ids", {}).items()),
+        threat_catalogue_headers=_words(values.get("threat_catalogue_headers", [])),
+        threat_catalogue_exports=tuple((name, _words(cols)) for name, cols in values.get("threat_catalogue_exports", {}).items()),
+        threat_catalogue_columns=_words(values.get("threat_catalogue_columns", [])),
+        threat_catalogue_headings=_words(values.get("threat_catalogue_headings", [])),
+        threat_catalogue_wording=_words(values.get("threat_catalogue_wording", [])),
         planned_mitigations=_words(values.get("planned_mitigations", [])),
         verification_result_headers=_words(values.get("verification_result_headers", [])),
         verification_not_passed=_words(values.get("verification_not_passed", [])),
