@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.importers.import_helpers import load_text
+from tests.importers.import_helpers import load_text, warning_messages
 from tests.importers.md_word import both as _both
 
 # -- a clinic scribe app's STRIDE analysis: "- **T-S-001**: title" over nested "**Risk**" / "**Impact**" /
@@ -69,3 +69,74 @@ def test_bold_ids_over_titles_under_a_threats_heading_join_the_matrix(tmp_path: 
         by_id = {t.id: t for t in model.threats}
         assert by_id["T1.2"].title == "Records changed without an identity check"
         assert by_id["T1.1"].risk is not None and by_id["T1.1"].risk.level == "critical"
+
+
+# -- a patient survey app's STRIDE table: one row per category ("**S**poofing") with a Description, a Mitigation and
+# Likelihood / Impact ratings; a primer defines the categories, it does not rate them
+
+_RATED_STRIDE_ROWS = (
+    "# Threat Model & Risk Assessment\n\nA short STRIDE analysis of the survey app:\n\n"
+    "| Threat | Description | Mitigation | Likelihood | Impact |\n|---|---|---|---|---|\n"
+    "| **S**poofing | A caller poses as a legitimate agent | Authenticated API calls | Medium | High |\n"
+    "| **T**ampering | Survey payloads changed in flight | HTTPS everywhere | Medium | High |\n"
+    "| **R**epudiation | A user denies sending feedback | Submissions logged with ids | Low | Medium |\n"
+    "| **D**enial of Service | The API is flooded | Rate limits | Low | Medium |\n"
+)
+
+
+def test_stride_rows_rated_for_likelihood_are_threats_not_definitions(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _RATED_STRIDE_ROWS):
+        # before: "STRIDE definitions table (its rows are the six categories)": no threat, exit 2
+        assert [(t.title, t.stride) for t in model.threats] == [
+            ("A caller poses as a legitimate agent", ["spoofing"]),
+            ("Survey payloads changed in flight", ["tampering"]),
+            ("A user denies sending feedback", ["repudiation"]),
+            ("The API is flooded", ["denial_of_service"]),
+        ]
+        assert [t.risk.likelihood if t.risk else None for t in model.threats] == ["Medium", "Medium", "Low", "Low"]
+        assert len(model.controls) == 4
+
+
+def test_a_stride_table_with_a_description_and_no_ratings_stays_definitions(tmp_path: Path) -> None:
+    primer = (
+        "# Threat Model\n\n| Threat | Description | Mitigation |\n|---|---|---|\n"
+        "| **S**poofing | Pretending to be someone else | Authentication |\n"
+        "| **T**ampering | Modifying data without leave | Integrity checks |\n"
+        "| **R**epudiation | Denying an action | Audit logs |\n\n## Threats\n\n- **Threat:** Forged survey links\n"
+    )
+    model, _report = load_text(tmp_path, primer)
+    assert [t.title for t in model.threats] == ["Forged survey links"]
+
+
+# -- an EMR's threat analysis written in Polish: "**Zagrożenie**:" (threat) paragraphs over "- **Podatność**:"
+# (vulnerability) / "- **Mitigacja**:" / "- **Status**:" bullets, two threats under one STRIDE heading
+
+_POLISH = (
+    "# Analiza zagrożeń - System EMR\n\n### 1. STRIDE Analysis\n\n#### 1.1 Spoofing (Podszywanie się)\n"
+    "**Zagrożenie**: Logowanie osoby podającej się za lekarza\n- **Podatność**: Słabe hasła\n"
+    "- **Mitigacja**: JWT + MFA\n\n"
+    "**Zagrożenie**: Przejęcie sesji\n- **Podatność**: Tokeny bez ochrony\n- **Mitigacja**: HttpOnly cookies\n\n"
+    "#### 1.2 Tampering (Modyfikacja danych)\n**Zagrożenie**: SQL Injection\n- **Mitigacja**: Prepared Statements\n"
+)
+
+
+def test_polish_threat_labels_and_two_threats_under_one_stride_heading(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _POLISH)
+    # before: exit 2 ("no threat-model content found": "Zagrożenie" no label); with the labels alone, the two
+    # spoofing threats were one, the second's mitigation lost
+    assert [(t.title, t.stride) for t in model.threats] == [
+        ("Logowanie osoby podającej się za lekarza", ["spoofing"]),
+        ("Przejęcie sesji", ["spoofing"]),
+        ("SQL Injection", ["tampering"]),
+    ]
+    titles = {c.id: c.title for c in model.controls}
+    assert [[titles[c] for c in t.controls] for t in model.threats] == [["JWT + MFA"], ["HttpOnly cookies"], ["Prepared Statements"]]
+    assert "Słabe hasła" in model.threats[0].description
+    assert any("2 threats under this STRIDE heading" in w for w in warning_messages(report))
+
+
+def test_one_threat_label_over_a_vulnerability_label_stays_one_threat(tmp_path: Path) -> None:
+    text = "# TM\n\n### Spoofing\n**Threat**: Staff login faked\n\n**Vulnerability**: Weak login\n\n**Mitigation**: MFA\n"
+    model, _report = load_text(tmp_path, text)
+    assert [t.title for t in model.threats] == ["Staff login faked"]
+    assert "Weak login" in model.threats[0].description
