@@ -140,3 +140,20 @@ def test_one_threat_label_over_a_vulnerability_label_stays_one_threat(tmp_path: 
     model, _report = load_text(tmp_path, text)
     assert [t.title for t in model.threats] == ["Staff login faked"]
     assert "Weak login" in model.threats[0].description
+
+
+# -- the scribe app's "Security Controls Summary": "### Implemented Controls:" over "- ✅ HMAC-chained audit logging"
+
+
+def test_status_marks_opening_every_item_of_a_controls_list_state_the_status(tmp_path: Path) -> None:
+    text = (
+        "# Threat Model\n\n## Security Controls Summary\n\n### Implemented Controls:\n\n"
+        "- ✅ Chained audit logging\n- ✅ Keystore-held keys\n- 🔄 Root detection\n"
+    )
+    model, _report = load_text(tmp_path, text)
+    # before: titles "✅ Chained audit logging" …, every status implemented by default (not stated)
+    assert [(c.title, c.status, c.status_stated) for c in model.controls] == [
+        ("Chained audit logging", "implemented", True),
+        ("Keystore-held keys", "implemented", True),
+        ("Root detection", "planned", True),
+    ]

@@ -13,7 +13,7 @@ from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
 from mdptm.importers.markdown.state import _ReaderState
 from mdptm.importers.markdown.words import _CHECK_BOX, _LABEL_END
 from mdptm.importers.tabular.lists import HEADING_ID_LEAD, ITEM_ID, THREAT_REF_LEAD, id_led_threat
-from mdptm.importers.tabular.records import first_sentence
+from mdptm.importers.tabular.records import first_sentence, status_marked_items
 from mdptm.importers.tabular.stride import stride_definition_texts, stride_primer_heading
 from mdptm.importers.tabular.vocab import (
     clean_text,
@@ -201,8 +201,14 @@ class ListReading(_ReaderState):
         """One threat or control per top-level item of a plain list under a "Threats" or "Mitigations" heading,
         titled by its text (its first sentence when long); nested items describe it. Questions are skipped."""
         made = 0
-        for it in lst.items:
-            text = one_line(_CHECK_BOX.sub("", it.lead.text))
+        # "- ✅ HMAC-chained audit logging" under "Implemented Controls:": every item opens with its status mark
+        marked = (
+            status_marked_items(self.vocab, "\n".join("- " + one_line(it.lead.text) for it in lst.items)) if kind == "control" else None
+        )
+        if marked is not None and len(marked) != len(lst.items):
+            marked = None
+        for n, it in enumerate(lst.items):
+            text = one_line(_CHECK_BOX.sub("", it.lead.text)) if marked is None else marked[n][0]
             loc = self.loc(it.line, "list item")
             if not text or text.endswith("?"):
                 self.b.report.skipped(self.file, loc, "a question or an empty item, not a " + kind)
@@ -214,6 +220,8 @@ class ListReading(_ReaderState):
                 values = {"id": self.new_control_id(), "title": title}
                 if description:
                     values["description"] = description
+                if marked is not None:
+                    values["status"] = marked[n][1]
                 self.controls.append(self.record("control", values, loc, ctx))
                 led = next((m for h in reversed(ctx.headings) if (m := HEADING_ID_LEAD.match(h)) is not None), None)
                 if led is not None:
