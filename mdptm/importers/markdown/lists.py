@@ -12,8 +12,8 @@ from mdptm.importers.markdown.document import (
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
 from mdptm.importers.markdown.state import _ReaderState
 from mdptm.importers.markdown.words import _CHECK_BOX, _LABEL_END
-from mdptm.importers.tabular.lists import HEADING_ID_LEAD, THREAT_REF_LEAD, id_led_threat
-from mdptm.importers.tabular.records import first_sentence
+from mdptm.importers.tabular.lists import HEADING_ID_LEAD, ITEM_ID, THREAT_REF_LEAD, id_led_threat
+from mdptm.importers.tabular.records import first_sentence, status_marked_items
 from mdptm.importers.tabular.stride import stride_definition_texts, stride_primer_heading
 from mdptm.importers.tabular.vocab import (
     clean_text,
@@ -62,7 +62,8 @@ class ListReading(_ReaderState):
             if self.names_threats(heading):
                 self.b.warn(where, f"checklist under {heading!r} not read as threats: its items carry no threat label")
             return
-        if ctx.stride and not ctx.view:
+        if ctx.stride and not ctx.view and ctx.list_kind != "control":
+            # "#### Controls Implemented:" under "### 1. Spoofing (S)" holds that category's controls, not threats
             self.stride_list(lst, ctx)
             return
         if ctx.list_kind in ("asset", "element", "interface"):
@@ -102,14 +103,15 @@ class ListReading(_ReaderState):
             self.b.warn(where, f"list under {heading!r} read as threats: one per bold title")
             for it in lst.items:
                 fields = _Fields()
-                title = one_line(it.lead.bold_lead or "").strip(" :.-–—")
+                tid = self.bold_id(it)
+                title = "" if tid else one_line(it.lead.bold_lead or "").strip(" :.-–—")
                 body = _LABEL_END.sub("", it.lead.after_bold).strip()
                 fields.add("description", body or title, it.lead.links)
                 for child in it.children:
                     for sub in child.items:
                         lab, rest = self.item_label(sub)
                         fields.add(lab if lab and lab != "description" else "description", rest or sub.all_text())
-                self.emit_item(fields, it.line, ctx, ctx.stride, title=title)
+                self.emit_item(fields, it.line, ctx, ctx.stride, title=title, tid=tid)
             return
         if self.arrow_list(lst, where):
             return
@@ -199,8 +201,14 @@ class ListReading(_ReaderState):
         """One threat or control per top-level item of a plain list under a "Threats" or "Mitigations" heading,
         titled by its text (its first sentence when long); nested items describe it. Questions are skipped."""
         made = 0
-        for it in lst.items:
-            text = one_line(_CHECK_BOX.sub("", it.lead.text))
+        # "- ✅ HMAC-chained audit logging" under "Implemented Controls:": every item opens with its status mark
+        marked = (
+            status_marked_items(self.vocab, "\n".join("- " + one_line(it.lead.text) for it in lst.items)) if kind == "control" else None
+        )
+        if marked is not None and len(marked) != len(lst.items):
+            marked = None
+        for n, it in enumerate(lst.items):
+            text = one_line(_CHECK_BOX.sub("", it.lead.text)) if marked is None else marked[n][0]
             loc = self.loc(it.line, "list item")
             if not text or text.endswith("?"):
                 self.b.report.skipped(self.file, loc, "a question or an empty item, not a " + kind)
@@ -212,6 +220,8 @@ class ListReading(_ReaderState):
                 values = {"id": self.new_control_id(), "title": title}
                 if description:
                     values["description"] = description
+                if marked is not None:
+                    values["status"] = marked[n][1]
                 self.controls.append(self.record("control", values, loc, ctx))
                 led = next((m for h in reversed(ctx.headings) if (m := HEADING_ID_LEAD.match(h)) is not None), None)
                 if led is not None:
@@ -389,9 +399,20 @@ class ListReading(_ReaderState):
         if current is not None:
             self.emit_item(current[0], current[1], ctx, stride, title=title)
 
-    def emit_item(self, fields: _Fields, line: int, ctx: _Ctx, stride: str | None, title: str = "") -> None:
+    def bold_id(self, it: ListItem) -> str | None:
+        """The item's bold lead when it is an id alone with the title after it ("**T-S-001**: Rogue app …",
+        "**T1.1:** Unauthorised access …"): the threat's own id, which a risk table elsewhere keys its rows by."""
+        bold = one_line(it.lead.bold_lead or "").strip(" :.-–—")
+        if not bold or ITEM_ID.fullmatch(bold) is None or not _LABEL_END.sub("", it.lead.after_bold).strip():
+            return None
+        return bold
+
+    def emit_item(self, fields: _Fields, line: int, ctx: _Ctx, stride: str | None, title: str = "", tid: str | None = None) -> None:
         description = fields.text("description")
         values: dict[str, str] = {"title": title or first_sentence(description), "description": description}
+        if tid:
+            values["id"] = tid
+            self.explicit_ids.add(tid)
         for label, said in (("vector", "Attack vector"), ("impact", "Impact")):
             more = fields.text(label)
             if more:
@@ -424,7 +445,8 @@ class ListReading(_ReaderState):
                 self.b.report.skipped(self.file, self.loc(it.line, "list item"), "a question (a checklist), not a threat")
                 continue
             fields = _Fields()
-            fields.add("description", it.lead.text, it.lead.links)
+            tid = self.bold_id(it)
+            fields.add("description", _LABEL_END.sub("", it.lead.after_bold).strip() if tid else it.lead.text, it.lead.links)
             for child in it.children:
                 for sub in child.items:
                     lab, rest = self.item_label(sub)
@@ -434,4 +456,4 @@ class ListReading(_ReaderState):
                         fields.add(lab, "\n".join(x for x in (rest, nested) if x), sub.all_links())
                     else:
                         fields.add("description", "- " + sub.all_text(), sub.all_links())
-            self.emit_item(fields, it.line, ctx, ctx.stride)
+            self.emit_item(fields, it.line, ctx, ctx.stride, tid=tid)

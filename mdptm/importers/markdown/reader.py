@@ -440,7 +440,12 @@ class BlockReader(ListReading, TableReading):
             if lists and (stride_only or generic or sum(self.threat_items(b) for b in lists) != 1):
                 fields = _Fields()  # "- **Threat:** ..." bullets, several or nested: each one is a threat
             elif stride_only and self.is_threat_block(fields):
-                self.threat_block(sec, here, None, "", where, fields=fields)  # titled by its text, not "Repudiation"
+                groups = self.threat_groups(sec.blocks)
+                if len(groups) > 1:
+                    self.b.warn(where, f"{len(groups)} threats under this STRIDE heading, each opened by its own label line")
+                for group in groups:
+                    # titled by its text, not "Repudiation"
+                    self.threat_block(sec, here, None, "", where, fields=self.fields(group) if len(groups) > 1 else fields)
                 for child in sec.children:
                     self.section(child, here)
                 return
@@ -772,6 +777,27 @@ class BlockReader(ListReading, TableReading):
             if self.has_threat_children(child):
                 return True
         return False
+
+    def threat_groups(self, blocks: list[MdBlock]) -> list[list[MdBlock]]:
+        """The blocks of a section split before each paragraph that opens a threat with the same label as the first
+        ("**Threat**: Staff login faked" … "**Threat**: Session taken over"): one threat each, with the fields up to
+        the next. One group when the label is written once (or "**Threat**:" is followed by "**Vulnerability**:",
+        two labels of one threat's description)."""
+        starts: list[int] = []
+        first = ""
+        for i, blk in enumerate(blocks):
+            got = self.para_label(blk.inline) if isinstance(blk, Para) else None
+            if got is None or got[0] != "description" or not got[1].strip():
+                continue
+            assert isinstance(blk, Para)
+            written = norm_text(blk.inline.bold_lead or blk.inline.text.partition(":")[0])
+            first = first or written
+            if written == first:
+                starts.append(i)
+        if len(starts) < 2:
+            return [blocks]
+        starts[0] = 0
+        return [blocks[a:b] for a, b in zip(starts, [*starts[1:], len(blocks)], strict=True)]
 
     def is_threat_block(self, fields: _Fields) -> bool:
         return any(f in fields.values for f in self.words["threat_labels"])

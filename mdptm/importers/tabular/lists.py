@@ -49,7 +49,10 @@ _TITLE_OVER_PARTS = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+([^:]{2,100}?)\s*:\s*$")
 THREAT_REF_LEAD = re.compile(
     r"^(?:threat|risk|hazard)\s*(?:#\s*|no\.?\s*|nr\.?\s*)?([A-Za-z]{0,6}-?\d+(?:\.\d+)*)\s*[:–—-]\s*\S", re.IGNORECASE
 )
-HEADING_ID_LEAD = re.compile(r"^\s*([A-Z]{1,6}(?:-[A-Z]{1,8})?-?\d+(?:\.\d+)*)\s*[:：–—-]\s*\S")
+# An item's id: "INF-001", "T-S-001", "T1.1", "HAZ-3"
+_ITEM_ID = r"[A-Z]{1,6}(?:-[A-Z]{1,8})?-?\d+(?:\.\d+)*"
+ITEM_ID = re.compile(_ITEM_ID)
+HEADING_ID_LEAD = re.compile(rf"^\s*({_ITEM_ID})\s*[:：–—-]\s*\S")
 # ". Mitigation: …" after a sentence of the same line: a label that opens a sentence of its own
 _INLINE_LABEL = re.compile(r"(?<=[.;!?])\s+([A-Za-z][A-Za-z ]{1,40}?)\s*:\s+\S")
 # "Risk: <a sentence of four words or more>" over "Mitigation: …" on the item's next line

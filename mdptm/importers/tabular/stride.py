@@ -89,9 +89,12 @@ def _stride_rows_of_threats(g: Grid, block: Block) -> bool:
 
     text = [c for c in block.columns if c.field in ("description", "title") and filled(c)]
     mitigated = any(c.field == "controls" and filled(c) for c in block.columns)
+    # "| Threat | Description | Mitigation | Likelihood | Impact |": a primer defines the categories, it does not
+    # rate them; likelihood or severity filled on most rows makes each row a threat, whatever its text column is called
+    rated = any(c.field in ("risk.likelihood", "risk.severity", "risk") and filled(c) for c in block.columns)
     # "Property Violated" beside "Mitigation Options": whatever the text columns are called, a column that says
     # which property a category violates defines the categories
-    return mitigated and bool(text) and not any(norm_text(c.header) in defining for c in block.columns)
+    return mitigated and bool(text) and (rated or not any(norm_text(c.header) in defining for c in block.columns))
 
 
 def _stride_header(vocab: Vocabulary, header: str) -> str | None:
