@@ -752,20 +752,29 @@ def denies_measure(text: str) -> bool:
 # the word that makes a sentence a requirement; an instruction opens with its verb ("Implement MFA", "Ensure audit
 # logs are recorded": what is to be done, written in a mitigation cell)
 _INSTRUCTION_VERBS = r"implement|ensure|make\s+sure|introduce|establish|adopt|put\s+in\s+place|add|deploy"
-_MODAL_WORD = re.compile(rf"\b(?:shall|must|should|required\s+to)\b|^\W*(?:please\s+)?(?:{_INSTRUCTION_VERBS})\b", re.I)
+_MODAL_WORD = re.compile(
+    rf"\b(?:shall|must|should|required\s+to)\b|^\W*(?:please\s+)?(?:{_INSTRUCTION_VERBS})\b"
+    r"|^\W*(?:(?:security|cybersecurity|design|system)\s+)?requirements?\b",
+    re.I,
+)
+_MAY_WORD = re.compile(r"\b(?:may|might|could)\b", re.I)  # only where no stronger word requires ("… may … shall …")
 
 
 def _written_as(word: str | None) -> str:
-    """What requirement wording makes of a control: "should" recommends, "shall" and "must" require, a verb that
-    opens the text ("Implement", "Ensure") instructs."""
+    """What requirement wording makes of a control: "should" recommends, "shall" and "must" require, as does a text
+    labelled "Requirement:", "may" only allows ("The device may use TLS 1.2"), a verb that opens the text
+    ("Implement", "Ensure") instructs."""
     if word == "should":
         return "recommendation"
-    return "requirement" if word in (None, "shall", "must", "required to") else "instruction"
+    if word in ("may", "might", "could"):
+        return "possibility"
+    return "requirement" if word in (None, "shall", "must", "required to") or (word and "requirement" in word) else "instruction"
 
 
 def written_as(c: Control) -> str:
-    """ "recommendation" for a control written with "should", "instruction" for one that opens with "Implement",
-    "Ensure" …, else "requirement" (:func:`requirement_only`)."""
+    """ "recommendation" for a control written with "should", "possibility" for one with "may" ("The device may use
+    TLS 1.2"), "instruction" for one that opens with "Implement", "Ensure" …, else "requirement"
+    (:func:`requirement_only`)."""
     return _written_as(requirement_only(c.title, c.description))
 
 
@@ -794,7 +803,7 @@ def requirement_only(title: str, description: str) -> str | None:
     said = [x for x in sentences if not is_placeholder(x)]
     if not said or not all(rx.search(x.lstrip("-*• ")) for x in said):
         return None
-    found = _MODAL_WORD.search(said[0].lstrip("-*• "))
+    found = _MODAL_WORD.search(said[0].lstrip("-*• ")) or _MAY_WORD.search(said[0].lstrip("-*• "))
     return " ".join(found.group(0).casefold().strip(" \t\n-*•\"'").removeprefix("please ").split()) if found else None
 
 

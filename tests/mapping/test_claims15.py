@@ -103,3 +103,96 @@ def test_a_schedule_is_not_remediation_without_delay(policy: str) -> None:
 )
 def test_prompt_remediation_keeps_its_credit(policy: str) -> None:
     assert _verdicts(_model(patch_policy=policy))["cra-annex-i:II.2"][0] == "covered"
+
+
+# ------------------------------------------------------------------ modal and requirement wording
+# "The device may use TLS 1.2", "TLS can be used if required" and "Requirement: encryption of data in transit" were
+# read as the maker's encryption in place when no source stated a status. They say what the device might do, what
+# someone turns on when needed, and what is required: not a measure shown in place. "TLS is supported" states a
+# capability, and a stated status stands.
+
+
+def _crypto(description: str, *, stated: bool = False, title: str = "Encryption in transit") -> Model:
+    c = Control(id="C-1", title=title, category="cryptography", description=description, status_stated=stated)
+    t = Threat(id="T-1", title="Eavesdropping on PHI", stride=["information_disclosure"], status="mitigated", controls=["C-1"])
+    return Model(product=Product(name="P", manufacturer="M"), document=Document(version="1"), controls=[c], threats=[t])
+
+
+def _counted(model: Model) -> list[str]:
+    """The clauses that count C-1 as the maker's control in place."""
+    return [
+        f"{fw.id}:{cl.id}"
+        for fw in map_model(model).frameworks
+        for cl in fw.clauses
+        if "C-1" in cl.evidence and "implemented" in cl.rationale and "relies on the hospital" not in cl.rationale
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("The device may use TLS 1.2.", "may"),
+        ("The gateway could support certificate pinning.", "could"),
+        ("Requirement: encryption of data in transit.", "requirement"),
+        ("Security requirement - signed firmware updates.", "security requirement"),
+        ("Where the network may be untrusted, the device shall use TLS.", "shall"),
+        # a capability, a statement, an attack or a person's option is no such wording
+        ("TLS is supported.", None),
+        ("TLS 1.2 encrypts all traffic.", None),
+        ("Attackers may use a replayed session token.", None),
+        ("Users may log in with a PIN or a badge.", None),
+        ("REQ-12: TLS 1.2 on all links.", None),
+        ("TLS 1.2 is used. Certificates may be rotated by the device.", None),
+    ],
+)
+def test_modal_and_labelled_requirement_wording(text: str, word: str | None) -> None:
+    from mdptm.model.evidence import requirement_only
+
+    assert requirement_only("Control", text) == word
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("The device may use TLS 1.2.", 'written as a possibility ("may")'),
+        ("Requirement: encryption of data in transit.", 'written as a requirement ("requirement")'),
+        ("The system shall encrypt data in transit.", 'written as a requirement ("shall")'),
+    ],
+)
+def test_unstated_modal_wording_is_no_control_in_place(text: str, shown: str) -> None:
+    from mdptm.model.evidence import not_in_place
+
+    model = _crypto(text)
+    assert shown in (not_in_place(model.controls[0]) or "")
+    assert _counted(model) == []
+
+
+def test_tls_used_if_required_is_the_hospitals_option() -> None:
+    from mdptm.model.evidence import customer_enabled
+
+    assert customer_enabled("TLS can be used if required.", "") == "TLS can be used if required"
+    assert customer_enabled("Encryption may be enabled where needed.", "") is not None
+    assert _counted(_crypto("TLS can be used if required.")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("TLS is supported.", False),
+        ("TLS 1.2 encrypts all traffic between pump and server.", False),
+        ("The device may use TLS 1.2.", True),  # a stated status stands
+    ],
+)
+def test_a_capability_or_a_stated_status_keeps_its_credit(text: str, stated: bool) -> None:
+    assert "cra-annex-i:I.2.e" in _counted(_crypto(text, stated=stated))
+
+
+@pytest.mark.parametrize(
+    "encryption",
+    ["The device may use TLS 1.2", "TLS can be used if required", "Requirement: encryption of data in transit"],
+)
+def test_a_flow_whose_encryption_is_only_possible_is_not_encrypted(encryption: str) -> None:
+    from mdptm.mapping.engine import not_the_products
+
+    assert not_the_products(encryption)
+    assert not not_the_products("TLS 1.2 (mutual)")
