@@ -68,6 +68,20 @@ def test_a_placeholder_sbom_is_a_gap() -> None:
     assert verdicts["cra-annex-i:II.1"][0] == "partial"  # the threats documented still count
 
 
+@pytest.mark.parametrize(
+    "sbom",
+    [
+        REAL_SBOM,
+        "SPDX 2.3 SBOM at https://example.com/sbom/p-4.2.spdx.json; updates will be published with every release.",
+        "CycloneDX SBOM, updated on each release and downloadable from the customer portal.",
+    ],
+)
+def test_an_sbom_kept_current_is_no_promise(sbom: str) -> None:
+    verdicts = _verdicts(_model(sbom=sbom))
+    assert verdicts["mc2:v2.44"][0] == "covered", verdicts["mc2:v2.44"][1]
+    assert verdicts["cra-annex-i:II.1"][0] == "covered"
+
+
 def test_a_machine_readable_sbom_keeps_its_credit() -> None:
     verdicts = _verdicts(_model(sbom=REAL_SBOM))
     assert verdicts["cra-annex-i:II.1"][0] == "covered"
