@@ -30,10 +30,12 @@ from mdptm.model.evidence import (
     instruction,
     not_in_place,
     others_only,
+    prompt_remediation,
     read_as_requirement,
     read_responsibility,
     real_values,
     requirement_only,
+    sbom_shortfall,
     stated,
     verified,
     void_reason,
@@ -1011,6 +1013,10 @@ def _field_level(check: FieldCheck, value: object, model: Model) -> tuple[Level,
         if not found:
             return "unmet", f"{path} is stated but does not mention {check.keywords[0]!r}"
         return "partial", f"{path} mentions {_join([repr(k) for k in found[:2]], 'and')} ({TEXT_MATCH})"
+    if (check.sbom or check.sbom_support) and (why := sbom_shortfall(shown, support=bool(check.sbom_support))) is not None:
+        return "partial", f"{path} reads {_quote(shown)}, but {why}: confirm"
+    if check.without_delay and not prompt_remediation(shown):
+        return "partial", f"{path} reads {_quote(shown)}, which states a practice but not remediation without delay: confirm"
     return "met", f"{path} is stated"
 
 

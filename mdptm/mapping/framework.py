@@ -247,6 +247,16 @@ class FieldCheck(Strict):
         default=None, ge=0, description="the value commits to a time span of at least this many days (24 months of notice)"
     )
     date: bool | None = Field(default=None, description="true: the value holds a calendar date, not earlier than document.date")
+    sbom: bool | None = Field(
+        default=None,
+        description="true: the value is an SBOM in hand in a machine-readable format, not one promised or given on request",
+    )
+    sbom_support: bool | None = Field(
+        default=None, description="true: as sbom, and the SBOM gives each component's support level or end of support"
+    )
+    without_delay: bool | None = Field(
+        default=None, description="true: the value says vulnerabilities are remediated without delay, not on a schedule only"
+    )
 
 
 SELECTOR_KEYS: tuple[str, ...] = (*COLLECTION_ITEMS, "fields", "clauses", "all", "any", "none")

@@ -98,6 +98,16 @@ class _Durations(BaseModel):
     deadline_words: list[str] = Field(default_factory=empty_list)
 
 
+class _SbomWords(BaseModel):
+    """``sbom`` in evidence.yaml: what an SBOM field must say to count as an SBOM in hand."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    formats: list[str] = Field(default_factory=empty_list)
+    promises: list[str] = Field(default_factory=empty_list)
+    on_request: list[str] = Field(default_factory=empty_list)
+    support: list[str] = Field(default_factory=empty_list)
+
+
 class EvidenceTerms(BaseModel):
     """``evidence.yaml``."""
 
@@ -122,6 +132,9 @@ class EvidenceTerms(BaseModel):
     scope_limit_patterns: list[str] = Field(default_factory=empty_list)
     back_references: list[str] = Field(default_factory=empty_list)
     safeguards: list[str] = Field(default_factory=empty_list)
+    sbom: _SbomWords = Field(default_factory=lambda: _SbomWords())
+    without_delay: list[str] = Field(default_factory=empty_list)
+    without_delay_days: int = 30
     durations: _Durations
 
 
@@ -739,20 +752,29 @@ def denies_measure(text: str) -> bool:
 # the word that makes a sentence a requirement; an instruction opens with its verb ("Implement MFA", "Ensure audit
 # logs are recorded": what is to be done, written in a mitigation cell)
 _INSTRUCTION_VERBS = r"implement|ensure|make\s+sure|introduce|establish|adopt|put\s+in\s+place|add|deploy"
-_MODAL_WORD = re.compile(rf"\b(?:shall|must|should|required\s+to)\b|^\W*(?:please\s+)?(?:{_INSTRUCTION_VERBS})\b", re.I)
+_MODAL_WORD = re.compile(
+    rf"\b(?:shall|must|should|required\s+to)\b|^\W*(?:please\s+)?(?:{_INSTRUCTION_VERBS})\b"
+    r"|^\W*(?:(?:security|cybersecurity|design|system)\s+)?requirements?\b",
+    re.I,
+)
+_MAY_WORD = re.compile(r"\b(?:may|might|could)\b", re.I)  # only where no stronger word requires ("… may … shall …")
 
 
 def _written_as(word: str | None) -> str:
-    """What requirement wording makes of a control: "should" recommends, "shall" and "must" require, a verb that
-    opens the text ("Implement", "Ensure") instructs."""
+    """What requirement wording makes of a control: "should" recommends, "shall" and "must" require, as does a text
+    labelled "Requirement:", "may" only allows ("The device may use TLS 1.2"), a verb that opens the text
+    ("Implement", "Ensure") instructs."""
     if word == "should":
         return "recommendation"
-    return "requirement" if word in (None, "shall", "must", "required to") else "instruction"
+    if word in ("may", "might", "could"):
+        return "possibility"
+    return "requirement" if word in (None, "shall", "must", "required to") or (word and "requirement" in word) else "instruction"
 
 
 def written_as(c: Control) -> str:
-    """ "recommendation" for a control written with "should", "instruction" for one that opens with "Implement",
-    "Ensure" …, else "requirement" (:func:`requirement_only`)."""
+    """ "recommendation" for a control written with "should", "possibility" for one with "may" ("The device may use
+    TLS 1.2"), "instruction" for one that opens with "Implement", "Ensure" …, else "requirement"
+    (:func:`requirement_only`)."""
     return _written_as(requirement_only(c.title, c.description))
 
 
@@ -781,7 +803,7 @@ def requirement_only(title: str, description: str) -> str | None:
     said = [x for x in sentences if not is_placeholder(x)]
     if not said or not all(rx.search(x.lstrip("-*• ")) for x in said):
         return None
-    found = _MODAL_WORD.search(said[0].lstrip("-*• "))
+    found = _MODAL_WORD.search(said[0].lstrip("-*• ")) or _MAY_WORD.search(said[0].lstrip("-*• "))
     return " ".join(found.group(0).casefold().strip(" \t\n-*•\"'").removeprefix("please ").split()) if found else None
 
 
@@ -1205,3 +1227,38 @@ def accepts_risk(text: str) -> str | None:
     first = _SENTENCE.split(text.strip().lstrip("-*• "), maxsplit=1)[0]
     found = rx.search(first)
     return " ".join(found.group(0).split()) if found else None
+
+
+@cache
+def _sbom_patterns() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The promise and on-request patterns of ``sbom`` in evidence.yaml, each joined into one."""
+    words = shipped("evidence", EvidenceTerms).sbom
+    return tuple(re.compile("|".join(f"(?:{p})" for p in ps), re.I) if ps else None for ps in (words.promises, words.on_request))  # type: ignore[return-value]
+
+
+def sbom_shortfall(text: str, *, support: bool = False) -> str | None:
+    """Why an SBOM field does not show an SBOM in hand (CRA Annex I Part II (1), FDA premarket V.A.4), in words for a
+    rationale, or None: it is only promised ("An SBOM will be provided"), only given on request ("available on
+    request"), names no machine-readable format ("Component list in Appendix B (PDF)"), or, with *support*, says
+    nothing of each component's support level or end of support. A stated CycloneDX or SPDX file stands."""
+    words = shipped("evidence", EvidenceTerms).sbom
+    promise, on_request = _sbom_patterns()
+    clean = _straight(text)
+    if promise is not None and (m := promise.search(clean)) is not None:
+        return f'it is only promised ("{" ".join(m.group(0).split())}"), not in hand'
+    if on_request is not None and (m := on_request.search(clean)) is not None:
+        return f'it is given only on request ("{" ".join(m.group(0).split())}"), not with the documentation'
+    if not affirmed(text, words.formats):
+        return "it names no machine-readable format (CycloneDX, SPDX)"
+    if support and not affirmed(text, words.support):
+        return "it says nothing of each component's support level or end of support"
+    return None
+
+
+def prompt_remediation(text: str) -> list[str]:
+    """What in *text* says vulnerabilities are remediated without delay: its words (``without_delay``, undenied), or a
+    deadline of at most ``without_delay_days`` ("30 days for critical ones"). A schedule alone ("within 90 days, in the
+    quarterly release") is a timeline, not remediation without delay: empty."""
+    terms = shipped("evidence", EvidenceTerms)
+    found = affirmed(text, terms.without_delay)
+    return found or [said for days, said in durations(text) if days <= terms.without_delay_days][:1]

@@ -212,7 +212,9 @@ def test_labeling_workbook_lists_every_recommendation_with_a_status(model: Model
     assert all(r["Recommendation"] and r["Citation"] for r in rows)
     row5 = rows[4]
     assert row5["Where in the model"] == "support.sbom"
-    assert str(row5["Mapping verdict (fda-premarket)"]).startswith("Covered")
+    # the sample's CycloneDX SBOM gives no component's support level or end of support (FDA premarket V.A.4)
+    assert str(row5["Mapping verdict (fda-premarket)"]).startswith("Partial")
+    assert "support level or end of support" in str(row5["Mapping verdict (fda-premarket)"])
     ws = load_workbook(path)["Labeling checklist"]
     assert "CONFIDENTIAL" in ws.oddHeader.center.text and str(ws["A1"].value).startswith("CONFIDENTIAL")
     summary = {r["Status"]: r["Recommendations"] for r in sheet_rows(path, "Summary")}
