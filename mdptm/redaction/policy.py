@@ -68,20 +68,7 @@ def exponential_backtracking(pattern: str, *, ignore_case: bool = True) -> bool:
     both; a repeat of at most ``_UNROLL`` copies is read copy by copy, a larger one as a loop; lookarounds are
     read on their own; atomic groups and possessive repeats as if they backtracked. Raises
     :class:`PatternTooLarge` when the automaton paired with itself is too large to read."""
-    try:
-        tree = sre.parse(pattern)
-    except re.error:
-        return False
-    icase = ignore_case or bool(tree.state.flags & re.IGNORECASE)
-    bodies: list[tuple[list[_Node], bool]] = [(list(tree), icase)]
-    while bodies:
-        items, case = bodies.pop()
-        auto = _Automaton()
-        auto.seq(items, case)
-        if auto.exponential():
-            return True
-        bodies.extend(auto.lookarounds)
-    return False
+    return _any_part(pattern, ignore_case, lambda auto, _frag: auto.exponential())
 
 
 class PatternTooLarge(Exception):
@@ -198,6 +185,12 @@ def polynomial_backtracking(pattern: str, *, ignore_case: bool = True) -> bool:
     (:meth:`_Automaton.chained_loops`: ``\\w+\\s*\\w+x``, ``(?:\\w+\\s*){1,3}secret``, ``.*\\d+.*x``), read as
     :func:`exponential_backtracking` reads it. ``.*Kestrel.*`` and ``Kestrel.*\\d+`` are not: a literal
     stands between the two repeats of the first, and nothing follows the second."""
+    return _any_part(pattern, ignore_case, lambda auto, frag: auto.chained_loops(frag[2]))
+
+
+def _any_part(pattern: str, ignore_case: bool, found: Callable[[_Automaton, _Frag], bool]) -> bool:
+    """Whether *found* holds of the automaton of *pattern* or of any of its lookarounds, each read on its own; an
+    invalid pattern holds nothing (the policy reports it as invalid)."""
     try:
         tree = sre.parse(pattern)
     except re.error:
@@ -208,7 +201,7 @@ def polynomial_backtracking(pattern: str, *, ignore_case: bool = True) -> bool:
         items, case = bodies.pop()
         auto = _Automaton()
         frag = auto.seq(items, case)
-        if auto.chained_loops(frag[2]):
+        if found(auto, frag):
             return True
         bodies.extend(auto.lookarounds)
     return False
