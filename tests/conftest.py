@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,13 @@ def _fixed_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 collect_ignore = ["bench"]  # benchmarks run by hand: python tests/bench/run_bench.py
+
+
+@pytest.fixture(autouse=True)
+def _no_stop_left_over() -> Iterator[None]:
+    """A test that stops a build (SIGTERM's record, ``mdptm.base.process``) must not stop the next test's: a process
+    runs one command, this one runs many, and a build called as a library does not forget the stop as ``main`` does."""
+    from mdptm.base.process import stop_was_asked
+
+    yield
+    stop_was_asked(forget=True)
