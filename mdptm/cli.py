@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from mdptm import __version__
-from mdptm.base.process import Terminated, stop_now, stop_was_asked
+from mdptm.base.process import TERMINATED, Terminated, stop_now, stop_was_asked
 from mdptm.errors import ExitCode, MdptmError, UsageError
 from mdptm.plugins import Audience
 
@@ -915,8 +915,6 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(rc if isinstance(rc, int) else ExitCode.OK)
 
 
-# Killed by SIGTERM: the shell's convention (128 + signal number), outside ExitCode's closed set on purpose.
-TERMINATED = 128 + signal.SIGTERM
 _TERMINATED_TEXT = "mdptm: terminated; nothing half-written was left (each output is as it was before, or complete)"
 
 

@@ -9,11 +9,13 @@ its own settings unless it opts in with :func:`lean_gc`.
 from __future__ import annotations
 
 import gc
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
 __all__ = [
+    "TERMINATED",
     "Terminated",
     "give_back_memory",
     "keep_long_lived",
@@ -23,6 +25,11 @@ __all__ = [
     "stop_now",
     "stop_was_asked",
 ]
+
+
+# A process stopped by SIGTERM exits so: the shell's convention (128 + the signal's number), outside ExitCode's
+# closed set on purpose. The command line and a portfolio's workers both use it.
+TERMINATED = 128 + signal.SIGTERM
 
 
 class Terminated(BaseException):

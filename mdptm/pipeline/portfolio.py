@@ -17,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mdptm.base.process import stop_now
+from mdptm.base.process import TERMINATED, stop_now
 from mdptm.errors import ExitCode, MdptmError
 from mdptm.plugins import Audience
 
@@ -100,7 +100,7 @@ def _worker_stop(*_signal: object) -> None:
     if _WORKER["busy"]:
         _WORKER["stopped"] = True
         stop_now()
-    os._exit(128 + signal.SIGTERM)
+    os._exit(TERMINATED)
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
@@ -145,7 +145,7 @@ def build_one(project: Path, out: Path | None, draft: bool, audience: Audience, 
     finally:
         _WORKER["busy"] = False
         if _WORKER["stopped"]:  # unwound: its staging folders are gone; the portfolio wants no result
-            os._exit(128 + signal.SIGTERM)
+            os._exit(TERMINATED)
     result.seconds = time.perf_counter() - t0
     return result
 
