@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from mdptm.base.text import name_slug
 from mdptm.importers.merge import norm_name
 from mdptm.importers.tabular.tables import Block, RowNote, RowRecord
-from mdptm.importers.tabular.vocab import Vocabulary, is_empty, norm_text, one_line
+from mdptm.importers.tabular.vocab import Vocabulary, content_words, is_empty, norm_text, one_line
 
 PREFIX = {
     "threat": "T",
@@ -129,7 +129,7 @@ class Grouper:
                 continue
             written = one_line(rec.values.get("id", ""))
             block = self.record_blocks.get(id(rec))
-            words = _content_words(rec.values.get("title") or rec.values.get("description") or "")
+            words = content_words(rec.values.get("title") or rec.values.get("description") or "")
             if not written or block is None or not words:
                 continue
             key = (id(block), id_key(written))
@@ -157,7 +157,7 @@ class Grouper:
             block = self.record_blocks.get(id(rec))
             if rec.kind != "threat" or not rid or block is None or re.fullmatch(r"\d+(?:\.\d+)*", rid):
                 continue
-            words = _content_words(rec.values.get("title") or "")
+            words = content_words(rec.values.get("title") or "")
             if (id(block), rid) in renamed:
                 rec.values["id"] = renamed[(id(block), rid)]
                 continue
@@ -335,11 +335,11 @@ class Grouper:
     def _worded_titled(self, rec: RowRecord, titled: dict[str, list[tuple[Group, Block | None]]]) -> Group | None:
         """A threat row with no id whose title's words (two at least, "Behavioral drift") are all words of the title
         of exactly one threat with an id of another table or heading ("Silent Behavioral Drift"): that threat."""
-        words = _content_words(rec.values.get("title", ""))
+        words = content_words(rec.values.get("title", ""))
         if len(words) < 2:
             return None
         block = self.record_blocks.get(id(rec))
-        groups = {id(g): g for key, hits in titled.items() if words <= _content_words(key) for g, b in hits if b is not block}
+        groups = {id(g): g for key, hits in titled.items() if words <= content_words(key) for g, b in hits if b is not block}
         return next(iter(groups.values())) if len(groups) == 1 else None
 
     def _summary_table(self, rec: RowRecord, titled: dict[str, list[tuple[Group, Block | None]]], seen: dict[int, bool]) -> bool:
@@ -477,13 +477,6 @@ def scope_stacked_ids(blocks: list[Block], outs: list[list[RowRecord | RowNote]]
                 blocks[n].warnings.append(
                     (first.locator, f"ids restart in each table of this sheet: scoped by the table's caption ({first.values['id']!r})")
                 )
-
-
-_FILLER = frozenset({"the", "and", "for", "with", "via", "from", "into", "that", "this", "are", "not", "its", "all", "any"})
-
-
-def _content_words(title: str) -> set[str]:
-    return {w for w in norm_text(title).split() if len(w) >= 3 and w not in _FILLER}
 
 
 def _table_name(block: Block) -> str:

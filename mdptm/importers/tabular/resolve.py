@@ -313,9 +313,9 @@ class Resolver:
                 if short is None or cid in gone or short.status_stated or users.get(cid) != 1:
                     continue
                 # here, not at the top: a .tm7 import resolves references too and must not load the table readers
-                from mdptm.importers.tabular.grouping import _content_words
+                from mdptm.importers.tabular.vocab import content_words
 
-                words = _content_words(short.title)
+                words = content_words(short.title)
                 if len(words) < 2:
                     continue
                 place = _place(short)

@@ -216,6 +216,15 @@ def norm_text(text: str) -> str:
     return " ".join(_WORD.findall(low))
 
 
+_FILLER = frozenset({"the", "and", "for", "with", "via", "from", "into", "that", "this", "are", "not", "its", "all", "any"})
+
+
+def content_words(title: str) -> set[str]:
+    """The words of *title* that say what it is about (three letters or more, no filler), to tell whether
+    one title restates another in fewer words."""
+    return {w for w in norm_text(title).split() if len(w) >= 3 and w not in _FILLER}
+
+
 @lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
