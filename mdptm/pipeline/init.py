@@ -28,7 +28,7 @@ SIGNOFFS = ("product_security", "regulatory")
 PRODUCT_FACTS = ("name", "manufacturer", "model", "version", "device_type", "intended_use")
 
 REDACTION_SKELETON = """\
-# Redaction policy for the public threat model (docs/redaction.md). Review it before publishing:
+# Redaction policy for the public threat model (docs/review-and-redaction.md). Review it before publishing:
 # everything listed here is kept out of every file of the package, and a leak scan checks it.
 drop: [confidential, trade_secret]   # items of these sensitivities are left out of the public model
 terms: []            # literal strings never to publish: code names, people's names, internal hosts
