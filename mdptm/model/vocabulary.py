@@ -129,6 +129,19 @@ class ControlCategories(_Strict):
     categories: dict[ControlCategory, CategoryTitles]
 
 
+# enum values that are acronyms: "phi" reads "PHI" in a document, not "Phi"
+_ACRONYMS = {w: w.upper() for w in ("phi", "pii", "pki", "dns", "dhcp", "ntp", "os", "mdr", "ivdr")}
+
+
+def enum_words(value: str | None, *, capital: bool = True) -> str:
+    """An enum value as a document shows it: ``information_disclosure`` → ``Information disclosure``,
+    ``phi`` → ``PHI`` (``partially mitigated`` without *capital*, for the middle of a sentence)."""
+    if not value:
+        return ""
+    text = " ".join(_ACRONYMS.get(w, w) for w in value.split("_"))
+    return text[:1].upper() + text[1:] if capital else text
+
+
 def control_categories() -> ControlCategories:
     """The shipped control-category titles."""
     return shipped("control-categories", ControlCategories)
@@ -139,5 +152,5 @@ def category_title(category: str, *, fda: bool = False) -> str:
     known: dict[str, CategoryTitles] = {str(k): v for k, v in control_categories().categories.items()}
     titles = known.get(category)
     if titles is None:
-        return category.replace("_", " ").capitalize()
+        return enum_words(category)
     return titles.fda if fda else titles.title

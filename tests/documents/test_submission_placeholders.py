@@ -95,6 +95,54 @@ def test_architecture_views_flag_placeholder_flow_and_asset_facts() -> None:
     assert assets.fills[(0, 5)] == WARN_FILL
 
 
+@pytest.mark.parametrize(
+    ("authentication", "encryption", "auth_fill", "enc_fill", "enc_shown"),
+    [
+        # the patient monitor's F-01: the first clause says there is none, the rest why; no placeholder
+        ("none", "none (proprietary binary protocol)", "gap", "gap", "none (proprietary binary protocol)"),
+        ("No - shared account", "No encryption", "gap", "gap", "No encryption"),
+        ("Mutual TLS", "not encrypted", None, "gap", "not encrypted"),
+        ("Mutual TLS", "TLS (planned)", None, "gap", "TLS (planned)"),
+        ("Mutual TLS", "TLS 1.3", None, None, "TLS 1.3"),
+        ("Mutual TLS", "TBD", None, "warn", "TBD (a placeholder: not stated)"),
+    ],
+)
+def test_a_flow_said_to_have_no_protection_is_a_gap_not_a_placeholder(
+    authentication: str, encryption: str, auth_fill: str | None, enc_fill: str | None, enc_shown: str
+) -> None:
+    from mdptm.documents.submission import architecture_doc
+    from mdptm.documents.submission._shared import GAP_FILL, WARN_FILL
+    from mdptm.model import Element, Flow
+    from mdptm.plugins import ExportContext
+    from mdptm.render.docir import Table
+
+    model = _model(None)
+    model.elements = [Element(id="E-1", name="Monitor", kind="device"), Element(id="E-2", name="Central station", kind="software")]
+    model.flows = [Flow(id="F-1", name="Waveforms", source="E-1", target="E-2", authentication=authentication, encryption=encryption)]
+    doc = architecture_doc(model, ExportContext())
+    flows = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Data flows — Global System View")
+    fill = {"gap": GAP_FILL, "warn": WARN_FILL, None: None}
+    assert flows.rows[0][5] == authentication and flows.fills.get((0, 5)) == fill[auth_fill]
+    assert flows.rows[0][6] == enc_shown and flows.fills.get((0, 6)) == fill[enc_fill]
+
+
+def test_an_asset_kind_that_is_an_acronym_is_written_as_one() -> None:
+    from mdptm.documents.submission import architecture_doc
+    from mdptm.model import Asset, Element
+    from mdptm.plugins import ExportContext
+    from mdptm.render.docir import Table
+
+    model = _model(None)
+    model.elements = [Element(id="E-1", name="Monitor", kind="device")]
+    model.assets = [
+        Asset(id="A-1", name="Vital signs", kind="phi", stored_in=["E-1"]),
+        Asset(id="A-2", name="Names", kind="pii", stored_in=["E-1"]),
+    ]
+    doc = architecture_doc(model, ExportContext())
+    assets = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Assets — Global System View")
+    assert [row[2] for row in assets.rows] == ["PHI", "PII"]  # "Phi" and "Pii" before
+
+
 def test_a_placeholder_anomaly_rationale_and_fix_are_gaps() -> None:
     from mdptm.documents.submission import lifecycle_doc
     from mdptm.documents.submission._shared import GAP_FILL, WARN_FILL

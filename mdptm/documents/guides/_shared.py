@@ -12,6 +12,7 @@ from mdptm.documents import netplan
 from mdptm.documents.guides.facts import NOT_STATED, Facts, _matcher
 from mdptm.model import Assumption, Control, Flow, Item, Threat, View, topology
 from mdptm.model.evidence import responsibility_shown, status_shown
+from mdptm.model.vocabulary import enum_words
 from mdptm.render.docir import Doc, Image
 
 PHASES: tuple[str, ...] = ("pre-procurement", "procurement", "deployment", "operations", "decommissioning")
@@ -111,9 +112,6 @@ def _risk_level(t: Threat) -> str:
     return prefix + label if label else NOT_STATED
 
 
-_ACRONYMS = {"phi": "PHI", "pii": "PII"}
-
-
 def _most_severe(threats: list[Threat], limit: int = THREAT_ROWS) -> tuple[list[Threat], int]:
     """At most *limit* threats, the most severe first (residual risk, then patient harm), else in model
     order; and how many were left out. A guide is read, not searched: the full list is in ptm.xlsx."""
@@ -156,7 +154,7 @@ def _more(doc: Doc, left_out: int, what: str) -> None:
 
 def _words(value: str) -> str:
     """An enum value as words: ``partially_mitigated`` → ``partially mitigated``, ``phi`` → ``PHI``."""
-    return _ACRONYMS.get(value, value.replace("_", " "))
+    return enum_words(value, capital=False)
 
 
 def _count_phrase(counts: dict[str, int]) -> str:

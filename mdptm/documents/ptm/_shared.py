@@ -10,6 +10,7 @@ from typing import Literal
 
 from mdptm.model import Flow, Model
 from mdptm.model.index import ById, threats_by_control, views_by_threat
+from mdptm.model.vocabulary import enum_words
 from mdptm.plugins import Audience, ExportContext
 from mdptm.render.docir import Doc, Table
 
@@ -55,15 +56,9 @@ class TitledTable(Table):
     bold_first_line: tuple[int, ...] = ()
 
 
-_ACRONYMS = {w: w.upper() for w in ("phi", "pii", "pki", "dns", "dhcp", "ntp", "os", "mdr", "ivdr")}
-
-
 def label(value: str | None) -> str:
-    """An enum value as words: ``information_disclosure`` → ``Information disclosure``."""
-    if not value:
-        return ""
-    text = " ".join(_ACRONYMS.get(w, w) for w in value.split("_"))  # "pii" → "PII", not "Pii"
-    return text[:1].upper() + text[1:]
+    """An enum value as words: ``information_disclosure`` → ``Information disclosure``, ``pii`` → ``PII``."""
+    return enum_words(value)
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

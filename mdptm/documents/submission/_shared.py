@@ -11,7 +11,7 @@ from mdptm.model.index import ById, threats_by_control
 from mdptm.model.premarket import (  # the set's file names: review checks name them too
     premarket_vocabulary,
 )
-from mdptm.model.vocabulary import category_title, risk_scale, shipped
+from mdptm.model.vocabulary import category_title, enum_words, risk_scale, shipped
 from mdptm.plugins import ExportContext
 from mdptm.render.docir import Doc
 
@@ -73,10 +73,8 @@ def category_label(category: str) -> str:
 
 
 def _words(value: str | None) -> str:
-    """An enum value as words: ``information_disclosure`` → ``Information disclosure``."""
-    if not value:
-        return ""
-    return value.replace("_", " ").capitalize()
+    """An enum value as words: ``information_disclosure`` → ``Information disclosure``, ``phi`` → ``PHI``."""
+    return enum_words(value)
 
 
 # A threat or control status the source does not state: mdptm reads the threat as open and the control as

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from mdptm.documents.netplan import encryption_stated
 from mdptm.documents.submission._shared import (
     GAP_FILL,
     OPEN_STATUSES,
@@ -35,6 +37,16 @@ def _elements_table(doc: Doc, ix: Index, elements: Sequence[Element], caption: s
     doc.table(["ID", "Element", "Kind", "Trust zone", "Description"], rows, caption=caption, widths=[1.3, 2.3, 1.5, 1.8, 3.9])
 
 
+# "none", "No - plain TCP", "none (proprietary binary protocol)": the first clause says there is none
+_NONE_FIRST = re.compile(r"^\s*(?:none|no|nothing)\s*(?:$|[(,;:]|\s[-–—]\s?)", re.I)
+
+
+def _says_none(value: str) -> bool:
+    """Whether a flow's authentication or encryption text says the flow has none: a stated gap, not a
+    placeholder (an empty value says nothing)."""
+    return not value.strip() or _NONE_FIRST.match(value) is not None
+
+
 def _flows_table(doc: Doc, ix: Index, flows: Sequence[Flow], caption: str) -> None:
     if not flows:
         doc.p("No data flows are listed for this view.", style="note")
@@ -52,7 +64,7 @@ def _flows_table(doc: Doc, ix: Index, flows: Sequence[Flow], caption: str) -> No
             if value is None:
                 cells.append("unknown")
                 fills[(r, c)] = WARN_FILL
-            elif value.strip().lower() in ("none", "no", ""):  # the source says there is none: a gap
+            elif _says_none(value):  # the source says there is none ("none (proprietary protocol)"): a gap
                 cells.append(value)
                 fills[(r, c)] = GAP_FILL
             elif is_placeholder(value):  # "TBD" is as unknown as a blank
@@ -60,6 +72,8 @@ def _flows_table(doc: Doc, ix: Index, flows: Sequence[Flow], caption: str) -> No
                 fills[(r, c)] = WARN_FILL
             else:
                 cells.append(value)
+                if c == 6 and not encryption_stated(value):  # "not encrypted", "TLS (planned)": read as the guides read it
+                    fills[(r, c)] = GAP_FILL
         rows.append([f.id, f.name or "—", ix.ends(f), proto, ix.labels(f.data) or "—", *cells])
     doc.table(
         ["ID", "Flow", "From → to", "Protocol / port", "Data", "Authentication", "Encryption"],
