@@ -476,6 +476,16 @@ def _taken_back(low: str, clauses: Sequence[tuple[int, str]], i: int) -> bool:
     return False
 
 
+_DASHED = re.compile(r"^\s*[^:=.;]{1,40}?\s+[-–—]\s+(\S.*?)\s*$", re.S)
+
+
+def _dashed_void(text: str) -> bool:
+    """A text written as a label, a dash and a placeholder or an empty answer ("Encryption - planned", "TLS — N/A"):
+    the label names what is not there."""
+    m = _DASHED.match(text)
+    return m is not None and is_placeholder(m.group(1))
+
+
 def _labelled_void(clause: str) -> bool:
     """A clause written as a label and a value that denies or says nothing: "Encrypted: false", "Encryption = No",
     "Encryption: ✗". The keyword is the label of an empty answer."""
@@ -1160,7 +1170,7 @@ def void_reason(title: str, description: str) -> str | None:
         return "void"
     if denies_title(title, description) or deferred(description) or denies_measure(description or title):
         return "denied"
-    if description.strip() and is_placeholder(description):
+    if description.strip() and (is_placeholder(description) or _dashed_void(description)):
         return "placeholder"
     said = description if description.strip() else title
     if said.strip() and not _canon(without_citations(said)):

@@ -104,3 +104,52 @@ def test_an_address_for_reports_is_no_advisories_to_users(disclosure: str) -> No
 )
 def test_advisories_to_users_need_words_of_advice(disclosure: str, patch: str, expected: str) -> None:
     assert _verdict("cra-annex-i", "II.8", patch_policy=patch, vulnerability_disclosure=disclosure)[0] == expected
+
+
+# Control texts that say the opposite of their keyword; each had been cited as a measure in place
+OPPOSITES = [
+    ("Password policy", "There is no password policy on the bedside monitor.", "authentication"),
+    ("Certificate validation", "Certificate validation is disabled.", "cryptography"),
+    ("Encryption of backups", "Backups are stored unencrypted.", "cryptography"),
+    ("Encryption", "Encryption - planned", "cryptography"),
+    ("Remote access", "Remote access is unrestricted and unauthenticated.", "authorization"),
+    ("Tamper detection", "Tamper detection was removed in release 2.1.", "integrity"),
+]
+# ... and texts that state a safeguard with the same words, which keep their credit
+SAFEGUARDS = [
+    ("Encryption", "Traffic that is unencrypted is rejected by the gateway.", "cryptography"),
+    ("Hardening", "The debug port is disabled in production.", "other"),
+    ("Transport security", "TLS 1.0 and 1.1 are disabled; TLS 1.3 is used for all connections.", "cryptography"),
+    ("Account lockout", "Account lockout after five failed logins.", "authentication"),
+    ("Encryption", "Encryption - AES-256-GCM with keys in the secure element", "cryptography"),
+]
+
+
+def _cited(title: str, text: str, category: str) -> list[str]:
+    from mdptm.model import Control, Threat
+
+    c = Control(id="C1", title=title, description=text, category=category, status="implemented", status_stated=True)  # type: ignore[arg-type]
+    t = Threat(id="T1", title="Attack", stride=["tampering"], status="mitigated", controls=["C1"])
+    model = Model(product=Product(name="P", manufacturer="M"), document=Document(version="1"), controls=[c], threats=[t])
+    return [
+        f"{fw.id}:{x.id}"
+        for fw in map_model(model).frameworks
+        for x in fw.clauses
+        if x.status in ("covered", "partial") and "C1" in x.evidence
+    ]
+
+
+@pytest.mark.parametrize(("title", "text", "category"), OPPOSITES)
+def test_a_control_saying_the_opposite_of_its_keyword_is_no_evidence(title: str, text: str, category: str) -> None:
+    assert _cited(title, text, category) == []
+
+
+@pytest.mark.parametrize(("title", "text", "category"), SAFEGUARDS)
+def test_a_safeguard_in_the_same_words_keeps_its_credit(title: str, text: str, category: str) -> None:
+    assert _cited(title, text, category) != []
+
+
+@pytest.mark.parametrize("value", ["see vendor", "See the manufacturer.", "Refer to vendor"])
+def test_a_bare_pointer_to_the_vendor_is_no_support_fact(value: str) -> None:
+    assert _verdict("cra-annex-ii", "9", sbom=value)[0] == "gap"
+    assert _verdict("cra-annex-ii", "8.d", data_disposal=value)[0] == "gap"
