@@ -68,6 +68,9 @@ class Plan:
     multicast: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it is broadcast or multicast
     # flows either end may open (HL7 over MLLP) whose opener the model does not state: their rules give no direction
     undecided: set[str] = field(default_factory=set)
+    # flows stating ports whose standard gives them opposite ways between two roles the model names no end for (SNMP's
+    # 161 polls and 162 traps, no manager named): flow id -> port number -> its role; undecided too
+    roles: dict[str, dict[str, str]] = field(default_factory=dict)
     returns: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow it answers (its return traffic)
     carried: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow whose connection it rides on
     needs: list[Need] = field(default_factory=list)
@@ -145,6 +148,12 @@ def opener_groups(f: Facts, plan: Plan, fl: Flow) -> list[tuple[Initiator, str |
     None) unless the port text says one port goes the other way ("161/udp (get), 162/udp (traps to the NMS)":
     the NMS opens 161, the device sends its traps to 162). Each group with its ports' numbers, comma-joined."""
     flow_opener = plan.opener[fl.id]
+    roles = plan.roles.get(fl.id)
+    if roles:  # each role's port a group of its own: its direction is the role's, whichever end that is
+        numbers = [p.number for p in rule_ports(fl)]
+        rest = ",".join(n for n in numbers if n not in roles)
+        groups: list[tuple[Initiator, str | None]] = [(flow_opener, n) for n in dict.fromkeys(numbers) if n in roles]
+        return groups + ([(flow_opener, rest)] if rest else [])
     per_port = topology.port_openers(fl, f.elements, f.zones)
     # a port's own words only matter where they say more than the flow's opener does: another end, or the same
     # end where the flow's opener is a guess ("UDP 514 (to the SIEM); TCP 6514": 514 is stated, 6514 assumed)
@@ -178,6 +187,11 @@ def build(f: Facts) -> Plan:
             continue
         plan.opener[fl.id] = topology.initiator(fl, f.elements, f.zones, f.where, plan.outbound_only)
         if plan.opener[fl.id].basis == "assumed" and topology.either_opener(fl):
+            plan.undecided.add(fl.id)
+        roles = topology.port_roles(fl)
+        guessed = plan.opener[fl.id].basis in ("assumed", "name")
+        if roles and guessed and not set(roles) & set(topology.port_openers(fl, f.elements, f.zones)):
+            plan.roles[fl.id] = roles  # SNMP's 161 and 162 go opposite ways, and no end is named the manager: no guess
             plan.undecided.add(fl.id)
         said = topology.loopback(fl, ends=ends)
         if said:  # the model says it stays on one host ("localhost"): no network firewall sees it
@@ -363,12 +377,14 @@ def _rules(f: Facts, plan: Plan, fl: Flow) -> None:
         b = fl.target if a == fl.source else fl.source
         sa, sb = plan.segment[a], plan.segment[b]
         ports = ports_text(fl, None if numbers is None else numbers.split(",")) or no_port(fl)
+        role = plan.roles.get(fl.id, {}).get(numbers or "")
+        said = f"{proto} ({role})" if role else proto  # "SNMPv3 (traps: agent → SNMP manager)"
         if sa.place != "outside":
             seg = sa.name if sa.place == "hospital" else NOT_PLACED
-            plan.rules.append(Rule(seg, "outbound", f.name(a), _peer(f, plan, b, fl), proto, ports, fl, opener))
+            plan.rules.append(Rule(seg, "outbound", f.name(a), _peer(f, plan, b, fl), said, ports, fl, opener))
         if sb.place != "outside":
             seg = sb.name if sb.place == "hospital" else NOT_PLACED
-            plan.rules.append(Rule(seg, "inbound", f.name(b), _peer(f, plan, a, fl), proto, ports, fl, opener))
+            plan.rules.append(Rule(seg, "inbound", f.name(b), _peer(f, plan, a, fl), said, ports, fl, opener))
 
 
 def _questions(f: Facts, plan: Plan) -> list[str]:
@@ -450,12 +466,22 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             )
     crossing = {r.flow.id: r for r in plan.rules}
     split = {fid for fid in crossing if len({r.ports for r in plan.rules if r.flow.id == fid}) > 1}
+    asked_roles: set[str] = set()
     for r in {(r.flow.id, r.opener.element, r.opener.basis, r.ports): r for r in plan.rules}.values():
         fid = r.flow.id
         other = r.flow.target if r.opener.element == r.flow.source else r.flow.source
         # a flow whose port text sends one port the other way: the question is about the other ports only
         on = f" on {r.ports}" if fid in split else ""
-        if fid in plan.undecided:  # HL7 over MLLP: either end may be set up to open it; no guess, a question
+        if fid in plan.roles:  # SNMP with no manager named: one question for the flow, each port's role in it
+            if fid not in asked_roles:
+                asked_roles.add(fid)
+                roles = "; ".join(f"{port_words(r.flow, n)} carries the {role.replace(':', ',', 1)}" for n, role in plan.roles[fid].items())
+                out.append(
+                    f"{fid} {r.flow.name}: which end is the SNMP manager? The model names neither {f.name(r.flow.source)} nor "
+                    f"{f.name(r.flow.target)} as the manager, and by the standard {roles}: the rules give no direction until "
+                    "the device maker says which end is which."
+                )
+        elif fid in plan.undecided:  # HL7 over MLLP: either end may be set up to open it; no guess, a question
             listens = f", and which listens on {r.ports}" if r.ports and "not stated" not in r.ports else ""
             out.append(f"{fid} {r.flow.name}: which end opens the connection{listens}? Either end may (the rules give no direction).")
         elif r.opener.basis == "assumed":
@@ -762,6 +788,11 @@ def no_port(fl: Flow) -> str:
     implies, where it does ("TCP, port not stated" for HTTPS), else "not stated"."""
     implied, _ = _implied(fl)
     return f"{implied}, port not stated" if implied else topology.portless(fl) or "not stated"
+
+
+def port_words(fl: Flow, number: str) -> str:
+    """A port of the flow as its rules print it ("TCP 80", "UDP 161")."""
+    return next((str(p) for p in topology.parse_ports(fl.port, fl.protocol) if p.number == number), number)
 
 
 def port_label(fl: Flow) -> str:

@@ -60,6 +60,9 @@ class _ServiceServer(BaseModel):
     servers: list[str] = Field(default_factory=empty_list)  # the end so named accepts the connection
     clients: list[str] = Field(default_factory=empty_list)  # the end so named opens it (an SNMP manager polling)
     ports: list[str] = Field(default_factory=empty_list)  # read only where every port the flow states is one of these
+    # what the port carries and which way, where its opener is a role the model may not name ("polls: SNMP manager →
+    # agent"): given per port where a flow states two such ports that go opposite ways and names neither role
+    role: str = ""
 
 
 class _Portless(BaseModel):
@@ -1079,6 +1082,22 @@ def port_openers(
             elif len(clients) == 1:
                 out[number] = Initiator(clients[0], "kind", f"{named[clients[0]].strip()} opens {f.protocol} to {number}")
     return out
+
+
+def port_roles(f: Flow, terms: NetworkTerms | None = None) -> dict[str, str]:
+    """Per stated port, the role its standard gives it, where the flow states two or more such ports of its protocol
+    (``service_servers`` with ``role``: SNMP's "161, 162", the manager's polls and the agent's traps, which go opposite
+    ways): {"161": "polls: SNMP manager → agent", "162": "traps: agent → SNMP manager"}; else empty."""
+    terms = terms or network_terms()
+    stated = {p.number for p in parse_ports(f.port, f.protocol, terms=terms)}
+    roles = {
+        number: service.role
+        for service in terms.service_servers
+        if service.role and matcher(service.protocols)(f.protocol or "")
+        for number in service.ports
+        if number in stated
+    }
+    return roles if len(set(roles.values())) > 1 else {}
 
 
 _CLAUSE = re.compile(r"(?<=[.;:!?])\s+|\s+(?:but|whereas|while)\s+", re.IGNORECASE)

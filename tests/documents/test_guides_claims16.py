@@ -1,0 +1,75 @@
+"""What a hospital network engineer reads in the deployment guide.
+
+SNMP on "161, 162" with no end named the manager put both ports on one assumed opener ("out UDP 161, UDP 162" from
+the pump): 161 carries the manager's polls to the agent and 162 the agent's traps to the manager, so one of the two
+rules was always backwards. Each port now has its own row, its role and no assumed direction, and the question asks
+which end is the manager."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mdptm.documents.guides import build_guides
+from mdptm.documents.ptm import build_ptm_doc
+from mdptm.model import Element, Flow, TrustZone
+from mdptm.plugins import ExportContext
+from mdptm.render.docir import Table
+from tests.documents.test_guides_readers import base, firewall_rows, text_of
+
+_ZONES = [TrustZone(id="z1", name="Clinical network", kind="network"), TrustZone(id="z2", name="IT management network", kind="network")]
+
+
+def _snmp(source: str, target: str, port: str = "161, 162", server: str = "Hospital server") -> list[object]:
+    return [
+        _ZONES,
+        [
+            Element(id="dev", name="Infusion pump", kind="device", trust_zone="z1"),
+            Element(id="srv", name=server, kind="software", trust_zone="z2"),
+        ],
+        [Flow(id="F-1", name="SNMP", source=source, target=target, protocol="SNMPv3", port=port)],
+    ]
+
+
+@pytest.mark.parametrize(("source", "target"), [("dev", "srv"), ("srv", "dev")])
+def test_snmp_polls_and_traps_with_no_manager_named_get_each_its_role_and_no_guessed_direction(source: str, target: str) -> None:
+    zones, elements, flows = _snmp(source, target)
+    doc = build_guides(base(trust_zones=zones, elements=elements, flows=flows))["deployment"]
+    rows = firewall_rows(doc)
+    assert {(r[0], r[4]) for r in rows} == {("?", "UDP 161"), ("?", "UDP 162")}
+    assert len(rows) == 4  # a row per port on each segment, never "UDP 161, UDP 162" on one opener
+    assert all("polls: SNMP manager → agent" in r[3] for r in rows if r[4] == "UDP 161")
+    assert all("traps: agent → SNMP manager" in r[3] for r in rows if r[4] == "UDP 162")
+    assert all("*" not in r[5] for r in rows)  # nothing assumed
+    text = text_of(doc)
+    assert "F-1 SNMP: which end is the SNMP manager? The model names neither" in text
+    assert "which end opens the connection? The rules assume" not in text
+    assert "does not say which end is the SNMP manager, so no direction is assumed" in text
+
+
+def test_snmp_with_the_manager_named_keeps_its_directions() -> None:
+    zones, elements, flows = _snmp("dev", "srv", server="Network management system")
+    rows = firewall_rows(build_guides(base(trust_zones=zones, elements=elements, flows=flows))["deployment"])
+    got = {(r[0], r[1], r[4]) for r in rows}
+    assert ("out", "Network management system", "UDP 161") in got and ("out", "Infusion pump", "UDP 162") in got
+    assert all(r[0] != "?" for r in rows)
+
+
+def test_snmp_on_one_port_is_not_split() -> None:
+    zones, elements, flows = _snmp("srv", "dev", port="161/udp")
+    rows = firewall_rows(build_guides(base(trust_zones=zones, elements=elements, flows=flows))["deployment"])
+    assert all(r[0] != "?" and "(polls" not in r[3] for r in rows)
+
+
+def test_the_ptm_says_each_snmp_port_s_role_when_no_manager_is_named(tmp_path: Path) -> None:
+    zones, elements, flows = _snmp("dev", "srv")
+    doc = build_ptm_doc(base(trust_zones=zones, elements=elements, flows=flows), ExportContext(), tmp_path)
+    rows = [r for b in doc.blocks if isinstance(b, Table) and "Opened by" in b.header for r in b.rows if r[0] == "F-1"]
+    opened = rows[0][_opened_column(doc)]
+    assert "polls: SNMP manager → agent (UDP 161)" in opened and "traps: agent → SNMP manager (UDP 162)" in opened
+
+
+def _opened_column(doc: object) -> int:
+    table = next(b for b in doc.blocks if isinstance(b, Table) and "Opened by" in b.header)  # type: ignore[attr-defined]
+    return table.header.index("Opened by")
