@@ -152,8 +152,8 @@ def opener_groups(f: Facts, plan: Plan, fl: Flow) -> list[tuple[Initiator, str |
     if roles:  # each role's port a group of its own: its direction is the role's, whichever end that is
         numbers = [p.number for p in rule_ports(fl)]
         rest = ",".join(n for n in numbers if n not in roles)
-        groups: list[tuple[Initiator, str | None]] = [(flow_opener, n) for n in dict.fromkeys(numbers) if n in roles]
-        return groups + ([(flow_opener, rest)] if rest else [])
+        own: list[tuple[Initiator, str | None]] = [(flow_opener, n) for n in dict.fromkeys(numbers) if n in roles]
+        return own + ([(flow_opener, rest)] if rest else [])
     per_port = topology.port_openers(fl, f.elements, f.zones)
     # a port's own words only matter where they say more than the flow's opener does: another end, or the same
     # end where the flow's opener is a guess ("UDP 514 (to the SIEM); TCP 6514": 514 is stated, 6514 assumed)
