@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 from mdptm.model import Flow, Model, topology
@@ -329,7 +330,7 @@ def addresses(f: Facts, element_id: str, flows: Iterable[Flow]) -> list[str]:
     the rule needs them, or it allows any internet address as that end."""
     texts = [getattr(f.elements.get(element_id), "description", "") or ""]
     texts += [x or "" for fl in flows for x in (fl.port, fl.description)]
-    return list(dict.fromkeys(m.group(0) for t in texts for m in _ADDRESS.finditer(t)))
+    return list(dict.fromkeys(m.group(0) for t in texts for m in _address().finditer(t)))
 
 
 def zone_addresses(f: Facts, element_id: str) -> tuple[list[str], list[str]]:
@@ -339,7 +340,7 @@ def zone_addresses(f: Facts, element_id: str) -> tuple[list[str], list[str]]:
     z = f.zone_of(element_id)
     if z is None or not z.description:
         return [], []
-    found = list(dict.fromkeys(m.group(0) for m in _ADDRESS.finditer(z.description)))
+    found = list(dict.fromkeys(m.group(0) for m in _address().finditer(z.description)))
     others = [e.id for e in f.model.elements if e.trust_zone == z.id and e.id != element_id] if found else []
     return found, others
 
@@ -541,7 +542,7 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             outside_ends.setdefault(far, []).append(r)
     for e, rules in outside_ends.items():
         flows = list(dict.fromkeys(r.flow.id for r in rules))
-        if _ADDRESS.search(f.name(e)) or addresses(f, e, [r.flow for r in rules]):
+        if _address().search(f.name(e)) or addresses(f, e, [r.flow for r in rules]):
             continue
         zoned, others = zone_addresses(f, e)
         home = f.zone_of(e)
@@ -722,12 +723,15 @@ def protection_question(fl: Flow) -> str | None:
 
 # a host name ("updates.maker.com", "*.maker-cloud.net") or an IPv4 address or network ("203.0.113.10", "198.51.100.0/24"),
 # also where a sentence ends on it ("… at 203.0.113.0/28.")
-_ADDRESS = re.compile(
-    r"(?<![\w.-])(?:\*\.)?(?:[a-z0-9-]+\.)+(?:com|net|org|io|cloud|health|care|med|eu|us|uk|de|fr|nl|ch|at|se|dk|no|fi|it|es|"
-    r"ca|au|jp|info|biz|app|dev)(?![\w-])|(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?(?!\d|\.\d)"
-    rf"|(?:{topology.IPV6.pattern})(?:/\d{{1,3}})?",  # an IPv6 address or prefix too
-    re.IGNORECASE,
-)
+# (the suffixes are ``host_name_suffixes``: public domains and the reserved ones, "updates.maker.example", "pacs.hospital.internal")
+@cache
+def _address() -> re.Pattern[str]:
+    suffixes = "|".join(re.escape(x) for x in sorted(topology.network_terms().host_name_suffixes, key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w.-])(?:\*\.)?(?:[a-z0-9-]+\.)+(?:{suffixes})(?![\w-])|(?<![\d.])\d{{1,3}}(?:\.\d{{1,3}}){{3}}(?:/\d{{1,2}})?(?!\d|\.\d)"
+        rf"|(?:{topology.IPV6.pattern})(?:/\d{{1,3}})?",  # an IPv6 address or prefix too
+        re.IGNORECASE,
+    )
 
 
 def disable_words(fl: Flow) -> str:

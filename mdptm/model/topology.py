@@ -167,6 +167,7 @@ class NetworkTerms(BaseModel):
     eap_terms: list[str] = Field(default_factory=empty_list)
     authenticator_terms: list[str] = Field(default_factory=empty_list)
     cellular_other_links: list[str] = Field(default_factory=empty_list)
+    host_name_suffixes: list[str] = Field(default_factory=empty_list)  # "com", "example", "home.arpa": ends a host name
     clear_ports_beside_tls: dict[str, str] = Field(default_factory=empty_dict)
     named_protocols: list[str] = Field(default_factory=empty_list)
     server_terms: list[str] = Field(default_factory=empty_list)

@@ -73,3 +73,25 @@ def test_the_ptm_says_each_snmp_port_s_role_when_no_manager_is_named(tmp_path: P
 def _opened_column(doc: object) -> int:
     table = next(b for b in doc.blocks if isinstance(b, Table) and "Opened by" in b.header)  # type: ignore[attr-defined]
     return table.header.index("Opened by")
+
+
+# Host names under the names reserved for documentation, testing and private networks were not read as host names:
+# the rule for "updates.maker.example" read "Internet" and the guide asked for the host names the model gives.
+@pytest.mark.parametrize(
+    "host", ["updates.maker.example", "rs.maker.test", "svc.maker.invalid", "relay.vendor.internal", "gw01.ward.lan", "nas.home.arpa"]
+)
+@pytest.mark.parametrize("where", ["flow", "element"])
+def test_a_reserved_or_private_host_name_is_read_as_the_end_s_host(host: str, where: str) -> None:
+    said = f"Reached at {host} over HTTPS."
+    zones = [TrustZone(id="zm", name="Modality VLAN", kind="network"), TrustZone(id="zv", name="Maker service cloud", kind="vendor")]
+    elements = [
+        Element(id="con", name="Console", kind="device", trust_zone="zm"),
+        Element(id="rs", name="Remote service", kind="cloud_service", trust_zone="zv", description=said if where == "element" else ""),
+    ]
+    flow = Flow(id="F-09", name="Log upload", source="con", target="rs", protocol="HTTPS", port="443", initiator="con")
+    if where == "flow":
+        flow = flow.model_copy(update={"description": said})
+    doc = build_guides(base(trust_zones=zones, elements=elements, flows=[flow]))["deployment"]
+    other = next(r[2] for r in firewall_rows(doc) if r[-1].startswith("F-09"))
+    assert host in other
+    assert "Which host names or addresses does Remote service use" not in text_of(doc)
