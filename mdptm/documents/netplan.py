@@ -791,6 +791,9 @@ def no_port(fl: Flow) -> str:
     """The port column of a flow that states no port: the transport its protocol (or, with no protocol, its name)
     implies, where it does ("TCP, port not stated" for HTTPS), else "not stated"."""
     implied, _ = _implied(fl)
+    said = topology.OPEN_PORT_WORDS.get(topology.open_ports(fl) or "")
+    if said:  # "any" or "dynamic": what the model says of the ports, not silence
+        return f"{implied}, {said}" if implied else said
     return f"{implied}, port not stated" if implied else topology.portless(fl) or "not stated"
 
 
@@ -809,6 +812,18 @@ def _port_question(fl: Flow) -> str:
     """The question for a flow that states no port: its transport only where the protocol leaves it open (HTTPS
     runs over TCP; HTTP/3 over UDP; syslog over either)."""
     implied, by_name = _implied(fl)
+    said = topology.open_ports(fl)
+    if said == "any":  # a rule for any port opens every port between the two ends
+        return (
+            f"the model gives its port as “{' '.join((fl.port or '').split())}”: a rule for any port opens every port between the "
+            "two ends; which port or ports does it actually use" + ("" if implied else ", over TCP or UDP") + "?"
+        )
+    if said == "dynamic":  # chosen at run time: the rule needs the range
+        return (
+            f"the model gives dynamic ports (“{' '.join((fl.port or '').split())}”): which range does it use"
+            + ("" if implied else ", over TCP or UDP")
+            + ", and can it be fixed to a smaller range or one port?"
+        )
     if implied is None:
         return "which port and transport (TCP or UDP) does it use?" + _either_note(fl)
     proto = short_protocol(fl.protocol)

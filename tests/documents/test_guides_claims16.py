@@ -95,3 +95,64 @@ def test_a_reserved_or_private_host_name_is_read_as_the_end_s_host(host: str, wh
     other = next(r[2] for r in firewall_rows(doc) if r[-1].startswith("F-09"))
     assert host in other
     assert "Which host names or addresses does Remote service use" not in text_of(doc)
+
+
+# "X acts as the TCP server" was read only from a flow's description; an element's own description says it too.
+_LAB = [TrustZone(id="z1", name="Laboratory VLAN", kind="network"), TrustZone(id="z2", name="Server VLAN", kind="network")]
+
+
+@pytest.mark.parametrize(
+    ("description", "decided"),
+    [
+        ("The interface engine acts as the TCP server for HL7 results.", True),
+        ("Operates as the MLLP listener on port 2575.", True),
+        ("The interface engine is a Windows server.", False),  # what the machine is, not its role
+        ("The interface engine never acts as the TCP server.", False),
+        ("It acts as the TCP server for the pharmacy system on port 9000.", False),  # another port: another connection
+    ],
+)
+def test_an_element_saying_it_acts_as_the_server_accepts_the_flow(description: str, decided: bool) -> None:
+    elements = [
+        Element(id="an", name="Analyzer", kind="device", trust_zone="z1"),
+        Element(id="ie", name="Interface engine", kind="software", trust_zone="z2", description=description),
+    ]
+    flow = Flow(id="F-1", name="Results", source="an", target="ie", protocol="HL7 over MLLP", port="2575")
+    rows = firewall_rows(build_guides(base(trust_zones=_LAB, elements=elements, flows=[flow]))["deployment"])
+    got = {(r[0], r[1]) for r in rows}
+    if decided:
+        assert got == {("out", "Analyzer"), ("in", "Interface engine")}
+    else:
+        assert {d for d, _ in got} == {"?"}
+
+
+# "any" or "dynamic" ports printed as "port not stated", which tells an engineer nothing
+@pytest.mark.parametrize(
+    ("protocol", "port", "column", "asked"),
+    [
+        ("TCP", "any", "TCP, any port (as the model states)", "a rule for any port opens every port between the two ends"),
+        ("HTTPS", "Any port", "TCP, any port (as the model states)", "a rule for any port opens every port"),
+        ("TCP", "dynamic", "TCP, dynamic ports: ask the maker for the range", "the model gives dynamic ports (“dynamic”): which range"),
+        ("UDP", "ephemeral", "UDP, dynamic ports: ask the maker for the range", "which range does it use"),
+        ("RPC", "dynamic ports", "dynamic ports: ask the maker for the range", "which range does it use, over TCP or UDP"),
+    ],
+)
+def test_any_or_dynamic_ports_are_said_as_such(protocol: str, port: str, column: str, asked: str) -> None:
+    elements = [
+        Element(id="an", name="Analyzer", kind="device", trust_zone="z1"),
+        Element(id="ie", name="Interface engine", kind="software", trust_zone="z2"),
+    ]
+    flow = Flow(id="F-1", name="Results", source="an", target="ie", protocol=protocol, port=port, initiator="an")
+    doc = build_guides(base(trust_zones=_LAB, elements=elements, flows=[flow]))["deployment"]
+    assert {r[4] for r in firewall_rows(doc)} == {column}
+    text = text_of(doc)
+    assert asked in text and "port not stated" not in text
+
+
+def test_a_dynamic_range_stated_is_a_range() -> None:
+    elements = [
+        Element(id="an", name="Analyzer", kind="device", trust_zone="z1"),
+        Element(id="ie", name="Server", kind="software", trust_zone="z2"),
+    ]
+    flow = Flow(id="F-1", name="RPC", source="an", target="ie", protocol="TCP", port="49152-65535 (dynamic)", initiator="an")
+    rows = firewall_rows(build_guides(base(trust_zones=_LAB, elements=elements, flows=[flow]))["deployment"])
+    assert {r[4] for r in rows} == {"TCP 49152-65535"}
