@@ -114,6 +114,9 @@ OPPOSITES = [
     ("Encryption", "Encryption - planned", "cryptography"),
     ("Remote access", "Remote access is unrestricted and unauthenticated.", "authorization"),
     ("Tamper detection", "Tamper detection was removed in release 2.1.", "integrity"),
+    ("Audit log protection", "Logs can be modified by any local user.", "event_logging"),
+    ("Audit log", "Any user can delete the audit log.", "event_logging"),
+    ("Least privilege", "All services run as root.", "authorization"),
 ]
 # ... and texts that state a safeguard with the same words, which keep their credit
 SAFEGUARDS = [
@@ -122,6 +125,9 @@ SAFEGUARDS = [
     ("Transport security", "TLS 1.0 and 1.1 are disabled; TLS 1.3 is used for all connections.", "cryptography"),
     ("Account lockout", "Account lockout after five failed logins.", "authentication"),
     ("Encryption", "Encryption - AES-256-GCM with keys in the secure element", "cryptography"),
+    ("Least privilege", "Only the update service runs as root; all other services run as unprivileged users.", "authorization"),
+    ("Audit log protection", "Audit logs are signed and cannot be modified by any local user.", "event_logging"),
+    ("Least privilege", "No process runs as root.", "authorization"),
 ]
 
 
