@@ -106,3 +106,31 @@ def test_credentials_of_one_kind_from_two_issuers_are_two_rows() -> None:
     assert "the hospital and the device maker" not in text
     assert "(issued by the device maker): used for F-05 Remote session. Ask the device maker to revoke it." in text
     assert "(issued by the hospital): used for F-08 Web viewer." in text
+
+
+def test_a_credential_naming_no_issuer_joins_the_one_its_kind_names() -> None:
+    """ "Mutual TLS (pump certificate)" beside "Mutual TLS (pump certificate from hospital PKI)" is the same certificate:
+    one row, issued by the hospital."""
+    text = _text(
+        [
+            Flow(
+                id="F-02",
+                name="Library",
+                source="cs",
+                target="ws",
+                protocol="HTTPS",
+                port="443",
+                authentication="Mutual TLS (pump certificate from hospital PKI)",
+            ),
+            Flow(
+                id="F-03",
+                name="Events",
+                source="ws",
+                target="cs",
+                protocol="HTTPS",
+                port="443",
+                authentication="Mutual TLS (pump certificate)",
+            ),
+        ]
+    )
+    assert "(issued by the hospital): used for F-02, F-03." in text

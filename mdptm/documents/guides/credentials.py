@@ -85,15 +85,21 @@ def credentials(f: Facts, nt: topology.NetworkTerms | None = None) -> list[Crede
                 hospital_side=any(f.where(e) != "outside" for e in a.stored_in),
             )
         )
-    # by kind and by who issues them: the maker's service password and the hospital's users' passwords are two rows,
-    # since who revokes each differs
-    groups: dict[tuple[str, str], list[Flow]] = {}
+    # by kind, and within a kind by who issues them where flows name different issuers: the maker's service password and
+    # the hospital's users' passwords are two rows, since who revokes each differs. A flow naming no issuer joins the
+    # kind's one named issuer ("pump certificate" beside "pump certificate from hospital PKI"), or, beside two, stays apart
+    kinds: dict[str, list[tuple[Flow, str]]] = {}
     for fl in m.flows:
         auth = (fl.authentication or "").strip()
         if not auth or not cred(auth) or secret.intersection(fl.data):
             continue
         label = next((k.label for k in nt.credential_kinds if topology.matcher(k.terms)(auth)), auth)
-        groups.setdefault((label, issuer([auth, fl.description])), []).append(fl)
+        kinds.setdefault(label, []).append((fl, issuer([auth, fl.description])))
+    groups: dict[tuple[str, str], list[Flow]] = {}
+    for label, members in kinds.items():
+        named = {by for _, by in members if by != NOT_STATED}
+        for fl, by in members:
+            groups.setdefault((label, by if len(named) > 1 else ""), []).append(fl)
     for (label, _issuer), flows in groups.items():
         texts = [x for fl in flows for x in (fl.authentication or "", fl.description)]
         out.append(
