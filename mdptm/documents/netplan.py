@@ -190,9 +190,10 @@ def build(f: Facts) -> Plan:
         if plan.opener[fl.id].basis == "assumed" and topology.either_opener(fl):
             plan.undecided.add(fl.id)
         roles = topology.port_roles(fl)
-        guessed = plan.opener[fl.id].basis in ("assumed", "name")
-        if roles and guessed and not set(roles) & set(topology.port_openers(fl, f.elements, f.zones)):
-            plan.roles[fl.id] = roles  # SNMP's 161 and 162 go opposite ways, and no end is named the manager: no guess
+        if roles and not set(roles) & set(topology.port_openers(fl, f.elements, f.zones)):
+            # SNMP's 161 and 162 go opposite ways and no end is named the manager: no guess, and one opener the model
+            # states for the whole flow holds for one of the two ports only
+            plan.roles[fl.id] = roles
             plan.undecided.add(fl.id)
         said = topology.loopback(fl, ends=ends)
         if said:  # the model says it stays on one host ("localhost"): no network firewall sees it
@@ -477,10 +478,16 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             if fid not in asked_roles:
                 asked_roles.add(fid)
                 roles = "; ".join(f"{port_words(r.flow, n)} carries the {role.replace(':', ',', 1)}" for n, role in plan.roles[fid].items())
+                stated = plan.opener[fid].basis in ("stated", "text", "design")
+                said = (
+                    f" The model says {f.name(plan.opener[fid].element)} opens the connection, which holds for one of the two ports only."
+                    if stated
+                    else ""
+                )
                 out.append(
                     f"{fid} {r.flow.name}: which end is the SNMP manager? The model names neither {f.name(r.flow.source)} nor "
                     f"{f.name(r.flow.target)} as the manager, and by the standard {roles}: the rules give no direction until "
-                    "the device maker says which end is which."
+                    f"the device maker says which end is which.{said}"
                 )
         elif fid in plan.undecided:  # HL7 over MLLP: either end may be set up to open it; no guess, a question
             listens = f", and which listens on {r.ports}" if r.ports and "not stated" not in r.ports else ""

@@ -920,6 +920,8 @@ def _listens_on(el: Element | None, f: Flow, terms: NetworkTerms) -> str:
 
 
 _PROTOCOL_FILLERS = frozenset({"over", "via", "and", "with", "the", "for"})
+# before a role, words that may start a clause about another end ("… and the broker acts as the server")
+_OTHER_SUBJECT = re.compile(r"\b(?:and|while|whereas|but|client)\b|[,;]", re.IGNORECASE)
 
 
 def _serves(el: Element | None, f: Flow, terms: NetworkTerms) -> str:
@@ -939,6 +941,8 @@ def _serves(el: Element | None, f: Flow, terms: NetworkTerms) -> str:
         m = role.search(sentence)
         if m is None or _NEGATED.search(sentence[: m.start()]) or _CONNECTS.search(sentence):
             return False
+        if _OTHER_SUBJECT.search(sentence[: m.start()]):
+            return False  # "The gateway is the MQTT client and the broker acts as the server": said of another end
         said = sentence.lower()
         if any(n not in numbers for n in re.findall(r"(?<![\w.])\d{2,5}(?!\w|\.\d)", said)):
             return False  # another port: another connection ("the TCP server for the pharmacy on port 9000")

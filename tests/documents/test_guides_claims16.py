@@ -48,6 +48,15 @@ def test_snmp_polls_and_traps_with_no_manager_named_get_each_its_role_and_no_gue
     assert "does not say which end is the SNMP manager, so no direction is assumed" in text
 
 
+def test_snmp_with_one_opener_stated_for_both_ports_is_asked_not_ruled_backwards() -> None:
+    """An initiator stated for "161, 162" holds for one port only: the polls and the traps go opposite ways."""
+    zones, elements, flows = _snmp("dev", "srv")
+    flows = [flows[0].model_copy(update={"initiator": "dev"})]  # type: ignore[attr-defined]
+    doc = build_guides(base(trust_zones=zones, elements=elements, flows=flows))["deployment"]
+    assert {r[0] for r in firewall_rows(doc)} == {"?"}
+    assert "The model says Infusion pump opens the connection, which holds for one of the two ports only." in text_of(doc)
+
+
 def test_snmp_with_the_manager_named_keeps_its_directions() -> None:
     zones, elements, flows = _snmp("dev", "srv", server="Network management system")
     rows = firewall_rows(build_guides(base(trust_zones=zones, elements=elements, flows=flows))["deployment"])
@@ -109,6 +118,7 @@ _LAB = [TrustZone(id="z1", name="Laboratory VLAN", kind="network"), TrustZone(id
         ("The interface engine is a Windows server.", False),  # what the machine is, not its role
         ("The interface engine never acts as the TCP server.", False),
         ("It acts as the TCP server for the pharmacy system on port 9000.", False),  # another port: another connection
+        ("It is the MLLP client and the LIS acts as the TCP server.", False),  # said of another end
     ],
 )
 def test_an_element_saying_it_acts_as_the_server_accepts_the_flow(description: str, decided: bool) -> None:
