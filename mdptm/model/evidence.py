@@ -1283,15 +1283,14 @@ def sbom_access(text: str) -> tuple[str, str] | None:
 
 def advisories(text: str) -> tuple[str, str]:
     """Whether a support field says the maker publishes advisories to users (CRA Annex I Part II (8)): "met" with
-    the words (``advisories``, undenied); "partial" for text that is only a web address (a page that may hold them:
+    the words (``advisories``, undenied); "partial" for text that gives a web address (a page that may hold them:
     confirm); "unmet" for anything else, an address to report to included ("security@maker.example" is where
     reports go, not advice published to users)."""
     found = affirmed(text, shipped("evidence", EvidenceTerms).advisories)
     if found:
         return "met", f"mentions {', '.join(repr(w) for w in found[:2])}"
-    rest = re.sub(r"\bhttps?://\S+|\bwww\.\S+", " ", text)
-    if rest != text and not re.search(r"[^\W_]", re.sub(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", " ", rest)):
-        return "partial", "gives only a web address, which may publish advisories: confirm"
+    if re.search(r"\bhttps?://\S+|\bwww\.\S+", text):
+        return "partial", "gives a web address, which may publish advisories: confirm"
     if re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text):
         return "unmet", "gives an address to report to, not advisories published to users"
     return "unmet", "says nothing of advisories published to users"

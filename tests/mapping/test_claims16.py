@@ -99,6 +99,7 @@ def test_an_address_for_reports_is_no_advisories_to_users(disclosure: str) -> No
         ),
         ("Customers are notified of each security update by e-mail", "Fixes within 30 days, free of charge.", "covered"),
         ("https://maker.example/security", "Fixes within 30 days, free of charge.", "partial"),
+        ("Page: https://maker.example/security; reports to psirt@maker.example", "Fixes within 30 days, free of charge.", "partial"),
         ("No security advisories are published", "Fixes within 30 days, free of charge.", "partial"),
     ],
 )
