@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 from mdptm.model import Flow, Model, topology
@@ -68,6 +69,9 @@ class Plan:
     multicast: dict[str, str] = field(default_factory=dict)  # flow id -> the words saying it is broadcast or multicast
     # flows either end may open (HL7 over MLLP) whose opener the model does not state: their rules give no direction
     undecided: set[str] = field(default_factory=set)
+    # flows stating ports whose standard gives them opposite ways between two roles the model names no end for (SNMP's
+    # 161 polls and 162 traps, no manager named): flow id -> port number -> its role; undecided too
+    roles: dict[str, dict[str, str]] = field(default_factory=dict)
     returns: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow it answers (its return traffic)
     carried: dict[str, Flow] = field(default_factory=dict)  # flow id -> the flow whose connection it rides on
     needs: list[Need] = field(default_factory=list)
@@ -145,6 +149,12 @@ def opener_groups(f: Facts, plan: Plan, fl: Flow) -> list[tuple[Initiator, str |
     None) unless the port text says one port goes the other way ("161/udp (get), 162/udp (traps to the NMS)":
     the NMS opens 161, the device sends its traps to 162). Each group with its ports' numbers, comma-joined."""
     flow_opener = plan.opener[fl.id]
+    roles = plan.roles.get(fl.id)
+    if roles:  # each role's port a group of its own: its direction is the role's, whichever end that is
+        numbers = [p.number for p in rule_ports(fl)]
+        rest = ",".join(n for n in numbers if n not in roles)
+        own: list[tuple[Initiator, str | None]] = [(flow_opener, n) for n in dict.fromkeys(numbers) if n in roles]
+        return own + ([(flow_opener, rest)] if rest else [])
     per_port = topology.port_openers(fl, f.elements, f.zones)
     # a port's own words only matter where they say more than the flow's opener does: another end, or the same
     # end where the flow's opener is a guess ("UDP 514 (to the SIEM); TCP 6514": 514 is stated, 6514 assumed)
@@ -178,6 +188,12 @@ def build(f: Facts) -> Plan:
             continue
         plan.opener[fl.id] = topology.initiator(fl, f.elements, f.zones, f.where, plan.outbound_only)
         if plan.opener[fl.id].basis == "assumed" and topology.either_opener(fl):
+            plan.undecided.add(fl.id)
+        roles = topology.port_roles(fl)
+        if roles and not set(roles) & set(topology.port_openers(fl, f.elements, f.zones)):
+            # SNMP's 161 and 162 go opposite ways and no end is named the manager: no guess, and one opener the model
+            # states for the whole flow holds for one of the two ports only
+            plan.roles[fl.id] = roles
             plan.undecided.add(fl.id)
         said = topology.loopback(fl, ends=ends)
         if said:  # the model says it stays on one host ("localhost"): no network firewall sees it
@@ -315,7 +331,7 @@ def addresses(f: Facts, element_id: str, flows: Iterable[Flow]) -> list[str]:
     the rule needs them, or it allows any internet address as that end."""
     texts = [getattr(f.elements.get(element_id), "description", "") or ""]
     texts += [x or "" for fl in flows for x in (fl.port, fl.description)]
-    return list(dict.fromkeys(m.group(0) for t in texts for m in _ADDRESS.finditer(t)))
+    return list(dict.fromkeys(m.group(0) for t in texts for m in _address().finditer(t)))
 
 
 def zone_addresses(f: Facts, element_id: str) -> tuple[list[str], list[str]]:
@@ -325,7 +341,7 @@ def zone_addresses(f: Facts, element_id: str) -> tuple[list[str], list[str]]:
     z = f.zone_of(element_id)
     if z is None or not z.description:
         return [], []
-    found = list(dict.fromkeys(m.group(0) for m in _ADDRESS.finditer(z.description)))
+    found = list(dict.fromkeys(m.group(0) for m in _address().finditer(z.description)))
     others = [e.id for e in f.model.elements if e.trust_zone == z.id and e.id != element_id] if found else []
     return found, others
 
@@ -363,12 +379,14 @@ def _rules(f: Facts, plan: Plan, fl: Flow) -> None:
         b = fl.target if a == fl.source else fl.source
         sa, sb = plan.segment[a], plan.segment[b]
         ports = ports_text(fl, None if numbers is None else numbers.split(",")) or no_port(fl)
+        role = plan.roles.get(fl.id, {}).get(numbers or "")
+        said = f"{proto} ({role})" if role else proto  # "SNMPv3 (traps: agent → SNMP manager)"
         if sa.place != "outside":
             seg = sa.name if sa.place == "hospital" else NOT_PLACED
-            plan.rules.append(Rule(seg, "outbound", f.name(a), _peer(f, plan, b, fl), proto, ports, fl, opener))
+            plan.rules.append(Rule(seg, "outbound", f.name(a), _peer(f, plan, b, fl), said, ports, fl, opener))
         if sb.place != "outside":
             seg = sb.name if sb.place == "hospital" else NOT_PLACED
-            plan.rules.append(Rule(seg, "inbound", f.name(b), _peer(f, plan, a, fl), proto, ports, fl, opener))
+            plan.rules.append(Rule(seg, "inbound", f.name(b), _peer(f, plan, a, fl), said, ports, fl, opener))
 
 
 def _questions(f: Facts, plan: Plan) -> list[str]:
@@ -450,12 +468,28 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             )
     crossing = {r.flow.id: r for r in plan.rules}
     split = {fid for fid in crossing if len({r.ports for r in plan.rules if r.flow.id == fid}) > 1}
+    asked_roles: set[str] = set()
     for r in {(r.flow.id, r.opener.element, r.opener.basis, r.ports): r for r in plan.rules}.values():
         fid = r.flow.id
         other = r.flow.target if r.opener.element == r.flow.source else r.flow.source
         # a flow whose port text sends one port the other way: the question is about the other ports only
         on = f" on {r.ports}" if fid in split else ""
-        if fid in plan.undecided:  # HL7 over MLLP: either end may be set up to open it; no guess, a question
+        if fid in plan.roles:  # SNMP with no manager named: one question for the flow, each port's role in it
+            if fid not in asked_roles:
+                asked_roles.add(fid)
+                roles = "; ".join(f"{port_words(r.flow, n)} carries the {role.replace(':', ',', 1)}" for n, role in plan.roles[fid].items())
+                stated = plan.opener[fid].basis in ("stated", "text", "design")
+                said = (
+                    f" The model says {f.name(plan.opener[fid].element)} opens the connection, which holds for one of the two ports only."
+                    if stated
+                    else ""
+                )
+                out.append(
+                    f"{fid} {r.flow.name}: which end is the SNMP manager? The model names neither {f.name(r.flow.source)} nor "
+                    f"{f.name(r.flow.target)} as the manager, and by the standard {roles}: the rules give no direction until "
+                    f"the device maker says which end is which.{said}"
+                )
+        elif fid in plan.undecided:  # HL7 over MLLP: either end may be set up to open it; no guess, a question
             listens = f", and which listens on {r.ports}" if r.ports and "not stated" not in r.ports else ""
             out.append(f"{fid} {r.flow.name}: which end opens the connection{listens}? Either end may (the rules give no direction).")
         elif r.opener.basis == "assumed":
@@ -515,7 +549,7 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
             outside_ends.setdefault(far, []).append(r)
     for e, rules in outside_ends.items():
         flows = list(dict.fromkeys(r.flow.id for r in rules))
-        if _ADDRESS.search(f.name(e)) or addresses(f, e, [r.flow for r in rules]):
+        if _address().search(f.name(e)) or addresses(f, e, [r.flow for r in rules]):
             continue
         zoned, others = zone_addresses(f, e)
         home = f.zone_of(e)
@@ -696,12 +730,15 @@ def protection_question(fl: Flow) -> str | None:
 
 # a host name ("updates.maker.com", "*.maker-cloud.net") or an IPv4 address or network ("203.0.113.10", "198.51.100.0/24"),
 # also where a sentence ends on it ("… at 203.0.113.0/28.")
-_ADDRESS = re.compile(
-    r"(?<![\w.-])(?:\*\.)?(?:[a-z0-9-]+\.)+(?:com|net|org|io|cloud|health|care|med|eu|us|uk|de|fr|nl|ch|at|se|dk|no|fi|it|es|"
-    r"ca|au|jp|info|biz|app|dev)(?![\w-])|(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?(?!\d|\.\d)"
-    rf"|(?:{topology.IPV6.pattern})(?:/\d{{1,3}})?",  # an IPv6 address or prefix too
-    re.IGNORECASE,
-)
+# (the suffixes are ``host_name_suffixes``: public domains and the reserved ones, "updates.maker.example", "pacs.hospital.internal")
+@cache
+def _address() -> re.Pattern[str]:
+    suffixes = "|".join(re.escape(x) for x in sorted(topology.network_terms().host_name_suffixes, key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w.-])(?:\*\.)?(?:[a-z0-9-]+\.)+(?:{suffixes})(?![\w-])|(?<![\d.])\d{{1,3}}(?:\.\d{{1,3}}){{3}}(?:/\d{{1,2}})?(?!\d|\.\d)"
+        rf"|(?:{topology.IPV6.pattern})(?:/\d{{1,3}})?",  # an IPv6 address or prefix too
+        re.IGNORECASE,
+    )
 
 
 def disable_words(fl: Flow) -> str:
@@ -761,7 +798,15 @@ def no_port(fl: Flow) -> str:
     """The port column of a flow that states no port: the transport its protocol (or, with no protocol, its name)
     implies, where it does ("TCP, port not stated" for HTTPS), else "not stated"."""
     implied, _ = _implied(fl)
+    said = topology.OPEN_PORT_WORDS.get(topology.open_ports(fl) or "")
+    if said:  # "any" or "dynamic": what the model says of the ports, not silence
+        return f"{implied}, {said}" if implied else said
     return f"{implied}, port not stated" if implied else topology.portless(fl) or "not stated"
+
+
+def port_words(fl: Flow, number: str) -> str:
+    """A port of the flow as its rules print it ("TCP 80", "UDP 161")."""
+    return next((str(p) for p in topology.parse_ports(fl.port, fl.protocol) if p.number == number), number)
 
 
 def port_label(fl: Flow) -> str:
@@ -774,6 +819,18 @@ def _port_question(fl: Flow) -> str:
     """The question for a flow that states no port: its transport only where the protocol leaves it open (HTTPS
     runs over TCP; HTTP/3 over UDP; syslog over either)."""
     implied, by_name = _implied(fl)
+    said = topology.open_ports(fl)
+    if said == "any":  # a rule for any port opens every port between the two ends
+        return (
+            f"the model gives its port as “{' '.join((fl.port or '').split())}”: a rule for any port opens every port between the "
+            "two ends; which port or ports does it actually use" + ("" if implied else ", over TCP or UDP") + "?"
+        )
+    if said == "dynamic":  # chosen at run time: the rule needs the range
+        return (
+            f"the model gives dynamic ports (“{' '.join((fl.port or '').split())}”): which range does it use"
+            + ("" if implied else ", over TCP or UDP")
+            + ", and can it be fixed to a smaller range or one port?"
+        )
     if implied is None:
         return "which port and transport (TCP or UDP) does it use?" + _either_note(fl)
     proto = short_protocol(fl.protocol)

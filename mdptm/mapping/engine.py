@@ -22,19 +22,21 @@ from mdptm.errors import InputError
 from mdptm.mapping.framework import TEXT_FIELDS, UNION_LABELS, Assertion, Clause, FieldCheck, Framework, Override, Rule
 from mdptm.model import Flow, Item, Model, Risk, View
 from mdptm.model.evidence import (
+    advisories,
     affirmed,
     customer_enabled,
     denied_part,
     durations,
     first_date,
-    instruction,
     not_in_place,
     others_only,
     prompt_remediation,
     read_as_requirement,
     read_responsibility,
     real_values,
+    requirement_kind,
     requirement_only,
+    sbom_access,
     sbom_shortfall,
     stated,
     verified,
@@ -975,15 +977,16 @@ def _quote(value: str, width: int = 40) -> str:
 
 def _field_check(check: FieldCheck, value: object, model: Model) -> tuple[Level, str]:
     """Whether one product/support/document field answers, and a phrase saying why (:func:`_field_level`). A support
-    fact written as an instruction ("Ensure patches are released within 30 days", "Implement a CVD process") says what
-    is to be done, not the maker's practice: at most partial. The disposal instructions are the user's to follow."""
+    fact written as a requirement or an instruction ("The pump shall be supported for 10 years", "Ensure patches are
+    released within 30 days", "Implement a CVD process") says what is to be done, not what the maker commits to: at
+    most partial. The disposal instructions are the user's to follow."""
     level, phrase = _field_level(check, value, model)
     if level != "met" or not isinstance(value, str) or not check.path.startswith("support.") or check.path == "support.data_disposal":
         return level, phrase
-    word = instruction(value)
+    word = requirement_only(value, "")
     if word is None:
         return level, phrase
-    return "partial", f'{phrase}; but it is written as an instruction ("{word}"): confirm'
+    return "partial", f'{phrase}; but it is written as {with_article(requirement_kind(word))} ("{word}"): confirm'
 
 
 def _field_level(check: FieldCheck, value: object, model: Model) -> tuple[Level, str]:
@@ -1015,6 +1018,10 @@ def _field_level(check: FieldCheck, value: object, model: Model) -> tuple[Level,
         return "partial", f"{path} mentions {_join([repr(k) for k in found[:2]], 'and')} ({TEXT_MATCH})"
     if (check.sbom or check.sbom_support) and (why := sbom_shortfall(shown, support=bool(check.sbom_support))) is not None:
         return "partial", f"{path} reads {_quote(shown)}, but {why}: confirm"
+    if check.sbom_access and (access := sbom_access(shown)) is not None:
+        return access[0], f"{path} reads {_quote(shown)}, but {access[1]}"  # type: ignore[return-value]
+    if check.advisories and (said := advisories(shown))[0] != "met":
+        return said[0], f"{path} reads {_quote(shown)}, which {said[1]}"  # type: ignore[return-value]
     if check.without_delay and not prompt_remediation(shown):
         return "partial", f"{path} reads {_quote(shown)}, which states a practice but not remediation without delay: confirm"
     return "met", f"{path} is stated"

@@ -254,6 +254,14 @@ class FieldCheck(Strict):
     sbom_support: bool | None = Field(
         default=None, description="true: as sbom, and the SBOM gives each component's support level or end of support"
     )
+    sbom_access: bool | None = Field(
+        default=None,
+        description="true: the value says where users can access the SBOM; one given only on request is accessed nowhere "
+        "but by asking: in part where it names whom to ask, else not at all",
+    )
+    advisories: bool | None = Field(
+        default=None, description="true: the value says advisories are published to users, not only an address for reports"
+    )
     without_delay: bool | None = Field(
         default=None, description="true: the value says vulnerabilities are remediated without delay, not on a schedule only"
     )

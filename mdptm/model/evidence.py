@@ -105,6 +105,7 @@ class _SbomWords(BaseModel):
     formats: list[str] = Field(default_factory=empty_list)
     promises: list[str] = Field(default_factory=empty_list)
     on_request: list[str] = Field(default_factory=empty_list)
+    request_contacts: list[str] = Field(default_factory=empty_list)
     support: list[str] = Field(default_factory=empty_list)
 
 
@@ -135,6 +136,7 @@ class EvidenceTerms(BaseModel):
     sbom: _SbomWords = Field(default_factory=lambda: _SbomWords())
     without_delay: list[str] = Field(default_factory=empty_list)
     without_delay_days: int = 30
+    advisories: list[str] = Field(default_factory=empty_list)
     durations: _Durations
 
 
@@ -474,6 +476,16 @@ def _taken_back(low: str, clauses: Sequence[tuple[int, str]], i: int) -> bool:
     return False
 
 
+_DASHED = re.compile(r"^\s*[^:=.;]{1,40}?\s+[-–—]\s+(\S.*?)\s*$", re.S)
+
+
+def _dashed_void(text: str) -> bool:
+    """A text written as a label, a dash and a placeholder or an empty answer ("Encryption - planned", "TLS — N/A"):
+    the label names what is not there."""
+    m = _DASHED.match(text)
+    return m is not None and is_placeholder(m.group(1))
+
+
 def _labelled_void(clause: str) -> bool:
     """A clause written as a label and a value that denies or says nothing: "Encrypted: false", "Encryption = No",
     "Encryption: ✗". The keyword is the label of an empty answer."""
@@ -760,7 +772,7 @@ _MODAL_WORD = re.compile(
 _MAY_WORD = re.compile(r"\b(?:may|might|could)\b", re.I)  # only where no stronger word requires ("… may … shall …")
 
 
-def _written_as(word: str | None) -> str:
+def requirement_kind(word: str | None) -> str:
     """What requirement wording makes of a control: "should" recommends, "shall" and "must" require, as does a text
     labelled "Requirement:", "may" only allows ("The device may use TLS 1.2"), a verb that opens the text
     ("Implement", "Ensure") instructs."""
@@ -775,13 +787,7 @@ def written_as(c: Control) -> str:
     """ "recommendation" for a control written with "should", "possibility" for one with "may" ("The device may use
     TLS 1.2"), "instruction" for one that opens with "Implement", "Ensure" …, else "requirement"
     (:func:`requirement_only`)."""
-    return _written_as(requirement_only(c.title, c.description))
-
-
-def instruction(text: str) -> str | None:
-    """The verb that makes *text* only an instruction ("Implement a CVD process" → "implement"), or None."""
-    word = requirement_only(text, "")
-    return word if word is not None and _written_as(word) == "instruction" else None
+    return requirement_kind(requirement_only(c.title, c.description))
 
 
 def with_article(noun: str) -> str:
@@ -868,7 +874,7 @@ def not_in_place(c: Control) -> str | None:
         return f"verification did not pass: {c.verification_failed}"
     if read_as_requirement(c):
         word = requirement_only(c.title, c.description)
-        return f'written as {with_article(_written_as(word))} ("{word}"); no source states it is implemented'
+        return f'written as {with_article(requirement_kind(word))} ("{word}"); no source states it is implemented'
     return None
 
 
@@ -919,7 +925,7 @@ def status_shown(c: Control) -> str | None:
     if c.status == "implemented" and c.verification_failed:
         return f"Verification did not pass ({c.verification_failed})"
     if read_as_requirement(c):
-        return f"Not stated (written as {with_article(_written_as(requirement_only(c.title, c.description)))})"
+        return f"Not stated (written as {with_article(requirement_kind(requirement_only(c.title, c.description)))})"
     if c.status == "implemented":
         why = void_reason(c.title, c.description)  # "RBAC hasn't been rolled out yet": the text takes the status back
         if why is not None:
@@ -1164,7 +1170,7 @@ def void_reason(title: str, description: str) -> str | None:
         return "void"
     if denies_title(title, description) or deferred(description) or denies_measure(description or title):
         return "denied"
-    if description.strip() and is_placeholder(description):
+    if description.strip() and (is_placeholder(description) or _dashed_void(description)):
         return "placeholder"
     said = description if description.strip() else title
     if said.strip() and not _canon(without_citations(said)):
@@ -1253,6 +1259,41 @@ def sbom_shortfall(text: str, *, support: bool = False) -> str | None:
     if support and not affirmed(text, words.support):
         return "it says nothing of each component's support level or end of support"
     return None
+
+
+def sbom_access(text: str) -> tuple[str, str] | None:
+    """Whether an SBOM field says where users can access the SBOM (CRA Annex II (9)), or ("partial" | "unmet", why):
+    an SBOM only promised is not yet anywhere ("partial"); one given only on request is accessed nowhere but by
+    asking, so it answers in part where the field names whom to ask ("on request from psirt@maker.example") and not
+    at all where it names no one ("available on request")."""
+    promise, on_request = _sbom_patterns()
+    clean = _straight(text)
+    if promise is not None and (m := promise.search(clean)) is not None:
+        return "partial", f'it is only promised ("{" ".join(m.group(0).split())}"), so it says nowhere users can access it yet'
+    if on_request is None or (m := on_request.search(clean)) is None:
+        return None
+    said = " ".join(m.group(0).split())
+    contacts = shipped("evidence", EvidenceTerms).sbom.request_contacts
+    named = sorted((c.start(), -len(c.group(0)), c.group(0)) for p in contacts if (c := re.search(p, clean, re.I)) is not None)
+    whom = named[0][2] if named else None  # the first named, whole, as written
+    if whom is None:
+        return "unmet", f'it is given only on request ("{said}") and names no one to ask, so it says nowhere users can access it'
+    return "partial", f'it is given only on request ("{said}"), from {" ".join(whom.split())}: a place to ask, not to access it'
+
+
+def advisories(text: str) -> tuple[str, str]:
+    """Whether a support field says the maker publishes advisories to users (CRA Annex I Part II (8)): "met" with
+    the words (``advisories``, undenied); "partial" for text that gives a web address (a page that may hold them:
+    confirm); "unmet" for anything else, an address to report to included ("security@maker.example" is where
+    reports go, not advice published to users)."""
+    found = affirmed(text, shipped("evidence", EvidenceTerms).advisories)
+    if found:
+        return "met", f"mentions {', '.join(repr(w) for w in found[:2])}"
+    if re.search(r"\bhttps?://\S+|\bwww\.\S+", text):
+        return "partial", "gives a web address, which may publish advisories: confirm"
+    if re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text):
+        return "unmet", "gives an address to report to, not advisories published to users"
+    return "unmet", "says nothing of advisories published to users"
 
 
 def prompt_remediation(text: str) -> list[str]:

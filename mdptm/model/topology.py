@@ -60,6 +60,9 @@ class _ServiceServer(BaseModel):
     servers: list[str] = Field(default_factory=empty_list)  # the end so named accepts the connection
     clients: list[str] = Field(default_factory=empty_list)  # the end so named opens it (an SNMP manager polling)
     ports: list[str] = Field(default_factory=empty_list)  # read only where every port the flow states is one of these
+    # what the port carries and which way, where its opener is a role the model may not name ("polls: SNMP manager →
+    # agent"): given per port where a flow states two such ports that go opposite ways and names neither role
+    role: str = ""
 
 
 class _Portless(BaseModel):
@@ -164,10 +167,14 @@ class NetworkTerms(BaseModel):
     eap_terms: list[str] = Field(default_factory=empty_list)
     authenticator_terms: list[str] = Field(default_factory=empty_list)
     cellular_other_links: list[str] = Field(default_factory=empty_list)
+    host_name_suffixes: list[str] = Field(default_factory=empty_list)  # "com", "example", "home.arpa": ends a host name
     clear_ports_beside_tls: dict[str, str] = Field(default_factory=empty_dict)
     named_protocols: list[str] = Field(default_factory=empty_list)
     server_terms: list[str] = Field(default_factory=empty_list)
     listener_terms: list[str] = Field(default_factory=empty_list)
+    server_role_patterns: list[str] = Field(default_factory=empty_list)
+    any_port_terms: list[str] = Field(default_factory=empty_list)
+    dynamic_port_terms: list[str] = Field(default_factory=empty_list)
 
 
 @cache
@@ -672,6 +679,28 @@ def inside_what(tunnels: list[str]) -> str:
 _WRITTEN_TRANSPORT = re.compile(r"\b(?:tcp|udp)\b", re.IGNORECASE)
 
 
+# how a flow whose port text says which ports without a number is written where a port goes
+OPEN_PORT_WORDS = {"any": "any port (as the model states)", "dynamic": "dynamic ports: ask the maker for the range"}
+
+
+def open_ports(f: Flow, terms: NetworkTerms | None = None) -> Literal["any", "dynamic"] | None:
+    """What a port text that states no number says of the ports: "any" ("any", "all ports", "*": every port, as the
+    model states), "dynamic" ("dynamic", "ephemeral", "random": chosen at run time), or None. A stated number wins:
+    "49152-65535 (dynamic)" is a range."""
+    terms = terms or network_terms()
+    text = " ".join((f.port or "").split())
+    if not text or parse_ports(f.port, f.protocol, terms=terms):
+        return None
+    if matcher(terms.dynamic_port_terms)(text):
+        return "dynamic"
+    # a word alone ("any", "all", "*") only as the whole text; a phrase ("any port") anywhere in it
+    if text.strip(" .").lower() in {t.lower() for t in terms.any_port_terms} or matcher([t for t in terms.any_port_terms if " " in t])(
+        text
+    ):
+        return "any"
+    return None
+
+
 def transport(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = ()) -> Transport:
     """Whether a flow is IP traffic a firewall sees, a local link (USB, BLE, keypad), or not clear. The names
     of its two ends (*ends*) are left out of its name: a flow an importer called "Cloud API to MySQL database"
@@ -683,7 +712,7 @@ def transport(f: Flow, terms: NetworkTerms | None = None, ends: Iterable[str] = 
     carried = any(p.transport for p in ports) and _WRITTEN_TRANSPORT.search(" ".join(x for x in (f.protocol, f.port) if x))
     if matcher(terms.local_links)(text) and not carried:
         return "local"
-    if matcher(terms.ip_protocols)(text) or ports:
+    if matcher(terms.ip_protocols)(text) or ports or open_ports(f, terms):  # "dynamic ports": network, no number
         return "network"
     return "unknown"
 
@@ -890,6 +919,40 @@ def _listens_on(el: Element | None, f: Flow, terms: NetworkTerms) -> str:
     return next((s for text in (el.description, el.default_settings) if (s := first_sentence_with(text or "", hit))), "")
 
 
+_PROTOCOL_FILLERS = frozenset({"over", "via", "and", "with", "the", "for"})
+# before a role, words that may start a clause about another end ("… and the broker acts as the server")
+_OTHER_SUBJECT = re.compile(r"\b(?:and|while|whereas|but|client)\b|[,;]", re.IGNORECASE)
+
+
+def _serves(el: Element | None, f: Flow, terms: NetworkTerms) -> str:
+    """The sentence of an element's own description or settings saying it takes the accepting role in the flow
+    (``server_role_patterns``: "The interface engine acts as the TCP server for HL7 results"), as written: it names
+    one of the flow's stated ports, a word of its protocol, or the transport of its stated ports; "" where none does,
+    the role is negated, or the sentence speaks of connecting to another end."""
+    if el is None or not terms.server_role_patterns:
+        return ""
+    ports = parse_ports(f.port, f.protocol, terms=terms)
+    words = {w for w in re.findall(r"[a-z0-9]{3,}", (f.protocol or "").lower()) if w not in _PROTOCOL_FILLERS}
+    words |= {p.transport.lower() for p in ports if p.transport}
+    numbers = {p.number for p in ports}
+    role = re.compile("|".join(f"(?:{p})" for p in terms.server_role_patterns), re.IGNORECASE)
+
+    def hit(sentence: str) -> bool:
+        m = role.search(sentence)
+        if m is None or _NEGATED.search(sentence[: m.start()]) or _CONNECTS.search(sentence):
+            return False
+        if _OTHER_SUBJECT.search(sentence[: m.start()]):
+            return False  # "The gateway is the MQTT client and the broker acts as the server": said of another end
+        said = sentence.lower()
+        if any(n not in numbers for n in re.findall(r"(?<![\w.])\d{2,5}(?!\w|\.\d)", said)):
+            return False  # another port: another connection ("the TCP server for the pharmacy on port 9000")
+        return any(re.search(rf"(?<![\w.]){n}(?!\w|\.\d)", said) for n in numbers) or any(
+            re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", said) for w in words
+        )
+
+    return next((s for text in (el.description, el.default_settings) if (s := first_sentence_with(text or "", hit))), "")
+
+
 def initiator(
     f: Flow,
     elements: dict[str, Element],
@@ -980,7 +1043,7 @@ def initiator(
         if len(clients) == 1:
             return Initiator(clients[0], "kind", f"{elements[clients[0]].name} is the {(f.protocol or '').strip()} client: it opens")
     # one end the model says listens on the flow's port ("Listens for HL7 results on TCP 2575"): the other end opens
-    listening = [(e, said) for e in ends if (said := _listens_on(elements.get(e), f, terms))]
+    listening = [(e, said) for e in ends if (said := _listens_on(elements.get(e), f, terms) or _serves(elements.get(e), f, terms))]
     if len(listening) == 1:
         e, said = listening[0]
         return Initiator(f.target if e == f.source else f.source, "text", f"{elements[e].name}: {said}")
@@ -1079,6 +1142,22 @@ def port_openers(
             elif len(clients) == 1:
                 out[number] = Initiator(clients[0], "kind", f"{named[clients[0]].strip()} opens {f.protocol} to {number}")
     return out
+
+
+def port_roles(f: Flow, terms: NetworkTerms | None = None) -> dict[str, str]:
+    """Per stated port, the role its standard gives it, where the flow states two or more such ports of its protocol
+    (``service_servers`` with ``role``: SNMP's "161, 162", the manager's polls and the agent's traps, which go opposite
+    ways): {"161": "polls: SNMP manager → agent", "162": "traps: agent → SNMP manager"}; else empty."""
+    terms = terms or network_terms()
+    stated = {p.number for p in parse_ports(f.port, f.protocol, terms=terms)}
+    roles = {
+        number: service.role
+        for service in terms.service_servers
+        if service.role and matcher(service.protocols)(f.protocol or "")
+        for number in service.ports
+        if number in stated
+    }
+    return roles if len(set(roles.values())) > 1 else {}
 
 
 _CLAUSE = re.compile(r"(?<=[.;:!?])\s+|\s+(?:but|whereas|while)\s+", re.IGNORECASE)
@@ -1182,7 +1261,8 @@ def needs(model: Model, where: Callable[[str], Place], terms: NetworkTerms | Non
                 ports = (" or " if alternatives(f) else ", ").join(str(p) for p in parse_ports(f.port, f.protocol, terms=terms))
                 kind = transport(f, terms, (names.get(f.source, ""), names.get(f.target, "")))
                 implied = implied_transport(f.port, f.protocol, terms=terms)
-                missing = "local link" if kind == "local" else f"{implied}, port not stated" if implied else "port not stated"
+                said = OPEN_PORT_WORDS.get(open_ports(f, terms) or "", "port not stated")  # "any port (as the model states)"
+                missing = "local link" if kind == "local" else f"{implied}, {said}" if implied else said
                 n.details.append(f"{ports} ({f.id})" if ports else f"{missing} ({f.id})")
             elif hit(f.authentication or ""):  # the flow signs in or checks certificates with it
                 n = need(service)

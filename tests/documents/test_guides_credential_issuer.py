@@ -76,3 +76,61 @@ def test_the_maker_named_about_the_credential_issues_it(authentication: str, des
         ]
     )
     assert "(issued by the device maker): used for F-05 Remote session. Ask the device maker to revoke it." in text
+
+
+def test_credentials_of_one_kind_from_two_issuers_are_two_rows() -> None:
+    """The maker's service password and the hospital's users' passwords were one row "issued by the hospital and the
+    device maker", and decommissioning asked nobody, or the maker, to revoke the hospital's own accounts."""
+    text = _text(
+        [
+            Flow(
+                id="F-05",
+                name="Remote session",
+                source="sup",
+                target="cs",
+                protocol="HTTPS",
+                port="443",
+                authentication="Sentinel service password",
+            ),
+            Flow(
+                id="F-08",
+                name="Web viewer",
+                source="ws",
+                target="cs",
+                protocol="HTTPS",
+                port="443",
+                authentication="User password, issued by the hospital",
+            ),
+        ]
+    )
+    assert "the hospital and the device maker" not in text
+    assert "(issued by the device maker): used for F-05 Remote session. Ask the device maker to revoke it." in text
+    assert "(issued by the hospital): used for F-08 Web viewer." in text
+
+
+def test_a_credential_naming_no_issuer_joins_the_one_its_kind_names() -> None:
+    """ "Mutual TLS (pump certificate)" beside "Mutual TLS (pump certificate from hospital PKI)" is the same certificate:
+    one row, issued by the hospital."""
+    text = _text(
+        [
+            Flow(
+                id="F-02",
+                name="Library",
+                source="cs",
+                target="ws",
+                protocol="HTTPS",
+                port="443",
+                authentication="Mutual TLS (pump certificate from hospital PKI)",
+            ),
+            Flow(
+                id="F-03",
+                name="Events",
+                source="ws",
+                target="cs",
+                protocol="HTTPS",
+                port="443",
+                authentication="Mutual TLS (pump certificate)",
+            ),
+        ]
+    )
+    assert "(issued by the hospital): used for F-02, F-03." in text

@@ -25,8 +25,9 @@ class Credential:
 
 def credentials(f: Facts, nt: topology.NetworkTerms | None = None) -> list[Credential]:
     """The certificates, keys, accounts and tokens the model names: its credential and key assets, then the
-    flows' authentication grouped by kind (every mutual-TLS certificate in one row), with who issues them, how
-    long they live and how they are revoked where the model says."""
+    flows' authentication grouped by kind and issuer (every mutual-TLS certificate the hospital issues in one row; the
+    maker's service password apart from the hospital's users' passwords), with who issues them, how long they live and
+    how they are revoked where the model says."""
     nt = nt or topology.network_terms()
     m = f.model
     short = re.compile("|".join(nt.short_lived), re.IGNORECASE) if nt.short_lived else None
@@ -84,14 +85,22 @@ def credentials(f: Facts, nt: topology.NetworkTerms | None = None) -> list[Crede
                 hospital_side=any(f.where(e) != "outside" for e in a.stored_in),
             )
         )
-    groups: dict[str, list[Flow]] = {}
+    # by kind, and within a kind by who issues them where flows name different issuers: the maker's service password and
+    # the hospital's users' passwords are two rows, since who revokes each differs. A flow naming no issuer joins the
+    # kind's one named issuer ("pump certificate" beside "pump certificate from hospital PKI"), or, beside two, stays apart
+    kinds: dict[str, list[tuple[Flow, str]]] = {}
     for fl in m.flows:
         auth = (fl.authentication or "").strip()
         if not auth or not cred(auth) or secret.intersection(fl.data):
             continue
         label = next((k.label for k in nt.credential_kinds if topology.matcher(k.terms)(auth)), auth)
-        groups.setdefault(label, []).append(fl)
-    for label, flows in groups.items():
+        kinds.setdefault(label, []).append((fl, issuer([auth, fl.description])))
+    groups: dict[tuple[str, str], list[Flow]] = {}
+    for label, members in kinds.items():
+        named = {by for _, by in members if by != NOT_STATED}
+        for fl, by in members:
+            groups.setdefault((label, by if len(named) > 1 else ""), []).append(fl)
+    for (label, _issuer), flows in groups.items():
         texts = [x for fl in flows for x in (fl.authentication or "", fl.description)]
         out.append(
             Credential(

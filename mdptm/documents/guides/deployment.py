@@ -87,10 +87,19 @@ def deployment(f: Facts) -> Doc:
                 ],
                 widths=[0.6, 3.3, 4.7, 2.3, 1.4, 0.9],
             )
-        if plan.undecided & {r.flow.id for r in plan.rules}:
+        ruled_ids = {r.flow.id for r in plan.rules}
+        if (plan.undecided - set(plan.roles)) & ruled_ids:
             doc.p(
                 "?: either end may open this connection (HL7 over MLLP, as the two systems are set up) and the "
                 "model does not say which: allow only the direction the device maker names (see the questions at the end).",
+                style="note",
+            )
+        if set(plan.roles) & ruled_ids:
+            doc.p(
+                "?: the port's standard gives its direction between two roles (SNMP: the manager polls the agent on UDP "
+                "161, the agent sends its traps to the manager on UDP 162) but the model does not say which end is the "
+                "SNMP manager, so no direction is assumed: once the device maker names it, allow each port only in its "
+                "role's direction (see the questions at the end).",
                 style="note",
             )
         if any(r.opener.basis == "assumed" and r.flow.id not in plan.undecided for r in plan.rules):
@@ -136,8 +145,8 @@ def deployment(f: Facts) -> Doc:
         doc.bullets([e + "." for e in excluded])
     ruled = {r.flow.id for r in plan.rules}
     redirects = [
-        f"{fl.id} {fl.name or ''}: the threat model says {_port_words(fl, a)} only redirects to {_port_words(fl, b)} "
-        f"(“{' '.join((fl.port or '').split())}”), so the rule opens {_port_words(fl, b)} alone; {_port_words(fl, a)} serves "
+        f"{fl.id} {fl.name or ''}: the threat model says {netplan.port_words(fl, a)} only redirects to {netplan.port_words(fl, b)} "
+        f"(“{' '.join((fl.port or '').split())}”), so the rule opens {netplan.port_words(fl, b)} alone; {netplan.port_words(fl, a)} serves "
         "nothing but the redirect, to a browser that asks for plain HTTP".replace("  ", " ")
         for fl in m.flows
         if fl.id in ruled
@@ -300,11 +309,6 @@ def deployment(f: Facts) -> Doc:
             else "None: no connection the threat model describes needs a rule in the hospital's firewalls."
         )
     return doc
-
-
-def _port_words(fl: Flow, number: str) -> str:
-    """A port of the flow as its rules print it ("TCP 80")."""
-    return next((str(p) for p in topology.parse_ports(fl.port, fl.protocol) if p.number == number), number)
 
 
 def _on_host(f: Facts, plan: netplan.Plan, fl: Flow, said: dict[str, str] | None = None) -> str:

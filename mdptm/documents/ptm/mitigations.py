@@ -133,6 +133,9 @@ class MitigationChapter(Chapter):
             who = topology.initiator(f, ix.elements, ix.zones, where, design)
             # a port whose own words say where it goes ("162/udp (traps to the NMS)"): per port, as the guide's rules
             per_port = topology.port_openers(f, ix.elements, ix.zones)
+            roles = topology.port_roles(f)  # SNMP's 161 and 162, no end named the manager: each port's role, no guess
+            if roles and not set(roles) & set(per_port):
+                return "; ".join(f"not stated, by the standard {role} ({netplan.port_words(f, n)})" for n, role in roles.items())
             if not per_port:
                 return said(who)
             parts: dict[str, list[str]] = {}
