@@ -11,7 +11,7 @@ import pytest
 from mdptm.errors import InputError
 from mdptm.pipeline.importing import ImportSource, import_sources
 from tests.importers.import_helpers import checked_import, load_text, run_import, warning_messages
-from tests.importers.test_catalogues15 import _CWE
+from tests.importers.test_catalogues15 import _CWE, _K8S
 from tests.importers.test_real_tabular14 import _book, _both, _rows
 
 # -- a cloud risk tool's threat library: threat types with generic descriptions, and the kinds of element each
@@ -91,6 +91,13 @@ def test_a_table_of_threat_categories_with_examples_is_no_register(tmp_path: Pat
     model, report = load_text(tmp_path, _LANDSCAPE + register, "app.md")
     assert [t.title for t in model.threats] == ["Session token read from logs"]
     assert any("catalogue of threat types" in w for w in warning_messages(report))
+
+
+def test_a_catalogue_in_a_workbook_laid_out_by_hand_is_refused_as_its_csv_is(tmp_path: Path) -> None:
+    book = _book(tmp_path / "matrix.xlsx", {"Register": _K8S}, ("Catalogue", ["tactics", "primary_component"]))
+    # before: 4 threats on 4 components: the note row below the table was read as one more catalogue id
+    with pytest.raises(InputError, match="Microsoft Threat Matrix for Kubernetes catalogue of threat types"):
+        import_sources([ImportSource(book)])
 
 
 # -- an API's threat model in French: the ATT&CK techniques as they touch the product, each with its measure

@@ -29,6 +29,7 @@ from mdptm.importers.tabular.headers import (
     hazard_ids_column,
 )
 from mdptm.importers.tabular.profile import Profile, TableProfile
+from mdptm.importers.tabular.rows import other_row
 from mdptm.importers.tabular.scale_tables import caption_status, column_guide, scale_definition
 from mdptm.importers.tabular.stride import _stride_definitions, _stride_header, _stride_matrix, stride_default
 from mdptm.importers.tabular.vocab import (
@@ -818,7 +819,7 @@ class TableFinder:
         if idcol is None:
             return None
         g = block.grid
-        ids = [one_line(g.data_text(r, idcol.index)) for r in block.rows]
+        ids = [one_line(g.data_text(r, idcol.index)) for r in self._data_rows(block)]
         ids = [i for i in ids if i]
         if len(ids) < 3:
             return None
@@ -834,19 +835,20 @@ class TableFinder:
         if any(c.field not in CATALOGUE_FIELDS or c.field == "id" for c in block.columns):
             return None
         g = block.grid
+        rows = self._data_rows(block)
         said = {norm_text(c.header): c for c in block.columns}
         typed = next((c for h, c in said.items() if h in self.vocab.threat_type_headers), None)
         examples = next((c for h, c in said.items() if h in self.vocab.threat_example_headers), None)
-        if typed is not None and examples is not None and typed is not examples and len(block.rows) >= 3:
-            names = [one_line(g.data_text(r, typed.index)) for r in block.rows]
+        if typed is not None and examples is not None and typed is not examples and len(rows) >= 3:
+            names = [one_line(g.data_text(r, typed.index)) for r in rows]
             shown = ", ".join(repr(n) for n in names[:2] if n)
             return f"its rows are kinds of threat with examples: {shown}, …"
         for c in block.columns:
             if c.field is not None:
                 continue
-            cells = [one_line(g.data_text(r, c.index)) for r in block.rows]
+            cells = [one_line(g.data_text(r, c.index)) for r in rows]
             cells = [t for t in cells if t and not is_empty(self.vocab, t)]
-            if len(cells) < 3 or len(cells) * 2 < len(block.rows):
+            if len(cells) < 3 or len(cells) * 2 < len(rows):
                 continue
             types = [_element_types(t) for t in cells]
             if all(types) and any(_TYPE_NAME.fullmatch(n) for ns in types for n in ns):
@@ -854,6 +856,16 @@ class TableFinder:
                 shown = ", ".join(repr(n) for n in seen[:3])
                 return f"its rows apply to kinds of element named in {one_line(c.header)!r}: {shown}, …"
         return None
+
+    def _data_rows(self, block: Block) -> list[int]:
+        """The rows of *block* that may be items: neither blank nor a totals, legend or note row written below the
+        table ("Note: scores are likelihood x impact …" under a workbook's register)."""
+        g = block.grid
+        return [
+            r
+            for r in block.rows
+            if not g.row_blank(r, block.c0, block.c1) and other_row(g, r, block.c0, block.c1, None, self.vocab) is None
+        ]
 
     def _attack_tree(self, block: Block) -> bool:
         """An attack tree written as a table: a column naming each row's parent and a column of gates only ("AND",
