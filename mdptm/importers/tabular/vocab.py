@@ -162,6 +162,7 @@ class Vocabulary:
     # a mitigation's opening note saying the product does not do it ("(Out of scope for the library itself.)")
     outside_note: re.Pattern[str] | None = None
     unverified_measure: re.Pattern[str] | None = None  # "Backup assumed present": a measure only assumed in place
+    unverified_practice: re.Pattern[str] | None = None  # ... unless the word names a practice ("Assumed-breach drills")
     plan_date_headers: frozenset[str] = frozenset()  # a column giving the date a treatment is due ("Due", "Target date")
     rpn_headers: frozenset[str] = frozenset()  # an FMEA's risk priority number, before or after the controls ("RPN", "Res. RPN")
     applicability_headers: frozenset[str] = frozenset()  # "Applicable?" beside a STRIDE category of an element
@@ -373,6 +374,7 @@ class ValueTerms(_Terms):
     deferral_notes_whole: list[str] = Field(default_factory=list)
     outside_product_notes: list[str] = Field(default_factory=list)
     unverified_measure_words: list[str] = Field(default_factory=list)
+    unverified_measure_practices: list[str] = Field(default_factory=list)
     plan_date_headers: list[str] = Field(default_factory=list)
     rpn_headers: list[str] = Field(default_factory=list)
     applicability_headers: list[str] = Field(default_factory=list)
@@ -555,6 +557,7 @@ def load_vocabulary() -> Vocabulary:
         deferral_note_whole=_words(values.get("deferral_notes_whole", [])),
         outside_note=_phrase_rx(values.get("outside_product_notes", [])),
         unverified_measure=_phrase_rx(values.get("unverified_measure_words", [])),
+        unverified_practice=_phrase_rx(values.get("unverified_measure_practices", [])),
         plan_date_headers=_words(values.get("plan_date_headers", [])),
         rpn_headers=_words(values.get("rpn_headers", [])),
         applicability_headers=_words(values.get("applicability_headers", [])),
@@ -1157,7 +1160,10 @@ def deferred_by_note(vocab: Vocabulary, text: str) -> str | None:
 
 def assumed_in_place(vocab: Vocabulary, text: str) -> str | None:
     """The word saying a measure is only assumed to be in place ("Backup *assumed* present", "unverified"), or None:
-    an assumption is no evidence that the measure is there."""
+    an assumption is no evidence that the measure is there. A practice named with such a word ("Assumed-breach
+    drills") hedges nothing."""
+    if vocab.unverified_practice is not None:
+        text = vocab.unverified_practice.sub(" ", text.replace("-", " "))
     m = vocab.unverified_measure.search(text) if vocab.unverified_measure is not None else None
     return m.group(0) if m is not None else None
 
