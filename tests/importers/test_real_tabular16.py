@@ -273,8 +273,11 @@ def test_a_treatment_plan_keyed_by_risk_id_gives_the_risks_controls(tmp_path: Pa
     plan.write_text(_TREATMENT, encoding="utf-8")
     rows = [r.strip("|").split("|") for r in _TREATMENT.splitlines() if r.startswith("| ") and "---" not in r]
     book = _book(tmp_path / "isms.xlsx", {"Risk register": _rows(_RISK_REGISTER), "Treatment plan": [[c.strip() for c in r] for r in rows]})
-    # before: "no threat-model table recognised" in the plan (exit 2 with the register), its sheet skipped
-    for model, report in (run_import(register, plan), run_import(book)):
+    keyed = tmp_path / "plan-by-risk-id.md"
+    keyed.write_text(_TREATMENT.replace("| Risk | Treatment", "| Risk ID | Treatment"), encoding="utf-8")
+    # before: "no threat-model table recognised" in the plan (exit 2 with the register), its sheet skipped; headed
+    # "Risk ID", "row 'R-001' gives no threat text" (exit 2)
+    for model, report in (run_import(register, plan), run_import(book), run_import(register, keyed)):
         assert [t.id for t in model.threats] == ["R-001", "R-002", "R-005"]
         titles = {c.id: c.title for c in model.controls}
         assert {t.id: [titles[c] for c in t.controls] for t in model.threats} == {
@@ -282,4 +285,4 @@ def test_a_treatment_plan_keyed_by_risk_id_gives_the_risks_controls(tmp_path: Pa
             "R-002": ["Secure development and security testing"],
             "R-005": ["Isolated backups and restore tests"],
         }
-        assert any("treatment plan: 'Risk' gives the ids of the risks" in w for w in warning_messages(report))
+        assert any("treatment plan: 'Risk" in w and "gives the ids of the risks" in w for w in warning_messages(report))

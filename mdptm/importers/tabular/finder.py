@@ -218,7 +218,9 @@ class TableFinder:
             return None
         cls = classify(self.vocab, headers, self._context(), only, near=self.grid.heading)
         risk_col = self._risk_names(r, c0, c1, headers) if only in (None, "threat") and (cls is None or cls.skipped) else None
-        plan = self._treatment_plan(r, c0, c1, headers) if only in (None, "control") and (cls is None or cls.skipped) else None
+        # a threat reading with no title or description gives no threat: "Risk ID | Treatment | Owner" may be a plan
+        textless = cls is not None and cls.kind == "threat" and not any(m.field in ("title", "description") for m in cls.fields.values())
+        plan = self._treatment_plan(r, c0, c1, headers) if only in (None, "control") and (cls is None or cls.skipped or textless) else None
         if plan is not None:
             # "Risk | Treatment | Owner | Priority" over "R-001 | Least privilege and access review": a treatment plan,
             # each row the measure to be taken against the risk its id names (a control of that risk)
@@ -245,12 +247,23 @@ class TableFinder:
         return _Candidate(r, c0, c1, cls, header_rows, headers)
 
     def _treatment_plan(self, r: int, c0: int, c1: int, headers: list[str]) -> int | None:
-        """A treatment plan ("Risk | Treatment | Owner | Priority"): the first column headed "Risk" (or "Threat")
-        with an id in every cell below ("R-001", two rows at least), and a treatment column whose cells name measures
-        (two words or more, no decision such as "Mitigate"). The index of the treatment column in *headers*, or None."""
+        """A treatment plan ("Risk | Treatment | Owner | Priority"): the first column headed "Risk" (or "Threat",
+        "Risk ID") with an id in every cell below ("R-001", two rows at least), and a treatment column whose cells name measures
+        (two words or more, no decision such as "Mitigate"), and no column naming or describing the risks (that is a
+        register: "Risk ID | Risk | Level | Treatment"). The index of the treatment column in *headers*, or None."""
         g = self.grid
-        if c1 <= c0 or norm_text(headers[0]) not in ("risk", "risks", "threat", "threats"):
+        first = norm_text(headers[0])
+        keyed = (
+            (m := match_header(self.vocab, "threat", headers[0])) is not None
+            and m.field == "id"
+            and bool({"risk", "threat"} & set(first.split()))
+        )
+        if c1 <= c0 or (first not in ("risk", "risks", "threat", "threats") and not keyed):
             return None
+        for head in headers[1:]:
+            m = match_header(self.vocab, "threat", head) if head else None
+            if norm_text(head) in ("risk", "risks", "threat", "threats") or (m is not None and m.field in ("title", "description")):
+                return None  # "Risk ID | Risk | Level | Treatment": a register whose risks are named beside their ids
         rows = [row for row in range(r + 1, len(g.cells)) if not g.row_blank(row)]
         ids = [one_line(g.cells[row][c0]) for row in rows]
         if len(rows) < 2 or not all(i and _ID_CELL.match(i) for i in ids):
