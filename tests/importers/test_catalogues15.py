@@ -128,7 +128,8 @@ def test_a_register_citing_attack_and_capec_ids_imports_whole(tmp_path: Path) ->
 
 
 def test_an_attack_mapping_saying_what_the_product_does_is_not_refused(tmp_path: Path) -> None:
-    # "Presence in the project | Control" written for the product: not a bare extract; read as before, and warned
+    # "Presence in the project | Control" written for the product: not a bare extract; each row a threat of the
+    # product with its measure (round 16; it read as one threat, the techniques its description)
     text = (
         "# Service threat model\n\n### Mapping MITRE ATT&CK (selection)\n\n"
         "| Technique ID | Technique | Tactic | Présence dans le projet | Contrôle |\n|---|---|---|---|---|\n"
@@ -138,9 +139,10 @@ def test_an_attack_mapping_saying_what_the_product_does_is_not_refused(tmp_path:
     path = tmp_path / "service.md"
     path.write_text(text, encoding="utf-8")
     model, report = checked_import(path)
-    assert len(model.threats) == 1
-    assert "T1190" in (model.threats[0].description or "")
-    assert any("may be a catalogue extract" in w for w in warning_messages(report))
+    assert [t.title for t in model.threats] == ["Cloud Accounts", "Exploit Public-Facing Application"]
+    assert [t.extra.get("Technique ID") for t in model.threats] == ["T1078.003", "T1190"]
+    assert len(model.controls) == 2
+    assert any("each row read as a threat of the product" in w for w in warning_messages(report))
 
 
 # -- the catalogues as MITRE exports them: CAPEC's and CWE's own columns, with their generic likelihood and mitigations

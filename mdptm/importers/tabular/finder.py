@@ -29,12 +29,14 @@ from mdptm.importers.tabular.headers import (
     hazard_ids_column,
 )
 from mdptm.importers.tabular.profile import Profile, TableProfile
+from mdptm.importers.tabular.rows import other_row
 from mdptm.importers.tabular.scale_tables import caption_status, column_guide, scale_definition
 from mdptm.importers.tabular.stride import _stride_definitions, _stride_header, _stride_matrix, stride_default
 from mdptm.importers.tabular.vocab import (
     Vocabulary,
     fact_key,
     header_forms,
+    is_empty,
     match_header,
     norm_text,
     one_line,
@@ -55,6 +57,22 @@ _ID_CELL = re.compile(r"^[A-Za-z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[A-Za-z]?$")
 CATALOGUE_FIELDS = frozenset({None, "id", "title", "description", "stride", "cwe", "capec", "references"})
 
 
+# a type name of a tool's element model: a compound word, no space ("CloudApplication", "RemoteUser", "DataStore")
+_TYPE_NAME = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+")
+# the kinds of a data-flow diagram, written as the element types a library entry applies to ("Process, Data Store")
+_DFD_KINDS = frozenset({"process", "data store", "datastore", "external entity", "external interactor", "data flow", "dataflow"})
+
+
+def _element_types(text: str) -> list[str]:
+    """The element types a cell lists ("1. ExternalService -> CloudApplication; 2. Container -> HostStorage",
+    "Process, DataStore"), or [] when any part of it is something else (a name with spaces, a sentence)."""
+    parts = re.split(r"\s*(?:[;,\n]|<?-+>|<-+|→|↔)\s*", re.sub(r"(?:^|(?<=[;\n]))\s*\d+[.)]\s*", "", text))
+    parts = [p.strip() for p in parts if p.strip()]
+    if not parts or not all(re.fullmatch(r"[A-Z][a-z0-9]+", p) or _TYPE_NAME.fullmatch(p) or p.lower() in _DFD_KINDS for p in parts):
+        return []
+    return parts
+
+
 @dataclass
 class _Candidate:
     row: int
@@ -65,6 +83,7 @@ class _Candidate:
     headers: list[str]  # per column c0..c1
     origin: int = -1  # the row the header was found from, when its group row lies above
     forced: dict[str, str] | None = None  # the columns a profile pins for this table
+    note: str | None = None  # how the table was read, said with it (a header read another way than written)
 
 
 # "IPC → favorites-manager", "renderer → IPC → ai-manager": ends joined by arrow signs
@@ -199,6 +218,20 @@ class TableFinder:
             return None
         cls = classify(self.vocab, headers, self._context(), only, near=self.grid.heading)
         risk_col = self._risk_names(r, c0, c1, headers) if only in (None, "threat") and (cls is None or cls.skipped) else None
+        # a threat reading with no title or description gives no threat: "Risk ID | Treatment | Owner" may be a plan
+        textless = cls is not None and cls.kind == "threat" and not any(m.field in ("title", "description") for m in cls.fields.values())
+        plan = self._treatment_plan(r, c0, c1, headers) if only in (None, "control") and (cls is None or cls.skipped or textless) else None
+        if plan is not None:
+            # "Risk | Treatment | Owner | Priority" over "R-001 | Least privilege and access review": a treatment plan,
+            # each row the measure to be taken against the risk its id names (a control of that risk)
+            renamed = [("Related risk ID" if k == 0 else "Control" if k == plan else h) for k, h in enumerate(headers)]
+            by_plan = classify(self.vocab, renamed, self._context(), "control", near=self.grid.heading)
+            if by_plan is not None and not by_plan.skipped:
+                said = (
+                    f"treatment plan: {one_line(headers[0])!r} gives the ids of the risks, {one_line(headers[plan])!r} the "
+                    "measure to be taken against each: read as their controls"
+                )
+                return _Candidate(r, c0, c1, by_plan, header_rows, renamed, note=said)
         if risk_col is not None:
             # "Risk | Probability | Impact" over "Data Breach", "Vendor Delay": the first column names the risks,
             # it rates none: the risk's title ("OWASP ID | Risk | Mitigation in architecture" alike)
@@ -212,6 +245,37 @@ class TableFinder:
         if grouped is not None:
             return grouped
         return _Candidate(r, c0, c1, cls, header_rows, headers)
+
+    def _treatment_plan(self, r: int, c0: int, c1: int, headers: list[str]) -> int | None:
+        """A treatment plan ("Risk | Treatment | Owner | Priority"): the first column headed "Risk" (or "Threat",
+        "Risk ID") with an id in every cell below ("R-001", two rows at least), and a treatment column whose cells name measures
+        (two words or more, no decision such as "Mitigate"), and no column naming or describing the risks (that is a
+        register: "Risk ID | Risk | Level | Treatment"). The index of the treatment column in *headers*, or None."""
+        g = self.grid
+        first = norm_text(headers[0])
+        keyed = (
+            (m := match_header(self.vocab, "threat", headers[0])) is not None
+            and m.field == "id"
+            and bool({"risk", "threat"} & set(first.split()))
+        )
+        if c1 <= c0 or (first not in ("risk", "risks", "threat", "threats") and not keyed):
+            return None
+        for head in headers[1:]:
+            m = match_header(self.vocab, "threat", head) if head else None
+            if norm_text(head) in ("risk", "risks", "threat", "threats") or (m is not None and m.field in ("title", "description")):
+                return None  # "Risk ID | Risk | Level | Treatment": a register whose risks are named beside their ids
+        rows = [row for row in range(r + 1, len(g.cells)) if not g.row_blank(row)]
+        ids = [one_line(g.cells[row][c0]) for row in rows]
+        if len(rows) < 2 or not all(i and _ID_CELL.match(i) for i in ids):
+            return None
+        for k, head in enumerate(headers[1:], start=1):
+            m = match_header(self.vocab, "threat", head) if head else None
+            if m is None or m.field != "acceptability" or "treatment" not in norm_text(head).split():
+                continue
+            cells = [one_line(g.cells[row][c0 + k]) for row in rows]
+            if all(len(c.split()) >= 2 and norm_text(c) not in self.vocab.treatment_decisions for c in cells):
+                return k
+        return None
 
     def _risk_names(self, r: int, c0: int, c1: int, headers: list[str]) -> int | None:
         """The index in *headers* of the column headed "Risk" (or "Risks", "Threats") whose cells are names, no
@@ -574,6 +638,8 @@ class TableFinder:
         _second_title(g, cls.kind, columns, rows, self.vocab)
         warnings: list[tuple[str, str]] = []
         loc = g.locator(cand.header_rows[0], cand.c0)
+        if cand.note is not None:
+            warnings.append((loc, cand.note))
         link = _link_id_column(g, columns, rows)
         if link is not None:
             warnings.append((loc, f"column {link!r} holds links, not ids: kept in extra; ids are given in row order"))
@@ -672,7 +738,10 @@ class TableFinder:
         if reason is None and block.kind == "threat" and self._attack_tree(block):
             reason = "attack tree (its rows are a goal and the steps that reach it, linked by their parent), not a list of threats"
         if reason is None and block.kind == "threat" and (listed := self._catalogue(block)) is not None:
-            reason = f"{listed} catalogue of threat types (its rows are the catalogue's entries), not threats of this system"
+            lists = dict(self.vocab.threat_catalogue_entries).get(listed, "threat types")
+            reason = f"{listed} catalogue of {lists} (its rows are the catalogue's entries), not threats of this system"
+        if reason is None and block.kind == "threat" and (kinds := self._type_library(block)) is not None:
+            reason = f"catalogue of threat types ({kinds}), not threats of this system"
         if reason is None and not strong and block.columns and block.rows:
             run = list(itertools.takewhile(lambda r: not g.row_blank(r, block.c0, block.c1), block.rows))
             firsts = [one_line(g.data_text(r, block.c0)) for r in run]
@@ -763,11 +832,53 @@ class TableFinder:
         if idcol is None:
             return None
         g = block.grid
-        ids = [one_line(g.data_text(r, idcol.index)) for r in block.rows]
+        ids = [one_line(g.data_text(r, idcol.index)) for r in self._data_rows(block)]
         ids = [i for i in ids if i]
         if len(ids) < 3:
             return None
         return next((name for name, rx in self.vocab.threat_catalogues if all(rx.fullmatch(i) for i in ids)), None)
+
+    def _type_library(self, block: Block) -> str | None:
+        """A library of threat types, not a product's register: no column says anything of a system (no id,
+        component, asset, rating, status or measure: only titles, descriptions, categories and references), and
+        either a column lists the kinds of element each entry applies to, written as a tool's type names
+        ("1. ExternalService -> CloudApplication; 2. RemoteUser -> CloudApplication": compound words, no instance
+        of a product), or the column naming the rows calls them types or categories beside a column of examples
+        ("Threat category | Description | Examples"). What it says of its rows, or None."""
+        if any(c.field not in CATALOGUE_FIELDS or c.field == "id" for c in block.columns):
+            return None
+        g = block.grid
+        rows = self._data_rows(block)
+        said = {norm_text(c.header): c for c in block.columns}
+        typed = next((c for h, c in said.items() if h in self.vocab.threat_type_headers), None)
+        examples = next((c for h, c in said.items() if h in self.vocab.threat_example_headers), None)
+        if typed is not None and examples is not None and typed is not examples and len(rows) >= 3:
+            names = [one_line(g.data_text(r, typed.index)) for r in rows]
+            shown = ", ".join(repr(n) for n in names[:2] if n)
+            return f"its rows are kinds of threat with examples: {shown}, …"
+        for c in block.columns:
+            if c.field is not None:
+                continue
+            cells = [one_line(g.data_text(r, c.index)) for r in rows]
+            cells = [t for t in cells if t and not is_empty(self.vocab, t)]
+            if len(cells) < 3 or len(cells) * 2 < len(rows):
+                continue
+            types = [_element_types(t) for t in cells]
+            if all(types) and any(_TYPE_NAME.fullmatch(n) for ns in types for n in ns):
+                seen = list(dict.fromkeys(n for ns in types for n in ns))
+                shown = ", ".join(repr(n) for n in seen[:3])
+                return f"its rows apply to kinds of element named in {one_line(c.header)!r}: {shown}, …"
+        return None
+
+    def _data_rows(self, block: Block) -> list[int]:
+        """The rows of *block* that may be items: neither blank nor a totals, legend or note row written below the
+        table ("Note: scores are likelihood x impact …" under a workbook's register)."""
+        g = block.grid
+        return [
+            r
+            for r in block.rows
+            if not g.row_blank(r, block.c0, block.c1) and other_row(g, r, block.c0, block.c1, None, self.vocab) is None
+        ]
 
     def _attack_tree(self, block: Block) -> bool:
         """An attack tree written as a table: a column naming each row's parent and a column of gates only ("AND",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mdptm.base.text import name_slug
 from mdptm.importers.merge import norm_name
@@ -239,8 +239,44 @@ class Grouper:
             rec.values = {"id": target, **keep}
             self.warn(rec.locator, f"residual risk {own!r} of {table} {how} threat {target}: read as that threat's residual risk")
 
+    def link_rows(self) -> None:
+        """ "| Threat | Hazard | Existing risk controls |" of "TH-2 (spoofed device), TH-7 (foreign data) | HAZ-013 |
+        RC-015": a row whose threat cell names threats of this file by their ids (each glossed in brackets, or not)
+        says what it says of each of them, not of the first alone: one copy of the row per threat named, joined to
+        it by its id; the cell kept as written. Rows whose ids are not all threats written elsewhere stay as they are."""
+        known = {
+            id_key(one_line(r.values.get("id", "")))
+            for r in self.records
+            if r.kind == "threat" and one_line(r.values.get("id", "")) and r.values.get("title", "").strip()
+        }
+        out: list[RowRecord] = []
+        for rec in self.records:
+            ids = _linked_ids(rec.values.get("title", "")) if rec.kind == "threat" and not one_line(rec.values.get("id", "")) else []
+            if not ids or any(id_key(i) not in known for i in ids):
+                out.append(rec)
+                continue
+            header = rec.headers.get("title", "Threat")
+            rest = {f: v for f, v in rec.values.items() if f != "title"}
+            block = self.record_blocks.get(id(rec))
+            for n, tid in enumerate(ids):
+                copy = replace(
+                    rec,
+                    values={"id": tid, **rest},
+                    headers={**rec.headers, "id": header},
+                    extra={**rec.extra, header: one_line(rec.values["title"])},
+                    joined=rec.joined if n == 0 else [],
+                    more_controls=list(rec.more_controls),
+                )
+                if block is not None:
+                    self.record_blocks[id(copy)] = block
+                out.append(copy)
+            if len(ids) > 1:
+                self.warn(rec.locator, f"row names {len(ids)} threats ({', '.join(ids)}): what it says joins each of them")
+        self.records[:] = out
+
     def group(self) -> list[Group]:
         self.residual_rows()
+        self.link_rows()
         groups: list[Group] = []
         index: dict[tuple[str, str], Group] = {}
         titled: dict[str, list[tuple[Group, Block | None]]] = {}  # threat title -> groups with an id
@@ -409,6 +445,18 @@ class Grouper:
         used.add(new)
         owners[new] = kind
         return new, None
+
+
+# "TH-2 (spoofed or wrong device), TH-7 (foreign data)": threat ids, each with an optional gloss in brackets
+_GLOSSED_ID = r"[A-Z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[a-z]?(?:\s*\([^()]*\))?"
+_LINKED_IDS = re.compile(rf"^\s*{_GLOSSED_ID}(?:\s*(?:[,;/&+]|\band\b|\n)\s*{_GLOSSED_ID})*\s*$")
+
+
+def _linked_ids(text: str) -> list[str]:
+    """The threat ids a cell lists and nothing else ("TH-2 (spoofed device), TH-7"), or [] for any other text."""
+    if not _LINKED_IDS.match(text):
+        return []
+    return re.findall(r"\b[A-Z]{1,6}[-_.]?\d+(?:[.\-]\d+)*[a-z]?\b", re.sub(r"\([^()]*\)", " ", text))
 
 
 _ID_SPACE = re.compile(r"^\s*([A-Z]{1,6}-?\d+(?:\.\d+)*)\s+(\S.*)$", re.S)

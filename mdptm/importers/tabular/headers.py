@@ -750,6 +750,8 @@ def _id_column(g: Grid, kind: str, columns: list[Column], rows: list[int], vocab
         values = [g.data_text(r, col.index).strip() for r in rows]
         values = [v for v in values if v]
         if len(values) >= 1 and len(set(values)) == len(values) and all(_ID_VALUE.match(v) for v in values):
+            if col.field is None and any(all(rx.fullmatch(v) for v in values) for _name, rx in vocab.threat_catalogues):
+                continue  # "ATT&CK" of T1548, T1499: the public catalogue's entries the rows cite, not the rows' own ids
             col.field = "id"
             return
 

@@ -316,6 +316,8 @@ class SourceBuilder:
             or ((m := match_header(self.vocab, "threat", grid.cells[0][c])) is not None and m.field in CATALOGUE_FIELDS - {None})
             for c in range(grid.width)
         )
+        if (named is not None or worded) and not bare and self._product_techniques(grid, rows, idcol, said):
+            return True
         if (named is not None or worded) and not bare:
             self.warn(
                 grid.locator(0),
@@ -350,6 +352,56 @@ class SourceBuilder:
         )
         self.records.append(rec)
         self.warn(rec.locator, f"{len(rows)} ATT&CK technique row(s) read as the steps of the threat {heading!r} named above them")
+        return True
+
+    def _product_techniques(self, grid: Grid, rows: list[int], idcol: int, said: str) -> bool:
+        """ "Technique ID | Technique | Tactic | Présence dans le projet | Contrôle" under "Mapping MITRE ATT&CK": the
+        catalogue's techniques as they touch the product, each with the measure taken against it: every row is a
+        threat of the product (titled by the technique, described by where it touches the product), its control the
+        measure; the technique id and tactic are kept as references (the threat's id is its own). False when no
+        column gives a measure (the rows stay the steps of one threat, as before)."""
+        header = grid.cells[0]
+        kinds: dict[int, str] = {}
+        for c in range(grid.width):
+            h = norm_text(header[c])
+            m = match_header(self.vocab, "threat", header[c])
+            if c == idcol or h in self.vocab.threat_catalogue_headers:
+                kinds[c] = "reference"
+            elif m is not None and m.field == "controls":
+                kinds[c] = "controls"
+            elif h in self.vocab.threat_catalogue_columns or (m is not None and m.field in ("title", "description")):
+                kinds[c] = "title" if "title" not in kinds.values() else "reference"
+            else:
+                kinds[c] = "where"
+        if "controls" not in kinds.values() or "title" not in kinds.values():
+            return False
+        for r in rows:
+            values: dict[str, str] = {}
+            headers: dict[str, str] = {}
+            extra: dict[str, str] = {}
+            where: list[str] = []
+            for c, kind in kinds.items():
+                text = one_line(grid.cells[r][c])
+                if not text:
+                    continue
+                if kind in ("title", "controls"):
+                    values[kind], headers[kind] = text, header[c]
+                elif kind == "where":
+                    where.append(f"{one_line(header[c])}: {text}")
+                else:
+                    extra[one_line(header[c]) or "ATT&CK"] = text
+            if where:
+                values["description"], headers["description"] = "\n".join(where), "; ".join(h.split(":")[0] for h in where)
+            rec = RowRecord(
+                kind="threat", file=self.file, locator=grid.locator(r), values=values, headers=headers, extra=extra, view=grid.view
+            )
+            self.records.append(rec)
+        shown = ", ".join(repr(one_line(header[c])) for c, k in kinds.items() if k in ("where", "controls"))
+        self.warn(
+            grid.locator(0),
+            f"table of {len(rows)} MITRE ATT&CK technique(s) ({said}) with what the product does ({shown}): each row read "
+            "as a threat of the product, its technique id kept as a reference",
+        )
         return True
 
     def add_grid(self, grid: Grid) -> list[Block]:

@@ -879,6 +879,7 @@ class Resolver:
     ) -> str:
         from mdptm.importers.tabular.records import denies_mitigation, first_sentence, mitigation_title
         from mdptm.importers.tabular.vocab import (
+            assumed_in_place,
             deferred_by_note,
             mitigation_status,
             outside_by_note,
@@ -920,6 +921,11 @@ class Resolver:
             ctl.status, ctl.status_stated = ("implemented" if mitigated else "not_implemented"), True
             if not mitigated:
                 ctl.tags.append("suggested")
+        elif said == "implemented" and (word := assumed_in_place(self.vocab, text)) is not None:
+            # "Existing control: Backup assumed present": the header says in place, the text that it is only assumed;
+            # an assumption is no evidence, so no status is stated (not shown in place)
+            ctl.status_stated = False
+            self.report.warn(file, loc, f"control {iid}: {word!r} in its text: only assumed in place, its status not stated")
         elif said is not None:
             ctl.status, ctl.status_stated = said, True  # type: ignore[assignment]  # "Recommended mitigation": proposed
         elif (note := deferred_by_note(self.vocab, text)) is not None:

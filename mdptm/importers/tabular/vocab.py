@@ -161,6 +161,8 @@ class Vocabulary:
     deferral_note_whole: frozenset[str] = frozenset()  # ... said in a word that defers only as the whole note ("(future)", "(v2)")
     # a mitigation's opening note saying the product does not do it ("(Out of scope for the library itself.)")
     outside_note: re.Pattern[str] | None = None
+    unverified_measure: re.Pattern[str] | None = None  # "Backup assumed present": a measure only assumed in place
+    unverified_practice: re.Pattern[str] | None = None  # ... unless the word names a practice ("Assumed-breach drills")
     plan_date_headers: frozenset[str] = frozenset()  # a column giving the date a treatment is due ("Due", "Target date")
     rpn_headers: frozenset[str] = frozenset()  # an FMEA's risk priority number, before or after the controls ("RPN", "Res. RPN")
     applicability_headers: frozenset[str] = frozenset()  # "Applicable?" beside a STRIDE category of an element
@@ -169,6 +171,9 @@ class Vocabulary:
     control_kind_labels: frozenset[str] = frozenset()  # labels naming a measure's kind ("Design Control:"), not the measure
     # public catalogues of threat types, by the form of their ids ("EMB3D": TID-101): their rows are no system's threats
     threat_catalogues: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    threat_type_headers: frozenset[str] = frozenset()  # a column naming its rows as kinds of threat ("Threat category")
+    threat_example_headers: frozenset[str] = frozenset()  # ... beside a column of examples of each ("Examples")
+    threat_catalogue_entries: tuple[tuple[str, str], ...] = ()  # what a catalogue lists where no threat types ("CWE": weaknesses)
     threat_catalogue_headers: frozenset[str] = frozenset()  # ... a column of its tactics ("Tactic"), even beside components
     # ... as its publisher exports it, by columns no register has ("Abstraction", "Related Attack Patterns": CAPEC)
     threat_catalogue_exports: tuple[tuple[str, frozenset[str]], ...] = ()
@@ -368,6 +373,8 @@ class ValueTerms(_Terms):
     deferral_notes: list[str] = Field(default_factory=list)
     deferral_notes_whole: list[str] = Field(default_factory=list)
     outside_product_notes: list[str] = Field(default_factory=list)
+    unverified_measure_words: list[str] = Field(default_factory=list)
+    unverified_measure_practices: list[str] = Field(default_factory=list)
     plan_date_headers: list[str] = Field(default_factory=list)
     rpn_headers: list[str] = Field(default_factory=list)
     applicability_headers: list[str] = Field(default_factory=list)
@@ -376,6 +383,9 @@ class ValueTerms(_Terms):
     control_kind_labels: list[str] = Field(default_factory=list)
     threat_catalogue_ids: dict[str, str] = Field(default_factory=dict)
     threat_catalogue_headers: list[str] = Field(default_factory=list)
+    threat_catalogue_entries: dict[str, str] = Field(default_factory=dict)
+    threat_type_headers: list[str] = Field(default_factory=list)
+    threat_example_headers: list[str] = Field(default_factory=list)
     threat_catalogue_exports: dict[str, list[str]] = Field(default_factory=dict)
     threat_catalogue_columns: list[str] = Field(default_factory=list)
     threat_catalogue_headings: list[str] = Field(default_factory=list)
@@ -546,6 +556,8 @@ def load_vocabulary() -> Vocabulary:
         deferral_note=_phrase_rx([*values.get("status_deferrals", []), *values.get("deferral_notes", [])]),
         deferral_note_whole=_words(values.get("deferral_notes_whole", [])),
         outside_note=_phrase_rx(values.get("outside_product_notes", [])),
+        unverified_measure=_phrase_rx(values.get("unverified_measure_words", [])),
+        unverified_practice=_phrase_rx(values.get("unverified_measure_practices", [])),
         plan_date_headers=_words(values.get("plan_date_headers", [])),
         rpn_headers=_words(values.get("rpn_headers", [])),
         applicability_headers=_words(values.get("applicability_headers", [])),
@@ -558,6 +570,9 @@ def load_vocabulary() -> Vocabulary:
         attack_tree_gates=_words(values.get("attack_tree_gates", [])),
         threat_catalogues=tuple((name, re.compile(rf"(?:{rx})", re.I)) for name, rx in values.get("threat_catalogue_ids", {}).items()),
         threat_catalogue_headers=_words(values.get("threat_catalogue_headers", [])),
+        threat_type_headers=_words(values.get("threat_type_headers", [])),
+        threat_example_headers=_words(values.get("threat_example_headers", [])),
+        threat_catalogue_entries=tuple((str(k), str(v)) for k, v in values.get("threat_catalogue_entries", {}).items()),
         threat_catalogue_exports=tuple((name, _words(cols)) for name, cols in values.get("threat_catalogue_exports", {}).items()),
         threat_catalogue_columns=_words(values.get("threat_catalogue_columns", [])),
         threat_catalogue_headings=_words(values.get("threat_catalogue_headings", [])),
@@ -1141,6 +1156,16 @@ def deferred_by_note(vocab: Vocabulary, text: str) -> str | None:
     if vocab.deferral_note is None or not vocab.deferral_note.search(m.group(1)):
         return None
     return m.group(1).strip()
+
+
+def assumed_in_place(vocab: Vocabulary, text: str) -> str | None:
+    """The word saying a measure is only assumed to be in place ("Backup *assumed* present", "unverified"), or None:
+    an assumption is no evidence that the measure is there. A practice named with such a word ("Assumed-breach
+    drills") hedges nothing."""
+    if vocab.unverified_practice is not None:
+        text = vocab.unverified_practice.sub(" ", text.replace("-", " "))
+    m = vocab.unverified_measure.search(text) if vocab.unverified_measure is not None else None
+    return m.group(0) if m is not None else None
 
 
 _OPENING_NOTE = re.compile(r"^\(([^()]{2,80})\)")
