@@ -622,6 +622,15 @@ class Resolver:
         if isinstance(item, Threat) and fname == "controls" and free_text and accepts_risk(raw):
             self._acceptance(item, raw, file, loc, header)  # "Risk accepted: …" argues, it is no control
             return
+        if isinstance(item, Threat) and fname == "controls" and free_text and _denies_any_measure(raw):
+            # "Not defeated by BLE alone" in a "Defeated by" column: the author says no measure stops it; made a
+            # control it would be claimed in place under the negation's words
+            old = item.extra.get(header)
+            item.extra[header] = raw if old in (None, "") else f"{old}\n{raw}"
+            said = " ".join(raw.split())[:60]
+            what = header or "mitigation"
+            self.report.warn(file, loc, f"{item.id}: {what} {said!r} says no measure stops it: no control made, kept in extra")
+            return
         if isinstance(item, Threat) and fname == "controls" and free_text:
             if not self.had["controls"]:
                 for cid in self._create_controls(raw, item, file, loc, header, control_id=ref.get("control_id")):
@@ -1186,6 +1195,12 @@ def _words_within(words: set[str], title: str) -> bool:
 
     theirs = norm_text(title).split()
     return all(any(v == w or v.startswith(w) or v.rstrip("s") == w.rstrip("s") for v in theirs) for w in words)
+
+
+def _denies_any_measure(text: str) -> bool:
+    from mdptm.importers.tabular.records import denies_any_measure  # the table machinery, loaded when a cell needs it
+
+    return denies_any_measure(text)
 
 
 def _add(values: list[str], iid: str) -> None:

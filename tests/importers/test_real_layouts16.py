@@ -1,0 +1,68 @@
+"""Layouts of real threat models written by other people (tests/data/markdown-real/SOURCES.md, "round 16"), each as
+a short paraphrased excerpt in the same shape, read alike in Markdown and in Word (tests/importers/md_word.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mdptm.model import Control, Model
+from tests.importers.import_helpers import reconciles, warning_messages
+from tests.importers.md_word import both as _both
+
+
+def _control(model: Model, cid: str) -> Control:
+    return next(c for c in model.controls if c.id == cid)
+
+
+def _titles(model: Model) -> list[list[str]]:
+    return [[_control(model, c).title for c in t.controls] for t in model.threats]
+
+
+# -- "| # | Attack | Defeated by | Residual risk | Status |" of an attendance system, and "| Threat | Defense |
+# Residual Risk | Status |" of an app locker: the column says what stops the attack; "Not defeated by BLE alone"
+# says that nothing does
+
+_DEFEATED_BY = (
+    "# Threat Model\n\n## 1. Attack / Countermeasure Table\n\n"
+    "| # | Attack | Defeated by | Residual risk | Status |\n|---|---|---|---|---|\n"
+    "| 1 | **Screenshot of a QR code sent to an absent student** | Rotating nonce in a short window | "
+    "A forged nonce is caught only at close | **Implemented and tested** |\n"
+    "| 2 | **Radio relay through a helper in the room** | Not defeated by BLE alone | "
+    "**Open gap.** Needs distance bounding. | **Open** |\n"
+    "| 3 | **Friend performs the liveness check** | Not defeated by any factor in this design | "
+    "A policy problem more than a technical one | **Open** |\n"
+)
+
+_DEFENSE = (
+    "# Threat Model\n\n## 6. Threat Matrix\n\n| Threat | Defense | Residual Risk | Status |\n|---|---|---|---|\n"
+    "| Direct launch of a locked app | Foreground detection + native overlay | Detection race | Test |\n"
+    "| Credential extraction | Native-only checking + protected credential storage | Device compromise | Accepted |\n"
+)
+
+
+def test_a_defeated_by_column_gives_the_controls_and_a_negation_gives_none(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _DEFEATED_BY):
+        assert [t.title for t in model.threats] == [
+            "Screenshot of a QR code sent to an absent student",
+            "Radio relay through a helper in the room",
+            "Friend performs the liveness check",
+        ]
+        # before: no control at all (the column was not read); a negation made a control would be claimed in place
+        assert _titles(model) == [["Rotating nonce in a short window"], [], []]
+        assert [c.title for c in model.controls] == ["Rotating nonce in a short window"]
+        assert [t.extra.get("Defeated by") for t in model.threats[1:]] == [
+            "Not defeated by BLE alone",
+            "Not defeated by any factor in this design",
+        ]
+        assert sum("says no measure stops it" in w for w in warning_messages(report)) == 2
+        assert reconciles(report)
+
+
+def test_a_defense_column_gives_the_controls(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _DEFENSE):
+        # before: 2 threats, 0 controls (the Defense column kept nowhere)
+        assert _titles(model) == [
+            ["Foreground detection + native overlay"],
+            ["Native-only checking + protected credential storage"],
+        ]
+        assert [t.status for t in model.threats] == ["open", "accepted"]
