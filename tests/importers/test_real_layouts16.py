@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from mdptm.errors import InputError
 from mdptm.model import Control, Model
+from mdptm.pipeline.importing import ImportSource, import_sources
 from tests.importers.import_helpers import reconciles, warning_messages
 from tests.importers.md_word import both as _both
+from tests.importers.md_word import word_from_markdown
 
 
 def _control(model: Model, cid: str) -> Control:
@@ -66,3 +71,33 @@ def test_a_defense_column_gives_the_controls(tmp_path: Path) -> None:
             ["Native-only checking + protected credential storage"],
         ]
         assert [t.status for t in model.threats] == ["open", "accepted"]
+
+
+# -- a SECURITY.md with no threat model: how to report a vulnerability ("### What to Include" over "1.
+# **Description**: …", "2. **Impact**: …"), defence layers, "### Threat Model" over "We assume:" and a trust table
+
+_SECURITY_POLICY = (
+    "# Security Policy\n\n## Supported Versions\n\n| Version | Supported |\n| --- | --- |\n| 0.1.x | yes |\n\n"
+    "## Reporting a Vulnerability\n\nReport problems privately.\n\n### What to Include\n\n"
+    "1. **Description**: What the vulnerability is\n2. **Impact**: What an attacker could do with it\n"
+    "3. **Reproduction**: Steps to reproduce it\n\n## Security Architecture\n\n### Threat Model\n\nWe assume:\n"
+    "- The live server is hostile territory\n- The network is untrusted\n"
+)
+
+
+def test_a_disclosure_policy_is_no_threat_model(tmp_path: Path) -> None:
+    md = tmp_path / "SECURITY.md"
+    md.write_text(_SECURITY_POLICY, encoding="utf-8")
+    word = word_from_markdown(_SECURITY_POLICY, tmp_path / "SECURITY.docx")
+    for path in (md, word):
+        # before: one threat titled "What to Include", its severity "What an attacker could do with it"
+        with pytest.raises(InputError, match="no threat-model content found"):
+            import_sources([ImportSource(path)])
+
+
+def test_a_threat_under_a_what_to_include_heading_of_a_threat_model_is_still_read(tmp_path: Path) -> None:
+    text = _SECURITY_POLICY.replace("### What to Include\n\n", "### Replayed firmware\n\n").replace(
+        "3. **Reproduction**: Steps to reproduce it", "3. **Mitigation**: Signed, versioned images"
+    )
+    for model, _report in _both(tmp_path, text.replace("## Reporting a Vulnerability", "## Threats")):
+        assert [t.title for t in model.threats] == ["Replayed firmware"]
