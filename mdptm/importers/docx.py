@@ -1327,6 +1327,14 @@ class _Walker:
             level = int(m.group(1)) - 1 if m and style_name.startswith("list") else 0
         return _Para(self.paras, text, style_name, heading, is_list, caption, stats, level)
 
+    def _stopped_label(self, p: etree._Element, text: str) -> str:
+        """ "**Mitigation.** Pinned dependencies …": a bold label closed by a full stop, read as "Mitigation: …"."""
+        bold = _bold_lead(p)
+        label = bold[:-1].strip()
+        if not bold.endswith(".") or not 2 <= len(label) <= 40 or not text.startswith(bold) or not text[len(bold) :].strip():
+            return text
+        return f"{label}: {text[len(bold) :].strip()}" if self.forms.is_label(label) else text
+
     def _pseudo_heading(self, p: etree._Element, text: str) -> int | None:
         """A short numbered bold line ("3.1 Global System View") written without a heading style."""
         t = one_line(text)
@@ -1352,6 +1360,8 @@ class _Walker:
     def _paragraph(self, p: etree._Element) -> None:
         info = self._para_info(p)
         text = clean_text(info.text)
+        if info.heading is None and not info.is_list:
+            text = self._stopped_label(p, text)
         loc = f"paragraph {info.index}"
         if text.strip() and not (len(text) < 80 and _CONTINUED.search(text)):
             self.threat_head = None  # "Table 4 (continued)" between the parts keeps them one table

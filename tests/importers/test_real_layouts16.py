@@ -101,3 +101,48 @@ def test_a_threat_under_a_what_to_include_heading_of_a_threat_model_is_still_rea
     )
     for model, _report in _both(tmp_path, text.replace("## Reporting a Vulnerability", "## Threats")):
         assert [t.title for t in model.threats] == ["Replayed firmware"]
+
+
+# -- "## Application-specific threats" over "### T-AI-INJECT — prompt injection …" headings, each with
+# "**Mitigation.** …" and "**Residual.** …" paragraphs (labels closed by a full stop), one with no prose at all
+
+_STOPPED_LABELS = (
+    "# Threat Model\n\n## Application-specific threats\n\n### T-AI-INJECT — prompt injection through feeds\n\n"
+    "A feed item carries instructions aimed at the model.\n\n"
+    "**Mitigation.** Untrusted text is fenced with markers it cannot close.\n\n"
+    "**Residual.** Detection is heuristic.\n\n### T-SUPPLY-01 — dependency compromise\n\n"
+    "**Mitigation.** Pinned dependencies and an SBOM per build.\n\n**Residual.** The backend still trusts the index.\n\n"
+    "### T-KEY-01 — loss of the encryption key\n\nLosing the key makes stored credentials unreadable.\n\n"
+    "**Mitigation.** The key goes into backups.\n"
+)
+
+
+def test_threat_headings_with_lettered_ids_and_labels_closed_by_a_full_stop(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _STOPPED_LABELS):
+        # before: Markdown lost T-SUPPLY-01 (no prose under it; not even reported), titled the others
+        # "T-AI-INJECT — …" with ids T-1, T-2, and added "Detection is heuristic." to the control; Word lost
+        # T-AI-INJECT and every control ("Mitigation." is no "Mitigation:")
+        assert [(t.id, t.title) for t in model.threats] == [
+            ("T-AI-INJECT", "prompt injection through feeds"),
+            ("T-SUPPLY-01", "dependency compromise"),
+            ("T-KEY-01", "loss of the encryption key"),
+        ]
+        assert _titles(model) == [
+            ["Untrusted text is fenced with markers it cannot close"],
+            ["Pinned dependencies and an SBOM per build"],
+            ["The key goes into backups"],
+        ]
+        assert all("heuristic" not in c.description for c in model.controls)
+        assert [next(iter(t.extra.values()), None) for t in model.threats] == [
+            "Detection is heuristic.",
+            "The backend still trusts the index.",
+            None,
+        ]
+        assert reconciles(report)
+
+
+def test_a_bold_lead_closed_by_a_full_stop_that_is_no_label_stays_text(tmp_path: Path) -> None:
+    text = _STOPPED_LABELS.replace("**Mitigation.** The key goes into backups.", "**Note.** The key goes into backups.")
+    for model, _report in _both(tmp_path, text):
+        assert "T-KEY-01" not in [t.id for t in model.threats] or not next(t for t in model.threats if t.id == "T-KEY-01").controls
+        assert "The key goes into backups" not in [c.title for c in model.controls]

@@ -452,7 +452,7 @@ class BlockReader(ListReading, TableReading):
             if (
                 not self.is_threat_block(fields)
                 and "mitigation" in fields.values
-                and fields.lead
+                and (fields.lead or written_id(raw) is not None)
                 and asset is None
                 and not stride_only
                 and self.under_threats(ctx)

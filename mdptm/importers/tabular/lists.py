@@ -808,6 +808,11 @@ class FieldBlocks:
             return bare if mitigation_status(self.vocab, key) is not None else None
         return bare if bare in ("risk", "residual_risk") else None
 
+    def is_label(self, text: str) -> bool:
+        """Whether *text* names a field of a threat ("Mitigation", "Residual"): a bold lead closed by a full stop
+        ("**Mitigation.** Pinned dependencies") is that field's label, as the Markdown importer reads it."""
+        return self._field(text) is not None
+
     def line(self, text: str, locator: str, view: str | None) -> bool:
         """A paragraph or list item; True when it belongs to a block of threat fields."""
         t = _NUMBERED.sub("", one_line(text)) if "\n" not in text.strip() else text.strip()
