@@ -28,6 +28,7 @@ from mdptm.errors import InputError
 from mdptm.importers.doors import DocxDoor
 from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable, Other, Para, Section
 from mdptm.importers.markdown.reader import ONE_RISK, BlockReader
+from mdptm.importers.markdown.words import is_navigation
 from mdptm.importers.tabular.headers import classify
 from mdptm.importers.tabular.lists import (
     _TITLE_OVER_PARTS,
@@ -1361,6 +1362,8 @@ class _Walker:
         info = self._para_info(p)
         text = clean_text(info.text)
         if info.heading is None and not info.is_list:
+            if is_navigation(text.strip()):
+                return  # "Back to top ↑" after a threat's fields: none of them (as in Markdown)
             text = self._stopped_label(p, text)
         loc = f"paragraph {info.index}"
         if text.strip() and not (len(text) < 80 and _CONTINUED.search(text)):

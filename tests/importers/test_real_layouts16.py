@@ -146,3 +146,31 @@ def test_a_bold_lead_closed_by_a_full_stop_that_is_no_label_stays_text(tmp_path:
     for model, _report in _both(tmp_path, text):
         assert "T-KEY-01" not in [t.id for t in model.threats] or not next(t for t in model.threats if t.id == "T-KEY-01").controls
         assert "The key goes into backups" not in [c.title for c in model.controls]
+
+
+# -- a wallet's threat list: "## THREAT-001: title" over "- **Actor:** …", "- **Occurrence likelihood**: High",
+# "- **Potential mitigations:**" over a numbered list, then "[Back to top ↑](#contents)"
+
+_THREAT_LIST = (
+    "# Threat Catalogue\n\n## Contents\n\n- [THREAT-001: Look-alike dApp](#threat-001-look-alike-dapp)\n\n"
+    "## THREAT-001: Look-alike dApp\n\n- **Actor:** Fraudster\n"
+    "- **Action:** The actor copies a known dApp's site under a similar address.\n"
+    "- **Occurrence likelihood**: High\n- **Impact:** Medium\n- **Threat type:** Spoofing\n"
+    "- **Potential mitigations:**\n  1. Let only listed dApps connect\n  2. Keep a list of bookmarked dApps\n\n"
+    "[Back to top ↑](#contents)\n\n## THREAT-002: Eavesdropping on the loopback server\n\n"
+    "- **Action:** Malware listens on the loopback traffic.\n- **Occurrence likelihood**: Low\n"
+    "- **Potential mitigations:**\n  1. Use TLS where it can be done\n\n[Back to top ↑](#contents)\n"
+)
+
+
+def test_occurrence_likelihood_potential_mitigations_and_back_to_top_links(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _THREAT_LIST):
+        assert [t.id for t in model.threats] == ["THREAT-001", "THREAT-002"]
+        # before: the likelihood only in extra ("Occurrence likelihood"), in both formats
+        assert [t.risk.likelihood if t.risk else None for t in model.threats] == ["High", "Low"]
+        assert all("Occurrence likelihood" not in t.extra for t in model.threats)
+        # before: Markdown read the proposed measures as implemented (Word as planned)
+        assert [(c.status, c.status_stated) for c in model.controls] == [("planned", True), ("planned", True)]
+        # before: "Back to top ↑" closed each control's description
+        assert all("Back to top" not in c.description for c in model.controls)
+        assert _control(model, model.threats[0].controls[0]).description.endswith("Keep a list of bookmarked dApps")

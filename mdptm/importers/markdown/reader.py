@@ -18,7 +18,7 @@ from mdptm.importers.markdown.document import (
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
 from mdptm.importers.markdown.lists import ListReading
 from mdptm.importers.markdown.tables import TableReading
-from mdptm.importers.markdown.words import VIEW_IDS, written_id
+from mdptm.importers.markdown.words import VIEW_IDS, is_navigation, written_id
 from mdptm.importers.merge import norm_name
 from mdptm.importers.tabular.lists import CITED_THREAT, MEASURE_STATE, RISK_LEAD, THREAT_REFS, finding_lines
 from mdptm.importers.tabular.records import denies_mitigation, first_sentence, mitigation_title, recommended_control, status_marked_items
@@ -834,6 +834,8 @@ class BlockReader(ListReading, TableReading):
             opened = None
             if isinstance(blk, Para):
                 inl = blk.inline
+                if is_navigation(inl.text):
+                    continue  # "[Back to top ↑](#contents)" after a threat's fields: none of them
                 got = self.para_label(inl)
                 label, rest = got if got is not None else (None, "")
                 if label is not None and not rest.strip():

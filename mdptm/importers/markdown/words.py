@@ -71,6 +71,7 @@ class MarkdownWords(BaseModel):
     flow_context: list[str]
     diagram_languages: list[str]
     matrix_not_components: list[str] = []
+    navigation: list[str] = []
 
 
 @cache
@@ -78,6 +79,21 @@ def markdown_words() -> dict[str, Any]:
     """The Markdown importer's words (``mappings/vocabulary/markdown.yaml``)."""
     data: dict[str, Any] = shipped("markdown", MarkdownWords).model_dump()
     return data
+
+
+@cache
+def _navigation() -> frozenset[str]:
+    from mdptm.importers.tabular.vocab import norm_text
+
+    return frozenset(norm_text(str(w)) for w in markdown_words()["navigation"])
+
+
+def is_navigation(text: str) -> bool:
+    """A line that only takes the reader elsewhere in the document ("[Back to top ↑](#contents)"): no text of the
+    field or item above it. Read alike in Markdown and in Word."""
+    from mdptm.importers.tabular.vocab import norm_text
+
+    return len(text) <= 40 and norm_text(text) in _navigation()
 
 
 _ID_PREFIX = {"threat": "T", "control": "M", "asset": "A", "component": "E"}
