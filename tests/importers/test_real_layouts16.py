@@ -174,3 +174,28 @@ def test_occurrence_likelihood_potential_mitigations_and_back_to_top_links(tmp_p
         # before: "Back to top ↑" closed each control's description
         assert all("Back to top" not in c.description for c in model.controls)
         assert _control(model, model.threats[0].controls[0]).description.endswith("Keep a list of bookmarked dApps")
+
+
+# -- a web portal's STRIDE tables (threat statuses only), then "| Control | Implementation | Protects Against |"
+# whose cells name the attack in words and the threats of the model in brackets ("Man-in-the-middle (WT-2, WS-1)")
+
+_PROTECTS_AGAINST = (
+    "### 13.2 Threat Analysis\n\n#### Spoofing\n\n| ID | Threat | Likelihood | Impact | Status |\n|---|---|---|---|---|\n"
+    "| WS-1 | Someone poses as the site | Low | High | Mitigated: HTTPS through Certbot |\n\n#### Tampering\n\n"
+    "| ID | Threat | Likelihood | Impact | Status |\n|---|---|---|---|---|\n"
+    "| WT-2 | Man-in-the-middle towards the data API | Very Low | Medium | Mitigated: HTTPS on every call |\n"
+    "| WT-3 | Dotfiles served over HTTP | Low | Medium | Mitigated: Nginx denies dotfiles |\n\n"
+    "### 13.3 Controls in Place\n\n| Control | Implementation | Protects Against |\n|---|---|---|\n"
+    "| **HTTPS (TLS)** | Certificates renewed automatically | Man-in-the-middle (WT-2, WS-1) |\n"
+    "| **Dotfile blocking** | Nginx location rule | `.git/`, `.env` exposure (WT-3) |\n"
+    "| **X-Frame-Options** | Nginx header | Clickjacking |\n"
+)
+
+
+def test_a_protects_against_column_links_the_threats_it_cites_in_brackets(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _PROTECTS_AGAINST):
+        # before: the column kept in extra, no control linked to any threat
+        assert _titles(model) == [["HTTPS (TLS)"], ["HTTPS (TLS)"], ["Dotfile blocking"]]
+        assert _control(model, "C-1").extra["Protects Against"] == "Man-in-the-middle (WT-2, WS-1)"
+        assert any("'Clickjacking'" in w and "matches no threat" in w for w in warning_messages(report))
+        assert [t.status for t in model.threats] == ["mitigated"] * 3

@@ -659,6 +659,16 @@ class Resolver:
                 for cid in self._create_controls(raw, item, file, loc, header, table=True, control_id=ref.get("control_id")):
                     _add(item.controls, cid)
                 return
+        if kind == "control" and fname == "threats" and (cited := self._cited(("threats",), raw)):
+            # "Man-in-the-middle (WT-2, WS-1)" in a "Protects Against" column: the words name the attack, the
+            # bracket the threats of this model it is; the control is linked to those, its words kept
+            for tid in cited:
+                self._attach(item, kind, fname, "threats", tid)
+            old = item.extra.get(header)
+            item.extra[header] = raw if old in (None, "") else f"{old}\n{raw}"
+            said = " ".join(raw.split())[:60]
+            self.report.warn(file, loc, f"{item.id}: {header!r} {said!r} cites {', '.join(cited)}: linked to them, its words kept in extra")
+            return
         # Zones named only in a component column ("Zone 2", "DMZ") are the zones: created, whatever their form.
         zone_list = kind == "element" and fname == "trust_zone" and not self.had["trust_zones"]
         create = (
