@@ -1478,7 +1478,7 @@ class _Walker:
         if sec.kind in ("assumptions", "out_of_scope", "controls") and (info.is_list or self._id_line(text)):
             self._list_item(sec.kind, text, loc, info.level if info.is_list else -1)
             return
-        if sec.kind in ("assets", "elements", "interfaces") and info.is_list and self._named_item(sec.kind, text, loc):
+        if sec.kind in ("assets", "elements", "interfaces") and info.is_list and self._named_item(sec.kind, text, loc, _bold_lead(p)):
             return
         view = self._current_view()
         if view is not None:
@@ -1671,12 +1671,18 @@ class _Walker:
             self.b.add_item("out_of_scope", o, loc)
         self.b.report.imported(self.b.file, loc, iid)
 
-    def _named_item(self, kind: str, text: str, loc: str) -> bool:
+    def _named_item(self, kind: str, text: str, loc: str, bold: str = "") -> bool:
         """A bulleted "Name – description" under an Assets, Components or Entry Points heading is one item."""
         m = _ID_PREFIX.match(text)
         item_id, body = (m.group(1), m.group(2)) if m else (None, text)
         body = clean_text(_LIST_PREFIX.sub("", body))
         parts = re.split(r"\s+[–—-]\s+|:\s+", body, maxsplit=1)
+        lead, name_b = bold.strip(), one_line(bold).strip(" .:*")
+        after = body[len(lead) :].strip(" .:–—-") if lead and body.startswith(lead) else ""
+        closed = lead.endswith((".", ":")) or body[len(lead) :].lstrip().startswith((".", ":", "–", "—", "- "))
+        if m is None and closed and after and name_b and len(name_b.split()) <= 8:
+            # "**The findings register.** Every unpatched flaw …": the bold name, then what it is (as in Markdown)
+            parts = [name_b, after]
         gloss = _GLOSS.search(body) if kind == "assets" and len(parts) == 1 else None
         if gloss is not None and gloss.start() > 0 and len(gloss.group(1).split()) > 1:
             # "PHI (health data on the device)": name, description ("Protected Health Information (PHI)" stays)

@@ -199,3 +199,25 @@ def test_a_protects_against_column_links_the_threats_it_cites_in_brackets(tmp_pa
         assert _control(model, "C-1").extra["Protects Against"] == "Man-in-the-middle (WT-2, WS-1)"
         assert any("'Clickjacking'" in w and "matches no threat" in w for w in warning_messages(report))
         assert [t.status for t in model.threats] == ["mitigated"] * 3
+
+
+# -- "## Assets worth attacking" / "## 2. Assets to Protect" over a list, one item a bold name closed by a full stop
+# then what it is ("1. **The findings register.** Every unpatched flaw …")
+
+_ASSETS = (
+    "# Threat Model\n\n## Assets worth attacking\n\n"
+    "1. **The findings register.** Every unpatched flaw with its exposure: the most sensitive data held.\n"
+    "2. Third-party credentials (ticketing, feeds).\n\n## 2. Assets to Protect\n\n- User PIN.\n- **Patient** records kept on the phone\n\n"
+    "## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n| T-1 | Stolen PIN | Rate-limited attempts |\n"
+)
+
+
+def test_assets_headings_that_say_what_the_assets_are_exposed_to(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _ASSETS):
+        # before: none of the four assets ("list under 'Assets worth attacking' without threat labels")
+        assert [(a.name, a.description[:24]) for a in model.assets] == [
+            ("The findings register", "Every unpatched flaw wit"),
+            ("Third-party credentials (ticketing, feeds)", ""),
+            ("User PIN", ""),
+            ("Patient records kept on the phone", ""),
+        ]
