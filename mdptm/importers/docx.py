@@ -37,6 +37,7 @@ from mdptm.importers.tabular.lists import (
     FieldBlocks,
     ListThreats,
     finding_record,
+    heading_threat_id,
     id_led_threat,
 )
 from mdptm.importers.tabular.markings import marker_table, withheld_marking
@@ -1083,6 +1084,7 @@ class _Section:
     view: View | None = None
     marking: tuple[str, str] | None = None  # (sensitivity, heading or line) that sets the section apart
     number: str = ""  # the heading's own numbering ("4.3"), "" when it has none
+    excluded: OutOfScope | None = None  # "### Safe Mode" under "Out-of-Scope Bypass Paths": the entry it names
 
 
 def _within(number: str, parent: str) -> bool:
@@ -1397,6 +1399,18 @@ class _Walker:
         for rid, alt in info.stats.images:
             self._image(rid, alt, loc)
         if not text:
+            return
+        entry = self._current()
+        if entry is not None and entry.kind == "out_of_scope_entry" and info.is_list and entry.excluded is None:
+            entry.kind = "out_of_scope"  # "### Network" over a list of what is left out: those are the entries
+        elif entry is not None and entry.kind == "out_of_scope_entry" and not info.is_list:
+            why = one_line(text)
+            if entry.excluded is None:
+                self.oos_n += 1
+                entry.excluded = OutOfScope(id=f"OOS-{self.oos_n}", text=one_line(entry.text))
+                self.b.add_item("out_of_scope", entry.excluded, loc)
+                self.b.report.imported(self.b.file, loc, entry.excluded.id)
+            entry.excluded.rationale = f"{entry.excluded.rationale}\n\n{why}" if entry.excluded.rationale else why
             return
         if self.prose is not None:
             if not info.is_list:
@@ -1778,6 +1792,12 @@ class _Walker:
             return
         kind = self.section_kind(name)
         number = self._heading_number
+        if kind == "other" and parent is not None and parent.kind == "out_of_scope" and heading_threat_id(name) is None:
+            # "### Safe Mode" under "## Out-of-Scope Bypass Paths": one excluded path, named by its heading; the
+            # paragraphs under it say why (as Markdown reads it), never document facts ("Status: accepted.")
+            # (made at its first paragraph: a list under the heading lists the entries instead, as in Markdown)
+            self.stack.append(_Section(level, name, "out_of_scope_entry", number=number))
+            return
         if kind == "other" and parent is not None and parent.kind == "controls" and _within(number, parent.number):
             # "Critical (Avg ≥ 7.5)", "Moderate" under "Mitigation Strategies": groups of the same measures ("5.
             # Cascading Effects" after "4.3 Mitigation Strategies" is another section, not one of them)

@@ -221,3 +221,26 @@ def test_assets_headings_that_say_what_the_assets_are_exposed_to(tmp_path: Path)
             ("User PIN", ""),
             ("Patient records kept on the phone", ""),
         ]
+
+
+# -- "## 5. Out-of-Scope Bypass Paths" over one heading per excluded path, each with a sentence and "Status: accepted."
+
+_EXCLUDED_PATHS = (
+    "# AppLock Threat Model\n\n## 5. Out-of-Scope Bypass Paths\n\nThe following are accepted residual risks:\n\n"
+    "### ADB with USB debugging\n\nADB can uninstall apps outside the app's control.\n\nStatus: accepted.\n\n"
+    "### Factory reset\n\nStatus: accepted.\n\n### Hardware attacks\n\n- Chip-off reads of the flash\n- Glitching the boot ROM\n\n"
+    "## 6. Threat Matrix\n\n| Threat | Defense | Status |\n|---|---|---|\n| Uninstall | Device Admin + interception | Accepted |\n"
+)
+
+
+def test_headings_under_an_out_of_scope_heading_name_the_excluded_paths(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _EXCLUDED_PATHS):
+        # before: no entry; each "Status: accepted." was read as the document's status ("not understood; left as draft")
+        assert [(o.text, o.rationale) for o in model.out_of_scope] == [
+            ("ADB with USB debugging", "ADB can uninstall apps outside the app's control.\n\nStatus: accepted."),
+            ("Factory reset", "Status: accepted."),
+            ("Chip-off reads of the flash", None),
+            ("Glitching the boot ROM", None),
+        ]
+        assert not any("document status" in w for w in warning_messages(report))
+        assert [t.title for t in model.threats] == ["Uninstall"]

@@ -404,6 +404,21 @@ class BlockReader(ListReading, TableReading):
         if component is not None and not component[1]:
             component = None
         where = self.loc(sec.line, f"heading {raw[:60]!r}")
+        if (
+            threat is None
+            and control is None
+            and kind_here is None
+            and here.list_kind == "out_of_scope"
+            and not any(isinstance(b, (MdList, MdTable)) for b in sec.blocks)
+        ):
+            # "### Safe Mode" over "Safe Mode disables third-party services." and "Status: accepted." under "## Out-of-Scope
+            # Bypass Paths": one excluded path, named by its heading; its lines say why (no document facts)
+            text = "\n\n".join(one_line(b.inline.text) for b in sec.blocks if isinstance(b, Para) and b.inline.text.strip())
+            values = {"text": title, **({"rationale": text} if text else {})}
+            self.record("out_of_scope", values, where, here)
+            for child in sec.children:
+                self.section(child, here)
+            return
         if threat is not None and threat[0] and self.label_of(threat[1]) == "mitigation":
             self.threat_mitigation(sec, here, threat[0], where)  # "### Threat-01-S Recommended mitigations"
         elif threat is not None:
