@@ -244,3 +244,24 @@ def test_headings_under_an_out_of_scope_heading_name_the_excluded_paths(tmp_path
         ]
         assert not any("document status" in w for w in warning_messages(report))
         assert [t.title for t in model.threats] == ["Uninstall"]
+
+
+# -- "| Boundary | From → To | Protocol | Authentication |": one column holds both ends of each flow
+
+_FROM_TO = (
+    "### 13.1 Trust Boundaries\n\n| Boundary | From → To | Protocol | Authentication |\n|---|---|---|---|\n"
+    "| **TB-1: Internet → Proxy** | Browser → Reverse proxy | HTTPS | None (public site) |\n"
+    "| **TB-2: Proxy → App** | Reverse proxy → App server | HTTP (loopback) | Loopback only |\n\n"
+    "### 13.2 Threats\n\n| ID | Threat | Status |\n|---|---|---|\n| W-1 | Someone poses as the site | Open |\n"
+)
+
+
+def test_a_from_to_column_holds_both_ends_of_a_flow(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _FROM_TO):
+        names = {e.id: e.name for e in model.elements}
+        # before: elements named "Browser → Reverse proxy" and "Reverse proxy → App server", and no flow
+        assert sorted(names.values()) == ["App server", "Browser", "Reverse proxy"]
+        assert [(names[f.source], names[f.target], f.protocol) for f in model.flows] == [
+            ("Browser", "Reverse proxy", "HTTPS"),
+            ("Reverse proxy", "App server", "HTTP (loopback)"),
+        ]
