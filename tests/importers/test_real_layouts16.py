@@ -265,3 +265,27 @@ def test_a_from_to_column_holds_both_ends_of_a_flow(tmp_path: Path) -> None:
             ("Browser", "Reverse proxy", "HTTPS"),
             ("Reverse proxy", "App server", "HTTP (loopback)"),
         ]
+
+
+# -- "*   **Threat:** title" items, each over nested "**Description:**", "**Risk Severity:**" and "**Mitigation
+# Strategies:**" items, the strategies nested one level further
+
+_NESTED_THREATS = (
+    "Here are the high and critical threats of the `renderlib` library:\n\n"
+    "*   **Threat:** Code execution through a scene definition\n"
+    "    *   **Description:** Input used to build a scene injects code that runs while rendering.\n"
+    "    *   **Risk Severity:** Critical\n    *   **Mitigation Strategies:**\n"
+    "        *   Never build scene code from user input.\n        *   Render in a sandbox with few permissions.\n\n"
+    "*   **Threat:** Resource exhaustion through a complex scene\n"
+    "    *   **Description:** A scene uses far too much CPU or memory.\n    *   **Risk Severity:** High\n"
+    "    *   **Mitigation Strategies:**\n        *   Limit the renderer's CPU time and memory.\n"
+)
+
+
+def test_nested_mitigation_strategies_under_a_threat_item_are_its_control(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _NESTED_THREATS):
+        # before, in Word: no control (the strategies added to the threat's description) and the severity in extra
+        assert _titles(model) == [["Never build scene code from user input"], ["Limit the renderer's CPU time and memory"]]
+        assert "Render in a sandbox" in _control(model, model.threats[0].controls[0]).description
+        assert [t.risk.level if t.risk else None for t in model.threats] == ["critical", "high"]
+        assert all("Mitigation Strategies" not in t.description for t in model.threats)
