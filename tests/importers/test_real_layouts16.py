@@ -86,11 +86,15 @@ _SECURITY_POLICY = (
 
 
 def test_a_disclosure_policy_is_no_threat_model(tmp_path: Path) -> None:
-    md = tmp_path / "SECURITY.md"
-    md.write_text(_SECURITY_POLICY, encoding="utf-8")
-    word = word_from_markdown(_SECURITY_POLICY, tmp_path / "SECURITY.docx")
-    for path in (md, word):
+    for model, _report in _both(tmp_path, _SECURITY_POLICY):
         # before: one threat titled "What to Include", its severity "What an attacker could do with it"
+        assert model.threats == []
+        assert model.controls == []
+        assert [a.text for a in model.assumptions] == ["The live server is hostile territory", "The network is untrusted"]
+    text = _SECURITY_POLICY.split("## Security Architecture")[0]
+    md = tmp_path / "SECURITY.md"
+    md.write_text(text, encoding="utf-8")
+    for path in (md, word_from_markdown(text, tmp_path / "SECURITY.docx")):
         with pytest.raises(InputError, match="no threat-model content found"):
             import_sources([ImportSource(path)])
 
@@ -289,3 +293,21 @@ def test_nested_mitigation_strategies_under_a_threat_item_are_its_control(tmp_pa
         assert "Render in a sandbox" in _control(model, model.threats[0].controls[0]).description
         assert [t.risk.level if t.risk else None for t in model.threats] == ["critical", "high"]
         assert all("Mitigation Strategies" not in t.description for t in model.threats)
+
+
+# -- a SECURITY.md's "## Threat Model": "We assume:" over a list, "We do **not** assume:" over another, then
+# "| Risk | Mitigation |" with bold risks
+
+_WE_ASSUME = (
+    "# Security Policy\n\n## Threat Model\n\nWe assume:\n- The bot token may leak.\n- A model will be prompt-injected.\n\n"
+    "We do **not** assume:\n- The user's machine is free of malware.\n\n## Specific Risks We Mitigate\n\n"
+    "| Risk | Mitigation |\n|---|---|\n| **OAuth token leaks** | Encrypted at rest + token rotation |\n"
+    "| **Audit log tampered** | HMAC-chained append-only log |\n"
+)
+
+
+def test_a_we_assume_list_holds_assumptions_and_a_we_do_not_assume_list_none(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _WE_ASSUME):
+        # before: no assumption (both lists skipped: "not read as threats")
+        assert [a.text for a in model.assumptions] == ["The bot token may leak.", "A model will be prompt-injected."]
+        assert [t.title for t in model.threats] == ["OAuth token leaks", "Audit log tampered"]
