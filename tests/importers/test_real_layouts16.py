@@ -311,3 +311,22 @@ def test_a_we_assume_list_holds_assumptions_and_a_we_do_not_assume_list_none(tmp
         # before: no assumption (both lists skipped: "not read as threats")
         assert [a.text for a in model.assumptions] == ["The bot token may leak.", "A model will be prompt-injected."]
         assert [t.title for t in model.threats] == ["OAuth token leaks", "Audit log tampered"]
+
+
+# -- "### 4.1 Open a locked app" under "## 4. In-Scope Attack Paths", with "Attack:" over the steps and "Expected
+# defense:" over what stops them (plain lines, no bold)
+
+_ATTACK_PATHS = (
+    "# AppLock Threat Model\n\n## 4. In-Scope Attack Paths\n\n### 4.1 Open a locked app\n\nAttack:\n"
+    "- Start the app directly.\n- Start it from a notification.\n\nExpected defense:\n"
+    "- Foreground detection recognises the package.\n- A native overlay asks for the PIN.\n\n"
+    "### 4.2 Uninstall\n\nAttack:\n- Choose uninstall in App Info.\n\nExpected defense:\n- Device Admin requires deactivation first.\n"
+)
+
+
+def test_an_expected_defense_list_under_an_attack_path_is_its_control(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _ATTACK_PATHS):
+        assert [t.title for t in model.threats] == ["Open a locked app", "Uninstall"]
+        # before: no control; the defense read as more of the attack (Markdown) or kept in extra (Word)
+        assert _titles(model) == [["Foreground detection recognises the package"], ["Device Admin requires deactivation first"]]
+        assert all("overlay" not in t.description for t in model.threats)
