@@ -72,9 +72,9 @@ class ListReading(_ReaderState):
                 parts = re.split(r"\s+[–—-]\s+|:\s+", one_line(it.lead.text), maxsplit=1)
                 bold = one_line(it.lead.bold_lead or "").strip(" .:*")
                 after = _LABEL_END.sub("", one_line(it.lead.after_bold)).strip()
-                lead = one_line(it.lead.bold_lead or "")
-                closed = lead.endswith((".", ":")) or one_line(it.lead.after_bold).startswith((".", ":", "–", "—", "- "))
-                if closed and bold and after and len(bold.split()) <= 8 and one_line(it.lead.text).startswith(lead):
+                opening = one_line(it.lead.bold_lead or "")
+                closed = opening.endswith((".", ":")) or one_line(it.lead.after_bold).startswith((".", ":", "–", "—", "- "))
+                if closed and bold and after and len(bold.split()) <= 8 and one_line(it.lead.text).startswith(opening):
                     # "**The findings register.** Every unpatched flaw …": the bold name, then what it is
                     parts = [bold, after]
                 gloss = _GLOSS.search(parts[0]) if len(parts) == 1 and ctx.list_kind == "asset" else None
