@@ -330,3 +330,21 @@ def test_an_expected_defense_list_under_an_attack_path_is_its_control(tmp_path: 
         # before: no control; the defense read as more of the attack (Markdown) or kept in extra (Word)
         assert _titles(model) == [["Foreground detection recognises the package"], ["Device Admin requires deactivation first"]]
         assert all("overlay" not in t.description for t in model.threats)
+
+
+# -- a README's "### Threat Model": "#### 1. Payment Replay" over "**Threat:** …" and "**Mitigation:**" over a fenced
+# block of code only (or over bullets)
+
+_CODE_MITIGATION = (
+    "## Security\n\n### Threat Model\n\n#### 1. Payment Replay\n**Threat:** A payment proof is reused for several requests\n\n"
+    "**Mitigation:**\n```typescript\n// remember every nonce for a day\nawait redis.setex(`nonce:${sig}`, 86400, '1');\n```\n\n"
+    "#### 2. SQL Injection\n**Threat:** Crafted input compromises the database\n\n**Mitigation:**\n"
+    "- Parameterised queries\n- Schema validation of input\n"
+)
+
+
+def test_a_mitigation_written_only_as_code_is_the_threats_control(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _CODE_MITIGATION):
+        # before: Markdown made no control of the code (skipped as a code block); Word made one of its lines
+        assert _titles(model) == [["// remember every nonce for a day"], ["Parameterised queries"]]
+        assert "redis.setex" in _control(model, model.threats[0].controls[0]).description

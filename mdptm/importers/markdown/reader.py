@@ -846,6 +846,12 @@ class BlockReader(ListReading, TableReading):
                         out.add(opened, "- " + it.all_text(), it.all_links())
                     opened = None
                     continue
+            if isinstance(blk, Code) and opened == "mitigation" and not out.text("mitigation").strip() and blk.content.strip():
+                # "**Mitigation:**" over a fenced block of code and nothing else: the measure is written as code,
+                # the mitigation's text (as Word reads the same lines), not a skipped block
+                out.add(opened, blk.content.strip("\n"))
+                opened = None
+                continue
             opened = None
             if isinstance(blk, Para):
                 inl = blk.inline
