@@ -28,6 +28,7 @@ from mdptm.errors import InputError
 from mdptm.importers.doors import DocxDoor
 from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable, Other, Para, Section
 from mdptm.importers.markdown.reader import ONE_RISK, BlockReader
+from mdptm.importers.markdown.words import is_navigation
 from mdptm.importers.tabular.headers import classify
 from mdptm.importers.tabular.lists import (
     _TITLE_OVER_PARTS,
@@ -36,6 +37,7 @@ from mdptm.importers.tabular.lists import (
     FieldBlocks,
     ListThreats,
     finding_record,
+    heading_threat_id,
     id_led_threat,
 )
 from mdptm.importers.tabular.markings import marker_table, withheld_marking
@@ -1082,6 +1084,7 @@ class _Section:
     view: View | None = None
     marking: tuple[str, str] | None = None  # (sensitivity, heading or line) that sets the section apart
     number: str = ""  # the heading's own numbering ("4.3"), "" when it has none
+    excluded: OutOfScope | None = None  # "### Safe Mode" under "Out-of-Scope Bypass Paths": the entry it names
 
 
 def _within(number: str, parent: str) -> bool:
@@ -1327,6 +1330,14 @@ class _Walker:
             level = int(m.group(1)) - 1 if m and style_name.startswith("list") else 0
         return _Para(self.paras, text, style_name, heading, is_list, caption, stats, level)
 
+    def _stopped_label(self, p: etree._Element, text: str) -> str:
+        """ "**Mitigation.** Pinned dependencies …": a bold label closed by a full stop, read as "Mitigation: …"."""
+        bold = _bold_lead(p)
+        label = bold[:-1].strip()
+        if not bold.endswith(".") or not 2 <= len(label) <= 40 or not text.startswith(bold) or not text[len(bold) :].strip():
+            return text
+        return f"{label}: {text[len(bold) :].strip()}" if self.forms.is_label(label) else text
+
     def _pseudo_heading(self, p: etree._Element, text: str) -> int | None:
         """A short numbered bold line ("3.1 Global System View") written without a heading style."""
         t = one_line(text)
@@ -1352,6 +1363,10 @@ class _Walker:
     def _paragraph(self, p: etree._Element) -> None:
         info = self._para_info(p)
         text = clean_text(info.text)
+        if info.heading is None and not info.is_list:
+            if is_navigation(text.strip()):
+                return  # "Back to top ↑" after a threat's fields: none of them (as in Markdown)
+            text = self._stopped_label(p, text)
         loc = f"paragraph {info.index}"
         if text.strip() and not (len(text) < 80 and _CONTINUED.search(text)):
             self.threat_head = None  # "Table 4 (continued)" between the parts keeps them one table
@@ -1384,6 +1399,18 @@ class _Walker:
         for rid, alt in info.stats.images:
             self._image(rid, alt, loc)
         if not text:
+            return
+        entry = self._current()
+        if entry is not None and entry.kind == "out_of_scope_entry" and info.is_list and entry.excluded is None:
+            entry.kind = "out_of_scope"  # "### Network" over a list of what is left out: those are the entries
+        elif entry is not None and entry.kind == "out_of_scope_entry" and not info.is_list:
+            why = one_line(text)
+            if entry.excluded is None:
+                self.oos_n += 1
+                entry.excluded = OutOfScope(id=f"OOS-{self.oos_n}", text=one_line(entry.text))
+                self.b.add_item("out_of_scope", entry.excluded, loc)
+                self.b.report.imported(self.b.file, loc, entry.excluded.id)
+            entry.excluded.rationale = f"{entry.excluded.rationale}\n\n{why}" if entry.excluded.rationale else why
             return
         if self.prose is not None:
             if not info.is_list:
@@ -1465,7 +1492,7 @@ class _Walker:
         if sec.kind in ("assumptions", "out_of_scope", "controls") and (info.is_list or self._id_line(text)):
             self._list_item(sec.kind, text, loc, info.level if info.is_list else -1)
             return
-        if sec.kind in ("assets", "elements", "interfaces") and info.is_list and self._named_item(sec.kind, text, loc):
+        if sec.kind in ("assets", "elements", "interfaces") and info.is_list and self._named_item(sec.kind, text, loc, _bold_lead(p)):
             return
         view = self._current_view()
         if view is not None:
@@ -1658,12 +1685,18 @@ class _Walker:
             self.b.add_item("out_of_scope", o, loc)
         self.b.report.imported(self.b.file, loc, iid)
 
-    def _named_item(self, kind: str, text: str, loc: str) -> bool:
+    def _named_item(self, kind: str, text: str, loc: str, bold: str = "") -> bool:
         """A bulleted "Name – description" under an Assets, Components or Entry Points heading is one item."""
         m = _ID_PREFIX.match(text)
         item_id, body = (m.group(1), m.group(2)) if m else (None, text)
         body = clean_text(_LIST_PREFIX.sub("", body))
         parts = re.split(r"\s+[–—-]\s+|:\s+", body, maxsplit=1)
+        lead, name_b = bold.strip(), one_line(bold).strip(" .:*")
+        after = body[len(lead) :].strip(" .:–—-") if lead and body.startswith(lead) else ""
+        closed = lead.endswith((".", ":")) or body[len(lead) :].lstrip().startswith((".", ":", "–", "—", "- "))
+        if m is None and closed and after and name_b and len(name_b.split()) <= 8:
+            # "**The findings register.** Every unpatched flaw …": the bold name, then what it is (as in Markdown)
+            parts = [name_b, after]
         gloss = _GLOSS.search(body) if kind == "assets" and len(parts) == 1 else None
         if gloss is not None and gloss.start() > 0 and len(gloss.group(1).split()) > 1:
             # "PHI (health data on the device)": name, description ("Protected Health Information (PHI)" stays)
@@ -1759,6 +1792,12 @@ class _Walker:
             return
         kind = self.section_kind(name)
         number = self._heading_number
+        if kind == "other" and parent is not None and parent.kind == "out_of_scope" and heading_threat_id(name) is None:
+            # "### Safe Mode" under "## Out-of-Scope Bypass Paths": one excluded path, named by its heading; the
+            # paragraphs under it say why (as Markdown reads it), never document facts ("Status: accepted.")
+            # (made at its first paragraph: a list under the heading lists the entries instead, as in Markdown)
+            self.stack.append(_Section(level, name, "out_of_scope_entry", number=number))
+            return
         if kind == "other" and parent is not None and parent.kind == "controls" and _within(number, parent.number):
             # "Critical (Avg ≥ 7.5)", "Moderate" under "Mitigation Strategies": groups of the same measures ("5.
             # Cascading Effects" after "4.3 Mitigation Strategies" is another section, not one of them)

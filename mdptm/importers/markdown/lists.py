@@ -70,6 +70,13 @@ class ListReading(_ReaderState):
             # "- Kubernetes YAML documents" under "Assets": one item per short bullet, "Name – description" split.
             for it in lst.items:
                 parts = re.split(r"\s+[–—-]\s+|:\s+", one_line(it.lead.text), maxsplit=1)
+                bold = one_line(it.lead.bold_lead or "").strip(" .:*")
+                after = _LABEL_END.sub("", one_line(it.lead.after_bold)).strip()
+                opening = one_line(it.lead.bold_lead or "")
+                closed = opening.endswith((".", ":")) or one_line(it.lead.after_bold).startswith((".", ":", "–", "—", "- "))
+                if closed and bold and after and len(bold.split()) <= 8 and one_line(it.lead.text).startswith(opening):
+                    # "**The findings register.** Every unpatched flaw …": the bold name, then what it is
+                    parts = [bold, after]
                 gloss = _GLOSS.search(parts[0]) if len(parts) == 1 and ctx.list_kind == "asset" else None
                 if gloss is not None and gloss.start() > 0 and len(gloss.group(1).split()) > 1:
                     # "PHI (health data on the device)": name, description ("Protected Health Information (PHI)" stays)

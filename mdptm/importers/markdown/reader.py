@@ -18,7 +18,7 @@ from mdptm.importers.markdown.document import (
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
 from mdptm.importers.markdown.lists import ListReading
 from mdptm.importers.markdown.tables import TableReading
-from mdptm.importers.markdown.words import VIEW_IDS, written_id
+from mdptm.importers.markdown.words import VIEW_IDS, is_navigation, written_id
 from mdptm.importers.merge import norm_name
 from mdptm.importers.tabular.lists import CITED_THREAT, MEASURE_STATE, RISK_LEAD, THREAT_REFS, finding_lines
 from mdptm.importers.tabular.records import denies_mitigation, first_sentence, mitigation_title, recommended_control, status_marked_items
@@ -404,6 +404,21 @@ class BlockReader(ListReading, TableReading):
         if component is not None and not component[1]:
             component = None
         where = self.loc(sec.line, f"heading {raw[:60]!r}")
+        if (
+            threat is None
+            and control is None
+            and kind_here is None
+            and here.list_kind == "out_of_scope"
+            and not any(isinstance(b, (MdList, MdTable)) for b in sec.blocks)
+        ):
+            # "### Safe Mode" over "Safe Mode disables third-party services." and "Status: accepted." under "## Out-of-Scope
+            # Bypass Paths": one excluded path, named by its heading; its lines say why (no document facts)
+            text = "\n\n".join(one_line(b.inline.text) for b in sec.blocks if isinstance(b, Para) and b.inline.text.strip())
+            values = {"text": title, **({"rationale": text} if text else {})}
+            self.record("out_of_scope", values, where, here)
+            for child in sec.children:
+                self.section(child, here)
+            return
         if threat is not None and threat[0] and self.label_of(threat[1]) == "mitigation":
             self.threat_mitigation(sec, here, threat[0], where)  # "### Threat-01-S Recommended mitigations"
         elif threat is not None:
@@ -452,7 +467,7 @@ class BlockReader(ListReading, TableReading):
             if (
                 not self.is_threat_block(fields)
                 and "mitigation" in fields.values
-                and fields.lead
+                and (fields.lead or written_id(raw) is not None)
                 and asset is None
                 and not stride_only
                 and self.under_threats(ctx)
@@ -831,9 +846,17 @@ class BlockReader(ListReading, TableReading):
                         out.add(opened, "- " + it.all_text(), it.all_links())
                     opened = None
                     continue
+            if isinstance(blk, Code) and opened == "mitigation" and not out.text("mitigation").strip() and blk.content.strip():
+                # "**Mitigation:**" over a fenced block of code and nothing else: the measure is written as code,
+                # the mitigation's text (as Word reads the same lines), not a skipped block
+                out.add(opened, blk.content.strip("\n"))
+                opened = None
+                continue
             opened = None
             if isinstance(blk, Para):
                 inl = blk.inline
+                if is_navigation(inl.text):
+                    continue  # "[Back to top ↑](#contents)" after a threat's fields: none of them
                 got = self.para_label(inl)
                 label, rest = got if got is not None else (None, "")
                 if label is not None and not rest.strip():

@@ -230,7 +230,8 @@ class _ReaderState:
             pend.phased = phased  # "SMAOS Mitigation (Phase 1)" then "Phase 2 Mitigation": a control each
             return
         text = fields.text("mitigation")
-        label = fields.labels.get("mitigation", "")
+        # as written: a label of a list item is kept by its field's name ("- **Potential mitigations:**")
+        label = fields.written.get("mitigation") or fields.labels.get("mitigation", "")
         said = mitigation_status(self.vocab, label)
         if said is not None:
             pend.planned, pend.said_status = label, said  # "**Potential mitigations:**": proposed, not in place

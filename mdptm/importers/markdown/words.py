@@ -26,8 +26,11 @@ _BRACKETED_ID = re.compile(r"^\s*[\[(]\s*([A-Za-z]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?
 _PREFIX_ID = re.compile(
     r"^\s*(?P<pre>[A-Za-z]{1,6})[-_.]?(?P<num>\d+(?:\.\d+)*[a-z]?(?:-[A-Z]{0,3}\d+[a-z]?)*)\s*(?:[:：.\-–—)]\s*|\s+|$)(?P<rest>.*)$"
 )
-# "RISK-IOT-001: Bluetooth communication failure": an id of several lettered parts before its number, then a title.
-_DASHED_ID = re.compile(r"^\s*(?P<id>[A-Za-z]{2,6}(?:-[A-Za-z]{2,6})+-\d+[a-z]?)\s*[:：.\-–—)]\s*(?P<rest>\S.*)$")
+# "RISK-IOT-001: Bluetooth communication failure", "T-SUPPLY-01 — dependency compromise": an id of several lettered
+# parts before its number, then a title; "T-AI-INJECT — prompt injection": three or more parts in capitals, no number.
+_DASHED_ID = re.compile(
+    r"^\s*(?P<id>[A-Za-z]{1,6}(?:-[A-Za-z]{2,8})+-\d+[a-z]?|[A-Z]{1,6}(?:-[A-Z]{2,8}){2,})\s*[:：.\-–—)]\s*(?P<rest>\S.*)$"
+)
 
 
 def written_id(title: str) -> tuple[str, str] | None:
@@ -68,6 +71,7 @@ class MarkdownWords(BaseModel):
     flow_context: list[str]
     diagram_languages: list[str]
     matrix_not_components: list[str] = []
+    navigation: list[str] = []
 
 
 @cache
@@ -75,6 +79,21 @@ def markdown_words() -> dict[str, Any]:
     """The Markdown importer's words (``mappings/vocabulary/markdown.yaml``)."""
     data: dict[str, Any] = shipped("markdown", MarkdownWords).model_dump()
     return data
+
+
+@cache
+def _navigation() -> frozenset[str]:
+    from mdptm.importers.tabular.vocab import norm_text
+
+    return frozenset(norm_text(str(w)) for w in markdown_words()["navigation"])
+
+
+def is_navigation(text: str) -> bool:
+    """A line that only takes the reader elsewhere in the document ("[Back to top ↑](#contents)"): no text of the
+    field or item above it. Read alike in Markdown and in Word."""
+    from mdptm.importers.tabular.vocab import norm_text
+
+    return len(text) <= 40 and norm_text(text) in _navigation()
 
 
 _ID_PREFIX = {"threat": "T", "control": "M", "asset": "A", "component": "E"}

@@ -422,8 +422,20 @@ class ListThreats:
         labelled = False  # the last threat was written "Threat: ..."
         stride: str | None = None
         titled: tuple[RowRecord, int] | None = None  # a control titled "4.3.1. Least Privilege:" over its parts
+        measures: tuple[RowRecord, _Entry, list[str]] | None = None  # "Mitigation Strategies:" under a threat
         for e in run:
             inline = self._inline(e.text)
+            if measures is not None and e.level > measures[1].level and inline is None:
+                measures[2].append(one_line(e.text))  # a measure of the label above it
+                continue
+            if measures is not None:
+                self._measure_block(*measures)
+                measures = None
+            opens_measures = one_line(e.text).endswith(":") and self._label(e.text) == "control"
+            if last is not None and inline is None and e.level > base and opens_measures:
+                # "Mitigation Strategies:" under a "Threat: …" item, its measures nested below it: that threat's control
+                measures = (last, e, [])
+                continue
             if titled is not None and e.level > titled[1] and (inline is None or inline[0] == "control"):
                 # "Action: Run it as a dedicated user." / "Rationale: …" under "4.3.5. Least Privilege:": that measure
                 ctl = titled[0]
@@ -439,6 +451,10 @@ class ListThreats:
             if field is not None and last is not None and len(field.group(1).split()) <= 3 and not self.stride_of(field.group(1)):
                 # "Case 1: CVE-2022-26652 …" after "Threat: …": a field of that threat, as "Case" is in Markdown
                 name = one_line(field.group(1))
+                if "risk" not in last.values and _rated_as_risk(name):
+                    # "Risk Severity: Critical" under "Threat: …": the threat's risk, as Markdown reads the label
+                    last.values["risk"], last.headers["risk"] = one_line(field.group(2)), name
+                    continue
                 last.extra[name] = f"{last.extra[name]}\n{field.group(2)}" if name in last.extra else one_line(field.group(2))
                 continue
             kind, text = inline if inline else (e.mode, e.text)
@@ -475,6 +491,25 @@ class ListThreats:
                 rec.own = True
             else:
                 group.controls.append(rec)
+        if measures is not None:
+            self._measure_block(*measures)
+
+    def _measure_block(self, threat: RowRecord, label: _Entry, lines: list[str]) -> None:
+        """The measures nested under a threat's "Mitigation Strategies:" item: one control of them (titled by the
+        first), that threat's, as Markdown reads the same list."""
+        from mdptm.importers.tabular.vocab import mitigation_status
+
+        if not lines:
+            return
+        ctl = self._record("control", lines[0], label, None)
+        ctl.locator = label.locator
+        ctl.values["description"] = "\n".join(lines)
+        ctl.headers["description"] = "list item"
+        said = mitigation_status(self.vocab, one_line(label.text).rstrip(":"))
+        if said is not None:
+            ctl.values["status"], ctl.headers["status"] = said, one_line(label.text).rstrip(":")  # "Potential mitigations:"
+        self.own.append((threat, ctl))
+        ctl.own = True
 
     def _definitions(self, run: list[_Entry]) -> bool:
         """A run of "Category: text" items that defines STRIDE: texts that define ("Pretending to be someone
@@ -599,6 +634,15 @@ class _Block:
 
 # A heading with one of these words names threats: the sections under it may each be one ("Threats Considered").
 _THREATS_WORDS = frozenset({"threat", "threats", "attacks", "risks"})
+
+
+def _rated_as_risk(label: str) -> bool:
+    """Whether a label names the threat's risk or severity ("Risk Severity", "Risk Level", "Severity"), by the
+    Markdown importer's words."""
+    from mdptm.importers.markdown.words import markdown_words
+
+    words = markdown_words()["labels"]
+    return norm_text(label) in {norm_text(str(w)) for f in ("risk", "severity") for w in words.get(f, [])}
 
 
 def heading_threat_id(text: str, kind: str = "threat") -> tuple[str, str] | None:
@@ -807,6 +851,11 @@ class FieldBlocks:
             # only a label that says whether they are in place ("Safeguards: 4/5 (Strong)" rates the safeguards)
             return bare if mitigation_status(self.vocab, key) is not None else None
         return bare if bare in ("risk", "residual_risk") else None
+
+    def is_label(self, text: str) -> bool:
+        """Whether *text* names a field of a threat ("Mitigation", "Residual"): a bold lead closed by a full stop
+        ("**Mitigation.** Pinned dependencies") is that field's label, as the Markdown importer reads it."""
+        return self._field(text) is not None
 
     def line(self, text: str, locator: str, view: str | None) -> bool:
         """A paragraph or list item; True when it belongs to a block of threat fields."""

@@ -231,6 +231,20 @@ def denies_mitigation(text: str) -> bool:
     return _NOT_MITIGATED.match(text) is not None
 
 
+# "Not defeated by BLE alone", "Not prevented by any factor in this design": a "Defeated by" cell saying nothing does
+_NOTHING_STOPS_IT = re.compile(
+    r"^[\s*_]*(?:not|never|nothing)\s+(?:(?:yet|fully|currently)\s+)?"
+    r"(?:mitigated|defeated|prevented|stopped|countered|addressed|blocked|covered|handled|defended)\b[^.;!?]*[.;!?]?\s*$",
+    re.I,
+)
+
+
+def denies_any_measure(text: str) -> bool:
+    """Whether a mitigation text only says that nothing stops the threat ("Not defeated by any factor in this
+    design"), one clause and no measure after it: no control is named, so none is made of it."""
+    return _NOTHING_STOPS_IT.match(" ".join(text.split())) is not None
+
+
 @dataclass
 class Fact:
     path: str

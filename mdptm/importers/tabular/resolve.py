@@ -622,6 +622,15 @@ class Resolver:
         if isinstance(item, Threat) and fname == "controls" and free_text and accepts_risk(raw):
             self._acceptance(item, raw, file, loc, header)  # "Risk accepted: …" argues, it is no control
             return
+        if isinstance(item, Threat) and fname == "controls" and free_text and _denies_any_measure(raw):
+            # "Not defeated by BLE alone" in a "Defeated by" column: the author says no measure stops it; made a
+            # control it would be claimed in place under the negation's words
+            old = item.extra.get(header)
+            item.extra[header] = raw if old in (None, "") else f"{old}\n{raw}"
+            said = " ".join(raw.split())[:60]
+            what = header or "mitigation"
+            self.report.warn(file, loc, f"{item.id}: {what} {said!r} says no measure stops it: no control made, kept in extra")
+            return
         if isinstance(item, Threat) and fname == "controls" and free_text:
             if not self.had["controls"]:
                 for cid in self._create_controls(raw, item, file, loc, header, control_id=ref.get("control_id")):
@@ -650,6 +659,16 @@ class Resolver:
                 for cid in self._create_controls(raw, item, file, loc, header, table=True, control_id=ref.get("control_id")):
                     _add(item.controls, cid)
                 return
+        if kind == "control" and fname == "threats" and (cited := self._cited(("threats",), raw)):
+            # "Man-in-the-middle (WT-2, WS-1)" in a "Protects Against" column: the words name the attack, the
+            # bracket the threats of this model it is; the control is linked to those, its words kept
+            for tid in cited:
+                self._attach(item, kind, fname, "threats", tid)
+            old = item.extra.get(header)
+            item.extra[header] = raw if old in (None, "") else f"{old}\n{raw}"
+            said = " ".join(raw.split())[:60]
+            self.report.warn(file, loc, f"{item.id}: {header!r} {said!r} cites {', '.join(cited)}: linked to them, its words kept in extra")
+            return
         # Zones named only in a component column ("Zone 2", "DMZ") are the zones: created, whatever their form.
         zone_list = kind == "element" and fname == "trust_zone" and not self.had["trust_zones"]
         create = (
@@ -1192,6 +1211,12 @@ def _words_within(words: set[str], title: str) -> bool:
 
     theirs = norm_text(title).split()
     return all(any(v == w or v.startswith(w) or v.rstrip("s") == w.rstrip("s") for v in theirs) for w in words)
+
+
+def _denies_any_measure(text: str) -> bool:
+    from mdptm.importers.tabular.records import denies_any_measure  # the table machinery, loaded when a cell needs it
+
+    return denies_any_measure(text)
 
 
 def _add(values: list[str], iid: str) -> None:

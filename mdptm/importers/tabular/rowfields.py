@@ -660,6 +660,11 @@ class RowFields:
 
     def _flow(self, rec: RowRecord) -> Read:
         v, fields, extra = self._start(rec, "name")
+        ends = _ARROW.split(one_line(v.get("source", ""))) if "target" not in v and "peer" not in v else []
+        if len(ends) == 2 and all(e.strip() for e in ends):
+            # "| Boundary | From → To |" with "Browser → EC2": the one column holds both ends of the flow
+            v["source"], v["target"] = ends[0].strip(), ends[1].strip()
+            rec.headers["target"] = rec.headers.get("source", "source")
         for fname in ("protocol", "port"):
             if fname in v and not is_empty(self.vocab, v[fname]):
                 fields[fname] = one_line(v[fname])
@@ -708,6 +713,9 @@ class RowFields:
             fields["rationale"] = clean_text(v["rationale"])
         return fields, extra, []
 
+
+# "Browser → EC2", "Proxy -> WSGI" in one cell: the two ends of a flow
+_ARROW = re.compile(r"\s*(?:→|->|⟶|⇒|=>)\s*")
 
 # "N/A — single-hop, no chain walker", "Not applicable: no parser": no measure applies, and why. "none specific",
 # "none yet", "none if counts ignore visibility" in a control column: no measure is in place, and the rest says why.
