@@ -61,7 +61,14 @@ def test_the_form_is_the_term(tmp_path: Path, written: str, needle: str) -> None
 
 @pytest.mark.parametrize(
     "written",
-    ["https://example.com/search?owner=Dana+Whitlock", "D. Whitlock", "Dana J. Whitlock", 'Project "Nightjar"', "Project “Nightjar”"],
+    [
+        "https://example.com/search?owner=Dana+Whitlock",
+        "D. Whitlock",
+        "Dana J. Whitlock",
+        'Project "Nightjar"',
+        "Project “Nightjar”",
+        'Project "Nightjar" — as the ASCII mark is read in a text that holds other characters',
+    ],
 )
 def test_redaction_removes_the_form(written: str) -> None:
     out = _published(f"Raised by {written} in review.")
