@@ -301,7 +301,7 @@ class _Redactor:
             title = _label(item)
             k = needle_key(title)
             element = self.kind_of.get(item.id) == "element"
-            if ((element and _proper_word(title)) or (k.count(" ") <= 1 and _unusual_names(title))) and common is None:
+            if ((element and _proper_word(title)) or (k.count(" ") <= 1 and unusual_names(title))) and common is None:
                 texts = [text for _, _, text in iter_text(public)]
                 common = {w for text in texts for w in _LOWER_WORD.findall(text)}
                 named = {w.casefold() for text in texts for w in _NAMED_WORD.findall(text)}
@@ -433,6 +433,14 @@ _LOWER_WORD = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
 _NAMED_WORD = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?![\w-])")
 
 
+def written_as_names(texts: Iterable[str]) -> set[str]:
+    """The words *texts* write as a name inside a sentence ("from the Zephyrine backdoor") and never in lower case,
+    folded: a capital that only opens a sentence ("Unpatched library") or a word also written plainly is no name."""
+    texts = list(texts)
+    common = {w for text in texts for w in _LOWER_WORD.findall(text)}
+    return {w.casefold() for text in texts for w in _NAMED_WORD.findall(text)} - common
+
+
 def _proper_word(name: str) -> bool:
     """Whether a left-out component's name is one plain word written as a name ("Zephyrine", "Browser").
     It is looked for in kept text unless kept text also writes it in lower case: "requests from the
@@ -447,7 +455,7 @@ def _shipped_words() -> frozenset[str]:
     return frozenset(re.findall(r"[a-z]+", shipped_text()))
 
 
-def _unusual_names(title: str) -> list[str]:
+def unusual_names(title: str) -> list[str]:
     """The words of *title* written as a name that mdptm's own text does not use, folded ("zephyrine")."""
     return [
         low for word in re.findall(r"[^\W\d_]+", title) if _PROPER_WORD.fullmatch(word) and (low := word.casefold()) not in _shipped_words()
@@ -459,7 +467,7 @@ def _names_a_thing(title: str, common: set[str], named: set[str]) -> bool:
     and never in lower case, and that mdptm's own text does not use: "Zephyrine backdoor" names the withheld
     thing, and a kept threat's "distinct from the Zephyrine backdoor" publishes it; "Default passwords" is a
     phrase kept text uses for itself, and "Eavesdropping is prevented" opens a sentence."""
-    return any(low in named and low not in common for low in _unusual_names(title))
+    return any(low in named and low not in common for low in unusual_names(title))
 
 
 def _component_name(name: str, key: str) -> bool:
