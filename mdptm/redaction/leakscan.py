@@ -210,8 +210,7 @@ class LiteralMatcher:
                 if variant not in self.by_key:
                     self.by_key[variant] = needle
                     whole.add(variant)
-            middle = _middle_initial(needle)  # "dana j. whitlock"
-            if middle is not None:
+            for middle in _middle_initial(needle):  # "dana j. whitlock", "dana j whitlock", "dana j.whitlock"
                 self.by_key.setdefault(middle, needle)
         self._whole = whole
         self._disguised = disguised
@@ -236,7 +235,8 @@ class LiteralMatcher:
                     alone = key in disguised or _short(key)
                     anchors.setdefault(key[:_DISGUISE_ANCHOR], []).append((key, (key,), -2 if alone else -1))
                     continue
-                at = max(range(len(words)), key=lambda i: len(words[i]))
+                # the longest word, never an initial's (a letter the text holds in its place: "\0.whitlock")
+                at = max(range(len(words)), key=lambda i: 0 if INITIAL in words[i] else len(words[i]))
                 anchors.setdefault(words[at], []).append((key, words, at))
             automaton = ahocorasick.Automaton()
             for word, keys in anchors.items():
@@ -536,19 +536,21 @@ def _initials(needle: str) -> tuple[str, ...]:
     return (f"{first}. {family}", f"{first}.{family}", f"{family}, {first}.", f"{family} {first}.")
 
 
-# a word of a key that stands for any initial, with or without its full stop: "dana \0 whitlock" is "Dana J. Whitlock"
-# and "Dana J Whitlock" (one key and one branch of the regex, where a key per letter made redaction twenty times slower)
+# a character of a key that stands for any letter, the initial of a name: "dana \0. whitlock" is "Dana J. Whitlock"
+# (one key and one branch of the regex, where a key per letter made redaction twenty times slower)
 INITIAL = "\0"
-_INITIAL_RE = r"(?![\d_])\w\.?"  # a letter: a range [a-z] in any case costs the compiler a table per use
-_INITIAL_WORD = re.compile(r"(?<= )(?![\d_])\w\.?(?= )")
+_INITIAL_RE = r"(?![\d_])\w"  # a letter: a range [a-z] in any case costs the compiler a table per use
+_INITIAL_WORD = re.compile(r"(?<= )(?![\d_])\w(?=[. ])")
 
 
-def _middle_initial(needle: str) -> str | None:
-    """The key of a person's name of two capitalised words with any middle initial between them (:data:`INITIAL`)."""
+def _middle_initial(needle: str) -> tuple[str, ...]:
+    """The keys of a person's name of two capitalised words with any middle initial between them (:data:`INITIAL`),
+    with its full stop or without, and with no space after the full stop (``Dana J.Whitlock``)."""
     words = needle.split()
     if len(words) != 2 or not all(_NAME_WORD.fullmatch(w) for w in words) or max(len(w) for w in words) < 3:
-        return None
-    return f"{needle_key(words[0])} {INITIAL} {needle_key(words[1])}"
+        return ()
+    given, family = (needle_key(w) for w in words)
+    return (f"{given} {INITIAL}. {family}", f"{given} {INITIAL} {family}", f"{given} {INITIAL}.{family}")
 
 
 def _around(text: str, start: int, end: int, words: tuple[str, ...], at: int) -> bool:
@@ -560,11 +562,11 @@ def _around(text: str, start: int, end: int, words: tuple[str, ...], at: int) ->
         j = pos
         while j > 0 and text[j - 1].isspace():
             j -= 1
-        if word == INITIAL:  # a letter, with or without its full stop
-            dot = int(j > 0 and text[j - 1] == ".")
-            if j == pos or j - dot < 1 or not text[j - dot - 1].isalpha():
+        if INITIAL in word:  # a letter where the initial stands, the rest as written
+            rest = word[1:]
+            if j == pos or j < len(word) or text[j - len(rest) : j] != rest or not text[j - len(word)].isalpha():
                 return False
-            pos = j - dot - 1
+            pos = j - len(word)
             continue
         if j == pos or j < len(word) or text[j - len(word) : j] != word:
             return False
@@ -574,10 +576,10 @@ def _around(text: str, start: int, end: int, words: tuple[str, ...], at: int) ->
         j = pos
         while j < len(text) and text[j].isspace():
             j += 1
-        if word == INITIAL:
-            if j == pos or j >= len(text) or not text[j].isalpha():
+        if INITIAL in word:
+            if j == pos or j >= len(text) or not text[j].isalpha() or not text.startswith(word[1:], j + 1):
                 return False
-            pos = j + 1 + int(text.startswith(".", j + 1))
+            pos = j + len(word)
             continue
         if j == pos or not text.startswith(word, j):
             return False

@@ -41,6 +41,7 @@ def _published(description: str) -> str:
         ("D.Whitlock", "Dana Whitlock"),
         ("Dana J. Whitlock", "Dana Whitlock"),
         ("Dana J Whitlock", "Dana Whitlock"),
+        ("Dana J.Whitlock", "Dana Whitlock"),
         ("Whitlock, D.", "Dana Whitlock"),
         ('Project "Nightjar"', "Project Nightjar"),
         ("Project “Nightjar”", "Project Nightjar"),
