@@ -110,3 +110,37 @@ def test_any_name_with_an_initial_is_the_name(first: str, last: str, middle: str
     assert m.found(f"from {first[0]}. {last}, ext. 4471") == {f"{first} {last}"}
     assert m.found(f"from {first} {middle}{dot} {last}, ext. 4471") == {f"{first} {last}"}
     assert m.found(f"from {first}+{last}") == {f"{first} {last}"}
+
+
+_FORMS = [
+    "{g}+{f}",
+    "{i}. {f}",
+    "{i}.{f}",
+    "{f}, {i}.",
+    "{f} {i}.",
+    "{g} {m}. {f}",
+    "{g} {m} {f}",
+    "{g} {m}.{f}",
+    '"{g}" {f}',
+    "{g} “{f}”",
+    "{g} «{f}»",
+    "„{g} {f}“",
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    given_name=st.from_regex(r"[A-Z][a-z]{2,8}", fullmatch=True),
+    family=st.from_regex(r"[A-Z][a-z]{5,10}", fullmatch=True),
+    middle=st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+    form=st.sampled_from(_FORMS),
+    around=st.sampled_from(["Owner: {} (signed).", "— {} —", "see https://example.com/?q={}&x=1"]),
+)
+def test_redaction_removes_the_family_name_in_every_form(given_name: str, family: str, middle: str, form: str, around: str) -> None:
+    """Whatever the name, the form it is written in and the text around it, the published text loses the name."""
+    written = form.format(g=given_name, f=family, i=given_name[0], m=middle)
+    m = Model.model_validate(yaml.safe_load(MODEL))
+    m.threats[0].description = around.format(written)
+    public, _log = redact(m, Policy(terms=[f"{given_name} {family}"]))
+    out = next(t for t in public.threats if t.id == "T-1").description or ""
+    assert family.casefold() not in out.casefold(), (written, out)
