@@ -534,11 +534,23 @@ _ID_SEP = r"[-_\s\u2010-\u2015]"
 
 
 def _ids_rx(ids: Sequence[str]) -> re.Pattern[str] | None:
-    """*ids* in text, any case, a separator for each separator, not inside a longer word or number."""
+    """*ids* in text, any case, a separator for each separator, not inside a longer word or number; a separator
+    between a letter and a digit may be left out, as a sentence or a file name writes an id (``T9`` for ``T-9``,
+    ``TM7131`` is no ``TM7-131``)."""
     if not ids:
         return None
-    alts = ["".join(_ID_SEP if c in "-_ " else re.escape(c) for c in i) for i in sorted(ids, key=lambda i: (-len(i), i))]
+
+    def sep(i: str, k: int) -> str:
+        between = 0 < k < len(i) - 1 and i[k - 1].isalpha() and i[k + 1].isdigit()
+        return _ID_SEP + "?" if between else _ID_SEP
+
+    alts = ["".join(sep(i, k) if c in "-_ " else re.escape(c) for k, c in enumerate(i)) for i in sorted(ids, key=lambda i: (-len(i), i))]
     return re.compile(r"(?<![^\W_])(?:" + "|".join(alts) + r")(?![^\W_])", re.IGNORECASE)
+
+
+def _bare_id(text: str) -> str:
+    """An id as :func:`_ids_rx` finds it, without its separators (``T9`` and ``t-9`` are ``t9``)."""
+    return re.sub(r"[\W_]+", "", needle_key(text))
 
 
 def _renamed_rx(renamed: dict[str, str]) -> Callable[[str], str]:
@@ -547,10 +559,10 @@ def _renamed_rx(renamed: dict[str, str]) -> Callable[[str], str]:
     rx = _ids_rx(list(renamed))
     if rx is None:
         return lambda text: text
-    by_key = {needle_key(old): new for old, new in renamed.items()}
+    by_key = {_bare_id(old): new for old, new in renamed.items()}
 
     def follow(text: str) -> str:
-        return rx.sub(lambda m: by_key.get(needle_key(m.group()), m.group()), text) if rx.search(text) else text
+        return rx.sub(lambda m: by_key.get(_bare_id(m.group()), m.group()), text) if rx.search(text) else text
 
     return follow
 
