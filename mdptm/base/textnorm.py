@@ -16,7 +16,8 @@ text searched -- go through the same steps:
 3. case folding (``ß`` → ``ss``), and combining marks removed (``Dána`` and ``Tomas`` read as ``Dana`` and
    ``Tomás``; an accent added or left out disguises nothing);
 4. dashes and hyphens of every kind, the dots that split a word for its syllables (``Night·jar``, ``Night‧jar``),
-   apostrophes of every kind (``O’Brien`` is ``O'Brien``), the colon (``Night:jar``) and whitespace of every kind,
+   apostrophes and double quotation marks of every kind (``O’Brien`` is ``O'Brien``, ``Project “Nightjar”`` is
+   ``Project Nightjar``), the colon (``Night:jar``) and whitespace of every kind,
    become one space; Markdown's formatting
    marks (asterisk, backtick, tilde) are left out (``**Night**jar`` reads as ``Nightjar`` once rendered).
 
@@ -95,6 +96,11 @@ _WORD_DOTS = {0x00B7, 0x0387, 0x2022, 0x2027, 0x2219, 0x22C5, 0x30FB, 0xFF65}
 # quotes are typographic) and a term typed with the ASCII apostrophe must find both; "Night:jar" and "NIGHT::JAR"
 # (a namespace, a label) are the term "Nightjar" broken in two, as "Night-jar" is
 _WORD_BREAKS = {ord(":"), ord("'"), 0x2018, 0x2019, 0x201B, 0x02BC, 0x2032}
+# double quotation marks of every kind, read as a break as the apostrophe is: a code name quoted after the word before
+# it ('Project "Nightjar"', "Project “Nightjar”", "Project «Nightjar»", „Nightjar“, 「Nightjar」) reads as the term
+_QUOTES = {ord('"'), 0x201C, 0x201D, 0x201E, 0x201F, 0x00AB, 0x00BB, 0x2039, 0x203A, 0x2033, 0x301D, 0x301E, 0x301F}
+_QUOTES |= {0x300C, 0x300D, 0x300E, 0x300F, 0xFF62, 0xFF63}
+_WORD_BREAKS |= _QUOTES
 _SEPARATORS = {*_DASHES, *_WORD_DOTS, *_WORD_BREAKS, ord("_"), 0x2800}
 
 
@@ -209,8 +215,9 @@ def _one_space(text: str) -> str:
     return text
 
 
-# the ASCII characters other than whitespace that read as a space (a hyphen, an underscore, a colon, an apostrophe)
-WORD_SEP_ASCII = "-_:'"
+# the ASCII characters other than whitespace that read as a space (a hyphen, an underscore, a colon, an apostrophe,
+# a double quotation mark)
+WORD_SEP_ASCII = "-_:'\""
 _SEP_CHARS = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f" + WORD_SEP_ASCII
 # Markdown's emphasis, code and strike-through marks: "**Night**jar", "Night`jar`" and "Night~~jar~~" read as
 # Nightjar once rendered, so the compared form leaves them out like an invisible character

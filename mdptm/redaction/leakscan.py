@@ -144,7 +144,7 @@ def trie_pattern(keys: Iterable[str]) -> str:
         node[""] = {}
 
     def atom(ch: str) -> str:
-        return r"\s+" if ch == " " else re.escape(ch)
+        return r"\s+" if ch == " " else _INITIAL_RE if ch == INITIAL else re.escape(ch)
 
     def build(node: _Trie) -> str:
         # follow single-child chains without recursing, so long needles stay shallow
@@ -195,6 +195,7 @@ class LiteralMatcher:
                 (ids if isinstance(needle, IdNeedle) else plain).add(key)
         self._ids = ids - plain  # a key that is also an ordinary needle is found anywhere
         disguised: set[str] = set()
+        whole: set[str] = set()
         for key, needle in list(self.by_key.items()):
             if key in self._ids:  # an id is looked for as written
                 continue
@@ -205,6 +206,13 @@ class LiteralMatcher:
                 if variant not in self.by_key:
                     self.by_key[variant] = needle
                     disguised.add(variant)
+            for variant in _initials(needle):  # "d. whitlock", "whitlock, d.": found standing alone
+                if variant not in self.by_key:
+                    self.by_key[variant] = needle
+                    whole.add(variant)
+            for middle in _middle_initial(needle):  # "dana j. whitlock", "dana j whitlock", "dana j.whitlock"
+                self.by_key.setdefault(middle, needle)
+        self._whole = whole
         self._disguised = disguised
         self._disguise_all: re.Pattern[str] | None = None
         # what must be in a text's key for a disguised key to be in it: its longest word, or the first
@@ -218,8 +226,8 @@ class LiteralMatcher:
             anchors: dict[str, list[tuple[str, tuple[str, ...], int]]] = {}
             for key in self.by_key:
                 words = tuple(key.split(" "))
-                if key in self._ids:  # an id: the automaton finds it whole (ids share their first characters:
-                    # THR-000001, THR-000026 ...), then it must stand alone
+                if key in self._ids or key in self._whole:  # an id: the automaton finds it whole (ids share their
+                    # first characters: THR-000001, THR-000026 ...), then it must stand alone; a name with an initial too
                     anchors.setdefault(key, []).append((key, (key,), -2))
                     continue
                 if len(max(words, key=len)) < 3 or _short(key):  # letters spaced out, or a short word: looked for
@@ -227,7 +235,8 @@ class LiteralMatcher:
                     alone = key in disguised or _short(key)
                     anchors.setdefault(key[:_DISGUISE_ANCHOR], []).append((key, (key,), -2 if alone else -1))
                     continue
-                at = max(range(len(words)), key=lambda i: len(words[i]))
+                # the longest word, never an initial's (a letter the text holds in its place: "\0.whitlock")
+                at = max(range(len(words)), key=lambda i: 0 if INITIAL in words[i] else len(words[i]))
                 anchors.setdefault(words[at], []).append((key, words, at))
             automaton = ahocorasick.Automaton()
             for word, keys in anchors.items():
@@ -258,7 +267,7 @@ class LiteralMatcher:
 
     def _alone(self, key: str) -> bool:
         """Whether *key* is found only standing alone: a short word, letters spaced out, an id."""
-        return _short(key) or (key in self._disguised and _spaced(key)) or key in self._ids
+        return _short(key) or (key in self._disguised and _spaced(key)) or key in self._ids or key in self._whole
 
     def _disguise_pattern(self, text: str) -> re.Pattern[str] | None:
         """A regex of the disguised keys (backwards, spaced out) *text* may hold, or None when it holds none.
@@ -324,14 +333,22 @@ class LiteralMatcher:
             for pattern in patterns:
                 for m in pattern.finditer(low):
                     if m.end() > m.start():
-                        yield m.start(), m.end(), self.by_key.get(needle_key(m.group()), m.group())
+                        yield m.start(), m.end(), self._needle(m.group())
             return
         normal, starts, ends = textnorm.key_map(text)
         for pattern in patterns:
             for m in pattern.finditer(normal):
                 if m.end() > m.start():
                     start, end = textnorm.span_back(starts, ends, m.start(), m.end(), text)
-                    yield start, end, self.by_key.get(needle_key(m.group()), m.group())
+                    yield start, end, self._needle(m.group())
+
+    def _needle(self, matched: str) -> str:
+        """The needle a match of the regex stands for (a middle initial read as :data:`INITIAL`)."""
+        key = needle_key(matched)
+        needle = self.by_key.get(key)
+        if needle is None and " " in key:
+            needle = self.by_key.get(_INITIAL_WORD.sub(INITIAL, key, count=1))
+        return needle if needle is not None else matched
 
     def found(self, text: str) -> set[str]:
         """Every needle that occurs in *text* (overlapping ones included, with the automaton)."""
@@ -401,14 +418,16 @@ def _present(low: str, end: int, word: str, key: str, words: tuple[str, ...], at
     return len(words) == 1 or _around(low, end + 1 - len(word), end + 1, words, at)
 
 
-def _joined(key: str) -> tuple[str, ...]:
+def _joined(key: str, *, plus: bool = True) -> tuple[str, ...]:
     """The forms of a name of two to four words written without its spaces, or with dots for them (a
     user name, a path, a zero-width joiner or soft hyphen where the space was); too short a name is left
-    alone, "Jo Li" would match "jolie"."""
+    alone, "Jo Li" would match "jolie". With *plus*, also with a plus for each space, as a query string
+    writes a space (``?owner=Dana+Whitlock``), whatever its length: no word runs into another."""
     words = key.split(" ")
-    if not 2 <= len(words) <= 4 or len(key) < 9:
+    if not 2 <= len(words) <= 4:
         return ()
-    return ("".join(words), ".".join(words))
+    out = ("".join(words), ".".join(words)) if len(key) >= 9 else ()
+    return (*out, "+".join(words)) if plus else out
 
 
 REVERSED_MIN = 8  # letters: a shorter word written backwards is too often another word ("ward", "draw")
@@ -454,7 +473,7 @@ def _disguises(key: str) -> tuple[str, ...]:
     if len(letters) >= REVERSED_MIN and key[::-1] != key:
         out.append(key[::-1])
         if letters.isalpha():  # and without its spaces ("tsohdliublanretni"); not "1cespmup" for "PUMPSEC-1"
-            out.extend(_joined(key[::-1]))
+            out.extend(_joined(key[::-1], plus=False))
     if SPACED_MIN <= len(letters) <= SPACED_MAX and letters.isalpha():  # words, not numbers, spaced out
         out.append(" ".join(letters))
         out.append(".".join(letters))  # or dotted as initials are ("N.i.g.h.t.j.a.r"): a full stop is no space
@@ -503,6 +522,37 @@ def _name_broken(needle: str, key: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _initials(needle: str) -> tuple[str, ...]:
+    """A person's name of two capitalised words (``Dana Whitlock``) with an initial for the given name (``D. Whitlock``,
+    ``D.Whitlock``, ``Whitlock, D.``, ``Whitlock D.``), as a signature, a mail directory or a document's author field
+    writes it; keys found standing alone (``d. whitlock`` is no name inside ``and. whitlock``). The initial is always
+    written with its full stop: without it, ``A Turing`` would be every "a Turing machine". (A middle initial:
+    :func:`_middle_initial`.)"""
+    words = needle.split()
+    if len(words) != 2 or not all(_NAME_WORD.fullmatch(w) for w in words):
+        return ()
+    given, family = (needle_key(w) for w in words)
+    first = given[0]
+    return (f"{first}. {family}", f"{first}.{family}", f"{family}, {first}.", f"{family} {first}.")
+
+
+# a character of a key that stands for any letter, the initial of a name: "dana \0. whitlock" is "Dana J. Whitlock"
+# (one key and one branch of the regex, where a key per letter made redaction twenty times slower)
+INITIAL = "\0"
+_INITIAL_RE = r"(?![\d_])\w"  # a letter: a range [a-z] in any case costs the compiler a table per use
+_INITIAL_WORD = re.compile(r"(?<= )(?![\d_])\w(?=[. ])")
+
+
+def _middle_initial(needle: str) -> tuple[str, ...]:
+    """The keys of a person's name of two capitalised words with any middle initial between them (:data:`INITIAL`),
+    with its full stop or without, and with no space after the full stop (``Dana J.Whitlock``)."""
+    words = needle.split()
+    if len(words) != 2 or not all(_NAME_WORD.fullmatch(w) for w in words) or max(len(w) for w in words) < 3:
+        return ()
+    given, family = (needle_key(w) for w in words)
+    return (f"{given} {INITIAL}. {family}", f"{given} {INITIAL} {family}", f"{given} {INITIAL}.{family}")
+
+
 def _around(text: str, start: int, end: int, words: tuple[str, ...], at: int) -> bool:
     """Whether ``words[at]``, found at ``text[start:end]``, has the other words of its needle on
     either side, each separated by a run of whitespace (the first and last may be part of a longer
@@ -512,6 +562,12 @@ def _around(text: str, start: int, end: int, words: tuple[str, ...], at: int) ->
         j = pos
         while j > 0 and text[j - 1].isspace():
             j -= 1
+        if INITIAL in word:  # a letter where the initial stands, the rest as written
+            rest = word[1:]
+            if j == pos or j < len(word) or text[j - len(rest) : j] != rest or not text[j - len(word)].isalpha():
+                return False
+            pos = j - len(word)
+            continue
         if j == pos or j < len(word) or text[j - len(word) : j] != word:
             return False
         pos = j - len(word)
@@ -520,6 +576,11 @@ def _around(text: str, start: int, end: int, words: tuple[str, ...], at: int) ->
         j = pos
         while j < len(text) and text[j].isspace():
             j += 1
+        if INITIAL in word:
+            if j == pos or j >= len(text) or not text[j].isalpha() or not text.startswith(word[1:], j + 1):
+                return False
+            pos = j + len(word)
+            continue
         if j == pos or not text.startswith(word, j):
             return False
         pos = j + len(word)

@@ -301,7 +301,7 @@ class _Redactor:
             title = _label(item)
             k = needle_key(title)
             element = self.kind_of.get(item.id) == "element"
-            if ((element and _proper_word(title)) or (k.count(" ") <= 1 and _unusual_names(title))) and common is None:
+            if ((element and _proper_word(title)) or (k.count(" ") <= 1 and unusual_names(title))) and common is None:
                 texts = [text for _, _, text in iter_text(public)]
                 common = {w for text in texts for w in _LOWER_WORD.findall(text)}
                 named = {w.casefold() for text in texts for w in _NAMED_WORD.findall(text)}
@@ -433,6 +433,14 @@ _LOWER_WORD = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
 _NAMED_WORD = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?![\w-])")
 
 
+def written_as_names(texts: Iterable[str]) -> set[str]:
+    """The words *texts* write as a name inside a sentence ("from the Zephyrine backdoor") and never in lower case,
+    folded: a capital that only opens a sentence ("Unpatched library") or a word also written plainly is no name."""
+    texts = list(texts)
+    common = {w for text in texts for w in _LOWER_WORD.findall(text)}
+    return {w.casefold() for text in texts for w in _NAMED_WORD.findall(text)} - common
+
+
 def _proper_word(name: str) -> bool:
     """Whether a left-out component's name is one plain word written as a name ("Zephyrine", "Browser").
     It is looked for in kept text unless kept text also writes it in lower case: "requests from the
@@ -447,7 +455,7 @@ def _shipped_words() -> frozenset[str]:
     return frozenset(re.findall(r"[a-z]+", shipped_text()))
 
 
-def _unusual_names(title: str) -> list[str]:
+def unusual_names(title: str) -> list[str]:
     """The words of *title* written as a name that mdptm's own text does not use, folded ("zephyrine")."""
     return [
         low for word in re.findall(r"[^\W\d_]+", title) if _PROPER_WORD.fullmatch(word) and (low := word.casefold()) not in _shipped_words()
@@ -459,7 +467,7 @@ def _names_a_thing(title: str, common: set[str], named: set[str]) -> bool:
     and never in lower case, and that mdptm's own text does not use: "Zephyrine backdoor" names the withheld
     thing, and a kept threat's "distinct from the Zephyrine backdoor" publishes it; "Default passwords" is a
     phrase kept text uses for itself, and "Eavesdropping is prevented" opens a sentence."""
-    return any(low in named and low not in common for low in _unusual_names(title))
+    return any(low in named and low not in common for low in unusual_names(title))
 
 
 def _component_name(name: str, key: str) -> bool:
@@ -526,11 +534,23 @@ _ID_SEP = r"[-_\s\u2010-\u2015]"
 
 
 def _ids_rx(ids: Sequence[str]) -> re.Pattern[str] | None:
-    """*ids* in text, any case, a separator for each separator, not inside a longer word or number."""
+    """*ids* in text, any case, a separator for each separator, not inside a longer word or number; a separator
+    between a letter and a digit may be left out, as a sentence or a file name writes an id (``T9`` for ``T-9``,
+    ``TM7131`` is no ``TM7-131``)."""
     if not ids:
         return None
-    alts = ["".join(_ID_SEP if c in "-_ " else re.escape(c) for c in i) for i in sorted(ids, key=lambda i: (-len(i), i))]
+
+    def sep(i: str, k: int) -> str:
+        between = 0 < k < len(i) - 1 and i[k - 1].isalpha() and i[k + 1].isdigit()
+        return _ID_SEP + "?" if between else _ID_SEP
+
+    alts = ["".join(sep(i, k) if c in "-_ " else re.escape(c) for k, c in enumerate(i)) for i in sorted(ids, key=lambda i: (-len(i), i))]
     return re.compile(r"(?<![^\W_])(?:" + "|".join(alts) + r")(?![^\W_])", re.IGNORECASE)
+
+
+def _bare_id(text: str) -> str:
+    """An id as :func:`_ids_rx` finds it, without its separators (``T9`` and ``t-9`` are ``t9``)."""
+    return re.sub(r"[\W_]+", "", needle_key(text))
 
 
 def _renamed_rx(renamed: dict[str, str]) -> Callable[[str], str]:
@@ -539,10 +559,10 @@ def _renamed_rx(renamed: dict[str, str]) -> Callable[[str], str]:
     rx = _ids_rx(list(renamed))
     if rx is None:
         return lambda text: text
-    by_key = {needle_key(old): new for old, new in renamed.items()}
+    by_key = {_bare_id(old): new for old, new in renamed.items()}
 
     def follow(text: str) -> str:
-        return rx.sub(lambda m: by_key.get(needle_key(m.group()), m.group()), text) if rx.search(text) else text
+        return rx.sub(lambda m: by_key.get(_bare_id(m.group()), m.group()), text) if rx.search(text) else text
 
     return follow
 

@@ -32,7 +32,7 @@ from mdptm.model.results import Finding
 from mdptm.model.vocabulary import shipped
 from mdptm.plugins import ReviewContext
 from mdptm.redaction.leakscan import needle_key, trie_pattern
-from mdptm.redaction.redact import iter_text
+from mdptm.redaction.redact import iter_text, unusual_names, written_as_names
 from mdptm.review._shared import ReviewCheck, label
 
 # ----------------------------------------------------------------------------------- helpers
@@ -491,7 +491,10 @@ _LEFT_OUT_KINDS = frozenset({"threat", "control", "element"})
 class WithheldTextKept(ReviewCheck):
     id = "withheld-text-kept"
     severity = "warning"
-    description = "Published text repeats the title or a sentence of a threat, control or component the public model leaves out."
+    description = (
+        "Published text repeats the title, the name in a long title, or a sentence of a threat, control or component the "
+        "public model leaves out."
+    )
 
     def run(self, ctx: ReviewContext) -> Iterator[Finding]:
         """Redaction makes a left-out item's title a term only where the title is distinctive (three words or
@@ -502,6 +505,12 @@ class WithheldTextKept(ReviewCheck):
             return
         public_ids = {item.id for _, item in ctx.public.items()}
         kept = {needle_key(_title(item)) for _, item in ctx.public.items()}
+        # the words of what the public model names (labels, the product, the document): a name word of a
+        # withheld title that one of them holds ("Vantage" of a kept "Vantage server") says nothing of the item
+        p = ctx.public.product
+        named = [*kept, p.name, p.manufacturer, p.model or "", ctx.public.document.title or ""]
+        kept_words = set(needle_key(" ".join(named)).split())
+        names: set[str] | None = None  # the words published text writes as names, read once when needed
         phrases: dict[str, list[tuple[str, str]]] = {}  # key -> (left-out item, what of it)
         for kind, item in ctx.model.items():
             if kind not in _LEFT_OUT_KINDS or ctx.renames.get(item.id, item.id) in public_ids:
@@ -509,6 +518,13 @@ class WithheldTextKept(ReviewCheck):
             title = needle_key(_title(item))
             if " " in title and len(title) >= 8 and title not in kept:
                 phrases.setdefault(title, []).append((item.id, "title"))
+            if title.count(" ") >= 2 and (words := unusual_names(_title(item))):
+                # a long title is a term whole; kept text may call the thing by its name alone
+                if names is None:
+                    names = written_as_names(text for _, _, text in iter_text(ctx.public))
+                for name in words:
+                    if name in names and name not in kept_words:
+                        phrases.setdefault(name, []).append((item.id, "name"))
             for sentence in _SENTENCE.split(getattr(item, "description", None) or ""):
                 key = needle_key(sentence.strip().rstrip(".!?;:"))
                 if key.count(" ") + 1 >= _QUOTED_WORDS:
@@ -526,10 +542,12 @@ class WithheldTextKept(ReviewCheck):
                 if what == "description" and len(items) >= _BOILERPLATE:  # a sentence many items share says nothing of one
                     continue
                 shown = ", ".join(list(places)[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
-                said = "its title" if what == "title" else "a sentence of its description"
+                said = {"title": f"its title, {key!r}", "name": f"the name {key!r} of its title"}.get(
+                    what, f"a sentence of its description, {key!r}"
+                )
                 yield self.finding(
-                    f"{left}, left out of the public model, is quoted by published text ({shown}): {said}, "
-                    f"{key!r}; if the text gives away what was withheld, reword it or add the words to the policy's terms",
+                    f"{left}, left out of the public model, is quoted by published text ({shown}): {said}; "
+                    "if the text gives away what was withheld, reword it or add the words to the policy's terms",
                     [left, *(p.split(" ", 1)[0] for p in places)],
                 )
 

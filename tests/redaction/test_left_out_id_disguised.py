@@ -49,3 +49,17 @@ def test_any_look_alike_spelling_of_the_id_is_replaced(t: str, dash: str, nine: 
     text, removed = _kept_text(f"{before}{written} and T-2.")
     assert text == f"{before}[redacted] and T-2.", text
     assert removed == [written]
+
+
+@pytest.mark.parametrize("written", ["T9", "t9", "T 9"])
+def test_a_left_out_id_written_without_its_dash_is_replaced(written: str) -> None:
+    """ "T9" is how a sentence, a file name or a chat message writes the withheld threat T-9; it was published."""
+    text, removed = _kept_text(f"Unlike {written}, this needs access; see T-2.")
+    assert text == "Unlike [redacted], this needs access; see T-2.", text
+    assert removed == [written]
+
+
+def test_a_dash_between_two_letters_or_two_digits_stays_required() -> None:
+    """Only the dash between the letters and the number may go: "T91", "XT9" and "T9a" are other words."""
+    text, _ = _kept_text("See T91, XT9, T9a and T-2.")
+    assert text == "See T91, XT9, T9a and T-2.", text

@@ -376,3 +376,28 @@ def test_cli_review_bad_model_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFi
     (tmp_path / "bad.json").write_text("{")
     code, _, err = run(["review", str(tmp_path / "bad.json")], capsys)
     assert code == 2 and "JSON syntax error" in err
+
+
+def test_kept_text_naming_a_long_withheld_title_by_its_name_word_is_named() -> None:
+    """A withheld title of three words or more is a term whole; kept text that calls the thing by its name alone
+    ("distinct from the Zephyrine backdoor", "see Zephyrine") published the name with no word to the maker. A name
+    word a kept label also holds ("Vantage" of a kept "Vantage server") says nothing of the withheld item."""
+    m = load()
+    m.threats[0].description = "Distinct from the Zephyrine backdoor; the Vantage server is patched."
+    m.elements[0].name = "Vantage server"
+    secret = {
+        "id": "T9",
+        "title": "Zephyrine backdoor in the Vantage relay firmware",
+        "stride": ["elevation_of_privilege"],
+        "targets": ["E1"],
+        "sensitivity": "confidential",
+        "status": "open",
+    }
+    m.threats.append(type(m.threats[0]).model_validate(secret))
+    public, log = redact(m, Policy())
+    got = findings(ReviewContext(model=m, public=public, renames=log.renamed), "withheld-text-kept")
+    assert [(f.items, f.severity) for f in got] == [(["T9", "T1"], "warning")]
+    assert "the name 'zephyrine' of its title" in got[0].message and "(T1 description)" in got[0].message
+    m.threats[0].description = "Distinct from the backdoor; the Vantage server is patched."
+    public, log = redact(m, Policy())
+    assert findings(ReviewContext(model=m, public=public, renames=log.renamed), "withheld-text-kept") == []
