@@ -12,6 +12,7 @@ Document properties (``docProps/core.xml``: author, company...) are never read.
 
 from __future__ import annotations
 
+import copy
 import posixpath
 import re
 import zipfile
@@ -27,6 +28,7 @@ from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.importers.doors import DocxDoor
 from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable, Other, Para, Section
+from mdptm.importers.markdown.fields import _Ctx
 from mdptm.importers.markdown.reader import ONE_RISK, BlockReader
 from mdptm.importers.tabular.headers import classify
 from mdptm.importers.tabular.lists import (
@@ -1145,6 +1147,7 @@ class _Walker:
         # the header of the threat table just read, while nothing but blank lines (a page break) follows it: a table
         # of the same width with no header of its own is its rest (header rows, merges among them, width)
         self.threat_head: tuple[list[list[str]], dict[tuple[int, int], tuple[int, int]], int] | None = None
+        self._md: _WordRiskReader | None = None  # the Markdown reading of STRIDE sections written in its shapes
 
     # -- patterns
 
@@ -1197,17 +1200,151 @@ class _Walker:
     def run(self) -> None:
         if self._one_risk():
             return
+        held: list[tuple[etree._Element, _Rows | None]] = []  # a STRIDE heading's section, read when it ends
+        held_level: int | None = None
         for el, rows in self.doc.blocks():
-            if rows is None:
-                self.paras += 1
-                self._paragraph(el)
-                for tbl in _boxed_tables(el):
-                    self.tables += 1
-                    self._table(_boxed_rows(tbl, self.doc.comments))
-            else:
-                self.tables += 1
-                self._table(rows)
+            level = self._peek(el).heading if rows is None else None
+            if held_level is not None and level is not None and level <= held_level:
+                self._stride_held(held)
+                held, held_level = [], None
+            if held_level is None and level is not None and level > 0 and self._stride_heading(el):
+                held_level = level
+            if held_level is not None:
+                held.append((copy.deepcopy(el) if rows is None else el, rows))  # the walk frees a block once read
+                continue
+            self._block(el, rows)
+        if held:
+            self._stride_held(held)
         self._finish()
+
+    def _block(self, el: etree._Element, rows: _Rows | None) -> None:
+        if rows is None:
+            self.paras += 1
+            self._paragraph(el)
+            for tbl in _boxed_tables(el):
+                self.tables += 1
+                self._table(_boxed_rows(tbl, self.doc.comments))
+        else:
+            self.tables += 1
+            self._table(rows)
+
+    def _peek(self, el: etree._Element) -> _Para:
+        """The paragraph's reading, counted nowhere (the walk that reads it counts it)."""
+        saved = self.totals
+        self.totals = Stats()
+        try:
+            return self._para_info(el)
+        finally:
+            self.totals = saved
+
+    def _stride_heading(self, el: etree._Element) -> bool:
+        """A heading that names a STRIDE category, as the Markdown reader takes one (``heading_stride``)."""
+        text = one_line(clean_text(self._peek(el).text))
+        return bool(text) and self.md_reader().heading_stride(self.strip_number(text)[0]) is not None
+
+    def md_reader(self) -> _WordRiskReader:
+        if self._md is None:
+            self._md = _WordRiskReader(self.b, self.vocab)
+        return self._md
+
+    def _stride_held(self, held: list[tuple[etree._Element, _Rows | None]]) -> None:
+        """A STRIDE heading's section, held until it ended. Written in a shape the Word walk loses (a labelled
+        threat paragraph over labelled bullets, "**Threat:** Session hijacking" over "- **Mitigation:** …"; threat
+        bullets with their fields nested under them) and holding no table, picture, comment, hidden text or marking,
+        it is read by the Markdown reader as the same text in Markdown is; otherwise each block is walked as usual."""
+        tree = self._held_tree(held)
+        if tree is None or not self._md_shaped(tree):
+            for el, rows in held:
+                self._block(el, rows)
+            return
+        outer = tuple(s.text for s in self.stack if s.level < tree.level)
+        for el, _rows in held:
+            info = self._peek(el)
+            if info.heading is not None and clean_text(info.text).strip():
+                self.paras += 1
+                self._paragraph(el)  # the walk's sections and views follow the headings as ever
+            else:
+                self.paras += 1
+                self.totals.add(self._para_info(el).stats)
+        self.lists.boundary()
+        self.md_reader().section(tree, _Ctx(headings=outer))
+
+    def _held_tree(self, held: list[tuple[etree._Element, _Rows | None]]) -> Section | None:
+        """The held section as the Markdown reader's blocks (lists nested by their level), paragraphs numbered as
+        the walk numbers them; None when it holds what only the Word walk reads (a table, a picture, a comment,
+        hidden text, a text box, a marking)."""
+        root = Section(0, "", 0)
+        stack = [root]
+        n = self.paras
+        for el, rows in held:
+            if rows is not None or _boxed_tables(el):
+                return None
+            n += 1
+            info = self._peek(el)
+            st = info.stats
+            if st.hidden or st.images or st.comments or st.textboxes or info.caption:
+                return None
+            text = clean_text(info.text)
+            if not text.strip():
+                continue
+            if self.withheld_marking(text) is not None:
+                return None
+            if info.heading is not None:
+                level = max(info.heading, 1)
+                while len(stack) > 1 and stack[-1].level >= level:
+                    stack.pop()
+                sec = Section(level, one_line(text), n)
+                stack[-1].children.append(sec)
+                stack.append(sec)
+                continue
+            bold = _bold_lead(el)
+            inline = Inline(text, bold or None, text[len(bold) :] if bold and text.startswith(bold) else "")
+            here = stack[-1].blocks
+            if not info.is_list:
+                here.append(Para(inline, n))
+                continue
+            item = ListItem([inline], n)
+            target: MdList | None = here[-1] if here and isinstance(here[-1], MdList) else None
+            depth = 0
+            while target is not None and depth < info.level and target.items:
+                last = target.items[-1]
+                if not last.children:
+                    last.children.append(MdList(False, [], n))
+                target = last.children[-1]
+                depth += 1
+            if target is None:
+                here.append(MdList(False, [item], n))
+            else:
+                target.items.append(item)
+        return root.children[0] if len(root.children) == 1 and not root.blocks else None
+
+    def _md_shaped(self, tree: Section) -> bool:
+        """Whether a held STRIDE section is written in one of the shapes only the Markdown reading reads: a
+        paragraph opened by a threat's label with its text ("Threat: Session hijacking") right over a list whose
+        items are labelled; or a list whose items hold nested items that are labelled ("**T-S-001**: title" over
+        "**Risk**: High", "**Mitigation**: …")."""
+        reader = self.md_reader()
+        for sec in self._held_sections(tree):
+            blocks = sec.blocks
+            for i, blk in enumerate(blocks):
+                if isinstance(blk, Para) and i + 1 < len(blocks) and isinstance(blocks[i + 1], MdList):
+                    got = reader.para_label(blk.inline)
+                    nxt = blocks[i + 1]
+                    assert isinstance(nxt, MdList)
+                    if got is not None and got[0] == "description" and got[1] and all(reader.item_label(it)[0] for it in nxt.items):
+                        return True
+                if isinstance(blk, MdList) and any(
+                    it.children and all(reader.item_label(c)[0] for lst in it.children for c in lst.items) for it in blk.items
+                ):
+                    return True
+        return False
+
+    @staticmethod
+    def _held_sections(tree: Section) -> list[Section]:
+        out = [tree]
+        for child in tree.children:
+            out.extend(_Walker._held_sections(child))
+        return out
 
     def _one_risk(self) -> bool:
         """A document that is one risk ("Risk Analysis: Unauthorized access to patient data" as its first heading,
@@ -1953,6 +2090,8 @@ class _Walker:
         self.lists.finish()
         self.forms.finish()
         self._replay()
+        if self._md is not None:
+            self._md.finish()
         self._apply_markings()
         for view in self.b.views:
             paras = self.view_paras.get(view.id, [])
@@ -2058,6 +2197,8 @@ class DocxImporter(DocxDoor):
         model = builder.build()
         walker.lists.link(model, builder.item_of)
         walker.link_measures(model)
+        if walker._md is not None:
+            walker._md.link_basis(model, builder.item_of)
         return resolve_references(model, ctx.report, final=False)
 
 

@@ -1,0 +1,68 @@
+"""Layouts of real threat models of health software written by other people (tests/data/markdown-real/SOURCES.md,
+"Round 16 (health)"), each as a short paraphrased excerpt in the same shape, read alike in Markdown and in Word
+(tests/importers/md_word.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.importers.import_helpers import warning_messages
+from tests.importers.md_word import both as _both
+
+# -- an EMR's STRIDE analysis (Polish, round 15): a labelled threat paragraph over labelled bullets, two threats under
+# one STRIDE heading; the same shape in English
+
+_LABELLED_OVER_BULLETS = (
+    "# Threat analysis - EMR\n\n### 1. STRIDE Analysis\n\n#### 1.1 Spoofing (Podszywanie się)\n"
+    "**Zagrożenie**: Logowanie osoby podającej się za lekarza\n- **Podatność**: Słabe hasła\n"
+    "- **Mitigacja**: JWT + MFA\n- **Residual Risk**: NISKIE\n\n"
+    "**Zagrożenie**: Przejęcie sesji\n- **Podatność**: Tokeny bez ochrony\n- **Mitigacja**: HttpOnly cookies\n\n"
+    "#### 1.2 Tampering\n**Threat**: Patient records changed\n- **Vulnerability**: No integrity check\n"
+    "- **Mitigation**: Audit trail\n"
+)
+
+
+def test_a_labelled_threat_paragraph_over_labelled_bullets_is_one_threat_in_word_too(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _LABELLED_OVER_BULLETS):
+        # before (Word): 5 threats "Podatność: Słabe hasła", "Mitigacja: JWT + MFA" …, the threat lines lost, no control
+        assert [(t.title, t.stride) for t in model.threats] == [
+            ("Logowanie osoby podającej się za lekarza", ["spoofing"]),
+            ("Przejęcie sesji", ["spoofing"]),
+            ("Patient records changed", ["tampering"]),
+        ]
+        titles = {c.id: c.title for c in model.controls}
+        assert [[titles[c] for c in t.controls] for t in model.threats] == [["JWT + MFA"], ["HttpOnly cookies"], ["Audit trail"]]
+        assert "Słabe hasła" in model.threats[0].description
+        assert "No integrity check" in model.threats[2].description
+        assert any("2 threats under this STRIDE heading" in w for w in warning_messages(report))
+
+
+# -- a clinic scribe app's STRIDE analysis (round 15): "- **T-S-001**: title" over nested "**Risk**" / "**Impact**" /
+# "**Mitigation**" bullets, then "#### Controls Implemented:"
+
+_NESTED = (
+    "# Threat Model - STRIDE Analysis for a Clinic Scribe App\n\n## STRIDE Threat Categories\n\n"
+    "### 1. Spoofing (S)\n**Definition**: Posing as another user or part of the system\n\n#### Threats Identified:\n"
+    "- **T-S-001**: Rogue app posing as the scribe app\n  - **Risk**: High\n  - **Impact**: Notes read by the rogue app\n"
+    "  - **Mitigation**: App signature check\n\n"
+    "- **T-S-002**: Forged clinic key\n  - **Risk**: Medium\n  - **Impact**: Notes encrypted to a stranger's key\n"
+    "  - **Mitigation**: Key pinning\n\n"
+    "#### Controls Implemented:\n- Keystore-held keys\n- App signature check\n\n"
+    "### 2. Tampering (T)\n\n#### Threats Identified:\n"
+    "- **T-T-001**: Audit log altered\n  - **Risk**: High\n  - **Impact**: Audit trail lost\n"
+    "  - **Mitigation**: Chained audit log\n\n## Conclusion\n\nThe app is well protected.\n"
+)
+
+
+def test_nested_threat_bullets_under_a_stride_heading_give_their_threats_in_word_too(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _NESTED):
+        # before (Word): no threat ("8 list item(s) … not read as threats, measures or other records")
+        assert [(t.id, t.title, t.stride) for t in model.threats] == [
+            ("T-S-001", "Rogue app posing as the scribe app", ["spoofing"]),
+            ("T-S-002", "Forged clinic key", ["spoofing"]),
+            ("T-T-001", "Audit log altered", ["tampering"]),
+        ]
+        titles = {c.id: c.title for c in model.controls}
+        assert [[titles[c] for c in t.controls] for t in model.threats] == [["App signature check"], ["Key pinning"], ["Chained audit log"]]
+        assert {"Keystore-held keys", "App signature check"} <= set(titles.values())
+        assert "Notes read by the rogue app" in (model.threats[0].description + str(model.threats[0].extra))
