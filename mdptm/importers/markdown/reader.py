@@ -962,6 +962,10 @@ class BlockReader(ListReading, TableReading):
             if key.startswith("extra:"):
                 rec.extra[key[6:]] = fields.text(key)
         pend = _Pending(rec, threat_id=tid or "")
+        if fields.text("mitigation_status"):
+            written = (fields.written.get("mitigation_status") or fields.labels.get("mitigation_status") or "").rstrip(":： ")
+            pend.mitigation_status = (written, one_line(fields.text("mitigation_status")))
+            rec.extra[written or "Mitigation status"] = pend.mitigation_status[1]
         self.mitigation(pend, fields)
         self.threats.append(pend)
         for loc in form_rows:
@@ -1013,8 +1017,9 @@ class BlockReader(ListReading, TableReading):
         values = {"id": cid, "title": title or first_sentence(description)}
         if description:
             values["description"] = description
-        if fields.text("status"):
-            values["status"] = one_line(fields.text("status"))  # "**Status:** gone", read as Word reads the line
+        if fields.text("status") or fields.text("mitigation_status"):
+            # "**Status:** gone", "**Implementation status:** planned", read as Word reads the line
+            values["status"] = one_line(fields.text("status") or fields.text("mitigation_status"))
         if fields.text("sensitivity"):
             values["sensitivity"] = one_line(fields.text("sensitivity"))  # "**Sensitivity:** Trade secret"
         rec = self.record("control", values, where, ctx)
@@ -1270,6 +1275,8 @@ class BlockReader(ListReading, TableReading):
                 elif (note := deferred_by_note(self.vocab, text)) is not None:
                     ctl.values["status"] = "planned"  # "Autosave (future enhancement)": not in place yet
                     ctl.headers["status"] = f"note ({note})"
+                elif (stated := self.status_from_threat(pend)) is not None:
+                    ctl.values["status"], ctl.headers["status"] = stated  # "**Status:** Planned" beside the mitigation
                 recommended_control(self.vocab, ctl, text, self.b.warn)
                 self.b.records.append(ctl)
                 pend.control = cid
@@ -1286,6 +1293,23 @@ class BlockReader(ListReading, TableReading):
         self.read_codes()
         for vid, paras in self.view_text.items():
             self.views[vid].description = "\n\n".join(paras)
+
+    def status_from_threat(self, pend: _Pending) -> tuple[str, str] | None:
+        """(status, where it is stated) for the control made from a threat's mitigation, from the threat's block: a
+        "Mitigation status" line says it whatever it is; the threat's own "Status" says it only when it reads as
+        work not done ("Planned", "❌ To implement", "In progress"): the threat is open because its mitigation is
+        not in place. A threat status that reads as done ("Mitigated") is no statement about which measure is in
+        place, and claims nothing for the control."""
+        if pend.mitigation_status is not None:
+            label, text = pend.mitigation_status
+            said = parse_choice(self.vocab, "control_status", text).value
+            if said is not None:
+                return said, f"threat's {label!r} ({text})"
+        status = one_line(pend.rec.values.get("status", ""))
+        said = parse_choice(self.vocab, "control_status", status).value if status else None
+        if said in ("planned", "not_implemented"):
+            return said, f"threat's status ({status})"
+        return None
 
     def heading_risk_controls(self) -> None:
         """Measures listed under the heading of one risk ("#### INF-001: Provider Outage" over "**Design
