@@ -42,7 +42,7 @@ from mdptm.importers.tabular.lists import (
 )
 from mdptm.importers.tabular.markings import marker_table, withheld_marking
 from mdptm.importers.tabular.pairs import continuation_rows, continuation_warning, flow_context, flow_rows, known_targets, target_column
-from mdptm.importers.tabular.records import SourceBuilder, first_sentence
+from mdptm.importers.tabular.records import SourceBuilder, first_sentence, status_mark
 from mdptm.importers.tabular.resolve import resolve_references
 from mdptm.importers.tabular.stride import read_stride_matrix
 from mdptm.importers.tabular.tables import Grid, RowRecord, load_profile, profile_vocabulary, stride_default
@@ -1770,6 +1770,9 @@ class _Walker:
             # "SC-1: Plans are signed ..." under a Security Controls heading: one control per list item.
             self.control_n += 1
             iid = item_id or f"C-{self.control_n}"
+            mark = status_mark(self.vocab, body)  # "✅ Memory zeroization", "[ ] Root detection": its status
+            if mark is not None:
+                body = mark[0]
             title = one_line(body) if len(one_line(body)) <= 100 else first_sentence(body)
             c = Control(
                 id=iid, title=title, description=body if title != one_line(body) else "", status_stated=False, responsibility_stated=False
@@ -1778,7 +1781,9 @@ class _Walker:
             if guess and guess != "other":
                 c.category = guess  # type: ignore[assignment]
             note = deferred_by_note(self.vocab, one_line(body))
-            if note is not None:
+            if mark is not None:
+                c.status, c.status_stated = mark[1], True  # type: ignore[assignment]
+            elif note is not None:
                 # "Secure enclave for keys (Future Scope)": the author says it is not in place yet, as Markdown reads it
                 c.status, c.status_stated = "planned", True
                 self.b.warn(loc, f"control {iid}: {note!r} read as planned, not in place")

@@ -21,7 +21,14 @@ from mdptm.importers.markdown.tables import TableReading
 from mdptm.importers.markdown.words import VIEW_IDS, written_id
 from mdptm.importers.merge import norm_name
 from mdptm.importers.tabular.lists import CITED_THREAT, MEASURE_STATE, RISK_LEAD, THREAT_REFS, finding_lines
-from mdptm.importers.tabular.records import denies_mitigation, first_sentence, mitigation_title, recommended_control, status_marked_items
+from mdptm.importers.tabular.records import (
+    denies_mitigation,
+    first_sentence,
+    mitigation_title,
+    recommended_control,
+    status_mark,
+    status_marked_items,
+)
 from mdptm.importers.tabular.tables import RowRecord
 from mdptm.importers.tabular.vocab import (
     deferred_by_note,
@@ -1245,6 +1252,7 @@ class BlockReader(ListReading, TableReading):
             elif pend.mitigation:
                 cid = self.new_control_id()
                 text = pend.mitigation
+                mark = status_mark(self.vocab, one_line(text)) if "\n" not in text.strip() else None
                 if argued is not None:
                     # "… should be considered small because:" over "MAC addresses rotate every 15 minutes", "we turn
                     # off discoverability …": the reasons list measures, so the block is a control, as its author
@@ -1258,7 +1266,11 @@ class BlockReader(ListReading, TableReading):
                     kind="control",
                     file=self.file,
                     locator=pend.rec.locator,
-                    values={"id": cid, "title": mitigation_title(self.vocab, text.lstrip("-* ")).rstrip("."), "description": text},
+                    values={
+                        "id": cid,
+                        "title": mitigation_title(self.vocab, (mark[0] if mark else text).lstrip("-* ")).rstrip("."),
+                        "description": text,
+                    },
                     headers={"id": "id", "title": "mitigation", "description": "mitigation"},
                     extra={},
                     view=pend.rec.view,
@@ -1272,6 +1284,9 @@ class BlockReader(ListReading, TableReading):
                 elif pend.planned:
                     ctl.values["status"] = pend.said_status  # "Potential mitigations": proposed, not in place
                     ctl.headers["status"] = pend.planned
+                elif mark is not None:
+                    ctl.values["status"] = mark[1]  # "JWT + MFA ✅ (zaimplementowane)": the mark says it, out of the title
+                    ctl.headers["status"] = "status mark"
                 elif (note := deferred_by_note(self.vocab, text)) is not None:
                     ctl.values["status"] = "planned"  # "Autosave (future enhancement)": not in place yet
                     ctl.headers["status"] = f"note ({note})"
