@@ -141,3 +141,27 @@ def test_status_marks_and_task_boxes_are_read_as_the_status_and_left_out_of_the_
             "Signed updates": ("implemented", False),
             "Tamper-evident enclosure": ("planned", True),
         }
+
+
+# -- the EMR's "### 3. Healthcare-Specific Threats": a heading per threat over "- **Risk**: <a sentence>",
+# "- **Mitigation**: …", "- **Status**: …" (no threat label); a heading with a rated risk and no mitigation stays none
+
+_RISK_SENTENCE_UNDER_THREATS = (
+    "# EMR security\n\n### 3. Healthcare-Specific Threats\n\n#### 3.2 Medical Identity Theft\n"
+    "- **Risk**: Records are a high value target\n- **Mitigation**: Strong patient identification, audit trails\n"
+    "- **Status**: ✅ Identifier encryption\n\n#### 3.3 Emergency Access Abuse\n"
+    "- **Risk**: Break-glass access misused to read records\n- **Mitigation**: Time-limited access, reason logging\n\n"
+    "#### 3.4 Availability\n- **Risk**: Outages happen during upgrades\n- **Owner**: Operations\n"
+)
+
+
+def test_a_risk_sentence_and_a_mitigation_under_a_threats_heading_are_a_threat(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _RISK_SENTENCE_UNDER_THREATS):
+        # before: nothing ("list of bold terms (definitions or emphasis)"); Word the same
+        assert [t.title for t in model.threats] == ["Medical Identity Theft", "Emergency Access Abuse"]
+        assert "high value target" in model.threats[0].description
+        assert all(len(t.controls) == 1 for t in model.threats)
+        assert sorted(c.title for c in model.controls) == [
+            "Strong patient identification, audit trails",
+            "Time-limited access, reason logging",
+        ]

@@ -456,16 +456,22 @@ class BlockReader(ListReading, TableReading):
                 for child in sec.children:
                     self.section(child, here)
                 return
+            risk_said = fields.text("risk")
             if (
                 not self.is_threat_block(fields)
                 and "mitigation" in fields.values
-                and fields.lead
+                and (fields.lead or len(risk_said.split()) >= 3)
                 and asset is None
                 and not stride_only
                 and self.under_threats(ctx)
             ):
                 # "### Spoofed Devices" under "## Threats Considered": prose, then "**Mitigation:** …": that threat,
-                # described by the prose (as Word reads the same lines)
+                # described by the prose (as Word reads the same lines); "#### 3.2 Medical Identity Theft" over
+                # "- **Risk**: High value target (medical records)" and "- **Mitigation**: …": the risk's sentence
+                # describes it (no rating)
+                if not fields.lead:
+                    fields.lead = fields.values.pop("risk")
+                    fields.labels.pop("risk", None)
                 fields.values["description"] = [*fields.lead, *fields.values.get("description", [])]
                 fields.labels.setdefault("description", "text under the heading")
                 fields.lead = []

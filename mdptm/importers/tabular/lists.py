@@ -822,6 +822,18 @@ class FieldBlocks:
                 # have follows ("Mitigations: …", "Risk Assessment: …"), as in Markdown; else read as before
                 self.block.tentative = False
                 self.block.described = True
+            elif (
+                m is not None and fname in ("risk", "risk.level") and len(m.group(2).split()) >= 3 and self._under_threats(self.block.level)
+            ):
+                # "Risk: High value target (medical records)" first under "3.2 Medical Identity Theft" (under
+                # "Healthcare-Specific Threats"): the risk's sentence describes a threat if a field only threats have
+                # follows ("Mitigation: …"), as in Markdown; else its lines are read as before
+                self.block.tentative = False
+                self.block.described = True
+                self._add(self.block, "description", m.group(1), m.group(2).strip())
+                self.block.headers["description"] = m.group(1)
+                self.block.lines.append((text, locator))
+                return True
             elif m is None and self._under_threats(self.block.level) and self._mitigated_prose(text):
                 # "Attackers may submit fake telemetry." and "Mitigation: Per-device HMAC" as lines of one paragraph
                 self.block.tentative = False
