@@ -52,6 +52,7 @@ from mdptm.importers.tabular.vocab import (
     deferred_by_note,
     fact_key,
     kind_from_name,
+    mitigation_status,
     norm_text,
     one_line,
     parse_choice,
@@ -1781,8 +1782,12 @@ class _Walker:
             if guess and guess != "other":
                 c.category = guess  # type: ignore[assignment]
             note = deferred_by_note(self.vocab, one_line(body))
+            here = self._current()
+            said = mitigation_status(self.vocab, here.text.rstrip(": ")) if here is not None else None
             if mark is not None:
                 c.status, c.status_stated = mark[1], True  # type: ignore[assignment]
+            elif said is not None and note is None:
+                c.status, c.status_stated = said, True  # type: ignore[assignment]  # under "Controls Implemented:"
             elif note is not None:
                 # "Secure enclave for keys (Future Scope)": the author says it is not in place yet, as Markdown reads it
                 c.status, c.status_stated = "planned", True

@@ -17,6 +17,7 @@ from mdptm.importers.tabular.records import first_sentence, status_mark, status_
 from mdptm.importers.tabular.stride import stride_definition_texts, stride_primer_heading
 from mdptm.importers.tabular.vocab import (
     clean_text,
+    mitigation_status,
     norm_text,
     one_line,
     parse_risk,
@@ -212,6 +213,8 @@ class ListReading(_ReaderState):
         )
         if marked is not None and len(marked) != len(lst.items):
             marked = None
+        heading = ctx.headings[-1] if ctx.headings else ""
+        said = mitigation_status(self.vocab, self.strip_number(heading).rstrip(": ")) if kind == "control" and heading else None
         for n, it in enumerate(lst.items):
             text = one_line(_CHECK_BOX.sub("", it.lead.text)) if marked is None else marked[n][0]
             # "- [ ] Root detection", "- ✅ Audit log" among unmarked items: that measure's status, out of its title
@@ -233,6 +236,8 @@ class ListReading(_ReaderState):
                     values["status"] = marked[n][1]
                 elif own is not None:
                     values["status"] = own[1]
+                elif said is not None:
+                    values["status"] = said  # "#### Controls Implemented:" over the list: in place, as its heading says
                 self.controls.append(self.record("control", values, loc, ctx))
                 led = next((m for h in reversed(ctx.headings) if (m := HEADING_ID_LEAD.match(h)) is not None), None)
                 if led is not None:
