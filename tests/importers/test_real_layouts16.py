@@ -187,3 +187,30 @@ def test_a_list_under_a_heading_that_says_the_controls_are_in_place_states_their
         assert got["Memory zeroization"] == ("implemented", True)
         assert got["Rate limits"] == ("implemented", False)  # "Mitigations" says nothing of their status
         assert got["App signature check"] == ("implemented", False)
+
+
+# -- a closed-loop insulin system's security plan: "#### Scenario n: title" over one code block of "Attacker Goal:",
+# "Attack Vector:" (numbered steps), "Impact:" and "Mitigations:" over ticked measures ("✓ …")
+
+_SCENARIO_BLOCKS = (
+    "# Security Plan - Closed-Loop Insulin System\n\n## 2. Threat Model\n\n### 2.3 Attack Scenarios\n\n"
+    "#### Scenario 1: Insulin Over-Delivery Attack\n```\nAttacker Goal: Cause low blood sugar by commanding too much insulin\n\n"
+    "Attack Vector:\n  1. Intercept app to backend traffic\n  2. Raise the dose in a command\n\n"
+    "Impact: Life-threatening hypoglycemia\n\nMitigations:\n  ✓ End-to-end encryption (TLS 1.3)\n"
+    "  ✓ Pump-side validation of commands\n```\n\n"
+    "#### Scenario 2: Ransomware Attack\n```\nAttacker Goal: Encrypt patient data and demand ransom\n\n"
+    "Mitigations:\n  ✓ Network segmentation\n  ✓ Air-gapped backups\n```\n\n"
+    "### 2.5 Build\n\n```\nmake release\n```\n"
+)
+
+
+def test_a_scenarios_fields_fenced_in_a_code_block_are_that_threat(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _SCENARIO_BLOCKS):
+        # before: no threat ("code block (no language): not read as records"; in Word the lines were read as nothing)
+        assert [t.title for t in model.threats] == ["Scenario 1: Insulin Over-Delivery Attack", "Scenario 2: Ransomware Attack"]
+        assert "Cause low blood sugar" in model.threats[0].description
+        titles = {c.id: (c.title, c.status, c.status_stated) for c in model.controls}
+        assert [[titles[c] for c in t.controls] for t in model.threats] == [
+            [("End-to-end encryption (TLS 1.3)", "implemented", True), ("Pump-side validation of commands", "implemented", True)],
+            [("Network segmentation", "implemented", True), ("Air-gapped backups", "implemented", True)],
+        ]

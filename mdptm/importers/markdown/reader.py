@@ -8,6 +8,7 @@ from dataclasses import replace
 from mdptm.base.text import slug
 from mdptm.importers.markdown.document import (
     Code,
+    Inline,
     MdBlock,
     MdList,
     MdTable,
@@ -396,6 +397,7 @@ class BlockReader(ListReading, TableReading):
             for child in sec.children:
                 self.section(child, here)
             return
+        sec = replace(sec, blocks=[p for b in sec.blocks for p in self.code_fields(b)])
         found = [b for b in sec.blocks if isinstance(b, Para) and self.label_block(b) is not None]
         if found:
             # "THREAT-1  (T5 — …)" over "  Asset: …" / "  Threat: …" / "  Mitigation: …" lines: a finding each
@@ -546,6 +548,31 @@ class BlockReader(ListReading, TableReading):
                     self.lead_in = blk.inline.text if isinstance(blk, Para) else ""
         for child in sec.children:
             self.section(child, here)
+
+    def code_fields(self, blk: MdBlock) -> list[MdBlock]:
+        """A code block with no language whose every line is a field ("Attacker Goal: …", "Attack Vector:", "Impact:
+        …", "Mitigations:") or an indented line under one ("  1. Intercept the command", "  ✓ Certificate pinning"),
+        two fields at least, one of them a threat's text: the paragraphs its author kept apart by fencing them
+        (read as Word reads the same lines), one per field. Any other block as it is."""
+        if not isinstance(blk, Code) or blk.info.strip():
+            return [blk]
+        paras: list[list[str]] = []
+        labels: set[str] = set()
+        for line in blk.content.split("\n"):
+            if not line.strip():
+                continue
+            head, sep, _tail = line.partition(":")
+            label = self.label_of(head.strip()) if sep and not line[:1].isspace() and len(head.split()) <= 4 else None
+            if label is not None:
+                labels.add(label)
+                paras.append([line.strip()])
+            elif paras and line[:1].isspace():
+                paras[-1].append(line.strip())
+            else:
+                return [blk]
+        if len(paras) < 2 or "description" not in labels:
+            return [blk]
+        return [Para(Inline("\n".join(lines)), blk.line) for lines in paras]
 
     def stride_section(self, blocks: list[MdBlock], ctx: _Ctx, where: str) -> None:
         """Under a STRIDE heading: bullets are threats until a label ("**Mitigations**") opens another field;
