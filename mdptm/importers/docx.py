@@ -1201,19 +1201,29 @@ class _Walker:
     def run(self) -> None:
         if self._one_risk():
             return
-        held: list[tuple[etree._Element, _Rows | None]] = []  # a STRIDE heading's section, read when it ends
+        # a STRIDE heading's section, read when it ends: (block, rows, its reading if a paragraph, counted already)
+        held: list[tuple[etree._Element, _Rows | None, _Para | None, bool]] = []
         held_level: int | None = None
         for el, rows in self.doc.blocks():
-            level = self._peek(el).heading if rows is None else None
-            if held_level is not None and level is not None and level <= held_level:
+            peek = self._peek(el) if rows is None and held_level is not None else None  # counted when read
+            ends = peek is not None and peek.heading is not None and held_level is not None and peek.heading <= held_level
+            if ends and peek is not None and clean_text(peek.text).strip():
                 self._stride_held(held)
                 held, held_level = [], None
-            if held_level is None and level is not None and level > 0 and self._stride_heading(el):
-                held_level = level
             if held_level is not None:
-                held.append((copy.deepcopy(el) if rows is None else el, rows))  # the walk frees a block once read
+                held.append((copy.deepcopy(el) if rows is None else el, rows, peek, False))  # the walk frees a block once read
                 continue
-            self._block(el, rows)
+            if rows is not None:
+                self._block(el, rows)
+                continue
+            self.paras += 1
+            info = self._para_info(el)
+            if info.heading is not None and info.heading > 0 and self._stride_name(info.text):
+                self.paras -= 1  # numbered again when its section is read
+                held_level = info.heading
+                held.append((copy.deepcopy(el), None, info, True))
+                continue
+            self._read_paragraph(el, info)
         if held:
             self._stride_held(held)
         self._finish()
@@ -1221,13 +1231,17 @@ class _Walker:
     def _block(self, el: etree._Element, rows: _Rows | None) -> None:
         if rows is None:
             self.paras += 1
-            self._paragraph(el)
-            for tbl in _boxed_tables(el):
-                self.tables += 1
-                self._table(_boxed_rows(tbl, self.doc.comments))
+            self._read_paragraph(el, None)
         else:
             self.tables += 1
             self._table(rows)
+
+    def _read_paragraph(self, el: etree._Element, info: _Para | None) -> None:
+        """A body paragraph (*info* its reading when it was read already), and the tables boxed in it."""
+        self._paragraph(el, info)
+        for tbl in _boxed_tables(el):
+            self.tables += 1
+            self._table(_boxed_rows(tbl, self.doc.comments))
 
     def _peek(self, el: etree._Element) -> _Para:
         """The paragraph's reading, counted nowhere (the walk that reads it counts it)."""
@@ -1238,50 +1252,51 @@ class _Walker:
         finally:
             self.totals = saved
 
-    def _stride_heading(self, el: etree._Element) -> bool:
+    def _stride_name(self, text: str) -> bool:
         """A heading that names a STRIDE category, as the Markdown reader takes one (``heading_stride``)."""
-        text = one_line(clean_text(self._peek(el).text))
-        return bool(text) and self.md_reader().heading_stride(self.strip_number(text)[0]) is not None
+        line = one_line(clean_text(text))
+        return bool(line) and self.md_reader().heading_stride(self.strip_number(line)[0]) is not None
 
     def md_reader(self) -> _WordRiskReader:
         if self._md is None:
             self._md = _WordRiskReader(self.b, self.vocab)
         return self._md
 
-    def _stride_held(self, held: list[tuple[etree._Element, _Rows | None]]) -> None:
+    def _stride_held(self, held: list[tuple[etree._Element, _Rows | None, _Para | None, bool]]) -> None:
         """A STRIDE heading's section, held until it ended. Written in a shape the Word walk loses (a labelled
         threat paragraph over labelled bullets, "**Threat:** Session hijacking" over "- **Mitigation:** …"; threat
         bullets with their fields nested under them) and holding no table, picture, comment, hidden text or marking,
         it is read by the Markdown reader as the same text in Markdown is; otherwise each block is walked as usual."""
         tree = self._held_tree(held)
         if tree is None or not self._md_shaped(tree):
-            for el, rows in held:
-                self._block(el, rows)
+            for el, rows, info, counted in held:
+                if counted:
+                    self.paras += 1
+                    self._read_paragraph(el, info)
+                else:
+                    self._block(el, rows)  # read afresh: its reading may depend on the headings read before it
             return
         outer = tuple(s.text for s in self.stack if s.level < tree.level)
-        for el, _rows in held:
-            info = self._peek(el)
-            if info.heading is not None and clean_text(info.text).strip():
-                self.paras += 1
-                self._paragraph(el)  # the walk's sections and views follow the headings as ever
-            else:
-                self.paras += 1
-                self.totals.add(self._para_info(el).stats)
+        for el, _rows, info, counted in held:
+            self.paras += 1
+            if info is not None and info.heading is not None and clean_text(info.text).strip():
+                self._paragraph(el, info if counted else None)  # the walk's sections and views follow the headings
+            elif not counted:
+                self._para_info(el)  # counted (tracked changes) as the walk counts every paragraph
         self.lists.boundary()
         self.md_reader().section(tree, _Ctx(headings=outer))
 
-    def _held_tree(self, held: list[tuple[etree._Element, _Rows | None]]) -> Section | None:
+    def _held_tree(self, held: list[tuple[etree._Element, _Rows | None, _Para | None, bool]]) -> Section | None:
         """The held section as the Markdown reader's blocks (lists nested by their level), paragraphs numbered as
         the walk numbers them; None when it holds what only the Word walk reads (a table, a picture, a comment,
         hidden text, a text box, a marking)."""
         root = Section(0, "", 0)
         stack = [root]
         n = self.paras
-        for el, rows in held:
-            if rows is not None or _boxed_tables(el):
+        for el, rows, info, _counted in held:
+            if rows is not None or info is None or _boxed_tables(el):
                 return None
             n += 1
-            info = self._peek(el)
             st = info.stats
             if st.hidden or st.images or st.comments or st.textboxes or info.caption:
                 return None
@@ -1487,8 +1502,8 @@ class _Walker:
             return self.stack[-1].level + 1 if self.stack else 2
         return None
 
-    def _paragraph(self, p: etree._Element) -> None:
-        info = self._para_info(p)
+    def _paragraph(self, p: etree._Element, info: _Para | None = None) -> None:
+        info = info or self._para_info(p)
         text = clean_text(info.text)
         loc = f"paragraph {info.index}"
         if text.strip() and not (len(text) < 80 and _CONTINUED.search(text)):
