@@ -214,3 +214,22 @@ def test_a_scenarios_fields_fenced_in_a_code_block_are_that_threat(tmp_path: Pat
             [("End-to-end encryption (TLS 1.3)", "implemented", True), ("Pump-side validation of commands", "implemented", True)],
             [("Network segmentation", "implemented", True), ("Air-gapped backups", "implemented", True)],
         ]
+
+
+def test_tracked_changes_in_a_stride_section_read_as_markdown_are_counted_once(tmp_path: Path) -> None:
+    import docx
+
+    from tests.importers.import_helpers import Doc, checked_import
+    from tests.importers.md_word import word_from_markdown
+
+    path = word_from_markdown(_LABELLED_OVER_BULLETS, tmp_path / "tm.docx")
+    d = docx.Document(str(path))
+    for p in d.paragraphs:
+        if p.text.startswith(("Podatność: Słabe", "Mitigacja: HttpOnly")):
+            Doc.track_insert(p, " (2024)")
+    d.save(str(path))
+    model, report = checked_import(path)
+    assert len(model.threats) == 3
+    assert "Słabe hasła (2024)" in model.threats[0].description
+    # before the fix: "4 insertion(s)", each counted by the look ahead and again by the Markdown reading
+    assert any("tracked changes: 2 insertion(s) accepted" in w for w in warning_messages(report))
