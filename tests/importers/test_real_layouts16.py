@@ -233,3 +233,26 @@ def test_tracked_changes_in_a_stride_section_read_as_markdown_are_counted_once(t
     assert "Słabe hasła (2024)" in model.threats[0].description
     # before the fix: "4 insertion(s)", each counted by the look ahead and again by the Markdown reading
     assert any("tracked changes: 2 insertion(s) accepted" in w for w in warning_messages(report))
+
+
+# -- the EMR's "#### 3.1 HIPAA Violation Risks": bold terms each "Mitigated by …" (one "Partial mitigation (…)")
+
+_TERMS_MITIGATED = (
+    "# EMR\n\n### 3. Healthcare-Specific Threats\n\n#### 3.1 Privacy Violation Risks\n"
+    "- **Patient Data Exposure**: Mitigated by row-level security\n- **Unauthorized Access**: Mitigated by strong login\n"
+    "- **Data Breach**: Partial mitigation (encryption at rest still needed)\n\n"
+    "#### 3.4 Glossary Terms\n- **RLS**: Row-level security\n- **MFA**: Multi-factor login\n"
+)
+
+
+def test_terms_each_mitigated_by_a_measure_under_a_risks_heading_are_threats(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _TERMS_MITIGATED):
+        # before: "list of bold terms (definitions or emphasis): not threat-model records"; in Word "not read as threats"
+        titles = {c.id: c.title for c in model.controls}
+        assert [(t.title, [titles[c] for c in t.controls]) for t in model.threats] == [
+            ("Patient Data Exposure", ["row-level security"]),
+            ("Unauthorized Access", ["strong login"]),
+            ("Data Breach", ["Partial mitigation (encryption at rest still needed)"]),
+        ]
+        assert [(t.status, t.status_stated) for t in model.threats][2] == ("partially_mitigated", True)
+        assert "RLS" not in {t.title for t in model.threats}

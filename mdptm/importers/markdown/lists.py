@@ -127,7 +127,10 @@ class ListReading(_ReaderState):
             for rec in led:
                 assert rec is not None
                 self.b.records.append(rec)
-            self.b.warn(where, f"list of {len(led)} item(s) led by a threat's id and title read as those threats")
+            if all("id" in rec.values for rec in led if rec is not None):
+                self.b.warn(where, f"list of {len(led)} item(s) led by a threat's id and title read as those threats")
+            else:
+                self.b.warn(where, f"list of {len(led)} item(s) each naming a risk and what mitigates it read as those threats")
             return
         if self.stride_labelled(lst, ctx, where):
             return

@@ -623,15 +623,49 @@ _ID_LED = re.compile(r"^\s*(?P<id>[A-Za-z]{1,6}[-_.]?\d[\w.-]*)\s*\((?P<title>[^
 _MITIGATED = re.compile(r"^\s*(?:mitigated|addressed|countered|handled)\s+(?:by|through|via|with)\s+|^\s*mitigations?\s*:\s*", re.I)
 
 
+# "Patient Data Exposure: Mitigated by RLS + access controls", "Data Breach: Partial mitigation (encryption at rest
+# needed)": a risk named by a short term, what mitigates it after the colon
+_TERM_MITIGATED = re.compile(
+    r"^\s*(?P<term>[^:()\n]{2,60}?)\s*:\s*(?P<rest>(?:mitigated|addressed|countered|handled)\s+(?:by|through|via|with)\s+\S.*"
+    r"|(?P<partial>partial(?:ly)?\s+mitigat\w*|mitigated\s+partially)\b.*)$",
+    re.I | re.S,
+)
+
+
+def _term_mitigated(text: str, words: set[str], file: str, locator: str, view: str | None) -> RowRecord | None:
+    """A list item "Patient Data Exposure: Mitigated by RLS + access controls" under a heading about threats or
+    risks ("HIPAA Violation Risks"): that risk, titled by its term, the words after "Mitigated by" its mitigation; "…:
+    Partial mitigation (…)" a risk partly mitigated, the text its mitigation as written. A term that is a field's
+    label ("Status: Mitigated by design") is no risk. None otherwise."""
+    from mdptm.importers.markdown.words import markdown_words
+
+    if not words & {"threat", "threats", "risk", "risks"}:
+        return None
+    m = _TERM_MITIGATED.match(one_line(text))
+    if m is None or len(m.group("term").split()) > 8:
+        return None
+    labels = {norm_text(str(w)) for ws in markdown_words()["labels"].values() for w in ws}
+    if norm_text(m.group("term")) in labels:
+        return None
+    rest = m.group("rest").strip()
+    said = _MITIGATED.match(rest)
+    how = rest[said.end() :] if said is not None and not m.group("partial") else rest
+    values = {"title": one_line(m.group("term")), "controls": how.strip().rstrip(".")}
+    headers = {"title": "list item", "controls": "mitigated by"}
+    if m.group("partial"):
+        values["status"], headers["status"] = "partially mitigated", "list item"
+    return RowRecord(kind="threat", file=file, locator=locator, values=values, headers=headers, extra={}, view=view)
+
+
 def id_led_threat(text: str, heading: str, file: str, locator: str, view: str | None = None) -> RowRecord | None:
     """A list item led by a threat's id and its title in brackets, under a heading about threats ("Threat Model
     Mitigations": "T-3-04 (Admin suspends another admin): Mitigated by checking the role …"): that threat, the
-    words after it its mitigation when they say so ("Mitigated by …"), else its description. None otherwise."""
-    if "threat" not in norm_text(heading).split() and "threats" not in norm_text(heading).split():
-        return None
-    m = _ID_LED.match(one_line(text))
+    words after it its mitigation when they say so ("Mitigated by …"), else its description. Or a risk named by a
+    term and mitigated (:func:`_term_mitigated`). None otherwise."""
+    words = set(norm_text(heading).split())
+    m = _ID_LED.match(one_line(text)) if words & {"threat", "threats"} else None
     if m is None or heading_threat_id(f"{m.group('id')} {m.group('title')}") is None:
-        return None
+        return _term_mitigated(text, words, file, locator, view) if m is None else None
     values = {"id": m.group("id"), "title": one_line(m.group("title"))}
     rest = m.group("rest").strip()
     said = _MITIGATED.match(rest)
