@@ -1494,9 +1494,11 @@ class _Walker:
             return depth
         if len(rest.split()) <= 8 and self.view_kind(rest) and (bold or depth is not None):
             return depth or (self.stack[-1].level + 1 if self.stack else 2)
-        if bold and RISK_LEAD.match(t):
-            # "Hazard H001: False Negative Results" in bold on a line of its own: that risk's heading, its fields below
-            # (the next such line its sibling, never a heading under it)
+        lead = _bold_lead(p) if not bold and RISK_LEAD.match(t) is not None else ""
+        id_bold = bool(lead) and BlockReader.bold_risk_line(Inline(t, lead, t[len(lead) :] if t.startswith(lead) else "")) == t
+        if (bold or id_bold) and RISK_LEAD.match(t):
+            # "Hazard H001: False Negative Results" in bold on a line of its own (or only "Hazard H001" in bold): that
+            # risk's heading, its fields below (the next such line its sibling, never a heading under it)
             if self.stack and RISK_LEAD.match(self.stack[-1].text):
                 return self.stack[-1].level
             return self.stack[-1].level + 1 if self.stack else 2

@@ -256,3 +256,36 @@ def test_terms_each_mitigated_by_a_measure_under_a_risks_heading_are_threats(tmp
         ]
         assert [(t.status, t.status_stated) for t in model.threats][2] == ("partially_mitigated", True)
         assert "RLS" not in {t.title for t in model.threats}
+
+
+# -- a DICOM viewer's ISO 14971 risk management file: "#### Hazard Category n: …" over "**Hazard H001**: title" lines
+# (only the id in bold) and their "**Severity**" / "**Probability**" / "**Risk Score**" / "**Risk Control Measures**"
+# bullets; only the category that names threats holds security risks
+
+_HAZARD_LOG = (
+    "# ISO 14971 Risk Management File\n\n### Hazard Identification and Risk Analysis\n\n"
+    "#### Hazard Category 1: Software Malfunction\n**Hazard H001**: Viewer crashes during a review\n"
+    "- **Potential Harm**: Delayed diagnosis\n- **Severity**: 3 (Moderate)\n- **Probability**: 2 (Unlikely)\n"
+    "- **Risk Score**: 6 (Acceptable with controls)\n- **Risk Control Measures**:\n  - Automatic session recovery\n"
+    "  - Graceful error handling\n- **Residual Risk**: 2 (Very low)\n\n"
+    "#### Hazard Category 4: Cybersecurity Threats\n**Hazard H009**: Unauthorized access to patient images\n"
+    "- **Potential Harm**: Privacy breach\n- **Severity**: 4 (Serious)\n- **Probability**: 2 (Unlikely)\n"
+    "- **Risk Score**: 8 (Requires risk control measures)\n- **Risk Control Measures**:\n  - Multi-factor authentication\n"
+    "  - Role-based access control\n- **Residual Risk**: 2 (Acceptable)\n\n"
+    "**Hazard H010**: Ransomware attack\n- **Potential Harm**: System unavailable\n- **Severity**: 4 (Serious)\n"
+    "- **Risk Control Measures**:\n  - Endpoint protection\n  - Network segmentation\n"
+)
+
+
+def test_a_hazard_log_gives_the_hazards_under_a_heading_that_names_threats_and_reports_the_others(tmp_path: Path) -> None:
+    from tests.importers.import_helpers import skipped
+
+    for model, report in _both(tmp_path, _HAZARD_LOG):
+        # before: exit 2 in Markdown ("no threat-model content found"); in Word no threat either
+        assert [(t.id, t.title) for t in model.threats] == [
+            ("H009", "Unauthorized access to patient images"),
+            ("H010", "Ransomware attack"),
+        ]
+        assert all(t.controls for t in model.threats)
+        assert "Multi-factor authentication" in {c.title for c in model.controls}
+        assert any("H001" in s and "safety hazard, not a security threat" in s for s in skipped(report))

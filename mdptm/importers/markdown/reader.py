@@ -75,6 +75,12 @@ _HEADED_FIELDS = frozenset({"description", "vector", "impact", "mitigation"})
 _FRONT_MATTER_FIELDS = frozenset({"stride", "assets", "likelihood", "impact", "risk", "severity", "residual_risk"})
 
 
+# Fields that rate a risk: with a mitigation under a heading that names threats, the section is a threat
+_RATING_FIELDS = ("impact", "severity", "likelihood", "risk", "residual_risk")
+# "Hazard H001", "Risk R-3", "HAZ-001": a risk's id alone, in bold before the colon of its title
+_BOLD_RISK_ID = re.compile(r"^\s*(?:(?:hazard|risk|threat)\s+)?(?:HAZ|RISK|RSK|THREAT|THR|TS|H|R|T)(?:-[A-Z]{1,8})?-?\d+\s*$", re.I)
+
+
 class BlockReader(ListReading, TableReading):
     """One file's walk: sections into threats, controls, assets, zones and views (lists and tables in their own modules)."""
 
@@ -139,11 +145,10 @@ class BlockReader(ListReading, TableReading):
         kept: list[MdBlock] = []
         made: list[Section] = []
         for blk in sec.blocks:
-            inl = blk.inline if isinstance(blk, Para) else None
-            bold = one_line(inl.bold_lead or "") if inl is not None else ""
-            m = RISK_LEAD.match(bold) if bold and inl is not None and bold == one_line(inl.text) else None
-            if m is not None:
-                title = re.sub(r"^\s*(?:hazard|risk|threat)\s+", "", bold, flags=re.I).rstrip(" :")
+            line = self.bold_risk_line(blk.inline) if isinstance(blk, Para) else None
+            m = RISK_LEAD.match(line) if line else None
+            if m is not None and line is not None:
+                title = re.sub(r"^\s*(?:hazard|risk|threat)\s+", "", line, flags=re.I).rstrip(" :")
                 made.append(Section(sec.level + 1, title, blk.line))
                 continue
             (made[-1].blocks if made else kept).append(blk)
@@ -163,11 +168,36 @@ class BlockReader(ListReading, TableReading):
             if m is not None:
                 found.add(m.group("id").upper())
             for blk in sec.blocks:
-                if isinstance(blk, Para) and blk.inline.bold_lead:
-                    m = RISK_LEAD.match(one_line(blk.inline.bold_lead))
-                    if m is not None:
-                        found.add(m.group("id").upper())
+                line = self.bold_risk_line(blk.inline) if isinstance(blk, Para) else None
+                m = RISK_LEAD.match(line) if line else None
+                if m is not None:
+                    found.add(m.group("id").upper())
         return found
+
+    def rating_like(self, text: str) -> bool:
+        """Whether a risk field's text is a rating, perhaps glossed ("8 (Requires risk control measures)", "High –
+        patients harmed", "4/5"), rather than a sentence naming the risk ("High value target (medical records)")."""
+        head = re.match(r"^\s*([^\s(\-–—:;,/]+)\s*(.?)", text)
+        if head is None:
+            return False
+        first, after = head.group(1), head.group(2)
+        if first[:1].isdigit():
+            return True
+        return parse_risk(self.vocab, first).ok and (not after or after in "(-–—:;,/")
+
+    @staticmethod
+    def bold_risk_line(inl: Inline) -> str | None:
+        """A line of its own naming a risk by its id, in bold whole ("**Hazard H001: False Negative Results**") or
+        with only its id in bold ("**Hazard H001**: Software crashes during review"): the line; None otherwise."""
+        bold = one_line(inl.bold_lead or "")
+        text = one_line(inl.text)
+        if not bold or "\n" in inl.text.strip():
+            return None
+        if bold == text:
+            return bold
+        if _BOLD_RISK_ID.match(bold) and inl.after_bold.lstrip().startswith((":", "：")):
+            return text
+        return None
 
     def one_risk_file(self, root: Section, tid: str, title: str, where: str) -> None:
         """The whole file as one risk: its sections' labelled lines and prose are the risk's fields, "Factor |
@@ -458,11 +488,12 @@ class BlockReader(ListReading, TableReading):
                 for child in sec.children:
                     self.section(child, here)
                 return
-            risk_said = fields.text("risk")
+            risk_said = one_line(fields.text("risk"))
+            sentence = len(risk_said.split()) >= 3 and not self.rating_like(risk_said)
             if (
                 not self.is_threat_block(fields)
                 and "mitigation" in fields.values
-                and (fields.lead or len(risk_said.split()) >= 3)
+                and (fields.lead or sentence or any(f in fields.values for f in _RATING_FIELDS))
                 and asset is None
                 and not stride_only
                 and self.under_threats(ctx)
@@ -470,13 +501,29 @@ class BlockReader(ListReading, TableReading):
                 # "### Spoofed Devices" under "## Threats Considered": prose, then "**Mitigation:** …": that threat,
                 # described by the prose (as Word reads the same lines); "#### 3.2 Medical Identity Theft" over
                 # "- **Risk**: High value target (medical records)" and "- **Mitigation**: …": the risk's sentence
-                # describes it (no rating)
-                if not fields.lead:
+                # describes it (no rating); "**Hazard H009**: Unauthorized access" under "Cybersecurity Threats" over
+                # its ratings ("Severity", "Risk Score") and "Risk Control Measures": titled by its heading
+                if not fields.lead and sentence:
                     fields.lead = fields.values.pop("risk")
                     fields.labels.pop("risk", None)
                 fields.values["description"] = [*fields.lead, *fields.values.get("description", [])]
                 fields.labels.setdefault("description", "text under the heading")
                 fields.lead = []
+            elif (
+                not self.is_threat_block(fields)
+                and "mitigation" in fields.values
+                and RISK_LEAD.match(raw) is not None
+                and not self.under_threats(ctx)
+            ):
+                # "**Hazard H001**: Software crashes during review" under "Hazard Category 1: Software Malfunction":
+                # a risk of the safety risk file with its control measures, under no heading that names threats
+                parent = ctx.headings[-1] if ctx.headings else ""
+                self.b.report.skipped(
+                    self.file,
+                    where,
+                    f"{raw[:60]!r} under {parent[:60]!r}: a hazard with its risk controls, under no heading that names "
+                    "threats (a safety hazard, not a security threat); not read as a threat",
+                )
             if self.is_threat_block(fields) and asset is None and self.only_described(fields, title):
                 # "### Web server" over "**Description:** Serves the dashboard.": a description and no field a
                 # threat has (mitigation, risk, impact …) under a heading that names no threat: no threat

@@ -595,6 +595,7 @@ class _Block:
     bare_open: bool = False  # the open field was opened by its label alone: the lines below are its text
     # each "Label: text" line that gave the mitigation ("SMAOS Mitigation (Phase 1)", "Phase 2 Mitigation"): (label, text)
     control_parts: list[tuple[str, str]] = field(default_factory=list)
+    hazard: bool = False  # opened by a risk's id ("Hazard H001: Software crashes"), as a hazard log writes one
 
 
 # A heading with one of these words names threats: the sections under it may each be one ("Threats Considered").
@@ -1029,6 +1030,7 @@ class FieldBlocks:
             self.block = _Block(title, locator, view, headed=True, kind=kind, level=level or 0)
             self.block.values["id"] = iid
             self.block.headers["id"] = "heading"
+            self.block.hazard = kind == "threat" and RISK_LEAD.match(text) is not None
             if kind == "threat":
                 self._drop_parents(level or 0)
             return
@@ -1187,6 +1189,17 @@ class FieldBlocks:
             # (its threat defined in a table below) gives its lines back.
             if block.described and not set(v) & _THREAT_ONLY:
                 self.replay.extend(block.lines)  # "Description: …" of a component or a tool: no threat
+            elif block.hazard and "controls" in v and "description" not in v and not self._under_threats(block.level):
+                # "Hazard H001: Software crashes" under "Hazard Category 1: Software Malfunction", its ratings and risk
+                # control measures, no threat text: a safety hazard of the risk file, as Markdown reads it
+                above = [t for lv, t in self.outline if lv < block.level]
+                parent = above[-1] if above else ""
+                self.b.report.skipped(
+                    self.b.file,
+                    block.locator,
+                    f"{block.values.get('id', '')}: {block.title[:60]!r} under {parent[:60]!r}: a hazard with its risk "
+                    "controls, under no heading that names threats (a safety hazard, not a security threat); not read as a threat",
+                )
             elif set(v) - {"id"} or (block.kind == "control" and block.extra):
                 values = dict(v)
                 self._labelled_description(block, values)
