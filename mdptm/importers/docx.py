@@ -18,7 +18,7 @@ import re
 import zipfile
 from collections.abc import Generator, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -1210,8 +1210,13 @@ class _Walker:
             if ends and peek is not None and clean_text(peek.text).strip():
                 self._stride_held(held)
                 held, held_level = [], None
+            if held_level is not None and rows is not None:
+                # a table in it: the section is walked as usual (only the Markdown shapes are held), from here on too
+                for got in held:
+                    self._replay_held(got)
+                held, held_level = [], None
             if held_level is not None:
-                held.append((copy.deepcopy(el) if rows is None else el, rows, peek, False))  # the walk frees a block once read
+                held.append((copy.deepcopy(el), rows, peek, False))  # the walk frees a block once read
                 continue
             if rows is not None:
                 self._block(el, rows)
@@ -1255,7 +1260,7 @@ class _Walker:
     def _stride_name(self, text: str) -> bool:
         """A heading that names a STRIDE category, as the Markdown reader takes one (``heading_stride``)."""
         line = one_line(clean_text(text))
-        return bool(line) and self.md_reader().heading_stride(self.strip_number(line)[0]) is not None
+        return bool(line) and stride_default(self.vocab, self.strip_number(line)[0]) is not None  # its heading_stride
 
     def md_reader(self) -> _WordRiskReader:
         if self._md is None:
@@ -1267,24 +1272,36 @@ class _Walker:
         threat paragraph over labelled bullets, "**Threat:** Session hijacking" over "- **Mitigation:** …"; threat
         bullets with their fields nested under them) and holding no table, picture, comment, hidden text or marking,
         it is read by the Markdown reader as the same text in Markdown is; otherwise each block is walked as usual."""
-        tree = self._held_tree(held)
+        tree = self._held_tree(held) if self._may_be_md_shaped(held) else None
         if tree is None or not self._md_shaped(tree):
-            for el, rows, info, counted in held:
-                if counted:
-                    self.paras += 1
-                    self._read_paragraph(el, info)
-                else:
-                    self._block(el, rows)  # read afresh: its reading may depend on the headings read before it
+            for got in held:
+                self._replay_held(got)
             return
         outer = tuple(s.text for s in self.stack if s.level < tree.level)
         for el, _rows, info, counted in held:
             self.paras += 1
             if info is not None and info.heading is not None and clean_text(info.text).strip():
                 self._paragraph(el, info if counted else None)  # the walk's sections and views follow the headings
-            elif not counted:
-                self._para_info(el)  # counted (tracked changes) as the walk counts every paragraph
+            elif not counted and info is not None:
+                self.totals.add(info.stats)  # counted (tracked changes) as the walk counts every paragraph
         self.lists.boundary()
         self.md_reader().section(tree, _Ctx(headings=outer))
+
+    def _replay_held(self, got: tuple[etree._Element, _Rows | None, _Para | None, bool]) -> None:
+        """One held block walked as usual (the heading that opened the hold with the reading it was counted by; any
+        other paragraph read afresh, as its reading may depend on the headings read before it)."""
+        el, rows, info, counted = got
+        if counted:
+            self.paras += 1
+            self._read_paragraph(el, info)
+        elif rows is None and info is not None and info.heading is None:
+            # a body paragraph: its reading does not depend on the headings (only a heading's level may), so the one
+            # taken while it was held is its reading, numbered and counted here
+            self.paras += 1
+            self.totals.add(info.stats)
+            self._read_paragraph(el, replace(info, index=self.paras))
+        else:
+            self._block(el, rows)
 
     def _held_tree(self, held: list[tuple[etree._Element, _Rows | None, _Para | None, bool]]) -> Section | None:
         """The held section as the Markdown reader's blocks (lists nested by their level), paragraphs numbered as
@@ -1333,6 +1350,18 @@ class _Walker:
             else:
                 target.items.append(item)
         return root.children[0] if len(root.children) == 1 and not root.blocks else None
+
+    @staticmethod
+    def _may_be_md_shaped(held: list[tuple[etree._Element, _Rows | None, _Para | None, bool]]) -> bool:
+        """A first look at a held section, on what was read of it already: a paragraph "Label: text" right over a list
+        item, or a nested list item. Without either, none of the shapes :meth:`_md_shaped` looks for is there."""
+        infos = [info for _el, _rows, info, _counted in held]
+        for a, b in zip(infos, infos[1:], strict=False):
+            if a is not None and b is not None and not a.is_list and a.heading is None and b.is_list:
+                _head, sep, tail = one_line(a.text).partition(":")
+                if sep and tail.strip():
+                    return True
+        return any(i is not None and i.is_list and i.level > 0 for i in infos)
 
     def _md_shaped(self, tree: Section) -> bool:
         """Whether a held STRIDE section is written in one of the shapes only the Markdown reading reads: a
