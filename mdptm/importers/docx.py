@@ -12,12 +12,13 @@ Document properties (``docProps/core.xml``: author, company...) are never read.
 
 from __future__ import annotations
 
+import copy
 import posixpath
 import re
 import zipfile
 from collections.abc import Generator, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -27,6 +28,7 @@ from mdptm.base.text import slug
 from mdptm.errors import InputError
 from mdptm.importers.doors import DocxDoor
 from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable, Other, Para, Section
+from mdptm.importers.markdown.fields import _Ctx
 from mdptm.importers.markdown.reader import ONE_RISK, BlockReader
 from mdptm.importers.markdown.words import is_navigation
 from mdptm.importers.tabular.headers import classify
@@ -42,7 +44,7 @@ from mdptm.importers.tabular.lists import (
 )
 from mdptm.importers.tabular.markings import marker_table, withheld_marking
 from mdptm.importers.tabular.pairs import continuation_rows, continuation_warning, flow_context, flow_rows, known_targets, target_column
-from mdptm.importers.tabular.records import SourceBuilder, first_sentence
+from mdptm.importers.tabular.records import SourceBuilder, first_sentence, status_mark
 from mdptm.importers.tabular.resolve import resolve_references
 from mdptm.importers.tabular.stride import read_stride_matrix
 from mdptm.importers.tabular.tables import Grid, RowRecord, load_profile, profile_vocabulary, stride_default
@@ -52,6 +54,7 @@ from mdptm.importers.tabular.vocab import (
     deferred_by_note,
     fact_key,
     kind_from_name,
+    mitigation_status,
     norm_text,
     one_line,
     parse_choice,
@@ -1148,6 +1151,7 @@ class _Walker:
         # the header of the threat table just read, while nothing but blank lines (a page break) follows it: a table
         # of the same width with no header of its own is its rest (header rows, merges among them, width)
         self.threat_head: tuple[list[list[str]], dict[tuple[int, int], tuple[int, int]], int] | None = None
+        self._md: _WordRiskReader | None = None  # the Markdown reading of STRIDE sections written in its shapes
 
     # -- patterns
 
@@ -1200,17 +1204,195 @@ class _Walker:
     def run(self) -> None:
         if self._one_risk():
             return
+        # a STRIDE heading's section, read when it ends: (block, rows, its reading if a paragraph, counted already)
+        held: list[tuple[etree._Element, _Rows | None, _Para | None, bool]] = []
+        held_level: int | None = None
         for el, rows in self.doc.blocks():
-            if rows is None:
-                self.paras += 1
-                self._paragraph(el)
-                for tbl in _boxed_tables(el):
-                    self.tables += 1
-                    self._table(_boxed_rows(tbl, self.doc.comments))
-            else:
-                self.tables += 1
-                self._table(rows)
+            peek = self._peek(el) if rows is None and held_level is not None else None  # counted when read
+            ends = peek is not None and peek.heading is not None and held_level is not None and peek.heading <= held_level
+            if ends and peek is not None and clean_text(peek.text).strip():
+                self._stride_held(held)
+                held, held_level = [], None
+            if held_level is not None and rows is not None:
+                # a table in it: the section is walked as usual (only the Markdown shapes are held), from here on too
+                for got in held:
+                    self._replay_held(got)
+                held, held_level = [], None
+            if held_level is not None:
+                held.append((copy.deepcopy(el), rows, peek, False))  # the walk frees a block once read
+                continue
+            if rows is not None:
+                self._block(el, rows)
+                continue
+            self.paras += 1
+            info = self._para_info(el)
+            if info.heading is not None and info.heading > 0 and self._stride_name(info.text):
+                self.paras -= 1  # numbered again when its section is read
+                held_level = info.heading
+                held.append((copy.deepcopy(el), None, info, True))
+                continue
+            self._read_paragraph(el, info)
+        if held:
+            self._stride_held(held)
         self._finish()
+
+    def _block(self, el: etree._Element, rows: _Rows | None) -> None:
+        if rows is None:
+            self.paras += 1
+            self._read_paragraph(el, None)
+        else:
+            self.tables += 1
+            self._table(rows)
+
+    def _read_paragraph(self, el: etree._Element, info: _Para | None) -> None:
+        """A body paragraph (*info* its reading when it was read already), and the tables boxed in it."""
+        self._paragraph(el, info)
+        for tbl in _boxed_tables(el):
+            self.tables += 1
+            self._table(_boxed_rows(tbl, self.doc.comments))
+
+    def _peek(self, el: etree._Element) -> _Para:
+        """The paragraph's reading, counted nowhere (the walk that reads it counts it)."""
+        saved = self.totals
+        self.totals = Stats()
+        try:
+            return self._para_info(el)
+        finally:
+            self.totals = saved
+
+    def _stride_name(self, text: str) -> bool:
+        """A heading that names a STRIDE category, as the Markdown reader takes one (``heading_stride``)."""
+        line = one_line(clean_text(text))
+        return bool(line) and stride_default(self.vocab, self.strip_number(line)[0]) is not None  # its heading_stride
+
+    def md_reader(self) -> _WordRiskReader:
+        if self._md is None:
+            self._md = _WordRiskReader(self.b, self.vocab)
+        return self._md
+
+    def _stride_held(self, held: list[tuple[etree._Element, _Rows | None, _Para | None, bool]]) -> None:
+        """A STRIDE heading's section, held until it ended. Written in a shape the Word walk loses (a labelled
+        threat paragraph over labelled bullets, "**Threat:** Session hijacking" over "- **Mitigation:** …"; threat
+        bullets with their fields nested under them) and holding no table, picture, comment, hidden text or marking,
+        it is read by the Markdown reader as the same text in Markdown is; otherwise each block is walked as usual."""
+        tree = self._held_tree(held) if self._may_be_md_shaped(held) else None
+        if tree is None or not self._md_shaped(tree):
+            for got in held:
+                self._replay_held(got)
+            return
+        outer = tuple(s.text for s in self.stack if s.level < tree.level)
+        for el, _rows, info, counted in held:
+            self.paras += 1
+            if info is not None and info.heading is not None and clean_text(info.text).strip():
+                self._paragraph(el, info if counted else None)  # the walk's sections and views follow the headings
+            elif not counted and info is not None:
+                self.totals.add(info.stats)  # counted (tracked changes) as the walk counts every paragraph
+        self.lists.boundary()
+        self.md_reader().section(tree, _Ctx(headings=outer))
+
+    def _replay_held(self, got: tuple[etree._Element, _Rows | None, _Para | None, bool]) -> None:
+        """One held block walked as usual (the heading that opened the hold with the reading it was counted by; any
+        other paragraph read afresh, as its reading may depend on the headings read before it)."""
+        el, rows, info, counted = got
+        if counted:
+            self.paras += 1
+            self._read_paragraph(el, info)
+        elif rows is None and info is not None and info.heading is None:
+            # a body paragraph: its reading does not depend on the headings (only a heading's level may), so the one
+            # taken while it was held is its reading, numbered and counted here
+            self.paras += 1
+            self.totals.add(info.stats)
+            self._read_paragraph(el, replace(info, index=self.paras))
+        else:
+            self._block(el, rows)
+
+    def _held_tree(self, held: list[tuple[etree._Element, _Rows | None, _Para | None, bool]]) -> Section | None:
+        """The held section as the Markdown reader's blocks (lists nested by their level), paragraphs numbered as
+        the walk numbers them; None when it holds what only the Word walk reads (a table, a picture, a comment,
+        hidden text, a text box, a marking)."""
+        root = Section(0, "", 0)
+        stack = [root]
+        n = self.paras
+        for el, rows, info, _counted in held:
+            if rows is not None or info is None or _boxed_tables(el):
+                return None
+            n += 1
+            st = info.stats
+            if st.hidden or st.images or st.comments or st.textboxes or info.caption:
+                return None
+            text = clean_text(info.text)
+            if not text.strip():
+                continue
+            if self.withheld_marking(text) is not None:
+                return None
+            if info.heading is not None:
+                level = max(info.heading, 1)
+                while len(stack) > 1 and stack[-1].level >= level:
+                    stack.pop()
+                sec = Section(level, one_line(text), n)
+                stack[-1].children.append(sec)
+                stack.append(sec)
+                continue
+            bold = _bold_lead(el)
+            inline = Inline(text, bold or None, text[len(bold) :] if bold and text.startswith(bold) else "")
+            here = stack[-1].blocks
+            if not info.is_list:
+                here.append(Para(inline, n))
+                continue
+            item = ListItem([inline], n)
+            target: MdList | None = here[-1] if here and isinstance(here[-1], MdList) else None
+            depth = 0
+            while target is not None and depth < info.level and target.items:
+                last = target.items[-1]
+                if not last.children:
+                    last.children.append(MdList(False, [], n))
+                target = last.children[-1]
+                depth += 1
+            if target is None:
+                here.append(MdList(False, [item], n))
+            else:
+                target.items.append(item)
+        return root.children[0] if len(root.children) == 1 and not root.blocks else None
+
+    @staticmethod
+    def _may_be_md_shaped(held: list[tuple[etree._Element, _Rows | None, _Para | None, bool]]) -> bool:
+        """A first look at a held section, on what was read of it already: a paragraph "Label: text" right over a list
+        item, or a nested list item. Without either, none of the shapes :meth:`_md_shaped` looks for is there."""
+        infos = [info for _el, _rows, info, _counted in held]
+        for a, b in zip(infos, infos[1:], strict=False):
+            if a is not None and b is not None and not a.is_list and a.heading is None and b.is_list:
+                _head, sep, tail = one_line(a.text).partition(":")
+                if sep and tail.strip():
+                    return True
+        return any(i is not None and i.is_list and i.level > 0 for i in infos)
+
+    def _md_shaped(self, tree: Section) -> bool:
+        """Whether a held STRIDE section is written in one of the shapes only the Markdown reading reads: a
+        paragraph opened by a threat's label with its text ("Threat: Session hijacking") right over a list whose
+        items are labelled; or a list whose items hold nested items that are labelled ("**T-S-001**: title" over
+        "**Risk**: High", "**Mitigation**: …")."""
+        reader = self.md_reader()
+        for sec in self._held_sections(tree):
+            blocks = sec.blocks
+            for i, blk in enumerate(blocks):
+                if isinstance(blk, Para) and i + 1 < len(blocks) and isinstance(blocks[i + 1], MdList):
+                    got = reader.para_label(blk.inline)
+                    nxt = blocks[i + 1]
+                    assert isinstance(nxt, MdList)
+                    if got is not None and got[0] == "description" and got[1] and all(reader.item_label(it)[0] for it in nxt.items):
+                        return True
+                if isinstance(blk, MdList) and any(
+                    it.children and all(reader.item_label(c)[0] for lst in it.children for c in lst.items) for it in blk.items
+                ):
+                    return True
+        return False
+
+    @staticmethod
+    def _held_sections(tree: Section) -> list[Section]:
+        out = [tree]
+        for child in tree.children:
+            out.extend(_Walker._held_sections(child))
+        return out
 
     def _one_risk(self) -> bool:
         """A document that is one risk ("Risk Analysis: Unauthorized access to patient data" as its first heading,
@@ -1352,16 +1534,18 @@ class _Walker:
             return depth
         if len(rest.split()) <= 8 and self.view_kind(rest) and (bold or depth is not None):
             return depth or (self.stack[-1].level + 1 if self.stack else 2)
-        if bold and RISK_LEAD.match(t):
-            # "Hazard H001: False Negative Results" in bold on a line of its own: that risk's heading, its fields below
-            # (the next such line its sibling, never a heading under it)
+        lead = _bold_lead(p) if not bold and RISK_LEAD.match(t) is not None else ""
+        id_bold = bool(lead) and BlockReader.bold_risk_line(Inline(t, lead, t[len(lead) :] if t.startswith(lead) else "")) == t
+        if (bold or id_bold) and RISK_LEAD.match(t):
+            # "Hazard H001: False Negative Results" in bold on a line of its own (or only "Hazard H001" in bold): that
+            # risk's heading, its fields below (the next such line its sibling, never a heading under it)
             if self.stack and RISK_LEAD.match(self.stack[-1].text):
                 return self.stack[-1].level
             return self.stack[-1].level + 1 if self.stack else 2
         return None
 
-    def _paragraph(self, p: etree._Element) -> None:
-        info = self._para_info(p)
+    def _paragraph(self, p: etree._Element, info: _Para | None = None) -> None:
+        info = info or self._para_info(p)
         text = clean_text(info.text)
         if info.heading is None and not info.is_list:
             if is_navigation(text.strip()):
@@ -1660,6 +1844,9 @@ class _Walker:
             # "SC-1: Plans are signed ..." under a Security Controls heading: one control per list item.
             self.control_n += 1
             iid = item_id or f"C-{self.control_n}"
+            mark = status_mark(self.vocab, body)  # "✅ Memory zeroization", "[ ] Root detection": its status
+            if mark is not None:
+                body = mark[0]
             title = one_line(body) if len(one_line(body)) <= 100 else first_sentence(body)
             c = Control(
                 id=iid, title=title, description=body if title != one_line(body) else "", status_stated=False, responsibility_stated=False
@@ -1668,7 +1855,13 @@ class _Walker:
             if guess and guess != "other":
                 c.category = guess  # type: ignore[assignment]
             note = deferred_by_note(self.vocab, one_line(body))
-            if note is not None:
+            here = self._current()
+            said = mitigation_status(self.vocab, here.text.rstrip(": ")) if here is not None else None
+            if mark is not None:
+                c.status, c.status_stated = mark[1], True  # type: ignore[assignment]
+            elif said is not None and note is None:
+                c.status, c.status_stated = said, True  # type: ignore[assignment]  # under "Controls Implemented:"
+            elif note is not None:
                 # "Secure enclave for keys (Future Scope)": the author says it is not in place yet, as Markdown reads it
                 c.status, c.status_stated = "planned", True
                 self.b.warn(loc, f"control {iid}: {note!r} read as planned, not in place")
@@ -1992,6 +2185,8 @@ class _Walker:
         self.lists.finish()
         self.forms.finish()
         self._replay()
+        if self._md is not None:
+            self._md.finish()
         self._apply_markings()
         for view in self.b.views:
             paras = self.view_paras.get(view.id, [])
@@ -2097,6 +2292,8 @@ class DocxImporter(DocxDoor):
         model = builder.build()
         walker.lists.link(model, builder.item_of)
         walker.link_measures(model)
+        if walker._md is not None:
+            walker._md.link_basis(model, builder.item_of)
         return resolve_references(model, ctx.report, final=False)
 
 

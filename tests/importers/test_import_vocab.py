@@ -328,6 +328,12 @@ def _plain_header_forms(text: str) -> tuple[str, ...]:
     if re.search(r"[a-z][A-Z]", text) and " " not in text.strip():
         # a camel-case header ("FailureModes") is read as its words
         return _plain_header_forms(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text.strip()))
+    shared = re.match(r"^\s*([A-Za-z]+)\s*/\s*([A-Za-z]+)\s+([A-Za-z][A-Za-z ]*)$", text)
+    if shared:
+        # "Current/required mitigation": the header with the slash as a space, then each word with the noun
+        a, b, rest = shared.groups()
+        forms = (*_plain_header_forms(text.replace("/", " ")), *_plain_header_forms(f"{a} {rest}"), *_plain_header_forms(f"{b} {rest}"))
+        return tuple(dict.fromkeys(forms))
     tail = re.match(r"^(?P<head>.*[a-z].*?)[\s_]+(?P<lo>[01])[\s_]*(?:-|–|_|to|\s)[\s_]*(?P<hi>\d{1,3})$", text.strip(), re.I)
     if tail and int(tail.group("hi")) > int(tail.group("lo")) and not any(ch in text for ch in "&(['’"):
         # a scale at the end without brackets ("Likelihood_1_5"): the header with and without it

@@ -63,3 +63,5 @@ class _Pending:
     id_lines: list[tuple[str, str]] = field(default_factory=list)
     # mitigations written under labels of successive phases: (label as written, text, "planned" for a later phase)
     phased: list[tuple[str, str, str]] = field(default_factory=list)
+    # "**Mitigation status:** planned" in the threat's block: (label as written, text), the status of its mitigation
+    mitigation_status: tuple[str, str] | None = None

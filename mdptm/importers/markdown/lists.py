@@ -13,10 +13,11 @@ from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
 from mdptm.importers.markdown.state import _ReaderState
 from mdptm.importers.markdown.words import _CHECK_BOX, _LABEL_END
 from mdptm.importers.tabular.lists import HEADING_ID_LEAD, ITEM_ID, THREAT_REF_LEAD, id_led_threat
-from mdptm.importers.tabular.records import first_sentence, status_marked_items
+from mdptm.importers.tabular.records import first_sentence, status_mark, status_marked_items
 from mdptm.importers.tabular.stride import stride_definition_texts, stride_primer_heading
 from mdptm.importers.tabular.vocab import (
     clean_text,
+    mitigation_status,
     norm_text,
     one_line,
     parse_risk,
@@ -54,6 +55,11 @@ class ListReading(_ReaderState):
             self.b.report.skipped(self.file, where, "legend of risk score bands: read, not items")
             return
         boxes = [_CHECK_BOX.match(it.lead.text) for it in lst.items]
+        if all(boxes) and ctx.list_kind == "control" and not (ctx.stride and not ctx.view):
+            # "### Additional Recommendations:" over "- [ ] Implement root detection": measures, each as its box says
+            # (empty: planned), as Word reads the same items
+            self.plain_items("control", lst, ctx, where)
+            return
         if all(boxes):
             # "- [x] Threats reviewed": a checklist of work done or to do, never threats
             ticked = sum(1 for m in boxes if m is not None and m.group(1).strip())
@@ -128,7 +134,10 @@ class ListReading(_ReaderState):
             for rec in led:
                 assert rec is not None
                 self.b.records.append(rec)
-            self.b.warn(where, f"list of {len(led)} item(s) led by a threat's id and title read as those threats")
+            if all("id" in rec.values for rec in led if rec is not None):
+                self.b.warn(where, f"list of {len(led)} item(s) led by a threat's id and title read as those threats")
+            else:
+                self.b.warn(where, f"list of {len(led)} item(s) each naming a risk and what mitigates it read as those threats")
             return
         if self.stride_labelled(lst, ctx, where):
             return
@@ -214,8 +223,14 @@ class ListReading(_ReaderState):
         )
         if marked is not None and len(marked) != len(lst.items):
             marked = None
+        heading = ctx.headings[-1] if ctx.headings else ""
+        said = mitigation_status(self.vocab, self.strip_number(heading).rstrip(": ")) if kind == "control" and heading else None
         for n, it in enumerate(lst.items):
             text = one_line(_CHECK_BOX.sub("", it.lead.text)) if marked is None else marked[n][0]
+            # "- [ ] Root detection", "- ✅ Audit log" among unmarked items: that measure's status, out of its title
+            own = status_mark(self.vocab, one_line(it.lead.text)) if kind == "control" and marked is None else None
+            if own is not None:
+                text = one_line(own[0])
             loc = self.loc(it.line, "list item")
             if not text or text.endswith("?"):
                 self.b.report.skipped(self.file, loc, "a question or an empty item, not a " + kind)
@@ -229,6 +244,10 @@ class ListReading(_ReaderState):
                     values["description"] = description
                 if marked is not None:
                     values["status"] = marked[n][1]
+                elif own is not None:
+                    values["status"] = own[1]
+                elif said is not None:
+                    values["status"] = said  # "#### Controls Implemented:" over the list: in place, as its heading says
                 self.controls.append(self.record("control", values, loc, ctx))
                 led = next((m for h in reversed(ctx.headings) if (m := HEADING_ID_LEAD.match(h)) is not None), None)
                 if led is not None:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from mdptm.base.text import slug
 from mdptm.importers.markdown.document import (
     Code,
+    Inline,
     MdBlock,
     MdList,
     MdTable,
@@ -21,7 +22,14 @@ from mdptm.importers.markdown.tables import TableReading
 from mdptm.importers.markdown.words import VIEW_IDS, is_navigation, written_id
 from mdptm.importers.merge import norm_name
 from mdptm.importers.tabular.lists import CITED_THREAT, MEASURE_STATE, RISK_LEAD, THREAT_REFS, finding_lines
-from mdptm.importers.tabular.records import denies_mitigation, first_sentence, mitigation_title, recommended_control, status_marked_items
+from mdptm.importers.tabular.records import (
+    denies_mitigation,
+    first_sentence,
+    mitigation_title,
+    recommended_control,
+    status_mark,
+    status_marked_items,
+)
 from mdptm.importers.tabular.tables import RowRecord
 from mdptm.importers.tabular.vocab import (
     deferred_by_note,
@@ -65,6 +73,12 @@ _ANY_ID = re.compile(r"^\s*(?P<id>[A-Z][A-Za-z]{0,9}(?:-[A-Z]{1,8})?-\d+(?:\.\d+
 _HEADED_FIELDS = frozenset({"description", "vector", "impact", "mitigation"})
 # Front matter keys that rate the file's risk; "status" there is the document's review state, never the risk's.
 _FRONT_MATTER_FIELDS = frozenset({"stride", "assets", "likelihood", "impact", "risk", "severity", "residual_risk"})
+
+
+# Fields that rate a risk: with a mitigation under a heading that names threats, the section is a threat
+_RATING_FIELDS = ("impact", "severity", "likelihood", "risk", "residual_risk")
+# "Hazard H001", "Risk R-3", "HAZ-001": a risk's id alone, in bold before the colon of its title
+_BOLD_RISK_ID = re.compile(r"^\s*(?:(?:hazard|risk|threat)\s+)?(?:HAZ|RISK|RSK|THREAT|THR|TS|H|R|T)(?:-[A-Z]{1,8})?-?\d+\s*$", re.I)
 
 
 class BlockReader(ListReading, TableReading):
@@ -131,11 +145,10 @@ class BlockReader(ListReading, TableReading):
         kept: list[MdBlock] = []
         made: list[Section] = []
         for blk in sec.blocks:
-            inl = blk.inline if isinstance(blk, Para) else None
-            bold = one_line(inl.bold_lead or "") if inl is not None else ""
-            m = RISK_LEAD.match(bold) if bold and inl is not None and bold == one_line(inl.text) else None
-            if m is not None:
-                title = re.sub(r"^\s*(?:hazard|risk|threat)\s+", "", bold, flags=re.I).rstrip(" :")
+            line = self.bold_risk_line(blk.inline) if isinstance(blk, Para) else None
+            m = RISK_LEAD.match(line) if line else None
+            if m is not None and line is not None:
+                title = re.sub(r"^\s*(?:hazard|risk|threat)\s+", "", line, flags=re.I).rstrip(" :")
                 made.append(Section(sec.level + 1, title, blk.line))
                 continue
             (made[-1].blocks if made else kept).append(blk)
@@ -155,11 +168,36 @@ class BlockReader(ListReading, TableReading):
             if m is not None:
                 found.add(m.group("id").upper())
             for blk in sec.blocks:
-                if isinstance(blk, Para) and blk.inline.bold_lead:
-                    m = RISK_LEAD.match(one_line(blk.inline.bold_lead))
-                    if m is not None:
-                        found.add(m.group("id").upper())
+                line = self.bold_risk_line(blk.inline) if isinstance(blk, Para) else None
+                m = RISK_LEAD.match(line) if line else None
+                if m is not None:
+                    found.add(m.group("id").upper())
         return found
+
+    def rating_like(self, text: str) -> bool:
+        """Whether a risk field's text is a rating, perhaps glossed ("8 (Requires risk control measures)", "High –
+        patients harmed", "4/5"), rather than a sentence naming the risk ("High value target (medical records)")."""
+        head = re.match(r"^\s*([^\s(\-–—:;,/]+)\s*(.?)", text)
+        if head is None:
+            return False
+        first, after = head.group(1), head.group(2)
+        if first[:1].isdigit():
+            return True
+        return parse_risk(self.vocab, first).ok and (not after or after in "(-–—:;,/")
+
+    @staticmethod
+    def bold_risk_line(inl: Inline) -> str | None:
+        """A line of its own naming a risk by its id, in bold whole ("**Hazard H001: False Negative Results**") or
+        with only its id in bold ("**Hazard H001**: Software crashes during review"): the line; None otherwise."""
+        bold = one_line(inl.bold_lead or "")
+        text = one_line(inl.text)
+        if not bold or "\n" in inl.text.strip():
+            return None
+        if bold == text:
+            return bold
+        if _BOLD_RISK_ID.match(bold) and inl.after_bold.lstrip().startswith((":", "：")):
+            return text
+        return None
 
     def one_risk_file(self, root: Section, tid: str, title: str, where: str) -> None:
         """The whole file as one risk: its sections' labelled lines and prose are the risk's fields, "Factor |
@@ -389,6 +427,7 @@ class BlockReader(ListReading, TableReading):
             for child in sec.children:
                 self.section(child, here)
             return
+        sec = replace(sec, blocks=[p for b in sec.blocks for p in self.code_fields(b)])
         found = [b for b in sec.blocks if isinstance(b, Para) and self.label_block(b) is not None]
         if found:
             # "THREAT-1  (T5 — …)" over "  Asset: …" / "  Threat: …" / "  Mitigation: …" lines: a finding each
@@ -464,19 +503,42 @@ class BlockReader(ListReading, TableReading):
                 for child in sec.children:
                     self.section(child, here)
                 return
+            risk_said = one_line(fields.text("risk"))
+            sentence = len(risk_said.split()) >= 3 and not self.rating_like(risk_said)
             if (
                 not self.is_threat_block(fields)
                 and "mitigation" in fields.values
-                and (fields.lead or written_id(raw) is not None)
+                and (fields.lead or written_id(raw) is not None or sentence or any(f in fields.values for f in _RATING_FIELDS))
                 and asset is None
                 and not stride_only
                 and self.under_threats(ctx)
             ):
                 # "### Spoofed Devices" under "## Threats Considered": prose, then "**Mitigation:** …": that threat,
-                # described by the prose (as Word reads the same lines)
+                # described by the prose (as Word reads the same lines); "#### 3.2 Medical Identity Theft" over
+                # "- **Risk**: High value target (medical records)" and "- **Mitigation**: …": the risk's sentence
+                # describes it (no rating); "**Hazard H009**: Unauthorized access" under "Cybersecurity Threats" over
+                # its ratings ("Severity", "Risk Score") and "Risk Control Measures": titled by its heading
+                if not fields.lead and sentence:
+                    fields.lead = fields.values.pop("risk")
+                    fields.labels.pop("risk", None)
                 fields.values["description"] = [*fields.lead, *fields.values.get("description", [])]
                 fields.labels.setdefault("description", "text under the heading")
                 fields.lead = []
+            elif (
+                not self.is_threat_block(fields)
+                and "mitigation" in fields.values
+                and RISK_LEAD.match(raw) is not None
+                and not self.under_threats(ctx)
+            ):
+                # "**Hazard H001**: Software crashes during review" under "Hazard Category 1: Software Malfunction":
+                # a risk of the safety risk file with its control measures, under no heading that names threats
+                parent = ctx.headings[-1] if ctx.headings else ""
+                self.b.report.skipped(
+                    self.file,
+                    where,
+                    f"{raw[:60]!r} under {parent[:60]!r}: a hazard with its risk controls, under no heading that names "
+                    "threats (a safety hazard, not a security threat); not read as a threat",
+                )
             if self.is_threat_block(fields) and asset is None and self.only_described(fields, title):
                 # "### Web server" over "**Description:** Serves the dashboard.": a description and no field a
                 # threat has (mitigation, risk, impact …) under a heading that names no threat: no threat
@@ -548,6 +610,31 @@ class BlockReader(ListReading, TableReading):
                     self.lead_in = blk.inline.text if isinstance(blk, Para) else ""
         for child in sec.children:
             self.section(child, here)
+
+    def code_fields(self, blk: MdBlock) -> list[MdBlock]:
+        """A code block with no language whose every line is a field ("Attacker Goal: …", "Attack Vector:", "Impact:
+        …", "Mitigations:") or an indented line under one ("  1. Intercept the command", "  ✓ Certificate pinning"),
+        two fields at least, one of them a threat's text: the paragraphs its author kept apart by fencing them
+        (read as Word reads the same lines), one per field. Any other block as it is."""
+        if not isinstance(blk, Code) or blk.info.strip():
+            return [blk]
+        paras: list[list[str]] = []
+        labels: set[str] = set()
+        for line in blk.content.split("\n"):
+            if not line.strip():
+                continue
+            head, sep, _tail = line.partition(":")
+            label = self.label_of(head.strip()) if sep and not line[:1].isspace() and len(head.split()) <= 4 else None
+            if label is not None:
+                labels.add(label)
+                paras.append([line.strip()])
+            elif paras and line[:1].isspace():
+                paras[-1].append(line.strip())
+            else:
+                return [blk]
+        if len(paras) < 2 or "description" not in labels:
+            return [blk]
+        return [Para(Inline("\n".join(lines)), blk.line) for lines in paras]
 
     def stride_section(self, blocks: list[MdBlock], ctx: _Ctx, where: str) -> None:
         """Under a STRIDE heading: bullets are threats until a label ("**Mitigations**") opens another field;
@@ -985,6 +1072,10 @@ class BlockReader(ListReading, TableReading):
             if key.startswith("extra:"):
                 rec.extra[key[6:]] = fields.text(key)
         pend = _Pending(rec, threat_id=tid or "")
+        if fields.text("mitigation_status"):
+            written = (fields.written.get("mitigation_status") or fields.labels.get("mitigation_status") or "").rstrip(":： ")
+            pend.mitigation_status = (written, one_line(fields.text("mitigation_status")))
+            rec.extra[written or "Mitigation status"] = pend.mitigation_status[1]
         self.mitigation(pend, fields)
         self.threats.append(pend)
         for loc in form_rows:
@@ -1036,8 +1127,9 @@ class BlockReader(ListReading, TableReading):
         values = {"id": cid, "title": title or first_sentence(description)}
         if description:
             values["description"] = description
-        if fields.text("status"):
-            values["status"] = one_line(fields.text("status"))  # "**Status:** gone", read as Word reads the line
+        if fields.text("status") or fields.text("mitigation_status"):
+            # "**Status:** gone", "**Implementation status:** planned", read as Word reads the line
+            values["status"] = one_line(fields.text("status") or fields.text("mitigation_status"))
         if fields.text("sensitivity"):
             values["sensitivity"] = one_line(fields.text("sensitivity"))  # "**Sensitivity:** Trade secret"
         rec = self.record("control", values, where, ctx)
@@ -1263,6 +1355,7 @@ class BlockReader(ListReading, TableReading):
             elif pend.mitigation:
                 cid = self.new_control_id()
                 text = pend.mitigation
+                mark = status_mark(self.vocab, one_line(text)) if "\n" not in text.strip() else None
                 if argued is not None:
                     # "… should be considered small because:" over "MAC addresses rotate every 15 minutes", "we turn
                     # off discoverability …": the reasons list measures, so the block is a control, as its author
@@ -1276,7 +1369,11 @@ class BlockReader(ListReading, TableReading):
                     kind="control",
                     file=self.file,
                     locator=pend.rec.locator,
-                    values={"id": cid, "title": mitigation_title(self.vocab, text.lstrip("-* ")).rstrip("."), "description": text},
+                    values={
+                        "id": cid,
+                        "title": mitigation_title(self.vocab, (mark[0] if mark else text).lstrip("-* ")).rstrip("."),
+                        "description": text,
+                    },
                     headers={"id": "id", "title": "mitigation", "description": "mitigation"},
                     extra={},
                     view=pend.rec.view,
@@ -1290,9 +1387,14 @@ class BlockReader(ListReading, TableReading):
                 elif pend.planned:
                     ctl.values["status"] = pend.said_status  # "Potential mitigations": proposed, not in place
                     ctl.headers["status"] = pend.planned
+                elif mark is not None:
+                    ctl.values["status"] = mark[1]  # "JWT + MFA ✅ (zaimplementowane)": the mark says it, out of the title
+                    ctl.headers["status"] = "status mark"
                 elif (note := deferred_by_note(self.vocab, text)) is not None:
                     ctl.values["status"] = "planned"  # "Autosave (future enhancement)": not in place yet
                     ctl.headers["status"] = f"note ({note})"
+                elif (stated := self.status_from_threat(pend)) is not None:
+                    ctl.values["status"], ctl.headers["status"] = stated  # "**Status:** Planned" beside the mitigation
                 recommended_control(self.vocab, ctl, text, self.b.warn)
                 self.b.records.append(ctl)
                 pend.control = cid
@@ -1309,6 +1411,23 @@ class BlockReader(ListReading, TableReading):
         self.read_codes()
         for vid, paras in self.view_text.items():
             self.views[vid].description = "\n\n".join(paras)
+
+    def status_from_threat(self, pend: _Pending) -> tuple[str, str] | None:
+        """(status, where it is stated) for the control made from a threat's mitigation, from the threat's block: a
+        "Mitigation status" line says it whatever it is; the threat's own "Status" says it only when it reads as
+        work not done ("Planned", "❌ To implement", "In progress"): the threat is open because its mitigation is
+        not in place. A threat status that reads as done ("Mitigated") is no statement about which measure is in
+        place, and claims nothing for the control."""
+        if pend.mitigation_status is not None:
+            label, text = pend.mitigation_status
+            said = parse_choice(self.vocab, "control_status", text).value
+            if said is not None:
+                return said, f"threat's {label!r} ({text})"
+        status = one_line(pend.rec.values.get("status", ""))
+        said = parse_choice(self.vocab, "control_status", status).value if status else None
+        if said in ("planned", "not_implemented"):
+            return said, f"threat's status ({status})"
+        return None
 
     def heading_risk_controls(self) -> None:
         """Measures listed under the heading of one risk ("#### INF-001: Provider Outage" over "**Design

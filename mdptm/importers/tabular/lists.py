@@ -630,6 +630,7 @@ class _Block:
     bare_open: bool = False  # the open field was opened by its label alone: the lines below are its text
     # each "Label: text" line that gave the mitigation ("SMAOS Mitigation (Phase 1)", "Phase 2 Mitigation"): (label, text)
     control_parts: list[tuple[str, str]] = field(default_factory=list)
+    hazard: bool = False  # opened by a risk's id ("Hazard H001: Software crashes"), as a hazard log writes one
 
 
 # A heading with one of these words names threats: the sections under it may each be one ("Threats Considered").
@@ -667,15 +668,49 @@ _ID_LED = re.compile(r"^\s*(?P<id>[A-Za-z]{1,6}[-_.]?\d[\w.-]*)\s*\((?P<title>[^
 _MITIGATED = re.compile(r"^\s*(?:mitigated|addressed|countered|handled)\s+(?:by|through|via|with)\s+|^\s*mitigations?\s*:\s*", re.I)
 
 
+# "Patient Data Exposure: Mitigated by RLS + access controls", "Data Breach: Partial mitigation (encryption at rest
+# needed)": a risk named by a short term, what mitigates it after the colon
+_TERM_MITIGATED = re.compile(
+    r"^\s*(?P<term>[^:()\n]{2,60}?)\s*:\s*(?P<rest>(?:mitigated|addressed|countered|handled)\s+(?:by|through|via|with)\s+\S.*"
+    r"|(?P<partial>partial(?:ly)?\s+mitigat\w*|mitigated\s+partially)\b.*)$",
+    re.I | re.S,
+)
+
+
+def _term_mitigated(text: str, words: set[str], file: str, locator: str, view: str | None) -> RowRecord | None:
+    """A list item "Patient Data Exposure: Mitigated by RLS + access controls" under a heading about threats or
+    risks ("HIPAA Violation Risks"): that risk, titled by its term, the words after "Mitigated by" its mitigation; "…:
+    Partial mitigation (…)" a risk partly mitigated, the text its mitigation as written. A term that is a field's
+    label ("Status: Mitigated by design") is no risk. None otherwise."""
+    from mdptm.importers.markdown.words import markdown_words
+
+    if not words & {"threat", "threats", "risk", "risks"}:
+        return None
+    m = _TERM_MITIGATED.match(one_line(text))
+    if m is None or len(m.group("term").split()) > 8:
+        return None
+    labels = {norm_text(str(w)) for ws in markdown_words()["labels"].values() for w in ws}
+    if norm_text(m.group("term")) in labels:
+        return None
+    rest = m.group("rest").strip()
+    said = _MITIGATED.match(rest)
+    how = rest[said.end() :] if said is not None and not m.group("partial") else rest
+    values = {"title": one_line(m.group("term")), "controls": how.strip().rstrip(".")}
+    headers = {"title": "list item", "controls": "mitigated by"}
+    if m.group("partial"):
+        values["status"], headers["status"] = "partially mitigated", "list item"
+    return RowRecord(kind="threat", file=file, locator=locator, values=values, headers=headers, extra={}, view=view)
+
+
 def id_led_threat(text: str, heading: str, file: str, locator: str, view: str | None = None) -> RowRecord | None:
     """A list item led by a threat's id and its title in brackets, under a heading about threats ("Threat Model
     Mitigations": "T-3-04 (Admin suspends another admin): Mitigated by checking the role …"): that threat, the
-    words after it its mitigation when they say so ("Mitigated by …"), else its description. None otherwise."""
-    if "threat" not in norm_text(heading).split() and "threats" not in norm_text(heading).split():
-        return None
-    m = _ID_LED.match(one_line(text))
+    words after it its mitigation when they say so ("Mitigated by …"), else its description. Or a risk named by a
+    term and mitigated (:func:`_term_mitigated`). None otherwise."""
+    words = set(norm_text(heading).split())
+    m = _ID_LED.match(one_line(text)) if words & {"threat", "threats"} else None
     if m is None or heading_threat_id(f"{m.group('id')} {m.group('title')}") is None:
-        return None
+        return _term_mitigated(text, words, file, locator, view) if m is None else None
     values = {"id": m.group("id"), "title": one_line(m.group("title"))}
     rest = m.group("rest").strip()
     said = _MITIGATED.match(rest)
@@ -871,6 +906,18 @@ class FieldBlocks:
                 # have follows ("Mitigations: …", "Risk Assessment: …"), as in Markdown; else read as before
                 self.block.tentative = False
                 self.block.described = True
+            elif (
+                m is not None and fname in ("risk", "risk.level") and len(m.group(2).split()) >= 3 and self._under_threats(self.block.level)
+            ):
+                # "Risk: High value target (medical records)" first under "3.2 Medical Identity Theft" (under
+                # "Healthcare-Specific Threats"): the risk's sentence describes a threat if a field only threats have
+                # follows ("Mitigation: …"), as in Markdown; else its lines are read as before
+                self.block.tentative = False
+                self.block.described = True
+                self._add(self.block, "description", m.group(1), m.group(2).strip())
+                self.block.headers["description"] = m.group(1)
+                self.block.lines.append((text, locator))
+                return True
             elif m is None and self._under_threats(self.block.level) and self._mitigated_prose(text):
                 # "Attackers may submit fake telemetry." and "Mitigation: Per-device HMAC" as lines of one paragraph
                 self.block.tentative = False
@@ -1032,6 +1079,7 @@ class FieldBlocks:
             self.block = _Block(title, locator, view, headed=True, kind=kind, level=level or 0)
             self.block.values["id"] = iid
             self.block.headers["id"] = "heading"
+            self.block.hazard = kind == "threat" and RISK_LEAD.match(text) is not None
             if kind == "threat":
                 self._drop_parents(level or 0)
             return
@@ -1190,6 +1238,17 @@ class FieldBlocks:
             # (its threat defined in a table below) gives its lines back.
             if block.described and not set(v) & _THREAT_ONLY:
                 self.replay.extend(block.lines)  # "Description: …" of a component or a tool: no threat
+            elif block.hazard and "controls" in v and "description" not in v and not self._under_threats(block.level):
+                # "Hazard H001: Software crashes" under "Hazard Category 1: Software Malfunction", its ratings and risk
+                # control measures, no threat text: a safety hazard of the risk file, as Markdown reads it
+                above = [t for lv, t in self.outline if lv < block.level]
+                parent = above[-1] if above else ""
+                self.b.report.skipped(
+                    self.b.file,
+                    block.locator,
+                    f"{block.values.get('id', '')}: {block.title[:60]!r} under {parent[:60]!r}: a hazard with its risk "
+                    "controls, under no heading that names threats (a safety hazard, not a security threat); not read as a threat",
+                )
             elif set(v) - {"id"} or (block.kind == "control" and block.extra):
                 values = dict(v)
                 self._labelled_description(block, values)

@@ -221,6 +221,43 @@ def status_marked_items(vocab: Vocabulary, text: str) -> list[tuple[str, str]] |
     return [("\n".join(lines), said) for lines, said in items]
 
 
+# "[ ] Implement root detection", "- [x] Audit log": a task box opening a measure (empty: not done yet)
+_BOX_ITEM = re.compile(r"^\s*(?:[-*+•]\s*)?\[(?P<box>[ xX✓✔]?)\]\s+(?P<rest>\S.*)$", re.S)
+# "☐ Implement root detection" / "☒ Audit log": the same boxes as Word's symbols
+_BALLOT = {"☐": "planned", "☒": "implemented"}
+# "JWT + MFA ✅ (zaimplementowane)", "RLS ✅, RBAC ✅": a measure closed by a status mark, perhaps with a note after it
+_CLOSING_MARK = re.compile(
+    r"^(?P<rest>.*?\S)\s+(?P<mark>[^\w\s*\[\](){}<>\-+•.,;:'\"`|/\\#%&=~^$@!?]{1,3})\s*(?P<note>\([^()]{1,60}\))?\s*$", re.S
+)
+
+
+def status_mark(vocab: Vocabulary, text: str) -> tuple[str, str] | None:
+    """(the measure without its mark, the status the mark says) for one measure written with a status mark: a task
+    box before it ("[ ] Implement root detection": planned; "[x] …": implemented), or a mark the vocabulary knows
+    before it ("✅ Memory zeroization", "⚠️ TODO: rotation") or closing it ("JWT + MFA ✅ (zaimplementowane)", every
+    copy of that mark taken out: "RLS ✅, RBAC ✅"). A note after a closing mark stays unless it only says the status
+    again. None when the text carries no such mark."""
+    box = _BOX_ITEM.match(text)
+    if box is not None:
+        return box.group("rest").strip(), "implemented" if box.group("box").strip() else "planned"
+    lead = _MARKED_ITEM.match(text)
+    if lead is not None and lead.group("mark").strip() in _BALLOT:
+        return lead.group("rest").strip(), _BALLOT[lead.group("mark").strip()]
+    said = parse_choice(vocab, "control_status", lead.group("mark")).value if lead is not None else None
+    if lead is not None and said is not None:
+        return lead.group("rest").strip(), said
+    end = _CLOSING_MARK.match(text.strip())
+    said = parse_choice(vocab, "control_status", end.group("mark")).value if end is not None else None
+    if end is None or said is None:
+        return None
+    mark = end.group("mark")
+    rest = re.sub(r"\s+(?=[,;.])", "", " ".join(end.group("rest").replace(mark, " ").split()))
+    note = end.group("note")
+    if note and parse_choice(vocab, "control_status", note.strip("() ")).value is None:
+        rest = f"{rest} {note}"
+    return (rest, said) if rest else None
+
+
 # "**Not mitigated for the web client.** Use the desktop app …": a mitigation text that opens by saying there is none
 _NOT_MITIGATED = re.compile(r"^[\s*_]*(?:not|un)[\s-]?mitigated\b|^[\s*_]*no\s+mitigations?\b", re.I)
 

@@ -896,7 +896,7 @@ class Resolver:
         control_id: str | None = None,
         quiet: bool = False,
     ) -> str:
-        from mdptm.importers.tabular.records import denies_mitigation, first_sentence, mitigation_title
+        from mdptm.importers.tabular.records import denies_mitigation, first_sentence, mitigation_title, status_mark
         from mdptm.importers.tabular.vocab import (
             assumed_in_place,
             deferred_by_note,
@@ -919,7 +919,8 @@ class Resolver:
             iid = control_id  # the id the register gives the control beside its text ("RC-001")
             self.index.all_ids.add(iid)
         src = Source(file=file, locator=loc, importer=_importer(owner))
-        title = mitigation_title(self.vocab, text)
+        mark = status_mark(self.vocab, text.strip()) if "\n" not in text.strip() else None
+        title = mitigation_title(self.vocab, mark[0] if mark else text)
         ctl = Control(id=iid, title=title, description=text, source=src, status_stated=False, responsibility_stated=False)
         guess = parse_choice(self.vocab, "control_category", title).value
         if guess and guess != "other":
@@ -945,6 +946,8 @@ class Resolver:
             # an assumption is no evidence, so no status is stated (not shown in place)
             ctl.status_stated = False
             self.report.warn(file, loc, f"control {iid}: {word!r} in its text: only assumed in place, its status not stated")
+        elif mark is not None:
+            ctl.status, ctl.status_stated = mark[1], True  # type: ignore[assignment]  # "Audit trails ✅": as its mark says
         elif said is not None:
             ctl.status, ctl.status_stated = said, True  # type: ignore[assignment]  # "Recommended mitigation": proposed
         elif (note := deferred_by_note(self.vocab, text)) is not None:
