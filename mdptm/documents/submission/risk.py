@@ -124,6 +124,28 @@ def _controls_text(ix: Index, t: Threat) -> str:
     return "; ".join(parts) or "none"
 
 
+def _accepted_sentence(accepted: Sequence[Threat]) -> str:
+    """How many accepted threats say why: an accepted threat whose rationale is blank or a placeholder ("N/A")
+    is not said to have one listed, since nothing recorded justifies accepting its residual risk."""
+    n = len(accepted)
+    said = [t for t in accepted if (t.rationale or "").strip() and not is_placeholder(t.rationale or "")]
+    silent = [t.id for t in accepted if t not in said]
+    head = "1 threat is accepted with its residual risk" if n == 1 else f"{n} threats are accepted with their residual risk"
+    where = "listed under 'Open and accepted threats'"
+    if not silent:
+        return f"{head}; {'its rationale is' if n == 1 else 'their rationales are'} {where}."
+    ids = ", ".join(silent)
+    if not said:
+        who = "it states no rationale" if n == 1 else "neither states a rationale" if n == 2 else "none of them states a rationale"
+        return f"{head}; {who} ({ids}), so nothing recorded justifies accepting {'it' if n == 1 else 'them'}."
+    k = len(said)
+    return (
+        f"{head}; {k} {'states its rationale' if k == 1 else 'state their rationales'}, {where}; "
+        f"{len(silent)} {'states' if len(silent) == 1 else 'state'} none ({ids}), so nothing recorded justifies "
+        f"accepting {'it' if len(silent) == 1 else 'them'}."
+    )
+
+
 def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
     doc.h(f"{t.id} {t.title}", 2)
     rows: list[list[str]] = [
@@ -350,14 +372,9 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         doc.table(
             ["Residual risk", "Threats", "Which"], level_rows, caption="Residual risk by level", widths=[1.8, 1.0, 7.2], fills=level_fills
         )
-    accepted = sum(1 for t in threats if t.status == "accepted")
+    accepted = [t for t in threats if t.status == "accepted"]
     if accepted:
-        said = (
-            "1 threat is accepted with its residual risk; its rationale is"
-            if accepted == 1
-            else f"{accepted} threats are accepted with their residual risk; their rationales are"
-        )
-        doc.p(f"{said} listed under 'Open and accepted threats'.")
+        doc.p(_accepted_sentence(accepted))
     high = [t for t in threats if _level(t.residual_risk) in ("high", "critical")]
     unrated = [t for t in threats if t.residual_risk is None and t.status != "not_applicable"]
     leveled = sum(1 for t in threats if _level(t.residual_risk))

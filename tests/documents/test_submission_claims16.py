@@ -1,0 +1,75 @@
+"""The submission set says no more than the model supports: a view kind the model only derives does not make the
+Appendix 4 "Architecture Views" row complete, and an accepted threat without a rationale is not said to have one."""
+
+from __future__ import annotations
+
+from mdptm.documents.submission import FILES, index_doc, risk_doc
+from mdptm.model import Document, Model, Product, Risk, Threat, View
+from mdptm.model.premarket import IN_SET, PARTLY, IndexRow, appendix4_index
+from mdptm.plugins import ExportContext
+from mdptm.render.docir import Paragraph, Table
+
+
+def _model(*kinds: str) -> Model:
+    return Model(
+        product=Product(name="Monitor", manufacturer="Maker"),
+        document=Document(version="1.0"),
+        views=[View(id=f"V-{i}", kind=k, name=f"View {i}") for i, k in enumerate(kinds)],  # type: ignore[arg-type]
+    )
+
+
+def _views_row(model: Model) -> IndexRow:
+    return next(r for r in appendix4_index(model, set(FILES)) if r.row.id == "architecture_views")
+
+
+def test_a_global_system_view_alone_leaves_the_architecture_views_row_partly_answered() -> None:
+    # the index read "Architecture Views — in this set" while the document derived the Multi-Patient Harm and
+    # Updatability/Patchability views and had no Security Use Case view at all
+    row = _views_row(_model("global_system"))
+    assert row.status == PARTLY
+    assert row.facts_missing == [
+        "views[kind=multi_patient_harm]",
+        "views[kind=updatability_patchability]",
+        "views[kind=security_use_case]",
+    ]
+    doc = index_doc(_model("global_system"), ExportContext(), set(FILES))
+    table = next(b for b in doc.blocks if isinstance(b, Table))
+    cells = next(r for r in table.rows if r[0] == "Architecture Views")
+    assert cells[2] == PARTLY
+    assert cells[4] == "state in the model: views of kind: multi_patient_harm, updatability_patchability, security_use_case"
+
+
+def test_every_view_kind_answers_the_architecture_views_row() -> None:
+    row = _views_row(_model("global_system", "multi_patient_harm", "updatability_patchability", "security_use_case"))
+    assert row.status == IN_SET and row.facts_missing == []
+
+
+def _accepted(rationale: str | None) -> Threat:
+    return Threat(id="T-1", title="Replayed order", status="accepted", residual_risk=Risk(level="medium"), rationale=rationale)
+
+
+def _texts(model: Model) -> list[str]:
+    return [b.text for b in risk_doc(model, ExportContext()).blocks if isinstance(b, Paragraph)]
+
+
+def test_an_accepted_threat_without_rationale_is_not_said_to_have_one() -> None:
+    # "2 threats are accepted with their residual risk; their rationales are listed under 'Open and accepted
+    # threats'" was written when neither gave one ("N/A" and nothing)
+    model = _model()
+    model.threats = [_accepted("N/A"), _accepted(None).model_copy(update={"id": "T-2"})]
+    texts = _texts(model)
+    assert not any("rationales are listed" in t or "rationale is listed" in t for t in texts)
+    assert (
+        "2 threats are accepted with their residual risk; neither states a rationale (T-1, T-2), "
+        "so nothing recorded justifies accepting them." in texts
+    )
+
+
+def test_an_accepted_threat_with_a_rationale_still_points_to_it() -> None:
+    model = _model()
+    model.threats = [_accepted("Exploitation needs physical access to a locked ward."), _accepted("TBD").model_copy(update={"id": "T-2"})]
+    texts = _texts(model)
+    assert (
+        "2 threats are accepted with their residual risk; 1 states its rationale, listed under 'Open and accepted "
+        "threats'; 1 states none (T-2), so nothing recorded justifies accepting it." in texts
+    )
