@@ -3,8 +3,12 @@ Appendix 4 "Architecture Views" row complete, and an accepted threat without a r
 
 from __future__ import annotations
 
-from mdptm.documents.submission import FILES, index_doc, risk_doc
-from mdptm.model import Document, Model, Product, Risk, Threat, View
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from mdptm.documents.submission import FILES, index_doc, risk_doc, write_traceability
+from mdptm.model import Control, Document, Model, Product, Risk, Threat, View
 from mdptm.model.premarket import IN_SET, PARTLY, IndexRow, appendix4_index
 from mdptm.plugins import ExportContext
 from mdptm.render.docir import Paragraph, Table
@@ -73,3 +77,22 @@ def test_an_accepted_threat_with_a_rationale_still_points_to_it() -> None:
         "2 threats are accepted with their residual risk; 1 states its rationale, listed under 'Open and accepted "
         "threats'; 1 states none (T-2), so nothing recorded justifies accepting it." in texts
     )
+
+
+def test_the_traceability_workbook_does_not_show_a_placeholder_beside_real_evidence(tmp_path: Path) -> None:
+    # "VT-112\nTBD" stood unshaded under "Verification evidence" (the control counts as verified by VT-112), while
+    # the risk assessment read "VT-112; TBD (no evidence)"; a planned control's "Planned pen test" read as evidence
+    model = _model()
+    model.threats = [Threat(id="T-1", title="Forged library", controls=["C-1", "C-2"], status="mitigated")]
+    model.controls = [
+        Control(id="C-1", title="Signed library", status="implemented", verification=["VT-112 signature test", "TBD"]),
+        Control(id="C-2", title="Account lockout", status="planned", verification=["Planned pen test"]),
+    ]
+    path = tmp_path / "traceability.xlsx"
+    write_traceability(model, path, ExportContext())
+    wb = load_workbook(path)
+    trace = {r[6]: r[12] for r in wb["Traceability"].iter_rows(min_row=5, values_only=True)}
+    controls = {r[0]: r[6] for r in wb["Controls"].iter_rows(min_row=5, values_only=True)}
+    for cells in (trace, controls):
+        assert cells["C-1"] == "VT-112 signature test\nTBD (no evidence)"
+        assert cells["C-2"] == "Planned pen test (no evidence)"

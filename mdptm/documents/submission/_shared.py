@@ -145,12 +145,19 @@ def verification_text(c: Control) -> str:
     """The verification a control cites, with entries that cite no test done ("TBD", "Planned pen test") marked as
     no evidence, so a placeholder never reads as evidence (``evidence.verified``, as the review and the PTM read it)."""
     said = [v.strip() for v in c.verification if v.strip()]
-    done = set(verified(said))
     if not said:
         return "none recorded"
-    if not done:
+    if not verified(said):
         return f"none done (the source says: {'; '.join(said)})"
-    return "; ".join(v if v in done else f"{v} (no evidence)" for v in said)
+    return "; ".join(verification_entries(c))
+
+
+def verification_entries(c: Control) -> list[str]:
+    """Each verification entry a control cites, one that cites no test done marked "(no evidence)", so that a
+    cell headed "Verification evidence" never shows "TBD" or "Planned pen test" as evidence."""
+    said = [v.strip() for v in c.verification if v.strip()]
+    done = set(verified(said))
+    return [v if v in done else f"{v} (no evidence)" for v in said]
 
 
 def unverified(c: Control) -> bool:

@@ -30,6 +30,7 @@ from mdptm.documents.submission._shared import (
     threat_status,
     unverified,
     unverified_gap,
+    verification_entries,
     vocabulary,
 )
 from mdptm.documents.submission._workbook import Sheet, _save_workbook
@@ -143,7 +144,7 @@ def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
                 category_label(c.category) if c else "",
                 responsibility_text(c) if c else "",
                 control_status(c) if c else "",
-                "\n".join(c.verification) if c else "",
+                "\n".join(verification_entries(c)) if c else "",
                 "; ".join(row.gaps),
                 ", ".join(t.hazards),  # hazards: FDA V.A traceability to safety
             ]
@@ -213,7 +214,7 @@ def _controls_sheet(model: Model) -> Sheet:
                 category_label(c.category),
                 responsibility_text(c),
                 control_status(c),
-                "\n".join(c.verification),
+                "\n".join(verification_entries(c)),
                 ", ".join(threats),
                 "; ".join(gaps),
                 "\n".join(f"{k.removeprefix('In the source: ')}: {v}" for k, v in source_rows(c)),
