@@ -11,7 +11,7 @@ from mdptm.documents.submission import FILES, index_doc, risk_doc, write_traceab
 from mdptm.model import Control, Document, Model, Product, Risk, Threat, View
 from mdptm.model.premarket import IN_SET, PARTLY, IndexRow, appendix4_index
 from mdptm.plugins import ExportContext
-from mdptm.render.docir import Paragraph, Table
+from mdptm.render.docir import Doc, Paragraph, Table
 
 
 def _model(*kinds: str) -> Model:
@@ -96,3 +96,22 @@ def test_the_traceability_workbook_does_not_show_a_placeholder_beside_real_evide
     for cells in (trace, controls):
         assert cells["C-1"] == "VT-112 signature test\nTBD (no evidence)"
         assert cells["C-2"] == "Planned pen test (no evidence)"
+
+
+def test_ids_in_the_set_s_table_cells_do_not_break_at_their_hyphens() -> None:
+    # "A-" ended one line of the Data column and "PHI Patient health information" began the next; so did
+    # "PEN-" / "TEST-2026-03 §3.1" under Verification
+    from mdptm.render.docx import DocxRenderer
+
+    model = _model("global_system")
+    model.threats = [_accepted("Exploitation needs physical access.")]
+    doc = risk_doc(model, ExportContext())
+    tables = [b for b in doc.blocks if isinstance(b, Table)]
+    assert tables and all(t.keep_ids for t in tables)
+    cell = Table(["ID", "Data"], [["F-03", "A-PHI Patient data; PEN-TEST-2026-03 §3.1; Wi-Fi & more"]], keep_ids=True)
+    xml = DocxRenderer(Doc(title="t")).table_xml(cell)
+    hyphen = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
+    assert f"A{hyphen}PHI Patient data; PEN{hyphen}TEST{hyphen}2026{hyphen}03 §3.1; Wi-Fi &amp; more" in xml
+    assert f"F{hyphen}03" in xml
+    plain = DocxRenderer(Doc(title="t")).table_xml(Table(["ID"], [["A-PHI"]]))
+    assert "noBreakHyphen" not in plain and ">A-PHI<" in plain

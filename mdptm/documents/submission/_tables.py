@@ -178,8 +178,11 @@ MAX_ID_CM = 3.0
 
 
 def _fit_id_columns(doc: Doc) -> Doc:
-    """Widen a table's id column to its longest id, so ``E-SAFETY`` is not broken across lines."""
+    """Widen a table's id column to its longest id, so ``E-SAFETY`` is not broken across lines; and keep every id
+    in the other cells whole ("A-PHI", "PEN-TEST-2026-03" in a list of assets or evidence)."""
     for block in doc.blocks:
+        if isinstance(block, Table):
+            block.keep_ids = True
         if isinstance(block, Table) and block.widths and block.header and block.header[0] in ("ID", "Clause"):
             longest = max((len(r[0]) for r in block.rows if r), default=0)
             # up to a cap: a 48-character slug id would otherwise squeeze every other column to one letter a line

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from mdptm.documents.submission._shared import GAP_FILL, OK_FILL, WARN_FILL, _cite, _new_doc
+from mdptm.documents.submission._tables import _fit_id_columns
 from mdptm.model import Model
 from mdptm.model.premarket import IN_SET, MAKER_ADDS, MAKER_DOC, PARTLY, appendix4_index, fact_parts
 from mdptm.plugins import ExportContext
@@ -64,4 +65,4 @@ def index_doc(model: Model, ctx: ExportContext, written: set[str]) -> Doc:
     doc.h("What each row asks for", 1)
     for row in rows_:
         doc.p(row.row.asks, bold_prefix=f"{row.row.title} ({row.row.section}):")
-    return doc
+    return _fit_id_columns(doc)
