@@ -115,3 +115,20 @@ def test_ids_in_the_set_s_table_cells_do_not_break_at_their_hyphens() -> None:
     assert f"F{hyphen}03" in xml
     plain = DocxRenderer(Doc(title="t")).table_xml(Table(["ID"], [["A-PHI"]]))
     assert "noBreakHyphen" not in plain and ">A-PHI<" in plain
+
+
+def test_a_flow_that_states_no_encryption_reads_not_stated_not_unknown() -> None:
+    # a blank authentication or encryption read "unknown", as if the maker had written that it is unknown; the
+    # Appendix 2 table beside it says "not stated" for the same silence
+    from mdptm.documents.submission import architecture_doc
+    from mdptm.documents.submission._shared import WARN_FILL
+    from mdptm.model import Element, Flow
+
+    model = _model("global_system")
+    model.elements = [Element(id="E-1", name="Station", kind="software"), Element(id="E-2", name="Monitor", kind="device")]
+    model.flows = [Flow(id="F-1", name="Configuration push", source="E-1", target="E-2", protocol="TCP", port="24106")]
+    model.views[0].elements = ["E-1", "E-2"]
+    doc = architecture_doc(model, ExportContext())
+    table = next(b for b in doc.blocks if isinstance(b, Table) and b.header[-2:] == ["Authentication", "Encryption"])
+    assert table.rows[0][5:] == ["not stated", "not stated"]
+    assert table.fills[(0, 5)] == table.fills[(0, 6)] == WARN_FILL

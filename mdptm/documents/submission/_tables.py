@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from mdptm.documents.netplan import encryption_stated
 from mdptm.documents.submission._shared import (
     GAP_FILL,
+    NOT_STATED,
     OPEN_STATUSES,
     WARN_FILL,
     Index,
@@ -61,14 +62,14 @@ def _flows_table(doc: Doc, ix: Index, flows: Sequence[Flow], caption: str) -> No
             fills[(r, 3)] = WARN_FILL
         cells = []
         for c, value in ((5, f.authentication), (6, f.encryption)):
-            if value is None:
-                cells.append("unknown")
+            if value is None:  # the model is silent: "not stated", as the Appendix 2 table says, not "unknown"
+                cells.append(NOT_STATED)
                 fills[(r, c)] = WARN_FILL
             elif _says_none(value):  # the source says there is none ("none (proprietary protocol)"): a gap
                 cells.append(value)
                 fills[(r, c)] = GAP_FILL
             elif is_placeholder(value):  # "TBD" is as unknown as a blank
-                cells.append(stated(value, "unknown")[0])
+                cells.append(stated(value, NOT_STATED)[0])
                 fills[(r, c)] = WARN_FILL
             else:
                 cells.append(value)
