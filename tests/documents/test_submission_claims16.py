@@ -132,3 +132,20 @@ def test_a_flow_that_states_no_encryption_reads_not_stated_not_unknown() -> None
     table = next(b for b in doc.blocks if isinstance(b, Table) and b.header[-2:] == ["Authentication", "Encryption"])
     assert table.rows[0][5:] == ["not stated", "not stated"]
     assert table.fills[(0, 5)] == table.fills[(0, 6)] == WARN_FILL
+
+
+def test_the_threat_register_says_a_threat_is_not_rated_rather_than_a_dash() -> None:
+    # "T-06 … Before — … Residual — … Mitigated": the register alone hid that the threat was never rated, which
+    # every other table of the risk assessment says ("not rated")
+    from mdptm.documents.submission._shared import WARN_FILL
+
+    model = _model()
+    model.threats = [
+        Threat(id="T-6", title="Malware through USB", status="mitigated"),
+        Threat(id="T-7", title="Limits changed", status="mitigated", risk=Risk(likelihood="3", severity="4")),
+    ]
+    doc = risk_doc(model, ExportContext())
+    table = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Threat register")
+    assert [table.rows[0][4], table.rows[0][6]] == ["Not rated", "Not rated"]
+    assert table.fills[(0, 4)] == table.fills[(0, 6)] == WARN_FILL
+    assert table.rows[1][4] == "Level not stated" and table.rows[1][6] == "Not rated"

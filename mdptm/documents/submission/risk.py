@@ -124,6 +124,15 @@ def _controls_text(ix: Index, t: Threat) -> str:
     return "; ".join(parts) or "none"
 
 
+def _register_level(risk: Risk | None) -> str:
+    """A rating's level as the register shows it ("High", as every other table of the set writes it); without one,
+    "Not rated" (or "Level not stated" beside a likelihood or severity), as the other tables say, never a dash."""
+    lvl = _level(risk)
+    if lvl:
+        return lvl.capitalize()
+    return "Not rated" if risk_text(risk) == "not rated" else "Level not stated"
+
+
 def _accepted_sentence(accepted: Sequence[Threat]) -> str:
     """How many accepted threats say why: an accepted threat whose rationale is blank or a placeholder ("N/A")
     is not said to have one listed, since nothing recorded justifies accepting its residual risk."""
@@ -271,15 +280,17 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
                 t.title,
                 ", ".join(_words(s) for s in t.stride) or "—",
                 ", ".join(ix.name(x) for x in t.targets) or "—",
-                (_level(t.risk) or "—").capitalize(),  # "High", as every other table of the set writes it
+                _register_level(t.risk),
                 ", ".join(t.controls) or "none",
-                (_level(t.residual_risk) or "—").capitalize(),
+                _register_level(t.residual_risk),
                 threat_status(t),
             ]
         )
         for c, lvl in ((4, _level(t.risk)), (6, _level(t.residual_risk))):
             if lvl:
                 reg_fills[(r, c)] = level_fill(lvl)
+            elif t.status != "not_applicable":  # unrated: a gap to close, as under 'Residual risk not rated'
+                reg_fills[(r, c)] = WARN_FILL
         if not t.controls:
             reg_fills[(r, 5)] = GAP_FILL
         if t.status in OPEN_STATUSES:
