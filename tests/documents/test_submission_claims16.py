@@ -149,3 +149,24 @@ def test_the_threat_register_says_a_threat_is_not_rated_rather_than_a_dash() -> 
     assert [table.rows[0][4], table.rows[0][6]] == ["Not rated", "Not rated"]
     assert table.fills[(0, 4)] == table.fills[(0, 6)] == WARN_FILL
     assert table.rows[1][4] == "Level not stated" and table.rows[1][6] == "Not rated"
+
+
+def test_the_traceability_workbook_says_a_harmful_threat_links_no_hazard(tmp_path: Path) -> None:
+    # T-01 (patient harm critical) left the "Safety hazards" cell empty, a blank column beside a gap the risk
+    # assessment states ("none linked")
+    from mdptm.documents.submission._shared import WARN_FILL
+
+    model = _model()
+    model.threats = [
+        Threat(id="T-1", title="Alarm suppressed", patient_harm="critical", status="open"),
+        Threat(id="T-2", title="Vitals read", status="open"),
+        Threat(id="T-3", title="Limits changed", patient_harm="serious", hazards=["HAZ-7"], status="open"),
+    ]
+    path = tmp_path / "traceability.xlsx"
+    write_traceability(model, path, ExportContext())
+    ws = load_workbook(path)["Traceability"]
+    cells = {r[0].value: r[14] for r in ws.iter_rows(min_row=5)}
+    assert cells["T-1"].value == "none linked"
+    assert cells["T-1"].fill.fgColor.rgb.endswith(WARN_FILL)
+    assert cells["T-2"].value == "none linked (patient harm not assessed)"
+    assert cells["T-3"].value == "HAZ-7"

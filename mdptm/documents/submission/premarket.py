@@ -287,6 +287,16 @@ def known_vulnerabilities_chapter(doc: Doc, model: Model, ix: Index) -> None:
         )
 
 
+def hazards_text(t: Threat) -> str:
+    """The safety hazards a threat links, or why there are none: the risk assessment and the traceability workbook
+    say the same, so a harmful threat with no hazard is never a blank cell."""
+    if t.hazards:
+        return ", ".join(t.hazards)
+    if t.patient_harm in HARM_ORDER:
+        return "none linked"
+    return "none (no patient harm)" if t.patient_harm == "none" else "none linked (patient harm not assessed)"
+
+
 def threat_rows(model: Model, t: Threat) -> list[list[str]]:
     """Extra rows of a threat's detail table: exploitability basis, CVSS, hazards, acceptability."""
     rows = []
@@ -305,14 +315,7 @@ def threat_rows(model: Model, t: Threat) -> list[list[str]]:
                 (", ".join(t.cve) or "no CVE id") + "; in CISA KEV: " + ("unknown" if t.kev is None else "yes" if t.kev else "no"),
             ]
         )
-    no_hazard = (
-        "none linked"
-        if t.patient_harm in HARM_ORDER
-        else "none (no patient harm)"
-        if t.patient_harm == "none"
-        else "none linked (patient harm not assessed)"
-    )
-    rows.append(["Safety hazards", ", ".join(t.hazards) or no_hazard])
+    rows.append(["Safety hazards", hazards_text(t)])
     v = acceptability(model, t)
     rows.append(["Residual-risk acceptability", f"{v.verdict}: {v.why}"])
     return rows
