@@ -170,3 +170,19 @@ def test_the_traceability_workbook_says_a_harmful_threat_links_no_hazard(tmp_pat
     assert cells["T-1"].fill.fgColor.rgb.endswith(WARN_FILL)
     assert cells["T-2"].value == "none linked (patient harm not assessed)"
     assert cells["T-3"].value == "HAZ-7"
+
+
+def test_the_assets_table_says_a_sensitive_asset_states_no_disposal_and_drops_an_empty_column() -> None:
+    # "A-VITALS … PHI … Disposal —  Description (blank)": a dash hid that FDA VI.A bullet 14 asks how patient data
+    # is disposed of, and an empty Description column took a sixth of the page
+    from mdptm.documents.submission._shared import WARN_FILL
+    from mdptm.model import Asset
+
+    model = _model()
+    model.assets = [Asset(id="A-1", name="Vital signs", kind="phi"), Asset(id="A-2", name="Firmware image", kind="firmware")]
+    doc = risk_doc(model, ExportContext())
+    table = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Assets of the threat model")
+    assert table.header == ["ID", "Asset", "Kind", "C/I/A", "Stored in", "Disposal"]
+    assert table.rows[0][5] == "not stated" and table.fills[(0, 5)] == WARN_FILL
+    assert table.rows[1][5] == "—" and (1, 5) not in table.fills
+    assert table.widths is not None and len(table.widths) == 6

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from mdptm.documents.labeling import asked_of
 from mdptm.documents.netplan import encryption_stated
 from mdptm.documents.submission._shared import (
     GAP_FILL,
@@ -93,8 +94,9 @@ def _assets_table(doc: Doc, ix: Index, assets: Sequence[Asset], caption: str) ->
     fills: dict[tuple[int, int], str] = {}
     for r, a in enumerate(assets):
         cia = "/".join(x[0].upper() if x else "–" for x in (a.confidentiality, a.integrity, a.availability))
-        disposal, gap = stated(a.disposal, "—")
-        if gap and disposal != "—":  # a placeholder; a blank stays a plain dash
+        # a blank disposal the labelling asks for (VI.A bullet 14: PHI, credentials, ...) is a gap; else a plain dash
+        disposal, gap = stated(a.disposal, NOT_STATED if asked_of("assets", a, "disposal") else "—")
+        if gap and disposal != "—":  # a placeholder, or a blank the labelling asks to fill
             fills[(r, 5)] = WARN_FILL
         rows.append(
             [
@@ -107,13 +109,11 @@ def _assets_table(doc: Doc, ix: Index, assets: Sequence[Asset], caption: str) ->
                 _described(a),
             ]
         )
-    doc.table(
-        ["ID", "Asset", "Kind", "C/I/A", "Stored in", "Disposal", "Description"],
-        rows,
-        caption=caption,
-        widths=[1.1, 1.8, 1.2, 0.8, 1.5, 1.4, 2.2],
-        fills=fills,
-    )
+    header = ["ID", "Asset", "Kind", "C/I/A", "Stored in", "Disposal", "Description"]
+    widths = [1.1, 1.8, 1.2, 0.8, 1.5, 1.4, 2.2]
+    if not any(row[-1] for row in rows):  # no asset is described: no empty column squeezing the others
+        header, widths, rows = header[:-1], widths[:-1], [row[:-1] for row in rows]
+    doc.table(header, rows, caption=caption, widths=widths, fills=fills)
 
 
 def _described(item: Element | Asset) -> str:
