@@ -186,3 +186,20 @@ def test_the_assets_table_says_a_sensitive_asset_states_no_disposal_and_drops_an
     assert table.rows[0][5] == "not stated" and table.fills[(0, 5)] == WARN_FILL
     assert table.rows[1][5] == "—" and (1, 5) not in table.fills
     assert table.widths is not None and len(table.widths) == 6
+
+
+def test_every_residual_level_column_says_not_rated_rather_than_a_dash() -> None:
+    # "T-06 … —  Mitigated  not evaluated" in the acceptability table; "—" under Residual risk beside a harm
+    from mdptm.documents.submission._shared import level_text
+
+    model = _model()
+    model.threats = [
+        Threat(id="T-6", title="Malware through USB", status="mitigated", patient_harm="serious"),
+        Threat(id="T-7", title="Limits changed", status="mitigated", patient_harm="serious", residual_risk=Risk(likelihood="2")),
+    ]
+    doc = risk_doc(model, ExportContext())
+    acceptability = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Residual-risk acceptability per threat")
+    assert [r[2] for r in acceptability.rows] == ["Not rated", "Level not stated"]
+    harm = next(b for b in doc.blocks if isinstance(b, Table) and b.caption == "Threats with patient harm and their hazards")
+    assert [r[-1] for r in harm.rows] == ["Not rated", "Level not stated"]
+    assert level_text(Risk(level="high")) == "High"

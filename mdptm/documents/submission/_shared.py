@@ -225,6 +225,15 @@ def _level(risk: Risk | None) -> str | None:
     return risk.level if risk is not None else None
 
 
+def level_text(risk: Risk | None) -> str:
+    """A rating's level as a table column shows it ("High", as every table of the set writes it); without one,
+    "Not rated" (or "Level not stated" beside a likelihood, severity or score), as ``risk_text`` says, never a dash."""
+    lvl = _level(risk)
+    if lvl:
+        return lvl.capitalize()
+    return "Not rated" if risk_text(risk) == "not rated" else "Level not stated"
+
+
 # ------------------------------------------------------------------------------------ look-ups
 
 

@@ -26,6 +26,7 @@ from mdptm.documents.submission._shared import (
     _words,
     _yes_no,
     level_fill,
+    level_text,
     stated,
     threat_status,
 )
@@ -220,7 +221,7 @@ def safety_chapter(doc: Doc, model: Model, ix: Index) -> None:
                 _words(t.patient_harm),
                 "yes" if t.multi_patient else "no",
                 ", ".join(t.hazards) or "none linked",
-                (t.residual_risk.level or "—").capitalize() if t.residual_risk else "not rated",
+                level_text(t.residual_risk),
             ]
         )
         if not t.hazards:
@@ -245,7 +246,7 @@ def acceptability_section(doc: Doc, model: Model) -> None:
     rows, fills = [], {}
     for r, (t, v) in enumerate(verdicts):
         lvl = t.residual_risk.level if t.residual_risk is not None else None
-        rows.append([t.id, t.title, (lvl or "—").capitalize(), threat_status(t), v.verdict, v.why])
+        rows.append([t.id, t.title, level_text(t.residual_risk), threat_status(t), v.verdict, v.why])
         if lvl:
             fills[(r, 2)] = level_fill(lvl)
         fills[(r, 4)] = VERDICT_FILLS[v.verdict]

@@ -24,6 +24,7 @@ from mdptm.documents.submission._shared import (
     _yes_no,
     control_status_key,
     level_fill,
+    level_text,
     risk_text,
     sensitivity_rows,
     source_rows,
@@ -122,15 +123,6 @@ def _controls_text(ix: Index, t: Threat) -> str:
         parts.append(said)
     parts += [f"{c} lists this threat, but the threat does not name it (not linked)" for c in t.controls_disputed if c not in t.controls]
     return "; ".join(parts) or "none"
-
-
-def _register_level(risk: Risk | None) -> str:
-    """A rating's level as the register shows it ("High", as every other table of the set writes it); without one,
-    "Not rated" (or "Level not stated" beside a likelihood or severity), as the other tables say, never a dash."""
-    lvl = _level(risk)
-    if lvl:
-        return lvl.capitalize()
-    return "Not rated" if risk_text(risk) == "not rated" else "Level not stated"
 
 
 def _accepted_sentence(accepted: Sequence[Threat]) -> str:
@@ -280,9 +272,9 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
                 t.title,
                 ", ".join(_words(s) for s in t.stride) or "—",
                 ", ".join(ix.name(x) for x in t.targets) or "—",
-                _register_level(t.risk),
+                level_text(t.risk),
                 ", ".join(t.controls) or "none",
-                _register_level(t.residual_risk),
+                level_text(t.residual_risk),
                 threat_status(t),
             ]
         )
