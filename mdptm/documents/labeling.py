@@ -173,6 +173,16 @@ def _matches_where(item: object, where: dict[str, list[str | bool | int]]) -> bo
     return True
 
 
+def asked_of(collection: str, item: object, field: str) -> bool:
+    """Whether a labelling recommendation asks *item* of *collection* for *field* (``complete``, ``where``): the
+    disposal of a PHI or credential asset is asked for (VI.A bullet 14), that of a firmware image is not."""
+    return any(
+        sel.from_ == collection and field in sel.complete and _matches_where(item, sel.where)
+        for entry in load_catalogue().items
+        for sel in entry.answers
+    )
+
+
 def _describe(kind: str, item: Item, names: dict[str, str]) -> str:
     if kind == "flows" and isinstance(item, Flow):
         ends = f"{names.get(item.source, item.source)} → {names.get(item.target, item.target)}"

@@ -210,12 +210,33 @@ MAKER_DOC = "maker's document"
 MAKER_ADDS = "maker to add"
 
 
+# ``views[kind=security_use_case]``: the items of a list whose field has that value (a view of that kind)
+_SELECTOR = re.compile(r"^(\w+)\[(\w+)=([\w-]+)\]$")
+
+
+def fact_parts(path: str) -> tuple[str, str]:
+    """A model path as the index names it to the maker: ``risk_management.method`` → (``risk_management``,
+    ``method``); ``views[kind=security_use_case]`` → (``views of kind``, ``security_use_case``)."""
+    bare = path.removeprefix("any:")
+    m = _SELECTOR.match(bare)
+    if m:
+        return f"{m[1]} of {m[2]}", m[3]
+    head, _, tail = bare.rpartition(".")
+    return head, tail
+
+
 def model_fact(model: Model, path: str) -> bool:
-    """Whether the model states the fact at a dotted path (``any:`` — some item of a list has it).
+    """Whether the model states the fact at a dotted path (``any:`` — some item of a list has it;
+    ``views[kind=global_system]`` — some item of the list has that value).
 
     A placeholder ("TBD", "N/A", "to be defined") states nothing, so a row it alone answers stays the maker's;
-    nor does a verification entry that cites none done ("Planned pen test", "Not tested").
+    nor does a verification entry that cites none done ("Planned pen test", "Not tested"). A view the documents
+    only derive from other facts is no view of the model: each view kind is a fact of its own.
     """
+    selector = _SELECTOR.match(path)
+    if selector:
+        items = getattr(model, selector[1], None) or []
+        return any(str(getattr(item, selector[2], "")) == selector[3] for item in items)
     any_item = path.startswith("any:")
     parts = path.removeprefix("any:").split(".")
     values: list[object] = [model]

@@ -37,6 +37,9 @@ class Table:
     widths: list[float] | None = None  # relative column widths
     # optional per-cell fill keyed by (row index, column index) -> hex colour "RRGGBB"
     fills: dict[tuple[int, int], str] = field(default_factory=dict)
+    # identifiers in the cells ("A-PHI", "PEN-TEST-2026-03") never break at their hyphens: a reviewer reading
+    # "A-" at the end of one line and "PHI" on the next cannot tell the id
+    keep_ids: bool = False
 
 
 @dataclass

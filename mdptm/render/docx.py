@@ -211,6 +211,25 @@ def _widest_word(text: str) -> int:
     return max((_word_twips(w) for w in text.replace("/", "/ ").split()), default=0)
 
 
+# an identifier: an upper-case first part and hyphenated parts ("A-PHI", "PEN-TEST-2026-03", "E-SAFETY")
+_ID_TOKEN = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]*(?:-[A-Za-z0-9]+)+(?![\w-])")
+_NO_BREAK_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
+
+
+def _run_text(line: str, keep_ids: bool) -> str:
+    """The ``w:t`` of a cell line; with *keep_ids*, an identifier's hyphens are non-breaking (``w:noBreakHyphen``),
+    so Word moves the whole id to the next line instead of breaking it after a hyphen."""
+    if not keep_ids or "-" not in line:
+        return f'<w:t xml:space="preserve">{xml_text(line)}</w:t>'
+    out, at = [], 0
+    for m in _ID_TOKEN.finditer(line):
+        out.append(xml_text(line[at : m.start()]))
+        out.append(_NO_BREAK_HYPHEN.join(xml_text(part) for part in m.group().split("-")))
+        at = m.end()
+    out.append(xml_text(line[at:]))
+    return f'<w:t xml:space="preserve">{"".join(out)}</w:t>'
+
+
 def bold_columns(block: Table) -> tuple[int, ...]:
     """Columns whose first line is a title, rendered bold, and whose later lines may open with a
     label (``Affects:``) set in bold too. A plain :class:`Table` has none; a subclass may set
@@ -540,10 +559,7 @@ class DocxRenderer:
                 if c in bold:
                     paras = "".join(self._titled_line(k, line, body_style) for k, line in enumerate(lines))
                 else:
-                    paras = "".join(
-                        f'<w:p><w:pPr>{body_style}</w:pPr><w:r><w:t xml:space="preserve">{xml_text(line)}</w:t></w:r></w:p>'
-                        for line in lines
-                    )
+                    paras = "".join(f"<w:p><w:pPr>{body_style}</w:pPr><w:r>{_run_text(line, block.keep_ids)}</w:r></w:p>" for line in lines)
                 parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/>{shd}</w:tcPr>{paras}</w:tc>')
             parts.append("</w:tr>")
             yield "".join(parts)

@@ -28,6 +28,7 @@ from mdptm.model.premarket import (
     appendix4_index,
     basis_of,
     cvss_of,
+    fact_parts,
     has_criteria,
     missing_detail,
     multi_patient_parts,
@@ -257,6 +258,12 @@ class TplcMetricsMissing(PremarketCheck):
             yield self.finding(f"the TPLC metrics do not state: {', '.join(missing)}")
 
 
+def _fact_label(path: str) -> str:
+    """``any:threats.controls`` → ``threats.controls``; ``views[kind=security_use_case]`` → ``views of kind security_use_case``."""
+    head, tail = fact_parts(path)
+    return f"{head} {tail}" if " of " in head else ".".join(x for x in (head, tail) if x)
+
+
 class SubmissionDocumentMissing(PremarketCheck):
     id = "submission-document-missing"
     severity = "info"
@@ -265,7 +272,7 @@ class SubmissionDocumentMissing(PremarketCheck):
     def findings(self, ctx: ReviewContext) -> Iterator[Finding]:
         for row in appendix4_index(ctx.model, set(FILES)):
             if row.status in (PARTLY, MAKER_ADDS):
-                todo = [f"state {', '.join(f.removeprefix('any:') for f in row.facts_missing)}"] if row.facts_missing else []
+                todo = [f"state {', '.join(_fact_label(f) for f in row.facts_missing)}"] if row.facts_missing else []
                 if row.row.maker_adds:
                     todo.append(f"add {row.row.maker_adds[0].lower()}{row.row.maker_adds[1:].rstrip('.')}")
                 yield self.finding(

@@ -145,12 +145,19 @@ def verification_text(c: Control) -> str:
     """The verification a control cites, with entries that cite no test done ("TBD", "Planned pen test") marked as
     no evidence, so a placeholder never reads as evidence (``evidence.verified``, as the review and the PTM read it)."""
     said = [v.strip() for v in c.verification if v.strip()]
-    done = set(verified(said))
     if not said:
         return "none recorded"
-    if not done:
+    if not verified(said):
         return f"none done (the source says: {'; '.join(said)})"
-    return "; ".join(v if v in done else f"{v} (no evidence)" for v in said)
+    return "; ".join(verification_entries(c))
+
+
+def verification_entries(c: Control) -> list[str]:
+    """Each verification entry a control cites, one that cites no test done marked "(no evidence)", so that a
+    cell headed "Verification evidence" never shows "TBD" or "Planned pen test" as evidence."""
+    said = [v.strip() for v in c.verification if v.strip()]
+    done = set(verified(said))
+    return [v if v in done else f"{v} (no evidence)" for v in said]
 
 
 def unverified(c: Control) -> bool:
@@ -216,6 +223,15 @@ def risk_text(risk: Risk | None) -> str:
 
 def _level(risk: Risk | None) -> str | None:
     return risk.level if risk is not None else None
+
+
+def level_text(risk: Risk | None) -> str:
+    """A rating's level as a table column shows it ("High", as every table of the set writes it); without one,
+    "Not rated" (or "Level not stated" beside a likelihood, severity or score), as ``risk_text`` says, never a dash."""
+    lvl = _level(risk)
+    if lvl:
+        return lvl.capitalize()
+    return "Not rated" if risk_text(risk) == "not rated" else "Level not stated"
 
 
 # ------------------------------------------------------------------------------------ look-ups

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from mdptm.documents.labeling import asked_of
 from mdptm.documents.netplan import encryption_stated
 from mdptm.documents.submission._shared import (
     GAP_FILL,
+    NOT_STATED,
     OPEN_STATUSES,
     WARN_FILL,
     Index,
@@ -61,14 +63,14 @@ def _flows_table(doc: Doc, ix: Index, flows: Sequence[Flow], caption: str) -> No
             fills[(r, 3)] = WARN_FILL
         cells = []
         for c, value in ((5, f.authentication), (6, f.encryption)):
-            if value is None:
-                cells.append("unknown")
+            if value is None:  # the model is silent: "not stated", as the Appendix 2 table says, not "unknown"
+                cells.append(NOT_STATED)
                 fills[(r, c)] = WARN_FILL
             elif _says_none(value):  # the source says there is none ("none (proprietary protocol)"): a gap
                 cells.append(value)
                 fills[(r, c)] = GAP_FILL
             elif is_placeholder(value):  # "TBD" is as unknown as a blank
-                cells.append(stated(value, "unknown")[0])
+                cells.append(stated(value, NOT_STATED)[0])
                 fills[(r, c)] = WARN_FILL
             else:
                 cells.append(value)
@@ -92,8 +94,9 @@ def _assets_table(doc: Doc, ix: Index, assets: Sequence[Asset], caption: str) ->
     fills: dict[tuple[int, int], str] = {}
     for r, a in enumerate(assets):
         cia = "/".join(x[0].upper() if x else "–" for x in (a.confidentiality, a.integrity, a.availability))
-        disposal, gap = stated(a.disposal, "—")
-        if gap and disposal != "—":  # a placeholder; a blank stays a plain dash
+        # a blank disposal the labelling asks for (VI.A bullet 14: PHI, credentials, ...) is a gap; else a plain dash
+        disposal, gap = stated(a.disposal, NOT_STATED if asked_of("assets", a, "disposal") else "—")
+        if gap and disposal != "—":  # a placeholder, or a blank the labelling asks to fill
             fills[(r, 5)] = WARN_FILL
         rows.append(
             [
@@ -106,13 +109,11 @@ def _assets_table(doc: Doc, ix: Index, assets: Sequence[Asset], caption: str) ->
                 _described(a),
             ]
         )
-    doc.table(
-        ["ID", "Asset", "Kind", "C/I/A", "Stored in", "Disposal", "Description"],
-        rows,
-        caption=caption,
-        widths=[1.1, 1.8, 1.2, 0.8, 1.5, 1.4, 2.2],
-        fills=fills,
-    )
+    header = ["ID", "Asset", "Kind", "C/I/A", "Stored in", "Disposal", "Description"]
+    widths = [1.1, 1.8, 1.2, 0.8, 1.5, 1.4, 2.2]
+    if not any(row[-1] for row in rows):  # no asset is described: no empty column squeezing the others
+        header, widths, rows = header[:-1], widths[:-1], [row[:-1] for row in rows]
+    doc.table(header, rows, caption=caption, widths=widths, fills=fills)
 
 
 def _described(item: Element | Asset) -> str:
@@ -178,8 +179,11 @@ MAX_ID_CM = 3.0
 
 
 def _fit_id_columns(doc: Doc) -> Doc:
-    """Widen a table's id column to its longest id, so ``E-SAFETY`` is not broken across lines."""
+    """Widen a table's id column to its longest id, so ``E-SAFETY`` is not broken across lines; and keep every id
+    in the other cells whole ("A-PHI", "PEN-TEST-2026-03" in a list of assets or evidence)."""
     for block in doc.blocks:
+        if isinstance(block, Table):
+            block.keep_ids = True
         if isinstance(block, Table) and block.widths and block.header and block.header[0] in ("ID", "Clause"):
             longest = max((len(r[0]) for r in block.rows if r), default=0)
             # up to a cap: a 48-character slug id would otherwise squeeze every other column to one letter a line

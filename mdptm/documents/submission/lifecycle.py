@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mdptm.documents.submission._shared import GAP_FILL, NOT_STATED, WARN_FILL, Index, _cite, _new_doc, _paragraphs, stated
+from mdptm.documents.submission._tables import _fit_id_columns
 from mdptm.model import Model
 from mdptm.model.cvss import describe as describe_cvss
 from mdptm.model.cvss import read as read_cvss
@@ -95,4 +96,4 @@ def lifecycle_doc(model: Model, ctx: ExportContext) -> Doc:
     sup = model.support
     if sup.patch_policy:
         doc.p(" ".join(sup.patch_policy.split()), bold_prefix="Patch policy:")
-    return doc
+    return _fit_id_columns(doc)

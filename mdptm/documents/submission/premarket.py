@@ -26,6 +26,7 @@ from mdptm.documents.submission._shared import (
     _words,
     _yes_no,
     level_fill,
+    level_text,
     stated,
     threat_status,
 )
@@ -220,7 +221,7 @@ def safety_chapter(doc: Doc, model: Model, ix: Index) -> None:
                 _words(t.patient_harm),
                 "yes" if t.multi_patient else "no",
                 ", ".join(t.hazards) or "none linked",
-                (t.residual_risk.level or "—").capitalize() if t.residual_risk else "not rated",
+                level_text(t.residual_risk),
             ]
         )
         if not t.hazards:
@@ -245,7 +246,7 @@ def acceptability_section(doc: Doc, model: Model) -> None:
     rows, fills = [], {}
     for r, (t, v) in enumerate(verdicts):
         lvl = t.residual_risk.level if t.residual_risk is not None else None
-        rows.append([t.id, t.title, (lvl or "—").capitalize(), threat_status(t), v.verdict, v.why])
+        rows.append([t.id, t.title, level_text(t.residual_risk), threat_status(t), v.verdict, v.why])
         if lvl:
             fills[(r, 2)] = level_fill(lvl)
         fills[(r, 4)] = VERDICT_FILLS[v.verdict]
@@ -287,6 +288,16 @@ def known_vulnerabilities_chapter(doc: Doc, model: Model, ix: Index) -> None:
         )
 
 
+def hazards_text(t: Threat) -> str:
+    """The safety hazards a threat links, or why there are none: the risk assessment and the traceability workbook
+    say the same, so a harmful threat with no hazard is never a blank cell."""
+    if t.hazards:
+        return ", ".join(t.hazards)
+    if t.patient_harm in HARM_ORDER:
+        return "none linked"
+    return "none (no patient harm)" if t.patient_harm == "none" else "none linked (patient harm not assessed)"
+
+
 def threat_rows(model: Model, t: Threat) -> list[list[str]]:
     """Extra rows of a threat's detail table: exploitability basis, CVSS, hazards, acceptability."""
     rows = []
@@ -305,14 +316,7 @@ def threat_rows(model: Model, t: Threat) -> list[list[str]]:
                 (", ".join(t.cve) or "no CVE id") + "; in CISA KEV: " + ("unknown" if t.kev is None else "yes" if t.kev else "no"),
             ]
         )
-    no_hazard = (
-        "none linked"
-        if t.patient_harm in HARM_ORDER
-        else "none (no patient harm)"
-        if t.patient_harm == "none"
-        else "none linked (patient harm not assessed)"
-    )
-    rows.append(["Safety hazards", ", ".join(t.hazards) or no_hazard])
+    rows.append(["Safety hazards", hazards_text(t)])
     v = acceptability(model, t)
     rows.append(["Residual-risk acceptability", f"{v.verdict}: {v.why}"])
     return rows

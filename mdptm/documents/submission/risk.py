@@ -24,6 +24,7 @@ from mdptm.documents.submission._shared import (
     _yes_no,
     control_status_key,
     level_fill,
+    level_text,
     risk_text,
     sensitivity_rows,
     source_rows,
@@ -122,6 +123,28 @@ def _controls_text(ix: Index, t: Threat) -> str:
         parts.append(said)
     parts += [f"{c} lists this threat, but the threat does not name it (not linked)" for c in t.controls_disputed if c not in t.controls]
     return "; ".join(parts) or "none"
+
+
+def _accepted_sentence(accepted: Sequence[Threat]) -> str:
+    """How many accepted threats say why: an accepted threat whose rationale is blank or a placeholder ("N/A")
+    is not said to have one listed, since nothing recorded justifies accepting its residual risk."""
+    n = len(accepted)
+    said = [t for t in accepted if (t.rationale or "").strip() and not is_placeholder(t.rationale or "")]
+    silent = [t.id for t in accepted if t not in said]
+    head = "1 threat is accepted with its residual risk" if n == 1 else f"{n} threats are accepted with their residual risk"
+    where = "listed under 'Open and accepted threats'"
+    if not silent:
+        return f"{head}; {'its rationale is' if n == 1 else 'their rationales are'} {where}."
+    ids = ", ".join(silent)
+    if not said:
+        who = "it states no rationale" if n == 1 else "neither states a rationale" if n == 2 else "none of them states a rationale"
+        return f"{head}; {who} ({ids}), so nothing recorded justifies accepting {'it' if n == 1 else 'them'}."
+    k = len(said)
+    return (
+        f"{head}; {k} {'states its rationale' if k == 1 else 'state their rationales'}, {where}; "
+        f"{len(silent)} {'states' if len(silent) == 1 else 'state'} none ({ids}), so nothing recorded justifies "
+        f"accepting {'it' if len(silent) == 1 else 'them'}."
+    )
 
 
 def _threat_detail(doc: Doc, ix: Index, t: Threat) -> None:
@@ -249,15 +272,17 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
                 t.title,
                 ", ".join(_words(s) for s in t.stride) or "—",
                 ", ".join(ix.name(x) for x in t.targets) or "—",
-                (_level(t.risk) or "—").capitalize(),  # "High", as every other table of the set writes it
+                level_text(t.risk),
                 ", ".join(t.controls) or "none",
-                (_level(t.residual_risk) or "—").capitalize(),
+                level_text(t.residual_risk),
                 threat_status(t),
             ]
         )
         for c, lvl in ((4, _level(t.risk)), (6, _level(t.residual_risk))):
             if lvl:
                 reg_fills[(r, c)] = level_fill(lvl)
+            elif t.status != "not_applicable":  # unrated: a gap to close, as under 'Residual risk not rated'
+                reg_fills[(r, c)] = WARN_FILL
         if not t.controls:
             reg_fills[(r, 5)] = GAP_FILL
         if t.status in OPEN_STATUSES:
@@ -350,14 +375,9 @@ def risk_doc(model: Model, ctx: ExportContext, heat_map: Image | None = None) ->
         doc.table(
             ["Residual risk", "Threats", "Which"], level_rows, caption="Residual risk by level", widths=[1.8, 1.0, 7.2], fills=level_fills
         )
-    accepted = sum(1 for t in threats if t.status == "accepted")
+    accepted = [t for t in threats if t.status == "accepted"]
     if accepted:
-        said = (
-            "1 threat is accepted with its residual risk; its rationale is"
-            if accepted == 1
-            else f"{accepted} threats are accepted with their residual risk; their rationales are"
-        )
-        doc.p(f"{said} listed under 'Open and accepted threats'.")
+        doc.p(_accepted_sentence(accepted))
     high = [t for t in threats if _level(t.residual_risk) in ("high", "critical")]
     unrated = [t for t in threats if t.residual_risk is None and t.status != "not_applicable"]
     leveled = sum(1 for t in threats if _level(t.residual_risk))

@@ -6,8 +6,9 @@ from collections import Counter
 from collections.abc import Sequence
 
 from mdptm.documents.submission._shared import GAP_FILL, OK_FILL, WARN_FILL, _cite, _new_doc
+from mdptm.documents.submission._tables import _fit_id_columns
 from mdptm.model import Model
-from mdptm.model.premarket import IN_SET, MAKER_ADDS, MAKER_DOC, PARTLY, appendix4_index
+from mdptm.model.premarket import IN_SET, MAKER_ADDS, MAKER_DOC, PARTLY, appendix4_index, fact_parts
 from mdptm.plugins import ExportContext
 from mdptm.render.docir import Doc
 
@@ -18,10 +19,11 @@ INDEX_FILLS = {IN_SET: OK_FILL, MAKER_DOC: OK_FILL, PARTLY: WARN_FILL, MAKER_ADD
 
 
 def _fields_text(paths: Sequence[str]) -> str:
-    """``risk_management.method``, ``risk_management.acceptance`` → ``risk_management: method, acceptance``."""
+    """``risk_management.method``, ``risk_management.acceptance`` → ``risk_management: method, acceptance``;
+    ``views[kind=multi_patient_harm]`` → ``views of kind: multi_patient_harm``."""
     groups: dict[str, list[str]] = {}
     for path in paths:
-        head, _, tail = path.removeprefix("any:").rpartition(".")
+        head, tail = fact_parts(path)
         groups.setdefault(head, []).append(tail)
     return "; ".join(f"{head}: {', '.join(tails)}" if head else ", ".join(tails) for head, tails in groups.items())
 
@@ -63,4 +65,4 @@ def index_doc(model: Model, ctx: ExportContext, written: set[str]) -> Doc:
     doc.h("What each row asks for", 1)
     for row in rows_:
         doc.p(row.row.asks, bold_prefix=f"{row.row.title} ({row.row.section}):")
-    return doc
+    return _fit_id_columns(doc)

@@ -30,9 +30,11 @@ from mdptm.documents.submission._shared import (
     threat_status,
     unverified,
     unverified_gap,
+    verification_entries,
     vocabulary,
 )
 from mdptm.documents.submission._workbook import Sheet, _save_workbook
+from mdptm.documents.submission.premarket import HARM_ORDER, hazards_text
 from mdptm.model import CONTROL_CATEGORIES, STRIDE_ORDER, Control, Model, Threat
 from mdptm.model.evidence import verified
 from mdptm.plugins import ExportContext
@@ -56,7 +58,7 @@ TRACE_HEADER = [
     "Gap",
     "Safety hazards",
 ]
-_T_STATUS, _T_RISK, _T_RES, _C_ID, _LINK, _C_STATUS, _C_VERIF, _GAP = 3, 4, 5, 6, 8, 11, 12, 13
+_T_STATUS, _T_RISK, _T_RES, _C_ID, _LINK, _C_STATUS, _C_VERIF, _GAP, _HAZARDS = 3, 4, 5, 6, 8, 11, 12, 13, 14
 # How the source states a threat–control link (Threat.controls_grouped, Threat.controls_disputed)
 STATED, GROUPED, THREAT_ONLY, CONTROL_ONLY = "stated", "grouped", "threat_only", "control_only"
 LINK_WORDS = {
@@ -143,9 +145,9 @@ def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
                 category_label(c.category) if c else "",
                 responsibility_text(c) if c else "",
                 control_status(c) if c else "",
-                "\n".join(c.verification) if c else "",
+                "\n".join(verification_entries(c)) if c else "",
                 "; ".join(row.gaps),
-                ", ".join(t.hazards),  # hazards: FDA V.A traceability to safety
+                hazards_text(t),  # hazards: FDA V.A traceability to safety
             ]
         )
         for col, lvl in ((_T_RISK, _level(t.risk)), (_T_RES, _level(t.residual_risk))):
@@ -153,6 +155,8 @@ def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
                 fills[(r, col)] = level_fill(lvl)
         if t.status in OPEN_STATUSES:
             fills[(r, _T_STATUS)] = WARN_FILL
+        if not t.hazards and t.patient_harm in HARM_ORDER:  # a harmful threat the safety file does not take up
+            fills[(r, _HAZARDS)] = WARN_FILL
         if row.control_id is None:
             colour = WARN_FILL if t.status == "not_applicable" else GAP_FILL
             for col in range(_C_ID, _GAP + 1):
@@ -176,7 +180,8 @@ def _trace_sheet(model: Model, rows: Sequence[TraceRow]) -> Sheet:
         "implemented control (or one whose status the source does not state) with no verification evidence, or a link "
         "the threat and the control state differently. Amber: a planned or unimplemented control, a control whose "
         "status the source does not state, an open threat or one whose status the source does not state, or a link the "
-        "source states only by listing threats and controls side by side. " + vocabulary().citations["traceability"]
+        "source states only by listing threats and controls side by side, or a threat that could harm a patient with no "
+        "safety hazard linked. " + vocabulary().citations["traceability"]
     )
     return Sheet(
         "Traceability",
@@ -213,7 +218,7 @@ def _controls_sheet(model: Model) -> Sheet:
                 category_label(c.category),
                 responsibility_text(c),
                 control_status(c),
-                "\n".join(c.verification),
+                "\n".join(verification_entries(c)),
                 ", ".join(threats),
                 "; ".join(gaps),
                 "\n".join(f"{k.removeprefix('In the source: ')}: {v}" for k, v in source_rows(c)),
