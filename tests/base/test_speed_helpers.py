@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,18 @@ def _obvious(needles: list[str], text: str) -> set[str]:
     normalised, dashes and whitespace runs as one space)."""
     m = LiteralMatcher(needles)
     flat = needle_key(text)
-    return {needle for key, needle in m.by_key.items() if _occurs(key, flat)}
+    found = {needle for key, needle in m.by_key.items() if _occurs(key, flat)}
+    return found | {needle for needle in needles if _with_middle_initial(needle, flat)}
+
+
+def _with_middle_initial(needle: str, flat: str) -> bool:
+    """A person's name of two capitalised words written with any middle initial ("Jane x Roe", "Jane X. Roe"):
+    the name too (mdptm.redaction.leakscan._middle_initial)."""
+    words = needle.split()
+    if len(words) != 2 or not all(w[:1].isupper() and w[1:].islower() for w in words) or max(map(len, words)) < 3:
+        return False
+    given, family = (needle_key(w) for w in words)
+    return re.search(rf"{re.escape(given)} [^\W\d_](?:\. | |\.){re.escape(family)}", flat) is not None
 
 
 def _occurs(key: str, flat: str) -> bool:
