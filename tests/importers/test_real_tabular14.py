@@ -163,6 +163,18 @@ def test_a_control_matrix_maps_its_controls_to_risks_by_id(tmp_path: Path) -> No
         assert [c.status for c in model.controls] == ["planned", "planned", "not_implemented", "planned"]
 
 
+@pytest.mark.parametrize("sheet", ["Register", "Risk Register"])
+def test_a_control_matrix_in_a_sheet_named_register_is_controls(tmp_path: Path, sheet: str) -> None:
+    # the sheet's name had made it a threat table keyed by "mapped_risk_id", titled by nothing: each row refused as
+    # "gives no threat text" (exit 2); its first column names controls and no column gives a threat's text
+    book = _book(tmp_path / "matrix.xlsx", {sheet: _rows(_CONTROLS)})
+    model, _report = run_import(book)
+    assert [c.id for c in model.controls] == ["C-01", "C-02", "C-08", "C-14"] and model.threats == []
+    both = _book(tmp_path / "grc.xlsx", {"Risks": _rows(_RISKS), sheet: _rows(_CONTROLS)})
+    model, _report = run_import(both)
+    assert _links(model) == {"R-01": ["C-01"], "R-02": ["C-02", "C-14"], "R-10": ["C-02"], "R-13": ["C-08", "C-14"]}
+
+
 # -- a course's risk matrix in Spanish: "activo | amenaza | probabilidad | impacto", one asset and one threat a row
 
 _RIESGOS = (

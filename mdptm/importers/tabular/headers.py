@@ -83,6 +83,10 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
             score += 2.5 if named is None or kind in named else 1.0
         if _names_other_kind(vocab, kind, [headers[i] for i, m in fields.items() if spec.fields[m.field].key]):
             score -= 3  # "Asset Name" is the name of an asset, not of a component
+        if kind == "threat" and not used & {"title", "description"} and _refers_first(fields, nonempty):
+            # "control_id | control_activity | … | mapped_risk_id" in a sheet named "Register": its first column
+            # names other items, and no column gives a threat's text: the rows are those other items
+            score -= 3
         if kind == "control" and _threat_first(vocab, headers, fields):
             score -= spec.fields["threats"].weight  # "ID | Threat | Mitigation | Evidence": the rows are threats
         results.append(Classified(kind, score, fields, matched))
@@ -137,6 +141,15 @@ def classify(vocab: Vocabulary, headers: list[str], context: str = "", only: str
         # still says what it is
         return next((c for c in results if c.skipped), None)
     return best
+
+
+_REFERENCES = frozenset({"controls", "targets", "assets", "hazards", "views"})
+
+
+def _refers_first(fields: dict[int, HeaderMatch], nonempty: list[tuple[int, str]]) -> bool:
+    """Whether a reading takes a table's first column for references to items of another kind."""
+    first = fields.get(nonempty[0][0])
+    return first is not None and first.field in _REFERENCES
 
 
 def _last_named(context_words: Sequence[str], ctx_words: list[str]) -> int:
