@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from mdptm.errors import InputError
 from mdptm.mapping.framework import TEXT_FIELDS, UNION_LABELS, Assertion, Clause, FieldCheck, Framework, Override, Rule
-from mdptm.model import Flow, Item, Model, Risk, View
+from mdptm.model import Flow, Item, Model, Risk, RiskLevel, Threat, View
 from mdptm.model.evidence import (
     advisories,
     affirmed,
@@ -46,6 +46,7 @@ from mdptm.model.evidence import (
     written_as,
 )
 from mdptm.model.io import read_structured
+from mdptm.model.premarket import NOT_ACCEPTABLE, acceptability, has_criteria
 from mdptm.model.results import CLAUSE_STATUSES, ClauseResult, ClauseStatus, Confirmation, Coverage, FrameworkResult
 from mdptm.model.validate import pointer
 from mdptm.resources import mappings_dir
@@ -252,6 +253,23 @@ def resolve_frameworks(refs: Sequence[str | Path] | None, base_dir: Path | None 
 # meet a device maker's duty; a threat called mitigated with no control is not treated.
 
 TREATED = frozenset({"mitigated", "partially_mitigated"})
+HELD_OPEN: dict[str, str] = {"open": "open", "partially_mitigated": "partly mitigated"}  # may hold a clause back
+
+
+def unacceptable_level(model: Model, t: Threat, levels: Sequence[RiskLevel]) -> RiskLevel | None:
+    """The residual risk level of *t* when it is not acceptable, else None. The residual level, or the risk before
+    controls when no residual is rated; judged by the model's acceptance criteria when it states them
+    (:func:`~mdptm.model.premarket.acceptability`), else unacceptable at one of *levels*. Unrated: None (no claim)."""
+    rated = [r for r in (t.residual_risk, t.risk) if r is not None and r.level]
+    if not rated:
+        return None
+    level = rated[0].level
+    if not has_criteria(model):
+        return level if level in levels else None
+    judged = t if rated[0] is t.residual_risk else t.model_copy(update={"residual_risk": rated[0]})
+    return level if acceptability(model, judged).verdict == NOT_ACCEPTABLE else None
+
+
 TEXT_MATCH = "text match: confirm"
 
 
@@ -752,12 +770,40 @@ class Evaluator:
             out = self._any(rule.any_)
         else:
             out = self._none(rule.none_ or [])
+        if rule.unacceptable_residual and out.level == "met":
+            out = self._residual_cap(out, rule.unacceptable_residual)
         if rule.counts_as == "partial" and out.level == "met":
             out = Outcome("partial", out.evidence, out.text + " (which only partly answers the clause)", out.hospital)
         if rule.label:
             label = rule.label[0].lower() + rule.label[1:] if rule.label[1:2].islower() else rule.label
             out = Outcome(out.level, out.evidence, f"{label}: {out.text}", out.hospital)
         return out
+
+    def _residual_cap(self, out: Outcome, levels: Sequence[RiskLevel]) -> Outcome:
+        """A clause answered by the threats it counts is not met while one of them is still open or only partly
+        mitigated with a residual risk above what is acceptable: that threat holds the clause at partial."""
+        threats = {t.id: t for t in self.model.threats}
+        held: list[str] = []
+        for i in out.evidence:
+            t = threats.get(i)
+            if t is None or t.status not in HELD_OPEN:
+                continue
+            level = unacceptable_level(self.model, t, levels)
+            if level is not None:
+                risk = "residual risk" if t.residual_risk is not None and t.residual_risk.level else "risk (no residual rated)"
+                held.append(f"{t.id} is {HELD_OPEN[t.status]} with {risk} {level}")
+        if not held:
+            return out
+        rm = self.model.risk_management
+        above = (
+            f"the acceptable levels are {_join(rm.acceptable_levels, 'and')}"
+            if rm.acceptable_levels
+            else "outside the acceptance criteria"
+            if has_criteria(self.model)
+            else f"the model states no acceptable levels; {_join(list(levels), 'and')} are taken as above them"
+        )
+        shown = "; ".join(held[:MAX_NAMED]) + (f"; and {len(held) - MAX_NAMED} more" if len(held) > MAX_NAMED else "")
+        return Outcome("partial", out.evidence, f"{out.text}; but {shown} ({above})", out.hospital)
 
     def _items(self, collection: str, sel: Selector) -> Outcome:
         checks = compile_filter(sel)

@@ -279,6 +279,13 @@ class Rule(Strict):
 
     label: str | None = Field(default=None, description="names this rule in the generated rationale")
     counts_as: CountsAs = Field(default="covered", description="'partial': when met, this rule only gives partial")
+    unacceptable_residual: list[m.RiskLevel] | None = Field(
+        default=None,
+        description="threats only: when met, a counted threat still open or partly mitigated whose residual risk is not "
+        "acceptable gives only partial; acceptable means within risk_management.acceptable_levels (or justify_levels "
+        "with a rationale) when the model states them, else at none of these levels",
+        min_length=1,
+    )
     elements: ElementsSelector | None = None
     trust_zones: TrustZonesSelector | None = None
     flows: FlowsSelector | None = None
@@ -306,6 +313,8 @@ class Rule(Strict):
         if len(present) != 1:
             found = ", ".join(present) or "none"
             raise ValueError(f"a rule needs exactly one of {', '.join(SELECTOR_KEYS)} (found: {found})")
+        if self.unacceptable_residual is not None and present != ["threats"]:
+            raise ValueError("unacceptable_residual applies to a rule on threats only")
         return self
 
     @field_validator("fields")
