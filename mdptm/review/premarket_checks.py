@@ -95,11 +95,12 @@ class ExploitabilityMissing(PremarketCheck):
         if other:
             prob = sum(1 for t in other if basis_of(t) == "probability")
             level_only = sum(1 for t in other if not any(r is not None and r.likelihood for r in (t.risk, t.residual_risk)))
-            why = [f"{prob} rate probability"] if prob else []
+            unnamed = len(other) - prob - level_only
+            why = [f"{prob} {'rates' if prob == 1 else 'rate'} probability"] if prob else []
             if level_only:
-                why.append(f"{level_only} have a risk level but no exploitability rating")
-            if len(other) - prob - level_only:
-                why.append(f"{len(other) - prob - level_only} have a likelihood column that does not say what it rates")
+                why.append(f"{level_only} {'has' if level_only == 1 else 'have'} a risk level but no exploitability rating")
+            if unnamed:
+                why.append(f"{unnamed} {'has' if unnamed == 1 else 'have'} a likelihood column that does not say what it rates")
             yield self.finding(
                 f"{len(other)} of {len(rated)} rated threats do not rate exploitability ({'; '.join(why)}): FDA asks for "
                 "exploitability rather than probability; name the column 'Exploitability' or re-rate",

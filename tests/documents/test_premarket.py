@@ -434,3 +434,22 @@ def test_sample_traceability_carries_the_safety_hazards(sample_set: Path) -> Non
     col = header.index("Safety hazards")
     hazards = {row[0].value: row[col].value for row in ws.iter_rows(min_row=5)}
     assert hazards["T-001"] == "HAZ-01" and hazards["T-051"] == "HAZ-03, HAZ-05"
+
+
+def test_the_exploitability_finding_counts_in_good_grammar() -> None:
+    from mdptm.model import Document, Model, Product, Risk, Threat
+    from mdptm.review.premarket_checks import ExploitabilityMissing
+
+    model = Model(
+        product=Product(name="Pump", manufacturer="Maker"),
+        document=Document(version="1"),
+        threats=[
+            Threat(id="T-1", title="Forged dose", risk=Risk(likelihood="3", severity="4", likelihood_basis="probability")),
+            Threat(id="T-2", title="Replayed order", risk=Risk(level="high")),
+            Threat(id="T-3", title="Sniffed data", risk=Risk(likelihood="2", severity="3")),
+        ],
+    )
+    ctx = ReviewContext(model, model, [])
+    (finding,) = ExploitabilityMissing().findings(ctx)
+    # "1 have a likelihood column" before
+    assert "(1 rates probability; 1 has a risk level but no exploitability rating; 1 has a likelihood column" in finding.message
