@@ -1,0 +1,85 @@
+"""Layouts of real registers written by other people (tests/data/registers-real/SOURCES.md, "Round 16b (tabular)"),
+each as a short paraphrased excerpt in the same shape, read as CSV and as a workbook laid out as people keep one (a
+merged title row, a two-row header, a notes row below the table)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.importers.import_helpers import run_import, warning_messages
+from tests.importers.test_real_tabular14 import _book, _both, _rows
+from tests.importers.test_real_tabular16 import _RISK_REGISTER, _TREATMENT
+
+# -- a small office's register whose existing controls name part measures ("Partial enrollment")
+
+_PART = (
+    "risk_id,domain,risk_statement,likelihood,impact,inherent_score,existing_control,residual_score,priority,owner\n"
+    "R-01,Identity,Two users are not enrolled in MFA,4,5,20,Partial enrollment,16,Critical,Office Manager\n"
+    "R-02,Patching,Workstations are patched late,3,4,12,Ad hoc updates,9,High,Office Manager\n"
+    "R-03,Resilience,Client files could be lost to ransomware,3,5,15,Offsite backup partially deployed,12,High,Owner\n"
+    "R-04,Email,Staff open a forged invoice,3,4,12,Mail filtering in place,9,Medium,Owner\n"
+)
+
+
+def test_an_existing_control_named_as_a_part_measure_is_not_counted_in_place(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _PART, "part", ("Risk assessment", ["likelihood", "impact", "inherent_score"])):
+        by_title = {c.title: c for c in model.controls}
+        # before: "Partial enrollment" stated implemented by the existing_control header
+        assert (by_title["Partial enrollment"].status, by_title["Partial enrollment"].status_stated) == ("planned", True)
+        assert by_title["Offsite backup partially deployed"].status == "planned"
+        assert (by_title["Ad hoc updates"].status, by_title["Ad hoc updates"].status_stated) == ("implemented", True)
+        assert by_title["Mail filtering in place"].status == "implemented"
+        assert len(model.threats) == 4
+        assert any("'Partial' in its text: in place only in part" in w for w in warning_messages(report))
+
+
+# -- a control list whose status names the stage of the work each control comes in
+
+_THREATS = (
+    "ID,Threat\nT-01,Drug library replaced on the pump\nT-02,Dose log read off the gateway\n"
+    "T-03,Alarm silenced remotely\nT-04,Firmware downgraded\n"
+)
+_STAGED = (
+    "Control ID,Control,Threat ID,Status\n"
+    "C-01,Signed drug library,T-01,Milestone 3\n"
+    "C-02,Encrypted storage,T-02,Future work\n"
+    "C-03,Authenticated commands,T-03,Phase 2\n"
+    "C-04,Anti-rollback counter,T-04,Implemented\n"
+)
+
+
+def test_a_control_status_naming_a_later_stage_is_planned(tmp_path: Path) -> None:
+    (tmp_path / "threats.csv").write_text(_THREATS, encoding="utf-8")
+    (tmp_path / "controls.csv").write_text(_STAGED, encoding="utf-8")
+    book = _book(tmp_path / "tm.xlsx", {"Threats": _rows(_THREATS), "Controls": _rows(_STAGED)})
+    for model, report in (run_import(tmp_path / "threats.csv", tmp_path / "controls.csv"), run_import(book)):
+        got = {c.id: (c.status, c.status_stated, c.extra.get("Status")) for c in model.controls}
+        # before: "Milestone 3" and "Phase 2" not understood (warned), the controls read implemented, not stated
+        assert got == {
+            "C-01": ("planned", True, "Milestone 3"),
+            "C-02": ("planned", True, "Future work"),
+            "C-03": ("planned", True, "Phase 2"),
+            "C-04": ("implemented", True, None),
+        }
+        said = warning_messages(report)
+        assert not any("not understood" in w for w in said)
+        assert any("'Milestone 3' names a stage of the work: read as planned" in w for w in said)
+
+
+def test_a_treatment_plans_measures_are_planned(tmp_path: Path) -> None:
+    register, plan = tmp_path / "risk-register.csv", tmp_path / "risk-treatment-plan.md"
+    register.write_text(_RISK_REGISTER, encoding="utf-8")
+    plan.write_text(_TREATMENT, encoding="utf-8")
+    rows = [r.strip("|").split("|") for r in _TREATMENT.splitlines() if r.startswith("| ") and "---" not in r]
+    book = _book(tmp_path / "isms.xlsx", {"Risk register": _rows(_RISK_REGISTER), "Treatment plan": [[c.strip() for c in r] for r in rows]})
+    for model, report in (run_import(register, plan), run_import(book)):
+        # before: the plan's measures read implemented (status not stated) while every risk says "Mitigate"
+        assert [(c.status, c.status_stated) for c in model.controls] == [("planned", True)] * 3
+        said = "treatment plan with no status column: the measures of 'Treatment' read as planned"
+        assert any(said in w for w in warning_messages(report))
+    # a plan that says what is done keeps its statuses
+    done = _TREATMENT.replace("| Priority |\n|---|---|---|---|", "| Priority | Status |\n|---|---|---|---|---|")
+    done = done.replace("| Critical |\n", "| Critical | Done |\n").replace("| High |\n", "| High | In progress |\n")
+    plan.write_text(done, encoding="utf-8")
+    model, _report = run_import(register, plan)
+    assert [c.status for c in model.controls] == ["implemented", "implemented", "planned"]
