@@ -83,3 +83,44 @@ def test_a_treatment_plans_measures_are_planned(tmp_path: Path) -> None:
     plan.write_text(done, encoding="utf-8")
     model, _report = run_import(register, plan)
     assert [c.status for c in model.controls] == ["implemented", "implemented", "planned"]
+
+
+# -- a DREAD ranking: the five factors scored 1-10 and a "Total" that sums them (out of 50), no level stated
+
+_DREAD = (
+    "Rank,Threat ID,Threat,Damage,Reproducibility,Exploitability,Affected users,Discoverability,Total\n"
+    "1,PUMP-S01,Signing key of the drug library stolen from the build server,10,7,6,10,7,40\n"
+    "2,PUMP-T02,Dose limits changed through the service port,9,8,7,6,6,36\n"
+    "3,PUMP-I01,Infusion history read off the gateway share,7,8,8,6,6,35\n"
+    "4,PUMP-D01,Gateway flooded with pairing requests,5,9,8,4,4,30\n"
+)
+
+
+def test_a_dread_total_is_the_risk_score_of_its_factors(tmp_path: Path) -> None:
+    group = ("DREAD", ["Damage", "Reproducibility", "Exploitability", "Affected users", "Discoverability"])
+    for model, report in _both(tmp_path, _DREAD, "dread", group):
+        assert [t.id for t in model.threats] == ["PUMP-S01", "PUMP-T02", "PUMP-I01", "PUMP-D01"]
+        risks = [t.risk for t in model.threats]
+        # before: "Total" not read (kept in extra): no score and no level
+        assert [(r.score, r.scale) for r in risks if r] == [
+            (40.0, "1-50 (inferred)"),
+            (36.0, "1-50 (inferred)"),
+            (35.0, "1-50 (inferred)"),
+            (30.0, "1-50 (inferred)"),
+        ]
+        assert [r.level for r in risks if r] == ["critical", "high", "high", "high"]  # shares of 50: 0.8, 0.72, 0.7, 0.6
+        assert any("'Total' is the sum of DREAD's five factors" in w for w in warning_messages(report))
+    # the average of the factors is read on their own scale
+    average = _DREAD.replace(",Total\n", ",Average\n").replace(",40\n", ",8.0\n").replace(",36\n", ",7.2\n")
+    average = average.replace(",35\n", ",7.0\n").replace(",30\n", ",6.0\n")
+    model, report = next(_both(tmp_path, average, "dread-average"))
+    assert [t.risk.score if t.risk else None for t in model.threats] == [8.0, 7.2, 7.0, 6.0]
+    assert any("'Average' is the average of DREAD's five factors" in w for w in warning_messages(report))
+
+
+def test_a_total_that_is_not_the_dread_sum_is_kept_as_written(tmp_path: Path) -> None:
+    weighted = _DREAD.replace(",40\n", ",44\n")  # one row weighted some other way: the table states no rule
+    model, report = next(_both(tmp_path, weighted, "weighted"))
+    assert [t.risk.score if t.risk else None for t in model.threats] == [None] * 4
+    assert [t.extra["Total"] for t in model.threats] == ["44", "36", "35", "30"]
+    assert not any("DREAD" in w for w in warning_messages(report))

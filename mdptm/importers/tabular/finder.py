@@ -17,6 +17,7 @@ from mdptm.importers.tabular.headers import (
     _control_ids_beside_text,
     _correct_by_values,
     _countermeasures_by_id,
+    _dread_total,
     _id_column,
     _is_kv_header,
     _letters_to_index,
@@ -663,6 +664,8 @@ class TableFinder:
                     "read as the description; a profile can name the right one",
                 )
             )
+        if kind == "threat" and not forced and (said_dread := _dread_total(g, columns, rows, self.vocab)) is not None:
+            warnings.append((loc, said_dread))
         _stated_levels(columns)
         if kind == "threat":
             _stride_matrix(columns, self.vocab)

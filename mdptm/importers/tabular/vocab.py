@@ -162,6 +162,8 @@ class Vocabulary:
     # a mitigation's opening note saying the product does not do it ("(Out of scope for the library itself.)")
     outside_note: re.Pattern[str] | None = None
     unverified_measure: re.Pattern[str] | None = None  # "Backup assumed present": a measure only assumed in place
+    dread_factors: tuple[frozenset[str], ...] = ()  # the headers of each of DREAD's five factors ("Damage", …)
+    dread_totals: frozenset[str] = frozenset()  # ... and of the column combining them ("Total", "Average", "DREAD")
     later_stage: re.Pattern[str] | None = None  # "Milestone 3", "Phase 2" as a control's status: the stage it comes in
     part_measure: re.Pattern[str] | None = None  # "Partial enrollment" as an existing control: in place only in part
     unverified_practice: re.Pattern[str] | None = None  # ... unless the word names a practice ("Assumed-breach drills")
@@ -377,6 +379,8 @@ class ValueTerms(_Terms):
     outside_product_notes: list[str] = Field(default_factory=list)
     unverified_measure_words: list[str] = Field(default_factory=list)
     later_stage_words: list[str] = Field(default_factory=list)
+    dread_factors: list[list[str]] = Field(default_factory=list)
+    dread_totals: list[str] = Field(default_factory=list)
     part_measure_words: list[str] = Field(default_factory=list)
     unverified_measure_practices: list[str] = Field(default_factory=list)
     plan_date_headers: list[str] = Field(default_factory=list)
@@ -562,6 +566,8 @@ def load_vocabulary() -> Vocabulary:
         outside_note=_phrase_rx(values.get("outside_product_notes", [])),
         unverified_measure=_phrase_rx(values.get("unverified_measure_words", [])),
         later_stage=_stage_rx(values.get("later_stage_words", [])),
+        dread_factors=tuple(_words(names) for names in values.get("dread_factors", [])),
+        dread_totals=_words(values.get("dread_totals", [])),
         part_measure=_phrase_rx(values.get("part_measure_words", [])),
         unverified_practice=_phrase_rx(values.get("unverified_measure_practices", [])),
         plan_date_headers=_words(values.get("plan_date_headers", [])),
