@@ -124,3 +124,17 @@ def test_a_total_that_is_not_the_dread_sum_is_kept_as_written(tmp_path: Path) ->
     assert [t.risk.score if t.risk else None for t in model.threats] == [None] * 4
     assert [t.extra["Total"] for t in model.threats] == ["44", "36", "35", "30"]
     assert not any("DREAD" in w for w in warning_messages(report))
+
+
+def test_a_dread_total_beside_a_stated_priority_keeps_the_priority_as_the_level(tmp_path: Path) -> None:
+    # a PASTA write-up's "Threat Scenario | Damage | … | Total Score | Priority": the priority is the stated level
+    rows = _DREAD.replace(",Total\n", ",Total Score,Priority\n").replace(",40\n", ",40,Critical\n")
+    rows = rows.replace(",36\n", ",36,High\n").replace(",35\n", ",35,High\n").replace(",30\n", ",30,Medium\n")
+    for model, _report in _both(tmp_path, rows, "pasta"):
+        # before: the priority read as the risk, the total kept in extra (no score)
+        assert [(t.risk.score, t.risk.level) if t.risk else None for t in model.threats] == [
+            (40.0, "critical"),
+            (36.0, "high"),
+            (35.0, "high"),
+            (30.0, "medium"),
+        ]

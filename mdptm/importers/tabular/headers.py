@@ -735,7 +735,11 @@ def _dread_total(g: Grid, columns: list[Column], rows: list[int], vocab: Vocabul
     combines them is the risk score when no other column gives one: its scale is five times the factors' (the sum:
     "Total" 43 of 50) or theirs (the average: 8.6 of 10), as every row's values show; the factors' own scale is the
     smallest of 3, 5 and 10 that holds them (inferred, said). The warning, or None when the table is no such one."""
-    if not vocab.dread_factors or any(c.field == "risk" for c in columns):
+    if not vocab.dread_factors or any(c.field in ("risk.level", "risk.score") for c in columns):
+        return None
+    # "… | Total Score | Priority" with "High": the priority words are the stated level of the total, not the score
+    stated = next((c for c in columns if c.field == "risk"), None)
+    if stated is not None and not _level_words(g, stated, rows, vocab):
         return None
     factors: list[Column] = []
     for names in vocab.dread_factors:
@@ -767,10 +771,18 @@ def _dread_total(g: Grid, columns: list[Column], rows: list[int], vocab: Vocabul
     else:
         return None  # not the sum or the average of the factors on every row: a weighting the table does not state
     total.field, total.scale, total.scale_inferred = "risk", scale, True
+    if stated is not None:
+        stated.field = "risk.level"  # kept as stated beside the score (never recomputed from it)
     return (
         f"column {one_line(total.header)!r} is the {how} of DREAD's five factors: read as the risk score out of {scale} "
         f"(factors on 0-{top}, inferred from their values)"
     )
+
+
+def _level_words(g: Grid, col: Column, rows: list[int], vocab: Vocabulary) -> bool:
+    """Whether every non-empty cell of *col* is a level word ("High", "🔴 Critical") and none a number."""
+    cells = [g.cells[r][col.index].strip() for r in rows if g.cells[r][col.index].strip()]
+    return bool(cells) and all(not any(ch.isdigit() for ch in x) and parse_risk(vocab, x, None).value is not None for x in cells)
 
 
 def _ends_in(header: str, names: frozenset[str]) -> bool:
