@@ -17,6 +17,7 @@ from mdptm.importers.tabular.headers import (
     _control_ids_beside_text,
     _correct_by_values,
     _countermeasures_by_id,
+    _dread_total,
     _id_column,
     _is_kv_header,
     _letters_to_index,
@@ -84,6 +85,7 @@ class _Candidate:
     origin: int = -1  # the row the header was found from, when its group row lies above
     forced: dict[str, str] | None = None  # the columns a profile pins for this table
     note: str | None = None  # how the table was read, said with it (a header read another way than written)
+    plan: str | None = None  # a treatment plan's measure column: its measures are to be taken (planned)
 
 
 # "IPC → favorites-manager", "renderer → IPC → ai-manager": ends joined by arrow signs
@@ -231,7 +233,7 @@ class TableFinder:
                     f"treatment plan: {one_line(headers[0])!r} gives the ids of the risks, {one_line(headers[plan])!r} the "
                     "measure to be taken against each: read as their controls"
                 )
-                return _Candidate(r, c0, c1, by_plan, header_rows, renamed, note=said)
+                return _Candidate(r, c0, c1, by_plan, header_rows, renamed, note=said, plan=one_line(headers[plan]))
         if risk_col is not None:
             # "Risk | Probability | Impact" over "Data Breach", "Vendor Delay": the first column names the risks,
             # it rates none: the risk's title ("OWASP ID | Risk | Mitigation in architecture" alike)
@@ -662,11 +664,19 @@ class TableFinder:
                     "read as the description; a profile can name the right one",
                 )
             )
+        if kind == "threat" and not forced and (said_dread := _dread_total(g, columns, rows, self.vocab)) is not None:
+            warnings.append((loc, said_dread))
         _stated_levels(columns)
         if kind == "threat":
             _stride_matrix(columns, self.vocab)
         label = self.vocab.kinds[kind].label
         block = Block(g, kind, label, cand.header_rows, columns, rows, cand.c0, c1, warnings=warnings, score=cls.score, origin=cand.origin)
+        if cand.plan is not None and not any(c.field == "status" for c in columns):
+            # "Risk | Treatment | Owner | Priority": the plan says what is to be done, and no column says it is done;
+            # its measures are planned (not counted in place), as a "Planned controls" caption would make them
+            block.defaults["status"] = "planned"
+            block.caption = f"treatment plan, column {cand.plan!r}"
+            warnings.append((loc, f"treatment plan with no status column: the measures of {cand.plan!r} read as planned"))
         if not forced:
             self._judge(block, cand)
         return block

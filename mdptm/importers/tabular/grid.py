@@ -131,6 +131,7 @@ class Column:
     field: str | None
     hidden: bool = False
     scale: int | None = None
+    scale_inferred: bool = False  # the scale was worked out from the table's values, not stated ("Total" of DREAD factors)
 
 
 @dataclass

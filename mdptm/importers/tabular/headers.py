@@ -730,6 +730,66 @@ _ATTACK_VECTORS = frozenset({"network", "adjacent", "adjacent network", "local",
 _ID_WORDS = frozenset({"id", "ids", "ref", "reference", "no", "nr", "number"})
 
 
+def _dread_total(g: Grid, columns: list[Column], rows: list[int], vocab: Vocabulary) -> str | None:
+    """Beside DREAD's five factor columns ("Damage | Reproducibility | … | Discoverability | Total"), the column that
+    combines them is the risk score when no other column gives one: its scale is five times the factors' (the sum:
+    "Total" 43 of 50) or theirs (the average: 8.6 of 10), as every row's values show; the factors' own scale is the
+    smallest of 3, 5 and 10 that holds them (inferred, said). The warning, or None when the table is no such one."""
+    if not vocab.dread_factors or any(c.field in ("risk.level", "risk.score") for c in columns):
+        return None
+    # "… | Total Score | Priority" with "High": the priority words are the stated level of the total, not the score
+    stated = next((c for c in columns if c.field == "risk"), None)
+    if stated is not None and not _level_words(g, stated, rows, vocab):
+        return None
+    factors: list[Column] = []
+    for names in vocab.dread_factors:
+        # "DREAD Exploitability": a group cell's label joined above its factor's header
+        col = next((c for c in columns if c.header and _ends_in(norm_text(c.header), names) and c not in factors), None)
+        if col is None:
+            return None
+        factors.append(col)
+    total = next((c for c in columns if c.field is None and c.header and norm_text(c.header) in vocab.dread_totals), None)
+    if total is None:
+        return None
+    sums: list[tuple[list[float], float]] = []
+    for r in rows:
+        try:
+            got = [float(g.cells[r][c.index].strip().replace(",", ".")) for c in factors]
+            said = float(re.sub(r"[*\s]", "", g.cells[r][total.index]).replace(",", "."))
+        except ValueError:
+            continue  # a blank, note or totals row: not scored
+        sums.append((got, said))
+    if len(sums) < 2:
+        return None
+    top = next(t for t in (3, 5, 10, 10**9) if all(v <= t for got, _ in sums for v in got))
+    if top > 10 or any(v < 0 for got, _ in sums for v in got):
+        return None
+    if all(abs(sum(got) - said) < 0.01 for got, said in sums):
+        scale, how = 5 * top, "sum"
+    elif all(abs(sum(got) / 5 - said) < 0.051 for got, said in sums):
+        scale, how = top, "average"
+    else:
+        return None  # not the sum or the average of the factors on every row: a weighting the table does not state
+    total.field, total.scale, total.scale_inferred = "risk", scale, True
+    if stated is not None:
+        stated.field = "risk.level"  # kept as stated beside the score (never recomputed from it)
+    return (
+        f"column {one_line(total.header)!r} is the {how} of DREAD's five factors: read as the risk score out of {scale} "
+        f"(factors on 0-{top}, inferred from their values)"
+    )
+
+
+def _level_words(g: Grid, col: Column, rows: list[int], vocab: Vocabulary) -> bool:
+    """Whether every non-empty cell of *col* is a level word ("High", "🔴 Critical") and none a number."""
+    cells = [g.cells[r][col.index].strip() for r in rows if g.cells[r][col.index].strip()]
+    return bool(cells) and all(not any(ch.isdigit() for ch in x) and parse_risk(vocab, x, None).value is not None for x in cells)
+
+
+def _ends_in(header: str, names: frozenset[str]) -> bool:
+    """Whether a normalised *header* is one of *names*, or ends with one after a group label ("dread damage")."""
+    return header in names or any(header.endswith(" " + n) for n in names)
+
+
 def _stated_levels(columns: list[Column]) -> None:
     """A risk level column with no score beside it is the risk itself (read as before); beside a score it
     is the stated level, kept as written."""

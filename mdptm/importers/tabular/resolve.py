@@ -903,6 +903,7 @@ class Resolver:
             mitigation_status,
             outside_by_note,
             parse_choice,
+            part_measure,
             plan_date,
             recommended_to,
         )
@@ -946,6 +947,11 @@ class Resolver:
             # an assumption is no evidence, so no status is stated (not shown in place)
             ctl.status_stated = False
             self.report.warn(file, loc, f"control {iid}: {word!r} in its text: only assumed in place, its status not stated")
+        elif said == "implemented" and (word := part_measure(self.vocab, text)) is not None:
+            # "Existing control: Partial enrollment": the header says in place, the text that the measure covers only
+            # part of what it should; read as a "Partial" status is (planned), not counted in place
+            ctl.status, ctl.status_stated = "planned", True
+            self.report.warn(file, loc, f"control {iid}: {word!r} in its text: in place only in part, read as planned")
         elif mark is not None:
             ctl.status, ctl.status_stated = mark[1], True  # type: ignore[assignment]  # "Audit trails ✅": as its mark says
         elif said is not None:

@@ -620,6 +620,8 @@ class RowFields:
             # "Postponed to 2.1", "Planned for Q3 2027", "Deferred - risk accepted": the release or date it is planned
             # for, or why it is not in place, is more than the status word
             extra[rec.headers.get("status", "status")] = one_line(said)
+            if self.vocab.later_stage is not None and self.vocab.later_stage.match(said):
+                self.warn(rec.locator, f"control status {one_line(said)!r} names a stage of the work: read as planned (later work)")
         if "verification" in v:
             refs = [one_line(x) for x in split_evidence(self.vocab, v["verification"])]
             failed = verification_not_passed(self.vocab, extra) if refs else None

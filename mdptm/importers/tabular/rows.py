@@ -360,6 +360,7 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
         if fname not in by_field and fname in kind_fields
     ]
     scales = {c.field: c.scale for c in block.columns if c.field}
+    inferred = frozenset(c.field for c in block.columns if c.field and c.scale and c.scale_inferred)
     cell_comments = g.comments
     span = range(block.c0, block.c1 + 1)
     dense = [c.index for c in block.columns] == list(span)  # a column per grid column: the columns' texts are the row's
@@ -551,6 +552,7 @@ def _block_records(block: Block, vocab: Vocabulary) -> Iterator[RowRecord | RowN
             group=group,
             view=g.view,
             scales=dict(scales),
+            inferred_scales=inferred,
         )
         prev = (rec, r)
         yield rec

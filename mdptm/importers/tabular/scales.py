@@ -88,4 +88,4 @@ def infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
     inferred = frozenset(found)  # every scale found here came from the values, none from a header
     for rec in records:
         rec.scales.update(found)
-        rec.inferred_scales = inferred
+        rec.inferred_scales = rec.inferred_scales | inferred

@@ -162,6 +162,10 @@ class Vocabulary:
     # a mitigation's opening note saying the product does not do it ("(Out of scope for the library itself.)")
     outside_note: re.Pattern[str] | None = None
     unverified_measure: re.Pattern[str] | None = None  # "Backup assumed present": a measure only assumed in place
+    dread_factors: tuple[frozenset[str], ...] = ()  # the headers of each of DREAD's five factors ("Damage", …)
+    dread_totals: frozenset[str] = frozenset()  # ... and of the column combining them ("Total", "Average", "DREAD")
+    later_stage: re.Pattern[str] | None = None  # "Milestone 3", "Phase 2" as a control's status: the stage it comes in
+    part_measure: re.Pattern[str] | None = None  # "Partial enrollment" as an existing control: in place only in part
     unverified_practice: re.Pattern[str] | None = None  # ... unless the word names a practice ("Assumed-breach drills")
     plan_date_headers: frozenset[str] = frozenset()  # a column giving the date a treatment is due ("Due", "Target date")
     rpn_headers: frozenset[str] = frozenset()  # an FMEA's risk priority number, before or after the controls ("RPN", "Res. RPN")
@@ -374,6 +378,10 @@ class ValueTerms(_Terms):
     deferral_notes_whole: list[str] = Field(default_factory=list)
     outside_product_notes: list[str] = Field(default_factory=list)
     unverified_measure_words: list[str] = Field(default_factory=list)
+    later_stage_words: list[str] = Field(default_factory=list)
+    dread_factors: list[list[str]] = Field(default_factory=list)
+    dread_totals: list[str] = Field(default_factory=list)
+    part_measure_words: list[str] = Field(default_factory=list)
     unverified_measure_practices: list[str] = Field(default_factory=list)
     plan_date_headers: list[str] = Field(default_factory=list)
     rpn_headers: list[str] = Field(default_factory=list)
@@ -557,6 +565,10 @@ def load_vocabulary() -> Vocabulary:
         deferral_note_whole=_words(values.get("deferral_notes_whole", [])),
         outside_note=_phrase_rx(values.get("outside_product_notes", [])),
         unverified_measure=_phrase_rx(values.get("unverified_measure_words", [])),
+        later_stage=_stage_rx(values.get("later_stage_words", [])),
+        dread_factors=tuple(_words(names) for names in values.get("dread_factors", [])),
+        dread_totals=_words(values.get("dread_totals", [])),
+        part_measure=_phrase_rx(values.get("part_measure_words", [])),
         unverified_practice=_phrase_rx(values.get("unverified_measure_practices", [])),
         plan_date_headers=_words(values.get("plan_date_headers", [])),
         rpn_headers=_words(values.get("rpn_headers", [])),
@@ -862,6 +874,10 @@ def parse_choice(vocab: Vocabulary, table: str, text: str | None) -> Parsed[str 
         if hit is None and first is not None and len(first.group(1).split()) <= 4:
             # "Accepted. Any report of wrong-patient display is treated as …": the status, then why
             hit = vocab.tables[table].exact(first.group(1))
+    if table == "control_status" and hit is None and vocab.later_stage is not None and vocab.later_stage.match(text):
+        # "Milestone 3", "Phase 2": the stage of the work the control comes in, named as its status; the document
+        # states no stage it has reached, so the control is later work (the cell is kept as written beside it)
+        return Parsed("planned")
     if table == "control_status" and hit == "planned" and text is not None:
         # "Deferred - risk accepted", "Postponed (risk accepted)": the words after the deferral give the control up
         after = _HEAD.split(text, maxsplit=1)[1:]
@@ -880,6 +896,12 @@ def parse_choice(vocab: Vocabulary, table: str, text: str | None) -> Parsed[str 
 
 # The statuses that say a control is in place or a threat is dealt with.
 _DONE = {"control_status": ("implemented",), "threat_status": ("mitigated", "partially_mitigated")}
+
+
+def _stage_rx(words: list[str]) -> re.Pattern[str] | None:
+    """A whole cell naming a numbered stage of the work ("Milestone 3", "Phase II", "Sprint 12")."""
+    rx = _phrase_rx(words)
+    return None if rx is None else re.compile(r"^\s*(?:" + rx.pattern + r")\s*(?:\d+(?:\.\d+)*|[ivx]{1,4})\s*$", re.I)
 
 
 def _phrase_rx(words: list[str]) -> re.Pattern[str] | None:
@@ -1165,6 +1187,13 @@ def assumed_in_place(vocab: Vocabulary, text: str) -> str | None:
     if vocab.unverified_practice is not None:
         text = vocab.unverified_practice.sub(" ", text.replace("-", " "))
     m = vocab.unverified_measure.search(text) if vocab.unverified_measure is not None else None
+    return m.group(0) if m is not None else None
+
+
+def part_measure(vocab: Vocabulary, text: str) -> str | None:
+    """The word saying a measure is in place only in part ("*Partial* enrollment", "*Partially* deployed backup"),
+    or None: a part measure named under an "Existing controls" header is not the control in place."""
+    m = vocab.part_measure.search(text) if vocab.part_measure is not None else None
     return m.group(0) if m is not None else None
 
 
