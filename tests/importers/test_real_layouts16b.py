@@ -1,0 +1,133 @@
+"""Layouts of real threat models written by other people (tests/data/markdown-real/SOURCES.md, "round 16b": DREAD
+scoring), each as a short paraphrased excerpt in the same shape, read alike in Markdown and in Word
+(tests/importers/md_word.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mdptm.model import Model, Threat
+from tests.importers.import_helpers import reconciles
+from tests.importers.md_word import both as _both
+
+
+def _threat(model: Model, tid: str) -> Threat:
+    return next(t for t in model.threats if t.id == tid)
+
+
+# -- a mail service's STRIDE tables per category ("| Threat ID | Asset | Boundary | Threat | Impact |"), a "DREAD
+# Scoring" table ranked by its total out of 50 ("| Rank | Threat ID | Threat | Damage | … | Total |"), attack trees as
+# nested bullets, and "| Threat ID | Named mitigation | ADR or policy | Named code path or doc |"
+
+_MAIL = (
+    "# Mail Service Threat Model\n\n## STRIDE Threats\n\n### Spoofing\n\n"
+    "| Threat ID | Asset | Boundary | Threat | Impact |\n|---|---|---|---|---|\n"
+    "| MAIL-S01 | InboundSignal | MAIL-B01 | A phish passes sender checks and is accepted. | Credential theft. |\n"
+    "| MAIL-S03 | SigningKey | MAIL-B05 | A tenant's signing key is compromised. | Domain impersonation. |\n\n"
+    "### Denial of Service\n\n"
+    "| Threat ID | Asset | Boundary | Threat | Impact |\n|---|---|---|---|---|\n"
+    "| MAIL-DOS01 | Inbound queue | MAIL-B01 | A queue flood exhausts the receiver. | Mail delay. |\n\n"
+    "## DREAD Scoring\n\n"
+    "| Rank | Threat ID | Threat | Damage | Reproducibility | Exploitability | Affected users | Discoverability | Total |\n"
+    "|---|---|---|---:|---:|---:|---:|---:|---:|\n"
+    "| 1 | MAIL-S03 | Signing key compromised. | 10 | 8 | 7 | 10 | 8 | 43 |\n"
+    "| 2 | MAIL-S01 | Sender-check bypass phish accepted. | 9 | 9 | 8 | 8 | 7 | 41 |\n"
+    "| 3 | MAIL-DOS01 | Queue flood. | 8 | 9 | 8 | 7 | 3 | 35 |\n\n"
+    "## Attack Trees\n\n### Opportunistic Adversary: Inbound Phishing Bypass\n\n"
+    "- Goal: deliver a credential phish to a tenant inbox.\n  - Path O1: register a lookalike sender domain.\n"
+    "- Required break: the phishing classifier fails to quarantine.\n\n"
+    "## Mitigations Currently In Place\n\n"
+    "| Threat ID | Named mitigation | ADR or policy | Named code path or doc |\n|---|---|---|---|\n"
+    "| MAIL-S01 | Sender result evaluation with an anti-phishing gate. | ADR-0297 | `policy/anti-phishing.cedar` |\n"
+    "| MAIL-S03 | Per-tenant signing key custody with rotation and audit. | ADR-0243 | `runbooks/key-rotation.md` |\n"
+    "| MAIL-DOS01 | Queue backup and rate limiting. | ADR-0297 | `runbooks/queue-backup.md` |\n"
+)
+
+
+def test_a_dread_total_is_the_risk_score_on_the_scale_of_its_factors(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _MAIL):
+        assert [t.id for t in model.threats] == ["MAIL-S01", "MAIL-S03", "MAIL-DOS01"]
+        # before: no score (the "Total" column kept in extra only); the factors sum, so the scale is 5 x 10
+        s03 = _threat(model, "MAIL-S03")
+        assert s03.risk is not None
+        assert (s03.risk.score, s03.risk.scale) == (43.0, "1-50 (inferred)")
+        assert [getattr(_threat(model, t).risk, "score", None) for t in ("MAIL-S01", "MAIL-DOS01")] == [41.0, 35.0]
+        assert s03.extra["Damage"] == "10" and s03.extra["Discoverability"] == "8"  # the factors as written
+        assert s03.extra["Rank"] == "1"
+        assert reconciles(report)
+
+
+def test_a_named_mitigation_column_gives_the_threats_controls(tmp_path: Path) -> None:
+    for model, _report in _both(tmp_path, _MAIL):
+        # before: the table was skipped ("no threat-model table recognised"): 0 controls
+        titles = {t.id: [c.title for c in model.controls if c.id in t.controls] for t in model.threats}
+        assert titles == {
+            "MAIL-S01": ["Sender result evaluation with an anti-phishing gate."],
+            "MAIL-S03": ["Per-tenant signing key custody with rotation and audit."],
+            "MAIL-DOS01": ["Queue backup and rate limiting."],
+        }
+        assert model.controls[0].extra["ADR or policy"] == "ADR-0297"
+
+
+# -- a hardware peripheral's assessment: a STRIDE table with a severity, a "DREAD Scoring" table averaging the factors
+# ("**Score**" 9.2 beside "Priority" 🔴 Critical), and a summary "| Priority | Threat | CWE | Fix |" whose Priority
+# numbers the rows 1, 2, 3
+
+_PERIPHERAL = (
+    "# Security Assessment: serial link with an AES peripheral\n\n## 3. STRIDE Threat Table\n\n"
+    "| # | Category | Threat | Attack Surface | Severity |\n|---|---|---|---|---|\n"
+    "| S1 | **Spoofing** | Attacker injects serial frames posing as a trusted sender | rx pin | Medium |\n"
+    "| T1 | **Tampering** | Overwrite the key registers to corrupt later ciphertext silently | key registers | High |\n"
+    "| I1 | **Information Disclosure** | Read the key registers in plaintext while unlocked | key registers | High |\n\n"
+    "## 4. DREAD Scoring\n\nScale: 1 (low) – 10 (high). Score = average of 5 dimensions.\n\n"
+    "| Threat | Damage | Reproducibility | Exploitability | Affected Users | Discoverability | **Score** | Priority |\n"
+    "|---|---|---|---|---|---|---|---|\n"
+    "| T1 – Key overwrite | 9 | 10 | 9 | 10 | 8 | **9.2** | 🔴 Critical |\n"
+    "| I1 – Key read-back | 10 | 10 | 9 | 10 | 7 | **9.2** | 🔴 Critical |\n"
+    "| S1 – Frame injection | 5 | 7 | 7 | 6 | 8 | **6.6** | 🟡 Medium |\n\n"
+    "## 6. Summary: Top-Priority Threats\n\n| Priority | Threat | CWE | Fix |\n|---|---|---|---|\n"
+    "| 1 | Key overwrite without auth | CWE-284 | Two-stage authenticated write lock (CM#1) |\n"
+    "| 2 | Key readable in plaintext | CWE-312 | Key read-back masking while locked (CM#2) |\n"
+)
+
+
+def test_a_priority_column_numbering_the_rows_is_a_rank_not_a_risk(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _PERIPHERAL):
+        t1 = _threat(model, "T1")
+        assert t1.risk is not None and (t1.risk.score, t1.risk.level) == (9.2, "critical")
+        ranked = [t for t in model.threats if t.title in ("Key overwrite without auth", "Key readable in plaintext")]
+        assert len(ranked) == 2
+        # before: "1" and "2" read as risk scores on a "1-3 (inferred)" scale: the most urgent row rated lowest
+        assert [t.risk for t in ranked] == [None, None]
+        assert [t.extra["Priority"] for t in ranked] == ["1", "2"]
+        assert reconciles(report)
+
+
+# -- a LINDDUN privacy catalogue "| ID | Category | Threat | Likelihood | Impact | Risk | Mitigations | Frameworks |"
+# whose non-repudiation row is wanted by the design ("— | — | —", "This is intentional per T-R-01; …")
+
+_LINDDUN = (
+    "# Governance Service Threat Model\n\n## LINDDUN Privacy Threat Catalog\n\n"
+    "| ID | Category | Threat | Likelihood | Impact | Risk | Mitigations | Frameworks |\n|---|---|---|---|---|---|---|---|\n"
+    "| P-L-01 | Linkability | Author identity linked across tenants through findings | L | M | L | "
+    "Hashed identity in ordinary views | GDPR Art. 25 |\n"
+    "| P-N-01 | Non-repudiation | Authors cannot deny their actions (intended) | — | — | — | "
+    "This is intentional per T-R-01; documented for transparency | GDPR Art. 22 |\n"
+    "| P-NC-01 | Non-compliance | Per-region retention violated | M | H | H | "
+    "Per-region retention overlay; tested at deploy time | HIPAA §164.316 |\n"
+)
+
+
+def test_a_mitigation_saying_the_threat_is_intended_is_no_control(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _LINDDUN):
+        assert [t.id for t in model.threats] == ["P-L-01", "P-N-01", "P-NC-01"]
+        wanted = _threat(model, "P-N-01")
+        # before: "This is intentional …" made control C-2, claimed implemented
+        assert wanted.controls == [] and wanted.risk is None
+        assert wanted.rationale == "This is intentional per T-R-01; documented for transparency"
+        assert [c.title for c in model.controls] == [
+            "Hashed identity in ordinary views",
+            "Per-region retention overlay; tested at deploy time",
+        ]
+        assert wanted.extra["LINDDUN category"] == "Non-repudiation"
+        assert reconciles(report)
