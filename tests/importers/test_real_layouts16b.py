@@ -131,3 +131,31 @@ def test_a_mitigation_saying_the_threat_is_intended_is_no_control(tmp_path: Path
         ]
         assert wanted.extra["LINDDUN category"] == "Non-repudiation"
         assert reconciles(report)
+
+
+# -- a German security page of a voice-controlled assistant: "## Maßnahmen" over "| # | Bedrohung | Maßnahme | Stand |"
+# (threat, measure, ✅), then the residual risks as bullets
+
+_MASSNAHMEN = (
+    "# Sicherheit – Sprachsteuerung (v2)\n\n## Schützenswert\n1. Der PC und der Projektordner  2. Sprache und Gespräche\n\n"
+    "## Maßnahmen\n\n| # | Bedrohung | Maßnahme | Stand |\n|---|---|---|---|\n"
+    "| S1 | Fremde im Netz greifen auf den PC zu | Die App öffnet **keinen Port**; sie verbindet sich selbst | ✅ |\n"
+    "| S2 | Sprache verlässt das Haus | Erkennung und Ausgabe lokal; Audio nur im Heimnetz | ✅ |\n"
+    "| S3 | Manipulierte Texte im Terminal | Erkannte Texte werden vor der Anzeige bereinigt | ✅ |\n\n"
+    "## Bewusst offen / Restrisiken\n- Die Dienste des Roboters sind im Heimnetz **ohne Passwort** erreichbar.\n"
+)
+
+
+def test_a_german_threat_column_left_of_its_measure_gives_threats_under_a_measures_heading(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _MASSNAHMEN):
+        # before: 0 threats and 3 controls S1-S3 (the heading "Maßnahmen" made it a table of measures; each
+        # threat's text only in a control's extra)
+        assert [(t.id, t.title) for t in model.threats] == [
+            ("S1", "Fremde im Netz greifen auf den PC zu"),
+            ("S2", "Sprache verlässt das Haus"),
+            ("S3", "Manipulierte Texte im Terminal"),
+        ]
+        assert [len(t.controls) for t in model.threats] == [1, 1, 1]
+        assert [t.status for t in model.threats] == ["mitigated"] * 3  # "Stand" ✅
+        assert model.controls[1].title == "Erkennung und Ausgabe lokal; Audio nur im Heimnetz"
+        assert reconciles(report)
