@@ -159,3 +159,41 @@ def test_a_german_threat_column_left_of_its_measure_gives_threats_under_a_measur
         assert [t.status for t in model.threats] == ["mitigated"] * 3  # "Stand" ✅
         assert model.controls[1].title == "Erkennung und Ausgabe lokal; Audio nur im Heimnetz"
         assert reconciles(report)
+
+
+# -- Portuguese threat tables: "### Spoofing (falsificação de identidade)" over "| Ameaça | Mitigação |" beside a
+# threat-agent table, and "| Ameaça | Controle | Teste |" whose test ids repeat
+
+_AMEACAS = (
+    "# Modelo de ameaças\n\n## 2. Agentes de ameaça\n\n| ID | Agente | Motivação | Capacidade |\n|---|---|---|---|\n"
+    "| T5 | Fraudador de ranking | Prestígio ou prêmio | Baixa-média; localização falsa |\n"
+    "| T7 | Insider | Acesso indevido a dados | Alta; acesso legítimo |\n\n"
+    "## 3. Ameaças por categoria (STRIDE resumido)\n\n### Spoofing (falsificação de identidade)\n"
+    "| Ameaça | Mitigação |\n|---|---|\n| Roubo de token | Vida curta, rotação, revogação |\n"
+    "| Falsificação de webhook | Verificação de assinatura |\n\n"
+    "### Tampering (adulteração)\n| Ameaça | Mitigação |\n|---|---|\n| Alteração de payload em trânsito | TLS |\n"
+)
+
+_CONTROLE = (
+    "# Rede do cliente\n\n## Ameaças e validação\n\n| Ameaça | Controle | Teste |\n|---|---|---|\n"
+    "| Cliente tenta acessar outro barco | VLAN, ACL e autenticação individual | SEC-01 |\n"
+    "| Roubo de credencial | Menor privilégio e revogação | SEC-04 |\n"
+    "| Servidor falso | Verificação de certificado | SEC-04 |\n"
+)
+
+
+def test_portuguese_threat_and_mitigation_columns_are_read(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _AMEACAS):
+        # before: exit 2, "no threat-model content found" (no Portuguese header known)
+        assert [(t.title, t.stride) for t in model.threats] == [
+            ("Roubo de token", ["spoofing"]),
+            ("Falsificação de webhook", ["spoofing"]),
+            ("Alteração de payload em trânsito", ["tampering"]),
+        ]
+        assert [c.title for c in model.controls] == ["Vida curta, rotação, revogação", "Verificação de assinatura", "TLS"]
+        assert [len(t.controls) for t in model.threats] == [1, 1, 1]
+        assert reconciles(report)
+    for model, _report in _both(tmp_path, _CONTROLE):
+        assert [t.title for t in model.threats] == ["Cliente tenta acessar outro barco", "Roubo de credencial", "Servidor falso"]
+        assert [t.extra["Teste"] for t in model.threats] == ["SEC-01", "SEC-04", "SEC-04"]
+        assert [len(t.controls) for t in model.threats] == [1, 1, 1]
