@@ -197,3 +197,37 @@ def test_portuguese_threat_and_mitigation_columns_are_read(tmp_path: Path) -> No
         assert [t.title for t in model.threats] == ["Cliente tenta acessar outro barco", "Roubo de credencial", "Servidor falso"]
         assert [t.extra["Teste"] for t in model.threats] == ["SEC-01", "SEC-04", "SEC-04"]
         assert [len(t.controls) for t in model.threats] == [1, 1, 1]
+
+
+# -- Chinese threat tables: "| 威胁 | 缓解 | 状态 |" (threat, mitigation, state: accept / safe / mitigated / doc) of a
+# backup-encryption design, and "| 威胁 | 现状放大点 | 缓解 |" (threat, what makes it worse today, mitigation)
+
+_HUANJIE = (
+    "# 备份加密\n\n### 2.7 Q7 — 威胁模型 + MVP 缓解\n\n| 威胁 | 缓解 | 状态 |\n|------|------|------|\n"
+    "| 密钥侧泄露 (env var 可读) | OS-level ACL；chmod 600 | accept |\n"
+    "| Nonce 重用（GCM 致命） | crypto/rand 96-bit nonce per file | safe |\n"
+    "| 替换攻击（A 换 B 文件名） | AAD=filename | mitigated |\n"
+    "| KEK 泄露 → 全部 backup 暴露 | KEK rotation 另立任务；MVP accept | doc |\n"
+)
+
+_XIANZHUANG = (
+    "# 执行器\n\n## 7. 安全模型\n\n| 威胁 | 现状放大点 | 缓解 |\n| --- | --- | --- |\n"
+    "| 任意命令执行（RCE） | `executors.enabled` 默认 false | D1 白名单 + D8 档位 |\n"
+    "| shell 元字符注入 | — | D3 不经 shell，无字符串拼接 |\n"
+)
+
+
+def test_chinese_mitigation_and_state_columns_are_read(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _HUANJIE):
+        # before: "缓解" and "状态" kept as written (unsure table): 4 threats, no control, every status open
+        assert [len(t.controls) for t in model.threats] == [1, 1, 1, 1]
+        assert model.controls[2].title == "AAD=filename"
+        # "accept" and "mitigated" are statuses; "safe" and "doc" are not, kept as written, the threat open
+        assert [t.status for t in model.threats] == ["accepted", "open", "mitigated", "open"]
+        assert [t.extra.get("状态") for t in model.threats] == [None, "safe", None, "doc"]
+        assert reconciles(report)
+    for model, _report in _both(tmp_path, _XIANZHUANG):
+        # before: exit 2, "no threat-model content found"
+        assert [t.title for t in model.threats] == ["任意命令执行（RCE）", "shell 元字符注入"]
+        assert [c.title for c in model.controls] == ["D1 白名单 + D8 档位", "D3 不经 shell，无字符串拼接"]
+        assert model.threats[0].extra["现状放大点"] == "executors.enabled 默认 false"
