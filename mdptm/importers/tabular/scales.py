@@ -22,8 +22,8 @@ _RANK_WORDS = frozenset({"priority", "rank", "#"})
 def _keep_ranks(records: list[RowRecord]) -> None:
     """A "Priority" or "Rank" column numbering the rows 1, 2, 3 … in order is the author's ranking of them, not a
     rating: read as a score it would put the first (most urgent) row lowest on an invented 1-n scale. Such a
-    column is kept in extra, as written, and gives no risk."""
-    if len(records) < 2:
+    column is kept in extra, as written, and gives no risk. Three rows at least: "1", "2" alone may be ratings."""
+    if len(records) < 3:
         return
     for f in [f for f in records[0].values if f.split(".")[0] in RISK_FIELDS]:
         header = records[0].headers.get(f, "")
