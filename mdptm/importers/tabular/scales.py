@@ -9,11 +9,57 @@ from __future__ import annotations
 import re
 
 from mdptm.importers.tabular.tables import RowRecord
-from mdptm.importers.tabular.vocab import Vocabulary, ordinal, scale_for
+from mdptm.importers.tabular.vocab import Vocabulary, norm_text, ordinal, scale_for
 
 RISK_FIELDS = ("risk", "residual_risk")
 _NOT_WORDS = re.compile(r"\(.*?\)|\d")  # what a likelihood or severity label is written with besides its words
 _SCORE = re.compile(r"^\s*(\d{1,15}(?:\.\d{1,15})?)(?!\d)\s*(?:[x×*]\s*(\d{1,15}(?:\.\d{1,15})?)(?!\d))?")  # as vocab's numbers
+
+
+_RANK_WORDS = frozenset({"priority", "rank", "#"})
+
+
+def _keep_ranks(records: list[RowRecord]) -> None:
+    """A "Priority" or "Rank" column numbering the rows 1, 2, 3 … in order is the author's ranking of them, not a
+    rating: read as a score it would put the first (most urgent) row lowest on an invented 1-n scale. Such a
+    column is kept in extra, as written, and gives no risk. Three rows at least: "1", "2" alone may be ratings."""
+    if len(records) < 3:
+        return
+    for f in [f for f in records[0].values if f.split(".")[0] in RISK_FIELDS]:
+        header = records[0].headers.get(f, "")
+        if not _RANK_WORDS & set(header.lower().replace("*", " ").split()):
+            continue
+        cells = [rec.values.get(f, "").strip() for rec in records]
+        if cells != [str(n) for n in range(1, len(records) + 1)]:
+            continue
+        for rec in records:
+            rec.extra.setdefault(rec.headers.get(f, header), rec.values.pop(f))
+
+
+def _dread_scale(records: list[RowRecord], base: str, vocab: Vocabulary) -> int | None:
+    """The scale of a DREAD total ("Total" beside "Damage" … "Discoverability"), by DREAD's own definition: the
+    factors' scale (from their values) where the totals stay within it (an average), five times it where they
+    exceed it (a sum). None where the column is no DREAD total or a value is no number."""
+    header = norm_text(records[0].headers.get(base, ""))
+    if header not in vocab.dread_totals:
+        return None
+    names = [h for h in (*records[0].headers.values(), *records[0].extra) if norm_text(h) in vocab.dread_factors]
+    if len({norm_text(h) for h in names}) < 4:
+        return None
+    factors: list[float] = []
+    totals: list[float] = []
+    for rec in records:
+        cells = [rec.extra.get(h) or rec.values.get(f, "") for f, h in rec.headers.items() if h in names]
+        cells += [rec.extra[h] for h in names if h in rec.extra]
+        for raw, into in [(c, factors) for c in cells] + [(rec.values.get(base, ""), totals)]:
+            m = _SCORE.match(raw.strip("* "))
+            if m is None or m.group(2):
+                return None
+            into.append(float(m.group(1)))
+    if not factors or not totals:
+        return None
+    side = scale_for(vocab, max(factors))
+    return side * 5 if max(totals) > side else side
 
 
 def infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
@@ -26,6 +72,7 @@ def infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
     """
     if not records:
         return
+    _keep_ranks(records)
     present = [f for f in records[0].scales if f.split(".")[0] in RISK_FIELDS]
     found: dict[str, int] = {}
     tops: dict[str, int] = {}
@@ -57,6 +104,10 @@ def infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
     guessed: list[str] = []
     for base in RISK_FIELDS:
         if base not in present or records[0].scales.get(base):
+            continue
+        dread = _dread_scale(records, base, vocab)
+        if dread:
+            found[base] = dread
             continue
         lik = found.get(f"{base}.likelihood") or records[0].scales.get(f"{base}.likelihood")
         sev = found.get(f"{base}.severity") or records[0].scales.get(f"{base}.severity")
