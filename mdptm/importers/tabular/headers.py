@@ -488,7 +488,6 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             out.append(f"column {risk.header!r} names the risks, no risk levels: read as the threat's title")
     out.extend(_risk_statement_title(columns, cells))
     out.extend(_spare_ratings(columns, cells, vocab))
-    out.extend(_dread_total(columns, cells, vocab))
     return out
 
 
@@ -583,24 +582,6 @@ def _spare_ratings(columns: list[Column], cells: Callable[[Column], list[str]], 
                 out.append(f"column {col.header!r} states {beside}: kept as stated")
                 break
     return out
-
-
-def _dread_total(columns: list[Column], cells: Callable[[Column], list[str]], vocab: Vocabulary) -> list[str]:
-    """A threat table scored by DREAD ("Damage | Reproducibility | Exploitability | Affected users |
-    Discoverability | Total"): the column of numbers summing or averaging the factors is the threat's rating, its
-    risk score, where no other column gives the risk. The factors stay as written."""
-    if any(c.field == "risk" for c in columns):
-        return []
-    if len({norm_text(c.header) for c in columns} & vocab.dread_factors) < 4:
-        return []
-    for col in columns:
-        if col.field not in (None, "risk.level") or norm_text(col.header) not in vocab.dread_totals:
-            continue
-        values = cells(col)
-        if len(values) >= 2 and all(_BARE_NUMBER.match(v.strip("*")) for v in values):
-            col.field = "risk"
-            return [f"column {col.header!r} totals the DREAD factors: read as each threat's risk score"]
-    return []
 
 
 _KPI_HEADERS = frozenset(

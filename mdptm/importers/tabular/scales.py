@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from mdptm.importers.tabular.tables import RowRecord
-from mdptm.importers.tabular.vocab import Vocabulary, norm_text, ordinal, scale_for
+from mdptm.importers.tabular.vocab import Vocabulary, ordinal, scale_for
 
 RISK_FIELDS = ("risk", "residual_risk")
 _NOT_WORDS = re.compile(r"\(.*?\)|\d")  # what a likelihood or severity label is written with besides its words
@@ -34,32 +34,6 @@ def _keep_ranks(records: list[RowRecord]) -> None:
             continue
         for rec in records:
             rec.extra.setdefault(rec.headers.get(f, header), rec.values.pop(f))
-
-
-def _dread_scale(records: list[RowRecord], base: str, vocab: Vocabulary) -> int | None:
-    """The scale of a DREAD total ("Total" beside "Damage" … "Discoverability"), by DREAD's own definition: the
-    factors' scale (from their values) where the totals stay within it (an average), five times it where they
-    exceed it (a sum). None where the column is no DREAD total or a value is no number."""
-    header = norm_text(records[0].headers.get(base, ""))
-    if header not in vocab.dread_totals:
-        return None
-    names = [h for h in (*records[0].headers.values(), *records[0].extra) if norm_text(h) in vocab.dread_factors]
-    if len({norm_text(h) for h in names}) < 4:
-        return None
-    factors: list[float] = []
-    totals: list[float] = []
-    for rec in records:
-        cells = [rec.extra.get(h) or rec.values.get(f, "") for f, h in rec.headers.items() if h in names]
-        cells += [rec.extra[h] for h in names if h in rec.extra]
-        for raw, into in [(c, factors) for c in cells] + [(rec.values.get(base, ""), totals)]:
-            m = _SCORE.match(raw.strip("* "))
-            if m is None or m.group(2):
-                return None
-            into.append(float(m.group(1)))
-    if not factors or not totals:
-        return None
-    side = scale_for(vocab, max(factors))
-    return side * 5 if max(totals) > side else side
 
 
 def infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
@@ -104,10 +78,6 @@ def infer_scales(records: list[RowRecord], vocab: Vocabulary) -> None:
     guessed: list[str] = []
     for base in RISK_FIELDS:
         if base not in present or records[0].scales.get(base):
-            continue
-        dread = _dread_scale(records, base, vocab)
-        if dread:
-            found[base] = dread
             continue
         lik = found.get(f"{base}.likelihood") or records[0].scales.get(f"{base}.likelihood")
         sev = found.get(f"{base}.severity") or records[0].scales.get(f"{base}.severity")

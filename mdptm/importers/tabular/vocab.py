@@ -195,8 +195,6 @@ class Vocabulary:
     key_value_values: frozenset[str] = frozenset()  # ... and its right header
     generic_headers: frozenset[str] = frozenset()  # headers that say nothing of the table's kind ("Type")
     rating_letters: dict[str, frozenset[str]] = field(default_factory=dict)  # "L" | "S" columns: likelihood, severity
-    dread_factors: frozenset[str] = frozenset()  # "Damage" … "Discoverability": a threat table scored by DREAD
-    dread_totals: frozenset[str] = frozenset()  # ... and the header of the column summing or averaging them
     header_cache: dict[tuple[str, str], HeaderMatch | None] = field(default_factory=dict)
     skipped_index: dict[str, list[str]] = field(default_factory=dict)  # normalised word -> skipped kinds
     first_column_not_items: dict[str, str] = field(default_factory=dict)  # normalised first header -> label
@@ -339,7 +337,6 @@ class HeaderTerms(_Terms):
     key_value: _KeyValue
     generic_headers: list[str]
     rating_letters: dict[str, list[str]] = Field(default_factory=dict)
-    dread: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class ValueTerms(_Terms):
@@ -604,8 +601,6 @@ def load_vocabulary() -> Vocabulary:
         key_value_values=frozenset(str(w) for w in headers["key_value"]["values"]),
         generic_headers=frozenset(str(w) for w in headers["generic_headers"]),
         rating_letters={axis: frozenset(str(w).lower() for w in ws) for axis, ws in (headers.get("rating_letters") or {}).items()},
-        dread_factors=frozenset(str(w) for w in (headers.get("dread") or {}).get("factors", [])),
-        dread_totals=frozenset(str(w) for w in (headers.get("dread") or {}).get("totals", [])),
     )
 
 
