@@ -15,7 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 from mdptm.model import Flow, Model, topology
-from mdptm.model.evidence import stated
+from mdptm.model.evidence import says_none, stated
 from mdptm.model.topology import NETWORK_KINDS, OUTSIDE_KINDS, Initiator, Need, Place
 
 if TYPE_CHECKING:
@@ -688,7 +688,7 @@ _TLS_QUESTION = (
 def encryption_stated(text: str) -> bool:
     """Whether a flow's encryption text states some encryption: not "none", a placeholder or a denial ("not
     encrypted", "TLS (planned)"), read as the guides read it."""
-    return text.strip().lower() not in ("none", "no", "") and stated(text)
+    return bool(text.strip()) and not says_none(text) and stated(text)
 
 
 def protection_question(fl: Flow) -> str | None:

@@ -455,6 +455,17 @@ def affirmed(text: str, keywords: tuple[str, ...] | list[str]) -> list[str]:
 
 
 _LABEL_VALUE = re.compile(r"^\s*[^:=]{1,40}?\s*[:=]\s*(\S.*?)\s*$", re.S)
+# a flow's encryption or authentication whose first clause says there is none: "none", "No - plain TCP",
+# "none (proprietary binary protocol)", "false", "0" (as a tool's export writes it)
+_SAYS_NONE = re.compile(r"^\s*(?:none|no|nothing|false|0)\s*(?:$|[(,;:]|\s[-–—]\s?)", re.I)
+
+
+def says_none(text: str) -> bool:
+    """Whether a flow's encryption or authentication text says the flow has none: a stated gap, which no reader
+    takes for a placeholder ("none" alone is one elsewhere: "Verification: none")."""
+    return _SAYS_NONE.match(text) is not None
+
+
 _NO_SAFEGUARD = re.compile(r"^\s*(?:no|without|never)\b")  # "TLS 1.3 (no plaintext fallback)" states TLS
 
 

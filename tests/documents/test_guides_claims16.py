@@ -166,3 +166,15 @@ def test_a_dynamic_range_stated_is_a_range() -> None:
     flow = Flow(id="F-1", name="RPC", source="an", target="ie", protocol="TCP", port="49152-65535 (dynamic)", initiator="an")
     rows = firewall_rows(build_guides(base(trust_zones=_LAB, elements=elements, flows=[flow]))["deployment"])
     assert {r[4] for r in rows} == {"TCP 49152-65535"}
+
+
+@pytest.mark.parametrize("said", ["none (proprietary binary protocol)", "No - plain TCP", "none"])
+def test_a_flow_said_to_have_no_encryption_is_not_asked_about_as_unstated(said: str) -> None:
+    # the patient monitor's F-01 ("none (proprietary binary protocol)") read as a placeholder in the guides: the
+    # pre-procurement guide listed it under "Encryption not stated" and the deployment guide asked whether it is
+    # encrypted, "The model does not say"
+    elements = [Element(id="E-1", name="Monitor", kind="device"), Element(id="E-2", name="Central station", kind="software")]
+    flows = [Flow(id="F-1", name="Waveforms", source="E-1", target="E-2", protocol="TCP", port="24105", encryption=said)]
+    guides = build_guides(base(elements=elements, flows=flows))
+    assert "Encryption not stated for flows" not in text_of(guides["pre-procurement"])
+    assert "is the traffic encrypted, and with what? The model does not say." not in text_of(guides["deployment"])

@@ -11,7 +11,7 @@ from typing import Literal
 from mdptm.documents import netplan
 from mdptm.documents.guides.facts import NOT_STATED, Facts, _matcher
 from mdptm.model import Assumption, Control, Flow, Item, Threat, View, topology
-from mdptm.model.evidence import responsibility_shown, status_shown
+from mdptm.model.evidence import responsibility_shown, says_none, status_shown
 from mdptm.model.vocabulary import enum_words
 from mdptm.render.docir import Doc, Image
 
@@ -52,6 +52,8 @@ def _encryption(f: Flow) -> str:
     text = f.encryption.strip()
     if text.lower() in ("none", "no", ""):
         return "none"
+    if says_none(text):  # "none (proprietary binary protocol)": as written, "No - plain TCP" said as none
+        return text if text.lower().startswith("none") else f"none ({text})"
     return f.encryption if netplan.encryption_stated(text) else f"none ({text})"  # "not encrypted", "TLS (planned)"
 
 

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field
 
 from mdptm.model import Asset, Control, Element, Flow, Item, Model, Strict, TrustZone, topology
-from mdptm.model.evidence import is_placeholder, real_values, void_reason
+from mdptm.model.evidence import is_placeholder, real_values, says_none, void_reason
 from mdptm.model.index import threats_by_control
 from mdptm.model.io import load_validated
 from mdptm.model.vocabulary import vocabulary_file
@@ -202,9 +202,6 @@ class Facts:
         return self._mitigates.get(control_id, [])
 
 
-_SECURITY_NONE = frozenset({"none", "no", "false", "0"})  # a flow's encryption or authentication that says there is none
-
-
 def _said(model: Model) -> Model:
     """*model* as the guides may quote it. A product or support fact, or a flow's encryption, authentication,
     protocol or port that is a placeholder ("TBD", "N/A", "see later") is not stated, so no guide prints it as
@@ -233,7 +230,7 @@ def _said(model: Model) -> Model:
         said = {
             name: None
             for name in ("encryption", "authentication")
-            if (v := getattr(fl, name)) is not None and v.strip().casefold() not in _SECURITY_NONE and is_placeholder(v)
+            if (v := getattr(fl, name)) is not None and not says_none(v) and is_placeholder(v)
         }
         # a protocol or port that is a placeholder ("TBD", "N/A") is not stated: no rule prints it as one
         said.update({name: None for name in ("protocol", "port") if (v := getattr(fl, name)) is not None and is_placeholder(v)})

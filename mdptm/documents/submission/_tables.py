@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from mdptm.documents.labeling import asked_of
@@ -27,7 +26,7 @@ from mdptm.documents.submission._shared import (
     verification_text,
 )
 from mdptm.model import Asset, Control, Element, Flow, Threat
-from mdptm.model.evidence import is_placeholder
+from mdptm.model.evidence import is_placeholder, says_none
 from mdptm.render.docir import Doc, Table
 
 
@@ -37,16 +36,6 @@ def _elements_table(doc: Doc, ix: Index, elements: Sequence[Element], caption: s
         return
     rows = [[e.id, e.name, _words(e.kind), ix.name(e.trust_zone) if e.trust_zone else "—", _described(e)] for e in elements]
     doc.table(["ID", "Element", "Kind", "Trust zone", "Description"], rows, caption=caption, widths=[1.3, 2.3, 1.5, 1.8, 3.9])
-
-
-# "none", "No - plain TCP", "none (proprietary binary protocol)": the first clause says there is none
-_NONE_FIRST = re.compile(r"^\s*(?:none|no|nothing)\s*(?:$|[(,;:]|\s[-–—]\s?)", re.I)
-
-
-def _says_none(value: str) -> bool:
-    """Whether a flow's authentication or encryption text says the flow has none: a stated gap, not a
-    placeholder (an empty value says nothing)."""
-    return not value.strip() or _NONE_FIRST.match(value) is not None
 
 
 def _flows_table(doc: Doc, ix: Index, flows: Sequence[Flow], caption: str) -> None:
@@ -66,7 +55,7 @@ def _flows_table(doc: Doc, ix: Index, flows: Sequence[Flow], caption: str) -> No
             if value is None:  # the model is silent: "not stated", as the Appendix 2 table says, not "unknown"
                 cells.append(NOT_STATED)
                 fills[(r, c)] = WARN_FILL
-            elif _says_none(value):  # the source says there is none ("none (proprietary protocol)"): a gap
+            elif not value.strip() or says_none(value):  # the source says there is none ("none (proprietary protocol)"): a gap
                 cells.append(value)
                 fills[(r, c)] = GAP_FILL
             elif is_placeholder(value):  # "TBD" is as unknown as a blank
