@@ -43,7 +43,10 @@ class ImportContext:
     it: the table importers check it against their ``Profile``); *looked_at* is the importer's answer
     to "what did you read?" ("3 sheets", "40 paragraphs and 2 tables"), named when nothing was found.
     *read_ahead* is what the importer's :meth:`Importer.read_ahead` returned for this very file, when
-    the caller ran it beforehand (None otherwise: the importer reads the file itself).
+    the caller ran it beforehand (None otherwise: the importer reads the file itself). *resolved_after*
+    says the caller resolves the model's references itself as soon as the importer returns it, on this
+    very model (the one source of :func:`mdptm.pipeline.importing.import_sources`): an importer's own
+    pass over it would only be done twice.
     """
 
     report: ImportReport
@@ -51,6 +54,7 @@ class ImportContext:
     options: Options = field(default_factory=dict)
     looked_at: str | None = None
     read_ahead: object | None = None
+    resolved_after: bool = False
 
 
 class Importer(abc.ABC):

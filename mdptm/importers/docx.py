@@ -2294,7 +2294,7 @@ class DocxImporter(DocxDoor):
         walker.link_measures(model)
         if walker._md is not None:
             walker._md.link_basis(model, builder.item_of)
-        return resolve_references(model, ctx.report, final=False)
+        return model if ctx.resolved_after else resolve_references(model, ctx.report, final=False)
 
 
 def read_embedded(spec: str, base: Path) -> bytes:

@@ -614,7 +614,7 @@ def import_grids(path: Path, grids: list[Grid], ctx: ImportContext, importer: st
         if grid.hidden:
             _hidden_sheet(grid, builder.records[first:], ctx, file)
     model = builder.build()
-    return resolve_references(model, ctx.report, final=False)
+    return model if ctx.resolved_after else resolve_references(model, ctx.report, final=False)
 
 
 def _hidden_sheet(grid: Grid, records: list[RowRecord], ctx: ImportContext, file: str) -> None:

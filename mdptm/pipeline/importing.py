@@ -79,10 +79,16 @@ def importer_for(path: Path, fmt: str | None = None) -> Importer:
 
 
 def import_one(
-    path: Path, fmt: str | None = None, profile: JSONObject | None = None, *, read_ahead: object | None = None
+    path: Path,
+    fmt: str | None = None,
+    profile: JSONObject | None = None,
+    *,
+    read_ahead: object | None = None,
+    resolved_after: bool = False,
 ) -> tuple[Model, ImportReport]:
     """Import one file; anything wrong with it is an :class:`InputError` naming it. *read_ahead* is what
-    the file's importer read of it beforehand (:func:`read_ahead`)."""
+    the file's importer read of it beforehand (:func:`read_ahead`); *resolved_after*, that the caller
+    resolves the model's references right after (``ImportContext.resolved_after``)."""
     imp = importer_for(path, fmt)
     report = ImportReport()
     if path.is_dir():
@@ -96,7 +102,7 @@ def import_one(
                     raise InputError(LFS_POINTER, file=str(path))
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    ctx = ImportContext(report=report, profile=profile, read_ahead=read_ahead)
+    ctx = ImportContext(report=report, profile=profile, read_ahead=read_ahead, resolved_after=resolved_after)
     try:
         model = imp.load(path, ctx)
     except MdptmError:
@@ -157,7 +163,8 @@ def import_sources(sources: Sequence[ImportSource], *, meanwhile: Callable[[], o
     ahead = read_ahead(sources, meanwhile) if meanwhile is not None else {}
     parts = []
     for i, src in enumerate(sources):
-        model, report = import_one(src.path, src.format, src.profile, read_ahead=ahead.get(i))
+        # One source is the merged model itself: its references are resolved once, below.
+        model, report = import_one(src.path, src.format, src.profile, read_ahead=ahead.get(i), resolved_after=len(sources) == 1)
         parts.append((src.path.name, model, report))
     model, report = merge_models(parts, [src.priority for src in sources])
     # Names and ids written in one source may point into another: resolve them on the merged model.

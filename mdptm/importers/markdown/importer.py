@@ -70,4 +70,4 @@ class MarkdownImporter(MarkdownDoor):
         ctx.looked_at = looked
         model = builder.build()
         reader.link_basis(model, builder.item_of)
-        return resolve_references(model, ctx.report, final=False)
+        return model if ctx.resolved_after else resolve_references(model, ctx.report, final=False)

@@ -64,7 +64,6 @@ _FLOW_HEADER = re.compile(r"\b(?:interaction|data ?flow|flow)\b", re.I)
 _ARROW_SIGN = re.compile(r"<-+>|<=+>|↔|⇄|⟷|-+>|=+>|→|⇒|<-+|←")
 _ABBREV = re.compile(r"^(.+?)\s*\(([A-Za-z][A-Za-z0-9&/+-]{1,11})\)\s*$")
 _SPLIT = re.compile(r"(\s*[,;\n|/]\s*)")
-_SEPARATOR_CHARS = (",", ";", "\n", "|", "/", " ")  # each _SPLIT separator leaves one of these in a key (a newline as a space)
 _LIST_CHARS = (",", ";", "|", "/")  # the separators every look-up keeps as they are
 _ABBR = re.compile(r"[A-Z][A-Z0-9]{0,4}")  # "CI", "CD", "TCP": one side of "CI/CD"
 _TRAILING_NOTE = re.compile(r"^\s*(.*\S)\s*\([^()]*\)\s*$", re.S)  # "Name (bi)": a name and a note after it
@@ -135,9 +134,17 @@ class _Index:
                 if len(sides) == 2 and all(0 < len(x.split()) <= 3 for x in sides):
                     for side in sides:
                         self.names[coll].setdefault(norm_name(side), item_id)
-        self.span = max(self.span, *(sum(map(k.count, _SEPARATOR_CHARS)) for k in keys))
-        if len(self.separators) < len(_LIST_CHARS):
-            self.separators.update(ch for ch in _LIST_CHARS if any(ch in k for k in keys))
+        span, separators = self.span, self.separators
+        # Each _SPLIT separator leaves one of , ; | / a space or a new line in a key: counted one by one, as this
+        # runs for every item of every pass.
+        for k in keys:
+            listed = k.count(",") + k.count(";") + k.count("|") + k.count("/")
+            n = listed + k.count(" ") + k.count("\n")
+            if n > span:
+                span = n
+            if listed and len(separators) < len(_LIST_CHARS):
+                separators.update(ch for ch in _LIST_CHARS if ch in k)
+        self.span = span
         self.all_ids.add(item_id)
 
     def find(self, colls: tuple[str, ...], token: str) -> tuple[str, str] | None:
@@ -1138,10 +1145,11 @@ class Resolver:
             items = imported.get(coll)
             if items is None:
                 items = imported[coll] = [i for i in getattr(self.model, coll) if _importer(i) not in (None, "mdptm")]
+            known = present[allowed[0]] if len(allowed) == 1 else set().union(*(present[a] for a in allowed))
             for item in items:
                 value = getattr(item, fld)
                 refs = value if isinstance(value, list) else [value]
-                bad = [r for r in refs if isinstance(r, str) and r and not any(r in present[a] for a in allowed)]
+                bad = [r for r in refs if isinstance(r, str) and r and r not in known]
                 if not bad:
                     continue
                 if isinstance(value, list):
