@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from mdptm import __version__
+from mdptm.base.process import LEAN_GC_THRESHOLD
 from mdptm.cli import cli
 from tests.conftest import SAMPLES
 from tests.importers.test_tm7 import synthetic_tm7
@@ -158,5 +159,5 @@ def test_import_reads_its_sources_with_the_lean_collector(tmp_path: Path, monkey
     with pytest.raises(SystemExit) as exc:
         cli_module.main(["import", str(src), "-o", str(tmp_path / "m.json"), "-q"])
     assert exc.value.code == 0
-    assert seen == [50_000]
+    assert seen == [LEAN_GC_THRESHOLD]
     assert gc.get_threshold() == before and gc.get_freeze_count() > 0

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mdptm.base.process import keep_long_lived, lean_gc
+from mdptm.base.process import LEAN_GC_THRESHOLD, keep_long_lived, lean_gc
 from mdptm.cli import main
 from tests.conftest import SAMPLES
 
@@ -18,10 +18,10 @@ from tests.conftest import SAMPLES
 def test_lean_gc_raises_the_thresholds_and_puts_them_back() -> None:
     before = gc.get_threshold()
     with lean_gc():
-        assert gc.get_threshold()[0] == 50_000
+        assert gc.get_threshold()[0] == LEAN_GC_THRESHOLD
         with lean_gc():  # nested: the outermost settings stay
-            assert gc.get_threshold()[0] == 50_000
-        assert gc.get_threshold()[0] == 50_000
+            assert gc.get_threshold()[0] == LEAN_GC_THRESHOLD
+        assert gc.get_threshold()[0] == LEAN_GC_THRESHOLD
     assert gc.get_threshold() == before
 
 
