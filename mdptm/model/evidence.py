@@ -211,6 +211,10 @@ def _canon(text: str) -> str:
     return _SPACES.sub(" ", _EDGE.sub("", _straight(text.strip().casefold())))
 
 
+# a label of at most 40 characters and one sentence (a version's dot allowed: "TLS 1.2"), a spaced dash, what follows
+_DASHED = re.compile(r"^\s*(?:[^:=;.\n]|\.(?=\S)){1,40}?\s+[-–—]\s+(\S.*?)\s*$", re.S)
+
+
 def is_placeholder(value: object) -> bool:
     """True when *value* says nothing: empty, or a placeholder such as TBD, N/A, none, "not supported".
 
@@ -241,6 +245,11 @@ def is_placeholder(value: object) -> bool:
         return True
     # a short label over a placeholder: "SBOM: planned", "Encryption: suggested", "Verschlüsselung: k. A."
     if colon and len(head.split()) <= 4 and _canon(tail) in words.placeholders:
+        return True
+    # a short label, a dash and a placeholder: "TLS 1.2 — N/A", "SBOM - TBD", "Encryption – n/a (see below)": the
+    # label names what is not there
+    dashed = _DASHED.match(value)
+    if dashed is not None and is_placeholder(dashed.group(1)):
         return True
     # a deferral that opens the value, after a short label: "Authentication: to be defined", "Patches: to be
     # agreed with each customer", "N/A for this product"
@@ -485,16 +494,6 @@ def _taken_back(low: str, clauses: Sequence[tuple[int, str]], i: int) -> bool:
     if any(d in between for d in "-–—"):
         return is_placeholder(nxt)
     return False
-
-
-_DASHED = re.compile(r"^\s*[^:=.;]{1,40}?\s+[-–—]\s+(\S.*?)\s*$", re.S)
-
-
-def _dashed_void(text: str) -> bool:
-    """A text written as a label, a dash and a placeholder or an empty answer ("Encryption - planned", "TLS — N/A"):
-    the label names what is not there."""
-    m = _DASHED.match(text)
-    return m is not None and is_placeholder(m.group(1))
 
 
 def _labelled_void(clause: str) -> bool:
@@ -1181,7 +1180,7 @@ def void_reason(title: str, description: str) -> str | None:
         return "void"
     if denies_title(title, description) or deferred(description) or denies_measure(description or title):
         return "denied"
-    if description.strip() and (is_placeholder(description) or _dashed_void(description)):
+    if description.strip() and is_placeholder(description):
         return "placeholder"
     said = description if description.strip() else title
     if said.strip() and not _canon(without_citations(said)):

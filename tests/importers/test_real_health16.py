@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.importers.import_helpers import load_text, warning_messages
+from tests.importers.import_helpers import warning_messages
 from tests.importers.md_word import both as _both
 
 # -- an EMR's STRIDE analysis (Polish, round 15): a labelled threat paragraph over labelled bullets, two threats under
@@ -98,17 +98,18 @@ def test_a_threats_status_of_work_not_done_reaches_the_control_made_from_its_mit
 
 
 def test_a_mitigation_status_line_under_a_threat_heading(tmp_path: Path) -> None:
-    # Markdown only: Word reads a heading over labelled lines by its own form reading, which does not yet do this
+    # Word reads a heading over labelled lines by its form reading (tabular), which now carries the threat's status
+    # to the control made from its mitigation as well (test_claims17_status)
     text = (
         "# TM\n\n## Threats\n\n### T-1 Session hijack\n\n**Description:** Cookie theft.\n\n"
         "**Mitigation:** HttpOnly cookies\n\n**Status:** Planned\n\n### T-2 Log leak\n\n**Description:** PHI in logs.\n\n"
         "**Mitigation:** Log scrubbing\n\n**Mitigation status:** planned\n"
     )
-    model, _report = load_text(tmp_path, text)
-    assert [(c.title, c.status, c.status_stated) for c in model.controls] == [
-        ("HttpOnly cookies", "planned", True),
-        ("Log scrubbing", "planned", True),
-    ]
+    for model, _report in _both(tmp_path, text):
+        assert [(c.title, c.status, c.status_stated) for c in model.controls] == [
+            ("HttpOnly cookies", "planned", True),
+            ("Log scrubbing", "planned", True),
+        ]
 
 
 # -- the scribe app's "Security Controls Summary": "### Implemented Controls:" over "- ✅ …" items, then

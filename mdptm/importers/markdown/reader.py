@@ -40,6 +40,7 @@ from mdptm.importers.tabular.vocab import (
     one_line,
     parse_choice,
     parse_risk,
+    work_not_done,
 )
 from mdptm.model import Model, View
 from mdptm.model.evidence import accepts_risk
@@ -1424,10 +1425,8 @@ class BlockReader(ListReading, TableReading):
             if said is not None:
                 return said, f"threat's {label!r} ({text})"
         status = one_line(pend.rec.values.get("status", ""))
-        said = parse_choice(self.vocab, "control_status", status).value if status else None
-        if said in ("planned", "not_implemented"):
-            return said, f"threat's status ({status})"
-        return None
+        said = work_not_done(self.vocab, status)
+        return (said, f"threat's status ({status})") if said is not None else None
 
     def heading_risk_controls(self) -> None:
         """Measures listed under the heading of one risk ("#### INF-001: Provider Outage" over "**Design

@@ -997,6 +997,9 @@ class SourceBuilder:
                 pending.append({"field": field, "raw": raw, "header": header, "locator": rec.locator})
                 if fname == "controls" and rec.values.get("controls.id", "").strip():
                     pending[-1]["control_id"] = one_line(rec.values["controls.id"])  # "RC-001" beside its text
+                if field == "controls" and grp.kind == "threat" and rec.values.get("status", "").strip():
+                    # "| Mitigation | Status |" with "Planned": a control made from the text reads the row's status
+                    pending[-1]["threat_status"] = one_line(rec.values["status"])
             for _fname, raw, header, loc in rec.more_controls:
                 pending.append({"field": "controls", "raw": clean_text(raw), "header": header, "locator": loc})
             if rec.hidden:

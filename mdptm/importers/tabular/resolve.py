@@ -640,7 +640,8 @@ class Resolver:
             return
         if isinstance(item, Threat) and fname == "controls" and free_text:
             if not self.had["controls"]:
-                for cid in self._create_controls(raw, item, file, loc, header, control_id=ref.get("control_id")):
+                cid_said, said = ref.get("control_id"), ref.get("threat_status", "")
+                for cid in self._create_controls(raw, item, file, loc, header, control_id=cid_said, threat_status=said):
                     _add(item.controls, cid)
                 return
             if not deferred:
@@ -663,7 +664,8 @@ class Resolver:
                 )
                 return
             if not item.controls:
-                for cid in self._create_controls(raw, item, file, loc, header, table=True, control_id=ref.get("control_id")):
+                cid_said, said = ref.get("control_id"), ref.get("threat_status", "")
+                for cid in self._create_controls(raw, item, file, loc, header, table=True, control_id=cid_said, threat_status=said):
                     _add(item.controls, cid)
                 return
         if kind == "control" and fname == "threats" and (cited := self._cited(("threats",), raw)):
@@ -869,7 +871,16 @@ class Resolver:
         )
 
     def _create_controls(
-        self, text: str, owner: Item, file: str, loc: str | None, header: str = "", *, table: bool = False, control_id: str | None = None
+        self,
+        text: str,
+        owner: Item,
+        file: str,
+        loc: str | None,
+        header: str = "",
+        *,
+        table: bool = False,
+        control_id: str | None = None,
+        threat_status: str = "",
     ) -> list[str]:
         """The controls of a mitigation text: one, or one for each measure when every line of it opens with its own
         status mark ("✅ Tokens encrypted at rest" over "⚠️ TODO: Token rotation"), with the status its mark says."""
@@ -878,7 +889,7 @@ class Resolver:
 
         marked = status_marked_items(self.vocab, text) if mitigation_status(self.vocab, header) is None else None
         if marked is None:
-            return [self._create_control(text, owner, file, loc, header, table=table, control_id=control_id)]
+            return [self._create_control(text, owner, file, loc, header, table=table, control_id=control_id, threat_status=threat_status)]
         out = []
         for measure, status in marked:
             cid = self._create_control(measure, owner, file, loc, header, table=table, quiet=True)
@@ -902,6 +913,7 @@ class Resolver:
         table: bool = False,
         control_id: str | None = None,
         quiet: bool = False,
+        threat_status: str = "",
     ) -> str:
         from mdptm.importers.tabular.records import denies_mitigation, first_sentence, mitigation_title, status_mark
         from mdptm.importers.tabular.vocab import (
@@ -913,6 +925,7 @@ class Resolver:
             part_measure,
             plan_date,
             recommended_to,
+            work_not_done,
         )
 
         key = norm_name(text)
@@ -974,6 +987,12 @@ class Resolver:
             ctl.planned_for = due[1]  # shown with the status: "Planned for 2026-08-31"
             said = f"the risk is {_STATUS_WORDS[owner.status]}" if isinstance(owner, Threat) and owner.status_stated else "no status"
             self.report.warn(file, loc, f"control {iid}: due {due[1]} (column {due[0]!r}) and {said}: read as planned")
+        elif (work := work_not_done(self.vocab, threat_status)) is not None:
+            # "| Mitigation | Status |" with "Planned", "In progress", "TODO": the threat is open because its
+            # mitigation is not in place yet (as a Markdown threat's "Status: Planned" line is read)
+            ctl.status, ctl.status_stated = work, True  # type: ignore[assignment]
+            read = f"the threat's status {threat_status!r} says its mitigation is not in place: read as {work.replace('_', ' ')}"
+            self.report.warn(file, loc, f"control {iid}: {read}")
         names_who = "responsib" in header.lower() or "action" in header.lower()
         who = parse_choice(self.vocab, "responsibility", header).value if names_who else None
         if who is not None:

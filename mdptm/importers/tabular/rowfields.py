@@ -21,6 +21,7 @@ from mdptm.importers.tabular.vocab import (
     Vocabulary,
     clean_text,
     combine_risk,
+    in_part,
     is_empty,
     is_fill_in,
     norm_text,
@@ -622,6 +623,8 @@ class RowFields:
             extra[rec.headers.get("status", "status")] = one_line(said)
             if self.vocab.later_stage is not None and self.vocab.later_stage.match(said):
                 self.warn(rec.locator, f"control status {one_line(said)!r} names a stage of the work: read as planned (later work)")
+            elif fields.get("status") == "planned" and (part := in_part(self.vocab, said)) is not None:
+                self.warn(rec.locator, f"control status {one_line(said)!r}: {part!r} says in place only in part, read as planned")
         if "verification" in v:
             refs = [one_line(x) for x in split_evidence(self.vocab, v["verification"])]
             failed = verification_not_passed(self.vocab, extra) if refs else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any, Generic, TypeVar
@@ -166,6 +166,7 @@ class Vocabulary:
     dread_totals: frozenset[str] = frozenset()  # ... and of the column combining them ("Total", "Average", "DREAD")
     later_stage: re.Pattern[str] | None = None  # "Milestone 3", "Phase 2" as a control's status: the stage it comes in
     part_measure: re.Pattern[str] | None = None  # "Partial enrollment" as an existing control: in place only in part
+    part_scope: re.Pattern[str] | None = None  # "In place for the pump only" as a control's status: in place in part
     unverified_practice: re.Pattern[str] | None = None  # ... unless the word names a practice ("Assumed-breach drills")
     plan_date_headers: frozenset[str] = frozenset()  # a column giving the date a treatment is due ("Due", "Target date")
     rpn_headers: frozenset[str] = frozenset()  # an FMEA's risk priority number, before or after the controls ("RPN", "Res. RPN")
@@ -382,6 +383,8 @@ class ValueTerms(_Terms):
     dread_factors: list[list[str]] = Field(default_factory=list)
     dread_totals: list[str] = Field(default_factory=list)
     part_measure_words: list[str] = Field(default_factory=list)
+    part_scope_patterns: list[str] = Field(default_factory=list)
+    later_stage_qualifiers: list[str] = Field(default_factory=list)
     unverified_measure_practices: list[str] = Field(default_factory=list)
     plan_date_headers: list[str] = Field(default_factory=list)
     rpn_headers: list[str] = Field(default_factory=list)
@@ -565,10 +568,11 @@ def load_vocabulary() -> Vocabulary:
         deferral_note_whole=_words(values.get("deferral_notes_whole", [])),
         outside_note=_phrase_rx(values.get("outside_product_notes", [])),
         unverified_measure=_phrase_rx(values.get("unverified_measure_words", [])),
-        later_stage=_stage_rx(values.get("later_stage_words", [])),
+        later_stage=_stage_rx(values.get("later_stage_words", []), values.get("later_stage_qualifiers", [])),
         dread_factors=tuple(_words(names) for names in values.get("dread_factors", [])),
         dread_totals=_words(values.get("dread_totals", [])),
         part_measure=_phrase_rx(values.get("part_measure_words", [])),
+        part_scope=re.compile("|".join(f"(?:{p})" for p in pats), re.I) if (pats := values.get("part_scope_patterns")) else None,
         unverified_practice=_phrase_rx(values.get("unverified_measure_practices", [])),
         plan_date_headers=_words(values.get("plan_date_headers", [])),
         rpn_headers=_words(values.get("rpn_headers", [])),
@@ -878,6 +882,10 @@ def parse_choice(vocab: Vocabulary, table: str, text: str | None) -> Parsed[str 
         # "Milestone 3", "Phase 2": the stage of the work the control comes in, named as its status; the document
         # states no stage it has reached, so the control is later work (the cell is kept as written beside it)
         return Parsed("planned")
+    if table == "control_status" and hit in (None, "implemented") and text is not None and in_part(vocab, text) is not None:
+        # "Inventory exists but incomplete", "In place for the pump only": in place only in part, read as a
+        # "Partial" status is (planned), not counted in place
+        return Parsed("planned")
     if table == "control_status" and hit == "planned" and text is not None:
         # "Deferred - risk accepted", "Postponed (risk accepted)": the words after the deferral give the control up
         after = _HEAD.split(text, maxsplit=1)[1:]
@@ -898,10 +906,16 @@ def parse_choice(vocab: Vocabulary, table: str, text: str | None) -> Parsed[str 
 _DONE = {"control_status": ("implemented",), "threat_status": ("mitigated", "partially_mitigated")}
 
 
-def _stage_rx(words: list[str]) -> re.Pattern[str] | None:
-    """A whole cell naming a numbered stage of the work ("Milestone 3", "Phase II", "Sprint 12")."""
+def _stage_rx(words: list[str], qualifiers: Sequence[str] = ()) -> re.Pattern[str] | None:
+    """A whole cell naming a numbered stage of the work ("Milestone 3", "Phase II", "Sprint 12") or one still to come
+    ("Next release", "Future phase")."""
     rx = _phrase_rx(words)
-    return None if rx is None else re.compile(r"^\s*(?:" + rx.pattern + r")\s*(?:\d+(?:\.\d+)*|[ivx]{1,4})\s*$", re.I)
+    if rx is None:
+        return None
+    numbered = r"(?:" + rx.pattern + r")\s*(?:\d+(?:\.\d+)*|[ivx]{1,4})"
+    before = _phrase_rx(list(qualifiers))
+    coming = r"|(?:" + before.pattern + r")\s+(?:" + rx.pattern + r")" if before is not None else ""
+    return re.compile(r"^\s*(?:" + numbered + coming + r")\s*$", re.I)
 
 
 def _phrase_rx(words: list[str]) -> re.Pattern[str] | None:
@@ -1163,6 +1177,16 @@ def mitigation_status(vocab: Vocabulary, label: str) -> str | None:
     return None
 
 
+def work_not_done(vocab: Vocabulary, threat_status: str) -> str | None:
+    """The status a threat's own status text states of the control made from that threat's mitigation text: the
+    control status it reads as when that says the work is not done ("Planned", "Open", "In progress", "TODO", "Not
+    started", "Milestone 3", "❌ DO WDROŻENIA"): the threat is open because its mitigation is not in place. A status
+    that reads as done ("Mitigated", "Closed") says the threat is dealt with, not which measure is in place: None,
+    no claim for the control (nor for an empty or unknown text)."""
+    said = parse_choice(vocab, "control_status", threat_status).value if threat_status.strip() else None
+    return said if said in ("planned", "not_implemented") else None
+
+
 # A note closing a mitigation: "LocalStorage autosave (future enhancement)", "Rate limiting (planned)".
 _CLOSING_NOTE = re.compile(r"\(([^()]{2,60})\)[\s.;]*$")
 
@@ -1195,6 +1219,13 @@ def part_measure(vocab: Vocabulary, text: str) -> str | None:
     or None: a part measure named under an "Existing controls" header is not the control in place."""
     m = vocab.part_measure.search(text) if vocab.part_measure is not None else None
     return m.group(0) if m is not None else None
+
+
+def in_part(vocab: Vocabulary, status: str) -> str | None:
+    """The words of a control status saying the control is in place only in part: a part-measure word
+    ("*incomplete*", "*partially*") or a scope it is limited to ("in place *for the pump only*"); None when none."""
+    m = vocab.part_scope.search(status) if vocab.part_scope is not None else None
+    return m.group(0) if m is not None else part_measure(vocab, status)
 
 
 _OPENING_NOTE = re.compile(r"^\(([^()]{2,80})\)")
