@@ -12,7 +12,7 @@ from mdptm.base import textnorm
 from mdptm.model import Model
 from mdptm.model.results import Hit
 from mdptm.redaction.leakscan import IdNeedle, LiteralMatcher, needle_key, part_text
-from mdptm.redaction.log import RedactionLog, id_needle_fit
+from mdptm.redaction.log import RedactionLog, id_forms, id_needle_fit
 from mdptm.redaction.policy import (
     Policy,
 )
@@ -290,8 +290,9 @@ def _exempt_published(log: RedactionLog, public: Model, policy: Policy) -> None:
     beside the public asset "Patient Records", kind PHI).
     Policy terms and what the patterns and detectors removed stay needles whatever they read."""
     corpus = log._corpus = Corpus(public, policy)
-    fit = [IdNeedle(i) for i in log.dropped if id_needle_fit(i)]
-    if fit:  # a left-out id the public model or mdptm's own text holds whole (CAPEC-66) is no needle
+    fit = [IdNeedle(f) for i in log.dropped if id_needle_fit(i) for f in (i, *id_forms(i))]
+    if fit:  # a left-out id the public model or mdptm's own text holds whole (CAPEC-66) is no needle; nor a form
+        # of it they hold ("T-99", a kept threat's id beside a left-out "T-099")
         ids = LiteralMatcher(fit)
         log.ids_published = sorted(ids.found(corpus.text()) | ids.found(shipped_text()))
     for entry in log.entries:

@@ -325,7 +325,7 @@ class _Redactor:
         withheld threat tells the reader that it exists. Placeholders of withheld controls keep theirs.
         Only ids that are no plain word and no plain number are looked for (:func:`_left_out_ids`)."""
         kept = {item.id for _, item in public.items()}
-        rx = _left_out_ids([i.id for i in self.left_out if i.id not in kept])
+        rx = _left_out_ids([i.id for i in self.left_out if i.id not in kept], kept)
         follow = _renamed_rx(self.log.renamed)
         if rx is None:
             return
@@ -375,7 +375,7 @@ class _Redactor:
         taken = {item.id for _, item in model.items()}
         renames: dict[str, str] = {}
         counters: Counter[str] = Counter()
-        gone = _left_out_ids(self.log.dropped)
+        gone = _left_out_ids(self.log.dropped, taken)
         for kind, item in model.items():
             spans = scrubber.spans(item.id, ids_expected=True)
             if gone is not None and gone.spans(item.id):
@@ -518,39 +518,71 @@ class _IdFinder:
         return text, [written for _, _, written in spans]
 
 
-def _left_out_ids(ids: Iterable[str]) -> _IdFinder | None:
-    """A pattern for the ids of left-out items in text or in another id (any case; a dash, an underscore
-    or a space for each of them), standing alone or split off a longer id by a separator (``TM7-131`` in
-    ``TM7-131-M1``), never inside a longer number or word (``TM7-1310``); ids that could be plain words
+def _left_out_ids(ids: Iterable[str], others: Iterable[str] = ()) -> _IdFinder | None:
+    """A pattern for the ids of left-out items in text or in another id (any case; a dash, an underscore, a
+    space, a full stop or a slash for each of them), standing alone or split off a longer id by a separator
+    (``TM7-131`` in ``TM7-131-M1``), never inside a longer number or word (``TM7-1310``); its numbers with or
+    without their leading zeros (``T-99`` and ``T.099`` are the withheld ``T-099``; ``T-9`` is no ``T-90``),
+    unless another item of the model (*others*: ids of kept items) is numbered so (a kept ``T-99`` beside a
+    withheld ``T-099``); ids that could be plain words
     (no digit, dash or underscore) or plain numbers (no letter: a section ``1.2`` of a Word document,
     which "TLS 1.2" and every clause number hold) are not looked for. The leak scan finds an id the same way
-    (:class:`~mdptm.redaction.leakscan.IdNeedle`)."""
+    (:class:`~mdptm.redaction.leakscan.IdNeedle`, :meth:`~mdptm.redaction.log.RedactionLog.id_needles`)."""
     wanted = sorted({i for i in ids if len(i) >= 2 and re.search(r"[\d_-]", i) and re.search(r"[^\W\d_]", i)}, key=lambda i: (-len(i), i))
-    rx = _ids_rx(wanted)
+    taken = {id_number(o) for o in others if o not in wanted}
+    rx = _ids_rx(wanted, zeros={i for i in wanted if id_number(i) not in taken})
     return None if rx is None else _IdFinder(rx)
 
 
-_ID_SEP = r"[-_\s\u2010-\u2015]"
+_ID_SEP = r"[-_\s\u2010-\u2015./]"
+_ID_SEPS = "-_ ./"
 
 
-def _ids_rx(ids: Sequence[str]) -> re.Pattern[str] | None:
-    """*ids* in text, any case, a separator for each separator, not inside a longer word or number; a separator
-    between a letter and a digit may be left out, as a sentence or a file name writes an id (``T9`` for ``T-9``,
-    ``TM7131`` is no ``TM7-131``)."""
+def _ids_rx(ids: Sequence[str], zeros: Iterable[str] = ()) -> re.Pattern[str] | None:
+    """*ids* in text, any case, a separator (a dash, an underscore, a space, a full stop, a slash) for each
+    separator, not inside a longer word or number; a separator between a letter and a digit may be left out
+    or put in, as a sentence or a file name writes an id (``T9`` for ``T-9``, ``TM7131`` is no ``TM7-131``);
+    the numbers of the ids in *zeros* with any leading zeros (``T-99`` for ``T-099``)."""
     if not ids:
         return None
+    free = set(zeros)
 
-    def sep(i: str, k: int) -> str:
-        between = 0 < k < len(i) - 1 and i[k - 1].isalpha() and i[k + 1].isdigit()
-        return _ID_SEP + "?" if between else _ID_SEP
+    def alt(i: str) -> str:
+        out: list[str] = []
+        k = 0
+        while k < len(i):
+            c = i[k]
+            if c in _ID_SEPS:
+                between = 0 < k < len(i) - 1 and i[k - 1].isalpha() and i[k + 1].isdigit()
+                out.append(_ID_SEP + "?" if between else _ID_SEP)
+                k += 1
+            elif c.isdigit():
+                j = k
+                while j < len(i) and i[j].isdigit():
+                    j += 1
+                run = i[k:j]
+                out.append("0*" + (run.lstrip("0") or "0") if i in free and c.isascii() else re.escape(run))
+                k = j
+            else:
+                out.append(re.escape(c))
+                if c.isalpha() and k + 1 < len(i) and i[k + 1].isdigit():  # "T099" written "T-099"
+                    out.append(_ID_SEP + "?")
+                k += 1
+        return "".join(out)
 
-    alts = ["".join(sep(i, k) if c in "-_ " else re.escape(c) for k, c in enumerate(i)) for i in sorted(ids, key=lambda i: (-len(i), i))]
+    alts = [alt(i) for i in sorted(ids, key=lambda i: (-len(i), i))]
     return re.compile(r"(?<![^\W_])(?:" + "|".join(alts) + r")(?![^\W_])", re.IGNORECASE)
 
 
 def _bare_id(text: str) -> str:
     """An id as :func:`_ids_rx` finds it, without its separators (``T9`` and ``t-9`` are ``t9``)."""
     return re.sub(r"[\W_]+", "", needle_key(text))
+
+
+def id_number(text: str) -> str:
+    """An id without its separators and the leading zeros of its numbers: ``T-099``, ``T.99`` and ``t099`` are
+    ``t99``, which :func:`_left_out_ids` finds alike."""
+    return re.sub(r"(?<!\d)0+(?=\d)", "", _bare_id(text))
 
 
 def _renamed_rx(renamed: dict[str, str]) -> Callable[[str], str]:
@@ -609,7 +641,7 @@ def redact_overrides(
 
     Uses the terms redaction used (``log.terms``: policy, sign-off and document-property terms);
     what is removed is logged and becomes a needle."""
-    clean = _cleaner(Scrubber(policy.model_copy(update={"terms": list(log.terms)}), exempt_of(model, log)), log, where)
+    clean = _cleaner(Scrubber(policy.model_copy(update={"terms": list(log.terms)}), exempt_of(model, log)), log, where, model)
     out: list[Override] = []
     for i, ov in enumerate(overrides):
         new = clean(ov.justification, f"overrides[{i}].justification")
@@ -618,10 +650,10 @@ def redact_overrides(
     return out
 
 
-def _cleaner(scrubber: Scrubber, log: RedactionLog, where: str) -> Callable[..., str]:
+def _cleaner(scrubber: Scrubber, log: RedactionLog, where: str, model: Model) -> Callable[..., str]:
     """``clean(text, place, ids=False)``: *text* scrubbed like model text and a left-out item's id in it
     ("accepted with T-9") replaced, each removal logged at *place* (a needle from then on)."""
-    left_out = _left_out_ids(log.dropped)
+    left_out = _left_out_ids(log.dropped, [item.id for _, item in model.items()])
     follow = _renamed_rx(log.renamed)
 
     def clean(text: str, place: str, *, ids: bool = False) -> str:
@@ -647,7 +679,7 @@ def redact_assertions(
     replacement text as its evidence: the clause stays confirmed, and nothing names what was withheld."""
     cited = [e for a in assertions for e in a.evidence]  # a document an assertion cites is named on purpose
     scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), [*exempt_of(model, log), *cited])
-    clean = _cleaner(scrubber, log, where)
+    clean = _cleaner(scrubber, log, where, model)
     gone_ids = {needle_key(i) for i in log.dropped}
 
     out: list[Assertion] = []
