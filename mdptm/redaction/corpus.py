@@ -271,14 +271,14 @@ def _rule_name(rule: str) -> str:
 _PARTS = re.compile(r"\s*[()\[\]{};,:/|]\s*")
 
 
-def public_compound(key: str, public: set[str]) -> bool:
-    """Whether *key* (a needle key) is only whole public strings put together by brackets or punctuation:
+def public_compound(text: str, public: set[str]) -> bool:
+    """Whether *text* is only whole public strings (needle keys, *public*) put together by brackets or punctuation:
     "Patient Records (PHI)" where the public model names an asset "Patient Records" of kind PHI. The
     documents print such a line for the public item ("Patient Records (PHI) from Records database"), so a
     left-out item named like it discloses nothing; each part must be a whole public string (a name, a
     title, a vocabulary value), never a piece of a longer one."""
-    parts = [p for p in _PARTS.split(key) if p.strip()]
-    return len(parts) >= 2 and all(p.strip() in public for p in parts)
+    parts = [k for p in _PARTS.split(text) if (k := needle_key(p))]  # split as written: a key reads a bracket as a space
+    return len(parts) >= 2 and all(k in public for k in parts)
 
 
 def _exempt_published(log: RedactionLog, public: Model, policy: Policy) -> None:
@@ -298,7 +298,7 @@ def _exempt_published(log: RedactionLog, public: Model, policy: Policy) -> None:
     for entry in log.entries:
         if entry.secret and entry.removed and entry.action in ("dropped", "withheld", "rewritten", "summarised"):
             k = needle_key(entry.removed)
-            if len(k) < MIN_ITEM_NEEDLE or k in corpus.text() or k in shipped_text() or public_compound(k, corpus.lines()):
+            if len(k) < MIN_ITEM_NEEDLE or k in corpus.text() or k in shipped_text() or public_compound(entry.removed, corpus.lines()):
                 entry.secret = False
 
 

@@ -315,7 +315,7 @@ class _Redactor:
                 )
                 and k not in whole
                 and k not in shipped_text()
-                and not public_compound(k, whole)
+                and not public_compound(title, whole)
             ):
                 out.append(title)
         return out
