@@ -75,7 +75,10 @@ class RedactionLog(BaseModel):
                 out.setdefault(e.removed)
         for needle in self.id_needles(published_ids):
             out.setdefault(needle)
-        return list(out)
+        # a withheld description of one sentence is also that sentence, a term (left_out_sentences) without its full
+        # stop: the one needle finds what the other does, and a leak of it is reported once
+        keys = {needle_key(n) for n in out}
+        return [n for n in out if (k := needle_key(n)) == (bare := k.rstrip(".!?;: ")) or bare not in keys]
 
     def id_needles(self, published_ids: Iterable[str] = ()) -> list[IdNeedle]:
         """The ids of dropped items and the old ids of renamed ones, found standing alone

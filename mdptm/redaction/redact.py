@@ -45,7 +45,7 @@ from mdptm.redaction.corpus import (
     public_corpus,
     shipped_text,
 )
-from mdptm.redaction.leakscan import LiteralMatcher, needle_key, property_values
+from mdptm.redaction.leakscan import LiteralMatcher, needle_key, property_values, trie_pattern
 from mdptm.redaction.log import Action, LogEntry, RedactionLog
 from mdptm.redaction.policy import (
     DEFAULT_DROP,
@@ -320,6 +320,27 @@ class _Redactor:
                 out.append(title)
         return out
 
+    def left_out_sentences(self, public: Model) -> list[str]:
+        """Each sentence of :data:`QUOTED_WORDS` words or more of a left-out threat's, control's or component's
+        description, as a term: a kept item that copies one ("The port was left open by the vendor for field
+        debugging.") publishes what was withheld, as one quoting its title does. A sentence that
+        :data:`BOILERPLATE` kept items or more also say is the model's stock wording, and one mdptm itself
+        prints is no secret: both stay (the review check ``withheld-text-kept`` counts the same way)."""
+        wanted: dict[str, str] = {}
+        for item in self.left_out:
+            if self.kind_of.get(item.id) in _QUOTED_KINDS:
+                for sentence, key in quotable_sentences(getattr(item, "description", None) or ""):
+                    if key not in shipped_text():
+                        wanted.setdefault(key, sentence)
+        if not wanted:
+            return []
+        rx = re.compile(r"(?<!\w)(?:" + trie_pattern(wanted) + r")(?!\w)")  # one pass, however many sentences
+        holders: dict[str, set[str]] = {}
+        for item_id, _path, text in iter_text(public):
+            for m in rx.finditer(needle_key(text)):
+                holders.setdefault(needle_key(m.group()), set()).add(item_id)
+        return [sentence for key, sentence in wanted.items() if len(holders.get(key, ())) < BOILERPLATE]
+
     def scrub_left_out_ids(self, public: Model) -> None:
         """Ids of left-out items mentioned in published text ("see also T-9") are replaced: the id of a
         withheld threat tells the reader that it exists. Placeholders of withheld controls keep theirs.
@@ -419,6 +440,24 @@ class _Redactor:
                 for path, text in _strings(value, field):
                     for _s, _e, rule in scrubber.spans(text):
                         self.log.add(item.id, path, "stripped", rule, text[_s:_e], secret=True)
+
+
+QUOTED_WORDS = 8  # a sentence this long, repeated word for word, is quoted, not said again by chance
+BOILERPLATE = 3  # ... unless this many published items say it too: the model's stock wording
+_QUOTED_KINDS = frozenset({"threat", "control", "element"})
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def quotable_sentences(text: str) -> list[tuple[str, str]]:
+    """(sentence, its needle key) of each sentence of *text* of :data:`QUOTED_WORDS` words or more, its closing
+    mark left out: what kept text cannot copy from a left-out item without quoting it."""
+    out: list[tuple[str, str]] = []
+    for sentence in _SENTENCE.split(text):
+        said = sentence.strip().rstrip(".!?;:").strip()
+        key = needle_key(said)
+        if key.count(" ") + 1 >= QUOTED_WORDS:
+            out.append((said, key))
+    return out
 
 
 # one word made of joined parts: "AspireJavaScript.MinimalApi", "SvelteKit-Aspire", "PumpCtl2"
@@ -940,8 +979,9 @@ def redact(model: Model, policy: Policy, *, extra_terms: Iterable[str] = ()) -> 
             log.add("document", f"signoffs[{i}].comment", "dropped", "signoff-comment", comment)
     red.rename_ids(public, scrubber)
     titles = red.left_out_titles(public)
-    if titles:  # the titles of what was left out are removed from kept text like terms
-        policy = policy.with_terms(titles)
+    sentences = red.left_out_sentences(public)
+    if titles or sentences:  # the titles and long sentences of what was left out are removed from kept text like terms
+        policy = policy.with_terms([*titles, *sentences])
         log.terms = list(policy.terms)
         scrubber = Scrubber(policy, _exempt(model))
         # an id holding a left-out name ("class-customerdatabase" beside the dropped "Customer Database") is
