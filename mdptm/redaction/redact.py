@@ -739,10 +739,15 @@ def redact_assertions(
     return out
 
 
-def text_scrubber(model: Model, policy: Policy, log: RedactionLog, where: str) -> Callable[[str, str], str]:
+def text_scrubber(model: Model, policy: Policy, log: RedactionLog, where: str, *, ids: bool = False) -> Callable[[str, str], str]:
     """``scrub(text, place)`` for published text that is not in the model (a template's header): the
-    build's terms, patterns and detectors; removals are logged as needles."""
+    build's terms, patterns and detectors; removals are logged as needles. With *ids*, a left-out item's id
+    is replaced too, and a renamed one takes its public id, as in override justifications (a template's
+    "see T/099" in a header; the previous version's text keeps the ids it published)."""
     scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), exempt_of(model, log))
+    if ids:
+        clean = _cleaner(scrubber, log, where, model)
+        return lambda text, place: clean(text, place)
 
     def scrub(text: str, place: str) -> str:
         new, removed = scrubber.scrub(text)

@@ -96,3 +96,22 @@ def test_a_package_holds_no_form_of_a_left_out_id(tmp_path: Path) -> None:
     text = package_text(tmp_path / "out")
     assert not re.search(r"(?<![\w.-])t[-./ ]?0*99(?![\w-])", text), "a form of the left-out T-099 is published"
     assert "t-90," in text and "t-990" in text
+
+
+def test_a_template_naming_a_left_out_id_is_scrubbed_not_published(tmp_path: Path) -> None:
+    """A branding template's header "see T/099" is published text too: the id is replaced there as in model text."""
+    import docx
+
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "model.yaml").write_text(MODEL, encoding="utf-8")
+    template = docx.Document()
+    template.sections[0].header.paragraphs[0].text = "Acme Medical - see T/099 and T-90"
+    template.sections[0].footer.paragraphs[0].text = "Footer T-99"
+    template.save(str(project / "brand.docx"))
+    (project / "mdptm.yaml").write_text("sources: [model.yaml]\ntemplate: brand.docx\n", encoding="utf-8")
+    result = build(project, tmp_path / "out", draft=True)
+    assert result.exit_code == 0, result.warnings
+    text = package_text(tmp_path / "out")
+    assert not re.search(r"(?<![\w.-])t[-./ ]?0*99(?![\w-])", text), "a form of the left-out T-099 is published"
+    assert "see [redacted] and t-90" in text
