@@ -573,8 +573,11 @@ def _left_out_ids(ids: Iterable[str], others: Iterable[str] = ()) -> _IdFinder |
     return None if rx is None else _IdFinder(rx)
 
 
-_ID_SEP = r"[-_\s\u2010-\u2015./]"
-_ID_SEPS = "-_ ./"
+# what separates the parts of an id as written: a dash, an underscore, a space, a full stop, a slash, and what the
+# normalisation reads as a break (a colon, a dot that splits a word: "T·099"), so that redaction replaces every
+# form the leak scan finds
+_ID_SEP = r"[-_\s\u2010-\u2015./:\u00b7\u0387\u2022\u2027\u2219\u22c5\u30fb\uff65]"
+_ID_SEPS = "-_ ./:"
 
 
 def _ids_rx(ids: Sequence[str], zeros: Iterable[str] = ()) -> re.Pattern[str] | None:

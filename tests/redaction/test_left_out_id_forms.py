@@ -48,7 +48,7 @@ def _public(model: str = MODEL) -> tuple[Model, list[str]]:
     return public, log.needles()
 
 
-@pytest.mark.parametrize("written", ["T.099", "T/099", "T-99", "T 099", "T099", "t-0099", "T\u2010099", "T.99"])
+@pytest.mark.parametrize("written", ["T.099", "T/099", "T-99", "T 099", "T099", "t-0099", "T\u2010099", "T.99", "T\u00b7099", "T:099"])
 def test_each_form_of_a_left_out_id_is_replaced(written: str) -> None:
     model = MODEL.replace("see T.099.", f"see {written}.")
     public, _ = _public(model)
