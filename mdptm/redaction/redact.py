@@ -320,12 +320,19 @@ class _Redactor:
                 out.append(title)
         return out
 
-    def left_out_sentences(self, public: Model) -> list[str]:
+    def left_out_sentences(self, public: Model, titles: list[str]) -> list[str]:
         """Each sentence of :data:`QUOTED_WORDS` words or more of a left-out threat's, control's or component's
-        description, as a term: a kept item that copies one ("The port was left open by the vendor for field
-        debugging.") publishes what was withheld, as one quoting its title does. A sentence that
-        :data:`BOILERPLATE` kept items or more also say is the model's stock wording, and one mdptm itself
-        prints is no secret: both stay (the review check ``withheld-text-kept`` counts the same way)."""
+        description that kept text either does not hold, or holds in an item that also names a left-out item (its
+        id, or a title among *titles*: "Mitigates the Glasswing backdoor ... risk. The port was left open by the
+        vendor for field debugging."): a quotation, as a term. It is then replaced wherever kept text, an
+        override's justification, an assertion or a template copies it, and the leak scan looks for it.
+
+        A sentence kept items hold without naming anything left out is shared text, not a quotation: generated
+        and house-style models repeat their sentences ("Regularly audit access logs to detect and respond to
+        unauthorized access attempts." in a withheld threat and two kept controls), and replacing it would cut
+        published controls apart. Such a sentence stays, and the review check ``withheld-text-kept`` names it,
+        with the place, for the maker to judge; so does a sentence a kept item's title or name is, or that
+        :data:`BOILERPLATE` kept items or more say, or that mdptm itself prints."""
         wanted: dict[str, str] = {}
         for item in self.left_out:
             if self.kind_of.get(item.id) in _QUOTED_KINDS:
@@ -336,10 +343,25 @@ class _Redactor:
             return []
         rx = re.compile(r"(?<!\w)(?:" + trie_pattern(wanted) + r")(?!\w)")  # one pass, however many sentences
         holders: dict[str, set[str]] = {}
+        texts: dict[str, list[str]] = {}
         for item_id, _path, text in iter_text(public):
+            texts.setdefault(item_id, []).append(text)
             for m in rx.finditer(needle_key(text)):
                 holders.setdefault(needle_key(m.group()), set()).add(item_id)
-        return [sentence for key, sentence in wanted.items() if len(holders.get(key, ())) < BOILERPLATE]
+        labels = {needle_key(label) for _, item in public.items() if (label := _label(item))}
+        kept = {item.id for _, item in public.items()}
+        ids = _left_out_ids([i.id for i in self.left_out if i.id not in kept], kept)
+        named = LiteralMatcher(titles) if titles else None
+
+        def names_left_out(item_id: str) -> bool:
+            return any((ids is not None and ids.spans(t)) or (named is not None and named.found(t)) for t in texts.get(item_id, ()))
+
+        out: list[str] = []
+        for key, sentence in wanted.items():
+            held = holders.get(key, set())
+            if not held or (key not in labels and len(held) < BOILERPLATE and any(names_left_out(i) for i in held)):
+                out.append(sentence)
+        return out
 
     def scrub_left_out_ids(self, public: Model) -> None:
         """Ids of left-out items mentioned in published text ("see also T-9") are replaced: the id of a
@@ -987,7 +1009,7 @@ def redact(model: Model, policy: Policy, *, extra_terms: Iterable[str] = ()) -> 
             log.add("document", f"signoffs[{i}].comment", "dropped", "signoff-comment", comment)
     red.rename_ids(public, scrubber)
     titles = red.left_out_titles(public)
-    sentences = red.left_out_sentences(public)
+    sentences = red.left_out_sentences(public, titles)
     if titles or sentences:  # the titles and long sentences of what was left out are removed from kept text like terms
         policy = policy.with_terms([*titles, *sentences])
         log.terms = list(policy.terms)

@@ -1,9 +1,9 @@
-"""A kept item that copies a sentence of a left-out item's description must not publish it.
+"""A kept item that quotes a sentence of a left-out item's description must not publish it.
 
 A withheld threat's title quoted by a kept control was replaced, but a sentence of its description copied word
-for word ("The port was left open by the vendor for field debugging.") into a kept control, an override's
-justification or an assertion's rationale was published: the review check ``withheld-text-kept`` named it in
-the internal review, and the leak scan looked for the whole description only.
+for word beside it ("Mitigates the <title> risk. The port was left open by the vendor for field debugging.") or
+into an override's justification or an assertion's rationale was published: the review check
+``withheld-text-kept`` named it in the internal review, and the leak scan looked for the whole description only.
 """
 
 from __future__ import annotations
@@ -57,6 +57,16 @@ def test_a_sentence_kept_items_share_stays() -> None:
     public, log = redact(Model.model_validate(yaml.safe_load(MODEL)), Policy())
     assert public.elements[0].description == f"{STOCK}."
     assert STOCK not in log.needles()
+
+
+def test_a_sentence_a_kept_item_shares_without_naming_the_left_out_one_stays() -> None:
+    """Generated and house-style models repeat sentences across threats and controls: a kept control that says the
+    withheld threat's sentence, and names nothing left out, is shared text (the review check names it)."""
+    model = yaml.safe_load(MODEL)
+    model["controls"][0]["description"] = f"Signed messages. {SECRET}."
+    public, log = redact(Model.model_validate(model), Policy())
+    assert public.controls[0].description == f"Signed messages. {SECRET}."
+    assert SECRET not in log.needles()
 
 
 def test_a_short_sentence_is_no_term() -> None:
