@@ -17,7 +17,8 @@ text searched -- go through the same steps:
    ``Tomás``; an accent added or left out disguises nothing);
 4. dashes and hyphens of every kind, the dots that split a word for its syllables (``Night·jar``, ``Night‧jar``),
    apostrophes and double quotation marks of every kind (``O’Brien`` is ``O'Brien``, ``Project “Nightjar”`` is
-   ``Project Nightjar``), the colon (``Night:jar``) and whitespace of every kind,
+   ``Project Nightjar``), brackets of every kind (``Project (Nightjar)``), the colon (``Night:jar``) and whitespace
+   of every kind,
    become one space; Markdown's formatting
    marks (asterisk, backtick, tilde) are left out (``**Night**jar`` reads as ``Nightjar`` once rendered).
 
@@ -101,6 +102,11 @@ _WORD_BREAKS = {ord(":"), ord("'"), 0x2018, 0x2019, 0x201B, 0x02BC, 0x2032}
 _QUOTES = {ord('"'), 0x201C, 0x201D, 0x201E, 0x201F, 0x00AB, 0x00BB, 0x2039, 0x203A, 0x2033, 0x301D, 0x301E, 0x301F}
 _QUOTES |= {0x300C, 0x300D, 0x300E, 0x300F, 0xFF62, 0xFF63}
 _WORD_BREAKS |= _QUOTES
+# brackets of every kind, read as a break as a quotation mark is: a word of a code name put in brackets
+# ("Project (Nightjar)", "Project [Nightjar]", "Project 【Nightjar】") reads as the term, as in quotation marks
+_BRACKETS = "()[]{}"
+_WORD_BREAKS |= {ord(c) for c in _BRACKETS} | {0x3010, 0x3011, 0x3014, 0x3015, 0x3016, 0x3017, 0x3018, 0x3019, 0x301A, 0x301B}
+_WORD_BREAKS |= {0x27E6, 0x27E7, 0x27E8, 0x27E9, 0x27EA, 0x27EB, 0x2983, 0x2984, 0x2985, 0x2986, 0x2329, 0x232A, 0x3008, 0x3009}
 _SEPARATORS = {*_DASHES, *_WORD_DOTS, *_WORD_BREAKS, ord("_"), 0x2800}
 
 
@@ -216,8 +222,8 @@ def _one_space(text: str) -> str:
 
 
 # the ASCII characters other than whitespace that read as a space (a hyphen, an underscore, a colon, an apostrophe,
-# a double quotation mark)
-WORD_SEP_ASCII = "-_:'\""
+# a double quotation mark, a bracket)
+WORD_SEP_ASCII = "-_:'\"" + _BRACKETS
 _SEP_CHARS = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f" + WORD_SEP_ASCII
 # Markdown's emphasis, code and strike-through marks: "**Night**jar", "Night`jar`" and "Night~~jar~~" read as
 # Nightjar once rendered, so the compared form leaves them out like an invisible character

@@ -148,7 +148,7 @@ def _run_pipeline(
         corpus = None  # ...unless the history changed it
     template = settings.template
     if template is not None:  # its header and footer are published too: scrubbed like model text
-        template = scrub_template(template, text_scrubber(model, policy, log, str(template)), work / "template.docx")
+        template = scrub_template(template, text_scrubber(model, policy, log, str(template), ids=True), work / "template.docx")
     log.finish()
     keep_long_lived()
     # from here on the public model, the log and what the leak scan looks for are final

@@ -12,7 +12,7 @@ from mdptm.base import textnorm
 from mdptm.model import Model
 from mdptm.model.results import Hit
 from mdptm.redaction.leakscan import IdNeedle, LiteralMatcher, needle_key, part_text
-from mdptm.redaction.log import RedactionLog, id_needle_fit
+from mdptm.redaction.log import RedactionLog, id_forms, id_needle_fit
 from mdptm.redaction.policy import (
     Policy,
 )
@@ -271,14 +271,14 @@ def _rule_name(rule: str) -> str:
 _PARTS = re.compile(r"\s*[()\[\]{};,:/|]\s*")
 
 
-def public_compound(key: str, public: set[str]) -> bool:
-    """Whether *key* (a needle key) is only whole public strings put together by brackets or punctuation:
+def public_compound(text: str, public: set[str]) -> bool:
+    """Whether *text* is only whole public strings (needle keys, *public*) put together by brackets or punctuation:
     "Patient Records (PHI)" where the public model names an asset "Patient Records" of kind PHI. The
     documents print such a line for the public item ("Patient Records (PHI) from Records database"), so a
     left-out item named like it discloses nothing; each part must be a whole public string (a name, a
     title, a vocabulary value), never a piece of a longer one."""
-    parts = [p for p in _PARTS.split(key) if p.strip()]
-    return len(parts) >= 2 and all(p.strip() in public for p in parts)
+    parts = [k for p in _PARTS.split(text) if (k := needle_key(p))]  # split as written: a key reads a bracket as a space
+    return len(parts) >= 2 and all(k in public for k in parts)
 
 
 def _exempt_published(log: RedactionLog, public: Model, policy: Policy) -> None:
@@ -290,14 +290,15 @@ def _exempt_published(log: RedactionLog, public: Model, policy: Policy) -> None:
     beside the public asset "Patient Records", kind PHI).
     Policy terms and what the patterns and detectors removed stay needles whatever they read."""
     corpus = log._corpus = Corpus(public, policy)
-    fit = [IdNeedle(i) for i in log.dropped if id_needle_fit(i)]
-    if fit:  # a left-out id the public model or mdptm's own text holds whole (CAPEC-66) is no needle
+    fit = [IdNeedle(f) for i in log.dropped if id_needle_fit(i) for f in (i, *id_forms(i))]
+    if fit:  # a left-out id the public model or mdptm's own text holds whole (CAPEC-66) is no needle; nor a form
+        # of it they hold ("T-99", a kept threat's id beside a left-out "T-099")
         ids = LiteralMatcher(fit)
         log.ids_published = sorted(ids.found(corpus.text()) | ids.found(shipped_text()))
     for entry in log.entries:
         if entry.secret and entry.removed and entry.action in ("dropped", "withheld", "rewritten", "summarised"):
             k = needle_key(entry.removed)
-            if len(k) < MIN_ITEM_NEEDLE or k in corpus.text() or k in shipped_text() or public_compound(k, corpus.lines()):
+            if len(k) < MIN_ITEM_NEEDLE or k in corpus.text() or k in shipped_text() or public_compound(entry.removed, corpus.lines()):
                 entry.secret = False
 
 

@@ -305,12 +305,13 @@ class LiteralMatcher:
         """
         flipped = _strokes_flipped(text)
         if flipped is None:
-            yield from self._spans_of(text)
+            for start, stop, needle in self._spans_of(text):
+                yield (*_paired(text, start, stop), needle)
             return
         end = 0
         for start, stop, needle in sorted([*self._spans_of(text), *self._spans_of(flipped)], key=lambda s: (s[0], -s[1])):
             if start >= end:
-                yield start, stop, needle
+                yield (*_paired(text, start, stop), needle)
                 end = stop
 
     def _spans_of(self, text: str) -> Iterator[tuple[int, int, str]]:
@@ -372,6 +373,47 @@ class LiteralMatcher:
         return found
 
 
+# brackets and quotation marks, each opening one with its closing one: a match that holds one but not the other
+# ("Project (Nightjar" of "Project (Nightjar)", "Project 'Nightjar" of "Project 'Nightjar'") takes the other too
+_PAIRS = dict(zip("([{（［｛【〔〖⟨⟦«‹“‘「『\"'", ")]}）］｝】〕〗⟩⟧»›”’」』\"'", strict=True))
+_PAIR_CHARS = frozenset(_PAIRS) | frozenset(_PAIRS.values())
+
+
+def _paired(text: str, start: int, stop: int) -> tuple[int, int]:
+    """*start* and *stop* of a match widened over the bracket or quotation mark, just outside it (spaces apart),
+    that pairs one the match holds alone: "[redacted]" replaces "Project (Nightjar)" whole, not "[redacted])"."""
+    inside = text[start:stop]
+    if not _PAIR_CHARS.intersection(inside):
+        return start, stop
+    for opening, closing in _PAIRS.items():
+        opened, closed = inside.count(opening), inside.count(closing)
+        if opening == closing:  # a straight quotation mark: an odd count pairs with one beside the match
+            opened, closed = opened % 2, 0
+            if opened and _before(text, start, opening) is not None and _after(text, stop, closing) is None:
+                opened, closed = 0, 1
+        if opened > closed and (after := _after(text, stop, closing)) is not None:
+            stop = after
+        elif closed > opened and (before := _before(text, start, opening)) is not None:
+            start = before
+    return start, stop
+
+
+def _after(text: str, stop: int, ch: str) -> int | None:
+    """The end of *ch* when it follows *stop*, spaces apart."""
+    i = stop
+    while i < len(text) and i - stop < 4 and text[i] == " ":
+        i += 1
+    return i + 1 if text[i : i + 1] == ch else None
+
+
+def _before(text: str, start: int, ch: str) -> int | None:
+    """Where *ch* starts when it comes just before *start*, spaces apart."""
+    i = start
+    while i > 0 and start - i < 4 and text[i - 1] == " ":
+        i -= 1
+    return i - 1 if i > 0 and text[i - 1] == ch else None
+
+
 # Letters drawn as a bare vertical stroke, which a reader takes for a capital I or a small l as the word around
 # them asks: the Cyrillic palochka in "NӀGHTJAR" is an I, in "KestreӀ" an l. The normalisation reads each one
 # way (textnorm's confusables: the palochka as l, the Greek capital iota as I); a text holding one is also read
@@ -419,14 +461,14 @@ def _present(low: str, end: int, word: str, key: str, words: tuple[str, ...], at
 
 
 def _joined(key: str, *, plus: bool = True) -> tuple[str, ...]:
-    """The forms of a name of two to four words written without its spaces, or with dots for them (a
+    """The forms of a name of two to four words written without its spaces, or with dots or slashes for them (a
     user name, a path, a zero-width joiner or soft hyphen where the space was); too short a name is left
     alone, "Jo Li" would match "jolie". With *plus*, also with a plus for each space, as a query string
     writes a space (``?owner=Dana+Whitlock``), whatever its length: no word runs into another."""
     words = key.split(" ")
     if not 2 <= len(words) <= 4:
         return ()
-    out = ("".join(words), ".".join(words)) if len(key) >= 9 else ()
+    out = ("".join(words), ".".join(words), "/".join(words)) if len(key) >= 9 else ()
     return (*out, "+".join(words)) if plus else out
 
 

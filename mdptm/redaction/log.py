@@ -75,7 +75,10 @@ class RedactionLog(BaseModel):
                 out.setdefault(e.removed)
         for needle in self.id_needles(published_ids):
             out.setdefault(needle)
-        return list(out)
+        # a withheld description of one sentence is also that sentence, a term (left_out_sentences) without its full
+        # stop: the one needle finds what the other does, and a leak of it is reported once
+        keys = {needle_key(n) for n in out}
+        return [n for n in out if (k := needle_key(n)) == (bare := k.rstrip(".!?;: ")) or bare not in keys]
 
     def id_needles(self, published_ids: Iterable[str] = ()) -> list[IdNeedle]:
         """The ids of dropped items and the old ids of renamed ones, found standing alone
@@ -87,10 +90,12 @@ class RedactionLog(BaseModel):
         published them) and :attr:`ids_published`."""
         skip = {needle_key(i) for i in [*published_ids, *self.ids_published]}
         out: list[IdNeedle] = []
+        dropped = set(self.dropped)
         for iid in [*self.dropped, *self.renamed]:
-            k = needle_key(iid)
-            if k not in skip and id_needle_fit(iid):
-                out.append(IdNeedle(iid))
+            if needle_key(iid) in skip or not id_needle_fit(iid):
+                continue
+            out.append(IdNeedle(iid))
+            out.extend(IdNeedle(f) for f in id_forms(iid, zeros=iid in dropped) if needle_key(f) not in skip)
         return out
 
     def corpus(self) -> Corpus | None:
@@ -101,6 +106,29 @@ class RedactionLog(BaseModel):
     def finish(self) -> RedactionLog:
         self.counts = dict(sorted(Counter(e.action for e in self.entries).items()))
         return self
+
+
+_ID_SEPARATOR = re.compile(r"[-_\s\u2010-\u2015./]+")
+_LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
+
+
+def id_forms(iid: str, *, zeros: bool = True) -> list[str]:
+    """Other ways to write an id that redaction finds as it (:func:`mdptm.redaction.redact._left_out_ids`), for
+    the leak scan: its separators written as full stops or slashes (``T.099``, ``T/099``), and with *zeros*
+    (the id of a left-out item) its numbers without their leading zeros (``T-99``, ``T.99``). Written without a
+    separator (``T099``) it reads like a spreadsheet cell, which every workbook holds: redaction alone replaces
+    that form. A form of fewer than four characters or one digit (``T.9``) is too common to look for."""
+    parts = [p for p in _ID_SEPARATOR.split(iid) if p]
+    if len(parts) < 2:
+        return []
+    numbers = [parts]
+    if zeros:
+        stripped = [_LEADING_ZEROS.sub("", p) for p in parts]
+        if stripped != parts:
+            numbers.append(stripped)
+    forms = {sep.join(ps) for ps in numbers for sep in ("-", ".", "/")}
+    key = needle_key(iid)
+    return sorted(f for f in forms if needle_key(f) != key and len(f) >= 4 and sum(c.isdigit() for c in f) >= 2)
 
 
 def id_needle_fit(iid: str) -> bool:

@@ -45,7 +45,7 @@ from mdptm.redaction.corpus import (
     public_corpus,
     shipped_text,
 )
-from mdptm.redaction.leakscan import LiteralMatcher, needle_key, property_values
+from mdptm.redaction.leakscan import LiteralMatcher, needle_key, property_values, trie_pattern
 from mdptm.redaction.log import Action, LogEntry, RedactionLog
 from mdptm.redaction.policy import (
     DEFAULT_DROP,
@@ -315,9 +315,52 @@ class _Redactor:
                 )
                 and k not in whole
                 and k not in shipped_text()
-                and not public_compound(k, whole)
+                and not public_compound(title, whole)
             ):
                 out.append(title)
+        return out
+
+    def left_out_sentences(self, public: Model, titles: list[str]) -> list[str]:
+        """Each sentence of :data:`QUOTED_WORDS` words or more of a left-out threat's, control's or component's
+        description that kept text either does not hold, or holds in an item that also names a left-out item (its
+        id, or a title among *titles*: "Mitigates the Glasswing backdoor ... risk. The port was left open by the
+        vendor for field debugging."): a quotation, as a term. It is then replaced wherever kept text, an
+        override's justification, an assertion or a template copies it, and the leak scan looks for it.
+
+        A sentence kept items hold without naming anything left out is shared text, not a quotation: generated
+        and house-style models repeat their sentences ("Regularly audit access logs to detect and respond to
+        unauthorized access attempts." in a withheld threat and two kept controls), and replacing it would cut
+        published controls apart. Such a sentence stays, and the review check ``withheld-text-kept`` names it,
+        with the place, for the maker to judge; so does a sentence a kept item's title or name is, or that
+        :data:`BOILERPLATE` kept items or more say, or that mdptm itself prints."""
+        wanted: dict[str, str] = {}
+        for item in self.left_out:
+            if self.kind_of.get(item.id) in _QUOTED_KINDS:
+                for sentence, key in quotable_sentences(getattr(item, "description", None) or ""):
+                    if key not in shipped_text():
+                        wanted.setdefault(key, sentence)
+        if not wanted:
+            return []
+        rx = re.compile(r"(?<!\w)(?:" + trie_pattern(wanted) + r")(?!\w)")  # one pass, however many sentences
+        holders: dict[str, set[str]] = {}
+        texts: dict[str, list[str]] = {}
+        for item_id, _path, text in iter_text(public):
+            texts.setdefault(item_id, []).append(text)
+            for m in rx.finditer(needle_key(text)):
+                holders.setdefault(needle_key(m.group()), set()).add(item_id)
+        labels = {needle_key(label) for _, item in public.items() if (label := _label(item))}
+        kept = {item.id for _, item in public.items()}
+        ids = _left_out_ids([i.id for i in self.left_out if i.id not in kept], kept)
+        named = LiteralMatcher(titles) if titles else None
+
+        def names_left_out(item_id: str) -> bool:
+            return any((ids is not None and ids.spans(t)) or (named is not None and named.found(t)) for t in texts.get(item_id, ()))
+
+        out: list[str] = []
+        for key, sentence in wanted.items():
+            held = holders.get(key, set())
+            if not held or (key not in labels and len(held) < BOILERPLATE and any(names_left_out(i) for i in held)):
+                out.append(sentence)
         return out
 
     def scrub_left_out_ids(self, public: Model) -> None:
@@ -325,7 +368,7 @@ class _Redactor:
         withheld threat tells the reader that it exists. Placeholders of withheld controls keep theirs.
         Only ids that are no plain word and no plain number are looked for (:func:`_left_out_ids`)."""
         kept = {item.id for _, item in public.items()}
-        rx = _left_out_ids([i.id for i in self.left_out if i.id not in kept])
+        rx = _left_out_ids([i.id for i in self.left_out if i.id not in kept], kept)
         follow = _renamed_rx(self.log.renamed)
         if rx is None:
             return
@@ -375,7 +418,7 @@ class _Redactor:
         taken = {item.id for _, item in model.items()}
         renames: dict[str, str] = {}
         counters: Counter[str] = Counter()
-        gone = _left_out_ids(self.log.dropped)
+        gone = _left_out_ids(self.log.dropped, taken)
         for kind, item in model.items():
             spans = scrubber.spans(item.id, ids_expected=True)
             if gone is not None and gone.spans(item.id):
@@ -419,6 +462,24 @@ class _Redactor:
                 for path, text in _strings(value, field):
                     for _s, _e, rule in scrubber.spans(text):
                         self.log.add(item.id, path, "stripped", rule, text[_s:_e], secret=True)
+
+
+QUOTED_WORDS = 8  # a sentence this long, repeated word for word, is quoted, not said again by chance
+BOILERPLATE = 3  # ... unless this many published items say it too: the model's stock wording
+_QUOTED_KINDS = frozenset({"threat", "control", "element"})
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def quotable_sentences(text: str) -> list[tuple[str, str]]:
+    """(sentence, its needle key) of each sentence of *text* of :data:`QUOTED_WORDS` words or more, its closing
+    mark left out: what kept text cannot copy from a left-out item without quoting it."""
+    out: list[tuple[str, str]] = []
+    for sentence in _SENTENCE.split(text):
+        said = sentence.strip().rstrip(".!?;:").strip()
+        key = needle_key(said)
+        if key.count(" ") + 1 >= QUOTED_WORDS:
+            out.append((said, key))
+    return out
 
 
 # one word made of joined parts: "AspireJavaScript.MinimalApi", "SvelteKit-Aspire", "PumpCtl2"
@@ -518,39 +579,74 @@ class _IdFinder:
         return text, [written for _, _, written in spans]
 
 
-def _left_out_ids(ids: Iterable[str]) -> _IdFinder | None:
-    """A pattern for the ids of left-out items in text or in another id (any case; a dash, an underscore
-    or a space for each of them), standing alone or split off a longer id by a separator (``TM7-131`` in
-    ``TM7-131-M1``), never inside a longer number or word (``TM7-1310``); ids that could be plain words
+def _left_out_ids(ids: Iterable[str], others: Iterable[str] = ()) -> _IdFinder | None:
+    """A pattern for the ids of left-out items in text or in another id (any case; a dash, an underscore, a
+    space, a full stop or a slash for each of them), standing alone or split off a longer id by a separator
+    (``TM7-131`` in ``TM7-131-M1``), never inside a longer number or word (``TM7-1310``); its numbers with or
+    without their leading zeros (``T-99`` and ``T.099`` are the withheld ``T-099``; ``T-9`` is no ``T-90``),
+    unless another item of the model (*others*: ids of kept items) is numbered so (a kept ``T-99`` beside a
+    withheld ``T-099``); ids that could be plain words
     (no digit, dash or underscore) or plain numbers (no letter: a section ``1.2`` of a Word document,
     which "TLS 1.2" and every clause number hold) are not looked for. The leak scan finds an id the same way
-    (:class:`~mdptm.redaction.leakscan.IdNeedle`)."""
+    (:class:`~mdptm.redaction.leakscan.IdNeedle`, :meth:`~mdptm.redaction.log.RedactionLog.id_needles`)."""
     wanted = sorted({i for i in ids if len(i) >= 2 and re.search(r"[\d_-]", i) and re.search(r"[^\W\d_]", i)}, key=lambda i: (-len(i), i))
-    rx = _ids_rx(wanted)
+    taken = {id_number(o) for o in others if o not in wanted}
+    rx = _ids_rx(wanted, zeros={i for i in wanted if id_number(i) not in taken})
     return None if rx is None else _IdFinder(rx)
 
 
-_ID_SEP = r"[-_\s\u2010-\u2015]"
+# what separates the parts of an id as written: a dash, an underscore, a space, a full stop, a slash, and what the
+# normalisation reads as a break (a colon, a dot that splits a word: "T·099"), so that redaction replaces every
+# form the leak scan finds
+_ID_SEP = r"[-_\s\u2010-\u2015./:\u00b7\u0387\u2022\u2027\u2219\u22c5\u30fb\uff65]"
+_ID_SEPS = "-_ ./:"
 
 
-def _ids_rx(ids: Sequence[str]) -> re.Pattern[str] | None:
-    """*ids* in text, any case, a separator for each separator, not inside a longer word or number; a separator
-    between a letter and a digit may be left out, as a sentence or a file name writes an id (``T9`` for ``T-9``,
-    ``TM7131`` is no ``TM7-131``)."""
+def _ids_rx(ids: Sequence[str], zeros: Iterable[str] = ()) -> re.Pattern[str] | None:
+    """*ids* in text, any case, a separator (a dash, an underscore, a space, a full stop, a slash) for each
+    separator, not inside a longer word or number; a separator between a letter and a digit may be left out
+    or put in, as a sentence or a file name writes an id (``T9`` for ``T-9``, ``TM7131`` is no ``TM7-131``);
+    the numbers of the ids in *zeros* with any leading zeros (``T-99`` for ``T-099``)."""
     if not ids:
         return None
+    free = set(zeros)
 
-    def sep(i: str, k: int) -> str:
-        between = 0 < k < len(i) - 1 and i[k - 1].isalpha() and i[k + 1].isdigit()
-        return _ID_SEP + "?" if between else _ID_SEP
+    def alt(i: str) -> str:
+        out: list[str] = []
+        k = 0
+        while k < len(i):
+            c = i[k]
+            if c in _ID_SEPS:
+                between = 0 < k < len(i) - 1 and i[k - 1].isalpha() and i[k + 1].isdigit()
+                out.append(_ID_SEP + "?" if between else _ID_SEP)
+                k += 1
+            elif c.isdigit():
+                j = k
+                while j < len(i) and i[j].isdigit():
+                    j += 1
+                run = i[k:j]
+                out.append("0*" + (run.lstrip("0") or "0") if i in free and c.isascii() else re.escape(run))
+                k = j
+            else:
+                out.append(re.escape(c))
+                if c.isalpha() and k + 1 < len(i) and i[k + 1].isdigit():  # "T099" written "T-099"
+                    out.append(_ID_SEP + "?")
+                k += 1
+        return "".join(out)
 
-    alts = ["".join(sep(i, k) if c in "-_ " else re.escape(c) for k, c in enumerate(i)) for i in sorted(ids, key=lambda i: (-len(i), i))]
+    alts = [alt(i) for i in sorted(ids, key=lambda i: (-len(i), i))]
     return re.compile(r"(?<![^\W_])(?:" + "|".join(alts) + r")(?![^\W_])", re.IGNORECASE)
 
 
 def _bare_id(text: str) -> str:
     """An id as :func:`_ids_rx` finds it, without its separators (``T9`` and ``t-9`` are ``t9``)."""
     return re.sub(r"[\W_]+", "", needle_key(text))
+
+
+def id_number(text: str) -> str:
+    """An id without its separators and the leading zeros of its numbers: ``T-099``, ``T.99`` and ``t099`` are
+    ``t99``, which :func:`_left_out_ids` finds alike."""
+    return re.sub(r"(?<!\d)0+(?=\d)", "", _bare_id(text))
 
 
 def _renamed_rx(renamed: dict[str, str]) -> Callable[[str], str]:
@@ -609,7 +705,7 @@ def redact_overrides(
 
     Uses the terms redaction used (``log.terms``: policy, sign-off and document-property terms);
     what is removed is logged and becomes a needle."""
-    clean = _cleaner(Scrubber(policy.model_copy(update={"terms": list(log.terms)}), exempt_of(model, log)), log, where)
+    clean = _cleaner(Scrubber(policy.model_copy(update={"terms": list(log.terms)}), exempt_of(model, log)), log, where, model)
     out: list[Override] = []
     for i, ov in enumerate(overrides):
         new = clean(ov.justification, f"overrides[{i}].justification")
@@ -618,10 +714,10 @@ def redact_overrides(
     return out
 
 
-def _cleaner(scrubber: Scrubber, log: RedactionLog, where: str) -> Callable[..., str]:
+def _cleaner(scrubber: Scrubber, log: RedactionLog, where: str, model: Model) -> Callable[..., str]:
     """``clean(text, place, ids=False)``: *text* scrubbed like model text and a left-out item's id in it
     ("accepted with T-9") replaced, each removal logged at *place* (a needle from then on)."""
-    left_out = _left_out_ids(log.dropped)
+    left_out = _left_out_ids(log.dropped, [item.id for _, item in model.items()])
     follow = _renamed_rx(log.renamed)
 
     def clean(text: str, place: str, *, ids: bool = False) -> str:
@@ -647,7 +743,7 @@ def redact_assertions(
     replacement text as its evidence: the clause stays confirmed, and nothing names what was withheld."""
     cited = [e for a in assertions for e in a.evidence]  # a document an assertion cites is named on purpose
     scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), [*exempt_of(model, log), *cited])
-    clean = _cleaner(scrubber, log, where)
+    clean = _cleaner(scrubber, log, where, model)
     gone_ids = {needle_key(i) for i in log.dropped}
 
     out: list[Assertion] = []
@@ -668,10 +764,15 @@ def redact_assertions(
     return out
 
 
-def text_scrubber(model: Model, policy: Policy, log: RedactionLog, where: str) -> Callable[[str, str], str]:
+def text_scrubber(model: Model, policy: Policy, log: RedactionLog, where: str, *, ids: bool = False) -> Callable[[str, str], str]:
     """``scrub(text, place)`` for published text that is not in the model (a template's header): the
-    build's terms, patterns and detectors; removals are logged as needles."""
+    build's terms, patterns and detectors; removals are logged as needles. With *ids*, a left-out item's id
+    is replaced too, and a renamed one takes its public id, as in override justifications (a template's
+    "see T/099" in a header; the previous version's text keeps the ids it published)."""
     scrubber = Scrubber(policy.model_copy(update={"terms": list(log.terms)}), exempt_of(model, log))
+    if ids:
+        clean = _cleaner(scrubber, log, where, model)
+        return lambda text, place: clean(text, place)
 
     def scrub(text: str, place: str) -> str:
         new, removed = scrubber.scrub(text)
@@ -908,8 +1009,9 @@ def redact(model: Model, policy: Policy, *, extra_terms: Iterable[str] = ()) -> 
             log.add("document", f"signoffs[{i}].comment", "dropped", "signoff-comment", comment)
     red.rename_ids(public, scrubber)
     titles = red.left_out_titles(public)
-    if titles:  # the titles of what was left out are removed from kept text like terms
-        policy = policy.with_terms(titles)
+    sentences = red.left_out_sentences(public, titles)
+    if titles or sentences:  # the titles and long sentences of what was left out are removed from kept text like terms
+        policy = policy.with_terms([*titles, *sentences])
         log.terms = list(policy.terms)
         scrubber = Scrubber(policy, _exempt(model))
         # an id holding a left-out name ("class-customerdatabase" beside the dropped "Customer Database") is

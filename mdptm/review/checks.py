@@ -32,7 +32,7 @@ from mdptm.model.results import Finding
 from mdptm.model.vocabulary import shipped
 from mdptm.plugins import ReviewContext
 from mdptm.redaction.leakscan import needle_key, trie_pattern
-from mdptm.redaction.redact import iter_text, unusual_names, written_as_names
+from mdptm.redaction.redact import BOILERPLATE, iter_text, quotable_sentences, unusual_names, written_as_names
 from mdptm.review._shared import ReviewCheck, label
 
 # ----------------------------------------------------------------------------------- helpers
@@ -482,9 +482,6 @@ class LeftOutNameInText(ReviewCheck):
             )
 
 
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
-_QUOTED_WORDS = 8  # a sentence this long, repeated word for word, is quoted, not said again by chance
-_BOILERPLATE = 3  # ... unless this many published items say it too: the model's stock wording
 _LEFT_OUT_KINDS = frozenset({"threat", "control", "element"})
 
 
@@ -525,10 +522,8 @@ class WithheldTextKept(ReviewCheck):
                 for name in words:
                     if name in names and name not in kept_words:
                         phrases.setdefault(name, []).append((item.id, "name"))
-            for sentence in _SENTENCE.split(getattr(item, "description", None) or ""):
-                key = needle_key(sentence.strip().rstrip(".!?;:"))
-                if key.count(" ") + 1 >= _QUOTED_WORDS:
-                    phrases.setdefault(key, []).append((item.id, "description"))
+            for _sentence, key in quotable_sentences(getattr(item, "description", None) or ""):
+                phrases.setdefault(key, []).append((item.id, "description"))
         if not phrases:
             return
         rx = re.compile(r"(?<!\w)(?:" + trie_pattern(phrases) + r")(?!\w)")  # one pass, however many phrases
@@ -539,7 +534,7 @@ class WithheldTextKept(ReviewCheck):
         for key, places in where.items():
             items = {p.split(" ", 1)[0] for p in places}
             for left, what in phrases[key]:
-                if what == "description" and len(items) >= _BOILERPLATE:  # a sentence many items share says nothing of one
+                if what == "description" and len(items) >= BOILERPLATE:  # a sentence many items share says nothing of one
                     continue
                 shown = ", ".join(list(places)[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
                 said = {"title": f"its title, {key!r}", "name": f"the name {key!r} of its title"}.get(

@@ -255,6 +255,8 @@ def test_kept_text_quoting_a_withheld_item_is_named() -> None:
     }
     m.threats.append(type(m.threats[0]).model_validate(secret))
     public, log = redact(m, Policy())
+    # the control copies the sentence without naming the withheld threat: shared text, kept, and named here
+    assert public.controls[0].description == m.controls[0].description
     got = findings(ReviewContext(model=m, public=public, renames=log.renamed), "withheld-text-kept")
     by_place = {f.items[1]: f for f in got}
     assert sorted(by_place) == ["C1", "T1"] and {f.severity for f in got} == {"warning"}
