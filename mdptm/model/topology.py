@@ -173,6 +173,7 @@ class NetworkTerms(BaseModel):
     server_terms: list[str] = Field(default_factory=empty_list)
     listener_terms: list[str] = Field(default_factory=empty_list)
     server_role_patterns: list[str] = Field(default_factory=empty_list)
+    self_subject_words: list[str] = Field(default_factory=empty_list)
     any_port_terms: list[str] = Field(default_factory=empty_list)
     dynamic_port_terms: list[str] = Field(default_factory=empty_list)
 
@@ -896,39 +897,109 @@ def _heads(name: str, word: str) -> bool:
 
 
 _CONNECTS = re.compile(r"\b(?:connects?\s+to|opens|initiat\w*)\b", re.IGNORECASE)
+# "The analyzer and the pump connect to the interface engine", "opens a TCP connection to the station"
+_CONNECTS_TO = re.compile(
+    r"\b(?:connects?|opens?\s+(?:a\s+|an\s+)?(?:[\w/-]+\s+){0,2}connections?)\s+to\s+(?P<obj>(?:[\w'’-]+\s+){0,4}[\w'’-]+)",
+    re.IGNORECASE,
+)
+# what ends the clause a subject starts: a comma, a semicolon or a colon, or a conjunction ("… and the LIS acts as …")
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|while|whilst|whereas)\b", re.IGNORECASE)
+_INSERTED = re.compile(r",[^,]*,\s*$")  # "The gateway, which listens on 443, is …": the inserted clause
+_PREPOSITION = re.compile(r"\b(?:to|from|with|on|in|of|for|by|at|via|over|into|onto|towards)\b", re.IGNORECASE)
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "its", "each", "every", "our", "their", "both", "all"})
+_PRONOUNS = frozenset({"it", "itself", "this"})
+_RELATIVES = frozenset({"which", "who", "that"})
 
 
-def _listens_on(el: Element | None, f: Flow, terms: NetworkTerms) -> str:
+def _words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9][\w-]*", text.lower()) if w not in _DETERMINERS]
+
+
+def _name_words(el: Element) -> set[str]:
+    """The words that name *el*: its name's and tags' words of three letters or more, and its initials ("NMS")."""
+    own = {w.lower() for w in re.findall(r"[\w-]+", " ".join([_QUALIFIER.sub(" ", el.name), *el.tags])) if len(w) > 2}
+    return own | _initials(el.name)
+
+
+def _subject(before: str) -> tuple[str, bool]:
+    """The subject of the clause whose verb follows *before*, and whether it starts the sentence: parentheses and an
+    inserted clause (", which listens on 443,") left out; after "and" with nothing between (a second verb: "Receives
+    ADT and listens on 2575") the sentence's own subject; for a relative pronoun ("the LIS, which acts as …") the
+    words it follows, from their last preposition on."""
+    text = _INSERTED.sub(" ", _QUALIFIER.sub(" ", before))
+    parts = _CLAUSE_BREAK.split(text)
+    clause = parts[-1]
+    first = len(parts) == 1
+    if not _words(clause) and len(parts) > 1:
+        clause, first = parts[0], True
+    words = _words(clause)
+    if words and words[0] in _RELATIVES and len(parts) > 1:
+        previous = parts[-2]
+        return _PREPOSITION.split(previous)[-1], len(parts) == 2
+    return clause, first
+
+
+def _said_of(before: str, el: Element, other: Element | None, terms: NetworkTerms) -> bool:
+    """Whether the clause whose verb follows *before*, in *el*'s own description, speaks of *el*: its subject is
+    none ("Listens on 2575"), a pronoun, *el*'s name or a word a description uses for the thing it describes
+    (``self_subject_words``: "the application"), or a verb opening the sentence ("Receives ADT and listens …"); not
+    where it names the other end, or any other subject ("… and the LIS acts as the TCP server")."""
+    subject, first = _subject(before)
+    words = _words(subject)
+    if not words or words[0] in _PRONOUNS:
+        return True
+    said = set(words)
+    mine = bool(said & _name_words(el))
+    theirs = other is not None and bool(said & (_name_words(other) - _name_words(el)))
+    if theirs:
+        return False
+    if mine or words[0] in terms.self_subject_words or words[-1] in terms.self_subject_words:
+        return True  # "the application", "the ADT listener": a part of the element described
+    # a description written without a subject opens on its verb: "Receives ADT and results and listens on 2575"
+    head = re.findall(r"[A-Za-z][\w-]*", subject)
+    return first and bool(head) and head[0][0].isupper() and re.fullmatch(r"[A-Z][a-z]+[^s]s", head[0]) is not None
+
+
+def _other_end(el: Element | None, f: Flow, elements: dict[str, Element]) -> Element | None:
+    if el is None:
+        return None
+    return elements.get(f.target if el.id == f.source else f.source)
+
+
+def _listens_on(el: Element | None, f: Flow, terms: NetworkTerms, other: Element | None = None) -> str:
     """The sentence of an element's own description or settings saying it listens on one of the flow's stated ports
     (``listener_terms``: "Listens for HL7 results on TCP 2575", "The ADT listener accepts connections on TCP 2576"),
-    as written; "" where none does, the listening is negated ("does not listen"), or the sentence speaks of connecting
-    to another end ("connects to the station, which listens on 2575")."""
+    as written; "" where none does, the listening is negated ("does not listen"), said of another system ("The LIS
+    listens on 2575"), or the sentence speaks of connecting to another end ("connects to the station, which listens
+    on 2575")."""
     if el is None or not terms.listener_terms:
         return ""
     numbers = {p.number for p in parse_ports(f.port, f.protocol, terms=terms)}
-    if not numbers:
+    rx = _rx(tuple(terms.listener_terms))
+    if not numbers or rx is None:
         return ""
 
     def hit(sentence: str) -> bool:
-        return (
-            _affirmed(sentence, terms.listener_terms)
-            and not _CONNECTS.search(sentence)
-            and any(re.search(rf"(?<![\w.]){n}(?!\w|\.\d)", sentence) for n in numbers)
+        if _CONNECTS.search(sentence) or not any(re.search(rf"(?<![\w.]){n}(?!\w|\.\d)", sentence) for n in numbers):
+            return False
+        return any(
+            not re.search(r"\b(?:no|not|never|without)\s+(?:\w+\s+)?$", sentence[: m.start()], re.IGNORECASE)
+            and _said_of(sentence[: m.start()], el, other, terms)
+            for m in rx.finditer(sentence)
         )
 
     return next((s for text in (el.description, el.default_settings) if (s := first_sentence_with(text or "", hit))), "")
 
 
 _PROTOCOL_FILLERS = frozenset({"over", "via", "and", "with", "the", "for"})
-# before a role, words that may start a clause about another end ("… and the broker acts as the server")
-_OTHER_SUBJECT = re.compile(r"\b(?:and|while|whereas|but|client)\b|[,;]", re.IGNORECASE)
 
 
-def _serves(el: Element | None, f: Flow, terms: NetworkTerms) -> str:
+def _serves(el: Element | None, f: Flow, terms: NetworkTerms, other: Element | None = None) -> str:
     """The sentence of an element's own description or settings saying it takes the accepting role in the flow
     (``server_role_patterns``: "The interface engine acts as the TCP server for HL7 results"), as written: it names
     one of the flow's stated ports, a word of its protocol, or the transport of its stated ports; "" where none does,
-    the role is negated, or the sentence speaks of connecting to another end."""
+    the role is negated, said of another system ("It is the MLLP client and the LIS acts as the TCP server"), or the
+    sentence speaks of connecting to another end."""
     if el is None or not terms.server_role_patterns:
         return ""
     ports = parse_ports(f.port, f.protocol, terms=terms)
@@ -941,16 +1012,56 @@ def _serves(el: Element | None, f: Flow, terms: NetworkTerms) -> str:
         m = role.search(sentence)
         if m is None or _NEGATED.search(sentence[: m.start()]) or _CONNECTS.search(sentence):
             return False
-        if _OTHER_SUBJECT.search(sentence[: m.start()]):
+        if not _said_of(sentence[: m.start()], el, other, terms):
             return False  # "The gateway is the MQTT client and the broker acts as the server": said of another end
-        said = sentence.lower()
-        if any(n not in numbers for n in re.findall(r"(?<![\w.])\d{2,5}(?!\w|\.\d)", said)):
-            return False  # another port: another connection ("the TCP server for the pharmacy on port 9000")
-        return any(re.search(rf"(?<![\w.]){n}(?!\w|\.\d)", said) for n in numbers) or any(
-            re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", said) for w in words
-        )
+        return _names_flow(sentence, numbers, words)
 
     return next((s for text in (el.description, el.default_settings) if (s := first_sentence_with(text or "", hit))), "")
+
+
+def _names_flow(sentence: str, numbers: set[str], words: set[str]) -> bool:
+    """Whether *sentence* names one of the flow's stated ports or a word of its protocol or transport, and no other
+    port ("the TCP server for the pharmacy on port 9000" is another connection)."""
+    said = sentence.lower()
+    if any(n not in numbers for n in re.findall(r"(?<![\w.])\d{2,5}(?!\w|\.\d)", said)):
+        return False
+    return any(re.search(rf"(?<![\w.]){n}(?!\w|\.\d)", said) for n in numbers) or any(
+        re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", said) for w in words
+    )
+
+
+def _connected_to(f: Flow, elements: dict[str, Element], terms: NetworkTerms) -> tuple[str, str] | None:
+    """The end the other connects to, and the sentence that says so, from either end's own description or settings:
+    "The analyzer and the pump connect to the interface engine" (the engine accepts). Its subject names one end and
+    its object the other, by their names' words; not where negated, nor where it names a port the flow does not
+    state (another connection)."""
+    ends = [elements.get(f.source), elements.get(f.target)]
+    if ends[0] is None or ends[1] is None or f.source == f.target:
+        return None
+    numbers = {p.number for p in parse_ports(f.port, f.protocol, terms=terms)}
+    names = [_name_words(e) for e in ends if e is not None]
+    only = [names[0] - names[1], names[1] - names[0]]
+    found: set[tuple[str, str]] = set()
+    for el in ends:
+        for text in (el.description, el.default_settings) if el is not None else ():
+            for sentence in _SENTENCE_END.split(" ".join((text or "").split())):
+                for m in _CONNECTS_TO.finditer(sentence):
+                    before = sentence[: m.start()]
+                    if _NEGATED.search(before) or re.search(r"\b(?:no|not|never|without)\b", before, re.IGNORECASE):
+                        continue
+                    if any(n not in numbers for n in re.findall(r"(?<![\w.])\d{2,5}(?!\w|\.\d)", sentence.lower())):
+                        continue
+                    start = max((b.end() for b in re.finditer(r"[;:]|,\s*(?:but|while|whereas)\b", before)), default=0)
+                    subject = set(_words(before[start:]))
+                    obj = set(_words(_PREPOSITION.split(_CLAUSE_BREAK.split(m.group("obj"))[0])[0]))
+                    openers = [i for i in (0, 1) if subject & only[i]]
+                    accepters = [i for i in (0, 1) if obj & only[i]]
+                    if len(openers) == 1 and accepters == [1 - openers[0]]:
+                        found.add((f.target if accepters[0] == 1 else f.source, sentence))
+    accepting = {e for e, _ in found}
+    if len(accepting) != 1:
+        return None
+    return sorted(found)[0]
 
 
 def initiator(
@@ -1042,8 +1153,16 @@ def initiator(
         clients = [e for e in ends if matcher(service.clients)(named[e])]
         if len(clients) == 1:
             return Initiator(clients[0], "kind", f"{elements[clients[0]].name} is the {(f.protocol or '').strip()} client: it opens")
+
     # one end the model says listens on the flow's port ("Listens for HL7 results on TCP 2575"): the other end opens
-    listening = [(e, said) for e in ends if (said := _listens_on(elements.get(e), f, terms) or _serves(elements.get(e), f, terms))]
+    def accepts(e: str) -> str:
+        end = elements.get(e)
+        return _listens_on(end, f, terms, _other_end(end, f, elements)) or _serves(end, f, terms, _other_end(end, f, elements))
+
+    listening = [(e, said) for e in ends if (said := accepts(e))]
+    if not listening and (connected := _connected_to(f, elements, terms)) is not None:
+        e, said = connected  # "The analyzer and the pump connect to the interface engine": the engine accepts
+        return Initiator(f.target if e == f.source else f.source, "text", said)
     if len(listening) == 1:
         e, said = listening[0]
         return Initiator(f.target if e == f.source else f.source, "text", f"{elements[e].name}: {said}")
