@@ -68,3 +68,8 @@ def test_the_other_end_saying_the_element_accepts_is_read_from_its_own_descripti
 
 def test_a_denied_connection_decides_nothing() -> None:
     assert {d for d, _ in _rows(engine_says="The analyzer and the pump never connect to the interface engine directly.")} == {"?"}
+
+
+def test_a_word_that_may_name_another_system_is_not_read_as_the_element() -> None:
+    """In the analyzer's description, "the server" is some other machine: the analyzer is not read as the listener."""
+    assert {d for d, _ in _rows(analyzer_says="The server listens on TCP 2575.")} == {"?"}
