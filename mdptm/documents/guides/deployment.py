@@ -15,6 +15,8 @@ from mdptm.documents.guides._shared import (
     _first_sentence,
     _new_doc,
     _use_case_views,
+    _value,
+    transit_encryption,
 )
 from mdptm.documents.guides.facts import NOT_STATED, Facts
 from mdptm.model import Flow, Model, topology
@@ -123,6 +125,7 @@ def deployment(f: Facts) -> Doc:
                 "who connects. Confirm it (see the questions at the end).",
                 style="note",
             )
+        _flow_security(doc, f, [fl for fl in m.flows if fl.id in ruled_ids])
     elif not m.flows:  # silence is not "no connection": the model may simply not describe its flows
         doc.p(
             "The threat model describes no data flow, so it does not say which network connections the device "
@@ -309,6 +312,20 @@ def deployment(f: Facts) -> Doc:
             else "None: no connection the threat model describes needs a rule in the hospital's firewalls."
         )
     return doc
+
+
+def _flow_security(doc: Doc, f: Facts, flows: list[Flow]) -> None:
+    """Each ruled connection's encryption and authentication, as the model states them ("not stated" where it is
+    silent): an engineer needs them beside the rule (an allow-list by source address, a stream in clear that a
+    segment must keep to itself), and they are the model's words, not the guide's."""
+    if not flows:
+        return
+    doc.p("Encryption and authentication of these connections, as the threat model states them:")
+    doc.table(
+        ["Flow", "Encryption", "Authentication"],
+        [[fl.id, transit_encryption(f, fl), _value(fl.authentication)] for fl in flows],
+        widths=[1.4, 6.0, 6.0],
+    )
 
 
 def _on_host(f: Facts, plan: netplan.Plan, fl: Flow, said: dict[str, str] | None = None) -> str:
