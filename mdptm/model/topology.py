@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mdptm.errors import InputError
 from mdptm.model import Dependency, DependencyService, Element, Flow, Model, TrustZone, ZoneKind, empty_dict, empty_list
+from mdptm.model.evidence import says_none
 from mdptm.model.io import load_validated
 from mdptm.model.vocabulary import vocabulary_file
 
@@ -162,6 +163,7 @@ class NetworkTerms(BaseModel):
     same_connection_terms: list[str] = Field(default_factory=empty_list)
     relayed_protocols: list[str] = Field(default_factory=empty_list)
     tunnel_protocols: list[str] = Field(default_factory=empty_list)
+    unnamed_tunnel_words: list[str] = Field(default_factory=empty_list)
     tunnel_carrier_words: list[str] = Field(default_factory=empty_list)
     cellular_terms: list[str] = Field(default_factory=empty_list)
     eap_terms: list[str] = Field(default_factory=empty_list)
@@ -888,6 +890,21 @@ def _affirmed(text: str, words: list[str]) -> bool:
 def affirmed(text: str, words: list[str]) -> bool:
     """Whether *text* uses one of *words* not negated ("is not tunnelled", "does not run inside the tunnel" do not)."""
     return _affirmed(text, words)
+
+
+def named_tunnel(f: Flow, terms: NetworkTerms | None = None) -> tuple[str, str]:
+    """The tunnel protocol a flow's encryption or protocol names ("IPsec" of "IPsec VPN"), as written, and the text
+    that names it; ("", "") where none does or only a word that names no protocol ("VPN") or it is denied."""
+    terms = terms or network_terms()
+    rx = _rx(tuple(terms.tunnel_protocols))
+    unnamed = {w.lower() for w in terms.unnamed_tunnel_words}
+    for text in (f.encryption, f.protocol):
+        if not text or rx is None or says_none(text):
+            continue
+        for m in rx.finditer(text):
+            if m.group(0).lower() not in unnamed and not re.search(r"\b(?:no|not|never|without)\s+(?:\w+\s+)?$", text[: m.start()], re.I):
+                return m.group(0), text.strip()
+    return "", ""
 
 
 def _heads(name: str, word: str) -> bool:
