@@ -291,8 +291,8 @@ _TRANSPORT = r"(?:tcp|udp)(?:\s*(?:/|\+|&|\band\b|\bor\b)\s*(?:tcp|udp))?"  # "T
 _RANGE_WORDS = r"\s+(?:to|through|thru|until)\s+"
 _PORT_RX = re.compile(
     rf"(?:(?P<pre>{_TRANSPORT})\s*[/: ]?\s*)?(?<![\w.-])(?P<num>\d{{1,5}}(?:(?:\s*[-–]\s*|\.\.|{_RANGE_WORDS})\d{{1,5}})?)(?!\w|\.\d)"
-    # a transport after the number is its own ("514/udp"), not the next port's ("UDP 514/TCP 6514")
-    rf"(?:\s*/\s*(?P<post>{_TRANSPORT})\b(?!\s*[:/]?\s*\d))?",
+    # a transport after the number is its own ("514/udp", "443 (TCP)", "5000 UDP"), not the next port's ("UDP 514/TCP 6514")
+    rf"(?:(?:\s*/\s*|\s*\(\s*|\s+)(?P<post>{_TRANSPORT})\b(?!\s*[:/]?\s*\d))?",
     re.IGNORECASE,
 )
 # "v2", "version 3", "RFC 5425", "IEC 62443", "802.1X" name a version or a standard whatever the number; a
