@@ -527,12 +527,34 @@ def optional_flow(f: Flow, terms: NetworkTerms | None = None) -> str:
     speaks of something else, so a description is read only for the second kind."""
     terms = terms or network_terms()
     named, off = matcher(terms.optional_terms), matcher(terms.default_off_terms)
-    said = [" ".join(text.split()) for text in (f.name, f.port) if text and named(text) and not _NOT_OPTIONAL.search(text)]
+    # "443, 8443 (admin, optional)": the word is one port's, not the flow's (:func:`optional_ports`)
+    texts = (f.name,) if optional_ports(f, terms) else (f.name, f.port)
+    said = [" ".join(text.split()) for text in texts if text and named(text) and not _NOT_OPTIONAL.search(text)]
     for text in (f.name, f.protocol, f.port, f.description):
         sentence = first_sentence_with(text or "", off)
         if sentence and not _NOT_OPTIONAL.search(sentence) and sentence not in said:
             said.append(sentence)
     return "; ".join(f"“{s}”" for s in said)
+
+
+def optional_ports(f: Flow, terms: NetworkTerms | None = None) -> dict[str, str]:
+    """The ports a flow's port text calls optional where it gives others that it does not ("443, 8443 (admin,
+    optional)": 8443 only), each with its words as written; {} where it gives one port, or calls none or every one
+    optional (then the flow is: :func:`optional_flow`). A port's words run from its number to the next number."""
+    terms = terms or network_terms()
+    named = matcher(terms.optional_terms)
+    text = f.port or ""
+    spans = list(_PORT_RX.finditer(text))
+    if len(spans) < 2 or not named(text):
+        return {}
+    numbers = {p.number for p in parse_ports(f.port, terms=terms)}
+    out: dict[str, str] = {}
+    for i, m in enumerate(spans):
+        own = text[m.start() : spans[i + 1].start() if i + 1 < len(spans) else len(text)]
+        number = re.sub(r"\s+", "", m.group("num")).replace("–", "-")
+        if number in numbers and named(own) and not _NOT_OPTIONAL.search(own):
+            out[number] = " ".join(own.strip(" ,;").split())
+    return out if 0 < len(out) < len(spans) else {}
 
 
 _NOT_LOOPBACK = re.compile(r"\b(?:not|never|no longer|instead of)\s+(?:on\s+|over\s+|via\s+|to\s+)?(?:the\s+)?\S*$", re.IGNORECASE)

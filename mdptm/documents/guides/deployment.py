@@ -118,6 +118,18 @@ def deployment(f: Facts) -> Doc:
                 f"hospital uses it: {said}" + ("" if said.endswith((".”", "!”", "?”")) else "."),
                 style="note",
             )
+        optional_ports = [
+            f"{fl.id} {netplan.port_words(fl, n)} (“{said}”)"
+            for fl in m.flows
+            if fl.id in ruled_ids
+            for n, said in topology.optional_ports(fl).items()
+        ]
+        if optional_ports:  # "443, 8443 (admin, optional)": 443 is needed, 8443 only where it is used
+            doc.p(
+                "The threat model calls one port of these connections optional, not the others: its rule is needed only "
+                "where the hospital uses it: " + "; ".join(optional_ports) + ".",
+                style="note",
+            )
         if any(r.opener.basis == "name" for r in plan.rules):
             doc.p(
                 '† Which end opens this connection is read from the flow\'s name ("forwarding", "upload": the '
