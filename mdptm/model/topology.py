@@ -1137,7 +1137,8 @@ def initiator(
             hit = matcher([who.rstrip("s") + "*"])
             found = [e for e in ends if hit(_end_words(elements.get(e), zone(e)))]
             if len(found) == 1:
-                if _NEGATED.search(text[: m.start()]):  # "never initiated by the cloud": the other end opens it
+                # "never initiated by the cloud", "the server never initiates connections": the other end opens it
+                if _NEGATED.search(text[: m.start()]) or m.groupdict().get("neg"):
                     other = f.target if found[0] == f.source else f.source
                     start = max(text.rfind(c, 0, m.start()) for c in ".;,!?") + 1
                     return Initiator(other, "text", text[start : m.end()].strip())
