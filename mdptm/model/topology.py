@@ -1136,6 +1136,10 @@ def initiator(
                 continue
             hit = matcher([who.rstrip("s") + "*"])
             found = [e for e in ends if hit(_end_words(elements.get(e), zone(e)))]
+            if len(found) == 1 and (to := m.groupdict().get("to")):  # "… connect to the server": that end, not another
+                other = f.target if found[0] == f.source else f.source
+                if not matcher([to.rstrip("s") + "*"])(_end_words(elements.get(other), zone(other))):
+                    continue
             if len(found) == 1:
                 # "never initiated by the cloud", "the server never initiates connections": the other end opens it
                 if _NEGATED.search(text[: m.start()]) or m.groupdict().get("neg"):

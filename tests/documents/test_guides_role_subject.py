@@ -73,3 +73,39 @@ def test_a_denied_connection_decides_nothing() -> None:
 def test_a_word_that_may_name_another_system_is_not_read_as_the_element() -> None:
     """In the analyzer's description, "the server" is some other machine: the analyzer is not read as the listener."""
     assert {d for d, _ in _rows(analyzer_says="The server listens on TCP 2575.")} == {"?"}
+
+
+# the same readings in a flow's own description: a drawn push from the gateway to the pump, said otherwise in words
+_GW = [TrustZone(id="z1", name="Clinical VLAN", kind="network"), TrustZone(id="z2", name="Server VLAN", kind="network")]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Pumps connect to the gateway over TLS.",
+        "The infusion pump and the patient monitor connect to the gateway.",
+        "The monitor and the pump connect to the gateway.",
+        "The gateway, which listens on 443, is the server for the pumps.",
+        "The gateway, hosted by the hospital, is the server.",
+    ],
+)
+def test_a_flow_saying_the_pump_connects_or_the_gateway_serves_is_opened_by_the_pump(said: str) -> None:
+    elements = [
+        Element(id="p", name="Infusion pump", kind="device", trust_zone="z1"),
+        Element(id="g", name="Gateway", kind="software", trust_zone="z2"),
+    ]
+    flow = Flow(id="F-1", name="Orders", source="g", target="p", protocol="HTTPS", port="443", description=said)
+    rows = firewall_rows(build_guides(base(trust_zones=_GW, elements=elements, flows=[flow]))["deployment"])
+    assert {(r[0], r[1]) for r in rows} == {("out", "Infusion pump"), ("in", "Gateway")}
+    assert all("*" not in r[5] for r in rows)
+
+
+def test_two_ends_connecting_to_a_third_system_say_nothing_of_this_flow() -> None:
+    elements = [
+        Element(id="p", name="Infusion pump", kind="device", trust_zone="z1"),
+        Element(id="g", name="Gateway", kind="software", trust_zone="z2"),
+    ]
+    flow = Flow(id="F-1", name="Orders", source="g", target="p", protocol="HTTPS", port="443",
+                description="The gateway and the pump connect to the hub.")  # fmt: skip
+    rows = firewall_rows(build_guides(base(trust_zones=_GW, elements=elements, flows=[flow]))["deployment"])
+    assert all(r[5].endswith("*") for r in rows)  # still assumed, and asked
