@@ -173,7 +173,7 @@ def opener_groups(f: Facts, plan: Plan, fl: Flow) -> list[tuple[Initiator, str |
 
 def build(f: Facts) -> Plan:
     m = f.model
-    plan = Plan(outbound_only=topology.outbound_only_design(m))
+    plan = Plan(outbound_only=topology.outbound_only_design(m, void=f.void))
     plan.returns = return_legs(m.flows)
     plan.carried = {fid: o for fid, o in carried_legs(m.flows).items() if fid not in plan.returns}
     for fl in m.flows:

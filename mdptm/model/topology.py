@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mdptm.errors import InputError
 from mdptm.model import Dependency, DependencyService, Element, Flow, Model, TrustZone, ZoneKind, empty_dict, empty_list
-from mdptm.model.evidence import says_none
+from mdptm.model.evidence import not_in_place, says_none
 from mdptm.model.io import load_validated
 from mdptm.model.vocabulary import vocabulary_file
 
@@ -1342,14 +1342,22 @@ def _states_outbound_only(text: str, terms: NetworkTerms) -> bool:
     return False
 
 
-def outbound_only_design(model: Model, terms: NetworkTerms | None = None) -> str | None:
-    """The id of the first control, assumption or zone that states an outbound-only design, if any."""
+def outbound_only_design(model: Model, terms: NetworkTerms | None = None, void: Iterable[str] = ()) -> str | None:
+    """The id of the first control, assumption or zone that states an outbound-only design, if any; a control only where
+    it is in place (implemented, verification not failed, not written as a requirement only): an outbound-only design
+    "planned for release 5" does not hold for the device a hospital installs now. *void*: the controls the guides read
+    as denying what they name ("The cloud cannot initiate connections"), marked not implemented for that reason alone:
+    the outbound-only reading weighs their words itself."""
     terms = terms or network_terms()
+
+    voided = set(void)
 
     def hit(text: str) -> bool:
         return _states_outbound_only(text, terms)
 
     for c in model.controls:
+        if (c.status != "implemented" and c.id not in voided) or not_in_place(c):
+            continue
         if hit(c.title) or hit(c.description):
             return c.id
     for a in model.assumptions:
