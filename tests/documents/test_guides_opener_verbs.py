@@ -42,3 +42,12 @@ def test_a_negation_of_the_other_end_does_not_turn_it_around() -> None:
                 description="The monitor never initiates connections to the central station.")  # fmt: skip
     doc = build_guides(base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[flow]))["deployment"]
     assert {(r[0], r[1]) for r in firewall_rows(doc)} == {("out", "Central station"), ("in", "Bedside monitor")}
+
+
+def test_a_poller_named_without_an_article_opens_the_connection() -> None:
+    """ "Monitor polls the central station every 30 s." (a register's terse style) was not read: the rule assumed the
+    station, drawn as the source, opened it."""
+    flow = Flow(id="F-6", name="Alarm limits", source="cs", target="mon", protocol="TCP", port="24106",
+                description="Limits for the bed. Monitor polls the central station every 30 s.")  # fmt: skip
+    doc = build_guides(base(trust_zones=_ZONES, elements=_ELEMENTS, flows=[flow]))["deployment"]
+    assert {(r[0], r[1]) for r in firewall_rows(doc)} == {("out", "Bedside monitor"), ("in", "Central station")}
