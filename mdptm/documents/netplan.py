@@ -173,7 +173,7 @@ def opener_groups(f: Facts, plan: Plan, fl: Flow) -> list[tuple[Initiator, str |
 
 def build(f: Facts) -> Plan:
     m = f.model
-    plan = Plan(outbound_only=topology.outbound_only_design(m))
+    plan = Plan(outbound_only=topology.outbound_only_design(m, void=f.void))
     plan.returns = return_legs(m.flows)
     plan.carried = {fid: o for fid, o in carried_legs(m.flows).items() if fid not in plan.returns}
     for fl in m.flows:
@@ -460,11 +460,16 @@ def _questions(f: Facts, plan: Plan) -> list[str]:
     for fl in f.model.flows:
         said, tunnels = plan.tunnelled.get(fl.id, ("", []))
         if said and not tunnels:
+            name, where = topology.named_tunnel(fl)  # "IPsec VPN" as its encryption: the protocol is stated
+            vpn_asked = (
+                f"the model names its tunnel as {name} (“{where}”): which ports does the tunnel use"
+                if name
+                else "which VPN protocol and ports does the tunnel use"
+            )
             out.append(
                 f"{fl.id} {fl.name or ''} runs over a VPN (“{said}”) that the model does not draw as a flow of its own, so "
-                "its port is inside the tunnel and no rule is written for it: which VPN protocol and ports does the tunnel "
-                "use, which end opens it, where does it end on the hospital's side, and which host names or addresses does "
-                "its other end use?".replace("  ", " ")
+                f"its port is inside the tunnel and no rule is written for it: {vpn_asked}, which end opens it, where does it "
+                "end on the hospital's side, and which host names or addresses does its other end use?".replace("  ", " ")
             )
     crossing = {r.flow.id: r for r in plan.rules}
     split = {fid for fid in crossing if len({r.ports for r in plan.rules if r.flow.id == fid}) > 1}

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mdptm.errors import InputError
 from mdptm.model import Dependency, DependencyService, Element, Flow, Model, TrustZone, ZoneKind, empty_dict, empty_list
+from mdptm.model.evidence import not_in_place, says_none
 from mdptm.model.io import load_validated
 from mdptm.model.vocabulary import vocabulary_file
 
@@ -162,6 +163,7 @@ class NetworkTerms(BaseModel):
     same_connection_terms: list[str] = Field(default_factory=empty_list)
     relayed_protocols: list[str] = Field(default_factory=empty_list)
     tunnel_protocols: list[str] = Field(default_factory=empty_list)
+    unnamed_tunnel_words: list[str] = Field(default_factory=empty_list)
     tunnel_carrier_words: list[str] = Field(default_factory=empty_list)
     cellular_terms: list[str] = Field(default_factory=empty_list)
     eap_terms: list[str] = Field(default_factory=empty_list)
@@ -173,6 +175,7 @@ class NetworkTerms(BaseModel):
     server_terms: list[str] = Field(default_factory=empty_list)
     listener_terms: list[str] = Field(default_factory=empty_list)
     server_role_patterns: list[str] = Field(default_factory=empty_list)
+    self_subject_words: list[str] = Field(default_factory=empty_list)
     any_port_terms: list[str] = Field(default_factory=empty_list)
     dynamic_port_terms: list[str] = Field(default_factory=empty_list)
 
@@ -288,8 +291,8 @@ _TRANSPORT = r"(?:tcp|udp)(?:\s*(?:/|\+|&|\band\b|\bor\b)\s*(?:tcp|udp))?"  # "T
 _RANGE_WORDS = r"\s+(?:to|through|thru|until)\s+"
 _PORT_RX = re.compile(
     rf"(?:(?P<pre>{_TRANSPORT})\s*[/: ]?\s*)?(?<![\w.-])(?P<num>\d{{1,5}}(?:(?:\s*[-–]\s*|\.\.|{_RANGE_WORDS})\d{{1,5}})?)(?!\w|\.\d)"
-    # a transport after the number is its own ("514/udp"), not the next port's ("UDP 514/TCP 6514")
-    rf"(?:\s*/\s*(?P<post>{_TRANSPORT})\b(?!\s*[:/]?\s*\d))?",
+    # a transport after the number is its own ("514/udp", "443 (TCP)", "5000 UDP"), not the next port's ("UDP 514/TCP 6514")
+    rf"(?:(?:\s*/\s*|\s*\(\s*|\s+)(?P<post>{_TRANSPORT})\b(?!\s*[:/]?\s*\d))?",
     re.IGNORECASE,
 )
 # "v2", "version 3", "RFC 5425", "IEC 62443", "802.1X" name a version or a standard whatever the number; a
@@ -524,12 +527,34 @@ def optional_flow(f: Flow, terms: NetworkTerms | None = None) -> str:
     speaks of something else, so a description is read only for the second kind."""
     terms = terms or network_terms()
     named, off = matcher(terms.optional_terms), matcher(terms.default_off_terms)
-    said = [" ".join(text.split()) for text in (f.name, f.port) if text and named(text) and not _NOT_OPTIONAL.search(text)]
+    # "443, 8443 (admin, optional)": the word is one port's, not the flow's (:func:`optional_ports`)
+    texts = (f.name,) if optional_ports(f, terms) else (f.name, f.port)
+    said = [" ".join(text.split()) for text in texts if text and named(text) and not _NOT_OPTIONAL.search(text)]
     for text in (f.name, f.protocol, f.port, f.description):
         sentence = first_sentence_with(text or "", off)
         if sentence and not _NOT_OPTIONAL.search(sentence) and sentence not in said:
             said.append(sentence)
     return "; ".join(f"“{s}”" for s in said)
+
+
+def optional_ports(f: Flow, terms: NetworkTerms | None = None) -> dict[str, str]:
+    """The ports a flow's port text calls optional where it gives others that it does not ("443, 8443 (admin,
+    optional)": 8443 only), each with its words as written; {} where it gives one port, or calls none or every one
+    optional (then the flow is: :func:`optional_flow`). A port's words run from its number to the next number."""
+    terms = terms or network_terms()
+    named = matcher(terms.optional_terms)
+    text = f.port or ""
+    spans = list(_PORT_RX.finditer(text))
+    if len(spans) < 2 or not named(text):
+        return {}
+    numbers = {p.number for p in parse_ports(f.port, terms=terms)}
+    out: dict[str, str] = {}
+    for i, m in enumerate(spans):
+        own = text[m.start() : spans[i + 1].start() if i + 1 < len(spans) else len(text)]
+        number = re.sub(r"\s+", "", m.group("num")).replace("–", "-")
+        if number in numbers and named(own) and not _NOT_OPTIONAL.search(own):
+            out[number] = " ".join(own.strip(" ,;").split())
+    return out if 0 < len(out) < len(spans) else {}
 
 
 _NOT_LOOPBACK = re.compile(r"\b(?:not|never|no longer|instead of)\s+(?:on\s+|over\s+|via\s+|to\s+)?(?:the\s+)?\S*$", re.IGNORECASE)
@@ -889,6 +914,21 @@ def affirmed(text: str, words: list[str]) -> bool:
     return _affirmed(text, words)
 
 
+def named_tunnel(f: Flow, terms: NetworkTerms | None = None) -> tuple[str, str]:
+    """The tunnel protocol a flow's encryption or protocol names ("IPsec" of "IPsec VPN"), as written, and the text
+    that names it; ("", "") where none does or only a word that names no protocol ("VPN") or it is denied."""
+    terms = terms or network_terms()
+    rx = _rx(tuple(terms.tunnel_protocols))
+    unnamed = {w.lower() for w in terms.unnamed_tunnel_words}
+    for text in (f.encryption, f.protocol):
+        if not text or rx is None or says_none(text):
+            continue
+        for m in rx.finditer(text):
+            if m.group(0).lower() not in unnamed and not re.search(r"\b(?:no|not|never|without)\s+(?:\w+\s+)?$", text[: m.start()], re.I):
+                return m.group(0), text.strip()
+    return "", ""
+
+
 def _heads(name: str, word: str) -> bool:
     """Whether *word* is the last word of *name* ("Browser Client", "DICOM client", "Client")."""
     words = re.findall(r"[\w'-]+", name)
@@ -896,39 +936,109 @@ def _heads(name: str, word: str) -> bool:
 
 
 _CONNECTS = re.compile(r"\b(?:connects?\s+to|opens|initiat\w*)\b", re.IGNORECASE)
+# "The analyzer and the pump connect to the interface engine", "opens a TCP connection to the station"
+_CONNECTS_TO = re.compile(
+    r"\b(?:connects?|opens?\s+(?:a\s+|an\s+)?(?:[\w/-]+\s+){0,2}connections?)\s+to\s+(?P<obj>(?:[\w'’-]+\s+){0,4}[\w'’-]+)",
+    re.IGNORECASE,
+)
+# what ends the clause a subject starts: a comma, a semicolon or a colon, or a conjunction ("… and the LIS acts as …")
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|while|whilst|whereas)\b", re.IGNORECASE)
+_INSERTED = re.compile(r",[^,]*,\s*$")  # "The gateway, which listens on 443, is …": the inserted clause
+_PREPOSITION = re.compile(r"\b(?:to|from|with|on|in|of|for|by|at|via|over|into|onto|towards)\b", re.IGNORECASE)
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "its", "each", "every", "our", "their", "both", "all"})
+_PRONOUNS = frozenset({"it", "itself", "this"})
+_RELATIVES = frozenset({"which", "who", "that"})
 
 
-def _listens_on(el: Element | None, f: Flow, terms: NetworkTerms) -> str:
+def _words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9][\w-]*", text.lower()) if w not in _DETERMINERS]
+
+
+def _name_words(el: Element) -> set[str]:
+    """The words that name *el*: its name's and tags' words of three letters or more, and its initials ("NMS")."""
+    own = {w.lower() for w in re.findall(r"[\w-]+", " ".join([_QUALIFIER.sub(" ", el.name), *el.tags])) if len(w) > 2}
+    return own | _initials(el.name)
+
+
+def _subject(before: str) -> tuple[str, bool]:
+    """The subject of the clause whose verb follows *before*, and whether it starts the sentence: parentheses and an
+    inserted clause (", which listens on 443,") left out; after "and" with nothing between (a second verb: "Receives
+    ADT and listens on 2575") the sentence's own subject; for a relative pronoun ("the LIS, which acts as …") the
+    words it follows, from their last preposition on."""
+    text = _INSERTED.sub(" ", _QUALIFIER.sub(" ", before))
+    parts = _CLAUSE_BREAK.split(text)
+    clause = parts[-1]
+    first = len(parts) == 1
+    if not _words(clause) and len(parts) > 1:
+        clause, first = parts[0], True
+    words = _words(clause)
+    if words and words[0] in _RELATIVES and len(parts) > 1:
+        previous = parts[-2]
+        return _PREPOSITION.split(previous)[-1], len(parts) == 2
+    return clause, first
+
+
+def _said_of(before: str, el: Element, other: Element | None, terms: NetworkTerms) -> bool:
+    """Whether the clause whose verb follows *before*, in *el*'s own description, speaks of *el*: its subject is
+    none ("Listens on 2575"), a pronoun, *el*'s name or a word a description uses for the thing it describes
+    (``self_subject_words``: "the application"), or a verb opening the sentence ("Receives ADT and listens …"); not
+    where it names the other end, or any other subject ("… and the LIS acts as the TCP server")."""
+    subject, first = _subject(before)
+    words = _words(subject)
+    if not words or words[0] in _PRONOUNS:
+        return True
+    said = set(words)
+    mine = bool(said & _name_words(el))
+    theirs = other is not None and bool(said & (_name_words(other) - _name_words(el)))
+    if theirs:
+        return False
+    if mine or words[0] in terms.self_subject_words or words[-1] in terms.self_subject_words:
+        return True  # "the application", "the ADT listener": a part of the element described
+    # a description written without a subject opens on its verb: "Receives ADT and results and listens on 2575"
+    head = re.findall(r"[A-Za-z][\w-]*", subject)
+    return first and bool(head) and head[0][0].isupper() and re.fullmatch(r"[A-Z][a-z]+[^s]s", head[0]) is not None
+
+
+def _other_end(el: Element | None, f: Flow, elements: dict[str, Element]) -> Element | None:
+    if el is None:
+        return None
+    return elements.get(f.target if el.id == f.source else f.source)
+
+
+def _listens_on(el: Element | None, f: Flow, terms: NetworkTerms, other: Element | None = None) -> str:
     """The sentence of an element's own description or settings saying it listens on one of the flow's stated ports
     (``listener_terms``: "Listens for HL7 results on TCP 2575", "The ADT listener accepts connections on TCP 2576"),
-    as written; "" where none does, the listening is negated ("does not listen"), or the sentence speaks of connecting
-    to another end ("connects to the station, which listens on 2575")."""
+    as written; "" where none does, the listening is negated ("does not listen"), said of another system ("The LIS
+    listens on 2575"), or the sentence speaks of connecting to another end ("connects to the station, which listens
+    on 2575")."""
     if el is None or not terms.listener_terms:
         return ""
     numbers = {p.number for p in parse_ports(f.port, f.protocol, terms=terms)}
-    if not numbers:
+    rx = _rx(tuple(terms.listener_terms))
+    if not numbers or rx is None:
         return ""
 
     def hit(sentence: str) -> bool:
-        return (
-            _affirmed(sentence, terms.listener_terms)
-            and not _CONNECTS.search(sentence)
-            and any(re.search(rf"(?<![\w.]){n}(?!\w|\.\d)", sentence) for n in numbers)
+        if _CONNECTS.search(sentence) or not any(re.search(rf"(?<![\w.]){n}(?!\w|\.\d)", sentence) for n in numbers):
+            return False
+        return any(
+            not re.search(r"\b(?:no|not|never|without)\s+(?:\w+\s+)?$", sentence[: m.start()], re.IGNORECASE)
+            and _said_of(sentence[: m.start()], el, other, terms)
+            for m in rx.finditer(sentence)
         )
 
     return next((s for text in (el.description, el.default_settings) if (s := first_sentence_with(text or "", hit))), "")
 
 
 _PROTOCOL_FILLERS = frozenset({"over", "via", "and", "with", "the", "for"})
-# before a role, words that may start a clause about another end ("… and the broker acts as the server")
-_OTHER_SUBJECT = re.compile(r"\b(?:and|while|whereas|but|client)\b|[,;]", re.IGNORECASE)
 
 
-def _serves(el: Element | None, f: Flow, terms: NetworkTerms) -> str:
+def _serves(el: Element | None, f: Flow, terms: NetworkTerms, other: Element | None = None) -> str:
     """The sentence of an element's own description or settings saying it takes the accepting role in the flow
     (``server_role_patterns``: "The interface engine acts as the TCP server for HL7 results"), as written: it names
     one of the flow's stated ports, a word of its protocol, or the transport of its stated ports; "" where none does,
-    the role is negated, or the sentence speaks of connecting to another end."""
+    the role is negated, said of another system ("It is the MLLP client and the LIS acts as the TCP server"), or the
+    sentence speaks of connecting to another end."""
     if el is None or not terms.server_role_patterns:
         return ""
     ports = parse_ports(f.port, f.protocol, terms=terms)
@@ -941,16 +1051,56 @@ def _serves(el: Element | None, f: Flow, terms: NetworkTerms) -> str:
         m = role.search(sentence)
         if m is None or _NEGATED.search(sentence[: m.start()]) or _CONNECTS.search(sentence):
             return False
-        if _OTHER_SUBJECT.search(sentence[: m.start()]):
+        if not _said_of(sentence[: m.start()], el, other, terms):
             return False  # "The gateway is the MQTT client and the broker acts as the server": said of another end
-        said = sentence.lower()
-        if any(n not in numbers for n in re.findall(r"(?<![\w.])\d{2,5}(?!\w|\.\d)", said)):
-            return False  # another port: another connection ("the TCP server for the pharmacy on port 9000")
-        return any(re.search(rf"(?<![\w.]){n}(?!\w|\.\d)", said) for n in numbers) or any(
-            re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", said) for w in words
-        )
+        return _names_flow(sentence, numbers, words)
 
     return next((s for text in (el.description, el.default_settings) if (s := first_sentence_with(text or "", hit))), "")
+
+
+def _names_flow(sentence: str, numbers: set[str], words: set[str]) -> bool:
+    """Whether *sentence* names one of the flow's stated ports or a word of its protocol or transport, and no other
+    port ("the TCP server for the pharmacy on port 9000" is another connection)."""
+    said = sentence.lower()
+    if any(n not in numbers for n in re.findall(r"(?<![\w.])\d{2,5}(?!\w|\.\d)", said)):
+        return False
+    return any(re.search(rf"(?<![\w.]){n}(?!\w|\.\d)", said) for n in numbers) or any(
+        re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", said) for w in words
+    )
+
+
+def _connected_to(f: Flow, elements: dict[str, Element], terms: NetworkTerms) -> tuple[str, str] | None:
+    """The end the other connects to, and the sentence that says so, from either end's own description or settings:
+    "The analyzer and the pump connect to the interface engine" (the engine accepts). Its subject names one end and
+    its object the other, by their names' words; not where negated, nor where it names a port the flow does not
+    state (another connection)."""
+    ends = [elements.get(f.source), elements.get(f.target)]
+    if ends[0] is None or ends[1] is None or f.source == f.target:
+        return None
+    numbers = {p.number for p in parse_ports(f.port, f.protocol, terms=terms)}
+    names = [_name_words(e) for e in ends if e is not None]
+    only = [names[0] - names[1], names[1] - names[0]]
+    found: set[tuple[str, str]] = set()
+    for el in ends:
+        for text in (el.description, el.default_settings) if el is not None else ():
+            for sentence in _SENTENCE_END.split(" ".join((text or "").split())):
+                for m in _CONNECTS_TO.finditer(sentence):
+                    before = sentence[: m.start()]
+                    if _NEGATED.search(before) or re.search(r"\b(?:no|not|never|without)\b", before, re.IGNORECASE):
+                        continue
+                    if any(n not in numbers for n in re.findall(r"(?<![\w.])\d{2,5}(?!\w|\.\d)", sentence.lower())):
+                        continue
+                    start = max((b.end() for b in re.finditer(r"[;:]|,\s*(?:but|while|whereas)\b", before)), default=0)
+                    subject = set(_words(before[start:]))
+                    obj = set(_words(_PREPOSITION.split(_CLAUSE_BREAK.split(m.group("obj"))[0])[0]))
+                    openers = [i for i in (0, 1) if subject & only[i]]
+                    accepters = [i for i in (0, 1) if obj & only[i]]
+                    if len(openers) == 1 and accepters == [1 - openers[0]]:
+                        found.add((f.target if accepters[0] == 1 else f.source, sentence))
+    accepting = {e for e, _ in found}
+    if len(accepting) != 1:
+        return None
+    return sorted(found)[0]
 
 
 def initiator(
@@ -986,8 +1136,13 @@ def initiator(
                 continue
             hit = matcher([who.rstrip("s") + "*"])
             found = [e for e in ends if hit(_end_words(elements.get(e), zone(e)))]
+            if len(found) == 1 and (to := m.groupdict().get("to")):  # "… connect to the server": that end, not another
+                other = f.target if found[0] == f.source else f.source
+                if not matcher([to.rstrip("s") + "*"])(_end_words(elements.get(other), zone(other))):
+                    continue
             if len(found) == 1:
-                if _NEGATED.search(text[: m.start()]):  # "never initiated by the cloud": the other end opens it
+                # "never initiated by the cloud", "the server never initiates connections": the other end opens it
+                if _NEGATED.search(text[: m.start()]) or m.groupdict().get("neg"):
                     other = f.target if found[0] == f.source else f.source
                     start = max(text.rfind(c, 0, m.start()) for c in ".;,!?") + 1
                     return Initiator(other, "text", text[start : m.end()].strip())
@@ -1042,8 +1197,16 @@ def initiator(
         clients = [e for e in ends if matcher(service.clients)(named[e])]
         if len(clients) == 1:
             return Initiator(clients[0], "kind", f"{elements[clients[0]].name} is the {(f.protocol or '').strip()} client: it opens")
+
     # one end the model says listens on the flow's port ("Listens for HL7 results on TCP 2575"): the other end opens
-    listening = [(e, said) for e in ends if (said := _listens_on(elements.get(e), f, terms) or _serves(elements.get(e), f, terms))]
+    def accepts(e: str) -> str:
+        end = elements.get(e)
+        return _listens_on(end, f, terms, _other_end(end, f, elements)) or _serves(end, f, terms, _other_end(end, f, elements))
+
+    listening = [(e, said) for e in ends if (said := accepts(e))]
+    if not listening and (connected := _connected_to(f, elements, terms)) is not None:
+        e, said = connected  # "The analyzer and the pump connect to the interface engine": the engine accepts
+        return Initiator(f.target if e == f.source else f.source, "text", said)
     if len(listening) == 1:
         e, said = listening[0]
         return Initiator(f.target if e == f.source else f.source, "text", f"{elements[e].name}: {said}")
@@ -1179,14 +1342,22 @@ def _states_outbound_only(text: str, terms: NetworkTerms) -> bool:
     return False
 
 
-def outbound_only_design(model: Model, terms: NetworkTerms | None = None) -> str | None:
-    """The id of the first control, assumption or zone that states an outbound-only design, if any."""
+def outbound_only_design(model: Model, terms: NetworkTerms | None = None, void: Iterable[str] = ()) -> str | None:
+    """The id of the first control, assumption or zone that states an outbound-only design, if any; a control only where
+    it is in place (implemented, verification not failed, not written as a requirement only): an outbound-only design
+    "planned for release 5" does not hold for the device a hospital installs now. *void*: the controls the guides read
+    as denying what they name ("The cloud cannot initiate connections"), marked not implemented for that reason alone:
+    the outbound-only reading weighs their words itself."""
     terms = terms or network_terms()
+
+    voided = set(void)
 
     def hit(text: str) -> bool:
         return _states_outbound_only(text, terms)
 
     for c in model.controls:
+        if (c.status != "implemented" and c.id not in voided) or not_in_place(c):
+            continue
         if hit(c.title) or hit(c.description):
             return c.id
     for a in model.assumptions:

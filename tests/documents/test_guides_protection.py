@@ -26,7 +26,12 @@ CERTS = "how certificates are checked"
         ("RadSec", "2083/tcp", "the model names RadSec but not its version or how certificates are checked", "shared secret"),
         ("RADIUS", "2083/tcp", "the model names RADIUS on TCP 2083, its port for TLS by its standard", "shared secret"),
         # LDAP in clear (StartTLS or LDAPS asked), LDAPS is TLS
-        ("LDAP", "389", "its binds send passwords in clear too; does it use StartTLS or LDAPS (TCP 636)", "is the traffic encrypted"),
+        (
+            "LDAP",
+            "389",
+            "does it use StartTLS or LDAPS (TCP 636 by its standard)",
+            "is the traffic encrypted",
+        ),
         ("LDAPS", "636", "the model names LDAPS but not its version or how certificates are checked", "StartTLS"),
         ("LDAP", "636", "the model names LDAP on TCP 636, its port for TLS by its standard", "StartTLS"),
         # SNMP: the version decides
@@ -36,7 +41,12 @@ CERTS = "how certificates are checked"
         # syslog: in clear on UDP 514 / TCP 601, TLS on TCP 6514
         ("Syslog", "UDP 514", "the model names Syslog on UDP 514, its port in clear by its standard", CERTS),
         ("Syslog", "TCP 6514", "the model names Syslog on TCP 6514, its port for TLS by its standard", "in clear"),
-        ("Syslog", "UDP 514/TCP 6514", "which is sent in clear over UDP 514 or TCP 601, and over TLS on TCP 6514", "traffic encrypted"),
+        (
+            "Syslog",
+            "UDP 514/TCP 6514",
+            "on UDP 514 or TCP 601, over TLS on TCP 6514, RFC 5425, by their standards",
+            "traffic encrypted",
+        ),
         ("syslog over TLS", "6514", "the model names syslog over TLS but not its version or how certificates are checked", "in clear"),
         # DICOM and DICOM over TLS
         ("DICOM", "104", "which runs in clear unless set up for TLS (DICOM PS3.15", "is the traffic encrypted"),
@@ -68,8 +78,8 @@ def test_radius_or_radsec_asks_which_then_each_its_own() -> None:
     assert (
         "F-1 Sync: which of RADIUS or RadSec does it use (the rules list UDP 1812 or TCP 2083: only the port of the one used "
         "is needed)? The model names RADIUS, which is not encrypted (a shared secret "
-        "authenticates its messages and hides only the password and session keys): is it carried inside RadSec (TLS, TCP "
-        "2083) or IPsec, and how is the shared secret set and changed? The model names RadSec but not its version or how "
+        "authenticates its messages and hides only the password and session keys): is it carried inside RadSec (TLS; TCP "
+        "2083 by its standard) or IPsec, and how is the shared secret set and changed? The model names RadSec but not its version or how "
         "certificates are checked: which are they?"
     ) in text
 
@@ -79,3 +89,19 @@ def test_the_sample_radius_flow_is_not_asked_about_certificates_as_tls() -> None
     text = text_of(build_guides(model)["deployment"])
     assert "F-14 RADIUS authentication: the model names RADIUS or RadSec but not its version" not in text
     assert "F-14 RADIUS authentication: which of RADIUS or RadSec does it use (the rules list UDP 1812 or TCP 2083" in text
+
+
+@pytest.mark.parametrize(
+    ("protocol", "asked"),
+    [
+        ("MQTT", "which runs in clear or over TLS (on TCP 1883 and TCP 8883 by its standard; a device may be set to other ports)"),
+        ("CoAP", "which runs in clear or over DTLS (on UDP 5683 and UDP 5684 by its standard; a device may be set to other ports)"),
+        ("DNS", "unless over TLS (TCP 853 by its standard) or HTTPS"),
+    ],
+)
+def test_a_standard_port_named_in_a_question_is_said_to_be_the_standards(protocol: str, asked: str) -> None:
+    """A telemetry gateway "MQTT" with no port: "which runs in clear on TCP 1883 and over TLS on TCP 8883" read as the
+    device's ports, which the model never gives; they are the protocol's standard ports, and the device may use others."""
+    _, text = _guide("", protocol)
+    questions = text[text.index("## Questions for the device maker") :]
+    assert asked in questions, questions

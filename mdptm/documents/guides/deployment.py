@@ -15,6 +15,8 @@ from mdptm.documents.guides._shared import (
     _first_sentence,
     _new_doc,
     _use_case_views,
+    _value,
+    transit_encryption,
 )
 from mdptm.documents.guides.facts import NOT_STATED, Facts
 from mdptm.model import Flow, Model, topology
@@ -116,6 +118,18 @@ def deployment(f: Facts) -> Doc:
                 f"hospital uses it: {said}" + ("" if said.endswith((".”", "!”", "?”")) else "."),
                 style="note",
             )
+        optional_ports = [
+            f"{fl.id} {netplan.port_words(fl, n)} (“{said}”)"
+            for fl in m.flows
+            if fl.id in ruled_ids
+            for n, said in topology.optional_ports(fl).items()
+        ]
+        if optional_ports:  # "443, 8443 (admin, optional)": 443 is needed, 8443 only where it is used
+            doc.p(
+                "The threat model calls one port of these connections optional, not the others: its rule is needed only "
+                "where the hospital uses it: " + "; ".join(optional_ports) + ".",
+                style="note",
+            )
         if any(r.opener.basis == "name" for r in plan.rules):
             doc.p(
                 '† Which end opens this connection is read from the flow\'s name ("forwarding", "upload": the '
@@ -123,6 +137,7 @@ def deployment(f: Facts) -> Doc:
                 "who connects. Confirm it (see the questions at the end).",
                 style="note",
             )
+        _flow_security(doc, f, [fl for fl in m.flows if fl.id in ruled_ids])
     elif not m.flows:  # silence is not "no connection": the model may simply not describe its flows
         doc.p(
             "The threat model describes no data flow, so it does not say which network connections the device "
@@ -309,6 +324,20 @@ def deployment(f: Facts) -> Doc:
             else "None: no connection the threat model describes needs a rule in the hospital's firewalls."
         )
     return doc
+
+
+def _flow_security(doc: Doc, f: Facts, flows: list[Flow]) -> None:
+    """Each ruled connection's encryption and authentication, as the model states them ("not stated" where it is
+    silent): an engineer needs them beside the rule (an allow-list by source address, a stream in clear that a
+    segment must keep to itself), and they are the model's words, not the guide's."""
+    if not flows:
+        return
+    doc.p("Encryption and authentication of these connections, as the threat model states them:")
+    doc.table(
+        ["Flow", "Encryption", "Authentication"],
+        [[fl.id, transit_encryption(f, fl), _value(fl.authentication)] for fl in flows],
+        widths=[1.4, 6.0, 6.0],
+    )
 
 
 def _on_host(f: Facts, plan: netplan.Plan, fl: Flow, said: dict[str, str] | None = None) -> str:

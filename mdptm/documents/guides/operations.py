@@ -288,7 +288,8 @@ def _incidents(doc: Doc, f: Facts, nt: topology.NetworkTerms) -> None:
     segmentation = [c for c in _customer_controls(f) if "segment" in c.title.lower() or "isolat" in c.title.lower()]
     if segmentation:
         steps.append(
-            f"Contain: the model relies on {segmentation[0].title.lower()} ({segmentation[0].id}); "
+            # the title as written: lowercased, "Isolated VLAN" read "isolated vlan" and a command read as a noun
+            f"Contain: the model relies on {segmentation[0].id} “{segmentation[0].title}”; "
             "keep the affected devices on their segment and block what is not in the firewall rules."
         )
     # only controls in place say what keeps working or what evidence there is; an unstated status is said
