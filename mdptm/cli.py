@@ -342,7 +342,8 @@ def build(projects: tuple[Path, ...], out: Path | None, jobs: int | None, draft:
 
     Writes the PTM package to OUT/ and the internal reports to OUT.internal/. Given several project
     folders, builds them in parallel, prints a summary table and exits with the worst exit code; a
-    project that fails does not stop the others.
+    project that fails does not stop the others. With -o RELEASE, RELEASE/NAME/ holds each package
+    and RELEASE.internal/NAME/ its internal reports.
 
     \b
     Example:  mdptm build samples/infusion-pump -o /tmp/ptm
@@ -806,7 +807,7 @@ def _build_portfolio(projects: tuple[Path, ...], out: Path | None, jobs: int | N
     """``mdptm build DIR [DIR ...]``: a progress bar on a terminal, then one line per project."""
     import time
 
-    from mdptm.pipeline.portfolio import ProjectResult, build_many, default_jobs
+    from mdptm.pipeline.portfolio import ProjectResult, build_many, default_jobs, internal_root
 
     workers = min(jobs or default_jobs(), len(projects))
     say(f"building {len(projects)} projects, {workers} at a time", err=True)
@@ -830,6 +831,13 @@ def _build_portfolio(projects: tuple[Path, ...], out: Path | None, jobs: int | N
     for r in results:
         if r.renamed:  # the folder mdptm would have named after the project would publish a withheld name
             say(f"warning: {r.project}: the folder's name holds what its policy withholds; its package is {r.out}, not named after it")
+        if r.stale_internal is not None:
+            say(
+                f"warning: {r.project}: {r.stale_internal} holds the internal reports of an earlier build inside the release "
+                f"folder; they now go to {r.internal}: delete it before the folder is handed on"
+            )
+    if out is not None and (root := internal_root(out)) is not None:
+        say(f"internal reports (import report, review findings, redaction log; never to hand on): {root}/")
     counts = {s: sum(1 for r in results if r.status == s) for s in ("built", "blocked", "failed")}
     say(f"{counts['built']} built, {counts['blocked']} blocked, {counts['failed']} failed in {elapsed:.1f} s ({workers} processes)")
     worst = max((r.exit_code for r in results), default=ExitCode.OK)

@@ -164,10 +164,17 @@ class Settings:
 
 
 def build(
-    folder: Path, out: Path | None = None, *, draft: bool = False, audience: Audience = Audience.PUBLIC, neutral: Path | None = None
+    folder: Path,
+    out: Path | None = None,
+    *,
+    draft: bool = False,
+    audience: Audience = Audience.PUBLIC,
+    neutral: Path | None = None,
+    internal_dir: Path | None = None,
 ) -> BuildResult:
     """Import a project's sources, then run every later stage (:func:`run_pipeline`); *neutral*: where the package
-    goes instead of *out* when *out*'s name (mdptm's choice) holds something withheld."""
+    goes instead of *out* when *out*'s name (mdptm's choice) holds something withheld; *internal_dir*: the folder
+    of a portfolio's internal reports (:func:`mdptm.pipeline.run.internal_folder`)."""
     timer = Timer()
     with timer("import"):
         model, report, project, root = load_project_model(folder, meanwhile=load_later_stages)
@@ -177,7 +184,7 @@ def build(
     settings = Settings.from_project(project, root, draft=draft, audience=audience)
     from mdptm.pipeline.run import run_pipeline
 
-    return run_pipeline(model, report, out, settings, timer, neutral=neutral)
+    return run_pipeline(model, report, out, settings, timer, neutral=neutral, internal_dir=internal_dir)
 
 
 def load_later_stages(project: Project, root: Path) -> None:

@@ -36,6 +36,9 @@ class ProjectResult:
     message: str = ""  # the error, or why the package was not written
     warnings: list[str] = field(default_factory=list)
     renamed: bool = False  # written to its neutral folder: the project folder's name holds something withheld
+    internal: Path | None = None  # its internal reports
+    # OUT.internal/ of an earlier build, inside the release folder with the packages (now RELEASE.internal/NAME/)
+    stale_internal: Path | None = None
 
     @property
     def status(self) -> str:
@@ -61,6 +64,15 @@ def neutral_folders(projects: Sequence[Path], out_root: Path | None) -> list[Pat
     the project's policy withholds (``kestrel-pump`` of the code name Kestrel): ``package-N``, N its place in
     *projects*, never the name of another project's folder."""
     return [pair[1] if pair else None for pair in _folders(projects, out_root)]
+
+
+def internal_root(out_root: Path | None) -> Path | None:
+    """The folder of the internal reports of the packages under *out_root*: beside it (``RELEASE.internal/``), as a
+    build's ``OUT.internal/`` is beside its package, never inside the release folder a maker hands on whole."""
+    if out_root is None:
+        return None
+    root = Path(os.path.abspath(out_root))  # "-o ." has a name only once made absolute
+    return root.with_name(root.name + ".internal") if root.name else None
 
 
 def _folders(projects: Sequence[Path], out_root: Path | None) -> list[tuple[Path, Path] | None]:
@@ -117,7 +129,9 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         child.join(timeout=30)
 
 
-def build_one(project: Path, out: Path | None, draft: bool, audience: Audience, neutral: Path | None = None) -> ProjectResult:
+def build_one(
+    project: Path, out: Path | None, draft: bool, audience: Audience, neutral: Path | None = None, internal_dir: Path | None = None
+) -> ProjectResult:
     """Build one project, turning every failure into a result: a worker never raises."""
     from mdptm.base.parallel import sequential
     from mdptm.base.process import lean_gc
@@ -129,7 +143,7 @@ def build_one(project: Path, out: Path | None, draft: bool, audience: Audience, 
     try:
         # A worker is a process of its own: its memory policy is set here, as the CLI sets the main process's.
         with sequential(), lean_gc():  # the portfolio already keeps every core busy
-            built = build(project, out, draft=draft, audience=audience, neutral=neutral)
+            built = build(project, out, draft=draft, audience=audience, neutral=neutral, internal_dir=internal_dir)
     except MdptmError as exc:
         result.exit_code, result.message = exc.exit_code, str(exc)
     except Exception as exc:  # noqa: BLE001 - one broken project must not stop a portfolio
@@ -140,6 +154,10 @@ def build_one(project: Path, out: Path | None, draft: bool, audience: Audience, 
         result.renamed = neutral is not None and built.out == neutral
         result.threats = len(built.model.threats)
         result.warnings = list(built.warnings)
+        result.internal = built.internal
+        earlier = built.out.with_name(built.out.name + ".internal") if internal_dir is not None else None
+        if earlier is not None and earlier != built.internal and earlier.is_dir():
+            result.stale_internal = earlier  # where an earlier version put them: handed on with the packages
         if built.exit_code and built.warnings:
             result.message = built.warnings[-1]
     finally:
@@ -167,6 +185,7 @@ def build_many(
     pairs = _folders(projects, out_root)  # each package's folder, and its neutral one
     outs = [pair[0] if pair else None for pair in pairs]
     neutrals = [pair[1] if pair else None for pair in pairs]
+    internal_dir = internal_root(out_root)
     results: list[ProjectResult | None] = [None] * len(projects)
 
     def finish(i: int, res: ProjectResult) -> None:
@@ -176,13 +195,13 @@ def build_many(
 
     if jobs == 1:
         for i, (project, out, neutral) in enumerate(zip(projects, outs, neutrals, strict=True)):
-            finish(i, build_one(project, out, draft, audience, neutral))
+            finish(i, build_one(project, out, draft, audience, neutral, internal_dir))
     else:
         import mdptm.pipeline.build  # noqa: F401 - loaded once here, so forked workers start ready
 
         with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start) as pool:
             futures: dict[Future[ProjectResult], int] = {
-                pool.submit(build_one, project, out, draft, audience, neutral): i
+                pool.submit(build_one, project, out, draft, audience, neutral, internal_dir): i
                 for i, (project, out, neutral) in enumerate(zip(projects, outs, neutrals, strict=True))
             }
             pending = set(futures)

@@ -60,11 +60,19 @@ from mdptm.review.engine import package_review, publish_blockers, review
 
 
 def run_pipeline(
-    model: Model, report: ImportReport, out: Path, settings: Settings, timer: Timer | None = None, *, neutral: Path | None = None
+    model: Model,
+    report: ImportReport,
+    out: Path,
+    settings: Settings,
+    timer: Timer | None = None,
+    *,
+    neutral: Path | None = None,
+    internal_dir: Path | None = None,
 ) -> BuildResult:
     """Map, redact, review, publish and leak-scan one model.
 
-    Internal reports always land in ``OUT.internal/`` so a refused build can be understood; the
+    Internal reports always land in ``OUT.internal/`` (or *internal_dir*: :func:`internal_folder`) so a refused
+    build can be understood; the
     package itself is written only when review has no blocker (or ``draft``) and the leak scan of
     every written byte is clean. Either way nothing half-written is left behind.
 
@@ -74,12 +82,19 @@ def run_pipeline(
     if out.name in ("", ".", ".."):  # "-o ." or "-o ..": the folder has a name only once made absolute
         out = Path(os.path.abspath(out))
     with tempfile.TemporaryDirectory(prefix="mdptm-work-") as work, ExitStack() as jobs:
-        return _run_pipeline(model, report, out, settings, timer or Timer(), Path(work), jobs, neutral)
+        return _run_pipeline(model, report, out, settings, timer or Timer(), Path(work), jobs, neutral, internal_dir)
 
 
-def _checked_outputs(out: Path, settings: Settings) -> Path:
-    """The internal folder beside *out*, once both are known fit to be written (or replaced)."""
-    internal = out.with_name(out.name + ".internal")
+def internal_folder(out: Path, internal_dir: Path | None = None) -> Path:
+    """Where the internal reports of the package *out* go: beside it, ``OUT.internal/``; for a package in a
+    portfolio's release folder, under the folder beside that one (*internal_dir*, ``RELEASE.internal/NAME/``), so
+    that the release folder, handed on whole, holds packages only."""
+    return internal_dir / out.name if internal_dir is not None else out.with_name(out.name + ".internal")
+
+
+def _checked_outputs(out: Path, settings: Settings, internal_dir: Path | None = None) -> Path:
+    """The internal folder of *out* (:func:`internal_folder`), once both are known fit to be written (or replaced)."""
+    internal = internal_folder(out, internal_dir)
     # the sources, and the files the build reads beside them wherever they are: the previous package's ptm.json
     # (a build of version 2 into the folder of version 1 replaced the published version it compared with)
     extra_inputs = (settings.previous, settings.template, settings.policy)
@@ -103,12 +118,13 @@ def _run_pipeline(
     work: Path,
     jobs: ExitStack,
     neutral: Path | None = None,
+    internal_dir: Path | None = None,
 ) -> BuildResult:
     """:func:`run_pipeline`; a job started in *jobs* is stopped when the build fails before asking for its result."""
     xml_removed = describe(strip_forbidden(model))  # before anything writes XML (docx, xlsx, html)
     for line in xml_removed:
         report.warn(settings.overrides_file or "model", None, line)
-    internal = _checked_outputs(out, settings)
+    internal = _checked_outputs(out, settings, internal_dir)
     epoch = source_date_epoch(model.document.date)
     result = BuildResult(out=out, internal=internal, model=model, report=report, timings=timer.stages, warnings=xml_removed)
 
@@ -157,7 +173,7 @@ def _run_pipeline(
     earlier = [item.id for _, item in previous.items()] if previous is not None else []
     leaks = PackageScan(log.needles(earlier), detect=output_detector(policy, model, public, corpus=corpus, log=log, published=published))
     if neutral is not None and leaks.name_hits(out.name):  # the project folder's name, which a package folder would show
-        out, internal = neutral, _checked_outputs(neutral, settings)
+        out, internal = neutral, _checked_outputs(neutral, settings, internal_dir)
         result.out, result.internal = out, internal
         result.warnings.append(f"the project folder's name holds what the policy withholds: the package is written to {out} instead")
     base_ctx = ExportContext(draft=settings.draft, template=template, epoch=epoch, previous=previous)

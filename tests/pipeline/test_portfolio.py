@@ -123,7 +123,8 @@ def test_a_project_folder_named_after_a_withheld_code_name_does_not_name_its_pac
         main(["build", *map(str, projects), "-o", str(release), "--jobs", "1"])
     out = capsys.readouterr().out
     assert exc.value.code == 0, out
-    assert sorted(p.name for p in release.iterdir()) == ["package-1", "package-1.internal", "plain", "plain.internal"]
+    assert sorted(p.name for p in release.iterdir()) == ["package-1", "plain"]
+    assert sorted(p.name for p in (tmp_path / "release.internal").iterdir()) == ["package-1", "plain"]
     assert (release / "package-1" / "ptm.json").is_file() and (release / "plain" / "ptm.json").is_file()
     assert not [p for p in release.rglob("*") if "kestrel" in p.name.casefold()]
     assert "warning:" in out and str(release / "package-1") in out
@@ -183,7 +184,45 @@ def test_a_stopped_portfolio_stops_its_workers_and_leaves_no_staging_folder(tmp_
         time.sleep(0.05)
     assert _running(str(tmp_path)) == []  # no worker outlived the portfolio
     assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []
+    internal = tmp_path / "packages.internal"
+    assert not internal.exists() or [p.name for p in internal.iterdir() if p.name.endswith(".tmp")] == []
     # every project either built whole or not at all, and none that had not started when the signal came
     for name in ("pump-0", "pump-1", "pump-2", "pump-3"):
         assert (out / name).exists() == (out / name / "MANIFEST.json").is_file()
     assert not (out / "pump-2").exists() and not (out / "pump-3").exists()
+
+
+def test_a_release_folder_holds_packages_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`mdptm build a b -o release` wrote each project's internal reports (the redaction log lists every withheld
+    string) to release/NAME.internal/, inside the folder the docs call the release: handed on whole, it gave them
+    away. They go beside it, to release.internal/NAME/, as a single build's OUT.internal/ goes beside OUT/; an
+    internal folder an earlier build left inside the release folder is named in a warning, and left alone."""
+    from tests.test_cli_foundation import MODEL
+
+    projects = []
+    for name in ("pump", "monitor"):
+        project = tmp_path / "src" / name
+        project.mkdir(parents=True)
+        (project / "model.yaml").write_text(MODEL)
+        (project / "mdptm.yaml").write_text("sources: [model.yaml]\n")
+        projects.append(project)
+    release = tmp_path / "release"
+    (release / "pump.internal").mkdir(parents=True)  # left by an earlier version
+    (release / "pump.internal" / "redaction-log.json").write_text("{}")
+    with pytest.raises(SystemExit) as exc:
+        main(["build", *map(str, projects), "-o", str(release), "--jobs", "1", "--draft"])
+    out = capsys.readouterr().out
+    assert exc.value.code == 0, out
+    assert sorted(p.name for p in release.iterdir()) == ["monitor", "pump", "pump.internal"]
+    internal = tmp_path / "release.internal"
+    assert sorted(p.name for p in internal.iterdir()) == ["monitor", "pump"]
+    assert (internal / "pump" / "redaction-log.json").is_file() and (internal / "monitor" / "review.json").is_file()
+    assert (release / "pump.internal" / "redaction-log.json").read_text() == "{}"  # not ours to remove
+    assert f"warning: {projects[0]}: {release / 'pump.internal'}" in out
+    assert f"{internal}/" in out
+
+    single = tmp_path / "single"
+    with pytest.raises(SystemExit) as exc:
+        main(["build", str(projects[0]), "-o", str(single), "--draft", "-q"])
+    assert exc.value.code == 0
+    assert (tmp_path / "single.internal" / "review.json").is_file()  # one project: OUT.internal/ beside OUT/, as before
