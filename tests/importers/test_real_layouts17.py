@@ -196,3 +196,22 @@ def test_a_hazard_analysis_of_security_hazards_reads_only_the_hazards_as_threats
         assert [t.controls for t in model.threats] == [["REQ-SEC-001"], [], ["REQ-SEC-005"]]
         assert _threat(model, "PH-018").extra["Test Case"] == "ST-INTG-001"
         assert reconciles(report)
+
+
+# -- the same analysis ends with its document record: "**Document Control:**" over "- Document ID: …",
+# "- Classification: …" bullets, here after a section of threats
+
+_FOOTER = (
+    "# Pump analysis\n\n## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n"
+    "| T-1 | Spoofed pump on the gateway link | Mutual TLS |\n\n---\n\n**Document Control:**\n"
+    "- Document ID: PUMP-PHA-001\n- Classification: Internal\n- Review Cycle: After design changes or annually\n"
+)
+
+
+def test_a_document_control_block_is_no_threats_and_no_controls(tmp_path: Path) -> None:
+    for model, report in _both(tmp_path, _FOOTER):
+        # before: Markdown read the three bullets as threats ("Document ID: PUMP-PHA-001" …: a plain list under
+        # "## Threats"), Word as two controls ("control" in the label); both skipped now, said so
+        assert [t.title for t in model.threats] == ["Spoofed pump on the gateway link"]
+        assert [c.title for c in model.controls] == ["Mutual TLS"]
+        assert reconciles(report)
