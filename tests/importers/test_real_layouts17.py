@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mdptm.model import Model, Threat
-from tests.importers.import_helpers import reconciles
+from tests.importers.import_helpers import load_text, reconciles, skipped
 from tests.importers.md_word import both as _both
 
 
@@ -215,3 +215,30 @@ def test_a_document_control_block_is_no_threats_and_no_controls(tmp_path: Path) 
         assert [t.title for t in model.threats] == ["Spoofed pump on the gateway link"]
         assert [c.title for c in model.controls] == ["Mutual TLS"]
         assert reconciles(report)
+
+
+# -- a wellness chatbot's finding written as a mermaid attack tree ("Attacker Goal: …" over "Path 1: …" nodes and a
+# "Mitigation: …" node), beside a data-flow diagram of the same service (Markdown only: Word has no fenced diagrams)
+
+_TREES = (
+    "# Companion service\n\n## Threats\n\n| ID | Threat | Mitigation |\n|---|---|---|\n"
+    "| I-1 | Companion replies disclose another user's session | Session isolation |\n\n"
+    "## Data flows\n\n```mermaid\nflowchart LR\n    U[User app] -->|HTTPS| API[Companion API]\n"
+    "    API --> DB[(Session store)]\n```\n\n## Findings\n\n```mermaid\ngraph TD\n"
+    '    ROOT["I-1: replies disclose sensitive data"] --> A["Attacker Goal: extract prompts or other sessions"]\n'
+    '    A --> B["Path 1: System prompt extraction"]\n    A --> C["Path 2: Cross-user persona leakage"]\n'
+    '    B --> M["Mitigation: output sanitization"]\n    C --> M\n```\n\n'
+    "### Attack Tree: I-2 — Error pages leak infrastructure details\n\n```mermaid\ngraph TD\n"
+    '    R["I-2: error pages leak hostnames"] --> S["Malformed input triggers a stack trace"]\n```\n'
+)
+
+
+def test_an_attack_tree_drawn_as_a_flowchart_is_no_components_and_flows(tmp_path: Path) -> None:
+    model, report = load_text(tmp_path, _TREES)
+    # before: every node of both trees a component ("Path 1: System prompt extraction") and every edge a data flow
+    assert sorted(e.name for e in model.elements) == ["Companion API", "Session store", "User app"]
+    assert len(model.flows) == 2
+    assert [t.id for t in model.threats] == ["I-1"]
+    reasons = skipped(report)
+    assert sum("attack tree drawn as a flowchart" in r for r in reasons) == 2, reasons
+    assert reconciles(report)

@@ -179,6 +179,7 @@ class Vocabulary:
     threat_example_headers: frozenset[str] = frozenset()  # ... beside a column of examples of each ("Examples")
     category_id_headers: frozenset[str] = frozenset()  # a column of the ids of categories ("Category ID"): a legend
     situation_headers: frozenset[str] = frozenset()  # a hazard analysis's "Hazardous Situation" column
+    attack_tree_node_labels: frozenset[str] = frozenset()  # a flowchart node's opening word of an attack tree ("Path 1:")
     threat_catalogue_entries: tuple[tuple[str, str], ...] = ()  # what a catalogue lists where no threat types ("CWE": weaknesses)
     threat_catalogue_headers: frozenset[str] = frozenset()  # ... a column of its tactics ("Tactic"), even beside components
     # ... as its publisher exports it, by columns no register has ("Abstraction", "Related Attack Patterns": CAPEC)
@@ -398,6 +399,7 @@ class ValueTerms(_Terms):
     threat_example_headers: list[str] = Field(default_factory=list)
     category_id_headers: list[str] = Field(default_factory=list)
     situation_headers: list[str] = Field(default_factory=list)
+    attack_tree_node_labels: list[str] = Field(default_factory=list)
     threat_catalogue_exports: dict[str, list[str]] = Field(default_factory=dict)
     threat_catalogue_columns: list[str] = Field(default_factory=list)
     threat_catalogue_headings: list[str] = Field(default_factory=list)
@@ -590,6 +592,7 @@ def load_vocabulary() -> Vocabulary:
         threat_example_headers=_words(values.get("threat_example_headers", [])),
         category_id_headers=_words(values.get("category_id_headers", [])),
         situation_headers=_words(values.get("situation_headers", [])),
+        attack_tree_node_labels=_words(values.get("attack_tree_node_labels", [])),
         threat_catalogue_entries=tuple((str(k), str(v)) for k, v in values.get("threat_catalogue_entries", {}).items()),
         threat_catalogue_exports=tuple((name, _words(cols)) for name, cols in values.get("threat_catalogue_exports", {}).items()),
         threat_catalogue_columns=_words(values.get("threat_catalogue_columns", [])),
