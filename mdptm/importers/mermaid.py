@@ -9,11 +9,12 @@ reported, never guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mdptm.importers.tabular.records import SourceBuilder
 from mdptm.importers.tabular.tables import RowRecord
-from mdptm.importers.tabular.vocab import one_line
+from mdptm.importers.tabular.vocab import Vocabulary, norm_text, one_line
 
 _SHAPES = (
     ("(((", ")))"),
@@ -180,6 +181,22 @@ def _statement(d: _Diagram, s: str, zone: str | None, line_no: int) -> bool:
             for b, _lb, _sb in groups[i + 1]:
                 d.edges.append((a, b, label, both, line_no))
     return True
+
+
+def attack_tree(source: str, first_line: int, headings: Sequence[str], vocab: Vocabulary) -> str | None:
+    """Why a flowchart is an attack tree, not a data-flow diagram: a heading above it names one ("Attack Tree: I-1 —
+    …"), or two nodes or more open with an attack tree's words ("Attacker Goal: …", "Path 1: …", "OR: …";
+    ``attack_tree_node_labels``). None for any other flowchart."""
+    named = next((h for h in reversed(headings) if "attack tree" in norm_text(h)), None)
+    if named is not None:
+        return f"under {one_line(named)[:60]!r}"
+    d = parse_flowchart(source, first_line)
+    opened = [
+        n.label
+        for n in d.nodes.values()
+        if (m := re.match(r"^\s*([A-Za-z][A-Za-z ]{0,30}?)\s*\d*\s*:", n.label)) and norm_text(m.group(1)) in vocab.attack_tree_node_labels
+    ]
+    return f"its nodes are an attacker's goal and paths ({opened[0][:40]!r}, …)" if len(opened) >= 2 else None
 
 
 def read_flowchart(source: str, first_line: int, builder: SourceBuilder, view: str | None) -> None:

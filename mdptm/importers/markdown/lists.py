@@ -12,7 +12,7 @@ from mdptm.importers.markdown.document import (
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
 from mdptm.importers.markdown.state import _ReaderState
 from mdptm.importers.markdown.words import _CHECK_BOX, _LABEL_END
-from mdptm.importers.tabular.lists import HEADING_ID_LEAD, ITEM_ID, THREAT_REF_LEAD, id_led_threat
+from mdptm.importers.tabular.lists import HEADING_ID_LEAD, ITEM_ID, THREAT_REF_LEAD, id_led_threat, said_mitigation
 from mdptm.importers.tabular.records import first_sentence, status_mark, status_marked_items
 from mdptm.importers.tabular.stride import stride_definition_texts, stride_primer_heading
 from mdptm.importers.tabular.vocab import (
@@ -119,7 +119,12 @@ class ListReading(_ReaderState):
                 tid = self.bold_id(it)
                 title = "" if tid else one_line(it.lead.bold_lead or "").strip(" :.-–—")
                 body = _LABEL_END.sub("", it.lead.after_bold).strip()
-                fields.add("description", body or title, it.lead.links)
+                measure = said_mitigation(body)
+                if measure is not None:
+                    # "1. **Unbefugter Zugriff**: Schutz durch Authentifizierung": the threat, and what protects against it
+                    fields.add("mitigation", measure, it.lead.links, label="mitigated by")
+                else:
+                    fields.add("description", body or title, it.lead.links)
                 for child in it.children:
                     for sub in child.items:
                         lab, rest = self.item_label(sub)
@@ -288,15 +293,18 @@ class ListReading(_ReaderState):
         return sum(1 for it in lst.items if self.item_label(it)[0] == "description")
 
     def titled_items(self, lst: MdList) -> bool:
-        """Every item starts with a bold title that is neither a field label nor a STRIDE category (a list of
-        definitions), and says something after it: "1. **Spoofed login** – an attacker ..."."""
+        """Every item starts with a bold title that is no field label, and not every title is a STRIDE category (a
+        list of definitions), and says something after it: "1. **Spoofed login** – an attacker ...";
+        "3. **Denial-of-Service**: rate limiting" beside "1. **Unauthorized access**: …" is one threat of them."""
+        categories = 0
         for it in lst.items:
             bold = one_line(it.lead.bold_lead or "").strip(" :.-–—")
-            if not bold or self.label_of(bold) or self.heading_stride(bold) or len(bold.split()) > 14:
+            if not bold or self.label_of(bold) or len(bold.split()) > 14:
                 return False
+            categories += bool(self.heading_stride(bold))
             if not _LABEL_END.sub("", it.lead.after_bold).strip() and not it.children:
                 return False
-        return bool(lst.items)
+        return bool(lst.items) and categories < len(lst.items)
 
     def labelled_threats(self, lst: MdList) -> bool:
         """A list whose items, or their nested items, carry a threat label ("**Threat:** ..."), or whose items are

@@ -21,7 +21,7 @@ from mdptm.importers.markdown.lists import ListReading
 from mdptm.importers.markdown.tables import TableReading
 from mdptm.importers.markdown.words import VIEW_IDS, is_navigation, written_id
 from mdptm.importers.merge import norm_name
-from mdptm.importers.tabular.lists import CITED_THREAT, MEASURE_STATE, RISK_LEAD, THREAT_REFS, finding_lines
+from mdptm.importers.tabular.lists import CITED_THREAT, MEASURE_STATE, RISK_LEAD, THREAT_REFS, finding_lines, names_measures, threats_words
 from mdptm.importers.tabular.records import (
     denies_mitigation,
     first_sentence,
@@ -443,6 +443,8 @@ class BlockReader(ListReading, TableReading):
         component = self.heading_id(raw, "component") or self.heading_id(title, "component")
         if component is not None and not component[1]:
             component = None
+        if threat is None and control is not None and self.restates_table_threat(control, ctx):
+            threat, control = control, None  # "### C1 — Secret Leak" under the table of threats C1…C8
         where = self.loc(sec.line, f"heading {raw[:60]!r}")
         if (
             threat is None
@@ -861,12 +863,35 @@ class BlockReader(ListReading, TableReading):
                     return item_kind
         return None
 
+    def restates_table_threat(self, control: tuple[str, str], ctx: _Ctx) -> bool:
+        """Whether a heading whose id has a control's prefix ("### C1 — Secret Leak") is a threat read before
+        from a table under that id ("| C1 | Secret leak in the pipeline | 4 | 5 |"): it says more of that
+        threat, unless its id is also a control's, its title names a mitigation ("C1 mitigations") or a
+        heading above it names controls ("## Measures": a control keyed by the threat's id)."""
+        cid = control[0]
+        if not cid or self.label_of(control[1]) == "mitigation":
+            return False
+        return any(self.table_threat_id(tbl, cid) for tbl, _c in self.tables) and not names_measures(self.vocab, ctx.headings)
+
+    def table_threat_id(self, tbl: MdTable, tid: str) -> bool:
+        """Whether *tid* is an id in the id column of a threat table (one with a threat's title column and no
+        control's) read so far."""
+        if len(tbl.rows) < 2:
+            return False
+        fields = {i: match_header(self.vocab, "threat", h) for i, h in enumerate(tbl.rows[0])}
+        ids = [i for i, m in fields.items() if m is not None and m.field == "id"]
+        if not ids or not any(m is not None and m.field == "title" and m.exact for m in fields.values()):
+            return False
+        if any((m := match_header(self.vocab, "control", h)) is not None and m.field == "title" and m.exact for h in tbl.rows[0]):
+            return False
+        return any(len(row) > ids[0] and one_line(row[ids[0]]).strip("*_ ") == tid for row in tbl.rows[1:])
+
     @staticmethod
     def under_threats(ctx: _Ctx) -> bool:
         """Whether the heading just above names threats ("Threats Considered", "Attacks"; not "Threat Model",
         whose sections are of every kind)."""
         words = set(norm_text(ctx.headings[-1]).split()) if ctx.headings else set()
-        return bool(words & {"threat", "threats", "attacks", "risks"}) and not words & {"model", "modeling", "modelling"}
+        return bool(words & threats_words()) and not words & {"model", "modeling", "modelling"}
 
     def has_threat_children(self, sec: Section) -> bool:
         for child in sec.children:

@@ -12,7 +12,7 @@ from mdptm.importers.markdown.document import (
 )
 from mdptm.importers.markdown.fields import _Ctx, _Fields, _Pending
 from mdptm.importers.markdown.words import _CHECK_BOX, _LABEL_END, _PREFIX_ID, heading_id, label_phases, markdown_words, qualified_label
-from mdptm.importers.tabular.lists import ListThreats
+from mdptm.importers.tabular.lists import ListThreats, threats_words
 from mdptm.importers.tabular.markings import marker_table, withheld_marking
 from mdptm.importers.tabular.records import SourceBuilder
 from mdptm.importers.tabular.tables import RowRecord, stride_default
@@ -134,7 +134,7 @@ class _ReaderState:
     def names_threats(self, heading: str) -> bool:
         """A heading that announces a list of threats ("Threats", "Identified threats", "Threat model" excepted)."""
         words = set(norm_text(self.strip_number(heading)).split())
-        return bool(words & {"threat", "threats", "attacks", "risks"}) and words <= self.generic_words - {"model"}
+        return bool(words & threats_words()) and words <= self.generic_words - {"model"}
 
     def para_label(self, inl: Inline) -> tuple[str, str] | None:
         """(field, rest) for a paragraph that opens a field: "**Concern**", "**Threat:** text", "Impact: ...",

@@ -245,8 +245,15 @@ class TableReading(_ReaderState):
             lang = code.info.split()[0].lower() if code.info else ""
             first = next((ln.strip() for ln in code.content.splitlines() if ln.strip() and not ln.strip().startswith("%%")), "")
             if not ctx.skip and lang in self.words["diagram_languages"] and re.match(r"^(flowchart|graph)\b", first):
-                from mdptm.importers.mermaid import read_flowchart
+                from mdptm.importers.mermaid import attack_tree, read_flowchart
 
+                tree = attack_tree(code.content, code.line, ctx.headings, self.vocab)
+                if tree is not None:
+                    # "Attacker Goal" over "Path 1: …" nodes: an attacker's steps, no components and no data flows
+                    why = f"attack tree drawn as a flowchart ({tree}): not components and flows"
+                    self.b.report.skipped(self.file, where, why)
+                    self.b.warn(where, f"unsure of the {why}; its threat and measures are not read from it")
+                    continue
                 read_flowchart(code.content, code.line, self.b, ctx.view)
                 continue
             body = norm_text(code.content)

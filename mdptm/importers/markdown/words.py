@@ -59,6 +59,7 @@ class MarkdownWords(BaseModel):
     threat_list_labels: list[str]
     threat_labels: list[str]
     generic_headings: list[str]
+    threat_heading_words: list[str]
     skip_sections: dict[str, list[str]]
     threat_words: list[str]
     threat_prefixes: list[str]

@@ -866,6 +866,13 @@ class TableFinder:
             names = [one_line(g.data_text(r, typed.index)) for r in rows]
             shown = ", ".join(repr(n) for n in names[:2] if n)
             return f"its rows are kinds of threat with examples: {shown}, …"
+        keyed = next((c for h, c in said.items() if h in self.vocab.category_id_headers), None)
+        if keyed is not None and keyed is block.columns[0] and not any(c.field == "title" for c in block.columns) and len(rows) >= 2:
+            # "| Category ID | Category | Description |" ("CAT-AUTH | Authentication | Hazards related to identity
+            # verification"): the categories the document files its threats under, no threat of them
+            names = [one_line(g.data_text(r, keyed.index)) for r in rows]
+            shown = ", ".join(repr(n) for n in names[:2] if n)
+            return f"its rows are categories keyed by {one_line(keyed.header)!r}: {shown}, …"
         for c in block.columns:
             if c.field is not None:
                 continue

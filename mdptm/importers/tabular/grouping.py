@@ -274,8 +274,49 @@ class Grouper:
                 self.warn(rec.locator, f"row names {len(ids)} threats ({', '.join(ids)}): what it says joins each of them")
         self.records[:] = out
 
+    def situation_rows(self) -> None:
+        """ "| HS-ID | Hazard(s) | Hazardous Situation | Foreseeable Harm |" of "HS-001 | PH-001, PH-002 | Attacker
+        gains access to a patient account": a hazardous situation the threats it cites lead to, when each cited id is a
+        threat of this import; its id joins each threat's hazards and its text stays with each, as written. No threat.
+        Rows citing anything else stay as they are."""
+        known = {
+            id_key(one_line(r.values.get("id", "")))
+            for r in self.records
+            if r.kind == "threat" and one_line(r.values.get("id", "")) and r.values.get("title", "").strip()
+        }
+        out: list[RowRecord] = []
+        for rec in self.records:
+            own = one_line(rec.values.get("id", ""))
+            header = norm_text(rec.headers.get("title", ""))
+            ids = _linked_ids(rec.values.get("hazards", "")) if rec.kind == "threat" and own else []
+            if not ids or header not in self.vocab.situation_headers or any(id_key(i) not in known for i in ids):
+                out.append(rec)
+                continue
+            said = {
+                f"{rec.headers.get(f, f)} ({own})": one_line(v) for f, v in rec.values.items() if f not in ("id", "hazards") and v.strip()
+            }
+            block = self.record_blocks.get(id(rec))
+            for n, tid in enumerate(ids):
+                copy = replace(
+                    rec,
+                    values={"id": tid, "hazards": own},
+                    headers={"id": rec.headers.get("hazards", "hazards"), "hazards": rec.headers.get("id", "id")},
+                    extra={**rec.extra, **said},
+                    joined=rec.joined if n == 0 else [],
+                    more_controls=[],
+                )
+                if block is not None:
+                    self.record_blocks[id(copy)] = block
+                out.append(copy)
+            self.warn(
+                rec.locator,
+                f"hazardous situation {own} that {', '.join(ids)} lead to: joined to the hazards of each, not a threat",
+            )
+        self.records[:] = out
+
     def group(self) -> list[Group]:
         self.residual_rows()
+        self.situation_rows()
         self.link_rows()
         groups: list[Group] = []
         index: dict[tuple[str, str], Group] = {}

@@ -297,6 +297,14 @@ def _correct_by_values(g: Grid, kind: str, columns: list[Column], rows: list[int
             # Measure": a kind of control of another scheme, no FDA category: one note, not a warning on every row
             category.field = None
             out.append(f"column {category.header!r} holds no control categories (e.g. {values[0]!r}): kept as written")
+    named = next((c for c in columns if c.field == "title"), None) if kind == "control" and "id" not in fields else None
+    if named is not None and any(c.field == "description" for c in columns):
+        values = cells(named)
+        if len(values) >= 2 and all(_REF_ID.match(v) for v in values):
+            # "| Requirement | Control Type | Implementation | Verification |" with "REQ-SEC-001" down "Requirement": the
+            # ids of controls, each said more of (how it is implemented and verified), no titles
+            named.field = "id"
+            out.append(f"column {named.header!r} holds ids only ({values[0]!r}, …): read as the controls' ids")
     if kind != "threat":
         return out
     if "status" not in {c.field for c in columns}:

@@ -13,8 +13,9 @@ paragraphs are never items; a list that defines the STRIDE categories ("Spoofing
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from mdptm.importers.tabular.records import SourceBuilder, first_sentence
 from mdptm.importers.tabular.stride import stride_definition_texts, stride_primer_heading
@@ -633,8 +634,13 @@ class _Block:
     hazard: bool = False  # opened by a risk's id ("Hazard H001: Software crashes"), as a hazard log writes one
 
 
-# A heading with one of these words names threats: the sections under it may each be one ("Threats Considered").
-_THREATS_WORDS = frozenset({"threat", "threats", "attacks", "risks"})
+@cache
+def threats_words() -> frozenset[str]:
+    """Words of a heading that names threats: the sections under it may each be one ("Threats Considered",
+    "Identifizierte Bedrohungen"; ``threat_heading_words`` in markdown.yaml)."""
+    from mdptm.importers.markdown.words import markdown_words
+
+    return frozenset(norm_text(str(w)) for w in markdown_words()["threat_heading_words"])
 
 
 def _rated_as_risk(label: str) -> bool:
@@ -644,6 +650,13 @@ def _rated_as_risk(label: str) -> bool:
 
     words = markdown_words()["labels"]
     return norm_text(label) in {norm_text(str(w)) for f in ("risk", "severity") for w in words.get(f, [])}
+
+
+def names_measures(vocab: Vocabulary, headings: Iterable[str]) -> bool:
+    """Whether a heading above names controls ("## Measures", "Maatregelen"): a heading below it that carries a
+    threat's id is that threat's control, not more of the threat."""
+    measures = vocab.kinds["control"].context
+    return any(w.startswith(c) for h in headings for w in norm_text(h).split() for c in measures)
 
 
 def heading_threat_id(text: str, kind: str = "threat") -> tuple[str, str] | None:
@@ -665,13 +678,27 @@ def heading_threat_id(text: str, kind: str = "threat") -> tuple[str, str] | None
 
 # "T-3-04 (Admin suspends another admin): Mitigated by …": a threat's id, its title in brackets, what is said of it
 _ID_LED = re.compile(r"^\s*(?P<id>[A-Za-z]{1,6}[-_.]?\d[\w.-]*)\s*\((?P<title>[^()]{2,150})\)\s*[:–—]\s*(?P<rest>\S.*)$", re.S)
-_MITIGATED = re.compile(r"^\s*(?:mitigated|addressed|countered|handled)\s+(?:by|through|via|with)\s+|^\s*mitigations?\s*:\s*", re.I)
+# "Mitigated by RLS"; "Protection through authentication", "Schutz durch Authentifizierung" (German): what protects
+# against the threat named before it
+_MITIGATES = (
+    r"(?:mitigated|addressed|countered|handled|protection|protected)\s+(?:by|through|via|with)"
+    r"|(?:schutz|geschützt|abgewehrt)\s+durch"
+)
+_MITIGATED = re.compile(rf"^\s*(?:{_MITIGATES})\s+|^\s*mitigations?\s*:\s*", re.I)
+
+
+def said_mitigation(text: str) -> str | None:
+    """The measure a text names after saying it mitigates ("Mitigated by RLS", "Protection through
+    authentication", "Schutz durch Authentifizierung"): None when it says no such thing."""
+    said = _MITIGATED.match(text)
+    rest = text[said.end() :].strip().rstrip(".") if said is not None else ""
+    return rest or None
 
 
 # "Patient Data Exposure: Mitigated by RLS + access controls", "Data Breach: Partial mitigation (encryption at rest
 # needed)": a risk named by a short term, what mitigates it after the colon
 _TERM_MITIGATED = re.compile(
-    r"^\s*(?P<term>[^:()\n]{2,60}?)\s*:\s*(?P<rest>(?:mitigated|addressed|countered|handled)\s+(?:by|through|via|with)\s+\S.*"
+    rf"^\s*(?P<term>[^:()\n]{{2,60}}?)\s*:\s*(?P<rest>(?:{_MITIGATES})\s+\S.*"
     r"|(?P<partial>partial(?:ly)?\s+mitigat\w*|mitigated\s+partially)\b.*)$",
     re.I | re.S,
 )
@@ -684,7 +711,7 @@ def _term_mitigated(text: str, words: set[str], file: str, locator: str, view: s
     label ("Status: Mitigated by design") is no risk. None otherwise."""
     from mdptm.importers.markdown.words import markdown_words
 
-    if not words & {"threat", "threats", "risk", "risks"}:
+    if not words & (threats_words() | {"threat", "risk"}):
         return None
     m = _TERM_MITIGATED.match(one_line(text))
     if m is None or len(m.group("term").split()) > 8:
@@ -1002,12 +1029,26 @@ class FieldBlocks:
                 return n > 0 and self._field(lm.group(1)) == "controls"
         return False
 
+    def _restates_threat(self, iid: str, title: str, level: int | None) -> bool:
+        """Whether a heading whose id has a control's prefix ("C1 — Secret Leak") says more of the threat read
+        before from a table under that id: not when the id is also a control's, the title names mitigations or a
+        heading above names controls (as the Markdown reader decides)."""
+        if self._bare["threat"].get(norm_text(title)) == "controls":
+            return False
+        above = [t for lv, t in self.outline if level is None or lv < level]
+        return self._read_threat(iid) and not names_measures(self.vocab, above)
+
+    def _read_threat(self, iid: str) -> bool:
+        """Whether *iid* is the id of a threat read before (from a table) and of nothing else: a heading with that
+        id over measures ("T-01 — Secret leak" over "Preventive: …") says more of that threat, no hazard."""
+        return bool(iid) and {r.kind for r in self.b.records if one_line(r.values.get("id", "")) == iid} == {"threat"}
+
     def _under_threats(self, level: int) -> bool:
         """Whether the heading just above *level* names threats ("Threats Considered", "Attacks"; not "Threat
         Model", whose sections are of every kind)."""
         above = [t for lv, t in self.outline if lv < level]
         words = set(norm_text(above[-1]).split()) if above else set()
-        return bool(words & _THREATS_WORDS) and not words & {"model", "modeling", "modelling"}
+        return bool(words & threats_words()) and not words & {"model", "modeling", "modelling"}
 
     def _opens_threat(self, line: str, heading: str) -> bool:
         """A first line under a heading with no id that makes the section a threat: a threat's label alone
@@ -1060,6 +1101,8 @@ class FieldBlocks:
                 continue
             self.candidate = None
             iid, title = got
+            if kind == "control" and self._restates_threat(iid, title, level):
+                kind = "threat"  # "C1 — Secret Leak" under the table of threats C1…C8: more of threat C1
             if kind == "threat" and self._bare["threat"].get(norm_text(title)) == "controls":
                 # "Threat-01-S Recommended mitigations": the mitigations of the threat of that id, not a threat
                 self.block = _Block("", locator, view, headed=True, kind=kind, open_field="controls")
@@ -1238,7 +1281,13 @@ class FieldBlocks:
             # (its threat defined in a table below) gives its lines back.
             if block.described and not set(v) & _THREAT_ONLY:
                 self.replay.extend(block.lines)  # "Description: …" of a component or a tool: no threat
-            elif block.hazard and "controls" in v and "description" not in v and not self._under_threats(block.level):
+            elif (
+                block.hazard
+                and "controls" in v
+                and "description" not in v
+                and not self._under_threats(block.level)
+                and not self._read_threat(v.get("id", ""))
+            ):
                 # "Hazard H001: Software crashes" under "Hazard Category 1: Software Malfunction", its ratings and risk
                 # control measures, no threat text: a safety hazard of the risk file, as Markdown reads it
                 above = [t for lv, t in self.outline if lv < block.level]

@@ -178,6 +178,9 @@ class Vocabulary:
     threat_catalogues: tuple[tuple[str, re.Pattern[str]], ...] = ()
     threat_type_headers: frozenset[str] = frozenset()  # a column naming its rows as kinds of threat ("Threat category")
     threat_example_headers: frozenset[str] = frozenset()  # ... beside a column of examples of each ("Examples")
+    category_id_headers: frozenset[str] = frozenset()  # a column of the ids of categories ("Category ID"): a legend
+    situation_headers: frozenset[str] = frozenset()  # a hazard analysis's "Hazardous Situation" column
+    attack_tree_node_labels: frozenset[str] = frozenset()  # a flowchart node's opening word of an attack tree ("Path 1:")
     threat_catalogue_entries: tuple[tuple[str, str], ...] = ()  # what a catalogue lists where no threat types ("CWE": weaknesses)
     threat_catalogue_headers: frozenset[str] = frozenset()  # ... a column of its tactics ("Tactic"), even beside components
     # ... as its publisher exports it, by columns no register has ("Abstraction", "Related Attack Patterns": CAPEC)
@@ -397,6 +400,9 @@ class ValueTerms(_Terms):
     threat_catalogue_entries: dict[str, str] = Field(default_factory=dict)
     threat_type_headers: list[str] = Field(default_factory=list)
     threat_example_headers: list[str] = Field(default_factory=list)
+    category_id_headers: list[str] = Field(default_factory=list)
+    situation_headers: list[str] = Field(default_factory=list)
+    attack_tree_node_labels: list[str] = Field(default_factory=list)
     threat_catalogue_exports: dict[str, list[str]] = Field(default_factory=dict)
     threat_catalogue_columns: list[str] = Field(default_factory=list)
     threat_catalogue_headings: list[str] = Field(default_factory=list)
@@ -588,6 +594,9 @@ def load_vocabulary() -> Vocabulary:
         threat_catalogue_headers=_words(values.get("threat_catalogue_headers", [])),
         threat_type_headers=_words(values.get("threat_type_headers", [])),
         threat_example_headers=_words(values.get("threat_example_headers", [])),
+        category_id_headers=_words(values.get("category_id_headers", [])),
+        situation_headers=_words(values.get("situation_headers", [])),
+        attack_tree_node_labels=_words(values.get("attack_tree_node_labels", [])),
         threat_catalogue_entries=tuple((str(k), str(v)) for k, v in values.get("threat_catalogue_entries", {}).items()),
         threat_catalogue_exports=tuple((name, _words(cols)) for name, cols in values.get("threat_catalogue_exports", {}).items()),
         threat_catalogue_columns=_words(values.get("threat_catalogue_columns", [])),
@@ -636,6 +645,8 @@ def match_header(vocab: Vocabulary, kind: str, header: str) -> HeaderMatch | Non
 
 # "mitigation in architecture": one word naming a column, then where or for what it is said
 _QUALIFIED_HEADER = re.compile(r"^(\w+)\s+(?:in|for|within|per)\s+\w.*$")
+# "Controllo V6.6", "Mitigation v2": one word naming a column, then the release it is said of (normalised "v6 6")
+_VERSIONED_HEADER = re.compile(r"^(\w+)\s+v\d+(?:\s+\d+)*$")
 
 
 def _compute_header(spec: KindSpec, header: str) -> HeaderMatch | None:
@@ -647,9 +658,10 @@ def _compute_header(spec: KindSpec, header: str) -> HeaderMatch | None:
         hit = spec.exact.get(form)
         if hit is not None:
             return HeaderMatch(hit, 100.0 + len(form.split()), True)
-    qualified = _QUALIFIED_HEADER.match(forms[0]) if forms else None
+    qualified = (_QUALIFIED_HEADER.match(forms[0]) or _VERSIONED_HEADER.match(forms[0])) if forms else None
     if qualified is not None and spec.exact.get(qualified.group(1)) in ("controls", "title"):
-        # "Mitigation in architecture", "Countermeasure for v1": that column, said of one place or release
+        # "Mitigation in architecture", "Countermeasure for v1", "Controllo V6.6": that column, said of one place
+        # or release
         return HeaderMatch(spec.exact[qualified.group(1)], 50.0, False)
     best: HeaderMatch | None = None
     for form in forms:
