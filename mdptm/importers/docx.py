@@ -779,13 +779,17 @@ class _Rows:
             self.table_shaded = _table_shaded(tr, hiding)
         row_stats = Stats()
         scratch = Stats()  # what one paragraph met; taken into the cell's stats only when it met something
+        # what is the same for every cell of the row, looked up once (this loop runs for every cell of a register)
+        table_shaded = bool(self.table_shaded)
+        one_cell = len(tcs) == 1
+        page_shaded = hiding.page_shaded if hiding is not None else False
         for tc, paras in zip(tcs, _cell_paragraphs(tr, tcs), strict=True):
             tcpr = tc[0] if len(tc) else None  # the cell's properties come first, as Word writes them
             if tcpr is not None and tcpr.tag != _TCPR:
                 tcpr = _first(tc, _TCPR)
             span = 1
             vmerge = None
-            shaded = bool(self.table_shaded)
+            shaded = table_shaded
             if tcpr is not None:
                 gs = vm = None
                 for prop in tcpr:
@@ -801,12 +805,13 @@ class _Rows:
                 if vm is not None:
                     vmerge = vm.get(_VAL) or "continue"
             texts: list[str] = []
-            lent: set[str] = set()  # the lines of tables nested in the cell
+            lent: set[str] | None = None  # the lines of tables nested in the cell
             st: Stats | None = None
             for p in paras:
                 if p.tag == _TBL_TAG:
                     nested = Stats()
                     lines = _nested_lines(p, self.comments, nested, self.nested)
+                    lent = lent or set()
                     lent.update(lines)
                     texts.extend(lines)
                     if nested.inserted or nested.deleted or nested.hidden or nested.comments or nested.images:
@@ -818,7 +823,7 @@ class _Rows:
                         _paragraph_look(p, hiding, shaded)
                     else:  # what _paragraph_look sets for a paragraph without properties
                         hiding.para = None
-                        hiding.shaded = shaded or hiding.page_shaded
+                        hiding.shaded = shaded or page_shaded
                 plain = _plain_text(p, hiding.para if hiding is not None else None)
                 if plain is not None:
                     texts.append(plain)
@@ -830,7 +835,7 @@ class _Rows:
                     st.add(scratch)
                     scratch = Stats()
                 texts.append("".join(parts))
-            if len(tcs) == 1 and (mine := [t for t in texts if t.strip() and t not in lent]):  # a frame's own text
+            if one_cell and (mine := [t for t in texts if t.strip() and (lent is None or t not in lent)]):  # a frame's own text
                 self.own.extend(mine)
             text = texts[0] if len(texts) == 1 else "\n".join(texts)
             text = clean_text(text) if "\n" in text or "\r" in text else text.strip()  # the same, for one line
