@@ -37,6 +37,7 @@ from mdptm.importers.tabular.vocab import (
     Vocabulary,
     fact_key,
     header_forms,
+    header_words,
     is_empty,
     match_header,
     norm_text,
@@ -201,12 +202,12 @@ class TableFinder:
                     mixed = [h if match_header(self.vocab, cls2.kind, h) is not None else p for h, p in zip(combined, plain, strict=True)]
                     cls3 = classify(self.vocab, mixed, self._context(), cls2.kind, near=self.grid.heading)
                     if cls3 is not None and len(cls3.fields) >= len(cls2.fields) and cls3.score >= cls2.score:
-                        return _Candidate(r, c0, c1, cls3, [r, r + 1], mixed)
-                    return _Candidate(r, c0, c1, cls2, [r, r + 1], combined)
+                        return self._two_row(r, c0, c1, mixed, cls3, only)
+                    return self._two_row(r, c0, c1, combined, cls2, only)
                 plain = [sub[k] or headers[k] for k in range(len(sub))]
                 cls4 = classify(self.vocab, plain, self._context(), only, near=self.grid.heading) if cls2 is None else None
                 if cls4 is not None and not cls4.skipped:
-                    return _Candidate(r, c0, c1, cls4, [r, r + 1], plain)
+                    return self._two_row(r, c0, c1, plain, cls4, only)
         if only in (None, "flow") and self._arrow_rows(r, c0, c1) and (only == "flow" or not self._titles_threats(headers)):
             # "Boundary | Description | Data Crossing" over "IPC → favorites-manager" rows: each row crosses from one
             # end to the other, a data flow named by its ends, whatever the first column is called
@@ -243,10 +244,32 @@ class TableFinder:
                 cls, headers = by_name, renamed
         if cls is None:
             return None
+        cls, headers = self._risks_over_controls(r, c0, c1, headers, cls, only)
         grouped = self._group_row_above(r, c0, c1, headers, cls, only)
         if grouped is not None:
             return grouped
         return _Candidate(r, c0, c1, cls, header_rows, headers)
+
+    def _two_row(self, r: int, c0: int, c1: int, headers: list[str], cls: Classified, only: str | None) -> _Candidate:
+        """The candidate of a two-row header (rows *r* and *r* + 1) read as *cls*."""
+        cls, headers = self._risks_over_controls(r + 1, c0, c1, headers, cls, only)
+        return _Candidate(r, c0, c1, cls, [r, r + 1], headers)
+
+    def _risks_over_controls(
+        self, r: int, c0: int, c1: int, headers: list[str], cls: Classified, only: str | None
+    ) -> tuple[Classified, list[str]]:
+        """ "Risk | Impact | Likelihood | Mitigation | Owner": a control reading (the mitigation its title, the owner
+        its responsibility) that leaves the first column unread while it names risks: the rows are those risks, each
+        with its mitigation. The reading and header to use (*cls* and *headers* unchanged otherwise)."""
+        if only not in (None, "threat") or cls.kind != "control" or cls.skipped or 0 in cls.fields:
+            return cls, headers
+        if self._risk_names(r, c0, c1, headers) != 0:
+            return cls, headers
+        renamed = ["Risk Name", *headers[1:]]
+        by_name = classify(self.vocab, renamed, self._context(), "threat", near=self.grid.heading)
+        if by_name is None or by_name.skipped:
+            return cls, headers
+        return by_name, renamed
 
     def _treatment_plan(self, r: int, c0: int, c1: int, headers: list[str]) -> int | None:
         """A treatment plan ("Risk | Treatment | Owner | Priority"): the first column headed "Risk" (or "Threat",
@@ -272,7 +295,7 @@ class TableFinder:
             return None
         for k, head in enumerate(headers[1:], start=1):
             m = match_header(self.vocab, "threat", head) if head else None
-            if m is None or m.field != "acceptability" or "treatment" not in norm_text(head).split():
+            if m is None or m.field != "acceptability" or "treatment" not in header_words(head):
                 continue
             cells = [one_line(g.cells[row][c0 + k]) for row in rows]
             if all(len(c.split()) >= 2 and norm_text(c) not in self.vocab.treatment_decisions for c in cells):

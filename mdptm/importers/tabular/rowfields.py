@@ -21,6 +21,7 @@ from mdptm.importers.tabular.vocab import (
     Vocabulary,
     clean_text,
     combine_risk,
+    header_words,
     in_part,
     is_empty,
     is_fill_in,
@@ -233,24 +234,36 @@ class RowFields:
     def _treatment_header(rec: RowRecord) -> bool:
         """Whether the row's acceptability column is a risk treatment or response (a decision), not an
         acceptance verdict."""
-        return bool(set(norm_text(rec.headers.get("acceptability", "")).split()) & {"treatment", "response", "decision"})
+        return bool(header_words(rec.headers.get("acceptability", "")) & {"treatment", "response", "decision"})
 
     def _treatment_measure(self, rec: RowRecord) -> str | None:
         """A "Treatment" cell that names measures, not a decision ("MFA, CA Policies", "Mitigate — encrypt the
         keys"): the measures are the threat's mitigation. None for a decision alone ("Mitigate", "Accept")."""
         raw = rec.values.get("acceptability")
-        header = norm_text(rec.headers.get("acceptability", ""))
-        if raw is None or is_empty(self.vocab, raw) or not set(header.split()) & {"treatment", "response"}:
+        # "Treatment Plan" and a tool's "TreatmentPlan" alike
+        if raw is None or is_empty(self.vocab, raw) or not header_words(rec.headers.get("acceptability", "")) & {"treatment", "response"}:
             return None
         text = clean_text(raw)
         if norm_text(text) in self.vocab.treatment_decisions:
             return None  # "Mitigation" beside "Acceptance" and "Avoidance": the decision, no measure named
-        if not parse_status(self.vocab, text).ok:
+        if not self._decision(text):
             return text
         m = _DECISION_REST.match(text)  # "Mitigate — encrypt or move to Worker secrets"
         if m is not None and len(m.group("rest").split()) >= 2 and parse_status(self.vocab, m.group("head")).value == "mitigated":
             return m.group("rest").strip()  # "Accept: facility controls documented" gives a reason, "Transfer: …" another's
         return None
+
+    def _decision(self, text: str) -> bool:
+        """Whether a treatment cell states a decision ("Accept", "Risk accepted by the CISO", "Monitor"), not a
+        measure whose sentence holds a status word ("Perform thickness inspections and monitor boiler trends",
+        "Inspect transfer equipment"): a cell of five words or more is a decision only when one opens it."""
+        if not parse_status(self.vocab, text).ok:
+            return False
+        words = norm_text(text).split()
+        if len(words) < 5:
+            return True
+        table = self.vocab.tables["threat_status"]
+        return any(table.exact(" ".join(words[:n])) is not None for n in range(1, min(table.longest, len(words)) + 1))
 
     # -- one reader per kind
 
@@ -332,7 +345,20 @@ class RowFields:
                     self._fail(rec, key, mark, extra, "STRIDE mark")
         # "Risk acceptability" gives the status only when no status column does; beside one it is kept as written.
         measure = self._treatment_measure(rec)
-        decided = measure is None or parse_status(self.vocab, clean_text(v.get("acceptability", ""))).ok
+        said = clean_text(v.get("acceptability", ""))
+        if (
+            measure is None
+            and len(norm_text(said).split()) >= 5
+            and header_words(rec.headers.get("acceptability", "")) & {"treatment", "response"}
+        ):
+            # "Monitor vibration and maintain spare equipment": a sentence opened by a decision word may be a
+            # measure; it is read as the decision, and said so
+            self.warn(
+                rec.locator,
+                f"treatment {one_line(said)[:80]!r} (column {rec.headers.get('acceptability')!r}) read as a decision, no "
+                "measure (a status word opens it); kept in extra: check it",
+            )
+        decided = measure is None or self._decision(clean_text(v.get("acceptability", "")))
         status_field = "status" if "status" in v else "acceptability" if "acceptability" in v and decided else None
         if "acceptability" in v and ("status" in v or not decided):
             extra[rec.headers.get("acceptability", "acceptability")] = one_line(v["acceptability"])

@@ -283,6 +283,12 @@ def header_forms(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
+def header_words(text: str) -> set[str]:
+    """The words of a column header in every form it is read in ("TreatmentPlan" gives "treatment" and "plan", as
+    "Treatment Plan" does), to ask whether a header says a word."""
+    return {w for form in header_forms(text) for w in form.split()}
+
+
 def scale_hint(header: str, rpn_headers: frozenset[str] = frozenset()) -> int | None:
     """The top of a scale stated in a header: "Exploitability (1–3)", "Risk score /25"; 1000 for a risk priority
     number (*rpn_headers*, the vocabulary's ``rpn_headers``)."""
