@@ -56,6 +56,8 @@ _RATING_LEAD = re.compile(r"^\s*\d+(?:\.\d+)?\s*/\s*\d+\b")
 _LISTED_ITEM = re.compile(r"\n\s*(?:[-*•+]|\d+[.)])\s+\S")  # a list item after a text's lead-in
 # Fields whose value is a word or a name on its label's line: a paragraph of its own after one is no more of it
 _ONE_LINE_FIELDS = frozenset({"targets", "stride", "status", "id", "likelihood", "severity", "risk", "residual_risk", "category"})
+# fields that go on after a threat's measures ("- **Residual risk:** Low" below them): never the name of a measure
+_AFTER_MEASURES = frozenset({"risk", "residual_risk", "status", "mitigation_status", "likelihood", "impact", "severity", "threats"})
 _SLOTS = re.compile(r"(?:\{\{[^{}]*\}\}\s*)+")
 # A file's title naming the one risk it analyses: "Risk Analysis: Unauthorized Access to Patient Data".
 ONE_RISK = re.compile(
@@ -928,7 +930,12 @@ class BlockReader(ListReading, TableReading):
         return [blocks[a:b] for a, b in zip(starts, [*starts[1:], len(blocks)], strict=True)]
 
     def is_threat_block(self, fields: _Fields) -> bool:
-        return any(f in fields.values for f in self.words["threat_labels"])
+        """Fields that say a threat: its description, or an attack vector with its mitigation ("**Vector:**",
+        "**Mitigation:**", "**Residual risk:**" under "#### 5.4.1 Token Inflation Attack": how an attack is carried
+        out and what stands against it). A safety hazard's control measures and residual risk alone say no attack."""
+        if any(f in fields.values for f in self.words["threat_labels"]):
+            return True
+        return all(fields.text(f).strip() for f in ("vector", "mitigation"))
 
     def only_described(self, fields: _Fields, title: str) -> bool:
         """A block opened by a generic label ("Description", "Details") under a heading that names no threat, and
@@ -952,7 +959,10 @@ class BlockReader(ListReading, TableReading):
         for blk in blocks:
             if isinstance(blk, MdList) and opened is not None and not opened.startswith("extra:"):
                 kinds = [self.item_label(it)[0] for it in blk.items]
-                if all(k is None or k.startswith("extra:") for k in kinds):
+                # "**Mitigations:**" over "- ✅ **Data Residency:** …", "- ✅ **Disclosure:** …", "- ✅ **Safeguards:** …":
+                # measures each led by its name; a name that is also a field's label ("Disclosure") names a measure there
+                named = opened == "mitigation" and any(k is None or k.startswith("extra:") for k in kinds)
+                if all(k is None or k.startswith("extra:") or (named and k not in _AFTER_MEASURES) for k in kinds):
                     # "- **Design Control**: Automatic reconnection …" under "**Risk Controls**:": the items are
                     # that field's text, each with its own label, never fields of their own
                     for it in blk.items:
