@@ -465,8 +465,13 @@ def affirmed(text: str, keywords: tuple[str, ...] | list[str]) -> list[str]:
 
 _LABEL_VALUE = re.compile(r"^\s*[^:=]{1,40}?\s*[:=]\s*(\S.*?)\s*$", re.S)
 # a flow's encryption or authentication whose first clause says there is none: "none", "No - plain TCP",
-# "none (proprietary binary protocol)", "false", "0" (as a tool's export writes it)
-_SAYS_NONE = re.compile(r"^\s*(?:none|no|nothing|false|0)\s*(?:$|[(,;:]|\s[-–—]\s?)", re.I)
+# "none (proprietary binary protocol)", "false", "0" (as a tool's export writes it), or that opens with the flow's
+# want of it: "Unencrypted (plain HTTP)", "Not encrypted - MLLP", "Plaintext; TLS planned"
+_SAYS_NONE = re.compile(
+    r"^\s*(?:none|no|nothing|false|0|unencrypted|not\s+encrypted|plain\s*text|clear\s*text|unauthenticated|"
+    r"not\s+authenticated|unsigned|not\s+signed)\s*(?:$|[(,;:.]|\s[-–—]\s?)",
+    re.I,
+)
 
 
 def says_none(text: str) -> bool:
@@ -1178,7 +1183,8 @@ def void_reason(title: str, description: str) -> str | None:
         return "acceptance"  # "We acknowledge that … but we note that …": why the risk is acceptable, no safeguard
     if void_control(title, description):
         return "void"
-    if denies_title(title, description) or deferred(description) or denies_measure(description or title):
+    # a control with no description is read on its title ("Secure boot (roadmap)", "MFA planned Q3 2027")
+    if denies_title(title, description) or deferred(description if description.strip() else title) or denies_measure(description or title):
         return "denied"
     if description.strip() and is_placeholder(description):
         return "placeholder"
