@@ -115,3 +115,13 @@ def test_a_flow_encryption_that_is_off_optional_or_planned_is_no_encryption_in_t
 @pytest.mark.parametrize("encryption", ["Encryption is not optional: TLS 1.3", "TLS 1.3", "TLS 1.3 (no plaintext fallback)"])
 def test_a_flow_encryption_stated_counts(encryption: str) -> None:
     assert "F-01" in _flow_evidence(encryption)
+
+
+@pytest.mark.parametrize(
+    "policy",
+    ["Patches are not provided; upgrade to the next model.", "No security patches. Customers should purchase a new device."],
+)
+def test_a_patch_policy_that_offers_a_new_product_instead_of_a_patch_states_none(policy: str) -> None:
+    # before: "upgrade to the next model" was the stated patch policy of CRA Annex I Part II (2) (partial)
+    assert _support("cra-annex-i", "II.2", patch_policy=policy) == "gap"
+    assert _support("cra-annex-i", "II.2", patch_policy="Patches are provided for the current and the previous model.") != "gap"
