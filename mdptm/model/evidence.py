@@ -466,9 +466,9 @@ def affirmed(text: str, keywords: tuple[str, ...] | list[str]) -> list[str]:
 _LABEL_VALUE = re.compile(r"^\s*[^:=]{1,40}?\s*[:=]\s*(\S.*?)\s*$", re.S)
 # a flow's encryption or authentication whose first clause says there is none: "none", "No - plain TCP",
 # "none (proprietary binary protocol)", "false", "0" (as a tool's export writes it), or that opens with the flow's
-# want of it: "Unencrypted (plain HTTP)", "Not encrypted - MLLP", "Plaintext; TLS planned"
+# want of it: "Unencrypted (plain HTTP)", "Not encrypted - MLLP", "Plaintext; TLS planned", "Off"
 _SAYS_NONE = re.compile(
-    r"^\s*(?:none|no|nothing|false|0|unencrypted|not\s+encrypted|plain\s*text|clear\s*text|unauthenticated|"
+    r"^\s*(?:none|no|nothing|false|0|off|disabled|unencrypted|not\s+encrypted|plain\s*text|clear\s*text|unauthenticated|"
     r"not\s+authenticated|unsigned|not\s+signed)\s*(?:$|[(,;:.]|\s[-–—]\s?)",
     re.I,
 )

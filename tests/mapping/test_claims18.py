@@ -125,3 +125,40 @@ def test_a_patch_policy_that_offers_a_new_product_instead_of_a_patch_states_none
     # before: "upgrade to the next model" was the stated patch policy of CRA Annex I Part II (2) (partial)
     assert _support("cra-annex-i", "II.2", patch_policy=policy) == "gap"
     assert _support("cra-annex-i", "II.2", patch_policy="Patches are provided for the current and the previous model.") != "gap"
+
+
+@pytest.mark.parametrize(
+    ("title", "category", "description"),
+    [
+        ("Encryption (optional module)", "cryptography", ""),
+        ("Audit logging", "event_logging", "Audit logging: available as an option."),
+        ("MFA", "authentication", "MFA: customer option."),
+        ("Encryption", "cryptography", "Encryption: Yes (optional)."),
+        ("Encryption", "cryptography", "Encryption: disabled."),
+        ("Logging", "event_logging", "Logging: off."),
+        ("Signed updates", "integrity", "Signed updates will be supported from v5."),
+        ("Code signing", "integrity", "Code signing: feature request."),
+    ],
+)
+def test_an_option_a_switched_off_label_or_a_feature_to_come_is_no_control_in_place(title: str, category: str, description: str) -> None:
+    # before: each covered the FDA premarket control.<category> clause
+    counted = _counted(title, category, description)
+    assert not [k for k in counted if k.startswith("fda-premarket control.")], counted
+
+
+@pytest.mark.parametrize(
+    ("title", "category", "description", "clause"),
+    [
+        ("Encryption", "cryptography", "Encryption: enabled.", "control.cryptography"),
+        ("Logging", "event_logging", "Audit logging: on.", "control.event_logging"),
+        ("Signed updates", "integrity", "Signed updates are supported from v3 onwards.", "control.integrity"),
+        ("Hardening", "authentication", "Telnet: disabled. SSH: off. Every session needs authentication.", "control.authentication"),
+    ],
+)
+def test_a_label_that_is_on_or_a_feature_already_there_counts(title: str, category: str, description: str, clause: str) -> None:
+    assert _counted(title, category, description).get(f"fda-premarket {clause}") == "covered"
+
+
+@pytest.mark.parametrize("encryption", ["Yes (optional)", "TLS (optional)", "Off"])
+def test_a_flow_encryption_that_is_an_option_or_off_is_none(encryption: str) -> None:
+    assert "F-01" not in _flow_evidence(encryption)
