@@ -162,3 +162,22 @@ def test_a_label_that_is_on_or_a_feature_already_there_counts(title: str, catego
 @pytest.mark.parametrize("encryption", ["Yes (optional)", "TLS (optional)", "Off"])
 def test_a_flow_encryption_that_is_an_option_or_off_is_none(encryption: str) -> None:
     assert "F-01" not in _flow_evidence(encryption)
+
+
+@pytest.mark.parametrize("encryption", ["TLS 1.2 - disabled", "TLS 1.2 – not enabled"])
+def test_a_dash_before_a_denial_withdraws_the_flow_encryption(encryption: str) -> None:
+    # before: "TLS 1.2 - disabled" was encryption in transit; "(disabled)" already was not
+    assert "F-01" not in _flow_evidence(encryption)
+
+
+@pytest.mark.parametrize(
+    "encryption",
+    [
+        "TLS 1.3 - mutual authentication",
+        "TLS - not on the service port",
+        "AES-256 - keys are not exported",
+        "TLS 1.3 - no plaintext fallback",
+    ],
+)
+def test_a_dash_before_a_statement_or_a_limit_keeps_the_flow_encryption(encryption: str) -> None:
+    assert "F-01" in _flow_evidence(encryption)
