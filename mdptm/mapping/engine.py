@@ -36,6 +36,7 @@ from mdptm.model.evidence import (
     real_values,
     requirement_kind,
     requirement_only,
+    says_none,
     sbom_access,
     sbom_shortfall,
     stated,
@@ -391,10 +392,17 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
     # party provides ("the hospital VPN encrypts it", "AWS handles TLS termination") or that is only asked for ("TLS 1.2
     # should be used", "Implement TLS") is no encryption the maker's product applies: read as not stated
     others_flows = {fl.id for fl in model.flows if fl.encryption and not_the_products(fl.encryption)}
+    # a flow's encryption that opens by saying there is none ("Unencrypted (plain HTTP)", "Not encrypted - MLLP") is
+    # read as the "none" it says: the plain protocol in its parenthesis or after its dash is no encryption
+    plain = {
+        fl.id
+        for fl in model.flows
+        if fl.encryption and fl.id not in others_flows and says_none(fl.encryption) and _norm(fl.encryption) != "none"
+    }
     # an assumption that says nothing ("TBD", "N/A") is none; one written as a denial stays ("The pump is not
     # reachable from the internet" is an operating assumption)
     silent = {a.id for a in model.assumptions if not _real(a.text)}
-    if not (untreated or void or empty_views or optional or others or others_flows or silent or failed or required):
+    if not (untreated or void or empty_views or optional or others or others_flows or plain or silent or failed or required):
         return model, []
     ids = set(untreated)
     threats = [t.model_copy(update={"status": "open"}) if t.id in ids else t for t in model.threats]
@@ -412,7 +420,14 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
     ]
     views = [v for v in model.views if v.id not in empty_views]
     assumptions = [a for a in model.assumptions if a.id not in silent]
-    flows = [fl.model_copy(update={"encryption": None}) if fl.id in others_flows else fl for fl in model.flows]
+    flows = [
+        fl.model_copy(update={"encryption": None})
+        if fl.id in others_flows
+        else fl.model_copy(update={"encryption": "none"})
+        if fl.id in plain
+        else fl
+        for fl in model.flows
+    ]
     update = {"threats": threats, "controls": kept, "views": views, "assumptions": assumptions, "flows": flows}
     return model.model_copy(update=update), untreated
 

@@ -465,8 +465,13 @@ def affirmed(text: str, keywords: tuple[str, ...] | list[str]) -> list[str]:
 
 _LABEL_VALUE = re.compile(r"^\s*[^:=]{1,40}?\s*[:=]\s*(\S.*?)\s*$", re.S)
 # a flow's encryption or authentication whose first clause says there is none: "none", "No - plain TCP",
-# "none (proprietary binary protocol)", "false", "0" (as a tool's export writes it)
-_SAYS_NONE = re.compile(r"^\s*(?:none|no|nothing|false|0)\s*(?:$|[(,;:]|\s[-–—]\s?)", re.I)
+# "none (proprietary binary protocol)", "false", "0" (as a tool's export writes it), or that opens with the flow's
+# want of it: "Unencrypted (plain HTTP)", "Not encrypted - MLLP", "Plaintext; TLS planned", "Off"
+_SAYS_NONE = re.compile(
+    r"^\s*(?:none|no|nothing|false|0|off|disabled|unencrypted|not\s+encrypted|plain\s*text|clear\s*text|unauthenticated|"
+    r"not\s+authenticated|unsigned|not\s+signed)\s*(?:$|[(,;:.]|\s[-–—]\s?)",
+    re.I,
+)
 
 
 def says_none(text: str) -> bool:
@@ -479,9 +484,9 @@ _NO_SAFEGUARD = re.compile(r"^\s*(?:no|without|never)\b")  # "TLS 1.3 (no plaint
 
 
 def _taken_back(low: str, clauses: Sequence[tuple[int, str]], i: int) -> bool:
-    """Whether what follows clause *i* withdraws it: a parenthesis that is a placeholder or a denial ("Audit logging
-    (planned)", "Encryption at rest (not implemented)"), or a dash before a placeholder ("TLS - not yet",
-    "Encryption — N/A"). "(no plaintext fallback)" and "- no default password" state a safeguard."""
+    """Whether what follows clause *i* withdraws it: a parenthesis or a dash before a placeholder or a denial ("Audit
+    logging (planned)", "Encryption at rest (not implemented)", "TLS - not yet", "Encryption — N/A", "TLS 1.2 -
+    disabled"). "(no plaintext fallback)" and "- no default password" state a safeguard."""
     if i + 1 >= len(clauses):
         return False
     start, clause = clauses[i]
@@ -491,8 +496,8 @@ def _taken_back(low: str, clauses: Sequence[tuple[int, str]], i: int) -> bool:
         return False
     if "(" in between:
         return _takes_back(nxt, clause)
-    if any(d in between for d in "-–—"):
-        return is_placeholder(nxt)
+    if any(d in between for d in "-–—"):  # "TLS 1.2 - disabled" withdraws it as "(disabled)" does
+        return is_placeholder(nxt) or _takes_back(nxt, clause)
     return False
 
 
@@ -523,8 +528,11 @@ def stated(value: object) -> bool:
     for i, (start, clause) in enumerate(clauses):
         if _canon(clause) and not is_placeholder(clause) and not _negated(clause, len(clause), len(clause)):
             after = clauses[i + 1] if i + 1 < len(clauses) else None
-            if after is not None and low[: after[0]].rstrip().endswith("(") and _takes_back(after[1], clause):
+            before = low[: after[0]].rstrip() if after is not None else ""
+            if after is not None and before.endswith("(") and _takes_back(after[1], clause):
                 continue  # "TLS (planned)": the parentheses take the clause back
+            if after is not None and before.endswith(("-", "–", "—")) and _takes_back(after[1], clause):
+                continue  # "TLS 1.2 - disabled", as "TLS 1.2 (disabled)"
             if "?" in low[start + len(clause) : after[0] if after is not None else len(low)]:
                 continue  # "Does the device have a CVD policy? We are checking.": a question states nothing
             return True
@@ -1178,7 +1186,8 @@ def void_reason(title: str, description: str) -> str | None:
         return "acceptance"  # "We acknowledge that … but we note that …": why the risk is acceptable, no safeguard
     if void_control(title, description):
         return "void"
-    if denies_title(title, description) or deferred(description) or denies_measure(description or title):
+    # a control with no description is read on its title ("Secure boot (roadmap)", "MFA planned Q3 2027")
+    if denies_title(title, description) or deferred(description if description.strip() else title) or denies_measure(description or title):
         return "denied"
     if description.strip() and is_placeholder(description):
         return "placeholder"

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mdptm.errors import InputError
 from mdptm.model import Dependency, DependencyService, Element, Flow, Model, TrustZone, ZoneKind, empty_dict, empty_list
-from mdptm.model.evidence import not_in_place, says_none
+from mdptm.model.evidence import customer_enabled, deferred, not_in_place, says_none
 from mdptm.model.io import load_validated
 from mdptm.model.vocabulary import vocabulary_file
 
@@ -1357,6 +1357,11 @@ def outbound_only_design(model: Model, terms: NetworkTerms | None = None, void: 
 
     for c in model.controls:
         if (c.status != "implemented" and c.id not in voided) or not_in_place(c):
+            continue
+        # a void control is weighed by its words, and words that defer the design ("Outbound-only design (planned
+        # for release 5)", "(roadmap)") or leave it to the hospital ("Outbound-only mode can be enabled by the
+        # hospital") state no design of the device as installed
+        if deferred(c.description if c.description.strip() else c.title) or customer_enabled(c.title, c.description):
             continue
         if hit(c.title) or hit(c.description):
             return c.id
