@@ -26,6 +26,7 @@ from mdptm.model.evidence import (
     affirmed,
     customer_enabled,
     denied_part,
+    due_after,
     durations,
     first_date,
     not_in_place,
@@ -40,6 +41,7 @@ from mdptm.model.evidence import (
     sbom_access,
     sbom_shortfall,
     stated,
+    support_withheld,
     verified,
     void_reason,
     with_article,
@@ -371,7 +373,12 @@ def effective_model(model: Model) -> tuple[Model, list[str]]:
     encrypts data at rest") is that party's (``third_party``); a threat called (partially) mitigated that names no other control of
     the model is open; an assumption that states nothing ("TBD") is left out. Returns the model (a copy only when
     something changed) and the ids of those threats."""
-    void = {c.id for c in model.controls if c.status != "not_implemented" and void_reason(c.title, c.description)}
+    # a control whose text gives only a date still to come ("Secure boot — Q4 2026") is due then, not in place
+    void = {
+        c.id
+        for c in model.controls
+        if c.status != "not_implemented" and (void_reason(c.title, c.description) or due_after(c.title, c.description, model.document.date))
+    }
     controls = {c.id for c in model.controls if c.id not in void}
     # a control that protects only when the hospital turns it on is the hospital's configuration choice, and so is one
     # called the maker's whose text says the hospital carries it out ("the hospital applies it", "Customers must change
@@ -1064,6 +1071,8 @@ def _field_level(check: FieldCheck, value: object, model: Model) -> tuple[Level,
     who = others_only(shown) if path.startswith("support.") else None
     if who is not None:  # "The hospital is responsible for patching": the maker states no practice of its own
         return "unmet", f"{path} reads {_quote(shown)}, which gives it to {who}, not the maker"
+    if path.startswith("support.") and (held := support_withheld(path, shown)) is not None:  # "Under NDA only", "Best effort"
+        return "unmet", f'{path} reads {_quote(shown)}, which gives no practice anyone can rely on ("{held}")'
     if check.in_ is not None:
         if _norm(shown) not in {_norm(v) for v in check.in_}:
             return "unmet", f"{path} is {shown!r}, not {_join(check.in_)}"

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mdptm.model import PLACEHOLDER, Control, empty_list
+from mdptm.model import PLACEHOLDER, Control, empty_dict, empty_list
 from mdptm.model.vocabulary import shipped
 
 __all__ = [
@@ -137,6 +137,7 @@ class EvidenceTerms(BaseModel):
     without_delay: list[str] = Field(default_factory=empty_list)
     without_delay_days: int = 30
     advisories: list[str] = Field(default_factory=empty_list)
+    support_withheld: dict[str, list[str]] = Field(default_factory=empty_dict)
     durations: _Durations
 
 
@@ -934,6 +935,37 @@ def _target(c: Control) -> str | None:
     return None
 
 
+_ONLY_TARGET = re.compile(rf"^\s*(?:by\s+|in\s+|from\s+)?({_TARGET})\s*\.?\s*$", re.I)
+_QUARTER = re.compile(r"\bq([1-4])\s*[/-]?\s*(?:fy\s*)?((?:20)?\d\d)\b", re.I)
+
+
+def _period_end(text: str) -> date | None:
+    """The last day of the period *text* names: a quarter's ("Q4 2026"), else :func:`first_date`'s."""
+    q = _QUARTER.search(text)
+    if q is not None:
+        year = int(q.group(2)) + (2000 if len(q.group(2)) == 2 else 0)
+        return date(year, 3 * int(q.group(1)), 30 if int(q.group(1)) in (2, 3) else 31)
+    return first_date(text)
+
+
+def due_after(title: str, description: str, as_of: str | None) -> str | None:
+    """The date a control's text gives in place of a statement ("Secure boot — Q4 2026", "Secure boot: 2027", a
+    description of only "Q4 2026."), as written, when the period it names ends after *as_of* (the document's date):
+    a date still to come is when the safeguard is due, not evidence it is in place. None where the text states
+    something beside the date ("verified 2025-03"), the period has ended, or there is no document date to read it
+    against (never the clock: the output stays the same from one day to the next)."""
+    ref = first_date(as_of) if as_of else None
+    text = description if description.strip() else title
+    if ref is None or not text.strip():
+        return None
+    labelled = _DASHED.match(text) or _LABEL_VALUE.match(text)
+    m = _ONLY_TARGET.match(labelled.group(1) if labelled else text)
+    if m is None:
+        return None
+    when = _period_end(m.group(1))
+    return " ".join(m.group(1).split()) if when is not None and when > ref else None
+
+
 def status_shown(c: Control) -> str | None:
     """What the documents say in place of "Implemented" for a control listed so but not in place
     (:func:`not_in_place`): "Verification did not pass (TC-202: Fail — fix planned for 2.1)", "Not stated (written
@@ -1298,6 +1330,22 @@ def sbom_access(text: str) -> tuple[str, str] | None:
     if whom is None:
         return "unmet", f'it is given only on request ("{said}") and names no one to ask, so it says nowhere users can access it'
     return "partial", f'it is given only on request ("{said}"), from {" ".join(whom.split())}: a place to ask, not to access it'
+
+
+@cache
+def _withheld(path: str) -> re.Pattern[str] | None:
+    patterns = shipped("evidence", EvidenceTerms).support_withheld.get(path, [])
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I) if patterns else None
+
+
+def support_withheld(path: str, text: str) -> str | None:
+    """The words of a support field (*path*) that give the maker's practice to no one or commit to nothing ("Contact
+    sales", "Under NDA only" as vulnerability disclosure; "Best effort", "at the manufacturer's discretion" as patch
+    policy), as written, or None (``support_withheld`` in evidence.yaml). Such a value states no practice a clause can
+    rest on."""
+    rx = _withheld(path)
+    m = rx.search(_straight(text)) if rx is not None else None
+    return " ".join(m.group(0).split()).strip(" .") if m is not None else None
 
 
 def advisories(text: str) -> tuple[str, str]:
