@@ -935,6 +935,29 @@ def _target(c: Control) -> str | None:
     return None
 
 
+def authentication_in_place(value: str) -> bool:
+    """Whether a flow's authentication text states a mechanism in place: "Mutual TLS (planned)", "mTLS planned for
+    release 5", "None" state none."""
+    return stated(value) and void_reason("", value) is None
+
+
+def authentication_shown(value: str) -> str:
+    """A flow's stated authentication as the documents show it, saying what is in place: "none" for "None" (and
+    "none (Not authenticated)"), a mechanism only planned or taken back is none in place ("none in place (Mutual TLS
+    (planned))"), one the hospital must turn on is not enforced ("Optional: not enforced unless turned on"); else as
+    written. *value* is stated; an absent one is the document's "not stated"."""
+    text = " ".join(value.split())
+    if _canon(text) in ("none", "no"):
+        return "none"
+    if says_none(text):
+        return text if _canon(text).startswith("none") else f"none ({text})"
+    if not authentication_in_place(text):
+        return f"none in place ({text})"
+    if customer_enabled(text, "") is not None:
+        return f"{text.rstrip('.')}: not enforced unless turned on"
+    return text
+
+
 _ONLY_TARGET = re.compile(rf"^\s*(?:by\s+|in\s+|from\s+)?({_TARGET})\s*\.?\s*$", re.I)
 _QUARTER = re.compile(r"\bq([1-4])\s*[/-]?\s*(?:fy\s*)?((?:20)?\d\d)\b", re.I)
 

@@ -136,6 +136,8 @@ class NetworkTerms(BaseModel):
     inbound_terms: list[str] = Field(default_factory=empty_list)
     outbound_only_terms: list[str]
     outbound_only_subject_terms: list[str] = Field(default_factory=empty_list)
+    outbound_only_optional_after: list[str] = Field(default_factory=empty_list)
+    outbound_only_optional_before: list[str] = Field(default_factory=empty_list)
     services: dict[DependencyService, _Service]
     short_lived: list[str]
     maker_held: list[str]
@@ -1326,6 +1328,20 @@ def port_roles(f: Flow, terms: NetworkTerms | None = None) -> dict[str, str]:
 _CLAUSE = re.compile(r"(?<=[.;:!?])\s+|\s+(?:but|whereas|while)\s+", re.IGNORECASE)
 
 
+@cache
+def _optional_rx(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I) if patterns else None
+
+
+def _optional_design(clause: str, start: int, end: int, terms: NetworkTerms) -> bool:
+    """Whether the outbound-only term at *start*:*end* of *clause* is said to be an option ("Outbound-only connections
+    are optional", "Optional outbound-only mode"): the hospital's choice, not the device's design as installed. An
+    option said of something else in another clause ("Outbound-only; encryption is optional") leaves the design."""
+    after = _optional_rx(tuple(terms.outbound_only_optional_after))
+    before = _optional_rx(tuple(terms.outbound_only_optional_before))
+    return bool((after is not None and after.search(clause[end:])) or (before is not None and before.search(clause[:start])))
+
+
 def _states_outbound_only(text: str, terms: NetworkTerms) -> bool:
     """Whether *text* states an outbound-only design: a term of ``outbound_only_terms`` not negated ("not
     outbound-only", "outbound-only … is not enforced"), or one of ``outbound_only_subject_terms`` ("cannot
@@ -1334,7 +1350,12 @@ def _states_outbound_only(text: str, terms: NetworkTerms) -> bool:
     outside = matcher([w for k in ("internet", "vendor", "cloud") for w in terms.zone_kinds.get(k, [])])
     for clause in _CLAUSE.split(" ".join((text or "").split())):
         for m in plain.finditer(clause) if plain is not None else ():
-            if not _NEGATED.search(clause[: m.start()]) and not _DENIED_AFTER.search(clause[m.end() :]):
+            if (
+                not _NEGATED.search(clause[: m.start()])
+                and not _DENIED_AFTER.search(clause[m.end() :])
+                and not _optional_design(clause, m.start(), m.end(), terms)
+                and customer_enabled("", clause) is None
+            ):
                 return True
         for m in said_of.finditer(clause) if said_of is not None else ():
             if outside(clause[: m.start()]):
@@ -1359,9 +1380,9 @@ def outbound_only_design(model: Model, terms: NetworkTerms | None = None, void: 
         if (c.status != "implemented" and c.id not in voided) or not_in_place(c):
             continue
         # a void control is weighed by its words, and words that defer the design ("Outbound-only design (planned
-        # for release 5)", "(roadmap)") or leave it to the hospital ("Outbound-only mode can be enabled by the
-        # hospital") state no design of the device as installed
-        if deferred(c.description if c.description.strip() else c.title) or customer_enabled(c.title, c.description):
+        # for release 5)", "(roadmap)") state no design of the device as installed; words that leave it to the
+        # hospital ("Outbound-only mode can be enabled by the hospital") are read in its clause (_optional_design)
+        if deferred(c.description if c.description.strip() else c.title):
             continue
         if hit(c.title) or hit(c.description):
             return c.id

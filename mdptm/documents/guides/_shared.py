@@ -11,7 +11,7 @@ from typing import Literal
 from mdptm.documents import netplan
 from mdptm.documents.guides.facts import NOT_STATED, Facts, _matcher
 from mdptm.model import Assumption, Control, Flow, Item, Threat, View, topology
-from mdptm.model.evidence import responsibility_shown, says_none, status_shown
+from mdptm.model.evidence import authentication_shown, responsibility_shown, says_none, status_shown
 from mdptm.model.vocabulary import enum_words
 from mdptm.render.docir import Doc, Image
 
@@ -44,6 +44,11 @@ def _port(f: Flow) -> str:
     if f.port and f.port.strip():
         return f.port.strip()
     return f"{f.protocol}, port not stated" if f.protocol else "port not stated"
+
+
+def _authentication(f: Flow) -> str:
+    """A flow's authentication, saying what is in place (:func:`authentication_shown`), or "not stated"."""
+    return authentication_shown(f.authentication) if f.authentication and f.authentication.strip() else NOT_STATED
 
 
 def _encryption(f: Flow) -> str:
@@ -240,7 +245,7 @@ def _flow_row(f: Facts, fl: Flow) -> list[str]:
         f.name(fl.target),
         _value(fl.protocol),
         _value(fl.port),
-        _value(fl.authentication),
+        _authentication(fl),
         _encryption(fl),
     ]
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from mdptm.documents.guides.facts import NOT_STATED, Facts, _matcher
 from mdptm.model import Flow, topology
+from mdptm.model.evidence import authentication_in_place
 
 
 @dataclass
@@ -91,7 +92,8 @@ def credentials(f: Facts, nt: topology.NetworkTerms | None = None) -> list[Crede
     kinds: dict[str, list[tuple[Flow, str]]] = {}
     for fl in m.flows:
         auth = (fl.authentication or "").strip()
-        if not auth or not cred(auth) or secret.intersection(fl.data):
+        # a mechanism only planned ("Mutual TLS (planned)") issues no credential yet
+        if not auth or not cred(auth) or secret.intersection(fl.data) or not authentication_in_place(auth):
             continue
         label = next((k.label for k in nt.credential_kinds if topology.matcher(k.terms)(auth)), auth)
         kinds.setdefault(label, []).append((fl, issuer([auth, fl.description])))

@@ -10,12 +10,12 @@ from mdptm.documents import netplan
 from mdptm.documents.guides._shared import (
     _EXPECTED_OF,
     Drawn,
+    _authentication,
     _customer_assumptions,
     _customer_controls,
     _first_sentence,
     _new_doc,
     _use_case_views,
-    _value,
     transit_encryption,
 )
 from mdptm.documents.guides.facts import NOT_STATED, Facts
@@ -335,7 +335,7 @@ def _flow_security(doc: Doc, f: Facts, flows: list[Flow]) -> None:
     doc.p("Encryption and authentication of these connections, as the threat model states them:")
     doc.table(
         ["Flow", "Encryption", "Authentication"],
-        [[fl.id, transit_encryption(f, fl), _value(fl.authentication)] for fl in flows],
+        [[fl.id, transit_encryption(f, fl), _authentication(fl)] for fl in flows],
         widths=[1.4, 6.0, 6.0],
     )
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from mdptm.model import Flow, Model
+from mdptm.model.evidence import authentication_shown
 from mdptm.model.index import ById, threats_by_control, views_by_threat
 from mdptm.model.vocabulary import enum_words
 from mdptm.plugins import Audience, ExportContext
@@ -168,6 +169,11 @@ def _security_text(value: str | None) -> str:
     if value is None or not value.strip():
         return "unknown"
     return value
+
+
+def _authentication_text(value: str | None) -> str:
+    """A flow's authentication, saying what is in place ("none in place (Mutual TLS (planned))"), or "unknown"."""
+    return authentication_shown(value) if value and value.strip() else "unknown"
 
 
 def _join_words(items: Sequence[str]) -> str:

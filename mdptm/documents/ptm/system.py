@@ -11,6 +11,7 @@ from mdptm.documents.ptm._shared import (
     RESPONSIBILITY_TITLES,
     VIEW_TITLES,
     Chapter,
+    _authentication_text,
     _cra_scope_text,
     _join_words,
     _security_text,
@@ -193,7 +194,7 @@ class SystemChapter(Chapter):
                     f.name or "—",
                     ix.route(f),
                     proto or "—",
-                    _security_text(f.authentication),
+                    _authentication_text(f.authentication),
                     _security_text(f.encryption),
                     data,
                 ]
