@@ -53,6 +53,17 @@ def test_a_safeguard_on_its_way_out_is_in_place_only_in_part() -> None:
     assert _counted("Encryption", "cryptography", "AES-256 encryption of data at rest.")["fda-premarket control.cryptography"] == "covered"
 
 
+@pytest.mark.parametrize(
+    ("title", "category", "description", "clause"),
+    [
+        ("TLS", "cryptography", "TLS 1.0 is deprecated; TLS 1.3 is used on all interfaces.", "control.cryptography"),
+        ("Data wipe", "cryptography", "AES-256 encryption at rest; temporary files will be removed after use.", "control.cryptography"),
+    ],
+)
+def test_retiring_an_old_form_or_removing_something_else_is_no_limit(title: str, category: str, description: str, clause: str) -> None:
+    assert _counted(title, category, description)[f"fda-premarket {clause}"] == "covered"
+
+
 def test_a_log_soon_overwritten_is_partial_at_most() -> None:
     # before: covered control.event_logging, CRA I.2.l and FDA labeling.7
     counted = _counted("Audit log", "event_logging", "Audit log: local only, overwritten after 24 h.")
