@@ -30,6 +30,7 @@ from mdptm.importers.doors import DocxDoor
 from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable, Other, Para, Section
 from mdptm.importers.markdown.fields import _Ctx
 from mdptm.importers.markdown.reader import ONE_RISK, BlockReader
+from mdptm.importers.markdown.state import _LETTER_NUMBER
 from mdptm.importers.markdown.words import is_navigation
 from mdptm.importers.tabular.headers import classify
 from mdptm.importers.tabular.lists import (
@@ -1589,9 +1590,10 @@ class _Walker:
                 self.titled_control = None
                 self.lists.heading(info.heading, self.strip_number(one_line(text))[0])
                 raw = one_line(text)  # "T-01: Spoofed server" keeps its id; "3.2.1 Spoofed server" loses its number
+                lettered = _LETTER_NUMBER.match(raw)  # "A. Auth Bypass" loses its letter, as in Markdown
                 view_here = self._current_view()
                 self.forms.heading(
-                    raw if re.match(r"^\s*[A-Za-z\[(]", raw) else self.strip_number(raw)[0],
+                    raw[lettered.end() :].strip() if lettered else raw if re.match(r"^\s*[A-Za-z\[(]", raw) else self.strip_number(raw)[0],
                     loc,
                     view_here.id if view_here else None,
                     level=info.heading,
