@@ -30,9 +30,11 @@ from mdptm.importers.doors import DocxDoor
 from mdptm.importers.markdown.document import Inline, ListItem, MdList, MdTable, Other, Para, Section
 from mdptm.importers.markdown.fields import _Ctx
 from mdptm.importers.markdown.reader import ONE_RISK, BlockReader
+from mdptm.importers.markdown.state import _LETTER_NUMBER
 from mdptm.importers.markdown.words import is_navigation
 from mdptm.importers.tabular.headers import classify
 from mdptm.importers.tabular.lists import (
+    _LEAD,
     _TITLE_OVER_PARTS,
     RISK_LEAD,
     THREAT_REF_LEAD,
@@ -1135,6 +1137,9 @@ class _Walker:
         self.measures_of: tuple[str, str] | None = None
         self.measure_links: list[tuple[str, str, str, str]] = []  # (control id, threat id, line, locator)
         self.titled_control: tuple[Control, int] | None = None  # "4.3.1. Least Privilege:" over its parts
+        # the last list item read as a term and its mitigation ("Unbefugter Zugriff: Schutz durch …"): (its section,
+        # its level, its paragraph's number)
+        self.term_led: tuple[int, int, int] | None = None
         self.facts_from_sections: dict[str, list[str]] = {}
         self.named_n: dict[str, int] = {}
         self.label_list: str | None = None  # the kind a label paragraph ("Assets:") names for the list below it
@@ -1517,6 +1522,20 @@ class _Walker:
             level = int(m.group(1)) - 1 if m and style_name.startswith("list") else 0
         return _Para(self.paras, text, style_name, heading, is_list, caption, stats, level)
 
+    def _term_sibling(self, text: str, before: tuple[int, int, int], loc: str) -> RowRecord | None:
+        """ "Denial-of-Service: Rate-Limiting und Verbindungsgrenzen" right after "Man-in-the-Middle: Schutz durch …"
+        in the same list: a threat titled by its term, as its siblings are (and as Markdown reads the list), of the
+        STRIDE category the term names; never that category over a threat titled by the words after it."""
+        lead = _LEAD.match(one_line(text))
+        if self.term_led != before or lead is None or len(lead.group(1).split()) > 8:
+            return None
+        stride = self.lists.stride_of(lead.group(1))
+        if stride is None:
+            return None
+        values = {"title": lead.group(1).strip(), "description": lead.group(2).strip(), "stride": stride.replace("_", " ")}
+        headers = {"title": "list item", "description": "list item", "stride": "list item"}
+        return RowRecord(kind="threat", file=self.b.file, locator=loc, values=values, headers=headers, extra={})
+
     def _stopped_label(self, p: etree._Element, text: str) -> str:
         """ "**Mitigation.** Pinned dependencies …": a bold label closed by a full stop, read as "Mitigation: …"."""
         bold = _bold_lead(p)
@@ -1571,9 +1590,10 @@ class _Walker:
                 self.titled_control = None
                 self.lists.heading(info.heading, self.strip_number(one_line(text))[0])
                 raw = one_line(text)  # "T-01: Spoofed server" keeps its id; "3.2.1 Spoofed server" loses its number
+                lettered = _LETTER_NUMBER.match(raw)  # "A. Auth Bypass" loses its letter, as in Markdown
                 view_here = self._current_view()
                 self.forms.heading(
-                    raw if re.match(r"^\s*[A-Za-z\[(]", raw) else self.strip_number(raw)[0],
+                    raw[lettered.end() :].strip() if lettered else raw if re.match(r"^\s*[A-Za-z\[(]", raw) else self.strip_number(raw)[0],
                     loc,
                     view_here.id if view_here else None,
                     level=info.heading,
@@ -1656,6 +1676,10 @@ class _Walker:
         if info.is_list and view_now is None and self._arrow_item(text, loc):
             return
         led = id_led_threat(text, here.text, self.b.file, loc) if info.is_list and here is not None else None
+        if led is None and info.is_list and here is not None:
+            led = self._term_sibling(text, (id(here), info.level, self.paras - 1), loc)
+        if led is not None and info.is_list and here is not None:
+            self.term_led = (id(here), info.level, self.paras)
         if led is not None:
             # "T-3-04 (Admin suspends another admin): Mitigated by …" under "Threat Model Mitigations": that threat
             self.lists.boundary()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tests.importers.import_helpers import load_text, skipped
 from tests.importers.import_helpers import warning_messages as warnings
+from tests.importers.md_word import both
 
 # -- a risk register whose cells break lines with <br>: "**Title**<br>description", "• a<br>• b"
 
@@ -197,12 +198,13 @@ def test_components_and_abbreviations_keep_their_brackets(tmp_path: Path) -> Non
 
 
 def test_lettered_headings_lose_their_letter(tmp_path: Path) -> None:
-    model, _report = load_text(
-        tmp_path,
+    text = (
         "# TM\n\n## Abuse cases\n\n### A. Auth Bypass\n\n- **Attack**: Attacker opens the dashboard without a session.\n"
-        "- **Mitigation**: Middleware on every route.\n",
+        "- **Mitigation**: Middleware on every route.\n"
     )
-    assert [t.title for t in model.threats] == ["Auth Bypass"]
+    for model, _report in both(tmp_path, text):
+        # Word kept the letter before ("A. Auth Bypass")
+        assert [t.title for t in model.threats] == ["Auth Bypass"]
 
 
 # -- a software bill of materials beside the threat model

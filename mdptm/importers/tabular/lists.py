@@ -627,6 +627,7 @@ class _Block:
     asset: str = ""  # the asset an "Asset n: name" heading names, when the block opened under one
     # opened by "Description: …" under a heading naming no threat: a threat only with a field only threats have
     described: bool = False
+    vectored: bool = False  # opened by "Vector: …" under a heading naming no threat: a threat only with its mitigation
     labelled: bool = False  # a line "Label: value" naming a field was read in the block
     bare_open: bool = False  # the open field was opened by its label alone: the lines below are its text
     # each "Label: text" line that gave the mitigation ("SMAOS Mitigation (Phase 1)", "Phase 2 Mitigation"): (label, text)
@@ -882,6 +883,7 @@ class FieldBlocks:
         words = markdown_words()
         self._strong = {norm_text(str(w)) for w in words["labels"]["description"]} - {
             "description", "details", "problem", "issue", "title", "summary"}  # fmt: skip
+        self._vectors = {norm_text(str(w)) for w in words["labels"]["vector"]}
         # "Additional considerations", "References", "Glossary": sections whose concerns are no threats
         self._asides = [re.compile(p, re.I) for pats in words["skip_sections"].values() for p in pats]
         self.parents: list[_Block] = []  # blocks of headings with no id whose sub-headings decide them
@@ -933,6 +935,11 @@ class FieldBlocks:
                 # have follows ("Mitigations: …", "Risk Assessment: …"), as in Markdown; else read as before
                 self.block.tentative = False
                 self.block.described = True
+            elif m is not None and self._vector(m.group(1)):
+                # "Vector: A rogue poll admin mints tokens" first under "5.4.1 Token inflation": how an attack is
+                # carried out; a threat only if its mitigation follows, as in Markdown ("is_threat_block")
+                self.block.tentative = False
+                self.block.vectored = True
             elif (
                 m is not None and fname in ("risk", "risk.level") and len(m.group(2).split()) >= 3 and self._under_threats(self.block.level)
             ):
@@ -1060,6 +1067,10 @@ class FieldBlocks:
             return True
         named = set(norm_text(heading).split()) & {"scenario", "attack", "threat", "abuse", "misuse", "risk", "hazard"}
         return bool(named) and self._describes(line)
+
+    def _vector(self, label: str) -> bool:
+        """A label of the attack vector ("Vector", "Attack vector"; ``vector`` in markdown.yaml)."""
+        return norm_text(label) in self._vectors
 
     @staticmethod
     def _describes(line: str) -> bool:
@@ -1279,7 +1290,7 @@ class FieldBlocks:
         if block.headed:
             # A heading with a threat's id over at least one field of the threat: that threat. A heading alone
             # (its threat defined in a table below) gives its lines back.
-            if block.described and not set(v) & _THREAT_ONLY:
+            if block.described and not set(v) & _THREAT_ONLY or block.vectored and "controls" not in v:
                 self.replay.extend(block.lines)  # "Description: …" of a component or a tool: no threat
             elif (
                 block.hazard
@@ -1301,6 +1312,8 @@ class FieldBlocks:
             elif set(v) - {"id"} or (block.kind == "control" and block.extra):
                 values = dict(v)
                 self._labelled_description(block, values)
+                if block.vectored and values.get("description"):
+                    values["description"] = f"Attack vector: {values['description']}"  # as Markdown adds the vector
                 if block.asset and values.get("description"):
                     # under "Asset 1: Image repository" the heading names the asset, the threat's text titles it
                     values.setdefault("title", first_sentence(values["description"]).rstrip("."))
