@@ -266,6 +266,22 @@ def test_template_slots_and_checklists_are_skipped_with_reasons(tmp_path: Path) 
     assert "{{" not in (model.document.title or "") and "{{" not in str(model.document.version)
 
 
+def test_a_checklist_under_a_stride_heading_is_no_threats_in_word_either(tmp_path: Path) -> None:
+    """Word read the boxes under "Spoofing" as three threats titled "[x] Authentication of the cloud server reviewed" and
+    so on; Markdown skipped them as a checklist. Both skip them now, each item with the reason."""
+    from tests.importers.md_word import both
+
+    text = (
+        "# Pump threat model\n\n## Threats\n\n### T-2 Spoofed gateway\n\n**Description:** A rogue gateway.\n\n"
+        "## Spoofing\n\n- [x] Authentication of the cloud server reviewed\n- [x] Device certificates rotated\n"
+        "- [ ] Pen test of the pairing flow\n"
+    )
+    for model, report in both(tmp_path, text):
+        assert [t.title for t in model.threats] == ["Spoofed gateway"]
+        assert any("checklist of 3 box(es), 2 ticked" in s for s in skipped(report))
+        assert reconciles(report)
+
+
 def test_task_box_threats_are_still_threats(tmp_path: Path) -> None:
     model, _report = load_text(tmp_path, "# Model\n\n- [ ] **Threat**: Spoofed gateway\n- [x] **Threat**: Replayed commands\n")
     assert sorted(t.title for t in model.threats) == ["Replayed commands", "Spoofed gateway"]

@@ -59,6 +59,9 @@ _INLINE_LABEL = re.compile(r"(?<=[.;!?])\s+([A-Za-z][A-Za-z ]{1,40}?)\s*:\s+\S")
 # "Risk: <a sentence of four words or more>" over "Mitigation: …" on the item's next line
 _RISK_ITEM = re.compile(r"^\s*Risk\s*:\s*(\S+(?:\s+\S+){3,}?[^\n]*)\n\s*(Mitigations?|Countermeasures?)\s*:\s*(\S.*)$", re.S | re.I)
 _LEAD = re.compile(r"^\s*([^:–—]{2,60}?)\s*(?::|\s[-–—]\s)\s*(\S.*)$", re.S)
+# a task box opening a list item ("[x] Device certificates rotated", "[ ] Pen test of the pairing flow"), as the
+# Markdown reader's lists write one
+_CHECK_BOX = re.compile(r"^\s*\[([ xX✓✔]?)\]\s")
 
 
 @dataclass
@@ -416,6 +419,16 @@ class ListThreats:
         if self._definitions(run):
             for e in run:
                 self.b.report.skipped(self.b.file, e.locator, "a definition of a STRIDE category, not a threat")
+            return
+        boxes = [_CHECK_BOX.match(e.text) for e in run]
+        box_labelled = any(self._inline(e.text[m.end() :]) for e, m in zip(run, boxes, strict=True) if m)  # "[ ] Threat: …"
+        if all(boxes) and all(e.mode == "threat" for e in run) and not box_labelled:
+            # "[x] Authentication of the cloud server reviewed" under "Spoofing": a checklist of work done or to do, never
+            # threats, as the Markdown reader skips the same list (each item was a threat titled "[x] …")
+            ticked = sum(1 for m in boxes if m is not None and m.group(1).strip())
+            said = f"checklist of {len(run)} box(es), {ticked} ticked: tasks, not threat-model records"
+            for e in run:
+                self.b.report.skipped(self.b.file, e.locator, said)
             return
         heads = {id(e) for e in run if self._inline(e.text) is None and len(e.text) <= 60 and self.stride_of(e.text)}
         base = min((e.level for e in run if id(e) not in heads), default=0)
