@@ -69,10 +69,12 @@ def neutral_folders(projects: Sequence[Path], out_root: Path | None) -> list[Pat
 def internal_root(out_root: Path | None) -> Path | None:
     """The folder of the internal reports of the packages under *out_root*: beside it (``RELEASE.internal/``), as a
     build's ``OUT.internal/`` is beside its package, never inside the release folder a maker hands on whole."""
+    from mdptm.pipeline.run import internal_folder
+
     if out_root is None:
         return None
     root = Path(os.path.abspath(out_root))  # "-o ." has a name only once made absolute
-    return root.with_name(root.name + ".internal") if root.name else None
+    return internal_folder(root) if root.name else None
 
 
 def _folders(projects: Sequence[Path], out_root: Path | None) -> list[tuple[Path, Path] | None]:
@@ -136,6 +138,7 @@ def build_one(
     from mdptm.base.parallel import sequential
     from mdptm.base.process import lean_gc
     from mdptm.pipeline.build import build
+    from mdptm.pipeline.run import internal_folder
 
     t0 = time.perf_counter()
     result = ProjectResult(project=project)
@@ -155,7 +158,7 @@ def build_one(
         result.threats = len(built.model.threats)
         result.warnings = list(built.warnings)
         result.internal = built.internal
-        earlier = built.out.with_name(built.out.name + ".internal") if internal_dir is not None else None
+        earlier = internal_folder(built.out) if internal_dir is not None else None
         if earlier is not None and earlier != built.internal and earlier.is_dir():
             result.stale_internal = earlier  # where an earlier version put them: handed on with the packages
         if built.exit_code and built.warnings:

@@ -239,16 +239,20 @@ class Grouper:
             rec.values = {"id": target, **keep}
             self.warn(rec.locator, f"residual risk {own!r} of {table} {how} threat {target}: read as that threat's residual risk")
 
+    def _written_threat_ids(self) -> set[str]:
+        """The ids (as :func:`id_key` compares them) of the threats this file writes out: an id and a title."""
+        return {
+            id_key(one_line(r.values.get("id", "")))
+            for r in self.records
+            if r.kind == "threat" and one_line(r.values.get("id", "")) and r.values.get("title", "").strip()
+        }
+
     def link_rows(self) -> None:
         """ "| Threat | Hazard | Existing risk controls |" of "TH-2 (spoofed device), TH-7 (foreign data) | HAZ-013 |
         RC-015": a row whose threat cell names threats of this file by their ids (each glossed in brackets, or not)
         says what it says of each of them, not of the first alone: one copy of the row per threat named, joined to
         it by its id; the cell kept as written. Rows whose ids are not all threats written elsewhere stay as they are."""
-        known = {
-            id_key(one_line(r.values.get("id", "")))
-            for r in self.records
-            if r.kind == "threat" and one_line(r.values.get("id", "")) and r.values.get("title", "").strip()
-        }
+        known = self._written_threat_ids()
         out: list[RowRecord] = []
         for rec in self.records:
             ids = _linked_ids(rec.values.get("title", "")) if rec.kind == "threat" and not one_line(rec.values.get("id", "")) else []
@@ -279,11 +283,7 @@ class Grouper:
         gains access to a patient account": a hazardous situation the threats it cites lead to, when each cited id is a
         threat of this import; its id joins each threat's hazards and its text stays with each, as written. No threat.
         Rows citing anything else stay as they are."""
-        known = {
-            id_key(one_line(r.values.get("id", "")))
-            for r in self.records
-            if r.kind == "threat" and one_line(r.values.get("id", "")) and r.values.get("title", "").strip()
-        }
+        known = self._written_threat_ids()
         out: list[RowRecord] = []
         for rec in self.records:
             own = one_line(rec.values.get("id", ""))

@@ -59,9 +59,6 @@ _INLINE_LABEL = re.compile(r"(?<=[.;!?])\s+([A-Za-z][A-Za-z ]{1,40}?)\s*:\s+\S")
 # "Risk: <a sentence of four words or more>" over "Mitigation: …" on the item's next line
 _RISK_ITEM = re.compile(r"^\s*Risk\s*:\s*(\S+(?:\s+\S+){3,}?[^\n]*)\n\s*(Mitigations?|Countermeasures?)\s*:\s*(\S.*)$", re.S | re.I)
 _LEAD = re.compile(r"^\s*([^:–—]{2,60}?)\s*(?::|\s[-–—]\s)\s*(\S.*)$", re.S)
-# a task box opening a list item ("[x] Device certificates rotated", "[ ] Pen test of the pairing flow"), as the
-# Markdown reader's lists write one
-_CHECK_BOX = re.compile(r"^\s*\[([ xX✓✔]?)\]\s")
 
 
 @dataclass
@@ -420,6 +417,8 @@ class ListThreats:
             for e in run:
                 self.b.report.skipped(self.b.file, e.locator, "a definition of a STRIDE category, not a threat")
             return
+        from mdptm.importers.markdown.words import _CHECK_BOX  # the Markdown reader's task box ("[x] …")
+
         boxes = [_CHECK_BOX.match(e.text) for e in run]
         box_labelled = any(self._inline(e.text[m.end() :]) for e, m in zip(run, boxes, strict=True) if m)  # "[ ] Threat: …"
         if all(boxes) and all(e.mode == "threat" for e in run) and not box_labelled:
